@@ -1,0 +1,110 @@
+/**
+ * PostgreSQL errors: what the user did wrong, reported as PostgreSQL and pgvector report it.
+ *
+ * Every user-facing failure is a {@link PgError} carrying a SQLSTATE code and the message text
+ * PostgreSQL/pgvector would print, byte for byte. Broken invariants (bugs) use `assert` instead.
+ * Message texts are built only by the functions in {@link msg}, so the catalog stays in one place.
+ */
+
+/** SQLSTATE codes used by vecgres (PostgreSQL Appendix A names). */
+export const SQLSTATE = {
+  successful_completion: '00000',
+  warning: '01000',
+  feature_not_supported: '0A000',
+  invalid_transaction_state: '25000',
+  active_sql_transaction: '25001',
+  no_active_sql_transaction: '25P01',
+  in_failed_sql_transaction: '25P02',
+  data_exception: '22000',
+  string_data_right_truncation: '22001',
+  numeric_value_out_of_range: '22003',
+  null_value_not_allowed: '22004',
+  invalid_parameter_value: '22023',
+  invalid_text_representation: '22P02',
+  division_by_zero: '22012',
+  program_limit_exceeded: '54000',
+  not_null_violation: '23502',
+  unique_violation: '23505',
+  check_violation: '23514',
+  syntax_error: '42601',
+  undefined_column: '42703',
+  undefined_function: '42883',
+  undefined_table: '42P01',
+  undefined_object: '42704',
+  duplicate_table: '42P07',
+  duplicate_object: '42710',
+  duplicate_column: '42701',
+  ambiguous_column: '42702',
+  datatype_mismatch: '42804',
+  invalid_column_reference: '42P10',
+  grouping_error: '42803',
+  cannot_coerce: '42846',
+  wrong_object_type: '42809',
+  invalid_parameter_count: '08P01',
+  protocol_violation: '08P01',
+  cardinality_violation: '21000',
+  invalid_name: '42602',
+  insufficient_privilege: '42501',
+  disk_full: '53100',
+  out_of_memory: '53200',
+  io_error: '58030',
+  data_corrupted: 'XX001',
+  internal_error: 'XX000',
+  query_canceled: '57014',
+  object_not_in_prerequisite_state: '55000',
+  invalid_cursor_state: '24000',
+} as const;
+
+export type SqlState = (typeof SQLSTATE)[keyof typeof SQLSTATE];
+
+/** Severity as PostgreSQL's ErrorResponse/NoticeResponse 'S' field prints it. */
+export type Severity = 'ERROR' | 'FATAL' | 'PANIC' | 'WARNING' | 'NOTICE' | 'DEBUG' | 'INFO' | 'LOG';
+
+export interface PgErrorFields {
+  detail?: string;
+  hint?: string;
+  /** 1-based character position in the query text, as PostgreSQL's 'P' field. */
+  position?: number;
+  severity?: Severity;
+}
+
+/**
+ * An error a PostgreSQL client would receive: SQLSTATE `code` plus message text.
+ * Field names match PGlite's/node-postgres' DatabaseError so client code moves unchanged.
+ */
+export class PgError extends Error {
+  readonly code: string;
+  readonly severity: Severity;
+  detail?: string;
+  hint?: string;
+  position?: string;
+
+  constructor(code: string, message: string, fields: PgErrorFields = {}) {
+    super(message);
+    this.name = 'error';
+    this.code = code;
+    this.severity = fields.severity ?? 'ERROR';
+    if (fields.detail !== undefined) this.detail = fields.detail;
+    if (fields.hint !== undefined) this.hint = fields.hint;
+    if (fields.position !== undefined) this.position = String(fields.position);
+  }
+}
+
+/** True for errors raised deliberately for the user (as opposed to bugs and host exceptions). */
+export function isPgError(e: unknown): e is PgError {
+  return e instanceof PgError;
+}
+
+/** Shorthand constructors for the common cases; the text is always PostgreSQL's wording. */
+export const pgErr = {
+  featureNotSupported: (what: string) => new PgError(SQLSTATE.feature_not_supported, `${what} is not supported`),
+  syntax: (message: string, position?: number) =>
+    new PgError(SQLSTATE.syntax_error, message, position === undefined ? {} : { position }),
+  undefinedTable: (name: string) => new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`),
+  undefinedColumn: (name: string) => new PgError(SQLSTATE.undefined_column, `column "${name}" does not exist`),
+  invalidParameterValue: (message: string, fields?: PgErrorFields) =>
+    new PgError(SQLSTATE.invalid_parameter_value, message, fields),
+  dataException: (message: string) => new PgError(SQLSTATE.data_exception, message),
+  invalidTextRepresentation: (typeName: string, input: string) =>
+    new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${typeName}: "${input}"`),
+};
