@@ -1,0 +1,482 @@
+/**
+ * float4/float8 text conversion exactly as PostgreSQL 18 does it.
+ *
+ * Output (float4out/float8out with the default extra_float_digits = 1) prints the shortest
+ * decimal that reads back to the same value (PostgreSQL uses Ryu: Ulf Adams, "Ryu: fast
+ * float-to-string conversion", PLDI 2018, in src/common/f2s.c and d2s.c), in fixed notation
+ * when the decimal exponent is in [-4, 6) for float4 and [-4, 15) for float8, otherwise as
+ * `d.ddde+XX` with at least two exponent digits. Checked against PostgreSQL: 1e5 -> `100000`,
+ * 1e6::float4 -> `1e+06`, 1e-5 -> `1e-05`, 1e14::float8 -> `100000000000000`.
+ *
+ * Input rounds a decimal (or C99 hex) literal to float32 correctly, as strtof does. JavaScript
+ * has no strtof, and `Math.fround(parseFloat(s))` rounds twice: it is wrong exactly when the
+ * double lands on a midpoint between two float32 values, so that case is settled with exact
+ * BigInt arithmetic.
+ */
+import { PgError, SQLSTATE } from '../common/errors.js';
+
+const scratchF32 = new Float32Array(1);
+const scratchU32 = new Uint32Array(scratchF32.buffer);
+const scratchF64 = new Float64Array(1);
+const scratchU64 = new BigUint64Array(scratchF64.buffer);
+
+/** Largest finite float32, 2^128 - 2^104. */
+export const FLOAT4_MAX = 3.4028234663852886e38;
+
+// ---------------------------------------------------------------------------------------------
+// Output
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * float4out: `x` (a float32 value held in a number) as PostgreSQL prints a `real`.
+ * `NaN`, `Infinity`, `-Infinity`, `-0` print as PostgreSQL prints them.
+ */
+export function formatFloat4(x: number): string {
+  if (x !== x) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const a = Math.abs(x);
+  shortestFloat4(a);
+  const body = layout(outDigits, outExp, 6);
+  return x < 0 ? '-' + body : body;
+}
+
+/**
+ * float8out: `x` as PostgreSQL prints a `double precision` (shortest round-trip digits, the
+ * same digits JavaScript's Number#toString picks, laid out with PostgreSQL's exponent rules).
+ */
+export function formatFloat8(x: number): string {
+  if (x !== x) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const s = Math.abs(x).toExponential();
+  const ePos = s.indexOf('e');
+  const digits = s.charCodeAt(1) === 46 /* . */ ? s[0] + s.slice(2, ePos) : s.slice(0, ePos);
+  const body = layout(digits, Number(s.slice(ePos + 1)), 15);
+  return x < 0 ? '-' + body : body;
+}
+
+/** Fixed notation for -4 <= exp < fixedMax, else `d.ddde±XX` (Ryu's PostgreSQL flavour). */
+function layout(digits: string, exp: number, fixedMax: number): string {
+  const n = digits.length;
+  if (exp >= -4 && exp < fixedMax) {
+    if (exp < 0) return '0.' + '0'.repeat(-exp - 1) + digits;
+    if (n <= exp + 1) return digits + '0'.repeat(exp + 1 - n);
+    return digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1);
+  }
+  const mant = n > 1 ? digits[0] + '.' + digits.slice(1) : digits;
+  const ae = Math.abs(exp);
+  return mant + (exp < 0 ? 'e-' : 'e+') + (ae < 10 ? '0' + ae : String(ae));
+}
+
+// Results of shortestFloat4, kept in module state so the common path allocates only strings.
+let outDigits = '';
+let outExp = 0;
+
+/**
+ * Shortest decimal digits (no trailing zeros) and decimal exponent of the leading digit that
+ * read back as the float32 `a` (> 0, finite). Among equally short candidates the nearest wins,
+ * and an exact tie goes to the even last digit, as in Ryu.
+ */
+function shortestFloat4(a: number): void {
+  scratchF32[0] = a;
+  const powerOfTwo = (scratchU32[0]! & 0x7fffff) === 0 && scratchU32[0]! >= 0x00800000;
+  if (powerOfTwo) {
+    // At a power of two the rounding interval is lopsided (narrower below), so the nearest
+    // p-digit decimal may fail while the one above succeeds: try both, shortest first.
+    for (let p = 1; p <= 9; p++) {
+      const d = nearestDigits(a, p);
+      const scale = candidateScale;
+      if (decimalToFloat4(d, scale) === a) return finishNearest(a, d, scale, p);
+      const up = decimalLess(d, scale, a) ? d + 1 : -1;
+      if (up > 0 && decimalToFloat4(up, scale) === a) return setDigits(up, scale);
+    }
+  }
+  // Elsewhere "the nearest p-digit decimal reads back" is monotone in p: binary search.
+  let lo = 1;
+  let hi = 9;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const d = nearestDigits(a, mid);
+    if (decimalToFloat4(d, candidateScale) === a) hi = mid;
+    else lo = mid + 1;
+  }
+  const d = nearestDigits(a, lo);
+  finishNearest(a, d, candidateScale, lo);
+}
+
+let candidateScale = 0;
+
+/** The p significant digits of `a` rounded to nearest, as an integer; sets candidateScale. */
+function nearestDigits(a: number, p: number): number {
+  const s = a.toExponential(p - 1);
+  const ePos = s.indexOf('e');
+  candidateScale = Number(s.slice(ePos + 1)) - p + 1;
+  // p <= 9 digits are an exact double integer.
+  return Number(p === 1 ? s.slice(0, ePos) : s[0] + s.slice(2, ePos));
+}
+
+/**
+ * `d` (p digits) reads back as `a`; if `a` is exactly halfway between `d` and its other
+ * p-digit neighbour and that one reads back too, Ryu keeps the even one (JavaScript's
+ * rounding went away from zero).
+ */
+function finishNearest(a: number, d: number, scale: number, p: number): void {
+  const next = a.toExponential(p);
+  if (next.charCodeAt(next.indexOf('e') - 1) === 53 /* 5 */ && d % 2 === 1) {
+    const other = decimalLess(d, scale, a) ? d + 1 : d - 1;
+    if (other > 0 && isExactMidpoint(d, other, scale, a) && decimalToFloat4(other, scale) === a) {
+      return setDigits(other, scale);
+    }
+  }
+  setDigits(d, scale);
+}
+
+function setDigits(d: number, scale: number): void {
+  let s = String(d);
+  let exp = scale + s.length - 1;
+  let end = s.length;
+  while (end > 1 && s.charCodeAt(end - 1) === 48) end--;
+  if (end !== s.length) s = s.slice(0, end);
+  outDigits = s;
+  outExp = exp;
+}
+
+/** Is d * 10^scale < a, decided exactly? */
+function decimalLess(d: number, scale: number, a: number): boolean {
+  const v = d * 10 ** scale;
+  // A double product off by rounding can only mislead when it lands very close to `a`.
+  if (Math.abs(v - a) > Math.abs(a) * 1e-12) return v < a;
+  return compareDecimalToDouble(BigInt(d), scale, a) < 0;
+}
+
+/** Is `a` exactly halfway between d1 * 10^scale and d2 * 10^scale? */
+function isExactMidpoint(d1: number, d2: number, scale: number, a: number): boolean {
+  // a == (d1 + d2) / 2 * 10^scale  <=>  2a == (d1 + d2) * 10^scale.
+  return compareDecimalToDouble(BigInt(d1 + d2), scale, a * 2) === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input
+// ---------------------------------------------------------------------------------------------
+
+/** Set by {@link scanFloat4}: the value read. */
+export let scannedValue = 0;
+/** Set by {@link scanFloat4}: strtof would have set errno = ERANGE. */
+export let scannedRange = false;
+
+/**
+ * strtof over `s` starting at `pos` (C locale, musl's grammar, which PostgreSQL's WebAssembly
+ * build and most Linux builds share): optional whitespace, sign, then a decimal number with
+ * optional exponent, a `0x` hex number with optional `p` exponent, `inf`/`infinity` or
+ * `nan`/`nan(...)`, case-insensitive. The value goes to {@link scannedValue}, the range flag to
+ * {@link scannedRange} (a nonzero number rounding to 0, or a finite one rounding to infinity).
+ * @returns the index just past the number, or `pos` when nothing could be read.
+ */
+export function scanFloat4(s: string, pos: number): number {
+  scannedValue = 0;
+  scannedRange = false;
+  let i = pos;
+  const n = s.length;
+  while (i < n && isCSpace(s.charCodeAt(i))) i++;
+  let neg = false;
+  let c = s.charCodeAt(i);
+  if (c === 43 /* + */ || c === 45 /* - */) {
+    neg = c === 45;
+    i++;
+    c = s.charCodeAt(i);
+  }
+  const lower = c | 0x20;
+  if (lower === 0x69 /* i */ && matchWord(s, i, 'inf')) {
+    scannedValue = neg ? -Infinity : Infinity;
+    return matchWord(s, i, 'infinity') ? i + 8 : i + 3;
+  }
+  if (lower === 0x6e /* n */ && matchWord(s, i, 'nan')) {
+    scannedValue = NaN;
+    let j = i + 3;
+    if (s.charCodeAt(j) === 40 /* ( */) {
+      let k = j + 1;
+      while (k < n && isNanChar(s.charCodeAt(k))) k++;
+      if (s.charCodeAt(k) === 41 /* ) */) j = k + 1;
+    }
+    return j;
+  }
+  if (c === 48 /* 0 */ && (s.charCodeAt(i + 1) | 0x20) === 0x78 /* x */) {
+    const end = scanHex(s, i + 2, neg);
+    if (end >= 0) return end;
+    // "0x" without hex digits reads as the "0".
+    scannedValue = neg ? -0 : 0;
+    return i + 1;
+  }
+  // Decimal: digits [. digits] [e [sign] digits]
+  const start = i;
+  let sawDigit = false;
+  while (i < n && isDigit(s.charCodeAt(i))) {
+    i++;
+    sawDigit = true;
+  }
+  if (s.charCodeAt(i) === 46 /* . */) {
+    i++;
+    while (i < n && isDigit(s.charCodeAt(i))) {
+      i++;
+      sawDigit = true;
+    }
+  }
+  if (!sawDigit) return pos;
+  const mantEnd = i;
+  if ((s.charCodeAt(i) | 0x20) === 0x65 /* e */) {
+    let j = i + 1;
+    const sc = s.charCodeAt(j);
+    if (sc === 43 || sc === 45) j++;
+    if (isDigit(s.charCodeAt(j))) {
+      while (j < n && isDigit(s.charCodeAt(j))) j++;
+      i = j;
+    }
+  }
+  const v = decimalStringToFloat4(s, start, mantEnd, i);
+  scannedValue = neg ? -v : v;
+  return i;
+}
+
+/**
+ * float4in: `text` as a PostgreSQL `real` (leading and trailing whitespace allowed).
+ * @throws PgError 22P02 `invalid input syntax for type real: "..."`;
+ *         22003 `"..." is out of range for type real` when a nonzero value rounds to 0 or a
+ *         finite one to infinity (`typeName` replaces `real` in both messages).
+ */
+export function parseFloat4(text: string, typeName = 'real'): number {
+  let i = 0;
+  while (i < text.length && isCSpace(text.charCodeAt(i))) i++;
+  const end = i < text.length ? scanFloat4(text, i) : i;
+  if (end === i) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${typeName}: "${text}"`);
+  const v = scannedValue;
+  if (scannedRange) {
+    throw new PgError(SQLSTATE.numeric_value_out_of_range, `"${text.slice(i, end)}" is out of range for type ${typeName}`);
+  }
+  let j = end;
+  while (j < text.length && isCSpace(text.charCodeAt(j))) j++;
+  if (j !== text.length) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${typeName}: "${text}"`);
+  return v;
+}
+
+/**
+ * The float32 nearest to d * 10^scale (ties to even), for an integer 0 <= d < 2^53.
+ * @returns the float32 value as a number; Infinity past the float32 range.
+ */
+export function decimalToFloat4(d: number, scale: number): number {
+  const dbl = Number(`${d}e${scale}`);
+  return roundDoubleToFloat4(dbl, () => compareDecimalToDouble(BigInt(d), scale, dbl));
+}
+
+/**
+ * Rounds the correctly rounded double `dbl` of an exact value X to float32. Double rounding
+ * errs only when `dbl` sits exactly on a float32 rounding boundary, then `cmp()` (the sign of
+ * X - dbl) decides.
+ */
+function roundDoubleToFloat4(dbl: number, cmp: () => number): number {
+  const f = Math.fround(dbl);
+  if (f === dbl || dbl !== dbl) return f;
+  const a = Math.abs(dbl);
+  const fa = Math.abs(f);
+  // Neighbour of |f| on the side of |dbl|.
+  let g: number;
+  if (fa === Infinity) {
+    g = FLOAT4_MAX;
+  } else {
+    scratchF32[0] = fa;
+    scratchU32[0] = a > fa ? scratchU32[0]! + 1 : scratchU32[0]! - 1;
+    g = scratchF32[0]!;
+  }
+  const mid = fa === Infinity ? 3.4028235677973366e38 /* 2^128 - 2^103 */ : (fa + g) / 2;
+  if (a !== mid) return f;
+  const c = cmp() * Math.sign(dbl);
+  if (c === 0) return f; // a true tie: fround already went to even
+  // Above the midpoint in magnitude -> the larger one, below -> the smaller one.
+  const hi = Math.max(fa, fa === Infinity ? Infinity : g);
+  const lo = Math.min(fa, g);
+  const r = c > 0 ? hi : lo;
+  return dbl < 0 ? -r : r;
+}
+
+/** Reads s[start, mantEnd) as digits with an optional '.', s[mantEnd, end) as `e[sign]digits`. */
+function decimalStringToFloat4(s: string, start: number, mantEnd: number, end: number): number {
+  // Collect significant digits, dropping leading zeros, and the power of ten of the last one.
+  let digits = '';
+  let scale = 0;
+  let afterPoint = false;
+  for (let i = start; i < mantEnd; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      afterPoint = true;
+      continue;
+    }
+    if (afterPoint) scale--;
+    if (digits.length === 0 && c === 48) continue;
+    digits += s[i];
+  }
+  if (end > mantEnd) {
+    // Exponents beyond any float range only need their sign; clamp to keep arithmetic exact.
+    const e = Number(s.slice(mantEnd + 1, end));
+    scale += Math.max(-100000, Math.min(100000, e));
+  }
+  if (digits.length === 0) return 0;
+  // Trailing zeros carry no information.
+  let z = digits.length;
+  while (z > 1 && digits.charCodeAt(z - 1) === 48) z--;
+  if (z !== digits.length) {
+    scale += digits.length - z;
+    digits = digits.slice(0, z);
+  }
+  const mag = scale + digits.length; // value is in [10^(mag-1), 10^mag)
+  if (mag > 40) {
+    scannedRange = true;
+    return Infinity;
+  }
+  if (mag < -46) {
+    scannedRange = true;
+    return 0;
+  }
+  const dbl = Number(`${digits}e${scale}`);
+  const r = roundDoubleToFloat4(dbl, () => compareDecimalToDouble(BigInt(digits), scale, dbl));
+  if (r === Infinity || r === 0) scannedRange = true;
+  return r;
+}
+
+/** Reads hex digits [. hexdigits] [p [sign] digits] after "0x"; returns -1 without digits. */
+function scanHex(s: string, i: number, neg: boolean): number {
+  const n = s.length;
+  let mant = 0n;
+  let exp2 = 0;
+  let saw = false;
+  let afterPoint = false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 && !afterPoint) {
+      afterPoint = true;
+      continue;
+    }
+    const h = hexValue(c);
+    if (h < 0) break;
+    saw = true;
+    mant = (mant << 4n) | BigInt(h);
+    if (afterPoint) exp2 -= 4;
+  }
+  if (!saw) return -1;
+  if ((s.charCodeAt(i) | 0x20) === 0x70 /* p */) {
+    let j = i + 1;
+    const sc = s.charCodeAt(j);
+    if (sc === 43 || sc === 45) j++;
+    if (isDigit(s.charCodeAt(j))) {
+      while (j < n && isDigit(s.charCodeAt(j))) j++;
+      exp2 += Math.max(-100000, Math.min(100000, Number(s.slice(i + 1, j))));
+      i = j;
+    }
+  }
+  let v: number;
+  if (mant === 0n) {
+    v = 0;
+  } else {
+    const bits = mant.toString(2).length;
+    const top = bits + exp2; // value in [2^(top-1), 2^top)
+    if (top > 179) {
+      // musl reports ERANGE for hex input only this far past the float range; nearer
+      // overflows return infinity without it (vector_in then says "infinite value").
+      scannedRange = true;
+      v = Infinity;
+    } else if (top < -200) {
+      scannedRange = true;
+      v = 0;
+    } else {
+      v = binaryToFloat4(mant, exp2);
+      if (v === 0) scannedRange = true;
+    }
+  }
+  scannedValue = neg ? -v : v;
+  return i;
+}
+
+/** mant * 2^exp2 rounded to float32 (ties to even), Infinity past the range. */
+function binaryToFloat4(mant: bigint, exp2: number): number {
+  const bits = mant.toString(2).length;
+  // Keep 60 bits: enough for a correctly rounded double, plus a sticky bit for the rest.
+  if (bits > 60) {
+    const drop = BigInt(bits - 60);
+    const sticky = (mant & ((1n << drop) - 1n)) !== 0n ? 1n : 0n;
+    mant = (mant >> drop) | sticky;
+    exp2 += bits - 60;
+  }
+  // A 60-bit integer times a power of two: first round to float32 precision by hand.
+  const b = mant.toString(2).length;
+  const e = b + exp2; // value in [2^(e-1), 2^e)
+  // float32 keeps 24 bits for normals; fewer below 2^-126.
+  const keep = Math.min(24, e + 149);
+  if (keep < 0) return 0;
+  if (keep === 0) {
+    // Below the smallest subnormal 2^-149: above its half rounds up, the exact half to even (0).
+    return mant > 1n << BigInt(b - 1) ? 1.401298464324817e-45 : 0;
+  }
+  if (b > keep) {
+    const drop = BigInt(b - keep);
+    const rem = mant & ((1n << drop) - 1n);
+    const half = 1n << (drop - 1n);
+    let q = mant >> drop;
+    if (rem > half || (rem === half && (q & 1n) === 1n)) q += 1n;
+    return Math.fround(Number(q) * 2 ** (exp2 + b - keep));
+  }
+  return Math.fround(Number(mant) * 2 ** exp2);
+}
+
+/**
+ * Sign of (D * 10^scale - dbl) computed exactly, for a nonnegative BigInt D and finite
+ * dbl >= 0.
+ */
+export function compareDecimalToDouble(D: bigint, scale: number, dbl: number): number {
+  scratchF64[0] = dbl;
+  const bits = scratchU64[0]!;
+  const bexp = Number((bits >> 52n) & 0x7ffn);
+  let m = bits & 0xfffffffffffffn;
+  let e2: number;
+  if (bexp === 0) {
+    e2 = -1074;
+  } else {
+    m |= 1n << 52n;
+    e2 = bexp - 1075;
+  }
+  // Compare D * 10^scale with m * 2^e2 by moving negative powers to the other side.
+  let lhs = D;
+  let rhs = m;
+  if (scale >= 0) lhs *= 10n ** BigInt(scale);
+  else rhs *= 10n ** BigInt(-scale);
+  if (e2 >= 0) rhs <<= BigInt(e2);
+  else lhs <<= BigInt(-e2);
+  return lhs === rhs ? 0 : lhs > rhs ? 1 : -1;
+}
+
+function isCSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  if (l >= 97 && l <= 102) return l - 87;
+  return -1;
+}
+
+function isNanChar(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function matchWord(s: string, i: number, word: string): boolean {
+  if (i + word.length > s.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    if ((s.charCodeAt(i + k) | 0x20) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}

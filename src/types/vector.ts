@@ -1,0 +1,369 @@
+/**
+ * pgvector's `vector` type: float32 elements, 1..16,000 dimensions, byte-for-byte compatible
+ * text and binary formats, typmod handling and the SQL-visible functions, following pgvector
+ * 0.8's src/vector.c (vector_in, vector_out, vector_typmod_in, vector_recv/send, l2_distance,
+ * inner_product, vector_negative_inner_product, cosine_distance, l1_distance, vector_dims,
+ * vector_norm, l2_normalize, vector_add/sub/mul, vector_cmp, subvector).
+ *
+ * A vector value is a Float32Array whose length is its dimension count. Functions that return
+ * SQL float8 return JavaScript numbers equal to pgvector's results: sums are accumulated in
+ * float32 in index order as pgvector's C does (see kernels/reference.ts), except vector_norm,
+ * which pgvector accumulates in double.
+ *
+ * Every user error is a PgError with pgvector's SQLSTATE and message text.
+ */
+import { PgError, SQLSTATE } from '../common/errors.js';
+import { VECTOR_MAX_DIM } from '../common/limits.js';
+import { cosineDistanceRef, dotRef, l1Ref, l2SquaredRef, normRef } from '../kernels/reference.js';
+import { formatFloat4, scanFloat4, scannedRange, scannedValue } from './float.js';
+
+// ---------------------------------------------------------------------------------------------
+// Checks shared by input paths (pgvector CheckDim, CheckExpectedDim, CheckElement, CheckDims)
+// ---------------------------------------------------------------------------------------------
+
+/** @throws PgError 22000 `vector must have at least 1 dimension`, 54000 past 16,000. */
+export function checkDim(dim: number): void {
+  if (dim < 1) throw new PgError(SQLSTATE.data_exception, 'vector must have at least 1 dimension');
+  if (dim > VECTOR_MAX_DIM) throw tooManyDims();
+}
+
+/**
+ * Enforces a column's typmod (`vector(3)`); typmod -1 means unconstrained.
+ * @throws PgError 22000 `expected 3 dimensions, not 2`.
+ */
+export function checkVectorDims(v: Float32Array, typmod: number): void {
+  checkExpectedDim(typmod, v.length);
+}
+
+/** {@link checkVectorDims} for a bare dimension count. */
+export function checkExpectedDim(typmod: number, dim: number): void {
+  if (typmod !== -1 && typmod !== dim) {
+    throw new PgError(SQLSTATE.data_exception, `expected ${typmod} dimensions, not ${dim}`);
+  }
+}
+
+/** @throws PgError 22000 `NaN not allowed in vector` / `infinite value not allowed in vector`. */
+export function checkElement(x: number): void {
+  if (x !== x) throw new PgError(SQLSTATE.data_exception, 'NaN not allowed in vector');
+  if (x === Infinity || x === -Infinity) throw new PgError(SQLSTATE.data_exception, 'infinite value not allowed in vector');
+}
+
+/** @throws PgError 22000 `different vector dimensions 3 and 2`. */
+export function checkSameDims(a: Float32Array, b: Float32Array): void {
+  if (a.length !== b.length) {
+    throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${a.length} and ${b.length}`);
+  }
+}
+
+function tooManyDims(): PgError {
+  return new PgError(SQLSTATE.program_limit_exceeded, `vector cannot have more than ${VECTOR_MAX_DIM} dimensions`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text format
+// ---------------------------------------------------------------------------------------------
+
+// vector_in keeps at most 16,000 parsed elements before it copies them out.
+const parseScratch = new Float32Array(VECTOR_MAX_DIM);
+
+/**
+ * vector_in: parses `[1,2,3]` (whitespace — space, \t, \n, \r, \v, \f — allowed around
+ * brackets and elements; elements read as strtof reads them, so `1e3`, `.5`, `+1`, `0x10`
+ * are accepted) and applies `typmod` (-1 = none).
+ * @returns a new Float32Array of the vector's dimension.
+ * @throws PgError 22P02 `invalid input syntax for type vector: "<text>"` (DETAIL `Vector
+ *   contents must start with "[".` or `Junk after closing right brace.` where pgvector adds
+ *   one); 22000 `vector must have at least 1 dimension`; 54000 `vector cannot have more than
+ *   16000 dimensions`; 22003 `"<element>" is out of range for type vector`; 22000 `NaN not
+ *   allowed in vector` / `infinite value not allowed in vector`; 22000 `expected N
+ *   dimensions, not M`.
+ */
+export function parseVector(text: string, typmod = -1): Float32Array {
+  const n = text.length;
+  let i = skipSpace(text, 0);
+  if (text.charCodeAt(i) !== 91 /* [ */) {
+    throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type vector: "${text}"`, {
+      detail: 'Vector contents must start with "[".',
+    });
+  }
+  i = skipSpace(text, i + 1);
+  if (text.charCodeAt(i) === 93 /* ] */) {
+    throw new PgError(SQLSTATE.data_exception, 'vector must have at least 1 dimension');
+  }
+  const x = parseScratch;
+  let dim = 0;
+  for (;;) {
+    if (dim === VECTOR_MAX_DIM) throw tooManyDims();
+    i = skipSpace(text, i);
+    if (i >= n) throw syntaxError(text);
+    const end = scanFloat4(text, i);
+    if (end === i) throw syntaxError(text);
+    const val = scannedValue;
+    if (scannedRange && (val === Infinity || val === -Infinity)) {
+      throw new PgError(SQLSTATE.numeric_value_out_of_range, `"${text.slice(i, end)}" is out of range for type vector`);
+    }
+    checkElement(val);
+    x[dim++] = val;
+    i = skipSpace(text, end);
+    const c = text.charCodeAt(i);
+    if (c === 44 /* , */) {
+      i++;
+    } else if (c === 93 /* ] */) {
+      i++;
+      break;
+    } else {
+      throw syntaxError(text);
+    }
+  }
+  i = skipSpace(text, i);
+  if (i < n) {
+    throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type vector: "${text}"`, {
+      detail: 'Junk after closing right brace.',
+    });
+  }
+  checkDim(dim);
+  checkExpectedDim(typmod, dim);
+  return x.slice(0, dim);
+}
+
+function syntaxError(text: string): PgError {
+  return new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type vector: "${text}"`);
+}
+
+function skipSpace(s: string, i: number): number {
+  const n = s.length;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && (c < 9 || c > 13)) break;
+    i++;
+  }
+  return i;
+}
+
+/** vector_out: `[1,2.5,-0,1e-05]`, each element as float4out prints it (shortest round trip). */
+export function formatVector(v: Float32Array): string {
+  let s = '[';
+  for (let i = 0; i < v.length; i++) {
+    if (i > 0) s += ',';
+    s += formatFloat4(v[i]!);
+  }
+  return s + ']';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Type modifier
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * vector_typmod_in: the typmod for `vector(n)`; `mods` is the list in parentheses.
+ * @returns n.
+ * @throws PgError 22023 `invalid type modifier` (not exactly one), `dimensions for type vector
+ *   must be at least 1`, `dimensions for type vector cannot exceed 16000`.
+ */
+export function vectorTypmodIn(mods: number | readonly number[]): number {
+  const list = typeof mods === 'number' ? [mods] : mods;
+  if (list.length !== 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'invalid type modifier');
+  const n = list[0]!;
+  if (n < 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'dimensions for type vector must be at least 1');
+  if (n > VECTOR_MAX_DIM) {
+    throw new PgError(SQLSTATE.invalid_parameter_value, `dimensions for type vector cannot exceed ${VECTOR_MAX_DIM}`);
+  }
+  return n;
+}
+
+/** The type name as format_type prints it: `vector` or `vector(3)`. */
+export function vectorTypmodOut(typmod: number): string {
+  return typmod < 0 ? 'vector' : `vector(${typmod})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binary format
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * vector_send: int16 dim, int16 unused (0), then dim float4 values, all big-endian.
+ * @returns 4 + 4 * dim bytes.
+ */
+export function vectorSend(v: Float32Array): Uint8Array {
+  const out = new Uint8Array(4 + 4 * v.length);
+  const dv = new DataView(out.buffer);
+  dv.setInt16(0, v.length);
+  dv.setInt16(2, 0);
+  for (let i = 0; i < v.length; i++) dv.setFloat32(4 + 4 * i, v[i]!);
+  return out;
+}
+
+/**
+ * vector_recv: reads {@link vectorSend}'s layout from `buf` and applies `typmod`.
+ * @throws PgError 08P01 `insufficient data left in message` for a short buffer; 22000/54000
+ *   dimension errors as {@link checkDim}; 22000 `expected N dimensions, not M`; 22000
+ *   `expected unused to be 0, not U`; 22000 NaN/infinite element.
+ */
+export function vectorRecv(buf: Uint8Array, typmod = -1): Float32Array {
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (buf.byteLength < 4) throw insufficientData();
+  const dim = dv.getInt16(0);
+  const unused = dv.getInt16(2);
+  checkDim(dim);
+  checkExpectedDim(typmod, dim);
+  if (unused !== 0) throw new PgError(SQLSTATE.data_exception, `expected unused to be 0, not ${unused}`);
+  const v = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) {
+    if (4 + 4 * i + 4 > buf.byteLength) throw insufficientData();
+    v[i] = dv.getFloat32(4 + 4 * i);
+    checkElement(v[i]!);
+  }
+  return v;
+}
+
+function insufficientData(): PgError {
+  return new PgError(SQLSTATE.protocol_violation, 'insufficient data left in message');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Distances and functions (float8 results)
+// ---------------------------------------------------------------------------------------------
+
+/** `<->`, l2_distance: sqrt (in double) of the float32 sum of squared differences. @throws 22000 dims */
+export function l2Distance(a: Float32Array, b: Float32Array): number {
+  checkSameDims(a, b);
+  return Math.sqrt(l2SquaredRef(a, 0, b, 0, a.length));
+}
+
+/** vector_l2_squared_distance (the HNSW/IVFFlat L2 support function). @throws 22000 dims */
+export function l2SquaredDistance(a: Float32Array, b: Float32Array): number {
+  checkSameDims(a, b);
+  return l2SquaredRef(a, 0, b, 0, a.length);
+}
+
+/** inner_product: float32 sum of products. @throws 22000 dims */
+export function innerProduct(a: Float32Array, b: Float32Array): number {
+  checkSameDims(a, b);
+  return dotRef(a, 0, b, 0, a.length);
+}
+
+/** `<#>`, vector_negative_inner_product. @throws 22000 dims */
+export function negativeInnerProduct(a: Float32Array, b: Float32Array): number {
+  checkSameDims(a, b);
+  return -dotRef(a, 0, b, 0, a.length);
+}
+
+/**
+ * `<=>`, cosine_distance: 1 - dot / sqrt(|a|^2 * |b|^2), float32 sums, the similarity clamped
+ * to [-1, 1]; NaN when a norm is zero (or overflows float32). @throws 22000 dims
+ */
+export function cosineDistance(a: Float32Array, b: Float32Array): number {
+  checkSameDims(a, b);
+  return cosineDistanceRef(a, 0, b, 0, a.length);
+}
+
+/** `<+>`, l1_distance: float32 sum of absolute differences. @throws 22000 dims */
+export function l1Distance(a: Float32Array, b: Float32Array): number {
+  checkSameDims(a, b);
+  return l1Ref(a, 0, b, 0, a.length);
+}
+
+/**
+ * vector_spherical_distance (IVFFlat's k-means support for cosine/IP): acos of the clamped
+ * float32 inner product, divided by pi. @throws 22000 dims
+ */
+export function sphericalDistance(a: Float32Array, b: Float32Array): number {
+  checkSameDims(a, b);
+  let d = dotRef(a, 0, b, 0, a.length);
+  if (d > 1) d = 1;
+  else if (d < -1) d = -1;
+  return Math.acos(d) / Math.PI;
+}
+
+/** vector_dims. */
+export function vectorDims(a: Float32Array): number {
+  return a.length;
+}
+
+/** vector_norm: sqrt of a double-precision sum of squares. */
+export function vectorNorm(a: Float32Array): number {
+  return normRef(a, 0, a.length);
+}
+
+/**
+ * l2_normalize: each element divided (in double) by the double-precision norm; a zero vector
+ * stays zero. @throws PgError 22003 `value out of range: overflow`
+ */
+export function l2Normalize(a: Float32Array): Float32Array {
+  const norm = normRef(a, 0, a.length);
+  const r = new Float32Array(a.length);
+  if (norm > 0) {
+    for (let i = 0; i < a.length; i++) r[i] = a[i]! / norm;
+    for (let i = 0; i < r.length; i++) if (!Number.isFinite(r[i]!)) throw overflow();
+  }
+  return r;
+}
+
+/** `+`, vector_add. @throws 22000 dims, 22003 `value out of range: overflow` */
+export function vectorAdd(a: Float32Array, b: Float32Array): Float32Array {
+  checkSameDims(a, b);
+  const r = new Float32Array(a.length);
+  for (let i = 0; i < r.length; i++) r[i] = a[i]! + b[i]!;
+  for (let i = 0; i < r.length; i++) if (r[i] === Infinity || r[i] === -Infinity) throw overflow();
+  return r;
+}
+
+/** `-`, vector_sub. @throws 22000 dims, 22003 `value out of range: overflow` */
+export function vectorSub(a: Float32Array, b: Float32Array): Float32Array {
+  checkSameDims(a, b);
+  const r = new Float32Array(a.length);
+  for (let i = 0; i < r.length; i++) r[i] = a[i]! - b[i]!;
+  for (let i = 0; i < r.length; i++) if (r[i] === Infinity || r[i] === -Infinity) throw overflow();
+  return r;
+}
+
+/**
+ * `*`, vector_mul (element-wise). @throws 22000 dims, 22003 `value out of range: overflow` /
+ * `value out of range: underflow` (a nonzero product that rounds to 0)
+ */
+export function vectorMul(a: Float32Array, b: Float32Array): Float32Array {
+  checkSameDims(a, b);
+  const r = new Float32Array(a.length);
+  for (let i = 0; i < r.length; i++) r[i] = a[i]! * b[i]!;
+  for (let i = 0; i < r.length; i++) {
+    if (r[i] === Infinity || r[i] === -Infinity) throw overflow();
+    if (r[i] === 0 && !(a[i] === 0 || b[i] === 0)) {
+      throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: underflow');
+    }
+  }
+  return r;
+}
+
+/**
+ * vector_cmp (btree order): element by element, then the shorter vector first.
+ * @returns -1, 0 or 1.
+ */
+export function vectorCmp(a: Float32Array, b: Float32Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a[i]! < b[i]!) return -1;
+    if (a[i]! > b[i]!) return 1;
+  }
+  if (a.length < b.length) return -1;
+  if (a.length > b.length) return 1;
+  return 0;
+}
+
+/**
+ * subvector(a, start, count): 1-based like substring, clipped to the vector.
+ * @throws PgError 22000 `vector must have at least 1 dimension` when nothing is left.
+ */
+export function subvector(a: Float32Array, start: number, count: number): Float32Array {
+  // int32 arithmetic as in C; an overflowing end wraps there too, so mimic it.
+  let end = (start + count) | 0;
+  let s = start;
+  if (s < 1) s = 1;
+  if (end > a.length) end = a.length + 1;
+  const dim = end - s;
+  checkDim(dim);
+  return a.slice(s - 1, s - 1 + dim);
+}
+
+function overflow(): PgError {
+  return new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: overflow');
+}
