@@ -1,0 +1,476 @@
+// HNSW graph search and insertion over the shared linear memory (Malkov & Yashunin, 2018,
+// "Efficient and robust approximate nearest neighbor search using Hierarchical Navigable Small
+// World graphs": Algorithm 1 INSERT, Algorithm 2 SEARCH-LAYER, Algorithm 4
+// SELECT-NEIGHBORS-HEURISTIC), following hnswlib's choices: greedy descent through the upper
+// layers, M neighbours chosen for a new node on every layer, lists shrunk by the heuristic when
+// they overflow (M on upper layers, M0 = 2M on layer 0).
+//
+// Everything lives in memory that src/index/hnsw/graph.ts allocates; this module keeps no state
+// of its own (no data segments, no allocation), so any number of graphs share one instance.
+// The plain TypeScript twin in src/index/hnsw/reference.ts implements the same functions over
+// the same layout; the tests compare the two. Keep the offsets below in sync with graph.ts.
+
+// Graph header, i32 words at `g` (byte offsets).
+const G_DIM: usize = 0; // vector dimensions rounded up to a multiple of 4 (padding is zero)
+const G_METRIC: usize = 4; // 0 = squared L2, 1 = negative inner product, 2 = L1
+const G_REC: usize = 8; // bytes per level-0 record
+const G_L0: usize = 12; // pointer to the level-0 records
+const G_HDR: usize = 16; // byte offset of the node header inside a record (= vector bytes)
+const G_M: usize = 20;
+const G_M0: usize = 24;
+const G_UPPER: usize = 28; // pointer to the upper-level pool
+const G_EFC: usize = 36;
+const G_ENTRY: usize = 40; // entry point node, -1 when empty
+const G_MAXLEVEL: usize = 44;
+
+// Node header, relative to record + G_HDR.
+const N_LEVEL: usize = 4;
+const N_UPPER: usize = 8; // word index of the node's first upper list in the pool
+const N_COUNT: usize = 16; // level-0 neighbour count, followed by M0 neighbour ids
+
+// Per-search scratch, i32 words at `s`.
+const S_VISITED: usize = 0; // u32 epoch tag per node
+const S_VCAP: usize = 4; // nodes the visited array covers; ids beyond count as visited
+const S_EPOCH: usize = 8;
+const S_CAND: usize = 12; // min-heap of (dist f32, node i32), capacity VCAP
+const S_RES: usize = 16; // max-heap of (dist, node), capacity >= ef + 1
+const S_DISC: usize = 20; // min-heap of discarded candidates (iterative scans), capacity VCAP
+const S_DISCSIZE: usize = 24;
+const S_OUT: usize = 28; // results of the last search, ascending (dist, node)
+const S_DCOUNT: usize = 36; // distance computations (wraps at 2^31; read as a delta)
+const S_SEL: usize = 40; // (dist, node) scratch for shrinking a neighbour list, M0 + 1 entries
+const S_ENTRY: usize = 44; // entry points (dist, node) for searchLayer
+const S_TUPLES: usize = 48; // nodes visited by the searches sharing this scratch
+const S_GDIST: usize = 52; // f32: distance of the node `greedy` returned
+
+// ---- distances (vectors are zero-padded to a multiple of 4 floats, 16-byte aligned) ----
+
+@inline function l2sq(a: usize, b: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 8 <= dim; i += 8) {
+    const o = <usize>(i << 2);
+    const d0 = f32x4.sub(v128.load(a + o), v128.load(b + o));
+    const d1 = f32x4.sub(v128.load(a + o, 16), v128.load(b + o, 16));
+    s0 = f32x4.add(s0, f32x4.mul(d0, d0));
+    s1 = f32x4.add(s1, f32x4.mul(d1, d1));
+  }
+  if (i < dim) {
+    const o = <usize>(i << 2);
+    const d0 = f32x4.sub(v128.load(a + o), v128.load(b + o));
+    s0 = f32x4.add(s0, f32x4.mul(d0, d0));
+  }
+  s0 = f32x4.add(s0, s1);
+  return f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+}
+
+@inline function negDot(a: usize, b: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 8 <= dim; i += 8) {
+    const o = <usize>(i << 2);
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+  }
+  if (i < dim) {
+    const o = <usize>(i << 2);
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+  }
+  s0 = f32x4.add(s0, s1);
+  return -(f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3));
+}
+
+@inline function l1(a: usize, b: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  for (let i: i32 = 0; i < dim; i += 4) {
+    const o = <usize>(i << 2);
+    s0 = f32x4.add(s0, f32x4.abs(f32x4.sub(v128.load(a + o), v128.load(b + o))));
+  }
+  return f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+}
+
+@inline function dist(metric: i32, a: usize, b: usize, dim: i32): f32 {
+  if (metric == 1) return negDot(a, b, dim);
+  if (metric == 0) return l2sq(a, b, dim);
+  return l1(a, b, dim);
+}
+
+/** Distance between the query at `q` and node `n`, for callers in JavaScript. */
+export function distanceTo(g: usize, q: usize, n: i32): f32 {
+  return dist(load<i32>(g + G_METRIC), q, vec(g, n), load<i32>(g + G_DIM));
+}
+
+// ---- layout ----
+
+@inline function vec(g: usize, n: i32): usize {
+  return <usize>load<i32>(g + G_L0) + <usize>n * <usize>load<i32>(g + G_REC);
+}
+
+@inline function hdr(g: usize, n: i32): usize {
+  return vec(g, n) + <usize>load<i32>(g + G_HDR);
+}
+
+/** Pointer to the count word of node `n`'s neighbour list on `level`; ids follow it. */
+@inline function list(g: usize, n: i32, level: i32): usize {
+  const h = hdr(g, n);
+  if (level == 0) return h + N_COUNT;
+  const m1 = load<i32>(g + G_M) + 1;
+  return <usize>load<i32>(g + G_UPPER) + (<usize>(load<i32>(h + N_UPPER) + (level - 1) * m1) << 2);
+}
+
+// ---- binary heaps of (f32 dist, i32 node), 8 bytes per entry ----
+
+@inline function hd(h: usize, i: i32): f32 {
+  return load<f32>(h + (<usize>i << 3));
+}
+@inline function hn(h: usize, i: i32): i32 {
+  return load<i32>(h + (<usize>i << 3), 4);
+}
+@inline function hset(h: usize, i: i32, d: f32, n: i32): void {
+  store<f32>(h + (<usize>i << 3), d);
+  store<i32>(h + (<usize>i << 3), n, 4);
+}
+
+/** Min-heap push; `size` is the size before the push. */
+function minPush(h: usize, size: i32, d: f32, n: i32): void {
+  let i = size;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const pd = hd(h, p);
+    if (pd <= d) break;
+    hset(h, i, pd, hn(h, p));
+    i = p;
+  }
+  hset(h, i, d, n);
+}
+
+/** Min-heap pop of the root; `size` is the size before the pop. */
+function minPop(h: usize, size: i32): void {
+  const last = size - 1;
+  const d = hd(h, last);
+  const n = hn(h, last);
+  let i = 0;
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= last) break;
+    if (c + 1 < last && hd(h, c + 1) < hd(h, c)) c++;
+    const cd = hd(h, c);
+    if (cd >= d) break;
+    hset(h, i, cd, hn(h, c));
+    i = c;
+  }
+  hset(h, i, d, n);
+}
+
+function maxPush(h: usize, size: i32, d: f32, n: i32): void {
+  let i = size;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const pd = hd(h, p);
+    if (pd >= d) break;
+    hset(h, i, pd, hn(h, p));
+    i = p;
+  }
+  hset(h, i, d, n);
+}
+
+function maxPop(h: usize, size: i32): void {
+  const last = size - 1;
+  const d = hd(h, last);
+  const n = hn(h, last);
+  let i = 0;
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= last) break;
+    if (c + 1 < last && hd(h, c + 1) > hd(h, c)) c++;
+    const cd = hd(h, c);
+    if (cd <= d) break;
+    hset(h, i, cd, hn(h, c));
+    i = c;
+  }
+  hset(h, i, d, n);
+}
+
+// ---- search ----
+
+/** Starts a new visited generation; clears the tags when the 32-bit epoch wraps. */
+function newEpoch(s: usize): u32 {
+  let e = load<u32>(s + S_EPOCH) + 1;
+  if (e == 0) {
+    memory.fill(<usize>load<i32>(s + S_VISITED), 0, <usize>load<i32>(s + S_VCAP) << 2);
+    e = 1;
+  }
+  store<u32>(s + S_EPOCH, e);
+  return e;
+}
+
+/**
+ * Greedy descent on one upper layer (SEARCH-LAYER with ef = 1): moves from `cur` (at distance
+ * `curD` from the query) to a closer neighbour until none is closer. Returns the node reached
+ * and stores its distance at S_GDIST.
+ */
+export function greedy(g: usize, s: usize, q: usize, level: i32, cur: i32, curD: f32): i32 {
+  const metric = load<i32>(g + G_METRIC);
+  const dim = load<i32>(g + G_DIM);
+  let dcount = load<i32>(s + S_DCOUNT);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    const l = list(g, cur, level);
+    const c = load<i32>(l);
+    dcount += c;
+    for (let j = 0; j < c; j++) {
+      const n = load<i32>(l + 4 + (<usize>j << 2));
+      const d = dist(metric, q, vec(g, n), dim);
+      if (d < curD) {
+        curD = d;
+        cur = n;
+        changed = true;
+      }
+    }
+  }
+  store<i32>(s + S_DCOUNT, dcount);
+  store<f32>(s + S_GDIST, curD);
+  return cur;
+}
+
+/**
+ * SEARCH-LAYER (Algorithm 2) on `level` from the `nEntries` (dist, node) pairs at S_ENTRY,
+ * keeping the `ef` nearest. Writes them in ascending distance to S_OUT and returns how many.
+ * mode bit 0: keep the candidates that fell out of the result set in the discarded heap (the
+ * iterative scans of pgvector 0.8 resume from them). mode bit 1: continue the previous visited
+ * generation instead of starting a new one (resumed scans must not revisit nodes).
+ */
+export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32, level: i32, mode: i32): i32 {
+  const metric = load<i32>(g + G_METRIC);
+  const dim = load<i32>(g + G_DIM);
+  const visited = <usize>load<i32>(s + S_VISITED);
+  const vcap = load<i32>(s + S_VCAP);
+  const cand = <usize>load<i32>(s + S_CAND);
+  const res = <usize>load<i32>(s + S_RES);
+  const disc = <usize>load<i32>(s + S_DISC);
+  const entries = <usize>load<i32>(s + S_ENTRY);
+  const keep = (mode & 1) != 0;
+  const epoch: u32 = (mode & 2) != 0 ? load<u32>(s + S_EPOCH) : newEpoch(s);
+  let discSize = load<i32>(s + S_DISCSIZE);
+  let dcount = load<i32>(s + S_DCOUNT);
+  let tuples = load<i32>(s + S_TUPLES);
+  let nc = 0;
+  let nr = 0;
+  for (let i = 0; i < nEntries; i++) {
+    const d = hd(entries, i);
+    const n = hn(entries, i);
+    if (n < vcap) store<u32>(visited + (<usize>n << 2), epoch);
+    minPush(cand, nc++, d, n);
+    maxPush(res, nr++, d, n);
+    if (nr > ef) {
+      if (keep) minPush(disc, discSize++, hd(res, 0), hn(res, 0));
+      maxPop(res, nr--);
+    }
+  }
+  while (nc > 0) {
+    const cd = hd(cand, 0);
+    const c = hn(cand, 0);
+    if (cd > hd(res, 0) && nr >= ef) break;
+    minPop(cand, nc--);
+    const l = list(g, c, level);
+    const cnt = load<i32>(l);
+    for (let j = 0; j < cnt; j++) {
+      const n = load<i32>(l + 4 + (<usize>j << 2));
+      if (n >= vcap) continue;
+      const vp = visited + (<usize>n << 2);
+      if (load<u32>(vp) == epoch) continue;
+      store<u32>(vp, epoch);
+      tuples++;
+      dcount++;
+      const d = dist(metric, q, vec(g, n), dim);
+      if (nr < ef || d < hd(res, 0)) {
+        minPush(cand, nc++, d, n);
+        maxPush(res, nr++, d, n);
+        if (nr > ef) {
+          if (keep) minPush(disc, discSize++, hd(res, 0), hn(res, 0));
+          maxPop(res, nr--);
+        }
+      } else if (keep) {
+        minPush(disc, discSize++, d, n);
+      }
+    }
+  }
+  store<i32>(s + S_DISCSIZE, discSize);
+  store<i32>(s + S_DCOUNT, dcount);
+  store<i32>(s + S_TUPLES, tuples);
+  const out = <usize>load<i32>(s + S_OUT);
+  const total = nr;
+  while (nr > 0) {
+    hset(out, nr - 1, hd(res, 0), hn(res, 0));
+    maxPop(res, nr--);
+  }
+  return total;
+}
+
+/**
+ * A whole index search: greedy descent from the entry point to layer 1, then SEARCH-LAYER on
+ * layer 0 with `ef`. Results go to S_OUT in ascending distance; returns their number.
+ */
+export function search(g: usize, s: usize, q: usize, ef: i32, mode: i32): i32 {
+  let ep = load<i32>(g + G_ENTRY);
+  if (ep < 0) return 0;
+  let d = dist(load<i32>(g + G_METRIC), q, vec(g, ep), load<i32>(g + G_DIM));
+  store<i32>(s + S_DCOUNT, load<i32>(s + S_DCOUNT) + 1);
+  for (let l = load<i32>(g + G_MAXLEVEL); l > 0; l--) {
+    ep = greedy(g, s, q, l, ep, d);
+    d = load<f32>(s + S_GDIST);
+  }
+  const entries = <usize>load<i32>(s + S_ENTRY);
+  hset(entries, 0, d, ep);
+  return searchLayer(g, s, q, 1, ef, 0, mode);
+}
+
+/**
+ * Resumes an iterative scan (pgvector 0.8 ResumeScanItems): the `ef` nearest discarded
+ * candidates become the entry points of another SEARCH-LAYER on layer 0 in the same visited
+ * generation. Returns the number of results at S_OUT (0 when nothing is left).
+ */
+export function resume(g: usize, s: usize, q: usize, ef: i32): i32 {
+  const disc = <usize>load<i32>(s + S_DISC);
+  const entries = <usize>load<i32>(s + S_ENTRY);
+  let discSize = load<i32>(s + S_DISCSIZE);
+  let n = 0;
+  while (n < ef && discSize > 0) {
+    hset(entries, n++, hd(disc, 0), hn(disc, 0));
+    minPop(disc, discSize--);
+  }
+  store<i32>(s + S_DISCSIZE, discSize);
+  if (n == 0) return 0;
+  return searchLayer(g, s, q, n, ef, 0, 3);
+}
+
+// ---- insertion ----
+
+/**
+ * SELECT-NEIGHBORS-HEURISTIC (Algorithm 4 without extendCandidates/keepPrunedConnections, as
+ * hnswlib's getNeighborsByHeuristic2): walks `n` candidates (dist, node) in ascending distance
+ * and keeps one only if it is closer to the base than to every node kept so far, up to `mMax`.
+ * Writes the kept ids after the count word at `dst` and stores the count.
+ */
+function selectHeuristic(g: usize, s: usize, cands: usize, n: i32, mMax: i32, dst: usize): void {
+  const metric = load<i32>(g + G_METRIC);
+  const dim = load<i32>(g + G_DIM);
+  let dcount = load<i32>(s + S_DCOUNT);
+  let kept = 0;
+  for (let i = 0; i < n && kept < mMax; i++) {
+    const e = hn(cands, i);
+    const de = hd(cands, i);
+    const ve = vec(g, e);
+    let good = true;
+    for (let j = 0; j < kept; j++) {
+      dcount++;
+      if (dist(metric, ve, vec(g, load<i32>(dst + 4 + (<usize>j << 2))), dim) < de) {
+        good = false;
+        break;
+      }
+    }
+    if (good) {
+      store<i32>(dst + 4 + (<usize>kept << 2), e);
+      kept++;
+    }
+  }
+  store<i32>(dst, kept);
+  store<i32>(s + S_DCOUNT, dcount);
+}
+
+/** Adds `node` (at distance `d`) to `nb`'s list on `level`, shrinking it by the heuristic when full. */
+function connect(g: usize, s: usize, nb: i32, node: i32, d: f32, level: i32, mMax: i32): void {
+  const l = list(g, nb, level);
+  const c = load<i32>(l);
+  if (c < mMax) {
+    store<i32>(l + 4 + (<usize>c << 2), node);
+    store<i32>(l, c + 1);
+    return;
+  }
+  const metric = load<i32>(g + G_METRIC);
+  const dim = load<i32>(g + G_DIM);
+  const sel = <usize>load<i32>(s + S_SEL);
+  const vnb = vec(g, nb);
+  // Insertion sort into ascending order: the lists are short (M0 + 1 at most).
+  let n = 0;
+  for (let j = 0; j <= c; j++) {
+    let e: i32;
+    let de: f32;
+    if (j < c) {
+      e = load<i32>(l + 4 + (<usize>j << 2));
+      de = dist(metric, vnb, vec(g, e), dim);
+    } else {
+      e = node;
+      de = d;
+    }
+    let k = n++;
+    while (k > 0 && hd(sel, k - 1) > de) {
+      hset(sel, k, hd(sel, k - 1), hn(sel, k - 1));
+      k--;
+    }
+    hset(sel, k, de, e);
+  }
+  store<i32>(s + S_DCOUNT, load<i32>(s + S_DCOUNT) + c);
+  selectHeuristic(g, s, sel, n, mMax, l);
+}
+
+/**
+ * INSERT (Algorithm 1) of node `node`, whose vector, level and upper lists are already in
+ * place: greedy descent to the node's top layer, then on each layer from there to 0 a
+ * SEARCH-LAYER with ef_construction, the heuristic choice of M neighbours, and the reverse
+ * links. Updates the entry point when the node's level is the highest so far.
+ */
+export function insert(g: usize, s: usize, node: i32): void {
+  const metric = load<i32>(g + G_METRIC);
+  const dim = load<i32>(g + G_DIM);
+  const level = load<i32>(hdr(g, node) + N_LEVEL);
+  let ep = load<i32>(g + G_ENTRY);
+  const top = load<i32>(g + G_MAXLEVEL);
+  if (ep < 0) {
+    store<i32>(g + G_ENTRY, node);
+    store<i32>(g + G_MAXLEVEL, level);
+    return;
+  }
+  const q = vec(g, node);
+  const m = load<i32>(g + G_M);
+  const m0 = load<i32>(g + G_M0);
+  const efc = load<i32>(g + G_EFC);
+  let d = dist(metric, q, vec(g, ep), dim);
+  store<i32>(s + S_DCOUNT, load<i32>(s + S_DCOUNT) + 1);
+  for (let l = top; l > level; l--) {
+    ep = greedy(g, s, q, l, ep, d);
+    d = load<f32>(s + S_GDIST);
+  }
+  const entries = <usize>load<i32>(s + S_ENTRY);
+  const out = <usize>load<i32>(s + S_OUT);
+  hset(entries, 0, d, ep);
+  let nEntries = 1;
+  for (let l = level < top ? level : top; l >= 0; l--) {
+    const n = searchLayer(g, s, q, nEntries, efc, l, 0);
+    const own = list(g, node, l);
+    selectHeuristic(g, s, out, n, m, own);
+    const mMax = l == 0 ? m0 : m;
+    const kept = load<i32>(own);
+    for (let j = 0; j < kept; j++) {
+      const nb = load<i32>(own + 4 + (<usize>j << 2));
+      // The candidate's distance to the new node is its distance in `out`; find it there.
+      let dnb: f32 = 0;
+      for (let k = 0; k < n; k++) {
+        if (hn(out, k) == nb) {
+          dnb = hd(out, k);
+          break;
+        }
+      }
+      connect(g, s, nb, node, dnb, l, mMax);
+    }
+    memory.copy(entries, out, <usize>n << 3);
+    nEntries = n;
+  }
+  if (level > top) {
+    store<i32>(g + G_ENTRY, node);
+    store<i32>(g + G_MAXLEVEL, level);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * CREATE INDEX ... USING hnsw (pgvector hnswbuild.c): inserts every row in table order into a
+ * graph preallocated for the row count, single-threaded, reporting progress every 1,000 rows.
+ * The level sequence comes from `input.seed`, so a build over the same rows is reproducible.
+ */
+import { PgError, SQLSTATE } from '../../common/errors.js';
+import { INDEX_MAX_DIM } from '../../common/limits.js';
+import type { BuildInput } from '../am.js';
+import { HnswIndex } from './hnsw-index.js';
+import { insertVector } from './insert.js';
+import type { HnswOptions } from './options.js';
+import { HnswState } from './state.js';
+
+const PROGRESS_EVERY = 1000;
+
+/**
+ * Builds the index over `input`'s rows.
+ * @throws PgError 22023 `column does not have dimensions` when dim is unknown (0), 54000 when
+ *   dim exceeds 16,000.
+ */
+export function buildHnsw(input: BuildInput): HnswIndex {
+  const { dim, opclass } = input;
+  if (!(dim > 0)) throw new PgError(SQLSTATE.invalid_parameter_value, 'column does not have dimensions');
+  if (dim > INDEX_MAX_DIM) {
+    throw new PgError(SQLSTATE.program_limit_exceeded, `column cannot have more than ${INDEX_MAX_DIM} dimensions for hnsw index`);
+  }
+  const st = new HnswState(dim, opclass, input.options as HnswOptions, input.seed, input.rowCount);
+  const sc = st.pool.acquire(Math.max(input.rowCount, 1));
+  const total = input.rowCount;
+  let done = 0;
+  const report = input.onProgress;
+  report?.({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: 0 });
+  try {
+    input.forEachRow((rowId, vec) => {
+      insertVector(st, sc, rowId, vec, 0);
+      done++;
+      if (report !== undefined && done % PROGRESS_EVERY === 0) {
+        report({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: done });
+      }
+    });
+  } finally {
+    st.pool.release(sc);
+  }
+  report?.({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: done });
+  return new HnswIndex(st);
+}

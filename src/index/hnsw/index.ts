@@ -1,0 +1,37 @@
+/**
+ * The HNSW access method (pgvector hnsw.c: the routine table; the work lives in build.ts,
+ * insert.ts, scan.ts, cost.ts). Register `hnswAm` with the engine under its name.
+ *
+ * Differences from pgvector: vectors up to 16,000 dimensions (pgvector stops at 2,000 because
+ * of its 8 KB pages); vacuum not implemented yet (vacuum.ts); hnsw.scan_mem_multiplier is
+ * declared but not enforced (scan.ts).
+ */
+import type { IndexAm, OpClass, RawOptions, VectorKind } from '../am.js';
+import { buildHnsw } from './build.js';
+import { hnswCostEstimate } from './cost.js';
+import { hnswGucs, parseHnswOptions } from './options.js';
+
+/** The vector opclasses (halfvec, bit and sparsevec ones come with their types). */
+export const hnswOpclasses: readonly OpClass[] = [
+  { name: 'vector_l2_ops', kind: 'vector', metric: 'l2', operator: '<->' },
+  { name: 'vector_ip_ops', kind: 'vector', metric: 'ip', operator: '<#>' },
+  { name: 'vector_cosine_ops', kind: 'vector', metric: 'cosine', operator: '<=>' },
+  { name: 'vector_l1_ops', kind: 'vector', metric: 'l1', operator: '<+>' },
+];
+
+export const hnswAm: IndexAm = {
+  name: 'hnsw',
+  opclasses: hnswOpclasses,
+  gucs: hnswGucs,
+  defaultOpclass(kind: VectorKind): OpClass | null {
+    return kind === 'vector' ? hnswOpclasses[0]! : null;
+  },
+  parseOptions(raw: RawOptions, _dim: number) {
+    return parseHnswOptions(raw);
+  },
+  build: buildHnsw,
+  costEstimate: hnswCostEstimate,
+};
+
+export { HnswIndex } from './hnsw-index.js';
+export type { HnswOptions } from './options.js';

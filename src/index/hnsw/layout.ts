@@ -1,0 +1,93 @@
+/**
+ * Memory layout of an HNSW graph in the arena, shared by the WebAssembly search loop
+ * (assembly/hnsw.ts), its TypeScript twin (reference.ts) and graph.ts. All offsets are in i32
+ * words; change them in all three places together (graph.test checks the sizes).
+ *
+ * Graph header (64 bytes at `g`):
+ *
+ *     word  0 dimP      vector dimensions rounded up to a multiple of 4 (the pad is zero)
+ *           1 metric    0 = squared L2, 1 = negative inner product (ip, cosine), 2 = L1
+ *           2 recBytes  bytes per level-0 record
+ *           3 l0        pointer to record 0
+ *           4 hdrBytes  offset of the node header inside a record (= dimP * 4)
+ *           5 m         max neighbours on layers >= 1
+ *           6 m0        max neighbours on layer 0 (2 * m)
+ *           7 upper     pointer to the upper-layer pool
+ *           8 count     nodes in the graph
+ *           9 efc       ef_construction
+ *          10 entry     entry-point node, -1 when empty
+ *          11 maxLevel  its level
+ *
+ * Level-0 record of node n at l0 + n * recBytes (hnswlib keeps level 0 the same way: one
+ * allocation of fixed-size records, so a node's vector and its neighbour ids share cache lines):
+ *
+ *     +0                 float32[dimP]  the vector (normalized for cosine)
+ *     +hdrBytes + 0      rowId
+ *              + 4      level
+ *              + 8      upper      word index of the node's layer-1 list in the pool (-1 if none)
+ *              +12      flags      bit 0: deleted
+ *              +16      count      layer-0 neighbours
+ *              +20      ids        int32[m0]
+ *     recBytes = roundUp(hdrBytes + 20 + 4 * m0, 16)
+ *
+ * Upper pool: for a node of level L, L lists of (m + 1) words each: [count, ids[m]].
+ */
+export const G_DIM = 0;
+export const G_METRIC = 1;
+export const G_REC = 2;
+export const G_L0 = 3;
+export const G_HDR = 4;
+export const G_M = 5;
+export const G_M0 = 6;
+export const G_UPPER = 7;
+export const G_COUNT = 8;
+export const G_EFC = 9;
+export const G_ENTRY = 10;
+export const G_MAXLEVEL = 11;
+export const GRAPH_HEADER_BYTES = 64;
+
+/** Node header words, relative to the record's header. */
+export const N_ROW = 0;
+export const N_LEVEL = 1;
+export const N_UPPER = 2;
+export const N_FLAGS = 3;
+export const N_COUNT = 4;
+export const N_IDS = 5;
+export const NODE_HEADER_WORDS = 5;
+export const FLAG_DELETED = 1;
+
+/**
+ * Per-search scratch header (64 bytes at `s`), words:
+ *   0 visited (u32 epoch per node)  1 vcap  2 epoch  3 cand heap  4 result heap
+ *   5 discarded heap  6 discarded size  7 out  8 (unused)  9 distance count
+ *  10 sel (M0 + 1 entries)  11 entry points  12 tuples visited  13 f32 greedy distance
+ * Heaps and lists hold 8-byte (f32 dist, i32 node) entries.
+ */
+export const S_VISITED = 0;
+export const S_VCAP = 1;
+export const S_EPOCH = 2;
+export const S_CAND = 3;
+export const S_RES = 4;
+export const S_DISC = 5;
+export const S_DISCSIZE = 6;
+export const S_OUT = 7;
+export const S_DCOUNT = 9;
+export const S_SEL = 10;
+export const S_ENTRY = 11;
+export const S_TUPLES = 12;
+export const S_GDIST = 13;
+export const SCRATCH_HEADER_BYTES = 64;
+
+/** Metric codes in the header. */
+export const METRIC_L2SQ = 0;
+export const METRIC_NEG_DOT = 1;
+export const METRIC_L1 = 2;
+
+/** Largest ef a search or build may use (ef_search and ef_construction stop at 1000). */
+export const EF_MAX = 1000;
+/** Entries the out/entry lists hold: EF_MAX plus slack for the resumed scans. */
+export const LIST_CAPACITY = 1024;
+
+export function roundUp(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}

@@ -1,0 +1,373 @@
+/**
+ * The plain TypeScript twin of assembly/hnsw.ts: the same functions over the same arena
+ * layout (layout.ts), used when WebAssembly is unavailable (VECGRES_KERNELS=js) and by the
+ * tests as the reference the WebAssembly build is compared with. Distances accumulate in
+ * float64 here and in float32 SIMD lanes there, so results agree up to ties.
+ *
+ * Algorithms: Malkov & Yashunin 2018, Algorithms 1, 2 and 4, with hnswlib's choices (see
+ * assembly/hnsw.ts).
+ */
+import { arena } from '../../kernels/arena.js';
+import {
+  G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC, G_UPPER,
+  N_COUNT, N_LEVEL, N_UPPER, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_GDIST,
+  S_OUT, S_RES, S_SEL, S_TUPLES, S_VCAP, S_VISITED,
+} from './layout.js';
+import type { HnswKernel } from './kernel.js';
+
+let I = arena.i32();
+let F = arena.f32();
+let U = new Uint32Array(arena.memory.buffer);
+
+function views(): void {
+  I = arena.i32();
+  F = arena.f32();
+  if (U.length !== I.length) U = new Uint32Array(arena.memory.buffer);
+}
+
+/** Distance between float32 vectors at word offsets a and b over dimP elements. */
+function dist(metric: number, a: number, b: number, dimP: number): number {
+  let s = 0;
+  if (metric === 1) {
+    for (let i = 0; i < dimP; i++) s += F[a + i]! * F[b + i]!;
+    return Math.fround(-s);
+  }
+  if (metric === 0) {
+    for (let i = 0; i < dimP; i++) {
+      const d = F[a + i]! - F[b + i]!;
+      s += d * d;
+    }
+    return Math.fround(s);
+  }
+  for (let i = 0; i < dimP; i++) s += Math.abs(F[a + i]! - F[b + i]!);
+  return Math.fround(s);
+}
+
+// Word offsets (pointer >> 2) throughout.
+function vec(g: number, n: number): number {
+  return (I[g + G_L0]! + n * I[g + G_REC]!) >> 2;
+}
+function hdr(g: number, n: number): number {
+  return vec(g, n) + (I[g + G_HDR]! >> 2);
+}
+function list(g: number, n: number, level: number): number {
+  const h = hdr(g, n);
+  if (level === 0) return h + N_COUNT;
+  return (I[g + G_UPPER]! >> 2) + I[h + N_UPPER]! + (level - 1) * (I[g + G_M]! + 1);
+}
+
+// Heaps of (f32 dist, i32 node) pairs at word offset h: entry i at h + 2i.
+function minPush(h: number, size: number, d: number, n: number): void {
+  let i = size;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const pd = F[h + 2 * p]!;
+    if (pd <= d) break;
+    F[h + 2 * i] = pd;
+    I[h + 2 * i + 1] = I[h + 2 * p + 1]!;
+    i = p;
+  }
+  F[h + 2 * i] = d;
+  I[h + 2 * i + 1] = n;
+}
+function minPop(h: number, size: number): void {
+  const last = size - 1;
+  const d = F[h + 2 * last]!;
+  const n = I[h + 2 * last + 1]!;
+  let i = 0;
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= last) break;
+    if (c + 1 < last && F[h + 2 * c + 2]! < F[h + 2 * c]!) c++;
+    const cd = F[h + 2 * c]!;
+    if (cd >= d) break;
+    F[h + 2 * i] = cd;
+    I[h + 2 * i + 1] = I[h + 2 * c + 1]!;
+    i = c;
+  }
+  F[h + 2 * i] = d;
+  I[h + 2 * i + 1] = n;
+}
+function maxPush(h: number, size: number, d: number, n: number): void {
+  let i = size;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const pd = F[h + 2 * p]!;
+    if (pd >= d) break;
+    F[h + 2 * i] = pd;
+    I[h + 2 * i + 1] = I[h + 2 * p + 1]!;
+    i = p;
+  }
+  F[h + 2 * i] = d;
+  I[h + 2 * i + 1] = n;
+}
+function maxPop(h: number, size: number): void {
+  const last = size - 1;
+  const d = F[h + 2 * last]!;
+  const n = I[h + 2 * last + 1]!;
+  let i = 0;
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= last) break;
+    if (c + 1 < last && F[h + 2 * c + 2]! > F[h + 2 * c]!) c++;
+    const cd = F[h + 2 * c]!;
+    if (cd <= d) break;
+    F[h + 2 * i] = cd;
+    I[h + 2 * i + 1] = I[h + 2 * c + 1]!;
+    i = c;
+  }
+  F[h + 2 * i] = d;
+  I[h + 2 * i + 1] = n;
+}
+
+function newEpoch(s: number): number {
+  let e = (U[s + S_EPOCH]! + 1) >>> 0;
+  if (e === 0) {
+    const v = I[s + S_VISITED]! >> 2;
+    U.fill(0, v, v + I[s + S_VCAP]!);
+    e = 1;
+  }
+  U[s + S_EPOCH] = e;
+  return e;
+}
+
+function greedy(g: number, s: number, q: number, level: number, cur: number, curD: number): number {
+  const metric = I[g + G_METRIC]!;
+  const dimP = I[g + G_DIM]!;
+  let changed = true;
+  while (changed) {
+    changed = false;
+    const l = list(g, cur, level);
+    const c = I[l]!;
+    I[s + S_DCOUNT] = I[s + S_DCOUNT]! + c;
+    for (let j = 0; j < c; j++) {
+      const n = I[l + 1 + j]!;
+      const d = dist(metric, q, vec(g, n), dimP);
+      if (d < curD) {
+        curD = d;
+        cur = n;
+        changed = true;
+      }
+    }
+  }
+  F[s + S_GDIST] = curD;
+  return cur;
+}
+
+function searchLayer(g: number, s: number, q: number, nEntries: number, ef: number, level: number, mode: number): number {
+  const metric = I[g + G_METRIC]!;
+  const dimP = I[g + G_DIM]!;
+  const visited = I[s + S_VISITED]! >> 2;
+  const vcap = I[s + S_VCAP]!;
+  const cand = I[s + S_CAND]! >> 2;
+  const res = I[s + S_RES]! >> 2;
+  const disc = I[s + S_DISC]! >> 2;
+  const entries = I[s + S_ENTRY]! >> 2;
+  const keep = (mode & 1) !== 0;
+  const epoch = (mode & 2) !== 0 ? U[s + S_EPOCH]! : newEpoch(s);
+  let discSize = I[s + S_DISCSIZE]!;
+  let dcount = I[s + S_DCOUNT]!;
+  let tuples = I[s + S_TUPLES]!;
+  let nc = 0;
+  let nr = 0;
+  for (let i = 0; i < nEntries; i++) {
+    const d = F[entries + 2 * i]!;
+    const n = I[entries + 2 * i + 1]!;
+    if (n < vcap) U[visited + n] = epoch;
+    minPush(cand, nc++, d, n);
+    maxPush(res, nr++, d, n);
+    if (nr > ef) {
+      if (keep) minPush(disc, discSize++, F[res]!, I[res + 1]!);
+      maxPop(res, nr--);
+    }
+  }
+  while (nc > 0) {
+    const cd = F[cand]!;
+    const c = I[cand + 1]!;
+    if (cd > F[res]! && nr >= ef) break;
+    minPop(cand, nc--);
+    const l = list(g, c, level);
+    const cnt = I[l]!;
+    for (let j = 0; j < cnt; j++) {
+      const n = I[l + 1 + j]!;
+      if (n >= vcap || U[visited + n] === epoch) continue;
+      U[visited + n] = epoch;
+      tuples++;
+      dcount++;
+      const d = dist(metric, q, vec(g, n), dimP);
+      if (nr < ef || d < F[res]!) {
+        minPush(cand, nc++, d, n);
+        maxPush(res, nr++, d, n);
+        if (nr > ef) {
+          if (keep) minPush(disc, discSize++, F[res]!, I[res + 1]!);
+          maxPop(res, nr--);
+        }
+      } else if (keep) {
+        minPush(disc, discSize++, d, n);
+      }
+    }
+  }
+  I[s + S_DISCSIZE] = discSize;
+  I[s + S_DCOUNT] = dcount;
+  I[s + S_TUPLES] = tuples;
+  const out = I[s + S_OUT]! >> 2;
+  const total = nr;
+  while (nr > 0) {
+    F[out + 2 * (nr - 1)] = F[res]!;
+    I[out + 2 * (nr - 1) + 1] = I[res + 1]!;
+    maxPop(res, nr--);
+  }
+  return total;
+}
+
+function selectHeuristic(g: number, s: number, cands: number, n: number, mMax: number, dst: number): void {
+  const metric = I[g + G_METRIC]!;
+  const dimP = I[g + G_DIM]!;
+  let kept = 0;
+  for (let i = 0; i < n && kept < mMax; i++) {
+    const e = I[cands + 2 * i + 1]!;
+    const de = F[cands + 2 * i]!;
+    const ve = vec(g, e);
+    let good = true;
+    for (let j = 0; j < kept; j++) {
+      I[s + S_DCOUNT] = I[s + S_DCOUNT]! + 1;
+      if (dist(metric, ve, vec(g, I[dst + 1 + j]!), dimP) < de) {
+        good = false;
+        break;
+      }
+    }
+    if (good) I[dst + 1 + kept++] = e;
+  }
+  I[dst] = kept;
+}
+
+function connect(g: number, s: number, nb: number, node: number, d: number, level: number, mMax: number): void {
+  const l = list(g, nb, level);
+  const c = I[l]!;
+  if (c < mMax) {
+    I[l + 1 + c] = node;
+    I[l] = c + 1;
+    return;
+  }
+  const metric = I[g + G_METRIC]!;
+  const dimP = I[g + G_DIM]!;
+  const sel = I[s + S_SEL]! >> 2;
+  const vnb = vec(g, nb);
+  let n = 0;
+  for (let j = 0; j <= c; j++) {
+    const e = j < c ? I[l + 1 + j]! : node;
+    const de = j < c ? dist(metric, vnb, vec(g, e), dimP) : d;
+    let k = n++;
+    while (k > 0 && F[sel + 2 * (k - 1)]! > de) {
+      F[sel + 2 * k] = F[sel + 2 * (k - 1)]!;
+      I[sel + 2 * k + 1] = I[sel + 2 * (k - 1) + 1]!;
+      k--;
+    }
+    F[sel + 2 * k] = de;
+    I[sel + 2 * k + 1] = e;
+  }
+  I[s + S_DCOUNT] = I[s + S_DCOUNT]! + c;
+  selectHeuristic(g, s, sel, n, mMax, l);
+}
+
+function search(gp: number, sp: number, qp: number, ef: number, mode: number): number {
+  views();
+  const g = gp >> 2;
+  const s = sp >> 2;
+  const q = qp >> 2;
+  let ep = I[g + G_ENTRY]!;
+  if (ep < 0) return 0;
+  let d = dist(I[g + G_METRIC]!, q, vec(g, ep), I[g + G_DIM]!);
+  I[s + S_DCOUNT] = I[s + S_DCOUNT]! + 1;
+  for (let l = I[g + G_MAXLEVEL]!; l > 0; l--) {
+    ep = greedy(g, s, q, l, ep, d);
+    d = F[s + S_GDIST]!;
+  }
+  const entries = I[s + S_ENTRY]! >> 2;
+  F[entries] = d;
+  I[entries + 1] = ep;
+  return searchLayer(g, s, q, 1, ef, 0, mode);
+}
+
+function resume(gp: number, sp: number, qp: number, ef: number): number {
+  views();
+  const g = gp >> 2;
+  const s = sp >> 2;
+  const disc = I[s + S_DISC]! >> 2;
+  const entries = I[s + S_ENTRY]! >> 2;
+  let discSize = I[s + S_DISCSIZE]!;
+  let n = 0;
+  while (n < ef && discSize > 0) {
+    F[entries + 2 * n] = F[disc]!;
+    I[entries + 2 * n + 1] = I[disc + 1]!;
+    n++;
+    minPop(disc, discSize--);
+  }
+  I[s + S_DISCSIZE] = discSize;
+  if (n === 0) return 0;
+  return searchLayer(g, s, qp >> 2, n, ef, 0, 3);
+}
+
+function insert(gp: number, sp: number, node: number): void {
+  views();
+  const g = gp >> 2;
+  const s = sp >> 2;
+  const metric = I[g + G_METRIC]!;
+  const dimP = I[g + G_DIM]!;
+  const level = I[hdr(g, node) + N_LEVEL]!;
+  let ep = I[g + G_ENTRY]!;
+  const top = I[g + G_MAXLEVEL]!;
+  if (ep < 0) {
+    I[g + G_ENTRY] = node;
+    I[g + G_MAXLEVEL] = level;
+    return;
+  }
+  const q = vec(g, node);
+  const m = I[g + G_M]!;
+  const m0 = I[g + G_M0]!;
+  const efc = I[g + G_EFC]!;
+  let d = dist(metric, q, vec(g, ep), dimP);
+  I[s + S_DCOUNT] = I[s + S_DCOUNT]! + 1;
+  for (let l = top; l > level; l--) {
+    ep = greedy(g, s, q, l, ep, d);
+    d = F[s + S_GDIST]!;
+  }
+  const entries = I[s + S_ENTRY]! >> 2;
+  const out = I[s + S_OUT]! >> 2;
+  F[entries] = d;
+  I[entries + 1] = ep;
+  let nEntries = 1;
+  for (let l = Math.min(level, top); l >= 0; l--) {
+    const n = searchLayer(g, s, q, nEntries, efc, l, 0);
+    const own = list(g, node, l);
+    selectHeuristic(g, s, out, n, m, own);
+    const mMax = l === 0 ? m0 : m;
+    const kept = I[own]!;
+    for (let j = 0; j < kept; j++) {
+      const nb = I[own + 1 + j]!;
+      let dnb = 0;
+      for (let k = 0; k < n; k++) {
+        if (I[out + 2 * k + 1] === nb) {
+          dnb = F[out + 2 * k]!;
+          break;
+        }
+      }
+      connect(g, s, nb, node, dnb, l, mMax);
+    }
+    I.copyWithin(entries, out, out + 2 * n);
+    nEntries = n;
+  }
+  if (level > top) {
+    I[g + G_ENTRY] = node;
+    I[g + G_MAXLEVEL] = level;
+  }
+}
+
+function distanceTo(gp: number, qp: number, n: number): number {
+  views();
+  const g = gp >> 2;
+  return dist(I[g + G_METRIC]!, qp >> 2, vec(g, n), I[g + G_DIM]!);
+}
+
+/** The TypeScript implementation of {@link HnswKernel}. */
+export const referenceKernel: HnswKernel = { name: 'js', search, resume, insert, distanceTo };

@@ -1,0 +1,154 @@
+/**
+ * Per-search scratch memory in the arena (layout.ts, "scratch header"): an epoch-tagged visited
+ * array (never cleared per query), the candidate / result / discarded heaps, the result and
+ * entry lists and a query buffer. A graph keeps a small pool: a plain scan borrows one for the
+ * duration of one kernel call; an iterative scan holds its own until it closes, because its
+ * visited set and discarded heap must survive between `next` calls.
+ */
+import { arena } from '../../kernels/arena.js';
+import {
+  LIST_CAPACITY, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_OUT, S_RES, S_SEL,
+  S_TUPLES, S_VCAP, S_VISITED, SCRATCH_HEADER_BYTES,
+} from './layout.js';
+
+export class Scratch {
+  /** Pointer to the scratch header (the kernel's `s`). */
+  readonly s: number;
+  /** Pointer to the query buffer (dimP floats, zero pad). */
+  readonly q: number;
+  /** Nodes the visited array covers. */
+  vcap = 0;
+  private readonly blocks: Array<[number, number]> = [];
+  private visitedBlock: [number, number] = [0, 0];
+  private heapBlocks: Array<[number, number]> = [];
+
+  /**
+   * @param nodes nodes to cover (the graph's count; more are allocated for growth)
+   * @param dimP padded dimensions of the query buffer
+   * @param m0 layer-0 list capacity (sizes the shrink scratch)
+   */
+  constructor(nodes: number, readonly dimP: number, m0: number) {
+    this.s = this.own(SCRATCH_HEADER_BYTES);
+    this.q = this.own(dimP * 4);
+    const h = arena.i32();
+    const s = this.s >> 2;
+    h[s + S_RES] = this.own((LIST_CAPACITY + 2) * 8);
+    h[s + S_OUT] = this.own((LIST_CAPACITY + 2) * 8);
+    h[s + S_ENTRY] = this.own((LIST_CAPACITY + 2) * 8);
+    h[s + S_SEL] = this.own((m0 + 2) * 8);
+    this.ensure(nodes);
+  }
+
+  /** Makes the visited array and the node-sized heaps cover `nodes` nodes. */
+  ensure(nodes: number): void {
+    if (nodes <= this.vcap) return;
+    const cap = Math.max(1024, Math.ceil(nodes * 1.25));
+    if (this.vcap > 0) {
+      arena.free(this.visitedBlock[0], this.visitedBlock[1]);
+      for (const [p, b] of this.heapBlocks) arena.free(p, b);
+    }
+    const visited = arena.alloc(cap * 4);
+    this.visitedBlock = [visited, cap * 4];
+    const heapBytes = (cap + LIST_CAPACITY + 2) * 8;
+    const cand = arena.alloc(heapBytes);
+    const disc = arena.alloc(heapBytes);
+    this.heapBlocks = [[cand, heapBytes], [disc, heapBytes]];
+    const h = arena.i32();
+    const s = this.s >> 2;
+    h[s + S_VISITED] = visited;
+    h[s + S_VCAP] = cap;
+    h[s + S_EPOCH] = 0;
+    h[s + S_CAND] = cand;
+    h[s + S_DISC] = disc;
+    h[s + S_DISCSIZE] = 0;
+    this.vcap = cap;
+  }
+
+  /** Clears the per-scan counters and the discarded heap. */
+  reset(): void {
+    const h = arena.i32();
+    const s = this.s >> 2;
+    h[s + S_DISCSIZE] = 0;
+    h[s + S_DCOUNT] = 0;
+    h[s + S_TUPLES] = 0;
+  }
+
+  get distanceCount(): number {
+    return arena.i32()[(this.s >> 2) + S_DCOUNT]! >>> 0;
+  }
+
+  get tuples(): number {
+    return arena.i32()[(this.s >> 2) + S_TUPLES]! >>> 0;
+  }
+
+  get discardedSize(): number {
+    return arena.i32()[(this.s >> 2) + S_DISCSIZE]!;
+  }
+
+  /** Word index (into arena views) of result i's distance; its node id follows. */
+  outWord(): number {
+    return arena.i32()[(this.s >> 2) + S_OUT]! >> 2;
+  }
+
+  /** Bytes held. */
+  sizeBytes(): number {
+    let b = this.visitedBlock[1];
+    for (const [, x] of this.blocks) b += x;
+    for (const [, x] of this.heapBlocks) b += x;
+    return b;
+  }
+
+  dispose(): void {
+    for (const [p, b] of this.blocks) arena.free(p, b);
+    if (this.vcap > 0) {
+      arena.free(this.visitedBlock[0], this.visitedBlock[1]);
+      for (const [p, b] of this.heapBlocks) arena.free(p, b);
+    }
+    this.blocks.length = 0;
+    this.vcap = 0;
+  }
+
+  private own(bytes: number): number {
+    const p = arena.alloc(bytes);
+    this.blocks.push([p, bytes]);
+    return p;
+  }
+}
+
+/** A free list of scratch areas for one graph. */
+export class ScratchPool {
+  private readonly free: Scratch[] = [];
+  private readonly all: Scratch[] = [];
+
+  constructor(private readonly dimP: number, private readonly m0: number) {}
+
+  /** A scratch covering `nodes` nodes, counters reset. Return it with {@link release}. */
+  acquire(nodes: number): Scratch {
+    let sc = this.free.pop();
+    if (sc === undefined) {
+      sc = new Scratch(nodes, this.dimP, this.m0);
+      this.all.push(sc);
+    } else sc.ensure(nodes);
+    sc.reset();
+    return sc;
+  }
+
+  release(sc: Scratch): void {
+    this.free.push(sc);
+  }
+
+  /** Drops the idle scratch areas beyond the first (after a build, for example). */
+  trim(): void {
+    while (this.free.length > 1) {
+      const sc = this.free.pop()!;
+      sc.dispose();
+      this.all.splice(this.all.indexOf(sc), 1);
+    }
+  }
+
+  dispose(): void {
+    for (const sc of this.all) sc.dispose();
+    this.all.length = 0;
+    this.free.length = 0;
+  }
+}
