@@ -51,11 +51,67 @@ export function formatFloat8(x: number): string {
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const s = Math.abs(x).toExponential();
-  const ePos = s.indexOf('e');
-  const digits = s.charCodeAt(1) === 46 /* . */ ? s[0] + s.slice(2, ePos) : s.slice(0, ePos);
-  const body = layout(digits, Number(s.slice(ePos + 1)), 15);
+  const a = Math.abs(x);
+  let digits: string;
+  let exp: number;
+  if (a >= 4503599627370496 /* 2^52 */) {
+    // Only here (ulp >= 1) can a short decimal sit exactly on a rounding boundary, where
+    // JavaScript (strictly shortest) and PostgreSQL (open interval) part ways.
+    shortestIntegerDouble(a);
+    digits = outDigits;
+    exp = outExp;
+  } else {
+    const s = a.toExponential();
+    const ePos = s.indexOf('e');
+    digits = s.charCodeAt(1) === 46 /* . */ ? s[0] + s.slice(2, ePos) : s.slice(0, ePos);
+    exp = Number(s.slice(ePos + 1));
+  }
+  const body = layout(digits, exp, 15);
   return x < 0 ? '-' + body : body;
+}
+
+/**
+ * Shortest digits for a double a >= 2^52 (an integer), by exact integer arithmetic: the
+ * nearest p-digit decimal strictly inside the open rounding interval, smallest p, ties to even
+ * (Ryu's d2s as PostgreSQL builds it, without STRICTLY_SHORTEST).
+ */
+function shortestIntegerDouble(a: number): void {
+  scratchF64[0] = a;
+  const bits = scratchU64[0]!;
+  const bexp = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & 0xfffffffffffffn;
+  const m = frac | (1n << 52n);
+  const e2 = BigInt(bexp - 1075);
+  // Everything times 4 so that the bounds (x +- ulp/2, or ulp/4 below a power of two) are integers.
+  const x4 = m << (e2 + 2n);
+  const hi4 = (2n * m + 1n) << (e2 + 1n);
+  const lo4 = frac === 0n && bexp > 1 ? (4n * m - 1n) << e2 : (2n * m - 1n) << (e2 + 1n);
+  const x = x4 >> 2n;
+  const xs = x.toString();
+  const n = xs.length;
+  for (let p = 1; p < n; p++) {
+    const q = 10n ** BigInt(n - p);
+    let d = x / q;
+    const rem = x - d * q;
+    if (2n * rem > q || (2n * rem === q && (d & 1n) === 1n)) d += 1n;
+    let c4 = d * q * 4n;
+    if (c4 > lo4 && c4 < hi4) return setBigDigits(d, n - p);
+    if (c4 < x4) {
+      // The lopsided interval below a power of two: the candidate above may still fit.
+      c4 = (d + 1n) * q * 4n;
+      if (c4 > lo4 && c4 < hi4) return setBigDigits(d + 1n, n - p);
+    }
+  }
+  setBigDigits(x, 0);
+}
+
+function setBigDigits(d: bigint, scale: number): void {
+  let s = d.toString();
+  const exp = scale + s.length - 1;
+  let end = s.length;
+  while (end > 1 && s.charCodeAt(end - 1) === 48) end--;
+  outDigits = end !== s.length ? s.slice(0, end) : s;
+  outExp = exp;
 }
 
 /** Fixed notation for -4 <= exp < fixedMax, else `d.ddde±XX` (Ryu's PostgreSQL flavour). */
@@ -76,35 +132,55 @@ let outDigits = '';
 let outExp = 0;
 
 /**
- * Shortest decimal digits (no trailing zeros) and decimal exponent of the leading digit that
- * read back as the float32 `a` (> 0, finite). Among equally short candidates the nearest wins,
- * and an exact tie goes to the even last digit, as in Ryu.
+ * Shortest decimal digits (no trailing zeros) and decimal exponent of the leading digit for
+ * the float32 `a` (> 0, finite), as PostgreSQL's Ryu prints it. PostgreSQL builds Ryu without
+ * STRICTLY_SHORTEST, so a decimal lying exactly on a rounding boundary is never chosen (even
+ * though strtof would round it back to `a` for an even mantissa): the interval is open. Among
+ * equally short candidates the nearest wins, an exact tie going to the even last digit.
  */
 function shortestFloat4(a: number): void {
   scratchF32[0] = a;
-  const powerOfTwo = (scratchU32[0]! & 0x7fffff) === 0 && scratchU32[0]! >= 0x00800000;
-  if (powerOfTwo) {
-    // At a power of two the rounding interval is lopsided (narrower below), so the nearest
-    // p-digit decimal may fail while the one above succeeds: try both, shortest first.
+  // Only at a power of two (exponent field >= 2) is the interval lopsided, narrower below,
+  // so the nearest p-digit decimal may fail while the one above succeeds: try both.
+  const lopsided = (scratchU32[0]! & 0x7fffff) === 0 && scratchU32[0]! >= 0x01000000;
+  if (lopsided) {
     for (let p = 1; p <= 9; p++) {
       const d = nearestDigits(a, p);
       const scale = candidateScale;
-      if (decimalToFloat4(d, scale) === a) return finishNearest(a, d, scale, p);
+      if (inInterval(d, scale, a)) return finishNearest(a, d, scale, p);
       const up = decimalLess(d, scale, a) ? d + 1 : -1;
-      if (up > 0 && decimalToFloat4(up, scale) === a) return setDigits(up, scale);
+      if (up > 0 && inInterval(up, scale, a)) return setDigits(up, scale);
     }
   }
-  // Elsewhere "the nearest p-digit decimal reads back" is monotone in p: binary search.
+  // Elsewhere "the nearest p-digit decimal is inside" is monotone in p: binary search.
   let lo = 1;
   let hi = 9;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     const d = nearestDigits(a, mid);
-    if (decimalToFloat4(d, candidateScale) === a) hi = mid;
+    if (inInterval(d, candidateScale, a)) hi = mid;
     else lo = mid + 1;
   }
   const d = nearestDigits(a, lo);
   finishNearest(a, d, candidateScale, lo);
+}
+
+/** Is d * 10^scale strictly inside the rounding interval of the float32 `a`? */
+function inInterval(d: number, scale: number, a: number): boolean {
+  const cd = Number(`${d}e${scale}`);
+  if (roundDoubleToFloat4(cd, () => compareDecimalToDouble(BigInt(d), scale, cd)) !== a) return false;
+  if (cd === a) return true;
+  // The exact decimal sits on a boundary only if its correctly rounded double does.
+  const mid = midpointToward(a, cd > a);
+  return !(cd === mid && compareDecimalToDouble(BigInt(d), scale, mid) === 0);
+}
+
+/** The midpoint between the float32 a > 0 and its neighbour above (`up`) or below. */
+function midpointToward(a: number, up: boolean): number {
+  if (up && a === FLOAT4_MAX) return 3.4028235677973366e38; // 2^128 - 2^103
+  scratchF32[0] = a;
+  scratchU32[0] = up ? scratchU32[0]! + 1 : scratchU32[0]! - 1;
+  return (a + scratchF32[0]!) / 2;
 }
 
 let candidateScale = 0;
@@ -119,15 +195,15 @@ function nearestDigits(a: number, p: number): number {
 }
 
 /**
- * `d` (p digits) reads back as `a`; if `a` is exactly halfway between `d` and its other
- * p-digit neighbour and that one reads back too, Ryu keeps the even one (JavaScript's
- * rounding went away from zero).
+ * `d` (p digits) is inside; if `a` is exactly halfway between `d` and its other p-digit
+ * neighbour and that one is inside too, Ryu keeps the even one (JavaScript's rounding went
+ * away from zero).
  */
 function finishNearest(a: number, d: number, scale: number, p: number): void {
   const next = a.toExponential(p);
   if (next.charCodeAt(next.indexOf('e') - 1) === 53 /* 5 */ && d % 2 === 1) {
     const other = decimalLess(d, scale, a) ? d + 1 : d - 1;
-    if (other > 0 && isExactMidpoint(d, other, scale, a) && decimalToFloat4(other, scale) === a) {
+    if (other > 0 && isExactMidpoint(d, other, scale, a) && inInterval(other, scale, a)) {
       return setDigits(other, scale);
     }
   }
