@@ -1,0 +1,31 @@
+/**
+ * A session: one client's settings and transaction state over a shared database (a backend,
+ * in PostgreSQL terms). The embedded API uses one session; the wire server opens one per
+ * connection.
+ */
+import type { Catalog } from '../storage/catalog.js';
+import type { IndexAm, VectorIndex } from '../index/am.js';
+import type { SqlEnv, TxnState } from '../sql/env.js';
+import type { PlanNode } from '../sql/plan/plan.js';
+import { Settings, type SettingsRegistry } from '../sql/settings.js';
+
+export class Session implements SqlEnv {
+  readonly settings: Settings;
+  readonly txn: TxnState = { inBlock: false, failed: false, undo: [] };
+  lastPlan: PlanNode | null = null;
+
+  constructor(
+    readonly catalog: Catalog,
+    registry: SettingsRegistry,
+    readonly methods: ReadonlyMap<string, IndexAm>,
+    readonly indexes: Map<string, VectorIndex>,
+    readonly seed: number,
+  ) {
+    this.settings = new Settings(registry);
+  }
+
+  /** Transaction status as PostgreSQL's ReadyForQuery reports it: I idle, T in block, E failed. */
+  get status(): 'I' | 'T' | 'E' {
+    return this.txn.failed ? 'E' : this.txn.inBlock ? 'T' : 'I';
+  }
+}

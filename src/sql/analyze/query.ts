@@ -1,0 +1,449 @@
+/**
+ * Statement analysis: raw SELECT / INSERT trees -> typed queries bound to catalog objects
+ * (PostgreSQL's parse_analyze). The result is cached with the catalog version it was built
+ * against, so a statement text run thousands of times is analyzed once.
+ */
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { Table, type TableDef, type ColumnType } from '../../storage/table.js';
+import type { PgNode } from '../parser/parse.js';
+import type { SqlEnv } from '../env.js';
+import { type Expr, type ExprScope, analyzeExpr, requireBool, coerceTo, castExpr, comparatorFor } from './expr.js';
+import { type SqlType, TYPE_NAME, isNumeric } from './types.js';
+import type { KnnSpec } from '../plan/plan.js';
+
+export interface Target {
+  name: string;
+  expr: Expr;
+}
+
+export interface SortKey {
+  expr: Expr;
+  desc: boolean;
+  nullsFirst: boolean;
+  cmp: (a: unknown, b: unknown) => number;
+}
+
+export interface SelectQuery {
+  kind: 'select';
+  table: Table | null;
+  /** Name of a virtual catalog view (pg_settings, pg_indexes) read instead of a table. */
+  virtual: string | null;
+  where: Expr | null;
+  targets: Target[];
+  orderBy: SortKey[];
+  limit: Expr | null;
+  offset: Expr | null;
+  /** count(*) without GROUP BY: one output row. */
+  aggregate: boolean;
+  /** Set when ORDER BY is a single `col <op> vector` ascending (index-eligible). */
+  knn: KnnSpec | null;
+}
+
+export interface InsertQuery {
+  kind: 'insert';
+  table: Table;
+  /** One expression per table column per row (defaults filled in). */
+  rows: Expr[][];
+  returning: Target[] | null;
+}
+
+export type AnalyzedQuery = SelectQuery | InsertQuery;
+
+/** The result of analysing one statement, with the parameter types it infers. */
+export interface Analyzed<Q> {
+  query: Q;
+  paramTypes: SqlType[];
+}
+
+/** Virtual views: column names and types. Rows are produced by the executor. */
+export const VIRTUAL_VIEWS: Record<string, { name: string; type: ColumnType }[]> = {
+  pg_settings: [
+    { name: 'name', type: 'text' }, { name: 'setting', type: 'text' }, { name: 'unit', type: 'text' },
+    { name: 'category', type: 'text' }, { name: 'short_desc', type: 'text' }, { name: 'vartype', type: 'text' },
+    { name: 'min_val', type: 'text' }, { name: 'max_val', type: 'text' }, { name: 'boot_val', type: 'text' },
+    { name: 'reset_val', type: 'text' },
+  ],
+  pg_indexes: [
+    { name: 'schemaname', type: 'text' }, { name: 'tablename', type: 'text' }, { name: 'indexname', type: 'text' },
+    { name: 'tablespace', type: 'text' }, { name: 'indexdef', type: 'text' },
+  ],
+};
+
+const virtualTables = new Map<string, Table>();
+
+/** A table object describing a virtual view's columns (rows are filled per execution). */
+export function virtualTableDef(name: string): TableDef {
+  return {
+    name,
+    columns: VIRTUAL_VIEWS[name]!.map((c) => ({ name: c.name, type: c.type, typmod: -1, notNull: false, sequence: null, defaultSql: null })),
+    primaryKey: [],
+  };
+}
+
+function virtualTable(name: string): Table {
+  let t = virtualTables.get(name);
+  if (t === undefined) virtualTables.set(name, (t = new Table(virtualTableDef(name))));
+  return t;
+}
+
+function newScope(env: SqlEnv, table: Table | null, paramTypes: SqlType[], paramNodes: ExprScope['paramNodes']): ExprScope {
+  const scope: ExprScope = {
+    table,
+    paramTypes,
+    paramNodes,
+    allowAggregates: false,
+    sawAggregate: false,
+    subquery: (select: PgNode, location: number) => {
+      const inner = analyzeSelectInto(env, select.SelectStmt, paramTypes, paramNodes);
+      if (inner.targets.length !== 1) {
+        throw new PgError(SQLSTATE.syntax_error, 'subquery must return only one column', location >= 0 ? { position: location + 1 } : {});
+      }
+      const e = inner.targets[0]!.expr;
+      return { query: inner, type: e.type, typmod: e.k === 'col' || e.k === 'cast' || e.k === 'param' ? e.typmod : -1 };
+    },
+    relationSize: (name: string) => relationSize(env, name),
+  };
+  return scope;
+}
+
+/** pg_relation_size: bytes of a table's vectors or an index's structure. */
+function relationSize(env: SqlEnv, name: string): number {
+  const idx = env.indexes.get(name);
+  if (idx !== undefined) return idx.sizeBytes();
+  const t = env.catalog.getTable(name);
+  if (t !== undefined) return t.sizeBytes();
+  if (env.catalog.getIndex(name) !== undefined) return 0;
+  throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+}
+
+/** Analyzes a SELECT statement. */
+export function analyzeSelect(env: SqlEnv, stmt: PgNode): Analyzed<SelectQuery> {
+  const paramTypes: SqlType[] = [];
+  const query = analyzeSelectInto(env, stmt, paramTypes, []);
+  return { query, paramTypes };
+}
+
+function rejectUnsupportedSelect(s: PgNode): void {
+  if (s.op !== undefined && s.op !== 'SETOP_NONE') throw pgErr.featureNotSupported(String(s.op).replace('SETOP_', ''));
+  if (s.withClause !== undefined) throw pgErr.featureNotSupported('WITH');
+  if (s.groupClause !== undefined) throw pgErr.featureNotSupported('GROUP BY');
+  if (s.havingClause !== undefined) throw pgErr.featureNotSupported('HAVING');
+  if (s.distinctClause !== undefined) throw pgErr.featureNotSupported('DISTINCT');
+  if (s.windowClause !== undefined) throw pgErr.featureNotSupported('WINDOW');
+  if (s.lockingClause !== undefined) throw pgErr.featureNotSupported('FOR UPDATE/SHARE');
+  if (s.intoClause !== undefined) throw pgErr.featureNotSupported('SELECT INTO');
+  if (s.valuesLists !== undefined) throw pgErr.featureNotSupported('VALUES');
+  if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw pgErr.featureNotSupported('FETCH ... WITH TIES');
+}
+
+function analyzeSelectInto(env: SqlEnv, s: PgNode, paramTypes: SqlType[], paramNodes: ExprScope['paramNodes']): SelectQuery {
+  rejectUnsupportedSelect(s);
+  const from: PgNode[] = s.fromClause ?? [];
+  if (from.length > 1) throw pgErr.featureNotSupported('joins');
+  let table: Table | null = null;
+  let virtual: string | null = null;
+  if (from.length === 1) {
+    const rv = from[0].RangeVar;
+    if (rv === undefined) {
+      const tag = Object.keys(from[0])[0]!;
+      throw pgErr.featureNotSupported(tag === 'JoinExpr' ? 'joins' : tag === 'RangeSubselect' ? 'subqueries in FROM' : tag === 'RangeFunction' ? 'functions in FROM' : `FROM item ${tag}`);
+    }
+    if (rv.alias !== undefined) throw pgErr.featureNotSupported('table aliases');
+    const schema: string | undefined = rv.schemaname;
+    const name: string = rv.relname;
+    if (VIRTUAL_VIEWS[name] !== undefined && (schema === undefined || schema === 'pg_catalog')) {
+      virtual = name;
+      table = virtualTable(name);
+    } else {
+      if (schema !== undefined && schema !== 'public') throw undefinedTableAt(`${schema}.${name}`, rv.location);
+      const t = env.catalog.getTable(name);
+      if (t === undefined) throw undefinedTableAt(name, rv.location);
+      table = t;
+    }
+  }
+  const scope = newScope(env, table, paramTypes, paramNodes);
+
+  // Target list (with * expansion).
+  const targets: Target[] = [];
+  scope.allowAggregates = true;
+  for (const rt of (s.targetList ?? []) as PgNode[]) {
+    const r = rt.ResTarget;
+    const val = r.val;
+    if (val.ColumnRef !== undefined && val.ColumnRef.fields.some((f: PgNode) => f.A_Star !== undefined)) {
+      if (table === null) throw new PgError(SQLSTATE.syntax_error, 'SELECT * with no tables specified is not valid', { position: (val.ColumnRef.location ?? 0) + 1 });
+      table.def.columns.forEach((c, i) => targets.push({ name: c.name, expr: { k: 'col', type: c.type, col: i, typmod: c.typmod, name: c.name } }));
+      continue;
+    }
+    const expr = analyzeExpr(scope, val);
+    targets.push({ name: r.name ?? figureColname(val), expr });
+  }
+  scope.allowAggregates = false;
+  const aggregate = scope.sawAggregate;
+  if (aggregate) {
+    for (const t of targets) checkNoColumnsOutsideAggregate(t.expr, table);
+  }
+  // Untyped literals in the output become text (PostgreSQL resolves unknown -> text).
+  for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(scope, t.expr, 'text', -1);
+
+  const where = s.whereClause === undefined ? null : requireBool(scope, analyzeExpr(scope, s.whereClause), 'argument of WHERE');
+
+  const orderBy: SortKey[] = [];
+  for (const sb of (s.sortClause ?? []) as PgNode[]) {
+    const b = sb.SortBy;
+    if (b.useOp !== undefined) throw pgErr.featureNotSupported('ORDER BY ... USING');
+    const expr = sortExpr(scope, b.node, targets);
+    const desc = b.sortby_dir === 'SORTBY_DESC';
+    const nullsFirst = b.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : b.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+    orderBy.push({ expr, desc, nullsFirst, cmp: comparatorFor(expr.type) as (a: unknown, b: unknown) => number });
+  }
+  if (aggregate && orderBy.length > 0) {
+    for (const k of orderBy) checkNoColumnsOutsideAggregate(k.expr, table);
+  }
+
+  const limit = s.limitCount === undefined ? null : limitExpr(scope, s.limitCount);
+  const offset = s.limitOffset === undefined ? null : limitExpr(scope, s.limitOffset);
+  const knn = orderBy.length === 1 && !orderBy[0]!.desc && table !== null && virtual === null ? knnSpec(orderBy[0]!.expr) : null;
+  return { kind: 'select', table, virtual, where, targets, orderBy, limit, offset, aggregate, knn };
+}
+
+function limitExpr(scope: ExprScope, node: PgNode): Expr | null {
+  if (node.A_Const?.isnull) return null;
+  const e = coerceTo(scope, analyzeExpr(scope, node), 'int8', -1);
+  if (!isNumeric(e.type)) {
+    throw new PgError(SQLSTATE.datatype_mismatch, `argument of LIMIT must be type bigint, not type ${TYPE_NAME[e.type]}`);
+  }
+  return e;
+}
+
+/** ORDER BY item: an output column name or position, else an expression over the table. */
+function sortExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
+  const cr = node.ColumnRef;
+  if (cr !== undefined && cr.fields.length === 1 && cr.fields[0].String !== undefined) {
+    const name = cr.fields[0].String.sval as string;
+    const matches = targets.filter((t) => t.name === name);
+    if (matches.length === 1) return matches[0]!.expr;
+  }
+  const c = node.A_Const;
+  if (c !== undefined && c.ival !== undefined) {
+    const n = (c.ival.ival ?? 0) as number;
+    if (n < 1 || n > targets.length) {
+      throw new PgError(SQLSTATE.invalid_column_reference, `ORDER BY position ${n} is not in select list`, { position: (c.location ?? 0) + 1 });
+    }
+    return targets[n - 1]!.expr;
+  }
+  const e = analyzeExpr(scope, node);
+  return e.type === 'unknown' ? coerceTo(scope, e, 'text', -1) : e;
+}
+
+const KNN_OPS = new Set(['<->', '<#>', '<=>', '<+>']);
+
+/** True when `e` does not depend on the current row (constant per execution). */
+export function isRowIndependent(e: Expr): boolean {
+  switch (e.k) {
+    case 'const':
+    case 'param':
+    case 'sublink':
+      return true;
+    case 'cast':
+    case 'op1':
+      return isRowIndependent(e.arg);
+    case 'op2':
+      return isRowIndependent(e.l) && isRowIndependent(e.r);
+    default:
+      return false;
+  }
+}
+
+function knnSpec(e: Expr): KnnSpec | null {
+  if (e.k !== 'op2' || !KNN_OPS.has(e.op)) return null;
+  if (e.l.k === 'col' && e.l.type === 'vector' && isRowIndependent(e.r)) return { col: e.l.col, op: e.op, query: e.r, expr: e };
+  // Commutative operators: `q <-> col` orders the same way.
+  if (e.r.k === 'col' && e.r.type === 'vector' && isRowIndependent(e.l)) return { col: e.r.col, op: e.op, query: e.l, expr: e };
+  return null;
+}
+
+function checkNoColumnsOutsideAggregate(e: Expr, table: Table | null): void {
+  const visit = (x: Expr): void => {
+    switch (x.k) {
+      case 'col':
+        throw new PgError(SQLSTATE.grouping_error, `column "${table!.name}.${x.name}" must appear in the GROUP BY clause or be used in an aggregate function`);
+      case 'count':
+        return;
+      case 'op1':
+      case 'cast':
+      case 'not':
+      case 'isnull':
+        visit(x.arg);
+        return;
+      case 'op2':
+        visit(x.l);
+        visit(x.r);
+        return;
+      case 'and':
+      case 'or':
+      case 'coalesce':
+        x.args.forEach(visit);
+        return;
+      case 'in':
+        visit(x.arg);
+        x.list.forEach(visit);
+        return;
+      default:
+        return;
+    }
+  };
+  visit(e);
+}
+
+/** PostgreSQL FigureColname: the output name of an unnamed target. */
+export function figureColname(node: PgNode): string {
+  const tag = Object.keys(node)[0]!;
+  const n = node[tag];
+  switch (tag) {
+    case 'ColumnRef': {
+      const last = n.fields[n.fields.length - 1];
+      return last.String?.sval ?? '?column?';
+    }
+    case 'FuncCall':
+      return n.funcname[n.funcname.length - 1].String.sval;
+    case 'TypeCast': {
+      const inner = figureColname(n.arg);
+      if (inner !== '?column?') return inner;
+      const names = n.typeName.names;
+      const tn: string = names[names.length - 1].String.sval;
+      return CAST_NAMES[tn] ?? tn;
+    }
+    case 'A_Const':
+      if (n.boolval !== undefined) return 'bool';
+      return '?column?';
+    case 'SubLink': {
+      if (n.subLinkType === 'EXPR_SUBLINK') {
+        const tl = n.subselect.SelectStmt?.targetList;
+        if (tl !== undefined && tl.length > 0) {
+          const r = tl[0].ResTarget;
+          return r.name ?? figureColname(r.val);
+        }
+      }
+      return '?column?';
+    }
+    case 'CoalesceExpr':
+      return 'coalesce';
+    default:
+      return '?column?';
+  }
+}
+
+const CAST_NAMES: Record<string, string> = { int4: 'int4', int8: 'int8', float4: 'float4', float8: 'float8', bool: 'bool' };
+
+/** Analyzes INSERT ... VALUES. */
+export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, col: number) => Expr | null): Analyzed<InsertQuery> {
+  const rv = stmt.relation;
+  if (stmt.onConflictClause !== undefined) throw pgErr.featureNotSupported('ON CONFLICT');
+  if (stmt.withClause !== undefined) throw pgErr.featureNotSupported('WITH');
+  const table = env.catalog.getTable(rv.relname);
+  if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
+  const cols = table.def.columns;
+  const paramTypes: SqlType[] = [];
+  const scope = newScope(env, null, paramTypes, []);
+  let targetCols: number[];
+  if (stmt.cols !== undefined) {
+    targetCols = (stmt.cols as PgNode[]).map((c) => {
+      const name = c.ResTarget.name as string;
+      const i = table.columnIndex(name);
+      if (i < 0) {
+        throw new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table.name}" does not exist`, { position: c.ResTarget.location + 1 });
+      }
+      return i;
+    });
+    const seen = new Set<number>();
+    for (let k = 0; k < targetCols.length; k++) {
+      const i = targetCols[k]!;
+      if (seen.has(i)) {
+        throw new PgError(SQLSTATE.duplicate_column, `column "${cols[i]!.name}" specified more than once`, { position: stmt.cols[k].ResTarget.location + 1 });
+      }
+      seen.add(i);
+    }
+  } else {
+    targetCols = cols.map((_, i) => i);
+  }
+  const select = stmt.selectStmt?.SelectStmt;
+  let valuesLists: PgNode[];
+  if (select === undefined) {
+    valuesLists = [{ List: { items: [] } }];
+    targetCols = [];
+  } else if (select.valuesLists === undefined) {
+    throw pgErr.featureNotSupported('INSERT ... SELECT');
+  } else {
+    valuesLists = select.valuesLists;
+  }
+  const rows: Expr[][] = [];
+  const defaultExprs = cols.map((_, i) => defaults(table, i));
+  for (const vl of valuesLists) {
+    const items: PgNode[] = vl.List.items;
+    if (items.length > targetCols.length) {
+      throw new PgError(SQLSTATE.syntax_error, 'INSERT has more expressions than target columns', { position: exprLoc(items[targetCols.length]) });
+    }
+    if (items.length < targetCols.length) {
+      throw new PgError(SQLSTATE.syntax_error, 'INSERT has more target columns than expressions', { position: stmt.cols?.[items.length]?.ResTarget?.location + 1 });
+    }
+    const row: Expr[] = defaultExprs.map((d, i) => d ?? { k: 'const', type: cols[i]!.type, value: null });
+    for (let k = 0; k < items.length; k++) {
+      const ci = targetCols[k]!;
+      if (items[k].SetToDefault !== undefined) continue;
+      const e = analyzeExpr(scope, items[k]);
+      row[ci] = assignCoerce(scope, e, ci, table, exprLoc(items[k]));
+    }
+    rows.push(row);
+  }
+  let returning: Target[] | null = null;
+  const rc: PgNode[] | undefined = stmt.returningClause?.exprs ?? stmt.returningList;
+  if (rc !== undefined) {
+    const rscope = newScope(env, table, paramTypes, scope.paramNodes);
+    returning = [];
+    for (const rt of rc) {
+      const r = rt.ResTarget;
+      if (r.val.ColumnRef !== undefined && r.val.ColumnRef.fields.some((f: PgNode) => f.A_Star !== undefined)) {
+        cols.forEach((c, i) => returning!.push({ name: c.name, expr: { k: 'col', type: c.type, col: i, typmod: c.typmod, name: c.name } }));
+        continue;
+      }
+      const e = analyzeExpr(rscope, r.val);
+      returning.push({ name: r.name ?? figureColname(r.val), expr: e.type === 'unknown' ? coerceTo(rscope, e, 'text', -1) : e });
+    }
+  }
+  return { query: { kind: 'insert', table, rows, returning }, paramTypes };
+}
+
+function exprLoc(node: PgNode): number | undefined {
+  if (node === undefined) return undefined;
+  const n = node[Object.keys(node)[0]!];
+  return typeof n?.location === 'number' && n.location >= 0 ? n.location + 1 : undefined;
+}
+
+/** Assignment coercion of a value for column `ci` (PostgreSQL's transformAssignedExpr). */
+export function assignCoerce(scope: ExprScope, e: Expr, ci: number, table: Table, position?: number): Expr {
+  const c = table.def.columns[ci]!;
+  const coerced = coerceTo(scope, e, c.type, c.typmod, position === undefined ? undefined : position - 1);
+  if (coerced.type === c.type) {
+    if (c.type === 'vector' && c.typmod >= 0 && coerced.k !== 'const') return { k: 'cast', type: 'vector', from: 'vector', typmod: c.typmod, arg: coerced };
+    return coerced;
+  }
+  if (isNumeric(coerced.type) && isNumeric(c.type)) return castExpr(scope, coerced, c.type, c.typmod, position ?? 0);
+  throw new PgError(
+    SQLSTATE.datatype_mismatch,
+    `column "${c.name}" is of type ${TYPE_NAME[c.type]}${c.type === 'vector' ? '' : ''} but expression is of type ${TYPE_NAME[coerced.type]}`,
+    { hint: 'You will need to rewrite or cast the expression.', ...(position === undefined ? {} : { position }) },
+  );
+}
+
+/** Analyzes a DEFAULT expression (no columns, no parameters). */
+export function analyzeDefault(env: SqlEnv, table: Table, col: number, raw: PgNode): Expr {
+  const paramTypes: SqlType[] = [];
+  const scope = newScope(env, null, paramTypes, []);
+  const e = analyzeExpr(scope, raw);
+  return assignCoerce(scope, e, col, table);
+}
+
+/** 42P01 relation "x" does not exist, with the position of the name. */
+export function undefinedTableAt(name: string, location: number | undefined): PgError {
+  return new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`, typeof location === 'number' && location >= 0 ? { position: location + 1 } : {});
+}

@@ -1,0 +1,40 @@
+/**
+ * What the SQL layer needs from the engine: the catalog, the built index structures, the
+ * registered index methods, the session's settings and transaction state. The engine
+ * implements it once per session; the SQL layer never imports the engine or a concrete index.
+ */
+import type { Catalog } from '../storage/catalog.js';
+import type { Table } from '../storage/table.js';
+import type { IndexAm, VectorIndex } from '../index/am.js';
+import type { Settings } from './settings.js';
+import type { PlanNode } from './plan/plan.js';
+
+/** An INSERT to undo if the statement or transaction fails. */
+export interface UndoInsert {
+  table: Table;
+  rowId: number;
+  pkey: unknown;
+}
+
+export interface TxnState {
+  /** Inside BEGIN ... COMMIT/ROLLBACK. */
+  inBlock: boolean;
+  /** A statement failed inside the block: only ROLLBACK (or COMMIT, which rolls back) is accepted. */
+  failed: boolean;
+  /** Inserts of the current transaction (or statement, outside a block), newest last. */
+  undo: UndoInsert[];
+}
+
+export interface SqlEnv {
+  readonly catalog: Catalog;
+  readonly settings: Settings;
+  readonly txn: TxnState;
+  /** Index methods by name (`hnsw`, ...). */
+  readonly methods: ReadonlyMap<string, IndexAm>;
+  /** Built index structures by index name (the primary key index has none). */
+  readonly indexes: Map<string, VectorIndex>;
+  /** Seed handed to index builds (deterministic builds). */
+  readonly seed: number;
+  /** The plan of the last SELECT executed, for EXPLAIN-free plan assertions in tests. */
+  lastPlan: PlanNode | null;
+}

@@ -1,0 +1,265 @@
+/**
+ * DDL: CREATE/DROP TABLE, CREATE/DROP INDEX. Definitions go through the catalog; index
+ * structures are built by the method named in USING (looked up among the registered
+ * methods, never imported).
+ */
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import type { ColumnDef, TableDef } from '../../storage/table.js';
+import type { IndexDef } from '../../storage/catalog.js';
+import type { PgNode } from '../parser/parse.js';
+import type { SqlEnv } from '../env.js';
+import { resolveTypeName } from '../analyze/expr.js';
+import { TYPE_NAME } from '../analyze/types.js';
+import type { VectorKind } from '../../index/am.js';
+
+/** Notices raised by a statement (PostgreSQL NOTICE messages), returned to the client. */
+export type Notices = string[];
+
+function pos(loc: unknown): { position?: number } {
+  return typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
+}
+
+export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
+  const rv = s.relation;
+  const name: string = rv.relname;
+  if (s.inhRelations !== undefined) throw pgErr.featureNotSupported('INHERITS');
+  if (s.partspec !== undefined) throw pgErr.featureNotSupported('partitioned tables');
+  if (rv.relpersistence === 't') throw pgErr.featureNotSupported('temporary tables');
+  if (env.catalog.relationExists(name)) {
+    if (s.if_not_exists) {
+      notices.push(`relation "${name}" already exists, skipping`);
+      return;
+    }
+    throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+  }
+  const columns: ColumnDef[] = [];
+  const primaryKey: number[] = [];
+  const sequences: string[] = [];
+  const pkError = () => new PgError('42P16', `multiple primary keys for table "${name}" are not allowed`);
+  const tableConstraints: PgNode[] = [];
+  for (const el of (s.tableElts ?? []) as PgNode[]) {
+    if (el.Constraint !== undefined) {
+      tableConstraints.push(el.Constraint);
+      continue;
+    }
+    const cd = el.ColumnDef;
+    if (cd === undefined) throw pgErr.featureNotSupported(`table element ${Object.keys(el)[0]}`);
+    const colname: string = cd.colname;
+    if (columns.some((c) => c.name === colname)) {
+      throw new PgError(SQLSTATE.duplicate_column, `column "${colname}" specified more than once`);
+    }
+    const names: string[] = cd.typeName.names.map((n: PgNode) => n.String.sval as string);
+    const last = names[names.length - 1]!;
+    const serial = last === 'serial' || last === 'serial4' || last === 'bigserial' || last === 'serial8';
+    const { type, typmod } = resolveTypeName(cd.typeName);
+    if (type === 'numeric' || type === 'unknown') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+    const col: ColumnDef = { name: colname, type, typmod, notNull: serial, sequence: null, defaultSql: null };
+    if (serial) {
+      col.sequence = `${name}_${colname}_seq`;
+      sequences.push(col.sequence);
+    }
+    for (const cn of (cd.constraints ?? []) as PgNode[]) {
+      const c = cn.Constraint;
+      switch (c.contype) {
+        case 'CONSTR_PRIMARY':
+          if (primaryKey.length > 0) throw pkError();
+          primaryKey.push(columns.length);
+          col.notNull = true;
+          break;
+        case 'CONSTR_NOTNULL':
+          col.notNull = true;
+          break;
+        case 'CONSTR_NULL':
+          break;
+        case 'CONSTR_DEFAULT':
+          if (serial) {
+            throw new PgError('42601', `multiple default values specified for column "${colname}" of table "${name}"`);
+          }
+          col.defaultSql = JSON.stringify(c.raw_expr);
+          break;
+        case 'CONSTR_UNIQUE':
+          throw pgErr.featureNotSupported('UNIQUE constraints');
+        case 'CONSTR_CHECK':
+          throw pgErr.featureNotSupported('CHECK constraints');
+        case 'CONSTR_FOREIGN':
+          throw pgErr.featureNotSupported('foreign keys');
+        case 'CONSTR_IDENTITY':
+          throw pgErr.featureNotSupported('identity columns');
+        case 'CONSTR_GENERATED':
+          throw pgErr.featureNotSupported('generated columns');
+        default:
+          throw pgErr.featureNotSupported(`constraint ${String(c.contype)}`);
+      }
+    }
+    columns.push(col);
+  }
+  for (const c of tableConstraints) {
+    if (c.contype !== 'CONSTR_PRIMARY') throw pgErr.featureNotSupported(`table constraint ${String(c.contype).replace('CONSTR_', '')}`);
+    if (primaryKey.length > 0) throw pkError();
+    for (const k of c.keys as PgNode[]) {
+      const kn: string = k.String.sval;
+      const i = columns.findIndex((col) => col.name === kn);
+      if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${kn}" named in key does not exist`, pos(c.location));
+      columns[i]!.notNull = true;
+      primaryKey.push(i);
+    }
+  }
+  const def: TableDef = { name, columns, primaryKey };
+  env.catalog.createTable(def, sequences);
+  if (primaryKey.length > 0) {
+    env.catalog.createIndex({
+      name: `${name}_pkey`,
+      table: name,
+      column: primaryKey[0]!,
+      method: 'btree',
+      opclass: '',
+      options: [],
+      primaryKey: true,
+    });
+  }
+}
+
+export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
+  for (const obj of s.objects as PgNode[]) {
+    const parts: string[] = obj.List.items.map((x: PgNode) => x.String.sval as string);
+    const name = parts[parts.length - 1]!;
+    const t = env.catalog.getTable(name);
+    if (t === undefined) {
+      if (s.missing_ok) {
+        notices.push(`table "${name}" does not exist, skipping`);
+        continue;
+      }
+      throw new PgError(SQLSTATE.undefined_table, `table "${name}" does not exist`);
+    }
+    for (const d of env.catalog.indexesOf(name)) disposeIndex(env, d.name);
+    env.catalog.dropTable(name);
+  }
+}
+
+function disposeIndex(env: SqlEnv, name: string): void {
+  const idx = env.indexes.get(name);
+  if (idx !== undefined) {
+    idx.dispose();
+    env.indexes.delete(name);
+  }
+}
+
+export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
+  for (const obj of s.objects as PgNode[]) {
+    const parts: string[] = obj.List.items.map((x: PgNode) => x.String.sval as string);
+    const name = parts[parts.length - 1]!;
+    const d = env.catalog.getIndex(name);
+    if (d === undefined) {
+      if (s.missing_ok) {
+        notices.push(`index "${name}" does not exist, skipping`);
+        continue;
+      }
+      throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
+    }
+    if (d.primaryKey) {
+      throw new PgError('2BP01', `cannot drop index ${name} because constraint ${name} on table ${d.table} requires it`, {
+        hint: `You can drop constraint ${name} on table ${d.table} instead.`,
+      });
+    }
+    disposeIndex(env, name);
+    env.catalog.dropIndex(name);
+  }
+}
+
+function optionText(arg: PgNode): string {
+  if (arg === undefined) return 'true';
+  if (arg.Integer !== undefined) return String(arg.Integer.ival ?? 0);
+  if (arg.Float !== undefined) return String(arg.Float.fval);
+  if (arg.String !== undefined) return String(arg.String.sval);
+  if (arg.Boolean !== undefined) return arg.Boolean.boolval ? 'true' : 'false';
+  if (arg.TypeName !== undefined) return arg.TypeName.names.map((n: PgNode) => n.String.sval).join('.');
+  return String(Object.values(arg)[0]);
+}
+
+/** CREATE INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON t USING method (col [opclass]) [WITH (...)]. */
+export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
+  const rv = s.relation;
+  const table = env.catalog.getTable(rv.relname);
+  if (table === undefined) {
+    throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);
+  }
+  if (s.unique) throw pgErr.featureNotSupported('unique indexes');
+  if (s.whereClause !== undefined) throw pgErr.featureNotSupported('partial indexes');
+  const methodName: string = s.accessMethod ?? 'btree';
+  const am = env.methods.get(methodName);
+  if (am === undefined) {
+    if (methodName === 'btree' || methodName === 'hash' || methodName === 'gist' || methodName === 'gin' || methodName === 'brin') {
+      throw pgErr.featureNotSupported(`index access method "${methodName}"`);
+    }
+    throw new PgError(SQLSTATE.undefined_object, `access method "${methodName}" does not exist`);
+  }
+  const params: PgNode[] = s.indexParams;
+  if (params.length !== 1) throw pgErr.featureNotSupported('multicolumn vector indexes');
+  const el = params[0].IndexElem;
+  if (el.expr !== undefined) throw pgErr.featureNotSupported('expression indexes');
+  const colName: string = el.name;
+  const col = table.columnIndex(colName);
+  if (col < 0) throw new PgError(SQLSTATE.undefined_column, `column "${colName}" does not exist`);
+  const cdef = table.def.columns[col]!;
+  const kind: VectorKind | null = cdef.type === 'vector' ? 'vector' : null;
+  let opclass = null;
+  if (el.opclass !== undefined) {
+    const names: string[] = el.opclass.map((n: PgNode) => n.String.sval as string);
+    const oc = names[names.length - 1]!;
+    opclass = am.opclasses.find((o) => o.name === oc) ?? null;
+    if (opclass === null) {
+      throw new PgError(SQLSTATE.undefined_object, `operator class "${oc}" does not exist for access method "${methodName}"`);
+    }
+    if (opclass.kind !== kind) {
+      throw new PgError(SQLSTATE.datatype_mismatch, `operator class "${oc}" does not accept data type ${TYPE_NAME[cdef.type]}`);
+    }
+  } else {
+    opclass = kind === null ? null : am.defaultOpclass(kind);
+    if (opclass === null) {
+      throw new PgError(SQLSTATE.undefined_object, `data type ${TYPE_NAME[cdef.type]} has no default operator class for access method "${methodName}"`, {
+        hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
+      });
+    }
+  }
+  let name: string | undefined = s.idxname;
+  if (name !== undefined && env.catalog.relationExists(name)) {
+    if (s.if_not_exists) {
+      notices.push(`relation "${name}" already exists, skipping`);
+      return;
+    }
+    throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+  }
+  if (name === undefined) {
+    const base = `${table.name}_${colName}_idx`;
+    name = base;
+    for (let i = 1; env.catalog.relationExists(name); i++) name = `${base}${i}`;
+  }
+  const dim = cdef.typmod;
+  if (dim < 0) throw new PgError(SQLSTATE.data_exception, 'column does not have dimensions');
+  const options: [string, string][] = ((s.options ?? []) as PgNode[]).map((o) => [String(o.DefElem.defname).toLowerCase(), optionText(o.DefElem.arg)]);
+  const parsed = am.parseOptions(new Map(options), dim);
+  let rowCount = 0;
+  for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(col, r) !== 0) rowCount++;
+  const index = am.build({
+    dim,
+    opclass,
+    options: parsed,
+    rowCount,
+    seed: env.seed,
+    forEachRow(fn) {
+      for (let r = 0; r < table.slots; r++) {
+        if (!table.isLive(r)) continue;
+        const v = table.get(col, r);
+        if (v !== null) fn(r, v as Float32Array);
+      }
+    },
+  });
+  const def: IndexDef = { name, table: table.name, column: col, method: methodName, opclass: opclass.name, options, primaryKey: false };
+  try {
+    env.catalog.createIndex(def);
+  } catch (e) {
+    index.dispose();
+    throw e;
+  }
+  env.indexes.set(name, index);
+}

@@ -1,0 +1,309 @@
+/**
+ * SELECT execution: runs a plan from the planner and projects the target list.
+ *
+ * The exact nearest-neighbour scan (TopK over SeqScan) is the ground truth every index is
+ * measured against, so it is written for speed: one SIMD kernel call per live row over the
+ * table's arena segments (kernels/fast.ts), squared norms kept by the table for cosine, a
+ * typed-array heap, no per-row allocation. The ranking uses the fast kernels; the distance
+ * values a query prints are recomputed with pgvector's exact functions for the k rows.
+ */
+import { PgError, SQLSTATE } from '../../common/errors.js';
+import { arena } from '../../kernels/arena.js';
+import { fast } from '../../kernels/fast.js';
+import { Table, type Value } from '../../storage/table.js';
+import type { GucDef } from '../../common/guc.js';
+import type { SqlEnv } from '../env.js';
+import type { SelectQuery } from '../analyze/query.js';
+import { virtualTableDef } from '../analyze/query.js';
+import type { Expr } from '../analyze/expr.js';
+import type { KnnSpec, PlanNode } from '../plan/plan.js';
+import { planSelect } from '../plan/planner.js';
+import { evalExpr, passes, type EvalCtx } from './eval.js';
+import { TopK } from './topk.js';
+
+/** Rows of a SELECT: one array of values per row, in target-list order. */
+export interface SelectOutput {
+  rows: Value[][];
+  plan: PlanNode;
+}
+
+/** Scratch block in the arena holding the current query vector (grown on demand). */
+let queryPtr = 0;
+let queryCap = 0;
+
+function queryToArena(q: Float32Array): number {
+  if (q.length > queryCap) {
+    if (queryPtr !== 0) arena.free(queryPtr, queryCap * 4);
+    queryCap = Math.max(q.length, 1024);
+    queryPtr = arena.alloc(queryCap * 4);
+  }
+  arena.f32().set(q, queryPtr >> 2);
+  return queryPtr;
+}
+
+const idBuf = new Int32Array(256);
+const distBuf = new Float64Array(256);
+
+function limitValue(e: Expr | null, ctx: EvalCtx, what: 'LIMIT' | 'OFFSET'): number {
+  if (e === null) return what === 'LIMIT' ? Infinity : 0;
+  const v = evalExpr(e, null, -1, ctx);
+  if (v === null) return what === 'LIMIT' ? Infinity : 0;
+  const n = Number(v);
+  if (n < 0) {
+    throw new PgError(what === 'LIMIT' ? '2201W' : '2201X', `${what} must not be negative`);
+  }
+  return n;
+}
+
+/** Executes an analyzed SELECT with evaluated parameters. */
+export function runSelect(env: SqlEnv, q: SelectQuery, ctx: EvalCtx): SelectOutput {
+  const limit = limitValue(q.limit, ctx, 'LIMIT');
+  const offset = limitValue(q.offset, ctx, 'OFFSET');
+  const need = limit === Infinity ? Infinity : limit + offset;
+  const plan = planSelect(env, q, need);
+  let table = q.table;
+  if (q.virtual !== null) table = buildVirtual(env, q.virtual);
+
+  if (table === null) {
+    if (q.where !== null && evalExpr(q.where, null, -1, ctx) !== true) return { rows: [], plan };
+    const row = q.targets.map((t) => evalExpr(t.expr, null, -1, ctx));
+    return { rows: offset > 0 || limit < 1 ? [] : [row], plan };
+  }
+
+  if (q.aggregate) {
+    const ids = collect(env, plan, q, table, ctx, Infinity);
+    const row = q.targets.map((t) => evalAggregate(t.expr, table!, ids, ctx));
+    return { rows: offset > 0 || limit < 1 ? [] : [row], plan };
+  }
+
+  let ids = collect(env, plan, q, table, ctx, need);
+  if (q.orderBy.length > 0 && !isOrdered(plan)) ids = sortRows(q, table, ids, ctx);
+  const end = Math.min(ids.length, limit === Infinity ? ids.length : offset + limit);
+  const rows: Value[][] = [];
+  const targets = q.targets;
+  for (let i = offset; i < end; i++) {
+    const rowId = ids[i]!;
+    const row: Value[] = new Array(targets.length);
+    for (let c = 0; c < targets.length; c++) row[c] = evalExpr(targets[c]!.expr, table, rowId, ctx);
+    rows.push(row);
+  }
+  return { rows, plan };
+}
+
+function isOrdered(plan: PlanNode): boolean {
+  const p = plan.node === 'Limit' ? plan.input : plan;
+  return p.node === 'TopK' || p.node === 'IndexScan';
+}
+
+/** Row ids the scan part of the plan yields, filtered, in output order for knn plans. */
+function collect(env: SqlEnv, plan: PlanNode, q: SelectQuery, table: Table, ctx: EvalCtx, need: number): ArrayLike<number> {
+  switch (plan.node) {
+    case 'Limit':
+    case 'Sort':
+    case 'Aggregate':
+      return collect(env, plan.input, q, table, ctx, need);
+    case 'TopK':
+      return exactKnn(table, plan.knn, q.where, ctx, need);
+    case 'IndexScan':
+      return indexKnn(env, plan, table, ctx, need);
+    case 'PkLookup': {
+      const key = evalExpr(plan.key, null, -1, ctx);
+      const rowId = key === null ? undefined : table.pkey.get(key);
+      if (rowId === undefined || !table.isLive(rowId) || !passes(plan.filter, table, rowId, ctx)) return [];
+      return [rowId];
+    }
+    case 'SeqScan':
+    case 'VirtualScan': {
+      const out: number[] = [];
+      const filter = q.where;
+      // Without ORDER BY, a LIMIT stops the scan early.
+      const stopAt = q.orderBy.length === 0 && !q.aggregate ? need : Infinity;
+      for (let r = 0; r < table.slots && out.length < stopAt; r++) {
+        if (table.isLive(r) && passes(filter, table, r, ctx)) out.push(r);
+      }
+      return out;
+    }
+    case 'Result':
+      return [];
+  }
+}
+
+/** Evaluates the query vector of a knn ORDER BY; NULL yields no ordering value (null). */
+function knnQuery(knn: KnnSpec, ctx: EvalCtx): Float32Array | null {
+  return evalExpr(knn.query, null, -1, ctx) as Float32Array | null;
+}
+
+function dimsError(a: number, b: number): PgError {
+  return new PgError(SQLSTATE.data_exception, `different vector dimensions ${a} and ${b}`);
+}
+
+/**
+ * Exact k nearest rows by the knn operator: SIMD kernel per live row, typed-array heap.
+ * Rows with a NULL vector (NULL distance) sort after all others, as ORDER BY ... NULLS LAST.
+ */
+export function exactKnn(table: Table, knn: KnnSpec, filter: Expr | null, ctx: EvalCtx, need: number): Int32Array {
+  const q = knnQuery(knn, ctx);
+  const n = table.slots;
+  const k = Math.min(need, table.liveCount);
+  const heap = new TopK(k);
+  const nullRows: number[] = [];
+  if (q === null) {
+    for (let r = 0; r < n && nullRows.length < k; r++) if (table.isLive(r) && passes(filter, table, r, ctx)) nullRows.push(r);
+    return Int32Array.from(nullRows);
+  }
+  const col = knn.col;
+  const fixedDim = table.vectorColumnDim(col);
+  if (fixedDim >= 0 && fixedDim !== q.length && table.liveCount > 0) throw dimsError(fixedDim, q.length);
+  const qPtr = queryToArena(q);
+  const dim = q.length;
+  const norms = table.vectorNorms(col);
+  const qNormSq = fast.dot(qPtr, qPtr, dim);
+  const live = table.liveBitmap();
+  const op = knn.op;
+  const kernel = op === '<->' ? fast.l2sq : op === '<+>' ? fast.l1 : fast.dot;
+  const sign = op === '<#>' ? -1 : 1;
+  const cosine = op === '<=>';
+  for (let r = 0; r < n; r++) {
+    if ((live[r >>> 5]! & (1 << (r & 31))) === 0) continue;
+    const ptr = table.vectorPtr(col, r);
+    if (ptr === 0) {
+      if (nullRows.length < k && passes(filter, table, r, ctx)) nullRows.push(r);
+      continue;
+    }
+    if (fixedDim < 0 && table.vectorDim(col, r) !== dim) throw dimsError(table.vectorDim(col, r), dim);
+    let d = kernel(ptr, qPtr, dim);
+    if (cosine) d = 1 - d / Math.sqrt(norms[r]! * qNormSq);
+    else d *= sign;
+    if (filter !== null) {
+      if (d >= heap.bound() || !passes(filter, table, r, ctx)) continue;
+    }
+    heap.push(r, d);
+  }
+  const ids = heap.sortedIds();
+  if (ids.length >= k || nullRows.length === 0) return ids;
+  const out = new Int32Array(Math.min(k, ids.length + nullRows.length));
+  out.set(ids);
+  for (let i = ids.length; i < out.length; i++) out[i] = nullRows[i - ids.length]!;
+  return out;
+}
+
+/** Ordered index scan; keeps pulling while the filter rejects rows (or rows are dead). */
+function indexKnn(env: SqlEnv, plan: Extract<PlanNode, { node: 'IndexScan' }>, table: Table, ctx: EvalCtx, need: number): number[] {
+  const q = knnQuery(plan.knn, ctx);
+  const out: number[] = [];
+  if (q === null) return out;
+  if (q.length !== plan.index.dim) throw dimsError(plan.index.dim, q.length);
+  const filter = plan.filter;
+  const scan = plan.index.beginScan(q, {
+    gucs: env.settings,
+    limit: need,
+    isLive: (rowId) => table.isLive(rowId),
+  });
+  try {
+    while (out.length < need) {
+      const got = scan.next(idBuf, distBuf);
+      if (got === 0) break;
+      for (let i = 0; i < got && out.length < need; i++) {
+        const r = idBuf[i]!;
+        if (!table.isLive(r)) continue;
+        if (filter !== null && !passes(filter, table, r, ctx)) continue;
+        out.push(r);
+      }
+    }
+  } finally {
+    scan.close();
+  }
+  return out;
+}
+
+function sortRows(q: SelectQuery, table: Table, ids: ArrayLike<number>, ctx: EvalCtx): Int32Array {
+  const n = ids.length;
+  const keys = q.orderBy;
+  const vals: Value[][] = keys.map((k) => {
+    const a: Value[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = evalExpr(k.expr, table, ids[i]!, ctx);
+      // Vector values are views over the arena; copy so a later row cannot alias them.
+      a[i] = v;
+    }
+    return a;
+  });
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((x, y) => {
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      const a = vals[k]![x]!;
+      const b = vals[k]![y]!;
+      if (a === null || b === null) {
+        if (a === b) continue;
+        return (a === null) === key.nullsFirst ? -1 : 1;
+      }
+      const c = key.cmp(a, b);
+      if (c !== 0) return key.desc ? -c : c;
+    }
+    return x - y;
+  });
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = ids[order[i]!]!;
+  return out;
+}
+
+function evalAggregate(e: Expr, table: Table, ids: ArrayLike<number>, ctx: EvalCtx): Value {
+  if (e.k === 'count') {
+    if (e.arg === null) return ids.length;
+    let c = 0;
+    for (let i = 0; i < ids.length; i++) if (evalExpr(e.arg, table, ids[i]!, ctx) !== null) c++;
+    return c;
+  }
+  if (e.k === 'const' || e.k === 'param') return evalExpr(e, null, -1, ctx);
+  if (e.k === 'op2') {
+    const a = evalAggregate(e.l, table, ids, ctx);
+    const b = evalAggregate(e.r, table, ids, ctx);
+    return a === null || b === null ? null : e.fn(a, b);
+  }
+  if (e.k === 'op1') {
+    const a = evalAggregate(e.arg, table, ids, ctx);
+    return a === null ? null : e.fn(a);
+  }
+  if (e.k === 'cast') return evalExpr({ ...e, arg: { k: 'const', type: e.from, value: evalAggregate(e.arg, table, ids, ctx) } }, null, -1, ctx);
+  return evalExpr(e, null, -1, ctx);
+}
+
+/** The rows of a catalog view, materialised per execution (they are small). */
+function buildVirtual(env: SqlEnv, name: string): Table {
+  const t = new Table(virtualTableDef(name));
+  if (name === 'pg_settings') {
+    for (const def of env.settings.registry.all()) t.appendRow(settingsRow(env, def));
+  } else if (name === 'pg_indexes') {
+    for (const d of env.catalog.allIndexes()) {
+      const table = env.catalog.getTable(d.table);
+      const col = table?.def.columns[d.column]?.name ?? '?';
+      const indexdef = d.primaryKey
+        ? `CREATE UNIQUE INDEX ${d.name} ON public.${d.table} USING btree (${col})`
+        : `CREATE INDEX ${d.name} ON public.${d.table} USING ${d.method} (${col} ${d.opclass})` +
+          (d.options.length > 0 ? ` WITH (${d.options.map(([k, v]) => `${k}='${v}'`).join(', ')})` : '');
+      t.appendRow(['public', d.table, d.name, null, indexdef]);
+    }
+  }
+  return t;
+}
+
+function settingsRow(env: SqlEnv, def: GucDef): Value[] {
+  const vartype = def.type === 'bool' ? 'bool' : def.type;
+  const min = def.type === 'integer' || def.type === 'real' ? String(def.min) : null;
+  const max = def.type === 'integer' || def.type === 'real' ? String(def.max) : null;
+  const boot = def.type === 'bool' ? (def.default ? 'on' : 'off') : String(def.default);
+  return [
+    def.name,
+    env.settings.showValue(def).replace(/^(\d+)(kB|MB|GB|ms|s|min|h)$/, (_m, n) => (def.type === 'integer' ? String(env.settings.get(def.name)) : n)),
+    def.type === 'integer' ? (def.unit ?? null) : null,
+    def.category ?? 'Customized Options',
+    def.shortDesc,
+    vartype,
+    min,
+    max,
+    boot,
+    boot,
+  ];
+}

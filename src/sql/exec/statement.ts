@@ -1,0 +1,358 @@
+/**
+ * Statement execution: the SQL layer's entry point. Takes one parsed statement and the
+ * client's parameter values, analyzes it (cached per statement tree and catalog version),
+ * and runs it. Transaction control (BEGIN/COMMIT/ROLLBACK), settings (SET/RESET/SHOW) and
+ * statement atomicity (a failed INSERT leaves no rows) are handled here.
+ */
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import type { Value } from '../../storage/table.js';
+import type { RawStatement, PgNode } from '../parser/parse.js';
+import type { SqlEnv } from '../env.js';
+import { analyzeSelect, analyzeInsert, analyzeDefault, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
+import { type SqlType, TYPE_OID, valueFromText, toInt8 } from '../analyze/types.js';
+import type { Expr } from '../analyze/expr.js';
+import { parseVector, formatVector } from '../../types/vector.js';
+import { runSelect } from './select.js';
+import { runInsert, undoInserts } from './insert.js';
+import { createTable, dropTables, createIndex, dropIndexes, type Notices } from './ddl.js';
+import type { EvalCtx } from './eval.js';
+import { planSelect } from '../plan/planner.js';
+import { explainLines } from '../plan/explain.js';
+
+export interface ResultField {
+  name: string;
+  /** Type OID (PGlite's `dataTypeID`). */
+  dataTypeID: number;
+  type: SqlType;
+}
+
+/** What one statement returns; rows are arrays of plain values in field order. */
+export interface StatementResult {
+  command: string;
+  fields: ResultField[];
+  rows: Value[][];
+  /** Rows inserted (INSERT), else 0. */
+  affectedRows: number;
+  notices: string[];
+}
+
+interface Prepared {
+  version: number;
+  analyzed: Analyzed<SelectQuery> | Analyzed<InsertQuery>;
+}
+
+/** Analysis cache for one database: statement tree -> analyzed query. */
+export type PreparedCache = WeakMap<object, Prepared>;
+
+function fieldsOf(targets: { name: string; expr: Expr }[]): ResultField[] {
+  return targets.map((t) => ({ name: t.name, dataTypeID: TYPE_OID[t.expr.type], type: t.expr.type }));
+}
+
+const EMPTY: Value[][] = [];
+
+function done(command: string, notices: Notices = [], affectedRows = 0): StatementResult {
+  return { command, fields: [], rows: EMPTY, affectedRows, notices };
+}
+
+/**
+ * Runs one statement.
+ * @throws PgError with PostgreSQL's SQLSTATE and message for anything the user got wrong.
+ */
+export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): StatementResult {
+  const txn = env.txn;
+  if (txn.failed && raw.tag !== 'TransactionStmt') {
+    throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
+  }
+  if (raw.tag === 'TransactionStmt') return transaction(env, raw.stmt.TransactionStmt);
+  const mark = txn.undo.length;
+  try {
+    const r = dispatch(env, raw, params, cache);
+    if (!txn.inBlock) txn.undo.length = 0;
+    return r;
+  } catch (e) {
+    if (txn.inBlock) txn.failed = true;
+    else undoInserts(env, mark);
+    throw e;
+  }
+}
+
+function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): StatementResult {
+  const s = raw.stmt[raw.tag];
+  const notices: Notices = [];
+  switch (raw.tag) {
+    case 'SelectStmt': {
+      const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
+      const ctx = evalCtx(env, a.paramTypes, params);
+      const out = runSelect(env, a.query, ctx);
+      env.lastPlan = out.plan;
+      return { command: 'SELECT', fields: fieldsOf(a.query.targets), rows: out.rows, affectedRows: 0, notices };
+    }
+    case 'InsertStmt': {
+      const a = prepare(env, raw, cache) as Analyzed<InsertQuery>;
+      const ctx = evalCtx(env, a.paramTypes, params);
+      const out = runInsert(env, a.query, ctx);
+      if (a.query.returning !== null) {
+        return { command: 'INSERT', fields: fieldsOf(a.query.returning), rows: out.returning!, affectedRows: out.count, notices };
+      }
+      return done('INSERT', notices, out.count);
+    }
+    case 'CreateStmt':
+      ddlOutsideBlock(env, 'CREATE TABLE');
+      createTable(env, s, notices);
+      return done('CREATE TABLE', notices);
+    case 'DropStmt': {
+      const what = s.removeType === 'OBJECT_TABLE' ? 'TABLE' : s.removeType === 'OBJECT_INDEX' ? 'INDEX' : null;
+      if (what === null) throw pgErr.featureNotSupported(`DROP ${String(s.removeType).replace('OBJECT_', '')}`);
+      ddlOutsideBlock(env, `DROP ${what}`);
+      if (what === 'TABLE') dropTables(env, s, notices);
+      else dropIndexes(env, s, notices);
+      return done(`DROP ${what}`, notices);
+    }
+    case 'IndexStmt':
+      ddlOutsideBlock(env, 'CREATE INDEX');
+      createIndex(env, s, notices);
+      return done('CREATE INDEX', notices);
+    case 'CreateExtensionStmt': {
+      if (s.extname !== 'vector') {
+        throw new PgError('58P01', `extension "${s.extname}" is not available`);
+      }
+      return done('CREATE EXTENSION', notices);
+    }
+    case 'VariableSetStmt':
+      return setStatement(env, s);
+    case 'VariableShowStmt': {
+      const name: string = s.name;
+      if (name === 'all') throw pgErr.featureNotSupported('SHOW ALL');
+      const { name: shown, value } = env.settings.show(name);
+      return { command: 'SHOW', fields: [{ name: shown, dataTypeID: TYPE_OID.text, type: 'text' }], rows: [[value]], affectedRows: 0, notices };
+    }
+    case 'ExplainStmt':
+      return explain(env, s, params, cache);
+    default:
+      throw pgErr.featureNotSupported(describeStatement(raw.tag));
+  }
+}
+
+function describeStatement(tag: string): string {
+  const names: Record<string, string> = {
+    UpdateStmt: 'UPDATE',
+    DeleteStmt: 'DELETE',
+    TruncateStmt: 'TRUNCATE',
+    CopyStmt: 'COPY',
+    AlterTableStmt: 'ALTER TABLE',
+    ViewStmt: 'CREATE VIEW',
+    CreateTableAsStmt: 'CREATE TABLE AS',
+    VacuumStmt: 'VACUUM',
+    PrepareStmt: 'PREPARE',
+    ExecuteStmt: 'EXECUTE',
+    CreateSchemaStmt: 'CREATE SCHEMA',
+    CreateSeqStmt: 'CREATE SEQUENCE',
+    DoStmt: 'DO',
+    CreateFunctionStmt: 'CREATE FUNCTION',
+  };
+  return names[tag] ?? `statement ${tag.replace(/Stmt$/, '')}`;
+}
+
+function ddlOutsideBlock(env: SqlEnv, what: string): void {
+  if (env.txn.inBlock) throw pgErr.featureNotSupported(`${what} inside a transaction block`);
+}
+
+function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache): Analyzed<SelectQuery> | Analyzed<InsertQuery> {
+  const hit = cache.get(raw.stmt);
+  if (hit !== undefined && hit.version === env.catalog.version) return hit.analyzed;
+  const s = raw.stmt[raw.tag];
+  const analyzed =
+    raw.tag === 'SelectStmt'
+      ? analyzeSelect(env, s)
+      : analyzeInsert(env, s, (t, col) => {
+          const c = t.def.columns[col]!;
+          if (c.sequence !== null) {
+            const seq = c.sequence;
+            const type = c.type;
+            return { k: 'op1', type, arg: { k: 'const', type: 'text', value: seq }, fn: () => env.catalog.nextval(seq) };
+          }
+          if (c.defaultSql !== null) return analyzeDefault(env, t, col, JSON.parse(c.defaultSql) as PgNode);
+          return null;
+        });
+  cache.set(raw.stmt, { version: env.catalog.version, analyzed });
+  return analyzed;
+}
+
+function evalCtx(env: SqlEnv, types: SqlType[], params: readonly unknown[]): EvalCtx {
+  if (params.length !== types.length && !(params.length > types.length && types.length === 0 && params.length === 0)) {
+    if (params.length < types.length || params.length > types.length) {
+      throw new PgError(
+        SQLSTATE.protocol_violation,
+        `bind message supplies ${params.length} parameters, but prepared statement "" requires ${types.length}`,
+      );
+    }
+  }
+  const values: Value[] = new Array(types.length);
+  for (let i = 0; i < types.length; i++) values[i] = coerceParam(params[i], types[i]!);
+  const ctx: EvalCtx = {
+    params: values,
+    memo: null,
+    runSubquery: (q, c) => runSelect(env, q, c).rows.map((r) => r[0] ?? null),
+  };
+  return ctx;
+}
+
+/**
+ * Converts a client parameter to the type the statement inferred for it. Vectors accept a
+ * Float32Array (used as is), a number[] or pgvector text; numbers accept numbers, bigints or
+ * text; everything else is converted from its text form.
+ * @throws PgError 22P02 etc. when the value does not convert.
+ */
+export function coerceParam(v: unknown, type: SqlType): Value {
+  if (v === null || v === undefined) return null;
+  switch (type) {
+    case 'vector':
+      if (v instanceof Float32Array) return v;
+      if (Array.isArray(v) || ArrayBuffer.isView(v)) {
+        const a = Float32Array.from(v as ArrayLike<number>);
+        return parseVector(formatVector(a));
+      }
+      return parseVector(String(v));
+    case 'int4':
+      if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
+      return valueFromText(String(v), 'int4', -1);
+    case 'int8':
+      if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+      if (typeof v === 'bigint') return toInt8(v);
+      return valueFromText(String(v), 'int8', -1);
+    case 'float4':
+      if (typeof v === 'number') return Math.fround(v);
+      return valueFromText(String(v), 'float4', -1);
+    case 'float8':
+    case 'numeric':
+      if (typeof v === 'number') return v;
+      return valueFromText(String(v), type, -1);
+    case 'bool':
+      if (typeof v === 'boolean') return v;
+      return valueFromText(String(v), 'bool', -1);
+    case 'text':
+    case 'unknown':
+      if (v instanceof Float32Array) return formatVector(v);
+      if (typeof v === 'string') return v;
+      if (Array.isArray(v)) return `{${v.join(',')}}`;
+      return String(v);
+  }
+}
+
+function transaction(env: SqlEnv, s: PgNode): StatementResult {
+  const txn = env.txn;
+  switch (s.kind) {
+    case 'TRANS_STMT_BEGIN':
+    case 'TRANS_STMT_START': {
+      if (txn.failed) {
+        throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
+      }
+      if (txn.inBlock) return done('BEGIN', ['there is already a transaction in progress']);
+      txn.inBlock = true;
+      txn.undo.length = 0;
+      env.settings.beginTransaction();
+      return done('BEGIN');
+    }
+    case 'TRANS_STMT_COMMIT': {
+      if (!txn.inBlock) return done('COMMIT', ['there is no transaction in progress']);
+      if (txn.failed) {
+        rollback(env);
+        return done('ROLLBACK');
+      }
+      txn.inBlock = false;
+      txn.undo.length = 0;
+      env.settings.commitTransaction();
+      return done('COMMIT');
+    }
+    case 'TRANS_STMT_ROLLBACK': {
+      if (!txn.inBlock) return done('ROLLBACK', ['there is no transaction in progress']);
+      rollback(env);
+      return done('ROLLBACK');
+    }
+    default:
+      if (txn.failed) {
+        throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
+      }
+      throw pgErr.featureNotSupported(String(s.kind).replace('TRANS_STMT_', '').replace('_', ' '));
+  }
+}
+
+/** Undoes the transaction's inserts and settings; used by ROLLBACK and by the embedded API. */
+export function rollback(env: SqlEnv): void {
+  undoInserts(env, 0);
+  env.txn.inBlock = false;
+  env.txn.failed = false;
+  env.settings.rollbackTransaction();
+}
+
+function setArgText(a: PgNode): string {
+  const c = a.A_Const;
+  if (c !== undefined) {
+    if (c.ival !== undefined) return String(c.ival.ival ?? 0);
+    if (c.fval !== undefined) return String(c.fval.fval);
+    if (c.sval !== undefined) return String(c.sval.sval ?? '');
+    if (c.boolval !== undefined) return c.boolval.boolval ? 'on' : 'off';
+  }
+  if (a.TypeCast !== undefined) return setArgText(a.TypeCast.arg);
+  throw pgErr.featureNotSupported('this SET value');
+}
+
+function setStatement(env: SqlEnv, s: PgNode): StatementResult {
+  const settings = env.settings;
+  switch (s.kind) {
+    case 'VAR_SET_VALUE': {
+      if (s.name === 'transaction' || s.name === 'session characteristics') throw pgErr.featureNotSupported('SET TRANSACTION');
+      const args: PgNode[] = s.args ?? [];
+      const text = args.map(setArgText).join(', ');
+      const notices: string[] = [];
+      if (s.is_local && !env.txn.inBlock) notices.push('SET LOCAL can only be used in transaction blocks');
+      settings.set(s.name, text, s.is_local === true);
+      return done('SET', notices);
+    }
+    case 'VAR_SET_DEFAULT':
+      settings.set(s.name, null, s.is_local === true);
+      return done('SET');
+    case 'VAR_RESET':
+      settings.reset(s.name);
+      return done('RESET');
+    case 'VAR_RESET_ALL':
+      settings.resetAll();
+      return done('RESET');
+    case 'VAR_SET_MULTI':
+      throw pgErr.featureNotSupported(`SET ${String(s.name).toUpperCase()}`);
+    default:
+      throw pgErr.featureNotSupported(`SET ${String(s.kind)}`);
+  }
+}
+
+function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: PreparedCache): StatementResult {
+  for (const o of (s.options ?? []) as PgNode[]) {
+    const name = String(o.DefElem.defname);
+    if (name === 'analyze' || name === 'buffers') throw pgErr.featureNotSupported(`EXPLAIN ${name.toUpperCase()}`);
+    if (name === 'format') throw pgErr.featureNotSupported('EXPLAIN FORMAT');
+  }
+  const inner = s.query;
+  const tag = Object.keys(inner)[0]!;
+  if (tag !== 'SelectStmt') throw pgErr.featureNotSupported(`EXPLAIN of ${tag.replace(/Stmt$/, '').toUpperCase()}`);
+  const a = prepare(env, { stmt: inner, tag }, cache) as Analyzed<SelectQuery>;
+  const ctx = evalCtx(env, a.paramTypes, params);
+  const q = a.query;
+  const num = (e: Expr | null, dflt: number): number => {
+    if (e === null) return dflt;
+    if (e.k === 'const') return e.value === null ? dflt : Number(e.value);
+    const v = ctx.params[(e as { index?: number }).index ?? -1];
+    return v === null || v === undefined ? dflt : Number(v);
+  };
+  const limit = num(q.limit, Infinity);
+  const need = limit === Infinity ? Infinity : limit + num(q.offset, 0);
+  const plan = planSelect(env, q, need);
+  env.lastPlan = plan;
+  const lines = explainLines(plan, q);
+  return {
+    command: 'EXPLAIN',
+    fields: [{ name: 'QUERY PLAN', dataTypeID: TYPE_OID.text, type: 'text' }],
+    rows: lines.map((l) => [l]),
+    affectedRows: 0,
+    notices: [],
+  };
+}

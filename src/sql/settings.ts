@@ -1,0 +1,273 @@
+/**
+ * Settings (GUCs, PostgreSQL's Grand Unified Configuration): a registry of definitions
+ * (PostgreSQL's own few plus every index method's {@link IndexAm.gucs}) and per-session values
+ * with PostgreSQL's semantics:
+ * - `SET` changes the session value; if the transaction rolls back, the change is undone;
+ * - `SET LOCAL` lasts until the end of the transaction (COMMIT or ROLLBACK);
+ * - `RESET` / `SET ... TO DEFAULT` return to the default; `SHOW` prints the current value.
+ * Values are validated with the same min/max/enum the definition declares, and rejected with
+ * PostgreSQL's message texts (guc.c parse_and_validate_value), never clamped.
+ */
+import type { GucDef, GucReader, GucValue } from '../common/guc.js';
+import { PgError, SQLSTATE } from '../common/errors.js';
+import { assert } from '../common/assert.js';
+
+/** PostgreSQL settings vecgres reads or that clients commonly SET/SHOW. */
+export const POSTGRES_GUCS: readonly GucDef[] = [
+  { name: 'enable_seqscan', type: 'bool', default: true, shortDesc: "Enables the planner's use of sequential-scan plans.", category: 'Query Tuning / Planner Method Configuration' },
+  { name: 'enable_indexscan', type: 'bool', default: true, shortDesc: "Enables the planner's use of index-scan plans.", category: 'Query Tuning / Planner Method Configuration' },
+  { name: 'search_path', type: 'string', default: '"$user", public', shortDesc: 'Sets the schema search order for names that are not schema-qualified.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'application_name', type: 'string', default: '', shortDesc: 'Sets the application name to be reported in statistics and logs.', category: 'Reporting and Logging / What to Log' },
+  { name: 'client_encoding', type: 'string', default: 'UTF8', shortDesc: "Sets the client's character set encoding.", category: 'Client Connection Defaults / Locale and Formatting' },
+  { name: 'client_min_messages', type: 'enum', default: 'notice', values: ['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error'], shortDesc: 'Sets the message levels that are sent to the client.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'statement_timeout', type: 'integer', default: 0, min: 0, max: 2147483647, unit: 'ms', shortDesc: 'Sets the maximum allowed duration of any statement.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'maintenance_work_mem', type: 'integer', default: 65536, min: 64, max: 2147483647, unit: 'kB', shortDesc: 'Sets the maximum memory to be used for maintenance operations.', category: 'Resource Usage / Memory' },
+  { name: 'work_mem', type: 'integer', default: 4096, min: 64, max: 2147483647, unit: 'kB', shortDesc: 'Sets the maximum memory to be used for query workspaces.', category: 'Resource Usage / Memory' },
+  { name: 'max_parallel_maintenance_workers', type: 'integer', default: 2, min: 0, max: 1024, shortDesc: 'Sets the maximum number of parallel processes per maintenance operation.', category: 'Resource Usage / Worker Processes' },
+  { name: 'standard_conforming_strings', type: 'bool', default: true, shortDesc: "Causes '...' strings to treat backslashes literally.", category: 'Version and Platform Compatibility / Previous PostgreSQL Versions' },
+  { name: 'server_version', type: 'string', default: '18.0', shortDesc: 'Shows the server version.', category: 'Preset Options' },
+  { name: 'TimeZone', type: 'string', default: 'UTC', shortDesc: 'Sets the time zone for displaying and interpreting time stamps.', category: 'Client Connection Defaults / Locale and Formatting' },
+  { name: 'DateStyle', type: 'string', default: 'ISO, MDY', shortDesc: 'Sets the display format for date and time values.', category: 'Client Connection Defaults / Locale and Formatting' },
+];
+
+/** Read-only settings (SET fails with 55P02 "parameter ... cannot be changed"). */
+const READ_ONLY = new Set(['server_version']);
+
+/** The set of known settings, shared by all sessions of a database. */
+export class SettingsRegistry {
+  private readonly defs = new Map<string, GucDef>();
+  /** Prefixes owned by a loaded extension/method (`hnsw`): unknown names under them are errors. */
+  private readonly reserved = new Set<string>();
+
+  constructor(defs: readonly GucDef[] = POSTGRES_GUCS) {
+    for (const d of defs) this.register(d);
+  }
+
+  /** Adds a definition; a dotted name reserves its prefix, as pgvector's MarkGUCPrefixReserved. */
+  register(def: GucDef): void {
+    this.defs.set(def.name.toLowerCase(), def);
+    const dot = def.name.indexOf('.');
+    if (dot > 0) this.reserved.add(def.name.slice(0, dot).toLowerCase());
+  }
+
+  /**
+   * The definition of `name` (case-insensitive), or null for a custom placeholder (`a.b` under
+   * an unreserved prefix). @throws PgError 42704 unknown name, 42602 unknown name under a
+   * reserved prefix.
+   */
+  lookup(name: string): GucDef | null {
+    const key = name.toLowerCase();
+    const d = this.defs.get(key);
+    if (d !== undefined) return d;
+    const dot = key.indexOf('.');
+    if (dot > 0) {
+      const prefix = key.slice(0, dot);
+      if (this.reserved.has(prefix)) {
+        throw new PgError(SQLSTATE.invalid_name, `invalid configuration parameter name "${key}"`, {
+          detail: `"${prefix}" is a reserved prefix.`,
+        });
+      }
+      return null;
+    }
+    throw new PgError(SQLSTATE.undefined_object, `unrecognized configuration parameter "${key}"`);
+  }
+
+  all(): GucDef[] {
+    return [...this.defs.values()].sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1));
+  }
+}
+
+/** One session's values. Implements {@link GucReader} for index scans. */
+export class Settings implements GucReader {
+  private readonly session = new Map<string, GucValue>();
+  private readonly local = new Map<string, GucValue>();
+  /** Session values at BEGIN, restored by ROLLBACK (null outside a transaction block). */
+  private snapshot: Map<string, GucValue> | null = null;
+
+  constructor(readonly registry: SettingsRegistry) {}
+
+  /** Current value of a registered setting (or placeholder); asserts the name is known. */
+  get(name: string): GucValue {
+    const key = name.toLowerCase();
+    const l = this.local.get(key);
+    if (l !== undefined) return l;
+    const s = this.session.get(key);
+    if (s !== undefined) return s;
+    const def = this.registry.lookup(key);
+    assert(def !== null, `setting ${key} is registered`);
+    return def.default;
+  }
+
+  /**
+   * SET / SET LOCAL. `value` is the text as written (null = DEFAULT). Outside a transaction
+   * block SET LOCAL has no effect (PostgreSQL warns and ignores it).
+   * @throws PgError 22023 invalid value, 42704/42602 unknown name, 55P02 read-only.
+   */
+  set(name: string, value: string | null, isLocal: boolean): void {
+    const key = name.toLowerCase();
+    const def = this.registry.lookup(key);
+    if (def !== null && READ_ONLY.has(def.name)) {
+      throw new PgError('55P02', `parameter "${def.name}" cannot be changed`);
+    }
+    const target = isLocal ? this.local : this.session;
+    if (isLocal && this.snapshot === null) return;
+    if (value === null) {
+      if (def === null) target.delete(key);
+      else target.set(key, def.default);
+      if (!isLocal) this.local.delete(key);
+      return;
+    }
+    const v = def === null ? value : parseGucValue(def, value);
+    target.set(key, v);
+    // A plain SET overrides an earlier SET LOCAL in the same transaction (as PostgreSQL).
+    if (!isLocal) this.local.delete(key);
+  }
+
+  /** RESET name: back to the default for the session. */
+  reset(name: string): void {
+    this.set(name, null, false);
+  }
+
+  /** RESET ALL. */
+  resetAll(): void {
+    this.session.clear();
+    this.local.clear();
+  }
+
+  /** SHOW name: the value as PostgreSQL prints it. */
+  show(name: string): { name: string; value: string } {
+    const key = name.toLowerCase();
+    const def = this.registry.lookup(key);
+    if (def === null) {
+      const v = this.local.get(key) ?? this.session.get(key);
+      if (v === undefined) throw new PgError(SQLSTATE.undefined_object, `unrecognized configuration parameter "${key}"`);
+      return { name: key, value: String(v) };
+    }
+    return { name: def.name, value: formatGucValue(def, this.get(key)) };
+  }
+
+  /** Current value as text, for pg_settings.setting. */
+  showValue(def: GucDef): string {
+    return formatGucValue(def, this.get(def.name));
+  }
+
+  /** BEGIN: remember session values so ROLLBACK can restore them. */
+  beginTransaction(): void {
+    this.snapshot = new Map(this.session);
+  }
+
+  /** COMMIT: keep SET values, drop SET LOCAL ones. */
+  commitTransaction(): void {
+    this.snapshot = null;
+    this.local.clear();
+  }
+
+  /** ROLLBACK: undo SETs made in the transaction and drop SET LOCAL ones. */
+  rollbackTransaction(): void {
+    if (this.snapshot !== null) {
+      this.session.clear();
+      for (const [k, v] of this.snapshot) this.session.set(k, v);
+    }
+    this.snapshot = null;
+    this.local.clear();
+  }
+}
+
+const INT_RE = /^\s*[+-]?\d+\s*$/;
+const REAL_RE = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+
+/** Validates and converts a SET value for `def` (PostgreSQL guc.c parse_and_validate_value). */
+export function parseGucValue(def: GucDef, text: string): GucValue {
+  const invalid = (hint?: string) =>
+    new PgError(SQLSTATE.invalid_parameter_value, `invalid value for parameter "${def.name}": "${text}"`, hint === undefined ? {} : { hint });
+  switch (def.type) {
+    case 'integer': {
+      let v: number;
+      if (INT_RE.test(text)) v = Number(text);
+      else if (REAL_RE.test(text)) v = Math.round(Number(text));
+      else throw invalid();
+      if (!Number.isSafeInteger(v) || v < def.min || v > def.max) {
+        throw new PgError(
+          SQLSTATE.invalid_parameter_value,
+          `${Number.isSafeInteger(v) ? v : text} is outside the valid range for parameter "${def.name}" (${def.min} .. ${def.max})`,
+        );
+      }
+      return v;
+    }
+    case 'real': {
+      if (!REAL_RE.test(text)) throw invalid();
+      const v = Number(text);
+      if (v < def.min || v > def.max) {
+        throw new PgError(
+          SQLSTATE.invalid_parameter_value,
+          `${formatG(v)} is outside the valid range for parameter "${def.name}" (${formatG(def.min)} .. ${formatG(def.max)})`,
+        );
+      }
+      return v;
+    }
+    case 'bool': {
+      const b = parseBool(text);
+      if (b === null) throw new PgError(SQLSTATE.invalid_parameter_value, `parameter "${def.name}" requires a Boolean value`);
+      return b;
+    }
+    case 'enum': {
+      const lower = text.toLowerCase();
+      for (const v of def.values) if (v === lower) return v;
+      throw invalid(`Available values: ${def.values.join(', ')}.`);
+    }
+    case 'string':
+      return text;
+  }
+}
+
+/** SHOW text of a value. */
+export function formatGucValue(def: GucDef, v: GucValue): string {
+  switch (def.type) {
+    case 'bool':
+      return v ? 'on' : 'off';
+    case 'real':
+      return formatG(v as number);
+    case 'integer':
+      return def.unit === undefined ? String(v) : formatWithUnit(v as number, def.unit);
+    default:
+      return String(v);
+  }
+}
+
+function formatWithUnit(v: number, unit: string): string {
+  if (v === 0) return unit === 'ms' ? '0' : `0${unit}`;
+  if (unit === 'kB') {
+    if (v % (1024 * 1024) === 0) return `${v / (1024 * 1024)}GB`;
+    if (v % 1024 === 0) return `${v / 1024}MB`;
+    return `${v}kB`;
+  }
+  if (unit === 'ms') {
+    if (v % 3600000 === 0) return `${v / 3600000}h`;
+    if (v % 60000 === 0) return `${v / 60000}min`;
+    if (v % 1000 === 0) return `${v / 1000}s`;
+    return `${v}ms`;
+  }
+  return `${v}${unit}`;
+}
+
+/** printf("%g"). */
+export function formatG(v: number): string {
+  if (v === 0) return '0';
+  const p = Number(v.toPrecision(6));
+  const exp = Math.floor(Math.log10(Math.abs(p)));
+  if (exp < -4 || exp >= 6) {
+    const [m, e] = p.toExponential().split('e');
+    const en = Number(e);
+    return `${m}e${en < 0 ? '-' : '+'}${String(Math.abs(en)).padStart(2, '0')}`;
+  }
+  return String(p);
+}
+
+/** PostgreSQL parse_bool: on/off, true/false, yes/no, 1/0 and unique prefixes. */
+export function parseBool(text: string): boolean | null {
+  const s = text.trim().toLowerCase();
+  if (s.length === 0) return null;
+  if ('true'.startsWith(s) || 'yes'.startsWith(s) || s === 'on' || s === '1') return true;
+  if ('false'.startsWith(s) || 'no'.startsWith(s) || s === 'off' || s === '0') return false;
+  return null;
+}
