@@ -14,6 +14,18 @@ import { arena } from './arena.js';
 /** (aPtr, bPtr, dim) => float32 result; pointers are byte offsets, 4-byte aligned. */
 export type PtrKernel = (aPtr: number, bPtr: number, dim: number) => number;
 
+/**
+ * (qPtr, rowsPtr, n, dim, outPtr): distances from the query at qPtr to the `n` rows whose byte
+ * pointers are the int32 list at rowsPtr, written as float32 to outPtr (n * 4 bytes).
+ */
+export type ManyKernel = (qPtr: number, rowsPtr: number, n: number, dim: number, outPtr: number) => void;
+
+/**
+ * (qPtr, basePtr, count, dim, outPtr): distances from the query to `count` contiguous rows of
+ * `dim` float32 starting at basePtr, written as float32 to outPtr (count * 4 bytes).
+ */
+export type RangeKernel = (qPtr: number, basePtr: number, count: number, dim: number, outPtr: number) => void;
+
 export interface FastKernels {
   readonly name: 'wasm-simd' | 'js';
   /** Squared L2 distance. */
@@ -22,10 +34,25 @@ export interface FastKernels {
   readonly dot: PtrKernel;
   /** L1 distance. */
   readonly l1: PtrKernel;
+  /**
+   * Cosine distance 1 - dot / sqrt(|a|^2 |b|^2) from float32 sums, similarity clamped to
+   * [-1, 1], NaN for a zero norm (pgvector's cosine_distance, in lane order). Double result.
+   */
+  readonly cosine: PtrKernel;
+  /** Squared L2 to a list of rows. */
+  readonly l2sqMany: ManyKernel;
+  /** Inner product with a list of rows. */
+  readonly dotMany: ManyKernel;
+  /** L1 to a list of rows. */
+  readonly l1Many: ManyKernel;
+  /** Squared L2 to contiguous rows. */
+  readonly l2sqRange: RangeKernel;
+  /** Inner product with contiguous rows. */
+  readonly dotRange: RangeKernel;
 }
 
 function jsKernels(): FastKernels {
-  return {
+  const k: FastKernels = {
     name: 'js',
     l2sq(a, b, dim) {
       const m = arena.f32();
@@ -54,7 +81,43 @@ function jsKernels(): FastKernels {
       for (let i = 0; i < dim; i++) s += Math.abs(m[ia + i]! - m[ib + i]!);
       return Math.fround(s);
     },
+    cosine(a, b, dim) {
+      const m = arena.f32();
+      let d = 0;
+      let na = 0;
+      let nb = 0;
+      const ia = a >> 2;
+      const ib = b >> 2;
+      for (let i = 0; i < dim; i++) {
+        const x = m[ia + i]!;
+        const y = m[ib + i]!;
+        d += x * y;
+        na += x * x;
+        nb += y * y;
+      }
+      let sim = Math.fround(d) / Math.sqrt(Math.fround(na) * Math.fround(nb));
+      if (sim > 1) sim = 1;
+      else if (sim < -1) sim = -1;
+      return 1 - sim;
+    },
+    l2sqMany: (q, rows, n, dim, out) => many(k.l2sq, q, rows, n, dim, out),
+    dotMany: (q, rows, n, dim, out) => many(k.dot, q, rows, n, dim, out),
+    l1Many: (q, rows, n, dim, out) => many(k.l1, q, rows, n, dim, out),
+    l2sqRange: (q, base, count, dim, out) => range(k.l2sq, q, base, count, dim, out),
+    dotRange: (q, base, count, dim, out) => range(k.dot, q, base, count, dim, out),
   };
+  return k;
+}
+
+function many(kernel: PtrKernel, q: number, rows: number, n: number, dim: number, out: number): void {
+  const i32 = arena.i32();
+  const f32 = arena.f32();
+  for (let k = 0; k < n; k++) f32[(out >> 2) + k] = kernel(q, i32[(rows >> 2) + k]!, dim);
+}
+
+function range(kernel: PtrKernel, q: number, base: number, count: number, dim: number, out: number): void {
+  const f32 = arena.f32();
+  for (let k = 0; k < count; k++) f32[(out >> 2) + k] = kernel(q, base + k * dim * 4, dim);
 }
 
 function wasmKernels(): FastKernels | null {
@@ -62,8 +125,19 @@ function wasmKernels(): FastKernels | null {
     const url = new URL('../../wasm/kernels.wasm', import.meta.url);
     const module = new WebAssembly.Module(readFileSync(url));
     const instance = new WebAssembly.Instance(module, { env: { memory: arena.memory, abort: () => {} } });
-    const e = instance.exports as unknown as { l2sq: PtrKernel; dot: PtrKernel; l1: PtrKernel };
-    return { name: 'wasm-simd', l2sq: e.l2sq, dot: e.dot, l1: e.l1 };
+    const e = instance.exports as unknown as Omit<FastKernels, 'name'>;
+    return {
+      name: 'wasm-simd',
+      l2sq: e.l2sq,
+      dot: e.dot,
+      l1: e.l1,
+      cosine: e.cosine,
+      l2sqMany: e.l2sqMany,
+      dotMany: e.dotMany,
+      l1Many: e.l1Many,
+      l2sqRange: e.l2sqRange,
+      dotRange: e.dotRange,
+    };
   } catch {
     return null;
   }
