@@ -39,9 +39,13 @@ function fill(ptr: number, dim: number, prng: Prng, scale: number, kind: number)
   }
 }
 
-/** Error bound of a float32 sum of `dim` terms of total magnitude `sumAbs`, any order. */
+/**
+ * Error bound of a float32 sum of `dim` terms of total magnitude `sumAbs` in any order, each
+ * term itself rounded up to three times (difference, product, sum) or not at all (the JS
+ * fallback works in double and rounds once).
+ */
 function tol(dim: number, sumAbs: number): number {
-  return 2 * dim * 2 ** -24 * sumAbs + 1e-30;
+  return 2 * (dim + 3) * 2 ** -24 * sumAbs + 1e-30;
 }
 
 const impls: FastKernels[] = fast.name === 'js' ? [fast] : [fast, jsFast];
