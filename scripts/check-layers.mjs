@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 // Lower number = lower layer. A module may import only its own layer or lower ones.
-const LAYERS = ['common', 'kernels', 'types', 'storage', 'protocol', 'index', 'sql', 'engine', 'server', 'cli'];
+// `index.ts` is the public embedded API; the server and the CLI are its clients.
+const LAYERS = ['common', 'kernels', 'types', 'storage', 'protocol', 'index', 'sql', 'engine', 'index.ts', 'server', 'cli'];
 const rank = (rel) => {
   const top = rel.split(sep)[0];
-  if (top === 'index.ts') return LAYERS.length; // the public API sits on top
   const i = LAYERS.indexOf(top);
   if (i < 0) throw new Error(`src/${rel}: not in a known layer folder`);
   return i;

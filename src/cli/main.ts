@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/**
+ * The `vecgres` command line. Thin: every command parses its options and calls the embedded
+ * API (src/index.ts), which is the same entry point applications use.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { runDemo } from './demo.js';
+import { GloveMissingError } from './glove.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+const program = new Command();
+program.name('vecgres').description('A pgvector-compatible vector database for Node.js');
+
+program
+  .command('demo')
+  .description(
+    'Load the GloVe 100-d word vectors into a table, build an HNSW index and print recall@10, QPS and latency per hnsw.ef_search',
+  )
+  .option('--rows <n>', 'base rows to load (default: all 340,479)', positiveInt)
+  .option('--queries <n>', 'held-out query words (default: 1,000)', positiveInt)
+  .option('--ef-search <list>', 'comma-separated hnsw.ef_search values', '10,20,40,80,120,200,400')
+  .option('--seed <n>', 'shuffle seed of the base/query split', positiveInt, 42)
+  .option('--json', 'print one JSON object per line instead of tables')
+  .action(async (opts: { rows?: number; queries?: number; efSearch: string; seed: number; json?: boolean }) => {
+    const efSearch = opts.efSearch.split(',').map((s) => positiveInt(s.trim()));
+    await runDemo({
+      ...(opts.rows !== undefined ? { rows: opts.rows } : {}),
+      queries: opts.queries ?? 1000,
+      efSearch,
+      seed: opts.seed,
+      json: opts.json === true,
+    });
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  if (e instanceof GloveMissingError) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  console.error(e instanceof Error ? `${e.name === 'error' ? 'ERROR' : e.name}: ${e.message}` : e);
+  process.exit(1);
+});
