@@ -478,6 +478,10 @@ export function readControl(fs: StorageBackend, dataDir: string): ControlData | 
 export class CheckpointStore {
   readonly dir: string;
   private current: ControlData | null = null;
+  private opened = false;
+  /** Highest checkpoint id ever begun: a failed attempt's id is never reused, because the
+   * control file may already name that attempt's files. */
+  private lastId = 0;
 
   constructor(private readonly fs: StorageBackend, readonly dataDir: string, subdir = 'base') {
     this.dir = joinPath(dataDir, subdir);
@@ -509,6 +513,8 @@ export class CheckpointStore {
       }
     }
     if (removed) withIo('fsync', this.dir, () => this.fs.fsyncDir(this.dir));
+    this.opened = true;
+    this.lastId = this.current?.checkpointId ?? 0;
     return this.current;
   }
 
@@ -527,7 +533,8 @@ export class CheckpointStore {
 
   /** Starts the next checkpoint, whose replay will begin at `redoLsn`. */
   begin(redoLsn: number): CheckpointBuilder {
-    return new CheckpointBuilder(this.fs, this, (this.current?.checkpointId ?? 0) + 1, redoLsn);
+    assert(this.opened, 'CheckpointStore.open() must run before a checkpoint');
+    return new CheckpointBuilder(this.fs, this, ++this.lastId, redoLsn);
   }
 
   /** @internal called by CheckpointBuilder.commit */
@@ -552,6 +559,8 @@ export class CheckpointStore {
 export class CheckpointBuilder {
   private readonly files: string[] = [];
   private readonly open = new Set<CheckpointWriter>();
+  /** Set once the control file may name this checkpoint: from then on its files must stay. */
+  private committing = false;
 
   constructor(
     private readonly fs: StorageBackend,
@@ -578,14 +587,20 @@ export class CheckpointBuilder {
    */
   commit(meta: CodecValue = null): ControlData {
     withIo('fsync', this.store.dir, () => this.fs.fsyncDir(this.store.dir));
+    this.committing = true;
     const c: ControlData = { checkpointId: this.checkpointId, redoLsn: this.redoLsn, files: [...this.files], meta };
     this.store.install(c);
     return c;
   }
 
-  /** Abandons the checkpoint: aborts open writers and removes the files written so far. */
+  /**
+   * Abandons the checkpoint: aborts open writers and removes the files written so far, unless
+   * the control file may already name them (a failure inside `commit`); the next
+   * {@link CheckpointStore.open} sweeps whichever generation the control file does not name.
+   */
   abort(): void {
     for (const w of this.open) w.abort();
+    if (this.committing) return;
     for (const f of this.files) tryUnlink(this.fs, joinPath(this.store.dir, f));
   }
 }
