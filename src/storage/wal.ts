@@ -112,6 +112,20 @@ export function* readWal(fs: StorageBackend, dir: string, fromLsn: number): Gene
   return null;
 }
 
+/**
+ * The WARNING to show when replay stopped at a torn or corrupt record: the message says where
+ * and what, the detail what it means. (PostgreSQL logs the same texts when redo ends.)
+ */
+export function replayStopWarning(stop: WalStop): PgError {
+  return new PgError(SQLSTATE.warning, stop.message, {
+    severity: 'WARNING',
+    detail:
+      stop.kind === 'torn'
+        ? `The write-ahead log ends with an incomplete record at ${formatLsn(stop.lsn)}; it was never acknowledged and has been discarded.`
+        : `Replay stopped at a damaged record at ${formatLsn(stop.lsn)}; it and everything after it have been discarded.`,
+  });
+}
+
 /** Options for {@link Wal.open}. */
 export interface WalOptions {
   /** Target segment size in bytes (default 16 MiB). */
