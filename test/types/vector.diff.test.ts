@@ -22,6 +22,8 @@ import {
   vectorCmp,
   vectorMul,
   vectorNorm,
+  vectorRecv,
+  vectorSend,
   vectorSub,
   vectorTypmodIn,
 } from '../../src/types/vector.js';
@@ -106,6 +108,23 @@ describe('vector text input and output against pgvector', () => {
     const expected = await oracleBatch('$x::vector', handTable);
     const actual = handTable.map((s) => ours(() => formatVector(parseVector(s))));
     compareBatch('vector_in/out', handTable, expected, actual);
+  });
+
+  test('binary format: vector_send bytes, and vectorRecv reads them back', async () => {
+    const prng = new Prng(SEED ^ 0x3c6ef372);
+    const lits = ['[1,-2,0.5]', '[-0]', '[1e-45]', '[3.4028235e38]'];
+    for (let i = 0; i < 20; i++) {
+      const v = new Float32Array(1 + prng.int(40));
+      for (let j = 0; j < v.length; j++) v[j] = (prng.next() - 0.5) * 10 ** (prng.int(20) - 10);
+      lits.push(formatVector(v));
+    }
+    const r = await oracle.query('select vector_send(x::vector) as b from unnest($1::text[]) with ordinality as t(x, i) order by i', [lits]);
+    for (let i = 0; i < lits.length; i++) {
+      const theirs = new Uint8Array(r.rows[i].b as Uint8Array);
+      const v = parseVector(lits[i]!);
+      assert.deepEqual([...vectorSend(v)], [...theirs], lits[i]);
+      assert.equal(formatVector(vectorRecv(theirs)), formatVector(v));
+    }
   });
 
   test('typmod: vector(n) casts and modifiers', async () => {
