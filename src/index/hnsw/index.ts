@@ -23,8 +23,12 @@ export const hnswAm: IndexAm = {
   name: 'hnsw',
   opclasses: hnswOpclasses,
   gucs: hnswGucs,
-  defaultOpclass(kind: VectorKind): OpClass | null {
-    return kind === 'vector' ? hnswOpclasses[0]! : null;
+  /**
+   * None: pgvector declares its hnsw opclasses without DEFAULT, so `USING hnsw (v)` fails with
+   * 42704 `data type vector has no default operator class for access method "hnsw"`.
+   */
+  defaultOpclass(_kind: VectorKind): OpClass | null {
+    return null;
   },
   parseOptions(raw: RawOptions, _dim: number) {
     return parseHnswOptions(raw);

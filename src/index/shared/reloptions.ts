@@ -55,7 +55,7 @@ export function parsePgInt(text: string): number | null {
   if (!/^[ \t\n\r\f\v]*$/.test(rest)) return null;
   val = rint(val);
   if (val > INT_MAX || val < INT_MIN) return null;
-  return val;
+  return val + 0; // no -0 (rint(-0.4) is -0 in C too, but as an int it is 0)
 }
 
 /** C rint in the default rounding mode: to nearest, ties to even. */
