@@ -127,10 +127,7 @@ export class MemoryFs implements StorageBackend {
       node = new MemFile();
       dir.entries.set(name, node);
     }
-    if (node instanceof MemDir) {
-      if (mode !== 'read') throw errnoError('EISDIR', 'open', path);
-      throw errnoError('EISDIR', 'open', path);
-    }
+    if (node instanceof MemDir) throw errnoError('EISDIR', 'open', path);
     const fd = this.nextFd++;
     this.fds.set(fd, { file: node, path, writable: mode !== 'read' });
     return fd;

@@ -424,6 +424,7 @@ export class Wal {
    */
   flushAsync(upToLsn = this.insert): Promise<void> {
     if (this.failedWith !== null) return Promise.reject(this.failedWith);
+    assert(!this.closed, 'write-ahead log is closed');
     if (this.flushed >= upToLsn) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ lsn: upToLsn, resolve, reject });
@@ -493,12 +494,17 @@ export class Wal {
 
   /**
    * Flushes what was appended (unless the log failed) and closes the segment file. Waiters of
-   * a pending group commit still get their answer.
+   * a pending group commit still get their answer (the flush above made them durable).
    */
   close(): void {
     if (this.closed) return;
     if (this.failedWith === null) this.flush();
     this.closed = true;
+    if (this.flushing) {
+      // An async fsync may still be using the descriptor; the flush loop closes it when done.
+      this.retired.push(this.fd);
+      return;
+    }
     const path = this.segPath(this.segStart);
     try {
       this.fs.close(this.fd);

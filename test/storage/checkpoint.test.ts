@@ -261,3 +261,17 @@ test('a crash at any step of a checkpoint leaves the previous or the new one, co
   }
   assert.deepEqual([...outcomes].sort((x, y) => x - y), [64, 256]);
 });
+
+test('payloads stream from and into shared WebAssembly memory (index arenas) without copies', () => {
+  const fs = new MemoryFs();
+  const mem = new WebAssembly.Memory({ initial: 2, maximum: 4, shared: true });
+  const graph = new Int32Array(mem.buffer, 64, 1000).map((_, i) => i * 7 - 3000);
+  const w = CheckpointWriter.create(fs, 'hnsw', { lsn: 8, kind: 20 });
+  w.write(new Uint8Array(graph.buffer, graph.byteOffset, graph.byteLength));
+  w.commit();
+  const target = new Int32Array(mem.buffer, 65536, 1000);
+  const r = CheckpointReader.open(fs, 'hnsw', 20);
+  r.readInto(new Uint8Array(target.buffer, target.byteOffset, target.byteLength));
+  r.finish();
+  assert.deepEqual([...target], [...graph]);
+});

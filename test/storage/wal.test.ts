@@ -305,3 +305,13 @@ test('readWal iterates without opening the log for writing', () => {
   assert.equal(n, 10);
   assert.equal(step.value, null);
 });
+
+test('closing while a group commit is in flight answers its waiters and closes once', async () => {
+  const fs = new MemoryFs();
+  const { wal } = Wal.open(fs, 'wal');
+  const lsn = wal.append(1, 1, enc('x'));
+  const p = wal.flushAsync(lsn + 1);
+  wal.close();
+  await p;
+  assert.equal(reopen(fs, 'wal').records, 1);
+});
