@@ -139,6 +139,8 @@ let outExp = 0;
  * equally short candidates the nearest wins, an exact tie going to the even last digit.
  */
 function shortestFloat4(a: number): void {
+  intervalLo = midpointToward(a, false);
+  intervalHi = midpointToward(a, true);
   scratchF32[0] = a;
   // Only at a power of two (exponent field >= 2) is the interval lopsided, narrower below,
   // so the nearest p-digit decimal may fail while the one above succeeds: try both.
@@ -147,9 +149,9 @@ function shortestFloat4(a: number): void {
     for (let p = 1; p <= 9; p++) {
       const d = nearestDigits(a, p);
       const scale = candidateScale;
-      if (inInterval(d, scale, a)) return finishNearest(a, d, scale, p);
+      if (inInterval(d, scale)) return finishNearest(a, d, scale, p);
       const up = decimalLess(d, scale, a) ? d + 1 : -1;
-      if (up > 0 && inInterval(up, scale, a)) return setDigits(up, scale);
+      if (up > 0 && inInterval(up, scale)) return setDigits(up, scale);
     }
   }
   // Elsewhere "the nearest p-digit decimal is inside" is monotone in p: binary search.
@@ -158,21 +160,27 @@ function shortestFloat4(a: number): void {
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     const d = nearestDigits(a, mid);
-    if (inInterval(d, candidateScale, a)) hi = mid;
+    if (inInterval(d, candidateScale)) hi = mid;
     else lo = mid + 1;
   }
   const d = nearestDigits(a, lo);
   finishNearest(a, d, candidateScale, lo);
 }
 
-/** Is d * 10^scale strictly inside the rounding interval of the float32 `a`? */
-function inInterval(d: number, scale: number, a: number): boolean {
+// The open rounding interval of the float32 being printed; both ends are exact doubles.
+let intervalLo = 0;
+let intervalHi = 0;
+
+/**
+ * Is d * 10^scale strictly inside (intervalLo, intervalHi)? The correctly rounded double of
+ * the decimal decides unless it lands on an end, where exact arithmetic does.
+ */
+function inInterval(d: number, scale: number): boolean {
   const cd = Number(`${d}e${scale}`);
-  if (roundDoubleToFloat4(cd, () => compareDecimalToDouble(BigInt(d), scale, cd)) !== a) return false;
-  if (cd === a) return true;
-  // The exact decimal sits on a boundary only if its correctly rounded double does.
-  const mid = midpointToward(a, cd > a);
-  return !(cd === mid && compareDecimalToDouble(BigInt(d), scale, mid) === 0);
+  if (cd > intervalLo && cd < intervalHi) return true;
+  if (cd !== intervalLo && cd !== intervalHi) return false;
+  const c = compareDecimalToDouble(BigInt(d), scale, cd);
+  return cd === intervalLo ? c > 0 : c < 0;
 }
 
 /** The midpoint between the float32 a > 0 and its neighbour above (`up`) or below. */
@@ -203,7 +211,7 @@ function finishNearest(a: number, d: number, scale: number, p: number): void {
   const next = a.toExponential(p);
   if (next.charCodeAt(next.indexOf('e') - 1) === 53 /* 5 */ && d % 2 === 1) {
     const other = decimalLess(d, scale, a) ? d + 1 : d - 1;
-    if (other > 0 && isExactMidpoint(d, other, scale, a) && inInterval(other, scale, a)) {
+    if (other > 0 && isExactMidpoint(d, other, scale, a) && inInterval(other, scale)) {
       return setDigits(other, scale);
     }
   }
