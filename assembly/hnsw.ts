@@ -246,6 +246,13 @@ export function greedy(g: usize, s: usize, q: usize, level: i32, cur: i32, curD:
 export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32, level: i32, mode: i32): i32 {
   const metric = load<i32>(g + G_METRIC);
   const dim = load<i32>(g + G_DIM);
+  // Layout fields in locals: stores to the heaps keep the compiler from hoisting these loads.
+  const l0 = <usize>load<i32>(g + G_L0);
+  const rec = <usize>load<i32>(g + G_REC);
+  // Byte offset from a record to its neighbour list (count word), or the upper pool's base.
+  const listOff: usize = level == 0 ? <usize>load<i32>(g + G_HDR) + N_COUNT : 0;
+  const upper = <usize>load<i32>(g + G_UPPER);
+  const upperSkip = (level - 1) * (load<i32>(g + G_M) + 1);
   const visited = <usize>load<i32>(s + S_VISITED);
   const vcap = load<i32>(s + S_VCAP);
   const cand = <usize>load<i32>(s + S_CAND);
@@ -270,12 +277,15 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
       maxPop(res, nr--);
     }
   }
+  let worst = hd(res, 0);
   while (nc > 0) {
     const cd = hd(cand, 0);
     const c = hn(cand, 0);
-    if (cd > hd(res, 0) && nr >= ef) break;
+    if (cd > worst && nr >= ef) break;
     minPop(cand, nc--);
-    const l = list(g, c, level);
+    let l: usize;
+    if (level == 0) l = l0 + <usize>c * rec + listOff;
+    else l = upper + (<usize>(load<i32>(l0 + <usize>c * rec + <usize>load<i32>(g + G_HDR) + N_UPPER) + upperSkip) << 2);
     const cnt = load<i32>(l);
     for (let j = 0; j < cnt; j++) {
       const n = load<i32>(l + 4 + (<usize>j << 2));
@@ -285,14 +295,15 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
       store<u32>(vp, epoch);
       tuples++;
       dcount++;
-      const d = dist(metric, q, vec(g, n), dim);
-      if (nr < ef || d < hd(res, 0)) {
+      const d = dist(metric, q, l0 + <usize>n * rec, dim);
+      if (nr < ef || d < worst) {
         minPush(cand, nc++, d, n);
         maxPush(res, nr++, d, n);
         if (nr > ef) {
           if (keep) minPush(disc, discSize++, hd(res, 0), hn(res, 0));
           maxPop(res, nr--);
         }
+        worst = hd(res, 0);
       } else if (keep) {
         minPush(disc, discSize++, d, n);
       }

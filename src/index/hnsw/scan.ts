@@ -16,6 +16,7 @@ import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES, type IterativeS
 import type { Scratch } from './scratch.js';
 import type { HnswState } from './state.js';
 import { arena } from '../../kernels/arena.js';
+import { FLAG_DELETED, N_FLAGS, N_ROW } from './layout.js';
 
 export class HnswScan implements IndexScan {
   private readonly ef: number;
@@ -55,13 +56,19 @@ export class HnswScan implements IndexScan {
     const cap = Math.min(rowIds.length, distances.length);
     let n = 0;
     const st = this.st;
+    const graph = st.graph;
     const strict = this.mode === 'strict_order';
+    let words = arena.i32();
     while (n < cap) {
-      if (this.batchPos === this.batchLen && !this.fetch()) break;
+      if (this.batchPos === this.batchLen) {
+        if (!this.fetch()) break;
+        words = arena.i32();
+      }
       const node = this.batchNodes[this.batchPos]!;
       const d = this.batchDist[this.batchPos++]!;
-      if (st.graph.isDeleted(node)) continue;
-      const rowId = st.graph.rowId(node);
+      const h = graph.hdrWord(node);
+      if ((words[h + N_FLAGS]! & FLAG_DELETED) !== 0) continue;
+      const rowId = words[h + N_ROW]!;
       if (!this.opts.isLive(rowId)) continue;
       if (strict) {
         if (d < this.lastDistance) continue;
