@@ -20,7 +20,7 @@ export type Fn1 = (a: Value) => Value;
 export type Expr =
   | { k: 'const'; type: SqlType; value: Value; loc?: number }
   | { k: 'param'; type: SqlType; index: number; typmod: number }
-  | { k: 'col'; type: SqlType; col: number; typmod: number; name: string }
+  | { k: 'col'; type: SqlType; col: number; typmod: number; name: string; loc?: number }
   | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr }
   | { k: 'op2'; type: SqlType; fn: Fn2; l: Expr; r: Expr; op: string }
   | { k: 'cast'; type: SqlType; from: SqlType; typmod: number; arg: Expr }
@@ -171,7 +171,7 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'A_Expr':
       return analyzeAExpr(scope, n);
     case 'BoolExpr': {
-      const args = (n.args as PgNode[]).map((a) => requireBool(scope, analyzeExpr(scope, a), 'argument of ' + boolOpName(n.boolop)));
+      const args = (n.args as PgNode[]).map((a) => requireBool(scope, analyzeExpr(scope, a), 'argument of ' + boolOpName(n.boolop), a));
       if (n.boolop === 'AND_EXPR') return { k: 'and', type: 'bool', args };
       if (n.boolop === 'OR_EXPR') return { k: 'or', type: 'bool', args };
       return { k: 'not', type: 'bool', arg: args[0]! };
@@ -216,10 +216,11 @@ function boolOpName(op: string): string {
 }
 
 /** WHERE and boolean operator arguments must be boolean (PostgreSQL 42804). */
-export function requireBool(scope: ExprScope, e: Expr, what: string): Expr {
+export function requireBool(scope: ExprScope, e: Expr, what: string, node?: PgNode): Expr {
   if (e.type === 'bool') return e;
   if (e.type === 'unknown') return coerceTo(scope, e, 'bool', -1);
-  throw new PgError(SQLSTATE.datatype_mismatch, `${what} must be type boolean, not type ${TYPE_NAME[e.type]}`);
+  const inner = node === undefined ? undefined : node[Object.keys(node)[0]!];
+  throw new PgError(SQLSTATE.datatype_mismatch, `${what} must be type boolean, not type ${TYPE_NAME[e.type]}`, pos(inner?.location));
 }
 
 function analyzeColumnRef(scope: ExprScope, n: PgNode): Expr {
@@ -237,15 +238,11 @@ function analyzeColumnRef(scope: ExprScope, n: PgNode): Expr {
   name = parts[parts.length - 1]!;
   const col = t === null ? -1 : t.columnIndex(name);
   if (col < 0) {
-    const qual = parts.length === 2 ? `${parts[0]}.${name}` : name;
-    throw new PgError(SQLSTATE.undefined_column, `column ${quoteQual(qual)} does not exist`, pos(n.location));
+    const shown = parts.length === 2 ? `${parts[0]}.${name}` : `"${name}"`;
+    throw new PgError(SQLSTATE.undefined_column, `column ${shown} does not exist`, pos(n.location));
   }
   const def = t!.def.columns[col]!;
-  return { k: 'col', type: def.type, col, typmod: def.typmod, name };
-}
-
-function quoteQual(q: string): string {
-  return q.includes('.') ? q.split('.').map((p, i) => (i === 0 ? p : `"${p}"`)).join('.').replace(/^([^.]*)\./, '$1.') : `"${q}"`;
+  return { k: 'col', type: def.type, col, typmod: def.typmod, name, loc: n.location };
 }
 
 /** Explicit cast `arg::type`. */
@@ -493,6 +490,8 @@ function vectorArith(op: string): (a: Float32Array, b: Float32Array) => Float32A
   return op === '+' ? vectorAdd : op === '-' ? vectorSub : vectorMul;
 }
 
+const OVERLOADED = new Set(['l2_distance', 'inner_product', 'cosine_distance', 'l1_distance', 'vector_dims']);
+
 const VECTOR_FUNCS2: Record<string, (a: Float32Array, b: Float32Array) => number> = {
   l2_distance: l2Distance,
   inner_product: innerProduct,
@@ -517,6 +516,13 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     throw pgErr.featureNotSupported(`aggregate function ${name}`);
   }
   const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+  // pgvector overloads these for vector, halfvec and sparsevec: untyped arguments are ambiguous.
+  if (OVERLOADED.has(name) && args.length > 0 && args.every((a) => a.type === 'unknown')) {
+    throw new PgError('42725', `function ${name}(${args.map(() => 'unknown').join(', ')}) is not unique`, {
+      hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+      ...pos(n.location),
+    });
+  }
   const f2 = VECTOR_FUNCS2[name];
   if (f2 !== undefined && args.length === 2) {
     const [a, b] = args.map((x) => coerceTo(scope, x, 'vector', -1, n.location));

@@ -185,7 +185,7 @@ function analyzeSelectInto(env: SqlEnv, s: PgNode, paramTypes: SqlType[], paramN
   // Untyped literals in the output become text (PostgreSQL resolves unknown -> text).
   for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(scope, t.expr, 'text', -1);
 
-  const where = s.whereClause === undefined ? null : requireBool(scope, analyzeExpr(scope, s.whereClause), 'argument of WHERE');
+  const where = s.whereClause === undefined ? null : requireBool(scope, analyzeExpr(scope, s.whereClause), 'argument of WHERE', s.whereClause);
 
   const orderBy: SortKey[] = [];
   for (const sb of (s.sortClause ?? []) as PgNode[]) {
@@ -266,7 +266,11 @@ function checkNoColumnsOutsideAggregate(e: Expr, table: Table | null): void {
   const visit = (x: Expr): void => {
     switch (x.k) {
       case 'col':
-        throw new PgError(SQLSTATE.grouping_error, `column "${table!.name}.${x.name}" must appear in the GROUP BY clause or be used in an aggregate function`);
+        throw new PgError(
+          SQLSTATE.grouping_error,
+          `column "${table!.name}.${x.name}" must appear in the GROUP BY clause or be used in an aggregate function`,
+          x.loc !== undefined && x.loc >= 0 ? { position: x.loc + 1 } : {},
+        );
       case 'count':
         return;
       case 'op1':
@@ -314,7 +318,6 @@ export function figureColname(node: PgNode): string {
       return CAST_NAMES[tn] ?? tn;
     }
     case 'A_Const':
-      if (n.boolval !== undefined) return 'bool';
       return '?column?';
     case 'SubLink': {
       if (n.subLinkType === 'EXPR_SUBLINK') {

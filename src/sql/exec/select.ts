@@ -175,7 +175,7 @@ export function exactKnn(table: Table, knn: KnnSpec, filter: Expr | null, ctx: E
     if (cosine) d = 1 - d / Math.sqrt(norms[r]! * qNormSq);
     else d *= sign;
     if (filter !== null) {
-      if (d >= heap.bound() || !passes(filter, table, r, ctx)) continue;
+      if (d > heap.bound() || !passes(filter, table, r, ctx)) continue;
     }
     heap.push(r, d);
   }

@@ -15,7 +15,7 @@ import { parseVector, formatVector } from '../../types/vector.js';
 import { runSelect } from './select.js';
 import { runInsert, undoInserts } from './insert.js';
 import { createTable, dropTables, createIndex, dropIndexes, type Notices } from './ddl.js';
-import type { EvalCtx } from './eval.js';
+import { evalExpr, type EvalCtx } from './eval.js';
 import { planSelect } from '../plan/planner.js';
 import { explainLines } from '../plan/explain.js';
 
@@ -339,9 +339,8 @@ function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: Prep
   const q = a.query;
   const num = (e: Expr | null, dflt: number): number => {
     if (e === null) return dflt;
-    if (e.k === 'const') return e.value === null ? dflt : Number(e.value);
-    const v = ctx.params[(e as { index?: number }).index ?? -1];
-    return v === null || v === undefined ? dflt : Number(v);
+    const v = evalExpr(e, null, -1, ctx);
+    return v === null ? dflt : Number(v);
   };
   const limit = num(q.limit, Infinity);
   const need = limit === Infinity ? Infinity : limit + num(q.offset, 0);

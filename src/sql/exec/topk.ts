@@ -1,6 +1,7 @@
 /**
  * A bounded max-heap over typed arrays: keeps the `k` smallest distances seen (the exact
- * scan's top-k). No per-row objects: ids and distances live in parallel typed arrays, and
+ * scan's top-k). Ties are broken by rowId (the lower row wins), so among equal distances the
+ * rows inserted first are kept, as PostgreSQL's top-N sort over a sequential scan keeps them. No per-row objects: ids and distances live in parallel typed arrays, and
  * NaN distances rank last (PostgreSQL sorts NaN above every number).
  */
 export class TopK {
@@ -29,7 +30,7 @@ export class TopK {
       let i = this.size++;
       while (i > 0) {
         const p = (i - 1) >> 1;
-        if (ds[p]! >= d) break;
+        if (ds[p]! > d || (ds[p]! === d && ids[p]! > id)) break;
         ds[i] = ds[p]!;
         ids[i] = ids[p]!;
         i = p;
@@ -38,7 +39,7 @@ export class TopK {
       ids[i] = id;
       return;
     }
-    if (this.k === 0 || d >= ds[0]!) return;
+    if (this.k === 0 || d > ds[0]! || (d === ds[0]! && id > ids[0]!)) return;
     // Replace the root and sift down.
     const n = this.size;
     let i = 0;
@@ -46,8 +47,8 @@ export class TopK {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const c = r < n && ds[r]! > ds[l]! ? r : l;
-      if (ds[c]! <= d) break;
+      const c = r < n && (ds[r]! > ds[l]! || (ds[r]! === ds[l]! && ids[r]! > ids[l]!)) ? r : l;
+      if (ds[c]! < d || (ds[c]! === d && ids[c]! < id)) break;
       ds[i] = ds[c]!;
       ids[i] = ids[c]!;
       i = c;
