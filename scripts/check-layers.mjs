@@ -26,7 +26,8 @@ const problems = [];
     const text = readFileSync(path, 'utf8');
     for (const m of text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
       const spec = m[1] ?? m[2];
-      const target = relative(src, resolve(dirname(path), spec));
+      // Imports name the emitted .js file; the layer is that of the .ts source.
+      const target = relative(src, resolve(dirname(path), spec)).replace(/\.js$/, '.ts');
       if (target.startsWith('..')) { problems.push(`src/${rel} imports ${spec}, outside src/`); continue; }
       if (rank(target) > rank(rel)) problems.push(`src/${rel} (layer ${rel.split(sep)[0]}) imports ${target} (a higher layer)`);
       const [a, b] = [rel.split(sep), target.split(sep)];
