@@ -1,0 +1,89 @@
+/**
+ * The embedded API: result shapes as PGlite's (rows as objects, fields with type OIDs,
+ * affectedRows), parameter forms for vectors, the float32array vector format, rowMode
+ * 'array', exec() of scripts, and transaction() commit/rollback.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Vecgres } from '../../src/index.js';
+import { pgvectorOracle, type Oracle } from '../support/pglite.js';
+
+let db: Vecgres;
+let oracle: Oracle;
+before(async () => {
+  db = await Vecgres.create();
+  oracle = await pgvectorOracle();
+});
+after(async () => {
+  await db.close();
+});
+
+const setup =
+  'CREATE TABLE api (id bigserial PRIMARY KEY, n integer, r real, d double precision, b boolean, t text, big bigint, e vector(3))';
+
+test('result shapes match PGlite', async () => {
+  await db.exec(setup);
+  await oracle.exec(`DROP TABLE IF EXISTS api; ${setup}`);
+  const ins = "INSERT INTO api (n, r, d, b, t, big, e) VALUES (1, 0.1, 0.1, true, 'x', 9223372036854775807, '[1,2.5,3]'), (NULL, NULL, NULL, false, NULL, 5, NULL)";
+  const a = await db.query(ins);
+  const b = await oracle.query(ins);
+  assert.equal(a.affectedRows, 2);
+  const sql = 'SELECT * FROM api ORDER BY id';
+  const got = await db.query(sql);
+  const want = await oracle.query(sql);
+  assert.deepEqual(got.fields, want.fields);
+  assert.deepEqual(got.rows, want.rows);
+  void b;
+});
+
+test('vector parameters: number[], Float32Array and pgvector text', async () => {
+  const forms: unknown[] = [[1, 2, 3], new Float32Array([1, 2, 3]), '[1,2,3]'];
+  for (const v of forms) {
+    const r = await db.query<{ e: string }>('INSERT INTO api (e) VALUES ($1) RETURNING e', [v]);
+    assert.equal(r.rows[0]!.e, '[1,2,3]');
+  }
+  await assert.rejects(db.query('INSERT INTO api (e) VALUES ($1)', [[1, 2]]), {
+    code: '22000',
+    message: 'expected 3 dimensions, not 2',
+  });
+  const near = await db.query<{ id: number; dist: number }>(
+    'SELECT id, e <-> $1 AS dist FROM api WHERE e IS NOT NULL ORDER BY e <-> $1 LIMIT 2',
+    [new Float32Array([1, 2, 3])],
+  );
+  assert.equal(near.rows.length, 2);
+  assert.equal(near.rows[0]!.dist, 0);
+});
+
+test("vectorFormat 'float32array' and rowMode 'array'", async () => {
+  const r = await db.query<{ e: Float32Array }>('SELECT e FROM api WHERE id = 1', [], { vectorFormat: 'float32array' });
+  assert.ok(r.rows[0]!.e instanceof Float32Array);
+  assert.deepEqual(Array.from(r.rows[0]!.e), [1, 2.5, 3]);
+  const arr = await db.query<unknown[]>('SELECT id, t FROM api WHERE id = 1', [], { rowMode: 'array' });
+  assert.deepEqual(arr.rows, [[1, 'x']]);
+});
+
+test('exec returns one result per statement; errors carry SQLSTATE fields', async () => {
+  const rs = await db.exec('SELECT 1 AS a; SELECT 2 AS b');
+  assert.deepEqual(rs.map((r) => r.rows), [[{ a: 1 }], [{ b: 2 }]]);
+  await assert.rejects(db.query('SELECT 1; SELECT 2', [1]), { code: '42601' });
+  await assert.rejects(db.query('SELECT nosuch FROM api'), { code: '42703', message: 'column "nosuch" does not exist', position: '8' });
+});
+
+test('transaction() commits on success and rolls back on error', async () => {
+  const before = (await db.query<{ count: number }>('SELECT count(*) FROM api')).rows[0]!.count;
+  await db.transaction(async (tx) => {
+    await tx.query("INSERT INTO api (t) VALUES ('in tx')");
+    await tx.query('SET LOCAL hnsw.ef_search = 10');
+  });
+  assert.equal((await db.query<{ count: number }>('SELECT count(*) FROM api')).rows[0]!.count, before + 1);
+  await assert.rejects(
+    db.transaction(async (tx) => {
+      await tx.query("INSERT INTO api (t) VALUES ('lost')");
+      throw new Error('boom');
+    }),
+    /boom/,
+  );
+  assert.equal((await db.query<{ count: number }>('SELECT count(*) FROM api')).rows[0]!.count, before + 1);
+  const show = await db.query<Record<string, string>>('SHOW hnsw.ef_search');
+  assert.equal(show.rows[0]!['hnsw.ef_search'], '40');
+});
