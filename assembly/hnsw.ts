@@ -42,6 +42,9 @@ const S_SEL: usize = 40; // (dist, node) scratch for shrinking a neighbour list,
 const S_ENTRY: usize = 44; // entry points (dist, node) for searchLayer
 const S_TUPLES: usize = 48; // nodes visited by the searches sharing this scratch
 const S_GDIST: usize = 52; // f32: distance of the node `greedy` returned
+const S_TOUCH: usize = 32; // sink for the cache-warming loads, so they are not optimized away
+// Bytes between the warming loads of a neighbour's vector: one per 64-byte cache line.
+const TOUCH_STRIDE: usize = 64;
 
 // ---- distances (vectors are zero-padded to a multiple of 4 floats, 16-byte aligned) ----
 
@@ -264,6 +267,9 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
   let discSize = load<i32>(s + S_DISCSIZE);
   let dcount = load<i32>(s + S_DCOUNT);
   let tuples = load<i32>(s + S_TUPLES);
+  const batch = <usize>load<i32>(s + S_SEL);
+  const vbytes = <usize>(dim << 2);
+  let touch: u32 = 0;
   let nc = 0;
   let nr = 0;
   for (let i = 0; i < nEntries; i++) {
@@ -287,12 +293,23 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
     if (level == 0) l = l0 + <usize>c * rec + listOff;
     else l = upper + (<usize>(load<i32>(l0 + <usize>c * rec + <usize>load<i32>(g + G_HDR) + N_UPPER) + upperSkip) << 2);
     const cnt = load<i32>(l);
+    // Two passes over the list: first pick the unvisited neighbours and touch their vectors so
+    // the cache misses overlap (WebAssembly has no prefetch instruction; hnswlib prefetches
+    // here), then compute the distances.
+    let nb = 0;
     for (let j = 0; j < cnt; j++) {
       const n = load<i32>(l + 4 + (<usize>j << 2));
       if (n >= vcap) continue;
       const vp = visited + (<usize>n << 2);
       if (load<u32>(vp) == epoch) continue;
       store<u32>(vp, epoch);
+      store<i32>(batch + (<usize>nb << 2), n);
+      nb++;
+      const p = l0 + <usize>n * rec;
+      for (let o: usize = 0; o < vbytes; o += TOUCH_STRIDE) touch += load<u8>(p + o);
+    }
+    for (let j = 0; j < nb; j++) {
+      const n = load<i32>(batch + (<usize>j << 2));
       tuples++;
       dcount++;
       const d = dist(metric, q, l0 + <usize>n * rec, dim);
@@ -312,6 +329,7 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
   store<i32>(s + S_DISCSIZE, discSize);
   store<i32>(s + S_DCOUNT, dcount);
   store<i32>(s + S_TUPLES, tuples);
+  store<u32>(s + S_TOUCH, touch);
   const out = <usize>load<i32>(s + S_OUT);
   const total = nr;
   while (nr > 0) {
