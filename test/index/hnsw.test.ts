@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Metric } from '../../src/index/am.js';
 import { arena } from '../../src/kernels/arena.js';
-import { HnswIndex } from '../../src/index/hnsw/index.js';
+import { HnswIndex, hnswAm } from '../../src/index/hnsw/index.js';
 import { hnswKernel, referenceKernel } from '../../src/index/hnsw/kernel.js';
 import { GRAPH_HEADER_BYTES, NODE_HEADER_WORDS } from '../../src/index/hnsw/layout.js';
 import { buildIndex, exactDistance, exactTopK, gucs, randomMatrix, recall, scanAll } from './hnsw-helpers.js';
@@ -219,6 +219,36 @@ test(`WebAssembly kernel (${hnswKernel.name}) agrees with the TypeScript referen
     assert.ok(same / total >= 0.99, `kernels agree on ${same}/${total}`);
   } finally {
     st.pool.release(sc);
+    index.dispose();
+  }
+});
+
+test('cost estimate tracks measured distance computations', () => {
+  const base = randomMatrix(ROWS, DIM, SEED + 13);
+  const q = randomMatrix(20, DIM, SEED + 14);
+  const index = buildIndex('l2', base, DIM);
+  try {
+    let prev = 0;
+    for (const ef of [10, 40, 100]) {
+      const g = gucs({ 'hnsw.ef_search': ef });
+      let measured = 0;
+      for (let i = 0; i < 20; i++) {
+        const scan = index.beginScan(q.subarray(i * DIM, (i + 1) * DIM), { gucs: g, limit: 10, isLive: () => true });
+        scan.next(new Int32Array(10), new Float64Array(10));
+        measured += scan.stats().distanceComputations / 20;
+        scan.close();
+      }
+      const est = hnswAm.costEstimate(index, { tableRows: ROWS, limit: 10, selectivity: 1, gucs: g });
+      assert.ok(est.total > prev, 'cost grows with ef_search');
+      assert.ok(est.total < ROWS, 'cheaper than an exact scan');
+      assert.ok(est.total / measured < 3 && measured / est.total < 3, `ef ${ef}: estimate ${est.total} vs measured ${measured}`);
+      prev = est.total;
+    }
+    const filtered = hnswAm.costEstimate(index, {
+      tableRows: ROWS, limit: 10, selectivity: 0.01, gucs: gucs({ 'hnsw.iterative_scan': 'relaxed_order' }),
+    });
+    assert.ok(filtered.total > prev, 'a selective filter with iterative scans costs more');
+  } finally {
     index.dispose();
   }
 });
