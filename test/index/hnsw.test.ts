@@ -252,3 +252,40 @@ test('cost estimate tracks measured distance computations', () => {
     index.dispose();
   }
 });
+
+test('vacuum unlinks deleted rows, moves the entry point and keeps recall', () => {
+  const base = randomMatrix(ROWS, DIM, SEED + 15);
+  const queries = randomMatrix(40, DIM, SEED + 16);
+  const index = buildIndex('l2', base, DIM) as HnswIndex;
+  try {
+    const graph = index.state.graph;
+    const entryRow = graph.rowId(graph.entry);
+    const dead = (i: number) => i % 4 === 1 || i === entryRow;
+    for (let i = 0; i < ROWS; i++) if (dead(i)) index.delete(i);
+    index.vacuum!();
+    const deadCount = Array.from({ length: ROWS }, (_, i) => i).filter(dead).length;
+    assert.equal(index.size, ROWS - deadCount);
+    assert.ok(!dead(graph.rowId(graph.entry)), 'entry point moved to a live node');
+    for (let n = 0; n < graph.count; n++) {
+      for (let l = 0; l <= graph.level(n); l++) {
+        for (const e of graph.neighbours(n, l)) assert.ok(!dead(graph.rowId(e)), `node ${n} still links deleted ${e}`);
+      }
+    }
+    const g = gucs({ 'hnsw.ef_search': 80 });
+    let hits = 0;
+    for (let q = 0; q < 40; q++) {
+      const got = scanAll(index, queries.subarray(q * DIM, (q + 1) * DIM), g, 10).ids;
+      const want = new Set(exactTopK('l2', base, queries, q, DIM, 10, (i) => !dead(i)));
+      hits += got.filter((id) => want.has(id)).length;
+    }
+    assert.ok(hits / 400 >= 0.95, `recall after vacuum ${hits / 400}`);
+    // Inserts after vacuum link into the repaired graph; a second vacuum has nothing to do.
+    index.insert(ROWS + 5, base.subarray(DIM, 2 * DIM));
+    const again = scanAll(index, base.subarray(DIM, 2 * DIM), g, 1).ids;
+    assert.deepEqual(again, [ROWS + 5]);
+    index.vacuum!();
+    assert.equal(index.size, ROWS - deadCount + 1);
+  } finally {
+    index.dispose();
+  }
+});

@@ -3,6 +3,7 @@ import type { IndexScan, OpClass, ScanOptions, VectorIndex } from '../am.js';
 import { insertVector } from './insert.js';
 import { HnswScan } from './scan.js';
 import type { HnswState } from './state.js';
+import { vacuumHnsw } from './vacuum.js';
 
 export class HnswIndex implements VectorIndex {
   readonly method = 'hnsw';
@@ -14,8 +15,9 @@ export class HnswIndex implements VectorIndex {
     this.opclass = state.opclass;
   }
 
+  /** Indexed rows including tombstones not yet vacuumed. */
   get size(): number {
-    return this.state.graph.count;
+    return this.state.graph.count - this.state.unlinkedCount;
   }
 
   /** aminsert: `vec` (length dim) is copied into the graph. */
@@ -35,6 +37,11 @@ export class HnswIndex implements VectorIndex {
     if (node < 0 || this.state.graph.isDeleted(node)) return;
     this.state.graph.markDeleted(node);
     this.state.deletedCount++;
+  }
+
+  /** amvacuumcleanup: unlinks deleted nodes and repairs their neighbours' lists (vacuum.ts). */
+  vacuum(): void {
+    vacuumHnsw(this.state);
   }
 
   beginScan(q: Float32Array, opts: ScanOptions): IndexScan {

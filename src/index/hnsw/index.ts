@@ -3,8 +3,9 @@
  * insert.ts, scan.ts, cost.ts). Register `hnswAm` with the engine under its name.
  *
  * Differences from pgvector: vectors up to 16,000 dimensions (pgvector stops at 2,000 because
- * of its 8 KB pages); vacuum not implemented yet (vacuum.ts); hnsw.scan_mem_multiplier is
- * declared but not enforced (scan.ts).
+ * of its 8 KB pages); vacuum repairs lists locally instead of re-searching and does not reuse
+ * the records of deleted rows yet (vacuum.ts); hnsw.scan_mem_multiplier is declared but not
+ * enforced (scan.ts).
  */
 import type { IndexAm, OpClass, RawOptions, VectorKind } from '../am.js';
 import { buildHnsw } from './build.js';

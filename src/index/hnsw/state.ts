@@ -21,7 +21,10 @@ export class HnswState {
   readonly normalize: boolean;
   /** node + 1 by rowId (0 = not indexed); grown on demand. */
   rowToNode: Int32Array = new Int32Array(1024);
+  /** Deleted rows not vacuumed yet. */
   deletedCount = 0;
+  /** Nodes vacuum unlinked (their records stay allocated). */
+  unlinkedCount = 0;
 
   constructor(readonly dim: number, readonly opclass: OpClass, readonly options: HnswOptions, seed: number, capacity: number) {
     this.metric = opclass.metric;
