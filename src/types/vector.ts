@@ -15,6 +15,7 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { VECTOR_MAX_DIM } from '../common/limits.js';
 import { cosineDistanceRef, dotRef, l1Ref, l2SquaredRef, normRef } from '../kernels/reference.js';
+import { BitString } from './bit.js';
 import { formatFloat4, scanFloat4, scannedRange, scannedValue } from './float.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -366,4 +367,20 @@ export function subvector(a: Float32Array, start: number, count: number): Float3
 
 function overflow(): PgError {
   return new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: overflow');
+}
+
+/** `||`, vector_concat. @throws PgError 54000 past 16,000 dimensions */
+export function vectorConcat(a: Float32Array, b: Float32Array): Float32Array {
+  checkDim(a.length + b.length);
+  const r = new Float32Array(a.length + b.length);
+  r.set(a, 0);
+  r.set(b, a.length);
+  return r;
+}
+
+/** binary_quantize(vector): bit i set when element i > 0; a bit string of the same length. */
+export function vectorBinaryQuantize(a: Float32Array): BitString {
+  const bytes = new Uint8Array((a.length + 7) >> 3);
+  for (let i = 0; i < a.length; i++) if (a[i]! > 0) bytes[i >> 3]! |= 0x80 >>> (i & 7);
+  return new BitString(a.length, bytes);
 }
