@@ -3,28 +3,29 @@
  * per row). A search descends ~log_m(rows) upper layers greedily (about m distances each) and
  * then expands on layer 0 until its ef-sized result list stops improving. Measured distance
  * computations per search on GloVe 100-d (cosine, m = 16, ef_construction = 64; bench/hnsw.ts
- * prints them next to this estimate):
+ * prints them next to this estimate for every run):
  *
- *     ef        10    20    40    80   120   200   400
- *     340k rows 298   438   685  1123  1511  2193  3591
- *     20k rows  296    -    683    -     -     -     -   (ef 100: 1313)
+ *     ef          10    20    40    80   120   200   400
+ *     340k rows  374   546   842  1385  1896  2850  5012
+ *     50k rows   329   476   746  1231  1673  2476  4195
+ *     20k rows   296     -   683     -     -     -     -   (ef 100: 1313)
  *
- * which m * log_m(rows) + 3.6 * m * ef^0.675 fits within about 15% at both sizes (the row count matters little
- * once the graph has more than a few thousand nodes).
+ * A line per table size fits them: m * (5 * log_m(rows) + 0.7 * ef), within 15% for ef >= 40
+ * and 30% below (where a search costs a few hundred distances either way).
  */
 import type { CostEstimate, CostInput, VectorIndex } from '../am.js';
 import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES } from './options.js';
 import type { HnswIndex } from './hnsw-index.js';
 
-/** Fitted constants of the layer-0 term (see the module comment). */
-export const LAYER0_COEF = 3.6;
-export const LAYER0_EXP = 0.675;
+/** Fitted constants (see the module comment): per-layer and per-ef distance counts over m. */
+export const COST_PER_LAYER = 5;
+export const COST_PER_EF = 0.7;
 
 /** Estimated distance computations for one search with `ef` over `rows` nodes of degree `m`. */
 export function searchDistances(rows: number, ef: number, m: number): number {
   if (rows <= 0) return 0;
-  const upper = m * Math.max(0, Math.log(rows) / Math.log(m));
-  return Math.min(rows, upper + LAYER0_COEF * m * Math.pow(ef, LAYER0_EXP));
+  const layers = Math.max(1, Math.log(rows) / Math.log(m));
+  return Math.min(rows, m * (COST_PER_LAYER * layers + COST_PER_EF * ef));
 }
 
 /**
