@@ -1,8 +1,8 @@
 /**
  * Reference kernels over sparse vectors (sorted, unique 0-based int32 indices with float32
- * values), matching pgvector 0.8's src/sparsevec.c: one merge over the two index lists, terms
- * added in merged index order; L2, inner product and the cosine norms accumulate in float32,
- * L1 in double (sparsevec_l1_distance), norms for l2_norm in double.
+ * values), matching pgvector 0.8.7's src/sparsevec.c: one merge over the two index lists, terms
+ * added in merged index order; L1, L2, inner product and the cosine norms accumulate in
+ * float32, l2_norm in double.
  *
  * Arguments: `ai`/`av` indices and values of a (same length), `bi`/`bv` of b.
  */
@@ -49,7 +49,7 @@ export function sparseDotRef(ai: Int32Array, av: Float32Array, bi: Int32Array, b
   return s;
 }
 
-/** sparsevec l1_distance: double sum of float32 |differences| (|values| where one is unset). */
+/** sparsevec l1_distance: float32 sum of |differences| (|values| where one is unset). */
 export function sparseL1Ref(ai: Int32Array, av: Float32Array, bi: Int32Array, bv: Float32Array): number {
   const na = ai.length;
   const nb = bi.length;
@@ -59,9 +59,9 @@ export function sparseL1Ref(ai: Int32Array, av: Float32Array, bi: Int32Array, bv
   while (i < na || j < nb) {
     const x = i < na ? ai[i]! : 0x7fffffff;
     const y = j < nb ? bi[j]! : 0x7fffffff;
-    if (x === y) s += Math.abs(f(av[i++]! - bv[j++]!));
-    else if (x < y) s += Math.abs(av[i++]!);
-    else s += Math.abs(bv[j++]!);
+    if (x === y) s = f(s + Math.abs(f(av[i++]! - bv[j++]!)));
+    else if (x < y) s = f(s + Math.abs(av[i++]!));
+    else s = f(s + Math.abs(bv[j++]!));
   }
   return s;
 }

@@ -237,14 +237,16 @@ export function jaccardDistance(a: BitString, b: BitString): number {
 
 /**
  * bitcmp: bytes compared as unsigned (memcmp over the shorter byte length), then the shorter
- * string first. @returns -1, 0 or 1.
+ * string first. PostgreSQL returns memcmp's value as is, so the result is the difference of
+ * the first differing bytes (what the C library PostgreSQL is built with returns), else -1,
+ * 0 or 1.
  */
 export function bitCmp(a: BitString, b: BitString): number {
   const n = Math.min(a.bytes.length, b.bytes.length);
   for (let i = 0; i < n; i++) {
     const x = a.bytes[i]!;
     const y = b.bytes[i]!;
-    if (x !== y) return x < y ? -1 : 1;
+    if (x !== y) return x - y;
   }
   if (a.length !== b.length) return a.length < b.length ? -1 : 1;
   return 0;

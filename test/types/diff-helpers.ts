@@ -73,3 +73,18 @@ export function split2(x: string): [string, string] {
   const k = x.indexOf('|');
   return [x.slice(0, k), x.slice(k + 1)];
 }
+
+/**
+ * Installs `pg_temp.eval_text(q)`, which runs the SQL expression `q` and returns its text, so
+ * that inputs can be whole expressions (literals with typmods behave differently from text
+ * casts: `'01'::bit(3)` fails where `x::bit(3)` for a text x pads).
+ */
+export async function installEval(oracle: Oracle): Promise<void> {
+  await oracle.exec(`
+    create or replace function pg_temp.eval_text(q text) returns text language plpgsql as $f$
+    declare r text;
+    begin
+      execute 'select (' || q || ')::text' into r;
+      return r;
+    end $f$`);
+}
