@@ -289,3 +289,22 @@ test('vacuum unlinks deleted rows, moves the entry point and keeps recall', () =
     index.dispose();
   }
 });
+
+test('visited tags survive the 16-bit epoch wrap', () => {
+  const base = randomMatrix(300, 8, SEED + 17);
+  const index = buildIndex('l2', base, 8) as HnswIndex;
+  try {
+    const q = base.subarray(8 * 7, 8 * 8);
+    const before = scanAll(index, q, gucs({ 'hnsw.ef_search': 20 }), 20);
+    const st = index.state;
+    const sc = st.pool.acquire(st.graph.count);
+    arena.f32().set(q, sc.q >> 2);
+    for (let i = 0; i < 70000; i++) hnswKernel.search(st.graph.g, sc.s, sc.q, 1, 0);
+    st.pool.release(sc);
+    const after = scanAll(index, q, gucs({ 'hnsw.ef_search': 20 }), 20);
+    assert.deepEqual(after.ids, before.ids);
+    assert.equal(after.ids[0], 7);
+  } finally {
+    index.dispose();
+  }
+});

@@ -58,7 +58,7 @@ export const FLAG_DELETED = 1;
 
 /**
  * Per-search scratch header (64 bytes at `s`), words:
- *   0 visited (u32 epoch per node)  1 vcap  2 epoch  3 cand heap  4 result heap
+ *   0 visited (u16 epoch per node)  1 vcap  2 epoch  3 cand heap  4 result heap
  *   5 discarded heap  6 discarded size  7 out  8 sink of the cache-warming loads  9 distance count
  *  10 sel (M0 + 1 entries; also the unvisited-neighbour batch)  11 entry points  12 tuples visited  13 f32 greedy distance
  * Heaps and lists hold 8-byte (f32 dist, i32 node) entries.

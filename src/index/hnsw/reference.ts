@@ -17,12 +17,12 @@ import type { HnswKernel } from './kernel.js';
 
 let I = arena.i32();
 let F = arena.f32();
-let U = new Uint32Array(arena.memory.buffer);
+let U = new Uint16Array(arena.memory.buffer);
 
 function views(): void {
   I = arena.i32();
   F = arena.f32();
-  if (U.length !== I.length) U = new Uint32Array(arena.memory.buffer);
+  if (U.length !== I.length * 2) U = new Uint16Array(arena.memory.buffer);
 }
 
 /** Distance between float32 vectors at word offsets a and b over dimP elements. */
@@ -120,14 +120,15 @@ function maxPop(h: number, size: number): void {
   I[h + 2 * i + 1] = n;
 }
 
+/** Visited tags are u16 (U is indexed by 2-byte units); the epoch word is an i32. */
 function newEpoch(s: number): number {
-  let e = (U[s + S_EPOCH]! + 1) >>> 0;
+  let e = (I[s + S_EPOCH]! + 1) & 0xffff;
   if (e === 0) {
-    const v = I[s + S_VISITED]! >> 2;
+    const v = I[s + S_VISITED]! >> 1;
     U.fill(0, v, v + I[s + S_VCAP]!);
     e = 1;
   }
-  U[s + S_EPOCH] = e;
+  I[s + S_EPOCH] = e;
   return e;
 }
 
@@ -157,14 +158,14 @@ function greedy(g: number, s: number, q: number, level: number, cur: number, cur
 function searchLayer(g: number, s: number, q: number, nEntries: number, ef: number, level: number, mode: number): number {
   const metric = I[g + G_METRIC]!;
   const dimP = I[g + G_DIM]!;
-  const visited = I[s + S_VISITED]! >> 2;
+  const visited = I[s + S_VISITED]! >> 1;
   const vcap = I[s + S_VCAP]!;
   const cand = I[s + S_CAND]! >> 2;
   const res = I[s + S_RES]! >> 2;
   const disc = I[s + S_DISC]! >> 2;
   const entries = I[s + S_ENTRY]! >> 2;
   const keep = (mode & 1) !== 0;
-  const epoch = (mode & 2) !== 0 ? U[s + S_EPOCH]! : newEpoch(s);
+  const epoch = (mode & 2) !== 0 ? I[s + S_EPOCH]! : newEpoch(s);
   let discSize = I[s + S_DISCSIZE]!;
   let dcount = I[s + S_DCOUNT]!;
   let tuples = I[s + S_TUPLES]!;

@@ -1,6 +1,6 @@
 /**
  * Per-search scratch memory in the arena (layout.ts, "scratch header"): an epoch-tagged visited
- * array (never cleared per query), the candidate / result / discarded heaps, the result and
+ * array of u16 tags (never cleared per query; cleared once every 65,535 searches), the candidate / result / discarded heaps, the result and
  * entry lists and a query buffer. A graph keeps a small pool: a plain scan borrows one for the
  * duration of one kernel call; an iterative scan holds its own until it closes, because its
  * visited set and discarded heap must survive between `next` calls.
@@ -47,8 +47,8 @@ export class Scratch {
       arena.free(this.visitedBlock[0], this.visitedBlock[1]);
       for (const [p, b] of this.heapBlocks) arena.free(p, b);
     }
-    const visited = arena.alloc(cap * 4);
-    this.visitedBlock = [visited, cap * 4];
+    const visited = arena.alloc(cap * 2);
+    this.visitedBlock = [visited, cap * 2];
     const heapBytes = (cap + LIST_CAPACITY + 2) * 8;
     const cand = arena.alloc(heapBytes);
     const disc = arena.alloc(heapBytes);
