@@ -17,6 +17,8 @@
  * pgvector text.
  */
 import { Database } from './engine/database.js';
+import type { PgError } from './common/errors.js';
+import type { StorageBackend } from './storage/fs.js';
 import type { Session } from './engine/session.js';
 import type { StatementResult } from './sql/exec/statement.js';
 import type { Value } from './storage/table.js';
@@ -48,10 +50,19 @@ export interface QueryOptions {
 }
 
 export interface VecgresOptions {
-  /** Where the database lives on disk; vecgres currently keeps data in memory and ignores it. */
+  /**
+   * Where the database lives on disk (created if missing, locked while open). Absent or
+   * `'memory://'`: in memory only, as PGlite's `memory://`.
+   */
   dataDir?: string;
   /** Seed for index builds, so builds are reproducible (default 1). */
   seed?: number;
+  /** Storage backend for `dataDir` (default: the real file system; tests inject faults). */
+  storage?: StorageBackend;
+  /** WAL segment size in bytes (default 16 MiB). */
+  walSegmentBytes?: number;
+  /** Called with each WARNING raised outside a statement (e.g. a torn log tail found at open). */
+  onNotice?: (notice: PgError) => void;
 }
 
 /** The query interface inside {@link Vecgres.transaction}. */
@@ -76,13 +87,28 @@ export class Vecgres {
   }
 
   /**
-   * Opens a database. `dataDir` (or `opts.dataDir`) is accepted for PGlite compatibility; data
-   * is kept in memory for now.
+   * Opens a database: in memory, or in the data directory `dataDir` (or `opts.dataDir`), which
+   * is created if missing and recovered if it holds a database (last checkpoint + log replay).
+   * Every COMMIT resolves only after it is durable (unless `SET synchronous_commit = off`).
+   * @throws PgError 55006 when another process has the directory open; XX001 naming the file
+   *   for a damaged checkpoint; 42501/53100/58030 for I/O failures.
    */
   static async create(dataDirOrOpts?: string | VecgresOptions, opts: VecgresOptions = {}): Promise<Vecgres> {
     const o: VecgresOptions = typeof dataDirOrOpts === 'object' ? dataDirOrOpts : { ...opts, dataDir: dataDirOrOpts ?? opts.dataDir };
-    const db = await Database.create(o.seed === undefined ? {} : { seed: o.seed });
+    const dir = o.dataDir === undefined || o.dataDir.startsWith('memory://') ? undefined : o.dataDir.replace(/^file:\/\//, '');
+    const db = await Database.create({
+      ...(o.seed === undefined ? {} : { seed: o.seed }),
+      ...(dir === undefined ? {} : { dataDir: dir }),
+      ...(o.storage === undefined ? {} : { storage: o.storage }),
+      ...(o.walSegmentBytes === undefined ? {} : { walSegmentBytes: o.walSegmentBytes }),
+      ...(o.onNotice === undefined ? {} : { onNotice: o.onNotice }),
+    });
     return new Vecgres(db, o.dataDir);
+  }
+
+  /** WARNINGs raised while opening (e.g. replay stopped at a torn log record). */
+  get notices(): readonly PgError[] {
+    return this.#db.notices;
   }
 
   /** The engine (for tools and tests: sessions, the catalog, the last plan). */
@@ -116,7 +142,7 @@ export class Vecgres {
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     while (this.#tx !== null) await this.#tx.catch(() => undefined);
     const run = async (): Promise<T> => {
-      this.#run('BEGIN', []);
+      await this.#run('BEGIN', []);
       let closed = false;
       const tx: Transaction = {
         query: async <R,>(sql: string, params: unknown[] = [], o: QueryOptions = {}) => {
@@ -128,7 +154,7 @@ export class Vecgres {
           return this.#exec(sql, o);
         },
         rollback: async () => {
-          if (!closed) this.#run('ROLLBACK', []);
+          if (!closed) await this.#run('ROLLBACK', []);
           closed = true;
         },
         get closed() {
@@ -137,7 +163,7 @@ export class Vecgres {
       };
       try {
         const result = await fn(tx);
-        if (!closed) this.#run('COMMIT', []);
+        if (!closed) await this.#run('COMMIT', []);
         closed = true;
         return result;
       } catch (e) {
@@ -155,7 +181,10 @@ export class Vecgres {
     }
   }
 
-  /** Closes the database and releases its memory. */
+  /**
+   * Closes the database: a final checkpoint (for a data directory), then the log, the lock and
+   * the memory are released.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -166,18 +195,27 @@ export class Vecgres {
     return this.#db.session;
   }
 
-  #run(sql: string, params: readonly unknown[]): StatementResult[] {
+  /** Runs statements, then waits until their commits are durable (also when one failed). */
+  async #run(sql: string, params: readonly unknown[]): Promise<StatementResult[]> {
     if (this.#closed) throw new Error('Vecgres is closed');
-    return this.#db.execute(sql, params);
+    let results: StatementResult[];
+    try {
+      results = this.#db.execute(sql, params);
+    } catch (e) {
+      await this.#db.sync(this.#session()).catch(() => undefined);
+      throw e;
+    }
+    await this.#db.sync(this.#session());
+    return results;
   }
 
-  #query<T>(sql: string, params: unknown[], opts: QueryOptions): Results<T> {
-    const results = this.#run(sql, params);
+  async #query<T>(sql: string, params: unknown[], opts: QueryOptions): Promise<Results<T>> {
+    const results = await this.#run(sql, params);
     return toResults<T>(results[results.length - 1]!, opts);
   }
 
-  #exec(sql: string, opts: QueryOptions): Results[] {
-    return this.#run(sql, []).map((r) => toResults(r, opts));
+  async #exec(sql: string, opts: QueryOptions): Promise<Results[]> {
+    return (await this.#run(sql, [])).map((r) => toResults(r, opts));
   }
 }
 

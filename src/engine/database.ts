@@ -1,20 +1,58 @@
 /**
  * The database: catalog, built indexes, settings registry and the index methods, shared by
- * every session; and the single entry point {@link Database.execute} that the embedded API
- * and the wire server both call.
+ * every session; the single entry point {@link Database.execute} that the embedded API and the
+ * wire server both call; and, for a data directory, durable storage (durability.ts: log and
+ * checkpoints; recovery.ts: opening).
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
+import type { GucDef } from '../common/guc.js';
 import type { IndexAm, VectorIndex } from '../index/am.js';
 import { Catalog } from '../storage/catalog.js';
+import { DirLock } from '../storage/dir_lock.js';
+import type { StorageBackend } from '../storage/fs.js';
+import { NodeFs } from '../storage/fs_node.js';
+import { withIo } from '../storage/io_errors.js';
 import { loadParser, parseSql } from '../sql/parser/parse.js';
 import { SettingsRegistry } from '../sql/settings.js';
 import { executeStatement, rollback, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
 import { loadIndexMethods } from './methods.js';
 import { Session } from './session.js';
+import type { Durability } from './durability.js';
+import { recover, type RecoveryReport } from './recovery.js';
+
+/** Settings of durable storage (PostgreSQL's names, defaults and units). */
+export const STORAGE_GUCS: readonly GucDef[] = [
+  {
+    name: 'synchronous_commit',
+    type: 'enum',
+    default: 'on',
+    values: ['local', 'remote_write', 'remote_apply', 'on', 'off'],
+    shortDesc: "Sets the current transaction's synchronization level.",
+    category: 'Write-Ahead Log / Settings',
+  },
+  {
+    name: 'max_wal_size',
+    type: 'integer',
+    default: 1024,
+    min: 2,
+    max: 2147483647,
+    unit: 'MB',
+    shortDesc: 'Sets the WAL size that triggers a checkpoint.',
+    category: 'Write-Ahead Log / Checkpoints',
+  },
+];
 
 export interface DatabaseOptions {
   /** Seed for index builds (HNSW levels); default 1. */
   seed?: number;
+  /** Data directory; absent: everything stays in memory and nothing is logged. */
+  dataDir?: string;
+  /** Storage backend for the data directory (default: the real file system). */
+  storage?: StorageBackend;
+  /** WAL segment size in bytes (default 16 MiB; tests use small ones). */
+  walSegmentBytes?: number;
+  /** Receives WARNINGs (a torn log tail at open, a failed automatic checkpoint). */
+  onNotice?: (notice: PgError) => void;
 }
 
 export class Database {
@@ -23,25 +61,67 @@ export class Database {
   readonly indexes = new Map<string, VectorIndex>();
   private readonly prepared: PreparedCache = new WeakMap();
   private readonly defaultSession: Session;
+  /** Durable storage, or null for an in-memory database. */
+  durability: Durability | null = null;
+  /** What opening the data directory found (null in memory). */
+  recovery: RecoveryReport | null = null;
+  /** WARNINGs raised outside statements (recovery, automatic checkpoints). */
+  readonly notices: PgError[] = [];
+  private lock: DirLock | null = null;
+  private closed = false;
 
   private constructor(
     readonly methods: ReadonlyMap<string, IndexAm>,
     readonly seed: number,
+    private readonly onNotice: ((n: PgError) => void) | undefined,
   ) {
+    for (const g of STORAGE_GUCS) this.registry.register(g);
     for (const am of methods.values()) for (const g of am.gucs) this.registry.register(g);
     this.defaultSession = this.openSession();
   }
 
-  /** Loads the SQL parser and the index methods; everything after this is synchronous. */
+  /**
+   * Loads the SQL parser and the index methods and, for a data directory, locks it and
+   * recovers its contents; everything after this is synchronous.
+   * @throws PgError 55006 if another process has the directory open; XX001 naming the file
+   *   for a damaged checkpoint; mapped I/O errors (42501 permission denied, 53100 disk full).
+   */
   static async create(opts: DatabaseOptions = {}): Promise<Database> {
     await loadParser();
     const methods = await loadIndexMethods();
-    return new Database(methods, opts.seed ?? 1);
+    const db = new Database(methods, opts.seed ?? 1, opts.onNotice);
+    if (opts.dataDir !== undefined) db.openDataDir(opts.dataDir, opts);
+    return db;
+  }
+
+  private openDataDir(dir: string, opts: DatabaseOptions): void {
+    const fs = opts.storage ?? new NodeFs();
+    if (opts.storage === undefined) {
+      if (!fs.exists(dir)) withIo('mkdir', dir, () => fs.mkdir(dir));
+      this.lock = DirLock.acquire(dir);
+    }
+    try {
+      const { durability, report } = recover(fs, dir, this.defaultSession, { segmentBytes: opts.walSegmentBytes });
+      this.durability = durability;
+      this.recovery = report;
+      for (const w of report.warnings) this.notice(w);
+    } catch (e) {
+      this.releaseMemory();
+      this.lock?.release();
+      throw e;
+    }
+  }
+
+  private notice(n: PgError): void {
+    this.notices.push(n);
+    this.onNotice?.(n);
   }
 
   /** A new session (its own settings and transaction state). */
   openSession(): Session {
-    return new Session(this.catalog, this.registry, this.methods, this.indexes, this.seed);
+    return new Session(this.catalog, this.registry, this.methods, this.indexes, this.seed, {
+      checkpoint: () => this.durability?.checkpoint(),
+    });
   }
 
   /** The session the embedded API uses. */
@@ -53,17 +133,53 @@ export class Database {
    * Parses and runs `sql` (one or more statements) in `session`. Parameters apply to every
    * statement (a multi-statement string may not use them, as PostgreSQL's simple protocol).
    * Statements run one after the other; the first error stops the rest and is thrown.
-   * Outside a transaction block each statement is its own transaction.
+   * Outside a transaction block each statement is its own transaction. Commits are applied
+   * but not yet durable when this returns: await {@link sync} before acknowledging them.
    * @throws PgError (SQLSTATE + PostgreSQL's message).
    */
   execute(sql: string, params: readonly unknown[] = [], session: Session = this.defaultSession): StatementResult[] {
+    if (this.closed) throw new PgError('57P01', 'terminating connection due to administrator command');
     const stmts = parseSql(sql);
     if (stmts.length > 1 && params.length > 0) {
       throw new PgError(SQLSTATE.syntax_error, 'cannot insert multiple commands into a prepared statement');
     }
     const out: StatementResult[] = new Array(stmts.length);
-    for (let i = 0; i < stmts.length; i++) out[i] = executeStatement(session, stmts[i]!, params, this.prepared);
+    try {
+      for (let i = 0; i < stmts.length; i++) out[i] = executeStatement(session, stmts[i]!, params, this.prepared);
+    } finally {
+      this.maybeCheckpoint(session);
+    }
     return out;
+  }
+
+  /**
+   * Waits until every commit made so far is durable (group commit with other sessions), or
+   * returns at once when `session` has synchronous_commit = off or the database is in memory.
+   * @throws PgError when the log cannot be written or fsynced (58030, 53100...).
+   */
+  async sync(session: Session = this.defaultSession): Promise<void> {
+    const d = this.durability;
+    if (d === null) return;
+    await d.sync(d.syncLsn, session.settings.get('synchronous_commit') !== 'off');
+  }
+
+  /** CHECKPOINT: writes every table and index, then cuts the log. No-op in memory. */
+  checkpoint(): void {
+    this.durability?.checkpoint();
+  }
+
+  /** An automatic checkpoint once the log since the last one exceeds max_wal_size. */
+  private maybeCheckpoint(session: Session): void {
+    const d = this.durability;
+    if (d === null || d.wal.failed !== null) return;
+    const limit = (session.settings.get('max_wal_size') as number) * 1024 * 1024;
+    if (d.walSinceCheckpoint <= limit) return;
+    try {
+      d.checkpoint();
+    } catch (e) {
+      if (!(e instanceof PgError)) throw e;
+      this.notice(new PgError(SQLSTATE.warning, `automatic checkpoint failed: ${e.message}`, { severity: 'WARNING' }));
+    }
   }
 
   /** Rolls back an open transaction of `session` (the embedded API's transaction() on error). */
@@ -71,8 +187,31 @@ export class Database {
     if (session.txn.inBlock) rollback(session);
   }
 
-  /** Releases every index and table. */
+  /**
+   * Checkpoints (for a data directory), closes the log, unlocks the directory and releases
+   * every index and table. A checkpoint failure is thrown after everything was released.
+   */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.durability?.close();
+    } finally {
+      this.releaseMemory();
+      this.lock?.release();
+    }
+  }
+
+  /** Drops everything without writing a byte, as if the process died (crash tests). */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.durability?.abandon();
+    this.releaseMemory();
+    this.lock?.release();
+  }
+
+  private releaseMemory(): void {
     for (const idx of this.indexes.values()) idx.dispose();
     this.indexes.clear();
     this.catalog.release();

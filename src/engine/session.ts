@@ -5,13 +5,13 @@
  */
 import type { Catalog } from '../storage/catalog.js';
 import type { IndexAm, VectorIndex } from '../index/am.js';
-import type { SqlEnv, TxnState } from '../sql/env.js';
+import type { EngineHooks, SqlEnv, TxnState } from '../sql/env.js';
 import type { PlanNode } from '../sql/plan/plan.js';
 import { Settings, type SettingsRegistry } from '../sql/settings.js';
 
 export class Session implements SqlEnv {
   readonly settings: Settings;
-  readonly txn: TxnState = { inBlock: false, failed: false, undo: [] };
+  readonly txn: TxnState = { inBlock: false, failed: false, xid: 0, writes: [] };
   lastPlan: PlanNode | null = null;
 
   constructor(
@@ -20,6 +20,7 @@ export class Session implements SqlEnv {
     readonly methods: ReadonlyMap<string, IndexAm>,
     readonly indexes: Map<string, VectorIndex>,
     readonly seed: number,
+    readonly engine: EngineHooks,
   ) {
     this.settings = new Settings(registry);
   }

@@ -9,6 +9,7 @@
  * reports as dead through {@link ScanOptions.isLive}.
  */
 import type { GucDef, GucReader } from '../common/guc.js';
+import type { ByteSink, ByteSource } from '../storage/stream.js';
 
 /** The distance an operator class orders by. pgvector's opclass suffixes. */
 export type Metric = 'l2' | 'ip' | 'cosine' | 'l1' | 'hamming' | 'jaccard';
@@ -96,6 +97,11 @@ export interface VectorIndex {
   delete(rowId: number): void;
   /** Removes tombstones and repairs the structure (amvacuumcleanup). */
   vacuum?(): void;
+  /**
+   * Writes the whole structure to a checkpoint file, so reopening a database reads it back
+   * instead of rebuilding it. Methods without it are rebuilt from the table at open.
+   */
+  save?(sink: ByteSink): void;
   /** Starts an ordered scan for query `q` (length `dim`). */
   beginScan(q: Float32Array, opts: ScanOptions): IndexScan;
   /** Bytes the index occupies (what pg_relation_size reports). */
@@ -138,4 +144,21 @@ export interface IndexAm {
   build(input: BuildInput): VectorIndex;
   /** Estimated cost of an ordered scan returning `limit` rows. */
   costEstimate(index: VectorIndex, input: CostInput): CostEstimate;
+  /**
+   * Reads back what {@link VectorIndex.save} wrote. The caller verifies the file's checksum
+   * afterwards and disposes the index if that fails.
+   * @throws PgError XX001 when the bytes do not match `input` (dimension, options, format).
+   */
+  load?(input: LoadInput): VectorIndex;
+}
+
+/** Everything {@link IndexAm.load} needs: the definition's settings and the saved bytes. */
+export interface LoadInput {
+  dim: number;
+  opclass: OpClass;
+  /** Validated options (the value `parseOptions` returned). */
+  options: unknown;
+  /** Seed for random choices of later inserts. */
+  seed: number;
+  source: ByteSource;
 }

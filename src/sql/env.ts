@@ -9,8 +9,13 @@ import type { IndexAm, VectorIndex } from '../index/am.js';
 import type { Settings } from './settings.js';
 import type { PlanNode } from './plan/plan.js';
 
-/** An INSERT to undo if the statement or transaction fails. */
-export interface UndoInsert {
+/**
+ * One row write of the current transaction: an inserted row (new or the new version of an
+ * UPDATE) or a deleted one (DELETE, or the old version of an UPDATE). Finished at COMMIT or
+ * ROLLBACK (exec/txn.ts).
+ */
+export interface TxnWrite {
+  kind: 'insert' | 'delete';
   table: Table;
   rowId: number;
   pkey: unknown;
@@ -21,8 +26,16 @@ export interface TxnState {
   inBlock: boolean;
   /** A statement failed inside the block: only ROLLBACK (or COMMIT, which rolls back) is accepted. */
   failed: boolean;
-  /** Inserts of the current transaction (or statement, outside a block), newest last. */
-  undo: UndoInsert[];
+  /** Transaction id, assigned at the first write (0: none yet, a reader). */
+  xid: number;
+  /** Row writes of the current transaction (or statement, outside a block), oldest first. */
+  writes: TxnWrite[];
+}
+
+/** What the engine offers the SQL layer beyond the catalog (CHECKPOINT, VACUUM). */
+export interface EngineHooks {
+  /** Runs a checkpoint now (CHECKPOINT). No-op for an in-memory database. */
+  checkpoint(): void;
 }
 
 export interface SqlEnv {
@@ -35,6 +48,8 @@ export interface SqlEnv {
   readonly indexes: Map<string, VectorIndex>;
   /** Seed handed to index builds (deterministic builds). */
   readonly seed: number;
+  /** Engine services (checkpoints). */
+  readonly engine: EngineHooks;
   /** The plan of the last SELECT executed, for EXPLAIN-free plan assertions in tests. */
   lastPlan: PlanNode | null;
 }

@@ -24,15 +24,27 @@ export interface IndexDef {
   primaryKey: boolean;
 }
 
-/** Every change to stored data, in the order it happened. */
+/**
+ * Every change to stored data, in the order it happened. The catalog reports each one to
+ * {@link Catalog.onChange} BEFORE applying it (write-ahead), so a change the log refused is
+ * never visible. Row changes carry the id of their transaction; `commit`/`abort` end one.
+ */
 export type Change =
-  | { kind: 'createTable'; def: TableDef }
+  | { kind: 'createTable'; def: TableDef; sequences: readonly string[] }
   | { kind: 'dropTable'; name: string }
-  | { kind: 'insert'; table: string; rowId: number; values: readonly Value[] }
-  | { kind: 'delete'; table: string; rowId: number }
+  | { kind: 'truncate'; name: string }
+  | { kind: 'insert'; xid: number; table: Table; rowId: number; values: readonly Value[]; pkey: unknown }
+  | { kind: 'delete'; xid: number; table: Table; rowId: number; pkey: unknown }
+  | { kind: 'commit'; xid: number }
+  | { kind: 'abort'; xid: number }
   | { kind: 'createIndex'; def: IndexDef }
   | { kind: 'dropIndex'; name: string }
   | { kind: 'sequence'; name: string; value: number };
+
+/** 40001: another in-flight transaction already deleted or updated the row. */
+export function concurrentUpdateError(): PgError {
+  return new PgError('40001', 'could not serialize access due to concurrent update');
+}
 
 export class Catalog {
   private readonly tables = new Map<string, Table>();
@@ -40,7 +52,12 @@ export class Catalog {
   private readonly sequences = new Map<string, number>();
   /** Bumped by every DDL change; prepared statements re-analyze when it moves. */
   version = 0;
-  /** Called after each change has been applied (a write-ahead log hooks in here). */
+  /** The next transaction id to hand out (1 is the first; ids are never reused). */
+  nextXid = 1;
+  /**
+   * Called with each change before it is applied (a write-ahead log hooks in here). If it
+   * throws, the change is not applied and the error propagates.
+   */
   onChange: ((c: Change) => void) | null = null;
 
   getTable(name: string): Table | undefined {
@@ -66,9 +83,19 @@ export class Catalog {
     return [...this.indexes.values()];
   }
 
+  /** Sequences and their last issued values (0 = none issued). */
+  allSequences(): [string, number][] {
+    return [...this.sequences.entries()];
+  }
+
   /** True when a table, index or sequence already uses `name` (one relation namespace). */
   relationExists(name: string): boolean {
     return this.tables.has(name) || this.indexes.has(name) || this.sequences.has(name);
+  }
+
+  /** A new transaction id. Not logged: ids only need to be unique among the log's records. */
+  allocXid(): number {
+    return this.nextXid++;
   }
 
   /**
@@ -79,39 +106,118 @@ export class Catalog {
     if (this.relationExists(def.name)) {
       throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
     }
+    this.onChange?.({ kind: 'createTable', def, sequences });
     const t = new Table(def);
     this.tables.set(def.name, t);
     for (const s of sequences) this.sequences.set(s, 0);
     this.version++;
-    this.onChange?.({ kind: 'createTable', def });
     return t;
+  }
+
+  /** Installs a table read from a checkpoint (recovery only; not logged). */
+  adoptTable(t: Table): void {
+    this.tables.set(t.name, t);
+    this.version++;
+  }
+
+  /** Sets a sequence's last issued value (recovery only; not logged). */
+  setSequence(name: string, value: number): void {
+    this.sequences.set(name, value);
   }
 
   /** Drops a table with its indexes and owned sequences. The caller disposes index structures. */
   dropTable(name: string): void {
     const t = this.tables.get(name);
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `table "${name}" does not exist`);
+    this.onChange?.({ kind: 'dropTable', name });
     for (const d of this.indexesOf(name)) this.indexes.delete(d.name);
     for (const c of t.def.columns) if (c.sequence !== null) this.sequences.delete(c.sequence);
     t.dispose();
     this.tables.delete(name);
     this.version++;
-    this.onChange?.({ kind: 'dropTable', name });
   }
 
-  /** Appends a row whose values are already coerced and checked; returns the rowId. */
-  insertRow(table: Table, values: readonly Value[], pkeyValue: unknown): number {
-    const rowId = table.appendRow(values);
-    if (pkeyValue !== undefined) table.pkey.set(pkeyValue, rowId);
-    this.onChange?.({ kind: 'insert', table: table.name, rowId, values });
-    return rowId;
+  /**
+   * TRUNCATE: replaces the table by an empty one with the same definition (sequences keep
+   * their values, as PostgreSQL without RESTART IDENTITY). Returns the new table; the caller
+   * rebuilds the index structures empty.
+   */
+  truncateTable(name: string): Table {
+    const t = this.tables.get(name);
+    if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `table "${name}" does not exist`);
+    this.onChange?.({ kind: 'truncate', name });
+    t.dispose();
+    const fresh = new Table(t.def);
+    this.tables.set(name, fresh);
+    this.version++;
+    return fresh;
   }
 
-  /** Deletes a row (DELETE, or the undo of an INSERT at ROLLBACK). */
-  deleteRow(table: Table, rowId: number, pkeyValue: unknown): void {
+  /**
+   * Appends a row inserted by transaction `xid` (values already coerced and checked); returns
+   * the rowId. The row is visible to `xid` only until {@link finishInsert} commits it.
+   */
+  insertRow(table: Table, values: readonly Value[], pkeyValue: unknown, xid: number): number {
+    const rowId = table.slots;
+    this.onChange?.({ kind: 'insert', xid, table, rowId, values, pkey: pkeyValue });
+    const got = table.appendRow(values, xid);
+    if (pkeyValue !== undefined) table.pkey.set(pkeyValue, got);
+    return got;
+  }
+
+  /**
+   * Deletes a row for transaction `xid` (DELETE, or the old version of an UPDATE): other
+   * transactions keep seeing it until {@link finishDelete} commits the delete.
+   * @throws PgError 40001 when another in-flight transaction deleted or updated it first.
+   */
+  deleteRow(table: Table, rowId: number, xid: number, pkeyValue: unknown = undefined): void {
+    const mx = table.xmax[rowId]!;
+    if (mx !== 0 && mx !== xid) throw concurrentUpdateError();
+    if (mx === xid) return;
+    this.onChange?.({ kind: 'delete', xid, table, rowId, pkey: pkeyValue });
+    table.setXmax(rowId, xid);
+  }
+
+  /** Logs the commit of `xid`; then the caller finishes its writes. */
+  logCommit(xid: number): void {
+    this.onChange?.({ kind: 'commit', xid });
+  }
+
+  /** Logs the abort of `xid` (best effort by the caller when the log has failed). */
+  logAbort(xid: number): void {
+    this.onChange?.({ kind: 'abort', xid });
+  }
+
+  /**
+   * Ends an insert of a finished transaction: committed, the row becomes visible to all;
+   * aborted, it dies (and leaves the key map if it holds it). Not logged (the commit/abort is).
+   */
+  finishInsert(table: Table, rowId: number, pkeyValue: unknown, committed: boolean): void {
+    if (!table.isLive(rowId)) return;
+    if (committed) {
+      table.clearXmin(rowId);
+      return;
+    }
     table.killRow(rowId);
     if (pkeyValue !== undefined && table.pkey.get(pkeyValue) === rowId) table.pkey.delete(pkeyValue);
-    this.onChange?.({ kind: 'delete', table: table.name, rowId });
+  }
+
+  /**
+   * Ends a delete of a finished transaction: committed, the row dies; aborted, it is live for
+   * everyone again (and takes its key back). Not logged.
+   */
+  finishDelete(table: Table, rowId: number, pkeyValue: unknown, committed: boolean): void {
+    if (!table.isLive(rowId)) return;
+    if (committed) {
+      table.killRow(rowId);
+      if (pkeyValue !== undefined && table.pkey.get(pkeyValue) === rowId) table.pkey.delete(pkeyValue);
+      return;
+    }
+    table.setXmax(rowId, 0);
+    if (pkeyValue !== undefined) {
+      const cur = table.pkey.get(pkeyValue);
+      if (cur === undefined || !table.isLive(cur)) table.pkey.set(pkeyValue, rowId);
+    }
   }
 
   /** @throws PgError 42P07 when the name is taken. */
@@ -119,22 +225,23 @@ export class Catalog {
     if (this.relationExists(def.name)) {
       throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
     }
+    this.onChange?.({ kind: 'createIndex', def });
     this.indexes.set(def.name, def);
     this.version++;
-    this.onChange?.({ kind: 'createIndex', def });
   }
 
   dropIndex(name: string): void {
-    if (!this.indexes.delete(name)) throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
-    this.version++;
+    if (!this.indexes.has(name)) throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
     this.onChange?.({ kind: 'dropIndex', name });
+    this.indexes.delete(name);
+    this.version++;
   }
 
   /** nextval(): advances and returns the sequence (not undone by ROLLBACK, as PostgreSQL). */
   nextval(name: string): number {
     const v = (this.sequences.get(name) ?? 0) + 1;
-    this.sequences.set(name, v);
     this.onChange?.({ kind: 'sequence', name, value: v });
+    this.sequences.set(name, v);
     return v;
   }
 

@@ -10,7 +10,13 @@
  *   cosine scan needs one kernel call per row;
  * - unconstrained `vector` columns (no typmod, so rows may differ in length): one arena block
  *   per row, with its pointer and length in typed arrays;
- * - a live/dead bitmap: a slot is never reused, so rowIds held by indexes stay valid.
+ * - a live/dead bitmap: a slot is never reused, so rowIds held by indexes stay valid;
+ * - row versions for transactions (PostgreSQL's xmin/xmax, simplified): `xmin[rowId]` is the id
+ *   of the transaction that inserted the row while it is uncommitted, 0 once committed;
+ *   `xmax[rowId]` the id of a transaction that deleted (or updated) it and has not finished,
+ *   else 0. A committed delete clears the live bit, an aborted insert too. So committed state
+ *   needs no commit log: only rows of in-flight transactions carry ids, and
+ *   {@link Table.pendingRows} counts them so scans take a fast path when there are none.
  *
  * Mutations go only through {@link Catalog} (storage/catalog.ts), the one place a write-ahead
  * log can record them; the methods here that change data are marked "catalog only".
@@ -18,6 +24,14 @@
 import { arena } from '../kernels/arena.js';
 import { fast } from '../kernels/fast.js';
 import { assert } from '../common/assert.js';
+import { PgError, SQLSTATE } from '../common/errors.js';
+import { ByteWriter, type CodecValue } from './codec.js';
+import { readBlock, writeBlock, type ByteSink, type ByteSource } from './stream.js';
+
+/** Format version of a table's checkpoint payload ({@link Table.writeTo}). */
+export const TABLE_FILE_VERSION = 1;
+/** Rows of scalar values per block in a table file. */
+const SCALAR_BLOCK_ROWS = 8192;
 
 /** Rows per vector segment: 16,384 x 100-d float32 = 6.25 MiB, few enough allocations. */
 export const SEGMENT_ROWS = 16384;
@@ -79,6 +93,12 @@ export class Table {
   private readonly vectors: (VectorColumn | null)[];
   /** Primary key values -> rowId (single-column keys as the value; composite as a joined string). */
   readonly pkey = new Map<unknown, number>();
+  /** Inserting transaction per slot while uncommitted (0 = committed). */
+  xmin = new Int32Array(0);
+  /** Deleting transaction per slot while it is in flight (0 = none). */
+  xmax = new Int32Array(0);
+  /** Slots with a non-zero xmin or xmax (rows of in-flight transactions). */
+  pendingRows = 0;
 
   constructor(def: TableDef) {
     this.def = def;
@@ -99,6 +119,35 @@ export class Table {
 
   isLive(rowId: number): boolean {
     return rowId >= 0 && rowId < this.slots && (this.liveBits[rowId >>> 5]! & (1 << (rowId & 31))) !== 0;
+  }
+
+  /**
+   * True when `rowId` is visible to transaction `xid` (0: a reader without an xid): live, and
+   * either committed or inserted by `xid`, and not deleted by `xid` itself. A delete by another
+   * in-flight transaction does not hide the row (read committed).
+   */
+  visibleTo(rowId: number, xid: number): boolean {
+    if (!this.isLive(rowId)) return false;
+    if (this.pendingRows === 0) return true;
+    const mn = this.xmin[rowId]!;
+    if (mn !== 0 && mn !== xid) return false;
+    return xid === 0 || this.xmax[rowId]! !== xid;
+  }
+
+  /** Catalog only: records an in-flight delete by `xid` (xmax). */
+  setXmax(rowId: number, xid: number): void {
+    const was = this.xmin[rowId]! !== 0 || this.xmax[rowId]! !== 0;
+    this.xmax[rowId] = xid;
+    const is = this.xmin[rowId]! !== 0 || xid !== 0;
+    if (was !== is) this.pendingRows += is ? 1 : -1;
+  }
+
+  /** Catalog only: marks the insert of `rowId` committed (xmin 0). */
+  clearXmin(rowId: number): void {
+    const was = this.xmin[rowId]! !== 0 || this.xmax[rowId]! !== 0;
+    this.xmin[rowId] = 0;
+    const is = this.xmax[rowId]! !== 0;
+    if (was !== is) this.pendingRows += is ? 1 : -1;
   }
 
   /** The live/dead bitmap (bit rowId set = live); valid until the next insert grows it. */
@@ -168,8 +217,11 @@ export class Table {
     return bytes;
   }
 
-  /** Catalog only: appends a row (values already coerced and checked). Returns its rowId. */
-  appendRow(values: readonly Value[]): number {
+  /**
+   * Catalog only: appends a row (values already coerced and checked) inserted by transaction
+   * `xid` (0: committed at once). Returns its rowId.
+   */
+  appendRow(values: readonly Value[], xid = 0): number {
     const rowId = this.slots;
     if (rowId >= this.capacity) this.grow();
     const cols = this.def.columns;
@@ -203,14 +255,205 @@ export class Table {
     this.liveBits[rowId >>> 5]! |= 1 << (rowId & 31);
     this.slots = rowId + 1;
     this.liveCount++;
+    if (xid !== 0) {
+      this.xmin[rowId] = xid;
+      this.pendingRows++;
+    }
     return rowId;
   }
 
   /** Catalog only: marks a row dead (delete, or undo of an insert). Its slot is not reused. */
   killRow(rowId: number): void {
     assert(this.isLive(rowId), 'killRow of a live row');
+    if (this.xmin[rowId]! !== 0 || this.xmax[rowId]! !== 0) {
+      this.xmin[rowId] = 0;
+      this.xmax[rowId] = 0;
+      this.pendingRows--;
+    }
     this.liveBits[rowId >>> 5]! &= ~(1 << (rowId & 31));
     this.liveCount--;
+  }
+
+  /**
+   * Checkpoint loading only: restores a dead slot (a row deleted before the checkpoint) so
+   * slot numbers stay aligned with the log. Vector storage is reserved as for a NULL value.
+   */
+  appendDeadSlot(): number {
+    const rowId = this.slots;
+    if (rowId >= this.capacity) this.grow();
+    const cols = this.def.columns;
+    for (let c = 0; c < cols.length; c++) {
+      const s = this.scalars[c];
+      if (s !== null && s !== undefined) s[rowId] = null;
+      else this.vectors[c]!.nulls[rowId] = 1;
+    }
+    this.slots = rowId + 1;
+    return rowId;
+  }
+
+  /**
+   * Streams the table to `sink` (a checkpoint file). Layout, every block a u32 length + codec
+   * bytes (stream.ts):
+   *
+   *   block   version u32, def (codec value), slots varuint
+   *   raw     live bitmap, ceil(slots / 32) u32 words
+   *   block   pending rows: count, then (rowId, xmin, xmax) varuints
+   *   block   primary key map: count, then (key value, rowId varuint)
+   *   per column, in order:
+   *     scalar        blocks of up to 8,192 values of live slots, in slot order
+   *     vector(n)     raw nulls u8[slots], raw norms f32[slots], raw float32 rows of every slot
+   *                   segment by segment (slots x n x 4 bytes; dead slots included, so a reader
+   *                   copies whole segments)
+   *     vector        blocks of (dim varint, -1 for NULL; f32 array) per live slot
+   *
+   * All numbers little-endian. Dead slots keep their numbers (indexes and the log refer to rows
+   * by slot) but carry no values.
+   */
+  writeTo(sink: ByteSink): void {
+    const w = new ByteWriter(4096);
+    w.u32(TABLE_FILE_VERSION).value(tableDefToValue(this.def)).varuint(this.slots);
+    writeBlock(sink, w);
+    const words = (this.slots + 31) >>> 5;
+    sink.write(new Uint8Array(this.liveBits.buffer, this.liveBits.byteOffset, words * 4));
+    const pending: number[] = [];
+    if (this.pendingRows > 0) {
+      for (let r = 0; r < this.slots; r++) if (this.xmin[r]! !== 0 || this.xmax[r]! !== 0) pending.push(r);
+    }
+    w.varuint(pending.length);
+    for (const r of pending) w.varuint(r).varuint(this.xmin[r]! >>> 0).varuint(this.xmax[r]! >>> 0);
+    writeBlock(sink, w);
+    w.varuint(this.pkey.size);
+    for (const [k, r] of this.pkey) w.value(k as CodecValue).varuint(r);
+    writeBlock(sink, w);
+    const cols = this.def.columns;
+    for (let c = 0; c < cols.length; c++) {
+      const s = this.scalars[c];
+      if (s !== null && s !== undefined) {
+        let n = 0;
+        for (let r = 0; r < this.slots; r++) {
+          if (!this.isLive(r)) continue;
+          w.value((s[r] ?? null) as CodecValue);
+          if (++n === SCALAR_BLOCK_ROWS) {
+            writeBlock(sink, w);
+            n = 0;
+          }
+        }
+        if (n > 0) writeBlock(sink, w);
+        continue;
+      }
+      const vc = this.vectors[c]!;
+      if (vc.dim >= 0) {
+        sink.write(vc.nulls, 0, this.slots);
+        sink.write(new Uint8Array(vc.norms.buffer, vc.norms.byteOffset, this.slots * 4));
+        const u8 = arena.u8();
+        for (let seg = 0; seg * SEGMENT_ROWS < this.slots; seg++) {
+          const rows = Math.min(SEGMENT_ROWS, this.slots - seg * SEGMENT_ROWS);
+          const ptr = vc.segments[seg];
+          if (ptr === undefined) sink.write(new Uint8Array(rows * vc.dim * 4));
+          else sink.write(u8, ptr, rows * vc.dim * 4);
+        }
+        continue;
+      }
+      let n = 0;
+      for (let r = 0; r < this.slots; r++) {
+        if (!this.isLive(r)) continue;
+        const v = this.get(c, r) as Float32Array | null;
+        if (v === null) w.varint(-1);
+        else w.varint(v.length).f32array(v);
+        if (++n === SCALAR_BLOCK_ROWS) {
+          writeBlock(sink, w);
+          n = 0;
+        }
+      }
+      if (n > 0) writeBlock(sink, w);
+    }
+  }
+
+  /**
+   * Reads a table written by {@link writeTo}. The caller verifies the source's checksum before
+   * publishing the table (and disposes it if that fails).
+   * @throws PgError XX001 when the bytes do not describe a table.
+   */
+  static readFrom(src: ByteSource): Table {
+    const head = readBlock(src);
+    const version = head.u32();
+    if (version !== TABLE_FILE_VERSION) {
+      throw new PgError(SQLSTATE.data_corrupted, `unsupported table file version ${version}`);
+    }
+    const t = new Table(tableDefFromValue(head.readValue()));
+    const slots = head.varuint();
+    while (t.capacity < slots) t.grow();
+    const words = (slots + 31) >>> 5;
+    src.readInto(new Uint8Array(t.liveBits.buffer, t.liveBits.byteOffset, words * 4));
+    t.slots = slots;
+    let live = 0;
+    for (let r = 0; r < slots; r++) if (t.isLive(r)) live++;
+    t.liveCount = live;
+    const pend = readBlock(src);
+    const np = pend.varuint();
+    for (let i = 0; i < np; i++) {
+      const r = pend.varuint();
+      t.xmin[r] = pend.varuint() | 0;
+      t.xmax[r] = pend.varuint() | 0;
+    }
+    t.pendingRows = np;
+    const pk = readBlock(src);
+    const nk = pk.varuint();
+    for (let i = 0; i < nk; i++) {
+      const k = pk.readValue();
+      t.pkey.set(k, pk.varuint());
+    }
+    const cols = t.def.columns;
+    for (let c = 0; c < cols.length; c++) {
+      const s = t.scalars[c];
+      if (s !== null && s !== undefined) {
+        let r = 0;
+        for (let got = 0; got < live; ) {
+          const b = readBlock(src);
+          while (b.remaining > 0) {
+            while (r < slots && !t.isLive(r)) s[r++] = null;
+            if (r >= slots) throw new PgError(SQLSTATE.data_corrupted, 'more column values than live rows');
+            s[r++] = b.readValue() as Value;
+            got++;
+          }
+        }
+        while (r < slots) s[r++] = null;
+        continue;
+      }
+      const vc = t.vectors[c]!;
+      if (vc.dim >= 0) {
+        src.readInto(vc.nulls, 0, slots);
+        src.readInto(new Uint8Array(vc.norms.buffer, vc.norms.byteOffset, slots * 4));
+        for (let seg = 0; seg * SEGMENT_ROWS < slots; seg++) {
+          const rows = Math.min(SEGMENT_ROWS, slots - seg * SEGMENT_ROWS);
+          const ptr = arena.alloc(SEGMENT_ROWS * vc.dim * 4);
+          vc.segments.push(ptr);
+          src.readInto(arena.u8(), ptr, rows * vc.dim * 4);
+        }
+        continue;
+      }
+      let r = 0;
+      for (let got = 0; got < live; ) {
+        const b = readBlock(src);
+        while (b.remaining > 0) {
+          got++;
+          while (r < slots && !t.isLive(r)) vc.nulls[r++] = 1;
+          if (r >= slots) throw new PgError(SQLSTATE.data_corrupted, 'more vectors than live rows');
+          const d = b.varint();
+          if (d < 0) vc.nulls[r] = 1;
+          else {
+            const ptr = arena.alloc(Math.max(d, 1) * 4);
+            b.f32arrayInto(arena.f32(), ptr >> 2);
+            vc.rowPtr[r] = ptr;
+            vc.rowDim[r] = d;
+            vc.norms[r] = d === 0 ? 0 : fast.dot(ptr, ptr, d);
+          }
+          r++;
+        }
+      }
+      while (r < slots) vc.nulls[r++] = 1;
+    }
+    return t;
   }
 
   /** Catalog only: releases the arena blocks (DROP TABLE). */
@@ -228,6 +471,12 @@ export class Table {
     const bits = new Uint32Array(cap >>> 5);
     bits.set(this.liveBits);
     this.liveBits = bits;
+    const xmin = new Int32Array(cap);
+    xmin.set(this.xmin);
+    this.xmin = xmin;
+    const xmax = new Int32Array(cap);
+    xmax.set(this.xmax);
+    this.xmax = xmax;
     for (const vc of this.vectors) {
       if (vc === null) continue;
       vc.norms = growF32(vc.norms, cap);
@@ -244,6 +493,41 @@ export class Table {
       }
     }
     this.capacity = cap;
+  }
+}
+
+/** A table definition as a codec value (for checkpoint files and the log). */
+export function tableDefToValue(def: TableDef): CodecValue {
+  return {
+    name: def.name,
+    primaryKey: Int32Array.from(def.primaryKey),
+    columns: def.columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      typmod: c.typmod,
+      notNull: c.notNull,
+      sequence: c.sequence,
+      defaultSql: c.defaultSql,
+    })),
+  };
+}
+
+/** Inverse of {@link tableDefToValue}. @throws PgError XX001 for a malformed value. */
+export function tableDefFromValue(v: CodecValue): TableDef {
+  try {
+    const o = v as { name: string; primaryKey: Int32Array; columns: Record<string, CodecValue>[] };
+    const columns: ColumnDef[] = o.columns.map((c) => ({
+      name: c['name'] as string,
+      type: c['type'] as ColumnType,
+      typmod: c['typmod'] as number,
+      notNull: c['notNull'] as boolean,
+      sequence: c['sequence'] as string | null,
+      defaultSql: c['defaultSql'] as string | null,
+    }));
+    if (typeof o.name !== 'string' || columns.some((c) => typeof c.name !== 'string')) throw new Error('bad');
+    return { name: o.name, columns, primaryKey: Array.from(o.primaryKey) };
+  } catch {
+    throw new PgError(SQLSTATE.data_corrupted, 'invalid table definition');
   }
 }
 

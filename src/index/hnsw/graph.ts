@@ -156,6 +156,28 @@ export class HnswGraph {
     return (this.upper >> 2) + arena.i32()[this.hdrWord(n) + N_UPPER]! + (level - 1) * (this.m + 1);
   }
 
+  /** Words of the upper-layer pool in use (persist.ts saves exactly these). */
+  get upperUsed(): number {
+    return this.upperUsedWords;
+  }
+
+  /** Byte pointer to the upper-layer pool. */
+  get upperPtr(): number {
+    return this.upper;
+  }
+
+  /**
+   * Loading a saved graph (persist.ts): makes room for `count` records and `upperWords` pool
+   * words and marks them used. The caller then fills the records, the pool and the header's
+   * entry point and level.
+   */
+  restoreSpace(count: number, upperWords: number): void {
+    if (count > this.capacity) this.reserve(count);
+    if (upperWords > this.upperCapWords) this.reserveUpper(upperWords);
+    this.upperUsedWords = upperWords;
+    arena.i32()[(this.g >> 2) + G_COUNT] = count;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

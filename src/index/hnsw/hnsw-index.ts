@@ -4,6 +4,8 @@ import { insertVector } from './insert.js';
 import { HnswScan } from './scan.js';
 import type { HnswState } from './state.js';
 import { vacuumHnsw } from './vacuum.js';
+import { saveHnsw } from './persist.js';
+import type { ByteSink } from '../../storage/stream.js';
 
 export class HnswIndex implements VectorIndex {
   readonly method = 'hnsw';
@@ -40,6 +42,11 @@ export class HnswIndex implements VectorIndex {
   }
 
   /** amvacuumcleanup: unlinks deleted nodes and repairs their neighbours' lists (vacuum.ts). */
+  /** Writes the graph to a checkpoint file (persist.ts). */
+  save(sink: ByteSink): void {
+    saveHnsw(this.state, sink);
+  }
+
   vacuum(): void {
     vacuumHnsw(this.state);
   }

@@ -9,6 +9,7 @@
  */
 import type { IndexAm, OpClass, RawOptions, VectorKind } from '../am.js';
 import { buildHnsw } from './build.js';
+import { loadHnsw } from './persist.js';
 import { hnswCostEstimate } from './cost.js';
 import { hnswGucs, parseHnswOptions } from './options.js';
 
@@ -35,6 +36,7 @@ export const hnswAm: IndexAm = {
     return parseHnswOptions(raw);
   },
   build: buildHnsw,
+  load: loadHnsw,
   costEstimate: hnswCostEstimate,
 };
 

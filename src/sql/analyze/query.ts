@@ -86,7 +86,7 @@ function virtualTable(name: string): Table {
   return t;
 }
 
-function newScope(env: SqlEnv, table: Table | null, paramTypes: SqlType[], paramNodes: ExprScope['paramNodes']): ExprScope {
+export function newScope(env: SqlEnv, table: Table | null, paramTypes: SqlType[], paramNodes: ExprScope['paramNodes']): ExprScope {
   const scope: ExprScope = {
     table,
     paramTypes,

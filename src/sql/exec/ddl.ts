@@ -131,8 +131,10 @@ export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
       }
       throw new PgError(SQLSTATE.undefined_table, `table "${name}" does not exist`);
     }
-    for (const d of env.catalog.indexesOf(name)) disposeIndex(env, d.name);
-    env.catalog.dropTable(name);
+    if (t.pendingRows > 0) throw new PgError('55P03', `could not obtain lock on relation "${name}"`);
+    const idx = env.catalog.indexesOf(name).map((d) => d.name);
+    env.catalog.dropTable(name); // logged first: if the log refuses it, nothing is dropped
+    for (const n of idx) disposeIndex(env, n);
   }
 }
 
@@ -161,8 +163,8 @@ export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
         hint: `You can drop constraint ${name} on table ${d.table} instead.`,
       });
     }
-    disposeIndex(env, name);
     env.catalog.dropIndex(name);
+    disposeIndex(env, name);
   }
 }
 

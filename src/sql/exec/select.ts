@@ -103,14 +103,20 @@ function collect(env: SqlEnv, plan: PlanNode, q: SelectQuery, table: Table, ctx:
     case 'Aggregate':
       return collect(env, plan.input, q, table, ctx, need);
     case 'TopK':
-      return exactKnn(table, plan.knn, q.where, ctx, need);
+      return exactKnn(table, plan.knn, q.where, ctx, need, env.txn.xid);
     case 'IndexScan':
       return indexKnn(env, plan, table, ctx, need);
     case 'PkLookup': {
       const key = evalExpr(plan.key, null, -1, ctx);
       const rowId = key === null ? undefined : table.pkey.get(key);
-      if (rowId === undefined || !table.isLive(rowId) || !passes(plan.filter, table, rowId, ctx)) return [];
-      return [rowId];
+      const xid = env.txn.xid;
+      if (rowId !== undefined && table.visibleTo(rowId, xid)) return passes(plan.filter, table, rowId, ctx) ? [rowId] : [];
+      if (key === null || table.pendingRows === 0) return [];
+      // The key map points at the newest version, which an in-flight UPDATE may hide from this
+      // transaction while the old version is still visible: look the key up the slow way.
+      const out: number[] = [];
+      for (let r = 0; r < table.slots; r++) if (table.visibleTo(r, xid) && passes(plan.filter, table, r, ctx)) out.push(r);
+      return out;
     }
     case 'SeqScan':
     case 'VirtualScan': {
@@ -118,8 +124,9 @@ function collect(env: SqlEnv, plan: PlanNode, q: SelectQuery, table: Table, ctx:
       const filter = q.where;
       // Without ORDER BY, a LIMIT stops the scan early.
       const stopAt = q.orderBy.length === 0 && !q.aggregate ? need : Infinity;
+      const xid = env.txn.xid;
       for (let r = 0; r < table.slots && out.length < stopAt; r++) {
-        if (table.isLive(r) && passes(filter, table, r, ctx)) out.push(r);
+        if (table.visibleTo(r, xid) && passes(filter, table, r, ctx)) out.push(r);
       }
       return out;
     }
@@ -141,14 +148,14 @@ function dimsError(a: number, b: number): PgError {
  * Exact k nearest rows by the knn operator: SIMD kernel per live row, typed-array heap.
  * Rows with a NULL vector (NULL distance) sort after all others, as ORDER BY ... NULLS LAST.
  */
-export function exactKnn(table: Table, knn: KnnSpec, filter: Expr | null, ctx: EvalCtx, need: number): Int32Array {
+export function exactKnn(table: Table, knn: KnnSpec, filter: Expr | null, ctx: EvalCtx, need: number, xid = 0): Int32Array {
   const q = knnQuery(knn, ctx);
   const n = table.slots;
   const k = Math.min(need, table.liveCount);
   const heap = new TopK(k);
   const nullRows: number[] = [];
   if (q === null) {
-    for (let r = 0; r < n && nullRows.length < k; r++) if (table.isLive(r) && passes(filter, table, r, ctx)) nullRows.push(r);
+    for (let r = 0; r < n && nullRows.length < k; r++) if (table.visibleTo(r, xid) && passes(filter, table, r, ctx)) nullRows.push(r);
     return Int32Array.from(nullRows);
   }
   const col = knn.col;
@@ -163,8 +170,11 @@ export function exactKnn(table: Table, knn: KnnSpec, filter: Expr | null, ctx: E
   const kernel = op === '<->' ? fast.l2sq : op === '<+>' ? fast.l1 : fast.dot;
   const sign = op === '<#>' ? -1 : 1;
   const cosine = op === '<=>';
+  // Rows of in-flight transactions need the full visibility test; otherwise the bitmap says it all.
+  const pending = table.pendingRows > 0;
   for (let r = 0; r < n; r++) {
     if ((live[r >>> 5]! & (1 << (r & 31))) === 0) continue;
+    if (pending && !table.visibleTo(r, xid)) continue;
     const ptr = table.vectorPtr(col, r);
     if (ptr === 0) {
       if (nullRows.length < k && passes(filter, table, r, ctx)) nullRows.push(r);
@@ -194,10 +204,11 @@ function indexKnn(env: SqlEnv, plan: Extract<PlanNode, { node: 'IndexScan' }>, t
   if (q === null) return out;
   if (q.length !== plan.index.dim) throw dimsError(plan.index.dim, q.length);
   const filter = plan.filter;
+  const xid = env.txn.xid;
   const scan = plan.index.beginScan(q, {
     gucs: env.settings,
     limit: need,
-    isLive: (rowId) => table.isLive(rowId),
+    isLive: (rowId) => table.visibleTo(rowId, xid),
   });
   try {
     while (out.length < need) {
@@ -205,7 +216,7 @@ function indexKnn(env: SqlEnv, plan: Extract<PlanNode, { node: 'IndexScan' }>, t
       if (got === 0) break;
       for (let i = 0; i < got && out.length < need; i++) {
         const r = idBuf[i]!;
-        if (!table.isLive(r)) continue;
+        if (!table.visibleTo(r, xid)) continue;
         if (filter !== null && !passes(filter, table, r, ctx)) continue;
         out.push(r);
       }
@@ -306,4 +317,17 @@ function settingsRow(env: SqlEnv, def: GucDef): Value[] {
     boot,
     boot,
   ];
+}
+
+/**
+ * Row ids of `table` visible to the current transaction that pass `where`, in slot order
+ * (UPDATE and DELETE targets). Uses the primary-key map for `pk = value`.
+ */
+export function matchingRows(env: SqlEnv, table: Table, where: Expr | null, ctx: EvalCtx): ArrayLike<number> {
+  const q: SelectQuery = {
+    kind: 'select', table, virtual: null, where, targets: [], orderBy: [], limit: null, offset: null, aggregate: false, knn: null,
+  };
+  const plan = planSelect(env, q, Infinity);
+  env.lastPlan = plan;
+  return collect(env, plan, q, table, ctx, Infinity);
 }

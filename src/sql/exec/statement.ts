@@ -13,7 +13,10 @@ import { type SqlType, TYPE_OID, valueFromText, toInt8 } from '../analyze/types.
 import type { Expr } from '../analyze/expr.js';
 import { parseVector, formatVector } from '../../types/vector.js';
 import { runSelect } from './select.js';
-import { runInsert, undoInserts } from './insert.js';
+import { runInsert } from './insert.js';
+import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
+import { endTransaction } from './txn.js';
+import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, type Notices } from './ddl.js';
 import { evalExpr, type EvalCtx } from './eval.js';
 import { planSelect } from '../plan/planner.js';
@@ -31,14 +34,16 @@ export interface StatementResult {
   command: string;
   fields: ResultField[];
   rows: Value[][];
-  /** Rows inserted (INSERT), else 0. */
+  /** Rows inserted, updated or deleted (INSERT, UPDATE, DELETE), else 0. */
   affectedRows: number;
   notices: string[];
 }
 
+type AnyAnalyzed = Analyzed<SelectQuery> | Analyzed<InsertQuery> | Analyzed<UpdateQuery> | Analyzed<DeleteQuery>;
+
 interface Prepared {
   version: number;
-  analyzed: Analyzed<SelectQuery> | Analyzed<InsertQuery>;
+  analyzed: AnyAnalyzed;
 }
 
 /** Analysis cache for one database: statement tree -> analyzed query. */
@@ -64,14 +69,15 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
   }
   if (raw.tag === 'TransactionStmt') return transaction(env, raw.stmt.TransactionStmt);
-  const mark = txn.undo.length;
   try {
     const r = dispatch(env, raw, params, cache);
-    if (!txn.inBlock) txn.undo.length = 0;
+    // Outside a block every statement is its own transaction.
+    if (!txn.inBlock) endTransaction(env, true);
     return r;
   } catch (e) {
+    // Inside a block the whole transaction is rolled back at ROLLBACK (no savepoints).
     if (txn.inBlock) txn.failed = true;
-    else undoInserts(env, mark);
+    else endTransaction(env, false);
     throw e;
   }
 }
@@ -96,6 +102,32 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       }
       return done('INSERT', notices, out.count);
     }
+    case 'UpdateStmt': {
+      const a = prepare(env, raw, cache) as Analyzed<UpdateQuery>;
+      const out = runUpdate(env, a.query, evalCtx(env, a.paramTypes, params));
+      if (a.query.returning !== null) {
+        return { command: 'UPDATE', fields: fieldsOf(a.query.returning), rows: out.returning!, affectedRows: out.count, notices };
+      }
+      return done('UPDATE', notices, out.count);
+    }
+    case 'DeleteStmt': {
+      const a = prepare(env, raw, cache) as Analyzed<DeleteQuery>;
+      const out = runDelete(env, a.query, evalCtx(env, a.paramTypes, params));
+      if (a.query.returning !== null) {
+        return { command: 'DELETE', fields: fieldsOf(a.query.returning), rows: out.returning!, affectedRows: out.count, notices };
+      }
+      return done('DELETE', notices, out.count);
+    }
+    case 'TruncateStmt':
+      ddlOutsideBlock(env, 'TRUNCATE');
+      truncateTables(env, s);
+      return done('TRUNCATE TABLE', notices);
+    case 'VacuumStmt':
+      vacuum(env, s, notices);
+      return done(s.is_vacuumcmd === false ? 'ANALYZE' : 'VACUUM', notices);
+    case 'CheckPointStmt':
+      env.engine.checkpoint();
+      return done('CHECKPOINT', notices);
     case 'CreateStmt':
       ddlOutsideBlock(env, 'CREATE TABLE');
       createTable(env, s, notices);
@@ -157,14 +189,18 @@ function ddlOutsideBlock(env: SqlEnv, what: string): void {
   if (env.txn.inBlock) throw pgErr.featureNotSupported(`${what} inside a transaction block`);
 }
 
-function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache): Analyzed<SelectQuery> | Analyzed<InsertQuery> {
+function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache): AnyAnalyzed {
   const hit = cache.get(raw.stmt);
   if (hit !== undefined && hit.version === env.catalog.version) return hit.analyzed;
   const s = raw.stmt[raw.tag];
-  const analyzed =
+  const analyzed: AnyAnalyzed =
     raw.tag === 'SelectStmt'
       ? analyzeSelect(env, s)
-      : analyzeInsert(env, s, (t, col) => {
+      : raw.tag === 'UpdateStmt'
+        ? analyzeUpdate(env, s)
+        : raw.tag === 'DeleteStmt'
+          ? analyzeDelete(env, s)
+          : analyzeInsert(env, s, (t, col) => {
           const c = t.def.columns[col]!;
           if (c.sequence !== null) {
             const seq = c.sequence;
@@ -249,7 +285,6 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       }
       if (txn.inBlock) return done('BEGIN', ['there is already a transaction in progress']);
       txn.inBlock = true;
-      txn.undo.length = 0;
       env.settings.beginTransaction();
       return done('BEGIN');
     }
@@ -260,8 +295,11 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
         return done('ROLLBACK');
       }
       txn.inBlock = false;
-      txn.undo.length = 0;
-      env.settings.commitTransaction();
+      try {
+        endTransaction(env, true);
+      } finally {
+        env.settings.commitTransaction();
+      }
       return done('COMMIT');
     }
     case 'TRANS_STMT_ROLLBACK': {
@@ -277,9 +315,9 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
   }
 }
 
-/** Undoes the transaction's inserts and settings; used by ROLLBACK and by the embedded API. */
+/** Undoes the transaction's writes and settings; used by ROLLBACK and by the embedded API. */
 export function rollback(env: SqlEnv): void {
-  undoInserts(env, 0);
+  endTransaction(env, false);
   env.txn.inBlock = false;
   env.txn.failed = false;
   env.settings.rollbackTransaction();

@@ -1,0 +1,292 @@
+/**
+ * Opening a durable database: load the latest checkpoint, replay the write-ahead log after its
+ * redo point, and leave exactly the committed transactions applied (ARIES-style redo of
+ * logical records; in-flight transactions are rolled back at the end, as PostgreSQL does with
+ * transactions that have no commit record).
+ *
+ * Replay re-executes each record through the same catalog methods the engine uses at run
+ * time, with logging switched off, so rows get the same slot numbers they had before the
+ * crash and the checkpointed index files (which name rows by slot) stay valid. Indexes are
+ * read back from their checkpoint files, or rebuilt from the table when a method cannot save
+ * or the file is missing; replayed inserts and deletes maintain them as at run time.
+ *
+ * A torn or corrupt record ends replay there with a WARNING (the records after it were never
+ * acknowledged: a commit is acknowledged only after every earlier byte is durable). A damaged
+ * checkpoint file is an error naming the file: recovery never starts from a partial state.
+ */
+import { PgError, SQLSTATE } from '../common/errors.js';
+import type { IndexAm, VectorIndex } from '../index/am.js';
+import { ByteReader, type CodecValue } from '../storage/codec.js';
+import type { Catalog, IndexDef } from '../storage/catalog.js';
+import { CheckpointStore, invalidCheckpoint, type CheckpointReader } from '../storage/checkpoint.js';
+import type { StorageBackend } from '../storage/fs.js';
+import { decodeRedo, indexDefFromValue, type Redo } from '../storage/redo.js';
+import { Table } from '../storage/table.js';
+import { Wal, replayStopWarning } from '../storage/wal.js';
+import type { SqlEnv, TxnState } from '../sql/env.js';
+import { finishWrites } from '../sql/exec/txn.js';
+import { pkeyOf } from '../sql/exec/insert.js';
+import { rebuildIndexes } from '../sql/exec/dml.js';
+import { Durability, KIND_INDEX, KIND_TABLE, META_VERSION, badMeta, walDir, type DurabilityOptions } from './durability.js';
+
+/** What recovery did, for logs, tests and the recovery benchmark. */
+export interface RecoveryReport {
+  /** Checkpoint loaded (0: none, a new database). */
+  checkpointId: number;
+  /** Log records replayed after the checkpoint's redo point. */
+  records: number;
+  /** Bytes of log replayed. */
+  walBytes: number;
+  /** Transactions rolled back because the log had no commit for them. */
+  rolledBack: number;
+  /** Indexes read from checkpoint files / rebuilt from their tables. */
+  indexesLoaded: number;
+  indexesRebuilt: number;
+  /** WARNINGs to show the user (a torn or corrupt log tail). */
+  warnings: PgError[];
+}
+
+/**
+ * Builds the structure of index `def` over the rows of `table` (CREATE INDEX, or recovery of
+ * an index without a usable file). Returns null for the primary key (no structure).
+ */
+export function buildIndexStructure(env: SqlEnv, def: IndexDef, table: Table): VectorIndex | null {
+  if (def.primaryKey) return null;
+  const am = methodOf(env.methods, def);
+  const dim = table.def.columns[def.column]!.typmod;
+  const opclass = am.opclasses.find((o) => o.name === def.opclass);
+  if (opclass === undefined) throw new PgError(SQLSTATE.data_corrupted, `index "${def.name}" names unknown operator class "${def.opclass}"`);
+  const col = def.column;
+  let rowCount = 0;
+  for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(col, r) !== 0) rowCount++;
+  return am.build({
+    dim,
+    opclass,
+    options: am.parseOptions(new Map(def.options), dim),
+    rowCount,
+    seed: env.seed,
+    forEachRow(fn) {
+      for (let r = 0; r < table.slots; r++) {
+        if (!table.isLive(r)) continue;
+        const v = table.get(col, r);
+        if (v !== null) fn(r, v as Float32Array);
+      }
+    },
+  });
+}
+
+function methodOf(methods: ReadonlyMap<string, IndexAm>, def: IndexDef): IndexAm {
+  const am = methods.get(def.method);
+  if (am === undefined) throw new PgError(SQLSTATE.undefined_object, `access method "${def.method}" does not exist`);
+  return am;
+}
+
+/** Reads a whole checkpoint file with `read`, closing it on failure and naming it in errors. */
+function readFile<T>(r: CheckpointReader, read: (r: CheckpointReader) => T, dispose: (v: T) => void): T {
+  let v: T;
+  try {
+    v = read(r);
+  } catch (e) {
+    r.close();
+    if (e instanceof PgError && e.code === SQLSTATE.data_corrupted && !e.message.includes(r.path)) throw invalidCheckpoint(r.path, e.message);
+    throw e;
+  }
+  try {
+    r.finish(); // the payload checksum: nothing read is published before it passes
+  } catch (e) {
+    dispose(v);
+    throw e;
+  }
+  return v;
+}
+
+interface Meta {
+  nextXid: number;
+  tables: { name: string; file: string }[];
+  indexes: { def: IndexDef; file: string | null }[];
+  sequences: [string, number][];
+}
+
+function parseMeta(v: CodecValue): Meta {
+  const o = v as Record<string, CodecValue> | null;
+  if (o === null || typeof o !== 'object' || o['version'] !== META_VERSION) throw badMeta('unsupported version');
+  try {
+    return {
+      nextXid: o['nextXid'] as number,
+      tables: (o['tables'] as Record<string, string>[]).map((t) => ({ name: t['name']!, file: t['file']! })),
+      indexes: (o['indexes'] as Record<string, CodecValue>[]).map((x) => ({ def: indexDefFromValue(x['def']!), file: x['file'] as string | null })),
+      sequences: (o['sequences'] as [string, number][]).map(([n, s]) => [n, s]),
+    };
+  } catch (e) {
+    throw badMeta(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/**
+ * Opens (creating if new) the database in `dir` on `fs` into the empty catalog and index map
+ * of `env`, and returns the logging half with a report. Afterwards the catalog logs through
+ * the returned {@link Durability}.
+ * @throws PgError XX001 naming the file for a damaged checkpoint or control file; mapped I/O
+ *   errors (42501, 53100, 58030...).
+ */
+export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: DurabilityOptions = {}): { durability: Durability; report: RecoveryReport } {
+  const catalog: Catalog = env.catalog;
+  const report: RecoveryReport = { checkpointId: 0, records: 0, walBytes: 0, rolledBack: 0, indexesLoaded: 0, indexesRebuilt: 0, warnings: [] };
+  catalog.onChange = null;
+  const store = new CheckpointStore(fs, dir);
+  const control = store.open();
+  const pending = new Map<number, TxnState>();
+  const txnOf = (xid: number): TxnState => {
+    let t = pending.get(xid);
+    if (t === undefined) pending.set(xid, (t = { inBlock: false, failed: false, xid, writes: [] }));
+    return t;
+  };
+  let redoLsn = 0;
+  if (control !== null) {
+    report.checkpointId = control.checkpointId;
+    redoLsn = control.redoLsn;
+    const meta = parseMeta(control.meta);
+    catalog.nextXid = Math.max(catalog.nextXid, meta.nextXid);
+    for (const { name, file } of meta.tables) {
+      const t = readFile(store.read(file, KIND_TABLE), (r) => Table.readFrom(r), (t) => t.dispose());
+      if (t.name !== name) throw invalidCheckpoint(file, `holds table "${t.name}", expected "${name}"`);
+      catalog.adoptTable(t);
+    }
+    for (const [name, v] of meta.sequences) catalog.setSequence(name, v);
+    for (const { def, file } of meta.indexes) {
+      const table = catalog.getTable(def.table);
+      if (table === undefined) throw badMeta(`index "${def.name}" of missing table "${def.table}"`);
+      catalog.createIndex(def);
+      if (def.primaryKey) continue;
+      const am = methodOf(env.methods, def);
+      let idx: VectorIndex | null = null;
+      if (file !== null && am.load !== undefined) {
+        const dim = table.def.columns[def.column]!.typmod;
+        const opclass = am.opclasses.find((o) => o.name === def.opclass)!;
+        const options = am.parseOptions(new Map(def.options), dim);
+        idx = readFile(store.read(file, KIND_INDEX), (r) => am.load!({ dim, opclass, options, seed: env.seed, source: r }), (i) => i.dispose());
+        report.indexesLoaded++;
+      } else {
+        idx = buildIndexStructure(env, def, table);
+        report.indexesRebuilt++;
+      }
+      if (idx !== null) env.indexes.set(def.name, idx);
+    }
+    // Transactions in flight at the checkpoint: their rows carry xmin/xmax. Deletes go first so
+    // that an abort (newest first) gives an updated row's key back after the new version left.
+    for (const name of catalog.tableNames()) {
+      const t = catalog.getTable(name)!;
+      if (t.pendingRows === 0) continue;
+      for (let r = 0; r < t.slots; r++) {
+        const mx = t.xmax[r]!;
+        if (mx !== 0 && t.isLive(r)) txnOf(mx).writes.push({ kind: 'delete', table: t, rowId: r, pkey: keyOf(t, r) });
+      }
+      for (let r = 0; r < t.slots; r++) {
+        const mn = t.xmin[r]!;
+        if (mn !== 0 && t.isLive(r)) txnOf(mn).writes.push({ kind: 'insert', table: t, rowId: r, pkey: keyOf(t, r) });
+      }
+    }
+  }
+
+  const columnCount = (name: string): number => {
+    const t = catalog.getTable(name);
+    if (t === undefined) throw new PgError(SQLSTATE.data_corrupted, `log record for unknown table "${name}"`);
+    return t.def.columns.length;
+  };
+  let maxXid = 0;
+  const { wal, records, endLsn, stop } = Wal.open(fs, walDir(dir), {
+    segmentBytes: opts.segmentBytes,
+    redoLsn,
+    onRecord: (rec) => {
+      if (rec.xid > maxXid) maxXid = rec.xid;
+      const redo = decodeRedo(rec.type, rec.xid, new ByteReader(rec.payload), columnCount);
+      apply(env, redo, txnOf, pending, report);
+    },
+  });
+  report.records = records;
+  report.walBytes = endLsn - redoLsn;
+  if (stop !== null) report.warnings.push(replayStopWarning(stop));
+  // No commit record: never acknowledged, rolled back (newest transaction first).
+  const left = [...pending.values()].sort((a, b) => b.xid - a.xid);
+  for (const t of left) finishWrites(env, t, false);
+  report.rolledBack = left.length;
+  catalog.nextXid = Math.max(catalog.nextXid, maxXid + 1);
+  const durability = new Durability(fs, dir, wal, store, catalog, env.indexes, redoLsn);
+  catalog.onChange = (c) => durability.log(c);
+  return { durability, report };
+}
+
+function keyOf(t: Table, rowId: number): unknown {
+  if (t.def.primaryKey.length === 0) return undefined;
+  const values = t.def.columns.map((_, c) => t.get(c, rowId));
+  return pkeyOf(t, values);
+}
+
+function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: Map<number, TxnState>, report: RecoveryReport): void {
+  const catalog = env.catalog;
+  switch (r.kind) {
+    case 'createTable':
+      catalog.createTable(r.def, r.sequences);
+      return;
+    case 'dropTable': {
+      const names = catalog.indexesOf(r.name).map((d) => d.name);
+      catalog.dropTable(r.name);
+      for (const n of names) {
+        env.indexes.get(n)?.dispose();
+        env.indexes.delete(n);
+      }
+      return;
+    }
+    case 'truncate':
+      rebuildIndexes(env, catalog.truncateTable(r.name));
+      return;
+    case 'insert': {
+      const t = catalog.getTable(r.table)!;
+      if (r.rowId < t.slots) throw new PgError(SQLSTATE.data_corrupted, `log inserts row ${r.rowId} of "${r.table}" twice`);
+      while (t.slots < r.rowId) t.appendDeadSlot(); // a failed insert left a gap
+      const rowId = catalog.insertRow(t, r.values, r.pkey, r.xid);
+      txnOf(r.xid).writes.push({ kind: 'insert', table: t, rowId, pkey: r.pkey });
+      for (const d of catalog.indexesOf(t.name)) {
+        if (d.primaryKey) continue;
+        const v = t.get(d.column, rowId);
+        if (v !== null) env.indexes.get(d.name)?.insert(rowId, v as Float32Array);
+      }
+      return;
+    }
+    case 'delete': {
+      const t = catalog.getTable(r.table)!;
+      if (!t.isLive(r.rowId)) throw new PgError(SQLSTATE.data_corrupted, `log deletes dead row ${r.rowId} of "${r.table}"`);
+      catalog.deleteRow(t, r.rowId, r.xid, r.pkey);
+      txnOf(r.xid).writes.push({ kind: 'delete', table: t, rowId: r.rowId, pkey: r.pkey });
+      return;
+    }
+    case 'commit':
+    case 'abort': {
+      const t = pending.get(r.xid);
+      if (t !== undefined) {
+        finishWrites(env, t, r.kind === 'commit');
+        pending.delete(r.xid);
+      }
+      return;
+    }
+    case 'createIndex': {
+      const table = catalog.getTable(r.def.table);
+      if (table === undefined) throw new PgError(SQLSTATE.data_corrupted, `log creates index "${r.def.name}" on unknown table "${r.def.table}"`);
+      const idx = buildIndexStructure(env, r.def, table);
+      catalog.createIndex(r.def);
+      if (idx !== null) {
+        env.indexes.set(r.def.name, idx);
+        report.indexesRebuilt++;
+      }
+      return;
+    }
+    case 'dropIndex':
+      catalog.dropIndex(r.name);
+      env.indexes.get(r.name)?.dispose();
+      env.indexes.delete(r.name);
+      return;
+    case 'sequence':
+      catalog.setSequence(r.name, r.value);
+      return;
+  }
+}

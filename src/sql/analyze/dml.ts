@@ -1,0 +1,101 @@
+/**
+ * Analysis of UPDATE and DELETE (PostgreSQL's transformUpdateStmt / transformDeleteStmt) for
+ * one table: WHERE, SET assignments coerced to the column types, RETURNING.
+ * UPDATE ... FROM, DELETE ... USING, WITH and WHERE CURRENT OF are not supported (0A000).
+ */
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import type { Table } from '../../storage/table.js';
+import type { PgNode } from '../parser/parse.js';
+import type { SqlEnv } from '../env.js';
+import { analyzeExpr, coerceTo, requireBool, type Expr, type ExprScope } from './expr.js';
+import { assignCoerce, figureColname, newScope, undefinedTableAt, type Analyzed, type Target } from './query.js';
+import type { SqlType } from './types.js';
+
+export interface UpdateQuery {
+  kind: 'update';
+  table: Table;
+  where: Expr | null;
+  /** Assignments: column index and the value expression (over the old row). */
+  sets: { col: number; expr: Expr }[];
+  returning: Target[] | null;
+}
+
+export interface DeleteQuery {
+  kind: 'delete';
+  table: Table;
+  where: Expr | null;
+  returning: Target[] | null;
+}
+
+function targetTable(env: SqlEnv, stmt: PgNode): Table {
+  if (stmt.withClause !== undefined) throw pgErr.featureNotSupported('WITH');
+  const rv = stmt.relation;
+  if (rv.alias !== undefined) throw pgErr.featureNotSupported('table aliases');
+  if (rv.schemaname !== undefined && rv.schemaname !== 'public') throw undefinedTableAt(`${rv.schemaname}.${rv.relname}`, rv.location);
+  const t = env.catalog.getTable(rv.relname);
+  if (t === undefined) throw undefinedTableAt(rv.relname, rv.location);
+  return t;
+}
+
+function whereOf(scope: ExprScope, stmt: PgNode): Expr | null {
+  if (stmt.whereClause === undefined) return null;
+  if (stmt.whereClause.CurrentOfExpr !== undefined) throw pgErr.featureNotSupported('WHERE CURRENT OF');
+  return requireBool(scope, analyzeExpr(scope, stmt.whereClause), 'argument of WHERE', stmt.whereClause);
+}
+
+function returningOf(scope: ExprScope, table: Table, stmt: PgNode): Target[] | null {
+  const rc: PgNode[] | undefined = stmt.returningClause?.exprs ?? stmt.returningList;
+  if (rc === undefined) return null;
+  const out: Target[] = [];
+  for (const rt of rc) {
+    const r = rt.ResTarget;
+    if (r.val.ColumnRef !== undefined && r.val.ColumnRef.fields.some((f: PgNode) => f.A_Star !== undefined)) {
+      table.def.columns.forEach((c, i) => out.push({ name: c.name, expr: { k: 'col', type: c.type, col: i, typmod: c.typmod, name: c.name } }));
+      continue;
+    }
+    const e = analyzeExpr(scope, r.val);
+    out.push({ name: r.name ?? figureColname(r.val), expr: e.type === 'unknown' ? coerceTo(scope, e, 'text', -1) : e });
+  }
+  return out;
+}
+
+/** Analyzes `UPDATE t SET c = expr [, ...] [WHERE ...] [RETURNING ...]`. */
+export function analyzeUpdate(env: SqlEnv, stmt: PgNode): Analyzed<UpdateQuery> {
+  if ((stmt.fromClause ?? []).length > 0) throw pgErr.featureNotSupported('UPDATE ... FROM');
+  const table = targetTable(env, stmt);
+  const paramTypes: SqlType[] = [];
+  const scope = newScope(env, table, paramTypes, []);
+  const sets: { col: number; expr: Expr }[] = [];
+  for (const rt of (stmt.targetList ?? []) as PgNode[]) {
+    const r = rt.ResTarget;
+    const name: string = r.name;
+    const position = typeof r.location === 'number' && r.location >= 0 ? r.location + 1 : undefined;
+    if (r.indirection !== undefined) throw pgErr.featureNotSupported('assignment to a subfield or array element');
+    const col = table.columnIndex(name);
+    if (col < 0) {
+      throw new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table.name}" does not exist`, position === undefined ? {} : { position });
+    }
+    if (sets.some((x) => x.col === col)) {
+      throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`, position === undefined ? {} : { position });
+    }
+    if (r.val.MultiAssignRef !== undefined) throw pgErr.featureNotSupported('multiple-column assignment');
+    if (r.val.SetToDefault !== undefined) throw pgErr.featureNotSupported('SET ... = DEFAULT');
+    const e = analyzeExpr(scope, r.val);
+    const loc = r.val[Object.keys(r.val)[0]!]?.location;
+    sets.push({ col, expr: assignCoerce(scope, e, col, table, typeof loc === 'number' && loc >= 0 ? loc + 1 : undefined) });
+  }
+  const where = whereOf(scope, stmt);
+  const returning = returningOf(scope, table, stmt);
+  return { query: { kind: 'update', table, where, sets, returning }, paramTypes };
+}
+
+/** Analyzes `DELETE FROM t [WHERE ...] [RETURNING ...]`. */
+export function analyzeDelete(env: SqlEnv, stmt: PgNode): Analyzed<DeleteQuery> {
+  if ((stmt.usingClause ?? []).length > 0) throw pgErr.featureNotSupported('DELETE ... USING');
+  const table = targetTable(env, stmt);
+  const paramTypes: SqlType[] = [];
+  const scope = newScope(env, table, paramTypes, []);
+  const where = whereOf(scope, stmt);
+  const returning = returningOf(scope, table, stmt);
+  return { query: { kind: 'delete', table, where, returning }, paramTypes };
+}

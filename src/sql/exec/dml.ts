@@ -1,0 +1,162 @@
+/**
+ * UPDATE, DELETE, TRUNCATE and VACUUM execution.
+ *
+ * UPDATE writes a new version of each matching row and deletes the old one, as PostgreSQL's
+ * heap does: the new version gets a new slot and is inserted into every index (so updating the
+ * embedding re-indexes it), the old one becomes a tombstone when the transaction commits.
+ * Matching rows are collected before anything is written, so new versions are never revisited.
+ */
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import type { Table, Value } from '../../storage/table.js';
+import type { SqlEnv } from '../env.js';
+import type { DeleteQuery, UpdateQuery } from '../analyze/dml.js';
+import { evalExpr, type EvalCtx } from './eval.js';
+import { checkRow, pkeyOf, writeRow } from './insert.js';
+import { matchingRows } from './select.js';
+import { ensureXid } from './txn.js';
+import type { Notices } from './ddl.js';
+import type { PgNode } from '../parser/parse.js';
+
+export interface DmlOutput {
+  count: number;
+  returning: Value[][] | null;
+}
+
+function rowValues(table: Table, rowId: number): Value[] {
+  const n = table.def.columns.length;
+  const out: Value[] = new Array(n);
+  for (let c = 0; c < n; c++) {
+    const v = table.get(c, rowId);
+    // Vectors come back as views over the arena: copy, the new version is written elsewhere.
+    out[c] = v instanceof Float32Array ? v.slice() : v;
+  }
+  return out;
+}
+
+/** Runs an analyzed UPDATE; returns the number of rows updated and RETURNING rows. */
+export function runUpdate(env: SqlEnv, q: UpdateQuery, ctx: EvalCtx): DmlOutput {
+  const table = q.table;
+  const ids = Array.from(matchingRows(env, table, q.where, ctx));
+  const returning: Value[][] | null = q.returning === null ? null : [];
+  if (ids.length === 0) return { count: 0, returning };
+  const xid = ensureXid(env);
+  for (const rowId of ids) {
+    const values = rowValues(table, rowId);
+    for (const s of q.sets) {
+      const v = evalExpr(s.expr, table, rowId, ctx);
+      values[s.col] = v instanceof Float32Array ? v.slice() : v;
+    }
+    const oldKey = pkeyOf(table, rowValues(table, rowId));
+    const newKey = pkeyOf(table, values);
+    env.catalog.deleteRow(table, rowId, xid, oldKey);
+    env.txn.writes.push({ kind: 'delete', table, rowId, pkey: oldKey });
+    checkRow(table, values, newKey, xid);
+    const newId = writeRow(env, table, values, newKey);
+    if (returning !== null) returning.push(q.returning!.map((t) => evalExpr(t.expr, table, newId, ctx)));
+  }
+  return { count: ids.length, returning };
+}
+
+/** Runs an analyzed DELETE; returns the number of rows deleted and RETURNING rows. */
+export function runDelete(env: SqlEnv, q: DeleteQuery, ctx: EvalCtx): DmlOutput {
+  const table = q.table;
+  const ids = Array.from(matchingRows(env, table, q.where, ctx));
+  const returning: Value[][] | null = q.returning === null ? null : [];
+  if (ids.length === 0) return { count: 0, returning };
+  const xid = ensureXid(env);
+  for (const rowId of ids) {
+    if (returning !== null) returning.push(q.returning!.map((t) => evalExpr(t.expr, table, rowId, ctx)));
+    const key = table.def.primaryKey.length === 0 ? undefined : pkeyOf(table, rowValues(table, rowId));
+    env.catalog.deleteRow(table, rowId, xid, key);
+    env.txn.writes.push({ kind: 'delete', table, rowId, pkey: key });
+  }
+  return { count: ids.length, returning };
+}
+
+/** 55P03: the table has rows of another session's transaction in flight. */
+function lockError(table: string): PgError {
+  return new PgError('55P03', `could not obtain lock on relation "${table}"`);
+}
+
+/** Refuses DDL on a table another transaction is writing (PostgreSQL would wait for its lock). */
+export function requireNoPendingRows(table: Table): void {
+  if (table.pendingRows > 0) throw lockError(table.name);
+}
+
+/**
+ * Rebuilds the structures of `table`'s indexes from its current rows (after TRUNCATE, and in
+ * recovery for an index whose checkpoint file is missing).
+ */
+export function rebuildIndexes(env: SqlEnv, table: Table): void {
+  for (const d of env.catalog.indexesOf(table.name)) {
+    if (d.primaryKey) continue;
+    const am = env.methods.get(d.method);
+    const old = env.indexes.get(d.name);
+    if (am === undefined || old === undefined) continue;
+    const col = d.column;
+    let rowCount = 0;
+    for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(col, r) !== 0) rowCount++;
+    const idx = am.build({
+      dim: old.dim,
+      opclass: old.opclass,
+      options: am.parseOptions(new Map(d.options), old.dim),
+      rowCount,
+      seed: env.seed,
+      forEachRow(fn) {
+        for (let r = 0; r < table.slots; r++) {
+          if (!table.isLive(r)) continue;
+          const v = table.get(col, r);
+          if (v !== null) fn(r, v as Float32Array);
+        }
+      },
+    });
+    old.dispose();
+    env.indexes.set(d.name, idx);
+  }
+}
+
+/** TRUNCATE [TABLE] t [, ...] (outside transaction blocks). Sequences are not restarted. */
+export function truncateTables(env: SqlEnv, s: PgNode): void {
+  if (s.restart_seqs) throw pgErr.featureNotSupported('TRUNCATE ... RESTART IDENTITY');
+  const tables: Table[] = [];
+  for (const r of (s.relations ?? []) as PgNode[]) {
+    const rv = r.RangeVar;
+    const t = env.catalog.getTable(rv.relname);
+    if (t === undefined) {
+      throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`, typeof rv.location === 'number' ? { position: rv.location + 1 } : {});
+    }
+    requireNoPendingRows(t);
+    tables.push(t);
+  }
+  for (const t of tables) {
+    const fresh = env.catalog.truncateTable(t.name);
+    rebuildIndexes(env, fresh);
+  }
+}
+
+/**
+ * VACUUM [table, ...]: removes index tombstones (rows deleted by committed transactions or
+ * inserted by aborted ones) and repairs the index structures, through each method's
+ * `vacuum`. Methods without one keep their tombstones (scans skip them). Table slots are not
+ * reused, so dead rows keep their slot numbers. ANALYZE, FULL and FREEZE are accepted and
+ * do the same.
+ */
+export function vacuum(env: SqlEnv, s: PgNode, notices: Notices): void {
+  if (env.txn.inBlock) {
+    throw new PgError(SQLSTATE.active_sql_transaction, `${s.is_vacuumcmd === false ? 'ANALYZE' : 'VACUUM'} cannot run inside a transaction block`);
+  }
+  const names: string[] = [];
+  for (const r of (s.rels ?? []) as PgNode[]) {
+    const rv = r.VacuumRelation?.relation;
+    if (rv === undefined) continue;
+    if (env.catalog.getTable(rv.relname) === undefined) {
+      throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);
+    }
+    names.push(rv.relname);
+  }
+  if (names.length === 0) names.push(...env.catalog.tableNames());
+  void notices;
+  for (const name of names) {
+    for (const d of env.catalog.indexesOf(name)) env.indexes.get(d.name)?.vacuum?.();
+  }
+}

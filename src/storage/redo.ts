@@ -1,0 +1,173 @@
+/**
+ * The logical redo records vecgres writes to its write-ahead log: one per catalog change
+ * ({@link Change}), encoded with the codec. The WAL header (wal_record.ts) carries the type,
+ * the transaction id and the CRC; the payloads below carry the rest:
+ *
+ *   type  record         payload
+ *   ----  -------------  ------------------------------------------------------------------
+ *      1  CREATE_TABLE   table definition (codec value), sequence names (varuint n, strings)
+ *      2  DROP_TABLE     table name
+ *      3  TRUNCATE       table name
+ *      4  INSERT         table name, rowId varuint, has-key u8, key value (if any), one codec
+ *                        value per column (vectors as float32 arrays: the vector bytes travel
+ *                        in the log)
+ *      5  DELETE         table name, rowId varuint, has-key u8, key value (if any)
+ *      6  COMMIT         (empty)
+ *      7  ABORT          (empty)
+ *      8  CREATE_INDEX   index definition (codec value)
+ *      9  DROP_INDEX     index name
+ *     10  SEQUENCE       sequence name, value varuint (a value no nextval before it exceeds)
+ *
+ * Row records and COMMIT/ABORT carry their transaction id in the header; DDL and SEQUENCE
+ * records carry 0 (they are not transactional: DDL runs outside transaction blocks).
+ */
+import { PgError, SQLSTATE } from '../common/errors.js';
+import type { ByteReader, ByteWriter, CodecValue } from './codec.js';
+import type { Change, IndexDef } from './catalog.js';
+import { tableDefFromValue, tableDefToValue, type TableDef, type Value } from './table.js';
+
+export const REDO_CREATE_TABLE = 1;
+export const REDO_DROP_TABLE = 2;
+export const REDO_TRUNCATE = 3;
+export const REDO_INSERT = 4;
+export const REDO_DELETE = 5;
+export const REDO_COMMIT = 6;
+export const REDO_ABORT = 7;
+export const REDO_CREATE_INDEX = 8;
+export const REDO_DROP_INDEX = 9;
+export const REDO_SEQUENCE = 10;
+
+/** A decoded redo record (tables named, not referenced). */
+export type Redo =
+  | { kind: 'createTable'; def: TableDef; sequences: string[] }
+  | { kind: 'dropTable'; name: string }
+  | { kind: 'truncate'; name: string }
+  | { kind: 'insert'; xid: number; table: string; rowId: number; values: Value[]; pkey: unknown }
+  | { kind: 'delete'; xid: number; table: string; rowId: number; pkey: unknown }
+  | { kind: 'commit'; xid: number }
+  | { kind: 'abort'; xid: number }
+  | { kind: 'createIndex'; def: IndexDef }
+  | { kind: 'dropIndex'; name: string }
+  | { kind: 'sequence'; name: string; value: number };
+
+export function indexDefToValue(d: IndexDef): CodecValue {
+  return {
+    name: d.name,
+    table: d.table,
+    column: d.column,
+    method: d.method,
+    opclass: d.opclass,
+    options: d.options.map(([k, v]) => [k, v]),
+    primaryKey: d.primaryKey,
+  };
+}
+
+export function indexDefFromValue(v: CodecValue): IndexDef {
+  const o = v as Record<string, CodecValue>;
+  if (o === null || typeof o !== 'object' || typeof o['name'] !== 'string') {
+    throw new PgError(SQLSTATE.data_corrupted, 'invalid index definition');
+  }
+  return {
+    name: o['name'] as string,
+    table: o['table'] as string,
+    column: o['column'] as number,
+    method: o['method'] as string,
+    opclass: o['opclass'] as string,
+    options: (o['options'] as CodecValue[]).map((p) => [(p as string[])[0]!, (p as string[])[1]!] as [string, string]),
+    primaryKey: o['primaryKey'] as boolean,
+  };
+}
+
+/**
+ * Encodes `c` into `w` (reset by the caller) and returns the record type and xid for the WAL
+ * header.
+ */
+export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: number } {
+  switch (c.kind) {
+    case 'createTable':
+      w.value(tableDefToValue(c.def)).varuint(c.sequences.length);
+      for (const s of c.sequences) w.string(s);
+      return { type: REDO_CREATE_TABLE, xid: 0 };
+    case 'dropTable':
+      w.string(c.name);
+      return { type: REDO_DROP_TABLE, xid: 0 };
+    case 'truncate':
+      w.string(c.name);
+      return { type: REDO_TRUNCATE, xid: 0 };
+    case 'insert': {
+      w.string(c.table.name).varuint(c.rowId);
+      if (c.pkey === undefined) w.u8(0);
+      else w.u8(1).value(c.pkey as CodecValue);
+      const n = c.table.def.columns.length;
+      for (let i = 0; i < n; i++) w.value((c.values[i] ?? null) as CodecValue);
+      return { type: REDO_INSERT, xid: c.xid };
+    }
+    case 'delete':
+      w.string(c.table.name).varuint(c.rowId);
+      if (c.pkey === undefined) w.u8(0);
+      else w.u8(1).value(c.pkey as CodecValue);
+      return { type: REDO_DELETE, xid: c.xid };
+    case 'commit':
+      return { type: REDO_COMMIT, xid: c.xid };
+    case 'abort':
+      return { type: REDO_ABORT, xid: c.xid };
+    case 'createIndex':
+      w.value(indexDefToValue(c.def));
+      return { type: REDO_CREATE_INDEX, xid: 0 };
+    case 'dropIndex':
+      w.string(c.name);
+      return { type: REDO_DROP_INDEX, xid: 0 };
+    case 'sequence':
+      w.string(c.name).varuint(c.value);
+      return { type: REDO_SEQUENCE, xid: 0 };
+  }
+}
+
+/**
+ * Decodes a record's payload. `columnCount` tells an INSERT how many values follow.
+ * @throws PgError XX001 for an unknown type or malformed payload.
+ */
+export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount: (table: string) => number): Redo {
+  switch (type) {
+    case REDO_CREATE_TABLE: {
+      const def = tableDefFromValue(r.readValue());
+      const n = r.varuint();
+      const sequences: string[] = [];
+      for (let i = 0; i < n; i++) sequences.push(r.string());
+      return { kind: 'createTable', def, sequences };
+    }
+    case REDO_DROP_TABLE:
+      return { kind: 'dropTable', name: r.string() };
+    case REDO_TRUNCATE:
+      return { kind: 'truncate', name: r.string() };
+    case REDO_INSERT: {
+      const table = r.string();
+      const rowId = r.varuint();
+      const pkey = r.u8() === 1 ? r.readValue() : undefined;
+      const n = columnCount(table);
+      const values: Value[] = new Array(n);
+      for (let i = 0; i < n; i++) values[i] = r.readValue() as Value;
+      return { kind: 'insert', xid, table, rowId, values, pkey };
+    }
+    case REDO_DELETE: {
+      const table = r.string();
+      const rowId = r.varuint();
+      const pkey = r.u8() === 1 ? r.readValue() : undefined;
+      return { kind: 'delete', xid, table, rowId, pkey };
+    }
+    case REDO_COMMIT:
+      return { kind: 'commit', xid };
+    case REDO_ABORT:
+      return { kind: 'abort', xid };
+    case REDO_CREATE_INDEX:
+      return { kind: 'createIndex', def: indexDefFromValue(r.readValue()) };
+    case REDO_DROP_INDEX:
+      return { kind: 'dropIndex', name: r.string() };
+    case REDO_SEQUENCE: {
+      const name = r.string();
+      return { kind: 'sequence', name, value: r.varuint() };
+    }
+    default:
+      throw new PgError(SQLSTATE.data_corrupted, `invalid redo record type ${type}`);
+  }
+}
