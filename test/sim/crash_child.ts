@@ -1,0 +1,91 @@
+/**
+ * The process the crash tests kill: runs seeded transactions on a real data directory and
+ * reports each one to the parent over stdout, one JSON line per event:
+ *   {"t":n,"ops":...}  before COMMIT of transaction n (its effects, for the parent's model)
+ *   {"a":n}            after COMMIT of n resolved (acknowledged: it must survive a crash)
+ * Rolled-back transactions are not reported (they must leave no trace).
+ * Usage: node crash_child.js <dataDir> <seed>
+ */
+import { Vecgres } from '../../src/index.js';
+import { Prng } from '../../src/common/prng.js';
+
+export const CHILD_DIM = 8;
+
+/** One acknowledged change: upsert of [id, vector text, n] or delete of id. */
+export type ChildOp = { put: [number, string, number] } | { del: number } | { index: true };
+
+function vec(p: Prng): string {
+  const a: number[] = [];
+  for (let i = 0; i < CHILD_DIM; i++) a.push(p.int(41) - 20);
+  return `[${a.join(',')}]`;
+}
+
+async function main(): Promise<void> {
+  const [dir, seedText] = process.argv.slice(2);
+  const p = new Prng(Number(seedText));
+  const db = await Vecgres.create(dir!, { walSegmentBytes: 64 * 1024 });
+  await db.exec('CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, v vector(8), n int)');
+  await db.exec('SET max_wal_size = 2'); // frequent automatic checkpoints
+  const ids = new Set<number>(((await db.query<{ id: number }>('SELECT id FROM items')).rows).map((r) => r.id));
+  let nextId = 1;
+  for (const id of ids) nextId = Math.max(nextId, id + 1);
+  let hasIndex = (await db.query("SELECT indexname FROM pg_indexes WHERE indexname = 'items_v_idx'")).rows.length > 0;
+  const pick = (): number | null => {
+    if (ids.size === 0) return null;
+    const arr = [...ids];
+    return arr[p.int(arr.length)]!;
+  };
+  for (let t = 1; ; t++) {
+    const r = p.next();
+    if (!hasIndex && ids.size > 20 && r < 0.05) {
+      process.stdout.write(`${JSON.stringify({ t, ops: [{ index: true }] })}\n`);
+      await db.exec('CREATE INDEX items_v_idx ON items USING hnsw (v vector_l2_ops) WITH (m = 4, ef_construction = 16)');
+      hasIndex = true;
+      process.stdout.write(`${JSON.stringify({ a: t })}\n`);
+      continue;
+    }
+    if (r < 0.08) {
+      await db.exec('CHECKPOINT');
+      continue;
+    }
+    const rollback = p.next() < 0.15;
+    const ops: ChildOp[] = [];
+    await db.transaction(async (tx) => {
+      const n = 1 + p.int(6);
+      for (let i = 0; i < n; i++) {
+        const kind = p.next();
+        if (kind < 0.5 || ids.size < 5) {
+          const id = nextId++;
+          const v = vec(p);
+          const k = p.int(1000);
+          await tx.query('INSERT INTO items (id, v, n) VALUES ($1, $2, $3)', [id, v, k]);
+          ops.push({ put: [id, v, k] });
+          if (!rollback) ids.add(id);
+        } else if (kind < 0.8) {
+          const id = pick()!;
+          const v = vec(p);
+          const res = await tx.query<{ n: number }>('UPDATE items SET v = $1, n = n + 1 WHERE id = $2 RETURNING n', [v, id]);
+          if (res.rows.length === 1) ops.push({ put: [id, v, res.rows[0]!.n] });
+        } else {
+          const id = pick()!;
+          await tx.query('DELETE FROM items WHERE id = $1', [id]);
+          ops.push({ del: id });
+          if (!rollback) ids.delete(id);
+        }
+      }
+      if (rollback) {
+        await tx.rollback();
+        return;
+      }
+      process.stdout.write(`${JSON.stringify({ t, ops })}\n`);
+    });
+    if (!rollback) process.stdout.write(`${JSON.stringify({ a: t })}\n`);
+  }
+}
+
+if (process.argv[1]?.endsWith('crash_child.js')) {
+  main().catch((e) => {
+    process.stderr.write(`child failed: ${String(e?.stack ?? e)}\n`);
+    process.exit(2);
+  });
+}
