@@ -41,11 +41,47 @@ function elemToFloat4(x: ArrayElem, elemType: ArrayElemType): number {
     case 'float8':
     case 'float4':
       return Math.fround(Number(x));
-    case 'numeric':
-      return parseFloat4(typeof x === 'string' ? x : numericText(x as number | bigint), 'real');
+    case 'numeric': {
+      // numeric has no negative zero: numeric_out prints -0.000 as 0.000.
+      const r = parseFloat4(typeof x === 'string' ? numericOut(x) : numericText(x as number | bigint), 'real');
+      return r === 0 ? 0 : r;
+    }
     default:
       throw new PgError(SQLSTATE.data_exception, 'unsupported array type');
   }
+}
+
+/**
+ * numeric_out of a numeric literal's text: plain notation with the scale numeric_in keeps
+ * (`1e-8` -> `0.00000001`, `6.5e+3` -> `6500`, `-0.000` -> `0.000`). Text that is not a
+ * plain decimal (NaN, Infinity) is returned trimmed.
+ */
+export function numericOut(text: string): string {
+  const m = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
+  if (m === null || (m[2] === '' && (m[3] ?? '') === '')) return text.trim();
+  const intPart = m[2]!;
+  const frac = m[3] ?? '';
+  const exp = m[4] === undefined ? 0 : Number(m[4]);
+  const digits = intPart + frac;
+  const point = intPart.length + exp; // position of the decimal point within digits
+  const scale = Math.max(0, frac.length - exp);
+  let ip: string;
+  let fp: string;
+  if (point <= 0) {
+    ip = '0';
+    fp = '0'.repeat(-point) + digits;
+  } else if (point >= digits.length) {
+    ip = digits + '0'.repeat(point - digits.length);
+    fp = '';
+  } else {
+    ip = digits.slice(0, point);
+    fp = digits.slice(point);
+  }
+  ip = ip.replace(/^0+(?=\d)/, '');
+  fp = (fp + '0'.repeat(scale)).slice(0, scale);
+  const body = scale > 0 ? `${ip}.${fp}` : ip;
+  const zero = /^[0.]*$/.test(body);
+  return m[1] === '-' && !zero ? '-' + body : body;
 }
 
 /** numeric_out of a number held as a JS number: plain decimal notation, no exponent. */

@@ -10,8 +10,11 @@
  *
  * Stored in a table row, a varlena of at most 127 bytes after conversion gets a 1-byte
  * header instead (VARATT_CAN_MAKE_SHORT), so pg_column_size of such a column is 3 less:
- * {@link storedColumnSize}. Compression of values past the TOAST threshold (2 KB) is not
- * modelled: random float data does not compress, so sizes stay exact for real embeddings.
+ * {@link storedColumnSize}. When a row passes the TOAST threshold (2,032 bytes with 8 KB
+ * pages) PostgreSQL moves its largest values out of line, largest first, until the row fits;
+ * vector, halfvec and sparsevec have STORAGE external (never compressed), and pg_column_size
+ * of such a value is its size without the 4-byte length word. Which values move depends on
+ * the whole row, so the caller says (`outOfLine`). Compression of bit strings is not modelled.
  */
 import { BitString } from './bit.js';
 import { SparseVector } from './sparsevec.js';
@@ -27,8 +30,13 @@ export function columnSize(v: VectorLike): number {
   return 8 + v.bytes.length;
 }
 
-/** pg_column_size of the value stored in a table column (short header when it fits), in bytes. */
-export function storedColumnSize(v: VectorLike): number {
+/**
+ * pg_column_size of the value stored in a table column, in bytes: a 1-byte header when the
+ * value is at most 127 bytes that way, 4 bytes less than the datum when TOAST moved it out of
+ * line (`outOfLine`).
+ */
+export function storedColumnSize(v: VectorLike, outOfLine = false): number {
   const size = columnSize(v);
+  if (outOfLine) return size - 4;
   return size - 3 <= 127 ? size - 3 : size;
 }
