@@ -7,7 +7,8 @@
  * and per ef_search: recall@10 (against exact search), QPS, p50/p99 latency, and each peer's
  * ratio to vecgres.
  *
- *   npm run bench -- hnsw [--rows N] [--queries N] [--pglite-rows N] [--ef 10,20,...] [--json]
+ *   npm run bench -- hnsw [--rows N] [--queries N] [--pglite-rows N] [--ef 10,20,...] [--reps N]
+ *                         [--peers vecgres,hnswlib,pglite] [--json]
  */
 import { loadGlove } from '../src/cli/glove.js';
 import { HnswlibPeer } from './peers/hnswlib.js';
@@ -52,10 +53,12 @@ interface Options {
   efs: number[];
   json: boolean;
   peers: string[];
+  /** Query passes per peer and ef (the median is reported). */
+  reps: number;
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { rows: 340479, queries: 1000, pgliteRows: 50000, efs: [10, 20, 40, 80, 120, 200, 400], json: false, peers: ['vecgres', 'hnswlib', 'pglite'] };
+  const o: Options = { rows: 340479, queries: 1000, pgliteRows: 50000, efs: [10, 20, 40, 80, 120, 200, 400], json: false, peers: ['vecgres', 'hnswlib', 'pglite'], reps: 3 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const v = () => {
@@ -68,13 +71,21 @@ function parseArgs(args: string[]): Options {
     else if (a === '--pglite-rows') o.pgliteRows = Number(v());
     else if (a === '--ef') o.efs = v().split(',').map(Number);
     else if (a === '--peers') o.peers = v().split(',');
+    else if (a === '--reps') o.reps = Number(v());
     else if (a === '--json') o.json = true;
     else throw new Error(`unknown option ${a}`);
   }
   return o;
 }
 
-async function runPeer(peer: Peer, data: BenchData, truth: GroundTruth, efs: number[], log: (s: string) => void): Promise<PeerResult> {
+interface Built {
+  peer: Peer;
+  build: BuildReport;
+  rssGrowth: number;
+  heapUsed: number;
+}
+
+async function buildPeer(peer: Peer, data: BenchData, log: (s: string) => void): Promise<Built> {
   collectGarbage();
   const before = sampleMemory();
   log(`  ${peer.name}: building over ${data.rows} rows...`);
@@ -82,33 +93,67 @@ async function runPeer(peer: Peer, data: BenchData, truth: GroundTruth, efs: num
   collectGarbage();
   const after = sampleMemory();
   log(`  ${peer.name}: built in ${build.seconds.toFixed(1)} s, ${formatBytes(build.indexBytes)}`);
+  return { peer, build, rssGrowth: after.rss - before.rss, heapUsed: after.heapUsed };
+}
+
+/** One pass of all queries at the peer's current ef: QPS, latencies, distances, results. */
+async function queryPass(peer: Peer, data: BenchData, found: Int32Array, lat: Float64Array): Promise<{ ms: number; distances: number }> {
+  let dist = 0;
+  const t0 = nowMs();
+  for (let q = 0; q < data.nq; q++) {
+    const t = nowMs();
+    const r = peer.search(q, K, found, q * K);
+    if (r instanceof Promise) await r;
+    lat[q] = nowMs() - t;
+    if (peer.lastDistanceCount !== undefined) dist += peer.lastDistanceCount();
+  }
+  return { ms: nowMs() - t0, distances: dist / data.nq };
+}
+
+/**
+ * Builds every peer, then for each ef runs `reps` passes of all queries per peer, the peers
+ * taking turns pass by pass, so that load from elsewhere on the machine hits them alike. QPS and
+ * latency percentiles come from each peer's median pass.
+ */
+async function runSection(peers: Peer[], data: BenchData, truth: GroundTruth, efs: number[], reps: number, log: (s: string) => void): Promise<PeerResult[]> {
+  const built: Built[] = [];
+  for (const p of peers) built.push(await buildPeer(p, data, log));
   const found = new Int32Array(data.nq * K);
   const lat = new Float64Array(data.nq);
-  // Warm-up pass (JIT, caches), untimed.
-  await peer.setEf(efs[0]!);
-  for (let q = 0; q < Math.min(data.nq, 200); q++) await peer.search(q, K, found, q * K);
-  const results: EfResult[] = [];
+  // Warm-up (JIT, caches), untimed.
+  for (const b of built) {
+    await b.peer.setEf(efs[0]!);
+    for (let q = 0; q < Math.min(data.nq, 200); q++) await b.peer.search(q, K, found, q * K);
+  }
+  const results: EfResult[][] = built.map(() => []);
   for (const ef of efs) {
-    await peer.setEf(ef);
-    let dist = 0;
-    const t0 = nowMs();
-    for (let q = 0; q < data.nq; q++) {
-      const t = nowMs();
-      const r = peer.search(q, K, found, q * K);
-      if (r instanceof Promise) await r;
-      lat[q] = nowMs() - t;
-      if (peer.lastDistanceCount !== undefined) dist += peer.lastDistanceCount();
+    const passes: Array<Array<{ ms: number; p50: number; p99: number; recall: number; distances: number }>> = built.map(() => []);
+    for (let r = 0; r < reps; r++) {
+      for (let i = 0; i < built.length; i++) {
+        const peer = built[i]!.peer;
+        await peer.setEf(ef);
+        const { ms, distances } = await queryPass(peer, data, found, lat);
+        const s = latencySummary(lat);
+        passes[i]!.push({ ms, p50: s.p50, p99: s.p99, recall: recallAtK(truth, found, K), distances });
+      }
     }
-    const total = nowMs() - t0;
-    const s = latencySummary(lat);
-    const res: EfResult = { ef, recall: recallAtK(truth, found, K), qps: (data.nq / total) * 1000, p50Ms: s.p50, p99Ms: s.p99 };
-    if (peer.lastDistanceCount !== undefined) res.distances = dist / data.nq;
-    results.push(res);
-    log(`    ef ${ef}: recall ${res.recall.toFixed(4)}, ${res.qps.toFixed(0)} QPS`);
+    for (let i = 0; i < built.length; i++) {
+      const sorted = passes[i]!.sort((a, b) => a.ms - b.ms);
+      const med = sorted[sorted.length >> 1]!;
+      const res: EfResult = { ef, recall: med.recall, qps: (data.nq / med.ms) * 1000, p50Ms: med.p50, p99Ms: med.p99 };
+      if (built[i]!.peer.lastDistanceCount !== undefined) res.distances = med.distances;
+      results[i]!.push(res);
+      log(`    ${built[i]!.peer.name} ef ${ef}: recall ${res.recall.toFixed(4)}, ${res.qps.toFixed(0)} QPS (median of ${reps})`);
+    }
   }
   const end = sampleMemory();
-  await peer.dispose();
-  return { peer: peer.name, rows: data.rows, build, rssGrowth: after.rss - before.rss, heapUsed: after.heapUsed, maxRss: end.maxRss, efs: results };
+  const out: PeerResult[] = [];
+  for (let i = 0; i < built.length; i++) {
+    const b = built[i]!;
+    await b.peer.dispose();
+    out.push({ peer: b.peer.name, rows: data.rows, build: b.build, rssGrowth: b.rssGrowth, heapUsed: b.heapUsed, maxRss: end.maxRss, efs: results[i]! });
+  }
+  return out;
 }
 
 function subset(data: BenchData, rows: number): BenchData {
@@ -122,7 +167,7 @@ function ratio(x: number, base: number): string {
 function printSection(title: string, results: PeerResult[], nq: number): void {
   const ref = results[0]!;
   console.log(`\n## ${title}`);
-  console.log(`${nq} queries, k = ${K}, cosine, m = ${M}, ef_construction = ${EF_CONSTRUCTION}; ratios are peer / ${ref.peer}\n`);
+  console.log(`${nq} queries, k = ${K}, cosine, m = ${M}, ef_construction = ${EF_CONSTRUCTION}; ratios are peer / ${ref.peer}; QPS and latencies from each peer's median of the interleaved passes\n`);
   console.log('| system | rows | build s | (ratio) | index bytes | (ratio) | bytes from | RSS growth | heap used | peak RSS |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
@@ -163,20 +208,20 @@ export async function benchHnsw(args: string[]): Promise<void> {
   log(`exact ground truth in ${((nowMs() - t1) / 1000).toFixed(1)} s`);
   const sections: Array<{ title: string; results: PeerResult[] }> = [];
 
-  const full: PeerResult[] = [];
-  log(`full base set (${data.rows} rows):`);
-  if (o.peers.includes('vecgres')) full.push(await runPeer(new VecgresAmPeer(), data, truth, o.efs, log));
-  if (o.peers.includes('hnswlib')) full.push(await runPeer(new HnswlibPeer(), data, truth, o.efs, log));
-  if (full.length > 0) sections.push({ title: `GloVe ${data.rows} rows`, results: full });
+  const fullPeers: Peer[] = [];
+  if (o.peers.includes('vecgres')) fullPeers.push(new VecgresAmPeer());
+  if (o.peers.includes('hnswlib')) fullPeers.push(new HnswlibPeer());
+  if (fullPeers.length > 0) {
+    log(`full base set (${data.rows} rows):`);
+    sections.push({ title: `GloVe ${data.rows} rows`, results: await runSection(fullPeers, data, truth, o.efs, o.reps, log) });
+  }
 
   if (o.peers.includes('pglite') && o.pgliteRows > 0) {
     const rows = Math.min(o.pgliteRows, data.rows);
     const sub = subset(data, rows);
     const subTruth = rows === data.rows ? truth : exactKnn(sub.base, sub.queries, sub.dim, 100, 'cosine', 'glove100');
     log(`PGlite subset (${rows} rows, the first rows of the same shuffled split):`);
-    const part: PeerResult[] = [];
-    part.push(await runPeer(new VecgresAmPeer(), sub, subTruth, o.efs, log));
-    part.push(await runPeer(new PglitePeer(), sub, subTruth, o.efs, log));
+    const part = await runSection([new VecgresAmPeer(), new PglitePeer()], sub, subTruth, o.efs, o.reps, log);
     sections.push({ title: `GloVe subset ${rows} rows (PGlite + pgvector)`, results: part });
   }
 
