@@ -2,6 +2,7 @@
  * Benchmark entry: `npm run bench -- <name> [options]`.
  *   hnsw     HNSW vs hnswlib-node vs PGlite + pgvector on GloVe (bench/hnsw.ts)
  *   kernels  distance kernels (bench/kernels.ts)
+ *   ingest   bulk insert throughput, WAL bytes per row, recovery and index reopen times (bench/ingest.ts)
  */
 const [name, ...args] = process.argv.slice(2);
 
@@ -19,8 +20,13 @@ async function main(): Promise<void> {
       await mod.benchKernels(args);
       return;
     }
+    case 'ingest': {
+      const { benchIngest } = await import('./ingest.js');
+      await benchIngest(args);
+      return;
+    }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest> [options]');
       process.exit(2);
   }
 }
