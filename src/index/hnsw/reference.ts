@@ -4,8 +4,8 @@
  * tests as the reference the WebAssembly build is compared with. Distances accumulate in
  * float64 here and in float32 SIMD lanes there, so results agree up to ties.
  *
- * Algorithms: Malkov & Yashunin 2018, Algorithms 1, 2 and 4, with hnswlib's choices (see
- * assembly/hnsw.ts).
+ * Algorithms: Malkov & Yashunin 2018, Algorithms 1, 2 and 4, with hnswlib's choices and
+ * pgvector's keepPrunedConnections (see assembly/hnsw.ts).
  */
 import { arena } from '../../kernels/arena.js';
 import {
@@ -238,6 +238,18 @@ function selectHeuristic(g: number, s: number, cands: number, n: number, mMax: n
       }
     }
     if (good) I[dst + 1 + kept++] = e;
+  }
+  // keepPrunedConnections, as assembly/hnsw.ts.
+  for (let i = 0; i < n && kept < mMax; i++) {
+    const e = I[cands + 2 * i + 1]!;
+    let dup = false;
+    for (let j = 0; j < kept; j++) {
+      if (I[dst + 1 + j] === e) {
+        dup = true;
+        break;
+      }
+    }
+    if (!dup) I[dst + 1 + kept++] = e;
   }
   I[dst] = kept;
 }

@@ -6,7 +6,7 @@
  * live neighbours plus the live neighbours of its deleted neighbours (the two-hop
  * neighbourhood that the deletion cut off, as in FreshDiskANN's delete consolidation), and
  * the list is re-chosen from them with SELECT-NEIGHBORS-HEURISTIC (Malkov & Yashunin,
- * Algorithm 4). pgvector instead re-searches the graph for each affected node with
+ * Algorithm 4, keeping pruned connections as the insert path does). pgvector instead re-searches the graph for each affected node with
  * ef_construction; the local repair costs far fewer distance computations and keeps recall
  * (test/index/hnsw.test.ts measures it). A deleted entry point is replaced by a live node of
  * the highest remaining level.
@@ -100,6 +100,11 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
           }
         }
         if (good) kept.push(e);
+      }
+      // keepPrunedConnections, as the insert path.
+      for (let i = 0; i < ord.length && kept.length < mMax; i++) {
+        const e = candIds[ord[i]!]!;
+        if (!kept.includes(e)) kept.push(e);
       }
       // keepPrunedConnections (Malkov & Yashunin, Algorithm 4): a repaired list lost its
       // deleted members, so refill it with the closest pruned candidates.
