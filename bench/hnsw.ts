@@ -24,6 +24,7 @@ import { exactKnn, recallAtK, type GroundTruth } from './support/truth.js';
 const K = 10;
 const M = 16;
 const EF_CONSTRUCTION = 64;
+const RECALL_TARGET = 0.95;
 
 interface EfResult {
   ef: number;
@@ -188,6 +189,11 @@ function printSection(title: string, results: PeerResult[], nq: number): void {
       );
     }
   }
+  // QPS at the first ef_search reaching recall@10 >= 0.95 (no interpolation).
+  const at = results.map((r) => ({ r, e: r.efs.find((e) => e.recall >= RECALL_TARGET) }));
+  const refAt = at[0]!.e;
+  console.log(`\nAt recall@10 >= ${RECALL_TARGET}: ` + at.map(({ r, e }) =>
+    e === undefined ? `${r.peer} not reached` : `${r.peer} ef ${e.ef}, ${e.qps.toFixed(0)} QPS (${refAt === undefined ? '-' : ratio(e.qps, refAt.qps)})`).join('; '));
   const vg = results.find((r) => r.peer === 'vecgres');
   if (vg !== undefined && vg.efs[0]?.distances !== undefined) {
     console.log('\nCost model check (vecgres): ef -> measured distances / cost.ts estimate');
