@@ -13,8 +13,11 @@
  * Values come back as PGlite returns them: integer/real/double precision as numbers, bigint
  * as a number when it is a safe integer and a BigInt otherwise, boolean, text as strings,
  * and `vector` as pgvector's text (`'[1,2,3]'`) — or as a Float32Array with the query option
- * `{ vectorFormat: 'float32array' }`. Vector parameters accept a number[], a Float32Array or
- * pgvector text.
+ * `{ vectorFormat: 'float32array' }` (halfvec too, widened to float32). halfvec, sparsevec,
+ * bit and bit varying come back as their PostgreSQL text (`'[1,2]'`, `'{1:1,3:2}/5'`,
+ * `'101'`), arrays of numbers, text and booleans as JS arrays, arrays of pgvector's types as
+ * text (PGlite does not know their OIDs). Vector and halfvec parameters accept a number[], a
+ * Float32Array or text; sparsevec and bit parameters text; array parameters JS arrays.
  */
 import { Database } from './engine/database.js';
 import type { PgError } from './common/errors.js';
@@ -24,13 +27,20 @@ import type { StatementResult } from './sql/exec/statement.js';
 import type { Value } from './storage/table.js';
 import { formatVector } from './types/vector.js';
 import { formatFloat4 } from './types/float.js';
+import { formatHalfvec, halfvecToFloats } from './types/halfvec.js';
+import { PgArray } from './types/pgarray.js';
+import { valueToText, type SqlType } from './sql/analyze/types.js';
 
 export { PgError, isPgError } from './common/errors.js';
 
 /** A result field, as PGlite's. */
 export interface Field {
   name: string;
-  /** PostgreSQL type OID: 16 bool, 20 bigint, 23 integer, 25 text, 700 real, 701 double precision, 16385 vector. */
+  /**
+   * PostgreSQL type OID: 16 bool, 20 bigint, 23 integer, 25 text, 700 real, 701 double
+   * precision, 1560 bit, 1562 bit varying, 16385 vector, 16498 halfvec, 16633 sparsevec
+   * (pgvector's OIDs as a fresh PGlite assigns them), arrays: 1007 integer[], 1021 real[], ...
+   */
   dataTypeID: number;
 }
 
@@ -246,14 +256,40 @@ function outputValue(v: Value, type: string, vecArrays: boolean): unknown {
   switch (type) {
     case 'vector':
       return vecArrays ? (v as Float32Array).slice() : formatVector(v as Float32Array);
+    case 'halfvec':
+      return vecArrays ? halfvecToFloats(v as Uint16Array) : formatHalfvec(v as Uint16Array);
     case 'float4':
       // PostgreSQL prints float4 with the shortest text that round-trips in float32; PGlite parses that text.
       return Number(formatFloat4(v as number));
     case 'numeric':
       return String(v);
+    case 'sparsevec':
+    case 'bit':
+    case 'varbit':
+      return valueToText(v, type);
     default:
+      if (v instanceof PgArray) return outputArray(v, type as SqlType);
       return v;
   }
+}
+
+/**
+ * Arrays as PGlite returns them: element types it knows (integer, real, double precision,
+ * numeric, text, boolean, bigint, bit) as nested JS arrays of its parsed elements, arrays of
+ * pgvector's types (whose OIDs PGlite does not know) as PostgreSQL's text.
+ */
+function outputArray(a: PgArray, type: SqlType): unknown {
+  const elem = a.elemType;
+  if (elem === 'vector' || elem === 'halfvec' || elem === 'sparsevec') return valueToText(a, type);
+  const conv = (x: unknown): unknown => (x === null ? null : outputValue(x as Value, elem === 'varbit' ? 'bit' : elem, false));
+  if (a.dims.length <= 1) return a.elems.map(conv);
+  let i = 0;
+  const level = (d: number): unknown[] => {
+    const out: unknown[] = [];
+    for (let k = 0; k < a.dims[d]!; k++) out.push(d + 1 < a.dims.length ? level(d + 1) : conv(a.elems[i++]));
+    return out;
+  };
+  return level(0);
 }
 
 export type { StatementResult };

@@ -6,8 +6,8 @@
  * - typed calls when both sides know the schema (`u32`, `varuint`, `f64`, `string`, `f32array`...),
  *   the fast path for row and index records;
  * - self-describing {@link CodecValue}s (`value`/`readValue`) for small heterogeneous data:
- *   null, booleans, numbers, bigints, strings, Float32Array/Int32Array/Uint8Array, arrays and
- *   string-keyed records of these.
+ *   null, booleans, numbers, bigints, strings, Float32Array/Int32Array/Uint8Array, halfvec
+ *   (Uint16Array), sparsevec and bit values, arrays and string-keyed records of these.
  *
  * Encodings (all little-endian):
  * - varuint: unsigned LEB128 of a safe integer (1 byte below 128, at most 8 bytes);
@@ -20,6 +20,8 @@
  * varint, every other number (fractions, -0, NaN, large integers) is a float64.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
+import { BitString } from '../types/bit.js';
+import { SparseVector } from '../types/sparsevec.js';
 
 /** A value the self-describing encoding round-trips exactly. */
 export type CodecValue =
@@ -31,6 +33,9 @@ export type CodecValue =
   | Float32Array
   | Int32Array
   | Uint8Array
+  | Uint16Array
+  | SparseVector
+  | BitString
   | CodecValue[]
   | { [key: string]: CodecValue };
 
@@ -48,6 +53,12 @@ export const enum Tag {
   Bytes = 9,
   Array = 10,
   Record = 11,
+  /** halfvec: varuint count, then the binary16 patterns (2 bytes each, little-endian). */
+  Uint16Array = 12,
+  /** sparsevec: varuint dim, i32array indices, f32array values. */
+  SparseVector = 13,
+  /** bit / varbit: varuint bit length, bytes. */
+  BitString = 14,
 }
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -262,6 +273,13 @@ export class ByteWriter {
     if (v instanceof Float32Array) return this.u8(Tag.Float32Array).f32array(v);
     if (v instanceof Int32Array) return this.u8(Tag.Int32Array).i32array(v);
     if (v instanceof Uint8Array) return this.u8(Tag.Bytes).bytes(v);
+    if (v instanceof Uint16Array) {
+      this.u8(Tag.Uint16Array).varuint(v.length);
+      for (let i = 0; i < v.length; i++) this.u16(v[i]!);
+      return this;
+    }
+    if (v instanceof SparseVector) return this.u8(Tag.SparseVector).varuint(v.dim).i32array(v.indices).f32array(v.values);
+    if (v instanceof BitString) return this.u8(Tag.BitString).varuint(v.length).bytes(v.bytes);
     if (Array.isArray(v)) {
       this.u8(Tag.Array).varuint(v.length);
       for (const x of v) this.value(x);
@@ -446,6 +464,26 @@ export class ByteReader {
       case Tag.Float32Array: return this.f32array();
       case Tag.Int32Array: return this.i32array();
       case Tag.Bytes: return this.bytes().slice();
+      case Tag.Uint16Array: {
+        const n = this.varuint();
+        if (n * 2 > this.remaining) throw corrupt(`halfvec of ${n} elements in ${this.remaining} bytes`, at);
+        const out = new Uint16Array(n);
+        for (let i = 0; i < n; i++) out[i] = this.u16();
+        return out;
+      }
+      case Tag.SparseVector: {
+        const dim = this.varuint();
+        const indices = this.i32array();
+        const values = this.f32array();
+        if (indices.length !== values.length) throw corrupt('sparsevec with unequal index and value counts', at);
+        return new SparseVector(dim, indices, values);
+      }
+      case Tag.BitString: {
+        const len = this.varuint();
+        const bytes = this.bytes().slice();
+        if (bytes.length !== (len + 7) >>> 3) throw corrupt(`bit string of ${len} bits in ${bytes.length} bytes`, at);
+        return new BitString(len, bytes);
+      }
       case Tag.Array: {
         const n = this.varuint();
         if (n > this.remaining) throw corrupt(`array of ${n} values in ${this.remaining} bytes`, at);

@@ -27,6 +27,10 @@ import { assert } from '../common/assert.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { ByteWriter, type CodecValue } from './codec.js';
 import { readBlock, writeBlock, type ByteSink, type ByteSource } from './stream.js';
+import { PackedColumn, type PackedKind } from './packed_column.js';
+import type { BitString } from '../types/bit.js';
+import type { SparseVector } from '../types/sparsevec.js';
+import type { PgArray } from '../types/pgarray.js';
 
 /** Format version of a table's checkpoint payload ({@link Table.writeTo}). */
 export const TABLE_FILE_VERSION = 1;
@@ -39,10 +43,20 @@ const SEGMENT_SHIFT = 14;
 const SEGMENT_MASK = SEGMENT_ROWS - 1;
 
 /** Column storage types (PostgreSQL names: int4 = integer, int8 = bigint, ...). */
-export type ColumnType = 'int4' | 'int8' | 'float4' | 'float8' | 'bool' | 'text' | 'vector';
+export type ColumnType =
+  | 'int4' | 'int8' | 'float4' | 'float8' | 'bool' | 'text'
+  | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
 
-/** A stored value: what a column holds for one row. int8 is a number when safe, else bigint. */
-export type Value = number | bigint | string | boolean | Float32Array | null;
+/**
+ * A value: what a column holds for one row, or an expression yields. int8 is a number when
+ * safe, else bigint; vector a Float32Array, halfvec a Uint16Array of binary16 patterns,
+ * sparsevec a SparseVector, bit / varbit a BitString; arrays (never stored) a PgArray.
+ */
+export type Value = number | bigint | string | boolean | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
+
+function packedKind(t: ColumnType): PackedKind | null {
+  return t === 'halfvec' || t === 'sparsevec' || t === 'bit' || t === 'varbit' ? t : null;
+}
 
 /** Column definition; `typmod` is the vector dimension (-1 when unconstrained). */
 export interface ColumnDef {
@@ -91,6 +105,8 @@ export class Table {
   private liveBits = new Uint32Array(0);
   private readonly scalars: (Value[] | null)[];
   private readonly vectors: (VectorColumn | null)[];
+  /** halfvec / sparsevec / bit / varbit columns (packed_column.ts). */
+  private readonly packed: (PackedColumn | null)[];
   /** Primary key values -> rowId (single-column keys as the value; composite as a joined string). */
   readonly pkey = new Map<unknown, number>();
   /** Inserting transaction per slot while uncommitted (0 = committed). */
@@ -102,8 +118,12 @@ export class Table {
 
   constructor(def: TableDef) {
     this.def = def;
-    this.scalars = def.columns.map((c) => (c.type === 'vector' ? null : []));
+    this.scalars = def.columns.map((c) => (c.type === 'vector' || packedKind(c.type) !== null ? null : []));
     this.vectors = def.columns.map((c) => (c.type === 'vector' ? new VectorColumn(c.typmod) : null));
+    this.packed = def.columns.map((c) => {
+      const k = packedKind(c.type);
+      return k === null ? null : new PackedColumn(k, c.typmod);
+    });
   }
 
   get name(): string {
@@ -159,6 +179,8 @@ export class Table {
   get(col: number, rowId: number): Value {
     const s = this.scalars[col];
     if (s !== null && s !== undefined) return s[rowId] ?? null;
+    const pc = this.packed[col];
+    if (pc !== null && pc !== undefined) return pc.get(rowId);
     const vc = this.vectors[col]!;
     if (vc.nulls[rowId] === 1) return null;
     const ptr = this.vectorPtr(col, rowId);
@@ -206,9 +228,18 @@ export class Table {
     return this.vectors[col]!.dim;
   }
 
+  /**
+   * The packed storage of a halfvec / sparsevec / bit / varbit column (for scans that read
+   * the arena directly), or null for other columns.
+   */
+  packedColumn(col: number): PackedColumn | null {
+    return this.packed[col] ?? null;
+  }
+
   /** Bytes the table's vector data occupies in the arena plus a rough estimate for scalars. */
   sizeBytes(): number {
     let bytes = this.slots * 8;
+    for (const pc of this.packed) if (pc !== null) bytes += pc.sizeBytes(this.slots);
     for (const vc of this.vectors) {
       if (vc === null) continue;
       if (vc.dim >= 0) bytes += vc.segments.length * SEGMENT_ROWS * vc.dim * 4;
@@ -230,6 +261,11 @@ export class Table {
       const s = this.scalars[c];
       if (s !== null && s !== undefined) {
         s[rowId] = v;
+        continue;
+      }
+      const pc = this.packed[c];
+      if (pc !== null && pc !== undefined) {
+        pc.set(rowId, v as Uint16Array | BitString | SparseVector | null);
         continue;
       }
       const vc = this.vectors[c]!;
@@ -285,6 +321,7 @@ export class Table {
     for (let c = 0; c < cols.length; c++) {
       const s = this.scalars[c];
       if (s !== null && s !== undefined) s[rowId] = null;
+      else if (this.packed[c] !== null) this.packed[c]!.nulls[rowId] = 1;
       else this.vectors[c]!.nulls[rowId] = 1;
     }
     this.slots = rowId + 1;
@@ -301,6 +338,7 @@ export class Table {
    *   block   primary key map: count, then (key value, rowId varuint)
    *   per column, in order:
    *     scalar        blocks of up to 8,192 values of live slots, in slot order
+   *     halfvec, sparsevec, bit, varbit   the same, as codec values (codec.ts tags 12-14)
    *     vector(n)     raw nulls u8[slots], raw norms f32[slots], raw float32 rows of every slot
    *                   segment by segment (slots x n x 4 bytes; dead slots included, so a reader
    *                   copies whole segments)
@@ -328,11 +366,12 @@ export class Table {
     const cols = this.def.columns;
     for (let c = 0; c < cols.length; c++) {
       const s = this.scalars[c];
-      if (s !== null && s !== undefined) {
+      const pc = this.packed[c];
+      if ((s !== null && s !== undefined) || (pc !== null && pc !== undefined)) {
         let n = 0;
         for (let r = 0; r < this.slots; r++) {
           if (!this.isLive(r)) continue;
-          w.value((s[r] ?? null) as CodecValue);
+          w.value((s !== null && s !== undefined ? s[r] ?? null : pc!.get(r)) as CodecValue);
           if (++n === SCALAR_BLOCK_ROWS) {
             writeBlock(sink, w);
             n = 0;
@@ -406,6 +445,21 @@ export class Table {
     const cols = t.def.columns;
     for (let c = 0; c < cols.length; c++) {
       const s = t.scalars[c];
+      const pc = t.packed[c];
+      if (pc !== null && pc !== undefined) {
+        let r = 0;
+        for (let got = 0; got < live; ) {
+          const b = readBlock(src);
+          while (b.remaining > 0) {
+            while (r < slots && !t.isLive(r)) pc.nulls[r++] = 1;
+            if (r >= slots) throw new PgError(SQLSTATE.data_corrupted, 'more column values than live rows');
+            pc.set(r++, b.readValue() as Uint16Array | BitString | SparseVector | null);
+            got++;
+          }
+        }
+        while (r < slots) pc.nulls[r++] = 1;
+        continue;
+      }
       if (s !== null && s !== undefined) {
         let r = 0;
         for (let got = 0; got < live; ) {
@@ -458,6 +512,7 @@ export class Table {
 
   /** Catalog only: releases the arena blocks (DROP TABLE). */
   dispose(): void {
+    for (const pc of this.packed) pc?.dispose(this.slots);
     for (const vc of this.vectors) {
       if (vc === null) continue;
       if (vc.dim >= 0) for (const p of vc.segments) arena.free(p, SEGMENT_ROWS * vc.dim * 4);
@@ -477,6 +532,7 @@ export class Table {
     const xmax = new Int32Array(cap);
     xmax.set(this.xmax);
     this.xmax = xmax;
+    for (const pc of this.packed) pc?.grow(cap);
     for (const vc of this.vectors) {
       if (vc === null) continue;
       vc.norms = growF32(vc.norms, cap);

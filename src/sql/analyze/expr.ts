@@ -7,11 +7,21 @@
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
-import { type SqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, canCast, toInt8 } from './types.js';
 import {
-  l2Distance, innerProduct, negativeInnerProduct, cosineDistance, l1Distance, vectorDims, vectorNorm,
-  vectorAdd, vectorSub, vectorMul, vectorCmp as pgVectorCmp,
-} from '../../types/vector.js';
+  type SqlType, type ArraySqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, canCast, toInt8, isArrayType,
+  isVectorFamily, arrayTypeOf, elemTypeOf, castContext,
+} from './types.js';
+import { vectorTypmodIn } from '../../types/vector.js';
+import { halfvecTypmodIn } from '../../types/halfvec.js';
+import { sparsevecTypmodIn } from '../../types/sparsevec.js';
+import { parseBit, bitTypmodIn } from '../../types/bit.js';
+import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '../../types/aggregates.js';
+import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
+import { utf8Length } from '../../storage/codec.js';
+import {
+  type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
+} from './overloads.js';
 
 /** A binary implementation; called only with non-null arguments unless `nullSafe`. */
 export type Fn2 = (a: Value, b: Value) => Value;
@@ -23,7 +33,8 @@ export type Expr =
   | { k: 'col'; type: SqlType; col: number; typmod: number; name: string; loc?: number }
   | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr }
   | { k: 'op2'; type: SqlType; fn: Fn2; l: Expr; r: Expr; op: string }
-  | { k: 'cast'; type: SqlType; from: SqlType; typmod: number; arg: Expr }
+  /** `explicit` false: an implicit or assignment cast (bit(n) lengths must then match). */
+  | { k: 'cast'; type: SqlType; from: SqlType; typmod: number; arg: Expr; explicit?: boolean }
   | { k: 'and'; type: 'bool'; args: Expr[] }
   | { k: 'or'; type: 'bool'; args: Expr[] }
   | { k: 'not'; type: 'bool'; arg: Expr }
@@ -31,7 +42,13 @@ export type Expr =
   | { k: 'in'; type: 'bool'; arg: Expr; list: Expr[]; eq: Fn2; negate: boolean }
   | { k: 'coalesce'; type: SqlType; args: Expr[] }
   | { k: 'sublink'; type: SqlType; typmod: number; query: unknown }
-  | { k: 'count'; type: 'int8'; arg: Expr | null };
+  | { k: 'count'; type: 'int8'; arg: Expr | null }
+  /** A strict function of three or more arguments (subvector), or any with an argument array. */
+  | { k: 'fn'; type: SqlType; name: string; fn: FnN; args: Expr[] }
+  /** avg / sum over vector or halfvec (types/aggregates.ts), evaluated by the executor. */
+  | { k: 'agg'; type: SqlType; name: string; agg: Aggregate<any, any, any>; arg: Expr }
+  /** ARRAY[...]: elements of one type; nested ARRAY[...] elements make a multidimensional array. */
+  | { k: 'array'; type: ArraySqlType; elems: Expr[] };
 
 /** What an expression may refer to while it is analyzed. */
 export interface ExprScope {
@@ -73,7 +90,8 @@ function constValue(c: PgNode): { type: SqlType; value: Value } {
   }
   if (c.boolval !== undefined) return { type: 'bool', value: c.boolval.boolval === true };
   if (c.sval !== undefined) return { type: 'unknown', value: c.sval.sval ?? '' };
-  if (c.bsval !== undefined) throw pgErr.featureNotSupported('bit string literal');
+  // B'0101' / X'1F': typed bit, read by bit_in without a length.
+  if (c.bsval !== undefined) return { type: 'bit', value: parseBit(c.bsval.bsval as string) };
   return { type: 'unknown', value: null };
 }
 
@@ -81,27 +99,38 @@ function constValue(c: PgNode): { type: SqlType; value: Value } {
 export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
   const names: string[] = (tn.names ?? []).map((n: PgNode) => n.String?.sval as string);
   const last = names[names.length - 1] ?? '';
-  const type = typeByName(last);
-  if (tn.arrayBounds !== undefined) throw pgErr.featureNotSupported('array type');
-  if (type === null) {
+  const base = typeByName(last);
+  if (base === null || isArrayType(base)) {
     throw new PgError(SQLSTATE.undefined_object, `type "${last}" does not exist`, pos(tn.location));
   }
   let typmod = -1;
   const mods: PgNode[] = tn.typmods ?? [];
   if (mods.length > 0) {
-    if (type !== 'vector') {
-      if (type === 'text' || type === 'numeric') return { type, typmod: -1 };
+    if (base === 'text' || base === 'numeric') {
+      typmod = -1;
+    } else if (!isVectorFamily(base)) {
       throw new PgError(SQLSTATE.syntax_error, `type modifier is not allowed for type "${last}"`, pos(tn.location));
+    } else {
+      const ns = mods.map((m) => {
+        const c = m.A_Const;
+        if (c === undefined || c.ival === undefined) throw new PgError(SQLSTATE.syntax_error, 'type modifiers must be simple constants or identifiers', pos(tn.location));
+        return (c.ival.ival ?? 0) as number;
+      });
+      switch (base) {
+        case 'vector': typmod = vectorTypmodIn(ns); break;
+        case 'halfvec': typmod = halfvecTypmodIn(ns); break;
+        case 'sparsevec': typmod = sparsevecTypmodIn(ns); break;
+        case 'bit': typmod = bitTypmodIn(ns, false); break;
+        default: typmod = bitTypmodIn(ns, true); break;
+      }
     }
-    if (mods.length > 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'invalid type modifier');
-    const m = mods[0].A_Const;
-    if (m === undefined || m.ival === undefined) throw new PgError(SQLSTATE.syntax_error, 'type modifiers must be simple constants or identifiers', pos(tn.location));
-    const n = m.ival.ival ?? 0;
-    if (n < 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'dimensions for type vector must be at least 1');
-    if (n > 16000) throw new PgError(SQLSTATE.invalid_parameter_value, 'dimensions for type vector cannot exceed 16000');
-    typmod = n;
   }
-  return { type, typmod };
+  if (tn.arrayBounds !== undefined) {
+    const arr = arrayTypeOf(base);
+    if (arr === null) throw pgErr.featureNotSupported(`array of ${TYPE_NAME[base]}`);
+    return { type: arr, typmod: -1 };
+  }
+  return { type: base, typmod };
 }
 
 /** Sets the type of an untyped parameter (all its uses). */
@@ -119,7 +148,7 @@ function inferParam(scope: ExprScope, e: Expr, type: SqlType, typmod = -1): void
 /** Coerces an expression to `type` implicitly (literals and params); others must match. */
 export function coerceTo(scope: ExprScope, e: Expr, type: SqlType, typmod: number, location?: number): Expr {
   if (e.type === type) {
-    if (type === 'vector' && typmod >= 0 && e.k === 'const' && e.value !== null) return { k: 'const', type, value: castValue(e.value, type, type, typmod) };
+    if (isVectorFamily(type) && typmod >= 0 && e.k === 'const' && e.value !== null) return { k: 'const', type, value: castValue(e.value, type, type, typmod, false) };
     return e;
   }
   if (e.k === 'param' && e.type === 'unknown') {
@@ -187,6 +216,8 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
       const sq = scope.subquery(n.subselect, n.location);
       return { k: 'sublink', type: sq.type, typmod: sq.typmod, query: sq.query };
     }
+    case 'A_ArrayExpr':
+      return analyzeArrayExpr(scope, n);
     case 'CoalesceExpr': {
       const args = (n.args as PgNode[]).map((a) => analyzeExpr(scope, a));
       let type: SqlType = 'unknown';
@@ -249,7 +280,7 @@ function analyzeColumnRef(scope: ExprScope, n: PgNode): Expr {
 export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: number, location: number): Expr {
   if (arg.k === 'param' && arg.type === 'unknown') {
     inferParam(scope, arg, type, typmod);
-    if (type === 'vector' && typmod >= 0) return { k: 'cast', type, from: type, typmod, arg };
+    if (isVectorFamily(type) && typmod >= 0) return { k: 'cast', type, from: type, typmod, arg };
     return arg;
   }
   if (arg.k === 'const') {
@@ -266,7 +297,186 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
     throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[arg.type]} to ${TYPE_NAME[type]}`, pos(location));
   }
   if (arg.type === type && typmod < 0) return arg;
-  return { k: 'cast', type, from: arg.type, typmod, arg };
+  return { k: 'cast', type, from: arg.type, typmod, arg, explicit: true };
+}
+
+/**
+ * Converts an argument to the parameter type an overload declares: untyped literals and
+ * parameters take the type, constants are folded, other expressions get an implicit cast.
+ */
+function applyArg(scope: ExprScope, e: Expr, type: SqlType, location: number): Expr {
+  if (e.type === type) return e;
+  if (e.type === 'unknown') return coerceTo(scope, e, type, -1, exprLocation(e, location));
+  if (e.k === 'const') return { k: 'const', type, value: castValue(e.value, e.type, type, -1, false), ...(e.loc === undefined ? {} : { loc: e.loc }) };
+  return { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
+}
+
+/** True when `l op r` is resolved against pgvector's operator overloads. */
+function usesOverloads(op: string, lt: SqlType, rt: SqlType): boolean {
+  if (VECTOR_ONLY_OPERATORS.has(op)) return true;
+  if (lt === 'text' || rt === 'text') return false;
+  return isVectorFamily(lt) || isVectorFamily(rt) || isArrayType(lt) || isArrayType(rt);
+}
+
+function overloadedOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: number): Expr {
+  const res = resolveOverload(operatorOverloads(op), [l.type, r.type], true);
+  if (!res.ok) {
+    if (!res.ambiguous) throw noOperator(op, l.type, r.type, location);
+    throw new PgError('42725', `operator is not unique: ${TYPE_NAME[l.type]} ${op} ${TYPE_NAME[r.type]}`, {
+      hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.',
+      ...pos(location),
+    });
+  }
+  const o = res.overload;
+  const a = applyArg(scope, l, o.args[0]!, location);
+  const b = applyArg(scope, r, o.args[1]!, location);
+  return { k: 'op2', type: o.result, fn: o.impl as Fn2, l: a, r: b, op };
+}
+
+/** A call of one of pgvector's functions, resolved among its overloads. */
+function overloadedCall(scope: ExprScope, name: string, overloads: readonly Overload[], args: Expr[], location: number): Expr {
+  const types = args.map((a) => a.type);
+  const res = resolveOverload(overloads, types, false);
+  if (!res.ok) {
+    if (!res.ambiguous) throw undefinedFunction(name, types, location);
+    throw new PgError('42725', `function ${name}(${types.map((t) => TYPE_NAME[t]).join(', ')}) is not unique`, {
+      hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+      ...pos(location),
+    });
+  }
+  const o = res.overload;
+  const a = args.map((x, i) => applyArg(scope, x, o.args[i]!, location));
+  if (o.nary === true) return { k: 'fn', type: o.result, name, fn: o.impl as FnN, args: a };
+  if (a.length === 1) return { k: 'op1', type: o.result, fn: o.impl as Fn1, arg: a[0]! };
+  return { k: 'op2', type: o.result, fn: o.impl as Fn2, l: a[0]!, r: a[1]!, op: name };
+}
+
+/** The type of ARRAY[...] elements (PostgreSQL's select_common_type, for vecgres' types). */
+function commonType(types: SqlType[], location: number): SqlType {
+  let t: SqlType = 'unknown';
+  for (const x of types) {
+    if (x === 'unknown' || x === t) continue;
+    if (t === 'unknown') {
+      t = x;
+      continue;
+    }
+    if (isNumeric(t) && isNumeric(x)) {
+      if (numericRank(x) > numericRank(t)) t = x;
+      continue;
+    }
+    if (castContext(x, t) === 'implicit') continue;
+    if (castContext(t, x) === 'implicit') {
+      t = x;
+      continue;
+    }
+    throw new PgError(SQLSTATE.datatype_mismatch, `ARRAY types ${TYPE_NAME[t]} and ${TYPE_NAME[x]} cannot be matched`, pos(location));
+  }
+  return t === 'unknown' ? 'text' : t;
+}
+
+function analyzeArrayExpr(scope: ExprScope, n: PgNode): Expr {
+  const items: PgNode[] = n.elements ?? [];
+  if (items.length === 0) {
+    throw new PgError('42P18', 'cannot determine type of empty array', {
+      hint: 'Explicitly cast to the desired type, for example ARRAY[]::integer[].',
+      ...pos(n.location),
+    });
+  }
+  const elems = items.map((it) => analyzeExpr(scope, it));
+  const nested = items.every((it) => it.A_ArrayExpr !== undefined);
+  let type: ArraySqlType;
+  if (nested) {
+    const t = commonType(elems.map((e) => e.type), n.location);
+    type = t as ArraySqlType;
+  } else {
+    const t = commonType(elems.map((e) => e.type), n.location);
+    const arr = arrayTypeOf(t);
+    if (arr === null) throw pgErr.featureNotSupported(`arrays of ${TYPE_NAME[t]}`);
+    type = arr;
+  }
+  const elemType = nested ? type : elemTypeOf(type);
+  const coerced = elems.map((e) => applyArg(scope, e, elemType, n.location));
+  const expr: Expr = { k: 'array', type, elems: coerced };
+  if (coerced.every((e) => e.k === 'const')) return { k: 'const', type, value: buildArray(type, coerced.map((e) => (e as { value: Value }).value)) };
+  return expr;
+}
+
+/**
+ * An array value from evaluated ARRAY[...] elements (sub-arrays for a nested constructor).
+ * @throws PgError 2202E when sub-arrays differ in shape.
+ */
+export function buildArray(type: ArraySqlType, values: Value[]): PgArray {
+  const elem = elemTypeOf(type);
+  if (values.length > 0 && values.every((v) => v instanceof PgArray)) {
+    const subs = values as PgArray[];
+    const d0 = subs[0]!.dims;
+    const flat: ArrayElement[] = [];
+    for (const sub of subs) {
+      if (sub.dims.length !== d0.length || sub.dims.some((d, i) => d !== d0[i])) {
+        throw new PgError('2202E', 'multidimensional arrays must have array expressions with matching dimensions');
+      }
+      flat.push(...sub.elems);
+    }
+    return new PgArray(elem, d0.length === 0 ? [] : [subs.length, ...d0], flat);
+  }
+  return new PgArray(elem, [values.length], values as ArrayElement[]);
+}
+
+/** Rows wider than this (bytes) have their largest vector values moved out of line by TOAST. */
+const TOAST_TUPLE_THRESHOLD = 2032;
+
+/** pg_column_size of a value of `type`; `stored` for a table column (short headers, TOAST). */
+function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
+  if (isVectorFamily(type)) {
+    const size = columnSize(v as VectorLike);
+    if (!stored) return size;
+    const external = type === 'vector' || type === 'halfvec' || type === 'sparsevec';
+    return storedColumnSize(v as VectorLike, external && size > TOAST_TUPLE_THRESHOLD - 32);
+  }
+  switch (type) {
+    case 'int4':
+    case 'float4':
+      return 4;
+    case 'int8':
+    case 'float8':
+      return 8;
+    case 'bool':
+      return 1;
+    case 'numeric':
+      return numericSize(v as number);
+    case 'text':
+    case 'unknown': {
+      const len = utf8Length(v as string);
+      return stored && len + 1 <= 127 ? len + 1 : len + 4;
+    }
+    default:
+      throw pgErr.featureNotSupported(`pg_column_size of type ${TYPE_NAME[type]}`);
+  }
+}
+
+/** Bytes of a numeric datum: 4-byte length, 2-byte header, one int16 per base-10000 digit. */
+function numericSize(x: number): number {
+  if (!Number.isFinite(x)) return 6;
+  const [ip = '0', fp = ''] = Math.abs(x).toString().includes('e') ? [String(Math.abs(x))] : Math.abs(x).toString().split('.');
+  const intDigits = ip.replace(/^0+/, '');
+  const intGroups = Math.ceil(intDigits.length / 4);
+  const frac = fp.replace(/0+$/, '');
+  let fracGroups = Math.ceil(frac.length / 4);
+  let lead = intGroups;
+  if (intGroups === 0) {
+    // Leading zero groups of a pure fraction are not stored.
+    const z = /^0*/.exec(frac)![0].length;
+    const skip = Math.floor(z / 4);
+    fracGroups -= skip;
+    lead = 0;
+  } else {
+    // Trailing zero groups of the integer part are not stored either.
+    const padded = intDigits.padStart(intGroups * 4, '0');
+    let t = intGroups;
+    while (fracGroups === 0 && t > 0 && padded.slice((t - 1) * 4, t * 4) === '0000') t--;
+    lead = t;
+  }
+  return 6 + 2 * (lead + fracGroups);
 }
 
 function opName(n: PgNode): string {
@@ -352,15 +562,10 @@ function checkI4(n: number): number {
 
 const COMPARE_OPS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 const ARITH_OPS = new Set(['+', '-', '*', '/', '%']);
-const VECTOR_DISTANCE: Record<string, (a: Float32Array, b: Float32Array) => number> = {
-  '<->': l2Distance,
-  '<#>': negativeInnerProduct,
-  '<=>': cosineDistance,
-  '<+>': l1Distance,
-};
 
 /** Resolves `l op r` (PostgreSQL's oper() with implicit coercions, for vecgres' types). */
 export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: number): Expr {
+  if (usesOverloads(op === '!=' ? '<>' : op, l.type, r.type)) return overloadedOp(scope, op === '!=' ? '<>' : op, l, r, location);
   // An untyped side takes the other side's type (literal coercion and parameter inference).
   if (l.type === 'unknown' && r.type !== 'unknown') l = coerceTo(scope, l, r.type, -1, exprLocation(l, location));
   else if (r.type === 'unknown' && l.type !== 'unknown') r = coerceTo(scope, r, l.type, -1, exprLocation(r, location));
@@ -371,16 +576,6 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
   const lt = l.type;
   const rt = r.type;
   if (op === '!=') op = '<>';
-  const dist = VECTOR_DISTANCE[op];
-  if (dist !== undefined) {
-    if (lt !== 'vector' || rt !== 'vector') throw noOperator(op, lt, rt, location);
-    return { k: 'op2', type: 'float8', fn: dist as Fn2, l, r, op };
-  }
-  if (lt === 'vector' && rt === 'vector') {
-    if (op === '+' || op === '-' || op === '*') return { k: 'op2', type: 'vector', fn: vectorArith(op) as Fn2, l, r, op };
-    if (COMPARE_OPS.has(op)) return { k: 'op2', type: 'bool', fn: compareFn(op, vectorCmp), l, r, op };
-    throw noOperator(op, lt, rt, location);
-  }
   if (isNumeric(lt) && isNumeric(rt)) {
     const t: SqlType = numericRank(lt) >= numericRank(rt) ? lt : rt;
     const rtype: SqlType = (lt === 'float4' && rt === 'float4') ? 'float4' : t === 'float4' ? 'float8' : t;
@@ -428,16 +623,14 @@ function boolCmp(a: Value, b: Value): number {
   return a === b ? 0 : a ? 1 : -1;
 }
 
-function vectorCmp(a: Value, b: Value): number {
-  return pgVectorCmp(a as Float32Array, b as Float32Array);
-}
-
 /** Total order used by ORDER BY on a column of `type` (nulls handled by the caller). */
 export function comparatorFor(type: SqlType): Cmp {
   if (isNumeric(type)) return numCmp;
   if (type === 'text' || type === 'unknown') return textCmp;
   if (type === 'bool') return boolCmp;
-  return vectorCmp;
+  const c = TYPE_CMP[type];
+  if (c !== undefined) return c;
+  throw pgErr.featureNotSupported(`ORDER BY a value of type ${TYPE_NAME[type]}`);
 }
 
 function compareFn(op: string, cmp: Cmp): Fn2 {
@@ -486,17 +679,9 @@ function arithFn(op: string, t: SqlType): Fn2 {
   }
 }
 
-function vectorArith(op: string): (a: Float32Array, b: Float32Array) => Float32Array {
-  return op === '+' ? vectorAdd : op === '-' ? vectorSub : vectorMul;
-}
-
-const OVERLOADED = new Set(['l2_distance', 'inner_product', 'cosine_distance', 'l1_distance', 'vector_dims']);
-
-const VECTOR_FUNCS2: Record<string, (a: Float32Array, b: Float32Array) => number> = {
-  l2_distance: l2Distance,
-  inner_product: innerProduct,
-  cosine_distance: cosineDistance,
-  l1_distance: l1Distance,
+const AGGREGATES: Record<string, Partial<Record<SqlType, Aggregate<any, any, any>>>> = {
+  avg: { vector: vectorAvg, halfvec: halfvecAvg },
+  sum: { vector: vectorSum, halfvec: halfvecSum },
 };
 
 function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
@@ -512,29 +697,31 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     if (args.length !== 1) throw undefinedFunction(name, [], n.location);
     return { k: 'count', type: 'int8', arg: analyzeExpr(scope, args[0]) };
   }
-  if (['sum', 'avg', 'min', 'max', 'array_agg', 'string_agg'].includes(name)) {
+  if (name === 'avg' || name === 'sum') {
+    const args: PgNode[] = n.args ?? [];
+    if (args.length === 1 && !n.agg_star && !n.agg_distinct && n.agg_order === undefined && n.agg_filter === undefined) {
+      if (!scope.allowAggregates) throw new PgError(SQLSTATE.grouping_error, 'aggregate functions are not allowed in WHERE', pos(n.location));
+      const arg = analyzeExpr(scope, args[0]);
+      const agg = AGGREGATES[name]![arg.type];
+      if (agg !== undefined) {
+        scope.sawAggregate = true;
+        return { k: 'agg', type: arg.type, name, agg, arg };
+      }
+      if (isVectorFamily(arg.type)) throw undefinedFunction(name, [arg.type], n.location);
+    }
+    throw pgErr.featureNotSupported(`aggregate function ${name} over this type`);
+  }
+  if (['min', 'max', 'array_agg', 'string_agg'].includes(name)) {
     throw pgErr.featureNotSupported(`aggregate function ${name}`);
   }
   const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
-  // pgvector overloads these for vector, halfvec and sparsevec: untyped arguments are ambiguous.
-  if (OVERLOADED.has(name) && args.length > 0 && args.every((a) => a.type === 'unknown')) {
-    throw new PgError('42725', `function ${name}(${args.map(() => 'unknown').join(', ')}) is not unique`, {
-      hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
-      ...pos(n.location),
-    });
-  }
-  const f2 = VECTOR_FUNCS2[name];
-  if (f2 !== undefined && args.length === 2) {
-    const [a, b] = args.map((x) => coerceTo(scope, x, 'vector', -1, n.location));
-    if (a!.type === 'vector' && b!.type === 'vector') return { k: 'op2', type: 'float8', fn: f2 as Fn2, l: a!, r: b!, op: name };
-  }
-  if ((name === 'vector_dims' || name === 'vector_norm') && args.length === 1) {
-    const a = coerceTo(scope, args[0]!, 'vector', -1, n.location);
-    if (a.type === 'vector') {
-      return name === 'vector_dims'
-        ? { k: 'op1', type: 'int4', arg: a, fn: vectorDims as Fn1 }
-        : { k: 'op1', type: 'float8', arg: a, fn: vectorNorm as Fn1 };
-    }
+  const overloads = functionOverloads(name);
+  if (overloads !== undefined) return overloadedCall(scope, name, overloads, args, n.location);
+  if (name === 'pg_column_size' && args.length === 1) {
+    const a = args[0]!.type === 'unknown' ? coerceTo(scope, args[0]!, 'text', -1) : args[0]!;
+    const stored = a.k === 'col';
+    const t = a.type;
+    return { k: 'op1', type: 'int4', arg: a, fn: (v) => columnSizeOf(v, t, stored) };
   }
   if (name === 'abs' && args.length === 1 && isNumeric(args[0]!.type)) {
     return { k: 'op1', type: args[0]!.type, arg: args[0]!, fn: (a) => (typeof a === 'bigint' ? (a < 0n ? -a : a) : Math.abs(a as number)) };

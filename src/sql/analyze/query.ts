@@ -8,7 +8,7 @@ import { Table, type TableDef, type ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { type Expr, type ExprScope, analyzeExpr, requireBool, coerceTo, castExpr, comparatorFor } from './expr.js';
-import { type SqlType, TYPE_NAME, isNumeric } from './types.js';
+import { type SqlType, TYPE_NAME, isNumeric, isVectorFamily, castContext, castValue } from './types.js';
 import type { KnnSpec } from '../plan/plan.js';
 
 export interface Target {
@@ -249,6 +249,10 @@ export function isRowIndependent(e: Expr): boolean {
       return isRowIndependent(e.arg);
     case 'op2':
       return isRowIndependent(e.l) && isRowIndependent(e.r);
+    case 'fn':
+      return e.args.every(isRowIndependent);
+    case 'array':
+      return e.elems.every(isRowIndependent);
     default:
       return false;
   }
@@ -272,6 +276,13 @@ function checkNoColumnsOutsideAggregate(e: Expr, table: Table | null): void {
           x.loc !== undefined && x.loc >= 0 ? { position: x.loc + 1 } : {},
         );
       case 'count':
+      case 'agg':
+        return;
+      case 'fn':
+        x.args.forEach(visit);
+        return;
+      case 'array':
+        x.elems.forEach(visit);
         return;
       case 'op1':
       case 'cast':
@@ -427,10 +438,16 @@ export function assignCoerce(scope: ExprScope, e: Expr, ci: number, table: Table
   const c = table.def.columns[ci]!;
   const coerced = coerceTo(scope, e, c.type, c.typmod, position === undefined ? undefined : position - 1);
   if (coerced.type === c.type) {
-    if (c.type === 'vector' && c.typmod >= 0 && coerced.k !== 'const') return { k: 'cast', type: 'vector', from: 'vector', typmod: c.typmod, arg: coerced };
+    if (isVectorFamily(c.type) && c.typmod >= 0 && coerced.k !== 'const') return { k: 'cast', type: c.type, from: c.type, typmod: c.typmod, arg: coerced, explicit: false };
     return coerced;
   }
   if (isNumeric(coerced.type) && isNumeric(c.type)) return castExpr(scope, coerced, c.type, c.typmod, position ?? 0);
+  // Assignment casts (pgvector: halfvec -> vector, arrays -> vector, ...; bit <-> varbit).
+  const cc = castContext(coerced.type, c.type);
+  if (cc === 'implicit' || cc === 'assignment') {
+    if (coerced.k === 'const') return { k: 'const', type: c.type, value: castValue(coerced.value, coerced.type, c.type, c.typmod, false) };
+    return { k: 'cast', type: c.type, from: coerced.type, typmod: c.typmod, arg: coerced, explicit: false };
+  }
   throw new PgError(
     SQLSTATE.datatype_mismatch,
     `column "${c.name}" is of type ${TYPE_NAME[c.type]}${c.type === 'vector' ? '' : ''} but expression is of type ${TYPE_NAME[coerced.type]}`,

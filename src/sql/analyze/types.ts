@@ -10,13 +10,29 @@ import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { ColumnType, Value } from '../../storage/table.js';
 import { parseVector, formatVector, checkVectorDims } from '../../types/vector.js';
 import { formatFloat4, formatFloat8 } from '../../types/float.js';
+import { parseHalfvec, formatHalfvec, checkHalfvecTypmod } from '../../types/halfvec.js';
+import { SparseVector, parseSparsevec, formatSparsevec, checkSparsevecTypmod } from '../../types/sparsevec.js';
+import { BitString, parseBit, formatBit, bitCoerce, varbitCoerce } from '../../types/bit.js';
+import {
+  arrayToVector, arrayToHalfvec, arrayToSparsevec, vectorToHalfvec, halfvecToVector, vectorToSparsevec,
+  sparsevecToVector, halfvecToSparsevec, sparsevecToHalfvec, halfvecToFloat4Array, type ArrayElem, type ArrayElemType,
+} from '../../types/casts.js';
+import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import { parseArrayLiteral, formatArray } from './arrays.js';
 
-export type SqlType = ColumnType | 'numeric' | 'unknown';
+/** Element types an array value may have (arrays are values only, never stored). */
+export type ArrayElemSqlType = 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
+
+/** An array type: the element type followed by `[]`. */
+export type ArraySqlType = `${ArrayElemSqlType}[]`;
+
+export type SqlType = ColumnType | 'numeric' | 'unknown' | ArraySqlType;
 
 /**
- * Type OIDs. PostgreSQL's fixed OIDs for built-in types; `vector` is an extension type whose
- * OID depends on the installation: 16385 is what a fresh PGlite + pgvector assigns, so results
- * compare equal with it.
+ * Type OIDs. PostgreSQL's fixed OIDs for built-in types; pgvector's types are extension types
+ * whose OIDs depend on the installation: these are what a fresh PGlite + pgvector 0.8.7
+ * assigns at CREATE EXTENSION (vector 16385, halfvec 16498, sparsevec 16633 and their arrays),
+ * so results compare equal with it.
  */
 export const TYPE_OID: Record<SqlType, number> = {
   bool: 16,
@@ -28,10 +44,25 @@ export const TYPE_OID: Record<SqlType, number> = {
   numeric: 1700,
   unknown: 25,
   vector: 16385,
+  halfvec: 16498,
+  sparsevec: 16633,
+  bit: 1560,
+  varbit: 1562,
+  'bool[]': 1000,
+  'int8[]': 1016,
+  'int4[]': 1007,
+  'text[]': 1009,
+  'float4[]': 1021,
+  'float8[]': 1022,
+  'numeric[]': 1231,
+  'vector[]': 16391,
+  'halfvec[]': 16504,
+  'sparsevec[]': 16639,
+  'bit[]': 1561,
+  'varbit[]': 1563,
 };
 
-/** PostgreSQL's display names (format_type), for error messages. */
-export const TYPE_NAME: Record<SqlType, string> = {
+const ELEM_NAME: Record<ArrayElemSqlType, string> = {
   bool: 'boolean',
   int8: 'bigint',
   int4: 'integer',
@@ -39,8 +70,18 @@ export const TYPE_NAME: Record<SqlType, string> = {
   float4: 'real',
   float8: 'double precision',
   numeric: 'numeric',
-  unknown: 'unknown',
   vector: 'vector',
+  halfvec: 'halfvec',
+  sparsevec: 'sparsevec',
+  bit: 'bit',
+  varbit: 'bit varying',
+};
+
+/** PostgreSQL's display names (format_type), for error messages. */
+export const TYPE_NAME: Record<SqlType, string> = {
+  ...ELEM_NAME,
+  unknown: 'unknown',
+  ...(Object.fromEntries(Object.entries(ELEM_NAME).map(([k, v]) => [`${k}[]`, `${v}[]`])) as Record<ArraySqlType, string>),
 };
 
 /** Type names as written in SQL (after libpg-query's pg_catalog normalisation) -> SqlType. */
@@ -54,7 +95,32 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
   bool: 'bool', boolean: 'bool',
   text: 'text', varchar: 'text', bpchar: 'text', 'character varying': 'text', name: 'text',
   vector: 'vector',
+  halfvec: 'halfvec',
+  sparsevec: 'sparsevec',
+  bit: 'bit',
+  varbit: 'varbit', 'bit varying': 'varbit',
 };
+
+/** True for array types. */
+export function isArrayType(t: SqlType): t is ArraySqlType {
+  return t.endsWith('[]');
+}
+
+/** The element type of an array type. */
+export function elemTypeOf(t: ArraySqlType): ArrayElemSqlType {
+  return t.slice(0, -2) as ArrayElemSqlType;
+}
+
+/** The array type of an element type, or null when vecgres has none. */
+export function arrayTypeOf(t: SqlType): ArraySqlType | null {
+  if (t === 'unknown' || isArrayType(t)) return null;
+  return `${t}[]` as ArraySqlType;
+}
+
+/** pgvector's types and PostgreSQL's bit strings: values that are not plain JS scalars. */
+export function isVectorFamily(t: SqlType): boolean {
+  return t === 'vector' || t === 'halfvec' || t === 'sparsevec' || t === 'bit' || t === 'varbit';
+}
 
 /** Resolves a type name (last component of a TypeName); null when unknown. */
 export function typeByName(name: string): SqlType | null {
@@ -107,8 +173,10 @@ const INT_TEXT = /^\s*[+-]?\d+\s*$/;
 const FLOAT_TEXT = /^\s*[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|nan|infinity|inf)\s*$/i;
 
 /**
- * Converts the text form of a value to `type` (PostgreSQL's type input functions).
- * @throws PgError 22P02 invalid input syntax, 22003 out of range, 22000 vector dimensions.
+ * Converts the text form of a value to `type` (PostgreSQL's type input functions), applying
+ * `typmod` as the input function does (`'01'::bit(3)` fails where a cast of a bit value pads).
+ * @throws PgError 22P02 invalid input syntax, 22003 out of range, 22000 vector dimensions,
+ *   22026 / 22001 bit lengths.
  */
 export function valueFromText(text: string, type: SqlType, typmod: number): Value {
   switch (type) {
@@ -147,6 +215,18 @@ export function valueFromText(text: string, type: SqlType, typmod: number): Valu
       return text;
     case 'vector':
       return parseVector(text, typmod);
+    case 'halfvec':
+      return parseHalfvec(text, typmod);
+    case 'sparsevec':
+      return parseSparsevec(text, typmod);
+    case 'bit':
+      return parseBit(text, typmod, false);
+    case 'varbit':
+      return parseBit(text, typmod, true);
+    default: {
+      const elem = elemTypeOf(type);
+      return parseArrayLiteral(text, TYPE_NAME[type], (t) => valueFromText(t, elem, -1) as ArrayElement, elem);
+    }
   }
 }
 
@@ -162,16 +242,81 @@ export function valueToText(v: Value, type: SqlType): string | null {
       return formatFloat8(v as number);
     case 'vector':
       return formatVector(v as Float32Array);
-    default:
+    case 'halfvec':
+      return formatHalfvec(v as Uint16Array);
+    case 'sparsevec':
+      return formatSparsevec(v as SparseVector);
+    case 'bit':
+    case 'varbit':
+      return formatBit(v as BitString);
+    case 'int4':
+    case 'int8':
+    case 'numeric':
+    case 'text':
+    case 'unknown':
       return String(v);
+    default: {
+      const elem = elemTypeOf(type);
+      return formatArray(v as PgArray, (x) => valueToText(x as Value, elem)!);
+    }
   }
 }
 
+/** How a cast may be applied, as pg_cast.castcontext: implicitly, in assignment, or explicitly. */
+export type CastContext = 'implicit' | 'assignment' | 'explicit';
+
+const NUMERIC_ARRAY_ELEMS = new Set<string>(['int4', 'float4', 'float8', 'numeric']);
+
 /**
- * Casts `v` of type `from` to `to` (with `typmod` for vector(n)).
- * @throws PgError 22P02/22003/22000 for values that do not convert.
+ * The context in which a cast from -> to exists (PostgreSQL's pg_cast plus pgvector 0.8.7's
+ * CREATE CAST lines), or null when there is none. Same-type casts (typmod coercions) are
+ * implicit.
+ *
+ * pgvector: vector -> halfvec, vector -> sparsevec, halfvec -> sparsevec and vector -> real[]
+ * are implicit; halfvec -> vector, sparsevec -> vector, sparsevec -> halfvec, halfvec -> real[]
+ * and integer[] / real[] / double precision[] / numeric[] -> vector / halfvec / sparsevec are
+ * assignment casts. bit <-> bit varying are implicit (binary coercible).
  */
-export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number): Value {
+export function castContext(from: SqlType, to: SqlType): CastContext | null {
+  if (from === to || from === 'unknown') return 'implicit';
+  if (to === 'text') return isArrayType(from) || isVectorFamily(from) || from === 'bool' || isNumeric(from) ? 'assignment' : 'implicit';
+  if (from === 'text') return 'explicit';
+  if (isNumeric(from) && isNumeric(to)) return numericRank(to) >= numericRank(from) ? 'implicit' : 'assignment';
+  if ((from === 'bool' && to === 'int4') || (from === 'int4' && to === 'bool')) return 'explicit';
+  switch (`${from}>${to}`) {
+    case 'vector>halfvec':
+    case 'vector>sparsevec':
+    case 'halfvec>sparsevec':
+    case 'vector>float4[]':
+    case 'bit>varbit':
+    case 'varbit>bit':
+      return 'implicit';
+    case 'halfvec>vector':
+    case 'sparsevec>vector':
+    case 'sparsevec>halfvec':
+    case 'halfvec>float4[]':
+      return 'assignment';
+    default:
+      break;
+  }
+  if (isArrayType(from) && (to === 'vector' || to === 'halfvec' || to === 'sparsevec')) {
+    return NUMERIC_ARRAY_ELEMS.has(elemTypeOf(from)) ? 'assignment' : null;
+  }
+  if (isArrayType(from) && isArrayType(to)) {
+    // Array coercion goes element by element, in the elements' cast context.
+    const c = castContext(elemTypeOf(from), elemTypeOf(to));
+    return c;
+  }
+  return null;
+}
+
+/**
+ * Casts `v` of type `from` to `to` (with `typmod`: dimensions for vector / halfvec /
+ * sparsevec, length for bit / varbit, -1 for none). `explicit` selects the explicit form of a
+ * length coercion (`::bit(n)` pads or truncates; an assignment must match).
+ * @throws PgError 22P02/22003/22000 for values that do not convert, 42846 when no cast exists.
+ */
+export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, explicit = true): Value {
   if (v === null) return null;
   if (from === 'unknown' || from === 'text') {
     if (to === 'text') return v;
@@ -181,16 +326,20 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number):
   switch (to) {
     case 'int4':
       if (from === 'bool') return v ? 1 : 0;
+      if (!isNumeric(from)) break;
       if (typeof v === 'bigint') return checkInt4(Number(v));
       return checkInt4(roundHalfEven(from, v as number));
     case 'int8':
+      if (!isNumeric(from)) break;
       if (typeof v === 'bigint') return v;
       if (!Number.isFinite(v as number)) throw outOfRange('bigint');
       return toInt8(roundHalfEven(from, v as number));
     case 'float4':
+      if (!isNumeric(from)) break;
       return Math.fround(Number(v));
     case 'float8':
     case 'numeric':
+      if (!isNumeric(from)) break;
       return Number(v);
     case 'bool':
       if (from === 'int4') return v !== 0;
@@ -200,19 +349,67 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number):
         if (typmod >= 0) checkVectorDims(v as Float32Array, typmod);
         return v;
       }
+      if (from === 'halfvec') return halfvecToVector(v as Uint16Array, typmod);
+      if (from === 'sparsevec') return sparsevecToVector(v as SparseVector, typmod);
+      if (isArrayType(from)) return arrayTo(v as PgArray, from, 'vector', typmod);
+      break;
+    case 'halfvec':
+      if (from === 'halfvec') {
+        if (typmod >= 0) checkHalfvecTypmod(v as Uint16Array, typmod);
+        return v;
+      }
+      if (from === 'vector') return vectorToHalfvec(v as Float32Array, typmod);
+      if (from === 'sparsevec') return sparsevecToHalfvec(v as SparseVector, typmod);
+      if (isArrayType(from)) return arrayTo(v as PgArray, from, 'halfvec', typmod);
+      break;
+    case 'sparsevec':
+      if (from === 'sparsevec') {
+        if (typmod >= 0) checkSparsevecTypmod(v as SparseVector, typmod);
+        return v;
+      }
+      if (from === 'vector') return vectorToSparsevec(v as Float32Array, typmod);
+      if (from === 'halfvec') return halfvecToSparsevec(v as Uint16Array, typmod);
+      if (isArrayType(from)) return arrayTo(v as PgArray, from, 'sparsevec', typmod);
+      break;
+    case 'bit':
+      if (from === 'bit' || from === 'varbit') return bitCoerce(v as BitString, typmod, explicit);
+      break;
+    case 'varbit':
+      if (from === 'bit' || from === 'varbit') return varbitCoerce(v as BitString, typmod, explicit);
+      break;
+    case 'float4[]':
+      if (from === 'vector') return new PgArray('float4', [(v as Float32Array).length], Array.from(v as Float32Array));
+      if (from === 'halfvec') {
+        const f = halfvecToFloat4Array(v as Uint16Array);
+        return new PgArray('float4', [f.length], Array.from(f));
+      }
       break;
     default:
       break;
   }
+  if (isArrayType(from) && isArrayType(to) && castContext(from, to) !== null) {
+    const a = v as PgArray;
+    const fe = elemTypeOf(from);
+    const te = elemTypeOf(to);
+    return new PgArray(te, a.dims, a.elems.map((x) => castValue(x as Value, fe, te, -1, explicit) as ArrayElement));
+  }
   throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
 }
 
-/** True when a cast from -> to exists (explicitly). */
+function arrayTo(a: PgArray, from: SqlType, to: 'vector' | 'halfvec' | 'sparsevec', typmod: number): Value {
+  const et = elemTypeOf(from as ArraySqlType);
+  if (!NUMERIC_ARRAY_ELEMS.has(et)) throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
+  const elems = a.elems as ArrayElem[];
+  const ndim = Math.max(a.ndim, 1);
+  const t = et as ArrayElemType;
+  if (to === 'vector') return arrayToVector(elems, t, typmod, ndim);
+  if (to === 'halfvec') return arrayToHalfvec(elems, t, typmod, ndim);
+  return arrayToSparsevec(elems, t, typmod, ndim);
+}
+
+/** True when an explicit cast from -> to exists. */
 export function canCast(from: SqlType, to: SqlType): boolean {
-  if (from === to || from === 'unknown' || from === 'text' || to === 'text') return true;
-  if (isNumeric(from) && isNumeric(to)) return true;
-  if ((from === 'bool' && to === 'int4') || (from === 'int4' && to === 'bool')) return true;
-  return false;
+  return castContext(from, to) !== null;
 }
 
 /** float -> integer casts round half to even (rint); numeric rounds half away from zero. */

@@ -9,7 +9,7 @@ import type { IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { resolveTypeName } from '../analyze/expr.js';
-import { TYPE_NAME } from '../analyze/types.js';
+import { TYPE_NAME, isArrayType } from '../analyze/types.js';
 import type { VectorKind } from '../../index/am.js';
 
 /** Notices raised by a statement (PostgreSQL NOTICE messages), returned to the client. */
@@ -52,7 +52,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     const last = names[names.length - 1]!;
     const serial = last === 'serial' || last === 'serial4' || last === 'bigserial' || last === 'serial8';
     const { type, typmod } = resolveTypeName(cd.typeName);
-    if (type === 'numeric' || type === 'unknown') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+    if (type === 'numeric' || type === 'unknown' || isArrayType(type)) throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
     const col: ColumnDef = { name: colname, type, typmod, notNull: serial, sequence: null, defaultSql: null };
     if (serial) {
       col.sequence = `${name}_${colname}_seq`;

@@ -6,7 +6,7 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
 import type { Table, Value } from '../../storage/table.js';
-import type { Expr } from '../analyze/expr.js';
+import { type Expr, buildArray } from '../analyze/expr.js';
 import { castValue } from '../analyze/types.js';
 import type { SelectQuery } from '../analyze/query.js';
 
@@ -39,7 +39,21 @@ export function evalExpr(e: Expr, table: Table | null, rowId: number, ctx: EvalC
       return e.fn(a, b);
     }
     case 'cast':
-      return castValue(evalExpr(e.arg, table, rowId, ctx), e.from, e.type, e.typmod);
+      return castValue(evalExpr(e.arg, table, rowId, ctx), e.from, e.type, e.typmod, e.explicit ?? true);
+    case 'fn': {
+      const args: Value[] = new Array(e.args.length);
+      for (let i = 0; i < args.length; i++) {
+        const v = evalExpr(e.args[i]!, table, rowId, ctx);
+        if (v === null) return null;
+        args[i] = v;
+      }
+      return e.fn(args);
+    }
+    case 'array': {
+      const vals: Value[] = new Array(e.elems.length);
+      for (let i = 0; i < vals.length; i++) vals[i] = evalExpr(e.elems[i]!, table, rowId, ctx);
+      return buildArray(e.type, vals);
+    }
     case 'and': {
       let sawNull = false;
       for (const a of e.args) {
@@ -95,6 +109,7 @@ export function evalExpr(e: Expr, table: Table | null, rowId: number, ctx: EvalC
       return v;
     }
     case 'count':
+    case 'agg':
       assert(false, 'aggregates are evaluated by the executor');
   }
 }

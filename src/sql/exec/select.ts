@@ -19,6 +19,7 @@ import type { Expr } from '../analyze/expr.js';
 import type { KnnSpec, PlanNode } from '../plan/plan.js';
 import { planSelect } from '../plan/planner.js';
 import { evalExpr, passes, type EvalCtx } from './eval.js';
+import { castValue } from '../analyze/types.js';
 import { TopK } from './topk.js';
 
 /** Rows of a SELECT: one array of values per row, in target-list order. */
@@ -268,6 +269,18 @@ function evalAggregate(e: Expr, table: Table, ids: ArrayLike<number>, ctx: EvalC
     return c;
   }
   if (e.k === 'const' || e.k === 'param') return evalExpr(e, null, -1, ctx);
+  if (e.k === 'agg') {
+    let state = e.agg.init();
+    for (let i = 0; i < ids.length; i++) {
+      const v = evalExpr(e.arg, table, ids[i]!, ctx);
+      if (v !== null) state = e.agg.step(state, v);
+    }
+    return e.agg.final(state) as Value;
+  }
+  if (e.k === 'fn') {
+    const args = e.args.map((a) => evalAggregate(a, table, ids, ctx));
+    return args.some((a) => a === null) ? null : e.fn(args);
+  }
   if (e.k === 'op2') {
     const a = evalAggregate(e.l, table, ids, ctx);
     const b = evalAggregate(e.r, table, ids, ctx);
@@ -277,7 +290,7 @@ function evalAggregate(e: Expr, table: Table, ids: ArrayLike<number>, ctx: EvalC
     const a = evalAggregate(e.arg, table, ids, ctx);
     return a === null ? null : e.fn(a);
   }
-  if (e.k === 'cast') return evalExpr({ ...e, arg: { k: 'const', type: e.from, value: evalAggregate(e.arg, table, ids, ctx) } }, null, -1, ctx);
+  if (e.k === 'cast') return castValue(evalAggregate(e.arg, table, ids, ctx), e.from, e.type, e.typmod, e.explicit ?? true);
   return evalExpr(e, null, -1, ctx);
 }
 

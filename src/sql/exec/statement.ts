@@ -9,9 +9,14 @@ import type { Value } from '../../storage/table.js';
 import type { RawStatement, PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, analyzeDefault, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
-import { type SqlType, TYPE_OID, valueFromText, toInt8 } from '../analyze/types.js';
+import { type SqlType, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
 import type { Expr } from '../analyze/expr.js';
 import { parseVector, formatVector } from '../../types/vector.js';
+import { parseHalfvec, formatHalfvec } from '../../types/halfvec.js';
+import { SparseVector, parseSparsevec, formatSparsevec } from '../../types/sparsevec.js';
+import { BitString, parseBit } from '../../types/bit.js';
+import { vectorToSparsevec } from '../../types/casts.js';
+import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { runSelect } from './select.js';
 import { runInsert } from './insert.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
@@ -272,6 +277,29 @@ export function coerceParam(v: unknown, type: SqlType): Value {
       if (typeof v === 'string') return v;
       if (Array.isArray(v)) return `{${v.join(',')}}`;
       return String(v);
+    case 'halfvec':
+      if (v instanceof Uint16Array) return parseHalfvec(formatHalfvec(v));
+      if (Array.isArray(v) || ArrayBuffer.isView(v)) return parseHalfvec(formatVector(Float32Array.from(v as ArrayLike<number>)));
+      return parseHalfvec(String(v));
+    case 'sparsevec':
+      if (v instanceof SparseVector) return parseSparsevec(formatSparsevec(v));
+      if (Array.isArray(v) || ArrayBuffer.isView(v)) return vectorToSparsevec(parseVector(formatVector(Float32Array.from(v as ArrayLike<number>))));
+      return parseSparsevec(String(v));
+    case 'bit':
+    case 'varbit':
+      if (v instanceof BitString) return v;
+      return parseBit(String(v), -1, type === 'varbit');
+    default: {
+      // Arrays: a JS array (nested for several dimensions), a typed array, or array text.
+      if (typeof v === 'string') return valueFromText(v, type, -1);
+      const elem = elemTypeOf(type);
+      if (ArrayBuffer.isView(v)) v = Array.from(v as unknown as ArrayLike<number>);
+      if (!Array.isArray(v)) return valueFromText(String(v), type, -1);
+      const dims: number[] = [];
+      for (let x: unknown = v; Array.isArray(x); x = x[0]) dims.push(x.length);
+      const flat = (v as unknown[]).flat(dims.length - 1 as 1) as unknown[];
+      return new PgArray(elem, flat.length === 0 ? [] : dims, flat.map((x) => coerceParam(x, elem) as ArrayElement));
+    }
   }
 }
 

@@ -43,6 +43,12 @@ export function exprToSql(e: Expr): string {
       return '$0';
     case 'count':
       return e.arg === null ? 'count(*)' : `count(${exprToSql(e.arg)})`;
+    case 'agg':
+      return `${e.name}(${exprToSql(e.arg)})`;
+    case 'fn':
+      return `${e.name}(${e.args.map(exprToSql).join(', ')})`;
+    case 'array':
+      return `ARRAY[${e.elems.map(exprToSql).join(', ')}]`;
   }
 }
 

@@ -1,0 +1,210 @@
+/**
+ * pgvector's operators and functions over vector, halfvec, sparsevec and bit as overload sets,
+ * and the resolution PostgreSQL applies to pick one (parse_func.c func_select_candidate and
+ * parse_oper.c oper_select_candidate, reduced to the type categories vecgres has):
+ *
+ *   1. candidates whose every argument is the same type, an unknown literal / parameter, or
+ *      reachable by an implicit cast (pgvector: vector -> halfvec -> sparsevec, vector ->
+ *      sparsevec; PostgreSQL: bit <-> varbit, numeric promotions);
+ *   2. for an operator with one unknown side, first the exact match taking the unknown as the
+ *      other side's type (binary_oper_exact);
+ *   3. most exact matches; then most preferred types where coercion is needed (varbit, float8,
+ *      text);
+ *   4. unknown arguments: a position where the remaining candidates disagree on the type
+ *      category (pgvector's types are all category U with no preferred type) is ambiguous.
+ *
+ * So `l2_norm(vector)` is "not unique" (halfvec and sparsevec both accept a vector), `vector
+ * <-> halfvec` compares as halfvec, and `'[1,2]' <-> '[3,4]'` is "operator is not unique".
+ * Sources: pgvector 0.8.7 sql/vector.sql (CREATE FUNCTION / OPERATOR / CAST lines).
+ */
+import type { Value } from '../../storage/table.js';
+import { type SqlType, castContext, isNumeric, isArrayType } from './types.js';
+import {
+  l2Distance, innerProduct, negativeInnerProduct, cosineDistance, l1Distance, vectorDims, vectorNorm, l2Normalize,
+  vectorAdd, vectorSub, vectorMul, vectorCmp, subvector, vectorConcat, vectorBinaryQuantize,
+} from '../../types/vector.js';
+import {
+  halfvecL2Distance, halfvecInnerProduct, halfvecNegativeInnerProduct, halfvecCosineDistance, halfvecL1Distance, halfvecDims,
+  halfvecNorm, halfvecL2Normalize, halfvecAdd, halfvecSub, halfvecMul, halfvecConcat, halfvecBinaryQuantize, halfvecSubvector,
+  halfvecCmp,
+} from '../../types/halfvec.js';
+import {
+  type SparseVector, sparsevecL2Distance, sparsevecInnerProduct, sparsevecNegativeInnerProduct, sparsevecCosineDistance,
+  sparsevecL1Distance, sparsevecNorm, sparsevecL2Normalize, sparsevecCmp,
+} from '../../types/sparsevec.js';
+import { type BitString, hammingDistance, jaccardDistance, bitCmp, bitConcat } from '../../types/bit.js';
+
+/** A strict implementation over non-null arguments. */
+export type FnN = (args: Value[]) => Value;
+
+export interface Overload {
+  args: readonly SqlType[];
+  result: SqlType;
+  /** Implementation for one or two arguments (op1 / op2 nodes) or any count (fn nodes). */
+  impl: ((a: Value) => Value) | ((a: Value, b: Value) => Value) | FnN;
+  /** True when `impl` takes the argument array (three or more arguments). */
+  nary?: boolean;
+}
+
+type V = Float32Array;
+type H = Uint16Array;
+type S = SparseVector;
+type B = BitString;
+
+const ops = new Map<string, Overload[]>();
+const funcs = new Map<string, Overload[]>();
+
+function add(map: Map<string, Overload[]>, name: string, o: Overload): void {
+  let list = map.get(name);
+  if (list === undefined) map.set(name, (list = []));
+  list.push(o);
+}
+
+function cmpOps(type: SqlType, cmp: (a: Value, b: Value) => number): void {
+  add(ops, '=', { args: [type, type], result: 'bool', impl: (a: Value, b: Value) => cmp(a, b) === 0 });
+  add(ops, '<>', { args: [type, type], result: 'bool', impl: (a: Value, b: Value) => cmp(a, b) !== 0 });
+  add(ops, '<', { args: [type, type], result: 'bool', impl: (a: Value, b: Value) => cmp(a, b) < 0 });
+  add(ops, '<=', { args: [type, type], result: 'bool', impl: (a: Value, b: Value) => cmp(a, b) <= 0 });
+  add(ops, '>', { args: [type, type], result: 'bool', impl: (a: Value, b: Value) => cmp(a, b) > 0 });
+  add(ops, '>=', { args: [type, type], result: 'bool', impl: (a: Value, b: Value) => cmp(a, b) >= 0 });
+}
+
+/** The comparison behind ORDER BY and btree order for each vector-family type. */
+export const TYPE_CMP: Partial<Record<SqlType, (a: Value, b: Value) => number>> = {
+  vector: (a, b) => vectorCmp(a as V, b as V),
+  halfvec: (a, b) => halfvecCmp(a as H, b as H),
+  sparsevec: (a, b) => sparsevecCmp(a as S, b as S),
+  bit: (a, b) => bitCmp(a as B, b as B),
+  varbit: (a, b) => bitCmp(a as B, b as B),
+};
+
+function distances(type: SqlType, l2: Function, ip: Function, nip: Function, cos: Function, l1: Function): void {
+  const d = (f: Function) => f as (a: Value, b: Value) => Value;
+  add(ops, '<->', { args: [type, type], result: 'float8', impl: d(l2) });
+  add(ops, '<#>', { args: [type, type], result: 'float8', impl: d(nip) });
+  add(ops, '<=>', { args: [type, type], result: 'float8', impl: d(cos) });
+  add(ops, '<+>', { args: [type, type], result: 'float8', impl: d(l1) });
+  add(funcs, 'l2_distance', { args: [type, type], result: 'float8', impl: d(l2) });
+  add(funcs, 'inner_product', { args: [type, type], result: 'float8', impl: d(ip) });
+  add(funcs, 'cosine_distance', { args: [type, type], result: 'float8', impl: d(cos) });
+  add(funcs, 'l1_distance', { args: [type, type], result: 'float8', impl: d(l1) });
+}
+
+distances('vector', l2Distance, innerProduct, negativeInnerProduct, cosineDistance, l1Distance);
+distances('halfvec', halfvecL2Distance, halfvecInnerProduct, halfvecNegativeInnerProduct, halfvecCosineDistance, halfvecL1Distance);
+distances('sparsevec', sparsevecL2Distance, sparsevecInnerProduct, sparsevecNegativeInnerProduct, sparsevecCosineDistance, sparsevecL1Distance);
+for (const t of ['vector', 'halfvec', 'sparsevec', 'bit', 'varbit'] as const) cmpOps(t, TYPE_CMP[t]!);
+
+const vArith: [string, (a: V, b: V) => V, string][] = [['+', vectorAdd, 'vector_add'], ['-', vectorSub, 'vector_sub'], ['*', vectorMul, 'vector_mul'], ['||', vectorConcat, 'vector_concat']];
+for (const [op, f, name] of vArith) {
+  const o: Overload = { args: ['vector', 'vector'], result: 'vector', impl: f as (a: Value, b: Value) => Value };
+  add(ops, op, o);
+  add(funcs, name, o);
+}
+const hArith: [string, (a: H, b: H) => H, string][] = [['+', halfvecAdd, 'halfvec_add'], ['-', halfvecSub, 'halfvec_sub'], ['*', halfvecMul, 'halfvec_mul'], ['||', halfvecConcat, 'halfvec_concat']];
+for (const [op, f, name] of hArith) {
+  const o: Overload = { args: ['halfvec', 'halfvec'], result: 'halfvec', impl: f as (a: Value, b: Value) => Value };
+  add(ops, op, o);
+  add(funcs, name, o);
+}
+add(ops, '||', { args: ['varbit', 'varbit'], result: 'varbit', impl: (a: Value, b: Value) => bitConcat(a as B, b as B) });
+add(ops, '<~>', { args: ['bit', 'bit'], result: 'float8', impl: (a: Value, b: Value) => hammingDistance(a as B, b as B) });
+add(ops, '<%>', { args: ['bit', 'bit'], result: 'float8', impl: (a: Value, b: Value) => jaccardDistance(a as B, b as B) });
+add(funcs, 'hamming_distance', { args: ['bit', 'bit'], result: 'float8', impl: (a: Value, b: Value) => hammingDistance(a as B, b as B) });
+add(funcs, 'jaccard_distance', { args: ['bit', 'bit'], result: 'float8', impl: (a: Value, b: Value) => jaccardDistance(a as B, b as B) });
+
+add(funcs, 'vector_dims', { args: ['vector'], result: 'int4', impl: vectorDims as (a: Value) => Value });
+add(funcs, 'vector_dims', { args: ['halfvec'], result: 'int4', impl: halfvecDims as (a: Value) => Value });
+add(funcs, 'vector_norm', { args: ['vector'], result: 'float8', impl: vectorNorm as (a: Value) => Value });
+add(funcs, 'l2_norm', { args: ['halfvec'], result: 'float8', impl: halfvecNorm as (a: Value) => Value });
+add(funcs, 'l2_norm', { args: ['sparsevec'], result: 'float8', impl: sparsevecNorm as (a: Value) => Value });
+add(funcs, 'l2_normalize', { args: ['vector'], result: 'vector', impl: l2Normalize as (a: Value) => Value });
+add(funcs, 'l2_normalize', { args: ['halfvec'], result: 'halfvec', impl: halfvecL2Normalize as (a: Value) => Value });
+add(funcs, 'l2_normalize', { args: ['sparsevec'], result: 'sparsevec', impl: sparsevecL2Normalize as (a: Value) => Value });
+add(funcs, 'binary_quantize', { args: ['vector'], result: 'bit', impl: vectorBinaryQuantize as (a: Value) => Value });
+add(funcs, 'binary_quantize', { args: ['halfvec'], result: 'bit', impl: halfvecBinaryQuantize as (a: Value) => Value });
+add(funcs, 'subvector', { args: ['vector', 'int4', 'int4'], result: 'vector', nary: true, impl: (a: Value[]) => subvector(a[0] as V, a[1] as number, a[2] as number) });
+add(funcs, 'subvector', { args: ['halfvec', 'int4', 'int4'], result: 'halfvec', nary: true, impl: (a: Value[]) => halfvecSubvector(a[0] as H, a[1] as number, a[2] as number) });
+add(funcs, 'vector_cmp', { args: ['vector', 'vector'], result: 'int4', impl: TYPE_CMP.vector! });
+add(funcs, 'halfvec_cmp', { args: ['halfvec', 'halfvec'], result: 'int4', impl: TYPE_CMP.halfvec! });
+add(funcs, 'sparsevec_cmp', { args: ['sparsevec', 'sparsevec'], result: 'int4', impl: TYPE_CMP.sparsevec! });
+
+/** Operators vecgres resolves here (the others are the analyzer's built-in scalar ones). */
+export function operatorOverloads(op: string): readonly Overload[] {
+  return ops.get(op) ?? [];
+}
+
+/** pgvector's functions by name (lower case), or undefined when `name` is not one. */
+export function functionOverloads(name: string): readonly Overload[] | undefined {
+  return funcs.get(name);
+}
+
+/** Operators that exist only for pgvector's types. */
+export const VECTOR_ONLY_OPERATORS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
+
+type Category = 'N' | 'V' | 'S' | 'B' | 'U' | 'A';
+
+function category(t: SqlType): Category {
+  if (isNumeric(t)) return 'N';
+  if (t === 'bit' || t === 'varbit') return 'V';
+  if (t === 'text' || t === 'unknown') return 'S';
+  if (t === 'bool') return 'B';
+  if (isArrayType(t)) return 'A';
+  return 'U';
+}
+
+function preferred(t: SqlType): boolean {
+  return t === 'float8' || t === 'varbit' || t === 'text';
+}
+
+/** The outcome of overload resolution. */
+export type Resolution = { ok: true; overload: Overload } | { ok: false; ambiguous: boolean };
+
+/**
+ * Picks the overload of `candidates` for actual argument types `actual` ('unknown' for an
+ * untyped literal or parameter), as PostgreSQL does (see the module comment).
+ */
+export function resolveOverload(candidates: readonly Overload[], actual: readonly SqlType[], isOperator: boolean): Resolution {
+  let cands = candidates.filter((c) => c.args.length === actual.length && c.args.every((t, i) => {
+    const a = actual[i]!;
+    return a === t || a === 'unknown' || castContext(a, t) === 'implicit';
+  }));
+  if (cands.length === 0) return { ok: false, ambiguous: false };
+  if (cands.length === 1) return { ok: true, overload: cands[0]! };
+  if (isOperator && actual.length === 2) {
+    const known = actual[0] === 'unknown' ? actual[1]! : actual[1] === 'unknown' ? actual[0]! : null;
+    if (known !== null && known !== 'unknown') {
+      const exact = cands.find((c) => c.args[0] === known && c.args[1] === known);
+      if (exact !== undefined) return { ok: true, overload: exact };
+    }
+  }
+  const exactCount = (c: Overload) => c.args.reduce((n, t, i) => n + (actual[i] === t ? 1 : 0), 0);
+  const best = Math.max(...cands.map(exactCount));
+  cands = cands.filter((c) => exactCount(c) === best);
+  if (cands.length === 1) return { ok: true, overload: cands[0]! };
+  const prefCount = (c: Overload) => c.args.reduce((n, t, i) => n + (actual[i] !== t && preferred(t) ? 1 : 0), 0);
+  const bestPref = Math.max(...cands.map(prefCount));
+  if (bestPref > 0) cands = cands.filter((c) => prefCount(c) === bestPref);
+  if (cands.length === 1) return { ok: true, overload: cands[0]! };
+  // Unknown arguments: the candidates must agree on a category at each unknown position.
+  for (let i = 0; i < actual.length; i++) {
+    if (actual[i] !== 'unknown') continue;
+    const cats = new Set(cands.map((c) => category(c.args[i]!)));
+    if (cats.has('S')) {
+      cands = cands.filter((c) => category(c.args[i]!) === 'S');
+      continue;
+    }
+    if (cats.size > 1) return { ok: false, ambiguous: true };
+    const pref = cands.filter((c) => preferred(c.args[i]!));
+    if (pref.length > 0) cands = pref;
+  }
+  if (cands.length === 1) return { ok: true, overload: cands[0]! };
+  // All known arguments of one type: assume the unknown ones are that type too.
+  const known = [...new Set(actual.filter((t) => t !== 'unknown'))];
+  if (known.length === 1 && actual.includes('unknown')) {
+    const k = known[0]!;
+    const fit = cands.filter((c) => c.args.every((t, i) => actual[i] !== 'unknown' || t === k || castContext(k, t) === 'implicit'));
+    if (fit.length === 1) return { ok: true, overload: fit[0]! };
+  }
+  return { ok: false, ambiguous: true };
+}

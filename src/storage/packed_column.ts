@@ -1,0 +1,164 @@
+/**
+ * Column storage for pgvector's halfvec and sparsevec and PostgreSQL's bit / bit varying, in
+ * the arena beside the vector segments (no per-row JS objects):
+ *
+ * - `halfvec(n)`: segments of {@link PACKED_SEGMENT_ROWS} rows x n binary16 values (2 bytes
+ *   per dimension, pgvector's on-disk layout), addressed as vector(n) rows are;
+ * - `bit(n)`: segments of rows x ceil(n / 8) bytes (MSB first, pad bits zero, as varbit.c);
+ * - `halfvec`, `bit varying(n)` / `varbit` (lengths differ per row) and `sparsevec`: one arena
+ *   block per row, its pointer and length in typed arrays. A sparsevec block is the nnz int32
+ *   0-based indices followed by the nnz float32 values (pgvector's layout after the header),
+ *   with the dimension count kept beside it.
+ *
+ * Values read back ({@link PackedColumn.get}) are views over the arena: a Uint16Array, a
+ * {@link BitString} or a {@link SparseVector} whose arrays alias the stored bytes. Shared
+ * WebAssembly memory never detaches, so a view stays valid; callers must not write through it.
+ */
+import { arena } from '../kernels/arena.js';
+import { BitString } from '../types/bit.js';
+import { SparseVector } from '../types/sparsevec.js';
+
+/** The column types stored here. */
+export type PackedKind = 'halfvec' | 'bit' | 'varbit' | 'sparsevec';
+
+/** Rows per fixed-width segment (as the vector segments). */
+export const PACKED_SEGMENT_ROWS = 16384;
+const SHIFT = 14;
+const MASK = PACKED_SEGMENT_ROWS - 1;
+
+/** Bytes a non-null value of `kind` occupies given its length (dims, bits or nnz). */
+function blockBytes(kind: PackedKind, len: number): number {
+  switch (kind) {
+    case 'halfvec': return len * 2;
+    case 'bit':
+    case 'varbit': return (len + 7) >>> 3;
+    case 'sparsevec': return len * 8;
+  }
+}
+
+/**
+ * Storage of one halfvec / sparsevec / bit / varbit column. `typmod` fixes the row width for
+ * `halfvec(n)` and `bit(n)`; other columns keep a block per row.
+ */
+export class PackedColumn {
+  readonly kind: PackedKind;
+  /** Fixed row width in bytes, or -1 for per-row blocks. */
+  readonly width: number;
+  /** Fixed length (dims or bits) for fixed-width columns. */
+  readonly fixedLen: number;
+  readonly segments: number[] = [];
+  /** 1 = SQL NULL (or a dead slot), per rowId. */
+  nulls = new Uint8Array(0);
+  /** Per-row blocks: arena pointer (0 when the block is empty or the value NULL). */
+  rowPtr = new Int32Array(0);
+  /** Per-row blocks: dims (halfvec), bits (varbit) or nnz (sparsevec). */
+  rowLen = new Int32Array(0);
+  /** sparsevec: the dimension count per row. */
+  rowDim = new Int32Array(0);
+
+  constructor(kind: PackedKind, typmod: number) {
+    this.kind = kind;
+    const fixed = typmod > 0 && (kind === 'halfvec' || kind === 'bit');
+    this.fixedLen = fixed ? typmod : -1;
+    this.width = fixed ? blockBytes(kind, typmod) : -1;
+  }
+
+  /** Grows the per-row arrays to `cap` rows. */
+  grow(cap: number): void {
+    const n = new Uint8Array(cap);
+    n.set(this.nulls);
+    this.nulls = n;
+    if (this.width < 0) {
+      this.rowPtr = growI32(this.rowPtr, cap);
+      this.rowLen = growI32(this.rowLen, cap);
+      if (this.kind === 'sparsevec') this.rowDim = growI32(this.rowDim, cap);
+    }
+  }
+
+  /** Byte pointer of row `rowId`'s data (0 for NULL or an empty block). */
+  ptr(rowId: number): number {
+    if (this.nulls[rowId] === 1) return 0;
+    if (this.width < 0) return this.rowPtr[rowId]!;
+    return this.segments[rowId >>> SHIFT]! + (rowId & MASK) * this.width;
+  }
+
+  /** Length (dims, bits or nnz) of row `rowId`. */
+  len(rowId: number): number {
+    return this.width >= 0 ? this.fixedLen : this.rowLen[rowId]!;
+  }
+
+  /** Stores a value (already checked against the column's type) at `rowId`. */
+  set(rowId: number, v: Uint16Array | BitString | SparseVector | null): void {
+    if (v === null) {
+      this.nulls[rowId] = 1;
+      return;
+    }
+    const len = v instanceof Uint16Array ? v.length : v instanceof BitString ? v.length : v.indices.length;
+    const bytes = blockBytes(this.kind, len);
+    let ptr: number;
+    if (this.width >= 0) {
+      const seg = rowId >>> SHIFT;
+      while (this.segments.length <= seg) this.segments.push(arena.alloc(PACKED_SEGMENT_ROWS * this.width));
+      ptr = this.segments[seg]! + (rowId & MASK) * this.width;
+    } else {
+      ptr = bytes === 0 ? 0 : arena.alloc(bytes);
+      this.rowPtr[rowId] = ptr;
+      this.rowLen[rowId] = len;
+    }
+    const u8 = arena.u8();
+    if (v instanceof Uint16Array) {
+      u8.set(new Uint8Array(v.buffer, v.byteOffset, v.length * 2), ptr);
+    } else if (v instanceof BitString) {
+      u8.set(v.bytes, ptr);
+    } else {
+      this.rowDim[rowId] = v.dim;
+      u8.set(new Uint8Array(v.indices.buffer, v.indices.byteOffset, len * 4), ptr);
+      u8.set(new Uint8Array(v.values.buffer, v.values.byteOffset, len * 4), ptr + len * 4);
+    }
+  }
+
+  /** The value at `rowId` as a view over the arena, or null. */
+  get(rowId: number): Uint16Array | BitString | SparseVector | null {
+    if (this.nulls[rowId] === 1) return null;
+    const ptr = this.ptr(rowId);
+    const len = this.len(rowId);
+    const buf = arena.u8().buffer;
+    switch (this.kind) {
+      case 'halfvec':
+        return new Uint16Array(buf, ptr, len);
+      case 'bit':
+      case 'varbit':
+        return new BitString(len, new Uint8Array(buf, ptr, (len + 7) >>> 3));
+      case 'sparsevec':
+        return new SparseVector(this.rowDim[rowId]!, new Int32Array(buf, ptr, len), new Float32Array(buf, ptr + len * 4, len));
+    }
+  }
+
+  /** Arena bytes held by `slots` rows. */
+  sizeBytes(slots: number): number {
+    if (this.width >= 0) return this.segments.length * PACKED_SEGMENT_ROWS * this.width;
+    let bytes = 0;
+    for (let r = 0; r < slots; r++) if (this.nulls[r] === 0) bytes += blockBytes(this.kind, this.rowLen[r]!);
+    return bytes;
+  }
+
+  /** Releases the arena memory (DROP TABLE). */
+  dispose(slots: number): void {
+    if (this.width >= 0) {
+      for (const p of this.segments) arena.free(p, PACKED_SEGMENT_ROWS * this.width);
+      this.segments.length = 0;
+      return;
+    }
+    for (let r = 0; r < slots; r++) {
+      const p = this.rowPtr[r]!;
+      if (p !== 0) arena.free(p, blockBytes(this.kind, this.rowLen[r]!));
+      this.rowPtr[r] = 0;
+    }
+  }
+}
+
+function growI32(a: Int32Array<ArrayBuffer>, cap: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
