@@ -6,11 +6,10 @@
  * prints them next to this estimate for every run):
  *
  *     ef          10    20    40    80   120   200   400
- *     340k rows  374   546   842  1385  1896  2850  5012
- *     50k rows   329   476   746  1231  1673  2476  4195
- *     20k rows   296     -   683     -     -     -     -   (ef 100: 1313)
+ *     340k rows  449   649  1002  1653  2263  3399  5992
+ *     50k rows   395   575   902  1487  2019  2977  5019
  *
- * A line per table size fits them: m * (5 * log_m(rows) + 0.7 * ef), within 15% for ef >= 40
+ * A line per table size fits them: m * (6 * log_m(rows) + 0.8 * ef), within 15% for ef >= 40
  * and 30% below (where a search costs a few hundred distances either way).
  */
 import type { CostEstimate, CostInput, VectorIndex } from '../am.js';
@@ -18,8 +17,8 @@ import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES } from './option
 import type { HnswIndex } from './hnsw-index.js';
 
 /** Fitted constants (see the module comment): per-layer and per-ef distance counts over m. */
-export const COST_PER_LAYER = 5;
-export const COST_PER_EF = 0.7;
+export const COST_PER_LAYER = 6;
+export const COST_PER_EF = 0.8;
 
 /** Estimated distance computations for one search with `ef` over `rows` nodes of degree `m`. */
 export function searchDistances(rows: number, ef: number, m: number): number {
