@@ -41,12 +41,12 @@ export class HnswIndex implements VectorIndex {
     this.state.deletedCount++;
   }
 
-  /** amvacuumcleanup: unlinks deleted nodes and repairs their neighbours' lists (vacuum.ts). */
   /** Writes the graph to a checkpoint file (persist.ts). */
   save(sink: ByteSink): void {
     saveHnsw(this.state, sink);
   }
 
+  /** amvacuumcleanup: unlinks deleted nodes and repairs their neighbours' lists (vacuum.ts). */
   vacuum(): void {
     vacuumHnsw(this.state);
   }

@@ -101,11 +101,6 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
         }
         if (good) kept.push(e);
       }
-      // keepPrunedConnections, as the insert path.
-      for (let i = 0; i < ord.length && kept.length < mMax; i++) {
-        const e = candIds[ord[i]!]!;
-        if (!kept.includes(e)) kept.push(e);
-      }
       // keepPrunedConnections (Malkov & Yashunin, Algorithm 4): a repaired list lost its
       // deleted members, so refill it with the closest pruned candidates.
       for (let i = 0; i < ord.length && kept.length < mMax; i++) {
