@@ -22,10 +22,12 @@ const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' ||
 export function parseArrayLiteral(text: string, _typeName: string, parseElem: (t: string) => ArrayElement, elemType: string): PgArray {
   let p = 0;
   while (p < text.length && isSpace(text[p]!)) p++;
-  if (text[p] === '[') throw pgErr.featureNotSupported('array dimension decorations');
+  if (text[p] === '[') {
+    if (/^\s*(\[\s*[+-]?\d+\s*(:\s*[+-]?\d+\s*)?\])+\s*=/.test(text)) throw pgErr.featureNotSupported('array dimension decorations');
+    throw malformed(text, 'Missing "]" after array dimensions.');
+  }
   if (text[p] !== '{') throw malformed(text, 'Array value must start with "{" or dimension information.');
   const elems: ArrayElement[] = [];
-  const raw: (string | null)[] = [];
   // Sizes seen per nesting level; -1 until the first sub-array at that level closes.
   const dims: number[] = [];
   const counts: number[] = [];
@@ -110,15 +112,15 @@ export function parseArrayLiteral(text: string, _typeName: string, parseElem: (t
         p++;
       }
     }
-    raw.push(!quoted && s.toUpperCase() === 'NULL' ? null : s);
+    // Elements are converted as they are read (array_in does), before later syntax errors.
+    elems.push(!quoted && s.toUpperCase() === 'NULL' ? null : parseElem(s));
     counts[depth - 1]!++;
     expectElem = false;
     if (maxDepth < 0) maxDepth = depth;
   }
   if (depth !== 0) throw malformed(text, 'Unexpected end of input.');
   for (p++; p < text.length; p++) if (!isSpace(text[p]!)) throw malformed(text, 'Junk after closing right brace.');
-  for (const r of raw) elems.push(r === null ? null : parseElem(r));
-  const outDims = raw.length === 0 ? [] : dims.slice(0, maxDepth);
+  const outDims = elems.length === 0 ? [] : dims.slice(0, maxDepth);
   return new PgArray(elemType, outDims, elems);
 }
 

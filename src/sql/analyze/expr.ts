@@ -116,12 +116,17 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
         if (c === undefined || c.ival === undefined) throw new PgError(SQLSTATE.syntax_error, 'type modifiers must be simple constants or identifiers', pos(tn.location));
         return (c.ival.ival ?? 0) as number;
       });
-      switch (base) {
-        case 'vector': typmod = vectorTypmodIn(ns); break;
-        case 'halfvec': typmod = halfvecTypmodIn(ns); break;
-        case 'sparsevec': typmod = sparsevecTypmodIn(ns); break;
-        case 'bit': typmod = bitTypmodIn(ns, false); break;
-        default: typmod = bitTypmodIn(ns, true); break;
+      try {
+        switch (base) {
+          case 'vector': typmod = vectorTypmodIn(ns); break;
+          case 'halfvec': typmod = halfvecTypmodIn(ns); break;
+          case 'sparsevec': typmod = sparsevecTypmodIn(ns); break;
+          case 'bit': typmod = bitTypmodIn(ns, false); break;
+          default: typmod = bitTypmodIn(ns, true); break;
+        }
+      } catch (err) {
+        if (err instanceof PgError && err.position === undefined && typeof tn.location === 'number' && tn.location >= 0) err.position = String(tn.location + 1);
+        throw err;
       }
     }
   }
@@ -156,14 +161,8 @@ export function coerceTo(scope: ExprScope, e: Expr, type: SqlType, typmod: numbe
     return e;
   }
   if (e.k === 'const' && e.type === 'unknown') {
-    try {
-      return { k: 'const', type, value: castValue(e.value, 'unknown', type, typmod) };
-    } catch (err) {
-      if (err instanceof PgError && err.position === undefined && err.code === SQLSTATE.invalid_text_representation && location !== undefined && location >= 0) {
-        err.position = String(location + 1);
-      }
-      throw err;
-    }
+    const v = literalInput(e.value, type, location);
+    return { k: 'const', type, value: typmod >= 0 && isVectorFamily(type) ? castValue(v, type, type, typmod, false) : v };
   }
   if (e.type === 'unknown') return { k: 'cast', type, from: 'text', typmod, arg: e };
   if (isNumeric(e.type) && isNumeric(type)) return { k: 'cast', type, from: e.type, typmod, arg: e };
@@ -195,7 +194,9 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'TypeCast': {
       const { type, typmod } = resolveTypeName(n.typeName);
       const arg = analyzeExpr(scope, n.arg);
-      return castExpr(scope, arg, type, typmod, n.arg.A_Const?.location ?? n.location ?? n.typeName.location);
+      // Input errors of an untyped literal point at the literal; a missing cast at the `::`.
+      const at = arg.k === 'const' && arg.type === 'unknown' ? n.arg.A_Const?.location : undefined;
+      return castExpr(scope, arg, type, typmod, at ?? n.location ?? n.typeName.location);
     }
     case 'A_Expr':
       return analyzeAExpr(scope, n);
@@ -283,6 +284,13 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
     if (isVectorFamily(type) && typmod >= 0) return { k: 'cast', type, from: type, typmod, arg };
     return arg;
   }
+  if (arg.k === 'const' && arg.type === 'unknown') {
+    const v = literalInput(arg.value, type, location);
+    return { k: 'const', type, value: typmod >= 0 && isVectorFamily(type) ? castValue(v, type, type, typmod, true) : v };
+  }
+  if (!canCast(arg.type, type)) {
+    throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[arg.type]} to ${TYPE_NAME[type]}`, pos(location));
+  }
   if (arg.k === 'const') {
     try {
       return { k: 'const', type, value: castValue(arg.value, arg.type, type, typmod) };
@@ -298,6 +306,23 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
   }
   if (arg.type === type && typmod < 0) return arg;
   return { k: 'cast', type, from: arg.type, typmod, arg, explicit: true };
+}
+
+/**
+ * The input function applied to an untyped literal (typmod -1, as PostgreSQL's coerce_type):
+ * an error it raises points at the literal, as PostgreSQL's parser error callback does.
+ */
+function literalInput(value: Value, type: SqlType, location: number | undefined): Value {
+  try {
+    return castValue(value, 'unknown', type, -1);
+  } catch (err) {
+    if (err instanceof PgError && err.position === undefined && location !== undefined && location >= 0) {
+      // Only PostgreSQL's input functions run under the parser's callback; the numeric parsers here
+      // keep their historical behaviour of positioning only syntax errors.
+      if (isVectorFamily(type) || isArrayType(type) || err.code === SQLSTATE.invalid_text_representation) err.position = String(location + 1);
+    }
+    throw err;
+  }
 }
 
 /**
@@ -318,9 +343,15 @@ function usesOverloads(op: string, lt: SqlType, rt: SqlType): boolean {
   return isVectorFamily(lt) || isVectorFamily(rt) || isArrayType(lt) || isArrayType(rt);
 }
 
-function overloadedOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: number): Expr {
+/** `l op r` among pgvector's overloads; null for `||` that is text concatenation instead. */
+function overloadedOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: number): Expr | null {
+  // anycompatiblearray || anycompatiblearray: an untyped side opposite an array is that array.
+  if (op === '||' && l.type === 'unknown' && isArrayType(r.type)) l = coerceTo(scope, l, r.type, -1, exprLocation(l, location));
+  else if (op === '||' && r.type === 'unknown' && isArrayType(l.type)) r = coerceTo(scope, r, l.type, -1, exprLocation(r, location));
   const res = resolveOverload(operatorOverloads(op), [l.type, r.type], true);
   if (!res.ok) {
+    const textish = (t: SqlType) => t === 'unknown' || t === 'text';
+    if (op === '||' && (textish(l.type) || textish(r.type)) && !isArrayType(l.type) && !isArrayType(r.type)) return null;
     if (!res.ambiguous) throw noOperator(op, l.type, r.type, location);
     throw new PgError('42725', `operator is not unique: ${TYPE_NAME[l.type]} ${op} ${TYPE_NAME[r.type]}`, {
       hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.',
@@ -330,7 +361,21 @@ function overloadedOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: 
   const o = res.overload;
   const a = applyArg(scope, l, o.args[0]!, location);
   const b = applyArg(scope, r, o.args[1]!, location);
-  return { k: 'op2', type: o.result, fn: o.impl as Fn2, l: a, r: b, op };
+  return foldConstants({ k: 'op2', type: o.result, fn: o.impl as Fn2, l: a, r: b, op });
+}
+
+/**
+ * Evaluates a strict operator or function whose arguments are all constants now, as
+ * PostgreSQL's eval_const_expressions does while planning: so the first error raised, when
+ * several subexpressions would fail, is the one PostgreSQL raises (left to right, inside out).
+ */
+function foldConstants(e: Expr): Expr {
+  const args = e.k === 'op2' ? [e.l, e.r] : e.k === 'op1' ? [e.arg] : e.k === 'fn' ? e.args : null;
+  if (args === null || !args.every((x) => x.k === 'const')) return e;
+  const vals = args.map((x) => (x as { value: Value }).value);
+  if (vals.some((v) => v === null)) return { k: 'const', type: e.type, value: null };
+  const value = e.k === 'op2' ? e.fn(vals[0]!, vals[1]!) : e.k === 'op1' ? e.fn(vals[0]!) : (e as { fn: FnN }).fn(vals);
+  return { k: 'const', type: e.type, value };
 }
 
 /** A call of one of pgvector's functions, resolved among its overloads. */
@@ -346,9 +391,9 @@ function overloadedCall(scope: ExprScope, name: string, overloads: readonly Over
   }
   const o = res.overload;
   const a = args.map((x, i) => applyArg(scope, x, o.args[i]!, location));
-  if (o.nary === true) return { k: 'fn', type: o.result, name, fn: o.impl as FnN, args: a };
-  if (a.length === 1) return { k: 'op1', type: o.result, fn: o.impl as Fn1, arg: a[0]! };
-  return { k: 'op2', type: o.result, fn: o.impl as Fn2, l: a[0]!, r: a[1]!, op: name };
+  if (o.nary === true) return foldConstants({ k: 'fn', type: o.result, name, fn: o.impl as FnN, args: a });
+  if (a.length === 1) return foldConstants({ k: 'op1', type: o.result, fn: o.impl as Fn1, arg: a[0]! });
+  return foldConstants({ k: 'op2', type: o.result, fn: o.impl as Fn2, l: a[0]!, r: a[1]!, op: name });
 }
 
 /** The type of ARRAY[...] elements (PostgreSQL's select_common_type, for vecgres' types). */
@@ -565,11 +610,23 @@ const ARITH_OPS = new Set(['+', '-', '*', '/', '%']);
 
 /** Resolves `l op r` (PostgreSQL's oper() with implicit coercions, for vecgres' types). */
 export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: number): Expr {
-  if (usesOverloads(op === '!=' ? '<>' : op, l.type, r.type)) return overloadedOp(scope, op === '!=' ? '<>' : op, l, r, location);
-  // An untyped side takes the other side's type (literal coercion and parameter inference).
-  if (l.type === 'unknown' && r.type !== 'unknown') l = coerceTo(scope, l, r.type, -1, exprLocation(l, location));
+  if (usesOverloads(op === '!=' ? '<>' : op, l.type, r.type)) {
+    const o = overloadedOp(scope, op === '!=' ? '<>' : op, l, r, location);
+    if (o !== null) return o;
+  }
+  // An untyped side takes the other side's type (literal coercion and parameter inference),
+  // except for `||`, where it is text (textanycat / anytextcat).
+  if (op === '||' && l.type === 'unknown' && r.type !== 'unknown') l = coerceTo(scope, l, 'text', -1);
+  else if (op === '||' && r.type === 'unknown' && l.type !== 'unknown') r = coerceTo(scope, r, 'text', -1);
+  else if (l.type === 'unknown' && r.type !== 'unknown') l = coerceTo(scope, l, r.type, -1, exprLocation(l, location));
   else if (r.type === 'unknown' && l.type !== 'unknown') r = coerceTo(scope, r, l.type, -1, exprLocation(r, location));
   else if (l.type === 'unknown' && r.type === 'unknown') {
+    if (ARITH_OPS.has(op)) {
+      throw new PgError('42725', `operator is not unique: unknown ${op} unknown`, {
+        hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.',
+        ...pos(location),
+      });
+    }
     l = coerceTo(scope, l, 'text', -1);
     r = coerceTo(scope, r, 'text', -1);
   }
@@ -718,9 +775,11 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   const overloads = functionOverloads(name);
   if (overloads !== undefined) return overloadedCall(scope, name, overloads, args, n.location);
   if (name === 'pg_column_size' && args.length === 1) {
-    const a = args[0]!.type === 'unknown' ? coerceTo(scope, args[0]!, 'text', -1) : args[0]!;
+    const a = args[0]!;
     const stored = a.k === 'col';
     const t = a.type;
+    // An untyped literal is a C string to pg_column_size ("any"): its bytes plus the NUL.
+    if (t === 'unknown') return { k: 'op1', type: 'int4', arg: a, fn: (v) => utf8Length(v as string) + 1 };
     return { k: 'op1', type: 'int4', arg: a, fn: (v) => columnSizeOf(v, t, stored) };
   }
   if (name === 'abs' && args.length === 1 && isNumeric(args[0]!.type)) {

@@ -33,6 +33,7 @@ import {
   sparsevecL1Distance, sparsevecNorm, sparsevecL2Normalize, sparsevecCmp,
 } from '../../types/sparsevec.js';
 import { type BitString, hammingDistance, jaccardDistance, bitCmp, bitConcat } from '../../types/bit.js';
+import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 
 /** A strict implementation over non-null arguments. */
 export type FnN = (args: Value[]) => Value;
@@ -129,6 +130,51 @@ add(funcs, 'vector_cmp', { args: ['vector', 'vector'], result: 'int4', impl: TYP
 add(funcs, 'halfvec_cmp', { args: ['halfvec', 'halfvec'], result: 'int4', impl: TYPE_CMP.halfvec! });
 add(funcs, 'sparsevec_cmp', { args: ['sparsevec', 'sparsevec'], result: 'int4', impl: TYPE_CMP.sparsevec! });
 
+// Arrays of scalars: comparisons and concatenation (array_eq/array_cmp, array_cat,
+// array_prepend, array_append), which vector[]-to-real[] casts make reachable.
+function scalarCmp(a: Value, b: Value): number {
+  if (typeof a === 'number' && typeof b === 'number' && (Number.isNaN(a) || Number.isNaN(b))) {
+    return Number.isNaN(a) === Number.isNaN(b) ? 0 : Number.isNaN(a) ? 1 : -1;
+  }
+  return a === b ? 0 : (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+}
+
+/** array_cmp: element by element (NULL above every value), then the shorter array first. */
+function arrayCmp(a: Value, b: Value): number {
+  const x = (a as PgArray).elems;
+  const y = (b as PgArray).elems;
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const u = x[i]!;
+    const v = y[i]!;
+    if (u === null || v === null) {
+      if (u === v) continue;
+      return u === null ? 1 : -1;
+    }
+    const c = scalarCmp(u as Value, v as Value);
+    if (c !== 0) return c;
+  }
+  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
+}
+
+function flat(a: PgArray): PgArray {
+  return new PgArray(a.elemType, a.elems.length === 0 ? [] : [a.elems.length], a.elems);
+}
+
+for (const e of ['int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bool'] as const) {
+  const arr = `${e}[]` as SqlType;
+  cmpOps(arr, arrayCmp);
+  add(ops, '||', { args: [arr, arr], result: arr, impl: (a: Value, b: Value) => {
+    const x = a as PgArray;
+    const y = b as PgArray;
+    if (x.elems.length === 0) return y;
+    if (y.elems.length === 0) return x;
+    return flat(new PgArray(e, [], [...x.elems, ...y.elems]));
+  } });
+  add(ops, '||', { args: [e, arr], result: arr, impl: (a: Value, b: Value) => flat(new PgArray(e, [], [a as ArrayElement, ...(b as PgArray).elems])) });
+  add(ops, '||', { args: [arr, e], result: arr, impl: (a: Value, b: Value) => flat(new PgArray(e, [], [...(a as PgArray).elems, b as ArrayElement])) });
+}
+
 /** Operators vecgres resolves here (the others are the analyzer's built-in scalar ones). */
 export function operatorOverloads(op: string): readonly Overload[] {
   return ops.get(op) ?? [];
@@ -165,8 +211,11 @@ export type Resolution = { ok: true; overload: Overload } | { ok: false; ambiguo
  * untyped literal or parameter), as PostgreSQL does (see the module comment).
  */
 export function resolveOverload(candidates: readonly Overload[], actual: readonly SqlType[], isOperator: boolean): Resolution {
+  // Array parameters are polymorphic in PostgreSQL (anycompatiblearray): they take arrays
+  // and literals, never a value that only casts to an array (vector -> real[]).
   let cands = candidates.filter((c) => c.args.length === actual.length && c.args.every((t, i) => {
     const a = actual[i]!;
+    if (isArrayType(t) && !isArrayType(a) && a !== 'unknown') return false;
     return a === t || a === 'unknown' || castContext(a, t) === 'implicit';
   }));
   if (cands.length === 0) return { ok: false, ambiguous: false };

@@ -235,7 +235,7 @@ function sortExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
   return e.type === 'unknown' ? coerceTo(scope, e, 'text', -1) : e;
 }
 
-const KNN_OPS = new Set(['<->', '<#>', '<=>', '<+>']);
+const KNN_OPS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
 
 /** True when `e` does not depend on the current row (constant per execution). */
 export function isRowIndependent(e: Expr): boolean {
@@ -260,9 +260,9 @@ export function isRowIndependent(e: Expr): boolean {
 
 function knnSpec(e: Expr): KnnSpec | null {
   if (e.k !== 'op2' || !KNN_OPS.has(e.op)) return null;
-  if (e.l.k === 'col' && e.l.type === 'vector' && isRowIndependent(e.r)) return { col: e.l.col, op: e.op, query: e.r, expr: e };
+  if (e.l.k === 'col' && isVectorFamily(e.l.type) && isRowIndependent(e.r)) return { col: e.l.col, op: e.op, query: e.r, expr: e };
   // Commutative operators: `q <-> col` orders the same way.
-  if (e.r.k === 'col' && e.r.type === 'vector' && isRowIndependent(e.l)) return { col: e.r.col, op: e.op, query: e.l, expr: e };
+  if (e.r.k === 'col' && isVectorFamily(e.r.type) && isRowIndependent(e.l)) return { col: e.r.col, op: e.op, query: e.l, expr: e };
   return null;
 }
 
@@ -430,6 +430,11 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
 function exprLoc(node: PgNode): number | undefined {
   if (node === undefined) return undefined;
   const n = node[Object.keys(node)[0]!];
+  // PostgreSQL's exprLocation: a cast starts at its argument (`'[1,2]'::vector`).
+  if (node.TypeCast !== undefined) {
+    const inner = exprLoc(n.arg);
+    if (inner !== undefined && (typeof n.location !== 'number' || inner <= n.location + 1)) return inner;
+  }
   return typeof n?.location === 'number' && n.location >= 0 ? n.location + 1 : undefined;
 }
 

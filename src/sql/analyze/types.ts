@@ -320,7 +320,10 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
   if (v === null) return null;
   if (from === 'unknown' || from === 'text') {
     if (to === 'text') return v;
-    return valueFromText(v as string, to, typmod);
+    // As PostgreSQL's coerce_type: the input function without a typmod, then the length
+    // coercion (so `'01'::bit(3)` pads while an INSERT into bit(3) must match).
+    const x = valueFromText(v as string, to, -1);
+    return typmod >= 0 && isVectorFamily(to) ? castValue(x, to, to, typmod, explicit) : x;
   }
   if (to === 'text') return valueToText(v, from);
   switch (to) {
@@ -399,7 +402,9 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
 function arrayTo(a: PgArray, from: SqlType, to: 'vector' | 'halfvec' | 'sparsevec', typmod: number): Value {
   const et = elemTypeOf(from as ArraySqlType);
   if (!NUMERIC_ARRAY_ELEMS.has(et)) throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
-  const elems = a.elems as ArrayElem[];
+  // numeric values are held as JS numbers; pgvector reads numeric elements through
+  // numeric_out, which the shortest decimal text of the number stands in for.
+  const elems = et === 'numeric' ? a.elems.map((x) => (typeof x === 'number' ? String(x) : x)) as ArrayElem[] : a.elems as ArrayElem[];
   const ndim = Math.max(a.ndim, 1);
   const t = et as ArrayElemType;
   if (to === 'vector') return arrayToVector(elems, t, typmod, ndim);

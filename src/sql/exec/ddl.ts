@@ -209,6 +209,15 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     const names: string[] = el.opclass.map((n: PgNode) => n.String.sval as string);
     const oc = names[names.length - 1]!;
     opclass = am.opclasses.find((o) => o.name === oc) ?? null;
+    const pgvectorType = /^(halfvec|sparsevec|bit)_(l2|ip|cosine|l1|hamming|jaccard)_ops$/.exec(oc)?.[1];
+    if (opclass === null && pgvectorType !== undefined && pgvectorType !== cdef.type && !(pgvectorType === 'bit' && cdef.type === 'varbit')) {
+      throw new PgError(SQLSTATE.datatype_mismatch, `operator class "${oc}" does not accept data type ${TYPE_NAME[cdef.type]}`);
+    }
+    if (opclass === null && pgvectorType !== undefined) {
+      // pgvector has these opclasses; this index method cannot index the type yet, and
+      // saying so beats building an index that would return wrong rows.
+      throw pgErr.featureNotSupported(`operator class "${oc}" for access method "${methodName}"`);
+    }
     if (opclass === null) {
       throw new PgError(SQLSTATE.undefined_object, `operator class "${oc}" does not exist for access method "${methodName}"`);
     }

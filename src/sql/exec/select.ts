@@ -150,6 +150,7 @@ function dimsError(a: number, b: number): PgError {
  * Rows with a NULL vector (NULL distance) sort after all others, as ORDER BY ... NULLS LAST.
  */
 export function exactKnn(table: Table, knn: KnnSpec, filter: Expr | null, ctx: EvalCtx, need: number, xid = 0): Int32Array {
+  if (table.packedColumn(knn.col) !== null) return exactKnnPacked(table, knn, filter, ctx, need, xid);
   const q = knnQuery(knn, ctx);
   const n = table.slots;
   const k = Math.min(need, table.liveCount);
@@ -188,6 +189,39 @@ export function exactKnn(table: Table, knn: KnnSpec, filter: Expr | null, ctx: E
     if (filter !== null) {
       if (d > heap.bound() || !passes(filter, table, r, ctx)) continue;
     }
+    heap.push(r, d);
+  }
+  const ids = heap.sortedIds();
+  if (ids.length >= k || nullRows.length === 0) return ids;
+  const out = new Int32Array(Math.min(k, ids.length + nullRows.length));
+  out.set(ids);
+  for (let i = ids.length; i < out.length; i++) out[i] = nullRows[i - ids.length]!;
+  return out;
+}
+
+/**
+ * Exact k nearest rows over a halfvec / sparsevec / bit column: pgvector's distance function
+ * per visible row (the same function the query prints, so the order is exactly pgvector's),
+ * typed-array heap, NULL distances last.
+ */
+function exactKnnPacked(table: Table, knn: KnnSpec, filter: Expr | null, ctx: EvalCtx, need: number, xid: number): Int32Array {
+  const q = evalExpr(knn.query, null, -1, ctx);
+  const k = Math.min(need, table.liveCount);
+  const heap = new TopK(k);
+  const nullRows: number[] = [];
+  const e = knn.expr as Extract<Expr, { k: 'op2' }>;
+  const colLeft = e.l.k === 'col';
+  const fn = e.fn;
+  const col = knn.col;
+  for (let r = 0; r < table.slots; r++) {
+    if (!table.visibleTo(r, xid)) continue;
+    const v = q === null ? null : table.get(col, r);
+    if (v === null) {
+      if (nullRows.length < k && passes(filter, table, r, ctx)) nullRows.push(r);
+      continue;
+    }
+    const d = (colLeft ? fn(v, q) : fn(q, v)) as number;
+    if (filter !== null && (d > heap.bound() || !passes(filter, table, r, ctx))) continue;
     heap.push(r, d);
   }
   const ids = heap.sortedIds();
