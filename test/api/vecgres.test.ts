@@ -3,20 +3,11 @@
  * affectedRows), parameter forms for vectors, the float32array vector format, rowMode
  * 'array', exec() of scripts, and transaction() commit/rollback.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Vecgres } from '../../src/index.js';
-import { pgvectorOracle, type Oracle } from '../support/pglite.js';
+import { openSqlPair } from '../support/sql_pair.js';
 
-let db: Vecgres;
-let oracle: Oracle;
-before(async () => {
-  db = await Vecgres.create();
-  oracle = await pgvectorOracle();
-});
-after(async () => {
-  await db.close();
-});
+const { db, oracle } = await openSqlPair();
 
 const setup =
   'CREATE TABLE api (id bigserial PRIMARY KEY, n integer, r real, d double precision, b boolean, t text, big bigint, e vector(3))';

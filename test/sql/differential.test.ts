@@ -3,63 +3,10 @@
  * (PGlite); rows, field names and type OIDs, or the error's SQLSTATE, message, position,
  * detail and hint must be identical.
  */
-import { test, before, after } from 'node:test';
-import assert from 'node:assert/strict';
-import { Vecgres } from '../../src/index.js';
-import { pgvectorOracle, type Oracle } from '../support/pglite.js';
+import { test } from 'node:test';
+import { openSqlPair } from '../support/sql_pair.js';
 
-let db: Vecgres;
-let oracle: Oracle;
-
-before(async () => {
-  db = await Vecgres.create();
-  oracle = await pgvectorOracle();
-});
-after(async () => {
-  await db.close();
-});
-
-type Outcome =
-  | { ok: true; rows: unknown; fields: unknown }
-  | { ok: false; code: string; message: string; position?: string; detail?: string; hint?: string };
-
-const norm = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x)));
-
-async function ours(sql: string, params?: unknown[]): Promise<Outcome> {
-  try {
-    const r = await db.query(sql, params);
-    return { ok: true, rows: norm(r.rows), fields: norm(r.fields) };
-  } catch (e) {
-    const err = e as { code?: string; message: string; position?: string; detail?: string; hint?: string };
-    if (err.code === undefined) throw e;
-    const o: Outcome = { ok: false, code: err.code, message: err.message };
-    if (err.position !== undefined) o.position = err.position;
-    if (err.detail !== undefined) o.detail = err.detail;
-    if (err.hint !== undefined) o.hint = err.hint;
-    return o;
-  }
-}
-
-async function theirs(sql: string, params?: unknown[]): Promise<Outcome> {
-  const r = await oracle.tryQuery(sql, params);
-  if (r.ok) return { ok: true, rows: norm(r.rows), fields: norm(r.fields) };
-  const o: Outcome = { ok: false, code: r.code, message: r.message };
-  if (r.position !== undefined) o.position = r.position;
-  if (r.detail !== undefined) o.detail = r.detail;
-  if (r.hint !== undefined) o.hint = r.hint;
-  return o;
-}
-
-async function same(sql: string, params?: unknown[]): Promise<void> {
-  const want = await theirs(sql, params);
-  const got = await ours(sql, params);
-  assert.deepEqual(got, want, sql);
-}
-
-async function both(sql: string): Promise<void> {
-  await oracle.exec(sql);
-  await db.exec(sql);
-}
+const { same, both } = await openSqlPair();
 
 test('CREATE TABLE, INSERT with defaults, serials, RETURNING and constraint errors', async () => {
   await both('DROP TABLE IF EXISTS dt');

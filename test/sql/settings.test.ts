@@ -2,20 +2,11 @@
  * Settings: SET, SET LOCAL (reverts at COMMIT/ROLLBACK), RESET, SHOW and pg_settings, with
  * PostgreSQL's semantics; error texts compared with PGlite + pgvector.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Vecgres } from '../../src/index.js';
-import { pgvectorOracle, type Oracle } from '../support/pglite.js';
+import { openSqlPair } from '../support/sql_pair.js';
 
-let db: Vecgres;
-let oracle: Oracle;
-before(async () => {
-  db = await Vecgres.create();
-  oracle = await pgvectorOracle();
-});
-after(async () => {
-  await db.close();
-});
+const { db, oracle } = await openSqlPair();
 
 async function show(name: string): Promise<string> {
   const r = await db.query<Record<string, string>>(`SHOW ${name}`);

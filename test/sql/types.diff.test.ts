@@ -8,79 +8,16 @@
  * Tables: types x casts, operators x operand types, functions x argument types, aggregates,
  * columns with typmods, ORDER BY; then seeded random expressions (VECGRES_SEED replays).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
-import { pgvectorOracle, type Oracle } from '../support/pglite.js';
+import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { SEED } from '../support/seed.js';
 
-const SEED = process.env['VECGRES_SEED'] !== undefined ? Number(process.env['VECGRES_SEED']) : (Date.now() % 1_000_000_007) >>> 0;
-
-let db: Vecgres;
-let oracle: Oracle;
-
-before(async () => {
-  db = await Vecgres.create();
-  oracle = await pgvectorOracle();
-});
-after(async () => {
-  await db.close();
-});
-
-type Outcome =
-  | { ok: true; rows: unknown; fields: unknown }
-  | { ok: false; code: string; message: string; position?: string; detail?: string; hint?: string };
-
-const norm = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x)));
-
-function failure(e: unknown): Outcome {
-  const err = e as { code?: string; message: string; position?: string; detail?: string; hint?: string };
-  if (typeof err.code !== 'string') throw e;
-  const o: Outcome = { ok: false, code: err.code, message: err.message };
-  if (err.position !== undefined) o.position = String(err.position);
-  if (err.detail !== undefined) o.detail = err.detail;
-  if (err.hint !== undefined) o.hint = err.hint;
-  return o;
-}
-
-async function ours(sql: string, params?: unknown[]): Promise<Outcome> {
-  try {
-    const r = await db.query(sql, params);
-    return { ok: true, rows: norm(r.rows), fields: norm(r.fields) };
-  } catch (e) {
-    return failure(e);
-  }
-}
-
-async function theirs(sql: string, params?: unknown[]): Promise<Outcome> {
-  const r = await oracle.tryQuery(sql, params);
-  if (r.ok) return { ok: true, rows: norm(r.rows), fields: norm(r.fields) };
-  const o: Outcome = { ok: false, code: r.code, message: r.message };
-  if (r.position !== undefined) o.position = r.position;
-  if (r.detail !== undefined) o.detail = r.detail;
-  if (r.hint !== undefined) o.hint = r.hint;
-  return o;
-}
-
-/** Runs `sql` on both and collects a mismatch (compared all at once so one run shows them all). */
-async function check(sql: string, mismatches: string[], params?: unknown[]): Promise<void> {
-  const want = await theirs(sql, params);
-  const got = await ours(sql, params);
-  try {
-    assert.deepEqual(got, want);
-  } catch {
-    mismatches.push(`${sql}\n  pgvector: ${JSON.stringify(want)}\n  vecgres:  ${JSON.stringify(got)}`);
-  }
-}
+const { db, ours, theirs, check, both } = await openSqlPair();
 
 function report(label: string, mismatches: string[], total: number): void {
-  if (process.env['VECGRES_DIFF_VERBOSE'] !== undefined) for (const m of mismatches) console.error(m);
-  assert.equal(mismatches.length, 0, `${label}: ${mismatches.length} of ${total} differ (VECGRES_SEED=${SEED}):\n${mismatches.slice(0, 12).join('\n')}`);
-}
-
-async function both(sql: string): Promise<void> {
-  await oracle.exec(sql);
-  await db.exec(sql);
+  reportMismatches(label, mismatches, total, SEED);
 }
 
 /** Typed sample values of every type (SQL expressions). */

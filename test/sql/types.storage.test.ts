@@ -11,8 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
+import { SEED } from '../support/seed.js';
 
-const SEED = process.env['VECGRES_SEED'] !== undefined ? Number(process.env['VECGRES_SEED']) : (Date.now() % 1_000_000_007) >>> 0;
 
 function randomRow(rng: Prng, id: number): unknown[] {
   const dense = (n: number) => Array.from({ length: n }, () => (rng.int(3) === 0 ? 0 : (rng.int(2001) - 1000) / 64));

@@ -4,6 +4,7 @@
  * {@link pgvectorOracle} once and reuse the instance; expected values in differential tests
  * always come from here, never from hand-written numbers.
  */
+import { after } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 
@@ -57,6 +58,16 @@ let shared: Promise<Oracle> | null = null;
 export function pgvectorOracle(): Promise<Oracle> {
   if (shared === null) shared = create();
   return shared;
+}
+
+/**
+ * The shared oracle for one test file: started now, closed after the file's last test. Call
+ * it once at the top level of a test module: `const oracle = await oracleForFile();`.
+ */
+export async function oracleForFile(): Promise<Oracle> {
+  const oracle = await pgvectorOracle();
+  after(() => oracle.close());
+  return oracle;
 }
 
 async function create(): Promise<Oracle> {

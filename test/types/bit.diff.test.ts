@@ -4,11 +4,12 @@
  * casts), output, bit_send, hamming and jaccard distances, binary_quantize, comparison and
  * concatenation. Random cases are seeded (VECGRES_SEED replays a failure).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { pgvectorOracle, sqlLiteral, type Oracle } from '../support/pglite.js';
-import { SEED, differential, installEval, split2 } from './diff-helpers.js';
+import { oracleForFile, sqlLiteral } from '../support/pglite.js';
+import { differential, installEval, split2 } from '../support/oracle_batch.js';
+import { SEED } from '../support/seed.js';
 import {
   BitString,
   bitCmp,
@@ -28,16 +29,8 @@ import { parseVector, vectorBinaryQuantize } from '../../src/types/vector.js';
 import { Prng } from '../../src/common/prng.js';
 
 const RUNS = 1000;
-let oracle: Oracle;
-
-before(async () => {
-  oracle = await pgvectorOracle();
-  await installEval(oracle);
-});
-
-after(async () => {
-  await oracle.close();
-});
+const oracle = await oracleForFile();
+await installEval(oracle);
 
 function randomBits(prng: Prng, n: number, density: number): string {
   let s = '';

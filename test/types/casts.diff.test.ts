@@ -3,11 +3,12 @@
  * avg/sum aggregates and of datum sizes (pg_column_size), against PGlite (PostgreSQL 18 +
  * pgvector 0.8.7). Random cases are seeded (VECGRES_SEED replays a failure).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { pgvectorOracle, type Oracle } from '../support/pglite.js';
-import { SEED, differential, installEval, ours } from './diff-helpers.js';
+import { oracleForFile } from '../support/pglite.js';
+import { differential, installEval, ours } from '../support/oracle_batch.js';
+import { SEED } from '../support/seed.js';
 import {
   arrayToHalfvec,
   arrayToSparsevec,
@@ -34,16 +35,8 @@ import { parseBit } from '../../src/types/bit.js';
 import { Prng } from '../../src/common/prng.js';
 
 const RUNS = 1000;
-let oracle: Oracle;
-
-before(async () => {
-  oracle = await pgvectorOracle();
-  await installEval(oracle);
-});
-
-after(async () => {
-  await oracle.close();
-});
+const oracle = await oracleForFile();
+await installEval(oracle);
 
 const SQL_ELEM: Record<ArrayElemType, string> = { int4: 'int', float4: 'real', float8: 'float8', numeric: 'numeric' };
 

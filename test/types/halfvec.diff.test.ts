@@ -3,11 +3,12 @@
  * text input/output, typmods, binary send, every operator and function, against the oracle's
  * exact text. Random cases are seeded (VECGRES_SEED replays a failure).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { pgvectorOracle, type Oracle } from '../support/pglite.js';
-import { SEED, differential, oracleBatch, ours, split2, type Outcome } from './diff-helpers.js';
+import { oracleForFile } from '../support/pglite.js';
+import { differential, oracleBatch, ours, split2, type Outcome } from '../support/oracle_batch.js';
+import { SEED } from '../support/seed.js';
 import {
   formatHalfvec,
   halfvecAdd,
@@ -35,15 +36,7 @@ import { formatFloat8 } from '../../src/types/float.js';
 import { Prng } from '../../src/common/prng.js';
 
 const RUNS = 1000;
-let oracle: Oracle;
-
-before(async () => {
-  oracle = await pgvectorOracle();
-});
-
-after(async () => {
-  await oracle.close();
-});
+const oracle = await oracleForFile();
 
 /** A random halfvec literal: mixes magnitudes around the half range and its subnormals. */
 function randomLiteral(prng: Prng, dim: number, kind: number): string {

@@ -4,11 +4,12 @@
  * limits), typmods, binary send/recv, every operator and function, compared exactly with the
  * oracle's text or error. Random cases are seeded (VECGRES_SEED replays a failure).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { pgvectorOracle, type Oracle } from '../support/pglite.js';
-import { SEED, differential, ours, split2, type Outcome } from './diff-helpers.js';
+import { oracleForFile } from '../support/pglite.js';
+import { differential, ours, split2, type Outcome } from '../support/oracle_batch.js';
+import { SEED } from '../support/seed.js';
 import {
   SparseVector,
   formatSparsevec,
@@ -29,15 +30,7 @@ import { formatFloat8 } from '../../src/types/float.js';
 import { Prng } from '../../src/common/prng.js';
 
 const RUNS = 1000;
-let oracle: Oracle;
-
-before(async () => {
-  oracle = await pgvectorOracle();
-});
-
-after(async () => {
-  await oracle.close();
-});
+const oracle = await oracleForFile();
 
 function randomSparse(prng: Prng, dim: number, nnz: number, kind: number): string {
   const used = new Set<number>();

@@ -4,10 +4,12 @@
  * the oracle. Random cases are seeded: set VECGRES_SEED to replay a failure (the seed is
  * printed in every failure message).
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { pgvectorOracle, sqlLiteral, type Oracle } from '../support/pglite.js';
+import { oracleForFile, sqlLiteral } from '../support/pglite.js';
+import { compareBatch, oracleBatch, ours, type Outcome } from '../support/oracle_batch.js';
+import { SEED } from '../support/seed.js';
 import {
   cosineDistance,
   formatVector,
@@ -30,62 +32,9 @@ import {
 import { formatFloat4, formatFloat8, parseFloat4 } from '../../src/types/float.js';
 import { Prng } from '../../src/common/prng.js';
 
-const SEED = process.env['VECGRES_SEED'] !== undefined ? Number(process.env['VECGRES_SEED']) : (Date.now() % 1_000_000_007) >>> 0;
 const RUNS = 1000;
 
-let oracle: Oracle;
-
-/** One outcome, in a form both sides can produce: text, or an error code, message and detail. */
-type Outcome = { ok: true; text: string | null } | { ok: false; code: string; message: string; detail: string | null };
-
-function ours(fn: () => string): Outcome {
-  try {
-    return { ok: true, text: fn() };
-  } catch (e) {
-    const err = e as { code?: string; message: string; detail?: string };
-    if (typeof err.code !== 'string') throw e;
-    return { ok: false, code: err.code, message: err.message, detail: err.detail ?? null };
-  }
-}
-
-/**
- * Evaluates `template` (with `$x` standing for each input) for many inputs in one round trip,
- * catching errors per row in PL/pgSQL so one bad input does not abort the batch.
- */
-async function oracleBatch(template: string, inputs: string[]): Promise<Outcome[]> {
-  const fn = `pg_temp.try_${hash(template)}`;
-  await oracle.exec(`
-    create or replace function ${fn}(x text) returns json language plpgsql as $f$
-    declare c text; m text; d text;
-    begin
-      return json_build_object('ok', true, 'text', (${template.replaceAll('$x', 'x')})::text);
-    exception when others then
-      get stacked diagnostics c = returned_sqlstate, m = message_text, d = pg_exception_detail;
-      return json_build_object('ok', false, 'code', c, 'message', m, 'detail', nullif(d, ''));
-    end $f$`);
-  const r = await oracle.query(`select ${fn}(x) as r from unnest($1::text[]) with ordinality as t(x, i) order by i`, [inputs]);
-  return r.rows.map((row) => row.r as Outcome);
-}
-
-function hash(s: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
-  return h.toString(36);
-}
-
-function compareBatch(label: string, inputs: string[], expected: Outcome[], actual: Outcome[]): void {
-  for (let i = 0; i < inputs.length; i++) {
-    assert.deepEqual(actual[i], expected[i], `${label} for input ${JSON.stringify(inputs[i])} (VECGRES_SEED=${SEED})`);
-  }
-}
-
-before(async () => {
-  oracle = await pgvectorOracle();
-});
-
-after(async () => {
-  await oracle.close();
-});
+const oracle = await oracleForFile();
 
 describe('vector text input and output against pgvector', () => {
   const handTable = [
@@ -105,7 +54,7 @@ describe('vector text input and output against pgvector', () => {
   ];
 
   test('hand-written edge cases: output text, or error code, message and detail', async () => {
-    const expected = await oracleBatch('$x::vector', handTable);
+    const expected = await oracleBatch(oracle, '$x::vector', handTable);
     const actual = handTable.map((s) => ours(() => formatVector(parseVector(s))));
     compareBatch('vector_in/out', handTable, expected, actual);
   });
@@ -163,7 +112,7 @@ describe('vector text input and output against pgvector', () => {
       }
       literals.push(formatVector(floats));
     }
-    const expected = await oracleBatch('$x::vector', literals);
+    const expected = await oracleBatch(oracle, '$x::vector', literals);
     for (let b = 0; b < literals.length; b++) {
       assert.equal(expected[b]!.ok, true);
       const theirs = (expected[b] as { text: string }).text;
@@ -203,7 +152,7 @@ describe('vector text input and output against pgvector', () => {
       return s;
     });
     const inputs = fc.sample(fc.oneof(literal, mutated), { seed: SEED, numRuns: RUNS });
-    const expected = await oracleBatch('$x::vector', inputs);
+    const expected = await oracleBatch(oracle, '$x::vector', inputs);
     const actual = inputs.map((s) => ours(() => formatVector(parseVector(s))));
     compareBatch('random literal', inputs, expected, actual);
   });
@@ -217,7 +166,7 @@ describe('vector text input and output against pgvector', () => {
       if (how < 5) inputs.push(nearMidpoint(Math.min(u, 0x7f7fffff), how));
       else inputs.push(`${prng.int(1000)}e${prng.int(100) - 60}`);
     }
-    const expected = await oracleBatch('$x::float4', inputs);
+    const expected = await oracleBatch(oracle, '$x::float4', inputs);
     const actual = inputs.map((s) => ours(() => formatFloat4(parseFloat4(s))));
     compareBatch('float4in', inputs, expected, actual);
   });
@@ -242,7 +191,7 @@ describe('vector text input and output against pgvector', () => {
       inputs.push(String(f32[0]));
     }
     inputs.push('2490792684755615744', '4503599627370496', '9007199254740993', '1e15', '1e14', '123456789012345.6', '1e-4', '1e-5', '5e-324', '-0', '0', '1e22', '1e21', '0.1');
-    const expected = await oracleBatch('$x::float8', inputs);
+    const expected = await oracleBatch(oracle, '$x::float8', inputs);
     const actual = inputs.map((s) => ours(() => formatFloat8(Number(s))));
     compareBatch('float8out', inputs, expected, actual);
   });
@@ -323,13 +272,13 @@ describe('vector functions against pgvector', () => {
       ["cosine_distance(split_part($x,'|',1)::vector, split_part($x,'|',2)::vector)", (a, b) => formatFloat8(cosineDistance(a, b))],
     ];
     for (const [sql, fn] of checks) {
-      const expected = await oracleBatch(sql, inputs);
+      const expected = await oracleBatch(oracle, sql, inputs);
       const actual = inputs.map((x) => ours(() => fn(...split(x))));
       compareBatch(sql, inputs, expected, actual);
     }
     const subs: Array<[number, number]> = [[1, 2], [0, 2], [-5, 7], [2, 100], [4, 1], [3, 0], [1, -1], [2147483647, 10], [-2147483648, 1]];
     const subInputs = subs.map(([s, c]) => `${s}|${c}`);
-    const expected = await oracleBatch("subvector('[1,2,3,4,5]'::vector, split_part($x,'|',1)::int, split_part($x,'|',2)::int)", subInputs);
+    const expected = await oracleBatch(oracle, "subvector('[1,2,3,4,5]'::vector, split_part($x,'|',1)::int, split_part($x,'|',2)::int)", subInputs);
     const five = parseVector('[1,2,3,4,5]');
     const actual = subs.map(([s, c]) => ours(() => formatVector(subvector(five, s, c))));
     compareBatch('subvector', subInputs, expected, actual);

@@ -1,13 +1,11 @@
 /**
- * Shared machinery of the type differential tests: run one SQL template over many inputs in a
- * single PGlite round trip (errors caught per row in PL/pgSQL), run the same inputs through
+ * Batched differential testing of the type modules: run one SQL template over many inputs in
+ * a single PGlite round trip (errors caught per row in PL/pgSQL), run the same inputs through
  * our functions, and compare text or SQLSTATE + message + detail exactly.
  */
 import assert from 'node:assert/strict';
-import type { Oracle } from '../support/pglite.js';
-
-/** The seed of this run: VECGRES_SEED replays a failure (every failure message prints it). */
-export const SEED = process.env['VECGRES_SEED'] !== undefined ? Number(process.env['VECGRES_SEED']) : (Date.now() % 1_000_000_007) >>> 0;
+import type { Oracle } from './pglite.js';
+import { SEED } from './seed.js';
 
 /** One outcome, in a form both sides can produce: text, or an error code, message and detail. */
 export type Outcome = { ok: true; text: string | null } | { ok: false; code: string; message: string; detail: string | null };
