@@ -82,6 +82,18 @@ export class FaultyFs implements StorageBackend {
     throw this.dead;
   }
 
+  /**
+   * Kills the machine between operations (power loss, counted as a crash) unless a fault
+   * already did, then {@link reboot}s it: how a test ends a simulated process's life.
+   */
+  powerCut(): void {
+    if (this.dead === null) {
+      this.dead = new SimulatedCrash('idle');
+      this.count('crash');
+    }
+    this.reboot();
+  }
+
   /** Applies the power loss to the memory image and brings the machine back up. */
   reboot(): void {
     this.inner.crash({ ...(this.plan.crash ?? {}), prng: this.prng });

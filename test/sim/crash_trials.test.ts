@@ -120,14 +120,7 @@ test(`crash trials: ${TRIALS} seeded runs, ${CYCLES} crash/restart cycles each`,
       // The process dies: by power loss (dropping unsynced data) or, after an I/O error, a
       // PANIC-style restart that keeps the OS's view of the files.
       if (fs.crashed || p.next() < 0.7) {
-        if (!fs.crashed) {
-          try {
-            fs.crashNow();
-          } catch {
-            // expected
-          }
-        }
-        fs.reboot();
+        fs.powerCut();
         stats.crashes++;
       } else {
         stats.restarts++;

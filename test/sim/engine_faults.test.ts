@@ -112,14 +112,7 @@ test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`,
       // The process dies (after a crash, or a PANIC-style restart after an I/O error).
       stats.failures++;
       db.database.abandon();
-      if (!fs.crashed) {
-        try {
-          fs.crashNow();
-        } catch {
-          // expected
-        }
-      }
-      fs.reboot();
+      fs.powerCut();
       stats.crashes++;
       fs.setPlan({ seed, crash: { tornTail: 0.7, scribble: 0.3 } });
       db = await openWithRetries(fs, seed);
