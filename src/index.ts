@@ -24,6 +24,7 @@ import type { PgError } from './common/errors.js';
 import type { StorageBackend } from './storage/fs.js';
 import type { Session } from './engine/session.js';
 import type { StatementResult } from './sql/exec/statement.js';
+import type { IndexBuildProgress } from './sql/env.js';
 import type { Value } from './storage/table.js';
 import { formatVector } from './types/vector.js';
 import { formatFloat4 } from './types/float.js';
@@ -73,6 +74,12 @@ export interface VecgresOptions {
   walSegmentBytes?: number;
   /** Called with each WARNING raised outside a statement (e.g. a torn log tail found at open). */
   onNotice?: (notice: PgError) => void;
+  /**
+   * Called during index builds with `{ index, phase, tuplesDone, tuplesTotal }` (the columns of
+   * PostgreSQL's pg_stat_progress_create_index). Builds run synchronously, so this is the way
+   * to draw a progress bar. A vecgres extension: PGlite has no such option.
+   */
+  onIndexBuildProgress?: (progress: IndexBuildProgress) => void;
 }
 
 /** The query interface inside {@link Vecgres.transaction}. */
@@ -112,6 +119,7 @@ export class Vecgres {
       ...(o.storage === undefined ? {} : { storage: o.storage }),
       ...(o.walSegmentBytes === undefined ? {} : { walSegmentBytes: o.walSegmentBytes }),
       ...(o.onNotice === undefined ? {} : { onNotice: o.onNotice }),
+      ...(o.onIndexBuildProgress === undefined ? {} : { onIndexBuildProgress: o.onIndexBuildProgress }),
     });
     return new Vecgres(db, o.dataDir);
   }
@@ -292,4 +300,4 @@ function outputArray(a: PgArray, type: SqlType): unknown {
   return level(0);
 }
 
-export type { StatementResult };
+export type { StatementResult, IndexBuildProgress };

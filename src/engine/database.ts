@@ -14,6 +14,7 @@ import { NodeFs } from '../storage/fs_node.js';
 import { withIo } from '../storage/io_errors.js';
 import { loadParser, parseSql } from '../sql/parser/parse.js';
 import { SettingsRegistry } from '../sql/settings.js';
+import type { IndexBuildProgress } from '../sql/env.js';
 import { executeStatement, rollback, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
 import { loadIndexMethods } from './methods.js';
 import { Session } from './session.js';
@@ -53,6 +54,8 @@ export interface DatabaseOptions {
   walSegmentBytes?: number;
   /** Receives WARNINGs (a torn log tail at open, a failed automatic checkpoint). */
   onNotice?: (notice: PgError) => void;
+  /** Receives the progress of index builds (CREATE INDEX, and rebuilds during recovery). */
+  onIndexBuildProgress?: (p: IndexBuildProgress) => void;
 }
 
 export class Database {
@@ -74,6 +77,7 @@ export class Database {
     readonly methods: ReadonlyMap<string, IndexAm>,
     readonly seed: number,
     private readonly onNotice: ((n: PgError) => void) | undefined,
+    private readonly onIndexBuildProgress: ((p: IndexBuildProgress) => void) | undefined,
   ) {
     for (const g of STORAGE_GUCS) this.registry.register(g);
     for (const am of methods.values()) for (const g of am.gucs) this.registry.register(g);
@@ -89,7 +93,7 @@ export class Database {
   static async create(opts: DatabaseOptions = {}): Promise<Database> {
     await loadParser();
     const methods = await loadIndexMethods();
-    const db = new Database(methods, opts.seed ?? 1, opts.onNotice);
+    const db = new Database(methods, opts.seed ?? 1, opts.onNotice, opts.onIndexBuildProgress);
     if (opts.dataDir !== undefined) db.openDataDir(opts.dataDir, opts);
     return db;
   }
@@ -121,6 +125,7 @@ export class Database {
   openSession(): Session {
     return new Session(this.catalog, this.registry, this.methods, this.indexes, this.seed, {
       checkpoint: () => this.durability?.checkpoint(),
+      ...(this.onIndexBuildProgress === undefined ? {} : { onIndexBuildProgress: this.onIndexBuildProgress }),
     });
   }
 

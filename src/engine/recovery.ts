@@ -27,6 +27,7 @@ import type { SqlEnv, TxnState } from '../sql/env.js';
 import { finishWrites } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
 import { rebuildIndexes } from '../sql/exec/dml.js';
+import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { Durability, KIND_INDEX, KIND_TABLE, META_VERSION, badMeta, walDir, type DurabilityOptions } from './durability.js';
 
 /** What recovery did, for logs, tests and the recovery benchmark. */
@@ -56,23 +57,7 @@ export function buildIndexStructure(env: SqlEnv, def: IndexDef, table: Table): V
   const dim = table.def.columns[def.column]!.typmod;
   const opclass = am.opclasses.find((o) => o.name === def.opclass);
   if (opclass === undefined) throw new PgError(SQLSTATE.data_corrupted, `index "${def.name}" names unknown operator class "${def.opclass}"`);
-  const col = def.column;
-  let rowCount = 0;
-  for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(col, r) !== 0) rowCount++;
-  return am.build({
-    dim,
-    opclass,
-    options: am.parseOptions(new Map(def.options), dim),
-    rowCount,
-    seed: env.seed,
-    forEachRow(fn) {
-      for (let r = 0; r < table.slots; r++) {
-        if (!table.isLive(r)) continue;
-        const v = table.get(col, r);
-        if (v !== null) fn(r, v as Float32Array);
-      }
-    },
-  });
+  return buildIndexOverTable(env, am, { name: def.name, table, column: def.column, dim, opclass, options: new Map(def.options) });
 }
 
 function methodOf(methods: ReadonlyMap<string, IndexAm>, def: IndexDef): IndexAm {

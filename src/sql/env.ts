@@ -5,7 +5,7 @@
  */
 import type { Catalog } from '../storage/catalog.js';
 import type { Table } from '../storage/table.js';
-import type { IndexAm, VectorIndex } from '../index/am.js';
+import type { BuildProgress, IndexAm, VectorIndex } from '../index/am.js';
 import type { Settings } from './settings.js';
 import type { PlanNode } from './plan/plan.js';
 
@@ -36,6 +36,14 @@ export interface TxnState {
 export interface EngineHooks {
   /** Runs a checkpoint now (CHECKPOINT). No-op for an in-memory database. */
   checkpoint(): void;
+  /** Receives the progress of index builds (for progress bars; builds run synchronously). */
+  onIndexBuildProgress?: (p: IndexBuildProgress) => void;
+}
+
+/** Progress of one index build, as pg_stat_progress_create_index reports it. */
+export interface IndexBuildProgress extends BuildProgress {
+  /** The index being built. */
+  index: string;
 }
 
 export interface SqlEnv {

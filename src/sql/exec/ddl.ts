@@ -8,6 +8,7 @@ import type { ColumnDef, TableDef } from '../../storage/table.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
+import { buildIndexOverTable } from './index_build.js';
 import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME, isArrayType } from '../analyze/types.js';
 import type { VectorKind } from '../../index/am.js';
@@ -248,23 +249,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   const dim = cdef.typmod;
   if (dim < 0) throw new PgError(SQLSTATE.data_exception, 'column does not have dimensions');
   const options: [string, string][] = ((s.options ?? []) as PgNode[]).map((o) => [String(o.DefElem.defname).toLowerCase(), optionText(o.DefElem.arg)]);
-  const parsed = am.parseOptions(new Map(options), dim);
-  let rowCount = 0;
-  for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(col, r) !== 0) rowCount++;
-  const index = am.build({
-    dim,
-    opclass,
-    options: parsed,
-    rowCount,
-    seed: env.seed,
-    forEachRow(fn) {
-      for (let r = 0; r < table.slots; r++) {
-        if (!table.isLive(r)) continue;
-        const v = table.get(col, r);
-        if (v !== null) fn(r, v as Float32Array);
-      }
-    },
-  });
+  const index = buildIndexOverTable(env, am, { name, table, column: col, dim, opclass, options: new Map(options) });
   const def: IndexDef = { name, table: table.name, column: col, method: methodName, opclass: opclass.name, options, primaryKey: false };
   try {
     env.catalog.createIndex(def);

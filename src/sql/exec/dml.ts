@@ -14,6 +14,7 @@ import { evalExpr, type EvalCtx } from './eval.js';
 import { checkRow, pkeyOf, writeRow } from './insert.js';
 import { matchingRows } from './select.js';
 import { ensureXid } from './txn.js';
+import { buildIndexOverTable } from './index_build.js';
 import type { Notices } from './ddl.js';
 import type { PgNode } from '../parser/parse.js';
 
@@ -93,22 +94,13 @@ export function rebuildIndexes(env: SqlEnv, table: Table): void {
     const am = env.methods.get(d.method);
     const old = env.indexes.get(d.name);
     if (am === undefined || old === undefined) continue;
-    const col = d.column;
-    let rowCount = 0;
-    for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(col, r) !== 0) rowCount++;
-    const idx = am.build({
+    const idx = buildIndexOverTable(env, am, {
+      name: d.name,
+      table,
+      column: d.column,
       dim: old.dim,
       opclass: old.opclass,
-      options: am.parseOptions(new Map(d.options), old.dim),
-      rowCount,
-      seed: env.seed,
-      forEachRow(fn) {
-        for (let r = 0; r < table.slots; r++) {
-          if (!table.isLive(r)) continue;
-          const v = table.get(col, r);
-          if (v !== null) fn(r, v as Float32Array);
-        }
-      },
+      options: new Map(d.options),
     });
     old.dispose();
     env.indexes.set(d.name, idx);
