@@ -26,7 +26,8 @@ program
   .option('--ef-search <list>', 'comma-separated hnsw.ef_search values', '10,20,40,80,120,200,400')
   .option('--seed <n>', 'shuffle seed of the base/query split', positiveInt, 42)
   .option('--json', 'print one JSON object per line instead of tables')
-  .action(async (opts: { rows?: number; queries?: number; efSearch: string; seed: number; json?: boolean }) => {
+  .option('--data <dir>', 'keep the database in this directory; a second run reopens it instead of loading and building')
+  .action(async (opts: { rows?: number; queries?: number; efSearch: string; seed: number; json?: boolean; data?: string }) => {
     const efSearch = opts.efSearch.split(',').map((s) => positiveInt(s.trim()));
     await runDemo({
       ...(opts.rows !== undefined ? { rows: opts.rows } : {}),
@@ -34,6 +35,7 @@ program
       efSearch,
       seed: opts.seed,
       json: opts.json === true,
+      ...(opts.data !== undefined ? { dataDir: opts.data } : {}),
     });
   });
 
