@@ -17,6 +17,7 @@ import { sparsevecTypmodIn } from '../../types/sparsevec.js';
 import { parseBit, bitTypmodIn } from '../../types/bit.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '../../types/aggregates.js';
+import { scalarAggregate } from './scalar_aggregates.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
 import { utf8Length } from '../../storage/codec.js';
 import {
@@ -48,7 +49,9 @@ export type Expr =
   /** avg / sum over vector or halfvec (types/aggregates.ts), evaluated by the executor. */
   | { k: 'agg'; type: SqlType; name: string; agg: Aggregate<any, any, any>; arg: Expr }
   /** ARRAY[...]: elements of one type; nested ARRAY[...] elements make a multidimensional array. */
-  | { k: 'array'; type: ArraySqlType; elems: Expr[] };
+  | { k: 'array'; type: ArraySqlType; elems: Expr[] }
+  /** unnest(array) in a select list: one output row per element (set-returning). */
+  | { k: 'srf'; type: SqlType; name: string; arg: Expr };
 
 /** What an expression may refer to while it is analyzed. */
 export interface ExprScope {
@@ -62,6 +65,14 @@ export interface ExprScope {
   allowAggregates: boolean;
   /** Set when an aggregate was seen. */
   sawAggregate: boolean;
+  /** The clause named in "aggregate functions are not allowed in X" (default WHERE). */
+  aggregateClause?: string;
+  /** True while an aggregate's arguments are analyzed (nested aggregates are an error). */
+  insideAggregate?: boolean;
+  /** Set-returning functions (unnest) allowed here: the top of a select-list item. */
+  allowSetReturning?: boolean;
+  /** Set when a set-returning function was seen. */
+  sawSetReturning?: boolean;
   /** Analyzes a scalar subquery; returns its analyzed form, single output type and typmod. */
   subquery(select: PgNode, location: number): { query: unknown; type: SqlType; typmod: number };
   /** Database functions that need the catalog (pg_relation_size). */
@@ -745,31 +756,22 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   const names: string[] = (n.funcname as PgNode[]).map((x) => x.String.sval as string);
   const name = names[names.length - 1]!.toLowerCase();
   if (n.over !== undefined) throw pgErr.featureNotSupported('window function');
-  if (name === 'count') {
-    if (!scope.allowAggregates) throw new PgError(SQLSTATE.grouping_error, 'aggregate functions are not allowed in WHERE', pos(n.location));
-    if (n.agg_distinct) throw pgErr.featureNotSupported('count(DISTINCT ...)');
-    scope.sawAggregate = true;
-    if (n.agg_star) return { k: 'count', type: 'int8', arg: null };
-    const args: PgNode[] = n.args ?? [];
-    if (args.length !== 1) throw undefinedFunction(name, [], n.location);
-    return { k: 'count', type: 'int8', arg: analyzeExpr(scope, args[0]) };
-  }
-  if (name === 'avg' || name === 'sum') {
-    const args: PgNode[] = n.args ?? [];
-    if (args.length === 1 && !n.agg_star && !n.agg_distinct && n.agg_order === undefined && n.agg_filter === undefined) {
-      if (!scope.allowAggregates) throw new PgError(SQLSTATE.grouping_error, 'aggregate functions are not allowed in WHERE', pos(n.location));
-      const arg = analyzeExpr(scope, args[0]);
-      const agg = AGGREGATES[name]![arg.type];
-      if (agg !== undefined) {
-        scope.sawAggregate = true;
-        return { k: 'agg', type: arg.type, name, agg, arg };
+  if (name === 'count' || name === 'avg' || name === 'sum' || name === 'min' || name === 'max') return analyzeAggregate(scope, name, n);
+  if (name === 'array_agg' || name === 'string_agg') throw pgErr.featureNotSupported(`aggregate function ${name}`);
+  if (name === 'unnest') {
+    if (!scope.allowSetReturning) throw pgErr.featureNotSupported('unnest() outside the select list or FROM');
+    const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+    if (args.length !== 1 || !isArrayType(args[0]!.type)) {
+      if (args.length === 1 && args[0]!.type === 'unknown') {
+        throw new PgError('42725', 'function unnest(unknown) is not unique', {
+          hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+          ...pos(n.location),
+        });
       }
-      if (isVectorFamily(arg.type)) throw undefinedFunction(name, [arg.type], n.location);
+      throw undefinedFunction(name, args.map((a) => a.type), n.location);
     }
-    throw pgErr.featureNotSupported(`aggregate function ${name} over this type`);
-  }
-  if (['min', 'max', 'array_agg', 'string_agg'].includes(name)) {
-    throw pgErr.featureNotSupported(`aggregate function ${name}`);
+    scope.sawSetReturning = true;
+    return { k: 'srf', type: elemTypeOf(args[0]!.type as ArraySqlType), name, arg: args[0]! };
   }
   const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
   const overloads = functionOverloads(name);
@@ -802,6 +804,58 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     return { k: 'op1', type: 'text', arg: args[0]!, fn: (v) => sizePretty(Number(v)) };
   }
   throw undefinedFunction(name, args.map((a) => a.type), n.location);
+}
+
+/** count / sum / avg / min / max: PostgreSQL's checks (parse_agg.c) and the aggregate's resolution. */
+function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
+  if (!scope.allowAggregates) {
+    const msg = scope.insideAggregate ? 'aggregate function calls cannot be nested' : `aggregate functions are not allowed in ${scope.aggregateClause ?? 'WHERE'}`;
+    throw new PgError(SQLSTATE.grouping_error, msg, pos(n.location));
+  }
+  if (n.agg_distinct) throw pgErr.featureNotSupported(`${name}(DISTINCT ...)`);
+  if (n.agg_order !== undefined) throw pgErr.featureNotSupported('ORDER BY in aggregate calls');
+  if (n.agg_filter !== undefined) throw pgErr.featureNotSupported('FILTER in aggregate calls');
+  const rawArgs: PgNode[] = n.args ?? [];
+  if (n.agg_star) {
+    if (name === 'count') {
+      scope.sawAggregate = true;
+      return { k: 'count', type: 'int8', arg: null };
+    }
+    throw new PgError(SQLSTATE.wrong_object_type, `${name}(*) specified, but ${name} is not an aggregate function`, pos(n.location));
+  }
+  const saved = { allow: scope.allowAggregates, inside: scope.insideAggregate, srf: scope.allowSetReturning };
+  scope.allowAggregates = false;
+  scope.insideAggregate = true;
+  scope.allowSetReturning = false;
+  let args: Expr[];
+  try {
+    args = rawArgs.map((a) => analyzeExpr(scope, a));
+  } finally {
+    scope.allowAggregates = saved.allow;
+    scope.insideAggregate = saved.inside;
+    scope.allowSetReturning = saved.srf;
+  }
+  if (args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), n.location);
+  let arg = args[0]!;
+  scope.sawAggregate = true;
+  if (name === 'count') return { k: 'count', type: 'int8', arg };
+  const vecAgg = (AGGREGATES[name] ?? {})[arg.type];
+  if (vecAgg !== undefined) return { k: 'agg', type: arg.type, name, agg: vecAgg, arg };
+  // An untyped literal resolves as PostgreSQL's preferred candidate would: text for min/max,
+  // double precision... is ambiguous for sum/avg (PostgreSQL says "is not unique").
+  if (arg.type === 'unknown') {
+    if (name === 'min' || name === 'max') arg = coerceTo(scope, arg, 'text', -1);
+    else {
+      throw new PgError('42725', `function ${name}(unknown) is not unique`, {
+        hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+        ...pos(n.location),
+      });
+    }
+  }
+  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' ? comparatorFor(arg.type) : null) : null;
+  const sa = scalarAggregate(name, arg.type, cmp);
+  if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
+  return { k: 'agg', type: sa.type, name, agg: sa.agg, arg };
 }
 
 function undefinedFunction(name: string, types: SqlType[], location: number): PgError {

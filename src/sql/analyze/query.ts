@@ -8,12 +8,14 @@ import { Table, type TableDef, type ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { type Expr, type ExprScope, analyzeExpr, requireBool, coerceTo, castExpr, comparatorFor } from './expr.js';
-import { type SqlType, TYPE_NAME, isNumeric, isVectorFamily, castContext, castValue } from './types.js';
+import { type SqlType, TYPE_NAME, isNumeric, isVectorFamily, castContext, castValue, valueToText, isArrayType } from './types.js';
 import type { KnnSpec } from '../plan/plan.js';
 
 export interface Target {
   name: string;
   expr: Expr;
+  /** 0-based offset of the item in the statement text, when known. */
+  loc?: number;
 }
 
 export interface SortKey {
@@ -33,8 +35,19 @@ export interface SelectQuery {
   orderBy: SortKey[];
   limit: Expr | null;
   offset: Expr | null;
-  /** count(*) without GROUP BY: one output row. */
+  /**
+   * An aggregate query: aggregates, GROUP BY or HAVING. Rows are grouped by `groupBy` (one
+   * group of all rows when it is empty) and each group yields one row.
+   */
   aggregate: boolean;
+  /** GROUP BY expressions (empty for none). */
+  groupBy: Expr[];
+  /** HAVING condition over groups. */
+  having: Expr | null;
+  /** True when a target is unnest(...): each input row yields one row per array element. */
+  setReturning: boolean;
+  /** `FROM unnest(array) [AS t(col)]`: the array expression; `table` then describes its column. */
+  fromFunction: Expr | null;
   /** Set when ORDER BY is a single `col <op> vector` ascending (index-eligible). */
   knn: KnnSpec | null;
 }
@@ -126,8 +139,7 @@ export function analyzeSelect(env: SqlEnv, stmt: PgNode): Analyzed<SelectQuery> 
 function rejectUnsupportedSelect(s: PgNode): void {
   if (s.op !== undefined && s.op !== 'SETOP_NONE') throw pgErr.featureNotSupported(String(s.op).replace('SETOP_', ''));
   if (s.withClause !== undefined) throw pgErr.featureNotSupported('WITH');
-  if (s.groupClause !== undefined) throw pgErr.featureNotSupported('GROUP BY');
-  if (s.havingClause !== undefined) throw pgErr.featureNotSupported('HAVING');
+  if (s.groupDistinct === true) throw pgErr.featureNotSupported('GROUP BY DISTINCT');
   if (s.distinctClause !== undefined) throw pgErr.featureNotSupported('DISTINCT');
   if (s.windowClause !== undefined) throw pgErr.featureNotSupported('WINDOW');
   if (s.lockingClause !== undefined) throw pgErr.featureNotSupported('FOR UPDATE/SHARE');
@@ -142,23 +154,31 @@ function analyzeSelectInto(env: SqlEnv, s: PgNode, paramTypes: SqlType[], paramN
   if (from.length > 1) throw pgErr.featureNotSupported('joins');
   let table: Table | null = null;
   let virtual: string | null = null;
+  let fromFunction: Expr | null = null;
   if (from.length === 1) {
     const rv = from[0].RangeVar;
     if (rv === undefined) {
       const tag = Object.keys(from[0])[0]!;
-      throw pgErr.featureNotSupported(tag === 'JoinExpr' ? 'joins' : tag === 'RangeSubselect' ? 'subqueries in FROM' : tag === 'RangeFunction' ? 'functions in FROM' : `FROM item ${tag}`);
-    }
-    if (rv.alias !== undefined) throw pgErr.featureNotSupported('table aliases');
-    const schema: string | undefined = rv.schemaname;
-    const name: string = rv.relname;
-    if (VIRTUAL_VIEWS[name] !== undefined && (schema === undefined || schema === 'pg_catalog')) {
-      virtual = name;
-      table = virtualTable(name);
+      if (tag === 'RangeFunction') {
+        const f = fromFunctionTable(env, from[0].RangeFunction, paramTypes, paramNodes);
+        table = f.table;
+        fromFunction = f.arg;
+      } else {
+        throw pgErr.featureNotSupported(tag === 'JoinExpr' ? 'joins' : tag === 'RangeSubselect' ? 'subqueries in FROM' : `FROM item ${tag}`);
+      }
     } else {
-      if (schema !== undefined && schema !== 'public') throw undefinedTableAt(`${schema}.${name}`, rv.location);
-      const t = env.catalog.getTable(name);
-      if (t === undefined) throw undefinedTableAt(name, rv.location);
-      table = t;
+      if (rv.alias !== undefined) throw pgErr.featureNotSupported('table aliases');
+      const schema: string | undefined = rv.schemaname;
+      const name: string = rv.relname;
+      if (VIRTUAL_VIEWS[name] !== undefined && (schema === undefined || schema === 'pg_catalog')) {
+        virtual = name;
+        table = virtualTable(name);
+      } else {
+        if (schema !== undefined && schema !== 'public') throw undefinedTableAt(`${schema}.${name}`, rv.location);
+        const t = env.catalog.getTable(name);
+        if (t === undefined) throw undefinedTableAt(name, rv.location);
+        table = t;
+      }
     }
   }
   const scope = newScope(env, table, paramTypes, paramNodes);
@@ -166,6 +186,7 @@ function analyzeSelectInto(env: SqlEnv, s: PgNode, paramTypes: SqlType[], paramN
   // Target list (with * expansion).
   const targets: Target[] = [];
   scope.allowAggregates = true;
+  let setReturning = false;
   for (const rt of (s.targetList ?? []) as PgNode[]) {
     const r = rt.ResTarget;
     const val = r.val;
@@ -174,36 +195,62 @@ function analyzeSelectInto(env: SqlEnv, s: PgNode, paramTypes: SqlType[], paramN
       table.def.columns.forEach((c, i) => targets.push({ name: c.name, expr: { k: 'col', type: c.type, col: i, typmod: c.typmod, name: c.name } }));
       continue;
     }
+    scope.allowSetReturning = true;
+    scope.sawSetReturning = false;
     const expr = analyzeExpr(scope, val);
-    targets.push({ name: r.name ?? figureColname(val), expr });
+    scope.allowSetReturning = false;
+    if ((scope.sawSetReturning as boolean | undefined) === true) {
+      // Only a whole select-list item may be a set-returning call (ProjectSet over one level).
+      if (expr.k !== 'srf' || containsSrf(expr.arg)) throw pgErr.featureNotSupported('unnest() inside an expression');
+      setReturning = true;
+    }
+    const loc = val[Object.keys(val)[0]!]?.location;
+    targets.push({ name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}) });
   }
   scope.allowAggregates = false;
-  const aggregate = scope.sawAggregate;
-  if (aggregate) {
-    for (const t of targets) checkNoColumnsOutsideAggregate(t.expr, table);
-  }
   // Untyped literals in the output become text (PostgreSQL resolves unknown -> text).
   for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(scope, t.expr, 'text', -1);
 
   const where = s.whereClause === undefined ? null : requireBool(scope, analyzeExpr(scope, s.whereClause), 'argument of WHERE', s.whereClause);
 
+  const groupBy: Expr[] = [];
+  scope.aggregateClause = 'GROUP BY';
+  for (const g of (s.groupClause ?? []) as PgNode[]) groupBy.push(groupExpr(scope, g, targets));
+  scope.aggregateClause = undefined;
+
+  let having: Expr | null = null;
+  if (s.havingClause !== undefined) {
+    scope.allowAggregates = true;
+    having = requireBool(scope, analyzeExpr(scope, s.havingClause), 'argument of HAVING', s.havingClause);
+    scope.allowAggregates = false;
+  }
+
   const orderBy: SortKey[] = [];
+  scope.allowAggregates = true;
   for (const sb of (s.sortClause ?? []) as PgNode[]) {
     const b = sb.SortBy;
     if (b.useOp !== undefined) throw pgErr.featureNotSupported('ORDER BY ... USING');
     const expr = sortExpr(scope, b.node, targets);
     const desc = b.sortby_dir === 'SORTBY_DESC';
     const nullsFirst = b.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : b.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+    if (containsSrf(expr)) throw pgErr.featureNotSupported('ORDER BY a set-returning function');
     orderBy.push({ expr, desc, nullsFirst, cmp: comparatorFor(expr.type) as (a: unknown, b: unknown) => number });
   }
-  if (aggregate && orderBy.length > 0) {
-    for (const k of orderBy) checkNoColumnsOutsideAggregate(k.expr, table);
+  scope.allowAggregates = false;
+  const aggregate = scope.sawAggregate || groupBy.length > 0 || having !== null;
+  if (aggregate) {
+    if (setReturning) throw pgErr.featureNotSupported('unnest() in an aggregate query');
+    for (const t of targets) checkGrouped(t.expr, groupBy, table);
+    if (having !== null) checkGrouped(having, groupBy, table);
+    for (const k of orderBy) checkGrouped(k.expr, groupBy, table);
   }
 
   const limit = s.limitCount === undefined ? null : limitExpr(scope, s.limitCount);
   const offset = s.limitOffset === undefined ? null : limitExpr(scope, s.limitOffset);
-  const knn = orderBy.length === 1 && !orderBy[0]!.desc && table !== null && virtual === null ? knnSpec(orderBy[0]!.expr) : null;
-  return { kind: 'select', table, virtual, where, targets, orderBy, limit, offset, aggregate, knn };
+  const knn = orderBy.length === 1 && !orderBy[0]!.desc && table !== null && virtual === null && fromFunction === null && !aggregate && !setReturning
+    ? knnSpec(orderBy[0]!.expr)
+    : null;
+  return { kind: 'select', table, virtual, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, fromFunction, knn };
 }
 
 function limitExpr(scope: ExprScope, node: PgNode): Expr | null {
@@ -266,8 +313,149 @@ function knnSpec(e: Expr): KnnSpec | null {
   return null;
 }
 
-function checkNoColumnsOutsideAggregate(e: Expr, table: Table | null): void {
+/**
+ * A GROUP BY item (PostgreSQL's findTargetlistEntrySQL92): an integer constant names a
+ * select-list position; a bare name is an input column first and an output column name only
+ * when no input column has it; anything else is an expression over the input.
+ */
+function groupExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
+  const c = node.A_Const;
+  if (c !== undefined && c.ival !== undefined) {
+    const n = (c.ival.ival ?? 0) as number;
+    if (n < 1 || n > targets.length) {
+      throw new PgError(SQLSTATE.invalid_column_reference, `GROUP BY position ${n} is not in select list`, { position: (c.location ?? 0) + 1 });
+    }
+    const t = targets[n - 1]!;
+    const e = t.expr;
+    if (containsAggregate(e)) {
+      throw new PgError(SQLSTATE.grouping_error, 'aggregate functions are not allowed in GROUP BY', { position: (t.loc ?? c.location ?? 0) + 1 });
+    }
+    return e;
+  }
+  const cr = node.ColumnRef;
+  if (cr !== undefined && cr.fields.length === 1 && cr.fields[0].String !== undefined) {
+    const name = cr.fields[0].String.sval as string;
+    if (scope.table === null || scope.table.columnIndex(name) < 0) {
+      const matches = targets.filter((t) => t.name === name);
+      if (matches.length === 1) return matches[0]!.expr;
+    }
+  }
+  const e = analyzeExpr(scope, node);
+  return e.type === 'unknown' ? coerceTo(scope, e, 'text', -1) : e;
+}
+
+/** True when `e` holds an aggregate call (not looking into subqueries). */
+export function containsAggregate(e: Expr): boolean {
+  return someNode(e, (x) => x.k === 'count' || x.k === 'agg');
+}
+
+/** True when `e` holds a set-returning call. */
+export function containsSrf(e: Expr): boolean {
+  return someNode(e, (x) => x.k === 'srf');
+}
+
+function someNode(e: Expr, pred: (x: Expr) => boolean): boolean {
+  if (pred(e)) return true;
+  switch (e.k) {
+    case 'fn':
+    case 'and':
+    case 'or':
+    case 'coalesce':
+      return e.args.some((a) => someNode(a, pred));
+    case 'array':
+      return e.elems.some((a) => someNode(a, pred));
+    case 'op1':
+    case 'cast':
+    case 'not':
+    case 'isnull':
+    case 'srf':
+      return someNode(e.arg, pred);
+    case 'count':
+      return e.arg !== null && someNode(e.arg, pred);
+    case 'agg':
+      return someNode(e.arg, pred);
+    case 'op2':
+      return someNode(e.l, pred) || someNode(e.r, pred);
+    case 'in':
+      return someNode(e.arg, pred) || e.list.some((a) => someNode(a, pred));
+    default:
+      return false;
+  }
+}
+
+/** Structural equality of two analyzed expressions (GROUP BY matching, PostgreSQL's equal()). */
+export function exprEqual(a: Expr, b: Expr): boolean {
+  if (a.k !== b.k || a.type !== b.type) return false;
+  switch (a.k) {
+    case 'const': {
+      const bv = (b as typeof a).value;
+      if (a.value === bv) return true;
+      if (a.value === null || bv === null) return false;
+      return typeof a.value === 'object' && typeof bv === 'object' && valueToText(a.value, a.type) === valueToText(bv, a.type);
+    }
+    case 'param':
+      return a.index === (b as typeof a).index;
+    case 'col':
+      return a.col === (b as typeof a).col;
+    case 'op1': {
+      const o = b as typeof a;
+      return (a.fn === o.fn || a.fn.toString() === o.fn.toString()) && exprEqual(a.arg, o.arg);
+    }
+    case 'op2': {
+      const o = b as typeof a;
+      return a.op === o.op && exprEqual(a.l, o.l) && exprEqual(a.r, o.r);
+    }
+    case 'cast': {
+      const o = b as typeof a;
+      return a.from === o.from && a.typmod === o.typmod && exprEqual(a.arg, o.arg);
+    }
+    case 'not':
+    case 'srf':
+      return exprEqual(a.arg, (b as typeof a).arg);
+    case 'isnull': {
+      const o = b as typeof a;
+      return a.negate === o.negate && exprEqual(a.arg, o.arg);
+    }
+    case 'and':
+    case 'or':
+    case 'coalesce':
+      return listEqual(a.args, (b as typeof a).args);
+    case 'fn': {
+      const o = b as typeof a;
+      return a.name === o.name && listEqual(a.args, o.args);
+    }
+    case 'array':
+      return listEqual(a.elems, (b as typeof a).elems);
+    case 'in': {
+      const o = b as typeof a;
+      return a.negate === o.negate && exprEqual(a.arg, o.arg) && listEqual(a.list, o.list);
+    }
+    case 'count': {
+      const o = b as typeof a;
+      return a.arg === null ? o.arg === null : o.arg !== null && exprEqual(a.arg, o.arg);
+    }
+    case 'agg': {
+      const o = b as typeof a;
+      return a.name === o.name && exprEqual(a.arg, o.arg);
+    }
+    case 'sublink':
+      return a === b;
+  }
+}
+
+function listEqual(a: Expr[], b: Expr[]): boolean {
+  return a.length === b.length && a.every((x, i) => exprEqual(x, b[i]!));
+}
+
+/**
+ * PostgreSQL's check_ungrouped_columns: outside aggregate arguments, a column may appear only
+ * inside a subexpression equal to a GROUP BY item.
+ * @throws PgError 42803 `column "t.c" must appear in the GROUP BY clause or be used in an
+ *   aggregate function`, positioned at the column reference.
+ */
+function checkGrouped(e: Expr, groupBy: Expr[], table: Table | null): void {
   const visit = (x: Expr): void => {
+    if (groupBy.some((g) => exprEqual(g, x))) return;
     switch (x.k) {
       case 'col':
         throw new PgError(
@@ -279,6 +467,9 @@ function checkNoColumnsOutsideAggregate(e: Expr, table: Table | null): void {
       case 'agg':
         return;
       case 'fn':
+      case 'and':
+      case 'or':
+      case 'coalesce':
         x.args.forEach(visit);
         return;
       case 'array':
@@ -288,16 +479,12 @@ function checkNoColumnsOutsideAggregate(e: Expr, table: Table | null): void {
       case 'cast':
       case 'not':
       case 'isnull':
+      case 'srf':
         visit(x.arg);
         return;
       case 'op2':
         visit(x.l);
         visit(x.r);
-        return;
-      case 'and':
-      case 'or':
-      case 'coalesce':
-        x.args.forEach(visit);
         return;
       case 'in':
         visit(x.arg);
@@ -308,6 +495,40 @@ function checkNoColumnsOutsideAggregate(e: Expr, table: Table | null): void {
     }
   };
   visit(e);
+}
+
+/**
+ * `FROM unnest(array) [AS alias[(column)]]`: a one-column relation named by the alias (else
+ * `unnest`), whose column is named by the column alias, else the relation alias, else
+ * `unnest` (PostgreSQL's naming for a function returning a scalar). The array may not refer
+ * to other FROM items (no LATERAL joins); its rows are produced per execution.
+ */
+function fromFunctionTable(env: SqlEnv, rf: PgNode, paramTypes: SqlType[], paramNodes: ExprScope['paramNodes']): { table: Table; arg: Expr } {
+  if (rf.ordinality === true) throw pgErr.featureNotSupported('WITH ORDINALITY');
+  if (rf.is_rowsfrom === true || (rf.functions ?? []).length !== 1) throw pgErr.featureNotSupported('ROWS FROM');
+  if (rf.coldeflist !== undefined) throw pgErr.featureNotSupported('column definition lists');
+  const call: PgNode = rf.functions[0].List.items[0];
+  const fc = call.FuncCall;
+  const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval;
+  if (fc === undefined || fname === undefined || fname.toLowerCase() !== 'unnest') throw pgErr.featureNotSupported('functions in FROM other than unnest');
+  const scope = newScope(env, null, paramTypes, paramNodes);
+  scope.allowSetReturning = true;
+  const e = analyzeExpr(scope, call);
+  if (e.k !== 'srf' || containsSrf(e.arg)) throw pgErr.featureNotSupported('unnest() inside an expression');
+  const elem = e.type;
+  if (elem === 'numeric' || isArrayType(elem) || elem === 'unknown') throw pgErr.featureNotSupported(`unnest of ${TYPE_NAME[elem]}[] in FROM`);
+  const alias: string | undefined = rf.alias?.aliasname;
+  const colnames: PgNode[] = rf.alias?.colnames ?? [];
+  if (colnames.length > 1) {
+    throw new PgError(SQLSTATE.invalid_column_reference, `table "${rf.alias.aliasname}" has 1 columns available but ${colnames.length} columns specified`);
+  }
+  const colName: string = colnames[0]?.String?.sval ?? alias ?? 'unnest';
+  const def: TableDef = {
+    name: alias ?? 'unnest',
+    columns: [{ name: colName, type: elem as ColumnType, typmod: -1, notNull: false, sequence: null, defaultSql: null }],
+    primaryKey: [],
+  };
+  return { table: new Table(def), arg: e.arg };
 }
 
 /** PostgreSQL FigureColname: the output name of an unnamed target. */

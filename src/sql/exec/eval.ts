@@ -16,6 +16,8 @@ export interface EvalCtx {
   /** Runs an uncorrelated scalar subquery: its rows (first column only). */
   runSubquery(q: SelectQuery, ctx: EvalCtx): Value[];
   memo: Map<Expr, Value> | null;
+  /** The current group's aggregate results, while grouped output is computed. */
+  aggValues?: Map<Expr, Value> | null;
 }
 
 /** Evaluates `e` for `rowId` of `table` (table may be null for row-independent expressions). */
@@ -109,8 +111,13 @@ export function evalExpr(e: Expr, table: Table | null, rowId: number, ctx: EvalC
       return v;
     }
     case 'count':
-    case 'agg':
-      assert(false, 'aggregates are evaluated by the executor');
+    case 'agg': {
+      const v = ctx.aggValues?.get(e);
+      assert(v !== undefined, 'aggregates are evaluated by the executor');
+      return v;
+    }
+    case 'srf':
+      assert(false, 'set-returning calls are expanded by the executor');
   }
 }
 

@@ -19,7 +19,8 @@ import type { Expr } from '../analyze/expr.js';
 import type { KnnSpec, PlanNode } from '../plan/plan.js';
 import { planSelect } from '../plan/planner.js';
 import { evalExpr, passes, type EvalCtx } from './eval.js';
-import { castValue } from '../analyze/types.js';
+import { type SqlType, valueToText } from '../analyze/types.js';
+import type { PgArray } from '../../types/pgarray.js';
 import { TopK } from './topk.js';
 
 /** Rows of a SELECT: one array of values per row, in target-list order. */
@@ -64,17 +65,33 @@ export function runSelect(env: SqlEnv, q: SelectQuery, ctx: EvalCtx): SelectOutp
   const plan = planSelect(env, q, need);
   let table = q.table;
   if (q.virtual !== null) table = buildVirtual(env, q.virtual);
+  else if (q.fromFunction !== null) table = buildFunctionTable(q.table!, q.fromFunction, ctx);
 
   if (table === null) {
-    if (q.where !== null && evalExpr(q.where, null, -1, ctx) !== true) return { rows: [], plan };
+    const pass = q.where === null || evalExpr(q.where, null, -1, ctx) === true;
+    // Without FROM the input is one row (none when WHERE rejects it).
+    if (q.aggregate) return { rows: sliceRows(runGrouped(q, null, pass ? [0] : [], ctx), offset, limit), plan };
+    if (!pass) return { rows: [], plan };
+    if (q.setReturning) {
+      const out: Value[][] = [];
+      expandSetReturning(q, null, -1, ctx, out, need);
+      return { rows: sliceRows(out, offset, limit), plan };
+    }
     const row = q.targets.map((t) => evalExpr(t.expr, null, -1, ctx));
     return { rows: offset > 0 || limit < 1 ? [] : [row], plan };
   }
 
   if (q.aggregate) {
     const ids = collect(env, plan, q, table, ctx, Infinity);
-    const row = q.targets.map((t) => evalAggregate(t.expr, table!, ids, ctx));
-    return { rows: offset > 0 || limit < 1 ? [] : [row], plan };
+    return { rows: sliceRows(runGrouped(q, table, ids, ctx), offset, limit), plan };
+  }
+
+  if (q.setReturning) {
+    let ids = collect(env, plan, q, table, ctx, Infinity);
+    if (q.orderBy.length > 0 && !isOrdered(plan)) ids = sortRows(q, table, ids, ctx);
+    const out: Value[][] = [];
+    for (let i = 0; i < ids.length && out.length < need; i++) expandSetReturning(q, table, ids[i]!, ctx, out, need);
+    return { rows: sliceRows(out, offset, limit), plan };
   }
 
   let ids = collect(env, plan, q, table, ctx, need);
@@ -91,6 +108,178 @@ export function runSelect(env: SqlEnv, q: SelectQuery, ctx: EvalCtx): SelectOutp
   return { rows, plan };
 }
 
+function sliceRows(rows: Value[][], offset: number, limit: number): Value[][] {
+  if (offset === 0 && limit >= rows.length) return rows;
+  return rows.slice(offset, limit === Infinity ? rows.length : offset + limit);
+}
+
+/**
+ * PostgreSQL's ProjectSet: the select list of one input row, with each unnest(...) item run
+ * in lockstep; the row yields as many rows as the longest array (shorter ones pad with NULL),
+ * none when every array is NULL or empty. Stops once `out` holds `need` rows.
+ */
+function expandSetReturning(q: SelectQuery, table: Table | null, rowId: number, ctx: EvalCtx, out: Value[][], need: number): void {
+  const targets = q.targets;
+  const plain: Value[] = new Array(targets.length);
+  const arrays: (readonly Value[] | null)[] = new Array(targets.length).fill(null);
+  let n = 0;
+  for (let c = 0; c < targets.length; c++) {
+    const e = targets[c]!.expr;
+    if (e.k === 'srf') {
+      const a = evalExpr(e.arg, table, rowId, ctx) as PgArray | null;
+      const elems = a === null ? [] : (a.elems as readonly Value[]);
+      arrays[c] = elems;
+      if (elems.length > n) n = elems.length;
+    } else {
+      plain[c] = evalExpr(e, table, rowId, ctx);
+    }
+  }
+  for (let i = 0; i < n && out.length < need; i++) {
+    const row: Value[] = new Array(targets.length);
+    for (let c = 0; c < targets.length; c++) {
+      const elems = arrays[c];
+      row[c] = elems === null ? plain[c]! : i < elems!.length ? elems![i]! : null;
+    }
+    out.push(row);
+  }
+}
+
+/** The rows of `FROM unnest(array)`: one per element (none for a NULL array), per execution. */
+function buildFunctionTable(shape: Table, fn: Expr, ctx: EvalCtx): Table {
+  const t = new Table(shape.def);
+  const a = evalExpr(fn, null, -1, ctx) as PgArray | null;
+  if (a !== null) for (const v of a.elems) t.appendRow([v as Value]);
+  return t;
+}
+
+/**
+ * Grouped aggregation (PostgreSQL's HashAggregate, or a plain Aggregate without GROUP BY):
+ * rows are hashed by the text of their GROUP BY values (groups in first-seen order), each
+ * aggregate call of the select list, HAVING and ORDER BY is folded per group, HAVING filters
+ * the groups and ORDER BY sorts them. Without GROUP BY there is exactly one group, even over
+ * no rows (count(*) = 0, other aggregates NULL).
+ */
+function runGrouped(q: SelectQuery, table: Table | null, ids: ArrayLike<number>, ctx: EvalCtx): Value[][] {
+  const groups: number[][] = [];
+  if (q.groupBy.length === 0) {
+    groups.push(Array.from(ids));
+  } else {
+    const byKey = new Map<string, number>();
+    const keys = q.groupBy;
+    const parts: string[] = new Array(keys.length);
+    for (let i = 0; i < ids.length; i++) {
+      const r = ids[i]!;
+      for (let g = 0; g < keys.length; g++) parts[g] = groupKeyText(evalExpr(keys[g]!, table, r, ctx), keys[g]!.type);
+      const key = keys.length === 1 ? parts[0]! : JSON.stringify(parts);
+      let gi = byKey.get(key);
+      if (gi === undefined) {
+        gi = groups.length;
+        byKey.set(key, gi);
+        groups.push([]);
+      }
+      groups[gi]!.push(r);
+    }
+  }
+  const calls: Expr[] = [];
+  for (const t of q.targets) gatherAggregates(t.expr, calls);
+  if (q.having !== null) gatherAggregates(q.having, calls);
+  for (const k of q.orderBy) gatherAggregates(k.expr, calls);
+
+  const saved = ctx.aggValues;
+  const kept: { rows: number[]; values: Map<Expr, Value> }[] = [];
+  try {
+    for (const rows of groups) {
+      const values = new Map<Expr, Value>();
+      for (const call of calls) values.set(call, foldAggregate(call, table, rows, ctx));
+      ctx.aggValues = values;
+      if (q.having !== null && evalExpr(q.having, table, rows.length > 0 ? rows[0]! : -1, ctx) !== true) continue;
+      kept.push({ rows, values });
+    }
+    const n = kept.length;
+    let order: ArrayLike<number> | null = null;
+    if (q.orderBy.length > 0) {
+      const vals = q.orderBy.map((k) => {
+        const a: Value[] = new Array(n);
+        for (let i = 0; i < n; i++) {
+          ctx.aggValues = kept[i]!.values;
+          a[i] = evalExpr(k.expr, table, kept[i]!.rows.length > 0 ? kept[i]!.rows[0]! : -1, ctx);
+        }
+        return a;
+      });
+      order = sortOrder(q.orderBy, vals, n);
+    }
+    const out: Value[][] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const g = kept[order === null ? i : order[i]!]!;
+      ctx.aggValues = g.values;
+      const rowId = g.rows.length > 0 ? g.rows[0]! : -1;
+      out[i] = q.targets.map((t) => evalExpr(t.expr, table, rowId, ctx));
+    }
+    return out;
+  } finally {
+    ctx.aggValues = saved;
+  }
+}
+
+/** Equal GROUP BY values give equal text (0 and -0 are one group, as float8 equality has it). */
+function groupKeyText(v: Value, type: SqlType): string {
+  if (v === null) return '\u0000';
+  if (v === 0) return '0';
+  return (typeof v === 'number' || typeof v === 'bigint' ? 'n' : 't') + valueToText(v, type)!;
+}
+
+function gatherAggregates(e: Expr, out: Expr[]): void {
+  switch (e.k) {
+    case 'count':
+    case 'agg':
+      if (!out.includes(e)) out.push(e);
+      return;
+    case 'fn':
+    case 'and':
+    case 'or':
+    case 'coalesce':
+      for (const a of e.args) gatherAggregates(a, out);
+      return;
+    case 'array':
+      for (const a of e.elems) gatherAggregates(a, out);
+      return;
+    case 'op1':
+    case 'cast':
+    case 'not':
+    case 'isnull':
+    case 'srf':
+      gatherAggregates(e.arg, out);
+      return;
+    case 'op2':
+      gatherAggregates(e.l, out);
+      gatherAggregates(e.r, out);
+      return;
+    case 'in':
+      gatherAggregates(e.arg, out);
+      for (const a of e.list) gatherAggregates(a, out);
+      return;
+    default:
+      return;
+  }
+}
+
+/** One aggregate call over a group's rows (strict transitions: NULL inputs are skipped). */
+function foldAggregate(call: Expr, table: Table | null, rows: number[], ctx: EvalCtx): Value {
+  if (call.k === 'count') {
+    if (call.arg === null) return rows.length;
+    let c = 0;
+    for (const r of rows) if (evalExpr(call.arg, table, r, ctx) !== null) c++;
+    return c;
+  }
+  const a = call as Extract<Expr, { k: 'agg' }>;
+  let state = a.agg.init();
+  for (const r of rows) {
+    const v = evalExpr(a.arg, table, r, ctx);
+    if (v !== null) state = a.agg.step(state, v);
+  }
+  return a.agg.final(state) as Value;
+}
+
 function isOrdered(plan: PlanNode): boolean {
   const p = plan.node === 'Limit' ? plan.input : plan;
   return p.node === 'TopK' || p.node === 'IndexScan';
@@ -102,6 +291,7 @@ function collect(env: SqlEnv, plan: PlanNode, q: SelectQuery, table: Table, ctx:
     case 'Limit':
     case 'Sort':
     case 'Aggregate':
+    case 'ProjectSet':
       return collect(env, plan.input, q, table, ctx, need);
     case 'TopK':
       return exactKnn(table, plan.knn, q.where, ctx, need, env.txn.xid);
@@ -120,11 +310,12 @@ function collect(env: SqlEnv, plan: PlanNode, q: SelectQuery, table: Table, ctx:
       return out;
     }
     case 'SeqScan':
-    case 'VirtualScan': {
+    case 'VirtualScan':
+    case 'FunctionScan': {
       const out: number[] = [];
       const filter = q.where;
       // Without ORDER BY, a LIMIT stops the scan early.
-      const stopAt = q.orderBy.length === 0 && !q.aggregate ? need : Infinity;
+      const stopAt = q.orderBy.length === 0 && !q.aggregate && !q.setReturning ? need : Infinity;
       const xid = env.txn.xid;
       for (let r = 0; r < table.slots && out.length < stopAt; r++) {
         if (table.visibleTo(r, xid) && passes(filter, table, r, ctx)) out.push(r);
@@ -264,16 +455,19 @@ function indexKnn(env: SqlEnv, plan: Extract<PlanNode, { node: 'IndexScan' }>, t
 
 function sortRows(q: SelectQuery, table: Table, ids: ArrayLike<number>, ctx: EvalCtx): Int32Array {
   const n = ids.length;
-  const keys = q.orderBy;
-  const vals: Value[][] = keys.map((k) => {
+  const vals: Value[][] = q.orderBy.map((k) => {
     const a: Value[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = evalExpr(k.expr, table, ids[i]!, ctx);
-      // Vector values are views over the arena; copy so a later row cannot alias them.
-      a[i] = v;
-    }
+    for (let i = 0; i < n; i++) a[i] = evalExpr(k.expr, table, ids[i]!, ctx);
     return a;
   });
+  const order = sortOrder(q.orderBy, vals, n);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = ids[order[i]!]!;
+  return out;
+}
+
+/** A stable sort permutation of `n` items by the sort keys' values (`vals[key][item]`). */
+function sortOrder(keys: SelectQuery['orderBy'], vals: Value[][], n: number): Int32Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((x, y) => {
@@ -290,42 +484,7 @@ function sortRows(q: SelectQuery, table: Table, ids: ArrayLike<number>, ctx: Eva
     }
     return x - y;
   });
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = ids[order[i]!]!;
-  return out;
-}
-
-function evalAggregate(e: Expr, table: Table, ids: ArrayLike<number>, ctx: EvalCtx): Value {
-  if (e.k === 'count') {
-    if (e.arg === null) return ids.length;
-    let c = 0;
-    for (let i = 0; i < ids.length; i++) if (evalExpr(e.arg, table, ids[i]!, ctx) !== null) c++;
-    return c;
-  }
-  if (e.k === 'const' || e.k === 'param') return evalExpr(e, null, -1, ctx);
-  if (e.k === 'agg') {
-    let state = e.agg.init();
-    for (let i = 0; i < ids.length; i++) {
-      const v = evalExpr(e.arg, table, ids[i]!, ctx);
-      if (v !== null) state = e.agg.step(state, v);
-    }
-    return e.agg.final(state) as Value;
-  }
-  if (e.k === 'fn') {
-    const args = e.args.map((a) => evalAggregate(a, table, ids, ctx));
-    return args.some((a) => a === null) ? null : e.fn(args);
-  }
-  if (e.k === 'op2') {
-    const a = evalAggregate(e.l, table, ids, ctx);
-    const b = evalAggregate(e.r, table, ids, ctx);
-    return a === null || b === null ? null : e.fn(a, b);
-  }
-  if (e.k === 'op1') {
-    const a = evalAggregate(e.arg, table, ids, ctx);
-    return a === null ? null : e.fn(a);
-  }
-  if (e.k === 'cast') return castValue(evalAggregate(e.arg, table, ids, ctx), e.from, e.type, e.typmod, e.explicit ?? true);
-  return evalExpr(e, null, -1, ctx);
+  return order;
 }
 
 /** The rows of a catalog view, materialised per execution (they are small). */
@@ -372,7 +531,8 @@ function settingsRow(env: SqlEnv, def: GucDef): Value[] {
  */
 export function matchingRows(env: SqlEnv, table: Table, where: Expr | null, ctx: EvalCtx): ArrayLike<number> {
   const q: SelectQuery = {
-    kind: 'select', table, virtual: null, where, targets: [], orderBy: [], limit: null, offset: null, aggregate: false, knn: null,
+    kind: 'select', table, virtual: null, where, targets: [], orderBy: [], limit: null, offset: null, aggregate: false,
+    groupBy: [], having: null, setReturning: false, fromFunction: null, knn: null,
   };
   const plan = planSelect(env, q, Infinity);
   env.lastPlan = plan;

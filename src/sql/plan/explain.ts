@@ -44,6 +44,7 @@ export function exprToSql(e: Expr): string {
     case 'count':
       return e.arg === null ? 'count(*)' : `count(${exprToSql(e.arg)})`;
     case 'agg':
+    case 'srf':
       return `${e.name}(${exprToSql(e.arg)})`;
     case 'fn':
       return `${e.name}(${e.args.map(exprToSql).join(', ')})`;
@@ -68,8 +69,18 @@ export function explainLines(plan: PlanNode, q: SelectQuery): string[] {
         walk(p.input, depth + 1);
         return;
       case 'Aggregate':
-        emit(depth, 'Aggregate', []);
+        emit(depth, p.groupBy.length === 0 ? 'Aggregate' : 'HashAggregate', [
+          ...(p.groupBy.length === 0 ? [] : [`Group Key: ${p.groupBy.map(exprToSql).join(', ')}`]),
+          ...(p.having === null ? [] : [`Filter: ${exprToSql(p.having)}`]),
+        ]);
         walk(p.input, depth + 1);
+        return;
+      case 'ProjectSet':
+        emit(depth, 'ProjectSet', []);
+        walk(p.input, depth + 1);
+        return;
+      case 'FunctionScan':
+        emit(depth, `Function Scan on unnest${p.table.name === 'unnest' ? '' : ` ${p.table.name}`}`, p.filter === null ? [] : [`Filter: ${exprToSql(p.filter)}`]);
         return;
       case 'Sort':
         emit(depth, 'Sort', [`Sort Key: ${q.orderBy.map((k) => exprToSql(k.expr) + (k.desc ? ' DESC' : '')).join(', ')}`]);

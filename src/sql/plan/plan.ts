@@ -26,5 +26,10 @@ export type PlanNode =
   | { node: 'TopK'; knn: KnnSpec; input: PlanNode }
   | { node: 'Sort'; input: PlanNode }
   | { node: 'Limit'; input: PlanNode }
-  | { node: 'Aggregate'; input: PlanNode }
+  /** Aggregation: plain (one group) or hashed by `groupBy`, `having` filtering the groups. */
+  | { node: 'Aggregate'; input: PlanNode; groupBy: Expr[]; having: Expr | null }
+  /** Set-returning select list (unnest): each input row yields one row per element. */
+  | { node: 'ProjectSet'; input: PlanNode }
+  /** FROM unnest(array): the array's elements as rows. */
+  | { node: 'FunctionScan'; table: Table; fn: Expr; filter: Expr | null }
   | { node: 'VirtualScan'; name: string; filter: Expr | null };

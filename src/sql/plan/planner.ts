@@ -26,6 +26,9 @@ export function planSelect(env: SqlEnv, q: SelectQuery, need: number): PlanNode 
     plan = { node: 'Result' };
   } else if (q.virtual !== null) {
     plan = { node: 'VirtualScan', name: q.virtual, filter: q.where };
+  } else if (q.fromFunction !== null) {
+    plan = { node: 'FunctionScan', table: t, fn: q.fromFunction, filter: q.where };
+    if (q.orderBy.length > 0 && !q.aggregate) plan = { node: 'Sort', input: plan };
   } else {
     plan = { node: 'SeqScan', table: t, filter: q.where };
     const pk = pkLookup(env, q);
@@ -56,8 +59,12 @@ export function planSelect(env: SqlEnv, q: SelectQuery, need: number): PlanNode 
       plan = { node: 'Sort', input: plan };
     }
   }
-  if (q.aggregate) plan = { node: 'Aggregate', input: plan };
-  else if (plan.node !== 'Sort' && plan.node !== 'TopK' && plan.node !== 'IndexScan' && q.orderBy.length > 0) plan = { node: 'Sort', input: plan };
+  if (q.aggregate) {
+    plan = { node: 'Aggregate', input: plan, groupBy: q.groupBy, having: q.having };
+    // Groups come out of a hash table in no order: sort them (PostgreSQL: Sort over HashAggregate).
+    if (q.orderBy.length > 0 && q.groupBy.length > 0) plan = { node: 'Sort', input: plan };
+  } else if (plan.node !== 'Sort' && plan.node !== 'TopK' && plan.node !== 'IndexScan' && q.orderBy.length > 0) plan = { node: 'Sort', input: plan };
+  if (q.setReturning) plan = { node: 'ProjectSet', input: plan };
   if (q.limit !== null || q.offset !== null) plan = { node: 'Limit', input: plan };
   return plan;
 }
