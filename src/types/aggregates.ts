@@ -12,10 +12,10 @@
  * NULL inputs are skipped by the executor (the transition functions are strict); `final`
  * returns null for no rows, as SQL requires.
  */
-import { PgError, SQLSTATE } from '../common/errors.js';
 import { HALF_TO_F32 } from '../kernels/half.js';
 import { checkHalfElement, checkHalfvecDim, float4ToHalf, halfvecAdd } from './halfvec.js';
 import { checkDim, checkElement, vectorAdd } from './vector.js';
+import { checkExpectedDim, overflowError } from './dims.js';
 
 /** An aggregate's transition state machine; `State` is opaque to the executor. */
 export interface Aggregate<In, Out, State> {
@@ -33,23 +33,17 @@ export interface AvgState {
   sums: Float64Array | null;
 }
 
-function overflow(): PgError {
-  return new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: overflow');
-}
-
 function accum(state: AvgState, dim: number, at: (i: number) => number): AvgState {
   if (state.sums === null) {
     const sums = new Float64Array(dim);
     for (let i = 0; i < dim; i++) sums[i] = at(i);
     return { n: state.n + 1, sums };
   }
-  if (state.sums.length !== dim) {
-    throw new PgError(SQLSTATE.data_exception, `expected ${state.sums.length} dimensions, not ${dim}`);
-  }
+  checkExpectedDim(state.sums.length, dim);
   const sums = state.sums;
   for (let i = 0; i < dim; i++) {
     const v = sums[i]! + at(i);
-    if (v === Infinity || v === -Infinity) throw overflow();
+    if (v === Infinity || v === -Infinity) throw overflowError();
     sums[i] = v;
   }
   state.n++;

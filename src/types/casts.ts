@@ -14,7 +14,8 @@ import { HALF_TO_F32, halfIsZero } from '../kernels/half.js';
 import { parseFloat4, formatFloat4 } from './float.js';
 import { checkHalfElement, checkHalfvecDim, float4ToHalf } from './halfvec.js';
 import { SparseVector, checkNnz, checkSparseElement, checkSparsevecDim } from './sparsevec.js';
-import { checkDim, checkElement, checkExpectedDim } from './vector.js';
+import { checkDim, checkElement } from './vector.js';
+import { checkExpectedDim } from './dims.js';
 
 /** Element types pgvector's array casts accept. */
 export type ArrayElemType = 'int4' | 'float4' | 'float8' | 'numeric';

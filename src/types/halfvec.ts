@@ -28,6 +28,17 @@ import {
   halfNormRef,
 } from '../kernels/half.js';
 import { BitString } from './bit.js';
+import {
+  checkDimCount,
+  checkExpectedDim,
+  checkSameDimCount,
+  dimTypmodIn,
+  dimTypmodOut,
+  insufficientData,
+  overflowError,
+  sphericalFromDot,
+  underflowError,
+} from './dims.js';
 import { formatFloat4, scanFloat4, scannedRange, scannedValue } from './float.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -36,17 +47,12 @@ import { formatFloat4, scanFloat4, scannedRange, scannedValue } from './float.js
 
 /** @throws PgError 22000 `halfvec must have at least 1 dimension`, 54000 past 16,000. */
 export function checkHalfvecDim(dim: number): void {
-  if (dim < 1) throw new PgError(SQLSTATE.data_exception, 'halfvec must have at least 1 dimension');
-  if (dim > HALFVEC_MAX_DIM) {
-    throw new PgError(SQLSTATE.program_limit_exceeded, `halfvec cannot have more than ${HALFVEC_MAX_DIM} dimensions`);
-  }
+  checkDimCount('halfvec', dim, HALFVEC_MAX_DIM);
 }
 
 /** Enforces a typmod (-1 = none). @throws PgError 22000 `expected 3 dimensions, not 2`. */
 export function checkHalfvecTypmod(v: Uint16Array, typmod: number): void {
-  if (typmod !== -1 && typmod !== v.length) {
-    throw new PgError(SQLSTATE.data_exception, `expected ${typmod} dimensions, not ${v.length}`);
-  }
+  checkExpectedDim(typmod, v.length);
 }
 
 /** @throws PgError 22000 `NaN not allowed in halfvec` / `infinite value not allowed in halfvec`. */
@@ -56,9 +62,7 @@ export function checkHalfElement(h: number): void {
 }
 
 function checkSameDims(a: Uint16Array, b: Uint16Array): void {
-  if (a.length !== b.length) {
-    throw new PgError(SQLSTATE.data_exception, `different halfvec dimensions ${a.length} and ${b.length}`);
-  }
+  checkSameDimCount('halfvec', a.length, b.length);
 }
 
 /**
@@ -73,10 +77,6 @@ export function float4ToHalf(x: number): number {
     throw new PgError(SQLSTATE.numeric_value_out_of_range, `"${formatFloat4(x)}" is out of range for type halfvec`);
   }
   return h;
-}
-
-function overflow(): PgError {
-  return new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: overflow');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,19 +194,12 @@ export function halfvecToFloats(v: Uint16Array): Float32Array {
  *   1`, `dimensions for type halfvec cannot exceed 16000`.
  */
 export function halfvecTypmodIn(mods: number | readonly number[]): number {
-  const list = typeof mods === 'number' ? [mods] : mods;
-  if (list.length !== 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'invalid type modifier');
-  const n = list[0]!;
-  if (n < 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'dimensions for type halfvec must be at least 1');
-  if (n > HALFVEC_MAX_DIM) {
-    throw new PgError(SQLSTATE.invalid_parameter_value, `dimensions for type halfvec cannot exceed ${HALFVEC_MAX_DIM}`);
-  }
-  return n;
+  return dimTypmodIn('halfvec', HALFVEC_MAX_DIM, mods);
 }
 
 /** format_type: `halfvec` or `halfvec(3)`. */
 export function halfvecTypmodOut(typmod: number): string {
-  return typmod < 0 ? 'halfvec' : `halfvec(${typmod})`;
+  return dimTypmodOut('halfvec', typmod);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +231,7 @@ export function halfvecRecv(buf: Uint8Array, typmod = -1): Uint16Array {
   const dim = dv.getInt16(0);
   const unused = dv.getInt16(2);
   checkHalfvecDim(dim);
-  if (typmod !== -1 && typmod !== dim) throw new PgError(SQLSTATE.data_exception, `expected ${typmod} dimensions, not ${dim}`);
+  checkExpectedDim(typmod, dim);
   if (unused !== 0) throw new PgError(SQLSTATE.data_exception, `expected unused to be 0, not ${unused}`);
   const v = new Uint16Array(dim);
   for (let i = 0; i < dim; i++) {
@@ -247,10 +240,6 @@ export function halfvecRecv(buf: Uint8Array, typmod = -1): Uint16Array {
     checkHalfElement(v[i]!);
   }
   return v;
-}
-
-function insufficientData(): PgError {
-  return new PgError(SQLSTATE.protocol_violation, 'insufficient data left in message');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,10 +285,7 @@ export function halfvecL1Distance(a: Uint16Array, b: Uint16Array): number {
 /** halfvec_spherical_distance (IVFFlat k-means): acos(clamped dot) / pi. @throws 22000 dims */
 export function halfvecSphericalDistance(a: Uint16Array, b: Uint16Array): number {
   checkSameDims(a, b);
-  let d = halfDotRef(a, 0, b, 0, a.length);
-  if (d > 1) d = 1;
-  else if (d < -1) d = -1;
-  return Math.acos(d) / Math.PI;
+  return sphericalFromDot(halfDotRef(a, 0, b, 0, a.length));
 }
 
 /** vector_dims(halfvec). */
@@ -322,7 +308,7 @@ export function halfvecL2Normalize(a: Uint16Array): Uint16Array {
   const r = new Uint16Array(a.length);
   if (norm > 0) {
     for (let i = 0; i < a.length; i++) r[i] = floatToHalf(Math.fround(HALF_TO_F32[a[i]!]! / norm));
-    for (let i = 0; i < r.length; i++) if (halfIsInf(r[i]!)) throw overflow();
+    for (let i = 0; i < r.length; i++) if (halfIsInf(r[i]!)) throw overflowError();
   }
   return r;
 }
@@ -333,7 +319,7 @@ export function halfvecAdd(a: Uint16Array, b: Uint16Array): Uint16Array {
   const t = HALF_TO_F32;
   const r = new Uint16Array(a.length);
   for (let i = 0; i < r.length; i++) r[i] = floatToHalf(Math.fround(t[a[i]!]! + t[b[i]!]!));
-  for (let i = 0; i < r.length; i++) if (halfIsInf(r[i]!)) throw overflow();
+  for (let i = 0; i < r.length; i++) if (halfIsInf(r[i]!)) throw overflowError();
   return r;
 }
 
@@ -343,7 +329,7 @@ export function halfvecSub(a: Uint16Array, b: Uint16Array): Uint16Array {
   const t = HALF_TO_F32;
   const r = new Uint16Array(a.length);
   for (let i = 0; i < r.length; i++) r[i] = floatToHalf(Math.fround(t[a[i]!]! - t[b[i]!]!));
-  for (let i = 0; i < r.length; i++) if (halfIsInf(r[i]!)) throw overflow();
+  for (let i = 0; i < r.length; i++) if (halfIsInf(r[i]!)) throw overflowError();
   return r;
 }
 
@@ -357,9 +343,9 @@ export function halfvecMul(a: Uint16Array, b: Uint16Array): Uint16Array {
   const r = new Uint16Array(a.length);
   for (let i = 0; i < r.length; i++) r[i] = floatToHalf(Math.fround(t[a[i]!]! * t[b[i]!]!));
   for (let i = 0; i < r.length; i++) {
-    if (halfIsInf(r[i]!)) throw overflow();
+    if (halfIsInf(r[i]!)) throw overflowError();
     if (halfIsZero(r[i]!) && !(halfIsZero(a[i]!) || halfIsZero(b[i]!))) {
-      throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: underflow');
+      throw underflowError();
     }
   }
   return r;

@@ -18,6 +18,15 @@ import {
   sparseL2SquaredRef,
   sparseNormRef,
 } from '../kernels/sparse.js';
+import {
+  checkDimCount,
+  checkExpectedDim,
+  checkSameDimCount,
+  dimTypmodIn,
+  dimTypmodOut,
+  insufficientData,
+  overflowError,
+} from './dims.js';
 import { formatFloat4, scanFloat4, scannedRange, scannedValue } from './float.js';
 
 /** pgvector SPARSEVEC_MAX_DIM. */
@@ -43,14 +52,7 @@ export class SparseVector {
 
 /** @throws PgError 22000 `sparsevec must have at least 1 dimension`, 54000 past 1e9. */
 export function checkSparsevecDim(dim: number): void {
-  if (dim < 1) throw new PgError(SQLSTATE.data_exception, 'sparsevec must have at least 1 dimension');
-  if (dim > SPARSEVEC_MAX_DIM) {
-    throw new PgError(SQLSTATE.program_limit_exceeded, `sparsevec cannot have more than ${SPARSEVEC_MAX_DIM} dimensions`);
-  }
-}
-
-function checkExpectedDim(typmod: number, dim: number): void {
-  if (typmod !== -1 && typmod !== dim) throw new PgError(SQLSTATE.data_exception, `expected ${typmod} dimensions, not ${dim}`);
+  checkDimCount('sparsevec', dim, SPARSEVEC_MAX_DIM);
 }
 
 /** Enforces a typmod (-1 = none). @throws PgError 22000 `expected N dimensions, not M`. */
@@ -89,7 +91,7 @@ export function checkSparseElement(x: number): void {
 }
 
 function checkSameDims(a: SparseVector, b: SparseVector): void {
-  if (a.dim !== b.dim) throw new PgError(SQLSTATE.data_exception, `different sparsevec dimensions ${a.dim} and ${b.dim}`);
+  checkSameDimCount('sparsevec', a.dim, b.dim);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,19 +248,12 @@ export function formatSparsevec(v: SparseVector): string {
  *   least 1`, `dimensions for type sparsevec cannot exceed 1000000000`.
  */
 export function sparsevecTypmodIn(mods: number | readonly number[]): number {
-  const list = typeof mods === 'number' ? [mods] : mods;
-  if (list.length !== 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'invalid type modifier');
-  const n = list[0]!;
-  if (n < 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'dimensions for type sparsevec must be at least 1');
-  if (n > SPARSEVEC_MAX_DIM) {
-    throw new PgError(SQLSTATE.invalid_parameter_value, `dimensions for type sparsevec cannot exceed ${SPARSEVEC_MAX_DIM}`);
-  }
-  return n;
+  return dimTypmodIn('sparsevec', SPARSEVEC_MAX_DIM, mods);
 }
 
 /** format_type: `sparsevec` or `sparsevec(5)`. */
 export function sparsevecTypmodOut(typmod: number): string {
-  return typmod < 0 ? 'sparsevec' : `sparsevec(${typmod})`;
+  return dimTypmodOut('sparsevec', typmod);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,7 +286,7 @@ export function sparsevecSend(v: SparseVector): Uint8Array {
 export function sparsevecRecv(buf: Uint8Array, typmod = -1): SparseVector {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const need = (end: number): void => {
-    if (end > buf.byteLength) throw new PgError(SQLSTATE.protocol_violation, 'insufficient data left in message');
+    if (end > buf.byteLength) throw insufficientData();
   };
   need(12);
   const dim = dv.getInt32(0);
@@ -376,9 +371,7 @@ export function sparsevecL2Normalize(a: SparseVector): SparseVector {
   let zeros = 0;
   for (let i = 0; i < r.length; i++) {
     r[i] = a.values[i]! / norm;
-    if (r[i] === Infinity || r[i] === -Infinity) {
-      throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: overflow');
-    }
+    if (r[i] === Infinity || r[i] === -Infinity) throw overflowError();
     if (r[i] === 0) zeros++;
   }
   if (zeros === 0) return new SparseVector(a.dim, a.indices.slice(), r);

@@ -16,6 +16,17 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import { VECTOR_MAX_DIM } from '../common/limits.js';
 import { cosineDistanceRef, dotRef, l1Ref, l2SquaredRef, normRef } from '../kernels/reference.js';
 import { BitString } from './bit.js';
+import {
+  checkDimCount,
+  checkExpectedDim,
+  checkSameDimCount,
+  dimTypmodIn,
+  dimTypmodOut,
+  insufficientData,
+  overflowError,
+  sphericalFromDot,
+  underflowError,
+} from './dims.js';
 import { formatFloat4, scanFloat4, scannedRange, scannedValue } from './float.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -24,8 +35,7 @@ import { formatFloat4, scanFloat4, scannedRange, scannedValue } from './float.js
 
 /** @throws PgError 22000 `vector must have at least 1 dimension`, 54000 past 16,000. */
 export function checkDim(dim: number): void {
-  if (dim < 1) throw new PgError(SQLSTATE.data_exception, 'vector must have at least 1 dimension');
-  if (dim > VECTOR_MAX_DIM) throw tooManyDims();
+  checkDimCount('vector', dim, VECTOR_MAX_DIM);
 }
 
 /**
@@ -36,13 +46,6 @@ export function checkVectorDims(v: Float32Array, typmod: number): void {
   checkExpectedDim(typmod, v.length);
 }
 
-/** {@link checkVectorDims} for a bare dimension count. */
-export function checkExpectedDim(typmod: number, dim: number): void {
-  if (typmod !== -1 && typmod !== dim) {
-    throw new PgError(SQLSTATE.data_exception, `expected ${typmod} dimensions, not ${dim}`);
-  }
-}
-
 /** @throws PgError 22000 `NaN not allowed in vector` / `infinite value not allowed in vector`. */
 export function checkElement(x: number): void {
   if (x !== x) throw new PgError(SQLSTATE.data_exception, 'NaN not allowed in vector');
@@ -51,13 +54,7 @@ export function checkElement(x: number): void {
 
 /** @throws PgError 22000 `different vector dimensions 3 and 2`. */
 export function checkSameDims(a: Float32Array, b: Float32Array): void {
-  if (a.length !== b.length) {
-    throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${a.length} and ${b.length}`);
-  }
-}
-
-function tooManyDims(): PgError {
-  return new PgError(SQLSTATE.program_limit_exceeded, `vector cannot have more than ${VECTOR_MAX_DIM} dimensions`);
+  checkSameDimCount('vector', a.length, b.length);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -94,7 +91,7 @@ export function parseVector(text: string, typmod = -1): Float32Array {
   const x = parseScratch;
   let dim = 0;
   for (;;) {
-    if (dim === VECTOR_MAX_DIM) throw tooManyDims();
+    if (dim === VECTOR_MAX_DIM) checkDim(dim + 1);
     i = skipSpace(text, i);
     if (i >= n) throw syntaxError(text);
     const end = scanFloat4(text, i);
@@ -162,19 +159,12 @@ export function formatVector(v: Float32Array): string {
  *   must be at least 1`, `dimensions for type vector cannot exceed 16000`.
  */
 export function vectorTypmodIn(mods: number | readonly number[]): number {
-  const list = typeof mods === 'number' ? [mods] : mods;
-  if (list.length !== 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'invalid type modifier');
-  const n = list[0]!;
-  if (n < 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'dimensions for type vector must be at least 1');
-  if (n > VECTOR_MAX_DIM) {
-    throw new PgError(SQLSTATE.invalid_parameter_value, `dimensions for type vector cannot exceed ${VECTOR_MAX_DIM}`);
-  }
-  return n;
+  return dimTypmodIn('vector', VECTOR_MAX_DIM, mods);
 }
 
 /** The type name as format_type prints it: `vector` or `vector(3)`. */
 export function vectorTypmodOut(typmod: number): string {
-  return typmod < 0 ? 'vector' : `vector(${typmod})`;
+  return dimTypmodOut('vector', typmod);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -215,10 +205,6 @@ export function vectorRecv(buf: Uint8Array, typmod = -1): Float32Array {
     checkElement(v[i]!);
   }
   return v;
-}
-
-function insufficientData(): PgError {
-  return new PgError(SQLSTATE.protocol_violation, 'insufficient data left in message');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,10 +256,7 @@ export function l1Distance(a: Float32Array, b: Float32Array): number {
  */
 export function sphericalDistance(a: Float32Array, b: Float32Array): number {
   checkSameDims(a, b);
-  let d = dotRef(a, 0, b, 0, a.length);
-  if (d > 1) d = 1;
-  else if (d < -1) d = -1;
-  return Math.acos(d) / Math.PI;
+  return sphericalFromDot(dotRef(a, 0, b, 0, a.length));
 }
 
 /** vector_dims. */
@@ -295,7 +278,7 @@ export function l2Normalize(a: Float32Array): Float32Array {
   const r = new Float32Array(a.length);
   if (norm > 0) {
     for (let i = 0; i < a.length; i++) r[i] = a[i]! / norm;
-    for (let i = 0; i < r.length; i++) if (!Number.isFinite(r[i]!)) throw overflow();
+    for (let i = 0; i < r.length; i++) if (!Number.isFinite(r[i]!)) throw overflowError();
   }
   return r;
 }
@@ -305,7 +288,7 @@ export function vectorAdd(a: Float32Array, b: Float32Array): Float32Array {
   checkSameDims(a, b);
   const r = new Float32Array(a.length);
   for (let i = 0; i < r.length; i++) r[i] = a[i]! + b[i]!;
-  for (let i = 0; i < r.length; i++) if (r[i] === Infinity || r[i] === -Infinity) throw overflow();
+  for (let i = 0; i < r.length; i++) if (r[i] === Infinity || r[i] === -Infinity) throw overflowError();
   return r;
 }
 
@@ -314,7 +297,7 @@ export function vectorSub(a: Float32Array, b: Float32Array): Float32Array {
   checkSameDims(a, b);
   const r = new Float32Array(a.length);
   for (let i = 0; i < r.length; i++) r[i] = a[i]! - b[i]!;
-  for (let i = 0; i < r.length; i++) if (r[i] === Infinity || r[i] === -Infinity) throw overflow();
+  for (let i = 0; i < r.length; i++) if (r[i] === Infinity || r[i] === -Infinity) throw overflowError();
   return r;
 }
 
@@ -327,9 +310,9 @@ export function vectorMul(a: Float32Array, b: Float32Array): Float32Array {
   const r = new Float32Array(a.length);
   for (let i = 0; i < r.length; i++) r[i] = a[i]! * b[i]!;
   for (let i = 0; i < r.length; i++) {
-    if (r[i] === Infinity || r[i] === -Infinity) throw overflow();
+    if (r[i] === Infinity || r[i] === -Infinity) throw overflowError();
     if (r[i] === 0 && !(a[i] === 0 || b[i] === 0)) {
-      throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: underflow');
+      throw underflowError();
     }
   }
   return r;
@@ -363,10 +346,6 @@ export function subvector(a: Float32Array, start: number, count: number): Float3
   const dim = end - s;
   checkDim(dim);
   return a.slice(s - 1, s - 1 + dim);
-}
-
-function overflow(): PgError {
-  return new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: overflow');
 }
 
 /** `||`, vector_concat. @throws PgError 54000 past 16,000 dimensions */
