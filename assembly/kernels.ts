@@ -140,3 +140,175 @@ export function dotRange(q: usize, base: usize, count: i32, dim: i32, out: usize
     store<f32>(out + (<usize>k << 2), dot(q, base + <usize>k * stride, dim));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// halfvec kernels. The query arrives as float32 (converted once per scan), the row as binary16
+// (pgvector's halfvec storage); rows are widened to float32 four lanes at a time and the
+// arithmetic is float32, as pgvector's HalfvecL2SquaredDistance & co. (summation order differs,
+// so results agree within rounding, which is all a ranking needs).
+// ---------------------------------------------------------------------------------------------
+
+// binary16 -> binary32 of four u16 values held in i32 lanes, exact for every input (zero,
+// subnormal, normal, inf, NaN): the exponent rebias of F. Giesen's half_to_float_fast, with
+// subnormals renormalised by a float subtraction.
+// @ts-ignore: decorator
+@inline function halfToF32x4(h: v128): v128 {
+  const shifted = i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13);
+  const e = v128.and(shifted, i32x4.splat(0x0f800000));
+  let o = i32x4.add(shifted, i32x4.splat(0x38000000));
+  o = i32x4.add(o, v128.and(i32x4.eq(e, i32x4.splat(0x0f800000)), i32x4.splat(0x38000000)));
+  const sub = f32x4.sub(i32x4.add(o, i32x4.splat(0x00800000)), i32x4.splat(0x38800000));
+  o = v128.bitselect(sub, o, i32x4.eq(e, i32x4.splat(0)));
+  return v128.or(o, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+}
+
+// @ts-ignore: decorator
+@inline function halfToF32(h: u32): f32 {
+  return f32x4.extract_lane(halfToF32x4(i32x4.splat(<i32>h)), 0);
+}
+
+// Squared Euclidean distance between a float32 query `q` and a binary16 row `h`.
+export function halfL2sq(q: usize, h: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 8 <= dim; i += 8) {
+    const hv = v128.load(h + (<usize>i << 1));
+    const d0 = f32x4.sub(v128.load(q + (<usize>i << 2)), halfToF32x4(i32x4.extend_low_i16x8_u(hv)));
+    const d1 = f32x4.sub(v128.load(q + (<usize>i << 2), 16), halfToF32x4(i32x4.extend_high_i16x8_u(hv)));
+    s0 = f32x4.add(s0, f32x4.mul(d0, d0));
+    s1 = f32x4.add(s1, f32x4.mul(d1, d1));
+  }
+  s0 = f32x4.add(s0, s1);
+  let r = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+  for (; i < dim; i++) {
+    const d = load<f32>(q + (<usize>i << 2)) - halfToF32(load<u16>(h + (<usize>i << 1)));
+    r += d * d;
+  }
+  return r;
+}
+
+// Inner product of a float32 query and a binary16 row.
+export function halfDot(q: usize, h: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 8 <= dim; i += 8) {
+    const hv = v128.load(h + (<usize>i << 1));
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(q + (<usize>i << 2)), halfToF32x4(i32x4.extend_low_i16x8_u(hv))));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(q + (<usize>i << 2), 16), halfToF32x4(i32x4.extend_high_i16x8_u(hv))));
+  }
+  s0 = f32x4.add(s0, s1);
+  let r = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+  for (; i < dim; i++) r += load<f32>(q + (<usize>i << 2)) * halfToF32(load<u16>(h + (<usize>i << 1)));
+  return r;
+}
+
+// Manhattan distance between a float32 query and a binary16 row.
+export function halfL1(q: usize, h: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 8 <= dim; i += 8) {
+    const hv = v128.load(h + (<usize>i << 1));
+    s0 = f32x4.add(s0, f32x4.abs(f32x4.sub(v128.load(q + (<usize>i << 2)), halfToF32x4(i32x4.extend_low_i16x8_u(hv)))));
+    s1 = f32x4.add(s1, f32x4.abs(f32x4.sub(v128.load(q + (<usize>i << 2), 16), halfToF32x4(i32x4.extend_high_i16x8_u(hv)))));
+  }
+  s0 = f32x4.add(s0, s1);
+  let r = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+  for (; i < dim; i++) r += Mathf.abs(load<f32>(q + (<usize>i << 2)) - halfToF32(load<u16>(h + (<usize>i << 1))));
+  return r;
+}
+
+// Cosine distance 1 - q.h / sqrt(|q|^2 |h|^2), sums in float32, quotient in double, clamped as
+// pgvector's halfvec_cosine_distance (NaN for a zero norm).
+export function halfCosine(q: usize, h: usize, dim: i32): f64 {
+  let sd = f32x4.splat(0);
+  let sa = f32x4.splat(0);
+  let sb = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 4 <= dim; i += 4) {
+    const x = v128.load(q + (<usize>i << 2));
+    const y = halfToF32x4(i32x4.extend_low_i16x8_u(v128.load64_zero(h + (<usize>i << 1))));
+    sd = f32x4.add(sd, f32x4.mul(x, y));
+    sa = f32x4.add(sa, f32x4.mul(x, x));
+    sb = f32x4.add(sb, f32x4.mul(y, y));
+  }
+  let d = f32x4.extract_lane(sd, 0) + f32x4.extract_lane(sd, 1) + f32x4.extract_lane(sd, 2) + f32x4.extract_lane(sd, 3);
+  let na = f32x4.extract_lane(sa, 0) + f32x4.extract_lane(sa, 1) + f32x4.extract_lane(sa, 2) + f32x4.extract_lane(sa, 3);
+  let nb = f32x4.extract_lane(sb, 0) + f32x4.extract_lane(sb, 1) + f32x4.extract_lane(sb, 2) + f32x4.extract_lane(sb, 3);
+  for (; i < dim; i++) {
+    const x = load<f32>(q + (<usize>i << 2));
+    const y = halfToF32(load<u16>(h + (<usize>i << 1)));
+    d += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  let s: f64 = <f64>d / Math.sqrt(<f64>na * <f64>nb);
+  if (s > 1.0) s = 1.0;
+  else if (s < -1.0) s = -1.0;
+  return 1.0 - s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// bit kernels over `bytes` bytes of two bit strings (pgvector's bitutils.c): popcount of 16-byte
+// SIMD blocks, then 64-bit words, then single bytes. Counts are exact integers.
+// ---------------------------------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function popcnt16(v: v128): v128 {
+  // Byte counts summed pairwise into eight u16 lanes (at most 16 per lane per block).
+  return i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(v));
+}
+
+// @ts-ignore: decorator
+@inline function sumU16x8(v: v128): i32 {
+  const w = i32x4.extadd_pairwise_i16x8_u(v);
+  return i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
+}
+
+// Hamming distance: popcount(a XOR b).
+export function hamming(a: usize, b: usize, bytes: i32): i32 {
+  let acc = i16x8.splat(0);
+  let i: i32 = 0;
+  let d: i32 = 0;
+  let blocks: i32 = 0;
+  for (; i + 16 <= bytes; i += 16) {
+    acc = i16x8.add(acc, popcnt16(v128.xor(v128.load(a + <usize>i), v128.load(b + <usize>i))));
+    // u16 lanes hold up to 4095 blocks of 16 counts; flush well before that.
+    if (++blocks === 2048) {
+      d += sumU16x8(acc);
+      acc = i16x8.splat(0);
+      blocks = 0;
+    }
+  }
+  d += sumU16x8(acc);
+  for (; i + 8 <= bytes; i += 8) d += <i32>popcnt<u64>(load<u64>(a + <usize>i) ^ load<u64>(b + <usize>i));
+  for (; i < bytes; i++) d += <i32>popcnt<u32>(<u32>(load<u8>(a + <usize>i) ^ load<u8>(b + <usize>i)));
+  return d;
+}
+
+// Jaccard distance 1 - |a AND b| / (|a| + |b| - |a AND b|) in double; 1 for an empty
+// intersection, as pgvector's jaccard_distance.
+export function jaccard(a: usize, b: usize, bytes: i32): f64 {
+  let ab: i32 = 0;
+  let aa: i32 = 0;
+  let bb: i32 = 0;
+  let i: i32 = 0;
+  for (; i + 8 <= bytes; i += 8) {
+    const x = load<u64>(a + <usize>i);
+    const y = load<u64>(b + <usize>i);
+    ab += <i32>popcnt<u64>(x & y);
+    aa += <i32>popcnt<u64>(x);
+    bb += <i32>popcnt<u64>(y);
+  }
+  for (; i < bytes; i++) {
+    const x = <u32>load<u8>(a + <usize>i);
+    const y = <u32>load<u8>(b + <usize>i);
+    ab += <i32>popcnt<u32>(x & y);
+    aa += <i32>popcnt<u32>(x);
+    bb += <i32>popcnt<u32>(y);
+  }
+  if (ab === 0) return 1.0;
+  return 1.0 - <f64>ab / <f64>(aa + bb - ab);
+}

@@ -8,6 +8,8 @@
  * (index order) in the last bits: use these for ranking inside indexes and scans, and the
  * reference kernels for values returned to SQL.
  */
+import { HALF_TO_F32 } from './half.js';
+import { hammingRef, jaccardRef } from './bits.js';
 import { readFileSync } from 'node:fs';
 import { arena } from './arena.js';
 
@@ -49,6 +51,62 @@ export interface FastKernels {
   readonly l2sqRange: RangeKernel;
   /** Inner product with contiguous rows. */
   readonly dotRange: RangeKernel;
+  /**
+   * halfvec kernels (qPtr, hPtr, dim): the query as `dim` float32 at qPtr, the row as `dim`
+   * binary16 at hPtr (pgvector's storage); float32 arithmetic as pgvector's Halfvec*Distance
+   * (summation order differs: results agree within rounding). Squared L2, inner product, L1.
+   */
+  readonly halfL2sq: PtrKernel;
+  readonly halfDot: PtrKernel;
+  readonly halfL1: PtrKernel;
+  /** halfvec cosine distance (query float32, row binary16), clamped, NaN for a zero norm. Double result. */
+  readonly halfCosine: PtrKernel;
+  /** (aPtr, bPtr, bytes): Hamming distance of two bit strings, an exact integer. */
+  readonly hamming: PtrKernel;
+  /** (aPtr, bPtr, bytes): Jaccard distance of two bit strings (pgvector's jaccard_distance), double. */
+  readonly jaccard: PtrKernel;
+}
+
+let u16View: Uint16Array<ArrayBufferLike> = new Uint16Array(0);
+function arenaU16(): Uint16Array {
+  const buf = arena.u8().buffer;
+  if (u16View.buffer !== buf) u16View = new Uint16Array(buf);
+  return u16View;
+}
+
+function jsHalf(q: number, h: number, dim: number, op: 0 | 1 | 2): number {
+  const m = arena.f32();
+  const u = arenaU16();
+  const t = HALF_TO_F32;
+  const iq = q >> 2;
+  const ih = h >> 1;
+  let s = 0;
+  for (let i = 0; i < dim; i++) {
+    const x = m[iq + i]!;
+    const y = t[u[ih + i]!]!;
+    s += op === 0 ? (x - y) * (x - y) : op === 1 ? x * y : Math.abs(x - y);
+  }
+  return Math.fround(s);
+}
+
+function jsHalfCosine(q: number, h: number, dim: number): number {
+  const m = arena.f32();
+  const u = arenaU16();
+  const t = HALF_TO_F32;
+  let d = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < dim; i++) {
+    const x = m[(q >> 2) + i]!;
+    const y = t[u[(h >> 1) + i]!]!;
+    d += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  let sim = Math.fround(d) / Math.sqrt(Math.fround(na) * Math.fround(nb));
+  if (sim > 1) sim = 1;
+  else if (sim < -1) sim = -1;
+  return 1 - sim;
 }
 
 function jsKernels(): FastKernels {
@@ -105,6 +163,12 @@ function jsKernels(): FastKernels {
     l1Many: (q, rows, n, dim, out) => many(k.l1, q, rows, n, dim, out),
     l2sqRange: (q, base, count, dim, out) => range(k.l2sq, q, base, count, dim, out),
     dotRange: (q, base, count, dim, out) => range(k.dot, q, base, count, dim, out),
+    halfL2sq: (q, h, dim) => jsHalf(q, h, dim, 0),
+    halfDot: (q, h, dim) => jsHalf(q, h, dim, 1),
+    halfL1: (q, h, dim) => jsHalf(q, h, dim, 2),
+    halfCosine: jsHalfCosine,
+    hamming: (a, b, bytes) => hammingRef(arena.u8(), a, arena.u8(), b, bytes),
+    jaccard: (a, b, bytes) => jaccardRef(arena.u8(), a, arena.u8(), b, bytes),
   };
   return k;
 }
@@ -137,6 +201,12 @@ function wasmKernels(): FastKernels | null {
       l1Many: e.l1Many,
       l2sqRange: e.l2sqRange,
       dotRange: e.dotRange,
+      halfL2sq: e.halfL2sq,
+      halfDot: e.halfDot,
+      halfL1: e.halfL1,
+      halfCosine: e.halfCosine,
+      hamming: e.hamming,
+      jaccard: e.jaccard,
     };
   } catch {
     return null;
