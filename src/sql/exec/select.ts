@@ -9,7 +9,9 @@
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { arena } from '../../kernels/arena.js';
-import { fast } from '../../kernels/fast.js';
+import { fast, type PtrKernel } from '../../kernels/fast.js';
+import { HALF_TO_F32 } from '../../kernels/half.js';
+import { BitString } from '../../types/bit.js';
 import { Table, type Value } from '../../storage/table.js';
 import type { GucDef } from '../../common/guc.js';
 import type { SqlEnv } from '../env.js';
@@ -397,6 +399,8 @@ export function exactKnn(table: Table, knn: KnnSpec, filter: Expr | null, ctx: E
  */
 function exactKnnPacked(table: Table, knn: KnnSpec, filter: Expr | null, ctx: EvalCtx, need: number, xid: number): Int32Array {
   const q = evalExpr(knn.query, null, -1, ctx);
+  const quick = exactKnnPackedSimd(table, knn, q, filter, ctx, need, xid);
+  if (quick !== null) return quick;
   const k = Math.min(need, table.liveCount);
   const heap = new TopK(k);
   const nullRows: number[] = [];
@@ -412,6 +416,81 @@ function exactKnnPacked(table: Table, knn: KnnSpec, filter: Expr | null, ctx: Ev
       continue;
     }
     const d = (colLeft ? fn(v, q) : fn(q, v)) as number;
+    if (filter !== null && (d > heap.bound() || !passes(filter, table, r, ctx))) continue;
+    heap.push(r, d);
+  }
+  const ids = heap.sortedIds();
+  if (ids.length >= k || nullRows.length === 0) return ids;
+  const out = new Int32Array(Math.min(k, ids.length + nullRows.length));
+  out.set(ids);
+  for (let i = ids.length; i < out.length; i++) out[i] = nullRows[i - ids.length]!;
+  return out;
+}
+
+/** Scratch block in the arena for a packed query (float32 of a halfvec, or bit-string bytes). */
+let packedQueryPtr = 0;
+let packedQueryCap = 0;
+
+function packedQueryScratch(bytes: number): number {
+  if (bytes > packedQueryCap) {
+    if (packedQueryPtr !== 0) arena.free(packedQueryPtr, packedQueryCap);
+    packedQueryCap = Math.max(bytes, 4096);
+    packedQueryPtr = arena.alloc(packedQueryCap);
+  }
+  return packedQueryPtr;
+}
+
+/**
+ * Exact top-k over a halfvec or bit / varbit column with the WebAssembly SIMD kernels
+ * (kernels/fast.ts): the halfvec query is widened to float32 once, each stored row is read
+ * in place from the column's arena blocks. Ranking only: the distances a query prints are
+ * still pgvector's functions over the k rows. Returns null (the caller then runs pgvector's
+ * function per row, which also raises its dimension/length errors) for other operators, a
+ * NULL query, or a row whose length differs from the query's.
+ */
+function exactKnnPackedSimd(table: Table, knn: KnnSpec, q: Value, filter: Expr | null, ctx: EvalCtx, need: number, xid: number): Int32Array | null {
+  const pc = table.packedColumn(knn.col)!;
+  const op = knn.op;
+  let kernel: PtrKernel;
+  let len: number;
+  let qPtr: number;
+  let sign = 1;
+  if (pc.kind === 'halfvec' && q instanceof Uint16Array) {
+    kernel = op === '<->' ? fast.halfL2sq : op === '<#>' ? fast.halfDot : op === '<=>' ? fast.halfCosine : op === '<+>' ? fast.halfL1 : (null as unknown as PtrKernel);
+    if (kernel === null) return null;
+    if (op === '<#>') sign = -1;
+    len = q.length;
+    qPtr = packedQueryScratch(len * 4);
+    const f = arena.f32();
+    for (let i = 0; i < len; i++) f[(qPtr >> 2) + i] = HALF_TO_F32[q[i]!]!;
+  } else if ((pc.kind === 'bit' || pc.kind === 'varbit') && q instanceof BitString) {
+    kernel = op === '<~>' ? fast.hamming : op === '<%>' ? fast.jaccard : (null as unknown as PtrKernel);
+    if (kernel === null) return null;
+    len = q.length;
+    qPtr = packedQueryScratch(q.bytes.length + 1);
+    arena.u8().set(q.bytes, qPtr);
+  } else {
+    return null;
+  }
+  const n = table.slots;
+  const k = Math.min(need, table.liveCount);
+  const heap = new TopK(k);
+  const nullRows: number[] = [];
+  const live = table.liveBitmap();
+  const pending = table.pendingRows > 0;
+  const nulls = pc.nulls;
+  const units = pc.kind === 'halfvec' ? len : (len + 7) >>> 3;
+  const fixed = pc.fixedLen;
+  if (fixed >= 0 && fixed !== len && table.liveCount > 0) return null;
+  for (let r = 0; r < n; r++) {
+    if ((live[r >>> 5]! & (1 << (r & 31))) === 0) continue;
+    if (pending && !table.visibleTo(r, xid)) continue;
+    if (nulls[r] === 1) {
+      if (nullRows.length < k && passes(filter, table, r, ctx)) nullRows.push(r);
+      continue;
+    }
+    if (fixed < 0 && pc.len(r) !== len) return null;
+    const d = sign * kernel(qPtr, pc.ptr(r), units);
     if (filter !== null && (d > heap.bound() || !passes(filter, table, r, ctx))) continue;
     heap.push(r, d);
   }
