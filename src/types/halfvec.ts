@@ -39,7 +39,8 @@ import {
   sphericalFromDot,
   underflowError,
 } from './dims.js';
-import { formatFloat4, scanFloat4, scannedRange, scannedValue } from './float.js';
+import { formatFloat4 } from './float.js';
+import { scanBracketList } from './text_input.js';
 
 // ---------------------------------------------------------------------------------------------
 // Checks (halfvec.c CheckDim, CheckExpectedDim, CheckElement, CheckDims)
@@ -83,8 +84,6 @@ export function float4ToHalf(x: number): number {
 // Text format
 // ---------------------------------------------------------------------------------------------
 
-const parseScratch = new Uint16Array(HALFVEC_MAX_DIM);
-
 /**
  * halfvec_in: parses `[1,2,3]` (whitespace as vector_in; each element read as strtof reads it,
  * then rounded to half) and applies `typmod` (-1 = none).
@@ -96,68 +95,11 @@ const parseScratch = new Uint16Array(HALFVEC_MAX_DIM);
  *   NaN / infinite element; 22000 `expected N dimensions, not M`.
  */
 export function parseHalfvec(text: string, typmod = -1): Uint16Array {
-  const n = text.length;
-  let i = skipSpace(text, 0);
-  if (text.charCodeAt(i) !== 91 /* [ */) {
-    throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type halfvec: "${text}"`, {
-      detail: 'Vector contents must start with "[".',
-    });
-  }
-  i = skipSpace(text, i + 1);
-  if (text.charCodeAt(i) === 93 /* ] */) {
-    throw new PgError(SQLSTATE.data_exception, 'halfvec must have at least 1 dimension');
-  }
-  const x = parseScratch;
-  let dim = 0;
-  for (;;) {
-    if (dim === HALFVEC_MAX_DIM) checkHalfvecDim(dim + 1);
-    i = skipSpace(text, i);
-    if (i >= n) throw syntaxError(text);
-    const end = scanFloat4(text, i);
-    if (end === i) throw syntaxError(text);
-    const val = scannedValue;
-    const h = floatToHalf(val);
-    const valInf = val === Infinity || val === -Infinity;
-    if ((scannedRange && valInf) || (halfIsInf(h) && !valInf)) {
-      throw new PgError(SQLSTATE.numeric_value_out_of_range, `"${text.slice(i, end)}" is out of range for type halfvec`);
-    }
-    checkHalfElement(h);
-    x[dim++] = h;
-    i = skipSpace(text, end);
-    const c = text.charCodeAt(i);
-    if (c === 44 /* , */) {
-      i++;
-    } else if (c === 93 /* ] */) {
-      i++;
-      break;
-    } else {
-      throw syntaxError(text);
-    }
-  }
-  i = skipSpace(text, i);
-  if (i < n) {
-    throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type halfvec: "${text}"`, {
-      detail: 'Junk after closing right brace.',
-    });
-  }
-  checkHalfvecDim(dim);
-  const r = x.slice(0, dim);
-  checkHalfvecTypmod(r, typmod);
+  const x = scanBracketList(text, 'halfvec', HALFVEC_MAX_DIM);
+  checkExpectedDim(typmod, x.length);
+  const r = new Uint16Array(x.length);
+  for (let i = 0; i < r.length; i++) r[i] = floatToHalf(x[i]!);
   return r;
-}
-
-function syntaxError(text: string): PgError {
-  return new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type halfvec: "${text}"`);
-}
-
-function skipSpace(s: string, i: number): number {
-  const n = s.length;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && (c < 9 || c > 13)) break;
-    i++;
-  }
-  return i;
 }
 
 /** halfvec_out: `[1,0.099975586]`, each half widened to float32 and printed as float4out does. */

@@ -28,6 +28,7 @@ import {
   overflowError,
 } from './dims.js';
 import { formatFloat4, scanFloat4, scannedRange, scannedValue } from './float.js';
+import { inputSyntaxError, skipSpace } from './text_input.js';
 
 /** pgvector SPARSEVEC_MAX_DIM. */
 export const SPARSEVEC_MAX_DIM = 1_000_000_000;
@@ -184,21 +185,7 @@ export function parseSparsevec(text: string, typmod = -1): SparseVector {
 }
 
 function syntaxError(text: string, detail?: string): PgError {
-  return new PgError(
-    SQLSTATE.invalid_text_representation,
-    `invalid input syntax for type sparsevec: "${text}"`,
-    detail === undefined ? {} : { detail },
-  );
-}
-
-function skipSpace(s: string, i: number): number {
-  const n = s.length;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && (c < 9 || c > 13)) break;
-    i++;
-  }
-  return i;
+  return inputSyntaxError('sparsevec', text, detail);
 }
 
 let scannedLong = 0;

@@ -27,7 +27,8 @@ import {
   sphericalFromDot,
   underflowError,
 } from './dims.js';
-import { formatFloat4, scanFloat4, scannedRange, scannedValue } from './float.js';
+import { formatFloat4 } from './float.js';
+import { scanBracketList } from './text_input.js';
 
 // ---------------------------------------------------------------------------------------------
 // Checks shared by input paths (pgvector CheckDim, CheckExpectedDim, CheckElement, CheckDims)
@@ -61,9 +62,6 @@ export function checkSameDims(a: Float32Array, b: Float32Array): void {
 // Text format
 // ---------------------------------------------------------------------------------------------
 
-// vector_in keeps at most 16,000 parsed elements before it copies them out.
-const parseScratch = new Float32Array(VECTOR_MAX_DIM);
-
 /**
  * vector_in: parses `[1,2,3]` (whitespace — space, \t, \n, \r, \v, \f — allowed around
  * brackets and elements; elements read as strtof reads them, so `1e3`, `.5`, `+1`, `0x10`
@@ -77,65 +75,9 @@ const parseScratch = new Float32Array(VECTOR_MAX_DIM);
  *   dimensions, not M`.
  */
 export function parseVector(text: string, typmod = -1): Float32Array {
-  const n = text.length;
-  let i = skipSpace(text, 0);
-  if (text.charCodeAt(i) !== 91 /* [ */) {
-    throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type vector: "${text}"`, {
-      detail: 'Vector contents must start with "[".',
-    });
-  }
-  i = skipSpace(text, i + 1);
-  if (text.charCodeAt(i) === 93 /* ] */) {
-    throw new PgError(SQLSTATE.data_exception, 'vector must have at least 1 dimension');
-  }
-  const x = parseScratch;
-  let dim = 0;
-  for (;;) {
-    if (dim === VECTOR_MAX_DIM) checkDim(dim + 1);
-    i = skipSpace(text, i);
-    if (i >= n) throw syntaxError(text);
-    const end = scanFloat4(text, i);
-    if (end === i) throw syntaxError(text);
-    const val = scannedValue;
-    if (scannedRange && (val === Infinity || val === -Infinity)) {
-      throw new PgError(SQLSTATE.numeric_value_out_of_range, `"${text.slice(i, end)}" is out of range for type vector`);
-    }
-    checkElement(val);
-    x[dim++] = val;
-    i = skipSpace(text, end);
-    const c = text.charCodeAt(i);
-    if (c === 44 /* , */) {
-      i++;
-    } else if (c === 93 /* ] */) {
-      i++;
-      break;
-    } else {
-      throw syntaxError(text);
-    }
-  }
-  i = skipSpace(text, i);
-  if (i < n) {
-    throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type vector: "${text}"`, {
-      detail: 'Junk after closing right brace.',
-    });
-  }
-  checkDim(dim);
-  checkExpectedDim(typmod, dim);
-  return x.slice(0, dim);
-}
-
-function syntaxError(text: string): PgError {
-  return new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type vector: "${text}"`);
-}
-
-function skipSpace(s: string, i: number): number {
-  const n = s.length;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && (c < 9 || c > 13)) break;
-    i++;
-  }
-  return i;
+  const x = scanBracketList(text, 'vector', VECTOR_MAX_DIM);
+  checkExpectedDim(typmod, x.length);
+  return x.slice();
 }
 
 /** vector_out: `[1,2.5,-0,1e-05]`, each element as float4out prints it (shortest round trip). */
