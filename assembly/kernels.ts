@@ -148,17 +148,16 @@ export function dotRange(q: usize, base: usize, count: i32, dim: i32, out: usize
 // so results agree within rounding, which is all a ranking needs).
 // ---------------------------------------------------------------------------------------------
 
-// binary16 -> binary32 of four u16 values held in i32 lanes, exact for every input (zero,
-// subnormal, normal, inf, NaN): the exponent rebias of F. Giesen's half_to_float_fast, with
-// subnormals renormalised by a float subtraction.
+// binary16 -> binary32 of four u16 values held in i32 lanes, exact for every input: the
+// magnitude bits shifted into float32 position read as a float and scaled by 2^112 rebias the
+// exponent (subnormal halves land on float32 subnormals, which the multiply renormalises);
+// inf/NaN (exponent 31) get the float32 all-ones exponent; then the sign. As F. Giesen's
+// half_to_float with a magic multiply.
 // @ts-ignore: decorator
 @inline function halfToF32x4(h: v128): v128 {
   const shifted = i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13);
-  const e = v128.and(shifted, i32x4.splat(0x0f800000));
-  let o = i32x4.add(shifted, i32x4.splat(0x38000000));
-  o = i32x4.add(o, v128.and(i32x4.eq(e, i32x4.splat(0x0f800000)), i32x4.splat(0x38000000)));
-  const sub = f32x4.sub(i32x4.add(o, i32x4.splat(0x00800000)), i32x4.splat(0x38800000));
-  o = v128.bitselect(sub, o, i32x4.eq(e, i32x4.splat(0)));
+  let o = f32x4.mul(shifted, f32x4.splat(5.192296858534828e33)); // 2^112
+  o = v128.or(o, v128.and(i32x4.ge_s(shifted, i32x4.splat(0x0f800000)), i32x4.splat(0x7f800000)));
   return v128.or(o, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
 }
 
