@@ -252,11 +252,6 @@ export function bitCmp(a: BitString, b: BitString): number {
   return 0;
 }
 
-/** biteq: same length and same bits. */
-export function bitEq(a: BitString, b: BitString): boolean {
-  return a.length === b.length && bitCmp(a, b) === 0;
-}
-
 /** `||`, bitcat: the concatenation (a varbit). */
 export function bitConcat(a: BitString, b: BitString): BitString {
   const len = a.length + b.length;
@@ -269,9 +264,4 @@ export function bitConcat(a: BitString, b: BitString): BitString {
     }
   }
   return new BitString(len, bytes);
-}
-
-/** length(bit) / bit_length: the number of bits. */
-export function bitLength(a: BitString): number {
-  return a.length;
 }

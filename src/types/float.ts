@@ -346,15 +346,6 @@ export function parseFloat4(text: string, typeName = 'real'): number {
 }
 
 /**
- * The float32 nearest to d * 10^scale (ties to even), for an integer 0 <= d < 2^53.
- * @returns the float32 value as a number; Infinity past the float32 range.
- */
-export function decimalToFloat4(d: number, scale: number): number {
-  const dbl = Number(`${d}e${scale}`);
-  return roundDoubleToFloat4(dbl, () => compareDecimalToDouble(BigInt(d), scale, dbl));
-}
-
-/**
  * Rounds the correctly rounded double `dbl` of an exact value X to float32. Double rounding
  * errs only when `dbl` sits exactly on a float32 rounding boundary, then `cmp()` (the sign of
  * X - dbl) decides.

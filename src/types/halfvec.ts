@@ -112,13 +112,6 @@ export function formatHalfvec(v: Uint16Array): string {
   return s + ']';
 }
 
-/** A halfvec from float32 values without range checks (tests, internal conversions). */
-export function halfvecFromFloats(values: ArrayLike<number>): Uint16Array {
-  const r = new Uint16Array(values.length);
-  for (let i = 0; i < r.length; i++) r[i] = floatToHalf(values[i]!);
-  return r;
-}
-
 /** The float32 values of a halfvec (halfvec_to_vector without the checks). */
 export function halfvecToFloats(v: Uint16Array): Float32Array {
   const r = new Float32Array(v.length);
