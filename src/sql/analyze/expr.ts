@@ -4,6 +4,7 @@
  * a result type and an implementation, literals are coerced to the type their context needs,
  * and parameter types are inferred from the other operand (as PostgreSQL does for `$n`).
  */
+import { compareNumeric } from '../../types/numeric.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
@@ -674,6 +675,8 @@ function exprLocation(e: Expr, fallback: number): number {
 type Cmp = (a: Value, b: Value) => number;
 
 function numCmp(a: Value, b: Value): number {
+  // numeric results of sum/avg are carried as exact decimal text: compare those by value.
+  if (typeof a === 'string' || typeof b === 'string') return compareNumeric(a as number | string, b as number | string);
   // Mixed number/bigint compares correctly with < and >; NaN sorts above everything (as PostgreSQL).
   const an = a as number, bn = b as number;
   if (an < bn) return -1;
