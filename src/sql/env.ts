@@ -36,6 +36,11 @@ export interface TxnState {
 export interface EngineHooks {
   /** Runs a checkpoint now (CHECKPOINT). No-op for an in-memory database. */
   checkpoint(): void;
+  /**
+   * Called after CREATE INDEX built `rows` entries: the engine may checkpoint so that a crash
+   * does not cost a rebuild (recovery rebuilds an index created after the last checkpoint).
+   */
+  indexBuilt?: (rows: number) => void;
   /** Receives the progress of index builds (for progress bars; builds run synchronously). */
   onIndexBuildProgress?: (p: IndexBuildProgress) => void;
 }

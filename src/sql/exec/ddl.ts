@@ -258,4 +258,5 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     throw e;
   }
   env.indexes.set(name, index);
+  env.engine.indexBuilt?.(index.size);
 }
