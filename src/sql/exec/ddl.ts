@@ -196,6 +196,15 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     }
     throw new PgError(SQLSTATE.undefined_object, `access method "${methodName}" does not exist`);
   }
+  // PostgreSQL validates the WITH options as soon as it knows the access method, before it
+  // looks at columns or operator classes: keep that order so the first error is the same.
+  const options: [string, string][] = ((s.options ?? []) as PgNode[]).map((o) => [String(o.DefElem.defname).toLowerCase(), optionText(o.DefElem.arg)]);
+  const seen = new Set<string>();
+  for (const [k] of options) {
+    if (seen.has(k)) throw new PgError(SQLSTATE.invalid_parameter_value, `parameter "${k}" specified more than once`);
+    seen.add(k);
+  }
+  am.parseOptions(new Map(options), 1);
   const params: PgNode[] = s.indexParams;
   if (params.length !== 1) throw pgErr.featureNotSupported('multicolumn vector indexes');
   const el = params[0].IndexElem;
@@ -247,8 +256,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     for (let i = 1; env.catalog.relationExists(name); i++) name = `${base}${i}`;
   }
   const dim = cdef.typmod;
-  if (dim < 0) throw new PgError(SQLSTATE.data_exception, 'column does not have dimensions');
-  const options: [string, string][] = ((s.options ?? []) as PgNode[]).map((o) => [String(o.DefElem.defname).toLowerCase(), optionText(o.DefElem.arg)]);
+  if (dim < 0) throw new PgError(SQLSTATE.invalid_parameter_value, 'column does not have dimensions');
   const index = buildIndexOverTable(env, am, { name, table, column: col, dim, opclass, options: new Map(options) });
   const def: IndexDef = { name, table: table.name, column: col, method: methodName, opclass: opclass.name, options, primaryKey: false };
   try {
