@@ -10,6 +10,8 @@
 // The plain TypeScript twin in src/index/hnsw/reference.ts implements the same functions over
 // the same layout; the tests compare the two. Keep the offsets below in sync with graph.ts.
 
+import { hsum } from './_simd';
+
 // Graph header, i32 words at `g` (byte offsets).
 const G_DIM: usize = 0; // vector dimensions rounded up to a multiple of 4 (padding is zero)
 const G_METRIC: usize = 4; // 0 = squared L2, 1 = negative inner product, 2 = L1
@@ -65,7 +67,7 @@ const TOUCH_STRIDE: usize = 64;
     s0 = f32x4.add(s0, f32x4.mul(d0, d0));
   }
   s0 = f32x4.add(s0, s1);
-  return f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+  return hsum(s0);
 }
 
 @inline function negDot(a: usize, b: usize, dim: i32): f32 {
@@ -82,7 +84,7 @@ const TOUCH_STRIDE: usize = 64;
     s0 = f32x4.add(s0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
   }
   s0 = f32x4.add(s0, s1);
-  return -(f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3));
+  return -hsum(s0);
 }
 
 @inline function l1(a: usize, b: usize, dim: i32): f32 {
@@ -91,7 +93,7 @@ const TOUCH_STRIDE: usize = 64;
     const o = <usize>(i << 2);
     s0 = f32x4.add(s0, f32x4.abs(f32x4.sub(v128.load(a + o), v128.load(b + o))));
   }
-  return f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+  return hsum(s0);
 }
 
 @inline function dist(metric: i32, a: usize, b: usize, dim: i32): f32 {

@@ -3,6 +3,8 @@
 // float32 elements. The JavaScript reference implementations in src/kernels/reference.ts define
 // the expected results; tests compare the two (summation order differs, so within a tolerance).
 
+import { hsum } from './_simd';
+
 // Squared Euclidean distance: sum((a[i] - b[i])^2).
 export function l2sq(a: usize, b: usize, dim: i32): f32 {
   let s0 = f32x4.splat(0);
@@ -22,7 +24,7 @@ export function l2sq(a: usize, b: usize, dim: i32): f32 {
     s0 = f32x4.add(s0, f32x4.mul(d0, d0));
   }
   s0 = f32x4.add(s0, s1);
-  let r = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+  let r = hsum(s0);
   for (; i < dim; i++) {
     const o = <usize>(i << 2);
     const d = load<f32>(a + o) - load<f32>(b + o);
@@ -46,7 +48,7 @@ export function dot(a: usize, b: usize, dim: i32): f32 {
     s0 = f32x4.add(s0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
   }
   s0 = f32x4.add(s0, s1);
-  let r = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+  let r = hsum(s0);
   for (; i < dim; i++) {
     const o = <usize>(i << 2);
     r += load<f32>(a + o) * load<f32>(b + o);
@@ -62,7 +64,7 @@ export function l1(a: usize, b: usize, dim: i32): f32 {
     const o = <usize>(i << 2);
     s0 = f32x4.add(s0, f32x4.abs(f32x4.sub(v128.load(a + o), v128.load(b + o))));
   }
-  let r = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+  let r = hsum(s0);
   for (; i < dim; i++) {
     const o = <usize>(i << 2);
     r += Mathf.abs(load<f32>(a + o) - load<f32>(b + o));
@@ -85,9 +87,9 @@ export function cosine(a: usize, b: usize, dim: i32): f64 {
     sa = f32x4.add(sa, f32x4.mul(x, x));
     sb = f32x4.add(sb, f32x4.mul(y, y));
   }
-  let d = f32x4.extract_lane(sd, 0) + f32x4.extract_lane(sd, 1) + f32x4.extract_lane(sd, 2) + f32x4.extract_lane(sd, 3);
-  let na = f32x4.extract_lane(sa, 0) + f32x4.extract_lane(sa, 1) + f32x4.extract_lane(sa, 2) + f32x4.extract_lane(sa, 3);
-  let nb = f32x4.extract_lane(sb, 0) + f32x4.extract_lane(sb, 1) + f32x4.extract_lane(sb, 2) + f32x4.extract_lane(sb, 3);
+  let d = hsum(sd);
+  let na = hsum(sa);
+  let nb = hsum(sb);
   for (; i < dim; i++) {
     const o = <usize>(i << 2);
     const x = load<f32>(a + o);
@@ -179,7 +181,7 @@ export function halfL2sq(q: usize, h: usize, dim: i32): f32 {
     s1 = f32x4.add(s1, f32x4.mul(d1, d1));
   }
   s0 = f32x4.add(s0, s1);
-  let r = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+  let r = hsum(s0);
   for (; i < dim; i++) {
     const d = load<f32>(q + (<usize>i << 2)) - halfToF32(load<u16>(h + (<usize>i << 1)));
     r += d * d;
@@ -198,7 +200,7 @@ export function halfDot(q: usize, h: usize, dim: i32): f32 {
     s1 = f32x4.add(s1, f32x4.mul(v128.load(q + (<usize>i << 2), 16), halfToF32x4(i32x4.extend_high_i16x8_u(hv))));
   }
   s0 = f32x4.add(s0, s1);
-  let r = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+  let r = hsum(s0);
   for (; i < dim; i++) r += load<f32>(q + (<usize>i << 2)) * halfToF32(load<u16>(h + (<usize>i << 1)));
   return r;
 }
@@ -214,7 +216,7 @@ export function halfL1(q: usize, h: usize, dim: i32): f32 {
     s1 = f32x4.add(s1, f32x4.abs(f32x4.sub(v128.load(q + (<usize>i << 2), 16), halfToF32x4(i32x4.extend_high_i16x8_u(hv)))));
   }
   s0 = f32x4.add(s0, s1);
-  let r = f32x4.extract_lane(s0, 0) + f32x4.extract_lane(s0, 1) + f32x4.extract_lane(s0, 2) + f32x4.extract_lane(s0, 3);
+  let r = hsum(s0);
   for (; i < dim; i++) r += Mathf.abs(load<f32>(q + (<usize>i << 2)) - halfToF32(load<u16>(h + (<usize>i << 1))));
   return r;
 }
@@ -233,9 +235,9 @@ export function halfCosine(q: usize, h: usize, dim: i32): f64 {
     sa = f32x4.add(sa, f32x4.mul(x, x));
     sb = f32x4.add(sb, f32x4.mul(y, y));
   }
-  let d = f32x4.extract_lane(sd, 0) + f32x4.extract_lane(sd, 1) + f32x4.extract_lane(sd, 2) + f32x4.extract_lane(sd, 3);
-  let na = f32x4.extract_lane(sa, 0) + f32x4.extract_lane(sa, 1) + f32x4.extract_lane(sa, 2) + f32x4.extract_lane(sa, 3);
-  let nb = f32x4.extract_lane(sb, 0) + f32x4.extract_lane(sb, 1) + f32x4.extract_lane(sb, 2) + f32x4.extract_lane(sb, 3);
+  let d = hsum(sd);
+  let na = hsum(sa);
+  let nb = hsum(sb);
   for (; i < dim; i++) {
     const x = load<f32>(q + (<usize>i << 2));
     const y = halfToF32(load<u16>(h + (<usize>i << 1)));
