@@ -12,6 +12,7 @@ import { HALF_TO_F32 } from './half.js';
 import { hammingRef, jaccardRef } from './bits.js';
 import { readFileSync } from 'node:fs';
 import { arena } from './arena.js';
+import { cosineFromSums } from './reference.js';
 
 /** (aPtr, bPtr, dim) => float32 result; pointers are byte offsets, 4-byte aligned. */
 export type PtrKernel = (aPtr: number, bPtr: number, dim: number) => number;
@@ -103,10 +104,7 @@ function jsHalfCosine(q: number, h: number, dim: number): number {
     na += x * x;
     nb += y * y;
   }
-  let sim = Math.fround(d) / Math.sqrt(Math.fround(na) * Math.fround(nb));
-  if (sim > 1) sim = 1;
-  else if (sim < -1) sim = -1;
-  return 1 - sim;
+  return cosineFromSums(Math.fround(d), Math.fround(na), Math.fround(nb));
 }
 
 function jsKernels(): FastKernels {
@@ -153,10 +151,7 @@ function jsKernels(): FastKernels {
         na += x * x;
         nb += y * y;
       }
-      let sim = Math.fround(d) / Math.sqrt(Math.fround(na) * Math.fround(nb));
-      if (sim > 1) sim = 1;
-      else if (sim < -1) sim = -1;
-      return 1 - sim;
+      return cosineFromSums(Math.fround(d), Math.fround(na), Math.fround(nb));
     },
     l2sqMany: (q, rows, n, dim, out) => many(k.l2sq, q, rows, n, dim, out),
     dotMany: (q, rows, n, dim, out) => many(k.dot, q, rows, n, dim, out),

@@ -9,6 +9,8 @@
  * A halfvec is stored as a Uint16Array of binary16 bit patterns: 2 bytes per dimension, the
  * layout pgvector keeps on disk and sends on the wire.
  */
+import { cosineFromSums } from './reference.js';
+
 const f = Math.fround;
 
 const scratchF32 = new Float32Array(1);
@@ -139,11 +141,7 @@ export function halfCosineDistanceRef(a: Uint16Array, aOff: number, b: Uint16Arr
     na = f(na + f(x * x));
     nb = f(nb + f(y * y));
   }
-  let s = sim / Math.sqrt(na * nb);
-  if (Number.isNaN(s)) return NaN;
-  if (s > 1) s = 1;
-  else if (s < -1) s = -1;
-  return 1 - s;
+  return cosineFromSums(sim, na, nb);
 }
 
 /** halfvec l2_norm: sqrt of a double-precision sum of squares. */

@@ -47,8 +47,16 @@ export function cosineDistanceRef(a: Float32Array, aOff: number, b: Float32Array
     na = f(na + f(x * x));
     nb = f(nb + f(y * y));
   }
-  let s = sim / Math.sqrt(na * nb);
-  if (Number.isNaN(s)) return NaN;
+  return cosineFromSums(sim, na, nb);
+}
+
+/**
+ * The end of every cosine_distance in pgvector (vector, halfvec, sparsevec): similarity =
+ * `dot` / sqrt(`normSqA` * `normSqB`) in double, clamped to [-1, 1] because rounding can push
+ * it past; returns 1 - similarity. A zero norm gives NaN, which passes through the clamp.
+ */
+export function cosineFromSums(dot: number, normSqA: number, normSqB: number): number {
+  let s = dot / Math.sqrt(normSqA * normSqB);
   if (s > 1) s = 1;
   else if (s < -1) s = -1;
   return 1 - s;

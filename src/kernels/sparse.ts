@@ -6,6 +6,8 @@
  *
  * Arguments: `ai`/`av` indices and values of a (same length), `bi`/`bv` of b.
  */
+import { cosineFromSums } from './reference.js';
+
 const f = Math.fround;
 
 /** SparsevecL2SquaredDistance: squared differences where both are set, squares elsewhere. */
@@ -78,12 +80,7 @@ export function sparseNormSquaredF32(v: Float32Array): number {
  * NaN for a zero norm.
  */
 export function sparseCosineDistanceRef(ai: Int32Array, av: Float32Array, bi: Int32Array, bv: Float32Array): number {
-  const dot = sparseDotRef(ai, av, bi, bv);
-  let s = dot / Math.sqrt(sparseNormSquaredF32(av) * sparseNormSquaredF32(bv));
-  if (Number.isNaN(s)) return NaN;
-  if (s > 1) s = 1;
-  else if (s < -1) s = -1;
-  return 1 - s;
+  return cosineFromSums(sparseDotRef(ai, av, bi, bv), sparseNormSquaredF32(av), sparseNormSquaredF32(bv));
 }
 
 /** sparsevec l2_norm: sqrt of a double-precision sum of squares. */

@@ -98,3 +98,17 @@ export function errnoError(code: string, syscall: string, path?: string): ErrnoE
   if (path !== undefined) e.path = path;
   return e;
 }
+
+/**
+ * `fsyncAsync` for a backend whose fsync completes synchronously (in memory, fault injection):
+ * runs `fs.fsync(fd)` now and returns a promise settled with its outcome, so an fsync error
+ * (an ErrnoError) rejects the promise instead of throwing from the call.
+ */
+export function fsyncNow(fs: StorageBackend, fd: Fd): Promise<void> {
+  try {
+    fs.fsync(fd);
+    return Promise.resolve();
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}

@@ -9,7 +9,7 @@
  * bytes and directory entries) and lets a new "process" recover from what is left.
  */
 import { Prng } from '../common/prng.js';
-import { errnoError, type Fd, type OpenMode, type StorageBackend } from './fs.js';
+import { errnoError, fsyncNow, type Fd, type OpenMode, type StorageBackend } from './fs.js';
 import type { CrashOptions, MemoryFs } from './fs_memory.js';
 
 /** Thrown when the simulated machine loses power. Never mapped to a PgError. */
@@ -210,12 +210,7 @@ export class FaultyFs implements StorageBackend {
   }
 
   fsyncAsync(fd: Fd): Promise<void> {
-    try {
-      this.fsync(fd);
-      return Promise.resolve();
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return fsyncNow(this, fd);
   }
 
   fsyncDir(path: string): void {

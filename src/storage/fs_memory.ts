@@ -14,7 +14,7 @@
  */
 import { assert } from '../common/assert.js';
 import type { Prng } from '../common/prng.js';
-import { errnoError, type Fd, type OpenMode, type StorageBackend } from './fs.js';
+import { errnoError, fsyncNow, type Fd, type OpenMode, type StorageBackend } from './fs.js';
 
 class MemFile {
   data = new Uint8Array(64);
@@ -182,12 +182,7 @@ export class MemoryFs implements StorageBackend {
   }
 
   fsyncAsync(fd: Fd): Promise<void> {
-    try {
-      this.fsync(fd);
-      return Promise.resolve();
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return fsyncNow(this, fd);
   }
 
   fsyncDir(path: string): void {
