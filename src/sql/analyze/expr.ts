@@ -54,6 +54,48 @@ export type Expr =
   /** unnest(array) in a select list: one output row per element (set-returning). */
   | { k: 'srf'; type: SqlType; name: string; arg: Expr };
 
+/**
+ * Calls `visit` on each direct operand of `e`, left to right: the arguments of operators,
+ * casts, functions, boolean connectives, COALESCE, IN lists, ARRAY[...], unnest and aggregates
+ * (count(*) has none). Constants, parameters, columns and scalar subqueries have none: a
+ * subquery's expressions belong to its own scope. The one child walk that the analyzer's and
+ * executor's tree searches share; they differ only in where they stop.
+ */
+export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
+  switch (e.k) {
+    case 'fn':
+    case 'and':
+    case 'or':
+    case 'coalesce':
+      for (const a of e.args) visit(a);
+      return;
+    case 'array':
+      for (const a of e.elems) visit(a);
+      return;
+    case 'op1':
+    case 'cast':
+    case 'not':
+    case 'isnull':
+    case 'srf':
+    case 'agg':
+      visit(e.arg);
+      return;
+    case 'count':
+      if (e.arg !== null) visit(e.arg);
+      return;
+    case 'op2':
+      visit(e.l);
+      visit(e.r);
+      return;
+    case 'in':
+      visit(e.arg);
+      for (const a of e.list) visit(a);
+      return;
+    default:
+      return;
+  }
+}
+
 /** What an expression may refer to while it is analyzed. */
 export interface ExprScope {
   /** The one table in FROM, or null. */

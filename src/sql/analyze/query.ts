@@ -7,7 +7,7 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type TableDef, type ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
-import { type Expr, type ExprScope, analyzeExpr, requireBool, coerceTo, castExpr, comparatorFor } from './expr.js';
+import { type Expr, type ExprScope, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor } from './expr.js';
 import { type SqlType, TYPE_NAME, isNumeric, isVectorFamily, castContext, castValue, valueToText, isArrayType } from './types.js';
 import type { KnnSpec } from '../plan/plan.js';
 
@@ -356,31 +356,11 @@ export function containsSrf(e: Expr): boolean {
 
 function someNode(e: Expr, pred: (x: Expr) => boolean): boolean {
   if (pred(e)) return true;
-  switch (e.k) {
-    case 'fn':
-    case 'and':
-    case 'or':
-    case 'coalesce':
-      return e.args.some((a) => someNode(a, pred));
-    case 'array':
-      return e.elems.some((a) => someNode(a, pred));
-    case 'op1':
-    case 'cast':
-    case 'not':
-    case 'isnull':
-    case 'srf':
-      return someNode(e.arg, pred);
-    case 'count':
-      return e.arg !== null && someNode(e.arg, pred);
-    case 'agg':
-      return someNode(e.arg, pred);
-    case 'op2':
-      return someNode(e.l, pred) || someNode(e.r, pred);
-    case 'in':
-      return someNode(e.arg, pred) || e.list.some((a) => someNode(a, pred));
-    default:
-      return false;
-  }
+  let found = false;
+  forEachOperand(e, (x) => {
+    if (!found && someNode(x, pred)) found = true;
+  });
+  return found;
 }
 
 /** Structural equality of two analyzed expressions (GROUP BY matching, PostgreSQL's equal()). */
@@ -466,31 +446,8 @@ function checkGrouped(e: Expr, groupBy: Expr[], table: Table | null): void {
       case 'count':
       case 'agg':
         return;
-      case 'fn':
-      case 'and':
-      case 'or':
-      case 'coalesce':
-        x.args.forEach(visit);
-        return;
-      case 'array':
-        x.elems.forEach(visit);
-        return;
-      case 'op1':
-      case 'cast':
-      case 'not':
-      case 'isnull':
-      case 'srf':
-        visit(x.arg);
-        return;
-      case 'op2':
-        visit(x.l);
-        visit(x.r);
-        return;
-      case 'in':
-        visit(x.arg);
-        x.list.forEach(visit);
-        return;
       default:
+        forEachOperand(x, visit);
         return;
     }
   };

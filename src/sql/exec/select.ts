@@ -17,7 +17,7 @@ import type { GucDef } from '../../common/guc.js';
 import type { SqlEnv } from '../env.js';
 import type { SelectQuery } from '../analyze/query.js';
 import { virtualTableDef } from '../analyze/query.js';
-import type { Expr } from '../analyze/expr.js';
+import { type Expr, forEachOperand } from '../analyze/expr.js';
 import type { KnnSpec, PlanNode } from '../plan/plan.js';
 import { planSelect } from '../plan/planner.js';
 import { evalExpr, passes, type EvalCtx } from './eval.js';
@@ -231,38 +231,11 @@ function groupKeyText(v: Value, type: SqlType): string {
 }
 
 function gatherAggregates(e: Expr, out: Expr[]): void {
-  switch (e.k) {
-    case 'count':
-    case 'agg':
-      if (!out.includes(e)) out.push(e);
-      return;
-    case 'fn':
-    case 'and':
-    case 'or':
-    case 'coalesce':
-      for (const a of e.args) gatherAggregates(a, out);
-      return;
-    case 'array':
-      for (const a of e.elems) gatherAggregates(a, out);
-      return;
-    case 'op1':
-    case 'cast':
-    case 'not':
-    case 'isnull':
-    case 'srf':
-      gatherAggregates(e.arg, out);
-      return;
-    case 'op2':
-      gatherAggregates(e.l, out);
-      gatherAggregates(e.r, out);
-      return;
-    case 'in':
-      gatherAggregates(e.arg, out);
-      for (const a of e.list) gatherAggregates(a, out);
-      return;
-    default:
-      return;
+  if (e.k === 'count' || e.k === 'agg') {
+    if (!out.includes(e)) out.push(e);
+    return;
   }
+  forEachOperand(e, (x) => gatherAggregates(x, out));
 }
 
 /** One aggregate call over a group's rows (strict transitions: NULL inputs are skipped). */
@@ -384,12 +357,7 @@ export function exactKnn(table: Table, knn: KnnSpec, filter: Expr | null, ctx: E
     }
     heap.push(r, d);
   }
-  const ids = heap.sortedIds();
-  if (ids.length >= k || nullRows.length === 0) return ids;
-  const out = new Int32Array(Math.min(k, ids.length + nullRows.length));
-  out.set(ids);
-  for (let i = ids.length; i < out.length; i++) out[i] = nullRows[i - ids.length]!;
-  return out;
+  return withNullsLast(heap.sortedIds(), nullRows, k);
 }
 
 /**
@@ -419,7 +387,16 @@ function exactKnnPacked(table: Table, knn: KnnSpec, filter: Expr | null, ctx: Ev
     if (filter !== null && (d > heap.bound() || !passes(filter, table, r, ctx))) continue;
     heap.push(r, d);
   }
-  const ids = heap.sortedIds();
+  return withNullsLast(heap.sortedIds(), nullRows, k);
+}
+
+/**
+ * The exact top-k scans' result: the ranked row ids `ids` (at most `k`), then rows whose
+ * vector is NULL (`nullRows`, in scan order) while fewer than `k`, as PostgreSQL sorts NULL
+ * distances last.
+ * @returns at most `k` row ids.
+ */
+function withNullsLast(ids: Int32Array, nullRows: readonly number[], k: number): Int32Array {
   if (ids.length >= k || nullRows.length === 0) return ids;
   const out = new Int32Array(Math.min(k, ids.length + nullRows.length));
   out.set(ids);
@@ -494,12 +471,7 @@ function exactKnnPackedSimd(table: Table, knn: KnnSpec, q: Value, filter: Expr |
     if (filter !== null && (d > heap.bound() || !passes(filter, table, r, ctx))) continue;
     heap.push(r, d);
   }
-  const ids = heap.sortedIds();
-  if (ids.length >= k || nullRows.length === 0) return ids;
-  const out = new Int32Array(Math.min(k, ids.length + nullRows.length));
-  out.set(ids);
-  for (let i = ids.length; i < out.length; i++) out[i] = nullRows[i - ids.length]!;
-  return out;
+  return withNullsLast(heap.sortedIds(), nullRows, k);
 }
 
 /** Ordered index scan; keeps pulling while the filter rejects rows (or rows are dead). */
