@@ -64,6 +64,25 @@ export function dimTypmodOut(type: DimTypeName, typmod: number): string {
   return typmod < 0 ? type : `${type}(${typmod})`;
 }
 
+/**
+ * The header vector_recv and halfvec_recv read first: int16 dim, int16 unused, big-endian,
+ * checked in pgvector's order (dimension count, typmod, unused).
+ * @param dv the whole message, at least 4 bytes.
+ * @returns dim.
+ * @throws PgError 08P01 `insufficient data left in message` below 4 bytes; 22000/54000 as
+ *   {@link checkDimCount}; 22000 `expected N dimensions, not M`; 22000 `expected unused to be
+ *   0, not U`.
+ */
+export function recvDimHeader(type: DimTypeName, maxDim: number, dv: DataView, typmod: number): number {
+  if (dv.byteLength < 4) throw insufficientData();
+  const dim = dv.getInt16(0);
+  const unused = dv.getInt16(2);
+  checkDimCount(type, dim, maxDim);
+  checkExpectedDim(typmod, dim);
+  if (unused !== 0) throw new PgError(SQLSTATE.data_exception, `expected unused to be 0, not ${unused}`);
+  return dim;
+}
+
 /** 08P01 `insufficient data left in message`: a *_recv buffer ended early. */
 export function insufficientData(): PgError {
   return new PgError(SQLSTATE.protocol_violation, 'insufficient data left in message');

@@ -36,6 +36,7 @@ import {
   dimTypmodOut,
   insufficientData,
   overflowError,
+  recvDimHeader,
   sphericalFromDot,
   underflowError,
 } from './dims.js';
@@ -162,12 +163,7 @@ export function halfvecSend(v: Uint16Array): Uint8Array {
  */
 export function halfvecRecv(buf: Uint8Array, typmod = -1): Uint16Array {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf.byteLength < 4) throw insufficientData();
-  const dim = dv.getInt16(0);
-  const unused = dv.getInt16(2);
-  checkHalfvecDim(dim);
-  checkExpectedDim(typmod, dim);
-  if (unused !== 0) throw new PgError(SQLSTATE.data_exception, `expected unused to be 0, not ${unused}`);
+  const dim = recvDimHeader('halfvec', HALFVEC_MAX_DIM, dv, typmod);
   const v = new Uint16Array(dim);
   for (let i = 0; i < dim; i++) {
     if (4 + 2 * i + 2 > buf.byteLength) throw insufficientData();

@@ -24,6 +24,7 @@ import {
   dimTypmodOut,
   insufficientData,
   overflowError,
+  recvDimHeader,
   sphericalFromDot,
   underflowError,
 } from './dims.js';
@@ -134,12 +135,7 @@ export function vectorSend(v: Float32Array): Uint8Array {
  */
 export function vectorRecv(buf: Uint8Array, typmod = -1): Float32Array {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf.byteLength < 4) throw insufficientData();
-  const dim = dv.getInt16(0);
-  const unused = dv.getInt16(2);
-  checkDim(dim);
-  checkExpectedDim(typmod, dim);
-  if (unused !== 0) throw new PgError(SQLSTATE.data_exception, `expected unused to be 0, not ${unused}`);
+  const dim = recvDimHeader('vector', VECTOR_MAX_DIM, dv, typmod);
   const v = new Float32Array(dim);
   for (let i = 0; i < dim; i++) {
     if (4 + 4 * i + 4 > buf.byteLength) throw insufficientData();
