@@ -34,6 +34,16 @@ function rowValues(table: Table, rowId: number): Value[] {
   return out;
 }
 
+/**
+ * Ends row version `rowId` for transaction `xid` (the DELETE half of an UPDATE, too): marks it
+ * in the catalog, with its primary key `pkey` when the table has one, and logs the write so
+ * commit and rollback see it.
+ */
+function deleteVersion(env: SqlEnv, table: Table, rowId: number, xid: number, pkey: unknown): void {
+  env.catalog.deleteRow(table, rowId, xid, pkey);
+  env.txn.writes.push({ kind: 'delete', table, rowId, pkey });
+}
+
 /** Runs an analyzed UPDATE; returns the number of rows updated and RETURNING rows. */
 export function runUpdate(env: SqlEnv, q: UpdateQuery, ctx: EvalCtx): DmlOutput {
   const table = q.table;
@@ -49,8 +59,7 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, ctx: EvalCtx): DmlOutput 
     }
     const oldKey = pkeyOf(table, rowValues(table, rowId));
     const newKey = pkeyOf(table, values);
-    env.catalog.deleteRow(table, rowId, xid, oldKey);
-    env.txn.writes.push({ kind: 'delete', table, rowId, pkey: oldKey });
+    deleteVersion(env, table, rowId, xid, oldKey);
     checkRow(table, values, newKey, xid);
     const newId = writeRow(env, table, values, newKey);
     if (returning !== null) returning.push(q.returning!.map((t) => evalExpr(t.expr, table, newId, ctx)));
@@ -68,8 +77,7 @@ export function runDelete(env: SqlEnv, q: DeleteQuery, ctx: EvalCtx): DmlOutput 
   for (const rowId of ids) {
     if (returning !== null) returning.push(q.returning!.map((t) => evalExpr(t.expr, table, rowId, ctx)));
     const key = table.def.primaryKey.length === 0 ? undefined : pkeyOf(table, rowValues(table, rowId));
-    env.catalog.deleteRow(table, rowId, xid, key);
-    env.txn.writes.push({ kind: 'delete', table, rowId, pkey: key });
+    deleteVersion(env, table, rowId, xid, key);
   }
   return { count: ids.length, returning };
 }
