@@ -143,6 +143,12 @@ interface Scope {
   readonly sub: 'none' | 'scalar' | 'any';
   /** Columns of `outer` may be named (a correlated subquery or a LATERAL one). */
   readonly correlated: boolean;
+  /**
+   * Only floats that are exact in binary (sums, differences and products of small integers
+   * and quarters): set for the arguments of sum and avg, whose rounding would otherwise
+   * depend on the order rows are added in, which neither engine fixes.
+   */
+  readonly exact?: boolean;
 }
 
 interface Output {
@@ -163,6 +169,10 @@ const DISTANCE_OPS: Record<string, readonly string[]> = {
   sparsevec: ['<->', '<#>', '<=>', '<+>'],
   bit: ['<~>', '<%>'],
 };
+const DISTANCE_OP = /<->|<#>|<=>|<\+>|<~>|<%>/;
+/** The distances that are integers for small-integer vectors. */
+const EXACT_OPS = ['<#>', '<+>', '<~>'];
+const EXACT_FUNCTIONS = ['inner_product', 'l1_distance', 'hamming_distance'];
 const DISTANCE_FUNCTIONS: Record<string, readonly string[]> = {
   vector: ['l2_distance', 'inner_product', 'cosine_distance', 'l1_distance'],
   halfvec: ['l2_distance', 'inner_product', 'cosine_distance', 'l1_distance'],
@@ -317,11 +327,13 @@ export class QueryGenerator {
         sql = item;
       } else {
         const shared = rel.cols.filter((c) => ORDERABLE.includes(c.type) && rels.some((r) => r.cols.some((o) => o.name === c.name && o.type === c.type)));
+        // USING needs the name exactly once on the left (else 42702).
+        const usable = shared.filter((c) => rels.filter((r) => r.cols.some((o) => o.name === c.name)).length === 1);
         const kind = this.rng.weighted<string>([[4, 'JOIN'], [3, 'LEFT JOIN'], [2, 'RIGHT JOIN'], [2, 'FULL JOIN'], [count === 2 ? 1 : 0, 'CROSS JOIN'], [i === 1 && count === 2 ? 2 : 0, ',']]);
         if (kind === ',' || kind === 'CROSS JOIN') {
           sql += kind === ',' ? `, ${item}` : ` CROSS JOIN ${item}`;
-        } else if (shared.length > 0 && this.rng.chance(0.3)) {
-          sql += ` ${kind} ${item} USING (${this.rng.pick(shared).name})`;
+        } else if (usable.length > 0 && this.rng.chance(0.3)) {
+          sql += ` ${kind} ${item} USING (${this.rng.pick(usable).name})`;
         } else {
           const sc: Scope = { rels: [...rels, rel], outer: [], agg: false, depth: 0, sub: 'none', correlated: false };
           const eqs: string[] = [];
@@ -369,6 +381,8 @@ export class QueryGenerator {
     if (!star && r < 0.75 && orderable !== 0) {
       const m = this.rng.int(1, orderable < 0 ? outputs.length : orderable);
       const items = outputs.slice(0, m).map((o, i) => `${this.#orderRef(o, i)}${this.#direction()}`);
+      // One ascending distance key is vecgres' top-k path, which ignores NULLS FIRST (KNOWN_WRONG_ANSWERS).
+      if (m === 1 && DISTANCE_OP.test(outputs[0]!.sql) && !items[0]!.includes('DESC') && !this.allowed('knn-nulls-first')) items[0] = items[0]!.replace(' NULLS FIRST', '');
       const limit = this.#limit(false);
       return { sql: `${head} ${list}${fromSql}${where} ORDER BY ${items.join(', ')}${limit}`, compare: { kind: 'keyed', keys: range(m), limited: limit.includes('LIMIT'), offset: limit.includes('OFFSET') } };
     }
@@ -444,7 +458,9 @@ export class QueryGenerator {
       case 4: {
         const fn = this.rng.pick(['lag', 'lead', 'first_value', 'last_value']);
         const t = this.rng.pick(ORDERABLE);
-        const arg = this.#typedExpr(sc, t, 1).sql;
+        const a = this.#typedExpr(sc, t, 1).sql;
+        // An untyped literal argument would leave the polymorphic result type unknown (42804).
+        const arg = BARE_CONSTANT.test(a) ? `${a.startsWith('-') ? `(${a})` : a}::${t}` : a;
         const frame = fn === 'last_value' ? ' ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING' : '';
         const args = fn === 'lag' || fn === 'lead' ? (this.rng.chance(0.5) ? `${arg}, ${this.rng.int(1, 2)}` : arg) : arg;
         return { sql: `${fn}(${args}) OVER (${partition}${byKey(pre())}${frame})`, type: t };
@@ -474,7 +490,7 @@ export class QueryGenerator {
       }
       return { sql: `${head} DISTINCT ${list}${fromSql}${where}`, compare: { kind: 'multiset' } };
     }
-    const on = this.#outputs(sc, this.rng.int(1, 2), ORDERABLE);
+    const on = this.#outputs(sc, this.rng.int(1, 2), ORDERABLE).map((o) => (BARE_CONSTANT.test(o.sql) ? { ...o, sql: this.#ref(sc.rels[0]!, 'id') } : o));
     const rest = this.#outputs(sc, this.rng.int(1, 2));
     const outputs = [...on, ...rest.map((o, i) => ({ ...o, name: `r${i}` }))];
     const items = [...on.map((o) => `${o.sql}${this.#direction()}`), ...this.#orderItems(sc, this.rng.int(0, 1)), ...keyExprs.map((k) => `${k}${this.#direction()}`)];
@@ -500,8 +516,9 @@ export class QueryGenerator {
     if (this.rng.chance(0.2) && this.allowed('knn-nulls-first')) dir += ' NULLS FIRST';
     else if (this.rng.chance(0.1)) dir += ' NULLS LAST';
     const offset = this.rng.chance(0.2) ? ` OFFSET ${this.rng.int(0, 4)}` : '';
+    const list = this.#outputList(outputs);
     return {
-      sql: `SELECT ${this.#outputList(outputs)} FROM ${from.sql}${where} ORDER BY ${key}${dir} LIMIT ${this.rng.int(1, 8)}${offset}`,
+      sql: `SELECT ${key === 'c0' && !list.startsWith(`${dist} AS c0`) ? list.replace(dist, `${dist} AS c0`) : list} FROM ${from.sql}${where} ORDER BY ${key}${dir} LIMIT ${this.rng.int(1, 8)}${offset}`,
       compare: { kind: 'keyed', keys: [0], limited: true, offset: offset !== '' },
     };
   }
@@ -775,7 +792,11 @@ export class QueryGenerator {
   }
 
   #composites(sc: Scope, type: SqlT, d: number): [number, () => string][] {
-    const e = (t: SqlT) => this.#expr(sc, t, d);
+    // `-2::text` is `-(2::text)`: parenthesize a negative operand of a cast.
+    const e = (t: SqlT) => {
+      const x = this.#expr(sc, t, d);
+      return x.startsWith('-') ? `(${x})` : x;
+    };
     const out: [number, () => string][] = [];
     const sub = sc.sub !== 'none' && sc.depth < 2;
     switch (type) {
@@ -809,9 +830,8 @@ export class QueryGenerator {
           [1, () => `${e('float4')}::float8`],
           [1, () => `${e('int4')}::float8`],
           [1, () => `abs(${e('float8')})`],
-          [1, () => `vector_norm(${e('vector')})`],
-          [1, () => `l2_norm(${e(this.rng.pick(['halfvec', 'sparsevec'] as const))})`],
         );
+        if (sc.exact !== true) out.push([1, () => `vector_norm(${e('vector')})`], [1, () => `l2_norm(${e(this.rng.pick(['halfvec', 'sparsevec'] as const))})`]);
         if (sub) out.push([1, () => this.#scalarSubquery(sc, 'float8')]);
         break;
       case 'float4':
@@ -824,7 +844,8 @@ export class QueryGenerator {
         out.push(
           [2, () => `(${e('text')} || ${e(this.rng.pick(['text', 'int4'] as const))})`],
           [1, () => `${this.rng.pick(['upper', 'lower'])}(${e('text')})`],
-          [1, () => `${e('int4')}::text`],
+          [1, () => `${e(this.rng.pick(['int4', 'int8', 'float4', 'float8', 'bool'] as const))}::text`],
+          [0.5, () => `${e(this.rng.pick(['vector', 'halfvec', 'sparsevec', 'bit'] as const))}::text`],
           [1, () => `coalesce(${e('text')}, 'z')`],
         );
         break;
@@ -864,8 +885,8 @@ export class QueryGenerator {
     let [rel, name, type] = this.rng.pick(cands);
     // Prefer an indexed column and its opclass's operator now and then (the index scan path).
     const indexed = rel.table?.indexes ?? [];
-    let op = this.rng.pick(DISTANCE_OPS[type]!);
-    if (indexed.length > 0 && this.rng.chance(0.6)) {
+    let op = this.rng.pick(DISTANCE_OPS[type]!.filter((o) => sc.exact !== true || EXACT_OPS.includes(o)));
+    if (indexed.length > 0 && sc.exact !== true && this.rng.chance(0.6)) {
       const ix = this.rng.pick(indexed);
       name = ix.column;
       type = rel.cols.find((c) => c.name === name)!.type;
@@ -879,15 +900,17 @@ export class QueryGenerator {
       [1, () => this.#expr(sc, type, d)],
       [correlates(sc) ? 2 : 0, () => this.#outerColumn(sc, type) ?? lit],
     ])();
-    if (this.rng.chance(0.25)) return `${this.rng.pick(DISTANCE_FUNCTIONS[type]!)}(${lhs}, ${rhs}${rhs === lit ? `::${type === 'bit' ? 'bit(4)' : type}` : ''})`;
-    return `${lhs} ${op} ${rhs}`;
+    const fns = DISTANCE_FUNCTIONS[type]!.filter((f) => sc.exact !== true || EXACT_FUNCTIONS.includes(f));
+    if (this.rng.chance(0.25) && fns.length > 0) return `${this.rng.pick(fns)}(${lhs}, ${rhs}${rhs === lit ? `::${type === 'bit' ? 'bit(4)' : type}` : ''})`;
+    // Parenthesized: a distance is often an operand, and `*` or `-` bind tighter than `<->`.
+    return `(${lhs} ${op} ${rhs})`;
   }
 
   /** An aggregate call and its result type. */
   #aggregate(sc: Scope): { sql: string; type: SqlT } {
     // Arguments use this level's columns only: an aggregate over outer columns belongs to the
     // outer query in SQL, which is a different (and here unintended) query.
-    const inner: Scope = { ...sc, agg: false, sub: 'none', outer: [] };
+    const inner: Scope = { ...sc, agg: false, sub: 'none', outer: [], exact: true };
     const kind = this.rng.weighted<string>([[2, 'count*'], [2, 'count'], [3, 'sum'], [3, 'avg'], [3, 'minmax'], [1, 'vec']]);
     switch (kind) {
       case 'count*':
@@ -1021,7 +1044,7 @@ export class QueryGenerator {
       case 'float8': {
         const dist = this.#distance({ ...s.scope, sub: 'none' }, 0, true);
         if (dist !== null && this.rng.chance(0.5)) return `(SELECT ${dist} FROM ${s.from}${where} ORDER BY ${dist} LIMIT 1)`;
-        return `(SELECT ${this.rng.pick(['max', 'min', 'avg'])}(${this.#expr({ ...s.scope, sub: 'none', outer: [] }, 'float8', 0)}) FROM ${s.from}${where})`;
+        return `(SELECT ${this.rng.pick(['max', 'min', 'avg'])}(${this.#expr({ ...s.scope, sub: 'none', outer: [], exact: true }, 'float8', 0)}) FROM ${s.from}${where})`;
       }
       default: {
         const col = this.#column(s.scope, type);

@@ -25,12 +25,16 @@ export interface ClassTally {
   compared: number;
   unsupported: number;
   mismatched: number;
+  /** Queries PostgreSQL itself rejected (their SQLSTATE is compared, but they test less). */
+  oracleErrors: number;
 }
 
 export interface RunReport {
   readonly tallies: Record<FeatureClass, ClassTally>;
   /** vecgres' 0A000 messages, with how often each came. */
   readonly unsupportedMessages: Map<string, number>;
+  /** PostgreSQL's errors, with how often each came. */
+  readonly oracleErrorMessages: Map<string, number>;
   /** DDL that vecgres refused with 0A000 and that was therefore left out on both sides. */
   readonly skippedDdl: string[];
   readonly mismatches: string[];
@@ -104,8 +108,9 @@ async function createSchema(db: Vecgres, oracle: Oracle, schema: Schema, skipped
 
 /** Runs the whole differential test and returns the tallies and every mismatch found. */
 export async function runRandomQueries(db: Vecgres, oracle: Oracle, opts: RunOptions): Promise<RunReport> {
-  const tallies = Object.fromEntries(FEATURE_CLASSES.map((c) => [c, { generated: 0, compared: 0, unsupported: 0, mismatched: 0 }])) as Record<FeatureClass, ClassTally>;
+  const tallies = Object.fromEntries(FEATURE_CLASSES.map((c) => [c, { generated: 0, compared: 0, unsupported: 0, mismatched: 0, oracleErrors: 0 }])) as Record<FeatureClass, ClassTally>;
   const unsupportedMessages = new Map<string, number>();
+  const oracleErrorMessages = new Map<string, number>();
   const skippedDdl: string[] = [];
   const mismatches: string[] = [];
   const caps = await probeCapabilities(db);
@@ -120,6 +125,10 @@ export async function runRandomQueries(db: Vecgres, oracle: Oracle, opts: RunOpt
       tally.generated++;
       const want = await theirsOutcome(oracle, q.sql);
       const got = await oursOutcome(db, q.sql);
+      if (want.kind === 'error') {
+        tally.oracleErrors++;
+        oracleErrorMessages.set(`${want.code} ${want.message}`, (oracleErrorMessages.get(`${want.code} ${want.message}`) ?? 0) + 1);
+      }
       if (got.kind === 'error' && got.code === '0A000') {
         tally.unsupported++;
         unsupportedMessages.set(got.message, (unsupportedMessages.get(got.message) ?? 0) + 1);
@@ -134,19 +143,21 @@ export async function runRandomQueries(db: Vecgres, oracle: Oracle, opts: RunOpt
       }
     }
   }
-  return { tallies, unsupportedMessages, skippedDdl, mismatches, compared, total: opts.queries };
+  return { tallies, unsupportedMessages, oracleErrorMessages, skippedDdl, mismatches, compared, total: opts.queries };
 }
 
 /** The end-of-run summary: per class generated / compared / 0A000 / mismatched, and the top 0A000 messages. */
 export function formatReport(r: RunReport, seed: number): string {
   const lines = [`random queries: seed ${seed}, ${r.total} queries, ${r.compared} compared (${((100 * r.compared) / r.total).toFixed(1)}%), ${r.mismatches.length} mismatched`];
-  lines.push(`  ${'class'.padEnd(16)}${'generated'.padStart(10)}${'compared'.padStart(10)}${'0A000'.padStart(8)}${'mismatch'.padStart(10)}`);
+  lines.push(`  ${'class'.padEnd(16)}${'generated'.padStart(10)}${'compared'.padStart(10)}${'0A000'.padStart(8)}${'mismatch'.padStart(10)}${'pg error'.padStart(10)}`);
   for (const c of FEATURE_CLASSES) {
     const t = r.tallies[c];
-    lines.push(`  ${c.padEnd(16)}${String(t.generated).padStart(10)}${String(t.compared).padStart(10)}${String(t.unsupported).padStart(8)}${String(t.mismatched).padStart(10)}`);
+    lines.push(`  ${c.padEnd(16)}${String(t.generated).padStart(10)}${String(t.compared).padStart(10)}${String(t.unsupported).padStart(8)}${String(t.mismatched).padStart(10)}${String(t.oracleErrors).padStart(10)}`);
   }
   const top = [...r.unsupportedMessages].sort((a, b) => b[1] - a[1]).slice(0, 12);
   if (top.length > 0) lines.push(`  0A000 messages: ${top.map(([m, n]) => `${n} x ${m}`).join('; ')}`);
+  const errs = [...r.oracleErrorMessages].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  if (errs.length > 0) lines.push(`  PostgreSQL errors: ${errs.map(([m, n]) => `${n} x ${m}`).join('; ')}`);
   if (r.skippedDdl.length > 0) lines.push(`  DDL refused with 0A000 (left out on both sides): ${r.skippedDdl.length}, e.g. ${r.skippedDdl[0]}`);
   return lines.join('\n');
 }

@@ -135,7 +135,10 @@ export function generateSchema(rng: Rng, caps: SchemaCapabilities, tableCount = 
     const optional = POOL.slice(2).filter((c) => caps.numericColumns || c.type !== 'numeric');
     let columns = [POOL[0]!, POOL[1]!, ...rng.subset(optional, 0.55)];
     if (t === 0 && !columns.some((c) => c.type === 'vector')) columns.push(POOL.find((c) => c.type === 'vector')!);
-    if (!columns.some((c) => VECTOR_TYPES.includes(c.type))) columns.push(POOL.find((c) => c.name === rng.pick(['v', 'h', 's', 'bt']))!);
+    if (!columns.some((c) => VECTOR_TYPES.includes(c.type))) {
+      const name = rng.pick(['v', 'h', 's', 'bt']);
+      columns.push(POOL.find((c) => c.name === name)!);
+    }
     // Shuffle all but id so that SELECT * and positional references vary.
     columns = [columns[0]!, ...rng.shuffled(columns.slice(1))];
     const indexes: IndexSpec[] = [];
