@@ -18,15 +18,16 @@ export type Outcome =
  * A value as text that is the same on both sides when PostgreSQL's text output is the same
  * (both APIs return values as PGlite parses them). Floats print in JavaScript's shortest
  * round-trip form, which is what PostgreSQL prints for float8 and what PGlite's parse of a
- * real's text gives back. `-0` prints as `0`: the two zeros are equal in every comparison,
- * so which of them DISTINCT, GROUP BY or a sort keeps is not determined by SQL.
+ * real's text gives back. `-0` prints as `0`, also as a vector component: the two zeros are
+ * equal in every comparison, so which of them DISTINCT, GROUP BY or a sort keeps is not
+ * determined by SQL.
  */
 export function valueText(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'number') return Object.is(v, -0) ? '0' : String(v);
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return JSON.stringify(/^[[{]/.test(v) ? v.replace(/(?<=[[,:])-0(?=[,\]}])/g, '0') : v);
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
 }
 

@@ -8,7 +8,34 @@ import type { Oracle } from '../pglite.js';
 import { Rng } from './rng.js';
 import { type Schema, type SchemaCapabilities, createIndexSql, createTableSql, generateSchema, insertSql } from './schema.js';
 import { FEATURE_CLASSES, type FeatureClass, QueryGenerator } from './generate.js';
-import { difference, oursOutcome, theirsOutcome } from './compare.js';
+import { type Outcome, difference, oursOutcome, theirsOutcome } from './compare.js';
+
+/**
+ * The engine under test: vecgres ({@link vecgresUnderTest}), or a second PostgreSQL with other
+ * planner settings when the generator itself is checked (every result must be determined by
+ * the SQL, whatever plan runs it).
+ */
+export interface EngineUnderTest {
+  /** Runs a setup script; throws on failure (with `.code` for SQL errors). */
+  exec(sql: string): Promise<void>;
+  /** Runs one query and returns its outcome. */
+  outcome(sql: string): Promise<Outcome>;
+}
+
+/** vecgres as the engine under test. */
+export function vecgresUnderTest(db: Vecgres): EngineUnderTest {
+  return {
+    exec: async (sql) => {
+      await db.exec(sql);
+    },
+    outcome: (sql) => oursOutcome(db, sql),
+  };
+}
+
+/** A second oracle as the engine under test (the generator's self-check). */
+export function oracleUnderTest(oracle: Oracle): EngineUnderTest {
+  return { exec: (sql) => oracle.exec(sql), outcome: (sql) => theirsOutcome(oracle, sql) };
+}
 
 export interface RunOptions {
   readonly seed: number;
@@ -50,7 +77,7 @@ export function subSeed(seed: number, a: number, b: number): number {
 }
 
 /** Probes what DDL vecgres supports, so generated schemas need no 0A000 during setup. */
-export async function probeCapabilities(db: Vecgres): Promise<SchemaCapabilities> {
+export async function probeCapabilities(db: EngineUnderTest): Promise<SchemaCapabilities> {
   try {
     await db.exec('CREATE TABLE rq_probe (x numeric)');
     await db.exec('DROP TABLE rq_probe');
@@ -78,7 +105,7 @@ export function schemaSql(schema: Schema): string {
  * 0A000 is dropped from the schema on both sides and recorded in `skipped`; any other failure
  * throws.
  */
-async function createSchema(db: Vecgres, oracle: Oracle, schema: Schema, skipped: string[]): Promise<void> {
+async function createSchema(db: EngineUnderTest, oracle: Oracle, schema: Schema, skipped: string[]): Promise<void> {
   const both = async (sql: string) => {
     await oracle.exec(sql);
     await db.exec(sql);
@@ -107,7 +134,7 @@ async function createSchema(db: Vecgres, oracle: Oracle, schema: Schema, skipped
 }
 
 /** Runs the whole differential test and returns the tallies and every mismatch found. */
-export async function runRandomQueries(db: Vecgres, oracle: Oracle, opts: RunOptions): Promise<RunReport> {
+export async function runRandomQueries(db: EngineUnderTest, oracle: Oracle, opts: RunOptions): Promise<RunReport> {
   const tallies = Object.fromEntries(FEATURE_CLASSES.map((c) => [c, { generated: 0, compared: 0, unsupported: 0, mismatched: 0, oracleErrors: 0 }])) as Record<FeatureClass, ClassTally>;
   const unsupportedMessages = new Map<string, number>();
   const oracleErrorMessages = new Map<string, number>();
@@ -124,7 +151,7 @@ export async function runRandomQueries(db: Vecgres, oracle: Oracle, opts: RunOpt
       const tally = tallies[q.cls];
       tally.generated++;
       const want = await theirsOutcome(oracle, q.sql);
-      const got = await oursOutcome(db, q.sql);
+      const got = await db.outcome(q.sql);
       if (want.kind === 'error') {
         tally.oracleErrors++;
         oracleErrorMessages.set(`${want.code} ${want.message}`, (oracleErrorMessages.get(`${want.code} ${want.message}`) ?? 0) + 1);
