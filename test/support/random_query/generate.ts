@@ -229,6 +229,7 @@ export class QueryGenerator {
       case 'where-subquery':
         return this.#select(this.#singleFrom(), 'any', this.rng.weighted([[4, 'rows'], [1, 'agg']]));
       case 'join':
+        if (this.rng.chance(0.15)) return this.#knnJoin();
         return this.#select(this.#joinFrom(0), this.rng.chance(0.2) ? 'any' : 'none', this.rng.weighted([[6, 'rows'], [1, 'star'], [2, 'agg'], [1, 'distinct']]));
       case 'from-subquery':
         return this.#select(this.#joinFrom(0.7), 'none', this.rng.weighted([[4, 'rows'], [1, 'agg']]));
@@ -311,6 +312,17 @@ export class QueryGenerator {
         const alias = this.#alias('c');
         rel = { ...c, ref: alias, bare: false };
         item = `${c.ref} AS ${alias}`;
+      } else if (this.rng.chance(0.08)) {
+        const alias = this.#alias('vals');
+        const n = this.rng.int(1, 4);
+        // The first row has no NULLs: a VALUES column of NULLs only would be text.
+        const rows = Array.from({ length: n }, (_, j) => `(${j + 1}, ${j > 0 && this.rng.chance(0.2) ? 'NULL' : this.rng.int(0, 4)}, ${j > 0 && this.rng.chance(0.2) ? 'NULL' : `'${this.rng.pick(TEXTS)}'`})`);
+        rel = { ref: alias, bare: false, cols: [{ name: 'id', type: 'int4' }, { name: 'k', type: 'int4' }, { name: 'g', type: 'text' }], key: ['id'] };
+        item = `(VALUES ${rows.join(', ')}) AS ${alias}(id, k, g)`;
+      } else if (this.rng.chance(0.06)) {
+        const alias = this.#alias('gs');
+        rel = { ref: alias, bare: false, cols: [{ name: 'id', type: 'int4' }], key: ['id'] };
+        item = `generate_series(${this.rng.int(0, 2)}, ${this.rng.int(2, 8)}) AS ${alias}(id)`;
       } else if (this.rng.chance(derivedP)) {
         const d = this.#derived();
         const alias = this.#alias('sq');
@@ -330,7 +342,12 @@ export class QueryGenerator {
         // USING needs the name exactly once on the left (else 42702).
         const usable = shared.filter((c) => rels.filter((r) => r.cols.some((o) => o.name === c.name)).length === 1);
         const kind = this.rng.weighted<string>([[4, 'JOIN'], [3, 'LEFT JOIN'], [2, 'RIGHT JOIN'], [2, 'FULL JOIN'], [count === 2 ? 1 : 0, 'CROSS JOIN'], [i === 1 && count === 2 ? 2 : 0, ',']]);
-        if (kind === ',' || kind === 'CROSS JOIN') {
+        // NATURAL joins on every common name, which must each be unambiguous on the left.
+        const common = rel.cols.filter((c) => rels.some((r) => r.cols.some((o) => o.name === c.name)));
+        const natural = common.length > 0 && common.every((c) => rels.filter((r) => r.cols.some((o) => o.name === c.name && o.type === c.type)).length === 1 && rels.filter((r) => r.cols.some((o) => o.name === c.name)).length === 1);
+        if (natural && kind !== ',' && kind !== 'CROSS JOIN' && this.rng.chance(0.1)) {
+          sql += ` NATURAL ${kind} ${item}`;
+        } else if (kind === ',' || kind === 'CROSS JOIN') {
           sql += kind === ',' ? `, ${item}` : ` CROSS JOIN ${item}`;
         } else if (usable.length > 0 && this.rng.chance(0.3)) {
           sql += ` ${kind} ${item} USING (${this.rng.pick(usable).name})`;
@@ -384,7 +401,7 @@ export class QueryGenerator {
       // One ascending distance key is vecgres' top-k path, which ignores NULLS FIRST (KNOWN_WRONG_ANSWERS).
       if (m === 1 && DISTANCE_OP.test(outputs[0]!.sql) && !items[0]!.includes('DESC') && !this.allowed('knn-nulls-first')) items[0] = items[0]!.replace(' NULLS FIRST', '');
       const limit = this.#limit(false);
-      return { sql: `${head} ${list}${fromSql}${where} ORDER BY ${items.join(', ')}${limit}`, compare: { kind: 'keyed', keys: range(m), limited: limit.includes('LIMIT'), offset: limit.includes('OFFSET') } };
+      return { sql: `${head} ${list}${fromSql}${where} ORDER BY ${items.join(', ')}${limit}`, compare: { kind: 'keyed', keys: range(m), limited: /LIMIT|FETCH/.test(limit), offset: limit.includes('OFFSET') } };
     }
     return { sql: `${head} ${list}${fromSql}${where}`, compare: { kind: 'multiset' } };
   }
@@ -466,7 +483,8 @@ export class QueryGenerator {
         return { sql: `${fn}(${args}) OVER (${partition}${byKey(pre())}${frame})`, type: t };
       }
       default: {
-        const a = this.#aggregate({ ...sc, agg: true });
+        // PostgreSQL has no DISTINCT or ORDER BY inside window aggregates (0A000).
+        const a = this.#aggregate({ ...sc, agg: true }, true);
         const order = this.rng.pick(['', 'peers', 'rows']);
         const over =
           order === ''
@@ -563,7 +581,44 @@ export class QueryGenerator {
     return ds.filter((d) => d === min).length === 1;
   }
 
+  /**
+   * The cross-join k-NN of issue 7 (seed "The Cross-Join Trap"): one row of `b` gives the
+   * query vector for a k-NN over `a`.
+   */
+  #knnJoin(): { sql: string; compare: Compare } {
+    const t = this.rng.pick(this.schema.tables);
+    const vcols = t.columns.filter((c) => VECTOR_TYPES.includes(c.type));
+    const c = this.rng.pick(vcols);
+    const a = this.#alias('a');
+    const b = this.#alias('b');
+    const dist = `${a}.${c.name} ${this.rng.pick(DISTANCE_OPS[c.type]!)} ${b}.${c.name}`;
+    const from = this.rng.weighted([[2, `${t.name} ${a}, ${t.name} ${b} WHERE ${b}.id = ${this.rng.int(1, 6)}`], [1, `${t.name} ${a} JOIN ${t.name} ${b} ON ${b}.id = ${this.rng.int(1, 6)}`], [1, `${t.name} ${a} CROSS JOIN ${t.name} ${b} WHERE ${b}.id = ${this.rng.int(1, 6)}`]]);
+    return {
+      sql: `SELECT ${dist} AS dist, ${a}.id, ${a}.k FROM ${from} ORDER BY ${dist} LIMIT ${this.rng.int(1, 8)}`,
+      compare: { kind: 'keyed', keys: [0], limited: true, offset: false },
+    };
+  }
+
+  /**
+   * The re-rank CTE of the seed articles: candidates by Hamming distance of binary-quantized
+   * vectors (tie-broken by id, so the candidate set is determined), then re-ranked exactly.
+   */
+  #rerankCte(): { sql: string; compare: Compare } | null {
+    const t = this.rng.pick(this.schema.tables);
+    if (!t.columns.some((c) => c.name === 'v')) return null;
+    const q = vectorLiteral('vector', randomComponents(this.rng, true));
+    const op = this.rng.pick(DISTANCE_OPS['vector']!);
+    return {
+      sql: `WITH cand AS (SELECT id, v FROM ${t.name} ORDER BY binary_quantize(v) <~> binary_quantize(${q}::vector), id LIMIT ${this.rng.int(3, 15)}) SELECT v ${op} ${q} AS dist, id FROM cand ORDER BY v ${op} ${q} LIMIT ${this.rng.int(1, 6)}`,
+      compare: { kind: 'keyed', keys: [0], limited: true, offset: false },
+    };
+  }
+
   #cte(): { sql: string; compare: Compare } {
+    if (this.rng.chance(0.15)) {
+      const r = this.#rerankCte();
+      if (r !== null) return r;
+    }
     const ctes: Rel[] = [];
     const defs: string[] = [];
     let recursive = false;
@@ -650,7 +705,7 @@ export class QueryGenerator {
       const items = types.map((_, i) => `${this.rng.chance(0.5) ? `c${i}` : String(i + 1)}${this.#direction()}`);
       const limit = this.#limit(false);
       // Rows equal on every column print alike, so ordering by all columns fixes the text.
-      return { sql: `${sql} ORDER BY ${items.join(', ')}${limit}`, compare: { kind: 'keyed', keys: range(types.length), limited: limit.includes('LIMIT'), offset: limit.includes('OFFSET') } };
+      return { sql: `${sql} ORDER BY ${items.join(', ')}${limit}`, compare: { kind: 'keyed', keys: range(types.length), limited: /LIMIT|FETCH/.test(limit), offset: limit.includes('OFFSET') } };
     }
     return { sql, compare: { kind: 'multiset' } };
   }
@@ -728,6 +783,7 @@ export class QueryGenerator {
 
   #limit(optional: boolean): string {
     if (optional && this.rng.chance(0.5)) return '';
+    if (this.rng.chance(0.1)) return `${this.rng.chance(0.4) ? ` OFFSET ${this.rng.int(0, 5)} ROWS` : ''} FETCH FIRST ${this.rng.int(1, 12)} ROWS ONLY`;
     const parts: string[] = [];
     if (this.rng.chance(0.8)) parts.push(` LIMIT ${this.rng.int(0, 12)}`);
     if (this.rng.chance(0.3)) parts.push(` OFFSET ${this.rng.int(0, 5)}`);
@@ -867,7 +923,8 @@ export class QueryGenerator {
         out.push([1, () => `${e('vector')}::sparsevec`]);
         break;
       case 'bit':
-        out.push([0.5, () => `binary_quantize(${e('vector')})`]);
+        // Not binary_quantize(vector(3)): a bit(3) among bit(4) values makes <~> raise 22000 on
+        // some rows, and which rows an engine evaluates first is not fixed by SQL.
         break;
     }
     return out;
@@ -907,12 +964,27 @@ export class QueryGenerator {
   }
 
   /** An aggregate call and its result type. */
-  #aggregate(sc: Scope): { sql: string; type: SqlT } {
+  #aggregate(sc: Scope, forWindow = false): { sql: string; type: SqlT } {
     // Arguments use this level's columns only: an aggregate over outer columns belongs to the
     // outer query in SQL, which is a different (and here unintended) query.
     const inner: Scope = { ...sc, agg: false, sub: 'none', outer: [], exact: true };
-    const kind = this.rng.weighted<string>([[2, 'count*'], [2, 'count'], [3, 'sum'], [3, 'avg'], [3, 'minmax'], [1, 'vec']]);
+    const kind = this.rng.weighted<string>([[2, 'count*'], [2, 'count'], [3, 'sum'], [3, 'avg'], [3, 'minmax'], [1, 'vec'], [forWindow ? 0 : 0.4, 'distinct'], [0.4, 'filter'], [forWindow ? 0 : 0.3, 'ordered']]);
     switch (kind) {
+      case 'distinct': {
+        const t = this.rng.pick<SqlT>(['int4', 'int8', 'text']);
+        const fn = t === 'text' ? 'count' : this.rng.pick(['count', 'sum']);
+        return { sql: `${fn}(DISTINCT ${this.#expr(inner, t, 1)})`, type: fn === 'count' || t === 'int4' ? 'int8' : 'numeric' };
+      }
+      case 'filter': {
+        const a = this.#aggregate({ ...sc, agg: true }, forWindow);
+        if (a.sql.includes('FILTER') || a.sql.includes(' ORDER BY ')) return a;
+        return { sql: `${a.sql} FILTER (WHERE ${this.#bool(inner, 1)})`, type: a.type };
+      }
+      case 'ordered': {
+        // Ordered by the aggregated value itself: equal values are indistinguishable, so the result is determined.
+        const g = this.#expr(inner, 'text', 1);
+        return { sql: `string_agg(${g}, ',' ORDER BY ${g}${this.#direction()})`, type: 'text' };
+      }
       case 'count*':
         return { sql: 'count(*)', type: 'int8' };
       case 'count':
