@@ -1,0 +1,71 @@
+/**
+ * A database under the SQL benchmark (bench/sql.ts): one connection that runs a statement with
+ * `$n` parameters and returns its rows as value arrays. vecgres through its embedded API and
+ * PGlite + pgvector in the same process; the runner gives both the same SQL text and the same
+ * parameters (vectors as pgvector text), so the work differs only inside the engines.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { Vecgres } from '../../src/index.js';
+
+/** A statement's rows, each an array of column values in select-list order. */
+export interface SqlRows {
+  fields: string[];
+  rows: unknown[][];
+}
+
+export interface SqlPeer {
+  readonly name: string;
+  /** Runs one statement. @throws the engine's error (with `.code`, the SQLSTATE, when it has one) */
+  query(sql: string, params?: unknown[]): Promise<SqlRows>;
+  /** Runs a script of statements without parameters. */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** vecgres in memory through `Vecgres.query` (the embedded API). */
+export class VecgresSqlPeer implements SqlPeer {
+  readonly name = 'vecgres';
+  private constructor(private readonly db: Vecgres) {}
+
+  static async create(): Promise<VecgresSqlPeer> {
+    return new VecgresSqlPeer(await Vecgres.create());
+  }
+
+  async query(sql: string, params: unknown[] = []): Promise<SqlRows> {
+    const r = await this.db.query<unknown[]>(sql, params, { rowMode: 'array' });
+    return { fields: r.fields.map((f) => f.name), rows: r.rows };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.db.exec(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+/** PostgreSQL 18 + pgvector 0.8.7 in WebAssembly (PGlite), in memory. */
+export class PgliteSqlPeer implements SqlPeer {
+  readonly name = 'pglite';
+  private constructor(private readonly pg: PGlite) {}
+
+  static async create(): Promise<PgliteSqlPeer> {
+    const pg = await PGlite.create({ extensions: { vector } });
+    return new PgliteSqlPeer(pg);
+  }
+
+  async query(sql: string, params: unknown[] = []): Promise<SqlRows> {
+    const r = await this.pg.query<unknown[]>(sql, params, { rowMode: 'array' });
+    return { fields: r.fields.map((f) => f.name), rows: r.rows };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pg.exec(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.pg.close();
+  }
+}
