@@ -235,6 +235,8 @@ interface Cell {
   rows?: number;
   /** Recall against the exact answer (approx queries). */
   recall?: number;
+  /** Rows returned over the checks (approx queries), to compare with the exact answer's. */
+  returned?: number;
   /** Why there is no time: `unsupported: ...` or an error. */
   note?: string;
 }
@@ -242,6 +244,8 @@ interface Cell {
 interface QueryResult {
   q: AppQuery;
   cells: Cell[];
+  /** Rows of the exact answers over the checks (approx queries). */
+  exactRows: number;
   /** MISMATCH / error lines; empty when the check passed. */
   failures: string[];
 }
@@ -298,6 +302,7 @@ async function runQuery(q: AppQuery, engines: Engine[], ctx: QueryCtx, o: Option
       } else {
         const r = recallOf(truth.rows, out.rows.rows, q.key ?? 1);
         hits[i]! += r.hits;
+        cells[i]!.returned = (cells[i]!.returned ?? 0) + out.rows.rows.length;
         if (r.wrong !== null) failures.push(`${name}, parameter set ${s}: a row differs from the exact answer's: ${r.wrong}`);
       }
     }
@@ -334,7 +339,7 @@ async function runQuery(q: AppQuery, engines: Engine[], ctx: QueryCtx, o: Option
   }
   for (let i = 0; i < engines.length; i++) if (live[i] && times[i]!.length > 0) cells[i]!.ms = median(times[i]!);
   log(`  ${q.name}: ${cells.map((c, i) => `${engines[i]!.peer.name} ${c.ms === undefined ? c.note : c.ms.toFixed(2) + ' ms'}`).join(', ')} (check ${checkS.toFixed(1)} s)${failures.length ? '  MISMATCH' : ''}`);
-  return { q, cells, failures };
+  return { q, cells, exactRows: total, failures };
 }
 
 /** EXPLAIN of the seed's cross join on each engine, and whether the plan uses the vector index. */
@@ -404,7 +409,11 @@ export async function benchSql(args: string[]): Promise<void> {
     const rows = r.cells[pgi]!.rows ?? '-';
     let check: string;
     if (r.failures.length > 0) check = '**MISMATCH**';
-    else if (r.q.kind === 'approx') check = 'recall ' + r.cells.map((c, i) => (c.recall === undefined ? null : `${names[i]} ${c.recall.toFixed(3)}`)).filter((x) => x !== null).join(', ');
+    else if (r.q.kind === 'approx') {
+      check = 'recall ' + r.cells.map((c, i) => (c.recall === undefined ? null : `${names[i]} ${c.recall.toFixed(3)}`)).filter((x) => x !== null).join(', ');
+      const short = r.cells.map((c, i) => (c.returned !== undefined && c.returned < r.exactRows ? `${names[i]} returned ${c.returned} of ${r.exactRows} rows` : null)).filter((x) => x !== null);
+      if (short.length > 0) check += ` (${short.join(', ')})`;
+    }
     else check = r.cells[vg]!.ms === undefined && r.cells[vg]!.note !== undefined ? '-' : 'same rows';
     const cols = r.cells.map((c) => (c.ms === undefined ? c.note ?? '-' : fmtMs(c.ms)));
     const a = r.cells[vg]!.ms;
