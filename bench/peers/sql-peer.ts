@@ -69,3 +69,46 @@ export class PgliteSqlPeer implements SqlPeer {
     await this.pg.close();
   }
 }
+
+/**
+ * Native PostgreSQL + pgvector over the wire protocol (node-postgres), in a schema of its own
+ * (`vecgres_bench`, dropped first and at close) so a shared server keeps its other tables.
+ * bigint comes back as a number, as from the other engines (node-postgres returns text).
+ */
+export class PostgresSqlPeer implements SqlPeer {
+  readonly name = 'postgres';
+  private constructor(private readonly client: import('pg').Client, readonly version: string) {}
+
+  /** @param url a connection string, e.g. postgresql://postgres@127.0.0.1:54329/postgres */
+  static async create(url: string): Promise<PostgresSqlPeer> {
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({
+      connectionString: url,
+      types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text')) },
+    });
+    await client.connect();
+    await client.query('CREATE EXTENSION IF NOT EXISTS vector');
+    await client.query('DROP SCHEMA IF EXISTS vecgres_bench CASCADE; CREATE SCHEMA vecgres_bench; SET search_path = vecgres_bench, public');
+    const v = await client.query<{ pg: string; vector: string }>(
+      "SELECT current_setting('server_version') AS pg, (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS vector",
+    );
+    return new PostgresSqlPeer(client, `PostgreSQL ${v.rows[0]!.pg} + pgvector ${v.rows[0]!.vector}`);
+  }
+
+  async query(sql: string, params: unknown[] = []): Promise<SqlRows> {
+    const r = await this.client.query<unknown[]>({ text: sql, values: params, rowMode: 'array' });
+    return { fields: r.fields.map((f) => f.name), rows: r.rows };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.client.query(sql);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.query('DROP SCHEMA IF EXISTS vecgres_bench CASCADE');
+    } finally {
+      await this.client.end();
+    }
+  }
+}
