@@ -20,9 +20,10 @@
  * For each query: a check on C parameter sets (held-out GloVe vectors, chunk ids, categories),
  * then R timed runs with the engines taking turns run by run (the order alternating), and each
  * engine's median. Exact queries must return the same rows on both engines; approximate ones
- * (an index may answer them) are scored by recall against PostgreSQL's exact answer. Any
- * mismatch is printed as MISMATCH and makes the exit status 1. A query vecgres refuses with
- * 0A000 is reported as unsupported and the run goes on.
+ * (an index may answer them) are scored by recall against PostgreSQL's exact answer, and fail
+ * when vecgres's trails PGlite's by more than RECALL_SLACK. Any mismatch is printed as
+ * MISMATCH and makes the exit status 1. A query vecgres refuses with 0A000 is reported as
+ * unsupported and the run goes on; any other error is a failure.
  *
  * With PGVECTOR_URL set (a connection string), native PostgreSQL + pgvector joins as a third
  * engine over the wire protocol, in a schema of its own, checked and timed the same way.
@@ -41,10 +42,12 @@ const CATEGORIES = 20;
 const BATCH = 500;
 /** Parameter sets prepared (queries cycle through them). */
 const PARAM_SETS = 50;
-/** vecgres's recall may trail PGlite's by this much before it counts as a wrong answer. */
+/**
+ * An engine's recall may trail PGlite's by this much before it counts as a wrong answer: an
+ * approximate index misses some rows, a bug (a wrong query vector, a lost filter) misses most.
+ * PGlite's own recall is the bar, since pgvector's default filtered scan returns too few rows.
+ */
 const RECALL_SLACK = 0.2;
-/** Below this recall an approximate answer counts as wrong whatever PGlite's recall. */
-const RECALL_FLOOR = 0.5;
 const INDEX_NAME = 'chunks_embedding_idx';
 
 interface Options {
@@ -278,19 +281,21 @@ async function runQuery(q: AppQuery, engines: Engine[], ctx: QueryCtx, o: Option
       log(`  ${q.name} on ${e.peer.name}:\n${text.replace(/^/gm, '      ')}`);
     }
   }
+  // The name goes out first, so that a query that runs for long shows which it is.
+  process.stdout.write(`  ${q.name}: `);
   // 1. The check, which also warms each engine up for this query.
   for (let s = 0; s < checks; s++) {
     const { sql, params } = q.make(ctx, s);
     const truth = q.kind === 'approx' ? await exactAnswer(pg, sql, params) : null;
-    const outs: Outcome[] = [];
-    for (const e of engines) outs.push(await attempt(e.peer, sql, params));
+    const outs: Array<Outcome | null> = [];
+    for (let i = 0; i < engines.length; i++) outs.push(live[i] ? await attempt(engines[i]!.peer, sql, params) : null);
     const pgOut = outs[engines.findIndex((e) => e.peer.name === 'pglite')]!;
     if (!pgOut.ok) throw new Error(`PGlite cannot run ${q.name}: ${pgOut.message}\n${sql}`);
     if (truth !== null) total += truth.rows.length;
     for (let i = 0; i < engines.length; i++) {
-      const out = outs[i]!;
+      const out = outs[i];
       const name = engines[i]!.peer.name;
-      if (!live[i]) continue;
+      if (out === null || out === undefined) continue;
       if (!out.ok) {
         live[i] = false;
         cells[i]!.note = out.unsupported ? `unsupported: ${out.message.replace(/^0A000 /, '')}` : `ERROR ${out.message}`;
@@ -316,7 +321,7 @@ async function runQuery(q: AppQuery, engines: Engine[], ctx: QueryCtx, o: Option
     for (let i = 0; i < engines.length; i++) {
       const r = cells[i]!.recall;
       if (engines[i]!.peer.name === 'pglite' || r === undefined) continue;
-      if (r < RECALL_FLOOR || r < pgRecall - RECALL_SLACK) failures.push(`${engines[i]!.peer.name}: recall ${r.toFixed(3)} against PGlite's ${pgRecall.toFixed(3)}`);
+      if (r < pgRecall - RECALL_SLACK) failures.push(`${engines[i]!.peer.name}: recall ${r.toFixed(3)} against PGlite's ${pgRecall.toFixed(3)}`);
     }
   }
   const checkS = (nowMs() - t0) / 1000;
@@ -341,7 +346,7 @@ async function runQuery(q: AppQuery, engines: Engine[], ctx: QueryCtx, o: Option
     }
   }
   for (let i = 0; i < engines.length; i++) if (live[i] && times[i]!.length > 0) cells[i]!.ms = median(times[i]!);
-  log(`  ${q.name}: ${cells.map((c, i) => `${engines[i]!.peer.name} ${c.ms === undefined ? c.note : c.ms.toFixed(2) + ' ms'}`).join(', ')} (check ${checkS.toFixed(1)} s)${failures.length ? '  MISMATCH' : ''}`);
+  log(`${cells.map((c, i) => `${engines[i]!.peer.name} ${c.ms === undefined ? c.note : c.ms.toFixed(2) + ' ms'}`).join(', ')} (check ${checkS.toFixed(1)} s)${failures.length ? '  MISMATCH' : ''}`);
   return { q, cells, exactRows: total, failures };
 }
 
