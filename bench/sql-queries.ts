@@ -130,7 +130,7 @@ export const QUERIES: readonly AppQuery[] = [
   },
   {
     name: 'lateral_top1',
-    what: "CROSS JOIN LATERAL: for each of the first documents, the chunk of another document nearest its first chunk",
+    what: 'CROSS JOIN LATERAL: for each of the first 1,000 documents (--lateral-docs), the chunk of another document nearest its first chunk',
     kind: 'approx',
     key: 2,
     sets: 1,

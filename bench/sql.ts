@@ -423,17 +423,16 @@ export async function benchSql(args: string[]): Promise<void> {
   for (const r of results) {
     const rows = r.cells[pgi]!.rows ?? '-';
     let check: string;
-    if (r.failures.length > 0) check = '**MISMATCH**';
-    else if (r.q.kind === 'approx') {
+    if (r.q.kind === 'approx') {
       check = 'recall ' + r.cells.map((c, i) => (c.recall === undefined ? null : `${names[i]} ${c.recall.toFixed(3)}`)).filter((x) => x !== null).join(', ');
       const short = r.cells.map((c, i) => (c.returned !== undefined && c.returned < r.exactRows ? `${names[i]} returned ${c.returned} of ${r.exactRows} rows` : null)).filter((x) => x !== null);
       if (short.length > 0) check += ` (${short.join(', ')})`;
-    }
-    else {
+    } else {
       // The engines whose rows were held to PGlite's.
       const compared = r.cells.map((c, i) => (i !== pgi && c.rows !== undefined ? names[i] : null)).filter((x) => x !== null);
       check = compared.length === 0 ? '-' : `same rows (${compared.join(', ')})`;
     }
+    if (r.failures.length > 0) check = r.q.kind === 'approx' ? `**MISMATCH**: ${check}` : '**MISMATCH**';
     const cols = r.cells.map((c) => (c.ms === undefined ? c.note ?? '-' : fmtMs(c.ms)));
     const a = r.cells[vg]!.ms;
     const ratios = others.map((i) => {
