@@ -396,7 +396,7 @@ export async function benchSql(args: string[]): Promise<void> {
   const url = process.env.PGVECTOR_URL;
   if (url !== undefined && url !== '') {
     const native = await PostgresSqlPeer.create(url);
-    console.log(`Third engine: ${native.version} over the wire protocol (PGVECTOR_URL, node-postgres; loopback round trips included).\n`);
+    console.log(`Third engine: ${native.version} over the wire protocol (PGVECTOR_URL, node-postgres; network round trips included).\n`);
     peers.push(native);
   }
   const engines = await loadEngines(peers, data, o, log);
