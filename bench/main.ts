@@ -3,6 +3,7 @@
  *   hnsw     HNSW vs hnswlib-node vs PGlite + pgvector on GloVe (bench/hnsw.ts)
  *   kernels  distance kernels (bench/kernels.ts)
  *   ingest   bulk insert throughput, WAL bytes per row, recovery and index reopen times (bench/ingest.ts)
+ *   sql      application queries (joins, CTE, LATERAL, window functions, ...) vs PGlite + pgvector (bench/sql.ts)
  */
 const [name, ...args] = process.argv.slice(2);
 
@@ -25,8 +26,13 @@ async function main(): Promise<void> {
       await benchIngest(args);
       return;
     }
+    case 'sql': {
+      const { benchSql } = await import('./sql.js');
+      await benchSql(args);
+      return;
+    }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql> [options]');
       process.exit(2);
   }
 }

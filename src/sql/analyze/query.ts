@@ -245,21 +245,38 @@ function analyzeSelectInto(env: SqlEnv, s: PgNode, paramTypes: SqlType[], paramN
     for (const k of orderBy) checkGrouped(k.expr, groupBy, table);
   }
 
-  const limit = s.limitCount === undefined ? null : limitExpr(scope, s.limitCount);
-  const offset = s.limitOffset === undefined ? null : limitExpr(scope, s.limitOffset);
-  const knn = orderBy.length === 1 && !orderBy[0]!.desc && table !== null && virtual === null && fromFunction === null && !aggregate && !setReturning
+  const limit = s.limitCount === undefined ? null : limitExpr(scope, s.limitCount, 'LIMIT');
+  const offset = s.limitOffset === undefined ? null : limitExpr(scope, s.limitOffset, 'OFFSET');
+  // The k-NN scans (exact and index) yield NULL distances last or not at all: NULLS FIRST sorts.
+  const knn = orderBy.length === 1 && !orderBy[0]!.desc && !orderBy[0]!.nullsFirst && table !== null && virtual === null && fromFunction === null && !aggregate && !setReturning
     ? knnSpec(orderBy[0]!.expr)
     : null;
   return { kind: 'select', table, virtual, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, fromFunction, knn };
 }
 
-function limitExpr(scope: ExprScope, node: PgNode): Expr | null {
+function limitExpr(scope: ExprScope, node: PgNode, what: 'LIMIT' | 'OFFSET'): Expr | null {
   if (node.A_Const?.isnull) return null;
-  const e = coerceTo(scope, analyzeExpr(scope, node), 'int8', -1);
+  const raw = analyzeExpr(scope, node);
+  const variable = firstColumnRef(raw);
+  if (variable !== null) {
+    // PostgreSQL's checkExprIsVarFree: LIMIT / OFFSET are evaluated once, before any row.
+    throw new PgError(SQLSTATE.invalid_column_reference, `argument of ${what} must not contain variables`, variable.loc === undefined ? {} : { position: variable.loc + 1 });
+  }
+  const e = coerceTo(scope, raw, 'int8', -1);
   if (!isNumeric(e.type)) {
     throw new PgError(SQLSTATE.datatype_mismatch, `argument of LIMIT must be type bigint, not type ${TYPE_NAME[e.type]}`);
   }
   return e;
+}
+
+/** The first column reference in `e` (not descending into subqueries, which have their own scope). */
+function firstColumnRef(e: Expr): Extract<Expr, { k: 'col' }> | null {
+  if (e.k === 'col') return e;
+  let found: Extract<Expr, { k: 'col' }> | null = null;
+  forEachOperand(e, (x) => {
+    if (found === null) found = firstColumnRef(x);
+  });
+  return found;
 }
 
 /** ORDER BY item: an output column name or position, else an expression over the table. */

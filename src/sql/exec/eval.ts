@@ -85,6 +85,10 @@ export function evalExpr(e: Expr, table: Table | null, rowId: number, ctx: EvalC
     case 'in': {
       const v = evalExpr(e.arg, table, rowId, ctx);
       if (v === null) return null;
+      if (e.hashed !== null) {
+        if (e.hashed.values.has(v)) return !e.negate;
+        return e.hashed.hasNull ? null : e.negate;
+      }
       let sawNull = false;
       for (const item of e.list) {
         const w = evalExpr(item, table, rowId, ctx);

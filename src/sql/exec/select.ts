@@ -31,22 +31,21 @@ export interface SelectOutput {
   plan: PlanNode;
 }
 
-/** Scratch block in the arena holding the current query vector (grown on demand). */
-let queryPtr = 0;
-let queryCap = 0;
-
-function queryToArena(q: Float32Array): number {
-  if (q.length > queryCap) {
-    if (queryPtr !== 0) arena.free(queryPtr, queryCap * 4);
-    queryCap = Math.max(q.length, 1024);
-    queryPtr = arena.alloc(queryCap * 4);
+/**
+ * The query vector of one exact scan, copied into the arena for the SIMD kernels. Each scan
+ * owns its block and frees it when it ends: a scan may run another scan while it is open
+ * (a subquery in its filter), so a shared module-level block would be overwritten mid-scan.
+ */
+class QueryBlock {
+  readonly ptr: number;
+  constructor(readonly bytes: number) {
+    this.ptr = arena.alloc(bytes);
   }
-  arena.f32().set(q, queryPtr >> 2);
-  return queryPtr;
+  free(): void {
+    arena.free(this.ptr, this.bytes);
+  }
 }
 
-const idBuf = new Int32Array(256);
-const distBuf = new Float64Array(256);
 
 function limitValue(e: Expr | null, ctx: EvalCtx, what: 'LIMIT' | 'OFFSET'): number {
   if (e === null) return what === 'LIMIT' ? Infinity : 0;
@@ -320,16 +319,29 @@ export function exactKnn(table: Table, knn: KnnSpec, filter: Expr | null, ctx: E
   const q = knnQuery(knn, ctx);
   const n = table.slots;
   const k = Math.min(need, table.liveCount);
-  const heap = new TopK(k);
-  const nullRows: number[] = [];
   if (q === null) {
+    const nullRows: number[] = [];
     for (let r = 0; r < n && nullRows.length < k; r++) if (table.visibleTo(r, xid) && passes(filter, table, r, ctx)) nullRows.push(r);
     return Int32Array.from(nullRows);
   }
+  const fixedDim = table.vectorColumnDim(knn.col);
+  if (fixedDim >= 0 && fixedDim !== q.length && table.liveCount > 0) throw dimsError(fixedDim, q.length);
+  const block = new QueryBlock(q.length * 4);
+  try {
+    arena.f32().set(q, block.ptr >>> 2);
+    return exactKnnFloat(table, knn, q, block.ptr, filter, ctx, k, xid);
+  } finally {
+    block.free();
+  }
+}
+
+/** The SIMD scan of {@link exactKnn} over a float32 column, the query at `qPtr` in the arena. */
+function exactKnnFloat(table: Table, knn: KnnSpec, q: Float32Array, qPtr: number, filter: Expr | null, ctx: EvalCtx, k: number, xid: number): Int32Array {
+  const n = table.slots;
+  const heap = new TopK(k);
+  const nullRows: number[] = [];
   const col = knn.col;
   const fixedDim = table.vectorColumnDim(col);
-  if (fixedDim >= 0 && fixedDim !== q.length && table.liveCount > 0) throw dimsError(fixedDim, q.length);
-  const qPtr = queryToArena(q);
   const dim = q.length;
   const norms = table.vectorNorms(col);
   const qNormSq = fast.dot(qPtr, qPtr, dim);
@@ -404,19 +416,6 @@ function withNullsLast(ids: Int32Array, nullRows: readonly number[], k: number):
   return out;
 }
 
-/** Scratch block in the arena for a packed query (float32 of a halfvec, or bit-string bytes). */
-let packedQueryPtr = 0;
-let packedQueryCap = 0;
-
-function packedQueryScratch(bytes: number): number {
-  if (bytes > packedQueryCap) {
-    if (packedQueryPtr !== 0) arena.free(packedQueryPtr, packedQueryCap);
-    packedQueryCap = Math.max(bytes, 4096);
-    packedQueryPtr = arena.alloc(packedQueryCap);
-  }
-  return packedQueryPtr;
-}
-
 /**
  * Exact top-k over a halfvec or bit / varbit column with the WebAssembly SIMD kernels
  * (kernels/fast.ts): the halfvec query is widened to float32 once, each stored row is read
@@ -432,23 +431,38 @@ function exactKnnPackedSimd(table: Table, knn: KnnSpec, q: Value, filter: Expr |
   let len: number;
   let qPtr: number;
   let sign = 1;
+  let block: QueryBlock;
   if (pc.kind === 'halfvec' && q instanceof Uint16Array) {
     kernel = op === '<->' ? fast.halfL2sq : op === '<#>' ? fast.halfDot : op === '<=>' ? fast.halfCosine : op === '<+>' ? fast.halfL1 : (null as unknown as PtrKernel);
     if (kernel === null) return null;
     if (op === '<#>') sign = -1;
     len = q.length;
-    qPtr = packedQueryScratch(len * 4);
+    block = new QueryBlock(len * 4);
+    qPtr = block.ptr;
     const f = arena.f32();
-    for (let i = 0; i < len; i++) f[(qPtr >> 2) + i] = HALF_TO_F32[q[i]!]!;
+    for (let i = 0; i < len; i++) f[(qPtr >>> 2) + i] = HALF_TO_F32[q[i]!]!;
   } else if ((pc.kind === 'bit' || pc.kind === 'varbit') && q instanceof BitString) {
     kernel = op === '<~>' ? fast.hamming : op === '<%>' ? fast.jaccard : (null as unknown as PtrKernel);
     if (kernel === null) return null;
     len = q.length;
-    qPtr = packedQueryScratch(q.bytes.length + 1);
+    block = new QueryBlock(q.bytes.length + 1);
+    qPtr = block.ptr;
     arena.u8().set(q.bytes, qPtr);
   } else {
     return null;
   }
+  try {
+    return exactKnnPackedScan(table, pc, kernel, sign, len, qPtr, filter, ctx, need, xid);
+  } finally {
+    block.free();
+  }
+}
+
+/** The SIMD scan of {@link exactKnnPackedSimd}, the query at `qPtr` in the arena; null as there. */
+function exactKnnPackedScan(
+  table: Table, pc: NonNullable<ReturnType<Table['packedColumn']>>, kernel: PtrKernel, sign: number, len: number, qPtr: number,
+  filter: Expr | null, ctx: EvalCtx, need: number, xid: number,
+): Int32Array | null {
   const n = table.slots;
   const k = Math.min(need, table.liveCount);
   const heap = new TopK(k);
@@ -487,6 +501,9 @@ function indexKnn(env: SqlEnv, plan: Extract<PlanNode, { node: 'IndexScan' }>, t
     limit: need,
     isLive: (rowId) => table.visibleTo(rowId, xid),
   });
+  // Per scan, not per module: the filter may run a subquery's own index scan between batches.
+  const idBuf = new Int32Array(256);
+  const distBuf = new Float64Array(256);
   try {
     while (out.length < need) {
       const got = scan.next(idBuf, distBuf);
