@@ -59,22 +59,6 @@ export interface GeneratedQuery {
  */
 export const KNOWN_WRONG_ANSWERS: readonly { readonly shape: string; readonly repro: string }[] = [
   {
-    // Issue 7: the top-k path ignores NULLS FIRST.
-    shape: 'knn-nulls-first',
-    repro: `CREATE TABLE t5 (id int, e vector(2));
-      INSERT INTO t5 VALUES (1,'[1,1]'),(2,NULL),(3,'[1,2]'),(4,NULL),(5,'[0,1]');
-      SELECT id FROM t5 ORDER BY e <-> '[1,1]' NULLS FIRST LIMIT 3;  -- PostgreSQL 2, 4, 1; vecgres 1, 3, 5`,
-  },
-  {
-    // Issue 7: an uncorrelated scalar k-NN subquery in a k-NN query's WHERE shares the outer
-    // scan's scratch state.
-    shape: 'scalar-subquery-in-knn-where',
-    repro: `CREATE TABLE t (id int, e vector(2));
-      INSERT INTO t SELECT i, ('[' || i || ',0]')::vector FROM generate_series(1, 200) i;
-      SELECT id FROM t WHERE id <> (SELECT id FROM t ORDER BY e <-> '[150,0]' LIMIT 1)
-      ORDER BY e <-> '[0,0]' LIMIT 3;  -- PostgreSQL 1, 2, 3; vecgres 1, 149, 151`,
-  },
-  {
     // A bare non-integer constant as a sort or grouping key is 42601 in PostgreSQL
     // (parse_clause.c); vecgres sorts or groups by the constant.
     shape: 'non-integer-constant-sort-key',
@@ -169,7 +153,6 @@ const DISTANCE_OPS: Record<string, readonly string[]> = {
   sparsevec: ['<->', '<#>', '<=>', '<+>'],
   bit: ['<~>', '<%>'],
 };
-const DISTANCE_OP = /<->|<#>|<=>|<\+>|<~>|<%>/;
 /** The distances that are integers for small-integer vectors. */
 const EXACT_OPS = ['<#>', '<+>', '<~>'];
 const EXACT_FUNCTIONS = ['inner_product', 'l1_distance', 'hamming_distance'];
@@ -398,8 +381,6 @@ export class QueryGenerator {
     if (!star && r < 0.75 && orderable !== 0) {
       const m = this.rng.int(1, orderable < 0 ? outputs.length : orderable);
       const items = outputs.slice(0, m).map((o, i) => `${this.#orderRef(o, i)}${this.#direction()}`);
-      // One ascending distance key is vecgres' top-k path, which ignores NULLS FIRST (KNOWN_WRONG_ANSWERS).
-      if (m === 1 && DISTANCE_OP.test(outputs[0]!.sql) && !items[0]!.includes('DESC') && !this.allowed('knn-nulls-first')) items[0] = items[0]!.replace(' NULLS FIRST', '');
       const limit = this.#limit(false);
       return { sql: `${head} ${list}${fromSql}${where} ORDER BY ${items.join(', ')}${limit}`, compare: { kind: 'keyed', keys: range(m), limited: /LIMIT|FETCH/.test(limit), offset: limit.includes('OFFSET') } };
     }
@@ -531,7 +512,8 @@ export class QueryGenerator {
     const where = conds.length === 0 ? '' : ` WHERE ${conds.join(' AND ')}`;
     const key = this.rng.weighted([[3, dist], [1, '1'], [1, 'c0']]);
     let dir = this.rng.chance(0.1) ? ' DESC' : '';
-    if (this.rng.chance(0.2) && this.allowed('knn-nulls-first')) dir += ' NULLS FIRST';
+    // NULLS FIRST must sort rather than take the top-k path (issue 7).
+    if (this.rng.chance(0.2)) dir += ' NULLS FIRST';
     else if (this.rng.chance(0.1)) dir += ' NULLS LAST';
     const offset = this.rng.chance(0.2) ? ` OFFSET ${this.rng.int(0, 4)}` : '';
     const list = this.#outputList(outputs);
@@ -543,12 +525,20 @@ export class QueryGenerator {
 
   /** A WHERE condition with an uncorrelated scalar subquery, some of them k-NN queries themselves. */
   #knnSubqueryCond(outer: Rel): string {
+    const ref = (c: string) => (outer.bare ? c : `${outer.ref}.${c}`);
+    // Issue 7's form exactly: the same table's unique nearest row, excluded from its own k-NN.
+    const own = outer.table;
+    if (own !== undefined && own.columns.some((c) => c.name === 'v') && this.rng.chance(0.5)) {
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const dist = `v <-> ${vectorLiteral('vector', randomComponents(this.rng, false))}`;
+        if (this.#uniqueNearest(own, dist)) return `${ref('id')} <> (SELECT id FROM ${own.name} ORDER BY ${dist} LIMIT 1)`;
+      }
+    }
     const t = this.rng.pick(this.schema.tables);
     const inner = this.#baseRel(t, null, true);
     const sc: Scope = { rels: [inner], outer: [], agg: false, depth: 1, sub: 'none', correlated: false };
     const dist = this.#distance(sc, 0, true);
-    const ref = (c: string) => (outer.bare ? c : `${outer.ref}.${c}`);
-    if (dist !== null && this.allowed('scalar-subquery-in-knn-where')) {
+    if (dist !== null) {
       // The nearest row's id when it is unique (computed here from the data), else its distance.
       const unique = this.#uniqueNearest(t, dist);
       if (unique && t === outer.table) return `${ref('id')} <> (SELECT id FROM ${t.name} ORDER BY ${dist} LIMIT 1)`;
