@@ -78,10 +78,12 @@ export const KNOWN_WRONG_ANSWERS: readonly { readonly shape: string; readonly re
       SELECT id, k FROM p GROUP BY id;  -- PostgreSQL 1, 2; vecgres 42803 column "p.k" must appear in the GROUP BY clause`,
   },
   {
-    // PostgreSQL names an unnamed cast of a cast after the outer type (FigureColname's
-    // strength: a cast overrides a cast); vecgres after the inner one.
-    shape: 'nested-cast-column-name',
-    repro: `SELECT 0.5::real::float8, '[1,2]'::vector::halfvec;  -- PostgreSQL columns float8, halfvec; vecgres float4, vector`,
+    // PostgreSQL names an unnamed output by FigureColname's strengths: a cast names it only
+    // over a weaker name (so a cast of a cast takes the outer type), and ARRAY[...] is
+    // "array" however it is cast; vecgres keeps the inner cast's name and names ARRAY[...]::t t.
+    shape: 'cast-column-name',
+    repro: `SELECT 0.5::real::float8, '[1,2]'::vector::halfvec, ARRAY[1,2]::vector;
+      -- PostgreSQL columns float8, halfvec, array; vecgres float4, vector, vector`,
   },
   {
     // A reference to an outer query's column fails with 42P01 / 42703 instead of 0A000.
@@ -138,7 +140,10 @@ interface Scope {
 interface Output {
   readonly sql: string;
   readonly name: string;
+  /** The type (for an opaque output, only a stand-in: it is never sorted on or reused). */
   readonly type: SqlT;
+  /** A pgvector function's result shown as is (see #opaqueOutput); never a sort key. */
+  readonly opaque?: true;
 }
 
 const ORDERABLE: readonly SqlT[] = ['int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bool'];
@@ -370,14 +375,14 @@ export class QueryGenerator {
     if ((mode === 'distinct' || mode === 'distinct-on') && keyExprs !== null) return this.#distinctSelect(sc, keyExprs, mode, head, fromSql, where);
     // Plain rows.
     const star = mode === 'star';
-    const outputs: Output[] = star ? [] : this.#outputs(sc, this.rng.int(1, 4));
+    const outputs: Output[] = star ? [] : this.#outputs(sc, this.rng.int(1, 4), undefined, true);
     const list = star ? (this.rng.chance(0.5) || from.rels.length === 1 ? '*' : `${from.rels[0]!.ref}.*`) : this.#outputList(outputs);
     const r = this.rng.next();
     if (keyExprs !== null && r < 0.45) {
       const items = [...this.#orderItems(sc, this.rng.int(0, 2)), ...keyExprs.map((k) => `${k}${this.#direction()}`)];
       return { sql: `${head} ${list}${fromSql}${where} ORDER BY ${items.join(', ')}${this.#limit(true)}`, compare: { kind: 'list' } };
     }
-    const orderable = outputs.findIndex((o) => !ORDERABLE.includes(o.type) && o.type !== 'vector');
+    const orderable = outputs.findIndex((o) => o.opaque === true || (!ORDERABLE.includes(o.type) && o.type !== 'vector'));
     if (!star && r < 0.75 && orderable !== 0) {
       const m = this.rng.int(1, orderable < 0 ? outputs.length : orderable);
       const items = outputs.slice(0, m).map((o, i) => `${this.#orderRef(o, i)}${this.#direction()}`);
@@ -505,7 +510,7 @@ export class QueryGenerator {
   #knn(from: From, sub: Scope['sub']): { sql: string; compare: Compare } {
     const sc: Scope = { rels: from.rels, outer: [], agg: false, depth: 0, sub, correlated: false };
     const dist = this.#distance(sc, 0, true) ?? this.#typedExpr(sc, 'float8', 1).sql;
-    const outputs: Output[] = [{ sql: dist, name: 'c0', type: 'float8' }, ...this.#outputs(sc, this.rng.int(0, 3)).map((o, i) => ({ ...o, name: `c${i + 1}` }))];
+    const outputs: Output[] = [{ sql: dist, name: 'c0', type: 'float8' }, ...this.#outputs(sc, this.rng.int(0, 3), undefined, true).map((o, i) => ({ ...o, name: `c${i + 1}` }))];
     const conds: string[] = [];
     if (this.rng.chance(0.4)) conds.push(this.#bool({ ...sc, sub: 'none' }, 1));
     if (sub === 'scalar') conds.push(this.#knnSubqueryCond(from.rels[0]!));
@@ -715,10 +720,17 @@ export class QueryGenerator {
     return rel.bare && !this.rng.chance(0.15) ? col : `${rel.ref}.${col}`;
   }
 
-  #outputs(sc: Scope, n: number, types?: readonly SqlT[]): Output[] {
+  #outputs(sc: Scope, n: number, types?: readonly SqlT[], opaque = false): Output[] {
     const out: Output[] = [];
     const numericOk = this.allowed('numeric-output-scale');
     for (let i = 0; i < n; i++) {
+      if (opaque && this.rng.chance(0.15)) {
+        const o = this.#opaqueOutput(sc);
+        if (o !== null) {
+          out.push({ sql: o, name: `c${i}`, type: 'text', opaque: true });
+          continue;
+        }
+      }
       const type = this.rng.pick<SqlT>((types ?? [...ORDERABLE, ...ORDERABLE, 'vector', 'halfvec', 'sparsevec', 'bit']).filter((t) => numericOk || t !== 'numeric'));
       const e = this.rng.chance(0.5) ? (this.#column(sc, type) ?? this.#typedExpr(sc, type, 2).sql) : this.#typedExpr(sc, type, 2).sql;
       out.push({ sql: e, name: `c${i}`, type });
@@ -726,9 +738,48 @@ export class QueryGenerator {
     return out;
   }
 
+  /**
+   * A pgvector function or cast whose result is only shown: subvectors, concatenations,
+   * products, normalizations, binary quantization, casts between the vector types and to and
+   * from arrays. Null when the scope has no vector-family column.
+   */
+  #opaqueOutput(sc: Scope): string | null {
+    const v = this.#column(sc, 'vector');
+    const h = this.#column(sc, 'halfvec');
+    const sp = this.#column(sc, 'sparsevec');
+    const choices: [number, () => string][] = [];
+    if (v !== null) {
+      choices.push(
+        [1, () => { const start = this.rng.int(1, 3); return `subvector(${v}, ${start}, ${this.rng.int(1, 4 - start)})`; }],
+        [1, () => `l2_normalize(${v})`],
+        [1, () => `binary_quantize(${v})`],
+        [1, () => `(${v} || ${this.rng.chance(0.5) ? v : this.#literal('vector')})`],
+        [1, () => `(${v} * ${this.rng.chance(0.5) ? v : this.#literal('vector')})`],
+        [1, () => `${v}::real[]`],
+        [1, () => `${v}::${this.rng.pick(['halfvec(3)', 'sparsevec(3)', 'vector(3)'])}`],
+      );
+    }
+    if (h !== null) {
+      choices.push(
+        [1, () => `l2_normalize(${h})`],
+        [1, () => `binary_quantize(${h})`],
+        [1, () => `subvector(${h}, ${this.rng.int(1, 2)}, 2)`],
+        [1, () => `(${h} || ${h})`],
+        [1, () => `(${h} * ${this.#literal('halfvec')})`],
+        [1, () => `${h}::${this.rng.pick(['vector', 'sparsevec', 'real[]'])}`],
+      );
+    }
+    if (sp !== null) choices.push([1, () => `l2_normalize(${sp})`], [1, () => `${sp}::${this.rng.pick(['vector', 'halfvec'])}`]);
+    const col = this.#column(sc, 'int4');
+    // Never a NULL element (22004 on some rows only: which rows are evaluated is not fixed).
+    const ints = col === null ? '1' : `coalesce(${col}, 0)`;
+    choices.push([0.5, () => `ARRAY[${ints}, ${this.rng.int(-2, 3)}, ${this.rng.int(-2, 3)}]::${this.rng.pick(['vector', 'halfvec', 'sparsevec'])}`]);
+    return this.rng.weighted(choices)();
+  }
+
   #outputList(outputs: readonly Output[]): string {
-    // An unnamed cast of a cast: vecgres names it after the inner cast (KNOWN_WRONG_ANSWERS).
-    const named = (o: Output) => this.rng.chance(0.8) || (NESTED_CAST.test(o.sql) && !this.allowed('nested-cast-column-name'));
+    // An unnamed cast of a cast or of ARRAY[...]: vecgres names it otherwise (KNOWN_WRONG_ANSWERS).
+    const named = (o: Output) => this.rng.chance(0.8) || ((NESTED_CAST.test(o.sql) || o.sql.startsWith('ARRAY[')) && !this.allowed('cast-column-name'));
     return outputs.map((o) => (named(o) ? `${o.sql} AS ${o.name}` : o.sql)).join(', ');
   }
 
