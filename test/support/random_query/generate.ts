@@ -1057,6 +1057,12 @@ export class QueryGenerator {
       [1, () => this.#column(sc, 'bool') ?? 'true'],
       [1, () => `${this.#expr(sc, 'int4', d)} ${this.rng.pick(['', 'NOT '])}IN (${[1, 2, 3].map(() => this.rng.int(-1, 6)).join(', ')})`],
       [1, () => `${this.#expr(sc, 'int4', d)} BETWEEN ${this.rng.int(-2, 3)} AND ${this.rng.int(2, 8)}`],
+      // The primary-key lookup path.
+      [1, () => {
+        const withId = sc.rels.filter((r) => r.cols.some((c) => c.name === 'id'));
+        const col = withId.length === 0 ? (this.#column(sc, 'int4') ?? '1') : this.#ref(this.rng.pick(withId), 'id');
+        return this.rng.chance(0.7) ? `${col} = ${this.rng.int(1, 8)}` : `${col} IN (${this.rng.int(1, 8)}, ${this.rng.int(1, 8)})`;
+      }],
     ];
     if (d > 0) {
       choices.push(
