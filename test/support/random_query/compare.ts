@@ -36,9 +36,9 @@ function rowsOf(rows: unknown[], fields: { name: string; dataTypeID: number }[])
 }
 
 /** Runs `sql` on vecgres. */
-export async function oursOutcome(db: Vecgres, sql: string): Promise<Outcome> {
+export async function oursOutcome(db: Vecgres, sql: string, params: unknown[] = []): Promise<Outcome> {
   try {
-    const r = await db.query(sql, [], { rowMode: 'array' });
+    const r = await db.query(sql, params, { rowMode: 'array' });
     return rowsOf(r.rows as unknown[], r.fields);
   } catch (e) {
     const err = e as { code?: unknown; message?: unknown; stack?: unknown };
@@ -48,8 +48,8 @@ export async function oursOutcome(db: Vecgres, sql: string): Promise<Outcome> {
 }
 
 /** Runs `sql` on the oracle. */
-export async function theirsOutcome(oracle: Oracle, sql: string): Promise<Outcome> {
-  const r = await oracle.tryQuery(sql, [], { rowMode: 'array' });
+export async function theirsOutcome(oracle: Oracle, sql: string, params: unknown[] = []): Promise<Outcome> {
+  const r = await oracle.tryQuery(sql, params, { rowMode: 'array' });
   if (r.ok) return rowsOf(r.rows, r.fields);
   return { kind: 'error', code: r.code, message: r.message };
 }

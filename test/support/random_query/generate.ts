@@ -48,6 +48,8 @@ export const SINGLE_TABLE_CLASSES: readonly FeatureClass[] = ['single', 'aggrega
 
 export interface GeneratedQuery {
   readonly sql: string;
+  /** Values of `$1`, `$2`, ... (a quarter of the queries pass some literals as parameters). */
+  readonly params: unknown[];
   readonly cls: FeatureClass;
   readonly compare: Compare;
 }
@@ -171,6 +173,9 @@ const DISTANCE_FUNCTIONS: Record<string, readonly string[]> = {
 /** Generates queries over one schema; every choice comes from `rng`. */
 export class QueryGenerator {
   #aliasCount = 0;
+  #params: unknown[] = [];
+  /** The chance that a literal is passed as a parameter instead. */
+  #paramP = 0;
 
   constructor(
     private readonly rng: Rng,
@@ -200,8 +205,10 @@ export class QueryGenerator {
       [6, 'distinct'],
       [6, 'setop'],
     ]);
+    this.#params = [];
+    this.#paramP = this.rng.chance(0.25) ? 0.4 : 0;
     const q = this.#generate(cls);
-    return { cls, ...q };
+    return { cls, params: this.#params, ...q };
   }
 
   #generate(cls: FeatureClass): { sql: string; compare: Compare } {
@@ -427,7 +434,7 @@ export class QueryGenerator {
 
   #havingCond(sc: Scope, groups: readonly Output[]): string {
     const a = this.#aggregate(sc);
-    if (a.type === 'vector' || a.type === 'halfvec') return `count(*) > ${this.rng.int(0, 3)}`;
+    if (a.type === 'vector' || a.type === 'halfvec') return `${a.sql} IS NOT NULL`;
     const lit = this.#literal(a.type);
     const cond = `${a.sql} ${this.rng.pick(['<', '>', '<=', '>=', '<>', '='])} ${lit}`;
     return this.rng.chance(0.3) && groups.length > 0 ? `${cond} OR ${groups[0]!.sql} IS NULL` : cond;
@@ -547,8 +554,10 @@ export class QueryGenerator {
       // The nearest row's id when it is unique (computed here from the data), else its distance.
       const unique = this.#uniqueNearest(t, dist);
       if (unique && t === outer.table) return `${ref('id')} <> (SELECT id FROM ${t.name} ORDER BY ${dist} LIMIT 1)`;
-      const outerDist = this.#distance({ rels: [outer], outer: [], agg: false, depth: 0, sub: 'none', correlated: false }, 0, true);
-      if (outerDist !== null && this.rng.chance(0.5)) return `${outerDist} > (SELECT ${dist} FROM ${t.name} ORDER BY ${dist} LIMIT 1)`;
+      if (this.rng.chance(0.5)) {
+        const outerDist = this.#distance({ rels: [outer], outer: [], agg: false, depth: 0, sub: 'none', correlated: false }, 0, true);
+        if (outerDist !== null) return `${outerDist} > (SELECT ${dist} FROM ${t.name} ORDER BY ${dist} LIMIT 1)`;
+      }
       return `${ref('id')} <> (SELECT id FROM ${t.name} ORDER BY ${dist}, id LIMIT 1)`;
     }
     return `${ref('id')} ${this.rng.pick(['<>', '<', '>='])} (SELECT ${this.rng.pick(['max', 'min'])}(id) FROM ${t.name})`;
@@ -849,7 +858,38 @@ export class QueryGenerator {
     return `${r.ref}.${c}`;
   }
 
+  /** `$n` (with `cast` when given) bound to `value`. */
+  #param(value: unknown, cast?: string): string {
+    this.#params.push(value);
+    return `$${this.#params.length}${cast === undefined ? '' : `::${cast}`}`;
+  }
+
+  /** A literal of `type` as a parameter: untyped where the context types it, else cast. */
+  #paramLiteral(type: SqlT): string {
+    switch (type) {
+      case 'int4':
+        return this.#param(this.rng.int(-2, 8), this.rng.chance(0.5) ? 'int' : undefined);
+      case 'int8':
+        return this.#param(this.rng.chance(0.3) ? '3000000021' : this.rng.int(-2, 8), 'bigint');
+      case 'float4':
+        return this.#param(this.rng.int(-6, 6) / 2, 'real');
+      case 'float8':
+        return this.#param(this.rng.int(-12, 12) / 4, 'float8');
+      case 'numeric':
+        return this.#param((this.rng.int(-40, 40) / 4).toFixed(2), 'numeric');
+      case 'text':
+        return this.#param(this.rng.pick(TEXTS), 'text');
+      case 'bool':
+        return this.#param(this.rng.chance(0.5), 'boolean');
+      case 'bit':
+        return this.#param(vectorLiteral('bit', randomComponents(this.rng, false, 4)).slice(1, -1), 'bit(4)');
+      default:
+        return this.#param(vectorLiteral(type, randomComponents(this.rng, false)).slice(1, -1), type);
+    }
+  }
+
   #literal(type: SqlT): string {
+    if (this.#paramP > 0 && this.rng.chance(this.#paramP)) return this.#paramLiteral(type);
     switch (type) {
       case 'int4':
         return String(this.rng.int(-2, 8));
@@ -991,15 +1031,22 @@ export class QueryGenerator {
       op = opclassOperator(ix.opclass);
     }
     const lhs = this.#ref(rel, name);
-    const lit = type === 'bit' ? vectorLiteral('bit', randomComponents(this.rng, false, 4)) : vectorLiteral(type, randomComponents(this.rng, false));
-    if (operatorOnly) return `${lhs} ${op} ${lit}`;
+    const text = type === 'bit' ? vectorLiteral('bit', randomComponents(this.rng, false, 4)) : vectorLiteral(type, randomComponents(this.rng, false));
+    // As applications write it, now and then: the query vector as an untyped parameter that
+    // the operator types. Made only where it is written (an unused $n is 42P18).
+    let usedLiteral = false;
+    const lit = () => {
+      usedLiteral = true;
+      return this.#paramP > 0 && this.rng.chance(this.#paramP) ? this.#param(text.slice(1, -1)) : text;
+    };
+    if (operatorOnly) return `${lhs} ${op} ${lit()}`;
     const rhs = this.rng.weighted<() => string>([
-      [5, () => lit],
+      [5, lit],
       [1, () => this.#expr(sc, type, d)],
-      [correlates(sc) ? 2 : 0, () => this.#outerColumn(sc, type) ?? lit],
+      [correlates(sc) ? 2 : 0, () => this.#outerColumn(sc, type) ?? lit()],
     ])();
     const fns = DISTANCE_FUNCTIONS[type]!.filter((f) => sc.exact !== true || EXACT_FUNCTIONS.includes(f));
-    if (this.rng.chance(0.25) && fns.length > 0) return `${this.rng.pick(fns)}(${lhs}, ${rhs}${rhs === lit ? `::${type === 'bit' ? 'bit(4)' : type}` : ''})`;
+    if (this.rng.chance(0.25) && fns.length > 0) return `${this.rng.pick(fns)}(${lhs}, ${rhs}${usedLiteral ? `::${type === 'bit' ? 'bit(4)' : type}` : ''})`;
     // Parenthesized: a distance is often an operand, and `*` or `-` bind tighter than `<->`.
     return `(${lhs} ${op} ${rhs})`;
   }
@@ -1121,23 +1168,23 @@ export class QueryGenerator {
   }
 
   #subqueryPredicate(sc: Scope): string {
+    const kind = this.rng.weighted<string>([[3, 'exists'], [3, 'in'], [2, 'any'], [1, 'all'], [2, 'scalar']]);
+    if (kind === 'scalar') return `${this.#expr(sc, 'int4', 0)} ${this.rng.pick(['=', '<', '>='])} ${this.#scalarSubquery(sc, 'int4')}`;
     const s = this.#subScope(sc);
     const conds = [...(s.corr === null ? [] : [s.corr]), ...(this.rng.chance(0.4) ? [this.#bool({ ...s.scope, sub: 'none' }, 1)] : [])];
     const where = conds.length === 0 ? '' : ` WHERE ${conds.join(' AND ')}`;
-    const kind = this.rng.weighted<string>([[3, 'exists'], [3, 'in'], [2, 'any'], [1, 'all'], [2, 'scalar']]);
     const t = this.rng.pick<SqlT>(['int4', 'int4', 'text', 'float8']) as SqlT;
-    const inner = this.#column(s.scope, t) ?? this.#literal(t);
+    // Lazily: a literal made but not written would leave its parameter untyped (42P18).
+    const inner = () => this.#column(s.scope, t) ?? this.#literal(t);
     switch (kind) {
       case 'exists':
-        return `${this.rng.pick(['', 'NOT '])}EXISTS (SELECT ${this.rng.pick(['1', '*', inner])} FROM ${s.from}${where})`;
+        return `${this.rng.pick(['', 'NOT '])}EXISTS (SELECT ${this.rng.pick(['1', '*', this.#column(s.scope, t) ?? '1'])} FROM ${s.from}${where})`;
       case 'in':
-        return `${this.#expr(sc, t, 0)} ${this.rng.pick(['', 'NOT '])}IN (SELECT ${inner} FROM ${s.from}${where})`;
+        return `${this.#expr(sc, t, 0)} ${this.rng.pick(['', 'NOT '])}IN (SELECT ${inner()} FROM ${s.from}${where})`;
       case 'any':
-        return `${this.#expr(sc, t, 0)} ${this.rng.pick(['=', '<', '>='])} ANY (SELECT ${inner} FROM ${s.from}${where})`;
-      case 'all':
-        return `${this.#expr(sc, t, 0)} ${this.rng.pick(['<>', '<=', '>'])} ALL (SELECT ${inner} FROM ${s.from}${where})`;
+        return `${this.#expr(sc, t, 0)} ${this.rng.pick(['=', '<', '>='])} ANY (SELECT ${inner()} FROM ${s.from}${where})`;
       default:
-        return `${this.#expr(sc, 'int4', 0)} ${this.rng.pick(['=', '<', '>='])} ${this.#scalarSubquery(sc, 'int4')}`;
+        return `${this.#expr(sc, t, 0)} ${this.rng.pick(['<>', '<=', '>'])} ALL (SELECT ${inner()} FROM ${s.from}${where})`;
     }
   }
 
@@ -1161,8 +1208,8 @@ export class QueryGenerator {
       case 'int8':
         return `(SELECT count(*) FROM ${s.from}${where})`;
       case 'float8': {
-        const dist = this.#distance({ ...s.scope, sub: 'none' }, 0, true);
-        if (dist !== null && this.rng.chance(0.5)) return `(SELECT ${dist} FROM ${s.from}${where} ORDER BY ${dist} LIMIT 1)`;
+        const dist = this.rng.chance(0.5) ? this.#distance({ ...s.scope, sub: 'none' }, 0, true) : null;
+        if (dist !== null) return `(SELECT ${dist} FROM ${s.from}${where} ORDER BY ${dist} LIMIT 1)`;
         return `(SELECT ${this.rng.pick(['max', 'min', 'avg'])}(${this.#expr({ ...s.scope, sub: 'none', outer: [], exact: true }, 'float8', 0)}) FROM ${s.from}${where})`;
       }
       default: {

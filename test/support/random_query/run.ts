@@ -18,8 +18,8 @@ import { type Outcome, difference, oursOutcome, theirsOutcome } from './compare.
 export interface EngineUnderTest {
   /** Runs a setup script; throws on failure (with `.code` for SQL errors). */
   exec(sql: string): Promise<void>;
-  /** Runs one query and returns its outcome. */
-  outcome(sql: string): Promise<Outcome>;
+  /** Runs one query with its parameters and returns its outcome. */
+  outcome(sql: string, params: unknown[]): Promise<Outcome>;
 }
 
 /** vecgres as the engine under test. */
@@ -28,13 +28,13 @@ export function vecgresUnderTest(db: Vecgres): EngineUnderTest {
     exec: async (sql) => {
       await db.exec(sql);
     },
-    outcome: (sql) => oursOutcome(db, sql),
+    outcome: (sql, params) => oursOutcome(db, sql, params),
   };
 }
 
 /** A second oracle as the engine under test (the generator's self-check). */
 export function oracleUnderTest(oracle: Oracle): EngineUnderTest {
-  return { exec: (sql) => oracle.exec(sql), outcome: (sql) => theirsOutcome(oracle, sql) };
+  return { exec: (sql) => oracle.exec(sql), outcome: (sql, params) => theirsOutcome(oracle, sql, params) };
 }
 
 export interface RunOptions {
@@ -155,8 +155,8 @@ export async function runRandomQueries(db: EngineUnderTest, oracle: Oracle, opts
       const q = new QueryGenerator(new Rng(subSeed(opts.seed, schemaNo, i + 1)), schema, { all: opts.all }).next();
       const tally = tallies[q.cls];
       tally.generated++;
-      const want = await theirsOutcome(oracle, q.sql);
-      const got = await db.outcome(q.sql);
+      const want = await theirsOutcome(oracle, q.sql, q.params);
+      const got = await db.outcome(q.sql, q.params);
       if (want.kind === 'error') {
         tally.oracleErrors++;
         oracleErrorMessages.set(`${want.code} ${want.message}`, (oracleErrorMessages.get(`${want.code} ${want.message}`) ?? 0) + 1);
@@ -171,7 +171,8 @@ export async function runRandomQueries(db: EngineUnderTest, oracle: Oracle, opts
       const diff = difference(want, got, q.compare);
       if (diff !== null) {
         tally.mismatched++;
-        mismatches.push(`[seed ${opts.seed}, schema ${schemaNo}, query ${i}, ${q.cls}] ${q.sql}\n  ${diff}`);
+        const params = q.params.length === 0 ? '' : `\n  parameters: ${JSON.stringify(q.params)}`;
+        mismatches.push(`[seed ${opts.seed}, schema ${schemaNo}, query ${i}, ${q.cls}] ${q.sql}${params}\n  ${diff}`);
       }
     }
   }
