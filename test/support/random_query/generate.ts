@@ -843,7 +843,9 @@ export class QueryGenerator {
   /** A column of `type` from the scope (qualified as needed), or null. */
   #column(sc: Scope, type: SqlT): string | null {
     const cands: [Rel, string][] = [];
-    for (const r of sc.rels) for (const c of r.cols) if (c.type === type) cands.push([r, c.name]);
+    // A float column of a subquery may hold an inexact distance: not where floats must be exact.
+    const inexact = sc.exact === true && (type === 'float4' || type === 'float8');
+    for (const r of sc.rels) for (const c of r.cols) if (c.type === type && (!inexact || r.table !== undefined)) cands.push([r, c.name]);
     if (cands.length === 0) return null;
     const [r, c] = this.rng.pick(cands);
     return this.#ref(r, c);
