@@ -39,7 +39,7 @@ const all = env['VECGRES_RANDOM_ALL'] === '1';
  */
 const SINGLE_TABLE_COMPARED_MIN = 0.85;
 /** The share of all generated queries that must be compared. */
-const ALL_COMPARED_MIN = 0.4;
+const ALL_COMPARED_MIN = 0.35;
 
 const oracle = await oracleForFile();
 
