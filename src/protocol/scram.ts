@@ -205,6 +205,11 @@ export interface ScramExchangeOptions {
    * salts are derived, so a probe sees the same salt for the same unknown user every time.
    */
   mockNonce: Uint8Array;
+  /**
+   * Makes the server's nonce part; by default base64 of {@link SCRAM_NONCE_BYTES} bytes from
+   * `randomBytes`, as PostgreSQL does. Tests inject RFC 7677's fixed nonce here.
+   */
+  nonce?: () => string;
 }
 
 /**
@@ -276,7 +281,7 @@ export class ScramExchange {
     switch (this.state) {
       case 'init': {
         this.readClientFirst(text);
-        this.serverNonce = b64(this.opts.randomBytes(SCRAM_NONCE_BYTES));
+        this.serverNonce = this.opts.nonce ? this.opts.nonce() : b64(this.opts.randomBytes(SCRAM_NONCE_BYTES));
         this.serverFirst = `r=${this.clientNonce}${this.serverNonce},s=${this.saltBase64},i=${this.iterations}`;
         this.state = 'salt-sent';
         return { status: 'continue', data: latin1(this.serverFirst) };
