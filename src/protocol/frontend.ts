@@ -206,6 +206,11 @@ export class FrontendDecoder {
     return this.end_ - this.start;
   }
 
+  /** Bytes allocated for buffering (grows with data that arrives, never with announced lengths). */
+  get capacityBytes(): number {
+    return this.buf.length;
+  }
+
   /** Authentication succeeded: from now on ordinary messages are legal and 'p' is not. */
   authenticated(): void {
     this.phase_ = 'ready';
