@@ -3,6 +3,7 @@
  *   hnsw     HNSW vs hnswlib-node vs PGlite + pgvector on GloVe (bench/hnsw.ts)
  *   kernels  distance kernels (bench/kernels.ts)
  *   ingest   bulk insert throughput, WAL bytes per row, recovery and index reopen times (bench/ingest.ts)
+ *   protocol wire codec throughput: DataRow encoding, frontend decoding (bench/protocol.ts)
  */
 const [name, ...args] = process.argv.slice(2);
 
@@ -25,8 +26,13 @@ async function main(): Promise<void> {
       await benchIngest(args);
       return;
     }
+    case 'protocol': {
+      const { benchProtocol } = await import('./protocol.js');
+      benchProtocol(args);
+      return;
+    }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|protocol> [options]');
       process.exit(2);
   }
 }

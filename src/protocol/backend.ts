@@ -44,12 +44,12 @@ export type AuthRequest =
 /** ReadyForQuery's transaction status: idle, in a transaction block, in a failed one. */
 export type TransactionStatus = 'I' | 'T' | 'E';
 
-const textEncoder = new TextEncoder();
-/** Strings longer than this go through TextEncoder.encodeInto (native, but a view per call). */
+/** Strings longer than this are encoded by Buffer#write (native, in place); shorter ones inline. */
 const INLINE_UTF8_CHARS = 48;
 
 export class BackendWriter {
-  private buf: Uint8Array;
+  /** A Node Buffer so that long strings are encoded in place by Buffer#write (no view per field). */
+  private buf: Buffer;
   private view: DataView;
   private pos = 0;
   /** Offset of the current message's length word, -1 outside a message. */
@@ -59,8 +59,8 @@ export class BackendWriter {
   private fieldsLeft = 0;
 
   constructor(initialBytes = 16 * 1024) {
-    this.buf = new Uint8Array(initialBytes);
-    this.view = new DataView(this.buf.buffer);
+    this.buf = Buffer.alloc(Math.max(16, initialBytes)); // alloc, not allocUnsafe: never a pool slice
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
   /** Bytes encoded so far. */
@@ -76,7 +76,8 @@ export class BackendWriter {
 
   /** A copy of the encoded bytes, and the writer reset: for a caller that keeps them. */
   take(): Uint8Array {
-    const out = this.bytes().slice();
+    // Not bytes().slice(): on a Buffer, slice() is a view, not a copy.
+    const out = new Uint8Array(this.bytes());
     this.reset();
     return out;
   }
@@ -95,10 +96,10 @@ export class BackendWriter {
     if (need <= this.buf.length) return;
     let cap = this.buf.length * 2;
     while (cap < need) cap *= 2;
-    const grown = new Uint8Array(cap);
+    const grown = Buffer.alloc(cap);
     grown.set(this.buf.subarray(0, this.pos));
     this.buf = grown;
-    this.view = new DataView(grown.buffer);
+    this.view = new DataView(grown.buffer, grown.byteOffset, grown.length);
   }
 
   int8(v: number): this {
@@ -150,7 +151,9 @@ export class BackendWriter {
     const b = this.buf;
     const p0 = this.pos;
     if (n > INLINE_UTF8_CHARS) {
-      const w = textEncoder.encodeInto(s, b.subarray(p0)).written;
+      // Room for 3 bytes per UTF-16 unit was ensured, so nothing is cut. Lone surrogates
+      // become U+FFFD, as on the inline path.
+      const w = b.write(s, p0, 'utf8');
       this.pos = p0 + w;
       return w;
     }

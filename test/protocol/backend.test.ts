@@ -167,6 +167,10 @@ test('the writer grows from a tiny buffer and is reused after reset without real
   for (let i = 0; i < 1000; i++) w.dataRow([String(i), 'x'.repeat(i % 50)]);
   const first = w.take();
   assert.equal(pgParse(first).length, 1000);
+  const copy = Uint8Array.from(first);
+  w.dataRow(['overwrite', 'x'.repeat(5000)]);
+  w.reset();
+  assert.deepEqual(first, copy, 'take() returns a copy the writer no longer touches');
   w.dataRow(['a']);
   const view1 = w.bytes();
   w.reset();
