@@ -81,11 +81,19 @@ export function parsePasswordMessage(body: Uint8Array): Uint8Array | PgError {
   return body.subarray(0, nul);
 }
 
-/** SASLInitialResponse body: mechanism name, int32 length (-1: no initial response), data. */
-export function parseSASLInitialResponse(body: Uint8Array): { mechanism: string; data: Uint8Array | null } | PgError {
+/**
+ * SASLInitialResponse body: mechanism name, int32 length (-1: no initial response), data. As in
+ * auth-sasl.c, the mechanism is checked against `offered` before the rest is read (08P01 "client
+ * selected an invalid SASL authentication mechanism"). Errors are FATAL (authentication).
+ */
+export function parseSASLInitialResponse(
+  body: Uint8Array,
+  offered: readonly string[] = [SCRAM_SHA_256],
+): { mechanism: string; data: Uint8Array | null } | PgError {
   try {
     const r = new MessageReader(body, 0, body.length);
     const mechanism = r.rawCstring();
+    if (!offered.includes(mechanism)) return protoErr.invalidSaslMechanism();
     const n = r.int32();
     const data = n === -1 ? null : r.bytes(n);
     r.finish();
@@ -173,7 +181,6 @@ export class AuthExchange {
         if (msg.body.length + 4 > PG_MAX_SASL_MESSAGE_LENGTH) return { status: 'failed', error: protoErr.invalidMessageLength() };
         const init = parseSASLInitialResponse(msg.body);
         if (init instanceof PgError) return { status: 'failed', error: init };
-        if (init.mechanism !== SCRAM_SHA_256) return { status: 'failed', error: protoErr.invalidSaslMechanism() };
         const secret = this.opts.secret === null ? null : parseScramSecret(this.opts.secret);
         this.scram = new ScramExchange({ user, secret, randomBytes: this.opts.randomBytes, mockNonce: this.opts.mockNonce });
         this.phase = 'sasl';

@@ -211,6 +211,8 @@ test('the SASL exchange refuses other mechanisms, other messages and oversized m
     return a;
   };
   assertFailed(start().receive({ type: 'AuthResponse', body: bytes('SCRAM-SHA-256-PLUS\0', int32(3), 'n,,') }), '08P01', 'client selected an invalid SASL authentication mechanism');
+  // the mechanism is checked before the rest of the message is read, as in auth-sasl.c
+  assertFailed(start().receive({ type: 'AuthResponse', body: bytes('PLAIN\0', int32(99)) }), '08P01', 'client selected an invalid SASL authentication mechanism');
   assertFailed(start().receive({ type: 'UnexpectedAuthMessage', code: 0x51 }), '08P01', 'expected SASL response, got message type 81');
   assertFailed(start().receive({ type: 'AuthResponse', body: bytes('SCRAM-SHA-256\0', int32(2000), new Uint8Array(2000)) }), '08P01', 'invalid message length');
   assertFailed(start().receive({ type: 'AuthResponse', body: bytes('SCRAM-SHA-256\0', int32(9)) }), '08P01', 'insufficient data left in message');
