@@ -10,6 +10,7 @@ import { FrontendDecoder, formatAt, type FrontendMessage } from '../../src/proto
 import { MAX_MESSAGE_BYTES, PQ_LARGE_MESSAGE_LIMIT } from '../../src/protocol/constants.js';
 import { parsePasswordMessage, parseSASLInitialResponse } from '../../src/protocol/auth.js';
 import { PgError } from '../../src/common/errors.js';
+import { parseStartupOptions, splitStartupOptions } from '../../src/protocol/startup_options.js';
 import { bytes, decodeAll, decodeOne, expectFailure, int16, int32, msg } from './helpers.js';
 
 const startupOpts = { phase: 'startup' as const };
@@ -345,4 +346,28 @@ test('malformed bodies are non-fatal: the message is skipped and decoding contin
   assert.equal(results.length, expected.length + 1);
   expected.forEach(([code, text], i) => expectFailure(results[i]!, code, text, false));
   assert.deepEqual(results.at(-1), { type: 'Sync' });
+});
+
+test('the startup options parameter: pg_split_opts words, -c and -- settings, PostgreSQL\'s errors', () => {
+  assert.deepEqual(splitStartupOptions('  -c a=1\t--b-c=2  '), ['-c', 'a=1', '--b-c=2']);
+  assert.deepEqual(splitStartupOptions('-c search_path=a\\ b -c x=\\\\y'), ['-c', 'search_path=a b', '-c', 'x=\\y']);
+  assert.deepEqual(parseStartupOptions('-c hnsw.ef_search=100 -capplication_name=x --statement-timeout=5s -c a=b=c -c e='), [
+    { name: 'hnsw.ef_search', value: '100' },
+    { name: 'application_name', value: 'x' },
+    { name: 'statement_timeout', value: '5s' },
+    { name: 'a', value: 'b=c' },
+    { name: 'e', value: '' },
+  ]);
+  assert.deepEqual(parseStartupOptions(''), []);
+  const err = (s: string) => {
+    const e = parseStartupOptions(s);
+    assert.ok(e instanceof PgError, s);
+    return [e.code, e.message, e.severity];
+  };
+  assert.deepEqual(err('-c work_mem'), ['42601', '-c work_mem requires a value', 'FATAL']);
+  assert.deepEqual(err('--work-mem'), ['42601', '--work-mem requires a value', 'FATAL']);
+  assert.deepEqual(err('work_mem=1'), ['42601', 'invalid command-line argument for server process: work_mem=1', 'FATAL']);
+  assert.deepEqual(err('-X'), ['42601', 'postgres: invalid command-line argument: -X', 'FATAL']);
+  assert.deepEqual(err('-c'), ['42601', 'postgres: invalid command-line argument: -c', 'FATAL']);
+  assert.deepEqual(err('-B 100'), ['0A000', 'startup option "-B" is not supported', 'FATAL']);
 });
