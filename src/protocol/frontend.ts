@@ -56,6 +56,17 @@ export interface StartupMessage {
   /** `_pq_.*` protocol option names; this server knows none, so NegotiateProtocolVersion lists them. */
   protocolOptions: string[];
 }
+/**
+ * What the server's NegotiateProtocolVersion must say after this StartupMessage, or null when it
+ * sends none. PostgreSQL (11+) answers a request for a newer 3.x minor version, or for `_pq_.`
+ * protocol options, with the newest minor it speaks and the options it did not recognise, then
+ * carries on in that version; only another major version is refused (0A000).
+ */
+export function protocolNegotiation(m: StartupMessage): { newestMinor: number; unrecognized: string[] } | null {
+  if (m.minor <= PROTOCOL_MINOR_LATEST && m.protocolOptions.length === 0) return null;
+  return { newestMinor: PROTOCOL_MINOR_LATEST, unrecognized: m.protocolOptions };
+}
+
 export interface SSLRequest { type: 'SSLRequest' }
 export interface GSSENCRequest { type: 'GSSENCRequest' }
 export interface CancelRequest { type: 'CancelRequest'; processId: number; secretKey: number }

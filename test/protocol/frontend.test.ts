@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serialize } from 'pg-protocol';
-import { FrontendDecoder, formatAt, type FrontendMessage } from '../../src/protocol/frontend.js';
+import { FrontendDecoder, formatAt, protocolNegotiation, type FrontendMessage } from '../../src/protocol/frontend.js';
 import { MAX_MESSAGE_BYTES, PQ_LARGE_MESSAGE_LIMIT } from '../../src/protocol/constants.js';
 import { parsePasswordMessage, parseSASLInitialResponse } from '../../src/protocol/auth.js';
 import { PgError } from '../../src/common/errors.js';
@@ -50,6 +50,13 @@ test('StartupMessage: database defaults to the user; _pq_ options and minor vers
   assert.equal(m.minor, 2);
   assert.deepEqual(m.protocolOptions, ['_pq_.future']);
   assert.equal(m.parameters.has('_pq_.future'), false);
+  assert.deepEqual(protocolNegotiation(m), { newestMinor: 0, unrecognized: ['_pq_.future'] });
+  const plain = decodeOne(startupPacket('user', 'u'), startupOpts);
+  assert.ok(plain.type === 'StartupMessage');
+  assert.equal(protocolNegotiation(plain), null);
+  const minorOnly = decodeOne(bytes(int32(16), int32(0x00030001), 'user\0u\0', 0), startupOpts);
+  assert.ok(minorOnly.type === 'StartupMessage');
+  assert.deepEqual(protocolNegotiation(minorOnly), { newestMinor: 0, unrecognized: [] });
   // A parameter named like an Object.prototype key is just a parameter.
   const m2 = decodeOne(startupPacket('user', 'u', '__proto__', 'x'), startupOpts);
   assert.ok(m2.type === 'StartupMessage');
