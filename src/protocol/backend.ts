@@ -449,6 +449,13 @@ export class BackendWriter {
     return this.finish();
   }
 
+  /** CopyData holding text (a COPY TO STDOUT row), UTF-8-encoded straight into the buffer. */
+  copyDataText(s: string): this {
+    this.begin(BE.CopyData);
+    this.utf8(s);
+    return this.finish();
+  }
+
   copyDone(): this {
     return this.empty(BE.CopyDone);
   }

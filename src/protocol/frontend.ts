@@ -244,7 +244,9 @@ export class FrontendDecoder {
       if (live + chunk.length <= this.buf.length) {
         this.buf.copyWithin(0, this.start, this.end_);
       } else {
-        const grown = new Uint8Array(Math.max(live + chunk.length, this.buf.length * 2));
+        // Double (amortised copying), but never past one largest message plus its header unless
+        // the bytes already here need more: a 1 GiB message must not make a 2 GiB buffer.
+        const grown = new Uint8Array(Math.max(live + chunk.length, Math.min(this.buf.length * 2, this.maxMessageBytes + 5)));
         grown.set(this.buf.subarray(this.start, this.end_));
         this.buf = grown;
       }

@@ -96,7 +96,7 @@ export class MessageReader {
 
   /**
    * pq_getmsgrawstring: a NUL-terminated string without encoding validation (PostgreSQL reads
-   * SASL mechanism names and startup parameters this way); invalid UTF-8 decodes to U+FFFD.
+   * the SASL mechanism name this way); invalid UTF-8 decodes to U+FFFD.
    */
   rawCstring(): string {
     const nul = this.nulAt();

@@ -149,6 +149,7 @@ test('ErrorResponse and NoticeResponse from PgError', () => {
 
 test('COPY messages', () => {
   const out = encoded((w) => w.copyInResponse([0, 0]).copyOutResponse([1], 1).copyData(bytes('1\t[1,2]\n')).copyDone());
+  assert.deepEqual([...encoded((w) => w.copyDataText('2\té\n'))], [...msg('d', new Uint8Array(Buffer.from('2\té\n')))]);
   assert.deepEqual([...out], [...bytes(
     msg('G', 0, int16(2), int16(0), int16(0)),
     msg('H', 1, int16(1), int16(1)),

@@ -296,6 +296,14 @@ test('maximum message size: PostgreSQL\'s 1 GiB by default, smaller when configu
   assert.equal(decodeOne(serialize.query('x'.repeat(64 * 1024 - 6)), small).type, 'Query');
   expectFailure(decodeOne(bytes('Q', int32(64 * 1024 + 1)), small), '08P01', 'invalid message length', true);
   expectFailure(decodeOne(bytes('d', int32(64 * 1024 + 1)), small), '08P01', 'invalid message length', true);
+  // the buffer doubles as bytes arrive, but not past one largest message and its header
+  const d = new FrontendDecoder(small);
+  const q = serialize.query('y'.repeat(64 * 1024 - 5)); // length word 65536: the limit itself
+  for (let i = 0; i < q.length; i += 1000) {
+    d.push(q.subarray(i, i + 1000));
+    assert.ok(d.capacityBytes <= 64 * 1024 + 5 + 1000, `capacity ${d.capacityBytes}`);
+  }
+  assert.equal(d.next()?.type, 'Query');
   assert.throws(() => new FrontendDecoder({ maxMessageBytes: 100 }), (e: PgError) => e.code === '22023');
   assert.throws(() => new FrontendDecoder({ maxMessageBytes: PQ_LARGE_MESSAGE_LIMIT + 1 }), (e: PgError) => e.code === '22023');
 });
