@@ -1,10 +1,16 @@
 /**
  * The data directory lock (PostgreSQL's postmaster.pid): one process at a time may open a data
- * directory. The lock is a file created exclusively (O_EXCL) holding the owner's PID; a lock
- * left by a process that no longer exists (a crash, SIGKILL) is stale and taken over. Only the
- * real file system needs it: memory backends live and die with their process.
+ * directory. The lock is a file created exclusively (O_EXCL) holding the owner's PID. As
+ * PostgreSQL's CreateLockFile (src/backend/utils/init/miscinit.c) decides, a lock is stale and
+ * taken over when its PID is no live process (a crash, SIGKILL), or is our own PID or our
+ * parent's: after a restart PIDs are reused, and in a container the database process often
+ * runs as PID 1 every time, so a lock naming our own PID was left by an earlier life of it.
+ * Within one process the directories it holds are remembered, so a second open of the same
+ * directory in the same process is still refused. Only the real file system needs the lock:
+ * memory backends live and die with their process.
  */
 import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
 import { PgError } from '../common/errors.js';
 import { ioError, isErrnoError } from './io_errors.js';
 
@@ -21,18 +27,50 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Data directories (resolved paths) this process holds locked. Process-wide on purpose: the
+ * lock file cannot tell two databases of one process apart, this set can.
+ */
+const heldByThisProcess = new Set<string>();
+
+/** The directory's canonical path (symlinks resolved), so two spellings are one directory. */
+function canonical(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return nodePath.resolve(dir);
+  }
+}
+
+/**
+ * True if a lock file naming `pid` is stale: no live process, or our own PID or our parent's
+ * (PostgreSQL's rule; see the module comment). A PID we may not signal (EPERM) is alive.
+ */
+export function lockPidIsStale(pid: number): boolean {
+  if (!(pid > 0)) return true;
+  if (pid === process.pid || pid === process.ppid) return true;
+  return !processAlive(pid);
+}
+
 /** A held lock; {@link release} removes the file. */
 export class DirLock {
   private released = false;
-  private constructor(readonly path: string) {}
+  private constructor(readonly path: string, private readonly key: string) {}
 
   /**
-   * Takes the lock of data directory `dir` (which must exist).
+   * Takes the lock of data directory `dir` (which must exist), taking over a stale one.
    * @throws PgError 55006 `lock file "vecgres.pid" already exists` (hint: the PID and directory)
-   *   when another live process (or this one) holds it; mapped I/O errors (42501...) otherwise.
+   *   when another live process holds it or this process has the directory open already;
+   *   mapped I/O errors (42501...) otherwise.
    */
   static acquire(dir: string): DirLock {
     const path = `${dir}/${LOCK_FILE_NAME}`;
+    const key = canonical(dir);
+    if (heldByThisProcess.has(key)) {
+      throw new PgError('55006', `lock file "${LOCK_FILE_NAME}" already exists`, {
+        hint: `Is another vecgres database of this process (PID ${process.pid}) open in data directory "${dir}"?`,
+      });
+    }
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fd = fs.openSync(path, 'wx', 0o600);
@@ -42,7 +80,8 @@ export class DirLock {
         } finally {
           fs.closeSync(fd);
         }
-        return new DirLock(path);
+        heldByThisProcess.add(key);
+        return new DirLock(path, key);
       } catch (e) {
         if (!isErrnoError(e)) throw e;
         if (e.code !== 'EEXIST') throw ioError(e, 'create', path);
@@ -53,13 +92,13 @@ export class DirLock {
       } catch {
         // Vanished or unreadable between the two calls: try again.
       }
-      if (processAlive(pid)) {
+      if (!lockPidIsStale(pid)) {
         throw new PgError('55006', `lock file "${LOCK_FILE_NAME}" already exists`, {
           hint: `Is another vecgres process (PID ${pid}) running in data directory "${dir}"?`,
         });
       }
       try {
-        fs.unlinkSync(path); // stale: its owner is gone
+        fs.unlinkSync(path); // stale: its owner is gone (or was an earlier life of this PID)
       } catch (e) {
         if (!isErrnoError(e) || e.code !== 'ENOENT') throw isErrnoError(e) ? ioError(e, 'unlink', path) : e;
       }
@@ -71,6 +110,7 @@ export class DirLock {
   release(): void {
     if (this.released) return;
     this.released = true;
+    heldByThisProcess.delete(this.key);
     try {
       fs.unlinkSync(this.path);
     } catch {
