@@ -197,6 +197,12 @@ export class Wal {
   private retired: Fd[] = [];
   /** fsync calls issued for the log (data files only), for tests and monitoring. */
   fsyncs = 0;
+  /**
+   * Called after {@link flush} or a group-commit fsync made more of the log durable (not after
+   * the fsync of a segment switch, which happens in the middle of an append). The owner
+   * publishes the commits that became durable (synchronous_commit = on).
+   */
+  onFlushed: (() => void) | null = null;
 
   private constructor(
     private readonly fs: StorageBackend,
@@ -456,6 +462,7 @@ export class Wal {
       this.fail(e, 'fsync', this.segPath(this.segStart));
     }
     this.flushed = Math.max(this.flushed, target);
+    this.onFlushed?.();
   }
 
   /**
@@ -493,6 +500,7 @@ export class Wal {
           this.fail(e, 'fsync', path);
         }
         this.flushed = Math.max(this.flushed, target);
+        this.onFlushed?.();
         const still: Waiter[] = [];
         for (const w of this.waiters) {
           if (w.lsn <= this.flushed) w.resolve();
