@@ -14,6 +14,7 @@ import type { Session } from '../../src/engine/session.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
 import { errnoError, type Fd } from '../../src/storage/fs.js';
+import { Prng } from '../../src/common/prng.js';
 
 /** A backend whose asynchronous (group-commit) fsyncs wait until the test opens the gate. */
 class GatedFs extends FaultyFs {
@@ -187,4 +188,69 @@ test('a full disk at commit: SELECT count(*) keeps working (no 53100), writes fa
   await db.query("INSERT INTO t VALUES (4, '[4,4]')");
   assert.deepEqual((await db.query('SELECT id FROM t ORDER BY id')).rows, [{ id: 1 }, { id: 4 }]);
   await db.close();
+});
+
+/** A backend whose group-commit fsyncs take a seeded random number of event-loop turns. */
+class SlowFs extends FaultyFs {
+  constructor(mem: MemoryFs, private readonly rng: Prng) {
+    super(mem, { seed: 1 });
+  }
+
+  override async fsyncAsync(fd: Fd): Promise<void> {
+    for (let i = this.rng.int(6); i > 0; i--) await new Promise((r) => setImmediate(r));
+    this.fsync(fd);
+  }
+}
+
+const VIS_SEEDS = Number(process.env.VECGRES_VISIBILITY_SEEDS ?? 3);
+
+test(`seeded concurrent writers and readers over a slow fsync: every row a reader sees is durable (${VIS_SEEDS} seeds)`, async () => {
+  for (let i = 0; i < VIS_SEEDS; i++) {
+    const seed = 900 + i;
+    const p = new Prng(seed);
+    const fs = new SlowFs(new MemoryFs(), new Prng(seed * 7));
+    const db = await Vecgres.create('db', { storage: fs });
+    await db.exec('CREATE TABLE t (id int PRIMARY KEY, w int)');
+    const d = db.database;
+    const wal = d.durability!.wal;
+    const lsnOf = new Map<number, number>();
+    let nextId = 1;
+    let observations = 0;
+    const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+    const writer = async (w: number): Promise<void> => {
+      const s = d.openSession();
+      for (let k = 0; k < 15; k++) {
+        const ids = Array.from({ length: 1 + p.int(3) }, () => nextId++);
+        if (p.next() < 0.5) d.execute(`INSERT INTO t VALUES ${ids.map((id) => `(${id}, ${w})`).join(', ')}`, [], s);
+        else d.execute(`BEGIN; ${ids.map((id) => `INSERT INTO t VALUES (${id}, ${w});`).join(' ')} COMMIT`, [], s);
+        for (const id of ids) lsnOf.set(id, s.commitLsn);
+        await d.sync(s);
+        // Acknowledged: now every session sees it.
+        const seen = d.execute(`SELECT count(*) FROM t WHERE id = ${ids[0]}`, [], d.openSession())[0]!.rows[0]![0];
+        assert.equal(Number(seen), 1, `seed ${seed}: an acknowledged commit is invisible`);
+        for (let j = p.int(3); j > 0; j--) await turn();
+      }
+    };
+    let writing = true;
+    const reader = async (): Promise<void> => {
+      const s = d.openSession();
+      while (writing) {
+        const rows = d.execute('SELECT id FROM t', [], s)[0]!.rows;
+        const flushed = wal.flushedLsn;
+        for (const r of rows) {
+          const lsn = lsnOf.get(r[0] as number)!;
+          assert.ok(lsn <= flushed, `seed ${seed}: row ${String(r[0])} visible before its commit (${lsn}) was durable (${flushed})`);
+          observations++;
+        }
+        await turn();
+      }
+    };
+    const readers = Array.from({ length: 4 }, () => reader());
+    await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
+    writing = false;
+    await Promise.all(readers);
+    assert.ok(observations > 1000, `seed ${seed}: only ${observations} observations`);
+    assert.equal(Number(d.execute('SELECT count(*) FROM t')[0]!.rows[0]![0]), nextId - 1);
+    await db.close();
+  }
 });
