@@ -51,6 +51,13 @@ export const STORAGE_GUCS: readonly GucDef[] = [
  */
 const CHECKPOINT_AFTER_INDEX_ROWS = 10_000;
 
+/**
+ * Statements that first make the commits waiting for their group-commit fsync durable and
+ * visible (a synchronous flush): they lock whole tables, where PostgreSQL waits for the
+ * committing transactions to finish. Rare, so the event loop may block on their fsync.
+ */
+const WAITS_FOR_COMMITS: ReadonlySet<string> = new Set(['DropStmt', 'TruncateStmt', 'IndexStmt', 'VacuumStmt']);
+
 export interface DatabaseOptions {
   /** Seed for index builds (HNSW levels); default 1. */
   seed?: number;
@@ -176,6 +183,9 @@ export class Database {
     const out: StatementResult[] = new Array(stmts.length);
     try {
       for (let i = 0; i < stmts.length; i++) {
+        // DROP TABLE and TRUNCATE refuse a table with rows in flight (55P03, where PostgreSQL
+        // would wait for the lock): commits merely waiting for their fsync must not count.
+        if (d !== null && WAITS_FOR_COMMITS.has(stmts[i]!.tag) && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
         const logged = d?.syncLsn;
         out[i] = executeStatement(session, stmts[i]!, params, this.prepared);
         if (d === null || d.syncLsn === logged) continue;

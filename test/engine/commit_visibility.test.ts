@@ -254,3 +254,24 @@ test(`seeded concurrent writers and readers over a slow fsync: every row a reade
     await db.close();
   }
 });
+
+test('DROP TABLE and TRUNCATE do not fail on commits that only wait for their fsync (they wait, as PostgreSQL)', async () => {
+  const { db, fs } = await setup();
+  const d = db.database;
+  const a = d.openSession();
+  const b = d.openSession();
+  await db.exec('CREATE TABLE u (id int PRIMARY KEY)');
+  fs.closed = true;
+  d.execute('INSERT INTO u VALUES (1)', [], a);
+  d.execute("INSERT INTO t VALUES (1, '[1,1]')", [], a);
+  const ack = d.sync(a);
+  d.execute('TRUNCATE u', [], b);
+  d.execute('DROP TABLE t', [], b);
+  fs.open_();
+  await ack;
+  assert.deepEqual(d.execute('SELECT count(*) FROM u', [], b)[0]!.rows, [[0]]);
+  // A transaction really in flight still holds the table (PostgreSQL would wait for it).
+  d.execute('BEGIN; INSERT INTO u VALUES (2)', [], a);
+  assert.throws(() => d.execute('TRUNCATE u', [], b), { code: '55P03' });
+  await db.close();
+});
