@@ -5,6 +5,8 @@
  * taken over when its PID is no live process (a crash, SIGKILL), or is our own PID or our
  * parent's: after a restart PIDs are reused, and in a container the database process often
  * runs as PID 1 every time, so a lock naming our own PID was left by an earlier life of it.
+ * The lock also records the owner's start time (Linux), so a live process that merely reuses
+ * the PID after a reboot is not taken for the owner.
  * Within one process the directories it holds are remembered, so a second open of the same
  * directory in the same process is still refused. Only the real file system needs the lock:
  * memory backends live and die with their process.
@@ -43,13 +45,35 @@ function canonical(dir: string): string {
 }
 
 /**
- * True if a lock file naming `pid` is stale: no live process, or our own PID or our parent's
- * (PostgreSQL's rule; see the module comment). A PID we may not signal (EPERM) is alive.
+ * The start time of process `pid` in clock ticks since boot (field 22 of Linux's
+ * /proc/<pid>/stat), as text; null where there is no /proc or the process is gone.
  */
-export function lockPidIsStale(pid: number): boolean {
+export function processStartTime(pid: number): string | null {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) is in parentheses and may hold spaces: count after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[19] ?? null;
+}
+
+/**
+ * True if a lock file naming `pid` (and, if recorded, that process's start time) is stale: no
+ * live process, our own PID or our parent's (PostgreSQL's rule; see the module comment), or a
+ * live process that started at another time than the lock's owner, so a PID reused by an
+ * unrelated process after a reboot does not lock the directory forever. A PID we may not
+ * signal (EPERM) is alive.
+ */
+export function lockPidIsStale(pid: number, startTime: string | null = null): boolean {
   if (!(pid > 0)) return true;
   if (pid === process.pid || pid === process.ppid) return true;
-  return !processAlive(pid);
+  if (!processAlive(pid)) return true;
+  if (startTime === null) return false;
+  const now = processStartTime(pid);
+  return now !== null && now !== startTime;
 }
 
 /** A held lock; {@link release} removes the file. */
@@ -75,7 +99,8 @@ export class DirLock {
       try {
         const fd = fs.openSync(path, 'wx', 0o600);
         try {
-          fs.writeSync(fd, `${process.pid}\n${dir}\n`);
+          // PID, directory, and the start time that tells this process from a later one with its PID.
+          fs.writeSync(fd, `${process.pid}\n${dir}\n${processStartTime(process.pid) ?? ''}\n`);
           fs.fsyncSync(fd);
         } finally {
           fs.closeSync(fd);
@@ -87,12 +112,15 @@ export class DirLock {
         if (e.code !== 'EEXIST') throw ioError(e, 'create', path);
       }
       let pid = 0;
+      let startTime: string | null = null;
       try {
-        pid = parseInt(fs.readFileSync(path, 'utf8').split('\n')[0] ?? '', 10);
+        const lines = fs.readFileSync(path, 'utf8').split('\n');
+        pid = parseInt(lines[0] ?? '', 10);
+        startTime = lines[2] !== undefined && lines[2] !== '' ? lines[2] : null;
       } catch {
         // Vanished or unreadable between the two calls: try again.
       }
-      if (!lockPidIsStale(pid)) {
+      if (!lockPidIsStale(pid, startTime)) {
         throw new PgError('55006', `lock file "${LOCK_FILE_NAME}" already exists`, {
           hint: `Is another vecgres process (PID ${pid}) running in data directory "${dir}"?`,
         });

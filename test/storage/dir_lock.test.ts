@@ -11,7 +11,7 @@ import * as nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Vecgres } from '../../src/index.js';
-import { DirLock, LOCK_FILE_NAME, lockPidIsStale } from '../../src/storage/dir_lock.js';
+import { DirLock, LOCK_FILE_NAME, lockPidIsStale, processStartTime } from '../../src/storage/dir_lock.js';
 import type { PgError } from '../../src/common/errors.js';
 
 function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -19,8 +19,8 @@ function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   return fn(dir).finally(() => nodeFs.rmSync(dir, { recursive: true, force: true }));
 }
 
-function writeLock(dir: string, pid: number): void {
-  nodeFs.writeFileSync(path.join(dir, LOCK_FILE_NAME), `${pid}\n${dir}\n`);
+function writeLock(dir: string, pid: number, startTime = ''): void {
+  nodeFs.writeFileSync(path.join(dir, LOCK_FILE_NAME), `${pid}\n${dir}\n${startTime}\n`);
 }
 
 function lockPid(dir: string): number {
@@ -101,5 +101,30 @@ test('an empty or garbled lock file (a crash while it was written) is taken over
     db = await Vecgres.create(dir);
     assert.equal(lockPid(dir), process.pid);
     await db.close();
+  });
+});
+
+test('a live process whose start time differs from the lock\'s (a PID reused after a reboot) is not the owner', async () => {
+  await withDir(async (dir) => {
+    const other = await otherProcess();
+    try {
+      const started = processStartTime(other.pid);
+      if (started === null) {
+        // No /proc: only liveness can be checked, so the live PID keeps the lock.
+        writeLock(dir, other.pid, '12345');
+        await assert.rejects(Vecgres.create(dir), { code: '55006' });
+        return;
+      }
+      assert.match(started, /^\d+$/);
+      writeLock(dir, other.pid, started);
+      await assert.rejects(Vecgres.create(dir), { code: '55006' }, 'the real owner keeps its lock');
+      writeLock(dir, other.pid, String(BigInt(started) + 1n));
+      const db = await Vecgres.create(dir);
+      assert.equal(lockPid(dir), process.pid);
+      assert.equal(nodeFs.readFileSync(path.join(dir, LOCK_FILE_NAME), 'utf8'), `${process.pid}\n${dir}\n${processStartTime(process.pid)}\n`);
+      await db.close();
+    } finally {
+      await other.stop();
+    }
   });
 });
