@@ -187,9 +187,13 @@ export class Database {
         // would wait for the lock): commits merely waiting for their fsync must not count.
         if (d !== null && WAITS_FOR_COMMITS.has(stmts[i]!.tag) && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
         const logged = d?.syncLsn;
-        out[i] = executeStatement(session, stmts[i]!, params, this.prepared);
+        try {
+          out[i] = executeStatement(session, stmts[i]!, params, this.prepared);
+        } finally {
+          // Also when it failed: what it logged before failing (a DDL) is waited for.
+          if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
+        }
         if (d === null || d.syncLsn === logged) continue;
-        session.commitLsn = d.syncLsn;
         // Each statement of a script commits on its own: the next one must see it, so the
         // commit becomes durable (and visible) now, as PostgreSQL's simple protocol does.
         if (i + 1 < stmts.length && d.unpublishedLsn > d.wal.flushedLsn) {
