@@ -312,7 +312,7 @@ test('a transaction rolled back by recovery stays rolled back: a later change of
   await db.close();
 });
 
-test('a real data directory: a missing control file is refused and every file stays as it was', async () => {
+test('a real data directory: a missing or damaged control file, also without the log, is refused and every file stays as it was', async () => {
   const dir = nodeFs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-open-'));
   const walk = (d: string, out = new Map<string, string>()): Map<string, string> => {
     for (const e of nodeFs.readdirSync(d, { withFileTypes: true })) {
@@ -322,17 +322,39 @@ test('a real data directory: a missing control file is refused and every file st
     }
     return out;
   };
+  const controlPath = path.join(dir, 'vecgres.control');
+  const walPath = path.join(dir, 'wal');
   try {
     let db = await Vecgres.create(dir);
-    await db.exec("CREATE TABLE t (id int PRIMARY KEY, e vector(2)); INSERT INTO t VALUES (1, '[1,1]'), (2, '[2,2]'), (3, '[3,3]')");
-    await db.close();
-    const control = nodeFs.readFileSync(path.join(dir, 'vecgres.control'));
-    nodeFs.unlinkSync(path.join(dir, 'vecgres.control'));
-    const before = walk(dir);
-    await assert.rejects(Vecgres.create(dir), (e: PgError) =>
-      e.code === '58P01' && e.message === `could not open file "${dir}/vecgres.control": No such file or directory`);
-    assert.deepEqual(walk(dir), before);
-    nodeFs.writeFileSync(path.join(dir, 'vecgres.control'), control);
+    await db.exec("CREATE TABLE t (id int PRIMARY KEY, e vector(2)); INSERT INTO t VALUES (1, '[1,1]'), (2, '[2,2]')");
+    await db.exec('CHECKPOINT');
+    await db.query("INSERT INTO t VALUES (3, '[3,3]')");
+    db.database.abandon(); // row 3 lives only in the log
+    const control = nodeFs.readFileSync(controlPath);
+    const damages: [string, () => void, (e: PgError) => boolean][] = [
+      ['control file removed', () => nodeFs.unlinkSync(controlPath),
+        (e) => e.code === '58P01' && e.message === `could not open file "${dir}/vecgres.control": No such file or directory`],
+      ['control file and log removed', () => {
+        nodeFs.unlinkSync(controlPath);
+        nodeFs.renameSync(walPath, `${walPath}.saved`);
+      }, (e) => e.code === '58P01' && /^The data directory holds base\/t1\.1 but no control file/.test(e.detail!)],
+      ['control file damaged', () => {
+        const bad = Buffer.from(control);
+        bad[bad.length - 1]! ^= 0xff;
+        nodeFs.writeFileSync(controlPath, bad);
+      }, (e) => e.code === 'XX001' && e.message === `invalid checkpoint file "${dir}/vecgres.control": incorrect payload checksum`],
+    ];
+    for (const [what, damage, expected] of damages) {
+      damage();
+      const before = walk(dir);
+      await assert.rejects(Vecgres.create(dir), (e: PgError) => {
+        assert.ok(expected(e), `${what}: ${e.code} ${e.message} ${e.detail ?? ''}`);
+        return true;
+      });
+      assert.deepEqual(walk(dir), before, `${what}: the failed open changed the directory`);
+      nodeFs.writeFileSync(controlPath, control);
+      if (nodeFs.existsSync(`${walPath}.saved`)) nodeFs.renameSync(`${walPath}.saved`, walPath);
+    }
     db = await Vecgres.create(dir);
     assert.deepEqual((await db.query(ROWS)).rows, EXPECTED);
     await db.close();
