@@ -8,6 +8,9 @@
  * await db.exec('CREATE EXTENSION vector; CREATE TABLE items (id bigserial PRIMARY KEY, embedding vector(3))');
  * await db.query('INSERT INTO items (embedding) VALUES ($1)', [[1, 2, 3]]);
  * const { rows } = await db.query('SELECT id FROM items ORDER BY embedding <-> $1 LIMIT 5', [[3, 1, 2]]);
+ * const s = await db.connect();   // an independent session for one concurrent caller
+ * await s.transaction(async (tx) => tx.query('DELETE FROM items WHERE id = $1', [1]));
+ * await s.release();
  * ```
  *
  * Values come back as PGlite returns them: integer/real/double precision as numbers, bigint
