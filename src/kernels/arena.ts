@@ -3,7 +3,9 @@
  * so the SIMD kernels (dist/wasm/kernels.wasm) can read them without copying and worker
  * threads can share them (the memory is backed by a SharedArrayBuffer).
  *
- * Addresses are byte offsets ("pointers") into the memory. Shared memory never detaches on
+ * Addresses are byte offsets ("pointers") into the memory: unsigned numbers up to 2^32, shifted
+ * with `>>>` and held in Uint32Array (a signed `>> 2` or an Int32Array turns an offset past
+ * 2 GiB negative). The WebAssembly kernels take them as `usize` (u32) parameters. Shared memory never detaches on
  * grow, so a typed-array view made over an allocation stays valid for the life of the process;
  * only the whole-memory views below must be refreshed after a grow, which {@link Arena.f32}
  * and friends do.
@@ -29,12 +31,14 @@ export class Arena {
   private bytesInUse = 0;
   private viewF32: Float32Array;
   private viewI32: Int32Array;
+  private viewU32: Uint32Array;
   private viewU8: Uint8Array;
 
   constructor(initialPages = 16) {
     this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
     this.viewF32 = new Float32Array(this.memory.buffer);
     this.viewI32 = new Int32Array(this.memory.buffer);
+    this.viewU32 = new Uint32Array(this.memory.buffer);
     this.viewU8 = new Uint8Array(this.memory.buffer);
   }
 
@@ -86,16 +90,26 @@ export class Arena {
     return this.bytesInUse;
   }
 
-  /** A Float32Array view of the whole memory (index = ptr >> 2). Refreshed after growth. */
+  /** A Float32Array view of the whole memory (index = ptr >>> 2). Refreshed after growth. */
   f32(): Float32Array {
     if (this.viewF32.buffer.byteLength !== this.memory.buffer.byteLength) this.refresh();
     return this.viewF32;
   }
 
-  /** An Int32Array view of the whole memory (index = ptr >> 2). */
+  /**
+   * An Int32Array view of the whole memory (index = ptr >>> 2). A pointer stored in the memory
+   * reads back negative here past 2 GiB: read pointers through {@link u32}, or shift them with
+   * `>>> 2` (never `>> 2`).
+   */
   i32(): Int32Array {
     if (this.viewI32.buffer.byteLength !== this.memory.buffer.byteLength) this.refresh();
     return this.viewI32;
+  }
+
+  /** A Uint32Array view of the whole memory (index = ptr >>> 2), for pointers stored in it. */
+  u32(): Uint32Array {
+    if (this.viewU32.buffer.byteLength !== this.memory.buffer.byteLength) this.refresh();
+    return this.viewU32;
   }
 
   /** A Uint8Array view of the whole memory (index = ptr). */
@@ -108,6 +122,7 @@ export class Arena {
     const buf = this.memory.buffer;
     this.viewF32 = new Float32Array(buf);
     this.viewI32 = new Int32Array(buf);
+    this.viewU32 = new Uint32Array(buf);
     this.viewU8 = new Uint8Array(buf);
   }
 }

@@ -50,7 +50,7 @@ export class PackedColumn {
   /** 1 = SQL NULL (or a dead slot), per rowId. */
   nulls = new Uint8Array(0);
   /** Per-row blocks: arena pointer (0 when the block is empty or the value NULL). */
-  rowPtr = new Int32Array(0);
+  rowPtr = new Uint32Array(0);
   /** Per-row blocks: dims (halfvec), bits (varbit) or nnz (sparsevec). */
   rowLen = new Int32Array(0);
   /** sparsevec: the dimension count per row. */
@@ -69,7 +69,7 @@ export class PackedColumn {
     n.set(this.nulls);
     this.nulls = n;
     if (this.width < 0) {
-      this.rowPtr = growI32(this.rowPtr, cap);
+      this.rowPtr = growU32(this.rowPtr, cap);
       this.rowLen = growI32(this.rowLen, cap);
       if (this.kind === 'sparsevec') this.rowDim = growI32(this.rowDim, cap);
     }
@@ -155,6 +155,12 @@ export class PackedColumn {
       this.rowPtr[r] = 0;
     }
   }
+}
+
+function growU32(a: Uint32Array<ArrayBuffer>, cap: number): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(cap);
+  b.set(a);
+  return b;
 }
 
 function growI32(a: Int32Array<ArrayBuffer>, cap: number): Int32Array<ArrayBuffer> {

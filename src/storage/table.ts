@@ -86,7 +86,7 @@ class VectorColumn {
   norms: Float32Array = new Float32Array(0);
   nulls = new Uint8Array(0);
   /** Unconstrained columns: per-row arena pointer and length (0 ptr = null). */
-  rowPtr = new Int32Array(0);
+  rowPtr = new Uint32Array(0);
   rowDim = new Int32Array(0);
 
   constructor(dim: number) {
@@ -187,7 +187,7 @@ export class Table {
     if (ptr === 0) return null;
     const d = vc.dim >= 0 ? vc.dim : vc.rowDim[rowId]!;
     const f = arena.f32();
-    return f.subarray(ptr >> 2, (ptr >> 2) + d);
+    return f.subarray(ptr >>> 2, (ptr >>> 2) + d);
   }
 
   /** Copy of a vector value (or null), safe to keep. */
@@ -285,7 +285,7 @@ export class Table {
         vc.rowPtr[rowId] = ptr;
         vc.rowDim[rowId] = vec.length;
       }
-      arena.f32().set(vec, ptr >> 2);
+      arena.f32().set(vec, ptr >>> 2);
       vc.norms[rowId] = vec.length === 0 ? 0 : fast.dot(ptr, ptr, vec.length);
     }
     this.liveBits[rowId >>> 5]! |= 1 << (rowId & 31);
@@ -497,7 +497,7 @@ export class Table {
           if (d < 0) vc.nulls[r] = 1;
           else {
             const ptr = arena.alloc(Math.max(d, 1) * 4);
-            b.f32arrayInto(arena.f32(), ptr >> 2);
+            b.f32arrayInto(arena.f32(), ptr >>> 2);
             vc.rowPtr[r] = ptr;
             vc.rowDim[r] = d;
             vc.norms[r] = d === 0 ? 0 : fast.dot(ptr, ptr, d);
@@ -540,7 +540,7 @@ export class Table {
       n.set(vc.nulls);
       vc.nulls = n;
       if (vc.dim < 0) {
-        const p = new Int32Array(cap);
+        const p = new Uint32Array(cap);
         p.set(vc.rowPtr);
         vc.rowPtr = p;
         const d = new Int32Array(cap);

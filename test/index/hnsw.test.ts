@@ -199,7 +199,7 @@ test(`WebAssembly kernel (${hnswKernel.name}) agrees with the TypeScript referen
     let same = 0;
     let total = 0;
     for (let q = 0; q < 30; q++) {
-      arena.f32().set(queries.subarray(q * DIM, (q + 1) * DIM), sc.q >> 2);
+      arena.f32().set(queries.subarray(q * DIM, (q + 1) * DIM), sc.q >>> 2);
       const results: Array<Set<number>> = [];
       for (const k of [hnswKernel, referenceKernel]) {
         const n = k.search(st.graph.g, sc.s, sc.q, 40, 0);
@@ -298,7 +298,7 @@ test('visited tags survive the 16-bit epoch wrap', () => {
     const before = scanAll(index, q, gucs({ 'hnsw.ef_search': 20 }), 20);
     const st = index.state;
     const sc = st.pool.acquire(st.graph.count);
-    arena.f32().set(q, sc.q >> 2);
+    arena.f32().set(q, sc.q >>> 2);
     for (let i = 0; i < 70000; i++) hnswKernel.search(st.graph.g, sc.s, sc.q, 1, 0);
     st.pool.release(sc);
     const after = scanAll(index, q, gucs({ 'hnsw.ef_search': 20 }), 20);

@@ -48,7 +48,7 @@ export class HnswGraph {
     this.recBytes = roundUp(this.hdrBytes + 4 * (NODE_HEADER_WORDS + this.m0), 16);
     this.g = arena.alloc(GRAPH_HEADER_BYTES);
     const h = arena.i32();
-    const g = this.g >> 2;
+    const g = this.g >>> 2;
     h[g + G_DIM] = this.dimP;
     h[g + G_METRIC] = metric;
     h[g + G_REC] = this.recBytes;
@@ -67,15 +67,15 @@ export class HnswGraph {
 
   /** Nodes in the graph (including deleted ones). */
   get count(): number {
-    return arena.i32()[(this.g >> 2) + G_COUNT]!;
+    return arena.i32()[(this.g >>> 2) + G_COUNT]!;
   }
 
   get entry(): number {
-    return arena.i32()[(this.g >> 2) + G_ENTRY]!;
+    return arena.i32()[(this.g >>> 2) + G_ENTRY]!;
   }
 
   get maxLevel(): number {
-    return arena.i32()[(this.g >> 2) + G_MAXLEVEL]!;
+    return arena.i32()[(this.g >>> 2) + G_MAXLEVEL]!;
   }
 
   /** Byte pointer to node `n`'s vector. */
@@ -85,7 +85,7 @@ export class HnswGraph {
 
   /** Word index (into arena.i32()) of node `n`'s header. */
   hdrWord(n: number): number {
-    return (this.l0 + n * this.recBytes + this.hdrBytes) >> 2;
+    return (this.l0 + n * this.recBytes + this.hdrBytes) >>> 2;
   }
 
   rowId(n: number): number {
@@ -119,7 +119,7 @@ export class HnswGraph {
     }
     const f = arena.f32();
     const i = arena.i32();
-    const v = this.vecPtr(n) >> 2;
+    const v = this.vecPtr(n) >>> 2;
     if (scale === 1) f.set(src.subarray(srcOff, srcOff + this.dim), v);
     else for (let k = 0; k < this.dim; k++) f[v + k] = src[srcOff + k]! * scale;
     const h = this.hdrWord(n);
@@ -127,7 +127,7 @@ export class HnswGraph {
     i[h + N_LEVEL] = level;
     i[h + N_UPPER] = level > 0 ? this.upperUsedWords : -1;
     this.upperUsedWords += upperWords;
-    i[(this.g >> 2) + G_COUNT] = n + 1;
+    i[(this.g >>> 2) + G_COUNT] = n + 1;
     return n;
   }
 
@@ -146,14 +146,14 @@ export class HnswGraph {
     const i = arena.i32();
     let w: number;
     if (level === 0) w = this.hdrWord(n) + NODE_HEADER_WORDS - 1;
-    else w = (this.upper >> 2) + i[this.hdrWord(n) + N_UPPER]! + (level - 1) * (this.m + 1);
+    else w = (this.upper >>> 2) + i[this.hdrWord(n) + N_UPPER]! + (level - 1) * (this.m + 1);
     return i.slice(w + 1, w + 1 + i[w]!);
   }
 
   /** Word index of the count word of node `n`'s list on `level` (ids follow it). */
   listWord(n: number, level: number): number {
     if (level === 0) return this.hdrWord(n) + NODE_HEADER_WORDS - 1;
-    return (this.upper >> 2) + arena.i32()[this.hdrWord(n) + N_UPPER]! + (level - 1) * (this.m + 1);
+    return (this.upper >>> 2) + arena.i32()[this.hdrWord(n) + N_UPPER]! + (level - 1) * (this.m + 1);
   }
 
   /** Words of the upper-layer pool in use (persist.ts saves exactly these). */
@@ -175,7 +175,7 @@ export class HnswGraph {
     if (count > this.capacity) this.reserve(count);
     if (upperWords > this.upperCapWords) this.reserveUpper(upperWords);
     this.upperUsedWords = upperWords;
-    arena.i32()[(this.g >> 2) + G_COUNT] = count;
+    arena.i32()[(this.g >>> 2) + G_COUNT] = count;
   }
 
   dispose(): void {
@@ -195,7 +195,7 @@ export class HnswGraph {
     }
     this.l0 = ptr;
     this.capacity = capacity;
-    arena.i32()[(this.g >> 2) + G_L0] = ptr;
+    arena.i32()[(this.g >>> 2) + G_L0] = ptr;
   }
 
   private reserveUpper(words: number): void {
@@ -206,6 +206,6 @@ export class HnswGraph {
     }
     this.upper = ptr;
     this.upperCapWords = words;
-    arena.i32()[(this.g >> 2) + G_UPPER] = ptr;
+    arena.i32()[(this.g >>> 2) + G_UPPER] = ptr;
   }
 }

@@ -31,7 +31,7 @@ export class Scratch {
     this.s = this.own(SCRATCH_HEADER_BYTES);
     this.q = this.own(dimP * 4);
     const h = arena.i32();
-    const s = this.s >> 2;
+    const s = this.s >>> 2;
     h[s + S_RES] = this.own((LIST_CAPACITY + 2) * 8);
     h[s + S_OUT] = this.own((LIST_CAPACITY + 2) * 8);
     h[s + S_ENTRY] = this.own((LIST_CAPACITY + 2) * 8);
@@ -54,7 +54,7 @@ export class Scratch {
     const disc = arena.alloc(heapBytes);
     this.heapBlocks = [[cand, heapBytes], [disc, heapBytes]];
     const h = arena.i32();
-    const s = this.s >> 2;
+    const s = this.s >>> 2;
     h[s + S_VISITED] = visited;
     h[s + S_VCAP] = cap;
     h[s + S_EPOCH] = 0;
@@ -67,27 +67,27 @@ export class Scratch {
   /** Clears the per-scan counters and the discarded heap. */
   reset(): void {
     const h = arena.i32();
-    const s = this.s >> 2;
+    const s = this.s >>> 2;
     h[s + S_DISCSIZE] = 0;
     h[s + S_DCOUNT] = 0;
     h[s + S_TUPLES] = 0;
   }
 
   get distanceCount(): number {
-    return arena.i32()[(this.s >> 2) + S_DCOUNT]! >>> 0;
+    return arena.i32()[(this.s >>> 2) + S_DCOUNT]! >>> 0;
   }
 
   get tuples(): number {
-    return arena.i32()[(this.s >> 2) + S_TUPLES]! >>> 0;
+    return arena.i32()[(this.s >>> 2) + S_TUPLES]! >>> 0;
   }
 
   get discardedSize(): number {
-    return arena.i32()[(this.s >> 2) + S_DISCSIZE]!;
+    return arena.i32()[(this.s >>> 2) + S_DISCSIZE]!;
   }
 
   /** Word index (into arena views) of result i's distance; its node id follows. */
   outWord(): number {
-    return arena.i32()[(this.s >> 2) + S_OUT]! >> 2;
+    return arena.i32()[(this.s >>> 2) + S_OUT]! >>> 2;
   }
 
   /** Bytes held. */

@@ -124,7 +124,7 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
     if (st.nodeOf(rowId) === n) st.setNode(rowId, -1);
   }
   // A new entry point when the old one was deleted: a live node of the highest level.
-  const g = graph.g >> 2;
+  const g = graph.g >>> 2;
   if (w[g + G_ENTRY]! >= 0 && dead[w[g + G_ENTRY]!] === 1) {
     let best = -1;
     let bestLevel = -1;

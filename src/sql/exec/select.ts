@@ -41,7 +41,7 @@ function queryToArena(q: Float32Array): number {
     queryCap = Math.max(q.length, 1024);
     queryPtr = arena.alloc(queryCap * 4);
   }
-  arena.f32().set(q, queryPtr >> 2);
+  arena.f32().set(q, queryPtr >>> 2);
   return queryPtr;
 }
 
@@ -439,7 +439,7 @@ function exactKnnPackedSimd(table: Table, knn: KnnSpec, q: Value, filter: Expr |
     len = q.length;
     qPtr = packedQueryScratch(len * 4);
     const f = arena.f32();
-    for (let i = 0; i < len; i++) f[(qPtr >> 2) + i] = HALF_TO_F32[q[i]!]!;
+    for (let i = 0; i < len; i++) f[(qPtr >>> 2) + i] = HALF_TO_F32[q[i]!]!;
   } else if ((pc.kind === 'bit' || pc.kind === 'varbit') && q instanceof BitString) {
     kernel = op === '<~>' ? fast.hamming : op === '<%>' ? fast.jaccard : (null as unknown as PtrKernel);
     if (kernel === null) return null;
