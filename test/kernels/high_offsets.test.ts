@@ -18,11 +18,22 @@ const GIB = 2 ** 30;
 const pair = await openSqlPair();
 const { db } = pair;
 
-/** Moves the arena's next fresh allocation to at least `offset` bytes. */
+/**
+ * Moves every later allocation to at least `offset` bytes: fills the free blocks below the top
+ * (the allocator reuses them first), then the space up to `offset`.
+ */
 function fillTo(offset: number): void {
-  const probe = arena.alloc(64);
-  arena.free(probe, 64);
-  if (probe < offset) arena.alloc(offset - probe);
+  for (const size of [2 ** 20, 2 ** 14, 64]) {
+    while (arena.freeBytes >= size) {
+      const top = arena.topBytes;
+      const p = arena.alloc(size);
+      if (p >= top) {
+        arena.free(p, size);
+        break;
+      }
+    }
+  }
+  if (arena.topBytes < offset) arena.alloc(offset - arena.topBytes);
 }
 
 function literal(v: Float32Array): string {
