@@ -4,10 +4,10 @@
  *
  * Layout:
  * - scalar columns: one plain JS array per column (`Value[]`), indexed by rowId;
- * - `vector(n)` columns: contiguous float32 segments of {@link SEGMENT_ROWS} rows x n
- *   elements allocated from the arena, so exact scans run the SIMD kernels straight over
- *   {@link Table.vectorPtr}; a per-column null bitmap; squared norms kept beside the rows so a
- *   cosine scan needs one kernel call per row;
+ * - `vector(n)` columns: contiguous float32 segments sized in bytes (segments.ts: up to 4 MiB,
+ *   the first one starting at a few kilobytes and doubling) allocated from the arena, so exact
+ *   scans run the SIMD kernels straight over {@link Table.vectorPtr}; a per-column null
+ *   bitmap; squared norms kept beside the rows so a cosine scan needs one kernel call per row;
  * - unconstrained `vector` columns (no typmod, so rows may differ in length): one arena block
  *   per row, with its pointer and length in typed arrays;
  * - a live/dead bitmap: a slot is never reused, so rowIds held by indexes stay valid;
@@ -27,7 +27,8 @@ import { assert } from '../common/assert.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { ByteWriter, type CodecValue } from './codec.js';
 import { readBlock, writeBlock, type ByteSink, type ByteSource } from './stream.js';
-import { PackedColumn, type PackedKind } from './packed_column.js';
+import { PackedColumn, type PackedKind, type PackedValue } from './packed_column.js';
+import { SegmentedRows } from './segments.js';
 import type { BitString } from '../types/bit.js';
 import type { SparseVector } from '../types/sparsevec.js';
 import type { PgArray } from '../types/pgarray.js';
@@ -37,10 +38,6 @@ export const TABLE_FILE_VERSION = 1;
 /** Rows of scalar values per block in a table file. */
 const SCALAR_BLOCK_ROWS = 8192;
 
-/** Rows per vector segment: 16,384 x 100-d float32 = 6.25 MiB, few enough allocations. */
-export const SEGMENT_ROWS = 16384;
-const SEGMENT_SHIFT = 14;
-const SEGMENT_MASK = SEGMENT_ROWS - 1;
 
 /** Column storage types (PostgreSQL names: int4 = integer, int8 = bigint, ...). */
 export type ColumnType =
@@ -81,7 +78,8 @@ export interface TableDef {
 class VectorColumn {
   /** Fixed dimension, or -1 for per-row blocks. */
   readonly dim: number;
-  readonly segments: number[] = [];
+  /** Fixed-dimension rows (null when unconstrained). */
+  readonly store: SegmentedRows | null;
   /** Squared L2 norm per row (float32 kernel result), for cosine scans. */
   norms: Float32Array = new Float32Array(0);
   nulls = new Uint8Array(0);
@@ -91,6 +89,7 @@ class VectorColumn {
 
   constructor(dim: number) {
     this.dim = dim;
+    this.store = dim >= 0 ? new SegmentedRows(Math.max(dim, 1) * 4, 'vector column') : null;
   }
 }
 
@@ -204,7 +203,7 @@ export class Table {
     const vc = this.vectors[col]!;
     if (vc.nulls[rowId] === 1) return 0;
     if (vc.dim < 0) return vc.rowPtr[rowId]!;
-    return vc.segments[rowId >>> SEGMENT_SHIFT]! + (rowId & SEGMENT_MASK) * vc.dim * 4;
+    return vc.store!.ptr(rowId);
   }
 
   /** Dimension of the vector at `rowId` (the column's fixed dim when constrained). */
@@ -242,7 +241,7 @@ export class Table {
     for (const pc of this.packed) if (pc !== null) bytes += pc.sizeBytes(this.slots);
     for (const vc of this.vectors) {
       if (vc === null) continue;
-      if (vc.dim >= 0) bytes += vc.segments.length * SEGMENT_ROWS * vc.dim * 4;
+      if (vc.store !== null) bytes += vc.store.sizeBytes();
       else for (let i = 0; i < this.slots; i++) bytes += vc.rowDim[i]! * 4;
     }
     return bytes;
@@ -256,6 +255,39 @@ export class Table {
     const rowId = this.slots;
     if (rowId >= this.capacity) this.grow();
     const cols = this.def.columns;
+    // Phase 1: room for every column. Nothing is written yet, so an out-of-memory error here
+    // leaves the table as it was (the blocks taken so far are given back).
+    const ptrs = new Array<number>(cols.length).fill(0);
+    const retired: number[] = [];
+    const blocks: number[] = [];
+    try {
+      for (let c = 0; c < cols.length; c++) {
+        const v = values[c] ?? null;
+        const pc = this.packed[c];
+        if (pc !== null && pc !== undefined) {
+          ptrs[c] = pc.place(rowId, v as PackedValue | null, retired, blocks);
+          continue;
+        }
+        const vc = this.vectors[c];
+        if (vc === null || vc === undefined || v === null) continue;
+        const vec = v as Float32Array;
+        if (vc.store !== null) {
+          assert(vec.length === vc.dim, 'vector dimension checked before append');
+          vc.store.reserve(rowId, rowId, retired);
+          ptrs[c] = vc.store.ptr(rowId);
+        } else {
+          const ptr = arena.alloc(vec.length * 4, 'vector column');
+          blocks.push(ptr, vec.length * 4);
+          ptrs[c] = ptr;
+        }
+      }
+    } catch (e) {
+      for (let i = 0; i < blocks.length; i += 2) arena.free(blocks[i]!, blocks[i + 1]!);
+      SegmentedRows.freeRetired(retired);
+      throw e;
+    }
+    // Phase 2: write. Values may be views over a retired block (an UPDATE copying a row of
+    // this table), so retired blocks are freed only after.
     for (let c = 0; c < cols.length; c++) {
       const v = values[c] ?? null;
       const s = this.scalars[c];
@@ -265,7 +297,7 @@ export class Table {
       }
       const pc = this.packed[c];
       if (pc !== null && pc !== undefined) {
-        pc.set(rowId, v as Uint16Array | BitString | SparseVector | null);
+        pc.write(rowId, v as PackedValue | null, ptrs[c]!);
         continue;
       }
       const vc = this.vectors[c]!;
@@ -274,20 +306,15 @@ export class Table {
         continue;
       }
       const vec = v as Float32Array;
-      let ptr: number;
-      if (vc.dim >= 0) {
-        assert(vec.length === vc.dim, 'vector dimension checked before append');
-        const seg = rowId >>> SEGMENT_SHIFT;
-        while (vc.segments.length <= seg) vc.segments.push(arena.alloc(SEGMENT_ROWS * vc.dim * 4));
-        ptr = vc.segments[seg]! + (rowId & SEGMENT_MASK) * vc.dim * 4;
-      } else {
-        ptr = arena.alloc(vec.length * 4);
+      const ptr = ptrs[c]!;
+      if (vc.store === null) {
         vc.rowPtr[rowId] = ptr;
         vc.rowDim[rowId] = vec.length;
       }
       arena.f32().set(vec, ptr >>> 2);
       vc.norms[rowId] = vec.length === 0 ? 0 : fast.dot(ptr, ptr, vec.length);
     }
+    SegmentedRows.freeRetired(retired);
     this.liveBits[rowId >>> 5]! |= 1 << (rowId & 31);
     this.slots = rowId + 1;
     this.liveCount++;
@@ -384,12 +411,14 @@ export class Table {
       if (vc.dim >= 0) {
         sink.write(vc.nulls, 0, this.slots);
         sink.write(new Uint8Array(vc.norms.buffer, vc.norms.byteOffset, this.slots * 4));
-        const u8 = arena.u8();
-        for (let seg = 0; seg * SEGMENT_ROWS < this.slots; seg++) {
-          const rows = Math.min(SEGMENT_ROWS, this.slots - seg * SEGMENT_ROWS);
-          const ptr = vc.segments[seg];
-          if (ptr === undefined) sink.write(new Uint8Array(rows * vc.dim * 4));
-          else sink.write(u8, ptr, rows * vc.dim * 4);
+        // Rows past the segments' room were never given a value (NULL or dead): zeros.
+        const store = vc.store!;
+        const held = Math.min(this.slots, store.capacityRows);
+        store.forEachRun(held, (ptr, rows) => sink.write(arena.u8(), ptr, rows * store.rowBytes));
+        for (let r = held; r < this.slots; ) {
+          const n = Math.min(this.slots - r, 4096);
+          sink.write(new Uint8Array(n * store.rowBytes));
+          r += n;
         }
         continue;
       }
@@ -453,7 +482,7 @@ export class Table {
           while (b.remaining > 0) {
             while (r < slots && !t.isLive(r)) pc.nulls[r++] = 1;
             if (r >= slots) throw new PgError(SQLSTATE.data_corrupted, 'more column values than live rows');
-            pc.set(r++, b.readValue() as Uint16Array | BitString | SparseVector | null);
+            pc.set(r++, b.readValue() as PackedValue | null);
             got++;
           }
         }
@@ -478,12 +507,9 @@ export class Table {
       if (vc.dim >= 0) {
         src.readInto(vc.nulls, 0, slots);
         src.readInto(new Uint8Array(vc.norms.buffer, vc.norms.byteOffset, slots * 4));
-        for (let seg = 0; seg * SEGMENT_ROWS < slots; seg++) {
-          const rows = Math.min(SEGMENT_ROWS, slots - seg * SEGMENT_ROWS);
-          const ptr = arena.alloc(SEGMENT_ROWS * vc.dim * 4);
-          vc.segments.push(ptr);
-          src.readInto(arena.u8(), ptr, rows * vc.dim * 4);
-        }
+        const store = vc.store!;
+        if (slots > 0) store.reserve(slots - 1, 0, []);
+        store.forEachRun(slots, (ptr, rows) => src.readInto(arena.u8(), ptr, rows * store.rowBytes));
         continue;
       }
       let r = 0;
@@ -496,7 +522,7 @@ export class Table {
           const d = b.varint();
           if (d < 0) vc.nulls[r] = 1;
           else {
-            const ptr = arena.alloc(Math.max(d, 1) * 4);
+            const ptr = arena.alloc(d * 4, 'vector column');
             b.f32arrayInto(arena.f32(), ptr >>> 2);
             vc.rowPtr[r] = ptr;
             vc.rowDim[r] = d;
@@ -515,9 +541,8 @@ export class Table {
     for (const pc of this.packed) pc?.dispose(this.slots);
     for (const vc of this.vectors) {
       if (vc === null) continue;
-      if (vc.dim >= 0) for (const p of vc.segments) arena.free(p, SEGMENT_ROWS * vc.dim * 4);
+      if (vc.store !== null) vc.store.dispose();
       else for (let i = 0; i < this.slots; i++) if (vc.rowPtr[i]! !== 0) arena.free(vc.rowPtr[i]!, vc.rowDim[i]! * 4);
-      vc.segments.length = 0;
     }
   }
 

@@ -308,3 +308,51 @@ test('visited tags survive the 16-bit epoch wrap', () => {
     index.dispose();
   }
 });
+
+test('the graph grows in chunks without copying, and searches across chunks', () => {
+  // 1,500-d records are ~6.3 KB, so 4 MiB chunks hold 512 nodes: 1,400 nodes span three
+  // chunks, the first of which started small and doubled while the build was one node.
+  const dim = 1500;
+  const rows = 1400;
+  const base = randomMatrix(rows, dim, SEED + 20);
+  const queries = randomMatrix(8, dim, SEED + 21);
+  const index = buildIndex('l2', base, dim, { rows: 1 }) as HnswIndex;
+  try {
+    const graph = index.state.graph;
+    const before = graph.sizeBytes();
+    assert.ok(before < 64 * 1024, `a one-node graph takes ${before} bytes`);
+    let firstFull = -1;
+    for (let i = 1; i < rows; i++) {
+      index.insert(i, base.subarray(i * dim, (i + 1) * dim));
+      if (i === 600) firstFull = graph.vecPtr(0);
+    }
+    // Node 0's record did not move once the first chunk was full: growth adds chunks.
+    assert.equal(graph.vecPtr(0), firstFull);
+    const g = gucs({ 'hnsw.ef_search': 100 });
+    const r = recall('l2', index, base, queries, dim, 10, g);
+    assert.ok(r >= 0.95, `recall across chunks ${r}`);
+    // The WebAssembly search and its TypeScript twin follow the same chunk table.
+    const st = index.state;
+    const sc = st.pool.acquire(st.graph.count);
+    try {
+      for (let q = 0; q < 8; q++) {
+        arena.f32().set(queries.subarray(q * dim, (q + 1) * dim), sc.q >>> 2);
+        const found: number[][] = [];
+        for (const k of [hnswKernel, referenceKernel]) {
+          const n = k.search(st.graph.g, sc.s, sc.q, 20, 0);
+          const w = sc.outWord();
+          found.push(Array.from({ length: n }, (_, j) => arena.i32()[w + 2 * j + 1]!).sort((a, b) => a - b));
+        }
+        const common = found[0]!.filter((x) => found[1]!.includes(x)).length;
+        assert.ok(common >= 18, `kernels share ${common} of 20`);
+        const d0 = hnswKernel.distanceTo(st.graph.g, sc.q, 1300);
+        const d1 = referenceKernel.distanceTo(st.graph.g, sc.q, 1300);
+        assert.ok(Math.abs(d0 - d1) <= 1e-5 * Math.abs(d1), `${d0} vs ${d1}`);
+      }
+    } finally {
+      st.pool.release(sc);
+    }
+  } finally {
+    index.dispose();
+  }
+});

@@ -88,3 +88,28 @@ test('reopening a growing data directory in one process does not leak', async ()
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('one-row vector(16000) tables cost about 64 KB each, in a loop', async () => {
+  const { db } = pair;
+  const prng = new Prng(SEED + 2);
+  const n = Number(process.env['VECGRES_WIDE_TABLES'] ?? 120);
+  const before = arena.allocatedBytes;
+  const wide = vec(prng, 16000);
+  for (let i = 0; i < n; i++) {
+    await db.exec(`CREATE TABLE wide${i} (id integer, v vector(16000), h halfvec(16000))`);
+    await db.query(`INSERT INTO wide${i} VALUES (${i}, $1, $1)`, [wide]);
+  }
+  const perTable = (arena.allocatedBytes - before) / n;
+  // 64,000 bytes of float32 plus 32,000 of binary16, rounded to 64-byte blocks.
+  assert.ok(perTable <= 64000 + 32000 + 4096, `${perTable} bytes per one-row table`);
+  const t = db.database.catalog.getTable(`wide${n - 1}`)!;
+  assert.equal(t.sizeBytes(), 8 + 64000 + 32000);
+  // The value reads back as pgvector computes with it.
+  await pair.oracle.exec(`CREATE TABLE wide (id integer, v vector(16000), h halfvec(16000)); INSERT INTO wide VALUES (0, '${wide}', '${wide}')`);
+  const q = vec(prng, 16000);
+  const sqlOurs = `SELECT v <-> '${q}' AS a, h <=> '${q}' AS b, vector_dims(v) AS c FROM wide${n - 1}`;
+  const sqlTheirs = sqlOurs.replace(`wide${n - 1}`, 'wide');
+  assert.deepEqual(normalize((await db.query(sqlOurs)).rows), normalize((await pair.oracle.query(sqlTheirs)).rows));
+  for (let i = 0; i < n; i++) await db.exec(`DROP TABLE wide${i}`);
+  assert.ok(arena.allocatedBytes - before <= 64 * 1024 + 64000, 'dropped tables gave their memory back');
+});

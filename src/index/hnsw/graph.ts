@@ -1,16 +1,24 @@
 /**
- * The HNSW graph in the arena: a 64-byte header, one allocation of fixed-size level-0 records
- * (vector + node header + layer-0 neighbour ids, as hnswlib's data_level0_memory_), and a pool
- * for the upper layers' lists. Layout drawn in layout.ts. Nodes are numbered densely from 0 in
+ * The HNSW graph in the arena: a 64-byte header, fixed-size level-0 records (vector + node
+ * header + layer-0 neighbour ids, as hnswlib's data_level0_memory_) in chunks, and a pool for
+ * the upper layers' lists. Layout drawn in layout.ts. Nodes are numbered densely from 0 in
  * insertion order; the record holds the table rowId (hnswlib's "label").
  *
- * Growth (inserts after the build) reallocates the record block and the pool and copies them;
- * node numbers and pool offsets are relative, so nothing else changes.
+ * Growth (inserts after the build) adds chunks of records (up to 4 MiB each; the first chunk
+ * starts small and doubles, storage/segments.ts) and never copies the graph: copying a whole
+ * graph by 1.5x needs 2.5 times its size at the moment of the copy. The chunk table (one u32
+ * pointer per chunk) is what the kernels follow. The upper pool (about 1/(m-1) of the level-0
+ * bytes) still grows by copying. Node numbers and pool offsets are relative, so nothing else
+ * changes when either moves.
+ *
+ * Every allocation a new node needs happens in {@link HnswGraph.addNode} before anything is
+ * written, so an out-of-memory error leaves the graph exactly as it was.
  */
 import { assert } from '../../common/assert.js';
 import { arena } from '../../kernels/arena.js';
+import { SegmentedRows } from '../../storage/segments.js';
 import {
-  FLAG_DELETED, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC,
+  FLAG_DELETED, G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC,
   G_UPPER, G_COUNT, GRAPH_HEADER_BYTES, N_FLAGS, N_LEVEL, N_ROW, N_UPPER, NODE_HEADER_WORDS, roundUp,
 } from './layout.js';
 
@@ -27,8 +35,11 @@ export class HnswGraph {
   readonly m0: number;
   readonly recBytes: number;
   readonly hdrBytes: number;
-  private l0 = 0;
-  private capacity = 0;
+  /** The level-0 records, in chunks. */
+  private readonly records: SegmentedRows;
+  /** The chunk table in the arena (u32 pointers), and its capacity in chunks. */
+  private chunkTable = 0;
+  private chunkTableCap = 0;
   private upper = 0;
   private upperCapWords = 0;
   private upperUsedWords = 0;
@@ -46,7 +57,8 @@ export class HnswGraph {
     this.m0 = 2 * m;
     this.hdrBytes = this.dimP * 4;
     this.recBytes = roundUp(this.hdrBytes + 4 * (NODE_HEADER_WORDS + this.m0), 16);
-    this.g = arena.alloc(GRAPH_HEADER_BYTES);
+    this.records = new SegmentedRows(this.recBytes, 'HNSW graph');
+    this.g = arena.alloc(GRAPH_HEADER_BYTES, 'HNSW graph');
     const h = arena.i32();
     const g = this.g >>> 2;
     h[g + G_DIM] = this.dimP;
@@ -59,10 +71,16 @@ export class HnswGraph {
     h[g + G_ENTRY] = -1;
     h[g + G_MAXLEVEL] = -1;
     h[g + G_COUNT] = 0;
-    this.reserve(Math.max(capacity, 16));
-    // Expected upper-layer words per node: sum over L >= 1 of P(level >= L) * (m + 1) with
-    // P(level >= L) = m^-L, i.e. (m + 1) / (m - 1); 25% slack avoids a regrowth at the end.
-    this.reserveUpper(Math.ceil(Math.max(capacity, 16) * 1.25 * (m + 1) / (m - 1)) + 64 * (m + 1));
+    h[g + G_CHUNK_SHIFT] = this.records.shift;
+    try {
+      this.reserve(Math.max(capacity, 1));
+      // Expected upper-layer words per node: sum over L >= 1 of P(level >= L) * (m + 1) with
+      // P(level >= L) = m^-L, i.e. (m + 1) / (m - 1); 25% slack avoids a regrowth at the end.
+      this.reserveUpper(Math.ceil(Math.max(capacity, 16) * 1.25 * (m + 1) / (m - 1)) + 64 * (m + 1));
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
   }
 
   /** Nodes in the graph (including deleted ones). */
@@ -78,14 +96,19 @@ export class HnswGraph {
     return arena.i32()[(this.g >>> 2) + G_MAXLEVEL]!;
   }
 
-  /** Byte pointer to node `n`'s vector. */
+  /** Byte pointer to node `n`'s vector (the start of its record). */
   vecPtr(n: number): number {
-    return this.l0 + n * this.recBytes;
+    return this.records.ptr(n);
   }
 
   /** Word index (into arena.i32()) of node `n`'s header. */
   hdrWord(n: number): number {
-    return (this.l0 + n * this.recBytes + this.hdrBytes) >>> 2;
+    return (this.records.ptr(n) + this.hdrBytes) >>> 2;
+  }
+
+  /** Calls `fn(ptr, nodes)` for each run of contiguous records of nodes 0 .. count - 1. */
+  forEachRecordRun(fn: (ptr: number, nodes: number) => void): void {
+    this.records.forEachRun(this.count, fn);
   }
 
   rowId(n: number): number {
@@ -112,7 +135,8 @@ export class HnswGraph {
   addNode(rowId: number, src: Float32Array, srcOff: number, scale: number, level: number): number {
     assert(level >= 0 && level <= HNSW_MAX_LEVEL, 'hnsw level');
     const n = this.count;
-    if (n === this.capacity) this.reserve(Math.max(16, Math.ceil(this.capacity * 1.5)));
+    // Every allocation first (records, chunk table, upper pool), then the writes.
+    this.reserve(n + 1);
     const upperWords = level * (this.m + 1);
     if (this.upperUsedWords + upperWords > this.upperCapWords) {
       this.reserveUpper(Math.max(this.upperUsedWords + upperWords, Math.ceil(this.upperCapWords * 1.5)));
@@ -133,7 +157,7 @@ export class HnswGraph {
 
   /** Bytes the graph occupies: header, record block and upper pool (allocated capacity). */
   sizeBytes(): number {
-    return GRAPH_HEADER_BYTES + this.capacity * this.recBytes + this.upperCapWords * 4;
+    return GRAPH_HEADER_BYTES + this.records.sizeBytes() + this.chunkTableCap * 4 + this.upperCapWords * 4;
   }
 
   /** Bytes in use by nodes (records of existing nodes and their upper lists). */
@@ -172,7 +196,7 @@ export class HnswGraph {
    * entry point and level.
    */
   restoreSpace(count: number, upperWords: number): void {
-    if (count > this.capacity) this.reserve(count);
+    this.reserve(count);
     if (upperWords > this.upperCapWords) this.reserveUpper(upperWords);
     this.upperUsedWords = upperWords;
     arena.i32()[(this.g >>> 2) + G_COUNT] = count;
@@ -181,25 +205,45 @@ export class HnswGraph {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    arena.free(this.l0, this.capacity * this.recBytes);
-    arena.free(this.upper, this.upperCapWords * 4);
+    this.records.dispose();
+    if (this.chunkTableCap > 0) arena.free(this.chunkTable, this.chunkTableCap * 4);
+    if (this.upperCapWords > 0) arena.free(this.upper, this.upperCapWords * 4);
     arena.free(this.g, GRAPH_HEADER_BYTES);
   }
 
-  private reserve(capacity: number): void {
-    const bytes = capacity * this.recBytes;
-    const ptr = arena.alloc(bytes);
-    if (this.capacity > 0) {
-      arena.u8().copyWithin(ptr, this.l0, this.l0 + this.count * this.recBytes);
-      arena.free(this.l0, this.capacity * this.recBytes);
+  /**
+   * Makes room for `nodes` records: the chunk table first (so a failure there leaves the
+   * records untouched), then the records, then the table's pointers. A first chunk that moved
+   * is freed at once: nothing reads it during the call.
+   * @throws PgError 53200 when the arena cannot hold them; the graph is unchanged then.
+   */
+  private reserve(nodes: number): void {
+    if (nodes <= this.records.capacityRows) return;
+    const chunks = Math.ceil(nodes / this.records.segmentRows);
+    if (chunks > this.chunkTableCap) {
+      const cap = Math.max(16, chunks, this.chunkTableCap * 2);
+      const table = arena.alloc(cap * 4, 'HNSW graph');
+      if (this.chunkTableCap > 0) {
+        arena.u8().copyWithin(table, this.chunkTable, this.chunkTable + this.chunkTableCap * 4);
+        arena.free(this.chunkTable, this.chunkTableCap * 4);
+      }
+      this.chunkTable = table;
+      this.chunkTableCap = cap;
+      arena.i32()[(this.g >>> 2) + G_L0] = table;
     }
-    this.l0 = ptr;
-    this.capacity = capacity;
-    arena.i32()[(this.g >>> 2) + G_L0] = ptr;
+    const retired: number[] = [];
+    try {
+      this.records.reserve(nodes - 1, this.count, retired);
+    } finally {
+      const t = arena.u32();
+      const segs = this.records.segments;
+      for (let k = 0; k < segs.length; k++) t[(this.chunkTable >>> 2) + k] = segs[k]!;
+      SegmentedRows.freeRetired(retired);
+    }
   }
 
   private reserveUpper(words: number): void {
-    const ptr = arena.alloc(words * 4);
+    const ptr = arena.alloc(words * 4, 'HNSW graph');
     if (this.upperCapWords > 0) {
       arena.u8().copyWithin(ptr, this.upper, this.upper + this.upperUsedWords * 4);
       arena.free(this.upper, this.upperCapWords * 4);

@@ -41,7 +41,7 @@ export function saveHnsw(st: HnswState, sink: ByteSink): void {
     .varuint(g.upperUsed)
     .varuint(g.recBytes);
   writeBlock(sink, w);
-  if (g.count > 0) sink.write(arena.u8(), g.vecPtr(0), g.count * g.recBytes);
+  g.forEachRecordRun((ptr, nodes) => sink.write(arena.u8(), ptr, nodes * g.recBytes));
   if (g.upperUsed > 0) sink.write(arena.u8(), g.upperPtr, g.upperUsed * 4);
 }
 
@@ -79,7 +79,7 @@ export function loadHnsw(input: LoadInput): HnswIndex {
     if (recBytes !== g.recBytes) throw mismatch('record bytes', recBytes, g.recBytes);
     if (entry < -1 || entry >= Math.max(count, 1) || maxLevel < -1) throw new PgError(SQLSTATE.data_corrupted, 'invalid hnsw entry point');
     g.restoreSpace(count, upperWords);
-    if (count > 0) input.source.readInto(arena.u8(), g.vecPtr(0), count * recBytes);
+    g.forEachRecordRun((ptr, nodes) => input.source.readInto(arena.u8(), ptr, nodes * recBytes));
     if (upperWords > 0) input.source.readInto(arena.u8(), g.upperPtr, upperWords * 4);
     const i = arena.i32();
     i[(g.g >>> 2) + G_ENTRY] = entry;

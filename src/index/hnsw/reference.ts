@@ -9,7 +9,7 @@
  */
 import { arena } from '../../kernels/arena.js';
 import {
-  G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC, G_UPPER,
+  G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC, G_UPPER,
   N_COUNT, N_LEVEL, N_UPPER, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_GDIST,
   S_OUT, S_RES, S_SEL, S_TUPLES, S_VCAP, S_VISITED,
 } from './layout.js';
@@ -45,7 +45,9 @@ function dist(metric: number, a: number, b: number, dimP: number): number {
 
 // Word offsets (pointer >>> 2) throughout.
 function vec(g: number, n: number): number {
-  return (I[g + G_L0]! + n * I[g + G_REC]!) >>> 2;
+  const shift = I[g + G_CHUNK_SHIFT]!;
+  const chunk = I[(I[g + G_L0]! >>> 2) + (n >>> shift)]!;
+  return (chunk + (n & ((1 << shift) - 1)) * I[g + G_REC]!) >>> 2;
 }
 function hdr(g: number, n: number): number {
   return vec(g, n) + (I[g + G_HDR]! >>> 2);
