@@ -36,6 +36,7 @@
  * a free block nor the space under the limit can hold throws PgError 53200 `out of memory`
  * naming the request's size and use, and leaves the arena as it was.
  */
+import { totalmem } from 'node:os';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 
@@ -79,7 +80,7 @@ export class Arena {
   private bytesInUse = 0;
   private bytesFree = 0;
   /** Cap on the used space (top), bytes; at most {@link ARENA_MAX_BYTES}. */
-  private limit = ARENA_MAX_BYTES;
+  private limit = defaultArenaLimitBytes();
   private viewF32: Float32Array;
   private viewI32: Int32Array;
   private viewU32: Uint32Array;
@@ -268,6 +269,16 @@ export class Arena {
     this.viewU32 = new Uint32Array(buf);
     this.viewU8 = new Uint8Array(buf);
   }
+}
+
+/**
+ * The default cap on the arena: half the machine's memory (the rest is for Node.js, the
+ * operating system's file cache and the application), at most what one memory addresses,
+ * rounded down to a MiB.
+ */
+export function defaultArenaLimitBytes(): number {
+  const half = Math.floor(totalmem() / 2 / 2 ** 20) * 2 ** 20;
+  return Math.max(64 * 2 ** 20, Math.min(ARENA_MAX_BYTES, half));
 }
 
 /** PostgreSQL's 53200 for a request the arena cannot hold (mcxt.c's message and detail). */

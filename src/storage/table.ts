@@ -74,6 +74,17 @@ export interface TableDef {
   primaryKey: number[];
 }
 
+/** Memory taken for a row about to be appended ({@link Table.prepareRow}). */
+export interface PreparedRow {
+  readonly rowId: number;
+  /** Per column: where the value goes (0 for scalars and NULLs). */
+  readonly ptrs: number[];
+  /** Blocks of moved first segments, freed after the write (segments.ts). */
+  readonly retired: number[];
+  /** New per-row blocks (pointer, bytes), freed if the row is abandoned. */
+  readonly blocks: number[];
+}
+
 /** Storage for one vector column. */
 class VectorColumn {
   /** Fixed dimension, or -1 for per-row blocks. */
@@ -250,22 +261,30 @@ export class Table {
   /**
    * Catalog only: appends a row (values already coerced and checked) inserted by transaction
    * `xid` (0: committed at once). Returns its rowId.
+   * @throws PgError 53200 when the arena cannot hold the row; the table is unchanged then.
    */
   appendRow(values: readonly Value[], xid = 0): number {
+    return this.commitRow(this.prepareRow(values), values, xid);
+  }
+
+  /**
+   * Catalog only: the first half of {@link appendRow}: takes the memory the row needs (grown
+   * segments, per-row blocks) without writing anything, so a failure changes nothing and the
+   * catalog can log the insert between the halves. Finish with {@link commitRow} or give the
+   * memory back with {@link abandonRow}.
+   * @throws PgError 53200 when the arena cannot hold the row; the table is unchanged then.
+   */
+  prepareRow(values: readonly Value[]): PreparedRow {
     const rowId = this.slots;
     if (rowId >= this.capacity) this.grow();
     const cols = this.def.columns;
-    // Phase 1: room for every column. Nothing is written yet, so an out-of-memory error here
-    // leaves the table as it was (the blocks taken so far are given back).
-    const ptrs = new Array<number>(cols.length).fill(0);
-    const retired: number[] = [];
-    const blocks: number[] = [];
+    const prep: PreparedRow = { rowId, ptrs: new Array<number>(cols.length).fill(0), retired: [], blocks: [] };
     try {
       for (let c = 0; c < cols.length; c++) {
         const v = values[c] ?? null;
         const pc = this.packed[c];
         if (pc !== null && pc !== undefined) {
-          ptrs[c] = pc.place(rowId, v as PackedValue | null, retired, blocks);
+          prep.ptrs[c] = pc.place(rowId, v as PackedValue | null, prep.retired, prep.blocks);
           continue;
         }
         const vc = this.vectors[c];
@@ -273,21 +292,39 @@ export class Table {
         const vec = v as Float32Array;
         if (vc.store !== null) {
           assert(vec.length === vc.dim, 'vector dimension checked before append');
-          vc.store.reserve(rowId, rowId, retired);
-          ptrs[c] = vc.store.ptr(rowId);
+          vc.store.reserve(rowId, rowId, prep.retired);
+          prep.ptrs[c] = vc.store.ptr(rowId);
         } else {
           const ptr = arena.alloc(vec.length * 4, 'vector column');
-          blocks.push(ptr, vec.length * 4);
-          ptrs[c] = ptr;
+          prep.blocks.push(ptr, vec.length * 4);
+          prep.ptrs[c] = ptr;
         }
       }
     } catch (e) {
-      for (let i = 0; i < blocks.length; i += 2) arena.free(blocks[i]!, blocks[i + 1]!);
-      SegmentedRows.freeRetired(retired);
+      this.abandonRow(prep);
       throw e;
     }
-    // Phase 2: write. Values may be views over a retired block (an UPDATE copying a row of
-    // this table), so retired blocks are freed only after.
+    return prep;
+  }
+
+  /** Catalog only: gives back what {@link prepareRow} took (the insert could not be logged). */
+  abandonRow(prep: PreparedRow): void {
+    const b = prep.blocks;
+    for (let i = 0; i < b.length; i += 2) arena.free(b[i]!, b[i + 1]!);
+    b.length = 0;
+    SegmentedRows.freeRetired(prep.retired);
+  }
+
+  /**
+   * Catalog only: the second half of {@link appendRow}: writes `values` (the same as prepared)
+   * into the prepared row. Cannot fail. Returns the rowId.
+   */
+  commitRow(prep: PreparedRow, values: readonly Value[], xid = 0): number {
+    const rowId = prep.rowId;
+    assert(rowId === this.slots, 'a prepared row is committed before the next one is prepared');
+    const cols = this.def.columns;
+    // Values may be views over a retired block (an UPDATE copying a row of this table), so
+    // retired blocks are freed only after the writes.
     for (let c = 0; c < cols.length; c++) {
       const v = values[c] ?? null;
       const s = this.scalars[c];
@@ -297,7 +334,7 @@ export class Table {
       }
       const pc = this.packed[c];
       if (pc !== null && pc !== undefined) {
-        pc.write(rowId, v as PackedValue | null, ptrs[c]!);
+        pc.write(rowId, v as PackedValue | null, prep.ptrs[c]!);
         continue;
       }
       const vc = this.vectors[c]!;
@@ -306,7 +343,7 @@ export class Table {
         continue;
       }
       const vec = v as Float32Array;
-      const ptr = ptrs[c]!;
+      const ptr = prep.ptrs[c]!;
       if (vc.store === null) {
         vc.rowPtr[rowId] = ptr;
         vc.rowDim[rowId] = vec.length;
@@ -314,7 +351,7 @@ export class Table {
       arena.f32().set(vec, ptr >>> 2);
       vc.norms[rowId] = vec.length === 0 ? 0 : fast.dot(ptr, ptr, vec.length);
     }
-    SegmentedRows.freeRetired(retired);
+    SegmentedRows.freeRetired(prep.retired);
     this.liveBits[rowId >>> 5]! |= 1 << (rowId & 31);
     this.slots = rowId + 1;
     this.liveCount++;
