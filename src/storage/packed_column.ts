@@ -17,7 +17,7 @@
 import { arena } from '../kernels/arena.js';
 import { BitString } from '../types/bit.js';
 import { SparseVector } from '../types/sparsevec.js';
-import { SegmentedRows } from './segments.js';
+import { SegmentedRows, releaseDeadSegments } from './segments.js';
 
 /** The column types stored here. */
 export type PackedKind = 'halfvec' | 'bit' | 'varbit' | 'sparsevec';
@@ -165,6 +165,24 @@ export class PackedColumn {
     let bytes = 0;
     for (let r = 0; r < slots; r++) if (this.nulls[r] === 0) bytes += blockBytes(this.kind, this.rowLen[r]!);
     return bytes;
+  }
+
+  /**
+   * Gives back the memory of dead rows (VACUUM): full segments whose rows are all dead, and the
+   * blocks of dead rows stored per row. `isDead(r)` is true for a dead slot; `slots` rows exist.
+   */
+  releaseDead(slots: number, isDead: (r: number) => boolean): void {
+    if (this.store !== null) {
+      releaseDeadSegments(this.store, slots, isDead, this.nulls);
+      return;
+    }
+    for (let r = 0; r < slots; r++) {
+      const p = this.rowPtr[r]!;
+      if (p === 0 || !isDead(r)) continue;
+      arena.free(p, blockBytes(this.kind, this.rowLen[r]!));
+      this.rowPtr[r] = 0;
+      this.nulls[r] = 1;
+    }
   }
 
   /** Releases the arena memory (DROP TABLE). */

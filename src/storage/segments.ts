@@ -11,6 +11,9 @@
  * `vector(16000)` table takes 64 KB and a small table a few kilobytes, while a large table
  * pays one copy of at most 4 MiB in all. Segments past the first are allocated full.
  *
+ * A full segment whose rows are all dead can be released ({@link releaseSegment}, VACUUM): its
+ * pointer becomes 0 and its rows are never read again (row ids are not reused).
+ *
  * Growing the first segment moves it. {@link reserve} hands the old block to the caller to
  * free after the row is written, so a value being copied in from the old block (an UPDATE
  * that rewrites a row of the same table) stays readable until then.
@@ -98,8 +101,20 @@ export class SegmentedRows {
   }
 
   /**
+   * Releases full segment `k` (its rows are all dead and below the table's row count). Later
+   * {@link forEachRun} calls pass 0 as its pointer.
+   */
+  releaseSegment(k: number): void {
+    const p = this.segments[k]!;
+    if (p === 0 || (k === 0 && this.firstRows < this.segmentRows)) return;
+    arena.free(p, this.segmentRows * this.rowBytes);
+    this.segments[k] = 0;
+  }
+
+  /**
    * Calls `fn(ptr, rows)` for each run of contiguous rows among rows 0 .. `rows - 1`, in order
-   * (one per segment): what a checkpoint writes and an exact scan streams over.
+   * (one per segment; ptr 0 for a released segment): what a checkpoint writes and an exact scan
+   * streams over.
    */
   forEachRun(rows: number, fn: (ptr: number, rows: number) => void): void {
     for (let seg = 0, first = 0; first < rows; seg++, first += this.segmentRows) {
@@ -109,16 +124,42 @@ export class SegmentedRows {
 
   /** Arena bytes held. */
   sizeBytes(): number {
-    if (this.segments.length === 0) return 0;
-    return this.firstRows * this.rowBytes + (this.segments.length - 1) * this.segmentRows * this.rowBytes;
+    let bytes = 0;
+    for (let k = 0; k < this.segments.length; k++) {
+      if (this.segments[k] !== 0) bytes += (k === 0 ? this.firstRows : this.segmentRows) * this.rowBytes;
+    }
+    return bytes;
   }
 
   /** Releases every segment. */
   dispose(): void {
     for (let i = 0; i < this.segments.length; i++) {
-      arena.free(this.segments[i]!, (i === 0 ? this.firstRows : this.segmentRows) * this.rowBytes);
+      if (this.segments[i] !== 0) arena.free(this.segments[i]!, (i === 0 ? this.firstRows : this.segmentRows) * this.rowBytes);
     }
     this.segments.length = 0;
     this.firstRows = 0;
+  }
+}
+
+/**
+ * Releases every full segment of `store` whose rows (all below `slots`) are dead, and marks
+ * their rows NULL in `nulls`: what VACUUM gives back of a table's fixed-width rows.
+ */
+export function releaseDeadSegments(store: SegmentedRows, slots: number, isDead: (r: number) => boolean, nulls: Uint8Array): void {
+  const rows = store.segmentRows;
+  for (let k = 0; (k + 1) * rows <= slots && k < store.segments.length; k++) {
+    if (store.segments[k] === 0) continue;
+    let allDead = true;
+    for (let r = k * rows; r < (k + 1) * rows; r++) {
+      if (!isDead(r)) {
+        allDead = false;
+        break;
+      }
+    }
+    if (allDead) {
+      store.releaseSegment(k);
+      // Its rows read as NULL from now on, so no accessor computes a pointer into it.
+      nulls.fill(1, k * rows, (k + 1) * rows);
+    }
   }
 }

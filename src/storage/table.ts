@@ -28,7 +28,7 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import { ByteWriter, type CodecValue } from './codec.js';
 import { readBlock, writeBlock, type ByteSink, type ByteSource } from './stream.js';
 import { PackedColumn, type PackedKind, type PackedValue } from './packed_column.js';
-import { SegmentedRows } from './segments.js';
+import { SegmentedRows, releaseDeadSegments } from './segments.js';
 import type { BitString } from '../types/bit.js';
 import type { SparseVector } from '../types/sparsevec.js';
 import type { PgArray } from '../types/pgarray.js';
@@ -451,7 +451,13 @@ export class Table {
         // Rows past the segments' room were never given a value (NULL or dead): zeros.
         const store = vc.store!;
         const held = Math.min(this.slots, store.capacityRows);
-        store.forEachRun(held, (ptr, rows) => sink.write(arena.u8(), ptr, rows * store.rowBytes));
+        store.forEachRun(held, (ptr, rows) => {
+          if (ptr !== 0) sink.write(arena.u8(), ptr, rows * store.rowBytes);
+          else {
+            const zero = new Uint8Array(store.rowBytes);
+            for (let r = 0; r < rows; r++) sink.write(zero);
+          }
+        });
         for (let r = held; r < this.slots; ) {
           const n = Math.min(this.slots - r, 4096);
           sink.write(new Uint8Array(n * store.rowBytes));
@@ -570,7 +576,34 @@ export class Table {
       }
       while (r < slots) vc.nulls[r++] = 1;
     }
+    // Dead rows' bytes were read to keep the stream aligned; give back what they fill whole.
+    t.releaseDeadRows();
     return t;
+  }
+
+  /**
+   * VACUUM: gives back the memory of dead rows that no transaction can see any more (a dead
+   * slot is never reused, and no reader looks at it): whole segments of dead rows and the
+   * per-row blocks of dead rows. Row ids and the checkpoint format do not change (a released
+   * segment is written as zeros, as dead rows' bytes are never read back).
+   */
+  releaseDeadRows(): void {
+    const dead = (r: number): boolean => !this.isLive(r);
+    for (const pc of this.packed) pc?.releaseDead(this.slots, dead);
+    for (const vc of this.vectors) {
+      if (vc === null) continue;
+      if (vc.store !== null) {
+        releaseDeadSegments(vc.store, this.slots, dead, vc.nulls);
+        continue;
+      }
+      for (let r = 0; r < this.slots; r++) {
+        const p = vc.rowPtr[r]!;
+        if (p === 0 || this.isLive(r)) continue;
+        arena.free(p, vc.rowDim[r]! * 4);
+        vc.rowPtr[r] = 0;
+        vc.nulls[r] = 1;
+      }
+    }
   }
 
   /** Catalog only: releases the arena blocks (DROP TABLE). */

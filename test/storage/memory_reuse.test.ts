@@ -113,3 +113,49 @@ test('one-row vector(16000) tables cost about 64 KB each, in a loop', async () =
   for (let i = 0; i < n; i++) await db.exec(`DROP TABLE wide${i}`);
   assert.ok(arena.allocatedBytes - before <= 64 * 1024 + 64000, 'dropped tables gave their memory back');
 });
+
+test('DELETE + VACUUM gives back whole segments of dead rows; the space is reused; reopen agrees', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vecgres-vacuum-mem-'));
+  const prng = new Prng(SEED + 3);
+  try {
+    // vector(4096) rows are 16 KB: 256 to a 4 MiB segment.
+    const rows = Array.from({ length: 800 }, (_, i) => [i, vec(prng, 4096), vec(prng, 30)] as const);
+    const db = await Vecgres.create(dir);
+    await db.exec('CREATE TABLE big (id integer, v vector(4096), u vector)');
+    for (let i = 0; i < rows.length; i += 100) {
+      await db.query(`INSERT INTO big VALUES ${rows.slice(i, i + 100).map(([id, v, u]) => `(${id}, '${v}', '${u}')`).join(', ')}`);
+    }
+    await db.query('DELETE FROM big WHERE id < 600');
+    const before = arena.allocatedBytes;
+    await db.query('VACUUM big');
+    const freed = before - arena.allocatedBytes;
+    // Segments 0 and 1 (rows 0-511) are all dead; segment 2 still holds live rows 600-767.
+    assert.ok(freed >= 2 * 4 * 2 ** 20, `VACUUM gave back ${freed} bytes`);
+    const top = arena.topBytes;
+    const more = Array.from({ length: 400 }, (_, i) => [800 + i, vec(prng, 4096), vec(prng, 30)] as const);
+    for (let i = 0; i < more.length; i += 100) {
+      await db.query(`INSERT INTO big VALUES ${more.slice(i, i + 100).map(([id, v, u]) => `(${id}, '${v}', '${u}')`).join(', ')}`);
+    }
+    assert.ok(arena.topBytes <= top, `new rows went above the top (${arena.topBytes} > ${top}) instead of into the freed space`);
+    const live = [...rows.filter(([id]) => id >= 600), ...more];
+    await pair.oracle.exec('DROP TABLE IF EXISTS big; CREATE TABLE big (id integer, v vector(4096), u vector)');
+    for (let i = 0; i < live.length; i += 100) {
+      await pair.oracle.exec(`INSERT INTO big VALUES ${live.slice(i, i + 100).map(([id, v, u]) => `(${id}, '${v}', '${u}')`).join(', ')}`);
+    }
+    const q = vec(prng, 4096);
+    const sql = `SELECT id, v <-> '${q}' AS d, u FROM big ORDER BY v <-> '${q}', id LIMIT 8`;
+    const want = normalize((await pair.oracle.query(sql)).rows);
+    assert.deepEqual(normalize((await db.query(sql)).rows), want);
+    await db.close();
+    const again = await Vecgres.create(dir);
+    try {
+      assert.deepEqual(normalize((await again.query(sql)).rows), want);
+      const n = await again.query<{ count: number }>('SELECT count(*) FROM big');
+      assert.equal(n.rows[0]!.count, live.length);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
