@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { arena } from '../../src/kernels/arena.js';
 import { Prng } from '../../src/common/prng.js';
 import { Vecgres } from '../../src/index.js';
+import { HnswIndex } from '../../src/index/hnsw/index.js';
 import { openSqlPair, normalize } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
@@ -152,6 +153,52 @@ test('DELETE + VACUUM gives back whole segments of dead rows; the space is reuse
       assert.deepEqual(normalize((await again.query(sql)).rows), want);
       const n = await again.query<{ count: number }>('SELECT count(*) FROM big');
       assert.equal(n.rows[0]!.count, live.length);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an HNSW index reuses vacuumed nodes and keeps them across a checkpoint and reopen', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vecgres-vacuum-hnsw-'));
+  const prng = new Prng(SEED + 4);
+  try {
+    const db = await Vecgres.create(dir);
+    await db.exec('CREATE TABLE h (id integer, v vector(32)); CREATE INDEX h_v ON h USING hnsw (v vector_l2_ops)');
+    const rows = new Map<number, string>();
+    const insert = async (from: number, n: number) => {
+      const vals = Array.from({ length: n }, (_, k) => [from + k, vec(prng, 32)] as const);
+      for (const [id, v] of vals) rows.set(id, v);
+      await db.query(`INSERT INTO h VALUES ${vals.map(([id, v]) => `(${id}, '${v}')`).join(', ')}`);
+    };
+    await insert(0, 600);
+    await db.query('DELETE FROM h WHERE id % 2 = 0');
+    for (const id of [...rows.keys()]) if (id % 2 === 0) rows.delete(id);
+    await db.query('VACUUM h');
+    const graph = () => (db.database.indexes.get('h_v') as HnswIndex).state.graph;
+    const count = graph().count;
+    await insert(600, 200);
+    assert.equal(graph().count, count, 'new rows took the vacuumed nodes');
+    await db.query('CHECKPOINT');
+    await insert(800, 50);
+    await db.close();
+    const again = await Vecgres.create(dir);
+    try {
+      const g = (again.database.indexes.get('h_v') as HnswIndex).state.graph;
+      assert.equal(g.count, count, 'the reopened graph has the same nodes');
+      assert.equal(g.reusableNodes, 300 - 200 - 50, 'the checkpoint kept the free records, replay reused as before');
+      await pair.oracle.exec('DROP TABLE IF EXISTS h; CREATE TABLE h (id integer, v vector(32))');
+      await pair.oracle.exec(`INSERT INTO h VALUES ${[...rows].map(([id, v]) => `(${id}, '${v}')`).join(', ')}`);
+      await again.exec('SET enable_seqscan = off; SET hnsw.ef_search = 1000');
+      for (let k = 0; k < 5; k++) {
+        const q = vec(prng, 32);
+        const sql = `SELECT v <-> '${q}' AS d FROM h ORDER BY v <-> '${q}' LIMIT 10`;
+        assert.deepEqual(normalize((await again.query(sql)).rows), normalize((await pair.oracle.query(sql)).rows), `query ${k} (seed ${SEED})`);
+      }
+      const n = await again.query<{ count: number }>('SELECT count(*) FROM h');
+      assert.equal(n.rows[0]!.count, rows.size);
     } finally {
       await again.close();
     }

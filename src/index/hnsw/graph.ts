@@ -41,6 +41,8 @@ export class HnswGraph {
   private chunkTable = 0;
   private chunkTableCap = 0;
   private upper = 0;
+  /** Records of unlinked nodes, reused by addNode before the graph grows. */
+  private readonly freeNodes: number[] = [];
   private upperCapWords = 0;
   private upperUsedWords = 0;
   private disposed = false;
@@ -128,19 +130,26 @@ export class HnswGraph {
   }
 
   /**
-   * Appends a node: copies `src[srcOff .. srcOff + dim)` into its record, multiplied by `scale`
-   * (1 / norm for cosine), and reserves its upper-layer lists. The caller then links it with
-   * the kernel's insert. Returns the node number.
+   * Adds a node: copies `src[srcOff .. srcOff + dim)` into its record, multiplied by `scale`
+   * (1 / norm for cosine), and reserves its upper-layer lists. The record of a node vacuum
+   * unlinked ({@link releaseNode}) is reused first, so DELETE + VACUUM + INSERT does not grow
+   * the graph; otherwise the node is appended. The caller then links it with the kernel's
+   * insert. Returns the node number (below the old count when a record was reused).
+   * @throws PgError 53200 when the arena cannot hold it; the graph is unchanged then.
    */
   addNode(rowId: number, src: Float32Array, srcOff: number, scale: number, level: number): number {
     assert(level >= 0 && level <= HNSW_MAX_LEVEL, 'hnsw level');
-    const n = this.count;
+    const reuse = this.freeNodes.length > 0;
+    const n = reuse ? this.freeNodes[this.freeNodes.length - 1]! : this.count;
+    // A reused node keeps its upper lists when they are enough for the new level.
+    const keepUpper = reuse && level <= this.level(n);
+    const upperWords = keepUpper ? 0 : level * (this.m + 1);
     // Every allocation first (records, chunk table, upper pool), then the writes.
-    this.reserve(n + 1);
-    const upperWords = level * (this.m + 1);
+    if (!reuse) this.reserve(n + 1);
     if (this.upperUsedWords + upperWords > this.upperCapWords) {
       this.reserveUpper(Math.max(this.upperUsedWords + upperWords, Math.ceil(this.upperCapWords * 1.5)));
     }
+    if (reuse) this.freeNodes.pop();
     const f = arena.f32();
     const i = arena.i32();
     const v = this.vecPtr(n) >>> 2;
@@ -149,10 +158,28 @@ export class HnswGraph {
     const h = this.hdrWord(n);
     i[h + N_ROW] = rowId;
     i[h + N_LEVEL] = level;
-    i[h + N_UPPER] = level > 0 ? this.upperUsedWords : -1;
-    this.upperUsedWords += upperWords;
-    i[(this.g >>> 2) + G_COUNT] = n + 1;
+    i[h + N_FLAGS] = 0;
+    i[h + NODE_HEADER_WORDS - 1] = 0;
+    if (!keepUpper) {
+      i[h + N_UPPER] = level > 0 ? this.upperUsedWords : -1;
+      this.upperUsedWords += upperWords;
+    }
+    for (let l = 1; l <= level; l++) i[this.listWord(n, l)] = 0;
+    if (!reuse) i[(this.g >>> 2) + G_COUNT] = n + 1;
     return n;
+  }
+
+  /**
+   * Vacuum: node `n` is unlinked (no list points at it and its own lists are empty), so
+   * {@link addNode} may reuse its record.
+   */
+  releaseNode(n: number): void {
+    this.freeNodes.push(n);
+  }
+
+  /** Unlinked nodes whose records wait for reuse. */
+  get reusableNodes(): number {
+    return this.freeNodes.length;
   }
 
   /** Bytes the graph occupies: header, record block and upper pool (allocated capacity). */

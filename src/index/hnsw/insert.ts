@@ -40,7 +40,9 @@ export function insertVector(st: HnswState, sc: Scratch, rowId: number, vec: Flo
   // record and lists), so an out-of-memory error leaves the graph as it was.
   sc.ensure(st.graph.count + 1);
   st.reserveRow(rowId);
+  const count = st.graph.count;
   const node = st.graph.addNode(rowId, vec, off, scale, randomLevel(st));
+  if (node < count) st.unlinkedCount--; // a vacuumed node's record, reused
   hnswKernel.insert(st.graph.g, sc.s, node);
   st.setNode(rowId, node);
   return true;

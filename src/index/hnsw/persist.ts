@@ -89,6 +89,7 @@ export function loadHnsw(input: LoadInput): HnswIndex {
       const flags = i[hw + N_FLAGS]!;
       if ((flags & FLAG_UNLINKED) !== 0) {
         st.unlinkedCount++;
+        g.releaseNode(n);
         continue;
       }
       if ((flags & FLAG_DELETED) !== 0) st.deletedCount++;
