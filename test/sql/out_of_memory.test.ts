@@ -227,3 +227,40 @@ test(`after statements that ran out of memory, a reopened data directory holds e
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test(`a k-NN query that runs out of memory for its query vector leaves later queries correct (seed ${SEED})`, async () => {
+  const prng = new Prng(SEED + 5);
+  const wide = Array.from({ length: 6 }, (_, i) => [i, vec(prng, 3000)] as const);
+  await db.exec('CREATE TABLE oq_wide (id integer, v vector(3000)); CREATE TABLE oq_fill (id integer, v vector(1000))');
+  await oracle.exec('DROP TABLE IF EXISTS oq_wide; CREATE TABLE oq_wide (id integer, v vector(3000))');
+  const ins = `INSERT INTO oq_wide VALUES ${wide.map(([id, v]) => `(${id}, '${v}')`).join(', ')}`;
+  await db.query(ins);
+  await oracle.query(ins);
+  // Fill the arena up to the limit.
+  await db.exec(`SET vecgres.memory_limit = ${Math.ceil((arena.topBytes + 2 * MB) / 1024)}`);
+  let full = false;
+  for (let i = 0; !full && i < 10000; i += 20) {
+    try {
+      await db.query(`INSERT INTO oq_fill VALUES ${Array.from({ length: 20 }, (_, k) => `(${i + k}, '${vec(prng, 1000)}')`).join(', ')}`);
+    } catch (e) {
+      assertOom(e, 'fill');
+      full = true;
+    }
+  }
+  assert.ok(full);
+  // Queries with ever longer vectors: some may fail for their query buffer, always with 53200.
+  const q = vec(prng, 3000);
+  const sql = `SELECT id, v <-> '${q}' AS d FROM oq_wide ORDER BY v <-> '${q}', id LIMIT 3`;
+  try {
+    await db.query(sql);
+  } catch (e) {
+    assertOom(e, 'query');
+  }
+  await db.exec('DROP TABLE oq_fill; RESET vecgres.memory_limit');
+  for (let k = 0; k < 3; k++) {
+    assert.deepEqual(normalize((await db.query(sql)).rows), normalize((await oracle.query(sql)).rows));
+    const r = await db.query<{ v: string }>('SELECT v FROM oq_wide WHERE id = 5');
+    assert.equal(r.rows[0]!.v, wide[5]![1]);
+  }
+  await db.exec('DROP TABLE oq_wide');
+});

@@ -37,9 +37,12 @@ let queryCap = 0;
 
 function queryToArena(q: Float32Array): number {
   if (q.length > queryCap) {
+    // The new block first: on 53200 the old one stays valid (never a pointer to freed memory).
+    const cap = Math.max(q.length, 1024);
+    const ptr = arena.alloc(cap * 4, 'query vector');
     if (queryPtr !== 0) arena.free(queryPtr, queryCap * 4);
-    queryCap = Math.max(q.length, 1024);
-    queryPtr = arena.alloc(queryCap * 4);
+    queryPtr = ptr;
+    queryCap = cap;
   }
   arena.f32().set(q, queryPtr >>> 2);
   return queryPtr;
@@ -410,9 +413,11 @@ let packedQueryCap = 0;
 
 function packedQueryScratch(bytes: number): number {
   if (bytes > packedQueryCap) {
+    const cap = Math.max(bytes, 4096);
+    const ptr = arena.alloc(cap, 'query vector');
     if (packedQueryPtr !== 0) arena.free(packedQueryPtr, packedQueryCap);
-    packedQueryCap = Math.max(bytes, 4096);
-    packedQueryPtr = arena.alloc(packedQueryCap);
+    packedQueryPtr = ptr;
+    packedQueryCap = cap;
   }
   return packedQueryPtr;
 }
