@@ -206,3 +206,20 @@ test('an HNSW index reuses vacuumed nodes and keeps them across a checkpoint and
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('bulk INSERT statements are not kept by the parse cache', async () => {
+  const { parseCacheSize, CACHE_SQL_CHARS_MAX } = await import('../../src/sql/parser/parse.js');
+  const { db } = pair;
+  const prng = new Prng(SEED + 5);
+  await db.exec('CREATE TABLE bulk (id integer, v vector(256))');
+  const before = parseCacheSize();
+  for (let s = 0; s < 5; s++) {
+    const sql = `INSERT INTO bulk VALUES ${Array.from({ length: 40 }, (_, k) => `(${s * 40 + k}, '${vec(prng, 256)}')`).join(', ')}`;
+    assert.ok(sql.length > CACHE_SQL_CHARS_MAX);
+    await db.query(sql);
+  }
+  assert.equal(parseCacheSize(), before, 'a long statement stayed in the parse cache');
+  const n = await db.query<{ count: number }>('SELECT count(*) FROM bulk');
+  assert.equal(n.rows[0]!.count, 200);
+  await db.exec('DROP TABLE bulk');
+});
