@@ -26,6 +26,8 @@ import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices
 import { evalExpr, type EvalCtx } from './eval.js';
 import { planSelect } from '../plan/planner.js';
 import { explainLines } from '../plan/explain.js';
+import { arena } from '../../kernels/arena.js';
+import { GUC_MEMORY_LIMIT } from '../settings.js';
 
 export interface ResultField {
   name: string;
@@ -75,6 +77,9 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
   }
   if (raw.tag === 'TransactionStmt') return transaction(env, raw.stmt.TransactionStmt);
+  // The arena is shared by every database of the process; each statement runs under its own
+  // session's vecgres.memory_limit.
+  arena.limitBytes = Number(env.settings.get(GUC_MEMORY_LIMIT)) * 1024;
   try {
     const r = dispatch(env, raw, params, cache);
     // Outside a block every statement is its own transaction.
@@ -84,8 +89,19 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     // Inside a block the whole transaction is rolled back at ROLLBACK (no savepoints).
     if (txn.inBlock) txn.failed = true;
     else endTransaction(env, false);
-    throw e;
+    throw hostOutOfMemory(e);
   }
+}
+
+/**
+ * A JavaScript allocation failure (a typed array or buffer the host could not give) as
+ * PostgreSQL's 53200, so no RangeError reaches a user; anything else unchanged.
+ */
+function hostOutOfMemory(e: unknown): unknown {
+  if (e instanceof RangeError && /allocation failed|invalid (typed )?array length|out of memory/i.test(e.message)) {
+    return new PgError(SQLSTATE.out_of_memory, 'out of memory', { detail: `Failed on request in the JavaScript heap: ${e.message}.` });
+  }
+  return e;
 }
 
 function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): StatementResult {
