@@ -39,7 +39,7 @@ export interface SelectOutput {
 class QueryBlock {
   readonly ptr: number;
   constructor(readonly bytes: number) {
-    this.ptr = arena.alloc(bytes);
+    this.ptr = arena.alloc(bytes, 'query vector');
   }
   free(): void {
     arena.free(this.ptr, this.bytes);
