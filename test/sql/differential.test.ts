@@ -101,6 +101,9 @@ test('parameters: 42P18 when nothing determines a parameter type, as PostgreSQL 
   await same('SELECT id FROM pt WHERE w = $1 OR $2', ['x', false]);
   await same('UPDATE pt SET w = $2 WHERE id = $1', [1, 'y']);
   await same('DELETE FROM pt WHERE $1', [false]);
+  // abs of an untyped parameter or literal is abs(double precision).
+  await same('SELECT abs($1), abs($1)::real, abs($2) + 1', [-4, '-2.5']);
+  await same("SELECT abs('-3'), abs('1.5'), abs('x')");
 });
 
 test('CREATE INDEX / DROP INDEX / DROP TABLE', async () => {
