@@ -43,6 +43,8 @@ export const SQLSTATE = {
   invalid_parameter_count: '08P01',
   protocol_violation: '08P01',
   cardinality_violation: '21000',
+  undefined_parameter: '42P02',
+  statement_too_complex: '54001',
   invalid_name: '42602',
   insufficient_privilege: '42501',
   disk_full: '53100',
@@ -95,8 +97,19 @@ export function isPgError(e: unknown): e is PgError {
   return e instanceof PgError;
 }
 
+/**
+ * True for the host's stack overflow (V8's RangeError "Maximum call stack size exceeded"):
+ * an expression or subquery nested deeper than the analyzer's recursion can follow. The
+ * statement boundary turns it into {@link pgErr.stackDepthExceeded}, never a JS error.
+ */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
 /** Shorthand constructors for the common cases; the text is always PostgreSQL's wording. */
 export const pgErr = {
+  /** PostgreSQL's check_stack_depth() error, for statements nested past the host stack. */
+  stackDepthExceeded: () => new PgError(SQLSTATE.statement_too_complex, 'stack depth limit exceeded'),
   featureNotSupported: (what: string) => new PgError(SQLSTATE.feature_not_supported, `${what} is not supported`),
   syntax: (message: string, position?: number) =>
     new PgError(SQLSTATE.syntax_error, message, position === undefined ? {} : { position }),

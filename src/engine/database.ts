@@ -4,7 +4,7 @@
  * wire server both call; and, for a data directory, durable storage (durability.ts: log and
  * checkpoints; recovery.ts: opening).
  */
-import { PgError, SQLSTATE } from '../common/errors.js';
+import { PgError, SQLSTATE, isStackOverflow, pgErr } from '../common/errors.js';
 import type { GucDef } from '../common/guc.js';
 import type { IndexAm, VectorIndex } from '../index/am.js';
 import { Catalog } from '../storage/catalog.js';
@@ -12,7 +12,7 @@ import { DirLock } from '../storage/dir_lock.js';
 import type { StorageBackend } from '../storage/fs.js';
 import { NodeFs } from '../storage/fs_node.js';
 import { withIo } from '../storage/io_errors.js';
-import { loadParser, parseSql } from '../sql/parser/parse.js';
+import { loadParser, parseSql, type RawStatement } from '../sql/parser/parse.js';
 import { SettingsRegistry } from '../sql/settings.js';
 import type { IndexBuildProgress } from '../sql/env.js';
 import { executeStatement, rollback, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
@@ -156,7 +156,16 @@ export class Database {
    */
   execute(sql: string, params: readonly unknown[] = [], session: Session = this.defaultSession): StatementResult[] {
     if (this.closed) throw new PgError('57P01', 'terminating connection due to administrator command');
-    const stmts = parseSql(sql);
+    try {
+      return this.executeParsed(parseSql(sql), params, session);
+    } catch (e) {
+      // The failed statement has been rolled back like any other error by now.
+      if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
+      throw e;
+    }
+  }
+
+  private executeParsed(stmts: RawStatement[], params: readonly unknown[], session: Session): StatementResult[] {
     if (stmts.length > 1 && params.length > 0) {
       throw new PgError(SQLSTATE.syntax_error, 'cannot insert multiple commands into a prepared statement');
     }

@@ -52,7 +52,12 @@ export type Expr =
   | { k: 'or'; type: 'bool'; args: Expr[] }
   | { k: 'not'; type: 'bool'; arg: Expr }
   | { k: 'isnull'; type: 'bool'; arg: Expr; negate: boolean }
-  | { k: 'in'; type: 'bool'; arg: Expr; list: Expr[]; eq: Fn2; negate: boolean }
+  /**
+   * `arg [NOT] IN (list)`. `hashed` is set for a long list of constants of a type whose
+   * equality is JS value identity (PostgreSQL hashes such ScalarArrayOpExprs too): the non-NULL
+   * values, and whether a NULL was among them.
+   */
+  | { k: 'in'; type: 'bool'; arg: Expr; list: Expr[]; eq: Fn2; negate: boolean; hashed: { values: Set<Value>; hasNull: boolean } | null }
   | { k: 'coalesce'; type: SqlType; args: Expr[] }
   /**
    * A subquery used as an expression (PostgreSQL's SubLink): `expr` a scalar subquery,
@@ -160,7 +165,8 @@ export interface ExprScope {
   /** Inferred parameter types, by 0-based index ('unknown' until context decides). */
   paramTypes: SqlType[];
   /** Parameter nodes created so far, so inference can update every use of `$n`. */
-  paramNodes: Extract<Expr, { k: 'param' }>[];
+  /** The parameter nodes by parameter index (0-based), so typing one $n touches only its uses. */
+  paramNodes: Extract<Expr, { k: 'param' }>[][];
   /** Aggregates allowed here (target list of a query). */
   allowAggregates: boolean;
   /** Set when an aggregate was seen. */
@@ -256,11 +262,9 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
 function inferParam(scope: ExprScope, e: Expr, type: SqlType, typmod = -1): void {
   if (e.k !== 'param' || e.type !== 'unknown') return;
   scope.paramTypes[e.index] = type;
-  for (const p of scope.paramNodes) {
-    if (p.index === e.index) {
-      p.type = type;
-      p.typmod = typmod;
-    }
+  for (const p of scope.paramNodes[e.index] ?? []) {
+    p.type = type;
+    p.typmod = typmod;
   }
 }
 
@@ -287,6 +291,30 @@ function colName(fields: PgNode[]): string[] {
   return fields.map((f) => (f.A_Star !== undefined ? '*' : (f.String.sval as string)));
 }
 
+/**
+ * PostgreSQL hashes an IN list of at least this many constants (MIN_ARRAY_SIZE_FOR_HASHED_SAOP
+ * in its planner), so `id IN (<100,000 constants>)` costs one lookup per row, not 100,000.
+ */
+const HASHED_IN_MIN_ITEMS = 9;
+
+/**
+ * Types whose `=` is JS SameValueZero on their values: integers, text (deterministic C
+ * collation: equal bytes), booleans, and floats (float8eq also holds NaN = NaN and -0 = 0).
+ */
+const HASHABLE_IN_TYPES: ReadonlySet<SqlType> = new Set<SqlType>(['int4', 'int8', 'float4', 'float8', 'text', 'bool']);
+
+function hashedInList(type: SqlType, list: readonly Expr[]): { values: Set<Value>; hasNull: boolean } | null {
+  if (list.length < HASHED_IN_MIN_ITEMS || !HASHABLE_IN_TYPES.has(type)) return null;
+  const values = new Set<Value>();
+  let hasNull = false;
+  for (const e of list) {
+    if (e.k !== 'const' || (e.type !== type && e.value !== null)) return null;
+    if (e.value === null) hasNull = true;
+    else values.add(e.value);
+  }
+  return { values, hasNull };
+}
+
 /** Analyzes a raw expression node. */
 export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
   const tag = Object.keys(node)[0]!;
@@ -297,10 +325,15 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
       return { k: 'const', type: c.type, value: c.value, loc: n.location };
     }
     case 'ParamRef': {
-      const index = (n.number as number) - 1;
+      // The parser omits a zero number: `$0` arrives without one.
+      const number = (n.number as number | undefined) ?? 0;
+      if (number < 1) {
+        throw new PgError(SQLSTATE.undefined_parameter, `there is no parameter $${number}`, { position: n.location + 1 });
+      }
+      const index = number - 1;
       while (scope.paramTypes.length <= index) scope.paramTypes.push('unknown');
       const p: Extract<Expr, { k: 'param' }> = { k: 'param', type: scope.paramTypes[index]!, index, typmod: -1 };
-      scope.paramNodes.push(p);
+      (scope.paramNodes[index] ??= []).push(p);
       return p;
     }
     case 'ColumnRef':
@@ -684,7 +717,8 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
         eq = cmp.fn;
         return cmp.r;
       });
-      return { k: 'in', type: 'bool', arg: list.length > 0 ? coerceAfterCompare(arg) : arg, list, eq: eq!, negate: op === '<>' };
+      const inArg = list.length > 0 ? coerceAfterCompare(arg) : arg;
+      return { k: 'in', type: 'bool', arg: inArg, list, eq: eq!, negate: op === '<>', hashed: hashedInList(inArg.type, list) };
     }
     case 'AEXPR_BETWEEN':
     case 'AEXPR_NOT_BETWEEN': {

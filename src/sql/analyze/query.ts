@@ -102,12 +102,12 @@ export function virtualTableDef(name: string): TableDef {
 }
 
 /** A fresh top-level parse state (statement-wide parameter list). */
-export function newParseState(env: SqlEnv, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[]): ParseState {
+export function newParseState(env: SqlEnv, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[][]): ParseState {
   return new ParseState(env, null, paramTypes, paramNodes, (parent, select) => analyzeSelectLevel(env, parent, select), { n: 0 });
 }
 
 /** A parse state whose FROM is the one table `table` (UPDATE, DELETE, RETURNING): range-table index 0. */
-export function tableParseState(env: SqlEnv, table: Table, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[]): ParseState {
+export function tableParseState(env: SqlEnv, table: Table, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[][]): ParseState {
   const ps = newParseState(env, paramTypes, paramNodes);
   ps.addRte(relationRte(table, table.name, false, []));
   ps.namespace.push(ps.itemFor(0));
@@ -130,7 +130,7 @@ export function rowIdQuery(table: Table, where: Expr | null): SelectQuery {
 /** Analyzes a SELECT statement. */
 export function analyzeSelect(env: SqlEnv, stmt: PgNode): Analyzed<SelectQuery> {
   const paramTypes: SqlType[] = [];
-  const paramNodes: Extract<Expr, { k: 'param' }>[] = [];
+  const paramNodes: Extract<Expr, { k: 'param' }>[][] = [];
   const top = newParseState(env, paramTypes, paramNodes);
   const query = analyzeSelectLevel(env, null, stmt, top);
   return { query, paramTypes };
@@ -266,27 +266,33 @@ function pushItemColumns(it: NsItem, targets: Target[]): void {
 
 function limitExpr(ps: ParseState, node: PgNode, what: 'LIMIT' | 'OFFSET'): Expr | null {
   if (node.A_Const?.isnull) return null;
-  const saved = ps.namespace;
-  // LIMIT may not refer to the query's own columns (PostgreSQL: 42P10).
-  ps.namespace = [];
-  let e: Expr;
+  ps.aggregateClause = what;
+  let raw: Expr;
   try {
-    ps.aggregateClause = what;
-    e = coerceTo(ps, analyzeExpr(ps, node), 'int8', -1);
-  } catch (err) {
-    if (err instanceof PgError && err.code === SQLSTATE.undefined_column && saved.some((it) => it.colsVisible)) {
-      const inner = node[Object.keys(node)[0]!];
-      throw new PgError(SQLSTATE.invalid_column_reference, `argument of ${what} must not contain variables`, typeof inner?.location === 'number' ? { position: inner.location + 1 } : {});
-    }
-    throw err;
+    raw = analyzeExpr(ps, node);
   } finally {
-    ps.namespace = saved;
     ps.aggregateClause = undefined;
   }
+  const variable = firstColumnRef(raw);
+  if (variable !== null) {
+    // PostgreSQL's checkExprIsVarFree: LIMIT / OFFSET are evaluated once, before any row.
+    throw new PgError(SQLSTATE.invalid_column_reference, `argument of ${what} must not contain variables`, variable.loc === undefined ? {} : { position: variable.loc + 1 });
+  }
+  const e = coerceTo(ps, raw, 'int8', -1);
   if (!isNumeric(e.type)) {
     throw new PgError(SQLSTATE.datatype_mismatch, `argument of ${what} must be type bigint, not type ${TYPE_NAME[e.type]}`);
   }
   return e;
+}
+
+/** The first column of this level in `e` (not descending into subqueries, which have their own scope). */
+function firstColumnRef(e: Expr): Extract<Expr, { k: 'var' }> | null {
+  if (e.k === 'var') return e.levelsUp === 0 ? e : null;
+  let found: Extract<Expr, { k: 'var' }> | null = null;
+  forEachOperand(e, (x) => {
+    if (found === null) found = firstColumnRef(x);
+  });
+  return found;
 }
 
 /** ORDER BY item: an output column name or position, else an expression over the input. */
@@ -948,7 +954,7 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
   if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
   const cols = table.def.columns;
   const paramTypes: SqlType[] = [];
-  const paramNodes: Extract<Expr, { k: 'param' }>[] = [];
+  const paramNodes: Extract<Expr, { k: 'param' }>[][] = [];
   const scope = newParseState(env, paramTypes, paramNodes);
   let targetCols: number[];
   if (stmt.cols !== undefined) {

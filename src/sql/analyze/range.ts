@@ -111,7 +111,7 @@ export class ParseState implements ExprScope {
     readonly env: SqlEnv,
     readonly parent: ParseState | null,
     readonly paramTypes: SqlType[],
-    readonly paramNodes: Extract<Expr, { k: 'param' }>[],
+    readonly paramNodes: Extract<Expr, { k: 'param' }>[][],
     readonly analyzeSubquery: (pstate: ParseState, select: PgNodeLike) => SelectQuery,
     readonly cteCounter: { n: number },
   ) {}

@@ -96,6 +96,10 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
     case 'in': {
       const v = evalExpr(e.arg, row, ctx);
       if (v === null) return null;
+      if (e.hashed !== null) {
+        if (e.hashed.values.has(v)) return !e.negate;
+        return e.hashed.hasNull ? null : e.negate;
+      }
       let sawNull = false;
       for (const item of e.list) {
         const w = evalExpr(item, row, ctx);

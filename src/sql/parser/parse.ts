@@ -8,7 +8,7 @@
  * times with different parameters, and a parse costs ~80 us while a cache hit costs a Map lookup.
  */
 import { loadModule, parseSync } from 'libpg-query';
-import { PgError, SQLSTATE } from '../../common/errors.js';
+import { PgError, SQLSTATE, isStackOverflow, pgErr } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
 
 /** A node of libpg-query's JSON parse tree: `{ NodeType: { ...fields } }` or a bare field object. */
@@ -46,6 +46,7 @@ export function parseSql(sql: string): RawStatement[] {
   try {
     tree = parseSync(sql);
   } catch (e) {
+    if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
     const err = e as { message?: string; sqlDetails?: { message?: string; cursorPosition?: number } };
     const message = err.sqlDetails?.message ?? String(err.message ?? e);
     const pos = err.sqlDetails?.cursorPosition;
