@@ -161,6 +161,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     const r = transformFromItem(ps, item);
     from.push(r.node);
     for (const it of r.items) {
+      checkNameConflict(ps.namespace, it);
       it.lateralOnly = true;
       ps.namespace.push(it);
     }
@@ -258,6 +259,18 @@ function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void {
     throw new PgError(SQLSTATE.undefined_table, `missing FROM-clause entry for table "${rel}"`, { position: loc + 1 });
   }
   pushItemColumns(it, targets);
+}
+
+/**
+ * PostgreSQL's checkNameSpaceConflicts: two FROM items of one level may not have the same
+ * name (`FROM a, a`).
+ * @throws PgError 42712 `table name "a" specified more than once`.
+ */
+function checkNameConflict(namespace: readonly NsItem[], it: NsItem): void {
+  if (!it.relVisible || it.refname === null) return;
+  if (namespace.some((x) => x.relVisible && x.refname === it.refname)) {
+    throw new PgError(SQLSTATE.duplicate_alias, `table name "${it.refname}" specified more than once`);
+  }
 }
 
 function pushItemColumns(it: NsItem, targets: Target[]): void {
@@ -423,6 +436,10 @@ export function exprEqual(a: Expr, b: Expr): boolean {
     case 'in': {
       const o = b as typeof a;
       return a.negate === o.negate && exprEqual(a.arg, o.arg) && listEqual(a.list, o.list);
+    }
+    case 'arrayop': {
+      const o = b as typeof a;
+      return a.op === o.op && a.all === o.all && exprEqual(a.arg, o.arg) && exprEqual(a.arr, o.arr);
     }
     case 'count': {
       const o = b as typeof a;
@@ -717,6 +734,7 @@ function transformJoin(ps: ParseState, j: PgNode): FromResult {
   } finally {
     ps.namespace = savedNs;
   }
+  for (const it of right.items) checkNameConflict(left.items, it);
   let usingNames: string[] | null = null;
   if (j.isNatural === true) {
     usingNames = left.colNames.filter((c) => right.colNames.includes(c));
@@ -802,7 +820,7 @@ function analyzeWith(ps: ParseState, w: PgNode): void {
     const cte = c.CommonTableExpr;
     const name: string = cte.ctename;
     if (ps.ctes.some((x) => x.name === name)) {
-      throw new PgError(SQLSTATE.duplicate_table ?? '42712', `WITH query name "${name}" specified more than once`, typeof cte.location === 'number' ? { position: cte.location + 1 } : {});
+      throw new PgError(SQLSTATE.duplicate_alias, `WITH query name "${name}" specified more than once`, typeof cte.location === 'number' ? { position: cte.location + 1 } : {});
     }
     const sel = cte.ctequery.SelectStmt;
     if (sel === undefined) throw pgErr.featureNotSupported('data-modifying statements in WITH');
@@ -887,7 +905,10 @@ function valuesQuery(ps: ParseState, s: PgNode): SelectQuery {
   for (let c = 0; c < width; c++) {
     const t = commonType(rows.map((r) => r[c]!.type), -1, 'VALUES');
     colTypes.push(t);
-    for (const r of rows) r[c] = coerceTo(ps, r[c]!, t, -1);
+    for (const r of rows) {
+      const e = r[c]!;
+      r[c] = coerceTo(ps, e, t, -1, e.k === 'const' && e.loc !== undefined && e.loc >= 0 ? e.loc : undefined);
+    }
   }
   const colNames = colTypes.map((_, i) => `column${i + 1}`);
   const rti = ps.addRte({
@@ -927,6 +948,8 @@ export function figureColname(node: PgNode): string {
     case 'A_Const':
       return '?column?';
     case 'SubLink': {
+      if (n.subLinkType === 'EXISTS_SUBLINK') return 'exists';
+      if (n.subLinkType === 'ARRAY_SUBLINK') return 'array';
       if (n.subLinkType === 'EXPR_SUBLINK') {
         const tl = n.subselect.SelectStmt?.targetList;
         if (tl !== undefined && tl.length > 0) {
