@@ -636,6 +636,16 @@ function rangeVarRte(ps: ParseState, rv: PgNode): number {
 function subselectRte(ps: ParseState, n: PgNode): number {
   const sel = n.subquery.SelectStmt;
   const { name: alias, cols } = aliasOf(n);
+  if (sel.valuesLists !== undefined && sel.sortClause === undefined && sel.limitCount === undefined && sel.limitOffset === undefined && sel.withClause === undefined) {
+    // (VALUES ...) AS v(...): the VALUES list itself is the FROM item (PostgreSQL pulls the
+    // subquery up to the same effect); EXPLAIN names it "*VALUES*".
+    const v = valuesRte(ps, sel);
+    const rte = ps.rtable[v]!;
+    rte.alias = alias ?? 'unnamed_subquery';
+    rte.aliased = alias !== undefined;
+    rte.colNames = renameColumns(rte.colNames, cols, rte.alias);
+    return v;
+  }
   const lateral = n.lateral === true;
   const savedLateral = ps.lateralActive;
   ps.lateralActive = lateral;
@@ -885,6 +895,22 @@ function referencesName(node: PgNode, name: string): boolean {
  * @throws PgError 42601 `VALUES lists must all be the same length`, 42804 for unmatched types.
  */
 function valuesQuery(ps: ParseState, s: PgNode): SelectQuery {
+  const rti = valuesRte(ps, s);
+  const item = ps.itemFor(rti);
+  ps.namespace.push(item);
+  const colNames = ps.rtable[rti]!.colNames;
+  const targets: Target[] = item.colExprs.map((e, i) => ({ name: colNames[i]!, expr: e }));
+  const orderBy = sortKeys(ps, s, targets);
+  const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
+  const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
+  return {
+    kind: 'select', rtable: ps.rtable, from: [{ k: 'rte', rti }], where: null, targets, orderBy, limit, offset,
+    aggregate: false, groupBy: [], having: null, setReturning: false, ctes: ps.ctes,
+  };
+}
+
+/** The range-table entry of a VALUES list (columns column1, ... of each column's common type). */
+function valuesRte(ps: ParseState, s: PgNode): number {
   const lists: PgNode[] = s.valuesLists;
   const rows: Expr[][] = [];
   let width = -1;
@@ -911,20 +937,10 @@ function valuesQuery(ps: ParseState, s: PgNode): SelectQuery {
     }
   }
   const colNames = colTypes.map((_, i) => `column${i + 1}`);
-  const rti = ps.addRte({
+  return ps.addRte({
     kind: 'values', rows, alias: '*VALUES*', aliased: false, lateral: false, colNames, colTypes,
     colTypmods: colTypes.map((_, c) => (rows.length > 0 && rows.every((r) => typmodOf(r[c]!) === typmodOf(rows[0]![c]!)) ? typmodOf(rows[0]![c]!) : -1)),
   });
-  const item = ps.itemFor(rti);
-  ps.namespace.push(item);
-  const targets: Target[] = item.colExprs.map((e, i) => ({ name: colNames[i]!, expr: e }));
-  const orderBy = sortKeys(ps, s, targets);
-  const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
-  const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
-  return {
-    kind: 'select', rtable: ps.rtable, from: [{ k: 'rte', rti }], where: null, targets, orderBy, limit, offset,
-    aggregate: false, groupBy: [], having: null, setReturning: false, ctes: ps.ctes,
-  };
 }
 
 /** PostgreSQL FigureColname: the output name of an unnamed target. */
