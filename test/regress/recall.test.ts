@@ -67,6 +67,6 @@ test(`GloVe ${ROWS} rows: HNSW cosine recall@10 >= 0.95 at ef_search=100 (seed $
 
 function lastScan(db: Vecgres): string {
   let p = db.database.session.lastPlan;
-  while (p !== null && (p.node === 'Limit' || p.node === 'Sort' || p.node === 'Aggregate')) p = p.input;
+  while (p !== null && (p.node === 'Limit' || p.node === 'Sort' || p.node === 'Agg')) p = p.input;
   return p?.node ?? 'none';
 }

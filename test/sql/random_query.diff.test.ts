@@ -38,8 +38,12 @@ const all = env['VECGRES_RANDOM_ALL'] === '1';
  * the executor grows.
  */
 const SINGLE_TABLE_COMPARED_MIN = 0.85;
-/** The share of all generated queries that must be compared. */
-const ALL_COMPARED_MIN = 0.35;
+/**
+ * The share of all generated queries that must be compared: with joins, subqueries in FROM,
+ * CTEs and LATERAL executed, seeds 131-136 compared 73-75% (window functions, DISTINCT and
+ * set operations are still 0A000).
+ */
+const ALL_COMPARED_MIN = 0.6;
 
 const oracle = await oracleForFile();
 

@@ -8,7 +8,7 @@ import type { Table } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeExpr, coerceTo, requireBool, type Expr, type ExprScope } from './expr.js';
-import { assignCoerce, figureColname, newScope, undefinedTableAt, type Analyzed, type Target } from './query.js';
+import { assignCoerce, figureColname, tableParseState, undefinedTableAt, type Analyzed, type Target } from './query.js';
 import type { SqlType } from './types.js';
 
 export interface UpdateQuery {
@@ -50,7 +50,7 @@ function returningOf(scope: ExprScope, table: Table, stmt: PgNode): Target[] | n
   for (const rt of rc) {
     const r = rt.ResTarget;
     if (r.val.ColumnRef !== undefined && r.val.ColumnRef.fields.some((f: PgNode) => f.A_Star !== undefined)) {
-      table.def.columns.forEach((c, i) => out.push({ name: c.name, expr: { k: 'col', type: c.type, col: i, typmod: c.typmod, name: c.name } }));
+      table.def.columns.forEach((c, i) => out.push({ name: c.name, expr: { k: 'var', type: c.type, rti: 0, col: i, levelsUp: 0, typmod: c.typmod, name: c.name } }));
       continue;
     }
     const e = analyzeExpr(scope, r.val);
@@ -64,7 +64,7 @@ export function analyzeUpdate(env: SqlEnv, stmt: PgNode): Analyzed<UpdateQuery> 
   if ((stmt.fromClause ?? []).length > 0) throw pgErr.featureNotSupported('UPDATE ... FROM');
   const table = targetTable(env, stmt);
   const paramTypes: SqlType[] = [];
-  const scope = newScope(env, table, paramTypes, []);
+  const scope = tableParseState(env, table, paramTypes, []);
   const sets: { col: number; expr: Expr }[] = [];
   for (const rt of (stmt.targetList ?? []) as PgNode[]) {
     const r = rt.ResTarget;
@@ -94,7 +94,7 @@ export function analyzeDelete(env: SqlEnv, stmt: PgNode): Analyzed<DeleteQuery> 
   if ((stmt.usingClause ?? []).length > 0) throw pgErr.featureNotSupported('DELETE ... USING');
   const table = targetTable(env, stmt);
   const paramTypes: SqlType[] = [];
-  const scope = newScope(env, table, paramTypes, []);
+  const scope = tableParseState(env, table, paramTypes, []);
   const where = whereOf(scope, stmt);
   const returning = returningOf(scope, table, stmt);
   return { query: { kind: 'delete', table, where, returning }, paramTypes };

@@ -6,7 +6,7 @@
  */
 import { compareNumeric } from '../../types/numeric.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import type { Table, Value } from '../../storage/table.js';
+import type { Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import {
   type SqlType, type ArraySqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, canCast, toInt8, isArrayType,
@@ -32,7 +32,18 @@ export type Fn1 = (a: Value) => Value;
 export type Expr =
   | { k: 'const'; type: SqlType; value: Value; loc?: number }
   | { k: 'param'; type: SqlType; index: number; typmod: number }
-  | { k: 'col'; type: SqlType; col: number; typmod: number; name: string; loc?: number }
+  /**
+   * A column of range-table entry `rti` of the query `levelsUp` levels out (0: this query;
+   * 1: the query this one is a subquery of, a correlated reference), as PostgreSQL's Var.
+   * `name` is the column's name as printed (qualified by EXPLAIN when several relations).
+   */
+  | { k: 'var'; type: SqlType; rti: number; col: number; levelsUp: number; typmod: number; name: string; loc?: number }
+  /** Bound by the planner (setrefs): position `idx` of the node's input tuple. */
+  | { k: 'slot'; type: SqlType; idx: number; typmod: number; name: string; qname?: string }
+  /** Bound by the planner: executor parameter `id` (a correlated or lateral value, an InitPlan's output). */
+  | { k: 'execParam'; type: SqlType; id: number; typmod: number; name: string; qname?: string }
+  /** Bound by the planner: a subquery plan run per evaluation (SubPlan) or once (hashed / InitPlan). */
+  | { k: 'subplan'; type: SqlType; typmod: number; sp: unknown }
   | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr }
   | { k: 'op2'; type: SqlType; fn: Fn2; l: Expr; r: Expr; op: string }
   /** `explicit` false: an implicit or assignment cast (bit(n) lengths must then match). */
@@ -48,7 +59,14 @@ export type Expr =
    */
   | { k: 'in'; type: 'bool'; arg: Expr; list: Expr[]; eq: Fn2; negate: boolean; hashed: { values: Set<Value>; hasNull: boolean } | null }
   | { k: 'coalesce'; type: SqlType; args: Expr[] }
-  | { k: 'sublink'; type: SqlType; typmod: number; query: unknown }
+  /** `arg op ANY (array)` / `arg op ALL (array)` (PostgreSQL's ScalarArrayOpExpr); `fn` compares arg with one element. */
+  | { k: 'arrayop'; type: 'bool'; arg: Expr; arr: Expr; fn: Fn2; all: boolean; op: string }
+  /**
+   * A subquery used as an expression (PostgreSQL's SubLink): `expr` a scalar subquery,
+   * `exists` EXISTS (...), `any` `arg op ANY (...)` / `arg IN (...)`, `all` `arg op ALL (...)`.
+   * `cmp` compares `arg` with the subquery's single column (any / all).
+   */
+  | { k: 'sublink'; type: SqlType; typmod: number; sub: 'expr' | 'exists' | 'any' | 'all'; query: unknown; arg: Expr | null; cmp: Fn2 | null; op: string; loc?: number }
   | { k: 'count'; type: 'int8'; arg: Expr | null }
   /** A strict function of three or more arguments (subvector), or any with an argument array. */
   | { k: 'fn'; type: SqlType; name: string; fn: FnN; args: Expr[] }
@@ -92,19 +110,66 @@ export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
       visit(e.l);
       visit(e.r);
       return;
+    case 'arrayop':
+      visit(e.arg);
+      visit(e.arr);
+      return;
     case 'in':
       visit(e.arg);
       for (const a of e.list) visit(a);
+      return;
+    case 'sublink':
+      if (e.arg !== null) visit(e.arg);
       return;
     default:
       return;
   }
 }
 
+/**
+ * A copy of `e` with each direct operand replaced by `f(operand)` (the operands
+ * {@link forEachOperand} visits); `e` itself when it has none. The planner's binding of
+ * columns to tuple positions is one such rewrite.
+ */
+export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
+  switch (e.k) {
+    case 'fn':
+    case 'and':
+    case 'or':
+    case 'coalesce':
+      return { ...e, args: e.args.map(f) } as Expr;
+    case 'array':
+      return { ...e, elems: e.elems.map(f) };
+    case 'op1':
+    case 'cast':
+    case 'not':
+    case 'isnull':
+    case 'srf':
+    case 'agg':
+      return { ...e, arg: f(e.arg) } as Expr;
+    case 'count':
+      return e.arg === null ? e : { ...e, arg: f(e.arg) };
+    case 'op2':
+      return { ...e, l: f(e.l), r: f(e.r) };
+    case 'arrayop':
+      return { ...e, arg: f(e.arg), arr: f(e.arr) };
+    case 'in':
+      return { ...e, arg: f(e.arg), list: e.list.map(f) };
+    case 'sublink':
+      return e.arg === null ? e : { ...e, arg: f(e.arg) };
+    default:
+      return e;
+  }
+}
+
 /** What an expression may refer to while it is analyzed. */
 export interface ExprScope {
-  /** The one table in FROM, or null. */
-  table: Table | null;
+  /**
+   * Resolves a column reference (`name`, `rel.name`) against the FROM items in scope, this
+   * query's first, then enclosing queries' (a correlated reference).
+   * @throws PgError 42703 undefined column, 42702 ambiguous column, 42P01 missing FROM-clause entry.
+   */
+  resolveColumn(parts: string[], location: number): Expr;
   /** Inferred parameter types, by 0-based index ('unknown' until context decides). */
   paramTypes: SqlType[];
   /** Parameter nodes created so far, so inference can update every use of `$n`. */
@@ -122,8 +187,11 @@ export interface ExprScope {
   allowSetReturning?: boolean;
   /** Set when a set-returning function was seen. */
   sawSetReturning?: boolean;
-  /** Analyzes a scalar subquery; returns its analyzed form, single output type and typmod. */
-  subquery(select: PgNode, location: number): { query: unknown; type: SqlType; typmod: number };
+  /**
+   * Analyzes a subquery of an expression (a level below this one); returns its analyzed form
+   * and its output columns' types and typmods.
+   */
+  subquery(select: PgNode, location: number): { query: unknown; types: SqlType[]; typmods: number[] };
   /** Database functions that need the catalog (pg_relation_size). */
   relationSize(name: string): number;
 }
@@ -299,11 +367,8 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     }
     case 'FuncCall':
       return analyzeFuncCall(scope, n);
-    case 'SubLink': {
-      if (n.subLinkType !== 'EXPR_SUBLINK') throw pgErr.featureNotSupported(`${String(n.subLinkType).replace('_SUBLINK', '')} subquery`);
-      const sq = scope.subquery(n.subselect, n.location);
-      return { k: 'sublink', type: sq.type, typmod: sq.typmod, query: sq.query };
-    }
+    case 'SubLink':
+      return analyzeSubLink(scope, n);
     case 'A_ArrayExpr':
       return analyzeArrayExpr(scope, n);
     case 'CoalesceExpr': {
@@ -316,6 +381,40 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     default:
       throw pgErr.featureNotSupported(describeNode(tag));
   }
+}
+
+/**
+ * A subquery in an expression (PostgreSQL's transformSubLink): scalar, EXISTS, IN / op ANY,
+ * op ALL. The comparison of `arg` with the subquery's column is resolved as `arg op column`.
+ * @throws PgError 42601 `subquery must return only one column` (scalar, IN, ANY, ALL),
+ *   0A000 for ARRAY(...) and row comparisons.
+ */
+function analyzeSubLink(scope: ExprScope, n: PgNode): Expr {
+  const kind = String(n.subLinkType);
+  const loc: number = typeof n.location === 'number' ? n.location : -1;
+  if (kind === 'EXISTS_SUBLINK') {
+    const sq = scope.subquery(n.subselect, loc);
+    return { k: 'sublink', type: 'bool', typmod: -1, sub: 'exists', query: sq.query, arg: null, cmp: null, op: '', loc };
+  }
+  if (kind !== 'EXPR_SUBLINK' && kind !== 'ANY_SUBLINK' && kind !== 'ALL_SUBLINK') {
+    throw pgErr.featureNotSupported(`${kind.replace('_SUBLINK', '')} subquery`);
+  }
+  if (kind !== 'EXPR_SUBLINK' && n.testexpr?.RowExpr !== undefined) throw pgErr.featureNotSupported('row comparison with a subquery');
+  const sq = scope.subquery(n.subselect, loc);
+  if (sq.types.length !== 1) {
+    if (kind === 'EXPR_SUBLINK') throw new PgError(SQLSTATE.syntax_error, 'subquery must return only one column', pos(loc));
+    throw new PgError(SQLSTATE.syntax_error, sq.types.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', pos(loc));
+  }
+  if (kind === 'EXPR_SUBLINK') {
+    return { k: 'sublink', type: sq.types[0]!, typmod: sq.typmods[0]!, sub: 'expr', query: sq.query, arg: null, cmp: null, op: '', loc };
+  }
+  const op = n.operName === undefined ? '=' : (n.operName[n.operName.length - 1].String.sval as string);
+  const arg = analyzeExpr(scope, n.testexpr);
+  // A stand-in for the subquery's column (not a constant, so nothing folds).
+  const col: Expr = { k: 'slot', type: sq.types[0]!, idx: 0, typmod: sq.typmods[0]!, name: '' };
+  const cmp = binaryOp(scope, op, arg, col, loc);
+  if (cmp.k !== 'op2' || cmp.type !== 'bool') throw pgErr.featureNotSupported(`${op} ${kind === 'ALL_SUBLINK' ? 'ALL' : 'ANY'} (subquery) with this operator`);
+  return { k: 'sublink', type: 'bool', typmod: -1, sub: kind === 'ALL_SUBLINK' ? 'all' : 'any', query: sq.query, arg: cmp.l, cmp: cmp.fn, op, loc };
 }
 
 function describeNode(tag: string): string {
@@ -344,24 +443,10 @@ export function requireBool(scope: ExprScope, e: Expr, what: string, node?: PgNo
 
 function analyzeColumnRef(scope: ExprScope, n: PgNode): Expr {
   const parts = colName(n.fields);
-  let name = parts[parts.length - 1]!;
+  const name = parts[parts.length - 1]!;
   if (name === '*') throw pgErr.featureNotSupported('* in this position');
-  const t = scope.table;
-  if (parts.length === 2) {
-    if (t === null || parts[0] !== t.name) {
-      throw new PgError(SQLSTATE.undefined_table, `missing FROM-clause entry for table "${parts[0]}"`, pos(n.location));
-    }
-  } else if (parts.length > 2) {
-    throw pgErr.featureNotSupported('qualified column names with schema');
-  }
-  name = parts[parts.length - 1]!;
-  const col = t === null ? -1 : t.columnIndex(name);
-  if (col < 0) {
-    const shown = parts.length === 2 ? `${parts[0]}.${name}` : `"${name}"`;
-    throw new PgError(SQLSTATE.undefined_column, `column ${shown} does not exist`, pos(n.location));
-  }
-  const def = t!.def.columns[col]!;
-  return { k: 'col', type: def.type, col, typmod: def.typmod, name, loc: n.location };
+  if (parts.length > 2) throw pgErr.featureNotSupported('qualified column names with schema');
+  return scope.resolveColumn(parts, typeof n.location === 'number' ? n.location : -1);
 }
 
 /** Explicit cast `arg::type`. */
@@ -483,8 +568,8 @@ function overloadedCall(scope: ExprScope, name: string, overloads: readonly Over
   return foldConstants({ k: 'op2', type: o.result, fn: o.impl as Fn2, l: a[0]!, r: a[1]!, op: name });
 }
 
-/** The type of ARRAY[...] elements (PostgreSQL's select_common_type, for vecgres' types). */
-function commonType(types: SqlType[], location: number): SqlType {
+/** The type of ARRAY[...] elements, VALUES columns, USING columns (PostgreSQL's select_common_type, for vecgres' types). */
+export function commonType(types: SqlType[], location: number, context = 'ARRAY'): SqlType {
   let t: SqlType = 'unknown';
   for (const x of types) {
     if (x === 'unknown' || x === t) continue;
@@ -501,7 +586,7 @@ function commonType(types: SqlType[], location: number): SqlType {
       t = x;
       continue;
     }
-    throw new PgError(SQLSTATE.datatype_mismatch, `ARRAY types ${TYPE_NAME[t]} and ${TYPE_NAME[x]} cannot be matched`, pos(location));
+    throw new PgError(SQLSTATE.datatype_mismatch, `${context} types ${TYPE_NAME[t]} and ${TYPE_NAME[x]} cannot be matched`, pos(location));
   }
   return t === 'unknown' ? 'text' : t;
 }
@@ -642,6 +727,23 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       });
       const inArg = list.length > 0 ? coerceAfterCompare(arg) : arg;
       return { k: 'in', type: 'bool', arg: inArg, list, eq: eq!, negate: op === '<>', hashed: hashedInList(inArg.type, list) };
+    }
+    case 'AEXPR_OP_ANY':
+    case 'AEXPR_OP_ALL': {
+      const op = opName(n);
+      const l = analyzeExpr(scope, n.lexpr);
+      let r = analyzeExpr(scope, n.rexpr);
+      if (r.type === 'unknown') {
+        const arr = arrayTypeOf(l.type === 'unknown' ? 'text' : l.type);
+        if (arr !== null) r = coerceTo(scope, r, arr, -1, exprLocation(r, n.location));
+      }
+      if (!isArrayType(r.type)) {
+        throw new PgError(SQLSTATE.wrong_object_type, `op ANY/ALL (array) requires array on right side`, pos(n.location));
+      }
+      const elem: Expr = { k: 'slot', type: elemTypeOf(r.type), idx: 0, typmod: -1, name: '' };
+      const cmp = binaryOp(scope, op, l, elem, n.location);
+      if (cmp.k !== 'op2' || cmp.type !== 'bool') throw pgErr.featureNotSupported(`${op} ANY/ALL (array) with this operator`);
+      return { k: 'arrayop', type: 'bool', arg: cmp.l, arr: r, fn: cmp.fn, all: n.kind === 'AEXPR_OP_ALL', op };
     }
     case 'AEXPR_BETWEEN':
     case 'AEXPR_NOT_BETWEEN': {
@@ -857,7 +959,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   if (overloads !== undefined) return overloadedCall(scope, name, overloads, args, n.location);
   if (name === 'pg_column_size' && args.length === 1) {
     const a = args[0]!;
-    const stored = a.k === 'col';
+    const stored = a.k === 'var';
     const t = a.type;
     // An untyped literal is a C string to pg_column_size ("any"): its bytes plus the NUL.
     if (t === 'unknown') return { k: 'op1', type: 'int4', arg: a, fn: (v) => utf8Length(v as string) + 1 };

@@ -1,15 +1,21 @@
 /**
  * Statement analysis: raw SELECT / INSERT trees -> typed queries bound to catalog objects
- * (PostgreSQL's parse_analyze). The result is cached with the catalog version it was built
+ * (PostgreSQL's parse_analyze). A SELECT becomes a {@link SelectQuery}: a range table (the
+ * FROM items, see range.ts), a join tree over it, and expressions whose column references
+ * name their range-table entry. The result is cached with the catalog version it was built
  * against, so a statement text run thousands of times is analyzed once.
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import { Table, type TableDef, type ColumnType } from '../../storage/table.js';
+import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
-import { type Expr, type ExprScope, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor } from './expr.js';
+import {
+  type Expr, type ExprScope, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType,
+} from './expr.js';
 import { type SqlType, TYPE_NAME, isNumeric, isVectorFamily, castContext, castValue, valueToText, isArrayType } from './types.js';
-import type { KnnSpec } from '../plan/plan.js';
+import { ParseState, typmodOf, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
+
+export type { RangeTblEntry, FromNode, CteDef, JoinType } from './range.js';
 
 export interface Target {
   name: string;
@@ -25,20 +31,21 @@ export interface SortKey {
   cmp: (a: unknown, b: unknown) => number;
 }
 
+/**
+ * One analyzed SELECT level (PostgreSQL's Query): the range table, the join tree (`from`, a
+ * comma list of join trees), WHERE, the select list, grouping, ordering and limits. Column
+ * references are `var`s into `rtable` (levelsUp 0) or an enclosing level's range table.
+ */
 export interface SelectQuery {
   kind: 'select';
-  table: Table | null;
-  /** Name of a virtual catalog view (pg_settings, pg_indexes) read instead of a table. */
-  virtual: string | null;
+  rtable: RangeTblEntry[];
+  from: FromNode[];
   where: Expr | null;
   targets: Target[];
   orderBy: SortKey[];
   limit: Expr | null;
   offset: Expr | null;
-  /**
-   * An aggregate query: aggregates, GROUP BY or HAVING. Rows are grouped by `groupBy` (one
-   * group of all rows when it is empty) and each group yields one row.
-   */
+  /** An aggregate query: aggregates, GROUP BY or HAVING (one group of all rows without GROUP BY). */
   aggregate: boolean;
   /** GROUP BY expressions (empty for none). */
   groupBy: Expr[];
@@ -46,17 +53,20 @@ export interface SelectQuery {
   having: Expr | null;
   /** True when a target is unnest(...): each input row yields one row per array element. */
   setReturning: boolean;
-  /** `FROM unnest(array) [AS t(col)]`: the array expression; `table` then describes its column. */
-  fromFunction: Expr | null;
-  /** Set when ORDER BY is a single `col <op> vector` ascending (index-eligible). */
-  knn: KnnSpec | null;
+  /** This level's WITH items. */
+  ctes: CteDef[];
 }
 
 export interface InsertQuery {
   kind: 'insert';
   table: Table;
-  /** One expression per table column per row (defaults filled in). */
+  /** INSERT ... VALUES: one expression per table column per row (defaults filled in). */
   rows: Expr[][];
+  /**
+   * INSERT ... SELECT: the query, and per table column an expression over the query's output
+   * tuple (`slot` i is its column i) or a default.
+   */
+  select: { query: SelectQuery; columns: Expr[] } | null;
   returning: Target[] | null;
 }
 
@@ -82,8 +92,6 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: ColumnType }[]>
   ],
 };
 
-const virtualTables = new Map<string, Table>();
-
 /** A table object describing a virtual view's columns (rows are filled per execution). */
 export function virtualTableDef(name: string): TableDef {
   return {
@@ -93,113 +101,89 @@ export function virtualTableDef(name: string): TableDef {
   };
 }
 
-function virtualTable(name: string): Table {
-  let t = virtualTables.get(name);
-  if (t === undefined) virtualTables.set(name, (t = new Table(virtualTableDef(name))));
-  return t;
+/** A fresh top-level parse state (statement-wide parameter list). */
+export function newParseState(env: SqlEnv, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[][]): ParseState {
+  return new ParseState(env, null, paramTypes, paramNodes, (parent, select) => analyzeSelectLevel(env, parent, select), { n: 0 });
 }
 
-export function newScope(env: SqlEnv, table: Table | null, paramTypes: SqlType[], paramNodes: ExprScope['paramNodes']): ExprScope {
-  const scope: ExprScope = {
-    table,
-    paramTypes,
-    paramNodes,
-    allowAggregates: false,
-    sawAggregate: false,
-    subquery: (select: PgNode, location: number) => {
-      const inner = analyzeSelectInto(env, select.SelectStmt, paramTypes, paramNodes);
-      if (inner.targets.length !== 1) {
-        throw new PgError(SQLSTATE.syntax_error, 'subquery must return only one column', location >= 0 ? { position: location + 1 } : {});
-      }
-      const e = inner.targets[0]!.expr;
-      return { query: inner, type: e.type, typmod: e.k === 'col' || e.k === 'cast' || e.k === 'param' ? e.typmod : -1 };
-    },
-    relationSize: (name: string) => relationSize(env, name),
+/** A parse state whose FROM is the one table `table` (UPDATE, DELETE, RETURNING): range-table index 0. */
+export function tableParseState(env: SqlEnv, table: Table, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[][]): ParseState {
+  const ps = newParseState(env, paramTypes, paramNodes);
+  ps.addRte(relationRte(table, table.name, false, []));
+  ps.namespace.push(ps.itemFor(0));
+  return ps;
+}
+
+/**
+ * The query `SELECT <row id> FROM table WHERE where` over range-table entry 0 (UPDATE and
+ * DELETE find their rows with it; `where` is analyzed against {@link tableParseState}).
+ */
+export function rowIdQuery(table: Table, where: Expr | null): SelectQuery {
+  const ctid: Expr = { k: 'var', type: 'int4', rti: 0, col: -1, levelsUp: 0, typmod: -1, name: 'ctid' };
+  return {
+    kind: 'select', rtable: [relationRte(table, table.name, false, [])], from: [{ k: 'rte', rti: 0 }], where,
+    targets: [{ name: 'ctid', expr: ctid }], orderBy: [], limit: null, offset: null, aggregate: false, groupBy: [], having: null,
+    setReturning: false, ctes: [],
   };
-  return scope;
-}
-
-/** pg_relation_size: bytes of a table's vectors or an index's structure. */
-function relationSize(env: SqlEnv, name: string): number {
-  const idx = env.indexes.get(name);
-  if (idx !== undefined) return idx.sizeBytes();
-  const t = env.catalog.getTable(name);
-  if (t !== undefined) return t.sizeBytes();
-  if (env.catalog.getIndex(name) !== undefined) return 0;
-  throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
 }
 
 /** Analyzes a SELECT statement. */
 export function analyzeSelect(env: SqlEnv, stmt: PgNode): Analyzed<SelectQuery> {
   const paramTypes: SqlType[] = [];
-  const query = analyzeSelectInto(env, stmt, paramTypes, []);
+  const paramNodes: Extract<Expr, { k: 'param' }>[][] = [];
+  const top = newParseState(env, paramTypes, paramNodes);
+  const query = analyzeSelectLevel(env, null, stmt, top);
   return { query, paramTypes };
 }
 
 function rejectUnsupportedSelect(s: PgNode): void {
   if (s.op !== undefined && s.op !== 'SETOP_NONE') throw pgErr.featureNotSupported(String(s.op).replace('SETOP_', ''));
-  if (s.withClause !== undefined) throw pgErr.featureNotSupported('WITH');
   if (s.groupDistinct === true) throw pgErr.featureNotSupported('GROUP BY DISTINCT');
   if (s.distinctClause !== undefined) throw pgErr.featureNotSupported('DISTINCT');
   if (s.windowClause !== undefined) throw pgErr.featureNotSupported('WINDOW');
   if (s.lockingClause !== undefined) throw pgErr.featureNotSupported('FOR UPDATE/SHARE');
   if (s.intoClause !== undefined) throw pgErr.featureNotSupported('SELECT INTO');
-  if (s.valuesLists !== undefined) throw pgErr.featureNotSupported('VALUES');
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw pgErr.featureNotSupported('FETCH ... WITH TIES');
 }
 
-function analyzeSelectInto(env: SqlEnv, s: PgNode, paramTypes: SqlType[], paramNodes: ExprScope['paramNodes']): SelectQuery {
+/**
+ * Analyzes one SELECT level below `parent` (null at the top). `reuse` is the top level's
+ * parse state (it carries the statement's parameters).
+ */
+function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, reuse?: ParseState): SelectQuery {
   rejectUnsupportedSelect(s);
-  const from: PgNode[] = s.fromClause ?? [];
-  if (from.length > 1) throw pgErr.featureNotSupported('joins');
-  let table: Table | null = null;
-  let virtual: string | null = null;
-  let fromFunction: Expr | null = null;
-  if (from.length === 1) {
-    const rv = from[0].RangeVar;
-    if (rv === undefined) {
-      const tag = Object.keys(from[0])[0]!;
-      if (tag === 'RangeFunction') {
-        const f = fromFunctionTable(env, from[0].RangeFunction, paramTypes, paramNodes);
-        table = f.table;
-        fromFunction = f.arg;
-      } else {
-        throw pgErr.featureNotSupported(tag === 'JoinExpr' ? 'joins' : tag === 'RangeSubselect' ? 'subqueries in FROM' : `FROM item ${tag}`);
-      }
-    } else {
-      if (rv.alias !== undefined) throw pgErr.featureNotSupported('table aliases');
-      const schema: string | undefined = rv.schemaname;
-      const name: string = rv.relname;
-      if (VIRTUAL_VIEWS[name] !== undefined && (schema === undefined || schema === 'pg_catalog')) {
-        virtual = name;
-        table = virtualTable(name);
-      } else {
-        if (schema !== undefined && schema !== 'public') throw undefinedTableAt(`${schema}.${name}`, rv.location);
-        const t = env.catalog.getTable(name);
-        if (t === undefined) throw undefinedTableAt(name, rv.location);
-        table = t;
-      }
+  const ps = reuse ?? new ParseState(env, parent, parent!.paramTypes, parent!.paramNodes, parent!.analyzeSubquery, parent!.cteCounter);
+  if (s.withClause !== undefined) analyzeWith(ps, s.withClause);
+  if (s.valuesLists !== undefined) return valuesQuery(ps, s);
+
+  const from: FromNode[] = [];
+  for (const item of (s.fromClause ?? []) as PgNode[]) {
+    const r = transformFromItem(ps, item);
+    from.push(r.node);
+    for (const it of r.items) {
+      checkNameConflict(ps.namespace, it);
+      it.lateralOnly = true;
+      ps.namespace.push(it);
     }
   }
-  const scope = newScope(env, table, paramTypes, paramNodes);
+  for (const it of ps.namespace) it.lateralOnly = false;
 
   // Target list (with * expansion).
   const targets: Target[] = [];
-  scope.allowAggregates = true;
+  ps.allowAggregates = true;
   let setReturning = false;
   for (const rt of (s.targetList ?? []) as PgNode[]) {
     const r = rt.ResTarget;
     const val = r.val;
     if (val.ColumnRef !== undefined && val.ColumnRef.fields.some((f: PgNode) => f.A_Star !== undefined)) {
-      if (table === null) throw new PgError(SQLSTATE.syntax_error, 'SELECT * with no tables specified is not valid', { position: (val.ColumnRef.location ?? 0) + 1 });
-      table.def.columns.forEach((c, i) => targets.push({ name: c.name, expr: { k: 'col', type: c.type, col: i, typmod: c.typmod, name: c.name } }));
+      expandStar(ps, val.ColumnRef, targets);
       continue;
     }
-    scope.allowSetReturning = true;
-    scope.sawSetReturning = false;
-    const expr = analyzeExpr(scope, val);
-    scope.allowSetReturning = false;
-    if ((scope.sawSetReturning as boolean | undefined) === true) {
+    ps.allowSetReturning = true;
+    ps.sawSetReturning = false;
+    const expr = analyzeExpr(ps, val);
+    ps.allowSetReturning = false;
+    if ((ps.sawSetReturning as boolean | undefined) === true) {
       // Only a whole select-list item may be a set-returning call (ProjectSet over one level).
       if (expr.k !== 'srf' || containsSrf(expr.arg)) throw pgErr.featureNotSupported('unnest() inside an expression');
       setReturning = true;
@@ -207,85 +191,134 @@ function analyzeSelectInto(env: SqlEnv, s: PgNode, paramTypes: SqlType[], paramN
     const loc = val[Object.keys(val)[0]!]?.location;
     targets.push({ name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}) });
   }
-  scope.allowAggregates = false;
+  ps.allowAggregates = false;
   // Untyped literals in the output become text (PostgreSQL resolves unknown -> text).
-  for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(scope, t.expr, 'text', -1);
+  for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(ps, t.expr, 'text', -1);
 
-  const where = s.whereClause === undefined ? null : requireBool(scope, analyzeExpr(scope, s.whereClause), 'argument of WHERE', s.whereClause);
+  const where = s.whereClause === undefined ? null : requireBool(ps, analyzeExpr(ps, s.whereClause), 'argument of WHERE', s.whereClause);
 
   const groupBy: Expr[] = [];
-  scope.aggregateClause = 'GROUP BY';
-  for (const g of (s.groupClause ?? []) as PgNode[]) groupBy.push(groupExpr(scope, g, targets));
-  scope.aggregateClause = undefined;
+  ps.aggregateClause = 'GROUP BY';
+  for (const g of (s.groupClause ?? []) as PgNode[]) groupBy.push(groupExpr(ps, g, targets));
+  ps.aggregateClause = undefined;
 
   let having: Expr | null = null;
   if (s.havingClause !== undefined) {
-    scope.allowAggregates = true;
-    having = requireBool(scope, analyzeExpr(scope, s.havingClause), 'argument of HAVING', s.havingClause);
-    scope.allowAggregates = false;
+    ps.allowAggregates = true;
+    having = requireBool(ps, analyzeExpr(ps, s.havingClause), 'argument of HAVING', s.havingClause);
+    ps.allowAggregates = false;
   }
 
+  ps.allowAggregates = true;
+  const orderBy = sortKeys(ps, s, targets);
+  ps.allowAggregates = false;
+  const aggregate = ps.sawAggregate || groupBy.length > 0 || having !== null;
+  if (aggregate) {
+    if (setReturning) throw pgErr.featureNotSupported('unnest() in an aggregate query');
+    for (const t of targets) checkGrouped(t.expr, groupBy, ps.rtable);
+    if (having !== null) checkGrouped(having, groupBy, ps.rtable);
+    for (const k of orderBy) checkGrouped(k.expr, groupBy, ps.rtable);
+  }
+
+  const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
+  const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
+  return { kind: 'select', rtable: ps.rtable, from, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, ctes: ps.ctes };
+}
+
+function sortKeys(ps: ParseState, s: PgNode, targets: Target[]): SortKey[] {
   const orderBy: SortKey[] = [];
-  scope.allowAggregates = true;
   for (const sb of (s.sortClause ?? []) as PgNode[]) {
     const b = sb.SortBy;
     if (b.useOp !== undefined) throw pgErr.featureNotSupported('ORDER BY ... USING');
-    const expr = sortExpr(scope, b.node, targets);
+    const expr = sortExpr(ps, b.node, targets);
     const desc = b.sortby_dir === 'SORTBY_DESC';
     const nullsFirst = b.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : b.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
     if (containsSrf(expr)) throw pgErr.featureNotSupported('ORDER BY a set-returning function');
     orderBy.push({ expr, desc, nullsFirst, cmp: comparatorFor(expr.type) as (a: unknown, b: unknown) => number });
   }
-  scope.allowAggregates = false;
-  const aggregate = scope.sawAggregate || groupBy.length > 0 || having !== null;
-  if (aggregate) {
-    if (setReturning) throw pgErr.featureNotSupported('unnest() in an aggregate query');
-    for (const t of targets) checkGrouped(t.expr, groupBy, table);
-    if (having !== null) checkGrouped(having, groupBy, table);
-    for (const k of orderBy) checkGrouped(k.expr, groupBy, table);
-  }
-
-  const limit = s.limitCount === undefined ? null : limitExpr(scope, s.limitCount, 'LIMIT');
-  const offset = s.limitOffset === undefined ? null : limitExpr(scope, s.limitOffset, 'OFFSET');
-  // The k-NN scans (exact and index) yield NULL distances last or not at all: NULLS FIRST sorts.
-  const knn = orderBy.length === 1 && !orderBy[0]!.desc && !orderBy[0]!.nullsFirst && table !== null && virtual === null && fromFunction === null && !aggregate && !setReturning
-    ? knnSpec(orderBy[0]!.expr)
-    : null;
-  return { kind: 'select', table, virtual, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, fromFunction, knn };
+  return orderBy;
 }
 
-function limitExpr(scope: ExprScope, node: PgNode, what: 'LIMIT' | 'OFFSET'): Expr | null {
+/** `*` or `rel.*` in a select list: the visible columns of every FROM item, or of `rel`. */
+function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void {
+  const fields: PgNode[] = cr.fields;
+  const loc: number = cr.location ?? 0;
+  if (fields.length === 1) {
+    const items = ps.namespace.filter((it) => it.colsVisible && !it.lateralOnly);
+    if (items.length === 0) throw new PgError(SQLSTATE.syntax_error, 'SELECT * with no tables specified is not valid', { position: loc + 1 });
+    for (const it of items) pushItemColumns(it, targets);
+    return;
+  }
+  if (fields.length !== 2) throw pgErr.featureNotSupported('qualified column names with schema');
+  const rel: string = fields[0].String.sval;
+  // Resolve through a column of the item, so visibility and errors are the column lookup's.
+  const it = ps.namespace.find((x) => x.relVisible && x.refname === rel && !x.lateralOnly);
+  if (it === undefined) {
+    // Raises PostgreSQL's 42P01 (missing or invisible FROM-clause entry).
+    ps.resolveColumn([rel, '\u0000'], loc);
+    throw new PgError(SQLSTATE.undefined_table, `missing FROM-clause entry for table "${rel}"`, { position: loc + 1 });
+  }
+  pushItemColumns(it, targets);
+}
+
+/**
+ * PostgreSQL's checkNameSpaceConflicts: two FROM items of one level may not have the same
+ * name (`FROM a, a`).
+ * @throws PgError 42712 `table name "a" specified more than once`.
+ */
+function checkNameConflict(namespace: readonly NsItem[], it: NsItem): void {
+  if (!it.relVisible || it.refname === null) return;
+  if (namespace.some((x) => x.relVisible && x.refname === it.refname)) {
+    throw new PgError(SQLSTATE.duplicate_alias, `table name "${it.refname}" specified more than once`);
+  }
+}
+
+function pushItemColumns(it: NsItem, targets: Target[]): void {
+  it.colNames.forEach((name, i) => targets.push({ name, expr: it.colExprs[i]! }));
+}
+
+function limitExpr(ps: ParseState, node: PgNode, what: 'LIMIT' | 'OFFSET'): Expr | null {
   if (node.A_Const?.isnull) return null;
-  const raw = analyzeExpr(scope, node);
+  ps.aggregateClause = what;
+  let raw: Expr;
+  try {
+    raw = analyzeExpr(ps, node);
+  } finally {
+    ps.aggregateClause = undefined;
+  }
   const variable = firstColumnRef(raw);
   if (variable !== null) {
     // PostgreSQL's checkExprIsVarFree: LIMIT / OFFSET are evaluated once, before any row.
     throw new PgError(SQLSTATE.invalid_column_reference, `argument of ${what} must not contain variables`, variable.loc === undefined ? {} : { position: variable.loc + 1 });
   }
-  const e = coerceTo(scope, raw, 'int8', -1);
+  const e = coerceTo(ps, raw, 'int8', -1);
   if (!isNumeric(e.type)) {
-    throw new PgError(SQLSTATE.datatype_mismatch, `argument of LIMIT must be type bigint, not type ${TYPE_NAME[e.type]}`);
+    throw new PgError(SQLSTATE.datatype_mismatch, `argument of ${what} must be type bigint, not type ${TYPE_NAME[e.type]}`);
   }
   return e;
 }
 
-/** The first column reference in `e` (not descending into subqueries, which have their own scope). */
-function firstColumnRef(e: Expr): Extract<Expr, { k: 'col' }> | null {
-  if (e.k === 'col') return e;
-  let found: Extract<Expr, { k: 'col' }> | null = null;
+/** The first column of this level in `e` (not descending into subqueries, which have their own scope). */
+function firstColumnRef(e: Expr): Extract<Expr, { k: 'var' }> | null {
+  if (e.k === 'var') return e.levelsUp === 0 ? e : null;
+  let found: Extract<Expr, { k: 'var' }> | null = null;
   forEachOperand(e, (x) => {
     if (found === null) found = firstColumnRef(x);
   });
   return found;
 }
 
-/** ORDER BY item: an output column name or position, else an expression over the table. */
+/** ORDER BY item: an output column name or position, else an expression over the input. */
 function sortExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
   const cr = node.ColumnRef;
   if (cr !== undefined && cr.fields.length === 1 && cr.fields[0].String !== undefined) {
     const name = cr.fields[0].String.sval as string;
     const matches = targets.filter((t) => t.name === name);
     if (matches.length === 1) return matches[0]!.expr;
+    if (matches.length > 1 && !matches.every((m) => exprEqual(m.expr, matches[0]!.expr))) {
+      throw new PgError(SQLSTATE.ambiguous_column, `ORDER BY "${name}" is ambiguous`, { position: (cr.location ?? 0) + 1 });
+    }
+    if (matches.length > 1) return matches[0]!.expr;
   }
   const c = node.A_Const;
   if (c !== undefined && c.ival !== undefined) {
@@ -299,43 +332,12 @@ function sortExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
   return e.type === 'unknown' ? coerceTo(scope, e, 'text', -1) : e;
 }
 
-const KNN_OPS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
-
-/** True when `e` does not depend on the current row (constant per execution). */
-export function isRowIndependent(e: Expr): boolean {
-  switch (e.k) {
-    case 'const':
-    case 'param':
-    case 'sublink':
-      return true;
-    case 'cast':
-    case 'op1':
-      return isRowIndependent(e.arg);
-    case 'op2':
-      return isRowIndependent(e.l) && isRowIndependent(e.r);
-    case 'fn':
-      return e.args.every(isRowIndependent);
-    case 'array':
-      return e.elems.every(isRowIndependent);
-    default:
-      return false;
-  }
-}
-
-function knnSpec(e: Expr): KnnSpec | null {
-  if (e.k !== 'op2' || !KNN_OPS.has(e.op)) return null;
-  if (e.l.k === 'col' && isVectorFamily(e.l.type) && isRowIndependent(e.r)) return { col: e.l.col, op: e.op, query: e.r, expr: e };
-  // Commutative operators: `q <-> col` orders the same way.
-  if (e.r.k === 'col' && isVectorFamily(e.r.type) && isRowIndependent(e.l)) return { col: e.r.col, op: e.op, query: e.l, expr: e };
-  return null;
-}
-
 /**
  * A GROUP BY item (PostgreSQL's findTargetlistEntrySQL92): an integer constant names a
  * select-list position; a bare name is an input column first and an output column name only
  * when no input column has it; anything else is an expression over the input.
  */
-function groupExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
+function groupExpr(ps: ParseState, node: PgNode, targets: Target[]): Expr {
   const c = node.A_Const;
   if (c !== undefined && c.ival !== undefined) {
     const n = (c.ival.ival ?? 0) as number;
@@ -352,13 +354,13 @@ function groupExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
   const cr = node.ColumnRef;
   if (cr !== undefined && cr.fields.length === 1 && cr.fields[0].String !== undefined) {
     const name = cr.fields[0].String.sval as string;
-    if (scope.table === null || scope.table.columnIndex(name) < 0) {
+    if (!ps.hasInputColumn(name)) {
       const matches = targets.filter((t) => t.name === name);
       if (matches.length === 1) return matches[0]!.expr;
     }
   }
-  const e = analyzeExpr(scope, node);
-  return e.type === 'unknown' ? coerceTo(scope, e, 'text', -1) : e;
+  const e = analyzeExpr(ps, node);
+  return e.type === 'unknown' ? coerceTo(ps, e, 'text', -1) : e;
 }
 
 /** True when `e` holds an aggregate call (not looking into subqueries). */
@@ -371,7 +373,8 @@ export function containsSrf(e: Expr): boolean {
   return someNode(e, (x) => x.k === 'srf');
 }
 
-function someNode(e: Expr, pred: (x: Expr) => boolean): boolean {
+/** True when some node of `e` (not looking into subqueries) satisfies `pred`. */
+export function someNode(e: Expr, pred: (x: Expr) => boolean): boolean {
   if (pred(e)) return true;
   let found = false;
   forEachOperand(e, (x) => {
@@ -382,6 +385,7 @@ function someNode(e: Expr, pred: (x: Expr) => boolean): boolean {
 
 /** Structural equality of two analyzed expressions (GROUP BY matching, PostgreSQL's equal()). */
 export function exprEqual(a: Expr, b: Expr): boolean {
+  if (a === b) return true;
   if (a.k !== b.k || a.type !== b.type) return false;
   switch (a.k) {
     case 'const': {
@@ -392,8 +396,14 @@ export function exprEqual(a: Expr, b: Expr): boolean {
     }
     case 'param':
       return a.index === (b as typeof a).index;
-    case 'col':
-      return a.col === (b as typeof a).col;
+    case 'var': {
+      const o = b as typeof a;
+      return a.rti === o.rti && a.col === o.col && a.levelsUp === o.levelsUp;
+    }
+    case 'slot':
+      return a.idx === (b as typeof a).idx;
+    case 'execParam':
+      return a.id === (b as typeof a).id;
     case 'op1': {
       const o = b as typeof a;
       return (a.fn === o.fn || a.fn.toString() === o.fn.toString()) && exprEqual(a.arg, o.arg);
@@ -427,6 +437,10 @@ export function exprEqual(a: Expr, b: Expr): boolean {
       const o = b as typeof a;
       return a.negate === o.negate && exprEqual(a.arg, o.arg) && listEqual(a.list, o.list);
     }
+    case 'arrayop': {
+      const o = b as typeof a;
+      return a.op === o.op && a.all === o.all && exprEqual(a.arg, o.arg) && exprEqual(a.arr, o.arr);
+    }
     case 'count': {
       const o = b as typeof a;
       return a.arg === null ? o.arg === null : o.arg !== null && exprEqual(a.arg, o.arg);
@@ -436,7 +450,8 @@ export function exprEqual(a: Expr, b: Expr): boolean {
       return a.name === o.name && exprEqual(a.arg, o.arg);
     }
     case 'sublink':
-      return a === b;
+    case 'subplan':
+      return false;
   }
 }
 
@@ -445,23 +460,28 @@ function listEqual(a: Expr[], b: Expr[]): boolean {
 }
 
 /**
- * PostgreSQL's check_ungrouped_columns: outside aggregate arguments, a column may appear only
- * inside a subexpression equal to a GROUP BY item.
+ * PostgreSQL's check_ungrouped_columns: outside aggregate arguments, a column of this level
+ * may appear only inside a subexpression equal to a GROUP BY item.
  * @throws PgError 42803 `column "t.c" must appear in the GROUP BY clause or be used in an
  *   aggregate function`, positioned at the column reference.
  */
-function checkGrouped(e: Expr, groupBy: Expr[], table: Table | null): void {
+function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[]): void {
   const visit = (x: Expr): void => {
     if (groupBy.some((g) => exprEqual(g, x))) return;
     switch (x.k) {
-      case 'col':
+      case 'var':
+        if (x.levelsUp !== 0) return;
         throw new PgError(
           SQLSTATE.grouping_error,
-          `column "${table!.name}.${x.name}" must appear in the GROUP BY clause or be used in an aggregate function`,
+          `column "${rtable[x.rti]!.alias}.${x.name}" must appear in the GROUP BY clause or be used in an aggregate function`,
           x.loc !== undefined && x.loc >= 0 ? { position: x.loc + 1 } : {},
         );
       case 'count':
       case 'agg':
+        return;
+      case 'sublink':
+        if (x.arg !== null) visit(x.arg);
+        forEachQueryExpr(x.query as SelectQuery, 1, (y, depth) => checkOuterGrouped(y, depth, groupBy, rtable));
         return;
       default:
         forEachOperand(x, visit);
@@ -471,38 +491,456 @@ function checkGrouped(e: Expr, groupBy: Expr[], table: Table | null): void {
   visit(e);
 }
 
+/** Inside a subquery `depth` levels down: vars of the grouped level must be grouped too. */
+function checkOuterGrouped(e: Expr, depth: number, groupBy: Expr[], rtable: RangeTblEntry[]): void {
+  const visit = (x: Expr): void => {
+    if (x.k === 'var' && x.levelsUp === depth) {
+      const mine: Expr = { ...x, levelsUp: 0 };
+      if (groupBy.some((g) => exprEqual(g, mine))) return;
+      throw new PgError(
+        SQLSTATE.grouping_error,
+        `subquery uses ungrouped column "${rtable[x.rti]!.alias}.${x.name}" from outer query`,
+        x.loc !== undefined && x.loc >= 0 ? { position: x.loc + 1 } : {},
+      );
+    }
+    forEachOperand(x, visit);
+  };
+  visit(e);
+}
+
 /**
- * `FROM unnest(array) [AS alias[(column)]]`: a one-column relation named by the alias (else
- * `unnest`), whose column is named by the column alias, else the relation alias, else
- * `unnest` (PostgreSQL's naming for a function returning a scalar). The array may not refer
- * to other FROM items (no LATERAL joins); its rows are produced per execution.
+ * Calls `fn(e, depth)` for every top-level expression of `q` and, recursively, of the queries
+ * inside it (subqueries in FROM, sublinks, CTEs), `depth` being how many levels below the
+ * starting query each lies. Used to find the columns of an outer level a subquery refers to.
  */
-function fromFunctionTable(env: SqlEnv, rf: PgNode, paramTypes: SqlType[], paramNodes: ExprScope['paramNodes']): { table: Table; arg: Expr } {
+export function forEachQueryExpr(q: SelectQuery, depth: number, fn: (e: Expr, depth: number) => void): void {
+  const visitExpr = (e: Expr): void => {
+    fn(e, depth);
+    const inner = (x: Expr): void => {
+      if (x.k === 'sublink') forEachQueryExpr(x.query as SelectQuery, depth + 1, fn);
+      forEachOperand(x, inner);
+    };
+    inner(e);
+  };
+  for (const t of q.targets) visitExpr(t.expr);
+  if (q.where !== null) visitExpr(q.where);
+  for (const g of q.groupBy) visitExpr(g);
+  if (q.having !== null) visitExpr(q.having);
+  for (const k of q.orderBy) visitExpr(k.expr);
+  if (q.limit !== null) visitExpr(q.limit);
+  if (q.offset !== null) visitExpr(q.offset);
+  const walkFrom = (n: FromNode): void => {
+    if (n.k === 'join') {
+      walkFrom(n.left);
+      walkFrom(n.right);
+      if (n.quals !== null) visitExpr(n.quals);
+    }
+  };
+  for (const n of q.from) walkFrom(n);
+  for (const rte of q.rtable) {
+    if (rte.kind === 'subquery') forEachQueryExpr(rte.query, depth + 1, fn);
+    else if (rte.kind === 'function') for (const a of rte.args) visitExpr(a);
+    else if (rte.kind === 'values') for (const row of rte.rows) for (const e of row) visitExpr(e);
+  }
+  for (const c of q.ctes) {
+    forEachQueryExpr(c.query, depth + 1, fn);
+    if (c.recursive !== null) forEachQueryExpr(c.recursive.term, depth + 1, fn);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// FROM
+
+interface FromResult {
+  node: FromNode;
+  /** Namespace items the item adds. */
+  items: NsItem[];
+  /** The item's columns as an enclosing JOIN sees them (for USING / NATURAL). */
+  colNames: string[];
+  colExprs: Expr[];
+}
+
+function aliasOf(node: PgNode): { name: string | undefined; cols: string[] } {
+  const a = node.alias;
+  return { name: a?.aliasname, cols: ((a?.colnames ?? []) as PgNode[]).map((c) => c.String.sval as string) };
+}
+
+function renameColumns(names: string[], cols: string[], alias: string): string[] {
+  if (cols.length > names.length) {
+    throw new PgError(SQLSTATE.invalid_column_reference, `table "${alias}" has ${names.length} columns available but ${cols.length} columns specified`);
+  }
+  return names.map((n, i) => cols[i] ?? n);
+}
+
+/** The range-table entry of table `table` referred to as `alias` (columns renamed by `cols`). */
+export function relationRte(table: Table, alias: string, aliased: boolean, cols: string[]): RangeTblEntry {
+  const defs = table.def.columns;
+  return {
+    kind: 'relation', table, alias, aliased, lateral: false,
+    colNames: renameColumns(defs.map((c) => c.name), cols, alias),
+    colTypes: defs.map((c) => c.type),
+    colTypmods: defs.map((c) => c.typmod),
+  };
+}
+
+function baseResult(ps: ParseState, rti: number): FromResult {
+  const it = ps.itemFor(rti);
+  return { node: { k: 'rte', rti }, items: [it], colNames: it.colNames, colExprs: it.colExprs };
+}
+
+function transformFromItem(ps: ParseState, item: PgNode): FromResult {
+  const tag = Object.keys(item)[0]!;
+  const n = item[tag];
+  switch (tag) {
+    case 'RangeVar':
+      return baseResult(ps, rangeVarRte(ps, n));
+    case 'RangeSubselect':
+      return baseResult(ps, subselectRte(ps, n));
+    case 'RangeFunction':
+      return baseResult(ps, functionRte(ps, n));
+    case 'JoinExpr':
+      return transformJoin(ps, n);
+    default:
+      throw pgErr.featureNotSupported(`FROM item ${tag}`);
+  }
+}
+
+function rangeVarRte(ps: ParseState, rv: PgNode): number {
+  const schema: string | undefined = rv.schemaname;
+  const name: string = rv.relname;
+  const { name: alias, cols } = aliasOf(rv);
+  if (schema === undefined) {
+    const found = ps.findCte(name);
+    if (found !== null) {
+      const cte = found.cte;
+      cte.refCount++;
+      return ps.addRte({
+        kind: 'cte', cte, levelsUp: found.levelsUp, alias: alias ?? name, aliased: alias !== undefined, lateral: false,
+        colNames: renameColumns(cte.colNames, cols, alias ?? name), colTypes: cte.colTypes, colTypmods: cte.colTypmods,
+      });
+    }
+  }
+  if (VIRTUAL_VIEWS[name] !== undefined && (schema === undefined || schema === 'pg_catalog')) {
+    const v = VIRTUAL_VIEWS[name]!;
+    return ps.addRte({
+      kind: 'virtual', name, alias: alias ?? name, aliased: alias !== undefined, lateral: false,
+      colNames: renameColumns(v.map((c) => c.name), cols, alias ?? name), colTypes: v.map((c) => c.type), colTypmods: v.map(() => -1),
+    });
+  }
+  if (schema !== undefined && schema !== 'public') throw undefinedTableAt(`${schema}.${name}`, rv.location);
+  const t = ps.env.catalog.getTable(name);
+  if (t === undefined) throw undefinedTableAt(name, rv.location);
+  return ps.addRte(relationRte(t, alias ?? name, alias !== undefined, cols));
+}
+
+function subselectRte(ps: ParseState, n: PgNode): number {
+  const sel = n.subquery.SelectStmt;
+  const { name: alias, cols } = aliasOf(n);
+  if (sel.valuesLists !== undefined && sel.sortClause === undefined && sel.limitCount === undefined && sel.limitOffset === undefined && sel.withClause === undefined) {
+    // (VALUES ...) AS v(...): the VALUES list itself is the FROM item (PostgreSQL pulls the
+    // subquery up to the same effect); EXPLAIN names it "*VALUES*".
+    const v = valuesRte(ps, sel);
+    const rte = ps.rtable[v]!;
+    rte.alias = alias ?? 'unnamed_subquery';
+    rte.aliased = alias !== undefined;
+    rte.colNames = renameColumns(rte.colNames, cols, rte.alias);
+    return v;
+  }
+  const lateral = n.lateral === true;
+  const savedLateral = ps.lateralActive;
+  ps.lateralActive = lateral;
+  let q: SelectQuery;
+  try {
+    q = ps.analyzeSubquery(ps, sel);
+  } finally {
+    ps.lateralActive = savedLateral;
+  }
+  const refname = alias ?? 'unnamed_subquery';
+  return ps.addRte({
+    kind: 'subquery', query: q, alias: refname, aliased: alias !== undefined, lateral,
+    colNames: renameColumns(q.targets.map((t) => t.name), cols, refname),
+    colTypes: q.targets.map((t) => t.expr.type),
+    colTypmods: q.targets.map((t) => typmodOf(t.expr)),
+  });
+}
+
+/**
+ * `FROM unnest(array)` / `FROM generate_series(start, stop [, step])` `[AS alias[(column)]]`:
+ * a one-column relation named by the alias (else the function), whose column is named by the
+ * column alias, else the relation alias, else the function (PostgreSQL's naming for a function
+ * returning a scalar). Functions in FROM may refer to FROM items to their left (implicitly
+ * LATERAL).
+ */
+function functionRte(ps: ParseState, rf: PgNode): number {
   if (rf.ordinality === true) throw pgErr.featureNotSupported('WITH ORDINALITY');
   if (rf.is_rowsfrom === true || (rf.functions ?? []).length !== 1) throw pgErr.featureNotSupported('ROWS FROM');
   if (rf.coldeflist !== undefined) throw pgErr.featureNotSupported('column definition lists');
   const call: PgNode = rf.functions[0].List.items[0];
   const fc = call.FuncCall;
-  const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval;
-  if (fc === undefined || fname === undefined || fname.toLowerCase() !== 'unnest') throw pgErr.featureNotSupported('functions in FROM other than unnest');
-  const scope = newScope(env, null, paramTypes, paramNodes);
-  scope.allowSetReturning = true;
-  const e = analyzeExpr(scope, call);
-  if (e.k !== 'srf' || containsSrf(e.arg)) throw pgErr.featureNotSupported('unnest() inside an expression');
-  const elem = e.type;
-  if (elem === 'numeric' || isArrayType(elem) || elem === 'unknown') throw pgErr.featureNotSupported(`unnest of ${TYPE_NAME[elem]}[] in FROM`);
-  const alias: string | undefined = rf.alias?.aliasname;
-  const colnames: PgNode[] = rf.alias?.colnames ?? [];
-  if (colnames.length > 1) {
-    throw new PgError(SQLSTATE.invalid_column_reference, `table "${rf.alias.aliasname}" has 1 columns available but ${colnames.length} columns specified`);
+  const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval?.toLowerCase();
+  if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series')) throw pgErr.featureNotSupported('functions in FROM other than unnest and generate_series');
+  const savedLateral = ps.lateralActive;
+  ps.lateralActive = true;
+  let type: SqlType;
+  let args: Expr[];
+  try {
+    if (fname === 'unnest') {
+      ps.allowSetReturning = true;
+      const e = analyzeExpr(ps, call);
+      ps.allowSetReturning = false;
+      if (e.k !== 'srf' || containsSrf(e.arg)) throw pgErr.featureNotSupported('unnest() inside an expression');
+      type = e.type;
+      if (type === 'numeric' || isArrayType(type) || type === 'unknown') throw pgErr.featureNotSupported(`unnest of ${TYPE_NAME[type]}[] in FROM`);
+      args = [e.arg];
+    } else {
+      ({ type, args } = generateSeriesArgs(ps, fc));
+    }
+  } finally {
+    ps.lateralActive = savedLateral;
+    ps.allowSetReturning = false;
   }
-  const colName: string = colnames[0]?.String?.sval ?? alias ?? 'unnest';
-  const def: TableDef = {
-    name: alias ?? 'unnest',
-    columns: [{ name: colName, type: elem as ColumnType, typmod: -1, notNull: false, sequence: null, defaultSql: null }],
-    primaryKey: [],
+  const { name: alias, cols } = aliasOf(rf);
+  if (cols.length > 1) {
+    throw new PgError(SQLSTATE.invalid_column_reference, `table "${alias}" has 1 columns available but ${cols.length} columns specified`);
+  }
+  return ps.addRte({
+    kind: 'function', fname, args, alias: alias ?? fname, aliased: alias !== undefined, lateral: true,
+    colNames: [cols[0] ?? alias ?? fname], colTypes: [type], colTypmods: [-1],
+  });
+}
+
+/** generate_series over integers: int4 unless an argument is bigint. */
+function generateSeriesArgs(ps: ParseState, fc: PgNode): { type: SqlType; args: Expr[] } {
+  const raw: PgNode[] = fc.args ?? [];
+  const args = raw.map((a) => analyzeExpr(ps, a));
+  const types = args.map((a) => a.type);
+  if ((args.length !== 2 && args.length !== 3) || !types.every((t) => t === 'unknown' || t === 'int4' || t === 'int8')) {
+    if (args.length >= 2 && args.length <= 3 && types.every((t) => isNumeric(t) || t === 'unknown')) throw pgErr.featureNotSupported(`generate_series(${types.map((t) => TYPE_NAME[t]).join(', ')})`);
+    throw new PgError(SQLSTATE.undefined_function, `function generate_series(${types.map((t) => TYPE_NAME[t]).join(', ')}) does not exist`, {
+      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+      ...(typeof fc.location === 'number' ? { position: fc.location + 1 } : {}),
+    });
+  }
+  const type: SqlType = types.includes('int8') ? 'int8' : 'int4';
+  return { type, args: args.map((a) => coerceTo(ps, a, type, -1)) };
+}
+
+/** The type of a merged USING column (PostgreSQL's select_common_type for JOIN/USING). */
+function usingType(l: Expr, r: Expr, loc: number): SqlType {
+  return commonType([l.type, r.type], loc, 'JOIN/USING');
+}
+
+function transformJoin(ps: ParseState, j: PgNode): FromResult {
+  const type: JoinType =
+    j.jointype === 'JOIN_LEFT' ? 'left' : j.jointype === 'JOIN_RIGHT' ? 'right' : j.jointype === 'JOIN_FULL' ? 'full' : 'inner';
+  if (j.jointype !== 'JOIN_INNER' && type === 'inner') throw pgErr.featureNotSupported(`join type ${String(j.jointype)}`);
+  const left = transformFromItem(ps, j.larg);
+  // The left side is visible to a LATERAL item on the right.
+  const savedNs = ps.namespace;
+  ps.namespace = [...savedNs, ...left.items.map((it) => ({ ...it, lateralOnly: true }))];
+  let right: FromResult;
+  try {
+    right = transformFromItem(ps, j.rarg);
+  } finally {
+    ps.namespace = savedNs;
+  }
+  for (const it of right.items) checkNameConflict(left.items, it);
+  let usingNames: string[] | null = null;
+  if (j.isNatural === true) {
+    usingNames = left.colNames.filter((c) => right.colNames.includes(c));
+  } else if (j.usingClause !== undefined) {
+    usingNames = (j.usingClause as PgNode[]).map((x) => x.String.sval as string);
+  }
+  const colNames: string[] = [];
+  const colExprs: Expr[] = [];
+  let quals: Expr | null = null;
+  const conds: Expr[] = [];
+  const usedL = new Set<number>();
+  const usedR = new Set<number>();
+  const loc: number = typeof j.rarg?.RangeVar?.location === 'number' ? j.rarg.RangeVar.location : -1;
+  if (usingNames !== null) {
+    for (const name of usingNames) {
+      if (colNames.includes(name)) throw new PgError(SQLSTATE.duplicate_column, `column name "${name}" appears more than once in USING clause`);
+      const li = uniqueColumn(left.colNames, name, 'left');
+      const ri = uniqueColumn(right.colNames, name, 'right');
+      usedL.add(li);
+      usedR.add(ri);
+      const l = left.colExprs[li]!;
+      const r = right.colExprs[ri]!;
+      conds.push(binaryOp(ps, '=', l, r, loc));
+      const t = usingType(l, r, loc);
+      const lc = l.type === t ? l : coerceTo(ps, l, t, -1);
+      const rc = r.type === t ? r : coerceTo(ps, r, t, -1);
+      colNames.push(name);
+      colExprs.push(type === 'full' ? { k: 'coalesce', type: t, args: [lc, rc] } : type === 'right' ? rc : lc);
+    }
+    quals = conds.length === 0 ? null : conds.length === 1 ? conds[0]! : { k: 'and', type: 'bool', args: conds };
+  }
+  left.colNames.forEach((c, i) => {
+    if (!usedL.has(i)) {
+      colNames.push(c);
+      colExprs.push(left.colExprs[i]!);
+    }
+  });
+  right.colNames.forEach((c, i) => {
+    if (!usedR.has(i)) {
+      colNames.push(c);
+      colExprs.push(right.colExprs[i]!);
+    }
+  });
+  if (j.quals !== undefined) {
+    ps.namespace = [...savedNs, ...left.items.map((it) => ({ ...it, lateralOnly: false })), ...right.items.map((it) => ({ ...it, lateralOnly: false }))];
+    const savedClause = ps.aggregateClause;
+    ps.aggregateClause = 'JOIN conditions';
+    try {
+      quals = requireBool(ps, analyzeExpr(ps, j.quals), 'argument of JOIN/ON', j.quals);
+    } finally {
+      ps.namespace = savedNs;
+      ps.aggregateClause = savedClause;
+    }
+  }
+  const { name: alias, cols } = aliasOf(j);
+  const joinItem: NsItem = {
+    refname: alias ?? null,
+    rti: -1,
+    relVisible: alias !== undefined,
+    colsVisible: true,
+    lateralOnly: false,
+    colNames: alias === undefined ? colNames : renameColumns(colNames, cols, alias),
+    colExprs,
   };
-  return { table: new Table(def), arg: e.arg };
+  // The inputs stay visible to qualified references (unless the join has an alias), not to bare names.
+  const inner = alias !== undefined ? [] : [...left.items, ...right.items].map((it) => ({ ...it, colsVisible: false, lateralOnly: false }));
+  return { node: { k: 'join', type, left: left.node, right: right.node, quals }, items: [...inner, joinItem], colNames: joinItem.colNames, colExprs };
+}
+
+function uniqueColumn(names: string[], name: string, side: 'left' | 'right'): number {
+  const i = names.indexOf(name);
+  if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${name}" specified in USING clause does not exist in ${side} table`);
+  if (names.indexOf(name, i + 1) >= 0) throw new PgError(SQLSTATE.ambiguous_column, `common column name "${name}" appears more than once in ${side} table`);
+  return i;
+}
+
+// ---------------------------------------------------------------------------------------
+// WITH and VALUES
+
+function analyzeWith(ps: ParseState, w: PgNode): void {
+  const recursive = w.recursive === true;
+  for (const c of (w.ctes ?? []) as PgNode[]) {
+    const cte = c.CommonTableExpr;
+    const name: string = cte.ctename;
+    if (ps.ctes.some((x) => x.name === name)) {
+      throw new PgError(SQLSTATE.duplicate_alias, `WITH query name "${name}" specified more than once`, typeof cte.location === 'number' ? { position: cte.location + 1 } : {});
+    }
+    const sel = cte.ctequery.SelectStmt;
+    if (sel === undefined) throw pgErr.featureNotSupported('data-modifying statements in WITH');
+    const materialized: CteDef['materialized'] =
+      cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : 'default';
+    const aliasCols: string[] = ((cte.aliascolnames ?? []) as PgNode[]).map((x) => x.String.sval as string);
+    const id = ps.cteCounter.n++;
+    let def: CteDef;
+    if (recursive && sel.op === 'SETOP_UNION' && referencesName(sel.rarg, name)) {
+      // WITH RECURSIVE name AS (non-recursive term UNION [ALL] recursive term).
+      const base = ps.analyzeSubquery(ps, sel.larg.SelectStmt ?? sel.larg);
+      if (sel.sortClause !== undefined || sel.limitCount !== undefined) throw pgErr.featureNotSupported('ORDER BY / LIMIT in a recursive query');
+      def = {
+        name, id, query: base, materialized, recursive: null, refCount: 0,
+        colNames: renameColumns(base.targets.map((t) => t.name), aliasCols, name),
+        colTypes: base.targets.map((t) => t.expr.type),
+        colTypmods: base.targets.map((t) => typmodOf(t.expr)),
+      };
+      ps.ctes.push(def);
+      const term = ps.analyzeSubquery(ps, sel.rarg.SelectStmt ?? sel.rarg);
+      if (term.targets.length !== base.targets.length) {
+        throw new PgError(SQLSTATE.syntax_error, 'each UNION query must have the same number of columns');
+      }
+      term.targets.forEach((t, i) => {
+        const want = def.colTypes[i]!;
+        if (t.expr.type !== want) {
+          if (isNumeric(t.expr.type) && isNumeric(want) || t.expr.type === 'unknown') t.expr = coerceTo(ps, t.expr, want, -1);
+          else {
+            throw new PgError(
+              SQLSTATE.datatype_mismatch,
+              `recursive query "${name}" column ${i + 1} has type ${TYPE_NAME[want]} in non-recursive term but type ${TYPE_NAME[t.expr.type]} overall`,
+              { hint: 'Cast the output of the non-recursive term to the correct type.' },
+            );
+          }
+        }
+      });
+      def.recursive = { term, unionAll: sel.all === true };
+      continue;
+    }
+    const q = ps.analyzeSubquery(ps, sel);
+    def = {
+      name, id, query: q, materialized, recursive: null, refCount: 0,
+      colNames: renameColumns(q.targets.map((t) => t.name), aliasCols, name),
+      colTypes: q.targets.map((t) => t.expr.type),
+      colTypmods: q.targets.map((t) => typmodOf(t.expr)),
+    };
+    ps.ctes.push(def);
+  }
+}
+
+/** True when the raw statement mentions relation `name` (a recursive CTE's self-reference). */
+function referencesName(node: PgNode, name: string): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.some((x) => referencesName(x, name));
+  if (node.RangeVar !== undefined && node.RangeVar.schemaname === undefined && node.RangeVar.relname === name) return true;
+  return Object.values(node).some((x) => referencesName(x, name));
+}
+
+/**
+ * `VALUES (...), (...)` as a query: one VALUES range-table entry whose columns (column1, ...)
+ * have each the common type of its items (PostgreSQL's transformValuesClause).
+ * @throws PgError 42601 `VALUES lists must all be the same length`, 42804 for unmatched types.
+ */
+function valuesQuery(ps: ParseState, s: PgNode): SelectQuery {
+  const rti = valuesRte(ps, s);
+  const item = ps.itemFor(rti);
+  ps.namespace.push(item);
+  const colNames = ps.rtable[rti]!.colNames;
+  const targets: Target[] = item.colExprs.map((e, i) => ({ name: colNames[i]!, expr: e }));
+  const orderBy = sortKeys(ps, s, targets);
+  const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
+  const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
+  return {
+    kind: 'select', rtable: ps.rtable, from: [{ k: 'rte', rti }], where: null, targets, orderBy, limit, offset,
+    aggregate: false, groupBy: [], having: null, setReturning: false, ctes: ps.ctes,
+  };
+}
+
+/** The range-table entry of a VALUES list (columns column1, ... of each column's common type). */
+function valuesRte(ps: ParseState, s: PgNode): number {
+  const lists: PgNode[] = s.valuesLists;
+  const rows: Expr[][] = [];
+  let width = -1;
+  for (const l of lists) {
+    const items: PgNode[] = l.List.items;
+    if (width >= 0 && items.length !== width) {
+      const it = items[0];
+      const inner = it?.[Object.keys(it)[0]!];
+      throw new PgError(SQLSTATE.syntax_error, 'VALUES lists must all be the same length', typeof inner?.location === 'number' ? { position: inner.location + 1 } : {});
+    }
+    width = items.length;
+    rows.push(items.map((it) => {
+      if (it.SetToDefault !== undefined) throw new PgError(SQLSTATE.syntax_error, 'DEFAULT is not allowed in this context');
+      return analyzeExpr(ps, it);
+    }));
+  }
+  const colTypes: SqlType[] = [];
+  for (let c = 0; c < width; c++) {
+    const t = commonType(rows.map((r) => r[c]!.type), -1, 'VALUES');
+    colTypes.push(t);
+    for (const r of rows) {
+      const e = r[c]!;
+      r[c] = coerceTo(ps, e, t, -1, e.k === 'const' && e.loc !== undefined && e.loc >= 0 ? e.loc : undefined);
+    }
+  }
+  const colNames = colTypes.map((_, i) => `column${i + 1}`);
+  return ps.addRte({
+    kind: 'values', rows, alias: '*VALUES*', aliased: false, lateral: false, colNames, colTypes,
+    colTypmods: colTypes.map((_, c) => (rows.length > 0 && rows.every((r) => typmodOf(r[c]!) === typmodOf(rows[0]![c]!)) ? typmodOf(rows[0]![c]!) : -1)),
+  });
 }
 
 /** PostgreSQL FigureColname: the output name of an unnamed target. */
@@ -526,6 +964,8 @@ export function figureColname(node: PgNode): string {
     case 'A_Const':
       return '?column?';
     case 'SubLink': {
+      if (n.subLinkType === 'EXISTS_SUBLINK') return 'exists';
+      if (n.subLinkType === 'ARRAY_SUBLINK') return 'array';
       if (n.subLinkType === 'EXPR_SUBLINK') {
         const tl = n.subselect.SelectStmt?.targetList;
         if (tl !== undefined && tl.length > 0) {
@@ -553,7 +993,8 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
   if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
   const cols = table.def.columns;
   const paramTypes: SqlType[] = [];
-  const scope = newScope(env, null, paramTypes, []);
+  const paramNodes: Extract<Expr, { k: 'param' }>[][] = [];
+  const scope = newParseState(env, paramTypes, paramNodes);
   let targetCols: number[];
   if (stmt.cols !== undefined) {
     targetCols = (stmt.cols as PgNode[]).map((c) => {
@@ -577,16 +1018,32 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
   }
   const select = stmt.selectStmt?.SelectStmt;
   let valuesLists: PgNode[];
+  const defaultExprs = cols.map((_, i) => defaults(table, i));
+  let insertSelect: InsertQuery['select'] = null;
   if (select === undefined) {
     valuesLists = [{ List: { items: [] } }];
     targetCols = [];
-  } else if (select.valuesLists === undefined) {
-    throw pgErr.featureNotSupported('INSERT ... SELECT');
+  } else if (select.valuesLists === undefined || select.sortClause !== undefined || select.limitCount !== undefined || select.withClause !== undefined) {
+    // INSERT ... SELECT: the query's output columns are assigned to the target columns.
+    const sub = analyzeSelectLevel(env, null, select, scope);
+    if (sub.targets.length > targetCols.length) {
+      throw new PgError(SQLSTATE.syntax_error, 'INSERT has more expressions than target columns', sub.targets[targetCols.length]!.loc === undefined ? {} : { position: sub.targets[targetCols.length]!.loc! + 1 });
+    }
+    if (sub.targets.length < targetCols.length) {
+      throw new PgError(SQLSTATE.syntax_error, 'INSERT has more target columns than expressions', { position: stmt.cols?.[sub.targets.length]?.ResTarget?.location + 1 });
+    }
+    const columns: Expr[] = defaultExprs.map((d, i) => d ?? { k: 'const', type: cols[i]!.type, value: null });
+    sub.targets.forEach((t, k) => {
+      const ci = targetCols[k]!;
+      const slot: Expr = { k: 'slot', type: t.expr.type, idx: k, typmod: typmodOf(t.expr), name: t.name };
+      columns[ci] = assignCoerce(scope, slot, ci, table, t.loc === undefined ? undefined : t.loc + 1);
+    });
+    insertSelect = { query: sub, columns };
+    valuesLists = [];
   } else {
     valuesLists = select.valuesLists;
   }
   const rows: Expr[][] = [];
-  const defaultExprs = cols.map((_, i) => defaults(table, i));
   for (const vl of valuesLists) {
     const items: PgNode[] = vl.List.items;
     if (items.length > targetCols.length) {
@@ -607,19 +1064,19 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
   let returning: Target[] | null = null;
   const rc: PgNode[] | undefined = stmt.returningClause?.exprs ?? stmt.returningList;
   if (rc !== undefined) {
-    const rscope = newScope(env, table, paramTypes, scope.paramNodes);
+    const rscope = tableParseState(env, table, paramTypes, paramNodes);
     returning = [];
     for (const rt of rc) {
       const r = rt.ResTarget;
       if (r.val.ColumnRef !== undefined && r.val.ColumnRef.fields.some((f: PgNode) => f.A_Star !== undefined)) {
-        cols.forEach((c, i) => returning!.push({ name: c.name, expr: { k: 'col', type: c.type, col: i, typmod: c.typmod, name: c.name } }));
+        cols.forEach((c, i) => returning!.push({ name: c.name, expr: { k: 'var', type: c.type, rti: 0, col: i, levelsUp: 0, typmod: c.typmod, name: c.name } }));
         continue;
       }
       const e = analyzeExpr(rscope, r.val);
       returning.push({ name: r.name ?? figureColname(r.val), expr: e.type === 'unknown' ? coerceTo(rscope, e, 'text', -1) : e });
     }
   }
-  return { query: { kind: 'insert', table, rows, returning }, paramTypes };
+  return { query: { kind: 'insert', table, rows, select: insertSelect, returning }, paramTypes };
 }
 
 function exprLoc(node: PgNode): number | undefined {
@@ -657,8 +1114,7 @@ export function assignCoerce(scope: ExprScope, e: Expr, ci: number, table: Table
 
 /** Analyzes a DEFAULT expression (no columns, no parameters). */
 export function analyzeDefault(env: SqlEnv, table: Table, col: number, raw: PgNode): Expr {
-  const paramTypes: SqlType[] = [];
-  const scope = newScope(env, null, paramTypes, []);
+  const scope = newParseState(env, [], []);
   const e = analyzeExpr(scope, raw);
   return assignCoerce(scope, e, col, table);
 }

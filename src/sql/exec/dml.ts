@@ -10,9 +10,13 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { DeleteQuery, UpdateQuery } from '../analyze/dml.js';
-import { evalExpr, type EvalCtx } from './eval.js';
+import { evalExpr } from './eval.js';
 import { checkRow, pkeyOf, writeRow } from './insert.js';
-import { matchingRows } from './select.js';
+import { runStatement } from './select.js';
+import { rowIdQuery } from '../analyze/query.js';
+import { planTableStatement } from '../plan/planner.js';
+import type { Expr } from '../analyze/expr.js';
+import type { EState } from './executor.js';
 import { ensureXid } from './txn.js';
 import { buildIndexOverTable } from './index_build.js';
 import type { Notices } from './ddl.js';
@@ -44,39 +48,58 @@ function deleteVersion(env: SqlEnv, table: Table, rowId: number, xid: number, pk
   env.txn.writes.push({ kind: 'delete', table, rowId, pkey });
 }
 
+/**
+ * The row ids of `table` visible to the transaction that pass `where`, in scan order, found
+ * by a planned scan (a primary-key lookup for `pk = value`), with `exprs` bound to the
+ * table's full row for evaluation in the same statement state.
+ */
+function targetRows(env: SqlEnv, table: Table, where: Expr | null, params: readonly Value[], exprs: Expr[][]): { ids: number[]; bound: Expr[][]; es: EState } {
+  const { stmt, bound } = planTableStatement(env, rowIdQuery(table, where), params, exprs);
+  env.lastPlan = stmt.plan;
+  const { rows, es } = runStatement(env, stmt, params);
+  return { ids: rows.map((r) => r[0] as number), bound, es };
+}
+
 /** Runs an analyzed UPDATE; returns the number of rows updated and RETURNING rows. */
-export function runUpdate(env: SqlEnv, q: UpdateQuery, ctx: EvalCtx): DmlOutput {
+export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[]): DmlOutput {
   const table = q.table;
-  const ids = Array.from(matchingRows(env, table, q.where, ctx));
+  const { ids, bound, es } = targetRows(env, table, q.where, params, [q.sets.map((s) => s.expr), (q.returning ?? []).map((t) => t.expr)]);
+  const [sets, ret] = bound as [Expr[], Expr[]];
   const returning: Value[][] | null = q.returning === null ? null : [];
   if (ids.length === 0) return { count: 0, returning };
   const xid = ensureXid(env);
   for (const rowId of ids) {
-    const values = rowValues(table, rowId);
-    for (const s of q.sets) {
-      const v = evalExpr(s.expr, table, rowId, ctx);
-      values[s.col] = v instanceof Float32Array ? v.slice() : v;
+    const old = rowValues(table, rowId);
+    const values = old.slice();
+    for (let i = 0; i < sets.length; i++) {
+      const v = evalExpr(sets[i]!, old, es);
+      values[q.sets[i]!.col] = v instanceof Float32Array ? v.slice() : v;
     }
-    const oldKey = pkeyOf(table, rowValues(table, rowId));
+    const oldKey = pkeyOf(table, old);
     const newKey = pkeyOf(table, values);
     deleteVersion(env, table, rowId, xid, oldKey);
     checkRow(table, values, newKey, xid);
     const newId = writeRow(env, table, values, newKey);
-    if (returning !== null) returning.push(q.returning!.map((t) => evalExpr(t.expr, table, newId, ctx)));
+    if (returning !== null) {
+      const row = rowValues(table, newId);
+      returning.push(ret.map((e) => evalExpr(e, row, es)));
+    }
   }
   return { count: ids.length, returning };
 }
 
 /** Runs an analyzed DELETE; returns the number of rows deleted and RETURNING rows. */
-export function runDelete(env: SqlEnv, q: DeleteQuery, ctx: EvalCtx): DmlOutput {
+export function runDelete(env: SqlEnv, q: DeleteQuery, params: readonly Value[]): DmlOutput {
   const table = q.table;
-  const ids = Array.from(matchingRows(env, table, q.where, ctx));
+  const { ids, bound, es } = targetRows(env, table, q.where, params, [(q.returning ?? []).map((t) => t.expr)]);
+  const ret = bound[0]!;
   const returning: Value[][] | null = q.returning === null ? null : [];
   if (ids.length === 0) return { count: 0, returning };
   const xid = ensureXid(env);
   for (const rowId of ids) {
-    if (returning !== null) returning.push(q.returning!.map((t) => evalExpr(t.expr, table, rowId, ctx)));
-    const key = table.def.primaryKey.length === 0 ? undefined : pkeyOf(table, rowValues(table, rowId));
+    const row = rowValues(table, rowId);
+    if (returning !== null) returning.push(ret.map((e) => evalExpr(e, row, es)));
+    const key = table.def.primaryKey.length === 0 ? undefined : pkeyOf(table, row);
     deleteVersion(env, table, rowId, xid, key);
   }
   return { count: ids.length, returning };

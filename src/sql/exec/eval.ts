@@ -1,51 +1,63 @@
 /**
- * Expression evaluation over one row (a tree walk; expressions are small and the hot vector
- * paths do not go through here). Three-valued logic as SQL: AND/OR with NULL, strict operators
+ * Expression evaluation over one tuple (a tree walk; expressions are small and the hot vector
+ * paths do not go through here). Expressions reaching the executor are bound by the planner:
+ * a column is `slot` i of the tuple, a correlated or lateral value is an executor parameter,
+ * a subquery is a SubPlan. Three-valued logic as SQL: AND/OR with NULL, strict operators
  * return NULL for a NULL argument.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { assert } from '../../common/assert.js';
-import type { Table, Value } from '../../storage/table.js';
+import { AssertionError } from '../../common/assert.js';
+import type { Value } from '../../storage/table.js';
 import { type Expr, buildArray } from '../analyze/expr.js';
 import { castValue } from '../analyze/types.js';
-import type { SelectQuery } from '../analyze/query.js';
+import type { PgArray } from '../../types/pgarray.js';
+import type { SubPlan } from '../plan/plan.js';
 
-/** Per-execution state: parameter values and memoised scalar subqueries. */
+/** What evaluation needs from the running statement (the executor's EState implements it). */
 export interface EvalCtx {
+  /** The client's parameter values ($1 is index 0). */
   params: readonly Value[];
-  /** Runs an uncorrelated scalar subquery: its rows (first column only). */
-  runSubquery(q: SelectQuery, ctx: EvalCtx): Value[];
-  memo: Map<Expr, Value> | null;
-  /** The current group's aggregate results, while grouped output is computed. */
-  aggValues?: Map<Expr, Value> | null;
+  /** Executor parameter `id`'s current value (runs a pending InitPlan first). */
+  execParam(id: number): Value;
+  /** Runs SubPlan `sp` for the tuple `row` of the calling node. */
+  runSubPlan(sp: SubPlan, row: readonly Value[] | null): Value;
 }
 
-/** Evaluates `e` for `rowId` of `table` (table may be null for row-independent expressions). */
-export function evalExpr(e: Expr, table: Table | null, rowId: number, ctx: EvalCtx): Value {
+/** A context without tuples, parameters or subqueries (constant folding, DEFAULT values). */
+export const NO_CONTEXT: EvalCtx = {
+  params: [],
+  execParam: () => bug('no executor parameters here'),
+  runSubPlan: () => bug('no subplans here'),
+};
+
+/** Evaluates `e` over `row` (the tuple its `slot`s index; null when it has none). */
+export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): Value {
   switch (e.k) {
     case 'const':
       return e.value;
     case 'param':
       return ctx.params[e.index] ?? null;
-    case 'col':
-      return table!.get(e.col, rowId);
+    case 'slot':
+      return row![e.idx]!;
+    case 'execParam':
+      return ctx.execParam(e.id);
     case 'op1': {
-      const a = evalExpr(e.arg, table, rowId, ctx);
+      const a = evalExpr(e.arg, row, ctx);
       return a === null ? null : e.fn(a);
     }
     case 'op2': {
-      const a = evalExpr(e.l, table, rowId, ctx);
+      const a = evalExpr(e.l, row, ctx);
       if (a === null) return null;
-      const b = evalExpr(e.r, table, rowId, ctx);
+      const b = evalExpr(e.r, row, ctx);
       if (b === null) return null;
       return e.fn(a, b);
     }
     case 'cast':
-      return castValue(evalExpr(e.arg, table, rowId, ctx), e.from, e.type, e.typmod, e.explicit ?? true);
+      return castValue(evalExpr(e.arg, row, ctx), e.from, e.type, e.typmod, e.explicit ?? true);
     case 'fn': {
       const args: Value[] = new Array(e.args.length);
       for (let i = 0; i < args.length; i++) {
-        const v = evalExpr(e.args[i]!, table, rowId, ctx);
+        const v = evalExpr(e.args[i]!, row, ctx);
         if (v === null) return null;
         args[i] = v;
       }
@@ -53,13 +65,13 @@ export function evalExpr(e: Expr, table: Table | null, rowId: number, ctx: EvalC
     }
     case 'array': {
       const vals: Value[] = new Array(e.elems.length);
-      for (let i = 0; i < vals.length; i++) vals[i] = evalExpr(e.elems[i]!, table, rowId, ctx);
+      for (let i = 0; i < vals.length; i++) vals[i] = evalExpr(e.elems[i]!, row, ctx);
       return buildArray(e.type, vals);
     }
     case 'and': {
       let sawNull = false;
       for (const a of e.args) {
-        const v = evalExpr(a, table, rowId, ctx);
+        const v = evalExpr(a, row, ctx);
         if (v === false) return false;
         if (v === null) sawNull = true;
       }
@@ -68,22 +80,22 @@ export function evalExpr(e: Expr, table: Table | null, rowId: number, ctx: EvalC
     case 'or': {
       let sawNull = false;
       for (const a of e.args) {
-        const v = evalExpr(a, table, rowId, ctx);
+        const v = evalExpr(a, row, ctx);
         if (v === true) return true;
         if (v === null) sawNull = true;
       }
       return sawNull ? null : false;
     }
     case 'not': {
-      const v = evalExpr(e.arg, table, rowId, ctx);
+      const v = evalExpr(e.arg, row, ctx);
       return v === null ? null : !v;
     }
     case 'isnull': {
-      const v = evalExpr(e.arg, table, rowId, ctx);
+      const v = evalExpr(e.arg, row, ctx);
       return (v === null) !== e.negate;
     }
     case 'in': {
-      const v = evalExpr(e.arg, table, rowId, ctx);
+      const v = evalExpr(e.arg, row, ctx);
       if (v === null) return null;
       if (e.hashed !== null) {
         if (e.hashed.values.has(v)) return !e.negate;
@@ -91,41 +103,62 @@ export function evalExpr(e: Expr, table: Table | null, rowId: number, ctx: EvalC
       }
       let sawNull = false;
       for (const item of e.list) {
-        const w = evalExpr(item, table, rowId, ctx);
+        const w = evalExpr(item, row, ctx);
         if (w === null) sawNull = true;
         else if (e.eq(v, w) === true) return !e.negate;
       }
       return sawNull ? null : e.negate;
     }
+    case 'arrayop': {
+      const arr = evalExpr(e.arr, row, ctx) as PgArray | null;
+      if (arr === null) return null;
+      const elems = arr.elems as readonly Value[];
+      if (elems.length === 0) return e.all;
+      const v = evalExpr(e.arg, row, ctx);
+      if (v === null) return null;
+      let sawNull = false;
+      for (const w of elems) {
+        if (w === null) {
+          sawNull = true;
+          continue;
+        }
+        const t = e.fn(v, w);
+        if (t === null) sawNull = true;
+        else if (t === !e.all) return !e.all;
+      }
+      return sawNull ? null : e.all;
+    }
     case 'coalesce':
       for (const a of e.args) {
-        const v = evalExpr(a, table, rowId, ctx);
+        const v = evalExpr(a, row, ctx);
         if (v !== null) return v;
       }
       return null;
-    case 'sublink': {
-      if (ctx.memo === null) ctx.memo = new Map();
-      if (ctx.memo.has(e)) return ctx.memo.get(e)!;
-      const rows = ctx.runSubquery(e.query as SelectQuery, ctx);
-      if (rows.length > 1) {
-        throw new PgError(SQLSTATE.cardinality_violation, 'more than one row returned by a subquery used as an expression');
-      }
-      const v = rows.length === 0 ? null : rows[0]!;
-      ctx.memo.set(e, v);
-      return v;
-    }
+    case 'subplan':
+      return ctx.runSubPlan(e.sp as SubPlan, row);
+    case 'var':
+      return bug('column references are bound to tuple positions by the planner');
+    case 'sublink':
+      return bug('subqueries are planned before execution');
     case 'count':
-    case 'agg': {
-      const v = ctx.aggValues?.get(e);
-      assert(v !== undefined, 'aggregates are evaluated by the executor');
-      return v;
-    }
+    case 'agg':
+      return bug('aggregates are computed by the Agg node');
     case 'srf':
-      assert(false, 'set-returning calls are expanded by the executor');
+      return bug('set-returning calls are expanded by the ProjectSet node');
   }
 }
 
+/** A broken invariant of the planner or executor (never a user error). */
+export function bug(message: string): never {
+  throw new AssertionError(message);
+}
+
 /** WHERE semantics: only TRUE passes (NULL and FALSE reject). */
-export function passes(filter: Expr | null, table: Table, rowId: number, ctx: EvalCtx): boolean {
-  return filter === null || evalExpr(filter, table, rowId, ctx) === true;
+export function passes(qual: Expr | null, row: readonly Value[] | null, ctx: EvalCtx): boolean {
+  return qual === null || evalExpr(qual, row, ctx) === true;
+}
+
+/** 21000, raised when a scalar subquery yields a second row. */
+export function moreThanOneRow(): PgError {
+  return new PgError(SQLSTATE.cardinality_violation, 'more than one row returned by a subquery used as an expression');
 }

@@ -8,8 +8,13 @@ import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { InsertQuery } from '../analyze/query.js';
 import { valueToText } from '../analyze/types.js';
-import { evalExpr, type EvalCtx } from './eval.js';
+import { evalExpr } from './eval.js';
 import { ensureXid } from './txn.js';
+import { rowIdQuery } from '../analyze/query.js';
+import { planTableStatement } from '../plan/planner.js';
+import { planSelect } from '../plan/planner.js';
+import { runStatement } from './select.js';
+import { EState } from './executor.js';
 
 export interface InsertOutput {
   count: number;
@@ -76,17 +81,58 @@ export function writeRow(env: SqlEnv, table: Table, values: readonly Value[], pk
   return rowId;
 }
 
-export function runInsert(env: SqlEnv, q: InsertQuery, ctx: EvalCtx): InsertOutput {
+/** The stored values of row `rowId` (vectors as views: evaluate before the next write). */
+function storedRow(table: Table, rowId: number): Value[] {
+  const n = table.def.columns.length;
+  const out: Value[] = new Array(n);
+  for (let c = 0; c < n; c++) out[c] = table.get(c, rowId);
+  return out;
+}
+
+/**
+ * Runs an analyzed INSERT: the VALUES rows (evaluated in one statement state, so a subquery in
+ * them is a SubPlan), or the rows of INSERT ... SELECT, which are all read before the first
+ * is written (the query does not see the rows the statement inserts).
+ */
+export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[]): InsertOutput {
   const table = q.table;
   const cols = table.def.columns;
   const returning: Value[][] | null = q.returning === null ? null : [];
-  for (const rowExprs of q.rows) {
-    const values: Value[] = new Array(cols.length);
-    for (let c = 0; c < cols.length; c++) values[c] = evalExpr(rowExprs[c]!, null, -1, ctx);
+  // RETURNING and VALUES expressions bound to the new row (slot i = column i) in one planned statement.
+  const { stmt, bound } = planTableStatement(env, rowIdQuery(table, { k: 'const', type: 'bool', value: false }), params, [
+    (q.returning ?? []).map((t) => t.expr),
+    ...q.rows,
+  ]);
+  const es = new EState(env, stmt, params, null);
+  const ret = bound[0]!;
+  const emit = (values: Value[]): void => {
     const pkey = pkeyOf(table, values);
     checkRow(table, values, pkey, env.txn.xid);
     const rowId = writeRow(env, table, values, pkey);
-    if (returning !== null) returning.push(q.returning!.map((t) => evalExpr(t.expr, table, rowId, ctx)));
+    if (returning !== null) {
+      const row = storedRow(table, rowId);
+      returning.push(ret.map((e) => evalExpr(e, row, es)));
+    }
+  };
+  if (q.select !== null) {
+    const sel = planSelect(env, q.select.query, params);
+    const { rows, es: ses } = runStatement(env, sel, params);
+    const exprs = q.select.columns;
+    for (const r of rows) {
+      const values: Value[] = new Array(cols.length);
+      for (let c = 0; c < cols.length; c++) {
+        const v = evalExpr(exprs[c]!, r, ses);
+        values[c] = v instanceof Float32Array ? v.slice() : v;
+      }
+      emit(values);
+    }
+    return { count: rows.length, returning };
+  }
+  for (let i = 0; i < q.rows.length; i++) {
+    const rowExprs = bound[i + 1]!;
+    const values: Value[] = new Array(cols.length);
+    for (let c = 0; c < cols.length; c++) values[c] = evalExpr(rowExprs[c]!, null, es);
+    emit(values);
   }
   return { count: q.rows.length, returning };
 }

@@ -23,9 +23,11 @@ import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
 import { endTransaction } from './txn.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
-import { evalExpr, type EvalCtx } from './eval.js';
-import { planSelect } from '../plan/planner.js';
-import { explainLines } from '../plan/explain.js';
+import { planSelect, planSelectCached, cachedPlanValid, type CachedPlan } from '../plan/planner.js';
+import { explainOutput, type ExplainOptions } from '../plan/explain.js';
+import type { PlanNode } from '../plan/plan.js';
+import { EState, execInitNode, runPlanned, type Instrumentation, type PlanState } from './executor.js';
+import { systemClock } from '../../common/clock.js';
 import { arena } from '../../kernels/arena.js';
 import { GUC_MEMORY_LIMIT } from '../settings.js';
 
@@ -52,6 +54,8 @@ type AnyAnalyzed = Analyzed<SelectQuery> | Analyzed<InsertQuery> | Analyzed<Upda
 interface Prepared {
   version: number;
   analyzed: AnyAnalyzed;
+  /** The last plan of a SELECT, reused while valid (plan/planner.ts cachedPlanValid). */
+  plan?: CachedPlan;
 }
 
 /** Analysis cache for one database: statement tree -> analyzed query. */
@@ -110,15 +114,15 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
   switch (raw.tag) {
     case 'SelectStmt': {
       const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
-      const ctx = evalCtx(env, a.paramTypes, params);
-      const out = runSelect(env, a.query, ctx);
-      env.lastPlan = out.plan;
+      const values = paramValues(a.paramTypes, params);
+      const prep = cache.get(raw.stmt)!;
+      if (prep.plan === undefined || !cachedPlanValid(env, prep.plan, values)) prep.plan = planSelectCached(env, a.query, values);
+      const out = runSelect(env, prep.plan.stmt, values);
       return { command: 'SELECT', fields: fieldsOf(a.query.targets), rows: out.rows, affectedRows: 0, notices };
     }
     case 'InsertStmt': {
       const a = prepare(env, raw, cache) as Analyzed<InsertQuery>;
-      const ctx = evalCtx(env, a.paramTypes, params);
-      const out = runInsert(env, a.query, ctx);
+      const out = runInsert(env, a.query, paramValues(a.paramTypes, params));
       if (a.query.returning !== null) {
         return { command: 'INSERT', fields: fieldsOf(a.query.returning), rows: out.returning!, affectedRows: out.count, notices };
       }
@@ -126,7 +130,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'UpdateStmt': {
       const a = prepare(env, raw, cache) as Analyzed<UpdateQuery>;
-      const out = runUpdate(env, a.query, evalCtx(env, a.paramTypes, params));
+      const out = runUpdate(env, a.query, paramValues(a.paramTypes, params));
       if (a.query.returning !== null) {
         return { command: 'UPDATE', fields: fieldsOf(a.query.returning), rows: out.returning!, affectedRows: out.count, notices };
       }
@@ -134,7 +138,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'DeleteStmt': {
       const a = prepare(env, raw, cache) as Analyzed<DeleteQuery>;
-      const out = runDelete(env, a.query, evalCtx(env, a.paramTypes, params));
+      const out = runDelete(env, a.query, paramValues(a.paramTypes, params));
       if (a.query.returning !== null) {
         return { command: 'DELETE', fields: fieldsOf(a.query.returning), rows: out.returning!, affectedRows: out.count, notices };
       }
@@ -248,7 +252,11 @@ function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache):
   return analyzed;
 }
 
-function evalCtx(env: SqlEnv, types: SqlType[], params: readonly unknown[]): EvalCtx {
+/**
+ * The client's parameter values converted to the types the statement inferred.
+ * @throws PgError 08P01 when their number differs from the statement's.
+ */
+function paramValues(types: SqlType[], params: readonly unknown[]): Value[] {
   if (params.length !== types.length && !(params.length > types.length && types.length === 0 && params.length === 0)) {
     if (params.length < types.length || params.length > types.length) {
       throw new PgError(
@@ -259,12 +267,7 @@ function evalCtx(env: SqlEnv, types: SqlType[], params: readonly unknown[]): Eva
   }
   const values: Value[] = new Array(types.length);
   for (let i = 0; i < types.length; i++) values[i] = coerceParam(params[i], types[i]!);
-  const ctx: EvalCtx = {
-    params: values,
-    memo: null,
-    runSubquery: (q, c) => runSelect(env, q, c).rows.map((r) => r[0] ?? null),
-  };
-  return ctx;
+  return values;
 }
 
 /**
@@ -428,31 +431,90 @@ function setStatement(env: SqlEnv, s: PgNode): StatementResult {
   }
 }
 
-function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: PreparedCache): StatementResult {
-  for (const o of (s.options ?? []) as PgNode[]) {
-    const name = String(o.DefElem.defname);
-    if (name === 'analyze' || name === 'buffers') throw pgErr.featureNotSupported(`EXPLAIN ${name.toUpperCase()}`);
-    if (name === 'format') throw pgErr.featureNotSupported('EXPLAIN FORMAT');
+/**
+ * EXPLAIN options as PostgreSQL parses them (defaults: COSTS on, TIMING on under ANALYZE,
+ * SUMMARY on under ANALYZE, FORMAT TEXT).
+ * @throws PgError 22023 for an unknown option or value, 0A000 for FORMAT XML / YAML.
+ */
+function explainOptions(s: PgNode): ExplainOptions {
+  const o: ExplainOptions = { analyze: false, verbose: false, costs: true, timing: true, summary: false, buffers: false, format: 'text' };
+  let timingSet = false;
+  let summarySet = false;
+  for (const d of (s.options ?? []) as PgNode[]) {
+    const name = String(d.DefElem.defname);
+    const arg = d.DefElem.arg;
+    const raw: string | undefined = arg === undefined ? undefined : String(arg.String?.sval ?? arg.A_Const?.sval?.sval ?? arg.A_Const?.ival?.ival ?? arg.Integer?.ival ?? arg.A_Const?.boolval?.boolval ?? '').toLowerCase();
+    const at = typeof d.DefElem.location === 'number' ? { position: d.DefElem.location + 1 } : {};
+    const bool = (): boolean => {
+      if (raw === undefined) return true;
+      if (['true', 'on', '1', 'yes'].includes(raw)) return true;
+      if (['false', 'off', '0', 'no'].includes(raw)) return false;
+      throw new PgError(SQLSTATE.syntax_error, `${name} requires a Boolean value`);
+    };
+    switch (name) {
+      case 'analyze': o.analyze = bool(); break;
+      case 'verbose': o.verbose = bool(); break;
+      case 'costs': o.costs = bool(); break;
+      case 'timing': o.timing = bool(); timingSet = true; break;
+      case 'summary': o.summary = bool(); summarySet = true; break;
+      case 'buffers': o.buffers = bool(); break;
+      case 'settings':
+      case 'wal':
+      case 'memory':
+      case 'serialize':
+      case 'generic_plan':
+        throw pgErr.featureNotSupported(`EXPLAIN option ${name.toUpperCase()}`);
+      case 'format':
+        if (raw === 'text' || raw === 'json') o.format = raw;
+        else if (raw === 'xml' || raw === 'yaml') throw pgErr.featureNotSupported(`EXPLAIN (FORMAT ${raw.toUpperCase()})`);
+        else throw new PgError(SQLSTATE.invalid_parameter_value, `unrecognized value for EXPLAIN option "format": "${raw}"`, at);
+        break;
+      default:
+        throw new PgError(SQLSTATE.syntax_error, `unrecognized EXPLAIN option "${name}"`, at);
+    }
   }
+  if (!timingSet) o.timing = o.analyze;
+  else if (o.timing && !o.analyze) throw new PgError(SQLSTATE.invalid_parameter_value, 'EXPLAIN option TIMING requires ANALYZE');
+  if (!summarySet) o.summary = o.analyze;
+  return o;
+}
+
+/** EXPLAIN [ANALYZE] of a SELECT: plans it (and runs it, under ANALYZE) and prints the plan. */
+function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: PreparedCache): StatementResult {
+  const opts = explainOptions(s);
   const inner = s.query;
   const tag = Object.keys(inner)[0]!;
   if (tag !== 'SelectStmt') throw pgErr.featureNotSupported(`EXPLAIN of ${tag.replace(/Stmt$/, '').toUpperCase()}`);
+  const clock = systemClock;
+  const t0 = clock.nowMs();
   const a = prepare(env, { stmt: inner, tag }, cache) as Analyzed<SelectQuery>;
-  const ctx = evalCtx(env, a.paramTypes, params);
-  const q = a.query;
-  const num = (e: Expr | null, dflt: number): number => {
-    if (e === null) return dflt;
-    const v = evalExpr(e, null, -1, ctx);
-    return v === null ? dflt : Number(v);
-  };
-  const limit = num(q.limit, Infinity);
-  const need = limit === Infinity ? Infinity : limit + num(q.offset, 0);
-  const plan = planSelect(env, q, need);
-  env.lastPlan = plan;
-  const lines = explainLines(plan, q);
+  const values = paramValues(a.paramTypes, params);
+  const stmt = planSelect(env, a.query, values);
+  env.lastPlan = stmt.plan;
+  const planningMs = clock.nowMs() - t0;
+  let lookup: ((p: PlanNode) => Instrumentation | undefined) | null = null;
+  let executionMs: number | null = null;
+  if (opts.analyze) {
+    const t1 = clock.nowMs();
+    const es = new EState(env, stmt, values, opts.timing ? clock : null);
+    es.instrumenting = true;
+    const top = execInitNode(stmt.plan, es);
+    runPlanned(es, top);
+    executionMs = clock.nowMs() - t1;
+    const map = new Map<PlanNode, Instrumentation>();
+    const walk = (st: PlanState): void => {
+      map.set(st.plan, st.instr);
+      for (const c of st.children) walk(c);
+    };
+    walk(top);
+    for (const sub of es.subPlanStates) walk(sub.state);
+    for (const c of es.ctes.values()) walk(c.producer);
+    lookup = (p) => map.get(p);
+  }
+  const lines = explainOutput(stmt, opts, lookup, opts.summary ? { planningMs, executionMs } : null);
   return {
     command: 'EXPLAIN',
-    fields: [{ name: 'QUERY PLAN', dataTypeID: TYPE_OID.text, type: 'text' }],
+    fields: [{ name: 'QUERY PLAN', dataTypeID: opts.format === 'json' ? 114 : TYPE_OID.text, type: 'text' }],
     rows: lines.map((l) => [l]),
     affectedRows: 0,
     notices: [],

@@ -1,115 +1,329 @@
 /**
- * EXPLAIN in PostgreSQL's text format (with COSTS OFF: vecgres' costs are in distance
- * computations, not PostgreSQL's units, so printing them would mislead).
+ * EXPLAIN output in PostgreSQL's text and JSON formats (explain.c): one entry per plan node
+ * with its estimated cost and rows (unless COSTS OFF), its details (Filter, Join Filter,
+ * Hash Cond, Sort Key, Index Cond, Order By, Group Key), InitPlans before the children and
+ * SubPlans after them, and under ANALYZE the counters its executor state kept (actual rows
+ * and loops, time unless TIMING OFF, Rows Removed by Filter, Sort Method, the vector index
+ * scan's searches and distance computations).
  */
-import type { Expr } from '../analyze/expr.js';
-import { valueToText } from '../analyze/types.js';
-import type { SelectQuery } from '../analyze/query.js';
-import type { PlanNode } from './plan.js';
+import type { PlanNode, PlannedStmt, SubPlan } from './plan.js';
+import { planChildren } from './plan.js';
+import { deparse } from './deparse.js';
+import type { Instrumentation } from '../exec/executor.js';
 
-/** Deparses an expression roughly as PostgreSQL's ruleutils prints it. */
-export function exprToSql(e: Expr): string {
-  switch (e.k) {
-    case 'const': {
-      if (e.value === null) return 'NULL';
-      const text = valueToText(e.value, e.type)!;
-      if (e.type === 'int4' || e.type === 'numeric' || e.type === 'bool') return text;
-      const cast = e.type === 'text' ? '' : `::${e.type === 'float8' ? 'double precision' : e.type === 'float4' ? 'real' : e.type === 'int8' ? 'bigint' : e.type}`;
-      return `'${text.replace(/'/g, "''")}'${cast}`;
-    }
-    case 'param':
-      return `$${e.index + 1}`;
-    case 'col':
-      return e.name;
-    case 'op2':
-      return /^[a-z_]+$/.test(e.op) ? `${e.op}(${exprToSql(e.l)}, ${exprToSql(e.r)})` : `(${exprToSql(e.l)} ${e.op} ${exprToSql(e.r)})`;
-    case 'op1':
-      return `f(${exprToSql(e.arg)})`;
-    case 'cast':
-      return `(${exprToSql(e.arg)})::${e.type}${e.typmod >= 0 ? `(${e.typmod})` : ''}`;
-    case 'and':
-      return `(${e.args.map(exprToSql).join(' AND ')})`;
-    case 'or':
-      return `(${e.args.map(exprToSql).join(' OR ')})`;
-    case 'not':
-      return `(NOT ${exprToSql(e.arg)})`;
-    case 'isnull':
-      return `(${exprToSql(e.arg)} IS ${e.negate ? 'NOT ' : ''}NULL)`;
-    case 'in':
-      return `(${exprToSql(e.arg)} ${e.negate ? '<>' : '='} ANY (...))`;
-    case 'coalesce':
-      return `COALESCE(${e.args.map(exprToSql).join(', ')})`;
-    case 'sublink':
-      return '$0';
-    case 'count':
-      return e.arg === null ? 'count(*)' : `count(${exprToSql(e.arg)})`;
-    case 'agg':
-    case 'srf':
-      return `${e.name}(${exprToSql(e.arg)})`;
-    case 'fn':
-      return `${e.name}(${e.args.map(exprToSql).join(', ')})`;
-    case 'array':
-      return `ARRAY[${e.elems.map(exprToSql).join(', ')}]`;
-  }
+export interface ExplainOptions {
+  analyze: boolean;
+  verbose: boolean;
+  costs: boolean;
+  timing: boolean;
+  summary: boolean;
+  buffers: boolean;
+  format: 'text' | 'json';
 }
 
-/** The EXPLAIN lines of a plan. */
-export function explainLines(plan: PlanNode, q: SelectQuery): string[] {
-  const out: string[] = [];
-  const emit = (depth: number, head: string, details: string[]) => {
-    const pad = depth === 0 ? '' : ' '.repeat(depth * 6 - 4) + '->  ';
-    out.push(pad + head);
-    const dpad = depth === 0 ? '  ' : ' '.repeat(depth * 6 + 2);
-    for (const d of details) out.push(dpad + d);
+/** The executor's counters per plan node, under ANALYZE (absent: the node never ran). */
+export type InstrLookup = (p: PlanNode) => Instrumentation | undefined;
+
+interface Prop {
+  label: string;
+  value: string | number | boolean | string[];
+}
+
+interface ExplainNode {
+  name: string;
+  props: Prop[];
+  /** JSON "Node Type" and join type / strategy etc. */
+  json: Record<string, unknown>;
+  initPlans: { label: string; node: ExplainNode }[];
+  children: ExplainNode[];
+  subPlans: { label: string; node: ExplainNode }[];
+  costs: { startup: number; total: number; rows: number; width: number };
+  instr: Instrumentation | undefined;
+  relationship: string | null;
+}
+
+function joinName(t: string): string {
+  return t === 'inner' ? '' : t === 'semi' ? ' Semi' : t === 'anti' ? ' Anti' : ` ${t[0]!.toUpperCase()}${t.slice(1)}`;
+}
+
+function scanName(s: { name: string; alias: string | null }): string {
+  return s.alias === null ? s.name : `${s.name} ${s.alias}`;
+}
+
+function keyText(text: string, simple: boolean): string {
+  return simple ? text : `(${text})`;
+}
+
+function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, qualify: boolean, verbose = false): ExplainNode {
+  // Scan quals print unqualified names, join and upper-node quals qualified (PostgreSQL's useprefix).
+  const scan = 'scan' in p;
+  const text = (e: Parameters<typeof deparse>[0]): string => deparse(e, (!scan || verbose) && qualify);
+  const props: Prop[] = [];
+  const json: Record<string, unknown> = {};
+  let name: string;
+  const filter = (label = 'Filter'): void => {
+    if (p.qual !== null) props.push({ label, value: text(p.qual) });
   };
-  const walk = (p: PlanNode, depth: number): void => {
-    switch (p.node) {
-      case 'Limit':
-        emit(depth, 'Limit', []);
-        walk(p.input, depth + 1);
-        return;
-      case 'Aggregate':
-        emit(depth, p.groupBy.length === 0 ? 'Aggregate' : 'HashAggregate', [
-          ...(p.groupBy.length === 0 ? [] : [`Group Key: ${p.groupBy.map(exprToSql).join(', ')}`]),
-          ...(p.having === null ? [] : [`Filter: ${exprToSql(p.having)}`]),
-        ]);
-        walk(p.input, depth + 1);
-        return;
-      case 'ProjectSet':
-        emit(depth, 'ProjectSet', []);
-        walk(p.input, depth + 1);
-        return;
-      case 'FunctionScan':
-        emit(depth, `Function Scan on unnest${p.table.name === 'unnest' ? '' : ` ${p.table.name}`}`, p.filter === null ? [] : [`Filter: ${exprToSql(p.filter)}`]);
-        return;
-      case 'Sort':
-        emit(depth, 'Sort', [`Sort Key: ${q.orderBy.map((k) => exprToSql(k.expr) + (k.desc ? ' DESC' : '')).join(', ')}`]);
-        walk(p.input, depth + 1);
-        return;
-      case 'TopK':
-        emit(depth, 'Sort', [`Sort Key: (${exprToSql(p.knn.expr)})`]);
-        walk(p.input, depth + 1);
-        return;
-      case 'IndexScan':
-        emit(depth, `Index Scan using ${p.def.name} on ${p.table.name}`, [
-          `Order By: ${exprToSql(p.knn.expr)}`,
-          ...(p.filter === null ? [] : [`Filter: ${exprToSql(p.filter)}`]),
-        ]);
-        return;
-      case 'PkLookup':
-        emit(depth, `Index Scan using ${p.indexName} on ${p.table.name}`, [`Index Cond: (${p.table.def.columns[p.table.def.primaryKey[0]!]!.name} = ${exprToSql(p.key)})`]);
-        return;
-      case 'SeqScan':
-        emit(depth, `Seq Scan on ${p.table.name}`, p.filter === null ? [] : [`Filter: ${exprToSql(p.filter)}`]);
-        return;
-      case 'VirtualScan':
-        emit(depth, `Function Scan on ${p.name}`, p.filter === null ? [] : [`Filter: ${exprToSql(p.filter)}`]);
-        return;
-      case 'Result':
-        emit(depth, 'Result', []);
-        return;
+  const removed = (): void => {
+    const i = lookup?.(p);
+    // PostgreSQL prints the average per loop, rounded.
+    if (i !== undefined && i.removedByFilter > 0 && p.qual !== null) props.push({ label: 'Rows Removed by Filter', value: Number((i.removedByFilter / Math.max(1, i.loops)).toFixed(0)) });
+  };
+  const children: PlanNode[] = planChildren(p);
+  if (verbose) {
+    // VERBOSE: the node's output columns (its projection, else the tuple it passes on).
+    const out = p.project !== null ? p.project.map((e) => deparse(e, true)) : p.layout.map((it) => ('expr' in it ? deparse(it.expr, true) : ''));
+    if (out.length > 0 && out.every((x) => x !== '')) props.push({ label: 'Output', value: out });
+  }
+  switch (p.node) {
+    case 'Result':
+      name = 'Result';
+      if (p.oneTimeFilter !== null) props.push({ label: 'One-Time Filter', value: text(p.oneTimeFilter) });
+      filter();
+      break;
+    case 'SeqScan':
+      name = `Seq Scan on ${scanName(p.scan)}`;
+      json['Node Type'] = 'Seq Scan';
+      json['Relation Name'] = p.scan.name;
+      json['Alias'] = p.scan.alias ?? p.scan.name;
+      filter();
+      removed();
+      break;
+    case 'VirtualScan':
+      name = `Function Scan on ${scanName(p.scan)}`;
+      json['Node Type'] = 'Function Scan';
+      filter();
+      removed();
+      break;
+    case 'PkLookup':
+      name = `Index Scan using ${p.indexName} on ${scanName(p.scan)}`;
+      json['Node Type'] = 'Index Scan';
+      json['Index Name'] = p.indexName;
+      json['Relation Name'] = p.scan.name;
+      props.push({ label: 'Index Cond', value: p.keyText });
+      filter();
+      removed();
+      break;
+    case 'IndexScan':
+      name = `Index Scan using ${p.def.name} on ${scanName(p.scan)}`;
+      json['Node Type'] = 'Index Scan';
+      json['Index Name'] = p.def.name;
+      json['Relation Name'] = p.scan.name;
+      props.push({ label: 'Order By', value: p.knn.text });
+      filter();
+      removed();
+      break;
+    case 'TopK':
+      name = 'Sort';
+      props.push({ label: 'Sort Key', value: [keyText(p.knn.sortText, false) + (p.nullsFirst ? ' NULLS FIRST' : '')] });
+      break;
+    case 'ValuesScan':
+      name = `Values Scan on ${scanName(p.scan)}`;
+      filter();
+      removed();
+      break;
+    case 'FunctionScan':
+      name = `Function Scan on ${scanName(p.scan)}`;
+      filter();
+      removed();
+      break;
+    case 'SubqueryScan':
+      name = `Subquery Scan on ${scanName(p.scan)}`;
+      filter();
+      removed();
+      break;
+    case 'CteScan':
+      name = `CTE Scan on ${scanName(p.scan)}`;
+      filter();
+      removed();
+      break;
+    case 'WorkTableScan':
+      name = `WorkTable Scan on ${scanName(p.scan)}`;
+      filter();
+      break;
+    case 'RecursiveUnion':
+      name = 'Recursive Union';
+      break;
+    case 'NestLoop': {
+      name = p.joinType === 'inner' ? 'Nested Loop' : `Nested Loop${joinName(p.joinType)} Join`;
+      json['Node Type'] = 'Nested Loop';
+      json['Join Type'] = p.joinType[0]!.toUpperCase() + p.joinType.slice(1);
+      if (p.joinQual !== null) props.push({ label: 'Join Filter', value: text(p.joinQual) });
+      const i = lookup?.(p);
+      if (i !== undefined && i.removedByJoinFilter > 0) props.push({ label: 'Rows Removed by Join Filter', value: Number((i.removedByJoinFilter / Math.max(1, i.loops)).toFixed(0)) });
+      filter();
+      removed();
+      break;
     }
+    case 'HashJoin': {
+      name = `Hash${joinName(p.joinType)} Join`;
+      json['Node Type'] = 'Hash Join';
+      json['Join Type'] = p.joinType[0]!.toUpperCase() + p.joinType.slice(1);
+      props.push({ label: 'Hash Cond', value: p.hashCondText });
+      if (p.joinQual !== null) props.push({ label: 'Join Filter', value: text(p.joinQual) });
+      const i = lookup?.(p);
+      if (i !== undefined && i.removedByJoinFilter > 0) props.push({ label: 'Rows Removed by Join Filter', value: Number((i.removedByJoinFilter / Math.max(1, i.loops)).toFixed(0)) });
+      filter();
+      removed();
+      break;
+    }
+    case 'Hash':
+      name = 'Hash';
+      break;
+    case 'Material':
+      name = 'Materialize';
+      break;
+    case 'Sort':
+      name = 'Sort';
+      props.push({ label: 'Sort Key', value: p.keys.map((k) => k.text) });
+      break;
+    case 'Limit':
+      name = 'Limit';
+      break;
+    case 'Agg':
+      name = p.strategy === 'plain' ? 'Aggregate' : 'HashAggregate';
+      json['Node Type'] = 'Aggregate';
+      json['Strategy'] = p.strategy === 'plain' ? 'Plain' : 'Hashed';
+      if (p.groupKeys.length > 0) props.push({ label: 'Group Key', value: p.groupText });
+      filter();
+      removed();
+      break;
+    case 'ProjectSet':
+      name = 'ProjectSet';
+      break;
+  }
+  if (json['Node Type'] === undefined) json['Node Type'] = name.replace(/ on .*$/, '').replace(/ using .*$/, '');
+  const instr = lookup?.(p);
+  if (instr !== undefined) for (const [label, value] of instr.extra) props.push({ label, value });
+  const subLabel = (sp: SubPlan): string => (sp.initPlan && sp.outParam >= 0 ? `InitPlan ${sp.id}` : sp.initPlan ? `SubPlan ${sp.id}` : `SubPlan ${sp.id}`);
+  const node: ExplainNode = {
+    name,
+    props,
+    json,
+    initPlans: [
+      ...(p.cteDefs ?? []).map((c) => ({ label: `CTE ${c.name}`, node: describe(c.plan, lookup, 'InitPlan', qualify, verbose) })),
+      ...p.initPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, lookup, 'InitPlan', qualify, verbose) })),
+    ],
+    children: children.map((c, i) => describe(c, lookup, children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', qualify, verbose)),
+    subPlans: p.subPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, lookup, 'SubPlan', qualify, verbose) })),
+    costs: { startup: p.startupCost, total: p.totalCost, rows: p.rows, width: p.width },
+    instr,
+    relationship: rel,
   };
-  walk(plan, 0);
+  if (p.node === 'TopK') {
+    // The exact top-k scan is PostgreSQL's top-N heapsort over a sequential scan: print both.
+    node.children = [describe(p.input, lookup, 'Outer', qualify, verbose)];
+  }
+  return node;
+}
+
+function fmt2(n: number): string {
+  return n.toFixed(2);
+}
+
+function fmt3(n: number): string {
+  return n.toFixed(3);
+}
+
+function costText(n: ExplainNode, opts: ExplainOptions): string {
+  let s = '';
+  if (opts.costs) s += `  (cost=${fmt2(n.costs.startup)}..${fmt2(n.costs.total)} rows=${n.costs.rows} width=${n.costs.width})`;
+  if (opts.analyze) {
+    const i = n.instr;
+    if (i === undefined || i.loops === 0) s += ' (never executed)';
+    else {
+      // PostgreSQL 18 prints the average rows per loop with two decimals.
+      const rowsText = (i.rows / i.loops).toFixed(2);
+      s += opts.timing
+        ? ` (actual time=${fmt3(i.startupMs / i.loops)}..${fmt3(i.totalMs / i.loops)} rows=${rowsText} loops=${i.loops})`
+        : ` (actual rows=${rowsText} loops=${i.loops})`;
+    }
+  }
+  return s;
+}
+
+/** The text-format lines of a plan. */
+function textLines(root: ExplainNode, opts: ExplainOptions): string[] {
+  const out: string[] = [];
+  const walk = (n: ExplainNode, indent: number, planName: string | null): void => {
+    if (planName !== null) {
+      out.push(' '.repeat(indent * 2) + planName);
+      indent++;
+    }
+    let line = '';
+    if (indent > 0) {
+      line = ' '.repeat(indent * 2) + '->  ';
+      indent += 2;
+    }
+    out.push(line + n.name + costText(n, opts));
+    indent++;
+    const pad = ' '.repeat(indent * 2);
+    for (const pr of n.props) {
+      if (pr.label === 'Sort Method' && !opts.analyze) continue;
+      const v = Array.isArray(pr.value) ? pr.value.join(', ') : String(pr.value);
+      out.push(`${pad}${pr.label}: ${v}`);
+    }
+    for (const ip of n.initPlans) walk(ip.node, indent, ip.label);
+    for (const c of n.children) walk(c, indent, null);
+    for (const sp of n.subPlans) walk(sp.node, indent, sp.label);
+  };
+  walk(root, 0, null);
   return out;
+}
+
+function jsonNode(n: ExplainNode, opts: ExplainOptions, parent: string | null, subplanName: string | null): Record<string, unknown> {
+  const o: Record<string, unknown> = { ...n.json };
+  if (parent !== null) o['Parent Relationship'] = parent;
+  if (subplanName !== null) o['Subplan Name'] = subplanName;
+  if (opts.costs) {
+    o['Startup Cost'] = Number(fmt2(n.costs.startup));
+    o['Total Cost'] = Number(fmt2(n.costs.total));
+    o['Plan Rows'] = n.costs.rows;
+    o['Plan Width'] = n.costs.width;
+  }
+  if (opts.analyze) {
+    const i = n.instr;
+    if (opts.timing) {
+      o['Actual Startup Time'] = i === undefined || i.loops === 0 ? 0 : Number(fmt3(i.startupMs / i.loops));
+      o['Actual Total Time'] = i === undefined || i.loops === 0 ? 0 : Number(fmt3(i.totalMs / i.loops));
+    }
+    o['Actual Rows'] = i === undefined || i.loops === 0 ? 0 : i.rows / i.loops;
+    o['Actual Loops'] = i?.loops ?? 0;
+  }
+  for (const pr of n.props) {
+    if (pr.label === 'Sort Method' && !opts.analyze) continue;
+    o[pr.label] = pr.value;
+  }
+  const plans: Record<string, unknown>[] = [
+    ...n.initPlans.map((ip) => jsonNode(ip.node, opts, 'InitPlan', ip.label)),
+    ...n.children.map((c) => jsonNode(c, opts, c.relationship, null)),
+    ...n.subPlans.map((sp) => jsonNode(sp.node, opts, 'SubPlan', sp.label)),
+  ];
+  if (plans.length > 0) o['Plans'] = plans;
+  return o;
+}
+
+/** Timing lines / fields of EXPLAIN ANALYZE or SUMMARY. */
+export interface ExplainSummary {
+  planningMs: number;
+  executionMs: number | null;
+}
+
+/** EXPLAIN's output rows (one line each in TEXT, one JSON document in JSON). */
+export function explainOutput(stmt: PlannedStmt, opts: ExplainOptions, lookup: InstrLookup | null, summary: ExplainSummary | null): string[] {
+  const root = describe(stmt.plan, lookup, null, stmt.qualify || opts.verbose, opts.verbose);
+  if (opts.format === 'json') {
+    const doc: Record<string, unknown> = { Plan: jsonNode(root, opts, null, null) };
+    if (summary !== null) {
+      doc['Planning Time'] = Number(fmt3(summary.planningMs));
+      if (summary.executionMs !== null) doc['Execution Time'] = Number(fmt3(summary.executionMs));
+    }
+    return [JSON.stringify([doc], null, 2)];
+  }
+  const lines = textLines(root, opts);
+  if (summary !== null) {
+    lines.push(`Planning Time: ${fmt3(summary.planningMs)} ms`);
+    if (summary.executionMs !== null) lines.push(`Execution Time: ${fmt3(summary.executionMs)} ms`);
+  }
+  return lines;
 }

@@ -1,35 +1,204 @@
 /**
- * Plan nodes: a small tree of typed nodes per SELECT, built by the planner at execution time
- * (so settings such as hnsw.ef_search and enable_indexscan are honoured on every run) and
- * printed by EXPLAIN in PostgreSQL's text format.
+ * Plan nodes: the program the executor runs (PostgreSQL's Plan structs). A plan is data: a
+ * tree of nodes, each with its estimated rows and cost, its expressions already bound to
+ * positions of its input tuple (`slot` i) or to executor parameters (`execParam`), and the
+ * shape of the tuple it emits (`layout`, which the planner uses to bind the node above).
+ * The executor builds one state object per node (exec/nodes/) and never looks at the query.
+ *
+ * Tuples are flat `Value[]` arrays. A scan emits the columns of its relation that the query
+ * needs, in `cols` order; a join emits its outer tuple followed by its inner tuple; an Agg
+ * emits its group keys followed by its aggregate results.
  */
 import type { Table } from '../../storage/table.js';
 import type { IndexAm, VectorIndex } from '../../index/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Expr } from '../analyze/expr.js';
+import type { JoinType } from '../analyze/query.js';
+import type { SqlType } from '../analyze/types.js';
 
-/** ORDER BY <vector column> <operator> <query vector> — the shape an index can serve. */
-export interface KnnSpec {
-  col: number;
-  op: string;
-  /** The query vector: constant, parameter, cast or scalar subquery (no column refs). */
-  query: Expr;
-  /** The ORDER BY expression as a whole (also used to print it). */
+/**
+ * What position i of a node's output tuple holds: column `col` of range-table entry `rti`
+ * of the planned level (col -1: the row id, PostgreSQL's ctid), or the value of an
+ * expression computed below (a group key, an aggregate).
+ */
+export type LayoutItem = { rti: number; col: number } | { expr: Expr };
+
+/** A sort key bound to the sorted node's input tuple. */
+export interface SortSpec {
+  expr: Expr;
+  desc: boolean;
+  nullsFirst: boolean;
+  cmp: (a: unknown, b: unknown) => number;
+  /** The key as EXPLAIN prints it. */
+  text: string;
+}
+
+/** An aggregate call of an Agg node: its function and argument bound to the input tuple. */
+export interface AggCall {
+  /** The analyzed call (count / agg), for matching the expressions above. */
+  call: Expr;
+  /** `count(*)`: no argument. */
+  arg: Expr | null;
+  kind: 'count' | 'agg';
+}
+
+/** A value an executor parameter receives before a subtree runs: `id` := `expr`. */
+export interface ParamAssign {
+  id: number;
   expr: Expr;
 }
 
+/**
+ * A subquery plan used in an expression (PostgreSQL's SubPlan). `args` are evaluated in the
+ * calling node's tuple and assigned before the plan runs (correlated); an InitPlan has none
+ * and runs at most once per execution, its scalar result landing in `outParam`.
+ */
+export interface SubPlan {
+  /** 1-based number, as EXPLAIN names it (`SubPlan 2`, `InitPlan 1`). */
+  id: number;
+  plan: PlanNode;
+  sub: 'expr' | 'exists' | 'any' | 'all';
+  /** any / all: the left operand (bound to the caller's tuple) and the comparison. */
+  testArg: Expr | null;
+  cmp: ((a: unknown, b: unknown) => unknown) | null;
+  op: string;
+  args: ParamAssign[];
+  /** Uncorrelated: evaluated once per execution (InitPlan, or a hashed SubPlan for ANY / ALL). */
+  initPlan: boolean;
+  /** InitPlan of a scalar or EXISTS subquery: the executor parameter its value is kept in. */
+  outParam: number;
+  /** Output column types (EXPLAIN's `(InitPlan 1).col1`). */
+  types: SqlType[];
+}
+
+/**
+ * A planned statement (PostgreSQL's PlannedStmt): the plan, the plans of CTEs that are
+ * materialized (read by CteScan nodes), the number of executor parameters, every SubPlan.
+ */
+export interface PlannedStmt {
+  plan: PlanNode;
+  ctes: { id: number; name: string; plan: PlanNode }[];
+  nParams: number;
+  subPlans: SubPlan[];
+  /** EXPLAIN qualifies column names in join and upper-node expressions. */
+  qualify: boolean;
+}
+
+/** ORDER BY `<vector column> <operator> <query>` served by a scan: the column, operator and query. */
+export interface KnnSpec {
+  col: number;
+  op: string;
+  /** The query vector, bound (constant, parameter, cast, executor parameter). */
+  query: Expr;
+  /** The whole ORDER BY expression, bound to the scan's tuple (to print it). */
+  expr: Expr;
+  /** The ORDER BY expression as EXPLAIN prints it: in an index scan's Order By, and as a Sort Key. */
+  text: string;
+  sortText: string;
+}
+
+/** Fields every plan node has. */
+export interface PlanBase {
+  /** Estimated rows emitted per execution (PostgreSQL's plan_rows). */
+  rows: number;
+  /** Estimated cost to the first row and to the last, in vecgres' cost units. */
+  startupCost: number;
+  totalCost: number;
+  /** Estimated average tuple width in bytes (EXPLAIN's width=). */
+  width: number;
+  /** What each position of the emitted tuple holds. */
+  layout: LayoutItem[];
+  /** Filter over the node's own tuple (only TRUE passes), or null. */
+  qual: Expr | null;
+  /** Projection: output tuple = these expressions over the node's tuple, or null (emit as is). */
+  project: Expr[] | null;
+  /** InitPlans first used by this node's expressions, printed under it. */
+  initPlans: SubPlan[];
+  /** SubPlans (correlated) used by this node's expressions, printed under it. */
+  subPlans: SubPlan[];
+  /** Executor parameters this subtree reads that are set outside it (rescan must recompute). */
+  extParams: number[];
+  /** Materialized CTEs of the query level this node is the top of (EXPLAIN prints `CTE name`). */
+  cteDefs?: { id: number; name: string; plan: PlanNode }[];
+}
+
+/** A scan's relation as EXPLAIN names it: `Seq Scan on <name> [<alias>]`. */
+export interface ScanTarget {
+  rti: number;
+  /** Relation / function / CTE name. */
+  name: string;
+  /** The alias when it differs from the name (printed after it), else null. */
+  alias: string | null;
+  /** Columns emitted (col -1: the row id). */
+  cols: number[];
+}
+
 export type PlanNode =
-  | { node: 'Result' }
-  | { node: 'SeqScan'; table: Table; filter: Expr | null }
-  | { node: 'PkLookup'; table: Table; indexName: string; key: Expr; filter: Expr | null }
-  | { node: 'IndexScan'; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec; filter: Expr | null }
-  | { node: 'TopK'; knn: KnnSpec; input: PlanNode }
-  | { node: 'Sort'; input: PlanNode }
-  | { node: 'Limit'; input: PlanNode }
-  /** Aggregation: plain (one group) or hashed by `groupBy`, `having` filtering the groups. */
-  | { node: 'Aggregate'; input: PlanNode; groupBy: Expr[]; having: Expr | null }
-  /** Set-returning select list (unnest): each input row yields one row per element. */
-  | { node: 'ProjectSet'; input: PlanNode }
-  /** FROM unnest(array): the array's elements as rows. */
-  | { node: 'FunctionScan'; table: Table; fn: Expr; filter: Expr | null }
-  | { node: 'VirtualScan'; name: string; filter: Expr | null };
+  | (PlanBase & { node: 'Result'; input: PlanNode | null; oneTimeFilter: Expr | null })
+  | (PlanBase & { node: 'SeqScan'; scan: ScanTarget; table: Table })
+  | (PlanBase & { node: 'VirtualScan'; scan: ScanTarget; view: string })
+  | (PlanBase & { node: 'PkLookup'; scan: ScanTarget; table: Table; indexName: string; key: Expr; keyText: string })
+  | (PlanBase & { node: 'IndexScan'; scan: ScanTarget; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec })
+  /** Exact k-NN: a top-k heap over the SeqScan below it, SIMD distances; prints as Sort over Seq Scan. */
+  | (PlanBase & { node: 'TopK'; input: PlanNode & { node: 'SeqScan' }; knn: KnnSpec; nullsFirst: boolean })
+  | (PlanBase & { node: 'ValuesScan'; scan: ScanTarget; values: Expr[][] })
+  | (PlanBase & { node: 'FunctionScan'; scan: ScanTarget; fname: 'unnest' | 'generate_series'; args: Expr[] })
+  | (PlanBase & { node: 'SubqueryScan'; scan: ScanTarget; input: PlanNode })
+  | (PlanBase & { node: 'CteScan'; scan: ScanTarget; cteId: number; cteName: string })
+  | (PlanBase & { node: 'WorkTableScan'; scan: ScanTarget; cteId: number })
+  | (PlanBase & { node: 'RecursiveUnion'; input: PlanNode; recursive: PlanNode; cteId: number; unionAll: boolean; types: SqlType[] })
+  | (PlanBase & {
+      node: 'NestLoop'; joinType: JoinType | 'semi' | 'anti'; outer: PlanNode; inner: PlanNode;
+      /** Join condition over outer ++ inner (decides matches for outer joins), or null. */
+      joinQual: Expr | null;
+      /** Parameters set from each outer tuple before the inner side is rescanned. */
+      nestParams: ParamAssign[];
+      /** The outer side yields at most one row: a bound from above (LIMIT) applies to the inner side. */
+      boundToInner?: boolean;
+      outerWidth: number;
+      innerWidth: number;
+    })
+  | (PlanBase & {
+      node: 'HashJoin'; joinType: JoinType | 'semi' | 'anti'; outer: PlanNode; inner: PlanNode & { node: 'Hash' };
+      /** Hash keys: over the outer tuple, and over the inner tuple. */
+      outerKeys: Expr[]; innerKeys: Expr[];
+      /** Key equality for each pair (the `=` operator's implementation). */
+      keyEq: ((a: unknown, b: unknown) => unknown)[];
+      hashCondText: string;
+      /** Remaining join condition over outer ++ inner, or null. */
+      joinQual: Expr | null;
+      outerWidth: number;
+      innerWidth: number;
+    })
+  | (PlanBase & { node: 'Hash'; input: PlanNode })
+  | (PlanBase & { node: 'Material'; input: PlanNode })
+  | (PlanBase & { node: 'Sort'; input: PlanNode; keys: SortSpec[] })
+  | (PlanBase & { node: 'Limit'; input: PlanNode; limit: Expr | null; offset: Expr | null })
+  | (PlanBase & { node: 'Agg'; strategy: 'plain' | 'hashed'; input: PlanNode; groupKeys: Expr[]; groupText: string[]; aggs: AggCall[] })
+  | (PlanBase & { node: 'ProjectSet'; input: PlanNode; targets: Expr[] });
+
+export type PlanNodeKind = PlanNode['node'];
+
+/** The child plans of `p`, outer first (initPlans and subPlans excluded). */
+export function planChildren(p: PlanNode): PlanNode[] {
+  switch (p.node) {
+    case 'NestLoop':
+    case 'HashJoin':
+      return [p.outer, p.inner];
+    case 'RecursiveUnion':
+      return [p.input, p.recursive];
+    case 'Result':
+      return p.input === null ? [] : [p.input];
+    case 'TopK':
+    case 'SubqueryScan':
+    case 'Hash':
+    case 'Material':
+    case 'Sort':
+    case 'Limit':
+    case 'Agg':
+    case 'ProjectSet':
+      return [p.input];
+    default:
+      return [];
+  }
+}

@@ -1,89 +1,566 @@
 /**
- * The planner: picks, per execution, how a SELECT reads its table. For
- * `ORDER BY col <op> q LIMIT k` it compares each matching index's own cost estimate
- * (IndexAm.costEstimate, in distance computations) with an exact scan's cost (one distance
- * per live row) and takes the cheaper, honouring enable_indexscan / enable_seqscan as
- * PostgreSQL does (a disabled path is used only when nothing else can run). An equality on
- * the primary key reads one row through the key map.
+ * The planner (PostgreSQL's planner.c / subselect.c): turns an analyzed query into a plan
+ * tree the executor runs. Per query level: the columns each relation must produce, the
+ * WHERE clauses split and pushed down to the scan or join that can first evaluate them, a
+ * scan per FROM item (scan.ts), joins chosen by cost (join.ts), then aggregation,
+ * set-returning projection, sort (or a k-NN scan that returns rows already in distance
+ * order), limit, and the select list as the top node's projection. Subqueries in expressions
+ * become SubPlans; uncorrelated ones InitPlans run at most once. Planning runs per execution,
+ * so settings (enable_indexscan, hnsw.ef_search) and LIMIT parameter values are honoured.
  */
+import { pgErr } from '../../common/errors.js';
+import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
-import type { SelectQuery } from '../analyze/query.js';
 import type { Expr } from '../analyze/expr.js';
-import { isRowIndependent } from '../analyze/query.js';
-import type { PlanNode } from './plan.js';
+import { forEachOperand } from '../analyze/expr.js';
+import { type SelectQuery, type RangeTblEntry, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
+import { evalExpr, NO_CONTEXT, type EvalCtx } from '../exec/eval.js';
+import type { AggCall, LayoutItem, PlanNode, PlannedStmt, SortSpec, SubPlan } from './plan.js';
+import { planChildren } from './plan.js';
+import { bindExpr, type BindCtx, type LevelBinder, type VarExpr } from './setrefs.js';
+import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
+import { deparse } from './deparse.js';
+import { planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
+import { tryKnnPlan } from './scan.js';
 
-/** Rough selectivity of a WHERE clause for cost estimates (PostgreSQL's default for `=` is 0.005, ranges 1/3). */
-function selectivity(filter: Expr | null): number {
-  if (filter === null) return 1;
-  return 0.5;
+/** Statement-wide planning state (PostgreSQL's PlannerGlobal). */
+export class PlannerGlobal {
+  nParams = 0;
+  readonly subPlans: SubPlan[] = [];
+  readonly ctePlans = new Map<number, { id: number; name: string; plan: PlanNode }>();
+  /** CTEs whose recursive term is being planned: their self-references are WorkTableScans. */
+  readonly recursiveCtes = new Set<number>();
+  /** Qualify column names in EXPLAIN (more than one range-table entry in the statement). */
+  qualify = false;
+  /** EXPLAIN's unique name of each range-table entry (`a`, then `a_1` for a second `a`). */
+  readonly rteNames = new Map<RangeTblEntry, string>();
+  private readonly usedNames = new Set<string>();
+
+  /** Assigns EXPLAIN names to the entries of a range table, in order (PostgreSQL's select_rtable_names_for_explain). */
+  nameRtes(rtable: readonly RangeTblEntry[]): void {
+    for (const rte of rtable) {
+      if (this.rteNames.has(rte)) continue;
+      const base = rte.kind === 'values' ? '*VALUES*' : rte.alias;
+      let name = base;
+      for (let i = 1; this.usedNames.has(name); i++) name = `${base}_${i}`;
+      this.usedNames.add(name);
+      this.rteNames.set(rte, name);
+    }
+  }
+
+  /** LIMIT / OFFSET values the plan was built for (a cached plan is reused only while they hold). */
+  readonly planTimeChecks: { e: Expr; value: number | null }[] = [];
+  /** Tables whose size the plan's choices depend on. */
+  readonly tables = new Set<Table>();
+
+  constructor(readonly env: SqlEnv, readonly params: readonly Value[]) {}
+
+  newParam(): number {
+    return this.nParams++;
+  }
 }
 
-/** Builds the plan for `q`; `need` is LIMIT + OFFSET (Infinity when unlimited). */
-export function planSelect(env: SqlEnv, q: SelectQuery, need: number): PlanNode {
-  const t = q.table;
+/** One query level being planned (PostgreSQL's PlannerInfo). */
+export class PlannerInfo implements LevelBinder {
+  /** Columns of the enclosing level this level reads: the SubPlan / scan above sets these parameters. */
+  readonly outerParams: { id: number; v: VarExpr; name: string }[] = [];
+  /** Parameters this level (or a level inside it) reads that are set outside it. */
+  readonly ext = new Set<number>();
+  /** Lateral references of this level's FROM items to their neighbours, by `rti:col`. */
+  readonly lateralParams = new Map<string, number>();
+  /** Materialized CTEs defined at this level, printed under its top node. */
+  readonly cteDefs: { id: number; name: string; plan: PlanNode }[] = [];
+
+  constructor(readonly global: PlannerGlobal, readonly q: SelectQuery, readonly parent: PlannerInfo | null) {
+    global.nameRtes(q.rtable);
+  }
+
+  outerParam(v: VarExpr): number {
+    let target: PlannerInfo = this;
+    for (let i = 1; i < v.levelsUp; i++) target = target.parent!;
+    const owner = target.parent!;
+    let p = target.outerParams.find((x) => x.v.rti === v.rti && x.v.col === v.col);
+    if (p === undefined) {
+      p = { id: this.global.newParam(), v: { ...v, levelsUp: 0 }, name: owner.varName({ ...v, levelsUp: 0 }, true) };
+      target.outerParams.push(p);
+    }
+    for (let l: PlannerInfo = this; ; l = l.parent!) {
+      l.ext.add(p.id);
+      if (l === target) break;
+    }
+    return p.id;
+  }
+
+  varName(v: VarExpr, prefix: boolean): string {
+    const rte = this.q.rtable[v.rti];
+    // A VALUES list's columns print by their own names ("*VALUES*".column1), as PostgreSQL's.
+    const name = rte?.kind === 'values' ? `column${v.col + 1}` : v.name;
+    if (!prefix || !this.global.qualify || rte === undefined) return name;
+    const rel = this.global.rteNames.get(rte) ?? rte.alias;
+    return `${/^[a-z_][a-z0-9_]*$/.test(rel) ? rel : `"${rel}"`}.${name}`;
+  }
+
+  outerParamName(v: VarExpr): string {
+    let target: PlannerInfo = this;
+    for (let i = 1; i < v.levelsUp; i++) target = target.parent!;
+    return target.outerParams.find((x) => x.v.rti === v.rti && x.v.col === v.col)?.name ?? v.name;
+  }
+
+  /** Deparses an unbound expression of this level (`prefix`: qualify column names). */
+  text(e: Expr, prefix: boolean): string {
+    return deparse(e, prefix, (v, p) => {
+      if (v.levelsUp === 0) return this.varName(v, p);
+      let owner: PlannerInfo | null = this;
+      for (let i = 0; i < v.levelsUp && owner !== null; i++) owner = owner.parent;
+      return owner === null ? v.name : owner.varName({ ...v, levelsUp: 0 }, true);
+    });
+  }
+
+  /** The executor parameter a LATERAL reference to neighbour column `v` is passed in. */
+  lateralParam(v: VarExpr): number {
+    const key = `${v.rti}:${v.col}`;
+    let id = this.lateralParams.get(key);
+    if (id === undefined) {
+      id = this.global.newParam();
+      this.lateralParams.set(key, id);
+    }
+    return id;
+  }
+
+  planSubLink(e: Extract<Expr, { k: 'sublink' }>, ctx: BindCtx): Expr {
+    const g = this.global;
+    const child = new PlannerInfo(g, e.query as SelectQuery, this);
+    const plan = planLevel(child);
+    const types = (e.query as SelectQuery).targets.map((t) => t.expr.type);
+    const sp: SubPlan = {
+      id: g.subPlans.length + 1,
+      plan,
+      sub: e.sub,
+      testArg: e.arg === null ? null : bindExpr(e.arg, ctx),
+      cmp: e.cmp as SubPlan['cmp'],
+      op: e.op,
+      args: child.outerParams.map((p) => ({ id: p.id, expr: bindExpr(p.v, ctx) })),
+      initPlan: child.ext.size === 0,
+      outParam: -1,
+      types,
+    };
+    for (const id of child.ext) if (!child.outerParams.some((p) => p.id === id)) this.ext.add(id);
+    g.subPlans.push(sp);
+    if (sp.initPlan && (sp.sub === 'expr' || sp.sub === 'exists')) {
+      sp.outParam = g.newParam();
+      ctx.initPlans.push(sp);
+      return { k: 'execParam', type: e.type, id: sp.outParam, typmod: e.typmod, name: `(InitPlan ${sp.id}).col1` };
+    }
+    (sp.initPlan ? ctx.initPlans : ctx.subPlans).push(sp);
+    return { k: 'subplan', type: e.type, typmod: e.typmod, sp };
+  }
+
+  /** A bind context for a node reading `layout`. */
+  bindCtx(layout: readonly LayoutItem[], lateral?: (v: VarExpr) => number | null): BindCtx {
+    return { level: this, layout, ...(lateral === undefined ? {} : { lateral }), initPlans: [], subPlans: [] };
+  }
+
+  /** Binds `e` for `node` (whose input tuple is `layout`), recording its SubPlans on the node. */
+  bindFor(node: { initPlans: SubPlan[]; subPlans: SubPlan[] }, e: Expr, layout: readonly LayoutItem[], lateral?: (v: VarExpr) => number | null): Expr {
+    const ctx = this.bindCtx(layout, lateral);
+    const out = bindExpr(e, ctx);
+    node.initPlans.push(...ctx.initPlans);
+    node.subPlans.push(...ctx.subPlans);
+    return out;
+  }
+
+  /** Evaluates a LIMIT / OFFSET made of constants and parameters now (null when it cannot). */
+  planTimeValue(e: Expr | null): number | null {
+    if (e === null) return null;
+    const value = planTimeValue(e, this.global.params);
+    this.global.planTimeChecks.push({ e, value });
+    return value;
+  }
+}
+
+/** The value of a LIMIT / OFFSET made of constants and parameters, or null when it has none now. */
+export function planTimeValue(e: Expr, params: readonly Value[]): number | null {
+  if (someNode(e, (x) => x.k === 'var' || x.k === 'sublink')) return null;
+  try {
+    const ctx: EvalCtx = { ...NO_CONTEXT, params };
+    const v = evalExpr(e, null, ctx);
+    return v === null ? null : Number(v);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A plan cached with the analyzed statement (PostgreSQL's cached plans): reused while the
+ * settings, the LIMIT / OFFSET values it was built for, and the size class (power of two)
+ * of every table it reads are unchanged. Executor state lives in EState, so a plan is never
+ * modified by running it.
+ */
+export interface CachedPlan {
+  stmt: PlannedStmt;
+  /** The session's settings and their generation when planned (plans are per session's settings). */
+  settings: object;
+  generation: number;
+  checks: { e: Expr; value: number | null }[];
+  tables: { table: Table; sizeClass: number }[];
+}
+
+function sizeClass(t: Table): number {
+  return t.liveCount === 0 ? -1 : Math.floor(Math.log2(t.liveCount));
+}
+
+/** True when `c` may run for `params` now. */
+export function cachedPlanValid(env: SqlEnv, c: CachedPlan, params: readonly Value[]): boolean {
+  if (c.settings !== env.settings || c.generation !== env.settings.generation) return false;
+  for (const t of c.tables) if (sizeClass(t.table) !== t.sizeClass) return false;
+  for (const k of c.checks) if (planTimeValue(k.e, params) !== k.value) return false;
+  return true;
+}
+
+/** Plans `q` and describes when the plan may be reused. */
+export function planSelectCached(env: SqlEnv, q: SelectQuery, params: readonly Value[]): CachedPlan {
+  const g = new PlannerGlobal(env, params);
+  const stmt = planWith(g, q);
+  return { stmt, settings: env.settings, generation: env.settings.generation, checks: g.planTimeChecks, tables: [...g.tables].map((table) => ({ table, sizeClass: sizeClass(table) })) };
+}
+
+/** Splits a condition into its AND-ed conjuncts. */
+export function conjuncts(e: Expr | null): Expr[] {
+  if (e === null) return [];
+  if (e.k === 'and') return e.args.flatMap(conjuncts);
+  return [e];
+}
+
+/** Calls `f` on every var of `e` (not entering subqueries). */
+export function walkVars(e: Expr, f: (v: VarExpr) => void): void {
+  if (e.k === 'var') {
+    f(e);
+    return;
+  }
+  forEachOperand(e, (x) => walkVars(x, f));
+}
+
+/**
+ * The range-table entries of this level `e` refers to: its own columns (levelsUp 0) and the
+ * columns of this level its subqueries refer to.
+ */
+export function relsOf(e: Expr): Set<number> {
+  const rels = new Set<number>();
+  const walk = (x: Expr, depth: number): void =>
+    walkVars(x, (v) => {
+      if (v.levelsUp === depth) rels.add(v.rti);
+    });
+  walk(e, 0);
+  const subs = (y: Expr): void => {
+    if (y.k === 'sublink') forEachQueryExpr(y.query as SelectQuery, 1, walk);
+    forEachOperand(y, subs);
+  };
+  subs(e);
+  return rels;
+}
+
+/** Columns each range-table entry of `q` must produce (read anywhere in the query, or by a subquery). */
+function neededColumns(q: SelectQuery): Map<number, Set<number>> {
+  const needed = new Map<number, Set<number>>();
+  forEachQueryExpr(q, 0, (e, depth) =>
+    walkVars(e, (v) => {
+      if (v.levelsUp !== depth) return;
+      let s = needed.get(v.rti);
+      if (s === undefined) needed.set(v.rti, (s = new Set()));
+      s.add(v.col);
+    }),
+  );
+  return needed;
+}
+
+/** Number of range-table entries in the statement, all levels (EXPLAIN qualifies names when > 1). */
+function countRtes(q: SelectQuery): number {
+  let n = q.rtable.length;
+  for (const rte of q.rtable) if (rte.kind === 'subquery') n += countRtes(rte.query);
+  for (const c of q.ctes) n += countRtes(c.query) + (c.recursive === null ? 0 : countRtes(c.recursive.term));
+  forEachQueryExpr(q, 0, (e, depth) => {
+    if (depth !== 0) return;
+    const subs = (y: Expr): void => {
+      if (y.k === 'sublink') n += countRtes(y.query as SelectQuery);
+      forEachOperand(y, subs);
+    };
+    subs(e);
+  });
+  return n;
+}
+
+/**
+ * Plans a SELECT for execution with the client's parameter values `params`.
+ * @throws PgError 0A000 for a FULL JOIN without an equality condition.
+ */
+export function planSelect(env: SqlEnv, q: SelectQuery, params: readonly Value[]): PlannedStmt {
+  return planWith(new PlannerGlobal(env, params), q);
+}
+
+function planWith(g: PlannerGlobal, q: SelectQuery): PlannedStmt {
+  g.qualify = countRtes(q) > 1;
+  const info = new PlannerInfo(g, q, null);
+  const plan = planLevel(info);
+  finishPlan(plan, g);
+  return { plan, ctes: [...g.ctePlans.values()], nParams: g.nParams, subPlans: g.subPlans, qualify: g.qualify };
+}
+
+/** Fills extParams of every node of `plan` and of its SubPlans' plans. */
+function finishPlan(plan: PlanNode, g: PlannerGlobal): void {
+  const initOut = new Set<number>();
+  for (const sp of g.subPlans) if (sp.outParam >= 0) initOut.add(sp.outParam);
+  const done = new Set<PlanNode>();
+  const visit = (p: PlanNode): Set<number> => {
+    const ext = new Set<number>();
+    for (const e of nodeExprs(p)) collectParams(e, ext, visit);
+    for (const c of planChildren(p)) {
+      const ce = visit(c);
+      const set = p.node === 'NestLoop' && c === p.inner ? new Set(p.nestParams.map((n) => n.id)) : null;
+      for (const id of ce) if (set === null || !set.has(id)) ext.add(id);
+    }
+    for (const c of p.cteDefs ?? []) visit(c.plan);
+    for (const id of initOut) ext.delete(id);
+    if (!done.has(p)) {
+      p.extParams = [...ext];
+      done.add(p);
+    }
+    return ext;
+  };
+  visit(plan);
+  for (const c of g.ctePlans.values()) visit(c.plan);
+}
+
+function collectParams(e: Expr, out: Set<number>, visitPlan: (p: PlanNode) => Set<number>): void {
+  if (e.k === 'execParam') out.add(e.id);
+  if (e.k === 'subplan') {
+    const sp = e.sp as SubPlan;
+    const inner = visitPlan(sp.plan);
+    const args = new Set(sp.args.map((a) => a.id));
+    for (const id of inner) if (!args.has(id)) out.add(id);
+    for (const a of sp.args) collectParams(a.expr, out, visitPlan);
+    if (sp.testArg !== null) collectParams(sp.testArg, out, visitPlan);
+  }
+  forEachOperand(e, (x) => collectParams(x, out, visitPlan));
+}
+
+/** Every expression a node evaluates itself (not its children's). */
+export function nodeExprs(p: PlanNode): Expr[] {
+  const out: Expr[] = [];
+  if (p.qual !== null) out.push(p.qual);
+  if (p.project !== null) out.push(...p.project);
+  switch (p.node) {
+    case 'Result':
+      if (p.oneTimeFilter !== null) out.push(p.oneTimeFilter);
+      break;
+    case 'PkLookup':
+      out.push(p.key);
+      break;
+    case 'IndexScan':
+    case 'TopK':
+      out.push(p.knn.query);
+      break;
+    case 'ValuesScan':
+      for (const r of p.values) out.push(...r);
+      break;
+    case 'FunctionScan':
+      out.push(...p.args);
+      break;
+    case 'NestLoop':
+      if (p.joinQual !== null) out.push(p.joinQual);
+      for (const n of p.nestParams) out.push(n.expr);
+      break;
+    case 'HashJoin':
+      out.push(...p.outerKeys, ...p.innerKeys);
+      if (p.joinQual !== null) out.push(p.joinQual);
+      break;
+    case 'Sort':
+      for (const k of p.keys) out.push(k.expr);
+      break;
+    case 'Limit':
+      if (p.limit !== null) out.push(p.limit);
+      if (p.offset !== null) out.push(p.offset);
+      break;
+    case 'Agg':
+      out.push(...p.groupKeys);
+      for (const a of p.aggs) if (a.arg !== null) out.push(a.arg);
+      break;
+    case 'ProjectSet':
+      out.push(...p.targets);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Aggregate calls of `e` (not inside subqueries), added to `out` once each. */
+function gatherAggregates(e: Expr, out: Expr[]): void {
+  if (e.k === 'count' || e.k === 'agg') {
+    if (!out.some((x) => exprEqual(x, e))) out.push(e);
+    return;
+  }
+  forEachOperand(e, (x) => gatherAggregates(x, out));
+}
+
+/**
+ * Plans one query level; the plan's output tuple is the select list. `info.q` may be a
+ * subquery (its correlated columns become parameters, see PlannerInfo.outerParam).
+ */
+export function planLevel(info: PlannerInfo): PlanNode {
+  const q = info.q;
+  const needed = neededColumns(q);
+  const quals: QualInfo[] = conjuncts(q.where).map((e) => ({ expr: e, rels: relsOf(e) }));
+  const limit = info.planTimeValue(q.limit);
+  const offset = info.planTimeValue(q.offset) ?? 0;
+  const need = q.limit === null ? Infinity : limit === null ? Infinity : limit + offset;
+
   let plan: PlanNode;
-  if (t === null) {
-    plan = { node: 'Result' };
-  } else if (q.virtual !== null) {
-    plan = { node: 'VirtualScan', name: q.virtual, filter: q.where };
-  } else if (q.fromFunction !== null) {
-    plan = { node: 'FunctionScan', table: t, fn: q.fromFunction, filter: q.where };
-    if (q.orderBy.length > 0 && !q.aggregate) plan = { node: 'Sort', input: plan };
-  } else {
-    plan = { node: 'SeqScan', table: t, filter: q.where };
-    const pk = pkLookup(env, q);
-    if (pk !== null) plan = pk;
-    if (q.knn !== null && need !== Infinity) {
-      const gucs = env.settings;
-      // A disabled path is not impossible, only very expensive (PostgreSQL's disable_cost).
-      const disabled = 1e10;
-      const exactCost = t.liveCount + (gucs.get('enable_seqscan') === true ? 0 : disabled);
-      const indexPenalty = gucs.get('enable_indexscan') === true ? 0 : disabled;
-      let best: PlanNode | null = null;
-      let bestCost = Infinity;
-      for (const def of env.catalog.indexesOf(t.name)) {
-        if (def.primaryKey || def.column !== q.knn.col) continue;
-        const index = env.indexes.get(def.name);
-        const am = env.methods.get(def.method);
-        if (index === undefined || am === undefined || index.opclass.operator !== q.knn.op) continue;
-        const cost =
-          am.costEstimate(index, { tableRows: t.liveCount, limit: need, selectivity: selectivity(q.where), gucs }).total + indexPenalty;
-        if (cost < bestCost) {
-          bestCost = cost;
-          best = { node: 'IndexScan', table: t, def, am, index, knn: q.knn, filter: q.where };
-        }
-      }
-      if (best !== null && bestCost < exactCost) plan = best;
-      else if (plan.node !== 'PkLookup') plan = { node: 'TopK', knn: q.knn, input: plan };
-    } else if (q.orderBy.length > 0 && !q.aggregate) {
-      plan = { node: 'Sort', input: plan };
+  let ordered = false;
+  const knn = q.orderBy.length === 1 && !q.aggregate && !q.setReturning && q.limit !== null ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need)) : null;
+  if (knn !== null) {
+    plan = knn;
+    ordered = true;
+  } else if (q.from.length === 0) {
+    const r: PlanNode = { ...planBase(1, 0, CPU_TUPLE_COST, []), node: 'Result', input: null, oneTimeFilter: null };
+    if (quals.length > 0) {
+      const e = quals.length === 1 ? quals[0]!.expr : ({ k: 'and', type: 'bool', args: quals.map((x) => x.expr) } as Expr);
+      r.oneTimeFilter = info.bindFor(r, e, []);
     }
+    plan = r;
+  } else {
+    plan = planJoinTree(info, q.from, quals, needed);
   }
-  if (q.aggregate) {
-    plan = { node: 'Aggregate', input: plan, groupBy: q.groupBy, having: q.having };
-    // Groups come out of a hash table in no order: sort them (PostgreSQL: Sort over HashAggregate).
-    if (q.orderBy.length > 0 && q.groupBy.length > 0) plan = { node: 'Sort', input: plan };
-  } else if (plan.node !== 'Sort' && plan.node !== 'TopK' && plan.node !== 'IndexScan' && q.orderBy.length > 0) plan = { node: 'Sort', input: plan };
-  if (q.setReturning) plan = { node: 'ProjectSet', input: plan };
-  if (q.limit !== null || q.offset !== null) plan = { node: 'Limit', input: plan };
-  return plan;
+
+  if (q.aggregate) plan = planAgg(info, plan);
+
+  if (q.setReturning) {
+    const ps: PlanNode = {
+      ...planBase(plan.rows * 10, plan.startupCost, plan.totalCost + plan.rows * 10 * CPU_TUPLE_COST, []),
+      node: 'ProjectSet', input: plan, targets: [],
+    };
+    ps.targets = q.targets.map((t) => info.bindFor(ps, t.expr, plan.layout));
+    ps.layout = [...q.targets.map((t) => ({ expr: t.expr })), ...plan.layout];
+    plan = ps;
+  }
+
+  if (q.orderBy.length > 0 && !ordered) {
+    const input = plan;
+    const sort: PlanNode = {
+      ...planBase(input.rows, input.totalCost + input.rows * Math.log2(input.rows + 1) * 2 * CPU_OPERATOR_COST, input.totalCost + input.rows * Math.log2(input.rows + 1) * 2 * CPU_OPERATOR_COST + input.rows * CPU_TUPLE_COST, input.layout),
+      node: 'Sort', input, keys: [],
+    };
+    sort.keys = q.orderBy.map((k): SortSpec => {
+      const expr = info.bindFor(sort, k.expr, input.layout);
+      return { expr, desc: k.desc, nullsFirst: k.nullsFirst, cmp: k.cmp, text: sortKeyText(info, k.expr, expr, k.desc, k.nullsFirst) };
+    });
+    plan = sort;
+  }
+
+  if (q.limit !== null || q.offset !== null) {
+    const input = plan;
+    const rows = Math.min(input.rows, need === Infinity ? input.rows : Math.max(need - offset, 0));
+    const frac = input.rows > 0 ? Math.min(1, (rows + offset) / input.rows) : 1;
+    const lim: PlanNode = {
+      ...planBase(rows, input.startupCost, input.startupCost + (input.totalCost - input.startupCost) * frac, input.layout),
+      node: 'Limit', input, limit: null, offset: null,
+    };
+    lim.limit = q.limit === null ? null : info.bindFor(lim, q.limit, []);
+    lim.offset = q.offset === null ? null : info.bindFor(lim, q.offset, []);
+    plan = lim;
+  }
+
+  if (plan.project !== null) {
+    // The plan is a subquery's top node (its SubqueryScan was left out): project in a Result above it.
+    const input = plan;
+    plan = { ...planBase(input.rows, input.startupCost, input.totalCost, input.layout, input.width), node: 'Result', input, oneTimeFilter: null };
+  }
+  const top = plan;
+  top.project = q.targets.map((t) => info.bindFor(top, t.expr, top.layout));
+  if (info.cteDefs.length > 0) top.cteDefs = info.cteDefs;
+  hoistInitPlans(top);
+  return top;
 }
 
-/** `WHERE pk = <row-independent expr> [AND ...]` on a single-column primary key. */
-function pkLookup(env: SqlEnv, q: SelectQuery): PlanNode | null {
-  const t = q.table!;
-  if (t.def.primaryKey.length !== 1 || q.where === null) return null;
-  const pkCol = t.def.primaryKey[0]!;
-  const conjuncts = q.where.k === 'and' ? q.where.args : [q.where];
-  for (const c of conjuncts) {
-    if (c.k !== 'op2' || c.op !== '=') continue;
-    let key: Expr | null = null;
-    if (c.l.k === 'col' && c.l.col === pkCol && isRowIndependent(c.r) && c.r.type === c.l.type) key = c.r;
-    else if (c.r.k === 'col' && c.r.col === pkCol && isRowIndependent(c.l) && c.l.type === c.r.type) key = c.l;
-    if (key !== null) {
-      const def = env.catalog.indexesOf(t.name).find((d) => d.primaryKey);
-      return { node: 'PkLookup', table: t, indexName: def?.name ?? `${t.name}_pkey`, key, filter: q.where };
+/**
+ * Moves the InitPlans of a level's nodes to its top node, where PostgreSQL attaches them
+ * (SS_attach_initplans): EXPLAIN prints them there, before the children.
+ */
+function hoistInitPlans(top: PlanNode): void {
+  const visit = (p: PlanNode): void => {
+    if (p !== top && p.initPlans.length > 0) {
+      top.initPlans.push(...p.initPlans);
+      p.initPlans = [];
     }
-  }
-  return null;
+    if (p.node === 'SubqueryScan') return;
+    for (const c of planChildren(p)) visit(c);
+  };
+  visit(top);
+  top.initPlans.sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Plans the scan of one table for UPDATE / DELETE (its output tuple is the row id of each
+ * row passing `where`) and binds `exprs` (SET values, RETURNING, INSERT values) to the
+ * table's full row (`slot` i = column i). Subqueries in any of them become SubPlans of the
+ * returned statement.
+ */
+export function planTableStatement(
+  env: SqlEnv, q: SelectQuery, params: readonly Value[], exprs: Expr[][],
+): { stmt: PlannedStmt; bound: Expr[][] } {
+  const g = new PlannerGlobal(env, params);
+  const info = new PlannerInfo(g, q, null);
+  const plan = planLevel(info);
+  const rte = q.rtable[0];
+  const layout: LayoutItem[] = rte === undefined ? [] : rte.colNames.map((_, col) => ({ rti: 0, col }));
+  const bound = exprs.map((list) => list.map((e) => info.bindFor(plan, e, layout)));
+  finishPlan(plan, g);
+  return { stmt: { plan, ctes: [...g.ctePlans.values()], nParams: g.nParams, subPlans: g.subPlans, qualify: g.qualify }, bound };
+}
+
+function sortKeyText(info: PlannerInfo, e: Expr, bound: Expr, desc: boolean, nullsFirst: boolean): string {
+  // A sort key that is not a plain column prints in parentheses (PostgreSQL's show_sort_keys).
+  const q = info.global.qualify;
+  let text = e.k === 'var' ? info.varName(e, q) : bound.k === 'slot' || bound.k === 'execParam' ? deparse(bound, q) : `(${info.text(e, q)})`;
+  if (bound.k === 'slot' && e.k !== 'var' && !/^[a-z_][a-z0-9_.]*$/i.test(text)) text = `(${text})`;
+  if (desc) text += ' DESC';
+  if (nullsFirst !== desc) text += nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
+  return text;
+}
+
+/** Agg over `input`: group keys and aggregate calls bound to its tuple; HAVING over the Agg's output. */
+function planAgg(info: PlannerInfo, input: PlanNode): PlanNode {
+  const q = info.q;
+  const calls: Expr[] = [];
+  for (const t of q.targets) gatherAggregates(t.expr, calls);
+  if (q.having !== null) gatherAggregates(q.having, calls);
+  for (const k of q.orderBy) gatherAggregates(k.expr, calls);
+  const hashed = q.groupBy.length > 0;
+  const groups = hashed ? Math.max(1, Math.min(input.rows, Math.round(input.rows / 10))) : 1;
+  const layout: LayoutItem[] = [...q.groupBy.map((g) => ({ expr: g })), ...calls.map((c) => ({ expr: c }))];
+  const cost = input.totalCost + input.rows * (calls.length + q.groupBy.length) * CPU_OPERATOR_COST;
+  const agg: PlanNode = {
+    ...planBase(groups, cost, cost + groups * CPU_TUPLE_COST, layout),
+    node: 'Agg', strategy: hashed ? 'hashed' : 'plain', input, groupKeys: [], groupText: [], aggs: [],
+  };
+  agg.groupKeys = q.groupBy.map((g) => info.bindFor(agg, g, input.layout));
+  agg.groupText = q.groupBy.map((g, i) => {
+    const b = agg.groupKeys[i]!;
+    return b.k === 'slot' ? deparse(b, info.global.qualify) : info.text(g, info.global.qualify);
+  });
+  agg.aggs = calls.map((c): AggCall => {
+    const arg = c.k === 'count' ? (c.arg === null ? null : info.bindFor(agg, c.arg, input.layout)) : info.bindFor(agg, (c as Extract<Expr, { k: 'agg' }>).arg, input.layout);
+    return { call: c, arg, kind: c.k === 'count' ? 'count' : 'agg' };
+  });
+  if (q.having !== null) agg.qual = info.bindFor(agg, q.having, layout);
+  return agg;
+}
+
+/** The entry `rti` of the level being planned. */
+export function rteOf(info: PlannerInfo, rti: number): RangeTblEntry {
+  return info.q.rtable[rti]!;
+}
+
+/** 0A000 for plans vecgres cannot build. */
+export function cannotPlan(what: string): never {
+  throw pgErr.featureNotSupported(what);
 }

@@ -87,12 +87,6 @@ export const KNOWN_WRONG_ANSWERS: readonly { readonly shape: string; readonly re
     repro: `SELECT 0.5::real::float8, '[1,2]'::vector::halfvec, ARRAY[1,2]::vector;
       -- PostgreSQL columns float8, halfvec, array; vecgres float4, vector, vector`,
   },
-  {
-    // A reference to an outer query's column fails with 42P01 / 42703 instead of 0A000.
-    shape: 'correlated-subquery',
-    repro: `SELECT id FROM t0 WHERE id <> (SELECT count(*) FROM t2 WHERE t2.id < t0.id);
-      -- PostgreSQL rows; vecgres 42P01 missing FROM-clause entry for table "t0"`,
-  },
 ];
 
 export interface GeneratorOptions {

@@ -1,0 +1,251 @@
+/**
+ * The range table and name resolution of one query level (PostgreSQL's parse_relation.c and
+ * the namespace half of parse_clause.c).
+ *
+ * Every FROM item becomes a range-table entry (RTE): a table, a catalog view, a subquery, a
+ * VALUES list, a function (unnest, generate_series) or a reference to a CTE. A column
+ * reference resolves to a `var` naming the RTE by its index in the range table (`rti`), the
+ * column, and how many query levels out it lives (`levelsUp`, > 0 for a correlated
+ * reference), as PostgreSQL's Var. Joins get no RTE of their own: a join's columns (the
+ * merged USING columns, then the rest) are expressions over its inputs' vars (PostgreSQL's
+ * joinaliasvars, flattened at once), so the planner sees only base relations.
+ */
+import { PgError, SQLSTATE } from '../../common/errors.js';
+import type { Table } from '../../storage/table.js';
+import type { SqlEnv } from '../env.js';
+import type { Expr, ExprScope } from './expr.js';
+import { mapOperands } from './expr.js';
+import type { SqlType } from './types.js';
+import type { SelectQuery } from './query.js';
+
+interface RteBase {
+  /** The name the entry is referred to by (alias, else the table / function / CTE name). */
+  alias: string;
+  /** True when an alias was written (EXPLAIN then prints `t alias`). */
+  aliased: boolean;
+  colNames: string[];
+  colTypes: SqlType[];
+  colTypmods: number[];
+  /** LATERAL (or a function in FROM): may refer to FROM items to its left. */
+  lateral: boolean;
+}
+
+export type RangeTblEntry =
+  | (RteBase & { kind: 'relation'; table: Table })
+  | (RteBase & { kind: 'virtual'; name: string })
+  | (RteBase & { kind: 'subquery'; query: SelectQuery })
+  | (RteBase & { kind: 'values'; rows: Expr[][] })
+  | (RteBase & { kind: 'function'; fname: 'unnest' | 'generate_series'; args: Expr[] })
+  /** A WITH item, defined `levelsUp` query levels out (0: this query's WITH). */
+  | (RteBase & { kind: 'cte'; cte: CteDef; levelsUp: number });
+
+/** A WITH item of some query level; CteScan nodes referring to one share its rows. */
+export interface CteDef {
+  name: string;
+  /** Statement-wide number (the planner keys the CTE's plan by it). */
+  id: number;
+  query: SelectQuery;
+  /** MATERIALIZED / NOT MATERIALIZED as written ('default' when neither). */
+  materialized: 'default' | 'always' | 'never';
+  /** WITH RECURSIVE item: `query` is the non-recursive term, `recursive` the term reading the work table. */
+  recursive: { term: SelectQuery; unionAll: boolean } | null;
+  colNames: string[];
+  colTypes: SqlType[];
+  colTypmods: number[];
+  /** References from FROM items (a CTE referenced once and not MATERIALIZED is inlined). */
+  refCount: number;
+}
+
+export type JoinType = 'inner' | 'left' | 'right' | 'full';
+
+/** The join tree: base relations by range-table index, joined pairwise. */
+export type FromNode =
+  | { k: 'rte'; rti: number }
+  | { k: 'join'; type: JoinType; left: FromNode; right: FromNode; quals: Expr | null };
+
+/** One FROM item visible to column references (PostgreSQL's ParseNamespaceItem). */
+export interface NsItem {
+  /** The name qualified references use, or null (a join without alias). */
+  refname: string | null;
+  /** The range-table entry, or -1 for a join. */
+  rti: number;
+  relVisible: boolean;
+  colsVisible: boolean;
+  /** Visible only to LATERAL items while the FROM clause is being analyzed. */
+  lateralOnly: boolean;
+  colNames: string[];
+  /** Column `i` as an expression at this level. */
+  colExprs: Expr[];
+}
+
+/** Adds `n` to the levelsUp of every var in `e` (a join column seen from a subquery). */
+export function shiftLevels(e: Expr, n: number): Expr {
+  if (n === 0) return e;
+  if (e.k === 'var') return { ...e, levelsUp: e.levelsUp + n };
+  return mapOperands(e, (x) => shiftLevels(x, n));
+}
+
+function pos(loc: number): { position?: number } {
+  return loc >= 0 ? { position: loc + 1 } : {};
+}
+
+/**
+ * The analysis state of one query level (PostgreSQL's ParseState): its range table, the
+ * FROM items in scope, its WITH items, the enclosing level, and the expression-analysis flags
+ * of {@link ExprScope}.
+ */
+export class ParseState implements ExprScope {
+  readonly rtable: RangeTblEntry[] = [];
+  namespace: NsItem[] = [];
+  readonly ctes: CteDef[] = [];
+  /** Set while a LATERAL item is analyzed: lateral-only items become visible. */
+  lateralActive = false;
+  allowAggregates = false;
+  sawAggregate = false;
+  aggregateClause?: string;
+  insideAggregate?: boolean;
+  allowSetReturning?: boolean;
+  sawSetReturning?: boolean;
+
+  constructor(
+    readonly env: SqlEnv,
+    readonly parent: ParseState | null,
+    readonly paramTypes: SqlType[],
+    readonly paramNodes: Extract<Expr, { k: 'param' }>[][],
+    readonly analyzeSubquery: (pstate: ParseState, select: PgNodeLike) => SelectQuery,
+    readonly cteCounter: { n: number },
+  ) {}
+
+  /** Adds an entry; returns its index. */
+  addRte(rte: RangeTblEntry): number {
+    this.rtable.push(rte);
+    return this.rtable.length - 1;
+  }
+
+  /** The namespace item of a base entry, all columns visible. */
+  itemFor(rti: number): NsItem {
+    const rte = this.rtable[rti]!;
+    return {
+      refname: rte.alias,
+      rti,
+      relVisible: true,
+      colsVisible: true,
+      lateralOnly: false,
+      colNames: rte.colNames,
+      colExprs: rte.colNames.map((name, col) => ({
+        k: 'var', type: rte.colTypes[col]!, typmod: rte.colTypmods[col]!, rti, col, levelsUp: 0, name,
+      })),
+    };
+  }
+
+  private visible(it: NsItem): boolean {
+    return !it.lateralOnly || this.lateralActive;
+  }
+
+  /** PostgreSQL's colNameToVar / qualified lookup, level by level outwards. */
+  resolveColumn(parts: string[], location: number): Expr {
+    const name = parts[parts.length - 1]!;
+    if (parts.length === 2) {
+      const rel = parts[0]!;
+      let hidden: NsItem | null = null;
+      for (let p: ParseState | null = this, up = 0; p !== null; p = p.parent, up++) {
+        const found = p.namespace.filter((it) => it.relVisible && it.refname === rel);
+        const usable = found.filter((it) => p!.visible(it));
+        if (usable.length > 1) throw new PgError('42P09', `table reference "${rel}" is ambiguous`, pos(location));
+        if (usable.length === 1) {
+          const it = usable[0]!;
+          const i = it.colNames.indexOf(name);
+          if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column ${rel}.${name} does not exist`, pos(location));
+          return withLoc(shiftLevels(it.colExprs[i]!, up), location);
+        }
+        if (hidden === null && found.length > 0) hidden = found[0]!;
+      }
+      // PostgreSQL's errorMissingRTE: an entry of that name (or of that table) somewhere in scope.
+      let rte: RangeTblEntry | undefined;
+      for (let p: ParseState | null = this; p !== null && rte === undefined; p = p.parent) {
+        rte = p.rtable.find((r) => r.alias === rel) ?? p.rtable.find((r) => r.kind === 'relation' && r.table.name === rel);
+      }
+      if (rte !== undefined && rte.aliased && rte.alias !== rel) {
+        throw new PgError(SQLSTATE.undefined_table, `invalid reference to FROM-clause entry for table "${rel}"`, {
+          hint: `Perhaps you meant to reference the table alias "${rte.alias}".`,
+          ...pos(location),
+        });
+      }
+      if (rte !== undefined || hidden !== null) {
+        throw new PgError(SQLSTATE.undefined_table, `invalid reference to FROM-clause entry for table "${rel}"`, {
+          detail: `There is an entry for table "${rel}", but it cannot be referenced from this part of the query.`,
+          ...(hidden?.lateralOnly === true ? { hint: 'To reference that table, you must mark this subquery with LATERAL.' } : {}),
+          ...pos(location),
+        });
+      }
+      throw new PgError(SQLSTATE.undefined_table, `missing FROM-clause entry for table "${rel}"`, pos(location));
+    }
+    for (let p: ParseState | null = this, up = 0; p !== null; p = p.parent, up++) {
+      let hit: Expr | null = null;
+      for (const it of p.namespace) {
+        if (!it.colsVisible || !p.visible(it)) continue;
+        const i = it.colNames.indexOf(name);
+        if (i < 0) continue;
+        if (hit !== null || it.colNames.indexOf(name, i + 1) >= 0) {
+          throw new PgError(SQLSTATE.ambiguous_column, `column reference "${name}" is ambiguous`, pos(location));
+        }
+        hit = it.colExprs[i]!;
+      }
+      if (hit !== null) return withLoc(shiftLevels(hit, up), location);
+    }
+    for (let p: ParseState | null = this; p !== null; p = p.parent) {
+      const hidden = p.namespace.find((it) => it.colsVisible && !p!.visible(it) && it.colNames.includes(name) && it.refname !== null);
+      if (hidden !== undefined) {
+        throw new PgError(SQLSTATE.undefined_column, `column "${name}" does not exist`, {
+          detail: `There is a column named "${name}" in table "${hidden.refname}", but it cannot be referenced from this part of the query.`,
+          ...(hidden.lateralOnly ? { hint: 'To reference that column, you must mark this subquery with LATERAL.' } : {}),
+          ...pos(location),
+        });
+      }
+    }
+    throw new PgError(SQLSTATE.undefined_column, `column "${name}" does not exist`, pos(location));
+  }
+
+  /** True when an unqualified `name` names an input column here (GROUP BY name resolution). */
+  hasInputColumn(name: string): boolean {
+    return this.namespace.some((it) => it.colsVisible && this.visible(it) && it.colNames.includes(name));
+  }
+
+  subquery(select: PgNodeLike, _location: number): { query: unknown; types: SqlType[]; typmods: number[] } {
+    const q = this.analyzeSubquery(this, select.SelectStmt ?? select);
+    return { query: q, types: q.targets.map((t) => t.expr.type), typmods: q.targets.map((t) => typmodOf(t.expr)) };
+  }
+
+  relationSize(name: string): number {
+    const env = this.env;
+    const idx = env.indexes.get(name);
+    if (idx !== undefined) return idx.sizeBytes();
+    const t = env.catalog.getTable(name);
+    if (t !== undefined) return t.sizeBytes();
+    if (env.catalog.getIndex(name) !== undefined) return 0;
+    throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+  }
+
+  /** The CTE `name` visible here (this level's WITH, then enclosing levels') and its level. */
+  findCte(name: string): { cte: CteDef; levelsUp: number } | null {
+    let up = 0;
+    for (let p: ParseState | null = this; p !== null; p = p.parent, up++) {
+      const c = p.ctes.find((x) => x.name === name);
+      if (c !== undefined) return { cte: c, levelsUp: up };
+    }
+    return null;
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PgNodeLike = any;
+
+function withLoc(e: Expr, location: number): Expr {
+  if (e.k === 'var' && location >= 0) return { ...e, loc: location };
+  return e;
+}
+
+/** The typmod an expression's value carries (columns, casts, parameters), else -1. */
+export function typmodOf(e: Expr): number {
+  return e.k === 'var' || e.k === 'cast' || e.k === 'param' || e.k === 'slot' || e.k === 'execParam' || e.k === 'sublink' || e.k === 'subplan' ? e.typmod : -1;
+}

@@ -1,0 +1,263 @@
+/**
+ * The executor (PostgreSQL's execMain.c / execProcnode.c): runs a planned statement by
+ * building one state object per plan node and pulling tuples from the top.
+ *
+ *   execInitNode(plan, es)   builds the node's state (and, recursively, its children's)
+ *   execProcNode(state)      the next tuple, or null when the node is done
+ *   state.rescan()           restart (new outer row of a nested loop, new parameter values)
+ *   state.end()              release resources (open index scans)
+ *
+ * Everything a node needs during execution lives in its state object or in the statement's
+ * {@link EState} (parameter values, SubPlan states, CTE tuple stores): nothing in module
+ * scope, so two scans of one table (a subquery inside a scan) never share scratch state.
+ * Each state counts its rows and loops (and time, under EXPLAIN ANALYZE with TIMING).
+ */
+import type { Clock } from '../../common/clock.js';
+import type { Value } from '../../storage/table.js';
+import type { SqlEnv } from '../env.js';
+import type { PlanNode, PlanNodeKind, PlannedStmt, SubPlan } from '../plan/plan.js';
+import { bug, evalExpr, moreThanOneRow, type EvalCtx } from './eval.js';
+
+/** EXPLAIN ANALYZE counters of one node (PostgreSQL's Instrumentation). */
+export interface Instrumentation {
+  /** Tuples emitted, over all loops. */
+  rows: number;
+  /** Times the node was started (1 + rescans that were followed by a fetch). */
+  loops: number;
+  /** Milliseconds to the first tuple and in total, summed over loops (with TIMING). */
+  startupMs: number;
+  totalMs: number;
+  /** Rows a qual removed (`Rows Removed by Filter`) and a join qual (`Rows Removed by Join Filter`). */
+  removedByFilter: number;
+  removedByJoinFilter: number;
+  /** Node-specific lines for EXPLAIN ANALYZE (`Sort Method`, index scan counters), filled at end. */
+  extra: [string, string | number][];
+}
+
+/**
+ * The state of one executing plan node (PostgreSQL's PlanState). Subclasses live one per
+ * file in exec/nodes/ and implement `next`, `rescan` and (when they hold resources) `end`.
+ */
+export abstract class PlanState {
+  readonly instr: Instrumentation = { rows: 0, loops: 0, startupMs: 0, totalMs: 0, removedByFilter: 0, removedByJoinFilter: 0, extra: [] };
+  /** True once the current loop has been counted. */
+  started = false;
+  /** Child states, outer first (EXPLAIN ANALYZE walks them). */
+  children: PlanState[] = [];
+
+  constructor(readonly plan: PlanNode, readonly es: EState) {}
+
+  /** The next tuple of the node (its own tuple, before `plan.project`), or null at the end. */
+  abstract next(): Value[] | null;
+
+  /** Restarts the node: the next `next` call returns its first tuple again. */
+  abstract rescan(): void;
+
+  /** Releases resources; the default ends the children. */
+  end(): void {
+    for (const c of this.children) c.end();
+  }
+
+  /**
+   * Tells the node that its parent needs at most `n` tuples (PostgreSQL's ExecSetTupleBound):
+   * a sort keeps a top-n heap, a vector index scan asks for n rows. Default: ignored.
+   */
+  setBound(_n: number): void {}
+
+  /** Evaluation context (the statement's). */
+  get ctx(): EvalCtx {
+    return this.es;
+  }
+}
+
+type NodeFactory = (plan: PlanNode, es: EState) => PlanState;
+
+const FACTORIES = new Map<PlanNodeKind, NodeFactory>();
+
+/** Registers the state class of a plan node kind (each node file calls this once). */
+export function registerNode<K extends PlanNodeKind>(kind: K, make: (plan: Extract<PlanNode, { node: K }>, es: EState) => PlanState): void {
+  FACTORIES.set(kind, make as NodeFactory);
+}
+
+/** Builds the state tree of `plan` (PostgreSQL's ExecInitNode). */
+export function execInitNode(plan: PlanNode, es: EState): PlanState {
+  const make = FACTORIES.get(plan.node);
+  if (make === undefined) bug(`no executor node for plan node ${plan.node}`);
+  return make(plan, es);
+}
+
+/**
+ * The next output tuple of `ps` (PostgreSQL's ExecProcNode): the node's tuple, projected
+ * through `plan.project` when it has one, counted for EXPLAIN ANALYZE.
+ */
+export function execProcNode(ps: PlanState): Value[] | null {
+  const es = ps.es;
+  const instr = ps.instr;
+  if (!ps.started) {
+    ps.started = true;
+    instr.loops++;
+  }
+  const t0 = es.clock === null ? 0 : es.clock.nowMs();
+  let row = ps.next();
+  if (row !== null) {
+    const proj = ps.plan.project;
+    if (proj !== null) {
+      const out: Value[] = new Array(proj.length);
+      for (let i = 0; i < proj.length; i++) out[i] = evalExpr(proj[i]!, row, es);
+      row = out;
+    }
+  }
+  if (es.clock !== null) {
+    const dt = es.clock.nowMs() - t0;
+    if (instr.rows === 0 && instr.loops === 1) instr.startupMs += dt;
+    instr.totalMs += dt;
+  }
+  if (row !== null) instr.rows++;
+  return row;
+}
+
+/** Restarts `ps` (PostgreSQL's ExecReScan): a later fetch counts as a new loop. */
+export function execReScan(ps: PlanState): void {
+  ps.started = false;
+  ps.rescan();
+}
+
+/** A CTE's tuples, produced once on demand and read by every CteScan of it. */
+export interface CteStore {
+  rows: Value[][];
+  producer: PlanState;
+  done: boolean;
+}
+
+/**
+ * The per-execution state of a statement (PostgreSQL's EState): parameter values, executor
+ * parameters (with the InitPlans that compute them lazily), SubPlan states, CTE stores.
+ */
+export class EState implements EvalCtx {
+  readonly execParams: Value[];
+  /** For a parameter computed by an InitPlan not yet run: the InitPlan. */
+  private readonly pendingInit: (SubPlan | null)[];
+  private readonly subStates = new Map<SubPlan, PlanState>();
+  /** Hashed uncorrelated ANY/ALL subplans: their rows, read once. */
+  private readonly subRows = new Map<SubPlan, Value[]>();
+  readonly ctes = new Map<number, CteStore>();
+  /** Working tables of running recursive CTEs, by CTE id. */
+  readonly workTables = new Map<number, Value[][]>();
+  /**
+   * Under EXPLAIN ANALYZE: nodes count exactly what PostgreSQL's plan would (the exact top-k
+   * scan then evaluates its filter on every row, not only on heap candidates).
+   */
+  instrumenting = false;
+  /** Every SubPlan state created (EXPLAIN ANALYZE prints them). */
+  readonly subPlanStates: { sp: SubPlan; state: PlanState }[] = [];
+
+  constructor(
+    readonly env: SqlEnv,
+    readonly stmt: PlannedStmt,
+    readonly params: readonly Value[],
+    /** A clock when EXPLAIN ANALYZE measures time, else null. */
+    readonly clock: Clock | null,
+  ) {
+    this.execParams = new Array(stmt.nParams).fill(null);
+    this.pendingInit = new Array(stmt.nParams).fill(null);
+    for (const sp of stmt.subPlans) if (sp.initPlan && sp.outParam >= 0) this.pendingInit[sp.outParam] = sp;
+  }
+
+  /** The transaction id rows are checked against. */
+  get xid(): number {
+    return this.env.txn.xid;
+  }
+
+  execParam(id: number): Value {
+    const init = this.pendingInit[id];
+    if (init !== null && init !== undefined) {
+      this.pendingInit[id] = null;
+      this.execParams[id] = this.runInitPlan(init);
+    }
+    return this.execParams[id]!;
+  }
+
+  private stateOf(sp: SubPlan): PlanState {
+    let st = this.subStates.get(sp);
+    if (st === undefined) {
+      st = execInitNode(sp.plan, this);
+      this.subStates.set(sp, st);
+      this.subPlanStates.push({ sp, state: st });
+    } else {
+      execReScan(st);
+    }
+    return st;
+  }
+
+  /** An InitPlan's value: the scalar subquery's one value (NULL for none) or EXISTS. */
+  private runInitPlan(sp: SubPlan): Value {
+    const st = this.stateOf(sp);
+    if (sp.sub === 'exists') return execProcNode(st) !== null;
+    const first = execProcNode(st);
+    if (first === null) return null;
+    if (execProcNode(st) !== null) throw moreThanOneRow();
+    return first[0] ?? null;
+  }
+
+  runSubPlan(sp: SubPlan, row: readonly Value[] | null): Value {
+    if (sp.initPlan && sp.sub !== 'any' && sp.sub !== 'all') return this.execParam(sp.outParam);
+    for (const a of sp.args) this.execParams[a.id] = evalExpr(a.expr, row, this);
+    if (sp.sub === 'exists') return execProcNode(this.stateOf(sp)) !== null;
+    if (sp.sub === 'expr') {
+      const st = this.stateOf(sp);
+      const first = execProcNode(st);
+      if (first === null) return null;
+      if (execProcNode(st) !== null) throw moreThanOneRow();
+      return first[0] ?? null;
+    }
+    // any / all: SQL's quantified comparison, three-valued.
+    const l = evalExpr(sp.testArg!, row, this);
+    const cmp = sp.cmp!;
+    const any = sp.sub === 'any';
+    let sawNull = false;
+    const test = (v: Value): boolean | null => {
+      if (l === null || v === null) return null;
+      return cmp(l, v) as boolean | null;
+    };
+    if (sp.initPlan) {
+      let rows = this.subRows.get(sp);
+      if (rows === undefined) {
+        rows = [];
+        const st = this.stateOf(sp);
+        for (let r = execProcNode(st); r !== null; r = execProcNode(st)) rows.push(r[0] ?? null);
+        this.subRows.set(sp, rows);
+      }
+      for (const v of rows) {
+        const t = test(v);
+        if (t === null) sawNull = true;
+        else if (t === any) return any;
+      }
+    } else {
+      const st = this.stateOf(sp);
+      for (let r = execProcNode(st); r !== null; r = execProcNode(st)) {
+        const t = test(r[0] ?? null);
+        if (t === null) sawNull = true;
+        else if (t === any) return any;
+      }
+    }
+    return sawNull ? null : !any;
+  }
+
+  /** Ends every SubPlan state and CTE producer. */
+  endAll(): void {
+    for (const s of this.subStates.values()) s.end();
+    for (const c of this.ctes.values()) c.producer.end();
+  }
+}
+
+/** Runs `stmt` to completion; returns its rows (the top node's output tuples). */
+export function runPlanned(es: EState, top: PlanState): Value[][] {
+  const out: Value[][] = [];
+  try {
+    for (let r = execProcNode(top); r !== null; r = execProcNode(top)) out.push(r);
+  } finally {
+    top.end();
+    es.endAll();
+  }
+  return out;
+}

@@ -1,0 +1,27 @@
+/**
+ * Hash keys of values (hash joins, hashed aggregation, UNION's duplicate removal): equal SQL
+ * values give equal strings. Numbers of every numeric type share one form (1, 1.0 and 1n are
+ * one key, 0 and -0 too), as PostgreSQL's cross-type hash opfamilies hash them alike; other
+ * types use their text output. A key match is confirmed with the type's `=` where it matters.
+ */
+import type { Value } from '../../storage/table.js';
+import { type SqlType, isNumeric, valueToText } from '../analyze/types.js';
+
+/** The key of `v` of `type`; NULL has a key of its own (callers decide whether NULL matches). */
+export function keyText(v: Value, type: SqlType): string {
+  if (v === null) return '\u0000';
+  if (isNumeric(type)) {
+    if (typeof v === 'bigint') return `n${v}`;
+    const n = Number(v);
+    return n === 0 ? 'n0' : `n${n}`;
+  }
+  return `t${valueToText(v, type)}`;
+}
+
+/** The key of a tuple of values of `types`. */
+export function tupleKey(row: readonly Value[], types: readonly SqlType[]): string {
+  if (row.length === 1) return keyText(row[0]!, types[0]!);
+  let s = '';
+  for (let i = 0; i < row.length; i++) s += keyText(row[i]!, types[i]!) + '\u0001';
+  return s;
+}

@@ -1,0 +1,79 @@
+/**
+ * Scan of a catalog view (pg_settings, pg_indexes): its rows are built from the session's
+ * settings and the catalog when the scan starts (they are small), then filtered. EXPLAIN
+ * prints it as PostgreSQL does a set-returning function behind a view: `Function Scan`.
+ */
+import type { Value } from '../../../storage/table.js';
+import type { GucDef } from '../../../common/guc.js';
+import type { SqlEnv } from '../../env.js';
+import type { PlanNode } from '../../plan/plan.js';
+import { passes } from '../eval.js';
+import { PlanState, type EState } from '../executor.js';
+
+type ViewPlan = Extract<PlanNode, { node: 'VirtualScan' }>;
+
+export class CatalogViewScanState extends PlanState {
+  private rows: Value[][] | null = null;
+  private i = 0;
+
+  constructor(readonly p: ViewPlan, es: EState) {
+    super(p, es);
+  }
+
+  next(): Value[] | null {
+    if (this.rows === null) this.rows = viewRows(this.es.env, this.p.view);
+    const cols = this.p.scan.cols;
+    while (this.i < this.rows.length) {
+      const full = this.rows[this.i++]!;
+      const row = cols.map((c) => full[c] ?? null);
+      if (!passes(this.p.qual, row, this.es)) {
+        this.instr.removedByFilter++;
+        continue;
+      }
+      return row;
+    }
+    return null;
+  }
+
+  rescan(): void {
+    this.i = 0;
+  }
+}
+
+/** The rows of a catalog view, in its column order. */
+function viewRows(env: SqlEnv, name: string): Value[][] {
+  const out: Value[][] = [];
+  if (name === 'pg_settings') {
+    for (const def of env.settings.registry.all()) out.push(settingsRow(env, def));
+  } else if (name === 'pg_indexes') {
+    for (const d of env.catalog.allIndexes()) {
+      const table = env.catalog.getTable(d.table);
+      const col = table?.def.columns[d.column]?.name ?? '?';
+      const indexdef = d.primaryKey
+        ? `CREATE UNIQUE INDEX ${d.name} ON public.${d.table} USING btree (${col})`
+        : `CREATE INDEX ${d.name} ON public.${d.table} USING ${d.method} (${col} ${d.opclass})` +
+          (d.options.length > 0 ? ` WITH (${d.options.map(([k, v]) => `${k}='${v}'`).join(', ')})` : '');
+      out.push(['public', d.table, d.name, null, indexdef]);
+    }
+  }
+  return out;
+}
+
+function settingsRow(env: SqlEnv, def: GucDef): Value[] {
+  const vartype = def.type === 'bool' ? 'bool' : def.type;
+  const min = def.type === 'integer' || def.type === 'real' ? String(def.min) : null;
+  const max = def.type === 'integer' || def.type === 'real' ? String(def.max) : null;
+  const boot = def.type === 'bool' ? (def.default ? 'on' : 'off') : String(def.default);
+  return [
+    def.name,
+    env.settings.showValue(def).replace(/^(\d+)(kB|MB|GB|ms|s|min|h)$/, (_m, n) => (def.type === 'integer' ? String(env.settings.get(def.name)) : n)),
+    def.type === 'integer' ? (def.unit ?? null) : null,
+    def.category ?? 'Customized Options',
+    def.shortDesc,
+    vartype,
+    min,
+    max,
+    boot,
+    boot,
+  ];
+}

@@ -1,0 +1,81 @@
+/**
+ * FunctionScan (PostgreSQL's nodeFunctionscan.c) for `unnest(array)` and
+ * `generate_series(start, stop [, step])` in FROM: the arguments are evaluated per (re)scan
+ * (a LATERAL call sees the current outer row through executor parameters), and the rows are
+ * produced one at a time without materializing the series.
+ */
+import { PgError, SQLSTATE } from '../../../common/errors.js';
+import type { Value } from '../../../storage/table.js';
+import type { PgArray } from '../../../types/pgarray.js';
+import type { PlanNode } from '../../plan/plan.js';
+import { evalExpr, passes } from '../eval.js';
+import { PlanState, type EState } from '../executor.js';
+
+type FunctionPlan = Extract<PlanNode, { node: 'FunctionScan' }>;
+
+export class FunctionScanState extends PlanState {
+  private started_ = false;
+  private elems: readonly Value[] = [];
+  private i = 0;
+  /** generate_series: next value, stop, step (bigint for int8 series). */
+  private cur: number | bigint = 0;
+  private stop: number | bigint = 0;
+  private step: number | bigint = 1;
+  private series = false;
+  private empty = false;
+
+  constructor(readonly p: FunctionPlan, es: EState) {
+    super(p, es);
+  }
+
+  private start(): void {
+    this.started_ = true;
+    const args = this.p.args.map((a) => evalExpr(a, null, this.es));
+    if (this.p.fname === 'unnest') {
+      const a = args[0] as PgArray | null;
+      this.elems = a === null ? [] : (a.elems as readonly Value[]);
+      this.i = 0;
+      return;
+    }
+    this.series = true;
+    if (args.some((v) => v === null)) {
+      this.empty = true;
+      return;
+    }
+    const big = args.some((v) => typeof v === 'bigint');
+    const conv = (v: Value): number | bigint => (big ? BigInt(v as number | bigint) : (v as number));
+    this.cur = conv(args[0]!);
+    this.stop = conv(args[1]!);
+    this.step = args.length > 2 ? conv(args[2]!) : big ? 1n : 1;
+    if (this.step === 0 || this.step === 0n) throw new PgError(SQLSTATE.invalid_parameter_value, 'step size cannot equal zero');
+    this.empty = false;
+  }
+
+  private produce(): Value | undefined {
+    if (!this.series) return this.i < this.elems.length ? (this.elems[this.i++] ?? null) : undefined;
+    if (this.empty) return undefined;
+    const up = this.step > 0;
+    if (up ? this.cur > this.stop : this.cur < this.stop) return undefined;
+    const v = this.cur;
+    this.cur = typeof v === 'bigint' ? v + (this.step as bigint) : v + (this.step as number);
+    return typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  }
+
+  next(): Value[] | null {
+    if (!this.started_) this.start();
+    for (;;) {
+      const v = this.produce();
+      if (v === undefined) return null;
+      const row: Value[] = [v];
+      if (!passes(this.p.qual, row, this.es)) {
+        this.instr.removedByFilter++;
+        continue;
+      }
+      return row;
+    }
+  }
+
+  rescan(): void {
+    this.started_ = false;
+  }
+}

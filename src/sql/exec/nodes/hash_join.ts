@@ -1,0 +1,105 @@
+/**
+ * HashJoin (PostgreSQL's nodeHashjoin.c): builds a hash table of the inner side (the Hash
+ * node) on the equality keys, then probes it with each outer tuple, confirming each candidate
+ * with the keys' `=` and the remaining join qual. Join types: inner, left (unmatched outer
+ * rows with NULLs), right and full (unmatched inner rows at the end), semi, anti.
+ */
+import type { Value } from '../../../storage/table.js';
+import type { PlanNode } from '../../plan/plan.js';
+import { evalExpr, passes } from '../eval.js';
+import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
+import { keyText } from '../hash_key.js';
+import type { HashEntry, HashState } from './hash.js';
+
+type HashJoinPlan = Extract<PlanNode, { node: 'HashJoin' }>;
+
+export class HashJoinState extends PlanState {
+  private table: Map<string, HashEntry[]> | null = null;
+  private outerRow: Value[] | null = null;
+  private bucket: HashEntry[] = [];
+  private bi = 0;
+  private matched = false;
+  private outerDone = false;
+  private ui = 0;
+  private readonly innerNulls: Value[];
+  private readonly outerNulls: Value[];
+
+  constructor(readonly p: HashJoinPlan, es: EState) {
+    super(p, es);
+    this.children = [execInitNode(p.outer, es), execInitNode(p.inner, es)];
+    this.innerNulls = new Array(p.innerWidth).fill(null);
+    this.outerNulls = new Array(p.outerWidth).fill(null);
+  }
+
+  next(): Value[] | null {
+    const p = this.p;
+    const type = p.joinType;
+    const outer = this.children[0]!;
+    if (this.table === null) this.table = (this.children[1] as HashState).build(p.innerKeys);
+    while (!this.outerDone) {
+      if (this.outerRow === null) {
+        const o = execProcNode(outer);
+        if (o === null) {
+          this.outerDone = true;
+          break;
+        }
+        this.outerRow = o;
+        this.matched = false;
+        this.bi = 0;
+        const kv = p.outerKeys.map((k) => evalExpr(k, o, this.es));
+        if (kv.some((v) => v === null)) this.bucket = [];
+        else {
+          const key = kv.length === 1 ? keyText(kv[0]!, p.outerKeys[0]!.type) : kv.map((v, i) => keyText(v, p.outerKeys[i]!.type)).join('\u0001');
+          const b = this.table.get(key) ?? [];
+          // Confirm with the operators' own equality (a shared hash form is not proof).
+          this.bucket = b.filter((e) => kv.every((v, i) => p.keyEq[i]!(v, e.keys[i]!) === true));
+        }
+      }
+      const o = this.outerRow;
+      if (this.bi < this.bucket.length) {
+        const entry = this.bucket[this.bi++]!;
+        const row = o.concat(entry.row);
+        if (p.joinQual !== null && !passes(p.joinQual, row, this.es)) {
+          this.instr.removedByJoinFilter++;
+          continue;
+        }
+        this.matched = true;
+        entry.matched = true;
+        if (type === 'anti') {
+          this.outerRow = null;
+          continue;
+        }
+        if (type === 'semi') this.outerRow = null;
+        if (passes(p.qual, row, this.es)) return row;
+        this.instr.removedByFilter++;
+        continue;
+      }
+      this.outerRow = null;
+      if (!this.matched && (type === 'left' || type === 'full' || type === 'anti')) {
+        const row = o.concat(this.innerNulls);
+        if (passes(p.qual, row, this.es)) return row;
+        this.instr.removedByFilter++;
+      }
+    }
+    if (type === 'right' || type === 'full') {
+      const all = (this.children[1] as HashState).all;
+      while (this.ui < all.length) {
+        const e = all[this.ui++]!;
+        if (e.matched) continue;
+        const row = this.outerNulls.concat(e.row);
+        if (passes(p.qual, row, this.es)) return row;
+        this.instr.removedByFilter++;
+      }
+    }
+    return null;
+  }
+
+  rescan(): void {
+    this.outerRow = null;
+    this.outerDone = false;
+    this.ui = 0;
+    this.table = null;
+    execReScan(this.children[0]!);
+    execReScan(this.children[1]!);
+  }
+}

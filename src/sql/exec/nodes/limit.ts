@@ -1,0 +1,58 @@
+/**
+ * Limit (PostgreSQL's nodeLimit.c): skips OFFSET tuples and stops after LIMIT more. The
+ * counts are evaluated when the node starts (they may be parameters or InitPlan outputs),
+ * and LIMIT + OFFSET is passed down as a bound (a top-N sort, a k-NN scan's k).
+ * @throws PgError 2201W `LIMIT must not be negative`, 2201X `OFFSET must not be negative`.
+ */
+import { PgError } from '../../../common/errors.js';
+import type { Value } from '../../../storage/table.js';
+import type { Expr } from '../../analyze/expr.js';
+import type { PlanNode } from '../../plan/plan.js';
+import { evalExpr, type EvalCtx } from '../eval.js';
+import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
+
+type LimitPlan = Extract<PlanNode, { node: 'Limit' }>;
+
+/** The value of a LIMIT or OFFSET expression (Infinity / 0 for none or NULL). */
+export function limitValue(e: Expr | null, ctx: EvalCtx, what: 'LIMIT' | 'OFFSET'): number {
+  if (e === null) return what === 'LIMIT' ? Infinity : 0;
+  const v = evalExpr(e, null, ctx);
+  if (v === null) return what === 'LIMIT' ? Infinity : 0;
+  const n = Number(v);
+  if (n < 0) throw new PgError(what === 'LIMIT' ? '2201W' : '2201X', `${what} must not be negative`);
+  return n;
+}
+
+export class LimitState extends PlanState {
+  private limit = -1;
+  private offset = 0;
+  private seen = 0;
+
+  constructor(readonly p: LimitPlan, es: EState) {
+    super(p, es);
+    this.children = [execInitNode(p.input, es)];
+  }
+
+  next(): Value[] | null {
+    const child = this.children[0]!;
+    if (this.limit < 0) {
+      this.limit = limitValue(this.p.limit, this.es, 'LIMIT');
+      this.offset = limitValue(this.p.offset, this.es, 'OFFSET');
+      if (this.limit !== Infinity) child.setBound(this.limit + this.offset);
+    }
+    while (this.seen < this.offset) {
+      if (execProcNode(child) === null) return null;
+      this.seen++;
+    }
+    if (this.seen - this.offset >= this.limit) return null;
+    const row = execProcNode(child);
+    if (row !== null) this.seen++;
+    return row;
+  }
+
+  rescan(): void {
+    this.limit = -1;
+    this.seen = 0;
+    execReScan(this.children[0]!);
+  }
+}

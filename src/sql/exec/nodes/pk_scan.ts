@@ -1,0 +1,55 @@
+/**
+ * Primary-key lookup (an Index Scan on the table's `_pkey` index, PostgreSQL's nodeIndexscan.c
+ * with one equality key): the key expression is evaluated per (re)scan, so on the inner side
+ * of a nested loop it reads one row per outer row.
+ */
+import type { Value } from '../../../storage/table.js';
+import type { PlanNode } from '../../plan/plan.js';
+import { evalExpr, passes } from '../eval.js';
+import { PlanState, type EState } from '../executor.js';
+import { fetchRow } from './seq_scan.js';
+
+type PkPlan = Extract<PlanNode, { node: 'PkLookup' }>;
+
+export class PkScanState extends PlanState {
+  private ids: number[] | null = null;
+  private i = 0;
+
+  constructor(readonly p: PkPlan, es: EState) {
+    super(p, es);
+  }
+
+  private lookup(): number[] {
+    const table = this.p.table;
+    const key = evalExpr(this.p.key, null, this.es);
+    if (key === null) return [];
+    const xid = this.es.xid;
+    const rowId = table.pkey.get(typeof key === 'bigint' && key >= BigInt(Number.MIN_SAFE_INTEGER) && key <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(key) : key);
+    if (rowId !== undefined && table.visibleTo(rowId, xid)) return [rowId];
+    if (table.pendingRows === 0) return [];
+    // The key map points at the newest version, which an in-flight UPDATE may hide from this
+    // transaction while the old version is still visible: look the key up the slow way.
+    const out: number[] = [];
+    const pkCol = table.def.primaryKey[0]!;
+    for (let r = 0; r < table.slots; r++) if (table.visibleTo(r, xid) && table.get(pkCol, r) === key) out.push(r);
+    return out;
+  }
+
+  next(): Value[] | null {
+    if (this.ids === null) this.ids = this.lookup();
+    while (this.i < this.ids.length) {
+      const row = fetchRow(this.p.table, this.p.scan.cols, this.ids[this.i++]!);
+      if (!passes(this.p.qual, row, this.es)) {
+        this.instr.removedByFilter++;
+        continue;
+      }
+      return row;
+    }
+    return null;
+  }
+
+  rescan(): void {
+    this.ids = null;
+    this.i = 0;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * SeqScan (PostgreSQL's nodeSeqscan.c): every row of a table visible to the statement's
+ * transaction, in slot order, as a tuple of the columns the plan asks for, filtered by the
+ * node's qual. The number of slots is read when the scan starts, so rows the same statement
+ * inserts (INSERT ... SELECT from the table itself) are not seen.
+ */
+import type { Table, Value } from '../../../storage/table.js';
+import type { PlanNode } from '../../plan/plan.js';
+import { passes } from '../eval.js';
+import { PlanState, type EState } from '../executor.js';
+
+type SeqScanPlan = Extract<PlanNode, { node: 'SeqScan' }>;
+
+/** The tuple of row `r`: the values of `cols` (col -1: the row id), into `out` when given. */
+export function fetchRow(table: Table, cols: readonly number[], r: number, out: Value[] = new Array(cols.length)): Value[] {
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols[i]!;
+    out[i] = c < 0 ? r : table.get(c, r);
+  }
+  return out;
+}
+
+export class SeqScanState extends PlanState {
+  private r = 0;
+  private end_ = -1;
+  /** The qual is evaluated on this reused tuple; only rows that pass are copied out. */
+  private readonly scratch: Value[];
+
+  constructor(readonly p: SeqScanPlan, es: EState) {
+    super(p, es);
+    this.scratch = new Array(p.scan.cols.length);
+  }
+
+  next(): Value[] | null {
+    const table = this.p.table;
+    if (this.end_ < 0) this.end_ = table.slots;
+    const n = this.end_;
+    const xid = this.es.xid;
+    const cols = this.p.scan.cols;
+    const qual = this.p.qual;
+    while (this.r < n) {
+      const r = this.r++;
+      if (!table.visibleTo(r, xid)) continue;
+      if (qual === null) return fetchRow(table, cols, r);
+      const row = fetchRow(table, cols, r, this.scratch);
+      if (!passes(qual, row, this.es)) {
+        this.instr.removedByFilter++;
+        continue;
+      }
+      return row.slice();
+    }
+    return null;
+  }
+
+  rescan(): void {
+    this.r = 0;
+    this.end_ = -1;
+  }
+}

@@ -1,0 +1,359 @@
+/**
+ * Scans of single FROM items (PostgreSQL's allpaths.c / createplan.c for base relations):
+ * a table is read by a sequential scan, a primary-key lookup for `pk = <value>`, or, for
+ * `ORDER BY <vector column> <distance operator> <query> LIMIT k`, by whichever is cheaper of
+ * an ordered index scan (each index method's own cost estimate, through index/am.ts) and an
+ * exact top-k scan, honouring enable_indexscan / enable_seqscan as PostgreSQL does (a
+ * disabled path is used only when nothing else can run). Subqueries, VALUES lists,
+ * functions and CTEs get their scan nodes here too.
+ */
+import type { Expr } from '../analyze/expr.js';
+import type { RangeTblEntry } from '../analyze/query.js';
+import { isVectorFamily } from '../analyze/types.js';
+import type { IndexDef } from '../../storage/catalog.js';
+import type { KnnSpec, LayoutItem, PlanNode, ScanTarget } from './plan.js';
+import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity } from './cost.js';
+import { PlannerInfo, planLevel, relsOf } from './planner.js';
+import type { VarExpr } from './setrefs.js';
+import { deparse } from './deparse.js';
+
+/** A WHERE / ON conjunct and the range-table entries of this level it refers to. */
+export interface QualInfo {
+  expr: Expr;
+  rels: Set<number>;
+}
+
+/** A planned FROM item or join: its plan and the lateral references it still needs set. */
+export interface RelPlan {
+  plan: PlanNode;
+  rels: Set<number>;
+  /** Executor parameters the plan reads that a nested loop above must set from `v`. */
+  lateral: { id: number; v: VarExpr }[];
+  /** For a base table: its range-table index and pushed-down quals (to re-plan it parameterized). */
+  base: { rti: number; quals: QualInfo[]; cols: number[] } | null;
+}
+
+const KNN_OPS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
+
+function and(exprs: Expr[]): Expr | null {
+  if (exprs.length === 0) return null;
+  return exprs.length === 1 ? exprs[0]! : { k: 'and', type: 'bool', args: exprs };
+}
+
+function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, cols: number[]): ScanTarget {
+  const explainName = info.global.rteNames.get(rte) ?? rte.alias;
+  let name: string;
+  switch (rte.kind) {
+    case 'relation':
+      name = rte.table.name;
+      break;
+    case 'virtual':
+      name = rte.name;
+      break;
+    case 'values':
+      name = '"*VALUES*"';
+      break;
+    case 'function':
+      name = rte.fname;
+      break;
+    case 'cte':
+      name = rte.cte.name;
+      break;
+    case 'subquery':
+      name = rte.alias;
+      break;
+  }
+  const alias = rte.kind === 'subquery' || rte.kind === 'values' ? null : explainName !== name ? explainName : null;
+  return { rti, name: rte.kind === 'subquery' ? explainName : name, alias, cols };
+}
+
+function sortedCols(needed: Map<number, Set<number>>, rti: number): number[] {
+  return [...(needed.get(rti) ?? [])].sort((a, b) => a - b);
+}
+
+/** Sequential-scan cost of `rows` rows evaluating `ops` qual operators each. */
+function seqCost(rows: number, ops: number): number {
+  return Math.ceil(rows / ROWS_PER_PAGE) + rows * (CPU_TUPLE_COST + ops * CPU_OPERATOR_COST);
+}
+
+/**
+ * The scan of FROM item `rti` with the conjuncts `quals` (all referring to it alone, or to
+ * nothing of this level).
+ */
+export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], needed: Map<number, Set<number>>): RelPlan {
+  const rte = info.q.rtable[rti]!;
+  if (rte.kind === 'relation') info.global.tables.add(rte.table);
+  const rels = new Set([rti]);
+  const lateral: RelPlan['lateral'] = [];
+  const lateralRef = (v: VarExpr): number | null => {
+    if (v.rti === rti) return null;
+    const id = info.lateralParam(v);
+    if (!lateral.some((l) => l.id === id)) lateral.push({ id, v });
+    return id;
+  };
+  const qualExpr = and(quals.map((q) => q.expr));
+  const sel = quals.reduce((s, q) => s * qualSelectivity(q.expr), 1);
+  switch (rte.kind) {
+    case 'relation': {
+      const cols = sortedCols(needed, rti);
+      const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
+      const table = rte.table;
+      const pk = pkQual(info, rti, quals);
+      if (pk !== null) {
+        const rest = quals.filter((q) => q !== pk.qual);
+        const node: PlanNode = {
+          ...planBase(1, 0.29, 8.3, layout),
+          node: 'PkLookup', scan: scanTarget(info, rte, rti, cols), table, indexName: pkIndexName(info, table.name), key: pk.key, keyText: '',
+        };
+        node.key = info.bindFor(node, pk.key, [], lateralRef);
+        node.keyText = `(${rte.colNames[table.def.primaryKey[0]!]!} = ${deparse(node.key, false)})`;
+        const rq = and(rest.map((q) => q.expr));
+        if (rq !== null) node.qual = info.bindFor(node, rq, layout, lateralRef);
+        return { plan: node, rels, lateral, base: { rti, quals, cols } };
+      }
+      const rows = table.liveCount;
+      const node: PlanNode = {
+        ...planBase(rows * sel, 0, seqCost(rows, qualOps(qualExpr)), layout),
+        node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table,
+      };
+      if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
+      return { plan: node, rels, lateral, base: { rti, quals, cols } };
+    }
+    case 'virtual': {
+      const cols = sortedCols(needed, rti);
+      const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
+      const node: PlanNode = { ...planBase(100 * sel, 0, 1, layout), node: 'VirtualScan', scan: scanTarget(info, rte, rti, cols), view: rte.name };
+      if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
+      return { plan: node, rels, lateral, base: null };
+    }
+    case 'values': {
+      const cols = rte.colNames.map((_, i) => i);
+      const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
+      const n = rte.rows.length;
+      const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'ValuesScan', scan: scanTarget(info, rte, rti, cols), values: [] };
+      node.values = rte.rows.map((r) => r.map((e) => info.bindFor(node, e, [], lateralRef)));
+      if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
+      return { plan: node, rels, lateral, base: null };
+    }
+    case 'function': {
+      const layout: LayoutItem[] = [{ rti, col: 0 }];
+      const n = 1000;
+      const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, [0]), fname: rte.fname, args: [] };
+      node.args = rte.args.map((e) => info.bindFor(node, e, [], lateralRef));
+      if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
+      return { plan: node, rels, lateral, base: null };
+    }
+    case 'subquery': {
+      const child = new PlannerInfo(info.global, rte.query, info);
+      const sub = planLevel(child);
+      for (const p of child.outerParams) lateral.push({ id: p.id, v: p.v });
+      for (const id of child.ext) if (!child.outerParams.some((p) => p.id === id)) info.ext.add(id);
+      return subqueryLike(info, rte, rti, sub, quals, lateralRef, lateral);
+    }
+    case 'cte':
+      return planCteRef(info, rte, rti, quals, lateralRef, lateral);
+  }
+}
+
+function subqueryLike(
+  info: PlannerInfo, rte: RangeTblEntry, rti: number, sub: PlanNode, quals: QualInfo[],
+  lateralRef: (v: VarExpr) => number | null, lateral: RelPlan['lateral'],
+): RelPlan {
+  const cols = rte.colNames.map((_, i) => i);
+  const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
+  const qualExpr = and(quals.map((q) => q.expr));
+  const sel = quals.reduce((s, q) => s * qualSelectivity(q.expr), 1);
+  if (qualExpr === null && sub.cteDefs === undefined) {
+    // A SubqueryScan that neither filters nor projects is left out (PostgreSQL's
+    // trivial_subqueryscan): the subquery's top node emits the columns in order already.
+    sub.layout = layout;
+    return { plan: sub, rels: new Set([rti]), lateral, base: null };
+  }
+  const node: PlanNode = {
+    ...planBase(sub.rows * sel, sub.startupCost, sub.totalCost + sub.rows * CPU_TUPLE_COST, layout),
+    node: 'SubqueryScan', scan: scanTarget(info, rte, rti, cols), input: sub,
+  };
+  if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
+  return { plan: node, rels: new Set([rti]), lateral, base: null };
+}
+
+/** A reference to a WITH item: inlined (referenced once, not MATERIALIZED) or a CteScan of its shared plan. */
+function planCteRef(
+  info: PlannerInfo, rte: Extract<RangeTblEntry, { kind: 'cte' }>, rti: number, quals: QualInfo[],
+  lateralRef: (v: VarExpr) => number | null, lateral: RelPlan['lateral'],
+): RelPlan {
+  const g = info.global;
+  const cte = rte.cte;
+  let definer: PlannerInfo = info;
+  for (let i = 0; i < rte.levelsUp; i++) definer = definer.parent!;
+  const cols = rte.colNames.map((_, i) => i);
+  const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
+  const qualExpr = and(quals.map((q) => q.expr));
+  if (g.recursiveCtes.has(cte.id)) {
+    const node: PlanNode = { ...planBase(100, 0, 1, layout), node: 'WorkTableScan', scan: scanTarget(info, rte, rti, cols), cteId: cte.id };
+    if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
+    return { plan: node, rels: new Set([rti]), lateral, base: null };
+  }
+  if (cte.refCount === 1 && cte.materialized !== 'always' && cte.recursive === null && rte.levelsUp === 0) {
+    const child = new PlannerInfo(g, cte.query, info);
+    const sub = planLevel(child);
+    for (const id of child.ext) info.ext.add(id);
+    const r = subqueryLike(info, rte, rti, sub, quals, lateralRef, lateral);
+    if (r.plan.node === 'SubqueryScan') r.plan.scan.name = rte.alias;
+    return r;
+  }
+  let entry = g.ctePlans.get(cte.id);
+  if (entry === undefined) {
+    const base = planLevel(new PlannerInfo(g, cte.query, definer));
+    let plan = base;
+    if (cte.recursive !== null) {
+      g.recursiveCtes.add(cte.id);
+      let rec: PlanNode;
+      try {
+        rec = planLevel(new PlannerInfo(g, cte.recursive.term, definer));
+      } finally {
+        g.recursiveCtes.delete(cte.id);
+      }
+      plan = {
+        ...planBase(base.rows * 10, 0, base.totalCost + rec.totalCost * 10, base.layout),
+        node: 'RecursiveUnion', input: base, recursive: rec, cteId: cte.id, unionAll: cte.recursive.unionAll, types: cte.colTypes,
+      };
+    }
+    entry = { id: cte.id, name: cte.name, plan };
+    g.ctePlans.set(cte.id, entry);
+    definer.cteDefs.push(entry);
+  }
+  const sel = quals.reduce((s, q) => s * qualSelectivity(q.expr), 1);
+  const node: PlanNode = {
+    ...planBase(entry.plan.rows * sel, 0, entry.plan.rows * CPU_TUPLE_COST, layout),
+    node: 'CteScan', scan: scanTarget(info, rte, rti, cols), cteId: cte.id, cteName: cte.name,
+  };
+  if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
+  return { plan: node, rels: new Set([rti]), lateral, base: null };
+}
+
+function pkIndexName(info: PlannerInfo, table: string): string {
+  const def = info.global.env.catalog.indexesOf(table).find((d) => d.primaryKey);
+  return def?.name ?? `${table}_pkey`;
+}
+
+/**
+ * `pk = <expr>` among `quals` on a single-column primary key of table entry `rti`, the other
+ * side not referring to `rti` itself (a constant, a parameter, an outer or lateral column).
+ */
+export function pkQual(info: PlannerInfo, rti: number, quals: QualInfo[]): { qual: QualInfo; key: Expr } | null {
+  const rte = info.q.rtable[rti]!;
+  if (rte.kind !== 'relation') return null;
+  const t = rte.table;
+  if (t.def.primaryKey.length !== 1) return null;
+  const pkCol = t.def.primaryKey[0]!;
+  for (const q of quals) {
+    const c = q.expr;
+    if (c.k !== 'op2' || c.op !== '=') continue;
+    const isPk = (x: Expr): boolean => x.k === 'var' && x.levelsUp === 0 && x.rti === rti && x.col === pkCol;
+    let key: Expr | null = null;
+    if (isPk(c.l) && !relsOf(c.r).has(rti) && c.r.type === c.l.type) key = c.r;
+    else if (isPk(c.r) && !relsOf(c.l).has(rti) && c.l.type === c.r.type) key = c.l;
+    if (key !== null) return { qual: q, key };
+  }
+  return null;
+}
+
+/** The vector column and query of a k-NN ORDER BY key `e` over table entry `rti`, or null. */
+export function knnKey(e: Expr, rti: number, queryOk: (q: Expr) => boolean): { col: VarExpr; query: Expr; op: string } | null {
+  if (e.k !== 'op2' || !KNN_OPS.has(e.op)) return null;
+  const isCol = (x: Expr): x is VarExpr => x.k === 'var' && x.levelsUp === 0 && x.rti === rti && isVectorFamily(x.type);
+  if (isCol(e.l) && !relsOf(e.r).has(rti) && queryOk(e.r)) return { col: e.l, query: e.r, op: e.op };
+  if (isCol(e.r) && !relsOf(e.l).has(rti) && queryOk(e.l)) return { col: e.r, query: e.l, op: e.op };
+  return null;
+}
+
+/**
+ * `ORDER BY <vector column> <op> <query> LIMIT k` over one table: an index scan or an exact
+ * top-k scan, whichever costs fewer distance computations; null when the query has another
+ * shape (the caller then sorts). `need` is LIMIT + OFFSET.
+ */
+export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<number, Set<number>>, need: number): PlanNode | null {
+  const q = info.q;
+  if (need === Infinity || q.from.length !== 1 || q.from[0]!.k !== 'rte') return null;
+  const rti = q.from[0]!.rti;
+  const key = q.orderBy[0]!;
+  const k = knnKey(key.expr, rti, (x) => relsOf(x).size === 0);
+  if (k === null) return null;
+  return knnScan(info, rti, key, k, quals, needed, need, undefined)?.plan ?? null;
+}
+
+/**
+ * The k-NN scan of table entry `rti` for ORDER BY `key` (column `k.col` against `k.query`)
+ * with `quals`: an ordered index scan when an index serves the operator and costs fewer
+ * distance computations than the exact top-k scan (enable_indexscan / enable_seqscan honoured),
+ * else the exact scan. Columns of other FROM items in the query become executor parameters
+ * (`lateralRef`), set by a nested loop above. Null for a table that is not a relation or a
+ * key that is DESC.
+ */
+export function knnScan(
+  info: PlannerInfo, rti: number, key: { expr: Expr; desc: boolean; nullsFirst: boolean }, k: { col: VarExpr; query: Expr; op: string },
+  quals: QualInfo[], needed: Map<number, Set<number>>, need: number, lateralRef: ((v: VarExpr) => number | null) | undefined,
+): { plan: PlanNode } | null {
+  const rte = info.q.rtable[rti]!;
+  if (rte.kind !== 'relation' || key.desc) return null;
+  const e = key.expr as Extract<Expr, { k: 'op2' }>;
+  const col = k.col;
+  const query = k.query;
+  const table = rte.table;
+  info.global.tables.add(table);
+  const cols = [...new Set([...(needed.get(rti) ?? []), col.col])].sort((a, b) => a - b);
+  const layout: LayoutItem[] = cols.map((c) => ({ rti, col: c }));
+  const qualExpr = and(quals.map((x) => x.expr));
+  const env = info.global.env;
+  const gucs = env.settings;
+  const rows = table.liveCount;
+  const dim = Math.max(1, table.def.columns[col.col]!.type === 'vector' ? Math.max(table.vectorColumnDim(col.col), 16) : 16);
+  const distanceCost = (dim / 4) * CPU_OPERATOR_COST;
+  const exactCost = rows + (gucs.get('enable_seqscan') === true ? 0 : DISABLE_COST);
+  const indexPenalty = gucs.get('enable_indexscan') === true ? 0 : DISABLE_COST;
+  let best: { def: IndexDef; cost: number } | null = null;
+  if (!key.nullsFirst) {
+    for (const def of env.catalog.indexesOf(table.name)) {
+      if (def.primaryKey || def.column !== col.col) continue;
+      const index = env.indexes.get(def.name);
+      const am = env.methods.get(def.method);
+      if (index === undefined || am === undefined || index.opclass.operator !== e.op) continue;
+      const cost = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: quals.length === 0 ? 1 : 0.5, gucs }).total + indexPenalty;
+      if (best === null || cost < best.cost) best = { def, cost };
+    }
+  }
+  const sel = quals.reduce((s, x) => s * qualSelectivity(x.expr), 1);
+  const knnSpec = (node: { initPlans: PlanNode['initPlans']; subPlans: PlanNode['subPlans'] }): KnnSpec => {
+    const bq = info.bindFor(node, query, [], lateralRef);
+    const bexpr = info.bindFor(node, e, layout, lateralRef);
+    // In the scan's Order By, its own columns print bare and other relations' qualified.
+    const text = deparse(e, false, (v) => (v.levelsUp === 0 && v.rti === rti ? v.name : info.text(v, true)));
+    return { col: col.col, op: e.op, query: bq, expr: bexpr, text, sortText: info.text(e, info.global.qualify) };
+  };
+  if (best !== null && best.cost < exactCost) {
+    const def = best.def;
+    const cost = best.cost * distanceCost;
+    const node: PlanNode = {
+      ...planBase(Math.min(rows * sel, need), cost, cost + need * CPU_TUPLE_COST, layout),
+      node: 'IndexScan', scan: scanTarget(info, rte, rti, cols), table, def, am: env.methods.get(def.method)!, index: env.indexes.get(def.name)!,
+      knn: null as unknown as KnnSpec,
+    };
+    node.knn = knnSpec(node);
+    if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
+    return { plan: node };
+  }
+  const scanCost = seqCost(rows, qualOps(qualExpr));
+  const seq: PlanNode & { node: 'SeqScan' } = {
+    ...planBase(rows * sel, 0, scanCost, layout),
+    node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table,
+  };
+  if (qualExpr !== null) seq.qual = info.bindFor(seq, qualExpr, layout, lateralRef);
+  const total = scanCost + rows * distanceCost;
+  const top: PlanNode = {
+    ...planBase(Math.min(rows * sel, need), total, total + need * CPU_TUPLE_COST, layout),
+    node: 'TopK', input: seq, knn: null as unknown as KnnSpec, nullsFirst: key.nullsFirst,
+  };
+  top.knn = knnSpec(top);
+  return { plan: top };
+}
