@@ -4,13 +4,16 @@
  * a result type and an implementation, literals are coerced to the type their context needs,
  * and parameter types are inferred from the other operand (as PostgreSQL does for `$n`).
  */
-import { compareNumeric } from '../../types/numeric.js';
+import {
+  Numeric, compareNumeric, parseNumeric, numericTypmodIn, numericAdd, numericSub, numericMul, numericDiv, numericMod,
+  numericNeg, numericAbs, numericSizePretty, numericDatumSize, toNumeric,
+} from '../../types/numeric.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import {
   type SqlType, type ArraySqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, canCast, toInt8, isArrayType,
-  isVectorFamily, arrayTypeOf, elemTypeOf, castContext,
+  isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion,
 } from './types.js';
 import { vectorTypmodIn } from '../../types/vector.js';
 import { halfvecTypmodIn } from '../../types/halfvec.js';
@@ -140,7 +143,7 @@ function constValue(c: PgNode): { type: SqlType; value: Value } {
       const b = BigInt(text);
       if (b >= -9223372036854775808n && b <= 9223372036854775807n) return { type: 'int8', value: toInt8(b) };
     }
-    return { type: 'numeric', value: Number(text) };
+    return { type: 'numeric', value: parseNumeric(text) };
   }
   if (c.boolval !== undefined) return { type: 'bool', value: c.boolval.boolval === true };
   if (c.sval !== undefined) return { type: 'unknown', value: c.sval.sval ?? '' };
@@ -160,9 +163,9 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
   let typmod = -1;
   const mods: PgNode[] = tn.typmods ?? [];
   if (mods.length > 0) {
-    if (base === 'text' || base === 'numeric') {
+    if (base === 'text') {
       typmod = -1;
-    } else if (!isVectorFamily(base)) {
+    } else if (!hasTypmodCoercion(base)) {
       throw new PgError(SQLSTATE.syntax_error, `type modifier is not allowed for type "${last}"`, pos(tn.location));
     } else {
       const ns = mods.map((m) => {
@@ -175,6 +178,7 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
           case 'vector': typmod = vectorTypmodIn(ns); break;
           case 'halfvec': typmod = halfvecTypmodIn(ns); break;
           case 'sparsevec': typmod = sparsevecTypmodIn(ns); break;
+          case 'numeric': typmod = numericTypmodIn(ns); break;
           case 'bit': typmod = bitTypmodIn(ns, false); break;
           default: typmod = bitTypmodIn(ns, true); break;
         }
@@ -207,7 +211,7 @@ function inferParam(scope: ExprScope, e: Expr, type: SqlType, typmod = -1): void
 /** Coerces an expression to `type` implicitly (literals and params); others must match. */
 export function coerceTo(scope: ExprScope, e: Expr, type: SqlType, typmod: number, location?: number): Expr {
   if (e.type === type) {
-    if (isVectorFamily(type) && typmod >= 0 && e.k === 'const' && e.value !== null) return { k: 'const', type, value: castValue(e.value, type, type, typmod, false) };
+    if (hasTypmodCoercion(type) && typmod >= 0 && e.k === 'const' && e.value !== null) return { k: 'const', type, value: castValue(e.value, type, type, typmod, false) };
     return e;
   }
   if (e.k === 'param' && e.type === 'unknown') {
@@ -216,7 +220,7 @@ export function coerceTo(scope: ExprScope, e: Expr, type: SqlType, typmod: numbe
   }
   if (e.k === 'const' && e.type === 'unknown') {
     const v = literalInput(e.value, type, location);
-    return { k: 'const', type, value: typmod >= 0 && isVectorFamily(type) ? castValue(v, type, type, typmod, false) : v };
+    return { k: 'const', type, value: typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, false) : v };
   }
   if (e.type === 'unknown') return { k: 'cast', type, from: 'text', typmod, arg: e };
   if (isNumeric(e.type) && isNumeric(type)) return { k: 'cast', type, from: e.type, typmod, arg: e };
@@ -335,12 +339,12 @@ function analyzeColumnRef(scope: ExprScope, n: PgNode): Expr {
 export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: number, location: number): Expr {
   if (arg.k === 'param' && arg.type === 'unknown') {
     inferParam(scope, arg, type, typmod);
-    if (isVectorFamily(type) && typmod >= 0) return { k: 'cast', type, from: type, typmod, arg };
+    if (hasTypmodCoercion(type) && typmod >= 0) return { k: 'cast', type, from: type, typmod, arg };
     return arg;
   }
   if (arg.k === 'const' && arg.type === 'unknown') {
     const v = literalInput(arg.value, type, location);
-    return { k: 'const', type, value: typmod >= 0 && isVectorFamily(type) ? castValue(v, type, type, typmod, true) : v };
+    return { k: 'const', type, value: typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, true) : v };
   }
   if (!canCast(arg.type, type)) {
     throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[arg.type]} to ${TYPE_NAME[type]}`, pos(location));
@@ -542,7 +546,7 @@ function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
     case 'bool':
       return 1;
     case 'numeric':
-      return numericSize(v as number);
+      return numericDatumSize(v as Numeric, stored);
     case 'text':
     case 'unknown': {
       const len = utf8Length(v as string);
@@ -551,31 +555,6 @@ function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
     default:
       throw pgErr.featureNotSupported(`pg_column_size of type ${TYPE_NAME[type]}`);
   }
-}
-
-/** Bytes of a numeric datum: 4-byte length, 2-byte header, one int16 per base-10000 digit. */
-function numericSize(x: number): number {
-  if (!Number.isFinite(x)) return 6;
-  const [ip = '0', fp = ''] = Math.abs(x).toString().includes('e') ? [String(Math.abs(x))] : Math.abs(x).toString().split('.');
-  const intDigits = ip.replace(/^0+/, '');
-  const intGroups = Math.ceil(intDigits.length / 4);
-  const frac = fp.replace(/0+$/, '');
-  let fracGroups = Math.ceil(frac.length / 4);
-  let lead = intGroups;
-  if (intGroups === 0) {
-    // Leading zero groups of a pure fraction are not stored.
-    const z = /^0*/.exec(frac)![0].length;
-    const skip = Math.floor(z / 4);
-    fracGroups -= skip;
-    lead = 0;
-  } else {
-    // Trailing zero groups of the integer part are not stored either.
-    const padded = intDigits.padStart(intGroups * 4, '0');
-    let t = intGroups;
-    while (fracGroups === 0 && t > 0 && padded.slice((t - 1) * 4, t * 4) === '0000') t--;
-    lead = t;
-  }
-  return 6 + 2 * (lead + fracGroups);
 }
 
 function opName(n: PgNode): string {
@@ -648,7 +627,9 @@ function unaryOp(scope: ExprScope, op: string, r: Expr, location: number): Expr 
   if ((op === '-' || op === '+') && isNumeric(r.type)) {
     if (op === '+') return r;
     if (r.k === 'const' && typeof r.value === 'number') return { k: 'const', type: r.type, value: -r.value };
+    if (r.k === 'const' && r.value instanceof Numeric) return { k: 'const', type: r.type, value: numericNeg(r.value) };
     const t = r.type;
+    if (t === 'numeric') return { k: 'op1', type: t, arg: r, fn: (a) => numericNeg(a as Numeric) };
     return { k: 'op1', type: t, arg: r, fn: (a) => (typeof a === 'bigint' ? toInt8(-a) : t === 'int4' ? checkI4(-(a as number)) : -(a as number)) };
   }
   throw noOperator(op, null, r.type, location);
@@ -690,7 +671,9 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
   if (isNumeric(lt) && isNumeric(rt)) {
     const t: SqlType = numericRank(lt) >= numericRank(rt) ? lt : rt;
     const rtype: SqlType = (lt === 'float4' && rt === 'float4') ? 'float4' : t === 'float4' ? 'float8' : t;
-    if (COMPARE_OPS.has(op)) return { k: 'op2', type: 'bool', fn: compareFn(op, numCmp), l, r, op };
+    // numeric against real / double precision compares as double precision (the numeric side
+    // is cast), everything else by exact value.
+    if (COMPARE_OPS.has(op)) return { k: 'op2', type: 'bool', fn: compareFn(op, t === 'float4' || t === 'float8' ? floatCmp : numCmp), l, r, op };
     if (ARITH_OPS.has(op)) {
       if (op === '%' && (rtype === 'float8' || rtype === 'float4')) throw noOperator(op, lt, rt, location);
       return { k: 'op2', type: rtype, fn: arithFn(op, rtype), l, r, op };
@@ -717,8 +700,8 @@ function exprLocation(e: Expr, fallback: number): number {
 type Cmp = (a: Value, b: Value) => number;
 
 function numCmp(a: Value, b: Value): number {
-  // numeric results of sum/avg are carried as exact decimal text: compare those by value.
-  if (typeof a === 'string' || typeof b === 'string') return compareNumeric(a as number | string, b as number | string);
+  // numeric values (and integers compared with them) compare by exact value.
+  if (a instanceof Numeric || b instanceof Numeric) return compareNumeric(a as number | Numeric, b as number | Numeric);
   // Mixed number/bigint compares correctly with < and >; NaN sorts above everything (as PostgreSQL).
   const an = a as number, bn = b as number;
   if (an < bn) return -1;
@@ -726,6 +709,11 @@ function numCmp(a: Value, b: Value): number {
   if (an == bn) return 0; // eslint-disable-line eqeqeq
   const aNaN = Number.isNaN(an), bNaN = Number.isNaN(bn);
   return aNaN === bNaN ? 0 : aNaN ? 1 : -1;
+}
+
+/** float8 comparison (float8_cmp): a numeric operand is read as its nearest double. */
+function floatCmp(a: Value, b: Value): number {
+  return numCmp(Number(a), Number(b));
 }
 
 function textCmp(a: Value, b: Value): number {
@@ -781,6 +769,16 @@ function arithFn(op: string, t: SqlType): Fn2 {
       default: return (a, b) => { if (Number(b) === 0) throw divByZero(); return toInt8(big(a) % big(b)); };
     }
   }
+  if (t === 'numeric') {
+    const n = (v: Value) => toNumeric(v as number | bigint | Numeric);
+    switch (op) {
+      case '+': return (a, b) => numericAdd(n(a), n(b));
+      case '-': return (a, b) => numericSub(n(a), n(b));
+      case '*': return (a, b) => numericMul(n(a), n(b));
+      case '/': return (a, b) => numericDiv(n(a), n(b));
+      default: return (a, b) => numericMod(n(a), n(b));
+    }
+  }
   const f4 = t === 'float4';
   const fin = (x: number) => (f4 ? Math.fround(x) : x);
   switch (op) {
@@ -830,7 +828,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     return { k: 'op1', type: 'int4', arg: a, fn: (v) => columnSizeOf(v, t, stored) };
   }
   if (name === 'abs' && args.length === 1 && isNumeric(args[0]!.type)) {
-    return { k: 'op1', type: args[0]!.type, arg: args[0]!, fn: (a) => (typeof a === 'bigint' ? (a < 0n ? -a : a) : Math.abs(a as number)) };
+    return { k: 'op1', type: args[0]!.type, arg: args[0]!, fn: (a) => (a instanceof Numeric ? numericAbs(a) : typeof a === 'bigint' ? (a < 0n ? -a : a) : Math.abs(a as number)) };
   }
   if ((name === 'lower' || name === 'upper' || name === 'length') && args.length === 1) {
     const a = coerceTo(scope, args[0]!, 'text', -1);
@@ -845,8 +843,18 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
       return { k: 'op1', type: 'int8', arg: a, fn: (s) => scope.relationSize(s as string) };
     }
   }
-  if (name === 'pg_size_pretty' && args.length === 1 && isNumeric(args[0]!.type)) {
-    return { k: 'op1', type: 'text', arg: args[0]!, fn: (v) => sizePretty(Number(v)) };
+  if (name === 'pg_size_pretty' && args.length === 1) {
+    // pg_size_pretty(bigint) and pg_size_pretty(numeric): an integer argument reaches both by
+    // implicit casts and neither is preferred, so PostgreSQL calls it not unique.
+    const t = args[0]!.type;
+    if (t === 'int8') return { k: 'op1', type: 'text', arg: args[0]!, fn: (v) => sizePretty(Number(v)) };
+    if (t === 'numeric') return { k: 'op1', type: 'text', arg: args[0]!, fn: (v) => numericSizePretty(v as Numeric) };
+    if (t === 'int4' || t === 'unknown') {
+      throw new PgError('42725', `function pg_size_pretty(${TYPE_NAME[t]}) is not unique`, {
+        hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+        ...pos(n.location),
+      });
+    }
   }
   throw undefinedFunction(name, args.map((a) => a.type), n.location);
 }

@@ -34,6 +34,9 @@ import {
 } from '../../types/sparsevec.js';
 import { type BitString, hammingDistance, jaccardDistance, bitCmp, bitConcat } from '../../types/bit.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import {
+  type Numeric, numericRound, numericTrunc, numericCeil, numericFloor, numericDivTrunc, numericMod, numericSign,
+} from '../../types/numeric.js';
 
 /** A strict implementation over non-null arguments. */
 export type FnN = (args: Value[]) => Value;
@@ -129,6 +132,26 @@ add(funcs, 'subvector', { args: ['halfvec', 'int4', 'int4'], result: 'halfvec', 
 add(funcs, 'vector_cmp', { args: ['vector', 'vector'], result: 'int4', impl: TYPE_CMP.vector! });
 add(funcs, 'halfvec_cmp', { args: ['halfvec', 'halfvec'], result: 'int4', impl: TYPE_CMP.halfvec! });
 add(funcs, 'sparsevec_cmp', { args: ['sparsevec', 'sparsevec'], result: 'int4', impl: TYPE_CMP.sparsevec! });
+
+// PostgreSQL's rounding functions over numeric (exact, types/numeric.ts) and double
+// precision (C's rint / trunc / ceil / floor); an integer argument resolves to the double
+// precision form (float8 is the preferred numeric type), as in PostgreSQL.
+type N = Numeric;
+const num1: [string, (a: N) => N][] = [['round', (a) => numericRound(a)], ['trunc', (a) => numericTrunc(a)], ['ceil', numericCeil], ['ceiling', numericCeil], ['floor', numericFloor]];
+for (const [name, f] of num1) add(funcs, name, { args: ['numeric'], result: 'numeric', impl: f as (a: Value) => Value });
+add(funcs, 'round', { args: ['numeric', 'int4'], result: 'numeric', impl: (a: Value, b: Value) => numericRound(a as N, b as number) });
+add(funcs, 'trunc', { args: ['numeric', 'int4'], result: 'numeric', impl: (a: Value, b: Value) => numericTrunc(a as N, b as number) });
+add(funcs, 'div', { args: ['numeric', 'numeric'], result: 'numeric', impl: (a: Value, b: Value) => numericDivTrunc(a as N, b as N) });
+add(funcs, 'mod', { args: ['numeric', 'numeric'], result: 'numeric', impl: (a: Value, b: Value) => numericMod(a as N, b as N) });
+add(funcs, 'sign', { args: ['numeric'], result: 'numeric', impl: (a: Value) => numericSign(a as N) });
+/** rint: round half to even, as C's default rounding mode. */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+const f8: [string, (x: number) => number][] = [['round', rint], ['trunc', Math.trunc], ['ceil', Math.ceil], ['ceiling', Math.ceil], ['floor', Math.floor], ['sign', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0)]];
+// -0 prints as "-0" for float8, as PostgreSQL's ceil(-0.5) does.
+for (const [name, f] of f8) add(funcs, name, { args: ['float8'], result: 'float8', impl: f as (a: Value) => Value });
 
 // Arrays of scalars: comparisons and concatenation (array_eq/array_cmp, array_cat,
 // array_prepend, array_append), which vector[]-to-real[] casts make reachable.

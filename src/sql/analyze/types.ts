@@ -2,9 +2,10 @@
  * SQL types as the analyzer sees them: names, type OIDs (what clients receive in
  * RowDescription / PGlite's `fields[].dataTypeID`), input from text, casts, output to text.
  *
- * Runtime value representation (plain values, no wrappers): int4/float4/float8/numeric are
- * JS numbers (float4 rounded with Math.fround), int8 a number when it is a safe integer and a
- * bigint otherwise, bool a boolean, text a string, vector a Float32Array.
+ * Runtime value representation: int4/float4/float8 are JS numbers (float4 rounded with
+ * Math.fround), int8 a number when it is a safe integer and a bigint otherwise, numeric a
+ * {@link Numeric} (exact, with its display scale), bool a boolean, text a string, vector a
+ * Float32Array.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { ColumnType, Value } from '../../storage/table.js';
@@ -18,6 +19,10 @@ import {
   sparsevecToVector, halfvecToSparsevec, sparsevecToHalfvec, halfvecToFloat4Array, type ArrayElem, type ArrayElemType,
 } from '../../types/casts.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import {
+  Numeric, parseNumeric, applyNumericTypmod, numericFromFloat4, numericFromFloat8, numericToFloat4, numericToFloat8,
+  numericToInt,
+} from '../../types/numeric.js';
 import { parseArrayLiteral, formatArray } from './arrays.js';
 
 /** Element types an array value may have (arrays are values only, never stored). */
@@ -26,7 +31,7 @@ export type ArrayElemSqlType = 'int4' | 'int8' | 'float4' | 'float8' | 'numeric'
 /** An array type: the element type followed by `[]`. */
 export type ArraySqlType = `${ArrayElemSqlType}[]`;
 
-export type SqlType = ColumnType | 'numeric' | 'unknown' | ArraySqlType;
+export type SqlType = ColumnType | 'unknown' | ArraySqlType;
 
 /**
  * Type OIDs. PostgreSQL's fixed OIDs for built-in types; pgvector's types are extension types
@@ -122,6 +127,14 @@ export function isVectorFamily(t: SqlType): boolean {
   return t === 'vector' || t === 'halfvec' || t === 'sparsevec' || t === 'bit' || t === 'varbit';
 }
 
+/**
+ * True for types whose typmod is applied by a length coercion (PostgreSQL's typmod-taking
+ * casts): pgvector's dimensions, bit lengths, numeric(p, s).
+ */
+export function hasTypmodCoercion(t: SqlType): boolean {
+  return isVectorFamily(t) || t === 'numeric';
+}
+
 /** Resolves a type name (last component of a TypeName); null when unknown. */
 export function typeByName(name: string): SqlType | null {
   return TYPE_BY_NAME[name] ?? null;
@@ -192,11 +205,12 @@ export function valueFromText(text: string, type: SqlType, typmod: number): Valu
       if (b < INT8_MIN || b > INT8_MAX) throw new PgError(SQLSTATE.numeric_value_out_of_range, `value "${text}" is out of range for type bigint`);
       return toInt8(b);
     }
+    case 'numeric':
+      return parseNumeric(text, typmod);
     case 'float4':
-    case 'float8':
-    case 'numeric': {
+    case 'float8': {
       if (!FLOAT_TEXT.test(text)) {
-        const name = type === 'float4' ? 'real' : type === 'float8' ? 'double precision' : 'numeric';
+        const name = type === 'float4' ? 'real' : 'double precision';
         throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${name}: "${text}"`);
       }
       const t = text.trim().toLowerCase();
@@ -323,27 +337,33 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
     // As PostgreSQL's coerce_type: the input function without a typmod, then the length
     // coercion (so `'01'::bit(3)` pads while an INSERT into bit(3) must match).
     const x = valueFromText(v as string, to, -1);
-    return typmod >= 0 && isVectorFamily(to) ? castValue(x, to, to, typmod, explicit) : x;
+    return typmod >= 0 && hasTypmodCoercion(to) ? castValue(x, to, to, typmod, explicit) : x;
   }
   if (to === 'text') return valueToText(v, from);
   switch (to) {
     case 'int4':
       if (from === 'bool') return v ? 1 : 0;
       if (!isNumeric(from)) break;
+      if (v instanceof Numeric) return Number(numericToInt(v, 'integer'));
       if (typeof v === 'bigint') return checkInt4(Number(v));
       return checkInt4(roundHalfEven(from, v as number));
     case 'int8':
       if (!isNumeric(from)) break;
+      if (v instanceof Numeric) return toInt8(numericToInt(v, 'bigint'));
       if (typeof v === 'bigint') return v;
       if (!Number.isFinite(v as number)) throw outOfRange('bigint');
       return toInt8(roundHalfEven(from, v as number));
     case 'float4':
       if (!isNumeric(from)) break;
+      if (v instanceof Numeric) return numericToFloat4(v);
       return Math.fround(Number(v));
     case 'float8':
+      if (!isNumeric(from)) break;
+      if (v instanceof Numeric) return numericToFloat8(v);
+      return Number(v);
     case 'numeric':
       if (!isNumeric(from)) break;
-      return Number(v);
+      return applyNumericTypmod(toNumericValue(v, from), typmod);
     case 'bool':
       if (from === 'int4') return v !== 0;
       break;
@@ -402,9 +422,8 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
 function arrayTo(a: PgArray, from: SqlType, to: 'vector' | 'halfvec' | 'sparsevec', typmod: number): Value {
   const et = elemTypeOf(from as ArraySqlType);
   if (!NUMERIC_ARRAY_ELEMS.has(et)) throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
-  // numeric values are held as JS numbers; pgvector reads numeric elements through
-  // numeric_out, which the shortest decimal text of the number stands in for.
-  const elems = et === 'numeric' ? a.elems.map((x) => (typeof x === 'number' ? String(x) : x)) as ArrayElem[] : a.elems as ArrayElem[];
+  // pgvector reads numeric elements through numeric_out.
+  const elems = et === 'numeric' ? a.elems.map((x) => (x instanceof Numeric ? x.toString() : x)) as ArrayElem[] : a.elems as ArrayElem[];
   const ndim = Math.max(a.ndim, 1);
   const t = et as ArrayElemType;
   if (to === 'vector') return arrayToVector(elems, t, typmod, ndim);
@@ -417,9 +436,19 @@ export function canCast(from: SqlType, to: SqlType): boolean {
   return castContext(from, to) !== null;
 }
 
-/** float -> integer casts round half to even (rint); numeric rounds half away from zero. */
-function roundHalfEven(from: SqlType, x: number): number {
-  if (from === 'numeric') return Math.sign(x) * Math.round(Math.abs(x));
+/**
+ * A value of numeric-family type `from` as a Numeric (int -> numeric exact; float4 / float8
+ * -> numeric through 6 / 15 significant digits, as PostgreSQL's float4_numeric / float8_numeric).
+ */
+function toNumericValue(v: Value, from: SqlType): Numeric {
+  if (v instanceof Numeric) return v;
+  if (from === 'float4') return numericFromFloat4(v as number);
+  if (from === 'float8') return numericFromFloat8(v as number);
+  return Numeric.fromInt(v as number | bigint);
+}
+
+/** float -> integer casts round half to even (rint). */
+function roundHalfEven(_from: SqlType, x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

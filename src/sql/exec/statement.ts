@@ -17,6 +17,7 @@ import { SparseVector, parseSparsevec, formatSparsevec } from '../../types/spars
 import { BitString, parseBit } from '../../types/bit.js';
 import { vectorToSparsevec } from '../../types/casts.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import { Numeric } from '../../types/numeric.js';
 import { runSelect } from './select.js';
 import { runInsert } from './insert.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
@@ -265,8 +266,12 @@ export function coerceParam(v: unknown, type: SqlType): Value {
       if (typeof v === 'number') return Math.fround(v);
       return valueFromText(String(v), 'float4', -1);
     case 'float8':
-    case 'numeric':
       if (typeof v === 'number') return v;
+      return valueFromText(String(v), type, -1);
+    case 'numeric':
+      // As PGlite sends a JS number: its text, read by numeric_in.
+      if (v instanceof Numeric) return v;
+      if (typeof v === 'bigint') return Numeric.fromInt(v);
       return valueFromText(String(v), type, -1);
     case 'bool':
       if (typeof v === 'boolean') return v;
