@@ -668,6 +668,21 @@ export function toNumeric(v: number | bigint | Numeric): Numeric {
   return parseNumeric(String(v));
 }
 
+/**
+ * A text key equal for equal values whatever their scales (`1.5` and `1.50` give `1.5`), for
+ * hashing numeric values (GROUP BY, hash tables).
+ */
+export function numericKey(x: Numeric): string {
+  if (x.kind !== NumericKind.Finite) return x.toString();
+  let u = x.u;
+  let scale = x.scale;
+  while (scale > 0 && u % 10n === 0n) {
+    u /= 10n;
+    scale--;
+  }
+  return mk(u, scale).toString();
+}
+
 /** Total order of numeric-family values (number, bigint or Numeric), by exact value. */
 export function compareNumeric(a: number | bigint | Numeric, b: number | bigint | Numeric): number {
   return numericCmp(toNumeric(a), toNumeric(b));

@@ -101,6 +101,9 @@ describe('numeric(p, s) columns', () => {
     await same('SELECT sum(z), avg(z), avg(id), sum(id::bigint) FROM nt');
     await same('SELECT id % 3 AS g, sum(x) AS s, avg(x) AS a FROM nt GROUP BY id % 3 ORDER BY g');
     await same('SELECT sum(x) FROM nt WHERE id > 100');
+    // Equal values of different scales are one group (the first value seen is printed).
+    await both('CREATE TABLE ng (id int, v numeric); INSERT INTO ng VALUES (1, 1.5), (2, 1.50), (3, 2.0), (4, 2), (5, 2.000)');
+    await same('SELECT v, count(*) FROM ng GROUP BY v ORDER BY v');
   });
 
   test('a numeric primary key is refused with 0A000 (the key map cannot compare 1.5 = 1.50 yet)', async () => {

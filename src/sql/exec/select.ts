@@ -23,6 +23,7 @@ import { planSelect } from '../plan/planner.js';
 import { evalExpr, passes, type EvalCtx } from './eval.js';
 import { type SqlType, valueToText } from '../analyze/types.js';
 import type { PgArray } from '../../types/pgarray.js';
+import { Numeric, numericKey } from '../../types/numeric.js';
 import { TopK } from './topk.js';
 
 /** Rows of a SELECT: one array of values per row, in target-list order. */
@@ -227,6 +228,7 @@ function runGrouped(q: SelectQuery, table: Table | null, ids: ArrayLike<number>,
 function groupKeyText(v: Value, type: SqlType): string {
   if (v === null) return '\u0000';
   if (v === 0) return '0';
+  if (v instanceof Numeric) return 'n' + numericKey(v); // 1.5 and 1.50 are one group
   return (typeof v === 'number' || typeof v === 'bigint' ? 'n' : 't') + valueToText(v, type)!;
 }
 
