@@ -8,11 +8,14 @@ import type { IndexAm, VectorIndex } from '../index/am.js';
 import type { EngineHooks, SqlEnv, TxnState } from '../sql/env.js';
 import type { PlanNode } from '../sql/plan/plan.js';
 import { Settings, type SettingsRegistry } from '../sql/settings.js';
+import { Prng } from '../common/prng.js';
 
 export class Session implements SqlEnv {
   readonly settings: Settings;
   readonly txn: TxnState = { inBlock: false, failed: false, xid: 0, writes: [] };
   lastPlan: PlanNode | null = null;
+  /** Random values SQL draws (gen_random_uuid), seeded from the database seed. */
+  readonly random: Prng;
 
   constructor(
     readonly catalog: Catalog,
@@ -23,6 +26,7 @@ export class Session implements SqlEnv {
     readonly engine: EngineHooks,
   ) {
     this.settings = new Settings(registry);
+    this.random = new Prng(seed ^ 0x5eed5eed);
   }
 
   /** Transaction status as PostgreSQL's ReadyForQuery reports it: I idle, T in block, E failed. */

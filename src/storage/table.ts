@@ -45,7 +45,7 @@ const SEGMENT_MASK = SEGMENT_ROWS - 1;
 
 /** Column storage types (PostgreSQL names: int4 = integer, int8 = bigint, ...). */
 export type ColumnType =
-  | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text'
+  | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'uuid'
   | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
 
 /**

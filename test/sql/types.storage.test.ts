@@ -84,7 +84,7 @@ test('halfvec, sparsevec, bit and varbit rows round-trip through the WAL and che
   }
 });
 
-test('numeric columns keep value and scale through the WAL, a checkpoint and a reopen', async () => {
+test('numeric, uuid and smallint columns keep their values through the WAL, a checkpoint and a reopen', async () => {
   const dir = nodeFs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-numeric-'));
   const rng = new Prng(SEED ^ 0x6e756d);
   const msg = `VECGRES_SEED=${SEED}`;
@@ -96,19 +96,20 @@ test('numeric columns keep value and scale through the WAL, a checkpoint and a r
       default: return `${rng.int(2) ? '-' : ''}${rng.int(100000)}.${rng.int(100)}`;
     }
   };
-  const row = (i: number) => [i, rng.int(6) === 0 ? null : literal(), `${rng.int(2) ? '-' : ''}${rng.int(10000)}.${rng.int(1000)}`];
-  const snap = async (db: Vecgres) => (await db.query('SELECT id, x::text AS x, y::text AS y FROM nst ORDER BY id')).rows;
+  const uuid = () => Array.from({ length: 32 }, () => '0123456789ABCDEF'[rng.int(16)]).join('');
+  const row = (i: number) => [i, rng.int(6) === 0 ? null : literal(), `${rng.int(2) ? '-' : ''}${rng.int(10000)}.${rng.int(1000)}`, rng.int(7) === 0 ? null : uuid(), rng.int(65536) - 32768];
+  const snap = async (db: Vecgres) => (await db.query('SELECT id, x::text AS x, y::text AS y, u, s FROM nst ORDER BY id')).rows;
   try {
     let db = await Vecgres.create(dir);
-    await db.exec('CREATE TABLE nst (id int PRIMARY KEY, x numeric, y numeric(8,2))');
-    for (let i = 0; i < 200; i++) await db.query('INSERT INTO nst VALUES ($1, $2, $3)', row(i));
+    await db.exec('CREATE TABLE nst (id int PRIMARY KEY, x numeric, y numeric(8,2), u uuid, s smallint)');
+    for (let i = 0; i < 200; i++) await db.query('INSERT INTO nst VALUES ($1, $2, $3, $4, $5)', row(i));
     await db.query('UPDATE nst SET y = y * 2 WHERE id % 5 = 1');
     const logged = await snap(db);
     db.database.abandon();
     db = await Vecgres.create(dir);
     assert.deepEqual(await snap(db), logged, msg);
     await db.query('CHECKPOINT');
-    for (let i = 200; i < 260; i++) await db.query('INSERT INTO nst VALUES ($1, $2, $3)', row(i));
+    for (let i = 200; i < 260; i++) await db.query('INSERT INTO nst VALUES ($1, $2, $3, $4, $5)', row(i));
     const last = await snap(db);
     db.database.abandon();
     db = await Vecgres.create(dir);

@@ -24,6 +24,9 @@ import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '..
 import { scalarAggregate } from './scalar_aggregates.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
 import { utf8Length } from '../../storage/codec.js';
+import type { Prng } from '../../common/prng.js';
+import { checkInt2 } from '../../types/int.js';
+import { randomUuid } from '../../types/uuid.js';
 import {
   type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
 } from './overloads.js';
@@ -123,6 +126,8 @@ export interface ExprScope {
   subquery(select: PgNode, location: number): { query: unknown; type: SqlType; typmod: number };
   /** Database functions that need the catalog (pg_relation_size). */
   relationSize(name: string): number;
+  /** The session's seeded random stream (gen_random_uuid); absent where none is needed. */
+  random?: () => Prng;
 }
 
 const NO_OP_HINT = 'No operator matches the given name and argument types. You might need to add explicit type casts.';
@@ -375,9 +380,9 @@ function literalInput(value: Value, type: SqlType, location: number | undefined)
     return castValue(value, 'unknown', type, -1);
   } catch (err) {
     if (err instanceof PgError && err.position === undefined && location !== undefined && location >= 0) {
-      // Only PostgreSQL's input functions run under the parser's callback; the numeric parsers here
-      // keep their historical behaviour of positioning only syntax errors.
-      if (isVectorFamily(type) || isArrayType(type) || err.code === SQLSTATE.invalid_text_representation) err.position = String(location + 1);
+      // The input function runs under the parser's error callback, which adds the literal's
+      // position to whatever it raises (syntax and range errors alike).
+      err.position = String(location + 1);
     }
     throw err;
   }
@@ -537,6 +542,10 @@ function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
     return storedColumnSize(v as VectorLike, external && size > TOAST_TUPLE_THRESHOLD - 32);
   }
   switch (type) {
+    case 'int2':
+      return 2;
+    case 'uuid':
+      return 16;
     case 'int4':
     case 'float4':
       return 4;
@@ -630,6 +639,7 @@ function unaryOp(scope: ExprScope, op: string, r: Expr, location: number): Expr 
     if (r.k === 'const' && r.value instanceof Numeric) return { k: 'const', type: r.type, value: numericNeg(r.value) };
     const t = r.type;
     if (t === 'numeric') return { k: 'op1', type: t, arg: r, fn: (a) => numericNeg(a as Numeric) };
+    if (t === 'int2') return { k: 'op1', type: t, arg: r, fn: (a) => checkInt2(-(a as number)) };
     return { k: 'op1', type: t, arg: r, fn: (a) => (typeof a === 'bigint' ? toInt8(-a) : t === 'int4' ? checkI4(-(a as number)) : -(a as number)) };
   }
   throw noOperator(op, null, r.type, location);
@@ -680,8 +690,8 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
     }
     throw noOperator(op, lt, rt, location);
   }
-  if (lt === rt && (lt === 'text' || lt === 'bool') && COMPARE_OPS.has(op)) {
-    return { k: 'op2', type: 'bool', fn: compareFn(op, lt === 'text' ? textCmp : boolCmp), l, r, op };
+  if (lt === rt && (lt === 'text' || lt === 'bool' || lt === 'uuid') && COMPARE_OPS.has(op)) {
+    return { k: 'op2', type: 'bool', fn: compareFn(op, lt === 'bool' ? boolCmp : textCmp), l, r, op };
   }
   if (op === '||' && (lt === 'text' || rt === 'text')) {
     const lf = lt, rf = rt;
@@ -727,7 +737,7 @@ function boolCmp(a: Value, b: Value): number {
 /** Total order used by ORDER BY on a column of `type` (nulls handled by the caller). */
 export function comparatorFor(type: SqlType): Cmp {
   if (isNumeric(type)) return numCmp;
-  if (type === 'text' || type === 'unknown') return textCmp;
+  if (type === 'text' || type === 'unknown' || type === 'uuid') return textCmp;
   if (type === 'bool') return boolCmp;
   const c = TYPE_CMP[type];
   if (c !== undefined) return c;
@@ -750,6 +760,15 @@ function divByZero(): PgError {
 }
 
 function arithFn(op: string, t: SqlType): Fn2 {
+  if (t === 'int2') {
+    switch (op) {
+      case '+': return (a, b) => checkInt2((a as number) + (b as number));
+      case '-': return (a, b) => checkInt2((a as number) - (b as number));
+      case '*': return (a, b) => checkInt2((a as number) * (b as number));
+      case '/': return (a, b) => { if (b === 0) throw divByZero(); return checkInt2(Math.trunc((a as number) / (b as number))); };
+      default: return (a, b) => { if (b === 0) throw divByZero(); return (a as number) % (b as number); };
+    }
+  }
   if (t === 'int4') {
     switch (op) {
       case '+': return (a, b) => checkI4((a as number) + (b as number));
@@ -817,6 +836,11 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     return { k: 'srf', type: elemTypeOf(args[0]!.type as ArraySqlType), name, arg: args[0]! };
   }
   const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+  if ((name === 'gen_random_uuid' || name === 'uuidv4') && args.length === 0 && scope.random !== undefined) {
+    // Volatile: a new value per row, never folded into a constant.
+    const rng = scope.random();
+    return { k: 'fn', type: 'uuid', name, args: [], fn: () => randomUuid(() => rng.nextU32()) };
+  }
   const overloads = functionOverloads(name);
   if (overloads !== undefined) return overloadedCall(scope, name, overloads, args, n.location);
   if (name === 'pg_column_size' && args.length === 1) {

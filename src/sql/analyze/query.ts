@@ -115,6 +115,7 @@ export function newScope(env: SqlEnv, table: Table | null, paramTypes: SqlType[]
       return { query: inner, type: e.type, typmod: e.k === 'col' || e.k === 'cast' || e.k === 'param' ? e.typmod : -1 };
     },
     relationSize: (name: string) => relationSize(env, name),
+    random: () => env.random,
   };
   return scope;
 }

@@ -3,7 +3,7 @@
  * bigint, real, double precision and numeric (min/max also over text), with PostgreSQL's result
  * types (pg_aggregate):
  *
- *   sum(int4) -> bigint          avg(int4/int8/numeric) -> numeric
+ *   sum(int2/int4) -> bigint     avg(int2/int4/int8/numeric) -> numeric
  *   sum(int8) -> numeric         avg(float4/float8)     -> double precision
  *   sum(float4) -> real          min/max(T)             -> T
  *   sum(float8) -> double precision, sum(numeric) -> numeric
@@ -121,6 +121,7 @@ export function scalarAggregate(name: string, arg: SqlType, cmp: ((a: Value, b: 
   switch (name) {
     case 'sum':
       switch (arg) {
+        case 'int2':
         case 'int4': return { type: 'int8', agg: intSum(false) as AnyAgg };
         case 'int8': return { type: 'numeric', agg: intSum(true) as AnyAgg };
         case 'numeric': return { type: 'numeric', agg: numericSum as AnyAgg };
@@ -130,6 +131,7 @@ export function scalarAggregate(name: string, arg: SqlType, cmp: ((a: Value, b: 
       }
     case 'avg':
       switch (arg) {
+        case 'int2':
         case 'int4':
         case 'int8':
         case 'numeric': return { type: 'numeric', agg: exactAvg as AnyAgg };
@@ -140,6 +142,7 @@ export function scalarAggregate(name: string, arg: SqlType, cmp: ((a: Value, b: 
     case 'min':
     case 'max':
       switch (arg) {
+        case 'int2':
         case 'int4':
         case 'int8':
         case 'numeric':

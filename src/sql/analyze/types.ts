@@ -23,10 +23,12 @@ import {
   Numeric, parseNumeric, applyNumericTypmod, numericFromFloat4, numericFromFloat8, numericToFloat4, numericToFloat8,
   numericToInt,
 } from '../../types/numeric.js';
+import { parseInteger, parseInt2, checkInt2 } from '../../types/int.js';
+import { parseUuid } from '../../types/uuid.js';
 import { parseArrayLiteral, formatArray } from './arrays.js';
 
 /** Element types an array value may have (arrays are values only, never stored). */
-export type ArrayElemSqlType = 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
+export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
 
 /** An array type: the element type followed by `[]`. */
 export type ArraySqlType = `${ArrayElemSqlType}[]`;
@@ -42,7 +44,9 @@ export type SqlType = ColumnType | 'unknown' | ArraySqlType;
 export const TYPE_OID: Record<SqlType, number> = {
   bool: 16,
   int8: 20,
+  int2: 21,
   int4: 23,
+  uuid: 2950,
   text: 25,
   float4: 700,
   float8: 701,
@@ -55,6 +59,8 @@ export const TYPE_OID: Record<SqlType, number> = {
   varbit: 1562,
   'bool[]': 1000,
   'int8[]': 1016,
+  'int2[]': 1005,
+  'uuid[]': 2951,
   'int4[]': 1007,
   'text[]': 1009,
   'float4[]': 1021,
@@ -69,6 +75,8 @@ export const TYPE_OID: Record<SqlType, number> = {
 
 const ELEM_NAME: Record<ArrayElemSqlType, string> = {
   bool: 'boolean',
+  int2: 'smallint',
+  uuid: 'uuid',
   int8: 'bigint',
   int4: 'integer',
   text: 'text',
@@ -93,7 +101,8 @@ export const TYPE_NAME: Record<SqlType, string> = {
 const TYPE_BY_NAME: Record<string, SqlType> = {
   int4: 'int4', integer: 'int4', int: 'int4', serial: 'int4', serial4: 'int4',
   int8: 'int8', bigint: 'int8', bigserial: 'int8', serial8: 'int8',
-  int2: 'int4', smallint: 'int4',
+  int2: 'int2', smallint: 'int2',
+  uuid: 'uuid',
   float4: 'float4', real: 'float4',
   float8: 'float8', 'double precision': 'float8',
   numeric: 'numeric', decimal: 'numeric',
@@ -141,12 +150,13 @@ export function typeByName(name: string): SqlType | null {
 }
 
 export function isNumeric(t: SqlType): boolean {
-  return t === 'int4' || t === 'int8' || t === 'float4' || t === 'float8' || t === 'numeric';
+  return t === 'int2' || t === 'int4' || t === 'int8' || t === 'float4' || t === 'float8' || t === 'numeric';
 }
 
-/** Rank in PostgreSQL's implicit numeric promotion (int4 -> int8 -> numeric -> float4 -> float8). */
+/** Rank in PostgreSQL's implicit numeric promotion (int2 -> int4 -> int8 -> numeric -> float4 -> float8). */
 export function numericRank(t: SqlType): number {
   switch (t) {
+    case 'int2': return 0.5;
     case 'int4': return 1;
     case 'int8': return 2;
     case 'numeric': return 3;
@@ -182,7 +192,6 @@ function checkInt4(n: number): number {
   return n;
 }
 
-const INT_TEXT = /^\s*[+-]?\d+\s*$/;
 const FLOAT_TEXT = /^\s*[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|nan|infinity|inf)\s*$/i;
 
 /**
@@ -193,18 +202,14 @@ const FLOAT_TEXT = /^\s*[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|nan|infini
  */
 export function valueFromText(text: string, type: SqlType, typmod: number): Value {
   switch (type) {
-    case 'int4': {
-      if (!INT_TEXT.test(text)) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type integer: "${text}"`);
-      const n = Number(text);
-      if (n < INT4_MIN || n > INT4_MAX) throw new PgError(SQLSTATE.numeric_value_out_of_range, `value "${text}" is out of range for type integer`);
-      return n;
-    }
-    case 'int8': {
-      if (!INT_TEXT.test(text)) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type bigint: "${text}"`);
-      const b = BigInt(text.trim());
-      if (b < INT8_MIN || b > INT8_MAX) throw new PgError(SQLSTATE.numeric_value_out_of_range, `value "${text}" is out of range for type bigint`);
-      return toInt8(b);
-    }
+    case 'int2':
+      return parseInt2(text);
+    case 'int4':
+      return Number(parseInteger(text, 'integer'));
+    case 'int8':
+      return toInt8(parseInteger(text, 'bigint'));
+    case 'uuid':
+      return parseUuid(text);
     case 'numeric':
       return parseNumeric(text, typmod);
     case 'float4':
@@ -263,10 +268,12 @@ export function valueToText(v: Value, type: SqlType): string | null {
     case 'bit':
     case 'varbit':
       return formatBit(v as BitString);
+    case 'int2':
     case 'int4':
     case 'int8':
     case 'numeric':
     case 'text':
+    case 'uuid':
     case 'unknown':
       return String(v);
     default: {
@@ -293,7 +300,7 @@ const NUMERIC_ARRAY_ELEMS = new Set<string>(['int4', 'float4', 'float8', 'numeri
  */
 export function castContext(from: SqlType, to: SqlType): CastContext | null {
   if (from === to || from === 'unknown') return 'implicit';
-  if (to === 'text') return isArrayType(from) || isVectorFamily(from) || from === 'bool' || isNumeric(from) ? 'assignment' : 'implicit';
+  if (to === 'text') return isArrayType(from) || isVectorFamily(from) || from === 'bool' || from === 'uuid' || isNumeric(from) ? 'assignment' : 'implicit';
   if (from === 'text') return 'explicit';
   if (isNumeric(from) && isNumeric(to)) return numericRank(to) >= numericRank(from) ? 'implicit' : 'assignment';
   if ((from === 'bool' && to === 'int4') || (from === 'int4' && to === 'bool')) return 'explicit';
@@ -341,6 +348,13 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
   }
   if (to === 'text') return valueToText(v, from);
   switch (to) {
+    case 'int2':
+      if (!isNumeric(from)) break;
+      if (v instanceof Numeric) return Number(numericToInt(v, 'smallint'));
+      return checkInt2(typeof v === 'bigint' ? Number(v) : roundHalfEven(from, v as number));
+    case 'uuid':
+      if (from === 'uuid') return v;
+      break;
     case 'int4':
       if (from === 'bool') return v ? 1 : 0;
       if (!isNumeric(from)) break;

@@ -255,6 +255,11 @@ export function coerceParam(v: unknown, type: SqlType): Value {
         return parseVector(formatVector(a));
       }
       return parseVector(String(v));
+    case 'int2':
+      if (typeof v === 'number' && Number.isInteger(v) && v >= -32768 && v <= 32767) return v;
+      return valueFromText(String(v), 'int2', -1);
+    case 'uuid':
+      return valueFromText(String(v), 'uuid', -1);
     case 'int4':
       if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
       return valueFromText(String(v), 'int4', -1);
