@@ -46,15 +46,17 @@ const SEGMENT_MASK = SEGMENT_ROWS - 1;
 /** Column storage types (PostgreSQL names: int4 = integer, int8 = bigint, ...). */
 export type ColumnType =
   | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'uuid'
+  | 'varchar' | 'bpchar' | 'bytea'
   | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
 
 /**
  * A value: what a column holds for one row, or an expression yields. int8 is a number when
  * safe, else bigint; vector a Float32Array, halfvec a Uint16Array of binary16 patterns,
- * sparsevec a SparseVector, bit / varbit a BitString, numeric a Numeric; arrays (never
+ * sparsevec a SparseVector, bit / varbit a BitString, numeric a Numeric, bytea a Uint8Array,
+ * uuid / varchar / char strings; arrays (never
  * stored) a PgArray.
  */
-export type Value = number | bigint | string | boolean | Numeric | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
+export type Value = number | bigint | string | boolean | Numeric | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
 
 function packedKind(t: ColumnType): PackedKind | null {
   return t === 'halfvec' || t === 'sparsevec' || t === 'bit' || t === 'varbit' ? t : null;

@@ -12,7 +12,7 @@ import type { SparseVector } from './sparsevec.js';
 import type { Numeric } from './numeric.js';
 
 /** One element of an array value (the element type's runtime representation). */
-export type ArrayElement = number | bigint | string | boolean | Numeric | Float32Array | Uint16Array | SparseVector | BitString | null;
+export type ArrayElement = number | bigint | string | boolean | Numeric | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | null;
 
 export class PgArray {
   constructor(

@@ -13,8 +13,10 @@ import type { Table, Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import {
   type SqlType, type ArraySqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, canCast, toInt8, isArrayType,
-  isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion,
+  isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType,
 } from './types.js';
+import { charTypmodIn, bpcharCmp } from '../../types/character.js';
+import { byteaCmp, byteaConcat } from '../../types/bytea.js';
 import { vectorTypmodIn } from '../../types/vector.js';
 import { halfvecTypmodIn } from '../../types/halfvec.js';
 import { sparsevecTypmodIn } from '../../types/sparsevec.js';
@@ -184,6 +186,8 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
           case 'halfvec': typmod = halfvecTypmodIn(ns); break;
           case 'sparsevec': typmod = sparsevecTypmodIn(ns); break;
           case 'numeric': typmod = numericTypmodIn(ns); break;
+          case 'varchar':
+          case 'bpchar': typmod = charTypmodIn(base, ns); break;
           case 'bit': typmod = bitTypmodIn(ns, false); break;
           default: typmod = bitTypmodIn(ns, true); break;
         }
@@ -229,6 +233,11 @@ export function coerceTo(scope: ExprScope, e: Expr, type: SqlType, typmod: numbe
   }
   if (e.type === 'unknown') return { k: 'cast', type, from: 'text', typmod, arg: e };
   if (isNumeric(e.type) && isNumeric(type)) return { k: 'cast', type, from: e.type, typmod, arg: e };
+  // varchar and char are text to text's functions and operators (char without its padding).
+  if (type === 'text' && isStringType(e.type)) {
+    if (e.k === 'const') return { k: 'const', type, value: castValue(e.value, e.type, type, -1, false) };
+    return { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
+  }
   return e;
 }
 
@@ -557,8 +566,14 @@ function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
     case 'numeric':
       return numericDatumSize(v as Numeric, stored);
     case 'text':
+    case 'varchar':
+    case 'bpchar':
     case 'unknown': {
       const len = utf8Length(v as string);
+      return stored && len + 1 <= 127 ? len + 1 : len + 4;
+    }
+    case 'bytea': {
+      const len = (v as Uint8Array).length;
       return stored && len + 1 <= 127 ? len + 1 : len + 4;
     }
     default:
@@ -659,6 +674,25 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
     const o = overloadedOp(scope, op === '!=' ? '<>' : op, l, r, location);
     if (o !== null) return o;
   }
+  // bytea || and comparisons; an untyped side is bytea.
+  if (l.type === 'bytea' || r.type === 'bytea') {
+    if (l.type === 'unknown') l = coerceTo(scope, l, 'bytea', -1, exprLocation(l, location));
+    if (r.type === 'unknown') r = coerceTo(scope, r, 'bytea', -1, exprLocation(r, location));
+    if (l.type === 'bytea' && r.type === 'bytea') {
+      const o = op === '!=' ? '<>' : op;
+      if (COMPARE_OPS.has(o)) return { k: 'op2', type: 'bool', fn: compareFn(o, (a, b) => byteaCmp(a as Uint8Array, b as Uint8Array)), l, r, op: o };
+      if (o === '||') return { k: 'op2', type: 'bytea', fn: (a, b) => byteaConcat(a as Uint8Array, b as Uint8Array), l, r, op };
+    }
+  }
+  // character: bpchar against bpchar (or an untyped literal) compares without trailing
+  // spaces; against text, and for every other operator, varchar and char act as text.
+  if (l.type === 'bpchar' && r.type === 'unknown' && op !== '||') r = coerceTo(scope, r, 'bpchar', -1, exprLocation(r, location));
+  if (r.type === 'bpchar' && l.type === 'unknown' && op !== '||') l = coerceTo(scope, l, 'bpchar', -1, exprLocation(l, location));
+  if (l.type === 'bpchar' && r.type === 'bpchar' && COMPARE_OPS.has(op)) {
+    return { k: 'op2', type: 'bool', fn: compareFn(op === '!=' ? '<>' : op, (a, b) => bpcharCmp(a as string, b as string)), l, r, op };
+  }
+  if (l.type === 'varchar' || l.type === 'bpchar') l = coerceTo(scope, l, 'text', -1);
+  if (r.type === 'varchar' || r.type === 'bpchar') r = coerceTo(scope, r, 'text', -1);
   // An untyped side takes the other side's type (literal coercion and parameter inference),
   // except for `||`, where it is text (textanycat / anytextcat).
   if (op === '||' && l.type === 'unknown' && r.type !== 'unknown') l = coerceTo(scope, l, 'text', -1);
@@ -737,7 +771,9 @@ function boolCmp(a: Value, b: Value): number {
 /** Total order used by ORDER BY on a column of `type` (nulls handled by the caller). */
 export function comparatorFor(type: SqlType): Cmp {
   if (isNumeric(type)) return numCmp;
-  if (type === 'text' || type === 'unknown' || type === 'uuid') return textCmp;
+  if (type === 'text' || type === 'unknown' || type === 'uuid' || type === 'varchar') return textCmp;
+  if (type === 'bpchar') return (a, b) => bpcharCmp(a as string, b as string);
+  if (type === 'bytea') return (a, b) => byteaCmp(a as Uint8Array, b as Uint8Array);
   if (type === 'bool') return boolCmp;
   const c = TYPE_CMP[type];
   if (c !== undefined) return c;
@@ -854,6 +890,9 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   if (name === 'abs' && args.length === 1 && isNumeric(args[0]!.type)) {
     return { k: 'op1', type: args[0]!.type, arg: args[0]!, fn: (a) => (a instanceof Numeric ? numericAbs(a) : typeof a === 'bigint' ? (a < 0n ? -a : a) : Math.abs(a as number)) };
   }
+  if ((name === 'length' || name === 'octet_length') && args.length === 1 && args[0]!.type === 'bytea') {
+    return { k: 'op1', type: 'int4', arg: args[0]!, fn: (b) => (b as Uint8Array).length };
+  }
   if ((name === 'lower' || name === 'upper' || name === 'length') && args.length === 1) {
     const a = coerceTo(scope, args[0]!, 'text', -1);
     if (a.type === 'text') {
@@ -929,7 +968,9 @@ function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
       });
     }
   }
-  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' ? comparatorFor(arg.type) : null) : null;
+  // min / max(character varying) are min / max(text): PostgreSQL has no varchar aggregate.
+  if ((name === 'min' || name === 'max') && arg.type === 'varchar') arg = coerceTo(scope, arg, 'text', -1);
+  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' || arg.type === 'bpchar' ? comparatorFor(arg.type) : null) : null;
   const sa = scalarAggregate(name, arg.type, cmp);
   if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
   return { k: 'agg', type: sa.type, name, agg: sa.agg, arg };

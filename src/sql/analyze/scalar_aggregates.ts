@@ -149,6 +149,7 @@ export function scalarAggregate(name: string, arg: SqlType, cmp: ((a: Value, b: 
         case 'float4':
         case 'float8':
         case 'text':
+        case 'bpchar':
           return cmp === null ? null : { type: arg, agg: extreme(cmp, name === 'max' ? 1 : -1) as AnyAgg };
         default: return null;
       }

@@ -25,10 +25,12 @@ import {
 } from '../../types/numeric.js';
 import { parseInteger, parseInt2, checkInt2 } from '../../types/int.js';
 import { parseUuid } from '../../types/uuid.js';
+import { type CharType, charCoerce, bpcharToText } from '../../types/character.js';
+import { parseBytea, formatBytea } from '../../types/bytea.js';
 import { parseArrayLiteral, formatArray } from './arrays.js';
 
 /** Element types an array value may have (arrays are values only, never stored). */
-export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
+export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'varchar' | 'bpchar' | 'bytea' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
 
 /** An array type: the element type followed by `[]`. */
 export type ArraySqlType = `${ArrayElemSqlType}[]`;
@@ -43,6 +45,9 @@ export type SqlType = ColumnType | 'unknown' | ArraySqlType;
  */
 export const TYPE_OID: Record<SqlType, number> = {
   bool: 16,
+  bytea: 17,
+  bpchar: 1042,
+  varchar: 1043,
   int8: 20,
   int2: 21,
   int4: 23,
@@ -60,6 +65,9 @@ export const TYPE_OID: Record<SqlType, number> = {
   'bool[]': 1000,
   'int8[]': 1016,
   'int2[]': 1005,
+  'bytea[]': 1001,
+  'bpchar[]': 1014,
+  'varchar[]': 1015,
   'uuid[]': 2951,
   'int4[]': 1007,
   'text[]': 1009,
@@ -77,6 +85,9 @@ const ELEM_NAME: Record<ArrayElemSqlType, string> = {
   bool: 'boolean',
   int2: 'smallint',
   uuid: 'uuid',
+  varchar: 'character varying',
+  bpchar: 'character',
+  bytea: 'bytea',
   int8: 'bigint',
   int4: 'integer',
   text: 'text',
@@ -107,7 +118,9 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
   float8: 'float8', 'double precision': 'float8',
   numeric: 'numeric', decimal: 'numeric',
   bool: 'bool', boolean: 'bool',
-  text: 'text', varchar: 'text', bpchar: 'text', 'character varying': 'text', name: 'text',
+  text: 'text', name: 'text',
+  varchar: 'varchar', 'character varying': 'varchar', bpchar: 'bpchar', char: 'bpchar', character: 'bpchar',
+  bytea: 'bytea',
   vector: 'vector',
   halfvec: 'halfvec',
   sparsevec: 'sparsevec',
@@ -141,7 +154,12 @@ export function isVectorFamily(t: SqlType): boolean {
  * casts): pgvector's dimensions, bit lengths, numeric(p, s).
  */
 export function hasTypmodCoercion(t: SqlType): boolean {
-  return isVectorFamily(t) || t === 'numeric';
+  return isVectorFamily(t) || t === 'numeric' || t === 'varchar' || t === 'bpchar';
+}
+
+/** text, character varying and character: PostgreSQL's string category, mutually implicit. */
+export function isStringType(t: SqlType): boolean {
+  return t === 'text' || t === 'varchar' || t === 'bpchar';
 }
 
 /** Resolves a type name (last component of a TypeName); null when unknown. */
@@ -210,6 +228,11 @@ export function valueFromText(text: string, type: SqlType, typmod: number): Valu
       return toInt8(parseInteger(text, 'bigint'));
     case 'uuid':
       return parseUuid(text);
+    case 'varchar':
+    case 'bpchar':
+      return charCoerce(type, text, typmod, false);
+    case 'bytea':
+      return parseBytea(text);
     case 'numeric':
       return parseNumeric(text, typmod);
     case 'float4':
@@ -274,8 +297,12 @@ export function valueToText(v: Value, type: SqlType): string | null {
     case 'numeric':
     case 'text':
     case 'uuid':
+    case 'varchar':
+    case 'bpchar':
     case 'unknown':
       return String(v);
+    case 'bytea':
+      return formatBytea(v as Uint8Array);
     default: {
       const elem = elemTypeOf(type);
       return formatArray(v as PgArray, (x) => valueToText(x as Value, elem)!);
@@ -300,8 +327,10 @@ const NUMERIC_ARRAY_ELEMS = new Set<string>(['int4', 'float4', 'float8', 'numeri
  */
 export function castContext(from: SqlType, to: SqlType): CastContext | null {
   if (from === to || from === 'unknown') return 'implicit';
-  if (to === 'text') return isArrayType(from) || isVectorFamily(from) || from === 'bool' || from === 'uuid' || isNumeric(from) ? 'assignment' : 'implicit';
-  if (from === 'text') return 'explicit';
+  if (isStringType(from) && isStringType(to)) return 'implicit';
+  // Casts to the string types are I/O conversions: assignment; from them: explicit.
+  if (isStringType(to)) return 'assignment';
+  if (isStringType(from)) return 'explicit';
   if (isNumeric(from) && isNumeric(to)) return numericRank(to) >= numericRank(from) ? 'implicit' : 'assignment';
   if ((from === 'bool' && to === 'int4') || (from === 'int4' && to === 'bool')) return 'explicit';
   switch (`${from}>${to}`) {
@@ -339,7 +368,13 @@ export function castContext(from: SqlType, to: SqlType): CastContext | null {
  */
 export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, explicit = true): Value {
   if (v === null) return null;
-  if (from === 'unknown' || from === 'text') {
+  if ((from === 'unknown' || isStringType(from)) && isStringType(to)) {
+    // character -> text / varchar drops the padding; varchar(n) / char(n) then cut or pad.
+    const s = from === 'bpchar' && to !== 'bpchar' ? bpcharToText(v as string) : (v as string);
+    return to === 'text' ? s : charCoerce(to as CharType, s, typmod, explicit);
+  }
+  if (isStringType(to)) return charCoerce(to as CharType, valueToText(v, from)!, typmod, explicit);
+  if (from === 'unknown' || isStringType(from)) {
     if (to === 'text') return v;
     // As PostgreSQL's coerce_type: the input function without a typmod, then the length
     // coercion (so `'01'::bit(3)` pads while an INSERT into bit(3) must match).

@@ -142,9 +142,11 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       primaryKey.push(i);
     }
   }
-  // The key map holds a single-column key by its value; numeric values are objects that
-  // compare by value (1.5 = 1.50), which the map cannot do yet.
-  if (primaryKey.some((i) => columns[i]!.type === 'numeric')) throw pgErr.featureNotSupported('a primary key on a numeric column');
+  // The key map holds a single-column key by its value: numeric values compare by value
+  // (1.5 = 1.50), bytea values are arrays, character values compare without their padding;
+  // the map can do none of these yet.
+  const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar');
+  if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
   const def: TableDef = { name, columns, primaryKey };
   env.catalog.createTable(def, sequences);
   if (primaryKey.length > 0) {

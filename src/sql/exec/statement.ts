@@ -287,6 +287,13 @@ export function coerceParam(v: unknown, type: SqlType): Value {
       if (typeof v === 'string') return v;
       if (Array.isArray(v)) return `{${v.join(',')}}`;
       return String(v);
+    case 'varchar':
+    case 'bpchar':
+      // The column's length is applied by the assignment, as for PostgreSQL's parameters.
+      return typeof v === 'string' ? v : String(v);
+    case 'bytea':
+      if (v instanceof Uint8Array) return v.slice();
+      return valueFromText(String(v), 'bytea', -1);
     case 'halfvec':
       if (v instanceof Uint16Array) return parseHalfvec(formatHalfvec(v));
       if (Array.isArray(v) || ArrayBuffer.isView(v)) return parseHalfvec(formatVector(Float32Array.from(v as ArrayLike<number>)));
