@@ -23,6 +23,7 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import { BitString } from '../types/bit.js';
 import { SparseVector } from '../types/sparsevec.js';
 import { Numeric, parseNumeric } from '../types/numeric.js';
+import { Jsonb, parseJsonb } from '../types/jsonb.js';
 
 /** A value the self-describing encoding round-trips exactly. */
 export type CodecValue =
@@ -38,6 +39,7 @@ export type CodecValue =
   | SparseVector
   | BitString
   | Numeric
+  | Jsonb
   | CodecValue[]
   | { [key: string]: CodecValue };
 
@@ -63,6 +65,8 @@ export const enum Tag {
   BitString = 14,
   /** numeric: its numeric_out text (exact, with the display scale; NaN and infinities too). */
   Numeric = 15,
+  /** jsonb: its jsonb_out text (normalised; parsed back to the same tree). */
+  Jsonb = 16,
 }
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -285,6 +289,7 @@ export class ByteWriter {
     if (v instanceof SparseVector) return this.u8(Tag.SparseVector).varuint(v.dim).i32array(v.indices).f32array(v.values);
     if (v instanceof BitString) return this.u8(Tag.BitString).varuint(v.length).bytes(v.bytes);
     if (v instanceof Numeric) return this.u8(Tag.Numeric).string(v.toString());
+    if (v instanceof Jsonb) return this.u8(Tag.Jsonb).string(v.toString());
     if (Array.isArray(v)) {
       this.u8(Tag.Array).varuint(v.length);
       for (const x of v) this.value(x);
@@ -495,6 +500,14 @@ export class ByteReader {
           return parseNumeric(text);
         } catch {
           throw corrupt(`numeric "${text.slice(0, 40)}"`, at);
+        }
+      }
+      case Tag.Jsonb: {
+        const text = this.string();
+        try {
+          return parseJsonb(text);
+        } catch {
+          throw corrupt(`jsonb "${text.slice(0, 40)}"`, at);
         }
       }
       case Tag.Array: {

@@ -84,7 +84,7 @@ test('halfvec, sparsevec, bit and varbit rows round-trip through the WAL and che
   }
 });
 
-test('numeric, uuid, smallint, varchar, char and bytea columns keep their values through the WAL, a checkpoint and a reopen', async () => {
+test('numeric, uuid, smallint, varchar, char, bytea and jsonb columns keep their values through the WAL, a checkpoint and a reopen', async () => {
   const dir = nodeFs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-numeric-'));
   const rng = new Prng(SEED ^ 0x6e756d);
   const msg = `VECGRES_SEED=${SEED}`;
@@ -98,19 +98,20 @@ test('numeric, uuid, smallint, varchar, char and bytea columns keep their values
   };
   const uuid = () => Array.from({ length: 32 }, () => '0123456789ABCDEF'[rng.int(16)]).join('');
   const row = (i: number) => [i, rng.int(6) === 0 ? null : literal(), `${rng.int(2) ? '-' : ''}${rng.int(10000)}.${rng.int(1000)}`, rng.int(7) === 0 ? null : uuid(), rng.int(65536) - 32768,
-    Array.from('é😀 ab').slice(0, rng.int(6)).join(''), 'xy'.slice(0, rng.int(3)), rng.int(5) === 0 ? null : Uint8Array.from({ length: rng.int(6) }, () => rng.int(256))];
-  const snap = async (db: Vecgres) => (await db.query("SELECT id, x::text AS x, y::text AS y, u, s, v, c || '|' AS c, b::text AS b FROM nst ORDER BY id")).rows;
+    Array.from('é😀 ab').slice(0, rng.int(6)).join(''), 'xy'.slice(0, rng.int(3)), rng.int(5) === 0 ? null : Uint8Array.from({ length: rng.int(6) }, () => rng.int(256)),
+    rng.int(5) === 0 ? null : `{"k": ${rng.int(100)}.${rng.int(100)}0, "a": [${rng.int(9)}, "é", null, {"b": true}], "k": "last"}`];
+  const snap = async (db: Vecgres) => (await db.query("SELECT id, x::text AS x, y::text AS y, u, s, v, c || '|' AS c, b::text AS b, j::text AS j FROM nst ORDER BY id")).rows;
   try {
     let db = await Vecgres.create(dir);
-    await db.exec('CREATE TABLE nst (id int PRIMARY KEY, x numeric, y numeric(8,2), u uuid, s smallint, v varchar(6), c char(3), b bytea)');
-    for (let i = 0; i < 200; i++) await db.query('INSERT INTO nst VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', row(i));
+    await db.exec('CREATE TABLE nst (id int PRIMARY KEY, x numeric, y numeric(8,2), u uuid, s smallint, v varchar(6), c char(3), b bytea, j jsonb)');
+    for (let i = 0; i < 200; i++) await db.query('INSERT INTO nst VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', row(i));
     await db.query('UPDATE nst SET y = y * 2 WHERE id % 5 = 1');
     const logged = await snap(db);
     db.database.abandon();
     db = await Vecgres.create(dir);
     assert.deepEqual(await snap(db), logged, msg);
     await db.query('CHECKPOINT');
-    for (let i = 200; i < 260; i++) await db.query('INSERT INTO nst VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', row(i));
+    for (let i = 200; i < 260; i++) await db.query('INSERT INTO nst VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', row(i));
     const last = await snap(db);
     db.database.abandon();
     db = await Vecgres.create(dir);

@@ -30,8 +30,10 @@ import type { Prng } from '../../common/prng.js';
 import { checkInt2 } from '../../types/int.js';
 import { randomUuid } from '../../types/uuid.js';
 import {
-  type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
+  type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
 } from './overloads.js';
+import { Jsonb, type JsonbValue, jsonbBuildObject, parseJsonb } from '../../types/jsonb.js';
+import { formatFloat4, formatFloat8 } from '../../types/float.js';
 
 /** A binary implementation; called only with non-null arguments unless `nullSafe`. */
 export type Fn2 = (a: Value, b: Value) => Value;
@@ -410,7 +412,8 @@ function applyArg(scope: ExprScope, e: Expr, type: SqlType, location: number): E
 
 /** True when `l op r` is resolved against pgvector's operator overloads. */
 function usesOverloads(op: string, lt: SqlType, rt: SqlType): boolean {
-  if (VECTOR_ONLY_OPERATORS.has(op)) return true;
+  if (VECTOR_ONLY_OPERATORS.has(op) || JSONB_OPERATORS.has(op)) return true;
+  if (lt === 'jsonb' || rt === 'jsonb') return true;
   if (lt === 'text' || rt === 'text') return false;
   return isVectorFamily(lt) || isVectorFamily(rt) || isArrayType(lt) || isArrayType(rt);
 }
@@ -872,6 +875,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     return { k: 'srf', type: elemTypeOf(args[0]!.type as ArraySqlType), name, arg: args[0]! };
   }
   const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+  if (name === 'jsonb_build_object' || name === 'jsonb_build_array' || name === 'to_jsonb') return jsonbBuildCall(scope, name, args, n.location);
   if ((name === 'gen_random_uuid' || name === 'uuidv4') && args.length === 0 && scope.random !== undefined) {
     // Volatile: a new value per row, never folded into a constant.
     const rng = scope.random();
@@ -921,6 +925,67 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   }
   throw undefinedFunction(name, args.map((a) => a.type), n.location);
 }
+
+/**
+ * to_jsonb's conversion of a value of `type` (datum_to_jsonb): numbers as numeric (floats
+ * through their output text, NaN and infinities as strings), booleans, jsonb / json as
+ * themselves, arrays element by element, everything else as its text.
+ */
+function toJsonbValue(v: Value, type: SqlType): JsonbValue {
+  if (v === null) return null;
+  if (type === 'bool') return v as boolean;
+  if (type === 'jsonb') return (v as Jsonb).root;
+  if (type === 'json') return parseJsonb(v as string).root;
+  if (type === 'float4' || type === 'float8') {
+    const t = type === 'float4' ? formatFloat4(v as number) : formatFloat8(v as number);
+    return Number.isFinite(v as number) ? parseNumeric(t) : t;
+  }
+  if (isNumeric(type)) return toNumeric(v as number | bigint | Numeric);
+  if (v instanceof PgArray) {
+    const et = elemTypeOf(type as ArraySqlType);
+    return v.elems.map((x) => toJsonbValue(x as Value, et));
+  }
+  return castValue(v, type, 'text', -1) as string;
+}
+
+/**
+ * jsonb_build_object(k, v, ...), jsonb_build_array(v, ...) and to_jsonb(v). Not strict (a
+ * NULL value is JSON null), so each argument is turned into a never-null jsonb first.
+ * @throws PgError 22023 `argument list must have even number of elements`, 22004 for a NULL
+ *   key, 42883 for to_jsonb without exactly one argument.
+ */
+function jsonbBuildCall(scope: ExprScope, name: string, args: Expr[], location: number): Expr {
+  if (name === 'to_jsonb' && args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), location);
+  if (name === 'jsonb_build_object' && args.length % 2 !== 0) {
+    throw new PgError(SQLSTATE.invalid_parameter_value, 'argument list must have even number of elements', {
+      hint: 'The arguments of jsonb_build_object() must consist of alternating keys and values.',
+    });
+  }
+  const wrapped: Expr[] = args.map((a) => {
+    const e = a.type === 'unknown' ? coerceTo(scope, a, 'text', -1) : a;
+    const t = e.type;
+    const conv: Expr = { k: 'op1', type: 'jsonb', arg: e, fn: (v) => new Jsonb(toJsonbValue(v, t)) };
+    // A NULL argument becomes JSON null here (the key check below tells the two apart).
+    return { k: 'coalesce', type: 'jsonb', args: [conv, { k: 'const', type: 'jsonb', value: NULL_ARG }] };
+  });
+  const fn: FnN = (vals) => {
+    const js = vals as Jsonb[];
+    if (name === 'to_jsonb') return js[0] === NULL_ARG ? null : js[0]!;
+    if (name === 'jsonb_build_array') return new Jsonb(js.map((j) => j.root));
+    const keys: (string | null)[] = [];
+    const values: JsonbValue[] = [];
+    for (let i = 0; i < js.length; i += 2) {
+      const k = js[i]!;
+      keys.push(k === NULL_ARG ? null : typeof k.root === 'string' ? k.root : k.toString());
+      values.push(js[i + 1]!.root);
+    }
+    return jsonbBuildObject(keys, values);
+  };
+  return { k: 'fn', type: 'jsonb', name, args: wrapped, fn };
+}
+
+/** The stand-in for a NULL argument of the jsonb builders (JSON null, told apart by identity). */
+const NULL_ARG = new Jsonb(null);
 
 /** count / sum / avg / min / max: PostgreSQL's checks (parse_agg.c) and the aggregate's resolution. */
 function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {

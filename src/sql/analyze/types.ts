@@ -27,10 +27,11 @@ import { parseInteger, parseInt2, checkInt2 } from '../../types/int.js';
 import { parseUuid } from '../../types/uuid.js';
 import { type CharType, charCoerce, bpcharToText } from '../../types/character.js';
 import { parseBytea, formatBytea } from '../../types/bytea.js';
+import { Jsonb, parseJsonb, parseJson } from '../../types/jsonb.js';
 import { parseArrayLiteral, formatArray } from './arrays.js';
 
 /** Element types an array value may have (arrays are values only, never stored). */
-export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'varchar' | 'bpchar' | 'bytea' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
+export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
 
 /** An array type: the element type followed by `[]`. */
 export type ArraySqlType = `${ArrayElemSqlType}[]`;
@@ -46,6 +47,8 @@ export type SqlType = ColumnType | 'unknown' | ArraySqlType;
 export const TYPE_OID: Record<SqlType, number> = {
   bool: 16,
   bytea: 17,
+  json: 114,
+  jsonb: 3802,
   bpchar: 1042,
   varchar: 1043,
   int8: 20,
@@ -65,6 +68,8 @@ export const TYPE_OID: Record<SqlType, number> = {
   'bool[]': 1000,
   'int8[]': 1016,
   'int2[]': 1005,
+  'json[]': 199,
+  'jsonb[]': 3807,
   'bytea[]': 1001,
   'bpchar[]': 1014,
   'varchar[]': 1015,
@@ -88,6 +93,8 @@ const ELEM_NAME: Record<ArrayElemSqlType, string> = {
   varchar: 'character varying',
   bpchar: 'character',
   bytea: 'bytea',
+  json: 'json',
+  jsonb: 'jsonb',
   int8: 'bigint',
   int4: 'integer',
   text: 'text',
@@ -121,6 +128,7 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
   text: 'text', name: 'text',
   varchar: 'varchar', 'character varying': 'varchar', bpchar: 'bpchar', char: 'bpchar', character: 'bpchar',
   bytea: 'bytea',
+  json: 'json', jsonb: 'jsonb',
   vector: 'vector',
   halfvec: 'halfvec',
   sparsevec: 'sparsevec',
@@ -233,6 +241,10 @@ export function valueFromText(text: string, type: SqlType, typmod: number): Valu
       return charCoerce(type, text, typmod, false);
     case 'bytea':
       return parseBytea(text);
+    case 'jsonb':
+      return parseJsonb(text);
+    case 'json':
+      return parseJson(text);
     case 'numeric':
       return parseNumeric(text, typmod);
     case 'float4':
@@ -303,6 +315,10 @@ export function valueToText(v: Value, type: SqlType): string | null {
       return String(v);
     case 'bytea':
       return formatBytea(v as Uint8Array);
+    case 'jsonb':
+      return (v as Jsonb).toString();
+    case 'json':
+      return v as string;
     default: {
       const elem = elemTypeOf(type);
       return formatArray(v as PgArray, (x) => valueToText(x as Value, elem)!);
@@ -331,6 +347,8 @@ export function castContext(from: SqlType, to: SqlType): CastContext | null {
   // Casts to the string types are I/O conversions: assignment; from them: explicit.
   if (isStringType(to)) return 'assignment';
   if (isStringType(from)) return 'explicit';
+  if ((from === 'json' && to === 'jsonb') || (from === 'jsonb' && to === 'json')) return 'assignment';
+  if (from === 'jsonb' && (isNumeric(to) || to === 'bool')) return 'explicit';
   if (isNumeric(from) && isNumeric(to)) return numericRank(to) >= numericRank(from) ? 'implicit' : 'assignment';
   if ((from === 'bool' && to === 'int4') || (from === 'int4' && to === 'bool')) return 'explicit';
   switch (`${from}>${to}`) {
@@ -374,6 +392,8 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
     return to === 'text' ? s : charCoerce(to as CharType, s, typmod, explicit);
   }
   if (isStringType(to)) return charCoerce(to as CharType, valueToText(v, from)!, typmod, explicit);
+  if (from === 'jsonb' && to === 'bool') return jsonbScalarFor(v as Jsonb, to);
+  if (from === 'jsonb' && isNumeric(to)) return castValue(jsonbScalarFor(v as Jsonb, to), 'numeric', to, typmod, explicit);
   if (from === 'unknown' || isStringType(from)) {
     if (to === 'text') return v;
     // As PostgreSQL's coerce_type: the input function without a typmod, then the length
@@ -389,6 +409,12 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
       return checkInt2(typeof v === 'bigint' ? Number(v) : roundHalfEven(from, v as number));
     case 'uuid':
       if (from === 'uuid') return v;
+      break;
+    case 'jsonb':
+      if (from === 'json') return parseJsonb(v as string);
+      break;
+    case 'json':
+      if (from === 'jsonb') return (v as Jsonb).toString();
       break;
     case 'int4':
       if (from === 'bool') return v ? 1 : 0;
@@ -478,6 +504,17 @@ function arrayTo(a: PgArray, from: SqlType, to: 'vector' | 'halfvec' | 'sparseve
   if (to === 'vector') return arrayToVector(elems, t, typmod, ndim);
   if (to === 'halfvec') return arrayToHalfvec(elems, t, typmod, ndim);
   return arrayToSparsevec(elems, t, typmod, ndim);
+}
+
+/**
+ * The scalar of a jsonb number or boolean for a cast to `to` (jsonb_numeric, jsonb_bool...).
+ * @throws PgError 22023 `cannot cast jsonb <kind> to type <type>`.
+ */
+function jsonbScalarFor(j: Jsonb, to: SqlType): Value {
+  const v = j.root;
+  if (to === 'bool' ? typeof v === 'boolean' : v instanceof Numeric) return v as Value;
+  const kind = v === null ? 'null' : typeof v === 'boolean' ? 'boolean' : typeof v === 'string' ? 'string' : v instanceof Numeric ? 'numeric' : Array.isArray(v) ? 'array' : 'object';
+  throw new PgError(SQLSTATE.invalid_parameter_value, `cannot cast jsonb ${kind} to type ${TYPE_NAME[to]}`);
 }
 
 /** True when an explicit cast from -> to exists. */

@@ -145,7 +145,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   // The key map holds a single-column key by its value: numeric values compare by value
   // (1.5 = 1.50), bytea values are arrays, character values compare without their padding;
   // the map can do none of these yet.
-  const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar');
+  const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar' || t === 'jsonb');
   if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
   const def: TableDef = { name, columns, primaryKey };
   env.catalog.createTable(def, sequences);

@@ -18,6 +18,7 @@ import { BitString, parseBit } from '../../types/bit.js';
 import { vectorToSparsevec } from '../../types/casts.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { Numeric } from '../../types/numeric.js';
+import { Jsonb } from '../../types/jsonb.js';
 import { runSelect } from './select.js';
 import { runInsert } from './insert.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
@@ -291,6 +292,14 @@ export function coerceParam(v: unknown, type: SqlType): Value {
     case 'bpchar':
       // The column's length is applied by the assignment, as for PostgreSQL's parameters.
       return typeof v === 'string' ? v : String(v);
+    case 'jsonb':
+    case 'json': {
+      // As PGlite serializes a parameter for a json column: strings as they are, other values
+      // through JSON.stringify.
+      if (v instanceof Jsonb) return type === 'jsonb' ? v : v.toString();
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      return valueFromText(text, type, -1);
+    }
     case 'bytea':
       if (v instanceof Uint8Array) return v.slice();
       return valueFromText(String(v), 'bytea', -1);
