@@ -13,7 +13,7 @@ import type { Table, Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import {
   type SqlType, type ArraySqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, canCast, toInt8, isArrayType,
-  isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType,
+  isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, isUnsupportedBuiltinType,
 } from './types.js';
 import { charTypmodIn, bpcharCmp } from '../../types/character.js';
 import { byteaCmp, byteaConcat } from '../../types/bytea.js';
@@ -167,6 +167,10 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
   const last = names[names.length - 1] ?? '';
   const base = typeByName(last);
   if (base === null || isArrayType(base)) {
+    // `"char"` (the one-byte type) reaches here quoted; plain CHAR is bpchar.
+    if (isUnsupportedBuiltinType(last)) {
+      throw new PgError(SQLSTATE.feature_not_supported, `type ${last === 'char' ? '"char"' : last} is not supported`, pos(tn.location));
+    }
     throw new PgError(SQLSTATE.undefined_object, `type "${last}" does not exist`, pos(tn.location));
   }
   let typmod = -1;

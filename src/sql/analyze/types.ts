@@ -126,7 +126,7 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
   numeric: 'numeric', decimal: 'numeric',
   bool: 'bool', boolean: 'bool',
   text: 'text', name: 'text',
-  varchar: 'varchar', 'character varying': 'varchar', bpchar: 'bpchar', char: 'bpchar', character: 'bpchar',
+  varchar: 'varchar', 'character varying': 'varchar', bpchar: 'bpchar',
   bytea: 'bytea',
   json: 'json', jsonb: 'jsonb',
   vector: 'vector',
@@ -135,6 +135,23 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
   bit: 'bit',
   varbit: 'varbit', 'bit varying': 'varbit',
 };
+
+/**
+ * Built-in PostgreSQL 18 types vecgres does not have yet (pg_type names as libpg-query
+ * normalises them): naming one is 0A000 "type X is not supported", not 42704 "does not
+ * exist", which would be false.
+ */
+const UNSUPPORTED_TYPES = new Set([
+  'timestamp', 'timestamptz', 'date', 'time', 'timetz', 'interval', 'money', 'inet', 'cidr', 'macaddr', 'macaddr8',
+  'point', 'line', 'lseg', 'box', 'path', 'polygon', 'circle', 'tsvector', 'tsquery', 'xml', 'oid', 'regclass', 'regtype',
+  'regproc', 'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'pg_lsn', 'txid_snapshot', 'jsonpath',
+  'smallserial', 'serial2', 'char',
+]);
+
+/** True for a PostgreSQL type name vecgres does not support yet. */
+export function isUnsupportedBuiltinType(name: string): boolean {
+  return UNSUPPORTED_TYPES.has(name);
+}
 
 /** True for array types. */
 export function isArrayType(t: SqlType): t is ArraySqlType {
