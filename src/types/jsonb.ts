@@ -183,9 +183,10 @@ class Lexer {
       if (i >= s.length) throw syntax(`Token "${s.slice(start)}" is invalid.`);
       const c = s.charCodeAt(i);
       if (c === 34 /* " */) break;
+      // A pending high surrogate is checked before anything about the next character.
+      if (c !== 92 /* \ */ && pendingHigh >= 0) throw syntax('Unicode low surrogate must follow a high surrogate.');
       if (c < 0x20) throw syntax(`Character with value 0x${c.toString(16).padStart(2, '0')} must be escaped.`);
       if (c !== 92 /* \ */) {
-        if (pendingHigh >= 0) throw syntax('Unicode low surrogate must follow a high surrogate.');
         out += s[i];
         i++;
         continue;
