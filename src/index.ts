@@ -399,6 +399,10 @@ function outputValue(v: Value, type: string, vecArrays: boolean): unknown {
       return Number(formatFloat4(v as number));
     case 'numeric':
       return String(v);
+    case 'jsonb':
+    case 'json':
+      // PGlite parses json and jsonb results.
+      return JSON.parse(String(v));
     case 'sparsevec':
     case 'bit':
     case 'varbit':

@@ -8,6 +8,7 @@ import type { IndexAm, VectorIndex } from '../index/am.js';
 import type { EngineHooks, SqlEnv, TxnState } from '../sql/env.js';
 import type { PlanNode } from '../sql/plan/plan.js';
 import { Settings, type SettingsRegistry } from '../sql/settings.js';
+import { Prng } from '../common/prng.js';
 
 export class Session implements SqlEnv {
   readonly settings: Settings;
@@ -15,6 +16,8 @@ export class Session implements SqlEnv {
   lastPlan: PlanNode | null = null;
   /** LSN past the latest commit or DDL of this session that sync() has not yet waited for (0: none). */
   commitLsn = 0;
+  /** Random values SQL draws (gen_random_uuid), seeded from the database seed. */
+  readonly random: Prng;
 
   constructor(
     readonly catalog: Catalog,
@@ -25,6 +28,7 @@ export class Session implements SqlEnv {
     readonly engine: EngineHooks,
   ) {
     this.settings = new Settings(registry);
+    this.random = new Prng(seed ^ 0x5eed5eed);
   }
 
   /** Transaction status as PostgreSQL's ReadyForQuery reports it: I idle, T in block, E failed. */

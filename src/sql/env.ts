@@ -8,6 +8,7 @@ import type { Table } from '../storage/table.js';
 import type { BuildProgress, IndexAm, VectorIndex } from '../index/am.js';
 import type { Settings } from './settings.js';
 import type { PlanNode } from './plan/plan.js';
+import type { Prng } from '../common/prng.js';
 
 /**
  * One row write of the current transaction: an inserted row (new or the new version of an
@@ -67,6 +68,8 @@ export interface SqlEnv {
   readonly indexes: Map<string, VectorIndex>;
   /** Seed handed to index builds (deterministic builds). */
   readonly seed: number;
+  /** The session's seeded random stream (gen_random_uuid), so runs are reproducible. */
+  readonly random: Prng;
   /** Engine services (checkpoints). */
   readonly engine: EngineHooks;
   /** The plan of the last SELECT executed, for EXPLAIN-free plan assertions in tests. */

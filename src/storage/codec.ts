@@ -7,7 +7,7 @@
  *   the fast path for row and index records;
  * - self-describing {@link CodecValue}s (`value`/`readValue`) for small heterogeneous data:
  *   null, booleans, numbers, bigints, strings, Float32Array/Int32Array/Uint8Array, halfvec
- *   (Uint16Array), sparsevec and bit values, arrays and string-keyed records of these.
+ *   (Uint16Array), sparsevec, bit and numeric values, arrays and string-keyed records of these.
  *
  * Encodings (all little-endian):
  * - varuint: unsigned LEB128 of a safe integer (1 byte below 128, at most 8 bytes);
@@ -22,6 +22,8 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { BitString } from '../types/bit.js';
 import { SparseVector } from '../types/sparsevec.js';
+import { Numeric, parseNumeric } from '../types/numeric.js';
+import { Jsonb, parseJsonb } from '../types/jsonb.js';
 
 /** A value the self-describing encoding round-trips exactly. */
 export type CodecValue =
@@ -36,6 +38,8 @@ export type CodecValue =
   | Uint16Array
   | SparseVector
   | BitString
+  | Numeric
+  | Jsonb
   | CodecValue[]
   | { [key: string]: CodecValue };
 
@@ -59,6 +63,10 @@ export const enum Tag {
   SparseVector = 13,
   /** bit / varbit: varuint bit length, bytes. */
   BitString = 14,
+  /** numeric: its numeric_out text (exact, with the display scale; NaN and infinities too). */
+  Numeric = 15,
+  /** jsonb: its jsonb_out text (normalised; parsed back to the same tree). */
+  Jsonb = 16,
 }
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -280,6 +288,8 @@ export class ByteWriter {
     }
     if (v instanceof SparseVector) return this.u8(Tag.SparseVector).varuint(v.dim).i32array(v.indices).f32array(v.values);
     if (v instanceof BitString) return this.u8(Tag.BitString).varuint(v.length).bytes(v.bytes);
+    if (v instanceof Numeric) return this.u8(Tag.Numeric).string(v.toString());
+    if (v instanceof Jsonb) return this.u8(Tag.Jsonb).string(v.toString());
     if (Array.isArray(v)) {
       this.u8(Tag.Array).varuint(v.length);
       for (const x of v) this.value(x);
@@ -483,6 +493,22 @@ export class ByteReader {
         const bytes = this.bytes().slice();
         if (bytes.length !== (len + 7) >>> 3) throw corrupt(`bit string of ${len} bits in ${bytes.length} bytes`, at);
         return new BitString(len, bytes);
+      }
+      case Tag.Numeric: {
+        const text = this.string();
+        try {
+          return parseNumeric(text);
+        } catch {
+          throw corrupt(`numeric "${text.slice(0, 40)}"`, at);
+        }
+      }
+      case Tag.Jsonb: {
+        const text = this.string();
+        try {
+          return parseJsonb(text);
+        } catch {
+          throw corrupt(`jsonb "${text.slice(0, 40)}"`, at);
+        }
       }
       case Tag.Array: {
         const n = this.varuint();

@@ -32,6 +32,8 @@ import { SegmentedRows, releaseDeadSegments } from './segments.js';
 import type { BitString } from '../types/bit.js';
 import type { SparseVector } from '../types/sparsevec.js';
 import type { PgArray } from '../types/pgarray.js';
+import type { Numeric } from '../types/numeric.js';
+import type { Jsonb } from '../types/jsonb.js';
 
 /** Format version of a table's checkpoint payload ({@link Table.writeTo}). */
 export const TABLE_FILE_VERSION = 1;
@@ -41,15 +43,18 @@ const SCALAR_BLOCK_ROWS = 8192;
 
 /** Column storage types (PostgreSQL names: int4 = integer, int8 = bigint, ...). */
 export type ColumnType =
-  | 'int4' | 'int8' | 'float4' | 'float8' | 'bool' | 'text'
+  | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'uuid'
+  | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json'
   | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
 
 /**
  * A value: what a column holds for one row, or an expression yields. int8 is a number when
  * safe, else bigint; vector a Float32Array, halfvec a Uint16Array of binary16 patterns,
- * sparsevec a SparseVector, bit / varbit a BitString; arrays (never stored) a PgArray.
+ * sparsevec a SparseVector, bit / varbit a BitString, numeric a Numeric, bytea a Uint8Array,
+ * jsonb a Jsonb, uuid / varchar / char / json strings; arrays (never
+ * stored) a PgArray.
  */
-export type Value = number | bigint | string | boolean | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
+export type Value = number | bigint | string | boolean | Numeric | Jsonb | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
 
 function packedKind(t: ColumnType): PackedKind | null {
   return t === 'halfvec' || t === 'sparsevec' || t === 'bit' || t === 'varbit' ? t : null;

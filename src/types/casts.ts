@@ -16,12 +16,13 @@ import { checkHalfElement, checkHalfvecDim, float4ToHalf } from './halfvec.js';
 import { SparseVector, checkNnz, checkSparseElement, checkSparsevecDim } from './sparsevec.js';
 import { checkDim, checkElement } from './vector.js';
 import { checkExpectedDim } from './dims.js';
+import { Numeric } from './numeric.js';
 
 /** Element types pgvector's array casts accept. */
 export type ArrayElemType = 'int4' | 'float4' | 'float8' | 'numeric';
 
 /** One array element: a number, numeric text, or SQL NULL. */
-export type ArrayElem = number | bigint | string | null;
+export type ArrayElem = number | bigint | string | Numeric | null;
 
 function checkArray(elems: readonly ArrayElem[], ndim: number): void {
   if (ndim > 1) throw new PgError(SQLSTATE.data_exception, 'array must be 1-D');
@@ -44,7 +45,7 @@ function elemToFloat4(x: ArrayElem, elemType: ArrayElemType): number {
       return Math.fround(Number(x));
     case 'numeric': {
       // numeric has no negative zero: numeric_out prints -0.000 as 0.000.
-      const r = parseFloat4(typeof x === 'string' ? numericOut(x) : numericText(x as number | bigint), 'real');
+      const r = parseFloat4(x instanceof Numeric ? x.toString() : typeof x === 'string' ? numericOut(x) : numericText(x as number | bigint), 'real');
       return r === 0 ? 0 : r;
     }
     default:

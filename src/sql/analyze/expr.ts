@@ -4,14 +4,19 @@
  * a result type and an implementation, literals are coerced to the type their context needs,
  * and parameter types are inferred from the other operand (as PostgreSQL does for `$n`).
  */
-import { compareNumeric } from '../../types/numeric.js';
+import {
+  Numeric, compareNumeric, parseNumeric, numericTypmodIn, numericAdd, numericSub, numericMul, numericDiv, numericMod,
+  numericNeg, numericAbs, numericSizePretty, numericDatumSize, toNumeric,
+} from '../../types/numeric.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import {
   type SqlType, type ArraySqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, canCast, toInt8, isArrayType,
-  isVectorFamily, arrayTypeOf, elemTypeOf, castContext,
+  isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, isUnsupportedBuiltinType,
 } from './types.js';
+import { charTypmodIn, bpcharCmp } from '../../types/character.js';
+import { byteaCmp, byteaConcat } from '../../types/bytea.js';
 import { vectorTypmodIn } from '../../types/vector.js';
 import { halfvecTypmodIn } from '../../types/halfvec.js';
 import { sparsevecTypmodIn } from '../../types/sparsevec.js';
@@ -21,9 +26,14 @@ import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '..
 import { scalarAggregate } from './scalar_aggregates.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
 import { utf8Length } from '../../storage/codec.js';
+import type { Prng } from '../../common/prng.js';
+import { checkInt2 } from '../../types/int.js';
+import { randomUuid } from '../../types/uuid.js';
 import {
-  type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
+  type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
 } from './overloads.js';
+import { Jsonb, type JsonbValue, jsonbBuildObject, parseJsonb } from '../../types/jsonb.js';
+import { formatFloat4, formatFloat8 } from '../../types/float.js';
 
 /** A binary implementation; called only with non-null arguments unless `nullSafe`. */
 export type Fn2 = (a: Value, b: Value) => Value;
@@ -194,6 +204,8 @@ export interface ExprScope {
   subquery(select: PgNode, location: number): { query: unknown; types: SqlType[]; typmods: number[] };
   /** Database functions that need the catalog (pg_relation_size). */
   relationSize(name: string): number;
+  /** The session's seeded random stream (gen_random_uuid); absent where none is needed. */
+  random?: () => Prng;
 }
 
 const NO_OP_HINT = 'No operator matches the given name and argument types. You might need to add explicit type casts.';
@@ -214,7 +226,7 @@ function constValue(c: PgNode): { type: SqlType; value: Value } {
       const b = BigInt(text);
       if (b >= -9223372036854775808n && b <= 9223372036854775807n) return { type: 'int8', value: toInt8(b) };
     }
-    return { type: 'numeric', value: Number(text) };
+    return { type: 'numeric', value: parseNumeric(text) };
   }
   if (c.boolval !== undefined) return { type: 'bool', value: c.boolval.boolval === true };
   if (c.sval !== undefined) return { type: 'unknown', value: c.sval.sval ?? '' };
@@ -229,14 +241,18 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
   const last = names[names.length - 1] ?? '';
   const base = typeByName(last);
   if (base === null || isArrayType(base)) {
+    // `"char"` (the one-byte type) reaches here quoted; plain CHAR is bpchar.
+    if (isUnsupportedBuiltinType(last)) {
+      throw new PgError(SQLSTATE.feature_not_supported, `type ${last === 'char' ? '"char"' : last} is not supported`, pos(tn.location));
+    }
     throw new PgError(SQLSTATE.undefined_object, `type "${last}" does not exist`, pos(tn.location));
   }
   let typmod = -1;
   const mods: PgNode[] = tn.typmods ?? [];
   if (mods.length > 0) {
-    if (base === 'text' || base === 'numeric') {
+    if (base === 'text') {
       typmod = -1;
-    } else if (!isVectorFamily(base)) {
+    } else if (!hasTypmodCoercion(base)) {
       throw new PgError(SQLSTATE.syntax_error, `type modifier is not allowed for type "${last}"`, pos(tn.location));
     } else {
       const ns = mods.map((m) => {
@@ -249,6 +265,9 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
           case 'vector': typmod = vectorTypmodIn(ns); break;
           case 'halfvec': typmod = halfvecTypmodIn(ns); break;
           case 'sparsevec': typmod = sparsevecTypmodIn(ns); break;
+          case 'numeric': typmod = numericTypmodIn(ns); break;
+          case 'varchar':
+          case 'bpchar': typmod = charTypmodIn(base, ns); break;
           case 'bit': typmod = bitTypmodIn(ns, false); break;
           default: typmod = bitTypmodIn(ns, true); break;
         }
@@ -279,7 +298,7 @@ function inferParam(scope: ExprScope, e: Expr, type: SqlType, typmod = -1): void
 /** Coerces an expression to `type` implicitly (literals and params); others must match. */
 export function coerceTo(scope: ExprScope, e: Expr, type: SqlType, typmod: number, location?: number): Expr {
   if (e.type === type) {
-    if (isVectorFamily(type) && typmod >= 0 && e.k === 'const' && e.value !== null) return { k: 'const', type, value: castValue(e.value, type, type, typmod, false) };
+    if (hasTypmodCoercion(type) && typmod >= 0 && e.k === 'const' && e.value !== null) return { k: 'const', type, value: castValue(e.value, type, type, typmod, false) };
     return e;
   }
   if (e.k === 'param' && e.type === 'unknown') {
@@ -288,10 +307,15 @@ export function coerceTo(scope: ExprScope, e: Expr, type: SqlType, typmod: numbe
   }
   if (e.k === 'const' && e.type === 'unknown') {
     const v = literalInput(e.value, type, location);
-    return { k: 'const', type, value: typmod >= 0 && isVectorFamily(type) ? castValue(v, type, type, typmod, false) : v };
+    return { k: 'const', type, value: typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, false) : v };
   }
   if (e.type === 'unknown') return { k: 'cast', type, from: 'text', typmod, arg: e };
   if (isNumeric(e.type) && isNumeric(type)) return { k: 'cast', type, from: e.type, typmod, arg: e };
+  // varchar and char are text to text's functions and operators (char without its padding).
+  if (type === 'text' && isStringType(e.type)) {
+    if (e.k === 'const') return { k: 'const', type, value: castValue(e.value, e.type, type, -1, false) };
+    return { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
+  }
   return e;
 }
 
@@ -453,12 +477,12 @@ function analyzeColumnRef(scope: ExprScope, n: PgNode): Expr {
 export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: number, location: number): Expr {
   if (arg.k === 'param' && arg.type === 'unknown') {
     inferParam(scope, arg, type, typmod);
-    if (isVectorFamily(type) && typmod >= 0) return { k: 'cast', type, from: type, typmod, arg };
+    if (hasTypmodCoercion(type) && typmod >= 0) return { k: 'cast', type, from: type, typmod, arg };
     return arg;
   }
   if (arg.k === 'const' && arg.type === 'unknown') {
     const v = literalInput(arg.value, type, location);
-    return { k: 'const', type, value: typmod >= 0 && isVectorFamily(type) ? castValue(v, type, type, typmod, true) : v };
+    return { k: 'const', type, value: typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, true) : v };
   }
   if (!canCast(arg.type, type)) {
     throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[arg.type]} to ${TYPE_NAME[type]}`, pos(location));
@@ -489,9 +513,9 @@ function literalInput(value: Value, type: SqlType, location: number | undefined)
     return castValue(value, 'unknown', type, -1);
   } catch (err) {
     if (err instanceof PgError && err.position === undefined && location !== undefined && location >= 0) {
-      // Only PostgreSQL's input functions run under the parser's callback; the numeric parsers here
-      // keep their historical behaviour of positioning only syntax errors.
-      if (isVectorFamily(type) || isArrayType(type) || err.code === SQLSTATE.invalid_text_representation) err.position = String(location + 1);
+      // The input function runs under the parser's error callback, which adds the literal's
+      // position to whatever it raises (syntax and range errors alike).
+      err.position = String(location + 1);
     }
     throw err;
   }
@@ -510,7 +534,8 @@ function applyArg(scope: ExprScope, e: Expr, type: SqlType, location: number): E
 
 /** True when `l op r` is resolved against pgvector's operator overloads. */
 function usesOverloads(op: string, lt: SqlType, rt: SqlType): boolean {
-  if (VECTOR_ONLY_OPERATORS.has(op)) return true;
+  if (VECTOR_ONLY_OPERATORS.has(op) || JSONB_OPERATORS.has(op)) return true;
+  if (lt === 'jsonb' || rt === 'jsonb') return true;
   if (lt === 'text' || rt === 'text') return false;
   return isVectorFamily(lt) || isVectorFamily(rt) || isArrayType(lt) || isArrayType(rt);
 }
@@ -651,6 +676,10 @@ function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
     return storedColumnSize(v as VectorLike, external && size > TOAST_TUPLE_THRESHOLD - 32);
   }
   switch (type) {
+    case 'int2':
+      return 2;
+    case 'uuid':
+      return 16;
     case 'int4':
     case 'float4':
       return 4;
@@ -660,40 +689,21 @@ function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
     case 'bool':
       return 1;
     case 'numeric':
-      return numericSize(v as number);
+      return numericDatumSize(v as Numeric, stored);
     case 'text':
+    case 'varchar':
+    case 'bpchar':
     case 'unknown': {
       const len = utf8Length(v as string);
+      return stored && len + 1 <= 127 ? len + 1 : len + 4;
+    }
+    case 'bytea': {
+      const len = (v as Uint8Array).length;
       return stored && len + 1 <= 127 ? len + 1 : len + 4;
     }
     default:
       throw pgErr.featureNotSupported(`pg_column_size of type ${TYPE_NAME[type]}`);
   }
-}
-
-/** Bytes of a numeric datum: 4-byte length, 2-byte header, one int16 per base-10000 digit. */
-function numericSize(x: number): number {
-  if (!Number.isFinite(x)) return 6;
-  const [ip = '0', fp = ''] = Math.abs(x).toString().includes('e') ? [String(Math.abs(x))] : Math.abs(x).toString().split('.');
-  const intDigits = ip.replace(/^0+/, '');
-  const intGroups = Math.ceil(intDigits.length / 4);
-  const frac = fp.replace(/0+$/, '');
-  let fracGroups = Math.ceil(frac.length / 4);
-  let lead = intGroups;
-  if (intGroups === 0) {
-    // Leading zero groups of a pure fraction are not stored.
-    const z = /^0*/.exec(frac)![0].length;
-    const skip = Math.floor(z / 4);
-    fracGroups -= skip;
-    lead = 0;
-  } else {
-    // Trailing zero groups of the integer part are not stored either.
-    const padded = intDigits.padStart(intGroups * 4, '0');
-    let t = intGroups;
-    while (fracGroups === 0 && t > 0 && padded.slice((t - 1) * 4, t * 4) === '0000') t--;
-    lead = t;
-  }
-  return 6 + 2 * (lead + fracGroups);
 }
 
 function opName(n: PgNode): string {
@@ -784,7 +794,10 @@ function unaryOp(scope: ExprScope, op: string, r: Expr, location: number): Expr 
   if ((op === '-' || op === '+') && isNumeric(r.type)) {
     if (op === '+') return r;
     if (r.k === 'const' && typeof r.value === 'number') return { k: 'const', type: r.type, value: -r.value };
+    if (r.k === 'const' && r.value instanceof Numeric) return { k: 'const', type: r.type, value: numericNeg(r.value) };
     const t = r.type;
+    if (t === 'numeric') return { k: 'op1', type: t, arg: r, fn: (a) => numericNeg(a as Numeric) };
+    if (t === 'int2') return { k: 'op1', type: t, arg: r, fn: (a) => checkInt2(-(a as number)) };
     return { k: 'op1', type: t, arg: r, fn: (a) => (typeof a === 'bigint' ? toInt8(-a) : t === 'int4' ? checkI4(-(a as number)) : -(a as number)) };
   }
   throw noOperator(op, null, r.type, location);
@@ -804,6 +817,25 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
     const o = overloadedOp(scope, op === '!=' ? '<>' : op, l, r, location);
     if (o !== null) return o;
   }
+  // bytea || and comparisons; an untyped side is bytea.
+  if (l.type === 'bytea' || r.type === 'bytea') {
+    if (l.type === 'unknown') l = coerceTo(scope, l, 'bytea', -1, exprLocation(l, location));
+    if (r.type === 'unknown') r = coerceTo(scope, r, 'bytea', -1, exprLocation(r, location));
+    if (l.type === 'bytea' && r.type === 'bytea') {
+      const o = op === '!=' ? '<>' : op;
+      if (COMPARE_OPS.has(o)) return { k: 'op2', type: 'bool', fn: compareFn(o, (a, b) => byteaCmp(a as Uint8Array, b as Uint8Array)), l, r, op: o };
+      if (o === '||') return { k: 'op2', type: 'bytea', fn: (a, b) => byteaConcat(a as Uint8Array, b as Uint8Array), l, r, op };
+    }
+  }
+  // character: bpchar against bpchar (or an untyped literal) compares without trailing
+  // spaces; against text, and for every other operator, varchar and char act as text.
+  if (l.type === 'bpchar' && r.type === 'unknown' && op !== '||') r = coerceTo(scope, r, 'bpchar', -1, exprLocation(r, location));
+  if (r.type === 'bpchar' && l.type === 'unknown' && op !== '||') l = coerceTo(scope, l, 'bpchar', -1, exprLocation(l, location));
+  if (l.type === 'bpchar' && r.type === 'bpchar' && COMPARE_OPS.has(op)) {
+    return { k: 'op2', type: 'bool', fn: compareFn(op === '!=' ? '<>' : op, (a, b) => bpcharCmp(a as string, b as string)), l, r, op };
+  }
+  if (l.type === 'varchar' || l.type === 'bpchar') l = coerceTo(scope, l, 'text', -1);
+  if (r.type === 'varchar' || r.type === 'bpchar') r = coerceTo(scope, r, 'text', -1);
   // An untyped side takes the other side's type (literal coercion and parameter inference),
   // except for `||`, where it is text (textanycat / anytextcat).
   if (op === '||' && l.type === 'unknown' && r.type !== 'unknown') l = coerceTo(scope, l, 'text', -1);
@@ -826,15 +858,17 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
   if (isNumeric(lt) && isNumeric(rt)) {
     const t: SqlType = numericRank(lt) >= numericRank(rt) ? lt : rt;
     const rtype: SqlType = (lt === 'float4' && rt === 'float4') ? 'float4' : t === 'float4' ? 'float8' : t;
-    if (COMPARE_OPS.has(op)) return { k: 'op2', type: 'bool', fn: compareFn(op, numCmp), l, r, op };
+    // numeric against real / double precision compares as double precision (the numeric side
+    // is cast), everything else by exact value.
+    if (COMPARE_OPS.has(op)) return { k: 'op2', type: 'bool', fn: compareFn(op, t === 'float4' || t === 'float8' ? floatCmp : numCmp), l, r, op };
     if (ARITH_OPS.has(op)) {
       if (op === '%' && (rtype === 'float8' || rtype === 'float4')) throw noOperator(op, lt, rt, location);
       return { k: 'op2', type: rtype, fn: arithFn(op, rtype), l, r, op };
     }
     throw noOperator(op, lt, rt, location);
   }
-  if (lt === rt && (lt === 'text' || lt === 'bool') && COMPARE_OPS.has(op)) {
-    return { k: 'op2', type: 'bool', fn: compareFn(op, lt === 'text' ? textCmp : boolCmp), l, r, op };
+  if (lt === rt && (lt === 'text' || lt === 'bool' || lt === 'uuid') && COMPARE_OPS.has(op)) {
+    return { k: 'op2', type: 'bool', fn: compareFn(op, lt === 'bool' ? boolCmp : textCmp), l, r, op };
   }
   if (op === '||' && (lt === 'text' || rt === 'text')) {
     const lf = lt, rf = rt;
@@ -853,8 +887,8 @@ function exprLocation(e: Expr, fallback: number): number {
 type Cmp = (a: Value, b: Value) => number;
 
 function numCmp(a: Value, b: Value): number {
-  // numeric results of sum/avg are carried as exact decimal text: compare those by value.
-  if (typeof a === 'string' || typeof b === 'string') return compareNumeric(a as number | string, b as number | string);
+  // numeric values (and integers compared with them) compare by exact value.
+  if (a instanceof Numeric || b instanceof Numeric) return compareNumeric(a as number | Numeric, b as number | Numeric);
   // Mixed number/bigint compares correctly with < and >; NaN sorts above everything (as PostgreSQL).
   const an = a as number, bn = b as number;
   if (an < bn) return -1;
@@ -862,6 +896,11 @@ function numCmp(a: Value, b: Value): number {
   if (an == bn) return 0; // eslint-disable-line eqeqeq
   const aNaN = Number.isNaN(an), bNaN = Number.isNaN(bn);
   return aNaN === bNaN ? 0 : aNaN ? 1 : -1;
+}
+
+/** float8 comparison (float8_cmp): a numeric operand is read as its nearest double. */
+function floatCmp(a: Value, b: Value): number {
+  return numCmp(Number(a), Number(b));
 }
 
 function textCmp(a: Value, b: Value): number {
@@ -875,7 +914,9 @@ function boolCmp(a: Value, b: Value): number {
 /** Total order used by ORDER BY on a column of `type` (nulls handled by the caller). */
 export function comparatorFor(type: SqlType): Cmp {
   if (isNumeric(type)) return numCmp;
-  if (type === 'text' || type === 'unknown') return textCmp;
+  if (type === 'text' || type === 'unknown' || type === 'uuid' || type === 'varchar') return textCmp;
+  if (type === 'bpchar') return (a, b) => bpcharCmp(a as string, b as string);
+  if (type === 'bytea') return (a, b) => byteaCmp(a as Uint8Array, b as Uint8Array);
   if (type === 'bool') return boolCmp;
   const c = TYPE_CMP[type];
   if (c !== undefined) return c;
@@ -898,6 +939,15 @@ function divByZero(): PgError {
 }
 
 function arithFn(op: string, t: SqlType): Fn2 {
+  if (t === 'int2') {
+    switch (op) {
+      case '+': return (a, b) => checkInt2((a as number) + (b as number));
+      case '-': return (a, b) => checkInt2((a as number) - (b as number));
+      case '*': return (a, b) => checkInt2((a as number) * (b as number));
+      case '/': return (a, b) => { if (b === 0) throw divByZero(); return checkInt2(Math.trunc((a as number) / (b as number))); };
+      default: return (a, b) => { if (b === 0) throw divByZero(); return (a as number) % (b as number); };
+    }
+  }
   if (t === 'int4') {
     switch (op) {
       case '+': return (a, b) => checkI4((a as number) + (b as number));
@@ -915,6 +965,16 @@ function arithFn(op: string, t: SqlType): Fn2 {
       case '*': return (a, b) => toInt8(big(a) * big(b));
       case '/': return (a, b) => { if (Number(b) === 0) throw divByZero(); return toInt8(big(a) / big(b)); };
       default: return (a, b) => { if (Number(b) === 0) throw divByZero(); return toInt8(big(a) % big(b)); };
+    }
+  }
+  if (t === 'numeric') {
+    const n = (v: Value) => toNumeric(v as number | bigint | Numeric);
+    switch (op) {
+      case '+': return (a, b) => numericAdd(n(a), n(b));
+      case '-': return (a, b) => numericSub(n(a), n(b));
+      case '*': return (a, b) => numericMul(n(a), n(b));
+      case '/': return (a, b) => numericDiv(n(a), n(b));
+      default: return (a, b) => numericMod(n(a), n(b));
     }
   }
   const f4 = t === 'float4';
@@ -955,6 +1015,12 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     return { k: 'srf', type: elemTypeOf(args[0]!.type as ArraySqlType), name, arg: args[0]! };
   }
   const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+  if (name === 'jsonb_build_object' || name === 'jsonb_build_array' || name === 'to_jsonb') return jsonbBuildCall(scope, name, args, n.location);
+  if ((name === 'gen_random_uuid' || name === 'uuidv4') && args.length === 0 && scope.random !== undefined) {
+    // Volatile: a new value per row, never folded into a constant.
+    const rng = scope.random();
+    return { k: 'fn', type: 'uuid', name, args: [], fn: () => randomUuid(() => rng.nextU32()) };
+  }
   const overloads = functionOverloads(name);
   if (overloads !== undefined) return overloadedCall(scope, name, overloads, args, n.location);
   if (name === 'pg_column_size' && args.length === 1) {
@@ -970,7 +1036,10 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     // PostgreSQL prefers the numeric category's preferred type (func_select_candidate).
     const at: number | undefined = (n.args as PgNode[])[0]!.A_Const?.location;
     const arg = args[0]!.type === 'unknown' ? coerceTo(scope, args[0]!, 'float8', -1, at) : args[0]!;
-    return { k: 'op1', type: arg.type, arg, fn: (a) => (typeof a === 'bigint' ? (a < 0n ? -a : a) : Math.abs(a as number)) };
+    return { k: 'op1', type: arg.type, arg, fn: (a) => (a instanceof Numeric ? numericAbs(a) : typeof a === 'bigint' ? (a < 0n ? -a : a) : Math.abs(a as number)) };
+  }
+  if ((name === 'length' || name === 'octet_length') && args.length === 1 && args[0]!.type === 'bytea') {
+    return { k: 'op1', type: 'int4', arg: args[0]!, fn: (b) => (b as Uint8Array).length };
   }
   if ((name === 'lower' || name === 'upper' || name === 'length') && args.length === 1) {
     const a = coerceTo(scope, args[0]!, 'text', -1);
@@ -985,11 +1054,82 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
       return { k: 'op1', type: 'int8', arg: a, fn: (s) => scope.relationSize(s as string) };
     }
   }
-  if (name === 'pg_size_pretty' && args.length === 1 && isNumeric(args[0]!.type)) {
-    return { k: 'op1', type: 'text', arg: args[0]!, fn: (v) => sizePretty(Number(v)) };
+  if (name === 'pg_size_pretty' && args.length === 1) {
+    // pg_size_pretty(bigint) and pg_size_pretty(numeric): an integer argument reaches both by
+    // implicit casts and neither is preferred, so PostgreSQL calls it not unique.
+    const t = args[0]!.type;
+    if (t === 'int8') return { k: 'op1', type: 'text', arg: args[0]!, fn: (v) => sizePretty(Number(v)) };
+    if (t === 'numeric') return { k: 'op1', type: 'text', arg: args[0]!, fn: (v) => numericSizePretty(v as Numeric) };
+    if (t === 'int4' || t === 'unknown') {
+      throw new PgError('42725', `function pg_size_pretty(${TYPE_NAME[t]}) is not unique`, {
+        hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+        ...pos(n.location),
+      });
+    }
   }
   throw undefinedFunction(name, args.map((a) => a.type), n.location);
 }
+
+/**
+ * to_jsonb's conversion of a value of `type` (datum_to_jsonb): numbers as numeric (floats
+ * through their output text, NaN and infinities as strings), booleans, jsonb / json as
+ * themselves, arrays element by element, everything else as its text.
+ */
+function toJsonbValue(v: Value, type: SqlType): JsonbValue {
+  if (v === null) return null;
+  if (type === 'bool') return v as boolean;
+  if (type === 'jsonb') return (v as Jsonb).root;
+  if (type === 'json') return parseJsonb(v as string).root;
+  if (type === 'float4' || type === 'float8') {
+    const t = type === 'float4' ? formatFloat4(v as number) : formatFloat8(v as number);
+    return Number.isFinite(v as number) ? parseNumeric(t) : t;
+  }
+  if (isNumeric(type)) return toNumeric(v as number | bigint | Numeric);
+  if (v instanceof PgArray) {
+    const et = elemTypeOf(type as ArraySqlType);
+    return v.elems.map((x) => toJsonbValue(x as Value, et));
+  }
+  return castValue(v, type, 'text', -1) as string;
+}
+
+/**
+ * jsonb_build_object(k, v, ...), jsonb_build_array(v, ...) and to_jsonb(v). Not strict (a
+ * NULL value is JSON null), so each argument is turned into a never-null jsonb first.
+ * @throws PgError 22023 `argument list must have even number of elements`, 22004 for a NULL
+ *   key, 42883 for to_jsonb without exactly one argument.
+ */
+function jsonbBuildCall(scope: ExprScope, name: string, args: Expr[], location: number): Expr {
+  if (name === 'to_jsonb' && args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), location);
+  if (name === 'jsonb_build_object' && args.length % 2 !== 0) {
+    throw new PgError(SQLSTATE.invalid_parameter_value, 'argument list must have even number of elements', {
+      hint: 'The arguments of jsonb_build_object() must consist of alternating keys and values.',
+    });
+  }
+  const wrapped: Expr[] = args.map((a) => {
+    const e = a.type === 'unknown' ? coerceTo(scope, a, 'text', -1) : a;
+    const t = e.type;
+    const conv: Expr = { k: 'op1', type: 'jsonb', arg: e, fn: (v) => new Jsonb(toJsonbValue(v, t)) };
+    // A NULL argument becomes JSON null here (the key check below tells the two apart).
+    return { k: 'coalesce', type: 'jsonb', args: [conv, { k: 'const', type: 'jsonb', value: NULL_ARG }] };
+  });
+  const fn: FnN = (vals) => {
+    const js = vals as Jsonb[];
+    if (name === 'to_jsonb') return js[0] === NULL_ARG ? null : js[0]!;
+    if (name === 'jsonb_build_array') return new Jsonb(js.map((j) => j.root));
+    const keys: (string | null)[] = [];
+    const values: JsonbValue[] = [];
+    for (let i = 0; i < js.length; i += 2) {
+      const k = js[i]!;
+      keys.push(k === NULL_ARG ? null : typeof k.root === 'string' ? k.root : k.toString());
+      values.push(js[i + 1]!.root);
+    }
+    return jsonbBuildObject(keys, values);
+  };
+  return { k: 'fn', type: 'jsonb', name, args: wrapped, fn };
+}
+
+/** The stand-in for a NULL argument of the jsonb builders (JSON null, told apart by identity). */
+const NULL_ARG = new Jsonb(null);
 
 /** count / sum / avg / min / max: PostgreSQL's checks (parse_agg.c) and the aggregate's resolution. */
 function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
@@ -1037,7 +1177,9 @@ function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
       });
     }
   }
-  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' ? comparatorFor(arg.type) : null) : null;
+  // min / max(character varying) are min / max(text): PostgreSQL has no varchar aggregate.
+  if ((name === 'min' || name === 'max') && arg.type === 'varchar') arg = coerceTo(scope, arg, 'text', -1);
+  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' || arg.type === 'bpchar' ? comparatorFor(arg.type) : null) : null;
   const sa = scalarAggregate(name, arg.type, cmp);
   if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
   return { k: 'agg', type: sa.type, name, agg: sa.agg, arg };

@@ -34,6 +34,13 @@ import {
 } from '../../types/sparsevec.js';
 import { type BitString, hammingDistance, jaccardDistance, bitCmp, bitConcat } from '../../types/bit.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import {
+  type Jsonb, jsonbField, jsonbElement, jsonbAsText, jsonbPath, jsonbContains, jsonbExists, jsonbConcat, jsonbDeleteKey,
+  jsonbDeleteIndex, jsonbValueEquals, jsonbTypeof, jsonbArrayLength,
+} from '../../types/jsonb.js';
+import {
+  type Numeric, numericRound, numericTrunc, numericCeil, numericFloor, numericDivTrunc, numericMod, numericSign,
+} from '../../types/numeric.js';
 
 /** A strict implementation over non-null arguments. */
 export type FnN = (args: Value[]) => Value;
@@ -129,6 +136,53 @@ add(funcs, 'subvector', { args: ['halfvec', 'int4', 'int4'], result: 'halfvec', 
 add(funcs, 'vector_cmp', { args: ['vector', 'vector'], result: 'int4', impl: TYPE_CMP.vector! });
 add(funcs, 'halfvec_cmp', { args: ['halfvec', 'halfvec'], result: 'int4', impl: TYPE_CMP.halfvec! });
 add(funcs, 'sparsevec_cmp', { args: ['sparsevec', 'sparsevec'], result: 'int4', impl: TYPE_CMP.sparsevec! });
+
+// PostgreSQL's rounding functions over numeric (exact, types/numeric.ts) and double
+// precision (C's rint / trunc / ceil / floor); an integer argument resolves to the double
+// precision form (float8 is the preferred numeric type), as in PostgreSQL.
+type N = Numeric;
+const num1: [string, (a: N) => N][] = [['round', (a) => numericRound(a)], ['trunc', (a) => numericTrunc(a)], ['ceil', numericCeil], ['ceiling', numericCeil], ['floor', numericFloor]];
+for (const [name, f] of num1) add(funcs, name, { args: ['numeric'], result: 'numeric', impl: f as (a: Value) => Value });
+add(funcs, 'round', { args: ['numeric', 'int4'], result: 'numeric', impl: (a: Value, b: Value) => numericRound(a as N, b as number) });
+add(funcs, 'trunc', { args: ['numeric', 'int4'], result: 'numeric', impl: (a: Value, b: Value) => numericTrunc(a as N, b as number) });
+add(funcs, 'div', { args: ['numeric', 'numeric'], result: 'numeric', impl: (a: Value, b: Value) => numericDivTrunc(a as N, b as N) });
+add(funcs, 'mod', { args: ['numeric', 'numeric'], result: 'numeric', impl: (a: Value, b: Value) => numericMod(a as N, b as N) });
+add(funcs, 'sign', { args: ['numeric'], result: 'numeric', impl: (a: Value) => numericSign(a as N) });
+/** rint: round half to even, as C's default rounding mode. */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+const f8: [string, (x: number) => number][] = [['round', rint], ['trunc', Math.trunc], ['ceil', Math.ceil], ['ceiling', Math.ceil], ['floor', Math.floor], ['sign', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0)]];
+// -0 prints as "-0" for float8, as PostgreSQL's ceil(-0.5) does.
+for (const [name, f] of f8) add(funcs, name, { args: ['float8'], result: 'float8', impl: f as (a: Value) => Value });
+
+// jsonb's operators (jsonb_ops, jsonfuncs.c) and functions. -> and ->> with a text key or an
+// integer index, #> / #>> with a text[] path, containment, key existence, || and -.
+type J = Jsonb;
+const textArray = (a: Value) => (a as PgArray).elems as (string | null)[];
+add(ops, '->', { args: ['jsonb', 'text'], result: 'jsonb', impl: (a: Value, b: Value) => jsonbField(a as J, b as string) });
+add(ops, '->', { args: ['jsonb', 'int4'], result: 'jsonb', impl: (a: Value, b: Value) => jsonbElement(a as J, b as number) });
+add(ops, '->>', { args: ['jsonb', 'text'], result: 'text', impl: (a: Value, b: Value) => jsonbAsText(jsonbField(a as J, b as string)) });
+add(ops, '->>', { args: ['jsonb', 'int4'], result: 'text', impl: (a: Value, b: Value) => jsonbAsText(jsonbElement(a as J, b as number)) });
+add(ops, '#>', { args: ['jsonb', 'text[]'], result: 'jsonb', impl: (a: Value, b: Value) => jsonbPath(a as J, textArray(b)) });
+add(ops, '#>>', { args: ['jsonb', 'text[]'], result: 'text', impl: (a: Value, b: Value) => jsonbAsText(jsonbPath(a as J, textArray(b))) });
+add(ops, '@>', { args: ['jsonb', 'jsonb'], result: 'bool', impl: (a: Value, b: Value) => jsonbContains(a as J, b as J) });
+add(ops, '<@', { args: ['jsonb', 'jsonb'], result: 'bool', impl: (a: Value, b: Value) => jsonbContains(b as J, a as J) });
+add(ops, '?', { args: ['jsonb', 'text'], result: 'bool', impl: (a: Value, b: Value) => jsonbExists(a as J, b as string) });
+add(ops, '?|', { args: ['jsonb', 'text[]'], result: 'bool', impl: (a: Value, b: Value) => textArray(b).some((k) => k !== null && jsonbExists(a as J, k)) });
+add(ops, '?&', { args: ['jsonb', 'text[]'], result: 'bool', impl: (a: Value, b: Value) => textArray(b).every((k) => k === null || jsonbExists(a as J, k)) });
+add(ops, '||', { args: ['jsonb', 'jsonb'], result: 'jsonb', impl: (a: Value, b: Value) => jsonbConcat(a as J, b as J) });
+add(ops, '-', { args: ['jsonb', 'text'], result: 'jsonb', impl: (a: Value, b: Value) => jsonbDeleteKey(a as J, b as string) });
+add(ops, '-', { args: ['jsonb', 'int4'], result: 'jsonb', impl: (a: Value, b: Value) => jsonbDeleteIndex(a as J, b as number) });
+add(ops, '-', { args: ['jsonb', 'text[]'], result: 'jsonb', impl: (a: Value, b: Value) => textArray(b).reduce((j: J, k) => (k === null ? j : jsonbDeleteKey(j, k)), a as J) });
+add(ops, '=', { args: ['jsonb', 'jsonb'], result: 'bool', impl: (a: Value, b: Value) => jsonbValueEquals((a as J).root, (b as J).root) });
+add(ops, '<>', { args: ['jsonb', 'jsonb'], result: 'bool', impl: (a: Value, b: Value) => !jsonbValueEquals((a as J).root, (b as J).root) });
+add(funcs, 'jsonb_typeof', { args: ['jsonb'], result: 'text', impl: (a: Value) => jsonbTypeof(a as J) });
+add(funcs, 'jsonb_array_length', { args: ['jsonb'], result: 'int4', impl: (a: Value) => jsonbArrayLength(a as J) });
+
+/** Operators that exist only for jsonb (besides the shared ||, -, =, <>). */
+export const JSONB_OPERATORS = new Set(['->', '->>', '#>', '#>>', '@>', '<@', '?', '?|', '?&']);
 
 // Arrays of scalars: comparisons and concatenation (array_eq/array_cmp, array_cat,
 // array_prepend, array_append), which vector[]-to-real[] casts make reachable.

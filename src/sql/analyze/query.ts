@@ -12,7 +12,7 @@ import type { SqlEnv } from '../env.js';
 import {
   type Expr, type ExprScope, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType,
 } from './expr.js';
-import { type SqlType, TYPE_NAME, isNumeric, isVectorFamily, castContext, castValue, valueToText, isArrayType } from './types.js';
+import { type SqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion } from './types.js';
 import { ParseState, typmodOf, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
 
 export type { RangeTblEntry, FromNode, CteDef, JoinType } from './range.js';
@@ -955,8 +955,10 @@ export function figureColname(node: PgNode): string {
     case 'FuncCall':
       return n.funcname[n.funcname.length - 1].String.sval;
     case 'TypeCast': {
+      // PostgreSQL's FigureColnameInternal: the argument's name wins only when it is a strong
+      // one (a column or function), not another cast's type name (`1e-7::float8::numeric`).
       const inner = figureColname(n.arg);
-      if (inner !== '?column?') return inner;
+      if (inner !== '?column?' && n.arg.TypeCast === undefined && n.arg.CaseExpr === undefined) return inner;
       const names = n.typeName.names;
       const tn: string = names[names.length - 1].String.sval;
       return CAST_NAMES[tn] ?? tn;
@@ -1095,7 +1097,7 @@ export function assignCoerce(scope: ExprScope, e: Expr, ci: number, table: Table
   const c = table.def.columns[ci]!;
   const coerced = coerceTo(scope, e, c.type, c.typmod, position === undefined ? undefined : position - 1);
   if (coerced.type === c.type) {
-    if (isVectorFamily(c.type) && c.typmod >= 0 && coerced.k !== 'const') return { k: 'cast', type: c.type, from: c.type, typmod: c.typmod, arg: coerced, explicit: false };
+    if (hasTypmodCoercion(c.type) && c.typmod >= 0 && coerced.k !== 'const') return { k: 'cast', type: c.type, from: c.type, typmod: c.typmod, arg: coerced, explicit: false };
     return coerced;
   }
   if (isNumeric(coerced.type) && isNumeric(c.type)) return castExpr(scope, coerced, c.type, c.typmod, position ?? 0);

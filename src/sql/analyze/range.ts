@@ -13,6 +13,7 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
+import type { Prng } from '../../common/prng.js';
 import type { Expr, ExprScope } from './expr.js';
 import { mapOperands } from './expr.js';
 import type { SqlType } from './types.js';
@@ -214,6 +215,11 @@ export class ParseState implements ExprScope {
   subquery(select: PgNodeLike, _location: number): { query: unknown; types: SqlType[]; typmods: number[] } {
     const q = this.analyzeSubquery(this, select.SelectStmt ?? select);
     return { query: q, types: q.targets.map((t) => t.expr.type), typmods: q.targets.map((t) => typmodOf(t.expr)) };
+  }
+
+  /** The session's seeded random stream (gen_random_uuid). */
+  random(): Prng {
+    return this.env.random;
   }
 
   relationSize(name: string): number {

@@ -2,9 +2,10 @@
  * SQL types as the analyzer sees them: names, type OIDs (what clients receive in
  * RowDescription / PGlite's `fields[].dataTypeID`), input from text, casts, output to text.
  *
- * Runtime value representation (plain values, no wrappers): int4/float4/float8/numeric are
- * JS numbers (float4 rounded with Math.fround), int8 a number when it is a safe integer and a
- * bigint otherwise, bool a boolean, text a string, vector a Float32Array.
+ * Runtime value representation: int4/float4/float8 are JS numbers (float4 rounded with
+ * Math.fround), int8 a number when it is a safe integer and a bigint otherwise, numeric a
+ * {@link Numeric} (exact, with its display scale), bool a boolean, text a string, vector a
+ * Float32Array.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { ColumnType, Value } from '../../storage/table.js';
@@ -18,15 +19,24 @@ import {
   sparsevecToVector, halfvecToSparsevec, sparsevecToHalfvec, halfvecToFloat4Array, type ArrayElem, type ArrayElemType,
 } from '../../types/casts.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import {
+  Numeric, parseNumeric, applyNumericTypmod, numericFromFloat4, numericFromFloat8, numericToFloat4, numericToFloat8,
+  numericToInt,
+} from '../../types/numeric.js';
+import { parseInteger, parseInt2, checkInt2 } from '../../types/int.js';
+import { parseUuid } from '../../types/uuid.js';
+import { type CharType, charCoerce, bpcharToText } from '../../types/character.js';
+import { parseBytea, formatBytea } from '../../types/bytea.js';
+import { Jsonb, parseJsonb, parseJson } from '../../types/jsonb.js';
 import { parseArrayLiteral, formatArray } from './arrays.js';
 
 /** Element types an array value may have (arrays are values only, never stored). */
-export type ArrayElemSqlType = 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
+export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
 
 /** An array type: the element type followed by `[]`. */
 export type ArraySqlType = `${ArrayElemSqlType}[]`;
 
-export type SqlType = ColumnType | 'numeric' | 'unknown' | ArraySqlType;
+export type SqlType = ColumnType | 'unknown' | ArraySqlType;
 
 /**
  * Type OIDs. PostgreSQL's fixed OIDs for built-in types; pgvector's types are extension types
@@ -36,8 +46,15 @@ export type SqlType = ColumnType | 'numeric' | 'unknown' | ArraySqlType;
  */
 export const TYPE_OID: Record<SqlType, number> = {
   bool: 16,
+  bytea: 17,
+  json: 114,
+  jsonb: 3802,
+  bpchar: 1042,
+  varchar: 1043,
   int8: 20,
+  int2: 21,
   int4: 23,
+  uuid: 2950,
   text: 25,
   float4: 700,
   float8: 701,
@@ -50,6 +67,13 @@ export const TYPE_OID: Record<SqlType, number> = {
   varbit: 1562,
   'bool[]': 1000,
   'int8[]': 1016,
+  'int2[]': 1005,
+  'json[]': 199,
+  'jsonb[]': 3807,
+  'bytea[]': 1001,
+  'bpchar[]': 1014,
+  'varchar[]': 1015,
+  'uuid[]': 2951,
   'int4[]': 1007,
   'text[]': 1009,
   'float4[]': 1021,
@@ -64,6 +88,13 @@ export const TYPE_OID: Record<SqlType, number> = {
 
 const ELEM_NAME: Record<ArrayElemSqlType, string> = {
   bool: 'boolean',
+  int2: 'smallint',
+  uuid: 'uuid',
+  varchar: 'character varying',
+  bpchar: 'character',
+  bytea: 'bytea',
+  json: 'json',
+  jsonb: 'jsonb',
   int8: 'bigint',
   int4: 'integer',
   text: 'text',
@@ -88,18 +119,39 @@ export const TYPE_NAME: Record<SqlType, string> = {
 const TYPE_BY_NAME: Record<string, SqlType> = {
   int4: 'int4', integer: 'int4', int: 'int4', serial: 'int4', serial4: 'int4',
   int8: 'int8', bigint: 'int8', bigserial: 'int8', serial8: 'int8',
-  int2: 'int4', smallint: 'int4',
+  int2: 'int2', smallint: 'int2',
+  uuid: 'uuid',
   float4: 'float4', real: 'float4',
   float8: 'float8', 'double precision': 'float8',
   numeric: 'numeric', decimal: 'numeric',
   bool: 'bool', boolean: 'bool',
-  text: 'text', varchar: 'text', bpchar: 'text', 'character varying': 'text', name: 'text',
+  text: 'text', name: 'text',
+  varchar: 'varchar', 'character varying': 'varchar', bpchar: 'bpchar',
+  bytea: 'bytea',
+  json: 'json', jsonb: 'jsonb',
   vector: 'vector',
   halfvec: 'halfvec',
   sparsevec: 'sparsevec',
   bit: 'bit',
   varbit: 'varbit', 'bit varying': 'varbit',
 };
+
+/**
+ * Built-in PostgreSQL 18 types vecgres does not have yet (pg_type names as libpg-query
+ * normalises them): naming one is 0A000 "type X is not supported", not 42704 "does not
+ * exist", which would be false.
+ */
+const UNSUPPORTED_TYPES = new Set([
+  'timestamp', 'timestamptz', 'date', 'time', 'timetz', 'interval', 'money', 'inet', 'cidr', 'macaddr', 'macaddr8',
+  'point', 'line', 'lseg', 'box', 'path', 'polygon', 'circle', 'tsvector', 'tsquery', 'xml', 'oid', 'regclass', 'regtype',
+  'regproc', 'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'pg_lsn', 'txid_snapshot', 'jsonpath',
+  'smallserial', 'serial2', 'char',
+]);
+
+/** True for a PostgreSQL type name vecgres does not support yet. */
+export function isUnsupportedBuiltinType(name: string): boolean {
+  return UNSUPPORTED_TYPES.has(name);
+}
 
 /** True for array types. */
 export function isArrayType(t: SqlType): t is ArraySqlType {
@@ -122,18 +174,32 @@ export function isVectorFamily(t: SqlType): boolean {
   return t === 'vector' || t === 'halfvec' || t === 'sparsevec' || t === 'bit' || t === 'varbit';
 }
 
+/**
+ * True for types whose typmod is applied by a length coercion (PostgreSQL's typmod-taking
+ * casts): pgvector's dimensions, bit lengths, numeric(p, s).
+ */
+export function hasTypmodCoercion(t: SqlType): boolean {
+  return isVectorFamily(t) || t === 'numeric' || t === 'varchar' || t === 'bpchar';
+}
+
+/** text, character varying and character: PostgreSQL's string category, mutually implicit. */
+export function isStringType(t: SqlType): boolean {
+  return t === 'text' || t === 'varchar' || t === 'bpchar';
+}
+
 /** Resolves a type name (last component of a TypeName); null when unknown. */
 export function typeByName(name: string): SqlType | null {
   return TYPE_BY_NAME[name] ?? null;
 }
 
 export function isNumeric(t: SqlType): boolean {
-  return t === 'int4' || t === 'int8' || t === 'float4' || t === 'float8' || t === 'numeric';
+  return t === 'int2' || t === 'int4' || t === 'int8' || t === 'float4' || t === 'float8' || t === 'numeric';
 }
 
-/** Rank in PostgreSQL's implicit numeric promotion (int4 -> int8 -> numeric -> float4 -> float8). */
+/** Rank in PostgreSQL's implicit numeric promotion (int2 -> int4 -> int8 -> numeric -> float4 -> float8). */
 export function numericRank(t: SqlType): number {
   switch (t) {
+    case 'int2': return 0.5;
     case 'int4': return 1;
     case 'int8': return 2;
     case 'numeric': return 3;
@@ -169,7 +235,6 @@ function checkInt4(n: number): number {
   return n;
 }
 
-const INT_TEXT = /^\s*[+-]?\d+\s*$/;
 const FLOAT_TEXT = /^\s*[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|nan|infinity|inf)\s*$/i;
 
 /**
@@ -180,23 +245,29 @@ const FLOAT_TEXT = /^\s*[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|nan|infini
  */
 export function valueFromText(text: string, type: SqlType, typmod: number): Value {
   switch (type) {
-    case 'int4': {
-      if (!INT_TEXT.test(text)) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type integer: "${text}"`);
-      const n = Number(text);
-      if (n < INT4_MIN || n > INT4_MAX) throw new PgError(SQLSTATE.numeric_value_out_of_range, `value "${text}" is out of range for type integer`);
-      return n;
-    }
-    case 'int8': {
-      if (!INT_TEXT.test(text)) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type bigint: "${text}"`);
-      const b = BigInt(text.trim());
-      if (b < INT8_MIN || b > INT8_MAX) throw new PgError(SQLSTATE.numeric_value_out_of_range, `value "${text}" is out of range for type bigint`);
-      return toInt8(b);
-    }
+    case 'int2':
+      return parseInt2(text);
+    case 'int4':
+      return Number(parseInteger(text, 'integer'));
+    case 'int8':
+      return toInt8(parseInteger(text, 'bigint'));
+    case 'uuid':
+      return parseUuid(text);
+    case 'varchar':
+    case 'bpchar':
+      return charCoerce(type, text, typmod, false);
+    case 'bytea':
+      return parseBytea(text);
+    case 'jsonb':
+      return parseJsonb(text);
+    case 'json':
+      return parseJson(text);
+    case 'numeric':
+      return parseNumeric(text, typmod);
     case 'float4':
-    case 'float8':
-    case 'numeric': {
+    case 'float8': {
       if (!FLOAT_TEXT.test(text)) {
-        const name = type === 'float4' ? 'real' : type === 'float8' ? 'double precision' : 'numeric';
+        const name = type === 'float4' ? 'real' : 'double precision';
         throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${name}: "${text}"`);
       }
       const t = text.trim().toLowerCase();
@@ -249,12 +320,22 @@ export function valueToText(v: Value, type: SqlType): string | null {
     case 'bit':
     case 'varbit':
       return formatBit(v as BitString);
+    case 'int2':
     case 'int4':
     case 'int8':
     case 'numeric':
     case 'text':
+    case 'uuid':
+    case 'varchar':
+    case 'bpchar':
     case 'unknown':
       return String(v);
+    case 'bytea':
+      return formatBytea(v as Uint8Array);
+    case 'jsonb':
+      return (v as Jsonb).toString();
+    case 'json':
+      return v as string;
     default: {
       const elem = elemTypeOf(type);
       return formatArray(v as PgArray, (x) => valueToText(x as Value, elem)!);
@@ -279,8 +360,12 @@ const NUMERIC_ARRAY_ELEMS = new Set<string>(['int4', 'float4', 'float8', 'numeri
  */
 export function castContext(from: SqlType, to: SqlType): CastContext | null {
   if (from === to || from === 'unknown') return 'implicit';
-  if (to === 'text') return isArrayType(from) || isVectorFamily(from) || from === 'bool' || isNumeric(from) ? 'assignment' : 'implicit';
-  if (from === 'text') return 'explicit';
+  if (isStringType(from) && isStringType(to)) return 'implicit';
+  // Casts to the string types are I/O conversions: assignment; from them: explicit.
+  if (isStringType(to)) return 'assignment';
+  if (isStringType(from)) return 'explicit';
+  if ((from === 'json' && to === 'jsonb') || (from === 'jsonb' && to === 'json')) return 'assignment';
+  if (from === 'jsonb' && (isNumeric(to) || to === 'bool')) return 'explicit';
   if (isNumeric(from) && isNumeric(to)) return numericRank(to) >= numericRank(from) ? 'implicit' : 'assignment';
   if ((from === 'bool' && to === 'int4') || (from === 'int4' && to === 'bool')) return 'explicit';
   switch (`${from}>${to}`) {
@@ -318,32 +403,59 @@ export function castContext(from: SqlType, to: SqlType): CastContext | null {
  */
 export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, explicit = true): Value {
   if (v === null) return null;
-  if (from === 'unknown' || from === 'text') {
+  if ((from === 'unknown' || isStringType(from)) && isStringType(to)) {
+    // character -> text / varchar drops the padding; varchar(n) / char(n) then cut or pad.
+    const s = from === 'bpchar' && to !== 'bpchar' ? bpcharToText(v as string) : (v as string);
+    return to === 'text' ? s : charCoerce(to as CharType, s, typmod, explicit);
+  }
+  if (isStringType(to)) return charCoerce(to as CharType, valueToText(v, from)!, typmod, explicit);
+  if (from === 'jsonb' && to === 'bool') return jsonbScalarFor(v as Jsonb, to);
+  if (from === 'jsonb' && isNumeric(to)) return castValue(jsonbScalarFor(v as Jsonb, to), 'numeric', to, typmod, explicit);
+  if (from === 'unknown' || isStringType(from)) {
     if (to === 'text') return v;
     // As PostgreSQL's coerce_type: the input function without a typmod, then the length
     // coercion (so `'01'::bit(3)` pads while an INSERT into bit(3) must match).
     const x = valueFromText(v as string, to, -1);
-    return typmod >= 0 && isVectorFamily(to) ? castValue(x, to, to, typmod, explicit) : x;
+    return typmod >= 0 && hasTypmodCoercion(to) ? castValue(x, to, to, typmod, explicit) : x;
   }
   if (to === 'text') return valueToText(v, from);
   switch (to) {
+    case 'int2':
+      if (!isNumeric(from)) break;
+      if (v instanceof Numeric) return Number(numericToInt(v, 'smallint'));
+      return checkInt2(typeof v === 'bigint' ? Number(v) : roundHalfEven(from, v as number));
+    case 'uuid':
+      if (from === 'uuid') return v;
+      break;
+    case 'jsonb':
+      if (from === 'json') return parseJsonb(v as string);
+      break;
+    case 'json':
+      if (from === 'jsonb') return (v as Jsonb).toString();
+      break;
     case 'int4':
       if (from === 'bool') return v ? 1 : 0;
       if (!isNumeric(from)) break;
+      if (v instanceof Numeric) return Number(numericToInt(v, 'integer'));
       if (typeof v === 'bigint') return checkInt4(Number(v));
       return checkInt4(roundHalfEven(from, v as number));
     case 'int8':
       if (!isNumeric(from)) break;
+      if (v instanceof Numeric) return toInt8(numericToInt(v, 'bigint'));
       if (typeof v === 'bigint') return v;
       if (!Number.isFinite(v as number)) throw outOfRange('bigint');
       return toInt8(roundHalfEven(from, v as number));
     case 'float4':
       if (!isNumeric(from)) break;
+      if (v instanceof Numeric) return numericToFloat4(v);
       return Math.fround(Number(v));
     case 'float8':
+      if (!isNumeric(from)) break;
+      if (v instanceof Numeric) return numericToFloat8(v);
+      return Number(v);
     case 'numeric':
       if (!isNumeric(from)) break;
-      return Number(v);
+      return applyNumericTypmod(toNumericValue(v, from), typmod);
     case 'bool':
       if (from === 'int4') return v !== 0;
       break;
@@ -402,9 +514,8 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
 function arrayTo(a: PgArray, from: SqlType, to: 'vector' | 'halfvec' | 'sparsevec', typmod: number): Value {
   const et = elemTypeOf(from as ArraySqlType);
   if (!NUMERIC_ARRAY_ELEMS.has(et)) throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
-  // numeric values are held as JS numbers; pgvector reads numeric elements through
-  // numeric_out, which the shortest decimal text of the number stands in for.
-  const elems = et === 'numeric' ? a.elems.map((x) => (typeof x === 'number' ? String(x) : x)) as ArrayElem[] : a.elems as ArrayElem[];
+  // pgvector reads numeric elements through numeric_out.
+  const elems = et === 'numeric' ? a.elems.map((x) => (x instanceof Numeric ? x.toString() : x)) as ArrayElem[] : a.elems as ArrayElem[];
   const ndim = Math.max(a.ndim, 1);
   const t = et as ArrayElemType;
   if (to === 'vector') return arrayToVector(elems, t, typmod, ndim);
@@ -412,14 +523,35 @@ function arrayTo(a: PgArray, from: SqlType, to: 'vector' | 'halfvec' | 'sparseve
   return arrayToSparsevec(elems, t, typmod, ndim);
 }
 
+/**
+ * The scalar of a jsonb number or boolean for a cast to `to` (jsonb_numeric, jsonb_bool...).
+ * @throws PgError 22023 `cannot cast jsonb <kind> to type <type>`.
+ */
+function jsonbScalarFor(j: Jsonb, to: SqlType): Value {
+  const v = j.root;
+  if (to === 'bool' ? typeof v === 'boolean' : v instanceof Numeric) return v as Value;
+  const kind = v === null ? 'null' : typeof v === 'boolean' ? 'boolean' : typeof v === 'string' ? 'string' : v instanceof Numeric ? 'numeric' : Array.isArray(v) ? 'array' : 'object';
+  throw new PgError(SQLSTATE.invalid_parameter_value, `cannot cast jsonb ${kind} to type ${TYPE_NAME[to]}`);
+}
+
 /** True when an explicit cast from -> to exists. */
 export function canCast(from: SqlType, to: SqlType): boolean {
   return castContext(from, to) !== null;
 }
 
-/** float -> integer casts round half to even (rint); numeric rounds half away from zero. */
-function roundHalfEven(from: SqlType, x: number): number {
-  if (from === 'numeric') return Math.sign(x) * Math.round(Math.abs(x));
+/**
+ * A value of numeric-family type `from` as a Numeric (int -> numeric exact; float4 / float8
+ * -> numeric through 6 / 15 significant digits, as PostgreSQL's float4_numeric / float8_numeric).
+ */
+function toNumericValue(v: Value, from: SqlType): Numeric {
+  if (v instanceof Numeric) return v;
+  if (from === 'float4') return numericFromFloat4(v as number);
+  if (from === 'float8') return numericFromFloat8(v as number);
+  return Numeric.fromInt(v as number | bigint);
+}
+
+/** float -> integer casts round half to even (rint). */
+function roundHalfEven(_from: SqlType, x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

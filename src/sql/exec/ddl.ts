@@ -28,12 +28,49 @@ function pos(loc: unknown): { position?: number } {
   return typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
 }
 
+/**
+ * The schema a new relation goes in: vecgres has one, `public` (the default; PostgreSQL's
+ * own pg_catalog and information_schema hold no user tables here).
+ * @throws PgError 3F000 `schema "<name>" does not exist` (with its position); 0A000 for
+ *   PostgreSQL's system schemas.
+ */
+function checkCreationSchema(rv: PgNode): void {
+  const schema: string | undefined = rv.schemaname;
+  if (schema === undefined || schema === 'public') return;
+  if (rv.catalogname !== undefined) {
+    throw new PgError(SQLSTATE.feature_not_supported, `cross-database references are not implemented: "${rv.catalogname}.${schema}.${rv.relname}"`, pos(rv.location));
+  }
+  if (isSystemSchema(schema)) throw pgErr.featureNotSupported(`creating relations in schema ${schema}`);
+  throw new PgError('3F000', `schema "${schema}" does not exist`, pos(rv.location));
+}
+
+function isSystemSchema(schema: string): boolean {
+  return schema === 'pg_catalog' || schema === 'information_schema' || schema.startsWith('pg_');
+}
+
+/**
+ * How a schema-qualified reference to an existing relation resolves: `public` (or no schema)
+ * is where vecgres' relations live, PostgreSQL's system schemas exist but hold none of them
+ * (`system`), any other schema does not exist (`missing`: PostgreSQL's 3F000).
+ */
+function referencedSchema(parts: readonly string[]): 'public' | 'system' | 'missing' {
+  if (parts.length < 2) return 'public';
+  const schema = parts[parts.length - 2]!;
+  if (schema === 'public') return 'public';
+  return isSystemSchema(schema) ? 'system' : 'missing';
+}
+
+function missingSchema(parts: readonly string[]): PgError {
+  return new PgError('3F000', `schema "${parts[parts.length - 2]}" does not exist`);
+}
+
 export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const rv = s.relation;
   const name: string = rv.relname;
   if (s.inhRelations !== undefined) throw pgErr.featureNotSupported('INHERITS');
   if (s.partspec !== undefined) throw pgErr.featureNotSupported('partitioned tables');
   if (rv.relpersistence === 't') throw pgErr.featureNotSupported('temporary tables');
+  checkCreationSchema(rv);
   if (env.catalog.relationExists(name)) {
     if (s.if_not_exists) {
       notices.push(notice(SQLSTATE.duplicate_table, `relation "${name}" already exists, skipping`));
@@ -61,7 +98,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     const last = names[names.length - 1]!;
     const serial = last === 'serial' || last === 'serial4' || last === 'bigserial' || last === 'serial8';
     const { type, typmod } = resolveTypeName(cd.typeName);
-    if (type === 'numeric' || type === 'unknown' || isArrayType(type)) throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+    if (type === 'unknown' || isArrayType(type)) throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
     const col: ColumnDef = { name: colname, type, typmod, notNull: serial, sequence: null, defaultSql: null };
     if (serial) {
       col.sequence = `${name}_${colname}_seq`;
@@ -113,6 +150,11 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       primaryKey.push(i);
     }
   }
+  // The key map holds a single-column key by its value: numeric values compare by value
+  // (1.5 = 1.50), bytea values are arrays, character values compare without their padding;
+  // the map can do none of these yet.
+  const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar' || t === 'jsonb');
+  if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
   const def: TableDef = { name, columns, primaryKey };
   env.catalog.createTable(def, sequences);
   if (primaryKey.length > 0) {
@@ -132,7 +174,15 @@ export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
   for (const obj of s.objects as PgNode[]) {
     const parts: string[] = obj.List.items.map((x: PgNode) => x.String.sval as string);
     const name = parts[parts.length - 1]!;
-    const t = env.catalog.getTable(name);
+    const schema = referencedSchema(parts);
+    if (schema === 'missing') {
+      if (s.missing_ok) {
+        notices.push(notice(SQLSTATE.successful_completion, `schema "${parts[parts.length - 2]}" does not exist, skipping`));
+        continue;
+      }
+      throw missingSchema(parts);
+    }
+    const t = schema === 'system' ? undefined : env.catalog.getTable(name);
     if (t === undefined) {
       if (s.missing_ok) {
         notices.push(notice(SQLSTATE.successful_completion, `table "${name}" does not exist, skipping`));
@@ -159,7 +209,15 @@ export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
   for (const obj of s.objects as PgNode[]) {
     const parts: string[] = obj.List.items.map((x: PgNode) => x.String.sval as string);
     const name = parts[parts.length - 1]!;
-    const d = env.catalog.getIndex(name);
+    const schema = referencedSchema(parts);
+    if (schema === 'missing') {
+      if (s.missing_ok) {
+        notices.push(notice(SQLSTATE.successful_completion, `schema "${parts[parts.length - 2]}" does not exist, skipping`));
+        continue;
+      }
+      throw missingSchema(parts);
+    }
+    const d = schema === 'system' ? undefined : env.catalog.getIndex(name);
     if (d === undefined) {
       if (s.missing_ok) {
         notices.push(notice(SQLSTATE.successful_completion, `index "${name}" does not exist, skipping`));
@@ -190,7 +248,9 @@ function optionText(arg: PgNode): string {
 /** CREATE INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON t USING method (col [opclass]) [WITH (...)]. */
 export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   const rv = s.relation;
-  const table = env.catalog.getTable(rv.relname);
+  const schema = referencedSchema(rv.schemaname === undefined ? [rv.relname] : [rv.schemaname, rv.relname]);
+  if (schema === 'missing') throw missingSchema([rv.schemaname, rv.relname]);
+  const table = schema === 'system' ? undefined : env.catalog.getTable(rv.relname);
   if (table === undefined) {
     throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);
   }

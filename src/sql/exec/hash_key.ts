@@ -6,12 +6,16 @@
  */
 import type { Value } from '../../storage/table.js';
 import { type SqlType, isNumeric, valueToText } from '../analyze/types.js';
+import { Numeric, numericKey } from '../../types/numeric.js';
 
 /** The key of `v` of `type`; NULL has a key of its own (callers decide whether NULL matches). */
 export function keyText(v: Value, type: SqlType): string {
   if (v === null) return '\u0000';
   if (isNumeric(type)) {
     if (typeof v === 'bigint') return `n${v}`;
+    // By exact value, whatever the scale (1.5 and 1.50 are one group): Number() would merge
+    // numerics that differ past a double's 17 digits.
+    if (v instanceof Numeric) return `n${numericKey(v)}`;
     const n = Number(v);
     return n === 0 ? 'n0' : `n${n}`;
   }

@@ -17,6 +17,8 @@ import { SparseVector, parseSparsevec, formatSparsevec } from '../../types/spars
 import { BitString, parseBit } from '../../types/bit.js';
 import { vectorToSparsevec } from '../../types/casts.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import { Numeric } from '../../types/numeric.js';
+import { Jsonb } from '../../types/jsonb.js';
 import { runSelect } from './select.js';
 import { runInsert } from './insert.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
@@ -286,6 +288,11 @@ export function coerceParam(v: unknown, type: SqlType): Value {
         return parseVector(formatVector(a));
       }
       return parseVector(String(v));
+    case 'int2':
+      if (typeof v === 'number' && Number.isInteger(v) && v >= -32768 && v <= 32767) return v;
+      return valueFromText(String(v), 'int2', -1);
+    case 'uuid':
+      return valueFromText(String(v), 'uuid', -1);
     case 'int4':
       if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
       return valueFromText(String(v), 'int4', -1);
@@ -297,8 +304,12 @@ export function coerceParam(v: unknown, type: SqlType): Value {
       if (typeof v === 'number') return Math.fround(v);
       return valueFromText(String(v), 'float4', -1);
     case 'float8':
-    case 'numeric':
       if (typeof v === 'number') return v;
+      return valueFromText(String(v), type, -1);
+    case 'numeric':
+      // As PGlite sends a JS number: its text, read by numeric_in.
+      if (v instanceof Numeric) return v;
+      if (typeof v === 'bigint') return Numeric.fromInt(v);
       return valueFromText(String(v), type, -1);
     case 'bool':
       if (typeof v === 'boolean') return v;
@@ -309,6 +320,21 @@ export function coerceParam(v: unknown, type: SqlType): Value {
       if (typeof v === 'string') return v;
       if (Array.isArray(v)) return `{${v.join(',')}}`;
       return String(v);
+    case 'varchar':
+    case 'bpchar':
+      // The column's length is applied by the assignment, as for PostgreSQL's parameters.
+      return typeof v === 'string' ? v : String(v);
+    case 'jsonb':
+    case 'json': {
+      // As PGlite serializes a parameter for a json column: strings as they are, other values
+      // through JSON.stringify.
+      if (v instanceof Jsonb) return type === 'jsonb' ? v : v.toString();
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      return valueFromText(text, type, -1);
+    }
+    case 'bytea':
+      if (v instanceof Uint8Array) return v.slice();
+      return valueFromText(String(v), 'bytea', -1);
     case 'halfvec':
       if (v instanceof Uint16Array) return parseHalfvec(formatHalfvec(v));
       if (Array.isArray(v) || ArrayBuffer.isView(v)) return parseHalfvec(formatVector(Float32Array.from(v as ArrayLike<number>)));

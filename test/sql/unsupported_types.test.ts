@@ -1,0 +1,29 @@
+/**
+ * PostgreSQL types vecgres does not have yet are refused honestly: 0A000 "type X is not
+ * supported" (PostgreSQL has them, so 42704 "does not exist" would be false), while a name
+ * PostgreSQL does not have either keeps PostgreSQL's 42704. Checked against PGlite: the
+ * oracle accepts every type refused here and rejects the unknown name the same way.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSqlPair } from '../support/sql_pair.js';
+
+const { ours, theirs, same } = await openSqlPair();
+
+test('date and time types and other built-ins are 0A000, unknown names 42704', async () => {
+  for (const [sql, name] of [
+    ["SELECT '2020-01-01'::date", 'date'],
+    ["SELECT '2020-01-01 10:00'::timestamptz", 'timestamptz'],
+    ["SELECT '2020-01-01 10:00'::timestamp with time zone", 'timestamptz'],
+    ["SELECT '1 day'::interval", 'interval'],
+    ["SELECT 'abc'::\"char\"", '"char"'],
+    ['CREATE TABLE tz (created_at timestamptz NOT NULL DEFAULT now())', 'timestamptz'],
+  ] as const) {
+    assert.equal((await theirs(sql)).ok, true, `PostgreSQL accepts ${sql}`);
+    const r = await ours(sql);
+    assert.equal(r.ok, false, sql);
+    assert.deepEqual(r.ok ? null : [r.code, r.message], ['0A000', `type ${name} is not supported`], sql);
+  }
+  await same("SELECT 'x'::nosuchtype");
+  await same("SELECT 'abc'::char, 'abc'::character(2), 'abc'::char varying(2)");
+});
