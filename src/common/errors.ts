@@ -48,6 +48,7 @@ export const SQLSTATE = {
   character_not_in_repertoire: '22021',
   cardinality_violation: '21000',
   undefined_parameter: '42P02',
+  indeterminate_datatype: '42P18',
   statement_too_complex: '54001',
   invalid_name: '42602',
   insufficient_privilege: '42501',

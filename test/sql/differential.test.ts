@@ -77,6 +77,35 @@ test('SELECT: expressions, WHERE, ORDER BY, LIMIT/OFFSET and errors', async () =
   await same('SELECT 2147483647 + 1');
 });
 
+test('parameters: 42P18 when nothing determines a parameter type, as PostgreSQL checks at parse', async () => {
+  await both('DROP TABLE IF EXISTS pt');
+  await both('CREATE TABLE pt (id integer, e vector(2), w text)');
+  await same('INSERT INTO pt VALUES ($1, $2, $3)', [1, '[1,2]', 'x']);
+  // Unreferenced below a higher-numbered parameter, or referenced only where nothing types it.
+  await same('SELECT $2::int', [1, 2]);
+  await same('SELECT $3::int', [1, 2, 3]);
+  await same('SELECT 1 WHERE $1 IS NULL', [null]);
+  await same('SELECT $1 IS NULL', [null]);
+  await same('SELECT count($1)', ['q']);
+  await same('UPDATE pt SET w = $2 WHERE id = 1', [1, 'y']);
+  await same('DELETE FROM pt WHERE id = $2', [1, 2]);
+  await same('SELECT id FROM pt ORDER BY e <-> $2 LIMIT 1', [null, '[1,1]']);
+  // Typed by a cast, an operator, a column, LIMIT, or resolved to text in the select list.
+  await same('SELECT $1::text IS NULL', [null]);
+  await same('SELECT $1, $1', ['a']);
+  await same('SELECT $1 + 1', [2]);
+  await same('SELECT coalesce($1, 5)', [null]);
+  await same('SELECT $1 = $2', ['a', 'b']);
+  await same('SELECT $1 IN (1, 2)', [1]);
+  await same('SELECT id FROM pt ORDER BY e <-> $1 LIMIT $2', ['[1,1]', 1]);
+  await same('SELECT id FROM pt WHERE w = $1 OR $2', ['x', false]);
+  await same('UPDATE pt SET w = $2 WHERE id = $1', [1, 'y']);
+  await same('DELETE FROM pt WHERE $1', [false]);
+  // abs of an untyped parameter or literal is abs(double precision).
+  await same('SELECT abs($1), abs($1)::real, abs($2) + 1', [-4, '-2.5']);
+  await same("SELECT abs('-3'), abs('1.5'), abs('x')");
+});
+
 test('CREATE INDEX / DROP INDEX / DROP TABLE', async () => {
   await both('DROP TABLE IF EXISTS it');
   await both("CREATE TABLE it (id int, e vector(3), u vector, n int); INSERT INTO it VALUES (1, '[1,2,3]', '[1]', 1)");

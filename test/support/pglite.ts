@@ -30,11 +30,16 @@ export type OracleTry =
       position?: string;
     };
 
+/** PGlite's query options that tests use: rows as objects (default) or as value arrays. */
+export interface OracleQueryOptions {
+  rowMode?: 'object' | 'array';
+}
+
 export interface Oracle {
   /** Runs one statement; throws PGlite's DatabaseError (with `.code`) on failure. */
-  query(sql: string, params?: unknown[]): Promise<OracleResult>;
+  query(sql: string, params?: unknown[], opts?: OracleQueryOptions): Promise<OracleResult>;
   /** Runs one statement and reports failure as a value instead of throwing. */
-  tryQuery(sql: string, params?: unknown[]): Promise<OracleTry>;
+  tryQuery(sql: string, params?: unknown[], opts?: OracleQueryOptions): Promise<OracleTry>;
   /** Runs a script of several statements (no parameters, no results). */
   exec(sql: string): Promise<void>;
   /**
@@ -74,8 +79,8 @@ async function create(): Promise<Oracle> {
   const pg = await PGlite.create({ extensions: { vector } });
   await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
 
-  const query = async (sql: string, params?: unknown[]): Promise<OracleResult> => {
-    const r = await pg.query(sql, params as any[] | undefined);
+  const query = async (sql: string, params?: unknown[], opts?: OracleQueryOptions): Promise<OracleResult> => {
+    const r = await pg.query(sql, params as any[] | undefined, opts);
     return { rows: r.rows as any[], fields: r.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) };
   };
   const failure = (e: unknown): Extract<OracleTry, { ok: false }> => {
@@ -87,9 +92,9 @@ async function create(): Promise<Oracle> {
     if (err.position !== undefined) out.position = err.position;
     return out;
   };
-  const tryQuery = async (sql: string, params?: unknown[]): Promise<OracleTry> => {
+  const tryQuery = async (sql: string, params?: unknown[], opts?: OracleQueryOptions): Promise<OracleTry> => {
     try {
-      const r = await query(sql, params);
+      const r = await query(sql, params, opts);
       return { ok: true, rows: r.rows, fields: r.fields };
     } catch (e) {
       return failure(e);

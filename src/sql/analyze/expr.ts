@@ -965,8 +965,12 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     if (t === 'unknown') return { k: 'op1', type: 'int4', arg: a, fn: (v) => utf8Length(v as string) + 1 };
     return { k: 'op1', type: 'int4', arg: a, fn: (v) => columnSizeOf(v, t, stored) };
   }
-  if (name === 'abs' && args.length === 1 && isNumeric(args[0]!.type)) {
-    return { k: 'op1', type: args[0]!.type, arg: args[0]!, fn: (a) => (typeof a === 'bigint' ? (a < 0n ? -a : a) : Math.abs(a as number)) };
+  if (name === 'abs' && args.length === 1 && (isNumeric(args[0]!.type) || args[0]!.type === 'unknown')) {
+    // An untyped literal or parameter resolves to abs(double precision): of abs's candidates,
+    // PostgreSQL prefers the numeric category's preferred type (func_select_candidate).
+    const at: number | undefined = (n.args as PgNode[])[0]!.A_Const?.location;
+    const arg = args[0]!.type === 'unknown' ? coerceTo(scope, args[0]!, 'float8', -1, at) : args[0]!;
+    return { k: 'op1', type: arg.type, arg, fn: (a) => (typeof a === 'bigint' ? (a < 0n ? -a : a) : Math.abs(a as number)) };
   }
   if ((name === 'lower' || name === 'upper' || name === 'length') && args.length === 1) {
     const a = coerceTo(scope, args[0]!, 'text', -1);

@@ -215,9 +215,21 @@ function ddlOutsideBlock(env: SqlEnv, what: string): void {
   if (env.txn.inBlock) throw pgErr.featureNotSupported(`${what} inside a transaction block`);
 }
 
+/**
+ * Analyzes `raw` (or reuses its cached analysis).
+ * @throws PgError 42P18 `could not determine data type of parameter $n` when a parameter's type
+ *   is still unknown after analysis: never referenced below a higher-numbered one, or only where
+ *   nothing types it (PostgreSQL's exec_parse_message checks every parameter the same way).
+ */
 function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache): AnyAnalyzed {
   const hit = cache.get(raw.stmt);
-  if (hit !== undefined && hit.version === env.catalog.version) return hit.analyzed;
+  const analyzed = hit !== undefined && hit.version === env.catalog.version ? hit.analyzed : analyzeStatement(env, raw, cache);
+  const unknown = analyzed.paramTypes.indexOf('unknown');
+  if (unknown >= 0) throw new PgError(SQLSTATE.indeterminate_datatype, `could not determine data type of parameter $${unknown + 1}`);
+  return analyzed;
+}
+
+function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache): AnyAnalyzed {
   const s = raw.stmt[raw.tag];
   const analyzed: AnyAnalyzed =
     raw.tag === 'SelectStmt'

@@ -1,0 +1,1239 @@
+/**
+ * The random-query generator (in the manner of SQLancer's and sqlsmith's): seeded SELECT
+ * statements over a {@link Schema}, each with a deterministic result and the way to compare
+ * it. A result is deterministic when
+ *
+ * - it has no ORDER BY and is compared as a multiset (`multiset`), or
+ * - its ORDER BY ends with a unique key of the rows, so the list compares in order (`list`), or
+ * - its ORDER BY keys are its first output columns (`keyed`): rows compare in order of the
+ *   key values, and rows that tie on them compare as a multiset, except the tie group that
+ *   LIMIT or OFFSET cuts, where only the key values must agree (which rows of a tie group
+ *   PostgreSQL keeps depends on its sort, and vecgres may keep others: both are right).
+ *
+ * Nothing a query computes may depend on evaluation order or floating-point rounding that
+ * the two engines could do differently: no data-dependent runtime errors (divisors are
+ * non-zero constants, values are small, scalar subqueries return at most one row), floats
+ * are small multiples of 1/4, vectors have small-integer components (their distances are
+ * exact or one correctly rounded operation away from it), every LIMIT inside a subquery
+ * comes after a total order, and window frames that depend on row order have one.
+ */
+import type { Rng } from './rng.js';
+import { type Schema, type SqlT, type TableSpec, TEXTS, VECTOR_TYPES, randomComponents, vectorLiteral } from './schema.js';
+
+/** How the two engines' rows compare (see the module comment). */
+export type Compare =
+  | { kind: 'multiset' }
+  | { kind: 'list' }
+  | { kind: 'keyed'; keys: number[]; limited: boolean; offset: boolean };
+
+/** The shape families a query is tallied under. */
+export const FEATURE_CLASSES = [
+  'single',
+  'aggregate',
+  'knn',
+  'scalar-subquery',
+  'where-subquery',
+  'join',
+  'from-subquery',
+  'cte',
+  'lateral',
+  'window',
+  'distinct',
+  'setop',
+] as const;
+export type FeatureClass = (typeof FEATURE_CLASSES)[number];
+
+/** The single-table shapes vecgres answered before its executor grew joins and subqueries. */
+export const SINGLE_TABLE_CLASSES: readonly FeatureClass[] = ['single', 'aggregate', 'knn', 'scalar-subquery'];
+
+export interface GeneratedQuery {
+  readonly sql: string;
+  /** Values of `$1`, `$2`, ... (a quarter of the queries pass some literals as parameters). */
+  readonly params: unknown[];
+  readonly cls: FeatureClass;
+  readonly compare: Compare;
+}
+
+/**
+ * Shapes on which vecgres is known to answer wrongly, each with a minimal repro. The generator
+ * produces them only when `all` is set (VECGRES_RANDOM_ALL=1), so the test stays green while
+ * the fix is under way; delete an entry as soon as its fix lands, and the test checks it again.
+ */
+export const KNOWN_WRONG_ANSWERS: readonly { readonly shape: string; readonly repro: string }[] = [
+  {
+    // A bare non-integer constant as a sort or grouping key is 42601 in PostgreSQL
+    // (parse_clause.c); vecgres sorts or groups by the constant.
+    shape: 'non-integer-constant-sort-key',
+    repro: `SELECT 1 FROM t0 ORDER BY 'b';  -- PostgreSQL 42601 non-integer constant in ORDER BY; vecgres rows
+      SELECT 9.5, count(*) FROM t0 GROUP BY 9.5;  -- PostgreSQL 42601 non-integer constant in GROUP BY; vecgres a row`,
+  },
+  {
+    // numeric values are JS numbers in vecgres, so their text loses PostgreSQL's display scale.
+    shape: 'numeric-output-scale',
+    repro: `SELECT 2.0, -8.25 + -3.25;  -- PostgreSQL 2.0, -11.50; vecgres 2, -11.5`,
+  },
+  {
+    // PostgreSQL lets GROUP BY a primary key cover the table's other columns (functional
+    // dependency, PostgreSQL 9.1); vecgres raises 42803.
+    shape: 'group-by-primary-key-dependency',
+    repro: `CREATE TABLE p (id int PRIMARY KEY, k int); INSERT INTO p VALUES (1, 2);
+      SELECT id, k FROM p GROUP BY id;  -- PostgreSQL 1, 2; vecgres 42803 column "p.k" must appear in the GROUP BY clause`,
+  },
+  {
+    // PostgreSQL names an unnamed output by FigureColname's strengths: a cast names it only
+    // over a weaker name (so a cast of a cast takes the outer type), and ARRAY[...] is
+    // "array" however it is cast; vecgres keeps the inner cast's name and names ARRAY[...]::t t.
+    shape: 'cast-column-name',
+    repro: `SELECT 0.5::real::float8, '[1,2]'::vector::halfvec, ARRAY[1,2]::vector;
+      -- PostgreSQL columns float8, halfvec, array; vecgres float4, vector, vector`,
+  },
+];
+
+export interface GeneratorOptions {
+  /** Also generate the shapes in {@link KNOWN_WRONG_ANSWERS}. */
+  readonly all: boolean;
+}
+
+interface Col {
+  readonly name: string;
+  readonly type: SqlT;
+}
+
+/** A relation visible in a FROM clause. */
+interface Rel {
+  /** The name that qualifies its columns (table name or alias). */
+  readonly ref: string;
+  /** Columns may be written unqualified (the single table of a query without aliases). */
+  readonly bare: boolean;
+  readonly cols: readonly Col[];
+  /** Columns unique together over the relation's rows ([] = at most one row), or null. */
+  readonly key: readonly string[] | null;
+  /** The base table, for base-table relations. */
+  readonly table?: TableSpec;
+}
+
+/** Where an expression is written. */
+interface Scope {
+  readonly rels: readonly Rel[];
+  /** Relations of enclosing queries (correlated references). */
+  readonly outer: readonly Rel[];
+  /** Aggregates allowed (select list and HAVING of an aggregate query). */
+  readonly agg: boolean;
+  /** Subquery nesting depth. */
+  readonly depth: number;
+  /** Which subqueries may be written: none, uncorrelated scalar ones, or any. */
+  readonly sub: 'none' | 'scalar' | 'any';
+  /** Columns of `outer` may be named (a correlated subquery or a LATERAL one). */
+  readonly correlated: boolean;
+  /**
+   * Only floats that are exact in binary (sums, differences and products of small integers
+   * and quarters): set for the arguments of sum and avg, whose rounding would otherwise
+   * depend on the order rows are added in, which neither engine fixes.
+   */
+  readonly exact?: boolean;
+}
+
+interface Output {
+  readonly sql: string;
+  readonly name: string;
+  /** The type (for an opaque output, only a stand-in: it is never sorted on or reused). */
+  readonly type: SqlT;
+  /** A pgvector function's result shown as is (see #opaqueOutput); never a sort key. */
+  readonly opaque?: true;
+}
+
+const ORDERABLE: readonly SqlT[] = ['int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bool'];
+/** A bare literal: in ORDER BY or GROUP BY an integer one is a position, any other an error. */
+const NESTED_CAST = /::[\w ]+(?:\(\d+\))?\)?::[\w ]+(?:\(\d+\))?$/;
+const BARE_CONSTANT = /^(?:'(?:[^']|'')*'|-?\d+(?:\.\d+)?|true|false)$/;
+/** A literal that PostgreSQL's ORDER BY / GROUP BY take for a constant, not a position. */
+const BARE_NON_INTEGER_CONSTANT = /^(?:'(?:[^']|'')*'|-?\d+\.\d+|-?\d{10,}|true|false)$/;
+const DISTANCE_OPS: Record<string, readonly string[]> = {
+  vector: ['<->', '<#>', '<=>', '<+>'],
+  halfvec: ['<->', '<#>', '<=>', '<+>'],
+  sparsevec: ['<->', '<#>', '<=>', '<+>'],
+  bit: ['<~>', '<%>'],
+};
+/** The distances that are integers for small-integer vectors. */
+const EXACT_OPS = ['<#>', '<+>', '<~>'];
+const EXACT_FUNCTIONS = ['inner_product', 'l1_distance', 'hamming_distance'];
+const DISTANCE_FUNCTIONS: Record<string, readonly string[]> = {
+  vector: ['l2_distance', 'inner_product', 'cosine_distance', 'l1_distance'],
+  halfvec: ['l2_distance', 'inner_product', 'cosine_distance', 'l1_distance'],
+  sparsevec: ['l2_distance', 'inner_product', 'cosine_distance'],
+  bit: ['hamming_distance', 'jaccard_distance'],
+};
+
+/** Generates queries over one schema; every choice comes from `rng`. */
+export class QueryGenerator {
+  #aliasCount = 0;
+  #params: unknown[] = [];
+  /** The chance that a literal is passed as a parameter instead. */
+  #paramP = 0;
+
+  constructor(
+    private readonly rng: Rng,
+    private readonly schema: Schema,
+    private readonly opts: GeneratorOptions,
+  ) {}
+
+  /** Whether a shape listed in {@link KNOWN_WRONG_ANSWERS} may be generated. */
+  allowed(shape: string): boolean {
+    return this.opts.all || !KNOWN_WRONG_ANSWERS.some((k) => k.shape === shape);
+  }
+
+  /** One query of a random class. */
+  next(): GeneratedQuery {
+    this.#aliasCount = 0;
+    const cls = this.rng.weighted<FeatureClass>([
+      [14, 'single'],
+      [10, 'aggregate'],
+      [14, 'knn'],
+      [6, 'scalar-subquery'],
+      [8, 'where-subquery'],
+      [12, 'join'],
+      [6, 'from-subquery'],
+      [6, 'cte'],
+      [5, 'lateral'],
+      [7, 'window'],
+      [6, 'distinct'],
+      [6, 'setop'],
+    ]);
+    this.#params = [];
+    this.#paramP = this.rng.chance(0.25) ? 0.4 : 0;
+    const q = this.#generate(cls);
+    return { cls, params: this.#params, ...q };
+  }
+
+  #generate(cls: FeatureClass): { sql: string; compare: Compare } {
+    switch (cls) {
+      case 'single':
+        return this.#select(this.#singleFrom(), 'none', this.rng.weighted([[8, 'rows'], [1, 'star']]));
+      case 'aggregate':
+        return this.#select(this.#singleFrom(), this.rng.chance(0.15) ? 'scalar' : 'none', 'agg');
+      case 'knn':
+        return this.#knn(this.#singleFrom(), 'none');
+      case 'scalar-subquery':
+        return this.rng.chance(0.5) ? this.#knn(this.#singleFrom(), 'scalar') : this.#select(this.#singleFrom(), 'scalar', this.rng.pick(['rows', 'agg'] as const));
+      case 'where-subquery':
+        return this.#select(this.#singleFrom(), 'any', this.rng.weighted([[4, 'rows'], [1, 'agg']]));
+      case 'join':
+        if (this.rng.chance(0.15)) return this.#knnJoin();
+        return this.#select(this.#joinFrom(0), this.rng.chance(0.2) ? 'any' : 'none', this.rng.weighted([[6, 'rows'], [1, 'star'], [2, 'agg'], [1, 'distinct']]));
+      case 'from-subquery':
+        return this.#select(this.#joinFrom(0.7), 'none', this.rng.weighted([[4, 'rows'], [1, 'agg']]));
+      case 'cte':
+        return this.#cte();
+      case 'lateral':
+        return this.#lateral();
+      case 'window':
+        return this.#select(this.rng.chance(0.7) ? this.#singleFrom() : this.#joinFrom(0), 'none', 'window');
+      case 'distinct':
+        return this.#select(this.rng.chance(0.7) ? this.#singleFrom() : this.#joinFrom(0), 'none', this.rng.pick(['distinct', 'distinct-on'] as const));
+      case 'setop':
+        return this.#setop();
+    }
+  }
+
+  // ---------------------------------------------------------------- FROM clauses
+
+  #alias(prefix: string): string {
+    return `${prefix}${this.#aliasCount++}`;
+  }
+
+  #baseRel(t: TableSpec, alias: string | null, bare: boolean): Rel {
+    return { ref: alias ?? t.name, bare, cols: t.columns.map((c) => ({ name: c.name, type: c.type })), key: ['id'], table: t };
+  }
+
+  /** One table, unaliased (vecgres' single-table path). */
+  #singleFrom(): From {
+    const t = this.rng.pick(this.schema.tables);
+    return { sql: t.name, rels: [this.#baseRel(t, null, true)], outer: [] };
+  }
+
+  /** A derived table: a projection, a grouping, a top-k or a UNION, with its key. */
+  #derived(): { body: string; cols: Col[]; key: string[] | null } {
+    const t = this.rng.pick(this.schema.tables);
+    const rel = this.#baseRel(t, null, true);
+    const sc: Scope = { rels: [rel], outer: [], agg: false, depth: 1, sub: 'none', correlated: false };
+    const where = this.rng.chance(0.4) ? ` WHERE ${this.#bool(sc, 1)}` : '';
+    const kind = this.rng.weighted<'project' | 'group' | 'topk' | 'union'>([[4, 'project'], [2, 'group'], [2, 'topk'], [1, 'union']]);
+    if (kind === 'group') {
+      const aggSc: Scope = { ...sc, agg: true };
+      const a1 = this.#aggregate(aggSc);
+      const a2 = this.#aggregate(aggSc);
+      return { body: `SELECT k, count(*) AS cnt, ${a1.sql} AS a1, ${a2.sql} AS a2 FROM ${t.name}${where} GROUP BY k`, cols: [{ name: 'k', type: 'int4' }, { name: 'cnt', type: 'int8' }, { name: 'a1', type: a1.type }, { name: 'a2', type: a2.type }], key: ['k'] };
+    }
+    if (kind === 'union') {
+      const other = this.rng.pick(this.schema.tables);
+      const op = this.rng.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT']);
+      const g = other.columns.some((c) => c.name === 'g') && t.columns.some((c) => c.name === 'g') ? 'g' : "'x'::text";
+      return { body: `SELECT k, ${g} AS g FROM ${t.name}${where} ${op} SELECT k, ${g} AS g FROM ${other.name}`, cols: [{ name: 'k', type: 'int4' }, { name: 'g', type: 'text' }], key: op === 'UNION ALL' ? null : ['k', 'g'] };
+    }
+    const cols: Col[] = [{ name: 'id', type: 'int4' }, ...this.rng.subset(t.columns.slice(1), 0.6).map((c) => ({ name: c.name, type: c.type }))];
+    const extra = this.#typedExpr(sc, this.rng.pick(ORDERABLE), 1);
+    const select = [...cols.map((c) => c.name), `${extra.sql} AS x`];
+    cols.push({ name: 'x', type: extra.type });
+    if (kind === 'topk') {
+      const dist = this.#distance(sc, 0, true);
+      if (dist !== null) {
+        select.push(`${dist} AS dist`);
+        cols.push({ name: 'dist', type: 'float8' });
+        return { body: `SELECT ${select.join(', ')} FROM ${t.name}${where} ORDER BY ${dist}, id LIMIT ${this.rng.int(1, 8)}`, cols, key: ['id'] };
+      }
+    }
+    return { body: `SELECT ${select.join(', ')} FROM ${t.name}${where}`, cols, key: ['id'] };
+  }
+
+  /**
+   * Two or three relations joined by INNER / LEFT / RIGHT / FULL / CROSS joins, commas, ON or
+   * USING; each a base table or, with probability `derivedP`, a subquery in FROM.
+   */
+  #joinFrom(derivedP: number, ctes: readonly Rel[] = []): From {
+    const count = this.rng.weighted([[3, 2], [1, 3]]);
+    const rels: Rel[] = [];
+    let sql = '';
+    for (let i = 0; i < count; i++) {
+      let rel: Rel;
+      let item: string;
+      if (ctes.length > 0 && this.rng.chance(0.6)) {
+        const c = this.rng.pick(ctes);
+        const alias = this.#alias('c');
+        rel = { ...c, ref: alias, bare: false };
+        item = `${c.ref} AS ${alias}`;
+      } else if (this.rng.chance(0.08)) {
+        const alias = this.#alias('vals');
+        const n = this.rng.int(1, 4);
+        // The first row has no NULLs: a VALUES column of NULLs only would be text.
+        const rows = Array.from({ length: n }, (_, j) => `(${j + 1}, ${j > 0 && this.rng.chance(0.2) ? 'NULL' : this.rng.int(0, 4)}, ${j > 0 && this.rng.chance(0.2) ? 'NULL' : `'${this.rng.pick(TEXTS)}'`})`);
+        rel = { ref: alias, bare: false, cols: [{ name: 'id', type: 'int4' }, { name: 'k', type: 'int4' }, { name: 'g', type: 'text' }], key: ['id'] };
+        item = `(VALUES ${rows.join(', ')}) AS ${alias}(id, k, g)`;
+      } else if (this.rng.chance(0.06)) {
+        const alias = this.#alias('gs');
+        rel = { ref: alias, bare: false, cols: [{ name: 'id', type: 'int4' }], key: ['id'] };
+        item = `generate_series(${this.rng.int(0, 2)}, ${this.rng.int(2, 8)}) AS ${alias}(id)`;
+      } else if (this.rng.chance(derivedP)) {
+        const d = this.#derived();
+        const alias = this.#alias('sq');
+        rel = { ref: alias, bare: false, cols: d.cols, key: d.key };
+        item = `(${d.body}) AS ${alias}`;
+      } else {
+        const t = this.rng.pick(this.schema.tables);
+        const aliased = rels.some((r) => r.ref === t.name) || this.rng.chance(0.7);
+        const alias = aliased ? this.#alias('a') : null;
+        rel = this.#baseRel(t, alias, false);
+        item = alias === null ? t.name : this.rng.chance(0.5) ? `${t.name} AS ${alias}` : `${t.name} ${alias}`;
+      }
+      if (i === 0) {
+        sql = item;
+      } else {
+        const shared = rel.cols.filter((c) => ORDERABLE.includes(c.type) && rels.some((r) => r.cols.some((o) => o.name === c.name && o.type === c.type)));
+        // USING needs the name exactly once on the left (else 42702).
+        const usable = shared.filter((c) => rels.filter((r) => r.cols.some((o) => o.name === c.name)).length === 1);
+        const kind = this.rng.weighted<string>([[4, 'JOIN'], [3, 'LEFT JOIN'], [2, 'RIGHT JOIN'], [2, 'FULL JOIN'], [count === 2 ? 1 : 0, 'CROSS JOIN'], [i === 1 && count === 2 ? 2 : 0, ',']]);
+        // NATURAL joins on every common name, which must each be unambiguous on the left.
+        const common = rel.cols.filter((c) => rels.some((r) => r.cols.some((o) => o.name === c.name)));
+        const natural = common.length > 0 && common.every((c) => rels.filter((r) => r.cols.some((o) => o.name === c.name && o.type === c.type)).length === 1 && rels.filter((r) => r.cols.some((o) => o.name === c.name)).length === 1);
+        if (natural && kind !== ',' && kind !== 'CROSS JOIN' && this.rng.chance(0.1)) {
+          sql += ` NATURAL ${kind} ${item}`;
+        } else if (kind === ',' || kind === 'CROSS JOIN') {
+          sql += kind === ',' ? `, ${item}` : ` CROSS JOIN ${item}`;
+        } else if (usable.length > 0 && this.rng.chance(0.3)) {
+          sql += ` ${kind} ${item} USING (${this.rng.pick(usable).name})`;
+        } else {
+          const sc: Scope = { rels: [...rels, rel], outer: [], agg: false, depth: 0, sub: 'none', correlated: false };
+          const eqs: string[] = [];
+          const c = shared.length > 0 ? this.rng.pick(shared) : null;
+          if (c !== null) {
+            const left = rels.filter((r) => r.cols.some((o) => o.name === c.name && o.type === c.type));
+            eqs.push(`${this.#ref(this.rng.pick(left), c.name)} = ${this.#ref(rel, c.name)}`);
+          }
+          // PostgreSQL runs FULL JOIN only with merge- or hash-joinable conditions: equalities.
+          const k = kind === 'FULL JOIN' && eqs.length === 0 ? 'LEFT JOIN' : kind;
+          if (eqs.length === 0 || (k !== 'FULL JOIN' && this.rng.chance(0.35))) eqs.push(this.#bool(sc, 1));
+          sql += ` ${k} ${item} ON ${eqs.join(' AND ')}`;
+        }
+      }
+      rels.push(rel);
+    }
+    return { sql, rels, outer: [] };
+  }
+
+  // ---------------------------------------------------------------- SELECT
+
+  /**
+   * A SELECT over `from` in one of several modes, with ORDER BY / LIMIT chosen so the
+   * result is deterministic.
+   */
+  #select(from: From, sub: Scope['sub'], mode: 'rows' | 'star' | 'agg' | 'window' | 'distinct' | 'distinct-on', prefix = ''): { sql: string; compare: Compare } {
+    const sc: Scope = { rels: from.rels, outer: from.outer, agg: false, depth: 0, sub, correlated: false };
+    const keyExprs = this.#keyExprs(from.rels);
+    const where = this.rng.chance(sub === 'any' ? 0.9 : 0.55) ? ` WHERE ${this.#bool(sc, 2, sub === 'any')}` : '';
+    const head = `${prefix}SELECT`;
+    const fromSql = ` FROM ${from.sql}`;
+    if (mode === 'agg') return this.#aggSelect(from, sc, head, fromSql, where);
+    if (mode === 'window' && keyExprs !== null) return this.#windowSelect(sc, keyExprs, head, fromSql, where);
+    if ((mode === 'distinct' || mode === 'distinct-on') && keyExprs !== null) return this.#distinctSelect(sc, keyExprs, mode, head, fromSql, where);
+    // Plain rows.
+    const star = mode === 'star';
+    const outputs: Output[] = star ? [] : this.#outputs(sc, this.rng.int(1, 4), undefined, true);
+    const list = star ? (this.rng.chance(0.5) || from.rels.length === 1 ? '*' : `${from.rels[0]!.ref}.*`) : this.#outputList(outputs);
+    const r = this.rng.next();
+    if (keyExprs !== null && r < 0.45) {
+      const items = [...this.#orderItems(sc, this.rng.int(0, 2)), ...keyExprs.map((k) => `${k}${this.#direction()}`)];
+      return { sql: `${head} ${list}${fromSql}${where} ORDER BY ${items.join(', ')}${this.#limit(true)}`, compare: { kind: 'list' } };
+    }
+    const orderable = outputs.findIndex((o) => o.opaque === true || (!ORDERABLE.includes(o.type) && o.type !== 'vector'));
+    if (!star && r < 0.75 && orderable !== 0) {
+      const m = this.rng.int(1, orderable < 0 ? outputs.length : orderable);
+      const items = outputs.slice(0, m).map((o, i) => `${this.#orderRef(o, i)}${this.#direction()}`);
+      const limit = this.#limit(false);
+      return { sql: `${head} ${list}${fromSql}${where} ORDER BY ${items.join(', ')}${limit}`, compare: { kind: 'keyed', keys: range(m), limited: /LIMIT|FETCH/.test(limit), offset: limit.includes('OFFSET') } };
+    }
+    return { sql: `${head} ${list}${fromSql}${where}`, compare: { kind: 'multiset' } };
+  }
+
+  #aggSelect(from: From, sc: Scope, head: string, fromSql: string, where: string): { sql: string; compare: Compare } {
+    const groups: Output[] = [];
+    const g = this.rng.weighted([[1, 0], [3, 1], [2, 2]]);
+    for (let i = 0; i < g; i++) {
+      const type = this.rng.pick(this.#present(sc, ORDERABLE));
+      const col = this.#column(sc, type);
+      let e = col ?? this.#typedExpr(sc, type, 1).sql;
+      if (BARE_CONSTANT.test(e)) e = this.#ref(sc.rels[0]!, 'id');
+      if (!groups.some((x) => x.sql === e)) groups.push({ sql: e, name: `c${groups.length}`, type });
+    }
+    const aggSc: Scope = { ...sc, agg: true };
+    const aggs: Output[] = [];
+    for (let i = this.rng.int(1, 3); i > 0; i--) {
+      const a = this.#aggregate(aggSc);
+      aggs.push({ sql: a.sql, name: `c${groups.length + aggs.length}`, type: a.type });
+    }
+    // Now and then a column that is neither grouped nor aggregated: 42803 on both sides
+    // (unless a primary key is grouped: KNOWN_WRONG_ANSWERS).
+    const pkGrouped = from.rels.some((r) => r.table?.primaryKey === true && groups.some((g) => g.sql === `${r.ref}.id` || (r.bare && g.sql === 'id')));
+    if (this.rng.chance(0.03) && (!pkGrouped || this.allowed('group-by-primary-key-dependency'))) aggs.push({ sql: this.#column(sc, 'int4') ?? 'id', name: 'bad', type: 'int4' });
+    const outputs = [...groups, ...aggs];
+    const groupBy = groups.length === 0 ? '' : ` GROUP BY ${groups.map((x, i) => (this.rng.chance(0.3) ? String(i + 1) : x.sql)).join(', ')}`;
+    const having = this.rng.chance(0.3) ? ` HAVING ${this.#havingCond(aggSc, groups)}` : '';
+    const list = this.#outputList(outputs);
+    if (groups.length > 0 && this.rng.chance(0.6)) {
+      const items = groups.map((o, i) => `${this.#orderRef(o, i)}${this.#direction()}`);
+      const limit = this.#limit(false);
+      // Group keys are unique per row, so the order is total.
+      return { sql: `${head} ${list}${fromSql}${where}${groupBy}${having} ORDER BY ${items.join(', ')}${limit}`, compare: { kind: 'list' } };
+    }
+    return { sql: `${head} ${list}${fromSql}${where}${groupBy}${having}`, compare: { kind: 'multiset' } };
+  }
+
+  #havingCond(sc: Scope, groups: readonly Output[]): string {
+    const a = this.#aggregate(sc);
+    if (a.type === 'vector' || a.type === 'halfvec') return `${a.sql} IS NOT NULL`;
+    const lit = this.#literal(a.type);
+    const cond = `${a.sql} ${this.rng.pick(['<', '>', '<=', '>=', '<>', '='])} ${lit}`;
+    return this.rng.chance(0.3) && groups.length > 0 ? `${cond} OR ${groups[0]!.sql} IS NULL` : cond;
+  }
+
+  #windowSelect(sc: Scope, keyExprs: readonly string[], head: string, fromSql: string, where: string): { sql: string; compare: Compare } {
+    const outputs: Output[] = keyExprs.map((k, i) => ({ sql: k, name: `k${i}`, type: 'int4' }));
+    outputs.push(...this.#outputs(sc, this.rng.int(0, 2)));
+    for (let i = this.rng.int(1, 3); i > 0; i--) outputs.push({ ...this.#windowFn(sc, keyExprs), name: `w${i}` });
+    const items = keyExprs.map((k) => `${k}${this.#direction()}`);
+    return { sql: `${head} ${this.#outputList(outputs)}${fromSql}${where} ORDER BY ${items.join(', ')}${this.#limit(true)}`, compare: { kind: 'list' } };
+  }
+
+  /** A window function call whose value does not depend on how peers are ordered. */
+  #windowFn(sc: Scope, keyExprs: readonly string[]): { sql: string; type: SqlT } {
+    const partition = this.rng.chance(0.6) ? `PARTITION BY ${this.#column(sc, 'int4') ?? keyExprs[0]!}${this.rng.chance(0.3) ? `, ${this.#column(sc, 'text') ?? keyExprs[0]!}` : ''} ` : '';
+    const byKey = (extra: string) => `ORDER BY ${extra}${keyExprs.map((k) => `${k}${this.#direction()}`).join(', ')}`;
+    const pre = () => (this.rng.chance(0.5) ? `${this.#orderItems(sc, 1)[0]!}, ` : '');
+    const kind = this.rng.int(0, 9);
+    switch (kind) {
+      case 0:
+        return { sql: `row_number() OVER (${partition}${byKey(pre())})`, type: 'int8' };
+      case 1: {
+        const fn = this.rng.pick(['rank', 'dense_rank', 'percent_rank', 'cume_dist']);
+        const by = this.#orderItems(sc, 1)[0]!;
+        return { sql: `${fn}() OVER (${partition}ORDER BY ${by})`, type: fn === 'rank' || fn === 'dense_rank' ? 'int8' : 'float8' };
+      }
+      case 2:
+        return { sql: `ntile(${this.rng.int(1, 4)}) OVER (${partition}${byKey(pre())})`, type: 'int4' };
+      case 3:
+      case 4: {
+        const fn = this.rng.pick(['lag', 'lead', 'first_value', 'last_value']);
+        const t = this.rng.pick(ORDERABLE);
+        const a = this.#typedExpr(sc, t, 1).sql;
+        // An untyped literal argument would leave the polymorphic result type unknown (42804).
+        const arg = BARE_CONSTANT.test(a) ? `${a.startsWith('-') ? `(${a})` : a}::${t}` : a;
+        const frame = fn === 'last_value' ? ' ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING' : '';
+        const args = fn === 'lag' || fn === 'lead' ? (this.rng.chance(0.5) ? `${arg}, ${this.rng.int(1, 2)}` : arg) : arg;
+        return { sql: `${fn}(${args}) OVER (${partition}${byKey(pre())}${frame})`, type: t };
+      }
+      default: {
+        // PostgreSQL has no DISTINCT or ORDER BY inside window aggregates (0A000).
+        const a = this.#aggregate({ ...sc, agg: true }, true);
+        const order = this.rng.pick(['', 'peers', 'rows']);
+        const over =
+          order === ''
+            ? partition.trim()
+            : order === 'peers'
+              ? `${partition}ORDER BY ${this.#orderItems(sc, 1)[0]!}`
+              : `${partition}${byKey('')} ROWS BETWEEN ${this.rng.int(0, 2)} PRECEDING AND ${this.rng.pick(['CURRENT ROW', '1 FOLLOWING'])}`;
+        return { sql: `${a.sql} OVER (${over})`, type: a.type };
+      }
+    }
+  }
+
+  #distinctSelect(sc: Scope, keyExprs: readonly string[], mode: 'distinct' | 'distinct-on', head: string, fromSql: string, where: string): { sql: string; compare: Compare } {
+    if (mode === 'distinct') {
+      const outputs = this.#outputs(sc, this.rng.int(1, 3), ORDERABLE);
+      const list = this.#outputList(outputs);
+      if (this.rng.chance(0.6)) {
+        const items = outputs.map((o, i) => `${this.#orderRef(o, i)}${this.#direction()}`);
+        // DISTINCT rows are unique, so ordering by all of them is total.
+        return { sql: `${head} DISTINCT ${list}${fromSql}${where} ORDER BY ${items.join(', ')}${this.#limit(false)}`, compare: { kind: 'list' } };
+      }
+      return { sql: `${head} DISTINCT ${list}${fromSql}${where}`, compare: { kind: 'multiset' } };
+    }
+    const on = this.#outputs(sc, this.rng.int(1, 2), ORDERABLE).map((o) => (BARE_CONSTANT.test(o.sql) ? { ...o, sql: this.#ref(sc.rels[0]!, 'id') } : o));
+    const rest = this.#outputs(sc, this.rng.int(1, 2));
+    const outputs = [...on, ...rest.map((o, i) => ({ ...o, name: `r${i}` }))];
+    const items = [...on.map((o) => `${o.sql}${this.#direction()}`), ...this.#orderItems(sc, this.rng.int(0, 1)), ...keyExprs.map((k) => `${k}${this.#direction()}`)];
+    // One row per DISTINCT ON value, and the ORDER BY starts with those values: a total order.
+    return { sql: `${head} DISTINCT ON (${on.map((o) => o.sql).join(', ')}) ${this.#outputList(outputs)}${fromSql}${where} ORDER BY ${items.join(', ')}${this.#limit(false)}`, compare: { kind: 'list' } };
+  }
+
+  /**
+   * `SELECT dist, ... ORDER BY dist LIMIT k`: the shape vecgres runs as a top-k scan or an
+   * index scan. `sub` = 'scalar' puts an uncorrelated scalar subquery in WHERE (issue 7's
+   * first wrong answer).
+   */
+  #knn(from: From, sub: Scope['sub']): { sql: string; compare: Compare } {
+    const sc: Scope = { rels: from.rels, outer: [], agg: false, depth: 0, sub, correlated: false };
+    const dist = this.#distance(sc, 0, true) ?? this.#typedExpr(sc, 'float8', 1).sql;
+    const outputs: Output[] = [{ sql: dist, name: 'c0', type: 'float8' }, ...this.#outputs(sc, this.rng.int(0, 3), undefined, true).map((o, i) => ({ ...o, name: `c${i + 1}` }))];
+    const conds: string[] = [];
+    if (this.rng.chance(0.4)) conds.push(this.#bool({ ...sc, sub: 'none' }, 1));
+    if (sub === 'scalar') conds.push(this.#knnSubqueryCond(from.rels[0]!));
+    const where = conds.length === 0 ? '' : ` WHERE ${conds.join(' AND ')}`;
+    const key = this.rng.weighted([[3, dist], [1, '1'], [1, 'c0']]);
+    let dir = this.rng.chance(0.1) ? ' DESC' : '';
+    // NULLS FIRST must sort rather than take the top-k path (issue 7).
+    if (this.rng.chance(0.2)) dir += ' NULLS FIRST';
+    else if (this.rng.chance(0.1)) dir += ' NULLS LAST';
+    const offset = this.rng.chance(0.2) ? ` OFFSET ${this.rng.int(0, 4)}` : '';
+    const list = this.#outputList(outputs);
+    return {
+      sql: `SELECT ${key === 'c0' && !list.startsWith(`${dist} AS c0`) ? list.replace(dist, `${dist} AS c0`) : list} FROM ${from.sql}${where} ORDER BY ${key}${dir} LIMIT ${this.rng.int(1, 8)}${offset}`,
+      compare: { kind: 'keyed', keys: [0], limited: true, offset: offset !== '' },
+    };
+  }
+
+  /** A WHERE condition with an uncorrelated scalar subquery, some of them k-NN queries themselves. */
+  #knnSubqueryCond(outer: Rel): string {
+    const ref = (c: string) => (outer.bare ? c : `${outer.ref}.${c}`);
+    // Issue 7's form exactly: the same table's unique nearest row, excluded from its own k-NN.
+    const own = outer.table;
+    if (own !== undefined && own.columns.some((c) => c.name === 'v') && this.rng.chance(0.5)) {
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const dist = `v <-> ${vectorLiteral('vector', randomComponents(this.rng, false))}`;
+        if (this.#uniqueNearest(own, dist)) return `${ref('id')} <> (SELECT id FROM ${own.name} ORDER BY ${dist} LIMIT 1)`;
+      }
+    }
+    const t = this.rng.pick(this.schema.tables);
+    const inner = this.#baseRel(t, null, true);
+    const sc: Scope = { rels: [inner], outer: [], agg: false, depth: 1, sub: 'none', correlated: false };
+    const dist = this.#distance(sc, 0, true);
+    if (dist !== null) {
+      // The nearest row's id when it is unique (computed here from the data), else its distance.
+      const unique = this.#uniqueNearest(t, dist);
+      if (unique && t === outer.table) return `${ref('id')} <> (SELECT id FROM ${t.name} ORDER BY ${dist} LIMIT 1)`;
+      if (this.rng.chance(0.5)) {
+        const outerDist = this.#distance({ rels: [outer], outer: [], agg: false, depth: 0, sub: 'none', correlated: false }, 0, true);
+        if (outerDist !== null) return `${outerDist} > (SELECT ${dist} FROM ${t.name} ORDER BY ${dist} LIMIT 1)`;
+      }
+      return `${ref('id')} <> (SELECT id FROM ${t.name} ORDER BY ${dist}, id LIMIT 1)`;
+    }
+    return `${ref('id')} ${this.rng.pick(['<>', '<', '>='])} (SELECT ${this.rng.pick(['max', 'min'])}(id) FROM ${t.name})`;
+  }
+
+  /**
+   * True when `dist` is `v <-> '[...]'` on a vector column of `t` and exactly one row is
+   * nearest, so `SELECT id ... ORDER BY dist LIMIT 1` has one right answer.
+   */
+  #uniqueNearest(t: TableSpec, dist: string): boolean {
+    const m = /^(\w+) <-> '\[(-?\d+),(-?\d+),(-?\d+)\]'$/.exec(dist);
+    if (m === null) return false;
+    const col = t.columns.findIndex((c) => c.name === m[1] && c.type === 'vector');
+    if (col < 0) return false;
+    const q = [Number(m[2]), Number(m[3]), Number(m[4])];
+    const ds: number[] = [];
+    for (const row of t.rows) {
+      const lit = row[col]!;
+      if (lit === 'NULL') continue;
+      const xs = lit.slice(2, -2).split(',').map(Number);
+      ds.push(xs.reduce((s, x, i) => s + (x - q[i]!) ** 2, 0));
+    }
+    if (ds.length === 0) return false;
+    const min = Math.min(...ds);
+    return ds.filter((d) => d === min).length === 1;
+  }
+
+  /**
+   * The cross-join k-NN of issue 7 (seed "The Cross-Join Trap"): one row of `b` gives the
+   * query vector for a k-NN over `a`.
+   */
+  #knnJoin(): { sql: string; compare: Compare } {
+    const t = this.rng.pick(this.schema.tables);
+    const vcols = t.columns.filter((c) => VECTOR_TYPES.includes(c.type));
+    const c = this.rng.pick(vcols);
+    const a = this.#alias('a');
+    const b = this.#alias('b');
+    const dist = `${a}.${c.name} ${this.rng.pick(DISTANCE_OPS[c.type]!)} ${b}.${c.name}`;
+    const from = this.rng.weighted([[2, `${t.name} ${a}, ${t.name} ${b} WHERE ${b}.id = ${this.rng.int(1, 6)}`], [1, `${t.name} ${a} JOIN ${t.name} ${b} ON ${b}.id = ${this.rng.int(1, 6)}`], [1, `${t.name} ${a} CROSS JOIN ${t.name} ${b} WHERE ${b}.id = ${this.rng.int(1, 6)}`]]);
+    return {
+      sql: `SELECT ${dist} AS dist, ${a}.id, ${a}.k FROM ${from} ORDER BY ${dist} LIMIT ${this.rng.int(1, 8)}`,
+      compare: { kind: 'keyed', keys: [0], limited: true, offset: false },
+    };
+  }
+
+  /**
+   * The re-rank CTE of the seed articles: candidates by Hamming distance of binary-quantized
+   * vectors (tie-broken by id, so the candidate set is determined), then re-ranked exactly.
+   */
+  #rerankCte(): { sql: string; compare: Compare } | null {
+    const t = this.rng.pick(this.schema.tables);
+    if (!t.columns.some((c) => c.name === 'v')) return null;
+    const q = vectorLiteral('vector', randomComponents(this.rng, true));
+    const op = this.rng.pick(DISTANCE_OPS['vector']!);
+    return {
+      sql: `WITH cand AS (SELECT id, v FROM ${t.name} ORDER BY binary_quantize(v) <~> binary_quantize(${q}::vector), id LIMIT ${this.rng.int(3, 15)}) SELECT v ${op} ${q} AS dist, id FROM cand ORDER BY v ${op} ${q} LIMIT ${this.rng.int(1, 6)}`,
+      compare: { kind: 'keyed', keys: [0], limited: true, offset: false },
+    };
+  }
+
+  #cte(): { sql: string; compare: Compare } {
+    if (this.rng.chance(0.15)) {
+      const r = this.#rerankCte();
+      if (r !== null) return r;
+    }
+    const ctes: Rel[] = [];
+    const defs: string[] = [];
+    let recursive = false;
+    for (let i = this.rng.int(1, 2); i > 0; i--) {
+      const name = `w${ctes.length}`;
+      if (this.rng.chance(0.15)) {
+        recursive = true;
+        const top = this.rng.int(2, 8);
+        defs.push(`${name}(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM ${name} WHERE x < ${top})`);
+        ctes.push({ ref: name, bare: false, cols: [{ name: 'x', type: 'int4' }], key: ['x'] });
+        continue;
+      }
+      const d = this.#derived();
+      const mat = this.rng.weighted([[3, ''], [1, 'MATERIALIZED '], [1, 'NOT MATERIALIZED ']]);
+      defs.push(`${name} AS ${mat}(${d.body})`);
+      ctes.push({ ref: name, bare: false, cols: d.cols, key: d.key });
+    }
+    const prefix = `WITH ${recursive ? 'RECURSIVE ' : ''}${defs.join(', ')} `;
+    let from: From;
+    if (this.rng.chance(0.4)) {
+      const c = this.rng.pick(ctes);
+      from = { sql: c.ref, rels: [{ ...c, bare: true }], outer: [] };
+    } else {
+      from = this.#joinFrom(0.1, ctes);
+    }
+    return this.#select(from, 'none', this.rng.weighted([[4, 'rows'], [1, 'agg']]), prefix);
+  }
+
+  #lateral(): { sql: string; compare: Compare } {
+    const tables = this.schema.tables;
+    const a = this.rng.pick(tables);
+    const b = this.rng.pick(tables);
+    const outer = this.#baseRel(a, this.#alias('a'), false);
+    const inner = this.#baseRel(b, this.#alias('b'), false);
+    const shared = VECTOR_TYPES.filter((t) => a.columns.some((c) => c.type === t) && b.columns.some((c) => c.type === t));
+    const innerSc: Scope = { rels: [inner], outer: [outer], agg: false, depth: 1, sub: 'none', correlated: true };
+    const corr = this.rng.chance(0.5) ? ` WHERE ${this.#ref(inner, 'k')} = ${this.#ref(outer, 'k')}` : '';
+    let body: string;
+    let cols: Col[];
+    let key: string[];
+    if (this.rng.chance(0.3)) {
+      const agg = this.#aggregate({ ...innerSc, agg: true });
+      body = `SELECT count(*) AS cnt, ${agg.sql} AS a1 FROM ${b.name} ${inner.ref}${corr}`;
+      cols = [{ name: 'cnt', type: 'int8' }, { name: 'a1', type: agg.type }];
+      key = [];
+    } else {
+      let dist: string;
+      if (shared.length > 0) {
+        const vt = this.rng.pick(shared);
+        const ca = this.rng.pick(a.columns.filter((c) => c.type === vt)).name;
+        const cb = this.rng.pick(b.columns.filter((c) => c.type === vt)).name;
+        dist = `${this.#ref(inner, cb)} ${this.rng.pick(DISTANCE_OPS[vt]!)} ${this.#ref(outer, ca)}`;
+      } else {
+        dist = this.#distance(innerSc, 0, true) ?? `${this.#ref(inner, 'id')}::float8`;
+      }
+      const extra = this.#outputs(innerSc, this.rng.int(0, 2)).map((o, i) => ({ ...o, name: `x${i}` }));
+      body = `SELECT ${this.#ref(inner, 'id')} AS id, ${dist} AS dist${extra.map((o) => `, ${o.sql} AS ${o.name}`).join('')} FROM ${b.name} ${inner.ref}${corr} ORDER BY ${dist}, ${this.#ref(inner, 'id')} LIMIT ${this.rng.int(1, 4)}`;
+      cols = [{ name: 'id', type: 'int4' }, { name: 'dist', type: 'float8' }, ...extra.map((o) => ({ name: o.name, type: o.type }))];
+      key = ['id'];
+    }
+    const l = this.#alias('l');
+    const join = this.rng.weighted([[3, `CROSS JOIN LATERAL (${body}) AS ${l}`], [2, `LEFT JOIN LATERAL (${body}) AS ${l} ON true`], [1, `, LATERAL (${body}) AS ${l}`]]);
+    const from: From = { sql: `${a.name} ${outer.ref} ${join}`.replace(' , ', ', '), rels: [outer, { ref: l, bare: false, cols, key }], outer: [] };
+    return this.#select(from, 'none', this.rng.weighted([[5, 'rows'], [1, 'agg']]));
+  }
+
+  #setop(): { sql: string; compare: Compare } {
+    const types: SqlT[] = [];
+    for (let i = this.rng.int(1, 3); i > 0; i--) types.push(this.rng.weighted<SqlT>([[3, 'int4'], [2, 'text'], [1, 'int8'], [1, 'float8'], [1, 'bool'], [1, 'vector']]));
+    const branch = (): string => {
+      const t = this.rng.pick(this.schema.tables);
+      const sc: Scope = { rels: [this.#baseRel(t, null, true)], outer: [], agg: false, depth: 1, sub: 'none', correlated: false };
+      const cols = types.map((ty, i) => `${this.#typedExpr(sc, ty, 1).sql} AS c${i}`);
+      const where = this.rng.chance(0.5) ? ` WHERE ${this.#bool(sc, 1)}` : '';
+      return `SELECT ${cols.join(', ')} FROM ${t.name}${where}`;
+    };
+    const ops = ['UNION', 'UNION ALL', 'INTERSECT', 'INTERSECT ALL', 'EXCEPT', 'EXCEPT ALL'];
+    let sql = branch();
+    for (let i = this.rng.int(1, 2); i > 0; i--) {
+      const next = branch();
+      sql = this.rng.chance(0.3) ? `(${sql}) ${this.rng.pick(ops)} (${next})` : `${sql} ${this.rng.pick(ops)} ${next}`;
+    }
+    if (this.rng.chance(0.5)) {
+      const items = types.map((_, i) => `${this.rng.chance(0.5) ? `c${i}` : String(i + 1)}${this.#direction()}`);
+      const limit = this.#limit(false);
+      // Rows equal on every column print alike, so ordering by all columns fixes the text.
+      return { sql: `${sql} ORDER BY ${items.join(', ')}${limit}`, compare: { kind: 'keyed', keys: range(types.length), limited: /LIMIT|FETCH/.test(limit), offset: limit.includes('OFFSET') } };
+    }
+    return { sql, compare: { kind: 'multiset' } };
+  }
+
+  // ---------------------------------------------------------------- pieces
+
+  #keyExprs(rels: readonly Rel[]): string[] | null {
+    const out: string[] = [];
+    for (const r of rels) {
+      if (r.key === null) return null;
+      for (const k of r.key) out.push(this.#ref(r, k));
+    }
+    return out.length === 0 ? null : out;
+  }
+
+  #ref(rel: Rel, col: string): string {
+    return rel.bare && !this.rng.chance(0.15) ? col : `${rel.ref}.${col}`;
+  }
+
+  #outputs(sc: Scope, n: number, types?: readonly SqlT[], opaque = false): Output[] {
+    const out: Output[] = [];
+    const numericOk = this.allowed('numeric-output-scale');
+    for (let i = 0; i < n; i++) {
+      if (opaque && this.rng.chance(0.15)) {
+        const o = this.#opaqueOutput(sc);
+        if (o !== null) {
+          out.push({ sql: o, name: `c${i}`, type: 'text', opaque: true });
+          continue;
+        }
+      }
+      const type = this.rng.pick<SqlT>((types ?? [...ORDERABLE, ...ORDERABLE, 'vector', 'halfvec', 'sparsevec', 'bit']).filter((t) => numericOk || t !== 'numeric'));
+      const e = this.rng.chance(0.5) ? (this.#column(sc, type) ?? this.#typedExpr(sc, type, 2).sql) : this.#typedExpr(sc, type, 2).sql;
+      out.push({ sql: e, name: `c${i}`, type });
+    }
+    return out;
+  }
+
+  /**
+   * A pgvector function or cast whose result is only shown: subvectors, concatenations,
+   * products, normalizations, binary quantization, casts between the vector types and to and
+   * from arrays. Null when the scope has no vector-family column.
+   */
+  #opaqueOutput(sc: Scope): string | null {
+    const v = this.#column(sc, 'vector');
+    const h = this.#column(sc, 'halfvec');
+    const sp = this.#column(sc, 'sparsevec');
+    const choices: [number, () => string][] = [];
+    if (v !== null) {
+      choices.push(
+        [1, () => { const start = this.rng.int(1, 3); return `subvector(${v}, ${start}, ${this.rng.int(1, 4 - start)})`; }],
+        [1, () => `l2_normalize(${v})`],
+        [1, () => `binary_quantize(${v})`],
+        [1, () => `(${v} || ${this.rng.chance(0.5) ? v : this.#literal('vector')})`],
+        [1, () => `(${v} * ${this.rng.chance(0.5) ? v : this.#literal('vector')})`],
+        [1, () => `${v}::real[]`],
+        [1, () => `${v}::${this.rng.pick(['halfvec(3)', 'sparsevec(3)', 'vector(3)'])}`],
+      );
+    }
+    if (h !== null) {
+      choices.push(
+        [1, () => `l2_normalize(${h})`],
+        [1, () => `binary_quantize(${h})`],
+        [1, () => `subvector(${h}, ${this.rng.int(1, 2)}, 2)`],
+        [1, () => `(${h} || ${h})`],
+        [1, () => `(${h} * ${this.#literal('halfvec')})`],
+        [1, () => `${h}::${this.rng.pick(['vector', 'sparsevec', 'real[]'])}`],
+      );
+    }
+    if (sp !== null) choices.push([1, () => `l2_normalize(${sp})`], [1, () => `${sp}::${this.rng.pick(['vector', 'halfvec'])}`]);
+    const col = this.#column(sc, 'int4');
+    // Never a NULL element (22004 on some rows only: which rows are evaluated is not fixed).
+    const ints = col === null ? '1' : `coalesce(${col}, 0)`;
+    choices.push([0.5, () => `ARRAY[${ints}, ${this.rng.int(-2, 3)}, ${this.rng.int(-2, 3)}]::${this.rng.pick(['vector', 'halfvec', 'sparsevec'])}`]);
+    return this.rng.weighted(choices)();
+  }
+
+  #outputList(outputs: readonly Output[]): string {
+    // An unnamed cast of a cast or of ARRAY[...]: vecgres names it otherwise (KNOWN_WRONG_ANSWERS).
+    const named = (o: Output) => this.rng.chance(0.8) || ((NESTED_CAST.test(o.sql) || o.sql.startsWith('ARRAY[')) && !this.allowed('cast-column-name'));
+    return outputs.map((o) => (named(o) ? `${o.sql} AS ${o.name}` : o.sql)).join(', ');
+  }
+
+
+  /** How ORDER BY names output `o` (position `i`): the expression, its position or its alias. */
+  #orderRef(o: Output, i: number): string {
+    // A bare literal there would be a position (integers) or a constant (42601): use the position.
+    if (BARE_CONSTANT.test(o.sql)) return String(i + 1);
+    return this.rng.weighted([[2, o.sql], [1, String(i + 1)]]);
+  }
+
+  #direction(): string {
+    const dir = this.rng.weighted([[3, ''], [1, ' ASC'], [2, ' DESC']]);
+    const nulls = this.rng.weighted([[4, ''], [1, ' NULLS FIRST'], [1, ' NULLS LAST']]);
+    return dir + nulls;
+  }
+
+  #orderItems(sc: Scope, n: number): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const e = this.rng.chance(0.3) ? (this.#distance(sc, 0, false) ?? this.#typedExpr(sc, 'int4', 1).sql) : this.#typedExpr(sc, this.rng.pick(this.#present(sc, ORDERABLE)), 1).sql;
+      out.push(`${this.#sortKey(sc, e)}${this.#direction()}`);
+    }
+    return out;
+  }
+
+  /** The types of `types` that some column in scope has (int4 when none has: every table has id and k). */
+  #present(sc: Scope, types: readonly SqlT[]): SqlT[] {
+    const out = types.filter((t) => sc.rels.some((r) => r.cols.some((c) => c.type === t)));
+    return out.length > 0 ? out : ['int4'];
+  }
+
+  /**
+   * `e` as an ORDER BY or GROUP BY item. A bare integer literal there is an output position;
+   * any other bare literal is PostgreSQL's 42601 "non-integer constant", which vecgres does
+   * not raise (KNOWN_WRONG_ANSWERS): such an item becomes a column unless that shape is on.
+   */
+  #sortKey(sc: Scope, e: string): string {
+    if (!BARE_NON_INTEGER_CONSTANT.test(e) || this.allowed('non-integer-constant-sort-key')) return e;
+    return this.#column(sc, 'int4') ?? this.#ref(sc.rels[0]!, 'id');
+  }
+
+  #limit(optional: boolean): string {
+    if (optional && this.rng.chance(0.5)) return '';
+    if (this.rng.chance(0.1)) return `${this.rng.chance(0.4) ? ` OFFSET ${this.rng.int(0, 5)} ROWS` : ''} FETCH FIRST ${this.rng.int(1, 12)} ROWS ONLY`;
+    const parts: string[] = [];
+    if (this.rng.chance(0.8)) parts.push(` LIMIT ${this.rng.int(0, 12)}`);
+    if (this.rng.chance(0.3)) parts.push(` OFFSET ${this.rng.int(0, 5)}`);
+    return parts.join('');
+  }
+
+  /** A column of `type` from the scope (qualified as needed), or null. */
+  #column(sc: Scope, type: SqlT): string | null {
+    const cands: [Rel, string][] = [];
+    // A float column of a subquery may hold an inexact distance: not where floats must be exact.
+    const inexact = sc.exact === true && (type === 'float4' || type === 'float8');
+    for (const r of sc.rels) for (const c of r.cols) if (c.type === type && (!inexact || r.table !== undefined)) cands.push([r, c.name]);
+    if (cands.length === 0) return null;
+    const [r, c] = this.rng.pick(cands);
+    return this.#ref(r, c);
+  }
+
+  /** A column of an enclosing query (a correlated reference), always qualified, or null. */
+  #outerColumn(sc: Scope, type: SqlT): string | null {
+    const cands: [Rel, string][] = [];
+    for (const r of sc.outer) for (const c of r.cols) if (c.type === type) cands.push([r, c.name]);
+    if (cands.length === 0) return null;
+    const [r, c] = this.rng.pick(cands);
+    return `${r.ref}.${c}`;
+  }
+
+  /** `$n` (with `cast` when given) bound to `value`. */
+  #param(value: unknown, cast?: string): string {
+    this.#params.push(value);
+    return `$${this.#params.length}${cast === undefined ? '' : `::${cast}`}`;
+  }
+
+  /** A literal of `type` as a parameter: untyped where the context types it, else cast. */
+  #paramLiteral(type: SqlT): string {
+    switch (type) {
+      case 'int4':
+        return this.#param(this.rng.int(-2, 8), this.rng.chance(0.5) ? 'int' : undefined);
+      case 'int8':
+        return this.#param(this.rng.chance(0.3) ? '3000000021' : this.rng.int(-2, 8), 'bigint');
+      case 'float4':
+        return this.#param(this.rng.int(-6, 6) / 2, 'real');
+      case 'float8':
+        return this.#param(this.rng.int(-12, 12) / 4, 'float8');
+      case 'numeric':
+        return this.#param((this.rng.int(-40, 40) / 4).toFixed(2), 'numeric');
+      case 'text':
+        return this.#param(this.rng.pick(TEXTS), 'text');
+      case 'bool':
+        return this.#param(this.rng.chance(0.5), 'boolean');
+      case 'bit':
+        return this.#param(vectorLiteral('bit', randomComponents(this.rng, false, 4)).slice(1, -1), 'bit(4)');
+      default:
+        return this.#param(vectorLiteral(type, randomComponents(this.rng, false)).slice(1, -1), type);
+    }
+  }
+
+  #literal(type: SqlT): string {
+    if (this.#paramP > 0 && this.rng.chance(this.#paramP)) return this.#paramLiteral(type);
+    switch (type) {
+      case 'int4':
+        return String(this.rng.int(-2, 8));
+      case 'int8':
+        return this.rng.chance(0.3) ? '3000000021' : `${this.rng.int(-2, 8)}::bigint`;
+      case 'float4':
+        return `${this.rng.int(-6, 6) / 2}::real`;
+      case 'float8':
+        return this.rng.chance(0.5) ? `${this.rng.int(-12, 12) / 4}::float8` : `'${this.rng.int(-12, 12) / 2}'::double precision`;
+      case 'numeric':
+        return (this.rng.int(-40, 40) / 4).toFixed(this.rng.int(1, 2));
+      case 'text':
+        return `'${this.rng.pick(TEXTS)}'`;
+      case 'bool':
+        return this.rng.pick(['true', 'false']);
+      case 'bit':
+        return `${vectorLiteral('bit', randomComponents(this.rng, false, 4))}::bit(4)`;
+      default:
+        return `${vectorLiteral(type, randomComponents(this.rng, false))}::${type}`;
+    }
+  }
+
+  /** An expression of `type`, `d` levels deep at most. */
+  #typedExpr(sc: Scope, type: SqlT, d: number): { sql: string; type: SqlT } {
+    return { sql: this.#expr(sc, type, d), type };
+  }
+
+  #expr(sc: Scope, type: SqlT, d: number): string {
+    const col = this.#column(sc, type);
+    const outerCol = correlates(sc) ? this.#outerColumn(sc, type) : null;
+    const choices: [number, () => string][] = [];
+    if (col !== null) choices.push([7, () => col]);
+    if (outerCol !== null) choices.push([1, () => outerCol]);
+    choices.push([col === null ? 3 : 1, () => this.#literal(type)]);
+    if (d > 0) for (const c of this.#composites(sc, type, d - 1)) choices.push(c);
+    return this.rng.weighted(choices)();
+  }
+
+  #composites(sc: Scope, type: SqlT, d: number): [number, () => string][] {
+    // `-2::text` is `-(2::text)`: parenthesize a negative operand of a cast.
+    const e = (t: SqlT) => {
+      const x = this.#expr(sc, t, d);
+      return x.startsWith('-') ? `(${x})` : x;
+    };
+    const out: [number, () => string][] = [];
+    const sub = sc.sub !== 'none' && sc.depth < 2;
+    switch (type) {
+      case 'int4':
+        out.push(
+          [2, () => `(${e('int4')} ${this.rng.pick(['+', '-'])} ${e('int4')})`],
+          [1, () => `(${e('int4')} * ${this.rng.int(0, 3)})`],
+          [1, () => `(${e('int4')} ${this.rng.pick(['/', '%'])} ${this.rng.int(1, 3)})`],
+          [1, () => `abs(${e('int4')})`],
+          [1, () => `coalesce(${e('int4')}, ${this.rng.int(-1, 3)})`],
+          [1, () => `length(${e('text')})`],
+          [1, () => `vector_dims(${e(this.rng.pick(['vector', 'halfvec'] as const))})`],
+          [0.2, () => `CASE WHEN ${this.#bool(sc, d)} THEN ${e('int4')} ELSE ${e('int4')} END`],
+        );
+        if (sub) out.push([1, () => this.#scalarSubquery(sc, 'int4')]);
+        break;
+      case 'int8':
+        out.push(
+          [2, () => `(${e('int8')} + ${e('int4')})`],
+          [1, () => `${e('int4')}::bigint`],
+          [1, () => `abs(${e('int8')})`],
+          [1, () => `coalesce(${e('int8')}, 0)`],
+        );
+        if (sub) out.push([1, () => this.#scalarSubquery(sc, 'int8')]);
+        break;
+      case 'float8':
+        out.push(
+          [4, () => this.#distance(sc, d, false) ?? `${e('float4')}::float8`],
+          [1, () => `(${e('float8')} ${this.rng.pick(['+', '-'])} ${e('float8')})`],
+          [1, () => `(${e('float8')} * ${this.rng.pick(['2', '0.5', '3::float8'])})`],
+          [1, () => `${e('float4')}::float8`],
+          [1, () => `${e('int4')}::float8`],
+          [1, () => `abs(${e('float8')})`],
+        );
+        if (sc.exact !== true) out.push([1, () => `vector_norm(${e('vector')})`], [1, () => `l2_norm(${e(this.rng.pick(['halfvec', 'sparsevec'] as const))})`]);
+        if (sub) out.push([1, () => this.#scalarSubquery(sc, 'float8')]);
+        break;
+      case 'float4':
+        out.push([1, () => `(${e('float4')} + ${e('float4')})`], [1, () => `${e('int4')}::real`]);
+        break;
+      case 'numeric':
+        out.push([1, () => `${e('int4')}::numeric`], [1, () => `(${e('numeric')} + ${this.#literal('numeric')})`], [1, () => `${e('int8')}::numeric`]);
+        break;
+      case 'text':
+        out.push(
+          [2, () => `(${e('text')} || ${e(this.rng.pick(['text', 'int4'] as const))})`],
+          [1, () => `${this.rng.pick(['upper', 'lower'])}(${e('text')})`],
+          [1, () => `${e(this.rng.pick(['int4', 'int8', 'float4', 'float8', 'bool'] as const))}::text`],
+          [0.5, () => `${e(this.rng.pick(['vector', 'halfvec', 'sparsevec', 'bit'] as const))}::text`],
+          [1, () => `coalesce(${e('text')}, 'z')`],
+        );
+        break;
+      case 'bool':
+        out.push([4, () => this.#bool(sc, d)]);
+        break;
+      case 'vector':
+        out.push(
+          [2, () => `(${e('vector')} ${this.rng.pick(['+', '-', '*'])} ${this.#literal('vector')})`],
+          [1, () => `${e(this.rng.pick(['halfvec', 'sparsevec'] as const))}::vector`],
+          [0.3, () => `l2_normalize(${e('vector')})`],
+        );
+        if (sub) out.push([0.5, () => this.#scalarSubquery(sc, 'vector')]);
+        break;
+      case 'halfvec':
+        out.push([1, () => `${e('vector')}::halfvec`], [1, () => `(${e('halfvec')} + ${this.#literal('halfvec')})`]);
+        break;
+      case 'sparsevec':
+        out.push([1, () => `${e('vector')}::sparsevec`]);
+        break;
+      case 'bit':
+        // Not binary_quantize(vector(3)): a bit(3) among bit(4) values makes <~> raise 22000 on
+        // some rows, and which rows an engine evaluates first is not fixed by SQL.
+        break;
+    }
+    return out;
+  }
+
+  /**
+   * A distance between a vector-family column and a literal, another column or a correlated
+   * column: an operator or a function call. Null when the scope has no vector-family column.
+   * `operatorOnly`: `col <op> '[...]'` exactly (the form k-NN scans and indexes serve).
+   */
+  #distance(sc: Scope, d: number, operatorOnly: boolean): string | null {
+    const cands: [Rel, string, SqlT][] = [];
+    for (const r of sc.rels) for (const c of r.cols) if (VECTOR_TYPES.includes(c.type)) cands.push([r, c.name, c.type]);
+    if (cands.length === 0) return null;
+    let [rel, name, type] = this.rng.pick(cands);
+    // Prefer an indexed column and its opclass's operator now and then (the index scan path).
+    const indexed = rel.table?.indexes ?? [];
+    let op = this.rng.pick(DISTANCE_OPS[type]!.filter((o) => sc.exact !== true || EXACT_OPS.includes(o)));
+    if (indexed.length > 0 && sc.exact !== true && this.rng.chance(0.6)) {
+      const ix = this.rng.pick(indexed);
+      name = ix.column;
+      type = rel.cols.find((c) => c.name === name)!.type;
+      op = opclassOperator(ix.opclass);
+    }
+    const lhs = this.#ref(rel, name);
+    const text = type === 'bit' ? vectorLiteral('bit', randomComponents(this.rng, false, 4)) : vectorLiteral(type, randomComponents(this.rng, false));
+    // As applications write it, now and then: the query vector as an untyped parameter that
+    // the operator types. Made only where it is written (an unused $n is 42P18).
+    let usedLiteral = false;
+    const lit = () => {
+      usedLiteral = true;
+      return this.#paramP > 0 && this.rng.chance(this.#paramP) ? this.#param(text.slice(1, -1)) : text;
+    };
+    if (operatorOnly) return `${lhs} ${op} ${lit()}`;
+    const rhs = this.rng.weighted<() => string>([
+      [5, lit],
+      [1, () => this.#expr(sc, type, d)],
+      [correlates(sc) ? 2 : 0, () => this.#outerColumn(sc, type) ?? lit()],
+    ])();
+    const fns = DISTANCE_FUNCTIONS[type]!.filter((f) => sc.exact !== true || EXACT_FUNCTIONS.includes(f));
+    if (this.rng.chance(0.25) && fns.length > 0) return `${this.rng.pick(fns)}(${lhs}, ${rhs}${usedLiteral ? `::${type === 'bit' ? 'bit(4)' : type}` : ''})`;
+    // Parenthesized: a distance is often an operand, and `*` or `-` bind tighter than `<->`.
+    return `(${lhs} ${op} ${rhs})`;
+  }
+
+  /** An aggregate call and its result type. */
+  #aggregate(sc: Scope, forWindow = false): { sql: string; type: SqlT } {
+    // Arguments use this level's columns only: an aggregate over outer columns belongs to the
+    // outer query in SQL, which is a different (and here unintended) query.
+    const inner: Scope = { ...sc, agg: false, sub: 'none', outer: [], exact: true };
+    const kind = this.rng.weighted<string>([[2, 'count*'], [2, 'count'], [3, 'sum'], [3, 'avg'], [3, 'minmax'], [1, 'vec'], [forWindow ? 0 : 0.4, 'distinct'], [0.4, 'filter'], [forWindow ? 0 : 0.3, 'ordered']]);
+    switch (kind) {
+      case 'distinct': {
+        const t = this.rng.pick<SqlT>(['int4', 'int8', 'text']);
+        const fn = t === 'text' ? 'count' : this.rng.pick(['count', 'sum']);
+        return { sql: `${fn}(DISTINCT ${this.#expr(inner, t, 1)})`, type: fn === 'count' || t === 'int4' ? 'int8' : 'numeric' };
+      }
+      case 'filter': {
+        const a = this.#aggregate({ ...sc, agg: true }, forWindow);
+        if (a.sql.includes('FILTER') || a.sql.includes(' ORDER BY ')) return a;
+        return { sql: `${a.sql} FILTER (WHERE ${this.#bool(inner, 1)})`, type: a.type };
+      }
+      case 'ordered': {
+        // Ordered by the aggregated value itself: equal values are indistinguishable, so the result is determined.
+        const g = this.#expr(inner, 'text', 1);
+        return { sql: `string_agg(${g}, ',' ORDER BY ${g}${this.#direction()})`, type: 'text' };
+      }
+      case 'count*':
+        return { sql: 'count(*)', type: 'int8' };
+      case 'count':
+        return { sql: `count(${this.#expr(inner, this.rng.pick([...ORDERABLE, 'vector']), 1)})`, type: 'int8' };
+      case 'sum':
+      case 'avg': {
+        const t = this.rng.pick<SqlT>(['int4', 'int8', 'float4', 'float8', ...(this.allowed('numeric-output-scale') ? ['numeric' as const] : [])]);
+        const arg = this.#expr(inner, t, 1);
+        const result: SqlT =
+          kind === 'avg' ? (t === 'float4' || t === 'float8' ? 'float8' : 'numeric') : t === 'int4' ? 'int8' : t === 'int8' ? 'numeric' : t;
+        return { sql: `${kind}(${arg})`, type: result };
+      }
+      case 'minmax': {
+        const t = this.rng.pick(ORDERABLE.filter((x) => x !== 'bool' && (x !== 'numeric' || this.allowed('numeric-output-scale'))));
+        return { sql: `${this.rng.pick(['min', 'max'])}(${this.#expr(inner, t, 1)})`, type: t };
+      }
+      default: {
+        const t = this.rng.pick<SqlT>(['vector', 'halfvec']);
+        return { sql: `${this.rng.pick(['sum', 'avg'])}(${this.#expr(inner, t, 0)})`, type: t };
+      }
+    }
+  }
+
+  /** A boolean condition; `wantSub` favours subquery predicates. */
+  #bool(sc: Scope, d: number, wantSub = false): string {
+    const choices: [number, () => string][] = [
+      [6, () => this.#comparison(sc, d)],
+      [2, () => `${this.#expr(sc, this.rng.pick([...ORDERABLE, 'vector']), d)} IS ${this.rng.pick(['', 'NOT '])}NULL`],
+      [1, () => this.#column(sc, 'bool') ?? 'true'],
+      [1, () => `${this.#expr(sc, 'int4', d)} ${this.rng.pick(['', 'NOT '])}IN (${[1, 2, 3].map(() => this.rng.int(-1, 6)).join(', ')})`],
+      [1, () => `${this.#expr(sc, 'int4', d)} BETWEEN ${this.rng.int(-2, 3)} AND ${this.rng.int(2, 8)}`],
+      // The primary-key lookup path.
+      [1, () => {
+        const withId = sc.rels.filter((r) => r.cols.some((c) => c.name === 'id'));
+        const col = withId.length === 0 ? (this.#column(sc, 'int4') ?? '1') : this.#ref(this.rng.pick(withId), 'id');
+        return this.rng.chance(0.7) ? `${col} = ${this.rng.int(1, 8)}` : `${col} IN (${this.rng.int(1, 8)}, ${this.rng.int(1, 8)})`;
+      }],
+    ];
+    if (d > 0) {
+      choices.push(
+        [2, () => `(${this.#bool(sc, d - 1)} ${this.rng.pick(['AND', 'OR'])} ${this.#bool(sc, d - 1)})`],
+        [1, () => `NOT (${this.#bool(sc, d - 1)})`],
+      );
+    }
+    if (sc.sub === 'scalar' && sc.depth === 0) choices.push([3, () => `${this.#expr(sc, 'int4', 0)} ${this.rng.pick(['<', '>=', '<>'])} ${this.#scalarSubquery(sc, 'int4')}`]);
+    if (sc.sub === 'any' && sc.depth < 2) choices.push([wantSub ? 12 : 2, () => this.#subqueryPredicate(sc)]);
+    return this.rng.weighted(choices)();
+  }
+
+  #comparison(sc: Scope, d: number): string {
+    const cat = this.rng.weighted<string>([[4, 'int'], [2, 'float'], [2, 'text'], [1, 'numeric'], [1, 'bool'], [1, 'vector'], [3, 'distance']]);
+    const op = () => this.rng.pick(['=', '<>', '<', '<=', '>', '>=']);
+    switch (cat) {
+      case 'int':
+        return `${this.#expr(sc, this.rng.pick(['int4', 'int4', 'int8'] as const), d)} ${op()} ${this.#expr(sc, this.rng.pick(['int4', 'int8'] as const), d)}`;
+      case 'float':
+        return `${this.#expr(sc, this.rng.pick(['float4', 'float8'] as const), d)} ${op()} ${this.#expr(sc, this.rng.pick(['float8', 'int4', 'float4'] as const), d)}`;
+      case 'text':
+        return `${this.#expr(sc, 'text', d)} ${op()} ${this.#expr(sc, 'text', d)}`;
+      case 'numeric':
+        return `${this.#expr(sc, 'numeric', d)} ${op()} ${this.#expr(sc, this.rng.pick(['numeric', 'int4'] as const), d)}`;
+      case 'bool':
+        return `${this.#expr(sc, 'bool', 0)} ${this.rng.pick(['=', '<>'])} ${this.rng.pick(['true', 'false'])}`;
+      case 'vector': {
+        const t = this.rng.pick<SqlT>(['vector', 'halfvec', 'sparsevec', 'bit']);
+        return `${this.#expr(sc, t, 0)} ${op()} ${this.#literal(t)}`;
+      }
+      default: {
+        const dist = this.#distance(sc, d, false);
+        if (dist === null) return `${this.#expr(sc, 'int4', d)} ${op()} ${this.rng.int(0, 5)}`;
+        return `${dist} ${this.rng.pick(['<', '<=', '>', '>='])} ${this.rng.int(0, 12) / 2}`;
+      }
+    }
+  }
+
+  /** A subquery over some table, optionally correlated with the enclosing scope. */
+  #subScope(sc: Scope): { from: string; scope: Scope; rel: Rel; corr: string | null } {
+    const t = this.rng.pick(this.schema.tables);
+    const clash = [...sc.rels, ...sc.outer].some((r) => r.ref === t.name);
+    const alias = clash || this.rng.chance(0.2) ? this.#alias('s') : null;
+    const rel = this.#baseRel(t, alias, false);
+    const scope: Scope = { rels: [rel], outer: [...sc.rels, ...sc.outer], agg: false, depth: sc.depth + 1, sub: sc.sub, correlated: sc.sub === 'any' && this.allowed('correlated-subquery') };
+    let corr: string | null = null;
+    if (scope.correlated && this.rng.chance(0.6)) {
+      const outerRel = this.rng.pick(sc.rels);
+      const shared = rel.cols.filter((c) => ORDERABLE.includes(c.type) && outerRel.cols.some((o) => o.name === c.name && o.type === c.type));
+      if (shared.length > 0) {
+        const c = this.rng.pick(shared).name;
+        corr = `${rel.ref}.${c} ${this.rng.weighted([[4, '='], [1, '<'], [1, '<>']])} ${outerRel.ref}.${c}`;
+      }
+    }
+    return { from: alias === null ? t.name : `${t.name} ${alias}`, scope, rel, corr };
+  }
+
+  #subqueryPredicate(sc: Scope): string {
+    const kind = this.rng.weighted<string>([[3, 'exists'], [3, 'in'], [2, 'any'], [1, 'all'], [2, 'scalar']]);
+    if (kind === 'scalar') return `${this.#expr(sc, 'int4', 0)} ${this.rng.pick(['=', '<', '>='])} ${this.#scalarSubquery(sc, 'int4')}`;
+    const s = this.#subScope(sc);
+    const conds = [...(s.corr === null ? [] : [s.corr]), ...(this.rng.chance(0.4) ? [this.#bool({ ...s.scope, sub: 'none' }, 1)] : [])];
+    const where = conds.length === 0 ? '' : ` WHERE ${conds.join(' AND ')}`;
+    const t = this.rng.pick<SqlT>(['int4', 'int4', 'text', 'float8']) as SqlT;
+    // Lazily: a literal made but not written would leave its parameter untyped (42P18).
+    const inner = () => this.#column(s.scope, t) ?? this.#literal(t);
+    switch (kind) {
+      case 'exists':
+        return `${this.rng.pick(['', 'NOT '])}EXISTS (SELECT ${this.rng.pick(['1', '*', this.#column(s.scope, t) ?? '1'])} FROM ${s.from}${where})`;
+      case 'in':
+        return `${this.#expr(sc, t, 0)} ${this.rng.pick(['', 'NOT '])}IN (SELECT ${inner()} FROM ${s.from}${where})`;
+      case 'any':
+        return `${this.#expr(sc, t, 0)} ${this.rng.pick(['=', '<', '>='])} ANY (SELECT ${inner()} FROM ${s.from}${where})`;
+      default:
+        return `${this.#expr(sc, t, 0)} ${this.rng.pick(['<>', '<=', '>'])} ALL (SELECT ${inner()} FROM ${s.from}${where})`;
+    }
+  }
+
+  /** A scalar subquery of `type` returning at most one row (aggregated, keyed or LIMIT 1 after a total order). */
+  #scalarSubquery(sc: Scope, type: SqlT): string {
+    const s = this.#subScope(sc);
+    const where = s.corr === null ? '' : ` WHERE ${s.corr}`;
+    const andWhere = (c: string) => (where === '' ? ` WHERE ${c}` : `${where} AND ${c}`);
+    switch (type) {
+      case 'int4': {
+        const col = this.#column(s.scope, 'int4') ?? 'id';
+        return this.rng.weighted<() => string>([
+          [3, () => `(SELECT ${this.rng.pick(['max', 'min'])}(${col}) FROM ${s.from}${where})`],
+          [1, () => `(SELECT ${col} FROM ${s.from}${andWhere(`${s.rel.ref}.id = ${this.rng.int(1, 8)}`)})`],
+          [1, () => {
+            const dist = this.#distance({ ...s.scope, sub: 'none' }, 0, true);
+            return dist === null ? `(SELECT count(*)::int FROM ${s.from}${where})` : `(SELECT ${s.rel.ref}.id FROM ${s.from}${where} ORDER BY ${dist}, ${s.rel.ref}.id LIMIT 1)`;
+          }],
+        ])();
+      }
+      case 'int8':
+        return `(SELECT count(*) FROM ${s.from}${where})`;
+      case 'float8': {
+        const dist = this.rng.chance(0.5) ? this.#distance({ ...s.scope, sub: 'none' }, 0, true) : null;
+        if (dist !== null) return `(SELECT ${dist} FROM ${s.from}${where} ORDER BY ${dist} LIMIT 1)`;
+        return `(SELECT ${this.rng.pick(['max', 'min', 'avg'])}(${this.#expr({ ...s.scope, sub: 'none', outer: [], exact: true }, 'float8', 0)}) FROM ${s.from}${where})`;
+      }
+      default: {
+        const col = this.#column(s.scope, type);
+        if (col === null) return this.#literal(type);
+        return `(SELECT ${col} FROM ${s.from}${andWhere(`${s.rel.ref}.id = ${this.rng.int(1, 8)}`)})`;
+      }
+    }
+  }
+}
+
+interface From {
+  readonly sql: string;
+  readonly rels: readonly Rel[];
+  readonly outer: readonly Rel[];
+}
+
+/** Whether expressions in `sc` may name columns of enclosing queries (never in the uncorrelated-scalar mode). */
+function correlates(sc: Scope): boolean {
+  return sc.outer.length > 0 && sc.sub !== 'scalar' && sc.correlated;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** The operator an HNSW operator class orders by. */
+function opclassOperator(opclass: string): string {
+  const metric = /_(l2|ip|cosine|l1|hamming|jaccard)_ops$/.exec(opclass)?.[1];
+  return { l2: '<->', ip: '<#>', cosine: '<=>', l1: '<+>', hamming: '<~>', jaccard: '<%>' }[metric ?? 'l2']!;
+}
