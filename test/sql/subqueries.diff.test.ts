@@ -60,6 +60,11 @@ test('EXISTS, IN, NOT IN, ANY and ALL', async () => {
     'SELECT 1 WHERE EXISTS (SELECT 1 FROM a)',
     'SELECT count(*) FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.y > 1000)',
     'SELECT id FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.aid = a.id AND EXISTS (SELECT 1 FROM c WHERE c.n = b.id)) ORDER BY id',
+    'SELECT id FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.aid = a.id AND b.y > 150) ORDER BY id',
+    'SELECT id FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE a.x = b.aid AND b.y > 150) ORDER BY id',
+    'SELECT count(*) FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.aid = a.id AND b.y > a.x)',
+    'SELECT a.t, count(*) FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.aid = a.id) AND NOT EXISTS (SELECT 1 FROM c WHERE c.k = a.t) GROUP BY a.t ORDER BY 1',
+    'SELECT a.id, b.id FROM a JOIN b ON b.aid = a.id WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.n = b.id AND c.k = a.t) ORDER BY 1, 2',
     'SELECT id FROM a WHERE id IN (SELECT aid FROM b) ORDER BY id',
     'SELECT id FROM a WHERE id NOT IN (SELECT aid FROM b) ORDER BY id',
     'SELECT id FROM a WHERE x IN (SELECT y / 10 FROM b) ORDER BY id',
@@ -98,4 +103,17 @@ test('subqueries in UPDATE, DELETE and INSERT', async () => {
   ];
   for (const s of steps) await check(s, mismatches);
   reportMismatches('DML with subqueries', mismatches, steps.length, SEED);
+});
+
+test('INSERT ... SELECT resolves untyped literals against the target columns', async () => {
+  const mismatches: string[] = [];
+  const steps = [
+    'CREATE TABLE ins (id int PRIMARY KEY, note text, e vector(2))',
+    'INSERT INTO ins SELECT g, NULL, NULL FROM generate_series(1, 3) g',
+    'INSERT INTO ins SELECT 10, \'ten\', \'[1,2]\'',
+    'INSERT INTO ins (id, e) SELECT id + 100, \'[3,4]\' FROM ins WHERE id < 3 RETURNING *',
+    'SELECT * FROM ins ORDER BY id',
+  ];
+  for (const s of steps) await check(s, mismatches);
+  reportMismatches('INSERT ... SELECT literals', mismatches, steps.length, SEED);
 });

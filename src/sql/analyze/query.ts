@@ -150,7 +150,7 @@ function rejectUnsupportedSelect(s: PgNode): void {
  * Analyzes one SELECT level below `parent` (null at the top). `reuse` is the top level's
  * parse state (it carries the statement's parameters).
  */
-function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, reuse?: ParseState): SelectQuery {
+function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, reuse?: ParseState, resolveUnknowns = true): SelectQuery {
   rejectUnsupportedSelect(s);
   const ps = reuse ?? new ParseState(env, parent, parent!.paramTypes, parent!.paramNodes, parent!.analyzeSubquery, parent!.cteCounter);
   if (s.withClause !== undefined) analyzeWith(ps, s.withClause);
@@ -192,8 +192,9 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     targets.push({ name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}) });
   }
   ps.allowAggregates = false;
-  // Untyped literals in the output become text (PostgreSQL resolves unknown -> text).
-  for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(ps, t.expr, 'text', -1);
+  // Untyped literals in the output become text (PostgreSQL resolves unknown -> text), except in
+  // the SELECT of INSERT ... SELECT, where the target columns' types decide (p_resolve_unknowns).
+  if (resolveUnknowns) for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(ps, t.expr, 'text', -1);
 
   const where = s.whereClause === undefined ? null : requireBool(ps, analyzeExpr(ps, s.whereClause), 'argument of WHERE', s.whereClause);
 
@@ -1027,7 +1028,7 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
     targetCols = [];
   } else if (select.valuesLists === undefined || select.sortClause !== undefined || select.limitCount !== undefined || select.withClause !== undefined) {
     // INSERT ... SELECT: the query's output columns are assigned to the target columns.
-    const sub = analyzeSelectLevel(env, null, select, scope);
+    const sub = analyzeSelectLevel(env, null, select, scope, false);
     if (sub.targets.length > targetCols.length) {
       throw new PgError(SQLSTATE.syntax_error, 'INSERT has more expressions than target columns', sub.targets[targetCols.length]!.loc === undefined ? {} : { position: sub.targets[targetCols.length]!.loc! + 1 });
     }

@@ -42,11 +42,16 @@ export class AggState extends PlanState {
       let g: Group;
       if (gk.length === 0) g = groups[0]!;
       else {
-        const keys = gk.map((k) => evalExpr(k, row, this.es));
-        const key = keys.length === 1 ? keyText(keys[0]!, gk[0]!.type) : keys.map((v, i) => keyText(v, gk[i]!.type)).join('\u0001');
+        let key: string;
+        let keys: Value[] | null = null;
+        if (gk.length === 1) key = keyText(evalExpr(gk[0]!, row, this.es), gk[0]!.type);
+        else {
+          keys = gk.map((k) => evalExpr(k, row, this.es));
+          key = keys.map((v, i) => keyText(v, gk[i]!.type)).join('\u0001');
+        }
         let found = byKey.get(key);
         if (found === undefined) {
-          found = { keys, states: this.initStates() };
+          found = { keys: keys ?? [evalExpr(gk[0]!, row, this.es)], states: this.initStates() };
           byKey.set(key, found);
           groups.push(found);
         }
