@@ -55,6 +55,14 @@ export interface SelectQuery {
   setReturning: boolean;
   /** This level's WITH items. */
   ctes: CteDef[];
+  /** SELECT DISTINCT: the distinct select-list expressions (hashed by the planner). */
+  distinct?: Expr[];
+  /**
+   * SELECT DISTINCT ON (...): the sort list that groups equal DISTINCT ON values together
+   * (matching leftmost ORDER BY items, then the rest ascending); rows equal on all of these
+   * keys are one group, its first row (in ORDER BY order) kept.
+   */
+  distinctOn?: SortKey[];
 }
 
 export interface InsertQuery {
@@ -139,7 +147,6 @@ export function analyzeSelect(env: SqlEnv, stmt: PgNode): Analyzed<SelectQuery> 
 function rejectUnsupportedSelect(s: PgNode): void {
   if (s.op !== undefined && s.op !== 'SETOP_NONE') throw pgErr.featureNotSupported(String(s.op).replace('SETOP_', ''));
   if (s.groupDistinct === true) throw pgErr.featureNotSupported('GROUP BY DISTINCT');
-  if (s.distinctClause !== undefined) throw pgErr.featureNotSupported('DISTINCT');
   if (s.windowClause !== undefined) throw pgErr.featureNotSupported('WINDOW');
   if (s.lockingClause !== undefined) throw pgErr.featureNotSupported('FOR UPDATE/SHARE');
   if (s.intoClause !== undefined) throw pgErr.featureNotSupported('SELECT INTO');
@@ -221,7 +228,74 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
 
   const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
   const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
-  return { kind: 'select', rtable: ps.rtable, from, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, ctes: ps.ctes };
+  const q: SelectQuery = { kind: 'select', rtable: ps.rtable, from, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, ctes: ps.ctes };
+  if (s.distinctClause !== undefined) distinctClause(ps, s, q);
+  return q;
+}
+
+/** 0-based location of a raw expression node's leftmost token (PostgreSQL's exprLocation), or -1. */
+function rawLoc(node: PgNode | undefined): number {
+  let best = -1;
+  const walk = (n: PgNode): void => {
+    if (n === null || typeof n !== 'object') return;
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x);
+      return;
+    }
+    for (const [k, v] of Object.entries(n)) {
+      if (k === 'location' && typeof v === 'number' && v >= 0 && (best < 0 || v < best)) best = v;
+      else if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(node);
+  return best;
+}
+
+/**
+ * DISTINCT and DISTINCT ON (PostgreSQL's transformDistinctClause / transformDistinctOnClause).
+ * @throws PgError 42P10 `for SELECT DISTINCT, ORDER BY expressions must appear in select list`,
+ *   42P10 `SELECT DISTINCT ON expressions must match initial ORDER BY expressions`, 42803 for
+ *   an ungrouped DISTINCT ON expression of an aggregate query.
+ */
+function distinctClause(ps: ParseState, s: PgNode, q: SelectQuery): void {
+  const items = s.distinctClause as PgNode[];
+  const sortNodes = (s.sortClause ?? []) as PgNode[];
+  const inTargets = (e: Expr): boolean => q.targets.some((t) => exprEqual(t.expr, e));
+  if (items.length === 1 && Object.keys(items[0]!).length === 0) {
+    // Plain DISTINCT: ORDER BY items must be output columns; the distinct keys are all of them.
+    q.orderBy.forEach((k, i) => {
+      if (!inTargets(k.expr)) {
+        const at = rawLoc(sortNodes[i]?.SortBy?.node);
+        throw new PgError(SQLSTATE.invalid_column_reference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', at >= 0 ? { position: at + 1 } : {});
+      }
+    });
+    const keys: Expr[] = [];
+    for (const t of q.targets) if (!keys.some((k) => exprEqual(k, t.expr))) keys.push(t.expr);
+    for (const k of keys) if (containsSrf(k)) throw pgErr.featureNotSupported('DISTINCT over a set-returning function');
+    q.distinct = keys;
+    return;
+  }
+  ps.allowAggregates = true;
+  const on = items.map((n) => ({ expr: sortExpr(ps, n, q.targets), loc: rawLoc(n) }));
+  ps.allowAggregates = false;
+  if (q.aggregate) for (const d of on) checkGrouped(d.expr, q.groupBy, ps.rtable);
+  const keys: SortKey[] = [];
+  let skipped = false;
+  const mismatch = (loc: number): PgError =>
+    new PgError(SQLSTATE.invalid_column_reference, 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', loc >= 0 ? { position: loc + 1 } : {});
+  for (const k of q.orderBy) {
+    const d = on.find((x) => exprEqual(x.expr, k.expr));
+    if (d !== undefined) {
+      if (skipped) throw mismatch(d.loc);
+      if (!keys.some((x) => exprEqual(x.expr, k.expr))) keys.push(k);
+    } else skipped = true;
+  }
+  for (const d of on) {
+    if (keys.some((x) => exprEqual(x.expr, d.expr))) continue;
+    if (skipped) throw mismatch(d.loc);
+    keys.push({ expr: d.expr, desc: false, nullsFirst: false, cmp: comparatorFor(d.expr.type) as (a: unknown, b: unknown) => number });
+  }
+  q.distinctOn = keys;
 }
 
 function sortKeys(ps: ParseState, s: PgNode, targets: Target[]): SortKey[] {

@@ -185,6 +185,9 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
     case 'ProjectSet':
       name = 'ProjectSet';
       break;
+    case 'Unique':
+      name = 'Unique';
+      break;
   }
   if (json['Node Type'] === undefined) json['Node Type'] = name.replace(/ on .*$/, '').replace(/ using .*$/, '');
   const instr = lookup?.(p);

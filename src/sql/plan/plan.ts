@@ -173,7 +173,9 @@ export type PlanNode =
   | (PlanBase & { node: 'Sort'; input: PlanNode; keys: SortSpec[] })
   | (PlanBase & { node: 'Limit'; input: PlanNode; limit: Expr | null; offset: Expr | null })
   | (PlanBase & { node: 'Agg'; strategy: 'plain' | 'hashed'; input: PlanNode; groupKeys: Expr[]; groupText: string[]; aggs: AggCall[] })
-  | (PlanBase & { node: 'ProjectSet'; input: PlanNode; targets: Expr[] });
+  | (PlanBase & { node: 'ProjectSet'; input: PlanNode; targets: Expr[] })
+  /** Keeps the first of each run of tuples equal on `keys` (input sorted on them): DISTINCT ON. */
+  | (PlanBase & { node: 'Unique'; input: PlanNode; keys: Expr[]; cmps: ((a: unknown, b: unknown) => number)[] });
 
 export type PlanNodeKind = PlanNode['node'];
 
@@ -195,6 +197,7 @@ export function planChildren(p: PlanNode): PlanNode[] {
     case 'Limit':
     case 'Agg':
     case 'ProjectSet':
+    case 'Unique':
       return [p.input];
     default:
       return [];

@@ -13,7 +13,7 @@ import type { Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
 import { forEachOperand } from '../analyze/expr.js';
-import { type SelectQuery, type RangeTblEntry, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
+import { type SelectQuery, type SortKey, type RangeTblEntry, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
 import { evalExpr, NO_CONTEXT, type EvalCtx } from '../exec/eval.js';
 import type { AggCall, LayoutItem, PlanNode, PlannedStmt, SortSpec, SubPlan } from './plan.js';
 import { planChildren } from './plan.js';
@@ -330,6 +330,9 @@ export function nodeExprs(p: PlanNode): Expr[] {
     case 'ProjectSet':
       out.push(...p.targets);
       break;
+    case 'Unique':
+      out.push(...p.keys);
+      break;
     default:
       break;
   }
@@ -359,7 +362,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
 
   let plan: PlanNode;
   let ordered = false;
-  const knn = q.orderBy.length === 1 && !q.aggregate && !q.setReturning && q.limit !== null ? tryKnnPlan(info, quals, needed, need) : null;
+  const knn = q.orderBy.length === 1 && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null ? tryKnnPlan(info, quals, needed, need) : null;
   if (knn !== null) {
     plan = knn;
     ordered = true;
@@ -386,18 +389,19 @@ export function planLevel(info: PlannerInfo): PlanNode {
     plan = ps;
   }
 
-  if (q.orderBy.length > 0 && !ordered) {
-    const input = plan;
-    const sort: PlanNode = {
-      ...planBase(input.rows, input.totalCost + input.rows * Math.log2(input.rows + 1) * 2 * CPU_OPERATOR_COST, input.totalCost + input.rows * Math.log2(input.rows + 1) * 2 * CPU_OPERATOR_COST + input.rows * CPU_TUPLE_COST, input.layout),
-      node: 'Sort', input, keys: [],
-    };
-    sort.keys = q.orderBy.map((k): SortSpec => {
-      const expr = info.bindFor(sort, k.expr, input.layout);
-      return { expr, desc: k.desc, nullsFirst: k.nullsFirst, cmp: k.cmp, text: sortKeyText(info, k.expr, expr, k.desc, k.nullsFirst) };
-    });
-    plan = sort;
+  if (q.distinctOn !== undefined) {
+    // DISTINCT ON: Unique over a Sort on the longer of the DISTINCT ON sort list and ORDER BY
+    // (one is a prefix of the other), which also gives the ORDER BY.
+    const keys = q.orderBy.length >= q.distinctOn.length ? q.orderBy : q.distinctOn;
+    plan = makeSort(info, plan, keys);
+    plan = makeUnique(info, plan, q.distinctOn);
+    ordered = true;
+  } else if (q.distinct !== undefined) {
+    // DISTINCT: hashed on the select list (PostgreSQL's usual plan), sorted after if ORDER BY.
+    plan = makeHashDistinct(info, plan, q.distinct);
   }
+
+  if (q.orderBy.length > 0 && !ordered) plan = makeSort(info, plan, q.orderBy);
 
   if (q.limit !== null || q.offset !== null) {
     const input = plan;
@@ -417,6 +421,44 @@ export function planLevel(info: PlannerInfo): PlanNode {
   if (info.cteDefs.length > 0) top.cteDefs = info.cteDefs;
   hoistInitPlans(top);
   return top;
+}
+
+/** A Sort of `input` on `keys` (expressions of the level, bound to the input's tuple). */
+export function makeSort(info: PlannerInfo, input: PlanNode, keys: readonly SortKey[]): PlanNode {
+  const sortCost = input.totalCost + input.rows * Math.log2(input.rows + 1) * 2 * CPU_OPERATOR_COST;
+  const sort: PlanNode = { ...planBase(input.rows, sortCost, sortCost + input.rows * CPU_TUPLE_COST, input.layout), node: 'Sort', input, keys: [] };
+  sort.keys = keys.map((k): SortSpec => {
+    const expr = info.bindFor(sort, k.expr, input.layout);
+    return { expr, desc: k.desc, nullsFirst: k.nullsFirst, cmp: k.cmp, text: sortKeyText(info, k.expr, expr, k.desc, k.nullsFirst) };
+  });
+  return sort;
+}
+
+/** Unique over sorted `input`: the first tuple of each run equal on `keys` (PostgreSQL's nodeUnique.c). */
+function makeUnique(info: PlannerInfo, input: PlanNode, keys: readonly SortKey[]): PlanNode {
+  const rows = Math.max(1, Math.min(input.rows, Math.round(input.rows / 10)));
+  const u: PlanNode = {
+    ...planBase(rows, input.startupCost, input.totalCost + input.rows * keys.length * CPU_OPERATOR_COST, input.layout),
+    node: 'Unique', input, keys: [], cmps: keys.map((k) => k.cmp),
+  };
+  u.keys = keys.map((k) => info.bindFor(u, k.expr, input.layout));
+  return u;
+}
+
+/** DISTINCT as a HashAggregate grouping on the distinct expressions, with no aggregates. */
+function makeHashDistinct(info: PlannerInfo, input: PlanNode, keys: readonly Expr[]): PlanNode {
+  const groups = Math.max(1, Math.min(input.rows, Math.round(input.rows / 10)));
+  const cost = input.totalCost + input.rows * keys.length * CPU_OPERATOR_COST;
+  const agg: PlanNode = {
+    ...planBase(groups, cost, cost + groups * CPU_TUPLE_COST, keys.map((e) => ({ expr: e }))),
+    node: 'Agg', strategy: 'hashed', input, groupKeys: [], groupText: [], aggs: [],
+  };
+  agg.groupKeys = keys.map((e) => info.bindFor(agg, e, input.layout));
+  agg.groupText = keys.map((e, i) => {
+    const b = agg.groupKeys[i]!;
+    return b.k === 'slot' ? deparse(b, info.global.qualify) : info.text(e, info.global.qualify);
+  });
+  return agg;
 }
 
 /**

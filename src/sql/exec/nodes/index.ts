@@ -22,6 +22,7 @@ import { SeqScanState } from './seq_scan.js';
 import { SortState } from './sort.js';
 import { SubqueryScanState } from './subquery_scan.js';
 import { TopKState } from './top_k.js';
+import { UniqueState } from './unique.js';
 import { ValuesScanState } from './values_scan.js';
 import { WorkTableScanState } from './work_table_scan.js';
 
@@ -45,6 +46,7 @@ registerNode('Sort', (p, es) => new SortState(p, es));
 registerNode('Limit', (p, es) => new LimitState(p, es));
 registerNode('Agg', (p, es) => new AggState(p, es));
 registerNode('ProjectSet', (p, es) => new ProjectSetState(p, es));
+registerNode('Unique', (p, es) => new UniqueState(p, es));
 
 /** Imported for its registrations. */
 export const NODES_REGISTERED = true;
