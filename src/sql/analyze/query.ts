@@ -13,9 +13,10 @@ import {
   type Expr, type ExprScope, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType,
 } from './expr.js';
 import { type SqlType, TYPE_NAME, isNumeric, isVectorFamily, castContext, castValue, valueToText, isArrayType } from './types.js';
-import { ParseState, typmodOf, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
+import { ParseState, typmodOf, setOpLeaves, type SetOpTree, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
 
-export type { RangeTblEntry, FromNode, CteDef, JoinType } from './range.js';
+export type { RangeTblEntry, FromNode, CteDef, JoinType, SetOpTree } from './range.js';
+export { setOpLeaves } from './range.js';
 
 export interface Target {
   name: string;
@@ -145,7 +146,6 @@ export function analyzeSelect(env: SqlEnv, stmt: PgNode): Analyzed<SelectQuery> 
 }
 
 function rejectUnsupportedSelect(s: PgNode): void {
-  if (s.op !== undefined && s.op !== 'SETOP_NONE') throw pgErr.featureNotSupported(String(s.op).replace('SETOP_', ''));
   if (s.groupDistinct === true) throw pgErr.featureNotSupported('GROUP BY DISTINCT');
   if (s.windowClause !== undefined) throw pgErr.featureNotSupported('WINDOW');
   if (s.lockingClause !== undefined) throw pgErr.featureNotSupported('FOR UPDATE/SHARE');
@@ -161,6 +161,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   rejectUnsupportedSelect(s);
   const ps = reuse ?? new ParseState(env, parent, parent!.paramTypes, parent!.paramNodes, parent!.analyzeSubquery, parent!.cteCounter);
   if (s.withClause !== undefined) analyzeWith(ps, s.withClause);
+  if (s.op !== undefined && s.op !== 'SETOP_NONE') return setOpQuery(ps, s);
   if (s.valuesLists !== undefined) return valuesQuery(ps, s);
 
   const from: FromNode[] = [];
@@ -198,8 +199,9 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     targets.push({ name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}) });
   }
   ps.allowAggregates = false;
-  // Untyped literals in the output become text (PostgreSQL resolves unknown -> text).
-  for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(ps, t.expr, 'text', -1);
+  // Untyped literals in the output become text (PostgreSQL resolves unknown -> text), except in
+  // a set operation's leaf, where the operation's column type decides.
+  if (parent?.setOpLeaf !== true) for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(ps, t.expr, 'text', -1);
 
   const where = s.whereClause === undefined ? null : requireBool(ps, analyzeExpr(ps, s.whereClause), 'argument of WHERE', s.whereClause);
 
@@ -231,6 +233,111 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   const q: SelectQuery = { kind: 'select', rtable: ps.rtable, from, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, ctes: ps.ctes };
   if (s.distinctClause !== undefined) distinctClause(ps, s, q);
   return q;
+}
+
+// ---------------------------------------------------------------------------------------
+// UNION / INTERSECT / EXCEPT
+
+/** True for a raw SELECT that is itself a set operation without its own ORDER BY / LIMIT / WITH. */
+function isBareSetOp(s: PgNode): boolean {
+  return s.op !== undefined && s.op !== 'SETOP_NONE' && s.sortClause === undefined && s.limitCount === undefined &&
+    s.limitOffset === undefined && s.withClause === undefined && s.lockingClause === undefined;
+}
+
+/** Output column types, typmods and first-item locations of a set-operation tree. */
+function treeCols(t: SetOpTree): { types: SqlType[]; typmods: number[]; locs: number[] } {
+  if (t.k === 'op') return { types: t.colTypes, typmods: t.colTypmods, locs: treeCols(t.left).locs };
+  return { types: t.query.targets.map((x) => x.expr.type), typmods: t.query.targets.map((x) => typmodOf(x.expr)), locs: t.query.targets.map((x) => x.loc ?? -1) };
+}
+
+/** Coerces output column `i` of a tree to `type` at its leaves (implicit coercion, as PostgreSQL's set-operation columns). */
+function coerceTreeColumn(ps: ParseState, t: SetOpTree, i: number, type: SqlType, typmod: number): void {
+  if (t.k === 'op') {
+    t.colTypes[i] = type;
+    t.colTypmods[i] = typmod;
+    coerceTreeColumn(ps, t.left, i, type, typmod);
+    coerceTreeColumn(ps, t.right, i, type, typmod);
+    return;
+  }
+  const target = t.query.targets[i]!;
+  const e = target.expr;
+  if (e.type === type) return;
+  if (e.type === 'unknown' || (e.k === 'const' && e.value === null)) target.expr = coerceTo(ps, e, type, -1, e.k === 'const' ? e.loc : undefined);
+  else if (e.k === 'const') target.expr = { k: 'const', type, value: castValue(e.value, e.type, type, -1, false) };
+  else target.expr = { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
+}
+
+/**
+ * Builds the tree of a raw set operation (PostgreSQL's transformSetOperationTree): a leaf is a
+ * SELECT level below `ps` (a parenthesised set operation with ORDER BY / LIMIT is a leaf too);
+ * each operation's columns take the common type of its inputs'.
+ * @throws PgError 42601 `each UNION query must have the same number of columns`, 42804
+ *   `UNION types integer and text cannot be matched` (INTERSECT / EXCEPT likewise).
+ */
+function setOpTree(ps: ParseState, s: PgNode): SetOpTree {
+  if (!isBareSetOp(s)) {
+    ps.setOpLeaf = true;
+    try {
+      return { k: 'leaf', query: ps.analyzeSubquery(ps, s) };
+    } finally {
+      ps.setOpLeaf = false;
+    }
+  }
+  const op = s.op === 'SETOP_UNION' ? 'union' : s.op === 'SETOP_INTERSECT' ? 'intersect' : 'except';
+  const left = setOpTree(ps, s.larg.SelectStmt ?? s.larg);
+  const right = setOpTree(ps, s.rarg.SelectStmt ?? s.rarg);
+  const lc = treeCols(left);
+  const rc = treeCols(right);
+  const context = op.toUpperCase();
+  if (lc.types.length !== rc.types.length) {
+    const at = (lc.types.length < rc.types.length ? rc.locs : lc.locs)[0] ?? -1;
+    throw new PgError(SQLSTATE.syntax_error, `each ${context} query must have the same number of columns`, at >= 0 ? { position: at + 1 } : {});
+  }
+  const node: SetOpTree = { k: 'op', op, all: s.all === true, left, right, colTypes: [], colTypmods: [] };
+  for (let i = 0; i < lc.types.length; i++) {
+    const type = commonType([lc.types[i]!, rc.types[i]!], rc.locs[i] ?? -1, context);
+    const typmod = lc.typmods[i] === rc.typmods[i] ? lc.typmods[i]! : -1;
+    coerceTreeColumn(ps, left, i, type, typmod);
+    coerceTreeColumn(ps, right, i, type, typmod);
+    node.colTypes.push(type);
+    node.colTypmods.push(typmod);
+  }
+  return node;
+}
+
+/**
+ * A set-operation query level: one 'setop' range-table entry whose columns are the leftmost
+ * leaf's names and the tree's types; ORDER BY may name only output columns (by name or
+ * position), then LIMIT / OFFSET apply to the result.
+ * @throws PgError 0A000 `invalid UNION/INTERSECT/EXCEPT ORDER BY clause` for an expression.
+ */
+function setOpQuery(ps: ParseState, s: PgNode): SelectQuery {
+  const tree = setOpTree(ps, { ...s, sortClause: undefined, limitCount: undefined, limitOffset: undefined, withClause: undefined });
+  const cols = treeCols(tree);
+  const colNames = setOpLeaves(tree)[0]!.targets.map((t) => t.name);
+  const rti = ps.addRte({ kind: 'setop', tree, alias: '*SELECT*', aliased: false, lateral: false, colNames, colTypes: cols.types, colTypmods: cols.typmods });
+  const targets: Target[] = colNames.map((name, col) => ({
+    name, expr: { k: 'var', type: cols.types[col]!, rti, col, levelsUp: 0, typmod: cols.typmods[col]!, name },
+  }));
+  for (const sb of (s.sortClause ?? []) as PgNode[]) {
+    const n = sb.SortBy.node;
+    const simple = (n.ColumnRef !== undefined && n.ColumnRef.fields.length === 1 && n.ColumnRef.fields[0].String !== undefined) || n.A_Const?.ival !== undefined;
+    if (!simple) {
+      const at = rawLoc(n);
+      throw new PgError(SQLSTATE.feature_not_supported, 'invalid UNION/INTERSECT/EXCEPT ORDER BY clause', {
+        detail: 'Only result column names can be used, not expressions or functions.',
+        hint: 'Add the expression/function to every SELECT, or move the UNION into a FROM clause.',
+        ...(at >= 0 ? { position: at + 1 } : {}),
+      });
+    }
+  }
+  const orderBy = sortKeys(ps, s, targets);
+  const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
+  const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
+  return {
+    kind: 'select', rtable: ps.rtable, from: [{ k: 'rte', rti }], where: null, targets, orderBy, limit, offset,
+    aggregate: false, groupBy: [], having: null, setReturning: false, ctes: ps.ctes,
+  };
 }
 
 /** 0-based location of a raw expression node's leftmost token (PostgreSQL's exprLocation), or -1. */
@@ -584,6 +691,7 @@ export function forEachQueryExpr(q: SelectQuery, depth: number, fn: (e: Expr, de
   for (const g of q.groupBy) visitExpr(g);
   if (q.having !== null) visitExpr(q.having);
   for (const k of q.orderBy) visitExpr(k.expr);
+  for (const k of q.distinctOn ?? []) visitExpr(k.expr);
   if (q.limit !== null) visitExpr(q.limit);
   if (q.offset !== null) visitExpr(q.offset);
   const walkFrom = (n: FromNode): void => {
@@ -596,6 +704,7 @@ export function forEachQueryExpr(q: SelectQuery, depth: number, fn: (e: Expr, de
   for (const n of q.from) walkFrom(n);
   for (const rte of q.rtable) {
     if (rte.kind === 'subquery') forEachQueryExpr(rte.query, depth + 1, fn);
+    else if (rte.kind === 'setop') for (const leaf of setOpLeaves(rte.tree)) forEachQueryExpr(leaf, depth + 1, fn);
     else if (rte.kind === 'function') for (const a of rte.args) visitExpr(a);
     else if (rte.kind === 'values') for (const row of rte.rows) for (const e of row) visitExpr(e);
   }

@@ -174,6 +174,13 @@ export type PlanNode =
   | (PlanBase & { node: 'Limit'; input: PlanNode; limit: Expr | null; offset: Expr | null })
   | (PlanBase & { node: 'Agg'; strategy: 'plain' | 'hashed'; input: PlanNode; groupKeys: Expr[]; groupText: string[]; aggs: AggCall[] })
   | (PlanBase & { node: 'ProjectSet'; input: PlanNode; targets: Expr[] })
+  /** The tuples of each input in turn (UNION ALL); inputs emit tuples of one shape. */
+  | (PlanBase & { node: 'Append'; inputs: PlanNode[] })
+  /**
+   * INTERSECT / EXCEPT [ALL] by hashing (PostgreSQL 18's HashSetOp over its two inputs): counts
+   * each distinct tuple of `left` and `right` and emits left tuples by the operation's rule.
+   */
+  | (PlanBase & { node: 'SetOp'; op: 'intersect' | 'except'; all: boolean; left: PlanNode; right: PlanNode; types: SqlType[] })
   /** Keeps the first of each run of tuples equal on `keys` (input sorted on them): DISTINCT ON. */
   | (PlanBase & { node: 'Unique'; input: PlanNode; keys: Expr[]; cmps: ((a: unknown, b: unknown) => number)[] });
 
@@ -187,6 +194,10 @@ export function planChildren(p: PlanNode): PlanNode[] {
       return [p.outer, p.inner];
     case 'RecursiveUnion':
       return [p.input, p.recursive];
+    case 'Append':
+      return p.inputs;
+    case 'SetOp':
+      return [p.left, p.right];
     case 'Result':
       return p.input === null ? [] : [p.input];
     case 'TopK':

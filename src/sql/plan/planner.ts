@@ -13,7 +13,7 @@ import type { Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
 import { forEachOperand } from '../analyze/expr.js';
-import { type SelectQuery, type SortKey, type RangeTblEntry, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
+import { type SelectQuery, type SortKey, type RangeTblEntry, setOpLeaves, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
 import { evalExpr, NO_CONTEXT, type EvalCtx } from '../exec/eval.js';
 import type { AggCall, LayoutItem, PlanNode, PlannedStmt, SortSpec, SubPlan } from './plan.js';
 import { planChildren } from './plan.js';
@@ -86,7 +86,12 @@ export class PlannerInfo implements LevelBinder {
     return p.id;
   }
 
+  /** EXPLAIN names of a set operation's output columns (its leftmost leaf's select list), by rti. */
+  readonly setOpNames = new Map<number, { name: string; qname: string }[]>();
+
   varName(v: VarExpr, prefix: boolean): string {
+    const so = this.setOpNames.get(v.rti)?.[v.col];
+    if (so !== undefined) return prefix && this.global.qualify ? so.qname : so.name;
     if (!prefix || !this.global.qualify) return v.name;
     const rte = this.q.rtable[v.rti];
     return rte === undefined ? v.name : `${this.global.rteNames.get(rte) ?? rte.alias}.${v.name}`;
@@ -222,7 +227,10 @@ function neededColumns(q: SelectQuery): Map<number, Set<number>> {
 /** Number of range-table entries in the statement, all levels (EXPLAIN qualifies names when > 1). */
 function countRtes(q: SelectQuery): number {
   let n = q.rtable.length;
-  for (const rte of q.rtable) if (rte.kind === 'subquery') n += countRtes(rte.query);
+  for (const rte of q.rtable) {
+    if (rte.kind === 'subquery') n += countRtes(rte.query);
+    else if (rte.kind === 'setop') for (const leaf of setOpLeaves(rte.tree)) n += countRtes(leaf);
+  }
   for (const c of q.ctes) n += countRtes(c.query) + (c.recursive === null ? 0 : countRtes(c.recursive.term));
   forEachQueryExpr(q, 0, (e, depth) => {
     if (depth !== 0) return;

@@ -5,6 +5,7 @@
  */
 import { registerNode } from '../executor.js';
 import { AggState } from './agg.js';
+import { AppendState } from './append.js';
 import { CatalogViewScanState } from './catalog_view_scan.js';
 import { CteScanState } from './cte_scan.js';
 import { FunctionScanState } from './function_scan.js';
@@ -19,6 +20,7 @@ import { ProjectSetState } from './project_set.js';
 import { RecursiveUnionState } from './recursive_union.js';
 import { ResultState } from './result.js';
 import { SeqScanState } from './seq_scan.js';
+import { SetOpState } from './set_op.js';
 import { SortState } from './sort.js';
 import { SubqueryScanState } from './subquery_scan.js';
 import { TopKState } from './top_k.js';
@@ -47,6 +49,8 @@ registerNode('Limit', (p, es) => new LimitState(p, es));
 registerNode('Agg', (p, es) => new AggState(p, es));
 registerNode('ProjectSet', (p, es) => new ProjectSetState(p, es));
 registerNode('Unique', (p, es) => new UniqueState(p, es));
+registerNode('Append', (p, es) => new AppendState(p, es));
+registerNode('SetOp', (p, es) => new SetOpState(p, es));
 
 /** Imported for its registrations. */
 export const NODES_REGISTERED = true;
