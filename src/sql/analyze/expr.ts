@@ -19,6 +19,7 @@ import { parseBit, bitTypmodIn } from '../../types/bit.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '../../types/aggregates.js';
 import { scalarAggregate } from './scalar_aggregates.js';
+import { analyzeWindowCall } from './window.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
 import { utf8Length } from '../../storage/codec.js';
 import {
@@ -73,7 +74,13 @@ export type Expr =
   /** ARRAY[...]: elements of one type; nested ARRAY[...] elements make a multidimensional array. */
   | { k: 'array'; type: ArraySqlType; elems: Expr[] }
   /** unnest(array) in a select list: one output row per element (set-returning). */
-  | { k: 'srf'; type: SqlType; name: string; arg: Expr };
+  | { k: 'srf'; type: SqlType; name: string; arg: Expr }
+  /**
+   * A window function call `name(args) OVER window winref` of its query level's window list
+   * (analyze/window.ts); for an aggregate over a window, `agg` is the analyzed aggregate call.
+   * Computed by the WindowAgg node.
+   */
+  | { k: 'window'; type: SqlType; name: string; args: Expr[]; winref: number; agg: Expr | null; loc?: number };
 
 /**
  * Calls `visit` on each direct operand of `e`, left to right: the arguments of operators,
@@ -88,6 +95,7 @@ export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
     case 'and':
     case 'or':
     case 'coalesce':
+    case 'window':
       for (const a of e.args) visit(a);
       return;
     case 'array':
@@ -131,6 +139,7 @@ export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
     case 'and':
     case 'or':
     case 'coalesce':
+    case 'window':
       return { ...e, args: e.args.map(f) } as Expr;
     case 'array':
       return { ...e, elems: e.elems.map(f) };
@@ -179,6 +188,14 @@ export interface ExprScope {
   allowSetReturning?: boolean;
   /** Set when a set-returning function was seen. */
   sawSetReturning?: boolean;
+  /** Window functions allowed here (a select list or ORDER BY). */
+  allowWindows?: boolean;
+  /** True while a window function's arguments are analyzed. */
+  insideWindow?: boolean;
+  /** The clause named in "window functions are not allowed in X", when not aggregateClause's. */
+  windowClause?: string;
+  /** Set while an aggregate called over a window is analyzed: its arguments may hold aggregates. */
+  aggregateOverWindow?: boolean;
   /**
    * Analyzes a subquery of an expression (a level below this one); returns its analyzed form
    * and its output columns' types and typmods.
@@ -911,7 +928,7 @@ const AGGREGATES: Record<string, Partial<Record<SqlType, Aggregate<any, any, any
 function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   const names: string[] = (n.funcname as PgNode[]).map((x) => x.String.sval as string);
   const name = names[names.length - 1]!.toLowerCase();
-  if (n.over !== undefined) throw pgErr.featureNotSupported('window function');
+  if (n.over !== undefined) return analyzeWindowCall(scope, n, name);
   if (name === 'count' || name === 'avg' || name === 'sum' || name === 'min' || name === 'max') return analyzeAggregate(scope, name, n);
   if (name === 'array_agg' || name === 'string_agg') throw pgErr.featureNotSupported(`aggregate function ${name}`);
   if (name === 'unnest') {
@@ -963,7 +980,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
 }
 
 /** count / sum / avg / min / max: PostgreSQL's checks (parse_agg.c) and the aggregate's resolution. */
-function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
+export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
   if (!scope.allowAggregates) {
     const msg = scope.insideAggregate ? 'aggregate function calls cannot be nested' : `aggregate functions are not allowed in ${scope.aggregateClause ?? 'WHERE'}`;
     throw new PgError(SQLSTATE.grouping_error, msg, pos(n.location));
@@ -980,8 +997,10 @@ function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
     throw new PgError(SQLSTATE.wrong_object_type, `${name}(*) specified, but ${name} is not an aggregate function`, pos(n.location));
   }
   const saved = { allow: scope.allowAggregates, inside: scope.insideAggregate, srf: scope.allowSetReturning };
-  scope.allowAggregates = false;
-  scope.insideAggregate = true;
+  const overWindow = scope.aggregateOverWindow === true;
+  scope.aggregateOverWindow = false;
+  scope.allowAggregates = overWindow;
+  scope.insideAggregate = !overWindow;
   scope.allowSetReturning = false;
   let args: Expr[];
   try {

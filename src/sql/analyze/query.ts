@@ -13,6 +13,7 @@ import {
   type Expr, type ExprScope, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType,
 } from './expr.js';
 import { type SqlType, TYPE_NAME, isNumeric, isVectorFamily, castContext, castValue, valueToText, isArrayType } from './types.js';
+import type { WindowClause } from './window.js';
 import { ParseState, typmodOf, setOpLeaves, type SetOpTree, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
 
 export type { RangeTblEntry, FromNode, CteDef, JoinType, SetOpTree } from './range.js';
@@ -56,6 +57,8 @@ export interface SelectQuery {
   setReturning: boolean;
   /** This level's WITH items. */
   ctes: CteDef[];
+  /** The windows of this level's window function calls (`window` expressions index it). */
+  windows?: WindowClause[];
   /** SELECT DISTINCT: the distinct select-list expressions (hashed by the planner). */
   distinct?: Expr[];
   /**
@@ -147,10 +150,19 @@ export function analyzeSelect(env: SqlEnv, stmt: PgNode): Analyzed<SelectQuery> 
 
 function rejectUnsupportedSelect(s: PgNode): void {
   if (s.groupDistinct === true) throw pgErr.featureNotSupported('GROUP BY DISTINCT');
-  if (s.windowClause !== undefined) throw pgErr.featureNotSupported('WINDOW');
   if (s.lockingClause !== undefined) throw pgErr.featureNotSupported('FOR UPDATE/SHARE');
   if (s.intoClause !== undefined) throw pgErr.featureNotSupported('SELECT INTO');
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw pgErr.featureNotSupported('FETCH ... WITH TIES');
+}
+
+/** 42P20 `window "w" is already defined` for a name the WINDOW clause repeats. */
+function checkWindowNames(defs: PgNode[]): void {
+  const seen = new Set<string>();
+  for (const d of defs) {
+    const w = d.WindowDef ?? d;
+    if (seen.has(w.name)) throw new PgError('42P20', `window "${w.name}" is already defined`, typeof w.location === 'number' ? { position: w.location + 1 } : {});
+    seen.add(w.name);
+  }
 }
 
 /**
@@ -174,10 +186,13 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     }
   }
   for (const it of ps.namespace) it.lateralOnly = false;
+  ps.rawWindows = (s.windowClause ?? []) as PgNode[];
+  checkWindowNames(ps.rawWindows);
 
   // Target list (with * expansion).
   const targets: Target[] = [];
   ps.allowAggregates = true;
+  ps.allowWindows = true;
   let setReturning = false;
   for (const rt of (s.targetList ?? []) as PgNode[]) {
     const r = rt.ResTarget;
@@ -199,6 +214,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     targets.push({ name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}) });
   }
   ps.allowAggregates = false;
+  ps.allowWindows = false;
   // Untyped literals in the output become text (PostgreSQL resolves unknown -> text), except in
   // a set operation's leaf, where the operation's column type decides.
   if (parent?.setOpLeaf !== true) for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(ps, t.expr, 'text', -1);
@@ -213,12 +229,16 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   let having: Expr | null = null;
   if (s.havingClause !== undefined) {
     ps.allowAggregates = true;
+    ps.windowClause = 'HAVING';
     having = requireBool(ps, analyzeExpr(ps, s.havingClause), 'argument of HAVING', s.havingClause);
+    ps.windowClause = undefined;
     ps.allowAggregates = false;
   }
 
   ps.allowAggregates = true;
+  ps.allowWindows = true;
   const orderBy = sortKeys(ps, s, targets);
+  ps.allowWindows = false;
   ps.allowAggregates = false;
   const aggregate = ps.sawAggregate || groupBy.length > 0 || having !== null;
   if (aggregate) {
@@ -226,11 +246,14 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     for (const t of targets) checkGrouped(t.expr, groupBy, ps.rtable);
     if (having !== null) checkGrouped(having, groupBy, ps.rtable);
     for (const k of orderBy) checkGrouped(k.expr, groupBy, ps.rtable);
+    for (const w of ps.windows) for (const e of [...w.partitionBy, ...w.orderBy.map((k) => k.expr)]) checkGrouped(e, groupBy, ps.rtable);
   }
+  if (ps.windows.length > 0 && setReturning) throw pgErr.featureNotSupported('window functions with unnest() in the select list');
 
   const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
   const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
   const q: SelectQuery = { kind: 'select', rtable: ps.rtable, from, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, ctes: ps.ctes };
+  if (ps.windows.length > 0) q.windows = ps.windows;
   if (s.distinctClause !== undefined) distinctClause(ps, s, q);
   return q;
 }
@@ -613,6 +636,10 @@ export function exprEqual(a: Expr, b: Expr): boolean {
       const o = b as typeof a;
       return a.name === o.name && exprEqual(a.arg, o.arg);
     }
+    case 'window': {
+      const o = b as typeof a;
+      return a.name === o.name && a.winref === o.winref && listEqual(a.args, o.args);
+    }
     case 'sublink':
     case 'subplan':
       return false;
@@ -692,6 +719,10 @@ export function forEachQueryExpr(q: SelectQuery, depth: number, fn: (e: Expr, de
   if (q.having !== null) visitExpr(q.having);
   for (const k of q.orderBy) visitExpr(k.expr);
   for (const k of q.distinctOn ?? []) visitExpr(k.expr);
+  for (const w of q.windows ?? []) {
+    for (const e of w.partitionBy) visitExpr(e);
+    for (const k of w.orderBy) visitExpr(k.expr);
+  }
   if (q.limit !== null) visitExpr(q.limit);
   if (q.offset !== null) visitExpr(q.offset);
   const walkFrom = (n: FromNode): void => {

@@ -17,6 +17,7 @@ import type { Expr, ExprScope } from './expr.js';
 import { mapOperands } from './expr.js';
 import type { SqlType } from './types.js';
 import type { SelectQuery } from './query.js';
+import type { WindowClause } from './window.js';
 
 interface RteBase {
   /** The name the entry is referred to by (alias, else the table / function / CTE name). */
@@ -127,6 +128,14 @@ export class ParseState implements ExprScope {
    * outputs stay unknown until the operation resolves its column types.
    */
   setOpLeaf = false;
+  /** Window functions: allowed here, inside one's arguments, the clause refusing them. */
+  allowWindows = false;
+  insideWindow = false;
+  windowClause?: string;
+  /** The level's windows (a window expression's winref indexes it), its raw WINDOW clause, named windows analyzed. */
+  readonly windows: WindowClause[] = [];
+  rawWindows: PgNodeLike[] = [];
+  readonly namedWindows = new Map<string, WindowClause>();
 
   constructor(
     readonly env: SqlEnv,

@@ -188,6 +188,10 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
     case 'Unique':
       name = 'Unique';
       break;
+    case 'WindowAgg':
+      name = 'WindowAgg';
+      props.push({ label: 'Window', value: p.windowText });
+      break;
     case 'Append':
       name = 'Append';
       break;

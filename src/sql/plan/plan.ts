@@ -42,6 +42,14 @@ export interface AggCall {
   kind: 'count' | 'agg';
 }
 
+/** A window function of a WindowAgg: its name, arguments bound to the input tuple, and aggregate. */
+export interface WindowFunc {
+  name: string;
+  args: Expr[];
+  /** For an aggregate: count (`count(*)` has no argument) or the aggregate's implementation. */
+  agg: { kind: 'count' } | { kind: 'agg'; impl: { init(): unknown; step(s: unknown, v: unknown): unknown; final(s: unknown): unknown } } | null;
+}
+
 /** A value an executor parameter receives before a subtree runs: `id` := `expr`. */
 export interface ParamAssign {
   id: number;
@@ -181,6 +189,19 @@ export type PlanNode =
    * each distinct tuple of `left` and `right` and emits left tuples by the operation's rule.
    */
   | (PlanBase & { node: 'SetOp'; op: 'intersect' | 'except'; all: boolean; left: PlanNode; right: PlanNode; types: SqlType[] })
+  /**
+   * Window functions over input sorted on PARTITION BY then ORDER BY (PostgreSQL's
+   * WindowAgg): emits each input tuple followed by the values of `funcs` for it.
+   */
+  | (PlanBase & {
+      node: 'WindowAgg'; input: PlanNode;
+      /** EXPLAIN's `Window: <text>` line. */
+      windowText: string;
+      partition: Expr[]; partCmps: ((a: unknown, b: unknown) => number)[];
+      order: Expr[]; orderKeys: { desc: boolean; nullsFirst: boolean; cmp: (a: unknown, b: unknown) => number }[];
+      frameOptions: number; startOffset: Expr | null; endOffset: Expr | null;
+      funcs: WindowFunc[];
+    })
   /** Keeps the first of each run of tuples equal on `keys` (input sorted on them): DISTINCT ON. */
   | (PlanBase & { node: 'Unique'; input: PlanNode; keys: Expr[]; cmps: ((a: unknown, b: unknown) => number)[] });
 
@@ -209,6 +230,7 @@ export function planChildren(p: PlanNode): PlanNode[] {
     case 'Agg':
     case 'ProjectSet':
     case 'Unique':
+    case 'WindowAgg':
       return [p.input];
     default:
       return [];

@@ -22,6 +22,7 @@ import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
 import { deparse } from './deparse.js';
 import { planJoinTree, type QualInfo } from './join.js';
 import { tryKnnPlan } from './scan.js';
+import { planWindows } from './window.js';
 
 /** Statement-wide planning state (PostgreSQL's PlannerGlobal). */
 export class PlannerGlobal {
@@ -341,6 +342,12 @@ export function nodeExprs(p: PlanNode): Expr[] {
     case 'Unique':
       out.push(...p.keys);
       break;
+    case 'WindowAgg':
+      out.push(...p.partition, ...p.order);
+      if (p.startOffset !== null) out.push(p.startOffset);
+      if (p.endOffset !== null) out.push(p.endOffset);
+      for (const f of p.funcs) out.push(...f.args);
+      break;
     default:
       break;
   }
@@ -349,6 +356,11 @@ export function nodeExprs(p: PlanNode): Expr[] {
 
 /** Aggregate calls of `e` (not inside subqueries), added to `out` once each. */
 function gatherAggregates(e: Expr, out: Expr[]): void {
+  if (e.k === 'window' && e.agg !== null) {
+    // An aggregate over a window is the WindowAgg's; aggregates in its argument are the Agg's.
+    for (const a of e.args) gatherAggregates(a, out);
+    return;
+  }
   if (e.k === 'count' || e.k === 'agg') {
     if (!out.some((x) => exprEqual(x, e))) out.push(e);
     return;
@@ -370,7 +382,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
 
   let plan: PlanNode;
   let ordered = false;
-  const knn = q.orderBy.length === 1 && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null ? tryKnnPlan(info, quals, needed, need) : null;
+  const knn = q.orderBy.length === 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null ? tryKnnPlan(info, quals, needed, need) : null;
   if (knn !== null) {
     plan = knn;
     ordered = true;
@@ -386,6 +398,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
   }
 
   if (q.aggregate) plan = planAgg(info, plan);
+  if (q.windows !== undefined) plan = planWindows(info, plan);
 
   if (q.setReturning) {
     const ps: PlanNode = {
@@ -522,6 +535,7 @@ function planAgg(info: PlannerInfo, input: PlanNode): PlanNode {
   for (const t of q.targets) gatherAggregates(t.expr, calls);
   if (q.having !== null) gatherAggregates(q.having, calls);
   for (const k of q.orderBy) gatherAggregates(k.expr, calls);
+  for (const w of q.windows ?? []) for (const e of [...w.partitionBy, ...w.orderBy.map((k) => k.expr)]) gatherAggregates(e, calls);
   const hashed = q.groupBy.length > 0;
   const groups = hashed ? Math.max(1, Math.min(input.rows, Math.round(input.rows / 10))) : 1;
   const layout: LayoutItem[] = [...q.groupBy.map((g) => ({ expr: g })), ...calls.map((c) => ({ expr: c }))];

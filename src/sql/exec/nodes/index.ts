@@ -26,6 +26,7 @@ import { SubqueryScanState } from './subquery_scan.js';
 import { TopKState } from './top_k.js';
 import { UniqueState } from './unique.js';
 import { ValuesScanState } from './values_scan.js';
+import { WindowAggState } from './window_agg.js';
 import { WorkTableScanState } from './work_table_scan.js';
 
 registerNode('Result', (p, es) => new ResultState(p, es));
@@ -51,6 +52,7 @@ registerNode('ProjectSet', (p, es) => new ProjectSetState(p, es));
 registerNode('Unique', (p, es) => new UniqueState(p, es));
 registerNode('Append', (p, es) => new AppendState(p, es));
 registerNode('SetOp', (p, es) => new SetOpState(p, es));
+registerNode('WindowAgg', (p, es) => new WindowAggState(p, es));
 
 /** Imported for its registrations. */
 export const NODES_REGISTERED = true;

@@ -1,0 +1,362 @@
+/**
+ * WindowAgg (PostgreSQL's nodeWindowAgg.c): over input sorted on PARTITION BY then ORDER BY,
+ * reads one partition at a time, computes every window function for each of its rows, and
+ * emits each input tuple followed by those values.
+ *
+ * Peers are rows equal on all ORDER BY keys (all rows of a partition without ORDER BY). The
+ * frame of row i is [start, end] by the ROWS / RANGE / GROUPS rules of the frame bits (see
+ * analyze/window.ts FRAME), minus EXCLUDE CURRENT ROW / GROUP / TIES. Ranking functions and
+ * lag / lead ignore the frame (as PostgreSQL's). Aggregates whose frame starts at UNBOUNDED
+ * PRECEDING with no exclusion are accumulated incrementally (the frame end only moves
+ * forward); other frames are aggregated afresh per row. RANGE offsets scan the partition for
+ * the frame bounds (quadratic in the partition size; enough for the partitions tested).
+ *
+ * Per-partition scratch (peer group bounds, key values) lives in flat typed arrays reused
+ * across partitions.
+ * @throws PgError 22014 ntile <= 0, 22016 nth_value <= 0, 22004 NULL frame offset, 22013
+ *   negative frame offset.
+ */
+import { PgError } from '../../../common/errors.js';
+import type { Value } from '../../../storage/table.js';
+import type { PlanNode, WindowFunc } from '../../plan/plan.js';
+import { FRAME } from '../../analyze/window.js';
+import { evalExpr } from '../eval.js';
+import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
+
+type WindowAggPlan = Extract<PlanNode, { node: 'WindowAgg' }>;
+
+function grow(a: Int32Array, n: number): Int32Array {
+  return a.length >= n ? a : new Int32Array(Math.max(n, a.length * 2));
+}
+
+export class WindowAggState extends PlanState {
+  /** The current partition's rows and their function values (`vals[f][i]`). */
+  private part: Value[][] = [];
+  private vals: Value[][] = [];
+  private pos = 0;
+  /** First row of the next partition, read ahead. */
+  private pending: Value[] | null = null;
+  private done = false;
+  /** Per row: first and last row of its peer group, and the group's number. */
+  private peerStart: Int32Array = new Int32Array(64);
+  private peerEnd: Int32Array = new Int32Array(64);
+  private group: Int32Array = new Int32Array(64);
+  /** First row of each peer group. */
+  private groupFirst: Int32Array = new Int32Array(64);
+  private nGroups = 0;
+  /** The single ORDER BY key's values (RANGE offsets). */
+  private key0: Value[] = [];
+  private startOff = 0;
+  private endOff = 0;
+  /** The frame of the row last computed: [fs, fe], inclusive. */
+  private fs = 0;
+  private fe = -1;
+
+  constructor(readonly p: WindowAggPlan, es: EState) {
+    super(p, es);
+    this.children = [execInitNode(p.input, es)];
+  }
+
+  next(): Value[] | null {
+    while (this.pos >= this.part.length) {
+      if (this.done) return null;
+      this.loadPartition();
+    }
+    const i = this.pos++;
+    const row = this.part[i]!;
+    const nf = this.vals.length;
+    const out: Value[] = new Array(row.length + nf);
+    for (let c = 0; c < row.length; c++) out[c] = row[c]!;
+    for (let f = 0; f < nf; f++) out[row.length + f] = this.vals[f]![i]!;
+    return out;
+  }
+
+  rescan(): void {
+    this.part = [];
+    this.vals = [];
+    this.pos = 0;
+    this.pending = null;
+    this.done = false;
+    execReScan(this.children[0]!);
+  }
+
+  /** Equality of two rows on key expressions (NULLs equal), comparing values `a` and `b`. */
+  private static same(a: readonly Value[], b: readonly Value[], cmps: readonly ((x: unknown, y: unknown) => number)[]): boolean {
+    for (let k = 0; k < a.length; k++) {
+      const x = a[k]!;
+      const y = b[k]!;
+      if (x === null || y === null) {
+        if (x !== y) return false;
+      } else if (cmps[k]!(x, y) !== 0) return false;
+    }
+    return true;
+  }
+
+  private loadPartition(): void {
+    const p = this.p;
+    const child = this.children[0]!;
+    const es = this.es;
+    const rows: Value[][] = [];
+    const first = this.pending ?? execProcNode(child);
+    this.pending = null;
+    if (first === null) {
+      this.done = true;
+      this.part = [];
+      this.pos = 0;
+      return;
+    }
+    rows.push(first);
+    const pk = p.partition.map((e) => evalExpr(e, first, es));
+    for (let row = execProcNode(child); row !== null; row = execProcNode(child)) {
+      if (pk.length > 0 && !WindowAggState.same(pk, p.partition.map((e) => evalExpr(e, row, es)), p.partCmps)) {
+        this.pending = row;
+        break;
+      }
+      rows.push(row);
+    }
+    if (this.pending === null) this.done = true;
+    this.part = rows;
+    this.pos = 0;
+    this.computePeers(rows);
+    this.computeOffsets(rows);
+    this.vals = p.funcs.map((f) => this.compute(f, rows));
+  }
+
+  private computePeers(rows: Value[][]): void {
+    const n = rows.length;
+    const p = this.p;
+    this.peerStart = grow(this.peerStart, n);
+    this.peerEnd = grow(this.peerEnd, n);
+    this.group = grow(this.group, n);
+    this.groupFirst = grow(this.groupFirst, n);
+    const cmps = p.orderKeys.map((k) => k.cmp);
+    const keys = rows.map((r) => p.order.map((e) => evalExpr(e, r, this.es)));
+    this.key0 = keys.map((k) => (k.length > 0 ? k[0]! : null));
+    let g = -1;
+    let start = 0;
+    for (let i = 0; i < n; i++) {
+      if (i === 0 || !WindowAggState.same(keys[i - 1]!, keys[i]!, cmps)) {
+        g++;
+        start = i;
+        this.groupFirst[g] = i;
+      }
+      this.group[i] = g;
+      this.peerStart[i] = start;
+    }
+    this.nGroups = g + 1;
+    for (let i = n - 1; i >= 0; i--) this.peerEnd[i] = i === n - 1 || this.group[i + 1] !== this.group[i] ? i : this.peerEnd[i + 1]!;
+  }
+
+  /** Frame offsets, evaluated once per partition (PostgreSQL evaluates them at executor start). */
+  private computeOffsets(rows: Value[][]): void {
+    const p = this.p;
+    const range = (p.frameOptions & FRAME.RANGE) !== 0;
+    const get = (e: typeof p.startOffset, which: 'starting' | 'ending'): number => {
+      if (e === null) return 0;
+      const v = evalExpr(e, rows[0]!, this.es);
+      if (v === null) throw new PgError('22004', `frame ${which} offset must not be null`);
+      const n = Number(v);
+      if (n < 0) throw new PgError('22013', range ? 'invalid preceding or following size in window function' : `frame ${which} offset must not be negative`);
+      return n;
+    };
+    this.startOff = get(p.startOffset, 'starting');
+    this.endOff = get(p.endOffset, 'ending');
+  }
+
+  /** Sets [fs, fe] to row i's frame before exclusion (n rows in the partition). */
+  private frame(i: number, n: number): void {
+    const f = this.p.frameOptions;
+    if ((f & FRAME.ROWS) !== 0) {
+      this.fs = (f & FRAME.START_UNBOUNDED_PRECEDING) !== 0 ? 0 : (f & FRAME.START_CURRENT_ROW) !== 0 ? i
+        : (f & FRAME.START_OFFSET_PRECEDING) !== 0 ? i - this.startOff : i + this.startOff;
+      this.fe = (f & FRAME.END_UNBOUNDED_FOLLOWING) !== 0 ? n - 1 : (f & FRAME.END_CURRENT_ROW) !== 0 ? i
+        : (f & FRAME.END_OFFSET_PRECEDING) !== 0 ? i - this.endOff : i + this.endOff;
+    } else if ((f & FRAME.GROUPS) !== 0) {
+      const g = this.group[i]!;
+      const last = this.nGroups - 1;
+      const gFirst = (x: number): number => this.groupFirst[x]!;
+      const gLast = (x: number): number => (x === last ? n - 1 : this.groupFirst[x + 1]! - 1);
+      if ((f & FRAME.START_UNBOUNDED_PRECEDING) !== 0) this.fs = 0;
+      else if ((f & FRAME.START_CURRENT_ROW) !== 0) this.fs = gFirst(g);
+      else if ((f & FRAME.START_OFFSET_PRECEDING) !== 0) this.fs = gFirst(Math.max(0, g - this.startOff));
+      else this.fs = g + this.startOff > last ? n : gFirst(g + this.startOff);
+      if ((f & FRAME.END_UNBOUNDED_FOLLOWING) !== 0) this.fe = n - 1;
+      else if ((f & FRAME.END_CURRENT_ROW) !== 0) this.fe = gLast(g);
+      else if ((f & FRAME.END_OFFSET_PRECEDING) !== 0) this.fe = g - this.endOff < 0 ? -1 : gLast(g - this.endOff);
+      else this.fe = gLast(Math.min(last, g + this.endOff));
+    } else {
+      // RANGE: peers for CURRENT ROW; by the ORDER BY value for offsets.
+      if ((f & FRAME.START_UNBOUNDED_PRECEDING) !== 0) this.fs = 0;
+      else if ((f & FRAME.START_CURRENT_ROW) !== 0) this.fs = this.peerStart[i]!;
+      else this.fs = this.rangeBound(i, n, true, (f & FRAME.START_OFFSET_PRECEDING) !== 0, this.startOff);
+      if ((f & FRAME.END_UNBOUNDED_FOLLOWING) !== 0) this.fe = n - 1;
+      else if ((f & FRAME.END_CURRENT_ROW) !== 0) this.fe = this.peerEnd[i]!;
+      else this.fe = this.rangeBound(i, n, false, (f & FRAME.END_OFFSET_PRECEDING) !== 0, this.endOff);
+    }
+    if (this.fs < 0) this.fs = 0;
+    if (this.fe > n - 1) this.fe = n - 1;
+  }
+
+  /**
+   * A RANGE offset bound of row i: the first (start) or last (end) row whose ORDER BY value lies
+   * within `off` before (preceding) or after the current value in sort order. A NULL current
+   * value's bounds are its NULL peers; NULL rows are never within an offset of a value.
+   */
+  private rangeBound(i: number, n: number, start: boolean, preceding: boolean, off: number): number {
+    const v = this.key0[i]!;
+    if (v === null) return start ? this.peerStart[i]! : this.peerEnd[i]!;
+    const desc = this.p.orderKeys[0]!.desc;
+    const x = Number(v);
+    // The bound in value space; "toward the start" is smaller for ASC, larger for DESC.
+    const bound = preceding !== desc ? x - off : x + off;
+    const inside = (w: number): boolean => (start ? (desc ? w <= bound : w >= bound) : (desc ? w >= bound : w <= bound));
+    if (start) {
+      for (let r = 0; r < n; r++) {
+        const w = this.key0[r]!;
+        if (w !== null && inside(Number(w))) return r;
+      }
+      return n;
+    }
+    for (let r = n - 1; r >= 0; r--) {
+      const w = this.key0[r]!;
+      if (w !== null && inside(Number(w))) return r;
+    }
+    return -1;
+  }
+
+  /** True when row r is excluded from row i's frame. */
+  private excluded(r: number, i: number): boolean {
+    const f = this.p.frameOptions;
+    if ((f & FRAME.EXCLUDE_CURRENT_ROW) !== 0) return r === i;
+    if ((f & FRAME.EXCLUDE_GROUP) !== 0) return r >= this.peerStart[i]! && r <= this.peerEnd[i]!;
+    if ((f & FRAME.EXCLUDE_TIES) !== 0) return r !== i && r >= this.peerStart[i]! && r <= this.peerEnd[i]!;
+    return false;
+  }
+
+  private compute(fn: WindowFunc, rows: Value[][]): Value[] {
+    const n = rows.length;
+    const out: Value[] = new Array(n);
+    const es = this.es;
+    const arg = (k: number, r: number): Value => evalExpr(fn.args[k]!, rows[r]!, es);
+    switch (fn.name) {
+      case 'row_number':
+        for (let i = 0; i < n; i++) out[i] = i + 1;
+        return out;
+      case 'rank':
+        for (let i = 0; i < n; i++) out[i] = this.peerStart[i]! + 1;
+        return out;
+      case 'dense_rank':
+        for (let i = 0; i < n; i++) out[i] = this.group[i]! + 1;
+        return out;
+      case 'percent_rank':
+        for (let i = 0; i < n; i++) out[i] = n > 1 ? this.peerStart[i]! / (n - 1) : 0;
+        return out;
+      case 'cume_dist':
+        for (let i = 0; i < n; i++) out[i] = (this.peerEnd[i]! + 1) / n;
+        return out;
+      case 'ntile': {
+        const k = arg(0, 0);
+        if (k === null) return out.fill(null);
+        const buckets = Number(k);
+        if (buckets <= 0) throw new PgError('22014', 'argument of ntile must be greater than zero');
+        const q = Math.floor(n / buckets);
+        const rem = n % buckets;
+        for (let i = 0; i < n; i++) out[i] = i < rem * (q + 1) ? Math.floor(i / (q + 1)) + 1 : rem + Math.floor((i - rem * (q + 1)) / q) + 1;
+        return out;
+      }
+      case 'lag':
+      case 'lead': {
+        const sign = fn.name === 'lag' ? -1 : 1;
+        for (let i = 0; i < n; i++) {
+          const o = fn.args.length >= 2 ? arg(1, i) : 1;
+          if (o === null) {
+            out[i] = null;
+            continue;
+          }
+          const j = i + sign * Number(o);
+          out[i] = j >= 0 && j < n ? arg(0, j) : fn.args.length === 3 ? arg(2, i) : null;
+        }
+        return out;
+      }
+      case 'first_value':
+      case 'last_value':
+      case 'nth_value':
+        for (let i = 0; i < n; i++) {
+          this.frame(i, n);
+          let want = 1;
+          if (fn.name === 'nth_value') {
+            const k = arg(1, i);
+            if (k === null) {
+              out[i] = null;
+              continue;
+            }
+            want = Number(k);
+            if (want <= 0) throw new PgError('22016', 'argument of nth_value must be greater than zero');
+          }
+          let found: number = -1;
+          if (fn.name === 'last_value') {
+            for (let r = this.fe; r >= this.fs; r--) {
+              if (!this.excluded(r, i)) {
+                found = r;
+                break;
+              }
+            }
+          } else {
+            let seen = 0;
+            for (let r = this.fs; r <= this.fe; r++) {
+              if (this.excluded(r, i)) continue;
+              if (++seen === want) {
+                found = r;
+                break;
+              }
+            }
+          }
+          out[i] = found < 0 ? null : arg(0, found);
+        }
+        return out;
+      default:
+        return this.aggregate(fn, rows, out);
+    }
+  }
+
+  /** An aggregate over each row's frame. */
+  private aggregate(fn: WindowFunc, rows: Value[][], out: Value[]): Value[] {
+    const n = rows.length;
+    const es = this.es;
+    const agg = fn.agg!;
+    const argExpr = fn.args.length > 0 ? fn.args[0]! : null;
+    const vals: Value[] = argExpr === null ? [] : rows.map((r) => evalExpr(argExpr, r, es));
+    const init = (): unknown => (agg.kind === 'count' ? 0 : agg.impl.init());
+    const step = (s: unknown, r: number): unknown => {
+      if (argExpr === null) return (s as number) + 1;
+      const v = vals[r]!;
+      if (v === null) return s;
+      return agg.kind === 'count' ? (s as number) + 1 : agg.impl.step(s, v);
+    };
+    const fin = (s: unknown): Value => {
+      if (agg.kind === 'count') return s as number;
+      const r = agg.impl.final(s) as Value;
+      // A result that is the state itself (sum(vector)) must not change as the state grows.
+      return r !== null && r === s && ArrayBuffer.isView(r) ? ((r as Float32Array).slice() as unknown as Value) : r;
+    };
+    const f = this.p.frameOptions;
+    const exclusion = (f & (FRAME.EXCLUDE_CURRENT_ROW | FRAME.EXCLUDE_GROUP | FRAME.EXCLUDE_TIES)) !== 0;
+    if ((f & FRAME.START_UNBOUNDED_PRECEDING) !== 0 && !exclusion) {
+      let s = init();
+      let upto = -1;
+      for (let i = 0; i < n; i++) {
+        this.frame(i, n);
+        while (upto < this.fe) s = step(s, ++upto);
+        out[i] = fin(s);
+      }
+      return out;
+    }
+    for (let i = 0; i < n; i++) {
+      this.frame(i, n);
+      let s = init();
+      for (let r = this.fs; r <= this.fe; r++) if (!this.excluded(r, i)) s = step(s, r);
+      out[i] = fin(s);
+    }
+    return out;
+  }
+}
