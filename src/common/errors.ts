@@ -35,6 +35,7 @@ export const SQLSTATE = {
   duplicate_object: '42710',
   duplicate_column: '42701',
   ambiguous_column: '42702',
+  duplicate_alias: '42712',
   datatype_mismatch: '42804',
   invalid_column_reference: '42P10',
   grouping_error: '42803',

@@ -60,6 +60,8 @@ export type Expr =
    */
   | { k: 'in'; type: 'bool'; arg: Expr; list: Expr[]; eq: Fn2; negate: boolean; hashed: { values: Set<Value>; hasNull: boolean } | null }
   | { k: 'coalesce'; type: SqlType; args: Expr[] }
+  /** `arg op ANY (array)` / `arg op ALL (array)` (PostgreSQL's ScalarArrayOpExpr); `fn` compares arg with one element. */
+  | { k: 'arrayop'; type: 'bool'; arg: Expr; arr: Expr; fn: Fn2; all: boolean; op: string }
   /**
    * A subquery used as an expression (PostgreSQL's SubLink): `expr` a scalar subquery,
    * `exists` EXISTS (...), `any` `arg op ANY (...)` / `arg IN (...)`, `all` `arg op ALL (...)`.
@@ -116,6 +118,10 @@ export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
       visit(e.l);
       visit(e.r);
       return;
+    case 'arrayop':
+      visit(e.arg);
+      visit(e.arr);
+      return;
     case 'in':
       visit(e.arg);
       for (const a of e.list) visit(a);
@@ -154,6 +160,8 @@ export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
       return e.arg === null ? e : { ...e, arg: f(e.arg) };
     case 'op2':
       return { ...e, l: f(e.l), r: f(e.r) };
+    case 'arrayop':
+      return { ...e, arg: f(e.arg), arr: f(e.arr) };
     case 'in':
       return { ...e, arg: f(e.arg), list: e.list.map(f) };
     case 'sublink':
@@ -411,8 +419,8 @@ function analyzeSubLink(scope: ExprScope, n: PgNode): Expr {
   if (kind !== 'EXPR_SUBLINK' && n.testexpr?.RowExpr !== undefined) throw pgErr.featureNotSupported('row comparison with a subquery');
   const sq = scope.subquery(n.subselect, loc);
   if (sq.types.length !== 1) {
-    const at = kind === 'EXPR_SUBLINK' ? loc : (n.subselect.SelectStmt?.targetList?.[1]?.ResTarget?.location ?? loc);
-    throw new PgError(SQLSTATE.syntax_error, sq.types.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', pos(at));
+    if (kind === 'EXPR_SUBLINK') throw new PgError(SQLSTATE.syntax_error, 'subquery must return only one column', pos(loc));
+    throw new PgError(SQLSTATE.syntax_error, sq.types.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', pos(loc));
   }
   if (kind === 'EXPR_SUBLINK') {
     return { k: 'sublink', type: sq.types[0]!, typmod: sq.typmods[0]!, sub: 'expr', query: sq.query, arg: null, cmp: null, op: '', loc };
@@ -736,6 +744,23 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       });
       const inArg = list.length > 0 ? coerceAfterCompare(arg) : arg;
       return { k: 'in', type: 'bool', arg: inArg, list, eq: eq!, negate: op === '<>', hashed: hashedInList(inArg.type, list) };
+    }
+    case 'AEXPR_OP_ANY':
+    case 'AEXPR_OP_ALL': {
+      const op = opName(n);
+      const l = analyzeExpr(scope, n.lexpr);
+      let r = analyzeExpr(scope, n.rexpr);
+      if (r.type === 'unknown') {
+        const arr = arrayTypeOf(l.type === 'unknown' ? 'text' : l.type);
+        if (arr !== null) r = coerceTo(scope, r, arr, -1, exprLocation(r, n.location));
+      }
+      if (!isArrayType(r.type)) {
+        throw new PgError(SQLSTATE.wrong_object_type, `op ANY/ALL (array) requires array on right side`, pos(n.location));
+      }
+      const elem: Expr = { k: 'slot', type: elemTypeOf(r.type), idx: 0, typmod: -1, name: '' };
+      const cmp = binaryOp(scope, op, l, elem, n.location);
+      if (cmp.k !== 'op2' || cmp.type !== 'bool') throw pgErr.featureNotSupported(`${op} ANY/ALL (array) with this operator`);
+      return { k: 'arrayop', type: 'bool', arg: cmp.l, arr: r, fn: cmp.fn, all: n.kind === 'AEXPR_OP_ALL', op };
     }
     case 'AEXPR_BETWEEN':
     case 'AEXPR_NOT_BETWEEN': {

@@ -181,6 +181,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     const r = transformFromItem(ps, item);
     from.push(r.node);
     for (const it of r.items) {
+      checkNameConflict(ps.namespace, it);
       it.lateralOnly = true;
       ps.namespace.push(it);
     }
@@ -464,6 +465,18 @@ function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void {
   pushItemColumns(it, targets);
 }
 
+/**
+ * PostgreSQL's checkNameSpaceConflicts: two FROM items of one level may not have the same
+ * name (`FROM a, a`).
+ * @throws PgError 42712 `table name "a" specified more than once`.
+ */
+function checkNameConflict(namespace: readonly NsItem[], it: NsItem): void {
+  if (!it.relVisible || it.refname === null) return;
+  if (namespace.some((x) => x.relVisible && x.refname === it.refname)) {
+    throw new PgError(SQLSTATE.duplicate_alias, `table name "${it.refname}" specified more than once`);
+  }
+}
+
 function pushItemColumns(it: NsItem, targets: Target[]): void {
   it.colNames.forEach((name, i) => targets.push({ name, expr: it.colExprs[i]! }));
 }
@@ -627,6 +640,10 @@ export function exprEqual(a: Expr, b: Expr): boolean {
     case 'in': {
       const o = b as typeof a;
       return a.negate === o.negate && exprEqual(a.arg, o.arg) && listEqual(a.list, o.list);
+    }
+    case 'arrayop': {
+      const o = b as typeof a;
+      return a.op === o.op && a.all === o.all && exprEqual(a.arg, o.arg) && exprEqual(a.arr, o.arr);
     }
     case 'count': {
       const o = b as typeof a;
@@ -833,6 +850,16 @@ function rangeVarRte(ps: ParseState, rv: PgNode): number {
 function subselectRte(ps: ParseState, n: PgNode): number {
   const sel = n.subquery.SelectStmt;
   const { name: alias, cols } = aliasOf(n);
+  if (sel.valuesLists !== undefined && sel.sortClause === undefined && sel.limitCount === undefined && sel.limitOffset === undefined && sel.withClause === undefined) {
+    // (VALUES ...) AS v(...): the VALUES list itself is the FROM item (PostgreSQL pulls the
+    // subquery up to the same effect); EXPLAIN names it "*VALUES*".
+    const v = valuesRte(ps, sel);
+    const rte = ps.rtable[v]!;
+    rte.alias = alias ?? 'unnamed_subquery';
+    rte.aliased = alias !== undefined;
+    rte.colNames = renameColumns(rte.colNames, cols, rte.alias);
+    return v;
+  }
   const lateral = n.lateral === true;
   const savedLateral = ps.lateralActive;
   ps.lateralActive = lateral;
@@ -931,6 +958,7 @@ function transformJoin(ps: ParseState, j: PgNode): FromResult {
   } finally {
     ps.namespace = savedNs;
   }
+  for (const it of right.items) checkNameConflict(left.items, it);
   let usingNames: string[] | null = null;
   if (j.isNatural === true) {
     usingNames = left.colNames.filter((c) => right.colNames.includes(c));
@@ -1016,7 +1044,7 @@ function analyzeWith(ps: ParseState, w: PgNode): void {
     const cte = c.CommonTableExpr;
     const name: string = cte.ctename;
     if (ps.ctes.some((x) => x.name === name)) {
-      throw new PgError(SQLSTATE.duplicate_table ?? '42712', `WITH query name "${name}" specified more than once`, typeof cte.location === 'number' ? { position: cte.location + 1 } : {});
+      throw new PgError(SQLSTATE.duplicate_alias, `WITH query name "${name}" specified more than once`, typeof cte.location === 'number' ? { position: cte.location + 1 } : {});
     }
     const sel = cte.ctequery.SelectStmt;
     if (sel === undefined) throw pgErr.featureNotSupported('data-modifying statements in WITH');
@@ -1081,6 +1109,22 @@ function referencesName(node: PgNode, name: string): boolean {
  * @throws PgError 42601 `VALUES lists must all be the same length`, 42804 for unmatched types.
  */
 function valuesQuery(ps: ParseState, s: PgNode): SelectQuery {
+  const rti = valuesRte(ps, s);
+  const item = ps.itemFor(rti);
+  ps.namespace.push(item);
+  const colNames = ps.rtable[rti]!.colNames;
+  const targets: Target[] = item.colExprs.map((e, i) => ({ name: colNames[i]!, expr: e }));
+  const orderBy = sortKeys(ps, s, targets);
+  const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
+  const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
+  return {
+    kind: 'select', rtable: ps.rtable, from: [{ k: 'rte', rti }], where: null, targets, orderBy, limit, offset,
+    aggregate: false, groupBy: [], having: null, setReturning: false, ctes: ps.ctes,
+  };
+}
+
+/** The range-table entry of a VALUES list (columns column1, ... of each column's common type). */
+function valuesRte(ps: ParseState, s: PgNode): number {
   const lists: PgNode[] = s.valuesLists;
   const rows: Expr[][] = [];
   let width = -1;
@@ -1101,23 +1145,16 @@ function valuesQuery(ps: ParseState, s: PgNode): SelectQuery {
   for (let c = 0; c < width; c++) {
     const t = commonType(rows.map((r) => r[c]!.type), -1, 'VALUES');
     colTypes.push(t);
-    for (const r of rows) r[c] = coerceTo(ps, r[c]!, t, -1);
+    for (const r of rows) {
+      const e = r[c]!;
+      r[c] = coerceTo(ps, e, t, -1, e.k === 'const' && e.loc !== undefined && e.loc >= 0 ? e.loc : undefined);
+    }
   }
   const colNames = colTypes.map((_, i) => `column${i + 1}`);
-  const rti = ps.addRte({
+  return ps.addRte({
     kind: 'values', rows, alias: '*VALUES*', aliased: false, lateral: false, colNames, colTypes,
     colTypmods: colTypes.map((_, c) => (rows.length > 0 && rows.every((r) => typmodOf(r[c]!) === typmodOf(rows[0]![c]!)) ? typmodOf(rows[0]![c]!) : -1)),
   });
-  const item = ps.itemFor(rti);
-  ps.namespace.push(item);
-  const targets: Target[] = item.colExprs.map((e, i) => ({ name: colNames[i]!, expr: e }));
-  const orderBy = sortKeys(ps, s, targets);
-  const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
-  const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
-  return {
-    kind: 'select', rtable: ps.rtable, from: [{ k: 'rte', rti }], where: null, targets, orderBy, limit, offset,
-    aggregate: false, groupBy: [], having: null, setReturning: false, ctes: ps.ctes,
-  };
 }
 
 /** PostgreSQL FigureColname: the output name of an unnamed target. */
@@ -1141,6 +1178,8 @@ export function figureColname(node: PgNode): string {
     case 'A_Const':
       return '?column?';
     case 'SubLink': {
+      if (n.subLinkType === 'EXISTS_SUBLINK') return 'exists';
+      if (n.subLinkType === 'ARRAY_SUBLINK') return 'array';
       if (n.subLinkType === 'EXPR_SUBLINK') {
         const tl = n.subselect.SelectStmt?.targetList;
         if (tl !== undefined && tl.length > 0) {

@@ -190,9 +190,21 @@ export class ParseState implements ExprScope {
         }
         if (hidden === null && found.length > 0) hidden = found[0]!;
       }
-      if (hidden !== null) {
+      // PostgreSQL's errorMissingRTE: an entry of that name (or of that table) somewhere in scope.
+      let rte: RangeTblEntry | undefined;
+      for (let p: ParseState | null = this; p !== null && rte === undefined; p = p.parent) {
+        rte = p.rtable.find((r) => r.alias === rel) ?? p.rtable.find((r) => r.kind === 'relation' && r.table.name === rel);
+      }
+      if (rte !== undefined && rte.aliased && rte.alias !== rel) {
         throw new PgError(SQLSTATE.undefined_table, `invalid reference to FROM-clause entry for table "${rel}"`, {
-          hint: `There is an entry for table "${rel}", but it cannot be referenced from this part of the query.`,
+          hint: `Perhaps you meant to reference the table alias "${rte.alias}".`,
+          ...pos(location),
+        });
+      }
+      if (rte !== undefined || hidden !== null) {
+        throw new PgError(SQLSTATE.undefined_table, `invalid reference to FROM-clause entry for table "${rel}"`, {
+          detail: `There is an entry for table "${rel}", but it cannot be referenced from this part of the query.`,
+          ...(hidden?.lateralOnly === true ? { hint: 'To reference that table, you must mark this subquery with LATERAL.' } : {}),
           ...pos(location),
         });
       }
@@ -210,6 +222,16 @@ export class ParseState implements ExprScope {
         hit = it.colExprs[i]!;
       }
       if (hit !== null) return withLoc(shiftLevels(hit, up), location);
+    }
+    for (let p: ParseState | null = this; p !== null; p = p.parent) {
+      const hidden = p.namespace.find((it) => it.colsVisible && !p!.visible(it) && it.colNames.includes(name) && it.refname !== null);
+      if (hidden !== undefined) {
+        throw new PgError(SQLSTATE.undefined_column, `column "${name}" does not exist`, {
+          detail: `There is a column named "${name}" in table "${hidden.refname}", but it cannot be referenced from this part of the query.`,
+          ...(hidden.lateralOnly ? { hint: 'To reference that column, you must mark this subquery with LATERAL.' } : {}),
+          ...pos(location),
+        });
+      }
     }
     throw new PgError(SQLSTATE.undefined_column, `column "${name}" does not exist`, pos(location));
   }

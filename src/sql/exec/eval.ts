@@ -10,6 +10,7 @@ import { AssertionError } from '../../common/assert.js';
 import type { Value } from '../../storage/table.js';
 import { type Expr, buildArray } from '../analyze/expr.js';
 import { castValue } from '../analyze/types.js';
+import type { PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from '../plan/plan.js';
 
 /** What evaluation needs from the running statement (the executor's EState implements it). */
@@ -107,6 +108,25 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
         else if (e.eq(v, w) === true) return !e.negate;
       }
       return sawNull ? null : e.negate;
+    }
+    case 'arrayop': {
+      const arr = evalExpr(e.arr, row, ctx) as PgArray | null;
+      if (arr === null) return null;
+      const elems = arr.elems as readonly Value[];
+      if (elems.length === 0) return e.all;
+      const v = evalExpr(e.arg, row, ctx);
+      if (v === null) return null;
+      let sawNull = false;
+      for (const w of elems) {
+        if (w === null) {
+          sawNull = true;
+          continue;
+        }
+        const t = e.fn(v, w);
+        if (t === null) sawNull = true;
+        else if (t === !e.all) return !e.all;
+      }
+      return sawNull ? null : e.all;
     }
     case 'coalesce':
       for (const a of e.args) {

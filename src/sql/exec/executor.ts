@@ -143,6 +143,11 @@ export class EState implements EvalCtx {
   readonly ctes = new Map<number, CteStore>();
   /** Working tables of running recursive CTEs, by CTE id. */
   readonly workTables = new Map<number, Value[][]>();
+  /**
+   * Under EXPLAIN ANALYZE: nodes count exactly what PostgreSQL's plan would (the exact top-k
+   * scan then evaluates its filter on every row, not only on heap candidates).
+   */
+  instrumenting = false;
   /** Every SubPlan state created (EXPLAIN ANALYZE prints them). */
   readonly subPlanStates: { sp: SubPlan; state: PlanState }[] = [];
 

@@ -402,11 +402,12 @@ function explainOptions(s: PgNode): ExplainOptions {
     const name = String(d.DefElem.defname);
     const arg = d.DefElem.arg;
     const raw: string | undefined = arg === undefined ? undefined : String(arg.String?.sval ?? arg.A_Const?.sval?.sval ?? arg.A_Const?.ival?.ival ?? arg.Integer?.ival ?? arg.A_Const?.boolval?.boolval ?? '').toLowerCase();
+    const at = typeof d.DefElem.location === 'number' ? { position: d.DefElem.location + 1 } : {};
     const bool = (): boolean => {
       if (raw === undefined) return true;
       if (['true', 'on', '1', 'yes'].includes(raw)) return true;
       if (['false', 'off', '0', 'no'].includes(raw)) return false;
-      throw new PgError(SQLSTATE.invalid_parameter_value, `${name} requires a Boolean value`);
+      throw new PgError(SQLSTATE.syntax_error, `${name} requires a Boolean value`);
     };
     switch (name) {
       case 'analyze': o.analyze = bool(); break;
@@ -424,10 +425,10 @@ function explainOptions(s: PgNode): ExplainOptions {
       case 'format':
         if (raw === 'text' || raw === 'json') o.format = raw;
         else if (raw === 'xml' || raw === 'yaml') throw pgErr.featureNotSupported(`EXPLAIN (FORMAT ${raw.toUpperCase()})`);
-        else throw new PgError(SQLSTATE.invalid_parameter_value, `unrecognized value for EXPLAIN option "format": "${raw}"`);
+        else throw new PgError(SQLSTATE.invalid_parameter_value, `unrecognized value for EXPLAIN option "format": "${raw}"`, at);
         break;
       default:
-        throw new PgError(SQLSTATE.syntax_error, `unrecognized EXPLAIN option "${name}"`);
+        throw new PgError(SQLSTATE.syntax_error, `unrecognized EXPLAIN option "${name}"`, at);
     }
   }
   if (!timingSet) o.timing = o.analyze;
@@ -454,6 +455,7 @@ function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: Prep
   if (opts.analyze) {
     const t1 = clock.nowMs();
     const es = new EState(env, stmt, values, opts.timing ? clock : null);
+    es.instrumenting = true;
     const top = execInitNode(stmt.plan, es);
     runPlanned(es, top);
     executionMs = clock.nowMs() - t1;

@@ -60,6 +60,8 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
       return `(${d(e.arg)} IS ${e.negate ? 'NOT ' : ''}NULL)`;
     case 'in':
       return `(${d(e.arg)} ${e.negate ? '<>' : '='} ${e.negate ? 'ALL' : 'ANY'} ('{${e.list.map((x) => (x.k === 'const' ? valueToText(x.value, x.type) : d(x))).join(',')}}'))`;
+    case 'arrayop':
+      return `(${d(e.arg)} ${e.op} ${e.all ? 'ALL' : 'ANY'} (${d(e.arr)}))`;
     case 'coalesce':
       return `COALESCE(${e.args.map(d).join(', ')})`;
     case 'sublink':

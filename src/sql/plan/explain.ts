@@ -66,7 +66,8 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
   };
   const removed = (): void => {
     const i = lookup?.(p);
-    if (i !== undefined && i.removedByFilter > 0 && p.qual !== null) props.push({ label: 'Rows Removed by Filter', value: i.removedByFilter });
+    // PostgreSQL prints the average per loop, rounded.
+    if (i !== undefined && i.removedByFilter > 0 && p.qual !== null) props.push({ label: 'Rows Removed by Filter', value: Number((i.removedByFilter / Math.max(1, i.loops)).toFixed(0)) });
   };
   const children: PlanNode[] = planChildren(p);
   switch (p.node) {
@@ -144,7 +145,7 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       json['Join Type'] = p.joinType[0]!.toUpperCase() + p.joinType.slice(1);
       if (p.joinQual !== null) props.push({ label: 'Join Filter', value: text(p.joinQual) });
       const i = lookup?.(p);
-      if (i !== undefined && i.removedByJoinFilter > 0) props.push({ label: 'Rows Removed by Join Filter', value: i.removedByJoinFilter });
+      if (i !== undefined && i.removedByJoinFilter > 0) props.push({ label: 'Rows Removed by Join Filter', value: Number((i.removedByJoinFilter / Math.max(1, i.loops)).toFixed(0)) });
       filter();
       removed();
       break;
@@ -156,7 +157,7 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       props.push({ label: 'Hash Cond', value: p.hashCondText });
       if (p.joinQual !== null) props.push({ label: 'Join Filter', value: text(p.joinQual) });
       const i = lookup?.(p);
-      if (i !== undefined && i.removedByJoinFilter > 0) props.push({ label: 'Rows Removed by Join Filter', value: i.removedByJoinFilter });
+      if (i !== undefined && i.removedByJoinFilter > 0) props.push({ label: 'Rows Removed by Join Filter', value: Number((i.removedByJoinFilter / Math.max(1, i.loops)).toFixed(0)) });
       filter();
       removed();
       break;
@@ -244,8 +245,8 @@ function costText(n: ExplainNode, opts: ExplainOptions): string {
     const i = n.instr;
     if (i === undefined || i.loops === 0) s += ' (never executed)';
     else {
-      const rows = i.rows / i.loops;
-      const rowsText = Number.isInteger(rows) ? String(rows) : rows.toFixed(2);
+      // PostgreSQL 18 prints the average rows per loop with two decimals.
+      const rowsText = (i.rows / i.loops).toFixed(2);
       s += opts.timing
         ? ` (actual time=${fmt3(i.startupMs / i.loops)}..${fmt3(i.totalMs / i.loops)} rows=${rowsText} loops=${i.loops})`
         : ` (actual rows=${rowsText} loops=${i.loops})`;

@@ -19,7 +19,8 @@ import { someNode } from '../analyze/query.js';
 import type { LayoutItem, PlanNode } from './plan.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase, qualSelectivity } from './cost.js';
 import { conjuncts, relsOf, type PlannerInfo } from './planner.js';
-import { planBaseRel, pkQual, type QualInfo, type RelPlan } from './scan.js';
+import { knnKey, knnScan, planBaseRel, pkQual, type QualInfo, type RelPlan } from './scan.js';
+import type { VarExpr } from './setrefs.js';
 
 export type { QualInfo } from './scan.js';
 
@@ -299,4 +300,54 @@ function pkInner(info: PlannerInfo, L: RelPlan, R: RelPlan, joinQ: QualInfo[]): 
   const needed = new Map<number, Set<number>>([[b.rti, new Set(b.cols)]]);
   const r = planBaseRel(info, b.rti, [pk.qual, ...b.quals], needed);
   return { ...r, pkUsed: pk.qual };
+}
+
+/**
+ * The cross-join trap (`FROM articles a, articles b WHERE b.id = 1 ORDER BY a.embedding <=>
+ * b.embedding LIMIT 10`): when the ORDER BY is one distance between a vector column of one
+ * table and values of the other FROM items, and each other item is a table read by a
+ * constant primary-key lookup (at most one row), the other items form the outer side of a
+ * nested loop and the k-NN scan of the first table (a vector index scan when it is cheaper)
+ * its inner side, its query vector an executor parameter set from the outer row. The join's
+ * order is then the inner scan's, and the LIMIT bounds the inner scan. PostgreSQL + pgvector
+ * sorts the whole cross product instead. Null when the query has another shape.
+ */
+export function tryKnnJoin(info: PlannerInfo, quals: QualInfo[], needed: Map<number, Set<number>>, need: number): PlanNode | null {
+  const q = info.q;
+  if (need === Infinity || q.orderBy.length !== 1 || q.from.length < 2 || !q.from.every((n) => n.k === 'rte')) return null;
+  const rtis = q.from.map((n) => (n as { rti: number }).rti);
+  const key = q.orderBy[0]!;
+  for (const rti of rtis) {
+    const others = new Set(rtis.filter((r) => r !== rti));
+    const k = knnKey(key.expr, rti, (x) => subset(relsOf(x), others));
+    if (k === null) continue;
+    if (quals.some((x) => x.rels.size > 1 || (x.rels.size === 0 && someNode(x.expr, (y) => y.k === 'sublink')))) return null;
+    const single = [...others].every((r) => {
+      const mine = quals.filter((x) => x.rels.size === 1 && x.rels.has(r));
+      const pk = pkQual(info, r, mine);
+      return pk !== null && relsOf(pk.key).size === 0;
+    });
+    if (!single) continue;
+    const outerItems = q.from.filter((n) => n.k === 'rte' && n.rti !== rti);
+    const outer = planInnerGroup(info, outerItems, quals.filter((x) => x.rels.size > 0 && !x.rels.has(rti)), needed);
+    const lateral: { id: number; v: VarExpr }[] = [];
+    const lateralRef = (v: VarExpr): number | null => {
+      if (v.rti === rti) return null;
+      const id = info.lateralParam(v);
+      if (!lateral.some((l) => l.id === id)) lateral.push({ id, v });
+      return id;
+    };
+    const mine = quals.filter((x) => x.rels.size === 0 || (x.rels.size === 1 && x.rels.has(rti)));
+    const inner = knnScan(info, rti, key, k, mine, needed, need, lateralRef);
+    if (inner === null) return null;
+    const layout: LayoutItem[] = [...outer.plan.layout, ...inner.plan.layout];
+    const nl: PlanNode = {
+      ...planBase(inner.plan.rows, outer.plan.startupCost + inner.plan.startupCost, outer.plan.totalCost + inner.plan.totalCost, layout, outer.plan.width + inner.plan.width),
+      node: 'NestLoop', joinType: 'inner', outer: outer.plan, inner: inner.plan, joinQual: null, nestParams: [],
+      outerWidth: outer.plan.layout.length, innerWidth: inner.plan.layout.length, boundToInner: true,
+    };
+    nl.nestParams = lateral.map((l) => ({ id: l.id, expr: info.bindFor(nl, l.v, outer.plan.layout) }));
+    return nl;
+  }
+  return null;
 }

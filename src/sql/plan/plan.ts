@@ -161,6 +161,8 @@ export type PlanNode =
       joinQual: Expr | null;
       /** Parameters set from each outer tuple before the inner side is rescanned. */
       nestParams: ParamAssign[];
+      /** The outer side yields at most one row: a bound from above (LIMIT) applies to the inner side. */
+      boundToInner?: boolean;
       outerWidth: number;
       innerWidth: number;
     })

@@ -20,7 +20,7 @@ import { planChildren } from './plan.js';
 import { bindExpr, type BindCtx, type LevelBinder, type VarExpr } from './setrefs.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
 import { deparse } from './deparse.js';
-import { planJoinTree, type QualInfo } from './join.js';
+import { planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
 import { tryKnnPlan } from './scan.js';
 import { planWindows } from './window.js';
 
@@ -41,7 +41,7 @@ export class PlannerGlobal {
   nameRtes(rtable: readonly RangeTblEntry[]): void {
     for (const rte of rtable) {
       if (this.rteNames.has(rte)) continue;
-      const base = rte.alias;
+      const base = rte.kind === 'values' ? '*VALUES*' : rte.alias;
       let name = base;
       for (let i = 1; this.usedNames.has(name); i++) name = `${base}_${i}`;
       this.usedNames.add(name);
@@ -93,9 +93,12 @@ export class PlannerInfo implements LevelBinder {
   varName(v: VarExpr, prefix: boolean): string {
     const so = this.setOpNames.get(v.rti)?.[v.col];
     if (so !== undefined) return prefix && this.global.qualify ? so.qname : so.name;
-    if (!prefix || !this.global.qualify) return v.name;
     const rte = this.q.rtable[v.rti];
-    return rte === undefined ? v.name : `${this.global.rteNames.get(rte) ?? rte.alias}.${v.name}`;
+    // A VALUES list's columns print by their own names ("*VALUES*".column1), as PostgreSQL's.
+    const name = rte?.kind === 'values' ? `column${v.col + 1}` : v.name;
+    if (!prefix || !this.global.qualify || rte === undefined) return name;
+    const rel = this.global.rteNames.get(rte) ?? rte.alias;
+    return `${/^[a-z_][a-z0-9_]*$/.test(rel) ? rel : `"${rel}"`}.${name}`;
   }
 
   outerParamName(v: VarExpr): string {
@@ -106,7 +109,12 @@ export class PlannerInfo implements LevelBinder {
 
   /** Deparses an unbound expression of this level (`prefix`: qualify column names). */
   text(e: Expr, prefix: boolean): string {
-    return deparse(e, prefix, (v, p) => (v.levelsUp === 0 ? this.varName(v, p) : v.name));
+    return deparse(e, prefix, (v, p) => {
+      if (v.levelsUp === 0) return this.varName(v, p);
+      let owner: PlannerInfo | null = this;
+      for (let i = 0; i < v.levelsUp && owner !== null; i++) owner = owner.parent;
+      return owner === null ? v.name : owner.varName({ ...v, levelsUp: 0 }, true);
+    });
   }
 
   /** The executor parameter a LATERAL reference to neighbour column `v` is passed in. */
@@ -382,7 +390,8 @@ export function planLevel(info: PlannerInfo): PlanNode {
 
   let plan: PlanNode;
   let ordered = false;
-  const knn = q.orderBy.length === 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null ? tryKnnPlan(info, quals, needed, need) : null;
+  const knn = q.orderBy.length === 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null
+    ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need)) : null;
   if (knn !== null) {
     plan = knn;
     ordered = true;
@@ -437,6 +446,11 @@ export function planLevel(info: PlannerInfo): PlanNode {
     plan = lim;
   }
 
+  if (plan.project !== null) {
+    // The plan is a subquery's top node (its SubqueryScan was left out): project in a Result above it.
+    const input = plan;
+    plan = { ...planBase(input.rows, input.startupCost, input.totalCost, input.layout, input.width), node: 'Result', input, oneTimeFilter: null };
+  }
   const top = plan;
   top.project = q.targets.map((t) => info.bindFor(top, t.expr, top.layout));
   if (info.cteDefs.length > 0) top.cteDefs = info.cteDefs;

@@ -66,7 +66,7 @@ function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, cols: nu
       name = rte.alias;
       break;
   }
-  const alias = rte.kind === 'subquery' ? null : explainName !== name ? explainName : null;
+  const alias = rte.kind === 'subquery' || rte.kind === 'values' ? null : explainName !== name ? explainName : null;
   return { rti, name: rte.kind === 'subquery' ? explainName : name, alias, cols };
 }
 
@@ -172,6 +172,12 @@ function subqueryLike(
   const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
   const qualExpr = and(quals.map((q) => q.expr));
   const sel = quals.reduce((s, q) => s * qualSelectivity(q.expr), 1);
+  if (qualExpr === null && sub.cteDefs === undefined) {
+    // A SubqueryScan that neither filters nor projects is left out (PostgreSQL's
+    // trivial_subqueryscan): the subquery's top node emits the columns in order already.
+    sub.layout = layout;
+    return { plan: sub, rels: new Set([rti]), lateral, base: null };
+  }
   const node: PlanNode = {
     ...planBase(sub.rows * sel, sub.startupCost, sub.totalCost + sub.rows * CPU_TUPLE_COST, layout),
     node: 'SubqueryScan', scan: scanTarget(info, rte, rti, cols), input: sub,
@@ -202,7 +208,7 @@ function planCteRef(
     const sub = planLevel(child);
     for (const id of child.ext) info.ext.add(id);
     const r = subqueryLike(info, rte, rti, sub, quals, lateralRef, lateral);
-    (r.plan as Extract<PlanNode, { node: 'SubqueryScan' }>).scan.name = rte.alias;
+    if (r.plan.node === 'SubqueryScan') r.plan.scan.name = rte.alias;
     return r;
   }
   let entry = g.ctePlans.get(cte.id);
@@ -262,6 +268,15 @@ export function pkQual(info: PlannerInfo, rti: number, quals: QualInfo[]): { qua
   return null;
 }
 
+/** The vector column and query of a k-NN ORDER BY key `e` over table entry `rti`, or null. */
+export function knnKey(e: Expr, rti: number, queryOk: (q: Expr) => boolean): { col: VarExpr; query: Expr; op: string } | null {
+  if (e.k !== 'op2' || !KNN_OPS.has(e.op)) return null;
+  const isCol = (x: Expr): x is VarExpr => x.k === 'var' && x.levelsUp === 0 && x.rti === rti && isVectorFamily(x.type);
+  if (isCol(e.l) && !relsOf(e.r).has(rti) && queryOk(e.r)) return { col: e.l, query: e.r, op: e.op };
+  if (isCol(e.r) && !relsOf(e.l).has(rti) && queryOk(e.l)) return { col: e.r, query: e.l, op: e.op };
+  return null;
+}
+
 /**
  * `ORDER BY <vector column> <op> <query> LIMIT k` over one table: an index scan or an exact
  * top-k scan, whichever costs fewer distance computations; null when the query has another
@@ -271,24 +286,29 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
   const q = info.q;
   if (need === Infinity || q.from.length !== 1 || q.from[0]!.k !== 'rte') return null;
   const rti = q.from[0]!.rti;
-  const rte = q.rtable[rti]!;
-  if (rte.kind !== 'relation') return null;
   const key = q.orderBy[0]!;
-  if (key.desc) return null;
-  const e = key.expr;
-  if (e.k !== 'op2' || !KNN_OPS.has(e.op)) return null;
-  const isCol = (x: Expr): x is VarExpr => x.k === 'var' && x.levelsUp === 0 && x.rti === rti && isVectorFamily(x.type);
-  let col: VarExpr;
-  let query: Expr;
-  if (isCol(e.l) && relsOf(e.r).size === 0) {
-    col = e.l;
-    query = e.r;
-  } else if (isCol(e.r) && relsOf(e.l).size === 0) {
-    col = e.r;
-    query = e.l;
-  } else {
-    return null;
-  }
+  const k = knnKey(key.expr, rti, (x) => relsOf(x).size === 0);
+  if (k === null) return null;
+  return knnScan(info, rti, key, k, quals, needed, need, undefined)?.plan ?? null;
+}
+
+/**
+ * The k-NN scan of table entry `rti` for ORDER BY `key` (column `k.col` against `k.query`)
+ * with `quals`: an ordered index scan when an index serves the operator and costs fewer
+ * distance computations than the exact top-k scan (enable_indexscan / enable_seqscan honoured),
+ * else the exact scan. Columns of other FROM items in the query become executor parameters
+ * (`lateralRef`), set by a nested loop above. Null for a table that is not a relation or a
+ * key that is DESC.
+ */
+export function knnScan(
+  info: PlannerInfo, rti: number, key: { expr: Expr; desc: boolean; nullsFirst: boolean }, k: { col: VarExpr; query: Expr; op: string },
+  quals: QualInfo[], needed: Map<number, Set<number>>, need: number, lateralRef: ((v: VarExpr) => number | null) | undefined,
+): { plan: PlanNode } | null {
+  const rte = info.q.rtable[rti]!;
+  if (rte.kind !== 'relation' || key.desc) return null;
+  const e = key.expr as Extract<Expr, { k: 'op2' }>;
+  const col = k.col;
+  const query = k.query;
   const table = rte.table;
   const cols = [...new Set([...(needed.get(rti) ?? []), col.col])].sort((a, b) => a - b);
   const layout: LayoutItem[] = cols.map((c) => ({ rti, col: c }));
@@ -313,9 +333,11 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
   }
   const sel = quals.reduce((s, x) => s * qualSelectivity(x.expr), 1);
   const knnSpec = (node: { initPlans: PlanNode['initPlans']; subPlans: PlanNode['subPlans'] }): KnnSpec => {
-    const bq = info.bindFor(node, query, []);
-    const bexpr = info.bindFor(node, e, layout);
-    return { col: col.col, op: e.op, query: bq, expr: bexpr, text: info.text(e, false), sortText: info.text(e, info.global.qualify) };
+    const bq = info.bindFor(node, query, [], lateralRef);
+    const bexpr = info.bindFor(node, e, layout, lateralRef);
+    // In the scan's Order By, its own columns print bare and other relations' qualified.
+    const text = deparse(e, false, (v) => (v.levelsUp === 0 && v.rti === rti ? v.name : info.text(v, true)));
+    return { col: col.col, op: e.op, query: bq, expr: bexpr, text, sortText: info.text(e, info.global.qualify) };
   };
   if (best !== null && best.cost < exactCost) {
     const def = best.def;
@@ -326,20 +348,20 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
       knn: null as unknown as KnnSpec,
     };
     node.knn = knnSpec(node);
-    if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout);
-    return node;
+    if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
+    return { plan: node };
   }
   const scanCost = seqCost(rows, qualOps(qualExpr));
   const seq: PlanNode & { node: 'SeqScan' } = {
     ...planBase(rows * sel, 0, scanCost, layout),
     node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table,
   };
-  if (qualExpr !== null) seq.qual = info.bindFor(seq, qualExpr, layout);
+  if (qualExpr !== null) seq.qual = info.bindFor(seq, qualExpr, layout, lateralRef);
   const total = scanCost + rows * distanceCost;
   const top: PlanNode = {
     ...planBase(Math.min(rows * sel, need), total, total + need * CPU_TUPLE_COST, layout),
     node: 'TopK', input: seq, knn: null as unknown as KnnSpec, nullsFirst: key.nullsFirst,
   };
   top.knn = knnSpec(top);
-  return top;
+  return { plan: top };
 }

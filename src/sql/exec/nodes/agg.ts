@@ -63,6 +63,7 @@ export class AggState extends PlanState {
         if (v !== null) g.states[a] = (call.call as { agg: { step(s: unknown, v: Value): unknown } }).agg.step(g.states[a], v);
       }
     }
+    if (p.strategy === 'hashed') this.instr.extra = [['Batches', `1  Memory Usage: ${Math.max(24, Math.ceil((groups.length * (p.width + 64)) / 1024))}kB`]];
     const out: Value[][] = [];
     for (const g of groups) {
       const row: Value[] = g.keys.slice();

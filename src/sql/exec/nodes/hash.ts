@@ -53,7 +53,10 @@ export class HashState extends PlanState {
     }
     this.instr.rows += n;
     this.instr.loops++;
-    this.instr.extra = [['Buckets', table.size], ['Batches', 1]];
+    let buckets = 1024;
+    while (buckets < n) buckets *= 2;
+    const kb = Math.max(9, Math.ceil((n * (this.p.width + 48)) / 1024));
+    this.instr.extra = [['Buckets', `${buckets}  Batches: 1  Memory Usage: ${kb}kB`]];
     this.table = table;
     this.all = all;
     return table;

@@ -65,6 +65,10 @@ export class NestLoopState extends PlanState {
     }
   }
 
+  override setBound(n: number): void {
+    if (this.p.boundToInner === true) this.children[1]!.setBound(n);
+  }
+
   rescan(): void {
     this.outerRow = null;
     execReScan(this.children[0]!);

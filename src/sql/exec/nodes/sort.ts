@@ -39,7 +39,8 @@ export class SortState extends PlanState {
     const n = Math.min(rows.length, this.bound);
     const out: Value[][] = new Array(n);
     for (let i = 0; i < n; i++) out[i] = rows[order[i]!]!;
-    this.instr.extra = [['Sort Method', this.bound < Infinity ? 'top-N heapsort' : 'quicksort']];
+    const kb = Math.max(25, Math.ceil((n * (this.p.width + 24)) / 1024));
+    this.instr.extra = [['Sort Method', `${this.bound < Infinity ? 'top-N heapsort' : 'quicksort'}  Memory: ${kb}kB`]];
     return out;
   }
 

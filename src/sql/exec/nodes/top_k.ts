@@ -68,8 +68,10 @@ export class TopKState extends PlanState {
     }
     const child = this.children[0]!;
     child.instr.loops = this.instr.loops;
-    child.instr.rows = this.scanned;
-    this.instr.extra = [['Sort Method', 'top-N heapsort']];
+    child.instr.rows = this.scanned - this.removed;
+    child.instr.removedByFilter = this.removed;
+    const kb = Math.max(25, Math.ceil((Math.min(this.bound, this.p.input.table.liveCount) * (this.p.width + 24)) / 1024));
+    this.instr.extra = [['Sort Method', `top-N heapsort  Memory: ${kb}kB`]];
   }
 
   private scratch(bytes: number): number {
@@ -81,11 +83,15 @@ export class TopKState extends PlanState {
     return this.scratchPtr;
   }
 
+  private removed = 0;
+
   /** True when row `r` passes the SeqScan's qual. */
   private passesQual(r: number): boolean {
     const scan = this.p.input;
     if (scan.qual === null) return true;
-    return passes(scan.qual, fetchRow(scan.table, scan.scan.cols, r), this.es);
+    if (passes(scan.qual, fetchRow(scan.table, scan.scan.cols, r), this.es)) return true;
+    this.removed++;
+    return false;
   }
 
   private run(): Int32Array {
@@ -99,6 +105,8 @@ export class TopKState extends PlanState {
     const heap = new TopK(k);
     const nullRows: number[] = [];
     const filtered = this.p.input.qual !== null;
+    // Under EXPLAIN ANALYZE the filter runs on every row, so its counts are PostgreSQL's.
+    const exact = this.es.instrumenting;
     if (q === null) {
       for (let r = 0; r < n && nullRows.length < k; r++) if (table.visibleTo(r, xid) && this.passesQual(r)) nullRows.push(r);
       return Int32Array.from(nullRows);
@@ -133,7 +141,7 @@ export class TopKState extends PlanState {
       if (cosine) d = 1 - d / Math.sqrt(norms[r]! * qNormSq);
       else d *= sign;
       if (filtered) {
-        if (d > heap.bound() || !this.passesQual(r)) continue;
+        if (exact ? !this.passesQual(r) || d > heap.bound() : d > heap.bound() || !this.passesQual(r)) continue;
       }
       heap.push(r, d);
     }
@@ -188,7 +196,7 @@ export class TopKState extends PlanState {
         continue;
       }
       const d = (colLeft ? fn(v, q!) : fn(q!, v)) as number;
-      if (d > heap.bound() || !this.passesQual(r)) continue;
+      if (this.es.instrumenting ? !this.passesQual(r) || d > heap.bound() : d > heap.bound() || !this.passesQual(r)) continue;
       heap.push(r, d);
     }
     return this.withNulls(heap.sortedIds(), nullRows, k);
@@ -248,7 +256,7 @@ export class TopKState extends PlanState {
       }
       if (fixed < 0 && pc.len(r) !== len) return null;
       const d = sign * kernel(qPtr, pc.ptr(r), units);
-      if (d > heap.bound() || !this.passesQual(r)) continue;
+      if (this.es.instrumenting ? !this.passesQual(r) || d > heap.bound() : d > heap.bound() || !this.passesQual(r)) continue;
       heap.push(r, d);
     }
     this.scanned += scanned;

@@ -1,0 +1,164 @@
+/**
+ * EXPLAIN against PostgreSQL 18 + pgvector 0.8.7 (PGlite): plan shapes with COSTS OFF, for
+ * queries where both choose the same plan (scans, filters, primary-key lookups, k-NN sorts and
+ * index scans, InitPlans and SubPlans, hash joins, CTEs, LATERAL top-k per row); EXPLAIN
+ * ANALYZE's actual rows and loops per node (TIMING OFF; memory figures and PostgreSQL's
+ * buffer counters left out); FORMAT JSON's node tree; option errors. And the cross-join trap
+ * (issue 7): vecgres evaluates the single outer row first and runs the vector index scan with
+ * it as the query, where PostgreSQL sorts the cross product.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Prng } from '../../src/common/prng.js';
+import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { SEED } from '../support/seed.js';
+
+const { db, oracle, check, both } = await openSqlPair();
+
+await both(`CREATE TABLE t (id int PRIMARY KEY, x int, e vector(2))`);
+await both(`INSERT INTO t SELECT i, i % 10, ('[' || i || ',0]')::vector FROM generate_series(1, 200) i`);
+await both(`CREATE TABLE u (id int PRIMARY KEY, tid int)`);
+await both(`INSERT INTO u SELECT i, i % 50 FROM generate_series(1, 100) i`);
+await both(`CREATE TABLE a (id int PRIMARY KEY, x int, t text, v vector(2))`);
+await both(`CREATE TABLE b (id int PRIMARY KEY, aid int, y int)`);
+await both(`INSERT INTO a VALUES (1, 10, 'p', '[1,1]'), (2, 20, 'q', '[2,0]'), (3, NULL, 'r', NULL), (4, 40, NULL, '[0,5]')`);
+await both(`INSERT INTO b VALUES (1, 1, 100), (2, 1, 200), (3, 2, 300), (4, 9, 400), (5, NULL, 500)`);
+// Articles with distinct directions (no ties in cosine distance) for the cross-join trap.
+await both(`CREATE TABLE articles (id int PRIMARY KEY, title text, embedding vector(4))`);
+{
+  const rng = new Prng(SEED);
+  const rows: string[] = [];
+  for (let i = 1; i <= 2000; i++) rows.push(`(${i}, 'article ${i}', '[${Array.from({ length: 4 }, () => (rng.int(20001) - 10000) / 1000).join(',')}]')`);
+  await both(`INSERT INTO articles VALUES ${rows.join(', ')}`);
+}
+
+async function all(label: string, queries: string[]): Promise<void> {
+  const mismatches: string[] = [];
+  for (const q of queries) await check(q, mismatches);
+  reportMismatches(label, mismatches, queries.length, SEED);
+}
+
+test('EXPLAIN (COSTS OFF) plan shapes match PostgreSQL where the plans are the same', async () => {
+  const shapes = [
+    'SELECT * FROM t',
+    'SELECT * FROM t WHERE x = 3',
+    'SELECT * FROM t WHERE id = 7',
+    'SELECT id FROM t ORDER BY e <-> \'[3,0]\' LIMIT 3',
+    'SELECT id FROM t WHERE x > 2 ORDER BY e <-> \'[3,0]\' LIMIT 3',
+    'SELECT id FROM t ORDER BY x DESC, id LIMIT 5',
+    'SELECT x, count(*) FROM t GROUP BY x HAVING count(*) > 1',
+    'SELECT count(*) FROM t',
+    'SELECT id FROM t WHERE id <> (SELECT id FROM t ORDER BY e <-> \'[150,0]\' LIMIT 1) ORDER BY e <-> \'[0,0]\' LIMIT 3',
+    'SELECT id, (SELECT count(*) FROM u WHERE u.tid = t.id) FROM t',
+    'SELECT a.id, b.id FROM a JOIN b ON a.id = b.aid',
+    'SELECT * FROM generate_series(1, 3) g',
+    'SELECT 1',
+    'WITH w AS MATERIALIZED (SELECT id FROM t WHERE x < 1) SELECT * FROM w w1, w w2 WHERE w1.id = w2.id',
+    'SELECT * FROM (VALUES (1), (2)) v(n) JOIN t ON t.id = v.n',
+    'SELECT id FROM t WHERE x NOT IN (SELECT tid FROM u)',
+  ];
+  await all('COSTS OFF shapes', shapes.map((q) => `EXPLAIN (COSTS OFF) ${q}`));
+});
+
+test('EXPLAIN (COSTS OFF) with an HNSW index: index scans, LATERAL top-k per outer row', async () => {
+  await both('CREATE INDEX ON articles USING hnsw (embedding vector_cosine_ops)');
+  try {
+    await all('index shapes', [
+      'EXPLAIN (COSTS OFF) SELECT id FROM articles ORDER BY embedding <=> \'[1,2,3,4]\' LIMIT 5',
+      'EXPLAIN (COSTS OFF) SELECT id FROM articles WHERE id > 10 ORDER BY embedding <=> \'[1,2,3,4]\' LIMIT 5',
+      'EXPLAIN (COSTS OFF) SELECT a.id, s.id FROM articles a CROSS JOIN LATERAL (SELECT x.id FROM articles x ORDER BY x.embedding <=> a.embedding LIMIT 3) s WHERE a.id < 4',
+    ]);
+  } finally {
+    await both('DROP INDEX articles_embedding_idx');
+  }
+});
+
+/** Node lines with their actual rows and loops; detail lines PostgreSQL and vecgres both print. */
+function analyzeLines(rows: { 'QUERY PLAN': string }[]): string[] {
+  return rows
+    .map((r) => r['QUERY PLAN'])
+    .filter((l) => !/^\s*(Buffers|Planning|Memory|Heap Blocks|Index Searches|Distance Computations|Index Tuples Returned):/.test(l) && !/^\s*Planning:$/.test(l))
+    .map((l) => l.replace(/  Memory( Usage)?: \d+kB/, '').replace(/^(\s*)Buckets: .*/, '$1Buckets'));
+}
+
+test('EXPLAIN ANALYZE: actual rows and loops per node as PostgreSQL counts them', async () => {
+  const mismatches: string[] = [];
+  const queries = [
+    'SELECT * FROM t WHERE x = 3',
+    'SELECT id FROM t ORDER BY e <-> \'[3,0]\' LIMIT 3',
+    'SELECT id FROM t ORDER BY x DESC, id LIMIT 5',
+    'SELECT x, count(*) FROM t GROUP BY x HAVING count(*) > 19',
+    'SELECT a.id, b.id FROM a JOIN b ON a.id = b.aid',
+    'SELECT id, (SELECT count(*) FROM u WHERE u.tid = t.id) FROM t',
+    'SELECT id FROM t WHERE id <> (SELECT id FROM t ORDER BY e <-> \'[150,0]\' LIMIT 1) ORDER BY e <-> \'[0,0]\' LIMIT 3',
+    'SELECT * FROM generate_series(1, 3) g',
+  ];
+  for (const q of queries) {
+    const sql = `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF) ${q}`;
+    const want = analyzeLines((await oracle.query(sql)).rows);
+    const got = analyzeLines((await db.query<{ 'QUERY PLAN': string }>(sql)).rows);
+    try {
+      assert.deepEqual(got, want);
+    } catch {
+      mismatches.push(`${sql}\n  pgvector:\n${want.join('\n')}\n  vecgres:\n${got.join('\n')}`);
+    }
+  }
+  reportMismatches('EXPLAIN ANALYZE', mismatches, queries.length, SEED);
+});
+
+test('EXPLAIN ANALYZE prints timing and the summary; FORMAT JSON is PostgreSQL\'s tree', async () => {
+  const r = await db.query<{ 'QUERY PLAN': string }>('EXPLAIN ANALYZE SELECT a.id FROM a JOIN b ON a.id = b.aid');
+  const lines = r.rows.map((x) => x['QUERY PLAN']);
+  assert.match(lines[0]!, /^Hash Join {2}\(cost=\d+\.\d\d\.\.\d+\.\d\d rows=\d+ width=\d+\) \(actual time=\d+\.\d{3}\.\.\d+\.\d{3} rows=3\.00 loops=1\)$/);
+  assert.match(lines[lines.length - 2]!, /^Planning Time: \d+\.\d{3} ms$/);
+  assert.match(lines[lines.length - 1]!, /^Execution Time: \d+\.\d{3} ms$/);
+
+  const shape = (n: Record<string, unknown>): unknown => ({
+    type: n['Node Type'],
+    rel: n['Relation Name'] ?? null,
+    filter: n['Filter'] ?? null,
+    hash: n['Hash Cond'] ?? null,
+    rows: n['Actual Rows'] ?? null,
+    loops: n['Actual Loops'] ?? null,
+    plans: ((n['Plans'] ?? []) as Record<string, unknown>[]).map(shape),
+  });
+  for (const q of ['SELECT * FROM t WHERE x = 3', 'SELECT a.id, b.id FROM a JOIN b ON a.id = b.aid', 'SELECT x, count(*) FROM t GROUP BY x']) {
+    const sql = `EXPLAIN (ANALYZE, FORMAT JSON, COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF) ${q}`;
+    const want = (await oracle.query(sql)).rows[0]['QUERY PLAN'][0].Plan;
+    const got = JSON.parse((await db.query<{ 'QUERY PLAN': string }>(sql)).rows[0]!['QUERY PLAN'])[0].Plan;
+    assert.deepEqual(shape(got), shape(want), q);
+  }
+  await all('option errors', [
+    'EXPLAIN (TIMING ON) SELECT 1',
+    'EXPLAIN (FORMAT BLAH) SELECT 1',
+    'EXPLAIN (BLAH) SELECT 1',
+    'EXPLAIN (ANALYZE maybe) SELECT 1',
+  ]);
+});
+
+test('the cross-join trap: the single outer row first, then one vector index scan with it as the query', async () => {
+  const q = (id: number): string => `SELECT a.id, a.embedding <=> b.embedding AS d FROM articles a, articles b WHERE b.id = ${id} ORDER BY a.embedding <=> b.embedding LIMIT 10`;
+  // Without an index: the same rows as PostgreSQL (exact top-k, no ties in the data).
+  await all('cross join, exact', [q(1), q(77), q(2000), q(2001), `${q(5).replace('LIMIT 10', 'LIMIT 3 OFFSET 2')}`]);
+  await db.query('CREATE INDEX ON articles USING hnsw (embedding vector_cosine_ops)');
+  try {
+    const plan = (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${q(1)}`)).rows.map((r) => r['QUERY PLAN']);
+    assert.deepEqual(plan, [
+      'Limit',
+      '  ->  Nested Loop',
+      '        ->  Index Scan using articles_pkey on articles b',
+      '              Index Cond: (id = 1)',
+      '        ->  Index Scan using articles_embedding_idx on articles a',
+      '              Order By: (embedding <=> b.embedding)',
+    ]);
+    // With the index: the rows the index scan returns for the same query vector written as a
+    // scalar subquery (one index search either way).
+    for (const id of [1, 42, 300]) {
+      const viaJoin = (await db.query(q(id))).rows;
+      const viaSubquery = (await db.query(`SELECT id, embedding <=> (SELECT embedding FROM articles WHERE id = ${id}) AS d FROM articles ORDER BY embedding <=> (SELECT embedding FROM articles WHERE id = ${id}) LIMIT 10`)).rows;
+      assert.deepEqual(viaJoin, viaSubquery, `id ${id}`);
+    }
+  } finally {
+    await db.query('DROP INDEX articles_embedding_idx');
+  }
+});
