@@ -10,7 +10,7 @@ import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import {
-  type Expr, type ExprScope, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType,
+  type Expr, type ExprScope, type AggMods, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType,
 } from './expr.js';
 import { type SqlType, TYPE_NAME, isNumeric, isVectorFamily, castContext, castValue, valueToText, isArrayType } from './types.js';
 import type { WindowClause } from './window.js';
@@ -647,11 +647,12 @@ export function exprEqual(a: Expr, b: Expr): boolean {
     }
     case 'count': {
       const o = b as typeof a;
-      return a.arg === null ? o.arg === null : o.arg !== null && exprEqual(a.arg, o.arg);
+      return (a.arg === null ? o.arg === null : o.arg !== null && exprEqual(a.arg, o.arg)) && modsEqual(a.mods, o.mods);
     }
     case 'agg': {
       const o = b as typeof a;
-      return a.name === o.name && exprEqual(a.arg, o.arg);
+      return a.name === o.name && exprEqual(a.arg, o.arg) && (a.arg2 === undefined ? o.arg2 === undefined : o.arg2 !== undefined && exprEqual(a.arg2, o.arg2)) &&
+        modsEqual(a.mods, o.mods);
     }
     case 'window': {
       const o = b as typeof a;
@@ -661,6 +662,14 @@ export function exprEqual(a: Expr, b: Expr): boolean {
     case 'subplan':
       return false;
   }
+}
+
+/** Equality of two aggregate calls' DISTINCT / ORDER BY / FILTER clauses. */
+function modsEqual(a: AggMods | undefined, b: AggMods | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.distinct === b.distinct && (a.filter === null ? b.filter === null : b.filter !== null && exprEqual(a.filter, b.filter)) &&
+    a.order.length === b.order.length &&
+    a.order.every((k, i) => k.desc === b.order[i]!.desc && k.nullsFirst === b.order[i]!.nullsFirst && exprEqual(k.expr, b.order[i]!.expr));
 }
 
 function listEqual(a: Expr[], b: Expr[]): boolean {

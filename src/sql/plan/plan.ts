@@ -40,6 +40,17 @@ export interface AggCall {
   /** `count(*)`: no argument. */
   arg: Expr | null;
   kind: 'count' | 'agg';
+  /** string_agg's delimiter, bound; else null. */
+  arg2: Expr | null;
+  /** FILTER (WHERE ...), bound; only rows where it is TRUE are aggregated. */
+  filter: Expr | null;
+  /** DISTINCT: equal (non-NULL for strict aggregates) inputs are aggregated once. */
+  distinct: boolean;
+  /**
+   * ORDER BY inside the call, bound (DISTINCT without ORDER BY sorts by the argument). When
+   * DISTINCT or ORDER BY is present the group's inputs are collected, sorted and then folded.
+   */
+  order: { expr: Expr; desc: boolean; nullsFirst: boolean; cmp: (a: unknown, b: unknown) => number }[];
 }
 
 /** A window function of a WindowAgg: its name, arguments bound to the input tuple, and aggregate. */

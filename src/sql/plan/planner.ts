@@ -12,7 +12,7 @@ import { pgErr } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
-import { forEachOperand } from '../analyze/expr.js';
+import { forEachOperand, comparatorFor } from '../analyze/expr.js';
 import { type SelectQuery, type SortKey, type RangeTblEntry, setOpLeaves, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
 import { evalExpr, NO_CONTEXT, type EvalCtx } from '../exec/eval.js';
 import type { AggCall, LayoutItem, PlanNode, PlannedStmt, SortSpec, SubPlan } from './plan.js';
@@ -342,7 +342,12 @@ export function nodeExprs(p: PlanNode): Expr[] {
       break;
     case 'Agg':
       out.push(...p.groupKeys);
-      for (const a of p.aggs) if (a.arg !== null) out.push(a.arg);
+      for (const a of p.aggs) {
+        if (a.arg !== null) out.push(a.arg);
+        if (a.arg2 !== null) out.push(a.arg2);
+        if (a.filter !== null) out.push(a.filter);
+        for (const o of a.order) out.push(o.expr);
+      }
       break;
     case 'ProjectSet':
       out.push(...p.targets);
@@ -564,8 +569,22 @@ function planAgg(info: PlannerInfo, input: PlanNode): PlanNode {
     return b.k === 'slot' ? deparse(b, info.global.qualify) : info.text(g, info.global.qualify);
   });
   agg.aggs = calls.map((c): AggCall => {
-    const arg = c.k === 'count' ? (c.arg === null ? null : info.bindFor(agg, c.arg, input.layout)) : info.bindFor(agg, (c as Extract<Expr, { k: 'agg' }>).arg, input.layout);
-    return { call: c, arg, kind: c.k === 'count' ? 'count' : 'agg' };
+    const call = c as Extract<Expr, { k: 'count' | 'agg' }>;
+    const bind = (e: Expr): Expr => info.bindFor(agg, e, input.layout);
+    const mods = call.mods;
+    return {
+      call: c,
+      arg: call.arg === null ? null : bind(call.arg),
+      kind: c.k === 'count' ? 'count' : 'agg',
+      arg2: call.k === 'agg' && call.arg2 !== undefined ? bind(call.arg2) : null,
+      filter: mods?.filter == null ? null : bind(mods.filter),
+      distinct: mods?.distinct === true,
+      // DISTINCT without ORDER BY sorts by the argument, so equal inputs are adjacent (and
+      // array_agg(DISTINCT x) comes out in x order, as PostgreSQL's sort-based DISTINCT).
+      order: mods?.distinct === true && mods.order.length === 0 && call.arg !== null
+        ? [{ expr: bind(call.arg), desc: false, nullsFirst: false, cmp: comparatorFor(call.arg.type) as (a: unknown, b: unknown) => number }]
+        : (mods?.order ?? []).map((o) => ({ expr: bind(o.expr), desc: o.desc, nullsFirst: o.nullsFirst, cmp: o.cmp as (a: unknown, b: unknown) => number })),
+    };
   });
   if (q.having !== null) agg.qual = info.bindFor(agg, q.having, layout);
   return agg;
