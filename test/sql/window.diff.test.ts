@@ -105,6 +105,10 @@ test('aggregates over windows and frames', async () => {
     'select distinct g, count(*) over (partition by g) from w order by 1',
     'select id, count(*) over (order by v range between 1 preceding and 1 preceding) from w order by id',
     'select id, sum(v) over (order by id rows between 2 following and 1 following) from w order by id',
+    'select id, array_agg(v) over (order by id rows between 2 preceding and current row) from w order by id',
+    'select id, array_agg(s) over (partition by g order by id) from w order by id',
+    'select id, string_agg(s, \',\') over (order by id rows between 1 preceding and 1 following) from w order by id',
+    'select id, bool_and(v > 2) over (partition by g order by id), bool_or(v > 8) over (order by id rows 3 preceding), every(x > 0) over () from w order by id',
   );
   for (const q of qs) await check(q, mismatches);
   reportMismatches('window aggregates', mismatches, qs.length, SEED);

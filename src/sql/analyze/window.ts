@@ -62,7 +62,7 @@ export interface WindowScope extends ExprScope {
 
 const RANKING = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile']);
 const VALUE_FNS = new Set(['lag', 'lead', 'first_value', 'last_value', 'nth_value']);
-const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max']);
+const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every']);
 
 function pos(loc: unknown): { position?: number } {
   return typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
@@ -121,7 +121,7 @@ export function analyzeWindowCall(scope: ExprScope, n: PgNode, name: string): Ex
         scope.allowAggregates = allowAgg;
         scope.aggregateOverWindow = false;
       }
-      const args = call.k === 'count' ? (call.arg === null ? [] : [call.arg]) : call.k === 'agg' ? [call.arg] : [];
+      const args = call.k === 'count' ? (call.arg === null ? [] : [call.arg]) : call.k === 'agg' ? (call.arg2 === undefined ? [call.arg] : [call.arg, call.arg2]) : [];
       if (args.some((a) => someNodeLocal(a, (x) => x.k === 'count' || x.k === 'agg'))) scope.sawAggregate = true;
       return { k: 'window', type: call.type, name, args, winref, agg: call, loc: n.location };
     }

@@ -44,6 +44,8 @@ export class WindowAggState extends PlanState {
   /** First row of each peer group. */
   private groupFirst: Int32Array = new Int32Array(64);
   private nGroups = 0;
+  /** The current partition's PARTITION BY values. */
+  private readonly partKey: Value[];
   /** The single ORDER BY key's values (RANGE offsets). */
   private key0: Value[] = [];
   private startOff = 0;
@@ -55,6 +57,7 @@ export class WindowAggState extends PlanState {
   constructor(readonly p: WindowAggPlan, es: EState) {
     super(p, es);
     this.children = [execInitNode(p.input, es)];
+    this.partKey = new Array(p.partition.length).fill(null);
   }
 
   next(): Value[] | null {
@@ -80,16 +83,10 @@ export class WindowAggState extends PlanState {
     execReScan(this.children[0]!);
   }
 
-  /** Equality of two rows on key expressions (NULLs equal), comparing values `a` and `b`. */
-  private static same(a: readonly Value[], b: readonly Value[], cmps: readonly ((x: unknown, y: unknown) => number)[]): boolean {
-    for (let k = 0; k < a.length; k++) {
-      const x = a[k]!;
-      const y = b[k]!;
-      if (x === null || y === null) {
-        if (x !== y) return false;
-      } else if (cmps[k]!(x, y) !== 0) return false;
-    }
-    return true;
+  /** SQL equality of two key values for partitioning and peers (NULLs equal). */
+  private static eq(x: Value, y: Value, cmp: (a: unknown, b: unknown) => number): boolean {
+    if (x === null || y === null) return x === y;
+    return cmp(x, y) === 0;
   }
 
   private loadPartition(): void {
@@ -106,9 +103,13 @@ export class WindowAggState extends PlanState {
       return;
     }
     rows.push(first);
-    const pk = p.partition.map((e) => evalExpr(e, first, es));
+    const np = p.partition.length;
+    const pk = this.partKey;
+    for (let k = 0; k < np; k++) pk[k] = evalExpr(p.partition[k]!, first, es);
     for (let row = execProcNode(child); row !== null; row = execProcNode(child)) {
-      if (pk.length > 0 && !WindowAggState.same(pk, p.partition.map((e) => evalExpr(e, row, es)), p.partCmps)) {
+      let same = true;
+      for (let k = 0; k < np && same; k++) same = WindowAggState.eq(pk[k]!, evalExpr(p.partition[k]!, row, es), p.partCmps[k]!);
+      if (!same) {
         this.pending = row;
         break;
       }
@@ -129,13 +130,19 @@ export class WindowAggState extends PlanState {
     this.peerEnd = grow(this.peerEnd, n);
     this.group = grow(this.group, n);
     this.groupFirst = grow(this.groupFirst, n);
-    const cmps = p.orderKeys.map((k) => k.cmp);
-    const keys = rows.map((r) => p.order.map((e) => evalExpr(e, r, this.es)));
-    this.key0 = keys.map((k) => (k.length > 0 ? k[0]! : null));
+    const nk = p.order.length;
+    // ORDER BY values, flat: row i's key k at i * nk + k.
+    const keys: Value[] = new Array(n * nk);
+    for (let i = 0; i < n; i++) for (let k = 0; k < nk; k++) keys[i * nk + k] = evalExpr(p.order[k]!, rows[i]!, this.es);
+    const key0: Value[] = new Array(n);
+    for (let i = 0; i < n; i++) key0[i] = nk > 0 ? keys[i * nk]! : null;
+    this.key0 = key0;
     let g = -1;
     let start = 0;
     for (let i = 0; i < n; i++) {
-      if (i === 0 || !WindowAggState.same(keys[i - 1]!, keys[i]!, cmps)) {
+      let peer = i > 0;
+      for (let k = 0; k < nk && peer; k++) peer = WindowAggState.eq(keys[(i - 1) * nk + k]!, keys[i * nk + k]!, p.orderKeys[k]!.cmp);
+      if (!peer) {
         g++;
         start = i;
         this.groupFirst[g] = i;
@@ -325,13 +332,18 @@ export class WindowAggState extends PlanState {
     const es = this.es;
     const agg = fn.agg!;
     const argExpr = fn.args.length > 0 ? fn.args[0]! : null;
+    const delimExpr = fn.args.length > 1 ? fn.args[1]! : null;
     const vals: Value[] = argExpr === null ? [] : rows.map((r) => evalExpr(argExpr, r, es));
+    const delims: Value[] = delimExpr === null ? [] : rows.map((r) => evalExpr(delimExpr, r, es));
+    const nonStrict = agg.kind === 'agg' && (agg.impl as { nonStrict?: boolean }).nonStrict === true;
     const init = (): unknown => (agg.kind === 'count' ? 0 : agg.impl.init());
     const step = (s: unknown, r: number): unknown => {
       if (argExpr === null) return (s as number) + 1;
       const v = vals[r]!;
-      if (v === null) return s;
-      return agg.kind === 'count' ? (s as number) + 1 : agg.impl.step(s, v);
+      if (v === null && !nonStrict) return s;
+      if (agg.kind === 'count') return (s as number) + 1;
+      // array_agg's state is a list it appends to: give each frame its own (restarted frames re-fold).
+      return agg.impl.step(s, delimExpr === null ? v : [v, delims[r]!]);
     };
     const fin = (s: unknown): Value => {
       if (agg.kind === 'count') return s as number;
