@@ -159,3 +159,21 @@ test('EXPLAIN (COSTS OFF) shapes of window functions', async () => {
   for (const q of qs) await check(q, mismatches);
   reportMismatches('window shapes', mismatches, qs.length, SEED);
 });
+
+test('WindowAgg, Unique, SetOp and ordered aggregates rescanned per outer row (correlated subqueries, LATERAL)', async () => {
+  const mismatches: string[] = [];
+  await both('CREATE TABLE wo (id integer PRIMARY KEY, g integer)');
+  await both('INSERT INTO wo VALUES (1, 0), (2, 1), (3, 2), (4, 3), (5, 7), (6, NULL)');
+  const qs = [
+    'select wo.id, (select count(*) from (select distinct v from w where w.g = wo.g) q) from wo order by 1',
+    'select wo.id, x.id, x.r from wo cross join lateral (select id, rank() over (order by v, id) r from w where w.g = wo.g order by r limit 2) x order by 1, 2',
+    'select wo.id, (select max(r) from (select row_number() over (order by id) r from w where w.g = wo.g) q) from wo order by 1',
+    'select wo.id, (select count(*) from (select v from w where g = wo.g intersect select v from w where g = wo.g + 1) q) from wo order by 1',
+    'select wo.id, (select count(*) from (select v from w where g = wo.g except all select v from w where g = wo.g + 1) q) from wo order by 1',
+    'select wo.id, x.* from wo, lateral (select distinct on (v) v, id from w where w.g = wo.g order by v, id desc) x order by 1, 2, 3',
+    'select wo.id, (select string_agg(s, \',\' order by id) from w where w.g = wo.g) from wo order by 1',
+    'select wo.id, (select sum(v) from (select v from w where g = wo.g union select v + 1 from w where g = wo.g) q) from wo order by 1',
+  ];
+  for (const q of qs) await check(q, mismatches);
+  reportMismatches('rescans', mismatches, qs.length, SEED);
+});
