@@ -74,7 +74,26 @@ function aggCall(): string {
 
 function query(): string {
   const t = pick(['ra', 'rb']);
-  switch (rng.int(5)) {
+  switch (rng.int(8)) {
+    case 5: {
+      // Window functions over grouped rows, DISTINCT over window output.
+      const grp = pick(['g', 's']);
+      return pick([
+        `select ${grp}, count(*) as c, rank() over (order by count(*) desc) as r, sum(sum(v)) over (order by ${grp} nulls first) as rs from ${t}${where()} group by ${grp}`,
+        `select distinct ${grp}, count(*) over (partition by ${grp}) as c from ${t}${where()}`,
+        `select distinct on (${grp}) ${grp}, sum(v) over (partition by ${grp}) as sv, id from ${t}${where()} order by ${grp}, id`,
+      ]);
+    }
+    case 6: {
+      // Set operations with ORDER BY / LIMIT, parenthesised, mixed numeric types.
+      const a = pick(['v', 'g', 'v::bigint', 'v + 0.5', 'id']);
+      const b = pick(['v', 'g', 'id::bigint', '1.5']);
+      const op = pick(['union', 'union all', 'intersect', 'except']);
+      return `(select ${a} as c from ra${where()} order by 1 nulls first limit ${3 + rng.int(8)}) ${op} (select ${b} from rb${where()}) order by 1 limit ${5 + rng.int(10)}`;
+    }
+    case 7:
+      // DISTINCT with ORDER BY and LIMIT over expressions.
+      return `select distinct ${pick(['v % 3 as m', 'coalesce(s, \'-\') as m', 'g + v as m'])} from ${t}${where()} order by m ${pick(['', 'desc'])} limit ${1 + rng.int(4)}`;
     case 0:
       return `select distinct ${pick(['g', 'v', 's', 'g, v', 's, g', 'v % 2, s'])} from ${t}${where()}`;
     case 1: {
