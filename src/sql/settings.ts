@@ -80,6 +80,8 @@ export class SettingsRegistry {
 /** One session's values. Implements {@link GucReader} for index scans. */
 export class Settings implements GucReader {
   private readonly session = new Map<string, GucValue>();
+  /** Incremented by every change of a value (cached plans compare it). */
+  generation = 0;
   private readonly local = new Map<string, GucValue>();
   /** Session values at BEGIN, restored by ROLLBACK (null outside a transaction block). */
   private snapshot: Map<string, GucValue> | null = null;
@@ -111,6 +113,7 @@ export class Settings implements GucReader {
     }
     const target = isLocal ? this.local : this.session;
     if (isLocal && this.snapshot === null) return;
+    this.generation++;
     if (value === null) {
       if (def === null) target.delete(key);
       else target.set(key, def.default);
@@ -130,6 +133,7 @@ export class Settings implements GucReader {
 
   /** RESET ALL. */
   resetAll(): void {
+    this.generation++;
     this.session.clear();
     this.local.clear();
   }
@@ -158,12 +162,14 @@ export class Settings implements GucReader {
 
   /** COMMIT: keep SET values, drop SET LOCAL ones. */
   commitTransaction(): void {
+    this.generation++;
     this.snapshot = null;
     this.local.clear();
   }
 
   /** ROLLBACK: undo SETs made in the transaction and drop SET LOCAL ones. */
   rollbackTransaction(): void {
+    this.generation++;
     if (this.snapshot !== null) {
       this.session.clear();
       for (const [k, v] of this.snapshot) this.session.set(k, v);

@@ -4,9 +4,7 @@
  */
 import type { Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
-import type { SelectQuery } from '../analyze/query.js';
 import type { PlannedStmt } from '../plan/plan.js';
-import { planSelect } from '../plan/planner.js';
 import { EState, execInitNode, runPlanned } from './executor.js';
 import './nodes/index.js';
 
@@ -16,9 +14,8 @@ export interface SelectOutput {
   stmt: PlannedStmt;
 }
 
-/** Plans and executes an analyzed SELECT with the client's parameter values. */
-export function runSelect(env: SqlEnv, q: SelectQuery, params: readonly Value[]): SelectOutput {
-  const stmt = planSelect(env, q, params);
+/** Executes a planned SELECT with the client's parameter values. */
+export function runSelect(env: SqlEnv, stmt: PlannedStmt, params: readonly Value[]): SelectOutput {
   env.lastPlan = stmt.plan;
   const es = new EState(env, stmt, params, null);
   const rows = runPlanned(es, execInitNode(stmt.plan, es));

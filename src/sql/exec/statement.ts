@@ -23,7 +23,7 @@ import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
 import { endTransaction } from './txn.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, type Notices } from './ddl.js';
-import { planSelect } from '../plan/planner.js';
+import { planSelect, planSelectCached, cachedPlanValid, type CachedPlan } from '../plan/planner.js';
 import { explainOutput, type ExplainOptions } from '../plan/explain.js';
 import type { PlanNode } from '../plan/plan.js';
 import { EState, execInitNode, runPlanned, type Instrumentation, type PlanState } from './executor.js';
@@ -51,6 +51,8 @@ type AnyAnalyzed = Analyzed<SelectQuery> | Analyzed<InsertQuery> | Analyzed<Upda
 interface Prepared {
   version: number;
   analyzed: AnyAnalyzed;
+  /** The last plan of a SELECT, reused while valid (plan/planner.ts cachedPlanValid). */
+  plan?: CachedPlan;
 }
 
 /** Analysis cache for one database: statement tree -> analyzed query. */
@@ -95,7 +97,10 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
   switch (raw.tag) {
     case 'SelectStmt': {
       const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
-      const out = runSelect(env, a.query, paramValues(a.paramTypes, params));
+      const values = paramValues(a.paramTypes, params);
+      const prep = cache.get(raw.stmt)!;
+      if (prep.plan === undefined || !cachedPlanValid(env, prep.plan, values)) prep.plan = planSelectCached(env, a.query, values);
+      const out = runSelect(env, prep.plan.stmt, values);
       return { command: 'SELECT', fields: fieldsOf(a.query.targets), rows: out.rows, affectedRows: 0, notices };
     }
     case 'InsertStmt': {

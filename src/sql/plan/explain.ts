@@ -54,10 +54,10 @@ function keyText(text: string, simple: boolean): string {
   return simple ? text : `(${text})`;
 }
 
-function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, qualify: boolean): ExplainNode {
+function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, qualify: boolean, verbose = false): ExplainNode {
   // Scan quals print unqualified names, join and upper-node quals qualified (PostgreSQL's useprefix).
   const scan = 'scan' in p;
-  const text = (e: Parameters<typeof deparse>[0]): string => deparse(e, !scan && qualify);
+  const text = (e: Parameters<typeof deparse>[0]): string => deparse(e, (!scan || verbose) && qualify);
   const props: Prop[] = [];
   const json: Record<string, unknown> = {};
   let name: string;
@@ -70,6 +70,11 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
     if (i !== undefined && i.removedByFilter > 0 && p.qual !== null) props.push({ label: 'Rows Removed by Filter', value: Number((i.removedByFilter / Math.max(1, i.loops)).toFixed(0)) });
   };
   const children: PlanNode[] = planChildren(p);
+  if (verbose) {
+    // VERBOSE: the node's output columns (its projection, else the tuple it passes on).
+    const out = p.project !== null ? p.project.map((e) => deparse(e, true)) : p.layout.map((it) => ('expr' in it ? deparse(it.expr, true) : ''));
+    if (out.length > 0 && out.every((x) => x !== '')) props.push({ label: 'Output', value: out });
+  }
   switch (p.node) {
     case 'Result':
       name = 'Result';
@@ -214,18 +219,18 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
     props,
     json,
     initPlans: [
-      ...(p.cteDefs ?? []).map((c) => ({ label: `CTE ${c.name}`, node: describe(c.plan, lookup, 'InitPlan', qualify) })),
-      ...p.initPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, lookup, 'InitPlan', qualify) })),
+      ...(p.cteDefs ?? []).map((c) => ({ label: `CTE ${c.name}`, node: describe(c.plan, lookup, 'InitPlan', qualify, verbose) })),
+      ...p.initPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, lookup, 'InitPlan', qualify, verbose) })),
     ],
-    children: children.map((c, i) => describe(c, lookup, p.node === 'Append' ? 'Member' : children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', qualify)),
-    subPlans: p.subPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, lookup, 'SubPlan', qualify) })),
+    children: children.map((c, i) => describe(c, lookup, p.node === 'Append' ? 'Member' : children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', qualify, verbose)),
+    subPlans: p.subPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, lookup, 'SubPlan', qualify, verbose) })),
     costs: { startup: p.startupCost, total: p.totalCost, rows: p.rows, width: p.width },
     instr,
     relationship: rel,
   };
   if (p.node === 'TopK') {
     // The exact top-k scan is PostgreSQL's top-N heapsort over a sequential scan: print both.
-    node.children = [describe(p.input, lookup, 'Outer', qualify)];
+    node.children = [describe(p.input, lookup, 'Outer', qualify, verbose)];
   }
   return node;
 }
@@ -324,7 +329,7 @@ export interface ExplainSummary {
 
 /** EXPLAIN's output rows (one line each in TEXT, one JSON document in JSON). */
 export function explainOutput(stmt: PlannedStmt, opts: ExplainOptions, lookup: InstrLookup | null, summary: ExplainSummary | null): string[] {
-  const root = describe(stmt.plan, lookup, null, stmt.qualify || opts.verbose);
+  const root = describe(stmt.plan, lookup, null, stmt.qualify || opts.verbose, opts.verbose);
   if (opts.format === 'json') {
     const doc: Record<string, unknown> = { Plan: jsonNode(root, opts, null, null) };
     if (summary !== null) {

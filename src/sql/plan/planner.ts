@@ -9,7 +9,7 @@
  * so settings (enable_indexscan, hnsw.ef_search) and LIMIT parameter values are honoured.
  */
 import { pgErr } from '../../common/errors.js';
-import type { Value } from '../../storage/table.js';
+import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
 import { forEachOperand, comparatorFor } from '../analyze/expr.js';
@@ -48,6 +48,11 @@ export class PlannerGlobal {
       this.rteNames.set(rte, name);
     }
   }
+
+  /** LIMIT / OFFSET values the plan was built for (a cached plan is reused only while they hold). */
+  readonly planTimeChecks: { e: Expr; value: number | null }[] = [];
+  /** Tables whose size the plan's choices depend on. */
+  readonly tables = new Set<Table>();
 
   constructor(readonly env: SqlEnv, readonly params: readonly Value[]) {}
 
@@ -173,15 +178,56 @@ export class PlannerInfo implements LevelBinder {
   /** Evaluates a LIMIT / OFFSET made of constants and parameters now (null when it cannot). */
   planTimeValue(e: Expr | null): number | null {
     if (e === null) return null;
-    if (someNode(e, (x) => x.k === 'var' || x.k === 'sublink')) return null;
-    try {
-      const ctx: EvalCtx = { ...NO_CONTEXT, params: this.global.params };
-      const v = evalExpr(e, null, ctx);
-      return v === null ? null : Number(v);
-    } catch {
-      return null;
-    }
+    const value = planTimeValue(e, this.global.params);
+    this.global.planTimeChecks.push({ e, value });
+    return value;
   }
+}
+
+/** The value of a LIMIT / OFFSET made of constants and parameters, or null when it has none now. */
+export function planTimeValue(e: Expr, params: readonly Value[]): number | null {
+  if (someNode(e, (x) => x.k === 'var' || x.k === 'sublink')) return null;
+  try {
+    const ctx: EvalCtx = { ...NO_CONTEXT, params };
+    const v = evalExpr(e, null, ctx);
+    return v === null ? null : Number(v);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A plan cached with the analyzed statement (PostgreSQL's cached plans): reused while the
+ * settings, the LIMIT / OFFSET values it was built for, and the size class (power of two)
+ * of every table it reads are unchanged. Executor state lives in EState, so a plan is never
+ * modified by running it.
+ */
+export interface CachedPlan {
+  stmt: PlannedStmt;
+  /** The session's settings and their generation when planned (plans are per session's settings). */
+  settings: object;
+  generation: number;
+  checks: { e: Expr; value: number | null }[];
+  tables: { table: Table; sizeClass: number }[];
+}
+
+function sizeClass(t: Table): number {
+  return t.liveCount === 0 ? -1 : Math.floor(Math.log2(t.liveCount));
+}
+
+/** True when `c` may run for `params` now. */
+export function cachedPlanValid(env: SqlEnv, c: CachedPlan, params: readonly Value[]): boolean {
+  if (c.settings !== env.settings || c.generation !== env.settings.generation) return false;
+  for (const t of c.tables) if (sizeClass(t.table) !== t.sizeClass) return false;
+  for (const k of c.checks) if (planTimeValue(k.e, params) !== k.value) return false;
+  return true;
+}
+
+/** Plans `q` and describes when the plan may be reused. */
+export function planSelectCached(env: SqlEnv, q: SelectQuery, params: readonly Value[]): CachedPlan {
+  const g = new PlannerGlobal(env, params);
+  const stmt = planWith(g, q);
+  return { stmt, settings: env.settings, generation: env.settings.generation, checks: g.planTimeChecks, tables: [...g.tables].map((table) => ({ table, sizeClass: sizeClass(table) })) };
 }
 
 /** Splits a condition into its AND-ed conjuncts. */
@@ -257,7 +303,10 @@ function countRtes(q: SelectQuery): number {
  * @throws PgError 0A000 for a FULL JOIN without an equality condition.
  */
 export function planSelect(env: SqlEnv, q: SelectQuery, params: readonly Value[]): PlannedStmt {
-  const g = new PlannerGlobal(env, params);
+  return planWith(new PlannerGlobal(env, params), q);
+}
+
+function planWith(g: PlannerGlobal, q: SelectQuery): PlannedStmt {
   g.qualify = countRtes(q) > 1;
   const info = new PlannerInfo(g, q, null);
   const plan = planLevel(info);

@@ -85,6 +85,7 @@ function seqCost(rows: number, ops: number): number {
  */
 export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], needed: Map<number, Set<number>>): RelPlan {
   const rte = info.q.rtable[rti]!;
+  if (rte.kind === 'relation') info.global.tables.add(rte.table);
   const rels = new Set([rti]);
   const lateral: RelPlan['lateral'] = [];
   const lateralRef = (v: VarExpr): number | null => {
@@ -310,6 +311,7 @@ export function knnScan(
   const col = k.col;
   const query = k.query;
   const table = rte.table;
+  info.global.tables.add(table);
   const cols = [...new Set([...(needed.get(rti) ?? []), col.col])].sort((a, b) => a - b);
   const layout: LayoutItem[] = cols.map((c) => ({ rti, col: c }));
   const qualExpr = and(quals.map((x) => x.expr));

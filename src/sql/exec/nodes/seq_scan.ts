@@ -11,9 +11,8 @@ import { PlanState, type EState } from '../executor.js';
 
 type SeqScanPlan = Extract<PlanNode, { node: 'SeqScan' }>;
 
-/** The tuple of row `r`: the values of `cols` (col -1: the row id). */
-export function fetchRow(table: Table, cols: readonly number[], r: number): Value[] {
-  const out: Value[] = new Array(cols.length);
+/** The tuple of row `r`: the values of `cols` (col -1: the row id), into `out` when given. */
+export function fetchRow(table: Table, cols: readonly number[], r: number, out: Value[] = new Array(cols.length)): Value[] {
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i]!;
     out[i] = c < 0 ? r : table.get(c, r);
@@ -24,9 +23,12 @@ export function fetchRow(table: Table, cols: readonly number[], r: number): Valu
 export class SeqScanState extends PlanState {
   private r = 0;
   private end_ = -1;
+  /** The qual is evaluated on this reused tuple; only rows that pass are copied out. */
+  private readonly scratch: Value[];
 
   constructor(readonly p: SeqScanPlan, es: EState) {
     super(p, es);
+    this.scratch = new Array(p.scan.cols.length);
   }
 
   next(): Value[] | null {
@@ -39,12 +41,13 @@ export class SeqScanState extends PlanState {
     while (this.r < n) {
       const r = this.r++;
       if (!table.visibleTo(r, xid)) continue;
-      const row = fetchRow(table, cols, r);
-      if (qual !== null && !passes(qual, row, this.es)) {
+      if (qual === null) return fetchRow(table, cols, r);
+      const row = fetchRow(table, cols, r, this.scratch);
+      if (!passes(qual, row, this.es)) {
         this.instr.removedByFilter++;
         continue;
       }
-      return row;
+      return row.slice();
     }
     return null;
   }

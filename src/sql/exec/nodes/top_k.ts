@@ -84,12 +84,14 @@ export class TopKState extends PlanState {
   }
 
   private removed = 0;
+  /** Reused tuple the SeqScan's qual is evaluated on. */
+  private qualRow: Value[] = [];
 
   /** True when row `r` passes the SeqScan's qual. */
   private passesQual(r: number): boolean {
     const scan = this.p.input;
     if (scan.qual === null) return true;
-    if (passes(scan.qual, fetchRow(scan.table, scan.scan.cols, r), this.es)) return true;
+    if (passes(scan.qual, fetchRow(scan.table, scan.scan.cols, r, this.qualRow), this.es)) return true;
     this.removed++;
     return false;
   }
