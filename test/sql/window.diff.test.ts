@@ -180,3 +180,21 @@ test('WindowAgg, Unique, SetOp and ordered aggregates rescanned per outer row (c
   for (const q of qs) await check(q, mismatches);
   reportMismatches('rescans', mismatches, qs.length, SEED);
 });
+
+test('vectors: windows over distances with a parameter query vector, vector aggregates over windows, DISTINCT / set operations on vectors', async () => {
+  const mismatches: string[] = [];
+  const cases: [string, unknown[]][] = [
+    ['select id, rank() over (order by e <-> $1) from w order by id', ['[1,1]']],
+    ['select id, e <-> $1 as d, row_number() over (partition by g order by e <-> $1, id) from w order by id', ['[2,0]']],
+    ['select id, dense_rank() over (order by e <=> $1 nulls first) from w order by id', ['[1,2]']],
+    ['select id, lag(e, 1, $1) over (order by id) from w order by id', ['[9,9]']],
+    ['select id, min(e) over (partition by g), max(e) over () from w order by id', []],
+    ['select distinct e from w order by e', []],
+    ['select distinct on (e) e, id from w order by e, id', []],
+    ['select e from w where g = 1 union select e from w where g = 2 order by 1', []],
+    ['select e from w intersect select e from w where id > 30 order by 1', []],
+    ['select g, array_agg(distinct e) from w group by g order by g', []],
+  ];
+  for (const [q, params] of cases) await check(q, mismatches, params);
+  reportMismatches('vector windows', mismatches, cases.length, SEED);
+});
