@@ -101,7 +101,7 @@ export function analyzeWindowCall(scope: ExprScope, n: PgNode, name: string): Ex
     throw pgErr.featureNotSupported(`window function ${name}`);
   }
   if (n.agg_distinct === true) throw new PgError(SQLSTATE.feature_not_supported, 'DISTINCT is not implemented for window functions', pos(n.location));
-  if (n.agg_order !== undefined) throw pgErr.featureNotSupported('ORDER BY in window function calls');
+  if (n.agg_order !== undefined) throw new PgError(SQLSTATE.feature_not_supported, 'aggregate ORDER BY is not implemented for window functions', pos(n.location));
   if (n.agg_filter !== undefined) throw pgErr.featureNotSupported('FILTER in window function calls');
   const winref = windowRef(ws as WindowScope, n.over);
   const saved = { allow: ws.allowWindows, inside: ws.insideWindow };

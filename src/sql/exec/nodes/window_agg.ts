@@ -8,8 +8,8 @@
  * analyze/window.ts FRAME), minus EXCLUDE CURRENT ROW / GROUP / TIES. Ranking functions and
  * lag / lead ignore the frame (as PostgreSQL's). Aggregates whose frame starts at UNBOUNDED
  * PRECEDING with no exclusion are accumulated incrementally (the frame end only moves
- * forward); other frames are aggregated afresh per row. RANGE offsets scan the partition for
- * the frame bounds (quadratic in the partition size; enough for the partitions tested).
+ * forward); other frames are aggregated afresh per row. RANGE offset bounds are found by
+ * binary search over the partition's run of non-NULL ORDER BY values.
  *
  * Per-partition scratch (peer group bounds, key values) lives in flat typed arrays reused
  * across partitions.
@@ -46,8 +46,10 @@ export class WindowAggState extends PlanState {
   private nGroups = 0;
   /** The current partition's PARTITION BY values. */
   private readonly partKey: Value[];
-  /** The single ORDER BY key's values (RANGE offsets). */
+  /** The single ORDER BY key's values (RANGE offsets), and the run [lo, hi) of its non-NULL values. */
   private key0: Value[] = [];
+  private nonNullLo = 0;
+  private nonNullHi = 0;
   private startOff = 0;
   private endOff = 0;
   /** The frame of the row last computed: [fs, fe], inclusive. */
@@ -137,6 +139,12 @@ export class WindowAggState extends PlanState {
     const key0: Value[] = new Array(n);
     for (let i = 0; i < n; i++) key0[i] = nk > 0 ? keys[i * nk]! : null;
     this.key0 = key0;
+    let lo = 0;
+    while (lo < n && key0[lo] === null) lo++;
+    let hi = n;
+    while (hi > lo && key0[hi - 1] === null) hi--;
+    this.nonNullLo = lo;
+    this.nonNullHi = hi;
     let g = -1;
     let start = 0;
     for (let i = 0; i < n; i++) {
@@ -216,19 +224,21 @@ export class WindowAggState extends PlanState {
     const x = Number(v);
     // The bound in value space; "toward the start" is smaller for ASC, larger for DESC.
     const bound = preceding !== desc ? x - off : x + off;
-    const inside = (w: number): boolean => (start ? (desc ? w <= bound : w >= bound) : (desc ? w >= bound : w <= bound));
-    if (start) {
-      for (let r = 0; r < n; r++) {
-        const w = this.key0[r]!;
-        if (w !== null && inside(Number(w))) return r;
-      }
-      return n;
+    // Non-NULL keys are one sorted run [lo, hi) (NULLs sort before or after it): binary search.
+    const lo = this.nonNullLo;
+    const hi = this.nonNullHi;
+    // before(w): w lies strictly before the bound in sort order (start), or at or before it (end).
+    const before = start ? (w: number): boolean => (desc ? w > bound : w < bound) : (w: number): boolean => (desc ? w >= bound : w <= bound);
+    let a = lo;
+    let b = hi;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if (before(Number(this.key0[m]!))) a = m + 1;
+      else b = m;
     }
-    for (let r = n - 1; r >= 0; r--) {
-      const w = this.key0[r]!;
-      if (w !== null && inside(Number(w))) return r;
-    }
-    return -1;
+    // start: the first row not before the bound (n when none); end: the last row at or before it (-1 when none).
+    if (start) return a < hi ? a : n;
+    return a > lo ? a - 1 : -1;
   }
 
   /** True when row r is excluded from row i's frame. */
