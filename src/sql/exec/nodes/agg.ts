@@ -58,18 +58,29 @@ export class AggState extends PlanState {
     const p = this.p;
     const child = this.children[0]!;
     const groups: Group[] = [];
-    const byKey = new Map<string, Group>();
+    const byKey = new Map<unknown, Group>();
     const gk = p.groupKeys;
+    // One key of a type whose SQL equality is JS SameValueZero on its values: the value is the
+    // hash key itself (no key text per row).
+    const rawKey = gk.length === 1 && (gk[0]!.type === 'int4' || gk[0]!.type === 'text' || gk[0]!.type === 'bool');
     if (gk.length === 0) groups.push({ keys: [], states: this.initStates() });
     for (let row = execProcNode(child); row !== null; row = execProcNode(child)) {
       let g: Group;
       if (gk.length === 0) g = groups[0]!;
       else {
-        const keys = gk.map((k) => evalExpr(k, row, this.es));
-        const key = keys.length === 1 ? keyText(keys[0]!, gk[0]!.type) : keys.map((v, i) => keyText(v, gk[i]!.type)).join('\u0001');
+        let key: unknown;
+        let keys: Value[] | null = null;
+        let single: Value = null;
+        if (gk.length === 1) {
+          single = evalExpr(gk[0]!, row, this.es);
+          key = rawKey ? single : keyText(single, gk[0]!.type);
+        } else {
+          keys = gk.map((k) => evalExpr(k, row, this.es));
+          key = keys.map((v, i) => keyText(v, gk[i]!.type)).join('\u0001');
+        }
         let found = byKey.get(key);
         if (found === undefined) {
-          found = { keys, states: this.initStates() };
+          found = { keys: keys ?? [single], states: this.initStates() };
           byKey.set(key, found);
           groups.push(found);
         }
