@@ -51,7 +51,7 @@ function windowCall(): string {
     const f = pick(['row_number()', `ntile(${1 + rng.int(5)})`, `lag(v${pick(['', ', 2', ', 1, -1'])})`, `lead(s${pick(['', ', 2', ", 1, 'none'"])})`]);
     return `${f} over (${part}order by ${pick(['v', 's', 'g desc'])}, id)`;
   }
-  const agg = pick(['count(*)', 'count(v)', 'sum(v)', 'min(s)', 'max(v)', 'avg(v)', 'bool_or(v > 2)']);
+  const agg = pick(['count(*)', 'count(v)', 'sum(v)', 'min(s)', 'max(v)', 'avg(v)', 'bool_or(v > 2)', 'count(*) filter (where v > 1)', 'sum(v) filter (where s <> \'x\')']);
   if (kind === 2) {
     // RANGE with an offset: one integer ORDER BY column; aggregates do not depend on peer order.
     return `${agg} over (${part}order by ${pick(['v', 'g', 'v desc'])} range between ${rng.int(3)} preceding and ${rng.int(3)} following)`;

@@ -108,6 +108,8 @@ test('aggregates over windows and frames', async () => {
     'select id, array_agg(v) over (order by id rows between 2 preceding and current row) from w order by id',
     'select id, array_agg(s) over (partition by g order by id) from w order by id',
     'select id, string_agg(s, \',\') over (order by id rows between 1 preceding and 1 following) from w order by id',
+    'select id, count(*) filter (where v > 3) over (partition by g order by id), sum(v) filter (where s = \'k\') over (order by id rows 3 preceding) from w order by id',
+    'select id, array_agg(s) filter (where s is not null) over (order by id rows between 2 preceding and current row) from w order by id',
     'select id, bool_and(v > 2) over (partition by g order by id), bool_or(v > 8) over (order by id rows 3 preceding), every(x > 0) over () from w order by id',
   );
   for (const q of qs) await check(q, mismatches);
@@ -143,6 +145,9 @@ test('window function errors', async () => {
     'select nth_value(v, 0) over (order by id) from w',
     'select row_number(1) over () from w',
     'select count(distinct v) over () from w',
+    'select sum(v order by id) over () from w',
+    'select rank() filter (where v > 1) over (order by id) from w',
+    'select count(*) filter (where count(*) > 1) over () from w',
     'select v, g, count(*) over (partition by v) from w group by v',
     'select id from w limit rank() over (order by id)',
   ];

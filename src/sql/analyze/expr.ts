@@ -84,7 +84,7 @@ export type Expr =
    * (analyze/window.ts); for an aggregate over a window, `agg` is the analyzed aggregate call.
    * Computed by the WindowAgg node.
    */
-  | { k: 'window'; type: SqlType; name: string; args: Expr[]; winref: number; agg: Expr | null; loc?: number };
+  | { k: 'window'; type: SqlType; name: string; args: Expr[]; winref: number; agg: Expr | null; filter?: Expr; loc?: number };
 
 /**
  * The clauses of an aggregate call (PostgreSQL's Aggref aggdistinct / aggorder / aggfilter):
@@ -127,11 +127,14 @@ function mapAggOperands(e: Extract<Expr, { k: 'count' | 'agg' }>, f: (x: Expr) =
  */
 export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
   switch (e.k) {
+    case 'window':
+      for (const a of e.args) visit(a);
+      if (e.filter !== undefined) visit(e.filter);
+      return;
     case 'fn':
     case 'and':
     case 'or':
     case 'coalesce':
-    case 'window':
       for (const a of e.args) visit(a);
       return;
     case 'array':
@@ -175,11 +178,12 @@ export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
  */
 export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
   switch (e.k) {
+    case 'window':
+      return { ...e, args: e.args.map(f), ...(e.filter === undefined ? {} : { filter: f(e.filter) }) };
     case 'fn':
     case 'and':
     case 'or':
     case 'coalesce':
-    case 'window':
       return { ...e, args: e.args.map(f) } as Expr;
     case 'array':
       return { ...e, elems: e.elems.map(f) };

@@ -656,7 +656,8 @@ export function exprEqual(a: Expr, b: Expr): boolean {
     }
     case 'window': {
       const o = b as typeof a;
-      return a.name === o.name && a.winref === o.winref && listEqual(a.args, o.args);
+      return a.name === o.name && a.winref === o.winref && listEqual(a.args, o.args) &&
+        (a.filter === undefined ? o.filter === undefined : o.filter !== undefined && exprEqual(a.filter, o.filter));
     }
     case 'sublink':
     case 'subplan':

@@ -102,7 +102,9 @@ export function analyzeWindowCall(scope: ExprScope, n: PgNode, name: string): Ex
   }
   if (n.agg_distinct === true) throw new PgError(SQLSTATE.feature_not_supported, 'DISTINCT is not implemented for window functions', pos(n.location));
   if (n.agg_order !== undefined) throw new PgError(SQLSTATE.feature_not_supported, 'aggregate ORDER BY is not implemented for window functions', pos(n.location));
-  if (n.agg_filter !== undefined) throw pgErr.featureNotSupported('FILTER in window function calls');
+  if (n.agg_filter !== undefined && !AGGREGATES.has(name)) {
+    throw new PgError(SQLSTATE.feature_not_supported, 'FILTER is not implemented for non-aggregate window functions', pos(n.location));
+  }
   const winref = windowRef(ws as WindowScope, n.over);
   const saved = { allow: ws.allowWindows, inside: ws.insideWindow };
   ws.insideWindow = true;
@@ -123,7 +125,8 @@ export function analyzeWindowCall(scope: ExprScope, n: PgNode, name: string): Ex
       }
       const args = call.k === 'count' ? (call.arg === null ? [] : [call.arg]) : call.k === 'agg' ? (call.arg2 === undefined ? [call.arg] : [call.arg, call.arg2]) : [];
       if (args.some((a) => someNodeLocal(a, (x) => x.k === 'count' || x.k === 'agg'))) scope.sawAggregate = true;
-      return { k: 'window', type: call.type, name, args, winref, agg: call, loc: n.location };
+      const filter = (call as { mods?: { filter: Expr | null } }).mods?.filter ?? null;
+      return { k: 'window', type: call.type, name, args, winref, agg: call, loc: n.location, ...(filter === null ? {} : { filter }) };
     }
     if (n.agg_star === true) throw new PgError(SQLSTATE.wrong_object_type, `${name}(*) specified, but ${name} is not an aggregate function`, pos(n.location));
     let args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));

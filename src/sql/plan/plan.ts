@@ -59,6 +59,8 @@ export interface WindowFunc {
   args: Expr[];
   /** For an aggregate: count (`count(*)` has no argument) or the aggregate's implementation. */
   agg: { kind: 'count' } | { kind: 'agg'; impl: { init(): unknown; step(s: unknown, v: unknown): unknown; final(s: unknown): unknown } } | null;
+  /** An aggregate's FILTER (WHERE ...), bound: frame rows where it is not TRUE are skipped. */
+  filter: Expr | null;
 }
 
 /** A value an executor parameter receives before a subtree runs: `id` := `expr`. */

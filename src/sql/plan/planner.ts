@@ -408,7 +408,10 @@ export function nodeExprs(p: PlanNode): Expr[] {
       out.push(...p.partition, ...p.order);
       if (p.startOffset !== null) out.push(p.startOffset);
       if (p.endOffset !== null) out.push(p.endOffset);
-      for (const f of p.funcs) out.push(...f.args);
+      for (const f of p.funcs) {
+        out.push(...f.args);
+        if (f.filter !== null) out.push(f.filter);
+      }
       break;
     default:
       break;

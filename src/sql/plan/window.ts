@@ -64,6 +64,7 @@ export function planWindows(info: PlannerInfo, input: PlanNode): PlanNode {
       name: c.name,
       args: c.args.map((a) => info.bindFor(wa, a, inLayout)),
       agg: c.agg === null ? null : c.agg.k === 'count' ? { kind: 'count' } : { kind: 'agg', impl: (c.agg as Extract<Expr, { k: 'agg' }>).agg },
+      filter: c.filter === undefined ? null : info.bindFor(wa, c.filter, inLayout),
     }));
     wa.windowText = windowText(info, w, winref, wa, mine);
     plan = wa;

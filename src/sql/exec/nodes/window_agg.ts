@@ -346,8 +346,11 @@ export class WindowAggState extends PlanState {
     const vals: Value[] = argExpr === null ? [] : rows.map((r) => evalExpr(argExpr, r, es));
     const delims: Value[] = delimExpr === null ? [] : rows.map((r) => evalExpr(delimExpr, r, es));
     const nonStrict = agg.kind === 'agg' && (agg.impl as { nonStrict?: boolean }).nonStrict === true;
+    const filterExpr = fn.filter;
+    const keep: boolean[] | null = filterExpr === null ? null : rows.map((r) => evalExpr(filterExpr, r, es) === true);
     const init = (): unknown => (agg.kind === 'count' ? 0 : agg.impl.init());
     const step = (s: unknown, r: number): unknown => {
+      if (keep !== null && !keep[r]!) return s;
       if (argExpr === null) return (s as number) + 1;
       const v = vals[r]!;
       if (v === null && !nonStrict) return s;
