@@ -16,7 +16,7 @@ import { hsum } from './_simd';
 const G_DIM: usize = 0; // vector dimensions rounded up to a multiple of 4 (padding is zero)
 const G_METRIC: usize = 4; // 0 = squared L2, 1 = negative inner product, 2 = L1
 const G_REC: usize = 8; // bytes per level-0 record
-const G_L0: usize = 12; // pointer to the level-0 records
+const G_L0: usize = 12; // pointer to the chunk table: u32 pointers to chunks of level-0 records
 const G_HDR: usize = 16; // byte offset of the node header inside a record (= vector bytes)
 const G_M: usize = 20;
 const G_M0: usize = 24;
@@ -24,6 +24,7 @@ const G_UPPER: usize = 28; // pointer to the upper-level pool
 const G_EFC: usize = 36;
 const G_ENTRY: usize = 40; // entry point node, -1 when empty
 const G_MAXLEVEL: usize = 44;
+const G_CHUNK_SHIFT: usize = 48; // log2 of the records per chunk
 
 // Node header, relative to record + G_HDR.
 const N_LEVEL: usize = 4;
@@ -109,8 +110,14 @@ export function distanceTo(g: usize, q: usize, n: i32): f32 {
 
 // ---- layout ----
 
+/** Record of node `n`: chunk n >>> shift of the chunk table, slot n & mask in it. */
+@inline function recAt(chunks: usize, shift: u32, rec: usize, n: i32): usize {
+  const k = <u32>n;
+  return <usize>load<u32>(chunks + (<usize>(k >> shift) << 2)) + <usize>(k & ((<u32>1 << shift) - 1)) * rec;
+}
+
 @inline function vec(g: usize, n: i32): usize {
-  return <usize>load<i32>(g + G_L0) + <usize>n * <usize>load<i32>(g + G_REC);
+  return recAt(<usize>load<u32>(g + G_L0), load<u32>(g + G_CHUNK_SHIFT), <usize>load<u32>(g + G_REC), n);
 }
 
 @inline function hdr(g: usize, n: i32): usize {
@@ -252,8 +259,9 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
   const metric = load<i32>(g + G_METRIC);
   const dim = load<i32>(g + G_DIM);
   // Layout fields in locals: stores to the heaps keep the compiler from hoisting these loads.
-  const l0 = <usize>load<i32>(g + G_L0);
-  const rec = <usize>load<i32>(g + G_REC);
+  const chunks = <usize>load<u32>(g + G_L0);
+  const shift = load<u32>(g + G_CHUNK_SHIFT);
+  const rec = <usize>load<u32>(g + G_REC);
   // Byte offset from a record to its neighbour list (count word), or the upper pool's base.
   const listOff: usize = level == 0 ? <usize>load<i32>(g + G_HDR) + N_COUNT : 0;
   const upper = <usize>load<i32>(g + G_UPPER);
@@ -292,8 +300,9 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
     if (cd > worst && nr >= ef) break;
     minPop(cand, nc--);
     let l: usize;
-    if (level == 0) l = l0 + <usize>c * rec + listOff;
-    else l = upper + (<usize>(load<i32>(l0 + <usize>c * rec + <usize>load<i32>(g + G_HDR) + N_UPPER) + upperSkip) << 2);
+    const rc = recAt(chunks, shift, rec, c);
+    if (level == 0) l = rc + listOff;
+    else l = upper + (<usize>(load<i32>(rc + <usize>load<i32>(g + G_HDR) + N_UPPER) + upperSkip) << 2);
     const cnt = load<i32>(l);
     // Two passes over the list: first pick the unvisited neighbours and touch their vectors so
     // the cache misses overlap (WebAssembly has no prefetch instruction; hnswlib prefetches
@@ -307,14 +316,14 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
       store<u16>(vp, epoch);
       store<i32>(batch + (<usize>nb << 2), n);
       nb++;
-      const p = l0 + <usize>n * rec;
+      const p = recAt(chunks, shift, rec, n);
       for (let o: usize = 0; o < vbytes; o += TOUCH_STRIDE) touch += load<u8>(p + o);
     }
     for (let j = 0; j < nb; j++) {
       const n = load<i32>(batch + (<usize>j << 2));
       tuples++;
       dcount++;
-      const d = dist(metric, q, l0 + <usize>n * rec, dim);
+      const d = dist(metric, q, recAt(chunks, shift, rec, n), dim);
       if (nr < ef || d < worst) {
         minPush(cand, nc++, d, n);
         maxPush(res, nr++, d, n);

@@ -63,7 +63,7 @@ function timeMany(
   const t0 = process.hrtime.bigint();
   for (let i = 0; i + chunk <= n; i += chunk) many(q, listPtr + i * 4, chunk, dim, outPtr);
   const t1 = process.hrtime.bigint();
-  sink += arena.f32()[outPtr >> 2]!;
+  sink += arena.f32()[outPtr >>> 2]!;
   return Number(t1 - t0) / (n - (n % chunk));
 }
 
@@ -89,8 +89,8 @@ export async function benchKernels(args: string[]): Promise<void> {
     const tablePtr = arena.alloc(nRows * rowBytes);
     const qPtr = arena.alloc(rowBytes);
     const m = arena.f32();
-    for (let i = 0; i < nRows * dim; i++) m[(tablePtr >> 2) + i] = prng.next() * 2 - 1;
-    for (let i = 0; i < dim; i++) m[(qPtr >> 2) + i] = prng.next() * 2 - 1;
+    for (let i = 0; i < nRows * dim; i++) m[(tablePtr >>> 2) + i] = prng.next() * 2 - 1;
+    for (let i = 0; i < dim; i++) m[(qPtr >>> 2) + i] = prng.next() * 2 - 1;
     // A plain copy for the reference kernels (only the part the pairs touch in cache mode).
     const plain = new Float32Array(m.buffer, tablePtr, nRows * dim).slice();
     const q = new Float32Array(m.buffer, qPtr, dim).slice();
@@ -103,7 +103,7 @@ export async function benchKernels(args: string[]): Promise<void> {
       for (let i = 0; i < pairs; i++) rows[i] = mode === 'cache' ? prng.int(64) : prng.int(nRows);
       const ptrs = new Int32Array(pairs);
       for (let i = 0; i < pairs; i++) ptrs[i] = tablePtr + rows[i]! * rowBytes;
-      arena.i32().set(ptrs, listPtr >> 2);
+      arena.i32().set(ptrs, listPtr >>> 2);
       const r: number[][] = [[], [], [], [], [], [], []];
       for (let rep = 0; rep < o.repeats; rep++) {
         r[0]!.push(timeSingle(fast.l2sq, qPtr, ptrs, dim));

@@ -3,6 +3,8 @@
  *   hnsw     HNSW vs hnswlib-node vs PGlite + pgvector on GloVe (bench/hnsw.ts)
  *   kernels  distance kernels (bench/kernels.ts)
  *   ingest   bulk insert throughput, WAL bytes per row, recovery and index reopen times (bench/ingest.ts)
+ *   sql      application queries (joins, CTE, LATERAL, window functions, ...) vs PGlite + pgvector (bench/sql.ts)
+ *   protocol wire codec throughput: DataRow encoding, frontend decoding (bench/protocol.ts)
  */
 const [name, ...args] = process.argv.slice(2);
 
@@ -25,8 +27,18 @@ async function main(): Promise<void> {
       await benchIngest(args);
       return;
     }
+    case 'sql': {
+      const { benchSql } = await import('./sql.js');
+      await benchSql(args);
+      return;
+    }
+    case 'protocol': {
+      const { benchProtocol } = await import('./protocol.js');
+      benchProtocol(args);
+      return;
+    }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol> [options]');
       process.exit(2);
   }
 }

@@ -8,6 +8,9 @@
  * await db.exec('CREATE EXTENSION vector; CREATE TABLE items (id bigserial PRIMARY KEY, embedding vector(3))');
  * await db.query('INSERT INTO items (embedding) VALUES ($1)', [[1, 2, 3]]);
  * const { rows } = await db.query('SELECT id FROM items ORDER BY embedding <-> $1 LIMIT 5', [[3, 1, 2]]);
+ * const s = await db.connect();   // an independent session for one concurrent caller
+ * await s.transaction(async (tx) => tx.query('DELETE FROM items WHERE id = $1', [1]));
+ * await s.release();
  * ```
  *
  * Values come back as PGlite returns them: integer/real/double precision as numbers, bigint
@@ -51,6 +54,12 @@ export interface Results<T = Record<string, unknown>> {
   fields: Field[];
   /** Rows inserted by INSERT (0 for other statements). */
   affectedRows?: number;
+  /**
+   * The command, as PGlite reports it: the first word of PostgreSQL's command tag
+   * (`'SELECT'`, `'INSERT'`, `'CREATE'`, `'COMMIT'`; `'ROLLBACK'` for a COMMIT of a failed
+   * transaction, which PostgreSQL rolls back).
+   */
+  command?: string;
 }
 
 export interface QueryOptions {
@@ -58,6 +67,12 @@ export interface QueryOptions {
   rowMode?: 'object' | 'array';
   /** `'text'` (default): vectors as pgvector text like PGlite; `'float32array'`: as Float32Array copies. */
   vectorFormat?: 'text' | 'float32array';
+  /**
+   * Called with each NOTICE or WARNING the statements raise, as PGlite's option of the same
+   * name: a PgError with `severity`, `code` (SQLSTATE) and `message`, e.g. WARNING 25P01
+   * `there is no transaction in progress`. Default: the database's `onNotice`, if any.
+   */
+  onNotice?: (notice: PgError) => void;
 }
 
 export interface VecgresOptions {
@@ -72,7 +87,10 @@ export interface VecgresOptions {
   storage?: StorageBackend;
   /** WAL segment size in bytes (default 16 MiB). */
   walSegmentBytes?: number;
-  /** Called with each WARNING raised outside a statement (e.g. a torn log tail found at open). */
+  /**
+   * Called with each WARNING raised outside a statement (e.g. a torn log tail found at open),
+   * and with the NOTICEs and WARNINGs of statements whose query gave no `onNotice`.
+   */
   onNotice?: (notice: PgError) => void;
   /**
    * Called during index builds with `{ index, phase, tuplesDone, tuplesTotal }` (the columns of
@@ -91,24 +109,188 @@ export interface Transaction {
   readonly closed: boolean;
 }
 
-export class Vecgres {
+/** What a session and the database both offer: statements and transactions. */
+export interface Queryable {
+  /**
+   * Runs one statement with `$1..$n` parameters.
+   * @throws PgError with `.code` (SQLSTATE), `.message`, and `.detail`/`.hint`/`.position` when PostgreSQL has them.
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<Results<T>>;
+  /** Runs a script of one or more statements without parameters; one result per statement. */
+  exec(sql: string, opts?: QueryOptions): Promise<Results[]>;
+  /**
+   * Runs `fn` inside BEGIN ... COMMIT; if `fn` throws, the transaction is rolled back (its
+   * INSERTs undone, its SETs reverted) and the error rethrown. Other calls on the same
+   * session wait until it ends, so they never join it.
+   */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+}
+
+/**
+ * An independent session from {@link Vecgres.connect} (a connection, in PostgreSQL terms):
+ * its own transaction state and settings, so concurrent callers holding different sessions
+ * never share a transaction and one caller's failure never rolls back another's work.
+ */
+export interface VecgresSession extends Queryable {
+  /**
+   * Ends the session: an open transaction is rolled back (as PostgreSQL does when a client
+   * disconnects) and later calls fail. Idempotent.
+   */
+  release(): Promise<void>;
+  readonly released: boolean;
+}
+
+/**
+ * One engine session behind the embedded API: runs statements, waits for their durability,
+ * converts results, and serializes transaction() against the session's other calls.
+ */
+class SessionRunner implements Queryable {
+  /** Set while transaction() runs: other callers wait so they do not join the transaction. */
+  #tx: Promise<unknown> | null = null;
+  released = false;
+
+  constructor(
+    readonly db: Database,
+    readonly session: Session,
+    private readonly isClosed: () => boolean,
+    private readonly defaultOnNotice: ((n: PgError) => void) | undefined,
+  ) {}
+
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<Results<T>> {
+    while (this.#tx !== null) await this.#tx.catch(() => undefined);
+    return this.#query<T>(sql, params, opts);
+  }
+
+  async exec(sql: string, opts: QueryOptions = {}): Promise<Results[]> {
+    while (this.#tx !== null) await this.#tx.catch(() => undefined);
+    return this.#exec(sql, opts);
+  }
+
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    while (this.#tx !== null) await this.#tx.catch(() => undefined);
+    const run = async (): Promise<T> => {
+      await this.#run('BEGIN', [], {});
+      let closed = false;
+      const tx: Transaction = {
+        query: async <R,>(sql: string, params: unknown[] = [], o: QueryOptions = {}) => {
+          if (closed) throw new Error('Transaction is closed');
+          return this.#query<R>(sql, params, o);
+        },
+        exec: async (sql: string, o: QueryOptions = {}) => {
+          if (closed) throw new Error('Transaction is closed');
+          return this.#exec(sql, o);
+        },
+        rollback: async () => {
+          if (!closed) await this.#run('ROLLBACK', [], {});
+          closed = true;
+        },
+        get closed() {
+          return closed;
+        },
+      };
+      try {
+        const result = await fn(tx);
+        if (!closed) await this.#run('COMMIT', [], {});
+        closed = true;
+        return result;
+      } catch (e) {
+        if (!closed && !this.isClosed()) this.db.abort(this.session);
+        closed = true;
+        throw e;
+      }
+    };
+    const p = run();
+    this.#tx = p;
+    try {
+      return await p;
+    } finally {
+      this.#tx = null;
+    }
+  }
+
+  /** Waits for a running transaction() to end, then rolls back what is left open. */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    while (this.#tx !== null) await this.#tx.catch(() => undefined);
+    if (!this.isClosed()) this.db.abort(this.session);
+  }
+
+  /** Runs statements, then waits until their commits are durable (also when one failed). */
+  async #run(sql: string, params: readonly unknown[], opts: QueryOptions): Promise<StatementResult[]> {
+    if (this.isClosed()) throw new Error('Vecgres is closed');
+    if (this.released) throw new Error('Session is released');
+    let results: StatementResult[];
+    try {
+      results = this.db.execute(sql, params, this.session);
+    } catch (e) {
+      await this.db.sync(this.session).catch(() => undefined);
+      throw e;
+    }
+    await this.db.sync(this.session);
+    const onNotice = opts.onNotice ?? this.defaultOnNotice;
+    if (onNotice !== undefined) for (const r of results) for (const n of r.notices) onNotice(n);
+    return results;
+  }
+
+  async #query<T>(sql: string, params: unknown[], opts: QueryOptions): Promise<Results<T>> {
+    const results = await this.#run(sql, params, opts);
+    return toResults<T>(results[results.length - 1]!, opts);
+  }
+
+  async #exec(sql: string, opts: QueryOptions): Promise<Results[]> {
+    return (await this.#run(sql, [], opts)).map((r) => toResults(r, opts));
+  }
+}
+
+/** A session handed out by {@link Vecgres.connect}. */
+class SessionHandle implements VecgresSession {
+  constructor(private readonly runner: SessionRunner) {}
+
+  get released(): boolean {
+    return this.runner.released;
+  }
+
+  query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<Results<T>> {
+    return this.runner.query<T>(sql, params, opts);
+  }
+
+  exec(sql: string, opts: QueryOptions = {}): Promise<Results[]> {
+    return this.runner.exec(sql, opts);
+  }
+
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.runner.transaction(fn);
+  }
+
+  release(): Promise<void> {
+    return this.runner.release();
+  }
+}
+
+export class Vecgres implements Queryable {
   readonly dataDir: string | undefined;
   #db: Database;
   #closed = false;
-  /** Set while transaction() runs: other callers wait so they do not join the transaction. */
-  #tx: Promise<unknown> | null = null;
+  /** The session behind query/exec/transaction on the database itself. */
+  #main: SessionRunner;
+  readonly #onNotice: ((n: PgError) => void) | undefined;
 
-  private constructor(db: Database, dataDir: string | undefined) {
+  private constructor(db: Database, dataDir: string | undefined, onNotice: ((n: PgError) => void) | undefined) {
     this.#db = db;
     this.dataDir = dataDir;
+    this.#onNotice = onNotice;
+    this.#main = new SessionRunner(db, db.session, () => this.#closed, onNotice);
   }
 
   /**
    * Opens a database: in memory, or in the data directory `dataDir` (or `opts.dataDir`), which
    * is created if missing and recovered if it holds a database (last checkpoint + log replay).
    * Every COMMIT resolves only after it is durable (unless `SET synchronous_commit = off`).
-   * @throws PgError 55006 when another process has the directory open; XX001 naming the file
-   *   for a damaged checkpoint; 42501/53100/58030 for I/O failures.
+   * A failed open changes no file.
+   * @throws PgError 55006 when another process has the directory open; 58P01 naming
+   *   `vecgres.control` when checkpoint or log files exist without it; XX001 naming the file
+   *   for a damaged control or checkpoint file; 42501/53100/58030 for I/O failures.
    */
   static async create(dataDirOrOpts?: string | VecgresOptions, opts: VecgresOptions = {}): Promise<Vecgres> {
     const o: VecgresOptions = typeof dataDirOrOpts === 'object' ? dataDirOrOpts : { ...opts, dataDir: dataDirOrOpts ?? opts.dataDir };
@@ -121,7 +303,7 @@ export class Vecgres {
       ...(o.onNotice === undefined ? {} : { onNotice: o.onNotice }),
       ...(o.onIndexBuildProgress === undefined ? {} : { onIndexBuildProgress: o.onIndexBuildProgress }),
     });
-    return new Vecgres(db, o.dataDir);
+    return new Vecgres(db, o.dataDir, o.onNotice);
   }
 
   /** WARNINGs raised while opening (e.g. replay stopped at a torn log record). */
@@ -139,64 +321,37 @@ export class Vecgres {
   }
 
   /**
-   * Runs one statement with `$1..$n` parameters.
+   * Runs one statement with `$1..$n` parameters on the database's own session, which every
+   * caller of `db.query`/`db.exec`/`db.transaction` shares (as a PGlite instance is one
+   * connection): callers that issue BEGIN/COMMIT themselves should each use {@link connect}.
    * @throws PgError with `.code` (SQLSTATE), `.message`, and `.detail`/`.hint`/`.position` when PostgreSQL has them.
    */
-  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<Results<T>> {
-    while (this.#tx !== null) await this.#tx.catch(() => undefined);
-    return this.#query<T>(sql, params, opts);
+  query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<Results<T>> {
+    return this.#main.query<T>(sql, params, opts);
   }
 
   /** Runs a script of one or more statements without parameters; one result per statement. */
-  async exec(sql: string, opts: QueryOptions = {}): Promise<Results[]> {
-    while (this.#tx !== null) await this.#tx.catch(() => undefined);
-    return this.#exec(sql, opts);
+  exec(sql: string, opts: QueryOptions = {}): Promise<Results[]> {
+    return this.#main.exec(sql, opts);
   }
 
   /**
    * Runs `fn` inside BEGIN ... COMMIT; if `fn` throws, the transaction is rolled back (its
    * INSERTs undone, its SETs reverted) and the error rethrown.
    */
-  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-    while (this.#tx !== null) await this.#tx.catch(() => undefined);
-    const run = async (): Promise<T> => {
-      await this.#run('BEGIN', []);
-      let closed = false;
-      const tx: Transaction = {
-        query: async <R,>(sql: string, params: unknown[] = [], o: QueryOptions = {}) => {
-          if (closed) throw new Error('Transaction is closed');
-          return this.#query<R>(sql, params, o);
-        },
-        exec: async (sql: string, o: QueryOptions = {}) => {
-          if (closed) throw new Error('Transaction is closed');
-          return this.#exec(sql, o);
-        },
-        rollback: async () => {
-          if (!closed) await this.#run('ROLLBACK', []);
-          closed = true;
-        },
-        get closed() {
-          return closed;
-        },
-      };
-      try {
-        const result = await fn(tx);
-        if (!closed) await this.#run('COMMIT', []);
-        closed = true;
-        return result;
-      } catch (e) {
-        if (!closed) this.#db.abort(this.#session());
-        closed = true;
-        throw e;
-      }
-    };
-    const p = run();
-    this.#tx = p;
-    try {
-      return await p;
-    } finally {
-      this.#tx = null;
-    }
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.#main.transaction(fn);
+  }
+
+  /**
+   * A new independent session (a connection, in PostgreSQL terms) with its own transaction
+   * state and settings. Sessions are cheap (no pool needed): give each concurrent caller its
+   * own, so that one caller's BEGIN/COMMIT, failure or SET never touches another's.
+   * `release()` it when done; closing the database ends every session.
+   */
+  async connect(): Promise<VecgresSession> {
+    if (this.#closed) throw new Error('Vecgres is closed');
+    return new SessionHandle(new SessionRunner(this.#db, this.#db.openSession(), () => this.#closed, this.#onNotice));
   }
 
   /**
@@ -207,33 +362,6 @@ export class Vecgres {
     if (this.#closed) return;
     this.#closed = true;
     this.#db.close();
-  }
-
-  #session(): Session {
-    return this.#db.session;
-  }
-
-  /** Runs statements, then waits until their commits are durable (also when one failed). */
-  async #run(sql: string, params: readonly unknown[]): Promise<StatementResult[]> {
-    if (this.#closed) throw new Error('Vecgres is closed');
-    let results: StatementResult[];
-    try {
-      results = this.#db.execute(sql, params);
-    } catch (e) {
-      await this.#db.sync(this.#session()).catch(() => undefined);
-      throw e;
-    }
-    await this.#db.sync(this.#session());
-    return results;
-  }
-
-  async #query<T>(sql: string, params: unknown[], opts: QueryOptions): Promise<Results<T>> {
-    const results = await this.#run(sql, params);
-    return toResults<T>(results[results.length - 1]!, opts);
-  }
-
-  async #exec(sql: string, opts: QueryOptions): Promise<Results[]> {
-    return (await this.#run(sql, [])).map((r) => toResults(r, opts));
   }
 }
 
@@ -256,7 +384,7 @@ function toResults<T>(r: StatementResult | undefined, opts: QueryOptions): Resul
     }
     rows[i] = out;
   }
-  return { rows: rows as T[], fields, affectedRows: r.affectedRows };
+  return { rows: rows as T[], fields, affectedRows: r.affectedRows, command: r.command.split(' ')[0]! };
 }
 
 function outputValue(v: Value, type: string, vecArrays: boolean): unknown {

@@ -36,14 +36,14 @@ export function exactKnn(base: Float32Array, queries: Float32Array, dim: number,
   const qPtr = arena.alloc(rowBytes);
   const f = arena.f32();
   const normalize = metric === 'cosine';
-  for (let i = 0; i < rows; i++) copyRow(f, base, i * dim, (basePtr + i * rowBytes) >> 2, dim, normalize);
+  for (let i = 0; i < rows; i++) copyRow(f, base, i * dim, (basePtr + i * rowBytes) >>> 2, dim, normalize);
   const kernel = metric === 'l1' ? fast.l1 : metric === 'l2' ? fast.l2sq : fast.dot;
   const negate = metric === 'cosine' || metric === 'ip';
   const ids = new Int32Array(nq * k);
   const heapD = new Float64Array(k);
   const heapI = new Int32Array(k);
   for (let q = 0; q < nq; q++) {
-    copyRow(arena.f32(), queries, q * dim, qPtr >> 2, dim, normalize);
+    copyRow(arena.f32(), queries, q * dim, qPtr >>> 2, dim, normalize);
     let size = 0;
     for (let i = 0; i < rows; i++) {
       const raw = kernel(qPtr, basePtr + i * rowBytes, dimP);

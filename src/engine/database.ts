@@ -16,6 +16,7 @@ import { loadParser, parseSql, type RawStatement } from '../sql/parser/parse.js'
 import { SettingsRegistry } from '../sql/settings.js';
 import type { IndexBuildProgress } from '../sql/env.js';
 import { executeStatement, rollback, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
+import { finishWrites } from '../sql/exec/txn.js';
 import { loadIndexMethods } from './methods.js';
 import { Session } from './session.js';
 import type { Durability } from './durability.js';
@@ -49,6 +50,13 @@ export const STORAGE_GUCS: readonly GucDef[] = [
  * checkpoint of a large table would.
  */
 const CHECKPOINT_AFTER_INDEX_ROWS = 10_000;
+
+/**
+ * Statements that first make the commits waiting for their group-commit fsync durable and
+ * visible (a synchronous flush): they lock whole tables, where PostgreSQL waits for the
+ * committing transactions to finish. Rare, so the event loop may block on their fsync.
+ */
+const WAITS_FOR_COMMITS: ReadonlySet<string> = new Set(['DropStmt', 'TruncateStmt', 'IndexStmt', 'VacuumStmt']);
 
 export interface DatabaseOptions {
   /** Seed for index builds (HNSW levels); default 1. */
@@ -115,6 +123,7 @@ export class Database {
     }
     try {
       const { durability, report } = recover(fs, dir, this.defaultSession, { segmentBytes: opts.walSegmentBytes });
+      durability.publishWrites = (txn) => finishWrites(this.defaultSession, txn, true);
       this.durability = durability;
       this.recovery = report;
       for (const w of report.warnings) this.notice(w);
@@ -134,6 +143,12 @@ export class Database {
   openSession(): Session {
     return new Session(this.catalog, this.registry, this.methods, this.indexes, this.seed, {
       checkpoint: () => this.durability?.checkpoint(),
+      deferCommit: (env, txn) => {
+        const d = this.durability;
+        if (d === null || env.settings.get('synchronous_commit') === 'off') return false;
+        d.deferCommit(txn);
+        return true;
+      },
       indexBuilt: (rows) => {
         if (this.durability !== null && rows >= CHECKPOINT_AFTER_INDEX_ROWS) this.indexCheckpointDue = true;
       },
@@ -169,24 +184,65 @@ export class Database {
     if (stmts.length > 1 && params.length > 0) {
       throw new PgError(SQLSTATE.syntax_error, 'cannot insert multiple commands into a prepared statement');
     }
+    const d = this.durability;
+    // A commit of this session not yet durable (its caller did not await sync) is made durable
+    // first, so the session reads its own commits. If that flush fails the commit stays
+    // unpublished and unacknowledged, and this statement still runs (reads keep working).
+    if (d !== null && session.commitLsn > d.wal.flushedLsn && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
     const out: StatementResult[] = new Array(stmts.length);
     try {
-      for (let i = 0; i < stmts.length; i++) out[i] = executeStatement(session, stmts[i]!, params, this.prepared);
+      for (let i = 0; i < stmts.length; i++) {
+        // DROP TABLE and TRUNCATE refuse a table with rows in flight (55P03, where PostgreSQL
+        // would wait for the lock): commits merely waiting for their fsync must not count.
+        if (d !== null && WAITS_FOR_COMMITS.has(stmts[i]!.tag) && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
+        const logged = d?.syncLsn;
+        try {
+          out[i] = executeStatement(session, stmts[i]!, params, this.prepared);
+        } finally {
+          // Also when it failed: what it logged before failing (a DDL) is waited for.
+          if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
+        }
+        if (d === null || d.syncLsn === logged) continue;
+        // Each statement of a script commits on its own: the next one must see it, so the
+        // commit becomes durable (and visible) now, as PostgreSQL's simple protocol does.
+        if (i + 1 < stmts.length && d.unpublishedLsn > d.wal.flushedLsn) {
+          d.wal.flush();
+          d.publish();
+        }
+      }
     } finally {
       this.maybeCheckpoint(session);
     }
     return out;
   }
 
+  private flushQuietly(d: Durability): void {
+    if (d.wal.failed !== null) return;
+    try {
+      d.wal.flush();
+      d.publish();
+    } catch (e) {
+      if (!(e instanceof PgError)) throw e;
+    }
+  }
+
   /**
-   * Waits until every commit made so far is durable (group commit with other sessions), or
-   * returns at once when `session` has synchronous_commit = off or the database is in memory.
-   * @throws PgError when the log cannot be written or fsynced (58030, 53100...).
+   * Waits until the commits (and DDL) of `session` are durable, group-committing with other
+   * sessions, and visible to every session; returns at once when the session wrote nothing
+   * since, when it has synchronous_commit = off, or in memory. Read-only statements never
+   * wait, so they keep working after a failed log write.
+   * @throws PgError when the log cannot be written or fsynced (58030, 53100...), once per
+   *   failed commit: the commit was not acknowledged and stays invisible.
    */
   async sync(session: Session = this.defaultSession): Promise<void> {
     const d = this.durability;
-    if (d === null) return;
-    await d.sync(d.syncLsn, session.settings.get('synchronous_commit') !== 'off');
+    const lsn = session.commitLsn;
+    if (d === null || lsn === 0) return;
+    try {
+      await d.sync(lsn, session.settings.get('synchronous_commit') !== 'off');
+    } finally {
+      if (session.commitLsn === lsn) session.commitLsn = 0;
+    }
   }
 
   /** CHECKPOINT: writes every table and index, then cuts the log. No-op in memory. */

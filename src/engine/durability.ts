@@ -18,11 +18,21 @@
  * Durability: a COMMIT (or DDL statement) is acknowledged only after the log is fsynced past
  * its record, unless the session set `synchronous_commit = off`, in which case the log is
  * flushed within about 200 ms and a crash may lose the last commits (never half of one).
+ *
+ * Visibility: with `synchronous_commit = on` a committed transaction's rows stay in flight
+ * (invisible to other sessions, their keys taken) until the log is durable past its commit
+ * record, as PostgreSQL leaves the proc array only after XLogFlush; so no session ever reads
+ * a commit that a crash could undo. {@link Durability.deferCommit} queues the transaction and
+ * {@link Durability.publish} finishes the queued ones, in commit order, once a flush covers
+ * them. If the flush fails they are never published (nor acknowledged): recovery decides at
+ * the next open from what reached the disk. With `off`, as in PostgreSQL, a commit is visible
+ * at once and durable within 200 ms. DDL applies to the catalog at once.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { VectorIndex } from '../index/am.js';
 import { ByteWriter, type CodecValue } from '../storage/codec.js';
 import type { Catalog, Change } from '../storage/catalog.js';
+import type { TxnState } from '../sql/env.js';
 import { CheckpointStore } from '../storage/checkpoint.js';
 import { joinPath, type StorageBackend } from '../storage/fs.js';
 import { encodeRedo, indexDefToValue } from '../storage/redo.js';
@@ -60,6 +70,10 @@ export class Durability {
   private closed = false;
   /** Checkpoints completed since open. */
   checkpoints = 0;
+  /** Committed transactions waiting for their commit record to be durable, in commit order. */
+  private readonly unpublished: { lsn: number; txn: TxnState }[] = [];
+  /** Finishes the writes of a durable commit (exec/txn.ts finishWrites over a session). */
+  publishWrites: ((txn: TxnState) => void) | null = null;
 
   constructor(
     readonly fs: StorageBackend,
@@ -72,6 +86,35 @@ export class Durability {
     public redoLsn: number,
   ) {
     for (const [name, v] of catalog.allSequences()) this.seqLogged.set(name, v);
+    wal.onFlushed = () => this.publish();
+  }
+
+  /**
+   * Takes over the writes of `txn`, whose commit record was just appended, to finish them
+   * when the log is durable past it (synchronous_commit = on). The caller then starts afresh.
+   */
+  deferCommit(txn: TxnState): void {
+    this.unpublished.push({ lsn: this.wal.insertLsn, txn: { inBlock: false, failed: false, xid: txn.xid, writes: txn.writes.slice() } });
+  }
+
+  /** LSN the latest deferred commit waits for (0 if none waits). */
+  get unpublishedLsn(): number {
+    return this.unpublished.length === 0 ? 0 : this.unpublished[this.unpublished.length - 1]!.lsn;
+  }
+
+  /**
+   * Makes visible, oldest first, every deferred commit the log is now durable past. Runs
+   * between statements only (after a flush, a group-commit fsync, or before a checkpoint),
+   * never inside one: publishing changes rows a running scan might be reading.
+   */
+  publish(): void {
+    const flushed = this.wal.flushedLsn;
+    let n = 0;
+    while (n < this.unpublished.length && this.unpublished[n]!.lsn <= flushed) {
+      this.publishWrites?.(this.unpublished[n]!.txn);
+      n++;
+    }
+    if (n > 0) this.unpublished.splice(0, n);
   }
 
   /** Bytes of log written since the latest checkpoint's redo point. */
@@ -110,7 +153,11 @@ export class Durability {
    * @throws PgError for a failed write or fsync (58030, 53100...); the log is then unusable.
    */
   async sync(lsn: number, synchronous: boolean): Promise<void> {
-    if (this.closed || this.wal.flushedLsn >= lsn) return;
+    if (this.closed) return;
+    if (this.wal.flushedLsn >= lsn) {
+      this.publish(); // a segment switch may have made it durable
+      return;
+    }
     if (!synchronous) {
       if (this.asyncTimer === null) {
         this.asyncTimer = setTimeout(() => {
@@ -122,6 +169,7 @@ export class Durability {
       return;
     }
     await this.wal.flushAsync(lsn);
+    this.publish();
   }
 
   /**
@@ -135,6 +183,9 @@ export class Durability {
     if (this.wal.failed !== null) throw this.wal.failed;
     const redo = this.wal.insertLsn;
     this.wal.flush();
+    // Every commit before redo is durable now: its rows must reach the checkpoint finished,
+    // or recovery would take them for a transaction in flight and roll them back.
+    this.publish();
     const b = this.store.begin(redo);
     try {
       const tables: CodecValue[] = [];

@@ -18,11 +18,13 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import type { IndexAm, VectorIndex } from '../index/am.js';
 import { ByteReader, type CodecValue } from '../storage/codec.js';
 import type { Catalog, IndexDef } from '../storage/catalog.js';
-import { CheckpointStore, invalidCheckpoint, type CheckpointReader } from '../storage/checkpoint.js';
-import type { StorageBackend } from '../storage/fs.js';
+import { CONTROL_FILE_NAME, CheckpointStore, invalidCheckpoint, type CheckpointReader, type ControlData } from '../storage/checkpoint.js';
+import { joinPath, type StorageBackend } from '../storage/fs.js';
+import { FILE_SQLSTATE } from '../storage/io_errors.js';
 import { decodeRedo, indexDefFromValue, type Redo } from '../storage/redo.js';
 import { Table } from '../storage/table.js';
-import { Wal, replayStopWarning } from '../storage/wal.js';
+import { Wal, listSegments, replayStopWarning, segmentName } from '../storage/wal.js';
+import type { WalRecord } from '../storage/wal_record.js';
 import type { SqlEnv, TxnState } from '../sql/env.js';
 import { finishWrites } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
@@ -111,7 +113,16 @@ function parseMeta(v: CodecValue): Meta {
  * Opens (creating if new) the database in `dir` on `fs` into the empty catalog and index map
  * of `env`, and returns the logging half with a report. Afterwards the catalog logs through
  * the returned {@link Durability}.
- * @throws PgError XX001 naming the file for a damaged checkpoint or control file; mapped I/O
+ *
+ * A failed open changes nothing on disk: the control file, the checkpoint files and the log
+ * are only read until the whole state is rebuilt in memory; only then is the torn log tail cut,
+ * the leftovers of an interrupted checkpoint removed and an abort record logged for each
+ * transaction rolled back. A directory is new only when it has no control file, no checkpoint
+ * file and no log segment; a new database gets its control file (checkpoint 0) before its
+ * first log record, as initdb writes pg_control.
+ * @throws PgError 58P01 `could not open file "<dir>/vecgres.control"` when checkpoint files or
+ *   log segments exist without a control file; XX001 naming the file for a damaged checkpoint
+ *   or control file, or for a log that lacks the redo point (each with a hint); mapped I/O
  *   errors (42501, 53100, 58030...).
  */
 export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: DurabilityOptions = {}): { durability: Durability; report: RecoveryReport } {
@@ -119,57 +130,61 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   const report: RecoveryReport = { checkpointId: 0, records: 0, walBytes: 0, rolledBack: 0, indexesLoaded: 0, indexesRebuilt: 0, warnings: [] };
   catalog.onChange = null;
   const store = new CheckpointStore(fs, dir);
-  const control = store.open();
+  // Nothing on disk changes until everything was read and replayed: a failed open leaves the
+  // directory as it was, so restoring a file or freeing disk space lets the next open succeed.
+  let control = readControlOrExplain(store, dir);
+  if (control === null) {
+    const found = [...store.listFiles().map((f) => `base/${f}`), ...walSegmentNames(fs, dir)];
+    if (found.length > 0) throw missingControl(dir, found);
+    control = store.initialize(emptyMeta());
+  }
   const pending = new Map<number, TxnState>();
   const txnOf = (xid: number): TxnState => {
     let t = pending.get(xid);
     if (t === undefined) pending.set(xid, (t = { inBlock: false, failed: false, xid, writes: [] }));
     return t;
   };
-  let redoLsn = 0;
-  if (control !== null) {
-    report.checkpointId = control.checkpointId;
-    redoLsn = control.redoLsn;
-    const meta = parseMeta(control.meta);
-    catalog.nextXid = Math.max(catalog.nextXid, meta.nextXid);
-    for (const { name, file } of meta.tables) {
-      const t = readFile(store.read(file, KIND_TABLE), (r) => Table.readFrom(r), (t) => t.dispose());
-      if (t.name !== name) throw invalidCheckpoint(file, `holds table "${t.name}", expected "${name}"`);
-      catalog.adoptTable(t);
+  report.checkpointId = control.checkpointId;
+  const redoLsn = control.redoLsn;
+  const meta = parseMeta(control.meta);
+  catalog.nextXid = Math.max(catalog.nextXid, meta.nextXid);
+  for (const { name, file } of meta.tables) {
+    const t = readFile(store.read(file, KIND_TABLE), (r) => Table.readFrom(r), (t) => t.dispose());
+    if (t.name !== name) throw invalidCheckpoint(file, `holds table "${t.name}", expected "${name}"`);
+    catalog.adoptTable(t);
+  }
+  for (const [name, v] of meta.sequences) catalog.setSequence(name, v);
+  for (const { def, file } of meta.indexes) {
+    const table = catalog.getTable(def.table);
+    if (table === undefined) throw badMeta(`index "${def.name}" of missing table "${def.table}"`);
+    catalog.createIndex(def);
+    if (def.primaryKey) continue;
+    const am = methodOf(env.methods, def);
+    let idx: VectorIndex | null = null;
+    if (file !== null && am.load !== undefined) {
+      const dim = table.def.columns[def.column]!.typmod;
+      const opclass = am.opclasses.find((o) => o.name === def.opclass)!;
+      const options = am.parseOptions(new Map(def.options), dim);
+      idx = readFile(store.read(file, KIND_INDEX), (r) => am.load!({ dim, opclass, options, seed: env.seed, source: r }), (i) => i.dispose());
+      report.indexesLoaded++;
+    } else {
+      idx = buildIndexStructure(env, def, table);
+      report.indexesRebuilt++;
     }
-    for (const [name, v] of meta.sequences) catalog.setSequence(name, v);
-    for (const { def, file } of meta.indexes) {
-      const table = catalog.getTable(def.table);
-      if (table === undefined) throw badMeta(`index "${def.name}" of missing table "${def.table}"`);
-      catalog.createIndex(def);
-      if (def.primaryKey) continue;
-      const am = methodOf(env.methods, def);
-      let idx: VectorIndex | null = null;
-      if (file !== null && am.load !== undefined) {
-        const dim = table.def.columns[def.column]!.typmod;
-        const opclass = am.opclasses.find((o) => o.name === def.opclass)!;
-        const options = am.parseOptions(new Map(def.options), dim);
-        idx = readFile(store.read(file, KIND_INDEX), (r) => am.load!({ dim, opclass, options, seed: env.seed, source: r }), (i) => i.dispose());
-        report.indexesLoaded++;
-      } else {
-        idx = buildIndexStructure(env, def, table);
-        report.indexesRebuilt++;
-      }
-      if (idx !== null) env.indexes.set(def.name, idx);
+    if (idx !== null) env.indexes.set(def.name, idx);
+  }
+  // Transactions in flight at the checkpoint: their rows carry xmin/xmax. Deletes go first so
+  // that an abort (newest first) gives an updated row's key back after the new version left.
+  for (const name of catalog.tableNames()) {
+    const t = catalog.getTable(name)!;
+    if (t.pendingRows === 0) continue;
+    for (let r = 0; r < t.slots; r++) {
+      const mx = t.xmax[r]!;
+      if (mx !== 0 && t.isLive(r)) txnOf(mx).writes.push({ kind: 'delete', table: t, rowId: r, pkey: keyOf(t, r) });
     }
-    // Transactions in flight at the checkpoint: their rows carry xmin/xmax. Deletes go first so
-    // that an abort (newest first) gives an updated row's key back after the new version left.
-    for (const name of catalog.tableNames()) {
-      const t = catalog.getTable(name)!;
-      if (t.pendingRows === 0) continue;
-      for (let r = 0; r < t.slots; r++) {
-        const mx = t.xmax[r]!;
-        if (mx !== 0 && t.isLive(r)) txnOf(mx).writes.push({ kind: 'delete', table: t, rowId: r, pkey: keyOf(t, r) });
-      }
-      for (let r = 0; r < t.slots; r++) {
-        const mn = t.xmin[r]!;
-        if (mn !== 0 && t.isLive(r)) txnOf(mn).writes.push({ kind: 'insert', table: t, rowId: r, pkey: keyOf(t, r) });
-      }
+    for (let r = 0; r < t.slots; r++) {
+      const mn = t.xmin[r]!;
+      if (mn !== 0 && t.isLive(r)) txnOf(mn).writes.push({ kind: 'insert', table: t, rowId: r, pkey: keyOf(t, r) });
     }
   }
 
@@ -179,26 +194,79 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
     return t.def.columns.length;
   };
   let maxXid = 0;
-  const { wal, records, endLsn, stop } = Wal.open(fs, walDir(dir), {
+  const walOpts = {
     segmentBytes: opts.segmentBytes,
     redoLsn,
-    onRecord: (rec) => {
+    onRecord: (rec: WalRecord) => {
       if (rec.xid > maxXid) maxXid = rec.xid;
       const redo = decodeRedo(rec.type, rec.xid, new ByteReader(rec.payload), columnCount);
       apply(env, redo, txnOf, pending, report);
     },
-  });
+  };
+  const replayed = Wal.replay(fs, walDir(dir), walOpts);
+  const { records, endLsn, stop } = replayed;
   report.records = records;
   report.walBytes = endLsn - redoLsn;
   if (stop !== null) report.warnings.push(replayStopWarning(stop));
   // No commit record: never acknowledged, rolled back (newest transaction first).
   const left = [...pending.values()].sort((a, b) => b.xid - a.xid);
+  const rolledBackXids = left.map((t) => t.xid); // finishWrites resets each state's xid
   for (const t of left) finishWrites(env, t, false);
   report.rolledBack = left.length;
   catalog.nextXid = Math.max(catalog.nextXid, maxXid + 1);
+  // Everything is read: now cut the torn log tail (the records after it were never
+  // acknowledged) and remove the leftovers of an interrupted checkpoint. Wal.start opens its
+  // segment before changing anything, so from the first change on only the clean-up itself
+  // can fail, and what it removes is garbage.
+  const wal = Wal.start(fs, walDir(dir), replayed, walOpts);
+  store.sweep();
   const durability = new Durability(fs, dir, wal, store, catalog, env.indexes, redoLsn);
+  // The transactions rolled back above get an abort record, durably, before anything new is
+  // logged: otherwise the next replay would find their row changes still in flight when a
+  // later transaction changes the same rows (a delete of a row "being deleted" is 40001).
+  for (const xid of rolledBackXids) durability.log({ kind: 'abort', xid });
+  if (rolledBackXids.length > 0) wal.flush();
   catalog.onChange = (c) => durability.log(c);
   return { durability, report };
+}
+
+/** The catalog metadata of a new, empty database (checkpoint 0). */
+function emptyMeta(): CodecValue {
+  return { version: META_VERSION, nextXid: 1, tables: [], indexes: [], sequences: [] };
+}
+
+/** Names (`wal/<segment>`) of the log segments in data directory `dir`, without changing anything. */
+function walSegmentNames(fs: StorageBackend, dir: string): string[] {
+  const w = walDir(dir);
+  return fs.exists(w) ? listSegments(fs, w).map((s) => `wal/${segmentName(s)}`) : [];
+}
+
+/**
+ * Reads the control file; a damaged one is XX001 naming it (from the checkpoint reader) with
+ * a hint saying what to do, as PostgreSQL's "incorrect checksum in control file".
+ */
+function readControlOrExplain(store: CheckpointStore, dir: string): ControlData | null {
+  try {
+    return store.readLatest();
+  } catch (e) {
+    if (e instanceof PgError && e.code === SQLSTATE.data_corrupted && e.hint === undefined) {
+      e.hint = `Restore "${CONTROL_FILE_NAME}" from a copy of data directory "${dir}"; nothing has been changed. The database cannot be opened without it.`;
+    }
+    throw e;
+  }
+}
+
+/**
+ * 58P01 for a data directory that holds checkpoint files or log segments but no control file:
+ * it is a damaged database, never a new one (PostgreSQL: `could not open file
+ * "global/pg_control": No such file or directory`). `found` names what is there.
+ */
+function missingControl(dir: string, found: string[]): PgError {
+  const shown = found.length > 4 ? `${found.slice(0, 4).join(', ')} and ${found.length - 4} more` : found.join(', ');
+  return new PgError(FILE_SQLSTATE.undefined_file, `could not open file "${joinPath(dir, CONTROL_FILE_NAME)}": No such file or directory`, {
+    detail: `The data directory holds ${shown} but no control file, so it is not a new database.`,
+    hint: `Restore "${CONTROL_FILE_NAME}" from a copy of data directory "${dir}"; nothing has been changed. To create a new database, use an empty directory.`,
+  });
 }
 
 function keyOf(t: Table, rowId: number): unknown {

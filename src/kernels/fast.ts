@@ -79,8 +79,8 @@ function jsHalf(q: number, h: number, dim: number, op: 0 | 1 | 2): number {
   const m = arena.f32();
   const u = arenaU16();
   const t = HALF_TO_F32;
-  const iq = q >> 2;
-  const ih = h >> 1;
+  const iq = q >>> 2;
+  const ih = h >>> 1;
   let s = 0;
   for (let i = 0; i < dim; i++) {
     const x = m[iq + i]!;
@@ -98,8 +98,8 @@ function jsHalfCosine(q: number, h: number, dim: number): number {
   let na = 0;
   let nb = 0;
   for (let i = 0; i < dim; i++) {
-    const x = m[(q >> 2) + i]!;
-    const y = t[u[(h >> 1) + i]!]!;
+    const x = m[(q >>> 2) + i]!;
+    const y = t[u[(h >>> 1) + i]!]!;
     d += x * y;
     na += x * x;
     nb += y * y;
@@ -113,8 +113,8 @@ function jsKernels(): FastKernels {
     l2sq(a, b, dim) {
       const m = arena.f32();
       let s = 0;
-      const ia = a >> 2;
-      const ib = b >> 2;
+      const ia = a >>> 2;
+      const ib = b >>> 2;
       for (let i = 0; i < dim; i++) {
         const d = m[ia + i]! - m[ib + i]!;
         s += d * d;
@@ -124,16 +124,16 @@ function jsKernels(): FastKernels {
     dot(a, b, dim) {
       const m = arena.f32();
       let s = 0;
-      const ia = a >> 2;
-      const ib = b >> 2;
+      const ia = a >>> 2;
+      const ib = b >>> 2;
       for (let i = 0; i < dim; i++) s += m[ia + i]! * m[ib + i]!;
       return Math.fround(s);
     },
     l1(a, b, dim) {
       const m = arena.f32();
       let s = 0;
-      const ia = a >> 2;
-      const ib = b >> 2;
+      const ia = a >>> 2;
+      const ib = b >>> 2;
       for (let i = 0; i < dim; i++) s += Math.abs(m[ia + i]! - m[ib + i]!);
       return Math.fround(s);
     },
@@ -142,8 +142,8 @@ function jsKernels(): FastKernels {
       let d = 0;
       let na = 0;
       let nb = 0;
-      const ia = a >> 2;
-      const ib = b >> 2;
+      const ia = a >>> 2;
+      const ib = b >>> 2;
       for (let i = 0; i < dim; i++) {
         const x = m[ia + i]!;
         const y = m[ib + i]!;
@@ -171,12 +171,12 @@ function jsKernels(): FastKernels {
 function many(kernel: PtrKernel, q: number, rows: number, n: number, dim: number, out: number): void {
   const i32 = arena.i32();
   const f32 = arena.f32();
-  for (let k = 0; k < n; k++) f32[(out >> 2) + k] = kernel(q, i32[(rows >> 2) + k]!, dim);
+  for (let k = 0; k < n; k++) f32[(out >>> 2) + k] = kernel(q, i32[(rows >>> 2) + k]!, dim);
 }
 
 function range(kernel: PtrKernel, q: number, base: number, count: number, dim: number, out: number): void {
   const f32 = arena.f32();
-  for (let k = 0; k < count; k++) f32[(out >> 2) + k] = kernel(q, base + k * dim * 4, dim);
+  for (let k = 0; k < count; k++) f32[(out >>> 2) + k] = kernel(q, base + k * dim * 4, dim);
 }
 
 function wasmKernels(): FastKernels | null {

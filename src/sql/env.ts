@@ -41,6 +41,12 @@ export interface EngineHooks {
    * does not cost a rebuild (recovery rebuilds an index created after the last checkpoint).
    */
   indexBuilt?: (rows: number) => void;
+  /**
+   * Called at COMMIT after the commit record was logged: true if the engine takes the
+   * transaction's writes over, to make them visible only once the commit is durable
+   * (synchronous_commit = on); false or absent: they are finished (made visible) at once.
+   */
+  deferCommit?: (env: SqlEnv, txn: TxnState) => boolean;
   /** Receives the progress of index builds (for progress bars; builds run synchronously). */
   onIndexBuildProgress?: (p: IndexBuildProgress) => void;
 }

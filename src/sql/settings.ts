@@ -11,6 +11,7 @@
 import type { GucDef, GucReader, GucValue } from '../common/guc.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
+import { ARENA_MAX_BYTES, defaultArenaLimitBytes } from '../kernels/arena.js';
 
 /** PostgreSQL settings vecgres reads or that clients commonly SET/SHOW. */
 export const POSTGRES_GUCS: readonly GucDef[] = [
@@ -30,6 +31,28 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'DateStyle', type: 'string', default: 'ISO, MDY', shortDesc: 'Sets the display format for date and time values.', category: 'Client Connection Defaults / Locale and Formatting' },
 ];
 
+/** Name of the setting that caps the vector arena (kernels/arena.ts). */
+export const GUC_MEMORY_LIMIT = 'vecgres.memory_limit';
+
+/**
+ * vecgres's own settings. `vecgres.memory_limit` caps the memory that vectors and indexes take
+ * (kB, as work_mem; units accepted); each statement runs under its session's value, and a
+ * request beyond it fails with 53200 out of memory. Default: half the machine's memory, at most
+ * what one WebAssembly memory addresses (4 GB).
+ */
+export const VECGRES_GUCS: readonly GucDef[] = [
+  {
+    name: GUC_MEMORY_LIMIT,
+    type: 'integer',
+    default: Math.floor(defaultArenaLimitBytes() / 1024),
+    min: 1024,
+    max: ARENA_MAX_BYTES / 1024,
+    unit: 'kB',
+    shortDesc: 'Sets the maximum memory for vector data and indexes.',
+    category: 'Resource Usage / Memory',
+  },
+];
+
 /** Read-only settings (SET fails with 55P02 "parameter ... cannot be changed"). */
 const READ_ONLY = new Set(['server_version']);
 
@@ -39,7 +62,7 @@ export class SettingsRegistry {
   /** Prefixes owned by a loaded extension/method (`hnsw`): unknown names under them are errors. */
   private readonly reserved = new Set<string>();
 
-  constructor(defs: readonly GucDef[] = POSTGRES_GUCS) {
+  constructor(defs: readonly GucDef[] = [...POSTGRES_GUCS, ...VECGRES_GUCS]) {
     for (const d of defs) this.register(d);
   }
 
@@ -179,7 +202,30 @@ export class Settings implements GucReader {
   }
 }
 
-const INT_RE = /^\s*[+-]?\d+\s*$/;
+/** An integer setting's text: a number (decimals allowed, as PostgreSQL's parse_int) and a unit. */
+const INT_UNIT_RE = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z]*)\s*$/;
+/** PostgreSQL's memory and time unit tables (guc.c), case-sensitive as there. */
+const UNIT_SCALE: Record<string, { kind: 'memory' | 'time'; factor: number }> = {
+  B: { kind: 'memory', factor: 1 },
+  kB: { kind: 'memory', factor: 1024 },
+  MB: { kind: 'memory', factor: 1024 ** 2 },
+  GB: { kind: 'memory', factor: 1024 ** 3 },
+  TB: { kind: 'memory', factor: 1024 ** 4 },
+  us: { kind: 'time', factor: 0.001 },
+  ms: { kind: 'time', factor: 1 },
+  s: { kind: 'time', factor: 1000 },
+  min: { kind: 'time', factor: 60_000 },
+  h: { kind: 'time', factor: 3_600_000 },
+  d: { kind: 'time', factor: 86_400_000 },
+};
+const MEMORY_UNITS_HINT = 'Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".';
+const TIME_UNITS_HINT = 'Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".';
+
+/** C's rint(): round half to even. */
+function rint(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
 const REAL_RE = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
 
 /** Validates and converts a SET value for `def` (PostgreSQL guc.c parse_and_validate_value). */
@@ -188,14 +234,27 @@ export function parseGucValue(def: GucDef, text: string): GucValue {
     new PgError(SQLSTATE.invalid_parameter_value, `invalid value for parameter "${def.name}": "${text}"`, hint === undefined ? {} : { hint });
   switch (def.type) {
     case 'integer': {
-      let v: number;
-      if (INT_RE.test(text)) v = Number(text);
-      else if (REAL_RE.test(text)) v = Math.round(Number(text));
-      else throw invalid();
-      if (!Number.isSafeInteger(v) || v < def.min || v > def.max) {
+      const m = INT_UNIT_RE.exec(text);
+      if (m === null) throw invalid();
+      let v = Number(m[1]);
+      const unitText = m[2]!;
+      if (unitText !== '' || def.unit !== undefined) {
+        const base = def.unit === undefined ? undefined : UNIT_SCALE[def.unit];
+        if (unitText !== '') {
+          const scale = UNIT_SCALE[unitText];
+          if (base === undefined || scale === undefined || scale.kind !== base.kind) {
+            throw invalid(base === undefined ? undefined : base.kind === 'memory' ? MEMORY_UNITS_HINT : TIME_UNITS_HINT);
+          }
+          v = (v * scale.factor) / base.factor;
+        }
+      }
+      v = rint(v);
+      if (!Number.isFinite(v) || Math.abs(v) > 2147483647) throw invalid('Value exceeds integer range.');
+      if (v < def.min || v > def.max) {
+        const u = def.unit === undefined ? '' : ` ${def.unit}`;
         throw new PgError(
           SQLSTATE.invalid_parameter_value,
-          `${Number.isSafeInteger(v) ? v : text} is outside the valid range for parameter "${def.name}" (${def.min} .. ${def.max})`,
+          `${v}${u} is outside the valid range for parameter "${def.name}" (${def.min}${u} .. ${def.max}${u})`,
         );
       }
       return v;
@@ -240,18 +299,17 @@ export function formatGucValue(def: GucDef, v: GucValue): string {
   }
 }
 
+/** SHOW text of an integer with a unit: the largest unit that divides it (guc.c convert_int_from_base_unit). */
 function formatWithUnit(v: number, unit: string): string {
-  if (v === 0) return unit === 'ms' ? '0' : `0${unit}`;
-  if (unit === 'kB') {
-    if (v % (1024 * 1024) === 0) return `${v / (1024 * 1024)}GB`;
-    if (v % 1024 === 0) return `${v / 1024}MB`;
-    return `${v}kB`;
-  }
-  if (unit === 'ms') {
-    if (v % 3600000 === 0) return `${v / 3600000}h`;
-    if (v % 60000 === 0) return `${v / 60000}min`;
-    if (v % 1000 === 0) return `${v / 1000}s`;
-    return `${v}ms`;
+  const base = UNIT_SCALE[unit];
+  if (base === undefined) return `${v}${unit}`;
+  if (v === 0) return base.kind === 'time' ? '0' : `0${unit}`;
+  const order = base.kind === 'memory' ? ['TB', 'GB', 'MB', 'kB', 'B'] : ['d', 'h', 'min', 's', 'ms', 'us'];
+  for (const u of order) {
+    const f = UNIT_SCALE[u]!.factor;
+    if (f < base.factor) break;
+    const x = (v * base.factor) / f;
+    if (Number.isInteger(x)) return `${x}${u}`;
   }
   return `${v}${unit}`;
 }

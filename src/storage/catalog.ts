@@ -158,9 +158,16 @@ export class Catalog {
    * the rowId. The row is visible to `xid` only until {@link finishInsert} commits it.
    */
   insertRow(table: Table, values: readonly Value[], pkeyValue: unknown, xid: number): number {
-    const rowId = table.slots;
-    this.onChange?.({ kind: 'insert', xid, table, rowId, values, pkey: pkeyValue });
-    const got = table.appendRow(values, xid);
+    // Memory first (53200 changes nothing), then the log record, then the write (cannot fail),
+    // so the log never records a row the table could not hold.
+    const prep = table.prepareRow(values);
+    try {
+      this.onChange?.({ kind: 'insert', xid, table, rowId: prep.rowId, values, pkey: pkeyValue });
+    } catch (e) {
+      table.abandonRow(prep);
+      throw e;
+    }
+    const got = table.commitRow(prep, values, xid);
     if (pkeyValue !== undefined) table.pkey.set(pkeyValue, got);
     return got;
   }

@@ -491,9 +491,42 @@ export class CheckpointStore {
    * Reads the control file and removes leftovers of interrupted checkpoints (temporary files
    * and files of a generation the control file does not name). Creates the directories for a
    * new database. Returns the latest checkpoint, or null if there is none.
-   * Throws XX001 naming the file if the control file is damaged.
+   * Throws XX001 naming the file if the control file is damaged (before changing anything).
    */
   open(): ControlData | null {
+    const c = this.readLatest();
+    this.sweep();
+    return c;
+  }
+
+  /**
+   * Reads the control file without changing anything on disk: a database that fails to open
+   * must be left exactly as it was, so that restoring a file or fixing the disk lets it open.
+   * Returns the latest checkpoint, or null if there is no control file.
+   * @throws PgError XX001 naming the file if the control file is damaged; mapped I/O errors.
+   */
+  readLatest(): ControlData | null {
+    this.current = readControl(this.fs, this.dataDir);
+    this.lastId = this.current?.checkpointId ?? 0;
+    return this.current;
+  }
+
+  /**
+   * Names (sorted) of the files under the checkpoint directory other than temporary ones,
+   * without changing anything; [] when the directory does not exist.
+   */
+  listFiles(): string[] {
+    if (!this.fs.exists(this.dir)) return [];
+    return withIo('list', this.dir, () => this.fs.list(this.dir)).filter((n) => !n.endsWith('.tmp'));
+  }
+
+  /**
+   * Makes the directories (durably) if missing and removes leftovers of interrupted
+   * checkpoints: the control file's temporary file and every file under the checkpoint
+   * directory that the control file read by {@link readLatest} does not name. Call it only
+   * once opening has succeeded: until then nothing may be deleted.
+   */
+  sweep(): void {
     for (const d of [this.dataDir, this.dir]) {
       if (!this.fs.exists(d)) {
         withIo('mkdir', d, () => this.fs.mkdir(d));
@@ -502,7 +535,6 @@ export class CheckpointStore {
       }
     }
     tryUnlink(this.fs, joinPath(this.dataDir, `${CONTROL_FILE_NAME}.tmp`));
-    this.current = readControl(this.fs, this.dataDir);
     const live = new Set(this.current?.files ?? []);
     let removed = false;
     for (const name of withIo('list', this.dir, () => this.fs.list(this.dir))) {
@@ -514,8 +546,21 @@ export class CheckpointStore {
     }
     if (removed) withIo('fsync', this.dir, () => this.fs.fsyncDir(this.dir));
     this.opened = true;
-    this.lastId = this.current?.checkpointId ?? 0;
-    return this.current;
+  }
+
+  /**
+   * Starts a new database (PostgreSQL's initdb): makes the directories and writes a control
+   * file naming checkpoint 0, which has no files and replays the log from LSN 0. From then on
+   * a data directory with log segments or checkpoint files but no control file is damaged,
+   * never new. Returns the control data written.
+   */
+  initialize(meta: CodecValue): ControlData {
+    this.sweep();
+    const c: ControlData = { checkpointId: 0, redoLsn: 0, files: [], meta };
+    writeControl(this.fs, this.dataDir, c);
+    this.current = c;
+    this.lastId = 0;
+    return c;
   }
 
   /** The latest complete checkpoint (after `open` or a `commit`), or null. */

@@ -2,7 +2,7 @@
  * Column storage for pgvector's halfvec and sparsevec and PostgreSQL's bit / bit varying, in
  * the arena beside the vector segments (no per-row JS objects):
  *
- * - `halfvec(n)`: segments of {@link PACKED_SEGMENT_ROWS} rows x n binary16 values (2 bytes
+ * - `halfvec(n)`: segments (segments.ts, sized in bytes) of rows x n binary16 values (2 bytes
  *   per dimension, pgvector's on-disk layout), addressed as vector(n) rows are;
  * - `bit(n)`: segments of rows x ceil(n / 8) bytes (MSB first, pad bits zero, as varbit.c);
  * - `halfvec`, `bit varying(n)` / `varbit` (lengths differ per row) and `sparsevec`: one arena
@@ -17,14 +17,13 @@
 import { arena } from '../kernels/arena.js';
 import { BitString } from '../types/bit.js';
 import { SparseVector } from '../types/sparsevec.js';
+import { SegmentedRows, releaseDeadSegments } from './segments.js';
 
 /** The column types stored here. */
 export type PackedKind = 'halfvec' | 'bit' | 'varbit' | 'sparsevec';
 
-/** Rows per fixed-width segment (as the vector segments). */
-export const PACKED_SEGMENT_ROWS = 16384;
-const SHIFT = 14;
-const MASK = PACKED_SEGMENT_ROWS - 1;
+/** A value this column stores. */
+export type PackedValue = Uint16Array | BitString | SparseVector;
 
 /** Bytes a non-null value of `kind` occupies given its length (dims, bits or nnz). */
 function blockBytes(kind: PackedKind, len: number): number {
@@ -46,11 +45,12 @@ export class PackedColumn {
   readonly width: number;
   /** Fixed length (dims or bits) for fixed-width columns. */
   readonly fixedLen: number;
-  readonly segments: number[] = [];
+  /** Fixed-width rows (null for per-row blocks). */
+  private readonly store: SegmentedRows | null;
   /** 1 = SQL NULL (or a dead slot), per rowId. */
   nulls = new Uint8Array(0);
   /** Per-row blocks: arena pointer (0 when the block is empty or the value NULL). */
-  rowPtr = new Int32Array(0);
+  rowPtr = new Uint32Array(0);
   /** Per-row blocks: dims (halfvec), bits (varbit) or nnz (sparsevec). */
   rowLen = new Int32Array(0);
   /** sparsevec: the dimension count per row. */
@@ -61,6 +61,7 @@ export class PackedColumn {
     const fixed = typmod > 0 && (kind === 'halfvec' || kind === 'bit');
     this.fixedLen = fixed ? typmod : -1;
     this.width = fixed ? blockBytes(kind, typmod) : -1;
+    this.store = fixed ? new SegmentedRows(this.width, `${kind} column`) : null;
   }
 
   /** Grows the per-row arrays to `cap` rows. */
@@ -69,7 +70,7 @@ export class PackedColumn {
     n.set(this.nulls);
     this.nulls = n;
     if (this.width < 0) {
-      this.rowPtr = growI32(this.rowPtr, cap);
+      this.rowPtr = growU32(this.rowPtr, cap);
       this.rowLen = growI32(this.rowLen, cap);
       if (this.kind === 'sparsevec') this.rowDim = growI32(this.rowDim, cap);
     }
@@ -79,7 +80,7 @@ export class PackedColumn {
   ptr(rowId: number): number {
     if (this.nulls[rowId] === 1) return 0;
     if (this.width < 0) return this.rowPtr[rowId]!;
-    return this.segments[rowId >>> SHIFT]! + (rowId & MASK) * this.width;
+    return this.store!.ptr(rowId);
   }
 
   /** Length (dims, bits or nnz) of row `rowId`. */
@@ -87,21 +88,45 @@ export class PackedColumn {
     return this.width >= 0 ? this.fixedLen : this.rowLen[rowId]!;
   }
 
-  /** Stores a value (already checked against the column's type) at `rowId`. */
-  set(rowId: number, v: Uint16Array | BitString | SparseVector | null): void {
+  /**
+   * Stores a value (already checked against the column's type) at `rowId`, the next row.
+   * @throws PgError 53200 when the arena cannot hold it; nothing changes then.
+   */
+  set(rowId: number, v: PackedValue | null): void {
+    const retired: number[] = [];
+    const blocks: number[] = [];
+    const ptr = this.place(rowId, v, retired, blocks);
+    this.write(rowId, v, ptr);
+    SegmentedRows.freeRetired(retired);
+  }
+
+  /**
+   * First half of storing `v` at `rowId`: makes room and returns the row's pointer (0 for
+   * NULL or an empty block) without writing. A moved first segment goes to `retired` and a new
+   * per-row block to `blocks` (pointer, bytes), for the caller to free after the write, or on
+   * failure. @throws PgError 53200 when the arena cannot hold it.
+   */
+  place(rowId: number, v: PackedValue | null, retired: number[], blocks: number[]): number {
+    if (v === null) return 0;
+    if (this.store !== null) {
+      this.store.reserve(rowId, rowId, retired);
+      return this.store.ptr(rowId);
+    }
+    const bytes = blockBytes(this.kind, valueLen(v));
+    if (bytes === 0) return 0;
+    const ptr = arena.alloc(bytes, `${this.kind} column`);
+    blocks.push(ptr, bytes);
+    return ptr;
+  }
+
+  /** Second half: writes `v` at `ptr` from {@link place}. Cannot fail. */
+  write(rowId: number, v: PackedValue | null, ptr: number): void {
     if (v === null) {
       this.nulls[rowId] = 1;
       return;
     }
-    const len = v instanceof Uint16Array ? v.length : v instanceof BitString ? v.length : v.indices.length;
-    const bytes = blockBytes(this.kind, len);
-    let ptr: number;
-    if (this.width >= 0) {
-      const seg = rowId >>> SHIFT;
-      while (this.segments.length <= seg) this.segments.push(arena.alloc(PACKED_SEGMENT_ROWS * this.width));
-      ptr = this.segments[seg]! + (rowId & MASK) * this.width;
-    } else {
-      ptr = bytes === 0 ? 0 : arena.alloc(bytes);
+    const len = valueLen(v);
+    if (this.width < 0) {
       this.rowPtr[rowId] = ptr;
       this.rowLen[rowId] = len;
     }
@@ -136,17 +161,34 @@ export class PackedColumn {
 
   /** Arena bytes held by `slots` rows. */
   sizeBytes(slots: number): number {
-    if (this.width >= 0) return this.segments.length * PACKED_SEGMENT_ROWS * this.width;
+    if (this.store !== null) return this.store.sizeBytes();
     let bytes = 0;
     for (let r = 0; r < slots; r++) if (this.nulls[r] === 0) bytes += blockBytes(this.kind, this.rowLen[r]!);
     return bytes;
   }
 
+  /**
+   * Gives back the memory of dead rows (VACUUM): full segments whose rows are all dead, and the
+   * blocks of dead rows stored per row. `isDead(r)` is true for a dead slot; `slots` rows exist.
+   */
+  releaseDead(slots: number, isDead: (r: number) => boolean): void {
+    if (this.store !== null) {
+      releaseDeadSegments(this.store, slots, isDead, this.nulls);
+      return;
+    }
+    for (let r = 0; r < slots; r++) {
+      const p = this.rowPtr[r]!;
+      if (p === 0 || !isDead(r)) continue;
+      arena.free(p, blockBytes(this.kind, this.rowLen[r]!));
+      this.rowPtr[r] = 0;
+      this.nulls[r] = 1;
+    }
+  }
+
   /** Releases the arena memory (DROP TABLE). */
   dispose(slots: number): void {
-    if (this.width >= 0) {
-      for (const p of this.segments) arena.free(p, PACKED_SEGMENT_ROWS * this.width);
-      this.segments.length = 0;
+    if (this.store !== null) {
+      this.store.dispose();
       return;
     }
     for (let r = 0; r < slots; r++) {
@@ -155,6 +197,16 @@ export class PackedColumn {
       this.rowPtr[r] = 0;
     }
   }
+}
+
+function valueLen(v: PackedValue): number {
+  return v instanceof Uint16Array ? v.length : v instanceof BitString ? v.length : v.indices.length;
+}
+
+function growU32(a: Uint32Array<ArrayBuffer>, cap: number): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(cap);
+  b.set(a);
+  return b;
 }
 
 function growI32(a: Int32Array<ArrayBuffer>, cap: number): Int32Array<ArrayBuffer> {

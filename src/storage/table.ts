@@ -4,10 +4,10 @@
  *
  * Layout:
  * - scalar columns: one plain JS array per column (`Value[]`), indexed by rowId;
- * - `vector(n)` columns: contiguous float32 segments of {@link SEGMENT_ROWS} rows x n
- *   elements allocated from the arena, so exact scans run the SIMD kernels straight over
- *   {@link Table.vectorPtr}; a per-column null bitmap; squared norms kept beside the rows so a
- *   cosine scan needs one kernel call per row;
+ * - `vector(n)` columns: contiguous float32 segments sized in bytes (segments.ts: up to 4 MiB,
+ *   the first one starting at a few kilobytes and doubling) allocated from the arena, so exact
+ *   scans run the SIMD kernels straight over {@link Table.vectorPtr}; a per-column null
+ *   bitmap; squared norms kept beside the rows so a cosine scan needs one kernel call per row;
  * - unconstrained `vector` columns (no typmod, so rows may differ in length): one arena block
  *   per row, with its pointer and length in typed arrays;
  * - a live/dead bitmap: a slot is never reused, so rowIds held by indexes stay valid;
@@ -27,7 +27,8 @@ import { assert } from '../common/assert.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { ByteWriter, type CodecValue } from './codec.js';
 import { readBlock, writeBlock, type ByteSink, type ByteSource } from './stream.js';
-import { PackedColumn, type PackedKind } from './packed_column.js';
+import { PackedColumn, type PackedKind, type PackedValue } from './packed_column.js';
+import { SegmentedRows, releaseDeadSegments } from './segments.js';
 import type { BitString } from '../types/bit.js';
 import type { SparseVector } from '../types/sparsevec.js';
 import type { PgArray } from '../types/pgarray.js';
@@ -37,10 +38,6 @@ export const TABLE_FILE_VERSION = 1;
 /** Rows of scalar values per block in a table file. */
 const SCALAR_BLOCK_ROWS = 8192;
 
-/** Rows per vector segment: 16,384 x 100-d float32 = 6.25 MiB, few enough allocations. */
-export const SEGMENT_ROWS = 16384;
-const SEGMENT_SHIFT = 14;
-const SEGMENT_MASK = SEGMENT_ROWS - 1;
 
 /** Column storage types (PostgreSQL names: int4 = integer, int8 = bigint, ...). */
 export type ColumnType =
@@ -77,20 +74,33 @@ export interface TableDef {
   primaryKey: number[];
 }
 
+/** Memory taken for a row about to be appended ({@link Table.prepareRow}). */
+export interface PreparedRow {
+  readonly rowId: number;
+  /** Per column: where the value goes (0 for scalars and NULLs). */
+  readonly ptrs: number[];
+  /** Blocks of moved first segments, freed after the write (segments.ts). */
+  readonly retired: number[];
+  /** New per-row blocks (pointer, bytes), freed if the row is abandoned. */
+  readonly blocks: number[];
+}
+
 /** Storage for one vector column. */
 class VectorColumn {
   /** Fixed dimension, or -1 for per-row blocks. */
   readonly dim: number;
-  readonly segments: number[] = [];
+  /** Fixed-dimension rows (null when unconstrained). */
+  readonly store: SegmentedRows | null;
   /** Squared L2 norm per row (float32 kernel result), for cosine scans. */
   norms: Float32Array = new Float32Array(0);
   nulls = new Uint8Array(0);
   /** Unconstrained columns: per-row arena pointer and length (0 ptr = null). */
-  rowPtr = new Int32Array(0);
+  rowPtr = new Uint32Array(0);
   rowDim = new Int32Array(0);
 
   constructor(dim: number) {
     this.dim = dim;
+    this.store = dim >= 0 ? new SegmentedRows(Math.max(dim, 1) * 4, 'vector column') : null;
   }
 }
 
@@ -187,7 +197,7 @@ export class Table {
     if (ptr === 0) return null;
     const d = vc.dim >= 0 ? vc.dim : vc.rowDim[rowId]!;
     const f = arena.f32();
-    return f.subarray(ptr >> 2, (ptr >> 2) + d);
+    return f.subarray(ptr >>> 2, (ptr >>> 2) + d);
   }
 
   /** Copy of a vector value (or null), safe to keep. */
@@ -204,7 +214,7 @@ export class Table {
     const vc = this.vectors[col]!;
     if (vc.nulls[rowId] === 1) return 0;
     if (vc.dim < 0) return vc.rowPtr[rowId]!;
-    return vc.segments[rowId >>> SEGMENT_SHIFT]! + (rowId & SEGMENT_MASK) * vc.dim * 4;
+    return vc.store!.ptr(rowId);
   }
 
   /** Dimension of the vector at `rowId` (the column's fixed dim when constrained). */
@@ -242,7 +252,7 @@ export class Table {
     for (const pc of this.packed) if (pc !== null) bytes += pc.sizeBytes(this.slots);
     for (const vc of this.vectors) {
       if (vc === null) continue;
-      if (vc.dim >= 0) bytes += vc.segments.length * SEGMENT_ROWS * vc.dim * 4;
+      if (vc.store !== null) bytes += vc.store.sizeBytes();
       else for (let i = 0; i < this.slots; i++) bytes += vc.rowDim[i]! * 4;
     }
     return bytes;
@@ -251,11 +261,70 @@ export class Table {
   /**
    * Catalog only: appends a row (values already coerced and checked) inserted by transaction
    * `xid` (0: committed at once). Returns its rowId.
+   * @throws PgError 53200 when the arena cannot hold the row; the table is unchanged then.
    */
   appendRow(values: readonly Value[], xid = 0): number {
+    return this.commitRow(this.prepareRow(values), values, xid);
+  }
+
+  /**
+   * Catalog only: the first half of {@link appendRow}: takes the memory the row needs (grown
+   * segments, per-row blocks) without writing anything, so a failure changes nothing and the
+   * catalog can log the insert between the halves. Finish with {@link commitRow} or give the
+   * memory back with {@link abandonRow}.
+   * @throws PgError 53200 when the arena cannot hold the row; the table is unchanged then.
+   */
+  prepareRow(values: readonly Value[]): PreparedRow {
     const rowId = this.slots;
     if (rowId >= this.capacity) this.grow();
     const cols = this.def.columns;
+    const prep: PreparedRow = { rowId, ptrs: new Array<number>(cols.length).fill(0), retired: [], blocks: [] };
+    try {
+      for (let c = 0; c < cols.length; c++) {
+        const v = values[c] ?? null;
+        const pc = this.packed[c];
+        if (pc !== null && pc !== undefined) {
+          prep.ptrs[c] = pc.place(rowId, v as PackedValue | null, prep.retired, prep.blocks);
+          continue;
+        }
+        const vc = this.vectors[c];
+        if (vc === null || vc === undefined || v === null) continue;
+        const vec = v as Float32Array;
+        if (vc.store !== null) {
+          assert(vec.length === vc.dim, 'vector dimension checked before append');
+          vc.store.reserve(rowId, rowId, prep.retired);
+          prep.ptrs[c] = vc.store.ptr(rowId);
+        } else {
+          const ptr = arena.alloc(vec.length * 4, 'vector column');
+          prep.blocks.push(ptr, vec.length * 4);
+          prep.ptrs[c] = ptr;
+        }
+      }
+    } catch (e) {
+      this.abandonRow(prep);
+      throw e;
+    }
+    return prep;
+  }
+
+  /** Catalog only: gives back what {@link prepareRow} took (the insert could not be logged). */
+  abandonRow(prep: PreparedRow): void {
+    const b = prep.blocks;
+    for (let i = 0; i < b.length; i += 2) arena.free(b[i]!, b[i + 1]!);
+    b.length = 0;
+    SegmentedRows.freeRetired(prep.retired);
+  }
+
+  /**
+   * Catalog only: the second half of {@link appendRow}: writes `values` (the same as prepared)
+   * into the prepared row. Cannot fail. Returns the rowId.
+   */
+  commitRow(prep: PreparedRow, values: readonly Value[], xid = 0): number {
+    const rowId = prep.rowId;
+    assert(rowId === this.slots, 'a prepared row is committed before the next one is prepared');
+    const cols = this.def.columns;
+    // Values may be views over a retired block (an UPDATE copying a row of this table), so
+    // retired blocks are freed only after the writes.
     for (let c = 0; c < cols.length; c++) {
       const v = values[c] ?? null;
       const s = this.scalars[c];
@@ -265,7 +334,7 @@ export class Table {
       }
       const pc = this.packed[c];
       if (pc !== null && pc !== undefined) {
-        pc.set(rowId, v as Uint16Array | BitString | SparseVector | null);
+        pc.write(rowId, v as PackedValue | null, prep.ptrs[c]!);
         continue;
       }
       const vc = this.vectors[c]!;
@@ -274,20 +343,15 @@ export class Table {
         continue;
       }
       const vec = v as Float32Array;
-      let ptr: number;
-      if (vc.dim >= 0) {
-        assert(vec.length === vc.dim, 'vector dimension checked before append');
-        const seg = rowId >>> SEGMENT_SHIFT;
-        while (vc.segments.length <= seg) vc.segments.push(arena.alloc(SEGMENT_ROWS * vc.dim * 4));
-        ptr = vc.segments[seg]! + (rowId & SEGMENT_MASK) * vc.dim * 4;
-      } else {
-        ptr = arena.alloc(vec.length * 4);
+      const ptr = prep.ptrs[c]!;
+      if (vc.store === null) {
         vc.rowPtr[rowId] = ptr;
         vc.rowDim[rowId] = vec.length;
       }
-      arena.f32().set(vec, ptr >> 2);
+      arena.f32().set(vec, ptr >>> 2);
       vc.norms[rowId] = vec.length === 0 ? 0 : fast.dot(ptr, ptr, vec.length);
     }
+    SegmentedRows.freeRetired(prep.retired);
     this.liveBits[rowId >>> 5]! |= 1 << (rowId & 31);
     this.slots = rowId + 1;
     this.liveCount++;
@@ -384,12 +448,20 @@ export class Table {
       if (vc.dim >= 0) {
         sink.write(vc.nulls, 0, this.slots);
         sink.write(new Uint8Array(vc.norms.buffer, vc.norms.byteOffset, this.slots * 4));
-        const u8 = arena.u8();
-        for (let seg = 0; seg * SEGMENT_ROWS < this.slots; seg++) {
-          const rows = Math.min(SEGMENT_ROWS, this.slots - seg * SEGMENT_ROWS);
-          const ptr = vc.segments[seg];
-          if (ptr === undefined) sink.write(new Uint8Array(rows * vc.dim * 4));
-          else sink.write(u8, ptr, rows * vc.dim * 4);
+        // Rows past the segments' room were never given a value (NULL or dead): zeros.
+        const store = vc.store!;
+        const held = Math.min(this.slots, store.capacityRows);
+        store.forEachRun(held, (ptr, rows) => {
+          if (ptr !== 0) sink.write(arena.u8(), ptr, rows * store.rowBytes);
+          else {
+            const zero = new Uint8Array(store.rowBytes);
+            for (let r = 0; r < rows; r++) sink.write(zero);
+          }
+        });
+        for (let r = held; r < this.slots; ) {
+          const n = Math.min(this.slots - r, 4096);
+          sink.write(new Uint8Array(n * store.rowBytes));
+          r += n;
         }
         continue;
       }
@@ -453,7 +525,7 @@ export class Table {
           while (b.remaining > 0) {
             while (r < slots && !t.isLive(r)) pc.nulls[r++] = 1;
             if (r >= slots) throw new PgError(SQLSTATE.data_corrupted, 'more column values than live rows');
-            pc.set(r++, b.readValue() as Uint16Array | BitString | SparseVector | null);
+            pc.set(r++, b.readValue() as PackedValue | null);
             got++;
           }
         }
@@ -478,12 +550,9 @@ export class Table {
       if (vc.dim >= 0) {
         src.readInto(vc.nulls, 0, slots);
         src.readInto(new Uint8Array(vc.norms.buffer, vc.norms.byteOffset, slots * 4));
-        for (let seg = 0; seg * SEGMENT_ROWS < slots; seg++) {
-          const rows = Math.min(SEGMENT_ROWS, slots - seg * SEGMENT_ROWS);
-          const ptr = arena.alloc(SEGMENT_ROWS * vc.dim * 4);
-          vc.segments.push(ptr);
-          src.readInto(arena.u8(), ptr, rows * vc.dim * 4);
-        }
+        const store = vc.store!;
+        if (slots > 0) store.reserve(slots - 1, 0, []);
+        store.forEachRun(slots, (ptr, rows) => src.readInto(arena.u8(), ptr, rows * store.rowBytes));
         continue;
       }
       let r = 0;
@@ -496,8 +565,8 @@ export class Table {
           const d = b.varint();
           if (d < 0) vc.nulls[r] = 1;
           else {
-            const ptr = arena.alloc(Math.max(d, 1) * 4);
-            b.f32arrayInto(arena.f32(), ptr >> 2);
+            const ptr = arena.alloc(d * 4, 'vector column');
+            b.f32arrayInto(arena.f32(), ptr >>> 2);
             vc.rowPtr[r] = ptr;
             vc.rowDim[r] = d;
             vc.norms[r] = d === 0 ? 0 : fast.dot(ptr, ptr, d);
@@ -507,7 +576,34 @@ export class Table {
       }
       while (r < slots) vc.nulls[r++] = 1;
     }
+    // Dead rows' bytes were read to keep the stream aligned; give back what they fill whole.
+    t.releaseDeadRows();
     return t;
+  }
+
+  /**
+   * VACUUM: gives back the memory of dead rows that no transaction can see any more (a dead
+   * slot is never reused, and no reader looks at it): whole segments of dead rows and the
+   * per-row blocks of dead rows. Row ids and the checkpoint format do not change (a released
+   * segment is written as zeros, as dead rows' bytes are never read back).
+   */
+  releaseDeadRows(): void {
+    const dead = (r: number): boolean => !this.isLive(r);
+    for (const pc of this.packed) pc?.releaseDead(this.slots, dead);
+    for (const vc of this.vectors) {
+      if (vc === null) continue;
+      if (vc.store !== null) {
+        releaseDeadSegments(vc.store, this.slots, dead, vc.nulls);
+        continue;
+      }
+      for (let r = 0; r < this.slots; r++) {
+        const p = vc.rowPtr[r]!;
+        if (p === 0 || this.isLive(r)) continue;
+        arena.free(p, vc.rowDim[r]! * 4);
+        vc.rowPtr[r] = 0;
+        vc.nulls[r] = 1;
+      }
+    }
   }
 
   /** Catalog only: releases the arena blocks (DROP TABLE). */
@@ -515,9 +611,8 @@ export class Table {
     for (const pc of this.packed) pc?.dispose(this.slots);
     for (const vc of this.vectors) {
       if (vc === null) continue;
-      if (vc.dim >= 0) for (const p of vc.segments) arena.free(p, SEGMENT_ROWS * vc.dim * 4);
+      if (vc.store !== null) vc.store.dispose();
       else for (let i = 0; i < this.slots; i++) if (vc.rowPtr[i]! !== 0) arena.free(vc.rowPtr[i]!, vc.rowDim[i]! * 4);
-      vc.segments.length = 0;
     }
   }
 
@@ -540,7 +635,7 @@ export class Table {
       n.set(vc.nulls);
       vc.nulls = n;
       if (vc.dim < 0) {
-        const p = new Int32Array(cap);
+        const p = new Uint32Array(cap);
         p.set(vc.rowPtr);
         vc.rowPtr = p;
         const d = new Int32Array(cap);

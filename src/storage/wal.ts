@@ -66,6 +66,13 @@ function readWhole(fs: StorageBackend, path: string): Uint8Array {
   }
 }
 
+/** XX001 for a log that does not reach back to `lsn`, where replay must start. */
+function missingSegment(dir: string, lsn: number): PgError {
+  return new PgError(SQLSTATE.data_corrupted, `could not find the write-ahead log segment containing ${formatLsn(lsn)}`, {
+    hint: `The write-ahead log under "${dir}" no longer holds the records after the latest checkpoint. Restore the missing segment files from a copy of this data directory; nothing has been changed.`,
+  });
+}
+
 /**
  * Iterates the records of the log in `dir` from `fromLsn` (a record boundary) onwards. The
  * generator's return value is null when the log ends cleanly, or a {@link WalStop} for a torn
@@ -74,16 +81,14 @@ function readWhole(fs: StorageBackend, path: string): Uint8Array {
  * Throws XX001 if `fromLsn` is not inside the log, PgError on read errors.
  */
 export function* readWal(fs: StorageBackend, dir: string, fromLsn: number): Generator<WalRecord, WalStop | null> {
-  const starts = listSegments(fs, dir);
+  const starts = fs.exists(dir) ? listSegments(fs, dir) : [];
   if (starts.length === 0) {
     if (fromLsn === 0) return null;
-    throw new PgError(SQLSTATE.data_corrupted, `could not find the write-ahead log segment containing ${formatLsn(fromLsn)}`);
+    throw missingSegment(dir, fromLsn);
   }
   let i = starts.length - 1;
   while (i > 0 && starts[i]! > fromLsn) i--;
-  if (starts[i]! > fromLsn) {
-    throw new PgError(SQLSTATE.data_corrupted, `could not find the write-ahead log segment containing ${formatLsn(fromLsn)}`);
-  }
+  if (starts[i]! > fromLsn) throw missingSegment(dir, fromLsn);
   let lsn = fromLsn;
   for (; i < starts.length; i++) {
     const start = starts[i]!;
@@ -94,7 +99,7 @@ export function* readWal(fs: StorageBackend, dir: string, fromLsn: number): Gene
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const limit = Math.min(buf.length, next - start);
     if (lsn - start > buf.length) {
-      throw new PgError(SQLSTATE.data_corrupted, `could not find the write-ahead log segment containing ${formatLsn(fromLsn)}`);
+      throw missingSegment(dir, fromLsn);
     }
     while (lsn - start < limit) {
       const r = checkRecord(buf, dv, lsn - start, limit - (lsn - start), lsn);
@@ -141,6 +146,18 @@ export interface WalOptions {
   onRecord?: (rec: WalRecord) => void;
 }
 
+/** What {@link Wal.replay} read, for {@link Wal.start}. */
+export interface WalReplay {
+  /** Start LSNs of the segment files found, ascending. */
+  starts: number[];
+  /** The end of the intact log: where new records go. */
+  endLsn: number;
+  /** Records passed to `onRecord`. */
+  records: number;
+  /** Non-null if replay stopped at a torn or corrupt record. */
+  stop: WalStop | null;
+}
+
 /** What {@link Wal.open} found. */
 export interface WalOpenResult {
   wal: Wal;
@@ -180,6 +197,12 @@ export class Wal {
   private retired: Fd[] = [];
   /** fsync calls issued for the log (data files only), for tests and monitoring. */
   fsyncs = 0;
+  /**
+   * Called after {@link flush} or a group-commit fsync made more of the log durable (not after
+   * the fsync of a segment switch, which happens in the middle of an append). The owner
+   * publishes the commits that became durable (synchronous_commit = on).
+   */
+  onFlushed: (() => void) | null = null;
 
   private constructor(
     private readonly fs: StorageBackend,
@@ -201,24 +224,32 @@ export class Wal {
   /**
    * Opens (creating if needed) the log in `dir`, replays it from `opts.redoLsn` through
    * `opts.onRecord`, cuts off anything after the last intact record (truncating that segment
-   * and removing later ones, durably) and returns the log ready to append at the end.
+   * and removing later ones, durably) and returns the log ready to append at the end:
+   * {@link Wal.replay} followed by {@link Wal.start}.
    * Throws PgError for I/O errors (53100, 42501, 58030...) and XX001 if the redo point is
    * missing from the log.
    */
   static open(fs: StorageBackend, dir: string, opts: WalOptions = {}): WalOpenResult {
-    const segmentBytes = opts.segmentBytes ?? WAL_SEGMENT_BYTES_DEFAULT;
-    const bufferBytes = opts.bufferBytes ?? WAL_BUFFER_BYTES_DEFAULT;
+    const r = Wal.replay(fs, dir, opts);
+    return { wal: Wal.start(fs, dir, r, opts), records: r.records, endLsn: r.endLsn, stop: r.stop };
+  }
+
+  /**
+   * Reads the log in `dir` from `opts.redoLsn` through `opts.onRecord` without changing
+   * anything on disk (a failed open must leave the directory as it was). A missing directory
+   * is an empty log.
+   * @throws PgError XX001 `could not find the write-ahead log segment containing <lsn>` when
+   *   the redo point is after LSN 0 but no segment holds it (the log was removed); whatever
+   *   `onRecord` throws; mapped I/O errors.
+   */
+  static replay(fs: StorageBackend, dir: string, opts: WalOptions = {}): WalReplay {
     const redo = opts.redoLsn ?? 0;
     assert(redo % 8 === 0, 'redo LSN is a record boundary');
-    if (!fs.exists(dir)) {
-      withIo('mkdir', dir, () => fs.mkdir(dir));
-      withIo('fsync', dirName(dir), () => fs.fsyncDir(dirName(dir)));
-    }
-    let starts = listSegments(fs, dir);
+    const starts = fs.exists(dir) ? listSegments(fs, dir) : [];
     let endLsn = redo;
     let records = 0;
     let stop: WalStop | null = null;
-    if (starts.length > 0) {
+    if (starts.length > 0 || redo > 0) {
       const it = readWal(fs, dir, redo);
       for (;;) {
         const step = it.next();
@@ -232,35 +263,52 @@ export class Wal {
       }
       if (stop !== null) endLsn = stop.lsn;
     }
-    // Cut the log at endLsn: segments starting after it go, the one holding it is truncated.
-    let dirDirty = false;
-    for (const s of starts) {
-      if (s > endLsn) {
-        const p = joinPath(dir, segmentName(s));
-        withIo('unlink', p, () => fs.unlink(p));
-        dirDirty = true;
-      }
+    return { starts, endLsn, records, stop };
+  }
+
+  /**
+   * Makes the log of a finished {@link Wal.replay} ready for appends: creates the directory if
+   * missing, cuts the log at the end of the intact records (segments starting after it go,
+   * the one holding it is truncated), durably, and opens the last segment.
+   * @throws PgError for I/O errors (53100, 42501, 58030...).
+   */
+  static start(fs: StorageBackend, dir: string, replay: WalReplay, opts: WalOptions = {}): Wal {
+    const segmentBytes = opts.segmentBytes ?? WAL_SEGMENT_BYTES_DEFAULT;
+    const bufferBytes = opts.bufferBytes ?? WAL_BUFFER_BYTES_DEFAULT;
+    const endLsn = replay.endLsn;
+    if (!fs.exists(dir)) {
+      withIo('mkdir', dir, () => fs.mkdir(dir));
+      withIo('fsync', dirName(dir), () => fs.fsyncDir(dirName(dir)));
     }
-    starts = starts.filter((s) => s <= endLsn);
+    // Open the segment that stays first, so that a failure here leaves every file as it was.
+    let starts = replay.starts.filter((s) => s <= endLsn);
     let fd: Fd;
+    let dirDirty = false;
     if (starts.length === 0) {
       starts = [endLsn];
       const p = joinPath(dir, segmentName(endLsn));
       fd = withIo('create', p, () => fs.open(p, 'create'));
       dirDirty = true;
     } else {
-      const last = starts[starts.length - 1]!;
-      const p = joinPath(dir, segmentName(last));
+      const p = joinPath(dir, segmentName(starts[starts.length - 1]!));
       fd = withIo('open', p, () => fs.open(p, 'write'));
-      const size = withIo('stat', p, () => fs.size(fd));
-      if (size !== endLsn - last) {
-        withIo('truncate', p, () => fs.truncate(fd, endLsn - last));
-        withIo('fsync', p, () => fs.fsync(fd));
+    }
+    for (const s of replay.starts) {
+      if (s > endLsn) {
+        const p = joinPath(dir, segmentName(s));
+        withIo('unlink', p, () => fs.unlink(p));
+        dirDirty = true;
       }
     }
+    const last = starts[starts.length - 1]!;
+    const lastPath = joinPath(dir, segmentName(last));
+    const size = withIo('stat', lastPath, () => fs.size(fd));
+    if (size !== endLsn - last) {
+      withIo('truncate', lastPath, () => fs.truncate(fd, endLsn - last));
+      withIo('fsync', lastPath, () => fs.fsync(fd));
+    }
     if (dirDirty) withIo('fsync', dir, () => fs.fsyncDir(dir));
-    const wal = new Wal(fs, dir, segmentBytes, bufferBytes, starts, fd, endLsn);
-    return { wal, records, endLsn, stop };
+    return new Wal(fs, dir, segmentBytes, bufferBytes, starts, fd, endLsn);
   }
 
   /** LSN just past the last appended record: where the next record starts. */
@@ -414,6 +462,7 @@ export class Wal {
       this.fail(e, 'fsync', this.segPath(this.segStart));
     }
     this.flushed = Math.max(this.flushed, target);
+    this.onFlushed?.();
   }
 
   /**
@@ -451,6 +500,7 @@ export class Wal {
           this.fail(e, 'fsync', path);
         }
         this.flushed = Math.max(this.flushed, target);
+        this.onFlushed?.();
         const still: Waiter[] = [];
         for (const w of this.waiters) {
           if (w.lsn <= this.flushed) w.resolve();

@@ -199,7 +199,7 @@ test(`WebAssembly kernel (${hnswKernel.name}) agrees with the TypeScript referen
     let same = 0;
     let total = 0;
     for (let q = 0; q < 30; q++) {
-      arena.f32().set(queries.subarray(q * DIM, (q + 1) * DIM), sc.q >> 2);
+      arena.f32().set(queries.subarray(q * DIM, (q + 1) * DIM), sc.q >>> 2);
       const results: Array<Set<number>> = [];
       for (const k of [hnswKernel, referenceKernel]) {
         const n = k.search(st.graph.g, sc.s, sc.q, 40, 0);
@@ -298,12 +298,98 @@ test('visited tags survive the 16-bit epoch wrap', () => {
     const before = scanAll(index, q, gucs({ 'hnsw.ef_search': 20 }), 20);
     const st = index.state;
     const sc = st.pool.acquire(st.graph.count);
-    arena.f32().set(q, sc.q >> 2);
+    arena.f32().set(q, sc.q >>> 2);
     for (let i = 0; i < 70000; i++) hnswKernel.search(st.graph.g, sc.s, sc.q, 1, 0);
     st.pool.release(sc);
     const after = scanAll(index, q, gucs({ 'hnsw.ef_search': 20 }), 20);
     assert.deepEqual(after.ids, before.ids);
     assert.equal(after.ids[0], 7);
+  } finally {
+    index.dispose();
+  }
+});
+
+test('the graph grows in chunks without copying, and searches across chunks', () => {
+  // 1,500-d records are ~6.3 KB, so 4 MiB chunks hold 512 nodes: 1,400 nodes span three
+  // chunks, the first of which started small and doubled while the build was one node.
+  const dim = 1500;
+  const rows = 1400;
+  const base = randomMatrix(rows, dim, SEED + 20);
+  const queries = randomMatrix(8, dim, SEED + 21);
+  const index = buildIndex('l2', base, dim, { rows: 1 }) as HnswIndex;
+  try {
+    const graph = index.state.graph;
+    const before = graph.sizeBytes();
+    assert.ok(before < 64 * 1024, `a one-node graph takes ${before} bytes`);
+    let firstFull = -1;
+    for (let i = 1; i < rows; i++) {
+      index.insert(i, base.subarray(i * dim, (i + 1) * dim));
+      if (i === 600) firstFull = graph.vecPtr(0);
+    }
+    // Node 0's record did not move once the first chunk was full: growth adds chunks.
+    assert.equal(graph.vecPtr(0), firstFull);
+    const g = gucs({ 'hnsw.ef_search': 100 });
+    const r = recall('l2', index, base, queries, dim, 10, g);
+    assert.ok(r >= 0.95, `recall across chunks ${r}`);
+    // The WebAssembly search and its TypeScript twin follow the same chunk table.
+    const st = index.state;
+    const sc = st.pool.acquire(st.graph.count);
+    try {
+      for (let q = 0; q < 8; q++) {
+        arena.f32().set(queries.subarray(q * dim, (q + 1) * dim), sc.q >>> 2);
+        const found: number[][] = [];
+        for (const k of [hnswKernel, referenceKernel]) {
+          const n = k.search(st.graph.g, sc.s, sc.q, 20, 0);
+          const w = sc.outWord();
+          found.push(Array.from({ length: n }, (_, j) => arena.i32()[w + 2 * j + 1]!).sort((a, b) => a - b));
+        }
+        const common = found[0]!.filter((x) => found[1]!.includes(x)).length;
+        assert.ok(common >= 18, `kernels share ${common} of 20`);
+        const d0 = hnswKernel.distanceTo(st.graph.g, sc.q, 1300);
+        const d1 = referenceKernel.distanceTo(st.graph.g, sc.q, 1300);
+        assert.ok(Math.abs(d0 - d1) <= 1e-5 * Math.abs(d1), `${d0} vs ${d1}`);
+      }
+    } finally {
+      st.pool.release(sc);
+    }
+  } finally {
+    index.dispose();
+  }
+});
+
+test('after DELETE + VACUUM, inserts reuse the records of unlinked nodes', () => {
+  const rows = 2000;
+  const base = randomMatrix(2 * rows, DIM, SEED + 30);
+  const queries = randomMatrix(30, DIM, SEED + 31);
+  const index = buildIndex('l2', base, DIM, { rows }) as HnswIndex;
+  try {
+    const st = index.state;
+    for (let i = 0; i < rows; i += 2) index.delete(i);
+    index.vacuum!();
+    assert.equal(st.graph.reusableNodes, rows / 2);
+    const bytes = st.graph.sizeBytes();
+    const count = st.graph.count;
+    // New rows rows .. rows + 999 take the unlinked records: the graph does not grow.
+    for (let i = rows; i < rows + rows / 2; i++) index.insert(i, base.subarray(i * DIM, (i + 1) * DIM));
+    assert.equal(st.graph.count, count);
+    assert.equal(st.graph.sizeBytes(), bytes);
+    assert.equal(st.graph.reusableNodes, 0);
+    assert.equal(index.size, rows);
+    // Live rows: the odd ones of the build and the new ones; recall against exact search.
+    const live = (i: number) => (i < rows ? i % 2 === 1 : i < rows + rows / 2);
+    const all = base.subarray(0, (rows + rows / 2) * DIM);
+    const g = gucs({ 'hnsw.ef_search': 80 });
+    let hits = 0;
+    for (let q = 0; q < 30; q++) {
+      const got = scanAll(index, queries.subarray(q * DIM, (q + 1) * DIM), g, 10).ids;
+      assert.ok(got.every(live), 'a deleted row came back');
+      const want = new Set(exactTopK('l2', all, queries, q, DIM, 10, live));
+      hits += got.filter((id) => want.has(id)).length;
+    }
+    assert.ok(hits / 300 >= 0.95, `recall after reuse ${hits / 300}`);
+    // Growth resumes once the unlinked records are used up.
+    index.insert(rows + rows / 2, base.subarray((rows + rows / 2) * DIM, (rows + rows / 2 + 1) * DIM));
+    assert.equal(st.graph.count, count + 1);
   } finally {
     index.dispose();
   }

@@ -20,7 +20,7 @@ const qPtr = arena.alloc(SCRATCH_BYTES);
 const hPtr = arena.alloc(SCRATCH_BYTES);
 
 function putF32(ptr: number, v: ArrayLike<number>): void {
-  arena.f32().set(v, ptr >> 2);
+  arena.f32().set(v, ptr >>> 2);
 }
 function putU16(ptr: number, v: Uint16Array): void {
   arena.u8().set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), ptr);

@@ -32,7 +32,7 @@ after(() => {
 
 function fill(ptr: number, dim: number, prng: Prng, scale: number, kind: number): void {
   const m = arena.f32();
-  const base = ptr >> 2;
+  const base = ptr >>> 2;
   for (let i = 0; i < dim; i++) {
     const r = prng.next() * 2 - 1;
     m[base + i] = kind === 0 ? r * scale : kind === 1 ? Math.round(r * 8) : prng.int(3) === 0 ? 0 : r * scale;
@@ -73,8 +73,8 @@ describe('fast kernels agree with the reference kernels', () => {
             fill(a, dim, prng, scale, kind);
             fill(b, dim, prng, scale, kind);
             const m = arena.f32();
-            const ia = a >> 2;
-            const ib = b >> 2;
+            const ia = a >>> 2;
+            const ib = b >>> 2;
             let absL2 = 0;
             let absDot = 0;
             let absL1 = 0;
@@ -114,7 +114,7 @@ describe('fast kernels agree with the reference kernels', () => {
         assert.equal(k.l2sq(aPtr, aPtr, dim), 0);
         assert.equal(k.l1(aPtr, aPtr, dim), 0);
         assert.ok(Math.abs(k.cosine(aPtr, aPtr, dim)) < 1e-6);
-        arena.f32().fill(0, bPtr >> 2, (bPtr >> 2) + dim);
+        arena.f32().fill(0, bPtr >>> 2, (bPtr >>> 2) + dim);
         assert.ok(Number.isNaN(k.cosine(aPtr, bPtr, dim)), 'cosine with a zero vector is NaN');
         assert.equal(k.dot(aPtr, bPtr, dim), 0);
       }
@@ -128,7 +128,7 @@ describe('fast kernels agree with the reference kernels', () => {
           const rows = Math.min(64, Math.floor((64 * 128) / dim));
           fill(blockPtr, rows * dim, prng, 1, 0);
           const i32 = arena.i32();
-          for (let j = 0; j < n; j++) i32[(rowsPtr >> 2) + j] = blockPtr + prng.int(rows) * dim * 4;
+          for (let j = 0; j < n; j++) i32[(rowsPtr >>> 2) + j] = blockPtr + prng.int(rows) * dim * 4;
           const cases: Array<[(q: number, r: number, n: number, d: number, o: number) => void, (a: number, b: number, d: number) => number]> = [
             [k.l2sqMany, k.l2sq],
             [k.dotMany, k.dot],
@@ -137,7 +137,7 @@ describe('fast kernels agree with the reference kernels', () => {
           for (const [batch, single] of cases) {
             batch(aPtr, rowsPtr, n, dim, outPtr);
             const f32 = arena.f32();
-            for (let j = 0; j < n; j++) assert.equal(f32[(outPtr >> 2) + j], single(aPtr, i32[(rowsPtr >> 2) + j]!, dim));
+            for (let j = 0; j < n; j++) assert.equal(f32[(outPtr >>> 2) + j], single(aPtr, i32[(rowsPtr >>> 2) + j]!, dim));
           }
           const count = Math.min(n, rows);
           const ranges: Array<[(q: number, b: number, c: number, d: number, o: number) => void, (a: number, b: number, d: number) => number]> = [
@@ -147,7 +147,7 @@ describe('fast kernels agree with the reference kernels', () => {
           for (const [batch, single] of ranges) {
             batch(aPtr, blockPtr, count, dim, outPtr);
             const f32 = arena.f32();
-            for (let j = 0; j < count; j++) assert.equal(f32[(outPtr >> 2) + j], single(aPtr, blockPtr + j * dim * 4, dim));
+            for (let j = 0; j < count; j++) assert.equal(f32[(outPtr >>> 2) + j], single(aPtr, blockPtr + j * dim * 4, dim));
           }
         }),
         { seed: SEED, numRuns: 100 },

@@ -5,6 +5,7 @@
  *   {"a":n}            after COMMIT of n resolved (acknowledged: it must survive a crash)
  * Rolled-back transactions are not reported (they must leave no trace).
  * Usage: node crash_child.js <dataDir> <seed>
+ *        node crash_child.js <dataDir> open   (opens, reports {"opened":rows}, waits to be killed)
  */
 import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
@@ -22,6 +23,14 @@ function vec(p: Prng): string {
 
 async function main(): Promise<void> {
   const [dir, seedText] = process.argv.slice(2);
+  if (seedText === 'open') {
+    // Killed at a random moment of its open: recovery must never leave less than it found.
+    const db = await Vecgres.create(dir!);
+    const n = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM items')).rows[0]!.n;
+    process.stdout.write(`${JSON.stringify({ opened: n })}\n`);
+    setInterval(() => undefined, 1000);
+    return;
+  }
   const p = new Prng(Number(seedText));
   const db = await Vecgres.create(dir!, { walSegmentBytes: 64 * 1024 });
   await db.exec('CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, v vector(8), n int)');

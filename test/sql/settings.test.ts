@@ -91,3 +91,67 @@ test('pg_settings lists the HNSW settings as pgvector declares them', async () =
   const got = await db.query(sql);
   assert.deepEqual(got.rows, want.rows);
 });
+
+test('memory and time settings take units as PostgreSQL parses them', async () => {
+  // Accepted values compare as SHOW prints them, errors by code, message and hint.
+  for (const v of ["'1.5MB'", "'64kB'", "'1 GB'", "'100B'", "'1mb'", "'1XB'", "'3TB'", "'-1MB'", "'1.5'", '2048', "'2.5'", "'1s'"]) {
+    const sql = `SET maintenance_work_mem = ${v}`;
+    const want = await oracle.tryQuery(sql);
+    let got: { ok: true } | { ok: false; code: string; message: string; hint?: string | undefined };
+    try {
+      await db.query(sql);
+      got = { ok: true };
+    } catch (e) {
+      const err = e as { code: string; message: string; hint?: string };
+      got = { ok: false, code: err.code, message: err.message, hint: err.hint };
+    }
+    if (want.ok) {
+      assert.deepEqual(got, { ok: true }, sql);
+      const w = await oracle.query('SHOW maintenance_work_mem');
+      assert.equal(await show('maintenance_work_mem'), w.rows[0]!.maintenance_work_mem, sql);
+    } else {
+      // PGlite is a 32-bit build, where MAX_KILOBYTES is INT_MAX / 1024; 64-bit PostgreSQL's
+      // (and ours) is INT_MAX.
+      const message = want.message.replace('.. 2097151 kB)', '.. 2147483647 kB)');
+      assert.deepEqual(got, { ok: false, code: want.code, message, hint: want.hint }, sql);
+    }
+  }
+  await db.query('RESET maintenance_work_mem');
+  await oracle.query('RESET maintenance_work_mem');
+  for (const v of ["'2min'", "'1500ms'", "'1h'", "'1 d'", "'10GB'"]) {
+    const sql = `SET statement_timeout = ${v}`;
+    const want = await oracle.tryQuery(sql);
+    if (want.ok) {
+      await db.query(sql);
+      const w = await oracle.query('SHOW statement_timeout');
+      assert.equal(await show('statement_timeout'), w.rows[0]!.statement_timeout, sql);
+    } else {
+      await assert.rejects(db.query(sql), { code: want.code, message: want.message });
+    }
+  }
+  await db.query('RESET statement_timeout');
+  await oracle.query('RESET statement_timeout');
+});
+
+test('vecgres.memory_limit: units, SHOW, pg_settings, bounds', async () => {
+  await db.query("SET vecgres.memory_limit = '256MB'");
+  assert.equal(await show('vecgres.memory_limit'), '256MB');
+  await db.query("SET vecgres.memory_limit = '1.5GB'");
+  assert.equal(await show('vecgres.memory_limit'), '1536MB');
+  await assert.rejects(db.query("SET vecgres.memory_limit = '5GB'"), {
+    code: '22023',
+    message: '5242880 kB is outside the valid range for parameter "vecgres.memory_limit" (1024 kB .. 4194304 kB)',
+  });
+  await assert.rejects(db.query("SET vecgres.memory_limit = '1XB'"), {
+    code: '22023',
+    hint: 'Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".',
+  });
+  await db.query('RESET vecgres.memory_limit');
+  const r = await db.query<Record<string, string>>("SELECT setting, unit, min_val, max_val, boot_val FROM pg_settings WHERE name = 'vecgres.memory_limit'");
+  assert.equal(r.rows.length, 1);
+  const row = r.rows[0]!;
+  assert.equal(row['unit'], 'kB');
+  assert.equal(row['setting'], row['boot_val']);
+  const kb = Number(row['setting']);
+  assert.ok(kb >= 65536 && kb <= 4194304, `default ${kb} kB`);
+});

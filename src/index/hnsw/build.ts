@@ -25,7 +25,13 @@ export function buildHnsw(input: BuildInput): HnswIndex {
     throw new PgError(SQLSTATE.program_limit_exceeded, `column cannot have more than ${INDEX_MAX_DIM} dimensions for hnsw index`);
   }
   const st = new HnswState(dim, opclass, input.options as HnswOptions, input.seed, input.rowCount);
-  const sc = st.pool.acquire(Math.max(input.rowCount, 1));
+  let sc;
+  try {
+    sc = st.pool.acquire(Math.max(input.rowCount, 1));
+  } catch (e) {
+    st.dispose();
+    throw e;
+  }
   const total = input.rowCount;
   let done = 0;
   const report = input.onProgress;
@@ -38,9 +44,13 @@ export function buildHnsw(input: BuildInput): HnswIndex {
         report({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: done });
       }
     });
-  } finally {
+  } catch (e) {
+    // Out of memory (53200) or a bad value: the half-built graph goes back to the arena.
     st.pool.release(sc);
+    st.dispose();
+    throw e;
   }
+  st.pool.release(sc);
   report?.({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: done });
   return new HnswIndex(st);
 }

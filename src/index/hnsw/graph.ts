@@ -1,16 +1,24 @@
 /**
- * The HNSW graph in the arena: a 64-byte header, one allocation of fixed-size level-0 records
- * (vector + node header + layer-0 neighbour ids, as hnswlib's data_level0_memory_), and a pool
- * for the upper layers' lists. Layout drawn in layout.ts. Nodes are numbered densely from 0 in
+ * The HNSW graph in the arena: a 64-byte header, fixed-size level-0 records (vector + node
+ * header + layer-0 neighbour ids, as hnswlib's data_level0_memory_) in chunks, and a pool for
+ * the upper layers' lists. Layout drawn in layout.ts. Nodes are numbered densely from 0 in
  * insertion order; the record holds the table rowId (hnswlib's "label").
  *
- * Growth (inserts after the build) reallocates the record block and the pool and copies them;
- * node numbers and pool offsets are relative, so nothing else changes.
+ * Growth (inserts after the build) adds chunks of records (up to 4 MiB each; the first chunk
+ * starts small and doubles, storage/segments.ts) and never copies the graph: copying a whole
+ * graph by 1.5x needs 2.5 times its size at the moment of the copy. The chunk table (one u32
+ * pointer per chunk) is what the kernels follow. The upper pool (about 1/(m-1) of the level-0
+ * bytes) still grows by copying. Node numbers and pool offsets are relative, so nothing else
+ * changes when either moves.
+ *
+ * Every allocation a new node needs happens in {@link HnswGraph.addNode} before anything is
+ * written, so an out-of-memory error leaves the graph exactly as it was.
  */
 import { assert } from '../../common/assert.js';
 import { arena } from '../../kernels/arena.js';
+import { SegmentedRows } from '../../storage/segments.js';
 import {
-  FLAG_DELETED, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC,
+  FLAG_DELETED, G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC,
   G_UPPER, G_COUNT, GRAPH_HEADER_BYTES, N_FLAGS, N_LEVEL, N_ROW, N_UPPER, NODE_HEADER_WORDS, roundUp,
 } from './layout.js';
 
@@ -27,9 +35,14 @@ export class HnswGraph {
   readonly m0: number;
   readonly recBytes: number;
   readonly hdrBytes: number;
-  private l0 = 0;
-  private capacity = 0;
+  /** The level-0 records, in chunks. */
+  private readonly records: SegmentedRows;
+  /** The chunk table in the arena (u32 pointers), and its capacity in chunks. */
+  private chunkTable = 0;
+  private chunkTableCap = 0;
   private upper = 0;
+  /** Records of unlinked nodes, reused by addNode before the graph grows. */
+  private readonly freeNodes: number[] = [];
   private upperCapWords = 0;
   private upperUsedWords = 0;
   private disposed = false;
@@ -46,9 +59,10 @@ export class HnswGraph {
     this.m0 = 2 * m;
     this.hdrBytes = this.dimP * 4;
     this.recBytes = roundUp(this.hdrBytes + 4 * (NODE_HEADER_WORDS + this.m0), 16);
-    this.g = arena.alloc(GRAPH_HEADER_BYTES);
+    this.records = new SegmentedRows(this.recBytes, 'HNSW graph');
+    this.g = arena.alloc(GRAPH_HEADER_BYTES, 'HNSW graph');
     const h = arena.i32();
-    const g = this.g >> 2;
+    const g = this.g >>> 2;
     h[g + G_DIM] = this.dimP;
     h[g + G_METRIC] = metric;
     h[g + G_REC] = this.recBytes;
@@ -59,33 +73,44 @@ export class HnswGraph {
     h[g + G_ENTRY] = -1;
     h[g + G_MAXLEVEL] = -1;
     h[g + G_COUNT] = 0;
-    this.reserve(Math.max(capacity, 16));
-    // Expected upper-layer words per node: sum over L >= 1 of P(level >= L) * (m + 1) with
-    // P(level >= L) = m^-L, i.e. (m + 1) / (m - 1); 25% slack avoids a regrowth at the end.
-    this.reserveUpper(Math.ceil(Math.max(capacity, 16) * 1.25 * (m + 1) / (m - 1)) + 64 * (m + 1));
+    h[g + G_CHUNK_SHIFT] = this.records.shift;
+    try {
+      this.reserve(Math.max(capacity, 1));
+      // Expected upper-layer words per node: sum over L >= 1 of P(level >= L) * (m + 1) with
+      // P(level >= L) = m^-L, i.e. (m + 1) / (m - 1); 25% slack avoids a regrowth at the end.
+      this.reserveUpper(Math.ceil(Math.max(capacity, 16) * 1.25 * (m + 1) / (m - 1)) + 64 * (m + 1));
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
   }
 
   /** Nodes in the graph (including deleted ones). */
   get count(): number {
-    return arena.i32()[(this.g >> 2) + G_COUNT]!;
+    return arena.i32()[(this.g >>> 2) + G_COUNT]!;
   }
 
   get entry(): number {
-    return arena.i32()[(this.g >> 2) + G_ENTRY]!;
+    return arena.i32()[(this.g >>> 2) + G_ENTRY]!;
   }
 
   get maxLevel(): number {
-    return arena.i32()[(this.g >> 2) + G_MAXLEVEL]!;
+    return arena.i32()[(this.g >>> 2) + G_MAXLEVEL]!;
   }
 
-  /** Byte pointer to node `n`'s vector. */
+  /** Byte pointer to node `n`'s vector (the start of its record). */
   vecPtr(n: number): number {
-    return this.l0 + n * this.recBytes;
+    return this.records.ptr(n);
   }
 
   /** Word index (into arena.i32()) of node `n`'s header. */
   hdrWord(n: number): number {
-    return (this.l0 + n * this.recBytes + this.hdrBytes) >> 2;
+    return (this.records.ptr(n) + this.hdrBytes) >>> 2;
+  }
+
+  /** Calls `fn(ptr, nodes)` for each run of contiguous records of nodes 0 .. count - 1. */
+  forEachRecordRun(fn: (ptr: number, nodes: number) => void): void {
+    this.records.forEachRun(this.count, fn);
   }
 
   rowId(n: number): number {
@@ -105,35 +130,61 @@ export class HnswGraph {
   }
 
   /**
-   * Appends a node: copies `src[srcOff .. srcOff + dim)` into its record, multiplied by `scale`
-   * (1 / norm for cosine), and reserves its upper-layer lists. The caller then links it with
-   * the kernel's insert. Returns the node number.
+   * Adds a node: copies `src[srcOff .. srcOff + dim)` into its record, multiplied by `scale`
+   * (1 / norm for cosine), and reserves its upper-layer lists. The record of a node vacuum
+   * unlinked ({@link releaseNode}) is reused first, so DELETE + VACUUM + INSERT does not grow
+   * the graph; otherwise the node is appended. The caller then links it with the kernel's
+   * insert. Returns the node number (below the old count when a record was reused).
+   * @throws PgError 53200 when the arena cannot hold it; the graph is unchanged then.
    */
   addNode(rowId: number, src: Float32Array, srcOff: number, scale: number, level: number): number {
     assert(level >= 0 && level <= HNSW_MAX_LEVEL, 'hnsw level');
-    const n = this.count;
-    if (n === this.capacity) this.reserve(Math.max(16, Math.ceil(this.capacity * 1.5)));
-    const upperWords = level * (this.m + 1);
+    const reuse = this.freeNodes.length > 0;
+    const n = reuse ? this.freeNodes[this.freeNodes.length - 1]! : this.count;
+    // A reused node keeps its upper lists when they are enough for the new level.
+    const keepUpper = reuse && level <= this.level(n);
+    const upperWords = keepUpper ? 0 : level * (this.m + 1);
+    // Every allocation first (records, chunk table, upper pool), then the writes.
+    if (!reuse) this.reserve(n + 1);
     if (this.upperUsedWords + upperWords > this.upperCapWords) {
       this.reserveUpper(Math.max(this.upperUsedWords + upperWords, Math.ceil(this.upperCapWords * 1.5)));
     }
+    if (reuse) this.freeNodes.pop();
     const f = arena.f32();
     const i = arena.i32();
-    const v = this.vecPtr(n) >> 2;
+    const v = this.vecPtr(n) >>> 2;
     if (scale === 1) f.set(src.subarray(srcOff, srcOff + this.dim), v);
     else for (let k = 0; k < this.dim; k++) f[v + k] = src[srcOff + k]! * scale;
     const h = this.hdrWord(n);
     i[h + N_ROW] = rowId;
     i[h + N_LEVEL] = level;
-    i[h + N_UPPER] = level > 0 ? this.upperUsedWords : -1;
-    this.upperUsedWords += upperWords;
-    i[(this.g >> 2) + G_COUNT] = n + 1;
+    i[h + N_FLAGS] = 0;
+    i[h + NODE_HEADER_WORDS - 1] = 0;
+    if (!keepUpper) {
+      i[h + N_UPPER] = level > 0 ? this.upperUsedWords : -1;
+      this.upperUsedWords += upperWords;
+    }
+    for (let l = 1; l <= level; l++) i[this.listWord(n, l)] = 0;
+    if (!reuse) i[(this.g >>> 2) + G_COUNT] = n + 1;
     return n;
+  }
+
+  /**
+   * Vacuum: node `n` is unlinked (no list points at it and its own lists are empty), so
+   * {@link addNode} may reuse its record.
+   */
+  releaseNode(n: number): void {
+    this.freeNodes.push(n);
+  }
+
+  /** Unlinked nodes whose records wait for reuse. */
+  get reusableNodes(): number {
+    return this.freeNodes.length;
   }
 
   /** Bytes the graph occupies: header, record block and upper pool (allocated capacity). */
   sizeBytes(): number {
-    return GRAPH_HEADER_BYTES + this.capacity * this.recBytes + this.upperCapWords * 4;
+    return GRAPH_HEADER_BYTES + this.records.sizeBytes() + this.chunkTableCap * 4 + this.upperCapWords * 4;
   }
 
   /** Bytes in use by nodes (records of existing nodes and their upper lists). */
@@ -146,14 +197,14 @@ export class HnswGraph {
     const i = arena.i32();
     let w: number;
     if (level === 0) w = this.hdrWord(n) + NODE_HEADER_WORDS - 1;
-    else w = (this.upper >> 2) + i[this.hdrWord(n) + N_UPPER]! + (level - 1) * (this.m + 1);
+    else w = (this.upper >>> 2) + i[this.hdrWord(n) + N_UPPER]! + (level - 1) * (this.m + 1);
     return i.slice(w + 1, w + 1 + i[w]!);
   }
 
   /** Word index of the count word of node `n`'s list on `level` (ids follow it). */
   listWord(n: number, level: number): number {
     if (level === 0) return this.hdrWord(n) + NODE_HEADER_WORDS - 1;
-    return (this.upper >> 2) + arena.i32()[this.hdrWord(n) + N_UPPER]! + (level - 1) * (this.m + 1);
+    return (this.upper >>> 2) + arena.i32()[this.hdrWord(n) + N_UPPER]! + (level - 1) * (this.m + 1);
   }
 
   /** Words of the upper-layer pool in use (persist.ts saves exactly these). */
@@ -172,40 +223,60 @@ export class HnswGraph {
    * entry point and level.
    */
   restoreSpace(count: number, upperWords: number): void {
-    if (count > this.capacity) this.reserve(count);
+    this.reserve(count);
     if (upperWords > this.upperCapWords) this.reserveUpper(upperWords);
     this.upperUsedWords = upperWords;
-    arena.i32()[(this.g >> 2) + G_COUNT] = count;
+    arena.i32()[(this.g >>> 2) + G_COUNT] = count;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    arena.free(this.l0, this.capacity * this.recBytes);
-    arena.free(this.upper, this.upperCapWords * 4);
+    this.records.dispose();
+    if (this.chunkTableCap > 0) arena.free(this.chunkTable, this.chunkTableCap * 4);
+    if (this.upperCapWords > 0) arena.free(this.upper, this.upperCapWords * 4);
     arena.free(this.g, GRAPH_HEADER_BYTES);
   }
 
-  private reserve(capacity: number): void {
-    const bytes = capacity * this.recBytes;
-    const ptr = arena.alloc(bytes);
-    if (this.capacity > 0) {
-      arena.u8().copyWithin(ptr, this.l0, this.l0 + this.count * this.recBytes);
-      arena.free(this.l0, this.capacity * this.recBytes);
+  /**
+   * Makes room for `nodes` records: the chunk table first (so a failure there leaves the
+   * records untouched), then the records, then the table's pointers. A first chunk that moved
+   * is freed at once: nothing reads it during the call.
+   * @throws PgError 53200 when the arena cannot hold them; the graph is unchanged then.
+   */
+  private reserve(nodes: number): void {
+    if (nodes <= this.records.capacityRows) return;
+    const chunks = Math.ceil(nodes / this.records.segmentRows);
+    if (chunks > this.chunkTableCap) {
+      const cap = Math.max(16, chunks, this.chunkTableCap * 2);
+      const table = arena.alloc(cap * 4, 'HNSW graph');
+      if (this.chunkTableCap > 0) {
+        arena.u8().copyWithin(table, this.chunkTable, this.chunkTable + this.chunkTableCap * 4);
+        arena.free(this.chunkTable, this.chunkTableCap * 4);
+      }
+      this.chunkTable = table;
+      this.chunkTableCap = cap;
+      arena.i32()[(this.g >>> 2) + G_L0] = table;
     }
-    this.l0 = ptr;
-    this.capacity = capacity;
-    arena.i32()[(this.g >> 2) + G_L0] = ptr;
+    const retired: number[] = [];
+    try {
+      this.records.reserve(nodes - 1, this.count, retired);
+    } finally {
+      const t = arena.u32();
+      const segs = this.records.segments;
+      for (let k = 0; k < segs.length; k++) t[(this.chunkTable >>> 2) + k] = segs[k]!;
+      SegmentedRows.freeRetired(retired);
+    }
   }
 
   private reserveUpper(words: number): void {
-    const ptr = arena.alloc(words * 4);
+    const ptr = arena.alloc(words * 4, 'HNSW graph');
     if (this.upperCapWords > 0) {
       arena.u8().copyWithin(ptr, this.upper, this.upper + this.upperUsedWords * 4);
       arena.free(this.upper, this.upperCapWords * 4);
     }
     this.upper = ptr;
     this.upperCapWords = words;
-    arena.i32()[(this.g >> 2) + G_UPPER] = ptr;
+    arena.i32()[(this.g >>> 2) + G_UPPER] = ptr;
   }
 }

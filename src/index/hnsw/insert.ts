@@ -21,7 +21,8 @@ export function randomLevel(st: HnswState): number {
  * Inserts `vec[off .. off + dim)` for `rowId` using `sc` (which must cover the new node).
  * Returns false when the vector is not indexed: a zero vector under cosine has no direction,
  * and pgvector skips it the same way (HnswFormIndexValue).
- * @throws PgError 22000 for NaN or infinite elements (the vector type rejects them first).
+ * @throws PgError 22000 for NaN or infinite elements (the vector type rejects them first);
+ *   53200 when the arena cannot hold the node (the graph is unchanged then).
  */
 export function insertVector(st: HnswState, sc: Scratch, rowId: number, vec: Float32Array, off: number): boolean {
   const dim = st.dim;
@@ -35,8 +36,13 @@ export function insertVector(st: HnswState, sc: Scratch, rowId: number, vec: Flo
     }
     scale = 1 / Math.sqrt(s);
   }
+  // Allocate everything the insert needs before linking anything (scratch, then the node's
+  // record and lists), so an out-of-memory error leaves the graph as it was.
+  sc.ensure(st.graph.count + 1);
+  st.reserveRow(rowId);
+  const count = st.graph.count;
   const node = st.graph.addNode(rowId, vec, off, scale, randomLevel(st));
-  sc.ensure(node + 1);
+  if (node < count) st.unlinkedCount--; // a vacuumed node's record, reused
   hnswKernel.insert(st.graph.g, sc.s, node);
   st.setNode(rowId, node);
   return true;

@@ -8,7 +8,7 @@
  *     word  0 dimP      vector dimensions rounded up to a multiple of 4 (the pad is zero)
  *           1 metric    0 = squared L2, 1 = negative inner product (ip, cosine), 2 = L1
  *           2 recBytes  bytes per level-0 record
- *           3 l0        pointer to record 0
+ *           3 chunks    pointer to the chunk table: u32 pointers to the record chunks
  *           4 hdrBytes  offset of the node header inside a record (= dimP * 4)
  *           5 m         max neighbours on layers >= 1
  *           6 m0        max neighbours on layer 0 (2 * m)
@@ -17,9 +17,11 @@
  *           9 efc       ef_construction
  *          10 entry     entry-point node, -1 when empty
  *          11 maxLevel  its level
+ *          12 chunkShift  log2 of the records per chunk (chunks past the first are full)
  *
- * Level-0 record of node n at l0 + n * recBytes (hnswlib keeps level 0 the same way: one
- * allocation of fixed-size records, so a node's vector and its neighbour ids share cache lines):
+ * Level-0 record of node n at chunks[n >>> chunkShift] + (n & (2^chunkShift - 1)) * recBytes
+ * (hnswlib keeps level 0 as fixed-size records too, in one allocation, so a node's vector and
+ * its neighbour ids share cache lines; chunks let the graph grow without copying it):
  *
  *     +0                 float32[dimP]  the vector (normalized for cosine)
  *     +hdrBytes + 0      rowId
@@ -44,6 +46,7 @@ export const G_COUNT = 8;
 export const G_EFC = 9;
 export const G_ENTRY = 10;
 export const G_MAXLEVEL = 11;
+export const G_CHUNK_SHIFT = 12;
 export const GRAPH_HEADER_BYTES = 64;
 
 /** Node header words, relative to the record's header. */

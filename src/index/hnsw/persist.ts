@@ -34,14 +34,14 @@ export function saveHnsw(st: HnswState, sink: ByteSink): void {
     .varuint(st.dim)
     .varuint(g.m)
     .varuint(st.options.efConstruction)
-    .varuint(i[(g.g >> 2) + G_METRIC]!)
+    .varuint(i[(g.g >>> 2) + G_METRIC]!)
     .varuint(g.count)
     .varuint(g.entry + 1)
     .varuint(g.maxLevel + 1)
     .varuint(g.upperUsed)
     .varuint(g.recBytes);
   writeBlock(sink, w);
-  if (g.count > 0) sink.write(arena.u8(), g.vecPtr(0), g.count * g.recBytes);
+  g.forEachRecordRun((ptr, nodes) => sink.write(arena.u8(), ptr, nodes * g.recBytes));
   if (g.upperUsed > 0) sink.write(arena.u8(), g.upperPtr, g.upperUsed * 4);
 }
 
@@ -75,20 +75,21 @@ export function loadHnsw(input: LoadInput): HnswIndex {
   try {
     const g = st.graph;
     const h = arena.i32();
-    if (metric !== h[(g.g >> 2) + G_METRIC]) throw mismatch('metric', metric, h[(g.g >> 2) + G_METRIC]!);
+    if (metric !== h[(g.g >>> 2) + G_METRIC]) throw mismatch('metric', metric, h[(g.g >>> 2) + G_METRIC]!);
     if (recBytes !== g.recBytes) throw mismatch('record bytes', recBytes, g.recBytes);
     if (entry < -1 || entry >= Math.max(count, 1) || maxLevel < -1) throw new PgError(SQLSTATE.data_corrupted, 'invalid hnsw entry point');
     g.restoreSpace(count, upperWords);
-    if (count > 0) input.source.readInto(arena.u8(), g.vecPtr(0), count * recBytes);
+    g.forEachRecordRun((ptr, nodes) => input.source.readInto(arena.u8(), ptr, nodes * recBytes));
     if (upperWords > 0) input.source.readInto(arena.u8(), g.upperPtr, upperWords * 4);
     const i = arena.i32();
-    i[(g.g >> 2) + G_ENTRY] = entry;
-    i[(g.g >> 2) + G_MAXLEVEL] = maxLevel;
+    i[(g.g >>> 2) + G_ENTRY] = entry;
+    i[(g.g >>> 2) + G_MAXLEVEL] = maxLevel;
     for (let n = 0; n < count; n++) {
       const hw = g.hdrWord(n);
       const flags = i[hw + N_FLAGS]!;
       if ((flags & FLAG_UNLINKED) !== 0) {
         st.unlinkedCount++;
+        g.releaseNode(n);
         continue;
       }
       if ((flags & FLAG_DELETED) !== 0) st.deletedCount++;

@@ -9,7 +9,7 @@
  */
 import { arena } from '../../kernels/arena.js';
 import {
-  G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC, G_UPPER,
+  G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC, G_UPPER,
   N_COUNT, N_LEVEL, N_UPPER, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_GDIST,
   S_OUT, S_RES, S_SEL, S_TUPLES, S_VCAP, S_VISITED,
 } from './layout.js';
@@ -43,17 +43,19 @@ function dist(metric: number, a: number, b: number, dimP: number): number {
   return Math.fround(s);
 }
 
-// Word offsets (pointer >> 2) throughout.
+// Word offsets (pointer >>> 2) throughout.
 function vec(g: number, n: number): number {
-  return (I[g + G_L0]! + n * I[g + G_REC]!) >> 2;
+  const shift = I[g + G_CHUNK_SHIFT]!;
+  const chunk = I[(I[g + G_L0]! >>> 2) + (n >>> shift)]!;
+  return (chunk + (n & ((1 << shift) - 1)) * I[g + G_REC]!) >>> 2;
 }
 function hdr(g: number, n: number): number {
-  return vec(g, n) + (I[g + G_HDR]! >> 2);
+  return vec(g, n) + (I[g + G_HDR]! >>> 2);
 }
 function list(g: number, n: number, level: number): number {
   const h = hdr(g, n);
   if (level === 0) return h + N_COUNT;
-  return (I[g + G_UPPER]! >> 2) + I[h + N_UPPER]! + (level - 1) * (I[g + G_M]! + 1);
+  return (I[g + G_UPPER]! >>> 2) + I[h + N_UPPER]! + (level - 1) * (I[g + G_M]! + 1);
 }
 
 // Heaps of (f32 dist, i32 node) pairs at word offset h: entry i at h + 2i.
@@ -124,7 +126,7 @@ function maxPop(h: number, size: number): void {
 function newEpoch(s: number): number {
   let e = (I[s + S_EPOCH]! + 1) & 0xffff;
   if (e === 0) {
-    const v = I[s + S_VISITED]! >> 1;
+    const v = I[s + S_VISITED]! >>> 1;
     U.fill(0, v, v + I[s + S_VCAP]!);
     e = 1;
   }
@@ -158,12 +160,12 @@ function greedy(g: number, s: number, q: number, level: number, cur: number, cur
 function searchLayer(g: number, s: number, q: number, nEntries: number, ef: number, level: number, mode: number): number {
   const metric = I[g + G_METRIC]!;
   const dimP = I[g + G_DIM]!;
-  const visited = I[s + S_VISITED]! >> 1;
+  const visited = I[s + S_VISITED]! >>> 1;
   const vcap = I[s + S_VCAP]!;
-  const cand = I[s + S_CAND]! >> 2;
-  const res = I[s + S_RES]! >> 2;
-  const disc = I[s + S_DISC]! >> 2;
-  const entries = I[s + S_ENTRY]! >> 2;
+  const cand = I[s + S_CAND]! >>> 2;
+  const res = I[s + S_RES]! >>> 2;
+  const disc = I[s + S_DISC]! >>> 2;
+  const entries = I[s + S_ENTRY]! >>> 2;
   const keep = (mode & 1) !== 0;
   const epoch = (mode & 2) !== 0 ? I[s + S_EPOCH]! : newEpoch(s);
   let discSize = I[s + S_DISCSIZE]!;
@@ -211,7 +213,7 @@ function searchLayer(g: number, s: number, q: number, nEntries: number, ef: numb
   I[s + S_DISCSIZE] = discSize;
   I[s + S_DCOUNT] = dcount;
   I[s + S_TUPLES] = tuples;
-  const out = I[s + S_OUT]! >> 2;
+  const out = I[s + S_OUT]! >>> 2;
   const total = nr;
   while (nr > 0) {
     F[out + 2 * (nr - 1)] = F[res]!;
@@ -264,7 +266,7 @@ function connect(g: number, s: number, nb: number, node: number, d: number, leve
   }
   const metric = I[g + G_METRIC]!;
   const dimP = I[g + G_DIM]!;
-  const sel = I[s + S_SEL]! >> 2;
+  const sel = I[s + S_SEL]! >>> 2;
   const vnb = vec(g, nb);
   let n = 0;
   for (let j = 0; j <= c; j++) {
@@ -285,9 +287,9 @@ function connect(g: number, s: number, nb: number, node: number, d: number, leve
 
 function search(gp: number, sp: number, qp: number, ef: number, mode: number): number {
   views();
-  const g = gp >> 2;
-  const s = sp >> 2;
-  const q = qp >> 2;
+  const g = gp >>> 2;
+  const s = sp >>> 2;
+  const q = qp >>> 2;
   let ep = I[g + G_ENTRY]!;
   if (ep < 0) return 0;
   let d = dist(I[g + G_METRIC]!, q, vec(g, ep), I[g + G_DIM]!);
@@ -296,7 +298,7 @@ function search(gp: number, sp: number, qp: number, ef: number, mode: number): n
     ep = greedy(g, s, q, l, ep, d);
     d = F[s + S_GDIST]!;
   }
-  const entries = I[s + S_ENTRY]! >> 2;
+  const entries = I[s + S_ENTRY]! >>> 2;
   F[entries] = d;
   I[entries + 1] = ep;
   return searchLayer(g, s, q, 1, ef, 0, mode);
@@ -304,10 +306,10 @@ function search(gp: number, sp: number, qp: number, ef: number, mode: number): n
 
 function resume(gp: number, sp: number, qp: number, ef: number): number {
   views();
-  const g = gp >> 2;
-  const s = sp >> 2;
-  const disc = I[s + S_DISC]! >> 2;
-  const entries = I[s + S_ENTRY]! >> 2;
+  const g = gp >>> 2;
+  const s = sp >>> 2;
+  const disc = I[s + S_DISC]! >>> 2;
+  const entries = I[s + S_ENTRY]! >>> 2;
   let discSize = I[s + S_DISCSIZE]!;
   let n = 0;
   while (n < ef && discSize > 0) {
@@ -318,13 +320,13 @@ function resume(gp: number, sp: number, qp: number, ef: number): number {
   }
   I[s + S_DISCSIZE] = discSize;
   if (n === 0) return 0;
-  return searchLayer(g, s, qp >> 2, n, ef, 0, 3);
+  return searchLayer(g, s, qp >>> 2, n, ef, 0, 3);
 }
 
 function insert(gp: number, sp: number, node: number): void {
   views();
-  const g = gp >> 2;
-  const s = sp >> 2;
+  const g = gp >>> 2;
+  const s = sp >>> 2;
   const metric = I[g + G_METRIC]!;
   const dimP = I[g + G_DIM]!;
   const level = I[hdr(g, node) + N_LEVEL]!;
@@ -345,8 +347,8 @@ function insert(gp: number, sp: number, node: number): void {
     ep = greedy(g, s, q, l, ep, d);
     d = F[s + S_GDIST]!;
   }
-  const entries = I[s + S_ENTRY]! >> 2;
-  const out = I[s + S_OUT]! >> 2;
+  const entries = I[s + S_ENTRY]! >>> 2;
+  const out = I[s + S_OUT]! >>> 2;
   F[entries] = d;
   I[entries + 1] = ep;
   let nEntries = 1;
@@ -378,8 +380,8 @@ function insert(gp: number, sp: number, node: number): void {
 
 function distanceTo(gp: number, qp: number, n: number): number {
   views();
-  const g = gp >> 2;
-  return dist(I[g + G_METRIC]!, qp >> 2, vec(g, n), I[g + G_DIM]!);
+  const g = gp >>> 2;
+  return dist(I[g + G_METRIC]!, qp >>> 2, vec(g, n), I[g + G_DIM]!);
 }
 
 /** The TypeScript implementation of {@link HnswKernel}. */

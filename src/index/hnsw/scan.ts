@@ -101,7 +101,7 @@ export class HnswScan implements IndexScan {
       this.started = true;
       if (g.count === 0) return this.finish();
       const sc = st.pool.acquire(g.count);
-      arena.f32().set(this.query, sc.q >> 2);
+      arena.f32().set(this.query, sc.q >>> 2);
       const n = hnswKernel.search(g.g, sc.s, sc.q, this.ef, iterative ? MODE_KEEP_DISCARDED : 0);
       this.counters.searches++;
       this.take(sc, n);

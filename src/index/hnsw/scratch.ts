@@ -13,9 +13,9 @@ import {
 
 export class Scratch {
   /** Pointer to the scratch header (the kernel's `s`). */
-  readonly s: number;
+  readonly s: number = 0;
   /** Pointer to the query buffer (dimP floats, zero pad). */
-  readonly q: number;
+  readonly q: number = 0;
   /** Nodes the visited array covers. */
   vcap = 0;
   private readonly blocks: Array<[number, number]> = [];
@@ -28,33 +28,53 @@ export class Scratch {
    * @param m0 layer-0 list capacity (sizes the shrink scratch)
    */
   constructor(nodes: number, readonly dimP: number, m0: number) {
-    this.s = this.own(SCRATCH_HEADER_BYTES);
-    this.q = this.own(dimP * 4);
-    const h = arena.i32();
-    const s = this.s >> 2;
-    h[s + S_RES] = this.own((LIST_CAPACITY + 2) * 8);
-    h[s + S_OUT] = this.own((LIST_CAPACITY + 2) * 8);
-    h[s + S_ENTRY] = this.own((LIST_CAPACITY + 2) * 8);
-    h[s + S_SEL] = this.own((m0 + 2) * 8);
-    this.ensure(nodes);
+    try {
+      this.s = this.own(SCRATCH_HEADER_BYTES);
+      this.q = this.own(dimP * 4);
+      const res = this.own((LIST_CAPACITY + 2) * 8);
+      const out = this.own((LIST_CAPACITY + 2) * 8);
+      const entry = this.own((LIST_CAPACITY + 2) * 8);
+      const sel = this.own((m0 + 2) * 8);
+      const h = arena.i32();
+      const s = this.s >>> 2;
+      h[s + S_RES] = res;
+      h[s + S_OUT] = out;
+      h[s + S_ENTRY] = entry;
+      h[s + S_SEL] = sel;
+      this.ensure(nodes);
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
   }
 
-  /** Makes the visited array and the node-sized heaps cover `nodes` nodes. */
+  /**
+   * Makes the visited array and the node-sized heaps cover `nodes` nodes. The new blocks are
+   * taken before the old ones are given back, so on 53200 the scratch is unchanged.
+   */
   ensure(nodes: number): void {
     if (nodes <= this.vcap) return;
     const cap = Math.max(1024, Math.ceil(nodes * 1.25));
+    const heapBytes = (cap + LIST_CAPACITY + 2) * 8;
+    const visited = arena.alloc(cap * 2, 'HNSW scan');
+    let cand = 0;
+    let disc = 0;
+    try {
+      cand = arena.alloc(heapBytes, 'HNSW scan');
+      disc = arena.alloc(heapBytes, 'HNSW scan');
+    } catch (e) {
+      arena.free(visited, cap * 2);
+      if (cand !== 0) arena.free(cand, heapBytes);
+      throw e;
+    }
     if (this.vcap > 0) {
       arena.free(this.visitedBlock[0], this.visitedBlock[1]);
       for (const [p, b] of this.heapBlocks) arena.free(p, b);
     }
-    const visited = arena.alloc(cap * 2);
     this.visitedBlock = [visited, cap * 2];
-    const heapBytes = (cap + LIST_CAPACITY + 2) * 8;
-    const cand = arena.alloc(heapBytes);
-    const disc = arena.alloc(heapBytes);
     this.heapBlocks = [[cand, heapBytes], [disc, heapBytes]];
     const h = arena.i32();
-    const s = this.s >> 2;
+    const s = this.s >>> 2;
     h[s + S_VISITED] = visited;
     h[s + S_VCAP] = cap;
     h[s + S_EPOCH] = 0;
@@ -67,27 +87,27 @@ export class Scratch {
   /** Clears the per-scan counters and the discarded heap. */
   reset(): void {
     const h = arena.i32();
-    const s = this.s >> 2;
+    const s = this.s >>> 2;
     h[s + S_DISCSIZE] = 0;
     h[s + S_DCOUNT] = 0;
     h[s + S_TUPLES] = 0;
   }
 
   get distanceCount(): number {
-    return arena.i32()[(this.s >> 2) + S_DCOUNT]! >>> 0;
+    return arena.i32()[(this.s >>> 2) + S_DCOUNT]! >>> 0;
   }
 
   get tuples(): number {
-    return arena.i32()[(this.s >> 2) + S_TUPLES]! >>> 0;
+    return arena.i32()[(this.s >>> 2) + S_TUPLES]! >>> 0;
   }
 
   get discardedSize(): number {
-    return arena.i32()[(this.s >> 2) + S_DISCSIZE]!;
+    return arena.i32()[(this.s >>> 2) + S_DISCSIZE]!;
   }
 
   /** Word index (into arena views) of result i's distance; its node id follows. */
   outWord(): number {
-    return arena.i32()[(this.s >> 2) + S_OUT]! >> 2;
+    return arena.i32()[(this.s >>> 2) + S_OUT]! >>> 2;
   }
 
   /** Bytes held. */
@@ -109,7 +129,7 @@ export class Scratch {
   }
 
   private own(bytes: number): number {
-    const p = arena.alloc(bytes);
+    const p = arena.alloc(bytes, 'HNSW scan');
     this.blocks.push([p, bytes]);
     return p;
   }
@@ -128,7 +148,14 @@ export class ScratchPool {
     if (sc === undefined) {
       sc = new Scratch(nodes, this.dimP, this.m0);
       this.all.push(sc);
-    } else sc.ensure(nodes);
+    } else {
+      try {
+        sc.ensure(nodes);
+      } catch (e) {
+        this.free.push(sc);
+        throw e;
+      }
+    }
     sc.reset();
     return sc;
   }

@@ -41,12 +41,23 @@ export class HnswState {
   }
 
   setNode(rowId: number, node: number): void {
+    this.reserveRow(rowId);
+    this.rowToNode[rowId] = node + 1;
+  }
+
+  /** Grows the rowId -> node map to hold `rowId` (before a node is linked, so growth cannot fail after). */
+  reserveRow(rowId: number): void {
     if (rowId >= this.rowToNode.length) {
       const grown = new Int32Array(Math.max(rowId + 1, this.rowToNode.length * 2));
       grown.set(this.rowToNode);
       this.rowToNode = grown;
     }
-    this.rowToNode[rowId] = node + 1;
+  }
+
+  /** Releases the graph and the scratch areas. */
+  dispose(): void {
+    this.pool.dispose();
+    this.graph.dispose();
   }
 
   /** Internal kernel distance -> the SQL operator's value (`<->` is not squared, ...). */

@@ -119,12 +119,14 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
     if (dead[n] === 0) continue;
     for (let l = 0; l <= graph.level(n); l++) w[graph.listWord(n, l)] = 0;
     const h = graph.hdrWord(n);
+    if ((w[h + N_FLAGS]! & FLAG_UNLINKED) !== 0) continue; // unlinked by an earlier vacuum
     w[h + N_FLAGS] = w[h + N_FLAGS]! | FLAG_UNLINKED;
+    graph.releaseNode(n);
     const rowId = w[h + N_ROW]!;
     if (st.nodeOf(rowId) === n) st.setNode(rowId, -1);
   }
   // A new entry point when the old one was deleted: a live node of the highest level.
-  const g = graph.g >> 2;
+  const g = graph.g >>> 2;
   if (w[g + G_ENTRY]! >= 0 && dead[w[g + G_ENTRY]!] === 1) {
     let best = -1;
     let bestLevel = -1;

@@ -13,8 +13,16 @@ import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME, isArrayType } from '../analyze/types.js';
 import type { VectorKind } from '../../index/am.js';
 
-/** Notices raised by a statement (PostgreSQL NOTICE messages), returned to the client. */
-export type Notices = string[];
+/**
+ * Notices and warnings raised by a statement, returned to the client with the result: each a
+ * PgError whose severity is NOTICE or WARNING, with PostgreSQL's SQLSTATE and text.
+ */
+export type Notices = PgError[];
+
+/** A NOTICE (or WARNING) as PostgreSQL's ereport(NOTICE, ...); SQLSTATE 00000 when it names none. */
+export function notice(code: string, message: string, severity: 'NOTICE' | 'WARNING' = 'NOTICE'): PgError {
+  return new PgError(code, message, { severity });
+}
 
 function pos(loc: unknown): { position?: number } {
   return typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
@@ -28,7 +36,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   if (rv.relpersistence === 't') throw pgErr.featureNotSupported('temporary tables');
   if (env.catalog.relationExists(name)) {
     if (s.if_not_exists) {
-      notices.push(`relation "${name}" already exists, skipping`);
+      notices.push(notice(SQLSTATE.duplicate_table, `relation "${name}" already exists, skipping`));
       return;
     }
     throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
@@ -127,7 +135,7 @@ export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
     const t = env.catalog.getTable(name);
     if (t === undefined) {
       if (s.missing_ok) {
-        notices.push(`table "${name}" does not exist, skipping`);
+        notices.push(notice(SQLSTATE.successful_completion, `table "${name}" does not exist, skipping`));
         continue;
       }
       throw new PgError(SQLSTATE.undefined_table, `table "${name}" does not exist`);
@@ -154,7 +162,7 @@ export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
     const d = env.catalog.getIndex(name);
     if (d === undefined) {
       if (s.missing_ok) {
-        notices.push(`index "${name}" does not exist, skipping`);
+        notices.push(notice(SQLSTATE.successful_completion, `index "${name}" does not exist, skipping`));
         continue;
       }
       throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
@@ -245,7 +253,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   let name: string | undefined = s.idxname;
   if (name !== undefined && env.catalog.relationExists(name)) {
     if (s.if_not_exists) {
-      notices.push(`relation "${name}" already exists, skipping`);
+      notices.push(notice(SQLSTATE.duplicate_table, `relation "${name}" already exists, skipping`));
       return;
     }
     throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);

@@ -181,5 +181,6 @@ export function vacuum(env: SqlEnv, s: PgNode, notices: Notices): void {
   void notices;
   for (const name of names) {
     for (const d of env.catalog.indexesOf(name)) env.indexes.get(d.name)?.vacuum?.();
+    env.catalog.getTable(name)?.releaseDeadRows();
   }
 }

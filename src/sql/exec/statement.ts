@@ -22,12 +22,14 @@ import { runInsert } from './insert.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
 import { endTransaction } from './txn.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
-import { createTable, dropTables, createIndex, dropIndexes, type Notices } from './ddl.js';
+import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
 import { planSelect, planSelectCached, cachedPlanValid, type CachedPlan } from '../plan/planner.js';
 import { explainOutput, type ExplainOptions } from '../plan/explain.js';
 import type { PlanNode } from '../plan/plan.js';
 import { EState, execInitNode, runPlanned, type Instrumentation, type PlanState } from './executor.js';
 import { systemClock } from '../../common/clock.js';
+import { arena } from '../../kernels/arena.js';
+import { GUC_MEMORY_LIMIT } from '../settings.js';
 
 export interface ResultField {
   name: string;
@@ -43,7 +45,8 @@ export interface StatementResult {
   rows: Value[][];
   /** Rows inserted, updated or deleted (INSERT, UPDATE, DELETE), else 0. */
   affectedRows: number;
-  notices: string[];
+  /** NOTICEs and WARNINGs the statement raised (severity, SQLSTATE and PostgreSQL's text). */
+  notices: PgError[];
 }
 
 type AnyAnalyzed = Analyzed<SelectQuery> | Analyzed<InsertQuery> | Analyzed<UpdateQuery> | Analyzed<DeleteQuery>;
@@ -78,6 +81,9 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
   }
   if (raw.tag === 'TransactionStmt') return transaction(env, raw.stmt.TransactionStmt);
+  // The arena is shared by every database of the process; each statement runs under its own
+  // session's vecgres.memory_limit.
+  arena.limitBytes = Number(env.settings.get(GUC_MEMORY_LIMIT)) * 1024;
   try {
     const r = dispatch(env, raw, params, cache);
     // Outside a block every statement is its own transaction.
@@ -87,8 +93,19 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     // Inside a block the whole transaction is rolled back at ROLLBACK (no savepoints).
     if (txn.inBlock) txn.failed = true;
     else endTransaction(env, false);
-    throw e;
+    throw hostOutOfMemory(e);
   }
+}
+
+/**
+ * A JavaScript allocation failure (a typed array or buffer the host could not give) as
+ * PostgreSQL's 53200, so no RangeError reaches a user; anything else unchanged.
+ */
+function hostOutOfMemory(e: unknown): unknown {
+  if (e instanceof RangeError && /allocation failed|invalid (typed )?array length|out of memory/i.test(e.message)) {
+    return new PgError(SQLSTATE.out_of_memory, 'out of memory', { detail: `Failed on request in the JavaScript heap: ${e.message}.` });
+  }
+  return e;
 }
 
 function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): StatementResult {
@@ -314,14 +331,17 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       if (txn.failed) {
         throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
       }
-      if (txn.inBlock) return done('BEGIN', ['there is already a transaction in progress']);
+      // PostgreSQL's tag names the statement: START TRANSACTION is not BEGIN.
+      const tag = s.kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN';
+      if (txn.inBlock) return done(tag, [notice(SQLSTATE.active_sql_transaction, 'there is already a transaction in progress', 'WARNING')]);
       txn.inBlock = true;
       env.settings.beginTransaction();
-      return done('BEGIN');
+      return done(tag);
     }
     case 'TRANS_STMT_COMMIT': {
-      if (!txn.inBlock) return done('COMMIT', ['there is no transaction in progress']);
+      if (!txn.inBlock) return done('COMMIT', [noTransaction()]);
       if (txn.failed) {
+        // COMMIT of a failed transaction rolls it back and says so in its command tag.
         rollback(env);
         return done('ROLLBACK');
       }
@@ -334,7 +354,7 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       return done('COMMIT');
     }
     case 'TRANS_STMT_ROLLBACK': {
-      if (!txn.inBlock) return done('ROLLBACK', ['there is no transaction in progress']);
+      if (!txn.inBlock) return done('ROLLBACK', [noTransaction()]);
       rollback(env);
       return done('ROLLBACK');
     }
@@ -344,6 +364,11 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       }
       throw pgErr.featureNotSupported(String(s.kind).replace('TRANS_STMT_', '').replace('_', ' '));
   }
+}
+
+/** WARNING 25P01 for COMMIT or ROLLBACK outside a transaction block. */
+function noTransaction(): PgError {
+  return notice(SQLSTATE.no_active_sql_transaction, 'there is no transaction in progress', 'WARNING');
 }
 
 /** Undoes the transaction's writes and settings; used by ROLLBACK and by the embedded API. */
@@ -373,8 +398,8 @@ function setStatement(env: SqlEnv, s: PgNode): StatementResult {
       if (s.name === 'transaction' || s.name === 'session characteristics') throw pgErr.featureNotSupported('SET TRANSACTION');
       const args: PgNode[] = s.args ?? [];
       const text = args.map(setArgText).join(', ');
-      const notices: string[] = [];
-      if (s.is_local && !env.txn.inBlock) notices.push('SET LOCAL can only be used in transaction blocks');
+      const notices: Notices = [];
+      if (s.is_local && !env.txn.inBlock) notices.push(notice(SQLSTATE.no_active_sql_transaction, 'SET LOCAL can only be used in transaction blocks', 'WARNING'));
       settings.set(s.name, text, s.is_local === true);
       return done('SET', notices);
     }

@@ -9,6 +9,9 @@
  * undoes (inserted rows die and become tombstones, deleted rows come back). Two transactions
  * deleting or updating the same row: the second gets 40001 at once (no lock waits, since a
  * statement runs to completion synchronously). DDL runs outside transaction blocks only.
+ * With durable storage and synchronous_commit = on the engine takes a committed transaction's
+ * writes over and finishes them once its commit record is durable (EngineHooks.deferCommit):
+ * until then other sessions do not see it.
  */
 import type { SqlEnv, TxnState } from '../env.js';
 
@@ -36,6 +39,12 @@ export function endTransaction(env: SqlEnv, commit: boolean): void {
     } catch (e) {
       finishWrites(env, txn, false);
       throw e;
+    }
+    if (env.engine.deferCommit?.(env, txn) === true) {
+      // The engine finishes the writes once the commit is durable (synchronous_commit = on).
+      txn.writes.length = 0;
+      txn.xid = 0;
+      return;
     }
     finishWrites(env, txn, true);
     return;

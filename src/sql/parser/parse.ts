@@ -25,7 +25,17 @@ export interface RawStatement {
 
 let loaded = false;
 const CACHE_MAX = 1024;
+/**
+ * Statements longer than this are not cached: a bulk INSERT of literal vectors is megabytes of
+ * text and several times that as a tree, is never sent twice, and 1,024 of them held gigabytes.
+ */
+export const CACHE_SQL_CHARS_MAX = 16 * 1024;
 const cache = new Map<string, RawStatement[]>();
+
+/** Statements in the parse cache (for tests). */
+export function parseCacheSize(): number {
+  return cache.size;
+}
 
 /** Loads the parser's WebAssembly module; idempotent. */
 export async function loadParser(): Promise<void> {
@@ -60,6 +70,7 @@ export function parseSql(sql: string): RawStatement[] {
     if (stmt === undefined) continue;
     out.push({ stmt, tag: Object.keys(stmt)[0]! });
   }
+  if (sql.length > CACHE_SQL_CHARS_MAX) return out;
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(sql, out);
   return out;

@@ -22,6 +22,7 @@ import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
 import { deparse } from './deparse.js';
 import { planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
 import { tryKnnPlan } from './scan.js';
+import { addSemiJoins, pullUpExists } from './sublinks.js';
 import { planWindows } from './window.js';
 
 /** Statement-wide planning state (PostgreSQL's PlannerGlobal). */
@@ -460,7 +461,9 @@ export function planLevel(info: PlannerInfo): PlanNode {
     }
     plan = r;
   } else {
-    plan = planJoinTree(info, q.from, quals, needed);
+    // Correlated EXISTS / NOT EXISTS conjuncts become semi / anti joins above the join tree.
+    const { rest, semis } = pullUpExists(quals);
+    plan = addSemiJoins(info, planJoinTree(info, q.from, rest, needed), semis);
   }
 
   if (q.aggregate) plan = planAgg(info, plan);

@@ -76,9 +76,12 @@ export class TopKState extends PlanState {
 
   private scratch(bytes: number): number {
     if (bytes > this.scratchBytes) {
+      // The new block first: on 53200 the old one stays owned (never a pointer to freed memory).
+      const size = Math.max(bytes, 4096);
+      const ptr = arena.alloc(size, 'query vector');
       if (this.scratchPtr !== 0) arena.free(this.scratchPtr, this.scratchBytes);
-      this.scratchBytes = Math.max(bytes, 4096);
-      this.scratchPtr = arena.alloc(this.scratchBytes);
+      this.scratchPtr = ptr;
+      this.scratchBytes = size;
     }
     return this.scratchPtr;
   }
@@ -118,7 +121,7 @@ export class TopKState extends PlanState {
     if (fixedDim >= 0 && fixedDim !== q.length && table.liveCount > 0) throw dimsError(fixedDim, q.length);
     const dim = q.length;
     const qPtr = this.scratch(dim * 4);
-    arena.f32().set(q, qPtr >> 2);
+    arena.f32().set(q, qPtr >>> 2);
     const norms = table.vectorNorms(col);
     const qNormSq = fast.dot(qPtr, qPtr, dim);
     const live = table.liveBitmap();
@@ -226,7 +229,7 @@ export class TopKState extends PlanState {
       len = q.length;
       qPtr = this.scratch(len * 4);
       const f = arena.f32();
-      for (let i = 0; i < len; i++) f[(qPtr >> 2) + i] = HALF_TO_F32[q[i]!]!;
+      for (let i = 0; i < len; i++) f[(qPtr >>> 2) + i] = HALF_TO_F32[q[i]!]!;
     } else if ((pc.kind === 'bit' || pc.kind === 'varbit') && q instanceof BitString) {
       kernel = op === '<~>' ? fast.hamming : op === '<%>' ? fast.jaccard : (null as unknown as PtrKernel);
       if (kernel === null) return null;

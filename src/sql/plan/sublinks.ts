@@ -1,0 +1,134 @@
+/**
+ * Correlated EXISTS / NOT EXISTS in WHERE as semi / anti joins (PostgreSQL's
+ * pull_up_sublinks, for the common shape). `EXISTS (SELECT ... FROM x WHERE x.k = outer.c
+ * AND <conditions on x>)` run as a SubPlan would scan x once per outer row; as a hash semi
+ * join x is read once. The subquery qualifies when, once its equality clauses with the outer
+ * query are taken out as hash keys, it refers to nothing outside itself and has no grouping,
+ * LIMIT, set-returning select list or WITH.
+ */
+import type { Expr } from '../analyze/expr.js';
+import { forEachOperand } from '../analyze/expr.js';
+import { type SelectQuery, forEachQueryExpr } from '../analyze/query.js';
+import { shiftLevels } from '../analyze/range.js';
+import type { LayoutItem, PlanNode } from './plan.js';
+import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
+import { conjuncts, planLevel, PlannerInfo } from './planner.js';
+import type { QualInfo } from './scan.js';
+
+/** A WHERE conjunct turned into a semi (EXISTS) or anti (NOT EXISTS) join. */
+export interface SemiJoin {
+  anti: boolean;
+  /** The subquery with its correlation clauses removed; its select list is the inner keys. */
+  inner: SelectQuery;
+  /** The outer keys, as expressions of the planned level. */
+  outerKeys: Expr[];
+  eq: ((a: unknown, b: unknown) => unknown)[];
+  text: string;
+}
+
+/** True when `e` (at `depth` levels below the subquery) refers to anything outside the subquery. */
+function refersOutside(q: SelectQuery): boolean {
+  let found = false;
+  forEachQueryExpr(q, 0, (e, depth) => {
+    const walk = (x: Expr): void => {
+      if (x.k === 'var' && x.levelsUp > depth) found = true;
+      forEachOperand(x, walk);
+    };
+    if (!found) walk(e);
+  });
+  return found;
+}
+
+function onlyLevel(e: Expr, levelsUp: number): boolean {
+  let ok = true;
+  let any = false;
+  const walk = (x: Expr): void => {
+    if (x.k === 'var') {
+      any = true;
+      if (x.levelsUp !== levelsUp) ok = false;
+    }
+    if (x.k === 'sublink') ok = false;
+    forEachOperand(x, walk);
+  };
+  walk(e);
+  return ok && any;
+}
+
+/**
+ * Splits `quals` into the conjuncts kept as filters and the EXISTS / NOT EXISTS conjuncts
+ * that become semi / anti joins.
+ */
+export function pullUpExists(quals: QualInfo[]): { rest: QualInfo[]; semis: SemiJoin[] } {
+  const rest: QualInfo[] = [];
+  const semis: SemiJoin[] = [];
+  for (const q of quals) {
+    let e = q.expr;
+    let anti = false;
+    if (e.k === 'not' && e.arg.k === 'sublink') {
+      anti = true;
+      e = e.arg;
+    }
+    const s = e.k === 'sublink' && e.sub === 'exists' ? semiJoinOf(e.query as SelectQuery, anti) : null;
+    if (s === null) rest.push(q);
+    else semis.push(s);
+  }
+  return { rest, semis };
+}
+
+function semiJoinOf(sub: SelectQuery, anti: boolean): SemiJoin | null {
+  if (sub.aggregate || sub.limit !== null || sub.offset !== null || sub.setReturning || sub.ctes.length > 0 || sub.from.length === 0) return null;
+  const innerKeys: Expr[] = [];
+  const outerKeys: Expr[] = [];
+  const eq: SemiJoin['eq'] = [];
+  const kept: Expr[] = [];
+  for (const c of conjuncts(sub.where)) {
+    if (c.k === 'op2' && c.op === '=' && c.type === 'bool') {
+      const fn = c.fn;
+      if (onlyLevel(c.l, 0) && onlyLevel(c.r, 1)) {
+        innerKeys.push(c.l);
+        outerKeys.push(shiftLevels(c.r, -1));
+        eq.push((a, b) => fn(b as never, a as never));
+        continue;
+      }
+      if (onlyLevel(c.r, 0) && onlyLevel(c.l, 1)) {
+        innerKeys.push(c.r);
+        outerKeys.push(shiftLevels(c.l, -1));
+        eq.push((a, b) => fn(a as never, b as never));
+        continue;
+      }
+    }
+    kept.push(c);
+  }
+  if (innerKeys.length === 0) return null;
+  const where = kept.length === 0 ? null : kept.length === 1 ? kept[0]! : ({ k: 'and', type: 'bool', args: kept } as Expr);
+  const inner: SelectQuery = { ...sub, where, targets: innerKeys.map((k, i) => ({ name: `k${i}`, expr: k })), orderBy: [] };
+  if (refersOutside(inner)) return null;
+  return { anti, inner, outerKeys, eq, text: '' };
+}
+
+/** `plan` semi / anti joined with each of `semis` (hash joins, the subquery hashed). */
+export function addSemiJoins(info: PlannerInfo, plan: PlanNode, semis: SemiJoin[]): PlanNode {
+  for (const s of semis) {
+    const child = new PlannerInfo(info.global, s.inner, info);
+    const sub = planLevel(child);
+    const innerLayout: LayoutItem[] = s.inner.targets.map((t) => ({ expr: t.expr }));
+    sub.layout = innerLayout;
+    const hash: PlanNode & { node: 'Hash' } = { ...planBase(sub.rows, sub.totalCost, sub.totalCost, innerLayout, sub.width), node: 'Hash', input: sub };
+    const outer = plan;
+    const rows = Math.max(1, outer.rows * (s.anti ? 0.5 : 0.5));
+    const cost = outer.totalCost + sub.totalCost + (outer.rows + sub.rows) * (CPU_TUPLE_COST + CPU_OPERATOR_COST);
+    const hj: PlanNode = {
+      ...planBase(rows, sub.totalCost, cost, [...outer.layout, ...innerLayout], outer.width),
+      node: 'HashJoin', joinType: s.anti ? 'anti' : 'semi', outer, inner: hash, outerKeys: [], innerKeys: [], keyEq: s.eq,
+      hashCondText: '', joinQual: null, outerWidth: outer.layout.length, innerWidth: innerLayout.length,
+    };
+    hj.outerKeys = s.outerKeys.map((k) => info.bindFor(hj, k, outer.layout));
+    hj.innerKeys = s.inner.targets.map((_, i) => ({ k: 'slot', type: s.inner.targets[i]!.expr.type, idx: i, typmod: -1, name: '' }) as Expr);
+    const pre = info.global.qualify;
+    const conds = s.outerKeys.map((k, i) => `(${info.text(k, pre)} = ${child.text(s.inner.targets[i]!.expr, pre)})`);
+    hj.hashCondText = conds.length === 1 ? conds[0]! : `(${conds.join(' AND ')})`;
+    plan = hj;
+  }
+  return plan;
+}
+
