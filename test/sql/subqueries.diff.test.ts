@@ -104,3 +104,16 @@ test('subqueries in UPDATE, DELETE and INSERT', async () => {
   for (const s of steps) await check(s, mismatches);
   reportMismatches('DML with subqueries', mismatches, steps.length, SEED);
 });
+
+test('INSERT ... SELECT resolves untyped literals against the target columns', async () => {
+  const mismatches: string[] = [];
+  const steps = [
+    'CREATE TABLE ins (id int PRIMARY KEY, note text, e vector(2))',
+    'INSERT INTO ins SELECT g, NULL, NULL FROM generate_series(1, 3) g',
+    'INSERT INTO ins SELECT 10, \'ten\', \'[1,2]\'',
+    'INSERT INTO ins (id, e) SELECT id + 100, \'[3,4]\' FROM ins WHERE id < 3 RETURNING *',
+    'SELECT * FROM ins ORDER BY id',
+  ];
+  for (const s of steps) await check(s, mismatches);
+  reportMismatches('INSERT ... SELECT literals', mismatches, steps.length, SEED);
+});

@@ -169,7 +169,7 @@ function checkWindowNames(defs: PgNode[]): void {
  * Analyzes one SELECT level below `parent` (null at the top). `reuse` is the top level's
  * parse state (it carries the statement's parameters).
  */
-function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, reuse?: ParseState): SelectQuery {
+function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, reuse?: ParseState, resolveUnknowns = true): SelectQuery {
   rejectUnsupportedSelect(s);
   const ps = reuse ?? new ParseState(env, parent, parent!.paramTypes, parent!.paramNodes, parent!.analyzeSubquery, parent!.cteCounter);
   if (s.withClause !== undefined) analyzeWith(ps, s.withClause);
@@ -217,8 +217,9 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   ps.allowAggregates = false;
   ps.allowWindows = false;
   // Untyped literals in the output become text (PostgreSQL resolves unknown -> text), except in
-  // a set operation's leaf, where the operation's column type decides.
-  if (parent?.setOpLeaf !== true) for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(ps, t.expr, 'text', -1);
+  // the SELECT of INSERT ... SELECT, where the target columns' types decide (p_resolve_unknowns),
+  // and in a set operation's leaf, where the operation's column type decides.
+  if (resolveUnknowns && parent?.setOpLeaf !== true) for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(ps, t.expr, 'text', -1);
 
   const where = s.whereClause === undefined ? null : requireBool(ps, analyzeExpr(ps, s.whereClause), 'argument of WHERE', s.whereClause);
 
@@ -1249,7 +1250,7 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
     targetCols = [];
   } else if (select.valuesLists === undefined || select.sortClause !== undefined || select.limitCount !== undefined || select.withClause !== undefined) {
     // INSERT ... SELECT: the query's output columns are assigned to the target columns.
-    const sub = analyzeSelectLevel(env, null, select, scope);
+    const sub = analyzeSelectLevel(env, null, select, scope, false);
     if (sub.targets.length > targetCols.length) {
       throw new PgError(SQLSTATE.syntax_error, 'INSERT has more expressions than target columns', sub.targets[targetCols.length]!.loc === undefined ? {} : { position: sub.targets[targetCols.length]!.loc! + 1 });
     }

@@ -13,6 +13,8 @@ import type { HashEntry, HashState } from './hash.js';
 
 type HashJoinPlan = Extract<PlanNode, { node: 'HashJoin' }>;
 
+const NO_ENTRIES: HashEntry[] = [];
+
 export class HashJoinState extends PlanState {
   private table: Map<string, HashEntry[]> | null = null;
   private outerRow: Value[] | null = null;
@@ -22,6 +24,8 @@ export class HashJoinState extends PlanState {
   private outerDone = false;
   private ui = 0;
   private readonly innerNulls: Value[];
+  /** The current outer row's key values (reused). */
+  private readonly kv: Value[];
   private readonly outerNulls: Value[];
 
   constructor(readonly p: HashJoinPlan, es: EState) {
@@ -29,6 +33,14 @@ export class HashJoinState extends PlanState {
     this.children = [execInitNode(p.outer, es), execInitNode(p.inner, es)];
     this.innerNulls = new Array(p.innerWidth).fill(null);
     this.outerNulls = new Array(p.outerWidth).fill(null);
+    this.kv = new Array(p.outerKeys.length).fill(null);
+  }
+
+  /** Confirms a candidate with the operators' own equality (a shared hash form is not proof). */
+  private keysEqual(e: HashEntry): boolean {
+    const eq = this.p.keyEq;
+    for (let i = 0; i < eq.length; i++) if (eq[i]!(this.kv[i]!, e.keys[i]!) !== true) return false;
+    return true;
   }
 
   next(): Value[] | null {
@@ -46,18 +58,24 @@ export class HashJoinState extends PlanState {
         this.outerRow = o;
         this.matched = false;
         this.bi = 0;
-        const kv = p.outerKeys.map((k) => evalExpr(k, o, this.es));
-        if (kv.some((v) => v === null)) this.bucket = [];
-        else {
-          const key = kv.length === 1 ? keyText(kv[0]!, p.outerKeys[0]!.type) : kv.map((v, i) => keyText(v, p.outerKeys[i]!.type)).join('\u0001');
-          const b = this.table.get(key) ?? [];
-          // Confirm with the operators' own equality (a shared hash form is not proof).
-          this.bucket = b.filter((e) => kv.every((v, i) => p.keyEq[i]!(v, e.keys[i]!) === true));
+        const kv = this.kv;
+        let key = '';
+        let hasNull = false;
+        for (let i = 0; i < kv.length; i++) {
+          const v = evalExpr(p.outerKeys[i]!, o, this.es);
+          if (v === null) {
+            hasNull = true;
+            break;
+          }
+          kv[i] = v;
+          key = i === 0 ? keyText(v, p.outerKeys[0]!.type) : `${key}\u0001${keyText(v, p.outerKeys[i]!.type)}`;
         }
+        this.bucket = hasNull ? NO_ENTRIES : (this.table.get(key) ?? NO_ENTRIES);
       }
       const o = this.outerRow;
       if (this.bi < this.bucket.length) {
         const entry = this.bucket[this.bi++]!;
+        if (!this.keysEqual(entry)) continue;
         const row = o.concat(entry.row);
         if (p.joinQual !== null && !passes(p.joinQual, row, this.es)) {
           this.instr.removedByJoinFilter++;
