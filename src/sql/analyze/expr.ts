@@ -24,6 +24,9 @@ import { parseBit, bitTypmodIn } from '../../types/bit.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '../../types/aggregates.js';
 import { scalarAggregate } from './scalar_aggregates.js';
+import { analyzeWindowCall } from './window.js';
+import { arrayAgg, stringAgg, boolAnd, boolOr } from './collect_aggregates.js';
+import { exprEqual } from './query.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
 import { utf8Length } from '../../storage/codec.js';
 import type { Prng } from '../../common/prng.js';
@@ -77,15 +80,53 @@ export type Expr =
    * `cmp` compares `arg` with the subquery's single column (any / all).
    */
   | { k: 'sublink'; type: SqlType; typmod: number; sub: 'expr' | 'exists' | 'any' | 'all'; query: unknown; arg: Expr | null; cmp: Fn2 | null; op: string; loc?: number }
-  | { k: 'count'; type: 'int8'; arg: Expr | null }
+  | { k: 'count'; type: 'int8'; arg: Expr | null; mods?: AggMods }
   /** A strict function of three or more arguments (subvector), or any with an argument array. */
   | { k: 'fn'; type: SqlType; name: string; fn: FnN; args: Expr[] }
   /** avg / sum over vector or halfvec (types/aggregates.ts), evaluated by the executor. */
-  | { k: 'agg'; type: SqlType; name: string; agg: Aggregate<any, any, any>; arg: Expr }
+  | { k: 'agg'; type: SqlType; name: string; agg: Aggregate<any, any, any>; arg: Expr; arg2?: Expr; mods?: AggMods }
   /** ARRAY[...]: elements of one type; nested ARRAY[...] elements make a multidimensional array. */
   | { k: 'array'; type: ArraySqlType; elems: Expr[] }
   /** unnest(array) in a select list: one output row per element (set-returning). */
-  | { k: 'srf'; type: SqlType; name: string; arg: Expr };
+  | { k: 'srf'; type: SqlType; name: string; arg: Expr }
+  /**
+   * A window function call `name(args) OVER window winref` of its query level's window list
+   * (analyze/window.ts); for an aggregate over a window, `agg` is the analyzed aggregate call.
+   * Computed by the WindowAgg node.
+   */
+  | { k: 'window'; type: SqlType; name: string; args: Expr[]; winref: number; agg: Expr | null; filter?: Expr; loc?: number };
+
+/**
+ * The clauses of an aggregate call (PostgreSQL's Aggref aggdistinct / aggorder / aggfilter):
+ * `agg(DISTINCT x ORDER BY k) FILTER (WHERE cond)`.
+ */
+export interface AggMods {
+  distinct: boolean;
+  order: { expr: Expr; desc: boolean; nullsFirst: boolean; cmp: (a: Value, b: Value) => number }[];
+  filter: Expr | null;
+}
+
+function visitAggOperands(e: Extract<Expr, { k: 'count' | 'agg' }>, visit: (x: Expr) => void): void {
+  if (e.arg !== null) visit(e.arg);
+  if (e.k === 'agg' && e.arg2 !== undefined) visit(e.arg2);
+  if (e.mods !== undefined) {
+    for (const o of e.mods.order) visit(o.expr);
+    if (e.mods.filter !== null) visit(e.mods.filter);
+  }
+}
+
+function mapAggOperands(e: Extract<Expr, { k: 'count' | 'agg' }>, f: (x: Expr) => Expr): Expr {
+  const mods = e.mods === undefined ? undefined : {
+    distinct: e.mods.distinct,
+    order: e.mods.order.map((o) => ({ ...o, expr: f(o.expr) })),
+    filter: e.mods.filter === null ? null : f(e.mods.filter),
+  };
+  const out: Expr = e.k === 'count'
+    ? { ...e, arg: e.arg === null ? null : f(e.arg) }
+    : { ...e, arg: f(e.arg), ...(e.arg2 === undefined ? {} : { arg2: f(e.arg2) }) };
+  if (mods !== undefined) (out as { mods?: AggMods }).mods = mods;
+  return out;
+}
 
 /**
  * Calls `visit` on each direct operand of `e`, left to right: the arguments of operators,
@@ -96,6 +137,10 @@ export type Expr =
  */
 export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
   switch (e.k) {
+    case 'window':
+      for (const a of e.args) visit(a);
+      if (e.filter !== undefined) visit(e.filter);
+      return;
     case 'fn':
     case 'and':
     case 'or':
@@ -110,11 +155,11 @@ export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
     case 'not':
     case 'isnull':
     case 'srf':
-    case 'agg':
       visit(e.arg);
       return;
+    case 'agg':
     case 'count':
-      if (e.arg !== null) visit(e.arg);
+      visitAggOperands(e, visit);
       return;
     case 'op2':
       visit(e.l);
@@ -143,6 +188,8 @@ export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
  */
 export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
   switch (e.k) {
+    case 'window':
+      return { ...e, args: e.args.map(f), ...(e.filter === undefined ? {} : { filter: f(e.filter) }) };
     case 'fn':
     case 'and':
     case 'or':
@@ -155,10 +202,10 @@ export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
     case 'not':
     case 'isnull':
     case 'srf':
-    case 'agg':
       return { ...e, arg: f(e.arg) } as Expr;
+    case 'agg':
     case 'count':
-      return e.arg === null ? e : { ...e, arg: f(e.arg) };
+      return mapAggOperands(e, f);
     case 'op2':
       return { ...e, l: f(e.l), r: f(e.r) };
     case 'arrayop':
@@ -197,6 +244,14 @@ export interface ExprScope {
   allowSetReturning?: boolean;
   /** Set when a set-returning function was seen. */
   sawSetReturning?: boolean;
+  /** Window functions allowed here (a select list or ORDER BY). */
+  allowWindows?: boolean;
+  /** True while a window function's arguments are analyzed. */
+  insideWindow?: boolean;
+  /** The clause named in "window functions are not allowed in X", when not aggregateClause's. */
+  windowClause?: string;
+  /** Set while an aggregate called over a window is analyzed: its arguments may hold aggregates. */
+  aggregateOverWindow?: boolean;
   /**
    * Analyzes a subquery of an expression (a level below this one); returns its analyzed form
    * and its output columns' types and typmods.
@@ -996,9 +1051,8 @@ const AGGREGATES: Record<string, Partial<Record<SqlType, Aggregate<any, any, any
 function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   const names: string[] = (n.funcname as PgNode[]).map((x) => x.String.sval as string);
   const name = names[names.length - 1]!.toLowerCase();
-  if (n.over !== undefined) throw pgErr.featureNotSupported('window function');
-  if (name === 'count' || name === 'avg' || name === 'sum' || name === 'min' || name === 'max') return analyzeAggregate(scope, name, n);
-  if (name === 'array_agg' || name === 'string_agg') throw pgErr.featureNotSupported(`aggregate function ${name}`);
+  if (n.over !== undefined) return analyzeWindowCall(scope, n, name);
+  if (AGGREGATE_NAMES.has(name)) return analyzeAggregate(scope, name, n);
   if (name === 'unnest') {
     if (!scope.allowSetReturning) throw pgErr.featureNotSupported('unnest() outside the select list or FROM');
     const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
@@ -1131,41 +1185,131 @@ function jsonbBuildCall(scope: ExprScope, name: string, args: Expr[], location: 
 /** The stand-in for a NULL argument of the jsonb builders (JSON null, told apart by identity). */
 const NULL_ARG = new Jsonb(null);
 
-/** count / sum / avg / min / max: PostgreSQL's checks (parse_agg.c) and the aggregate's resolution. */
-function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
+/** The aggregate functions vecgres knows. */
+const AGGREGATE_NAMES = new Set(['count', 'avg', 'sum', 'min', 'max', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every']);
+
+/**
+ * The DISTINCT / ORDER BY / FILTER clauses of an aggregate call (PostgreSQL's transformAggregateCall).
+ * ORDER BY items are analyzed like the arguments; FILTER may not hold aggregates.
+ * @throws PgError 42P10 `in an aggregate with DISTINCT, ORDER BY expressions must appear in
+ *   argument list`, 42803 `aggregate functions are not allowed in FILTER`, 42804 FILTER not boolean.
+ */
+function aggregateMods(scope: ExprScope, n: PgNode, args: () => Expr[], analyzeArg: (node: PgNode) => Expr): AggMods | undefined {
+  if (n.agg_distinct !== true && n.agg_order === undefined && n.agg_filter === undefined) return undefined;
+  const order = ((n.agg_order ?? []) as PgNode[]).map((sb) => {
+    const b = sb.SortBy;
+    if (b.useOp !== undefined) throw pgErr.featureNotSupported('ORDER BY ... USING');
+    let expr = analyzeArg(b.node);
+    if (expr.type === 'unknown') expr = coerceTo(scope, expr, 'text', -1);
+    const desc = b.sortby_dir === 'SORTBY_DESC';
+    const nullsFirst = b.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : b.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+    if (n.agg_distinct === true && !args().some((a) => exprEqual(a, expr))) {
+      throw new PgError(SQLSTATE.invalid_column_reference, 'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list', pos(leftmostLoc(b.node)));
+    }
+    return { expr, desc, nullsFirst, cmp: comparatorFor(expr.type) };
+  });
+  let filter: Expr | null = null;
+  if (n.agg_filter !== undefined) {
+    const saved = { allow: scope.allowAggregates, inside: scope.insideAggregate, clause: scope.aggregateClause, wclause: scope.windowClause, win: scope.allowWindows };
+    scope.allowAggregates = false;
+    scope.insideAggregate = false;
+    scope.aggregateClause = 'FILTER';
+    scope.windowClause = 'FILTER';
+    scope.allowWindows = false;
+    try {
+      filter = requireBool(scope, analyzeExpr(scope, n.agg_filter), 'argument of FILTER', n.agg_filter);
+    } finally {
+      scope.allowAggregates = saved.allow;
+      scope.insideAggregate = saved.inside;
+      scope.aggregateClause = saved.clause;
+      scope.windowClause = saved.wclause;
+      scope.allowWindows = saved.win;
+    }
+  }
+  return { distinct: n.agg_distinct === true, order, filter };
+}
+
+function leftmostLoc(node: PgNode): number {
+  let best = -1;
+  const walk = (x: PgNode): void => {
+    if (x === null || typeof x !== 'object') return;
+    for (const [k, v] of Object.entries(x)) {
+      if (k === 'location' && typeof v === 'number' && v >= 0 && (best < 0 || v < best)) best = v;
+      else if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(node);
+  return best;
+}
+
+/** count / sum / avg / min / max / array_agg / string_agg / bool_and / bool_or / every: PostgreSQL's checks (parse_agg.c) and the aggregate's resolution. */
+export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
   if (!scope.allowAggregates) {
     const msg = scope.insideAggregate ? 'aggregate function calls cannot be nested' : `aggregate functions are not allowed in ${scope.aggregateClause ?? 'WHERE'}`;
     throw new PgError(SQLSTATE.grouping_error, msg, pos(n.location));
   }
-  if (n.agg_distinct) throw pgErr.featureNotSupported(`${name}(DISTINCT ...)`);
-  if (n.agg_order !== undefined) throw pgErr.featureNotSupported('ORDER BY in aggregate calls');
-  if (n.agg_filter !== undefined) throw pgErr.featureNotSupported('FILTER in aggregate calls');
   const rawArgs: PgNode[] = n.args ?? [];
+  const saved = { allow: scope.allowAggregates, inside: scope.insideAggregate, srf: scope.allowSetReturning };
+  const overWindow = scope.aggregateOverWindow === true;
+  scope.aggregateOverWindow = false;
+  const inArgs = <T>(f: () => T): T => {
+    scope.allowAggregates = overWindow;
+    scope.insideAggregate = !overWindow;
+    scope.allowSetReturning = false;
+    try {
+      return f();
+    } finally {
+      scope.allowAggregates = saved.allow;
+      scope.insideAggregate = saved.inside;
+      scope.allowSetReturning = saved.srf;
+    }
+  };
+  let analyzedArgs: Expr[] = [];
+  const withMods = <E extends Expr>(e: E): E => {
+    const mods = aggregateMods(scope, n, () => analyzedArgs, (node) => inArgs(() => analyzeExpr(scope, node)));
+    if (mods !== undefined) (e as { mods?: AggMods }).mods = mods;
+    return e;
+  };
   if (n.agg_star) {
     if (name === 'count') {
       scope.sawAggregate = true;
-      return { k: 'count', type: 'int8', arg: null };
+      return withMods({ k: 'count', type: 'int8', arg: null });
     }
     throw new PgError(SQLSTATE.wrong_object_type, `${name}(*) specified, but ${name} is not an aggregate function`, pos(n.location));
   }
-  const saved = { allow: scope.allowAggregates, inside: scope.insideAggregate, srf: scope.allowSetReturning };
-  scope.allowAggregates = false;
-  scope.insideAggregate = true;
-  scope.allowSetReturning = false;
-  let args: Expr[];
-  try {
-    args = rawArgs.map((a) => analyzeExpr(scope, a));
-  } finally {
-    scope.allowAggregates = saved.allow;
-    scope.insideAggregate = saved.inside;
-    scope.allowSetReturning = saved.srf;
+  const args: Expr[] = inArgs(() => rawArgs.map((a) => analyzeExpr(scope, a)));
+  analyzedArgs = args;
+  if (name === 'string_agg') {
+    if (args.length !== 2) throw undefinedFunction(name, args.map((a) => a.type), n.location);
+    const v = coerceTo(scope, args[0]!, 'text', -1);
+    const d = coerceTo(scope, args[1]!, 'text', -1);
+    if (v.type !== 'text' || d.type !== 'text') throw undefinedFunction(name, args.map((a) => a.type), n.location);
+    analyzedArgs = [v, d];
+    scope.sawAggregate = true;
+    return withMods({ k: 'agg', type: 'text', name, agg: stringAgg, arg: v, arg2: d });
   }
   if (args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), n.location);
   let arg = args[0]!;
   scope.sawAggregate = true;
-  if (name === 'count') return { k: 'count', type: 'int8', arg };
+  if (name === 'count') return withMods({ k: 'count', type: 'int8', arg });
+  if (name === 'array_agg') {
+    if (arg.type === 'unknown') {
+      throw new PgError('42725', 'function array_agg(unknown) is not unique', {
+        hint: 'Could not choose a best candidate function. You might need to add explicit type casts.', ...pos(n.location),
+      });
+    }
+    const at = arrayTypeOf(arg.type);
+    if (at === null) throw pgErr.featureNotSupported(`array_agg over ${TYPE_NAME[arg.type]}`);
+    return withMods({ k: 'agg', type: at, name, agg: arrayAgg(at), arg });
+  }
+  if (name === 'bool_and' || name === 'bool_or' || name === 'every') {
+    arg = coerceTo(scope, arg, 'bool', -1);
+    if (arg.type !== 'bool') throw undefinedFunction(name, [arg.type], n.location);
+    analyzedArgs = [arg];
+    return withMods({ k: 'agg', type: 'bool', name, agg: name === 'bool_or' ? boolOr : boolAnd, arg });
+  }
   const vecAgg = (AGGREGATES[name] ?? {})[arg.type];
-  if (vecAgg !== undefined) return { k: 'agg', type: arg.type, name, agg: vecAgg, arg };
+  if (vecAgg !== undefined) return withMods({ k: 'agg', type: arg.type, name, agg: vecAgg, arg });
   // An untyped literal resolves as PostgreSQL's preferred candidate would: text for min/max,
   // double precision... is ambiguous for sum/avg (PostgreSQL says "is not unique").
   if (arg.type === 'unknown') {
@@ -1182,7 +1326,8 @@ function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
   const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' || arg.type === 'bpchar' ? comparatorFor(arg.type) : null) : null;
   const sa = scalarAggregate(name, arg.type, cmp);
   if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
-  return { k: 'agg', type: sa.type, name, agg: sa.agg, arg };
+  analyzedArgs = [arg];
+  return withMods({ k: 'agg', type: sa.type, name, agg: sa.agg, arg });
 }
 
 function undefinedFunction(name: string, types: SqlType[], location: number): PgError {

@@ -10,12 +10,14 @@ import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import {
-  type Expr, type ExprScope, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType,
+  type Expr, type ExprScope, type AggMods, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType,
 } from './expr.js';
 import { type SqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion } from './types.js';
-import { ParseState, typmodOf, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
+import type { WindowClause } from './window.js';
+import { ParseState, typmodOf, setOpLeaves, type SetOpTree, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
 
-export type { RangeTblEntry, FromNode, CteDef, JoinType } from './range.js';
+export type { RangeTblEntry, FromNode, CteDef, JoinType, SetOpTree } from './range.js';
+export { setOpLeaves } from './range.js';
 
 export interface Target {
   name: string;
@@ -55,6 +57,16 @@ export interface SelectQuery {
   setReturning: boolean;
   /** This level's WITH items. */
   ctes: CteDef[];
+  /** The windows of this level's window function calls (`window` expressions index it). */
+  windows?: WindowClause[];
+  /** SELECT DISTINCT: the distinct select-list expressions (hashed by the planner). */
+  distinct?: Expr[];
+  /**
+   * SELECT DISTINCT ON (...): the sort list that groups equal DISTINCT ON values together
+   * (matching leftmost ORDER BY items, then the rest ascending); rows equal on all of these
+   * keys are one group, its first row (in ORDER BY order) kept.
+   */
+  distinctOn?: SortKey[];
 }
 
 export interface InsertQuery {
@@ -137,13 +149,20 @@ export function analyzeSelect(env: SqlEnv, stmt: PgNode): Analyzed<SelectQuery> 
 }
 
 function rejectUnsupportedSelect(s: PgNode): void {
-  if (s.op !== undefined && s.op !== 'SETOP_NONE') throw pgErr.featureNotSupported(String(s.op).replace('SETOP_', ''));
   if (s.groupDistinct === true) throw pgErr.featureNotSupported('GROUP BY DISTINCT');
-  if (s.distinctClause !== undefined) throw pgErr.featureNotSupported('DISTINCT');
-  if (s.windowClause !== undefined) throw pgErr.featureNotSupported('WINDOW');
   if (s.lockingClause !== undefined) throw pgErr.featureNotSupported('FOR UPDATE/SHARE');
   if (s.intoClause !== undefined) throw pgErr.featureNotSupported('SELECT INTO');
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw pgErr.featureNotSupported('FETCH ... WITH TIES');
+}
+
+/** 42P20 `window "w" is already defined` for a name the WINDOW clause repeats. */
+function checkWindowNames(defs: PgNode[]): void {
+  const seen = new Set<string>();
+  for (const d of defs) {
+    const w = d.WindowDef ?? d;
+    if (seen.has(w.name)) throw new PgError('42P20', `window "${w.name}" is already defined`, typeof w.location === 'number' ? { position: w.location + 1 } : {});
+    seen.add(w.name);
+  }
 }
 
 /**
@@ -154,6 +173,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   rejectUnsupportedSelect(s);
   const ps = reuse ?? new ParseState(env, parent, parent!.paramTypes, parent!.paramNodes, parent!.analyzeSubquery, parent!.cteCounter);
   if (s.withClause !== undefined) analyzeWith(ps, s.withClause);
+  if (s.op !== undefined && s.op !== 'SETOP_NONE') return setOpQuery(ps, s);
   if (s.valuesLists !== undefined) return valuesQuery(ps, s);
 
   const from: FromNode[] = [];
@@ -167,10 +187,13 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     }
   }
   for (const it of ps.namespace) it.lateralOnly = false;
+  ps.rawWindows = (s.windowClause ?? []) as PgNode[];
+  checkWindowNames(ps.rawWindows);
 
   // Target list (with * expansion).
   const targets: Target[] = [];
   ps.allowAggregates = true;
+  ps.allowWindows = true;
   let setReturning = false;
   for (const rt of (s.targetList ?? []) as PgNode[]) {
     const r = rt.ResTarget;
@@ -192,9 +215,11 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     targets.push({ name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}) });
   }
   ps.allowAggregates = false;
+  ps.allowWindows = false;
   // Untyped literals in the output become text (PostgreSQL resolves unknown -> text), except in
-  // the SELECT of INSERT ... SELECT, where the target columns' types decide (p_resolve_unknowns).
-  if (resolveUnknowns) for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(ps, t.expr, 'text', -1);
+  // the SELECT of INSERT ... SELECT, where the target columns' types decide (p_resolve_unknowns),
+  // and in a set operation's leaf, where the operation's column type decides.
+  if (resolveUnknowns && parent?.setOpLeaf !== true) for (const t of targets) if (t.expr.type === 'unknown') t.expr = coerceTo(ps, t.expr, 'text', -1);
 
   const where = s.whereClause === undefined ? null : requireBool(ps, analyzeExpr(ps, s.whereClause), 'argument of WHERE', s.whereClause);
 
@@ -206,12 +231,16 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   let having: Expr | null = null;
   if (s.havingClause !== undefined) {
     ps.allowAggregates = true;
+    ps.windowClause = 'HAVING';
     having = requireBool(ps, analyzeExpr(ps, s.havingClause), 'argument of HAVING', s.havingClause);
+    ps.windowClause = undefined;
     ps.allowAggregates = false;
   }
 
   ps.allowAggregates = true;
+  ps.allowWindows = true;
   const orderBy = sortKeys(ps, s, targets);
+  ps.allowWindows = false;
   ps.allowAggregates = false;
   const aggregate = ps.sawAggregate || groupBy.length > 0 || having !== null;
   if (aggregate) {
@@ -219,11 +248,186 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     for (const t of targets) checkGrouped(t.expr, groupBy, ps.rtable);
     if (having !== null) checkGrouped(having, groupBy, ps.rtable);
     for (const k of orderBy) checkGrouped(k.expr, groupBy, ps.rtable);
+    for (const w of ps.windows) for (const e of [...w.partitionBy, ...w.orderBy.map((k) => k.expr)]) checkGrouped(e, groupBy, ps.rtable);
   }
+  if (ps.windows.length > 0 && setReturning) throw pgErr.featureNotSupported('window functions with unnest() in the select list');
 
   const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
   const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
-  return { kind: 'select', rtable: ps.rtable, from, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, ctes: ps.ctes };
+  const q: SelectQuery = { kind: 'select', rtable: ps.rtable, from, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, ctes: ps.ctes };
+  if (ps.windows.length > 0) q.windows = ps.windows;
+  if (s.distinctClause !== undefined) distinctClause(ps, s, q);
+  return q;
+}
+
+// ---------------------------------------------------------------------------------------
+// UNION / INTERSECT / EXCEPT
+
+/** True for a raw SELECT that is itself a set operation without its own ORDER BY / LIMIT / WITH. */
+function isBareSetOp(s: PgNode): boolean {
+  return s.op !== undefined && s.op !== 'SETOP_NONE' && s.sortClause === undefined && s.limitCount === undefined &&
+    s.limitOffset === undefined && s.withClause === undefined && s.lockingClause === undefined;
+}
+
+/** Output column types, typmods and first-item locations of a set-operation tree. */
+function treeCols(t: SetOpTree): { types: SqlType[]; typmods: number[]; locs: number[] } {
+  if (t.k === 'op') return { types: t.colTypes, typmods: t.colTypmods, locs: treeCols(t.left).locs };
+  return { types: t.query.targets.map((x) => x.expr.type), typmods: t.query.targets.map((x) => typmodOf(x.expr)), locs: t.query.targets.map((x) => x.loc ?? -1) };
+}
+
+/** Coerces output column `i` of a tree to `type` at its leaves (implicit coercion, as PostgreSQL's set-operation columns). */
+function coerceTreeColumn(ps: ParseState, t: SetOpTree, i: number, type: SqlType, typmod: number): void {
+  if (t.k === 'op') {
+    t.colTypes[i] = type;
+    t.colTypmods[i] = typmod;
+    coerceTreeColumn(ps, t.left, i, type, typmod);
+    coerceTreeColumn(ps, t.right, i, type, typmod);
+    return;
+  }
+  const target = t.query.targets[i]!;
+  const e = target.expr;
+  if (e.type === type) return;
+  if (e.type === 'unknown' || (e.k === 'const' && e.value === null)) target.expr = coerceTo(ps, e, type, -1, e.k === 'const' ? e.loc : undefined);
+  else if (e.k === 'const') target.expr = { k: 'const', type, value: castValue(e.value, e.type, type, -1, false) };
+  else target.expr = { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
+}
+
+/**
+ * Builds the tree of a raw set operation (PostgreSQL's transformSetOperationTree): a leaf is a
+ * SELECT level below `ps` (a parenthesised set operation with ORDER BY / LIMIT is a leaf too);
+ * each operation's columns take the common type of its inputs'.
+ * @throws PgError 42601 `each UNION query must have the same number of columns`, 42804
+ *   `UNION types integer and text cannot be matched` (INTERSECT / EXCEPT likewise).
+ */
+function setOpTree(ps: ParseState, s: PgNode): SetOpTree {
+  if (!isBareSetOp(s)) {
+    ps.setOpLeaf = true;
+    try {
+      return { k: 'leaf', query: ps.analyzeSubquery(ps, s) };
+    } finally {
+      ps.setOpLeaf = false;
+    }
+  }
+  const op = s.op === 'SETOP_UNION' ? 'union' : s.op === 'SETOP_INTERSECT' ? 'intersect' : 'except';
+  const left = setOpTree(ps, s.larg.SelectStmt ?? s.larg);
+  const right = setOpTree(ps, s.rarg.SelectStmt ?? s.rarg);
+  const lc = treeCols(left);
+  const rc = treeCols(right);
+  const context = op.toUpperCase();
+  if (lc.types.length !== rc.types.length) {
+    const at = (lc.types.length < rc.types.length ? rc.locs : lc.locs)[0] ?? -1;
+    throw new PgError(SQLSTATE.syntax_error, `each ${context} query must have the same number of columns`, at >= 0 ? { position: at + 1 } : {});
+  }
+  const node: SetOpTree = { k: 'op', op, all: s.all === true, left, right, colTypes: [], colTypmods: [] };
+  for (let i = 0; i < lc.types.length; i++) {
+    const type = commonType([lc.types[i]!, rc.types[i]!], rc.locs[i] ?? -1, context);
+    const typmod = lc.typmods[i] === rc.typmods[i] ? lc.typmods[i]! : -1;
+    coerceTreeColumn(ps, left, i, type, typmod);
+    coerceTreeColumn(ps, right, i, type, typmod);
+    node.colTypes.push(type);
+    node.colTypmods.push(typmod);
+  }
+  return node;
+}
+
+/**
+ * A set-operation query level: one 'setop' range-table entry whose columns are the leftmost
+ * leaf's names and the tree's types; ORDER BY may name only output columns (by name or
+ * position), then LIMIT / OFFSET apply to the result.
+ * @throws PgError 0A000 `invalid UNION/INTERSECT/EXCEPT ORDER BY clause` for an expression.
+ */
+function setOpQuery(ps: ParseState, s: PgNode): SelectQuery {
+  const tree = setOpTree(ps, { ...s, sortClause: undefined, limitCount: undefined, limitOffset: undefined, withClause: undefined });
+  const cols = treeCols(tree);
+  const colNames = setOpLeaves(tree)[0]!.targets.map((t) => t.name);
+  const rti = ps.addRte({ kind: 'setop', tree, alias: '*SELECT*', aliased: false, lateral: false, colNames, colTypes: cols.types, colTypmods: cols.typmods });
+  const targets: Target[] = colNames.map((name, col) => ({
+    name, expr: { k: 'var', type: cols.types[col]!, rti, col, levelsUp: 0, typmod: cols.typmods[col]!, name },
+  }));
+  for (const sb of (s.sortClause ?? []) as PgNode[]) {
+    const n = sb.SortBy.node;
+    const simple = (n.ColumnRef !== undefined && n.ColumnRef.fields.length === 1 && n.ColumnRef.fields[0].String !== undefined) || n.A_Const?.ival !== undefined;
+    if (!simple) {
+      const at = rawLoc(n);
+      throw new PgError(SQLSTATE.feature_not_supported, 'invalid UNION/INTERSECT/EXCEPT ORDER BY clause', {
+        detail: 'Only result column names can be used, not expressions or functions.',
+        hint: 'Add the expression/function to every SELECT, or move the UNION into a FROM clause.',
+        ...(at >= 0 ? { position: at + 1 } : {}),
+      });
+    }
+  }
+  const orderBy = sortKeys(ps, s, targets);
+  const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
+  const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
+  return {
+    kind: 'select', rtable: ps.rtable, from: [{ k: 'rte', rti }], where: null, targets, orderBy, limit, offset,
+    aggregate: false, groupBy: [], having: null, setReturning: false, ctes: ps.ctes,
+  };
+}
+
+/** 0-based location of a raw expression node's leftmost token (PostgreSQL's exprLocation), or -1. */
+function rawLoc(node: PgNode | undefined): number {
+  let best = -1;
+  const walk = (n: PgNode): void => {
+    if (n === null || typeof n !== 'object') return;
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x);
+      return;
+    }
+    for (const [k, v] of Object.entries(n)) {
+      if (k === 'location' && typeof v === 'number' && v >= 0 && (best < 0 || v < best)) best = v;
+      else if (typeof v === 'object') walk(v);
+    }
+  };
+  walk(node);
+  return best;
+}
+
+/**
+ * DISTINCT and DISTINCT ON (PostgreSQL's transformDistinctClause / transformDistinctOnClause).
+ * @throws PgError 42P10 `for SELECT DISTINCT, ORDER BY expressions must appear in select list`,
+ *   42P10 `SELECT DISTINCT ON expressions must match initial ORDER BY expressions`, 42803 for
+ *   an ungrouped DISTINCT ON expression of an aggregate query.
+ */
+function distinctClause(ps: ParseState, s: PgNode, q: SelectQuery): void {
+  const items = s.distinctClause as PgNode[];
+  const sortNodes = (s.sortClause ?? []) as PgNode[];
+  const inTargets = (e: Expr): boolean => q.targets.some((t) => exprEqual(t.expr, e));
+  if (items.length === 1 && Object.keys(items[0]!).length === 0) {
+    // Plain DISTINCT: ORDER BY items must be output columns; the distinct keys are all of them.
+    q.orderBy.forEach((k, i) => {
+      if (!inTargets(k.expr)) {
+        const at = rawLoc(sortNodes[i]?.SortBy?.node);
+        throw new PgError(SQLSTATE.invalid_column_reference, 'for SELECT DISTINCT, ORDER BY expressions must appear in select list', at >= 0 ? { position: at + 1 } : {});
+      }
+    });
+    const keys: Expr[] = [];
+    for (const t of q.targets) if (!keys.some((k) => exprEqual(k, t.expr))) keys.push(t.expr);
+    for (const k of keys) if (containsSrf(k)) throw pgErr.featureNotSupported('DISTINCT over a set-returning function');
+    q.distinct = keys;
+    return;
+  }
+  ps.allowAggregates = true;
+  const on = items.map((n) => ({ expr: sortExpr(ps, n, q.targets), loc: rawLoc(n) }));
+  ps.allowAggregates = false;
+  if (q.aggregate) for (const d of on) checkGrouped(d.expr, q.groupBy, ps.rtable);
+  const keys: SortKey[] = [];
+  let skipped = false;
+  const mismatch = (loc: number): PgError =>
+    new PgError(SQLSTATE.invalid_column_reference, 'SELECT DISTINCT ON expressions must match initial ORDER BY expressions', loc >= 0 ? { position: loc + 1 } : {});
+  for (const k of q.orderBy) {
+    const d = on.find((x) => exprEqual(x.expr, k.expr));
+    if (d !== undefined) {
+      if (skipped) throw mismatch(d.loc);
+      if (!keys.some((x) => exprEqual(x.expr, k.expr))) keys.push(k);
+    } else skipped = true;
+  }
+  for (const d of on) {
+    if (keys.some((x) => exprEqual(x.expr, d.expr))) continue;
+    if (skipped) throw mismatch(d.loc);
+    keys.push({ expr: d.expr, desc: false, nullsFirst: false, cmp: comparatorFor(d.expr.type) as (a: unknown, b: unknown) => number });
+  }
+  q.distinctOn = keys;
 }
 
 function sortKeys(ps: ParseState, s: PgNode, targets: Target[]): SortKey[] {
@@ -444,16 +648,30 @@ export function exprEqual(a: Expr, b: Expr): boolean {
     }
     case 'count': {
       const o = b as typeof a;
-      return a.arg === null ? o.arg === null : o.arg !== null && exprEqual(a.arg, o.arg);
+      return (a.arg === null ? o.arg === null : o.arg !== null && exprEqual(a.arg, o.arg)) && modsEqual(a.mods, o.mods);
     }
     case 'agg': {
       const o = b as typeof a;
-      return a.name === o.name && exprEqual(a.arg, o.arg);
+      return a.name === o.name && exprEqual(a.arg, o.arg) && (a.arg2 === undefined ? o.arg2 === undefined : o.arg2 !== undefined && exprEqual(a.arg2, o.arg2)) &&
+        modsEqual(a.mods, o.mods);
+    }
+    case 'window': {
+      const o = b as typeof a;
+      return a.name === o.name && a.winref === o.winref && listEqual(a.args, o.args) &&
+        (a.filter === undefined ? o.filter === undefined : o.filter !== undefined && exprEqual(a.filter, o.filter));
     }
     case 'sublink':
     case 'subplan':
       return false;
   }
+}
+
+/** Equality of two aggregate calls' DISTINCT / ORDER BY / FILTER clauses. */
+function modsEqual(a: AggMods | undefined, b: AggMods | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.distinct === b.distinct && (a.filter === null ? b.filter === null : b.filter !== null && exprEqual(a.filter, b.filter)) &&
+    a.order.length === b.order.length &&
+    a.order.every((k, i) => k.desc === b.order[i]!.desc && k.nullsFirst === b.order[i]!.nullsFirst && exprEqual(k.expr, b.order[i]!.expr));
 }
 
 function listEqual(a: Expr[], b: Expr[]): boolean {
@@ -528,6 +746,11 @@ export function forEachQueryExpr(q: SelectQuery, depth: number, fn: (e: Expr, de
   for (const g of q.groupBy) visitExpr(g);
   if (q.having !== null) visitExpr(q.having);
   for (const k of q.orderBy) visitExpr(k.expr);
+  for (const k of q.distinctOn ?? []) visitExpr(k.expr);
+  for (const w of q.windows ?? []) {
+    for (const e of w.partitionBy) visitExpr(e);
+    for (const k of w.orderBy) visitExpr(k.expr);
+  }
   if (q.limit !== null) visitExpr(q.limit);
   if (q.offset !== null) visitExpr(q.offset);
   const walkFrom = (n: FromNode): void => {
@@ -540,6 +763,7 @@ export function forEachQueryExpr(q: SelectQuery, depth: number, fn: (e: Expr, de
   for (const n of q.from) walkFrom(n);
   for (const rte of q.rtable) {
     if (rte.kind === 'subquery') forEachQueryExpr(rte.query, depth + 1, fn);
+    else if (rte.kind === 'setop') for (const leaf of setOpLeaves(rte.tree)) forEachQueryExpr(leaf, depth + 1, fn);
     else if (rte.kind === 'function') for (const a of rte.args) visitExpr(a);
     else if (rte.kind === 'values') for (const row of rte.rows) for (const e of row) visitExpr(e);
   }

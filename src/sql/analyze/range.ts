@@ -18,6 +18,7 @@ import type { Expr, ExprScope } from './expr.js';
 import { mapOperands } from './expr.js';
 import type { SqlType } from './types.js';
 import type { SelectQuery } from './query.js';
+import type { WindowClause } from './window.js';
 
 interface RteBase {
   /** The name the entry is referred to by (alias, else the table / function / CTE name). */
@@ -35,10 +36,26 @@ export type RangeTblEntry =
   | (RteBase & { kind: 'relation'; table: Table })
   | (RteBase & { kind: 'virtual'; name: string })
   | (RteBase & { kind: 'subquery'; query: SelectQuery })
+  /** The set operation (UNION / INTERSECT / EXCEPT) a set-operation query level reads. */
+  | (RteBase & { kind: 'setop'; tree: SetOpTree })
   | (RteBase & { kind: 'values'; rows: Expr[][] })
   | (RteBase & { kind: 'function'; fname: 'unnest' | 'generate_series'; args: Expr[] })
   /** A WITH item, defined `levelsUp` query levels out (0: this query's WITH). */
   | (RteBase & { kind: 'cte'; cte: CteDef; levelsUp: number });
+
+/**
+ * A set-operation tree (PostgreSQL's SetOperationStmt): leaves are SELECT levels whose output
+ * columns are already coerced to the tree's column types; `colTypes` of an operation is the
+ * common type of its inputs' columns.
+ */
+export type SetOpTree =
+  | { k: 'leaf'; query: SelectQuery }
+  | { k: 'op'; op: 'union' | 'intersect' | 'except'; all: boolean; left: SetOpTree; right: SetOpTree; colTypes: SqlType[]; colTypmods: number[] };
+
+/** The leaf queries of a set-operation tree, left to right. */
+export function setOpLeaves(t: SetOpTree): SelectQuery[] {
+  return t.k === 'leaf' ? [t.query] : [...setOpLeaves(t.left), ...setOpLeaves(t.right)];
+}
 
 /** A WITH item of some query level; CteScan nodes referring to one share its rows. */
 export interface CteDef {
@@ -107,6 +124,19 @@ export class ParseState implements ExprScope {
   insideAggregate?: boolean;
   allowSetReturning?: boolean;
   sawSetReturning?: boolean;
+  /**
+   * Set while a set operation's leaf SELECT below this level is analyzed: its untyped literal
+   * outputs stay unknown until the operation resolves its column types.
+   */
+  setOpLeaf = false;
+  /** Window functions: allowed here, inside one's arguments, the clause refusing them. */
+  allowWindows = false;
+  insideWindow = false;
+  windowClause?: string;
+  /** The level's windows (a window expression's winref indexes it), its raw WINDOW clause, named windows analyzed. */
+  readonly windows: WindowClause[] = [];
+  rawWindows: PgNodeLike[] = [];
+  readonly namedWindows = new Map<string, WindowClause>();
 
   constructor(
     readonly env: SqlEnv,

@@ -145,6 +145,8 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       return bug('aggregates are computed by the Agg node');
     case 'srf':
       return bug('set-returning calls are expanded by the ProjectSet node');
+    case 'window':
+      return bug('window functions are computed by the WindowAgg node');
   }
 }
 

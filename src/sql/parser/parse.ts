@@ -60,7 +60,9 @@ export function parseSql(sql: string): RawStatement[] {
     const err = e as { message?: string; sqlDetails?: { message?: string; cursorPosition?: number } };
     const message = err.sqlDetails?.message ?? String(err.message ?? e);
     const pos = err.sqlDetails?.cursorPosition;
-    throw new PgError(SQLSTATE.syntax_error, message, pos === undefined || pos < 0 ? {} : { position: pos + 1 });
+    // The grammar's window frame checks raise ERRCODE_WINDOWING_ERROR, not a syntax error (gram.y).
+    const code = /^frame (start|end|starting from) /.test(message) ? '42P20' : SQLSTATE.syntax_error;
+    throw new PgError(code, message, pos === undefined || pos < 0 ? {} : { position: pos + 1 });
   }
   const out: RawStatement[] = [];
   for (const raw of (tree.stmts ?? []) as PgNode[]) {

@@ -75,6 +75,8 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
       return `${e.name}(${d(e.arg)})`;
     case 'fn':
       return `${e.name}(${e.args.map(d).join(', ')})`;
+    case 'window':
+      return `${e.name}(${e.agg !== null && e.args.length === 0 ? '*' : e.args.map(d).join(', ')}) OVER w${e.winref + 1}`;
     case 'array':
       return `ARRAY[${e.elems.map(d).join(', ')}]`;
   }

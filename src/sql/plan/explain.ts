@@ -191,6 +191,24 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
     case 'ProjectSet':
       name = 'ProjectSet';
       break;
+    case 'Unique':
+      name = 'Unique';
+      break;
+    case 'WindowAgg':
+      name = 'WindowAgg';
+      props.push({ label: 'Window', value: p.windowText });
+      break;
+    case 'Append':
+      name = 'Append';
+      break;
+    case 'SetOp': {
+      const op = p.op === 'intersect' ? 'Intersect' : 'Except';
+      name = `HashSetOp ${op}${p.all ? ' All' : ''}`;
+      json['Node Type'] = 'SetOp';
+      json['Strategy'] = 'Hashed';
+      json['Command'] = `${op}${p.all ? ' All' : ''}`;
+      break;
+    }
   }
   if (json['Node Type'] === undefined) json['Node Type'] = name.replace(/ on .*$/, '').replace(/ using .*$/, '');
   const instr = lookup?.(p);
@@ -204,7 +222,7 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       ...(p.cteDefs ?? []).map((c) => ({ label: `CTE ${c.name}`, node: describe(c.plan, lookup, 'InitPlan', qualify, verbose) })),
       ...p.initPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, lookup, 'InitPlan', qualify, verbose) })),
     ],
-    children: children.map((c, i) => describe(c, lookup, children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', qualify, verbose)),
+    children: children.map((c, i) => describe(c, lookup, p.node === 'Append' ? 'Member' : children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', qualify, verbose)),
     subPlans: p.subPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, lookup, 'SubPlan', qualify, verbose) })),
     costs: { startup: p.startupCost, total: p.totalCost, rows: p.rows, width: p.width },
     instr,

@@ -40,6 +40,27 @@ export interface AggCall {
   /** `count(*)`: no argument. */
   arg: Expr | null;
   kind: 'count' | 'agg';
+  /** string_agg's delimiter, bound; else null. */
+  arg2: Expr | null;
+  /** FILTER (WHERE ...), bound; only rows where it is TRUE are aggregated. */
+  filter: Expr | null;
+  /** DISTINCT: equal (non-NULL for strict aggregates) inputs are aggregated once. */
+  distinct: boolean;
+  /**
+   * ORDER BY inside the call, bound (DISTINCT without ORDER BY sorts by the argument). When
+   * DISTINCT or ORDER BY is present the group's inputs are collected, sorted and then folded.
+   */
+  order: { expr: Expr; desc: boolean; nullsFirst: boolean; cmp: (a: unknown, b: unknown) => number }[];
+}
+
+/** A window function of a WindowAgg: its name, arguments bound to the input tuple, and aggregate. */
+export interface WindowFunc {
+  name: string;
+  args: Expr[];
+  /** For an aggregate: count (`count(*)` has no argument) or the aggregate's implementation. */
+  agg: { kind: 'count' } | { kind: 'agg'; impl: { init(): unknown; step(s: unknown, v: unknown): unknown; final(s: unknown): unknown } } | null;
+  /** An aggregate's FILTER (WHERE ...), bound: frame rows where it is not TRUE are skipped. */
+  filter: Expr | null;
 }
 
 /** A value an executor parameter receives before a subtree runs: `id` := `expr`. */
@@ -175,7 +196,29 @@ export type PlanNode =
   | (PlanBase & { node: 'Sort'; input: PlanNode; keys: SortSpec[] })
   | (PlanBase & { node: 'Limit'; input: PlanNode; limit: Expr | null; offset: Expr | null })
   | (PlanBase & { node: 'Agg'; strategy: 'plain' | 'hashed'; input: PlanNode; groupKeys: Expr[]; groupText: string[]; aggs: AggCall[] })
-  | (PlanBase & { node: 'ProjectSet'; input: PlanNode; targets: Expr[] });
+  | (PlanBase & { node: 'ProjectSet'; input: PlanNode; targets: Expr[] })
+  /** The tuples of each input in turn (UNION ALL); inputs emit tuples of one shape. */
+  | (PlanBase & { node: 'Append'; inputs: PlanNode[] })
+  /**
+   * INTERSECT / EXCEPT [ALL] by hashing (PostgreSQL 18's HashSetOp over its two inputs): counts
+   * each distinct tuple of `left` and `right` and emits left tuples by the operation's rule.
+   */
+  | (PlanBase & { node: 'SetOp'; op: 'intersect' | 'except'; all: boolean; left: PlanNode; right: PlanNode; types: SqlType[] })
+  /**
+   * Window functions over input sorted on PARTITION BY then ORDER BY (PostgreSQL's
+   * WindowAgg): emits each input tuple followed by the values of `funcs` for it.
+   */
+  | (PlanBase & {
+      node: 'WindowAgg'; input: PlanNode;
+      /** EXPLAIN's `Window: <text>` line. */
+      windowText: string;
+      partition: Expr[]; partCmps: ((a: unknown, b: unknown) => number)[];
+      order: Expr[]; orderKeys: { desc: boolean; nullsFirst: boolean; cmp: (a: unknown, b: unknown) => number }[];
+      frameOptions: number; startOffset: Expr | null; endOffset: Expr | null;
+      funcs: WindowFunc[];
+    })
+  /** Keeps the first of each run of tuples equal on `keys` (input sorted on them): DISTINCT ON. */
+  | (PlanBase & { node: 'Unique'; input: PlanNode; keys: Expr[]; cmps: ((a: unknown, b: unknown) => number)[] });
 
 export type PlanNodeKind = PlanNode['node'];
 
@@ -187,6 +230,10 @@ export function planChildren(p: PlanNode): PlanNode[] {
       return [p.outer, p.inner];
     case 'RecursiveUnion':
       return [p.input, p.recursive];
+    case 'Append':
+      return p.inputs;
+    case 'SetOp':
+      return [p.left, p.right];
     case 'Result':
       return p.input === null ? [] : [p.input];
     case 'TopK':
@@ -197,6 +244,8 @@ export function planChildren(p: PlanNode): PlanNode[] {
     case 'Limit':
     case 'Agg':
     case 'ProjectSet':
+    case 'Unique':
+    case 'WindowAgg':
       return [p.input];
     default:
       return [];

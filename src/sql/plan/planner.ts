@@ -12,8 +12,8 @@ import { pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
-import { forEachOperand } from '../analyze/expr.js';
-import { type SelectQuery, type RangeTblEntry, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
+import { forEachOperand, comparatorFor } from '../analyze/expr.js';
+import { type SelectQuery, type SortKey, type RangeTblEntry, setOpLeaves, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
 import { evalExpr, NO_CONTEXT, type EvalCtx } from '../exec/eval.js';
 import type { AggCall, LayoutItem, PlanNode, PlannedStmt, SortSpec, SubPlan } from './plan.js';
 import { planChildren } from './plan.js';
@@ -23,6 +23,7 @@ import { deparse } from './deparse.js';
 import { planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
 import { tryKnnPlan } from './scan.js';
 import { addSemiJoins, pullUpExists } from './sublinks.js';
+import { planWindows } from './window.js';
 
 /** Statement-wide planning state (PostgreSQL's PlannerGlobal). */
 export class PlannerGlobal {
@@ -92,7 +93,12 @@ export class PlannerInfo implements LevelBinder {
     return p.id;
   }
 
+  /** EXPLAIN names of a set operation's output columns (its leftmost leaf's select list), by rti. */
+  readonly setOpNames = new Map<number, { name: string; qname: string }[]>();
+
   varName(v: VarExpr, prefix: boolean): string {
+    const so = this.setOpNames.get(v.rti)?.[v.col];
+    if (so !== undefined) return prefix && this.global.qualify ? so.qname : so.name;
     const rte = this.q.rtable[v.rti];
     // A VALUES list's columns print by their own names ("*VALUES*".column1), as PostgreSQL's.
     const name = rte?.kind === 'values' ? `column${v.col + 1}` : v.name;
@@ -277,7 +283,10 @@ function neededColumns(q: SelectQuery): Map<number, Set<number>> {
 /** Number of range-table entries in the statement, all levels (EXPLAIN qualifies names when > 1). */
 function countRtes(q: SelectQuery): number {
   let n = q.rtable.length;
-  for (const rte of q.rtable) if (rte.kind === 'subquery') n += countRtes(rte.query);
+  for (const rte of q.rtable) {
+    if (rte.kind === 'subquery') n += countRtes(rte.query);
+    else if (rte.kind === 'setop') for (const leaf of setOpLeaves(rte.tree)) n += countRtes(leaf);
+  }
   for (const c of q.ctes) n += countRtes(c.query) + (c.recursive === null ? 0 : countRtes(c.recursive.term));
   forEachQueryExpr(q, 0, (e, depth) => {
     if (depth !== 0) return;
@@ -383,10 +392,27 @@ export function nodeExprs(p: PlanNode): Expr[] {
       break;
     case 'Agg':
       out.push(...p.groupKeys);
-      for (const a of p.aggs) if (a.arg !== null) out.push(a.arg);
+      for (const a of p.aggs) {
+        if (a.arg !== null) out.push(a.arg);
+        if (a.arg2 !== null) out.push(a.arg2);
+        if (a.filter !== null) out.push(a.filter);
+        for (const o of a.order) out.push(o.expr);
+      }
       break;
     case 'ProjectSet':
       out.push(...p.targets);
+      break;
+    case 'Unique':
+      out.push(...p.keys);
+      break;
+    case 'WindowAgg':
+      out.push(...p.partition, ...p.order);
+      if (p.startOffset !== null) out.push(p.startOffset);
+      if (p.endOffset !== null) out.push(p.endOffset);
+      for (const f of p.funcs) {
+        out.push(...f.args);
+        if (f.filter !== null) out.push(f.filter);
+      }
       break;
     default:
       break;
@@ -396,6 +422,11 @@ export function nodeExprs(p: PlanNode): Expr[] {
 
 /** Aggregate calls of `e` (not inside subqueries), added to `out` once each. */
 function gatherAggregates(e: Expr, out: Expr[]): void {
+  if (e.k === 'window' && e.agg !== null) {
+    // An aggregate over a window is the WindowAgg's; aggregates in its argument are the Agg's.
+    for (const a of e.args) gatherAggregates(a, out);
+    return;
+  }
   if (e.k === 'count' || e.k === 'agg') {
     if (!out.some((x) => exprEqual(x, e))) out.push(e);
     return;
@@ -417,7 +448,8 @@ export function planLevel(info: PlannerInfo): PlanNode {
 
   let plan: PlanNode;
   let ordered = false;
-  const knn = q.orderBy.length === 1 && !q.aggregate && !q.setReturning && q.limit !== null ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need)) : null;
+  const knn = q.orderBy.length === 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null
+    ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need)) : null;
   if (knn !== null) {
     plan = knn;
     ordered = true;
@@ -435,6 +467,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
   }
 
   if (q.aggregate) plan = planAgg(info, plan);
+  if (q.windows !== undefined) plan = planWindows(info, plan);
 
   if (q.setReturning) {
     const ps: PlanNode = {
@@ -446,18 +479,19 @@ export function planLevel(info: PlannerInfo): PlanNode {
     plan = ps;
   }
 
-  if (q.orderBy.length > 0 && !ordered) {
-    const input = plan;
-    const sort: PlanNode = {
-      ...planBase(input.rows, input.totalCost + input.rows * Math.log2(input.rows + 1) * 2 * CPU_OPERATOR_COST, input.totalCost + input.rows * Math.log2(input.rows + 1) * 2 * CPU_OPERATOR_COST + input.rows * CPU_TUPLE_COST, input.layout),
-      node: 'Sort', input, keys: [],
-    };
-    sort.keys = q.orderBy.map((k): SortSpec => {
-      const expr = info.bindFor(sort, k.expr, input.layout);
-      return { expr, desc: k.desc, nullsFirst: k.nullsFirst, cmp: k.cmp, text: sortKeyText(info, k.expr, expr, k.desc, k.nullsFirst) };
-    });
-    plan = sort;
+  if (q.distinctOn !== undefined) {
+    // DISTINCT ON: Unique over a Sort on the longer of the DISTINCT ON sort list and ORDER BY
+    // (one is a prefix of the other), which also gives the ORDER BY.
+    const keys = q.orderBy.length >= q.distinctOn.length ? q.orderBy : q.distinctOn;
+    plan = makeSort(info, plan, keys);
+    plan = makeUnique(info, plan, q.distinctOn);
+    ordered = true;
+  } else if (q.distinct !== undefined) {
+    // DISTINCT: hashed on the select list (PostgreSQL's usual plan), sorted after if ORDER BY.
+    plan = makeHashDistinct(info, plan, q.distinct);
   }
+
+  if (q.orderBy.length > 0 && !ordered) plan = makeSort(info, plan, q.orderBy);
 
   if (q.limit !== null || q.offset !== null) {
     const input = plan;
@@ -482,6 +516,44 @@ export function planLevel(info: PlannerInfo): PlanNode {
   if (info.cteDefs.length > 0) top.cteDefs = info.cteDefs;
   hoistInitPlans(top);
   return top;
+}
+
+/** A Sort of `input` on `keys` (expressions of the level, bound to the input's tuple). */
+export function makeSort(info: PlannerInfo, input: PlanNode, keys: readonly SortKey[]): PlanNode {
+  const sortCost = input.totalCost + input.rows * Math.log2(input.rows + 1) * 2 * CPU_OPERATOR_COST;
+  const sort: PlanNode = { ...planBase(input.rows, sortCost, sortCost + input.rows * CPU_TUPLE_COST, input.layout), node: 'Sort', input, keys: [] };
+  sort.keys = keys.map((k): SortSpec => {
+    const expr = info.bindFor(sort, k.expr, input.layout);
+    return { expr, desc: k.desc, nullsFirst: k.nullsFirst, cmp: k.cmp, text: sortKeyText(info, k.expr, expr, k.desc, k.nullsFirst) };
+  });
+  return sort;
+}
+
+/** Unique over sorted `input`: the first tuple of each run equal on `keys` (PostgreSQL's nodeUnique.c). */
+function makeUnique(info: PlannerInfo, input: PlanNode, keys: readonly SortKey[]): PlanNode {
+  const rows = Math.max(1, Math.min(input.rows, Math.round(input.rows / 10)));
+  const u: PlanNode = {
+    ...planBase(rows, input.startupCost, input.totalCost + input.rows * keys.length * CPU_OPERATOR_COST, input.layout),
+    node: 'Unique', input, keys: [], cmps: keys.map((k) => k.cmp),
+  };
+  u.keys = keys.map((k) => info.bindFor(u, k.expr, input.layout));
+  return u;
+}
+
+/** DISTINCT as a HashAggregate grouping on the distinct expressions, with no aggregates. */
+function makeHashDistinct(info: PlannerInfo, input: PlanNode, keys: readonly Expr[]): PlanNode {
+  const groups = Math.max(1, Math.min(input.rows, Math.round(input.rows / 10)));
+  const cost = input.totalCost + input.rows * keys.length * CPU_OPERATOR_COST;
+  const agg: PlanNode = {
+    ...planBase(groups, cost, cost + groups * CPU_TUPLE_COST, keys.map((e) => ({ expr: e }))),
+    node: 'Agg', strategy: 'hashed', input, groupKeys: [], groupText: [], aggs: [],
+  };
+  agg.groupKeys = keys.map((e) => info.bindFor(agg, e, input.layout));
+  agg.groupText = keys.map((e, i) => {
+    const b = agg.groupKeys[i]!;
+    return b.k === 'slot' ? deparse(b, info.global.qualify) : info.text(e, info.global.qualify);
+  });
+  return agg;
 }
 
 /**
@@ -537,6 +609,7 @@ function planAgg(info: PlannerInfo, input: PlanNode): PlanNode {
   for (const t of q.targets) gatherAggregates(t.expr, calls);
   if (q.having !== null) gatherAggregates(q.having, calls);
   for (const k of q.orderBy) gatherAggregates(k.expr, calls);
+  for (const w of q.windows ?? []) for (const e of [...w.partitionBy, ...w.orderBy.map((k) => k.expr)]) gatherAggregates(e, calls);
   const hashed = q.groupBy.length > 0;
   const groups = hashed ? Math.max(1, Math.min(input.rows, Math.round(input.rows / 10))) : 1;
   const layout: LayoutItem[] = [...q.groupBy.map((g) => ({ expr: g })), ...calls.map((c) => ({ expr: c }))];
@@ -551,8 +624,22 @@ function planAgg(info: PlannerInfo, input: PlanNode): PlanNode {
     return b.k === 'slot' ? deparse(b, info.global.qualify) : info.text(g, info.global.qualify);
   });
   agg.aggs = calls.map((c): AggCall => {
-    const arg = c.k === 'count' ? (c.arg === null ? null : info.bindFor(agg, c.arg, input.layout)) : info.bindFor(agg, (c as Extract<Expr, { k: 'agg' }>).arg, input.layout);
-    return { call: c, arg, kind: c.k === 'count' ? 'count' : 'agg' };
+    const call = c as Extract<Expr, { k: 'count' | 'agg' }>;
+    const bind = (e: Expr): Expr => info.bindFor(agg, e, input.layout);
+    const mods = call.mods;
+    return {
+      call: c,
+      arg: call.arg === null ? null : bind(call.arg),
+      kind: c.k === 'count' ? 'count' : 'agg',
+      arg2: call.k === 'agg' && call.arg2 !== undefined ? bind(call.arg2) : null,
+      filter: mods?.filter == null ? null : bind(mods.filter),
+      distinct: mods?.distinct === true,
+      // DISTINCT without ORDER BY sorts by the argument, so equal inputs are adjacent (and
+      // array_agg(DISTINCT x) comes out in x order, as PostgreSQL's sort-based DISTINCT).
+      order: mods?.distinct === true && mods.order.length === 0 && call.arg !== null
+        ? [{ expr: bind(call.arg), desc: false, nullsFirst: false, cmp: comparatorFor(call.arg.type) as (a: unknown, b: unknown) => number }]
+        : (mods?.order ?? []).map((o) => ({ expr: bind(o.expr), desc: o.desc, nullsFirst: o.nullsFirst, cmp: o.cmp as (a: unknown, b: unknown) => number })),
+    };
   });
   if (q.having !== null) agg.qual = info.bindFor(agg, q.having, layout);
   return agg;

@@ -16,6 +16,8 @@ import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBas
 import { PlannerInfo, planLevel, relsOf } from './planner.js';
 import type { VarExpr } from './setrefs.js';
 import { deparse } from './deparse.js';
+import { planSetOp, setOpOutputNames } from './setop.js';
+import { bug } from '../exec/eval.js';
 
 /** A WHERE / ON conjunct and the range-table entries of this level it refers to. */
 export interface QualInfo {
@@ -60,6 +62,7 @@ function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, cols: nu
       name = rte.cte.name;
       break;
     case 'subquery':
+    case 'setop':
       name = rte.alias;
       break;
   }
@@ -152,6 +155,13 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
     }
     case 'cte':
       return planCteRef(info, rte, rti, quals, lateralRef, lateral);
+    case 'setop': {
+      // The one FROM item of a set-operation level (which has no WHERE): the operation's plan.
+      if (quals.length > 0) bug('a set operation level has no WHERE');
+      const plan = planSetOp(info, rte.tree, rti);
+      info.setOpNames.set(rti, setOpOutputNames(plan, rte.colNames.length, info.global.qualify));
+      return { plan, rels, lateral, base: null };
+    }
   }
 }
 

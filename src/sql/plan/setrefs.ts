@@ -74,6 +74,8 @@ export function bindExpr(e: Expr, ctx: BindCtx): Expr {
     case 'count':
     case 'agg':
       return bug('aggregate call above its Agg node is not in the tuple');
+    case 'window':
+      return bug('window function above its WindowAgg node is not in the tuple');
     default:
       return mapOperands(e, (x) => bindExpr(x, ctx));
   }

@@ -1,15 +1,38 @@
 /**
  * Agg (PostgreSQL's nodeAgg.c), plain or hashed: reads its whole input, folds each aggregate
- * call per group (strict transitions: NULL inputs are skipped; count(*) counts rows), and
+ * call per group (strict transitions: NULL inputs are skipped, except for array_agg and
+ * string_agg, which are not strict; count(*) counts rows), and
  * emits one tuple per group: the group keys, then the aggregate results. Groups come out in
  * first-seen order. Without GROUP BY there is exactly one group, even over no rows
  * (count = 0, other aggregates NULL). The node's qual is HAVING, over its output tuple.
+ *
+ * FILTER (WHERE ...) skips rows where it is not TRUE. A call with DISTINCT or ORDER BY
+ * collects its group's inputs as flat entries `[value, delimiter, ...sort keys]`, sorts them
+ * (stable) when the group is done, drops adjacent duplicates for DISTINCT, and folds them in
+ * that order (PostgreSQL's process_ordered_aggregate_single / _multi).
  */
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr, passes } from '../eval.js';
 import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
 import { keyText } from '../hash_key.js';
+import type { AggCall } from '../../plan/plan.js';
+import { sortOrder } from './sort.js';
+
+type Impl = { init(): unknown; step(s: unknown, v: unknown): unknown; final(s: unknown): unknown; nonStrict?: boolean };
+
+/** Folds one input into a call's state (count: rows or non-NULL values; others: strict unless nonStrict). */
+function fold(call: AggCall, s: unknown, v: Value, d: Value): unknown {
+  if (call.kind === 'count') return call.arg === null || v !== null ? (s as number) + 1 : s;
+  const impl = (call.call as { agg: Impl }).agg;
+  if (v === null && impl.nonStrict !== true) return s;
+  return impl.step(s, call.arg2 === null ? v : [v, d]);
+}
+
+/** True when the call collects and sorts its inputs before folding them. */
+function buffered(call: AggCall): boolean {
+  return call.distinct || call.order.length > 0;
+}
 
 type AggPlan = Extract<PlanNode, { node: 'Agg' }>;
 
@@ -28,51 +51,67 @@ export class AggState extends PlanState {
   }
 
   private initStates(): unknown[] {
-    return this.p.aggs.map((a) => (a.kind === 'count' ? 0 : (a.call as { agg: { init(): unknown } }).agg.init()));
+    return this.p.aggs.map((a) => (buffered(a) ? [] : a.kind === 'count' ? 0 : (a.call as { agg: Impl }).agg.init()));
   }
 
   private run(): Value[][] {
     const p = this.p;
     const child = this.children[0]!;
     const groups: Group[] = [];
-    const byKey = new Map<string, Group>();
+    const byKey = new Map<unknown, Group>();
     const gk = p.groupKeys;
+    // One key of a type whose SQL equality is JS SameValueZero on its values: the value is the
+    // hash key itself (no key text per row).
+    const rawKey = gk.length === 1 && (gk[0]!.type === 'int4' || gk[0]!.type === 'text' || gk[0]!.type === 'bool');
     if (gk.length === 0) groups.push({ keys: [], states: this.initStates() });
     for (let row = execProcNode(child); row !== null; row = execProcNode(child)) {
       let g: Group;
       if (gk.length === 0) g = groups[0]!;
       else {
-        let key: string;
+        let key: unknown;
         let keys: Value[] | null = null;
-        if (gk.length === 1) key = keyText(evalExpr(gk[0]!, row, this.es), gk[0]!.type);
-        else {
+        let single: Value = null;
+        if (gk.length === 1) {
+          single = evalExpr(gk[0]!, row, this.es);
+          key = rawKey ? single : keyText(single, gk[0]!.type);
+        } else {
           keys = gk.map((k) => evalExpr(k, row, this.es));
           key = keys.map((v, i) => keyText(v, gk[i]!.type)).join('\u0001');
         }
         let found = byKey.get(key);
         if (found === undefined) {
-          found = { keys: keys ?? [evalExpr(gk[0]!, row, this.es)], states: this.initStates() };
+          found = { keys: keys ?? [single], states: this.initStates() };
           byKey.set(key, found);
           groups.push(found);
         }
         g = found;
       }
       const aggs = p.aggs;
+      const es = this.es;
       for (let a = 0; a < aggs.length; a++) {
         const call = aggs[a]!;
-        if (call.kind === 'count') {
-          if (call.arg === null || evalExpr(call.arg, row, this.es) !== null) g.states[a] = (g.states[a] as number) + 1;
+        if (call.filter !== null && evalExpr(call.filter, row, es) !== true) continue;
+        const v = call.arg === null ? null : evalExpr(call.arg, row, es);
+        const d = call.arg2 === null ? null : evalExpr(call.arg2, row, es);
+        if (buffered(call)) {
+          const entry: Value[] = new Array(2 + call.order.length);
+          entry[0] = v;
+          entry[1] = d;
+          for (let k = 0; k < call.order.length; k++) entry[2 + k] = evalExpr(call.order[k]!.expr, row, es);
+          (g.states[a] as Value[][]).push(entry);
           continue;
         }
-        const v = evalExpr(call.arg!, row, this.es);
-        if (v !== null) g.states[a] = (call.call as { agg: { step(s: unknown, v: Value): unknown } }).agg.step(g.states[a], v);
+        g.states[a] = fold(call, g.states[a], v, d);
       }
     }
     if (p.strategy === 'hashed') this.instr.extra = [['Batches', `1  Memory Usage: ${Math.max(24, Math.ceil((groups.length * (p.width + 64)) / 1024))}kB`]];
     const out: Value[][] = [];
     for (const g of groups) {
       const row: Value[] = g.keys.slice();
-      p.aggs.forEach((a, i) => row.push(a.kind === 'count' ? (g.states[i] as number) : ((a.call as { agg: { final(s: unknown): Value } }).agg.final(g.states[i]) as Value)));
+      p.aggs.forEach((a, i) => {
+        const st = buffered(a) ? this.foldSorted(a, g.states[i] as Value[][]) : g.states[i];
+        row.push(a.kind === 'count' ? (st as number) : ((a.call as { agg: Impl }).agg.final(st) as Value));
+      });
       if (!passes(p.qual, row, this.es)) {
         this.instr.removedByFilter++;
         continue;
@@ -80,6 +119,31 @@ export class AggState extends PlanState {
       out.push(row);
     }
     return out;
+  }
+
+  /** A DISTINCT / ORDER BY call's state: its collected entries sorted, deduplicated, folded. */
+  private foldSorted(call: AggCall, entries: Value[][]): unknown {
+    const n = entries.length;
+    const keys = call.order;
+    const vals: Value[][] = keys.map((_, k) => entries.map((e) => e[2 + k]!));
+    const order = sortOrder(keys as unknown as Parameters<typeof sortOrder>[0], vals, n);
+    let s: unknown = call.kind === 'count' ? 0 : (call.call as { agg: Impl }).agg.init();
+    const impl = call.kind === 'count' ? null : (call.call as { agg: Impl }).agg;
+    const type = call.arg?.type ?? 'int4';
+    let prev: string | null = null;
+    for (let i = 0; i < n; i++) {
+      const e = entries[order[i]!]!;
+      const v = e[0]!;
+      if (call.distinct) {
+        // Strict aggregates never see NULL, so it takes no part in DISTINCT for them.
+        if (v === null && (impl === null || impl.nonStrict !== true)) continue;
+        const key = keyText(v, type);
+        if (key === prev) continue;
+        prev = key;
+      }
+      s = fold(call, s, v, e[1]!);
+    }
+    return s;
   }
 
   next(): Value[] | null {

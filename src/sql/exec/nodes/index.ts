@@ -5,6 +5,7 @@
  */
 import { registerNode } from '../executor.js';
 import { AggState } from './agg.js';
+import { AppendState } from './append.js';
 import { CatalogViewScanState } from './catalog_view_scan.js';
 import { CteScanState } from './cte_scan.js';
 import { FunctionScanState } from './function_scan.js';
@@ -19,10 +20,13 @@ import { ProjectSetState } from './project_set.js';
 import { RecursiveUnionState } from './recursive_union.js';
 import { ResultState } from './result.js';
 import { SeqScanState } from './seq_scan.js';
+import { SetOpState } from './set_op.js';
 import { SortState } from './sort.js';
 import { SubqueryScanState } from './subquery_scan.js';
 import { TopKState } from './top_k.js';
+import { UniqueState } from './unique.js';
 import { ValuesScanState } from './values_scan.js';
+import { WindowAggState } from './window_agg.js';
 import { WorkTableScanState } from './work_table_scan.js';
 
 registerNode('Result', (p, es) => new ResultState(p, es));
@@ -45,6 +49,10 @@ registerNode('Sort', (p, es) => new SortState(p, es));
 registerNode('Limit', (p, es) => new LimitState(p, es));
 registerNode('Agg', (p, es) => new AggState(p, es));
 registerNode('ProjectSet', (p, es) => new ProjectSetState(p, es));
+registerNode('Unique', (p, es) => new UniqueState(p, es));
+registerNode('Append', (p, es) => new AppendState(p, es));
+registerNode('SetOp', (p, es) => new SetOpState(p, es));
+registerNode('WindowAgg', (p, es) => new WindowAggState(p, es));
 
 /** Imported for its registrations. */
 export const NODES_REGISTERED = true;
