@@ -123,3 +123,20 @@ test('a multi-row INSERT with many parameters', async () => {
   await same("SELECT count(*), sum(id) FROM tp");
   await same("SELECT id, e FROM tp ORDER BY e <-> '[100,-100]' LIMIT 3");
 });
+
+test('found by the random-query test: a cast of a boolean to boolean, repeated ORDER BY items under DISTINCT ON', async () => {
+  await both('DROP TABLE IF EXISTS rq; CREATE TABLE rq (id int, f bool, k int)');
+  await both('INSERT INTO rq VALUES (1, true, 3), (1, false, 2), (2, NULL, 1), (3, true, NULL), (3, true, 5)');
+  await same('SELECT false::bool, true::boolean AS b, NULL::bool AS n');
+  await same('SELECT id, lead(f::bool, 1) OVER (ORDER BY id, k NULLS FIRST) FROM rq ORDER BY id, k NULLS FIRST');
+  await same('SELECT DISTINCT ON (id) id, k FROM rq ORDER BY id, k DESC, id');
+  await same('SELECT DISTINCT ON (id, f) id, f, k FROM rq ORDER BY id DESC, f, k, id');
+  await same('SELECT DISTINCT ON (id) id, k FROM rq ORDER BY k, id');
+});
+
+test('found by the random-query test: ORDER BY the select list\'s own subquery under DISTINCT', async () => {
+  await both('DROP TABLE IF EXISTS rs; CREATE TABLE rs (id int, k int); INSERT INTO rs VALUES (1, 2), (2, 2), (3, NULL), (4, 1)');
+  await same('SELECT DISTINCT (SELECT max(r.id) FROM rs r WHERE r.k = rs.k) AS c0, k FROM rs ORDER BY (SELECT max(r.id) FROM rs r WHERE r.k = rs.k), k');
+  await same('SELECT DISTINCT coalesce((SELECT r.id FROM rs r WHERE r.id = rs.id + 1), 0) AS c FROM rs ORDER BY coalesce((SELECT r.id FROM rs r WHERE r.id = rs.id + 1), 0) DESC');
+  await same('SELECT DISTINCT (SELECT 1) AS c FROM rs ORDER BY (SELECT 2)');
+});

@@ -79,7 +79,12 @@ export type Expr =
    * `exists` EXISTS (...), `any` `arg op ANY (...)` / `arg IN (...)`, `all` `arg op ALL (...)`.
    * `cmp` compares `arg` with the subquery's single column (any / all).
    */
-  | { k: 'sublink'; type: SqlType; typmod: number; sub: 'expr' | 'exists' | 'any' | 'all'; query: unknown; arg: Expr | null; cmp: Fn2 | null; op: string; loc?: number }
+  /**
+   * A subquery in an expression. `src` is its raw parse tree without token locations: two
+   * sublinks of one query level with equal `src` are the same expression (PostgreSQL's equal()
+   * on SubLinks), so `ORDER BY (SELECT ...)` finds the same subquery in the select list.
+   */
+  | { k: 'sublink'; type: SqlType; typmod: number; sub: 'expr' | 'exists' | 'any' | 'all'; query: unknown; arg: Expr | null; cmp: Fn2 | null; op: string; loc?: number; src: string }
   | { k: 'count'; type: 'int8'; arg: Expr | null; mods?: AggMods }
   /** A strict function of three or more arguments (subvector), or any with an argument array. */
   | { k: 'fn'; type: SqlType; name: string; fn: FnN; args: Expr[] }
@@ -471,9 +476,10 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
 function analyzeSubLink(scope: ExprScope, n: PgNode): Expr {
   const kind = String(n.subLinkType);
   const loc: number = typeof n.location === 'number' ? n.location : -1;
+  const src = JSON.stringify(n.subselect, (key, v) => (key === 'location' ? undefined : v));
   if (kind === 'EXISTS_SUBLINK') {
     const sq = scope.subquery(n.subselect, loc);
-    return { k: 'sublink', type: 'bool', typmod: -1, sub: 'exists', query: sq.query, arg: null, cmp: null, op: '', loc };
+    return { k: 'sublink', type: 'bool', typmod: -1, sub: 'exists', query: sq.query, arg: null, cmp: null, op: '', loc, src };
   }
   if (kind !== 'EXPR_SUBLINK' && kind !== 'ANY_SUBLINK' && kind !== 'ALL_SUBLINK') {
     throw pgErr.featureNotSupported(`${kind.replace('_SUBLINK', '')} subquery`);
@@ -485,7 +491,7 @@ function analyzeSubLink(scope: ExprScope, n: PgNode): Expr {
     throw new PgError(SQLSTATE.syntax_error, sq.types.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', pos(loc));
   }
   if (kind === 'EXPR_SUBLINK') {
-    return { k: 'sublink', type: sq.types[0]!, typmod: sq.typmods[0]!, sub: 'expr', query: sq.query, arg: null, cmp: null, op: '', loc };
+    return { k: 'sublink', type: sq.types[0]!, typmod: sq.typmods[0]!, sub: 'expr', query: sq.query, arg: null, cmp: null, op: '', loc, src };
   }
   const op = n.operName === undefined ? '=' : (n.operName[n.operName.length - 1].String.sval as string);
   const arg = analyzeExpr(scope, n.testexpr);
@@ -493,7 +499,7 @@ function analyzeSubLink(scope: ExprScope, n: PgNode): Expr {
   const col: Expr = { k: 'slot', type: sq.types[0]!, idx: 0, typmod: sq.typmods[0]!, name: '' };
   const cmp = binaryOp(scope, op, arg, col, loc);
   if (cmp.k !== 'op2' || cmp.type !== 'bool') throw pgErr.featureNotSupported(`${op} ${kind === 'ALL_SUBLINK' ? 'ALL' : 'ANY'} (subquery) with this operator`);
-  return { k: 'sublink', type: 'bool', typmod: -1, sub: kind === 'ALL_SUBLINK' ? 'all' : 'any', query: sq.query, arg: cmp.l, cmp: cmp.fn, op, loc };
+  return { k: 'sublink', type: 'bool', typmod: -1, sub: kind === 'ALL_SUBLINK' ? 'all' : 'any', query: sq.query, arg: cmp.l, cmp: cmp.fn, op, loc, src };
 }
 
 function describeNode(tag: string): string {

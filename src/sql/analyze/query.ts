@@ -418,8 +418,11 @@ function distinctClause(ps: ParseState, s: PgNode, q: SelectQuery): void {
   for (const k of q.orderBy) {
     const d = on.find((x) => exprEqual(x.expr, k.expr));
     if (d !== undefined) {
+      // A repeated ORDER BY item is dropped, as PostgreSQL's addTargetToSortList does, so it
+      // never counts as a DISTINCT ON expression out of place.
+      if (keys.some((x) => exprEqual(x.expr, k.expr))) continue;
       if (skipped) throw mismatch(d.loc);
-      if (!keys.some((x) => exprEqual(x.expr, k.expr))) keys.push(k);
+      keys.push(k);
     } else skipped = true;
   }
   for (const d of on) {
@@ -660,7 +663,11 @@ export function exprEqual(a: Expr, b: Expr): boolean {
       return a.name === o.name && a.winref === o.winref && listEqual(a.args, o.args) &&
         (a.filter === undefined ? o.filter === undefined : o.filter !== undefined && exprEqual(a.filter, o.filter));
     }
-    case 'sublink':
+    case 'sublink': {
+      const o = b as typeof a;
+      return a.sub === o.sub && a.op === o.op && a.src === o.src &&
+        (a.arg === null ? o.arg === null : o.arg !== null && exprEqual(a.arg, o.arg));
+    }
     case 'subplan':
       return false;
   }

@@ -457,6 +457,7 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
       if (!isNumeric(from)) break;
       return applyNumericTypmod(toNumericValue(v, from), typmod);
     case 'bool':
+      if (from === 'bool') return v;
       if (from === 'int4') return v !== 0;
       break;
     case 'vector':
