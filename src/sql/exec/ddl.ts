@@ -170,18 +170,26 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
 }
 
+/**
+ * The object a DROP names: its last name part and where its schema points. A schema that does
+ * not exist is 3F000, or with IF EXISTS PostgreSQL's "skipping" NOTICE and null.
+ */
+function dropTarget(obj: PgNode, missingOk: boolean, notices: Notices): { name: string; schema: ReturnType<typeof referencedSchema> } | null {
+  const parts: string[] = obj.List.items.map((x: PgNode) => x.String.sval as string);
+  const schema = referencedSchema(parts);
+  if (schema === 'missing') {
+    if (!missingOk) throw missingSchema(parts);
+    notices.push(notice(SQLSTATE.successful_completion, `schema "${parts[parts.length - 2]}" does not exist, skipping`));
+    return null;
+  }
+  return { name: parts[parts.length - 1]!, schema };
+}
+
 export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
   for (const obj of s.objects as PgNode[]) {
-    const parts: string[] = obj.List.items.map((x: PgNode) => x.String.sval as string);
-    const name = parts[parts.length - 1]!;
-    const schema = referencedSchema(parts);
-    if (schema === 'missing') {
-      if (s.missing_ok) {
-        notices.push(notice(SQLSTATE.successful_completion, `schema "${parts[parts.length - 2]}" does not exist, skipping`));
-        continue;
-      }
-      throw missingSchema(parts);
-    }
+    const target = dropTarget(obj, s.missing_ok === true, notices);
+    if (target === null) continue;
+    const { name, schema } = target;
     const t = schema === 'system' ? undefined : env.catalog.getTable(name);
     if (t === undefined) {
       if (s.missing_ok) {
@@ -207,16 +215,9 @@ function disposeIndex(env: SqlEnv, name: string): void {
 
 export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
   for (const obj of s.objects as PgNode[]) {
-    const parts: string[] = obj.List.items.map((x: PgNode) => x.String.sval as string);
-    const name = parts[parts.length - 1]!;
-    const schema = referencedSchema(parts);
-    if (schema === 'missing') {
-      if (s.missing_ok) {
-        notices.push(notice(SQLSTATE.successful_completion, `schema "${parts[parts.length - 2]}" does not exist, skipping`));
-        continue;
-      }
-      throw missingSchema(parts);
-    }
+    const target = dropTarget(obj, s.missing_ok === true, notices);
+    if (target === null) continue;
+    const { name, schema } = target;
     const d = schema === 'system' ? undefined : env.catalog.getIndex(name);
     if (d === undefined) {
       if (s.missing_ok) {
