@@ -331,7 +331,9 @@ export function parseNumeric(text: string, typmod = -1): Numeric {
     if (scale > NUMERIC_DSCALE_MAX && typmod < VARHDRSZ) throw overflowFormat();
     let v = BigInt(digits);
     const shift = scale - (fracDigits - exponent); // extra zeros to append (exponent past the digits)
-    if (shift > 0) v *= pow10(shift);
+    // Zero stays zero: '0e900000000' must not build a power of ten (the range check above
+    // only bounds numbers with a non-zero digit).
+    if (shift > 0 && v !== 0n) v *= pow10(shift);
     u = neg ? -v : v;
   }
   const r = mk(u, scale);

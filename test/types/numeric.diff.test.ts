@@ -86,6 +86,7 @@ describe('numeric against PostgreSQL', () => {
       '1e131071', '1e131072', '9e131071', '1e-16383', '1e-16384', '0e-20000', '0.0e5', '1e2147483647', '1e-2147483648',
       '1e1073741824', '12345678901234567890.12345678901234567890', '-0.0000', '+.5', '-.5e1', '0x7FFFFFFFFFFFFFFFFFFF',
       '-0o777', '0b', '0x1g', ' nan ', 'NaN ', ' -Infinity ', 'infinity', '+Infinity', '-inf', 'in', '1 000', '1,5',
+      '0e900000000', '-0.000e2147483', '00e5000', '0e-900000',
     ];
     await differential(oracle, '$x::numeric', inputs, (x) => parseNumeric(x).toString());
   });
