@@ -1,4 +1,4 @@
-// Fails when a module imports a layer below it in DESIGN.md's order (dependencies point one way),
+// Fails when a module imports a layer above its own in ARCHITECTURE.md's order (dependencies point one way),
 // or when one index method imports another or the SQL layer.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';

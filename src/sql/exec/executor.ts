@@ -15,8 +15,9 @@
 import type { Clock } from '../../common/clock.js';
 import type { Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
+import type { Expr } from '../analyze/expr.js';
 import type { PlanNode, PlanNodeKind, PlannedStmt, SubPlan } from '../plan/plan.js';
-import { bug, evalExpr, moreThanOneRow, type EvalCtx } from './eval.js';
+import { bug, evalExpr, moreThanOneRow, passes, type EvalCtx } from './eval.js';
 
 /** EXPLAIN ANALYZE counters of one node (PostgreSQL's Instrumentation). */
 export interface Instrumentation {
@@ -63,6 +64,16 @@ export abstract class PlanState {
    * a sort keeps a top-n heap, a vector index scan asks for n rows. Default: ignored.
    */
   setBound(_n: number): void {}
+
+  /**
+   * The node's WHERE semantics on `row` (only TRUE passes), counting a rejected row for
+   * EXPLAIN ANALYZE's "Rows Removed by Filter" (PostgreSQL's ExecQual + InstrCountFiltered1).
+   */
+  qualPasses(qual: Expr | null, row: Value[]): boolean {
+    if (passes(qual, row, this.es)) return true;
+    this.instr.removedByFilter++;
+    return false;
+  }
 
   /** Evaluation context (the statement's). */
   get ctx(): EvalCtx {

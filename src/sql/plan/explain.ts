@@ -118,22 +118,10 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       props.push({ label: 'Sort Key', value: [keyText(p.knn.sortText, false) + (p.nullsFirst ? ' NULLS FIRST' : '')] });
       break;
     case 'ValuesScan':
-      name = `Values Scan on ${scanName(p.scan)}`;
-      filter();
-      removed();
-      break;
     case 'FunctionScan':
-      name = `Function Scan on ${scanName(p.scan)}`;
-      filter();
-      removed();
-      break;
     case 'SubqueryScan':
-      name = `Subquery Scan on ${scanName(p.scan)}`;
-      filter();
-      removed();
-      break;
     case 'CteScan':
-      name = `CTE Scan on ${scanName(p.scan)}`;
+      name = `${SCAN_LABEL[p.node]} on ${scanName(p.scan)}`;
       filter();
       removed();
       break;
@@ -328,6 +316,14 @@ export interface ExplainSummary {
 }
 
 /** EXPLAIN's output rows (one line each in TEXT, one JSON document in JSON). */
+/** EXPLAIN's names of the scans over a range-table entry that is not a table. */
+const SCAN_LABEL = {
+  ValuesScan: 'Values Scan',
+  FunctionScan: 'Function Scan',
+  SubqueryScan: 'Subquery Scan',
+  CteScan: 'CTE Scan',
+} as const;
+
 export function explainOutput(stmt: PlannedStmt, opts: ExplainOptions, lookup: InstrLookup | null, summary: ExplainSummary | null): string[] {
   const root = describe(stmt.plan, lookup, null, stmt.qualify || opts.verbose, opts.verbose);
   if (opts.format === 'json') {

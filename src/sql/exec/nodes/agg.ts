@@ -13,7 +13,7 @@
  */
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
-import { evalExpr, passes } from '../eval.js';
+import { evalExpr } from '../eval.js';
 import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
 import { keyText } from '../hash_key.js';
 import type { AggCall } from '../../plan/plan.js';
@@ -112,10 +112,7 @@ export class AggState extends PlanState {
         const st = buffered(a) ? this.foldSorted(a, g.states[i] as Value[][]) : g.states[i];
         row.push(a.kind === 'count' ? (st as number) : ((a.call as { agg: Impl }).agg.final(st) as Value));
       });
-      if (!passes(p.qual, row, this.es)) {
-        this.instr.removedByFilter++;
-        continue;
-      }
+      if (!this.qualPasses(p.qual, row)) continue;
       out.push(row);
     }
     return out;

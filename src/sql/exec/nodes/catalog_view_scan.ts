@@ -7,7 +7,6 @@ import type { Value } from '../../../storage/table.js';
 import type { GucDef } from '../../../common/guc.js';
 import type { SqlEnv } from '../../env.js';
 import type { PlanNode } from '../../plan/plan.js';
-import { passes } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 
 type ViewPlan = Extract<PlanNode, { node: 'VirtualScan' }>;
@@ -26,10 +25,7 @@ export class CatalogViewScanState extends PlanState {
     while (this.i < this.rows.length) {
       const full = this.rows[this.i++]!;
       const row = cols.map((c) => full[c] ?? null);
-      if (!passes(this.p.qual, row, this.es)) {
-        this.instr.removedByFilter++;
-        continue;
-      }
+      if (!this.qualPasses(this.p.qual, row)) continue;
       return row;
     }
     return null;

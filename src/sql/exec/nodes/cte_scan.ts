@@ -5,7 +5,7 @@
  */
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
-import { bug, passes } from '../eval.js';
+import { bug } from '../eval.js';
 import { PlanState, execInitNode, execProcNode, type CteStore, type EState } from '../executor.js';
 
 type CtePlan = Extract<PlanNode, { node: 'CteScan' }>;
@@ -43,8 +43,7 @@ export class CteScanState extends PlanState {
         s.rows.push(row);
         this.i++;
       }
-      if (passes(this.p.qual, row, this.es)) return row;
-      this.instr.removedByFilter++;
+      if (this.qualPasses(this.p.qual, row)) return row;
     }
   }
 

@@ -8,7 +8,7 @@ import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
 import type { PgArray } from '../../../types/pgarray.js';
 import type { PlanNode } from '../../plan/plan.js';
-import { evalExpr, passes } from '../eval.js';
+import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 
 type FunctionPlan = Extract<PlanNode, { node: 'FunctionScan' }>;
@@ -67,10 +67,7 @@ export class FunctionScanState extends PlanState {
       const v = this.produce();
       if (v === undefined) return null;
       const row: Value[] = [v];
-      if (!passes(this.p.qual, row, this.es)) {
-        this.instr.removedByFilter++;
-        continue;
-      }
+      if (!this.qualPasses(this.p.qual, row)) continue;
       return row;
     }
   }

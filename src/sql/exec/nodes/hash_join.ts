@@ -88,15 +88,13 @@ export class HashJoinState extends PlanState {
           continue;
         }
         if (type === 'semi') this.outerRow = null;
-        if (passes(p.qual, row, this.es)) return row;
-        this.instr.removedByFilter++;
+        if (this.qualPasses(p.qual, row)) return row;
         continue;
       }
       this.outerRow = null;
       if (!this.matched && (type === 'left' || type === 'full' || type === 'anti')) {
         const row = o.concat(this.innerNulls);
-        if (passes(p.qual, row, this.es)) return row;
-        this.instr.removedByFilter++;
+        if (this.qualPasses(p.qual, row)) return row;
       }
     }
     if (type === 'right' || type === 'full') {
@@ -105,8 +103,7 @@ export class HashJoinState extends PlanState {
         const e = all[this.ui++]!;
         if (e.matched) continue;
         const row = this.outerNulls.concat(e.row);
-        if (passes(p.qual, row, this.es)) return row;
-        this.instr.removedByFilter++;
+        if (this.qualPasses(p.qual, row)) return row;
       }
     }
     return null;

@@ -10,7 +10,7 @@ import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
 import type { IndexScan } from '../../../index/am.js';
 import type { PlanNode } from '../../plan/plan.js';
-import { evalExpr, passes } from '../eval.js';
+import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 import { fetchRow } from './seq_scan.js';
 
@@ -74,10 +74,7 @@ export class IndexScanState extends PlanState {
       const r = this.ids[this.pos++]!;
       if (!table.visibleTo(r, xid)) continue;
       const row = fetchRow(table, this.p.scan.cols, r);
-      if (!passes(this.p.qual, row, this.es)) {
-        this.instr.removedByFilter++;
-        continue;
-      }
+      if (!this.qualPasses(this.p.qual, row)) continue;
       this.emitted++;
       return row;
     }

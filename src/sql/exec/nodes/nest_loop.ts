@@ -44,8 +44,7 @@ export class NestLoopState extends PlanState {
         this.outerRow = null;
         if (!this.matched && (type === 'left' || type === 'anti')) {
           const row = o.concat(this.nulls);
-          if (passes(p.qual, row, this.es)) return row;
-          this.instr.removedByFilter++;
+          if (this.qualPasses(p.qual, row)) return row;
         }
         continue;
       }
@@ -60,8 +59,7 @@ export class NestLoopState extends PlanState {
         continue;
       }
       if (type === 'semi') this.outerRow = null;
-      if (passes(p.qual, row, this.es)) return row;
-      this.instr.removedByFilter++;
+      if (this.qualPasses(p.qual, row)) return row;
     }
   }
 

@@ -5,7 +5,7 @@
  */
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
-import { evalExpr, passes } from '../eval.js';
+import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 import { fetchRow } from './seq_scan.js';
 
@@ -39,10 +39,7 @@ export class PkScanState extends PlanState {
     if (this.ids === null) this.ids = this.lookup();
     while (this.i < this.ids.length) {
       const row = fetchRow(this.p.table, this.p.scan.cols, this.ids[this.i++]!);
-      if (!passes(this.p.qual, row, this.es)) {
-        this.instr.removedByFilter++;
-        continue;
-      }
+      if (!this.qualPasses(this.p.qual, row)) continue;
       return row;
     }
     return null;

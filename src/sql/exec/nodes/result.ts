@@ -31,8 +31,7 @@ export class ResultState extends PlanState {
     }
     const child = this.children[0]!;
     for (let row = execProcNode(child); row !== null; row = execProcNode(child)) {
-      if (passes(this.p.qual, row, this.es)) return row;
-      this.instr.removedByFilter++;
+      if (this.qualPasses(this.p.qual, row)) return row;
     }
     return null;
   }

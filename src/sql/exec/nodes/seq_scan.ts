@@ -6,7 +6,6 @@
  */
 import type { Table, Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
-import { passes } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 
 type SeqScanPlan = Extract<PlanNode, { node: 'SeqScan' }>;
@@ -43,10 +42,7 @@ export class SeqScanState extends PlanState {
       if (!table.visibleTo(r, xid)) continue;
       if (qual === null) return fetchRow(table, cols, r);
       const row = fetchRow(table, cols, r, this.scratch);
-      if (!passes(qual, row, this.es)) {
-        this.instr.removedByFilter++;
-        continue;
-      }
+      if (!this.qualPasses(qual, row)) continue;
       return row.slice();
     }
     return null;

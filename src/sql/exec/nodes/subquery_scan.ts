@@ -5,7 +5,6 @@
  */
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
-import { passes } from '../eval.js';
 import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
 
 type SubqueryPlan = Extract<PlanNode, { node: 'SubqueryScan' }>;
@@ -19,8 +18,7 @@ export class SubqueryScanState extends PlanState {
   next(): Value[] | null {
     const child = this.children[0]!;
     for (let row = execProcNode(child); row !== null; row = execProcNode(child)) {
-      if (passes(this.p.qual, row, this.es)) return row;
-      this.instr.removedByFilter++;
+      if (this.qualPasses(this.p.qual, row)) return row;
     }
     return null;
   }

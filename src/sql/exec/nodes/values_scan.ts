@@ -1,7 +1,7 @@
 /** ValuesScan (PostgreSQL's nodeValuesscan.c): the rows of a VALUES list, evaluated per (re)scan. */
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
-import { evalExpr, passes } from '../eval.js';
+import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 
 type ValuesPlan = Extract<PlanNode, { node: 'ValuesScan' }>;
@@ -19,10 +19,7 @@ export class ValuesScanState extends PlanState {
       const exprs = rows[this.i++]!;
       const row: Value[] = new Array(exprs.length);
       for (let c = 0; c < exprs.length; c++) row[c] = evalExpr(exprs[c]!, null, this.es);
-      if (!passes(this.p.qual, row, this.es)) {
-        this.instr.removedByFilter++;
-        continue;
-      }
+      if (!this.qualPasses(this.p.qual, row)) continue;
       return row;
     }
     return null;

@@ -5,7 +5,6 @@
  */
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
-import { passes } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 
 type WorkPlan = Extract<PlanNode, { node: 'WorkTableScan' }>;
@@ -21,8 +20,7 @@ export class WorkTableScanState extends PlanState {
     const rows = this.es.workTables.get(this.p.cteId) ?? [];
     while (this.i < rows.length) {
       const row = rows[this.i++]!;
-      if (passes(this.p.qual, row, this.es)) return row;
-      this.instr.removedByFilter++;
+      if (this.qualPasses(this.p.qual, row)) return row;
     }
     return null;
   }
