@@ -140,3 +140,11 @@ test('found by the random-query test: ORDER BY the select list\'s own subquery u
   await same('SELECT DISTINCT coalesce((SELECT r.id FROM rs r WHERE r.id = rs.id + 1), 0) AS c FROM rs ORDER BY coalesce((SELECT r.id FROM rs r WHERE r.id = rs.id + 1), 0) DESC');
   await same('SELECT DISTINCT (SELECT 1) AS c FROM rs ORDER BY (SELECT 2)');
 });
+
+test('found by the random-query test: -0 and 0 vector elements are one value for DISTINCT, GROUP BY and set operations', async () => {
+  await both("DROP TABLE IF EXISTS rz; CREATE TABLE rz (id int, v vector(2)); INSERT INTO rz VALUES (1, '[0,1]'), (2, '[-0,1]'), (3, '[1,1]')");
+  await same("SELECT count(*) FROM (SELECT DISTINCT v * '[1,1]' FROM rz) d");
+  await same("SELECT count(*) FROM ((SELECT v FROM rz) EXCEPT (SELECT '[1,1]'::vector)) e");
+  await same("SELECT count(*) FROM ((SELECT v * '[-1,1]' FROM rz) UNION (SELECT '[0,1]'::vector)) u");
+  await same('SELECT count(*), count(DISTINCT v) FROM rz');
+});

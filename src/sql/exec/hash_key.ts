@@ -19,6 +19,9 @@ export function keyText(v: Value, type: SqlType): string {
     const n = Number(v);
     return n === 0 ? 'n0' : `n${n}`;
   }
+  // vector_cmp / halfvec_cmp compare elements as floats, where -0 equals 0: key them alike.
+  if (type === 'vector' && v instanceof Float32Array && v.includes(0)) return `t${valueToText(v.map((x) => x + 0), type)}`;
+  if (type === 'halfvec' && v instanceof Uint16Array && v.includes(0x8000)) return `t${valueToText(v.map((x) => (x === 0x8000 ? 0 : x)), type)}`;
   return `t${valueToText(v, type)}`;
 }
 
