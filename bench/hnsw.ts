@@ -15,7 +15,7 @@ import { HnswlibPeer } from './peers/hnswlib.js';
 import type { BenchData, BuildReport, Peer } from './peers/peer.js';
 import { PglitePeer } from './peers/pglite.js';
 import { VecgresAmPeer } from './peers/vecgres-am.js';
-import { searchDistances } from '../src/index/hnsw/cost.js';
+import { searchDistances } from '../src/access/hnsw/cost.js';
 import { collectGarbage, formatBytes, sampleMemory } from './support/memory.js';
 import { latencySummary } from './support/stats.js';
 import { nowMs } from './support/timing.js';

@@ -8,7 +8,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 // Lower number = lower layer. A module may import only its own layer or lower ones.
 // `index.ts` is the public embedded API; the server and the CLI are its clients.
-const LAYERS = ['common', 'kernels', 'types', 'storage', 'protocol', 'index', 'sql', 'engine', 'index.ts', 'server', 'cli'];
+const LAYERS = ['common', 'kernels', 'types', 'storage', 'protocol', 'access', 'sql', 'engine', 'index.ts', 'server', 'cli'];
 const rank = (rel) => {
   const top = rel.split(sep)[0];
   const i = LAYERS.indexOf(top);
@@ -31,10 +31,10 @@ const problems = [];
       if (target.startsWith('..')) { problems.push(`src/${rel} imports ${spec}, outside src/`); continue; }
       if (rank(target) > rank(rel)) problems.push(`src/${rel} (layer ${rel.split(sep)[0]}) imports ${target} (a higher layer)`);
       const [a, b] = [rel.split(sep), target.split(sep)];
-      if (a[0] === 'index' && b[0] === 'index' && INDEX_METHODS.includes(a[1]) && INDEX_METHODS.includes(b[1]) && a[1] !== b[1])
+      if (a[0] === 'access' && b[0] === 'access' && INDEX_METHODS.includes(a[1]) && INDEX_METHODS.includes(b[1]) && a[1] !== b[1])
         problems.push(`src/${rel}: index method ${a[1]} imports index method ${b[1]}`);
-      if (a[0] === 'sql' && b[0] === 'index' && INDEX_METHODS.includes(b[1]))
-        problems.push(`src/${rel}: the SQL layer imports a concrete index (${target}); use index/am.ts`);
+      if (a[0] === 'sql' && b[0] === 'access' && INDEX_METHODS.includes(b[1]))
+        problems.push(`src/${rel}: the SQL layer imports a concrete index (${target}); use access/am.ts`);
     }
   }
 })(src);

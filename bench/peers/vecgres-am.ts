@@ -1,7 +1,7 @@
 /** vecgres at the access-method level: hnswAm.build + beginScan, no SQL in between. */
 import type { GucReader, GucValue } from '../../src/common/guc.js';
-import type { IndexScan, VectorIndex } from '../../src/index/am.js';
-import { hnswAm } from '../../src/index/hnsw/index.js';
+import type { IndexScan, VectorIndex } from '../../src/access/am.js';
+import { hnswAm } from '../../src/access/hnsw/index.js';
 import { nowMs } from '../support/timing.js';
 import type { BenchData, BuildReport, Peer } from './peer.js';
 

@@ -6,7 +6,7 @@
  */
 import { PgError, SQLSTATE, isStackOverflow, pgErr } from '../common/errors.js';
 import type { GucDef } from '../common/guc.js';
-import type { IndexAm, VectorIndex } from '../index/am.js';
+import type { IndexAm, VectorIndex } from '../access/am.js';
 import { Catalog } from '../storage/catalog.js';
 import { DirLock } from '../storage/dir_lock.js';
 import type { StorageBackend } from '../storage/fs.js';

@@ -29,7 +29,7 @@
  * at once and durable within 200 ms. DDL applies to the catalog at once.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import type { VectorIndex } from '../index/am.js';
+import type { VectorIndex } from '../access/am.js';
 import { ByteWriter, type CodecValue } from '../storage/codec.js';
 import type { Catalog, Change } from '../storage/catalog.js';
 import type { TxnState } from '../sql/env.js';

@@ -15,7 +15,7 @@
  * checkpoint file is an error naming the file: recovery never starts from a partial state.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import type { IndexAm, VectorIndex } from '../index/am.js';
+import type { IndexAm, VectorIndex } from '../access/am.js';
 import { ByteReader, type CodecValue } from '../storage/codec.js';
 import type { Catalog, IndexDef } from '../storage/catalog.js';
 import { CONTROL_FILE_NAME, CheckpointStore, invalidCheckpoint, type CheckpointReader, type ControlData } from '../storage/checkpoint.js';

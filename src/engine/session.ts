@@ -4,7 +4,7 @@
  * connection.
  */
 import type { Catalog } from '../storage/catalog.js';
-import type { IndexAm, VectorIndex } from '../index/am.js';
+import type { IndexAm, VectorIndex } from '../access/am.js';
 import type { EngineHooks, SqlEnv, TxnState } from '../sql/env.js';
 import type { PlanNode } from '../sql/plan/plan.js';
 import { Settings, type SettingsRegistry } from '../sql/settings.js';

@@ -5,7 +5,7 @@
  */
 import type { Catalog } from '../storage/catalog.js';
 import type { Table } from '../storage/table.js';
-import type { BuildProgress, IndexAm, VectorIndex } from '../index/am.js';
+import type { BuildProgress, IndexAm, VectorIndex } from '../access/am.js';
 import type { Settings } from './settings.js';
 import type { PlanNode } from './plan/plan.js';
 import type { Prng } from '../common/prng.js';

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { arena } from '../../src/kernels/arena.js';
 import { Prng } from '../../src/common/prng.js';
-import { HnswIndex } from '../../src/index/hnsw/index.js';
+import { HnswIndex } from '../../src/access/hnsw/index.js';
 import { Vecgres } from '../../src/index.js';
 import { openSqlPair, normalize } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';

@@ -11,7 +11,7 @@ import type { SqlEnv } from '../env.js';
 import { buildIndexOverTable } from './index_build.js';
 import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME, isArrayType } from '../analyze/types.js';
-import type { VectorKind } from '../../index/am.js';
+import type { VectorKind } from '../../access/am.js';
 
 /**
  * Notices and warnings raised by a statement, returned to the client with the result: each a

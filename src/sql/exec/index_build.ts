@@ -3,7 +3,7 @@
  * rebuild and recovery's rebuild of an index missing from the checkpoint go through, so they
  * count rows, skip NULLs and dead rows, and report progress the same way.
  */
-import type { IndexAm, OpClass, VectorIndex } from '../../index/am.js';
+import type { IndexAm, OpClass, VectorIndex } from '../../access/am.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 

@@ -10,7 +10,7 @@
  * emits its group keys followed by its aggregate results.
  */
 import type { Table } from '../../storage/table.js';
-import type { IndexAm, VectorIndex } from '../../index/am.js';
+import type { IndexAm, VectorIndex } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Expr } from '../analyze/expr.js';
 import type { JoinType } from '../analyze/query.js';

@@ -2,7 +2,7 @@
  * Scans of single FROM items (PostgreSQL's allpaths.c / createplan.c for base relations):
  * a table is read by a sequential scan, a primary-key lookup for `pk = <value>`, or, for
  * `ORDER BY <vector column> <distance operator> <query> LIMIT k`, by whichever is cheaper of
- * an ordered index scan (each index method's own cost estimate, through index/am.ts) and an
+ * an ordered index scan (each index method's own cost estimate, through access/am.ts) and an
  * exact top-k scan, honouring enable_indexscan / enable_seqscan as PostgreSQL does (a
  * disabled path is used only when nothing else can run). Subqueries, VALUES lists,
  * functions and CTEs get their scan nodes here too.

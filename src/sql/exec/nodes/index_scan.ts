@@ -1,14 +1,14 @@
 /**
  * Ordered vector index scan (PostgreSQL's nodeIndexscan.c with an ORDER BY operator): rows of
  * the table in ascending distance from the query vector, through the access method's
- * begin/next/close scan interface (index/am.ts). The query is evaluated at each (re)scan, so
+ * begin/next/close scan interface (access/am.ts). The query is evaluated at each (re)scan, so
  * on the inner side of a nested loop (LATERAL top-k per outer row, the cross-join trap's
  * single outer row) each outer row gets its own index search. The scan keeps pulling while
  * the qual rejects rows or rows are invisible, up to the bound the parent set (LIMIT).
  */
 import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
-import type { IndexScan } from '../../../index/am.js';
+import type { IndexScan } from '../../../access/am.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';

@@ -1,8 +1,8 @@
 // Shared helpers for the HNSW tests: seeded data, exact search, building and scanning.
 import { Prng } from '../../src/common/prng.js';
 import type { GucReader, GucValue } from '../../src/common/guc.js';
-import type { Metric, VectorIndex } from '../../src/index/am.js';
-import { hnswAm } from '../../src/index/hnsw/index.js';
+import type { Metric, VectorIndex } from '../../src/access/am.js';
+import { hnswAm } from '../../src/access/hnsw/index.js';
 import { cosineDistanceRef, dotRef, l1Ref, l2SquaredRef } from '../../src/kernels/reference.js';
 
 /** rows x dim values, roughly normal (sum of uniforms), from `seed`. */

@@ -8,7 +8,7 @@
  * the list is re-chosen from them with SELECT-NEIGHBORS-HEURISTIC (Malkov & Yashunin,
  * Algorithm 4, keeping pruned connections as the insert path does). pgvector instead re-searches the graph for each affected node with
  * ef_construction; the local repair costs far fewer distance computations and keeps recall
- * (test/index/hnsw.test.ts measures it). A deleted entry point is replaced by a live node of
+ * (test/access/hnsw.test.ts measures it). A deleted entry point is replaced by a live node of
  * the highest remaining level.
  *
  * Deleted records are not reused yet: vacuum makes them unreachable and drops them from the

@@ -4,8 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { hnswAm } from '../../src/index/hnsw/index.js';
-import { parsePgInt } from '../../src/index/shared/reloptions.js';
+import { hnswAm } from '../../src/access/hnsw/index.js';
+import { parsePgInt } from '../../src/access/shared/reloptions.js';
 import { PgError } from '../../src/common/errors.js';
 
 let pg: PGlite;

@@ -3,11 +3,11 @@
 // 16,000 dimensions, determinism, and the WebAssembly kernel against its TypeScript twin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Metric } from '../../src/index/am.js';
+import type { Metric } from '../../src/access/am.js';
 import { arena } from '../../src/kernels/arena.js';
-import { HnswIndex, hnswAm } from '../../src/index/hnsw/index.js';
-import { hnswKernel, referenceKernel } from '../../src/index/hnsw/kernel.js';
-import { GRAPH_HEADER_BYTES, NODE_HEADER_WORDS } from '../../src/index/hnsw/layout.js';
+import { HnswIndex, hnswAm } from '../../src/access/hnsw/index.js';
+import { hnswKernel, referenceKernel } from '../../src/access/hnsw/kernel.js';
+import { GRAPH_HEADER_BYTES, NODE_HEADER_WORDS } from '../../src/access/hnsw/layout.js';
 import { buildIndex, exactDistance, exactTopK, gucs, randomMatrix, recall, scanAll } from './hnsw-helpers.js';
 
 const DIM = 24;
