@@ -157,6 +157,11 @@ export class Database {
     });
   }
 
+  /** True once {@link close} or {@link abandon} ran. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** The session the embedded API uses. */
   get session(): Session {
     return this.defaultSession;

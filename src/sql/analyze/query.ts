@@ -98,6 +98,11 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: ColumnType }[]>
     { name: 'min_val', type: 'text' }, { name: 'max_val', type: 'text' }, { name: 'boot_val', type: 'text' },
     { name: 'reset_val', type: 'text' },
   ],
+  pg_type: [
+    { name: 'oid', type: 'int4' }, { name: 'typname', type: 'text' }, { name: 'typnamespace', type: 'int4' },
+    { name: 'typlen', type: 'int2' }, { name: 'typtype', type: 'text' }, { name: 'typelem', type: 'int4' },
+    { name: 'typarray', type: 'int4' }, { name: 'typcategory', type: 'text' },
+  ],
   pg_indexes: [
     { name: 'schemaname', type: 'text' }, { name: 'tablename', type: 'text' }, { name: 'indexname', type: 'text' },
     { name: 'tablespace', type: 'text' }, { name: 'indexdef', type: 'text' },
