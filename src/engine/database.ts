@@ -12,7 +12,7 @@ import { DirLock } from '../storage/dir_lock.js';
 import type { StorageBackend } from '../storage/fs.js';
 import { NodeFs } from '../storage/fs_node.js';
 import { withIo } from '../storage/io_errors.js';
-import { loadParser, parseSql, type RawStatement } from '../sql/parser/parse.js';
+import { loadParser, type RawStatement } from '../sql/parser/parse.js';
 import { SettingsRegistry } from '../sql/settings.js';
 import type { IndexBuildProgress } from '../sql/env.js';
 import { executeStatement, rollback, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
@@ -21,7 +21,7 @@ import { loadIndexMethods } from './methods.js';
 import { Session } from './session.js';
 import type { Durability } from './durability.js';
 import { recover, type RecoveryReport } from './recovery.js';
-import { prepareStatement, nextBatch, type PreparedStatement, type Portal, type PortalBatch } from './portal.js';
+import { prepareStatement, parseScript, nextBatch, type PreparedStatement, type Portal, type PortalBatch } from './portal.js';
 
 /** Settings of durable storage (PostgreSQL's names, defaults and units). */
 export const STORAGE_GUCS: readonly GucDef[] = [
@@ -190,7 +190,7 @@ export class Database {
   executeScript(sql: string, params: readonly unknown[], session: Session, emit: (r: StatementResult) => void): void {
     this.checkOpen();
     try {
-      this.executeParsed(parseSql(sql), params, session, emit);
+      this.executeParsed(parseScript(sql), params, session, emit);
     } catch (e) {
       // The failed statement has been rolled back like any other error by now.
       if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();

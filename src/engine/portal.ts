@@ -65,7 +65,7 @@ export interface PortalBatch {
  * since parse trees are shared by SQL text and another Parse may declare other types.
  */
 export function prepareStatement(env: SqlEnv, sql: string, paramOids: ArrayLike<number>, cache: PreparedCache): PreparedStatement {
-  const stmts = parseSql(sql);
+  const stmts = parseScript(sql);
   if (stmts.length > 1) throw new PgError(SQLSTATE.syntax_error, 'cannot insert multiple commands into a prepared statement');
   const declared: SqlType[] = [];
   for (let i = 0; i < paramOids.length; i++) declared.push(typeOfOid(paramOids[i]!));
@@ -75,6 +75,14 @@ export function prepareStatement(env: SqlEnv, sql: string, paramOids: ArrayLike<
   const d = describeStatement(env, raw, declared, cache);
   const paramOidsOut = d.paramTypes.map((t) => oidOfType(t));
   return { sql, raw, paramTypes: d.paramTypes, paramOids: paramOidsOut, fields: d.fields };
+}
+
+/**
+ * The statements of `sql`; none for a string of only white space (PostgreSQL answers it with
+ * EmptyQueryResponse, where the parser library refuses an empty string).
+ */
+export function parseScript(sql: string): RawStatement[] {
+  return /^\s*$/.test(sql) ? [] : parseSql(sql);
 }
 
 /** 0 (unspecified) and 705 (unknown) leave a parameter to inference. */

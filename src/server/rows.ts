@@ -5,7 +5,9 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { BackendWriter, FieldDescription } from '../protocol/backend.js';
 import type { ResultField } from '../sql/exec/statement.js';
-import { valueToText } from '../sql/analyze/types.js';
+import { valueToText, type SqlType } from '../sql/analyze/types.js';
+import { formatArray } from '../sql/analyze/arrays.js';
+import type { PgArray } from '../types/pgarray.js';
 import type { Value } from '../storage/table.js';
 import { typeIoByName, type Datum, type TypeIo } from '../types/type_io.js';
 
@@ -41,6 +43,17 @@ export function fieldDescriptions(fields: readonly ResultField[], formats?: read
   }));
 }
 
+/**
+ * A value's text on the wire: the type's output function. It is the text of a cast to text
+ * except for boolean, whose boolout prints `t` / `f` (also inside arrays), while `true::text`
+ * is 'true'.
+ */
+function textOut(v: Value, type: SqlType): string {
+  if (type === 'bool') return v ? 't' : 'f';
+  if (type === 'bool[]') return formatArray(v as PgArray, (x) => (x ? 't' : 'f'));
+  return valueToText(v, type)!;
+}
+
 /** The registry row a column's values are sent with (an untyped literal is text). */
 function ioOf(f: ResultField): TypeIo | undefined {
   return typeIoByName(f.type === 'unknown' ? 'text' : f.type);
@@ -69,7 +82,7 @@ export function writeRows(w: BackendWriter, fields: readonly ResultField[], rows
       }
       const io = binary[c]!;
       if (io !== null) w.binary(io.send(v as Datum));
-      else w.text(valueToText(v, fields[c]!.type)!);
+      else w.text(textOut(v, fields[c]!.type));
     }
     w.endDataRow();
   }
