@@ -15,6 +15,12 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a TCP port (0 picks a free one)');
+  return n;
+}
+
 const program = new Command();
 program.name('vecgres').description('A pgvector-compatible vector database for Node.js');
 
@@ -46,7 +52,7 @@ program
   .description('Serve a database over the PostgreSQL wire protocol (psql, node-postgres, postgres.js ... connect unchanged)')
   .option('--data <dir>', 'data directory (created if missing); default: in memory')
   .option('--host <address>', 'address to listen on', '127.0.0.1')
-  .option('--port <n>', 'TCP port', positiveInt, 5432)
+  .option('--port <n>', 'TCP port (0: any free port, printed at start)', port, 5432)
   .option('--max-connections <n>', 'most concurrent connections', positiveInt, 100)
   .option('--auth <method>', `authentication: ${AUTH_METHODS.join(' | ')}`, (v: string) => {
     if (!(AUTH_METHODS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${AUTH_METHODS.join(', ')}`);
