@@ -11,13 +11,12 @@
  *   db.executePortal(portal, 100, session)  // { rows (<= 100), suspended, tag: 'SELECT 100' }
  */
 import { PgError, SQLSTATE, pgErr } from '../common/errors.js';
-import { assert } from '../common/assert.js';
 import { parseSql, type RawStatement } from '../sql/parser/parse.js';
 import type { SqlEnv } from '../sql/env.js';
-import type { SqlType } from '../sql/analyze/types.js';
+import { TYPE_OID, type SqlType } from '../sql/analyze/types.js';
 import type { Value } from '../storage/table.js';
 import { describeStatement, type PreparedCache, type ResultField, type StatementResult } from '../sql/exec/statement.js';
-import { typeIoByOid, typeIoByName } from '../types/type_io.js';
+import { typeIoByOid } from '../types/type_io.js';
 
 /** A parsed and analyzed statement (one), ready to be bound any number of times. */
 export interface PreparedStatement {
@@ -85,19 +84,21 @@ export function parseScript(sql: string): RawStatement[] {
   return /^\s*$/.test(sql) ? [] : parseSql(sql);
 }
 
+/** The analyzer's types by OID (its TYPE_OID table, the OIDs RowDescription reports). */
+const TYPE_BY_OID: ReadonlyMap<number, SqlType> = new Map(
+  (Object.entries(TYPE_OID) as [SqlType, number][]).filter(([t]) => t !== 'unknown').map(([t, oid]) => [oid, t]),
+);
+
 /** 0 (unspecified) and 705 (unknown) leave a parameter to inference. */
 function typeOfOid(oid: number): SqlType {
   if (oid === 0 || oid === 705) return 'unknown';
-  const t = typeIoByOid(oid);
+  const t = TYPE_BY_OID.get(oid);
   if (t === undefined) throw pgErr.featureNotSupported(`parameter type with OID ${oid}`);
-  return t.name as SqlType;
+  return t;
 }
 
 function oidOfType(t: SqlType): number {
-  if (t === 'unknown') return 705;
-  const io = typeIoByName(t);
-  assert(io !== undefined, `type ${t} has no type registry entry`);
-  return io.oid;
+  return t === 'unknown' ? 705 : TYPE_OID[t];
 }
 
 /**
