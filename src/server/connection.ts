@@ -66,8 +66,16 @@ export class Connection {
   private chain: Promise<void> = Promise.resolve();
   /** Last value sent per reported setting. */
   private readonly reported = new Map<string, string>();
-  /** Set by a CancelRequest; the next statement of this connection fails with 57014. */
+  /**
+   * Set by a CancelRequest while the connection is working through messages (between two
+   * statements of a pipeline, or waiting for a commit's fsync): its next statement fails with
+   * 57014. Cleared at ReadyForQuery. A cancel of an idle connection does nothing, as in
+   * PostgreSQL. (Statements run to completion on this thread, so one already running is never
+   * interrupted.)
+   */
   cancelPending = false;
+  /** True while messages are being handled. */
+  busy = false;
   /** True while the connection has counted against max_connections. */
   counted = false;
 
@@ -112,6 +120,15 @@ export class Connection {
   }
 
   private async drain(): Promise<void> {
+    this.busy = true;
+    try {
+      await this.drainMessages();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async drainMessages(): Promise<void> {
     for (;;) {
       if (this.closed) return;
       const m = this.decoder.next();
@@ -219,6 +236,15 @@ export class Connection {
 
   private error(e: PgError): void {
     this.out.errorResponse(e);
+  }
+
+  /** A NoticeResponse, unless client_min_messages is above its severity (INFO always goes). */
+  private notice(n: PgError): void {
+    const min = String(this.session?.settings.get('client_min_messages') ?? 'notice');
+    const rank = (sev: string): number => ['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error'].indexOf(sev);
+    const sev = n.severity.toLowerCase();
+    if (sev !== 'info' && rank(sev === 'debug' ? 'debug1' : sev) < rank(min)) return;
+    this.out.noticeResponse(n);
   }
 
   // --- startup and authentication ---
@@ -338,7 +364,7 @@ export class Connection {
   /** One statement's whole result (simple query). */
   private writeResult(r: StatementResult): void {
     if (r.fields.length > 0 || r.command === 'SELECT') this.out.rowDescription(fieldDescriptions(r.fields));
-    for (const n of r.notices) this.out.noticeResponse(n);
+    for (const n of r.notices) this.notice(n);
     writeRows(this.out, r.fields, r.rows);
     this.out.commandComplete(commandTag(r, r.rows.length));
     if (this.out.length > FLUSH_BYTES) this.flush();
@@ -428,7 +454,7 @@ export class Connection {
     }
     if (portal.result === null) this.checkCancel();
     const batch: PortalBatch = this.ctx.db.executePortal(portal, maxRows, session);
-    for (const n of batch.notices) this.out.noticeResponse(n);
+    for (const n of batch.notices) this.notice(n);
     writeRows(this.out, batch.fields, batch.rows, portal.resultFormats);
     if (batch.suspended) this.out.portalSuspended();
     else this.out.commandComplete(batch.tag);

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +93,34 @@ test('node-postgres: startup options set a session setting; a wrong password and
       const bad = new pg.Client(conn);
       await assert.rejects(bad.connect(), (e: pg.DatabaseError) => e.code === '28P01' && e.message === `password authentication failed for user "${conn.user}"`);
     }
+  } finally {
+    await s.close();
+  }
+});
+
+test('server: a CancelRequest closes its own connection and leaves an idle target working', async () => {
+  const s = await startServer();
+  try {
+    const a = new pg.Client(s.conn);
+    await a.connect();
+    const { processID, secretKey } = a as unknown as { processID: number; secretKey: number };
+    for (const key of [secretKey ^ 1, secretKey]) {
+      const closed = await new Promise<boolean>((resolve) => {
+        const sock = connect(s.port, '127.0.0.1', () => {
+          const b = Buffer.alloc(16);
+          b.writeInt32BE(16, 0);
+          b.writeInt32BE(80877102, 4);
+          b.writeInt32BE(processID, 8);
+          b.writeInt32BE(key, 12);
+          sock.write(b);
+        });
+        sock.on('error', () => undefined);
+        sock.on('close', () => resolve(true));
+      });
+      assert.ok(closed);
+      assert.equal((await a.query('SELECT 1 AS x')).rows[0].x, 1);
+    }
+    await a.end();
   } finally {
     await s.close();
   }

@@ -61,6 +61,11 @@ const STEPS: Step[] = [
   ['SELECT $1::vector <-> $2::vector AS d', ['[1,2]', '[1,2,3]']],
   ['SELECT $1', [1]],
   ["SELECT 'x' AS a, NULL AS b"],
+  ['COMMIT'],
+  ['SET client_min_messages = error'],
+  ['COMMIT'],
+  ['RESET client_min_messages'],
+  ['DROP TABLE IF EXISTS no_such_table'],
 ];
 
 interface Outcome {
