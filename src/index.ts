@@ -23,6 +23,7 @@
  * Float32Array or text; sparsevec and bit parameters text; array parameters JS arrays.
  */
 import { Database } from './engine/database.js';
+import { bindPortal } from './engine/portal.js';
 import type { PgError } from './common/errors.js';
 import type { StorageBackend } from './storage/fs.js';
 import type { Session } from './engine/session.js';
@@ -222,7 +223,15 @@ class SessionRunner implements Queryable {
     if (this.released) throw new Error('Session is released');
     let results: StatementResult[];
     try {
-      results = this.db.execute(sql, params, this.session);
+      if (params.length === 0) {
+        results = this.db.execute(sql, params, this.session);
+      } else {
+        // A query with parameters takes the extended protocol's path, as the wire server's
+        // Parse / Bind / Execute: one statement, analyzed once, its parameters bound.
+        const portal = bindPortal(this.db.prepare(sql, [], this.session), params);
+        this.db.executePortal(portal, 0, this.session);
+        results = portal.result === null ? [] : [portal.result];
+      }
     } catch (e) {
       await this.db.sync(this.session).catch(() => undefined);
       throw e;

@@ -60,6 +60,13 @@ export const SQLSTATE = {
   query_canceled: '57014',
   object_not_in_prerequisite_state: '55000',
   invalid_cursor_state: '24000',
+  invalid_binary_representation: '22P03',
+  too_many_connections: '53300',
+  admin_shutdown: '57P01',
+  undefined_pstatement: '26000',
+  undefined_cursor: '34000',
+  duplicate_pstatement: '42P05',
+  duplicate_cursor: '42P03',
 } as const;
 
 export type SqlState = (typeof SQLSTATE)[keyof typeof SQLSTATE];

@@ -30,6 +30,8 @@ import { exprEqual } from './query.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
 import { utf8Length } from '../../storage/codec.js';
 import type { Prng } from '../../common/prng.js';
+import { assert } from '../../common/assert.js';
+import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import { checkInt2 } from '../../types/int.js';
 import { randomUuid } from '../../types/uuid.js';
 import {
@@ -636,6 +638,36 @@ function foldConstants(e: Expr): Expr {
   return { k: 'const', type: e.type, value };
 }
 
+/**
+ * `current_setting(name [, missing_ok])`: the running session's setting as SHOW prints it,
+ * read when the statement runs (a SET between executions of a prepared statement shows).
+ * @throws PgError 42704 `unrecognized configuration parameter` unless missing_ok.
+ */
+function currentSettingCall(scope: ExprScope, args: Expr[], location: number): Expr {
+  const a = [coerceTo(scope, args[0]!, 'text', -1, location)];
+  if (args.length === 2) a.push(coerceTo(scope, args[1]!, 'bool', -1, location));
+  return {
+    k: 'fn',
+    type: 'text',
+    name: 'current_setting',
+    args: a,
+    fn: (v, ctx) => {
+      assert(ctx?.setting !== undefined, 'current_setting() evaluated outside a statement');
+      try {
+        return ctx.setting(v[0] as string);
+      } catch (e) {
+        if (v[1] === true && e instanceof PgError && e.code === SQLSTATE.undefined_object) return null;
+        throw e;
+      }
+    },
+  };
+}
+
+/** version(): PostgreSQL's format, naming vecgres as the build. */
+function versionString(): string {
+  return `PostgreSQL ${PG_VERSION} (vecgres ${VECGRES_VERSION}), compiled by TypeScript for Node.js, 64-bit`;
+}
+
 /** A call of one of pgvector's functions, resolved among its overloads. */
 function overloadedCall(scope: ExprScope, name: string, overloads: readonly Overload[], args: Expr[], location: number): Expr {
   const types = args.map((a) => a.type);
@@ -1081,6 +1113,8 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     const rng = scope.random();
     return { k: 'fn', type: 'uuid', name, args: [], fn: () => randomUuid(() => rng.nextU32()) };
   }
+  if (name === 'version' && args.length === 0) return { k: 'const', type: 'text', value: versionString() };
+  if (name === 'current_setting' && (args.length === 1 || args.length === 2)) return currentSettingCall(scope, args, n.location);
   const overloads = functionOverloads(name);
   if (overloads !== undefined) return overloadedCall(scope, name, overloads, args, n.location);
   if (name === 'pg_column_size' && args.length === 1) {

@@ -42,8 +42,11 @@ import {
   type Numeric, numericRound, numericTrunc, numericCeil, numericFloor, numericDivTrunc, numericMod, numericSign,
 } from '../../types/numeric.js';
 
-/** A strict implementation over non-null arguments. */
-export type FnN = (args: Value[]) => Value;
+/**
+ * A strict implementation over non-null arguments. `ctx` is the running statement, for the
+ * few functions that read the session (current_setting).
+ */
+export type FnN = (args: Value[], ctx?: { setting?(name: string): string }) => Value;
 
 export interface Overload {
   args: readonly SqlType[];

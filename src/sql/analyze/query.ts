@@ -98,6 +98,11 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: ColumnType }[]>
     { name: 'min_val', type: 'text' }, { name: 'max_val', type: 'text' }, { name: 'boot_val', type: 'text' },
     { name: 'reset_val', type: 'text' },
   ],
+  pg_type: [
+    { name: 'oid', type: 'int4' }, { name: 'typname', type: 'text' }, { name: 'typnamespace', type: 'int4' },
+    { name: 'typlen', type: 'int2' }, { name: 'typtype', type: 'text' }, { name: 'typelem', type: 'int4' },
+    { name: 'typarray', type: 'int4' }, { name: 'typcategory', type: 'text' },
+  ],
   pg_indexes: [
     { name: 'schemaname', type: 'text' }, { name: 'tablename', type: 'text' }, { name: 'indexname', type: 'text' },
     { name: 'tablespace', type: 'text' }, { name: 'indexdef', type: 'text' },
@@ -140,8 +145,8 @@ export function rowIdQuery(table: Table, where: Expr | null): SelectQuery {
 }
 
 /** Analyzes a SELECT statement. */
-export function analyzeSelect(env: SqlEnv, stmt: PgNode): Analyzed<SelectQuery> {
-  const paramTypes: SqlType[] = [];
+export function analyzeSelect(env: SqlEnv, stmt: PgNode, declared: readonly SqlType[] = []): Analyzed<SelectQuery> {
+  const paramTypes: SqlType[] = [...declared];
   const paramNodes: Extract<Expr, { k: 'param' }>[][] = [];
   const top = newParseState(env, paramTypes, paramNodes);
   const query = analyzeSelectLevel(env, null, stmt, top);
@@ -1219,14 +1224,19 @@ export function figureColname(node: PgNode): string {
 const CAST_NAMES: Record<string, string> = { int4: 'int4', int8: 'int8', float4: 'float4', float8: 'float8', bool: 'bool' };
 
 /** Analyzes INSERT ... VALUES. */
-export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, col: number) => Expr | null): Analyzed<InsertQuery> {
+export function analyzeInsert(
+  env: SqlEnv,
+  stmt: PgNode,
+  defaults: (t: Table, col: number) => Expr | null,
+  declared: readonly SqlType[] = [],
+): Analyzed<InsertQuery> {
   const rv = stmt.relation;
   if (stmt.onConflictClause !== undefined) throw pgErr.featureNotSupported('ON CONFLICT');
   if (stmt.withClause !== undefined) throw pgErr.featureNotSupported('WITH');
   const table = env.catalog.getTable(rv.relname);
   if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
   const cols = table.def.columns;
-  const paramTypes: SqlType[] = [];
+  const paramTypes: SqlType[] = [...declared];
   const paramNodes: Extract<Expr, { k: 'param' }>[][] = [];
   const scope = newParseState(env, paramTypes, paramNodes);
   let targetCols: number[];

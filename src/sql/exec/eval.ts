@@ -21,6 +21,12 @@ export interface EvalCtx {
   execParam(id: number): Value;
   /** Runs SubPlan `sp` for the tuple `row` of the calling node. */
   runSubPlan(sp: SubPlan, row: readonly Value[] | null): Value;
+  /**
+   * The executing session's setting `name` as SHOW prints it (current_setting); absent where
+   * no session runs the expression (constant folding).
+   * @throws PgError 42704 for an unknown setting.
+   */
+  setting?(name: string): string;
 }
 
 /** A context without tuples, parameters or subqueries (constant folding, DEFAULT values). */
@@ -61,7 +67,7 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
         if (v === null) return null;
         args[i] = v;
       }
-      return e.fn(args);
+      return e.fn(args, ctx);
     }
     case 'array': {
       const vals: Value[] = new Array(e.elems.length);

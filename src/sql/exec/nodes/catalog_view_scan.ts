@@ -1,5 +1,5 @@
 /**
- * Scan of a catalog view (pg_settings, pg_indexes): its rows are built from the session's
+ * Scan of a catalog view (pg_settings, pg_type, pg_indexes): its rows are built from the session's
  * settings and the catalog when the scan starts (they are small), then filtered. EXPLAIN
  * prints it as PostgreSQL does a set-returning function behind a view: `Function Scan`.
  */
@@ -8,6 +8,7 @@ import type { GucDef } from '../../../common/guc.js';
 import type { SqlEnv } from '../../env.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { PlanState, type EState } from '../executor.js';
+import { allTypeIo } from '../../../types/type_io.js';
 
 type ViewPlan = Extract<PlanNode, { node: 'VirtualScan' }>;
 
@@ -41,6 +42,13 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
   const out: Value[][] = [];
   if (name === 'pg_settings') {
     for (const def of env.settings.registry.all()) out.push(settingsRow(env, def));
+  } else if (name === 'pg_type') {
+    // The types vecgres has (types/type_io.ts), in pg_catalog (namespace 11) except pgvector's,
+    // which CREATE EXTENSION vector puts in public (2200).
+    for (const t of allTypeIo()) {
+      const pgvector = /^_?(vector|halfvec|sparsevec)$/.test(t.typname);
+      out.push([t.oid, t.typname, pgvector ? 2200 : 11, t.typlen, 'b', t.elemOid, t.arrayOid, typeCategory(t.name)]);
+    }
   } else if (name === 'pg_indexes') {
     for (const d of env.catalog.allIndexes()) {
       const table = env.catalog.getTable(d.table);
@@ -55,6 +63,18 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
     }
   }
   return out;
+}
+
+/** pg_type.typcategory: A array, B boolean, N numeric, S string, V bit string, U user-defined (the rest). */
+function typeCategory(name: string): string {
+  if (name.endsWith('[]')) return 'A';
+  switch (name) {
+    case 'bool': return 'B';
+    case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'numeric': return 'N';
+    case 'text': case 'varchar': case 'bpchar': return 'S';
+    case 'bit': case 'varbit': return 'V';
+    default: return 'U';
+  }
 }
 
 function settingsRow(env: SqlEnv, def: GucDef): Value[] {
