@@ -49,8 +49,13 @@ export interface SelectQuery {
   offset: Expr | null;
   /** An aggregate query: aggregates, GROUP BY or HAVING (one group of all rows without GROUP BY). */
   aggregate: boolean;
-  /** GROUP BY expressions (empty for none). */
+  /**
+   * GROUP BY expressions (empty for none), then the columns used ungrouped because they are
+   * functionally dependent on a grouped primary key (grouping by them too changes no group).
+   */
   groupBy: Expr[];
+  /** How many of `groupBy` were written, when dependent columns follow (EXPLAIN prints only those). */
+  groupByWritten?: number;
   /** HAVING condition over groups. */
   having: Expr | null;
   /** True when a target is unnest(...): each input row yields one row per array element. */
@@ -243,6 +248,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   ps.allowWindows = false;
   ps.allowAggregates = false;
   const aggregate = ps.sawAggregate || groupBy.length > 0 || having !== null;
+  const groupByWritten = groupBy.length;
   if (aggregate) {
     if (setReturning) throw pgErr.featureNotSupported('unnest() in an aggregate query');
     for (const t of targets) checkGrouped(t.expr, groupBy, ps.rtable);
@@ -257,6 +263,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   const q: SelectQuery = { kind: 'select', rtable: ps.rtable, from, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, ctes: ps.ctes };
   if (ps.windows.length > 0) q.windows = ps.windows;
   if (s.distinctClause !== undefined) distinctClause(ps, s, q);
+  if (groupBy.length > groupByWritten) q.groupByWritten = groupByWritten;
   return q;
 }
 
@@ -346,6 +353,7 @@ function setOpQuery(ps: ParseState, s: PgNode): SelectQuery {
   }));
   for (const sb of (s.sortClause ?? []) as PgNode[]) {
     const n = sb.SortBy.node;
+    rejectNonIntegerConstant(n, 'ORDER BY');
     const simple = (n.ColumnRef !== undefined && n.ColumnRef.fields.length === 1 && n.ColumnRef.fields[0].String !== undefined) || n.A_Const?.ival !== undefined;
     if (!simple) {
       const at = rawLoc(n);
@@ -408,7 +416,7 @@ function distinctClause(ps: ParseState, s: PgNode, q: SelectQuery): void {
     return;
   }
   ps.allowAggregates = true;
-  const on = items.map((n) => ({ expr: sortExpr(ps, n, q.targets), loc: rawLoc(n) }));
+  const on = items.map((n) => ({ expr: sortExpr(ps, n, q.targets, 'DISTINCT ON'), loc: rawLoc(n) }));
   ps.allowAggregates = false;
   if (q.aggregate) for (const d of on) checkGrouped(d.expr, q.groupBy, ps.rtable);
   const keys: SortKey[] = [];
@@ -516,8 +524,19 @@ function firstColumnRef(e: Expr): Extract<Expr, { k: 'var' }> | null {
   return found;
 }
 
+/**
+ * PostgreSQL's findTargetlistEntrySQL92: a bare constant in ORDER BY, GROUP BY or DISTINCT
+ * ON names a select-list position, so any constant but an integer is refused (parse_clause.c).
+ * @throws PgError 42601 `non-integer constant in ORDER BY`.
+ */
+function rejectNonIntegerConstant(node: PgNode, clause: string): void {
+  const c = node.A_Const;
+  if (c === undefined || c.ival !== undefined) return;
+  throw new PgError(SQLSTATE.syntax_error, `non-integer constant in ${clause}`, { position: (c.location ?? 0) + 1 });
+}
+
 /** ORDER BY item: an output column name or position, else an expression over the input. */
-function sortExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
+function sortExpr(scope: ExprScope, node: PgNode, targets: Target[], clause = 'ORDER BY'): Expr {
   const cr = node.ColumnRef;
   if (cr !== undefined && cr.fields.length === 1 && cr.fields[0].String !== undefined) {
     const name = cr.fields[0].String.sval as string;
@@ -528,11 +547,12 @@ function sortExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
     }
     if (matches.length > 1) return matches[0]!.expr;
   }
+  rejectNonIntegerConstant(node, clause);
   const c = node.A_Const;
   if (c !== undefined && c.ival !== undefined) {
     const n = (c.ival.ival ?? 0) as number;
     if (n < 1 || n > targets.length) {
-      throw new PgError(SQLSTATE.invalid_column_reference, `ORDER BY position ${n} is not in select list`, { position: (c.location ?? 0) + 1 });
+      throw new PgError(SQLSTATE.invalid_column_reference, `${clause} position ${n} is not in select list`, { position: (c.location ?? 0) + 1 });
     }
     return targets[n - 1]!.expr;
   }
@@ -546,6 +566,7 @@ function sortExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
  * when no input column has it; anything else is an expression over the input.
  */
 function groupExpr(ps: ParseState, node: PgNode, targets: Target[]): Expr {
+  rejectNonIntegerConstant(node, 'GROUP BY');
   const c = node.A_Const;
   if (c !== undefined && c.ival !== undefined) {
     const n = (c.ival.ival ?? 0) as number;
@@ -697,6 +718,11 @@ function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[]): void {
     switch (x.k) {
       case 'var':
         if (x.levelsUp !== 0) return;
+        if (groupedByPrimaryKey(x.rti, groupBy, rtable)) {
+          // Grouping by the column too changes no group; it makes the Agg node emit it.
+          groupBy.push(x);
+          return;
+        }
         throw new PgError(
           SQLSTATE.grouping_error,
           `column "${rtable[x.rti]!.alias}.${x.name}" must appear in the GROUP BY clause or be used in an aggregate function`,
@@ -717,12 +743,29 @@ function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[]): void {
   visit(e);
 }
 
+/**
+ * PostgreSQL's check_functional_grouping (9.1+): every column of a table is functionally
+ * dependent on its primary key, so once all the key's columns are GROUP BY items (as plain
+ * columns of this level) the table's other columns may be used ungrouped. Only a primary key
+ * counts (not a UNIQUE constraint), and only for a table, not a subquery or view.
+ */
+function groupedByPrimaryKey(rti: number, groupBy: Expr[], rtable: RangeTblEntry[]): boolean {
+  const rte = rtable[rti];
+  if (rte === undefined || rte.kind !== 'relation') return false;
+  const pk = rte.table.def.primaryKey;
+  return pk.length > 0 && pk.every((col) => groupBy.some((g) => g.k === 'var' && g.levelsUp === 0 && g.rti === rti && g.col === col));
+}
+
 /** Inside a subquery `depth` levels down: vars of the grouped level must be grouped too. */
 function checkOuterGrouped(e: Expr, depth: number, groupBy: Expr[], rtable: RangeTblEntry[]): void {
   const visit = (x: Expr): void => {
     if (x.k === 'var' && x.levelsUp === depth) {
       const mine: Expr = { ...x, levelsUp: 0 };
       if (groupBy.some((g) => exprEqual(g, mine))) return;
+      if (groupedByPrimaryKey(x.rti, groupBy, rtable)) {
+        groupBy.push(mine);
+        return;
+      }
       throw new PgError(
         SQLSTATE.grouping_error,
         `subquery uses ungrouped column "${rtable[x.rti]!.alias}.${x.name}" from outer query`,
@@ -1175,48 +1218,87 @@ function valuesRte(ps: ParseState, s: PgNode): number {
   });
 }
 
-/** PostgreSQL FigureColname: the output name of an unnamed target. */
+/** PostgreSQL FigureColname: the output name of an unnamed target ("?column?" when none). */
 export function figureColname(node: PgNode): string {
+  return figureColnameInternal(node)?.name ?? '?column?';
+}
+
+/** SQL value functions by libpg-query's op name (FigureColnameInternal's T_SQLValueFunction). */
+const SQL_VALUE_FUNCTION_NAMES: Record<string, string> = {
+  SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIME: 'current_time', SVFOP_CURRENT_TIME_N: 'current_time',
+  SVFOP_CURRENT_TIMESTAMP: 'current_timestamp', SVFOP_CURRENT_TIMESTAMP_N: 'current_timestamp',
+  SVFOP_LOCALTIME: 'localtime', SVFOP_LOCALTIME_N: 'localtime', SVFOP_LOCALTIMESTAMP: 'localtimestamp',
+  SVFOP_LOCALTIMESTAMP_N: 'localtimestamp', SVFOP_CURRENT_ROLE: 'current_role', SVFOP_CURRENT_USER: 'current_user',
+  SVFOP_USER: 'user', SVFOP_SESSION_USER: 'session_user', SVFOP_CURRENT_CATALOG: 'current_catalog',
+  SVFOP_CURRENT_SCHEMA: 'current_schema',
+};
+
+/**
+ * PostgreSQL's FigureColnameInternal (parse_target.c): a name and its strength, 2 for a name
+ * from a column, function or construct, 1 for a cast's type or CASE, which a stronger name
+ * inside overrides (`x::text` is "x", `1::int4::float8` is "float8", `CASE ... END::text`
+ * "text"); null when the node gives no name.
+ */
+function figureColnameInternal(node: PgNode): { name: string; strength: 1 | 2 } | null {
   const tag = Object.keys(node)[0]!;
   const n = node[tag];
   switch (tag) {
     case 'ColumnRef': {
-      const last = n.fields[n.fields.length - 1];
-      return last.String?.sval ?? '?column?';
+      let fname: string | null = null;
+      for (const f of n.fields as PgNode[]) if (f.String !== undefined) fname = f.String.sval as string;
+      return fname === null ? null : { name: fname, strength: 2 };
+    }
+    case 'A_Indirection': {
+      let fname: string | null = null;
+      for (const f of n.indirection as PgNode[]) if (f.String !== undefined) fname = f.String.sval as string;
+      return fname !== null ? { name: fname, strength: 2 } : figureColnameInternal(n.arg);
     }
     case 'FuncCall':
-      return n.funcname[n.funcname.length - 1].String.sval;
+      return { name: n.funcname[n.funcname.length - 1].String.sval as string, strength: 2 };
+    case 'A_Expr':
+      return n.kind === 'AEXPR_NULLIF' ? { name: 'nullif', strength: 2 } : null;
     case 'TypeCast': {
-      // PostgreSQL's FigureColnameInternal: the argument's name wins only when it is a strong
-      // one (a column or function), not another cast's type name (`1e-7::float8::numeric`).
-      const inner = figureColname(n.arg);
-      if (inner !== '?column?' && n.arg.TypeCast === undefined && n.arg.CaseExpr === undefined) return inner;
-      const names = n.typeName.names;
-      const tn: string = names[names.length - 1].String.sval;
-      return CAST_NAMES[tn] ?? tn;
+      const inner = figureColnameInternal(n.arg);
+      if (inner !== null && inner.strength === 2) return inner;
+      const names = n.typeName.names as PgNode[];
+      return { name: names[names.length - 1]!.String.sval as string, strength: 1 };
     }
-    case 'A_Const':
-      return '?column?';
-    case 'SubLink': {
-      if (n.subLinkType === 'EXISTS_SUBLINK') return 'exists';
-      if (n.subLinkType === 'ARRAY_SUBLINK') return 'array';
-      if (n.subLinkType === 'EXPR_SUBLINK') {
-        const tl = n.subselect.SelectStmt?.targetList;
-        if (tl !== undefined && tl.length > 0) {
-          const r = tl[0].ResTarget;
-          return r.name ?? figureColname(r.val);
+    case 'CollateClause':
+      return figureColnameInternal(n.arg);
+    case 'SubLink':
+      switch (n.subLinkType) {
+        case 'EXISTS_SUBLINK': return { name: 'exists', strength: 2 };
+        case 'ARRAY_SUBLINK': return { name: 'array', strength: 2 };
+        case 'EXPR_SUBLINK': {
+          // The subquery's output column name, as its own select list named it.
+          let sel: PgNode = n.subselect.SelectStmt;
+          while (sel !== undefined && sel.targetList === undefined && sel.larg !== undefined) sel = sel.larg;
+          const tl = sel?.targetList as PgNode[] | undefined;
+          if (tl === undefined || tl.length === 0) return null;
+          const r = tl[0]!.ResTarget;
+          if (r.val?.ColumnRef?.fields?.some((f: PgNode) => f.A_Star !== undefined)) return null;
+          return { name: r.name ?? figureColname(r.val), strength: 2 };
         }
+        default: return null;
       }
-      return '?column?';
+    case 'CaseExpr': {
+      const inner = n.defresult === undefined ? null : figureColnameInternal(n.defresult);
+      if (inner !== null && inner.strength === 2) return inner;
+      return { name: 'case', strength: 1 };
     }
-    case 'CoalesceExpr':
-      return 'coalesce';
+    case 'A_ArrayExpr': return { name: 'array', strength: 2 };
+    case 'RowExpr': return { name: 'row', strength: 2 };
+    case 'CoalesceExpr': return { name: 'coalesce', strength: 2 };
+    case 'MinMaxExpr': return { name: n.op === 'IS_GREATEST' ? 'greatest' : 'least', strength: 2 };
+    case 'SQLValueFunction': {
+      const name = SQL_VALUE_FUNCTION_NAMES[n.op as string];
+      return name === undefined ? null : { name, strength: 2 };
+    }
+    case 'GroupingFunc': return { name: 'grouping', strength: 2 };
     default:
-      return '?column?';
+      return null;
   }
 }
-
-const CAST_NAMES: Record<string, string> = { int4: 'int4', int8: 'int8', float4: 'float4', float8: 'float8', bool: 'bool' };
 
 /** Analyzes INSERT ... VALUES. */
 export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, col: number) => Expr | null): Analyzed<InsertQuery> {

@@ -59,35 +59,7 @@ export interface GeneratedQuery {
  * produces them only when `all` is set (VECGRES_RANDOM_ALL=1), so the test stays green while
  * the fix is under way; delete an entry as soon as its fix lands, and the test checks it again.
  */
-export const KNOWN_WRONG_ANSWERS: readonly { readonly shape: string; readonly repro: string }[] = [
-  {
-    // A bare non-integer constant as a sort or grouping key is 42601 in PostgreSQL
-    // (parse_clause.c); vecgres sorts or groups by the constant.
-    shape: 'non-integer-constant-sort-key',
-    repro: `SELECT 1 FROM t0 ORDER BY 'b';  -- PostgreSQL 42601 non-integer constant in ORDER BY; vecgres rows
-      SELECT 9.5, count(*) FROM t0 GROUP BY 9.5;  -- PostgreSQL 42601 non-integer constant in GROUP BY; vecgres a row`,
-  },
-  {
-    // numeric values are JS numbers in vecgres, so their text loses PostgreSQL's display scale.
-    shape: 'numeric-output-scale',
-    repro: `SELECT 2.0, -8.25 + -3.25;  -- PostgreSQL 2.0, -11.50; vecgres 2, -11.5`,
-  },
-  {
-    // PostgreSQL lets GROUP BY a primary key cover the table's other columns (functional
-    // dependency, PostgreSQL 9.1); vecgres raises 42803.
-    shape: 'group-by-primary-key-dependency',
-    repro: `CREATE TABLE p (id int PRIMARY KEY, k int); INSERT INTO p VALUES (1, 2);
-      SELECT id, k FROM p GROUP BY id;  -- PostgreSQL 1, 2; vecgres 42803 column "p.k" must appear in the GROUP BY clause`,
-  },
-  {
-    // PostgreSQL names an unnamed output by FigureColname's strengths: a cast names it only
-    // over a weaker name (so a cast of a cast takes the outer type), and ARRAY[...] is
-    // "array" however it is cast; vecgres keeps the inner cast's name and names ARRAY[...]::t t.
-    shape: 'cast-column-name',
-    repro: `SELECT 0.5::real::float8, '[1,2]'::vector::halfvec, ARRAY[1,2]::vector;
-      -- PostgreSQL columns float8, halfvec, array; vecgres float4, vector, vector`,
-  },
-];
+export const KNOWN_WRONG_ANSWERS: readonly { readonly shape: string; readonly repro: string }[] = [];
 
 export interface GeneratorOptions {
   /** Also generate the shapes in {@link KNOWN_WRONG_ANSWERS}. */
