@@ -689,6 +689,23 @@ export function exprEqual(a: Expr, b: Expr): boolean {
       return a.sub === o.sub && a.op === o.op && a.src === o.src &&
         (a.arg === null ? o.arg === null : o.arg !== null && exprEqual(a.arg, o.arg));
     }
+    case 'case': {
+      const o = b as typeof a;
+      return (a.arg === null ? o.arg === null : o.arg !== null && exprEqual(a.arg, o.arg)) && exprEqual(a.else, o.else) &&
+        a.whens.length === o.whens.length && a.whens.every((w, i) => exprEqual(w.cond, o.whens[i]!.cond) && exprEqual(w.then, o.whens[i]!.then));
+    }
+    case 'minmax': {
+      const o = b as typeof a;
+      return a.greatest === o.greatest && listEqual(a.args, o.args);
+    }
+    case 'nullif': {
+      const o = b as typeof a;
+      return exprEqual(a.l, o.l) && exprEqual(a.r, o.r);
+    }
+    case 'session': {
+      const o = b as typeof a;
+      return a.name === o.name && listEqual(a.args, o.args);
+    }
     case 'subplan':
       return false;
   }
