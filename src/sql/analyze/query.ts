@@ -85,6 +85,21 @@ export interface InsertQuery {
    */
   select: { query: SelectQuery; columns: Expr[] } | null;
   returning: Target[] | null;
+  /** ON CONFLICT, or null. */
+  onConflict: OnConflict | null;
+}
+
+/**
+ * INSERT ... ON CONFLICT (PostgreSQL's OnConflictExpr). The arbiter is the primary key (the
+ * one unique constraint vecgres has): a proposed row whose key a visible row holds is skipped
+ * (DO NOTHING) or turns into an update of that row (DO UPDATE). `sets` and `where` are over
+ * the tuple [existing row's columns..., EXCLUDED's columns...] (vars of range-table entries
+ * 0 and 1).
+ */
+export interface OnConflict {
+  action: 'nothing' | 'update';
+  sets: { col: number; expr: Expr }[];
+  where: Expr | null;
 }
 
 export type AnalyzedQuery = SelectQuery | InsertQuery;
@@ -1320,7 +1335,6 @@ function figureColnameInternal(node: PgNode): { name: string; strength: 1 | 2 } 
 /** Analyzes INSERT ... VALUES. */
 export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, col: number) => Expr | null): Analyzed<InsertQuery> {
   const rv = stmt.relation;
-  if (stmt.onConflictClause !== undefined) throw pgErr.featureNotSupported('ON CONFLICT');
   if (stmt.withClause !== undefined) throw pgErr.featureNotSupported('WITH');
   const table = env.catalog.getTable(rv.relname);
   if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
@@ -1362,6 +1376,8 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
     if (sub.targets.length > targetCols.length) {
       throw new PgError(SQLSTATE.syntax_error, 'INSERT has more expressions than target columns', sub.targets[targetCols.length]!.loc === undefined ? {} : { position: sub.targets[targetCols.length]!.loc! + 1 });
     }
+    // Without a column list, fewer outputs fill the leading columns (the rest take defaults).
+    if (stmt.cols === undefined) targetCols = targetCols.slice(0, sub.targets.length);
     if (sub.targets.length < targetCols.length) {
       throw new PgError(SQLSTATE.syntax_error, 'INSERT has more target columns than expressions', { position: stmt.cols?.[sub.targets.length]?.ResTarget?.location + 1 });
     }
@@ -1377,8 +1393,10 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
     valuesLists = select.valuesLists;
   }
   const rows: Expr[][] = [];
+  const allTargets = targetCols;
   for (const vl of valuesLists) {
     const items: PgNode[] = vl.List.items;
+    const targetCols = stmt.cols === undefined ? allTargets.slice(0, items.length) : allTargets;
     if (items.length > targetCols.length) {
       throw new PgError(SQLSTATE.syntax_error, 'INSERT has more expressions than target columns', { position: exprLoc(items[targetCols.length]) });
     }
@@ -1409,7 +1427,74 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
       returning.push({ name: r.name ?? figureColname(r.val), expr: e.type === 'unknown' ? coerceTo(rscope, e, 'text', -1) : e });
     }
   }
-  return { query: { kind: 'insert', table, rows, select: insertSelect, returning }, paramTypes };
+  const onConflict = stmt.onConflictClause === undefined ? null : analyzeOnConflict(env, table, rv.alias?.aliasname as string | undefined, stmt.onConflictClause, paramTypes, paramNodes);
+  return { query: { kind: 'insert', table, rows, select: insertSelect, returning, onConflict }, paramTypes };
+}
+
+/**
+ * ON CONFLICT [(cols) | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET ... [WHERE ...]
+ * (PostgreSQL's transformOnConflictClause and infer_arbiter_indexes, for the primary key).
+ * @throws PgError 42P10 when the conflict target is not the primary key's columns, 42704 for
+ *   an unknown constraint name, 42601 for DO UPDATE without a target or a column assigned
+ *   twice, 42703 for an unknown column; 0A000 for expressions as targets and subqueries.
+ */
+function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined, oc: PgNode, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[][]): OnConflict {
+  const ps = newParseState(env, paramTypes, paramNodes);
+  ps.addRte(relationRte(table, alias ?? table.name, alias !== undefined, []));
+  ps.addRte(relationRte(table, 'excluded', true, []));
+  // Both are visible, so an unqualified column is ambiguous (PostgreSQL's 42702).
+  ps.namespace.push(ps.itemFor(0), ps.itemFor(1));
+  const infer = oc.infer;
+  const update = oc.action === 'ONCONFLICT_UPDATE';
+  const at = (loc: unknown) => (typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {});
+  if (infer === undefined) {
+    if (update) {
+      throw new PgError(SQLSTATE.syntax_error, 'ON CONFLICT DO UPDATE requires inference specification or constraint name', {
+        hint: 'For example, ON CONFLICT (column_name).', ...at(oc.location),
+      });
+    }
+  } else if (infer.conname !== undefined) {
+    if (table.def.primaryKey.length === 0 || infer.conname !== `${table.name}_pkey`) {
+      throw new PgError(SQLSTATE.undefined_object, `constraint "${infer.conname}" for table "${table.name}" does not exist`);
+    }
+  } else {
+    const cols = new Set<number>();
+    for (const el of (infer.indexElems ?? []) as PgNode[]) {
+      const ie = el.IndexElem;
+      if (ie.name === undefined) throw pgErr.featureNotSupported('an expression as ON CONFLICT target');
+      if (ie.collation !== undefined || ie.opclass !== undefined) throw pgErr.featureNotSupported('COLLATE or an operator class in an ON CONFLICT target');
+      const c = table.columnIndex(ie.name);
+      if (c < 0) throw new PgError(SQLSTATE.undefined_column, `column "${ie.name}" does not exist`, at(infer.location));
+      cols.add(c);
+    }
+    if (infer.whereClause !== undefined) requireBool(ps, analyzeExpr(ps, infer.whereClause), 'argument of WHERE', infer.whereClause);
+    const pk = table.def.primaryKey;
+    if (pk.length === 0 || pk.length !== cols.size || !pk.every((c) => cols.has(c))) {
+      throw new PgError(SQLSTATE.invalid_column_reference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+    }
+  }
+  const sets: { col: number; expr: Expr }[] = [];
+  let where: Expr | null = null;
+  if (update) {
+    for (const rt of oc.targetList as PgNode[]) {
+      const r = rt.ResTarget;
+      const name: string = r.name;
+      if (r.indirection !== undefined) throw pgErr.featureNotSupported('assignment to a subfield or array element');
+      const col = table.columnIndex(name);
+      if (col < 0) throw new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table.name}" does not exist`, at(r.location));
+      if (sets.some((x) => x.col === col)) throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`);
+      if (r.val.MultiAssignRef !== undefined) throw pgErr.featureNotSupported('multiple-column assignment');
+      if (r.val.SetToDefault !== undefined) throw pgErr.featureNotSupported('SET ... = DEFAULT');
+      const e = analyzeExpr(ps, r.val);
+      const loc = r.val[Object.keys(r.val)[0]!]?.location;
+      sets.push({ col, expr: assignCoerce(ps, e, col, table, typeof loc === 'number' && loc >= 0 ? loc + 1 : undefined) });
+    }
+    if (oc.whereClause !== undefined) where = requireBool(ps, analyzeExpr(ps, oc.whereClause), 'argument of WHERE', oc.whereClause);
+    for (const e of [...sets.map((x) => x.expr), ...(where === null ? [] : [where])]) {
+      if (someNode(e, (x) => x.k === 'sublink') || containsAggregate(e)) throw pgErr.featureNotSupported('subqueries in ON CONFLICT DO UPDATE');
+    }
+  }
+  return { action: update ? 'update' : 'nothing', sets, where };
 }
 
 function exprLoc(node: PgNode): number | undefined {

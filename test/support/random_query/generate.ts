@@ -914,7 +914,13 @@ export class QueryGenerator {
           [1, () => `coalesce(${e('int4')}, ${this.rng.int(-1, 3)})`],
           [1, () => `length(${e('text')})`],
           [1, () => `vector_dims(${e(this.rng.pick(['vector', 'halfvec'] as const))})`],
-          [0.2, () => `CASE WHEN ${this.#bool(sc, d)} THEN ${e('int4')} ELSE ${e('int4')} END`],
+          [0.4, () => `CASE WHEN ${this.#bool(sc, d)} THEN ${e('int4')} ELSE ${e('int4')} END`],
+          [0.4, () => `CASE ${e('int4')} WHEN ${this.rng.int(-1, 4)} THEN ${e('int4')} WHEN ${this.rng.int(-1, 4)} THEN ${this.rng.int(0, 9)}${this.rng.chance(0.5) ? ` ELSE ${e('int4')}` : ''} END`],
+          [0.4, () => `nullif(${e('int4')}, ${this.rng.int(-1, 3)})`],
+          [0.4, () => `${this.rng.pick(['greatest', 'least'])}(${e('int4')}, ${e('int4')}${this.rng.chance(0.3) ? `, ${this.rng.int(-1, 4)}` : ''})`],
+          [0.4, () => `mod(${e('int4')}, ${this.rng.pick([-2, 1, 2, 3])})`],
+          [0.3, () => `strpos(${e('text')}, '${this.rng.pick(['a', 'b', 'ab'])}')`],
+          [0.3, () => `char_length(${e('text')})`],
         );
         if (sub) out.push([1, () => this.#scalarSubquery(sc, 'int4')]);
         break;
@@ -935,6 +941,7 @@ export class QueryGenerator {
           [1, () => `${e('float4')}::float8`],
           [1, () => `${e('int4')}::float8`],
           [1, () => `abs(${e('float8')})`],
+          [0.3, () => `${this.rng.pick(['round', 'ceil', 'floor', 'trunc', 'sign'])}(${e('float8')})`],
         );
         if (sc.exact !== true) out.push([1, () => `vector_norm(${e('vector')})`], [1, () => `l2_norm(${e(this.rng.pick(['halfvec', 'sparsevec'] as const))})`]);
         if (sub) out.push([1, () => this.#scalarSubquery(sc, 'float8')]);
@@ -952,6 +959,18 @@ export class QueryGenerator {
           [1, () => `${e(this.rng.pick(['int4', 'int8', 'float4', 'float8', 'bool'] as const))}::text`],
           [0.5, () => `${e(this.rng.pick(['vector', 'halfvec', 'sparsevec', 'bit'] as const))}::text`],
           [1, () => `coalesce(${e('text')}, 'z')`],
+          [0.3, () => `CASE WHEN ${this.#bool(sc, d)} THEN ${e('text')} ELSE ${this.#literal('text')} END`],
+          [0.3, () => `nullif(${e('text')}, ${this.#literal('text')})`],
+          [0.3, () => `substr(${e('text')}, ${this.rng.int(-1, 3)}${this.rng.chance(0.6) ? `, ${this.rng.int(0, 3)}` : ''})`],
+          [0.3, () => `${this.rng.pick(['left', 'right'])}(${e('text')}, ${this.rng.int(-2, 3)})`],
+          [0.3, () => `replace(${e('text')}, '${this.rng.pick(['a', 'b', 'ab'])}', '${this.rng.pick(['', 'x', 'yy'])}')`],
+          [0.3, () => `${this.rng.pick(['lpad', 'rpad'])}(${e('text')}, ${this.rng.int(0, 5)}${this.rng.chance(0.5) ? `, '${this.rng.pick(['x', 'yz', ''])}'` : ''})`],
+          [0.3, () => `split_part(${e('text')}, '${this.rng.pick(['a', 'b'])}', ${this.rng.pick([-2, -1, 1, 2])})`],
+          [0.3, () => `${this.rng.pick(['btrim', 'ltrim', 'rtrim'])}(${e('text')}, '${this.rng.pick(['a', 'ab', 'c'])}')`],
+          [0.3, () => `concat(${e('text')}, ${e(this.rng.pick(['int4', 'text', 'bool'] as const))})`],
+          [0.2, () => `concat_ws('${this.rng.pick(['-', ', '])}', ${e('text')}, ${e('int4')}, ${e('text')})`],
+          [0.2, () => `${this.rng.pick(['md5', 'reverse', 'initcap'])}(${e('text')})`],
+          [0.2, () => `regexp_replace(${e('text')}, '${this.rng.pick(['a', '[ab]', 'b+', '^.'])}', '${this.rng.pick(['', 'X', '<\\&>'])}'${this.rng.chance(0.5) ? ", 'g'" : ''})`],
         );
         break;
       case 'bool':
@@ -1072,6 +1091,8 @@ export class QueryGenerator {
       [1, () => this.#column(sc, 'bool') ?? 'true'],
       [1, () => `${this.#expr(sc, 'int4', d)} ${this.rng.pick(['', 'NOT '])}IN (${[1, 2, 3].map(() => this.rng.int(-1, 6)).join(', ')})`],
       [1, () => `${this.#expr(sc, 'int4', d)} BETWEEN ${this.rng.int(-2, 3)} AND ${this.rng.int(2, 8)}`],
+      [1, () => `${this.#expr(sc, 'text', d)} ${this.rng.pick(['', 'NOT '])}${this.rng.pick(['LIKE', 'ILIKE'])} '${this.rng.pick(['a%', '%b', '%a%', '_', '_b%', '%', 'A%', 'a\\_'])}'`],
+      [0.5, () => `${this.#expr(sc, 'text', d)} ${this.rng.pick(['~', '~*', '!~', '!~*'])} '${this.rng.pick(['^a', 'b$', '[ab]c', '^$', 'A', '^(a|b)+$'])}'`],
       // The primary-key lookup path.
       [1, () => {
         const withId = sc.rels.filter((r) => r.cols.some((c) => c.name === 'id'));
