@@ -23,7 +23,7 @@ async function run(label: string, qs: readonly string[]): Promise<void> {
   reportMismatches(label, mismatches, qs.length, SEED);
 }
 
-test('CASE, COALESCE, NULLIF, GREATEST and LEAST', async () => {
+test('CASE, COALESCE, NULLIF, GREATEST, LEAST and IS DISTINCT FROM', async () => {
   await run('conditional expressions', [
     `SELECT id, CASE WHEN n > 0 THEN 'pos' WHEN n < 0 THEN 'neg' ELSE 'zero' END FROM fs ORDER BY id`,
     `SELECT id, CASE n WHEN 5 THEN 'five' WHEN -3 THEN 'minus three' END FROM fs ORDER BY id`,
@@ -46,6 +46,11 @@ test('CASE, COALESCE, NULLIF, GREATEST and LEAST', async () => {
     `SELECT greatest(1, 2, 3), least(1, 2.5, 3), greatest('a', 'b'), greatest(NULL, 1), least(NULL::int, NULL)`,
     `SELECT greatest(1, 'a'::text)`,
     `SELECT id, greatest(n, f), least(a, b), greatest(m, n, g) FROM fs ORDER BY id`,
+    `SELECT 1 IS DISTINCT FROM 1, 1 IS DISTINCT FROM NULL, NULL IS DISTINCT FROM NULL, 1 IS NOT DISTINCT FROM 1.0, NULL IS NOT DISTINCT FROM NULL, '[1,2]'::vector IS DISTINCT FROM '[1,2]'`,
+    `SELECT x IS DISTINCT FROM y, x IS NOT DISTINCT FROM y FROM (VALUES (1, NULL), (NULL, NULL), (2, 2), (2, 3)) t(x, y)`,
+    `SELECT 1 IS DISTINCT FROM 'a'::text`,
+    `SELECT 'a'::char(3) IS DISTINCT FROM 'a', 'a'::varchar IS DISTINCT FROM 'a'::text, '[1,2]'::vector IS DISTINCT FROM '[1,2]'::halfvec`,
+    `SELECT id FROM fs WHERE n IS DISTINCT FROM 5 ORDER BY id`,
   ]);
 });
 

@@ -909,8 +909,30 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       return n.kind === 'AEXPR_BETWEEN' ? both : { k: 'not', type: 'bool', arg: both };
     }
     case 'AEXPR_DISTINCT':
-    case 'AEXPR_NOT_DISTINCT':
-      throw pgErr.featureNotSupported('IS DISTINCT FROM');
+    case 'AEXPR_NOT_DISTINCT': {
+      // `=` as resolved for the operands, with NULL a value like any other (DistinctExpr).
+      // Resolved over stand-ins (so nothing folds); their implicit casts become converters.
+      let l = analyzeExpr(scope, n.lexpr);
+      let r = analyzeExpr(scope, n.rexpr);
+      if (l.type === 'unknown' && r.type === 'unknown') {
+        l = coerceTo(scope, l, 'text', -1);
+        r = coerceTo(scope, r, 'text', -1);
+      } else if (l.type === 'unknown') l = coerceTo(scope, l, r.type, -1, exprLocation(l, n.location));
+      else if (r.type === 'unknown') r = coerceTo(scope, r, l.type, -1, exprLocation(r, n.location));
+      const cmp = binaryOp(scope, '=', standIn(l.type, -1), { k: 'slot', type: r.type, idx: 1, typmod: -1, name: '' }, n.location);
+      const lc = cmp.k === 'op2' ? converterOf(cmp.l) : undefined;
+      const rc = cmp.k === 'op2' ? converterOf(cmp.r) : undefined;
+      if (cmp.k !== 'op2' || cmp.type !== 'bool' || lc === undefined || rc === undefined) throw pgErr.featureNotSupported('IS DISTINCT FROM with this operator');
+      const eq = cmp.fn;
+      const distinct = n.kind === 'AEXPR_DISTINCT';
+      return foldConstants({
+        k: 'fn', type: 'bool', name: distinct ? 'is distinct from' : 'is not distinct from', args: [l, r], strict: false,
+        fn: ([a, b]) => {
+          const same = a === null || b === null ? a === b : eq(lc === null ? a! : lc(a!), rc === null ? b! : rc(b!)) === true;
+          return distinct ? !same : same;
+        },
+      });
+    }
     case 'AEXPR_LIKE':
     case 'AEXPR_ILIKE': {
       // `~~` / `!~~` / `~~*` / `!~~*`; ESCAPE arrives as like_escape(pattern, escape).
@@ -1673,4 +1695,18 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     default:
       return null;
   }
+}
+
+/**
+ * The conversion a stand-in operand went through: null for none (the stand-in itself), a
+ * function for an implicit cast of it, undefined for anything else.
+ */
+function converterOf(e: Expr): Fn1 | null | undefined {
+  if (e.k === 'slot') return null;
+  if (e.k === 'cast' && e.arg.k === 'slot') {
+    const { from, type, typmod } = e;
+    const explicit = e.explicit ?? true;
+    return (v) => castValue(v, from, type, typmod, explicit);
+  }
+  return undefined;
 }
