@@ -15,6 +15,7 @@ import { withIo } from '../storage/io_errors.js';
 import { loadParser, parseSql, type RawStatement } from '../sql/parser/parse.js';
 import { SettingsRegistry } from '../sql/settings.js';
 import type { IndexBuildProgress } from '../sql/env.js';
+import { StatsStore } from '../sql/stats/store.js';
 import { executeStatement, rollback, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
 import { finishWrites } from '../sql/exec/txn.js';
 import { loadIndexMethods } from './methods.js';
@@ -77,6 +78,8 @@ export class Database {
   readonly catalog = new Catalog();
   readonly registry = new SettingsRegistry();
   readonly indexes = new Map<string, VectorIndex>();
+  /** Column statistics and activity counters of all sessions (wall clock for last_analyze). */
+  readonly stats = new StatsStore(() => Date.now());
   private readonly prepared: PreparedCache = new WeakMap();
   private readonly defaultSession: Session;
   /** Durable storage, or null for an in-memory database. */
@@ -153,7 +156,7 @@ export class Database {
         if (this.durability !== null && rows >= CHECKPOINT_AFTER_INDEX_ROWS) this.indexCheckpointDue = true;
       },
       ...(this.onIndexBuildProgress === undefined ? {} : { onIndexBuildProgress: this.onIndexBuildProgress }),
-    });
+    }, this.stats);
   }
 
   /** The session the embedded API uses. */

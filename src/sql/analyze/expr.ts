@@ -729,7 +729,7 @@ export function buildArray(type: ArraySqlType, values: Value[]): PgArray {
 const TOAST_TUPLE_THRESHOLD = 2032;
 
 /** pg_column_size of a value of `type`; `stored` for a table column (short headers, TOAST). */
-function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
+export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
   if (isVectorFamily(type)) {
     const size = columnSize(v as VectorLike);
     if (!stored) return size;
