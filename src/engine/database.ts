@@ -129,6 +129,7 @@ export class Database {
       durability.publishWrites = (txn) => finishWrites(this.defaultSession, txn, true);
       this.durability = durability;
       this.recovery = report;
+      this.stats.noteRecovered(this.catalog.tableNames().map((n) => this.catalog.getTable(n)!));
       for (const w of report.warnings) this.notice(w);
     } catch (e) {
       this.releaseMemory();

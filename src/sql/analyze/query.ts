@@ -5,6 +5,7 @@
  * name their range-table entry. The result is cached with the catalog version it was built
  * against, so a statement text run thousands of times is analyzed once.
  */
+import { SYSTEM_VIEWS } from './system_views.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
@@ -91,7 +92,8 @@ export interface Analyzed<Q> {
 }
 
 /** Virtual views: column names and types. Rows are produced by the executor. */
-export const VIRTUAL_VIEWS: Record<string, { name: string; type: ColumnType }[]> = {
+export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType }[]> = {
+  ...SYSTEM_VIEWS,
   pg_settings: [
     { name: 'name', type: 'text' }, { name: 'setting', type: 'text' }, { name: 'unit', type: 'text' },
     { name: 'category', type: 'text' }, { name: 'short_desc', type: 'text' }, { name: 'vartype', type: 'text' },
@@ -108,7 +110,7 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: ColumnType }[]>
 export function virtualTableDef(name: string): TableDef {
   return {
     name,
-    columns: VIRTUAL_VIEWS[name]!.map((c) => ({ name: c.name, type: c.type, typmod: -1, notNull: false, sequence: null, defaultSql: null })),
+    columns: VIRTUAL_VIEWS[name]!.map((c) => ({ name: c.name, type: c.type as ColumnType, typmod: -1, notNull: false, sequence: null, defaultSql: null })),
     primaryKey: [],
   };
 }

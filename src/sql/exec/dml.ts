@@ -202,6 +202,7 @@ export function vacuum(env: SqlEnv, s: PgNode, notices: Notices): void {
       t.releaseDeadRows();
       const st = env.stats.table(t);
       st.deadRows = 0;
+      st.insSinceVacuum = 0;
       st.lastVacuumMs = env.stats.nowMs();
       st.vacuumCount++;
     }

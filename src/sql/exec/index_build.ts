@@ -6,6 +6,7 @@
 import type { IndexAm, OpClass, VectorIndex } from '../../access/am.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
+import type { BuildProgressRow } from '../stats/store.js';
 
 export interface IndexBuildTarget {
   /** Index name, for progress reports. */
@@ -29,19 +30,32 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
   let rowCount = 0;
   for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(column, r) !== 0) rowCount++;
   const report = env.engine.onIndexBuildProgress;
-  return am.build({
-    dim: t.dim,
-    opclass: t.opclass,
-    options: parsed,
-    rowCount,
-    seed: env.seed,
-    forEachRow(fn) {
-      for (let r = 0; r < table.slots; r++) {
-        if (!table.isLive(r)) continue;
-        const v = table.get(column, r);
-        if (v !== null) fn(r, v as Float32Array);
-      }
-    },
-    ...(report === undefined ? {} : { onProgress: (p) => report({ index: t.name, ...p }) }),
-  });
+  // pg_stat_progress_create_index shows this build while it runs: builds are synchronous, so
+  // another session reads it from inside the progress callback (engine.onIndexBuildProgress).
+  const progress: BuildProgressRow = { pid: 1, table: table.name, index: t.name, phase: 'initializing', tuplesTotal: rowCount, tuplesDone: 0 };
+  env.stats.progress = progress;
+  try {
+    return am.build({
+      dim: t.dim,
+      opclass: t.opclass,
+      options: parsed,
+      rowCount,
+      seed: env.seed,
+      forEachRow(fn) {
+        for (let r = 0; r < table.slots; r++) {
+          if (!table.isLive(r)) continue;
+          const v = table.get(column, r);
+          if (v !== null) fn(r, v as Float32Array);
+        }
+      },
+      onProgress: (p) => {
+        progress.phase = p.phase;
+        progress.tuplesTotal = p.tuplesTotal;
+        progress.tuplesDone = p.tuplesDone;
+        report?.({ index: t.name, ...p });
+      },
+    });
+  } finally {
+    env.stats.progress = null;
+  }
 }

@@ -50,16 +50,17 @@ export interface TableStats {
   analyzeCount: number;
   autoanalyzeCount: number;
   vacuumCount: number;
-  /** Sequential scans started on the table and the rows they returned. */
+  /** Sequential scans started on the table and the visible rows they read. */
   seqScan: number;
   seqTupRead: number;
-  /** Index scans started on any index of the table and the rows they fetched. */
-  idxScan: number;
-  idxTupFetch: number;
+  lastSeqScanMs: number | null;
+  /** Rows inserted by committed transactions since the last VACUUM. */
+  insSinceVacuum: number;
   /** Rows inserted / deleted by committed transactions (pg_stat_user_tables.n_tup_ins / n_tup_del). */
   tupIns: number;
   tupDel: number;
 }
+
 
 /** Activity counters of one index (pg_stat_user_indexes). */
 export interface IndexStats {
@@ -91,17 +92,15 @@ function newTableStats(table: Table): TableStats {
     lastAnalyzeMs: null,
     lastAutoanalyzeMs: null,
     lastVacuumMs: null,
-    // Rows present when the store first sees the table (after a restart: all of them) count as
-    // changes, so the automatic analyze gathers statistics a restart did not keep.
-    modsSinceAnalyze: table.liveCount,
-    deadRows: Math.max(0, table.slots - table.liveCount),
+    modsSinceAnalyze: 0,
+    deadRows: 0,
     analyzeCount: 0,
     autoanalyzeCount: 0,
     vacuumCount: 0,
     seqScan: 0,
     seqTupRead: 0,
-    idxScan: 0,
-    idxTupFetch: 0,
+    lastSeqScanMs: null,
+    insSinceVacuum: 0,
     tupIns: 0,
     tupDel: 0,
   };
@@ -121,8 +120,25 @@ export class StatsStore {
   /** The index build in progress, or null. */
   progress: BuildProgressRow | null = null;
 
+  /** Object ids handed out to relations by name (pg_class.oid), from PostgreSQL's first user oid. */
+  private readonly oids = new Map<string, number>();
+  private nextOid = 16384;
+
   /** @param nowMs wall-clock milliseconds since the Unix epoch (injected: tests use a fixed clock). */
   constructor(readonly nowMs: () => number) {}
+
+  /**
+   * The oid of relation `name` (table or index), assigned on first use and kept for the
+   * name while the database is open (not persisted: oids may differ after a restart).
+   */
+  relOid(name: string): number {
+    let oid = this.oids.get(name);
+    if (oid === undefined) {
+      oid = this.nextOid++;
+      this.oids.set(name, oid);
+    }
+    return oid;
+  }
 
   /** The entry of `table`, created on first use. */
   table(table: Table): TableStats {
@@ -158,12 +174,51 @@ export class StatsStore {
   countWrite(table: Table, insert: boolean): void {
     const s = this.table(table);
     s.modsSinceAnalyze++;
-    if (insert) s.tupIns++;
+    if (insert) {
+      s.tupIns++;
+      s.insSinceVacuum++;
+    }
     else {
       s.tupDel++;
       s.deadRows++;
     }
     this.changed.add(table);
+  }
+
+  /** Counts a sequential scan of `table` that read `tuples` visible rows (nodeSeqscan). */
+  countSeqScan(table: Table, tuples: number): void {
+    const s = this.table(table);
+    s.seqScan++;
+    s.seqTupRead += tuples;
+    s.lastSeqScanMs = this.nowMs();
+  }
+
+  /** Counts one scan of index `name` that returned `read` entries and fetched `fetched` live rows. */
+  countIndexScan(name: string, read: number, fetched: number): void {
+    const s = this.index(name);
+    s.idxScan++;
+    s.idxTupRead += read;
+    s.idxTupFetch += fetched;
+    s.lastIdxScanMs = this.nowMs();
+  }
+
+  /** Adds entries read / rows fetched to index `name` after its scan was counted. */
+  countIndexTuples(name: string, read: number, fetched: number): void {
+    const s = this.index(name);
+    s.idxTupRead += read;
+    s.idxTupFetch += fetched;
+  }
+
+  /**
+   * After recovery: the rows of every table count as changes since the last (never run here)
+   * analyze, so the automatic analyze gathers the statistics a restart did not keep.
+   */
+  noteRecovered(tables: readonly Table[]): void {
+    for (const t of tables) {
+      const s = this.table(t);
+      s.modsSinceAnalyze = Math.max(s.modsSinceAnalyze, t.liveCount);
+      this.changed.add(t);
+    }
   }
 
   /** Counts one aborted insert (a dead row, not a change). */

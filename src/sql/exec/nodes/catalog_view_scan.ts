@@ -8,6 +8,7 @@ import type { GucDef } from '../../../common/guc.js';
 import type { SqlEnv } from '../../env.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { PlanState, type EState } from '../executor.js';
+import { systemViewRows } from '../system_views.js';
 
 type ViewPlan = Extract<PlanNode, { node: 'VirtualScan' }>;
 
@@ -38,6 +39,8 @@ export class CatalogViewScanState extends PlanState {
 
 /** The rows of a catalog view, in its column order. */
 function viewRows(env: SqlEnv, name: string): Value[][] {
+  const system = systemViewRows(env, name);
+  if (system !== null) return system;
   const out: Value[][] = [];
   if (name === 'pg_settings') {
     for (const def of env.settings.registry.all()) out.push(settingsRow(env, def));
