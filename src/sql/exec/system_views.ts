@@ -58,8 +58,9 @@ export function timestamptzText(ms: number | null): string | null {
   return `${s}+00`;
 }
 
+/** Values as their type's output function prints them (boolout: `t` / `f`, unlike a cast to text). */
 function textArray(values: readonly Value[], type: SqlType): PgArray {
-  return new PgArray('text', [values.length], values.map((v) => valueToText(v, type)));
+  return new PgArray('text', [values.length], values.map((v) => (type === 'bool' ? (v ? 't' : 'f') : valueToText(v, type))));
 }
 
 function float4Array(values: readonly number[]): PgArray {

@@ -164,14 +164,17 @@ function ineqConstSel(v: VarInfo, c: Value, gt: boolean, eq: boolean): number {
     if (h === null) return DEFAULT_INEQ_SEL;
     if (h) mcvSel += s.mcvFreqs[i]!;
   }
-  const histSel = histogramSel(s.histogram, c, v.type, gt, eq);
+  const histSel = histogramSel(s.histogram, c, v.type, gt, eq, () => {
+    const other = numDistinct(v) - s.mcvVals.length;
+    return other > 1 ? 1 / other : 0;
+  });
   let sel = 1 - s.nullFrac - sumCommon;
   sel *= histSel >= 0 ? histSel : 0.5;
   return clamp(sel + mcvSel);
 }
 
 /** ineq_histogram_selectivity: the fraction of the histogram's population on the asked side of `c`, or -1. */
-function histogramSel(hist: readonly Value[], c: Value, type: SqlType, gt: boolean, eq: boolean): number {
+function histogramSel(hist: readonly Value[], c: Value, type: SqlType, gt: boolean, eq: boolean, eqSelOf: () => number): number {
   const n = hist.length;
   if (n < 2) return -1;
   // Binary search for the first bound for which the operator (lt: `<` or `<=`; gt: `>` or
@@ -202,6 +205,12 @@ function histogramSel(hist: readonly Value[], c: Value, type: SqlType, gt: boole
       else binFrac = (val - low) / (high - low);
     }
     histFrac = (lo - 1 + binFrac) / (n - 1);
+    // histFrac estimates `x <= c`. The first bin is narrower by one value's share (its first
+    // bound is the leftmost value of its bucket), and `<` / `>=` exclude the value itself.
+    const i = lo;
+    const eqSel = i === 1 || gt === eq ? eqSelOf() : 0;
+    if (i === 1) histFrac += eqSel * (1 - binFrac);
+    if (gt === eq) histFrac -= eqSel;
   }
   let sel = gt ? 1 - histFrac : histFrac;
   // Never quite 0 or 1: the histogram's ends are sample values, not the true extremes.
@@ -246,20 +255,25 @@ function opSel(e: Extract<Expr, { k: 'op2' }>, lookup: VarLookup): number {
   }
 }
 
-/** scalararraysel for `col [NOT] IN (list)`: disjoint equalities summed (or their complement). */
+/**
+ * scalararraysel for `col IN (list)` (`= ANY`): the elements' equality selectivities summed
+ * (distinct elements are disjoint events); `NOT IN` (`<> ALL`): 1 + the sum of each `<>`
+ * selectivity minus 1.
+ */
 function inSel(e: Extract<Expr, { k: 'in' }>, lookup: VarLookup): number {
   const v = varOf(e.arg, lookup);
-  let sum = 0;
+  let s = e.negate ? 1 : 0;
   for (const item of e.list) {
-    if (v === null) sum += DEFAULT_EQ_SEL;
+    let eq: number;
+    if (v === null) eq = DEFAULT_EQ_SEL;
     else {
       const c = constOf(item);
-      sum += c !== undefined ? eqConstSel(v, c) : eqNonConstSel(v);
+      eq = c !== undefined ? eqConstSel(v, c) : eqNonConstSel(v);
     }
+    if (e.negate) s += clamp(1 - eq - nullFrac(v)) - 1;
+    else s += eq;
   }
-  sum = clamp(sum);
-  if (!e.negate) return sum;
-  return clamp(1 - sum - nullFrac(v));
+  return clamp(s);
 }
 
 /** A bound of a range pair (clausesel.c addRangeClause): `var` >/>= or </<= something. */
@@ -315,6 +329,36 @@ export function andSelectivity(quals: readonly Expr[], lookup: VarLookup = NO_ST
   return sel;
 }
 
+/** Operators and their negators (pg_operator.oprnegate). */
+const NEGATOR: Record<string, string> = { '=': '<>', '<>': '=', '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
+
+/**
+ * `NOT arg` as PostgreSQL's planner sees it after negate_clause: the negator of a comparison,
+ * NOT IN for IN, IS NOT NULL for IS NULL, De Morgan through AND and OR; else 1 - s.
+ */
+function notSelectivity(arg: Expr, lookup: VarLookup): number {
+  switch (arg.k) {
+    case 'op2': {
+      const neg = NEGATOR[arg.op];
+      if (neg !== undefined) return clamp(opSel({ ...arg, op: neg }, lookup));
+      break;
+    }
+    case 'in':
+      return inSel({ ...arg, negate: !arg.negate }, lookup);
+    case 'isnull':
+      return clauseSelectivity({ ...arg, negate: !arg.negate }, lookup);
+    case 'not':
+      return clauseSelectivity(arg.arg, lookup);
+    case 'and':
+      return clauseSelectivity({ k: 'or', type: 'bool', args: arg.args.map((a) => ({ k: 'not', type: 'bool', arg: a }) as Expr) }, lookup);
+    case 'or':
+      return clauseSelectivity({ k: 'and', type: 'bool', args: arg.args.map((a) => ({ k: 'not', type: 'bool', arg: a }) as Expr) }, lookup);
+    default:
+      break;
+  }
+  return clamp(1 - clauseSelectivity(arg, lookup));
+}
+
 /**
  * The selectivity of one boolean qual over the relations of the current query level
  * (clause_selectivity): a fraction in [0, 1].
@@ -333,7 +377,7 @@ export function clauseSelectivity(e: Expr, lookup: VarLookup = NO_STATS): number
       return clamp(s);
     }
     case 'not':
-      return clamp(1 - clauseSelectivity(e.arg, lookup));
+      return notSelectivity(e.arg, lookup);
     case 'op2':
       return clamp(opSel(e, lookup));
     case 'isnull': {

@@ -227,7 +227,8 @@ export function computeColumnStats(
       toowide++;
       continue;
     }
-    items.push({ v, tupno: i });
+    // tupno counts the sorted values only (NULLs and too-wide values left out), as analyze.c's.
+    items.push({ v, tupno: items.length });
   }
   const empty: ColumnStats = { nullFrac: 0, avgWidth: 0, nDistinct: 0, mcvVals: [], mcvFreqs: [], histogram: [], correlation: null, scalar: cmp !== null };
   if (nonnullCnt === 0) {
