@@ -1089,8 +1089,19 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     const a: PgNode = n.args[0];
     const tc = a.TypeCast;
     const tn = tc?.typeName?.names as PgNode[] | undefined;
-    const arg = analyzeExpr(scope, tc !== undefined && tn !== undefined && tn[tn.length - 1]?.String?.sval === 'regclass' ? tc.arg : a);
+    const argNode: PgNode = tc !== undefined && tn !== undefined && tn[tn.length - 1]?.String?.sval === 'regclass' ? tc.arg : a;
+    const arg = analyzeExpr(scope, argNode);
     const what = SIZE_FUNCTIONS[name]!;
+    if (arg.k === 'const' && typeof arg.value === 'string') {
+      // A literal is a regclass read when the statement is parsed: an unknown relation fails
+      // there, at the literal's position.
+      try {
+        scope.relationSize(arg.value, what);
+      } catch (e) {
+        if (e instanceof PgError && e.code === SQLSTATE.undefined_table) throw new PgError(e.code, e.message, pos(argNode.A_Const?.location ?? argNode.TypeCast?.arg?.A_Const?.location));
+        throw e;
+      }
+    }
     return { k: 'op1', type: 'int8', arg: coerceTo(scope, arg, 'text', -1), fn: (s) => scope.relationSize(s as string, what) };
   }
   const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));

@@ -128,6 +128,15 @@ export function sampleRows(table: Table, target: number, rng: Prng): { rows: Int
   return { rows: out, liveRows: seen };
 }
 
+/**
+ * A sampled value wider than WIDTH_THRESHOLD, kept as its width only (analyze.c leaves such
+ * values out of the sort, and a sample of 30,000 high-dimensional vectors would otherwise be
+ * copied whole).
+ */
+export class TooWide {
+  constructor(readonly width: number) {}
+}
+
 /** A stored width that never throws (types pg_column_size does not know: their text length). */
 function storedWidth(v: Value, type: SqlType): number {
   try {
@@ -205,7 +214,7 @@ function distinctEstimate(nonNull: number, ndistinct: number, nmultiple: number,
  * i; sample rows in physical order). `cmp` orders the type; null means it has none.
  */
 export function computeColumnStats(
-  values: readonly Value[], type: SqlType, cmp: ((a: Value, b: Value) => number) | null, totalRows: number, target: number,
+  values: readonly (Value | TooWide)[], type: SqlType, cmp: ((a: Value, b: Value) => number) | null, totalRows: number, target: number,
 ): ColumnStats {
   const sampleRows = values.length;
   let nullCnt = 0;
@@ -221,6 +230,11 @@ export function computeColumnStats(
       continue;
     }
     nonnullCnt++;
+    if (v instanceof TooWide) {
+      totalWidth += v.width;
+      toowide++;
+      continue;
+    }
     const w = storedWidth(v, type);
     totalWidth += w;
     if (!fixed && w > WIDTH_THRESHOLD) {
@@ -325,7 +339,7 @@ export function computeColumnStats(
 }
 
 /** compute_distinct_stats without MCVs, for types with equality but no ordering. */
-function distinctOnly(items: { v: Value }[], type: SqlType, nullFrac: number, avgWidth: number, nonnull: number, toowide: number, totalRows: number): ColumnStats {
+function distinctOnly(items: readonly { v: Value }[], type: SqlType, nullFrac: number, avgWidth: number, nonnull: number, toowide: number, totalRows: number): ColumnStats {
   const counts = new Map<string, number>();
   for (const it of items) {
     const k = valueToText(it.v, type) ?? '';
@@ -366,13 +380,16 @@ export function analyzeTable(env: SqlEnv, table: Table, cols: readonly number[] 
   const rng = new Prng((env.seed ^ nameHash(table.name) ^ Math.imul(st.analyzeCount + st.autoanalyzeCount + 1, 0x9e3779b1)) >>> 0);
   const { rows, liveRows } = sampleRows(table, ROWS_PER_TARGET * target, rng);
   const columns = cols ?? table.def.columns.map((_, i) => i);
-  const values: Value[] = new Array(rows.length);
+  const values: (Value | TooWide)[] = new Array(rows.length);
   for (const c of columns) {
     const type = table.def.columns[c]!.type;
+    const fixed = isFixedWidth(type);
     for (let i = 0; i < rows.length; i++) {
       const v = table.get(c, rows[i]!);
+      const w = fixed || v === null ? 0 : storedWidth(v, type);
+      if (w > WIDTH_THRESHOLD) values[i] = new TooWide(w);
       // Vectors come back as views over the arena: keep copies (values outlive the statement).
-      values[i] = v instanceof Float32Array || v instanceof Uint16Array ? v.slice() : v;
+      else values[i] = v instanceof Float32Array || v instanceof Uint16Array ? v.slice() : v;
     }
     st.columns[c] = computeColumnStats(values, type, orderingOf(type), liveRows, target);
   }
