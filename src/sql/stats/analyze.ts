@@ -17,6 +17,7 @@
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { Prng } from '../../common/prng.js';
+import { PgError } from '../../common/errors.js';
 import { comparatorFor, columnSizeOf } from '../analyze/expr.js';
 import { valueToText, type SqlType } from '../analyze/types.js';
 import type { ColumnStats, TableStats } from './store.js';
@@ -426,6 +427,14 @@ export function autoAnalyze(env: SqlEnv): void {
     if (env.catalog.getTable(t.name) !== t) continue; // dropped or truncated since
     const st = store.table(t);
     const reltuples = Math.max(0, st.reltuples);
-    if (st.modsSinceAnalyze > threshold + scale * reltuples) analyzeTable(env, t, null, true);
+    if (st.modsSinceAnalyze <= threshold + scale * reltuples) continue;
+    try {
+      analyzeTable(env, t, null, true);
+    } catch (e) {
+      // The statement that crossed the threshold has committed: a user error of the analyze
+      // (53200 out of memory copying the sample) must not fail it. The next boundary retries.
+      if (!(e instanceof PgError)) throw e;
+      store.changed.add(t);
+    }
   }
 }
