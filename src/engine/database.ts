@@ -15,6 +15,7 @@ import { withIo } from '../storage/io_errors.js';
 import { loadParser, type RawStatement } from '../sql/parser/parse.js';
 import { SettingsRegistry } from '../sql/settings.js';
 import type { IndexBuildProgress } from '../sql/env.js';
+import { StatsStore } from '../sql/stats/store.js';
 import { executeStatement, rollback, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
 import { finishWrites } from '../sql/exec/txn.js';
 import { loadIndexMethods } from './methods.js';
@@ -78,6 +79,8 @@ export class Database {
   readonly catalog = new Catalog();
   readonly registry = new SettingsRegistry();
   readonly indexes = new Map<string, VectorIndex>();
+  /** Column statistics and activity counters of all sessions (wall clock for last_analyze). */
+  readonly stats = new StatsStore(() => Date.now());
   private readonly prepared: PreparedCache = new WeakMap();
   private readonly defaultSession: Session;
   /** Durable storage, or null for an in-memory database. */
@@ -127,6 +130,7 @@ export class Database {
       durability.publishWrites = (txn) => finishWrites(this.defaultSession, txn, true);
       this.durability = durability;
       this.recovery = report;
+      this.stats.noteRecovered(this.catalog.tableNames().map((n) => this.catalog.getTable(n)!));
       for (const w of report.warnings) this.notice(w);
     } catch (e) {
       this.releaseMemory();
@@ -154,7 +158,7 @@ export class Database {
         if (this.durability !== null && rows >= CHECKPOINT_AFTER_INDEX_ROWS) this.indexCheckpointDue = true;
       },
       ...(this.onIndexBuildProgress === undefined ? {} : { onIndexBuildProgress: this.onIndexBuildProgress }),
-    });
+    }, this.stats);
   }
 
   /** True once {@link close} or {@link abandon} ran. */

@@ -9,6 +9,7 @@ import type { EngineHooks, SqlEnv, TxnState } from '../sql/env.js';
 import type { PlanNode } from '../sql/plan/plan.js';
 import { Settings, type SettingsRegistry } from '../sql/settings.js';
 import { Prng } from '../common/prng.js';
+import type { StatsStore } from '../sql/stats/store.js';
 
 export class Session implements SqlEnv {
   readonly settings: Settings;
@@ -26,6 +27,7 @@ export class Session implements SqlEnv {
     readonly indexes: Map<string, VectorIndex>,
     readonly seed: number,
     readonly engine: EngineHooks,
+    readonly stats: StatsStore,
   ) {
     this.settings = new Settings(registry);
     this.random = new Prng(seed ^ 0x5eed5eed);

@@ -9,6 +9,7 @@ import type { BuildProgress, IndexAm, VectorIndex } from '../access/am.js';
 import type { Settings } from './settings.js';
 import type { PlanNode } from './plan/plan.js';
 import type { Prng } from '../common/prng.js';
+import type { StatsStore } from './stats/store.js';
 
 /**
  * One row write of the current transaction: an inserted row (new or the new version of an
@@ -72,6 +73,8 @@ export interface SqlEnv {
   readonly random: Prng;
   /** Engine services (checkpoints). */
   readonly engine: EngineHooks;
+  /** The database's statistics (ANALYZE results, activity counters, build progress), shared by its sessions. */
+  readonly stats: StatsStore;
   /** The plan of the last SELECT executed, for EXPLAIN-free plan assertions in tests. */
   lastPlan: PlanNode | null;
 }

@@ -329,8 +329,12 @@ export interface ExprScope {
    * and its output columns' types and typmods.
    */
   subquery(select: PgNode, location: number): { query: unknown; types: SqlType[]; typmods: number[] };
-  /** Database functions that need the catalog (pg_relation_size). */
-  relationSize(name: string): number;
+  /**
+   * Database functions that need the catalog: the bytes of relation `name` (`relation`: its
+   * own storage, pg_relation_size; `table`: a table without its indexes, pg_table_size;
+   * `indexes`: a table's indexes, pg_indexes_size; `total`: both, pg_total_relation_size).
+   */
+  relationSize(name: string, what?: 'relation' | 'table' | 'indexes' | 'total'): number;
   /** The session's seeded random stream (gen_random_uuid); absent where none is needed. */
   random?: () => Prng;
 }
@@ -821,7 +825,7 @@ export function buildArray(type: ArraySqlType, values: Value[]): PgArray {
 const TOAST_TUPLE_THRESHOLD = 2032;
 
 /** pg_column_size of a value of `type`; `stored` for a table column (short headers, TOAST). */
-function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
+export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
   if (isVectorFamily(type)) {
     const size = columnSize(v as VectorLike);
     if (!stored) return size;
@@ -1188,6 +1192,11 @@ const AGGREGATES: Record<string, Partial<Record<SqlType, Aggregate<any, any, any
   sum: { vector: vectorSum, halfvec: halfvecSum },
 };
 
+/** The relation size functions and what each measures (ExprScope.relationSize). */
+const SIZE_FUNCTIONS: Record<string, 'relation' | 'table' | 'indexes' | 'total'> = {
+  pg_relation_size: 'relation', pg_table_size: 'table', pg_indexes_size: 'indexes', pg_total_relation_size: 'total',
+};
+
 function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   const names: string[] = (n.funcname as PgNode[]).map((x) => x.String.sval as string);
   const name = names[names.length - 1]!.toLowerCase();
@@ -1208,6 +1217,27 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     scope.sawSetReturning = true;
     return { k: 'srf', type: elemTypeOf(args[0]!.type as ArraySqlType), name, arg: args[0]! };
   }
+  if (SIZE_FUNCTIONS[name] !== undefined && n.args?.length === 1) {
+    // Their argument is a regclass: vecgres has no regclass type, so `x::regclass` and a
+    // relation name as text both name the relation.
+    const a: PgNode = n.args[0];
+    const tc = a.TypeCast;
+    const tn = tc?.typeName?.names as PgNode[] | undefined;
+    const argNode: PgNode = tc !== undefined && tn !== undefined && tn[tn.length - 1]?.String?.sval === 'regclass' ? tc.arg : a;
+    const arg = analyzeExpr(scope, argNode);
+    const what = SIZE_FUNCTIONS[name]!;
+    if (arg.k === 'const' && typeof arg.value === 'string') {
+      // A literal is a regclass read when the statement is parsed: an unknown relation fails
+      // there, at the literal's position.
+      try {
+        scope.relationSize(arg.value, what);
+      } catch (e) {
+        if (e instanceof PgError && e.code === SQLSTATE.undefined_table) throw new PgError(e.code, e.message, pos(argNode.A_Const?.location ?? argNode.TypeCast?.arg?.A_Const?.location));
+        throw e;
+      }
+    }
+    return { k: 'op1', type: 'int8', arg: coerceTo(scope, arg, 'text', -1), fn: (s) => scope.relationSize(s as string, what) };
+  }
   const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
   if (name === 'jsonb_build_object' || name === 'jsonb_build_array' || name === 'to_jsonb') return jsonbBuildCall(scope, name, args, n.location);
   if ((name === 'gen_random_uuid' || name === 'uuidv4') && args.length === 0 && scope.random !== undefined) {
@@ -1226,12 +1256,6 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     // An untyped literal is a C string to pg_column_size ("any"): its bytes plus the NUL.
     if (t === 'unknown') return { k: 'op1', type: 'int4', arg: a, fn: (v) => utf8Length(v as string) + 1 };
     return { k: 'op1', type: 'int4', arg: a, fn: (v) => columnSizeOf(v, t, stored) };
-  }
-  if (name === 'pg_relation_size' || name === 'pg_table_size' || name === 'pg_total_relation_size') {
-    if (args.length === 1) {
-      const a = coerceTo(scope, args[0]!, 'text', -1);
-      return { k: 'op1', type: 'int8', arg: a, fn: (s) => scope.relationSize(s as string) };
-    }
   }
   if (name === 'pg_size_pretty' && args.length === 1) {
     // pg_size_pretty(bigint) and pg_size_pretty(numeric): an integer argument reaches both by

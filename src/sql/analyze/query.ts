@@ -5,6 +5,7 @@
  * name their range-table entry. The result is cached with the catalog version it was built
  * against, so a statement text run thousands of times is analyzed once.
  */
+import { SYSTEM_VIEWS } from './system_views.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
@@ -111,17 +112,13 @@ export interface Analyzed<Q> {
 }
 
 /** Virtual views: column names and types. Rows are produced by the executor. */
-export const VIRTUAL_VIEWS: Record<string, { name: string; type: ColumnType }[]> = {
+export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType }[]> = {
+  ...SYSTEM_VIEWS,
   pg_settings: [
     { name: 'name', type: 'text' }, { name: 'setting', type: 'text' }, { name: 'unit', type: 'text' },
     { name: 'category', type: 'text' }, { name: 'short_desc', type: 'text' }, { name: 'vartype', type: 'text' },
     { name: 'min_val', type: 'text' }, { name: 'max_val', type: 'text' }, { name: 'boot_val', type: 'text' },
     { name: 'reset_val', type: 'text' },
-  ],
-  pg_type: [
-    { name: 'oid', type: 'int4' }, { name: 'typname', type: 'text' }, { name: 'typnamespace', type: 'int4' },
-    { name: 'typlen', type: 'int2' }, { name: 'typtype', type: 'text' }, { name: 'typelem', type: 'int4' },
-    { name: 'typarray', type: 'int4' }, { name: 'typcategory', type: 'text' },
   ],
   pg_indexes: [
     { name: 'schemaname', type: 'text' }, { name: 'tablename', type: 'text' }, { name: 'indexname', type: 'text' },
@@ -133,7 +130,7 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: ColumnType }[]>
 export function virtualTableDef(name: string): TableDef {
   return {
     name,
-    columns: VIRTUAL_VIEWS[name]!.map((c) => ({ name: c.name, type: c.type, typmod: -1, notNull: false, sequence: null, defaultSql: null })),
+    columns: VIRTUAL_VIEWS[name]!.map((c) => ({ name: c.name, type: c.type as ColumnType, typmod: -1, notNull: false, sequence: null, defaultSql: null })),
     primaryKey: [],
   };
 }

@@ -252,13 +252,18 @@ export class ParseState implements ExprScope {
     return this.env.random;
   }
 
-  relationSize(name: string): number {
+  relationSize(name: string, what: 'relation' | 'table' | 'indexes' | 'total' = 'relation'): number {
     const env = this.env;
-    const idx = env.indexes.get(name);
-    if (idx !== undefined) return idx.sizeBytes();
+    const indexBytes = (n: string): number => env.indexes.get(n)?.sizeBytes() ?? 0;
     const t = env.catalog.getTable(name);
-    if (t !== undefined) return t.sizeBytes();
-    if (env.catalog.getIndex(name) !== undefined) return 0;
+    if (t !== undefined) {
+      let bytes = 0;
+      if (what !== 'indexes') bytes += t.sizeBytes();
+      if (what === 'indexes' || what === 'total') for (const d of env.catalog.indexesOf(name)) bytes += indexBytes(d.name);
+      return bytes;
+    }
+    // An index: its own size (it has no indexes: pg_indexes_size is 0).
+    if (env.catalog.getIndex(name) !== undefined) return what === 'indexes' ? 0 : indexBytes(name);
     throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
   }
 

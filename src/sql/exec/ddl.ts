@@ -207,6 +207,7 @@ export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
 }
 
 function disposeIndex(env: SqlEnv, name: string): void {
+  env.stats.dropIndex(name);
   const idx = env.indexes.get(name);
   if (idx !== undefined) {
     idx.dispose();

@@ -14,6 +14,7 @@ import { evalExpr } from './eval.js';
 import { checkRow, pkeyOf, writeRow } from './insert.js';
 import { runStatement } from './select.js';
 import { rowIdQuery } from '../analyze/query.js';
+import { analyzeTable } from '../stats/analyze.js';
 import { planTableStatement } from '../plan/planner.js';
 import type { Expr } from '../analyze/expr.js';
 import type { EState } from './executor.js';
@@ -161,26 +162,50 @@ export function truncateTables(env: SqlEnv, s: PgNode): void {
  * VACUUM [table, ...]: removes index tombstones (rows deleted by committed transactions or
  * inserted by aborted ones) and repairs the index structures, through each method's
  * `vacuum`. Methods without one keep their tombstones (scans skip them). Table slots are not
- * reused, so dead rows keep their slot numbers. ANALYZE, FULL and FREEZE are accepted and
- * do the same.
+ * reused, so dead rows keep their slot numbers. FULL and FREEZE are accepted and do the same.
+ * ANALYZE [table [(col, ...)], ...] and VACUUM ANALYZE gather column statistics
+ * (stats/analyze.ts).
+ * @throws PgError 25001 inside a transaction block (VACUUM only: ANALYZE may run in one, as
+ *   PostgreSQL's), 42P01 for a missing table, 42703 for a missing column.
  */
 export function vacuum(env: SqlEnv, s: PgNode, notices: Notices): void {
-  if (env.txn.inBlock) {
-    throw new PgError(SQLSTATE.active_sql_transaction, `${s.is_vacuumcmd === false ? 'ANALYZE' : 'VACUUM'} cannot run inside a transaction block`);
+  const isVacuum = s.is_vacuumcmd === true;
+  const doAnalyze = !isVacuum || ((s.options ?? []) as PgNode[]).some((o) => o.DefElem?.defname === 'analyze');
+  if (isVacuum && env.txn.inBlock) {
+    throw new PgError(SQLSTATE.active_sql_transaction, 'VACUUM cannot run inside a transaction block');
   }
-  const names: string[] = [];
+  const targets: { name: string; cols: number[] | null }[] = [];
   for (const r of (s.rels ?? []) as PgNode[]) {
     const rv = r.VacuumRelation?.relation;
     if (rv === undefined) continue;
-    if (env.catalog.getTable(rv.relname) === undefined) {
+    const t = env.catalog.getTable(rv.relname);
+    if (t === undefined) {
       throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);
     }
-    names.push(rv.relname);
+    const colNames = ((r.VacuumRelation.va_cols ?? []) as PgNode[]).map((c) => c.String.sval as string);
+    if (colNames.length > 0 && !doAnalyze) {
+      throw new PgError(SQLSTATE.feature_not_supported, 'ANALYZE option must be specified when a column list is provided');
+    }
+    const cols = colNames.map((c) => {
+      const i = t.columnIndex(c);
+      if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${c}" of relation "${t.name}" does not exist`);
+      return i;
+    });
+    targets.push({ name: rv.relname, cols: cols.length > 0 ? cols : null });
   }
-  if (names.length === 0) names.push(...env.catalog.tableNames());
+  if (targets.length === 0) for (const name of env.catalog.tableNames()) targets.push({ name, cols: null });
   void notices;
-  for (const name of names) {
-    for (const d of env.catalog.indexesOf(name)) env.indexes.get(d.name)?.vacuum?.();
-    env.catalog.getTable(name)?.releaseDeadRows();
+  for (const { name, cols } of targets) {
+    const t = env.catalog.getTable(name)!;
+    if (isVacuum) {
+      for (const d of env.catalog.indexesOf(name)) env.indexes.get(d.name)?.vacuum?.();
+      t.releaseDeadRows();
+      const st = env.stats.table(t);
+      st.deadRows = 0;
+      st.insSinceVacuum = 0;
+      st.lastVacuumMs = env.stats.nowMs();
+      st.vacuumCount++;
+    }
+    if (doAnalyze) analyzeTable(env, t, cols, false);
   }
 }

@@ -8,6 +8,7 @@ import type { IndexDef } from '../../storage/catalog.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { compileIndexDef, vectorKey } from './index_keys.js';
+import type { BuildProgressRow } from '../stats/store.js';
 
 export interface IndexBuildTarget {
   /** Index name, for progress reports. */
@@ -40,19 +41,32 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
     for (let r = 0; r < table.slots; r++) if (table.isLive(r) && vectorKey(env, def, table, r) !== null) rowCount++;
   }
   const report = env.engine.onIndexBuildProgress;
-  return am.build({
-    dim: t.dim,
-    opclass: t.opclass,
-    options: parsed,
-    rowCount,
-    seed: env.seed,
-    forEachRow(fn) {
-      for (let r = 0; r < table.slots; r++) {
-        if (!table.isLive(r)) continue;
-        const v = vectorKey(env, def, table, r);
-        if (v !== null) fn(r, v);
-      }
-    },
-    ...(report === undefined ? {} : { onProgress: (p) => report({ index: t.name, ...p }) }),
-  });
+  // pg_stat_progress_create_index shows this build while it runs: builds are synchronous, so
+  // another session reads it from inside the progress callback (engine.onIndexBuildProgress).
+  const progress: BuildProgressRow = { pid: 1, table: table.name, index: t.name, phase: 'initializing', tuplesTotal: rowCount, tuplesDone: 0 };
+  env.stats.progress = progress;
+  try {
+    return am.build({
+      dim: t.dim,
+      opclass: t.opclass,
+      options: parsed,
+      rowCount,
+      seed: env.seed,
+      forEachRow(fn) {
+        for (let r = 0; r < table.slots; r++) {
+          if (!table.isLive(r)) continue;
+          const v = vectorKey(env, def, table, r);
+          if (v !== null) fn(r, v);
+        }
+      },
+      onProgress: (p) => {
+        progress.phase = p.phase;
+        progress.tuplesTotal = p.tuplesTotal;
+        progress.tuplesDone = p.tuplesDone;
+        report?.({ index: t.name, ...p });
+      },
+    });
+  } finally {
+    env.stats.progress = null;
+  }
 }

@@ -23,6 +23,7 @@ import { runSelect } from './select.js';
 import { runInsert } from './insert.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
 import { endTransaction } from './txn.js';
+import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
 import { planSelect, planSelectCached, cachedPlanValid, type CachedPlan } from '../plan/planner.js';
@@ -96,7 +97,11 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   try {
     const r = dispatch(env, raw, params, cache);
     // Outside a block every statement is its own transaction.
-    if (!txn.inBlock) endTransaction(env, true);
+    if (!txn.inBlock) {
+      endTransaction(env, true);
+      // The statement boundary is where the automatic analyze runs (no timers).
+      autoAnalyze(env);
+    }
     return r;
   } catch (e) {
     // Inside a block the whole transaction is rolled back at ROLLBACK (no savepoints).
@@ -159,7 +164,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('TRUNCATE TABLE', notices);
     case 'VacuumStmt':
       vacuum(env, s, notices);
-      return done(s.is_vacuumcmd === false ? 'ANALYZE' : 'VACUUM', notices);
+      return done(s.is_vacuumcmd === true ? 'VACUUM' : 'ANALYZE', notices);
     case 'CheckPointStmt':
       env.engine.checkpoint();
       return done('CHECKPOINT', notices);
@@ -447,6 +452,7 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       } finally {
         env.settings.commitTransaction();
       }
+      autoAnalyze(env);
       return done('COMMIT');
     }
     case 'TRANS_STMT_ROLLBACK': {

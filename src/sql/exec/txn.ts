@@ -72,9 +72,12 @@ export function finishWrites(env: SqlEnv, txn: TxnState, committed: boolean): vo
     if (w.kind === 'insert') {
       catalog.finishInsert(w.table, w.rowId, w.pkey, committed);
       if (!committed) tombstone(env, w.table.name, w.rowId);
+      if (committed) env.stats.countWrite(w.table, true);
+      else env.stats.countAbortedInsert(w.table);
     } else {
       catalog.finishDelete(w.table, w.rowId, w.pkey, committed);
       if (committed) tombstone(env, w.table.name, w.rowId);
+      if (committed) env.stats.countWrite(w.table, false);
     }
   }
   writes.length = 0;

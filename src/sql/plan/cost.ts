@@ -7,6 +7,7 @@
  */
 import type { Expr } from '../analyze/expr.js';
 import type { PlanBase, LayoutItem } from './plan.js';
+import { andSelectivity, clauseSelectivity, NO_STATS, type VarLookup } from './selfuncs.js';
 
 export const CPU_TUPLE_COST = 0.01;
 export const CPU_OPERATOR_COST = 0.0025;
@@ -15,20 +16,17 @@ export const ROWS_PER_PAGE = 100;
 /** PostgreSQL's disable_cost: a disabled path is very expensive, not impossible. */
 export const DISABLE_COST = 1e10;
 
-/** Selectivity of one qual (PostgreSQL's defaults: `=` 0.005, ranges 1/3, others 0.5). */
-export function qualSelectivity(e: Expr): number {
-  if (e.k === 'and') return e.args.reduce((s, a) => s * qualSelectivity(a), 1);
-  if (e.k === 'or') return Math.min(1, e.args.reduce((s, a) => s + qualSelectivity(a), 0));
-  if (e.k === 'not') return 1 - qualSelectivity(e.arg);
-  if (e.k === 'op2') {
-    if (e.op === '=') return 0.005;
-    if (e.op === '<>') return 0.995;
-    if (e.op === '<' || e.op === '>' || e.op === '<=' || e.op === '>=') return 1 / 3;
-  }
-  if (e.k === 'isnull') return e.negate ? 0.995 : 0.005;
-  if (e.k === 'in') return Math.min(0.5, 0.005 * e.list.length);
-  if (e.k === 'const') return e.value === true ? 1 : 0;
-  return 0.5;
+/**
+ * Selectivity of one qual: the fraction of rows it keeps, from ANALYZE statistics through
+ * `lookup` when given (selfuncs.ts), else PostgreSQL's defaults.
+ */
+export function qualSelectivity(e: Expr, lookup: VarLookup = NO_STATS): number {
+  return clauseSelectivity(e, lookup);
+}
+
+/** Selectivity of AND-ed quals (range pairs on one column combined, as clauselist_selectivity). */
+export function qualsSelectivity(quals: readonly Expr[], lookup: VarLookup = NO_STATS): number {
+  return andSelectivity(quals, lookup);
 }
 
 /** Number of operators a qual evaluates per row (for its CPU cost). */

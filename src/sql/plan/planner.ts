@@ -210,6 +210,8 @@ export interface CachedPlan {
   generation: number;
   checks: { e: Expr; value: number | null }[];
   tables: { table: Table; sizeClass: number }[];
+  /** The statistics generation when planned: an ANALYZE since invalidates the plan. */
+  statsGeneration: number;
 }
 
 function sizeClass(t: Table): number {
@@ -219,6 +221,7 @@ function sizeClass(t: Table): number {
 /** True when `c` may run for `params` now. */
 export function cachedPlanValid(env: SqlEnv, c: CachedPlan, params: readonly Value[]): boolean {
   if (c.settings !== env.settings || c.generation !== env.settings.generation) return false;
+  if (c.statsGeneration !== env.stats.generation) return false;
   for (const t of c.tables) if (sizeClass(t.table) !== t.sizeClass) return false;
   for (const k of c.checks) if (planTimeValue(k.e, params) !== k.value) return false;
   return true;
@@ -228,7 +231,7 @@ export function cachedPlanValid(env: SqlEnv, c: CachedPlan, params: readonly Val
 export function planSelectCached(env: SqlEnv, q: SelectQuery, params: readonly Value[]): CachedPlan {
   const g = new PlannerGlobal(env, params);
   const stmt = planWith(g, q);
-  return { stmt, settings: env.settings, generation: env.settings.generation, checks: g.planTimeChecks, tables: [...g.tables].map((table) => ({ table, sizeClass: sizeClass(table) })) };
+  return { stmt, settings: env.settings, generation: env.settings.generation, checks: g.planTimeChecks, tables: [...g.tables].map((table) => ({ table, sizeClass: sizeClass(table) })), statsGeneration: env.stats.generation };
 }
 
 /** Splits a condition into its AND-ed conjuncts. */

@@ -12,7 +12,8 @@ import type { RangeTblEntry } from '../analyze/query.js';
 import { isVectorFamily } from '../analyze/types.js';
 import { isColumnIndex, type IndexDef } from '../../storage/catalog.js';
 import type { KnnSpec, LayoutItem, PlanNode, ScanTarget } from './plan.js';
-import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity } from './cost.js';
+import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity, qualsSelectivity } from './cost.js';
+import { statsLookup } from './selfuncs.js';
 import { PlannerInfo, planLevel, relsOf } from './planner.js';
 import type { VarExpr } from './setrefs.js';
 import { deparse } from './deparse.js';
@@ -95,7 +96,7 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
     return id;
   };
   const qualExpr = and(quals.map((q) => q.expr));
-  const sel = quals.reduce((s, q) => s * qualSelectivity(q.expr), 1);
+  const sel = qualsSelectivity(quals.map((q) => q.expr), statsLookup(info.global.env.stats, info.q.rtable));
   switch (rte.kind) {
     case 'relation': {
       const cols = sortedCols(needed, rti);

@@ -8,7 +8,7 @@ import type { GucDef } from '../../../common/guc.js';
 import type { SqlEnv } from '../../env.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { PlanState, type EState } from '../executor.js';
-import { allTypeIo } from '../../../types/type_io.js';
+import { systemViewRows } from '../system_views.js';
 
 type ViewPlan = Extract<PlanNode, { node: 'VirtualScan' }>;
 
@@ -39,16 +39,11 @@ export class CatalogViewScanState extends PlanState {
 
 /** The rows of a catalog view, in its column order. */
 function viewRows(env: SqlEnv, name: string): Value[][] {
+  const system = systemViewRows(env, name);
+  if (system !== null) return system;
   const out: Value[][] = [];
   if (name === 'pg_settings') {
     for (const def of env.settings.registry.all()) out.push(settingsRow(env, def));
-  } else if (name === 'pg_type') {
-    // The types vecgres has (types/type_io.ts), in pg_catalog (namespace 11) except pgvector's,
-    // which CREATE EXTENSION vector puts in public (2200).
-    for (const t of allTypeIo()) {
-      const pgvector = /^_?(vector|halfvec|sparsevec)$/.test(t.typname);
-      out.push([t.oid, t.typname, pgvector ? 2200 : 11, t.typlen, 'b', t.elemOid, t.arrayOid, typeCategory(t.name)]);
-    }
   } else if (name === 'pg_indexes') {
     for (const d of env.catalog.allIndexes()) {
       const table = env.catalog.getTable(d.table);
@@ -65,17 +60,6 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
   return out;
 }
 
-/** pg_type.typcategory: A array, B boolean, N numeric, S string, V bit string, U user-defined (the rest). */
-function typeCategory(name: string): string {
-  if (name.endsWith('[]')) return 'A';
-  switch (name) {
-    case 'bool': return 'B';
-    case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'numeric': return 'N';
-    case 'text': case 'varchar': case 'bpchar': return 'S';
-    case 'bit': case 'varbit': return 'V';
-    default: return 'U';
-  }
-}
 
 function settingsRow(env: SqlEnv, def: GucDef): Value[] {
   const vartype = def.type === 'bool' ? 'bool' : def.type;

@@ -31,6 +31,9 @@ export class IndexScanState extends PlanState {
   private searches = 0;
   private distanceComputations = 0;
   private tuplesReturned = 0;
+  /** Index entries read and live rows fetched, for pg_stat_user_indexes (added when the scan closes). */
+  private idxRead = 0;
+  private idxFetched = 0;
 
   constructor(readonly p: IndexScanPlan, es: EState) {
     super(p, es);
@@ -51,6 +54,7 @@ export class IndexScanState extends PlanState {
     if (q.length !== index.dim) throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${index.dim} and ${q.length}`);
     const table = this.p.table;
     const xid = this.es.xid;
+    this.es.env.stats.countIndexScan(this.p.def.name, 0, 0);
     this.scan = index.beginScan(q, {
       gucs: this.es.env.settings,
       limit: this.bound,
@@ -72,7 +76,9 @@ export class IndexScanState extends PlanState {
         }
       }
       const r = this.ids[this.pos++]!;
+      this.idxRead++;
       if (!table.visibleTo(r, xid)) continue;
+      this.idxFetched++;
       const row = fetchRow(table, this.p.scan.cols, r);
       if (!this.qualPasses(this.p.qual, row)) continue;
       this.emitted++;
@@ -82,6 +88,9 @@ export class IndexScanState extends PlanState {
   }
 
   private close(): void {
+    if (this.idxRead > 0) this.es.env.stats.countIndexTuples(this.p.def.name, this.idxRead, this.idxFetched);
+    this.idxRead = 0;
+    this.idxFetched = 0;
     if (this.scan !== null) {
       const s = this.scan.stats();
       this.searches += s.searches;

@@ -36,7 +36,10 @@ export class PkScanState extends PlanState {
   }
 
   next(): Value[] | null {
-    if (this.ids === null) this.ids = this.lookup();
+    if (this.ids === null) {
+      this.ids = this.lookup();
+      this.es.env.stats.countIndexScan(this.p.indexName, this.ids.length, this.ids.length);
+    }
     while (this.i < this.ids.length) {
       const row = fetchRow(this.p.table, this.p.scan.cols, this.ids[this.i++]!);
       if (!this.qualPasses(this.p.qual, row)) continue;

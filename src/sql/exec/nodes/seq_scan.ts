@@ -24,6 +24,8 @@ export class SeqScanState extends PlanState {
   private end_ = -1;
   /** The qual is evaluated on this reused tuple; only rows that pass are copied out. */
   private readonly scratch: Value[];
+  /** Visible rows read by this scan, added to pg_stat_user_tables.seq_tup_read when it ends. */
+  private read = 0;
 
   constructor(readonly p: SeqScanPlan, es: EState) {
     super(p, es);
@@ -32,7 +34,10 @@ export class SeqScanState extends PlanState {
 
   next(): Value[] | null {
     const table = this.p.table;
-    if (this.end_ < 0) this.end_ = table.slots;
+    if (this.end_ < 0) {
+      this.end_ = table.slots;
+      this.es.env.stats.countSeqScan(table, 0);
+    }
     const n = this.end_;
     const xid = this.es.xid;
     const cols = this.p.scan.cols;
@@ -40,6 +45,7 @@ export class SeqScanState extends PlanState {
     while (this.r < n) {
       const r = this.r++;
       if (!table.visibleTo(r, xid)) continue;
+      this.read++;
       if (qual === null) return fetchRow(table, cols, r);
       const row = fetchRow(table, cols, r, this.scratch);
       if (!this.qualPasses(qual, row)) continue;
@@ -49,7 +55,17 @@ export class SeqScanState extends PlanState {
   }
 
   rescan(): void {
+    this.flushCounts();
     this.r = 0;
     this.end_ = -1;
+  }
+
+  override end(): void {
+    this.flushCounts();
+  }
+
+  private flushCounts(): void {
+    if (this.read > 0) this.es.env.stats.table(this.p.table).seqTupRead += this.read;
+    this.read = 0;
   }
 }

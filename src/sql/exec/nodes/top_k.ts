@@ -101,6 +101,8 @@ export class TopKState extends PlanState {
 
   private run(): Int32Array {
     const table = this.p.input.table;
+    // One sequential scan that reads every visible row (pg_stat_user_tables.seq_scan).
+    this.es.env.stats.countSeqScan(table, table.liveCount);
     if (table.packedColumn(this.p.knn.col) !== null) return this.runPacked();
     const knn = this.p.knn;
     const q = evalExpr(knn.query, null, this.es) as Float32Array | null;

@@ -1,0 +1,69 @@
+/**
+ * The system catalogs and views vecgres answers (pg_catalog), with PostgreSQL 18's column
+ * names in PostgreSQL's order. Each column is declared with its PostgreSQL type name; the
+ * value type is the nearest vecgres type where vecgres has no such type yet:
+ * `oid` -> bigint; `name`, `regproc`, `"char"`, `xid`, `int2vector`, `oidvector`, `pg_node_tree`,
+ * `timestamptz` -> text; `anyarray`, `_aclitem`, `_text` -> text[]; `_float4` -> real[].
+ * Rows come from the executor (exec/system_views.ts).
+ */
+import type { SqlType } from './types.js';
+
+/** One column of a system view: its name, vecgres type and PostgreSQL's type name. */
+export interface SystemViewColumn {
+  name: string;
+  type: SqlType;
+  pgType: string;
+}
+
+const TYPE_OF_PG: Record<string, SqlType> = {
+  oid: 'int8', regproc: 'text', name: 'text', char: 'text', xid: 'text', int2vector: 'text', oidvector: 'text',
+  pg_node_tree: 'text', timestamptz: 'text', anyarray: 'text[]', _aclitem: 'text[]', _text: 'text[]', _float4: 'float4[]',
+  int2: 'int2', int4: 'int4', int8: 'int8', float4: 'float4', float8: 'float8', bool: 'bool', text: 'text',
+};
+
+/** Columns from PostgreSQL's `\d`-like spec `name:pgtype name:pgtype ...`. */
+function cols(spec: string): SystemViewColumn[] {
+  return spec.trim().split(/\s+/).map((s) => {
+    const [name, pgType] = s.split(':') as [string, string];
+    const type = TYPE_OF_PG[pgType];
+    if (type === undefined) throw new Error(`system view column type ${pgType}`);
+    return { name, type, pgType };
+  });
+}
+
+/** PostgreSQL 18's columns of the system catalogs and views vecgres serves. */
+export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
+  pg_stats: cols(`schemaname:name tablename:name attname:name inherited:bool null_frac:float4 avg_width:int4 n_distinct:float4
+    most_common_vals:anyarray most_common_freqs:_float4 histogram_bounds:anyarray correlation:float4 most_common_elems:anyarray
+    most_common_elem_freqs:_float4 elem_count_histogram:_float4 range_length_histogram:anyarray range_empty_frac:float4
+    range_bounds_histogram:anyarray`),
+  pg_class: cols(`oid:oid relname:name relnamespace:oid reltype:oid reloftype:oid relowner:oid relam:oid relfilenode:oid
+    reltablespace:oid relpages:int4 reltuples:float4 relallvisible:int4 relallfrozen:int4 reltoastrelid:oid relhasindex:bool
+    relisshared:bool relpersistence:char relkind:char relnatts:int2 relchecks:int2 relhasrules:bool relhastriggers:bool
+    relhassubclass:bool relrowsecurity:bool relforcerowsecurity:bool relispopulated:bool relreplident:char relispartition:bool
+    relrewrite:oid relfrozenxid:xid relminmxid:xid relacl:_aclitem reloptions:_text relpartbound:pg_node_tree`),
+  pg_namespace: cols('oid:oid nspname:name nspowner:oid nspacl:_aclitem'),
+  pg_am: cols('oid:oid amname:name amhandler:regproc amtype:char'),
+  pg_opclass: cols('oid:oid opcmethod:oid opcname:name opcnamespace:oid opcowner:oid opcfamily:oid opcintype:oid opcdefault:bool opckeytype:oid'),
+  pg_type: cols(`oid:oid typname:name typnamespace:oid typowner:oid typlen:int2 typbyval:bool typtype:char typcategory:char
+    typispreferred:bool typisdefined:bool typdelim:char typrelid:oid typsubscript:regproc typelem:oid typarray:oid typinput:regproc
+    typoutput:regproc typreceive:regproc typsend:regproc typmodin:regproc typmodout:regproc typanalyze:regproc typalign:char
+    typstorage:char typnotnull:bool typbasetype:oid typtypmod:int4 typndims:int4 typcollation:oid typdefaultbin:pg_node_tree
+    typdefault:text typacl:_aclitem`),
+  pg_index: cols(`indexrelid:oid indrelid:oid indnatts:int2 indnkeyatts:int2 indisunique:bool indnullsnotdistinct:bool
+    indisprimary:bool indisexclusion:bool indimmediate:bool indisclustered:bool indisvalid:bool indcheckxmin:bool indisready:bool
+    indislive:bool indisreplident:bool indkey:int2vector indcollation:oidvector indclass:oidvector indoption:int2vector
+    indexprs:pg_node_tree indpred:pg_node_tree`),
+  pg_tables: cols('schemaname:name tablename:name tableowner:name tablespace:name hasindexes:bool hasrules:bool hastriggers:bool rowsecurity:bool'),
+  pg_stat_user_tables: cols(`relid:oid schemaname:name relname:name seq_scan:int8 last_seq_scan:timestamptz seq_tup_read:int8
+    idx_scan:int8 last_idx_scan:timestamptz idx_tup_fetch:int8 n_tup_ins:int8 n_tup_upd:int8 n_tup_del:int8 n_tup_hot_upd:int8
+    n_tup_newpage_upd:int8 n_live_tup:int8 n_dead_tup:int8 n_mod_since_analyze:int8 n_ins_since_vacuum:int8
+    last_vacuum:timestamptz last_autovacuum:timestamptz last_analyze:timestamptz last_autoanalyze:timestamptz vacuum_count:int8
+    autovacuum_count:int8 analyze_count:int8 autoanalyze_count:int8 total_vacuum_time:float8 total_autovacuum_time:float8
+    total_analyze_time:float8 total_autoanalyze_time:float8`),
+  pg_stat_user_indexes: cols(`relid:oid indexrelid:oid schemaname:name relname:name indexrelname:name idx_scan:int8
+    last_idx_scan:timestamptz idx_tup_read:int8 idx_tup_fetch:int8`),
+  pg_stat_progress_create_index: cols(`pid:int4 datid:oid datname:name relid:oid index_relid:oid command:text phase:text
+    lockers_total:int8 lockers_done:int8 current_locker_pid:int8 blocks_total:int8 blocks_done:int8 tuples_total:int8
+    tuples_done:int8 partitions_total:int8 partitions_done:int8`),
+};

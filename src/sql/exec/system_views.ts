@@ -1,0 +1,280 @@
+/**
+ * Rows of the system catalogs and statistics views (analyze/system_views.ts declares their
+ * columns): pg_class, pg_namespace, pg_am, pg_opclass, pg_type, pg_index, pg_tables, pg_stats,
+ * pg_stat_user_tables, pg_stat_user_indexes, pg_stat_progress_create_index. Built from the
+ * catalog, the index methods and the database's statistics store when a scan starts.
+ *
+ * Object ids: PostgreSQL's fixed ones for built-in objects (namespaces, types, the btree and
+ * heap methods) and what PGlite + pgvector 0.8.7 assigns to pgvector's (types, methods,
+ * operator classes), so catalog joins written for PostgreSQL work; tables and indexes get oids
+ * from 16384 on, in the order they are first shown.
+ */
+import type { Value } from '../../storage/table.js';
+import type { IndexDef } from '../../storage/catalog.js';
+import type { SqlEnv } from '../env.js';
+import { PgArray } from '../../types/pgarray.js';
+import { allTypeIo, typeIoByOid } from '../../types/type_io.js';
+import { TYPE_OID, valueToText, type SqlType } from '../analyze/types.js';
+import type { ColumnStats } from '../stats/store.js';
+
+const NS_CATALOG = 11;
+const NS_PUBLIC = 2200;
+const BOOTSTRAP_SUPERUSER = 10;
+/** PGlite's database (template1 is 1, postgres 5). */
+const DATABASE_OID = 5;
+const HEAP_AM = 2;
+
+/** Access-method oids: PostgreSQL's built-in ones and pgvector's as PGlite assigns them. */
+const AM_OID: Record<string, number> = { heap: 2, btree: 403, hash: 405, gist: 783, gin: 2742, spgist: 4000, brin: 3580, ivfflat: 16447, hnsw: 16449 };
+
+/** pgvector 0.8.7's HNSW / IVFFlat operator class oids in PGlite (method/opclass). */
+const OPCLASS_OID: Record<string, number> = {
+  'ivfflat/vector_l2_ops': 16464, 'ivfflat/vector_ip_ops': 16469, 'ivfflat/vector_cosine_ops': 16475,
+  'hnsw/vector_l2_ops': 16482, 'hnsw/vector_ip_ops': 16486, 'hnsw/vector_cosine_ops': 16490, 'hnsw/vector_l1_ops': 16495,
+  'ivfflat/halfvec_l2_ops': 16572, 'ivfflat/halfvec_ip_ops': 16578, 'ivfflat/halfvec_cosine_ops': 16585,
+  'hnsw/halfvec_l2_ops': 16593, 'hnsw/halfvec_ip_ops': 16598, 'hnsw/halfvec_cosine_ops': 16603, 'hnsw/halfvec_l1_ops': 16609,
+  'ivfflat/bit_hamming_ops': 16618, 'hnsw/bit_hamming_ops': 16624, 'hnsw/bit_jaccard_ops': 16629,
+  'hnsw/sparsevec_l2_ops': 16692, 'hnsw/sparsevec_ip_ops': 16697, 'hnsw/sparsevec_cosine_ops': 16702, 'hnsw/sparsevec_l1_ops': 16708,
+};
+
+/** pg_type's category and alignment of vecgres' base types (the rest of a row comes from types/type_io.ts). */
+const TYPE_CATEGORY: Record<string, [string, string]> = {
+  bool: ['B', 'c'], bytea: ['U', 'i'], int8: ['N', 'd'], int2: ['N', 's'], int4: ['N', 'i'], text: ['S', 'i'], json: ['U', 'i'],
+  float4: ['N', 'i'], float8: ['N', 'd'], bpchar: ['S', 'i'], varchar: ['S', 'i'], bit: ['V', 'i'], varbit: ['V', 'i'],
+  numeric: ['N', 'i'], uuid: ['U', 'c'], jsonb: ['U', 'i'],
+};
+const PGVECTOR_TYPES = new Set(['vector', 'halfvec', 'sparsevec']);
+const PREFERRED_TYPES = new Set(['bool', 'text', 'float8', 'varbit']);
+const COLLATABLE_TYPES = new Set(['text', 'varchar', 'bpchar']);
+
+/** PostgreSQL's timestamptz text in the UTC time zone, trailing fractional zeros dropped. */
+export function timestamptzText(ms: number | null): string | null {
+  if (ms === null) return null;
+  const iso = new Date(ms).toISOString(); // 2026-12-01T10:06:31.123Z
+  let s = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  const frac = iso.slice(20, 23).replace(/0+$/, '');
+  if (frac !== '') s += `.${frac}`;
+  return `${s}+00`;
+}
+
+/** Values as their type's output function prints them (boolout: `t` / `f`, unlike a cast to text). */
+function textArray(values: readonly Value[], type: SqlType): PgArray {
+  return new PgArray('text', [values.length], values.map((v) => (type === 'bool' ? (v ? 't' : 'f') : valueToText(v, type))));
+}
+
+function float4Array(values: readonly number[]): PgArray {
+  return new PgArray('float4', [values.length], values.map((v) => Math.fround(v)));
+}
+
+/** The table columns an index keys on (0-based; -1 for an expression key, pg_index's indkey 0). */
+function indexKeyColumns(d: IndexDef): number[] {
+  return d.keys.map((k) => k.column);
+}
+
+/** The oid of an index's operator class (0 for the primary key's btree, which has none here). */
+function opclassOid(env: SqlEnv, d: IndexDef, key: number): number {
+  const opclass = d.keys[key]!.opclass;
+  if (d.primaryKey || opclass === '') return 1978; // int4_ops, the usual primary key type's
+  return OPCLASS_OID[`${d.method}/${opclass}`] ?? opclassFallbackOid(env, d.method, opclass);
+}
+
+function amOid(env: SqlEnv, name: string): number {
+  const known = AM_OID[name];
+  if (known !== undefined) return known;
+  // A method PostgreSQL has no fixed oid for: a stable one past the relation oids' range.
+  const names = [...env.methods.keys()].sort();
+  return 17000 + names.indexOf(name);
+}
+
+function opclassFallbackOid(env: SqlEnv, method: string, opclass: string): number {
+  let i = 0;
+  for (const am of [...env.methods.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const oc of am.opclasses) {
+      if (am.name === method && oc.name === opclass) return 18000 + i;
+      i++;
+    }
+  }
+  return 0;
+}
+
+function relPages(bytes: number): number {
+  return Math.ceil(bytes / 8192);
+}
+
+/** The rows of system view `name` in its column order, or null when `name` is not one. */
+export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
+  switch (name) {
+    case 'pg_namespace':
+      return [
+        [99, 'pg_toast', BOOTSTRAP_SUPERUSER, null],
+        [NS_CATALOG, 'pg_catalog', BOOTSTRAP_SUPERUSER, null],
+        [NS_PUBLIC, 'public', 6171, null],
+        [12424, 'information_schema', BOOTSTRAP_SUPERUSER, null],
+      ];
+    case 'pg_am': {
+      const rows: Value[][] = [[HEAP_AM, 'heap', 'heap_tableam_handler', 't'], [403, 'btree', 'bthandler', 'i']];
+      for (const am of env.methods.values()) {
+        if (am.name === 'btree') continue;
+        rows.push([amOid(env, am.name), am.name, `${am.name}handler`, 'i']);
+      }
+      return rows;
+    }
+    case 'pg_opclass': {
+      const rows: Value[][] = [];
+      for (const am of env.methods.values()) {
+        for (const oc of am.opclasses) {
+          const oid = OPCLASS_OID[`${am.name}/${oc.name}`] ?? opclassFallbackOid(env, am.name, oc.name);
+          const intype = TYPE_OID[oc.kind as SqlType] ?? 0;
+          rows.push([oid, amOid(env, am.name), oc.name, NS_PUBLIC, BOOTSTRAP_SUPERUSER, oid - 1, intype, false, 0]);
+        }
+      }
+      return rows;
+    }
+    case 'pg_type':
+      return typeRows();
+    case 'pg_class':
+      return classRows(env);
+    case 'pg_index':
+      return env.catalog.allIndexes().map((d) => {
+        const st = env.stats;
+        const keys = indexKeyColumns(d);
+        return [
+          st.relOid(d.name), st.relOid(d.table), keys.length, keys.length, d.unique || d.primaryKey, false, d.primaryKey, false, true, false,
+          true, false, true, true, false, keys.map((k) => k + 1).join(' '), keys.map(() => '0').join(' '),
+          keys.map((_, i) => String(opclassOid(env, d, i))).join(' '), keys.map(() => '0').join(' '), null, null,
+        ];
+      });
+    case 'pg_tables':
+      return env.catalog.tableNames().map((t) => ['public', t, 'postgres', null, env.catalog.indexesOf(t).length > 0, false, false, false]);
+    case 'pg_stats':
+      return statsRows(env);
+    case 'pg_stat_user_tables':
+      return statTableRows(env);
+    case 'pg_stat_user_indexes': {
+      const rows: Value[][] = [];
+      for (const d of env.catalog.allIndexes()) {
+        const s = env.stats.index(d.name);
+        rows.push([env.stats.relOid(d.table), env.stats.relOid(d.name), 'public', d.table, d.name, s.idxScan, timestamptzText(s.lastIdxScanMs), s.idxTupRead, s.idxTupFetch]);
+      }
+      return rows;
+    }
+    case 'pg_stat_progress_create_index': {
+      const p = env.stats.progress;
+      if (p === null) return [];
+      const table = env.catalog.getTable(p.table);
+      // Blocks of the table the build reads, done in proportion to the tuples loaded (vecgres
+      // reads rows, not pages; the seed's pct_done query divides blocks).
+      const blocksTotal = table === undefined ? 0 : relPages(table.sizeBytes());
+      const blocksDone = p.tuplesTotal > 0 ? Math.floor((blocksTotal * p.tuplesDone) / p.tuplesTotal) : 0;
+      return [[
+        p.pid, DATABASE_OID, 'postgres', env.stats.relOid(p.table), env.stats.relOid(p.index), 'CREATE INDEX', p.phase,
+        0, 0, 0, blocksTotal, blocksDone, p.tuplesTotal, p.tuplesDone, 0, 0,
+      ]];
+    }
+    default:
+      return null;
+  }
+}
+
+function typeRows(): Value[][] {
+  const rows: Value[][] = [];
+  const add = (oid: number, name: string, len: number, cat: string, align: string, ns: number, elem: number, arr: number, preferred: boolean, collation: number): void => {
+    const io = ns === NS_PUBLIC ? `${name}_` : name;
+    rows.push([
+      oid, name, ns, BOOTSTRAP_SUPERUSER, len, len > 0 && len <= 8, 'b', cat, preferred, true, ',', 0,
+      elem !== 0 ? 'array_subscript_handler' : '-', elem, arr, elem !== 0 ? 'array_in' : `${io}in`, elem !== 0 ? 'array_out' : `${io}out`,
+      elem !== 0 ? 'array_recv' : `${io}recv`, elem !== 0 ? 'array_send' : `${io}send`, '-', '-', elem !== 0 ? 'array_typanalyze' : '-', align,
+      len > 0 ? 'p' : 'x', false, 0, -1, 0, collation, null, null, null,
+    ]);
+  };
+  // One registry of types (types/type_io.ts): OIDs, names, lengths and array links come from it.
+  for (const t of allTypeIo()) {
+    const base = t.elemOid === 0 ? t : typeIoByOid(t.elemOid)!;
+    const ns = PGVECTOR_TYPES.has(base.typname) ? NS_PUBLIC : NS_CATALOG;
+    const [cat, align] = TYPE_CATEGORY[base.typname] ?? ['U', 'i'];
+    const coll = COLLATABLE_TYPES.has(base.typname) ? 100 : 0;
+    if (t.elemOid === 0) add(t.oid, t.typname, t.typlen, cat, align, ns, 0, t.arrayOid, PREFERRED_TYPES.has(t.typname), coll);
+    else add(t.oid, t.typname, -1, 'A', align === 'd' ? 'd' : 'i', ns, t.elemOid, 0, false, coll);
+  }
+  return rows;
+}
+
+function classRows(env: SqlEnv): Value[][] {
+  const rows: Value[][] = [];
+  const st = env.stats;
+  for (const name of env.catalog.tableNames()) {
+    const t = env.catalog.getTable(name)!;
+    const ts = st.peekTable(t);
+    const reltuples = ts === undefined ? -1 : ts.reltuples;
+    const hasIndex = env.catalog.indexesOf(name).length > 0;
+    rows.push([
+      st.relOid(name), name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, HEAP_AM, st.relOid(name), 0,
+      reltuples < 0 ? 0 : relPages(t.sizeBytes()), Math.fround(reltuples), 0, 0, 0, hasIndex, false, 'p', 'r', t.def.columns.length, 0,
+      false, false, false, false, false, true, 'd', false, 0, '1', '1', null, null, null,
+    ]);
+  }
+  for (const d of env.catalog.allIndexes()) {
+    const t = env.catalog.getTable(d.table);
+    const ts = t === undefined ? undefined : st.peekTable(t);
+    const idx = env.indexes.get(d.name);
+    const bytes = idx?.sizeBytes() ?? 0;
+    const reloptions = d.options.length > 0 ? new PgArray('text', [d.options.length], d.options.map(([k, v]) => `${k}=${v}`)) : null;
+    rows.push([
+      st.relOid(d.name), d.name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, d.primaryKey ? 403 : amOid(env, d.method), st.relOid(d.name), 0,
+      relPages(bytes), Math.fround(ts === undefined ? -1 : ts.reltuples), 0, 0, 0, false, false, 'p', 'i', indexKeyColumns(d).length, 0,
+      false, false, false, false, false, true, 'n', false, 0, '0', '0', null, reloptions, null,
+    ]);
+  }
+  return rows;
+}
+
+function statsRow(table: string, attname: string, s: ColumnStats, type: SqlType): Value[] {
+  return [
+    'public', table, attname, false, Math.fround(s.nullFrac), s.avgWidth, Math.fround(s.nDistinct),
+    s.mcvVals.length > 0 ? textArray(s.mcvVals, type) : null,
+    s.mcvFreqs.length > 0 ? float4Array(s.mcvFreqs) : null,
+    s.histogram.length > 0 ? textArray(s.histogram, type) : null,
+    s.correlation === null ? null : Math.fround(s.correlation),
+    null, null, null, null, null, null,
+  ];
+}
+
+function statsRows(env: SqlEnv): Value[][] {
+  const rows: Value[][] = [];
+  for (const name of env.catalog.tableNames()) {
+    const t = env.catalog.getTable(name)!;
+    const ts = env.stats.peekTable(t);
+    if (ts === undefined) continue;
+    t.def.columns.forEach((c, i) => {
+      const s = ts.columns[i];
+      if (s !== null && s !== undefined) rows.push(statsRow(name, c.name, s, c.type));
+    });
+  }
+  return rows;
+}
+
+function statTableRows(env: SqlEnv): Value[][] {
+  const rows: Value[][] = [];
+  const st = env.stats;
+  for (const name of env.catalog.tableNames()) {
+    const t = env.catalog.getTable(name)!;
+    const s = st.table(t);
+    const indexes = env.catalog.indexesOf(name);
+    let idxScan: number | null = null;
+    let idxFetch: number | null = null;
+    let lastIdx: number | null = null;
+    for (const d of indexes) {
+      const is = st.index(d.name);
+      idxScan = (idxScan ?? 0) + is.idxScan;
+      idxFetch = (idxFetch ?? 0) + is.idxTupFetch;
+      if (is.lastIdxScanMs !== null && (lastIdx === null || is.lastIdxScanMs > lastIdx)) lastIdx = is.lastIdxScanMs;
+    }
+    rows.push([
+      st.relOid(name), 'public', name, s.seqScan, timestamptzText(s.lastSeqScanMs), s.seqTupRead, idxScan, timestamptzText(lastIdx), idxFetch,
+      s.tupIns, 0, s.tupDel, 0, 0, t.liveCount, s.deadRows, s.modsSinceAnalyze, s.insSinceVacuum,
+      timestamptzText(s.lastVacuumMs), null, timestamptzText(s.lastAnalyzeMs), timestamptzText(s.lastAutoanalyzeMs),
+      s.vacuumCount, 0, s.analyzeCount, s.autoanalyzeCount, 0, 0, 0, 0,
+    ]);
+  }
+  return rows;
+}

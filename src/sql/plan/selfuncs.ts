@@ -1,0 +1,403 @@
+/**
+ * Selectivity of WHERE clauses from ANALYZE statistics: the fraction of a relation's rows a
+ * qual keeps. PostgreSQL's src/backend/utils/adt/selfuncs.c (eqsel, neqsel, scalarineqsel,
+ * scalararraysel, nulltestsel, boolvarsel) and src/backend/optimizer/path/clausesel.c
+ * (clauselist_selectivity: AND as a product with range pairs combined, OR as independent
+ * events, NOT as the complement) are the model, reduced to what vecgres' expressions need.
+ *
+ * Without statistics the defaults are PostgreSQL's: the distinct count of a column is its row
+ * count below 200 rows, else 200 (DEFAULT_NUM_DISTINCT), so `=` keeps 1/n; ranges 1/3
+ * (DEFAULT_INEQ_SEL), a range pair 0.005 (DEFAULT_RANGE_INEQ_SEL), IS NULL 0.005
+ * (DEFAULT_UNK_SEL), a boolean expression 0.5.
+ */
+import type { Expr } from '../analyze/expr.js';
+import type { RangeTblEntry } from '../analyze/range.js';
+import type { Value } from '../../storage/table.js';
+import { Numeric, numericToFloat8 } from '../../types/numeric.js';
+import { comparatorFor } from '../analyze/expr.js';
+import { isNumeric, type SqlType } from '../analyze/types.js';
+import type { ColumnStats, StatsStore } from '../stats/store.js';
+
+export const DEFAULT_EQ_SEL = 0.005;
+export const DEFAULT_INEQ_SEL = 1 / 3;
+export const DEFAULT_RANGE_INEQ_SEL = 0.005;
+export const DEFAULT_UNK_SEL = 0.005;
+export const DEFAULT_NOT_UNK_SEL = 1 - DEFAULT_UNK_SEL;
+export const DEFAULT_NUM_DISTINCT = 200;
+/** A boolean expression PostgreSQL knows nothing about (clausesel.c). */
+const DEFAULT_BOOL_SEL = 0.5;
+
+/** What the estimator knows about one column of a relation of the query level. */
+export interface VarInfo {
+  /** ANALYZE's statistics, or null when never analyzed. */
+  stats: ColumnStats | null;
+  /** Rows of the relation now. */
+  rows: number;
+  type: SqlType;
+  /** The column is a single-column primary key (unique). */
+  unique: boolean;
+}
+
+/** Looks up a column of the current query level: `rti`, `col` -> what is known, or null. */
+export type VarLookup = (rti: number, col: number) => VarInfo | null;
+
+/** No statistics at all: every estimate is a default. */
+export const NO_STATS: VarLookup = () => null;
+
+/** The lookup over a query level's range table and the database's statistics. */
+export function statsLookup(store: StatsStore, rtable: readonly RangeTblEntry[]): VarLookup {
+  return (rti, col) => {
+    const rte = rtable[rti];
+    if (rte === undefined || rte.kind !== 'relation') return null;
+    const t = rte.table;
+    const c = t.def.columns[col];
+    if (c === undefined) return null;
+    const st = store.peekTable(t);
+    return {
+      stats: st?.columns[col] ?? null,
+      rows: t.liveCount,
+      type: c.type,
+      unique: t.def.primaryKey.length === 1 && t.def.primaryKey[0] === col,
+    };
+  };
+}
+
+const clamp = (s: number): number => (s < 0 ? 0 : s > 1 ? 1 : s);
+
+/** The column a qual side names (through order-preserving numeric casts), or null. */
+function varOf(e: Expr, lookup: VarLookup): VarInfo | null {
+  while (e.k === 'cast' && isNumeric(e.type) && isNumeric(e.from)) e = e.arg;
+  if (e.k !== 'var' || e.levelsUp !== 0 || e.col < 0) return null;
+  return lookup(e.rti, e.col);
+}
+
+/** A constant side's value; `undefined` when the side is not a constant (a parameter, a column). */
+function constOf(e: Expr): Value | undefined {
+  while (e.k === 'cast' && e.arg.k === 'const') e = e.arg;
+  return e.k === 'const' ? e.value : undefined;
+}
+
+/** get_variable_numdistinct: distinct non-null values of the column. */
+function numDistinct(v: VarInfo): number {
+  const s = v.stats;
+  if (s !== null && s.nDistinct !== 0) {
+    return Math.max(1, s.nDistinct > 0 ? s.nDistinct : Math.round(-s.nDistinct * v.rows));
+  }
+  if (v.type === 'bool') return 2;
+  if (v.unique) return Math.max(1, v.rows);
+  return v.rows < DEFAULT_NUM_DISTINCT ? Math.max(1, v.rows) : DEFAULT_NUM_DISTINCT;
+}
+
+function toNumber(x: Value): number | null {
+  if (typeof x === 'number') return x;
+  if (typeof x === 'bigint') return Number(x);
+  if (x instanceof Numeric) return numericToFloat8(x);
+  return null;
+}
+
+/** Compares a statistics value with a constant: <0, 0, >0, or null when they do not compare. */
+function compareValues(a: Value, b: Value, type: SqlType): number | null {
+  const na = toNumber(a);
+  const nb = toNumber(b);
+  if (na !== null && nb !== null) return na < nb ? -1 : na > nb ? 1 : 0;
+  if (na !== null || nb !== null) return null;
+  if (typeof a !== typeof b) return null;
+  try {
+    return comparatorFor(type)(a, b);
+  } catch {
+    return null;
+  }
+}
+
+/** var_eq_const: `col = c`. */
+function eqConstSel(v: VarInfo, c: Value): number {
+  if (c === null) return 0;
+  const s = v.stats;
+  // A unique column matches at most one row (PostgreSQL: vardata->isunique).
+  if (v.unique) return 1 / Math.max(1, v.rows);
+  if (s === null) return 1 / numDistinct(v);
+  for (let i = 0; i < s.mcvVals.length; i++) {
+    if (compareValues(s.mcvVals[i]!, c, v.type) === 0) return s.mcvFreqs[i]!;
+  }
+  let sumCommon = 0;
+  for (const f of s.mcvFreqs) sumCommon += f;
+  let sel = clamp(1 - sumCommon - s.nullFrac);
+  const otherDistinct = numDistinct(v) - s.mcvFreqs.length;
+  if (otherDistinct > 1) sel /= otherDistinct;
+  if (s.mcvFreqs.length > 0 && sel > s.mcvFreqs[s.mcvFreqs.length - 1]!) sel = s.mcvFreqs[s.mcvFreqs.length - 1]!;
+  return sel;
+}
+
+/** var_eq_non_const: `col = <parameter or other expression>`. */
+function eqNonConstSel(v: VarInfo): number {
+  const s = v.stats;
+  if (v.unique) return 1 / Math.max(1, v.rows);
+  let sel = 1 - (s?.nullFrac ?? 0);
+  const nd = numDistinct(v);
+  if (nd > 1) sel /= nd;
+  if (s !== null && s.mcvFreqs.length > 0 && sel > s.mcvFreqs[0]!) sel = s.mcvFreqs[0]!;
+  return sel;
+}
+
+function nullFrac(v: VarInfo | null): number {
+  return v?.stats?.nullFrac ?? 0;
+}
+
+/**
+ * scalarineqsel: `col < c` (`lt` with `eq` for <=) or `col > c` / `>=`: the MCVs that satisfy
+ * it plus the histogram's fraction (interpolated inside the bin for numbers) of the rest.
+ */
+function ineqConstSel(v: VarInfo, c: Value, gt: boolean, eq: boolean): number {
+  const s = v.stats;
+  if (c === null) return 0;
+  if (s === null || !s.scalar) return DEFAULT_INEQ_SEL;
+  const holds = (x: Value): boolean | null => {
+    const r = compareValues(x, c, v.type);
+    if (r === null) return null;
+    return gt ? (eq ? r >= 0 : r > 0) : eq ? r <= 0 : r < 0;
+  };
+  let mcvSel = 0;
+  let sumCommon = 0;
+  for (let i = 0; i < s.mcvVals.length; i++) {
+    sumCommon += s.mcvFreqs[i]!;
+    const h = holds(s.mcvVals[i]!);
+    if (h === null) return DEFAULT_INEQ_SEL;
+    if (h) mcvSel += s.mcvFreqs[i]!;
+  }
+  const histSel = histogramSel(s.histogram, c, v.type, gt, eq, () => {
+    const other = numDistinct(v) - s.mcvVals.length;
+    return other > 1 ? 1 / other : 0;
+  });
+  let sel = 1 - s.nullFrac - sumCommon;
+  sel *= histSel >= 0 ? histSel : 0.5;
+  return clamp(sel + mcvSel);
+}
+
+/** ineq_histogram_selectivity: the fraction of the histogram's population on the asked side of `c`, or -1. */
+function histogramSel(hist: readonly Value[], c: Value, type: SqlType, gt: boolean, eq: boolean, eqSelOf: () => number): number {
+  const n = hist.length;
+  if (n < 2) return -1;
+  // Binary search for the first bound for which the operator (lt: `<` or `<=`; gt: `>` or
+  // `>=`) applied as hist[i] OP c fails (lt) / holds (gt).
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const probe = (lo + hi) >>> 1;
+    const r = compareValues(hist[probe]!, c, type);
+    if (r === null) return -1;
+    let ltcmp = gt ? (eq ? r >= 0 : r > 0) : eq ? r <= 0 : r < 0;
+    if (gt) ltcmp = !ltcmp;
+    if (ltcmp) lo = probe + 1;
+    else hi = probe;
+  }
+  let histFrac: number;
+  if (lo <= 0) histFrac = 0;
+  else if (lo >= n) histFrac = 1;
+  else {
+    const low = toNumber(hist[lo - 1]!);
+    const high = toNumber(hist[lo]!);
+    const val = toNumber(c);
+    let binFrac = 0.5;
+    if (low !== null && high !== null && val !== null) {
+      if (high <= low) binFrac = 0.5;
+      else if (val <= low) binFrac = 0;
+      else if (val >= high) binFrac = 1;
+      else binFrac = (val - low) / (high - low);
+    }
+    histFrac = (lo - 1 + binFrac) / (n - 1);
+    // histFrac estimates `x <= c`. The first bin is narrower by one value's share (its first
+    // bound is the leftmost value of its bucket), and `<` / `>=` exclude the value itself.
+    const i = lo;
+    const eqSel = i === 1 || gt === eq ? eqSelOf() : 0;
+    if (i === 1) histFrac += eqSel * (1 - binFrac);
+    if (gt === eq) histFrac -= eqSel;
+  }
+  let sel = gt ? 1 - histFrac : histFrac;
+  // Never quite 0 or 1: the histogram's ends are sample values, not the true extremes.
+  const cutoff = 0.01 / (n - 1);
+  if (sel < cutoff) sel = cutoff;
+  else if (sel > 1 - cutoff) sel = 1 - cutoff;
+  return sel;
+}
+
+const COMMUTE: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '=': '=', '<>': '<>' };
+
+/** Selectivity of a binary comparison, or null when it is not `var op const/other`. */
+function opSel(e: Extract<Expr, { k: 'op2' }>, lookup: VarLookup): number {
+  let op = e.op;
+  let l = e.l;
+  let r = e.r;
+  let v = varOf(l, lookup);
+  if (v === null && COMMUTE[op] !== undefined) {
+    const rv = varOf(r, lookup);
+    if (rv !== null) {
+      v = rv;
+      [l, r] = [r, l];
+      op = COMMUTE[op]!;
+    }
+  }
+  const c = constOf(r);
+  switch (op) {
+    case '=':
+      if (v === null) return DEFAULT_EQ_SEL;
+      return c !== undefined ? eqConstSel(v, c) : eqNonConstSel(v);
+    case '<>': {
+      if (v === null) return 1 - DEFAULT_EQ_SEL;
+      if (c === null) return 0;
+      const eq = c !== undefined ? eqConstSel(v, c) : eqNonConstSel(v);
+      return clamp(1 - eq - nullFrac(v));
+    }
+    case '<': case '<=': case '>': case '>=':
+      if (v === null || c === undefined) return DEFAULT_INEQ_SEL;
+      return ineqConstSel(v, c, op === '>' || op === '>=', op === '<=' || op === '>=');
+    default:
+      return DEFAULT_BOOL_SEL;
+  }
+}
+
+/**
+ * scalararraysel for `col IN (list)` (`= ANY`): the elements' equality selectivities summed
+ * (distinct elements are disjoint events); `NOT IN` (`<> ALL`): 1 + the sum of each `<>`
+ * selectivity minus 1.
+ */
+function inSel(e: Extract<Expr, { k: 'in' }>, lookup: VarLookup): number {
+  const v = varOf(e.arg, lookup);
+  let s = e.negate ? 1 : 0;
+  for (const item of e.list) {
+    let eq: number;
+    if (v === null) eq = DEFAULT_EQ_SEL;
+    else {
+      const c = constOf(item);
+      eq = c !== undefined ? eqConstSel(v, c) : eqNonConstSel(v);
+    }
+    if (e.negate) s += clamp(1 - eq - nullFrac(v)) - 1;
+    else s += eq;
+  }
+  return clamp(s);
+}
+
+/** A bound of a range pair (clausesel.c addRangeClause): `var` >/>= or </<= something. */
+function rangeSide(e: Expr, lookup: VarLookup): { key: string; gt: boolean } | null {
+  if (e.k !== 'op2' || !(e.op in COMMUTE) || e.op === '=' || e.op === '<>') return null;
+  const lv = e.l.k === 'var' ? e.l : null;
+  const rv = e.r.k === 'var' ? e.r : null;
+  const v = lv ?? rv;
+  if (v === null || (lv !== null && rv !== null) || v.levelsUp !== 0) return null;
+  void lookup;
+  const op = lv !== null ? e.op : COMMUTE[e.op]!;
+  return { key: `${v.rti}:${v.col}`, gt: op === '>' || op === '>=' };
+}
+
+/**
+ * clauselist_selectivity over AND-ed quals: the product of their selectivities, except that a
+ * lower and an upper bound on the same column (`x > a AND x < b`, BETWEEN) are combined as
+ * `hi + lo - 1` (the overlap of the two ranges), not multiplied as independent.
+ */
+export function andSelectivity(quals: readonly Expr[], lookup: VarLookup = NO_STATS): number {
+  let sel = 1;
+  const ranges = new Map<string, { lo: number | null; hi: number | null; v: VarInfo | null }>();
+  for (const q of quals) {
+    const side = rangeSide(q, lookup);
+    if (side === null) {
+      sel *= clauseSelectivity(q, lookup);
+      continue;
+    }
+    const s = clauseSelectivity(q, lookup);
+    let r = ranges.get(side.key);
+    if (r === undefined) {
+      const [rti, col] = side.key.split(':').map(Number);
+      r = { lo: null, hi: null, v: lookup(rti!, col!) };
+      ranges.set(side.key, r);
+    }
+    if (side.gt) r.lo = r.lo === null ? s : Math.min(r.lo, s);
+    else r.hi = r.hi === null ? s : Math.min(r.hi, s);
+  }
+  for (const r of ranges.values()) {
+    if (r.lo === null || r.hi === null) {
+      sel *= r.lo ?? r.hi!;
+      continue;
+    }
+    if (r.lo === DEFAULT_INEQ_SEL && r.hi === DEFAULT_INEQ_SEL) {
+      sel *= DEFAULT_RANGE_INEQ_SEL;
+      continue;
+    }
+    // Both selectivities exclude NULLs, so their sum counts them -1 times: add them back.
+    let s2 = r.hi + r.lo - 1 + nullFrac(r.v);
+    if (s2 <= 0) s2 = s2 < -0.01 ? DEFAULT_RANGE_INEQ_SEL : 1e-10;
+    sel *= s2;
+  }
+  return sel;
+}
+
+/** Operators and their negators (pg_operator.oprnegate). */
+const NEGATOR: Record<string, string> = { '=': '<>', '<>': '=', '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
+
+/**
+ * `NOT arg` as PostgreSQL's planner sees it after negate_clause: the negator of a comparison,
+ * NOT IN for IN, IS NOT NULL for IS NULL, De Morgan through AND and OR; else 1 - s.
+ */
+function notSelectivity(arg: Expr, lookup: VarLookup): number {
+  switch (arg.k) {
+    case 'op2': {
+      const neg = NEGATOR[arg.op];
+      if (neg !== undefined) return clamp(opSel({ ...arg, op: neg }, lookup));
+      break;
+    }
+    case 'in':
+      return inSel({ ...arg, negate: !arg.negate }, lookup);
+    case 'isnull':
+      return clauseSelectivity({ ...arg, negate: !arg.negate }, lookup);
+    case 'not':
+      return clauseSelectivity(arg.arg, lookup);
+    case 'and':
+      return clauseSelectivity({ k: 'or', type: 'bool', args: arg.args.map((a) => ({ k: 'not', type: 'bool', arg: a }) as Expr) }, lookup);
+    case 'or':
+      return clauseSelectivity({ k: 'and', type: 'bool', args: arg.args.map((a) => ({ k: 'not', type: 'bool', arg: a }) as Expr) }, lookup);
+    default:
+      break;
+  }
+  return clamp(1 - clauseSelectivity(arg, lookup));
+}
+
+/**
+ * The selectivity of one boolean qual over the relations of the current query level
+ * (clause_selectivity): a fraction in [0, 1].
+ */
+export function clauseSelectivity(e: Expr, lookup: VarLookup = NO_STATS): number {
+  switch (e.k) {
+    case 'and':
+      return andSelectivity(e.args, lookup);
+    case 'or': {
+      // Independent events: s1 + s2 - s1 * s2.
+      let s = 0;
+      for (const a of e.args) {
+        const s2 = clauseSelectivity(a, lookup);
+        s = s + s2 - s * s2;
+      }
+      return clamp(s);
+    }
+    case 'not':
+      return notSelectivity(e.arg, lookup);
+    case 'op2':
+      return clamp(opSel(e, lookup));
+    case 'isnull': {
+      const v = varOf(e.arg, lookup);
+      if (v === null || v.stats === null) return e.negate ? DEFAULT_NOT_UNK_SEL : DEFAULT_UNK_SEL;
+      return e.negate ? 1 - v.stats.nullFrac : v.stats.nullFrac;
+    }
+    case 'in':
+      return inSel(e, lookup);
+    case 'const':
+      return e.value === true ? 1 : 0;
+    case 'var': {
+      // boolvarsel: a boolean column as a qual is `col = true`.
+      const v = varOf(e, lookup);
+      if (v === null || v.stats === null) return DEFAULT_BOOL_SEL;
+      return eqConstSel(v, true);
+    }
+    case 'fn':
+      return 1 / 3;
+    default:
+      return DEFAULT_BOOL_SEL;
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * Per-database statistics: what ANALYZE gathered per table column (PostgreSQL's
+ * pg_statistic), the activity counters of the monitoring views (PostgreSQL's cumulative
+ * statistics system: pg_stat_user_tables, pg_stat_user_indexes) and the progress of the index
+ * build running now (pg_stat_progress_create_index). One store is shared by all sessions of
+ * a database.
+ *
+ * Nothing here is persisted: after a restart the counters start at zero and the column
+ * statistics are gathered again by the automatic analyze, which counts every row present at
+ * open as a change since the last (never run) analyze.
+ */
+import type { Table, Value } from '../../storage/table.js';
+
+/** Statistics of one column, as ANALYZE computes them (analyze.c's VacAttrStats results). */
+export interface ColumnStats {
+  /** Fraction of the sampled rows whose value is NULL (stanullfrac). */
+  nullFrac: number;
+  /** Average width in bytes of the non-null values (stawidth). */
+  avgWidth: number;
+  /**
+   * Distinct non-null values (stadistinct): > 0 an absolute count, < 0 minus a fraction of
+   * the row count (the count grows with the table), 0 unknown.
+   */
+  nDistinct: number;
+  /** Most common values, most common first, and their frequencies over all sampled rows. */
+  mcvVals: Value[];
+  mcvFreqs: number[];
+  /** Histogram bounds of the values not among the MCVs, ascending (empty: none). */
+  histogram: Value[];
+  /** Correlation of physical row order with value order (-1 .. 1), or null when not computed. */
+  correlation: number | null;
+  /** False for columns without an ordering (vectors): only nullFrac, avgWidth, nDistinct are set. */
+  scalar: boolean;
+}
+
+/** One table's ANALYZE results and activity counters. */
+export interface TableStats {
+  /** Column statistics by column number (null: not analyzed). */
+  columns: (ColumnStats | null)[];
+  /** Live rows when last analyzed (pg_class.reltuples; -1 never analyzed). */
+  reltuples: number;
+  /** Wall-clock milliseconds of the last manual / automatic analyze (null: never). */
+  lastAnalyzeMs: number | null;
+  lastAutoanalyzeMs: number | null;
+  lastVacuumMs: number | null;
+  /** Rows inserted, updated or deleted by committed transactions since the last analyze. */
+  modsSinceAnalyze: number;
+  /** Dead rows left by committed deletes and aborted inserts since the last vacuum. */
+  deadRows: number;
+  analyzeCount: number;
+  autoanalyzeCount: number;
+  vacuumCount: number;
+  /** Sequential scans started on the table and the visible rows they read. */
+  seqScan: number;
+  seqTupRead: number;
+  lastSeqScanMs: number | null;
+  /** Rows inserted by committed transactions since the last VACUUM. */
+  insSinceVacuum: number;
+  /** Rows inserted / deleted by committed transactions (pg_stat_user_tables.n_tup_ins / n_tup_del). */
+  tupIns: number;
+  tupDel: number;
+}
+
+
+/** Activity counters of one index (pg_stat_user_indexes). */
+export interface IndexStats {
+  idxScan: number;
+  /** Index entries returned by scans of the index. */
+  idxTupRead: number;
+  /** Live table rows fetched through the index. */
+  idxTupFetch: number;
+  lastIdxScanMs: number | null;
+}
+
+/** The index build running now, for pg_stat_progress_create_index. */
+export interface BuildProgressRow {
+  /** Backend-like id of the session that builds (1 for the only build at a time). */
+  pid: number;
+  table: string;
+  index: string;
+  /** PostgreSQL's phase text, e.g. 'building index: loading tuples'. */
+  phase: string;
+  tuplesTotal: number;
+  tuplesDone: number;
+}
+
+/** A fresh table entry (nothing analyzed, all counters zero). */
+function newTableStats(table: Table): TableStats {
+  return {
+    columns: table.def.columns.map(() => null),
+    reltuples: -1,
+    lastAnalyzeMs: null,
+    lastAutoanalyzeMs: null,
+    lastVacuumMs: null,
+    modsSinceAnalyze: 0,
+    deadRows: 0,
+    analyzeCount: 0,
+    autoanalyzeCount: 0,
+    vacuumCount: 0,
+    seqScan: 0,
+    seqTupRead: 0,
+    lastSeqScanMs: null,
+    insSinceVacuum: 0,
+    tupIns: 0,
+    tupDel: 0,
+  };
+}
+
+/**
+ * The statistics of one database. Entries are keyed by the table object, so a dropped or
+ * truncated table (TRUNCATE makes a new one) starts afresh, as PostgreSQL's relfilenode does.
+ */
+export class StatsStore {
+  private readonly tables = new WeakMap<Table, TableStats>();
+  private readonly indexes = new Map<string, IndexStats>();
+  /** Tables with committed changes since the last statement boundary check (auto-analyze candidates). */
+  readonly changed = new Set<Table>();
+  /** Bumped by every ANALYZE: cached plans made with older statistics are planned again. */
+  generation = 0;
+  /** The index build in progress, or null. */
+  progress: BuildProgressRow | null = null;
+
+  /** Object ids handed out to relations by name (pg_class.oid), from PostgreSQL's first user oid. */
+  private readonly oids = new Map<string, number>();
+  private nextOid = 16384;
+
+  /** @param nowMs wall-clock milliseconds since the Unix epoch (injected: tests use a fixed clock). */
+  constructor(readonly nowMs: () => number) {}
+
+  /**
+   * The oid of relation `name` (table or index), assigned on first use and kept for the
+   * name while the database is open (not persisted: oids may differ after a restart).
+   */
+  relOid(name: string): number {
+    let oid = this.oids.get(name);
+    if (oid === undefined) {
+      oid = this.nextOid++;
+      this.oids.set(name, oid);
+    }
+    return oid;
+  }
+
+  /** The entry of `table`, created on first use. */
+  table(table: Table): TableStats {
+    let s = this.tables.get(table);
+    if (s === undefined) {
+      s = newTableStats(table);
+      this.tables.set(table, s);
+    }
+    return s;
+  }
+
+  /** The entry of `table` if it has one (no entry is created). */
+  peekTable(table: Table): TableStats | undefined {
+    return this.tables.get(table);
+  }
+
+  /** The counters of index `name`, created on first use. */
+  index(name: string): IndexStats {
+    let s = this.indexes.get(name);
+    if (s === undefined) {
+      s = { idxScan: 0, idxTupRead: 0, idxTupFetch: 0, lastIdxScanMs: null };
+      this.indexes.set(name, s);
+    }
+    return s;
+  }
+
+  /** Forgets an index's counters (DROP INDEX / DROP TABLE). */
+  dropIndex(name: string): void {
+    this.indexes.delete(name);
+  }
+
+  /** Counts one committed row insert (`insert`) or delete of `table`. */
+  countWrite(table: Table, insert: boolean): void {
+    const s = this.table(table);
+    s.modsSinceAnalyze++;
+    if (insert) {
+      s.tupIns++;
+      s.insSinceVacuum++;
+    }
+    else {
+      s.tupDel++;
+      s.deadRows++;
+    }
+    this.changed.add(table);
+  }
+
+  /** Counts a sequential scan of `table` that read `tuples` visible rows (nodeSeqscan). */
+  countSeqScan(table: Table, tuples: number): void {
+    const s = this.table(table);
+    s.seqScan++;
+    s.seqTupRead += tuples;
+    s.lastSeqScanMs = this.nowMs();
+  }
+
+  /** Counts one scan of index `name` that returned `read` entries and fetched `fetched` live rows. */
+  countIndexScan(name: string, read: number, fetched: number): void {
+    const s = this.index(name);
+    s.idxScan++;
+    s.idxTupRead += read;
+    s.idxTupFetch += fetched;
+    s.lastIdxScanMs = this.nowMs();
+  }
+
+  /** Adds entries read / rows fetched to index `name` after its scan was counted. */
+  countIndexTuples(name: string, read: number, fetched: number): void {
+    const s = this.index(name);
+    s.idxTupRead += read;
+    s.idxTupFetch += fetched;
+  }
+
+  /**
+   * After recovery: the rows of every table count as changes since the last (never run here)
+   * analyze, so the automatic analyze gathers the statistics a restart did not keep.
+   */
+  noteRecovered(tables: readonly Table[]): void {
+    for (const t of tables) {
+      const s = this.table(t);
+      s.modsSinceAnalyze = Math.max(s.modsSinceAnalyze, t.liveCount);
+      this.changed.add(t);
+    }
+  }
+
+  /** Counts one aborted insert (a dead row, not a change). */
+  countAbortedInsert(table: Table): void {
+    this.table(table).deadRows++;
+  }
+}
