@@ -126,6 +126,31 @@ test('server: a CancelRequest closes its own connection and leaves an idle targe
   }
 });
 
+test('server: md5 and cleartext password authentication; a bad startup setting is FATAL with its SQLSTATE', async () => {
+  for (const auth of ['md5', 'password'] as const) {
+    const s = await startServer({ auth });
+    try {
+      const c = new pg.Client(s.conn);
+      await c.connect();
+      assert.equal((await c.query('SELECT 1 AS x')).rows[0].x, 1);
+      await c.end();
+      const bad = new pg.Client({ ...s.conn, password: 'wrong' });
+      await assert.rejects(bad.connect(), (e: pg.DatabaseError) => e.code === '28P01');
+    } finally {
+      await s.close();
+    }
+  }
+  const s = await startServer();
+  try {
+    const c = new pg.Client({ ...s.conn, options: '-c hnsw.ef_search=0' });
+    await assert.rejects(c.connect(), (e: pg.DatabaseError) => e.code === '22023' && /hnsw\.ef_search/.test(e.message));
+    const d = new pg.Client({ ...s.conn, options: '-c no_such_setting=1' });
+    await assert.rejects(d.connect(), (e: pg.DatabaseError) => e.code === '42704' && e.message === 'unrecognized configuration parameter "no_such_setting"');
+  } finally {
+    await s.close();
+  }
+});
+
 test('server: max connections answers 53300 and frees the slot when a client leaves', async () => {
   const s = await startServer({ maxConnections: 1 });
   try {
