@@ -151,6 +151,33 @@ test('server: md5 and cleartext password authentication; a bad startup setting i
   }
 });
 
+test('server: a client that disconnects inside a transaction has it rolled back; sessions are independent', async () => {
+  const s = await startServer();
+  try {
+    const a = new pg.Client(s.conn);
+    const b = new pg.Client(s.conn);
+    await a.connect();
+    await b.connect();
+    await a.query('CREATE TABLE t (id int PRIMARY KEY)');
+    await a.query('BEGIN');
+    await a.query('INSERT INTO t VALUES (1)');
+    await a.query('SET hnsw.ef_search = 99');
+    // b neither sees a's uncommitted row nor its setting.
+    assert.equal((await b.query('SELECT count(*)::int AS n FROM t')).rows[0].n, 0);
+    assert.equal((await b.query('SHOW hnsw.ef_search')).rows[0]['hnsw.ef_search'], '40');
+    a.on('error', () => undefined); // pg reports the cut connection
+    (a as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    for (let i = 0; i < 100 && s.server.connectionCount > 1; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(s.server.connectionCount, 1);
+    assert.equal((await b.query('SELECT count(*)::int AS n FROM t')).rows[0].n, 0);
+    await b.query('INSERT INTO t VALUES (1)');
+    await b.query('DROP TABLE t');
+    await b.end();
+  } finally {
+    await s.close();
+  }
+});
+
 test('server: max connections answers 53300 and frees the slot when a client leaves', async () => {
   const s = await startServer({ maxConnections: 1 });
   try {
