@@ -30,10 +30,8 @@ import type { Session } from './engine/session.js';
 import type { StatementResult } from './sql/exec/statement.js';
 import type { IndexBuildProgress } from './sql/env.js';
 import type { Value } from './storage/table.js';
-import { formatVector } from './types/vector.js';
-import { formatFloat4 } from './types/float.js';
-import { formatHalfvec, halfvecToFloats } from './types/halfvec.js';
 import { PgArray } from './types/pgarray.js';
+import { typeIoByName } from './types/type_io.js';
 import { valueToText, type SqlType } from './sql/analyze/types.js';
 
 export { PgError, isPgError } from './common/errors.js';
@@ -396,30 +394,12 @@ function toResults<T>(r: StatementResult | undefined, opts: QueryOptions): Resul
   return { rows: rows as T[], fields, affectedRows: r.affectedRows, command: r.command.split(' ')[0]! };
 }
 
+/** A result value in PGlite's shape: the type registry's `toJs`, arrays element by element. */
 function outputValue(v: Value, type: string, vecArrays: boolean): unknown {
   if (v === null) return null;
-  switch (type) {
-    case 'vector':
-      return vecArrays ? (v as Float32Array).slice() : formatVector(v as Float32Array);
-    case 'halfvec':
-      return vecArrays ? halfvecToFloats(v as Uint16Array) : formatHalfvec(v as Uint16Array);
-    case 'float4':
-      // PostgreSQL prints float4 with the shortest text that round-trips in float32; PGlite parses that text.
-      return Number(formatFloat4(v as number));
-    case 'numeric':
-      return String(v);
-    case 'jsonb':
-    case 'json':
-      // PGlite parses json and jsonb results.
-      return JSON.parse(String(v));
-    case 'sparsevec':
-    case 'bit':
-    case 'varbit':
-      return valueToText(v, type);
-    default:
-      if (v instanceof PgArray) return outputArray(v, type as SqlType);
-      return v;
-  }
+  if (v instanceof PgArray) return outputArray(v, type as SqlType);
+  const io = typeIoByName(type);
+  return io === undefined ? v : io.toJs(v, vecArrays);
 }
 
 /**

@@ -147,9 +147,17 @@ export class Connection {
     this.flush();
   }
 
+  /**
+   * Sends what the writer holds. When the socket's buffer is full (a client that sends
+   * queries without reading the answers), reading from it pauses until it drains, so such a
+   * client cannot make the server hold unbounded results.
+   */
   private flush(): void {
     if (this.closed || this.out.length === 0) return;
-    this.socket.write(this.out.take());
+    if (!this.socket.write(this.out.take()) && !this.socket.isPaused()) {
+      this.socket.pause();
+      this.socket.once('drain', () => this.socket.resume());
+    }
   }
 
   /** Sends a FATAL error and closes. */

@@ -3,8 +3,8 @@
  * pg_type says about it (typname, typlen, element and array types) and its binary send/receive
  * functions (PostgreSQL's typsend / typreceive; pgvector's vector_send / vector_recv,
  * halfvec_send / halfvec_recv, sparsevec_send / sparsevec_recv). The wire server reads it to
- * describe columns and to encode and decode binary parameters and results; the pg_type catalog
- * view lists it; the embedded API reads its OIDs.
+ * describe columns and to encode and decode binary parameters and results; the embedded API
+ * shapes result values with it ({@link TypeIo.toJs}); the pg_type catalog view lists it.
  *
  * Values are the SQL layer's runtime values (see storage/table.ts `Value`): int8 a number or a
  * bigint, numeric a Numeric, vector a Float32Array, halfvec a Uint16Array of binary16
@@ -19,10 +19,11 @@
  * the element's own send bytes.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { vectorSend, vectorRecv } from './vector.js';
-import { halfvecSend, halfvecRecv } from './halfvec.js';
-import { sparsevecSend, sparsevecRecv, type SparseVector } from './sparsevec.js';
-import { bitSend, bitRecv, type BitString } from './bit.js';
+import { vectorSend, vectorRecv, formatVector } from './vector.js';
+import { halfvecSend, halfvecRecv, formatHalfvec, halfvecToFloats } from './halfvec.js';
+import { sparsevecSend, sparsevecRecv, formatSparsevec, type SparseVector } from './sparsevec.js';
+import { bitSend, bitRecv, formatBit, type BitString } from './bit.js';
+import { formatFloat4 } from './float.js';
 import { int2Send, int2Recv } from './int.js';
 import { numericSend, numericRecv, type Numeric } from './numeric.js';
 import { uuidSend, uuidRecv } from './uuid.js';
@@ -54,6 +55,12 @@ export interface TypeIo {
    *   malformed data, and the type's own input errors (dimensions, lengths).
    */
   recv(buf: Uint8Array, typmod: number): Datum;
+  /**
+   * The value as the embedded API returns it (PGlite's shapes): numbers, strings, booleans,
+   * parsed JSON, pgvector's types as their text, or with `vectorsAsFloat32` vector and halfvec
+   * as Float32Array copies. Arrays are shaped element by element by the caller.
+   */
+  toJs(v: Datum, vectorsAsFloat32: boolean): unknown;
 }
 
 const utf8 = new TextEncoder();
@@ -88,6 +95,23 @@ function textRecv(b: Uint8Array): string {
 
 type Send = (v: Datum) => Uint8Array;
 type Recv = (b: Uint8Array, typmod: number) => Datum;
+type ToJs = (v: Datum, vectorsAsFloat32: boolean) => unknown;
+
+/** Embedded-API shapes that differ from the runtime value (see {@link TypeIo.toJs}). */
+const TO_JS: Readonly<Record<string, ToJs>> = {
+  vector: (v, f32) => (f32 ? (v as Float32Array).slice() : formatVector(v as Float32Array)),
+  halfvec: (v, f32) => (f32 ? halfvecToFloats(v as Uint16Array) : formatHalfvec(v as Uint16Array)),
+  sparsevec: (v) => formatSparsevec(v as SparseVector),
+  bit: (v) => formatBit(v as BitString),
+  varbit: (v) => formatBit(v as BitString),
+  // PostgreSQL prints float4 with the shortest text that round-trips in float32; PGlite parses that text.
+  float4: (v) => Number(formatFloat4(v as number)),
+  numeric: (v) => String(v),
+  // PGlite parses json and jsonb results.
+  jsonb: (v) => JSON.parse((v as Jsonb).toString()),
+  json: (v) => JSON.parse(v as string),
+};
+const identity: ToJs = (v) => v;
 
 const SCALARS: readonly [name: string, oid: number, arrayOid: number, typlen: number, send: Send, recv: Recv][] = [
   ['bool', 16, 1000, 1, (v) => Uint8Array.of(v ? 1 : 0), (b) => fixed(b, 1).getUint8(0) !== 0],
@@ -171,7 +195,7 @@ function add(t: TypeIo): void {
 }
 
 for (const [name, oid, arrayOid, typlen, send, recv] of SCALARS) {
-  add({ name, typname: name, oid, typlen, elemOid: 0, arrayOid, send, recv });
+  add({ name, typname: name, oid, typlen, elemOid: 0, arrayOid, send, recv, toJs: TO_JS[name] ?? identity });
 }
 for (const [name, oid, arrayOid] of SCALARS) {
   const elem = byName.get(name)!;
@@ -184,6 +208,7 @@ for (const [name, oid, arrayOid] of SCALARS) {
     arrayOid: 0,
     send: (v) => arraySend(v as PgArray, elem),
     recv: (b) => arrayRecv(b, elem),
+    toJs: identity,
   });
 }
 

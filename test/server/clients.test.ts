@@ -126,6 +126,58 @@ test('server: a CancelRequest closes its own connection and leaves an idle targe
   }
 });
 
+test('server: md5 and cleartext password authentication; a bad startup setting is FATAL with its SQLSTATE', async () => {
+  for (const auth of ['md5', 'password'] as const) {
+    const s = await startServer({ auth });
+    try {
+      const c = new pg.Client(s.conn);
+      await c.connect();
+      assert.equal((await c.query('SELECT 1 AS x')).rows[0].x, 1);
+      await c.end();
+      const bad = new pg.Client({ ...s.conn, password: 'wrong' });
+      await assert.rejects(bad.connect(), (e: pg.DatabaseError) => e.code === '28P01');
+    } finally {
+      await s.close();
+    }
+  }
+  const s = await startServer();
+  try {
+    const c = new pg.Client({ ...s.conn, options: '-c hnsw.ef_search=0' });
+    await assert.rejects(c.connect(), (e: pg.DatabaseError) => e.code === '22023' && /hnsw\.ef_search/.test(e.message));
+    const d = new pg.Client({ ...s.conn, options: '-c no_such_setting=1' });
+    await assert.rejects(d.connect(), (e: pg.DatabaseError) => e.code === '42704' && e.message === 'unrecognized configuration parameter "no_such_setting"');
+  } finally {
+    await s.close();
+  }
+});
+
+test('server: a client that disconnects inside a transaction has it rolled back; sessions are independent', async () => {
+  const s = await startServer();
+  try {
+    const a = new pg.Client(s.conn);
+    const b = new pg.Client(s.conn);
+    await a.connect();
+    await b.connect();
+    await a.query('CREATE TABLE t (id int PRIMARY KEY)');
+    await a.query('BEGIN');
+    await a.query('INSERT INTO t VALUES (1)');
+    await a.query('SET hnsw.ef_search = 99');
+    // b neither sees a's uncommitted row nor its setting.
+    assert.equal((await b.query('SELECT count(*)::int AS n FROM t')).rows[0].n, 0);
+    assert.equal((await b.query('SHOW hnsw.ef_search')).rows[0]['hnsw.ef_search'], '40');
+    a.on('error', () => undefined); // pg reports the cut connection
+    (a as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    for (let i = 0; i < 100 && s.server.connectionCount > 1; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(s.server.connectionCount, 1);
+    assert.equal((await b.query('SELECT count(*)::int AS n FROM t')).rows[0].n, 0);
+    await b.query('INSERT INTO t VALUES (1)');
+    await b.query('DROP TABLE t');
+    await b.end();
+  } finally {
+    await s.close();
+  }
+});
+
 test('server: max connections answers 53300 and frees the slot when a client leaves', async () => {
   const s = await startServer({ maxConnections: 1 });
   try {
