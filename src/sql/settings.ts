@@ -124,6 +124,16 @@ export class Settings implements GucReader {
   }
 
   /**
+   * True when the session or transaction has set `name` (SET, SET LOCAL, also to its default
+   * value) and not RESET it since: filtered vector search follows pgvector's semantics for
+   * `hnsw.iterative_scan` only when the user chose a value.
+   */
+  isExplicit(name: string): boolean {
+    const key = name.toLowerCase();
+    return this.local.has(key) || this.session.has(key);
+  }
+
+  /**
    * SET / SET LOCAL. `value` is the text as written (null = DEFAULT). Outside a transaction
    * block SET LOCAL has no effect (PostgreSQL warns and ignores it).
    * @throws PgError 22023 invalid value, 42704/42602 unknown name, 55P02 read-only.
@@ -138,7 +148,9 @@ export class Settings implements GucReader {
     if (isLocal && this.snapshot === null) return;
     this.generation++;
     if (value === null) {
-      if (def === null) target.delete(key);
+      // RESET / SET ... TO DEFAULT: a session value is dropped (the default applies, and the
+      // setting no longer counts as explicit); a local one must still hide the session's.
+      if (def === null || !isLocal) target.delete(key);
       else target.set(key, def.default);
       if (!isLocal) this.local.delete(key);
       return;

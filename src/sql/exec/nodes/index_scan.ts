@@ -3,15 +3,30 @@
  * the table in ascending distance from the query vector, through the access method's
  * begin/next/close scan interface (access/am.ts). The query is evaluated at each (re)scan, so
  * on the inner side of a nested loop (LATERAL top-k per outer row, the cross-join trap's
- * single outer row) each outer row gets its own index search. The scan keeps pulling while
- * the qual rejects rows or rows are invisible, up to the bound the parent set (LIMIT).
+ * single outer row) each outer row gets its own index search.
+ *
+ * Without `filtered` (no WHERE clause, or the user set hnsw.iterative_scan: pgvector's
+ * semantics) the scan keeps pulling while the qual rejects rows or rows are invisible, up to
+ * the bound the parent set (LIMIT) or the end of what the index returns.
+ *
+ * With `filtered` (plan/scan.ts chose a strategy by cost) the scan returns LIMIT rows
+ * whenever that many pass: it computes its result (at most LIMIT row ids) at the first call:
+ * - exact / traversal: the qual over the table into a bitmap (exec/row_filter.ts), then, by
+ *   its exact row count, exact distances over the bitmap's rows (knn_exact.ts) or the index
+ *   search consulting the bitmap; if that search ends short of the rows that pass (a part of
+ *   the graph it could not reach), the exact result replaces it.
+ * - iterative: the index scan continued without a cap, the qual tested on the rows it
+ *   returns; if the index is exhausted first, the exact result over the bitmap replaces it.
  */
 import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
-import type { IndexScan } from '../../../access/am.js';
-import type { PlanNode } from '../../plan/plan.js';
+import type { IndexScan, ScanOptions } from '../../../access/am.js';
+import { FILTER_STRATEGY_NAMES, type FilterStrategy, type PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
+import { exactKnnOverBitmap } from '../knn_exact.js';
+import { buildQualBitmap } from '../row_filter.js';
+import type { RowBitmap } from '../row_bitmap.js';
 import { fetchRow } from './seq_scan.js';
 
 type IndexScanPlan = Extract<PlanNode, { node: 'IndexScan' }>;
@@ -31,6 +46,12 @@ export class IndexScanState extends PlanState {
   private searches = 0;
   private distanceComputations = 0;
   private tuplesReturned = 0;
+  /** Filtered search: the result row ids, computed at the first call. */
+  private result: Int32Array | null = null;
+  private resultPos = 0;
+  /** Filtered search: the strategy run last and the rows its bitmap held (-1: no bitmap). */
+  private usedStrategy: FilterStrategy | null = null;
+  private filterRows = -1;
 
   constructor(readonly p: IndexScanPlan, es: EState) {
     super(p, es);
@@ -40,25 +61,32 @@ export class IndexScanState extends PlanState {
     this.bound = n;
   }
 
-  private begin(): void {
+  private query(): Float32Array | null {
     const q = evalExpr(this.p.knn.query, null, this.es) as Float32Array | null;
+    if (q === null) return null;
+    const index = this.p.index;
+    if (q.length !== index.dim) throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${index.dim} and ${q.length}`);
+    return q;
+  }
+
+  private options(extra: Partial<ScanOptions> = {}): ScanOptions {
+    const table = this.p.table;
+    const xid = this.es.xid;
+    return { gucs: this.es.env.settings, limit: this.bound, isLive: (rowId) => table.visibleTo(rowId, xid), ...extra };
+  }
+
+  private begin(): void {
+    const q = this.query();
     if (q === null) {
       // A NULL query orders nothing: PostgreSQL's index scan returns no rows for it.
       this.done = true;
       return;
     }
-    const index = this.p.index;
-    if (q.length !== index.dim) throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${index.dim} and ${q.length}`);
-    const table = this.p.table;
-    const xid = this.es.xid;
-    this.scan = index.beginScan(q, {
-      gucs: this.es.env.settings,
-      limit: this.bound,
-      isLive: (rowId) => table.visibleTo(rowId, xid),
-    });
+    this.scan = this.p.index.beginScan(q, this.options());
   }
 
   next(): Value[] | null {
+    if (this.p.filtered !== null) return this.nextFiltered();
     if (this.scan === null && !this.done) this.begin();
     const table = this.p.table;
     const xid = this.es.xid;
@@ -81,13 +109,99 @@ export class IndexScanState extends PlanState {
     return null;
   }
 
+  private nextFiltered(): Value[] | null {
+    if (this.result === null) this.result = this.runFiltered();
+    if (this.resultPos >= this.result.length) return null;
+    return fetchRow(this.p.table, this.p.scan.cols, this.result[this.resultPos++]!);
+  }
+
+  /** The filtered search's result: at most k row ids in ascending distance (module comment). */
+  private runFiltered(): Int32Array {
+    const f = this.p.filtered!;
+    const k = Number.isFinite(this.bound) ? this.bound : f.limit;
+    const q = this.query();
+    if (q === null || k <= 0) return new Int32Array(0);
+    const table = this.p.table;
+    const xid = this.es.xid;
+    if (f.strategy === 'iterative') {
+      this.usedStrategy = 'iterative';
+      const out: number[] = [];
+      const scan = this.p.index.beginScan(q, this.options({ exhaustive: true }));
+      try {
+        while (out.length < k) {
+          // Ask for no more than are still missing: a larger request makes the index resume.
+          const want = Math.min(BATCH, k - out.length);
+          const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
+          if (n === 0) break;
+          for (let i = 0; i < n && out.length < k; i++) {
+            const r = this.ids[i]!;
+            if (!table.visibleTo(r, xid)) continue;
+            if (this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r))) out.push(r);
+          }
+        }
+      } finally {
+        this.closeScan(scan);
+      }
+      if (out.length >= k) return Int32Array.from(out);
+      // The index ran out first: the exact answer decides (it may hold rows the graph missed).
+      return this.withBitmap((bm) => this.exact(q, bm, k));
+    }
+    return this.withBitmap((bm, rows) => {
+      const tableRows = Math.max(1, table.liveCount);
+      const traversal = this.p.am.costEstimate(this.p.index, {
+        tableRows, limit: k, selectivity: rows / tableRows, gucs: this.es.env.settings, filterMode: 'filter',
+      }).total;
+      if (rows <= k || rows <= traversal || !this.p.am.supportsFilter) return this.exact(q, bm, k);
+      this.usedStrategy = 'traversal';
+      const out: number[] = [];
+      const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, filter: bm.asFilter(rows, tableRows) }));
+      try {
+        while (out.length < k) {
+          const want = Math.min(BATCH, k - out.length);
+          const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
+          if (n === 0) break;
+          for (let i = 0; i < n && out.length < k; i++) {
+            const r = this.ids[i]!;
+            // The index returns only bitmap rows; the test keeps a method that ignores it honest.
+            if (bm.has(r)) out.push(r);
+          }
+        }
+      } finally {
+        this.closeScan(scan);
+      }
+      if (out.length >= Math.min(k, rows)) return Int32Array.from(out);
+      return this.exact(q, bm, k);
+    });
+  }
+
+  /** Builds the qual's bitmap, runs `fn` over it, frees it. */
+  private withBitmap(fn: (bm: RowBitmap, rows: number) => Int32Array): Int32Array {
+    const qb = buildQualBitmap(this.p.table, this.p.qual!, this.p.scan.cols, this.es, this.es.xid);
+    try {
+      this.filterRows = qb.rows;
+      return fn(qb.bitmap, qb.rows);
+    } finally {
+      qb.bitmap.free();
+    }
+  }
+
+  private exact(q: Float32Array, bm: RowBitmap, k: number): Int32Array {
+    this.usedStrategy = 'exact';
+    this.distanceComputations += this.filterRows;
+    return exactKnnOverBitmap(this.p.table, this.p.knn.col, q, this.p.knn.op, bm, k);
+  }
+
+  private closeScan(scan: IndexScan): void {
+    const s = scan.stats();
+    this.searches += s.searches;
+    this.distanceComputations += s.distanceComputations;
+    this.tuplesReturned += s.tuplesReturned;
+    scan.close();
+  }
+
   private close(): void {
     if (this.scan !== null) {
-      const s = this.scan.stats();
-      this.searches += s.searches;
-      this.distanceComputations += s.distanceComputations;
-      this.tuplesReturned += s.tuplesReturned;
-      this.scan.close();
+      this.closeScan(this.scan);
       this.scan = null;
     }
   }
@@ -98,14 +212,21 @@ export class IndexScanState extends PlanState {
     this.pos = 0;
     this.emitted = 0;
     this.done = false;
+    this.result = null;
+    this.resultPos = 0;
   }
 
   override end(): void {
     this.close();
-    this.instr.extra = [
-      ['Index Searches', this.searches],
-      ['Distance Computations', this.distanceComputations],
-      ['Index Tuples Returned', this.tuplesReturned],
-    ];
+    const extra: [string, string | number][] = [];
+    const f = this.p.filtered;
+    if (f !== null && this.usedStrategy !== null) {
+      const used = FILTER_STRATEGY_NAMES[this.usedStrategy];
+      const actual = this.filterRows >= 0 ? `, actual rows ${this.filterRows}` : '';
+      const planned = this.usedStrategy !== f.strategy ? `; planned ${FILTER_STRATEGY_NAMES[f.strategy]}` : '';
+      extra.push(['Filtered Search', `${used} (estimated rows ${f.estRows}${actual}${planned})`]);
+    }
+    extra.push(['Index Searches', this.searches], ['Distance Computations', this.distanceComputations], ['Index Tuples Returned', this.tuplesReturned]);
+    this.instr.extra = extra;
   }
 }
