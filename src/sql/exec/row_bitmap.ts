@@ -51,6 +51,21 @@ export class RowBitmap {
     for (let i = 0; i < n; i++) v[i] = bits[i]! | 0;
   }
 
+  /** Keeps the rows also set in `other` (BitmapAnd); both cover the same rows. */
+  and(other: RowBitmap): void {
+    const a = this.view();
+    const b = other.view();
+    for (let i = 0; i < a.length; i++) a[i] = a[i]! & (i < b.length ? b[i]! : 0);
+  }
+
+  /** Adds the rows set in `other` (BitmapOr). */
+  or(other: RowBitmap): void {
+    const a = this.view();
+    const b = other.view();
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) a[i] = a[i]! | b[i]!;
+  }
+
   /** Rows set (popcount). */
   count(): number {
     const v = this.view();
