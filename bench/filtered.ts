@@ -202,6 +202,7 @@ function vectorText(a: Float32Array, row: number, dim: number): string {
 
 /** Loads rows [0, n) into `items` on `peer` and builds the index. */
 async function load(peer: SqlPeer, d: Data, n: number, rowsOf: (i: number) => number = (i) => i): Promise<number> {
+  await peer.exec('CREATE EXTENSION IF NOT EXISTS vector');
   await peer.exec(`CREATE TABLE items (id int4 PRIMARY KEY, c2 int4, c10 int4, c100 int4, c200 int4, c1000 int4, u int4, cluster int4, tenant int4, embedding vector(${d.dim}))`);
   const BATCH = 500;
   for (let i = 0; i < n; i += BATCH) {

@@ -34,8 +34,13 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
 /** Name of the setting that caps the vector arena (kernels/arena.ts). */
 export const GUC_MEMORY_LIMIT = 'vecgres.memory_limit';
 
+/** Name of the setting that fixes the filtered-search strategy (plan/scan.ts). */
+export const GUC_FILTERED_SEARCH = 'vecgres.filtered_search';
+
 /**
- * vecgres's own settings. `vecgres.memory_limit` caps the memory that vectors and indexes take
+ * vecgres's own settings. `vecgres.filtered_search` fixes the strategy of filtered k-NN
+ * queries (`auto`: chosen by cost; `exact`, `traversal`, `iterative`: that one, still with the
+ * exact answer as the fallback when an index scan comes up short). `vecgres.memory_limit` caps the memory that vectors and indexes take
  * (kB, as work_mem; units accepted); each statement runs under its session's value, and a
  * request beyond it fails with 53200 out of memory. Default: half the machine's memory, at most
  * what one WebAssembly memory addresses (4 GB).
@@ -50,6 +55,14 @@ export const VECGRES_GUCS: readonly GucDef[] = [
     unit: 'kB',
     shortDesc: 'Sets the maximum memory for vector data and indexes.',
     category: 'Resource Usage / Memory',
+  },
+  {
+    name: GUC_FILTERED_SEARCH,
+    type: 'enum',
+    default: 'auto',
+    values: ['auto', 'exact', 'traversal', 'iterative'],
+    shortDesc: 'Sets the strategy of filtered vector searches (auto: by cost).',
+    category: 'Query Tuning / Planner Method Configuration',
   },
 ];
 

@@ -159,6 +159,8 @@ export interface FilteredKnn {
   estRows: number;
   /** LIMIT + OFFSET at plan time (the rows the scan must produce when they exist). */
   limit: number;
+  /** Set by vecgres.filtered_search: run `strategy`, never re-choose from the bitmap's count. */
+  forced: boolean;
 }
 
 export type FilterStrategy = 'exact' | 'traversal' | 'iterative';

@@ -14,6 +14,7 @@ import type { IndexDef } from '../../storage/catalog.js';
 import type { FilteredKnn, FilterStrategy, KnnSpec, LayoutItem, PlanNode, ScanTarget } from './plan.js';
 import type { IndexAm, VectorIndex } from '../../access/am.js';
 import type { GucReader } from '../../common/guc.js';
+import { GUC_FILTERED_SEARCH } from '../settings.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity } from './cost.js';
 import { PlannerInfo, planLevel, relsOf } from './planner.js';
 import type { VarExpr } from './setrefs.js';
@@ -339,9 +340,10 @@ export function knnScan(
       const userIterative = am.gucs.some((g) => g.name.endsWith('.iterative_scan') && gucs.isExplicit(g.name));
       // Filtered search (vecgres' default) where the unfiltered query would use the index.
       if (quals.length > 0 && !userIterative && post < exactCost && table.def.columns[col.col]!.type === 'vector') {
-        const f = filteredStrategy(am, index, rows, need, sel, qualOps(qualExpr), distanceCost, gucs);
+        const forced = String(gucs.get(GUC_FILTERED_SEARCH));
+        const f = forced === 'auto' ? filteredStrategy(am, index, rows, need, sel, qualOps(qualExpr), distanceCost, gucs) : { strategy: forced as FilterStrategy, cost: 0 };
         cost = f.cost;
-        filtered = { strategy: f.strategy, estRows: Math.max(1, Math.round(rows * sel)), limit: need };
+        filtered = { strategy: f.strategy, estRows: Math.max(1, Math.round(rows * sel)), limit: need, forced: forced !== 'auto' };
       }
       cost += indexPenalty;
       if (best === null || cost < best.cost) best = { def, cost, filtered };

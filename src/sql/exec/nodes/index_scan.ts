@@ -16,7 +16,10 @@
  *   search consulting the bitmap; if that search ends short of the rows that pass (a part of
  *   the graph it could not reach), the exact result replaces it.
  * - iterative: the index scan continued without a cap, the qual tested on the rows it
- *   returns; if the index is exhausted first, the exact result over the bitmap replaces it.
+ *   returns; past a budget of rows (the estimate was wrong) or when the index is exhausted,
+ *   the node builds the bitmap and decides again as above.
+ * With the bitmap built, the plain index scan keeping the bitmap's rows is a third choice
+ * (cheapest when most rows pass), abandoned for the traversal past its budget.
  */
 import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
@@ -30,6 +33,14 @@ import type { RowBitmap } from '../row_bitmap.js';
 import { fetchRow } from './seq_scan.js';
 
 type IndexScanPlan = Extract<PlanNode, { node: 'IndexScan' }>;
+
+/**
+ * Rows an iterative filtered scan may take from the index before the node decides again:
+ * four times the k / selectivity it expects to need, plus a search's worth.
+ */
+function scanBudget(k: number, sel: number): number {
+  return (4 * k) / Math.max(sel, 1e-6) + 200;
+}
 
 /** Candidates fetched from the index per `next` call. */
 const BATCH = 256;
@@ -123,55 +134,109 @@ export class IndexScanState extends PlanState {
     if (q === null || k <= 0) return new Int32Array(0);
     const table = this.p.table;
     const xid = this.es.xid;
+    const tableRows = Math.max(1, table.liveCount);
+    if (f.forced) return this.runForced(q, k, tableRows);
     if (f.strategy === 'iterative') {
-      this.usedStrategy = 'iterative';
-      const out: number[] = [];
-      const scan = this.p.index.beginScan(q, this.options({ exhaustive: true }));
-      try {
-        while (out.length < k) {
-          // Ask for no more than are still missing: a larger request makes the index resume.
-          const want = Math.min(BATCH, k - out.length);
-          const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
-          if (n === 0) break;
-          for (let i = 0; i < n && out.length < k; i++) {
-            const r = this.ids[i]!;
-            if (!table.visibleTo(r, xid)) continue;
-            if (this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r))) out.push(r);
-          }
-        }
-      } finally {
-        this.closeScan(scan);
+      // Planned from an estimate: give up after a budget of rows (the filter keeps fewer rows
+      // near the query than estimated) and decide again from the bitmap's exact count.
+      const budget = scanBudget(k, f.estRows / tableRows);
+      const row: Value[] = new Array(this.p.scan.cols.length);
+      const out = this.iterate(q, k, budget, (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
+      if (out !== null) {
+        this.usedStrategy = 'iterative';
+        return out;
       }
-      if (out.length >= k) return Int32Array.from(out);
-      // The index ran out first: the exact answer decides (it may hold rows the graph missed).
+      return this.withBitmap((bm, rows) => this.bitmapStrategies(q, k, bm, rows, tableRows, false));
+    }
+    return this.withBitmap((bm, rows) => this.bitmapStrategies(q, k, bm, rows, tableRows, true));
+  }
+
+  /** vecgres.filtered_search named the strategy: run it (the exact answer still backs it up). */
+  private runForced(q: Float32Array, k: number, tableRows: number): Int32Array {
+    const f = this.p.filtered!;
+    const table = this.p.table;
+    const xid = this.es.xid;
+    if (f.strategy === 'iterative') {
+      const row: Value[] = new Array(this.p.scan.cols.length);
+      const out = this.iterate(q, k, Infinity, (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
+      this.usedStrategy = 'iterative';
+      if (out !== null) return out;
       return this.withBitmap((bm) => this.exact(q, bm, k));
     }
-    return this.withBitmap((bm, rows) => {
-      const tableRows = Math.max(1, table.liveCount);
-      const traversal = this.p.am.costEstimate(this.p.index, {
-        tableRows, limit: k, selectivity: rows / tableRows, gucs: this.es.env.settings, filterMode: 'filter',
-      }).total;
-      if (rows <= k || rows <= traversal || !this.p.am.supportsFilter) return this.exact(q, bm, k);
-      this.usedStrategy = 'traversal';
-      const out: number[] = [];
-      const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, filter: bm.asFilter(rows, tableRows) }));
-      try {
-        while (out.length < k) {
-          const want = Math.min(BATCH, k - out.length);
-          const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
-          if (n === 0) break;
-          for (let i = 0; i < n && out.length < k; i++) {
-            const r = this.ids[i]!;
-            // The index returns only bitmap rows; the test keeps a method that ignores it honest.
-            if (bm.has(r)) out.push(r);
-          }
-        }
-      } finally {
-        this.closeScan(scan);
+    return this.withBitmap((bm, rows) => (f.strategy === 'exact' || !this.p.am.supportsFilter ? this.exact(q, bm, k) : this.traverse(q, k, bm, rows, tableRows)));
+  }
+
+  /**
+   * With the bitmap's exact count: the cheapest of exact distances over its rows, the index
+   * traversal consulting it, and (when `mayIterate`) the plain index scan keeping the rows in
+   * it, which is abandoned for the traversal past its budget (rows near the query pass less
+   * often than the count says: a filter anti-correlated with the vectors). Whatever the index
+   * returns short of min(k, rows) is replaced by the exact answer.
+   */
+  private bitmapStrategies(q: Float32Array, k: number, bm: RowBitmap, rows: number, tableRows: number, mayIterate: boolean): Int32Array {
+    if (rows <= k) return this.exact(q, bm, k);
+    const sel = rows / tableRows;
+    const est = (filterMode: 'filter' | 'exhaustive'): number =>
+      this.p.am.costEstimate(this.p.index, { tableRows, limit: k, selectivity: sel, gucs: this.es.env.settings, filterMode }).total;
+    const traversal = this.p.am.supportsFilter ? est('filter') : Infinity;
+    const iterative = mayIterate && this.p.am.canContinue ? est('exhaustive') : Infinity;
+    if (rows <= traversal && rows <= iterative) return this.exact(q, bm, k);
+    if (iterative < traversal) {
+      const out = this.iterate(q, k, scanBudget(k, sel), (r) => bm.has(r));
+      if (out !== null) {
+        this.usedStrategy = 'iterative';
+        return out;
       }
-      if (out.length >= Math.min(k, rows)) return Int32Array.from(out);
-      return this.exact(q, bm, k);
-    });
+      if (!Number.isFinite(traversal)) return this.exact(q, bm, k);
+    }
+    return this.traverse(q, k, bm, rows, tableRows);
+  }
+
+  /** The index traversal consulting the bitmap; the exact answer when it comes up short. */
+  private traverse(q: Float32Array, k: number, bm: RowBitmap, rows: number, tableRows: number): Int32Array {
+    this.usedStrategy = 'traversal';
+    const out: number[] = [];
+    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, filter: bm.asFilter(rows, tableRows) }));
+    try {
+      while (out.length < k) {
+        const want = Math.min(BATCH, k - out.length);
+        const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
+        if (n === 0) break;
+        for (let i = 0; i < n && out.length < k; i++) {
+          const r = this.ids[i]!;
+          // The index returns only bitmap rows; the test keeps a method that ignores it honest.
+          if (bm.has(r)) out.push(r);
+        }
+      }
+    } finally {
+      this.closeScan(scan);
+    }
+    if (out.length >= Math.min(k, rows)) return Int32Array.from(out);
+    return this.exact(q, bm, k);
+  }
+
+  /**
+   * The index scan continued without a cap, keeping the rows `keep` accepts, until k are kept
+   * (their ids) or `budget` rows came back from the index (null: the caller decides again).
+   */
+  private iterate(q: Float32Array, k: number, budget: number, keep: (r: number) => boolean): Int32Array | null {
+    const out: number[] = [];
+    let seen = 0;
+    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true }));
+    try {
+      while (out.length < k) {
+        if (seen >= budget) return null;
+        // Ask for no more than are still missing: a larger request makes the index resume.
+        const want = Math.min(BATCH, k - out.length);
+        const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
+        if (n === 0) return null;
+        seen += n;
+        for (let i = 0; i < n && out.length < k; i++) if (keep(this.ids[i]!)) out.push(this.ids[i]!);
+      }
+    } finally {
+      this.closeScan(scan);
+    }
+    return Int32Array.from(out);
   }
 
   /** Builds the qual's bitmap, runs `fn` over it, frees it. */
