@@ -91,6 +91,12 @@ export interface ScanOptions {
    * method's settings (pgvector's semantics).
    */
   exhaustive?: boolean;
+  /**
+   * With `exhaustive` and no `filter`: the fraction of the returned rows the caller expects
+   * to keep (its WHERE clause's selectivity). The method widens its search by its inverse, so
+   * the `limit` rows kept are as accurate as an unfiltered scan's first `limit`.
+   */
+  keepFraction?: number;
 }
 
 /**

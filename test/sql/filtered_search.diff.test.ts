@@ -88,8 +88,8 @@ for (const strategy of ['traversal', 'iterative'] as const) {
   });
 }
 
-test(`by cost: 20% of the rows as an index scan keeping the bitmap's rows, with recall@10 >= 0.95 (seed ${SEED})`, async () => {
-  for (const where of ['grp = 2', 'grp IN (1, 3)']) {
+test(`by cost: 40% of the rows as an index scan keeping the bitmap's rows, with recall@10 >= 0.95 (seed ${SEED})`, async () => {
+  for (const where of ['grp IN (1, 3)', "tag IN ('t1', 't2', 't3', 't4')"]) {
     const r = await measure(where);
     assert.deepEqual([...r.strategies], ['iterative index scan'], where);
     assert.equal(r.short, 0, `${where}: every query returns 10 rows (seed ${SEED})`);

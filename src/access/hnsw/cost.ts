@@ -15,6 +15,7 @@
 import type { CostEstimate, CostInput, VectorIndex } from '../am.js';
 import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES } from './options.js';
 import type { HnswIndex } from './hnsw-index.js';
+import { exhaustiveEf } from './scan.js';
 
 /** Fitted constants (see the module comment): per-layer and per-ef distance counts over m. */
 export const COST_PER_LAYER = 6;
@@ -39,7 +40,9 @@ export const COST_PER_HOP_LOOKUP = 0.05;
  * - post (pgvector): one search of ef; with hnsw.iterative_scan on and a filter, the scan goes
  *   on until limit / selectivity rows were seen, up to hnsw.max_scan_tuples. With it off, the
  *   rows are the ef found times the selectivity (pgvector's "too few rows").
- * - exhaustive: as a search whose ef is the rows needed to see limit passing ones.
+ * - exhaustive: as a search whose ef is ef / selectivity (the scan widens it so the rows
+ *   kept are as accurate as an unfiltered search's), or the rows needed to see limit passing
+ *   ones if more.
  * - filter (ACORN-1 over a bitset, assembly/hnsw.ts): the upper layers as unfiltered; on layer
  *   0 about 0.8 ef expansions (the fit above), each computing the distances of the passing
  *   nodes among M0 neighbours and their neighbours (at most M0) and reading the lists of the
@@ -63,8 +66,9 @@ export function hnswCostEstimate(index: VectorIndex, input: CostInput): CostEsti
     return { startup: work, total: work, rows: Math.min(input.limit, passing) };
   }
   if (mode === 'exhaustive') {
+    // The scan widens its ef by 1 / selectivity (scan.ts exhaustiveEf), then resumes as needed.
     const needed = Math.min(rows, input.limit / sel);
-    const work = searchDistances(rows, Math.max(ef, needed), m);
+    const work = searchDistances(rows, Math.max(exhaustiveEf(ef, sel), needed), m);
     return { startup: work, total: work, rows: Math.min(input.limit, passing) };
   }
   let work = searchDistances(rows, ef, m);

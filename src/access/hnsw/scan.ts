@@ -24,10 +24,21 @@ import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES, GUC_SCAN_MEM_MU
 import type { Scratch } from './scratch.js';
 import type { HnswState } from './state.js';
 import { arena } from '../../kernels/arena.js';
-import { FLAG_DELETED, N_FLAGS, N_ROW } from './layout.js';
+import { EF_MAX, FLAG_DELETED, N_FLAGS, N_ROW } from './layout.js';
 
 /** Bytes of scan memory one visited node stands for (see the module comment). */
 export const SCAN_BYTES_PER_TUPLE = 64;
+
+/**
+ * The ef of an exhaustive scan whose caller keeps `keep` of the rows: ef / keep, up to
+ * EF_MAX. The rows kept are then the first `limit` of about limit / keep returned, found with
+ * the same ef per row returned as an unfiltered search of ef (the same recall), instead of
+ * coming from deep in one search's list where it is least accurate.
+ */
+export function exhaustiveEf(ef: number, keep: number): number {
+  if (!(keep > 0) || keep >= 1) return ef;
+  return Math.min(EF_MAX, Math.max(ef, Math.ceil(ef / keep)));
+}
 
 export class HnswScan implements IndexScan {
   private readonly ef: number;
@@ -55,8 +66,8 @@ export class HnswScan implements IndexScan {
   private readonly counters: ScanStats = { searches: 0, distanceComputations: 0, tuplesReturned: 0 };
 
   constructor(private readonly st: HnswState, q: Float32Array, private readonly opts: ScanOptions) {
-    this.ef = Number(opts.gucs.get(GUC_EF_SEARCH));
     const exhaustive = opts.exhaustive === true;
+    this.ef = exhaustiveEf(Number(opts.gucs.get(GUC_EF_SEARCH)), exhaustive && opts.filter == null ? (opts.keepFraction ?? 1) : 1);
     this.mode = exhaustive ? 'relaxed_order' : (String(opts.gucs.get(GUC_ITERATIVE_SCAN)) as IterativeScan);
     if (exhaustive) this.maxTuples = Infinity;
     else {

@@ -36,10 +36,10 @@ type IndexScanPlan = Extract<PlanNode, { node: 'IndexScan' }>;
 
 /**
  * Rows an iterative filtered scan may take from the index before the node decides again:
- * four times the k / selectivity it expects to need, plus a search's worth.
+ * four times the k / selectivity it expects to need, plus a widened search's worth.
  */
 function scanBudget(k: number, sel: number): number {
-  return (4 * k) / Math.max(sel, 1e-6) + 200;
+  return (4 * k) / Math.max(sel, 1e-6) + 1000;
 }
 
 /** Candidates fetched from the index per `next` call. */
@@ -141,7 +141,7 @@ export class IndexScanState extends PlanState {
       // near the query than estimated) and decide again from the bitmap's exact count.
       const budget = scanBudget(k, f.estRows / tableRows);
       const row: Value[] = new Array(this.p.scan.cols.length);
-      const out = this.iterate(q, k, budget, (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
+      const out = this.iterate(q, k, budget, f.estRows / tableRows, (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
       if (out !== null) {
         this.usedStrategy = 'iterative';
         return out;
@@ -158,7 +158,7 @@ export class IndexScanState extends PlanState {
     const xid = this.es.xid;
     if (f.strategy === 'iterative') {
       const row: Value[] = new Array(this.p.scan.cols.length);
-      const out = this.iterate(q, k, Infinity, (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
+      const out = this.iterate(q, k, Infinity, f.estRows / tableRows, (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
       this.usedStrategy = 'iterative';
       if (out !== null) return out;
       return this.withBitmap((bm) => this.exact(q, bm, k));
@@ -182,7 +182,7 @@ export class IndexScanState extends PlanState {
     const iterative = mayIterate && this.p.am.canContinue ? est('exhaustive') : Infinity;
     if (rows <= traversal && rows <= iterative) return this.exact(q, bm, k);
     if (iterative < traversal) {
-      const out = this.iterate(q, k, scanBudget(k, sel), (r) => bm.has(r));
+      const out = this.iterate(q, k, scanBudget(k, sel), sel, (r) => bm.has(r));
       if (out !== null) {
         this.usedStrategy = 'iterative';
         return out;
@@ -219,10 +219,10 @@ export class IndexScanState extends PlanState {
    * The index scan continued without a cap, keeping the rows `keep` accepts, until k are kept
    * (their ids) or `budget` rows came back from the index (null: the caller decides again).
    */
-  private iterate(q: Float32Array, k: number, budget: number, keep: (r: number) => boolean): Int32Array | null {
+  private iterate(q: Float32Array, k: number, budget: number, keepFraction: number, keep: (r: number) => boolean): Int32Array | null {
     const out: number[] = [];
     let seen = 0;
-    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true }));
+    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, keepFraction }));
     try {
       while (out.length < k) {
         if (seen >= budget) return null;
