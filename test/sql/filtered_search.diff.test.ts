@@ -81,6 +81,11 @@ for (const strategy of ['traversal', 'iterative'] as const) {
         assert.deepEqual([...r.strategies], [strategy === 'traversal' ? 'filtered traversal' : 'iterative index scan'], where);
         assert.equal(r.short, 0, `${where}: every query returns 10 rows (seed ${SEED})`);
         assert.ok(r.recall >= 0.95, `${where}: recall ${r.recall} (seed ${SEED})`);
+        // The rows come out in ascending distance, even from resumed searches.
+        for (const q of queries.slice(0, 4)) {
+          const d = (await db.query(`SELECT v <-> '${q}' AS d FROM f WHERE ${where} ORDER BY v <-> '${q}' LIMIT 10`)).rows.map((x) => (x as { d: number }).d);
+          for (let i = 1; i < d.length; i++) assert.ok(d[i]! >= d[i - 1]!, `${where}: ${d.join(', ')}`);
+        }
       }
     } finally {
       await db.exec('RESET vecgres.filtered_search');

@@ -42,6 +42,17 @@ function scanBudget(k: number, sel: number): number {
   return (4 * k) / Math.max(sel, 1e-6) + 1000;
 }
 
+/**
+ * Row ids ordered by their distances (ties by row id): a resumed index scan returns its
+ * batches each in order but not always after the previous one (pgvector's relaxed_order), and
+ * the k rows of a filtered search are few, so they come out sorted.
+ */
+function byDistance(ids: readonly number[], dists: readonly number[]): Int32Array {
+  const order = ids.map((_, i) => i);
+  order.sort((a, b) => (dists[a]! < dists[b]! ? -1 : dists[a]! > dists[b]! ? 1 : ids[a]! - ids[b]!));
+  return Int32Array.from(order, (i) => ids[i]!);
+}
+
 /** Candidates fetched from the index per `next` call. */
 const BATCH = 256;
 
@@ -196,6 +207,7 @@ export class IndexScanState extends PlanState {
   private traverse(q: Float32Array, k: number, bm: RowBitmap, rows: number, tableRows: number): Int32Array {
     this.usedStrategy = 'traversal';
     const out: number[] = [];
+    const dist: number[] = [];
     const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, filter: bm.asFilter(rows, tableRows) }));
     try {
       while (out.length < k) {
@@ -205,13 +217,16 @@ export class IndexScanState extends PlanState {
         for (let i = 0; i < n && out.length < k; i++) {
           const r = this.ids[i]!;
           // The index returns only bitmap rows; the test keeps a method that ignores it honest.
-          if (bm.has(r)) out.push(r);
+          if (bm.has(r)) {
+            out.push(r);
+            dist.push(this.dists[i]!);
+          }
         }
       }
     } finally {
       this.closeScan(scan);
     }
-    if (out.length >= Math.min(k, rows)) return Int32Array.from(out);
+    if (out.length >= Math.min(k, rows)) return byDistance(out, dist);
     return this.exact(q, bm, k);
   }
 
@@ -221,6 +236,7 @@ export class IndexScanState extends PlanState {
    */
   private iterate(q: Float32Array, k: number, budget: number, keepFraction: number, keep: (r: number) => boolean): Int32Array | null {
     const out: number[] = [];
+    const dist: number[] = [];
     let seen = 0;
     const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, keepFraction }));
     try {
@@ -231,12 +247,17 @@ export class IndexScanState extends PlanState {
         const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
         if (n === 0) return null;
         seen += n;
-        for (let i = 0; i < n && out.length < k; i++) if (keep(this.ids[i]!)) out.push(this.ids[i]!);
+        for (let i = 0; i < n && out.length < k; i++) {
+          if (keep(this.ids[i]!)) {
+            out.push(this.ids[i]!);
+            dist.push(this.dists[i]!);
+          }
+        }
       }
     } finally {
       this.closeScan(scan);
     }
-    return Int32Array.from(out);
+    return byDistance(out, dist);
   }
 
   /** Builds the qual's bitmap, runs `fn` over it, frees it. */
