@@ -233,6 +233,8 @@ function exactFiltered(d: Data, n: number, q: number, pass: (r: number) => boole
 interface Row {
   label: string;
   strategy: string;
+  /** Mean distance computations per query (vecgres, from EXPLAIN ANALYZE), or NaN. */
+  distances: number;
   matching: number;
   recall: number;
   short: number;
@@ -242,7 +244,7 @@ interface Row {
 
 async function runFilters(
   peer: SqlPeer, d: Data, n: number, nq: number, fs: Filter[], log: (s: string) => void, universe: (r: number) => boolean = () => true,
-): Promise<{ unfiltered: { p50: number; p99: number; recall: number }; rows: Row[] }> {
+): Promise<{ unfiltered: { p50: number; p99: number; recall: number; distances: number }; rows: Row[] }> {
   const dists: Float64Array[] = [];
   for (let q = 0; q < nq; q++) {
     const a = new Float64Array(n);
@@ -277,43 +279,53 @@ async function runFilters(
       matching += m;
     }
     let strategy = '-';
-    if (peer.name === 'vecgres' && where !== null) {
+    let distances = NaN;
+    if (peer.name === 'vecgres') {
+      // Distance computations: a work measure the shared machine's noise does not move.
       const seen = new Map<string, number>();
-      for (let q = 0; q < Math.min(nq, 20); q++) {
+      let dc = 0;
+      const sample = Math.min(nq, 20);
+      for (let q = 0; q < sample; q++) {
         const e = await peer.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql}`, paramsOf(q));
         const text = e.rows.map((x) => String(x[0])).join('\n');
         const s = /Filtered Search: ([a-z ]+) \(/.exec(text)?.[1] ?? (text.includes('Index Scan') ? 'index scan' : 'exact scan');
         seen.set(s, (seen.get(s) ?? 0) + 1);
+        dc += Number(/Distance Computations: (\d+)/.exec(text)?.[1] ?? NaN);
       }
-      strategy = [...seen].map(([s, c]) => (seen.size > 1 ? `${s} ${c}/${Math.min(nq, 20)}` : s)).join(', ');
+      if (where !== null) strategy = [...seen].map(([s, c]) => (seen.size > 1 ? `${s} ${c}/${sample}` : s)).join(', ');
+      distances = dc / sample;
     }
     const lat = latencySummary(ms);
-    const row: Row = { label, strategy, matching: matching / nq, recall: want === 0 ? 1 : hits / want, short, p50: lat.p50, p99: lat.p99 };
+    const row: Row = { label, strategy, distances, matching: matching / nq, recall: want === 0 ? 1 : hits / want, short, p50: lat.p50, p99: lat.p99 };
     log(`  ${peer.name} ${label}: recall ${row.recall.toFixed(3)}, short ${short}, p50 ${lat.p50.toFixed(2)} ms (${strategy})`);
     return row;
   };
   const un = await run(null, () => undefined, universe, 'unfiltered');
   const rows: Row[] = [];
   for (const f of fs) rows.push(await run(f.where, f.param, f.passes, f.label));
-  return { unfiltered: { p50: un.p50, p99: un.p99, recall: un.recall }, rows };
+  return { unfiltered: { p50: un.p50, p99: un.p99, recall: un.recall, distances: un.distances }, rows };
 }
 
 interface PeerRows {
   peer: string;
-  unfiltered: { p50: number; p99: number; recall: number };
+  unfiltered: { p50: number; p99: number; recall: number; distances: number };
   rows: Row[];
 }
 
 function printTable(title: string, results: PeerRows[], nq: number): void {
   console.log(`\n${title} (${nq} queries per filter, k = ${K})`);
-  for (const r of results) console.log(`unfiltered ${r.peer}: p50 ${r.unfiltered.p50.toFixed(2)} ms, p99 ${r.unfiltered.p99.toFixed(2)} ms, recall@10 ${r.unfiltered.recall.toFixed(3)}`);
-  const header = ['filter', 'matching rows', 'peer', 'strategy', 'recall@10', 'short', 'p50 ms', 'p99 ms', 'p50 / unfiltered'];
+  for (const r of results) {
+    const dc = Number.isNaN(r.unfiltered.distances) ? '' : `, ${r.unfiltered.distances.toFixed(0)} distance computations`;
+    console.log(`unfiltered ${r.peer}: p50 ${r.unfiltered.p50.toFixed(2)} ms, p99 ${r.unfiltered.p99.toFixed(2)} ms, recall@10 ${r.unfiltered.recall.toFixed(3)}${dc}`);
+  }
+  const header = ['filter', 'matching rows', 'peer', 'strategy', 'recall@10', 'short', 'p50 ms', 'p99 ms', 'p50 / unfiltered', 'distances', 'distances / unfiltered'];
   const lines: string[][] = [header];
   const n = results[0]!.rows.length;
   for (let i = 0; i < n; i++) {
     for (const r of results) {
       const x = r.rows[i]!;
-      lines.push([x.label, x.matching.toFixed(0), r.peer, x.strategy, x.recall.toFixed(3), String(x.short), x.p50.toFixed(2), x.p99.toFixed(2), (x.p50 / r.unfiltered.p50).toFixed(1)]);
+      const dc = Number.isNaN(x.distances) ? ['-', '-'] : [x.distances.toFixed(0), (x.distances / r.unfiltered.distances).toFixed(1)];
+      lines.push([x.label, x.matching.toFixed(0), r.peer, x.strategy, x.recall.toFixed(3), String(x.short), x.p50.toFixed(2), x.p99.toFixed(2), (x.p50 / r.unfiltered.p50).toFixed(1), ...dc]);
     }
   }
   const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c]!.length)));
@@ -346,7 +358,7 @@ export async function benchFiltered(args: string[]): Promise<void> {
       await load(peer, d, ids.length, (i) => ids[i]!);
       await peer.exec(`SET hnsw.ef_search = ${o.ef}`);
       const r = await runFilters(peer, d, d.rows, o.queries, [], () => {}, (x) => d.tenant[x] === t);
-      own.push({ label: `tenant #${rank} (own table, ${ids.length} rows)`, strategy: '-', matching: ids.length, recall: r.unfiltered.recall, short: 0, p50: r.unfiltered.p50, p99: r.unfiltered.p99 });
+      own.push({ label: `tenant #${rank} (own table, ${ids.length} rows)`, strategy: '-', distances: r.unfiltered.distances, matching: ids.length, recall: r.unfiltered.recall, short: 0, p50: r.unfiltered.p50, p99: r.unfiltered.p99 });
       await peer.close();
     }
     printTable(`vecgres, GloVe ${d.rows} rows`, [{ peer: 'vecgres', unfiltered: res.unfiltered, rows: [...res.rows, ...own] }], o.queries);

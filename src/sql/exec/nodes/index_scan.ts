@@ -43,6 +43,15 @@ function scanBudget(k: number, sel: number): number {
 }
 
 /**
+ * The share of rows an iterative scan planned from an estimate expects to keep: the estimate,
+ * but at least 10%, so a default estimate (0.5% for any `=`) widens the search at most 10x;
+ * when fewer rows pass, the budget sends the node to the bitmap instead.
+ */
+function plannedKeep(estRows: number, tableRows: number): number {
+  return Math.max(0.1, estRows / tableRows);
+}
+
+/**
  * Row ids ordered by their distances (ties by row id): a resumed index scan returns its
  * batches each in order but not always after the previous one (pgvector's relaxed_order), and
  * the k rows of a filtered search are few, so they come out sorted.
@@ -152,7 +161,7 @@ export class IndexScanState extends PlanState {
       // near the query than estimated) and decide again from the bitmap's exact count.
       const budget = scanBudget(k, f.estRows / tableRows);
       const row: Value[] = new Array(this.p.scan.cols.length);
-      const out = this.iterate(q, k, budget, f.estRows / tableRows, (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
+      const out = this.iterate(q, k, budget, plannedKeep(f.estRows, tableRows), (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
       if (out !== null) {
         this.usedStrategy = 'iterative';
         return out;
@@ -169,7 +178,7 @@ export class IndexScanState extends PlanState {
     const xid = this.es.xid;
     if (f.strategy === 'iterative') {
       const row: Value[] = new Array(this.p.scan.cols.length);
-      const out = this.iterate(q, k, Infinity, f.estRows / tableRows, (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
+      const out = this.iterate(q, k, Infinity, plannedKeep(f.estRows, tableRows), (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
       this.usedStrategy = 'iterative';
       if (out !== null) return out;
       return this.withBitmap((bm) => this.exact(q, bm, k));
