@@ -45,6 +45,9 @@ const S_SEL: usize = 40; // (dist, node) scratch for shrinking a neighbour list,
 const S_ENTRY: usize = 44; // entry points (dist, node) for searchLayer
 const S_TUPLES: usize = 48; // nodes visited by the searches sharing this scratch
 const S_GDIST: usize = 52; // f32: distance of the node `greedy` returned
+const S_FILTER: usize = 56; // bitset over node ids (bit n of u32 word n >>> 5), 0 = no filter
+const S_FILTERN: usize = 60; // nodes the filter bitset covers
+const S_NM: usize = 64; // M0 + 2 i32 words: non-matching neighbours of the node being expanded
 const S_TOUCH: usize = 32; // sink for the cache-warming loads, so they are not optimized away
 // Bytes between the warming loads of a neighbour's vector: one per 64-byte cache line.
 const TOUCH_STRIDE: usize = 64;
@@ -248,12 +251,27 @@ export function greedy(g: usize, s: usize, q: usize, level: i32, cur: i32, curD:
   return cur;
 }
 
+/** True when node `n` passes the filter bitset `f` covering `fn` nodes. */
+@inline function passes(f: usize, fn: i32, n: i32): bool {
+  return n < fn && (load<u32>(f + (<usize>(<u32>n >> 5) << 2)) & (<u32>1 << (<u32>n & 31))) != 0;
+}
+
 /**
  * SEARCH-LAYER (Algorithm 2) on `level` from the `nEntries` (dist, node) pairs at S_ENTRY,
  * keeping the `ef` nearest. Writes them in ascending distance to S_OUT and returns how many.
  * mode bit 0: keep the candidates that fell out of the result set in the discarded heap (the
  * iterative scans of pgvector 0.8 resume from them). mode bit 1: continue the previous visited
  * generation instead of starting a new one (resumed scans must not revisit nodes).
+ *
+ * With a filter bitset at S_FILTER (layer 0 only), the search is ACORN-1's (Patel et al.,
+ * "ACORN: Performant and Predicate-Agnostic Search Over Vector Embeddings and Structured
+ * Data", SIGMOD 2024, section 5.1): only passing nodes get a distance, enter the candidate
+ * and result heaps and the discarded heap; a node's neighbourhood is its passing neighbours
+ * plus the passing neighbours of its non-passing ones (two hops), truncated at M0 (the size of
+ * an unfiltered layer-0 list, so an expansion costs what an unfiltered one does). The graph is
+ * the ordinary HNSW graph (ACORN-1 builds no denser one), so a non-passing entry point is
+ * expanded too (it is a candidate, never a result). A non-passing neighbour is marked visited
+ * only once its own list was read, so one the truncation skipped can be looked through later.
  */
 export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32, level: i32, mode: i32): i32 {
   const metric = load<i32>(g + G_METRIC);
@@ -282,17 +300,23 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
   let touch: u32 = 0;
   let nc = 0;
   let nr = 0;
+  const filter: usize = level == 0 ? <usize>load<u32>(s + S_FILTER) : 0;
+  const filterN = load<i32>(s + S_FILTERN);
+  const nm = <usize>load<i32>(s + S_NM);
+  const m0 = load<i32>(g + G_M0);
   for (let i = 0; i < nEntries; i++) {
     const d = hd(entries, i);
     const n = hn(entries, i);
     if (n < vcap) store<u16>(visited + (<usize>n << 1), epoch);
     minPush(cand, nc++, d, n);
+    if (filter != 0 && !passes(filter, filterN, n)) continue;
     maxPush(res, nr++, d, n);
     if (nr > ef) {
       if (keep) minPush(disc, discSize++, hd(res, 0), hn(res, 0));
       maxPop(res, nr--);
     }
   }
+  // Only read once nr > 0 (nr < ef is tested first while the result heap is empty).
   let worst = hd(res, 0);
   while (nc > 0) {
     const cd = hd(cand, 0);
@@ -308,16 +332,44 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
     // the cache misses overlap (WebAssembly has no prefetch instruction; hnswlib prefetches
     // here), then compute the distances.
     let nb = 0;
+    let nnm = 0;
     for (let j = 0; j < cnt; j++) {
       const n = load<i32>(l + 4 + (<usize>j << 2));
       if (n >= vcap) continue;
       const vp = visited + (<usize>n << 1);
       if (<u32>load<u16>(vp) == epoch) continue;
+      if (filter != 0 && !passes(filter, filterN, n)) {
+        store<i32>(nm + (<usize>nnm << 2), n);
+        nnm++;
+        continue;
+      }
       store<u16>(vp, epoch);
       store<i32>(batch + (<usize>nb << 2), n);
       nb++;
       const p = recAt(chunks, shift, rec, n);
       for (let o: usize = 0; o < vbytes; o += TOUCH_STRIDE) touch += load<u8>(p + o);
+    }
+    // ACORN-1's second hop (filtered searches, layer 0 only): look through the non-passing
+    // neighbours until M0 passing nodes are gathered.
+    for (let i = 0; i < nnm && nb < m0; i++) {
+      const x = load<i32>(nm + (<usize>i << 2));
+      const xp = visited + (<usize>x << 1);
+      if (<u32>load<u16>(xp) == epoch) continue;
+      store<u16>(xp, epoch);
+      const lx = recAt(chunks, shift, rec, x) + listOff;
+      const cx = load<i32>(lx);
+      for (let j = 0; j < cx; j++) {
+        const n = load<i32>(lx + 4 + (<usize>j << 2));
+        if (n >= vcap) continue;
+        const vp = visited + (<usize>n << 1);
+        if (<u32>load<u16>(vp) == epoch) continue;
+        if (!passes(filter, filterN, n)) continue;
+        store<u16>(vp, epoch);
+        store<i32>(batch + (<usize>nb << 2), n);
+        nb++;
+        const p = recAt(chunks, shift, rec, n);
+        for (let o: usize = 0; o < vbytes; o += TOUCH_STRIDE) touch += load<u8>(p + o);
+      }
     }
     for (let j = 0; j < nb; j++) {
       const n = load<i32>(batch + (<usize>j << 2));

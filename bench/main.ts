@@ -5,6 +5,7 @@
  *   ingest   bulk insert throughput, WAL bytes per row, recovery and index reopen times (bench/ingest.ts)
  *   sql      application queries (joins, CTE, LATERAL, window functions, ...) vs PGlite + pgvector (bench/sql.ts)
  *   protocol wire codec throughput: DataRow encoding, frontend decoding (bench/protocol.ts)
+ *   filtered WHERE <filter> ORDER BY ... LIMIT 10 at every selectivity vs PGlite + pgvector (bench/filtered.ts)
  */
 const [name, ...args] = process.argv.slice(2);
 
@@ -32,13 +33,18 @@ async function main(): Promise<void> {
       await benchSql(args);
       return;
     }
+    case 'filtered': {
+      const { benchFiltered } = await import('./filtered.js');
+      await benchFiltered(args);
+      return;
+    }
     case 'protocol': {
       const { benchProtocol } = await import('./protocol.js');
       benchProtocol(args);
       return;
     }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered> [options]');
       process.exit(2);
   }
 }

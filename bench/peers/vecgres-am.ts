@@ -14,6 +14,7 @@ export class VecgresAmPeer implements Peer {
     ['hnsw.iterative_scan', 'off'],
     ['hnsw.max_scan_tuples', 20000],
     ['hnsw.scan_mem_multiplier', 1],
+    ['work_mem', 4096],
   ]);
   private readonly gucs: GucReader = { get: (n) => this.settings.get(n)! };
   private readonly ids = new Int32Array(1000);

@@ -1,7 +1,7 @@
 /**
  * The access-method interface: what every vector (and scalar) index method implements and the
  * only thing the SQL layer knows about indexes (as PostgreSQL's IndexAmRoutine). Concrete
- * methods live in `index/<method>/` and are registered by the engine; they never import each
+ * methods live in `access/<method>/` and are registered by the engine; they never import each
  * other or `sql/`.
  *
  * Row identity: indexes store `rowId`s, the table's stable int32 slot numbers (a tuple id).
@@ -52,6 +52,25 @@ export interface BuildInput {
   seed: number;
 }
 
+/**
+ * A set of row ids a scan may return (PostgreSQL has no equivalent in IndexAmRoutine; it is
+ * the "allow list" of filtered vector search). The bitset lives in the arena so a WebAssembly
+ * search loop reads it in place: bit `r & 31` of u32 word `r >>> 5` at byte offset
+ * `bitmapPtr` is set when row `r` passes the WHERE clause (and is visible). Whoever builds it
+ * (an evaluation of the qual over the table, a B-tree bitmap scan) owns and frees it after
+ * the scan closes.
+ */
+export interface RowFilter {
+  /** Byte offset in the arena of the bitset (4-byte aligned). */
+  bitmapPtr: number;
+  /** Row ids the bitset covers (0 .. rowBits - 1); rows past it do not pass. */
+  rowBits: number;
+  /** Rows set in the bitset (its popcount). */
+  rows: number;
+  /** Fraction of the indexed rows that pass (rows / table rows). */
+  selectivity: number;
+}
+
 /** Settings a scan reads, resolved by the SQL layer at scan start. */
 export interface ScanOptions {
   /** Current setting values (ef_search, probes, iterative_scan, ...). */
@@ -60,6 +79,24 @@ export interface ScanOptions {
   limit: number;
   /** False for rows deleted (or not visible to this transaction); such rows are skipped. */
   isLive(rowId: number): boolean;
+  /**
+   * Only rows in this set may be returned; a method with {@link IndexAm.supportsFilter}
+   * consults it during its traversal (so the rows it returns all pass), others ignore it.
+   */
+  filter?: RowFilter | null;
+  /**
+   * Continue past the first search until the caller stops asking, whatever the method's
+   * iterative-scan setting says, with no tuple or memory cap (vecgres' default for filtered
+   * queries, which must return LIMIT rows whenever that many pass). False or absent: the
+   * method's settings (pgvector's semantics).
+   */
+  exhaustive?: boolean;
+  /**
+   * With `exhaustive` and no `filter`: the fraction of the returned rows the caller expects
+   * to keep (its WHERE clause's selectivity). The method widens its search by its inverse, so
+   * the `limit` rows kept are as accurate as an unfiltered scan's first `limit`.
+   */
+  keepFraction?: number;
 }
 
 /**
@@ -119,17 +156,34 @@ export interface CostInput {
   /** Estimated fraction of rows that pass the WHERE clause (1 when none). */
   selectivity: number;
   gucs: GucReader;
+  /**
+   * How the WHERE clause reaches the scan: 'post' (rows are tested after the index returns
+   * them, the scan continuing as its settings allow: pgvector), 'exhaustive' (tested after,
+   * the scan continuing until `limit` pass), 'filter' (a {@link RowFilter} consulted during
+   * the traversal). Absent: 'post'.
+   */
+  filterMode?: 'post' | 'exhaustive' | 'filter';
 }
 
 /** Estimated work, in "distance computations" (the unit the planner compares plans in). */
 export interface CostEstimate {
   startup: number;
   total: number;
+  /** Rows the scan is expected to return (before the caller's LIMIT). */
+  rows: number;
 }
 
 /** An index method (CREATE INDEX ... USING <name>). */
 export interface IndexAm {
   readonly name: string;
+  // ---- Capabilities for filtered k-NN (IndexAmRoutine's flags for ordered scans) ----
+  /** Scans return rows in ascending distance for the opclass's operator (amcanorderbyop). */
+  readonly canOrderByOp: boolean;
+  /** Scans consult {@link ScanOptions.filter} during the traversal. */
+  readonly supportsFilter: boolean;
+  /** Scans honour {@link ScanOptions.exhaustive} (continue until the caller stops). */
+  readonly canContinue: boolean;
+  // ---- end of the filtered k-NN capabilities ----
   readonly opclasses: readonly OpClass[];
   /** Settings the method reads (registered at start-up; shown in pg_settings). */
   readonly gucs: readonly GucDef[];

@@ -38,8 +38,13 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
 /** Name of the setting that caps the vector arena (kernels/arena.ts). */
 export const GUC_MEMORY_LIMIT = 'vecgres.memory_limit';
 
+/** Name of the setting that fixes the filtered-search strategy (plan/scan.ts). */
+export const GUC_FILTERED_SEARCH = 'vecgres.filtered_search';
+
 /**
- * vecgres's own settings. `vecgres.memory_limit` caps the memory that vectors and indexes take
+ * vecgres's own settings. `vecgres.filtered_search` fixes the strategy of filtered k-NN
+ * queries (`auto`: chosen by cost; `exact`, `traversal`, `iterative`: that one, still with the
+ * exact answer as the fallback when an index scan comes up short). `vecgres.memory_limit` caps the memory that vectors and indexes take
  * (kB, as work_mem; units accepted); each statement runs under its session's value, and a
  * request beyond it fails with 53200 out of memory. Default: half the machine's memory, at most
  * what one WebAssembly memory addresses (4 GB).
@@ -54,6 +59,14 @@ export const VECGRES_GUCS: readonly GucDef[] = [
     unit: 'kB',
     shortDesc: 'Sets the maximum memory for vector data and indexes.',
     category: 'Resource Usage / Memory',
+  },
+  {
+    name: GUC_FILTERED_SEARCH,
+    type: 'enum',
+    default: 'auto',
+    values: ['auto', 'exact', 'traversal', 'iterative'],
+    shortDesc: 'Sets the strategy of filtered vector searches (auto: by cost).',
+    category: 'Query Tuning / Planner Method Configuration',
   },
 ];
 
@@ -128,6 +141,16 @@ export class Settings implements GucReader {
   }
 
   /**
+   * True when the session or transaction has set `name` (SET, SET LOCAL, also to its default
+   * value) and not RESET it since: filtered vector search follows pgvector's semantics for
+   * `hnsw.iterative_scan` only when the user chose a value.
+   */
+  isExplicit(name: string): boolean {
+    const key = name.toLowerCase();
+    return this.local.has(key) || this.session.has(key);
+  }
+
+  /**
    * SET / SET LOCAL. `value` is the text as written (null = DEFAULT). Outside a transaction
    * block SET LOCAL has no effect (PostgreSQL warns and ignores it).
    * @throws PgError 22023 invalid value, 42704/42602 unknown name, 55P02 read-only.
@@ -142,7 +165,9 @@ export class Settings implements GucReader {
     if (isLocal && this.snapshot === null) return;
     this.generation++;
     if (value === null) {
-      if (def === null) target.delete(key);
+      // RESET / SET ... TO DEFAULT: a session value is dropped (the default applies, and the
+      // setting no longer counts as explicit); a local one must still hide the session's.
+      if (def === null || !isLocal) target.delete(key);
       else target.set(key, def.default);
       if (!isLocal) this.local.delete(key);
       return;

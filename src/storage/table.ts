@@ -185,6 +185,15 @@ export class Table {
     if (was !== is) this.pendingRows += is ? 1 : -1;
   }
 
+  /**
+   * The values of scalar column `col` indexed by rowId (null for vector and packed columns),
+   * for scans that test a column over many rows without fetching each row. Read-only; valid
+   * until the next insert.
+   */
+  scalarColumn(col: number): readonly Value[] | null {
+    return this.scalars[col] ?? null;
+  }
+
   /** The live/dead bitmap (bit rowId set = live); valid until the next insert grows it. */
   liveBitmap(): Uint32Array {
     return this.liveBits;

@@ -44,6 +44,7 @@ export function gucs(values: Record<string, GucValue> = {}): GucReader {
     'hnsw.iterative_scan': 'off',
     'hnsw.max_scan_tuples': 20000,
     'hnsw.scan_mem_multiplier': 1,
+    work_mem: 4096,
     ...values,
   };
   return {

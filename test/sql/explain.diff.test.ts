@@ -63,9 +63,14 @@ test('EXPLAIN (COSTS OFF) plan shapes match PostgreSQL where the plans are the s
 test('EXPLAIN (COSTS OFF) with an HNSW index: index scans, LATERAL top-k per outer row', async () => {
   await both('CREATE INDEX ON articles USING hnsw (embedding vector_cosine_ops)');
   try {
+    // A filtered k-NN scan: pgvector's shape plus vecgres' line naming its filter strategy.
+    const filtered = 'EXPLAIN (COSTS OFF) SELECT id FROM articles WHERE id > 10 ORDER BY embedding <=> \'[1,2,3,4]\' LIMIT 5';
+    const theirs = (await oracle.query(filtered)).rows.map((r) => (r as Record<string, string>)['QUERY PLAN']);
+    const ours = (await db.query(filtered)).rows.map((r) => (r as Record<string, string>)['QUERY PLAN']);
+    assert.deepEqual(ours.filter((l) => !/^\s*Filtered Search: /.test(l!)), theirs);
+    assert.ok(ours.some((l) => /^\s*Filtered Search: [a-z ]+ \(estimated rows \d+\)$/.test(l!)), ours.join('\n'));
     await all('index shapes', [
       'EXPLAIN (COSTS OFF) SELECT id FROM articles ORDER BY embedding <=> \'[1,2,3,4]\' LIMIT 5',
-      'EXPLAIN (COSTS OFF) SELECT id FROM articles WHERE id > 10 ORDER BY embedding <=> \'[1,2,3,4]\' LIMIT 5',
       'EXPLAIN (COSTS OFF) SELECT a.id, s.id FROM articles a CROSS JOIN LATERAL (SELECT x.id FROM articles x ORDER BY x.embedding <=> a.embedding LIMIT 3) s WHERE a.id < 4',
     ]);
   } finally {
@@ -77,7 +82,7 @@ test('EXPLAIN (COSTS OFF) with an HNSW index: index scans, LATERAL top-k per out
 function analyzeLines(rows: { 'QUERY PLAN': string }[]): string[] {
   return rows
     .map((r) => r['QUERY PLAN'])
-    .filter((l) => !/^\s*(Buffers|Planning|Memory|Heap Blocks|Index Searches|Distance Computations|Index Tuples Returned):/.test(l) && !/^\s*Planning:$/.test(l))
+    .filter((l) => !/^\s*(Buffers|Planning|Memory|Heap Blocks|Index Searches|Distance Computations|Index Tuples Returned|Filtered Search):/.test(l) && !/^\s*Planning:$/.test(l))
     .map((l) => l.replace(/  Memory( Usage)?: \d+kB/, '').replace(/^(\s*)Buckets: .*/, '$1Buckets'));
 }
 

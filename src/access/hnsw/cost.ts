@@ -15,6 +15,7 @@
 import type { CostEstimate, CostInput, VectorIndex } from '../am.js';
 import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES } from './options.js';
 import type { HnswIndex } from './hnsw-index.js';
+import { exhaustiveEf } from './scan.js';
 
 /** Fitted constants (see the module comment): per-layer and per-ef distance counts over m. */
 export const COST_PER_LAYER = 6;
@@ -28,21 +29,58 @@ export function searchDistances(rows: number, ef: number, m: number): number {
 }
 
 /**
- * startup = total: the search runs before the first row comes out. With a filter (selectivity
- * < 1) and iterative scans on, the scan continues until limit / selectivity rows were seen, up
- * to hnsw.max_scan_tuples.
+ * Look-ups of a filtered expansion's second hop, in distance computations: a visited-tag and
+ * a bitset read per entry of a non-passing neighbour's list, about 1/20 of a 100-d distance.
+ */
+export const COST_PER_HOP_LOOKUP = 0.05;
+
+/**
+ * startup = total: the search runs before the first row comes out. By filter mode:
+ *
+ * - post (pgvector): one search of ef; with hnsw.iterative_scan on and a filter, the scan goes
+ *   on until limit / selectivity rows were seen, up to hnsw.max_scan_tuples. With it off, the
+ *   rows are the ef found times the selectivity (pgvector's "too few rows").
+ * - exhaustive: as a search whose ef is ef / selectivity (the scan widens it so the rows
+ *   kept are as accurate as an unfiltered search's), or the rows needed to see limit passing
+ *   ones if more.
+ * - filter (ACORN-1 over a bitset, assembly/hnsw.ts): the upper layers as unfiltered; on layer
+ *   0 about 0.8 ef expansions (the fit above), each computing the distances of the passing
+ *   nodes among M0 neighbours and their neighbours (at most M0) and reading the lists of the
+ *   non-passing ones.
  */
 export function hnswCostEstimate(index: VectorIndex, input: CostInput): CostEstimate {
   const ix = index as HnswIndex;
   const m = ix.state.options.m;
+  const m0 = 2 * m;
   const rows = Math.max(ix.size, 1);
   const ef = Number(input.gucs.get(GUC_EF_SEARCH));
+  const sel = Math.min(1, Math.max(input.selectivity, 1e-9));
+  const passing = rows * sel;
+  const mode = input.filterMode ?? 'post';
+  if (mode === 'filter') {
+    const layers = Math.max(1, Math.log(rows) / Math.log(m));
+    const perExpansion = Math.min(m0, m0 * sel + m0 * (1 - sel) * m0 * sel);
+    const lookups = m0 * (1 - sel) * m0 * COST_PER_HOP_LOOKUP;
+    const expansions = Math.min(passing, COST_PER_EF * ef + 2);
+    const work = m * COST_PER_LAYER * layers + expansions * (perExpansion + lookups);
+    return { startup: work, total: work, rows: Math.min(input.limit, passing) };
+  }
+  if (mode === 'exhaustive') {
+    // The scan widens its ef by 1 / selectivity (scan.ts exhaustiveEf), then resumes as needed.
+    const needed = Math.min(rows, input.limit / sel);
+    const work = searchDistances(rows, Math.max(exhaustiveEf(ef, sel), needed), m);
+    return { startup: work, total: work, rows: Math.min(input.limit, passing) };
+  }
   let work = searchDistances(rows, ef, m);
-  if (String(input.gucs.get(GUC_ITERATIVE_SCAN)) !== 'off' && input.selectivity < 1) {
-    const needed = Math.min(rows, input.limit / Math.max(input.selectivity, 1e-9));
+  let seen = Math.min(ef, rows);
+  if (String(input.gucs.get(GUC_ITERATIVE_SCAN)) !== 'off' && sel < 1) {
+    const needed = Math.min(rows, input.limit / sel);
     const maxTuples = Number(input.gucs.get(GUC_MAX_SCAN_TUPLES));
     // Each further node visited costs one distance.
-    if (needed > ef) work += Math.min(needed, maxTuples);
+    if (needed > ef) {
+      work += Math.min(needed, maxTuples);
+      seen = Math.min(needed, maxTuples);
+    }
   }
-  return { startup: work, total: work };
+  return { startup: work, total: work, rows: Math.min(input.limit, seen * sel) };
 }

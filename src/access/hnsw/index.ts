@@ -4,8 +4,8 @@
  *
  * Differences from pgvector: vectors up to 16,000 dimensions (pgvector stops at 2,000 because
  * of its 8 KB pages); vacuum repairs lists locally instead of re-searching and does not reuse
- * the records of deleted rows yet (vacuum.ts); hnsw.scan_mem_multiplier is declared but not
- * enforced (scan.ts).
+ * the records of deleted rows yet (vacuum.ts). Filtered scans: a row filter (access/am.ts
+ * RowFilter) is consulted inside the layer-0 search (ACORN-1, assembly/hnsw.ts).
  */
 import type { IndexAm, OpClass, RawOptions, VectorKind } from '../am.js';
 import { buildHnsw } from './build.js';
@@ -23,6 +23,9 @@ export const hnswOpclasses: readonly OpClass[] = [
 
 export const hnswAm: IndexAm = {
   name: 'hnsw',
+  canOrderByOp: true,
+  supportsFilter: true,
+  canContinue: true,
   opclasses: hnswOpclasses,
   gucs: hnswGucs,
   /**

@@ -60,10 +60,13 @@ export const NODE_HEADER_WORDS = 5;
 export const FLAG_DELETED = 1;
 
 /**
- * Per-search scratch header (64 bytes at `s`), words:
+ * Per-search scratch header (80 bytes at `s`), words:
  *   0 visited (u16 epoch per node)  1 vcap  2 epoch  3 cand heap  4 result heap
  *   5 discarded heap  6 discarded size  7 out  8 sink of the cache-warming loads  9 distance count
  *  10 sel (M0 + 1 entries; also the unvisited-neighbour batch)  11 entry points  12 tuples visited  13 f32 greedy distance
+ *  14 filter: pointer to a bitset over node ids (bit n of u32 word n >>> 5), 0 = no filter
+ *  15 filter bits: nodes the bitset covers (nodes past it do not pass)
+ *  16 nm: M0 + 2 i32 words, the non-matching neighbours a filtered expansion looks through
  * Heaps and lists hold 8-byte (f32 dist, i32 node) entries.
  */
 export const S_VISITED = 0;
@@ -79,7 +82,10 @@ export const S_SEL = 10;
 export const S_ENTRY = 11;
 export const S_TUPLES = 12;
 export const S_GDIST = 13;
-export const SCRATCH_HEADER_BYTES = 64;
+export const S_FILTER = 14;
+export const S_FILTERN = 15;
+export const S_NM = 16;
+export const SCRATCH_HEADER_BYTES = 80;
 
 /** Metric codes in the header. */
 export const METRIC_L2SQ = 0;

@@ -10,8 +10,8 @@
 import { arena } from '../../kernels/arena.js';
 import {
   G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC, G_UPPER,
-  N_COUNT, N_LEVEL, N_UPPER, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_GDIST,
-  S_OUT, S_RES, S_SEL, S_TUPLES, S_VCAP, S_VISITED,
+  N_COUNT, N_LEVEL, N_UPPER, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_FILTER,
+  S_FILTERN, S_GDIST, S_NM, S_OUT, S_RES, S_SEL, S_TUPLES, S_VCAP, S_VISITED,
 } from './layout.js';
 import type { HnswKernel } from './kernel.js';
 
@@ -157,6 +157,16 @@ function greedy(g: number, s: number, q: number, level: number, cur: number, cur
   return cur;
 }
 
+/** True when node `n` passes the filter bitset at word offset `f` covering `fn` nodes. */
+function passes(f: number, fn: number, n: number): boolean {
+  return n < fn && (I[f + (n >>> 5)]! & (1 << (n & 31))) !== 0;
+}
+
+/**
+ * SEARCH-LAYER; with a filter bitset at S_FILTER (layer 0), ACORN-1's filtered search exactly
+ * as assembly/hnsw.ts describes it: passing nodes only get distances and enter the heaps; the
+ * non-passing neighbours are looked through (two hops) until M0 passing nodes are gathered.
+ */
 function searchLayer(g: number, s: number, q: number, nEntries: number, ef: number, level: number, mode: number): number {
   const metric = I[g + G_METRIC]!;
   const dimP = I[g + G_DIM]!;
@@ -171,6 +181,11 @@ function searchLayer(g: number, s: number, q: number, nEntries: number, ef: numb
   let discSize = I[s + S_DISCSIZE]!;
   let dcount = I[s + S_DCOUNT]!;
   let tuples = I[s + S_TUPLES]!;
+  const filter = level === 0 ? I[s + S_FILTER]! >>> 2 : 0;
+  const filterN = I[s + S_FILTERN]!;
+  const nm = I[s + S_NM]! >>> 2;
+  const batch = I[s + S_SEL]! >>> 2;
+  const m0 = I[g + G_M0]!;
   let nc = 0;
   let nr = 0;
   for (let i = 0; i < nEntries; i++) {
@@ -178,6 +193,7 @@ function searchLayer(g: number, s: number, q: number, nEntries: number, ef: numb
     const n = I[entries + 2 * i + 1]!;
     if (n < vcap) U[visited + n] = epoch;
     minPush(cand, nc++, d, n);
+    if (filter !== 0 && !passes(filter, filterN, n)) continue;
     maxPush(res, nr++, d, n);
     if (nr > ef) {
       if (keep) minPush(disc, discSize++, F[res]!, I[res + 1]!);
@@ -191,10 +207,34 @@ function searchLayer(g: number, s: number, q: number, nEntries: number, ef: numb
     minPop(cand, nc--);
     const l = list(g, c, level);
     const cnt = I[l]!;
+    // The unvisited (passing) neighbours in list order, then the second hop, as the wasm batch.
+    let nb = 0;
+    let nnm = 0;
     for (let j = 0; j < cnt; j++) {
       const n = I[l + 1 + j]!;
       if (n >= vcap || U[visited + n] === epoch) continue;
+      if (filter !== 0 && !passes(filter, filterN, n)) {
+        I[nm + nnm++] = n;
+        continue;
+      }
       U[visited + n] = epoch;
+      I[batch + nb++] = n;
+    }
+    for (let i = 0; i < nnm && nb < m0; i++) {
+      const x = I[nm + i]!;
+      if (U[visited + x] === epoch) continue;
+      U[visited + x] = epoch;
+      const lx = list(g, x, 0);
+      const cx = I[lx]!;
+      for (let j = 0; j < cx; j++) {
+        const n = I[lx + 1 + j]!;
+        if (n >= vcap || U[visited + n] === epoch || !passes(filter, filterN, n)) continue;
+        U[visited + n] = epoch;
+        I[batch + nb++] = n;
+      }
+    }
+    for (let j = 0; j < nb; j++) {
+      const n = I[batch + j]!;
       tuples++;
       dcount++;
       const d = dist(metric, q, vec(g, n), dimP);

@@ -3,20 +3,42 @@
  * the hnsw.ef_search nearest it finds, which bounds the rows the scan can produce, exactly as
  * pgvector. With relaxed_order or strict_order the scan keeps its visited set and the
  * candidates the search discarded, and on demand resumes from the nearest of them (pgvector
- * 0.8 ResumeScanItems) until hnsw.max_scan_tuples nodes have been visited; strict_order drops
- * rows that would come out closer than one already returned.
+ * 0.8 ResumeScanItems) until hnsw.max_scan_tuples nodes have been visited or the scan's memory
+ * passes work_mem * hnsw.scan_mem_multiplier; from then on it hands out the discarded
+ * candidates it holds in distance order and stops (pgvector's "return remaining tuples"), so
+ * a rare filter still gets the passing rows seen so far. strict_order drops rows that would
+ * come out closer than one already returned.
  *
- * Not modelled: hnsw.scan_mem_multiplier (pgvector stops when the scan's memory exceeds
- * work_mem times it); here the visited set and heaps are preallocated per graph, so only
- * max_scan_tuples bounds a scan.
+ * Two things pgvector has not (access/am.ts ScanOptions): a row filter, consulted by the
+ * layer-0 search itself (ACORN-1, assembly/hnsw.ts), so every row returned passes; and
+ * `exhaustive`, which continues the scan without a cap whatever the settings say.
+ *
+ * Memory: pgvector compares the bytes its scan context holds with the limit; here the visited
+ * set and heaps are preallocated per graph, so the scan counts {@link SCAN_BYTES_PER_TUPLE}
+ * per visited node, about what pgvector allocates for one (a search candidate, its pairing
+ * heap node and its visited hash entry).
  */
-import type { IndexScan, ScanOptions, ScanStats } from '../am.js';
+import type { IndexScan, RowFilter, ScanOptions, ScanStats } from '../am.js';
 import { hnswKernel, MODE_KEEP_DISCARDED } from './kernel.js';
-import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES, type IterativeScan } from './options.js';
+import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES, GUC_SCAN_MEM_MULTIPLIER, type IterativeScan } from './options.js';
 import type { Scratch } from './scratch.js';
 import type { HnswState } from './state.js';
 import { arena } from '../../kernels/arena.js';
-import { FLAG_DELETED, N_FLAGS, N_ROW } from './layout.js';
+import { EF_MAX, FLAG_DELETED, N_FLAGS, N_ROW } from './layout.js';
+
+/** Bytes of scan memory one visited node stands for (see the module comment). */
+export const SCAN_BYTES_PER_TUPLE = 64;
+
+/**
+ * The ef of an exhaustive scan whose caller keeps `keep` of the rows: ef / keep, up to
+ * EF_MAX. The rows kept are then the first `limit` of about limit / keep returned, found with
+ * the same ef per row returned as an unfiltered search of ef (the same recall), instead of
+ * coming from deep in one search's list where it is least accurate.
+ */
+export function exhaustiveEf(ef: number, keep: number): number {
+  if (!(keep > 0) || keep >= 1) return ef;
+  return Math.min(EF_MAX, Math.max(ef, Math.ceil(ef / keep)));
+}
 
 export class HnswScan implements IndexScan {
   private readonly ef: number;
@@ -28,18 +50,30 @@ export class HnswScan implements IndexScan {
   private scratch: Scratch | null = null;
   private started = false;
   private done = false;
+  /** Limits reached: the rest of the discarded candidates are handed out, then the scan ends. */
+  private draining = false;
   /** The current batch: node ids and internal distances, ascending. */
   private batchNodes: Int32Array;
   private batchDist: Float32Array;
   private batchLen = 0;
   private batchPos = 0;
   private lastDistance = -Infinity;
+  /** A node bitset this scan allocated for its row filter (when node ids are not row ids). */
+  private nodeBits = 0;
+  private nodeBitsBytes = 0;
+  private filterPtr = 0;
+  private filterBits = 0;
   private readonly counters: ScanStats = { searches: 0, distanceComputations: 0, tuplesReturned: 0 };
 
   constructor(private readonly st: HnswState, q: Float32Array, private readonly opts: ScanOptions) {
-    this.ef = Number(opts.gucs.get(GUC_EF_SEARCH));
-    this.mode = String(opts.gucs.get(GUC_ITERATIVE_SCAN)) as IterativeScan;
-    this.maxTuples = Number(opts.gucs.get(GUC_MAX_SCAN_TUPLES));
+    const exhaustive = opts.exhaustive === true;
+    this.ef = exhaustiveEf(Number(opts.gucs.get(GUC_EF_SEARCH)), exhaustive && opts.filter == null ? (opts.keepFraction ?? 1) : 1);
+    this.mode = exhaustive ? 'relaxed_order' : (String(opts.gucs.get(GUC_ITERATIVE_SCAN)) as IterativeScan);
+    if (exhaustive) this.maxTuples = Infinity;
+    else {
+      const memTuples = (Number(opts.gucs.get('work_mem')) * 1024 * Number(opts.gucs.get(GUC_SCAN_MEM_MULTIPLIER))) / SCAN_BYTES_PER_TUPLE;
+      this.maxTuples = Math.min(Number(opts.gucs.get(GUC_MAX_SCAN_TUPLES)), Math.floor(memTuples));
+    }
     const dimP = st.graph.dimP;
     this.query = new Float32Array(dimP);
     let s = 0;
@@ -50,6 +84,7 @@ export class HnswScan implements IndexScan {
     this.queryZero = st.normalize && !(s > 0);
     this.batchNodes = new Int32Array(this.ef);
     this.batchDist = new Float32Array(this.ef);
+    if (opts.filter != null) this.prepareFilter(opts.filter);
   }
 
   next(rowIds: Int32Array, distances: Float64Array): number {
@@ -88,7 +123,47 @@ export class HnswScan implements IndexScan {
 
   close(): void {
     this.releaseScratch();
+    if (this.nodeBits !== 0) {
+      arena.free(this.nodeBits, this.nodeBitsBytes);
+      this.nodeBits = 0;
+    }
     this.done = true;
+  }
+
+  /**
+   * The bitset the kernel tests node ids against: the row filter's own when node ids are row
+   * ids, else one translated through the rowId -> node map (work proportional to the rows set).
+   */
+  private prepareFilter(f: RowFilter): void {
+    const st = this.st;
+    if (st.rowIdsAreNodes) {
+      this.filterPtr = f.bitmapPtr;
+      this.filterBits = f.rowBits;
+      return;
+    }
+    const nodes = st.graph.count;
+    const words = (nodes + 31) >>> 5;
+    this.nodeBitsBytes = Math.max(4, words * 4);
+    this.nodeBits = arena.alloc(this.nodeBitsBytes, 'HNSW scan');
+    const w = arena.i32();
+    const out = this.nodeBits >>> 2;
+    w.fill(0, out, out + words);
+    const src = f.bitmapPtr >>> 2;
+    const rowWords = (f.rowBits + 31) >>> 5;
+    const map = st.rowToNode;
+    for (let i = 0; i < rowWords; i++) {
+      let x = w[src + i]!;
+      while (x !== 0) {
+        const b = 31 - Math.clz32(x & -x);
+        x &= x - 1;
+        const r = (i << 5) + b;
+        if (r >= f.rowBits || r >= map.length) continue;
+        const node = map[r]! - 1;
+        if (node >= 0 && node < nodes) w[out + (node >>> 5)] |= 1 << (node & 31);
+      }
+    }
+    this.filterPtr = this.nodeBits;
+    this.filterBits = nodes;
   }
 
   /** Loads the next batch; false when the scan is exhausted. */
@@ -102,6 +177,7 @@ export class HnswScan implements IndexScan {
       if (g.count === 0) return this.finish();
       const sc = st.pool.acquire(g.count);
       arena.f32().set(this.query, sc.q >>> 2);
+      if (this.filterPtr !== 0) sc.setFilter(this.filterPtr, this.filterBits);
       const n = hnswKernel.search(g.g, sc.s, sc.q, this.ef, iterative ? MODE_KEEP_DISCARDED : 0);
       this.counters.searches++;
       this.take(sc, n);
@@ -110,20 +186,33 @@ export class HnswScan implements IndexScan {
         st.pool.release(sc);
         this.done = true;
       }
-      return n > 0;
+      return n > 0 || (iterative && this.fetch());
     }
     const sc = this.scratch;
     if (sc === null) return false;
-    for (;;) {
-      if (sc.tuples >= this.maxTuples || sc.discardedSize === 0) return this.finish();
-      const before = sc.distanceCount;
-      const n = hnswKernel.resume(g.g, sc.s, sc.q, this.ef);
-      this.counters.distanceComputations += sc.distanceCount - before;
-      this.counters.searches++;
-      if (n === 0) return this.finish();
-      this.take(sc, n, false);
-      return true;
+    if (this.draining) return this.finish();
+    if (sc.discardedSize === 0) return this.finish();
+    if (sc.tuples >= this.maxTuples) {
+      // pgvector: "Reached max number of tuples or memory limit": return remaining tuples.
+      const { dist, nodes } = sc.drainDiscarded();
+      this.draining = true;
+      this.setBatch(nodes, dist);
+      return nodes.length > 0 || this.finish();
     }
+    const before = sc.distanceCount;
+    const n = hnswKernel.resume(g.g, sc.s, sc.q, this.ef);
+    this.counters.distanceComputations += sc.distanceCount - before;
+    this.counters.searches++;
+    if (n === 0) return this.finish();
+    this.take(sc, n, false);
+    return true;
+  }
+
+  private setBatch(nodes: Int32Array, dist: Float32Array): void {
+    this.batchNodes = nodes;
+    this.batchDist = dist;
+    this.batchLen = nodes.length;
+    this.batchPos = 0;
   }
 
   private take(sc: Scratch, n: number, countDistances = true): void {

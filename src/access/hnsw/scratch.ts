@@ -7,8 +7,8 @@
  */
 import { arena } from '../../kernels/arena.js';
 import {
-  LIST_CAPACITY, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_OUT, S_RES, S_SEL,
-  S_TUPLES, S_VCAP, S_VISITED, SCRATCH_HEADER_BYTES,
+  LIST_CAPACITY, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_FILTER, S_FILTERN, S_NM,
+  S_OUT, S_RES, S_SEL, S_TUPLES, S_VCAP, S_VISITED, SCRATCH_HEADER_BYTES,
 } from './layout.js';
 
 export class Scratch {
@@ -35,8 +35,12 @@ export class Scratch {
       const out = this.own((LIST_CAPACITY + 2) * 8);
       const entry = this.own((LIST_CAPACITY + 2) * 8);
       const sel = this.own((m0 + 2) * 8);
+      const nm = this.own((m0 + 2) * 4);
       const h = arena.i32();
       const s = this.s >>> 2;
+      h[s + S_NM] = nm;
+      h[s + S_FILTER] = 0;
+      h[s + S_FILTERN] = 0;
       h[s + S_RES] = res;
       h[s + S_OUT] = out;
       h[s + S_ENTRY] = entry;
@@ -84,13 +88,50 @@ export class Scratch {
     this.vcap = cap;
   }
 
-  /** Clears the per-scan counters and the discarded heap. */
+  /** Clears the per-scan counters, the discarded heap and the row filter. */
   reset(): void {
     const h = arena.i32();
     const s = this.s >>> 2;
     h[s + S_DISCSIZE] = 0;
     h[s + S_DCOUNT] = 0;
     h[s + S_TUPLES] = 0;
+    h[s + S_FILTER] = 0;
+    h[s + S_FILTERN] = 0;
+  }
+
+  /**
+   * Restricts the layer-0 searches of this scratch to the nodes whose bit is set in the bitset
+   * at byte pointer `ptr` covering `bits` nodes (0, 0: no filter). The bitset must stay
+   * allocated while searches run with it.
+   */
+  setFilter(ptr: number, bits: number): void {
+    const h = arena.i32();
+    const s = this.s >>> 2;
+    h[s + S_FILTER] = ptr;
+    h[s + S_FILTERN] = bits;
+  }
+
+  /**
+   * Removes and returns the discarded candidates in ascending distance, as (dist, node) pairs:
+   * what pgvector's iterative scan hands out one by one once hnsw.max_scan_tuples is reached.
+   */
+  drainDiscarded(): { dist: Float32Array; nodes: Int32Array } {
+    const h = arena.i32();
+    const f = arena.f32();
+    const s = this.s >>> 2;
+    const n = h[s + S_DISCSIZE]!;
+    const base = h[s + S_DISC]! >>> 2;
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => f[base + 2 * a]! - f[base + 2 * b]! || h[base + 2 * a + 1]! - h[base + 2 * b + 1]!);
+    const dist = new Float32Array(n);
+    const nodes = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      dist[i] = f[base + 2 * order[i]!]!;
+      nodes[i] = h[base + 2 * order[i]! + 1]!;
+    }
+    h[s + S_DISCSIZE] = 0;
+    return { dist, nodes };
   }
 
   get distanceCount(): number {

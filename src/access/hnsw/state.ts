@@ -21,6 +21,11 @@ export class HnswState {
   readonly normalize: boolean;
   /** node + 1 by rowId (0 = not indexed); grown on demand. */
   rowToNode: Int32Array = new Int32Array(1024);
+  /**
+   * True while every indexed row's node id equals its row id (a graph built over a table in
+   * row order, nothing reused), so a row filter's bitset serves as a node bitset unchanged.
+   */
+  rowIdsAreNodes = true;
   /** Deleted rows not vacuumed yet. */
   deletedCount = 0;
   /** Nodes vacuum unlinked (their records stay allocated). */
@@ -43,6 +48,7 @@ export class HnswState {
   setNode(rowId: number, node: number): void {
     this.reserveRow(rowId);
     this.rowToNode[rowId] = node + 1;
+    if (node >= 0 && node !== rowId) this.rowIdsAreNodes = false;
   }
 
   /** Grows the rowId -> node map to hold `rowId` (before a node is linked, so growth cannot fail after). */

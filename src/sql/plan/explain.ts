@@ -7,7 +7,7 @@
  * scan's searches and distance computations).
  */
 import type { PlanNode, PlannedStmt, SubPlan } from './plan.js';
-import { planChildren } from './plan.js';
+import { FILTER_STRATEGY_NAMES, planChildren } from './plan.js';
 import { deparse } from './deparse.js';
 import type { Instrumentation } from '../exec/executor.js';
 
@@ -112,6 +112,11 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       props.push({ label: 'Order By', value: p.knn.text });
       filter();
       removed();
+      // The filtered-search strategy the planner chose; under ANALYZE the node reports the
+      // one it ran with the bitmap's actual row count instead.
+      if (p.filtered !== null && lookup === null) {
+        props.push({ label: 'Filtered Search', value: `${FILTER_STRATEGY_NAMES[p.filtered.strategy]} (estimated rows ${p.filtered.estRows})` });
+      }
       break;
     case 'TopK':
       name = 'Sort';

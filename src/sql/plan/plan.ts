@@ -143,6 +143,35 @@ export interface PlanBase {
   cteDefs?: { id: number; name: string; plan: PlanNode }[];
 }
 
+/**
+ * How a k-NN index scan applies its WHERE clause (vecgres' filtered search, plan/scan.ts),
+ * when the user left hnsw.iterative_scan unset; null: pgvector's post-filter.
+ */
+export interface FilteredKnn {
+  /**
+   * The strategy chosen by cost: 'exact' (the qual over the table into a bitmap, exact
+   * distances over its rows), 'traversal' (the bitmap consulted by the index search),
+   * 'iterative' (the index scan continued until `limit` rows pass the qual). 'exact' and
+   * 'traversal' build the bitmap and choose again between them from its row count.
+   */
+  strategy: FilterStrategy;
+  /** Rows the planner expects the qual to keep. */
+  estRows: number;
+  /** LIMIT + OFFSET at plan time (the rows the scan must produce when they exist). */
+  limit: number;
+  /** Set by vecgres.filtered_search: run `strategy`, never re-choose from the bitmap's count. */
+  forced: boolean;
+}
+
+export type FilterStrategy = 'exact' | 'traversal' | 'iterative';
+
+/** EXPLAIN's name of a filter strategy. */
+export const FILTER_STRATEGY_NAMES: Record<FilterStrategy, string> = {
+  exact: 'exact over bitmap',
+  traversal: 'filtered traversal',
+  iterative: 'iterative index scan',
+};
+
 /** A scan's relation as EXPLAIN names it: `Seq Scan on <name> [<alias>]`. */
 export interface ScanTarget {
   rti: number;
@@ -159,7 +188,7 @@ export type PlanNode =
   | (PlanBase & { node: 'SeqScan'; scan: ScanTarget; table: Table })
   | (PlanBase & { node: 'VirtualScan'; scan: ScanTarget; view: string })
   | (PlanBase & { node: 'PkLookup'; scan: ScanTarget; table: Table; indexName: string; key: Expr; keyText: string })
-  | (PlanBase & { node: 'IndexScan'; scan: ScanTarget; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec })
+  | (PlanBase & { node: 'IndexScan'; scan: ScanTarget; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec; filtered: FilteredKnn | null })
   /** Exact k-NN: a top-k heap over the SeqScan below it, SIMD distances; prints as Sort over Seq Scan. */
   | (PlanBase & { node: 'TopK'; input: PlanNode & { node: 'SeqScan' }; knn: KnnSpec; nullsFirst: boolean })
   | (PlanBase & { node: 'ValuesScan'; scan: ScanTarget; values: Expr[][] })

@@ -11,7 +11,10 @@ import type { Expr } from '../analyze/expr.js';
 import type { RangeTblEntry } from '../analyze/query.js';
 import { isVectorFamily } from '../analyze/types.js';
 import { isColumnIndex, type IndexDef } from '../../storage/catalog.js';
-import type { KnnSpec, LayoutItem, PlanNode, ScanTarget } from './plan.js';
+import type { FilteredKnn, FilterStrategy, KnnSpec, LayoutItem, PlanNode, ScanTarget } from './plan.js';
+import type { IndexAm, VectorIndex } from '../../access/am.js';
+import type { GucReader } from '../../common/guc.js';
+import { GUC_FILTERED_SEARCH } from '../settings.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity, qualsSelectivity } from './cost.js';
 import { statsLookup } from './selfuncs.js';
 import { PlannerInfo, planLevel, relsOf } from './planner.js';
@@ -323,18 +326,30 @@ export function knnScan(
   const distanceCost = (dim / 4) * CPU_OPERATOR_COST;
   const exactCost = rows + (gucs.get('enable_seqscan') === true ? 0 : DISABLE_COST);
   const indexPenalty = gucs.get('enable_indexscan') === true ? 0 : DISABLE_COST;
-  let best: { def: IndexDef; cost: number } | null = null;
+  const sel = qualsSelectivity(quals.map((x) => x.expr), statsLookup(env.stats, info.q.rtable));
+  let best: { def: IndexDef; cost: number; filtered: FilteredKnn | null } | null = null;
   if (!key.nullsFirst) {
     for (const def of env.catalog.indexesOf(table.name)) {
       if (def.primaryKey || !isColumnIndex(def, col.col)) continue;
       const index = env.indexes.get(def.name);
       const am = env.methods.get(def.method);
-      if (index === undefined || am === undefined || index.opclass.operator !== e.op) continue;
-      const cost = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: quals.length === 0 ? 1 : 0.5, gucs }).total + indexPenalty;
-      if (best === null || cost < best.cost) best = { def, cost };
+      if (index === undefined || am === undefined || !am.canOrderByOp || index.opclass.operator !== e.op) continue;
+      // pgvector's post-filter: the plan pgvector makes (selectivity 0.5 for any WHERE clause).
+      const post = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: quals.length === 0 ? 1 : 0.5, gucs, filterMode: 'post' }).total;
+      let cost = post;
+      let filtered: FilteredKnn | null = null;
+      const userIterative = am.gucs.some((g) => g.name.endsWith('.iterative_scan') && gucs.isExplicit(g.name));
+      // Filtered search (vecgres' default) where the unfiltered query would use the index.
+      if (quals.length > 0 && !userIterative && post < exactCost && table.def.columns[col.col]!.type === 'vector') {
+        const forced = String(gucs.get(GUC_FILTERED_SEARCH));
+        const f = forced === 'auto' ? filteredStrategy(am, index, rows, need, sel, qualOps(qualExpr), distanceCost, gucs) : { strategy: forced as FilterStrategy, cost: 0 };
+        cost = f.cost;
+        filtered = { strategy: f.strategy, estRows: Math.max(1, Math.round(rows * sel)), limit: need, forced: forced !== 'auto' };
+      }
+      cost += indexPenalty;
+      if (best === null || cost < best.cost) best = { def, cost, filtered };
     }
   }
-  const sel = quals.reduce((s, x) => s * qualSelectivity(x.expr), 1);
   const knnSpec = (node: { initPlans: PlanNode['initPlans']; subPlans: PlanNode['subPlans'] }): KnnSpec => {
     const bq = info.bindFor(node, query, [], lateralRef);
     const bexpr = info.bindFor(node, e, layout, lateralRef);
@@ -348,7 +363,7 @@ export function knnScan(
     const node: PlanNode = {
       ...planBase(Math.min(rows * sel, need), cost, cost + need * CPU_TUPLE_COST, layout),
       node: 'IndexScan', scan: scanTarget(info, rte, rti, cols), table, def, am: env.methods.get(def.method)!, index: env.indexes.get(def.name)!,
-      knn: null as unknown as KnnSpec,
+      knn: null as unknown as KnnSpec, filtered: best.filtered,
     };
     node.knn = knnSpec(node);
     if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
@@ -367,4 +382,30 @@ export function knnScan(
   };
   top.knn = knnSpec(top);
   return { plan: top };
+}
+
+/**
+ * The cheapest filtered k-NN strategy over an index, in distance computations: exact
+ * distances over the rows a bitmap of the qual keeps, the index traversal consulting that
+ * bitmap (both pay one qual evaluation per row to build it), or the index scan continued
+ * until `need` rows pass (qual evaluations on the rows it sees only). `ops` is the qual's
+ * operator count, `distanceCost` the plan cost of one distance.
+ */
+export function filteredStrategy(
+  am: IndexAm, index: VectorIndex, rows: number, need: number, sel: number, ops: number, distanceCost: number, gucs: GucReader,
+): { strategy: FilterStrategy; cost: number } {
+  const evalCost = (Math.max(1, ops) * CPU_OPERATOR_COST) / distanceCost;
+  const build = rows * evalCost;
+  const passing = rows * sel;
+  let best: { strategy: FilterStrategy; cost: number } = { strategy: 'exact', cost: build + passing };
+  if (am.supportsFilter) {
+    const c = build + am.costEstimate(index, { tableRows: rows, limit: need, selectivity: sel, gucs, filterMode: 'filter' }).total;
+    if (c < best.cost) best = { strategy: 'traversal', cost: c };
+  }
+  if (am.canContinue) {
+    const seen = Math.min(rows, need / Math.max(sel, 1e-9));
+    const c = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: sel, gucs, filterMode: 'exhaustive' }).total + seen * evalCost;
+    if (c < best.cost) best = { strategy: 'iterative', cost: c };
+  }
+  return best;
 }

@@ -3,18 +3,64 @@
  * the table in ascending distance from the query vector, through the access method's
  * begin/next/close scan interface (access/am.ts). The query is evaluated at each (re)scan, so
  * on the inner side of a nested loop (LATERAL top-k per outer row, the cross-join trap's
- * single outer row) each outer row gets its own index search. The scan keeps pulling while
- * the qual rejects rows or rows are invisible, up to the bound the parent set (LIMIT).
+ * single outer row) each outer row gets its own index search.
+ *
+ * Without `filtered` (no WHERE clause, or the user set hnsw.iterative_scan: pgvector's
+ * semantics) the scan keeps pulling while the qual rejects rows or rows are invisible, up to
+ * the bound the parent set (LIMIT) or the end of what the index returns.
+ *
+ * With `filtered` (plan/scan.ts chose a strategy by cost) the scan returns LIMIT rows
+ * whenever that many pass: it computes its result (at most LIMIT row ids) at the first call:
+ * - exact / traversal: the qual over the table into a bitmap (exec/row_filter.ts), then, by
+ *   its exact row count, exact distances over the bitmap's rows (knn_exact.ts) or the index
+ *   search consulting the bitmap; if that search ends short of the rows that pass (a part of
+ *   the graph it could not reach), the exact result replaces it.
+ * - iterative: the index scan continued without a cap, the qual tested on the rows it
+ *   returns; past a budget of rows (the estimate was wrong) or when the index is exhausted,
+ *   the node builds the bitmap and decides again as above.
+ * With the bitmap built, the plain index scan keeping the bitmap's rows is a third choice
+ * (cheapest when most rows pass), abandoned for the traversal past its budget.
  */
 import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
-import type { IndexScan } from '../../../access/am.js';
-import type { PlanNode } from '../../plan/plan.js';
+import type { IndexScan, ScanOptions } from '../../../access/am.js';
+import { FILTER_STRATEGY_NAMES, type FilterStrategy, type PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
+import { exactKnnOverBitmap } from '../knn_exact.js';
+import { buildQualBitmap } from '../row_filter.js';
+import type { RowBitmap } from '../row_bitmap.js';
 import { fetchRow } from './seq_scan.js';
 
 type IndexScanPlan = Extract<PlanNode, { node: 'IndexScan' }>;
+
+/**
+ * Rows an iterative filtered scan may take from the index before the node decides again:
+ * four times the k / selectivity it expects to need, plus a widened search's worth.
+ */
+function scanBudget(k: number, sel: number): number {
+  return (4 * k) / Math.max(sel, 1e-6) + 1000;
+}
+
+/**
+ * The share of rows an iterative scan planned from an estimate expects to keep: the estimate,
+ * but at least 10%, so a default estimate (0.5% for any `=`) widens the search at most 10x;
+ * when fewer rows pass, the budget sends the node to the bitmap instead.
+ */
+function plannedKeep(estRows: number, tableRows: number): number {
+  return Math.max(0.1, estRows / tableRows);
+}
+
+/**
+ * Row ids ordered by their distances (ties by row id): a resumed index scan returns its
+ * batches each in order but not always after the previous one (pgvector's relaxed_order), and
+ * the k rows of a filtered search are few, so they come out sorted.
+ */
+function byDistance(ids: readonly number[], dists: readonly number[]): Int32Array {
+  const order = ids.map((_, i) => i);
+  order.sort((a, b) => (dists[a]! < dists[b]! ? -1 : dists[a]! > dists[b]! ? 1 : ids[a]! - ids[b]!));
+  return Int32Array.from(order, (i) => ids[i]!);
+}
 
 /** Candidates fetched from the index per `next` call. */
 const BATCH = 256;
@@ -34,6 +80,12 @@ export class IndexScanState extends PlanState {
   /** Index entries read and live rows fetched, for pg_stat_user_indexes (added when the scan closes). */
   private idxRead = 0;
   private idxFetched = 0;
+  /** Filtered search: the result row ids, computed at the first call. */
+  private result: Int32Array | null = null;
+  private resultPos = 0;
+  /** Filtered search: the strategy run last and the rows its bitmap held (-1: no bitmap). */
+  private usedStrategy: FilterStrategy | null = null;
+  private filterRows = -1;
 
   constructor(readonly p: IndexScanPlan, es: EState) {
     super(p, es);
@@ -43,26 +95,33 @@ export class IndexScanState extends PlanState {
     this.bound = n;
   }
 
-  private begin(): void {
+  private query(): Float32Array | null {
     const q = evalExpr(this.p.knn.query, null, this.es) as Float32Array | null;
+    if (q === null) return null;
+    const index = this.p.index;
+    if (q.length !== index.dim) throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${index.dim} and ${q.length}`);
+    return q;
+  }
+
+  private options(extra: Partial<ScanOptions> = {}): ScanOptions {
+    const table = this.p.table;
+    const xid = this.es.xid;
+    return { gucs: this.es.env.settings, limit: this.bound, isLive: (rowId) => table.visibleTo(rowId, xid), ...extra };
+  }
+
+  private begin(): void {
+    const q = this.query();
     if (q === null) {
       // A NULL query orders nothing: PostgreSQL's index scan returns no rows for it.
       this.done = true;
       return;
     }
-    const index = this.p.index;
-    if (q.length !== index.dim) throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${index.dim} and ${q.length}`);
-    const table = this.p.table;
-    const xid = this.es.xid;
     this.es.env.stats.countIndexScan(this.p.def.name, 0, 0);
-    this.scan = index.beginScan(q, {
-      gucs: this.es.env.settings,
-      limit: this.bound,
-      isLive: (rowId) => table.visibleTo(rowId, xid),
-    });
+    this.scan = this.p.index.beginScan(q, this.options());
   }
 
   next(): Value[] | null {
+    if (this.p.filtered !== null) return this.nextFiltered();
     if (this.scan === null && !this.done) this.begin();
     const table = this.p.table;
     const xid = this.es.xid;
@@ -87,16 +146,166 @@ export class IndexScanState extends PlanState {
     return null;
   }
 
+  private nextFiltered(): Value[] | null {
+    if (this.result === null) this.result = this.runFiltered();
+    if (this.resultPos >= this.result.length) return null;
+    return fetchRow(this.p.table, this.p.scan.cols, this.result[this.resultPos++]!);
+  }
+
+  /** The filtered search's result: at most k row ids in ascending distance (module comment). */
+  private runFiltered(): Int32Array {
+    const f = this.p.filtered!;
+    const k = Number.isFinite(this.bound) ? this.bound : f.limit;
+    const q = this.query();
+    if (q === null || k <= 0) return new Int32Array(0);
+    const table = this.p.table;
+    const xid = this.es.xid;
+    const tableRows = Math.max(1, table.liveCount);
+    if (f.forced) return this.runForced(q, k, tableRows);
+    if (f.strategy === 'iterative') {
+      // Planned from an estimate: give up after a budget of rows (the filter keeps fewer rows
+      // near the query than estimated) and decide again from the bitmap's exact count.
+      const budget = scanBudget(k, f.estRows / tableRows);
+      const row: Value[] = new Array(this.p.scan.cols.length);
+      const out = this.iterate(q, k, budget, plannedKeep(f.estRows, tableRows), (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
+      if (out !== null) {
+        this.usedStrategy = 'iterative';
+        return out;
+      }
+      return this.withBitmap((bm, rows) => this.bitmapStrategies(q, k, bm, rows, tableRows, false));
+    }
+    return this.withBitmap((bm, rows) => this.bitmapStrategies(q, k, bm, rows, tableRows, true));
+  }
+
+  /** vecgres.filtered_search named the strategy: run it (the exact answer still backs it up). */
+  private runForced(q: Float32Array, k: number, tableRows: number): Int32Array {
+    const f = this.p.filtered!;
+    const table = this.p.table;
+    const xid = this.es.xid;
+    if (f.strategy === 'iterative') {
+      const row: Value[] = new Array(this.p.scan.cols.length);
+      const out = this.iterate(q, k, Infinity, plannedKeep(f.estRows, tableRows), (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
+      this.usedStrategy = 'iterative';
+      if (out !== null) return out;
+      return this.withBitmap((bm) => this.exact(q, bm, k));
+    }
+    return this.withBitmap((bm, rows) => (f.strategy === 'exact' || !this.p.am.supportsFilter ? this.exact(q, bm, k) : this.traverse(q, k, bm, rows, tableRows)));
+  }
+
+  /**
+   * With the bitmap's exact count: the cheapest of exact distances over its rows, the index
+   * traversal consulting it, and (when `mayIterate`) the plain index scan keeping the rows in
+   * it, which is abandoned for the traversal past its budget (rows near the query pass less
+   * often than the count says: a filter anti-correlated with the vectors). Whatever the index
+   * returns short of min(k, rows) is replaced by the exact answer.
+   */
+  private bitmapStrategies(q: Float32Array, k: number, bm: RowBitmap, rows: number, tableRows: number, mayIterate: boolean): Int32Array {
+    if (rows <= k) return this.exact(q, bm, k);
+    const sel = rows / tableRows;
+    const est = (filterMode: 'filter' | 'exhaustive'): number =>
+      this.p.am.costEstimate(this.p.index, { tableRows, limit: k, selectivity: sel, gucs: this.es.env.settings, filterMode }).total;
+    const traversal = this.p.am.supportsFilter ? est('filter') : Infinity;
+    const iterative = mayIterate && this.p.am.canContinue ? est('exhaustive') : Infinity;
+    if (rows <= traversal && rows <= iterative) return this.exact(q, bm, k);
+    if (iterative < traversal) {
+      const out = this.iterate(q, k, scanBudget(k, sel), sel, (r) => bm.has(r));
+      if (out !== null) {
+        this.usedStrategy = 'iterative';
+        return out;
+      }
+      if (!Number.isFinite(traversal)) return this.exact(q, bm, k);
+    }
+    return this.traverse(q, k, bm, rows, tableRows);
+  }
+
+  /** The index traversal consulting the bitmap; the exact answer when it comes up short. */
+  private traverse(q: Float32Array, k: number, bm: RowBitmap, rows: number, tableRows: number): Int32Array {
+    this.usedStrategy = 'traversal';
+    const out: number[] = [];
+    const dist: number[] = [];
+    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, filter: bm.asFilter(rows, tableRows) }));
+    try {
+      while (out.length < k) {
+        const want = Math.min(BATCH, k - out.length);
+        const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
+        if (n === 0) break;
+        for (let i = 0; i < n && out.length < k; i++) {
+          const r = this.ids[i]!;
+          // The index returns only bitmap rows; the test keeps a method that ignores it honest.
+          if (bm.has(r)) {
+            out.push(r);
+            dist.push(this.dists[i]!);
+          }
+        }
+      }
+    } finally {
+      this.closeScan(scan);
+    }
+    if (out.length >= Math.min(k, rows)) return byDistance(out, dist);
+    return this.exact(q, bm, k);
+  }
+
+  /**
+   * The index scan continued without a cap, keeping the rows `keep` accepts, until k are kept
+   * (their ids) or `budget` rows came back from the index (null: the caller decides again).
+   */
+  private iterate(q: Float32Array, k: number, budget: number, keepFraction: number, keep: (r: number) => boolean): Int32Array | null {
+    const out: number[] = [];
+    const dist: number[] = [];
+    let seen = 0;
+    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, keepFraction }));
+    try {
+      while (out.length < k) {
+        if (seen >= budget) return null;
+        // Ask for no more than are still missing: a larger request makes the index resume.
+        const want = Math.min(BATCH, k - out.length);
+        const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
+        if (n === 0) return null;
+        seen += n;
+        for (let i = 0; i < n && out.length < k; i++) {
+          if (keep(this.ids[i]!)) {
+            out.push(this.ids[i]!);
+            dist.push(this.dists[i]!);
+          }
+        }
+      }
+    } finally {
+      this.closeScan(scan);
+    }
+    return byDistance(out, dist);
+  }
+
+  /** Builds the qual's bitmap, runs `fn` over it, frees it. */
+  private withBitmap(fn: (bm: RowBitmap, rows: number) => Int32Array): Int32Array {
+    const qb = buildQualBitmap(this.p.table, this.p.qual!, this.p.scan.cols, this.es, this.es.xid);
+    try {
+      this.filterRows = qb.rows;
+      return fn(qb.bitmap, qb.rows);
+    } finally {
+      qb.bitmap.free();
+    }
+  }
+
+  private exact(q: Float32Array, bm: RowBitmap, k: number): Int32Array {
+    this.usedStrategy = 'exact';
+    this.distanceComputations += this.filterRows;
+    return exactKnnOverBitmap(this.p.table, this.p.knn.col, q, this.p.knn.op, bm, k);
+  }
+
+  private closeScan(scan: IndexScan): void {
+    const s = scan.stats();
+    this.searches += s.searches;
+    this.distanceComputations += s.distanceComputations;
+    this.tuplesReturned += s.tuplesReturned;
+    scan.close();
+  }
+
   private close(): void {
     if (this.idxRead > 0) this.es.env.stats.countIndexTuples(this.p.def.name, this.idxRead, this.idxFetched);
     this.idxRead = 0;
     this.idxFetched = 0;
     if (this.scan !== null) {
-      const s = this.scan.stats();
-      this.searches += s.searches;
-      this.distanceComputations += s.distanceComputations;
-      this.tuplesReturned += s.tuplesReturned;
-      this.scan.close();
+      this.closeScan(this.scan);
       this.scan = null;
     }
   }
@@ -107,14 +316,21 @@ export class IndexScanState extends PlanState {
     this.pos = 0;
     this.emitted = 0;
     this.done = false;
+    this.result = null;
+    this.resultPos = 0;
   }
 
   override end(): void {
     this.close();
-    this.instr.extra = [
-      ['Index Searches', this.searches],
-      ['Distance Computations', this.distanceComputations],
-      ['Index Tuples Returned', this.tuplesReturned],
-    ];
+    const extra: [string, string | number][] = [];
+    const f = this.p.filtered;
+    if (f !== null && this.usedStrategy !== null) {
+      const used = FILTER_STRATEGY_NAMES[this.usedStrategy];
+      const actual = this.filterRows >= 0 ? `, actual rows ${this.filterRows}` : '';
+      const planned = this.usedStrategy !== f.strategy ? `; planned ${FILTER_STRATEGY_NAMES[f.strategy]}` : '';
+      extra.push(['Filtered Search', `${used} (estimated rows ${f.estRows}${actual}${planned})`]);
+    }
+    extra.push(['Index Searches', this.searches], ['Distance Computations', this.distanceComputations], ['Index Tuples Returned', this.tuplesReturned]);
+    this.instr.extra = extra;
   }
 }

@@ -1,0 +1,59 @@
+/**
+ * Exact k nearest neighbours among the rows of a {@link RowBitmap} (filtered search's exact
+ * strategy): one SIMD kernel call per set row over the table's arena segments, a typed-array
+ * top-k heap, rows whose vector is NULL after the ranked ones (PostgreSQL's NULLS LAST for an
+ * ascending ORDER BY). The same distances and tie order (lower row id first) as the exact
+ * top-k scan (nodes/top_k.ts), so both strategies return the same rows.
+ */
+import { PgError, SQLSTATE } from '../../common/errors.js';
+import { arena } from '../../kernels/arena.js';
+import { fast } from '../../kernels/fast.js';
+import type { Table } from '../../storage/table.js';
+import type { RowBitmap } from './row_bitmap.js';
+import { TopK } from './topk.js';
+
+/**
+ * The row ids of the `k` rows of `bitmap` nearest to `q` under `op` (`<->`, `<#>`, `<=>`,
+ * `<+>`) in float32 vector column `col`, ascending, then rows with a NULL vector.
+ * @throws PgError 22000 `different vector dimensions` when a row's dimension differs from q's.
+ */
+export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, op: string, bitmap: RowBitmap, k: number): Int32Array {
+  const heap = new TopK(Math.max(0, k));
+  const nullRows: number[] = [];
+  if (k <= 0) return new Int32Array(0);
+  const dim = q.length;
+  const bytes = Math.max(16, dim * 4);
+  const qPtr = arena.alloc(bytes, 'query vector');
+  try {
+    arena.f32().set(q, qPtr >>> 2);
+    const kernel = op === '<->' ? fast.l2sq : op === '<+>' ? fast.l1 : fast.dot;
+    const sign = op === '<#>' ? -1 : 1;
+    const cosine = op === '<=>';
+    const norms = cosine ? table.vectorNorms(col) : null;
+    const qNormSq = cosine ? fast.dot(qPtr, qPtr, dim) : 0;
+    const fixedDim = table.vectorColumnDim(col);
+    bitmap.forEach((r) => {
+      const ptr = table.vectorPtr(col, r);
+      if (ptr === 0) {
+        if (nullRows.length < k) nullRows.push(r);
+        return;
+      }
+      if (fixedDim < 0 ? table.vectorDim(col, r) !== dim : fixedDim !== dim) {
+        throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${fixedDim < 0 ? table.vectorDim(col, r) : fixedDim} and ${dim}`);
+      }
+      let d = kernel(ptr, qPtr, dim);
+      if (cosine) d = 1 - d / Math.sqrt(norms![r]! * qNormSq);
+      else d *= sign;
+      if (d > heap.bound()) return;
+      heap.push(r, d);
+    });
+  } finally {
+    arena.free(qPtr, bytes);
+  }
+  const ids = heap.sortedIds();
+  if (nullRows.length === 0) return ids;
+  const out = new Int32Array(Math.min(k, ids.length + nullRows.length));
+  out.set(ids.subarray(0, out.length));
+  for (let i = ids.length; i < out.length; i++) out[i] = nullRows[i - ids.length]!;
+  return out;
+}
