@@ -3,6 +3,7 @@
  * PostgreSQL's messages, appends through the catalog (the one logged mutation path), records
  * the row as a write of the transaction (exec/txn.ts), and maintains every index of the table.
  */
+import { insertIntoIndexes } from './index_keys.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -73,11 +74,7 @@ export function writeRow(env: SqlEnv, table: Table, values: readonly Value[], pk
   const xid = ensureXid(env);
   const rowId = env.catalog.insertRow(table, values, pkey, xid);
   env.txn.writes.push({ kind: 'insert', table, rowId, pkey });
-  for (const d of env.catalog.indexesOf(table.name)) {
-    if (d.primaryKey) continue;
-    const vec = table.get(d.column, rowId);
-    if (vec !== null) env.indexes.get(d.name)?.insert(rowId, vec as Float32Array);
-  }
+  insertIntoIndexes(env, table, rowId);
   return rowId;
 }
 

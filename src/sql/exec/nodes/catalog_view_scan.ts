@@ -44,11 +44,13 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
   } else if (name === 'pg_indexes') {
     for (const d of env.catalog.allIndexes()) {
       const table = env.catalog.getTable(d.table);
-      const col = table?.def.columns[d.column]?.name ?? '?';
-      const indexdef = d.primaryKey
-        ? `CREATE UNIQUE INDEX ${d.name} ON public.${d.table} USING btree (${col})`
-        : `CREATE INDEX ${d.name} ON public.${d.table} USING ${d.method} (${col} ${d.opclass})` +
-          (d.options.length > 0 ? ` WITH (${d.options.map(([k, v]) => `${k}='${v}'`).join(', ')})` : '');
+      const keys = d.keys.map((k) => {
+        const col = k.expr === null ? (table?.def.columns[k.column]?.name ?? '?') : `(${k.expr})`;
+        return (d.primaryKey ? col : `${col} ${k.opclass}`) + (k.descending ? ' DESC' : '') + (k.nullsFirst !== k.descending ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : '');
+      });
+      const indexdef = `CREATE ${d.unique ? 'UNIQUE ' : ''}INDEX ${d.name} ON public.${d.table} USING ${d.method} (${keys.join(', ')})` +
+        (d.options.length > 0 ? ` WITH (${d.options.map(([k, v]) => `${k}='${v}'`).join(', ')})` : '') +
+        (d.predicate === null ? '' : ` WHERE ${d.predicate}`);
       out.push(['public', d.table, d.name, null, indexdef]);
     }
   }
