@@ -244,6 +244,7 @@ export type RowBitmap = Uint32Array;
 
 /** A built ordered index over one or more scalar key columns of one table. */
 export interface OrderedIndex {
+  readonly kind: 'ordered';
   readonly method: string;
   readonly keys: readonly OrderedKeySpec[];
   /** Number of entries, including tombstones not yet vacuumed. */
@@ -282,14 +283,26 @@ export interface OrderedBuildInput {
 
 /** An ordered index method (CREATE INDEX ... USING btree). */
 export interface OrderedIndexAm {
+  readonly kind: 'ordered';
   readonly name: string;
   readonly capabilities: AmCapabilities;
   /** Validates WITH options (22023 for unknown ones or out-of-range values). */
-  parseOptions(raw: RawOptions): unknown;
+  parseOptions(raw: RawOptions, dim?: number): unknown;
   build(input: OrderedBuildInput): OrderedIndex;
   /**
-   * Estimated cost (PostgreSQL's units) of fetching `selectivity` of `tableRows` rows through
-   * the index: descent plus the leaf entries read (btcostestimate, reduced).
+   * Estimated cost (PostgreSQL's units) of the index part of reading `selectivity` of the
+   * entries: descent plus the leaf pages and index tuples read (btcostestimate); the planner
+   * adds the table fetches. `rows` is the estimated number of entries returned.
    */
   costEstimate(index: OrderedIndex, input: { tableRows: number; selectivity: number }): CostEstimate & { rows: number };
+}
+
+/** True when `am` is an ordered (B-tree) method. */
+export function isOrderedAm(am: IndexAm | OrderedIndexAm): am is OrderedIndexAm {
+  return (am as OrderedIndexAm).kind === 'ordered';
+}
+
+/** True when `index` is an ordered (B-tree) index structure. */
+export function isOrderedIndex(index: VectorIndex | OrderedIndex): index is OrderedIndex {
+  return (index as OrderedIndex).kind === 'ordered';
 }

@@ -8,6 +8,7 @@ import { vacuumBtree } from './vacuum.js';
 import { NODE_CAP } from './node.js';
 
 export class BtreeIndex implements OrderedIndex {
+  readonly kind = 'ordered';
   readonly method = 'btree';
   readonly tree: BtTree;
   /** Rows marked dead by {@link delete}, removed from the tree by the next vacuum. */

@@ -12,9 +12,14 @@ import { NODE_CAP } from './node.js';
 import { parseIntOptions, type IntOptionDef } from '../shared/reloptions.js';
 
 /** nbtree's reloptions (BTREE_MIN_FILLFACTOR 10, BTREE_DEFAULT_FILLFACTOR 90). */
+const CPU_OPERATOR_COST = 0.0025;
+const CPU_INDEX_TUPLE_COST = 0.005;
+const RANDOM_PAGE_COST = 4;
+
 const BTREE_OPTIONS: readonly IntOptionDef[] = [{ name: 'fillfactor', default: 90, min: 10, max: 100 }];
 
 export const btreeAm: OrderedIndexAm = {
+  kind: 'ordered',
   name: 'btree',
   capabilities: {
     canOrder: true,
@@ -30,19 +35,17 @@ export const btreeAm: OrderedIndexAm = {
   },
   build: buildBtree,
   /**
-   * btcostestimate, reduced: a descent (log2 of the entries, one operator each) plus, for the
-   * fraction of entries read, one index tuple and one operator each, plus a heap fetch per
-   * row (random_page_cost 4 per page touched, assuming uncorrelated order, capped at the
-   * table's pages).
+   * btcostestimate, reduced: the descent (one comparison per level of a binary search over
+   * the entries, plus 50 x cpu_operator_cost for the pages touched, as PostgreSQL 18 charges
+   * per descent), then for the fraction of entries read one leaf page per NODE_CAP entries at
+   * random_page_cost and cpu_index_tuple_cost + cpu_operator_cost per entry.
    */
   costEstimate(index, { tableRows, selectivity }) {
     const entries = Math.max(1, index.size);
-    const rows = Math.max(1, Math.round(tableRows * selectivity));
-    const descent = Math.ceil(Math.log2(entries + 1)) * 0.0025 + 50 * 0.0025;
-    const leafPages = Math.ceil((entries * selectivity) / NODE_CAP);
-    const heapPages = Math.min(rows, Math.ceil(tableRows / 100));
-    const startup = descent;
-    const total = startup + leafPages * 4 + rows * (0.005 + 0.0025) + heapPages * 4 + rows * 0.01;
+    const rows = Math.max(1, Math.round(Math.min(entries, tableRows) * selectivity));
+    const startup = (Math.ceil(Math.log2(entries + 1)) + 50) * CPU_OPERATOR_COST;
+    const leafPages = Math.max(1, Math.ceil(rows / NODE_CAP));
+    const total = startup + leafPages * RANDOM_PAGE_COST + rows * (CPU_INDEX_TUPLE_COST + CPU_OPERATOR_COST);
     return { startup, total, rows };
   },
 };

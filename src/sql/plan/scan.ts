@@ -7,6 +7,7 @@
  * disabled path is used only when nothing else can run). Subqueries, VALUES lists,
  * functions and CTEs get their scan nodes here too.
  */
+import { isOrderedAm, isOrderedIndex, type IndexAm, type VectorIndex } from '../../access/am.js';
 import type { Expr } from '../analyze/expr.js';
 import type { RangeTblEntry } from '../analyze/query.js';
 import { isVectorFamily } from '../analyze/types.js';
@@ -16,6 +17,7 @@ import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBas
 import { PlannerInfo, planLevel, relsOf } from './planner.js';
 import type { VarExpr } from './setrefs.js';
 import { deparse } from './deparse.js';
+import { bestIndexedScan } from './indexpath.js';
 import { planSetOp, setOpOutputNames } from './setop.js';
 import { bug } from '../exec/eval.js';
 
@@ -42,7 +44,7 @@ function and(exprs: Expr[]): Expr | null {
   return exprs.length === 1 ? exprs[0]! : { k: 'and', type: 'bool', args: exprs };
 }
 
-function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, cols: number[]): ScanTarget {
+export function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, cols: number[]): ScanTarget {
   const explainName = info.global.rteNames.get(rte) ?? rte.alias;
   let name: string;
   switch (rte.kind) {
@@ -75,7 +77,7 @@ function sortedCols(needed: Map<number, Set<number>>, rti: number): number[] {
 }
 
 /** Sequential-scan cost of `rows` rows evaluating `ops` qual operators each. */
-function seqCost(rows: number, ops: number): number {
+export function seqCost(rows: number, ops: number): number {
   return Math.ceil(rows / ROWS_PER_PAGE) + rows * (CPU_TUPLE_COST + ops * CPU_OPERATOR_COST);
 }
 
@@ -120,7 +122,9 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
         node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table,
       };
       if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
-      return { plan: node, rels, lateral, base: { rti, quals, cols } };
+      // B-tree index and bitmap scans compete with it on cost (indexpath.ts).
+      const plan = bestIndexedScan({ info, rte, rti, cols, layout, quals, lateralRef }, node);
+      return { plan, rels, lateral, base: { rti, quals, cols } };
     }
     case 'virtual': {
       const cols = sortedCols(needed, rti);
@@ -322,15 +326,15 @@ export function knnScan(
   const distanceCost = (dim / 4) * CPU_OPERATOR_COST;
   const exactCost = rows + (gucs.get('enable_seqscan') === true ? 0 : DISABLE_COST);
   const indexPenalty = gucs.get('enable_indexscan') === true ? 0 : DISABLE_COST;
-  let best: { def: IndexDef; cost: number } | null = null;
+  let best: { def: IndexDef; cost: number; am: IndexAm; index: VectorIndex } | null = null;
   if (!key.nullsFirst) {
     for (const def of env.catalog.indexesOf(table.name)) {
       if (def.primaryKey || !isColumnIndex(def, col.col)) continue;
       const index = env.indexes.get(def.name);
       const am = env.methods.get(def.method);
-      if (index === undefined || am === undefined || index.opclass.operator !== e.op) continue;
+      if (index === undefined || am === undefined || isOrderedAm(am) || isOrderedIndex(index) || index.opclass.operator !== e.op) continue;
       const cost = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: quals.length === 0 ? 1 : 0.5, gucs }).total + indexPenalty;
-      if (best === null || cost < best.cost) best = { def, cost };
+      if (best === null || cost < best.cost) best = { def, cost, am, index };
     }
   }
   const sel = quals.reduce((s, x) => s * qualSelectivity(x.expr), 1);
@@ -346,7 +350,7 @@ export function knnScan(
     const cost = best.cost * distanceCost;
     const node: PlanNode = {
       ...planBase(Math.min(rows * sel, need), cost, cost + need * CPU_TUPLE_COST, layout),
-      node: 'IndexScan', scan: scanTarget(info, rte, rti, cols), table, def, am: env.methods.get(def.method)!, index: env.indexes.get(def.name)!,
+      node: 'IndexScan', scan: scanTarget(info, rte, rti, cols), table, def, am: best.am, index: best.index,
       knn: null as unknown as KnnSpec,
     };
     node.knn = knnSpec(node);
