@@ -114,8 +114,8 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       removed();
       break;
     case 'BtreeIndexScan':
-      name = `Index Scan${p.backward ? ' Backward' : ''} using ${p.indexName} on ${scanName(p.scan)}`;
-      json['Node Type'] = 'Index Scan';
+      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan${p.backward ? ' Backward' : ''} using ${p.indexName} on ${scanName(p.scan)}`;
+      json['Node Type'] = p.indexOnly ? 'Index Only Scan' : 'Index Scan';
       json['Scan Direction'] = p.backward ? 'Backward' : 'Forward';
       json['Index Name'] = p.indexName;
       json['Relation Name'] = p.scan.name;

@@ -17,7 +17,7 @@
 import { isOrderedAm, isOrderedIndex, type OrderedIndex, type OrderedIndexAm, type ScanKeyOp } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table } from '../../storage/table.js';
-import type { Expr } from '../analyze/expr.js';
+import { forEachOperand, type Expr } from '../analyze/expr.js';
 import type { RangeTblEntry } from '../analyze/query.js';
 import { arrayTypeOf, type SqlType } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
@@ -85,11 +85,20 @@ function constantFor(e: Expr, rti: number): boolean {
   return !relsOf(e).has(rti) && !containsVolatile(e);
 }
 
+/** PostgreSQL's volatile functions among those vecgres has (pg_proc.provolatile = 'v'). */
+const VOLATILE_FNS = new Set(['random', 'gen_random_uuid', 'nextval', 'setseed', 'clock_timestamp']);
+
+/**
+ * Sublinks and volatile functions are left to the Filter: PostgreSQL makes no index qual with
+ * a volatile value, and a SubPlan would run once per scan instead of once per row.
+ */
 function containsVolatile(e: Expr): boolean {
-  // Sublinks and volatile functions are left to the Filter (PostgreSQL: no index qual with a
-  // volatile value; a SubPlan would run once per scan instead of per row).
-  const s = JSON.stringify(e, (k, v) => (k === 'fn' || k === 'eq' || k === 'sp' || k === 'hashed' ? undefined : v));
-  return s.includes('"k":"sublink"') || s.includes('"k":"subplan"') || /"name":"(random|gen_random_uuid|nextval|setseed)"/.test(s);
+  if (e.k === 'sublink' || e.k === 'subplan' || (e.k === 'fn' && VOLATILE_FNS.has(e.name))) return true;
+  let found = false;
+  forEachOperand(e, (x) => {
+    if (!found && containsVolatile(x)) found = true;
+  });
+  return found;
 }
 
 /** `qual` as an index qual of an index with key columns `cols` over table entry `rti`, or null. */
@@ -341,6 +350,7 @@ function makeIndexScan(
     ...planBase(rows, startup, total, ctx.layout),
     node: 'BtreeIndexScan', scan: scanTarget(info, rte, ctx.rti, ctx.cols), table: rte.table, indexName: cand.def.name, index: cand.index,
     quals: [], condText: conds.length === 0 ? null : condText(info, conds), backward,
+    indexOnly: ctx.cols.length > 0 && ctx.cols.every((c) => c >= 0 && cand.cols.includes(c)),
   };
   node.quals = bindSpecs(info, node, specs, ctx.lateralRef);
   const rq = andOf(rest);

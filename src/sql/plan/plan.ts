@@ -178,7 +178,15 @@ export type PlanNode =
    * `quals`, forward or backward, fetched from the table and filtered by `qual`. `condText`
    * is EXPLAIN's Index Cond (null: none, a scan for ORDER BY alone).
    */
-  | (PlanBase & { node: 'BtreeIndexScan'; scan: ScanTarget; table: Table; indexName: string; index: OrderedIndex; quals: IndexQualSpec[]; condText: string | null; backward: boolean })
+  | (PlanBase & {
+      node: 'BtreeIndexScan'; scan: ScanTarget; table: Table; indexName: string; index: OrderedIndex; quals: IndexQualSpec[]; condText: string | null; backward: boolean;
+      /**
+       * Every column the query reads is a key of the index: PostgreSQL's Index Only Scan. The
+       * table is in memory and holds each row's visibility, so the executor reads the values
+       * there (what PostgreSQL does for pages not all-visible); the plan is named as PostgreSQL names it.
+       */
+      indexOnly: boolean;
+    })
   /** Sets the bits of the rows matching `quals` in a bitmap for the node above (amgetbitmap). */
   | (PlanBase & { node: 'BitmapIndexScan'; table: Table; indexName: string; index: OrderedIndex; quals: IndexQualSpec[]; condText: string })
   /** The intersection / union of its inputs' bitmaps. */

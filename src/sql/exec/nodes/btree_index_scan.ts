@@ -23,6 +23,8 @@ export class BtreeIndexScanState extends PlanState {
   private n = 0;
   private i = 0;
   private searches = 0;
+  /** Rows read from the table (an Index Only Scan's Heap Fetches: values come from the table). */
+  private fetched = 0;
 
   constructor(readonly p: Plan, es: EState) {
     super(p, es);
@@ -56,6 +58,7 @@ export class BtreeIndexScanState extends PlanState {
         }
       }
       const row = fetchRow(this.p.table, this.p.scan.cols, this.ids[this.i++]!);
+      this.fetched++;
       if (this.qualPasses(this.p.qual, row)) return row;
     }
   }
@@ -67,7 +70,7 @@ export class BtreeIndexScanState extends PlanState {
       this.scan = null;
     }
     this.done = true;
-    this.instr.extra = [['Index Searches', this.searches]];
+    this.instr.extra = this.p.indexOnly ? [['Heap Fetches', this.fetched], ['Index Searches', this.searches]] : [['Index Searches', this.searches]];
   }
 
   rescan(): void {
