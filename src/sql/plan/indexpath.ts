@@ -63,15 +63,17 @@ export function orderedCandidates(env: SqlEnv, table: Table): OrderedCandidate[]
 }
 
 const COMMUTE: Record<string, ScanKeyOp> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
-const INT_TYPES = new Set<SqlType>(['int2', 'int4', 'int8']);
-
 /**
- * Whether a value of type `t` compares with a key of type `key` through the key's comparator
- * exactly as the qual's operator does: the same type, or integers of any width (the
- * comparator compares numbers and bigints by value, as PostgreSQL's cross-type int ops).
+ * Families of types one key comparator orders consistently with the comparison operators
+ * across the family (PostgreSQL's btree operator families integer_ops, float_ops, text_ops):
+ * integers by value (numbers and bigints alike), floats as doubles (float48lt), text and
+ * varchar by the same string order.
  */
+const FAMILIES: readonly ReadonlySet<SqlType>[] = [new Set(['int2', 'int4', 'int8']), new Set(['float4', 'float8']), new Set(['text', 'varchar'])];
+
+/** Whether a value of type `t` compares with a key of type `key` through the key's comparator as the qual's operator does. */
 function comparable(key: SqlType, t: SqlType): boolean {
-  return key === t || (INT_TYPES.has(key) && INT_TYPES.has(t));
+  return key === t || FAMILIES.some((f) => f.has(key) && f.has(t));
 }
 
 /** Key position of `e` if it is a column of table entry `rti` that index `cols` holds. */
