@@ -78,6 +78,9 @@ function comparable(key: SqlType, t: SqlType): boolean {
 
 /** Key position of `e` if it is a column of table entry `rti` that index `cols` holds. */
 function keyPos(e: Expr, rti: number, cols: readonly number[]): number {
+  // varchar::text is binary-compatible (a RelabelType in PostgreSQL, which
+  // match_index_to_operand looks through): the varchar key's order is the text order.
+  if (e.k === 'cast' && e.from === 'varchar' && e.type === 'text') e = e.arg;
   if (e.k !== 'var' || e.levelsUp !== 0 || e.rti !== rti) return -1;
   return cols.indexOf(e.col);
 }
@@ -165,6 +168,11 @@ function andOf(exprs: Expr[]): Expr | null {
   return exprs.length === 1 ? exprs[0]! : { k: 'and', type: 'bool', args: exprs };
 }
 
+/** Index Cond lists the quals in index column order, as PostgreSQL prints them. */
+function condsInKeyOrder(matched: readonly MatchedQual[]): Expr[] {
+  return matched.map((m, i) => ({ m, i })).sort((a, b) => a.m.spec.col - b.m.spec.col || a.i - b.i).map((x) => x.m.cond);
+}
+
 function condText(info: PlannerInfo, conds: Expr[]): string {
   const e = andOf(conds)!;
   return info.text(e, false);
@@ -241,7 +249,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
     const rest = qualExprs.filter((q) => !matched.some((m) => m.qual === q));
     const filterCost = rows * qualOps(andOf(rest)) * CPU_OPERATOR_COST;
     const specs = matched.map((m) => m.spec);
-    const conds = matched.map((m) => m.cond);
+    const conds = condsInKeyOrder(matched);
     // Plain index scan: a random heap page per row fetched.
     const heap = pagesFetched(rows, pages) * RANDOM_PAGE_COST + rows * CPU_TUPLE_COST;
     const out = Math.min(outRows, rows);
@@ -272,7 +280,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
         const ic = indexCost(cand, table, sel);
         const leafCost = ic.total + N * sel * 0.1 * CPU_OPERATOR_COST;
         if (pick !== null && pick.cost <= leafCost) continue;
-        const specs = matched.map((m) => m.spec), conds = matched.map((m) => m.cond);
+        const specs = matched.map((m) => m.spec), conds = condsInKeyOrder(matched);
         pick = { sel, cost: leafCost, quals: [arm], cond: arm, make: () => makeBitmapIndexScan(ctx, cand, specs, conds, N * sel, leafCost) };
       }
       if (pick === null) {
@@ -434,7 +442,7 @@ export function orderedIndexScan(ctx: ScanCtx, orderBy: readonly OrderKey[], nee
     const seqCostNeeded = seqSort.total;
     if (cost >= seqCostNeeded || (best !== null && cost >= best.cost)) continue;
     const backward = dir;
-    const conds = hasLeading ? usable.map((m) => m.cond) : [];
+    const conds = hasLeading ? condsInKeyOrder(usable) : [];
     best = { cost, make: () => makeIndexScan(ctx, cand, specs, conds, rest, backward, outRows, ic.startup, total) };
   }
   return best === null ? null : best.make();

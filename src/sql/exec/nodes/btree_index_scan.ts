@@ -52,6 +52,7 @@ export class BtreeIndexScanState extends PlanState {
         if (this.scan === null) return null;
         this.n = this.scan.next(this.ids);
         this.i = 0;
+        this.count();
         if (this.n === 0) {
           this.finish();
           return null;
@@ -59,18 +60,25 @@ export class BtreeIndexScanState extends PlanState {
       }
       const row = fetchRow(this.p.table, this.p.scan.cols, this.ids[this.i++]!);
       this.fetched++;
+      if (this.p.indexOnly) this.instr.extra[0]![1] = this.fetched;
       if (this.qualPasses(this.p.qual, row)) return row;
     }
   }
 
   private finish(): void {
+    this.count();
     if (this.scan !== null) {
       this.searches += this.scan.stats().searches;
       this.scan.close();
       this.scan = null;
     }
     this.done = true;
-    this.instr.extra = this.p.indexOnly ? [['Heap Fetches', this.fetched], ['Index Searches', this.searches]] : [['Index Searches', this.searches]];
+  }
+
+  /** EXPLAIN ANALYZE's counters, kept current (a LIMIT above may stop the scan before its end). */
+  private count(): void {
+    const searches = this.searches + (this.scan?.stats().searches ?? 0);
+    this.instr.extra = this.p.indexOnly ? [['Heap Fetches', this.fetched], ['Index Searches', searches]] : [['Index Searches', searches]];
   }
 
   rescan(): void {
