@@ -178,4 +178,11 @@ test('UNIQUE indexes: violations, NULLs, updates and builds over duplicates fail
   await same('CREATE INDEX ON bu (nocol)');
   await same('CREATE INDEX ON bu (a) WITH (fillfactor = 5)');
   await same(`SELECT a FROM bu WHERE a = 12`);
+  // TRUNCATE rebuilds the indexes empty: the old keys are free again and scans see the new rows.
+  await same('TRUNCATE bu');
+  await same(`INSERT INTO bu VALUES (12, 'x', 1), (13, 'x', 2)`);
+  await db.query('SET enable_seqscan = off');
+  await same(`SELECT a, b FROM bu WHERE a >= 12 ORDER BY a`);
+  await same(`SELECT a FROM bu WHERE b = 'x' AND c = 2`);
+  await db.query('RESET enable_seqscan');
 });
