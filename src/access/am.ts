@@ -10,6 +10,7 @@
  */
 import type { GucDef, GucReader } from '../common/guc.js';
 import type { ByteSink, ByteSource } from '../storage/stream.js';
+import type { Value } from '../storage/table.js';
 
 /** The distance an operator class orders by. pgvector's opclass suffixes. */
 export type Metric = 'l2' | 'ip' | 'cosine' | 'l1' | 'hamming' | 'jaccard';
@@ -215,4 +216,147 @@ export interface LoadInput {
   /** Seed for random choices of later inserts. */
   seed: number;
   source: ByteSource;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ordered (B-tree) access methods: scalar keys, index quals, ordered scans and bitmaps.
+// PostgreSQL's IndexAmRoutine answers the same questions with amcanorder, amcanunique,
+// amcanmulticol, amgetbitmap and amsearchnulls; the planner reads the flags, never the method.
+// ---------------------------------------------------------------------------------------------
+
+/** What an index method can do (IndexAmRoutine's capability flags). */
+export interface AmCapabilities {
+  /** Returns rows in key order (amcanorder): serves ORDER BY col [DESC]. */
+  canOrder: boolean;
+  /** Returns rows ordered by a distance operator (amcanorderbyop): k-NN. */
+  canOrderByOp: boolean;
+  /** Enforces uniqueness (amcanunique): CREATE UNIQUE INDEX. */
+  canUnique: boolean;
+  /** Indexes several key columns (amcanmulticol). */
+  canMultiCol: boolean;
+  /** Returns every matching row id at once as a bitmap (amgetbitmap). */
+  canReturnBitmap: boolean;
+  /** Answers IS NULL / IS NOT NULL quals (amsearchnulls). */
+  searchNulls: boolean;
+}
+
+/**
+ * One key column of an ordered index: its sort order and comparison (the operator class's
+ * support function 1, e.g. btint4cmp, supplied by the SQL layer for the column's type).
+ */
+export interface OrderedKeySpec {
+  /** Total order of two non-NULL values: negative, 0 or positive. */
+  cmp: (a: Value, b: Value) => number;
+  /** DESC key: stored in descending order. */
+  desc: boolean;
+  /** NULLs before non-NULL values in the stored order (default: NULLS LAST for ASC, FIRST for DESC). */
+  nullsFirst: boolean;
+  /**
+   * Values are always JS numbers (int2, int4, float4, float8): stored in a Float64Array
+   * instead of an array of boxed values.
+   */
+  flat: boolean;
+}
+
+/** An index qual's strategy (B-tree strategy numbers 1-5, plus IS [NOT] NULL and `= ANY`). */
+export type ScanKeyOp = '<' | '<=' | '=' | '>=' | '>' | 'isnull' | 'notnull' | 'in';
+
+/**
+ * An index qual `key column <op> value` (PostgreSQL's ScanKey). `value` is the comparison
+ * constant, already coerced to the column's type (never NULL: a comparison with NULL matches
+ * nothing and the planner folds it); `values` is the array of an `IN` / `= ANY` key.
+ */
+export interface ScanKey {
+  /** Key column position in the index (0-based). */
+  col: number;
+  op: ScanKeyOp;
+  value?: Value;
+  values?: readonly Value[];
+}
+
+/** Options of an ordered index scan. */
+export interface OrderedScanOptions {
+  /** Scan from the high end of the key order down (ORDER BY ... DESC on an ASC index). */
+  backward: boolean;
+  /** False for rows deleted (or not visible to this transaction); such rows are skipped. */
+  isLive(rowId: number): boolean;
+}
+
+/** A resumable scan in index key order (amgettuple for B-trees). */
+export interface OrderedScan {
+  /** Fills `rowIds` with the next matching rows in key order; returns how many (0: done). */
+  next(rowIds: Int32Array): number;
+  stats(): ScanStats;
+  close(): void;
+}
+
+/**
+ * A set of row ids as a bitset: bit `r & 31` of word `r >>> 5` (PostgreSQL's TIDBitmap, exact
+ * and without pages since row ids are dense slot numbers).
+ */
+export type RowBitmap = Uint32Array;
+
+/** A built ordered index over one or more scalar key columns of one table. */
+export interface OrderedIndex {
+  readonly kind: 'ordered';
+  readonly method: string;
+  readonly keys: readonly OrderedKeySpec[];
+  /** Number of entries, including tombstones not yet vacuumed. */
+  readonly size: number;
+  /** Adds an entry (aminsert); `values` holds one value per key column (NULL allowed). */
+  insert(rowId: number, values: readonly Value[]): void;
+  /** Marks the row's entry dead; scans skip it from now on and vacuum removes it. */
+  delete(rowId: number): void;
+  /** Removes the entries of rows marked dead (amvacuumcleanup). */
+  vacuum(): void;
+  /**
+   * Row ids whose key equals `values` on every column (no column NULL), dead ones included:
+   * the caller decides which conflict (the unique check, _bt_check_unique).
+   */
+  findEqual(values: readonly Value[]): number[];
+  /** Starts a scan returning the rows matching every key of `keys`, in key order. */
+  beginOrderedScan(keys: readonly ScanKey[], opts: OrderedScanOptions): OrderedScan;
+  /**
+   * Sets in `bitmap` the bit of every row matching every key of `keys` (amgetbitmap), dead
+   * rows included (the heap scan checks visibility). Returns how many entries it set.
+   */
+  getBitmap(keys: readonly ScanKey[], bitmap: RowBitmap): number;
+  /** Bytes the index occupies (what pg_relation_size reports). */
+  sizeBytes(): number;
+  dispose(): void;
+}
+
+/** Everything an ordered method's build needs. */
+export interface OrderedBuildInput {
+  keys: readonly OrderedKeySpec[];
+  /** Calls `fn` for every live row with its key values (`values` may be reused between calls). */
+  forEachRow(fn: (rowId: number, values: readonly Value[]) => void): void;
+  onProgress?: (p: BuildProgress) => void;
+  rowCount: number;
+}
+
+/** An ordered index method (CREATE INDEX ... USING btree). */
+export interface OrderedIndexAm {
+  readonly kind: 'ordered';
+  readonly name: string;
+  readonly capabilities: AmCapabilities;
+  /** Validates WITH options (22023 for unknown ones or out-of-range values). */
+  parseOptions(raw: RawOptions, dim?: number): unknown;
+  build(input: OrderedBuildInput): OrderedIndex;
+  /**
+   * Estimated cost (PostgreSQL's units) of the index part of reading `selectivity` of the
+   * entries: descent plus the leaf pages and index tuples read (btcostestimate); the planner
+   * adds the table fetches. `rows` is the estimated number of entries returned.
+   */
+  costEstimate(index: OrderedIndex, input: { tableRows: number; selectivity: number }): CostEstimate & { rows: number };
+}
+
+/** True when `am` is an ordered (B-tree) method. */
+export function isOrderedAm(am: IndexAm | OrderedIndexAm): am is OrderedIndexAm {
+  return (am as OrderedIndexAm).kind === 'ordered';
+}
+
+/** True when `index` is an ordered (B-tree) index structure. */
+export function isOrderedIndex(index: VectorIndex | OrderedIndex): index is OrderedIndex {
+  return (index as OrderedIndex).kind === 'ordered';
 }

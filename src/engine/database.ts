@@ -6,7 +6,7 @@
  */
 import { PgError, SQLSTATE, isStackOverflow, pgErr } from '../common/errors.js';
 import type { GucDef } from '../common/guc.js';
-import type { IndexAm, VectorIndex } from '../access/am.js';
+import { isOrderedAm, type IndexAm, type OrderedIndex, type OrderedIndexAm, type VectorIndex } from '../access/am.js';
 import { Catalog } from '../storage/catalog.js';
 import { DirLock } from '../storage/dir_lock.js';
 import type { StorageBackend } from '../storage/fs.js';
@@ -78,7 +78,7 @@ export interface DatabaseOptions {
 export class Database {
   readonly catalog = new Catalog();
   readonly registry = new SettingsRegistry();
-  readonly indexes = new Map<string, VectorIndex>();
+  readonly indexes = new Map<string, VectorIndex | OrderedIndex>();
   /** Column statistics and activity counters of all sessions (wall clock for last_analyze). */
   readonly stats = new StatsStore(() => Date.now());
   private readonly prepared: PreparedCache = new WeakMap();
@@ -95,13 +95,13 @@ export class Database {
   private indexCheckpointDue = false;
 
   private constructor(
-    readonly methods: ReadonlyMap<string, IndexAm>,
+    readonly methods: ReadonlyMap<string, IndexAm | OrderedIndexAm>,
     readonly seed: number,
     private readonly onNotice: ((n: PgError) => void) | undefined,
     private readonly onIndexBuildProgress: ((p: IndexBuildProgress) => void) | undefined,
   ) {
     for (const g of STORAGE_GUCS) this.registry.register(g);
-    for (const am of methods.values()) for (const g of am.gucs) this.registry.register(g);
+    for (const am of methods.values()) if (!isOrderedAm(am)) for (const g of am.gucs) this.registry.register(g);
     this.defaultSession = this.openSession();
   }
 

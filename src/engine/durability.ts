@@ -29,7 +29,7 @@
  * at once and durable within 200 ms. DDL applies to the catalog at once.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import type { VectorIndex } from '../access/am.js';
+import { isOrderedIndex, type OrderedIndex, type VectorIndex } from '../access/am.js';
 import { ByteWriter, type CodecValue } from '../storage/codec.js';
 import type { Catalog, Change } from '../storage/catalog.js';
 import type { TxnState } from '../sql/env.js';
@@ -81,7 +81,7 @@ export class Durability {
     readonly wal: Wal,
     readonly store: CheckpointStore,
     private readonly catalog: Catalog,
-    private readonly indexes: Map<string, VectorIndex>,
+    private readonly indexes: Map<string, VectorIndex | OrderedIndex>,
     /** Redo LSN of the latest checkpoint: the log before it is not needed. */
     public redoLsn: number,
   ) {
@@ -203,7 +203,7 @@ export class Durability {
       for (const d of this.catalog.allIndexes()) {
         const idx = this.indexes.get(d.name);
         let file: string | null = null;
-        if (idx?.save !== undefined) {
+        if (idx !== undefined && !isOrderedIndex(idx) && idx.save !== undefined) {
           file = `i${++n}`;
           const w = b.file(file, KIND_INDEX);
           idx.save(w);

@@ -15,7 +15,9 @@
  * checkpoint file is an error naming the file: recovery never starts from a partial state.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import type { IndexAm, OpClass, VectorIndex } from '../access/am.js';
+import { isOrderedAm, type IndexAm, type OpClass, type OrderedIndex, type OrderedIndexAm, type VectorIndex } from '../access/am.js';
+import { buildOrderedIndex } from '../sql/exec/ordered_index.js';
+import { bug } from '../sql/exec/eval.js';
 import { ByteReader, type CodecValue } from '../storage/codec.js';
 import type { Catalog, IndexDef } from '../storage/catalog.js';
 import { CONTROL_FILE_NAME, CheckpointStore, invalidCheckpoint, type CheckpointReader, type ControlData } from '../storage/checkpoint.js';
@@ -54,8 +56,11 @@ export interface RecoveryReport {
  * Builds the structure of index `def` over the rows of `table` (CREATE INDEX, or recovery of
  * an index without a usable file). Returns null for the primary key (no structure).
  */
-export function buildIndexStructure(env: SqlEnv, def: IndexDef, table: Table): VectorIndex | null {
+export function buildIndexStructure(env: SqlEnv, def: IndexDef, table: Table): VectorIndex | OrderedIndex | null {
   if (def.primaryKey) return null;
+  const any = env.methods.get(def.method);
+  // B-trees are never saved in checkpoints: rebuilt from the table (sort + bottom-up load).
+  if (any !== undefined && isOrderedAm(any)) return buildOrderedIndex(env, any, def, table);
   const am = methodOf(env.methods, def);
   const { dim, opclass } = indexShape(env, am, def, table);
   return buildIndexOverTable(env, am, { name: def.name, table, def, dim, opclass, options: new Map(def.options) });
@@ -69,8 +74,9 @@ function indexShape(env: SqlEnv, am: IndexAm, def: IndexDef, table: Table): { di
   return { dim: compileIndexDef(env, def, table).keyTypes[0]!.typmod, opclass };
 }
 
-function methodOf(methods: ReadonlyMap<string, IndexAm>, def: IndexDef): IndexAm {
+function methodOf(methods: ReadonlyMap<string, IndexAm | OrderedIndexAm>, def: IndexDef): IndexAm {
   const am = methods.get(def.method);
+  if (am !== undefined && isOrderedAm(am)) bug(`index "${def.name}": ordered method "${def.method}" read as a vector method`);
   if (am === undefined) throw new PgError(SQLSTATE.undefined_object, `access method "${def.method}" does not exist`);
   return am;
 }
@@ -166,9 +172,10 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
     if (table === undefined) throw badMeta(`index "${def.name}" of missing table "${def.table}"`);
     catalog.createIndex(def);
     if (def.primaryKey) continue;
-    const am = methodOf(env.methods, def);
-    let idx: VectorIndex | null = null;
-    if (file !== null && am.load !== undefined) {
+    let idx: VectorIndex | OrderedIndex | null = null;
+    const maybe = env.methods.get(def.method);
+    const am = maybe !== undefined && isOrderedAm(maybe) ? null : methodOf(env.methods, def);
+    if (file !== null && am !== null && am.load !== undefined) {
       const { dim, opclass } = indexShape(env, am, def, table);
       const options = am.parseOptions(new Map(def.options), dim);
       idx = readFile(store.read(file, KIND_INDEX), (r) => am.load!({ dim, opclass, options, seed: env.seed, source: r }), (i) => i.dispose());

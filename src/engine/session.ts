@@ -4,7 +4,7 @@
  * connection.
  */
 import type { Catalog } from '../storage/catalog.js';
-import type { IndexAm, VectorIndex } from '../access/am.js';
+import type { IndexAm, OrderedIndex, OrderedIndexAm, VectorIndex } from '../access/am.js';
 import type { EngineHooks, SqlEnv, TxnState } from '../sql/env.js';
 import type { PlanNode } from '../sql/plan/plan.js';
 import { Settings, type SettingsRegistry } from '../sql/settings.js';
@@ -23,8 +23,8 @@ export class Session implements SqlEnv {
   constructor(
     readonly catalog: Catalog,
     registry: SettingsRegistry,
-    readonly methods: ReadonlyMap<string, IndexAm>,
-    readonly indexes: Map<string, VectorIndex>,
+    readonly methods: ReadonlyMap<string, IndexAm | OrderedIndexAm>,
+    readonly indexes: Map<string, VectorIndex | OrderedIndex>,
     readonly seed: number,
     readonly engine: EngineHooks,
     readonly stats: StatsStore,

@@ -5,7 +5,7 @@
  */
 import type { Catalog } from '../storage/catalog.js';
 import type { Table } from '../storage/table.js';
-import type { BuildProgress, IndexAm, VectorIndex } from '../access/am.js';
+import type { BuildProgress, IndexAm, OrderedIndex, OrderedIndexAm, VectorIndex } from '../access/am.js';
 import type { Settings } from './settings.js';
 import type { PlanNode } from './plan/plan.js';
 import type { Prng } from '../common/prng.js';
@@ -64,9 +64,9 @@ export interface SqlEnv {
   readonly settings: Settings;
   readonly txn: TxnState;
   /** Index methods by name (`hnsw`, ...). */
-  readonly methods: ReadonlyMap<string, IndexAm>;
+  readonly methods: ReadonlyMap<string, IndexAm | OrderedIndexAm>;
   /** Built index structures by index name (the primary key index has none). */
-  readonly indexes: Map<string, VectorIndex>;
+  readonly indexes: Map<string, VectorIndex | OrderedIndex>;
   /** Seed handed to index builds (deterministic builds). */
   readonly seed: number;
   /** The session's seeded random stream (gen_random_uuid), so runs are reproducible. */

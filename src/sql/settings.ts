@@ -17,6 +17,7 @@ import { ARENA_MAX_BYTES, defaultArenaLimitBytes } from '../kernels/arena.js';
 export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'enable_seqscan', type: 'bool', default: true, shortDesc: "Enables the planner's use of sequential-scan plans.", category: 'Query Tuning / Planner Method Configuration' },
   { name: 'enable_indexscan', type: 'bool', default: true, shortDesc: "Enables the planner's use of index-scan plans.", category: 'Query Tuning / Planner Method Configuration' },
+  { name: 'enable_bitmapscan', type: 'bool', default: true, shortDesc: "Enables the planner's use of bitmap-scan plans.", category: 'Query Tuning / Planner Method Configuration' },
   { name: 'search_path', type: 'string', default: '"$user", public', shortDesc: 'Sets the schema search order for names that are not schema-qualified.', category: 'Client Connection Defaults / Statement Behavior' },
   { name: 'application_name', type: 'string', default: '', shortDesc: 'Sets the application name to be reported in statistics and logs.', category: 'Reporting and Logging / What to Log' },
   { name: 'client_encoding', type: 'string', default: 'UTF8', shortDesc: "Sets the client's character set encoding.", category: 'Client Connection Defaults / Locale and Formatting' },

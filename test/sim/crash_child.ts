@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   const p = new Prng(Number(seedText));
   const db = await Vecgres.create(dir!, { walSegmentBytes: 64 * 1024 });
   await db.exec('CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, v vector(8), n int)');
+  // A B-tree on n: logged as a CREATE INDEX, rebuilt from the table at every open.
+  await db.exec('CREATE INDEX IF NOT EXISTS items_n_idx ON items (n)');
   await db.exec('SET max_wal_size = 2'); // frequent automatic checkpoints
   const ids = new Set<number>(((await db.query<{ id: number }>('SELECT id FROM items')).rows).map((r) => r.id));
   let nextId = 1;

@@ -97,7 +97,7 @@ function runChild(dir: string, seed: number, killAfterAcks: number, delayMs: num
 
 test(`crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each, on the real file system`, { timeout: 600_000 }, async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-crash-'));
-  const stats = { acked: 0, inFlightKept: 0, inFlightLost: 0, indexChecks: 0, warnings: 0 };
+  const stats = { acked: 0, inFlightKept: 0, inFlightLost: 0, indexChecks: 0, btreeChecks: 0, warnings: 0 };
   try {
     for (let trial = 0; trial < TRIALS; trial++) {
       const seed = BASE_SEED + trial;
@@ -128,6 +128,17 @@ test(`crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each, on the real 
             }
           } else if (run.inFlight !== null) stats.inFlightLost++;
           assert.ok(ok, `seed ${seed} cycle ${cycle}: recovered ${rows.length} rows, expected ${model.size} (in flight: ${JSON.stringify(run.inFlight)})`);
+          // The B-tree on n answers ranges exactly as the sequential scan does.
+          for (let q = 0; q < 3; q++) {
+            const lo = p.int(1000), sql = `SELECT id FROM items WHERE n BETWEEN ${lo} AND ${lo + p.int(200)} ORDER BY id`;
+            await db.exec('SET enable_seqscan = off');
+            const viaIndex = (await db.query<{ id: number }>(sql)).rows;
+            await db.exec('RESET enable_seqscan; SET enable_indexscan = off; SET enable_bitmapscan = off');
+            const viaSeq = (await db.query<{ id: number }>(sql)).rows;
+            await db.exec('RESET enable_indexscan; RESET enable_bitmapscan');
+            assert.deepEqual(viaIndex, viaSeq, `seed ${seed}: B-tree scan ${sql}`);
+            stats.btreeChecks++;
+          }
           const idx = (await db.query("SELECT indexname FROM pg_indexes WHERE indexname = 'items_v_idx'")).rows.length > 0;
           if (hasIndex) assert.ok(idx, `seed ${seed}: acknowledged index lost`);
           if (idx && model.size > 0) {

@@ -4,14 +4,15 @@
  * methods, never imported).
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import type { ColumnDef, TableDef } from '../../storage/table.js';
+import type { ColumnDef, Table, TableDef } from '../../storage/table.js';
 import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { buildIndexOverTable } from './index_build.js';
 import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME, isArrayType } from '../analyze/types.js';
-import type { VectorKind } from '../../access/am.js';
+import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
+import { createOrderedIndex } from './ordered_index.js';
 
 /**
  * Notices and warnings raised by a statement, returned to the client with the result: each a
@@ -248,6 +249,27 @@ function optionText(arg: PgNode): string {
   return String(Object.values(arg)[0]);
 }
 
+/** CREATE [UNIQUE] INDEX of an ordered method (ordered_index.ts), registered like any index. */
+function createBtreeIndex(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndexAm, options: [string, string][], notices: Notices): void {
+  const name: string | undefined = s.idxname;
+  if (name !== undefined && env.catalog.relationExists(name)) {
+    if (s.if_not_exists) {
+      notices.push(notice(SQLSTATE.duplicate_table, `relation "${name}" already exists, skipping`));
+      return;
+    }
+    throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+  }
+  const { def, index } = createOrderedIndex(env, s, table, am, options, name ?? '');
+  try {
+    env.catalog.createIndex(def);
+  } catch (e) {
+    index.dispose();
+    throw e;
+  }
+  env.indexes.set(def.name, index);
+  env.engine.indexBuilt?.(index.size);
+}
+
 /** CREATE INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON t USING method (col [opclass]) [WITH (...)]. */
 export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   const rv = s.relation;
@@ -257,7 +279,6 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   if (table === undefined) {
     throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);
   }
-  if (s.unique) throw pgErr.featureNotSupported('unique indexes');
   if (s.whereClause !== undefined) throw pgErr.featureNotSupported('partial indexes');
   const methodName: string = s.accessMethod ?? 'btree';
   const am = env.methods.get(methodName);
@@ -276,6 +297,11 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     seen.add(k);
   }
   am.parseOptions(new Map(options), 1);
+  if (isOrderedAm(am)) {
+    createBtreeIndex(env, s, table, am, options, notices);
+    return;
+  }
+  if (s.unique) throw pgErr.featureNotSupported('unique indexes');
   const params: PgNode[] = s.indexParams;
   if (params.length !== 1) throw pgErr.featureNotSupported('multicolumn vector indexes');
   const el = params[0].IndexElem;

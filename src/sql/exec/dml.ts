@@ -20,6 +20,8 @@ import type { Expr } from '../analyze/expr.js';
 import type { EState } from './executor.js';
 import { ensureXid } from './txn.js';
 import { buildIndexOverTable } from './index_build.js';
+import { buildOrderedIndex, checkUniqueIndexes } from './ordered_index.js';
+import { isOrderedAm, isOrderedIndex } from '../../access/am.js';
 import type { Notices } from './ddl.js';
 import type { PgNode } from '../parser/parse.js';
 
@@ -80,6 +82,7 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
     const newKey = pkeyOf(table, values);
     deleteVersion(env, table, rowId, xid, oldKey);
     checkRow(table, values, newKey, xid);
+    checkUniqueIndexes(env, table, values, xid);
     const newId = writeRow(env, table, values, newKey);
     if (returning !== null) {
       const row = rowValues(table, newId);
@@ -126,6 +129,13 @@ export function rebuildIndexes(env: SqlEnv, table: Table): void {
     const am = env.methods.get(d.method);
     const old = env.indexes.get(d.name);
     if (am === undefined || old === undefined) continue;
+    if (isOrderedAm(am) || isOrderedIndex(old)) {
+      if (!isOrderedAm(am)) continue;
+      const fresh = buildOrderedIndex(env, am, d, table);
+      old.dispose();
+      env.indexes.set(d.name, fresh);
+      continue;
+    }
     const idx = buildIndexOverTable(env, am, {
       name: d.name,
       table,

@@ -12,6 +12,7 @@
  * a new one is made whenever an index is created), keyed also by the table definition it was
  * analyzed against.
  */
+import { isOrderedIndex } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table, TableDef, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -139,6 +140,12 @@ export function insertIntoIndexes(env: SqlEnv, table: Table, rowId: number): voi
     if (d.primaryKey) continue;
     const idx = env.indexes.get(d.name);
     if (idx === undefined) continue;
+    if (isOrderedIndex(idx)) {
+      // A B-tree holds every row (NULL keys too); it keeps copies of arena views.
+      const keys = indexKeyValues(env, d, table, rowId);
+      if (keys !== null) idx.insert(rowId, keys.map((v) => (v instanceof Float32Array || v instanceof Uint16Array ? v.slice() : v)));
+      continue;
+    }
     const vec = vectorKey(env, d, table, rowId);
     if (vec !== null) idx.insert(rowId, vec);
   }

@@ -4,6 +4,7 @@
  * the row as a write of the transaction (exec/txn.ts), and maintains every index of the table.
  */
 import { insertIntoIndexes } from './index_keys.js';
+import { checkUniqueIndexes } from './ordered_index.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -119,6 +120,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
       rowId = r;
     } else {
       checkRow(table, values, pkey, env.txn.xid);
+      checkUniqueIndexes(env, table, values, env.txn.xid);
       rowId = writeRow(env, table, values, pkey);
     }
     affected.add(rowId);

@@ -12,6 +12,7 @@
 import type { Value } from '../../storage/table.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { SqlEnv } from '../env.js';
+import { isOrderedAm } from '../../access/am.js';
 import { PgArray } from '../../types/pgarray.js';
 import { allTypeIo, typeIoByOid } from '../../types/type_io.js';
 import { TYPE_OID, valueToText, type SqlType } from '../analyze/types.js';
@@ -89,6 +90,7 @@ function amOid(env: SqlEnv, name: string): number {
 function opclassFallbackOid(env: SqlEnv, method: string, opclass: string): number {
   let i = 0;
   for (const am of [...env.methods.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (isOrderedAm(am)) continue;
     for (const oc of am.opclasses) {
       if (am.name === method && oc.name === opclass) return 18000 + i;
       i++;
@@ -121,7 +123,9 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
     }
     case 'pg_opclass': {
       const rows: Value[][] = [];
+      // The vector methods' operator classes; the B-tree's per-type ones are not listed yet.
       for (const am of env.methods.values()) {
+        if (isOrderedAm(am)) continue;
         for (const oc of am.opclasses) {
           const oid = OPCLASS_OID[`${am.name}/${oc.name}`] ?? opclassFallbackOid(env, am.name, oc.name);
           const intype = TYPE_OID[oc.kind as SqlType] ?? 0;

@@ -118,6 +118,36 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
         props.push({ label: 'Filtered Search', value: `${FILTER_STRATEGY_NAMES[p.filtered.strategy]} (estimated rows ${p.filtered.estRows})` });
       }
       break;
+    case 'BtreeIndexScan':
+      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan${p.backward ? ' Backward' : ''} using ${p.indexName} on ${scanName(p.scan)}`;
+      json['Node Type'] = p.indexOnly ? 'Index Only Scan' : 'Index Scan';
+      json['Scan Direction'] = p.backward ? 'Backward' : 'Forward';
+      json['Index Name'] = p.indexName;
+      json['Relation Name'] = p.scan.name;
+      json['Alias'] = p.scan.alias ?? p.scan.name;
+      if (p.condText !== null) props.push({ label: 'Index Cond', value: p.condText });
+      filter();
+      removed();
+      break;
+    case 'BitmapIndexScan':
+      name = `Bitmap Index Scan on ${p.indexName}`;
+      json['Node Type'] = 'Bitmap Index Scan';
+      json['Index Name'] = p.indexName;
+      props.push({ label: 'Index Cond', value: p.condText });
+      break;
+    case 'BitmapAnd':
+    case 'BitmapOr':
+      name = p.node;
+      break;
+    case 'BitmapHeapScan':
+      name = `Bitmap Heap Scan on ${scanName(p.scan)}`;
+      json['Node Type'] = 'Bitmap Heap Scan';
+      json['Relation Name'] = p.scan.name;
+      json['Alias'] = p.scan.alias ?? p.scan.name;
+      props.push({ label: 'Recheck Cond', value: p.recheckText });
+      filter();
+      removed();
+      break;
     case 'TopK':
       name = 'Sort';
       props.push({ label: 'Sort Key', value: [keyText(p.knn.sortText, false) + (p.nullsFirst ? ' NULLS FIRST' : '')] });
@@ -215,7 +245,7 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       ...(p.cteDefs ?? []).map((c) => ({ label: `CTE ${c.name}`, node: describe(c.plan, lookup, 'InitPlan', qualify, verbose) })),
       ...p.initPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, lookup, 'InitPlan', qualify, verbose) })),
     ],
-    children: children.map((c, i) => describe(c, lookup, p.node === 'Append' ? 'Member' : children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', qualify, verbose)),
+    children: children.map((c, i) => describe(c, lookup, p.node === 'Append' || p.node === 'BitmapAnd' || p.node === 'BitmapOr' ? 'Member' : children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', qualify, verbose)),
     subPlans: p.subPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, lookup, 'SubPlan', qualify, verbose) })),
     costs: { startup: p.startupCost, total: p.totalCost, rows: p.rows, width: p.width },
     instr,

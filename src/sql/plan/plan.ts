@@ -10,7 +10,7 @@
  * emits its group keys followed by its aggregate results.
  */
 import type { Table } from '../../storage/table.js';
-import type { IndexAm, VectorIndex } from '../../access/am.js';
+import type { IndexAm, OrderedIndex, ScanKeyOp, VectorIndex } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Expr } from '../analyze/expr.js';
 import type { JoinType } from '../analyze/query.js';
@@ -117,6 +117,19 @@ export interface KnnSpec {
   text: string;
   sortText: string;
 }
+/**
+ * One index qual of a B-tree scan (PostgreSQL's ScanKey before evaluation): the key column's
+ * position in the index, the strategy, and the comparison value bound as an expression
+ * evaluated once per (re)scan: `arg` for a comparison, `list` for `IN (...)`, `arg` holding an
+ * array for `= ANY (array)` (`array` true), nothing for IS [NOT] NULL.
+ */
+export interface IndexQualSpec {
+  col: number;
+  op: ScanKeyOp;
+  arg: Expr | null;
+  list: Expr[] | null;
+  array: boolean;
+}
 
 /** Fields every plan node has. */
 export interface PlanBase {
@@ -189,6 +202,31 @@ export type PlanNode =
   | (PlanBase & { node: 'VirtualScan'; scan: ScanTarget; view: string })
   | (PlanBase & { node: 'PkLookup'; scan: ScanTarget; table: Table; indexName: string; key: Expr; keyText: string })
   | (PlanBase & { node: 'IndexScan'; scan: ScanTarget; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec; filtered: FilteredKnn | null })
+  /**
+   * A B-tree index scan in key order (PostgreSQL's Index Scan on a btree): the rows matching
+   * `quals`, forward or backward, fetched from the table and filtered by `qual`. `condText`
+   * is EXPLAIN's Index Cond (null: none, a scan for ORDER BY alone).
+   */
+  | (PlanBase & {
+      node: 'BtreeIndexScan'; scan: ScanTarget; table: Table; indexName: string; index: OrderedIndex; quals: IndexQualSpec[]; condText: string | null; backward: boolean;
+      /**
+       * Every column the query reads is a key of the index: PostgreSQL's Index Only Scan. The
+       * table is in memory and holds each row's visibility, so the executor reads the values
+       * there (what PostgreSQL does for pages not all-visible); the plan is named as PostgreSQL names it.
+       */
+      indexOnly: boolean;
+    })
+  /** Sets the bits of the rows matching `quals` in a bitmap for the node above (amgetbitmap). */
+  | (PlanBase & { node: 'BitmapIndexScan'; table: Table; indexName: string; index: OrderedIndex; quals: IndexQualSpec[]; condText: string })
+  /** The intersection / union of its inputs' bitmaps. */
+  | (PlanBase & { node: 'BitmapAnd'; inputs: PlanNode[] })
+  | (PlanBase & { node: 'BitmapOr'; inputs: PlanNode[] })
+  /**
+   * The rows of the bitmap its input builds, in row order, visible ones only, filtered by
+   * `qual`. The bitmaps are exact, so `recheckText` (the index conditions) is printed as
+   * PostgreSQL's Recheck Cond but never needs evaluating.
+   */
+  | (PlanBase & { node: 'BitmapHeapScan'; scan: ScanTarget; table: Table; input: PlanNode; recheckText: string })
   /** Exact k-NN: a top-k heap over the SeqScan below it, SIMD distances; prints as Sort over Seq Scan. */
   | (PlanBase & { node: 'TopK'; input: PlanNode & { node: 'SeqScan' }; knn: KnnSpec; nullsFirst: boolean })
   | (PlanBase & { node: 'ValuesScan'; scan: ScanTarget; values: Expr[][] })
@@ -260,12 +298,15 @@ export function planChildren(p: PlanNode): PlanNode[] {
     case 'RecursiveUnion':
       return [p.input, p.recursive];
     case 'Append':
+    case 'BitmapAnd':
+    case 'BitmapOr':
       return p.inputs;
     case 'SetOp':
       return [p.left, p.right];
     case 'Result':
       return p.input === null ? [] : [p.input];
     case 'TopK':
+    case 'BitmapHeapScan':
     case 'SubqueryScan':
     case 'Hash':
     case 'Material':

@@ -22,6 +22,7 @@ import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
 import { deparse } from './deparse.js';
 import { planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
 import { tryKnnPlan } from './scan.js';
+import { tryOrderedIndexPlan } from './indexpath.js';
 import { addSemiJoins, pullUpExists } from './sublinks.js';
 import { planWindows } from './window.js';
 
@@ -372,6 +373,13 @@ export function nodeExprs(p: PlanNode): Expr[] {
     case 'TopK':
       out.push(p.knn.query);
       break;
+    case 'BtreeIndexScan':
+    case 'BitmapIndexScan':
+      for (const q of p.quals) {
+        if (q.arg !== null) out.push(q.arg);
+        if (q.list !== null) out.push(...q.list);
+      }
+      break;
     case 'ValuesScan':
       for (const r of p.values) out.push(...r);
       break;
@@ -453,8 +461,14 @@ export function planLevel(info: PlannerInfo): PlanNode {
   let ordered = false;
   const knn = q.orderBy.length === 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null
     ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need)) : null;
+  // ORDER BY columns of one table: an Index Scan in that order when it beats scan + Sort.
+  const byIndex = knn === null && q.orderBy.length > 0 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning
+    ? tryOrderedIndexPlan(info, quals, needed, need) : null;
   if (knn !== null) {
     plan = knn;
+    ordered = true;
+  } else if (byIndex !== null) {
+    plan = byIndex;
     ordered = true;
   } else if (q.from.length === 0) {
     const r: PlanNode = { ...planBase(1, 0, CPU_TUPLE_COST, []), node: 'Result', input: null, oneTimeFilter: null };

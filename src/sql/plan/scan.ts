@@ -7,12 +7,12 @@
  * disabled path is used only when nothing else can run). Subqueries, VALUES lists,
  * functions and CTEs get their scan nodes here too.
  */
+import { isOrderedAm, isOrderedIndex, type IndexAm, type VectorIndex } from '../../access/am.js';
 import type { Expr } from '../analyze/expr.js';
 import type { RangeTblEntry } from '../analyze/query.js';
 import { isVectorFamily } from '../analyze/types.js';
 import { isColumnIndex, type IndexDef } from '../../storage/catalog.js';
 import type { FilteredKnn, FilterStrategy, KnnSpec, LayoutItem, PlanNode, ScanTarget } from './plan.js';
-import type { IndexAm, VectorIndex } from '../../access/am.js';
 import type { GucReader } from '../../common/guc.js';
 import { GUC_FILTERED_SEARCH } from '../settings.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity, qualsSelectivity } from './cost.js';
@@ -20,6 +20,7 @@ import { statsLookup } from './selfuncs.js';
 import { PlannerInfo, planLevel, relsOf } from './planner.js';
 import type { VarExpr } from './setrefs.js';
 import { deparse } from './deparse.js';
+import { bestIndexedScan } from './indexpath.js';
 import { planSetOp, setOpOutputNames } from './setop.js';
 import { bug } from '../exec/eval.js';
 
@@ -46,7 +47,7 @@ function and(exprs: Expr[]): Expr | null {
   return exprs.length === 1 ? exprs[0]! : { k: 'and', type: 'bool', args: exprs };
 }
 
-function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, cols: number[]): ScanTarget {
+export function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, cols: number[]): ScanTarget {
   const explainName = info.global.rteNames.get(rte) ?? rte.alias;
   let name: string;
   switch (rte.kind) {
@@ -79,7 +80,7 @@ function sortedCols(needed: Map<number, Set<number>>, rti: number): number[] {
 }
 
 /** Sequential-scan cost of `rows` rows evaluating `ops` qual operators each. */
-function seqCost(rows: number, ops: number): number {
+export function seqCost(rows: number, ops: number): number {
   return Math.ceil(rows / ROWS_PER_PAGE) + rows * (CPU_TUPLE_COST + ops * CPU_OPERATOR_COST);
 }
 
@@ -124,7 +125,9 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
         node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table,
       };
       if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
-      return { plan: node, rels, lateral, base: { rti, quals, cols } };
+      // B-tree index and bitmap scans compete with it on cost (indexpath.ts).
+      const plan = bestIndexedScan({ info, rte, rti, cols, layout, quals, lateralRef }, node);
+      return { plan, rels, lateral, base: { rti, quals, cols } };
     }
     case 'virtual': {
       const cols = sortedCols(needed, rti);
@@ -327,13 +330,13 @@ export function knnScan(
   const exactCost = rows + (gucs.get('enable_seqscan') === true ? 0 : DISABLE_COST);
   const indexPenalty = gucs.get('enable_indexscan') === true ? 0 : DISABLE_COST;
   const sel = qualsSelectivity(quals.map((x) => x.expr), statsLookup(env.stats, info.q.rtable));
-  let best: { def: IndexDef; cost: number; filtered: FilteredKnn | null } | null = null;
+  let best: { def: IndexDef; cost: number; filtered: FilteredKnn | null; am: IndexAm; index: VectorIndex } | null = null;
   if (!key.nullsFirst) {
     for (const def of env.catalog.indexesOf(table.name)) {
       if (def.primaryKey || !isColumnIndex(def, col.col)) continue;
       const index = env.indexes.get(def.name);
       const am = env.methods.get(def.method);
-      if (index === undefined || am === undefined || !am.canOrderByOp || index.opclass.operator !== e.op) continue;
+      if (index === undefined || am === undefined || isOrderedAm(am) || isOrderedIndex(index) || !am.canOrderByOp || index.opclass.operator !== e.op) continue;
       // pgvector's post-filter: the plan pgvector makes (selectivity 0.5 for any WHERE clause).
       const post = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: quals.length === 0 ? 1 : 0.5, gucs, filterMode: 'post' }).total;
       let cost = post;
@@ -347,7 +350,7 @@ export function knnScan(
         filtered = { strategy: f.strategy, estRows: Math.max(1, Math.round(rows * sel)), limit: need, forced: forced !== 'auto' };
       }
       cost += indexPenalty;
-      if (best === null || cost < best.cost) best = { def, cost, filtered };
+      if (best === null || cost < best.cost) best = { def, cost, filtered, am, index };
     }
   }
   const knnSpec = (node: { initPlans: PlanNode['initPlans']; subPlans: PlanNode['subPlans'] }): KnnSpec => {
@@ -362,7 +365,7 @@ export function knnScan(
     const cost = best.cost * distanceCost;
     const node: PlanNode = {
       ...planBase(Math.min(rows * sel, need), cost, cost + need * CPU_TUPLE_COST, layout),
-      node: 'IndexScan', scan: scanTarget(info, rte, rti, cols), table, def, am: env.methods.get(def.method)!, index: env.indexes.get(def.name)!,
+      node: 'IndexScan', scan: scanTarget(info, rte, rti, cols), table, def, am: best.am, index: best.index,
       knn: null as unknown as KnnSpec, filtered: best.filtered,
     };
     node.knn = knnSpec(node);

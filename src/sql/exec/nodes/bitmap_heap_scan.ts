@@ -1,0 +1,69 @@
+/**
+ * BitmapHeapScan (PostgreSQL's nodeBitmapHeapscan.c): takes the bitmap its input builds and
+ * returns the rows it holds in row order (table order, as PostgreSQL reads heap pages in
+ * block order), visible ones only, filtered by the node's qual. The bitmaps are exact (one
+ * bit per row id, never lossy pages), so the index conditions need no recheck.
+ */
+import type { RowBitmap } from '../../../access/am.js';
+import type { Value } from '../../../storage/table.js';
+import type { PlanNode } from '../../plan/plan.js';
+import { ROWS_PER_PAGE } from '../../plan/cost.js';
+import { PlanState, execInitNode, type EState } from '../executor.js';
+import { bitmapProducer } from './bitmap_index_scan.js';
+import { fetchRow } from './seq_scan.js';
+
+type Plan = Extract<PlanNode, { node: 'BitmapHeapScan' }>;
+
+export class BitmapHeapScanState extends PlanState {
+  private bm: RowBitmap | null = null;
+  private slots = 0;
+  private r = 0;
+  private pages = 0;
+  private lastPage = -1;
+
+  constructor(readonly p: Plan, es: EState) {
+    super(p, es);
+    this.children = [execInitNode(p.input, es)];
+  }
+
+  next(): Value[] | null {
+    const table = this.p.table;
+    if (this.bm === null) {
+      this.slots = table.slots;
+      this.bm = bitmapProducer(this.children[0]!).multiExec((this.slots + 31) >>> 5);
+      this.r = 0;
+    }
+    const bm = this.bm;
+    const xid = this.es.xid;
+    while (this.r < this.slots) {
+      const r = this.r;
+      const w = bm[r >>> 5]! >>> (r & 31);
+      if (w === 0) {
+        // Skip the rest of this word at once.
+        this.r = (r | 31) + 1;
+        continue;
+      }
+      // Next set bit within the word.
+      const skip = 31 - Math.clz32(w & -w);
+      const row = r + skip;
+      this.r = row + 1;
+      if (row >= this.slots || !table.visibleTo(row, xid)) continue;
+      const page = Math.floor(row / ROWS_PER_PAGE);
+      if (page !== this.lastPage) {
+        this.pages++;
+        this.lastPage = page;
+      }
+      const tuple = fetchRow(table, this.p.scan.cols, row);
+      if (!this.qualPasses(this.p.qual, tuple)) continue;
+      return tuple;
+    }
+    this.instr.extra = this.pages > 0 ? [['Heap Blocks', `exact=${this.pages}`]] : [];
+    return null;
+  }
+
+  rescan(): void {
+    this.bm = null;
+    this.r = 0;
+    this.lastPage = -1;
+  }
+}

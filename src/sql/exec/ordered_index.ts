@@ -1,0 +1,188 @@
+/**
+ * Ordered (B-tree) indexes in the SQL layer: CREATE [UNIQUE] INDEX ... [USING btree] (col
+ * [opclass] [ASC|DESC] [NULLS FIRST|LAST], ...), the key specs (the comparator of each key
+ * column's type: its operator class's support function 1), and the unique check run before a
+ * row is written (PostgreSQL's _bt_check_unique, with its messages).
+ */
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { isOrderedAm, isOrderedIndex, type OrderedIndex, type OrderedIndexAm, type OrderedKeySpec } from '../../access/am.js';
+import type { IndexDef, IndexKey } from '../../storage/catalog.js';
+import type { Table, Value } from '../../storage/table.js';
+import type { PgNode } from '../parser/parse.js';
+import type { SqlEnv } from '../env.js';
+import { comparatorFor } from '../analyze/expr.js';
+import { TYPE_NAME, type SqlType } from '../analyze/types.js';
+import { valueToText } from '../analyze/types.js';
+import { indexKeyValues } from './index_keys.js';
+
+/** PostgreSQL's INDEX_MAX_KEYS. */
+const INDEX_MAX_KEYS = 32;
+
+/** Key types whose values are always JS numbers: stored flat (Float64Array) in the tree. */
+const FLAT_TYPES = new Set<SqlType>(['int2', 'int4', 'float4', 'float8']);
+
+/** The default btree operator class of a column type (PostgreSQL's pg_opclass names), or null. */
+export function defaultBtreeOpclass(type: SqlType): string | null {
+  try {
+    comparatorFor(type);
+  } catch {
+    return null;
+  }
+  if (type === 'varchar') return 'text_ops';
+  if (type === 'unknown' || type.endsWith('[]')) return null;
+  return `${type}_ops`;
+}
+
+/** The key specs of ordered index `def` over `table` (column keys only). */
+export function orderedKeySpecs(def: IndexDef, table: Table): OrderedKeySpec[] {
+  return def.keys.map((k) => {
+    const type = table.def.columns[k.column]!.type;
+    return { cmp: comparatorFor(type) as OrderedKeySpec['cmp'], desc: k.descending, nullsFirst: k.nullsFirst, flat: FLAT_TYPES.has(type) };
+  });
+}
+
+/** A key value as the index keeps it: arena views (vectors) are copied, other values are immutable. */
+export function keptValue(v: Value): Value {
+  return v instanceof Float32Array || v instanceof Uint16Array ? v.slice() : v;
+}
+
+/**
+ * Builds ordered method `am`'s structure for `def` over every live row of `table` that the
+ * index holds (NULL keys included: a B-tree indexes NULLs, for IS NULL and ORDER BY).
+ */
+export function buildOrderedIndex(env: SqlEnv, am: OrderedIndexAm, def: IndexDef, table: Table): OrderedIndex {
+  am.parseOptions(new Map(def.options));
+  const report = env.engine.onIndexBuildProgress;
+  let rowCount = 0;
+  for (let r = 0; r < table.slots; r++) if (table.isLive(r)) rowCount++;
+  return am.build({
+    keys: orderedKeySpecs(def, table),
+    rowCount,
+    forEachRow(fn) {
+      for (let r = 0; r < table.slots; r++) {
+        if (!table.isLive(r)) continue;
+        const keys = indexKeyValues(env, def, table, r);
+        if (keys !== null) fn(r, keys.map(keptValue));
+      }
+    },
+    ...(report === undefined ? {} : { onProgress: (p) => report({ index: def.name, ...p }) }),
+  });
+}
+
+/** `Key (a, b)=(1, x)` of a unique violation's DETAIL. */
+function keyText(table: Table, def: IndexDef, values: readonly Value[]): string {
+  const cols = table.def.columns;
+  const names = def.keys.map((k) => cols[k.column]!.name).join(', ');
+  const vals = def.keys.map((k, i) => valueToText(values[i] ?? null, cols[k.column]!.type) ?? 'null').join(', ');
+  return `Key (${names})=(${vals})`;
+}
+
+/**
+ * Checks every UNIQUE ordered index of `table` for a row with `values` about to be written by
+ * transaction `xid`: a live row with the same key (no key column NULL) that this transaction
+ * has not deleted is a duplicate, also when it belongs to another in-flight transaction
+ * (PostgreSQL would wait for that transaction; vecgres reports the conflict at once, as for
+ * primary keys).
+ * @throws PgError 23505 `duplicate key value violates unique constraint "<index>"`.
+ */
+export function checkUniqueIndexes(env: SqlEnv, table: Table, values: readonly Value[], xid: number): void {
+  for (const def of env.catalog.indexesOf(table.name)) {
+    if (!def.unique || def.primaryKey) continue;
+    const index = env.indexes.get(def.name);
+    if (index === undefined || !isOrderedIndex(index)) continue;
+    const keys = def.keys.map((k) => values[k.column] ?? null);
+    for (const r of index.findEqual(keys)) {
+      if (!table.isLive(r) || (table.xmax[r] === xid && xid !== 0)) continue;
+      throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${def.name}"`, {
+        detail: `${keyText(table, def, keys)} already exists.`,
+      });
+    }
+  }
+}
+
+/** 23505 at CREATE UNIQUE INDEX over rows that already repeat a key (the first duplicate in key order). */
+function checkBuiltUnique(table: Table, def: IndexDef, index: OrderedIndex): void {
+  const seen = new Set<number>();
+  for (let r = 0; r < table.slots; r++) {
+    if (!table.isLive(r) || seen.has(r)) continue;
+    const keys = def.keys.map((k) => table.get(k.column, r));
+    const same = index.findEqual(keys).filter((x) => table.isLive(x));
+    for (const x of same) seen.add(x);
+    if (same.length > 1) {
+      throw new PgError(SQLSTATE.unique_violation, `could not create unique index "${def.name}"`, {
+        detail: `${keyText(table, def, keys)} is duplicated.`,
+      });
+    }
+  }
+}
+
+/** Index name PostgreSQL chooses: `<table>_<col>[_<col>...]_idx`, numbered when taken. */
+function chooseName(env: SqlEnv, table: Table, cols: readonly string[]): string {
+  const base = `${table.name}_${cols.join('_')}_idx`;
+  let name = base;
+  for (let i = 1; env.catalog.relationExists(name); i++) name = `${base}${i}`;
+  return name;
+}
+
+/**
+ * CREATE [UNIQUE] INDEX for an ordered method, after the method and its WITH options were
+ * validated. Returns the definition and the built structure, or null for IF NOT EXISTS on an
+ * existing name (the caller has pushed the NOTICE).
+ * @throws PgError 42703 unknown column, 42704 no default operator class / unknown operator
+ *   class, 54011 more than 32 keys, 23505 duplicate keys for UNIQUE, 0A000 expression or
+ *   partial keys, NULLS NOT DISTINCT, INCLUDE.
+ */
+export function createOrderedIndex(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndexAm, options: [string, string][], name: string): { def: IndexDef; index: OrderedIndex } {
+  if (!isOrderedAm(am)) throw pgErr.featureNotSupported(`access method "${am}"`);
+  if (s.nulls_not_distinct) throw pgErr.featureNotSupported('NULLS NOT DISTINCT');
+  if (s.indexIncludingParams !== undefined && (s.indexIncludingParams as PgNode[]).length > 0) throw pgErr.featureNotSupported('INCLUDE columns');
+  if (s.unique && !am.capabilities.canUnique) {
+    throw new PgError(SQLSTATE.feature_not_supported, `access method "${am.name}" does not support unique indexes`);
+  }
+  const params: PgNode[] = s.indexParams;
+  if (params.length > INDEX_MAX_KEYS) throw new PgError('54011', `cannot use more than ${INDEX_MAX_KEYS} columns in an index`);
+  if (params.length > 1 && !am.capabilities.canMultiCol) {
+    throw new PgError(SQLSTATE.feature_not_supported, `access method "${am.name}" does not support multicolumn indexes`);
+  }
+  const keys: IndexKey[] = [];
+  const colNames: string[] = [];
+  for (const p of params) {
+    const el = p.IndexElem;
+    if (el.expr !== undefined) throw pgErr.featureNotSupported('expression keys in B-tree indexes');
+    const col = table.columnIndex(el.name);
+    if (col < 0) throw new PgError(SQLSTATE.undefined_column, `column "${el.name}" does not exist`);
+    const type = table.def.columns[col]!.type;
+    const dflt = defaultBtreeOpclass(type);
+    if (el.opclass !== undefined) {
+      const names: string[] = el.opclass.map((n: PgNode) => n.String.sval as string);
+      const oc = names[names.length - 1]!;
+      if (oc !== dflt && !(type === 'varchar' && oc === 'varchar_ops')) {
+        if (/_pattern_ops$/.test(oc)) throw pgErr.featureNotSupported(`operator class "${oc}"`);
+        throw new PgError(SQLSTATE.undefined_object, `operator class "${oc}" does not exist for access method "${am.name}"`);
+      }
+    } else if (dflt === null) {
+      throw new PgError(SQLSTATE.undefined_object, `data type ${TYPE_NAME[type]} has no default operator class for access method "${am.name}"`, {
+        hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
+      });
+    }
+    if (el.collation !== undefined) throw pgErr.featureNotSupported('COLLATE in index keys');
+    const desc = el.ordering === 'SORTBY_DESC';
+    const nullsFirst = el.nulls_ordering === 'SORTBY_NULLS_FIRST' ? true : el.nulls_ordering === 'SORTBY_NULLS_LAST' ? false : desc;
+    keys.push({ column: col, expr: null, opclass: dflt ?? '', descending: desc, nullsFirst });
+    colNames.push(el.name);
+  }
+  const def: IndexDef = {
+    name: name === '' ? chooseName(env, table, colNames) : name,
+    table: table.name, keys, predicate: null, unique: s.unique === true, method: am.name, options, primaryKey: false,
+  };
+  const index = buildOrderedIndex(env, am, def, table);
+  if (def.unique) {
+    try {
+      checkBuiltUnique(table, def, index);
+    } catch (e) {
+      index.dispose();
+      throw e;
+    }
+  }
+  return { def, index };
+}

@@ -1,0 +1,486 @@
+/**
+ * B-tree index paths for one table (PostgreSQL's indxpath.c, costsize.c cost_index /
+ * cost_bitmap_heap_scan, much reduced): which WHERE conjuncts an ordered index can answer
+ * (match_clause_to_indexcol: `col op value` with the column on either side, `IN`, `= ANY`,
+ * `IS [NOT] NULL`), and the cheapest of
+ *
+ *   - an Index Scan (rows in key order; also for ORDER BY col [DESC] [LIMIT n]),
+ *   - a Bitmap Heap Scan over one Bitmap Index Scan, a BitmapAnd of scans of several indexes,
+ *     or a BitmapOr for an OR whose every arm an index answers,
+ *
+ * against the sequential scan, each disabled path (enable_indexscan, enable_bitmapscan,
+ * enable_seqscan) costing DISABLE_COST more as PostgreSQL's enable_* settings do.
+ *
+ * The planner sees indexes only through access/am.ts: an index is usable here when its method
+ * is an ordered method ({@link isOrderedAm}) whose capabilities allow the path.
+ */
+import { isOrderedAm, isOrderedIndex, type OrderedIndex, type OrderedIndexAm, type ScanKeyOp } from '../../access/am.js';
+import type { IndexDef } from '../../storage/catalog.js';
+import type { Table } from '../../storage/table.js';
+import { forEachOperand, type Expr } from '../analyze/expr.js';
+import type { RangeTblEntry } from '../analyze/query.js';
+import { arrayTypeOf, type SqlType } from '../analyze/types.js';
+import type { SqlEnv } from '../env.js';
+import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity } from './cost.js';
+import type { IndexQualSpec, LayoutItem, PlanNode } from './plan.js';
+import { relsOf, type PlannerInfo } from './planner.js';
+import { scanTarget, type QualInfo } from './scan.js';
+import type { VarExpr } from './setrefs.js';
+import { pullUpExists } from './sublinks.js';
+
+/** PostgreSQL's random_page_cost and seq_page_cost. */
+const RANDOM_PAGE_COST = 4;
+const SEQ_PAGE_COST = 1;
+
+/** A B-tree index of the table usable by the planner: its key columns in the table. */
+export interface OrderedCandidate {
+  def: IndexDef;
+  am: OrderedIndexAm;
+  index: OrderedIndex;
+  /** Table column of each key (-1 for an expression key, which quals never match yet). */
+  cols: number[];
+}
+
+/** A WHERE conjunct an index answers: the qual, the key it constrains and the scan key to build. */
+interface MatchedQual {
+  qual: Expr;
+  spec: IndexQualSpec;
+  /** The qual as EXPLAIN prints it in Index Cond: the indexed column on the left. */
+  cond: Expr;
+}
+
+/** The ordered indexes of `table` the planner may use (complete ones; partial indexes wait for predicate tests). */
+export function orderedCandidates(env: SqlEnv, table: Table): OrderedCandidate[] {
+  const out: OrderedCandidate[] = [];
+  for (const def of env.catalog.indexesOf(table.name)) {
+    if (def.primaryKey || def.predicate !== null) continue;
+    const am = env.methods.get(def.method);
+    const index = env.indexes.get(def.name);
+    if (am === undefined || index === undefined || !isOrderedAm(am) || !isOrderedIndex(index)) continue;
+    out.push({ def, am, index, cols: def.keys.map((k) => (k.expr === null ? k.column : -1)) });
+  }
+  return out;
+}
+
+const COMMUTE: Record<string, ScanKeyOp> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+/**
+ * Families of types one key comparator orders consistently with the comparison operators
+ * across the family (PostgreSQL's btree operator families integer_ops, float_ops, text_ops):
+ * integers by value (numbers and bigints alike), floats as doubles (float48lt), text and
+ * varchar by the same string order.
+ */
+const FAMILIES: readonly ReadonlySet<SqlType>[] = [new Set(['int2', 'int4', 'int8']), new Set(['float4', 'float8']), new Set(['text', 'varchar'])];
+
+/** Whether a value of type `t` compares with a key of type `key` through the key's comparator as the qual's operator does. */
+function comparable(key: SqlType, t: SqlType): boolean {
+  return key === t || FAMILIES.some((f) => f.has(key) && f.has(t));
+}
+
+/** Key position of `e` if it is a column of table entry `rti` that index `cols` holds. */
+function keyPos(e: Expr, rti: number, cols: readonly number[]): number {
+  // varchar::text is binary-compatible (a RelabelType in PostgreSQL, which
+  // match_index_to_operand looks through): the varchar key's order is the text order.
+  if (e.k === 'cast' && e.from === 'varchar' && e.type === 'text') e = e.arg;
+  if (e.k !== 'var' || e.levelsUp !== 0 || e.rti !== rti) return -1;
+  return cols.indexOf(e.col);
+}
+
+/** The value side of a qual must not read the scanned table (it is evaluated once per scan). */
+function constantFor(e: Expr, rti: number): boolean {
+  return !relsOf(e).has(rti) && !containsVolatile(e);
+}
+
+/** PostgreSQL's volatile functions among those vecgres has (pg_proc.provolatile = 'v'). */
+const VOLATILE_FNS = new Set(['random', 'gen_random_uuid', 'nextval', 'setseed', 'clock_timestamp']);
+
+/**
+ * Sublinks and volatile functions are left to the Filter: PostgreSQL makes no index qual with
+ * a volatile value, and a SubPlan would run once per scan instead of once per row.
+ */
+function containsVolatile(e: Expr): boolean {
+  if (e.k === 'sublink' || e.k === 'subplan' || (e.k === 'fn' && VOLATILE_FNS.has(e.name))) return true;
+  let found = false;
+  forEachOperand(e, (x) => {
+    if (!found && containsVolatile(x)) found = true;
+  });
+  return found;
+}
+
+/** `qual` as an index qual of an index with key columns `cols` over table entry `rti`, or null. */
+function matchQual(qual: Expr, rti: number, cols: readonly number[]): MatchedQual | null {
+  if (qual.k === 'op2' && COMMUTE[qual.op] !== undefined) {
+    let pos = keyPos(qual.l, rti, cols);
+    let op = qual.op as ScanKeyOp;
+    let col = qual.l, val = qual.r;
+    if (pos < 0) {
+      pos = keyPos(qual.r, rti, cols);
+      op = COMMUTE[qual.op]!;
+      col = qual.r;
+      val = qual.l;
+    }
+    if (pos < 0 || !constantFor(val, rti) || !comparable(col.type, val.type)) return null;
+    return { qual, spec: { col: pos, op, arg: val, list: null, array: false }, cond: col === qual.l ? qual : { ...qual, op, l: col, r: val } };
+  }
+  if (qual.k === 'isnull') {
+    const pos = keyPos(qual.arg, rti, cols);
+    if (pos < 0) return null;
+    return { qual, spec: { col: pos, op: qual.negate ? 'notnull' : 'isnull', arg: null, list: null, array: false }, cond: qual };
+  }
+  if (qual.k === 'in' && !qual.negate) {
+    const pos = keyPos(qual.arg, rti, cols);
+    if (pos < 0 || !qual.list.every((x) => constantFor(x, rti) && comparable(qual.arg.type, x.type))) return null;
+    return { qual, spec: { col: pos, op: 'in', arg: null, list: qual.list, array: false }, cond: qual };
+  }
+  if (qual.k === 'arrayop' && qual.op === '=' && !qual.all) {
+    const pos = keyPos(qual.arg, rti, cols);
+    if (pos < 0 || !constantFor(qual.arr, rti) || qual.arr.type !== arrayTypeOf(qual.arg.type)) return null;
+    return { qual, spec: { col: pos, op: 'in', arg: qual.arr, list: null, array: true }, cond: qual };
+  }
+  return null;
+}
+
+/** Heap pages fetched for `rows` rows of a `pages`-page table in random order (Mackert & Lohman, as index_pages_fetched). */
+function pagesFetched(rows: number, pages: number): number {
+  return Math.max(1, Math.min(pages, (2 * pages * rows) / (2 * pages + rows)));
+}
+
+/** A scan of one table the planner may choose, before binding. */
+interface Path {
+  cost: number;
+  startup: number;
+  rows: number;
+  make(): PlanNode;
+}
+
+/** Everything building the scan nodes of one table needs. */
+export interface ScanCtx {
+  info: PlannerInfo;
+  rte: RangeTblEntry & { kind: 'relation' };
+  rti: number;
+  cols: number[];
+  layout: LayoutItem[];
+  quals: QualInfo[];
+  lateralRef: ((v: VarExpr) => number | null) | undefined;
+}
+
+function andOf(exprs: Expr[]): Expr | null {
+  if (exprs.length === 0) return null;
+  return exprs.length === 1 ? exprs[0]! : { k: 'and', type: 'bool', args: exprs };
+}
+
+/** Index Cond lists the quals in index column order, as PostgreSQL prints them. */
+function condsInKeyOrder(matched: readonly MatchedQual[]): Expr[] {
+  return matched.map((m, i) => ({ m, i })).sort((a, b) => a.m.spec.col - b.m.spec.col || a.i - b.i).map((x) => x.m.cond);
+}
+
+function condText(info: PlannerInfo, conds: Expr[]): string {
+  const e = andOf(conds)!;
+  return info.text(e, false);
+}
+
+function bindSpecs(info: PlannerInfo, node: PlanNode, specs: IndexQualSpec[], lateralRef: ScanCtx['lateralRef']): IndexQualSpec[] {
+  return specs.map((s) => ({
+    ...s,
+    arg: s.arg === null ? null : info.bindFor(node, s.arg, [], lateralRef),
+    list: s.list === null ? null : s.list.map((x) => info.bindFor(node, x, [], lateralRef)),
+  }));
+}
+
+/** The index quals of each candidate among `quals` (candidates without a qual on their first key are left out). */
+function matchAll(ctx: ScanCtx, cands: OrderedCandidate[], quals: readonly Expr[]): { cand: OrderedCandidate; matched: MatchedQual[] }[] {
+  const out: { cand: OrderedCandidate; matched: MatchedQual[] }[] = [];
+  for (const cand of cands) {
+    const matched: MatchedQual[] = [];
+    for (const q of quals) {
+      const m = matchQual(q, ctx.rti, cand.cols);
+      if (m !== null && (m.spec.col < 1 || cand.am.capabilities.canMultiCol)) matched.push(m);
+    }
+    if (!matched.some((m) => m.spec.col === 0)) continue;
+    if (!cand.am.capabilities.searchNulls && matched.some((m) => m.spec.op === 'isnull' || m.spec.op === 'notnull')) continue;
+    out.push({ cand, matched });
+  }
+  return out;
+}
+
+/**
+ * Fraction of the entries the matched quals select: one row for `=` on every key of a
+ * UNIQUE index (as PostgreSQL's btcostestimate), else the product of the quals' estimates.
+ */
+function indexSelectivity(cand: OrderedCandidate, matched: readonly MatchedQual[], rows: number): number {
+  if (cand.def.unique && cand.cols.every((_, pos) => matched.some((m) => m.spec.col === pos && m.spec.op === '='))) return 1 / rows;
+  return matched.reduce((s, m) => s * qualSelectivity(m.qual), 1);
+}
+
+/** Index-only part of a scan's cost (the method's estimate). */
+function indexCost(cand: OrderedCandidate, table: Table, sel: number): { startup: number; total: number } {
+  return cand.am.costEstimate(cand.index, { tableRows: Math.max(1, table.liveCount), selectivity: sel });
+}
+
+/**
+ * The cheapest scan of a table among its B-tree paths and the sequential scan (`seq`, already
+ * built), or `seq` itself. Called by planBaseRel for a table with at least one ordered index.
+ */
+export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
+  const { info, rte } = ctx;
+  const table = rte.table;
+  const env = info.global.env;
+  const cands = orderedCandidates(env, table);
+  if (cands.length === 0 || ctx.quals.length === 0) return seq;
+  const gucs = env.settings;
+  const seqPenalty = gucs.get('enable_seqscan') === true ? 0 : DISABLE_COST;
+  const idxPenalty = gucs.get('enable_indexscan') === true ? 0 : DISABLE_COST;
+  const bmPenalty = gucs.get('enable_bitmapscan') === true ? 0 : DISABLE_COST;
+  const N = Math.max(1, table.liveCount);
+  const pages = Math.max(1, Math.ceil(N / ROWS_PER_PAGE));
+  const qualExprs = ctx.quals.map((q) => q.expr);
+  const totalSel = qualExprs.reduce((s, q) => s * qualSelectivity(q), 1);
+  const outRows = N * totalSel;
+  let best: Path = { cost: seq.totalCost + seqPenalty, startup: 0, rows: seq.rows, make: () => seq };
+  const consider = (p: Path): void => {
+    if (p.cost < best.cost) best = p;
+  };
+  const matches = matchAll(ctx, cands, qualExprs);
+  /** A Bitmap Index Scan of `m`: its cost and selectivity. */
+  const bitmapLeaves: { sel: number; cost: number; make: () => PlanNode; quals: Expr[]; cond: Expr }[] = [];
+  for (const { cand, matched } of matches) {
+    const sel = indexSelectivity(cand, matched, N);
+    const rows = N * sel;
+    const ic = indexCost(cand, table, sel);
+    const rest = qualExprs.filter((q) => !matched.some((m) => m.qual === q));
+    const filterCost = rows * qualOps(andOf(rest)) * CPU_OPERATOR_COST;
+    const specs = matched.map((m) => m.spec);
+    const conds = condsInKeyOrder(matched);
+    // Plain index scan: a random heap page per row fetched.
+    const heap = pagesFetched(rows, pages) * RANDOM_PAGE_COST + rows * CPU_TUPLE_COST;
+    const out = Math.min(outRows, rows);
+    consider({
+      cost: ic.total + heap + filterCost + idxPenalty, startup: ic.startup, rows: out,
+      make: () => makeIndexScan(ctx, cand, specs, conds, rest, false, out, ic.startup, ic.total + heap + filterCost),
+    });
+    if (cand.am.capabilities.canReturnBitmap) {
+      const leafCost = ic.total + rows * 0.1 * CPU_OPERATOR_COST;
+      bitmapLeaves.push({
+        sel, cost: leafCost, quals: matched.map((m) => m.qual), cond: andOf(conds)!,
+        make: () => makeBitmapIndexScan(ctx, cand, specs, conds, rows, leafCost),
+      });
+    }
+  }
+  // OR of arms each answered by an index: a BitmapOr (PostgreSQL's generate_bitmap_or_paths).
+  for (const q of qualExprs) {
+    if (q.k !== 'or') continue;
+    const arms: typeof bitmapLeaves = [];
+    for (const arm of q.args) {
+      const armQuals = arm.k === 'and' ? arm.args : [arm];
+      const ms = matchAll(ctx, cands.filter((c) => c.am.capabilities.canReturnBitmap), armQuals);
+      // The arm must be answered whole by one index (its every conjunct an index qual).
+      let pick: (typeof bitmapLeaves)[number] | null = null;
+      for (const { cand, matched } of ms) {
+        if (matched.length !== armQuals.length) continue;
+        const sel = matched.reduce((s, m) => s * qualSelectivity(m.qual), 1);
+        const ic = indexCost(cand, table, sel);
+        const leafCost = ic.total + N * sel * 0.1 * CPU_OPERATOR_COST;
+        if (pick !== null && pick.cost <= leafCost) continue;
+        const specs = matched.map((m) => m.spec), conds = condsInKeyOrder(matched);
+        pick = { sel, cost: leafCost, quals: [arm], cond: arm, make: () => makeBitmapIndexScan(ctx, cand, specs, conds, N * sel, leafCost) };
+      }
+      if (pick === null) {
+        arms.length = 0;
+        break;
+      }
+      arms.push(pick);
+    }
+    if (arms.length < 2) continue;
+    const sel = Math.min(1, arms.reduce((s, a) => s + a.sel, 0));
+    const cost = arms.reduce((s, a) => s + a.cost, 0) + 0.1 * CPU_OPERATOR_COST * N * sel;
+    bitmapLeaves.push({
+      sel, cost, quals: [q], cond: q,
+      make: () => {
+        const inputs = arms.map((a) => a.make());
+        return { ...planBase(N * sel, cost, cost, []), node: 'BitmapOr', inputs };
+      },
+    });
+  }
+  // Bitmap heap scans over one leaf, or over a BitmapAnd of leaves answering different quals
+  // (choose_bitmap_and, greedy: add the next most selective leaf while the total falls).
+  bitmapLeaves.sort((a, b) => a.sel - b.sel);
+  const heapCost = (sel: number): number => {
+    const rows = N * sel;
+    const pf = pagesFetched(rows, pages);
+    // One page costs a random read; more approach sequential reads as they cover the table.
+    const perPage = pf < 2 ? RANDOM_PAGE_COST : RANDOM_PAGE_COST - (RANDOM_PAGE_COST - SEQ_PAGE_COST) * Math.sqrt(pf / pages);
+    return pf * perPage + rows * (CPU_TUPLE_COST + CPU_OPERATOR_COST * qualExprs.length);
+  };
+  for (let i = 0; i < bitmapLeaves.length; i++) {
+    const chosen = [bitmapLeaves[i]!];
+    let sel = chosen[0]!.sel;
+    let idx = chosen[0]!.cost;
+    let total = idx + heapCost(sel);
+    for (let j = 0; j < bitmapLeaves.length; j++) {
+      const b = bitmapLeaves[j]!;
+      if (j === i || b.quals.some((q) => chosen.some((c) => c.quals.includes(q)))) continue;
+      const nIdx = idx + b.cost + 0.1 * CPU_OPERATOR_COST * N * b.sel;
+      const nTotal = nIdx + heapCost(sel * b.sel);
+      if (nTotal < total) {
+        chosen.push(b);
+        sel *= b.sel;
+        idx = nIdx;
+        total = nTotal;
+      }
+    }
+    const used = chosen.flatMap((c) => c.quals);
+    const rest = qualExprs.filter((q) => !used.includes(q));
+    const startup = idx, cost = total;
+    const out = Math.min(outRows, N * sel);
+    consider({
+      cost: cost + bmPenalty, startup, rows: out,
+      make: () => {
+        const input: PlanNode = chosen.length === 1
+          ? chosen[0]!.make()
+          : { ...planBase(N * sel, startup, startup, []), node: 'BitmapAnd', inputs: chosen.map((c) => c.make()) };
+        const node: PlanNode = {
+          ...planBase(out, startup, cost, ctx.layout),
+          node: 'BitmapHeapScan', scan: scanTarget(info, rte, ctx.rti, ctx.cols), table, input,
+          recheckText: condText(info, chosen.map((c) => c.cond)),
+        };
+        const rq = andOf(rest);
+        if (rq !== null) node.qual = info.bindFor(node, rq, ctx.layout, ctx.lateralRef);
+        return node;
+      },
+    });
+  }
+  return best.make();
+}
+
+function makeIndexScan(
+  ctx: ScanCtx, cand: OrderedCandidate, specs: IndexQualSpec[], conds: Expr[], rest: Expr[], backward: boolean,
+  rows: number, startup: number, total: number,
+): PlanNode {
+  const { info, rte } = ctx;
+  const node: PlanNode = {
+    ...planBase(rows, startup, total, ctx.layout),
+    node: 'BtreeIndexScan', scan: scanTarget(info, rte, ctx.rti, ctx.cols), table: rte.table, indexName: cand.def.name, index: cand.index,
+    quals: [], condText: conds.length === 0 ? null : condText(info, conds), backward,
+    indexOnly: ctx.cols.length > 0 && ctx.cols.every((c) => c >= 0 && cand.cols.includes(c)),
+  };
+  node.quals = bindSpecs(info, node, specs, ctx.lateralRef);
+  const rq = andOf(rest);
+  if (rq !== null) node.qual = info.bindFor(node, rq, ctx.layout, ctx.lateralRef);
+  return node;
+}
+
+function makeBitmapIndexScan(ctx: ScanCtx, cand: OrderedCandidate, specs: IndexQualSpec[], conds: Expr[], rows: number, cost: number): PlanNode {
+  const { info, rte } = ctx;
+  const node: PlanNode = {
+    ...planBase(rows, cost, cost, []),
+    node: 'BitmapIndexScan', table: rte.table, indexName: cand.def.name, index: cand.index, quals: [], condText: condText(info, conds),
+  };
+  node.quals = bindSpecs(info, node, specs, ctx.lateralRef);
+  return node;
+}
+
+/** An ORDER BY key of the query: expression and direction. */
+export interface OrderKey {
+  expr: Expr;
+  desc: boolean;
+  nullsFirst: boolean;
+}
+
+/**
+ * An Index Scan returning the table's rows in the order of `orderBy` (forward or backward
+ * over an index whose keys, after leading keys fixed by `=` quals, are the ORDER BY columns in
+ * the same or the exactly opposite directions), when it is cheaper than the sequential scan
+ * plus a sort for the rows needed (`need`: LIMIT + OFFSET, or Infinity). Null otherwise.
+ * (PostgreSQL: pathkeys of an index path, build_index_pathkeys + compare_fractional_path_costs.)
+ */
+export function orderedIndexScan(ctx: ScanCtx, orderBy: readonly OrderKey[], need: number, seqSort: { startup: number; total: number; rows: number }): PlanNode | null {
+  const { info, rte } = ctx;
+  const table = rte.table;
+  const env = info.global.env;
+  const gucs = env.settings;
+  const idxPenalty = gucs.get('enable_indexscan') === true ? 0 : DISABLE_COST;
+  const N = Math.max(1, table.liveCount);
+  const pages = Math.max(1, Math.ceil(N / ROWS_PER_PAGE));
+  const qualExprs = ctx.quals.map((q) => q.expr);
+  const outRows = Math.max(1, N * qualExprs.reduce((s, q) => s * qualSelectivity(q), 1));
+  let best: { cost: number; make: () => PlanNode } | null = null;
+  for (const cand of orderedCandidates(env, table)) {
+    if (!cand.am.capabilities.canOrder) continue;
+    const keys = cand.def.keys;
+    const matched = qualExprs.map((q) => matchQual(q, ctx.rti, cand.cols)).filter((m): m is MatchedQual => m !== null);
+    const fixed = (pos: number): boolean => matched.some((m) => m.spec.col === pos && (m.spec.op === '=' || m.spec.op === 'isnull'));
+    let pos = 0;
+    let dir: boolean | null = null; // true: backward
+    let ok = true;
+    for (const ob of orderBy) {
+      while (pos < keys.length && fixed(pos) && !(ob.expr.k === 'var' && ob.expr.rti === ctx.rti && ob.expr.levelsUp === 0 && ob.expr.col === cand.cols[pos])) pos++;
+      if (pos >= keys.length || ob.expr.k !== 'var' || ob.expr.levelsUp !== 0 || ob.expr.rti !== ctx.rti || ob.expr.col !== cand.cols[pos]) {
+        ok = false;
+        break;
+      }
+      const k = keys[pos]!;
+      const back = ob.desc !== k.descending;
+      if ((back ? !k.nullsFirst : k.nullsFirst) !== ob.nullsFirst || (dir !== null && dir !== back)) {
+        ok = false;
+        break;
+      }
+      dir = back;
+      pos++;
+    }
+    if (!ok || dir === null) continue;
+    const usable = matched.filter((m) => m.spec.col === 0 || cand.am.capabilities.canMultiCol);
+    const hasLeading = usable.some((m) => m.spec.col === 0);
+    const specs = hasLeading ? usable.map((m) => m.spec) : [];
+    const used = hasLeading ? usable.map((m) => m.qual) : [];
+    const sel = used.reduce((s, q) => s * qualSelectivity(q), 1);
+    const rows = N * sel;
+    const ic = indexCost(cand, table, sel);
+    const rest = qualExprs.filter((q) => !used.includes(q));
+    const total = ic.total + pagesFetched(rows, pages) * RANDOM_PAGE_COST + rows * (CPU_TUPLE_COST + qualOps(andOf(rest)) * CPU_OPERATOR_COST);
+    // Only `need` of the output rows are read: the scan stops early (a fraction of its run cost).
+    const frac = need === Infinity ? 1 : Math.min(1, need / outRows);
+    const cost = ic.startup + (total - ic.startup) * frac + idxPenalty;
+    const seqCostNeeded = seqSort.total;
+    if (cost >= seqCostNeeded || (best !== null && cost >= best.cost)) continue;
+    const backward = dir;
+    const conds = hasLeading ? condsInKeyOrder(usable) : [];
+    best = { cost, make: () => makeIndexScan(ctx, cand, specs, conds, rest, backward, outRows, ic.startup, total) };
+  }
+  return best === null ? null : best.make();
+}
+
+
+/**
+ * `SELECT ... FROM t [WHERE ...] ORDER BY <columns of t> [LIMIT n]` as an Index Scan in the
+ * ORDER BY's order (no Sort above it), when it costs less than the table's best unordered
+ * scan plus a sort; null otherwise or for another shape. `need` is LIMIT + OFFSET.
+ */
+export function tryOrderedIndexPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<number, Set<number>>, need: number): PlanNode | null {
+  const q = info.q;
+  if (q.from.length !== 1 || q.from[0]!.k !== 'rte') return null;
+  const rti = q.from[0]!.rti;
+  const rte = q.rtable[rti]!;
+  if (rte.kind !== 'relation') return null;
+  if (!q.orderBy.every((k) => k.expr.k === 'var' && k.expr.levelsUp === 0 && k.expr.rti === rti)) return null;
+  if (quals.some((x) => [...x.rels].some((r) => r !== rti)) || pullUpExists(quals).semis.length > 0) return null;
+  const table = rte.table;
+  const env = info.global.env;
+  if (orderedCandidates(env, table).length === 0) return null;
+  info.global.tables.add(table);
+  const cols = [...(needed.get(rti) ?? [])].sort((a, b) => a - b);
+  const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
+  const ctx: ScanCtx = { info, rte, rti, cols, layout, quals, lateralRef: undefined };
+  // The alternative: the table's best scan, then a Sort (its cost as makeSort computes it).
+  const qualExpr = andOf(quals.map((x) => x.expr));
+  const N = table.liveCount;
+  const seq: PlanNode = { ...planBase(N * quals.reduce((s, x) => s * qualSelectivity(x.expr), 1), 0, seqScanCost(N, qualOps(qualExpr)), layout), node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table };
+  const seqPenalty = env.settings.get('enable_seqscan') === true ? 0 : DISABLE_COST;
+  const base = bestIndexedScan(ctx, seq);
+  const baseCost = base.totalCost + (base === seq ? seqPenalty : 0);
+  const sortTotal = baseCost + base.rows * Math.log2(base.rows + 1) * 2 * CPU_OPERATOR_COST;
+  return orderedIndexScan(ctx, q.orderBy, need, { startup: sortTotal, total: sortTotal, rows: base.rows });
+}
+
+/** A sequential scan's cost (as scan.ts's seqCost). */
+function seqScanCost(rows: number, ops: number): number {
+  return Math.ceil(rows / ROWS_PER_PAGE) + rows * (CPU_TUPLE_COST + ops * CPU_OPERATOR_COST);
+}
