@@ -60,6 +60,12 @@ export interface ScanOptions {
   limit: number;
   /** False for rows deleted (or not visible to this transaction); such rows are skipped. */
   isLive(rowId: number): boolean;
+  /**
+   * Rows farther than this SQL distance are not wanted (the query has WHERE `distance < bound`):
+   * a method whose scan returns rows in ascending distance may end it at the first row past the
+   * bound (allowing for its own rounding). Absent: no bound.
+   */
+  distanceBound?: number;
 }
 
 /**

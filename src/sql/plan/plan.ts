@@ -159,7 +159,12 @@ export type PlanNode =
   | (PlanBase & { node: 'SeqScan'; scan: ScanTarget; table: Table })
   | (PlanBase & { node: 'VirtualScan'; scan: ScanTarget; view: string })
   | (PlanBase & { node: 'PkLookup'; scan: ScanTarget; table: Table; indexName: string; key: Expr; keyText: string })
-  | (PlanBase & { node: 'IndexScan'; scan: ScanTarget; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec })
+  /**
+   * Ordered vector index scan. `nullsFirst`: rows whose key is NULL (not in the index) come
+   * first. `distanceBound`: rows farther than it are not wanted (a WHERE `dist < c`), so the
+   * scan stops once the index returns distances past it.
+   */
+  | (PlanBase & { node: 'IndexScan'; scan: ScanTarget; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec; nullsFirst: boolean; distanceBound: Expr | null })
   /** Exact k-NN: a top-k heap over the SeqScan below it, SIMD distances; prints as Sort over Seq Scan. */
   | (PlanBase & { node: 'TopK'; input: PlanNode & { node: 'SeqScan' }; knn: KnnSpec; nullsFirst: boolean })
   | (PlanBase & { node: 'ValuesScan'; scan: ScanTarget; values: Expr[][] })

@@ -366,6 +366,9 @@ export function nodeExprs(p: PlanNode): Expr[] {
       out.push(p.key);
       break;
     case 'IndexScan':
+      out.push(p.knn.query);
+      if (p.distanceBound !== null) out.push(p.distanceBound);
+      break;
     case 'TopK':
       out.push(p.knn.query);
       break;

@@ -13,6 +13,7 @@ import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 import { fetchRow } from './seq_scan.js';
+import { boundValue } from '../../plan/knn_index.js';
 
 type IndexScanPlan = Extract<PlanNode, { node: 'IndexScan' }>;
 
@@ -31,6 +32,9 @@ export class IndexScanState extends PlanState {
   private searches = 0;
   private distanceComputations = 0;
   private tuplesReturned = 0;
+  /** NULLS FIRST: the visible rows whose key is NULL (not in the index), emitted before the index's. */
+  private nullRows: number[] | null = null;
+  private nullPos = 0;
 
   constructor(readonly p: IndexScanPlan, es: EState) {
     super(p, es);
@@ -51,17 +55,46 @@ export class IndexScanState extends PlanState {
     if (q.length !== index.dim) throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${index.dim} and ${q.length}`);
     const table = this.p.table;
     const xid = this.es.xid;
+    const bound = this.p.distanceBound === null ? undefined : boundValue(evalExpr(this.p.distanceBound, null, this.es));
     this.scan = index.beginScan(q, {
       gucs: this.es.env.settings,
       limit: this.bound,
       isLive: (rowId) => table.visibleTo(rowId, xid),
+      ...(bound === undefined ? {} : { distanceBound: bound }),
     });
   }
 
-  next(): Value[] | null {
-    if (this.scan === null && !this.done) this.begin();
+  /**
+   * The visible rows whose key column is NULL, in row order (NULLS FIRST puts them before every
+   * distance; the planner uses the index with NULLS FIRST only for a column key).
+   */
+  private collectNullRows(): number[] {
     const table = this.p.table;
     const xid = this.es.xid;
+    const col = this.p.def.keys[0]!.column;
+    const out: number[] = [];
+    // A float32 vector column answers NULL from its pointer array without making a view.
+    const inArena = table.def.columns[col]!.type === 'vector' && table.packedColumn(col) === null;
+    for (let r = 0; r < table.slots; r++) {
+      if (!table.visibleTo(r, xid)) continue;
+      if (inArena ? table.vectorPtr(col, r) === 0 : table.get(col, r) === null) out.push(r);
+    }
+    return out;
+  }
+
+  next(): Value[] | null {
+    const table = this.p.table;
+    const xid = this.es.xid;
+    if (this.p.nullsFirst) {
+      this.nullRows ??= this.collectNullRows();
+      while (this.nullPos < this.nullRows.length && this.emitted < this.bound) {
+        const row = fetchRow(table, this.p.scan.cols, this.nullRows[this.nullPos++]!);
+        if (!this.qualPasses(this.p.qual, row)) continue;
+        this.emitted++;
+        return row;
+      }
+    }
+    if (this.scan === null && !this.done) this.begin();
     while (!this.done && this.emitted < this.bound) {
       if (this.pos >= this.got) {
         this.got = this.scan!.next(this.ids, this.dists);
@@ -98,6 +131,8 @@ export class IndexScanState extends PlanState {
     this.pos = 0;
     this.emitted = 0;
     this.done = false;
+    this.nullRows = null;
+    this.nullPos = 0;
   }
 
   override end(): void {
