@@ -34,6 +34,9 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
 /** Name of the setting that caps the vector arena (kernels/arena.ts). */
 export const GUC_MEMORY_LIMIT = 'vecgres.memory_limit';
 
+/** Name of the setting that turns the planner's "index not used" NOTICEs and EXPLAIN lines off. */
+export const GUC_INDEX_HINTS = 'vecgres.index_hints';
+
 /**
  * vecgres's own settings. `vecgres.memory_limit` caps the memory that vectors and indexes take
  * (kB, as work_mem; units accepted); each statement runs under its session's value, and a
@@ -50,6 +53,13 @@ export const VECGRES_GUCS: readonly GucDef[] = [
     unit: 'kB',
     shortDesc: 'Sets the maximum memory for vector data and indexes.',
     category: 'Resource Usage / Memory',
+  },
+  {
+    name: GUC_INDEX_HINTS,
+    type: 'bool',
+    default: true,
+    shortDesc: 'Reports when a k-NN ORDER BY on an indexed column cannot use the index, and why.',
+    category: 'Query Tuning / Other Planner Options',
   },
 ];
 

@@ -12,6 +12,7 @@
 import type { Table } from '../../storage/table.js';
 import type { IndexAm, VectorIndex } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
+import type { IndexHint } from './index_hints.js';
 import type { Expr } from '../analyze/expr.js';
 import type { JoinType } from '../analyze/query.js';
 import type { SqlType } from '../analyze/types.js';
@@ -103,6 +104,8 @@ export interface PlannedStmt {
   subPlans: SubPlan[];
   /** EXPLAIN qualifies column names in join and upper-node expressions. */
   qualify: boolean;
+  /** Vector indexes a k-NN ORDER BY could not use, and why (index_hints.ts); absent when none. */
+  indexHints?: IndexHint[];
 }
 
 /** ORDER BY `<vector column> <operator> <query>` served by a scan: the column, operator and query. */

@@ -326,13 +326,17 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
   const orderKey = q.orderBy[0]!;
   const order = knnOrderOf(orderKey.expr, orderKey.desc);
   if (order === null) return null;
-  const key = { expr: order.dist as Expr, desc: !order.ascending, nullsFirst: orderKey.nullsFirst };
+  const transformed = order.dist !== orderKey.expr;
+  // NULLS FIRST through the index (its NULL-key rows first) only where PostgreSQL would have no
+  // index path either: a plain `ORDER BY d NULLS FIRST` keeps the exact scan, whose ties come in
+  // table order as PostgreSQL's Sort gives them.
+  const key = { expr: order.dist as Expr, desc: !order.ascending, nullsFirst: orderKey.nullsFirst, nullsFirstIndex: transformed };
   const k = knnExprKey(key.expr, rti, (x) => relsOf(x).size === 0);
   if (k === null) return null;
   const plan = knnScan(info, rti, key, k, quals, needed, need, undefined)?.plan ?? null;
   // Through a transform only the index scan gains anything: the exact path stays the Sort that
   // PostgreSQL shows (and prints the ORDER BY as written).
-  if (order.dist !== orderKey.expr && plan?.node !== 'IndexScan') return null;
+  if (transformed && plan?.node !== 'IndexScan') return null;
   return plan;
 }
 
@@ -346,7 +350,7 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
  * a table that is not a relation, a key that is DESC, or an expression operand no index serves.
  */
 export function knnScan(
-  info: PlannerInfo, rti: number, key: { expr: Expr; desc: boolean; nullsFirst: boolean }, k: KnnOperands,
+  info: PlannerInfo, rti: number, key: { expr: Expr; desc: boolean; nullsFirst: boolean; nullsFirstIndex?: boolean }, k: KnnOperands,
   quals: QualInfo[], needed: Map<number, Set<number>>, need: number, lateralRef: ((v: VarExpr) => number | null) | undefined,
 ): { plan: PlanNode } | null {
   const rte = info.q.rtable[rti]!;
@@ -370,7 +374,7 @@ export function knnScan(
   let best: (KnnIndexMatch & { cost: number }) | null = null;
   // NULLS FIRST: the index holds no NULL keys; the scan emits the NULL-key rows first, which it
   // finds cheaply only for a column key.
-  if (!key.nullsFirst || col !== null) {
+  if (!key.nullsFirst || (col !== null && key.nullsFirstIndex === true)) {
     const clauses = quals.map((x) => x.expr);
     for (const m of matchKnnIndexes(env, table, rti, k.operand, e.op, clauses).usable) {
       const cost = m.am.costEstimate(m.index, { tableRows: rows, limit: need, selectivity: quals.length === 0 ? 1 : 0.5, gucs }).total + indexPenalty;
