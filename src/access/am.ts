@@ -98,6 +98,12 @@ export interface ScanOptions {
    * the `limit` rows kept are as accurate as an unfiltered scan's first `limit`.
    */
   keepFraction?: number;
+  /**
+   * Rows farther than this SQL distance are not wanted (the query has WHERE `distance < bound`):
+   * a method whose scan returns rows in ascending distance may end it at the first row past the
+   * bound (allowing for its own rounding). Absent: no bound.
+   */
+  distanceBound?: number;
 }
 
 /**

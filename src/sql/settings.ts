@@ -41,6 +41,8 @@ export const GUC_MEMORY_LIMIT = 'vecgres.memory_limit';
 
 /** Name of the setting that fixes the filtered-search strategy (plan/scan.ts). */
 export const GUC_FILTERED_SEARCH = 'vecgres.filtered_search';
+/** Name of the setting that turns the planner's "index not used" NOTICEs and EXPLAIN lines off. */
+export const GUC_INDEX_HINTS = 'vecgres.index_hints';
 
 /**
  * vecgres's own settings. `vecgres.filtered_search` fixes the strategy of filtered k-NN
@@ -68,6 +70,13 @@ export const VECGRES_GUCS: readonly GucDef[] = [
     values: ['auto', 'exact', 'traversal', 'iterative'],
     shortDesc: 'Sets the strategy of filtered vector searches (auto: by cost).',
     category: 'Query Tuning / Planner Method Configuration',
+  },
+  {
+    name: GUC_INDEX_HINTS,
+    type: 'bool',
+    default: true,
+    shortDesc: 'Reports when a k-NN ORDER BY on an indexed column cannot use the index, and why.',
+    category: 'Query Tuning / Other Planner Options',
   },
 ];
 

@@ -40,6 +40,13 @@ export function exhaustiveEf(ef: number, keep: number): number {
   return Math.min(EF_MAX, Math.max(ef, Math.ceil(ef / keep)));
 }
 
+/**
+ * Relative margin past ScanOptions.distanceBound before a scan stops: graph distances are
+ * float32 sums, the SQL operator's float64; rows inside the margin are returned and filtered
+ * by the caller's exact test, so a generous margin costs a few rows, never a wrong answer.
+ */
+const STOP_MARGIN = 1e-3;
+
 export class HnswScan implements IndexScan {
   private readonly ef: number;
   private readonly mode: IterativeScan;
@@ -63,6 +70,12 @@ export class HnswScan implements IndexScan {
   private nodeBitsBytes = 0;
   private filterPtr = 0;
   private filterBits = 0;
+  /**
+   * The scan ends at the first row farther than this (ScanOptions.distanceBound plus a margin
+   * for float32 rounding of the graph's distances). Infinity with relaxed_order, whose batches
+   * are not in ascending order across resumptions.
+   */
+  private readonly stopAbove: number;
   private readonly counters: ScanStats = { searches: 0, distanceComputations: 0, tuplesReturned: 0 };
 
   constructor(private readonly st: HnswState, q: Float32Array, private readonly opts: ScanOptions) {
@@ -82,6 +95,8 @@ export class HnswScan implements IndexScan {
     for (let i = 0; i < st.dim; i++) this.query[i] = q[i]! * scale;
     // pgvector's cosine distance to a zero query is NaN for every row; ordering is arbitrary.
     this.queryZero = st.normalize && !(s > 0);
+    const bound = opts.distanceBound;
+    this.stopAbove = bound === undefined || this.mode === 'relaxed_order' ? Infinity : bound + STOP_MARGIN * (1 + Math.abs(bound));
     this.batchNodes = new Int32Array(this.ef);
     this.batchDist = new Float32Array(this.ef);
     if (opts.filter != null) this.prepareFilter(opts.filter);
@@ -109,8 +124,14 @@ export class HnswScan implements IndexScan {
         if (d < this.lastDistance) continue;
         this.lastDistance = d;
       }
+      const sqlDistance = this.queryZero ? NaN : st.toSqlDistance(d);
+      if (sqlDistance > this.stopAbove) {
+        this.batchPos = this.batchLen;
+        this.done = true;
+        break;
+      }
       rowIds[n] = rowId;
-      distances[n] = this.queryZero ? NaN : st.toSqlDistance(d);
+      distances[n] = sqlDistance;
       n++;
     }
     this.counters.tuplesReturned += n;

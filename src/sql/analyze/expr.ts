@@ -60,7 +60,8 @@ export type Expr =
   | { k: 'execParam'; type: SqlType; id: number; typmod: number; name: string; qname?: string }
   /** Bound by the planner: a subquery plan run per evaluation (SubPlan) or once (hashed / InitPlan). */
   | { k: 'subplan'; type: SqlType; typmod: number; sp: unknown }
-  | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr }
+  /** A one-argument function or prefix operator; `op` is '-' for unary minus (the planner sees it in ORDER BY transforms). */
+  | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr; op?: string }
   | { k: 'op2'; type: SqlType; fn: Fn2; l: Expr; r: Expr; op: string }
   /** `explicit` false: an implicit or assignment cast (bit(n) lengths must then match). */
   | { k: 'cast'; type: SqlType; from: SqlType; typmod: number; arg: Expr; explicit?: boolean }
@@ -983,7 +984,7 @@ function unaryOp(scope: ExprScope, op: string, r: Expr, location: number): Expr 
     const t = r.type;
     if (t === 'numeric') return { k: 'op1', type: t, arg: r, fn: (a) => numericNeg(a as Numeric) };
     if (t === 'int2') return { k: 'op1', type: t, arg: r, fn: (a) => checkInt2(-(a as number)) };
-    return { k: 'op1', type: t, arg: r, fn: (a) => (typeof a === 'bigint' ? toInt8(-a) : t === 'int4' ? checkI4(-(a as number)) : -(a as number)) };
+    return { k: 'op1', type: t, op: '-', arg: r, fn: (a) => (typeof a === 'bigint' ? toInt8(-a) : t === 'int4' ? checkI4(-(a as number)) : -(a as number)) };
   }
   throw noOperator(op, null, r.type, location);
 }

@@ -9,6 +9,7 @@ import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { buildIndexOverTable } from './index_build.js';
+import { analyzeIndexExpression, analyzeIndexPredicate } from './index_def.js';
 import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME, isArrayType } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
@@ -270,7 +271,10 @@ function createBtreeIndex(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndex
   env.engine.indexBuilt?.(index.size);
 }
 
-/** CREATE INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON t USING method (col [opclass]) [WITH (...)]. */
+/**
+ * CREATE INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON t USING method (col | (expr) [opclass])
+ * [WITH (...)] [WHERE predicate].
+ */
 export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   const rv = s.relation;
   const schema = referencedSchema(rv.schemaname === undefined ? [rv.relname] : [rv.schemaname, rv.relname]);
@@ -279,7 +283,11 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   if (table === undefined) {
     throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);
   }
-  if (s.whereClause !== undefined) throw pgErr.featureNotSupported('partial indexes');
+  // transformIndexStmt: expressions and the predicate are analyzed first (their errors come
+  // before the access method's), then DefineIndex's checks in its order.
+  const params: PgNode[] = s.indexParams;
+  const exprKeys = params.map((p) => (p.IndexElem.expr === undefined ? null : analyzeIndexExpression(env, table, p.IndexElem.expr)));
+  const predicate = s.whereClause === undefined ? null : analyzeIndexPredicate(env, table, s.whereClause);
   const methodName: string = s.accessMethod ?? 'btree';
   const am = env.methods.get(methodName);
   if (am === undefined) {
@@ -298,27 +306,31 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   am.parseOptions(new Map(options), 1);
   if (isOrderedAm(am)) {
+    if (predicate !== null) throw pgErr.featureNotSupported('partial B-tree indexes');
     createBtreeIndex(env, s, table, am, options, notices);
     return;
   }
-  if (s.unique) throw pgErr.featureNotSupported('unique indexes');
-  const params: PgNode[] = s.indexParams;
-  if (params.length !== 1) throw pgErr.featureNotSupported('multicolumn vector indexes');
+  if (s.unique) throw new PgError(SQLSTATE.feature_not_supported, `access method "${methodName}" does not support unique indexes`);
+  if (params.length > 1) throw new PgError(SQLSTATE.feature_not_supported, `access method "${methodName}" does not support multicolumn indexes`);
   const el = params[0].IndexElem;
-  if (el.expr !== undefined) throw pgErr.featureNotSupported('expression indexes');
-  const colName: string = el.name;
-  const col = table.columnIndex(colName);
-  if (col < 0) throw new PgError(SQLSTATE.undefined_column, `column "${colName}" does not exist`);
-  const cdef = table.def.columns[col]!;
-  const kind: VectorKind | null = cdef.type === 'vector' ? 'vector' : null;
+  let key = exprKeys[0] ?? null;
+  if (key === null) {
+    const colName: string = el.name;
+    const col = table.columnIndex(colName);
+    if (col < 0) throw new PgError(SQLSTATE.undefined_column, `column "${colName}" does not exist`);
+    const c = table.def.columns[col]!;
+    key = { column: col, expr: null, type: c.type, typmod: c.typmod, nameHint: colName };
+  }
+  const keyType = TYPE_NAME[key.type];
+  const kind: VectorKind | null = key.type === 'vector' ? 'vector' : null;
   let opclass = null;
   if (el.opclass !== undefined) {
     const names: string[] = el.opclass.map((n: PgNode) => n.String.sval as string);
     const oc = names[names.length - 1]!;
     opclass = am.opclasses.find((o) => o.name === oc) ?? null;
     const pgvectorType = /^(halfvec|sparsevec|bit)_(l2|ip|cosine|l1|hamming|jaccard)_ops$/.exec(oc)?.[1];
-    if (opclass === null && pgvectorType !== undefined && pgvectorType !== cdef.type && !(pgvectorType === 'bit' && cdef.type === 'varbit')) {
-      throw new PgError(SQLSTATE.datatype_mismatch, `operator class "${oc}" does not accept data type ${TYPE_NAME[cdef.type]}`);
+    if (opclass === null && pgvectorType !== undefined && pgvectorType !== key.type && !(pgvectorType === 'bit' && key.type === 'varbit')) {
+      throw new PgError(SQLSTATE.datatype_mismatch, `operator class "${oc}" does not accept data type ${keyType}`);
     }
     if (opclass === null && pgvectorType !== undefined) {
       // pgvector has these opclasses; this index method cannot index the type yet, and
@@ -329,12 +341,12 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
       throw new PgError(SQLSTATE.undefined_object, `operator class "${oc}" does not exist for access method "${methodName}"`);
     }
     if (opclass.kind !== kind) {
-      throw new PgError(SQLSTATE.datatype_mismatch, `operator class "${oc}" does not accept data type ${TYPE_NAME[cdef.type]}`);
+      throw new PgError(SQLSTATE.datatype_mismatch, `operator class "${oc}" does not accept data type ${keyType}`);
     }
   } else {
     opclass = kind === null ? null : am.defaultOpclass(kind);
     if (opclass === null) {
-      throw new PgError(SQLSTATE.undefined_object, `data type ${TYPE_NAME[cdef.type]} has no default operator class for access method "${methodName}"`, {
+      throw new PgError(SQLSTATE.undefined_object, `data type ${keyType} has no default operator class for access method "${methodName}"`, {
         hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
       });
     }
@@ -348,13 +360,15 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
   }
   if (name === undefined) {
-    const base = `${table.name}_${colName}_idx`;
+    const base = `${table.name}_${key.nameHint}_idx`;
     name = base;
     for (let i = 1; env.catalog.relationExists(name); i++) name = `${base}${i}`;
   }
-  const dim = cdef.typmod;
+  const dim = key.typmod;
   if (dim < 0) throw new PgError(SQLSTATE.invalid_parameter_value, 'column does not have dimensions');
-  const def: IndexDef = { name, table: table.name, keys: [columnKey(col, opclass.name)], predicate: null, unique: false, method: methodName, options, primaryKey: false };
+  const def: IndexDef = {
+    name, table: table.name, keys: [{ ...columnKey(key.column, opclass.name), expr: key.expr }], predicate, unique: false, method: methodName, options, primaryKey: false,
+  };
   const index = buildIndexOverTable(env, am, { name, table, def, dim, opclass, options: new Map(options) });
   try {
     env.catalog.createIndex(def);

@@ -132,6 +132,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       const prep = cache.get(raw.stmt)!;
       if (prep.plan === undefined || !cachedPlanValid(env, prep.plan, values)) prep.plan = planSelectCached(env, a.query, values);
       const out = runSelect(env, prep.plan.stmt, values);
+      for (const h of prep.plan.stmt.indexHints ?? []) notices.push(new PgError(SQLSTATE.successful_completion, h.message, { severity: 'NOTICE', hint: h.hint }));
       return { command: 'SELECT', fields: fieldsOf(a.query.targets), rows: out.rows, affectedRows: 0, notices };
     }
     case 'InsertStmt': {

@@ -7,7 +7,7 @@
  * Parse results are cached by SQL text: applications run the same statement text thousands of
  * times with different parameters, and a parse costs ~80 us while a cache hit costs a Map lookup.
  */
-import { loadModule, parseSync } from 'libpg-query';
+import { loadModule, parseSync, scanSync } from 'libpg-query';
 import { PgError, SQLSTATE, isStackOverflow, pgErr } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
 
@@ -74,4 +74,16 @@ export function parseSql(sql: string): RawStatement[] {
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(sql, out);
   return out;
+}
+
+/**
+ * True when `name` must be double-quoted to read back as the same identifier (PostgreSQL's
+ * quote_identifier): anything but lower-case letters, digits and underscores not starting with
+ * a digit, or a keyword other than an unreserved one.
+ */
+export function identNeedsQuotes(name: string): boolean {
+  if (!/^[a-z_][a-z0-9_$]*$/.test(name)) return true;
+  assert(loaded, 'loadParser() must run before identNeedsQuotes()');
+  const toks = scanSync(name).tokens;
+  return toks.length !== 1 || (toks[0]!.keywordName !== 'NO_KEYWORD' && toks[0]!.keywordName !== 'UNRESERVED_KEYWORD');
 }

@@ -363,6 +363,7 @@ export function explainOutput(stmt: PlannedStmt, opts: ExplainOptions, lookup: I
   const root = describe(stmt.plan, lookup, null, stmt.qualify || opts.verbose, opts.verbose);
   if (opts.format === 'json') {
     const doc: Record<string, unknown> = { Plan: jsonNode(root, opts, null, null) };
+    if (stmt.indexHints !== undefined) doc['Index Not Used'] = stmt.indexHints.map((h) => h.explain);
     if (summary !== null) {
       doc['Planning Time'] = Number(fmt3(summary.planningMs));
       if (summary.executionMs !== null) doc['Execution Time'] = Number(fmt3(summary.executionMs));
@@ -370,6 +371,8 @@ export function explainOutput(stmt: PlannedStmt, opts: ExplainOptions, lookup: I
     return [JSON.stringify([doc], null, 2)];
   }
   const lines = textLines(root, opts);
+  // vecgres's own line (PostgreSQL has none): why a vector index was not used (index_hints.ts).
+  for (const h of stmt.indexHints ?? []) lines.push(`Index Not Used: ${h.explain}`);
   if (summary !== null) {
     lines.push(`Planning Time: ${fmt3(summary.planningMs)} ms`);
     if (summary.executionMs !== null) lines.push(`Execution Time: ${fmt3(summary.executionMs)} ms`);

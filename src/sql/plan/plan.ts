@@ -12,6 +12,7 @@
 import type { Table } from '../../storage/table.js';
 import type { IndexAm, OrderedIndex, ScanKeyOp, VectorIndex } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
+import type { IndexHint } from './index_hints.js';
 import type { Expr } from '../analyze/expr.js';
 import type { JoinType } from '../analyze/query.js';
 import type { SqlType } from '../analyze/types.js';
@@ -103,6 +104,8 @@ export interface PlannedStmt {
   subPlans: SubPlan[];
   /** EXPLAIN qualifies column names in join and upper-node expressions. */
   qualify: boolean;
+  /** Vector indexes a k-NN ORDER BY could not use, and why (index_hints.ts); absent when none. */
+  indexHints?: IndexHint[];
 }
 
 /** ORDER BY `<vector column> <operator> <query>` served by a scan: the column, operator and query. */
@@ -201,7 +204,13 @@ export type PlanNode =
   | (PlanBase & { node: 'SeqScan'; scan: ScanTarget; table: Table })
   | (PlanBase & { node: 'VirtualScan'; scan: ScanTarget; view: string })
   | (PlanBase & { node: 'PkLookup'; scan: ScanTarget; table: Table; indexName: string; key: Expr; keyText: string })
-  | (PlanBase & { node: 'IndexScan'; scan: ScanTarget; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec; filtered: FilteredKnn | null })
+  /**
+   * Ordered vector index scan. `nullsFirst`: rows whose key is NULL (not in the index) come
+   * first. `distanceBound`: rows farther than it are not wanted (a WHERE `dist < c`), so the
+   * scan stops once the index returns distances past it. `filtered`: vecgres' filtered search
+   * (exec/nodes/index_scan.ts), null for the plain ordered scan.
+   */
+  | (PlanBase & { node: 'IndexScan'; scan: ScanTarget; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec; filtered: FilteredKnn | null; nullsFirst: boolean; distanceBound: Expr | null })
   /**
    * A B-tree index scan in key order (PostgreSQL's Index Scan on a btree): the rows matching
    * `quals`, forward or backward, fetched from the table and filtered by `qual`. `condText`

@@ -8,6 +8,7 @@
  * become SubPlans; uncorrelated ones InitPlans run at most once. Planning runs per execution,
  * so settings (enable_indexscan, hnsw.ef_search) and LIMIT parameter values are honoured.
  */
+import { indexHints } from './index_hints.js';
 import { pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -316,7 +317,8 @@ function planWith(g: PlannerGlobal, q: SelectQuery): PlannedStmt {
   const info = new PlannerInfo(g, q, null);
   const plan = planLevel(info);
   finishPlan(plan, g);
-  return { plan, ctes: [...g.ctePlans.values()], nParams: g.nParams, subPlans: g.subPlans, qualify: g.qualify };
+  const hints = indexHints(info, plan);
+  return { plan, ctes: [...g.ctePlans.values()], nParams: g.nParams, subPlans: g.subPlans, qualify: g.qualify, ...(hints.length > 0 ? { indexHints: hints } : {}) };
 }
 
 /** Fills extParams of every node of `plan` and of its SubPlans' plans. */
@@ -370,6 +372,9 @@ export function nodeExprs(p: PlanNode): Expr[] {
       out.push(p.key);
       break;
     case 'IndexScan':
+      out.push(p.knn.query);
+      if (p.distanceBound !== null) out.push(p.distanceBound);
+      break;
     case 'TopK':
       out.push(p.knn.query);
       break;

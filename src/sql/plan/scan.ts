@@ -7,21 +7,21 @@
  * disabled path is used only when nothing else can run). Subqueries, VALUES lists,
  * functions and CTEs get their scan nodes here too.
  */
-import { isOrderedAm, isOrderedIndex, type IndexAm, type VectorIndex } from '../../access/am.js';
+import type { IndexAm, VectorIndex } from '../../access/am.js';
 import type { Expr } from '../analyze/expr.js';
 import type { RangeTblEntry } from '../analyze/query.js';
 import { isVectorFamily } from '../analyze/types.js';
-import { isColumnIndex, type IndexDef } from '../../storage/catalog.js';
 import type { FilteredKnn, FilterStrategy, KnnSpec, LayoutItem, PlanNode, ScanTarget } from './plan.js';
 import type { GucReader } from '../../common/guc.js';
 import { GUC_FILTERED_SEARCH } from '../settings.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity, qualsSelectivity } from './cost.js';
 import { statsLookup } from './selfuncs.js';
-import { PlannerInfo, planLevel, relsOf } from './planner.js';
+import { PlannerInfo, planLevel, relsOf, walkVars } from './planner.js';
 import type { VarExpr } from './setrefs.js';
 import { deparse } from './deparse.js';
 import { bestIndexedScan } from './indexpath.js';
 import { planSetOp, setOpOutputNames } from './setop.js';
+import { distanceBound, knnOrderOf, matchKnnIndexes, type KnnIndexMatch } from './knn_index.js';
 import { bug } from '../exec/eval.js';
 
 /** A WHERE / ON conjunct and the range-table entries of this level it refers to. */
@@ -277,39 +277,87 @@ export function pkQual(info: PlannerInfo, rti: number, quals: QualInfo[]): { qua
 }
 
 /** The vector column and query of a k-NN ORDER BY key `e` over table entry `rti`, or null. */
-export function knnKey(e: Expr, rti: number, queryOk: (q: Expr) => boolean): { col: VarExpr; query: Expr; op: string } | null {
+export function knnKey(e: Expr, rti: number, queryOk: (q: Expr) => boolean): KnnOperands | null {
   if (e.k !== 'op2' || !KNN_OPS.has(e.op)) return null;
   const isCol = (x: Expr): x is VarExpr => x.k === 'var' && x.levelsUp === 0 && x.rti === rti && isVectorFamily(x.type);
-  if (isCol(e.l) && !relsOf(e.r).has(rti) && queryOk(e.r)) return { col: e.l, query: e.r, op: e.op };
-  if (isCol(e.r) && !relsOf(e.l).has(rti) && queryOk(e.l)) return { col: e.r, query: e.l, op: e.op };
+  if (isCol(e.l) && !relsOf(e.r).has(rti) && queryOk(e.r)) return { col: e.l, operand: e.l, query: e.r, op: e.op };
+  if (isCol(e.r) && !relsOf(e.l).has(rti) && queryOk(e.l)) return { col: e.r, operand: e.r, query: e.l, op: e.op };
+  return null;
+}
+
+/**
+ * The operands of a k-NN ORDER BY `operand <op> query`: `col` when the operand is a vector
+ * column (the exact top-k scan can serve it), null for an expression over the table that only
+ * an expression index can serve.
+ */
+export interface KnnOperands {
+  col: VarExpr | null;
+  operand: Expr;
+  query: Expr;
+  op: string;
+}
+
+/** Columns of entry `rti` that `e` reads. */
+function relsColumns(e: Expr, rti: number): Set<number> {
+  const out = new Set<number>();
+  walkVars(e, (v) => {
+    if (v.levelsUp === 0 && v.rti === rti) out.add(v.col);
+  });
+  return out;
+}
+
+/** Like {@link knnKey}, also accepting an expression over entry `rti` alone as the operand. */
+function knnExprKey(e: Expr, rti: number, queryOk: (q: Expr) => boolean): KnnOperands | null {
+  const k = knnKey(e, rti, queryOk);
+  if (k !== null || e.k !== 'op2' || !KNN_OPS.has(e.op)) return k;
+  const onlyRel = (x: Expr): boolean => {
+    const r = relsOf(x);
+    return r.size === 1 && r.has(rti) && isVectorFamily(x.type);
+  };
+  if (onlyRel(e.l) && !relsOf(e.r).has(rti) && queryOk(e.r)) return { col: null, operand: e.l, query: e.r, op: e.op };
+  if (onlyRel(e.r) && !relsOf(e.l).has(rti) && queryOk(e.l)) return { col: null, operand: e.r, query: e.l, op: e.op };
   return null;
 }
 
 /**
  * `ORDER BY <vector column> <op> <query> LIMIT k` over one table: an index scan or an exact
  * top-k scan, whichever costs fewer distance computations; null when the query has another
- * shape (the caller then sorts). `need` is LIMIT + OFFSET.
+ * shape (the caller then sorts). `need` is LIMIT + OFFSET. The ORDER BY may be a monotone
+ * transform of the distance (`1 - (e <=> q) DESC`), planned as the ascending distance scan,
+ * and its operand an expression that an expression index holds.
  */
 export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<number, Set<number>>, need: number): PlanNode | null {
   const q = info.q;
   if (need === Infinity || q.from.length !== 1 || q.from[0]!.k !== 'rte') return null;
   const rti = q.from[0]!.rti;
-  const key = q.orderBy[0]!;
-  const k = knnKey(key.expr, rti, (x) => relsOf(x).size === 0);
+  const orderKey = q.orderBy[0]!;
+  const order = knnOrderOf(orderKey.expr, orderKey.desc);
+  if (order === null) return null;
+  const transformed = order.dist !== orderKey.expr;
+  // NULLS FIRST through the index (its NULL-key rows first) only where PostgreSQL would have no
+  // index path either: a plain `ORDER BY d NULLS FIRST` keeps the exact scan, whose ties come in
+  // table order as PostgreSQL's Sort gives them.
+  const key = { expr: order.dist as Expr, desc: !order.ascending, nullsFirst: orderKey.nullsFirst, nullsFirstIndex: transformed };
+  const k = knnExprKey(key.expr, rti, (x) => relsOf(x).size === 0);
   if (k === null) return null;
-  return knnScan(info, rti, key, k, quals, needed, need, undefined)?.plan ?? null;
+  const plan = knnScan(info, rti, key, k, quals, needed, need, undefined)?.plan ?? null;
+  // Through a transform only the index scan gains anything: the exact path stays the Sort that
+  // PostgreSQL shows (and prints the ORDER BY as written).
+  if (transformed && plan?.node !== 'IndexScan') return null;
+  return plan;
 }
 
 /**
- * The k-NN scan of table entry `rti` for ORDER BY `key` (column `k.col` against `k.query`)
- * with `quals`: an ordered index scan when an index serves the operator and costs fewer
- * distance computations than the exact top-k scan (enable_indexscan / enable_seqscan honoured),
- * else the exact scan. Columns of other FROM items in the query become executor parameters
- * (`lateralRef`), set by a nested loop above. Null for a table that is not a relation or a
- * key that is DESC.
+ * The k-NN scan of table entry `rti` for ORDER BY `key` (operand `k.operand`, a column or an
+ * expression, against `k.query`) with `quals`: an ordered index scan when an index serves it
+ * (knn_index.ts: the key matches, the operator is its opclass's, a partial index's predicate
+ * is implied) and costs fewer distance computations than the exact top-k scan (enable_indexscan
+ * / enable_seqscan honoured), else the exact scan (columns only). Columns of other FROM items
+ * in the query become executor parameters (`lateralRef`), set by a nested loop above. Null for
+ * a table that is not a relation, a key that is DESC, or an expression operand no index serves.
  */
 export function knnScan(
-  info: PlannerInfo, rti: number, key: { expr: Expr; desc: boolean; nullsFirst: boolean }, k: { col: VarExpr; query: Expr; op: string },
+  info: PlannerInfo, rti: number, key: { expr: Expr; desc: boolean; nullsFirst: boolean; nullsFirstIndex?: boolean }, k: KnnOperands,
   quals: QualInfo[], needed: Map<number, Set<number>>, need: number, lateralRef: ((v: VarExpr) => number | null) | undefined,
 ): { plan: PlanNode } | null {
   const rte = info.q.rtable[rti]!;
@@ -319,38 +367,45 @@ export function knnScan(
   const query = k.query;
   const table = rte.table;
   info.global.tables.add(table);
-  const cols = [...new Set([...(needed.get(rti) ?? []), col.col])].sort((a, b) => a - b);
+  const operandCols = [...relsColumns(k.operand, rti)];
+  const cols = [...new Set([...(needed.get(rti) ?? []), ...operandCols])].sort((a, b) => a - b);
   const layout: LayoutItem[] = cols.map((c) => ({ rti, col: c }));
-  const qualExpr = and(quals.map((x) => x.expr));
   const env = info.global.env;
   const gucs = env.settings;
   const rows = table.liveCount;
-  const dim = Math.max(1, table.def.columns[col.col]!.type === 'vector' ? Math.max(table.vectorColumnDim(col.col), 16) : 16);
+  const dimCol = col?.col ?? operandCols[0]!;
+  const dim = Math.max(1, table.def.columns[dimCol]!.type === 'vector' ? Math.max(table.vectorColumnDim(dimCol), 16) : 16);
   const distanceCost = (dim / 4) * CPU_OPERATOR_COST;
-  const exactCost = rows + (gucs.get('enable_seqscan') === true ? 0 : DISABLE_COST);
+  const exactCost = col === null ? Infinity : rows + (gucs.get('enable_seqscan') === true ? 0 : DISABLE_COST);
   const indexPenalty = gucs.get('enable_indexscan') === true ? 0 : DISABLE_COST;
   const sel = qualsSelectivity(quals.map((x) => x.expr), statsLookup(env.stats, info.q.rtable));
-  let best: { def: IndexDef; cost: number; filtered: FilteredKnn | null; am: IndexAm; index: VectorIndex } | null = null;
-  if (!key.nullsFirst) {
-    for (const def of env.catalog.indexesOf(table.name)) {
-      if (def.primaryKey || !isColumnIndex(def, col.col)) continue;
-      const index = env.indexes.get(def.name);
-      const am = env.methods.get(def.method);
-      if (index === undefined || am === undefined || isOrderedAm(am) || isOrderedIndex(index) || !am.canOrderByOp || index.opclass.operator !== e.op) continue;
+  const qualExpr = and(quals.map((x) => x.expr));
+  let best: (KnnIndexMatch & { cost: number; filtered: FilteredKnn | null }) | null = null;
+  // NULLS FIRST: the index holds no NULL keys; the scan emits the NULL-key rows first, which it
+  // finds cheaply only for a column key, and only without a filter (filtered search returns the
+  // index's rows alone, so a filtered NULLS FIRST query takes the exact scan).
+  if (!key.nullsFirst || (col !== null && key.nullsFirstIndex === true && quals.length === 0)) {
+    const clauses = quals.map((x) => x.expr);
+    for (const m of matchKnnIndexes(env, table, rti, k.operand, e.op, clauses).usable) {
+      const { am, index } = m;
+      if (!am.canOrderByOp) continue;
       // pgvector's post-filter: the plan pgvector makes (selectivity 0.5 for any WHERE clause).
       const post = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: quals.length === 0 ? 1 : 0.5, gucs, filterMode: 'post' }).total;
       let cost = post;
       let filtered: FilteredKnn | null = null;
       const userIterative = am.gucs.some((g) => g.name.endsWith('.iterative_scan') && gucs.isExplicit(g.name));
-      // Filtered search (vecgres' default) where the unfiltered query would use the index.
-      if (quals.length > 0 && !userIterative && post < exactCost && table.def.columns[col.col]!.type === 'vector') {
+      // Filtered search (vecgres' default) where the unfiltered query would use the index: for
+      // a column key of type vector (the exact strategy reads the column), when some conjunct is
+      // not already implied by a partial index's predicate.
+      const open = quals.some((x) => !m.redundant.has(x.expr));
+      if (open && !userIterative && post < exactCost && col !== null && table.def.columns[col.col]!.type === 'vector') {
         const forced = String(gucs.get(GUC_FILTERED_SEARCH));
         const f = forced === 'auto' ? filteredStrategy(am, index, rows, need, sel, qualOps(qualExpr), distanceCost, gucs) : { strategy: forced as FilterStrategy, cost: 0 };
         cost = f.cost;
         filtered = { strategy: f.strategy, estRows: Math.max(1, Math.round(rows * sel)), limit: need, forced: forced !== 'auto' };
       }
       cost += indexPenalty;
-      if (best === null || cost < best.cost) best = { def, cost, filtered, am, index };
+      if (best === null || cost < best.cost) best = { ...m, cost, filtered };
     }
   }
   const knnSpec = (node: { initPlans: PlanNode['initPlans']; subPlans: PlanNode['subPlans'] }): KnnSpec => {
@@ -358,20 +413,29 @@ export function knnScan(
     const bexpr = info.bindFor(node, e, layout, lateralRef);
     // In the scan's Order By, its own columns print bare and other relations' qualified.
     const text = deparse(e, false, (v) => (v.levelsUp === 0 && v.rti === rti ? v.name : info.text(v, true)));
-    return { col: col.col, op: e.op, query: bq, expr: bexpr, text, sortText: info.text(e, info.global.qualify) };
+    return { col: col?.col ?? -1, op: e.op, query: bq, expr: bexpr, text, sortText: info.text(e, info.global.qualify) };
   };
   if (best !== null && best.cost < exactCost) {
     const def = best.def;
     const cost = best.cost * distanceCost;
-    const node: PlanNode = {
+    // Conjuncts the partial index's predicate makes redundant are not rechecked, unless NULL-key
+    // rows (which the index does not hold) are emitted first and must pass them, or filtered
+    // search builds its bitmap from the qual over the whole table (its exact strategy does not
+    // read the index, so the predicate must be in the qual).
+    const redundant = key.nullsFirst || best.filtered !== null ? new Set<Expr>() : best.redundant;
+    const recheck = and(quals.map((x) => x.expr).filter((x) => !redundant.has(x)));
+    const node: PlanNode & { node: 'IndexScan' } = {
       ...planBase(Math.min(rows * sel, need), cost, cost + need * CPU_TUPLE_COST, layout),
       node: 'IndexScan', scan: scanTarget(info, rte, rti, cols), table, def, am: best.am, index: best.index,
-      knn: null as unknown as KnnSpec, filtered: best.filtered,
+      knn: null as unknown as KnnSpec, filtered: best.filtered, nullsFirst: key.nullsFirst, distanceBound: null,
     };
     node.knn = knnSpec(node);
-    if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
+    if (recheck !== null) node.qual = info.bindFor(node, recheck, layout, lateralRef);
+    const bound = distanceBound(e, quals.map((x) => x.expr), (x) => !relsOf(x).has(rti));
+    if (bound !== null) node.distanceBound = info.bindFor(node, bound, [], lateralRef);
     return { plan: node };
   }
+  if (col === null) return null;
   const scanCost = seqCost(rows, qualOps(qualExpr));
   const seq: PlanNode & { node: 'SeqScan' } = {
     ...planBase(rows * sel, 0, scanCost, layout),

@@ -31,6 +31,7 @@ import { exactKnnOverBitmap } from '../knn_exact.js';
 import { buildQualBitmap } from '../row_filter.js';
 import type { RowBitmap } from '../row_bitmap.js';
 import { fetchRow } from './seq_scan.js';
+import { boundValue } from '../../plan/knn_index.js';
 
 type IndexScanPlan = Extract<PlanNode, { node: 'IndexScan' }>;
 
@@ -86,6 +87,9 @@ export class IndexScanState extends PlanState {
   /** Filtered search: the strategy run last and the rows its bitmap held (-1: no bitmap). */
   private usedStrategy: FilterStrategy | null = null;
   private filterRows = -1;
+  /** NULLS FIRST: the visible rows whose key is NULL (not in the index), emitted before the index's. */
+  private nullRows: number[] | null = null;
+  private nullPos = 0;
 
   constructor(readonly p: IndexScanPlan, es: EState) {
     super(p, es);
@@ -117,14 +121,43 @@ export class IndexScanState extends PlanState {
       return;
     }
     this.es.env.stats.countIndexScan(this.p.def.name, 0, 0);
-    this.scan = this.p.index.beginScan(q, this.options());
+    const bound = this.p.distanceBound === null ? undefined : boundValue(evalExpr(this.p.distanceBound, null, this.es));
+    this.scan = this.p.index.beginScan(q, this.options(bound === undefined ? {} : { distanceBound: bound }));
+  }
+
+  /**
+   * The visible rows whose key column is NULL, in row order (NULLS FIRST puts them before every
+   * distance; the planner uses the index with NULLS FIRST only for a column key).
+   */
+  private collectNullRows(): number[] {
+    const table = this.p.table;
+    const xid = this.es.xid;
+    const col = this.p.def.keys[0]!.column;
+    const out: number[] = [];
+    // A float32 vector column answers NULL from its pointer array without making a view.
+    const inArena = table.def.columns[col]!.type === 'vector' && table.packedColumn(col) === null;
+    for (let r = 0; r < table.slots; r++) {
+      if (!table.visibleTo(r, xid)) continue;
+      if (inArena ? table.vectorPtr(col, r) === 0 : table.get(col, r) === null) out.push(r);
+    }
+    return out;
   }
 
   next(): Value[] | null {
+    // The planner never combines filtered search with NULLS FIRST (plan/scan.ts).
     if (this.p.filtered !== null) return this.nextFiltered();
-    if (this.scan === null && !this.done) this.begin();
     const table = this.p.table;
     const xid = this.es.xid;
+    if (this.p.nullsFirst) {
+      this.nullRows ??= this.collectNullRows();
+      while (this.nullPos < this.nullRows.length && this.emitted < this.bound) {
+        const row = fetchRow(table, this.p.scan.cols, this.nullRows[this.nullPos++]!);
+        if (!this.qualPasses(this.p.qual, row)) continue;
+        this.emitted++;
+        return row;
+      }
+    }
+    if (this.scan === null && !this.done) this.begin();
     while (!this.done && this.emitted < this.bound) {
       if (this.pos >= this.got) {
         this.got = this.scan!.next(this.ids, this.dists);
@@ -318,6 +351,8 @@ export class IndexScanState extends PlanState {
     this.done = false;
     this.result = null;
     this.resultPos = 0;
+    this.nullRows = null;
+    this.nullPos = 0;
   }
 
   override end(): void {

@@ -1,0 +1,173 @@
+/**
+ * Expression and partial vector indexes against PostgreSQL + pgvector: CREATE INDEX accepts
+ * and refuses what PostgreSQL does with its errors, and queries return the same rows whether
+ * or not the index is used (the tables are small enough that pgvector's HNSW is exact).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSqlPair } from '../support/sql_pair.js';
+
+const pair = await openSqlPair();
+const { same, both } = pair;
+await both(`CREATE TABLE ix (id int PRIMARY KEY, embedding vector(4), category text, tenant_id int, n int);
+  INSERT INTO ix VALUES
+    (1, '[1,0,0.1,0]', 'Science', 42, 1), (2, '[0,1,0,0]', 'Art', 42, 2), (3, '[1,1,0,0]', 'Science', 7, 3),
+    (4, '[0,0,1,1]', 'Art', 7, 4), (5, '[1,2,3,4]', 'Science', 42, 5), (6, '[-1,0.5,2,0]', NULL, NULL, NULL),
+    (7, '[3,1,0,-2]', 'History', 1, 7), (8, '[0.5,0.5,0.5,0.5]', 'Science', 1, 8)`);
+
+test('CREATE INDEX refuses what PostgreSQL refuses, with its errors', async () => {
+  await same('CREATE INDEX ON ix USING hnsw ((subvector(embedding, 1, 2)) vector_cosine_ops)');
+  await same('CREATE INDEX ON ix USING hnsw ((embedding + embedding) vector_cosine_ops)');
+  await same('CREATE INDEX ON ix USING hnsw (embedding vector_cosine_ops, category)');
+  await same('CREATE UNIQUE INDEX ON ix USING hnsw (embedding vector_cosine_ops)');
+  await same('CREATE INDEX ON ix USING hnsw (embedding vector_cosine_ops) WHERE random() > 0.5');
+  await same('CREATE INDEX ON ix USING hnsw (embedding vector_cosine_ops) WHERE (select true)');
+  await same('CREATE INDEX ON ix USING hnsw (embedding vector_cosine_ops) WHERE count(*) > 1');
+  await same('CREATE INDEX ON ix USING hnsw (embedding vector_cosine_ops) WHERE n');
+  await same('CREATE INDEX ON ix USING hnsw (embedding vector_cosine_ops) WHERE nocol = 1');
+  await same('CREATE INDEX ON ix USING hnsw (($1::vector(4)) vector_cosine_ops)');
+  await same('CREATE INDEX ON ix USING hnsw ((gen_random_uuid()) vector_cosine_ops)');
+  await same('CREATE INDEX ON ix USING hnsw ((embedding::halfvec(4)) vector_cosine_ops)');
+  await same('CREATE INDEX ON ix USING hnsw ((subvector(nocol, 1, 2)::vector(2)) vector_cosine_ops)');
+  await same('CREATE INDEX ON ix USING hnsw ((subvector(embedding, 1, 9)::vector(9)) vector_cosine_ops)');
+});
+
+const { db } = pair;
+
+/** The plan vecgres chooses, as EXPLAIN (COSTS OFF) lines. */
+async function plan(sql: string): Promise<string> {
+  const r = await db.query(`EXPLAIN (COSTS OFF) ${sql}`);
+  return r.rows.map((x) => (x as Record<string, string>)['QUERY PLAN']).join('\n');
+}
+
+async function usesIndex(sql: string, index: string | null): Promise<void> {
+  const p = await plan(sql);
+  if (index === null) assert.ok(!p.includes('Index Scan using'), `expected no index scan:\n${p}`);
+  else assert.ok(p.includes(`Index Scan using ${index} `), `expected ${index}:\n${p}`);
+}
+
+test('expression indexes: Matryoshka prefixes serve the ORDER BY that matches their expression', async () => {
+  await both('CREATE INDEX ix_prefix ON ix USING hnsw ((subvector(embedding, 1, 2)::vector(2)) vector_l2_ops)');
+  const q = "SELECT id FROM ix ORDER BY subvector(embedding, 1, 2)::vector(2) <-> '[0.9,0.2]' LIMIT 3";
+  await same(q);
+  await usesIndex(q, 'ix_prefix');
+  // Another prefix, operator or expression: not this index (and the same rows by a sort).
+  for (const other of [
+    "SELECT id FROM ix ORDER BY subvector(embedding, 1, 3)::vector(3) <-> '[0.9,0.2,0]' LIMIT 3",
+    "SELECT id FROM ix ORDER BY subvector(embedding, 1, 2)::vector(2) <=> '[0.9,0.2]' LIMIT 3",
+    "SELECT id FROM ix ORDER BY subvector(embedding, 2, 2)::vector(2) <-> '[0.9,0.2]' LIMIT 3",
+  ]) {
+    await same(other);
+    await usesIndex(other, null);
+  }
+  const params = "SELECT id, round((subvector(embedding, 1, 2)::vector(2) <-> $1)::numeric, 4) AS d FROM ix ORDER BY subvector(embedding, 1, 2)::vector(2) <-> $1 LIMIT $2";
+  await same(params, ['[0.2,0.9]', 4]);
+  // Rows inserted, updated and deleted after CREATE INDEX are maintained through the expression.
+  await both("INSERT INTO ix VALUES (9, '[0.1,0.95,7,7]', 'Art', 3, 9)");
+  await both("UPDATE ix SET embedding = '[5,5,5,5]' WHERE id = 2");
+  await both('DELETE FROM ix WHERE id = 4');
+  await same(params, ['[0.2,0.9]', 4]);
+  await usesIndex(params.replace('$2', '4').replaceAll('$1', "'[0.2,0.9]'"), 'ix_prefix');
+  await both('DROP INDEX ix_prefix');
+});
+
+test('expression indexes that HNSW cannot hold yet are refused, naming the operator class', async () => {
+  for (const sql of [
+    'CREATE INDEX ON ix USING hnsw ((embedding::halfvec(4)) halfvec_cosine_ops)',
+    'CREATE INDEX ON ix USING hnsw ((binary_quantize(embedding)::bit(4)) bit_hamming_ops)',
+  ]) {
+    await assert.rejects(db.query(sql), (e: { code?: string; message?: string }) => e.code === '0A000' && /operator class "(halfvec_cosine_ops|bit_hamming_ops)"/.test(e.message ?? ''), sql);
+  }
+});
+
+test('partial indexes are used only when the WHERE implies their predicate', async () => {
+  await both("CREATE INDEX ix_science ON ix USING hnsw (embedding vector_cosine_ops) WHERE category = 'Science'");
+  await both('CREATE INDEX ix_tenant ON ix USING hnsw (embedding vector_cosine_ops) WHERE tenant_id = 42');
+  await both('CREATE INDEX ix_range ON ix USING hnsw (embedding vector_l2_ops) WHERE n BETWEEN 2 AND 7');
+  await both('CREATE INDEX ix_in ON ix USING hnsw (embedding vector_ip_ops) WHERE tenant_id IN (1, 7) AND n > 0');
+  const cases: [string, string | null][] = [
+    ["SELECT id FROM ix WHERE category = 'Science' ORDER BY embedding <=> '[1,0.5,0,0]' LIMIT 3", 'ix_science'],
+    ["SELECT id FROM ix WHERE category = 'Science' AND n > 1 ORDER BY embedding <=> '[1,0.5,0,0]' LIMIT 3", 'ix_science'],
+    ["SELECT id FROM ix WHERE category = 'Art' ORDER BY embedding <=> '[1,0.5,0,0]' LIMIT 3", null],
+    ["SELECT id FROM ix ORDER BY embedding <=> '[1,0.5,0,0]' LIMIT 3", null],
+    ["SELECT id FROM ix WHERE category = 'Science' OR n = 2 ORDER BY embedding <=> '[1,0.5,0,0]' LIMIT 3", null],
+    ["SELECT id FROM ix WHERE tenant_id = 42 ORDER BY embedding <=> '[0,1,0,0.5]' LIMIT 2", 'ix_tenant'],
+    ["SELECT id FROM ix WHERE tenant_id IN (42) ORDER BY embedding <=> '[0,1,0,0.5]' LIMIT 2", 'ix_tenant'],
+    ["SELECT id FROM ix WHERE n >= 3 AND n < 6 ORDER BY embedding <-> '[1,1,1,1]' LIMIT 2", 'ix_range'],
+    ["SELECT id FROM ix WHERE n IN (2, 7) ORDER BY embedding <-> '[1,1,1,1]' LIMIT 2", 'ix_range'],
+    ["SELECT id FROM ix WHERE n >= 1 AND n < 6 ORDER BY embedding <-> '[1,1,1,1]' LIMIT 2", null],
+    ["SELECT id FROM ix WHERE tenant_id = 7 AND n = 3 ORDER BY embedding <#> '[1,1,0,0]' LIMIT 2", 'ix_in'],
+    ["SELECT id FROM ix WHERE tenant_id = 7 ORDER BY embedding <#> '[1,1,0,0]' LIMIT 2", null],
+  ];
+  for (const [sql, index] of cases) {
+    await same(sql);
+    await usesIndex(sql, index);
+  }
+  // A conjunct the predicate makes redundant is not rechecked by the index scan.
+  const p = await plan(cases[0]![0]);
+  assert.ok(!p.includes('Filter'), p);
+  for (const n of ['ix_science', 'ix_tenant', 'ix_range', 'ix_in']) await both(`DROP INDEX ${n}`);
+});
+
+test('a similarity ORDER BY (a monotone transform of the distance) runs as the index scan', async () => {
+  await both('CREATE INDEX ix_cos ON ix USING hnsw (embedding vector_cosine_ops)');
+  await both('CREATE INDEX ix_ip ON ix USING hnsw (embedding vector_ip_ops)');
+  await both('CREATE INDEX ix_l2 ON ix USING hnsw (embedding vector_l2_ops)');
+  // On 8 rows the exact scan costs less; the point here is the index path's rows.
+  await both('SET enable_seqscan = off');
+  const cases: [string, string][] = [
+    ["SELECT id, round((1 - (embedding <=> '[1,0.2,0,0]'))::numeric, 5) AS sim FROM ix WHERE embedding IS NOT NULL ORDER BY 1 - (embedding <=> '[1,0.2,0,0]') DESC LIMIT 4", 'ix_cos'],
+    ["SELECT id FROM ix ORDER BY 1 - (embedding <=> '[1,0.2,0,0]') DESC NULLS LAST LIMIT 4", 'ix_cos'],
+    ["SELECT id FROM ix ORDER BY (embedding <#> '[1,0.2,0.1,0]') * -1 DESC NULLS LAST LIMIT 4", 'ix_ip'],
+    ["SELECT id FROM ix ORDER BY -(embedding <-> '[1,0.2,0,0]') DESC NULLS LAST LIMIT 4", 'ix_l2'],
+    ["SELECT id FROM ix ORDER BY (embedding <-> '[1,0.2,0,0]') * 2 + 1 LIMIT 4", 'ix_l2'],
+    ["SELECT id FROM ix ORDER BY 0.5 - (embedding <-> '[1,0.2,0,0]') / 4 DESC NULLS LAST LIMIT 4", 'ix_l2'],
+  ];
+  for (const [sql, index] of cases) {
+    await same(sql);
+    await usesIndex(sql, index);
+  }
+  // NULLS FIRST (the default for DESC): rows without an embedding come first, then the index's.
+  await both("INSERT INTO ix VALUES (10, NULL, 'Art', 7, 10)");
+  const nullsFirst = "SELECT id FROM ix ORDER BY 1 - (embedding <=> '[1,0.2,0,0]') DESC LIMIT 3";
+  await same(nullsFirst);
+  await usesIndex(nullsFirst, 'ix_cos');
+  // Not monotone, or the wrong direction: no index.
+  for (const sql of [
+    "SELECT id FROM ix ORDER BY (embedding <=> '[1,0.2,0,0]') * (embedding <=> '[1,0.2,0,0]') LIMIT 3",
+    "SELECT id FROM ix ORDER BY 1 - (embedding <=> '[1,0.2,0,0]') NULLS FIRST LIMIT 3",
+    "SELECT id FROM ix ORDER BY (embedding <=> '[1,0.2,0,0]') * 0 LIMIT 3",
+  ]) {
+    await usesIndex(sql, null);
+  }
+  await both('DELETE FROM ix WHERE id = 10');
+  await both('RESET enable_seqscan');
+  for (const n of ['ix_cos', 'ix_ip', 'ix_l2']) await both(`DROP INDEX ${n}`);
+});
+
+test('WHERE distance < threshold with ORDER BY distance stays correct with the early stop', async () => {
+  await both('CREATE INDEX ix_l2 ON ix USING hnsw (embedding vector_l2_ops)');
+  await both('SET enable_seqscan = off');
+  for (const [sql, params] of [
+    ["SELECT id FROM ix WHERE embedding <-> '[1,0,0.1,0]' < 1.5 ORDER BY embedding <-> '[1,0,0.1,0]' LIMIT 5", []],
+    ["SELECT id FROM ix WHERE embedding <-> $1 <= $2 ORDER BY embedding <-> $1 LIMIT 5", ['[1,0,0.1,0]', 1]],
+    ["SELECT id FROM ix WHERE 2 > embedding <-> $1 ORDER BY embedding <-> $1 LIMIT 5", ['[0,1,0.1,0]']],
+    ["SELECT id FROM ix WHERE embedding <-> $1 < $2 ORDER BY embedding <-> $1 LIMIT 5", ['[0,1,0.1,0]', null]],
+    ["SELECT id FROM ix WHERE embedding <-> $1 < $2 ORDER BY embedding <-> $1 LIMIT 5", ['[0,1,0.1,0]', 0]],
+  ] as [string, unknown[]][]) {
+    await same(sql, params);
+  }
+  await usesIndex("SELECT id FROM ix WHERE embedding <-> '[1,0,0.1,0]' < 1.5 ORDER BY embedding <-> '[1,0,0.1,0]' LIMIT 5", 'ix_l2');
+  // The scan stops at the first row past the threshold instead of reading the whole graph's answer.
+  const tuples = async (where: string): Promise<number> => {
+    const r = await db.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT id FROM ix ${where} ORDER BY embedding <-> '[1,0,0.1,0]' LIMIT 5`);
+    const line = r.rows.map((x) => (x as Record<string, string>)['QUERY PLAN']).find((l) => l.includes('Index Tuples Returned'));
+    assert.ok(line !== undefined, 'EXPLAIN ANALYZE shows Index Tuples Returned');
+    return Number(/Index Tuples Returned: (\d+)/.exec(line)![1]);
+  };
+  const bounded = await tuples("WHERE embedding <-> '[1,0,0.1,0]' < 0.5");
+  const unbounded = await tuples("WHERE (embedding <-> '[1,0,0.1,0]') + 0 < 0.5");
+  assert.ok(bounded <= 2 && unbounded >= 8, `bounded ${bounded}, unbounded ${unbounded}`);
+  await both('RESET enable_seqscan');
+  await both('DROP INDEX ix_l2');
+});
