@@ -76,6 +76,12 @@ export function knnOrderOf(e: Expr, desc: boolean): { dist: DistanceExpr; ascend
   }
 }
 
+/** True for an index whose operator class orders by a distance operator (not a B-tree). */
+export function isKnnIndex(index: VectorIndex): boolean {
+  const op = (index as { opclass?: { operator?: string } }).opclass?.operator;
+  return op !== undefined && KNN_OPS.has(op);
+}
+
 /** `e` with the index's range-table entry 0 renamed to the query's entry `rti`. */
 export function toRti(e: Expr, rti: number): Expr {
   if (e.k === 'var') return e.levelsUp === 0 && e.rti === 0 ? { ...e, rti } : e;
@@ -110,7 +116,7 @@ export function matchKnnIndexes(env: SqlEnv, table: Table, rti: number, operand:
     if (def.primaryKey || def.keys.length !== 1) continue;
     const index = env.indexes.get(def.name);
     const am = env.methods.get(def.method);
-    if (index === undefined || am === undefined) continue;
+    if (index === undefined || am === undefined || !isKnnIndex(index)) continue;
     const c = compileIndexDef(env, def, table);
     if (!exprEqual(toRti(c.keyExprs[0]!, rti), operand)) continue;
     if (index.opclass.operator !== op) {
