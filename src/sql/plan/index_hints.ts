@@ -11,14 +11,13 @@
  * Indexes passed over because the exact scan costs less are not reported: that is a choice, not
  * a mistake.
  */
-import { isOrderedIndex } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Expr } from '../analyze/expr.js';
 import { exprEqual } from '../analyze/query.js';
 import { compileIndexDef } from '../exec/index_keys.js';
 import { GUC_INDEX_HINTS } from '../settings.js';
 import { deparse } from './deparse.js';
-import { knnOrderOf, toRti } from './knn_index.js';
+import { isKnnIndex, knnOrderOf, toRti } from './knn_index.js';
 import { planChildren, type PlanNode } from './plan.js';
 import { predicateImpliedBy } from './predtest.js';
 import type { PlannerInfo } from './planner.js';
@@ -91,7 +90,7 @@ export function indexHints(info: PlannerInfo, plan: PlanNode): IndexHint[] {
   for (const def of env.catalog.indexesOf(table.name)) {
     if (def.primaryKey || def.keys.length !== 1) continue;
     const index = env.indexes.get(def.name);
-    if (index === undefined || isOrderedIndex(index)) continue;
+    if (index === undefined || !isKnnIndex(index)) continue;
     const c = compileIndexDef(env, def, table);
     const keyExpr = toRti(c.keyExprs[0]!, rti);
     const served = index.opclass.operator;

@@ -14,7 +14,7 @@
  * ascending distance scan; and {@link distanceBound}, the `WHERE dist < c` conjunct that lets
  * the scan stop early.
  */
-import { isOrderedAm, isOrderedIndex, type IndexAm, type VectorIndex } from '../../access/am.js';
+import { isOrderedAm, isOrderedIndex, type IndexAm, type OrderedIndex, type VectorIndex } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table, Value } from '../../storage/table.js';
 import { mapOperands, type Expr } from '../analyze/expr.js';
@@ -76,6 +76,13 @@ export function knnOrderOf(e: Expr, desc: boolean): { dist: DistanceExpr; ascend
   }
 }
 
+/** True for an index whose operator class orders by a distance operator (not a B-tree). */
+export function isKnnIndex(index: VectorIndex | OrderedIndex): index is VectorIndex {
+  if (isOrderedIndex(index)) return false;
+  const op = index.opclass?.operator;
+  return op !== undefined && KNN_OPS.has(op);
+}
+
 /** `e` with the index's range-table entry 0 renamed to the query's entry `rti`. */
 export function toRti(e: Expr, rti: number): Expr {
   if (e.k === 'var') return e.levelsUp === 0 && e.rti === 0 ? { ...e, rti } : e;
@@ -111,7 +118,7 @@ export function matchKnnIndexes(env: SqlEnv, table: Table, rti: number, operand:
     const index = env.indexes.get(def.name);
     const am = env.methods.get(def.method);
     // Ordered (B-tree) methods have no ORDER BY operator.
-    if (index === undefined || am === undefined || isOrderedAm(am) || isOrderedIndex(index)) continue;
+    if (index === undefined || am === undefined || isOrderedAm(am) || !isKnnIndex(index)) continue;
     const c = compileIndexDef(env, def, table);
     if (!exprEqual(toRti(c.keyExprs[0]!, rti), operand)) continue;
     if (index.opclass.operator !== op) {
