@@ -145,6 +145,24 @@ test('boolean aggregates and session functions', async () => {
   if (!v.startsWith('PostgreSQL 18') || !pg.startsWith('PostgreSQL 18')) throw new Error(`version(): ${v} / ${pg}`);
 });
 
+test('random() draws a new double in [0, 1) per row from the session stream', async () => {
+  const r = await db.query(`SELECT count(DISTINCT random()) AS c, min(random()) >= 0 AS lo, max(random()) < 1 AS hi FROM generate_series(1, 1000)`);
+  const row = r.rows[0] as { c: number | bigint; lo: boolean; hi: boolean };
+  if (Number(row.c) !== 1000 || !row.lo || !row.hi) throw new Error(`random(): ${JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+  const f = await db.query(`SELECT random() + 0.5::float8 AS x`);
+  if (typeof (f.rows[0] as { x: unknown }).x !== 'number') throw new Error('random() is not double precision');
+});
+
+test('a PostgreSQL function vecgres lacks is 0A000, an unknown name 42883', async () => {
+  for (const q of [`SELECT now()`, `SELECT translate('abc', 'a', 'b')`, `SELECT regexp_matches('a', 'a')`, `SELECT array_length(ARRAY[1], 1)`]) {
+    const want = await theirs(q);
+    const got = await ours(q);
+    if (!want.ok) throw new Error(`${q} fails on PostgreSQL: ${want.message}`);
+    if (got.ok || got.code !== '0A000' || !/^function \w+\(\) is not supported$/.test(got.message)) throw new Error(`${q}: ${JSON.stringify(got)}`);
+  }
+  await run('unknown functions', [`SELECT nosuchfn(1)`, `SELECT length(1)`, `SELECT lower(1)`, `SELECT sqrt('a'::text)`]);
+});
+
 /** A random string over a small alphabet that makes LIKE and regex edge cases likely. */
 function randomString(rng: Rng, alphabet: string, maxLen: number): string {
   let s = '';

@@ -39,6 +39,7 @@ import {
 import { Jsonb, type JsonbValue, jsonbBuildObject, parseJsonb } from '../../types/jsonb.js';
 import { formatFloat4, formatFloat8 } from '../../types/float.js';
 import { TEXT_MATCH_OPERATORS } from './builtin_functions.js';
+import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 import { format as formatText } from '../../types/text_funcs.js';
 
 /** A binary implementation; called only with non-null arguments unless `nullSafe`. */
@@ -1271,8 +1272,14 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
       });
     }
   }
+  // A function PostgreSQL has and vecgres does not implement at all: say so (0A000) rather
+  // than claim it does not exist. Names vecgres implements for some argument types keep 42883.
+  if (PG_FUNCTION_NAMES.has(name) && !PARTLY_IMPLEMENTED.has(name)) throw pgErr.featureNotSupported(`function ${name}()`);
   throw undefinedFunction(name, args.map((a) => a.type), n.location);
 }
+
+/** Functions analyzeFuncCall handles by name for some argument types only. */
+const PARTLY_IMPLEMENTED = new Set(['pg_column_size', 'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_size_pretty', 'gen_random_uuid', 'uuidv4', 'random']);
 
 /**
  * to_jsonb's conversion of a value of `type` (datum_to_jsonb): numbers as numeric (floats
@@ -1626,7 +1633,9 @@ function outputText(v: Value, type: SqlType): string | null {
  */
 function specialFunction(scope: ExprScope, name: string, args: Expr[], location: number): Expr | null {
   const types = () => args.map((a) => a.type);
-  const texts = (from: number): Expr[] => args.slice(from).map((a) => (a.type === 'unknown' ? coerceTo(scope, a, 'text', -1) : a));
+  // "any" arguments: an untyped literal is text; an untyped parameter stays undetermined
+  // (PostgreSQL's 42P18 "could not determine data type of parameter").
+  const texts = (from: number): Expr[] => args.slice(from).map((a) => (a.type === 'unknown' && a.k !== 'param' ? coerceTo(scope, a, 'text', -1) : a));
   switch (name) {
     case 'concat': {
       if (args.length === 0) throw undefinedFunction(name, [], location);

@@ -1,0 +1,218 @@
+/**
+ * Text input and output of PostgreSQL's `timestamp`, `timestamptz` and `date` in the ISO
+ * DateStyle with the UTC time zone (datetime.c, timestamp.c, date.c), as PostgreSQL keeps them:
+ * a timestamp is microseconds since 2000-01-01 00:00:00 (UTC for timestamptz) as a BigInt,
+ * a date is days since 2000-01-01; both over the proleptic Gregorian calendar (date2j / j2date),
+ * with `infinity` and `-infinity` as the extreme values.
+ *
+ * Input accepted: `YYYY-MM-DD`, then optionally `T` or spaces and `HH:MM[:SS[.ffffff]]`, then
+ * optionally a zone (`Z`, `UTC`, `GMT`, `+HH`, `+HHMM`, `+HH:MM`, `+HH:MM:SS`), then optionally
+ * `BC` / `AD`; `epoch`, `infinity`, `-infinity`. PostgreSQL accepts many more forms (month
+ * names, `MM/DD/YYYY`, zone names, `now`, `today`, ...): those are 0A000 here rather than a
+ * different answer, and text that is not a date at all is PostgreSQL's 22007.
+ */
+import { PgError, SQLSTATE } from '../common/errors.js';
+
+/** Days from 0000-03-01-based civil date to 1970-01-01 (Hinnant's days_from_civil), proleptic Gregorian. */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** The civil date of a day count since 1970-01-01 (Hinnant's civil_from_days). */
+function civilFromDays(z: number): [number, number, number] {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const y = yoe + era * 400;
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp + (mp < 10 ? 3 : -9);
+  return [y + (m <= 2 ? 1 : 0), m, d];
+}
+
+/** Days from 1970-01-01 to 2000-01-01 (PostgreSQL's epoch). */
+const PG_EPOCH_DAYS = 10957;
+const USECS_PER_DAY = 86_400_000_000n;
+
+/** The largest and smallest finite timestamps: 294277-01-01 00:00:00 (exclusive) and 4714-11-24 BC. */
+const TIMESTAMP_END_DAYS = daysFromCivil(294277, 1, 1) - PG_EPOCH_DAYS;
+const TIMESTAMP_START_DAYS = daysFromCivil(-4713, 11, 24) - PG_EPOCH_DAYS;
+/** date's range: 4714-11-24 BC to 5874897-12-31. */
+const DATE_END_DAYS = daysFromCivil(5874898, 1, 1) - PG_EPOCH_DAYS;
+
+/** timestamp's and timestamptz's `infinity` / `-infinity` (PostgreSQL's DT_NOEND / DT_NOBEGIN). */
+export const TIMESTAMP_INFINITY = 9223372036854775807n;
+export const TIMESTAMP_MINUS_INFINITY = -9223372036854775808n;
+/** date's `infinity` / `-infinity`. */
+export const DATE_INFINITY = 2147483647;
+export const DATE_MINUS_INFINITY = -2147483648;
+
+export type DateTimeType = 'timestamp' | 'timestamptz' | 'date';
+
+const TYPE_TEXT: Record<DateTimeType, string> = {
+  timestamp: 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone',
+  date: 'date',
+};
+
+function badSyntax(type: DateTimeType, text: string): PgError {
+  return new PgError('22007', `invalid input syntax for type ${TYPE_TEXT[type]}: "${text}"`);
+}
+
+function outOfRange(text: string): PgError {
+  return new PgError('22008', `date/time field value out of range: "${text}"`);
+}
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const ISO = /^\s*(\d{4,})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(?:(Z|UTC|GMT|[+-]\d+(?::\d+(?::\d+)?)?))?\s*(BC|AD)?\s*$/i;
+
+/** The parts of a parsed ISO date/time. */
+interface Parsed {
+  days: number;
+  usecs: bigint;
+  /** Seconds east of UTC written in the text, or null when none was. */
+  offset: number | null;
+}
+
+function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-infinity' {
+  const t = text.trim().toLowerCase();
+  if (t === 'infinity' || t === '+infinity') return 'infinity';
+  if (t === '-infinity') return '-infinity';
+  if (t === 'epoch') return { days: daysFromCivil(1970, 1, 1) - PG_EPOCH_DAYS, usecs: 0n, offset: 0 };
+  const m = ISO.exec(text);
+  if (m === null) {
+    // Something PostgreSQL may read that this parser does not: refuse honestly.
+    if (/\d/.test(text) || /^\s*(now|today|tomorrow|yesterday|allballs)\s*$/i.test(text)) {
+      throw new PgError(SQLSTATE.feature_not_supported, `${TYPE_TEXT[type]} input "${text}" is not supported`);
+    }
+    throw badSyntax(type, text);
+  }
+  // PostgreSQL decodes the fields left to right: the time's range first, then the zone;
+  // the date's fields are validated last (ValidateDate).
+  let usecs = 0n;
+  if (m[4] !== undefined) {
+    const h = Number(m[4]);
+    const mi = Number(m[5]);
+    const s = m[6] === undefined ? 0 : Number(m[6]);
+    const frac = m[7] ?? '';
+    if (frac.length > 6) throw new PgError(SQLSTATE.feature_not_supported, `fractional seconds beyond microseconds in "${text}" are not supported`);
+    const us = frac === '' ? 0 : Number(frac.padEnd(6, '0'));
+    // 24:00:00 is the end of the day; a leap second 60 rolls over (PostgreSQL's tm2time).
+    if (h > 24 || mi > 59 || s > 60 || (h === 24 && (mi !== 0 || s !== 0 || us !== 0))) throw outOfRange(text);
+    usecs = BigInt(((h * 60 + mi) * 60 + s)) * 1_000_000n + BigInt(us);
+  } else if (m[8] !== undefined) {
+    throw new PgError(SQLSTATE.feature_not_supported, `${TYPE_TEXT[type]} input "${text}" is not supported`);
+  }
+  let offset: number | null = null;
+  const z = m[8];
+  if (z !== undefined) {
+    const zu = z.toUpperCase();
+    if (zu === 'Z' || zu === 'UTC' || zu === 'GMT') offset = 0;
+    else {
+      // DecodeTimezone: +h, +hh, +hh:mm[:ss], or digits run together read as hhmm.
+      const sign = z[0] === '-' ? -1 : 1;
+      const parts = z.slice(1).split(':').map(Number);
+      let hh = parts[0]!;
+      let mm = parts[1] ?? 0;
+      const ss = parts[2] ?? 0;
+      if (parts.length === 1 && z.length > 3) {
+        mm = hh % 100;
+        hh = Math.floor(hh / 100);
+      }
+      if (!(hh <= 15) || !(mm <= 59) || !(ss <= 59)) {
+        throw new PgError('22009', `time zone displacement out of range: "${text}"`);
+      }
+      offset = sign * (hh * 3600 + mm * 60 + ss);
+    }
+  }
+  let year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const bc = m[9] !== undefined && m[9].toUpperCase() === 'BC';
+  if (bc) {
+    if (year === 0) throw outOfRange(text);
+    year = 1 - year;
+  }
+  if (month < 1 || month > 12) throw outOfRange(text);
+  const dim = month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!;
+  if (day < 1 || day > dim) throw outOfRange(text);
+  return { days: daysFromCivil(year, month, day) - PG_EPOCH_DAYS, usecs, offset };
+}
+
+/**
+ * timestamp_in / timestamptz_in (UTC session time zone): microseconds since 2000-01-01. A zone
+ * in the text shifts a timestamptz to UTC and is ignored by a timestamp, as PostgreSQL does.
+ * @throws PgError 22007 invalid syntax, 22008 field or value out of range, 0A000 for input
+ *   forms this parser does not read.
+ */
+export function parseTimestamp(text: string, type: 'timestamp' | 'timestamptz'): bigint {
+  const p = parseIso(text, type);
+  if (p === 'infinity') return TIMESTAMP_INFINITY;
+  if (p === '-infinity') return TIMESTAMP_MINUS_INFINITY;
+  let us = BigInt(p.days) * USECS_PER_DAY + p.usecs;
+  if (type === 'timestamptz' && p.offset !== null) us -= BigInt(p.offset) * 1_000_000n;
+  const days = Number(us / USECS_PER_DAY) - (us % USECS_PER_DAY < 0n ? 1 : 0);
+  if (days < TIMESTAMP_START_DAYS || days >= TIMESTAMP_END_DAYS) {
+    throw new PgError('22008', `timestamp out of range: "${text}"`);
+  }
+  return us;
+}
+
+/** date_in: days since 2000-01-01. @throws as {@link parseTimestamp}; 22008 `date out of range`. */
+export function parseDate(text: string): number {
+  const p = parseIso(text, 'date');
+  if (p === 'infinity') return DATE_INFINITY;
+  if (p === '-infinity') return DATE_MINUS_INFINITY;
+  if (p.days < TIMESTAMP_START_DAYS || p.days >= DATE_END_DAYS) throw new PgError('22008', `date out of range: "${text}"`);
+  return p.days;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** `YYYY-MM-DD` (years before 1 as `... BC`, returned separately). */
+function dateText(days: number): { text: string; bc: boolean } {
+  const [y, m, d] = civilFromDays(days + PG_EPOCH_DAYS);
+  const bc = y <= 0;
+  return { text: `${pad(bc ? 1 - y : y, 4)}-${pad(m, 2)}-${pad(d, 2)}`, bc };
+}
+
+/** date_out (ISO). */
+export function formatDate(days: number): string {
+  if (days === DATE_INFINITY) return 'infinity';
+  if (days === DATE_MINUS_INFINITY) return '-infinity';
+  const { text, bc } = dateText(days);
+  return bc ? `${text} BC` : text;
+}
+
+/** timestamp_out / timestamptz_out in the ISO DateStyle, UTC (timestamptz adds `+00`). */
+export function formatTimestamp(us: bigint, type: 'timestamp' | 'timestamptz'): string {
+  if (us === TIMESTAMP_INFINITY) return 'infinity';
+  if (us === TIMESTAMP_MINUS_INFINITY) return '-infinity';
+  let days = us / USECS_PER_DAY;
+  let rem = us % USECS_PER_DAY;
+  if (rem < 0n) {
+    rem += USECS_PER_DAY;
+    days -= 1n;
+  }
+  const { text, bc } = dateText(Number(days));
+  const secs = Number(rem / 1_000_000n);
+  const frac = Number(rem % 1_000_000n);
+  let out = `${text} ${pad(Math.floor(secs / 3600), 2)}:${pad(Math.floor(secs / 60) % 60, 2)}:${pad(secs % 60, 2)}`;
+  if (frac !== 0) out += `.${pad(frac, 6).replace(/0+$/, '')}`;
+  if (type === 'timestamptz') out += '+00';
+  return bc ? `${out} BC` : out;
+}
