@@ -334,7 +334,7 @@ export function knnScan(
       if (best === null || cost < best.cost) best = { def, cost };
     }
   }
-  const sel = quals.reduce((s, x) => s * qualSelectivity(x.expr), 1);
+  const sel = qualsSelectivity(quals.map((x) => x.expr), statsLookup(env.stats, info.q.rtable));
   const knnSpec = (node: { initPlans: PlanNode['initPlans']; subPlans: PlanNode['subPlans'] }): KnnSpec => {
     const bq = info.bindFor(node, query, [], lateralRef);
     const bexpr = info.bindFor(node, e, layout, lateralRef);
