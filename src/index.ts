@@ -23,16 +23,15 @@
  * Float32Array or text; sparsevec and bit parameters text; array parameters JS arrays.
  */
 import { Database } from './engine/database.js';
+import { bindPortal } from './engine/portal.js';
 import type { PgError } from './common/errors.js';
 import type { StorageBackend } from './storage/fs.js';
 import type { Session } from './engine/session.js';
 import type { StatementResult } from './sql/exec/statement.js';
 import type { IndexBuildProgress } from './sql/env.js';
 import type { Value } from './storage/table.js';
-import { formatVector } from './types/vector.js';
-import { formatFloat4 } from './types/float.js';
-import { formatHalfvec, halfvecToFloats } from './types/halfvec.js';
 import { PgArray } from './types/pgarray.js';
+import { typeIoByName } from './types/type_io.js';
 import { valueToText, type SqlType } from './sql/analyze/types.js';
 
 export { PgError, isPgError } from './common/errors.js';
@@ -222,7 +221,15 @@ class SessionRunner implements Queryable {
     if (this.released) throw new Error('Session is released');
     let results: StatementResult[];
     try {
-      results = this.db.execute(sql, params, this.session);
+      if (params.length === 0) {
+        results = this.db.execute(sql, params, this.session);
+      } else {
+        // A query with parameters takes the extended protocol's path, as the wire server's
+        // Parse / Bind / Execute: one statement, analyzed once, its parameters bound.
+        const portal = bindPortal(this.db.prepare(sql, [], this.session), params);
+        this.db.executePortal(portal, 0, this.session);
+        results = portal.result === null ? [] : [portal.result];
+      }
     } catch (e) {
       await this.db.sync(this.session).catch(() => undefined);
       throw e;
@@ -387,30 +394,12 @@ function toResults<T>(r: StatementResult | undefined, opts: QueryOptions): Resul
   return { rows: rows as T[], fields, affectedRows: r.affectedRows, command: r.command.split(' ')[0]! };
 }
 
+/** A result value in PGlite's shape: the type registry's `toJs`, arrays element by element. */
 function outputValue(v: Value, type: string, vecArrays: boolean): unknown {
   if (v === null) return null;
-  switch (type) {
-    case 'vector':
-      return vecArrays ? (v as Float32Array).slice() : formatVector(v as Float32Array);
-    case 'halfvec':
-      return vecArrays ? halfvecToFloats(v as Uint16Array) : formatHalfvec(v as Uint16Array);
-    case 'float4':
-      // PostgreSQL prints float4 with the shortest text that round-trips in float32; PGlite parses that text.
-      return Number(formatFloat4(v as number));
-    case 'numeric':
-      return String(v);
-    case 'jsonb':
-    case 'json':
-      // PGlite parses json and jsonb results.
-      return JSON.parse(String(v));
-    case 'sparsevec':
-    case 'bit':
-    case 'varbit':
-      return valueToText(v, type);
-    default:
-      if (v instanceof PgArray) return outputArray(v, type as SqlType);
-      return v;
-  }
+  if (v instanceof PgArray) return outputArray(v, type as SqlType);
+  const io = typeIoByName(type);
+  return io === undefined ? v : io.toJs(v, vecArrays);
 }
 
 /**

@@ -6,10 +6,18 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runDemo } from './demo.js';
 import { GloveMissingError } from './glove.js';
+import { runServe } from './serve.js';
+import { AUTH_METHODS, type AuthMethod } from '../protocol/auth.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a TCP port (0 picks a free one)');
   return n;
 }
 
@@ -37,6 +45,25 @@ program
       json: opts.json === true,
       ...(opts.data !== undefined ? { dataDir: opts.data } : {}),
     });
+  });
+
+program
+  .command('serve')
+  .description('Serve a database over the PostgreSQL wire protocol (psql, node-postgres, postgres.js ... connect unchanged)')
+  .option('--data <dir>', 'data directory (created if missing); default: in memory')
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option('--port <n>', 'TCP port (0: any free port, printed at start)', port, 5432)
+  .option('--max-connections <n>', 'most concurrent connections', positiveInt, 100)
+  .option('--auth <method>', `authentication: ${AUTH_METHODS.join(' | ')}`, (v: string) => {
+    if (!(AUTH_METHODS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${AUTH_METHODS.join(', ')}`);
+    return v as AuthMethod;
+  }, 'scram-sha-256' as AuthMethod)
+  .option('--user <name>', 'user name the password belongs to', 'postgres')
+  .option('--password <password>', 'password of --user (prefer the environment variable VECGRES_PASSWORD or --password-file)')
+  .option('--password-file <file>', 'file of user:password lines (or one password for --user)')
+  .option('--max-message-bytes <n>', 'largest message a client may send', positiveInt)
+  .action(async (opts: { data?: string; host: string; port: number; maxConnections: number; auth: AuthMethod; user: string; password?: string; passwordFile?: string; maxMessageBytes?: number }) => {
+    await runServe(opts);
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -20,6 +20,11 @@ export const SQLSTATE = {
   numeric_value_out_of_range: '22003',
   null_value_not_allowed: '22004',
   invalid_parameter_value: '22023',
+  invalid_escape_sequence: '22025',
+  substring_error: '22011',
+  invalid_regular_expression: '2201B',
+  invalid_argument_for_logarithm: '2201E',
+  invalid_argument_for_power_function: '2201F',
   invalid_text_representation: '22P02',
   division_by_zero: '22012',
   program_limit_exceeded: '54000',
@@ -60,6 +65,13 @@ export const SQLSTATE = {
   query_canceled: '57014',
   object_not_in_prerequisite_state: '55000',
   invalid_cursor_state: '24000',
+  invalid_binary_representation: '22P03',
+  too_many_connections: '53300',
+  admin_shutdown: '57P01',
+  undefined_pstatement: '26000',
+  undefined_cursor: '34000',
+  duplicate_pstatement: '42P05',
+  duplicate_cursor: '42P03',
 } as const;
 
 export type SqlState = (typeof SQLSTATE)[keyof typeof SQLSTATE];

@@ -12,7 +12,7 @@ import { DirLock } from '../storage/dir_lock.js';
 import type { StorageBackend } from '../storage/fs.js';
 import { NodeFs } from '../storage/fs_node.js';
 import { withIo } from '../storage/io_errors.js';
-import { loadParser, parseSql, type RawStatement } from '../sql/parser/parse.js';
+import { loadParser, type RawStatement } from '../sql/parser/parse.js';
 import { SettingsRegistry } from '../sql/settings.js';
 import type { IndexBuildProgress } from '../sql/env.js';
 import { StatsStore } from '../sql/stats/store.js';
@@ -22,6 +22,7 @@ import { loadIndexMethods } from './methods.js';
 import { Session } from './session.js';
 import type { Durability } from './durability.js';
 import { recover, type RecoveryReport } from './recovery.js';
+import { prepareStatement, parseScript, nextBatch, type PreparedStatement, type Portal, type PortalBatch } from './portal.js';
 
 /** Settings of durable storage (PostgreSQL's names, defaults and units). */
 export const STORAGE_GUCS: readonly GucDef[] = [
@@ -160,6 +161,11 @@ export class Database {
     }, this.stats);
   }
 
+  /** True once {@link close} or {@link abandon} ran. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** The session the embedded API uses. */
   get session(): Session {
     return this.defaultSession;
@@ -174,9 +180,21 @@ export class Database {
    * @throws PgError (SQLSTATE + PostgreSQL's message).
    */
   execute(sql: string, params: readonly unknown[] = [], session: Session = this.defaultSession): StatementResult[] {
-    if (this.closed) throw new PgError('57P01', 'terminating connection due to administrator command');
+    const out: StatementResult[] = [];
+    this.executeScript(sql, params, session, (r) => out.push(r));
+    return out;
+  }
+
+  /**
+   * As {@link execute}, but hands each statement's result to `emit` as soon as it is done, so
+   * a caller (the wire server's simple query) reports the statements that succeeded before
+   * the one that failed. An empty string emits nothing.
+   * @throws PgError the first failing statement's error (the ones before it stay done).
+   */
+  executeScript(sql: string, params: readonly unknown[], session: Session, emit: (r: StatementResult) => void): void {
+    this.checkOpen();
     try {
-      return this.executeParsed(parseSql(sql), params, session);
+      this.executeParsed(parseScript(sql), params, session, emit);
     } catch (e) {
       // The failed statement has been rolled back like any other error by now.
       if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
@@ -184,7 +202,52 @@ export class Database {
     }
   }
 
-  private executeParsed(stmts: RawStatement[], params: readonly unknown[], session: Session): StatementResult[] {
+  private checkOpen(): void {
+    if (this.closed) throw new PgError(SQLSTATE.admin_shutdown, 'terminating connection due to administrator command');
+  }
+
+  /**
+   * The extended protocol's Parse: parses one statement and analyzes it (PostgreSQL's
+   * exec_parse_message). `paramOids[i]` declares the type of `$i+1` (0: infer it). Nothing
+   * runs; the statement may be bound and executed many times.
+   * @throws PgError 42601 syntax errors and `cannot insert multiple commands into a prepared
+   *   statement`; 42704 `type with OID n does not exist` for a declared OID vecgres lacks;
+   *   analysis errors (42P01, 42703, 42P18 ...); 25P02 in a failed transaction.
+   */
+  prepare(sql: string, paramOids: ArrayLike<number> = [], session: Session = this.defaultSession): PreparedStatement {
+    this.checkOpen();
+    try {
+      return prepareStatement(session, sql, paramOids, this.prepared);
+    } catch (e) {
+      if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs a bound portal (the extended protocol's Execute): the first call executes the
+   * statement to completion (PostgreSQL would run a SELECT lazily; the rows are the same, and
+   * vecgres statements have no side effects a partial run could show), later calls hand out
+   * the held rows. `maxRows` <= 0: all remaining rows.
+   * @throws PgError as {@link execute}.
+   */
+  executePortal(portal: Portal, maxRows: number, session: Session = this.defaultSession): PortalBatch {
+    this.checkOpen();
+    if (portal.result === null && portal.statement.raw !== null) {
+      const raw = portal.statement.raw;
+      try {
+        this.executeParsed([raw], portal.params, session, (r) => {
+          portal.result = r;
+        });
+      } catch (e) {
+        if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
+        throw e;
+      }
+    }
+    return nextBatch(portal, maxRows);
+  }
+
+  private executeParsed(stmts: RawStatement[], params: readonly unknown[], session: Session, emit: (r: StatementResult) => void): void {
     if (stmts.length > 1 && params.length > 0) {
       throw new PgError(SQLSTATE.syntax_error, 'cannot insert multiple commands into a prepared statement');
     }
@@ -193,7 +256,6 @@ export class Database {
     // first, so the session reads its own commits. If that flush fails the commit stays
     // unpublished and unacknowledged, and this statement still runs (reads keep working).
     if (d !== null && session.commitLsn > d.wal.flushedLsn && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
-    const out: StatementResult[] = new Array(stmts.length);
     try {
       for (let i = 0; i < stmts.length; i++) {
         // DROP TABLE and TRUNCATE refuse a table with rows in flight (55P03, where PostgreSQL
@@ -201,7 +263,7 @@ export class Database {
         if (d !== null && WAITS_FOR_COMMITS.has(stmts[i]!.tag) && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
         const logged = d?.syncLsn;
         try {
-          out[i] = executeStatement(session, stmts[i]!, params, this.prepared);
+          emit(executeStatement(session, stmts[i]!, params, this.prepared));
         } finally {
           // Also when it failed: what it logged before failing (a DDL) is waited for.
           if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
@@ -217,7 +279,6 @@ export class Database {
     } finally {
       this.maybeCheckpoint(session);
     }
-    return out;
   }
 
   private flushQuietly(d: Durability): void {

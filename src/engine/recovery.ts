@@ -15,7 +15,7 @@
  * checkpoint file is an error naming the file: recovery never starts from a partial state.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import type { IndexAm, VectorIndex } from '../access/am.js';
+import type { IndexAm, OpClass, VectorIndex } from '../access/am.js';
 import { ByteReader, type CodecValue } from '../storage/codec.js';
 import type { Catalog, IndexDef } from '../storage/catalog.js';
 import { CONTROL_FILE_NAME, CheckpointStore, invalidCheckpoint, type CheckpointReader, type ControlData } from '../storage/checkpoint.js';
@@ -30,6 +30,7 @@ import { finishWrites } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
 import { rebuildIndexes } from '../sql/exec/dml.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
+import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
 import { Durability, KIND_INDEX, KIND_TABLE, META_VERSION, badMeta, walDir, type DurabilityOptions } from './durability.js';
 
 /** What recovery did, for logs, tests and the recovery benchmark. */
@@ -56,10 +57,16 @@ export interface RecoveryReport {
 export function buildIndexStructure(env: SqlEnv, def: IndexDef, table: Table): VectorIndex | null {
   if (def.primaryKey) return null;
   const am = methodOf(env.methods, def);
-  const dim = table.def.columns[def.column]!.typmod;
-  const opclass = am.opclasses.find((o) => o.name === def.opclass);
-  if (opclass === undefined) throw new PgError(SQLSTATE.data_corrupted, `index "${def.name}" names unknown operator class "${def.opclass}"`);
-  return buildIndexOverTable(env, am, { name: def.name, table, column: def.column, dim, opclass, options: new Map(def.options) });
+  const { dim, opclass } = indexShape(env, am, def, table);
+  return buildIndexOverTable(env, am, { name: def.name, table, def, dim, opclass, options: new Map(def.options) });
+}
+
+/** The dimension and operator class of a vector index's (single) key. */
+function indexShape(env: SqlEnv, am: IndexAm, def: IndexDef, table: Table): { dim: number; opclass: OpClass } {
+  const key = def.keys[0]!;
+  const opclass = am.opclasses.find((o) => o.name === key.opclass);
+  if (opclass === undefined) throw new PgError(SQLSTATE.data_corrupted, `index "${def.name}" names unknown operator class "${key.opclass}"`);
+  return { dim: compileIndexDef(env, def, table).keyTypes[0]!.typmod, opclass };
 }
 
 function methodOf(methods: ReadonlyMap<string, IndexAm>, def: IndexDef): IndexAm {
@@ -162,8 +169,7 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
     const am = methodOf(env.methods, def);
     let idx: VectorIndex | null = null;
     if (file !== null && am.load !== undefined) {
-      const dim = table.def.columns[def.column]!.typmod;
-      const opclass = am.opclasses.find((o) => o.name === def.opclass)!;
+      const { dim, opclass } = indexShape(env, am, def, table);
       const options = am.parseOptions(new Map(def.options), dim);
       idx = readFile(store.read(file, KIND_INDEX), (r) => am.load!({ dim, opclass, options, seed: env.seed, source: r }), (i) => i.dispose());
       report.indexesLoaded++;
@@ -299,11 +305,7 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       while (t.slots < r.rowId) t.appendDeadSlot(); // a failed insert left a gap
       const rowId = catalog.insertRow(t, r.values, r.pkey, r.xid);
       txnOf(r.xid).writes.push({ kind: 'insert', table: t, rowId, pkey: r.pkey });
-      for (const d of catalog.indexesOf(t.name)) {
-        if (d.primaryKey) continue;
-        const v = t.get(d.column, rowId);
-        if (v !== null) env.indexes.get(d.name)?.insert(rowId, v as Float32Array);
-      }
+      insertIntoIndexes(env, t, rowId);
       return;
     }
     case 'delete': {

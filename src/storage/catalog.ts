@@ -10,18 +10,55 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { Table, type TableDef, type Value } from './table.js';
 
+/**
+ * One key of an index (PostgreSQL's pg_index.indkey entry with its indexprs / indclass /
+ * indoption): a table column, or an expression over the table's columns.
+ */
+export interface IndexKey {
+  /** Column number in the table, or -1 for an expression key. */
+  column: number;
+  /**
+   * An expression key's SQL text (e.g. `(subvector(embedding, 1, 256))::vector(256)`), as the
+   * SQL layer normalized it at CREATE INDEX; re-analyzed against the table when the index is
+   * opened or planned. Null for a column key.
+   */
+  expr: string | null;
+  /** Operator class name (`vector_cosine_ops`, `int4_ops`); '' for the primary key's keys. */
+  opclass: string;
+  /** DESC (ordered methods; false for the vector methods). */
+  descending: boolean;
+  /** NULLS FIRST (ordered methods; PostgreSQL's default is NULLS FIRST exactly for DESC). */
+  nullsFirst: boolean;
+}
+
 /** A CREATE INDEX as written, enough to rebuild the index. */
 export interface IndexDef {
   name: string;
   table: string;
-  /** Indexed column index in the table. */
-  column: number;
+  /** The keys, in order (at least one). */
+  keys: IndexKey[];
+  /**
+   * The SQL text of a partial index's WHERE (re-analyzed like expression keys); null for an
+   * index over every row. Rows that fail it are not in the index.
+   */
+  predicate: string | null;
+  /** UNIQUE (the primary key's index is unique too). */
+  unique: boolean;
   method: string;
-  opclass: string;
   /** WITH options as written (lower-case names, text values). */
   options: [string, string][];
   /** True for the implicit PRIMARY KEY index (t_pkey); it has no method structure. */
   primaryKey: boolean;
+}
+
+/** A key on table column `column` with operator class `opclass`, ascending, NULLS LAST. */
+export function columnKey(column: number, opclass: string): IndexKey {
+  return { column, expr: null, opclass, descending: false, nullsFirst: false };
+}
+
+/** True for an index over every row whose one key is plain column `column`. */
+export function isColumnIndex(def: IndexDef, column: number): boolean {
+  return def.keys.length === 1 && def.keys[0]!.expr === null && def.keys[0]!.column === column && def.predicate === null;
 }
 
 /**

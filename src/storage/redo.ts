@@ -23,7 +23,7 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { ByteReader, ByteWriter, CodecValue } from './codec.js';
-import type { Change, IndexDef } from './catalog.js';
+import { columnKey, type Change, type IndexDef, type IndexKey } from './catalog.js';
 import { tableDefFromValue, tableDefToValue, type TableDef, type Value } from './table.js';
 
 export const REDO_CREATE_TABLE = 1;
@@ -50,31 +50,57 @@ export type Redo =
   | { kind: 'dropIndex'; name: string }
   | { kind: 'sequence'; name: string; value: number };
 
+/**
+ * An index definition as a codec value: `{name, table, keys: [{column, expr, opclass,
+ * descending, nullsFirst}...], predicate, unique, method, options, primaryKey}`. Records
+ * written before several keys existed hold `column` and `opclass` instead of `keys` (and no
+ * predicate or unique): {@link indexDefFromValue} reads both.
+ */
 export function indexDefToValue(d: IndexDef): CodecValue {
   return {
     name: d.name,
     table: d.table,
-    column: d.column,
+    keys: d.keys.map((k) => ({ column: k.column, expr: k.expr, opclass: k.opclass, descending: k.descending, nullsFirst: k.nullsFirst })),
+    predicate: d.predicate,
+    unique: d.unique,
     method: d.method,
-    opclass: d.opclass,
     options: d.options.map(([k, v]) => [k, v]),
     primaryKey: d.primaryKey,
   };
 }
 
+function badIndexDef(): PgError {
+  return new PgError(SQLSTATE.data_corrupted, 'invalid index definition');
+}
+
+function indexKeyFromValue(v: CodecValue): IndexKey {
+  const o = v as Record<string, CodecValue>;
+  if (o === null || typeof o !== 'object' || typeof o['column'] !== 'number' || typeof o['opclass'] !== 'string') throw badIndexDef();
+  const expr = o['expr'];
+  if (expr !== null && typeof expr !== 'string') throw badIndexDef();
+  if ((o['column'] < 0) !== (expr !== null)) throw badIndexDef();
+  return { column: o['column'], expr, opclass: o['opclass'], descending: o['descending'] === true, nullsFirst: o['nullsFirst'] === true };
+}
+
 export function indexDefFromValue(v: CodecValue): IndexDef {
   const o = v as Record<string, CodecValue>;
-  if (o === null || typeof o !== 'object' || typeof o['name'] !== 'string') {
-    throw new PgError(SQLSTATE.data_corrupted, 'invalid index definition');
-  }
+  if (o === null || typeof o !== 'object' || typeof o['name'] !== 'string') throw badIndexDef();
+  const keys: IndexKey[] = Array.isArray(o['keys'])
+    ? (o['keys'] as CodecValue[]).map(indexKeyFromValue)
+    : [columnKey(o['column'] as number, o['opclass'] as string)];
+  if (keys.length === 0 || keys.some((k) => k.expr === null && !Number.isInteger(k.column))) throw badIndexDef();
+  const predicate = o['predicate'] ?? null;
+  if (predicate !== null && typeof predicate !== 'string') throw badIndexDef();
+  const primaryKey = o['primaryKey'] as boolean;
   return {
     name: o['name'] as string,
     table: o['table'] as string,
-    column: o['column'] as number,
+    keys,
+    predicate,
+    unique: o['unique'] === true || primaryKey,
     method: o['method'] as string,
-    opclass: o['opclass'] as string,
     options: (o['options'] as CodecValue[]).map((p) => [(p as string[])[0]!, (p as string[])[1]!] as [string, string]),
-    primaryKey: o['primaryKey'] as boolean,
+    primaryKey,
   };
 }
 

@@ -60,10 +60,10 @@ function returningOf(scope: ExprScope, table: Table, stmt: PgNode): Target[] | n
 }
 
 /** Analyzes `UPDATE t SET c = expr [, ...] [WHERE ...] [RETURNING ...]`. */
-export function analyzeUpdate(env: SqlEnv, stmt: PgNode): Analyzed<UpdateQuery> {
+export function analyzeUpdate(env: SqlEnv, stmt: PgNode, declared: readonly SqlType[] = []): Analyzed<UpdateQuery> {
   if ((stmt.fromClause ?? []).length > 0) throw pgErr.featureNotSupported('UPDATE ... FROM');
   const table = targetTable(env, stmt);
-  const paramTypes: SqlType[] = [];
+  const paramTypes: SqlType[] = [...declared];
   const scope = tableParseState(env, table, paramTypes, []);
   const sets: { col: number; expr: Expr }[] = [];
   for (const rt of (stmt.targetList ?? []) as PgNode[]) {
@@ -90,10 +90,10 @@ export function analyzeUpdate(env: SqlEnv, stmt: PgNode): Analyzed<UpdateQuery> 
 }
 
 /** Analyzes `DELETE FROM t [WHERE ...] [RETURNING ...]`. */
-export function analyzeDelete(env: SqlEnv, stmt: PgNode): Analyzed<DeleteQuery> {
+export function analyzeDelete(env: SqlEnv, stmt: PgNode, declared: readonly SqlType[] = []): Analyzed<DeleteQuery> {
   if ((stmt.usingClause ?? []).length > 0) throw pgErr.featureNotSupported('DELETE ... USING');
   const table = targetTable(env, stmt);
-  const paramTypes: SqlType[] = [];
+  const paramTypes: SqlType[] = [...declared];
   const scope = tableParseState(env, table, paramTypes, []);
   const where = whereOf(scope, stmt);
   const returning = returningOf(scope, table, stmt);

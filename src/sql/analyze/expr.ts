@@ -6,7 +6,7 @@
  */
 import {
   Numeric, compareNumeric, parseNumeric, numericTypmodIn, numericAdd, numericSub, numericMul, numericDiv, numericMod,
-  numericNeg, numericAbs, numericSizePretty, numericDatumSize, toNumeric,
+  numericNeg, numericSizePretty, numericDatumSize, toNumeric,
 } from '../../types/numeric.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
@@ -30,6 +30,7 @@ import { exprEqual } from './query.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
 import { utf8Length } from '../../storage/codec.js';
 import type { Prng } from '../../common/prng.js';
+import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import { checkInt2 } from '../../types/int.js';
 import { randomUuid } from '../../types/uuid.js';
 import {
@@ -37,6 +38,8 @@ import {
 } from './overloads.js';
 import { Jsonb, type JsonbValue, jsonbBuildObject, parseJsonb } from '../../types/jsonb.js';
 import { formatFloat4, formatFloat8 } from '../../types/float.js';
+import { TEXT_MATCH_OPERATORS } from './builtin_functions.js';
+import { format as formatText } from '../../types/text_funcs.js';
 
 /** A binary implementation; called only with non-null arguments unless `nullSafe`. */
 export type Fn2 = (a: Value, b: Value) => Value;
@@ -86,8 +89,31 @@ export type Expr =
    */
   | { k: 'sublink'; type: SqlType; typmod: number; sub: 'expr' | 'exists' | 'any' | 'all'; query: unknown; arg: Expr | null; cmp: Fn2 | null; op: string; loc?: number; src: string }
   | { k: 'count'; type: 'int8'; arg: Expr | null; mods?: AggMods }
-  /** A strict function of three or more arguments (subvector), or any with an argument array. */
-  | { k: 'fn'; type: SqlType; name: string; fn: FnN; args: Expr[] }
+  /**
+   * A function of three or more arguments (subvector), or any with an argument array: strict
+   * (NULL for any NULL argument) unless `strict` is false (concat, format).
+   */
+  | { k: 'fn'; type: SqlType; name: string; fn: FnN; args: Expr[]; strict?: false }
+  /**
+   * CASE (PostgreSQL's CaseExpr). Searched form (`arg` null): the first `cond` that is true
+   * picks its `then`. Simple form: `arg` is evaluated once and each WHEN compares it by `=`:
+   * `test` is that comparison's left side over the value as tuple position 0 (the implicit
+   * casts `=` applies to it; not an operand: it reads nothing else), `fn` the operator and
+   * `cond` the WHEN value. No match: `else` (NULL when not written).
+   */
+  | { k: 'case'; type: SqlType; arg: Expr | null; whens: CaseWhen[]; else: Expr }
+  /** GREATEST / LEAST (MinMaxExpr): NULL arguments are ignored, NULL only when all are. */
+  | { k: 'minmax'; type: SqlType; greatest: boolean; args: Expr[]; cmp: (a: Value, b: Value) => number }
+  /**
+   * NULLIF(l, r): NULL when `l = r`, else `l` (converted by `conv` to the type `=` compared
+   * it as). `test` is the left side of `=` over l's value as tuple position 0, as in CASE.
+   */
+  | { k: 'nullif'; type: SqlType; l: Expr; r: Expr; test: Expr; fn: Fn2; conv: Fn1 | null }
+  /**
+   * A function that reads the session (current_setting, set_config): evaluated with the
+   * executing session's settings, never the analyzing one's (analyses are shared).
+   */
+  | { k: 'session'; type: SqlType; name: string; args: Expr[]; fn: (args: Value[], session: SessionContext) => Value }
   /** avg / sum over vector or halfvec (types/aggregates.ts), evaluated by the executor. */
   | { k: 'agg'; type: SqlType; name: string; agg: Aggregate<any, any, any>; arg: Expr; arg2?: Expr; mods?: AggMods }
   /** ARRAY[...]: elements of one type; nested ARRAY[...] elements make a multidimensional array. */
@@ -100,6 +126,24 @@ export type Expr =
    * Computed by the WindowAgg node.
    */
   | { k: 'window'; type: SqlType; name: string; args: Expr[]; winref: number; agg: Expr | null; filter?: Expr; loc?: number };
+
+/** One WHEN of a CASE expression (see the `case` expression). */
+export interface CaseWhen {
+  cond: Expr;
+  then: Expr;
+  /** Simple CASE: the left side of `=` over the CASE argument's value (tuple position 0). */
+  test?: Expr;
+  /** Simple CASE: the `=` operator. */
+  fn?: Fn2;
+}
+
+/** What session functions read at execution time. */
+export interface SessionContext {
+  /** SHOW's value of a setting. @throws PgError 42704 for an unknown name. */
+  show(name: string): string;
+  /** SET (or SET LOCAL) a setting. */
+  set(name: string, value: string | null, isLocal: boolean): void;
+}
 
 /**
  * The clauses of an aggregate call (PostgreSQL's Aggref aggdistinct / aggorder / aggfilter):
@@ -142,6 +186,22 @@ function mapAggOperands(e: Extract<Expr, { k: 'count' | 'agg' }>, f: (x: Expr) =
  */
 export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
   switch (e.k) {
+    case 'case':
+      if (e.arg !== null) visit(e.arg);
+      for (const w of e.whens) {
+        visit(w.cond);
+        visit(w.then);
+      }
+      visit(e.else);
+      return;
+    case 'minmax':
+    case 'session':
+      for (const a of e.args) visit(a);
+      return;
+    case 'nullif':
+      visit(e.l);
+      visit(e.r);
+      return;
     case 'window':
       for (const a of e.args) visit(a);
       if (e.filter !== undefined) visit(e.filter);
@@ -193,6 +253,13 @@ export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
  */
 export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
   switch (e.k) {
+    case 'case':
+      return { ...e, arg: e.arg === null ? null : f(e.arg), whens: e.whens.map((w) => ({ ...w, cond: f(w.cond), then: f(w.then) })), else: f(e.else) };
+    case 'minmax':
+    case 'session':
+      return { ...e, args: e.args.map(f) } as Expr;
+    case 'nullif':
+      return { ...e, l: f(e.l), r: f(e.r) };
     case 'window':
       return { ...e, args: e.args.map(f), ...(e.filter === undefined ? {} : { filter: f(e.filter) }) };
     case 'fn':
@@ -288,6 +355,8 @@ function constValue(c: PgNode): { type: SqlType; value: Value } {
     // Integer literals too large for int4 arrive as fval; PostgreSQL types them int8 if they fit.
     if (/^[+-]?\d+$/.test(text)) {
       const b = BigInt(text);
+      // A negated literal (-2147483648) arrives here too: it is int4 when it fits (make_const).
+      if (b >= -2147483648n && b <= 2147483647n) return { type: 'int4', value: Number(b) };
       if (b >= -9223372036854775808n && b <= 9223372036854775807n) return { type: 'int8', value: toInt8(b) };
     }
     return { type: 'numeric', value: parseNumeric(text) };
@@ -460,12 +529,23 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'A_ArrayExpr':
       return analyzeArrayExpr(scope, n);
     case 'CoalesceExpr': {
-      const args = (n.args as PgNode[]).map((a) => analyzeExpr(scope, a));
-      let type: SqlType = 'unknown';
-      for (const a of args) if (a.type !== 'unknown') type = type === 'unknown' ? a.type : isNumeric(type) && isNumeric(a.type) && numericRank(a.type) > numericRank(type) ? a.type : type;
-      if (type === 'unknown') type = 'text';
-      return { k: 'coalesce', type, args: args.map((a) => coerceTo(scope, a, type, -1)) };
+      const raw = n.args as PgNode[];
+      const args = raw.map((a) => analyzeExpr(scope, a));
+      const type = commonType(args.map((a) => a.type), n.location, 'COALESCE', raw.map(leftmostLoc));
+      return { k: 'coalesce', type, args: args.map((a, i) => applyArg(scope, a, type, leftmostLoc(raw[i]!))) };
     }
+    case 'CaseExpr':
+      return analyzeCase(scope, n);
+    case 'MinMaxExpr': {
+      const raw = n.args as PgNode[];
+      const greatest = n.op === 'IS_GREATEST';
+      const args = raw.map((a) => analyzeExpr(scope, a));
+      const type = commonType(args.map((a) => a.type), n.location, greatest ? 'GREATEST' : 'LEAST', raw.map(leftmostLoc));
+      const coerced = args.map((a, i) => applyArg(scope, a, type, leftmostLoc(raw[i]!)));
+      return { k: 'minmax', type, greatest, args: coerced, cmp: comparatorFor(type) };
+    }
+    case 'SQLValueFunction':
+      return sqlValueFunction(n);
     default:
       throw pgErr.featureNotSupported(describeNode(tag));
   }
@@ -635,9 +715,19 @@ function foldConstants(e: Expr): Expr {
   const args = e.k === 'op2' ? [e.l, e.r] : e.k === 'op1' ? [e.arg] : e.k === 'fn' ? e.args : null;
   if (args === null || !args.every((x) => x.k === 'const')) return e;
   const vals = args.map((x) => (x as { value: Value }).value);
-  if (vals.some((v) => v === null)) return { k: 'const', type: e.type, value: null };
+  if (vals.some((v) => v === null) && !(e.k === 'fn' && e.strict === false)) return { k: 'const', type: e.type, value: null };
   const value = e.k === 'op2' ? e.fn(vals[0]!, vals[1]!) : e.k === 'op1' ? e.fn(vals[0]!) : (e as { fn: FnN }).fn(vals);
   return { k: 'const', type: e.type, value };
+}
+
+/**
+ * `current_setting(name [, missing_ok])`: the running session's setting as SHOW prints it,
+ * read when the statement runs (a SET between executions of a prepared statement shows).
+ * @throws PgError 42704 `unrecognized configuration parameter` unless missing_ok.
+ */
+/** version(): PostgreSQL's format, naming vecgres as the build. */
+function versionString(): string {
+  return `PostgreSQL ${PG_VERSION} (vecgres ${VECGRES_VERSION}), compiled by TypeScript for Node.js, 64-bit`;
 }
 
 /** A call of one of pgvector's functions, resolved among its overloads. */
@@ -659,9 +749,11 @@ function overloadedCall(scope: ExprScope, name: string, overloads: readonly Over
 }
 
 /** The type of ARRAY[...] elements, VALUES columns, USING columns (PostgreSQL's select_common_type, for vecgres' types). */
-export function commonType(types: SqlType[], location: number, context = 'ARRAY'): SqlType {
+export function commonType(types: SqlType[], location: number, context = 'ARRAY', locations?: readonly number[]): SqlType {
   let t: SqlType = 'unknown';
-  for (const x of types) {
+  for (let i = 0; i < types.length; i++) {
+    const x = types[i]!;
+    const at = locations?.[i] ?? location;
     if (x === 'unknown' || x === t) continue;
     if (t === 'unknown') {
       t = x;
@@ -676,7 +768,7 @@ export function commonType(types: SqlType[], location: number, context = 'ARRAY'
       t = x;
       continue;
     }
-    throw new PgError(SQLSTATE.datatype_mismatch, `${context} types ${TYPE_NAME[t]} and ${TYPE_NAME[x]} cannot be matched`, pos(location));
+    throw new PgError(SQLSTATE.datatype_mismatch, `${context} types ${TYPE_NAME[t]} and ${TYPE_NAME[x]} cannot be matched`, pos(at >= 0 ? at : location));
   }
   return t === 'unknown' ? 'text' : t;
 }
@@ -832,15 +924,43 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       return n.kind === 'AEXPR_BETWEEN' ? both : { k: 'not', type: 'bool', arg: both };
     }
     case 'AEXPR_DISTINCT':
-    case 'AEXPR_NOT_DISTINCT':
-      throw pgErr.featureNotSupported('IS DISTINCT FROM');
+    case 'AEXPR_NOT_DISTINCT': {
+      // `=` as resolved for the operands, with NULL a value like any other (DistinctExpr).
+      // Resolved over stand-ins (so nothing folds); their implicit casts become converters.
+      let l = analyzeExpr(scope, n.lexpr);
+      let r = analyzeExpr(scope, n.rexpr);
+      if (l.type === 'unknown' && r.type === 'unknown') {
+        l = coerceTo(scope, l, 'text', -1);
+        r = coerceTo(scope, r, 'text', -1);
+      } else if (l.type === 'unknown') l = coerceTo(scope, l, r.type, -1, exprLocation(l, n.location));
+      else if (r.type === 'unknown') r = coerceTo(scope, r, l.type, -1, exprLocation(r, n.location));
+      const cmp = binaryOp(scope, '=', standIn(l.type, -1), { k: 'slot', type: r.type, idx: 1, typmod: -1, name: '' }, n.location);
+      const lc = cmp.k === 'op2' ? converterOf(cmp.l) : undefined;
+      const rc = cmp.k === 'op2' ? converterOf(cmp.r) : undefined;
+      if (cmp.k !== 'op2' || cmp.type !== 'bool' || lc === undefined || rc === undefined) throw pgErr.featureNotSupported('IS DISTINCT FROM with this operator');
+      const eq = cmp.fn;
+      const distinct = n.kind === 'AEXPR_DISTINCT';
+      return foldConstants({
+        k: 'fn', type: 'bool', name: distinct ? 'is distinct from' : 'is not distinct from', args: [l, r], strict: false,
+        fn: ([a, b]) => {
+          const same = a === null || b === null ? a === b : eq(lc === null ? a! : lc(a!), rc === null ? b! : rc(b!)) === true;
+          return distinct ? !same : same;
+        },
+      });
+    }
     case 'AEXPR_LIKE':
-    case 'AEXPR_ILIKE':
-      throw pgErr.featureNotSupported(n.kind === 'AEXPR_LIKE' ? 'LIKE' : 'ILIKE');
+    case 'AEXPR_ILIKE': {
+      // `~~` / `!~~` / `~~*` / `!~~*`; ESCAPE arrives as like_escape(pattern, escape).
+      const l = analyzeExpr(scope, n.lexpr);
+      const r = analyzeExpr(scope, n.rexpr);
+      return binaryOp(scope, opName(n), l, r, n.location);
+    }
     case 'AEXPR_NULLIF':
-      throw pgErr.featureNotSupported('NULLIF');
+      return analyzeNullIf(scope, n);
+    case 'AEXPR_SIMILAR':
+      throw pgErr.featureNotSupported('SIMILAR TO');
     default:
-      throw pgErr.featureNotSupported(`operator expression ${String(n.kind)}`);
+      throw pgErr.featureNotSupported(`operator expression ${String(n.kind).replace(/^AEXPR_/, '')}`);
   }
 }
 
@@ -894,10 +1014,24 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
   }
   // character: bpchar against bpchar (or an untyped literal) compares without trailing
   // spaces; against text, and for every other operator, varchar and char act as text.
-  if (l.type === 'bpchar' && r.type === 'unknown' && op !== '||') r = coerceTo(scope, r, 'bpchar', -1, exprLocation(r, location));
-  if (r.type === 'bpchar' && l.type === 'unknown' && op !== '||') l = coerceTo(scope, l, 'bpchar', -1, exprLocation(l, location));
+  const bpcharOp = op !== '||' && TEXT_MATCH_OPERATORS[op] === undefined;
+  if (l.type === 'bpchar' && r.type === 'unknown' && bpcharOp) r = coerceTo(scope, r, 'bpchar', -1, exprLocation(r, location));
+  if (r.type === 'bpchar' && l.type === 'unknown' && bpcharOp) l = coerceTo(scope, l, 'bpchar', -1, exprLocation(l, location));
   if (l.type === 'bpchar' && r.type === 'bpchar' && COMPARE_OPS.has(op)) {
     return { k: 'op2', type: 'bool', fn: compareFn(op === '!=' ? '<>' : op, (a, b) => bpcharCmp(a as string, b as string)), l, r, op };
+  }
+  const match = TEXT_MATCH_OPERATORS[op];
+  if (match !== undefined) {
+    // LIKE / ILIKE / regular expressions (textlike, texticlike, textregexeq, ...). A char(n)
+    // left side keeps its padding (bpcharlike, bpcharregexeq); the pattern is text.
+    if (r.type === 'varchar' || r.type === 'bpchar') r = coerceTo(scope, r, 'text', -1);
+    const textish = (t: SqlType) => t === 'text' || t === 'unknown' || t === 'varchar' || t === 'bpchar';
+    if (!textish(l.type) || !textish(r.type)) throw noOperator(op, l.type, r.type, location);
+    if (l.type === 'unknown') l = coerceTo(scope, l, 'text', -1, exprLocation(l, location));
+    r = coerceTo(scope, r, 'text', -1, exprLocation(r, location));
+    const m = match.fn;
+    const fn: Fn2 = match.negate ? (a, b) => !m(a as string, b as string) : (a, b) => m(a as string, b as string);
+    return foldConstants({ k: 'op2', type: 'bool', fn, l, r, op });
   }
   if (l.type === 'varchar' || l.type === 'bpchar') l = coerceTo(scope, l, 'text', -1);
   if (r.type === 'varchar' || r.type === 'bpchar') r = coerceTo(scope, r, 'text', -1);
@@ -1111,6 +1245,8 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     const rng = scope.random();
     return { k: 'fn', type: 'uuid', name, args: [], fn: () => randomUuid(() => rng.nextU32()) };
   }
+  const special = specialFunction(scope, name, args, n.location);
+  if (special !== null) return special;
   const overloads = functionOverloads(name);
   if (overloads !== undefined) return overloadedCall(scope, name, overloads, args, n.location);
   if (name === 'pg_column_size' && args.length === 1) {
@@ -1120,23 +1256,6 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     // An untyped literal is a C string to pg_column_size ("any"): its bytes plus the NUL.
     if (t === 'unknown') return { k: 'op1', type: 'int4', arg: a, fn: (v) => utf8Length(v as string) + 1 };
     return { k: 'op1', type: 'int4', arg: a, fn: (v) => columnSizeOf(v, t, stored) };
-  }
-  if (name === 'abs' && args.length === 1 && (isNumeric(args[0]!.type) || args[0]!.type === 'unknown')) {
-    // An untyped literal or parameter resolves to abs(double precision): of abs's candidates,
-    // PostgreSQL prefers the numeric category's preferred type (func_select_candidate).
-    const at: number | undefined = (n.args as PgNode[])[0]!.A_Const?.location;
-    const arg = args[0]!.type === 'unknown' ? coerceTo(scope, args[0]!, 'float8', -1, at) : args[0]!;
-    return { k: 'op1', type: arg.type, arg, fn: (a) => (a instanceof Numeric ? numericAbs(a) : typeof a === 'bigint' ? (a < 0n ? -a : a) : Math.abs(a as number)) };
-  }
-  if ((name === 'length' || name === 'octet_length') && args.length === 1 && args[0]!.type === 'bytea') {
-    return { k: 'op1', type: 'int4', arg: args[0]!, fn: (b) => (b as Uint8Array).length };
-  }
-  if ((name === 'lower' || name === 'upper' || name === 'length') && args.length === 1) {
-    const a = coerceTo(scope, args[0]!, 'text', -1);
-    if (a.type === 'text') {
-      if (name === 'length') return { k: 'op1', type: 'int4', arg: a, fn: (s) => [...(s as string)].length };
-      return { k: 'op1', type: 'text', arg: a, fn: name === 'lower' ? (s) => (s as string).toLowerCase() : (s) => (s as string).toUpperCase() };
-    }
   }
   if (name === 'pg_size_pretty' && args.length === 1) {
     // pg_size_pretty(bigint) and pg_size_pretty(numeric): an integer argument reaches both by
@@ -1389,4 +1508,240 @@ export function sizePretty(size: number): string {
     s = Math.trunc(s / 2 ** bits);
   }
   return `${s} bytes`;
+}
+
+/** A stand-in for a value computed once and compared several times (CASE's argument, NULLIF's left side). */
+function standIn(type: SqlType, typmod: number): Expr {
+  return { k: 'slot', type, idx: 0, typmod, name: '' };
+}
+
+/**
+ * CASE, both forms (PostgreSQL's transformCaseExpr): an untyped CASE argument is text; each
+ * WHEN of the simple form is `arg = value`; the result type is the common type of the ELSE
+ * and THEN results, ELSE first (select_common_type "CASE"), and every result is coerced to it.
+ * @throws PgError 42804 `argument of CASE/WHEN must be type boolean, not type ...`, 42804
+ *   `CASE types ... cannot be matched`.
+ */
+function analyzeCase(scope: ExprScope, n: PgNode): Expr {
+  let arg: Expr | null = null;
+  if (n.arg !== undefined) {
+    arg = analyzeExpr(scope, n.arg);
+    if (arg.type === 'unknown') arg = coerceTo(scope, arg, 'text', -1, exprLocation(arg, leftmostLoc(n.arg)));
+  }
+  const raw = (n.args as PgNode[]).map((w) => w.CaseWhen);
+  const whens: CaseWhen[] = [];
+  const thens: Expr[] = [];
+  for (const w of raw) {
+    if (arg === null) {
+      whens.push({ cond: requireBool(scope, analyzeExpr(scope, w.expr), 'argument of CASE/WHEN', w.expr), then: { k: 'const', type: 'unknown', value: null } });
+    } else {
+      const value = analyzeExpr(scope, w.expr);
+      const cmp = binaryOp(scope, '=', standIn(arg.type, -1), value, leftmostLoc(w.expr));
+      if (cmp.k !== 'op2') throw pgErr.featureNotSupported('CASE with this WHEN comparison');
+      if (cmp.type !== 'bool') {
+        throw new PgError(SQLSTATE.datatype_mismatch, `argument of CASE/WHEN must be type boolean, not type ${TYPE_NAME[cmp.type]}`, pos(leftmostLoc(w.expr)));
+      }
+      whens.push({ cond: cmp.r, test: cmp.l, fn: cmp.fn, then: { k: 'const', type: 'unknown', value: null } });
+    }
+    thens.push(analyzeExpr(scope, w.result));
+  }
+  const elseExpr: Expr = n.defresult === undefined ? { k: 'const', type: 'unknown', value: null } : analyzeExpr(scope, n.defresult);
+  const results = [elseExpr, ...thens];
+  const locs = [n.defresult === undefined ? -1 : leftmostLoc(n.defresult), ...raw.map((w) => leftmostLoc(w.result))];
+  const type = commonType(results.map((r) => r.type), n.location, 'CASE', locs);
+  whens.forEach((w, i) => {
+    w.then = applyArg(scope, thens[i]!, type, locs[i + 1]!);
+  });
+  const e: Expr = { k: 'case', type, arg, whens, else: applyArg(scope, elseExpr, type, locs[0]!) };
+  return e;
+}
+
+/**
+ * NULLIF(l, r) (transformAExprNullIf): `l = r` resolved as an operator, the result of the type
+ * the operator takes its left side as (`nullif(1, 1.5)` is numeric, `nullif(1, 2::int8)`
+ * integer: int4 = int8 is one operator).
+ */
+function analyzeNullIf(scope: ExprScope, n: PgNode): Expr {
+  const [lraw, rraw] = n.rexpr === undefined ? (n.lexpr.List.items as PgNode[]) : [n.lexpr, n.rexpr];
+  let l = analyzeExpr(scope, lraw);
+  const r = analyzeExpr(scope, rraw);
+  if (l.type === 'unknown' && r.type === 'unknown') l = coerceTo(scope, l, 'text', -1);
+  else if (l.type === 'unknown') l = coerceTo(scope, l, r.type, -1, exprLocation(l, n.location));
+  const cmp = binaryOp(scope, '=', standIn(l.type, -1), r, n.location);
+  if (cmp.k !== 'op2' || cmp.type !== 'bool') throw pgErr.featureNotSupported('NULLIF with this comparison');
+  let type = cmp.l.type;
+  let conv: Fn1 | null = null;
+  if (isNumeric(l.type) && isNumeric(cmp.r.type) && l.type !== cmp.r.type) {
+    // Cross-type `=` exists within the integers and within the floats; otherwise the left
+    // side is promoted to the right side's type (int4 = numeric compares as numeric).
+    const ints = ['int2', 'int4', 'int8'];
+    const floats = ['float4', 'float8'];
+    const sameFamily = (ints.includes(l.type) && ints.includes(cmp.r.type)) || (floats.includes(l.type) && floats.includes(cmp.r.type));
+    if (!sameFamily && numericRank(cmp.r.type) > numericRank(l.type)) {
+      type = cmp.r.type;
+      const from = l.type;
+      conv = (v) => castValue(v, from, type, -1, false);
+    }
+  }
+  return { k: 'nullif', type, l, r: cmp.r, test: cmp.l, fn: cmp.fn, conv };
+}
+
+/** The user and database names vecgres reports (PGlite's defaults, so code moves between them). */
+const SESSION_USER = 'postgres';
+const DATABASE_NAME = 'postgres';
+
+/**
+ * CURRENT_USER, SESSION_USER, USER, CURRENT_ROLE, CURRENT_CATALOG, CURRENT_SCHEMA (as text:
+ * vecgres has no `name` type). The date/time ones are 0A000 until the date/time types land.
+ */
+function sqlValueFunction(n: PgNode): Expr {
+  switch (n.op as string) {
+    case 'SVFOP_CURRENT_USER':
+    case 'SVFOP_SESSION_USER':
+    case 'SVFOP_USER':
+    case 'SVFOP_CURRENT_ROLE':
+      return { k: 'const', type: 'text', value: SESSION_USER };
+    case 'SVFOP_CURRENT_CATALOG':
+      return { k: 'const', type: 'text', value: DATABASE_NAME };
+    case 'SVFOP_CURRENT_SCHEMA':
+      return { k: 'const', type: 'text', value: 'public' };
+    default:
+      throw pgErr.featureNotSupported(String(n.op).replace(/^SVFOP_/, '').replace(/_N$/, '').toLowerCase());
+  }
+}
+
+/** An argument's output text, as concat and format print it (booleans as t / f). */
+function outputText(v: Value, type: SqlType): string | null {
+  if (v === null) return null;
+  if (type === 'bool') return v ? 't' : 'f';
+  return castValue(v, type, 'text', -1) as string | null;
+}
+
+/**
+ * Functions outside the overload tables: variadic "any" ones (concat, concat_ws, format),
+ * volatile ones (random), and those that read the session (current_setting, set_config,
+ * version, current_database, current_schema). Null when `name` is none of them.
+ * @throws PgError 42883 for a call with the wrong number of arguments.
+ */
+function specialFunction(scope: ExprScope, name: string, args: Expr[], location: number): Expr | null {
+  const types = () => args.map((a) => a.type);
+  const texts = (from: number): Expr[] => args.slice(from).map((a) => (a.type === 'unknown' ? coerceTo(scope, a, 'text', -1) : a));
+  switch (name) {
+    case 'concat': {
+      if (args.length === 0) throw undefinedFunction(name, [], location);
+      const as = texts(0);
+      const ts = as.map((a) => a.type);
+      return foldConstants({ k: 'fn', type: 'text', name, args: as, strict: false, fn: (vals) => vals.map((v, i) => outputText(v, ts[i]!) ?? '').join('') });
+    }
+    case 'concat_ws': {
+      if (args.length < 2) throw undefinedFunction(name, types(), location);
+      const sep = applyArg(scope, args[0]!, 'text', location);
+      if (sep.type !== 'text') throw undefinedFunction(name, types(), location);
+      const as = [sep, ...texts(1)];
+      const ts = as.map((a) => a.type);
+      return foldConstants({
+        k: 'fn', type: 'text', name, args: as, strict: false,
+        fn: (vals) => {
+          if (vals[0] === null) return null;
+          const parts: string[] = [];
+          for (let i = 1; i < vals.length; i++) {
+            const t = outputText(vals[i]!, ts[i]!);
+            if (t !== null) parts.push(t);
+          }
+          return parts.join(vals[0] as string);
+        },
+      });
+    }
+    case 'format': {
+      if (args.length === 0) throw undefinedFunction(name, [], location);
+      const f = applyArg(scope, args[0]!, 'text', location);
+      if (f.type !== 'text') throw undefinedFunction(name, types(), location);
+      const as = [f, ...texts(1)];
+      const ts = as.map((a) => a.type);
+      return foldConstants({
+        k: 'fn', type: 'text', name, args: as, strict: false,
+        fn: (vals) => {
+          if (vals[0] === null) return null;
+          const rest = vals.slice(1);
+          const widthOf = (i: number): number | null => {
+            const v = rest[i]!;
+            if (v === null) return null;
+            const t = ts[i + 1]!;
+            if (t !== 'int4' && t !== 'int2' && t !== 'int8') {
+              const s = outputText(v, t)!;
+              if (!/^\s*[+-]?\d+\s*$/.test(s)) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type integer: "${s}"`);
+              return Number(s);
+            }
+            return Number(v);
+          };
+          return formatText(vals[0] as string, rest.map((v, i) => outputText(v, ts[i + 1]!)), widthOf);
+        },
+      });
+    }
+    case 'random': {
+      if (args.length !== 0 || scope.random === undefined) return null;
+      // Volatile: a new value per row from the session's seeded stream, never folded.
+      const rng = scope.random();
+      return { k: 'fn', type: 'float8', name, args: [], fn: () => (rng.nextU32() * 2 ** 21 + (rng.nextU32() >>> 11)) / 2 ** 53 };
+    }
+    case 'version':
+      if (args.length !== 0) throw undefinedFunction(name, types(), location);
+      return { k: 'const', type: 'text', value: versionString() };
+    case 'current_database':
+      if (args.length !== 0) throw undefinedFunction(name, types(), location);
+      return { k: 'const', type: 'text', value: DATABASE_NAME };
+    case 'current_schema':
+      if (args.length !== 0) throw undefinedFunction(name, types(), location);
+      return { k: 'const', type: 'text', value: 'public' };
+    case 'current_user':
+    case 'session_user':
+      if (args.length !== 0) throw undefinedFunction(name, types(), location);
+      return { k: 'const', type: 'text', value: SESSION_USER };
+    case 'current_setting': {
+      if (args.length !== 1 && args.length !== 2) throw undefinedFunction(name, types(), location);
+      const a = [applyArg(scope, args[0]!, 'text', location), ...(args.length === 2 ? [applyArg(scope, args[1]!, 'bool', location)] : [])];
+      if (a[0]!.type !== 'text' || (a.length === 2 && a[1]!.type !== 'bool')) throw undefinedFunction(name, types(), location);
+      return {
+        k: 'session', type: 'text', name, args: a,
+        fn: (v, s) => {
+          if (v.some((x) => x === null)) return null;
+          try {
+            return s.show(v[0] as string);
+          } catch (e) {
+            if (v[1] === true && e instanceof PgError && e.code === SQLSTATE.undefined_object) return null;
+            throw e;
+          }
+        },
+      };
+    }
+    case 'set_config': {
+      if (args.length !== 3) throw undefinedFunction(name, types(), location);
+      const a = [applyArg(scope, args[0]!, 'text', location), applyArg(scope, args[1]!, 'text', location), applyArg(scope, args[2]!, 'bool', location)];
+      if (a[0]!.type !== 'text' || a[1]!.type !== 'text' || a[2]!.type !== 'bool') throw undefinedFunction(name, types(), location);
+      return {
+        k: 'session', type: 'text', name, args: a,
+        fn: (v, s) => {
+          if (v[0] === null) throw new PgError(SQLSTATE.invalid_parameter_value, 'SET requires parameter name');
+          s.set(v[0] as string, v[1] as string | null, v[2] === true);
+          return s.show(v[0] as string);
+        },
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * The conversion a stand-in operand went through: null for none (the stand-in itself), a
+ * function for an implicit cast of it, undefined for anything else.
+ */
+function converterOf(e: Expr): Fn1 | null | undefined {
+  if (e.k === 'slot') return null;
+  if (e.k === 'cast' && e.arg.k === 'slot') {
+    const { from, type, typmod } = e;
+    const explicit = e.explicit ?? true;
+    return (v) => castValue(v, from, type, typmod, explicit);
+  }
+  return undefined;
 }

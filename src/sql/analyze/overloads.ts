@@ -41,9 +41,13 @@ import {
 import {
   type Numeric, numericRound, numericTrunc, numericCeil, numericFloor, numericDivTrunc, numericMod, numericSign,
 } from '../../types/numeric.js';
+import { registerTextFunctions, registerMathFunctions } from './builtin_functions.js';
 
-/** A strict implementation over non-null arguments. */
-export type FnN = (args: Value[]) => Value;
+/**
+ * A strict implementation over non-null arguments. `ctx` is the running statement, for the
+ * few functions that read the session (current_setting).
+ */
+export type FnN = (args: Value[], ctx?: { setting?(name: string): string }) => Value;
 
 export interface Overload {
   args: readonly SqlType[];
@@ -180,6 +184,9 @@ add(ops, '=', { args: ['jsonb', 'jsonb'], result: 'bool', impl: (a: Value, b: Va
 add(ops, '<>', { args: ['jsonb', 'jsonb'], result: 'bool', impl: (a: Value, b: Value) => !jsonbValueEquals((a as J).root, (b as J).root) });
 add(funcs, 'jsonb_typeof', { args: ['jsonb'], result: 'text', impl: (a: Value) => jsonbTypeof(a as J) });
 add(funcs, 'jsonb_array_length', { args: ['jsonb'], result: 'int4', impl: (a: Value) => jsonbArrayLength(a as J) });
+
+registerTextFunctions((name, o) => add(funcs, name, o));
+registerMathFunctions((name, o) => add(funcs, name, o));
 
 /** Operators that exist only for jsonb (besides the shared ||, -, =, <>). */
 export const JSONB_OPERATORS = new Set(['->', '->>', '#>', '#>>', '@>', '<@', '?', '?|', '?&']);

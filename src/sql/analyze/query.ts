@@ -50,8 +50,13 @@ export interface SelectQuery {
   offset: Expr | null;
   /** An aggregate query: aggregates, GROUP BY or HAVING (one group of all rows without GROUP BY). */
   aggregate: boolean;
-  /** GROUP BY expressions (empty for none). */
+  /**
+   * GROUP BY expressions (empty for none), then the columns used ungrouped because they are
+   * functionally dependent on a grouped primary key (grouping by them too changes no group).
+   */
   groupBy: Expr[];
+  /** How many of `groupBy` were written, when dependent columns follow (EXPLAIN prints only those). */
+  groupByWritten?: number;
   /** HAVING condition over groups. */
   having: Expr | null;
   /** True when a target is unnest(...): each input row yields one row per array element. */
@@ -81,6 +86,21 @@ export interface InsertQuery {
    */
   select: { query: SelectQuery; columns: Expr[] } | null;
   returning: Target[] | null;
+  /** ON CONFLICT, or null. */
+  onConflict: OnConflict | null;
+}
+
+/**
+ * INSERT ... ON CONFLICT (PostgreSQL's OnConflictExpr). The arbiter is the primary key (the
+ * one unique constraint vecgres has): a proposed row whose key a visible row holds is skipped
+ * (DO NOTHING) or turns into an update of that row (DO UPDATE). `sets` and `where` are over
+ * the tuple [existing row's columns..., EXCLUDED's columns...] (vars of range-table entries
+ * 0 and 1).
+ */
+export interface OnConflict {
+  action: 'nothing' | 'update';
+  sets: { col: number; expr: Expr }[];
+  where: Expr | null;
 }
 
 export type AnalyzedQuery = SelectQuery | InsertQuery;
@@ -142,8 +162,8 @@ export function rowIdQuery(table: Table, where: Expr | null): SelectQuery {
 }
 
 /** Analyzes a SELECT statement. */
-export function analyzeSelect(env: SqlEnv, stmt: PgNode): Analyzed<SelectQuery> {
-  const paramTypes: SqlType[] = [];
+export function analyzeSelect(env: SqlEnv, stmt: PgNode, declared: readonly SqlType[] = []): Analyzed<SelectQuery> {
+  const paramTypes: SqlType[] = [...declared];
   const paramNodes: Extract<Expr, { k: 'param' }>[][] = [];
   const top = newParseState(env, paramTypes, paramNodes);
   const query = analyzeSelectLevel(env, null, stmt, top);
@@ -245,6 +265,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   ps.allowWindows = false;
   ps.allowAggregates = false;
   const aggregate = ps.sawAggregate || groupBy.length > 0 || having !== null;
+  const groupByWritten = groupBy.length;
   if (aggregate) {
     if (setReturning) throw pgErr.featureNotSupported('unnest() in an aggregate query');
     for (const t of targets) checkGrouped(t.expr, groupBy, ps.rtable);
@@ -259,6 +280,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   const q: SelectQuery = { kind: 'select', rtable: ps.rtable, from, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, ctes: ps.ctes };
   if (ps.windows.length > 0) q.windows = ps.windows;
   if (s.distinctClause !== undefined) distinctClause(ps, s, q);
+  if (groupBy.length > groupByWritten) q.groupByWritten = groupByWritten;
   return q;
 }
 
@@ -348,6 +370,7 @@ function setOpQuery(ps: ParseState, s: PgNode): SelectQuery {
   }));
   for (const sb of (s.sortClause ?? []) as PgNode[]) {
     const n = sb.SortBy.node;
+    rejectNonIntegerConstant(n, 'ORDER BY');
     const simple = (n.ColumnRef !== undefined && n.ColumnRef.fields.length === 1 && n.ColumnRef.fields[0].String !== undefined) || n.A_Const?.ival !== undefined;
     if (!simple) {
       const at = rawLoc(n);
@@ -410,7 +433,7 @@ function distinctClause(ps: ParseState, s: PgNode, q: SelectQuery): void {
     return;
   }
   ps.allowAggregates = true;
-  const on = items.map((n) => ({ expr: sortExpr(ps, n, q.targets), loc: rawLoc(n) }));
+  const on = items.map((n) => ({ expr: sortExpr(ps, n, q.targets, 'DISTINCT ON'), loc: rawLoc(n) }));
   ps.allowAggregates = false;
   if (q.aggregate) for (const d of on) checkGrouped(d.expr, q.groupBy, ps.rtable);
   const keys: SortKey[] = [];
@@ -518,8 +541,19 @@ function firstColumnRef(e: Expr): Extract<Expr, { k: 'var' }> | null {
   return found;
 }
 
+/**
+ * PostgreSQL's findTargetlistEntrySQL92: a bare constant in ORDER BY, GROUP BY or DISTINCT
+ * ON names a select-list position, so any constant but an integer is refused (parse_clause.c).
+ * @throws PgError 42601 `non-integer constant in ORDER BY`.
+ */
+function rejectNonIntegerConstant(node: PgNode, clause: string): void {
+  const c = node.A_Const;
+  if (c === undefined || c.ival !== undefined) return;
+  throw new PgError(SQLSTATE.syntax_error, `non-integer constant in ${clause}`, { position: (c.location ?? 0) + 1 });
+}
+
 /** ORDER BY item: an output column name or position, else an expression over the input. */
-function sortExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
+function sortExpr(scope: ExprScope, node: PgNode, targets: Target[], clause = 'ORDER BY'): Expr {
   const cr = node.ColumnRef;
   if (cr !== undefined && cr.fields.length === 1 && cr.fields[0].String !== undefined) {
     const name = cr.fields[0].String.sval as string;
@@ -530,11 +564,12 @@ function sortExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
     }
     if (matches.length > 1) return matches[0]!.expr;
   }
+  rejectNonIntegerConstant(node, clause);
   const c = node.A_Const;
   if (c !== undefined && c.ival !== undefined) {
     const n = (c.ival.ival ?? 0) as number;
     if (n < 1 || n > targets.length) {
-      throw new PgError(SQLSTATE.invalid_column_reference, `ORDER BY position ${n} is not in select list`, { position: (c.location ?? 0) + 1 });
+      throw new PgError(SQLSTATE.invalid_column_reference, `${clause} position ${n} is not in select list`, { position: (c.location ?? 0) + 1 });
     }
     return targets[n - 1]!.expr;
   }
@@ -548,6 +583,7 @@ function sortExpr(scope: ExprScope, node: PgNode, targets: Target[]): Expr {
  * when no input column has it; anything else is an expression over the input.
  */
 function groupExpr(ps: ParseState, node: PgNode, targets: Target[]): Expr {
+  rejectNonIntegerConstant(node, 'GROUP BY');
   const c = node.A_Const;
   if (c !== undefined && c.ival !== undefined) {
     const n = (c.ival.ival ?? 0) as number;
@@ -670,6 +706,23 @@ export function exprEqual(a: Expr, b: Expr): boolean {
       return a.sub === o.sub && a.op === o.op && a.src === o.src &&
         (a.arg === null ? o.arg === null : o.arg !== null && exprEqual(a.arg, o.arg));
     }
+    case 'case': {
+      const o = b as typeof a;
+      return (a.arg === null ? o.arg === null : o.arg !== null && exprEqual(a.arg, o.arg)) && exprEqual(a.else, o.else) &&
+        a.whens.length === o.whens.length && a.whens.every((w, i) => exprEqual(w.cond, o.whens[i]!.cond) && exprEqual(w.then, o.whens[i]!.then));
+    }
+    case 'minmax': {
+      const o = b as typeof a;
+      return a.greatest === o.greatest && listEqual(a.args, o.args);
+    }
+    case 'nullif': {
+      const o = b as typeof a;
+      return exprEqual(a.l, o.l) && exprEqual(a.r, o.r);
+    }
+    case 'session': {
+      const o = b as typeof a;
+      return a.name === o.name && listEqual(a.args, o.args);
+    }
     case 'subplan':
       return false;
   }
@@ -699,6 +752,11 @@ function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[]): void {
     switch (x.k) {
       case 'var':
         if (x.levelsUp !== 0) return;
+        if (groupedByPrimaryKey(x.rti, groupBy, rtable)) {
+          // Grouping by the column too changes no group; it makes the Agg node emit it.
+          groupBy.push(x);
+          return;
+        }
         throw new PgError(
           SQLSTATE.grouping_error,
           `column "${rtable[x.rti]!.alias}.${x.name}" must appear in the GROUP BY clause or be used in an aggregate function`,
@@ -719,12 +777,29 @@ function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[]): void {
   visit(e);
 }
 
+/**
+ * PostgreSQL's check_functional_grouping (9.1+): every column of a table is functionally
+ * dependent on its primary key, so once all the key's columns are GROUP BY items (as plain
+ * columns of this level) the table's other columns may be used ungrouped. Only a primary key
+ * counts (not a UNIQUE constraint), and only for a table, not a subquery or view.
+ */
+function groupedByPrimaryKey(rti: number, groupBy: Expr[], rtable: RangeTblEntry[]): boolean {
+  const rte = rtable[rti];
+  if (rte === undefined || rte.kind !== 'relation') return false;
+  const pk = rte.table.def.primaryKey;
+  return pk.length > 0 && pk.every((col) => groupBy.some((g) => g.k === 'var' && g.levelsUp === 0 && g.rti === rti && g.col === col));
+}
+
 /** Inside a subquery `depth` levels down: vars of the grouped level must be grouped too. */
 function checkOuterGrouped(e: Expr, depth: number, groupBy: Expr[], rtable: RangeTblEntry[]): void {
   const visit = (x: Expr): void => {
     if (x.k === 'var' && x.levelsUp === depth) {
       const mine: Expr = { ...x, levelsUp: 0 };
       if (groupBy.some((g) => exprEqual(g, mine))) return;
+      if (groupedByPrimaryKey(x.rti, groupBy, rtable)) {
+        groupBy.push(mine);
+        return;
+      }
       throw new PgError(
         SQLSTATE.grouping_error,
         `subquery uses ungrouped column "${rtable[x.rti]!.alias}.${x.name}" from outer query`,
@@ -1177,58 +1252,101 @@ function valuesRte(ps: ParseState, s: PgNode): number {
   });
 }
 
-/** PostgreSQL FigureColname: the output name of an unnamed target. */
+/** PostgreSQL FigureColname: the output name of an unnamed target ("?column?" when none). */
 export function figureColname(node: PgNode): string {
+  return figureColnameInternal(node)?.name ?? '?column?';
+}
+
+/** SQL value functions by libpg-query's op name (FigureColnameInternal's T_SQLValueFunction). */
+const SQL_VALUE_FUNCTION_NAMES: Record<string, string> = {
+  SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIME: 'current_time', SVFOP_CURRENT_TIME_N: 'current_time',
+  SVFOP_CURRENT_TIMESTAMP: 'current_timestamp', SVFOP_CURRENT_TIMESTAMP_N: 'current_timestamp',
+  SVFOP_LOCALTIME: 'localtime', SVFOP_LOCALTIME_N: 'localtime', SVFOP_LOCALTIMESTAMP: 'localtimestamp',
+  SVFOP_LOCALTIMESTAMP_N: 'localtimestamp', SVFOP_CURRENT_ROLE: 'current_role', SVFOP_CURRENT_USER: 'current_user',
+  SVFOP_USER: 'user', SVFOP_SESSION_USER: 'session_user', SVFOP_CURRENT_CATALOG: 'current_catalog',
+  SVFOP_CURRENT_SCHEMA: 'current_schema',
+};
+
+/**
+ * PostgreSQL's FigureColnameInternal (parse_target.c): a name and its strength, 2 for a name
+ * from a column, function or construct, 1 for a cast's type or CASE, which a stronger name
+ * inside overrides (`x::text` is "x", `1::int4::float8` is "float8", `CASE ... END::text`
+ * "text"); null when the node gives no name.
+ */
+function figureColnameInternal(node: PgNode): { name: string; strength: 1 | 2 } | null {
   const tag = Object.keys(node)[0]!;
   const n = node[tag];
   switch (tag) {
     case 'ColumnRef': {
-      const last = n.fields[n.fields.length - 1];
-      return last.String?.sval ?? '?column?';
+      let fname: string | null = null;
+      for (const f of n.fields as PgNode[]) if (f.String !== undefined) fname = f.String.sval as string;
+      return fname === null ? null : { name: fname, strength: 2 };
+    }
+    case 'A_Indirection': {
+      let fname: string | null = null;
+      for (const f of n.indirection as PgNode[]) if (f.String !== undefined) fname = f.String.sval as string;
+      return fname !== null ? { name: fname, strength: 2 } : figureColnameInternal(n.arg);
     }
     case 'FuncCall':
-      return n.funcname[n.funcname.length - 1].String.sval;
+      return { name: n.funcname[n.funcname.length - 1].String.sval as string, strength: 2 };
+    case 'A_Expr':
+      return n.kind === 'AEXPR_NULLIF' ? { name: 'nullif', strength: 2 } : null;
     case 'TypeCast': {
-      // PostgreSQL's FigureColnameInternal: the argument's name wins only when it is a strong
-      // one (a column or function), not another cast's type name (`1e-7::float8::numeric`).
-      const inner = figureColname(n.arg);
-      if (inner !== '?column?' && n.arg.TypeCast === undefined && n.arg.CaseExpr === undefined) return inner;
-      const names = n.typeName.names;
-      const tn: string = names[names.length - 1].String.sval;
-      return CAST_NAMES[tn] ?? tn;
+      const inner = figureColnameInternal(n.arg);
+      if (inner !== null && inner.strength === 2) return inner;
+      const names = n.typeName.names as PgNode[];
+      return { name: names[names.length - 1]!.String.sval as string, strength: 1 };
     }
-    case 'A_Const':
-      return '?column?';
-    case 'SubLink': {
-      if (n.subLinkType === 'EXISTS_SUBLINK') return 'exists';
-      if (n.subLinkType === 'ARRAY_SUBLINK') return 'array';
-      if (n.subLinkType === 'EXPR_SUBLINK') {
-        const tl = n.subselect.SelectStmt?.targetList;
-        if (tl !== undefined && tl.length > 0) {
-          const r = tl[0].ResTarget;
-          return r.name ?? figureColname(r.val);
+    case 'CollateClause':
+      return figureColnameInternal(n.arg);
+    case 'SubLink':
+      switch (n.subLinkType) {
+        case 'EXISTS_SUBLINK': return { name: 'exists', strength: 2 };
+        case 'ARRAY_SUBLINK': return { name: 'array', strength: 2 };
+        case 'EXPR_SUBLINK': {
+          // The subquery's output column name, as its own select list named it.
+          let sel: PgNode = n.subselect.SelectStmt;
+          while (sel !== undefined && sel.targetList === undefined && sel.larg !== undefined) sel = sel.larg;
+          const tl = sel?.targetList as PgNode[] | undefined;
+          if (tl === undefined || tl.length === 0) return null;
+          const r = tl[0]!.ResTarget;
+          if (r.val?.ColumnRef?.fields?.some((f: PgNode) => f.A_Star !== undefined)) return null;
+          return { name: r.name ?? figureColname(r.val), strength: 2 };
         }
+        default: return null;
       }
-      return '?column?';
+    case 'CaseExpr': {
+      const inner = n.defresult === undefined ? null : figureColnameInternal(n.defresult);
+      if (inner !== null && inner.strength === 2) return inner;
+      return { name: 'case', strength: 1 };
     }
-    case 'CoalesceExpr':
-      return 'coalesce';
+    case 'A_ArrayExpr': return { name: 'array', strength: 2 };
+    case 'RowExpr': return { name: 'row', strength: 2 };
+    case 'CoalesceExpr': return { name: 'coalesce', strength: 2 };
+    case 'MinMaxExpr': return { name: n.op === 'IS_GREATEST' ? 'greatest' : 'least', strength: 2 };
+    case 'SQLValueFunction': {
+      const name = SQL_VALUE_FUNCTION_NAMES[n.op as string];
+      return name === undefined ? null : { name, strength: 2 };
+    }
+    case 'GroupingFunc': return { name: 'grouping', strength: 2 };
     default:
-      return '?column?';
+      return null;
   }
 }
 
-const CAST_NAMES: Record<string, string> = { int4: 'int4', int8: 'int8', float4: 'float4', float8: 'float8', bool: 'bool' };
-
 /** Analyzes INSERT ... VALUES. */
-export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, col: number) => Expr | null): Analyzed<InsertQuery> {
+export function analyzeInsert(
+  env: SqlEnv,
+  stmt: PgNode,
+  defaults: (t: Table, col: number) => Expr | null,
+  declared: readonly SqlType[] = [],
+): Analyzed<InsertQuery> {
   const rv = stmt.relation;
-  if (stmt.onConflictClause !== undefined) throw pgErr.featureNotSupported('ON CONFLICT');
   if (stmt.withClause !== undefined) throw pgErr.featureNotSupported('WITH');
   const table = env.catalog.getTable(rv.relname);
   if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
   const cols = table.def.columns;
-  const paramTypes: SqlType[] = [];
+  const paramTypes: SqlType[] = [...declared];
   const paramNodes: Extract<Expr, { k: 'param' }>[][] = [];
   const scope = newParseState(env, paramTypes, paramNodes);
   let targetCols: number[];
@@ -1265,6 +1383,8 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
     if (sub.targets.length > targetCols.length) {
       throw new PgError(SQLSTATE.syntax_error, 'INSERT has more expressions than target columns', sub.targets[targetCols.length]!.loc === undefined ? {} : { position: sub.targets[targetCols.length]!.loc! + 1 });
     }
+    // Without a column list, fewer outputs fill the leading columns (the rest take defaults).
+    if (stmt.cols === undefined) targetCols = targetCols.slice(0, sub.targets.length);
     if (sub.targets.length < targetCols.length) {
       throw new PgError(SQLSTATE.syntax_error, 'INSERT has more target columns than expressions', { position: stmt.cols?.[sub.targets.length]?.ResTarget?.location + 1 });
     }
@@ -1280,8 +1400,10 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
     valuesLists = select.valuesLists;
   }
   const rows: Expr[][] = [];
+  const allTargets = targetCols;
   for (const vl of valuesLists) {
     const items: PgNode[] = vl.List.items;
+    const targetCols = stmt.cols === undefined ? allTargets.slice(0, items.length) : allTargets;
     if (items.length > targetCols.length) {
       throw new PgError(SQLSTATE.syntax_error, 'INSERT has more expressions than target columns', { position: exprLoc(items[targetCols.length]) });
     }
@@ -1312,7 +1434,74 @@ export function analyzeInsert(env: SqlEnv, stmt: PgNode, defaults: (t: Table, co
       returning.push({ name: r.name ?? figureColname(r.val), expr: e.type === 'unknown' ? coerceTo(rscope, e, 'text', -1) : e });
     }
   }
-  return { query: { kind: 'insert', table, rows, select: insertSelect, returning }, paramTypes };
+  const onConflict = stmt.onConflictClause === undefined ? null : analyzeOnConflict(env, table, rv.alias?.aliasname as string | undefined, stmt.onConflictClause, paramTypes, paramNodes);
+  return { query: { kind: 'insert', table, rows, select: insertSelect, returning, onConflict }, paramTypes };
+}
+
+/**
+ * ON CONFLICT [(cols) | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET ... [WHERE ...]
+ * (PostgreSQL's transformOnConflictClause and infer_arbiter_indexes, for the primary key).
+ * @throws PgError 42P10 when the conflict target is not the primary key's columns, 42704 for
+ *   an unknown constraint name, 42601 for DO UPDATE without a target or a column assigned
+ *   twice, 42703 for an unknown column; 0A000 for expressions as targets and subqueries.
+ */
+function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined, oc: PgNode, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[][]): OnConflict {
+  const ps = newParseState(env, paramTypes, paramNodes);
+  ps.addRte(relationRte(table, alias ?? table.name, alias !== undefined, []));
+  ps.addRte(relationRte(table, 'excluded', true, []));
+  // Both are visible, so an unqualified column is ambiguous (PostgreSQL's 42702).
+  ps.namespace.push(ps.itemFor(0), ps.itemFor(1));
+  const infer = oc.infer;
+  const update = oc.action === 'ONCONFLICT_UPDATE';
+  const at = (loc: unknown) => (typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {});
+  if (infer === undefined) {
+    if (update) {
+      throw new PgError(SQLSTATE.syntax_error, 'ON CONFLICT DO UPDATE requires inference specification or constraint name', {
+        hint: 'For example, ON CONFLICT (column_name).', ...at(oc.location),
+      });
+    }
+  } else if (infer.conname !== undefined) {
+    if (table.def.primaryKey.length === 0 || infer.conname !== `${table.name}_pkey`) {
+      throw new PgError(SQLSTATE.undefined_object, `constraint "${infer.conname}" for table "${table.name}" does not exist`);
+    }
+  } else {
+    const cols = new Set<number>();
+    for (const el of (infer.indexElems ?? []) as PgNode[]) {
+      const ie = el.IndexElem;
+      if (ie.name === undefined) throw pgErr.featureNotSupported('an expression as ON CONFLICT target');
+      if (ie.collation !== undefined || ie.opclass !== undefined) throw pgErr.featureNotSupported('COLLATE or an operator class in an ON CONFLICT target');
+      const c = table.columnIndex(ie.name);
+      if (c < 0) throw new PgError(SQLSTATE.undefined_column, `column "${ie.name}" does not exist`, at(infer.location));
+      cols.add(c);
+    }
+    if (infer.whereClause !== undefined) requireBool(ps, analyzeExpr(ps, infer.whereClause), 'argument of WHERE', infer.whereClause);
+    const pk = table.def.primaryKey;
+    if (pk.length === 0 || pk.length !== cols.size || !pk.every((c) => cols.has(c))) {
+      throw new PgError(SQLSTATE.invalid_column_reference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+    }
+  }
+  const sets: { col: number; expr: Expr }[] = [];
+  let where: Expr | null = null;
+  if (update) {
+    for (const rt of oc.targetList as PgNode[]) {
+      const r = rt.ResTarget;
+      const name: string = r.name;
+      if (r.indirection !== undefined) throw pgErr.featureNotSupported('assignment to a subfield or array element');
+      const col = table.columnIndex(name);
+      if (col < 0) throw new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table.name}" does not exist`, at(r.location));
+      if (sets.some((x) => x.col === col)) throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`);
+      if (r.val.MultiAssignRef !== undefined) throw pgErr.featureNotSupported('multiple-column assignment');
+      if (r.val.SetToDefault !== undefined) throw pgErr.featureNotSupported('SET ... = DEFAULT');
+      const e = analyzeExpr(ps, r.val);
+      const loc = r.val[Object.keys(r.val)[0]!]?.location;
+      sets.push({ col, expr: assignCoerce(ps, e, col, table, typeof loc === 'number' && loc >= 0 ? loc + 1 : undefined) });
+    }
+    if (oc.whereClause !== undefined) where = requireBool(ps, analyzeExpr(ps, oc.whereClause), 'argument of WHERE', oc.whereClause);
+    for (const e of [...sets.map((x) => x.expr), ...(where === null ? [] : [where])]) {
+      if (someNode(e, (x) => x.k === 'sublink') || containsAggregate(e)) throw pgErr.featureNotSupported('subqueries in ON CONFLICT DO UPDATE');
+    }
+  }
+  return { action: update ? 'update' : 'nothing', sets, where };
 }
 
 function exprLoc(node: PgNode): number | undefined {

@@ -5,7 +5,7 @@
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { ColumnDef, TableDef } from '../../storage/table.js';
-import type { IndexDef } from '../../storage/catalog.js';
+import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { buildIndexOverTable } from './index_build.js';
@@ -161,9 +161,10 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     env.catalog.createIndex({
       name: `${name}_pkey`,
       table: name,
-      column: primaryKey[0]!,
+      keys: primaryKey.map((c) => columnKey(c, '')),
+      predicate: null,
+      unique: true,
       method: 'btree',
-      opclass: '',
       options: [],
       primaryKey: true,
     });
@@ -327,8 +328,8 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   const dim = cdef.typmod;
   if (dim < 0) throw new PgError(SQLSTATE.invalid_parameter_value, 'column does not have dimensions');
-  const index = buildIndexOverTable(env, am, { name, table, column: col, dim, opclass, options: new Map(options) });
-  const def: IndexDef = { name, table: table.name, column: col, method: methodName, opclass: opclass.name, options, primaryKey: false };
+  const def: IndexDef = { name, table: table.name, keys: [columnKey(col, opclass.name)], predicate: null, unique: false, method: methodName, options, primaryKey: false };
+  const index = buildIndexOverTable(env, am, { name, table, def, dim, opclass, options: new Map(options) });
   try {
     env.catalog.createIndex(def);
   } catch (e) {

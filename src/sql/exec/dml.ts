@@ -129,7 +129,7 @@ export function rebuildIndexes(env: SqlEnv, table: Table): void {
     const idx = buildIndexOverTable(env, am, {
       name: d.name,
       table,
-      column: d.column,
+      def: d,
       dim: old.dim,
       opclass: old.opclass,
       options: new Map(d.options),

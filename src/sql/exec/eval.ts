@@ -5,22 +5,31 @@
  * a subquery is a SubPlan. Three-valued logic as SQL: AND/OR with NULL, strict operators
  * return NULL for a NULL argument.
  */
-import { PgError, SQLSTATE } from '../../common/errors.js';
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { AssertionError } from '../../common/assert.js';
 import type { Value } from '../../storage/table.js';
 import { type Expr, buildArray } from '../analyze/expr.js';
 import { castValue } from '../analyze/types.js';
 import type { PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from '../plan/plan.js';
+import type { Settings } from '../settings.js';
 
 /** What evaluation needs from the running statement (the executor's EState implements it). */
 export interface EvalCtx {
+  /** The executing session (session functions read and change its settings); absent when none. */
+  readonly env?: { readonly settings: Settings };
   /** The client's parameter values ($1 is index 0). */
   params: readonly Value[];
   /** Executor parameter `id`'s current value (runs a pending InitPlan first). */
   execParam(id: number): Value;
   /** Runs SubPlan `sp` for the tuple `row` of the calling node. */
   runSubPlan(sp: SubPlan, row: readonly Value[] | null): Value;
+  /**
+   * The executing session's setting `name` as SHOW prints it (current_setting); absent where
+   * no session runs the expression (constant folding).
+   * @throws PgError 42704 for an unknown setting.
+   */
+  setting?(name: string): string;
 }
 
 /** A context without tuples, parameters or subqueries (constant folding, DEFAULT values). */
@@ -58,10 +67,54 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       const args: Value[] = new Array(e.args.length);
       for (let i = 0; i < args.length; i++) {
         const v = evalExpr(e.args[i]!, row, ctx);
-        if (v === null) return null;
+        if (v === null && e.strict !== false) return null;
         args[i] = v;
       }
-      return e.fn(args);
+      return e.fn(args, ctx);
+    }
+    case 'case': {
+      if (e.arg === null) {
+        for (const w of e.whens) if (evalExpr(w.cond, row, ctx) === true) return evalExpr(w.then, row, ctx);
+        return evalExpr(e.else, row, ctx);
+      }
+      // The argument once; each WHEN compares it (through its own implicit casts) by `=`.
+      const v = evalExpr(e.arg, row, ctx);
+      if (v !== null) {
+        const at = [v];
+        for (const w of e.whens) {
+          const b = evalExpr(w.cond, row, ctx);
+          if (b === null) continue;
+          const a = evalExpr(w.test!, at, ctx);
+          if (a !== null && w.fn!(a, b) === true) return evalExpr(w.then, row, ctx);
+        }
+      }
+      return evalExpr(e.else, row, ctx);
+    }
+    case 'minmax': {
+      let best: Value = null;
+      for (const a of e.args) {
+        const v = evalExpr(a, row, ctx);
+        if (v === null) continue;
+        if (best === null || (e.greatest ? e.cmp(v, best) > 0 : e.cmp(v, best) < 0)) best = v;
+      }
+      return best;
+    }
+    case 'nullif': {
+      const a = evalExpr(e.l, row, ctx);
+      if (a === null) return null;
+      const b = evalExpr(e.r, row, ctx);
+      if (b !== null) {
+        const t = evalExpr(e.test, [a], ctx);
+        if (t !== null && e.fn(t, b) === true) return null;
+      }
+      return e.conv === null ? a : e.conv(a);
+    }
+    case 'session': {
+      const env = ctx.env;
+      if (env === undefined) throw pgErr.featureNotSupported(`${e.name}() here`);
+      const args: Value[] = new Array(e.args.length);
+      for (let i = 0; i < args.length; i++) args[i] = evalExpr(e.args[i]!, row, ctx);
+      return e.fn(args, { show: (name) => env.settings.show(name).value, set: (name, value, isLocal) => env.settings.set(name, value, isLocal) });
     }
     case 'array': {
       const vals: Value[] = new Array(e.elems.length);

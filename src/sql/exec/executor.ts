@@ -174,6 +174,10 @@ export class EState implements EvalCtx {
     for (const sp of stmt.subPlans) if (sp.initPlan && sp.outParam >= 0) this.pendingInit[sp.outParam] = sp;
   }
 
+  setting(name: string): string {
+    return this.env.settings.show(name).value;
+  }
+
   /** The transaction id rows are checked against. */
   get xid(): number {
     return this.env.txn.xid;

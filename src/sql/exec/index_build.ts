@@ -4,16 +4,18 @@
  * count rows, skip NULLs and dead rows, and report progress the same way.
  */
 import type { IndexAm, OpClass, VectorIndex } from '../../access/am.js';
+import type { IndexDef } from '../../storage/catalog.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
+import { compileIndexDef, vectorKey } from './index_keys.js';
 import type { BuildProgressRow } from '../stats/store.js';
 
 export interface IndexBuildTarget {
   /** Index name, for progress reports. */
   name: string;
   table: Table;
-  /** Column number of the indexed vector column. */
-  column: number;
+  /** The definition (keys, predicate): rows get their key through {@link vectorKey}. */
+  def: IndexDef;
   dim: number;
   opclass: OpClass;
   /** Raw WITH options (validated by `am.parseOptions`). */
@@ -21,14 +23,23 @@ export interface IndexBuildTarget {
 }
 
 /**
- * Builds `am`'s structure over every live row of `t.table` whose vector is not NULL.
- * @throws PgError from `am.parseOptions` (22023) for invalid options.
+ * Builds `am`'s structure over every live row of `t.table` that the index holds: its key is
+ * not NULL and it passes the index's predicate.
+ * @throws PgError from `am.parseOptions` (22023) for invalid options; from a key expression
+ *   or the predicate evaluated on a row.
  */
 export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarget): VectorIndex {
-  const { table, column } = t;
+  const { table, def } = t;
   const parsed = am.parseOptions(t.options, t.dim);
   let rowCount = 0;
-  for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(column, r) !== 0) rowCount++;
+  if (compileIndexDef(env, def, table).simple) {
+    const column = def.keys[0]!.column;
+    for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(column, r) !== 0) rowCount++;
+  } else {
+    // Keys are computed twice (count, then build) rather than held: an expression key is a
+    // new vector per row, and the count only sizes the build's preallocation and progress.
+    for (let r = 0; r < table.slots; r++) if (table.isLive(r) && vectorKey(env, def, table, r) !== null) rowCount++;
+  }
   const report = env.engine.onIndexBuildProgress;
   // pg_stat_progress_create_index shows this build while it runs: builds are synchronous, so
   // another session reads it from inside the progress callback (engine.onIndexBuildProgress).
@@ -44,8 +55,8 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
       forEachRow(fn) {
         for (let r = 0; r < table.slots; r++) {
           if (!table.isLive(r)) continue;
-          const v = table.get(column, r);
-          if (v !== null) fn(r, v as Float32Array);
+          const v = vectorKey(env, def, table, r);
+          if (v !== null) fn(r, v);
         }
       },
       onProgress: (p) => {

@@ -3,10 +3,13 @@
  * PostgreSQL's messages, appends through the catalog (the one logged mutation path), records
  * the row as a write of the transaction (exec/txn.ts), and maintains every index of the table.
  */
+import { insertIntoIndexes } from './index_keys.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
-import type { InsertQuery } from '../analyze/query.js';
+import type { InsertQuery, OnConflict } from '../analyze/query.js';
+import { type Expr, mapOperands } from '../analyze/expr.js';
+import { assert } from '../../common/assert.js';
 import { valueToText } from '../analyze/types.js';
 import { evalExpr } from './eval.js';
 import { ensureXid } from './txn.js';
@@ -73,11 +76,7 @@ export function writeRow(env: SqlEnv, table: Table, values: readonly Value[], pk
   const xid = ensureXid(env);
   const rowId = env.catalog.insertRow(table, values, pkey, xid);
   env.txn.writes.push({ kind: 'insert', table, rowId, pkey });
-  for (const d of env.catalog.indexesOf(table.name)) {
-    if (d.primaryKey) continue;
-    const vec = table.get(d.column, rowId);
-    if (vec !== null) env.indexes.get(d.name)?.insert(rowId, vec as Float32Array);
-  }
+  insertIntoIndexes(env, table, rowId);
   return rowId;
 }
 
@@ -105,10 +104,25 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
   ]);
   const es = new EState(env, stmt, params, null);
   const ret = bound[0]!;
+  const oc = q.onConflict === null ? null : bindOnConflict(q.onConflict, cols.length);
+  /** Rows this statement inserted or updated (ON CONFLICT may not meet one twice). */
+  const affected = new Set<number>();
+  let count = 0;
   const emit = (values: Value[]): void => {
     const pkey = pkeyOf(table, values);
-    checkRow(table, values, pkey, env.txn.xid);
-    const rowId = writeRow(env, table, values, pkey);
+    let rowId: number;
+    const existing = oc === null || pkey === undefined ? null : conflictingRow(env, table, values, pkey);
+    if (existing !== null) {
+      if (oc!.action === 'nothing') return;
+      const r = updateConflicting(env, table, existing, values, oc!, es, affected);
+      if (r === null) return;
+      rowId = r;
+    } else {
+      checkRow(table, values, pkey, env.txn.xid);
+      rowId = writeRow(env, table, values, pkey);
+    }
+    affected.add(rowId);
+    count++;
     if (returning !== null) {
       const row = storedRow(table, rowId);
       returning.push(ret.map((e) => evalExpr(e, row, es)));
@@ -126,7 +140,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
       }
       emit(values);
     }
-    return { count: rows.length, returning };
+    return { count, returning };
   }
   for (let i = 0; i < q.rows.length; i++) {
     const rowExprs = bound[i + 1]!;
@@ -134,5 +148,63 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
     for (let c = 0; c < cols.length; c++) values[c] = evalExpr(rowExprs[c]!, null, es);
     emit(values);
   }
-  return { count: q.rows.length, returning };
+  return { count, returning };
+}
+
+/** ON CONFLICT's expressions bound to the tuple [existing row..., EXCLUDED row...]. */
+function bindOnConflict(oc: OnConflict, ncols: number): OnConflict {
+  const bind = (e: Expr): Expr => {
+    if (e.k === 'var') {
+      assert(e.levelsUp === 0 && (e.rti === 0 || e.rti === 1), 'ON CONFLICT expressions read the target row and EXCLUDED only');
+      return { k: 'slot', type: e.type, idx: e.rti * ncols + e.col, typmod: e.typmod, name: e.name };
+    }
+    return mapOperands(e, bind);
+  };
+  return { action: oc.action, sets: oc.sets.map((x) => ({ col: x.col, expr: bind(x.expr) })), where: oc.where === null ? null : bind(oc.where) };
+}
+
+/**
+ * The row that holds primary key `pkey` for the current transaction (ON CONFLICT's arbiter
+ * check), or null. The proposed row's NOT NULL constraints are checked first, as PostgreSQL's
+ * ExecConstraints runs before the arbiter.
+ * @throws PgError 23502 not-null violation; 55P03 when another in-flight transaction holds
+ *   the key (PostgreSQL would wait for it).
+ */
+function conflictingRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown): number | null {
+  const xid = env.txn.xid;
+  checkRow(table, values, undefined, xid);
+  const existing = table.pkey.get(pkey);
+  if (existing === undefined || !table.isLive(existing) || (table.xmax[existing] === xid && xid !== 0)) return null;
+  if (!table.visibleTo(existing, xid) || (table.xmax[existing] !== 0 && table.xmax[existing] !== xid)) {
+    throw new PgError('55P03', `could not obtain lock on relation "${table.name}"`);
+  }
+  return existing;
+}
+
+/**
+ * DO UPDATE of row `rowId` with the proposed row `excluded`: null when its WHERE is not true
+ * (nothing changes), else the new version's row id.
+ * @throws PgError 21000 when the row was inserted or updated by this same statement.
+ */
+function updateConflicting(env: SqlEnv, table: Table, rowId: number, excluded: readonly Value[], oc: OnConflict, es: EState, affected: Set<number>): number | null {
+  if (affected.has(rowId)) {
+    throw new PgError(SQLSTATE.cardinality_violation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
+      hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
+    });
+  }
+  const old = storedRow(table, rowId).map((v) => (v instanceof Float32Array ? v.slice() : v));
+  const tuple = [...old, ...excluded];
+  if (oc.where !== null && evalExpr(oc.where, tuple, es) !== true) return null;
+  const values = old.slice();
+  for (const set of oc.sets) {
+    const v = evalExpr(set.expr, tuple, es);
+    values[set.col] = v instanceof Float32Array ? v.slice() : v;
+  }
+  const xid = ensureXid(env);
+  const oldKey = pkeyOf(table, old);
+  env.catalog.deleteRow(table, rowId, xid, oldKey);
+  env.txn.writes.push({ kind: 'delete', table, rowId, pkey: oldKey });
+  const newKey = pkeyOf(table, values);
+  checkRow(table, values, newKey, xid);
+  return writeRow(env, table, values, newKey);
 }

@@ -39,6 +39,8 @@ export interface ResultField {
   /** Type OID (PGlite's `dataTypeID`). */
   dataTypeID: number;
   type: SqlType;
+  /** Type modifier (a vector's dimensions, varchar's length + 4, ...), -1 when none. */
+  typmod?: number;
 }
 
 /** What one statement returns; rows are arrays of plain values in field order. */
@@ -56,7 +58,9 @@ type AnyAnalyzed = Analyzed<SelectQuery> | Analyzed<InsertQuery> | Analyzed<Upda
 
 interface Prepared {
   version: number;
-  analyzed: AnyAnalyzed;
+  analyzed: AnyAnalyzed | null;
+  /** Parameter types the client declared (the extended protocol's Parse); kept for re-analysis. */
+  declared?: readonly SqlType[];
   /** The last plan of a SELECT, reused while valid (plan/planner.ts cachedPlanValid). */
   plan?: CachedPlan;
 }
@@ -65,7 +69,10 @@ interface Prepared {
 export type PreparedCache = WeakMap<object, Prepared>;
 
 function fieldsOf(targets: { name: string; expr: Expr }[]): ResultField[] {
-  return targets.map((t) => ({ name: t.name, dataTypeID: TYPE_OID[t.expr.type], type: t.expr.type }));
+  return targets.map((t) => {
+    const typmod = (t.expr as { typmod?: number }).typmod;
+    return { name: t.name, dataTypeID: TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }) };
+  });
 }
 
 const EMPTY: Value[][] = [];
@@ -194,11 +201,11 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     case 'ExplainStmt':
       return explain(env, s, params, cache);
     default:
-      throw pgErr.featureNotSupported(describeStatement(raw.tag));
+      throw pgErr.featureNotSupported(statementName(raw.tag));
   }
 }
 
-function describeStatement(tag: string): string {
+function statementName(tag: string): string {
   const names: Record<string, string> = {
     UpdateStmt: 'UPDATE',
     DeleteStmt: 'DELETE',
@@ -230,7 +237,7 @@ function ddlOutsideBlock(env: SqlEnv, what: string): void {
  */
 function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache): AnyAnalyzed {
   const hit = cache.get(raw.stmt);
-  const analyzed = hit !== undefined && hit.version === env.catalog.version ? hit.analyzed : analyzeStatement(env, raw, cache);
+  const analyzed = hit !== undefined && hit.analyzed !== null && hit.version === env.catalog.version ? hit.analyzed : analyzeStatement(env, raw, cache);
   const unknown = analyzed.paramTypes.indexOf('unknown');
   if (unknown >= 0) throw new PgError(SQLSTATE.indeterminate_datatype, `could not determine data type of parameter $${unknown + 1}`);
   return analyzed;
@@ -238,13 +245,14 @@ function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache): AnyAnaly
 
 function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache): AnyAnalyzed {
   const s = raw.stmt[raw.tag];
+  const declared = cache.get(raw.stmt)?.declared ?? [];
   const analyzed: AnyAnalyzed =
     raw.tag === 'SelectStmt'
-      ? analyzeSelect(env, s)
+      ? analyzeSelect(env, s, declared)
       : raw.tag === 'UpdateStmt'
-        ? analyzeUpdate(env, s)
+        ? analyzeUpdate(env, s, declared)
         : raw.tag === 'DeleteStmt'
-          ? analyzeDelete(env, s)
+          ? analyzeDelete(env, s, declared)
           : analyzeInsert(env, s, (t, col) => {
           const c = t.def.columns[col]!;
           if (c.sequence !== null) {
@@ -254,9 +262,59 @@ function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache):
           }
           if (c.defaultSql !== null) return analyzeDefault(env, t, col, JSON.parse(c.defaultSql) as PgNode);
           return null;
-        });
-  cache.set(raw.stmt, { version: env.catalog.version, analyzed });
+        }, declared);
+  cache.set(raw.stmt, { version: env.catalog.version, analyzed, declared });
   return analyzed;
+}
+
+/** What a client learns from Describe of a prepared statement, before it runs. */
+export interface StatementDescription {
+  /** Parameter types, declared or inferred ($1 first). */
+  paramTypes: SqlType[];
+  /** Result columns, or null for a statement that returns no rows (NoData). */
+  fields: ResultField[] | null;
+}
+
+/**
+ * Parse analysis of one statement for the extended protocol's Parse / Describe (PostgreSQL's
+ * exec_parse_message + exec_describe_statement_message): the parameter types, with the ones
+ * the client declared (`declared[i]`, 'unknown' for OID 0) taking precedence over inference,
+ * and the result columns. Nothing runs. The analysis is cached on `raw.stmt` (with the declared
+ * types, for re-analysis after DDL), so the statement's executions reuse it.
+ * @throws PgError 25P02 in a failed transaction (except transaction control), 42P01 / 42703 ...
+ *   as analysis finds them, 42P18 for a parameter whose type stays unknown.
+ */
+export function describeStatement(env: SqlEnv, raw: RawStatement, declared: readonly SqlType[], cache: PreparedCache): StatementDescription {
+  if (env.txn.failed && raw.tag !== 'TransactionStmt') {
+    throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
+  }
+  const s = raw.stmt[raw.tag];
+  switch (raw.tag) {
+    case 'SelectStmt':
+    case 'InsertStmt':
+    case 'UpdateStmt':
+    case 'DeleteStmt': {
+      if (declared.length > 0 && cache.get(raw.stmt)?.declared === undefined) cache.set(raw.stmt, { version: -1, analyzed: null, declared });
+      const a = prepare(env, raw, cache);
+      const q = a.query;
+      const targets = q.kind === 'select' ? q.targets : (q as { returning: { name: string; expr: Expr }[] | null }).returning;
+      return { paramTypes: a.paramTypes, fields: targets === null ? null : fieldsOf(targets) };
+    }
+    case 'ExplainStmt': {
+      const inner = s.query;
+      const tag = Object.keys(inner)[0]!;
+      const d = tag === 'SelectStmt' ? describeStatement(env, { stmt: inner, tag }, declared, cache) : { paramTypes: [...declared] };
+      const json = explainOptions(s).format === 'json';
+      return { paramTypes: d.paramTypes, fields: [{ name: 'QUERY PLAN', dataTypeID: json ? 114 : TYPE_OID.text, type: 'text' }] };
+    }
+    case 'VariableShowStmt': {
+      if (s.name === 'all') throw pgErr.featureNotSupported('SHOW ALL');
+      const { name } = env.settings.show(s.name as string);
+      return { paramTypes: [...declared], fields: [{ name, dataTypeID: TYPE_OID.text, type: 'text' }] };
+    }
+    default:
+      return { paramTypes: [...declared], fields: null };
+  }
 }
 
 /**

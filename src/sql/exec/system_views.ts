@@ -13,6 +13,7 @@ import type { Value } from '../../storage/table.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
+import { allTypeIo, typeIoByOid } from '../../types/type_io.js';
 import { TYPE_OID, valueToText, type SqlType } from '../analyze/types.js';
 import type { ColumnStats } from '../stats/store.js';
 
@@ -36,14 +37,12 @@ const OPCLASS_OID: Record<string, number> = {
   'hnsw/sparsevec_l2_ops': 16692, 'hnsw/sparsevec_ip_ops': 16697, 'hnsw/sparsevec_cosine_ops': 16702, 'hnsw/sparsevec_l1_ops': 16708,
 };
 
-/** pg_type facts of vecgres' types: name, length, category, alignment, namespace. */
-const TYPE_ROWS: [SqlType, string, number, string, string][] = [
-  ['bool', 'bool', 1, 'B', 'c'], ['bytea', 'bytea', -1, 'U', 'i'], ['int8', 'int8', 8, 'N', 'd'], ['int2', 'int2', 2, 'N', 's'],
-  ['int4', 'int4', 4, 'N', 'i'], ['text', 'text', -1, 'S', 'i'], ['json', 'json', -1, 'U', 'i'], ['float4', 'float4', 4, 'N', 'i'],
-  ['float8', 'float8', 8, 'N', 'd'], ['bpchar', 'bpchar', -1, 'S', 'i'], ['varchar', 'varchar', -1, 'S', 'i'], ['bit', 'bit', -1, 'V', 'i'],
-  ['varbit', 'varbit', -1, 'V', 'i'], ['numeric', 'numeric', -1, 'N', 'i'], ['uuid', 'uuid', 16, 'U', 'c'], ['jsonb', 'jsonb', -1, 'U', 'i'],
-  ['vector', 'vector', -1, 'U', 'i'], ['halfvec', 'halfvec', -1, 'U', 'i'], ['sparsevec', 'sparsevec', -1, 'U', 'i'],
-];
+/** pg_type's category and alignment of vecgres' base types (the rest of a row comes from types/type_io.ts). */
+const TYPE_CATEGORY: Record<string, [string, string]> = {
+  bool: ['B', 'c'], bytea: ['U', 'i'], int8: ['N', 'd'], int2: ['N', 's'], int4: ['N', 'i'], text: ['S', 'i'], json: ['U', 'i'],
+  float4: ['N', 'i'], float8: ['N', 'd'], bpchar: ['S', 'i'], varchar: ['S', 'i'], bit: ['V', 'i'], varbit: ['V', 'i'],
+  numeric: ['N', 'i'], uuid: ['U', 'c'], jsonb: ['U', 'i'],
+};
 const PGVECTOR_TYPES = new Set(['vector', 'halfvec', 'sparsevec']);
 const PREFERRED_TYPES = new Set(['bool', 'text', 'float8', 'varbit']);
 const COLLATABLE_TYPES = new Set(['text', 'varchar', 'bpchar']);
@@ -67,15 +66,16 @@ function float4Array(values: readonly number[]): PgArray {
   return new PgArray('float4', [values.length], values.map((v) => Math.fround(v)));
 }
 
-/** The table columns an index keys on (its key column numbers). */
+/** The table columns an index keys on (0-based; -1 for an expression key, pg_index's indkey 0). */
 function indexKeyColumns(d: IndexDef): number[] {
-  return [d.column];
+  return d.keys.map((k) => k.column);
 }
 
 /** The oid of an index's operator class (0 for the primary key's btree, which has none here). */
-function opclassOid(env: SqlEnv, d: IndexDef): number {
-  if (d.primaryKey) return 1978; // int4_ops, the usual primary key type's
-  return OPCLASS_OID[`${d.method}/${d.opclass}`] ?? opclassFallbackOid(env, d.method, d.opclass);
+function opclassOid(env: SqlEnv, d: IndexDef, key: number): number {
+  const opclass = d.keys[key]!.opclass;
+  if (d.primaryKey || opclass === '') return 1978; // int4_ops, the usual primary key type's
+  return OPCLASS_OID[`${d.method}/${opclass}`] ?? opclassFallbackOid(env, d.method, opclass);
 }
 
 function amOid(env: SqlEnv, name: string): number {
@@ -139,9 +139,9 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
         const st = env.stats;
         const keys = indexKeyColumns(d);
         return [
-          st.relOid(d.name), st.relOid(d.table), keys.length, keys.length, d.primaryKey, false, d.primaryKey, false, true, false,
+          st.relOid(d.name), st.relOid(d.table), keys.length, keys.length, d.unique || d.primaryKey, false, d.primaryKey, false, true, false,
           true, false, true, true, false, keys.map((k) => k + 1).join(' '), keys.map(() => '0').join(' '),
-          keys.map(() => String(opclassOid(env, d))).join(' '), keys.map(() => '0').join(' '), null, null,
+          keys.map((_, i) => String(opclassOid(env, d, i))).join(' '), keys.map(() => '0').join(' '), null, null,
         ];
       });
     case 'pg_tables':
@@ -187,12 +187,14 @@ function typeRows(): Value[][] {
       len > 0 ? 'p' : 'x', false, 0, -1, 0, collation, null, null, null,
     ]);
   };
-  for (const [t, name, len, cat, align] of TYPE_ROWS) {
-    const ns = PGVECTOR_TYPES.has(name) ? NS_PUBLIC : NS_CATALOG;
-    const arr = TYPE_OID[`${t}[]` as SqlType] ?? 0;
-    const coll = COLLATABLE_TYPES.has(name) ? 100 : 0;
-    add(TYPE_OID[t], name, len, cat, align, ns, 0, arr, PREFERRED_TYPES.has(name), coll);
-    if (arr !== 0) add(arr, `_${name}`, -1, 'A', align === 'd' ? 'd' : 'i', ns, TYPE_OID[t], 0, false, coll);
+  // One registry of types (types/type_io.ts): OIDs, names, lengths and array links come from it.
+  for (const t of allTypeIo()) {
+    const base = t.elemOid === 0 ? t : typeIoByOid(t.elemOid)!;
+    const ns = PGVECTOR_TYPES.has(base.typname) ? NS_PUBLIC : NS_CATALOG;
+    const [cat, align] = TYPE_CATEGORY[base.typname] ?? ['U', 'i'];
+    const coll = COLLATABLE_TYPES.has(base.typname) ? 100 : 0;
+    if (t.elemOid === 0) add(t.oid, t.typname, t.typlen, cat, align, ns, 0, t.arrayOid, PREFERRED_TYPES.has(t.typname), coll);
+    else add(t.oid, t.typname, -1, 'A', align === 'd' ? 'd' : 'i', ns, t.elemOid, 0, false, coll);
   }
   return rows;
 }

@@ -64,6 +64,17 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
       return `(${d(e.arg)} ${e.op} ${e.all ? 'ALL' : 'ANY'} (${d(e.arr)}))`;
     case 'coalesce':
       return `COALESCE(${e.args.map(d).join(', ')})`;
+    case 'case': {
+      const whens = e.whens.map((w) => ` WHEN ${d(w.cond)} THEN ${d(w.then)}`).join('');
+      const els = e.else.k === 'const' && e.else.value === null ? '' : ` ELSE ${d(e.else)}`;
+      return `CASE${e.arg === null ? '' : ` ${d(e.arg)}`}${whens}${els} END`;
+    }
+    case 'minmax':
+      return `${e.greatest ? 'GREATEST' : 'LEAST'}(${e.args.map(d).join(', ')})`;
+    case 'nullif':
+      return `NULLIF(${d(e.l)}, ${d(e.r)})`;
+    case 'session':
+      return `${e.name}(${e.args.map(d).join(', ')})`;
     case 'sublink':
       return '(SubPlan)';
     case 'subplan':

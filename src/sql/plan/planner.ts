@@ -622,7 +622,7 @@ function planAgg(info: PlannerInfo, input: PlanNode): PlanNode {
     node: 'Agg', strategy: hashed ? 'hashed' : 'plain', input, groupKeys: [], groupText: [], aggs: [],
   };
   agg.groupKeys = q.groupBy.map((g) => info.bindFor(agg, g, input.layout));
-  agg.groupText = q.groupBy.map((g, i) => {
+  agg.groupText = q.groupBy.slice(0, q.groupByWritten ?? q.groupBy.length).map((g, i) => {
     const b = agg.groupKeys[i]!;
     return b.k === 'slot' ? deparse(b, info.global.qualify) : info.text(g, info.global.qualify);
   });

@@ -10,7 +10,7 @@
 import type { Expr } from '../analyze/expr.js';
 import type { RangeTblEntry } from '../analyze/query.js';
 import { isVectorFamily } from '../analyze/types.js';
-import type { IndexDef } from '../../storage/catalog.js';
+import { isColumnIndex, type IndexDef } from '../../storage/catalog.js';
 import type { KnnSpec, LayoutItem, PlanNode, ScanTarget } from './plan.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity, qualsSelectivity } from './cost.js';
 import { statsLookup } from './selfuncs.js';
@@ -326,7 +326,7 @@ export function knnScan(
   let best: { def: IndexDef; cost: number } | null = null;
   if (!key.nullsFirst) {
     for (const def of env.catalog.indexesOf(table.name)) {
-      if (def.primaryKey || def.column !== col.col) continue;
+      if (def.primaryKey || !isColumnIndex(def, col.col)) continue;
       const index = env.indexes.get(def.name);
       const am = env.methods.get(def.method);
       if (index === undefined || am === undefined || index.opclass.operator !== e.op) continue;

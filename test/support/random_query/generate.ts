@@ -59,35 +59,7 @@ export interface GeneratedQuery {
  * produces them only when `all` is set (VECGRES_RANDOM_ALL=1), so the test stays green while
  * the fix is under way; delete an entry as soon as its fix lands, and the test checks it again.
  */
-export const KNOWN_WRONG_ANSWERS: readonly { readonly shape: string; readonly repro: string }[] = [
-  {
-    // A bare non-integer constant as a sort or grouping key is 42601 in PostgreSQL
-    // (parse_clause.c); vecgres sorts or groups by the constant.
-    shape: 'non-integer-constant-sort-key',
-    repro: `SELECT 1 FROM t0 ORDER BY 'b';  -- PostgreSQL 42601 non-integer constant in ORDER BY; vecgres rows
-      SELECT 9.5, count(*) FROM t0 GROUP BY 9.5;  -- PostgreSQL 42601 non-integer constant in GROUP BY; vecgres a row`,
-  },
-  {
-    // numeric values are JS numbers in vecgres, so their text loses PostgreSQL's display scale.
-    shape: 'numeric-output-scale',
-    repro: `SELECT 2.0, -8.25 + -3.25;  -- PostgreSQL 2.0, -11.50; vecgres 2, -11.5`,
-  },
-  {
-    // PostgreSQL lets GROUP BY a primary key cover the table's other columns (functional
-    // dependency, PostgreSQL 9.1); vecgres raises 42803.
-    shape: 'group-by-primary-key-dependency',
-    repro: `CREATE TABLE p (id int PRIMARY KEY, k int); INSERT INTO p VALUES (1, 2);
-      SELECT id, k FROM p GROUP BY id;  -- PostgreSQL 1, 2; vecgres 42803 column "p.k" must appear in the GROUP BY clause`,
-  },
-  {
-    // PostgreSQL names an unnamed output by FigureColname's strengths: a cast names it only
-    // over a weaker name (so a cast of a cast takes the outer type), and ARRAY[...] is
-    // "array" however it is cast; vecgres keeps the inner cast's name and names ARRAY[...]::t t.
-    shape: 'cast-column-name',
-    repro: `SELECT 0.5::real::float8, '[1,2]'::vector::halfvec, ARRAY[1,2]::vector;
-      -- PostgreSQL columns float8, halfvec, array; vecgres float4, vector, vector`,
-  },
-];
+export const KNOWN_WRONG_ANSWERS: readonly { readonly shape: string; readonly repro: string }[] = [];
 
 export interface GeneratorOptions {
   /** Also generate the shapes in {@link KNOWN_WRONG_ANSWERS}. */
@@ -942,7 +914,13 @@ export class QueryGenerator {
           [1, () => `coalesce(${e('int4')}, ${this.rng.int(-1, 3)})`],
           [1, () => `length(${e('text')})`],
           [1, () => `vector_dims(${e(this.rng.pick(['vector', 'halfvec'] as const))})`],
-          [0.2, () => `CASE WHEN ${this.#bool(sc, d)} THEN ${e('int4')} ELSE ${e('int4')} END`],
+          [0.4, () => `CASE WHEN ${this.#bool(sc, d)} THEN ${e('int4')} ELSE ${e('int4')} END`],
+          [0.4, () => `CASE ${e('int4')} WHEN ${this.rng.int(-1, 4)} THEN ${e('int4')} WHEN ${this.rng.int(-1, 4)} THEN ${this.rng.int(0, 9)}${this.rng.chance(0.5) ? ` ELSE ${e('int4')}` : ''} END`],
+          [0.4, () => `nullif(${e('int4')}, ${this.rng.int(-1, 3)})`],
+          [0.4, () => `${this.rng.pick(['greatest', 'least'])}(${e('int4')}, ${e('int4')}${this.rng.chance(0.3) ? `, ${this.rng.int(-1, 4)}` : ''})`],
+          [0.4, () => `mod(${e('int4')}, ${this.rng.pick([-2, 1, 2, 3])})`],
+          [0.3, () => `strpos(${e('text')}, '${this.rng.pick(['a', 'b', 'ab'])}')`],
+          [0.3, () => `char_length(${e('text')})`],
         );
         if (sub) out.push([1, () => this.#scalarSubquery(sc, 'int4')]);
         break;
@@ -963,6 +941,7 @@ export class QueryGenerator {
           [1, () => `${e('float4')}::float8`],
           [1, () => `${e('int4')}::float8`],
           [1, () => `abs(${e('float8')})`],
+          [0.3, () => `${this.rng.pick(['round', 'ceil', 'floor', 'trunc', 'sign'])}(${e('float8')})`],
         );
         if (sc.exact !== true) out.push([1, () => `vector_norm(${e('vector')})`], [1, () => `l2_norm(${e(this.rng.pick(['halfvec', 'sparsevec'] as const))})`]);
         if (sub) out.push([1, () => this.#scalarSubquery(sc, 'float8')]);
@@ -980,6 +959,18 @@ export class QueryGenerator {
           [1, () => `${e(this.rng.pick(['int4', 'int8', 'float4', 'float8', 'bool'] as const))}::text`],
           [0.5, () => `${e(this.rng.pick(['vector', 'halfvec', 'sparsevec', 'bit'] as const))}::text`],
           [1, () => `coalesce(${e('text')}, 'z')`],
+          [0.3, () => `CASE WHEN ${this.#bool(sc, d)} THEN ${e('text')} ELSE ${this.#literal('text')} END`],
+          [0.3, () => `nullif(${e('text')}, ${this.#literal('text')})`],
+          [0.3, () => `substr(${e('text')}, ${this.rng.int(-1, 3)}${this.rng.chance(0.6) ? `, ${this.rng.int(0, 3)}` : ''})`],
+          [0.3, () => `${this.rng.pick(['left', 'right'])}(${e('text')}, ${this.rng.int(-2, 3)})`],
+          [0.3, () => `replace(${e('text')}, '${this.rng.pick(['a', 'b', 'ab'])}', '${this.rng.pick(['', 'x', 'yy'])}')`],
+          [0.3, () => `${this.rng.pick(['lpad', 'rpad'])}(${e('text')}, ${this.rng.int(0, 5)}${this.rng.chance(0.5) ? `, '${this.rng.pick(['x', 'yz', ''])}'` : ''})`],
+          [0.3, () => `split_part(${e('text')}, '${this.rng.pick(['a', 'b'])}', ${this.rng.pick([-2, -1, 1, 2])})`],
+          [0.3, () => `${this.rng.pick(['btrim', 'ltrim', 'rtrim'])}(${e('text')}, '${this.rng.pick(['a', 'ab', 'c'])}')`],
+          [0.3, () => `concat(${e('text')}, ${e(this.rng.pick(['int4', 'text', 'bool'] as const))})`],
+          [0.2, () => `concat_ws('${this.rng.pick(['-', ', '])}', ${e('text')}, ${e('int4')}, ${e('text')})`],
+          [0.2, () => `${this.rng.pick(['md5', 'reverse', 'initcap'])}(${e('text')})`],
+          [0.2, () => `regexp_replace(${e('text')}, '${this.rng.pick(['a', '[ab]', 'b+', '^.'])}', '${this.rng.pick(['', 'X', '<\\&>'])}'${this.rng.chance(0.5) ? ", 'g'" : ''})`],
         );
         break;
       case 'bool':
@@ -1100,6 +1091,8 @@ export class QueryGenerator {
       [1, () => this.#column(sc, 'bool') ?? 'true'],
       [1, () => `${this.#expr(sc, 'int4', d)} ${this.rng.pick(['', 'NOT '])}IN (${[1, 2, 3].map(() => this.rng.int(-1, 6)).join(', ')})`],
       [1, () => `${this.#expr(sc, 'int4', d)} BETWEEN ${this.rng.int(-2, 3)} AND ${this.rng.int(2, 8)}`],
+      [1, () => `${this.#expr(sc, 'text', d)} ${this.rng.pick(['', 'NOT '])}${this.rng.pick(['LIKE', 'ILIKE'])} '${this.rng.pick(['a%', '%b', '%a%', '_', '_b%', '%', 'A%', 'a\\_'])}'`],
+      [0.5, () => `${this.#expr(sc, 'text', d)} ${this.rng.pick(['~', '~*', '!~', '!~*'])} '${this.rng.pick(['^a', 'b$', '[ab]c', '^$', 'A', '^(a|b)+$'])}'`],
       // The primary-key lookup path.
       [1, () => {
         const withId = sc.rels.filter((r) => r.cols.some((c) => c.name === 'id'));

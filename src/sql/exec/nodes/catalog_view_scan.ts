@@ -1,5 +1,5 @@
 /**
- * Scan of a catalog view (pg_settings, pg_indexes): its rows are built from the session's
+ * Scan of a catalog view (pg_settings, pg_type, pg_indexes): its rows are built from the session's
  * settings and the catalog when the scan starts (they are small), then filtered. EXPLAIN
  * prints it as PostgreSQL does a set-returning function behind a view: `Function Scan`.
  */
@@ -47,16 +47,19 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
   } else if (name === 'pg_indexes') {
     for (const d of env.catalog.allIndexes()) {
       const table = env.catalog.getTable(d.table);
-      const col = table?.def.columns[d.column]?.name ?? '?';
-      const indexdef = d.primaryKey
-        ? `CREATE UNIQUE INDEX ${d.name} ON public.${d.table} USING btree (${col})`
-        : `CREATE INDEX ${d.name} ON public.${d.table} USING ${d.method} (${col} ${d.opclass})` +
-          (d.options.length > 0 ? ` WITH (${d.options.map(([k, v]) => `${k}='${v}'`).join(', ')})` : '');
+      const keys = d.keys.map((k) => {
+        const col = k.expr === null ? (table?.def.columns[k.column]?.name ?? '?') : `(${k.expr})`;
+        return (d.primaryKey ? col : `${col} ${k.opclass}`) + (k.descending ? ' DESC' : '') + (k.nullsFirst !== k.descending ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : '');
+      });
+      const indexdef = `CREATE ${d.unique ? 'UNIQUE ' : ''}INDEX ${d.name} ON public.${d.table} USING ${d.method} (${keys.join(', ')})` +
+        (d.options.length > 0 ? ` WITH (${d.options.map(([k, v]) => `${k}='${v}'`).join(', ')})` : '') +
+        (d.predicate === null ? '' : ` WHERE ${d.predicate}`);
       out.push(['public', d.table, d.name, null, indexdef]);
     }
   }
   return out;
 }
+
 
 function settingsRow(env: SqlEnv, def: GucDef): Value[] {
   const vartype = def.type === 'bool' ? 'bool' : def.type;

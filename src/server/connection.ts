@@ -1,0 +1,483 @@
+/**
+ * One client connection (a backend, in PostgreSQL terms): moves bytes between its socket and
+ * the protocol codec, runs the startup and authentication exchange, and answers the simple and
+ * extended query protocols by calling the engine's narrow waist (Database.executeScript,
+ * prepare, executePortal) on the connection's own session. PostgreSQL's postgres.c
+ * PostgresMain loop is the model:
+ *
+ * - Query: each statement's RowDescription, DataRows, notices and CommandComplete, then
+ *   ReadyForQuery; the first error stops the string (the statements before it stay done).
+ * - Parse / Bind / Describe / Execute / Close, named and unnamed statements and portals;
+ *   Execute with a row limit answers PortalSuspended and a later Execute resumes. After an
+ *   error every message up to Sync is skipped; Sync answers ReadyForQuery.
+ * - A commit is acknowledged (CommandComplete is sent) only once it is durable: the writer is
+ *   flushed to the socket only after Database.sync().
+ *
+ * Messages are handled one at a time in arrival order (a promise chain), so a pipelined client
+ * sees answers in order. A fatal protocol failure (lost framing) sends FATAL and closes this
+ * connection only.
+ */
+import type { Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { PgError, SQLSTATE, isPgError } from '../common/errors.js';
+import type { Session } from '../engine/session.js';
+import { bindPortal, decodeParams, type PreparedStatement, type Portal, type PortalBatch } from '../engine/portal.js';
+import { commandTag } from '../engine/portal.js';
+import { BackendWriter } from '../protocol/backend.js';
+import { FrontendDecoder, protocolNegotiation, type FrontendMessage, type ProtocolFailure, type StartupMessage } from '../protocol/frontend.js';
+import { AuthExchange } from '../protocol/auth.js';
+import { parseStartupOptions } from '../protocol/startup_options.js';
+import type { StatementResult } from '../sql/exec/statement.js';
+import { fieldDescriptions, resultFormats, writeRows } from './rows.js';
+import type { ServerContext } from './context.js';
+
+/** Settings PostgreSQL reports in ParameterStatus at startup and whenever they change (GUC_REPORT). */
+const REPORTED = ['application_name', 'client_encoding', 'DateStyle', 'integer_datetimes', 'server_encoding', 'server_version', 'standard_conforming_strings', 'TimeZone'] as const;
+
+/** Values of reported settings vecgres fixes (not settings in its registry). */
+const FIXED_REPORTED: Record<string, string> = {
+  integer_datetimes: 'on',
+  server_encoding: 'UTF8',
+};
+
+/** Startup parameters clients send that vecgres accepts and ignores (no such setting here yet). */
+const IGNORED_STARTUP = new Set(['extra_float_digits', 'intervalstyle', 'geqo', 'replication', 'lc_monetary', 'lc_numeric', 'lc_time', 'bytea_output']);
+
+/** Bytes the writer may hold before a large result is sent on in pieces. */
+const FLUSH_BYTES = 256 * 1024;
+
+/** Extended-protocol messages: an error inside one of these skips to the next Sync. */
+const EXTENDED = new Set(['Parse', 'Bind', 'Describe', 'Execute', 'Close', 'Flush']);
+
+export class Connection {
+  readonly processId: number;
+  readonly secretKey: number;
+  private readonly decoder: FrontendDecoder;
+  private readonly out = new BackendWriter();
+  private session: Session | null = null;
+  private auth: AuthExchange | null = null;
+  private startup: StartupMessage | null = null;
+  private readonly statements = new Map<string, PreparedStatement>();
+  private readonly portals = new Map<string, Portal>();
+  /** After an error in an extended-protocol message: ignore messages until Sync. */
+  private skipToSync = false;
+  private closed = false;
+  /** Messages are handled strictly in order; this is the tail of the chain. */
+  private chain: Promise<void> = Promise.resolve();
+  /** Last value sent per reported setting. */
+  private readonly reported = new Map<string, string>();
+  /**
+   * Set by a CancelRequest while the connection is working through messages (between two
+   * statements of a pipeline, or waiting for a commit's fsync): its next statement fails with
+   * 57014. Cleared at ReadyForQuery. A cancel of an idle connection does nothing, as in
+   * PostgreSQL. (Statements run to completion on this thread, so one already running is never
+   * interrupted.)
+   */
+  cancelPending = false;
+  /** True while messages are being handled. */
+  busy = false;
+  /** True while the connection has counted against max_connections. */
+  counted = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly ctx: ServerContext,
+    processId: number,
+  ) {
+    this.processId = processId;
+    this.secretKey = randomBytes(4).readInt32BE(0);
+    this.decoder = new FrontendDecoder({ maxMessageBytes: ctx.maxMessageBytes });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      if (this.closed) return;
+      this.decoder.push(chunk);
+      this.chain = this.chain.then(() => this.drain());
+    });
+    socket.on('end', () => {
+      this.chain = this.chain.then(() => {
+        const f = this.decoder.end();
+        if (f !== null && !this.closed) this.fatal(f.error);
+        this.close();
+      });
+    });
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  /** Ends the connection: an open transaction is rolled back, the socket closed. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.session !== null && !this.ctx.db.isClosed) {
+      try {
+        this.ctx.db.abort(this.session);
+      } catch {
+        // The database may be closing; nothing is left to undo then.
+      }
+    }
+    this.ctx.onClose(this);
+    this.socket.destroy();
+  }
+
+  private async drain(): Promise<void> {
+    this.busy = true;
+    try {
+      await this.drainMessages();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async drainMessages(): Promise<void> {
+    for (;;) {
+      if (this.closed) return;
+      const m = this.decoder.next();
+      if (m === null) break;
+      try {
+        await this.handle(m);
+      } catch (e) {
+        // A defect, not a user error: report it as PostgreSQL's internal error and end this
+        // connection (its state is unknown), never the server.
+        this.ctx.log(`internal error on connection ${this.processId}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        this.out.reset();
+        this.fatal(new PgError(SQLSTATE.internal_error, `internal error: ${e instanceof Error ? e.message : String(e)}`, { severity: 'FATAL' }));
+        return;
+      }
+    }
+    this.flush();
+  }
+
+  /**
+   * Sends what the writer holds. When the socket's buffer is full (a client that sends
+   * queries without reading the answers), reading from it pauses until it drains, so such a
+   * client cannot make the server hold unbounded results.
+   */
+  private flush(): void {
+    if (this.closed || this.out.length === 0) return;
+    if (!this.socket.write(this.out.take()) && !this.socket.isPaused()) {
+      this.socket.pause();
+      this.socket.once('drain', () => this.socket.resume());
+    }
+  }
+
+  /** Sends a FATAL error and closes. */
+  private fatal(err: PgError): void {
+    const e = err.severity === 'FATAL' ? err : new PgError(err.code, err.message, { severity: 'FATAL', ...(err.detail === undefined ? {} : { detail: err.detail }) });
+    if (!this.closed) {
+      this.out.errorResponse(e);
+      this.flush();
+    }
+    this.socket.end();
+    this.close();
+  }
+
+  private async handle(m: FrontendMessage | ProtocolFailure): Promise<void> {
+    if (m.type === 'ProtocolFailure') return this.protocolFailure(m);
+    switch (m.type) {
+      case 'SSLRequest':
+      case 'GSSENCRequest':
+        // No TLS and no GSSAPI encryption: 'N', and the client goes on in the clear (or gives up).
+        this.out.sslResponse(false);
+        this.flush();
+        return;
+      case 'CancelRequest':
+        this.ctx.cancel(m.processId, m.secretKey);
+        this.socket.end();
+        this.close();
+        return;
+      case 'StartupMessage':
+        return this.onStartup(m);
+      case 'AuthResponse':
+      case 'UnexpectedAuthMessage':
+        return this.onAuth(m);
+      case 'Terminate':
+        this.close();
+        return;
+      case 'Sync':
+        return this.onSync();
+      default:
+        break;
+    }
+    if (this.skipToSync) return;
+    try {
+      switch (m.type) {
+        case 'Query':
+          return await this.onQuery(m.sql);
+        case 'Parse':
+          return this.onParse(m.name, m.sql, m.paramTypes);
+        case 'Bind':
+          return this.onBind(m.portal, m.statement, m.params, m.paramFormats, m.resultFormats);
+        case 'Describe':
+          return this.onDescribe(m.kind, m.name);
+        case 'Execute':
+          return this.onExecute(m.portal, m.maxRows);
+        case 'Close':
+          if (m.kind === 'S') this.statements.delete(m.name);
+          else this.portals.delete(m.name);
+          this.out.closeComplete();
+          return;
+        case 'Flush':
+          this.flush();
+          return;
+        case 'CopyData':
+        case 'CopyDone':
+        case 'CopyFail':
+          // Outside COPY, PostgreSQL ignores these (a client may send them after a COPY failed).
+          return;
+        case 'FunctionCall':
+          throw new PgError(SQLSTATE.feature_not_supported, 'the fastpath function call protocol is not supported');
+      }
+    } catch (e) {
+      if (!isPgError(e)) throw e;
+      this.error(e);
+      if (EXTENDED.has(m.type)) this.skipToSync = true;
+    }
+  }
+
+  private protocolFailure(f: ProtocolFailure): void {
+    if (f.fatal) return this.fatal(f.error);
+    this.error(f.error);
+    // A malformed Query still ends with ReadyForQuery; a malformed extended message skips to Sync.
+    if (f.messageType === 0x51) this.readyForQuery();
+    else this.skipToSync = true;
+  }
+
+  private error(e: PgError): void {
+    this.out.errorResponse(e);
+  }
+
+  /** A NoticeResponse, unless client_min_messages is above its severity (INFO always goes). */
+  private notice(n: PgError): void {
+    const min = String(this.session?.settings.get('client_min_messages') ?? 'notice');
+    const rank = (sev: string): number => ['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error'].indexOf(sev);
+    const sev = n.severity.toLowerCase();
+    if (sev !== 'info' && rank(sev === 'debug' ? 'debug1' : sev) < rank(min)) return;
+    this.out.noticeResponse(n);
+  }
+
+  // --- startup and authentication ---
+
+  private onStartup(m: StartupMessage): void {
+    const n = protocolNegotiation(m);
+    if (!this.ctx.admit(this)) {
+      return this.fatal(new PgError(SQLSTATE.too_many_connections, 'sorry, too many clients already', { severity: 'FATAL' }));
+    }
+    this.startup = m;
+    if (n !== null) this.out.negotiateProtocolVersion(n.newestMinor, n.unrecognized);
+    this.auth = new AuthExchange({
+      method: this.ctx.authMethod,
+      user: m.user,
+      secret: this.ctx.secretFor(m.user),
+      randomBytes: (k) => randomBytes(k),
+      mockNonce: this.ctx.mockNonce,
+    });
+    const step = this.auth.start();
+    if (step.status === 'ok') return this.authenticated();
+    if (step.status === 'continue') this.out.auth(step.send);
+    this.flush();
+  }
+
+  private onAuth(m: FrontendMessage): void {
+    if (this.auth === null) return this.fatal(new PgError(SQLSTATE.protocol_violation, 'unexpected message during authentication', { severity: 'FATAL' }));
+    const step = this.auth.receive(m);
+    if (step.status === 'continue') {
+      this.out.auth(step.send);
+      this.flush();
+      return;
+    }
+    if (step.status === 'failed') return this.fatal(step.error);
+    if (step.send !== undefined) this.out.auth(step.send);
+    this.authenticated();
+  }
+
+  /** AuthenticationOk, the session with the startup settings, ParameterStatus, BackendKeyData, ReadyForQuery. */
+  private authenticated(): void {
+    const m = this.startup!;
+    const session = this.ctx.db.openSession();
+    try {
+      for (const [name, value] of m.parameters) {
+        if (name === 'user' || name === 'database') continue;
+        if (name === 'options') {
+          const opts = parseStartupOptions(value);
+          if (opts instanceof PgError) throw opts;
+          for (const o of opts) session.settings.set(o.name, o.value, false);
+          continue;
+        }
+        if (name === 'client_encoding') {
+          const enc = value.toUpperCase().replace(/[-_]/g, '');
+          if (enc !== 'UTF8' && enc !== 'UNICODE') {
+            throw new PgError(SQLSTATE.feature_not_supported, `client_encoding "${value}" is not supported: vecgres speaks UTF8 only`);
+          }
+          continue;
+        }
+        if (IGNORED_STARTUP.has(name.toLowerCase())) continue;
+        session.settings.set(name, value, false);
+      }
+    } catch (e) {
+      if (!isPgError(e)) throw e;
+      return this.fatal(e);
+    }
+    this.session = session;
+    this.decoder.authenticated();
+    this.out.authenticationOk();
+    this.reportParameters();
+    this.out.backendKeyData(this.processId, this.secretKey);
+    this.readyForQuery();
+    this.flush();
+  }
+
+  /** ParameterStatus for every reported setting whose value differs from the last one sent. */
+  private reportParameters(): void {
+    const s = this.session;
+    if (s === null) return;
+    for (const name of REPORTED) {
+      const value = FIXED_REPORTED[name] ?? (name === 'client_encoding' ? 'UTF8' : s.settings.show(name).value);
+      if (this.reported.get(name) === value) continue;
+      this.reported.set(name, value);
+      this.out.parameterStatus(name, value);
+    }
+  }
+
+  private readyForQuery(): void {
+    this.out.readyForQuery(this.session?.status ?? 'I');
+  }
+
+  // --- simple query ---
+
+  private async onQuery(sql: string): Promise<void> {
+    const session = this.requireSession();
+    // A simple Query destroys the unnamed statement and portal (postgres.c exec_simple_query).
+    this.statements.delete('');
+    this.portals.delete('');
+    let any = false;
+    try {
+      this.checkCancel();
+      this.ctx.db.executeScript(sql, [], session, (r) => {
+        any = true;
+        this.writeResult(r);
+        this.checkCancel();
+      });
+      if (!any) this.out.emptyQueryResponse();
+    } catch (e) {
+      if (!isPgError(e)) throw e;
+      this.error(e);
+    }
+    await this.syncDurable();
+    this.cancelPending = false;
+    this.reportParameters();
+    this.readyForQuery();
+    this.flush();
+  }
+
+  /** One statement's whole result (simple query). */
+  private writeResult(r: StatementResult): void {
+    if (r.fields.length > 0 || r.command === 'SELECT') this.out.rowDescription(fieldDescriptions(r.fields));
+    for (const n of r.notices) this.notice(n);
+    writeRows(this.out, r.fields, r.rows);
+    this.out.commandComplete(commandTag(r, r.rows.length));
+    if (this.out.length > FLUSH_BYTES) this.flush();
+  }
+
+  /**
+   * Waits until this session's commits are durable before anything acknowledging them is
+   * sent; a failed log write becomes this statement's error.
+   */
+  private async syncDurable(): Promise<void> {
+    try {
+      await this.ctx.db.sync(this.session!);
+    } catch (e) {
+      if (!isPgError(e)) throw e;
+      this.error(e);
+    }
+  }
+
+  private checkCancel(): void {
+    if (this.cancelPending) {
+      this.cancelPending = false;
+      throw new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request');
+    }
+  }
+
+  private requireSession(): Session {
+    if (this.session === null) throw new PgError(SQLSTATE.protocol_violation, 'unexpected message before authentication', { severity: 'FATAL' });
+    return this.session;
+  }
+
+  // --- extended query ---
+
+  private onParse(name: string, sql: string, paramTypes: Uint32Array): void {
+    const session = this.requireSession();
+    if (name !== '' && this.statements.has(name)) {
+      throw new PgError(SQLSTATE.duplicate_pstatement, `prepared statement "${name}" already exists`);
+    }
+    const stmt = this.ctx.db.prepare(sql, paramTypes, session);
+    this.statements.set(name, stmt);
+    this.out.parseComplete();
+  }
+
+  private onBind(portalName: string, stmtName: string, params: (Uint8Array | null)[], paramFormats: Int16Array, codes: Int16Array): void {
+    this.requireSession();
+    const stmt = this.statements.get(stmtName);
+    if (stmt === undefined) {
+      throw new PgError(SQLSTATE.undefined_pstatement, stmtName === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${stmtName}" does not exist`);
+    }
+    if (portalName !== '' && this.portals.has(portalName)) {
+      throw new PgError(SQLSTATE.duplicate_cursor, `cursor "${portalName}" already exists`);
+    }
+    if (this.session!.txn.failed && stmt.raw?.tag !== 'TransactionStmt') {
+      throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    const values = decodeParams(stmt, stmtName, params, paramFormats);
+    const formats = resultFormats(codes, stmt.fields?.length ?? 0);
+    this.portals.set(portalName, bindPortal(stmt, values, formats));
+    this.out.bindComplete();
+  }
+
+  private onDescribe(kind: 'S' | 'P', name: string): void {
+    this.requireSession();
+    if (kind === 'S') {
+      const stmt = this.statements.get(name);
+      if (stmt === undefined) {
+        throw new PgError(SQLSTATE.undefined_pstatement, name === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${name}" does not exist`);
+      }
+      this.out.parameterDescription(stmt.paramOids);
+      if (stmt.fields === null) this.out.noData();
+      else this.out.rowDescription(fieldDescriptions(stmt.fields));
+      return;
+    }
+    const portal = this.portals.get(name);
+    if (portal === undefined) throw new PgError(SQLSTATE.undefined_cursor, `portal "${name}" does not exist`);
+    const fields = portal.statement.fields;
+    if (fields === null) this.out.noData();
+    else this.out.rowDescription(fieldDescriptions(fields, portal.resultFormats));
+  }
+
+  private onExecute(name: string, maxRows: number): void {
+    const session = this.requireSession();
+    const portal = this.portals.get(name);
+    if (portal === undefined) throw new PgError(SQLSTATE.undefined_cursor, `portal "${name}" does not exist`);
+    if (portal.statement.raw === null) {
+      this.out.emptyQueryResponse();
+      return;
+    }
+    if (portal.result === null) this.checkCancel();
+    const batch: PortalBatch = this.ctx.db.executePortal(portal, maxRows, session);
+    for (const n of batch.notices) this.notice(n);
+    writeRows(this.out, batch.fields, batch.rows, portal.resultFormats);
+    if (batch.suspended) this.out.portalSuspended();
+    else this.out.commandComplete(batch.tag);
+    if (this.out.length > FLUSH_BYTES) this.flush();
+  }
+
+  private async onSync(): Promise<void> {
+    if (this.session === null) return;
+    this.skipToSync = false;
+    await this.syncDurable();
+    this.cancelPending = false;
+    // Portals live until the end of their transaction (no holdable cursors here).
+    if (this.session.status === 'I') this.portals.clear();
+    this.reportParameters();
+    this.readyForQuery();
+    this.flush();
+  }
+}

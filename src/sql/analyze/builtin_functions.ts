@@ -1,0 +1,131 @@
+/**
+ * PostgreSQL's built-in string and math functions as overload sets (their pg_proc
+ * signatures), resolved by overloads.ts like pgvector's: so `round(5)` is round(double
+ * precision), `round(5.5)` round(numeric), `length('x')` length(text), and `abs(-2)` keeps
+ * integer. Implementations live in types/text_funcs.ts and types/math_funcs.ts.
+ */
+import type { Value } from '../../storage/table.js';
+import type { SqlType } from './types.js';
+import type { Overload } from './overloads.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
+import {
+  pgLower, pgUpper, charLength, substr, left, right, strpos, replace, splitPart, trim, pad, repeat, reverse, md5, initcap,
+  like, likeEscape, regexMatches, regexpMatch, regexpReplace, quoteIdent, quoteLiteral,
+} from '../../types/text_funcs.js';
+import {
+  absInt, absInt8, modInt, modInt8, powerFloat8, sqrtFloat8, cbrtFloat8, expFloat8, lnFloat8, log10Float8, degrees, radians, sqrtNumeric,
+} from '../../types/math_funcs.js';
+import { type Numeric, numericAbs } from '../../types/numeric.js';
+import { PgArray } from '../../types/pgarray.js';
+import { checkInt2 } from '../../types/int.js';
+
+type Add = (name: string, o: Overload) => void;
+type S = string;
+
+const f1 = (args: SqlType[], result: SqlType, impl: (a: Value) => Value): Overload => ({ args, result, impl });
+const f2 = (args: SqlType[], result: SqlType, impl: (a: Value, b: Value) => Value): Overload => ({ args, result, impl });
+const fn = (args: SqlType[], result: SqlType, impl: (a: Value[]) => Value): Overload => ({ args, result, impl, nary: true });
+
+/** A function PostgreSQL has that vecgres does not compute yet (0A000 when called). */
+function notYet(what: string): () => never {
+  return () => {
+    throw new PgError(SQLSTATE.feature_not_supported, `${what} is not supported`);
+  };
+}
+
+/** Registers the string functions (varlena.c, oracle_compat.c, regexp.c). */
+export function registerTextFunctions(add: Add): void {
+  add('lower', f1(['text'], 'text', (a) => pgLower(a as S)));
+  add('upper', f1(['text'], 'text', (a) => pgUpper(a as S)));
+  add('initcap', f1(['text'], 'text', (a) => initcap(a as S)));
+  for (const name of ['length', 'char_length', 'character_length']) add(name, f1(['text'], 'int4', (a) => charLength(a as S)));
+  add('length', f1(['bytea'], 'int4', (a) => (a as Uint8Array).length));
+  add('octet_length', f1(['text'], 'int4', (a) => Buffer.byteLength(a as S, 'utf8')));
+  add('octet_length', f1(['bytea'], 'int4', (a) => (a as Uint8Array).length));
+  for (const name of ['substr', 'substring']) {
+    add(name, f2(['text', 'int4'], 'text', (a, b) => substr(a as S, b as number)));
+    add(name, fn(['text', 'int4', 'int4'], 'text', (v) => substr(v[0] as S, v[1] as number, v[2] as number)));
+  }
+  // substring(text from pattern): the part the first parenthesized group (or the whole match) matched.
+  add('substring', f2(['text', 'text'], 'text', (a, b) => {
+    const m = regexpMatch(a as S, b as S, '');
+    return m === null ? null : m[0] ?? null;
+  }));
+  add('left', f2(['text', 'int4'], 'text', (a, b) => left(a as S, b as number)));
+  add('right', f2(['text', 'int4'], 'text', (a, b) => right(a as S, b as number)));
+  add('strpos', f2(['text', 'text'], 'int4', (a, b) => strpos(a as S, b as S)));
+  // position(sub IN s) arrives as position(s, sub).
+  add('position', f2(['text', 'text'], 'int4', (a, b) => strpos(a as S, b as S)));
+  add('replace', fn(['text', 'text', 'text'], 'text', (v) => replace(v[0] as S, v[1] as S, v[2] as S)));
+  add('split_part', fn(['text', 'text', 'int4'], 'text', (v) => splitPart(v[0] as S, v[1] as S, v[2] as number)));
+  const trims: [string, boolean, boolean][] = [['btrim', true, true], ['ltrim', true, false], ['rtrim', false, true]];
+  for (const [name, l, r] of trims) {
+    add(name, f1(['text'], 'text', (a) => trim(a as S, ' ', l, r)));
+    add(name, f2(['text', 'text'], 'text', (a, b) => trim(a as S, b as S, l, r)));
+  }
+  for (const [name, onLeft] of [['lpad', true], ['rpad', false]] as const) {
+    add(name, f2(['text', 'int4'], 'text', (a, b) => pad(a as S, b as number, ' ', onLeft)));
+    add(name, fn(['text', 'int4', 'text'], 'text', (v) => pad(v[0] as S, v[1] as number, v[2] as S, onLeft)));
+  }
+  add('repeat', f2(['text', 'int4'], 'text', (a, b) => repeat(a as S, b as number)));
+  add('reverse', f1(['text'], 'text', (a) => reverse(a as S)));
+  add('md5', f1(['text'], 'text', (a) => md5(a as S)));
+  add('quote_ident', f1(['text'], 'text', (a) => quoteIdent(a as S)));
+  add('quote_literal', f1(['text'], 'text', (a) => quoteLiteral(a as S)));
+  add('like_escape', f2(['text', 'text'], 'text', (a, b) => likeEscape(a as S, b as S)));
+  add('textlike', f2(['text', 'text'], 'bool', (a, b) => like(a as S, b as S, false)));
+  add('texticlike', f2(['text', 'text'], 'bool', (a, b) => like(a as S, b as S, true)));
+  add('textregexeq', f2(['text', 'text'], 'bool', (a, b) => regexMatches(a as S, b as S, false)));
+  add('texticregexeq', f2(['text', 'text'], 'bool', (a, b) => regexMatches(a as S, b as S, true)));
+  const matchArray = (m: (string | null)[] | null): Value => (m === null ? null : new PgArray('text', [m.length], m));
+  add('regexp_match', f2(['text', 'text'], 'text[]', (a, b) => matchArray(regexpMatch(a as S, b as S, ''))));
+  add('regexp_match', fn(['text', 'text', 'text'], 'text[]', (v) => matchArray(regexpMatch(v[0] as S, v[1] as S, v[2] as S))));
+  add('regexp_replace', fn(['text', 'text', 'text'], 'text', (v) => regexpReplace(v[0] as S, v[1] as S, v[2] as S, '')));
+  add('regexp_replace', fn(['text', 'text', 'text', 'text'], 'text', (v) => regexpReplace(v[0] as S, v[1] as S, v[2] as S, v[3] as S)));
+}
+
+/** The operators over text that these functions implement (textlike, texticregexeq, ...). */
+export const TEXT_MATCH_OPERATORS: Record<string, { fn: (a: string, b: string) => boolean; negate: boolean }> = {
+  '~~': { fn: (a, b) => like(a, b, false), negate: false },
+  '!~~': { fn: (a, b) => like(a, b, false), negate: true },
+  '~~*': { fn: (a, b) => like(a, b, true), negate: false },
+  '!~~*': { fn: (a, b) => like(a, b, true), negate: true },
+  '~': { fn: (a, b) => regexMatches(a, b, false), negate: false },
+  '!~': { fn: (a, b) => regexMatches(a, b, false), negate: true },
+  '~*': { fn: (a, b) => regexMatches(a, b, true), negate: false },
+  '!~*': { fn: (a, b) => regexMatches(a, b, true), negate: true },
+};
+
+type N = Numeric;
+
+/** Registers the math functions (float.c, int.c, int8.c, numeric.c). */
+export function registerMathFunctions(add: Add): void {
+  add('abs', f1(['int2'], 'int2', (a) => absInt(a as number, 'int2')));
+  add('abs', f1(['int4'], 'int4', (a) => absInt(a as number, 'int4')));
+  add('abs', f1(['int8'], 'int8', (a) => absInt8(a as bigint)));
+  add('abs', f1(['float4'], 'float4', (a) => Math.abs(a as number)));
+  add('abs', f1(['float8'], 'float8', (a) => Math.abs(a as number)));
+  add('abs', f1(['numeric'], 'numeric', (a) => numericAbs(a as N)));
+  add('mod', f2(['int2', 'int2'], 'int2', (a, b) => checkInt2(modInt(a as number, b as number))));
+  add('mod', f2(['int4', 'int4'], 'int4', (a, b) => modInt(a as number, b as number)));
+  add('mod', f2(['int8', 'int8'], 'int8', (a, b) => modInt8(a as bigint, b as bigint)));
+  for (const name of ['power', 'pow']) {
+    add(name, f2(['float8', 'float8'], 'float8', (a, b) => powerFloat8(a as number, b as number)));
+    add(name, f2(['numeric', 'numeric'], 'numeric', notYet(`${name}(numeric, numeric)`)));
+  }
+  add('sqrt', f1(['float8'], 'float8', (a) => sqrtFloat8(a as number)));
+  add('sqrt', f1(['numeric'], 'numeric', (a) => sqrtNumeric(a as N)));
+  add('cbrt', f1(['float8'], 'float8', (a) => cbrtFloat8(a as number)));
+  add('exp', f1(['float8'], 'float8', (a) => expFloat8(a as number)));
+  add('exp', f1(['numeric'], 'numeric', notYet('exp(numeric)')));
+  add('ln', f1(['float8'], 'float8', (a) => lnFloat8(a as number)));
+  add('ln', f1(['numeric'], 'numeric', notYet('ln(numeric)')));
+  for (const name of ['log', 'log10']) {
+    add(name, f1(['float8'], 'float8', (a) => log10Float8(a as number)));
+    add(name, f1(['numeric'], 'numeric', notYet(`${name}(numeric)`)));
+  }
+  add('log', f2(['numeric', 'numeric'], 'numeric', notYet('log(numeric, numeric)')));
+  add('degrees', f1(['float8'], 'float8', (a) => degrees(a as number)));
+  add('radians', f1(['float8'], 'float8', (a) => radians(a as number)));
+  add('pi', fn([], 'float8', () => Math.PI));
+}

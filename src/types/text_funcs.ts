@@ -1,0 +1,677 @@
+/**
+ * PostgreSQL's string functions over text (varlena.c, oracle_compat.c, like.c, regexp.c),
+ * counted in characters (Unicode code points) as PostgreSQL counts them in a UTF8 database.
+ *
+ * Case mapping is per character, as the C.UTF-8 ctype's towlower / towupper that PostgreSQL
+ * (and PGlite) use: a character whose JavaScript mapping is several characters (`ß`, `İ`) is
+ * left as it is.
+ *
+ * Regular expressions: PostgreSQL's are Spencer's ARE (regex/regcomp.c); vecgres translates
+ * a pattern to a JavaScript RegExp with the `u` and `s` flags (so `.` matches a newline, as in
+ * PostgreSQL's default non-newline-sensitive mode) and rewrites what the two spell differently:
+ * `\b` (backspace in an ARE), `\m` `\M` `\y` `\Y` (word boundaries), `\A` `\Z`, `\e` `\a`,
+ * `\xhhh` with any number of hex digits, `[[:alpha:]]` classes, a `***=` literal prefix and
+ * leading embedded options `(?i)`. Where they still differ: an ARE takes the greediness of the
+ * whole match from its first quantifier (JavaScript quantifiers are each greedy or lazy on
+ * their own), so a pattern mixing `*?` and `*` may match a different substring; error texts
+ * of invalid patterns are mapped for the common cases only; and case-insensitive matching uses
+ * Unicode simple case folding.
+ */
+import { createHash } from 'node:crypto';
+import { PgError, SQLSTATE } from '../common/errors.js';
+
+/** Characters (code points) of `s`. */
+function chars(s: string): string[] {
+  return Array.from(s);
+}
+
+function mapChars(s: string, f: (c: string) => string): string {
+  let out = '';
+  for (const c of s) {
+    const m = f(c);
+    out += [...m].length === 1 ? m : c;
+  }
+  return out;
+}
+
+/** lower(text): per-character lower case (towlower). */
+export function pgLower(s: string): string {
+  // ASCII fast path: the common case, and the same answer.
+  return /^[\x00-\x7f]*$/.test(s) ? s.toLowerCase() : mapChars(s, (c) => c.toLowerCase());
+}
+
+/** towupper's single-character answers where JavaScript's upper case is several characters. */
+const UPPER_SINGLE: Record<string, string> = { 'ß': 'ẞ' };
+
+/** upper(text): per-character upper case (towupper). */
+export function pgUpper(s: string): string {
+  return /^[\x00-\x7f]*$/.test(s) ? s.toUpperCase() : mapChars(s, (c) => UPPER_SINGLE[c] ?? c.toUpperCase());
+}
+
+/** length / char_length: characters. */
+export function charLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/**
+ * substr / substring(text, start [, count]) (text_substring): characters start .. start+count-1,
+ * positions before 1 cut off.
+ * @throws PgError 22011 `negative substring length not allowed`.
+ */
+export function substr(s: string, start: number, count?: number): string {
+  if (count !== undefined && count < 0) throw new PgError(SQLSTATE.substring_error, 'negative substring length not allowed');
+  const cs = chars(s);
+  const from = Math.max(start, 1);
+  const end = count === undefined ? cs.length + 1 : start + count; // exclusive, 1-based
+  if (end <= from) return '';
+  return cs.slice(from - 1, end - 1).join('');
+}
+
+/** left(text, n): the first n characters; a negative n drops the last -n. */
+export function left(s: string, n: number): string {
+  const cs = chars(s);
+  return (n >= 0 ? cs.slice(0, n) : cs.slice(0, Math.max(cs.length + n, 0))).join('');
+}
+
+/** right(text, n): the last n characters; a negative n drops the first -n. */
+export function right(s: string, n: number): string {
+  const cs = chars(s);
+  return (n >= 0 ? cs.slice(Math.max(cs.length - n, 0)) : cs.slice(Math.min(-n, cs.length))).join('');
+}
+
+/** strpos / position: the 1-based character position of the first `sub` in `s`, 0 if none. */
+export function strpos(s: string, sub: string): number {
+  const i = s.indexOf(sub);
+  return i < 0 ? 0 : charLength(s.slice(0, i)) + 1;
+}
+
+/** replace(text, from, to): every occurrence, left to right; an empty `from` changes nothing. */
+export function replace(s: string, from: string, to: string): string {
+  return from === '' ? s : s.split(from).join(to);
+}
+
+/**
+ * split_part(text, delimiter, n): field n (from the end when negative, PostgreSQL 14+).
+ * @throws PgError 22023 `field position must not be zero`.
+ */
+export function splitPart(s: string, delim: string, n: number): string {
+  if (n === 0) throw new PgError(SQLSTATE.invalid_parameter_value, 'field position must not be zero');
+  if (delim === '' || s === '') return s === '' ? '' : n === 1 || n === -1 ? s : '';
+  const parts = s.split(delim);
+  const i = n > 0 ? n - 1 : parts.length + n;
+  return i >= 0 && i < parts.length ? parts[i]! : '';
+}
+
+/** btrim / ltrim / rtrim(text [, characters]): strips the characters in `set` (default a space). */
+export function trim(s: string, set: string, leading: boolean, trailing: boolean): string {
+  const cs = chars(s);
+  const strip = new Set(chars(set));
+  let a = 0;
+  let b = cs.length;
+  if (leading) while (a < b && strip.has(cs[a]!)) a++;
+  if (trailing) while (b > a && strip.has(cs[b - 1]!)) b--;
+  return cs.slice(a, b).join('');
+}
+
+/** The longest string lpad / rpad / repeat build (PostgreSQL's MaxAllocSize, in characters here). */
+const PAD_CHARS_MAX = 0x3fffffff >>> 2;
+
+function tooLarge(): PgError {
+  return new PgError(SQLSTATE.program_limit_exceeded, 'requested length too large');
+}
+
+/**
+ * lpad / rpad(text, length [, fill]): cut to `length` characters or padded with `fill`
+ * repeated (default a space); an empty fill pads nothing.
+ * @throws PgError 54000 `requested length too large`.
+ */
+export function pad(s: string, len: number, fill: string, onLeft: boolean): string {
+  if (len <= 0) return '';
+  if (len > PAD_CHARS_MAX) throw tooLarge();
+  const cs = chars(s);
+  if (cs.length >= len) return cs.slice(0, len).join('');
+  const fs = chars(fill);
+  if (fs.length === 0) return s;
+  let padding = '';
+  for (let i = 0; i < len - cs.length; i++) padding += fs[i % fs.length];
+  return onLeft ? padding + s : s + padding;
+}
+
+/** repeat(text, n): `s` n times ('' for n <= 0). @throws PgError 54000 `requested length too large`. */
+export function repeat(s: string, n: number): string {
+  if (n <= 0 || s === '') return '';
+  if (s.length * n > PAD_CHARS_MAX) throw tooLarge();
+  return s.repeat(n);
+}
+
+/** reverse(text): the characters in reverse order. */
+export function reverse(s: string): string {
+  return chars(s).reverse().join('');
+}
+
+/** md5(text): the MD5 of the UTF-8 bytes, as 32 lower-case hex digits. */
+export function md5(s: string): string {
+  return createHash('md5').update(s, 'utf8').digest('hex');
+}
+
+/** initcap(text): each word's first letter upper case, the rest lower (words: runs of letters and digits). */
+export function initcap(s: string): string {
+  let out = '';
+  let inWord = false;
+  for (const c of s) {
+    out += inWord ? pgLower(c) : pgUpper(c);
+    inWord = /[\p{L}\p{N}]/u.test(c);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// LIKE / ILIKE (like.c, like_match.c)
+
+function likeEndsWithEscape(): PgError {
+  return new PgError(SQLSTATE.invalid_escape_sequence, 'LIKE pattern must not end with escape character');
+}
+
+const enum Match {
+  False,
+  True,
+  /** No match here and none further right (like_match.c's LIKE_ABORT). */
+  Abort,
+}
+
+/** like_match.c's MatchText over characters, backslash the escape. */
+function matchText(t: string[], ti: number, p: string[], pi: number): Match {
+  if (p.length - pi === 1 && p[pi] === '%') return Match.True;
+  while (ti < t.length && pi < p.length) {
+    const pc = p[pi]!;
+    if (pc === '\\') {
+      pi++;
+      if (pi >= p.length) throw likeEndsWithEscape();
+      if (p[pi] !== t[ti]) return Match.False;
+    } else if (pc === '%') {
+      pi++;
+      while (pi < p.length) {
+        if (p[pi] === '%') pi++;
+        else if (p[pi] === '_') {
+          if (ti >= t.length) return Match.Abort;
+          ti++;
+          pi++;
+        } else break;
+      }
+      if (pi >= p.length) return Match.True;
+      let first: string;
+      if (p[pi] === '\\') {
+        if (pi + 1 >= p.length) throw likeEndsWithEscape();
+        first = p[pi + 1]!;
+      } else first = p[pi]!;
+      while (ti < t.length) {
+        if (t[ti] === first) {
+          const m = matchText(t, ti, p, pi);
+          if (m !== Match.False) return m;
+        }
+        ti++;
+      }
+      return Match.Abort;
+    } else if (pc !== '_' && pc !== t[ti]) {
+      return Match.False;
+    }
+    ti++;
+    pi++;
+  }
+  if (ti < t.length) return Match.False;
+  while (pi < p.length && p[pi] === '%') pi++;
+  return pi >= p.length ? Match.True : Match.Abort;
+}
+
+/**
+ * `s LIKE pattern` (`%` any characters, `_` one, backslash escapes the next); ILIKE compares
+ * the lower-case forms.
+ * @throws PgError 22025 `LIKE pattern must not end with escape character`.
+ */
+export function like(s: string, pattern: string, caseInsensitive: boolean): boolean {
+  if (caseInsensitive) {
+    s = pgLower(s);
+    pattern = pgLower(pattern);
+  }
+  return matchText(chars(s), 0, chars(pattern), 0) === Match.True;
+}
+
+/**
+ * like_escape(pattern, escape): the pattern rewritten to use backslash as its escape (what
+ * `LIKE pattern ESCAPE e` compiles to); an empty escape makes every character literal.
+ * @throws PgError 22025 `invalid escape string` when `escape` is longer than one character.
+ */
+export function likeEscape(pattern: string, escape: string): string {
+  const e = chars(escape);
+  if (e.length === 0) return pattern.replace(/\\/g, '\\\\');
+  if (e.length > 1) {
+    throw new PgError(SQLSTATE.invalid_escape_sequence, 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+  }
+  let out = '';
+  let afterEscape = false;
+  for (const c of pattern) {
+    if (c === e[0] && !afterEscape) {
+      out += '\\';
+      afterEscape = true;
+    } else if (c === '\\') {
+      out += afterEscape ? '\\' : '\\\\';
+      afterEscape = false;
+    } else {
+      out += c;
+      afterEscape = false;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Regular expressions (regexp.c)
+
+const WORD = '[\\p{L}\\p{N}_]';
+const CLASS_NAMES: Record<string, string> = {
+  alpha: '\\p{L}', digit: '0-9', alnum: '\\p{L}\\p{Nd}', upper: '\\p{Lu}', lower: '\\p{Ll}', space: '\\s',
+  punct: '\\p{P}\\p{S}', xdigit: '0-9A-Fa-f', word: '\\p{L}\\p{N}_', blank: ' \\t', cntrl: '\\p{Cc}',
+  print: '\\P{C}', graph: '\\p{L}\\p{M}\\p{N}\\p{P}\\p{S}',
+};
+
+function invalidRegex(what: string): PgError {
+  return new PgError(SQLSTATE.invalid_regular_expression, `invalid regular expression: ${what}`);
+}
+
+/** A literal character as a JavaScript pattern atom. */
+function literalAtom(c: string): string {
+  return /[\p{L}\p{N}_ ]/u.test(c) ? c : `\\u{${c.codePointAt(0)!.toString(16)}}`;
+}
+
+/** Translates the escape at `p[i]` (after the backslash); returns the JS text and the next index. */
+function translateEscape(p: string[], i: number, inBracket: boolean): [string, number] {
+  const c = p[i];
+  if (c === undefined) throw invalidRegex('invalid escape \\ sequence');
+  switch (c) {
+    case 'a': return ['\\x07', i + 1];
+    case 'b': return ['\\x08', i + 1];
+    case 'B': return ['\\\\', i + 1];
+    case 'e': return ['\\x1b', i + 1];
+    case 'f': case 'n': case 'r': case 't': case 'v':
+    case 'd': case 'D': case 's': case 'S': case 'w': case 'W':
+      return [`\\${c}`, i + 1];
+    case 'x': {
+      let j = i + 1;
+      let hex = '';
+      while (j < p.length && /[0-9a-fA-F]/.test(p[j]!)) hex += p[j++];
+      if (hex === '') throw invalidRegex('invalid escape \\ sequence');
+      return [`\\u{${hex.replace(/^0+(?=.)/, '')}}`, j];
+    }
+    case 'u': case 'U': {
+      const n = c === 'u' ? 4 : 8;
+      const hex = p.slice(i + 1, i + 1 + n).join('');
+      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== n) throw invalidRegex('invalid escape \\ sequence');
+      return [`\\u{${hex.replace(/^0+(?=.)/, '')}}`, i + 1 + n];
+    }
+    case 'c': {
+      const x = p[i + 1];
+      if (x === undefined) throw invalidRegex('invalid escape \\ sequence');
+      return [`\\u{${(x.codePointAt(0)! & 31).toString(16)}}`, i + 2];
+    }
+    default:
+      break;
+  }
+  if (!inBracket) {
+    switch (c) {
+      case 'm': return [`(?<!${WORD})(?=${WORD})`, i + 1];
+      case 'M': return [`(?<=${WORD})(?!${WORD})`, i + 1];
+      case 'y': return [`(?:(?<=${WORD})(?!${WORD})|(?<!${WORD})(?=${WORD}))`, i + 1];
+      case 'Y': return [`(?:(?<=${WORD})(?=${WORD})|(?<!${WORD})(?!${WORD}))`, i + 1];
+      case 'A': return ['(?<![\\s\\S])', i + 1];
+      case 'Z': return ['(?![\\s\\S])', i + 1];
+      default: break;
+    }
+    if (/[1-9]/.test(c)) return [`\\${c}`, i + 1];
+  }
+  if (/[\p{L}\p{N}]/u.test(c)) throw invalidRegex('invalid escape \\ sequence');
+  return [literalAtom(c), i + 1];
+}
+
+/** A bracket expression starting at `p[i]` (the `[`); returns the JS class and the next index. */
+function translateBracket(p: string[], i: number): [string, number] {
+  let out = '[';
+  let j = i + 1;
+  if (p[j] === '^') {
+    out += '^';
+    j++;
+  }
+  // A `]` first is a literal.
+  if (p[j] === ']') {
+    out += '\\]';
+    j++;
+  }
+  while (j < p.length && p[j] !== ']') {
+    const c = p[j]!;
+    if (c === '[' && p[j + 1] === ':') {
+      const end = p.indexOf(':', j + 2);
+      if (end < 0 || p[end + 1] !== ']') throw invalidRegex('brackets [] not balanced');
+      const name = p.slice(j + 2, end).join('');
+      const cls = CLASS_NAMES[name];
+      if (cls === undefined) throw invalidRegex('invalid character class');
+      out += cls;
+      j = end + 2;
+    } else if (c === '\\') {
+      const [t, next] = translateEscape(p, j + 1, true);
+      out += t;
+      j = next;
+    } else if (c === '-' ) {
+      out += '-';
+      j++;
+    } else {
+      out += literalAtom(c);
+      j++;
+    }
+  }
+  if (j >= p.length) throw invalidRegex('brackets [] not balanced');
+  return [out + ']', j + 1];
+}
+
+/** Options of a regular expression: PostgreSQL's flag letters as parsed by parse_re_flags. */
+export interface RegexOptions {
+  caseInsensitive: boolean;
+  newlineSensitive: boolean;
+  literal: boolean;
+  expanded: boolean;
+  global: boolean;
+}
+
+/**
+ * Parses a flags argument (regexp_replace's 'gi', ...).
+ * @throws PgError 22023 `invalid regular expression option: "z"`.
+ */
+export function parseRegexFlags(flags: string, allowGlobal: boolean): RegexOptions {
+  const o: RegexOptions = { caseInsensitive: false, newlineSensitive: false, literal: false, expanded: false, global: false };
+  for (const f of flags) applyFlag(o, f, allowGlobal);
+  return o;
+}
+
+function applyFlag(o: RegexOptions, f: string, allowGlobal: boolean): void {
+  switch (f) {
+    case 'g':
+      if (!allowGlobal) throw new PgError(SQLSTATE.invalid_parameter_value, `invalid regular expression option: "${f}"`);
+      o.global = true;
+      return;
+    case 'i': o.caseInsensitive = true; return;
+    case 'c': o.caseInsensitive = false; return;
+    case 'n': case 'm': o.newlineSensitive = true; return;
+    case 's': o.newlineSensitive = false; return;
+    case 'q': o.literal = true; return;
+    case 'x': o.expanded = true; return;
+    case 't': o.expanded = false; return;
+    default:
+      throw new PgError(SQLSTATE.invalid_parameter_value, `invalid regular expression option: "${f}"`);
+  }
+}
+
+const regexCache = new Map<string, RegExp>();
+const REGEX_CACHE_MAX = 256;
+
+/**
+ * The JavaScript RegExp for a PostgreSQL ARE `pattern` with options (see the module comment
+ * for the translation). Compiled patterns are cached by pattern and options (immutable
+ * values, as PostgreSQL's own compiled-regex cache), never any per-query state.
+ * @throws PgError 2201B `invalid regular expression: ...`.
+ */
+export function compileRegex(pattern: string, opts: RegexOptions): RegExp {
+  const key = `${opts.caseInsensitive ? 'i' : ''}${opts.newlineSensitive ? 'n' : ''}${opts.literal ? 'q' : ''}${opts.expanded ? 'x' : ''}${opts.global ? 'g' : ''}/${pattern}`;
+  const hit = regexCache.get(key);
+  if (hit !== undefined) return hit;
+  const o = { ...opts };
+  let p = chars(pattern);
+  if (p.slice(0, 4).join('') === '***=') {
+    o.literal = true;
+    p = p.slice(4);
+  } else if (p.slice(0, 4).join('') === '***:') p = p.slice(4);
+  if (!o.literal && p[0] === '(' && p[1] === '?' && p[2] !== undefined && /[a-z]/.test(p[2])) {
+    const end = p.indexOf(')');
+    if (end < 0) throw invalidRegex('parentheses () not balanced');
+    for (const f of p.slice(2, end)) {
+      if (f === 'g') throw invalidRegex('invalid embedded option');
+      try {
+        applyFlag(o, f, false);
+      } catch {
+        throw invalidRegex('invalid embedded option');
+      }
+    }
+    p = p.slice(end + 1);
+  }
+  let src = '';
+  if (o.literal) src = p.map(literalAtom).join('');
+  else {
+    let i = 0;
+    while (i < p.length) {
+      const c = p[i]!;
+      if (o.expanded && /\s/.test(c)) {
+        i++;
+      } else if (o.expanded && c === '#') {
+        while (i < p.length && p[i] !== '\n') i++;
+      } else if (c === '\\') {
+        const [t, next] = translateEscape(p, i + 1, false);
+        src += t;
+        i = next;
+      } else if (c === '[') {
+        const [t, next] = translateBracket(p, i);
+        src += t;
+        i = next;
+      } else if (c === ']' || c === '}') {
+        // Literal outside a bracket expression or bound (an error under JavaScript's u flag).
+        src += `\\${c}`;
+        i++;
+      } else if (c === '$' && o.newlineSensitive) {
+        src += '(?=\\n|(?![\\s\\S]))';
+        i++;
+      } else if (c === '^' && o.newlineSensitive) {
+        src += '(?<=\\n|^)';
+        i++;
+      } else {
+        src += c;
+        i++;
+      }
+    }
+  }
+  let re: RegExp;
+  try {
+    re = new RegExp(src, `u${o.newlineSensitive ? '' : 's'}${o.caseInsensitive ? 'i' : ''}${o.global ? 'g' : ''}`);
+  } catch (e) {
+    throw invalidRegex(regexMessage(String((e as Error).message)));
+  }
+  if (regexCache.size >= REGEX_CACHE_MAX) regexCache.clear();
+  regexCache.set(key, re);
+  return re;
+}
+
+/** PostgreSQL's message (regerror) for the common kinds of JavaScript pattern error. */
+function regexMessage(js: string): string {
+  if (/Unterminated group|Unmatched '\)'/.test(js)) return 'parentheses () not balanced';
+  if (/Unterminated character class|Lone quantifier brackets/.test(js)) return 'brackets [] not balanced';
+  if (/Nothing to repeat/.test(js)) return 'quantifier operand invalid';
+  if (/Incomplete quantifier|out of order|too large/.test(js)) return 'invalid repetition count(s)';
+  if (/Invalid (?:named )?(?:capture group|reference)|Invalid escape/.test(js)) return 'invalid backreference number';
+  return 'invalid regular expression';
+}
+
+/** `s ~ pattern` / `~*`. */
+export function regexMatches(s: string, pattern: string, caseInsensitive: boolean): boolean {
+  const re = compileRegex(pattern, { caseInsensitive, newlineSensitive: false, literal: false, expanded: false, global: false });
+  return re.test(s);
+}
+
+/**
+ * regexp_match(text, pattern [, flags]): the first match's capture groups (the whole match
+ * when the pattern has none), null when there is no match; an unmatched group is NULL.
+ * @throws PgError 22023 for the `g` flag (regexp_match has no global form).
+ */
+export function regexpMatch(s: string, pattern: string, flags: string): (string | null)[] | null {
+  if (flags.includes('g')) {
+    throw new PgError(SQLSTATE.invalid_parameter_value, 'regexp_match() does not support the "global" option', {
+      hint: 'Use the regexp_matches function instead.',
+    });
+  }
+  const re = compileRegex(pattern, parseRegexFlags(flags, false));
+  const m = re.exec(s);
+  if (m === null) return null;
+  if (m.length === 1) return [m[0]];
+  return m.slice(1).map((g) => g ?? null);
+}
+
+/**
+ * regexp_replace(text, pattern, replacement [, flags]): the first match (every match with
+ * `g`) replaced; in the replacement `\1`..`\9` insert a group, `\&` the whole match and `\\`
+ * a backslash (PostgreSQL's replace_text_regexp).
+ */
+export function regexpReplace(s: string, pattern: string, replacement: string, flags: string): string {
+  const re = compileRegex(pattern, parseRegexFlags(flags, true));
+  // The number of capture groups: what an always-matching alternative of the pattern captures.
+  const groups = new RegExp(`${re.source}|`, re.flags.replace('g', '')).exec('')!.length - 1;
+  return s.replace(re, (...args: unknown[]) => {
+    const whole = args[0] as string;
+    let out = '';
+    for (let i = 0; i < replacement.length; i++) {
+      const c = replacement[i]!;
+      if (c !== '\\' || i + 1 >= replacement.length) {
+        out += c;
+        continue;
+      }
+      const n = replacement[i + 1]!;
+      if (n >= '1' && n <= '9') {
+        const g = args[Number(n)];
+        if (Number(n) <= groups && typeof g === 'string') out += g;
+        i++;
+      } else if (n === '&') {
+        out += whole;
+        i++;
+      } else if (n === '\\') {
+        out += '\\';
+        i++;
+      } else out += c;
+    }
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// format() and quoting (varlena.c text_format, quote.c)
+
+/** SQL key words quote_ident quotes (PostgreSQL's reserved and type/function-name key words). */
+const QUOTED_KEYWORDS = new Set(('all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean both case cast ' +
+  'char character check coalesce collate collation column concurrently constraint create cross current_catalog current_date ' +
+  'current_role current_schema current_time current_timestamp current_user dec decimal default deferrable desc distinct do else end ' +
+  'except exists extract false fetch float for foreign freeze from full grant greatest group grouping having ilike in initially inner ' +
+  'inout int integer intersect interval into is isnull join json lateral leading least left like limit localtime localtimestamp ' +
+  'merge_action national natural nchar none normalize not notnull null nullif numeric offset on only or order out outer overlaps ' +
+  'overlay placing position precision primary real references returning right row select session_user setof similar smallint some ' +
+  'substring symmetric system_user table tablesample then time timestamp to trailing treat trim true union unique user using values ' +
+  'varchar variadic verbose when where window with xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse ' +
+  'xmlpi xmlroot xmlserialize xmltable').split(' '));
+
+/** quote_ident: double-quoted unless a lower-case identifier that is not a key word. */
+export function quoteIdent(s: string): string {
+  if (/^[a-z_][a-z0-9_$]*$/.test(s) && !QUOTED_KEYWORDS.has(s)) return s;
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+/** quote_literal: single-quoted, quotes doubled; with a backslash, an E'' string with it doubled. */
+export function quoteLiteral(s: string): string {
+  const body = s.replace(/'/g, "''");
+  return s.includes('\\') ? `E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
+}
+
+function formatError(message: string, hint = true): PgError {
+  return new PgError(SQLSTATE.invalid_parameter_value, message, hint ? { hint: 'For a single "%" use "%%".' } : {});
+}
+
+/**
+ * format(fmt, args...) (text_format): `%s` (text, NULL as empty), `%I` (quote_ident), `%L`
+ * (quote_literal, NULL as NULL), `%%`; each with an optional argument position `n$`, a `-`
+ * flag and a width (a number, `*` or `*n$`). `args` are the arguments' output texts.
+ * @throws PgError 22023 for a malformed specifier or too few arguments; 22004 for a NULL `%I`.
+ */
+export function format(fmt: string, args: readonly (string | null)[], widthArg: (i: number) => number | null): string {
+  let out = '';
+  let next = 0;
+  const cs = chars(fmt);
+  const readNumber = (i: number): [number, number] | null => {
+    let j = i;
+    let n = 0;
+    while (j < cs.length && cs[j]! >= '0' && cs[j]! <= '9') {
+      n = n * 10 + Number(cs[j]);
+      if (n > 0x7fffffff) throw formatError('number is out of range', false);
+      j++;
+    }
+    return j === i ? null : [n, j];
+  };
+  const argAt = (n: number): number => {
+    if (n === 0) throw formatError('format specifies argument 0, but arguments are numbered from 1', false);
+    return n - 1;
+  };
+  for (let i = 0; i < cs.length; i++) {
+    if (cs[i] !== '%') {
+      out += cs[i];
+      continue;
+    }
+    i++;
+    if (i >= cs.length) throw formatError('unterminated format() type specifier');
+    if (cs[i] === '%') {
+      out += '%';
+      continue;
+    }
+    let argIndex = -1;
+    const num = readNumber(i);
+    if (num !== null && cs[num[1]] === '$') {
+      argIndex = argAt(num[0]);
+      i = num[1] + 1;
+    }
+    let leftAlign = false;
+    while (cs[i] === '-') {
+      leftAlign = true;
+      i++;
+    }
+    let width = 0;
+    if (cs[i] === '*') {
+      i++;
+      let wi = next;
+      const wn = readNumber(i);
+      if (wn !== null && cs[wn[1]] === '$') {
+        wi = argAt(wn[0]);
+        i = wn[1] + 1;
+      } else next++;
+      if (wi >= args.length) throw formatError('too few arguments for format()', false);
+      const w = widthArg(wi);
+      width = w ?? 0;
+      if (width < 0) {
+        leftAlign = true;
+        width = -width;
+      }
+    } else {
+      const wn = readNumber(i);
+      if (wn !== null) {
+        width = wn[0];
+        i = wn[1];
+      }
+    }
+    if (i >= cs.length) throw formatError('unterminated format() type specifier');
+    const type = cs[i]!;
+    if (type !== 's' && type !== 'I' && type !== 'L') throw formatError(`unrecognized format() type specifier "${type}"`);
+    if (argIndex < 0) argIndex = next++;
+    else next = argIndex + 1;
+    if (argIndex >= args.length) throw formatError('too few arguments for format()', false);
+    const v = args[argIndex]!;
+    let text: string;
+    if (type === 's') text = v ?? '';
+    else if (type === 'I') {
+      if (v === null) throw new PgError(SQLSTATE.null_value_not_allowed, 'null values cannot be formatted as an SQL identifier');
+      text = quoteIdent(v);
+    } else text = v === null ? 'NULL' : quoteLiteral(v);
+    const len = charLength(text);
+    if (width > len) text = leftAlign ? text + ' '.repeat(width - len) : ' '.repeat(width - len) + text;
+    out += text;
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * `vecgres serve` as a process: starts on a free port with the password from the environment,
+ * serves a client, stops cleanly on SIGTERM (checkpointing its data directory), and a second
+ * start on the same directory sees the committed rows.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
+
+async function serve(args: string[]): Promise<{ child: ChildProcess; port: number; stderr: () => string }> {
+  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', ...args], {
+    env: { ...process.env, VECGRES_PASSWORD: 's3cret' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(err);
+      if (m !== null) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+  });
+  return { child, port, stderr: () => err };
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+test('vecgres serve: SCRAM password from VECGRES_PASSWORD, SIGTERM stops it cleanly, the data directory keeps commits', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vecgres-serve-'));
+  try {
+    const a = await serve(['--data', dir]);
+    const c1 = new pg.Client({ host: '127.0.0.1', port: a.port, user: 'postgres', password: 's3cret', database: 'postgres' });
+    await c1.connect();
+    await c1.query('CREATE TABLE kept (id int PRIMARY KEY, e vector(2))');
+    await c1.query('INSERT INTO kept VALUES ($1, $2)', [7, '[1,2]']);
+    await c1.end();
+    const bad = new pg.Client({ host: '127.0.0.1', port: a.port, user: 'postgres', password: 'nope', database: 'postgres' });
+    await assert.rejects(bad.connect(), (e: pg.DatabaseError) => e.code === '28P01');
+    const done = exited(a.child);
+    a.child.kill('SIGTERM');
+    assert.equal(await done, 0, a.stderr());
+    assert.match(a.stderr(), /vecgres stopped/);
+
+    const b = await serve(['--data', dir]);
+    const c2 = new pg.Client({ host: '127.0.0.1', port: b.port, user: 'postgres', password: 's3cret', database: 'postgres' });
+    await c2.connect();
+    assert.deepEqual((await c2.query('SELECT id, e::text AS e FROM kept')).rows, [{ id: 7, e: '[1,2]' }]);
+    await c2.end();
+    const done2 = exited(b.child);
+    b.child.kill('SIGTERM');
+    assert.equal(await done2, 0, b.stderr());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('vecgres serve refuses to start with password authentication and no password', async () => {
+  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0'], { env: { ...process.env, VECGRES_PASSWORD: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await exited(child);
+  assert.equal(code, 1);
+  assert.match(err, /authentication method scram-sha-256 needs at least one user with a password/);
+});
