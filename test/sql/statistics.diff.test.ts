@@ -95,6 +95,7 @@ const CLAUSES = [
   'x IN (0, 1, 2, 3)', "cat IN ('c01', 'c03', 'c20')", "cat NOT IN ('c01', 'c02')",
   'f', 'NOT f', 'f = true', 'r < 250.5', 'r > 10 AND r < 20', "x < 50 AND cat = 'c01'", "x < 50 OR cat = 'c01'",
   "NOT (cat = 'c01')", 'id = 7', 'id < 100', 'id > 2990', '3 > x', 'x = 1 OR x = 2',
+  "cat LIKE 'c0%'", "cat LIKE 'c1_'", "cat LIKE '%9'", "cat NOT LIKE 'c0%'", "cat LIKE 'c02'",
 ];
 
 test('EXPLAIN row estimates after ANALYZE equal PostgreSQL\'s when the sample is the whole table', async () => {
@@ -154,6 +155,8 @@ test('without statistics the estimates are PostgreSQL\'s defaults', async () => 
     assert.equal(await ourEstimate('f = true', 'd'), 500); // a boolean has 2 values
     assert.equal(await ourEstimate('id = 3', 'd'), 1); // unique
     assert.equal(await ourEstimate('a = 3 OR a = 4', 'd'), 10);
+    assert.equal(await ourEstimate("t LIKE 'ab%'", 'd'), 5); // the prefix as `=`: 1/200
+    assert.equal(await ourEstimate("t LIKE '%ab%'", 'd'), 200); // like_selectivity: 0.2 x 0.2 x 5 (the trailing %)
     assert.equal((await db.query("SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'd'")).rows[0]!['n'], 0);
   } finally {
     await db.query('RESET autovacuum');
