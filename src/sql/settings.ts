@@ -31,6 +31,7 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'TimeZone', type: 'string', default: 'UTC', shortDesc: 'Sets the time zone for displaying and interpreting time stamps.', category: 'Client Connection Defaults / Locale and Formatting' },
   { name: 'default_statistics_target', type: 'integer', default: 100, min: 1, max: 10000, shortDesc: 'Sets the default statistics target.', category: 'Query Tuning / Other Planner Options' },
   { name: 'autovacuum', type: 'bool', default: true, shortDesc: 'Starts the autovacuum subprocess.', category: 'Autovacuum' },
+  { name: 'autovacuum_naptime', type: 'integer', default: 60, min: 1, max: 2147483, unit: 's', shortDesc: 'Time to sleep between autovacuum runs.', category: 'Autovacuum' },
   { name: 'autovacuum_analyze_threshold', type: 'integer', default: 50, min: 0, max: 2147483647, shortDesc: 'Minimum number of tuple inserts, updates, or deletes prior to analyze.', category: 'Autovacuum' },
   { name: 'autovacuum_analyze_scale_factor', type: 'real', default: 0.1, min: 0, max: 100, shortDesc: 'Number of tuple inserts, updates, or deletes prior to analyze as a fraction of reltuples.', category: 'Autovacuum' },
   { name: 'DateStyle', type: 'string', default: 'ISO, MDY', shortDesc: 'Sets the display format for date and time values.', category: 'Client Connection Defaults / Locale and Formatting' },

@@ -95,6 +95,7 @@ const CLAUSES = [
   'x IN (0, 1, 2, 3)', "cat IN ('c01', 'c03', 'c20')", "cat NOT IN ('c01', 'c02')",
   'f', 'NOT f', 'f = true', 'r < 250.5', 'r > 10 AND r < 20', "x < 50 AND cat = 'c01'", "x < 50 OR cat = 'c01'",
   "NOT (cat = 'c01')", 'id = 7', 'id < 100', 'id > 2990', '3 > x', 'x = 1 OR x = 2',
+  "cat LIKE 'c0%'", "cat LIKE 'c1_'", "cat LIKE '%9'", "cat NOT LIKE 'c0%'", "cat LIKE 'c02'",
 ];
 
 test('EXPLAIN row estimates after ANALYZE equal PostgreSQL\'s when the sample is the whole table', async () => {
@@ -154,6 +155,8 @@ test('without statistics the estimates are PostgreSQL\'s defaults', async () => 
     assert.equal(await ourEstimate('f = true', 'd'), 500); // a boolean has 2 values
     assert.equal(await ourEstimate('id = 3', 'd'), 1); // unique
     assert.equal(await ourEstimate('a = 3 OR a = 4', 'd'), 10);
+    assert.equal(await ourEstimate("t LIKE 'ab%'", 'd'), 5); // the prefix as `=`: 1/200
+    assert.equal(await ourEstimate("t LIKE '%ab%'", 'd'), 200); // like_selectivity: 0.2 x 0.2 x 5 (the trailing %)
     assert.equal((await db.query("SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'd'")).rows[0]!['n'], 0);
   } finally {
     await db.query('RESET autovacuum');
@@ -174,12 +177,21 @@ test('the automatic analyze runs after threshold + scale_factor x reltuples comm
   await db.query('DELETE FROM auto_t WHERE id <= 30');
   await db.query('INSERT INTO auto_t SELECT i, 1 FROM generate_series(100, 124) i');
   assert.deepEqual(await stat(), { n: 46, mods: 55, auto: 1, analyzed: true });
-  // Changes inside a transaction block count at COMMIT, not before.
+  // Changes inside a transaction block count at COMMIT, not before. A table analyzed less
+  // than autovacuum_naptime ago waits (PostgreSQL's launcher visits once per naptime).
   await db.query('BEGIN');
   await db.query('INSERT INTO auto_t VALUES (200, 2)');
   assert.equal((await stat()).mods, 55);
   await db.query('COMMIT');
-  assert.deepEqual(await stat(), { n: 47, mods: 0, auto: 2, analyzed: true });
+  assert.deepEqual(await stat(), { n: 47, mods: 56, auto: 1, analyzed: true });
+  await db.query('SET autovacuum_naptime = 1');
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await db.query('SELECT 1'); // the next statement boundary
+    assert.deepEqual(await stat(), { n: 47, mods: 0, auto: 2, analyzed: true });
+  } finally {
+    await db.query('RESET autovacuum_naptime');
+  }
   const rows = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'auto_t'");
   assert.equal(rows.rows[0]!.n, 2);
   // Rolled back inserts are dead rows, not changes.

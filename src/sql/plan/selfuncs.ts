@@ -220,6 +220,89 @@ function histogramSel(hist: readonly Value[], c: Value, type: SqlType, gt: boole
   return sel;
 }
 
+/** selfuncs.c: a pattern match with nothing known (DEFAULT_MATCH_SEL). */
+const DEFAULT_MATCH_SEL = 0.005;
+/** like_selectivity's per-character factors (selfuncs.c). */
+const FIXED_CHAR_SEL = 0.2;
+const ANY_CHAR_SEL = 0.9;
+const FULL_WILDCARD_SEL = 5.0;
+
+/** A LIKE pattern's fixed prefix (up to the first wildcard) and the rest; `exact` when it has none. */
+function likePrefix(patt: string): { prefix: string; rest: string; exact: boolean } {
+  let prefix = '';
+  for (let i = 0; i < patt.length; i++) {
+    const ch = patt[i]!;
+    if (ch === '%' || ch === '_') return { prefix, rest: patt.slice(i), exact: false };
+    if (ch === '\\') {
+      i++;
+      if (i >= patt.length) break;
+      prefix += patt[i]!;
+      continue;
+    }
+    prefix += ch;
+  }
+  return { prefix, rest: '', exact: true };
+}
+
+/** like_selectivity: the heuristic selectivity of the pattern after its fixed prefix. */
+function restSelectivity(rest: string): number {
+  let sel = 1;
+  let pos = 0;
+  while (pos < rest.length && (rest[pos] === '%' || rest[pos] === '_')) pos++;
+  for (; pos < rest.length; pos++) {
+    const ch = rest[pos]!;
+    if (ch === '%') sel *= FULL_WILDCARD_SEL;
+    else if (ch === '_') sel *= ANY_CHAR_SEL;
+    else if (ch === '\\') {
+      pos++;
+      if (pos >= rest.length) break;
+      sel *= FIXED_CHAR_SEL;
+    } else sel *= FIXED_CHAR_SEL;
+  }
+  return Math.min(1, sel);
+}
+
+/**
+ * patternsel for `col LIKE 'pattern'`: an exact pattern is `=`; otherwise the MCVs that
+ * match count exactly, and the rest of the population is estimated from the histogram bounds
+ * that match (with 100+ bounds), the prefix range times the rest's heuristic (fewer than 10),
+ * or a blend of both.
+ */
+function likeSel(v: VarInfo, patt: string, matches: (x: Value) => boolean): number {
+  const { prefix, rest, exact } = likePrefix(patt);
+  if (exact) return eqConstSel(v, prefix);
+  const s = v.stats;
+  const hist = s?.histogram ?? [];
+  let sel = -1;
+  if (hist.length >= 10) {
+    let n = 0;
+    for (let i = 1; i < hist.length - 1; i++) if (matches(hist[i]!)) n++;
+    sel = n / (hist.length - 2);
+  }
+  if (hist.length < 100) {
+    let prefixSel = 1;
+    if (prefix !== '') {
+      // prefix_selectivity: `col >= prefix AND col < prefix-with-last-char-incremented`, at
+      // least what `col = prefix` would keep.
+      const last = prefix.charCodeAt(prefix.length - 1);
+      const upper = prefix.slice(0, -1) + String.fromCharCode(last + 1);
+      prefixSel = ineqConstSel(v, prefix, true, true) + ineqConstSel(v, upper, false, false) - 1;
+      prefixSel = Math.max(prefixSel, eqConstSel(v, prefix));
+    }
+    const heur = prefixSel * restSelectivity(rest);
+    sel = sel < 0 ? heur : sel * (hist.length / 100) + heur * (1 - hist.length / 100);
+  }
+  sel = Math.min(0.9999, Math.max(0.0001, sel));
+  if (s === null) return sel;
+  let mcvSel = 0;
+  let sumCommon = 0;
+  for (let i = 0; i < s.mcvVals.length; i++) {
+    sumCommon += s.mcvFreqs[i]!;
+    if (matches(s.mcvVals[i]!)) mcvSel += s.mcvFreqs[i]!;
+  }
+  return clamp(sel * (1 - s.nullFrac - sumCommon) + mcvSel);
+}
+
 const COMMUTE: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '=': '=', '<>': '<>' };
 
 /** Selectivity of a binary comparison, or null when it is not `var op const/other`. */
@@ -250,6 +333,13 @@ function opSel(e: Extract<Expr, { k: 'op2' }>, lookup: VarLookup): number {
     case '<': case '<=': case '>': case '>=':
       if (v === null || c === undefined) return DEFAULT_INEQ_SEL;
       return ineqConstSel(v, c, op === '>' || op === '>=', op === '<=' || op === '>=');
+    case '~~': case '!~~': {
+      // LIKE / NOT LIKE with a constant pattern on a column (not commuted: the pattern is right).
+      if (v === null || varOf(e.l, lookup) === null || typeof c !== 'string') return op === '~~' ? DEFAULT_MATCH_SEL : 1 - DEFAULT_MATCH_SEL;
+      // The selectivity of LIKE itself (e.fn of NOT LIKE is the negation), then its complement.
+      const s = likeSel(v, c, op === '~~' ? (x) => e.fn(x, c) === true : (x) => e.fn(x, c) === false);
+      return op === '~~' ? s : clamp(1 - s - nullFrac(v));
+    }
     default:
       return DEFAULT_BOOL_SEL;
   }

@@ -413,7 +413,10 @@ export function analyzeTable(env: SqlEnv, table: Table, cols: readonly number[] 
  * The automatic analyze, run at a statement boundary (never on a timer): every table changed
  * since the last check whose committed changes since its last analyze exceed
  * autovacuum_analyze_threshold + autovacuum_analyze_scale_factor x reltuples (PostgreSQL's
- * autovacuum.c relation_needs_vacanalyze) is analyzed now.
+ * autovacuum.c relation_needs_vacanalyze) is analyzed now, unless it was analyzed less than
+ * autovacuum_naptime ago: PostgreSQL's launcher visits a database once per naptime, which is
+ * what keeps a bulk load from being re-analyzed after every 10% of growth. A table never
+ * analyzed is analyzed at once.
  */
 export function autoAnalyze(env: SqlEnv): void {
   const store = env.stats;
@@ -421,6 +424,8 @@ export function autoAnalyze(env: SqlEnv): void {
   if (env.settings.get('autovacuum') !== true) return;
   const threshold = Number(env.settings.get('autovacuum_analyze_threshold'));
   const scale = Number(env.settings.get('autovacuum_analyze_scale_factor'));
+  const naptimeMs = Number(env.settings.get('autovacuum_naptime')) * 1000;
+  const now = store.nowMs();
   const tables = [...store.changed];
   store.changed.clear();
   for (const t of tables) {
@@ -428,6 +433,11 @@ export function autoAnalyze(env: SqlEnv): void {
     const st = store.table(t);
     const reltuples = Math.max(0, st.reltuples);
     if (st.modsSinceAnalyze <= threshold + scale * reltuples) continue;
+    const last = Math.max(st.lastAnalyzeMs ?? -Infinity, st.lastAutoanalyzeMs ?? -Infinity);
+    if (now - last < naptimeMs) {
+      store.changed.add(t); // due: checked again at a later boundary
+      continue;
+    }
     try {
       analyzeTable(env, t, null, true);
     } catch (e) {
