@@ -166,7 +166,7 @@ test('WHERE distance < threshold with ORDER BY distance stays correct with the e
     return Number(/Index Tuples Returned: (\d+)/.exec(line)![1]);
   };
   const bounded = await tuples("WHERE embedding <-> '[1,0,0.1,0]' < 0.5");
-  const unbounded = await tuples("WHERE (embedding <-> '[1,0,0.1,0]') + 0 < 0.5");
+  const unbounded = await tuples('');
   assert.ok(bounded <= 2 && unbounded >= 8, `bounded ${bounded}, unbounded ${unbounded}`);
   await both('RESET enable_seqscan');
   await both('DROP INDEX ix_l2');

@@ -381,10 +381,9 @@ export function knnScan(
   const sel = qualsSelectivity(quals.map((x) => x.expr), statsLookup(env.stats, info.q.rtable));
   const qualExpr = and(quals.map((x) => x.expr));
   let best: (KnnIndexMatch & { cost: number; filtered: FilteredKnn | null }) | null = null;
-  // NULLS FIRST: the index holds no NULL keys; the scan emits the NULL-key rows first, which it
-  // finds cheaply only for a column key, and only without a filter (filtered search returns the
-  // index's rows alone, so a filtered NULLS FIRST query takes the exact scan).
-  if (!key.nullsFirst || (col !== null && key.nullsFirstIndex === true && quals.length === 0)) {
+  // NULLS FIRST: the index holds no NULL keys; the scan emits the NULL-key rows first (before
+  // a filtered search's rows too), which it finds cheaply only for a column key.
+  if (!key.nullsFirst || (col !== null && key.nullsFirstIndex === true)) {
     const clauses = quals.map((x) => x.expr);
     for (const m of matchKnnIndexes(env, table, rti, k.operand, e.op, clauses).usable) {
       const { am, index } = m;
@@ -396,8 +395,9 @@ export function knnScan(
       const userIterative = am.gucs.some((g) => g.name.endsWith('.iterative_scan') && gucs.isExplicit(g.name));
       // Filtered search (vecgres' default) where the unfiltered query would use the index: for
       // a column key of type vector (the exact strategy reads the column), when some conjunct is
-      // not already implied by a partial index's predicate.
-      const open = quals.some((x) => !m.redundant.has(x.expr));
+      // neither implied by a partial index's predicate nor a distance threshold.
+      // A distance threshold on the ordering distance is no filter: the ordered scan stops at it.
+      const open = quals.some((x) => !m.redundant.has(x.expr) && distanceBound(e, [x.expr], (y) => !relsOf(y).has(rti)) === null);
       if (open && !userIterative && post < exactCost && col !== null && table.def.columns[col.col]!.type === 'vector') {
         const forced = String(gucs.get(GUC_FILTERED_SEARCH));
         const f = forced === 'auto' ? filteredStrategy(am, index, rows, need, sel, qualOps(qualExpr), distanceCost, gucs) : { strategy: forced as FilterStrategy, cost: 0 };

@@ -144,8 +144,6 @@ export class IndexScanState extends PlanState {
   }
 
   next(): Value[] | null {
-    // The planner never combines filtered search with NULLS FIRST (plan/scan.ts).
-    if (this.p.filtered !== null) return this.nextFiltered();
     const table = this.p.table;
     const xid = this.es.xid;
     if (this.p.nullsFirst) {
@@ -157,6 +155,9 @@ export class IndexScanState extends PlanState {
         return row;
       }
     }
+    // Filtered search after the NULL-key rows: its k rows are enough, as a LIMIT above stops
+    // reading once it has its rows.
+    if (this.p.filtered !== null) return this.nextFiltered();
     if (this.scan === null && !this.done) this.begin();
     while (!this.done && this.emitted < this.bound) {
       if (this.pos >= this.got) {
