@@ -366,8 +366,11 @@ export function nodeExprs(p: PlanNode): Expr[] {
       out.push(p.key);
       break;
     case 'IndexScan':
+      out.push(p.knn.query);
+      break;
     case 'TopK':
       out.push(p.knn.query);
+      for (const k of p.keys) out.push(k.expr);
       break;
     case 'ValuesScan':
       for (const r of p.values) out.push(...r);
@@ -448,7 +451,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
 
   let plan: PlanNode;
   let ordered = false;
-  const knn = q.orderBy.length === 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null
+  const knn = q.orderBy.length >= 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null
     ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need)) : null;
   if (knn !== null) {
     plan = knn;
@@ -592,7 +595,8 @@ export function planTableStatement(
   return { stmt: { plan, ctes: [...g.ctePlans.values()], nParams: g.nParams, subPlans: g.subPlans, qualify: g.qualify }, bound };
 }
 
-function sortKeyText(info: PlannerInfo, e: Expr, bound: Expr, desc: boolean, nullsFirst: boolean): string {
+/** A sort key as EXPLAIN's `Sort Key` prints it. */
+export function sortKeyText(info: PlannerInfo, e: Expr, bound: Expr, desc: boolean, nullsFirst: boolean): string {
   // A sort key that is not a plain column prints in parentheses (PostgreSQL's show_sort_keys).
   const q = info.global.qualify;
   let text = e.k === 'var' ? info.varName(e, q) : bound.k === 'slot' || bound.k === 'execParam' ? deparse(bound, q) : `(${info.text(e, q)})`;

@@ -8,16 +8,17 @@
  * functions and CTEs get their scan nodes here too.
  */
 import type { Expr } from '../analyze/expr.js';
-import type { RangeTblEntry } from '../analyze/query.js';
+import { someNode, type RangeTblEntry, type SortKey } from '../analyze/query.js';
 import { isVectorFamily } from '../analyze/types.js';
 import type { IndexDef } from '../../storage/catalog.js';
-import type { KnnSpec, LayoutItem, PlanNode, ScanTarget } from './plan.js';
+import type { KnnSpec, LayoutItem, PlanNode, ScanTarget, SortSpec } from './plan.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity } from './cost.js';
-import { PlannerInfo, planLevel, relsOf } from './planner.js';
+import { PlannerInfo, planLevel, relsOf, sortKeyText } from './planner.js';
 import type { VarExpr } from './setrefs.js';
 import { deparse } from './deparse.js';
 import { planSetOp, setOpOutputNames } from './setop.js';
 import { bug } from '../exec/eval.js';
+import { vectorBinaryQuantize } from '../../types/vector.js';
 
 /** A WHERE / ON conjunct and the range-table entries of this level it refers to. */
 export interface QualInfo {
@@ -269,19 +270,45 @@ export function pkQual(info: PlannerInfo, rti: number, quals: QualInfo[]): { qua
   return null;
 }
 
-/** The vector column and query of a k-NN ORDER BY key `e` over table entry `rti`, or null. */
-export function knnKey(e: Expr, rti: number, queryOk: (q: Expr) => boolean): { col: VarExpr; query: Expr; op: string } | null {
+/**
+ * The vector column and query of a k-NN ORDER BY key `e` over table entry `rti`, or null.
+ * `signBits`: the key compares `binary_quantize(column)` (optionally cast to `bit(n)` of the
+ * column's own dimension, which changes nothing) with a bit string by `<~>` or `<%>`.
+ */
+export function knnKey(e: Expr, rti: number, queryOk: (q: Expr) => boolean): { col: VarExpr; query: Expr; op: string; signBits?: boolean } | null {
   if (e.k !== 'op2' || !KNN_OPS.has(e.op)) return null;
   const isCol = (x: Expr): x is VarExpr => x.k === 'var' && x.levelsUp === 0 && x.rti === rti && isVectorFamily(x.type);
   if (isCol(e.l) && !relsOf(e.r).has(rti) && queryOk(e.r)) return { col: e.l, query: e.r, op: e.op };
   if (isCol(e.r) && !relsOf(e.l).has(rti) && queryOk(e.l)) return { col: e.r, query: e.l, op: e.op };
+  if (e.op === '<~>' || e.op === '<%>') {
+    const quantized = (x: Expr): VarExpr | null => {
+      let y = x;
+      let typmod = -1;
+      if (y.k === 'cast' && y.type === 'bit' && y.from === 'bit') {
+        typmod = y.typmod;
+        y = y.arg;
+      }
+      // A one-argument function is an op1 naming its implementation.
+      if (y.k !== 'op1' || y.fn !== (vectorBinaryQuantize as unknown)) return null;
+      const c = y.arg;
+      if (c.k !== 'var' || c.levelsUp !== 0 || c.rti !== rti || c.type !== 'vector') return null;
+      return typmod < 0 || typmod === c.typmod ? c : null;
+    };
+    const l = quantized(e.l);
+    if (l !== null && !relsOf(e.r).has(rti) && queryOk(e.r)) return { col: l, query: e.r, op: e.op, signBits: true };
+    const r = quantized(e.r);
+    if (r !== null && !relsOf(e.l).has(rti) && queryOk(e.l)) return { col: r, query: e.l, op: e.op, signBits: true };
+  }
   return null;
 }
 
 /**
- * `ORDER BY <vector column> <op> <query> LIMIT k` over one table: an index scan or an exact
- * top-k scan, whichever costs fewer distance computations; null when the query has another
- * shape (the caller then sorts). `need` is LIMIT + OFFSET.
+ * `ORDER BY <vector column> <op> <query> [, more keys] LIMIT k` over one table: an index scan
+ * or an exact top-k scan, whichever costs fewer distance computations; null when the query
+ * has another shape (the caller then sorts). Further keys (ties of the distance, such as
+ * `, id`) must be expressions of the table's own columns without subqueries; only the exact
+ * scan serves them (PostgreSQL runs an Incremental Sort over the index scan, an approximate
+ * answer). `need` is LIMIT + OFFSET.
  */
 export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<number, Set<number>>, need: number): PlanNode | null {
   const q = info.q;
@@ -290,7 +317,12 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
   const key = q.orderBy[0]!;
   const k = knnKey(key.expr, rti, (x) => relsOf(x).size === 0);
   if (k === null) return null;
-  return knnScan(info, rti, key, k, quals, needed, need, undefined)?.plan ?? null;
+  const extra = q.orderBy.slice(1);
+  for (const x of extra) {
+    const rels = relsOf(x.expr);
+    if ((rels.size > 0 && !(rels.size === 1 && rels.has(rti))) || someNode(x.expr, (y) => y.k === 'sublink' || y.k === 'srf')) return null;
+  }
+  return knnScan(info, rti, key, k, quals, needed, need, undefined, extra)?.plan ?? null;
 }
 
 /**
@@ -302,8 +334,9 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
  * key that is DESC.
  */
 export function knnScan(
-  info: PlannerInfo, rti: number, key: { expr: Expr; desc: boolean; nullsFirst: boolean }, k: { col: VarExpr; query: Expr; op: string },
+  info: PlannerInfo, rti: number, key: SortKey, k: { col: VarExpr; query: Expr; op: string; signBits?: boolean },
   quals: QualInfo[], needed: Map<number, Set<number>>, need: number, lateralRef: ((v: VarExpr) => number | null) | undefined,
+  extra: readonly SortKey[] = [],
 ): { plan: PlanNode } | null {
   const rte = info.q.rtable[rti]!;
   if (rte.kind !== 'relation' || key.desc) return null;
@@ -323,7 +356,7 @@ export function knnScan(
   const exactCost = rows + (gucs.get('enable_seqscan') === true ? 0 : DISABLE_COST);
   const indexPenalty = gucs.get('enable_indexscan') === true ? 0 : DISABLE_COST;
   let best: { def: IndexDef; cost: number } | null = null;
-  if (!key.nullsFirst) {
+  if (!key.nullsFirst && extra.length === 0 && k.signBits !== true) {
     for (const def of env.catalog.indexesOf(table.name)) {
       if (def.primaryKey || def.column !== col.col) continue;
       const index = env.indexes.get(def.name);
@@ -339,7 +372,7 @@ export function knnScan(
     const bexpr = info.bindFor(node, e, layout, lateralRef);
     // In the scan's Order By, its own columns print bare and other relations' qualified.
     const text = deparse(e, false, (v) => (v.levelsUp === 0 && v.rti === rti ? v.name : info.text(v, true)));
-    return { col: col.col, op: e.op, query: bq, expr: bexpr, text, sortText: info.text(e, info.global.qualify) };
+    return { col: col.col, op: e.op, query: bq, expr: bexpr, text, sortText: info.text(e, info.global.qualify), ...(k.signBits === true ? { signBits: true } : {}) };
   };
   if (best !== null && best.cost < exactCost) {
     const def = best.def;
@@ -362,8 +395,12 @@ export function knnScan(
   const total = scanCost + rows * distanceCost;
   const top: PlanNode = {
     ...planBase(Math.min(rows * sel, need), total, total + need * CPU_TUPLE_COST, layout),
-    node: 'TopK', input: seq, knn: null as unknown as KnnSpec, nullsFirst: key.nullsFirst,
+    node: 'TopK', input: seq, knn: null as unknown as KnnSpec, nullsFirst: key.nullsFirst, keys: [],
   };
   top.knn = knnSpec(top);
+  top.keys = [key, ...extra].map((x): SortSpec => {
+    const expr = info.bindFor(top, x.expr, layout, lateralRef);
+    return { expr, desc: x.desc, nullsFirst: x.nullsFirst, cmp: x.cmp, text: sortKeyText(info, x.expr, expr, x.desc, x.nullsFirst) };
+  });
   return { plan: top };
 }
