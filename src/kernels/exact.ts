@@ -23,14 +23,21 @@ let scratchBytes = 0;
  * `memory.buffer` costs more than a kernel call, so it is read only then.
  */
 let view: Float32Array = arena.f32();
+/** `view.buffer.byteLength`, kept: a shared buffer's length is a getter that asks the memory. */
+let viewBytes = view.buffer.byteLength;
+
+function refresh(): void {
+  view = arena.f32();
+  viewBytes = view.buffer.byteLength;
+}
 
 /** Byte pointer of `v` in the arena, copying it into the scratch block at `slot` (0 or 1) when it lives elsewhere. */
 function ptrOf(v: Float32Array, slot: number): number {
   const buf = v.buffer;
   if (buf === view.buffer) return v.byteOffset;
   // A view into memory grown since `view` was taken (a query vector's buffer is far smaller).
-  if (buf.byteLength > view.buffer.byteLength) {
-    view = arena.f32();
+  if (buf.byteLength > viewBytes) {
+    refresh();
     if (buf === view.buffer) return v.byteOffset;
   }
   const dim = v.length;
@@ -40,7 +47,7 @@ function ptrOf(v: Float32Array, slot: number): number {
     if (scratchPtr !== 0) arena.free(scratchPtr, scratchBytes);
     scratchPtr = ptr;
     scratchBytes = size;
-    view = arena.f32();
+    refresh();
   }
   const ptr = scratchPtr + slot * dim * 4;
   view.set(v, ptr >>> 2);
