@@ -313,3 +313,122 @@ export function jaccard(a: usize, b: usize, bytes: i32): f64 {
   if (ab === 0) return 1.0;
   return 1.0 - <f64>ab / <f64>(aa + bb - ab);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Exact kernels: float32 sums in index order, one element at a time, as pgvector's C loops
+// (`float distance = 0.0; for (...) distance += diff * diff;`). WebAssembly float32 arithmetic
+// is IEEE single precision with no contraction into fused multiply-adds, so the results are
+// bit-identical to src/kernels/reference.ts (JavaScript's Math.fround of the double result of
+// one float32 operation is that operation's float32 result), about three times faster: these
+// are the values SQL prints, not only a ranking.
+// ---------------------------------------------------------------------------------------------
+
+export function exactL2sq(a: usize, b: usize, dim: i32): f32 {
+  let s: f32 = 0;
+  for (let i: i32 = 0; i < dim; i++) {
+    const o = <usize>(i << 2);
+    const d = load<f32>(a + o) - load<f32>(b + o);
+    s += d * d;
+  }
+  return s;
+}
+
+export function exactDot(a: usize, b: usize, dim: i32): f32 {
+  let s: f32 = 0;
+  for (let i: i32 = 0; i < dim; i++) {
+    const o = <usize>(i << 2);
+    s += load<f32>(a + o) * load<f32>(b + o);
+  }
+  return s;
+}
+
+export function exactL1(a: usize, b: usize, dim: i32): f32 {
+  let s: f32 = 0;
+  for (let i: i32 = 0; i < dim; i++) {
+    const o = <usize>(i << 2);
+    s += Mathf.abs(load<f32>(a + o) - load<f32>(b + o));
+  }
+  return s;
+}
+
+// pgvector's cosine_distance: the three float32 sums in index order, then the similarity in
+// double, clamped to [-1, 1] (NaN for a zero norm passes through), 1 - similarity.
+export function exactCosine(a: usize, b: usize, dim: i32): f64 {
+  let d: f32 = 0;
+  let na: f32 = 0;
+  let nb: f32 = 0;
+  for (let i: i32 = 0; i < dim; i++) {
+    const o = <usize>(i << 2);
+    const x = load<f32>(a + o);
+    const y = load<f32>(b + o);
+    d += x * y;
+    na += x * x;
+    nb += y * y;
+  }
+  let s: f64 = <f64>d / Math.sqrt(<f64>na * <f64>nb);
+  if (s > 1.0) s = 1.0;
+  else if (s < -1.0) s = -1.0;
+  return 1.0 - s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-bit kernels: binary_quantize(v) (bit i set when v[i] > 0) compared with a bit string
+// without building the bit string. The query's bits arrive expanded to one i32 mask per
+// element at `qm` (-1 for a set bit, 0 for a clear one), so four elements are one compare,
+// one XOR (or AND) and one subtract. Counts are exact integers, equal to pgvector's
+// hamming_distance / jaccard_distance of binary_quantize(v) and the query.
+// ---------------------------------------------------------------------------------------------
+
+// Hamming distance between the sign bits of `dim` float32 at `v` and the mask at `qm`.
+export function signHamming(qm: usize, v: usize, dim: i32): i32 {
+  const zero = f32x4.splat(0);
+  let acc = i32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 4 <= dim; i += 4) {
+    const o = <usize>(i << 2);
+    // Lanes are -1 where the bits differ: subtracting counts them.
+    acc = i32x4.sub(acc, v128.xor(f32x4.gt(v128.load(v + o), zero), v128.load(qm + o)));
+  }
+  let d = i32x4.extract_lane(acc, 0) + i32x4.extract_lane(acc, 1) + i32x4.extract_lane(acc, 2) + i32x4.extract_lane(acc, 3);
+  for (; i < dim; i++) {
+    const o = <usize>(i << 2);
+    const bit: i32 = load<f32>(v + o) > 0 ? -1 : 0;
+    d += (bit ^ load<i32>(qm + o)) & 1;
+  }
+  return d;
+}
+
+// Jaccard distance between the sign bits of `dim` float32 at `v` and the mask at `qm` whose
+// own popcount is `qBits`: 1 - |a AND b| / (|a| + |b| - |a AND b|), 1 for an empty intersection.
+export function signJaccard(qm: usize, v: usize, dim: i32, qBits: i32): f64 {
+  const zero = f32x4.splat(0);
+  let inter = i32x4.splat(0);
+  let ones = i32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 4 <= dim; i += 4) {
+    const o = <usize>(i << 2);
+    const m = f32x4.gt(v128.load(v + o), zero);
+    ones = i32x4.sub(ones, m);
+    inter = i32x4.sub(inter, v128.and(m, v128.load(qm + o)));
+  }
+  let ab = i32x4.extract_lane(inter, 0) + i32x4.extract_lane(inter, 1) + i32x4.extract_lane(inter, 2) + i32x4.extract_lane(inter, 3);
+  let aa = i32x4.extract_lane(ones, 0) + i32x4.extract_lane(ones, 1) + i32x4.extract_lane(ones, 2) + i32x4.extract_lane(ones, 3);
+  for (; i < dim; i++) {
+    const o = <usize>(i << 2);
+    if (load<f32>(v + o) > 0) {
+      aa++;
+      ab += load<i32>(qm + o) & 1;
+    }
+  }
+  if (ab === 0) return 1.0;
+  return 1.0 - <f64>ab / <f64>(aa + qBits - ab);
+}
+
+// signHamming over `count` contiguous rows of `dim` float32 starting at `base`, as f32 at `out`
+// (exact: counts below 2^24).
+export function signHammingRange(qm: usize, base: usize, count: i32, dim: i32, out: usize): void {
+  const stride = <usize>dim << 2;
+  for (let k: i32 = 0; k < count; k++) {
+    store<f32>(out + (<usize>k << 2), <f32>signHamming(qm, base + <usize>k * stride, dim));
+  }
+}

@@ -12,7 +12,7 @@ import { HALF_TO_F32 } from './half.js';
 import { hammingRef, jaccardRef } from './bits.js';
 import { readFileSync } from 'node:fs';
 import { arena } from './arena.js';
-import { cosineFromSums } from './reference.js';
+import { cosineDistanceRef, cosineFromSums, dotRef, l1Ref, l2SquaredRef } from './reference.js';
 
 /** (aPtr, bPtr, dim) => float32 result; pointers are byte offsets, 4-byte aligned. */
 export type PtrKernel = (aPtr: number, bPtr: number, dim: number) => number;
@@ -66,6 +66,65 @@ export interface FastKernels {
   readonly hamming: PtrKernel;
   /** (aPtr, bPtr, bytes): Jaccard distance of two bit strings (pgvector's jaccard_distance), double. */
   readonly jaccard: PtrKernel;
+  /**
+   * Exact kernels: float32 sums in index order as pgvector's C loops, bit-identical to the
+   * reference kernels (kernels/reference.ts), so their results are the values SQL prints.
+   * Squared L2, inner product, L1 (float32 results) and cosine distance (double).
+   */
+  readonly exactL2sq: PtrKernel;
+  readonly exactDot: PtrKernel;
+  readonly exactL1: PtrKernel;
+  readonly exactCosine: PtrKernel;
+  /**
+   * (qmPtr, vPtr, dim): Hamming distance between binary_quantize of the `dim` float32 at vPtr
+   * (bit i set when v[i] > 0) and a bit string given as one int32 mask per bit at qmPtr (-1 set,
+   * 0 clear; see {@link signMask}). An exact integer.
+   */
+  readonly signHamming: PtrKernel;
+  /** (qmPtr, vPtr, dim, qBits): Jaccard distance of the same, `qBits` the query's set bits; double. */
+  readonly signJaccard: (qm: number, v: number, dim: number, qBits: number) => number;
+  /** signHamming over `count` contiguous rows from basePtr, as float32 at outPtr. */
+  readonly signHammingRange: RangeKernel;
+}
+
+/**
+ * Writes bit string `bytes` (`bits` bits, most significant bit first, PostgreSQL's layout) as
+ * one int32 per bit at byte pointer `ptr` (-1 for a set bit, 0 for a clear one): the query
+ * form of the sign-bit kernels. Returns the number of set bits.
+ */
+export function signMask(bytes: Uint8Array, bits: number, ptr: number): number {
+  const i32 = arena.i32();
+  const base = ptr >>> 2;
+  let n = 0;
+  for (let i = 0; i < bits; i++) {
+    const set = (bytes[i >>> 3]! >>> (7 - (i & 7))) & 1;
+    i32[base + i] = -set;
+    n += set;
+  }
+  return n;
+}
+
+function jsSignHamming(qm: number, v: number, dim: number): number {
+  const f = arena.f32();
+  const m = arena.i32();
+  let d = 0;
+  for (let i = 0; i < dim; i++) d += ((f[(v >>> 2) + i]! > 0 ? -1 : 0) ^ m[(qm >>> 2) + i]!) & 1;
+  return d;
+}
+
+function jsSignJaccard(qm: number, v: number, dim: number, qBits: number): number {
+  const f = arena.f32();
+  const m = arena.i32();
+  let ab = 0;
+  let aa = 0;
+  for (let i = 0; i < dim; i++) {
+    if (f[(v >>> 2) + i]! > 0) {
+      aa++;
+      ab += m[(qm >>> 2) + i]! & 1;
+    }
+  }
+  if (ab === 0) return 1;
+  return 1 - ab / (aa + qBits - ab);
 }
 
 let u16View: Uint16Array<ArrayBufferLike> = new Uint16Array(0);
@@ -164,6 +223,13 @@ function jsKernels(): FastKernels {
     halfCosine: jsHalfCosine,
     hamming: (a, b, bytes) => hammingRef(arena.u8(), a, arena.u8(), b, bytes),
     jaccard: (a, b, bytes) => jaccardRef(arena.u8(), a, arena.u8(), b, bytes),
+    exactL2sq: (a, b, dim) => l2SquaredRef(arena.f32(), a >>> 2, arena.f32(), b >>> 2, dim),
+    exactDot: (a, b, dim) => dotRef(arena.f32(), a >>> 2, arena.f32(), b >>> 2, dim),
+    exactL1: (a, b, dim) => l1Ref(arena.f32(), a >>> 2, arena.f32(), b >>> 2, dim),
+    exactCosine: (a, b, dim) => cosineDistanceRef(arena.f32(), a >>> 2, arena.f32(), b >>> 2, dim),
+    signHamming: jsSignHamming,
+    signJaccard: jsSignJaccard,
+    signHammingRange: (q, base, count, dim, out) => range(jsSignHamming, q, base, count, dim, out),
   };
   return k;
 }
@@ -202,6 +268,13 @@ function wasmKernels(): FastKernels | null {
       halfCosine: e.halfCosine,
       hamming: e.hamming,
       jaccard: e.jaccard,
+      exactL2sq: e.exactL2sq,
+      exactDot: e.exactDot,
+      exactL1: e.exactL1,
+      exactCosine: e.exactCosine,
+      signHamming: e.signHamming,
+      signJaccard: e.signJaccard,
+      signHammingRange: e.signHammingRange,
     };
   } catch {
     return null;

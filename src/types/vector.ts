@@ -14,7 +14,8 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { VECTOR_MAX_DIM } from '../common/limits.js';
-import { cosineDistanceRef, dotRef, l1Ref, l2SquaredRef, normRef } from '../kernels/reference.js';
+import { dotRef, normRef } from '../kernels/reference.js';
+import { exactCosine, exactDot, exactL1, exactL2Squared } from '../kernels/exact.js';
 import { BitString } from './bit.js';
 import {
   checkDimCount,
@@ -152,25 +153,25 @@ export function vectorRecv(buf: Uint8Array, typmod = -1): Float32Array {
 /** `<->`, l2_distance: sqrt (in double) of the float32 sum of squared differences. @throws 22000 dims */
 export function l2Distance(a: Float32Array, b: Float32Array): number {
   checkSameDims(a, b);
-  return Math.sqrt(l2SquaredRef(a, 0, b, 0, a.length));
+  return Math.sqrt(exactL2Squared(a, b));
 }
 
 /** vector_l2_squared_distance (the HNSW/IVFFlat L2 support function). @throws 22000 dims */
 export function l2SquaredDistance(a: Float32Array, b: Float32Array): number {
   checkSameDims(a, b);
-  return l2SquaredRef(a, 0, b, 0, a.length);
+  return exactL2Squared(a, b);
 }
 
 /** inner_product: float32 sum of products. @throws 22000 dims */
 export function innerProduct(a: Float32Array, b: Float32Array): number {
   checkSameDims(a, b);
-  return dotRef(a, 0, b, 0, a.length);
+  return exactDot(a, b);
 }
 
 /** `<#>`, vector_negative_inner_product. @throws 22000 dims */
 export function negativeInnerProduct(a: Float32Array, b: Float32Array): number {
   checkSameDims(a, b);
-  return -dotRef(a, 0, b, 0, a.length);
+  return -exactDot(a, b);
 }
 
 /**
@@ -179,13 +180,13 @@ export function negativeInnerProduct(a: Float32Array, b: Float32Array): number {
  */
 export function cosineDistance(a: Float32Array, b: Float32Array): number {
   checkSameDims(a, b);
-  return cosineDistanceRef(a, 0, b, 0, a.length);
+  return exactCosine(a, b);
 }
 
 /** `<+>`, l1_distance: float32 sum of absolute differences. @throws 22000 dims */
 export function l1Distance(a: Float32Array, b: Float32Array): number {
   checkSameDims(a, b);
-  return l1Ref(a, 0, b, 0, a.length);
+  return exactL1(a, b);
 }
 
 /**

@@ -1112,6 +1112,14 @@ function boolCmp(a: Value, b: Value): number {
   return a === b ? 0 : a ? 1 : -1;
 }
 
+/**
+ * True when `cmp` is the integer / float / numeric comparison, which orders two JavaScript
+ * numbers that are not NaN as `<` does: a sort may then compare such keys directly.
+ */
+export function isNumberCmp(cmp: unknown): boolean {
+  return cmp === numCmp || cmp === floatCmp;
+}
+
 /** Total order used by ORDER BY on a column of `type` (nulls handled by the caller). */
 export function comparatorFor(type: SqlType): Cmp {
   if (isNumeric(type)) return numCmp;

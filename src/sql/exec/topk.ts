@@ -71,3 +71,77 @@ export class TopK {
     return out;
   }
 }
+
+/**
+ * The candidates of an exact top-k scan (exec/nodes/top_k.ts): rows offered with an interval
+ * [lo, hi] holding their distance. A {@link TopK} heap keeps the k smallest `hi`; a row whose
+ * `lo` is above that bound cannot be among the first k and is dropped (now, or when the list
+ * is compacted as the bound falls). Row ids stay in offer (scan) order. Flat typed arrays,
+ * grown by doubling; NaN intervals count as [-Infinity, Infinity].
+ */
+export class Candidates {
+  private readonly heap: TopK;
+  private ids: Int32Array;
+  private lows: Float64Array;
+  private n = 0;
+  /** Rows offered since the last reset (each passed the scan's qual). */
+  qualified = 0;
+
+  constructor(readonly k: number) {
+    this.heap = new TopK(k);
+    const cap = Math.max(16, 2 * k + 64);
+    this.ids = new Int32Array(cap);
+    this.lows = new Float64Array(cap);
+  }
+
+  /** Rows whose `lo` is above this cannot be among the first k (Infinity until k rows are offered). */
+  bound(): number {
+    return this.heap.bound();
+  }
+
+  offer(id: number, lo: number, hi: number): void {
+    this.qualified++;
+    if (this.k === 0) return;
+    this.heap.push(id, hi !== hi ? Infinity : hi);
+    if (this.n === this.ids.length) {
+      this.compact();
+      // Mostly kept (many equal distances): grow instead of compacting again at once.
+      if (this.n > this.ids.length / 2) {
+        const ids = new Int32Array(this.ids.length * 2);
+        ids.set(this.ids.subarray(0, this.n));
+        const lows = new Float64Array(this.ids.length * 2);
+        lows.set(this.lows.subarray(0, this.n));
+        this.ids = ids;
+        this.lows = lows;
+      }
+    }
+    this.ids[this.n] = id;
+    this.lows[this.n++] = lo !== lo ? -Infinity : lo;
+  }
+
+  /** Drops the rows whose `lo` is above the bound. */
+  private compact(): void {
+    const b = this.heap.bound();
+    let m = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.lows[i]! <= b) {
+        this.ids[m] = this.ids[i]!;
+        this.lows[m++] = this.lows[i]!;
+      }
+    }
+    this.n = m;
+  }
+
+  /** The candidate row ids, in offer order. */
+  finish(): Int32Array {
+    this.compact();
+    return this.ids.slice(0, this.n);
+  }
+
+  /** Forgets every row. */
+  reset(): void {
+    this.n = 0;
+    this.qualified = 0;
+    this.heap.size = 0;
+  }
+}

@@ -150,7 +150,7 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       break;
     case 'TopK':
       name = 'Sort';
-      props.push({ label: 'Sort Key', value: [keyText(p.knn.sortText, false) + (p.nullsFirst ? ' NULLS FIRST' : '')] });
+      props.push({ label: 'Sort Key', value: [keyText(p.knn.sortText, false) + (p.nullsFirst ? ' NULLS FIRST' : ''), ...p.keys.slice(1).map((k) => k.text)] });
       break;
     case 'ValuesScan':
     case 'FunctionScan':

@@ -119,6 +119,12 @@ export interface KnnSpec {
   /** The ORDER BY expression as EXPLAIN prints it: in an index scan's Order By, and as a Sort Key. */
   text: string;
   sortText: string;
+  /**
+   * The distance is taken between `binary_quantize(column)` (a vector column, as a bit string
+   * of its own length) and the query bit string, not the column itself: the exact scan then
+   * compares sign bits without building the bit string per row.
+   */
+  signBits?: boolean;
 }
 /**
  * One index qual of a B-tree scan (PostgreSQL's ScanKey before evaluation): the key column's
@@ -236,8 +242,13 @@ export type PlanNode =
    * PostgreSQL's Recheck Cond but never needs evaluating.
    */
   | (PlanBase & { node: 'BitmapHeapScan'; scan: ScanTarget; table: Table; input: PlanNode; recheckText: string })
-  /** Exact k-NN: a top-k heap over the SeqScan below it, SIMD distances; prints as Sort over Seq Scan. */
-  | (PlanBase & { node: 'TopK'; input: PlanNode & { node: 'SeqScan' }; knn: KnnSpec; nullsFirst: boolean })
+  /**
+   * Exact k-NN: a top-k heap over the SeqScan below it, SIMD distances; prints as Sort over Seq
+   * Scan. `keys` is the whole ORDER BY bound to the scan's tuple: the distance (`knn.expr`)
+   * first, then any further keys (ties of the distance), which only rows that may reach the
+   * first k are evaluated on.
+   */
+  | (PlanBase & { node: 'TopK'; input: PlanNode & { node: 'SeqScan' }; knn: KnnSpec; nullsFirst: boolean; keys: SortSpec[] })
   | (PlanBase & { node: 'ValuesScan'; scan: ScanTarget; values: Expr[][] })
   | (PlanBase & { node: 'FunctionScan'; scan: ScanTarget; fname: 'unnest' | 'generate_series'; args: Expr[] })
   | (PlanBase & { node: 'SubqueryScan'; scan: ScanTarget; input: PlanNode })

@@ -377,6 +377,7 @@ export function nodeExprs(p: PlanNode): Expr[] {
       break;
     case 'TopK':
       out.push(p.knn.query);
+      for (const k of p.keys) out.push(k.expr);
       break;
     case 'BtreeIndexScan':
     case 'BitmapIndexScan':
@@ -464,7 +465,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
 
   let plan: PlanNode;
   let ordered = false;
-  const knn = q.orderBy.length === 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null
+  const knn = q.orderBy.length >= 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null
     ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need)) : null;
   // ORDER BY columns of one table: an Index Scan in that order when it beats scan + Sort.
   const byIndex = knn === null && q.orderBy.length > 0 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning
@@ -488,6 +489,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
     plan = addSemiJoins(info, planJoinTree(info, q.from, rest, needed), semis);
   }
 
+  if (!q.aggregate && knn === null) plan = precomputeDistances(info, plan);
   if (q.aggregate) plan = planAgg(info, plan);
   if (q.windows !== undefined) plan = planWindows(info, plan);
 
@@ -538,6 +540,55 @@ export function planLevel(info: PlannerInfo): PlanNode {
   if (info.cteDefs.length > 0) top.cteDefs = info.cteDefs;
   hoistInitPlans(top);
   return top;
+}
+
+const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
+
+/**
+ * Vector distances the level reads in two places or more (the select list and ORDER BY, a
+ * window's ORDER BY, DISTINCT ON) are computed once per row by the node below the Sort or
+ * WindowAgg, as PostgreSQL's scan computes a sort expression into its target list for the
+ * nodes above to read: `plan` gets a projection that appends them to its tuple, and the upper
+ * nodes bind each occurrence to that position. Distances over this level's columns only (no
+ * subqueries); the plan is returned unchanged when there are none or it projects already.
+ */
+function precomputeDistances(info: PlannerInfo, plan: PlanNode): PlanNode {
+  const q = info.q;
+  if (plan.project !== null || (q.orderBy.length === 0 && q.windows === undefined && q.distinctOn === undefined)) return plan;
+  const found: { e: Expr; n: number }[] = [];
+  const local = (e: Expr): boolean => !someNode(e, (x) => x.k === 'sublink' || x.k === 'subplan' || (x.k === 'var' && x.levelsUp > 0));
+  const visit = (e: Expr): void => {
+    if (e.k === 'op2' && DISTANCE_OPS.has(e.op) && relsOf(e).size > 0 && local(e)) {
+      const f = found.find((x) => exprEqual(x.e, e));
+      if (f !== undefined) f.n++;
+      else found.push({ e, n: 1 });
+      return;
+    }
+    if (e.k === 'sublink') return;
+    forEachOperand(e, visit);
+  };
+  for (const t of q.targets) visit(t.expr);
+  for (const k of q.orderBy) visit(k.expr);
+  for (const k of q.distinctOn ?? []) visit(k.expr);
+  for (const w of q.windows ?? []) {
+    for (const e of w.partitionBy) visit(e);
+    for (const k of w.orderBy) visit(k.expr);
+  }
+  const exprs = found.filter((x) => x.n >= 2).map((x) => x.e);
+  if (exprs.length === 0) return plan;
+  const layout = plan.layout;
+  const project: Expr[] = layout.map((it) => {
+    if ('expr' in it) return info.bindFor(plan, it.expr, layout);
+    const rte = q.rtable[it.rti];
+    const name = it.col < 0 ? 'ctid' : (rte?.colNames[it.col] ?? '?');
+    // Only the position and EXPLAIN's name of a passed-through column matter here.
+    return info.bindFor(plan, { k: 'var', type: 'unknown', rti: it.rti, col: it.col, levelsUp: 0, typmod: -1, name }, layout);
+  });
+  for (const e of exprs) project.push(info.bindFor(plan, e, layout));
+  plan.project = project;
+  plan.layout = [...layout, ...exprs.map((e) => ({ expr: e }))];
+  plan.width += 8 * exprs.length;
+  return plan;
 }
 
 /** A Sort of `input` on `keys` (expressions of the level, bound to the input's tuple). */
@@ -614,7 +665,8 @@ export function planTableStatement(
   return { stmt: { plan, ctes: [...g.ctePlans.values()], nParams: g.nParams, subPlans: g.subPlans, qualify: g.qualify }, bound };
 }
 
-function sortKeyText(info: PlannerInfo, e: Expr, bound: Expr, desc: boolean, nullsFirst: boolean): string {
+/** A sort key as EXPLAIN's `Sort Key` prints it. */
+export function sortKeyText(info: PlannerInfo, e: Expr, bound: Expr, desc: boolean, nullsFirst: boolean): string {
   // A sort key that is not a plain column prints in parentheses (PostgreSQL's show_sort_keys).
   const q = info.global.qualify;
   let text = e.k === 'var' ? info.varName(e, q) : bound.k === 'slot' || bound.k === 'execParam' ? deparse(bound, q) : `(${info.text(e, q)})`;

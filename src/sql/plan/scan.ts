@@ -9,20 +9,21 @@
  */
 import type { IndexAm, VectorIndex } from '../../access/am.js';
 import type { Expr } from '../analyze/expr.js';
-import type { RangeTblEntry } from '../analyze/query.js';
+import { someNode, type RangeTblEntry, type SortKey } from '../analyze/query.js';
 import { isVectorFamily } from '../analyze/types.js';
-import type { FilteredKnn, FilterStrategy, KnnSpec, LayoutItem, PlanNode, ScanTarget } from './plan.js';
+import type { FilteredKnn, FilterStrategy, KnnSpec, LayoutItem, PlanNode, ScanTarget, SortSpec } from './plan.js';
 import type { GucReader } from '../../common/guc.js';
 import { GUC_FILTERED_SEARCH } from '../settings.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity, qualsSelectivity } from './cost.js';
 import { statsLookup } from './selfuncs.js';
-import { PlannerInfo, planLevel, relsOf, walkVars } from './planner.js';
+import { PlannerInfo, planLevel, relsOf, sortKeyText, walkVars } from './planner.js';
 import type { VarExpr } from './setrefs.js';
 import { deparse } from './deparse.js';
 import { bestIndexedScan } from './indexpath.js';
 import { planSetOp, setOpOutputNames } from './setop.js';
 import { distanceBound, knnOrderOf, matchKnnIndexes, type KnnIndexMatch } from './knn_index.js';
 import { bug } from '../exec/eval.js';
+import { vectorBinaryQuantize } from '../../types/vector.js';
 
 /** A WHERE / ON conjunct and the range-table entries of this level it refers to. */
 export interface QualInfo {
@@ -276,25 +277,50 @@ export function pkQual(info: PlannerInfo, rti: number, quals: QualInfo[]): { qua
   return null;
 }
 
-/** The vector column and query of a k-NN ORDER BY key `e` over table entry `rti`, or null. */
+/**
+ * The vector column and query of a k-NN ORDER BY key `e` over table entry `rti`, or null.
+ * `signBits`: the key compares `binary_quantize(column)` (optionally cast to `bit(n)` of the
+ * column's own dimension, which changes nothing) with a bit string by `<~>` or `<%>`; its
+ * operand is that expression (only an expression index on it could serve it as an index).
+ */
 export function knnKey(e: Expr, rti: number, queryOk: (q: Expr) => boolean): KnnOperands | null {
   if (e.k !== 'op2' || !KNN_OPS.has(e.op)) return null;
   const isCol = (x: Expr): x is VarExpr => x.k === 'var' && x.levelsUp === 0 && x.rti === rti && isVectorFamily(x.type);
   if (isCol(e.l) && !relsOf(e.r).has(rti) && queryOk(e.r)) return { col: e.l, operand: e.l, query: e.r, op: e.op };
   if (isCol(e.r) && !relsOf(e.l).has(rti) && queryOk(e.l)) return { col: e.r, operand: e.r, query: e.l, op: e.op };
+  if (e.op === '<~>' || e.op === '<%>') {
+    const quantized = (x: Expr): VarExpr | null => {
+      let y = x;
+      let typmod = -1;
+      if (y.k === 'cast' && y.type === 'bit' && y.from === 'bit') {
+        typmod = y.typmod;
+        y = y.arg;
+      }
+      // A one-argument function is an op1 naming its implementation.
+      if (y.k !== 'op1' || y.fn !== (vectorBinaryQuantize as unknown)) return null;
+      const c = y.arg;
+      if (c.k !== 'var' || c.levelsUp !== 0 || c.rti !== rti || c.type !== 'vector') return null;
+      return typmod < 0 || typmod === c.typmod ? c : null;
+    };
+    const l = quantized(e.l);
+    if (l !== null && !relsOf(e.r).has(rti) && queryOk(e.r)) return { col: l, operand: e.l, query: e.r, op: e.op, signBits: true };
+    const r = quantized(e.r);
+    if (r !== null && !relsOf(e.l).has(rti) && queryOk(e.l)) return { col: r, operand: e.r, query: e.l, op: e.op, signBits: true };
+  }
   return null;
 }
 
 /**
- * The operands of a k-NN ORDER BY `operand <op> query`: `col` when the operand is a vector
- * column (the exact top-k scan can serve it), null for an expression over the table that only
- * an expression index can serve.
+ * The operands of a k-NN ORDER BY `operand <op> query`: `col` when the exact top-k scan can
+ * serve it (the operand is a vector column, or `binary_quantize` of one: `signBits`), null for
+ * an expression over the table that only an expression index can serve.
  */
 export interface KnnOperands {
   col: VarExpr | null;
   operand: Expr;
   query: Expr;
   op: string;
+  signBits?: boolean;
 }
 
 /** Columns of entry `rti` that `e` reads. */
@@ -320,11 +346,14 @@ function knnExprKey(e: Expr, rti: number, queryOk: (q: Expr) => boolean): KnnOpe
 }
 
 /**
- * `ORDER BY <vector column> <op> <query> LIMIT k` over one table: an index scan or an exact
- * top-k scan, whichever costs fewer distance computations; null when the query has another
- * shape (the caller then sorts). `need` is LIMIT + OFFSET. The ORDER BY may be a monotone
- * transform of the distance (`1 - (e <=> q) DESC`), planned as the ascending distance scan,
- * and its operand an expression that an expression index holds.
+ * `ORDER BY <vector column> <op> <query> [, more keys] LIMIT k` over one table: an index scan
+ * or an exact top-k scan, whichever costs fewer distance computations; null when the query
+ * has another shape (the caller then sorts). Further keys (ties of the distance, such as
+ * `, id`) must be expressions of the table's own columns without subqueries; only the exact
+ * scan serves them (PostgreSQL runs an Incremental Sort over the index scan, an approximate
+ * answer). `need` is LIMIT + OFFSET. The ORDER BY may be a monotone transform of the distance
+ * (`1 - (e <=> q) DESC`), planned as the ascending distance scan, and its operand an
+ * expression that an expression index holds.
  */
 export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<number, Set<number>>, need: number): PlanNode | null {
   const q = info.q;
@@ -337,10 +366,18 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
   // NULLS FIRST through the index (its NULL-key rows first) only where PostgreSQL would have no
   // index path either: a plain `ORDER BY d NULLS FIRST` keeps the exact scan, whose ties come in
   // table order as PostgreSQL's Sort gives them.
-  const key = { expr: order.dist as Expr, desc: !order.ascending, nullsFirst: orderKey.nullsFirst, nullsFirstIndex: transformed };
+  const key = { ...orderKey, expr: order.dist as Expr, desc: !order.ascending, nullsFirstIndex: transformed };
   const k = knnExprKey(key.expr, rti, (x) => relsOf(x).size === 0);
   if (k === null) return null;
-  const plan = knnScan(info, rti, key, k, quals, needed, need, undefined)?.plan ?? null;
+  const extra = q.orderBy.slice(1);
+  // Further keys tie-break the ORDER BY as written; through a transform (whose float values can
+  // tie where the distances do not) they are left to the Sort.
+  if (transformed && extra.length > 0) return null;
+  for (const x of extra) {
+    const rels = relsOf(x.expr);
+    if ((rels.size > 0 && !(rels.size === 1 && rels.has(rti))) || someNode(x.expr, (y) => y.k === 'sublink' || y.k === 'srf')) return null;
+  }
+  const plan = knnScan(info, rti, key, k, quals, needed, need, undefined, extra)?.plan ?? null;
   // Through a transform only the index scan gains anything: the exact path stays the Sort that
   // PostgreSQL shows (and prints the ORDER BY as written).
   if (transformed && plan?.node !== 'IndexScan') return null;
@@ -357,8 +394,9 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
  * a table that is not a relation, a key that is DESC, or an expression operand no index serves.
  */
 export function knnScan(
-  info: PlannerInfo, rti: number, key: { expr: Expr; desc: boolean; nullsFirst: boolean; nullsFirstIndex?: boolean }, k: KnnOperands,
+  info: PlannerInfo, rti: number, key: SortKey & { nullsFirstIndex?: boolean }, k: KnnOperands,
   quals: QualInfo[], needed: Map<number, Set<number>>, need: number, lateralRef: ((v: VarExpr) => number | null) | undefined,
+  extra: readonly SortKey[] = [],
 ): { plan: PlanNode } | null {
   const rte = info.q.rtable[rti]!;
   if (rte.kind !== 'relation' || key.desc) return null;
@@ -383,7 +421,8 @@ export function knnScan(
   let best: (KnnIndexMatch & { cost: number; filtered: FilteredKnn | null }) | null = null;
   // NULLS FIRST: the index holds no NULL keys; the scan emits the NULL-key rows first (before
   // a filtered search's rows too), which it finds cheaply only for a column key.
-  if (!key.nullsFirst || (col !== null && key.nullsFirstIndex === true)) {
+  // Further ORDER BY keys and binary_quantize orderings only the exact top-k scan serves.
+  if ((!key.nullsFirst || (col !== null && key.nullsFirstIndex === true)) && extra.length === 0 && k.signBits !== true) {
     const clauses = quals.map((x) => x.expr);
     for (const m of matchKnnIndexes(env, table, rti, k.operand, e.op, clauses).usable) {
       const { am, index } = m;
@@ -413,7 +452,7 @@ export function knnScan(
     const bexpr = info.bindFor(node, e, layout, lateralRef);
     // In the scan's Order By, its own columns print bare and other relations' qualified.
     const text = deparse(e, false, (v) => (v.levelsUp === 0 && v.rti === rti ? v.name : info.text(v, true)));
-    return { col: col?.col ?? -1, op: e.op, query: bq, expr: bexpr, text, sortText: info.text(e, info.global.qualify) };
+    return { col: col?.col ?? -1, op: e.op, query: bq, expr: bexpr, text, sortText: info.text(e, info.global.qualify), ...(k.signBits === true ? { signBits: true } : {}) };
   };
   if (best !== null && best.cost < exactCost) {
     const def = best.def;
@@ -445,9 +484,13 @@ export function knnScan(
   const total = scanCost + rows * distanceCost;
   const top: PlanNode = {
     ...planBase(Math.min(rows * sel, need), total, total + need * CPU_TUPLE_COST, layout),
-    node: 'TopK', input: seq, knn: null as unknown as KnnSpec, nullsFirst: key.nullsFirst,
+    node: 'TopK', input: seq, knn: null as unknown as KnnSpec, nullsFirst: key.nullsFirst, keys: [],
   };
   top.knn = knnSpec(top);
+  top.keys = [key, ...extra].map((x): SortSpec => {
+    const expr = info.bindFor(top, x.expr, layout, lateralRef);
+    return { expr, desc: x.desc, nullsFirst: x.nullsFirst, cmp: x.cmp, text: sortKeyText(info, x.expr, expr, x.desc, x.nullsFirst) };
+  });
   return { plan: top };
 }
 

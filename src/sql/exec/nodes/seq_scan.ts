@@ -42,14 +42,17 @@ export class SeqScanState extends PlanState {
     const xid = this.es.xid;
     const cols = this.p.scan.cols;
     const qual = this.p.qual;
+    // A projection copies what it needs into a tuple of its own (execProcNode): the scratch
+    // tuple can go up as it is, one allocation per row fewer.
+    const projected = this.p.project !== null;
     while (this.r < n) {
       const r = this.r++;
       if (!table.visibleTo(r, xid)) continue;
       this.read++;
-      if (qual === null) return fetchRow(table, cols, r);
+      if (qual === null) return projected ? fetchRow(table, cols, r, this.scratch) : fetchRow(table, cols, r);
       const row = fetchRow(table, cols, r, this.scratch);
       if (!this.qualPasses(qual, row)) continue;
-      return row.slice();
+      return projected ? row : row.slice();
     }
     return null;
   }

@@ -5,6 +5,7 @@
  */
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode, SortSpec } from '../../plan/plan.js';
+import { isNumberCmp } from '../../analyze/expr.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
 
@@ -53,13 +54,58 @@ export class SortState extends PlanState {
   }
 }
 
-/** A stable sort permutation of `n` items by the sort keys' values (`vals[key][item]`). */
+/**
+ * A stable sort permutation of `n` items by the sort keys' values (`vals[key][item]`), NULLs
+ * first or last per key, ties in item order. A key whose values are all numbers (not NaN) or
+ * NULL and whose comparison is the numeric one is first copied into a Float64Array (and a
+ * NULL flag array), so the comparator reads typed arrays instead of calling the key's
+ * comparison function (PostgreSQL's sort keys are likewise datums compared by a fast path
+ * when the type allows).
+ */
 export function sortOrder(keys: readonly Pick<SortSpec, 'desc' | 'nullsFirst' | 'cmp'>[], vals: Value[][], n: number): Int32Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
+  const nk = keys.length;
+  const nums: (Float64Array | null)[] = new Array(nk);
+  const nulls: (Uint8Array | null)[] = new Array(nk);
+  for (let k = 0; k < nk; k++) {
+    nums[k] = null;
+    nulls[k] = null;
+    if (!isNumberCmp(keys[k]!.cmp)) continue;
+    const col = vals[k]!;
+    const f = new Float64Array(n);
+    let nu: Uint8Array | null = null;
+    let ok = true;
+    for (let i = 0; i < n; i++) {
+      const v = col[i]!;
+      if (typeof v === 'number' && v === v) f[i] = v;
+      else if (v === null) (nu ??= new Uint8Array(n))[i] = 1;
+      else {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) {
+      nums[k] = f;
+      nulls[k] = nu;
+    }
+  }
   order.sort((x, y) => {
-    for (let k = 0; k < keys.length; k++) {
+    for (let k = 0; k < nk; k++) {
       const key = keys[k]!;
+      const f = nums[k]!;
+      if (f !== null) {
+        const nu = nulls[k]!;
+        if (nu !== null && (nu[x]! | nu[y]!) !== 0) {
+          if (nu[x] === nu[y]) continue;
+          return (nu[x] === 1) === key.nullsFirst ? -1 : 1;
+        }
+        const a = f[x]!;
+        const b = f[y]!;
+        if (a < b) return key.desc ? 1 : -1;
+        if (a > b) return key.desc ? -1 : 1;
+        continue;
+      }
       const a = vals[k]![x]!;
       const b = vals[k]![y]!;
       if (a === null || b === null) {

@@ -1,34 +1,70 @@
 /**
- * Exact k nearest neighbours (PostgreSQL's plan for `ORDER BY <distance> LIMIT k` without an
- * index: a top-N heapsort over a sequential scan, fused into one node). It is the ground
- * truth every index is measured against, so it is written for speed: one SIMD kernel call
- * per live row over the table's arena segments (kernels/fast.ts), squared norms kept by the
- * table for cosine, a typed-array heap (exec/topk.ts), no per-row allocation; the qual of the
- * SeqScan below is evaluated only for rows that would enter the heap. The ranking uses the
- * fast kernels; the distance values a query prints are recomputed with pgvector's functions
- * for the k rows by the projection above. Rows whose vector is NULL (NULL distance) come
- * after all others, or before them with NULLS FIRST.
+ * Exact k nearest neighbours (PostgreSQL's plan for `ORDER BY <distance> [, more keys] LIMIT k`
+ * without an index: a top-N heapsort over a sequential scan, fused into one node). It is the
+ * ground truth every index is measured against, so it is written for speed and exactness:
+ *
+ * 1. Scan: one SIMD kernel call per live row over the table's arena segments (kernels/fast.ts),
+ *    squared norms kept by the table for cosine, no per-row allocation. A fast kernel sums in
+ *    SIMD lane order, so its value may differ from pgvector's in the last bits: each row gets
+ *    an interval [lo, hi] that surely holds pgvector's value (error bound below), a typed-array
+ *    heap keeps the k smallest `hi` of rows passing the SeqScan's qual (exec/topk.ts), and a row
+ *    is a candidate when its `lo` is not above the heap's bound. The qual is evaluated only for
+ *    rows that would be candidates.
+ * 2. Rank: the candidates (about k, more only where distances tie within the error bound) get
+ *    the distance from pgvector's own function and the further ORDER BY keys, and are sorted on
+ *    all keys with ties in scan order, as the Sort node would order the whole table. The k
+ *    first are the answer: the same rows in the same order as PostgreSQL's Sort (a Sort over the
+ *    whole table would compare the same values).
+ *
+ * Why the candidates hold the answer: the heap's bound B is the k-th smallest `hi` among
+ * qualifying rows, so at least k of them have a distance <= B, and every row of the first k
+ * (on all keys) has a distance <= B, hence `lo` <= B. Rows whose vector is NULL (NULL distance)
+ * come after all others, or before them with NULLS FIRST, ordered among themselves by the
+ * further keys; they are ranked only when needed.
+ *
+ * Error bound: a float32 sum of n terms each rounded up to twice, in any order, is within
+ * gamma(n + 2) * sum|terms| of the exact sum (Higham, Accuracy and Stability of Numerical
+ * Algorithms, 2nd ed., section 4.2), so two summation orders differ by at most twice that. We
+ * take four times it (RHO_ULPS) relative to the value for L2 and L1 (terms >= 0), to
+ * |a||b| >= sum|a_i b_i| for the inner product (Cauchy-Schwarz, from the table's norms), and
+ * as an absolute bound for the cosine distance (whose similarity is in [-1, 1]); plus an
+ * absolute term for float32 underflow. Values near float32 overflow or underflow of the norms,
+ * and NaN, get [-Infinity, Infinity]: always candidates. Bit-string distances are exact.
  *
  * The query vector is copied into an arena block owned by this node's state (freed at end),
  * so a scan nested inside another (a subquery in the select list) never shares scratch.
  */
-import { PgError, SQLSTATE } from '../../../common/errors.js';
 import { arena } from '../../../kernels/arena.js';
-import { fast, type PtrKernel } from '../../../kernels/fast.js';
+import { fast, signMask, type PtrKernel } from '../../../kernels/fast.js';
 import { HALF_TO_F32 } from '../../../kernels/half.js';
 import { BitString } from '../../../types/bit.js';
 import type { Table, Value } from '../../../storage/table.js';
-import type { Expr } from '../../analyze/expr.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr, passes } from '../eval.js';
 import { PlanState, execInitNode, type EState } from '../executor.js';
-import { TopK } from '../topk.js';
+import { Candidates } from '../topk.js';
 import { fetchRow } from './seq_scan.js';
+import { sortOrder } from './sort.js';
 
 type TopKPlan = Extract<PlanNode, { node: 'TopK' }>;
 
-function dimsError(a: number, b: number): PgError {
-  return new PgError(SQLSTATE.data_exception, `different vector dimensions ${a} and ${b}`);
+/** Float32 rounding errors allowed per term of a sum (see the error bound above): 4 * 2 * gamma. */
+const RHO_ULPS = 8;
+/** Absolute slack for float32 underflow: far above n * 2^-149, far below any distance that matters. */
+const TINY = 1e-30;
+/** Squared norms or squared distances beyond this are too near float32 overflow to bound. */
+const HUGE = 1e30;
+
+/** How a fast distance relates to pgvector's: the error model of one kernel. */
+const enum Err {
+  /** Exact (bit-string counts, or pgvector's own function). */
+  None,
+  /** Relative to the value (sums of non-negative terms: L2, L1). */
+  Relative,
+  /** Relative to sqrt(|a|^2 |b|^2) (inner product). */
+  Norms,
+  /** Absolute (cosine distance). */
+  Absolute,
 }
 
 export class TopKState extends PlanState {
@@ -39,6 +75,9 @@ export class TopKState extends PlanState {
   private scratchPtr = 0;
   private scratchBytes = 0;
   private scanned = 0;
+  private removed = 0;
+  /** Reused tuple the SeqScan's qual and the keys are evaluated on. */
+  private readonly row: Value[] = [];
 
   constructor(readonly p: TopKPlan, es: EState) {
     super(p, es);
@@ -86,193 +125,241 @@ export class TopKState extends PlanState {
     return this.scratchPtr;
   }
 
-  private removed = 0;
-  /** Reused tuple the SeqScan's qual is evaluated on. */
-  private qualRow: Value[] = [];
-
   /** True when row `r` passes the SeqScan's qual. */
   private passesQual(r: number): boolean {
     const scan = this.p.input;
     if (scan.qual === null) return true;
-    if (passes(scan.qual, fetchRow(scan.table, scan.scan.cols, r, this.qualRow), this.es)) return true;
+    if (passes(scan.qual, fetchRow(scan.table, scan.scan.cols, r, this.row), this.es)) return true;
     this.removed++;
     return false;
   }
 
+  /** The first k row ids in ORDER BY order. */
   private run(): Int32Array {
     const table = this.p.input.table;
     // One sequential scan that reads every visible row (pg_stat_user_tables.seq_scan).
     this.es.env.stats.countSeqScan(table, table.liveCount);
-    if (table.packedColumn(this.p.knn.col) !== null) return this.runPacked();
-    const knn = this.p.knn;
-    const q = evalExpr(knn.query, null, this.es) as Float32Array | null;
-    const n = table.slots;
-    const xid = this.es.xid;
     const k = Math.min(this.bound, table.liveCount);
-    const heap = new TopK(k);
+    const cands = new Candidates(k);
     const nullRows: number[] = [];
-    const filtered = this.p.input.qual !== null;
-    // Under EXPLAIN ANALYZE the filter runs on every row, so its counts are PostgreSQL's.
-    const exact = this.es.instrumenting;
+    const q = evalExpr(this.p.knn.query, null, this.es);
     if (q === null) {
-      for (let r = 0; r < n && nullRows.length < k; r++) if (table.visibleTo(r, xid) && this.passesQual(r)) nullRows.push(r);
-      return Int32Array.from(nullRows);
+      // Every distance is NULL: the rows in order of the further keys.
+      this.scanAll(nullRows);
+    } else if (!this.scanFast(table, q, cands, nullRows)) {
+      cands.reset();
+      nullRows.length = 0;
+      this.scanExact(cands, nullRows);
     }
-    const col = knn.col;
-    const fixedDim = table.vectorColumnDim(col);
-    if (fixedDim >= 0 && fixedDim !== q.length && table.liveCount > 0) throw dimsError(fixedDim, q.length);
-    const dim = q.length;
-    const qPtr = this.scratch(dim * 4);
-    arena.f32().set(q, qPtr >>> 2);
-    const norms = table.vectorNorms(col);
-    const qNormSq = fast.dot(qPtr, qPtr, dim);
-    const live = table.liveBitmap();
-    const op = knn.op;
-    const kernel = op === '<->' ? fast.l2sq : op === '<+>' ? fast.l1 : fast.dot;
-    const sign = op === '<#>' ? -1 : 1;
-    const cosine = op === '<=>';
-    // Rows of in-flight transactions need the full visibility test; otherwise the bitmap says it all.
-    const pending = table.pendingRows > 0;
-    let scanned = 0;
-    for (let r = 0; r < n; r++) {
-      if ((live[r >>> 5]! & (1 << (r & 31))) === 0) continue;
-      if (pending && !table.visibleTo(r, xid)) continue;
-      scanned++;
-      const ptr = table.vectorPtr(col, r);
-      if (ptr === 0) {
-        if (nullRows.length < k && this.passesQual(r)) nullRows.push(r);
-        continue;
-      }
-      if (fixedDim < 0 && table.vectorDim(col, r) !== dim) throw dimsError(table.vectorDim(col, r), dim);
-      let d = kernel(ptr, qPtr, dim);
-      if (cosine) d = 1 - d / Math.sqrt(norms[r]! * qNormSq);
-      else d *= sign;
-      if (filtered) {
-        if (exact ? !this.passesQual(r) || d > heap.bound() : d > heap.bound() || !this.passesQual(r)) continue;
-      }
-      heap.push(r, d);
-    }
-    this.scanned += scanned;
-    return this.withNulls(heap.sortedIds(), nullRows, k);
+    return this.rank(cands, nullRows, k);
   }
 
-  /**
-   * The ranked row ids `ids` and the rows whose vector is NULL (`nullRows`, in scan order),
-   * NULLs after the ranked rows (PostgreSQL's default for ascending order) or before them
-   * (NULLS FIRST); at most `k` ids.
-   */
-  private withNulls(ids: Int32Array, nullRows: readonly number[], k: number): Int32Array {
-    if (nullRows.length === 0) return ids;
-    const out = new Int32Array(Math.min(k, ids.length + nullRows.length));
-    if (this.p.nullsFirst) {
-      const nn = Math.min(nullRows.length, out.length);
-      for (let i = 0; i < nn; i++) out[i] = nullRows[i]!;
-      for (let i = nn; i < out.length; i++) out[i] = ids[i - nn]!;
-    } else {
-      out.set(ids.subarray(0, out.length));
-      for (let i = ids.length; i < out.length; i++) out[i] = nullRows[i - ids.length]!;
-    }
-    return out;
-  }
-
-  /**
-   * Exact top-k over a halfvec / sparsevec / bit column: the SIMD kernels where they apply,
-   * else pgvector's distance function per visible row (the same function the query prints,
-   * so the order is exactly pgvector's).
-   */
-  private runPacked(): Int32Array {
+  /** Every visible row into `rows` (for a NULL query). */
+  private scanAll(rows: number[]): void {
     const table = this.p.input.table;
-    const knn = this.p.knn;
-    const q = evalExpr(knn.query, null, this.es);
-    const quick = this.runPackedSimd(table, q);
-    if (quick !== null) return quick;
     const xid = this.es.xid;
-    const k = Math.min(this.bound, table.liveCount);
-    const heap = new TopK(k);
-    const nullRows: number[] = [];
-    const e = knnOperator(knn.expr);
-    const fn = e.fn;
-    const colLeft = e.colLeft;
-    const col = knn.col;
+    const exact = this.es.instrumenting;
     for (let r = 0; r < table.slots; r++) {
       if (!table.visibleTo(r, xid)) continue;
       this.scanned++;
-      const v = q === null ? null : table.get(col, r);
-      if (v === null) {
-        if (nullRows.length < k && this.passesQual(r)) nullRows.push(r);
-        continue;
-      }
-      const d = (colLeft ? fn(v, q!) : fn(q!, v)) as number;
-      if (this.es.instrumenting ? !this.passesQual(r) || d > heap.bound() : d > heap.bound() || !this.passesQual(r)) continue;
-      heap.push(r, d);
+      if (exact && !this.passesQual(r)) continue;
+      rows.push(r);
     }
-    return this.withNulls(heap.sortedIds(), nullRows, k);
   }
 
   /**
-   * The halfvec and bit / varbit kernels (kernels/fast.ts): the halfvec query is widened to
-   * float32 once, each stored row is read in place from the column's arena blocks. Returns
-   * null (the caller then runs pgvector's function per row, which also raises its
-   * dimension/length errors) for other operators, a NULL query, or a row whose length differs
-   * from the query's.
+   * The scan with pgvector's own distance per row (the ORDER BY expression over the row): for
+   * shapes no kernel serves, and to raise pgvector's errors (dimensions, bit lengths) for the
+   * rows PostgreSQL would compute the distance of.
    */
-  private runPackedSimd(table: Table, q: Value): Int32Array | null {
+  private scanExact(cands: Candidates, nullRows: number[]): void {
+    const scan = this.p.input;
+    const table = scan.table;
+    const xid = this.es.xid;
+    const expr = this.p.knn.expr;
+    const row = this.row;
+    for (let r = 0; r < table.slots; r++) {
+      if (!table.visibleTo(r, xid)) continue;
+      this.scanned++;
+      // The qual first, as the SeqScan below a Sort: a row it removes never raises the distance's errors.
+      if (!this.passesQual(r)) continue;
+      const d = evalExpr(expr, fetchRow(table, scan.scan.cols, r, row), this.es) as number | null;
+      if (d === null) nullRows.push(r);
+      else cands.offer(r, d, d);
+    }
+  }
+
+  /**
+   * The kernel scan; false (before reading any row) when no kernel serves this column, operator
+   * and query, or a row's length differs from the query's (the exact scan then raises
+   * pgvector's error or computes what pgvector does).
+   */
+  private scanFast(table: Table, q: Value, cands: Candidates, nullRows: number[]): boolean {
     const knn = this.p.knn;
-    const pc = table.packedColumn(knn.col)!;
+    const col = knn.col;
+    const packed = table.packedColumn(col);
     const op = knn.op;
     let kernel: PtrKernel;
     let len: number;
+    let units: number;
     let qPtr: number;
+    let err = Err.None;
     let sign = 1;
-    if (pc.kind === 'halfvec' && q instanceof Uint16Array) {
-      kernel = op === '<->' ? fast.halfL2sq : op === '<#>' ? fast.halfDot : op === '<=>' ? fast.halfCosine : op === '<+>' ? fast.halfL1 : (null as unknown as PtrKernel);
-      if (kernel === null) return null;
-      if (op === '<#>') sign = -1;
+    let cosine = false;
+    let norms: Float32Array | null = null;
+    let qNormSq = 0;
+    let qBits = -1;
+    let nulls: Uint8Array | null = null;
+    let rowPtr: (r: number) => number;
+    let rowLen: ((r: number) => number) | null = null;
+    if (knn.signBits === true) {
+      if (packed !== null || !(q instanceof BitString)) return false;
+      const fixed = table.vectorColumnDim(col);
       len = q.length;
+      if (fixed !== len) return false;
+      if (op === '<~>') kernel = fast.signHamming;
+      else if (op === '<%>') {
+        const jac = fast.signJaccard;
+        kernel = (m, v, n) => jac(m, v, n, qBits);
+      } else return false;
+      units = len;
       qPtr = this.scratch(len * 4);
-      const f = arena.f32();
-      for (let i = 0; i < len; i++) f[(qPtr >>> 2) + i] = HALF_TO_F32[q[i]!]!;
-    } else if ((pc.kind === 'bit' || pc.kind === 'varbit') && q instanceof BitString) {
-      kernel = op === '<~>' ? fast.hamming : op === '<%>' ? fast.jaccard : (null as unknown as PtrKernel);
-      if (kernel === null) return null;
+      qBits = signMask(q.bytes, len, qPtr);
+      rowPtr = (r) => table.vectorPtr(col, r);
+    } else if (packed === null) {
+      if (!(q instanceof Float32Array)) return false;
+      const fixed = table.vectorColumnDim(col);
+      if (fixed >= 0 && fixed !== q.length) return false;
       len = q.length;
-      qPtr = this.scratch(q.bytes.length + 1);
-      arena.u8().set(q.bytes, qPtr);
+      units = len;
+      qPtr = this.scratch(len * 4);
+      arena.f32().set(q, qPtr >>> 2);
+      norms = table.vectorNorms(col);
+      qNormSq = fast.dot(qPtr, qPtr, len);
+      if (op === '<->') {
+        kernel = fast.l2sq;
+        err = Err.Relative;
+      } else if (op === '<+>') {
+        kernel = fast.l1;
+        err = Err.Relative;
+      } else if (op === '<#>') {
+        kernel = fast.dot;
+        sign = -1;
+        err = Err.Norms;
+      } else if (op === '<=>') {
+        kernel = fast.dot;
+        cosine = true;
+        err = Err.Absolute;
+      } else return false;
+      if (fixed < 0) rowLen = (r) => table.vectorDim(col, r);
+      rowPtr = (r) => table.vectorPtr(col, r);
     } else {
-      return null;
+      if (packed.kind === 'halfvec' && q instanceof Uint16Array) {
+        // No norms of halfvec rows are kept, so <#> has no error bound: the exact scan serves it.
+        if (op === '<->') kernel = fast.halfL2sq;
+        else if (op === '<+>') kernel = fast.halfL1;
+        else if (op === '<=>') kernel = fast.halfCosine;
+        else return false;
+        err = op === '<=>' ? Err.Absolute : Err.Relative;
+        len = q.length;
+        units = len;
+        qPtr = this.scratch(len * 4);
+        const f = arena.f32();
+        for (let i = 0; i < len; i++) f[(qPtr >>> 2) + i] = HALF_TO_F32[q[i]!]!;
+      } else if ((packed.kind === 'bit' || packed.kind === 'varbit') && q instanceof BitString) {
+        if (op === '<~>') kernel = fast.hamming;
+        else if (op === '<%>') kernel = fast.jaccard;
+        else return false;
+        len = q.length;
+        units = (len + 7) >>> 3;
+        qPtr = this.scratch(q.bytes.length + 1);
+        arena.u8().set(q.bytes, qPtr);
+      } else return false;
+      if (packed.fixedLen >= 0 && packed.fixedLen !== len && table.liveCount > 0) return false;
+      if (packed.fixedLen < 0) rowLen = (r) => packed.len(r);
+      nulls = packed.nulls;
+      rowPtr = (r) => packed.ptr(r);
     }
+    if (rowLen !== null) {
+      // Rows of another length: pgvector's function raises its error (or, for varbit, computes).
+      const xid0 = this.es.xid;
+      for (let r = 0; r < table.slots; r++) if (table.visibleTo(r, xid0) && rowPtr(r) !== 0 && rowLen(r) !== len) return false;
+    }
+    const rho = RHO_ULPS * (len + 2) * 2 ** -24;
     const n = table.slots;
     const xid = this.es.xid;
-    const k = Math.min(this.bound, table.liveCount);
-    const heap = new TopK(k);
-    const nullRows: number[] = [];
     const live = table.liveBitmap();
     const pending = table.pendingRows > 0;
-    const nulls = pc.nulls;
-    const units = pc.kind === 'halfvec' ? len : (len + 7) >>> 3;
-    const fixed = pc.fixedLen;
-    if (fixed >= 0 && fixed !== len && table.liveCount > 0) return null;
+    const exact = this.es.instrumenting;
+    const filtered = this.p.input.qual !== null;
+    const qNorm = Math.sqrt(qNormSq);
+    const qSafe = qNormSq <= HUGE && (!cosine || qNormSq >= TINY);
     let scanned = 0;
     for (let r = 0; r < n; r++) {
       if ((live[r >>> 5]! & (1 << (r & 31))) === 0) continue;
       if (pending && !table.visibleTo(r, xid)) continue;
       scanned++;
-      if (nulls[r] === 1) {
-        if (nullRows.length < k && this.passesQual(r)) nullRows.push(r);
+      const ptr = rowPtr(r);
+      if (ptr === 0 || (nulls !== null && nulls[r] === 1)) {
+        if (!exact || this.passesQual(r)) nullRows.push(r);
         continue;
       }
-      if (fixed < 0 && pc.len(r) !== len) return null;
-      const d = sign * kernel(qPtr, pc.ptr(r), units);
-      if (this.es.instrumenting ? !this.passesQual(r) || d > heap.bound() : d > heap.bound() || !this.passesQual(r)) continue;
-      heap.push(r, d);
+      let d = kernel(qPtr, ptr, units);
+      let lo = d;
+      let hi = d;
+      if (err !== Err.None) {
+        if (cosine) d = 1 - d / Math.sqrt(norms![r]! * qNormSq);
+        else d *= sign;
+        let e: number;
+        if (err === Err.Relative) e = d <= HUGE ? rho * d + TINY : NaN;
+        else if (err === Err.Norms) e = qSafe && norms![r]! <= HUGE ? rho * qNorm * Math.sqrt(norms![r]!) + TINY : NaN;
+        else e = norms === null || (qSafe && norms[r]! <= HUGE && norms[r]! >= TINY) ? 2 * rho + TINY : NaN;
+        // NaN (a zero norm, overflow) or no bound: always a candidate.
+        if (e === e && d === d) {
+          lo = d - e;
+          hi = d + e;
+        } else {
+          lo = -Infinity;
+          hi = Infinity;
+        }
+      }
+      if (lo > cands.bound() && !exact) continue;
+      if (filtered && !this.passesQual(r)) continue;
+      if (lo > cands.bound()) continue;
+      cands.offer(r, lo, hi);
     }
     this.scanned += scanned;
-    return this.withNulls(heap.sortedIds(), nullRows, k);
+    return true;
   }
-}
 
-/** The distance operator of a k-NN ORDER BY expression and which side the column is on. */
-function knnOperator(e: Expr): { fn: (a: Value, b: Value) => Value; colLeft: boolean } {
-  const o = e as Extract<Expr, { k: 'op2' }>;
-  return { fn: o.fn, colLeft: o.l.k === 'slot' };
+  /**
+   * The first k of the candidates and the rows with a NULL distance, on every ORDER BY key:
+   * pgvector's distance and the further keys evaluated per row, ties in scan order.
+   */
+  private rank(cands: Candidates, nullRows: number[], k: number): Int32Array {
+    const ids = cands.finish();
+    const keys = this.p.keys;
+    // NULL distances sort first with NULLS FIRST, else only fill up what the non-NULL rows leave.
+    const needNulls = nullRows.length > 0 && (this.p.nullsFirst || cands.qualified < k);
+    const pool: number[] = Array.from(ids);
+    if (needNulls) {
+      const exact = this.es.instrumenting;
+      for (const r of nullRows) if (exact || this.passesQual(r)) pool.push(r);
+      // Scan order among the two sources, so that ties fall as in one scan.
+      pool.sort((a, b) => a - b);
+    }
+    const scan = this.p.input;
+    const n = pool.length;
+    const vals: Value[][] = keys.map(() => new Array(n));
+    const row = this.row;
+    for (let i = 0; i < n; i++) {
+      fetchRow(scan.table, scan.scan.cols, pool[i]!, row);
+      for (let j = 0; j < keys.length; j++) vals[j]![i] = evalExpr(keys[j]!.expr, row, this.es);
+    }
+    const order = sortOrder(keys, vals, n);
+    const m = Math.min(k, n);
+    const out = new Int32Array(m);
+    for (let i = 0; i < m; i++) out[i] = pool[order[i]!]!;
+    return out;
+  }
 }
