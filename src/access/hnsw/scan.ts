@@ -38,7 +38,8 @@ export class HnswScan implements IndexScan {
 
   constructor(private readonly st: HnswState, q: Float32Array, private readonly opts: ScanOptions) {
     this.ef = Number(opts.gucs.get(GUC_EF_SEARCH));
-    this.mode = String(opts.gucs.get(GUC_ITERATIVE_SCAN)) as IterativeScan;
+    const mode = String(opts.gucs.get(GUC_ITERATIVE_SCAN)) as IterativeScan;
+    this.mode = mode === 'off' && opts.continueScan === true ? 'relaxed_order' : mode;
     this.maxTuples = Number(opts.gucs.get(GUC_MAX_SCAN_TUPLES));
     const dimP = st.graph.dimP;
     this.query = new Float32Array(dimP);

@@ -110,6 +110,8 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       json['Index Name'] = p.def.name;
       json['Relation Name'] = p.scan.name;
       props.push({ label: 'Order By', value: p.knn.text });
+      // vecgres's own line: the join above filters rows, so the scan runs on past its first search.
+      if (p.continueScan === true) props.push({ label: 'Iterative Scan', value: 'relaxed order, until the rows above suffice' });
       filter();
       removed();
       break;

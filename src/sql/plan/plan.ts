@@ -159,7 +159,15 @@ export type PlanNode =
   | (PlanBase & { node: 'SeqScan'; scan: ScanTarget; table: Table })
   | (PlanBase & { node: 'VirtualScan'; scan: ScanTarget; view: string })
   | (PlanBase & { node: 'PkLookup'; scan: ScanTarget; table: Table; indexName: string; key: Expr; keyText: string })
-  | (PlanBase & { node: 'IndexScan'; scan: ScanTarget; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec })
+  | (PlanBase & {
+      node: 'IndexScan'; scan: ScanTarget; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec;
+      /**
+       * Joins above the scan may drop rows (a filter on a joined table), so the scan continues
+       * past its first search, in relaxed order, until the LIMIT above is met
+       * (ScanOptions.continueScan), instead of ending after hnsw.ef_search rows.
+       */
+      continueScan?: boolean;
+    })
   /** Exact k-NN: a top-k heap over the SeqScan below it, SIMD distances; prints as Sort over Seq Scan. */
   | (PlanBase & { node: 'TopK'; input: PlanNode & { node: 'SeqScan' }; knn: KnnSpec; nullsFirst: boolean })
   | (PlanBase & { node: 'ValuesScan'; scan: ScanTarget; values: Expr[][] })

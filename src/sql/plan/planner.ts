@@ -22,6 +22,7 @@ import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
 import { deparse } from './deparse.js';
 import { planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
 import { tryKnnPlan } from './scan.js';
+import { tryKnnOuterJoin } from './ordered_join.js';
 import { addSemiJoins, pullUpExists } from './sublinks.js';
 import { planWindows } from './window.js';
 
@@ -449,7 +450,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
   let plan: PlanNode;
   let ordered = false;
   const knn = q.orderBy.length === 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null
-    ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need)) : null;
+    ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need) ?? tryKnnOuterJoin(info, quals, needed, need)) : null;
   if (knn !== null) {
     plan = knn;
     ordered = true;

@@ -16,8 +16,15 @@ import { fetchRow } from './seq_scan.js';
 
 type IndexScanPlan = Extract<PlanNode, { node: 'IndexScan' }>;
 
-/** Candidates fetched from the index per `next` call. */
+/** Candidates fetched from the index per `next` call, at most. */
 const BATCH = 256;
+/**
+ * Candidates asked for by the first `next` call; each later call asks for twice as many, up to
+ * BATCH. A continuing scan (iterative, or continueScan under a join that filters) resumes its
+ * search until it has filled the request, so a small first request saves searches when the
+ * rows above need only a few.
+ */
+const FIRST_BATCH = 32;
 
 export class IndexScanState extends PlanState {
   private scan: IndexScan | null = null;
@@ -25,6 +32,7 @@ export class IndexScanState extends PlanState {
   private readonly dists = new Float64Array(BATCH);
   private got = 0;
   private pos = 0;
+  private want = FIRST_BATCH;
   private emitted = 0;
   private done = false;
   private bound = Infinity;
@@ -55,6 +63,7 @@ export class IndexScanState extends PlanState {
       gucs: this.es.env.settings,
       limit: this.bound,
       isLive: (rowId) => table.visibleTo(rowId, xid),
+      continueScan: this.p.continueScan === true,
     });
   }
 
@@ -64,7 +73,8 @@ export class IndexScanState extends PlanState {
     const xid = this.es.xid;
     while (!this.done && this.emitted < this.bound) {
       if (this.pos >= this.got) {
-        this.got = this.scan!.next(this.ids, this.dists);
+        this.got = this.scan!.next(this.want >= BATCH ? this.ids : this.ids.subarray(0, this.want), this.dists);
+        this.want = Math.min(BATCH, this.want * 2);
         this.pos = 0;
         if (this.got === 0) {
           this.done = true;
@@ -96,6 +106,7 @@ export class IndexScanState extends PlanState {
     this.close();
     this.got = 0;
     this.pos = 0;
+    this.want = FIRST_BATCH;
     this.emitted = 0;
     this.done = false;
   }
