@@ -1,6 +1,6 @@
 /**
- * Correlated EXISTS / NOT EXISTS in WHERE as semi / anti joins (PostgreSQL's
- * pull_up_sublinks, for the common shape). `EXISTS (SELECT ... FROM x WHERE x.k = outer.c
+ * Correlated EXISTS / NOT EXISTS and uncorrelated IN (subquery) in WHERE as semi / anti
+ * joins (PostgreSQL's pull_up_sublinks, for the common shapes). `EXISTS (SELECT ... FROM x WHERE x.k = outer.c
  * AND <conditions on x>)` run as a SubPlan would scan x once per outer row; as a hash semi
  * join x is read once. The subquery qualifies when, once its equality clauses with the outer
  * query are taken out as hash keys, it refers to nothing outside itself and has no grouping,
@@ -8,7 +8,8 @@
  */
 import type { Expr } from '../analyze/expr.js';
 import { forEachOperand } from '../analyze/expr.js';
-import { type SelectQuery, forEachQueryExpr } from '../analyze/query.js';
+import { type SelectQuery, forEachQueryExpr, someNode } from '../analyze/query.js';
+import { isNumeric } from '../analyze/types.js';
 import { shiftLevels } from '../analyze/range.js';
 import type { LayoutItem, PlanNode } from './plan.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
@@ -55,8 +56,8 @@ function onlyLevel(e: Expr, levelsUp: number): boolean {
 }
 
 /**
- * Splits `quals` into the conjuncts kept as filters and the EXISTS / NOT EXISTS conjuncts
- * that become semi / anti joins.
+ * Splits `quals` into the conjuncts kept as filters and the EXISTS / NOT EXISTS / IN
+ * conjuncts that become semi / anti joins.
  */
 export function pullUpExists(quals: QualInfo[]): { rest: QualInfo[]; semis: SemiJoin[] } {
   const rest: QualInfo[] = [];
@@ -68,11 +69,34 @@ export function pullUpExists(quals: QualInfo[]): { rest: QualInfo[]; semis: Semi
       anti = true;
       e = e.arg;
     }
-    const s = e.k === 'sublink' && e.sub === 'exists' ? semiJoinOf(e.query as SelectQuery, anti) : null;
+    let s: SemiJoin | null = null;
+    if (e.k === 'sublink' && e.sub === 'exists') s = semiJoinOf(e.query as SelectQuery, anti);
+    else if (e.k === 'sublink' && e.sub === 'any' && !anti) s = inSemiJoinOf(e);
     if (s === null) rest.push(q);
     else semis.push(s);
   }
   return { rest, semis };
+}
+
+/**
+ * `x IN (SELECT y ...)` (`= ANY`) as a WHERE conjunct, uncorrelated: a semi join on x = y
+ * (PostgreSQL's convert_ANY_sublink_to_join). In WHERE a NULL result rejects the row as FALSE
+ * does, so a row passes exactly when some y equals x: a NULL x or y never matches, duplicate
+ * y values match once. NOT IN stays a SubPlan: with a NULL among the y values it is NULL for
+ * every x, which an anti join would not give. The types must hash alike (the same type, or
+ * numbers), as the hash join compares hash keys before the operator confirms a match.
+ */
+function inSemiJoinOf(e: Extract<Expr, { k: 'sublink' }>): SemiJoin | null {
+  const sub = e.query as SelectQuery;
+  if (e.op !== '=' || e.arg === null || e.cmp === null || sub.targets.length !== 1) return null;
+  const arg = e.arg;
+  const innerType = sub.targets[0]!.expr.type;
+  if (arg.type !== innerType && !(isNumeric(arg.type) && isNumeric(innerType))) return null;
+  // character(n)'s `=` ignores trailing blanks, which its hash key keeps.
+  if (arg.type === 'bpchar') return null;
+  if (someNode(arg, (x) => x.k === 'sublink') || refersOutside(sub)) return null;
+  const cmp = e.cmp;
+  return { anti: false, inner: sub, outerKeys: [arg], eq: [(a, b) => cmp(a as never, b as never)], text: '' };
 }
 
 function semiJoinOf(sub: SelectQuery, anti: boolean): SemiJoin | null {
