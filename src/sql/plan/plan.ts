@@ -188,7 +188,11 @@ export type PlanNode =
       innerWidth: number;
     })
   | (PlanBase & {
-      node: 'HashJoin'; joinType: JoinType | 'semi' | 'anti'; outer: PlanNode; inner: PlanNode & { node: 'Hash' };
+      /**
+       * `right_semi` (PostgreSQL 18's Hash Right Semi Join): each hashed inner row is emitted
+       * once, as inner ++ outer, when some outer row matches it and passes the join qual.
+       */
+      node: 'HashJoin'; joinType: JoinType | 'semi' | 'anti' | 'right_semi'; outer: PlanNode; inner: PlanNode & { node: 'Hash' };
       /** Hash keys: over the outer tuple, and over the inner tuple. */
       outerKeys: Expr[]; innerKeys: Expr[];
       /** Key equality for each pair (the `=` operator's implementation). */
