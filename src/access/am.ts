@@ -104,6 +104,13 @@ export interface ScanOptions {
    * bound (allowing for its own rounding). Absent: no bound.
    */
   distanceBound?: number;
+  /**
+   * The caller filters the rows (a join above the scan) and reads until it has enough: when
+   * the method's iterative-scan setting is off, continue anyway, in relaxed order (a resumed
+   * search may return a row closer than one already returned; the caller sorts what it keeps),
+   * up to the method's own bound on tuples visited.
+   */
+  continueScan?: boolean;
 }
 
 /**

@@ -81,7 +81,9 @@ export class HnswScan implements IndexScan {
   constructor(private readonly st: HnswState, q: Float32Array, private readonly opts: ScanOptions) {
     const exhaustive = opts.exhaustive === true;
     this.ef = exhaustiveEf(Number(opts.gucs.get(GUC_EF_SEARCH)), exhaustive && opts.filter == null ? (opts.keepFraction ?? 1) : 1);
-    this.mode = exhaustive ? 'relaxed_order' : (String(opts.gucs.get(GUC_ITERATIVE_SCAN)) as IterativeScan);
+    const mode = String(opts.gucs.get(GUC_ITERATIVE_SCAN)) as IterativeScan;
+    // continueScan: a join above filters the rows and reads until it has enough (relaxed order).
+    this.mode = exhaustive || (mode === 'off' && opts.continueScan === true) ? 'relaxed_order' : mode;
     if (exhaustive) this.maxTuples = Infinity;
     else {
       const memTuples = (Number(opts.gucs.get('work_mem')) * 1024 * Number(opts.gucs.get(GUC_SCAN_MEM_MULTIPLIER))) / SCAN_BYTES_PER_TUPLE;

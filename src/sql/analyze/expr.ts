@@ -1059,6 +1059,14 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
   if (isNumeric(lt) && isNumeric(rt)) {
     const t: SqlType = numericRank(lt) >= numericRank(rt) ? lt : rt;
     const rtype: SqlType = (lt === 'float4' && rt === 'float4') ? 'float4' : t === 'float4' ? 'float8' : t;
+    if (t === 'float4' || t === 'float8') {
+      // A numeric constant against a float is cast to double precision once, as PostgreSQL's
+      // operator resolution casts and folds it (EXPLAIN: '0.6'::double precision), instead of
+      // being converted on every row.
+      const fold = (x: Expr): Expr => (x.k === 'const' && x.type === 'numeric' && x.value !== null ? { k: 'const', type: 'float8', value: castValue(x.value, 'numeric', 'float8', -1, false) } : x);
+      l = fold(l);
+      r = fold(r);
+    }
     // numeric against real / double precision compares as double precision (the numeric side
     // is cast), everything else by exact value.
     if (COMPARE_OPS.has(op)) return { k: 'op2', type: 'bool', fn: compareFn(op, t === 'float4' || t === 'float8' ? floatCmp : numCmp), l, r, op };

@@ -18,6 +18,8 @@ import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
 import type { PlanNode, PlanNodeKind, PlannedStmt, SubPlan } from '../plan/plan.js';
 import { bug, evalExpr, moreThanOneRow, passes, type EvalCtx } from './eval.js';
+import { keyText } from './hash_key.js';
+import { isNumeric, isVectorFamily, type SqlType } from '../analyze/types.js';
 
 /** EXPLAIN ANALYZE counters of one node (PostgreSQL's Instrumentation). */
 export interface Instrumentation {
@@ -151,6 +153,8 @@ export class EState implements EvalCtx {
   private readonly subStates = new Map<SubPlan, PlanState>();
   /** Hashed uncorrelated ANY/ALL subplans: their rows, read once. */
   private readonly subRows = new Map<SubPlan, Value[]>();
+  /** Hashed `= ANY` InitPlans' values by hash key, and whether a NULL was among them. */
+  private readonly subHashes = new Map<SubPlan, { keys: Map<string, Value[]>; hasNull: boolean }>();
   readonly ctes = new Map<number, CteStore>();
   /** Working tables of running recursive CTEs, by CTE id. */
   readonly workTables = new Map<number, Value[][]>();
@@ -234,6 +238,21 @@ export class EState implements EvalCtx {
       if (l === null || v === null) return null;
       return cmp(l, v) as boolean | null;
     };
+    if (sp.initPlan && any && l !== null && hashableAny(sp)) {
+      // A hashed SubPlan (PostgreSQL's ExecHashSubPlan): only values with x's hash key can
+      // equal it; any other value compares FALSE, or NULL if it is NULL.
+      const type = sp.testArg!.type;
+      const h = this.subHash(sp, type);
+      const cands = h.keys.get(keyText(l, type));
+      if (cands !== undefined) {
+        for (const v of cands) {
+          const t = test(v);
+          if (t === true) return true;
+          if (t === null) sawNull = true;
+        }
+      }
+      return sawNull || h.hasNull ? null : false;
+    }
     if (sp.initPlan) {
       let rows = this.subRows.get(sp);
       if (rows === undefined) {
@@ -258,11 +277,47 @@ export class EState implements EvalCtx {
     return sawNull ? null : !any;
   }
 
+  /** The values of uncorrelated `= ANY` SubPlan `sp`, hashed as `type` (its test argument's type). */
+  private subHash(sp: SubPlan, type: SqlType): { keys: Map<string, Value[]>; hasNull: boolean } {
+    let h = this.subHashes.get(sp);
+    if (h === undefined) {
+      h = { keys: new Map(), hasNull: false };
+      const st = this.stateOf(sp);
+      for (let r = execProcNode(st); r !== null; r = execProcNode(st)) {
+        const v = r[0] ?? null;
+        if (v === null) {
+          h.hasNull = true;
+          continue;
+        }
+        const k = keyText(v, type);
+        const list = h.keys.get(k);
+        if (list === undefined) h.keys.set(k, [v]);
+        else list.push(v);
+      }
+      this.subHashes.set(sp, h);
+    }
+    return h;
+  }
+
   /** Ends every SubPlan state and CTE producer. */
   endAll(): void {
     for (const s of this.subStates.values()) s.end();
     for (const c of this.ctes.values()) c.producer.end();
   }
+}
+
+/**
+ * True when `x = ANY (subquery)` may be answered by hash lookup: `=` between values that
+ * hash alike when equal (one type, or numbers: hash_key.ts); not vectors, whose `=` raises an
+ * error for different dimensions that a lookup would not raise, nor character(n), whose `=`
+ * ignores the trailing blanks its text keeps.
+ */
+function hashableAny(sp: SubPlan): boolean {
+  if (sp.op !== '=' || sp.testArg === null || sp.types.length !== 1) return false;
+  const a = sp.testArg.type;
+  const b = sp.types[0]!;
+  if (isVectorFamily(a) || isVectorFamily(b) || a === 'bpchar' || a === 'json') return false;
+  return a === b || (isNumeric(a) && isNumeric(b));
 }
 
 /** Runs `stmt` to completion; returns its rows (the top node's output tuples). */

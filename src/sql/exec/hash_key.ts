@@ -32,3 +32,22 @@ export function tupleKey(row: readonly Value[], types: readonly SqlType[]): stri
   for (let i = 0; i < row.length; i++) s += keyText(row[i]!, types[i]!) + '\u0001';
   return s;
 }
+
+/** Integer types: their values are JS numbers (int8 a bigint only past 2^53). */
+function integerType(t: SqlType): boolean {
+  return t === 'int2' || t === 'int4' || t === 'int8';
+}
+
+/**
+ * True when a one-column hash join of `outer` and `inner` keys may use {@link intKey}: both
+ * integers, so two values are equal exactly when their numbers are (a bigint int8 lies past
+ * every number an int2, int4 or safe int8 holds).
+ */
+export function intKeyed(outer: readonly SqlType[], inner: readonly SqlType[]): boolean {
+  return outer.length === 1 && inner.length === 1 && integerType(outer[0]!) && integerType(inner[0]!);
+}
+
+/** The hash key of integer `v` (not NULL): the number itself, no string built; a bigint by its text. */
+export function intKey(v: Value): number | string {
+  return typeof v === 'number' ? v : `n${v as bigint}`;
+}

@@ -43,7 +43,7 @@ interface ExplainNode {
 }
 
 function joinName(t: string): string {
-  return t === 'inner' ? '' : t === 'semi' ? ' Semi' : t === 'anti' ? ' Anti' : ` ${t[0]!.toUpperCase()}${t.slice(1)}`;
+  return t === 'inner' ? '' : t === 'semi' ? ' Semi' : t === 'anti' ? ' Anti' : t === 'right_semi' ? ' Right Semi' : ` ${t[0]!.toUpperCase()}${t.slice(1)}`;
 }
 
 function scanName(s: { name: string; alias: string | null }): string {
@@ -110,6 +110,8 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       json['Index Name'] = p.def.name;
       json['Relation Name'] = p.scan.name;
       props.push({ label: 'Order By', value: p.knn.text });
+      // vecgres's own line: the join above filters rows, so the scan runs on past its first search.
+      if (p.continueScan === true) props.push({ label: 'Iterative Scan', value: 'relaxed order, until the rows above suffice' });
       filter();
       removed();
       // The filtered-search strategy the planner chose; under ANALYZE the node reports the
@@ -181,7 +183,7 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
     case 'HashJoin': {
       name = `Hash${joinName(p.joinType)} Join`;
       json['Node Type'] = 'Hash Join';
-      json['Join Type'] = p.joinType[0]!.toUpperCase() + p.joinType.slice(1);
+      json['Join Type'] = joinName(p.joinType).trim() || 'Inner';
       props.push({ label: 'Hash Cond', value: p.hashCondText });
       if (p.joinQual !== null) props.push({ label: 'Join Filter', value: text(p.joinQual) });
       const i = lookup?.(p);

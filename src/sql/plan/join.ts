@@ -188,8 +188,12 @@ function joinRows(L: RelPlan, R: RelPlan, type: JoinType, quals: QualInfo[], equ
   return Math.max(1, rows);
 }
 
-/** Chooses how to join L (outer) with R, and its cost, without building anything. */
-function chooseJoin(info: PlannerInfo, L: RelPlan, R: RelPlan, type: JoinType, quals: QualInfo[]): JoinChoice {
+/**
+ * Chooses how to join L (outer) with R, and its cost, without building anything. With
+ * `keepOrder` the join emits rows in L's order (a nested loop, or a hash join that hashes R),
+ * so an ordered outer scan needs no Sort above the join.
+ */
+function chooseJoin(info: PlannerInfo, L: RelPlan, R: RelPlan, type: JoinType, quals: QualInfo[], keepOrder = false): JoinChoice {
   const equi = equiClauses(L, R, quals);
   const rows = joinRows(L, R, type, quals, equi);
   const needsL = R.lateral.some((l) => L.rels.has(l.v.rti));
@@ -202,7 +206,7 @@ function chooseJoin(info: PlannerInfo, L: RelPlan, R: RelPlan, type: JoinType, q
     swap: false,
   };
   if (equi.length > 0) {
-    const swap = type === 'inner' && L.plan.rows < R.plan.rows;
+    const swap = type === 'inner' && !keepOrder && L.plan.rows < R.plan.rows;
     const build = swap ? L.plan.rows : R.plan.rows;
     const probe = swap ? R.plan.rows : L.plan.rows;
     const cost = L.plan.totalCost + R.plan.totalCost + build * CPU_TUPLE_COST * 2 + probe * CPU_OPERATOR_COST * 2 * equi.length + out;
@@ -228,11 +232,15 @@ function pkKeySide(e: Expr, rti: number): Expr {
   return relsOf(e.l).has(rti) ? e.r : e.l;
 }
 
-/** Builds the join of L (outer) and R with join clauses `joinQ` and, above it, `filterQ`. */
-export function makeJoin(info: PlannerInfo, L: RelPlan, R: RelPlan, type: JoinType, joinQ: QualInfo[], filterQ: QualInfo[]): RelPlan {
+/**
+ * Builds the join of L (outer) and R with join clauses `joinQ` and, above it, `filterQ`.
+ * `keepOrder`: the join must emit its rows in L's order (see chooseJoin; R must not be LATERAL
+ * to L the other way round).
+ */
+export function makeJoin(info: PlannerInfo, L: RelPlan, R: RelPlan, type: JoinType, joinQ: QualInfo[], filterQ: QualInfo[], keepOrder = false): RelPlan {
   if (type === 'inner' && L.lateral.some((l) => R.rels.has(l.v.rti))) [L, R] = [R, L];
   if (type !== 'inner' && L.lateral.some((l) => R.rels.has(l.v.rti))) throw new PgError(SQLSTATE.feature_not_supported, 'LATERAL reference to the right side of a join is not supported');
-  const choice = chooseJoin(info, L, R, type, joinQ);
+  const choice = chooseJoin(info, L, R, type, joinQ, keepOrder);
   if (type === 'full' && choice.method !== 'hash') {
     throw new PgError(SQLSTATE.feature_not_supported, 'FULL JOIN is only supported with merge-joinable or hash-joinable join conditions');
   }

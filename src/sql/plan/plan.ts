@@ -216,7 +216,14 @@ export type PlanNode =
    * scan stops once the index returns distances past it. `filtered`: vecgres' filtered search
    * (exec/nodes/index_scan.ts), null for the plain ordered scan.
    */
-  | (PlanBase & { node: 'IndexScan'; scan: ScanTarget; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec; filtered: FilteredKnn | null; nullsFirst: boolean; distanceBound: Expr | null })
+  | (PlanBase & { node: 'IndexScan'; scan: ScanTarget; table: Table; def: IndexDef; am: IndexAm; index: VectorIndex; knn: KnnSpec; filtered: FilteredKnn | null; nullsFirst: boolean; distanceBound: Expr | null;
+      /**
+       * Joins above the scan may drop rows (a filter on a joined table), so the scan continues
+       * past its first search, in relaxed order, until the LIMIT above is met
+       * (ScanOptions.continueScan), instead of ending after hnsw.ef_search rows.
+       */
+      continueScan?: boolean;
+    })
   /**
    * A B-tree index scan in key order (PostgreSQL's Index Scan on a btree): the rows matching
    * `quals`, forward or backward, fetched from the table and filtered by `qual`. `condText`
@@ -267,7 +274,11 @@ export type PlanNode =
       innerWidth: number;
     })
   | (PlanBase & {
-      node: 'HashJoin'; joinType: JoinType | 'semi' | 'anti'; outer: PlanNode; inner: PlanNode & { node: 'Hash' };
+      /**
+       * `right_semi` (PostgreSQL 18's Hash Right Semi Join): each hashed inner row is emitted
+       * once, as inner ++ outer, when some outer row matches it and passes the join qual.
+       */
+      node: 'HashJoin'; joinType: JoinType | 'semi' | 'anti' | 'right_semi'; outer: PlanNode; inner: PlanNode & { node: 'Hash' };
       /** Hash keys: over the outer tuple, and over the inner tuple. */
       outerKeys: Expr[]; innerKeys: Expr[];
       /** Key equality for each pair (the `=` operator's implementation). */

@@ -24,6 +24,7 @@ import { deparse } from './deparse.js';
 import { planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
 import { tryKnnPlan } from './scan.js';
 import { tryOrderedIndexPlan } from './indexpath.js';
+import { tryKnnOuterJoin } from './ordered_join.js';
 import { addSemiJoins, pullUpExists } from './sublinks.js';
 import { planWindows } from './window.js';
 
@@ -466,7 +467,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
   let plan: PlanNode;
   let ordered = false;
   const knn = q.orderBy.length >= 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null
-    ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need)) : null;
+    ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need) ?? (q.orderBy.length === 1 ? tryKnnOuterJoin(info, quals, needed, need) : null)) : null;
   // ORDER BY columns of one table: an Index Scan in that order when it beats scan + Sort.
   const byIndex = knn === null && q.orderBy.length > 0 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning
     ? tryOrderedIndexPlan(info, quals, needed, need) : null;

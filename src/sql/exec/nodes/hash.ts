@@ -9,7 +9,7 @@ import type { Expr } from '../../analyze/expr.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { bug, evalExpr } from '../eval.js';
 import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
-import { keyText } from '../hash_key.js';
+import { intKey, keyText } from '../hash_key.js';
 
 type HashPlan = Extract<PlanNode, { node: 'Hash' }>;
 
@@ -21,7 +21,7 @@ export interface HashEntry {
 }
 
 export class HashState extends PlanState {
-  table: Map<string, HashEntry[]> | null = null;
+  table: Map<string | number, HashEntry[]> | null = null;
   /** Every entry, in input order (RIGHT / FULL joins walk it for unmatched rows). */
   all: HashEntry[] = [];
 
@@ -30,14 +30,17 @@ export class HashState extends PlanState {
     this.children = [execInitNode(p.input, es)];
   }
 
-  /** Builds the table (once, or again after a rescan with new parameter values). */
-  build(keys: Expr[]): Map<string, HashEntry[]> {
+  /**
+   * Builds the table (once, or again after a rescan with new parameter values). `intKeys`:
+   * one integer key, hashed by its number (hash_key.ts intKeyed), else by keyText.
+   */
+  build(keys: Expr[], intKeys = false): Map<string | number, HashEntry[]> {
     if (this.table !== null) {
       for (const e of this.all) e.matched = false;
       return this.table;
     }
     const child = this.children[0]!;
-    const table = new Map<string, HashEntry[]>();
+    const table = new Map<string | number, HashEntry[]>();
     const all: HashEntry[] = [];
     let n = 0;
     for (let row = execProcNode(child); row !== null; row = execProcNode(child)) {
@@ -46,7 +49,7 @@ export class HashState extends PlanState {
       const entry: HashEntry = { row, keys: kv, matched: false };
       all.push(entry);
       if (kv.some((v) => v === null)) continue;
-      const key = kv.length === 1 ? keyText(kv[0]!, keys[0]!.type) : kv.map((v, i) => keyText(v, keys[i]!.type)).join('\u0001');
+      const key = intKeys ? intKey(kv[0]!) : kv.length === 1 ? keyText(kv[0]!, keys[0]!.type) : kv.map((v, i) => keyText(v, keys[i]!.type)).join('\u0001');
       const bucket = table.get(key);
       if (bucket === undefined) table.set(key, [entry]);
       else bucket.push(entry);

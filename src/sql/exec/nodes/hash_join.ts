@@ -2,13 +2,14 @@
  * HashJoin (PostgreSQL's nodeHashjoin.c): builds a hash table of the inner side (the Hash
  * node) on the equality keys, then probes it with each outer tuple, confirming each candidate
  * with the keys' `=` and the remaining join qual. Join types: inner, left (unmatched outer
- * rows with NULLs), right and full (unmatched inner rows at the end), semi, anti.
+ * rows with NULLs), right and full (unmatched inner rows at the end), semi, anti, and
+ * right_semi (each inner row once when matched, emitted as inner ++ outer).
  */
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr, passes } from '../eval.js';
 import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
-import { keyText } from '../hash_key.js';
+import { intKey, intKeyed, keyText } from '../hash_key.js';
 import type { HashEntry, HashState } from './hash.js';
 
 type HashJoinPlan = Extract<PlanNode, { node: 'HashJoin' }>;
@@ -16,7 +17,9 @@ type HashJoinPlan = Extract<PlanNode, { node: 'HashJoin' }>;
 const NO_ENTRIES: HashEntry[] = [];
 
 export class HashJoinState extends PlanState {
-  private table: Map<string, HashEntry[]> | null = null;
+  private table: Map<string | number, HashEntry[]> | null = null;
+  /** One integer key on both sides: hashed by its number (hash_key.ts intKeyed). */
+  private readonly intKeys: boolean;
   private outerRow: Value[] | null = null;
   private bucket: HashEntry[] = [];
   private bi = 0;
@@ -34,6 +37,7 @@ export class HashJoinState extends PlanState {
     this.innerNulls = new Array(p.innerWidth).fill(null);
     this.outerNulls = new Array(p.outerWidth).fill(null);
     this.kv = new Array(p.outerKeys.length).fill(null);
+    this.intKeys = intKeyed(p.outerKeys.map((k) => k.type), p.innerKeys.map((k) => k.type));
   }
 
   /** Confirms a candidate with the operators' own equality (a shared hash form is not proof). */
@@ -47,7 +51,7 @@ export class HashJoinState extends PlanState {
     const p = this.p;
     const type = p.joinType;
     const outer = this.children[0]!;
-    if (this.table === null) this.table = (this.children[1] as HashState).build(p.innerKeys);
+    if (this.table === null) this.table = (this.children[1] as HashState).build(p.innerKeys, this.intKeys);
     while (!this.outerDone) {
       if (this.outerRow === null) {
         const o = execProcNode(outer);
@@ -61,6 +65,12 @@ export class HashJoinState extends PlanState {
         const kv = this.kv;
         let key = '';
         let hasNull = false;
+        if (this.intKeys) {
+          const v = evalExpr(p.outerKeys[0]!, o, this.es);
+          kv[0] = v;
+          this.bucket = v === null ? NO_ENTRIES : (this.table.get(intKey(v)) ?? NO_ENTRIES);
+          continue;
+        }
         for (let i = 0; i < kv.length; i++) {
           const v = evalExpr(p.outerKeys[i]!, o, this.es);
           if (v === null) {
@@ -76,6 +86,18 @@ export class HashJoinState extends PlanState {
       if (this.bi < this.bucket.length) {
         const entry = this.bucket[this.bi++]!;
         if (!this.keysEqual(entry)) continue;
+        if (type === 'right_semi') {
+          // Each inner row once, the first time an outer row matches it.
+          if (entry.matched) continue;
+          const row = entry.row.concat(o);
+          if (p.joinQual !== null && !passes(p.joinQual, row, this.es)) {
+            this.instr.removedByJoinFilter++;
+            continue;
+          }
+          entry.matched = true;
+          if (this.qualPasses(p.qual, row)) return row;
+          continue;
+        }
         const row = o.concat(entry.row);
         if (p.joinQual !== null && !passes(p.joinQual, row, this.es)) {
           this.instr.removedByJoinFilter++;

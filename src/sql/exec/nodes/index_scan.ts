@@ -63,8 +63,15 @@ function byDistance(ids: readonly number[], dists: readonly number[]): Int32Arra
   return Int32Array.from(order, (i) => ids[i]!);
 }
 
-/** Candidates fetched from the index per `next` call. */
+/** Candidates fetched from the index per `next` call, at most. */
 const BATCH = 256;
+/**
+ * Candidates asked for by the first `next` call; each later call asks for twice as many, up to
+ * BATCH. A continuing scan (iterative, or continueScan under a join that filters) resumes its
+ * search until it has filled the request, so a small first request saves searches when the
+ * rows above need only a few.
+ */
+const FIRST_BATCH = 32;
 
 export class IndexScanState extends PlanState {
   private scan: IndexScan | null = null;
@@ -72,6 +79,7 @@ export class IndexScanState extends PlanState {
   private readonly dists = new Float64Array(BATCH);
   private got = 0;
   private pos = 0;
+  private want = FIRST_BATCH;
   private emitted = 0;
   private done = false;
   private bound = Infinity;
@@ -122,7 +130,7 @@ export class IndexScanState extends PlanState {
     }
     this.es.env.stats.countIndexScan(this.p.def.name, 0, 0);
     const bound = this.p.distanceBound === null ? undefined : boundValue(evalExpr(this.p.distanceBound, null, this.es));
-    this.scan = this.p.index.beginScan(q, this.options(bound === undefined ? {} : { distanceBound: bound }));
+    this.scan = this.p.index.beginScan(q, this.options({ continueScan: this.p.continueScan === true, ...(bound === undefined ? {} : { distanceBound: bound }) }));
   }
 
   /**
@@ -161,7 +169,8 @@ export class IndexScanState extends PlanState {
     if (this.scan === null && !this.done) this.begin();
     while (!this.done && this.emitted < this.bound) {
       if (this.pos >= this.got) {
-        this.got = this.scan!.next(this.ids, this.dists);
+        this.got = this.scan!.next(this.want >= BATCH ? this.ids : this.ids.subarray(0, this.want), this.dists);
+        this.want = Math.min(BATCH, this.want * 2);
         this.pos = 0;
         if (this.got === 0) {
           this.done = true;
@@ -348,6 +357,7 @@ export class IndexScanState extends PlanState {
     this.close();
     this.got = 0;
     this.pos = 0;
+    this.want = FIRST_BATCH;
     this.emitted = 0;
     this.done = false;
     this.result = null;
