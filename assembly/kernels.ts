@@ -5,6 +5,15 @@
 
 import { hsum } from './_simd';
 
+// pgvector's cosine distance from float32 sums (dot, |a|^2, |b|^2): the similarity in double,
+// clamped to [-1, 1] (NaN for a zero norm passes through), 1 - similarity.
+@inline function cosineFromSums(d: f32, na: f32, nb: f32): f64 {
+  let s: f64 = <f64>d / Math.sqrt(<f64>na * <f64>nb);
+  if (s > 1.0) s = 1.0;
+  else if (s < -1.0) s = -1.0;
+  return 1.0 - s;
+}
+
 // Squared Euclidean distance: sum((a[i] - b[i])^2).
 export function l2sq(a: usize, b: usize, dim: i32): f32 {
   let s0 = f32x4.splat(0);
@@ -98,10 +107,7 @@ export function cosine(a: usize, b: usize, dim: i32): f64 {
     na += x * x;
     nb += y * y;
   }
-  let s: f64 = <f64>d / Math.sqrt(<f64>na * <f64>nb);
-  if (s > 1.0) s = 1.0;
-  else if (s < -1.0) s = -1.0;
-  return 1.0 - s;
+  return cosineFromSums(d, na, nb);
 }
 
 // Batch kernels: one query against `n` rows named by a list of i32 byte pointers at `rows`,
@@ -155,7 +161,6 @@ export function dotRange(q: usize, base: usize, count: i32, dim: i32, out: usize
 // exponent (subnormal halves land on float32 subnormals, which the multiply renormalises);
 // inf/NaN (exponent 31) get the float32 all-ones exponent; then the sign. As F. Giesen's
 // half_to_float with a magic multiply.
-// @ts-ignore: decorator
 @inline function halfToF32x4(h: v128): v128 {
   const shifted = i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13);
   let o = f32x4.mul(shifted, f32x4.splat(5.192296858534828e33)); // 2^112
@@ -163,7 +168,6 @@ export function dotRange(q: usize, base: usize, count: i32, dim: i32, out: usize
   return v128.or(o, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
 }
 
-// @ts-ignore: decorator
 @inline function halfToF32(h: u32): f32 {
   return f32x4.extract_lane(halfToF32x4(i32x4.splat(<i32>h)), 0);
 }
@@ -245,10 +249,7 @@ export function halfCosine(q: usize, h: usize, dim: i32): f64 {
     na += x * x;
     nb += y * y;
   }
-  let s: f64 = <f64>d / Math.sqrt(<f64>na * <f64>nb);
-  if (s > 1.0) s = 1.0;
-  else if (s < -1.0) s = -1.0;
-  return 1.0 - s;
+  return cosineFromSums(d, na, nb);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,13 +257,11 @@ export function halfCosine(q: usize, h: usize, dim: i32): f64 {
 // SIMD blocks, then 64-bit words, then single bytes. Counts are exact integers.
 // ---------------------------------------------------------------------------------------------
 
-// @ts-ignore: decorator
 @inline function popcnt16(v: v128): v128 {
   // Byte counts summed pairwise into eight u16 lanes (at most 16 per lane per block).
   return i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(v));
 }
 
-// @ts-ignore: decorator
 @inline function sumU16x8(v: v128): i32 {
   const w = i32x4.extadd_pairwise_i16x8_u(v);
   return i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
@@ -365,10 +364,7 @@ export function exactCosine(a: usize, b: usize, dim: i32): f64 {
     na += x * x;
     nb += y * y;
   }
-  let s: f64 = <f64>d / Math.sqrt(<f64>na * <f64>nb);
-  if (s > 1.0) s = 1.0;
-  else if (s < -1.0) s = -1.0;
-  return 1.0 - s;
+  return cosineFromSums(d, na, nb);
 }
 
 // ---------------------------------------------------------------------------------------------
