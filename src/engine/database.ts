@@ -16,7 +16,7 @@ import { loadParser, type RawStatement } from '../sql/parser/parse.js';
 import { SettingsRegistry } from '../sql/settings.js';
 import type { IndexBuildProgress } from '../sql/env.js';
 import { StatsStore } from '../sql/stats/store.js';
-import { executeStatement, rollback, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
+import { executeStatement, rollback, beginImplicitBlock, endImplicitBlock, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
 import { finishWrites } from '../sql/exec/txn.js';
 import { loadIndexMethods } from './methods.js';
 import { Session } from './session.js';
@@ -175,7 +175,12 @@ export class Database {
    * Parses and runs `sql` (one or more statements) in `session`. Parameters apply to every
    * statement (a multi-statement string may not use them, as PostgreSQL's simple protocol).
    * Statements run one after the other; the first error stops the rest and is thrown.
-   * Outside a transaction block each statement is its own transaction. Commits are applied
+   * Several statements outside a transaction block run as one implicit transaction, as
+   * PostgreSQL's simple query does: they commit together after the last one, and an error
+   * rolls all of them back; BEGIN inside makes the block explicit (it stays open after the
+   * call), COMMIT or ROLLBACK inside ends it and the next statement opens a new one. DDL cannot
+   * be undone yet, so a DDL statement there commits as its own step (0A000 when the block
+   * already holds row changes; see sql/exec/statement.ts). Commits are applied
    * but not yet durable when this returns: await {@link sync} before acknowledging them.
    * @throws PgError (SQLSTATE + PostgreSQL's message).
    */
@@ -187,9 +192,10 @@ export class Database {
 
   /**
    * As {@link execute}, but hands each statement's result to `emit` as soon as it is done, so
-   * a caller (the wire server's simple query) reports the statements that succeeded before
-   * the one that failed. An empty string emits nothing.
-   * @throws PgError the first failing statement's error (the ones before it stay done).
+   * a caller (the wire server's simple query) reports the statements that ran before the one
+   * that failed. An empty string emits nothing.
+   * @throws PgError the first failing statement's error (the implicit transaction of a
+   *   multi-statement string, the statements before it included, is rolled back).
    */
   executeScript(sql: string, params: readonly unknown[], session: Session, emit: (r: StatementResult) => void): void {
     this.checkOpen();
@@ -256,8 +262,13 @@ export class Database {
     // first, so the session reads its own commits. If that flush fails the commit stays
     // unpublished and unacknowledged, and this statement still runs (reads keep working).
     if (d !== null && session.commitLsn > d.wal.flushedLsn && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
+    // Several statements form one implicit transaction block (postgres.c exec_simple_query):
+    // opened before each statement that runs outside a block, so that after a COMMIT, a
+    // ROLLBACK or a DDL step inside the query the next statement opens a new one.
+    const implicit = stmts.length > 1;
     try {
       for (let i = 0; i < stmts.length; i++) {
+        if (implicit && !session.txn.inBlock && stmts[i]!.tag !== 'TransactionStmt') beginImplicitBlock(session);
         // DROP TABLE and TRUNCATE refuse a table with rows in flight (55P03, where PostgreSQL
         // would wait for the lock): commits merely waiting for their fsync must not count.
         if (d !== null && WAITS_FOR_COMMITS.has(stmts[i]!.tag) && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
@@ -269,13 +280,25 @@ export class Database {
           if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
         }
         if (d === null || d.syncLsn === logged) continue;
-        // Each statement of a script commits on its own: the next one must see it, so the
-        // commit becomes durable (and visible) now, as PostgreSQL's simple protocol does.
+        // A statement that committed (COMMIT, a DDL step): the next one must see the commit,
+        // so it becomes durable (and visible) now.
         if (i + 1 < stmts.length && d.unpublishedLsn > d.wal.flushedLsn) {
           d.wal.flush();
           d.publish();
         }
       }
+      if (session.txn.implicit) {
+        const logged = d?.syncLsn;
+        try {
+          endImplicitBlock(session, true);
+        } finally {
+          if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
+        }
+      }
+    } catch (e) {
+      // The first error ends the query and rolls its implicit block back, every statement of it.
+      if (session.txn.implicit) endImplicitBlock(session, false);
+      throw e;
     } finally {
       this.maybeCheckpoint(session);
     }

@@ -6,7 +6,9 @@
  * PostgresMain loop is the model:
  *
  * - Query: each statement's RowDescription, DataRows, notices and CommandComplete, then
- *   ReadyForQuery; the first error stops the string (the statements before it stay done).
+ *   ReadyForQuery; the first error stops the string. Several statements are one implicit
+ *   transaction (Database.executeScript), so the error rolls back the ones before it too
+ *   unless a COMMIT inside the string committed them.
  * - Parse / Bind / Describe / Execute / Close, named and unnamed statements and portals;
  *   Execute with a row limit answers PortalSuspended and a later Execute resumes. After an
  *   error every message up to Sync is skipped; Sync answers ReadyForQuery.
