@@ -201,10 +201,31 @@ export class Database {
     this.checkOpen();
     try {
       this.executeParsed(parseScript(sql), params, session, emit);
+      // A simple query ends its implicit transaction (finish_xact_command), also one that
+      // extended-protocol messages before it opened.
+      this.endImplicitTransaction(session);
     } catch (e) {
       // The failed statement has been rolled back like any other error by now.
       if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
       throw e;
+    }
+  }
+
+  /**
+   * Ends the implicit transaction block of `session`, if one is open: commits it, or rolls it
+   * back when `commit` is false. The wire server calls it at Sync, which ends the implicit
+   * transaction of the extended-protocol messages before it (postgres.c finish_xact_command).
+   * @throws PgError when the log refuses the commit (58030, 53100...): it was rolled back.
+   */
+  endImplicitTransaction(session: Session, commit = true): void {
+    if (!session.txn.implicit) return;
+    const d = this.durability;
+    const logged = d?.syncLsn;
+    try {
+      endImplicitBlock(session, commit);
+    } finally {
+      if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
+      this.maybeCheckpoint(session);
     }
   }
 
@@ -235,12 +256,18 @@ export class Database {
    * statement to completion (PostgreSQL would run a SELECT lazily; the rows are the same, and
    * vecgres statements have no side effects a partial run could show), later calls hand out
    * the held rows. `maxRows` <= 0: all remaining rows.
-   * @throws PgError as {@link execute}.
+   * `implicitBlock` (the wire server's Execute): the statement joins the implicit transaction
+   * of the messages up to the next Sync, which {@link endImplicitTransaction} ends.
+   * @throws PgError as {@link execute} (an error rolls the implicit transaction back).
    */
-  executePortal(portal: Portal, maxRows: number, session: Session = this.defaultSession): PortalBatch {
+  executePortal(portal: Portal, maxRows: number, session: Session = this.defaultSession, implicitBlock = false): PortalBatch {
     this.checkOpen();
     if (portal.result === null && portal.statement.raw !== null) {
       const raw = portal.statement.raw;
+      // The messages up to Sync are one transaction: the first statement outside a block opens
+      // an implicit one, ended by endImplicitTransaction at Sync. VACUUM and CREATE INDEX
+      // CONCURRENTLY may run first (PostgreSQL refuses them only after another statement).
+      if (implicitBlock && !session.txn.inBlock && raw.tag !== 'TransactionStmt' && !runsOutsideBlocks(raw)) beginImplicitBlock(session);
       try {
         this.executeParsed([raw], portal.params, session, (r) => {
           portal.result = r;
@@ -285,14 +312,6 @@ export class Database {
         if (i + 1 < stmts.length && d.unpublishedLsn > d.wal.flushedLsn) {
           d.wal.flush();
           d.publish();
-        }
-      }
-      if (session.txn.implicit) {
-        const logged = d?.syncLsn;
-        try {
-          endImplicitBlock(session, true);
-        } finally {
-          if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
         }
       }
     } catch (e) {
@@ -392,4 +411,10 @@ export class Database {
     this.indexes.clear();
     this.catalog.release();
   }
+}
+
+/** VACUUM and CREATE INDEX CONCURRENTLY: statements PostgreSQL runs only outside a transaction block. */
+function runsOutsideBlocks(raw: RawStatement): boolean {
+  const s = raw.stmt[raw.tag];
+  return (raw.tag === 'VacuumStmt' && s.is_vacuumcmd === true) || (raw.tag === 'IndexStmt' && s.concurrent === true);
 }
