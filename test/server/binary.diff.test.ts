@@ -216,8 +216,9 @@ const CASES: Buffer[] = [
   // An error in Bind (a missing portal's statement) aborts the transaction as well.
   Buffer.concat([pipelineStep('INSERT INTO v (id) VALUES (26)'), message('B', cstr(''), cstr('no_such'), be16(0), be16(0), be16(0)), message('S')]),
   extended('SELECT count(*) FROM v WHERE id >= 20', [], [], [], []),
-  // VACUUM may open a pipeline (it runs before the transaction starts).
+  // VACUUM may open a pipeline (it runs before the transaction starts), not follow a statement.
   pipeline('VACUUM v', 'SELECT 1'),
+  pipeline('SELECT 1', 'VACUUM v'),
 ];
 
 /** Parse + Bind + Execute of one statement without parameters (no Sync). */
