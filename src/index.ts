@@ -219,23 +219,26 @@ class SessionRunner implements Queryable {
   async #run(sql: string, params: readonly unknown[], opts: QueryOptions): Promise<StatementResult[]> {
     if (this.isClosed()) throw new Error('Vecgres is closed');
     if (this.released) throw new Error('Session is released');
-    let results: StatementResult[];
+    const results: StatementResult[] = [];
+    const onNotice = opts.onNotice ?? this.defaultOnNotice;
     try {
       if (params.length === 0) {
-        results = this.db.execute(sql, params, this.session);
+        this.db.executeScript(sql, params, this.session, (r) => results.push(r));
       } else {
         // A query with parameters takes the extended protocol's path, as the wire server's
         // Parse / Bind / Execute: one statement, analyzed once, its parameters bound.
         const portal = bindPortal(this.db.prepare(sql, [], this.session), params);
         this.db.executePortal(portal, 0, this.session);
-        results = portal.result === null ? [] : [portal.result];
+        if (portal.result !== null) results.push(portal.result);
       }
     } catch (e) {
       await this.db.sync(this.session).catch(() => undefined);
+      // The statements before the failing one raised their notices too (a COMMIT's warning),
+      // as PostgreSQL sends them before the error.
+      if (onNotice !== undefined) for (const r of results) for (const n of r.notices) onNotice(n);
       throw e;
     }
     await this.db.sync(this.session);
-    const onNotice = opts.onNotice ?? this.defaultOnNotice;
     if (onNotice !== undefined) for (const r of results) for (const n of r.notices) onNotice(n);
     return results;
   }

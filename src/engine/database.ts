@@ -16,7 +16,7 @@ import { loadParser, type RawStatement } from '../sql/parser/parse.js';
 import { SettingsRegistry } from '../sql/settings.js';
 import type { IndexBuildProgress } from '../sql/env.js';
 import { StatsStore } from '../sql/stats/store.js';
-import { executeStatement, rollback, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
+import { executeStatement, rollback, beginImplicitBlock, endImplicitBlock, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
 import { finishWrites } from '../sql/exec/txn.js';
 import { loadIndexMethods } from './methods.js';
 import { Session } from './session.js';
@@ -175,7 +175,12 @@ export class Database {
    * Parses and runs `sql` (one or more statements) in `session`. Parameters apply to every
    * statement (a multi-statement string may not use them, as PostgreSQL's simple protocol).
    * Statements run one after the other; the first error stops the rest and is thrown.
-   * Outside a transaction block each statement is its own transaction. Commits are applied
+   * Several statements outside a transaction block run as one implicit transaction, as
+   * PostgreSQL's simple query does: they commit together after the last one, and an error
+   * rolls all of them back; BEGIN inside makes the block explicit (it stays open after the
+   * call), COMMIT or ROLLBACK inside ends it and the next statement opens a new one. DDL cannot
+   * be undone yet, so a DDL statement there commits as its own step (0A000 when the block
+   * already holds row changes; see sql/exec/statement.ts). Commits are applied
    * but not yet durable when this returns: await {@link sync} before acknowledging them.
    * @throws PgError (SQLSTATE + PostgreSQL's message).
    */
@@ -187,18 +192,40 @@ export class Database {
 
   /**
    * As {@link execute}, but hands each statement's result to `emit` as soon as it is done, so
-   * a caller (the wire server's simple query) reports the statements that succeeded before
-   * the one that failed. An empty string emits nothing.
-   * @throws PgError the first failing statement's error (the ones before it stay done).
+   * a caller (the wire server's simple query) reports the statements that ran before the one
+   * that failed. An empty string emits nothing.
+   * @throws PgError the first failing statement's error (the implicit transaction of a
+   *   multi-statement string, the statements before it included, is rolled back).
    */
   executeScript(sql: string, params: readonly unknown[], session: Session, emit: (r: StatementResult) => void): void {
     this.checkOpen();
     try {
       this.executeParsed(parseScript(sql), params, session, emit);
+      // A simple query ends its implicit transaction (finish_xact_command), also one that
+      // extended-protocol messages before it opened.
+      this.endImplicitTransaction(session);
     } catch (e) {
       // The failed statement has been rolled back like any other error by now.
       if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
       throw e;
+    }
+  }
+
+  /**
+   * Ends the implicit transaction block of `session`, if one is open: commits it, or rolls it
+   * back when `commit` is false. The wire server calls it at Sync, which ends the implicit
+   * transaction of the extended-protocol messages before it (postgres.c finish_xact_command).
+   * @throws PgError when the log refuses the commit (58030, 53100...): it was rolled back.
+   */
+  endImplicitTransaction(session: Session, commit = true): void {
+    if (!session.txn.implicit) return;
+    const d = this.durability;
+    const logged = d?.syncLsn;
+    try {
+      endImplicitBlock(session, commit);
+    } finally {
+      if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
+      this.maybeCheckpoint(session);
     }
   }
 
@@ -229,12 +256,18 @@ export class Database {
    * statement to completion (PostgreSQL would run a SELECT lazily; the rows are the same, and
    * vecgres statements have no side effects a partial run could show), later calls hand out
    * the held rows. `maxRows` <= 0: all remaining rows.
-   * @throws PgError as {@link execute}.
+   * `implicitBlock` (the wire server's Execute): the statement joins the implicit transaction
+   * of the messages up to the next Sync, which {@link endImplicitTransaction} ends.
+   * @throws PgError as {@link execute} (an error rolls the implicit transaction back).
    */
-  executePortal(portal: Portal, maxRows: number, session: Session = this.defaultSession): PortalBatch {
+  executePortal(portal: Portal, maxRows: number, session: Session = this.defaultSession, implicitBlock = false): PortalBatch {
     this.checkOpen();
     if (portal.result === null && portal.statement.raw !== null) {
       const raw = portal.statement.raw;
+      // The messages up to Sync are one transaction: the first statement outside a block opens
+      // an implicit one, ended by endImplicitTransaction at Sync. VACUUM and CREATE INDEX
+      // CONCURRENTLY may run first (PostgreSQL refuses them only after another statement).
+      if (implicitBlock && !session.txn.inBlock && raw.tag !== 'TransactionStmt' && !runsOutsideBlocks(raw)) beginImplicitBlock(session);
       try {
         this.executeParsed([raw], portal.params, session, (r) => {
           portal.result = r;
@@ -256,8 +289,13 @@ export class Database {
     // first, so the session reads its own commits. If that flush fails the commit stays
     // unpublished and unacknowledged, and this statement still runs (reads keep working).
     if (d !== null && session.commitLsn > d.wal.flushedLsn && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
+    // Several statements form one implicit transaction block (postgres.c exec_simple_query):
+    // opened before each statement that runs outside a block, so that after a COMMIT, a
+    // ROLLBACK or a DDL step inside the query the next statement opens a new one.
+    const implicit = stmts.length > 1;
     try {
       for (let i = 0; i < stmts.length; i++) {
+        if (implicit && !session.txn.inBlock && stmts[i]!.tag !== 'TransactionStmt') beginImplicitBlock(session);
         // DROP TABLE and TRUNCATE refuse a table with rows in flight (55P03, where PostgreSQL
         // would wait for the lock): commits merely waiting for their fsync must not count.
         if (d !== null && WAITS_FOR_COMMITS.has(stmts[i]!.tag) && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
@@ -269,13 +307,17 @@ export class Database {
           if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
         }
         if (d === null || d.syncLsn === logged) continue;
-        // Each statement of a script commits on its own: the next one must see it, so the
-        // commit becomes durable (and visible) now, as PostgreSQL's simple protocol does.
+        // A statement that committed (COMMIT, a DDL step): the next one must see the commit,
+        // so it becomes durable (and visible) now.
         if (i + 1 < stmts.length && d.unpublishedLsn > d.wal.flushedLsn) {
           d.wal.flush();
           d.publish();
         }
       }
+    } catch (e) {
+      // The first error ends the query and rolls its implicit block back, every statement of it.
+      if (session.txn.implicit) endImplicitBlock(session, false);
+      throw e;
     } finally {
       this.maybeCheckpoint(session);
     }
@@ -369,4 +411,10 @@ export class Database {
     this.indexes.clear();
     this.catalog.release();
   }
+}
+
+/** VACUUM and CREATE INDEX CONCURRENTLY: statements PostgreSQL runs only outside a transaction block. */
+function runsOutsideBlocks(raw: RawStatement): boolean {
+  const s = raw.stmt[raw.tag];
+  return (raw.tag === 'VacuumStmt' && s.is_vacuumcmd === true) || (raw.tag === 'IndexStmt' && s.concurrent === true);
 }

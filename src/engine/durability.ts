@@ -94,7 +94,7 @@ export class Durability {
    * when the log is durable past it (synchronous_commit = on). The caller then starts afresh.
    */
   deferCommit(txn: TxnState): void {
-    this.unpublished.push({ lsn: this.wal.insertLsn, txn: { inBlock: false, failed: false, xid: txn.xid, writes: txn.writes.slice() } });
+    this.unpublished.push({ lsn: this.wal.insertLsn, txn: { inBlock: false, failed: false, implicit: false, xid: txn.xid, writes: txn.writes.slice() } });
   }
 
   /** LSN the latest deferred commit waits for (0 if none waits). */

@@ -154,7 +154,7 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   const pending = new Map<number, TxnState>();
   const txnOf = (xid: number): TxnState => {
     let t = pending.get(xid);
-    if (t === undefined) pending.set(xid, (t = { inBlock: false, failed: false, xid, writes: [] }));
+    if (t === undefined) pending.set(xid, (t = { inBlock: false, failed: false, implicit: false, xid, writes: [] }));
     return t;
   };
   report.checkpointId = control.checkpointId;

@@ -6,7 +6,9 @@
  * PostgresMain loop is the model:
  *
  * - Query: each statement's RowDescription, DataRows, notices and CommandComplete, then
- *   ReadyForQuery; the first error stops the string (the statements before it stay done).
+ *   ReadyForQuery; the first error stops the string. Several statements are one implicit
+ *   transaction (Database.executeScript), so the error rolls back the ones before it too
+ *   unless a COMMIT inside the string committed them.
  * - Parse / Bind / Describe / Execute / Close, named and unnamed statements and portals;
  *   Execute with a row limit answers PortalSuspended and a later Execute resumes. After an
  *   error every message up to Sync is skipped; Sync answers ReadyForQuery.
@@ -461,7 +463,7 @@ export class Connection {
       return;
     }
     if (portal.result === null) this.checkCancel();
-    const batch: PortalBatch = this.ctx.db.executePortal(portal, maxRows, session);
+    const batch: PortalBatch = this.ctx.db.executePortal(portal, maxRows, session, true);
     for (const n of batch.notices) this.notice(n);
     writeRows(this.out, batch.fields, batch.rows, portal.resultFormats);
     if (batch.suspended) this.out.portalSuspended();
@@ -471,6 +473,14 @@ export class Connection {
 
   private async onSync(): Promise<void> {
     if (this.session === null) return;
+    // Sync ends the implicit transaction of the messages before it: committed, or rolled back
+    // after an error (any error in an extended message aborts it, as in PostgreSQL).
+    try {
+      this.ctx.db.endImplicitTransaction(this.session, !this.skipToSync);
+    } catch (e) {
+      if (!isPgError(e)) throw e;
+      this.error(e);
+    }
     this.skipToSync = false;
     await this.syncDurable();
     this.cancelPending = false;

@@ -28,6 +28,11 @@ export interface TxnState {
   inBlock: boolean;
   /** A statement failed inside the block: only ROLLBACK (or COMMIT, which rolls back) is accepted. */
   failed: boolean;
+  /**
+   * The block is implicit (with `inBlock`): the statements of one multi-statement simple query,
+   * which PostgreSQL runs as one transaction (exec_simple_query); BEGIN makes it explicit.
+   */
+  implicit: boolean;
   /** Transaction id, assigned at the first write (0: none yet, a reader). */
   xid: number;
   /** Row writes of the current transaction (or statement, outside a block), oldest first. */

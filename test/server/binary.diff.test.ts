@@ -201,7 +201,39 @@ const CASES: Buffer[] = [
   message('Q', cstr('')),
   // Flush sends what is pending without ending the pipeline.
   Buffer.concat([message('P', cstr(''), cstr('SELECT 5'), be16(0)), message('H'), message('B', cstr(''), cstr(''), be16(0), be16(0), be16(0)), message('E', cstr(''), be32(0)), message('S')]),
+  // The messages up to Sync are one implicit transaction: an error rolls back the statements
+  // before it; without one Sync commits them; BEGIN inside makes the block explicit (T).
+  // (The errors are ones Execute raises: PostgreSQL folds 1/0 already at Bind.)
+  pipeline('INSERT INTO v (id) VALUES (20)', 'INSERT INTO v (id) VALUES (1)'),
+  extended('SELECT count(*) FROM v WHERE id >= 20', [], [], [], []),
+  pipeline('INSERT INTO v (id) VALUES (21)', 'INSERT INTO v (id) VALUES (22)'),
+  extended('SELECT count(*) FROM v WHERE id >= 20', [], [], [], []),
+  pipeline('DELETE FROM v WHERE id = 21', 'BEGIN', 'INSERT INTO v (id) VALUES (23)'),
+  extended('ROLLBACK', [], [], [], []),
+  extended('SELECT count(*) FROM v WHERE id >= 20', [], [], [], []),
+  pipeline('INSERT INTO v (id) VALUES (24)', 'COMMIT', 'INSERT INTO v (id) VALUES (25)', 'INSERT INTO v (id) VALUES (1)'),
+  extended('SELECT count(*) FROM v WHERE id >= 20', [], [], [], []),
+  // An error in Bind (a missing portal's statement) aborts the transaction as well.
+  Buffer.concat([pipelineStep('INSERT INTO v (id) VALUES (26)'), message('B', cstr(''), cstr('no_such'), be16(0), be16(0), be16(0)), message('S')]),
+  extended('SELECT count(*) FROM v WHERE id >= 20', [], [], [], []),
+  // VACUUM may open a pipeline (it runs before the transaction starts), not follow a statement.
+  pipeline('VACUUM v', 'SELECT 1'),
+  pipeline('SELECT 1', 'VACUUM v'),
 ];
+
+/** Parse + Bind + Execute of one statement without parameters (no Sync). */
+function pipelineStep(sql: string): Buffer {
+  return Buffer.concat([
+    message('P', cstr(''), cstr(sql), be16(0)),
+    message('B', cstr(''), cstr(''), be16(0), be16(0), be16(0)),
+    message('E', cstr(''), be32(0)),
+  ]);
+}
+
+/** Several statements' Parse + Bind + Execute, then one Sync: one implicit transaction. */
+function pipeline(...sqls: string[]): Buffer {
+  return Buffer.concat([...sqls.map(pipelineStep), message('S')]);
+}
 
 test('binary wire format: byte for byte against PGlite + pgvector behind pglite-socket', async () => {
   const pglite = await PGlite.create({ extensions: { vector } });

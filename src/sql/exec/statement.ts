@@ -182,6 +182,10 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done(`DROP ${what}`, notices);
     }
     case 'IndexStmt':
+      // PostgreSQL's PreventInTransactionBlock: also in the implicit block of a multi-statement query.
+      if (s.concurrent === true && env.txn.inBlock) {
+        throw new PgError(SQLSTATE.active_sql_transaction, 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
+      }
       ddlOutsideBlock(env, 'CREATE INDEX');
       createIndex(env, s, notices);
       return done('CREATE INDEX', notices);
@@ -226,8 +230,57 @@ function statementName(tag: string): string {
   return names[tag] ?? `statement ${tag.replace(/Stmt$/, '')}`;
 }
 
+/**
+ * DDL cannot be undone yet, so it runs outside transaction blocks only. In the implicit block
+ * of a multi-statement query (PostgreSQL would roll the DDL back with the rest on an error) a
+ * DDL statement is its own committed step instead: the block ends before it (committing
+ * nothing, since it holds no row changes) and the engine starts a new one after it. When the
+ * block already holds row changes, ending it early would keep them where PostgreSQL rolls them
+ * back on a later error, so the DDL is refused and the block rolled back.
+ * @throws PgError 0A000 inside an explicit block, or after row changes in the same query.
+ */
 function ddlOutsideBlock(env: SqlEnv, what: string): void {
-  if (env.txn.inBlock) throw pgErr.featureNotSupported(`${what} inside a transaction block`);
+  const txn = env.txn;
+  if (!txn.inBlock) return;
+  if (!txn.implicit) throw pgErr.featureNotSupported(`${what} inside a transaction block`);
+  if (txn.xid !== 0 || txn.writes.length > 0) {
+    throw pgErr.featureNotSupported(`${what} after data changes in the same multi-statement query`);
+  }
+  endImplicitBlock(env, true);
+}
+
+/**
+ * Opens the implicit transaction block that holds the statements of a multi-statement simple
+ * query (PostgreSQL's BeginImplicitTransactionBlock): they commit together at its end, and an
+ * error rolls all of them back. The engine calls it before each statement run outside a block.
+ */
+export function beginImplicitBlock(env: SqlEnv): void {
+  const txn = env.txn;
+  if (txn.inBlock) return;
+  txn.inBlock = true;
+  txn.implicit = true;
+  env.settings.beginTransaction();
+}
+
+/**
+ * Ends the implicit block, if one is open: commits it (`commit`) or rolls it back. A commit
+ * the log refuses rolls back and throws (endTransaction).
+ */
+export function endImplicitBlock(env: SqlEnv, commit: boolean): void {
+  const txn = env.txn;
+  if (!txn.inBlock || !txn.implicit) return;
+  if (!commit || txn.failed) {
+    rollback(env);
+    return;
+  }
+  txn.inBlock = false;
+  txn.implicit = false;
+  try {
+    endTransaction(env, true);
+  } finally {
+    env.settings.commitTransaction();
+  }
+  autoAnalyze(env);
 }
 
 /**
@@ -435,6 +488,12 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       }
       // PostgreSQL's tag names the statement: START TRANSACTION is not BEGIN.
       const tag = s.kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN';
+      if (txn.implicit) {
+        // BEGIN inside a multi-statement query makes its implicit block explicit: the
+        // statements before it belong to the transaction (xact.c, TBLOCK_IMPLICIT_INPROGRESS).
+        txn.implicit = false;
+        return done(tag);
+      }
       if (txn.inBlock) return done(tag, [notice(SQLSTATE.active_sql_transaction, 'there is already a transaction in progress', 'WARNING')]);
       txn.inBlock = true;
       env.settings.beginTransaction();
@@ -442,6 +501,11 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
     }
     case 'TRANS_STMT_COMMIT': {
       if (!txn.inBlock) return done('COMMIT', [noTransaction()]);
+      if (txn.implicit) {
+        // PostgreSQL commits an implicit block at COMMIT, warning that no BEGIN opened it.
+        endImplicitBlock(env, true);
+        return done('COMMIT', [noTransaction()]);
+      }
       if (txn.failed) {
         // COMMIT of a failed transaction rolls it back and says so in its command tag.
         rollback(env);
@@ -457,7 +521,11 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       return done('COMMIT');
     }
     case 'TRANS_STMT_ROLLBACK': {
-      if (!txn.inBlock) return done('ROLLBACK', [noTransaction()]);
+      if (!txn.inBlock || txn.implicit) {
+        // ROLLBACK in an implicit block rolls it back, with the same warning as outside one.
+        if (txn.implicit) rollback(env);
+        return done('ROLLBACK', [noTransaction()]);
+      }
       rollback(env);
       return done('ROLLBACK');
     }
@@ -478,6 +546,7 @@ function noTransaction(): PgError {
 export function rollback(env: SqlEnv): void {
   endTransaction(env, false);
   env.txn.inBlock = false;
+  env.txn.implicit = false;
   env.txn.failed = false;
   env.settings.rollbackTransaction();
 }

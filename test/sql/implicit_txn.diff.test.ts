@@ -1,0 +1,81 @@
+/**
+ * A multi-statement `exec` is one implicit transaction, as PostgreSQL's simple query: the same
+ * scripts on vecgres and on PGlite (PostgreSQL 18 + pgvector), comparing each script's results,
+ * error and notices and then the rows it kept. Expected values come from PGlite at test time.
+ * Also vecgres's documented handling of DDL inside such a query (DDL cannot be undone yet).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { Vecgres } from '../../src/index.js';
+import { IMPLICIT_TXN_SCRIPTS, IMPLICIT_TXN_SETUP, IMPLICIT_TXN_STATE } from '../support/implicit_txn_cases.js';
+
+interface Runner {
+  exec(sql: string, opts: { onNotice: (n: { severity?: string; code?: string; message: string }) => void }): Promise<{ rows: unknown[] }[]>;
+}
+
+async function outcome(db: Runner, sql: string): Promise<unknown> {
+  const notices: string[] = [];
+  const onNotice = (n: { severity?: string; code?: string; message: string }): void => {
+    notices.push(`${n.severity} ${n.code} ${n.message}`);
+  };
+  let result: unknown;
+  try {
+    result = { ok: true, rows: (await db.exec(sql, { onNotice })).map((r) => r.rows) };
+  } catch (e) {
+    const err = e as { code?: unknown; message: string };
+    if (typeof err.code !== 'string') throw e;
+    result = { ok: false, code: err.code, message: err.message };
+  }
+  return { result, notices, kept: await db.exec(IMPLICIT_TXN_STATE, { onNotice: () => undefined }).then((r) => r[0]!.rows, (e: Error) => e.message) };
+}
+
+test('multi-statement exec: one implicit transaction, as PGlite', async () => {
+  const pglite = await PGlite.create({ extensions: { vector } });
+  const db = await Vecgres.create();
+  try {
+    await pglite.exec('CREATE EXTENSION vector');
+    await pglite.exec(IMPLICIT_TXN_SETUP);
+    await db.exec(IMPLICIT_TXN_SETUP);
+    const mismatches: string[] = [];
+    for (const sql of IMPLICIT_TXN_SCRIPTS) {
+      const expected = await outcome(pglite as unknown as Runner, sql);
+      const actual = await outcome(db as unknown as Runner, sql);
+      try {
+        assert.deepEqual(actual, expected);
+      } catch {
+        mismatches.push(`${sql}\n  PostgreSQL: ${JSON.stringify(expected)}\n  vecgres:    ${JSON.stringify(actual)}`);
+      }
+    }
+    assert.equal(mismatches.length, 0, `${mismatches.length} of ${IMPLICIT_TXN_SCRIPTS.length} scripts differ:\n${mismatches.join('\n')}`);
+  } finally {
+    await pglite.close();
+    await db.close();
+  }
+});
+
+test('DDL in a multi-statement exec: its own committed step, refused after row changes', async () => {
+  const db = await Vecgres.create();
+  try {
+    await db.exec('CREATE TABLE t (x int)');
+    // Row changes before the DDL: ending the block early would keep them where PostgreSQL rolls
+    // them back on a later error, so the DDL is refused and the changes rolled back.
+    await assert.rejects(db.exec('INSERT INTO t VALUES (1); CREATE TABLE w (a int)'), {
+      code: '0A000',
+      message: 'CREATE TABLE after data changes in the same multi-statement query is not supported',
+    });
+    assert.deepEqual((await db.query('SELECT count(*) AS n FROM t')).rows, [{ n: 0 }]);
+    await assert.rejects(db.query('SELECT * FROM w'), { code: '42P01' });
+    // DDL first: it commits on its own; the row changes after it still roll back together
+    // (PostgreSQL would drop w as well: DDL cannot be undone in vecgres yet).
+    await assert.rejects(db.exec('CREATE TABLE w (a int); INSERT INTO w VALUES (1); INSERT INTO t VALUES (2); SELECT 1/0'), { code: '22012' });
+    assert.deepEqual((await db.query('SELECT count(*) AS n FROM w')).rows, [{ n: 0 }]);
+    assert.deepEqual((await db.query('SELECT count(*) AS n FROM t')).rows, [{ n: 0 }]);
+    // A schema script with DDL between statements that only read still runs.
+    await db.exec("SELECT 1; CREATE INDEX ON w (a); SELECT 2; DROP TABLE w; INSERT INTO t VALUES (3)");
+    assert.deepEqual((await db.query('SELECT x FROM t')).rows, [{ x: 3 }]);
+  } finally {
+    await db.close();
+  }
+});
