@@ -1456,9 +1456,9 @@ export function analyzeInsert(
 function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined, oc: PgNode, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[][]): OnConflict {
   const ps = newParseState(env, paramTypes, paramNodes);
   ps.addRte(relationRte(table, alias ?? table.name, alias !== undefined, []));
-  ps.addRte(relationRte(table, 'excluded', true, []));
-  // Both are visible, so an unqualified column is ambiguous (PostgreSQL's 42702).
-  ps.namespace.push(ps.itemFor(0), ps.itemFor(1));
+  // The conflict target's WHERE sees the target table only (EXCLUDED joins the range table
+  // after it); DO UPDATE sees both, so there an unqualified column is ambiguous (42702).
+  ps.namespace.push(ps.itemFor(0));
   const infer = oc.infer;
   const update = oc.action === 'ONCONFLICT_UPDATE';
   const at = (loc: unknown) => (typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {});
@@ -1491,10 +1491,9 @@ function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined,
       .indexesOf(table.name)
       .filter((d) => d.unique && d.predicate === null && d.keys.every((k) => k.expr === null && cols.has(k.column)) && new Set(d.keys.map((k) => k.column)).size === cols.size)
       .map((d) => d.name);
-    if (arbiters.length === 0) {
-      throw new PgError(SQLSTATE.invalid_column_reference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
-    }
   }
+  ps.addRte(relationRte(table, 'excluded', true, []));
+  ps.namespace.push(ps.itemFor(1));
   const sets: { col: number; expr: Expr }[] = [];
   let where: Expr | null = null;
   if (update) {
@@ -1515,6 +1514,10 @@ function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined,
     for (const e of [...sets.map((x) => x.expr), ...(where === null ? [] : [where])]) {
       if (someNode(e, (x) => x.k === 'sublink') || containsAggregate(e)) throw pgErr.featureNotSupported('subqueries in ON CONFLICT DO UPDATE');
     }
+  }
+  // PostgreSQL infers the arbiters in the planner, after the whole statement was analyzed.
+  if (arbiters !== null && arbiters.length === 0) {
+    throw new PgError(SQLSTATE.invalid_column_reference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
   }
   return { action: update ? 'update' : 'nothing', arbiters, sets, where };
 }
