@@ -183,3 +183,20 @@ test('unnest in the select list and in FROM', async () => {
   }
   report('unnest', mismatches, n);
 });
+
+test('count(DISTINCT) of an untyped parameter', async () => {
+  const mismatches: string[] = [];
+  // count(any) leaves $1 unresolved (42P18) unless DISTINCT sorts it, which types it text.
+  const cases: [string, unknown[]][] = [
+    ['SELECT count(DISTINCT $1) FROM items', ['x']],
+    ['SELECT count(DISTINCT $1) AS c, count(DISTINCT $1) FILTER (WHERE n > 1) AS f FROM items', ['x']],
+    ['SELECT count(DISTINCT $1 ORDER BY $1) FROM items', ['x']],
+    ['SELECT category, count(DISTINCT $1) FROM items GROUP BY category ORDER BY category', ['x']],
+    ['SELECT count(DISTINCT $1) FROM empty_t', ['x']],
+    ['SELECT count($1) FROM items', ['x']],
+    ["SELECT count(DISTINCT 'x') FROM items", []],
+    ['SELECT count(DISTINCT NULL) FROM items', []],
+  ];
+  for (const [q, params] of cases) await check(q, mismatches, params);
+  report('count(DISTINCT $1)', mismatches, cases.length);
+});

@@ -1,8 +1,9 @@
 /**
- * Differential tests of INSERT ... ON CONFLICT (the primary key as arbiter): DO NOTHING with
- * and without a target, DO UPDATE SET ... = EXCLUDED.col [WHERE], ON CONSTRAINT, RETURNING,
+ * Differential tests of INSERT ... ON CONFLICT (the primary key or a UNIQUE index as arbiter):
+ * DO NOTHING with and without a target, DO UPDATE SET ... = EXCLUDED.col [WHERE], ON CONSTRAINT, RETURNING,
  * a row met twice by one statement, NOT NULL and key violations, and the errors of a wrong
- * target; and INSERT with fewer values than columns. Against PostgreSQL 18 (PGlite); the
+ * target; DO UPDATE and UPDATE that would duplicate a UNIQUE index key; and INSERT with fewer
+ * values than columns. Against PostgreSQL 18 (PGlite); the
  * tables are compared after every statement.
  */
 import { test } from 'node:test';
@@ -67,4 +68,69 @@ test('ON CONFLICT inside a transaction that rolls back leaves the table as it wa
     'SELECT * FROM u ORDER BY id',
   ]) await check(q, mismatches);
   reportMismatches('ON CONFLICT rollback', mismatches, 6, SEED);
+});
+
+test('ON CONFLICT with UNIQUE indexes as arbiters, and updates that duplicate their keys', async () => {
+  const mismatches: string[] = [];
+  await both(`CREATE TABLE uq (id int PRIMARY KEY, name text NOT NULL, code int, hits int DEFAULT 0)`);
+  await both(`CREATE UNIQUE INDEX uq_code ON uq (code)`);
+  await both(`CREATE UNIQUE INDEX uq_name_code ON uq (name, code)`);
+  await both(`CREATE TABLE nq (a int, b text)`);
+  await both(`CREATE UNIQUE INDEX nq_a ON nq (a)`);
+  const qs = [
+    `INSERT INTO uq VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', NULL)`,
+    // The unique index as inferred arbiter, and plain DO NOTHING (any unique index).
+    `INSERT INTO uq VALUES (4, 'x', 10) ON CONFLICT (code) DO NOTHING RETURNING *`,
+    `INSERT INTO uq VALUES (4, 'x', 10) ON CONFLICT DO NOTHING RETURNING *`,
+    `INSERT INTO uq VALUES (1, 'x', 99) ON CONFLICT DO NOTHING RETURNING *`,
+    // A conflict on an index that is not the arbiter is a unique violation.
+    `INSERT INTO uq VALUES (1, 'x', 99) ON CONFLICT (code) DO NOTHING`,
+    `INSERT INTO uq VALUES (4, 'x', 10) ON CONFLICT (id) DO NOTHING`,
+    `INSERT INTO uq VALUES (5, 'y', 20) ON CONFLICT (name, code) DO NOTHING`,
+    `INSERT INTO uq VALUES (4, 'x', 10) ON CONFLICT (code) DO UPDATE SET hits = uq.hits + 1, name = excluded.name RETURNING *`,
+    `INSERT INTO uq VALUES (5, 'b', 20) ON CONFLICT (code, name) DO UPDATE SET hits = 7 RETURNING *`,
+    // A unique index is not a constraint: ON CONSTRAINT does not find it.
+    `INSERT INTO uq VALUES (5, 'y', 10) ON CONFLICT ON CONSTRAINT uq_code DO UPDATE SET hits = 0`,
+    // NULL keys conflict with nothing.
+    `INSERT INTO uq VALUES (6, 'q', NULL) ON CONFLICT (code) DO UPDATE SET hits = 7 RETURNING *`,
+    `INSERT INTO uq VALUES (7, 'q', NULL) ON CONFLICT (code) DO NOTHING RETURNING *`,
+    // DO UPDATE SET that duplicates another row's key, in the arbiter or another index.
+    `INSERT INTO uq VALUES (5, 'y', 20) ON CONFLICT (code) DO UPDATE SET code = 10`,
+    `INSERT INTO uq VALUES (1, 'y', 5) ON CONFLICT (id) DO UPDATE SET code = 20`,
+    `INSERT INTO uq VALUES (1, 'y', 5) ON CONFLICT (id) DO UPDATE SET name = 'b', code = 20`,
+    `INSERT INTO uq VALUES (1, 'y', 5) ON CONFLICT (id) DO UPDATE SET code = 30 RETURNING *`,
+    `INSERT INTO uq VALUES (8, 'z', 20) ON CONFLICT (code) DO UPDATE SET id = 1`,
+    // UPDATE that duplicates a key, then one that does not.
+    `UPDATE uq SET code = 20 WHERE id = 1`,
+    `UPDATE uq SET name = 'b', code = 20 WHERE id = 1`,
+    `UPDATE uq SET code = 40 WHERE id = 1 RETURNING *`,
+    // No primary key: a unique index alone arbitrates.
+    `INSERT INTO nq VALUES (1, 'x'), (2, 'y')`,
+    `INSERT INTO nq VALUES (1, 'z'), (3, 'w'), (3, 'v') ON CONFLICT DO NOTHING RETURNING *`,
+    `INSERT INTO nq VALUES (4, 'z'), (4, 'v') ON CONFLICT (a) DO UPDATE SET b = excluded.b`,
+    `INSERT INTO nq VALUES (2, 'z'), (1, 'v') ON CONFLICT (a) DO UPDATE SET b = excluded.b || nq.b RETURNING *`,
+    `INSERT INTO nq VALUES (2, 'q') ON CONFLICT (a) DO UPDATE SET a = 1`,
+    `INSERT INTO nq VALUES (2, 'q') ON CONFLICT (a) DO UPDATE SET a = 2, b = 'same key' RETURNING *`,
+    `INSERT INTO nq VALUES (2, 'q') ON CONFLICT (b) DO NOTHING`,
+    `INSERT INTO nq VALUES (1, 'q') ON CONFLICT ON CONSTRAINT nq_pkey DO NOTHING`,
+    // The target's WHERE sees only the target table; 42P10 comes after the statement's other errors.
+    `INSERT INTO uq VALUES (9, 'w', 20) ON CONFLICT (code) WHERE code > 0 DO NOTHING RETURNING *`,
+    `INSERT INTO uq VALUES (9, 'w', 20) ON CONFLICT (code) WHERE uq.code > 0 DO UPDATE SET hits = 3 WHERE uq.code > 0 RETURNING *`,
+    `INSERT INTO uq VALUES (9, 'w', 20) ON CONFLICT (code) WHERE code > 0 DO UPDATE SET hits = 3 WHERE code > 0`,
+    `INSERT INTO uq VALUES (9, 'w', 20) ON CONFLICT (code) WHERE excluded.code > 0 DO NOTHING`,
+    `INSERT INTO uq VALUES (9, 'w', 20) ON CONFLICT (id, code) DO UPDATE SET nosuch = 1`,
+    `INSERT INTO uq VALUES (9, 'w', 20) ON CONFLICT (id, code) DO UPDATE SET hits = 1 WHERE code > 0`,
+    `INSERT INTO uq VALUES (9, 'w', 20) ON CONFLICT (code, code) DO UPDATE SET hits = 4 RETURNING *`,
+    'BEGIN',
+    'DELETE FROM nq WHERE a = 1',
+    `INSERT INTO nq VALUES (1, 'after delete') ON CONFLICT (a) DO UPDATE SET b = 'updated' RETURNING *`,
+    `INSERT INTO nq VALUES (1, 'again') ON CONFLICT (a) DO UPDATE SET b = 'updated' RETURNING *`,
+    'COMMIT',
+  ];
+  for (const q of qs) {
+    await check(q, mismatches);
+    await check('SELECT * FROM uq ORDER BY id', mismatches);
+    await check('SELECT * FROM nq ORDER BY a, b', mismatches);
+  }
+  reportMismatches('ON CONFLICT with UNIQUE indexes', mismatches, qs.length * 3, SEED);
 });

@@ -2,7 +2,7 @@
  * Differential tests of window functions against PostgreSQL 18 + pgvector (PGlite): ranking
  * functions, lag / lead, first / last / nth_value and aggregates over ROWS, RANGE and GROUPS
  * frames with offsets and EXCLUDE, named windows, window functions over vector distances, and
- * the errors PostgreSQL raises. Rows, field names and types, or the error's SQLSTATE, message
+ * the errors PostgreSQL raises (also for arguments of type unknown). Rows, field names and types, or the error's SQLSTATE, message
  * and position must be identical. Where a frame or function depends on the order of rows
  * inside a peer group, the window's ORDER BY ends with the unique id, since PostgreSQL's sort
  * is not stable; outputs are ordered by id.
@@ -202,4 +202,25 @@ test('vectors: windows over distances with a parameter query vector, vector aggr
   ];
   for (const [q, params] of cases) await check(q, mismatches, params);
   reportMismatches('vector windows', mismatches, cases.length, SEED);
+});
+
+test('anyelement window functions over an argument of type unknown', async () => {
+  const mismatches: string[] = [];
+  // An unknown argument (untyped parameter, literal or NULL) leaves anyelement unresolved
+  // (42804); the three-argument lag / lead take anycompatible and resolve it to text.
+  const cases: [string, unknown[]][] = [
+    ['select last_value($1) over () from w', ['x']],
+    ['select first_value($1) over () from w', ['x']],
+    ['select lag($1) over (order by id) from w', ['x']],
+    ['select lead($1, 1) over (order by id) from w', ['x']],
+    ['select nth_value($1, 1) over () from w', ['x']],
+    ["select last_value('x') over () from w", []],
+    ['select last_value(null) over () from w', []],
+    ['select last_value($1::int) over () from w order by id', ['5']],
+    ['select id, lag($1, 1, $2) over (order by id) from w order by id', ['x', 'y']],
+    ["select id, lead($1, 1, 'z') over (order by id) from w order by id", ['x']],
+    ['select id, max($1) over () from w order by id', ['x']],
+  ];
+  for (const [q, params] of cases) await check(q, mismatches, params);
+  reportMismatches('unknown window arguments', mismatches, cases.length, SEED);
 });

@@ -1464,7 +1464,12 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   if (args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), n.location);
   let arg = args[0]!;
   scope.sawAggregate = true;
-  if (name === 'count') return withMods({ k: 'count', type: 'int8', arg });
+  if (name === 'count') {
+    // count(any) leaves an unknown argument unresolved, but DISTINCT sorts it, and the sort
+    // resolves unknown to text (PostgreSQL's addTargetToSortList): count(DISTINCT $1) types $1.
+    if (n.agg_distinct === true && arg.type === 'unknown') analyzedArgs = [(arg = coerceTo(scope, arg, 'text', -1))];
+    return withMods({ k: 'count', type: 'int8', arg });
+  }
   if (name === 'array_agg') {
     if (arg.type === 'unknown') {
       throw new PgError('42725', 'function array_agg(unknown) is not unique', {

@@ -91,14 +91,19 @@ export interface InsertQuery {
 }
 
 /**
- * INSERT ... ON CONFLICT (PostgreSQL's OnConflictExpr). The arbiter is the primary key (the
- * one unique constraint vecgres has): a proposed row whose key a visible row holds is skipped
- * (DO NOTHING) or turns into an update of that row (DO UPDATE). `sets` and `where` are over
- * the tuple [existing row's columns..., EXCLUDED's columns...] (vars of range-table entries
- * 0 and 1).
+ * INSERT ... ON CONFLICT (PostgreSQL's OnConflictExpr). The arbiters are unique indexes (the
+ * primary key's `<table>_pkey` or a UNIQUE B-tree index): a proposed row whose key in one of
+ * them a visible row holds is skipped (DO NOTHING) or turns into an update of that row (DO
+ * UPDATE). `sets` and `where` are over the tuple [existing row's columns..., EXCLUDED's
+ * columns...] (vars of range-table entries 0 and 1).
  */
 export interface OnConflict {
   action: 'nothing' | 'update';
+  /**
+   * Names of the arbiter indexes (PostgreSQL's arbiterIndexes), or null for every unique index
+   * of the table (DO NOTHING without a conflict target).
+   */
+  arbiters: string[] | null;
   sets: { col: number; expr: Expr }[];
   where: Expr | null;
 }
@@ -1440,20 +1445,24 @@ export function analyzeInsert(
 
 /**
  * ON CONFLICT [(cols) | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET ... [WHERE ...]
- * (PostgreSQL's transformOnConflictClause and infer_arbiter_indexes, for the primary key).
- * @throws PgError 42P10 when the conflict target is not the primary key's columns, 42704 for
+ * (PostgreSQL's transformOnConflictClause and infer_arbiter_indexes): a column list infers
+ * every unique index (primary key or UNIQUE B-tree index over every row) whose key columns
+ * are exactly those columns; a constraint name must be the primary key's (CREATE UNIQUE INDEX
+ * makes an index, not a constraint, as in PostgreSQL).
+ * @throws PgError 42P10 when no unique index has exactly the target's columns, 42704 for
  *   an unknown constraint name, 42601 for DO UPDATE without a target or a column assigned
  *   twice, 42703 for an unknown column; 0A000 for expressions as targets and subqueries.
  */
 function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined, oc: PgNode, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[][]): OnConflict {
   const ps = newParseState(env, paramTypes, paramNodes);
   ps.addRte(relationRte(table, alias ?? table.name, alias !== undefined, []));
-  ps.addRte(relationRte(table, 'excluded', true, []));
-  // Both are visible, so an unqualified column is ambiguous (PostgreSQL's 42702).
-  ps.namespace.push(ps.itemFor(0), ps.itemFor(1));
+  // The conflict target's WHERE sees the target table only (EXCLUDED joins the range table
+  // after it); DO UPDATE sees both, so there an unqualified column is ambiguous (42702).
+  ps.namespace.push(ps.itemFor(0));
   const infer = oc.infer;
   const update = oc.action === 'ONCONFLICT_UPDATE';
   const at = (loc: unknown) => (typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {});
+  let arbiters: string[] | null = null;
   if (infer === undefined) {
     if (update) {
       throw new PgError(SQLSTATE.syntax_error, 'ON CONFLICT DO UPDATE requires inference specification or constraint name', {
@@ -1464,6 +1473,7 @@ function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined,
     if (table.def.primaryKey.length === 0 || infer.conname !== `${table.name}_pkey`) {
       throw new PgError(SQLSTATE.undefined_object, `constraint "${infer.conname}" for table "${table.name}" does not exist`);
     }
+    arbiters = [infer.conname];
   } else {
     const cols = new Set<number>();
     for (const el of (infer.indexElems ?? []) as PgNode[]) {
@@ -1475,11 +1485,15 @@ function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined,
       cols.add(c);
     }
     if (infer.whereClause !== undefined) requireBool(ps, analyzeExpr(ps, infer.whereClause), 'argument of WHERE', infer.whereClause);
-    const pk = table.def.primaryKey;
-    if (pk.length === 0 || pk.length !== cols.size || !pk.every((c) => cols.has(c))) {
-      throw new PgError(SQLSTATE.invalid_column_reference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
-    }
+    // An index matches when its key columns, as a set, are the target's (no expression keys,
+    // no predicate: vecgres's unique indexes have neither yet).
+    arbiters = env.catalog
+      .indexesOf(table.name)
+      .filter((d) => d.unique && d.predicate === null && d.keys.every((k) => k.expr === null && cols.has(k.column)) && new Set(d.keys.map((k) => k.column)).size === cols.size)
+      .map((d) => d.name);
   }
+  ps.addRte(relationRte(table, 'excluded', true, []));
+  ps.namespace.push(ps.itemFor(1));
   const sets: { col: number; expr: Expr }[] = [];
   let where: Expr | null = null;
   if (update) {
@@ -1501,7 +1515,11 @@ function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined,
       if (someNode(e, (x) => x.k === 'sublink') || containsAggregate(e)) throw pgErr.featureNotSupported('subqueries in ON CONFLICT DO UPDATE');
     }
   }
-  return { action: update ? 'update' : 'nothing', sets, where };
+  // PostgreSQL infers the arbiters in the planner, after the whole statement was analyzed.
+  if (arbiters !== null && arbiters.length === 0) {
+    throw new PgError(SQLSTATE.invalid_column_reference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+  }
+  return { action: update ? 'update' : 'nothing', arbiters, sets, where };
 }
 
 function exprLoc(node: PgNode): number | undefined {

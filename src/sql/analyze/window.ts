@@ -87,7 +87,8 @@ export function containsWindow(e: Expr): boolean {
  * Analyzes `name(args) OVER (...)` (the raw FuncCall `n`) in a scope where window functions
  * are allowed (a select list or ORDER BY).
  * @throws PgError 42P20 (window functions not allowed here, nested, bad window references or
- *   frames), 42803 inside an aggregate, 42883 unknown function / arguments, 0A000 for
+ *   frames), 42803 inside an aggregate, 42883 unknown function / arguments, 42804 an
+ *   anyelement argument of type unknown (`last_value($1)`), 0A000 for
  *   DISTINCT / ORDER BY / FILTER in a window aggregate.
  */
 export function analyzeWindowCall(scope: ExprScope, n: PgNode, name: string): Expr {
@@ -141,6 +142,11 @@ export function analyzeWindowCall(scope: ExprScope, n: PgNode, name: string): Ex
       if (c.type === 'int8' || c.type === 'unknown') throw noFn();
       throw noFn();
     };
+    // lag/lead(anyelement [, integer]), first_value, last_value and nth_value take
+    // anyelement: an argument of type unknown (a literal, NULL or an untyped parameter) leaves
+    // it unresolved (PostgreSQL's enforce_generic_type_consistency; only the anycompatible
+    // three-argument lag/lead resolves unknown to text).
+    const unknownPolymorphic = (): PgError => new PgError(SQLSTATE.datatype_mismatch, 'could not determine polymorphic type because input has type unknown');
     let type: SqlType;
     switch (name) {
       case 'row_number':
@@ -168,19 +174,19 @@ export function analyzeWindowCall(scope: ExprScope, n: PgNode, name: string): Ex
           const t = commonType([args[0]!.type, args[2]!.type], n.location, 'lag');
           args[0] = coerceOrCast(scope, args[0]!, t);
           args[2] = coerceOrCast(scope, args[2]!, t);
-        } else if (args[0]!.type === 'unknown') args[0] = coerceTo(scope, args[0]!, 'text', -1);
+        } else if (args[0]!.type === 'unknown') throw unknownPolymorphic();
         type = args[0]!.type;
         break;
       }
       case 'nth_value':
         if (args.length !== 2) throw noFn();
         args[1] = intArg(args[1]!);
-        if (args[0]!.type === 'unknown') args[0] = coerceTo(scope, args[0]!, 'text', -1);
+        if (args[0]!.type === 'unknown') throw unknownPolymorphic();
         type = args[0]!.type;
         break;
       default:
         if (args.length !== 1) throw noFn();
-        if (args[0]!.type === 'unknown') args[0] = coerceTo(scope, args[0]!, 'text', -1);
+        if (args[0]!.type === 'unknown') throw unknownPolymorphic();
         type = args[0]!.type;
         break;
     }

@@ -1,10 +1,11 @@
 /**
- * INSERT execution: evaluates each VALUES row, enforces NOT NULL and the primary key with
- * PostgreSQL's messages, appends through the catalog (the one logged mutation path), records
+ * INSERT execution: evaluates each VALUES row, enforces NOT NULL, the primary key and UNIQUE
+ * indexes with PostgreSQL's messages (ON CONFLICT arbitrating on any unique index), appends through the catalog (the one logged mutation path), records
  * the row as a write of the transaction (exec/txn.ts), and maintains every index of the table.
  */
 import { insertIntoIndexes } from './index_keys.js';
 import { checkUniqueIndexes } from './ordered_index.js';
+import { isOrderedIndex } from '../../access/am.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -112,7 +113,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
   const emit = (values: Value[]): void => {
     const pkey = pkeyOf(table, values);
     let rowId: number;
-    const existing = oc === null || pkey === undefined ? null : conflictingRow(env, table, values, pkey);
+    const existing = oc === null ? null : conflictingRow(env, table, values, pkey, oc.arbiters);
     if (existing !== null) {
       if (oc!.action === 'nothing') return;
       const r = updateConflicting(env, table, existing, values, oc!, es, affected);
@@ -162,25 +163,43 @@ function bindOnConflict(oc: OnConflict, ncols: number): OnConflict {
     }
     return mapOperands(e, bind);
   };
-  return { action: oc.action, sets: oc.sets.map((x) => ({ col: x.col, expr: bind(x.expr) })), where: oc.where === null ? null : bind(oc.where) };
+  return { action: oc.action, arbiters: oc.arbiters, sets: oc.sets.map((x) => ({ col: x.col, expr: bind(x.expr) })), where: oc.where === null ? null : bind(oc.where) };
 }
 
 /**
- * The row that holds primary key `pkey` for the current transaction (ON CONFLICT's arbiter
- * check), or null. The proposed row's NOT NULL constraints are checked first, as PostgreSQL's
- * ExecConstraints runs before the arbiter.
+ * The row that conflicts with proposed row `values` in one of the arbiter indexes (all unique
+ * indexes of the table when `arbiters` is null), or null: ON CONFLICT's arbiter check. The
+ * indexes are tried in creation order and the first conflict wins (PostgreSQL's
+ * ExecCheckIndexConstraints walks the index list in OID order). A key with a NULL column
+ * conflicts with nothing. The proposed row's NOT NULL constraints are checked first, as
+ * PostgreSQL's ExecConstraints runs before the arbiter check.
  * @throws PgError 23502 not-null violation; 55P03 when another in-flight transaction holds
  *   the key (PostgreSQL would wait for it).
  */
-function conflictingRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown): number | null {
+function conflictingRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown, arbiters: readonly string[] | null): number | null {
   const xid = env.txn.xid;
   checkRow(table, values, undefined, xid);
-  const existing = table.pkey.get(pkey);
-  if (existing === undefined || !table.isLive(existing) || (table.xmax[existing] === xid && xid !== 0)) return null;
-  if (!table.visibleTo(existing, xid) || (table.xmax[existing] !== 0 && table.xmax[existing] !== xid)) {
-    throw new PgError('55P03', `could not obtain lock on relation "${table.name}"`);
+  for (const def of env.catalog.indexesOf(table.name)) {
+    if (!def.unique || (arbiters !== null && !arbiters.includes(def.name))) continue;
+    let candidates: readonly number[];
+    if (def.primaryKey) {
+      const r = pkey === undefined ? undefined : table.pkey.get(pkey);
+      candidates = r === undefined ? [] : [r];
+    } else {
+      const index = env.indexes.get(def.name);
+      if (index === undefined || !isOrderedIndex(index)) continue;
+      candidates = index.findEqual(def.keys.map((k) => values[k.column] ?? null));
+    }
+    for (const r of candidates) {
+      // A version this transaction deleted (an earlier update's old row) holds no key.
+      if (!table.isLive(r) || (table.xmax[r] === xid && xid !== 0)) continue;
+      if (!table.visibleTo(r, xid) || (table.xmax[r] !== 0 && table.xmax[r] !== xid)) {
+        throw new PgError('55P03', `could not obtain lock on relation "${table.name}"`);
+      }
+      return r;
+    }
   }
-  return existing;
+  return null;
 }
 
 /**
@@ -208,5 +227,6 @@ function updateConflicting(env: SqlEnv, table: Table, rowId: number, excluded: r
   env.txn.writes.push({ kind: 'delete', table, rowId, pkey: oldKey });
   const newKey = pkeyOf(table, values);
   checkRow(table, values, newKey, xid);
+  checkUniqueIndexes(env, table, values, xid);
   return writeRow(env, table, values, newKey);
 }
