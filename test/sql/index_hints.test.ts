@@ -17,8 +17,9 @@ const rows = Array.from({ length: 50 }, (_, j) => {
   return `(${i}, '[${i % 7},${i % 5},${i % 3}]', '${i % 2 === 0 ? 'Science' : 'Art'}')`;
 });
 await db.exec(`CREATE TABLE items (id int PRIMARY KEY, embedding vector(3), category text);
-  INSERT INTO items VALUES ${rows.join(', ')};
-  CREATE INDEX items_cos ON items USING hnsw (embedding vector_cosine_ops);
+  INSERT INTO items VALUES ${rows.join(', ')}`);
+// DDL after data changes is a query of its own (a multi-statement query is one transaction).
+await db.exec(`CREATE INDEX items_cos ON items USING hnsw (embedding vector_cosine_ops);
   CREATE INDEX items_prefix ON items USING hnsw ((subvector(embedding, 1, 2)::vector(2)) vector_l2_ops);
   CREATE INDEX items_science ON items USING hnsw (embedding vector_ip_ops) WHERE category = 'Science';
   SET enable_seqscan = off`);

@@ -244,7 +244,11 @@ function ddlOutsideBlock(env: SqlEnv, what: string): void {
   if (!txn.inBlock) return;
   if (!txn.implicit) throw pgErr.featureNotSupported(`${what} inside a transaction block`);
   if (txn.xid !== 0 || txn.writes.length > 0) {
-    throw pgErr.featureNotSupported(`${what} after data changes in the same multi-statement query`);
+    // Its data changes would commit with it and survive a later error of the query, where
+    // PostgreSQL rolls them back: refused rather than a different outcome.
+    throw new PgError(SQLSTATE.feature_not_supported, `${what} after data changes in the same multi-statement query is not supported`, {
+      hint: `Send the ${what} as a query of its own.`,
+    });
   }
   endImplicitBlock(env, true);
 }
