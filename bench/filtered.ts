@@ -22,7 +22,11 @@
  * vecgres re-run on that subset so the ratios compare equal work; native PostgreSQL +
  * pgvector too when PGVECTOR_URL is set.
  *
- *   npm run bench -- filtered [--ef N] [--rows N] [--queries N] [--pglite-rows N] [--pglite-queries N] [--peers vecgres,pglite]
+ * `--tenant-btree` adds `CREATE INDEX ON items (tenant)` on vecgres (the filtered search then
+ * takes its bitmap from the B-tree); `--only <prefix>` runs only the filters whose label starts
+ * with it (e.g. `--only tenant`).
+ *
+ *   npm run bench -- filtered [--ef N] [--rows N] [--queries N] [--pglite-rows N] [--pglite-queries N] [--peers vecgres,pglite] [--tenant-btree] [--only <prefix>]
  */
 import { loadGlove } from '../src/cli/glove.js';
 import { Prng } from '../src/common/prng.js';
@@ -44,10 +48,14 @@ interface Options {
   pgliteRows: number;
   pgliteQueries: number;
   peers: string[];
+  /** CREATE INDEX ON items (tenant) on vecgres. */
+  tenantBtree: boolean;
+  /** Run only the filters whose label starts with this (null: all). */
+  only: string | null;
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { ef: 150, rows: 100000, queries: 200, pgliteRows: 20000, pgliteQueries: 50, peers: ['vecgres', 'pglite'] };
+  const o: Options = { ef: 150, rows: 100000, queries: 200, pgliteRows: 20000, pgliteQueries: 50, peers: ['vecgres', 'pglite'], tenantBtree: false, only: null };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const v = (): string => {
@@ -61,6 +69,8 @@ function parseArgs(args: string[]): Options {
     else if (a === '--pglite-rows') o.pgliteRows = Number(v());
     else if (a === '--pglite-queries') o.pgliteQueries = Number(v());
     else if (a === '--peers') o.peers = v().split(',');
+    else if (a === '--tenant-btree') o.tenantBtree = true;
+    else if (a === '--only') o.only = v();
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -338,13 +348,15 @@ export async function benchFiltered(args: string[]): Promise<void> {
   const log = (s: string): void => console.log(s);
   const t0 = nowMs();
   const d = makeData(o.rows, Math.max(o.queries, o.pgliteQueries));
-  const fs = filters(d);
+  const only = o.only;
+  const fs = filters(d).filter((f) => only === null || f.label.startsWith(only));
   log(`GloVe ${d.rows} x ${d.dim}, ${o.queries} queries, hnsw.ef_search = ${o.ef}, attributes in ${((nowMs() - t0) / 1000).toFixed(1)} s`);
 
   if (o.peers.includes('vecgres')) {
     const vg = await VecgresSqlPeer.create();
     const build = await load(vg, d, d.rows);
     log(`vecgres: ${d.rows} rows, HNSW built in ${build.toFixed(1)} s`);
+    if (o.tenantBtree) await vg.exec('CREATE INDEX items_tenant ON items (tenant)');
     await vg.exec(`SET hnsw.ef_search = ${o.ef}`);
     const res = await runFilters(vg, d, d.rows, o.queries, fs, log);
     await vg.close();
@@ -374,7 +386,7 @@ export async function benchFiltered(args: string[]): Promise<void> {
     // The same filters on the first rows of the split; vecgres again on that subset.
     const sub: Data = { ...d, rows: subsetRows };
     const nq = Math.min(o.pgliteQueries, d.nq);
-    const fsSub = filters(sub);
+    const fsSub = filters(sub).filter((f) => only === null || f.label.startsWith(only));
     const results: PeerRows[] = [];
     const vg = await VecgresSqlPeer.create();
     await load(vg, sub, subsetRows);

@@ -100,12 +100,17 @@ export class RowBitmap {
   /** Calls `fn` for every set row id in ascending order. */
   forEach(fn: (r: number) => void): void {
     const base = this.ptr >>> 2;
+    // The arena's view is re-taken only after a call of `fn` (which may grow the memory), not
+    // per word: reading WebAssembly.Memory's buffer per word cost more than the scan of a
+    // 100,000-row bitmap whose few rows are set.
+    let mem = arena.i32();
     for (let i = 0; i < this.words; i++) {
-      let x = arena.i32()[base + i]!;
+      let x = mem[base + i]!;
       while (x !== 0) {
         const b = 31 - Math.clz32(x & -x);
         x &= x - 1;
         fn((i << 5) + b);
+        mem = arena.i32();
       }
     }
   }

@@ -119,6 +119,11 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       if (p.filtered !== null && lookup === null) {
         props.push({ label: 'Filtered Search', value: `${FILTER_STRATEGY_NAMES[p.filtered.strategy]} (estimated rows ${p.filtered.estRows})` });
       }
+      // vecgres's own line: the B-tree index whose bitmap the filtered search starts from (under
+      // ANALYZE the node reports it when it built the bitmap, with the rows the index returned).
+      if (p.filtered !== null && p.filtered.bitmapIndex !== null && lookup === null) {
+        props.push({ label: 'Filter Bitmap', value: `Bitmap Index Scan on ${p.filtered.bitmapIndex.indexName} (Index Cond: ${p.filtered.bitmapIndex.condText})` });
+      }
       break;
     case 'BtreeIndexScan':
       name = `Index ${p.indexOnly ? 'Only ' : ''}Scan${p.backward ? ' Backward' : ''} using ${p.indexName} on ${scanName(p.scan)}`;

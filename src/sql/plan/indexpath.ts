@@ -22,7 +22,7 @@ import type { RangeTblEntry } from '../analyze/query.js';
 import { arrayTypeOf, type SqlType } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity } from './cost.js';
-import type { IndexQualSpec, LayoutItem, PlanNode } from './plan.js';
+import type { FilterBitmapIndex, IndexQualSpec, LayoutItem, PlanNode } from './plan.js';
 import { relsOf, type PlannerInfo } from './planner.js';
 import { scanTarget, type QualInfo } from './scan.js';
 import type { VarExpr } from './setrefs.js';
@@ -483,4 +483,46 @@ export function tryOrderedIndexPlan(info: PlannerInfo, quals: QualInfo[], needed
 /** A sequential scan's cost (as scan.ts's seqCost). */
 function seqScanCost(rows: number, ops: number): number {
   return Math.ceil(rows / ROWS_PER_PAGE) + rows * (CPU_TUPLE_COST + ops * CPU_OPERATOR_COST);
+}
+
+/**
+ * The B-tree bitmap a filtered k-NN scan of table entry `rti` takes its rows from: among the
+ * table's ordered indexes with a matched qual on their first key, the one whose matched quals
+ * select the fewest rows (estimated), its scan keys bound to `node`, and the other conjuncts
+ * bound to the scan's `layout` for evaluation on the index's rows only. Null when no index
+ * matches or enable_bitmapscan is off (the bitmap is then the qual over the whole table).
+ */
+export function filterBitmapIndex(
+  info: PlannerInfo, table: Table, rti: number, quals: readonly Expr[],
+  node: { initPlans: PlanNode['initPlans']; subPlans: PlanNode['subPlans'] }, layout: readonly LayoutItem[], lateralRef: ScanCtx['lateralRef'],
+): FilterBitmapIndex | null {
+  const env = info.global.env;
+  if (env.settings.get('enable_bitmapscan') !== true || quals.length === 0) return null;
+  let best: { cand: OrderedCandidate; matched: MatchedQual[]; sel: number } | null = null;
+  for (const cand of orderedCandidates(env, table)) {
+    const matched: MatchedQual[] = [];
+    for (const q of quals) {
+      const m = matchQual(q, rti, cand.cols);
+      if (m !== null && (m.spec.col < 1 || cand.am.capabilities.canMultiCol)) matched.push(m);
+    }
+    if (!matched.some((m) => m.spec.col === 0)) continue;
+    if (!cand.am.capabilities.searchNulls && matched.some((m) => m.spec.op === 'isnull' || m.spec.op === 'notnull')) continue;
+    const sel = indexSelectivity(cand, matched, Math.max(1, table.liveCount));
+    if (best === null || sel < best.sel) best = { cand, matched, sel };
+  }
+  if (best === null) return null;
+  const used = new Set(best.matched.map((m) => m.qual));
+  const rest = andOf(quals.filter((q) => !used.has(q)));
+  const specs = best.matched.map((m) => m.spec);
+  return {
+    indexName: best.cand.def.name,
+    index: best.cand.index,
+    quals: specs.map((s) => ({
+      ...s,
+      arg: s.arg === null ? null : info.bindFor(node, s.arg, [], lateralRef),
+      list: s.list === null ? null : s.list.map((x) => info.bindFor(node, x, [], lateralRef)),
+    })),
+    condText: condText(info, condsInKeyOrder(best.matched)),
+    rest: rest === null ? null : info.bindFor(node, rest, layout, lateralRef),
+  };
 }

@@ -183,6 +183,24 @@ export interface FilteredKnn {
   limit: number;
   /** Set by vecgres.filtered_search: run `strategy`, never re-choose from the bitmap's count. */
   forced: boolean;
+  /**
+   * A B-tree index some conjuncts match: the bitmap comes from its amgetbitmap instead of the
+   * qual over the whole table (null: no index matches, or enable_bitmapscan is off).
+   */
+  bitmapIndex: FilterBitmapIndex | null;
+}
+
+/**
+ * The B-tree bitmap of a filtered k-NN scan: the rows matching `quals` in index `indexName`
+ * (exact, as a Bitmap Index Scan's), then `rest` (the other conjuncts, bound to the scan's
+ * tuple; null: none) evaluated on those rows only. `condText` is EXPLAIN's Index Cond.
+ */
+export interface FilterBitmapIndex {
+  indexName: string;
+  index: OrderedIndex;
+  quals: IndexQualSpec[];
+  condText: string;
+  rest: Expr | null;
 }
 
 export type FilterStrategy = 'exact' | 'traversal' | 'iterative';

@@ -19,7 +19,7 @@ import { statsLookup } from './selfuncs.js';
 import { PlannerInfo, planLevel, relsOf, sortKeyText, walkVars } from './planner.js';
 import type { VarExpr } from './setrefs.js';
 import { deparse } from './deparse.js';
-import { bestIndexedScan } from './indexpath.js';
+import { bestIndexedScan, filterBitmapIndex } from './indexpath.js';
 import { planSetOp, setOpOutputNames } from './setop.js';
 import { distanceBound, knnOrderOf, matchKnnIndexes, type KnnIndexMatch } from './knn_index.js';
 import { bug } from '../exec/eval.js';
@@ -441,7 +441,7 @@ export function knnScan(
         const forced = String(gucs.get(GUC_FILTERED_SEARCH));
         const f = forced === 'auto' ? filteredStrategy(am, index, rows, need, sel, qualOps(qualExpr), distanceCost, gucs) : { strategy: forced as FilterStrategy, cost: 0 };
         cost = f.cost;
-        filtered = { strategy: f.strategy, estRows: Math.max(1, Math.round(rows * sel)), limit: need, forced: forced !== 'auto' };
+        filtered = { strategy: f.strategy, estRows: Math.max(1, Math.round(rows * sel)), limit: need, forced: forced !== 'auto', bitmapIndex: null };
       }
       cost += indexPenalty;
       if (best === null || cost < best.cost) best = { ...m, cost, filtered };
@@ -470,6 +470,9 @@ export function knnScan(
     };
     node.knn = knnSpec(node);
     if (recheck !== null) node.qual = info.bindFor(node, recheck, layout, lateralRef);
+    // A B-tree index on filtered columns gives the bitmap (its matching rows, the other
+    // conjuncts evaluated on those only) instead of the qual over the whole table.
+    if (node.filtered !== null) node.filtered = { ...node.filtered, bitmapIndex: filterBitmapIndex(info, table, rti, quals.map((x) => x.expr), node, layout, lateralRef) };
     const bound = distanceBound(e, quals.map((x) => x.expr), (x) => !relsOf(x).has(rti));
     if (bound !== null) node.distanceBound = info.bindFor(node, bound, [], lateralRef);
     return { plan: node };

@@ -24,12 +24,13 @@
 import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
 import type { IndexScan, ScanOptions } from '../../../access/am.js';
-import { FILTER_STRATEGY_NAMES, type FilterStrategy, type PlanNode } from '../../plan/plan.js';
-import { evalExpr } from '../eval.js';
+import { FILTER_STRATEGY_NAMES, type FilterBitmapIndex, type FilterStrategy, type PlanNode } from '../../plan/plan.js';
+import { evalExpr, passes } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 import { exactKnnOverBitmap } from '../knn_exact.js';
 import { buildQualBitmap } from '../row_filter.js';
-import type { RowBitmap } from '../row_bitmap.js';
+import { RowBitmap } from '../row_bitmap.js';
+import { evalScanKeys } from './btree_scan_keys.js';
 import { fetchRow } from './seq_scan.js';
 import { boundValue } from '../../plan/knn_index.js';
 
@@ -95,6 +96,8 @@ export class IndexScanState extends PlanState {
   /** Filtered search: the strategy run last and the rows its bitmap held (-1: no bitmap). */
   private usedStrategy: FilterStrategy | null = null;
   private filterRows = -1;
+  /** Filtered search: entries the B-tree index's bitmap scans returned (before visibility and the other conjuncts). */
+  private btreeRows = 0;
   /** NULLS FIRST: the visible rows whose key is NULL (not in the index), emitted before the index's. */
   private nullRows: number[] | null = null;
   private nullPos = 0;
@@ -318,14 +321,48 @@ export class IndexScanState extends PlanState {
     return byDistance(out, dist);
   }
 
-  /** Builds the qual's bitmap, runs `fn` over it, frees it. */
+  /** Builds the qual's bitmap (from the B-tree index when the plan names one), runs `fn` over it, frees it. */
   private withBitmap(fn: (bm: RowBitmap, rows: number) => Int32Array): Int32Array {
-    const qb = buildQualBitmap(this.p.table, this.p.qual!, this.p.scan.cols, this.es, this.es.xid);
+    const bi = this.p.filtered!.bitmapIndex;
+    const qb = bi !== null ? this.btreeBitmap(bi) : buildQualBitmap(this.p.table, this.p.qual!, this.p.scan.cols, this.es, this.es.xid);
     try {
       this.filterRows = qb.rows;
       return fn(qb.bitmap, qb.rows);
     } finally {
       qb.bitmap.free();
+    }
+  }
+
+  /**
+   * The qual's rows from a B-tree index (amgetbitmap, exact: one bit per row id), the visible
+   * ones, then the other conjuncts evaluated on those rows only.
+   * @throws whatever evaluating the scan keys or the other conjuncts throws (PgError), after freeing the bitmap.
+   */
+  private btreeBitmap(bi: FilterBitmapIndex): { bitmap: RowBitmap; rows: number } {
+    const table = this.p.table;
+    const bitmap = new RowBitmap(table.slots);
+    try {
+      const keys = evalScanKeys(bi.quals, this.es);
+      if (keys !== null) {
+        const bits = new Uint32Array(bitmap.words);
+        this.btreeRows += bi.index.getBitmap(keys, bits);
+        bitmap.load(bits);
+      }
+      bitmap.restrictToVisible(table, this.es.xid);
+      if (bi.rest !== null) {
+        const rest = bi.rest;
+        const row: Value[] = new Array(this.p.scan.cols.length);
+        const drop: number[] = [];
+        bitmap.forEach((r) => {
+          if (!passes(rest, fetchRow(table, this.p.scan.cols, r, row), this.es)) drop.push(r);
+        });
+        const v = bitmap.view();
+        for (const r of drop) v[r >>> 5] = v[r >>> 5]! & ~(1 << (r & 31));
+      }
+      return { bitmap, rows: bitmap.count() };
+    } catch (e) {
+      bitmap.free();
+      throw e;
     }
   }
 
@@ -375,6 +412,9 @@ export class IndexScanState extends PlanState {
       const actual = this.filterRows >= 0 ? `, actual rows ${this.filterRows}` : '';
       const planned = this.usedStrategy !== f.strategy ? `; planned ${FILTER_STRATEGY_NAMES[f.strategy]}` : '';
       extra.push(['Filtered Search', `${used} (estimated rows ${f.estRows}${actual}${planned})`]);
+      if (f.bitmapIndex !== null && this.filterRows >= 0) {
+        extra.push(['Filter Bitmap', `Bitmap Index Scan on ${f.bitmapIndex.indexName} (Index Cond: ${f.bitmapIndex.condText}; index rows ${this.btreeRows})`]);
+      }
     }
     extra.push(['Index Searches', this.searches], ['Distance Computations', this.distanceComputations], ['Index Tuples Returned', this.tuplesReturned]);
     this.instr.extra = extra;
