@@ -25,6 +25,9 @@ import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '
 
 type WindowAggPlan = Extract<PlanNode, { node: 'WindowAgg' }>;
 
+/** Window functions that read neither peer groups nor the frame (see compute). */
+const PEERLESS: ReadonlySet<string> = new Set(['row_number', 'ntile', 'lag', 'lead']);
+
 function grow(a: Int32Array, n: number): Int32Array {
   return a.length >= n ? a : new Int32Array(Math.max(n, a.length * 2));
 }
@@ -44,6 +47,8 @@ export class WindowAggState extends PlanState {
   /** First row of each peer group. */
   private groupFirst: Int32Array = new Int32Array(64);
   private nGroups = 0;
+  /** False when every function is one of PEERLESS (peer groups and frames are never read). */
+  private readonly needsPeers: boolean;
   /** The current partition's PARTITION BY values. */
   private readonly partKey: Value[];
   /** The single ORDER BY key's values (RANGE offsets), and the run [lo, hi) of its non-NULL values. */
@@ -60,6 +65,7 @@ export class WindowAggState extends PlanState {
     super(p, es);
     this.children = [execInitNode(p.input, es)];
     this.partKey = new Array(p.partition.length).fill(null);
+    this.needsPeers = p.funcs.some((f) => !PEERLESS.has(f.name));
   }
 
   next(): Value[] | null {
@@ -120,7 +126,9 @@ export class WindowAggState extends PlanState {
     if (this.pending === null) this.done = true;
     this.part = rows;
     this.pos = 0;
-    this.computePeers(rows);
+    // row_number, ntile, lag and lead read neither peers nor frames: skip evaluating the ORDER
+    // BY keys again per row (a distance here) when those are the only functions.
+    if (this.needsPeers) this.computePeers(rows);
     this.computeOffsets(rows);
     this.vals = p.funcs.map((f) => this.compute(f, rows));
   }
