@@ -62,13 +62,7 @@ export function buildQualBitmap(table: Table, qual: Expr, cols: readonly number[
       if (compiled.rest.length > 0) {
         fast = false;
         const rest: Expr = compiled.rest.length === 1 ? compiled.rest[0]! : { k: 'and', type: 'bool', args: compiled.rest };
-        const row: Value[] = new Array(cols.length);
-        const keep: number[] = [];
-        bitmap.forEach((r) => {
-          if (!passes(rest, fetchRow(table, cols, r, row), ctx)) keep.push(r);
-        });
-        const v = bitmap.view();
-        for (const r of keep) v[r >>> 5] = v[r >>> 5]! & ~(1 << (r & 31));
+        keepPassing(bitmap, table, rest, cols, ctx);
       }
     } else {
       fast = false;
@@ -76,19 +70,29 @@ export function buildQualBitmap(table: Table, qual: Expr, cols: readonly number[
       live.set(table.liveBitmap().subarray(0, words));
       bitmap.load(live);
       bitmap.restrictToVisible(table, xid);
-      const row: Value[] = new Array(cols.length);
-      const drop: number[] = [];
-      bitmap.forEach((r) => {
-        if (!passes(qual, fetchRow(table, cols, r, row), ctx)) drop.push(r);
-      });
-      const v = bitmap.view();
-      for (const r of drop) v[r >>> 5] = v[r >>> 5]! & ~(1 << (r & 31));
+      keepPassing(bitmap, table, qual, cols, ctx);
     }
     return { bitmap, rows: bitmap.count(), fast };
   } catch (e) {
     bitmap.free();
     throw e;
   }
+}
+
+/**
+ * Clears the bits of the rows of `bitmap` for which `qual` (bound to the tuple layout `cols`)
+ * is not true: the per-row part of a filter, evaluated only on the rows a faster part (column
+ * arrays, a B-tree bitmap) kept. Bits are cleared after the walk, so `forEach` sees a stable set.
+ * @throws whatever evaluating the qual throws (PgError).
+ */
+export function keepPassing(bitmap: RowBitmap, table: Table, qual: Expr, cols: readonly number[], ctx: EvalCtx): void {
+  const row: Value[] = new Array(cols.length);
+  const drop: number[] = [];
+  bitmap.forEach((r) => {
+    if (!passes(qual, fetchRow(table, cols, r, row), ctx)) drop.push(r);
+  });
+  const v = bitmap.view();
+  for (const r of drop) v[r >>> 5] = v[r >>> 5]! & ~(1 << (r & 31));
 }
 
 /** The fast part of a qual (null when none) and the conjuncts left for per-row evaluation. */

@@ -25,10 +25,10 @@ import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
 import type { IndexScan, ScanOptions } from '../../../access/am.js';
 import { FILTER_STRATEGY_NAMES, type FilterBitmapIndex, type FilterStrategy, type PlanNode } from '../../plan/plan.js';
-import { evalExpr, passes } from '../eval.js';
+import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 import { exactKnnOverBitmap } from '../knn_exact.js';
-import { buildQualBitmap } from '../row_filter.js';
+import { buildQualBitmap, keepPassing } from '../row_filter.js';
 import { RowBitmap } from '../row_bitmap.js';
 import { evalScanKeys } from './btree_scan_keys.js';
 import { fetchRow } from './seq_scan.js';
@@ -350,14 +350,7 @@ export class IndexScanState extends PlanState {
       }
       bitmap.restrictToVisible(table, this.es.xid);
       if (bi.rest !== null) {
-        const rest = bi.rest;
-        const row: Value[] = new Array(this.p.scan.cols.length);
-        const drop: number[] = [];
-        bitmap.forEach((r) => {
-          if (!passes(rest, fetchRow(table, this.p.scan.cols, r, row), this.es)) drop.push(r);
-        });
-        const v = bitmap.view();
-        for (const r of drop) v[r >>> 5] = v[r >>> 5]! & ~(1 << (r & 31));
+        keepPassing(bitmap, table, bi.rest, this.p.scan.cols, this.es);
       }
       return { bitmap, rows: bitmap.count() };
     } catch (e) {
