@@ -81,7 +81,7 @@ export interface ScanOptions {
   /** False for rows deleted (or not visible to this transaction); such rows are skipped. */
   isLive(rowId: number): boolean;
   /**
-   * Only rows in this set may be returned; a method with {@link IndexAm.supportsFilter}
+   * Only rows in this set may be returned; a method with {@link AmCapabilities.supportsFilter}
    * consults it during its traversal (so the rows it returns all pass), others ignore it.
    */
   filter?: RowFilter | null;
@@ -190,14 +190,8 @@ export interface CostEstimate {
 /** An index method (CREATE INDEX ... USING <name>). */
 export interface IndexAm {
   readonly name: string;
-  // ---- Capabilities for filtered k-NN (IndexAmRoutine's flags for ordered scans) ----
-  /** Scans return rows in ascending distance for the opclass's operator (amcanorderbyop). */
-  readonly canOrderByOp: boolean;
-  /** Scans consult {@link ScanOptions.filter} during the traversal. */
-  readonly supportsFilter: boolean;
-  /** Scans honour {@link ScanOptions.exhaustive} (continue until the caller stops). */
-  readonly canContinue: boolean;
-  // ---- end of the filtered k-NN capabilities ----
+  /** What the method can do (IndexAmRoutine's flags), the same record ordered methods carry. */
+  readonly capabilities: AmCapabilities;
   readonly opclasses: readonly OpClass[];
   /** Settings the method reads (registered at start-up; shown in pg_settings). */
   readonly gucs: readonly GucDef[];
@@ -251,6 +245,10 @@ export interface AmCapabilities {
   canReturnBitmap: boolean;
   /** Answers IS NULL / IS NOT NULL quals (amsearchnulls). */
   searchNulls: boolean;
+  /** Ordered-by-operator scans consult {@link ScanOptions.filter} during the traversal. */
+  supportsFilter: boolean;
+  /** Ordered-by-operator scans honour {@link ScanOptions.exhaustive} (continue until the caller stops). */
+  canContinue: boolean;
 }
 
 /**

@@ -28,6 +28,8 @@ export const btreeAm: OrderedIndexAm = {
     canMultiCol: true,
     canReturnBitmap: true,
     searchNulls: true,
+    supportsFilter: false,
+    canContinue: false,
   },
   /** WITH (fillfactor = n): validated as nbtree does (10-100); the in-memory tree ignores it. */
   parseOptions(raw: RawOptions) {

@@ -23,9 +23,16 @@ export const hnswOpclasses: readonly OpClass[] = [
 
 export const hnswAm: IndexAm = {
   name: 'hnsw',
-  canOrderByOp: true,
-  supportsFilter: true,
-  canContinue: true,
+  capabilities: {
+    canOrder: false,
+    canOrderByOp: true,
+    canUnique: false,
+    canMultiCol: false,
+    canReturnBitmap: false,
+    searchNulls: false,
+    supportsFilter: true,
+    canContinue: true,
+  },
   opclasses: hnswOpclasses,
   gucs: hnswGucs,
   /**

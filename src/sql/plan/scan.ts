@@ -426,7 +426,7 @@ export function knnScan(
     const clauses = quals.map((x) => x.expr);
     for (const m of matchKnnIndexes(env, table, rti, k.operand, e.op, clauses).usable) {
       const { am, index } = m;
-      if (!am.canOrderByOp) continue;
+      if (!am.capabilities.canOrderByOp) continue;
       // pgvector's post-filter: the plan pgvector makes (selectivity 0.5 for any WHERE clause).
       const post = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: quals.length === 0 ? 1 : 0.5, gucs, filterMode: 'post' }).total;
       let cost = post;
@@ -511,11 +511,11 @@ export function filteredStrategy(
   const build = rows * evalCost;
   const passing = rows * sel;
   let best: { strategy: FilterStrategy; cost: number } = { strategy: 'exact', cost: build + passing };
-  if (am.supportsFilter) {
+  if (am.capabilities.supportsFilter) {
     const c = build + am.costEstimate(index, { tableRows: rows, limit: need, selectivity: sel, gucs, filterMode: 'filter' }).total;
     if (c < best.cost) best = { strategy: 'traversal', cost: c };
   }
-  if (am.canContinue) {
+  if (am.capabilities.canContinue) {
     const seen = Math.min(rows, need / Math.max(sel, 1e-9));
     const c = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: sel, gucs, filterMode: 'exhaustive' }).total + seen * evalCost;
     if (c < best.cost) best = { strategy: 'iterative', cost: c };

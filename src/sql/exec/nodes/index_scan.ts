@@ -235,7 +235,7 @@ export class IndexScanState extends PlanState {
       if (out !== null) return out;
       return this.withBitmap((bm) => this.exact(q, bm, k));
     }
-    return this.withBitmap((bm, rows) => (f.strategy === 'exact' || !this.p.am.supportsFilter ? this.exact(q, bm, k) : this.traverse(q, k, bm, rows, tableRows)));
+    return this.withBitmap((bm, rows) => (f.strategy === 'exact' || !this.p.am.capabilities.supportsFilter ? this.exact(q, bm, k) : this.traverse(q, k, bm, rows, tableRows)));
   }
 
   /**
@@ -250,8 +250,8 @@ export class IndexScanState extends PlanState {
     const sel = rows / tableRows;
     const est = (filterMode: 'filter' | 'exhaustive'): number =>
       this.p.am.costEstimate(this.p.index, { tableRows, limit: k, selectivity: sel, gucs: this.es.env.settings, filterMode }).total;
-    const traversal = this.p.am.supportsFilter ? est('filter') : Infinity;
-    const iterative = mayIterate && this.p.am.canContinue ? est('exhaustive') : Infinity;
+    const traversal = this.p.am.capabilities.supportsFilter ? est('filter') : Infinity;
+    const iterative = mayIterate && this.p.am.capabilities.canContinue ? est('exhaustive') : Infinity;
     if (rows <= traversal && rows <= iterative) return this.exact(q, bm, k);
     if (iterative < traversal) {
       const out = this.iterate(q, k, scanBudget(k, sel), sel, (r) => bm.has(r));
