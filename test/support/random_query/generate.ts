@@ -686,7 +686,10 @@ export class QueryGenerator {
     const out: string[] = [];
     for (const r of rels) {
       if (r.key === null) return null;
-      for (const k of r.key) out.push(this.#ref(r, k));
+      // Always qualified: a bare `id` in ORDER BY names an output column called id first (SQL92
+      // rule), and an unaliased `CASE ... ELSE id END` is called id (FigureColname), so a bare
+      // tie-break key could sort by that expression and leave ties in plan order.
+      for (const k of r.key) out.push(`${r.ref}.${k}`);
     }
     return out.length === 0 ? null : out;
   }
