@@ -591,35 +591,30 @@ function divFinite(a: Numeric, b: Numeric, rscale: number, round: boolean): Nume
   return res;
 }
 
+/** A quotient with a NaN or infinite operand (numeric_div and numeric_div_trunc alike). */
+function divNonFinite(a: Numeric, b: Numeric): Numeric {
+  if (a.isNaN() || b.isNaN()) return Numeric.NaN;
+  if (a.kind !== NumericKind.Finite) {
+    if (b.kind !== NumericKind.Finite) return Numeric.NaN;
+    if (b.u === 0n) throw divByZero();
+    return infOf(a.sign() * b.sign());
+  }
+  return Numeric.ZERO;
+}
+
 /**
  * numeric_div: rounded at {@link selectDivScale} places. x / 0 fails (also for Infinity);
  * NaN / 0 is NaN; Infinity / Infinity is NaN; finite / Infinity is 0.
  * @throws PgError 22012 `division by zero`, 22003 overflow.
  */
 export function numericDiv(a: Numeric, b: Numeric): Numeric {
-  if (a.kind !== NumericKind.Finite || b.kind !== NumericKind.Finite) {
-    if (a.isNaN() || b.isNaN()) return Numeric.NaN;
-    if (a.kind !== NumericKind.Finite) {
-      if (b.kind !== NumericKind.Finite) return Numeric.NaN;
-      if (b.u === 0n) throw divByZero();
-      return infOf(a.sign() * b.sign());
-    }
-    return Numeric.ZERO;
-  }
+  if (a.kind !== NumericKind.Finite || b.kind !== NumericKind.Finite) return divNonFinite(a, b);
   return divFinite(a, b, selectDivScale(a, b), true);
 }
 
 /** numeric_div_trunc (div()): the quotient truncated to an integer. */
 export function numericDivTrunc(a: Numeric, b: Numeric): Numeric {
-  if (a.kind !== NumericKind.Finite || b.kind !== NumericKind.Finite) {
-    if (a.isNaN() || b.isNaN()) return Numeric.NaN;
-    if (a.kind !== NumericKind.Finite) {
-      if (b.kind !== NumericKind.Finite) return Numeric.NaN;
-      if (b.u === 0n) throw divByZero();
-      return infOf(a.sign() * b.sign());
-    }
-    return Numeric.ZERO;
-  }
+  if (a.kind !== NumericKind.Finite || b.kind !== NumericKind.Finite) return divNonFinite(a, b);
   return divFinite(a, b, 0, false);
 }
 

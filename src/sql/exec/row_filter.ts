@@ -120,26 +120,16 @@ function compile(table: Table, qual: Expr, cols: readonly number[], ctx: EvalCtx
 }
 
 function leafOf(table: Table, e: Expr, cols: readonly number[], ctx: EvalCtx): Leaf | null {
-  if (e.k === 'and') {
-    const parts = e.args.map((a) => leafOf(table, a, cols, ctx));
+  if (e.k === 'and' || e.k === 'or') {
+    const parts = e.args.map((x) => leafOf(table, x, cols, ctx));
     if (parts.some((p) => p === null)) return null;
+    const and = e.k === 'and';
     return (n) => {
       const out = parts[0]!(n);
       for (let i = 1; i < parts.length; i++) {
         const b = parts[i]!(n);
-        for (let w = 0; w < n; w++) out[w] = out[w]! & b[w]!;
-      }
-      return out;
-    };
-  }
-  if (e.k === 'or') {
-    const parts = e.args.map((a) => leafOf(table, a, cols, ctx));
-    if (parts.some((p) => p === null)) return null;
-    return (n) => {
-      const out = parts[0]!(n);
-      for (let i = 1; i < parts.length; i++) {
-        const b = parts[i]!(n);
-        for (let w = 0; w < n; w++) out[w] = out[w]! | b[w]!;
+        if (and) for (let w = 0; w < n; w++) out[w] = out[w]! & b[w]!;
+        else for (let w = 0; w < n; w++) out[w] = out[w]! | b[w]!;
       }
       return out;
     };
