@@ -7,10 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { startServer } from './helpers.js';
+import { connectPeerPair } from './peer_pair.js';
 import { IMPLICIT_TXN_SCRIPTS, IMPLICIT_TXN_SETUP, IMPLICIT_TXN_STATE } from '../support/implicit_txn_cases.js';
 
 async function outcome(client: pg.Client, notices: string[], sql: string): Promise<unknown> {
@@ -31,21 +28,8 @@ async function outcome(client: pg.Client, notices: string[], sql: string): Promi
 }
 
 test('multi-statement simple Query: one implicit transaction, as PostgreSQL', async () => {
-  const pglite = await PGlite.create({ extensions: { vector } });
-  await pglite.exec('CREATE EXTENSION vector');
-  const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
-  await socketServer.start();
-  const [, pgPort] = socketServer.getServerConn().split(':');
-  const ours = await startServer();
-  const theirs = new pg.Client({ host: '127.0.0.1', port: Number(pgPort), user: 'postgres', database: 'postgres' });
-  const mine = new pg.Client(ours.conn);
-  const theirNotices: string[] = [];
-  const myNotices: string[] = [];
-  theirs.on('notice', (n) => theirNotices.push(`${n.severity} ${n.code} ${n.message}`));
-  mine.on('notice', (n) => myNotices.push(`${n.severity} ${n.code} ${n.message}`));
+  const { theirs, mine, theirNotices, myNotices, close } = await connectPeerPair('CREATE EXTENSION vector');
   try {
-    await theirs.connect();
-    await mine.connect();
     await theirs.query(IMPLICIT_TXN_SETUP);
     await mine.query(IMPLICIT_TXN_SETUP);
     const mismatches: string[] = [];
@@ -60,10 +44,6 @@ test('multi-statement simple Query: one implicit transaction, as PostgreSQL', as
     }
     assert.equal(mismatches.length, 0, `${mismatches.length} of ${IMPLICIT_TXN_SCRIPTS.length} scripts differ:\n${mismatches.join('\n')}`);
   } finally {
-    await mine.end().catch(() => undefined);
-    await theirs.end().catch(() => undefined);
-    await socketServer.stop();
-    await pglite.close();
-    await ours.close();
+    await close();
   }
 });

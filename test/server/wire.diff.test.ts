@@ -8,10 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { startServer } from './helpers.js';
+import { connectPeerPair } from './peer_pair.js';
 
 /** One step: SQL, its parameters (extended protocol) or none (simple protocol). */
 type Step = [sql: string, params?: unknown[]];
@@ -104,20 +101,8 @@ async function run(client: pg.Client, notices: string[], [sql, params]: Step): P
 }
 
 test('wire differential: node-postgres against vecgres serve and against PGlite + pgvector behind pglite-socket', async () => {
-  const pglite = await PGlite.create({ extensions: { vector } });
-  const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
-  await socketServer.start();
-  const [, pgPort] = socketServer.getServerConn().split(':');
-  const ours = await startServer();
-  const theirs = new pg.Client({ host: '127.0.0.1', port: Number(pgPort), user: 'postgres', database: 'postgres' });
-  const mine = new pg.Client(ours.conn);
-  const theirNotices: string[] = [];
-  const myNotices: string[] = [];
-  theirs.on('notice', (n) => theirNotices.push(`${n.severity} ${n.code} ${n.message}`));
-  mine.on('notice', (n) => myNotices.push(`${n.severity} ${n.code} ${n.message}`));
+  const { theirs, mine, theirNotices, myNotices, close } = await connectPeerPair();
   try {
-    await theirs.connect();
-    await mine.connect();
     const mismatches: string[] = [];
     for (const step of STEPS) {
       const expected = await run(theirs, theirNotices, step);
@@ -130,10 +115,6 @@ test('wire differential: node-postgres against vecgres serve and against PGlite 
     }
     assert.equal(mismatches.length, 0, `${mismatches.length} of ${STEPS.length} steps differ:\n${mismatches.join('\n')}`);
   } finally {
-    await mine.end().catch(() => undefined);
-    await theirs.end().catch(() => undefined);
-    await socketServer.stop();
-    await pglite.close();
-    await ours.close();
+    await close();
   }
 });
