@@ -292,6 +292,22 @@ test('cosine does not index zero vectors (pgvector IvfflatCheckNorm)', () => {
   }
 });
 
+test('after a build the lists hold no slack; inserts grow them again', () => {
+  const dim = 8;
+  const base = randomMatrix(1000, dim, SEED + 15);
+  const index = build('l2', base, dim, 7);
+  try {
+    assert.equal(index.sizeBytes(), 7 * dim * 4 + 1000 * (dim * 4 + 4));
+    for (let i = 0; i < 100; i++) index.insert(1000 + i, base.subarray(i * dim, (i + 1) * dim));
+    assert.equal(index.size, 1100);
+    const g = gucs({ 'ivfflat.probes': 7 });
+    const got = scanAll(index, base.subarray(0, dim), g, 2).ids.sort((a, b) => a - b);
+    assert.deepEqual(got, [0, 1000]);
+  } finally {
+    index.dispose();
+  }
+});
+
 test('the sample is pgvector\'s: lists * 50 rows, at least 10,000, at most the table', () => {
   assert.equal(sampleSize(100, 1_000_000), 10000);
   assert.equal(sampleSize(1000, 1_000_000), 50000);

@@ -102,6 +102,7 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
       }
     });
     report?.({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: done });
+    lists.shrinkToFit();
     return ix;
   } catch (e) {
     // Out of memory (53200) or a bad value: everything built so far goes back to the arena.

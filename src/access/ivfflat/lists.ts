@@ -88,6 +88,33 @@ export class IvfLists {
     this.total++;
   }
 
+  /**
+   * Moves every list whose block has unused room to a block of exactly its entries (after a
+   * build, whose lists grew by doubling), so the index holds no slack until rows are inserted.
+   * A list that cannot be moved (53200) keeps its larger block.
+   */
+  shrinkToFit(): void {
+    const dimBytes = this.dim * 4;
+    for (let l = 0; l < this.lists; l++) {
+      const n = this.count[l]!;
+      const cap = this.cap[l]!;
+      if (n === cap || n === 0) continue;
+      let fresh: number;
+      try {
+        fresh = arena.alloc(n * (dimBytes + 4), USE);
+      } catch {
+        continue;
+      }
+      const old = this.ptr[l]!;
+      arena.u8().copyWithin(fresh, old, old + n * dimBytes);
+      const from = (old + cap * dimBytes) >>> 2;
+      arena.i32().copyWithin((fresh + n * dimBytes) >>> 2, from, from + n);
+      arena.free(old, cap * (dimBytes + 4));
+      this.ptr[l] = fresh;
+      this.cap[l] = n;
+    }
+  }
+
   /** Marks `rowId`'s entry in list `l` deleted; false when it is not there. */
   tombstone(l: number, rowId: number): boolean {
     const i32 = arena.i32();
