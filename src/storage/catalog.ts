@@ -281,6 +281,19 @@ export class Catalog {
     this.version++;
   }
 
+  /**
+   * REINDEX of index `name`: logged as the index dropped and created again with the same
+   * definition, so recovery rebuilds it from its table instead of reading back a structure
+   * saved before the REINDEX. The definition and its place among the table's indexes stay.
+   */
+  reindexed(name: string): void {
+    const def = this.indexes.get(name);
+    if (def === undefined) throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
+    this.onChange?.({ kind: 'dropIndex', name });
+    this.onChange?.({ kind: 'createIndex', def });
+    this.version++;
+  }
+
   /** nextval(): advances and returns the sequence (not undone by ROLLBACK, as PostgreSQL). */
   nextval(name: string): number {
     const v = (this.sequences.get(name) ?? 0) + 1;

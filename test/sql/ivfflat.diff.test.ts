@@ -167,3 +167,43 @@ test("build progress phases are pgvector's", async () => {
   await ours.exec('CREATE INDEX ON p USING ivfflat (v) WITH (lists = 10)');
   assert.deepEqual([...new Set(phases)], ['building index: performing k-means', 'building index: assigning tuples', 'building index: loading tuples']);
 });
+
+/** Distance computations of one k-NN query through the index (EXPLAIN ANALYZE's counter). */
+async function distanceComputations(on: Vecgres, sql: string): Promise<number> {
+  const r = await on.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql}`);
+  const text = (r.rows as Array<Record<string, string>>).map((x) => Object.values(x)[0]).join('\n');
+  const m = /Distance Computations: (\d+)/.exec(text);
+  assert.ok(m !== null, text);
+  return Number(m[1]);
+}
+
+test('REINDEX INDEX / TABLE: errors as PostgreSQL; an index made on an empty table gets real lists', async () => {
+  for (const sql of ['REINDEX INDEX nosuch', 'REINDEX TABLE nosuch', 'REINDEX INDEX t', 'REINDEX TABLE t_pkey', 'REINDEX INDEX t_pkey']) await same(sql);
+  await db.exec(`CREATE TABLE r (id int, v vector(${DIM}))`);
+  await db.exec('CREATE INDEX r_i ON r USING ivfflat (v) WITH (lists = 20)'); // random centers: no rows
+  await db.exec(`INSERT INTO r VALUES ${rows.slice(0, 2000).map((x) => x.replace(/^\((\d+), \d+, /, '($1, ')).join(',')}`);
+  await db.exec('SET enable_seqscan = off');
+  try {
+    const sql = `SELECT id FROM r ORDER BY v <-> '${queries[3]}' LIMIT 10`;
+    const before = await distanceComputations(db, sql);
+    await db.exec('REINDEX INDEX r_i');
+    const after = await distanceComputations(db, sql);
+    // k-means lists hold about 2000 / 20 rows each; pgvector's random centers put most rows in a few.
+    assert.ok(after < 400 && after < before, `distance computations at probes 1: ${before} before REINDEX, ${after} after`);
+    await db.exec('SET ivfflat.probes = 20');
+    const exact = (await db.query(`SELECT id FROM r ORDER BY v <-> '${queries[3]}' LIMIT 10`)).rows;
+    await db.exec('SET enable_indexscan = off; RESET enable_seqscan');
+    assert.deepEqual((await db.query(`SELECT id FROM r ORDER BY v <-> '${queries[3]}' LIMIT 10`)).rows, exact);
+  } finally {
+    await db.exec('RESET enable_seqscan; RESET enable_indexscan; RESET ivfflat.probes');
+  }
+  await db.exec('REINDEX TABLE t');
+  await both(`SET ivfflat.probes = ${LISTS}`);
+  await db.exec('SET enable_seqscan = off');
+  try {
+    for (const [op] of OPS) await same(`SELECT id FROM t ORDER BY v ${op} '${queries[4]}' LIMIT 10`);
+  } finally {
+    await both('RESET ivfflat.probes');
+    await db.exec('RESET enable_seqscan');
+  }
+});

@@ -26,6 +26,7 @@ import { endTransaction } from './txn.js';
 import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
+import { reindex } from './reindex.js';
 import { planSelect, planSelectCached, cachedPlanValid, type CachedPlan } from '../plan/planner.js';
 import { explainOutput, type ExplainOptions } from '../plan/explain.js';
 import type { PlanNode } from '../plan/plan.js';
@@ -189,6 +190,10 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       ddlOutsideBlock(env, 'CREATE INDEX');
       createIndex(env, s, notices);
       return done('CREATE INDEX', notices);
+    case 'ReindexStmt':
+      ddlOutsideBlock(env, 'REINDEX');
+      reindex(env, s, notices);
+      return done('REINDEX', notices);
     case 'CreateExtensionStmt': {
       if (s.extname !== 'vector') {
         throw new PgError('58P01', `extension "${s.extname}" is not available`);
