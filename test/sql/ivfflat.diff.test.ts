@@ -207,3 +207,40 @@ test('REINDEX INDEX / TABLE: errors as PostgreSQL; an index made on an empty tab
     await db.exec('RESET enable_seqscan');
   }
 });
+
+test('halfvec opclasses (columns and v::halfvec(n) expressions): the exact answer at probes = lists through the index', async () => {
+  await both(`CREATE TABLE hv (id int PRIMARY KEY, h halfvec(${DIM}))`);
+  await both(`INSERT INTO hv VALUES ${rows.slice(0, 1500).map((x) => x.replace(/^\((\d+), \d+, /, '($1, ')).join(',')}`);
+  for (const oc of ['halfvec_l2_ops', 'halfvec_ip_ops', 'halfvec_cosine_ops']) {
+    await db.exec(`CREATE INDEX hv_${oc} ON hv USING ivfflat (h ${oc}) WITH (lists = 10)`);
+  }
+  await both(`INSERT INTO hv VALUES ${rows.slice(1500, 1700).map((x) => x.replace(/^\((\d+), \d+, /, '($1, ')).join(',')}`);
+  await both('SET ivfflat.probes = 10');
+  await db.exec('SET enable_seqscan = off');
+  try {
+    for (const [op, oc] of [['<->', 'halfvec_l2_ops'], ['<#>', 'halfvec_ip_ops'], ['<=>', 'halfvec_cosine_ops']] as const) {
+      for (const q of queries.slice(0, 4)) {
+        const sql = `SELECT id, h ${op} '${q}' AS d FROM hv ORDER BY h ${op} '${q}' LIMIT 10`;
+        assert.match(await explain(sql), new RegExp(`Index Scan using hv_${oc} on hv`), sql);
+        await same(sql);
+      }
+    }
+  } finally {
+    await both('RESET ivfflat.probes');
+    await db.exec('RESET enable_seqscan');
+  }
+  // pgvector's half-precision index over a vector column: an expression key.
+  await db.exec(`CREATE INDEX t_half ON t USING ivfflat ((v::halfvec(${DIM})) halfvec_l2_ops) WITH (lists = ${LISTS})`);
+  await both(`SET ivfflat.probes = ${LISTS}`);
+  await db.exec('SET enable_seqscan = off');
+  try {
+    const sql = `SELECT id FROM t ORDER BY v::halfvec(${DIM}) <-> '${queries[5]}' LIMIT 10`;
+    assert.match(await explain(sql), /Index Scan using t_half on t/);
+    await same(sql);
+  } finally {
+    await both('RESET ivfflat.probes');
+    await db.exec('RESET enable_seqscan; DROP INDEX t_half');
+  }
+  await same('CREATE INDEX hv_bad ON hv USING ivfflat (h vector_l2_ops)');
+  await same('CREATE INDEX hv_bad ON hv USING ivfflat (h)');
+});

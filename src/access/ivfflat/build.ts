@@ -17,7 +17,7 @@ import { INDEX_MAX_DIM } from '../../common/limits.js';
 import { Prng } from '../../common/prng.js';
 import { arena } from '../../kernels/arena.js';
 import type { BuildInput } from '../am.js';
-import { hasNorm, IvfflatIndex } from './ivfflat-index.js';
+import { asFloat32, hasNorm, IvfflatIndex } from './ivfflat-index.js';
 import { kmeans, normalizeAt } from './kmeans.js';
 import { IvfLists } from './lists.js';
 import type { IvfflatOptions } from './options.js';
@@ -66,7 +66,8 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
     report?.({ phase: 'building index: performing k-means', tuplesTotal: 0, tuplesDone: 0 });
     let seen = 0;
     const cosine = opclass.metric === 'cosine';
-    input.forEachRow((_rowId, vec) => {
+    input.forEachRow((_rowId, key) => {
+      const vec = asFloat32(key, dim);
       if (cosine && !hasNorm(vec, dim)) return; // not indexed (ivfflat-index.ts insert)
       let slot = seen;
       if (seen >= want) {

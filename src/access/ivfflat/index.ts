@@ -4,7 +4,8 @@
  *
  * Differences from pgvector: vectors up to the type's 16,000 dimensions (pgvector stops at
  * 2,000: 8 KB pages); lists are arena blocks, not pages; a row filter (access/am.ts RowFilter)
- * is consulted while a list is read. Opclasses: the vector ones (halfvec and bit come later).
+ * is consulted while a list is read. Opclasses: vector and halfvec (l2, ip, cosine); bit_hamming_ops is
+ * not built yet.
  */
 import type { IndexAm, OpClass, RawOptions, VectorKind } from '../am.js';
 import { buildIvfflat } from './build.js';
@@ -12,11 +13,17 @@ import { ivfflatCostEstimate } from './cost.js';
 import { ivfflatGucs, parseIvfflatOptions } from './options.js';
 import { loadIvfflat } from './persist.js';
 
-/** pgvector's ivfflat opclasses for vector (vector_l2_ops is the DEFAULT one). */
+/**
+ * pgvector's ivfflat opclasses for vector (vector_l2_ops is the DEFAULT one) and halfvec (no
+ * default, as pgvector); halfvec keys are stored as the float32 values they denote.
+ */
 export const ivfflatOpclasses: readonly OpClass[] = [
   { name: 'vector_l2_ops', kind: 'vector', metric: 'l2', operator: '<->' },
   { name: 'vector_ip_ops', kind: 'vector', metric: 'ip', operator: '<#>' },
   { name: 'vector_cosine_ops', kind: 'vector', metric: 'cosine', operator: '<=>' },
+  { name: 'halfvec_l2_ops', kind: 'halfvec', metric: 'l2', operator: '<->' },
+  { name: 'halfvec_ip_ops', kind: 'halfvec', metric: 'ip', operator: '<#>' },
+  { name: 'halfvec_cosine_ops', kind: 'halfvec', metric: 'cosine', operator: '<=>' },
 ];
 
 export const ivfflatAm: IndexAm = {

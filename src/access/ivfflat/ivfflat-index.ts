@@ -5,6 +5,7 @@
  */
 import { arena } from '../../kernels/arena.js';
 import { fast, type RangeKernel } from '../../kernels/fast.js';
+import { HALF_TO_F32 } from '../../kernels/half.js';
 import type { ByteSink } from '../../storage/stream.js';
 import type { IndexScan, Metric, OpClass, ScanOptions, VectorIndex } from '../am.js';
 import { argMin, normalizeAt } from './kmeans.js';
@@ -62,9 +63,12 @@ export class IvfflatIndex implements VectorIndex {
 
   /**
    * aminsert: `vec` (length dim) is copied into the nearest list. Under cosine a zero vector
-   * has no direction and is not indexed (pgvector IvfflatCheckNorm), as HNSW.
+   * has no direction and is not indexed (pgvector IvfflatCheckNorm), as HNSW. A halfvec key
+   * arrives as binary16 (Uint16Array) and is stored as the float32 values it denotes, the
+   * values pgvector's halfvec distances compute with.
    */
-  insert(rowId: number, vec: Float32Array): void {
+  insert(rowId: number, key: Float32Array): void {
+    const vec = asFloat32(key, this.dim);
     if (this.normalize && !hasNorm(vec, this.dim)) return;
     const q = this.insertScratch;
     const f = arena.f32();
@@ -98,7 +102,7 @@ export class IvfflatIndex implements VectorIndex {
   }
 
   beginScan(q: Float32Array, opts: ScanOptions): IndexScan {
-    return new IvfflatScan(this, q, opts);
+    return new IvfflatScan(this, asFloat32(q, this.dim), opts);
   }
 
   /** Bytes of the centers and lists (capacity included); scratch is not counted. */
@@ -138,4 +142,15 @@ export function hasNorm(v: Float32Array, dim: number): boolean {
   let s = 0;
   for (let i = 0; i < dim; i++) s += v[i]! * v[i]!;
   return s > 0;
+}
+
+/**
+ * A key as float32 values: a vector's own array, or a halfvec's binary16 values (a Uint16Array,
+ * as the table stores them) converted exactly.
+ */
+export function asFloat32(v: Float32Array | Uint16Array, dim: number): Float32Array {
+  if (v instanceof Float32Array) return v;
+  const out = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) out[i] = HALF_TO_F32[v[i]!]!;
+  return out;
 }

@@ -322,7 +322,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     key = { column: col, expr: null, type: c.type, typmod: c.typmod, nameHint: colName };
   }
   const keyType = TYPE_NAME[key.type];
-  const kind: VectorKind | null = key.type === 'vector' ? 'vector' : null;
+  const kind: VectorKind | null = key.type === 'vector' || key.type === 'halfvec' ? key.type : null;
   let opclass = null;
   if (el.opclass !== undefined) {
     const names: string[] = el.opclass.map((n: PgNode) => n.String.sval as string);

@@ -35,8 +35,9 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
   const { table, def } = t;
   const parsed = am.parseOptions(t.options, t.dim);
   let rowCount = 0;
-  if (compileIndexDef(env, def, table).simple) {
-    const column = def.keys[0]!.column;
+  const column = def.keys[0]!.column;
+  // The pointer test reads float32 vector columns; other key types count through vectorKey.
+  if (compileIndexDef(env, def, table).simple && table.def.columns[column]?.type === 'vector') {
     for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(column, r) !== 0) rowCount++;
   } else {
     // Keys are computed twice (count, then build) rather than held: an expression key is a
