@@ -115,6 +115,8 @@ export async function benchIvfflat(args: string[]): Promise<void> {
       console.log(`    ${peer.name} probes ${probes}: recall ${res.recall.toFixed(4)}, ${res.qps.toFixed(0)} QPS`);
     }
   }
+  const vg = peers.findIndex((p) => p instanceof VecgresIvfPeer);
+  const costCheck = vg < 0 ? '' : o.probes.map((p, j) => `${p}: ${results[vg]![j]!.distances!.toFixed(0)} / ${(peers[vg] as VecgresIvfPeer).costEstimate(p, K).toFixed(0)}`).join(', ');
   for (const p of peers) await p.dispose();
 
   const ref = 0;
@@ -138,5 +140,9 @@ export async function benchIvfflat(args: string[]): Promise<void> {
           `${e.distances === undefined ? '-' : e.distances.toFixed(0)} | ${e.plannerUsesIndex === undefined ? '-' : e.plannerUsesIndex ? 'yes' : 'no'} |`,
       );
     }
+  }
+  if (costCheck !== '') {
+    console.log('\nCost model check (vecgres): probes -> measured distances / cost.ts estimate');
+    console.log(costCheck);
   }
 }

@@ -69,6 +69,12 @@ export class VecgresIvfPeer implements IvfPeer {
     return this.distances;
   }
 
+  /** The planner's estimate (access/ivfflat/cost.ts) of one unfiltered top-k scan at `probes`. */
+  costEstimate(probes: number, k: number): number {
+    const g: GucReader = { get: (n) => (n === 'ivfflat.probes' ? probes : this.settings.get(n)!) };
+    return ivfflatAm.costEstimate(this.index!, { tableRows: this.index!.size, limit: k, selectivity: 1, gucs: g }).total;
+  }
+
   async dispose(): Promise<void> {
     this.index?.dispose();
     this.index = null;

@@ -350,3 +350,26 @@ test('cost grows with probes and reaches about the exact scan at probes = lists'
     index.dispose();
   }
 });
+
+test(`cost estimate tracks the measured distance computations (size-biased lists, seed ${SEED})`, () => {
+  const dim = 16;
+  const base = clustered(8000, dim, 30, SEED + 16);
+  const queries = clustered(100, dim, 30, SEED + 17);
+  const index = build('l2', base, dim, 40);
+  try {
+    for (const p of [1, 4, 10]) {
+      const g = gucs({ 'ivfflat.probes': p });
+      let measured = 0;
+      for (let q = 0; q < 100; q++) {
+        const scan = index.beginScan(queries.subarray(q * dim, (q + 1) * dim), { gucs: g, limit: 10, isLive: () => true });
+        scan.next(new Int32Array(10), new Float64Array(10));
+        measured += scan.stats().distanceComputations / 100;
+        scan.close();
+      }
+      const est = ivfflatAm.costEstimate(index, { tableRows: 8000, limit: 10, selectivity: 1, gucs: g }).total / (1 + 0.05);
+      assert.ok(Math.abs(est - measured) <= 0.3 * measured, `probes ${p}: estimate ${est.toFixed(0)}, measured ${measured.toFixed(0)}`);
+    }
+  } finally {
+    index.dispose();
+  }
+});
