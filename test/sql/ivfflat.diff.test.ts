@@ -132,6 +132,9 @@ test('option and opclass errors as pgvector', async () => {
   await same('CREATE INDEX e_i ON e USING ivfflat (h)');
   await same('CREATE INDEX e_i ON e USING ivfflat (u)');
   await same('CREATE INDEX e_i ON e USING ivfflat (v vector_cosine_ops, v vector_cosine_ops)');
+  // pg_indexes leaves out the default operator class (vector_l2_ops for vector), as pg_get_indexdef.
+  await both('CREATE INDEX e_a ON e USING ivfflat (v) WITH (lists = 1); CREATE INDEX e_b ON e USING ivfflat (v vector_ip_ops); CREATE INDEX e_c ON e USING ivfflat (h halfvec_cosine_ops) WITH (lists = 7)');
+  await same("SELECT indexname::text AS indexname, indexdef FROM pg_indexes WHERE tablename = 'e' ORDER BY 1");
 });
 
 test("CREATE INDEX on an empty or tiny table: pgvector's NOTICE, and the index works", async () => {

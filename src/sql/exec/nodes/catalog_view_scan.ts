@@ -3,6 +3,7 @@
  * settings and the catalog when the scan starts (they are small), then filtered. EXPLAIN
  * prints it as PostgreSQL does a set-returning function behind a view: `Function Scan`.
  */
+import { isOrderedAm } from '../../../access/am.js';
 import { defaultBtreeOpclass } from '../ordered_index.js';
 import type { Value } from '../../../storage/table.js';
 import type { GucDef } from '../../../common/guc.js';
@@ -51,7 +52,11 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
       const keys = d.keys.map((k) => {
         const col = k.expr === null ? (table?.def.columns[k.column]?.name ?? '?') : `(${k.expr})`;
         // pg_get_indexdef leaves out an operator class that is the column type's default.
-        const dflt = k.expr === null && table !== undefined && k.opclass === defaultBtreeOpclass(table.def.columns[k.column]!.type);
+        const type = table?.def.columns[k.column]?.type;
+        const am = env.methods.get(d.method);
+        // A vector method's default (ivfflat's vector_l2_ops for vector) is left out too.
+        const vectorDefault = am !== undefined && !isOrderedAm(am) && (type === 'vector' || type === 'halfvec') ? am.defaultOpclass(type)?.name : undefined;
+        const dflt = k.expr === null && type !== undefined && (k.opclass === defaultBtreeOpclass(type) || k.opclass === vectorDefault);
         return (d.primaryKey || dflt ? col : `${col} ${k.opclass}`) + (k.descending ? ' DESC' : '') + (k.nullsFirst !== k.descending ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : '');
       });
       const indexdef = `CREATE ${d.unique ? 'UNIQUE ' : ''}INDEX ${d.name} ON public.${d.table} USING ${d.method} (${keys.join(', ')})` +
