@@ -86,6 +86,25 @@ test('a filtered query returns LIMIT rows when they exist (1% of the rows pass)'
   }
 });
 
+test("ivfflat.iterative_scan set explicitly: pgvector's post-filter (off: one list's passing rows; relaxed_order: LIMIT rows)", async () => {
+  const q = queries[6];
+  const sql = `SELECT id, cat FROM t WHERE cat = 7 ORDER BY v <-> '${q}' LIMIT 10`;
+  try {
+    await db.exec('SET ivfflat.iterative_scan = off');
+    const off = (await db.query(sql)).rows as Array<{ cat: number }>;
+    // 1% pass and one list of 20 holds about 150 rows: pgvector's "too few rows".
+    assert.ok(off.length < 10 && off.every((x) => x.cat === 7), `rows with iterative_scan off: ${off.length}`);
+    assert.match(await explain(sql), /Index Scan using t_l2 on t/);
+    assert.doesNotMatch(await explain(sql), /Filtered Search/);
+    await db.exec('SET ivfflat.iterative_scan = relaxed_order');
+    const relaxed = (await db.query(sql)).rows as Array<{ cat: number }>;
+    assert.equal(relaxed.length, 10);
+    assert.ok(relaxed.every((x) => x.cat === 7));
+  } finally {
+    await db.exec('RESET ivfflat.iterative_scan');
+  }
+});
+
 test('INSERT, DELETE and VACUUM after the build keep the exact answer at probes = lists', async () => {
   const extra: string[] = [];
   for (let i = ROWS; i < ROWS + 500; i++) extra.push(`(${i}, ${i % 100}, '${vec()}')`);
