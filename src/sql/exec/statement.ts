@@ -11,7 +11,7 @@ import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, analyzeDefault, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
 import { type SqlType, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
 import type { Expr } from '../analyze/expr.js';
-import { parseVector, formatVector } from '../../types/vector.js';
+import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
 import { parseHalfvec, formatHalfvec } from '../../types/halfvec.js';
 import { SparseVector, parseSparsevec, formatSparsevec } from '../../types/sparsevec.js';
 import { BitString, parseBit } from '../../types/bit.js';
@@ -403,11 +403,9 @@ export function coerceParam(v: unknown, type: SqlType): Value {
   if (v === null || v === undefined) return null;
   switch (type) {
     case 'vector':
-      if (v instanceof Float32Array) return v;
-      if (Array.isArray(v) || ArrayBuffer.isView(v)) {
-        const a = Float32Array.from(v as ArrayLike<number>);
-        return parseVector(formatVector(a));
-      }
+      // Checked like vector_in (a Float32Array holding NaN must not reach a table), but
+      // never through text: a 1,536-d number[] costs one copy.
+      if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) return vectorFromNumbers(v as unknown as ArrayLike<unknown>);
       return parseVector(String(v));
     case 'int2':
       if (typeof v === 'number' && Number.isInteger(v) && v >= -32768 && v <= 32767) return v;
