@@ -322,7 +322,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     key = { column: col, expr: null, type: c.type, typmod: c.typmod, nameHint: colName };
   }
   const keyType = TYPE_NAME[key.type];
-  const kind: VectorKind | null = key.type === 'vector' ? 'vector' : null;
+  const kind: VectorKind | null = vectorKindOf(key.type);
   let opclass = null;
   if (el.opclass !== undefined) {
     const names: string[] = el.opclass.map((n: PgNode) => n.String.sval as string);
@@ -378,4 +378,19 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   env.indexes.set(name, index);
   env.engine.indexBuilt?.(index.size);
+}
+
+/** The access-method key kind of a column or expression type (bit varying indexes as bit, as in pgvector). */
+function vectorKindOf(type: string): VectorKind | null {
+  switch (type) {
+    case 'vector':
+    case 'halfvec':
+    case 'sparsevec':
+    case 'bit':
+      return type;
+    case 'varbit':
+      return 'bit';
+    default:
+      return null;
+  }
 }
