@@ -40,7 +40,7 @@ export function columnTypeSql(c: ColumnDef): string {
     }
     case 'bpchar': {
       const n = charTypmodLength(c.typmod);
-      return n < 0 ? 'character' : `character(${n})`;
+      return n < 0 ? 'bpchar' : `character(${n})`; // unlimited bpchar; `character` alone is character(1)
     }
     case 'bit': return dims('bit');
     case 'varbit': return dims('bit varying');
