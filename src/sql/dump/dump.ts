@@ -21,7 +21,7 @@ import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import type { Catalog, IndexDef } from '../../storage/catalog.js';
 import type { Table } from '../../storage/table.js';
 import {
-  createIndexSql, createSequenceSql, createTableSql, serialDefaultSql, setvalSql, tableConstraintsSql, type ConstraintSql,
+  createIndexSql, createSequenceSql, isConstraintIndex, createTableSql, serialDefaultSql, setvalSql, tableConstraintsSql, type ConstraintSql,
 } from './schema_sql.js';
 import { writeCopyData, writeInsertData } from './table_data.js';
 
@@ -118,7 +118,7 @@ export function dumpCatalog(catalog: Catalog, opts: DumpOptions, out: (chunk: st
   for (const t of tables) {
     const defs = catalog.indexesOf(t.name);
     constraints.push(...tableConstraintsSql(t, defs));
-    for (const d of defs) if (!d.primaryKey) indexes.push({ def: d, table: t });
+    for (const d of defs) if (!isConstraintIndex(d)) indexes.push({ def: d, table: t });
   }
   const writeConstraint = (c: ConstraintSql) => out(toc(`${c.table} ${c.name}`, c.kind) + c.sql + '\n\n');
   sortedByName(constraints, (c) => c.name);

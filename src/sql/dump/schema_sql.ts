@@ -126,6 +126,15 @@ export function tableConstraintsSql(t: Table, indexes: readonly IndexDef[]): Con
   return out;
 }
 
+/**
+ * True for an index that a constraint creates (today the primary key's): the dump writes the
+ * constraint ({@link tableConstraintsSql}), not a CREATE INDEX. A UNIQUE constraint's index
+ * belongs here too once the catalog records it.
+ */
+export function isConstraintIndex(d: IndexDef): boolean {
+  return d.primaryKey;
+}
+
 /** `CREATE INDEX ...;` of an index that is not a constraint's (pg_get_indexdef's text). */
 export function createIndexSql(d: IndexDef, t: Table): string {
   return `${pgGetIndexdef(d, t)};\n`;
