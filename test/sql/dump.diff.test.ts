@@ -30,6 +30,7 @@ import { Prng } from '../../src/common/prng.js';
 import { DUMP_PRELUDE } from '../../src/sql/dump/dump.js';
 import { copyTextField, copyTextFieldParse } from '../../src/types/copy_text.js';
 import { SEED } from '../support/seed.js';
+import { loadCopyScript } from '../support/dump_load.js';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
 const DIM = 8;
@@ -121,28 +122,6 @@ function dataStatements(rng: Prng): string[] {
   out.push('DELETE FROM "Mixed Case" WHERE id = 8'); // the sequence is ahead of max(id)
   out.push("UPDATE pairs SET w = 2.25 WHERE b = 'y'");
   return out;
-}
-
-/** Loads a COPY-form dump into PGlite: SQL between COPY blocks by `exec`, each block through `/dev/blob`. */
-async function loadCopyScript(db: PGlite, script: string): Promise<void> {
-  const lines = script.split('\n');
-  let sql: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^(COPY .* FROM) stdin;$/.exec(lines[i]!);
-    if (m === null) {
-      sql.push(lines[i]!);
-      continue;
-    }
-    await db.exec(sql.join('\n'));
-    sql = [];
-    const data: string[] = [];
-    for (i++; lines[i] !== '\\.'; i++) {
-      assert.ok(i < lines.length, 'COPY block without \\.');
-      data.push(lines[i]! + '\n');
-    }
-    await db.query(`${m[1]} '/dev/blob'`, [], { blob: new Blob([data.join('')]) });
-  }
-  await db.exec(sql.join('\n'));
 }
 
 /** Runs `psql -X -v ON_ERROR_STOP=1 <args>`; resolves with its exit code and output. */

@@ -55,14 +55,15 @@ export function writeCopyData(t: Table, out: (chunk: string) => void): number {
 
 /**
  * A value as pg_dump --inserts writes it: numbers bare when their text is only digits, signs,
- * points and exponents (NaN and Infinity quoted), booleans bare, bit strings as `B'0101'`,
+ * points and exponents (NaN, Infinity and -0 quoted), booleans bare, bit strings as `B'0101'`,
  * everything else a quoted literal that the column's type reads.
  */
 export function insertLiteral(text: string | null, type: ColumnType): string {
   if (text === null) return 'NULL';
   switch (type) {
     case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'numeric':
-      return /^[0-9 +\-eE.]+$/.test(text) ? text : sqlStringLiteral(text);
+      // A bare -0 is the integer 0 negated, which loses a float's sign: quote it (pg_dump does not).
+      return /^[0-9 +\-eE.]+$/.test(text) && text !== '-0' ? text : sqlStringLiteral(text);
     case 'bool':
       return text;
     case 'bit': case 'varbit':
