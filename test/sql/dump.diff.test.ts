@@ -62,6 +62,7 @@ const SCHEMA = [
   'CREATE TABLE "Mixed Case" (id bigserial PRIMARY KEY, "select" text, v vector(3))',
   'CREATE TABLE pairs (a int, b text, w real DEFAULT 0.5, PRIMARY KEY (a, b))',
   'CREATE TABLE never_used (id serial PRIMARY KEY, note text)',
+  'CREATE TABLE no_columns ()',
   "CREATE TABLE defaults_t (id int PRIMARY KEY, h int DEFAULT -1, j int DEFAULT (1 + 2) * 3, s text DEFAULT E'a\\nb\\\\c''d', c char, d bpchar, vb bit varying, y numeric(4,-2), v vector DEFAULT '[1,2]'::vector(2))",
   'CREATE INDEX docs_embedding_idx ON docs USING hnsw (embedding vector_cosine_ops) WITH (m = 8, ef_construction = 40)',
   'CREATE INDEX ON docs USING hnsw (embedding vector_l1_ops)',
@@ -115,6 +116,8 @@ function dataStatements(rng: Prng): string[] {
   for (let i = 1; i <= 8; i++) out.push(`INSERT INTO "Mixed Case" ("select", v) VALUES (${lit(AWKWARD[(i * 5) % AWKWARD.length]!)}, ${lit(vec(rng, 3))})`);
   out.push("INSERT INTO pairs (a, b) VALUES (1, 'x'), (1, 'y'), (2, E'tab\\tkey')");
   out.push("INSERT INTO pairs VALUES (3, 'z', NULL)");
+  out.push('INSERT INTO no_columns DEFAULT VALUES');
+  out.push('INSERT INTO no_columns DEFAULT VALUES');
   out.push("INSERT INTO defaults_t (id, c, d, vb, y) VALUES (1, 'q', 'padded  ', B'1', 12345.678)");
   // Deleted and updated rows: dead slots, and updated rows move to the end.
   out.push('DELETE FROM docs WHERE id % 7 = 0');
@@ -151,6 +154,7 @@ const TABLE_QUERIES = [
   'SELECT id::text, "select", v::text FROM "Mixed Case" ORDER BY id',
   'SELECT a::text, b, w::text FROM pairs ORDER BY a, b',
   'SELECT id::text, note FROM never_used ORDER BY id',
+  'SELECT count(*)::text FROM no_columns',
   'SELECT id, h, j, s, c::text, d::text, vb::text, y::text, v::text FROM defaults_t ORDER BY id',
 ];
 
@@ -272,7 +276,7 @@ test('with PGVECTOR_URL: the dump loads into native PostgreSQL + pgvector with p
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('DROP TABLE IF EXISTS public.docs, public."Mixed Case", public.pairs, public.never_used, public.defaults_t CASCADE');
+    await client.query('DROP TABLE IF EXISTS public.docs, public."Mixed Case", public.pairs, public.never_used, public.defaults_t, public.no_columns CASCADE');
     const file = join(dir, 'dump.sql');
     writeFileSync(file, copyDump);
     const r = await psql([url, '-f', file]);

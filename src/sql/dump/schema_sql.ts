@@ -68,7 +68,7 @@ export function createTableSql(t: Table): string {
     const dflt = columnDefaultSql(c);
     return `    ${quoteIdent(c.name)} ${columnTypeSql(c)}${dflt === null ? '' : ` DEFAULT ${dflt}`}${c.notNull ? ' NOT NULL' : ''}`;
   });
-  return `CREATE TABLE ${qualifiedName(t.name)} (\n${cols.join(',\n')}\n);\n`;
+  return `CREATE TABLE ${qualifiedName(t.name)} (\n${cols.length === 0 ? '' : cols.join(',\n') + '\n'});\n`;
 }
 
 /** The sequence of a serial column: CREATE SEQUENCE and its OWNED BY, as pg_dump writes them. */

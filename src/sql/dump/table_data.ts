@@ -26,7 +26,9 @@ function cellText(t: Table, col: number, type: ColumnType, rowId: number): strin
 
 /** The statement that starts the COPY block of `t`: `COPY public.t (a, b) FROM stdin;`. */
 export function copyHeaderSql(t: Table): string {
-  return `COPY ${qualifiedName(t.name)} (${t.def.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM stdin;\n`;
+  // A table without columns has no column list (pg_dump's fmtCopyColumnList returns '').
+  const cols = t.def.columns.length === 0 ? '' : `(${t.def.columns.map((c) => quoteIdent(c.name)).join(', ')})`;
+  return `COPY ${qualifiedName(t.name)} ${cols} FROM stdin;\n`;
 }
 
 /**
@@ -82,7 +84,7 @@ export function writeInsertData(t: Table, out: (chunk: string) => void): number 
   forEachCommittedRow(t, (r) => {
     const vals = new Array<string>(types.length);
     for (let c = 0; c < types.length; c++) vals[c] = insertLiteral(cellText(t, c, types[c]!, r), types[c]!);
-    lines.push(`${prefix}${vals.join(', ')});`);
+    lines.push(types.length === 0 ? `INSERT INTO ${qualifiedName(t.name)} DEFAULT VALUES;` : `${prefix}${vals.join(', ')});`);
     n++;
     if (lines.length === ROWS_PER_CHUNK) {
       out(lines.join('\n') + '\n');
