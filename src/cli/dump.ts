@@ -4,8 +4,18 @@
  * standard output. The directory is opened as the server opens it (exclusively): stop a
  * `vecgres serve` on it first.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { Vecgres } from '../index.js';
+import { CONTROL_FILE_NAME } from '../storage/checkpoint.js';
+
+/** Thrown when `--data` names no vecgres data directory (opening it would create an empty one). */
+export class NotADataDirError extends Error {
+  constructor(dir: string) {
+    super(`"${dir}" is not a vecgres data directory (it has no ${CONTROL_FILE_NAME})`);
+    this.name = 'NotADataDirError';
+  }
+}
 
 export interface DumpCliOptions {
   data: string;
@@ -18,8 +28,13 @@ export interface DumpCliOptions {
 /** Bytes gathered before one write (fewer system calls for many small rows). */
 const WRITE_BUFFER_CHARS = 1 << 20;
 
-/** Runs the dump; resolves after the output is written and the database closed. */
+/**
+ * Runs the dump; resolves after the output is written and the database closed.
+ * @throws NotADataDirError when `o.data` is not a data directory; PgError 55006 when a server
+ *   has it open; the dump's errors (sql/dump/dump.ts).
+ */
 export async function runDump(o: DumpCliOptions): Promise<void> {
+  if (!existsSync(join(o.data, CONTROL_FILE_NAME))) throw new NotADataDirError(o.data);
   const db = await Vecgres.create(o.data);
   let fd = -1;
   try {

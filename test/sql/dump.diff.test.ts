@@ -18,7 +18,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -366,6 +366,10 @@ test('vecgres dump (the command): -f FILE, --inserts to stdout, --table, and an 
     const r3 = await run(['--data', data, '--table', 'nope']);
     assert.equal(r3.code, 1);
     assert.match(r3.err, /no matching tables were found for pattern "nope"/);
+    const r4 = await run(['--data', join(dir, 'typo')]);
+    assert.equal(r4.code, 1);
+    assert.match(r4.err, /is not a vecgres data directory/);
+    assert.ok(!existsSync(join(dir, 'typo')), 'a mistyped --data created a directory');
     const last = await Vecgres.create(data);
     await last.exec('BEGIN');
     const next = (await last.query<{ id: number }>("INSERT INTO a (v) VALUES ('[0,0]') RETURNING id")).rows[0]!.id;
