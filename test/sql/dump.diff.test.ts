@@ -311,6 +311,19 @@ test('the pg_dump prelude runs on vecgres', async () => {
   }
 });
 
+test('a text parameter with a NUL character is refused as PostgreSQL refuses it, so no dump can hold one', async () => {
+  const peer = await PGlite.create();
+  try {
+    for (const [sql, params] of [['SELECT $1::text AS t', ['x\u0000y']], ['SELECT $1::text[] AS t', [['a', 'b\u0000']]]] as const) {
+      const theirs = await peer.query(sql, [...params]).then(() => 'ok', (e: { code: string; message: string }) => `${e.code} ${e.message}`);
+      const ours = await db.query(sql, [...params]).then(() => 'ok', (e: { code: string; message: string }) => `${e.code} ${e.message}`);
+      assert.equal(ours, theirs, sql);
+    }
+  } finally {
+    await peer.close();
+  }
+});
+
 test('COPY text fields: escapes round-trip and never contain a raw tab or newline', () => {
   const r = new Prng(SEED ^ 0x5f3759df);
   const alphabet = ['a', '\\', '\t', '\n', '\r', '\b', '\f', '\v', 'N', '.', 'ü', '😀', ' ', "'"];
