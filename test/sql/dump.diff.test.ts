@@ -60,6 +60,8 @@ const SCHEMA = [
     qty int2, big int8, ratio float4, score float8, flag bool DEFAULT true, uid uuid, payload bytea,
     meta jsonb, raw json, bits bit(6), vbits varbit(10))`,
   'CREATE TABLE "Mixed Case" (id bigserial PRIMARY KEY, "select" text, v vector(3))',
+  // A name with a newline must not end a comment line of the dump and run as SQL.
+  'CREATE TABLE "odd\nCREATE TABLE injected (x int);" (k int)',
   'CREATE TABLE pairs (a int, b text, w real DEFAULT 0.5, PRIMARY KEY (a, b))',
   'CREATE TABLE never_used (id serial PRIMARY KEY, note text)',
   'CREATE TABLE no_columns ()',
@@ -155,6 +157,7 @@ const TABLE_QUERIES = [
   'SELECT a::text, b, w::text FROM pairs ORDER BY a, b',
   'SELECT id::text, note FROM never_used ORDER BY id',
   'SELECT count(*)::text FROM no_columns',
+  "SELECT count(*)::text FROM pg_tables WHERE tablename = 'injected'",
   'SELECT id, h, j, s, c::text, d::text, vb::text, y::text, v::text FROM defaults_t ORDER BY id',
 ];
 
@@ -173,7 +176,10 @@ function knnQueries(rng: Prng): string[] {
   return out;
 }
 
-const INDEXES_QUERY = "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname";
+/** The test's indexes (a native server's database may hold other tables). */
+const INDEXES_QUERY =
+  "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' " +
+  "AND tablename IN ('docs', 'Mixed Case', 'pairs', 'never_used', 'defaults_t', 'no_columns') ORDER BY indexname";
 /**
  * pg_indexes without the indexes whose text vecgres prints differently from ruleutils (a
  * predicate's literals without their `::text` casts, `IN (...)` not as `= ANY (ARRAY[...])`).
@@ -276,7 +282,7 @@ test('with PGVECTOR_URL: the dump loads into native PostgreSQL + pgvector with p
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('DROP TABLE IF EXISTS public.docs, public."Mixed Case", public.pairs, public.never_used, public.defaults_t, public.no_columns CASCADE');
+    await client.query('DROP TABLE IF EXISTS public.docs, public."Mixed Case", public.pairs, public.never_used, public.defaults_t, public.no_columns, public."odd\nCREATE TABLE injected (x int);" CASCADE');
     const file = join(dir, 'dump.sql');
     writeFileSync(file, copyDump);
     const r = await psql([url, '-f', file]);

@@ -53,9 +53,17 @@ export const DUMP_PRELUDE = [
   'SET row_security = off;',
 ] as const;
 
+/**
+ * A name in a comment line, newlines replaced by spaces (pg_dump's sanitize_line): a quoted
+ * identifier may hold a newline, which would otherwise end the comment and run the rest.
+ */
+function commentSafe(name: string): string {
+  return name.replace(/[\r\n]/g, ' ');
+}
+
 /** pg_dump's TOC comment before each object (`--no-owner` form: `Owner: -`). */
-function toc(name: string, type: string, schema = 'public'): string {
-  return `--\n-- Name: ${name}; Type: ${type}; Schema: ${schema}; Owner: -\n--\n\n`;
+function toc(name: string, type: string, schema = 'public', prefix = 'Name'): string {
+  return `--\n-- ${prefix}: ${commentSafe(name)}; Type: ${type}; Schema: ${schema}; Owner: -\n--\n\n`;
 }
 
 function sortedByName<T>(items: T[], name: (x: T) => string): T[] {
@@ -102,7 +110,7 @@ export function dumpCatalog(catalog: Catalog, opts: DumpOptions, out: (chunk: st
 
   let rows = 0;
   for (const t of tables) {
-    out(`--\n-- Data for Name: ${t.name}; Type: TABLE DATA; Schema: public; Owner: -\n--\n\n`);
+    out(toc(t.name, 'TABLE DATA', 'public', 'Data for Name'));
     rows += opts.inserts === true ? writeInsertData(t, out) : writeCopyData(t, out);
     out('\n\n');
   }
@@ -110,7 +118,7 @@ export function dumpCatalog(catalog: Catalog, opts: DumpOptions, out: (chunk: st
   const seqNames: string[] = [];
   for (const t of tables) for (const c of t.def.columns) if (c.sequence !== null) seqNames.push(c.sequence);
   for (const s of sortedByName(seqNames, (s) => s)) {
-    out(`--\n-- Name: ${s}; Type: SEQUENCE SET; Schema: public; Owner: -\n--\n\n` + setvalSql(s, sequences.get(s) ?? 0) + '\n\n');
+    out(toc(s, 'SEQUENCE SET') + setvalSql(s, sequences.get(s) ?? 0) + '\n\n');
   }
 
   const constraints: ConstraintSql[] = [];
