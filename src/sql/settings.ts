@@ -35,6 +35,15 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'autovacuum_analyze_threshold', type: 'integer', default: 50, min: 0, max: 2147483647, shortDesc: 'Minimum number of tuple inserts, updates, or deletes prior to analyze.', category: 'Autovacuum' },
   { name: 'autovacuum_analyze_scale_factor', type: 'real', default: 0.1, min: 0, max: 100, shortDesc: 'Number of tuple inserts, updates, or deletes prior to analyze as a fraction of reltuples.', category: 'Autovacuum' },
   { name: 'DateStyle', type: 'string', default: 'ISO, MDY', shortDesc: 'Sets the display format for date and time values.', category: 'Client Connection Defaults / Locale and Formatting' },
+  // Settings a pg_dump script SETs in its prelude (accepted and shown; vecgres has no locks to wait
+  // for, no function bodies, XML or row security, and one table access method).
+  { name: 'lock_timeout', type: 'integer', default: 0, min: 0, max: 2147483647, unit: 'ms', shortDesc: 'Sets the maximum allowed duration of any wait for a lock.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'idle_in_transaction_session_timeout', type: 'integer', default: 0, min: 0, max: 2147483647, unit: 'ms', shortDesc: 'Sets the maximum allowed idle time between queries, when in a transaction.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'check_function_bodies', type: 'bool', default: true, shortDesc: 'Check routine bodies during CREATE FUNCTION and CREATE PROCEDURE.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'xmloption', type: 'enum', default: 'content', values: ['content', 'document'], shortDesc: 'Sets whether XML data in implicit parsing and serialization operations is to be considered as documents or content fragments.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'row_security', type: 'bool', default: true, shortDesc: 'Enable row security.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'default_tablespace', type: 'string', default: '', shortDesc: 'Sets the default tablespace to create tables and indexes in.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'default_table_access_method', type: 'string', default: 'heap', shortDesc: 'Sets the default table access method for new tables.', category: 'Client Connection Defaults / Statement Behavior' },
 ];
 
 /** Name of the setting that caps the vector arena (kernels/arena.ts). */
