@@ -178,9 +178,8 @@ export class Database {
    * Several statements outside a transaction block run as one implicit transaction, as
    * PostgreSQL's simple query does: they commit together after the last one, and an error
    * rolls all of them back; BEGIN inside makes the block explicit (it stays open after the
-   * call), COMMIT or ROLLBACK inside ends it and the next statement opens a new one. DDL cannot
-   * be undone yet, so a DDL statement there commits as its own step (0A000 when the block
-   * already holds row changes; see sql/exec/statement.ts). Commits are applied
+   * call), COMMIT or ROLLBACK inside ends it and the next statement opens a new one; DDL in it
+   * is rolled back with the rest on an error, as in PostgreSQL. Commits are applied
    * but not yet durable when this returns: await {@link sync} before acknowledging them.
    * @throws PgError (SQLSTATE + PostgreSQL's message).
    */
@@ -291,7 +290,7 @@ export class Database {
     if (d !== null && session.commitLsn > d.wal.flushedLsn && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
     // Several statements form one implicit transaction block (postgres.c exec_simple_query):
     // opened before each statement that runs outside a block, so that after a COMMIT, a
-    // ROLLBACK or a DDL step inside the query the next statement opens a new one.
+    // ROLLBACK inside the query the next statement opens a new one.
     const implicit = stmts.length > 1;
     try {
       for (let i = 0; i < stmts.length; i++) {
@@ -303,11 +302,11 @@ export class Database {
         try {
           emit(executeStatement(session, stmts[i]!, params, this.prepared));
         } finally {
-          // Also when it failed: what it logged before failing (a DDL) is waited for.
+          // Also when it failed: what it logged before failing is waited for.
           if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
         }
         if (d === null || d.syncLsn === logged) continue;
-        // A statement that committed (COMMIT, a DDL step): the next one must see the commit,
+        // A statement that committed (COMMIT): the next one must see the commit,
         // so it becomes durable (and visible) now.
         if (i + 1 < stmts.length && d.unpublishedLsn > d.wal.flushedLsn) {
           d.wal.flush();
@@ -367,7 +366,9 @@ export class Database {
     if (d === null || d.wal.failed !== null) return;
     const limit = (session.settings.get('max_wal_size') as number) * 1024 * 1024;
     const indexDue = this.indexCheckpointDue && !session.txn.inBlock;
-    if (d.walSinceCheckpoint <= limit && !indexDue) return;
+    // One that waited for a transaction's DDL to end (Durability.checkpoint).
+    const waited = d.checkpointWaiting && !this.catalog.ddlInFlight;
+    if (d.walSinceCheckpoint <= limit && !indexDue && !waited) return;
     this.indexCheckpointDue = false;
     try {
       d.checkpoint();

@@ -230,6 +230,21 @@ export class Settings implements GucReader {
     this.local.clear();
   }
 
+  /** SAVEPOINT: the session's and the transaction's values now, for {@link rollbackToMark}. */
+  mark(): unknown {
+    return { session: new Map(this.session), local: new Map(this.local) };
+  }
+
+  /** ROLLBACK TO SAVEPOINT: the values as {@link mark} saw them (SET and SET LOCAL undone). */
+  rollbackToMark(m: unknown): void {
+    const { session, local } = m as { session: Map<string, GucValue>; local: Map<string, GucValue> };
+    this.generation++;
+    this.session.clear();
+    for (const [k, v] of session) this.session.set(k, v);
+    this.local.clear();
+    for (const [k, v] of local) this.local.set(k, v);
+  }
+
   /** ROLLBACK: undo SETs made in the transaction and drop SET LOCAL ones. */
   rollbackTransaction(): void {
     this.generation++;

@@ -47,7 +47,7 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
     for (const def of env.settings.registry.all()) out.push(settingsRow(env, def));
   } else if (name === 'pg_indexes') {
     for (const d of env.catalog.allIndexes()) {
-      const table = env.catalog.getTable(d.table);
+      const table = env.catalog.peekTable(d.table);
       const keys = d.keys.map((k) => {
         const col = k.expr === null ? (table?.def.columns[k.column]?.name ?? '?') : `(${k.expr})`;
         // pg_get_indexdef leaves out an operator class that is the column type's default.
