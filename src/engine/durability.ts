@@ -15,7 +15,7 @@
  * (storage/checkpoint.ts: header, CRC-32C of header and payload); log records carry their own
  * LSN and CRC-32C (storage/wal_record.ts) and the logical payloads of storage/redo.ts.
  *
- * Durability: a COMMIT (or DDL statement) is acknowledged only after the log is fsynced past
+ * Durability: a COMMIT (DDL included: it is transactional) is acknowledged only after the log is fsynced past
  * its record, unless the session set `synchronous_commit = off`, in which case the log is
  * flushed within about 200 ms and a crash may lose the last commits (never half of one).
  *
@@ -26,7 +26,9 @@
  * {@link Durability.publish} finishes the queued ones, in commit order, once a flush covers
  * them. If the flush fails they are never published (nor acknowledged): recovery decides at
  * the next open from what reached the disk. With `off`, as in PostgreSQL, a commit is visible
- * at once and durable within 200 ms. DDL applies to the catalog at once.
+ * at once and durable within 200 ms. DDL applies to the catalog at once, but its relations stay
+ * locked by the transaction (storage/catalog.ts) until its writes are published, so other
+ * sessions see committed DDL only once it is durable, as they see rows.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { isOrderedIndex, type OrderedIndex, type VectorIndex } from '../access/am.js';

@@ -13,6 +13,14 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { ARENA_MAX_BYTES, defaultArenaLimitBytes } from '../kernels/arena.js';
 
+/**
+ * PostgreSQL's isolation levels (the enum values of transaction_isolation). vecgres provides
+ * read committed; READ UNCOMMITTED is read committed in PostgreSQL too. The others are refused
+ * (Settings.set) rather than run with weaker guarantees.
+ */
+const ISOLATION_LEVELS = ['serializable', 'repeatable read', 'read committed', 'read uncommitted'] as const;
+const PROVIDED_ISOLATION_LEVELS: ReadonlySet<string> = new Set(['read committed', 'read uncommitted']);
+
 /** PostgreSQL settings vecgres reads or that clients commonly SET/SHOW. */
 export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'enable_seqscan', type: 'bool', default: true, shortDesc: "Enables the planner's use of sequential-scan plans.", category: 'Query Tuning / Planner Method Configuration' },
@@ -35,6 +43,8 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'autovacuum_analyze_threshold', type: 'integer', default: 50, min: 0, max: 2147483647, shortDesc: 'Minimum number of tuple inserts, updates, or deletes prior to analyze.', category: 'Autovacuum' },
   { name: 'autovacuum_analyze_scale_factor', type: 'real', default: 0.1, min: 0, max: 100, shortDesc: 'Number of tuple inserts, updates, or deletes prior to analyze as a fraction of reltuples.', category: 'Autovacuum' },
   { name: 'DateStyle', type: 'string', default: 'ISO, MDY', shortDesc: 'Sets the display format for date and time values.', category: 'Client Connection Defaults / Locale and Formatting' },
+  { name: 'transaction_isolation', type: 'enum', default: 'read committed', values: ISOLATION_LEVELS, shortDesc: "Sets the current transaction's isolation level.", category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'default_transaction_isolation', type: 'enum', default: 'read committed', values: ISOLATION_LEVELS, shortDesc: 'Sets the transaction isolation level of each new transaction.', category: 'Client Connection Defaults / Statement Behavior' },
 ];
 
 /** Name of the setting that caps the vector arena (kernels/arena.ts). */
@@ -184,6 +194,9 @@ export class Settings implements GucReader {
       return;
     }
     const v = def === null ? value : parseGucValue(def, value);
+    if ((key === 'transaction_isolation' || key === 'default_transaction_isolation') && !PROVIDED_ISOLATION_LEVELS.has(String(v))) {
+      throw new PgError(SQLSTATE.feature_not_supported, `transaction isolation level ${String(v).toUpperCase()} is not supported`);
+    }
     target.set(key, v);
     // A plain SET overrides an earlier SET LOCAL in the same transaction (as PostgreSQL).
     if (!isLocal) this.local.delete(key);

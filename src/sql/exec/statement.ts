@@ -197,8 +197,17 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'VariableSetStmt':
       if (s.kind === 'VAR_SET_MULTI' && (s.name === 'TRANSACTION' || s.name === 'SESSION CHARACTERISTICS')) {
-        transactionOptions(s.args);
-        return done('SET');
+        const level = transactionOptions(s.args);
+        if (s.name === 'SESSION CHARACTERISTICS') {
+          if (level !== null) env.settings.set('default_transaction_isolation', level, false);
+          return done('SET', notices);
+        }
+        // PostgreSQL warns and does nothing outside a block (an implicit one included).
+        if (!env.txn.inBlock || env.txn.implicit) {
+          return done('SET', [notice(SQLSTATE.no_active_sql_transaction, 'SET TRANSACTION can only be used in transaction blocks', 'WARNING')]);
+        }
+        if (level !== null) env.settings.set('transaction_isolation', level, true);
+        return done('SET', notices);
       }
       return setStatement(env, s);
     case 'VariableShowStmt': {
@@ -473,18 +482,21 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       if (txn.failed) {
         throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
       }
-      transactionOptions(s.options);
+      const level = transactionOptions(s.options);
       // PostgreSQL's tag names the statement: START TRANSACTION is not BEGIN.
       const tag = s.kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN';
       if (txn.implicit) {
         // BEGIN inside a multi-statement query makes its implicit block explicit: the
         // statements before it belong to the transaction (xact.c, TBLOCK_IMPLICIT_INPROGRESS).
         txn.implicit = false;
+        if (level !== null) env.settings.set('transaction_isolation', level, true);
         return done(tag);
       }
       if (txn.inBlock) return done(tag, [notice(SQLSTATE.active_sql_transaction, 'there is already a transaction in progress', 'WARNING')]);
       txn.inBlock = true;
       env.settings.beginTransaction();
+      const initial = level ?? String(env.settings.get('default_transaction_isolation'));
+      if (initial !== 'read committed') env.settings.set('transaction_isolation', initial, true);
       return done(tag);
     }
     case 'TRANS_STMT_COMMIT': {
@@ -578,16 +590,17 @@ function savepointStatement(env: SqlEnv, kind: string, name: string): StatementR
  * vecgres provides one isolation level, read committed (READ UNCOMMITTED is read committed, as
  * in PostgreSQL); REPEATABLE READ, SERIALIZABLE and READ ONLY are refused rather than given
  * weaker guarantees. [NOT] DEFERRABLE has no effect outside SERIALIZABLE READ ONLY, as in
- * PostgreSQL, and is accepted.
+ * PostgreSQL, and is accepted. Returns the isolation level named, or null.
  * @throws PgError 0A000 naming the level or mode.
  */
-function transactionOptions(options: PgNode[] | undefined): void {
+function transactionOptions(options: PgNode[] | undefined): string | null {
+  let level: string | null = null;
   for (const o of options ?? []) {
     const d = o.DefElem;
     const arg = d.arg?.A_Const;
     switch (d.defname) {
       case 'transaction_isolation': {
-        const level = String(arg?.sval?.sval ?? '');
+        level = String(arg?.sval?.sval ?? '');
         if (level !== 'read committed' && level !== 'read uncommitted') throw pgErr.featureNotSupported(`transaction isolation level ${level.toUpperCase()}`);
         break;
       }
@@ -600,6 +613,7 @@ function transactionOptions(options: PgNode[] | undefined): void {
         throw pgErr.featureNotSupported(`transaction option ${String(d.defname)}`);
     }
   }
+  return level;
 }
 
 /** WARNING 25P01 for COMMIT or ROLLBACK outside a transaction block. */
@@ -637,7 +651,9 @@ function setStatement(env: SqlEnv, s: PgNode): StatementResult {
       const text = args.map(setArgText).join(', ');
       const notices: Notices = [];
       if (s.is_local && !env.txn.inBlock) notices.push(notice(SQLSTATE.no_active_sql_transaction, 'SET LOCAL can only be used in transaction blocks', 'WARNING'));
-      settings.set(s.name, text, s.is_local === true);
+      // transaction_isolation belongs to the transaction (xact.c sets it at each start): a SET
+      // of it lasts until the transaction ends, and does nothing outside a block.
+      settings.set(s.name, text, s.is_local === true || String(s.name).toLowerCase() === 'transaction_isolation');
       return done('SET', notices);
     }
     case 'VAR_SET_DEFAULT':
