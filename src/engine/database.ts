@@ -93,6 +93,8 @@ export class Database {
   private closed = false;
   /** A CREATE INDEX of at least CHECKPOINT_AFTER_INDEX_ROWS rows committed since the last checkpoint. */
   private indexCheckpointDue = false;
+  /** Sessions opened (weakly held): close() undoes the transactions they left open. */
+  private readonly sessions = new Set<WeakRef<Session>>();
 
   private constructor(
     readonly methods: ReadonlyMap<string, IndexAm | OrderedIndexAm>,
@@ -146,6 +148,13 @@ export class Database {
 
   /** A new session (its own settings and transaction state). */
   openSession(): Session {
+    const session = this.newSession();
+    for (const r of this.sessions) if (r.deref() === undefined) this.sessions.delete(r);
+    this.sessions.add(new WeakRef(session));
+    return session;
+  }
+
+  private newSession(): Session {
     return new Session(this.catalog, this.registry, this.methods, this.indexes, this.seed, {
       checkpoint: () => this.durability?.checkpoint(),
       deferCommit: (env, txn) => {
@@ -391,6 +400,7 @@ export class Database {
     if (this.closed) return;
     this.closed = true;
     try {
+      this.undoOpenTransactions();
       this.durability?.close();
     } finally {
       this.releaseMemory();
@@ -403,8 +413,30 @@ export class Database {
     if (this.closed) return;
     this.closed = true;
     this.durability?.abandon();
+    this.undoOpenTransactions();
     this.releaseMemory();
     this.lock?.release();
+  }
+
+  /**
+   * Undoes, in memory only, the transactions sessions left open, newest first: their DDL puts
+   * back what it dropped or replaced (so nothing it kept for a rollback outlives the database),
+   * and the final checkpoint then writes only committed work. Nothing is logged: a transaction
+   * without a commit record is rolled back by recovery anyway.
+   */
+  private undoOpenTransactions(): void {
+    const open: Session[] = [];
+    for (const r of this.sessions) {
+      const s = r.deref();
+      if (s !== undefined && s.txn.xid !== 0) open.push(s);
+    }
+    open.sort((a, b) => b.txn.xid - a.txn.xid);
+    for (const s of open) {
+      finishWrites(s, s.txn, false);
+      s.txn.inBlock = false;
+      s.txn.implicit = false;
+      s.txn.failed = false;
+    }
   }
 
   private releaseMemory(): void {

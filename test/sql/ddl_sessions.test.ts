@@ -118,3 +118,21 @@ test('a released session rolls its DDL back and frees its locks; savepoints are 
     await db.close();
   }
 });
+
+test('closing the database with DDL in flight frees what the open transactions kept for a rollback', async () => {
+  const { arena } = await import('../../src/kernels/arena.js');
+  const before = arena.allocatedBytes;
+  const db = await Vecgres.create();
+  await db.exec("CREATE TABLE t (id int PRIMARY KEY, v vector(3)); INSERT INTO t SELECT i, ('[' || i || ',1,2]')::vector FROM generate_series(1, 500) i; CREATE INDEX ON t USING hnsw (v vector_l2_ops)");
+  const a = await db.connect();
+  const b = await db.connect();
+  await a.query('BEGIN');
+  await a.query('DROP TABLE t');
+  await a.query('CREATE TABLE u (v vector(3))');
+  await a.query("INSERT INTO u VALUES ('[1,2,3]')");
+  await b.query('BEGIN');
+  await b.query('CREATE TABLE w (v vector(3))');
+  await b.query("INSERT INTO w VALUES ('[1,2,3]')");
+  await db.close();
+  assert.equal(arena.allocatedBytes, before, 'every arena block is freed');
+});
