@@ -45,8 +45,20 @@ async function state(db: Vecgres | VecgresSession): Promise<unknown> {
   return out;
 }
 
-/** Index scans agree with sequential scans on every table with an index on x. */
+/** Index scans agree with sequential scans on every table with an index on x, and c's HNSW index with exact search. */
 async function indexesAgree(db: Vecgres, label: string): Promise<void> {
+  const hnsw = (await db.query("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'c_v'")).rows[0]!['n'];
+  if (hnsw === 1) {
+    const q = "SELECT id FROM c ORDER BY v <-> '[0,0]' LIMIT 3"; // distinct distances: one order
+    await db.exec('SET enable_seqscan = off');
+    const plan = (await db.query(`EXPLAIN (COSTS OFF) ${q}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    assert.match(plan, /Index Scan using c_v/, `${label}: the HNSW index is used`);
+    const viaIndex = (await db.query(q)).rows;
+    await db.exec('RESET enable_seqscan; SET enable_indexscan = off');
+    const exact = (await db.query(q)).rows;
+    await db.exec('RESET enable_indexscan');
+    assert.deepEqual(viaIndex, exact, `${label}: HNSW index c_v`);
+  }
   for (const t of TABLES) {
     const has = (await db.query(`SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = '${t}' AND indexname = '${t}_x'`)).rows[0]!['n'];
     if (has === 0) continue;
@@ -98,6 +110,16 @@ const SCENARIOS: Scenario[] = [
   {
     name: 'ROLLBACK TO a savepoint across a checkpoint, committed',
     script: ['BEGIN', 'INSERT INTO a VALUES (3, 3)', 'SAVEPOINT s', 'INSERT INTO a VALUES (4, 4)', 'DELETE FROM a WHERE id = 1', 'CHECKPOINT', 'UPDATE a SET x = 30 WHERE id = 3', 'ROLLBACK TO s', 'INSERT INTO a VALUES (5, 5)', 'COMMIT'],
+    commits: true,
+  },
+  {
+    name: 'HNSW index created in a transaction, killed before COMMIT',
+    script: ['CREATE TABLE c (id int, x int, v vector(2))', "INSERT INTO c VALUES (1, 1, '[1,1]'), (2, 2, '[2,2]'), (3, 3, '[3,3]')", 'BEGIN', 'CREATE INDEX c_v ON c USING hnsw (v vector_l2_ops)', "INSERT INTO c VALUES (4, 4, '[0,0]')", 'CHECKPOINT'],
+    commits: false,
+  },
+  {
+    name: 'HNSW index dropped, re-created and rows truncated in a transaction, committed',
+    script: ['CREATE TABLE c (id int, x int, v vector(2))', "INSERT INTO c VALUES (1, 1, '[1,1]'), (2, 2, '[2,2]')", 'CREATE INDEX c_v ON c USING hnsw (v vector_l2_ops)', 'BEGIN', 'DROP INDEX c_v', 'TRUNCATE c', "INSERT INTO c VALUES (3, 3, '[3,3]'), (4, 4, '[0,0]'), (5, 5, '[5,5]')", 'CREATE INDEX c_v ON c USING hnsw (v vector_l2_ops)', 'COMMIT'],
     commits: true,
   },
   {
