@@ -29,7 +29,7 @@ export function registerDdl(txn: TxnState | null, ddl: DdlUndo): void {
   else txn.writes.push({ kind: 'ddl', ddl });
 }
 
-/** The transaction a DDL change of `xid` belongs to (null for xid 0), for {@link registerDdl}. */
+/** The xid a change of `txn` is logged with (0 for none: an old log's record, committed at once). */
 function xidOf(txn: TxnState | null): number {
   return txn === null ? 0 : txn.xid;
 }
