@@ -13,6 +13,14 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { ARENA_MAX_BYTES, defaultArenaLimitBytes } from '../kernels/arena.js';
 
+/**
+ * PostgreSQL's isolation levels (the enum values of transaction_isolation). vecgres provides
+ * read committed; READ UNCOMMITTED is read committed in PostgreSQL too. The others are refused
+ * (Settings.set) rather than run with weaker guarantees.
+ */
+const ISOLATION_LEVELS = ['serializable', 'repeatable read', 'read committed', 'read uncommitted'] as const;
+const PROVIDED_ISOLATION_LEVELS: ReadonlySet<string> = new Set(['read committed', 'read uncommitted']);
+
 /** PostgreSQL settings vecgres reads or that clients commonly SET/SHOW. */
 export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'enable_seqscan', type: 'bool', default: true, shortDesc: "Enables the planner's use of sequential-scan plans.", category: 'Query Tuning / Planner Method Configuration' },
@@ -44,6 +52,8 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'row_security', type: 'bool', default: true, shortDesc: 'Enable row security.', category: 'Client Connection Defaults / Statement Behavior' },
   { name: 'default_tablespace', type: 'string', default: '', shortDesc: 'Sets the default tablespace to create tables and indexes in.', category: 'Client Connection Defaults / Statement Behavior' },
   { name: 'default_table_access_method', type: 'string', default: 'heap', shortDesc: 'Sets the default table access method for new tables.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'transaction_isolation', type: 'enum', default: 'read committed', values: ISOLATION_LEVELS, shortDesc: "Sets the current transaction's isolation level.", category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'default_transaction_isolation', type: 'enum', default: 'read committed', values: ISOLATION_LEVELS, shortDesc: 'Sets the transaction isolation level of each new transaction.', category: 'Client Connection Defaults / Statement Behavior' },
 ];
 
 /** Name of the setting that caps the vector arena (kernels/arena.ts). */
@@ -193,6 +203,9 @@ export class Settings implements GucReader {
       return;
     }
     const v = def === null ? value : parseGucValue(def, value);
+    if ((key === 'transaction_isolation' || key === 'default_transaction_isolation') && !PROVIDED_ISOLATION_LEVELS.has(String(v))) {
+      throw new PgError(SQLSTATE.feature_not_supported, `transaction isolation level ${String(v).toUpperCase()} is not supported`);
+    }
     target.set(key, v);
     // A plain SET overrides an earlier SET LOCAL in the same transaction (as PostgreSQL).
     if (!isLocal) this.local.delete(key);
@@ -237,6 +250,21 @@ export class Settings implements GucReader {
     this.generation++;
     this.snapshot = null;
     this.local.clear();
+  }
+
+  /** SAVEPOINT: the session's and the transaction's values now, for {@link rollbackToMark}. */
+  mark(): unknown {
+    return { session: new Map(this.session), local: new Map(this.local) };
+  }
+
+  /** ROLLBACK TO SAVEPOINT: the values as {@link mark} saw them (SET and SET LOCAL undone). */
+  rollbackToMark(m: unknown): void {
+    const { session, local } = m as { session: Map<string, GucValue>; local: Map<string, GucValue> };
+    this.generation++;
+    this.session.clear();
+    for (const [k, v] of session) this.session.set(k, v);
+    this.local.clear();
+    for (const [k, v] of local) this.local.set(k, v);
   }
 
   /** ROLLBACK: undo SETs made in the transaction and drop SET LOCAL ones. */

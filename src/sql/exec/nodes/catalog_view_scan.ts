@@ -47,7 +47,8 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
     for (const def of env.settings.registry.all()) out.push(settingsRow(env, def));
   } else if (name === 'pg_indexes') {
     for (const d of env.catalog.allIndexes()) {
-      const indexdef = pgGetIndexdef(d, env.catalog.getTable(d.table));
+      // peekTable: a catalog view reads past other sessions' DDL locks.
+      const indexdef = pgGetIndexdef(d, env.catalog.peekTable(d.table));
       out.push(['public', d.table, d.name, null, indexdef]);
     }
   }
