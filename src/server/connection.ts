@@ -20,6 +20,7 @@
  * connection only.
  */
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { PgError, SQLSTATE, isPgError } from '../common/errors.js';
 import type { Session } from '../engine/session.js';
@@ -80,16 +81,26 @@ export class Connection {
   busy = false;
   /** True while the connection has counted against max_connections. */
   counted = false;
+  /** True once the socket was upgraded to TLS (after an SSLRequest answered 'S'). */
+  private encrypted = false;
+  /** The client's address, for the 28000 message of a refused unencrypted startup. */
+  private readonly remoteHost: string;
 
   constructor(
-    private readonly socket: Socket,
+    private socket: Socket,
     private readonly ctx: ServerContext,
     processId: number,
   ) {
     this.processId = processId;
     this.secretKey = randomBytes(4).readInt32BE(0);
     this.decoder = new FrontendDecoder({ maxMessageBytes: ctx.maxMessageBytes });
+    this.remoteHost = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
     socket.setNoDelay(true);
+    this.listen(socket);
+  }
+
+  /** Feeds the socket's bytes to the decoder, in order, and ends the connection with it. */
+  private listen(socket: Socket): void {
     socket.on('data', (chunk: Buffer) => {
       if (this.closed) return;
       this.decoder.push(chunk);
@@ -104,6 +115,24 @@ export class Connection {
     });
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
+  }
+
+  /**
+   * Answers an SSLRequest 'S' and continues on a TLS socket over the same connection (as
+   * PostgreSQL's secure_open_server after ProcessSSLStartup): the client starts the TLS
+   * handshake right after reading 'S', and the startup message comes through TLS. The decoder
+   * has already refused bytes that arrived in the clear behind the request (08P01).
+   */
+  private upgradeToTls(): void {
+    const raw = this.socket;
+    this.out.sslResponse(true);
+    raw.write(this.out.take());
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('end');
+    const tls = new TLSSocket(raw, { isServer: true, secureContext: this.ctx.tls! });
+    this.socket = tls;
+    this.encrypted = true;
+    this.listen(tls);
   }
 
   /** Ends the connection: an open transaction is rolled back, the socket closed. Idempotent. */
@@ -177,8 +206,13 @@ export class Connection {
     if (m.type === 'ProtocolFailure') return this.protocolFailure(m);
     switch (m.type) {
       case 'SSLRequest':
+        if (this.ctx.tls !== null) return this.upgradeToTls();
+        this.out.sslResponse(false);
+        this.flush();
+        return;
       case 'GSSENCRequest':
-        // No TLS and no GSSAPI encryption: 'N', and the client goes on in the clear (or gives up).
+        // No GSSAPI encryption (nor TLS when not configured): 'N', and the client goes on in
+        // the clear, tries TLS, or gives up.
         this.out.sslResponse(false);
         this.flush();
         return;
@@ -260,6 +294,12 @@ export class Connection {
   // --- startup and authentication ---
 
   private onStartup(m: StartupMessage): void {
+    if (this.ctx.tlsRequired && !this.encrypted) {
+      // PostgreSQL answers a startup that no hostssl pg_hba.conf line admits this way.
+      return this.fatal(
+        new PgError(SQLSTATE.invalid_authorization_specification, `no pg_hba.conf entry for host "${this.remoteHost}", user "${m.user}", database "${m.database}", no encryption`, { severity: 'FATAL' }),
+      );
+    }
     const n = protocolNegotiation(m);
     if (!this.ctx.admit(this)) {
       return this.fatal(new PgError(SQLSTATE.too_many_connections, 'sorry, too many clients already', { severity: 'FATAL' }));
