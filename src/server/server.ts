@@ -159,7 +159,7 @@ export class VecgresServer implements ServerContext {
 
   cancel(processId: number, secretKey: number): void {
     const c = this.connections.get(processId);
-    if (c !== undefined && c.secretKey === secretKey && c.busy) c.cancelPending = true;
+    if (c !== undefined && c.secretKey === secretKey) c.requestCancel();
   }
 
   onClose(conn: Connection): void {

@@ -91,6 +91,9 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
   }
   if (raw.tag === 'TransactionStmt') return transaction(env, raw.stmt.TransactionStmt);
+  // statement_timeout counts from here, for each statement of a multi-statement query (as
+  // PostgreSQL 13 and later); the executor's loops check it.
+  env.interrupts.startStatement(Number(env.settings.get('statement_timeout')));
   // The arena is shared by every database of the process; each statement runs under its own
   // session's vecgres.memory_limit.
   arena.limitBytes = Number(env.settings.get(GUC_MEMORY_LIMIT)) * 1024;
@@ -108,6 +111,8 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     if (txn.inBlock) txn.failed = true;
     else endTransaction(env, false);
     throw hostOutOfMemory(e);
+  } finally {
+    env.interrupts.endStatement();
   }
 }
 
