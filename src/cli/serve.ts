@@ -74,7 +74,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
     await db.close();
     throw e;
   }
-  console.error(`vecgres listening on ${o.host}:${server.port} (${o.data === undefined ? 'in memory' : `data directory ${o.data}`}, auth ${o.auth})`);
+  console.error(`vecgres listening on ${o.host}:${server.port} (${o.data === undefined ? 'in memory' : `data directory ${o.data}`}, auth ${o.auth}${o.tlsCert === undefined ? '' : o.tlsRequired === true ? ', TLS required' : ', TLS'})`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
