@@ -63,7 +63,10 @@ program
   .option('--password <password>', 'password of --user (prefer the environment variable VECGRES_PASSWORD or --password-file)')
   .option('--password-file <file>', 'file of user:password lines (or one password for --user)')
   .option('--max-message-bytes <n>', 'largest message a client may send', positiveInt)
-  .action(async (opts: { data?: string; host: string; port: number; maxConnections: number; auth: AuthMethod; user: string; password?: string; passwordFile?: string; maxMessageBytes?: number }) => {
+  .option('--tls-cert <file>', 'PEM certificate (chain) for TLS; with --tls-key, clients may connect with sslmode=require')
+  .option('--tls-key <file>', 'PEM private key of --tls-cert')
+  .option('--tls-required', 'refuse connections that do not use TLS')
+  .action(async (opts: { data?: string; host: string; port: number; maxConnections: number; auth: AuthMethod; user: string; password?: string; passwordFile?: string; maxMessageBytes?: number; tlsCert?: string; tlsKey?: string; tlsRequired?: boolean }) => {
     await runServe(opts);
   });
 

@@ -10,6 +10,7 @@ import type { Settings } from './settings.js';
 import type { PlanNode } from './plan/plan.js';
 import type { Prng } from '../common/prng.js';
 import type { StatsStore } from './stats/store.js';
+import type { Interrupts } from '../common/interrupts.js';
 
 /**
  * One row write of the current transaction: an inserted row (new or the new version of an
@@ -105,6 +106,8 @@ export interface SqlEnv {
   readonly engine: EngineHooks;
   /** The database's statistics (ANALYZE results, activity counters, build progress), shared by its sessions. */
   readonly stats: StatsStore;
+  /** Cancel requests and the statement_timeout deadline, which the executor checks (57014). */
+  readonly interrupts: Interrupts;
   /** The plan of the last SELECT executed, for EXPLAIN-free plan assertions in tests. */
   lastPlan: PlanNode | null;
 }

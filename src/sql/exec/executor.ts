@@ -13,6 +13,7 @@
  * Each state counts its rows and loops (and time, under EXPLAIN ANALYZE with TIMING).
  */
 import type { Clock } from '../../common/clock.js';
+import type { Interrupts } from '../../common/interrupts.js';
 import type { Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
@@ -110,6 +111,7 @@ export function execProcNode(ps: PlanState): Value[] | null {
     ps.started = true;
     instr.loops++;
   }
+  es.interrupts.tick();
   const t0 = es.clock === null ? 0 : es.clock.nowMs();
   let row = ps.next();
   if (row !== null) {
@@ -165,6 +167,8 @@ export class EState implements EvalCtx {
   instrumenting = false;
   /** Every SubPlan state created (EXPLAIN ANALYZE prints them). */
   readonly subPlanStates: { sp: SubPlan; state: PlanState }[] = [];
+  /** The session's interrupts: loops over rows tick them (statement_timeout, cancel). */
+  readonly interrupts: Interrupts;
 
   constructor(
     readonly env: SqlEnv,
@@ -173,6 +177,7 @@ export class EState implements EvalCtx {
     /** A clock when EXPLAIN ANALYZE measures time, else null. */
     readonly clock: Clock | null,
   ) {
+    this.interrupts = env.interrupts;
     this.execParams = new Array(stmt.nParams).fill(null);
     this.pendingInit = new Array(stmt.nParams).fill(null);
     for (const sp of stmt.subPlans) if (sp.initPlan && sp.outParam >= 0) this.pendingInit[sp.outParam] = sp;

@@ -41,6 +41,13 @@ export interface ResultField {
   type: SqlType;
   /** Type modifier (a vector's dimensions, varchar's length + 4, ...), -1 when none. */
   typmod?: number;
+  /**
+   * A column that comes straight from a table column: the table's oid (pg_class.oid) and the
+   * column's number (pg_attribute.attnum, from 1), as RowDescription reports them
+   * (PostgreSQL's resorigtbl / resorigcol). Absent for anything computed.
+   */
+  tableOid?: number;
+  columnAttr?: number;
 }
 
 /** What one statement returns; rows are arrays of plain values in field order. */
@@ -70,11 +77,53 @@ interface Prepared {
 /** Analysis cache for one database: statement tree -> analyzed query. */
 export type PreparedCache = WeakMap<object, Prepared>;
 
-function fieldsOf(targets: { name: string; expr: Expr }[]): ResultField[] {
+/** A table column a target reads: the table's name and the column's 0-based index. */
+type Origin = { table: string; col: number } | null;
+
+/**
+ * The result fields of `targets`; `origin` says which table column a target reads, if any
+ * (PostgreSQL's markTargetListOrigins), for RowDescription's table oid and column number.
+ */
+function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr }[], origin: (e: Expr) => Origin = () => null): ResultField[] {
   return targets.map((t) => {
     const typmod = (t.expr as { typmod?: number }).typmod;
-    return { name: t.name, dataTypeID: TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }) };
+    const o = origin(t.expr);
+    return {
+      name: t.name, dataTypeID: TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
+      ...(o === null ? {} : { tableOid: env.stats.relOid(o.table), columnAttr: o.col + 1 }),
+    };
   });
+}
+
+/**
+ * The table column a SELECT's output expression reads directly, following subqueries and
+ * (non-recursive) WITH items to their own output columns, as PostgreSQL's
+ * markTargetListOrigin does; null for anything else (expressions, set operations, VALUES).
+ */
+function selectOrigin(q: SelectQuery, e: Expr): Origin {
+  if (e.k !== 'var' || e.levelsUp !== 0) return null;
+  const rte = q.rtable[e.rti];
+  if (rte === undefined) return null;
+  switch (rte.kind) {
+    case 'relation':
+      return { table: rte.table.name, col: e.col };
+    case 'subquery': {
+      const t = rte.query.targets[e.col];
+      return t === undefined ? null : selectOrigin(rte.query, t.expr);
+    }
+    case 'cte': {
+      if (rte.cte.recursive !== null) return null;
+      const t = rte.cte.query.targets[e.col];
+      return t === undefined ? null : selectOrigin(rte.cte.query, t.expr);
+    }
+    default:
+      return null;
+  }
+}
+
+/** The target table's column a RETURNING expression reads directly (the table is range entry 0). */
+function returningOrigin(table: { name: string }): (e: Expr) => Origin {
+  return (e) => (e.k === 'var' && e.levelsUp === 0 && e.rti === 0 ? { table: table.name, col: e.col } : null);
 }
 
 const EMPTY: Value[][] = [];
@@ -95,6 +144,9 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
   }
   if (raw.tag === 'TransactionStmt') return transaction(env, raw.stmt.TransactionStmt);
+  // statement_timeout counts from here, for each statement of a multi-statement query (as
+  // PostgreSQL 13 and later); the executor's loops check it.
+  env.interrupts.startStatement(Number(env.settings.get('statement_timeout')));
   // The arena is shared by every database of the process; each statement runs under its own
   // session's vecgres.memory_limit.
   arena.limitBytes = Number(env.settings.get(GUC_MEMORY_LIMIT)) * 1024;
@@ -112,6 +164,8 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     if (txn.inBlock) txn.failed = true;
     else endTransaction(env, false);
     throw hostOutOfMemory(e);
+  } finally {
+    env.interrupts.endStatement();
   }
 }
 
@@ -137,13 +191,13 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       if (prep.plan === undefined || !cachedPlanValid(env, prep.plan, values)) prep.plan = planSelectCached(env, a.query, values);
       const out = runSelect(env, prep.plan.stmt, values);
       for (const h of prep.plan.stmt.indexHints ?? []) notices.push(new PgError(SQLSTATE.successful_completion, h.message, { severity: 'NOTICE', hint: h.hint }));
-      return { command: 'SELECT', fields: fieldsOf(a.query.targets), rows: out.rows, affectedRows: 0, notices };
+      return { command: 'SELECT', fields: fieldsOf(env, a.query.targets, (e) => selectOrigin(a.query, e)), rows: out.rows, affectedRows: 0, notices };
     }
     case 'InsertStmt': {
       const a = prepare(env, raw, cache) as Analyzed<InsertQuery>;
       const out = runInsert(env, a.query, paramValues(a.paramTypes, params));
       if (a.query.returning !== null) {
-        return { command: 'INSERT', fields: fieldsOf(a.query.returning), rows: out.returning!, affectedRows: out.count, notices };
+        return { command: 'INSERT', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
       return done('INSERT', notices, out.count);
     }
@@ -151,7 +205,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       const a = prepare(env, raw, cache) as Analyzed<UpdateQuery>;
       const out = runUpdate(env, a.query, paramValues(a.paramTypes, params));
       if (a.query.returning !== null) {
-        return { command: 'UPDATE', fields: fieldsOf(a.query.returning), rows: out.returning!, affectedRows: out.count, notices };
+        return { command: 'UPDATE', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
       return done('UPDATE', notices, out.count);
     }
@@ -159,7 +213,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       const a = prepare(env, raw, cache) as Analyzed<DeleteQuery>;
       const out = runDelete(env, a.query, paramValues(a.paramTypes, params));
       if (a.query.returning !== null) {
-        return { command: 'DELETE', fields: fieldsOf(a.query.returning), rows: out.returning!, affectedRows: out.count, notices };
+        return { command: 'DELETE', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
       return done('DELETE', notices, out.count);
     }
@@ -347,8 +401,9 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
       if (declared.length > 0 && cache.get(raw.stmt)?.declared === undefined) cache.set(raw.stmt, { version: -1, analyzed: null, declared });
       const a = prepare(env, raw, cache);
       const q = a.query;
-      const targets = q.kind === 'select' ? q.targets : (q as { returning: { name: string; expr: Expr }[] | null }).returning;
-      return { paramTypes: a.paramTypes, fields: targets === null ? null : fieldsOf(targets) };
+      if (q.kind === 'select') return { paramTypes: a.paramTypes, fields: fieldsOf(env, q.targets, (e) => selectOrigin(q as SelectQuery, e)) };
+      const dml = q as { returning: { name: string; expr: Expr }[] | null; table: { name: string } };
+      return { paramTypes: a.paramTypes, fields: dml.returning === null ? null : fieldsOf(env, dml.returning, returningOrigin(dml.table)) };
     }
     case 'ExplainStmt': {
       const inner = s.query;

@@ -16,6 +16,7 @@ import { isOrderedAm } from '../../access/am.js';
 import { PgArray } from '../../types/pgarray.js';
 import { allTypeIo, typeIoByOid } from '../../types/type_io.js';
 import { TYPE_OID, valueToText, type SqlType } from '../analyze/types.js';
+import { CATALOG_OIDS } from '../analyze/system_views.js';
 import type { ColumnStats } from '../stats/store.js';
 
 const NS_CATALOG = 11;
@@ -44,6 +45,12 @@ const TYPE_CATEGORY: Record<string, [string, string]> = {
   float4: ['N', 'i'], float8: ['N', 'd'], bpchar: ['S', 'i'], varchar: ['S', 'i'], bit: ['V', 'i'], varbit: ['V', 'i'],
   numeric: ['N', 'i'], uuid: ['U', 'c'], jsonb: ['U', 'i'],
 };
+/** pg_extension's rows, with PGlite + pgvector 0.8.7's oids and pg_description's comments. */
+const EXTENSIONS = [
+  { oid: 12774, name: 'plpgsql', namespace: NS_CATALOG, relocatable: false, version: '1.0', comment: 'PL/pgSQL procedural language' },
+  { oid: 16384, name: 'vector', namespace: NS_PUBLIC, relocatable: true, version: '0.8.7', comment: 'vector data type and ivfflat and hnsw access methods' },
+];
+const TEMPLATE_ACL = new PgArray('text', [2], ['=c/postgres', 'postgres=CTc/postgres']);
 const PGVECTOR_TYPES = new Set(['vector', 'halfvec', 'sparsevec']);
 const PREFERRED_TYPES = new Set(['bool', 'text', 'float8', 'varbit']);
 const COLLATABLE_TYPES = new Set(['text', 'varchar', 'bpchar']);
@@ -148,6 +155,19 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
           keys.map((_, i) => String(opclassOid(env, d, i))).join(' '), keys.map(() => '0').join(' '), null, null,
         ];
       });
+    case 'pg_extension':
+      // The vector types and methods are always there, as after CREATE EXTENSION vector
+      // (which vecgres accepts and needs not); plpgsql is in every PostgreSQL database.
+      return EXTENSIONS.map((e) => [e.oid, e.name, BOOTSTRAP_SUPERUSER, e.namespace, e.relocatable, e.version, null, null]);
+    case 'pg_description':
+      return EXTENSIONS.map((e) => [e.oid, CATALOG_OIDS['pg_extension']!, 0, e.comment]);
+    case 'pg_database':
+      // PGlite's three databases (the server serves "postgres").
+      return [
+        [DATABASE_OID, 'postgres', BOOTSTRAP_SUPERUSER, 6, 'c', false, true, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, null],
+        [1, 'template1', BOOTSTRAP_SUPERUSER, 6, 'c', true, true, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, TEMPLATE_ACL],
+        [4, 'template0', BOOTSTRAP_SUPERUSER, 6, 'c', true, false, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, TEMPLATE_ACL],
+      ];
     case 'pg_tables':
       return env.catalog.tableNames().map((t) => ['public', t, 'postgres', null, env.catalog.indexesOf(t).length > 0, false, false, false]);
     case 'pg_stats':
