@@ -129,6 +129,20 @@ export function execProcNode(ps: PlanState): Value[] | null {
   return row;
 }
 
+/**
+ * A new tuple of `a`'s values followed by `b`'s (a join's output tuple). A plain copy loop:
+ * `Array.prototype.concat` takes a generic slow path on the holey arrays tuples are (about
+ * seven times slower per joined row).
+ */
+export function concatTuples(a: readonly Value[], b: readonly Value[]): Value[] {
+  const na = a.length;
+  const nb = b.length;
+  const out: Value[] = new Array(na + nb);
+  for (let i = 0; i < na; i++) out[i] = a[i]!;
+  for (let i = 0; i < nb; i++) out[na + i] = b[i]!;
+  return out;
+}
+
 /** Restarts `ps` (PostgreSQL's ExecReScan): a later fetch counts as a new loop. */
 export function execReScan(ps: PlanState): void {
   ps.started = false;

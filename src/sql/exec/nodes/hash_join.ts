@@ -8,7 +8,7 @@
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr, passes } from '../eval.js';
-import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
+import { PlanState, concatTuples, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
 import { intKey, intKeyed, keyText } from '../hash_key.js';
 import type { HashEntry, HashState } from './hash.js';
 
@@ -89,7 +89,7 @@ export class HashJoinState extends PlanState {
         if (type === 'right_semi') {
           // Each inner row once, the first time an outer row matches it.
           if (entry.matched) continue;
-          const row = entry.row.concat(o);
+          const row = concatTuples(entry.row, o);
           if (p.joinQual !== null && !passes(p.joinQual, row, this.es)) {
             this.instr.removedByJoinFilter++;
             continue;
@@ -98,7 +98,7 @@ export class HashJoinState extends PlanState {
           if (this.qualPasses(p.qual, row)) return row;
           continue;
         }
-        const row = o.concat(entry.row);
+        const row = concatTuples(o, entry.row);
         if (p.joinQual !== null && !passes(p.joinQual, row, this.es)) {
           this.instr.removedByJoinFilter++;
           continue;
@@ -115,7 +115,7 @@ export class HashJoinState extends PlanState {
       }
       this.outerRow = null;
       if (!this.matched && (type === 'left' || type === 'full' || type === 'anti')) {
-        const row = o.concat(this.innerNulls);
+        const row = concatTuples(o, this.innerNulls);
         if (this.qualPasses(p.qual, row)) return row;
       }
     }
@@ -124,7 +124,7 @@ export class HashJoinState extends PlanState {
       while (this.ui < all.length) {
         const e = all[this.ui++]!;
         if (e.matched) continue;
-        const row = this.outerNulls.concat(e.row);
+        const row = concatTuples(this.outerNulls, e.row);
         if (this.qualPasses(p.qual, row)) return row;
       }
     }
