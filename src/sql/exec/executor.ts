@@ -47,6 +47,12 @@ export abstract class PlanState {
   started = false;
   /** Child states, outer first (EXPLAIN ANALYZE walks them). */
   children: PlanState[] = [];
+  /**
+   * Set by the parent when it reads each tuple before asking for the next and keeps none (a
+   * hashed or plain Agg keeps values, never tuples): the node may then return one reused
+   * tuple array. A node with a projection may always do so (execProcNode copies it out).
+   */
+  parentKeepsNoTuple = false;
 
   constructor(readonly plan: PlanNode, readonly es: EState) {}
 

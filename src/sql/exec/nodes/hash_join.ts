@@ -30,14 +30,30 @@ export class HashJoinState extends PlanState {
   /** The current outer row's key values (reused). */
   private readonly kv: Value[];
   private readonly outerNulls: Value[];
+  /** The reused output tuple of inner matches (see joined). */
+  private readonly scratch: Value[];
 
   constructor(readonly p: HashJoinPlan, es: EState) {
     super(p, es);
     this.children = [execInitNode(p.outer, es), execInitNode(p.inner, es)];
     this.innerNulls = new Array(p.innerWidth).fill(null);
     this.outerNulls = new Array(p.outerWidth).fill(null);
+    this.scratch = new Array(p.outerWidth + p.innerWidth).fill(null);
     this.kv = new Array(p.outerKeys.length).fill(null);
     this.intKeys = intKeyed(p.outerKeys.map((k) => k.type), p.innerKeys.map((k) => k.type));
+  }
+
+  /**
+   * outer ++ inner as the output tuple: in one reused array when nothing above keeps it (a
+   * projection copies it out, or the parent keeps no tuple), else a new one.
+   */
+  private joined(o: Value[], i: Value[]): Value[] {
+    if (this.p.project === null && !this.parentKeepsNoTuple) return concatTuples(o, i);
+    const out = this.scratch;
+    const no = o.length;
+    for (let c = 0; c < no; c++) out[c] = o[c]!;
+    for (let c = 0; c < i.length; c++) out[no + c] = i[c]!;
+    return out;
   }
 
   /** Confirms a candidate with the operators' own equality (a shared hash form is not proof). */
@@ -98,7 +114,7 @@ export class HashJoinState extends PlanState {
           if (this.qualPasses(p.qual, row)) return row;
           continue;
         }
-        const row = concatTuples(o, entry.row);
+        const row = this.joined(o, entry.row);
         if (p.joinQual !== null && !passes(p.joinQual, row, this.es)) {
           this.instr.removedByJoinFilter++;
           continue;
