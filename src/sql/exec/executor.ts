@@ -48,6 +48,12 @@ export abstract class PlanState {
   started = false;
   /** Child states, outer first (EXPLAIN ANALYZE walks them). */
   children: PlanState[] = [];
+  /**
+   * Set by the parent when it reads each tuple before asking for the next and keeps none (a
+   * hashed or plain Agg keeps values, never tuples): the node may then return one reused
+   * tuple array. A node with a projection may always do so (execProcNode copies it out).
+   */
+  parentKeepsNoTuple = false;
 
   constructor(readonly plan: PlanNode, readonly es: EState) {}
 
@@ -129,6 +135,20 @@ export function execProcNode(ps: PlanState): Value[] | null {
   }
   if (row !== null) instr.rows++;
   return row;
+}
+
+/**
+ * A new tuple of `a`'s values followed by `b`'s (a join's output tuple). A plain copy loop:
+ * `Array.prototype.concat` takes a generic slow path on the holey arrays tuples are (about
+ * seven times slower per joined row).
+ */
+export function concatTuples(a: readonly Value[], b: readonly Value[]): Value[] {
+  const na = a.length;
+  const nb = b.length;
+  const out: Value[] = new Array(na + nb);
+  for (let i = 0; i < na; i++) out[i] = a[i]!;
+  for (let i = 0; i < nb; i++) out[na + i] = b[i]!;
+  return out;
 }
 
 /** Restarts `ps` (PostgreSQL's ExecReScan): a later fetch counts as a new loop. */

@@ -23,6 +23,7 @@ import { bestIndexedScan, filterBitmapIndex } from './indexpath.js';
 import { planSetOp, setOpOutputNames } from './setop.js';
 import { distanceBound, knnOrderOf, matchKnnIndexes, type KnnIndexMatch } from './knn_index.js';
 import { bug } from '../exec/eval.js';
+import { takeRunCondition } from './window.js';
 import { vectorBinaryQuantize } from '../../types/vector.js';
 
 /** A WHERE / ON conjunct and the range-table entries of this level it refers to. */
@@ -179,9 +180,13 @@ function subqueryLike(
 ): RelPlan {
   const cols = rte.colNames.map((_, i) => i);
   const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
+  const before = quals.length;
+  quals = quals.filter((q) => !runCondition(sub, rti, q.expr));
+  // PostgreSQL keeps the scan over a partitioned WindowAgg that took a run condition.
+  const keep = quals.length < before && sub.node === 'WindowAgg' && sub.partition.length > 0;
   const qualExpr = and(quals.map((q) => q.expr));
   const sel = quals.reduce((s, q) => s * qualSelectivity(q.expr), 1);
-  if (qualExpr === null && sub.cteDefs === undefined) {
+  if (qualExpr === null && sub.cteDefs === undefined && !keep) {
     // A SubqueryScan that neither filters nor projects is left out (PostgreSQL's
     // trivial_subqueryscan): the subquery's top node emits the columns in order already.
     sub.layout = layout;
@@ -193,6 +198,21 @@ function subqueryLike(
   };
   if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
   return { plan: node, rels: new Set([rti]), lateral, base: null };
+}
+
+/**
+ * True when qual `e` of subquery `rti` compares an output column with an integer constant in
+ * a form the subquery's WindowAgg takes as its run condition (window.ts takeRunCondition).
+ */
+function runCondition(sub: PlanNode, rti: number, e: Expr): boolean {
+  if (sub.node !== 'WindowAgg' || e.k !== 'op2') return false;
+  const op = e.op;
+  if (op !== '<=' && op !== '<' && op !== '>=' && op !== '>') return false;
+  const isCol = (x: Expr): x is VarExpr => x.k === 'var' && x.rti === rti && x.levelsUp === 0;
+  const isInt = (x: Expr): x is Extract<Expr, { k: 'const' }> => x.k === 'const' && typeof x.value === 'number' && Number.isInteger(x.value);
+  if (isCol(e.l) && isInt(e.r)) return takeRunCondition(sub, e.l.col, op, e.r.value as number, false, deparse(e.r, false));
+  if (isInt(e.l) && isCol(e.r)) return takeRunCondition(sub, e.r.col, op, e.l.value as number, true, deparse(e.l, false));
+  return false;
 }
 
 /** A reference to a WITH item: inlined (referenced once, not MATERIALIZED) or a CteScan of its shared plan. */
