@@ -63,6 +63,8 @@ export const SQLSTATE = {
   data_corrupted: 'XX001',
   internal_error: 'XX000',
   query_canceled: '57014',
+  idle_in_transaction_session_timeout: '25P03',
+  idle_session_timeout: '57P05',
   object_not_in_prerequisite_state: '55000',
   invalid_cursor_state: '24000',
   invalid_binary_representation: '22P03',

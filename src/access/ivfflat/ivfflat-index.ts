@@ -7,7 +7,8 @@ import { arena } from '../../kernels/arena.js';
 import { fast, type RangeKernel } from '../../kernels/fast.js';
 import { HALF_TO_F32 } from '../../kernels/half.js';
 import type { ByteSink } from '../../storage/stream.js';
-import type { IndexScan, Metric, OpClass, ScanOptions, VectorIndex } from '../am.js';
+import type { IndexScan, Metric, OpClass, ScanOptions, VectorIndex, VectorKey } from '../am.js';
+import { assert } from '../../common/assert.js';
 import { argMin, normalizeAt } from './kmeans.js';
 import { IvfLists } from './lists.js';
 import type { IvfflatOptions } from './options.js';
@@ -67,7 +68,7 @@ export class IvfflatIndex implements VectorIndex {
    * arrives as binary16 (Uint16Array) and is stored as the float32 values it denotes, the
    * values pgvector's halfvec distances compute with.
    */
-  insert(rowId: number, key: Float32Array): void {
+  insert(rowId: number, key: VectorKey): void {
     const vec = asFloat32(key, this.dim);
     if (this.normalize && !hasNorm(vec, this.dim)) return;
     const q = this.insertScratch;
@@ -101,7 +102,7 @@ export class IvfflatIndex implements VectorIndex {
     saveIvfflat(this, sink);
   }
 
-  beginScan(q: Float32Array, opts: ScanOptions): IndexScan {
+  beginScan(q: VectorKey, opts: ScanOptions): IndexScan {
     return new IvfflatScan(this, asFloat32(q, this.dim), opts);
   }
 
@@ -146,10 +147,12 @@ export function hasNorm(v: Float32Array, dim: number): boolean {
 
 /**
  * A key as float32 values: a vector's own array, or a halfvec's binary16 values (a Uint16Array,
- * as the table stores them) converted exactly.
+ * as the table stores them) converted exactly. A bit key (Uint8Array) never arrives: ivfflat
+ * declares no bit operator class, so the SQL layer refuses such an index (42704).
  */
-export function asFloat32(v: Float32Array | Uint16Array, dim: number): Float32Array {
+export function asFloat32(v: VectorKey, dim: number): Float32Array {
   if (v instanceof Float32Array) return v;
+  assert(v instanceof Uint16Array, 'ivfflat key is neither vector nor halfvec');
   const out = new Float32Array(dim);
   for (let i = 0; i < dim; i++) out[i] = HALF_TO_F32[v[i]!]!;
   return out;

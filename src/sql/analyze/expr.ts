@@ -62,7 +62,7 @@ export type Expr =
   /** Bound by the planner: a subquery plan run per evaluation (SubPlan) or once (hashed / InitPlan). */
   | { k: 'subplan'; type: SqlType; typmod: number; sp: unknown }
   /** A one-argument function or prefix operator; `op` is '-' for unary minus (the planner sees it in ORDER BY transforms). */
-  | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr; op?: string }
+  | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr; /** A prefix operator (`-`) or a function's name, for EXPLAIN. */ op?: string }
   | { k: 'op2'; type: SqlType; fn: Fn2; l: Expr; r: Expr; op: string }
   /** `explicit` false: an implicit or assignment cast (bit(n) lengths must then match). */
   | { k: 'cast'; type: SqlType; from: SqlType; typmod: number; arg: Expr; explicit?: boolean }
@@ -337,6 +337,14 @@ export interface ExprScope {
    * `indexes`: a table's indexes, pg_indexes_size; `total`: both, pg_total_relation_size).
    */
   relationSize(name: string, what?: 'relation' | 'table' | 'indexes' | 'total'): number;
+  /**
+   * The oid of relation `name` (`[schema.]relname`, as regclass input reads it): a table's or
+   * an index's (pg_class.oid), or a system catalog's fixed one.
+   * @throws PgError 42P01 `relation "name" does not exist`.
+   */
+  regclassOid(name: string): number;
+  /** pg_table_is_visible: true for a relation vecgres has (all are on the search path), null for an unknown oid. */
+  relationVisible(oid: number): boolean | null;
   /** The session's seeded random stream (gen_random_uuid); absent where none is needed. */
   random?: () => Prng;
 }
@@ -506,6 +514,8 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'ColumnRef':
       return analyzeColumnRef(scope, n);
     case 'TypeCast': {
+      const regclass = regclassLiteral(scope, n);
+      if (regclass !== null) return regclass;
       const { type, typmod } = resolveTypeName(n.typeName);
       const arg = analyzeExpr(scope, n.arg);
       // Input errors of an untyped literal point at the literal; a missing cast at the `::`.
@@ -548,6 +558,8 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     }
     case 'SQLValueFunction':
       return sqlValueFunction(n);
+    case 'CollateClause':
+      return collateClause(scope, n);
     default:
       throw pgErr.featureNotSupported(describeNode(tag));
   }
@@ -746,7 +758,7 @@ function overloadedCall(scope: ExprScope, name: string, overloads: readonly Over
   const o = res.overload;
   const a = args.map((x, i) => applyArg(scope, x, o.args[i]!, location));
   if (o.nary === true) return foldConstants({ k: 'fn', type: o.result, name, fn: o.impl as FnN, args: a });
-  if (a.length === 1) return foldConstants({ k: 'op1', type: o.result, fn: o.impl as Fn1, arg: a[0]! });
+  if (a.length === 1) return foldConstants({ k: 'op1', type: o.result, fn: o.impl as Fn1, arg: a[0]!, op: name });
   return foldConstants({ k: 'op2', type: o.result, fn: o.impl as Fn2, l: a[0]!, r: a[1]!, op: name });
 }
 
@@ -863,6 +875,49 @@ export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
     default:
       throw pgErr.featureNotSupported(`pg_column_size of type ${TYPE_NAME[type]}`);
   }
+}
+
+/**
+ * `'name'::regclass`: a literal read as a relation name when the statement is analyzed, to
+ * its oid (vecgres has no regclass type: the value is the oid as bigint, as oid columns are).
+ * Null when `n` is not such a cast; 0A000 for a regclass cast of anything but a literal.
+ * @throws PgError 42P01 for an unknown relation, at the literal.
+ */
+function regclassLiteral(scope: ExprScope, n: PgNode): Expr | null {
+  const names = n.typeName?.names as PgNode[] | undefined;
+  if (names === undefined || names[names.length - 1]?.String?.sval !== 'regclass' || n.typeName.arrayBounds !== undefined) return null;
+  if (names.length === 2 && names[0]?.String?.sval !== 'pg_catalog') return null;
+  const c = n.arg?.A_Const;
+  if (c === undefined || c.sval === undefined) throw pgErr.featureNotSupported('type regclass (other than a relation name literal cast to it)');
+  try {
+    return { k: 'const', type: 'int8', value: scope.regclassOid(c.sval.sval as string) };
+  } catch (e) {
+    if (e instanceof PgError && e.code === SQLSTATE.undefined_table) throw new PgError(e.code, e.message, pos(c.location));
+    throw e;
+  }
+}
+
+/** Collations that order and compare as vecgres does (by code point: the database collation is C, as PGlite's). */
+const CODE_POINT_COLLATIONS = new Set(['default', 'C', 'POSIX', 'ucs_basic']);
+
+/**
+ * `expr COLLATE name`: the collations that compare as vecgres always does are accepted and
+ * change nothing (psql's catalog queries say COLLATE pg_catalog.default); any other is 0A000.
+ * @throws PgError 42804 `collations are not supported by type X` for a non-collatable
+ *   expression, 0A000 for a collation vecgres does not have.
+ */
+function collateClause(scope: ExprScope, n: PgNode): Expr {
+  const names = (n.collname as PgNode[]).map((x) => x.String.sval as string);
+  const coll = names[names.length - 1]!;
+  let arg = analyzeExpr(scope, n.arg);
+  if (names.length > 2 || (names.length === 2 && names[0] !== 'pg_catalog') || !CODE_POINT_COLLATIONS.has(coll)) {
+    throw pgErr.featureNotSupported(`COLLATE "${names.join('.')}"`);
+  }
+  if (arg.type === 'unknown') arg = coerceTo(scope, arg, 'text', -1);
+  if (arg.type !== 'text' && arg.type !== 'varchar' && arg.type !== 'bpchar') {
+    throw new PgError(SQLSTATE.datatype_mismatch, `collations are not supported by type ${TYPE_NAME[arg.type]}`, pos(n.location));
+  }
+  return arg;
 }
 
 function opName(n: PgNode): string {
@@ -1724,6 +1779,25 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     case 'current_schema':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);
       return { k: 'const', type: 'text', value: 'public' };
+    case 'pg_get_userbyid': {
+      // The two roles PostgreSQL's catalogs name: the bootstrap superuser and pg_database_owner.
+      if (args.length !== 1) throw undefinedFunction(name, types(), location);
+      const a = applyArg(scope, args[0]!, 'int8', location);
+      if (a.type !== 'int8') throw undefinedFunction(name, types(), location);
+      return foldConstants({ k: 'op1', type: 'text', arg: a, fn: (v) => (Number(v) === 10 ? SESSION_USER : Number(v) === 6171 ? 'pg_database_owner' : `unknown (OID=${Number(v)})`) });
+    }
+    case 'pg_table_is_visible': {
+      if (args.length !== 1) throw undefinedFunction(name, types(), location);
+      const a = applyArg(scope, args[0]!, 'int8', location);
+      if (a.type !== 'int8') throw undefinedFunction(name, types(), location);
+      return { k: 'op1', type: 'bool', arg: a, fn: (v) => scope.relationVisible(Number(v)) };
+    }
+    case 'pg_encoding_to_char': {
+      if (args.length !== 1) throw undefinedFunction(name, types(), location);
+      const a = applyArg(scope, args[0]!, 'int4', location);
+      if (a.type !== 'int4') throw undefinedFunction(name, types(), location);
+      return foldConstants({ k: 'op1', type: 'text', arg: a, fn: (v) => (v === 6 ? 'UTF8' : v === 0 ? 'SQL_ASCII' : '') });
+    }
     case 'current_user':
     case 'session_user':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);

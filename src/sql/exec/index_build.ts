@@ -36,8 +36,8 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
   const parsed = am.parseOptions(t.options, t.dim);
   let rowCount = 0;
   const column = def.keys[0]!.column;
-  // The pointer test reads float32 vector columns; other key types count through vectorKey.
-  if (compileIndexDef(env, def, table).simple && table.def.columns[column]?.type === 'vector') {
+  if (compileIndexDef(env, def, table).simple && table.def.columns[column]!.type === 'vector' && table.packedColumn(column) === null) {
+    // A float32 vector column answers NULL from its pointer array without making a view.
     for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(column, r) !== 0) rowCount++;
   } else {
     // Keys are computed twice (count, then build) rather than held: an expression key is a

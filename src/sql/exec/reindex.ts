@@ -3,8 +3,11 @@
  * index's structure is built again from the table's current rows and replaces the old one.
  * For IVFFlat this recomputes the centers (an index created on an empty or small table has
  * poor lists until then, pgvector's advice); for HNSW it drops the space of vacuumed nodes.
- * The build goes through `buildIndexOverTable` as CREATE INDEX does (its NOTICEs included);
- * the catalog logs the rebuild so that recovery rebuilds the index too.
+ * The build goes through `buildIndexOverTable` as CREATE INDEX does (its NOTICEs included).
+ * It is transactional DDL (ddl_txn.ts `reindexTx`): inside a transaction block the old
+ * structure is kept until COMMIT and put back by ROLLBACK (or ROLLBACK TO a savepoint before
+ * it); the catalog logs the rebuild with the transaction id, so recovery rebuilds the index if
+ * the transaction committed and keeps the old definition if not.
  *
  * Not supported (0A000): REINDEX SCHEMA / DATABASE / SYSTEM, CONCURRENTLY, options
  * (VERBOSE, TABLESPACE).
@@ -18,6 +21,8 @@ import type { PgNode } from '../parser/parse.js';
 import type { Notices } from './ddl.js';
 import { buildIndexOverTable } from './index_build.js';
 import { buildOrderedIndex } from './ordered_index.js';
+import { reindexTx } from './ddl_txn.js';
+import { ensureXid } from './txn.js';
 
 /**
  * Runs a ReindexStmt.
@@ -52,7 +57,7 @@ export function reindex(env: SqlEnv, s: PgNode, notices: Notices): void {
   for (const def of env.catalog.indexesOf(table.name)) reindexOne(env, def, table, notices);
 }
 
-/** Builds `def`'s structure again over `table` and swaps it in (the primary key has none). */
+/** Builds `def`'s structure again over `table` and swaps it in, in the session's transaction (the primary key has none). */
 function reindexOne(env: SqlEnv, def: IndexDef, table: Table, notices: Notices): void {
   if (def.primaryKey) return;
   const am = env.methods.get(def.method);
@@ -64,13 +69,7 @@ function reindexOne(env: SqlEnv, def: IndexDef, table: Table, notices: Notices):
     if (isOrderedIndex(old)) return;
     fresh = buildIndexOverTable(env, am, { name: def.name, table, def, dim: old.dim, opclass: old.opclass, options: new Map(def.options), notices });
   }
-  try {
-    env.catalog.reindexed(def.name);
-  } catch (e) {
-    fresh.dispose();
-    throw e;
-  }
-  old.dispose();
-  env.indexes.set(def.name, fresh);
+  ensureXid(env);
+  reindexTx(env, env.txn, def.name, fresh);
   env.engine.indexBuilt?.(fresh.size);
 }
