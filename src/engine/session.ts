@@ -9,6 +9,7 @@ import type { EngineHooks, SqlEnv, TxnState } from '../sql/env.js';
 import type { PlanNode } from '../sql/plan/plan.js';
 import { Settings, type SettingsRegistry } from '../sql/settings.js';
 import { Prng } from '../common/prng.js';
+import { systemClock, type Clock } from '../common/clock.js';
 import type { StatsStore } from '../sql/stats/store.js';
 
 export class Session implements SqlEnv {
@@ -19,6 +20,8 @@ export class Session implements SqlEnv {
   commitLsn = 0;
   /** Random values SQL draws (gen_random_uuid), seeded from the database seed. */
   readonly random: Prng;
+  /** Start of the current transaction and statement (now(), statement_timestamp()). */
+  readonly timestamps = { transactionUs: 0n, statementUs: 0n };
 
   constructor(
     readonly catalog: Catalog,
@@ -28,6 +31,7 @@ export class Session implements SqlEnv {
     readonly seed: number,
     readonly engine: EngineHooks,
     readonly stats: StatsStore,
+    readonly clock: Clock = systemClock,
   ) {
     this.settings = new Settings(registry);
     this.random = new Prng(seed ^ 0x5eed5eed);
