@@ -291,6 +291,8 @@ export function parseInterval(text: string): Interval {
   const t = text.trim().toLowerCase();
   if (t === '') throw bad();
   if (t.startsWith('p')) return parseIso8601(text, t, bad, fieldRange);
+  // A sign glued to a digit before it: SQL-standard `Y-M` or `D H:M:S` forms, not read here.
+  if (/\d[+-]/.test(t)) throw unsupported();
   if (t === 'infinity' || t === '+infinity' || t === '-infinity') throw unsupported();
   // Split into fields as ParseDateTime does: a number glued to a unit word is two fields.
   const raw = t.replace(/^@\s*/, '').match(/[+-]?\d*\.?\d+(?::\d*(?:\.\d*)?)*(?:\.\d*)?|[a-z]+|\S/g);
@@ -302,15 +304,18 @@ export function parseInterval(text: string): Interval {
     fields = fields.slice(0, -1);
   }
   const acc: Acc = { us: 0n, days: 0, months: 0, seen: new Set() };
-  const mark = (key: string) => {
-    if (acc.seen.has(key)) throw bad();
-    acc.seen.add(key);
+  // PostgreSQL's fmask: each field sets bits, and a bit set twice is a syntax error. A time
+  // field sets hour, minute and all the seconds bits; seconds with a fraction all seconds bits.
+  const mark = (...keys: string[]) => {
+    for (const k of keys) if (acc.seen.has(k)) throw bad();
+    for (const k of keys) acc.seen.add(k);
   };
+  const unitBits = (unit: Unit, frac: number): string[] => (unit === 'second' && frac !== 0 ? ['second', 'ms', 'us'] : [unit]);
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
     const tm = TIME.exec(f);
     if (tm !== null && f.includes(':')) {
-      mark('time');
+      mark('hour', 'minute', 'second', 'ms', 'us');
       const neg = tm[1] === '-';
       let h: bigint;
       let m: bigint;
@@ -336,16 +341,20 @@ export function parseInterval(text: string): Interval {
       acc.us += us;
       continue;
     }
+    if (/^[+-]?\./.test(f)) throw unsupported();
     if (!NUMBER.test(f)) {
       if (/^[a-z]+$/.test(f) && UNITS[f] === undefined && !['ago', 'infinity'].includes(f)) throw bad();
-      throw /^[a-z:.+-]+$/.test(f) && !/\d/.test(f) && UNITS[f] === undefined ? bad() : unsupported();
+      // A unit without a number: PostgreSQL gives it a neighbouring field's value.
+      if (UNITS[f] !== undefined) throw unsupported();
+      // Punctuation PostgreSQL's field splitter may skip or join: refuse rather than guess.
+      throw /^[a-z]+$/.test(f) ? bad() : unsupported();
     }
     const next = fields[i + 1];
     const { whole, frac } = splitNumber(f);
     if (whole > 2147483647n || whole < -2147483648n) throw fieldRange();
     if (next !== undefined && UNITS[next] !== undefined) {
       const unit = UNITS[next]!;
-      mark(unit);
+      mark(...unitBits(unit, frac));
       applyUnit(acc, unit, whole, frac);
       i++;
       continue;
@@ -358,11 +367,13 @@ export function parseInterval(text: string): Interval {
     }
     if (next === undefined) {
       // A lone trailing number is seconds.
-      mark('second');
+      mark(...unitBits('second', frac));
       applyUnit(acc, 'second', whole, frac);
       continue;
     }
-    throw NUMBER.test(next) ? bad() : /\d/.test(next) || next === '-' ? unsupported() : bad();
+    // Two numbers in a row, or a number before punctuation: PostgreSQL gives the first one the
+    // unit below the next field's, a rule this parser does not follow.
+    throw /^[a-z]+$/.test(next) ? bad() : unsupported();
   }
   if (acc.seen.size === 0) throw bad();
   let { months, days, us } = acc;
