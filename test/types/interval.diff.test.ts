@@ -15,6 +15,10 @@ import { Rng } from '../support/random_query/rng.js';
 import { parseInterval, formatInterval, intervalMul, type Interval } from '../../src/types/interval.js';
 import { parseTimestamp, formatTimestamp } from '../../src/types/datetime.js';
 import { timestampPlusInterval, timestampDiff, dateTrunc, extractTimestamp, age } from '../../src/types/datetime_funcs.js';
+import { typeIoByName } from '../../src/types/type_io.js';
+import { valueFromText, valueToText, TYPE_OID } from '../../src/sql/analyze/types.js';
+import { ManualClock } from '../../src/common/clock.js';
+import { Vecgres } from '../../src/index.js';
 
 const oracle = await oracleForFile();
 await oracle.exec("SET TimeZone = 'UTC'");
@@ -137,4 +141,51 @@ test(`timestamp arithmetic, date_trunc, extract and age agree with PostgreSQL (s
   }
   console.log(`timestamp functions: ${compared} compared, ${mismatches.length} differ`);
   assert.equal(mismatches.length, 0, `VECGRES_SEED=${SEED}:\n${mismatches.slice(0, 15).join('\n')}`);
+});
+
+test('binary send and receive of timestamp, timestamptz, date and interval are PostgreSQL\'s bytes', async () => {
+  const cases: ['timestamp' | 'timestamptz' | 'date' | 'interval', string][] = [
+    ['timestamp', '2024-02-29 12:34:56.789'], ['timestamp', '1999-12-31 23:59:59.999999'], ['timestamp', 'infinity'], ['timestamp', '0044-03-15 BC'],
+    ['timestamptz', '2024-01-01 00:00+05:30'], ['timestamptz', '-infinity'], ['date', '2024-02-29'], ['date', '1900-01-01'], ['date', 'infinity'],
+    ['interval', '1 year 2 mons 3 days 04:05:06.789'], ['interval', '-1 day +02:00'], ['interval', '0'],
+  ];
+  for (const [type, text] of cases) {
+    const io = typeIoByName(type)!;
+    const value = valueFromText(text, type, -1);
+    const r = await oracle.tryText(`encode(${type}_send($1::${type}), 'hex')`, [text]);
+    assert.ok(r.ok, `${type} ${text}`);
+    const ours = Buffer.from(io.send(value as never)).toString('hex');
+    assert.equal(ours, r.text, `${type}_send('${text}')`);
+    assert.equal(valueToText(io.recv(Buffer.from(ours, 'hex'), -1) as never, type), valueToText(value, type), `${type}_recv('${text}')`);
+    assert.equal(io.oid, TYPE_OID[type], type);
+  }
+});
+
+test('now() is the transaction start: fixed inside a block, read from the injected clock', async () => {
+  const clock = new ManualClock(0, Date.UTC(2024, 0, 15, 12, 0, 0));
+  const db = await Vecgres.create({ clock });
+  try {
+    const one = async (sql: string) => Object.values((await db.query(sql)).rows[0] as object)[0];
+    assert.equal(await one('SELECT now()::text'), '2024-01-15 12:00:00+00');
+    clock.advance(1500.25);
+    assert.equal(await one('SELECT current_timestamp::text'), '2024-01-15 12:00:01.50025+00');
+    await db.exec('CREATE TABLE ev (id int, at timestamptz DEFAULT now(), d date DEFAULT current_date)');
+    await db.exec('BEGIN');
+    clock.advance(1000);
+    assert.equal(await one('SELECT now()::text'), '2024-01-15 12:00:01.50025+00');
+    assert.equal(await one('SELECT statement_timestamp()::text'), '2024-01-15 12:00:02.50025+00');
+    clock.advance(60_000);
+    assert.equal(await one("SELECT (clock_timestamp() - now())::text"), '00:01:01');
+    assert.equal(await one('SELECT current_date::text'), '2024-01-15');
+    await db.exec('INSERT INTO ev (id) VALUES (1)');
+    await db.exec('COMMIT');
+    clock.advance(86_400_000);
+    await db.exec('INSERT INTO ev (id) VALUES (2)');
+    assert.deepEqual((await db.query('SELECT id, at::text AS at, d::text AS d FROM ev ORDER BY id')).rows, [
+      { id: 1, at: '2024-01-15 12:00:01.50025+00', d: '2024-01-15' },
+      { id: 2, at: '2024-01-16 12:01:02.50025+00', d: '2024-01-16' },
+    ]);
+  } finally {
+    await db.close();
+  }
 });
