@@ -310,6 +310,21 @@ function isoWeek(year: number, days: number): { week: number; isoyear: number } 
   return { week: Math.floor((days - start) / 7) + 1, isoyear: y };
 }
 
+/** ISO week and ISO year of broken-down fields (to_char's IW / IYYY). */
+export function isoWeekOf(tm: Tm): { week: number; isoyear: number } {
+  return isoWeek(tm.year, tm.days);
+}
+
+/** Day of the year, 1-based (to_char's DDD). */
+export function dayOfYear(tm: Tm): number {
+  return tm.days - (daysFromCivil(tm.year, 1, 1) - PG_EPOCH_DAYS) + 1;
+}
+
+/** ISO day of the week, Monday 1 .. Sunday 7, of a day count since 2000-01-01. */
+export function isoDayOfWeek(days: number): number {
+  return isoDow(days);
+}
+
 /** A unit's value of a finite timestamp or date as an exact number: [unscaled, scale]. */
 function fieldValue(unit: DtUnit, tm: Tm, ts: bigint): [bigint, number] | null {
   const y = tm.year;

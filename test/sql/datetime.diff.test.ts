@@ -157,6 +157,20 @@ test('date_trunc, extract and date_part', async () => {
   await all('fields', sqls);
 });
 
+test('to_char with the common patterns', async () => {
+  const ts = ["timestamp '2024-05-17 12:34:56.789123'", "timestamptz '2023-01-01 00:00:00+00'", "timestamp '2021-01-03 23:59:59.5'", "timestamptz '2000-02-29 06:07:08.000001+00'", "timestamp '0987-12-31 00:00'", "timestamp 'infinity'"];
+  const fmts = [
+    'YYYY-MM-DD HH24:MI:SS', 'YYYY-MM-DD"T"HH24:MI:SS.US', 'YYYY-MM-DD HH24:MI:SS.MS TZ', 'Mon DD, YYYY', 'Month DD YYYY', 'FMMonth FMDD, YYYY',
+    'Day, DD Mon YYYY', 'FMDay dy DY', 'HH12:MI AM', 'hh:mi pm', 'HH:MI A.M. a.m.', 'MONTH month Month', 'YY YYY Y', 'Q WW IW IYYY',
+    'DDD D ID', 'SSSS SSSSS', 'CC', 'tz TZ OF', 'FMHH24:FMMI', 'yyyy/mm/dd', '\\"Q\\" "a\\"b" - \\ /', '"Week "IW" of "IYYY', 'YYYY-MM-DD J',
+  ];
+  const sqls: string[] = [];
+  for (const t of ts) sqls.push(`SELECT ${fmts.filter((f) => !f.includes('J')).map((f) => `to_char(${t}, ${sqlString(f)})`).join(', ')}`);
+  await all('to_char', sqls);
+  const r = await ours("SELECT to_char(timestamp '2024-01-01', 'YYYY-MM-DD J')");
+  assert.equal(r.ok ? 'ok' : r.code, '0A000');
+});
+
 test('AT TIME ZONE with UTC and interval offsets', async () => {
   await all('time zones', [
     "SELECT (timestamptz '2024-01-01 12:00+00' AT TIME ZONE 'UTC')::text, (timestamp '2024-01-01 12:00' AT TIME ZONE 'utc')::text",

@@ -13,6 +13,7 @@ import type { Value } from '../../storage/table.js';
 import type { SqlType } from './types.js';
 import type { Overload } from './overloads.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
+import { toCharTimestamp } from '../../types/to_char.js';
 import {
   Interval, intervalCmp, intervalAdd, intervalSub, intervalMul, intervalDiv, justifyHours, makeIntervalChecked,
 } from '../../types/interval.js';
@@ -23,6 +24,13 @@ import {
 } from '../../types/datetime_funcs.js';
 
 type Add = (name: string, o: Overload) => void;
+
+/** A signature PostgreSQL has that vecgres does not compute yet (0A000 when called). */
+function notYet(what: string): () => never {
+  return () => {
+    throw new PgError(SQLSTATE.feature_not_supported, `${what} is not supported`);
+  };
+}
 type I = Interval;
 
 const f1 = (args: SqlType[], result: SqlType, impl: (a: Value) => Value): Overload => ({ args, result, impl });
@@ -89,6 +97,13 @@ export function registerDatetimeFunctions(add: Add): void {
     add('age', f2([t, t], 'interval', (a, b) => age(a as bigint, b as bigint)));
     add('isfinite', f1([t], 'bool', (a) => isFiniteTimestamp(a as bigint)));
   }
+  add('to_char', f2(['timestamp', 'text'], 'text', (v, f) => toCharTimestamp(v as bigint, f as string, false)));
+  add('to_char', f2(['timestamptz', 'text'], 'text', (v, f) => toCharTimestamp(v as bigint, f as string, true)));
+  // to_char of numbers and intervals, and to_timestamp / to_date with a template, are not
+  // implemented: 0A000 for the signatures PostgreSQL has.
+  for (const t of ['int4', 'int8', 'float4', 'float8', 'numeric', 'interval'] as const) add('to_char', f2([t, 'text'], 'text', notYet('function to_char()')));
+  add('to_timestamp', f2(['text', 'text'], 'timestamptz', notYet('function to_timestamp(text, text)')));
+  add('to_date', f2(['text', 'text'], 'date', notYet('function to_date()')));
   add('date_trunc', f2(['text', 'interval'], 'interval', (u, v) => dateTruncInterval(u as string, v as I)));
   add('extract', f2(['text', 'date'], 'numeric', (u, v) => extractDate(u as string, v as number)));
   add('extract', f2(['text', 'interval'], 'numeric', (u, v) => extractInterval(u as string, v as I)));
