@@ -477,7 +477,9 @@ export function coerceParam(v: unknown, type: SqlType): Value {
     case 'timestamp':
     case 'timestamptz':
     case 'date':
-      // As PGlite serializes a Date parameter: its toISOString() text.
+      // As PGlite serializes a Date parameter (and a number, as epoch milliseconds): its
+      // toISOString() text.
+      if (typeof v === 'number' && Number.isFinite(v)) v = new Date(v);
       return valueFromText(v instanceof Date ? v.toISOString() : String(v), type, -1);
     case 'interval':
       if (v instanceof Interval) return v;
