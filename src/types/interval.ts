@@ -47,6 +47,11 @@ function outOfRange(): PgError {
   return new PgError(SQLSTATE.datetime_value_out_of_range, 'interval out of range');
 }
 
+/** PostgreSQL 17+ has infinite intervals (and 0 for a division by infinity); vecgres does not yet. */
+function infiniteFactor(): PgError {
+  return new PgError(SQLSTATE.feature_not_supported, 'interval arithmetic with an infinite factor is not supported');
+}
+
 /** A checked interval. @throws PgError 22008 `interval out of range`. */
 export function makeIntervalChecked(months: number, days: number, us: bigint): Interval {
   if (!(months >= INT32_MIN && months <= INT32_MAX) || !(days >= INT32_MIN && days <= INT32_MAX) || us < INT64_MIN || us > INT64_MAX) {
@@ -100,6 +105,7 @@ function tsround(x: number): number {
  */
 export function intervalMul(span: Interval, factor: number): Interval {
   if (Number.isNaN(factor)) throw outOfRange();
+  if (!Number.isFinite(factor)) throw infiniteFactor();
   const monthD = span.months * factor;
   if (!(monthD >= INT32_MIN && monthD <= INT32_MAX)) throw outOfRange();
   const months = Math.trunc(monthD);
@@ -124,6 +130,7 @@ export function intervalMul(span: Interval, factor: number): Interval {
 export function intervalDiv(span: Interval, factor: number): Interval {
   if (factor === 0) throw new PgError(SQLSTATE.division_by_zero, 'division by zero');
   if (Number.isNaN(factor)) throw outOfRange();
+  if (!Number.isFinite(factor)) throw infiniteFactor();
   const monthD = span.months / factor;
   const months = Math.trunc(monthD);
   const dayD = span.days / factor;

@@ -109,6 +109,9 @@ test('interval input and output', async () => {
     "SELECT interval '1 day' * 2, interval '1 mon' * 1.5, 2.5 * interval '1 hour', interval '1 day' / 3, interval '1 year' / 7",
     "SELECT interval '1 mon' = interval '30 days', interval '1 day' = interval '24 hours', interval '1 day' < interval '25 hours'",
     "SELECT interval '1 day' / 0",
+    "SELECT interval '1 day' * 'nan'::float8",
+    "SELECT interval '2147483647 days' + interval '1 day'",
+    "SELECT interval '1 mon' * 3e9",
     "SELECT justify_hours(interval '50 hours'), justify_days(interval '65 days'), justify_hours(interval '-50 hours')",
     "SELECT extract(epoch from interval '1 year 2 mons 3 days 04:05:06.5'), extract(hour from interval '50 hours'), extract(month from interval '14 mons')",
     "SELECT date_part('epoch', interval '1 day'), date_part('second', interval '1 min 2.5 sec'), extract(quarter from interval '7 mons')",
@@ -173,6 +176,29 @@ test('to_char with the common patterns', async () => {
   await all('to_char', sqls);
   const r = await ours("SELECT to_char(timestamp '2024-01-01', 'YYYY-MM-DD J')");
   assert.equal(r.ok ? 'ok' : r.code, '0A000');
+});
+
+test('date/time values in IN, ANY, BETWEEN, CASE, COALESCE, GREATEST, UNION, joins and window functions', async () => {
+  await both(`CREATE TABLE evs (id int PRIMARY KEY, at timestamptz, d date, span interval);
+    INSERT INTO evs VALUES (1, '2024-01-01 10:00+00', '2024-01-01', '1 day'), (2, '2024-01-02 11:30+00', '2024-01-01', '24 hours'),
+      (3, NULL, '2024-03-01', '1 mon'), (4, '2023-12-31 23:59:59.999999+00', NULL, '30 days'), (5, '2024-01-02 11:30+00', '2024-02-29', NULL)`);
+  await all('expressions', [
+    "SELECT id FROM evs WHERE d IN ('2024-01-01', '2024-02-29') ORDER BY id",
+    "SELECT id FROM evs WHERE at NOT IN (timestamptz '2024-01-01 10:00+00') ORDER BY id",
+    ["SELECT id FROM evs WHERE d = ANY($1::date[]) ORDER BY id", ['{2024-01-01,2024-03-01}']],
+    "SELECT id FROM evs WHERE at BETWEEN '2024-01-01' AND '2024-01-02 12:00' ORDER BY id",
+    "SELECT id, CASE WHEN at < '2024-01-02' THEN 'early' ELSE 'late' END, coalesce(at, '1970-01-01')::text, greatest(d, at)::text, least(d, date '2024-02-01')::text FROM evs ORDER BY id",
+    "SELECT span, count(*) FROM evs GROUP BY span ORDER BY span NULLS LAST",
+    "SELECT DISTINCT span FROM evs WHERE span IS NOT NULL ORDER BY span",
+    "SELECT d FROM evs UNION SELECT at::date FROM evs ORDER BY 1 NULLS FIRST",
+    "SELECT d::text FROM evs UNION ALL SELECT (at + span)::text FROM evs ORDER BY 1 NULLS FIRST",
+    "SELECT a.id, b.id FROM evs a JOIN evs b ON a.at = b.at AND a.id < b.id ORDER BY 1, 2",
+    "SELECT a.id, b.id FROM evs a JOIN evs b ON a.span = b.span AND a.id < b.id ORDER BY 1, 2",
+    "SELECT id, at - lag(at) OVER (ORDER BY at, id) AS gap, max(d) OVER () FROM evs ORDER BY id",
+    "SELECT date_trunc('day', at) AS day, count(*), min(at)::text, max(span) FROM evs GROUP BY 1 ORDER BY 1 NULLS LAST",
+    "SELECT id FROM evs WHERE at IS DISTINCT FROM timestamptz '2024-01-02 11:30+00' ORDER BY id",
+    "SELECT id FROM evs WHERE extract(year from d) = 2024 AND date_part('month', at) = 1 ORDER BY id",
+  ]);
 });
 
 test('AT TIME ZONE with UTC and interval offsets', async () => {
