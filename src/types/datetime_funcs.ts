@@ -525,6 +525,28 @@ export function makeDate(year: number, month: number, day: number): number {
 }
 
 /**
+ * make_timestamp(year, month, mday, hour, min, sec) (make_timestamptz in UTC is the same).
+ * @throws PgError 22008 `date field value out of range: y-mm-dd`, `time field value out of
+ *   range: h:mm:ss`, `timestamp out of range`; 0A000 for a year before 1 AD.
+ */
+export function makeTimestamp(year: number, month: number, mday: number, hour: number, min: number, sec: number): bigint {
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (year < 1) throw new PgError(SQLSTATE.feature_not_supported, 'make_timestamp() of a year before 1 AD is not supported');
+  if (month < 1 || month > 12 || mday < 1 || mday > daysInMonth(year, month)) {
+    throw new PgError(SQLSTATE.datetime_value_out_of_range, `date field value out of range: ${year}-${two(month)}-${two(mday)}`);
+  }
+  if (Number.isNaN(sec) || hour < 0 || hour > 24 || min < 0 || min >= 60 || sec < 0 || sec > 60 || (hour === 24 && (min > 0 || sec > 0))) {
+    const s = Number.isInteger(sec) ? two(sec) : String(sec);
+    throw new PgError(SQLSTATE.datetime_value_out_of_range, `time field value out of range: ${hour}:${two(min)}:${s}`);
+  }
+  const us = sec * 1e6;
+  const r = Math.round(us);
+  const rounded = Math.abs(us % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  const days = daysFromCivil(year, month, mday) - PG_EPOCH_DAYS;
+  return checkTimestamp(BigInt(days) * USECS_PER_DAY + BigInt((hour * 60 + min) * 60) * USECS_PER_SEC + BigInt(rounded));
+}
+
+/**
  * to_timestamp(double precision): Unix seconds to a timestamptz, rounded to microseconds.
  * @throws PgError 22008 `timestamp out of range: "<x>"`, 22023 for NaN.
  */

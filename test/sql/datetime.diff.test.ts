@@ -134,6 +134,11 @@ test('timestamp and date arithmetic', async () => {
     "SELECT date '5874897-12-31' + 1",
     "SELECT age(timestamp '2024-03-01', timestamp '2023-01-31'), age(timestamp '2023-01-31', timestamp '2024-03-01 10:00'), age(timestamptz '2024-02-29', timestamptz '2020-03-01 12:00+00')",
     "SELECT make_date(2024, 2, 29), make_date(-44, 3, 15)::text, make_date(2023, 2, 29)",
+    "SELECT make_timestamp(2024, 2, 29, 23, 59, 59.5)::text, make_timestamptz(2024, 1, 1, 0, 0, 0)::text, make_timestamptz(2024, 1, 1, 12, 30, 0.000001, 'UTC')::text",
+    "SELECT make_timestamp(2023, 2, 29, 0, 0, 0)",
+    "SELECT make_timestamp(2023, 1, 1, 25, 0, 0)",
+    "SELECT make_timestamp(2023, 1, 1, 10, 0, 60.5)",
+    "SELECT date_trunc('day', timestamptz '2024-05-17 12:34:56+00', 'UTC')::text, date_trunc('hour', timestamptz '2024-05-17 12:34:56+00', 'Etc/UTC')::text",
     "SELECT to_timestamp(0), to_timestamp(1704067200.123456)::text, to_timestamp(-1.5)::text",
     "SELECT isfinite(date 'infinity'), isfinite(timestamp '2024-01-01'), isfinite(interval '1 day')",
   ]);

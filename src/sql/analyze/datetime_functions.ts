@@ -20,7 +20,7 @@ import {
 import {
   timestampPlusInterval, timestampDiff, datePlusDays, dateDiff, dateToTimestamp, dateTrunc, dateTruncInterval, extractTimestamp,
   extractDate, extractInterval, datePartTimestamp, datePartInterval, age, makeDate, toTimestampFromEpoch, isFiniteTimestamp,
-  isFiniteDate, checkTimestamp, intervalZoneSeconds, isUtcZoneName,
+  isFiniteDate, checkTimestamp, intervalZoneSeconds, isUtcZoneName, makeTimestamp,
 } from '../../types/datetime_funcs.js';
 
 type Add = (name: string, o: Overload) => void;
@@ -113,6 +113,17 @@ export function registerDatetimeFunctions(add: Add): void {
   add('isfinite', f1(['date'], 'bool', (a) => isFiniteDate(a as number)));
   add('isfinite', f1(['interval'], 'bool', () => true));
   add('make_date', fn(['int4', 'int4', 'int4'], 'date', (v) => makeDate(v[0] as number, v[1] as number, v[2] as number)));
+  const mk = (v: Value[]) => makeTimestamp(v[0] as number, v[1] as number, v[2] as number, v[3] as number, v[4] as number, v[5] as number);
+  add('make_timestamp', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamp', mk));
+  add('make_timestamptz', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamptz', mk));
+  add('make_timestamptz', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8', 'text'], 'timestamptz', (v) => {
+    checkUtcZone(v[6] as string);
+    return mk(v);
+  }));
+  add('date_trunc', fn(['text', 'timestamptz', 'text'], 'timestamptz', (v) => {
+    checkUtcZone(v[2] as string);
+    return dateTrunc(v[0] as string, v[1] as bigint, 'timestamptz');
+  }));
   add('to_timestamp', f1(['float8'], 'timestamptz', (a) => toTimestampFromEpoch(a as number)));
   add('justify_hours', f1(['interval'], 'interval', (a) => justifyHours(a as I)));
   add('justify_days', f1(['interval'], 'interval', (a) => justifyDays(a as I)));
