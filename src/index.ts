@@ -22,6 +22,7 @@
  * text (PGlite does not know their OIDs). Vector and halfvec parameters accept a number[], a
  * Float32Array or text; sparsevec and bit parameters text; array parameters JS arrays.
  */
+import type { Clock } from './common/clock.js';
 import { Database } from './engine/database.js';
 import { bindPortal } from './engine/portal.js';
 import type { PgError } from './common/errors.js';
@@ -98,6 +99,11 @@ export interface VecgresOptions {
    * to draw a progress bar. A vecgres extension: PGlite has no such option.
    */
   onIndexBuildProgress?: (progress: IndexBuildProgress) => void;
+  /**
+   * The clock now(), current_timestamp and clock_timestamp() read (default: the system
+   * clock). A vecgres extension for reproducible tests: pass a fixed or manual clock.
+   */
+  clock?: Clock;
 }
 
 /** The query interface inside {@link Vecgres.transaction}. */
@@ -313,6 +319,7 @@ export class Vecgres implements Queryable {
       ...(o.walSegmentBytes === undefined ? {} : { walSegmentBytes: o.walSegmentBytes }),
       ...(o.onNotice === undefined ? {} : { onNotice: o.onNotice }),
       ...(o.onIndexBuildProgress === undefined ? {} : { onIndexBuildProgress: o.onIndexBuildProgress }),
+      ...(o.clock === undefined ? {} : { clock: o.clock }),
     });
     return new Vecgres(db, o.dataDir, o.onNotice);
   }

@@ -4,6 +4,7 @@
  * wire server both call; and, for a data directory, durable storage (durability.ts: log and
  * checkpoints; recovery.ts: opening).
  */
+import { systemClock, type Clock } from '../common/clock.js';
 import { PgError, SQLSTATE, isStackOverflow, pgErr } from '../common/errors.js';
 import type { GucDef } from '../common/guc.js';
 import { isOrderedAm, type IndexAm, type OrderedIndex, type OrderedIndexAm, type VectorIndex } from '../access/am.js';
@@ -73,6 +74,8 @@ export interface DatabaseOptions {
   onNotice?: (notice: PgError) => void;
   /** Receives the progress of index builds (CREATE INDEX, and rebuilds during recovery). */
   onIndexBuildProgress?: (p: IndexBuildProgress) => void;
+  /** The clock now() and current_timestamp read (default: the system clock; tests inject a fixed one). */
+  clock?: Clock;
 }
 
 export class Database {
@@ -101,6 +104,7 @@ export class Database {
     readonly seed: number,
     private readonly onNotice: ((n: PgError) => void) | undefined,
     private readonly onIndexBuildProgress: ((p: IndexBuildProgress) => void) | undefined,
+    private readonly clock: Clock = systemClock,
   ) {
     for (const g of STORAGE_GUCS) this.registry.register(g);
     for (const am of methods.values()) if (!isOrderedAm(am)) for (const g of am.gucs) this.registry.register(g);
@@ -116,7 +120,7 @@ export class Database {
   static async create(opts: DatabaseOptions = {}): Promise<Database> {
     await loadParser();
     const methods = await loadIndexMethods();
-    const db = new Database(methods, opts.seed ?? 1, opts.onNotice, opts.onIndexBuildProgress);
+    const db = new Database(methods, opts.seed ?? 1, opts.onNotice, opts.onIndexBuildProgress, opts.clock);
     if (opts.dataDir !== undefined) db.openDataDir(opts.dataDir, opts);
     return db;
   }
@@ -167,7 +171,7 @@ export class Database {
         if (this.durability !== null && rows >= CHECKPOINT_AFTER_INDEX_ROWS) this.indexCheckpointDue = true;
       },
       ...(this.onIndexBuildProgress === undefined ? {} : { onIndexBuildProgress: this.onIndexBuildProgress }),
-    }, this.stats);
+    }, this.stats, this.clock);
   }
 
   /** True once {@link close} or {@link abandon} ran. */

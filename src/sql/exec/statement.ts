@@ -31,6 +31,8 @@ import { explainOutput, type ExplainOptions } from '../plan/explain.js';
 import type { PlanNode } from '../plan/plan.js';
 import { EState, execInitNode, runPlanned, type Instrumentation, type PlanState } from './executor.js';
 import { systemClock } from '../../common/clock.js';
+import { Interval } from '../../types/interval.js';
+import { wallClockUs } from '../../types/datetime_funcs.js';
 import { arena } from '../../kernels/arena.js';
 import { GUC_MEMORY_LIMIT } from '../settings.js';
 
@@ -143,6 +145,10 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   if (txn.failed && raw.tag !== 'TransactionStmt') {
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
   }
+  // The statement's start; outside a block (BEGIN included) also the transaction's.
+  const startUs = wallClockUs(env.clock);
+  env.timestamps.statementUs = startUs;
+  if (!txn.inBlock) env.timestamps.transactionUs = startUs;
   if (raw.tag === 'TransactionStmt') return transaction(env, raw.stmt.TransactionStmt);
   // statement_timeout counts from here, for each statement of a multi-statement query (as
   // PostgreSQL 13 and later); the executor's loops check it.
@@ -513,6 +519,16 @@ export function coerceParam(v: unknown, type: SqlType): Value {
     case 'varbit':
       if (v instanceof BitString) return v;
       return parseBit(String(v), -1, type === 'varbit');
+    case 'timestamp':
+    case 'timestamptz':
+    case 'date':
+      // As PGlite serializes a Date parameter (and a number, as epoch milliseconds): its
+      // toISOString() text.
+      if (typeof v === 'number' && Number.isFinite(v)) v = new Date(v);
+      return valueFromText(v instanceof Date ? v.toISOString() : String(v), type, -1);
+    case 'interval':
+      if (v instanceof Interval) return v;
+      return valueFromText(String(v), type, -1);
     default: {
       // Arrays: a JS array (nested for several dimensions), a typed array, or array text.
       if (typeof v === 'string') return valueFromText(v, type, -1);
