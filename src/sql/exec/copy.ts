@@ -113,7 +113,7 @@ export function runCopy(env: SqlEnv, stmt: PgNode, io: CopyIo | null): CopyResul
   else if (io?.stdin != null) data = io.stdin;
   else {
     throw new PgError(SQLSTATE.feature_not_supported, 'COPY FROM STDIN is not supported here', {
-      hint: io?.devBlob === true ? "Use COPY ... FROM '/dev/blob' with the blob query option." : 'Send the data with the COPY sub-protocol.',
+      hint: io?.devBlob === true ? "Use COPY ... FROM '/dev/blob' with the blob query option." : 'Send COPY ... FROM STDIN as a simple query of its own.',
     });
   }
   return { count: copyFrom(env, table, cols, opts, data), output: null };
