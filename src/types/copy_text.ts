@@ -223,6 +223,17 @@ export class CopyLineReader {
     const fields: CopyField[] = [];
     const delim = this.f.delimiter;
     const nullString = this.f.nullString;
+    if (line.indexOf('\\') < 0) {
+      // No escapes (the common case, and every vector): split at each delimiter.
+      let start = 0;
+      for (;;) {
+        const end = line.indexOf(delim, start);
+        const raw = end < 0 ? line.slice(start) : line.slice(start, end);
+        fields.push({ text: raw === nullString ? null : raw, quoted: false });
+        if (end < 0) return fields;
+        start = end + 1;
+      }
+    }
     let start = 0;
     for (;;) {
       // The field runs to the next delimiter that is not escaped by a backslash.
