@@ -108,6 +108,10 @@ test('COPY TO: every type, every format, byte for byte', async () => {
   await same(`COPY everything (v, t, i4) TO '/dev/blob' WITH (FORMAT csv)`);
   await same(`COPY (SELECT v, h, s, t FROM everything WHERE i4 > 0 ORDER BY i4) TO '/dev/blob' WITH (FORMAT binary)`);
   await same(`COPY (SELECT t FROM everything ORDER BY i4) TO '/dev/blob' WITH (FORMAT csv)`);
+  await sameRows(`SELECT ARRAY[true, false]::text, true::text`);
+  for (const f of ['', 'CSV', 'BINARY']) {
+    await same(`COPY (SELECT ARRAY[true, false] AS b, ARRAY[1.5::real, NULL] AS r, ARRAY['a b', 'c"d', NULL] AS t, ARRAY[1, 2]::bigint[] AS i, ARRAY['[1,2]'::vector] AS v, 1 = 1 AS yes) TO '/dev/blob' ${f}`);
+  }
   // No rows: header and trailer in one piece. (PGlite's blob of an empty result keeps bytes of
   // an earlier COPY, so the expectation is cut from its output of the whole table.)
   const full = await theirs(`COPY everything TO '/dev/blob' BINARY`);
