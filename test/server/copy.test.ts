@@ -71,6 +71,27 @@ test('pg-copy-streams: COPY FROM STDIN and TO STDOUT in text, CSV and binary', a
   }
 });
 
+test('pg-copy-streams: CopyFail from the client fails the COPY (57014) and keeps no row', async () => {
+  const s = await startServer();
+  const client = new pg.Client(s.conn);
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE t (id int)');
+    const stream = client.query(copyFrom('COPY t FROM STDIN'));
+    const failed = new Promise<Error>((resolve) => stream.on('error', resolve));
+    stream.write('1\n2\n');
+    stream.destroy(new Error('client gave up'));
+    const e = (await failed) as Error & { code?: string };
+    assert.ok(e.message.includes('client gave up'), e.message);
+    // The server's answer to CopyFail, then the connection is usable again.
+    const r = await client.query('SELECT count(*)::int AS n FROM t');
+    assert.equal(r.rows[0].n, 0);
+  } finally {
+    await client.end();
+    await s.close();
+  }
+});
+
 test('pg-copy-streams: a COPY inside a transaction block rolls back with it', async () => {
   const s = await startServer();
   const client = new pg.Client(s.conn);
