@@ -358,8 +358,12 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
 // COPY TO
 // ---------------------------------------------------------------------------------------------
 
-/** A value as its type's output function prints it (boolout's `t` / `f`, where a cast to text says `true`). */
-function outputText(v: Value, type: SqlType): string | null {
+/**
+ * A value as its type's output function prints it, as COPY TO writes it (boolout's `t` / `f`,
+ * where a cast to text says `true`); null for NULL. With `copyTextRow` (types/copy_text.ts)
+ * this makes a COPY text line, e.g. for `vecgres dump`.
+ */
+export function copyOutputText(v: Value, type: SqlType): string | null {
   if (type === 'bool' && v !== null) return v === true ? 't' : 'f';
   return valueToText(v, type);
 }
@@ -412,7 +416,7 @@ function copyTo(env: SqlEnv, stmt: PgNode, opts: CopyOptions, toBlob: boolean): 
   } else {
     const fq = forceFlags(opts.forceQuote, names, 'FORCE_QUOTE', allNames ?? names, relName);
     if (opts.header === true) chunks.push(enc.encode(copyTextRow(names, opts.text, null)));
-    for (const r of rows) chunks.push(enc.encode(copyTextRow(r.map((v, i) => outputText(v, types[i]!)), opts.text, fq)));
+    for (const r of rows) chunks.push(enc.encode(copyTextRow(r.map((v, i) => copyOutputText(v, types[i]!)), opts.text, fq)));
   }
   return { count: rows.length, output: { binary: opts.format === 'binary', columns: targets.length, chunks, toBlob } };
 }
