@@ -34,6 +34,7 @@ import type { Value } from './storage/table.js';
 import { PgArray } from './types/pgarray.js';
 import { typeIoByName } from './types/type_io.js';
 import { valueToText, type SqlType } from './sql/analyze/types.js';
+import { dumpCatalog, type DumpOptions, type DumpSummary } from './sql/dump/dump.js';
 
 export { PgError, isPgError } from './common/errors.js';
 
@@ -375,6 +376,20 @@ export class Vecgres implements Queryable {
   }
 
   /**
+   * Writes the database as a SQL script that PostgreSQL + pgvector loads as it is (pg_dump's
+   * plain format: CREATE EXTENSION, tables, sequences, COPY data or INSERTs with
+   * `opts.inserts`, constraints, indexes), handing it to `write` in chunks of whole lines.
+   * Synchronous: no other statement runs meanwhile, so the data is one snapshot of the
+   * committed rows. See sql/dump/dump.ts for what is and is not dumped.
+   * @throws PgError 42P01 for an `opts.tables` name that does not exist; 0A000 for a column
+   *   default the deparser cannot print (before anything is written).
+   */
+  dump(write: (chunk: string) => void, opts: DumpOptions = {}): DumpSummary {
+    if (this.#closed) throw new Error('Vecgres is closed');
+    return dumpCatalog(this.#db.catalog, opts, write);
+  }
+
+  /**
    * Closes the database: a final checkpoint (for a data directory), then the log, the lock and
    * the memory are released.
    */
@@ -437,3 +452,4 @@ function outputArray(a: PgArray, type: SqlType): unknown {
 }
 
 export type { StatementResult, IndexBuildProgress };
+export type { DumpOptions, DumpSummary };

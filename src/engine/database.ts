@@ -94,6 +94,8 @@ export class Database {
   private closed = false;
   /** A CREATE INDEX of at least CHECKPOINT_AFTER_INDEX_ROWS rows committed since the last checkpoint. */
   private indexCheckpointDue = false;
+  /** Sessions opened (weakly held): close() undoes the transactions they left open. */
+  private readonly sessions = new Set<WeakRef<Session>>();
 
   private constructor(
     readonly methods: ReadonlyMap<string, IndexAm | OrderedIndexAm>,
@@ -147,6 +149,13 @@ export class Database {
 
   /** A new session (its own settings and transaction state). */
   openSession(): Session {
+    const session = this.newSession();
+    for (const r of this.sessions) if (r.deref() === undefined) this.sessions.delete(r);
+    this.sessions.add(new WeakRef(session));
+    return session;
+  }
+
+  private newSession(): Session {
     return new Session(this.catalog, this.registry, this.methods, this.indexes, this.seed, {
       checkpoint: () => this.durability?.checkpoint(),
       deferCommit: (env, txn) => {
@@ -179,9 +188,8 @@ export class Database {
    * Several statements outside a transaction block run as one implicit transaction, as
    * PostgreSQL's simple query does: they commit together after the last one, and an error
    * rolls all of them back; BEGIN inside makes the block explicit (it stays open after the
-   * call), COMMIT or ROLLBACK inside ends it and the next statement opens a new one. DDL cannot
-   * be undone yet, so a DDL statement there commits as its own step (0A000 when the block
-   * already holds row changes; see sql/exec/statement.ts). Commits are applied
+   * call), COMMIT or ROLLBACK inside ends it and the next statement opens a new one; DDL in it
+   * is rolled back with the rest on an error, as in PostgreSQL. Commits are applied
    * but not yet durable when this returns: await {@link sync} before acknowledging them.
    * @throws PgError (SQLSTATE + PostgreSQL's message).
    */
@@ -293,7 +301,7 @@ export class Database {
     if (d !== null && session.commitLsn > d.wal.flushedLsn && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
     // Several statements form one implicit transaction block (postgres.c exec_simple_query):
     // opened before each statement that runs outside a block, so that after a COMMIT, a
-    // ROLLBACK or a DDL step inside the query the next statement opens a new one.
+    // ROLLBACK inside the query the next statement opens a new one.
     const implicit = stmts.length > 1;
     try {
       for (let i = 0; i < stmts.length; i++) {
@@ -305,11 +313,11 @@ export class Database {
         try {
           emit(executeStatement(session, stmts[i]!, params, this.prepared, io));
         } finally {
-          // Also when it failed: what it logged before failing (a DDL) is waited for.
+          // Also when it failed: what it logged before failing is waited for.
           if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
         }
         if (d === null || d.syncLsn === logged) continue;
-        // A statement that committed (COMMIT, a DDL step): the next one must see the commit,
+        // A statement that committed (COMMIT): the next one must see the commit,
         // so it becomes durable (and visible) now.
         if (i + 1 < stmts.length && d.unpublishedLsn > d.wal.flushedLsn) {
           d.wal.flush();
@@ -369,7 +377,9 @@ export class Database {
     if (d === null || d.wal.failed !== null) return;
     const limit = (session.settings.get('max_wal_size') as number) * 1024 * 1024;
     const indexDue = this.indexCheckpointDue && !session.txn.inBlock;
-    if (d.walSinceCheckpoint <= limit && !indexDue) return;
+    // One that waited for a transaction's DDL to end (Durability.checkpoint).
+    const waited = d.checkpointWaiting && !this.catalog.ddlInFlight;
+    if (d.walSinceCheckpoint <= limit && !indexDue && !waited) return;
     this.indexCheckpointDue = false;
     try {
       d.checkpoint();
@@ -409,6 +419,7 @@ export class Database {
     if (this.closed) return;
     this.closed = true;
     try {
+      this.undoOpenTransactions();
       this.durability?.close();
     } finally {
       this.releaseMemory();
@@ -421,8 +432,30 @@ export class Database {
     if (this.closed) return;
     this.closed = true;
     this.durability?.abandon();
+    this.undoOpenTransactions();
     this.releaseMemory();
     this.lock?.release();
+  }
+
+  /**
+   * Undoes, in memory only, the transactions sessions left open, newest first: their DDL puts
+   * back what it dropped or replaced (so nothing it kept for a rollback outlives the database),
+   * and the final checkpoint then writes only committed work. Nothing is logged: a transaction
+   * without a commit record is rolled back by recovery anyway.
+   */
+  private undoOpenTransactions(): void {
+    const open: Session[] = [];
+    for (const r of this.sessions) {
+      const s = r.deref();
+      if (s !== undefined && s.txn.xid !== 0) open.push(s);
+    }
+    open.sort((a, b) => b.txn.xid - a.txn.xid);
+    for (const s of open) {
+      finishWrites(s, s.txn, false);
+      s.txn.inBlock = false;
+      s.txn.implicit = false;
+      s.txn.failed = false;
+    }
   }
 
   private releaseMemory(): void {

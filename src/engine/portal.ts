@@ -148,15 +148,35 @@ export function decodeParams(stmt: PreparedStatement, name: string, values: read
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
 function decodeText(b: Uint8Array): string {
+  let s: string;
   try {
-    return utf8Strict.decode(b);
+    s = utf8Strict.decode(b);
   } catch {
     throw new PgError(SQLSTATE.character_not_in_repertoire, 'invalid byte sequence for encoding "UTF8"');
   }
+  rejectNul(s);
+  return s;
 }
 
-/** A portal over `stmt` with these parameter values (JS values or text) and result formats. */
+/**
+ * PostgreSQL verifies a parameter's text in the client encoding, where a NUL byte is invalid
+ * (pg_verify_mbstr): 22021. Without this a stored string could hold a NUL that PostgreSQL can
+ * neither store nor load from a dump.
+ */
+function rejectNul(v: unknown): void {
+  if (typeof v === 'string') {
+    if (v.includes('\0')) throw new PgError(SQLSTATE.character_not_in_repertoire, 'invalid byte sequence for encoding "UTF8": 0x00');
+  } else if (Array.isArray(v)) {
+    for (const x of v) rejectNul(x);
+  }
+}
+
+/**
+ * A portal over `stmt` with these parameter values (JS values or text) and result formats.
+ * @throws PgError 22021 for a text parameter (or array element) with a NUL character.
+ */
 export function bindPortal(stmt: PreparedStatement, params: readonly unknown[], resultFormats: readonly number[] = []): Portal {
+  for (const p of params) rejectNul(p);
   return { statement: stmt, params, resultFormats, result: null, sent: 0 };
 }
 

@@ -13,7 +13,7 @@ import type { StatsStore } from '../sql/stats/store.js';
 
 export class Session implements SqlEnv {
   readonly settings: Settings;
-  readonly txn: TxnState = { inBlock: false, failed: false, implicit: false, xid: 0, writes: [] };
+  readonly txn: TxnState = { inBlock: false, failed: false, implicit: false, xid: 0, writes: [], savepoints: [] };
   lastPlan: PlanNode | null = null;
   /** LSN past the latest commit or DDL of this session that sync() has not yet waited for (0: none). */
   commitLsn = 0;

@@ -13,6 +13,14 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { ARENA_MAX_BYTES, defaultArenaLimitBytes } from '../kernels/arena.js';
 
+/**
+ * PostgreSQL's isolation levels (the enum values of transaction_isolation). vecgres provides
+ * read committed; READ UNCOMMITTED is read committed in PostgreSQL too. The others are refused
+ * (Settings.set) rather than run with weaker guarantees.
+ */
+const ISOLATION_LEVELS = ['serializable', 'repeatable read', 'read committed', 'read uncommitted'] as const;
+const PROVIDED_ISOLATION_LEVELS: ReadonlySet<string> = new Set(['read committed', 'read uncommitted']);
+
 /** PostgreSQL settings vecgres reads or that clients commonly SET/SHOW. */
 export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'enable_seqscan', type: 'bool', default: true, shortDesc: "Enables the planner's use of sequential-scan plans.", category: 'Query Tuning / Planner Method Configuration' },
@@ -35,6 +43,17 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'autovacuum_analyze_threshold', type: 'integer', default: 50, min: 0, max: 2147483647, shortDesc: 'Minimum number of tuple inserts, updates, or deletes prior to analyze.', category: 'Autovacuum' },
   { name: 'autovacuum_analyze_scale_factor', type: 'real', default: 0.1, min: 0, max: 100, shortDesc: 'Number of tuple inserts, updates, or deletes prior to analyze as a fraction of reltuples.', category: 'Autovacuum' },
   { name: 'DateStyle', type: 'string', default: 'ISO, MDY', shortDesc: 'Sets the display format for date and time values.', category: 'Client Connection Defaults / Locale and Formatting' },
+  // Settings a pg_dump script SETs in its prelude (accepted and shown; vecgres has no locks to wait
+  // for, no function bodies, XML or row security, and one table access method).
+  { name: 'lock_timeout', type: 'integer', default: 0, min: 0, max: 2147483647, unit: 'ms', shortDesc: 'Sets the maximum allowed duration of any wait for a lock.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'idle_in_transaction_session_timeout', type: 'integer', default: 0, min: 0, max: 2147483647, unit: 'ms', shortDesc: 'Sets the maximum allowed idle time between queries, when in a transaction.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'check_function_bodies', type: 'bool', default: true, shortDesc: 'Check routine bodies during CREATE FUNCTION and CREATE PROCEDURE.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'xmloption', type: 'enum', default: 'content', values: ['content', 'document'], shortDesc: 'Sets whether XML data in implicit parsing and serialization operations is to be considered as documents or content fragments.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'row_security', type: 'bool', default: true, shortDesc: 'Enable row security.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'default_tablespace', type: 'string', default: '', shortDesc: 'Sets the default tablespace to create tables and indexes in.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'default_table_access_method', type: 'string', default: 'heap', shortDesc: 'Sets the default table access method for new tables.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'transaction_isolation', type: 'enum', default: 'read committed', values: ISOLATION_LEVELS, shortDesc: "Sets the current transaction's isolation level.", category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'default_transaction_isolation', type: 'enum', default: 'read committed', values: ISOLATION_LEVELS, shortDesc: 'Sets the transaction isolation level of each new transaction.', category: 'Client Connection Defaults / Statement Behavior' },
 ];
 
 /** Name of the setting that caps the vector arena (kernels/arena.ts). */
@@ -184,6 +203,9 @@ export class Settings implements GucReader {
       return;
     }
     const v = def === null ? value : parseGucValue(def, value);
+    if ((key === 'transaction_isolation' || key === 'default_transaction_isolation') && !PROVIDED_ISOLATION_LEVELS.has(String(v))) {
+      throw new PgError(SQLSTATE.feature_not_supported, `transaction isolation level ${String(v).toUpperCase()} is not supported`);
+    }
     target.set(key, v);
     // A plain SET overrides an earlier SET LOCAL in the same transaction (as PostgreSQL).
     if (!isLocal) this.local.delete(key);
@@ -228,6 +250,21 @@ export class Settings implements GucReader {
     this.generation++;
     this.snapshot = null;
     this.local.clear();
+  }
+
+  /** SAVEPOINT: the session's and the transaction's values now, for {@link rollbackToMark}. */
+  mark(): unknown {
+    return { session: new Map(this.session), local: new Map(this.local) };
+  }
+
+  /** ROLLBACK TO SAVEPOINT: the values as {@link mark} saw them (SET and SET LOCAL undone). */
+  rollbackToMark(m: unknown): void {
+    const { session, local } = m as { session: Map<string, GucValue>; local: Map<string, GucValue> };
+    this.generation++;
+    this.session.clear();
+    for (const [k, v] of session) this.session.set(k, v);
+    this.local.clear();
+    for (const [k, v] of local) this.local.set(k, v);
   }
 
   /** ROLLBACK: undo SETs made in the transaction and drop SET LOCAL ones. */

@@ -67,16 +67,49 @@ export function isColumnIndex(def: IndexDef, column: number): boolean {
  * never visible. Row changes carry the id of their transaction; `commit`/`abort` end one.
  */
 export type Change =
-  | { kind: 'createTable'; def: TableDef; sequences: readonly string[] }
-  | { kind: 'dropTable'; name: string }
-  | { kind: 'truncate'; name: string }
+  | { kind: 'createTable'; xid: number; def: TableDef; sequences: readonly string[] }
+  | { kind: 'dropTable'; xid: number; name: string }
+  | { kind: 'truncate'; xid: number; name: string }
   | { kind: 'insert'; xid: number; table: Table; rowId: number; values: readonly Value[]; pkey: unknown }
   | { kind: 'delete'; xid: number; table: Table; rowId: number; pkey: unknown }
   | { kind: 'commit'; xid: number }
   | { kind: 'abort'; xid: number }
-  | { kind: 'createIndex'; def: IndexDef }
-  | { kind: 'dropIndex'; name: string }
-  | { kind: 'sequence'; name: string; value: number };
+  | { kind: 'createIndex'; xid: number; def: IndexDef }
+  | { kind: 'dropIndex'; xid: number; name: string }
+  | { kind: 'sequence'; name: string; value: number }
+  | { kind: 'rollbackTo'; xid: number; undo: readonly UndoneWrite[] };
+
+/**
+ * One write undone by ROLLBACK TO SAVEPOINT, newest first, as its log record lists them: a row
+ * insert or delete (by table name and row id), or the transaction's newest DDL change not yet
+ * undone (`ddl`: recovery undoes the same DDL entry it replayed).
+ */
+export type UndoneWrite = { kind: 'insert' | 'delete'; table: string; rowId: number } | { kind: 'ddl' };
+
+/**
+ * What a DDL change leaves to its transaction's end: `commit` frees what it replaced or
+ * dropped (storage is freed only then), `undo` puts the catalog back as it was (ROLLBACK,
+ * ROLLBACK TO SAVEPOINT, an error, recovery of a transaction without a commit record). Neither
+ * is logged: the transaction's commit, abort or rollback-to record is.
+ */
+export interface DdlUndo {
+  commit(): void;
+  undo(): void;
+}
+
+/**
+ * A lock on a relation held by a transaction's uncommitted DDL until it ends (PostgreSQL's
+ * relation locks, held to the end of the transaction). `create`: the relation is the
+ * transaction's own and invisible to others (42P01 for them); `exclusive` (DROP, TRUNCATE,
+ * ALTER): others get 55P03 on any use, where PostgreSQL would make them wait; `share`
+ * (CREATE INDEX on the table): others may read it, their writes and DDL get 55P03.
+ */
+export type RelationLockMode = 'create' | 'exclusive' | 'share';
+
+/** 55P03, where PostgreSQL would wait for another transaction's lock on `name`. */
+export function lockNotAvailable(name: string): PgError {
+  return new PgError('55P03', `could not obtain lock on relation "${name}"`);
+}
 
 /** 40001: another in-flight transaction already deleted or updated the row. */
 export function concurrentUpdateError(): PgError {
@@ -96,13 +129,97 @@ export class Catalog {
    * throws, the change is not applied and the error propagates.
    */
   onChange: ((c: Change) => void) | null = null;
+  /** Relations locked by uncommitted DDL: name -> holder. */
+  private readonly locks = new Map<string, { xid: number; mode: RelationLockMode }>();
+  /**
+   * The transaction on whose behalf the SQL layer looks names up (set per statement by the
+   * session running it; null in recovery and between statements): relations another
+   * transaction created are invisible to it, ones another one dropped or altered are 55P03.
+   */
+  viewer: { readonly xid: number } | null = null;
 
+  /**
+   * A table by name as the {@link viewer} sees it.
+   * @throws PgError 55P03 when another transaction's uncommitted DDL holds it exclusively.
+   */
   getTable(name: string): Table | undefined {
+    const t = this.tables.get(name);
+    if (this.locks.size === 0) return t;
+    return this.visible(name) ? t : undefined;
+  }
+
+  /** A table by name regardless of uncommitted DDL (commit, rollback, logging, checkpoints). */
+  peekTable(name: string): Table | undefined {
     return this.tables.get(name);
   }
 
+  /** As {@link getTable}, for index definitions. */
   getIndex(name: string): IndexDef | undefined {
-    return this.indexes.get(name);
+    const d = this.indexes.get(name);
+    if (this.locks.size === 0) return d;
+    return this.visible(name) ? d : undefined;
+  }
+
+  /**
+   * False when `name` was created by another transaction's uncommitted DDL.
+   * @throws PgError 55P03 when another transaction holds it exclusively.
+   */
+  private visible(name: string): boolean {
+    const l = this.locks.get(name);
+    const viewer = this.viewer;
+    if (l === undefined || viewer === null || l.xid === viewer.xid) return true;
+    if (l.mode === 'create') return false;
+    if (l.mode === 'exclusive') throw lockNotAvailable(name);
+    return true;
+  }
+
+  /** True while some transaction holds uncommitted DDL (checkpoints wait for it to end). */
+  get ddlInFlight(): boolean {
+    return this.locks.size > 0;
+  }
+
+  /**
+   * A key for analyses cached across sessions: the same for every transaction while no DDL is
+   * in flight, otherwise per transaction (they see different catalogs).
+   */
+  viewKey(): number {
+    return this.locks.size === 0 ? 0 : (this.viewer?.xid || -1);
+  }
+
+  /**
+   * Takes a lock on `name` for `xid`'s DDL (xid 0: an old log record, no lock). A stronger
+   * mode replaces a weaker one of the same transaction.
+   * @throws PgError 55P03 when another transaction holds a lock on it.
+   */
+  lockRelation(name: string, xid: number, mode: RelationLockMode): void {
+    if (xid === 0) return;
+    const l = this.locks.get(name);
+    if (l !== undefined && l.xid !== xid) throw lockNotAvailable(name);
+    if (l !== undefined && (l.mode === 'create' || (l.mode === 'exclusive' && mode === 'share'))) return;
+    this.locks.set(name, { xid, mode });
+  }
+
+  /**
+   * A row write by `xid` into `name`: refused while another transaction's DDL holds it.
+   * @throws PgError 55P03.
+   */
+  checkWrite(name: string, xid: number): void {
+    if (this.locks.size === 0) return;
+    const l = this.locks.get(name);
+    if (l !== undefined && l.xid !== xid && xid !== 0) throw lockNotAvailable(name);
+  }
+
+  /** Releases every lock of `xid` (its transaction ended); bumps the version if any. */
+  releaseLocks(xid: number): void {
+    if (this.locks.size === 0) return;
+    let any = false;
+    for (const [name, l] of this.locks) {
+      if (l.xid === xid) {
+        this.locks.delete(name);
+        any = true;
+      }
+    }
+    if (any) this.version++;
   }
 
   /** Index definitions of one table, in creation order. */
@@ -112,12 +229,33 @@ export class Catalog {
     return out;
   }
 
+  /** Table names the {@link viewer} sees (tables others created uncommitted are left out). */
   tableNames(): string[] {
+    const names = [...this.tables.keys()];
+    if (this.locks.size === 0) return names;
+    const viewer = this.viewer;
+    if (viewer === null) return names;
+    return names.filter((n) => {
+      const l = this.locks.get(n);
+      return l === undefined || l.mode !== 'create' || l.xid === viewer.xid;
+    });
+  }
+
+  /** Every table name, whatever the transactions in flight (checkpoints). */
+  allTableNames(): string[] {
     return [...this.tables.keys()];
   }
 
+  /** Index definitions the {@link viewer} sees (those others created uncommitted are left out). */
   allIndexes(): IndexDef[] {
-    return [...this.indexes.values()];
+    const defs = [...this.indexes.values()];
+    if (this.locks.size === 0 || this.viewer === null) return defs;
+    const xid = this.viewer.xid;
+    const hidden = (name: string): boolean => {
+      const l = this.locks.get(name);
+      return l !== undefined && l.mode === 'create' && l.xid !== xid;
+    };
+    return defs.filter((d) => !hidden(d.name) && !hidden(d.table));
   }
 
   /** Sequences and their last issued values (0 = none issued). */
@@ -125,8 +263,14 @@ export class Catalog {
     return [...this.sequences.entries()];
   }
 
-  /** True when a table, index or sequence already uses `name` (one relation namespace). */
+  /**
+   * True when a table, index or sequence already uses `name` (one relation namespace).
+   * @throws PgError 55P03 when another transaction's uncommitted DDL holds the name (it may
+   *   still commit or roll back; PostgreSQL would wait).
+   */
   relationExists(name: string): boolean {
+    const l = this.locks.get(name);
+    if (l !== undefined && l.mode !== 'share' && this.viewer !== null && l.xid !== this.viewer.xid) throw lockNotAvailable(name);
     return this.tables.has(name) || this.indexes.has(name) || this.sequences.has(name);
   }
 
@@ -136,19 +280,33 @@ export class Catalog {
   }
 
   /**
-   * Creates a table and its sequences (`sequences` names, start at 0 = nothing issued yet).
-   * @throws PgError 42P07 when the name is taken.
+   * Creates a table and its sequences (`sequences` names, start at 0 = nothing issued yet) for
+   * transaction `xid` (0: outside any, as old log records), which holds it invisible to others
+   * until it ends. The undo removes it again.
+   * @throws PgError 42P07 when the name is taken; 55P03 when another transaction's DDL holds it.
    */
-  createTable(def: TableDef, sequences: readonly string[] = []): Table {
+  createTable(def: TableDef, sequences: readonly string[] = [], xid = 0): { table: Table; ddl: DdlUndo } {
     if (this.relationExists(def.name)) {
       throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
     }
-    this.onChange?.({ kind: 'createTable', def, sequences });
+    this.onChange?.({ kind: 'createTable', xid, def, sequences });
     const t = new Table(def);
     this.tables.set(def.name, t);
     for (const s of sequences) this.sequences.set(s, 0);
+    this.lockRelation(def.name, xid, 'create');
     this.version++;
-    return t;
+    const ddl: DdlUndo = {
+      commit: () => undefined,
+      undo: () => {
+        if (this.tables.get(def.name) !== t) return;
+        for (const d of this.indexesOf(def.name)) this.indexes.delete(d.name);
+        for (const s of sequences) this.sequences.delete(s);
+        this.tables.delete(def.name);
+        t.dispose();
+        this.version++;
+      },
+    };
+    return { table: t, ddl };
   }
 
   /** Installs a table read from a checkpoint (recovery only; not logged). */
@@ -162,32 +320,65 @@ export class Catalog {
     this.sequences.set(name, value);
   }
 
-  /** Drops a table with its indexes and owned sequences. The caller disposes index structures. */
-  dropTable(name: string): void {
+  /**
+   * Drops a table with its index definitions and owned sequences for transaction `xid`. Its
+   * storage is freed at commit; the undo puts table, definitions and sequences back. The
+   * caller keeps the index structures until then.
+   * @throws PgError 42P01 when it does not exist; 55P03 when another transaction holds it.
+   */
+  dropTable(name: string, xid = 0): DdlUndo {
     const t = this.tables.get(name);
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `table "${name}" does not exist`);
-    this.onChange?.({ kind: 'dropTable', name });
-    for (const d of this.indexesOf(name)) this.indexes.delete(d.name);
-    for (const c of t.def.columns) if (c.sequence !== null) this.sequences.delete(c.sequence);
-    t.dispose();
+    const defs = this.indexesOf(name);
+    for (const d of defs) this.lockRelation(d.name, xid, 'exclusive');
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'dropTable', xid, name });
+    const seqs: [string, number][] = [];
+    for (const d of defs) this.indexes.delete(d.name);
+    for (const c of t.def.columns) {
+      if (c.sequence === null) continue;
+      seqs.push([c.sequence, this.sequences.get(c.sequence) ?? 0]);
+      this.sequences.delete(c.sequence);
+    }
     this.tables.delete(name);
     this.version++;
+    return {
+      commit: () => t.dispose(),
+      undo: () => {
+        this.tables.set(name, t);
+        for (const d of defs) this.indexes.set(d.name, d);
+        // nextval is never undone: a sequence keeps the values it issued meanwhile.
+        for (const [s, v] of seqs) this.sequences.set(s, Math.max(v, this.sequences.get(s) ?? 0));
+        this.version++;
+      },
+    };
   }
 
   /**
-   * TRUNCATE: replaces the table by an empty one with the same definition (sequences keep
-   * their values, as PostgreSQL without RESTART IDENTITY). Returns the new table; the caller
-   * rebuilds the index structures empty.
+   * TRUNCATE for transaction `xid`: replaces the table by an empty one with the same
+   * definition (sequences keep their values, as PostgreSQL without RESTART IDENTITY). Returns
+   * the new table (the caller rebuilds the index structures empty) and the undo, which puts
+   * the old table back; the old storage is freed at commit.
    */
-  truncateTable(name: string): Table {
+  truncateTable(name: string, xid = 0): { table: Table; ddl: DdlUndo } {
     const t = this.tables.get(name);
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `table "${name}" does not exist`);
-    this.onChange?.({ kind: 'truncate', name });
-    t.dispose();
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'truncate', xid, name });
     const fresh = new Table(t.def);
     this.tables.set(name, fresh);
     this.version++;
-    return fresh;
+    return {
+      table: fresh,
+      ddl: {
+        commit: () => t.dispose(),
+        undo: () => {
+          this.tables.set(name, t);
+          fresh.dispose();
+          this.version++;
+        },
+      },
+    };
   }
 
   /**
@@ -195,6 +386,7 @@ export class Catalog {
    * the rowId. The row is visible to `xid` only until {@link finishInsert} commits it.
    */
   insertRow(table: Table, values: readonly Value[], pkeyValue: unknown, xid: number): number {
+    this.checkWrite(table.name, xid);
     // Memory first (53200 changes nothing), then the log record, then the write (cannot fail),
     // so the log never records a row the table could not hold.
     const prep = table.prepareRow(values);
@@ -215,6 +407,7 @@ export class Catalog {
    * @throws PgError 40001 when another in-flight transaction deleted or updated it first.
    */
   deleteRow(table: Table, rowId: number, xid: number, pkeyValue: unknown = undefined): void {
+    this.checkWrite(table.name, xid);
     const mx = table.xmax[rowId]!;
     if (mx !== 0 && mx !== xid) throw concurrentUpdateError();
     if (mx === xid) return;
@@ -264,21 +457,54 @@ export class Catalog {
     }
   }
 
-  /** @throws PgError 42P07 when the name is taken. */
-  createIndex(def: IndexDef): void {
+  /**
+   * Adds an index definition for transaction `xid`, which holds the new index and a share lock
+   * on its table (others may read the table, not write it) until it ends.
+   * @throws PgError 42P07 when the name is taken; 55P03 when another transaction holds the table.
+   */
+  createIndex(def: IndexDef, xid = 0): DdlUndo {
     if (this.relationExists(def.name)) {
       throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
     }
-    this.onChange?.({ kind: 'createIndex', def });
+    this.lockRelation(def.table, xid, 'share');
+    this.onChange?.({ kind: 'createIndex', xid, def });
     this.indexes.set(def.name, def);
+    this.lockRelation(def.name, xid, 'create');
     this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        if (this.indexes.get(def.name) !== def) return;
+        this.indexes.delete(def.name);
+        this.version++;
+      },
+    };
   }
 
-  dropIndex(name: string): void {
-    if (!this.indexes.has(name)) throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
-    this.onChange?.({ kind: 'dropIndex', name });
+  /**
+   * Drops an index definition for transaction `xid`; the undo puts it back.
+   * @throws PgError 42704 when it does not exist; 55P03 when another transaction holds it.
+   */
+  dropIndex(name: string, xid = 0): DdlUndo {
+    const def = this.indexes.get(name);
+    if (def === undefined) throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
+    this.lockRelation(def.table, xid, 'exclusive');
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'dropIndex', xid, name });
     this.indexes.delete(name);
     this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        this.indexes.set(name, def);
+        this.version++;
+      },
+    };
+  }
+
+  /** Logs that `xid` rolled back to a savepoint, undoing `undo` (newest first). */
+  logRollbackTo(xid: number, undo: readonly UndoneWrite[]): void {
+    this.onChange?.({ kind: 'rollbackTo', xid, undo });
   }
 
   /** nextval(): advances and returns the sequence (not undone by ROLLBACK, as PostgreSQL). */
@@ -295,5 +521,6 @@ export class Catalog {
     this.tables.clear();
     this.indexes.clear();
     this.sequences.clear();
+    this.locks.clear();
   }
 }

@@ -169,6 +169,22 @@ export class Table {
     return xid === 0 || this.xmax[rowId]! !== xid;
   }
 
+  /**
+   * True when a transaction other than `xid` has rows in flight here (an insert or delete not
+   * yet committed or rolled back): DDL must not replace the table under it. Scans the row
+   * versions only when some row is pending.
+   */
+  pendingRowsOfOthers(xid: number): boolean {
+    if (this.pendingRows === 0) return false;
+    const n = this.slots;
+    for (let r = 0; r < n; r++) {
+      const mn = this.xmin[r]!;
+      const mx = this.xmax[r]!;
+      if (((mn !== 0 && mn !== xid) || (mx !== 0 && mx !== xid)) && this.isLive(r)) return true;
+    }
+    return false;
+  }
+
   /** Catalog only: records an in-flight delete by `xid` (xmax). */
   setXmax(rowId: number, xid: number): void {
     const was = this.xmin[rowId]! !== 0 || this.xmax[rowId]! !== 0;

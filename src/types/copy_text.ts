@@ -411,3 +411,63 @@ export function unescapeCopyText(raw: string): string {
 function isHex(c: string): boolean {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
+
+// ---------------------------------------------------------------------------------------------
+// vecgres dump: COPY text fields with the default options, and SQL string literals
+// ---------------------------------------------------------------------------------------------
+
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+};
+
+/** Characters COPY's text format escapes (see {@link COPY_ESCAPES}). */
+const COPY_SPECIAL = /[\\\b\f\n\r\t\v]/g;
+
+/** The NULL marker of COPY's text format (its default `NULL '\N'`). */
+export const COPY_TEXT_NULL = '\\N';
+
+/** The line that ends the data of a `COPY ... FROM stdin` in a script. */
+export const COPY_TEXT_END = '\\.';
+
+/**
+ * One field of a COPY text-format row: `text` is the value's output text, null is SQL NULL.
+ * A field never contains a raw tab or newline, so rows split unambiguously.
+ */
+export function copyTextField(text: string | null): string {
+  if (text === null) return COPY_TEXT_NULL;
+  return text.replace(COPY_SPECIAL, (c) => COPY_ESCAPES[c]!);
+}
+
+/**
+ * The inverse of {@link copyTextField} for one field (for tests and round-trip checks): null
+ * for `\N`, else the text with escapes resolved. Also accepts COPY's octal (`\123`) and hex
+ * (`\x41`) escapes, as PostgreSQL's reader does.
+ */
+export function copyTextFieldParse(field: string): string | null {
+  if (field === COPY_TEXT_NULL) return null;
+  return field.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_m, e: string) => {
+    switch (e) {
+      case 'b': return '\b';
+      case 'f': return '\f';
+      case 'n': return '\n';
+      case 'r': return '\r';
+      case 't': return '\t';
+      case 'v': return '\v';
+      default:
+        if (e[0] === 'x' && e.length > 1) return String.fromCharCode(parseInt(e.slice(1), 16));
+        if (/^[0-7]+$/.test(e)) return String.fromCharCode(parseInt(e, 8));
+        return e;
+    }
+  });
+}
+
+/** A SQL string literal `'...'` for `text` (standard_conforming_strings on). */
+export function sqlStringLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

@@ -62,7 +62,7 @@ export type Expr =
   /** Bound by the planner: a subquery plan run per evaluation (SubPlan) or once (hashed / InitPlan). */
   | { k: 'subplan'; type: SqlType; typmod: number; sp: unknown }
   /** A one-argument function or prefix operator; `op` is '-' for unary minus (the planner sees it in ORDER BY transforms). */
-  | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr; op?: string }
+  | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr; /** A prefix operator (`-`) or a function's name, for EXPLAIN. */ op?: string }
   | { k: 'op2'; type: SqlType; fn: Fn2; l: Expr; r: Expr; op: string }
   /** `explicit` false: an implicit or assignment cast (bit(n) lengths must then match). */
   | { k: 'cast'; type: SqlType; from: SqlType; typmod: number; arg: Expr; explicit?: boolean }
@@ -746,7 +746,7 @@ function overloadedCall(scope: ExprScope, name: string, overloads: readonly Over
   const o = res.overload;
   const a = args.map((x, i) => applyArg(scope, x, o.args[i]!, location));
   if (o.nary === true) return foldConstants({ k: 'fn', type: o.result, name, fn: o.impl as FnN, args: a });
-  if (a.length === 1) return foldConstants({ k: 'op1', type: o.result, fn: o.impl as Fn1, arg: a[0]! });
+  if (a.length === 1) return foldConstants({ k: 'op1', type: o.result, fn: o.impl as Fn1, arg: a[0]!, op: name });
   return foldConstants({ k: 'op2', type: o.result, fn: o.impl as Fn2, l: a[0]!, r: a[1]!, op: name });
 }
 

@@ -1,7 +1,8 @@
 /**
  * DDL: CREATE/DROP TABLE, CREATE/DROP INDEX. Definitions go through the catalog; index
  * structures are built by the method named in USING (looked up among the registered
- * methods, never imported).
+ * methods, never imported). Every change belongs to the session's transaction and is undone
+ * with it (ddl_txn.ts).
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { ColumnDef, Table, TableDef } from '../../storage/table.js';
@@ -14,6 +15,8 @@ import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME, isArrayType } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
 import { createOrderedIndex } from './ordered_index.js';
+import { ensureXid } from './txn.js';
+import { createIndexTx, createTableTx, dropIndexTx, dropTableTx } from './ddl_txn.js';
 
 /**
  * Notices and warnings raised by a statement, returned to the client with the result: each a
@@ -158,9 +161,10 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar' || t === 'jsonb');
   if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
   const def: TableDef = { name, columns, primaryKey };
-  env.catalog.createTable(def, sequences);
+  ensureXid(env);
+  createTableTx(env, env.txn, def, sequences);
   if (primaryKey.length > 0) {
-    env.catalog.createIndex({
+    createIndexTx(env, env.txn, {
       name: `${name}_pkey`,
       table: name,
       keys: primaryKey.map((c) => columnKey(c, '')),
@@ -169,7 +173,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       method: 'btree',
       options: [],
       primaryKey: true,
-    });
+    }, null);
   }
 }
 
@@ -201,19 +205,9 @@ export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
       }
       throw new PgError(SQLSTATE.undefined_table, `table "${name}" does not exist`);
     }
-    if (t.pendingRows > 0) throw new PgError('55P03', `could not obtain lock on relation "${name}"`);
-    const idx = env.catalog.indexesOf(name).map((d) => d.name);
-    env.catalog.dropTable(name); // logged first: if the log refuses it, nothing is dropped
-    for (const n of idx) disposeIndex(env, n);
-  }
-}
-
-function disposeIndex(env: SqlEnv, name: string): void {
-  env.stats.dropIndex(name);
-  const idx = env.indexes.get(name);
-  if (idx !== undefined) {
-    idx.dispose();
-    env.indexes.delete(name);
+    const xid = ensureXid(env);
+    if (t.pendingRowsOfOthers(xid)) throw new PgError('55P03', `could not obtain lock on relation "${name}"`);
+    dropTableTx(env, env.txn, name);
   }
 }
 
@@ -235,8 +229,8 @@ export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
         hint: `You can drop constraint ${name} on table ${d.table} instead.`,
       });
     }
-    env.catalog.dropIndex(name);
-    disposeIndex(env, name);
+    ensureXid(env);
+    dropIndexTx(env, env.txn, name);
   }
 }
 
@@ -261,13 +255,8 @@ function createBtreeIndex(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndex
     throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
   }
   const { def, index } = createOrderedIndex(env, s, table, am, options, name ?? '');
-  try {
-    env.catalog.createIndex(def);
-  } catch (e) {
-    index.dispose();
-    throw e;
-  }
-  env.indexes.set(def.name, index);
+  ensureXid(env);
+  createIndexTx(env, env.txn, def, index);
   env.engine.indexBuilt?.(index.size);
 }
 
@@ -322,7 +311,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     key = { column: col, expr: null, type: c.type, typmod: c.typmod, nameHint: colName };
   }
   const keyType = TYPE_NAME[key.type];
-  const kind: VectorKind | null = key.type === 'vector' ? 'vector' : null;
+  const kind: VectorKind | null = vectorKindOf(key.type);
   let opclass = null;
   if (el.opclass !== undefined) {
     const names: string[] = el.opclass.map((n: PgNode) => n.String.sval as string);
@@ -370,12 +359,22 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     name, table: table.name, keys: [{ ...columnKey(key.column, opclass.name), expr: key.expr }], predicate, unique: false, method: methodName, options, primaryKey: false,
   };
   const index = buildIndexOverTable(env, am, { name, table, def, dim, opclass, options: new Map(options) });
-  try {
-    env.catalog.createIndex(def);
-  } catch (e) {
-    index.dispose();
-    throw e;
-  }
-  env.indexes.set(name, index);
+  ensureXid(env);
+  createIndexTx(env, env.txn, def, index);
   env.engine.indexBuilt?.(index.size);
+}
+
+/** The access-method key kind of a column or expression type (bit varying indexes as bit, as in pgvector). */
+function vectorKindOf(type: string): VectorKind | null {
+  switch (type) {
+    case 'vector':
+    case 'halfvec':
+    case 'sparsevec':
+    case 'bit':
+      return type;
+    case 'varbit':
+      return 'bit';
+    default:
+      return null;
+  }
 }

@@ -1,8 +1,8 @@
 /**
  * Statement execution: the SQL layer's entry point. Takes one parsed statement and the
  * client's parameter values, analyzes it (cached per statement tree and catalog version),
- * and runs it. Transaction control (BEGIN/COMMIT/ROLLBACK), settings (SET/RESET/SHOW) and
- * statement atomicity (a failed INSERT leaves no rows) are handled here.
+ * and runs it. Transaction control (BEGIN/COMMIT/ROLLBACK, savepoints), settings
+ * (SET/RESET/SHOW) and statement atomicity (a failed INSERT leaves no rows) are handled here.
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
@@ -11,7 +11,7 @@ import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
 import { type SqlType, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
 import type { Expr } from '../analyze/expr.js';
-import { parseVector, formatVector } from '../../types/vector.js';
+import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
 import { parseHalfvec, formatHalfvec } from '../../types/halfvec.js';
 import { SparseVector, parseSparsevec, formatSparsevec } from '../../types/sparsevec.js';
 import { BitString, parseBit } from '../../types/bit.js';
@@ -23,7 +23,7 @@ import { runSelect } from './select.js';
 import { runInsert, columnDefaultExpr } from './insert.js';
 import { runCopy, type CopyIo, type CopyOutput } from './copy.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
-import { endTransaction } from './txn.js';
+import { endTransaction, rollbackWritesTo } from './txn.js';
 import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
@@ -61,6 +61,8 @@ type AnyAnalyzed = Analyzed<SelectQuery> | Analyzed<InsertQuery> | Analyzed<Upda
 
 interface Prepared {
   version: number;
+  /** The catalog's view key when analyzed (Catalog.viewKey: per transaction while DDL is in flight). */
+  viewKey?: number;
   analyzed: AnyAnalyzed | null;
   /** Parameter types the client declared (the extended protocol's Parse); kept for re-analysis. */
   declared?: readonly SqlType[];
@@ -90,6 +92,8 @@ function done(command: string, notices: Notices = [], affectedRows = 0): Stateme
  */
 export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache, io: CopyIo | null = null): StatementResult {
   const txn = env.txn;
+  // Names resolve as this session's transaction sees the catalog (others' uncommitted DDL).
+  env.catalog.viewer = txn;
   if (txn.failed && raw.tag !== 'TransactionStmt') {
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
   }
@@ -107,7 +111,7 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     }
     return r;
   } catch (e) {
-    // Inside a block the whole transaction is rolled back at ROLLBACK (no savepoints).
+    // Inside a block the transaction is rolled back at ROLLBACK, or to a savepoint.
     if (txn.inBlock) txn.failed = true;
     else endTransaction(env, false);
     throw hostOutOfMemory(e);
@@ -163,7 +167,6 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('DELETE', notices, out.count);
     }
     case 'TruncateStmt':
-      ddlOutsideBlock(env, 'TRUNCATE');
       truncateTables(env, s);
       return done('TRUNCATE TABLE', notices);
     case 'VacuumStmt':
@@ -173,13 +176,11 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       env.engine.checkpoint();
       return done('CHECKPOINT', notices);
     case 'CreateStmt':
-      ddlOutsideBlock(env, 'CREATE TABLE');
       createTable(env, s, notices);
       return done('CREATE TABLE', notices);
     case 'DropStmt': {
       const what = s.removeType === 'OBJECT_TABLE' ? 'TABLE' : s.removeType === 'OBJECT_INDEX' ? 'INDEX' : null;
       if (what === null) throw pgErr.featureNotSupported(`DROP ${String(s.removeType).replace('OBJECT_', '')}`);
-      ddlOutsideBlock(env, `DROP ${what}`);
       if (what === 'TABLE') dropTables(env, s, notices);
       else dropIndexes(env, s, notices);
       return done(`DROP ${what}`, notices);
@@ -189,7 +190,6 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       if (s.concurrent === true && env.txn.inBlock) {
         throw new PgError(SQLSTATE.active_sql_transaction, 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
       }
-      ddlOutsideBlock(env, 'CREATE INDEX');
       createIndex(env, s, notices);
       return done('CREATE INDEX', notices);
     case 'CreateExtensionStmt': {
@@ -199,6 +199,19 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('CREATE EXTENSION', notices);
     }
     case 'VariableSetStmt':
+      if (s.kind === 'VAR_SET_MULTI' && (s.name === 'TRANSACTION' || s.name === 'SESSION CHARACTERISTICS')) {
+        const level = transactionOptions(s.args);
+        if (s.name === 'SESSION CHARACTERISTICS') {
+          if (level !== null) env.settings.set('default_transaction_isolation', level, false);
+          return done('SET', notices);
+        }
+        // PostgreSQL warns and does nothing outside a block (an implicit one included).
+        if (!env.txn.inBlock || env.txn.implicit) {
+          return done('SET', [notice(SQLSTATE.no_active_sql_transaction, 'SET TRANSACTION can only be used in transaction blocks', 'WARNING')]);
+        }
+        if (level !== null) env.settings.set('transaction_isolation', level, true);
+        return done('SET', notices);
+      }
       return setStatement(env, s);
     case 'VariableShowStmt': {
       const name: string = s.name;
@@ -236,29 +249,6 @@ function statementName(tag: string): string {
     CreateFunctionStmt: 'CREATE FUNCTION',
   };
   return names[tag] ?? `statement ${tag.replace(/Stmt$/, '')}`;
-}
-
-/**
- * DDL cannot be undone yet, so it runs outside transaction blocks only. In the implicit block
- * of a multi-statement query (PostgreSQL would roll the DDL back with the rest on an error) a
- * DDL statement is its own committed step instead: the block ends before it (committing
- * nothing, since it holds no row changes) and the engine starts a new one after it. When the
- * block already holds row changes, ending it early would keep them where PostgreSQL rolls them
- * back on a later error, so the DDL is refused and the block rolled back.
- * @throws PgError 0A000 inside an explicit block, or after row changes in the same query.
- */
-function ddlOutsideBlock(env: SqlEnv, what: string): void {
-  const txn = env.txn;
-  if (!txn.inBlock) return;
-  if (!txn.implicit) throw pgErr.featureNotSupported(`${what} inside a transaction block`);
-  if (txn.xid !== 0 || txn.writes.length > 0) {
-    // Its data changes would commit with it and survive a later error of the query, where
-    // PostgreSQL rolls them back: refused rather than a different outcome.
-    throw new PgError(SQLSTATE.feature_not_supported, `${what} after data changes in the same multi-statement query is not supported`, {
-      hint: `Send the ${what} as a query of its own.`,
-    });
-  }
-  endImplicitBlock(env, true);
 }
 
 /**
@@ -303,7 +293,8 @@ export function endImplicitBlock(env: SqlEnv, commit: boolean): void {
  */
 function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache): AnyAnalyzed {
   const hit = cache.get(raw.stmt);
-  const analyzed = hit !== undefined && hit.analyzed !== null && hit.version === env.catalog.version ? hit.analyzed : analyzeStatement(env, raw, cache);
+  const fresh = hit !== undefined && hit.analyzed !== null && hit.version === env.catalog.version && hit.viewKey === env.catalog.viewKey();
+  const analyzed = fresh ? hit.analyzed! : analyzeStatement(env, raw, cache);
   const unknown = analyzed.paramTypes.indexOf('unknown');
   if (unknown >= 0) throw new PgError(SQLSTATE.indeterminate_datatype, `could not determine data type of parameter $${unknown + 1}`);
   return analyzed;
@@ -320,7 +311,7 @@ function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache):
         : raw.tag === 'DeleteStmt'
           ? analyzeDelete(env, s, declared)
           : analyzeInsert(env, s, (t, col) => columnDefaultExpr(env, t, col), declared);
-  cache.set(raw.stmt, { version: env.catalog.version, analyzed, declared });
+  cache.set(raw.stmt, { version: env.catalog.version, viewKey: env.catalog.viewKey(), analyzed, declared });
   return analyzed;
 }
 
@@ -342,6 +333,7 @@ export interface StatementDescription {
  *   as analysis finds them, 42P18 for a parameter whose type stays unknown.
  */
 export function describeStatement(env: SqlEnv, raw: RawStatement, declared: readonly SqlType[], cache: PreparedCache): StatementDescription {
+  env.catalog.viewer = env.txn;
   if (env.txn.failed && raw.tag !== 'TransactionStmt') {
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
   }
@@ -402,11 +394,9 @@ export function coerceParam(v: unknown, type: SqlType): Value {
   if (v === null || v === undefined) return null;
   switch (type) {
     case 'vector':
-      if (v instanceof Float32Array) return v;
-      if (Array.isArray(v) || ArrayBuffer.isView(v)) {
-        const a = Float32Array.from(v as ArrayLike<number>);
-        return parseVector(formatVector(a));
-      }
+      // Checked like vector_in (a Float32Array holding NaN must not reach a table), but
+      // never through text: a 1,536-d number[] costs one copy.
+      if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) return vectorFromNumbers(v as unknown as ArrayLike<unknown>);
       return parseVector(String(v));
     case 'int2':
       if (typeof v === 'number' && Number.isInteger(v) && v >= -32768 && v <= 32767) return v;
@@ -489,17 +479,21 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       if (txn.failed) {
         throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
       }
+      const level = transactionOptions(s.options);
       // PostgreSQL's tag names the statement: START TRANSACTION is not BEGIN.
       const tag = s.kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN';
       if (txn.implicit) {
         // BEGIN inside a multi-statement query makes its implicit block explicit: the
         // statements before it belong to the transaction (xact.c, TBLOCK_IMPLICIT_INPROGRESS).
         txn.implicit = false;
+        if (level !== null) env.settings.set('transaction_isolation', level, true);
         return done(tag);
       }
       if (txn.inBlock) return done(tag, [notice(SQLSTATE.active_sql_transaction, 'there is already a transaction in progress', 'WARNING')]);
       txn.inBlock = true;
       env.settings.beginTransaction();
+      const initial = level ?? String(env.settings.get('default_transaction_isolation'));
+      if (initial !== 'read committed') env.settings.set('transaction_isolation', initial, true);
       return done(tag);
     }
     case 'TRANS_STMT_COMMIT': {
@@ -532,12 +526,91 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       rollback(env);
       return done('ROLLBACK');
     }
+    case 'TRANS_STMT_SAVEPOINT':
+    case 'TRANS_STMT_RELEASE':
+    case 'TRANS_STMT_ROLLBACK_TO':
+      return savepointStatement(env, s.kind, String(s.savepoint_name));
     default:
       if (txn.failed) {
         throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
       }
       throw pgErr.featureNotSupported(String(s.kind).replace('TRANS_STMT_', '').replace('_', ' '));
   }
+}
+
+/**
+ * SAVEPOINT, RELEASE [SAVEPOINT] and ROLLBACK TO [SAVEPOINT] (PostgreSQL's DefineSavepoint,
+ * ReleaseSavepoint, RollbackToSavepoint). A savepoint is a mark in the transaction's writes
+ * and a copy of its settings; ROLLBACK TO undoes the row changes, DDL and SETs after it (logged,
+ * so recovery undoes the same), keeps the savepoint and leaves the failed state. An error here
+ * inside a block fails the block, as any error does.
+ * @throws PgError 25P01 outside a transaction block (an implicit one included), 25P02 for
+ *   SAVEPOINT or RELEASE in a failed block, 3B001 `savepoint "x" does not exist`.
+ */
+function savepointStatement(env: SqlEnv, kind: string, name: string): StatementResult {
+  const txn = env.txn;
+  const what = kind === 'TRANS_STMT_SAVEPOINT' ? 'SAVEPOINT' : kind === 'TRANS_STMT_RELEASE' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT';
+  if (!txn.inBlock || txn.implicit) {
+    const e = new PgError(SQLSTATE.no_active_sql_transaction, `${what} can only be used in transaction blocks`);
+    if (txn.implicit) txn.failed = true;
+    throw e;
+  }
+  try {
+    if (txn.failed && kind !== 'TRANS_STMT_ROLLBACK_TO') {
+      throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    if (kind === 'TRANS_STMT_SAVEPOINT') {
+      txn.savepoints.push({ name, mark: txn.writes.length, settings: env.settings.mark() });
+      return done('SAVEPOINT');
+    }
+    let at = -1;
+    for (let i = txn.savepoints.length - 1; i >= 0; i--) if (txn.savepoints[i]!.name === name) { at = i; break; }
+    if (at < 0) throw new PgError('3B001', `savepoint "${name}" does not exist`);
+    const sp = txn.savepoints[at]!;
+    if (kind === 'TRANS_STMT_RELEASE') {
+      txn.savepoints.length = at;
+      return done('RELEASE');
+    }
+    rollbackWritesTo(env, sp.mark);
+    env.settings.rollbackToMark(sp.settings);
+    txn.savepoints.length = at + 1;
+    txn.failed = false;
+    return done('ROLLBACK');
+  } catch (e) {
+    txn.failed = true;
+    throw e;
+  }
+}
+
+/**
+ * The options of BEGIN / START TRANSACTION / SET TRANSACTION / SET SESSION CHARACTERISTICS.
+ * vecgres provides one isolation level, read committed (READ UNCOMMITTED is read committed, as
+ * in PostgreSQL); REPEATABLE READ, SERIALIZABLE and READ ONLY are refused rather than given
+ * weaker guarantees. [NOT] DEFERRABLE has no effect outside SERIALIZABLE READ ONLY, as in
+ * PostgreSQL, and is accepted. Returns the isolation level named, or null.
+ * @throws PgError 0A000 naming the level or mode.
+ */
+function transactionOptions(options: PgNode[] | undefined): string | null {
+  let level: string | null = null;
+  for (const o of options ?? []) {
+    const d = o.DefElem;
+    const arg = d.arg?.A_Const;
+    switch (d.defname) {
+      case 'transaction_isolation': {
+        level = String(arg?.sval?.sval ?? '');
+        if (level !== 'read committed' && level !== 'read uncommitted') throw pgErr.featureNotSupported(`transaction isolation level ${level.toUpperCase()}`);
+        break;
+      }
+      case 'transaction_read_only':
+        if ((arg?.ival?.ival ?? 0) !== 0) throw pgErr.featureNotSupported('READ ONLY transactions');
+        break;
+      case 'transaction_deferrable':
+        break;
+      default:
+        throw pgErr.featureNotSupported(`transaction option ${String(d.defname)}`);
+    }
+  }
+  return level;
 }
 
 /** WARNING 25P01 for COMMIT or ROLLBACK outside a transaction block. */
@@ -575,7 +648,9 @@ function setStatement(env: SqlEnv, s: PgNode): StatementResult {
       const text = args.map(setArgText).join(', ');
       const notices: Notices = [];
       if (s.is_local && !env.txn.inBlock) notices.push(notice(SQLSTATE.no_active_sql_transaction, 'SET LOCAL can only be used in transaction blocks', 'WARNING'));
-      settings.set(s.name, text, s.is_local === true);
+      // transaction_isolation belongs to the transaction (xact.c sets it at each start): a SET
+      // of it lasts until the transaction ends, and does nothing outside a block.
+      settings.set(s.name, text, s.is_local === true || String(s.name).toLowerCase() === 'transaction_isolation');
       return done('SET', notices);
     }
     case 'VAR_SET_DEFAULT':

@@ -165,7 +165,7 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
     case 'pg_stat_progress_create_index': {
       const p = env.stats.progress;
       if (p === null) return [];
-      const table = env.catalog.getTable(p.table);
+      const table = env.catalog.peekTable(p.table);
       // Blocks of the table the build reads, done in proportion to the tuples loaded (vecgres
       // reads rows, not pages; the seed's pct_done query divides blocks).
       const blocksTotal = table === undefined ? 0 : relPages(table.sizeBytes());
@@ -207,7 +207,7 @@ function classRows(env: SqlEnv): Value[][] {
   const rows: Value[][] = [];
   const st = env.stats;
   for (const name of env.catalog.tableNames()) {
-    const t = env.catalog.getTable(name)!;
+    const t = env.catalog.peekTable(name)!;
     const ts = st.peekTable(t);
     const reltuples = ts === undefined ? -1 : ts.reltuples;
     const hasIndex = env.catalog.indexesOf(name).length > 0;
@@ -218,7 +218,7 @@ function classRows(env: SqlEnv): Value[][] {
     ]);
   }
   for (const d of env.catalog.allIndexes()) {
-    const t = env.catalog.getTable(d.table);
+    const t = env.catalog.peekTable(d.table);
     const ts = t === undefined ? undefined : st.peekTable(t);
     const idx = env.indexes.get(d.name);
     const bytes = idx?.sizeBytes() ?? 0;
@@ -246,7 +246,7 @@ function statsRow(table: string, attname: string, s: ColumnStats, type: SqlType)
 function statsRows(env: SqlEnv): Value[][] {
   const rows: Value[][] = [];
   for (const name of env.catalog.tableNames()) {
-    const t = env.catalog.getTable(name)!;
+    const t = env.catalog.peekTable(name)!;
     const ts = env.stats.peekTable(t);
     if (ts === undefined) continue;
     t.def.columns.forEach((c, i) => {
@@ -261,7 +261,7 @@ function statTableRows(env: SqlEnv): Value[][] {
   const rows: Value[][] = [];
   const st = env.stats;
   for (const name of env.catalog.tableNames()) {
-    const t = env.catalog.getTable(name)!;
+    const t = env.catalog.peekTable(name)!;
     const s = st.table(t);
     const indexes = env.catalog.indexesOf(name);
     let idxScan: number | null = null;

@@ -421,8 +421,9 @@ export function knnScan(
   let best: (KnnIndexMatch & { cost: number; filtered: FilteredKnn | null }) | null = null;
   // NULLS FIRST: the index holds no NULL keys; the scan emits the NULL-key rows first (before
   // a filtered search's rows too), which it finds cheaply only for a column key.
-  // Further ORDER BY keys and binary_quantize orderings only the exact top-k scan serves.
-  if ((!key.nullsFirst || (col !== null && key.nullsFirstIndex === true)) && extra.length === 0 && k.signBits !== true) {
+  // Further ORDER BY keys only the exact top-k scan serves; a binary_quantize ordering also an
+  // expression index on it (bit_hamming_ops / bit_jaccard_ops).
+  if ((!key.nullsFirst || (col !== null && key.nullsFirstIndex === true && k.signBits !== true)) && extra.length === 0) {
     const clauses = quals.map((x) => x.expr);
     for (const m of matchKnnIndexes(env, table, rti, k.operand, e.op, clauses).usable) {
       const { am, index } = m;
@@ -432,12 +433,12 @@ export function knnScan(
       let cost = post;
       let filtered: FilteredKnn | null = null;
       const userIterative = am.gucs.some((g) => g.name.endsWith('.iterative_scan') && gucs.isExplicit(g.name));
-      // Filtered search (vecgres' default) where the unfiltered query would use the index: for
-      // a column key of type vector (the exact strategy reads the column), when some conjunct is
+      // Filtered search (vecgres' default) where the unfiltered query would use the index (for
+      // an expression key: cheaper than a scan of the table), when some conjunct is
       // neither implied by a partial index's predicate nor a distance threshold.
       // A distance threshold on the ordering distance is no filter: the ordered scan stops at it.
       const open = quals.some((x) => !m.redundant.has(x.expr) && distanceBound(e, [x.expr], (y) => !relsOf(y).has(rti)) === null);
-      if (open && !userIterative && post < exactCost && col !== null && table.def.columns[col.col]!.type === 'vector') {
+      if (open && !userIterative && post < Math.min(exactCost, rows)) {
         const forced = String(gucs.get(GUC_FILTERED_SEARCH));
         const f = forced === 'auto' ? filteredStrategy(am, index, rows, need, sel, qualOps(qualExpr), distanceCost, gucs) : { strategy: forced as FilterStrategy, cost: 0 };
         cost = f.cost;
