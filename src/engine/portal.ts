@@ -13,7 +13,7 @@
 import { PgError, SQLSTATE, pgErr } from '../common/errors.js';
 import { parseSql, type RawStatement } from '../sql/parser/parse.js';
 import type { SqlEnv } from '../sql/env.js';
-import { TYPE_OID, type SqlType } from '../sql/analyze/types.js';
+import { TYPE_OID, valueToText, type SqlType } from '../sql/analyze/types.js';
 import type { Value } from '../storage/table.js';
 import { describeStatement, type PreparedCache, type ResultField, type StatementResult } from '../sql/exec/statement.js';
 import { typeIoByOid } from '../types/type_io.js';
@@ -135,6 +135,9 @@ export function decodeParams(stmt: PreparedStatement, name: string, values: read
     if (io === undefined) throw pgErr.featureNotSupported(`binary format for parameter $${i + 1} of type ${types[i]}`);
     try {
       out[i] = io.recv(v, -1);
+      // A date or timestamp arrives as days / microseconds; a JS number parameter means epoch
+      // milliseconds (PGlite's Date serializer), so hand these on as their exact text.
+      if (io.name === 'date' || io.name === 'timestamp' || io.name === 'timestamptz') out[i] = valueToText(out[i] as Value, io.name);
     } catch (e) {
       if (e instanceof PgError && e.code === SQLSTATE.invalid_binary_representation && e.message === 'incorrect binary data format') {
         throw new PgError(SQLSTATE.invalid_binary_representation, `incorrect binary data format in bind parameter ${i + 1}`);
@@ -195,7 +198,7 @@ export function nextBatch(portal: Portal, maxRows: number): PortalBatch {
 
 /**
  * PostgreSQL's command tag for a statement's result: `SELECT n` (n the rows of the last
- * batch, as PortalRun reports), `INSERT 0 n`, `UPDATE n`, `DELETE n`, else the command.
+ * batch, as PortalRun reports), `INSERT 0 n`, `UPDATE n`, `DELETE n`, `COPY n`, else the command.
  */
 export function commandTag(r: StatementResult, rows: number): string {
   switch (r.command) {
@@ -205,6 +208,7 @@ export function commandTag(r: StatementResult, rows: number): string {
       return `INSERT 0 ${r.affectedRows}`;
     case 'UPDATE':
     case 'DELETE':
+    case 'COPY':
       return `${r.command} ${r.affectedRows}`;
     default:
       return r.command;

@@ -9,6 +9,7 @@ import type { EngineHooks, SqlEnv, TxnState } from '../sql/env.js';
 import type { PlanNode } from '../sql/plan/plan.js';
 import { Settings, type SettingsRegistry } from '../sql/settings.js';
 import { Prng } from '../common/prng.js';
+import { systemClock, type Clock } from '../common/clock.js';
 import type { StatsStore } from '../sql/stats/store.js';
 import { Interrupts } from '../common/interrupts.js';
 
@@ -22,6 +23,8 @@ export class Session implements SqlEnv {
   readonly random: Prng;
   /** Cancel requests and statement_timeout, checked by the executor (CHECK_FOR_INTERRUPTS). */
   readonly interrupts = new Interrupts();
+  /** Start of the current transaction and statement (now(), statement_timestamp()). */
+  readonly timestamps = { transactionUs: 0n, statementUs: 0n };
 
   constructor(
     readonly catalog: Catalog,
@@ -31,6 +34,7 @@ export class Session implements SqlEnv {
     readonly seed: number,
     readonly engine: EngineHooks,
     readonly stats: StatsStore,
+    readonly clock: Clock = systemClock,
   ) {
     this.settings = new Settings(registry);
     this.random = new Prng(seed ^ 0x5eed5eed);

@@ -9,6 +9,7 @@ import type { BuildProgress, IndexAm, OrderedIndex, OrderedIndexAm, VectorIndex 
 import type { Settings } from './settings.js';
 import type { PlanNode } from './plan/plan.js';
 import type { Prng } from '../common/prng.js';
+import type { Clock } from '../common/clock.js';
 import type { StatsStore } from './stats/store.js';
 import type { Interrupts } from '../common/interrupts.js';
 
@@ -108,6 +109,14 @@ export interface SqlEnv {
   readonly stats: StatsStore;
   /** Cancel requests and the statement_timeout deadline, which the executor checks (57014). */
   readonly interrupts: Interrupts;
+  /** The clock now(), current_timestamp and clock_timestamp() read. */
+  readonly clock: Clock;
+  /**
+   * Microseconds since 2000-01-01 UTC at the start of the current transaction (now(),
+   * current_timestamp) and of the current statement (statement_timestamp()), set by
+   * executeStatement.
+   */
+  readonly timestamps: { transactionUs: bigint; statementUs: bigint };
   /** The plan of the last SELECT executed, for EXPLAIN-free plan assertions in tests. */
   lastPlan: PlanNode | null;
 }

@@ -8,6 +8,7 @@
  * Values are validated with the same min/max/enum the definition declares, and rejected with
  * PostgreSQL's message texts (guc.c parse_and_validate_value), never clamped.
  */
+import { isUtcZoneName } from '../types/datetime_funcs.js';
 import type { GucDef, GucReader, GucValue } from '../common/guc.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
@@ -360,6 +361,14 @@ export function parseGucValue(def: GucDef, text: string): GucValue {
       throw invalid(`Available values: ${def.values.join(', ')}.`);
     }
     case 'string':
+      // Date/time values are computed and printed in UTC with the ISO DateStyle only: another
+      // zone or style would give different answers, so it is refused rather than ignored.
+      if (def.name === 'TimeZone' && !isUtcZoneName(text)) {
+        throw new PgError(SQLSTATE.feature_not_supported, `time zone "${text}" is not supported: vecgres computes date/time values in UTC`);
+      }
+      if (def.name === 'DateStyle' && !/^\s*iso\s*(,\s*(mdy|dmy|ymd|us|european|noneuropean|german)\s*)?$/i.test(text)) {
+        throw new PgError(SQLSTATE.feature_not_supported, `DateStyle "${text}" is not supported: vecgres prints dates in the ISO style`);
+      }
       return text;
   }
 }

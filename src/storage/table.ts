@@ -34,6 +34,7 @@ import type { SparseVector } from '../types/sparsevec.js';
 import type { PgArray } from '../types/pgarray.js';
 import type { Numeric } from '../types/numeric.js';
 import type { Jsonb } from '../types/jsonb.js';
+import type { Interval } from '../types/interval.js';
 
 /** Format version of a table's checkpoint payload ({@link Table.writeTo}). */
 export const TABLE_FILE_VERSION = 1;
@@ -45,16 +46,18 @@ const SCALAR_BLOCK_ROWS = 8192;
 export type ColumnType =
   | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'uuid'
   | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json'
+  | 'timestamp' | 'timestamptz' | 'date' | 'interval'
   | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
 
 /**
  * A value: what a column holds for one row, or an expression yields. int8 is a number when
  * safe, else bigint; vector a Float32Array, halfvec a Uint16Array of binary16 patterns,
  * sparsevec a SparseVector, bit / varbit a BitString, numeric a Numeric, bytea a Uint8Array,
- * jsonb a Jsonb, uuid / varchar / char / json strings; arrays (never
- * stored) a PgArray.
+ * jsonb a Jsonb, uuid / varchar / char / json strings, timestamp / timestamptz a bigint of
+ * microseconds since 2000-01-01, date a number of days since then, interval an Interval;
+ * arrays (never stored) a PgArray.
  */
-export type Value = number | bigint | string | boolean | Numeric | Jsonb | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
+export type Value = number | bigint | string | boolean | Numeric | Jsonb | Interval | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
 
 function packedKind(t: ColumnType): PackedKind | null {
   return t === 'halfvec' || t === 'sparsevec' || t === 'bit' || t === 'varbit' ? t : null;

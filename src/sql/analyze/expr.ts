@@ -41,6 +41,10 @@ import { formatFloat4, formatFloat8 } from '../../types/float.js';
 import { TEXT_MATCH_OPERATORS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 import { format as formatText } from '../../types/text_funcs.js';
+import { Interval, intervalNeg } from '../../types/interval.js';
+import {
+  timestampTypmodIn, adjustTimestampTypmod, timestampToDate, dateToTimestamp, age as ageFn,
+} from '../../types/datetime_funcs.js';
 
 /** A binary implementation; called only with non-null arguments unless `nullSafe`. */
 export type Fn2 = (a: Value, b: Value) => Value;
@@ -140,7 +144,12 @@ export interface CaseWhen {
 }
 
 /** What session functions read at execution time. */
+/** Which time a clock function reads (PostgreSQL's GetCurrentTransactionStartTimestamp, GetCurrentStatementStartTimestamp, GetCurrentTimestamp). */
+export type ClockKind = 'transaction' | 'statement' | 'clock';
+
 export interface SessionContext {
+  /** The session clock: microseconds since 2000-01-01 UTC at the start of the transaction, of the statement, or now. */
+  now(kind: ClockKind): bigint;
   /** SHOW's value of a setting. @throws PgError 42704 for an unknown name. */
   show(name: string): string;
   /** SET (or SET LOCAL) a setting. */
@@ -412,6 +421,8 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
           case 'varchar':
           case 'bpchar': typmod = charTypmodIn(base, ns); break;
           case 'bit': typmod = bitTypmodIn(ns, false); break;
+          case 'timestamp':
+          case 'timestamptz': typmod = timestampTypmodIn(ns, base === 'timestamptz'); break;
           default: typmod = bitTypmodIn(ns, true); break;
         }
       } catch (err) {
@@ -691,10 +702,17 @@ function applyArg(scope: ExprScope, e: Expr, type: SqlType, location: number): E
   return { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
 }
 
+function isDatetimeFamily(t: SqlType): boolean {
+  return t === 'timestamp' || t === 'timestamptz' || t === 'date' || t === 'interval';
+}
+
 /** True when `l op r` is resolved against pgvector's operator overloads. */
 function usesOverloads(op: string, lt: SqlType, rt: SqlType): boolean {
   if (VECTOR_ONLY_OPERATORS.has(op) || JSONB_OPERATORS.has(op)) return true;
   if (lt === 'jsonb' || rt === 'jsonb') return true;
+  // Date/time operators (timestamp + interval, date - date, comparisons across date and
+  // timestamp); `||` with a date/time value is text concatenation.
+  if (op !== '||' && (isDatetimeFamily(lt) || isDatetimeFamily(rt))) return true;
   if (lt === 'text' || rt === 'text') return false;
   return isVectorFamily(lt) || isVectorFamily(rt) || isArrayType(lt) || isArrayType(rt);
 }
@@ -850,7 +868,13 @@ export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
     case 'int2':
       return 2;
     case 'uuid':
+    case 'interval':
       return 16;
+    case 'date':
+      return 4;
+    case 'timestamp':
+    case 'timestamptz':
+      return 8;
     case 'int4':
     case 'float4':
       return 4;
@@ -1033,6 +1057,8 @@ function noOperator(op: string, l: SqlType | null, r: SqlType, location: number)
 function unaryOp(scope: ExprScope, op: string, r: Expr, location: number): Expr {
   if (r.k === 'const' && r.type === 'unknown') r = coerceTo(scope, r, 'numeric', -1, location);
   if (r.k === 'param' && r.type === 'unknown') inferParam(scope, r, 'int4');
+  if (op === '-' && r.type === 'interval') return foldConstants({ k: 'op1', type: 'interval', arg: r, fn: (a) => intervalNeg(a as Interval) });
+  if (op === '+' && r.type === 'interval') return r;
   if ((op === '-' || op === '+') && isNumeric(r.type)) {
     if (op === '+') return r;
     if (r.k === 'const' && typeof r.value === 'number') return { k: 'const', type: r.type, value: -r.value };
@@ -1350,7 +1376,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
 }
 
 /** Functions analyzeFuncCall handles by name for some argument types only. */
-const PARTLY_IMPLEMENTED = new Set(['pg_column_size', 'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_size_pretty', 'gen_random_uuid', 'uuidv4', 'random']);
+const PARTLY_IMPLEMENTED = new Set(['age', 'pg_column_size', 'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_size_pretty', 'gen_random_uuid', 'uuidv4', 'random']);
 
 /**
  * to_jsonb's conversion of a value of `type` (datum_to_jsonb): numbers as numeric (floats
@@ -1556,7 +1582,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   }
   // min / max(character varying) are min / max(text): PostgreSQL has no varchar aggregate.
   if ((name === 'min' || name === 'max') && arg.type === 'varchar') arg = coerceTo(scope, arg, 'text', -1);
-  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' || arg.type === 'bpchar' ? comparatorFor(arg.type) : null) : null;
+  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' || arg.type === 'bpchar' || isDatetimeFamily(arg.type) ? comparatorFor(arg.type) : null) : null;
   const sa = scalarAggregate(name, arg.type, cmp);
   if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
   analyzedArgs = [arg];
@@ -1679,7 +1705,16 @@ const DATABASE_NAME = 'postgres';
  * vecgres has no `name` type). The date/time ones are 0A000 until the date/time types land.
  */
 function sqlValueFunction(n: PgNode): Expr {
+  const typmod = typeof n.typmod === 'number' ? n.typmod : -1;
   switch (n.op as string) {
+    case 'SVFOP_CURRENT_TIMESTAMP':
+    case 'SVFOP_CURRENT_TIMESTAMP_N':
+      return clockCall('current_timestamp', 'timestamptz', 'transaction', typmod);
+    case 'SVFOP_LOCALTIMESTAMP':
+    case 'SVFOP_LOCALTIMESTAMP_N':
+      return clockCall('localtimestamp', 'timestamp', 'transaction', typmod);
+    case 'SVFOP_CURRENT_DATE':
+      return clockCall('current_date', 'date', 'transaction', -1);
     case 'SVFOP_CURRENT_USER':
     case 'SVFOP_SESSION_USER':
     case 'SVFOP_USER':
@@ -1692,6 +1727,23 @@ function sqlValueFunction(n: PgNode): Expr {
     default:
       throw pgErr.featureNotSupported(String(n.op).replace(/^SVFOP_/, '').replace(/_N$/, '').toLowerCase());
   }
+}
+
+/**
+ * A read of the session's clock: the transaction's start (now(), current_timestamp), the
+ * statement's start, or the time of the call (clock_timestamp(), volatile). Evaluated when the
+ * statement runs, never folded: a prepared statement reads a new time each execution.
+ */
+function clockCall(name: string, type: 'timestamptz' | 'timestamp' | 'date', kind: ClockKind, typmod: number): Expr {
+  if (typmod >= 0) timestampTypmodIn([typmod], type === 'timestamptz');
+  return {
+    k: 'session', type, name, args: [],
+    fn: (_args, s) => {
+      const us = s.now(kind);
+      if (type === 'date') return timestampToDate(us);
+      return typmod >= 0 ? adjustTimestampTypmod(us, typmod) : us;
+    },
+  };
 }
 
 /** An argument's output text, as concat and format print it (booleans as t / f). */
@@ -1769,6 +1821,24 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       // Volatile: a new value per row from the session's seeded stream, never folded.
       const rng = scope.random();
       return { k: 'fn', type: 'float8', name, args: [], fn: () => (rng.nextU32() * 2 ** 21 + (rng.nextU32() >>> 11)) / 2 ** 53 };
+    }
+    case 'now':
+    case 'transaction_timestamp':
+    case 'statement_timestamp':
+    case 'clock_timestamp':
+      if (args.length !== 0) throw undefinedFunction(name, types(), location);
+      return clockCall(name, 'timestamptz', name === 'clock_timestamp' ? 'clock' : name === 'statement_timestamp' ? 'statement' : 'transaction', -1);
+    case 'age': {
+      // age(timestamp) is age(current_date at midnight, timestamp).
+      if (args.length !== 1) return null;
+      const a = args[0]!;
+      const t: SqlType = a.type === 'timestamp' ? 'timestamp' : 'timestamptz';
+      if (a.type !== 'unknown' && a.type !== 'timestamp' && a.type !== 'timestamptz' && a.type !== 'date') return null;
+      const arg = applyArg(scope, a, t, location);
+      return {
+        k: 'session', type: 'interval', name, args: [arg],
+        fn: ([v], s) => (v === null ? null : ageFn(dateToTimestamp(timestampToDate(s.now('transaction'))), v as bigint)),
+      };
     }
     case 'version':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);

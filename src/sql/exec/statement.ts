@@ -8,7 +8,7 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
 import type { RawStatement, PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
-import { analyzeSelect, analyzeInsert, analyzeDefault, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
+import { analyzeSelect, analyzeInsert, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
 import { type SqlType, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
 import type { Expr } from '../analyze/expr.js';
 import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
@@ -20,7 +20,8 @@ import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { Numeric } from '../../types/numeric.js';
 import { Jsonb } from '../../types/jsonb.js';
 import { runSelect } from './select.js';
-import { runInsert } from './insert.js';
+import { runInsert, columnDefaultExpr } from './insert.js';
+import { runCopy, type CopyIo, type CopyOutput } from './copy.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
 import { endTransaction, rollbackWritesTo } from './txn.js';
 import { autoAnalyze } from '../stats/analyze.js';
@@ -32,6 +33,8 @@ import { explainOutput, type ExplainOptions } from '../plan/explain.js';
 import type { PlanNode } from '../plan/plan.js';
 import { EState, execInitNode, runPlanned, type Instrumentation, type PlanState } from './executor.js';
 import { systemClock } from '../../common/clock.js';
+import { Interval } from '../../types/interval.js';
+import { wallClockUs } from '../../types/datetime_funcs.js';
 import { arena } from '../../kernels/arena.js';
 import { GUC_MEMORY_LIMIT } from '../settings.js';
 
@@ -60,6 +63,8 @@ export interface StatementResult {
   affectedRows: number;
   /** NOTICEs and WARNINGs the statement raised (severity, SQLSTATE and PostgreSQL's text). */
   notices: PgError[];
+  /** COPY TO: the output (CopyData payloads), for the server or the embedded API's blob. */
+  copyOut?: CopyOutput;
 }
 
 type AnyAnalyzed = Analyzed<SelectQuery> | Analyzed<InsertQuery> | Analyzed<UpdateQuery> | Analyzed<DeleteQuery>;
@@ -137,13 +142,17 @@ function done(command: string, notices: Notices = [], affectedRows = 0): Stateme
  * Runs one statement.
  * @throws PgError with PostgreSQL's SQLSTATE and message for anything the user got wrong.
  */
-export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): StatementResult {
+export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache, io: CopyIo | null = null): StatementResult {
   const txn = env.txn;
   // Names resolve as this session's transaction sees the catalog (others' uncommitted DDL).
   env.catalog.viewer = txn;
   if (txn.failed && raw.tag !== 'TransactionStmt') {
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
   }
+  // The statement's start; outside a block (BEGIN included) also the transaction's.
+  const startUs = wallClockUs(env.clock);
+  env.timestamps.statementUs = startUs;
+  if (!txn.inBlock) env.timestamps.transactionUs = startUs;
   if (raw.tag === 'TransactionStmt') return transaction(env, raw.stmt.TransactionStmt);
   // statement_timeout counts from here, for each statement of a multi-statement query (as
   // PostgreSQL 13 and later); the executor's loops check it.
@@ -152,7 +161,7 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   // session's vecgres.memory_limit.
   arena.limitBytes = Number(env.settings.get(GUC_MEMORY_LIMIT)) * 1024;
   try {
-    const r = dispatch(env, raw, params, cache);
+    const r = dispatch(env, raw, params, cache, io);
     // Outside a block every statement is its own transaction.
     if (!txn.inBlock) {
       endTransaction(env, true);
@@ -181,7 +190,7 @@ function hostOutOfMemory(e: unknown): unknown {
   return e;
 }
 
-function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): StatementResult {
+function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache, io: CopyIo | null): StatementResult {
   const s = raw.stmt[raw.tag];
   const notices: Notices = [];
   switch (raw.tag) {
@@ -276,6 +285,11 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'ExplainStmt':
       return explain(env, s, params, cache);
+    case 'CopyStmt': {
+      const out = runCopy(env, s, io);
+      const r = done('COPY', notices, out.count);
+      return out.output === null ? r : { ...r, copyOut: out.output };
+    }
     default:
       throw pgErr.featureNotSupported(statementName(raw.tag));
   }
@@ -360,16 +374,7 @@ function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache):
         ? analyzeUpdate(env, s, declared)
         : raw.tag === 'DeleteStmt'
           ? analyzeDelete(env, s, declared)
-          : analyzeInsert(env, s, (t, col) => {
-          const c = t.def.columns[col]!;
-          if (c.sequence !== null) {
-            const seq = c.sequence;
-            const type = c.type;
-            return { k: 'op1', type, arg: { k: 'const', type: 'text', value: seq }, fn: () => env.catalog.nextval(seq) };
-          }
-          if (c.defaultSql !== null) return analyzeDefault(env, t, col, JSON.parse(c.defaultSql) as PgNode);
-          return null;
-        }, declared);
+          : analyzeInsert(env, s, (t, col) => columnDefaultExpr(env, t, col), declared);
   cache.set(raw.stmt, { version: env.catalog.version, viewKey: env.catalog.viewKey(), analyzed, declared });
   return analyzed;
 }
@@ -517,6 +522,16 @@ export function coerceParam(v: unknown, type: SqlType): Value {
     case 'varbit':
       if (v instanceof BitString) return v;
       return parseBit(String(v), -1, type === 'varbit');
+    case 'timestamp':
+    case 'timestamptz':
+    case 'date':
+      // As PGlite serializes a Date parameter (and a number, as epoch milliseconds): its
+      // toISOString() text.
+      if (typeof v === 'number' && Number.isFinite(v)) v = new Date(v);
+      return valueFromText(v instanceof Date ? v.toISOString() : String(v), type, -1);
+    case 'interval':
+      if (v instanceof Interval) return v;
+      return valueFromText(String(v), type, -1);
     default: {
       // Arrays: a JS array (nested for several dimensions), a typed array, or array text.
       if (typeof v === 'string') return valueFromText(v, type, -1);

@@ -43,7 +43,8 @@ const OPCLASS_OID: Record<string, number> = {
 const TYPE_CATEGORY: Record<string, [string, string]> = {
   bool: ['B', 'c'], bytea: ['U', 'i'], int8: ['N', 'd'], int2: ['N', 's'], int4: ['N', 'i'], text: ['S', 'i'], json: ['U', 'i'],
   float4: ['N', 'i'], float8: ['N', 'd'], bpchar: ['S', 'i'], varchar: ['S', 'i'], bit: ['V', 'i'], varbit: ['V', 'i'],
-  numeric: ['N', 'i'], uuid: ['U', 'c'], jsonb: ['U', 'i'],
+  numeric: ['N', 'i'], uuid: ['U', 'c'], jsonb: ['U', 'i'], date: ['D', 'i'], timestamp: ['D', 'd'], timestamptz: ['D', 'd'],
+  interval: ['T', 'd'],
 };
 /** pg_extension's rows, with PGlite + pgvector 0.8.7's oids and pg_description's comments. */
 const EXTENSIONS = [
@@ -52,7 +53,7 @@ const EXTENSIONS = [
 ];
 const TEMPLATE_ACL = new PgArray('text', [2], ['=c/postgres', 'postgres=CTc/postgres']);
 const PGVECTOR_TYPES = new Set(['vector', 'halfvec', 'sparsevec']);
-const PREFERRED_TYPES = new Set(['bool', 'text', 'float8', 'varbit']);
+const PREFERRED_TYPES = new Set(['bool', 'text', 'float8', 'varbit', 'timestamptz', 'interval']);
 const COLLATABLE_TYPES = new Set(['text', 'varchar', 'bpchar']);
 
 /** PostgreSQL's timestamptz text in the UTC time zone, trailing fractional zeros dropped. */

@@ -15,6 +15,8 @@ const CAST_NAME: Partial<Record<SqlType, string>> = {
   int4: 'integer',
   bool: 'boolean',
   varbit: 'bit varying',
+  timestamp: 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone',
 };
 
 function typeName(t: SqlType): string {
