@@ -92,3 +92,82 @@ test('REINDEX is durable: after a crash the index has the REINDEX lists, not the
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * A table of 4,000 rows whose ivfflat index was made while it was empty (random centers) and
+ * checkpointed, so REINDEX gives it other lists: the distance computations of one query at
+ * probes 1 tell the two structures apart.
+ */
+async function emptyBuiltIndex(dir: string): Promise<Vecgres> {
+  const db = await Vecgres.create(dir);
+  await db.exec('CREATE TABLE t (id integer PRIMARY KEY, v vector(4))');
+  await db.exec('CREATE INDEX t_v_idx ON t USING ivfflat (v) WITH (lists = 40)');
+  const rng = new Prng(13);
+  const vals: string[] = [];
+  for (let i = 0; i < 4000; i++) vals.push(`(${i}, '[${[0, 1, 2, 3].map(() => (rng.next() * 2 - 1).toFixed(4)).join(',')}]')`);
+  await db.query(`INSERT INTO t VALUES ${vals.join(',')}`);
+  await db.exec('CHECKPOINT');
+  return db;
+}
+
+async function reindexComputations(db: Vecgres | Awaited<ReturnType<Vecgres['connect']>>): Promise<number> {
+  const query = "SELECT id FROM t ORDER BY v <-> '[0.5,0.1,0.9,0.3]' LIMIT 10";
+  await db.query('SET enable_seqscan = off');
+  const r = await db.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${query}`);
+  const text = (r.rows as Array<Record<string, string>>).map((x) => Object.values(x)[0]).join('\n');
+  assert.match(text, /Index Scan using t_v_idx/);
+  return Number(/Distance Computations: (\d+)/.exec(text)![1]);
+}
+
+test('REINDEX in a transaction block: ROLLBACK and ROLLBACK TO keep the old lists, others get 55P03 until it ends, recovery agrees', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vecgres-ivfreindex-tx-'));
+  try {
+    let db = await emptyBuiltIndex(dir);
+    const before = await reindexComputations(db);
+    const a = await db.connect();
+    const b = await db.connect();
+    try {
+      await a.query('BEGIN');
+      await a.query('REINDEX INDEX t_v_idx');
+      const reindexed = await reindexComputations(a);
+      assert.notEqual(reindexed, before, `distance computations ${before} before REINDEX, ${reindexed} after`);
+      await assert.rejects(b.query('SELECT count(*) FROM t'), { code: '55P03', message: 'could not obtain lock on relation "t"' });
+      await assert.rejects(b.query("INSERT INTO t VALUES (-1, '[1,1,1,1]')"), { code: '55P03' });
+      await a.query('ROLLBACK');
+      assert.equal(await reindexComputations(b), before);
+      assert.equal(await reindexComputations(a), before);
+      // Rolled back to a savepoint, then committed: the old lists stay.
+      await a.query('BEGIN');
+      await a.query('SAVEPOINT s');
+      await a.query('REINDEX TABLE t');
+      assert.equal(await reindexComputations(a), reindexed);
+      await a.query('ROLLBACK TO s');
+      assert.equal(await reindexComputations(a), before);
+      await a.query('COMMIT');
+      assert.equal(await reindexComputations(b), before);
+      // Killed before its COMMIT: recovery keeps the old lists too.
+      await a.query('BEGIN');
+      await a.query('REINDEX INDEX t_v_idx');
+      assert.equal(await reindexComputations(a), reindexed);
+    } finally {
+      await a.release();
+      await b.release();
+    }
+    db.database.abandon();
+    db = await Vecgres.create(dir);
+    try {
+      assert.equal(await reindexComputations(db), before);
+      // Committed in a block: recovery has the new lists.
+      await db.exec('BEGIN; REINDEX INDEX t_v_idx; COMMIT');
+      const committed = await reindexComputations(db);
+      assert.notEqual(committed, before);
+      db.database.abandon();
+      db = await Vecgres.create(dir);
+      assert.equal(await reindexComputations(db), committed);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
