@@ -75,6 +75,10 @@ const SCHEMA = [
   'CREATE INDEX docs_big_idx ON docs (big DESC)',
   'CREATE UNIQUE INDEX docs_uid_key ON docs (uid)',
   'CREATE INDEX "Mixed Case_v_idx" ON "Mixed Case" USING hnsw (v vector_l2_ops)',
+  // ivfflat's default operator class (vector_l2_ops for vector) is left out of indexdef; others are printed.
+  'CREATE INDEX docs_ivf_idx ON docs USING ivfflat (embedding) WITH (lists = 3)',
+  'CREATE INDEX docs_h_ivf_idx ON docs USING ivfflat (h halfvec_cosine_ops) WITH (lists = 2)',
+  'CREATE INDEX "Mixed Case_ivf" ON "Mixed Case" USING ivfflat (v vector_l2_ops)',
 ];
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
