@@ -79,6 +79,7 @@ const SCHEMA = [
   'CREATE INDEX docs_ivf_idx ON docs USING ivfflat (embedding) WITH (lists = 3)',
   'CREATE INDEX docs_h_ivf_idx ON docs USING ivfflat (h halfvec_cosine_ops) WITH (lists = 2)',
   'CREATE INDEX "Mixed Case_ivf" ON "Mixed Case" USING ivfflat (v vector_l2_ops)',
+  'CREATE INDEX docs_prefix_ivf_idx ON docs USING ivfflat ((subvector(embedding, 1, 4)::vector(4))) WITH (lists = 2)',
 ];
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;

@@ -26,13 +26,16 @@ export type IndexMethods = ReadonlyMap<string, IndexAm | OrderedIndexAm>;
 /**
  * True when `opclass` is what `method` uses for a `type` key without an operator class
  * (GetDefaultOpClass): B-tree's for its types, a vector method's `defaultOpclass` for vector
- * and halfvec keys.
+ * and halfvec keys. `type` null: an expression key (its type is not kept), where only a vector
+ * method's default is recognized, by the kind the operator class takes (a vector opclass
+ * accepts only its own type: vector and halfvec are not binary coercible).
  */
-function isDefaultOpclass(methods: IndexMethods, method: string, type: SqlType, opclass: string): boolean {
-  if (opclass === defaultBtreeOpclass(type)) return true;
+function isDefaultOpclass(methods: IndexMethods, method: string, type: SqlType | null, opclass: string): boolean {
+  if (type !== null && opclass === defaultBtreeOpclass(type)) return true;
   const am = methods.get(method);
-  if (am === undefined || isOrderedAm(am) || (type !== 'vector' && type !== 'halfvec')) return false;
-  return am.defaultOpclass(type)?.name === opclass;
+  if (am === undefined || isOrderedAm(am)) return false;
+  const kinds = type === null ? (['vector', 'halfvec'] as const) : type === 'vector' || type === 'halfvec' ? [type] : [];
+  return kinds.some((kind) => am.defaultOpclass(kind)?.name === opclass);
 }
 
 /** The key list of `def` (`embedding vector_cosine_ops`, `a DESC NULLS LAST`, `(lower(t))`). */
@@ -40,7 +43,8 @@ export function indexKeysSql(def: IndexDef, table: Table | undefined, methods: I
   return def.keys
     .map((k) => {
       const col = k.expr === null ? quoteIdent(table?.def.columns[k.column]?.name ?? '?') : `(${k.expr})`;
-      const dflt = k.expr === null && table !== undefined && isDefaultOpclass(methods, def.method, table.def.columns[k.column]!.type, k.opclass);
+      const type = k.expr !== null ? null : table === undefined ? undefined : table.def.columns[k.column]!.type;
+      const dflt = type !== undefined && isDefaultOpclass(methods, def.method, type, k.opclass);
       return (
         (def.primaryKey || dflt || k.opclass === '' ? col : `${col} ${k.opclass}`) +
         (k.descending ? ' DESC' : '') +
