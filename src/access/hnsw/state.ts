@@ -3,6 +3,7 @@
  * (cosine normalizes, as pgvector's hnsw normprocinfo), the level generator, the rowId -> node
  * map for deletes, and the scratch pool.
  */
+import { sqlDistance } from '../shared/distance.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { Prng } from '../../common/prng.js';
 import { halfToFloat } from '../../kernels/half.js';
@@ -135,16 +136,9 @@ export class HnswState {
     return new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
   }
 
-  /** Internal kernel distance -> the SQL operator's value (`<->` is not squared, ...). */
+  /** Internal kernel distance -> the SQL operator's value (access/shared/distance.ts). */
   toSqlDistance(d: number): number {
-    switch (this.metric) {
-      case 'l2':
-        return Math.sqrt(d > 0 ? d : 0);
-      case 'cosine':
-        return 1 + d;
-      default:
-        return d;
-    }
+    return sqlDistance(this.metric, d);
   }
 }
 

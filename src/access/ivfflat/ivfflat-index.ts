@@ -3,6 +3,7 @@
  * centers and lists (lists.ts), the opclass's distance, inserts to the nearest list
  * (pgvector ivfinsert.c), deletes as tombstones and VACUUM removing them (ivfvacuum.c).
  */
+import { sqlDistance } from '../shared/distance.js';
 import { arena } from '../../kernels/arena.js';
 import { fast, type RangeKernel } from '../../kernels/fast.js';
 import { HALF_TO_F32 } from '../../kernels/half.js';
@@ -125,16 +126,9 @@ export class IvfflatIndex implements VectorIndex {
     }
   }
 
-  /** Internal distance (squared L2, negative inner product) -> the SQL operator's value. */
+  /** Internal kernel distance -> the SQL operator's value (access/shared/distance.ts). */
   toSqlDistance(d: number): number {
-    switch (this.metric) {
-      case 'l2':
-        return Math.sqrt(d > 0 ? d : 0);
-      case 'cosine':
-        return 1 + d;
-      default:
-        return d;
-    }
+    return sqlDistance(this.metric, d);
   }
 }
 

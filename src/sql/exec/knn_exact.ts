@@ -50,12 +50,7 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
   } finally {
     arena.free(qPtr, bytes);
   }
-  const ids = heap.sortedIds();
-  if (nullRows.length === 0) return ids;
-  const out = new Int32Array(Math.min(k, ids.length + nullRows.length));
-  out.set(ids.subarray(0, out.length));
-  for (let i = ids.length; i < out.length; i++) out[i] = nullRows[i - ids.length]!;
-  return out;
+  return rankedThenNull(heap.sortedIds(), nullRows, k);
 }
 
 /**
@@ -77,7 +72,11 @@ export function exactKnnByDistance(bitmap: RowBitmap, k: number, distanceOf: (ro
     if (d > heap.bound()) return;
     heap.push(r, d);
   });
-  const ids = heap.sortedIds();
+  return rankedThenNull(heap.sortedIds(), nullRows, k);
+}
+
+/** The first `k` of `ids` (ranked) then `nullRows` (PostgreSQL's NULLS LAST of an ascending ORDER BY). */
+function rankedThenNull(ids: Int32Array, nullRows: readonly number[], k: number): Int32Array {
   if (nullRows.length === 0) return ids;
   const out = new Int32Array(Math.min(k, ids.length + nullRows.length));
   out.set(ids.subarray(0, out.length));
