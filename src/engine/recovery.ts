@@ -350,5 +350,8 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
     case 'sequence':
       catalog.setSequence(r.name, r.value);
       return;
+    case 'alterTable':
+      catalog.alterTable(r.name, r.def);
+      return;
   }
 }

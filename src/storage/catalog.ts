@@ -49,6 +49,11 @@ export interface IndexDef {
   options: [string, string][];
   /** True for the implicit PRIMARY KEY index (t_pkey); it has no method structure. */
   primaryKey: boolean;
+  /**
+   * True for the index of a UNIQUE constraint (named as the constraint, dropped with it);
+   * absent or false for a CREATE [UNIQUE] INDEX.
+   */
+  constraint?: boolean;
 }
 
 /** A key on table column `column` with operator class `opclass`, ascending, NULLS LAST. */
@@ -76,7 +81,8 @@ export type Change =
   | { kind: 'abort'; xid: number }
   | { kind: 'createIndex'; def: IndexDef }
   | { kind: 'dropIndex'; name: string }
-  | { kind: 'sequence'; name: string; value: number };
+  | { kind: 'sequence'; name: string; value: number }
+  | { kind: 'alterTable'; name: string; def: TableDef };
 
 /** 40001: another in-flight transaction already deleted or updated the row. */
 export function concurrentUpdateError(): PgError {
@@ -278,6 +284,37 @@ export class Catalog {
     if (!this.indexes.has(name)) throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
     this.onChange?.({ kind: 'dropIndex', name });
     this.indexes.delete(name);
+    this.version++;
+  }
+
+  /**
+   * ALTER TABLE of everything a definition holds beside stored values: constraints, column
+   * names, defaults, NOT NULL, the table's name (`def.name` differing from `name` renames it,
+   * with its index definitions and the foreign keys of other tables that reference it). The
+   * stored columns (count, types) must stay the same. Its inverse is the same call with the
+   * old definition under the new name.
+   * @throws PgError 42P01 when the table is missing, 42P07 when the new name is taken.
+   */
+  alterTable(name: string, def: TableDef): void {
+    const t = this.tables.get(name);
+    if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    const renamed = def.name !== name;
+    if (renamed && this.relationExists(def.name)) {
+      throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
+    }
+    this.onChange?.({ kind: 'alterTable', name, def });
+    t.replaceDef(def);
+    if (renamed) {
+      this.tables.delete(name);
+      this.tables.set(def.name, t);
+      for (const d of [...this.indexes.values()]) if (d.table === name) this.indexes.set(d.name, { ...d, table: def.name });
+      for (const other of this.tables.values()) {
+        const fks = other.def.foreignKeys;
+        if (fks !== undefined && fks.some((f) => f.refTable === name)) {
+          other.replaceDef({ ...other.def, foreignKeys: fks.map((f) => (f.refTable === name ? { ...f, refTable: def.name } : f)) });
+        }
+      }
+    }
     this.version++;
   }
 

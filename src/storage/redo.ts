@@ -17,6 +17,8 @@
  *      8  CREATE_INDEX   index definition (codec value)
  *      9  DROP_INDEX     index name
  *     10  SEQUENCE       sequence name, value varuint (a value no nextval before it exceeds)
+ *     11  ALTER_TABLE    table name, its new definition (codec value): constraints, names,
+ *                        defaults, NOT NULL (a new name renames it)
  *
  * Row records and COMMIT/ABORT carry their transaction id in the header; DDL and SEQUENCE
  * records carry 0 (they are not transactional: DDL runs outside transaction blocks).
@@ -36,6 +38,7 @@ export const REDO_ABORT = 7;
 export const REDO_CREATE_INDEX = 8;
 export const REDO_DROP_INDEX = 9;
 export const REDO_SEQUENCE = 10;
+export const REDO_ALTER_TABLE = 11;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -48,7 +51,8 @@ export type Redo =
   | { kind: 'abort'; xid: number }
   | { kind: 'createIndex'; def: IndexDef }
   | { kind: 'dropIndex'; name: string }
-  | { kind: 'sequence'; name: string; value: number };
+  | { kind: 'sequence'; name: string; value: number }
+  | { kind: 'alterTable'; name: string; def: TableDef };
 
 /**
  * An index definition as a codec value: `{name, table, keys: [{column, expr, opclass,
@@ -66,6 +70,7 @@ export function indexDefToValue(d: IndexDef): CodecValue {
     method: d.method,
     options: d.options.map(([k, v]) => [k, v]),
     primaryKey: d.primaryKey,
+    ...(d.constraint === true ? { constraint: true } : {}),
   };
 }
 
@@ -101,6 +106,7 @@ export function indexDefFromValue(v: CodecValue): IndexDef {
     method: o['method'] as string,
     options: (o['options'] as CodecValue[]).map((p) => [(p as string[])[0]!, (p as string[])[1]!] as [string, string]),
     primaryKey,
+    ...(o['constraint'] === true ? { constraint: true } : {}),
   };
 }
 
@@ -146,6 +152,9 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
     case 'sequence':
       w.string(c.name).varuint(c.value);
       return { type: REDO_SEQUENCE, xid: 0 };
+    case 'alterTable':
+      w.string(c.name).value(tableDefToValue(c.def));
+      return { type: REDO_ALTER_TABLE, xid: 0 };
   }
 }
 
@@ -192,6 +201,10 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
     case REDO_SEQUENCE: {
       const name = r.string();
       return { kind: 'sequence', name, value: r.varuint() };
+    }
+    case REDO_ALTER_TABLE: {
+      const name = r.string();
+      return { kind: 'alterTable', name, def: tableDefFromValue(r.readValue()) };
     }
     default:
       throw new PgError(SQLSTATE.data_corrupted, `invalid redo record type ${type}`);

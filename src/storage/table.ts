@@ -72,11 +72,38 @@ export interface ColumnDef {
   defaultSql: string | null;
 }
 
+/** A CHECK constraint (pg_constraint contype 'c'): its name and expression as SQL text. */
+export interface CheckDef {
+  name: string;
+  /** The expression as normalized SQL text over the table's columns, re-analyzed when used. */
+  expr: string;
+}
+
+/** FK actions as PostgreSQL's confdeltype / confupdtype letters: a(no action), r, c, n, d. */
+export type FkAction = 'a' | 'r' | 'c' | 'n' | 'd';
+
+/** A FOREIGN KEY constraint of the table that holds it (the referencing table). */
+export interface ForeignKeyDef {
+  name: string;
+  /** Referencing column numbers, in key order. */
+  columns: number[];
+  /** The referenced table's name. */
+  refTable: string;
+  /** Referenced column numbers (a primary key or UNIQUE constraint's columns), in key order. */
+  refColumns: number[];
+  onDelete: FkAction;
+  onUpdate: FkAction;
+}
+
 export interface TableDef {
   name: string;
   columns: ColumnDef[];
   /** Column indexes of the primary key (empty when none). */
   primaryKey: number[];
+  /** CHECK constraints (absent: none; definitions written before constraints existed). */
+  checks?: CheckDef[];
+  /** FOREIGN KEY constraints held by this table (absent: none). */
+  foreignKeys?: ForeignKeyDef[];
 }
 
 /** Memory taken for a row about to be appended ({@link Table.prepareRow}). */
@@ -110,7 +137,8 @@ class VectorColumn {
 }
 
 export class Table {
-  readonly def: TableDef;
+  /** The definition; replaced (never mutated) by {@link replaceDef} when constraints or names change. */
+  def: TableDef;
   /** Slots used so far (rowIds are 0 .. slots-1). */
   slots = 0;
   /** Rows alive (slots minus deleted). */
@@ -139,6 +167,18 @@ export class Table {
       const k = packedKind(c.type);
       return k === null ? null : new PackedColumn(k, c.typmod);
     });
+  }
+
+  /**
+   * Catalog only: installs a new definition with the same columns in storage (same count and
+   * types: names, defaults, NOT NULL and constraints may differ).
+   */
+  replaceDef(def: TableDef): void {
+    assert(
+      def.columns.length === this.def.columns.length && def.columns.every((c, i) => c.type === this.def.columns[i]!.type && c.typmod === this.def.columns[i]!.typmod),
+      'replaceDef keeps the stored columns',
+    );
+    this.def = def;
   }
 
   get name(): string {
@@ -674,13 +714,22 @@ export function tableDefToValue(def: TableDef): CodecValue {
       sequence: c.sequence,
       defaultSql: c.defaultSql,
     })),
+    // Written only when present, so a table without constraints encodes as before.
+    ...(def.checks === undefined || def.checks.length === 0 ? {} : { checks: def.checks.map((c) => ({ name: c.name, expr: c.expr })) }),
+    ...(def.foreignKeys === undefined || def.foreignKeys.length === 0
+      ? {}
+      : {
+          foreignKeys: def.foreignKeys.map((f) => ({
+            name: f.name, columns: Int32Array.from(f.columns), refTable: f.refTable, refColumns: Int32Array.from(f.refColumns), onDelete: f.onDelete, onUpdate: f.onUpdate,
+          })),
+        }),
   };
 }
 
 /** Inverse of {@link tableDefToValue}. @throws PgError XX001 for a malformed value. */
 export function tableDefFromValue(v: CodecValue): TableDef {
   try {
-    const o = v as { name: string; primaryKey: Int32Array; columns: Record<string, CodecValue>[] };
+    const o = v as { name: string; primaryKey: Int32Array; columns: Record<string, CodecValue>[]; checks?: Record<string, CodecValue>[]; foreignKeys?: Record<string, CodecValue>[] };
     const columns: ColumnDef[] = o.columns.map((c) => ({
       name: c['name'] as string,
       type: c['type'] as ColumnType,
@@ -690,7 +739,23 @@ export function tableDefFromValue(v: CodecValue): TableDef {
       defaultSql: c['defaultSql'] as string | null,
     }));
     if (typeof o.name !== 'string' || columns.some((c) => typeof c.name !== 'string')) throw new Error('bad');
-    return { name: o.name, columns, primaryKey: Array.from(o.primaryKey) };
+    const def: TableDef = { name: o.name, columns, primaryKey: Array.from(o.primaryKey) };
+    if (o.checks !== undefined) {
+      def.checks = o.checks.map((c) => ({ name: c['name'] as string, expr: c['expr'] as string }));
+      if (def.checks.some((c) => typeof c.name !== 'string' || typeof c.expr !== 'string')) throw new Error('bad');
+    }
+    if (o.foreignKeys !== undefined) {
+      def.foreignKeys = o.foreignKeys.map((f) => ({
+        name: f['name'] as string,
+        columns: Array.from(f['columns'] as Int32Array),
+        refTable: f['refTable'] as string,
+        refColumns: Array.from(f['refColumns'] as Int32Array),
+        onDelete: f['onDelete'] as FkAction,
+        onUpdate: f['onUpdate'] as FkAction,
+      }));
+      if (def.foreignKeys.some((f) => typeof f.name !== 'string' || typeof f.refTable !== 'string' || f.columns.length !== f.refColumns.length)) throw new Error('bad');
+    }
+    return def;
   } catch {
     throw new PgError(SQLSTATE.data_corrupted, 'invalid table definition');
   }

@@ -1470,7 +1470,9 @@ function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined,
       });
     }
   } else if (infer.conname !== undefined) {
-    if (table.def.primaryKey.length === 0 || infer.conname !== `${table.name}_pkey`) {
+    // The primary key's or a UNIQUE constraint's index (named as the constraint).
+    const named = env.catalog.getIndex(infer.conname);
+    if (named === undefined || named.table !== table.name || !(named.primaryKey || named.constraint === true)) {
       throw new PgError(SQLSTATE.undefined_object, `constraint "${infer.conname}" for table "${table.name}" does not exist`);
     }
     arbiters = [infer.conname];

@@ -4,7 +4,8 @@
  * methods, never imported).
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import type { ColumnDef, Table, TableDef } from '../../storage/table.js';
+import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
+import { createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
 import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
@@ -85,6 +86,8 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const sequences: string[] = [];
   const pkError = () => new PgError('42P16', `multiple primary keys for table "${name}" are not allowed`);
   const tableConstraints: PgNode[] = [];
+  /** CHECK / UNIQUE / FOREIGN KEY constraints, in the order written (table_constraints.ts). */
+  const pending: PendingConstraint[] = [];
   for (const el of (s.tableElts ?? []) as PgNode[]) {
     if (el.Constraint !== undefined) {
       tableConstraints.push(el.Constraint);
@@ -126,11 +129,10 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
           col.defaultSql = JSON.stringify(c.raw_expr);
           break;
         case 'CONSTR_UNIQUE':
-          throw pgErr.featureNotSupported('UNIQUE constraints');
         case 'CONSTR_CHECK':
-          throw pgErr.featureNotSupported('CHECK constraints');
         case 'CONSTR_FOREIGN':
-          throw pgErr.featureNotSupported('foreign keys');
+          pending.push({ node: c, column: columns.length });
+          break;
         case 'CONSTR_IDENTITY':
           throw pgErr.featureNotSupported('identity columns');
         case 'CONSTR_GENERATED':
@@ -142,6 +144,10 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     columns.push(col);
   }
   for (const c of tableConstraints) {
+    if (c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_FOREIGN') {
+      pending.push({ node: c, column: null });
+      continue;
+    }
     if (c.contype !== 'CONSTR_PRIMARY') throw pgErr.featureNotSupported(`table constraint ${String(c.contype).replace('CONSTR_', '')}`);
     if (primaryKey.length > 0) throw pkError();
     for (const k of c.keys as PgNode[]) {
@@ -158,7 +164,19 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar' || t === 'jsonb');
   if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
   const def: TableDef = { name, columns, primaryKey };
-  env.catalog.createTable(def, sequences);
+  let prepared = null;
+  if (pending.length > 0) {
+    // The constraints are analyzed against the table before it exists (an unstored shell).
+    const shell = new Table(def);
+    try {
+      prepared = prepareConstraints(env, shell, pending, new Set(primaryKey.length > 0 ? [`${name}_pkey`] : []));
+    } finally {
+      shell.dispose();
+    }
+    if (prepared.checks.length > 0) def.checks = prepared.checks;
+    if (prepared.foreignKeys.length > 0) def.foreignKeys = prepared.foreignKeys;
+  }
+  const table = env.catalog.createTable(def, sequences);
   if (primaryKey.length > 0) {
     env.catalog.createIndex({
       name: `${name}_pkey`,
@@ -171,6 +189,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       primaryKey: true,
     });
   }
+  if (prepared !== null) createUniqueConstraintIndexes(env, table, prepared.uniques);
 }
 
 /**
@@ -189,6 +208,7 @@ function dropTarget(obj: PgNode, missingOk: boolean, notices: Notices): { name: 
 }
 
 export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
+  const dropping = new Set<string>(((s.objects ?? []) as PgNode[]).map((o) => o.List.items[o.List.items.length - 1].String.sval as string));
   for (const obj of s.objects as PgNode[]) {
     const target = dropTarget(obj, s.missing_ok === true, notices);
     if (target === null) continue;
@@ -202,6 +222,7 @@ export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
       throw new PgError(SQLSTATE.undefined_table, `table "${name}" does not exist`);
     }
     if (t.pendingRows > 0) throw new PgError('55P03', `could not obtain lock on relation "${name}"`);
+    dropDependentForeignKeys(env, name, dropping, s.behavior === 'DROP_CASCADE', notices);
     const idx = env.catalog.indexesOf(name).map((d) => d.name);
     env.catalog.dropTable(name); // logged first: if the log refuses it, nothing is dropped
     for (const n of idx) disposeIndex(env, n);
@@ -230,7 +251,7 @@ export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
       }
       throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
     }
-    if (d.primaryKey) {
+    if (d.primaryKey || d.constraint === true) {
       throw new PgError('2BP01', `cannot drop index ${name} because constraint ${name} on table ${d.table} requires it`, {
         hint: `You can drop constraint ${name} on table ${d.table} instead.`,
       });

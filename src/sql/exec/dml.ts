@@ -11,7 +11,9 @@ import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { DeleteQuery, UpdateQuery } from '../analyze/dml.js';
 import { evalExpr } from './eval.js';
-import { checkRow, pkeyOf, writeRow } from './insert.js';
+import { checkNewRow, pkeyOf, writeRow } from './insert.js';
+import { truncateForeignKeys } from './table_constraints.js';
+import { fireForeignKeys, fkRemoved, fkWrote, newFkQueue } from './foreign_keys.js';
 import { runStatement } from './select.js';
 import { rowIdQuery } from '../analyze/query.js';
 import { analyzeTable } from '../stats/analyze.js';
@@ -20,7 +22,7 @@ import type { Expr } from '../analyze/expr.js';
 import type { EState } from './executor.js';
 import { ensureXid } from './txn.js';
 import { buildIndexOverTable } from './index_build.js';
-import { buildOrderedIndex, checkUniqueIndexes } from './ordered_index.js';
+import { buildOrderedIndex } from './ordered_index.js';
 import { isOrderedAm, isOrderedIndex } from '../../access/am.js';
 import type { Notices } from './ddl.js';
 import type { PgNode } from '../parser/parse.js';
@@ -71,6 +73,7 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
   const returning: Value[][] | null = q.returning === null ? null : [];
   if (ids.length === 0) return { count: 0, returning };
   const xid = ensureXid(env);
+  const fk = newFkQueue(env);
   for (const rowId of ids) {
     const old = rowValues(table, rowId);
     const values = old.slice();
@@ -81,14 +84,16 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
     const oldKey = pkeyOf(table, old);
     const newKey = pkeyOf(table, values);
     deleteVersion(env, table, rowId, xid, oldKey);
-    checkRow(table, values, newKey, xid);
-    checkUniqueIndexes(env, table, values, xid);
+    checkNewRow(env, table, values, newKey, xid);
     const newId = writeRow(env, table, values, newKey);
+    fkRemoved(fk, table, old, values);
+    fkWrote(fk, table, newId);
     if (returning !== null) {
       const row = rowValues(table, newId);
       returning.push(ret.map((e) => evalExpr(e, row, es)));
     }
   }
+  fireForeignKeys(env, fk);
   return { count: ids.length, returning };
 }
 
@@ -100,12 +105,15 @@ export function runDelete(env: SqlEnv, q: DeleteQuery, params: readonly Value[])
   const returning: Value[][] | null = q.returning === null ? null : [];
   if (ids.length === 0) return { count: 0, returning };
   const xid = ensureXid(env);
+  const fk = newFkQueue(env);
   for (const rowId of ids) {
     const row = rowValues(table, rowId);
     if (returning !== null) returning.push(ret.map((e) => evalExpr(e, row, es)));
     const key = table.def.primaryKey.length === 0 ? undefined : pkeyOf(table, row);
     deleteVersion(env, table, rowId, xid, key);
+    fkRemoved(fk, table, row, null);
   }
+  fireForeignKeys(env, fk);
   return { count: ids.length, returning };
 }
 
@@ -150,7 +158,7 @@ export function rebuildIndexes(env: SqlEnv, table: Table): void {
 }
 
 /** TRUNCATE [TABLE] t [, ...] (outside transaction blocks). Sequences are not restarted. */
-export function truncateTables(env: SqlEnv, s: PgNode): void {
+export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): void {
   if (s.restart_seqs) throw pgErr.featureNotSupported('TRUNCATE ... RESTART IDENTITY');
   const tables: Table[] = [];
   for (const r of (s.relations ?? []) as PgNode[]) {
@@ -162,6 +170,8 @@ export function truncateTables(env: SqlEnv, s: PgNode): void {
     requireNoPendingRows(t);
     tables.push(t);
   }
+  truncateForeignKeys(env, tables, s.behavior === 'DROP_CASCADE', notices);
+  for (const t of tables) requireNoPendingRows(t);
   for (const t of tables) {
     const fresh = env.catalog.truncateTable(t.name);
     rebuildIndexes(env, fresh);

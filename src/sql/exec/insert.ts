@@ -20,6 +20,8 @@ import { planTableStatement } from '../plan/planner.js';
 import { planSelect } from '../plan/planner.js';
 import { runStatement } from './select.js';
 import { EState } from './executor.js';
+import { checkConstraints } from './constraints.js';
+import { fireForeignKeys, fkRemoved, fkWrote, newFkQueue, type FkQueue } from './foreign_keys.js';
 
 export interface InsertOutput {
   count: number;
@@ -70,6 +72,19 @@ export function checkRow(table: Table, values: readonly Value[], pkey: unknown, 
 }
 
 /**
+ * Every check of a row about to be written by `xid`, in PostgreSQL's order (ExecConstraints,
+ * then the unique indexes): NOT NULL, CHECK constraints, the primary key, UNIQUE indexes.
+ * Foreign keys are checked at the end of the statement (foreign_keys.ts).
+ * @throws PgError 23502, 23514, 23505.
+ */
+export function checkNewRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown, xid: number): void {
+  checkRow(table, values, undefined, xid);
+  checkConstraints(env, table, values);
+  checkRow(table, values, pkey, xid);
+  checkUniqueIndexes(env, table, values, xid);
+}
+
+/**
  * Writes one new row (INSERT, or the new version of an UPDATE) for the current transaction:
  * through the catalog (the logged path), remembered for COMMIT/ROLLBACK, added to every index
  * of the table. Returns the rowId.
@@ -109,6 +124,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
   const oc = q.onConflict === null ? null : bindOnConflict(q.onConflict, cols.length);
   /** Rows this statement inserted or updated (ON CONFLICT may not meet one twice). */
   const affected = new Set<number>();
+  const fk = newFkQueue(env);
   let count = 0;
   const emit = (values: Value[]): void => {
     const pkey = pkeyOf(table, values);
@@ -116,13 +132,13 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
     const existing = oc === null ? null : conflictingRow(env, table, values, pkey, oc.arbiters);
     if (existing !== null) {
       if (oc!.action === 'nothing') return;
-      const r = updateConflicting(env, table, existing, values, oc!, es, affected);
+      const r = updateConflicting(env, table, existing, values, oc!, es, affected, fk);
       if (r === null) return;
       rowId = r;
     } else {
-      checkRow(table, values, pkey, env.txn.xid);
-      checkUniqueIndexes(env, table, values, env.txn.xid);
+      checkNewRow(env, table, values, pkey, env.txn.xid);
       rowId = writeRow(env, table, values, pkey);
+      fkWrote(fk, table, rowId);
     }
     affected.add(rowId);
     count++;
@@ -143,6 +159,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
       }
       emit(values);
     }
+    fireForeignKeys(env, fk);
     return { count, returning };
   }
   for (let i = 0; i < q.rows.length; i++) {
@@ -151,6 +168,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
     for (let c = 0; c < cols.length; c++) values[c] = evalExpr(rowExprs[c]!, null, es);
     emit(values);
   }
+  fireForeignKeys(env, fk);
   return { count, returning };
 }
 
@@ -179,6 +197,7 @@ function bindOnConflict(oc: OnConflict, ncols: number): OnConflict {
 function conflictingRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown, arbiters: readonly string[] | null): number | null {
   const xid = env.txn.xid;
   checkRow(table, values, undefined, xid);
+  checkConstraints(env, table, values);
   for (const def of env.catalog.indexesOf(table.name)) {
     if (!def.unique || (arbiters !== null && !arbiters.includes(def.name))) continue;
     let candidates: readonly number[];
@@ -207,7 +226,7 @@ function conflictingRow(env: SqlEnv, table: Table, values: readonly Value[], pke
  * (nothing changes), else the new version's row id.
  * @throws PgError 21000 when the row was inserted or updated by this same statement.
  */
-function updateConflicting(env: SqlEnv, table: Table, rowId: number, excluded: readonly Value[], oc: OnConflict, es: EState, affected: Set<number>): number | null {
+function updateConflicting(env: SqlEnv, table: Table, rowId: number, excluded: readonly Value[], oc: OnConflict, es: EState, affected: Set<number>, fk: FkQueue | null): number | null {
   if (affected.has(rowId)) {
     throw new PgError(SQLSTATE.cardinality_violation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
       hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
@@ -226,7 +245,9 @@ function updateConflicting(env: SqlEnv, table: Table, rowId: number, excluded: r
   env.catalog.deleteRow(table, rowId, xid, oldKey);
   env.txn.writes.push({ kind: 'delete', table, rowId, pkey: oldKey });
   const newKey = pkeyOf(table, values);
-  checkRow(table, values, newKey, xid);
-  checkUniqueIndexes(env, table, values, xid);
-  return writeRow(env, table, values, newKey);
+  checkNewRow(env, table, values, newKey, xid);
+  const newId = writeRow(env, table, values, newKey);
+  fkRemoved(fk, table, old, values);
+  fkWrote(fk, table, newId);
+  return newId;
 }

@@ -161,7 +161,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'TruncateStmt':
       ddlOutsideBlock(env, 'TRUNCATE');
-      truncateTables(env, s);
+      truncateTables(env, s, notices);
       return done('TRUNCATE TABLE', notices);
     case 'VacuumStmt':
       vacuum(env, s, notices);
