@@ -353,5 +353,11 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
     case 'alterTable':
       catalog.alterTable(r.name, r.def);
       return;
+    case 'addColumn':
+      catalog.addColumn(r.name, r.column, r.fill);
+      return;
+    case 'dropColumn':
+      catalog.dropColumn(r.name, r.column);
+      return;
   }
 }

@@ -8,7 +8,8 @@
  * the built index structures (storage cannot see index/).
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { Table, type TableDef, type Value } from './table.js';
+import { assert } from '../common/assert.js';
+import { Table, type ColumnDef, type TableDef, type Value } from './table.js';
 
 /**
  * One key of an index (PostgreSQL's pg_index.indkey entry with its indexprs / indclass /
@@ -82,7 +83,9 @@ export type Change =
   | { kind: 'createIndex'; def: IndexDef }
   | { kind: 'dropIndex'; name: string }
   | { kind: 'sequence'; name: string; value: number }
-  | { kind: 'alterTable'; name: string; def: TableDef };
+  | { kind: 'alterTable'; name: string; def: TableDef }
+  | { kind: 'addColumn'; name: string; column: ColumnDef; fill: Value }
+  | { kind: 'dropColumn'; name: string; column: number };
 
 /** 40001: another in-flight transaction already deleted or updated the row. */
 export function concurrentUpdateError(): PgError {
@@ -314,6 +317,49 @@ export class Catalog {
           other.replaceDef({ ...other.def, foreignKeys: fks.map((f) => (f.refTable === name ? { ...f, refTable: def.name } : f)) });
         }
       }
+    }
+    this.version++;
+  }
+
+  /**
+   * ALTER TABLE ADD COLUMN: appends `column`, every existing row holding `fill`. Its inverse is
+   * {@link dropColumn} of the last column.
+   * @throws PgError 42P01 when the table is missing.
+   */
+  addColumn(name: string, column: ColumnDef, fill: Value): void {
+    const t = this.tables.get(name);
+    if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    this.onChange?.({ kind: 'addColumn', name, column, fill });
+    t.addColumn({ ...t.def, columns: [...t.def.columns, column] }, fill);
+    this.version++;
+  }
+
+  /**
+   * ALTER TABLE DROP COLUMN of column number `column`: its values are freed and every later
+   * column number in the table's definition, its index definitions and other tables' foreign
+   * keys moves down by one. Nothing may still use the column (the SQL layer drops its indexes
+   * and constraints first, each a change of its own).
+   * @throws PgError 42P01 when the table is missing.
+   */
+  dropColumn(name: string, column: number): void {
+    const t = this.tables.get(name);
+    if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    const renumber = (c: number): number => {
+      assert(c !== column, `column ${column} of "${name}" is still in use`);
+      return c > column ? c - 1 : c;
+    };
+    this.onChange?.({ kind: 'dropColumn', name, column });
+    const d = t.def;
+    const def: TableDef = { ...d, columns: d.columns.filter((_, i) => i !== column), primaryKey: d.primaryKey.map(renumber) };
+    if (d.foreignKeys !== undefined) def.foreignKeys = d.foreignKeys.map((f) => ({ ...f, columns: f.columns.map(renumber), refColumns: f.refTable === name ? f.refColumns.map(renumber) : f.refColumns }));
+    t.dropColumn(def, column);
+    for (const x of [...this.indexes.values()]) {
+      if (x.table === name) this.indexes.set(x.name, { ...x, keys: x.keys.map((k) => (k.expr === null ? { ...k, column: renumber(k.column) } : k)) });
+    }
+    for (const other of this.tables.values()) {
+      const fks = other.def.foreignKeys;
+      if (other === t || fks === undefined || !fks.some((f) => f.refTable === name)) continue;
+      other.replaceDef({ ...other.def, foreignKeys: fks.map((f) => (f.refTable === name ? { ...f, refColumns: f.refColumns.map(renumber) } : f)) });
     }
     this.version++;
   }

@@ -19,6 +19,9 @@
  *     10  SEQUENCE       sequence name, value varuint (a value no nextval before it exceeds)
  *     11  ALTER_TABLE    table name, its new definition (codec value): constraints, names,
  *                        defaults, NOT NULL (a new name renames it)
+ *     12  ADD_COLUMN     table name, the column (as a one-column table definition), the
+ *                        value every existing row gets (codec value)
+ *     13  DROP_COLUMN    table name, column number varuint
  *
  * Row records and COMMIT/ABORT carry their transaction id in the header; DDL and SEQUENCE
  * records carry 0 (they are not transactional: DDL runs outside transaction blocks).
@@ -26,7 +29,7 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { ByteReader, ByteWriter, CodecValue } from './codec.js';
 import { columnKey, type Change, type IndexDef, type IndexKey } from './catalog.js';
-import { tableDefFromValue, tableDefToValue, type TableDef, type Value } from './table.js';
+import { tableDefFromValue, tableDefToValue, type ColumnDef, type TableDef, type Value } from './table.js';
 
 export const REDO_CREATE_TABLE = 1;
 export const REDO_DROP_TABLE = 2;
@@ -39,6 +42,8 @@ export const REDO_CREATE_INDEX = 8;
 export const REDO_DROP_INDEX = 9;
 export const REDO_SEQUENCE = 10;
 export const REDO_ALTER_TABLE = 11;
+export const REDO_ADD_COLUMN = 12;
+export const REDO_DROP_COLUMN = 13;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -52,7 +57,9 @@ export type Redo =
   | { kind: 'createIndex'; def: IndexDef }
   | { kind: 'dropIndex'; name: string }
   | { kind: 'sequence'; name: string; value: number }
-  | { kind: 'alterTable'; name: string; def: TableDef };
+  | { kind: 'alterTable'; name: string; def: TableDef }
+  | { kind: 'addColumn'; name: string; column: ColumnDef; fill: Value }
+  | { kind: 'dropColumn'; name: string; column: number };
 
 /**
  * An index definition as a codec value: `{name, table, keys: [{column, expr, opclass,
@@ -155,6 +162,12 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
     case 'alterTable':
       w.string(c.name).value(tableDefToValue(c.def));
       return { type: REDO_ALTER_TABLE, xid: 0 };
+    case 'addColumn':
+      w.string(c.name).value(tableDefToValue({ name: c.name, columns: [c.column], primaryKey: [] })).value(c.fill as CodecValue);
+      return { type: REDO_ADD_COLUMN, xid: 0 };
+    case 'dropColumn':
+      w.string(c.name).varuint(c.column);
+      return { type: REDO_DROP_COLUMN, xid: 0 };
   }
 }
 
@@ -205,6 +218,16 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
     case REDO_ALTER_TABLE: {
       const name = r.string();
       return { kind: 'alterTable', name, def: tableDefFromValue(r.readValue()) };
+    }
+    case REDO_ADD_COLUMN: {
+      const name = r.string();
+      const column = tableDefFromValue(r.readValue()).columns[0];
+      if (column === undefined) throw new PgError(SQLSTATE.data_corrupted, 'invalid column definition');
+      return { kind: 'addColumn', name, column, fill: r.readValue() as Value };
+    }
+    case REDO_DROP_COLUMN: {
+      const name = r.string();
+      return { kind: 'dropColumn', name, column: r.varuint() };
     }
     default:
       throw new PgError(SQLSTATE.data_corrupted, `invalid redo record type ${type}`);

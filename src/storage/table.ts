@@ -181,6 +181,63 @@ export class Table {
     this.def = def;
   }
 
+  /**
+   * Catalog only: ALTER TABLE ADD COLUMN. `def` is the new definition (the old one with the
+   * column appended); every existing slot gets `fill` (one value, PostgreSQL's attmissingval).
+   * Vector and packed columns take only a NULL fill (checked by the SQL layer).
+   */
+  addColumn(def: TableDef, fill: Value): void {
+    const c = def.columns[def.columns.length - 1]!;
+    assert(def.columns.length === this.def.columns.length + 1, 'addColumn appends one column');
+    const k = packedKind(c.type);
+    if (c.type === 'vector') {
+      assert(fill === null, 'a new vector column starts NULL');
+      const vc = new VectorColumn(c.typmod);
+      vc.norms = new Float32Array(this.capacity);
+      vc.nulls = new Uint8Array(this.capacity);
+      vc.nulls.fill(1, 0, this.slots);
+      if (vc.dim < 0) {
+        vc.rowPtr = new Uint32Array(this.capacity);
+        vc.rowDim = new Int32Array(this.capacity);
+      }
+      this.scalars.push(null);
+      this.vectors.push(vc);
+      this.packed.push(null);
+    } else if (k !== null) {
+      assert(fill === null, 'a new packed column starts NULL');
+      const pc = new PackedColumn(k, c.typmod);
+      pc.grow(this.capacity);
+      pc.nulls.fill(1, 0, this.slots);
+      this.scalars.push(null);
+      this.vectors.push(null);
+      this.packed.push(pc);
+    } else {
+      const arr: Value[] = new Array(this.slots).fill(fill);
+      this.scalars.push(arr);
+      this.vectors.push(null);
+      this.packed.push(null);
+    }
+    this.def = def;
+  }
+
+  /**
+   * Catalog only: ALTER TABLE DROP COLUMN of column `col`, whose storage is freed; `def` is the
+   * new definition (the column removed, later column numbers one lower).
+   */
+  dropColumn(def: TableDef, col: number): void {
+    assert(def.columns.length === this.def.columns.length - 1, 'dropColumn removes one column');
+    this.packed[col]?.dispose(this.slots);
+    const vc = this.vectors[col];
+    if (vc !== null && vc !== undefined) {
+      if (vc.store !== null) vc.store.dispose();
+      else for (let i = 0; i < this.slots; i++) if (vc.rowPtr[i]! !== 0) arena.free(vc.rowPtr[i]!, vc.rowDim[i]! * 4);
+    }
+    this.scalars.splice(col, 1);
+    this.vectors.splice(col, 1);
+    this.packed.splice(col, 1);
+    this.def = def;
+  }
+
   get name(): string {
     return this.def.name;
   }

@@ -56,14 +56,14 @@ function isSystemSchema(schema: string): boolean {
  * is where vecgres' relations live, PostgreSQL's system schemas exist but hold none of them
  * (`system`), any other schema does not exist (`missing`: PostgreSQL's 3F000).
  */
-function referencedSchema(parts: readonly string[]): 'public' | 'system' | 'missing' {
+export function referencedSchema(parts: readonly string[]): 'public' | 'system' | 'missing' {
   if (parts.length < 2) return 'public';
   const schema = parts[parts.length - 2]!;
   if (schema === 'public') return 'public';
   return isSystemSchema(schema) ? 'system' : 'missing';
 }
 
-function missingSchema(parts: readonly string[]): PgError {
+export function missingSchema(parts: readonly string[]): PgError {
   return new PgError('3F000', `schema "${parts[parts.length - 2]}" does not exist`);
 }
 
@@ -229,7 +229,7 @@ export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
 }
 
-function disposeIndex(env: SqlEnv, name: string): void {
+export function disposeIndex(env: SqlEnv, name: string): void {
   env.stats.dropIndex(name);
   const idx = env.indexes.get(name);
   if (idx !== undefined) {

@@ -4,6 +4,7 @@
  * and runs it. Transaction control (BEGIN/COMMIT/ROLLBACK), settings (SET/RESET/SHOW) and
  * statement atomicity (a failed INSERT leaves no rows) are handled here.
  */
+import { alterTable, renameRelation } from './alter_table.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
 import type { RawStatement, PgNode } from '../parser/parse.js';
@@ -173,6 +174,14 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       ddlOutsideBlock(env, 'CREATE TABLE');
       createTable(env, s, notices);
       return done('CREATE TABLE', notices);
+    case 'AlterTableStmt':
+      ddlOutsideBlock(env, 'ALTER TABLE');
+      alterTable(env, s, notices);
+      return done('ALTER TABLE', notices);
+    case 'RenameStmt':
+      ddlOutsideBlock(env, 'ALTER TABLE');
+      renameRelation(env, s, notices);
+      return done('ALTER TABLE', notices);
     case 'DropStmt': {
       const what = s.removeType === 'OBJECT_TABLE' ? 'TABLE' : s.removeType === 'OBJECT_INDEX' ? 'INDEX' : null;
       if (what === null) throw pgErr.featureNotSupported(`DROP ${String(s.removeType).replace('OBJECT_', '')}`);
