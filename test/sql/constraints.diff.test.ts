@@ -244,6 +244,10 @@ test('ALTER TABLE ... ADD CONSTRAINT FOREIGN KEY and DROP of what it needs', asy
     `INSERT INTO parts VALUES (6, 99, 5)`,
     `INSERT INTO parts VALUES (7, 99, 70)`,
     `SELECT * FROM parts ORDER BY id`,
+    `INSERT INTO docs VALUES (7)`,
+    `ALTER TABLE docs RENAME TO docs2`,
+    `INSERT INTO docs2 VALUES (7)`,
+    `INSERT INTO docs2 VALUES (8) ON CONFLICT ON CONSTRAINT docs_pkey DO NOTHING RETURNING id`,
   ], []);
 });
 

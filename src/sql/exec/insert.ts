@@ -48,7 +48,7 @@ function failingRow(table: Table, values: readonly Value[]): string {
  * reports the conflict at once).
  * @throws PgError 23502 not-null violation, 23505 unique violation.
  */
-export function checkRow(table: Table, values: readonly Value[], pkey: unknown, xid: number): void {
+export function checkRow(table: Table, values: readonly Value[], pkey: unknown, xid: number, pkeyName = `${table.name}_pkey`): void {
   const cols = table.def.columns;
   for (let c = 0; c < cols.length; c++) {
     if (values[c] === null && cols[c]!.notNull) {
@@ -65,7 +65,7 @@ export function checkRow(table: Table, values: readonly Value[], pkey: unknown, 
     const pk = table.def.primaryKey;
     const names = pk.map((c) => cols[c]!.name).join(', ');
     const vals = pk.map((c) => valueToText(values[c] ?? null, cols[c]!.type)).join(', ');
-    throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${table.name}_pkey"`, {
+    throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${pkeyName}"`, {
       detail: `Key (${names})=(${vals}) already exists.`,
     });
   }
@@ -80,7 +80,11 @@ export function checkRow(table: Table, values: readonly Value[], pkey: unknown, 
 export function checkNewRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown, xid: number): void {
   checkRow(table, values, undefined, xid);
   checkConstraints(env, table, values);
-  checkRow(table, values, pkey, xid);
+  if (pkey !== undefined) {
+    // The key's index keeps its name when the table is renamed.
+    const pk = env.catalog.indexesOf(table.name).find((d) => d.primaryKey);
+    checkRow(table, values, pkey, xid, pk?.name);
+  }
   checkUniqueIndexes(env, table, values, xid);
 }
 
