@@ -70,6 +70,11 @@ export interface ColumnDef {
   sequence: string | null;
   /** DEFAULT expression as SQL text, evaluated by the SQL layer (null: no default). */
   defaultSql: string | null;
+  /**
+   * GENERATED ALWAYS ('a') or BY DEFAULT ('d') AS IDENTITY (PostgreSQL's attidentity); the
+   * column is filled from `sequence` as a serial column is. Absent: not an identity column.
+   */
+  identity?: 'a' | 'd';
 }
 
 /** A CHECK constraint (pg_constraint contype 'c'): its name and expression as SQL text. */
@@ -770,6 +775,7 @@ export function tableDefToValue(def: TableDef): CodecValue {
       notNull: c.notNull,
       sequence: c.sequence,
       defaultSql: c.defaultSql,
+      ...(c.identity === undefined ? {} : { identity: c.identity }),
     })),
     // Written only when present, so a table without constraints encodes as before.
     ...(def.checks === undefined || def.checks.length === 0 ? {} : { checks: def.checks.map((c) => ({ name: c.name, expr: c.expr })) }),
@@ -794,6 +800,7 @@ export function tableDefFromValue(v: CodecValue): TableDef {
       notNull: c['notNull'] as boolean,
       sequence: c['sequence'] as string | null,
       defaultSql: c['defaultSql'] as string | null,
+      ...(c['identity'] === 'a' || c['identity'] === 'd' ? { identity: c['identity'] } : {}),
     }));
     if (typeof o.name !== 'string' || columns.some((c) => typeof c.name !== 'string')) throw new Error('bad');
     const def: TableDef = { name: o.name, columns, primaryKey: Array.from(o.primaryKey) };

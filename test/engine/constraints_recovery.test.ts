@@ -105,7 +105,7 @@ test('a table definition written before constraints existed reads as one without
   const def = tableDefFromValue(new ByteReader(w.finish()).readValue());
   assert.equal(def.checks, undefined);
   assert.equal(def.foreignKeys, undefined);
-  const withFk = { ...def, checks: [{ name: 't_id_check', expr: 'id > 0' }], foreignKeys: [{ name: 'f', columns: [0], refTable: 'u', refColumns: [1], onDelete: 'c' as const, onUpdate: 'a' as const }] };
+  const withFk = { ...def, columns: [...def.columns, { name: 'n', type: 'int8' as const, typmod: -1, notNull: true, sequence: 't_n_seq', defaultSql: null, identity: 'a' as const }], checks: [{ name: 't_id_check', expr: 'id > 0' }], foreignKeys: [{ name: 'f', columns: [0], refTable: 'u', refColumns: [1], onDelete: 'c' as const, onUpdate: 'a' as const }] };
   const w2 = new ByteWriter();
   w2.value(tableDefToValue(withFk));
   assert.deepEqual(tableDefFromValue(new ByteReader(w2.finish()).readValue()), withFk);

@@ -123,7 +123,8 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
         case 'CONSTR_NULL':
           break;
         case 'CONSTR_DEFAULT':
-          if (serial) {
+          if (col.identity !== undefined) throw new PgError('42601', `both default and identity specified for column "${colname}" of table "${name}"`, pos(c.location));
+          if (serial || col.defaultSql !== null) {
             throw new PgError('42601', `multiple default values specified for column "${colname}" of table "${name}"`);
           }
           col.defaultSql = JSON.stringify(c.raw_expr);
@@ -134,7 +135,19 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
           pending.push({ node: c, column: columns.length });
           break;
         case 'CONSTR_IDENTITY':
-          throw pgErr.featureNotSupported('identity columns');
+          // GENERATED ... AS IDENTITY: the serial columns' mechanism (an owned sequence named
+          // <table>_<column>_seq fills it), NOT NULL, and for ALWAYS the analyzer's 428C9.
+          if (type !== 'int2' && type !== 'int4' && type !== 'int8') {
+            throw new PgError(SQLSTATE.invalid_parameter_value, 'identity column type must be smallint, integer, or bigint');
+          }
+          if (col.defaultSql !== null) throw new PgError('42601', `both default and identity specified for column "${colname}" of table "${name}"`, pos(c.location));
+          if (col.identity !== undefined) throw new PgError('42601', `multiple identity specifications for column "${colname}" of table "${name}"`);
+          if (c.options !== undefined && (c.options as PgNode[]).length > 0) throw pgErr.featureNotSupported('identity sequence options');
+          col.identity = c.generated_when === 'a' ? 'a' : 'd';
+          col.notNull = true;
+          col.sequence = `${name}_${colname}_seq`;
+          sequences.push(col.sequence);
+          break;
         case 'CONSTR_GENERATED':
           throw pgErr.featureNotSupported('generated columns');
         default:
