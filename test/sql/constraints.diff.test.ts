@@ -288,3 +288,24 @@ test('identity columns: GENERATED ALWAYS / BY DEFAULT AS IDENTITY, OVERRIDING, 4
     `INSERT INTO ib (id) VALUES (NULL)`,
   ], ['ia', 'ib']);
 });
+
+test('CREATE TABLE AS SELECT and CREATE TABLE IF NOT EXISTS', async () => {
+  await both(`CREATE TABLE src (id int PRIMARY KEY, name text, score float8, e vector(2))`);
+  await both(`INSERT INTO src VALUES (1, 'a', 1.5, '[1,2]'), (2, 'b', NULL, NULL), (3, 'c', 3.25, '[3,4]')`);
+  await run('CREATE TABLE AS', [
+    `CREATE TABLE cta AS SELECT * FROM src WHERE id < 3`,
+    `SELECT * FROM cta ORDER BY id`,
+    `CREATE TABLE cta AS SELECT 1`,
+    `CREATE TABLE IF NOT EXISTS cta AS SELECT 1`,
+    `CREATE TABLE IF NOT EXISTS cta (x int)`,
+    `CREATE TABLE ctb (x, y) AS SELECT id * 2, name || '!', 'lit', e <-> '[0,0]' AS dist FROM src ORDER BY id`,
+    `SELECT * FROM ctb ORDER BY x`,
+    `CREATE TABLE ctc (x, y, z) AS SELECT 1, 2`,
+    `CREATE TABLE ctc AS SELECT 1 AS a, 2 AS a`,
+    `CREATE TABLE ctd AS SELECT id, count(*) AS n FROM src GROUP BY id WITH NO DATA`,
+    `SELECT * FROM ctd`,
+    `INSERT INTO ctd VALUES (1, 5) RETURNING *`,
+    `CREATE TABLE cte AS SELECT e FROM src WHERE e IS NOT NULL`,
+    `SELECT e <-> '[0,0]' AS d FROM cte ORDER BY d`,
+  ], []);
+});

@@ -37,7 +37,7 @@ function pos(loc: unknown): { position?: number } {
  * @throws PgError 3F000 `schema "<name>" does not exist` (with its position); 0A000 for
  *   PostgreSQL's system schemas.
  */
-function checkCreationSchema(rv: PgNode): void {
+export function checkCreationSchema(rv: PgNode): void {
   const schema: string | undefined = rv.schemaname;
   if (schema === undefined || schema === 'public') return;
   if (rv.catalogname !== undefined) {

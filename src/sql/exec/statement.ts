@@ -5,6 +5,7 @@
  * statement atomicity (a failed INSERT leaves no rows) are handled here.
  */
 import { alterTable, renameRelation } from './alter_table.js';
+import { createTableAs } from './create_table_as.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
 import type { RawStatement, PgNode } from '../parser/parse.js';
@@ -174,6 +175,11 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       ddlOutsideBlock(env, 'CREATE TABLE');
       createTable(env, s, notices);
       return done('CREATE TABLE', notices);
+    case 'CreateTableAsStmt': {
+      ddlOutsideBlock(env, 'CREATE TABLE AS');
+      const n = createTableAs(env, s, notices);
+      return done('SELECT', notices, n);
+    }
     case 'AlterTableStmt':
       ddlOutsideBlock(env, 'ALTER TABLE');
       alterTable(env, s, notices);
