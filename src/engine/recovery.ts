@@ -359,5 +359,8 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
     case 'dropColumn':
       catalog.dropColumn(r.name, r.column);
       return;
+    case 'rewriteColumn':
+      rebuildIndexes(env, catalog.rewriteColumn(r.name, r.column, r.def, r.values));
+      return;
   }
 }

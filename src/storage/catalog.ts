@@ -85,7 +85,8 @@ export type Change =
   | { kind: 'sequence'; name: string; value: number }
   | { kind: 'alterTable'; name: string; def: TableDef }
   | { kind: 'addColumn'; name: string; column: ColumnDef; fill: Value }
-  | { kind: 'dropColumn'; name: string; column: number };
+  | { kind: 'dropColumn'; name: string; column: number }
+  | { kind: 'rewriteColumn'; name: string; column: number; def: ColumnDef; values: readonly Value[] };
 
 /** 40001: another in-flight transaction already deleted or updated the row. */
 export function concurrentUpdateError(): PgError {
@@ -362,6 +363,46 @@ export class Catalog {
       other.replaceDef({ ...other.def, foreignKeys: fks.map((f) => (f.refTable === name ? { ...f, refColumns: f.refColumns.map(renumber) } : f)) });
     }
     this.version++;
+  }
+
+  /**
+   * ALTER COLUMN ... TYPE: replaces the table by a copy (same row ids, dead slots kept dead,
+   * the primary-key map kept) whose column `column` is `def` and holds `values[i]` in the i-th
+   * live row (in row-id order). The table must have no rows of in-flight transactions. Returns
+   * the new table; the caller rebuilds the index structures (as after TRUNCATE). Its inverse
+   * is the same call with the old definition and values.
+   * @throws PgError 42P01 when the table is missing; 53200 when the arena cannot hold the copy
+   *   (nothing changed then).
+   */
+  rewriteColumn(name: string, column: number, def: ColumnDef, values: readonly Value[]): Table {
+    const t = this.tables.get(name);
+    if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    assert(t.pendingRows === 0, 'a column is rewritten with no transaction in flight');
+    const fresh = new Table({ ...t.def, columns: t.def.columns.map((c, i) => (i === column ? def : c)) });
+    try {
+      let k = 0;
+      const n = t.def.columns.length;
+      for (let r = 0; r < t.slots; r++) {
+        if (!t.isLive(r)) {
+          fresh.appendDeadSlot();
+          continue;
+        }
+        const row: Value[] = new Array(n);
+        for (let c = 0; c < n; c++) row[c] = c === column ? (values[k] ?? null) : t.get(c, r);
+        k++;
+        fresh.commitRow(fresh.prepareRow(row), row, 0);
+      }
+      assert(k === values.length, 'one value per live row');
+    } catch (e) {
+      fresh.dispose();
+      throw e;
+    }
+    this.onChange?.({ kind: 'rewriteColumn', name, column, def, values });
+    for (const [key, r] of t.pkey) fresh.pkey.set(key, r);
+    t.dispose();
+    this.tables.set(name, fresh);
+    this.version++;
+    return fresh;
   }
 
   /** nextval(): advances and returns the sequence (not undone by ROLLBACK, as PostgreSQL). */

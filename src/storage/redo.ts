@@ -22,6 +22,8 @@
  *     12  ADD_COLUMN     table name, the column (as a one-column table definition), the
  *                        value every existing row gets (codec value)
  *     13  DROP_COLUMN    table name, column number varuint
+ *     14  REWRITE_COLUMN table name, column number varuint, the new column (one-column table
+ *                        definition), varuint n, n codec values (one per live row, in order)
  *
  * Row records and COMMIT/ABORT carry their transaction id in the header; DDL and SEQUENCE
  * records carry 0 (they are not transactional: DDL runs outside transaction blocks).
@@ -44,6 +46,7 @@ export const REDO_SEQUENCE = 10;
 export const REDO_ALTER_TABLE = 11;
 export const REDO_ADD_COLUMN = 12;
 export const REDO_DROP_COLUMN = 13;
+export const REDO_REWRITE_COLUMN = 14;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -59,7 +62,8 @@ export type Redo =
   | { kind: 'sequence'; name: string; value: number }
   | { kind: 'alterTable'; name: string; def: TableDef }
   | { kind: 'addColumn'; name: string; column: ColumnDef; fill: Value }
-  | { kind: 'dropColumn'; name: string; column: number };
+  | { kind: 'dropColumn'; name: string; column: number }
+  | { kind: 'rewriteColumn'; name: string; column: number; def: ColumnDef; values: Value[] };
 
 /**
  * An index definition as a codec value: `{name, table, keys: [{column, expr, opclass,
@@ -168,6 +172,10 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
     case 'dropColumn':
       w.string(c.name).varuint(c.column);
       return { type: REDO_DROP_COLUMN, xid: 0 };
+    case 'rewriteColumn':
+      w.string(c.name).varuint(c.column).value(tableDefToValue({ name: c.name, columns: [c.def], primaryKey: [] })).varuint(c.values.length);
+      for (const v of c.values) w.value(v as CodecValue);
+      return { type: REDO_REWRITE_COLUMN, xid: 0 };
   }
 }
 
@@ -228,6 +236,16 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
     case REDO_DROP_COLUMN: {
       const name = r.string();
       return { kind: 'dropColumn', name, column: r.varuint() };
+    }
+    case REDO_REWRITE_COLUMN: {
+      const name = r.string();
+      const column = r.varuint();
+      const def = tableDefFromValue(r.readValue()).columns[0];
+      if (def === undefined) throw new PgError(SQLSTATE.data_corrupted, 'invalid column definition');
+      const n = r.varuint();
+      const values: Value[] = new Array(n);
+      for (let i = 0; i < n; i++) values[i] = r.readValue() as Value;
+      return { kind: 'rewriteColumn', name, column, def, values };
     }
     default:
       throw new PgError(SQLSTATE.data_corrupted, `invalid redo record type ${type}`);

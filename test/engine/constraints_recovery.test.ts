@@ -36,8 +36,12 @@ const ALTERS = [
   `ALTER TABLE chunks ADD CONSTRAINT chunks_code FOREIGN KEY (score) REFERENCES documents (code) NOT VALID`,
   `ALTER TABLE chunks DROP CONSTRAINT chunks_code`,
   `ALTER TABLE documents ALTER COLUMN title SET NOT NULL`,
+  `ALTER TABLE chunks ADD COLUMN e vector(3)`,
+  `UPDATE chunks SET e = ARRAY[id, id, 1]::vector(3)`,
+  `CREATE INDEX chunks_e ON chunks USING hnsw (e vector_l2_ops)`,
+  `ALTER TABLE chunks ALTER COLUMN e TYPE vector(2) USING subvector(e, 1, 2)::vector(2)`,
 ];
-const READS = ['SELECT * FROM documents ORDER BY id', 'SELECT * FROM chunks ORDER BY id'];
+const READS = ['SELECT * FROM documents ORDER BY id', 'SELECT * FROM chunks ORDER BY id', `SELECT id FROM chunks ORDER BY e <-> '[3,3]' LIMIT 2`];
 /** Statements whose outcome (rows or SQLSTATE) shows the constraints at work; each runs in a rolled-back block. */
 const PROBES = [
   `INSERT INTO documents VALUES (4, 10, 'dup code')`,

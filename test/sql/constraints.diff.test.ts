@@ -309,3 +309,23 @@ test('CREATE TABLE AS SELECT and CREATE TABLE IF NOT EXISTS', async () => {
     `SELECT e <-> '[0,0]' AS d FROM cte ORDER BY d`,
   ], []);
 });
+
+test('ALTER COLUMN ... TYPE: re-embedding a vector column to another dimension USING, casts, errors', async () => {
+  await run('ALTER COLUMN TYPE', [
+    `CREATE TABLE re (id int PRIMARY KEY, e vector(4), n int, s text)`,
+    `INSERT INTO re VALUES (1, '[1,2,3,4]', 5, '7'), (2, '[4,3,2,1]', NULL, 'x'), (3, '[0,0,1,1]', 2, '9')`,
+    `CREATE INDEX re_e ON re USING hnsw (e vector_l2_ops)`,
+    `ALTER TABLE re ALTER COLUMN e TYPE vector(2)`,
+    `ALTER TABLE re ALTER COLUMN e TYPE vector(2) USING subvector(e, 1, 2)::vector(2)`,
+    `SELECT id, e FROM re ORDER BY e <-> '[0,0]' LIMIT 2`,
+    `INSERT INTO re VALUES (4, '[1,2,3,4]')`,
+    `INSERT INTO re VALUES (4, '[5,5]') RETURNING e`,
+    `ALTER TABLE re ALTER COLUMN n TYPE bigint`,
+    `ALTER TABLE re ALTER COLUMN n TYPE text`,
+    `ALTER TABLE re ALTER COLUMN s TYPE int`,
+    `ALTER TABLE re ALTER COLUMN s TYPE int USING s::int`,
+    `ALTER TABLE re ALTER COLUMN s SET DATA TYPE int USING nullif(s, 'x')::int`,
+    `SELECT s + 1 AS s1 FROM re ORDER BY id`,
+    `ALTER TABLE re ALTER COLUMN nosuch TYPE int`,
+  ], ['re']);
+});

@@ -16,13 +16,13 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
-import { resolveTypeName } from '../analyze/expr.js';
-import { analyzeDefault } from '../analyze/query.js';
+import { analyzeExpr, mapOperands, resolveTypeName, type Expr } from '../analyze/expr.js';
+import { analyzeDefault, assignCoerce, tableParseState } from '../analyze/query.js';
 import { TYPE_NAME, isArrayType } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
 import { constraintNamesOf, failedCheck } from './constraints.js';
 import { disposeIndex, missingSchema, notice, referencedSchema, type Notices } from './ddl.js';
-import { requireNoPendingRows } from './dml.js';
+import { rebuildIndexes, requireNoPendingRows } from './dml.js';
 import { evalExpr, NO_CONTEXT } from './eval.js';
 import { referencedKeyExists } from './foreign_keys.js';
 import { parseStoredExpr } from './index_keys.js';
@@ -364,6 +364,76 @@ function notNull(env: SqlEnv, t: Table, cmd: PgNode, set: boolean, undo: Undo): 
   replaceDef(env, t, withColumn(t.def, col, { notNull: set }), undo);
 }
 
+/**
+ * ALTER COLUMN name [SET DATA] TYPE type [USING expr]: every row's new value is the USING
+ * expression (default: the column) coerced by assignment to the new type, as PostgreSQL's
+ * ATPrepAlterColumnType / ATRewriteTable; the table is rewritten (one logged change) and its
+ * indexes rebuilt. Re-embedding: `TYPE vector(256) USING subvector(embedding, 1, 256)::vector(256)`.
+ * @throws PgError 42804 `column "x" cannot be cast automatically to type y` (with PostgreSQL's
+ *   HINT), errors of the expression for any row (22000 for a wrong dimension), 0A000 for a
+ *   column in a key, a constraint, an index expression or with a default.
+ */
+function alterColumnType(env: SqlEnv, t: Table, cmd: PgNode, undo: Undo): void {
+  const col = columnIndex(t, cmd.name);
+  const cd = cmd.def.ColumnDef;
+  if (cd.collClause !== undefined) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE ... COLLATE');
+  const { type, typmod } = resolveTypeName(cd.typeName);
+  if (type === 'unknown' || isArrayType(type)) throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+  const old = t.def.columns[col]!;
+  const name = old.name;
+  const blocked =
+    t.def.primaryKey.includes(col) ||
+    (t.def.foreignKeys ?? []).some((f) => f.columns.includes(col)) ||
+    referencingForeignKeys(env, t.name).some((d) => d.fk.refColumns.includes(col)) ||
+    (t.def.checks ?? []).some((c) => columnsNamed(c.expr).has(name));
+  if (blocked) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE of a column in a key or constraint');
+  if (old.defaultSql !== null || old.sequence !== null) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE of a column with a default');
+  for (const d of env.catalog.indexesOf(t.name)) {
+    const onCol = d.keys.some((k) => k.expr === null && k.column === col);
+    if (d.keys.some((k) => k.expr !== null && columnsNamed(k.expr).has(name)) || (d.predicate !== null && columnsNamed(d.predicate).has(name))) {
+      throw pgErr.featureNotSupported(`ALTER COLUMN ... TYPE of a column used by the expression or predicate of index "${d.name}"`);
+    }
+    if (onCol && d.method !== 'btree' && type !== old.type) throw pgErr.featureNotSupported(`ALTER COLUMN ... TYPE to another type under index "${d.name}"`);
+  }
+  const def: ColumnDef = { ...old, type, typmod };
+  const shell = new Table({ ...t.def, columns: t.def.columns.map((c, i) => (i === col ? def : c)) });
+  let values: Value[];
+  try {
+    const scope = tableParseState(env, t, [], []);
+    const raw: PgNode = cd.raw_default ?? { ColumnRef: { fields: [{ String: { sval: name } }], location: -1 } };
+    let e: Expr;
+    try {
+      e = assignCoerce(scope, analyzeExpr(scope, raw), col, shell);
+    } catch (err) {
+      if (cd.raw_default === undefined && err instanceof PgError && err.code === SQLSTATE.datatype_mismatch) {
+        throw new PgError(SQLSTATE.datatype_mismatch, `column "${name}" cannot be cast automatically to type ${TYPE_NAME[type]}`, {
+          hint: `You might need to specify "USING ${name}::${TYPE_NAME[type]}".`,
+        });
+      }
+      throw err;
+    }
+    const bound = bindToRow(e);
+    values = [];
+    for (const r of liveRows(t)) {
+      const v = evalExpr(bound, rowOf(t, r), NO_CONTEXT);
+      values.push(v instanceof Float32Array || v instanceof Uint16Array ? v.slice() : v);
+    }
+  } finally {
+    shell.dispose();
+  }
+  if (def.notNull && values.some((v) => v === null)) {
+    throw new PgError(SQLSTATE.not_null_violation, `column "${name}" of relation "${t.name}" contains null values`);
+  }
+  rebuildIndexes(env, env.catalog.rewriteColumn(t.name, col, def, values));
+  void undo; // alone in its statement: nothing to undo
+}
+
+/** A column reference of entry 0 becomes row position `col` (the row is the table's full row). */
+function bindToRow(e: Expr): Expr {
+  if (e.k === 'var') return { k: 'slot', type: e.type, idx: e.col, typmod: e.typmod, name: e.name };
+  return mapOperands(e, bindToRow);
+}
+
 /** OWNER TO: vecgres has one user; naming it (or CURRENT_USER / SESSION_USER) changes nothing. */
 function changeOwner(cmd: PgNode): void {
   const role = cmd.newowner;
@@ -403,7 +473,6 @@ function atomically(undo: Undo, body: () => void): void {
 }
 
 const SUBCOMMAND_NAMES: Record<string, string> = {
-  AT_AlterColumnType: 'ALTER COLUMN ... TYPE',
   AT_AddIdentity: 'ALTER COLUMN ... ADD GENERATED AS IDENTITY',
   AT_SetStatistics: 'ALTER COLUMN ... SET STATISTICS',
   AT_SetStorage: 'ALTER COLUMN ... SET STORAGE',
@@ -426,8 +495,8 @@ export function alterTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   if (t === null) return;
   requireNoPendingRows(t);
   const cmds = ((s.cmds ?? []) as PgNode[]).map((c) => c.AlterTableCmd);
-  if (cmds.length > 1 && cmds.some((c) => c.subtype === 'AT_DropColumn')) {
-    throw pgErr.featureNotSupported('ALTER TABLE ... DROP COLUMN together with other subcommands');
+  if (cmds.length > 1 && cmds.some((c) => c.subtype === 'AT_DropColumn' || c.subtype === 'AT_AlterColumnType')) {
+    throw pgErr.featureNotSupported(`ALTER TABLE ... ${cmds.some((c) => c.subtype === 'AT_DropColumn') ? 'DROP COLUMN' : 'ALTER COLUMN ... TYPE'} together with other subcommands`);
   }
   const undo: Undo = [];
   atomically(undo, () => {
@@ -452,6 +521,9 @@ export function alterTable(env: SqlEnv, s: PgNode, notices: Notices): void {
           break;
         case 'AT_DropConstraint':
           dropConstraint(env, cur, cmd, notices, undo);
+          break;
+        case 'AT_AlterColumnType':
+          alterColumnType(env, cur, cmd, undo);
           break;
         case 'AT_ChangeOwner':
           changeOwner(cmd);

@@ -148,7 +148,8 @@ export function rebuildIndexes(env: SqlEnv, table: Table): void {
       name: d.name,
       table,
       def: d,
-      dim: old.dim,
+      // A column key takes the column's dimension (ALTER COLUMN ... TYPE vector(n) changes it).
+      dim: d.keys[0]!.expr === null ? table.def.columns[d.keys[0]!.column]!.typmod : old.dim,
       opclass: old.opclass,
       options: new Map(d.options),
     });
