@@ -95,6 +95,12 @@ test('FOREIGN KEY: checks on the referencing side, actions on the referenced sid
     `DELETE FROM documents`,
     `INSERT INTO documents VALUES (1, 'again', 100) ON CONFLICT DO NOTHING`,
     `INSERT INTO notes VALUES (5, 1)`,
+    `INSERT INTO documents VALUES (2, 'two', 200), (3, 'three', 300)`,
+    `INSERT INTO chunks VALUES (10, 2, 200, 'x'), (11, 3, 300, 'y')`,
+    `INSERT INTO documents VALUES (2, 'dup', 200) ON CONFLICT (id) DO UPDATE SET code = 250 RETURNING *`,
+    `INSERT INTO documents VALUES (3, 'dup', 300) ON CONFLICT (id) DO UPDATE SET id = 30`,
+    `INSERT INTO chunks VALUES (10, 99, NULL, 'x') ON CONFLICT (id) DO UPDATE SET doc_id = excluded.doc_id`,
+    `INSERT INTO chunks VALUES (10, 3, NULL, 'x') ON CONFLICT (id) DO UPDATE SET doc_id = excluded.doc_id RETURNING *`,
   ], ['documents', 'chunks', 'notes', 'pins']);
 });
 
@@ -286,6 +292,8 @@ test('identity columns: GENERATED ALWAYS / BY DEFAULT AS IDENTITY, OVERRIDING, 4
     `INSERT INTO ib (v) VALUES ('y'), ('z') RETURNING id`,
     `UPDATE ib SET id = id + 100 WHERE v = 'y'`,
     `INSERT INTO ib (id) VALUES (NULL)`,
+    `INSERT INTO ia VALUES (DEFAULT, 'x') ON CONFLICT (id) DO UPDATE SET id = 3`,
+    `INSERT INTO ia OVERRIDING SYSTEM VALUE VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET v = 'conflict' RETURNING *`,
   ], ['ia', 'ib']);
 });
 

@@ -1529,6 +1529,9 @@ function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined,
       if (sets.some((x) => x.col === col)) throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`);
       if (r.val.MultiAssignRef !== undefined) throw pgErr.featureNotSupported('multiple-column assignment');
       if (r.val.SetToDefault !== undefined) throw pgErr.featureNotSupported('SET ... = DEFAULT');
+      if (table.def.columns[col]!.identity === 'a') {
+        throw new PgError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
+      }
       const e = analyzeExpr(ps, r.val);
       const loc = r.val[Object.keys(r.val)[0]!]?.location;
       sets.push({ col, expr: assignCoerce(ps, e, col, table, typeof loc === 'number' && loc >= 0 ? loc + 1 : undefined) });
