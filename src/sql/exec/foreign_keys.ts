@@ -20,7 +20,7 @@
  */
 import { PgError } from '../../common/errors.js';
 import { isOrderedIndex } from '../../access/am.js';
-import type { ForeignKeyDef, Table, Value } from '../../storage/table.js';
+import type { ColumnType, ForeignKeyDef, Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { valueToText } from '../analyze/types.js';
 import { analyzeDefault } from '../analyze/query.js';
@@ -65,12 +65,13 @@ export function fkRemoved(q: FkQueue | null, table: Table, old: Value[], neu: Va
 }
 
 /** A key's values as one hash-set string, each column as text of type `types[i]`. */
-function keyString(values: readonly Value[], types: readonly string[]): string {
-  return JSON.stringify(values.map((v, i) => valueToText(v, types[i] as never)));
+function keyString(values: readonly Value[], types: readonly ColumnType[]): string {
+  return JSON.stringify(values.map((v, i) => valueToText(v, types[i]!)));
 }
 
-function keyText(names: readonly string[], values: readonly Value[], types: readonly string[]): string {
-  return `Key (${names.join(', ')})=(${values.map((v, i) => valueToText(v, types[i] as never) ?? 'null').join(', ')})`;
+/** `Key (a, b)=(1, x)` of a foreign-key violation's DETAIL. */
+function keyText(names: readonly string[], values: readonly Value[], types: readonly ColumnType[]): string {
+  return `Key (${names.join(', ')})=(${values.map((v, i) => valueToText(v, types[i]!) ?? 'null').join(', ')})`;
 }
 
 /**
