@@ -17,12 +17,12 @@
  *      8  CREATE_INDEX   index definition (codec value)
  *      9  DROP_INDEX     index name
  *     10  SEQUENCE       sequence name, value varuint (a value no nextval before it exceeds)
- *     11  ALTER_TABLE    table name, its new definition (codec value): constraints, names,
+ *     12  ALTER_TABLE    table name, its new definition (codec value): constraints, names,
  *                        defaults, NOT NULL (a new name renames it)
- *     12  ADD_COLUMN     table name, the column (as a one-column table definition), the
+ *     13  ADD_COLUMN     table name, the column (as a one-column table definition), the
  *                        value every existing row gets (codec value)
- *     13  DROP_COLUMN    table name, column number varuint
- *     14  REWRITE_COLUMN table name, column number varuint, the new column (one-column table
+ *     14  DROP_COLUMN    table name, column number varuint
+ *     15  REWRITE_COLUMN table name, column number varuint, the new column (one-column table
  *                        definition), varuint n, n codec values (one per live row, in order)
  *
  * Row records and COMMIT/ABORT carry their transaction id in the header; DDL and SEQUENCE
@@ -43,10 +43,11 @@ export const REDO_ABORT = 7;
 export const REDO_CREATE_INDEX = 8;
 export const REDO_DROP_INDEX = 9;
 export const REDO_SEQUENCE = 10;
-export const REDO_ALTER_TABLE = 11;
-export const REDO_ADD_COLUMN = 12;
-export const REDO_DROP_COLUMN = 13;
-export const REDO_REWRITE_COLUMN = 14;
+// 11 is reserved for ROLLBACK_TO (savepoints).
+export const REDO_ALTER_TABLE = 12;
+export const REDO_ADD_COLUMN = 13;
+export const REDO_DROP_COLUMN = 14;
+export const REDO_REWRITE_COLUMN = 15;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
