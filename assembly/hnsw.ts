@@ -10,11 +10,12 @@
 // The plain TypeScript twin in src/index/hnsw/reference.ts implements the same functions over
 // the same layout; the tests compare the two. Keep the offsets below in sync with graph.ts.
 
-import { hsum } from './_simd';
+import { hsum, popcnt16, sumU16x8 } from './_simd';
 
 // Graph header, i32 words at `g` (byte offsets).
 const G_DIM: usize = 0; // vector dimensions rounded up to a multiple of 4 (padding is zero)
-const G_METRIC: usize = 4; // 0 = squared L2, 1 = negative inner product, 2 = L1
+const G_METRIC: usize = 4; // float32: 0 = squared L2, 1 = negative inner product, 2 = L1;
+// binary16: 3, 4, 5 the same; bits: 6 = Hamming, 7 = Jaccard (layout.ts)
 const G_REC: usize = 8; // bytes per level-0 record
 const G_L0: usize = 12; // pointer to the chunk table: u32 pointers to chunks of level-0 records
 const G_HDR: usize = 16; // byte offset of the node header inside a record (= vector bytes)
@@ -100,15 +101,153 @@ const TOUCH_STRIDE: usize = 64;
   return hsum(s0);
 }
 
+// ---- halfvec: both vectors binary16 (pgvector's halfvec storage), padded to a multiple of 8
+// elements (16 bytes), widened to float32 eight lanes at a time; float32 arithmetic, as
+// pgvector's HalfvecL2SquaredDistance & co. ----
+
+@inline function halfL2sq(a: usize, b: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  for (let i: i32 = 0; i < dim; i += 8) {
+    const o = <usize>(i << 1);
+    const x = v128.load(a + o);
+    const y = v128.load(b + o);
+    const d0 = f32x4.sub(finiteHalfToF32x4(i32x4.extend_low_i16x8_u(x)), finiteHalfToF32x4(i32x4.extend_low_i16x8_u(y)));
+    const d1 = f32x4.sub(finiteHalfToF32x4(i32x4.extend_high_i16x8_u(x)), finiteHalfToF32x4(i32x4.extend_high_i16x8_u(y)));
+    s0 = f32x4.add(s0, f32x4.mul(d0, d0));
+    s1 = f32x4.add(s1, f32x4.mul(d1, d1));
+  }
+  return hsum(f32x4.add(s0, s1));
+}
+
+@inline function halfNegDot(a: usize, b: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  for (let i: i32 = 0; i < dim; i += 8) {
+    const o = <usize>(i << 1);
+    const x = v128.load(a + o);
+    const y = v128.load(b + o);
+    s0 = f32x4.add(s0, f32x4.mul(finiteHalfToF32x4(i32x4.extend_low_i16x8_u(x)), finiteHalfToF32x4(i32x4.extend_low_i16x8_u(y))));
+    s1 = f32x4.add(s1, f32x4.mul(finiteHalfToF32x4(i32x4.extend_high_i16x8_u(x)), finiteHalfToF32x4(i32x4.extend_high_i16x8_u(y))));
+  }
+  return -hsum(f32x4.add(s0, s1));
+}
+
+@inline function halfL1(a: usize, b: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  for (let i: i32 = 0; i < dim; i += 8) {
+    const o = <usize>(i << 1);
+    const x = v128.load(a + o);
+    const y = v128.load(b + o);
+    s0 = f32x4.add(s0, f32x4.abs(f32x4.sub(finiteHalfToF32x4(i32x4.extend_low_i16x8_u(x)), finiteHalfToF32x4(i32x4.extend_low_i16x8_u(y)))));
+    s1 = f32x4.add(s1, f32x4.abs(f32x4.sub(finiteHalfToF32x4(i32x4.extend_high_i16x8_u(x)), finiteHalfToF32x4(i32x4.extend_high_i16x8_u(y)))));
+  }
+  return hsum(f32x4.add(s0, s1));
+}
+
+// The query of a halfvec search (and the node being inserted) is float32, widened once, so the
+// search loop converts only the node's half of each distance. An index holds finite halves
+// only (halfvec refuses infinities and NaN), so the conversion leaves out _simd.ts's inf/NaN
+// fix-up: magnitude bits into float32 position times 2^112 (subnormals included), then the sign.
+@inline function finiteHalfToF32x4(h: v128): v128 {
+  const mag = f32x4.mul(i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13), f32x4.splat(5.192296858534828e33)); // 2^112
+  return v128.or(mag, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
+}
+
+@inline function qHalfL2sq(q: usize, b: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  for (let i: i32 = 0; i < dim; i += 8) {
+    const y = v128.load(b + <usize>(i << 1));
+    const qo = q + <usize>(i << 2);
+    const d0 = f32x4.sub(v128.load(qo), finiteHalfToF32x4(i32x4.extend_low_i16x8_u(y)));
+    const d1 = f32x4.sub(v128.load(qo, 16), finiteHalfToF32x4(i32x4.extend_high_i16x8_u(y)));
+    s0 = f32x4.add(s0, f32x4.mul(d0, d0));
+    s1 = f32x4.add(s1, f32x4.mul(d1, d1));
+  }
+  return hsum(f32x4.add(s0, s1));
+}
+
+@inline function qHalfNegDot(q: usize, b: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  for (let i: i32 = 0; i < dim; i += 8) {
+    const y = v128.load(b + <usize>(i << 1));
+    const qo = q + <usize>(i << 2);
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(qo), finiteHalfToF32x4(i32x4.extend_low_i16x8_u(y))));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(qo, 16), finiteHalfToF32x4(i32x4.extend_high_i16x8_u(y))));
+  }
+  return -hsum(f32x4.add(s0, s1));
+}
+
+@inline function qHalfL1(q: usize, b: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  for (let i: i32 = 0; i < dim; i += 8) {
+    const y = v128.load(b + <usize>(i << 1));
+    const qo = q + <usize>(i << 2);
+    s0 = f32x4.add(s0, f32x4.abs(f32x4.sub(v128.load(qo), finiteHalfToF32x4(i32x4.extend_low_i16x8_u(y)))));
+    s1 = f32x4.add(s1, f32x4.abs(f32x4.sub(v128.load(qo, 16), finiteHalfToF32x4(i32x4.extend_high_i16x8_u(y)))));
+  }
+  return hsum(f32x4.add(s0, s1));
+}
+
+// ---- bit: packed bits padded with zero bytes to a multiple of 16 (`dim` is in bytes here);
+// counts are exact (pgvector's bitutils.c) ----
+
+@inline function hamming(a: usize, b: usize, bytes: i32): f32 {
+  // u16 lanes hold 16 per block: enough for 4,095 blocks (65,520 bytes, more than the index's
+  // dimension limit allows).
+  let acc = i16x8.splat(0);
+  for (let i: i32 = 0; i < bytes; i += 16) acc = i16x8.add(acc, popcnt16(v128.xor(v128.load(a + <usize>i), v128.load(b + <usize>i))));
+  return <f32>sumU16x8(acc);
+}
+
+// 1 - |a AND b| / |a OR b|; 1 for an empty intersection, as pgvector's jaccard_distance.
+@inline function jaccard(a: usize, b: usize, bytes: i32): f32 {
+  let and = i16x8.splat(0);
+  let or = i16x8.splat(0);
+  for (let i: i32 = 0; i < bytes; i += 16) {
+    const x = v128.load(a + <usize>i);
+    const y = v128.load(b + <usize>i);
+    and = i16x8.add(and, popcnt16(v128.and(x, y)));
+    or = i16x8.add(or, popcnt16(v128.or(x, y)));
+  }
+  const ab = sumU16x8(and);
+  if (ab == 0) return 1;
+  return <f32>(1.0 - <f64>ab / <f64>sumU16x8(or));
+}
+
+// A query (at `q`, in the graph's query format: float32 for halfvec graphs, else the node's
+// format) against a node's vector.
+@inline function qdist(metric: i32, q: usize, b: usize, dim: i32): f32 {
+  if (metric == 4) return qHalfNegDot(q, b, dim);
+  if (metric == 3) return qHalfL2sq(q, b, dim);
+  if (metric == 5) return qHalfL1(q, b, dim);
+  return dist(metric, q, b, dim);
+}
+
+// Two nodes' vectors (both in the graph's node format).
 @inline function dist(metric: i32, a: usize, b: usize, dim: i32): f32 {
   if (metric == 1) return negDot(a, b, dim);
   if (metric == 0) return l2sq(a, b, dim);
-  return l1(a, b, dim);
+  if (metric == 2) return l1(a, b, dim);
+  if (metric == 4) return halfNegDot(a, b, dim);
+  if (metric == 3) return halfL2sq(a, b, dim);
+  if (metric == 5) return halfL1(a, b, dim);
+  if (metric == 6) return hamming(a, b, dim);
+  return jaccard(a, b, dim);
 }
 
-/** Distance between the query at `q` and node `n`, for callers in JavaScript. */
+/** Distance between the query at `q` (query format) and node `n`, for callers in JavaScript. */
 export function distanceTo(g: usize, q: usize, n: i32): f32 {
-  return dist(load<i32>(g + G_METRIC), q, vec(g, n), load<i32>(g + G_DIM));
+  return qdist(load<i32>(g + G_METRIC), q, vec(g, n), load<i32>(g + G_DIM));
+}
+
+/** Distance between nodes `m` and `n` (vacuum's repairs). */
+export function nodeDistance(g: usize, m: i32, n: i32): f32 {
+  return dist(load<i32>(g + G_METRIC), vec(g, m), vec(g, n), load<i32>(g + G_DIM));
 }
 
 // ---- layout ----
@@ -238,7 +377,7 @@ export function greedy(g: usize, s: usize, q: usize, level: i32, cur: i32, curD:
     dcount += c;
     for (let j = 0; j < c; j++) {
       const n = load<i32>(l + 4 + (<usize>j << 2));
-      const d = dist(metric, q, vec(g, n), dim);
+      const d = qdist(metric, q, vec(g, n), dim);
       if (d < curD) {
         curD = d;
         cur = n;
@@ -296,7 +435,7 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
   let dcount = load<i32>(s + S_DCOUNT);
   let tuples = load<i32>(s + S_TUPLES);
   const batch = <usize>load<i32>(s + S_SEL);
-  const vbytes = <usize>(dim << 2);
+  const vbytes = <usize>load<i32>(g + G_HDR); // the vector's bytes, whatever its element type
   let touch: u32 = 0;
   let nc = 0;
   let nr = 0;
@@ -375,7 +514,7 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
       const n = load<i32>(batch + (<usize>j << 2));
       tuples++;
       dcount++;
-      const d = dist(metric, q, recAt(chunks, shift, rec, n), dim);
+      const d = qdist(metric, q, recAt(chunks, shift, rec, n), dim);
       if (nr < ef || d < worst) {
         minPush(cand, nc++, d, n);
         maxPush(res, nr++, d, n);
@@ -409,7 +548,7 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
 export function search(g: usize, s: usize, q: usize, ef: i32, mode: i32): i32 {
   let ep = load<i32>(g + G_ENTRY);
   if (ep < 0) return 0;
-  let d = dist(load<i32>(g + G_METRIC), q, vec(g, ep), load<i32>(g + G_DIM));
+  let d = qdist(load<i32>(g + G_METRIC), q, vec(g, ep), load<i32>(g + G_DIM));
   store<i32>(s + S_DCOUNT, load<i32>(s + S_DCOUNT) + 1);
   for (let l = load<i32>(g + G_MAXLEVEL); l > 0; l--) {
     ep = greedy(g, s, q, l, ep, d);
@@ -531,9 +670,10 @@ function connect(g: usize, s: usize, nb: i32, node: i32, d: f32, level: i32, mMa
  * INSERT (Algorithm 1) of node `node`, whose vector, level and upper lists are already in
  * place: greedy descent to the node's top layer, then on each layer from there to 0 a
  * SEARCH-LAYER with ef_construction, the heuristic choice of M neighbours, and the reverse
- * links. Updates the entry point when the node's level is the highest so far.
+ * links. Updates the entry point when the node's level is the highest so far. `q` holds the
+ * node's vector in query format (for a halfvec graph, its float32 widening).
  */
-export function insert(g: usize, s: usize, node: i32): void {
+export function insert(g: usize, s: usize, node: i32, q: usize): void {
   const metric = load<i32>(g + G_METRIC);
   const dim = load<i32>(g + G_DIM);
   const level = load<i32>(hdr(g, node) + N_LEVEL);
@@ -544,11 +684,10 @@ export function insert(g: usize, s: usize, node: i32): void {
     store<i32>(g + G_MAXLEVEL, level);
     return;
   }
-  const q = vec(g, node);
   const m = load<i32>(g + G_M);
   const m0 = load<i32>(g + G_M0);
   const efc = load<i32>(g + G_EFC);
-  let d = dist(metric, q, vec(g, ep), dim);
+  let d = qdist(metric, q, vec(g, ep), dim);
   store<i32>(s + S_DCOUNT, load<i32>(s + S_DCOUNT) + 1);
   for (let l = top; l > level; l--) {
     ep = greedy(g, s, q, l, ep, d);

@@ -3,7 +3,7 @@
 // float32 elements. The JavaScript reference implementations in src/kernels/reference.ts define
 // the expected results; tests compare the two (summation order differs, so within a tolerance).
 
-import { hsum } from './_simd';
+import { halfToF32x4, hsum, popcnt16, sumU16x8 } from './_simd';
 
 // pgvector's cosine distance from float32 sums (dot, |a|^2, |b|^2): the similarity in double,
 // clamped to [-1, 1] (NaN for a zero norm passes through), 1 - similarity.
@@ -156,18 +156,6 @@ export function dotRange(q: usize, base: usize, count: i32, dim: i32, out: usize
 // so results agree within rounding, which is all a ranking needs).
 // ---------------------------------------------------------------------------------------------
 
-// binary16 -> binary32 of four u16 values held in i32 lanes, exact for every input: the
-// magnitude bits shifted into float32 position read as a float and scaled by 2^112 rebias the
-// exponent (subnormal halves land on float32 subnormals, which the multiply renormalises);
-// inf/NaN (exponent 31) get the float32 all-ones exponent; then the sign. As F. Giesen's
-// half_to_float with a magic multiply.
-@inline function halfToF32x4(h: v128): v128 {
-  const shifted = i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13);
-  let o = f32x4.mul(shifted, f32x4.splat(5.192296858534828e33)); // 2^112
-  o = v128.or(o, v128.and(i32x4.ge_s(shifted, i32x4.splat(0x0f800000)), i32x4.splat(0x7f800000)));
-  return v128.or(o, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
-}
-
 @inline function halfToF32(h: u32): f32 {
   return f32x4.extract_lane(halfToF32x4(i32x4.splat(<i32>h)), 0);
 }
@@ -256,16 +244,6 @@ export function halfCosine(q: usize, h: usize, dim: i32): f64 {
 // bit kernels over `bytes` bytes of two bit strings (pgvector's bitutils.c): popcount of 16-byte
 // SIMD blocks, then 64-bit words, then single bytes. Counts are exact integers.
 // ---------------------------------------------------------------------------------------------
-
-@inline function popcnt16(v: v128): v128 {
-  // Byte counts summed pairwise into eight u16 lanes (at most 16 per lane per block).
-  return i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(v));
-}
-
-@inline function sumU16x8(v: v128): i32 {
-  const w = i32x4.extadd_pairwise_i16x8_u(v);
-  return i32x4.extract_lane(w, 0) + i32x4.extract_lane(w, 1) + i32x4.extract_lane(w, 2) + i32x4.extract_lane(w, 3);
-}
 
 // Hamming distance: popcount(a XOR b).
 export function hamming(a: usize, b: usize, bytes: i32): i32 {

@@ -8,7 +8,11 @@
  * ratio to vecgres.
  *
  *   npm run bench -- hnsw [--rows N] [--queries N] [--pglite-rows N] [--ef 10,20,...] [--reps N]
- *                         [--peers vecgres,hnswlib,pglite] [--json]
+ *                         [--peers vecgres,hnswlib,pglite] [--type vector|halfvec] [--json]
+ *
+ * `--type halfvec`: vecgres and PGlite index halfvec (the rows rounded to binary16,
+ * halfvec_cosine_ops); hnswlib has no half type and stays float32. Recall is still measured
+ * against exact float32 search, so it includes what the rounding costs.
  */
 import { loadGlove } from '../src/cli/glove.js';
 import { HnswlibPeer } from './peers/hnswlib.js';
@@ -56,10 +60,12 @@ interface Options {
   peers: string[];
   /** Query passes per peer and ef (the median is reported). */
   reps: number;
+  /** The indexed type of vecgres and PGlite. */
+  type: 'vector' | 'halfvec';
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { rows: 340479, queries: 1000, pgliteRows: 50000, efs: [10, 20, 40, 80, 120, 200, 400], json: false, peers: ['vecgres', 'hnswlib', 'pglite'], reps: 3 };
+  const o: Options = { rows: 340479, queries: 1000, pgliteRows: 50000, efs: [10, 20, 40, 80, 120, 200, 400], json: false, peers: ['vecgres', 'hnswlib', 'pglite'], reps: 3, type: 'vector' };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const v = () => {
@@ -74,6 +80,11 @@ function parseArgs(args: string[]): Options {
     else if (a === '--peers') o.peers = v().split(',');
     else if (a === '--reps') o.reps = Number(v());
     else if (a === '--json') o.json = true;
+    else if (a === '--type') {
+      const t = v();
+      if (t !== 'vector' && t !== 'halfvec') throw new Error(`--type must be vector or halfvec, not ${t}`);
+      o.type = t;
+    }
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -215,7 +226,7 @@ export async function benchHnsw(args: string[]): Promise<void> {
   const sections: Array<{ title: string; results: PeerResult[] }> = [];
 
   const fullPeers: Peer[] = [];
-  if (o.peers.includes('vecgres')) fullPeers.push(new VecgresAmPeer());
+  if (o.peers.includes('vecgres')) fullPeers.push(new VecgresAmPeer('cosine', o.type));
   if (o.peers.includes('hnswlib')) fullPeers.push(new HnswlibPeer());
   if (fullPeers.length > 0) {
     log(`full base set (${data.rows} rows):`);
@@ -227,7 +238,7 @@ export async function benchHnsw(args: string[]): Promise<void> {
     const sub = subset(data, rows);
     const subTruth = rows === data.rows ? truth : exactKnn(sub.base, sub.queries, sub.dim, 100, 'cosine', 'glove100');
     log(`PGlite subset (${rows} rows, the first rows of the same shuffled split):`);
-    const part = await runSection([new VecgresAmPeer(), new PglitePeer()], sub, subTruth, o.efs, o.reps, log);
+    const part = await runSection([new VecgresAmPeer('cosine', o.type), new PglitePeer('cosine', o.type)], sub, subTruth, o.efs, o.reps, log);
     sections.push({ title: `GloVe subset ${rows} rows (PGlite + pgvector)`, results: part });
   }
 

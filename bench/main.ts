@@ -6,6 +6,7 @@
  *   sql      application queries (joins, CTE, LATERAL, window functions, ...) vs PGlite + pgvector (bench/sql.ts)
  *   protocol wire codec throughput: DataRow encoding, frontend decoding (bench/protocol.ts)
  *   filtered WHERE <filter> ORDER BY ... LIMIT 10 at every selectivity vs PGlite + pgvector (bench/filtered.ts)
+ *   server   16 clients over the wire, 90% k-NN / 10% INSERT, vs pglite-socket and native pgvector (bench/server.ts)
  */
 const [name, ...args] = process.argv.slice(2);
 
@@ -38,13 +39,18 @@ async function main(): Promise<void> {
       await benchFiltered(args);
       return;
     }
+    case 'server': {
+      const { benchServer } = await import('./server.js');
+      await benchServer(args);
+      return;
+    }
     case 'protocol': {
       const { benchProtocol } = await import('./protocol.js');
       benchProtocol(args);
       return;
     }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|server> [options]');
       process.exit(2);
   }
 }

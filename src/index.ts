@@ -22,6 +22,7 @@
  * text (PGlite does not know their OIDs). Vector and halfvec parameters accept a number[], a
  * Float32Array or text; sparsevec and bit parameters text; array parameters JS arrays.
  */
+import type { Clock } from './common/clock.js';
 import { Database } from './engine/database.js';
 import { bindPortal } from './engine/portal.js';
 import type { PgError } from './common/errors.js';
@@ -33,6 +34,7 @@ import type { Value } from './storage/table.js';
 import { PgArray } from './types/pgarray.js';
 import { typeIoByName } from './types/type_io.js';
 import { valueToText, type SqlType } from './sql/analyze/types.js';
+import { dumpCatalog, type DumpOptions, type DumpSummary } from './sql/dump/dump.js';
 
 export { PgError, isPgError } from './common/errors.js';
 
@@ -97,6 +99,11 @@ export interface VecgresOptions {
    * to draw a progress bar. A vecgres extension: PGlite has no such option.
    */
   onIndexBuildProgress?: (progress: IndexBuildProgress) => void;
+  /**
+   * The clock now(), current_timestamp and clock_timestamp() read (default: the system
+   * clock). A vecgres extension for reproducible tests: pass a fixed or manual clock.
+   */
+  clock?: Clock;
 }
 
 /** The query interface inside {@link Vecgres.transaction}. */
@@ -312,6 +319,7 @@ export class Vecgres implements Queryable {
       ...(o.walSegmentBytes === undefined ? {} : { walSegmentBytes: o.walSegmentBytes }),
       ...(o.onNotice === undefined ? {} : { onNotice: o.onNotice }),
       ...(o.onIndexBuildProgress === undefined ? {} : { onIndexBuildProgress: o.onIndexBuildProgress }),
+      ...(o.clock === undefined ? {} : { clock: o.clock }),
     });
     return new Vecgres(db, o.dataDir, o.onNotice);
   }
@@ -362,6 +370,20 @@ export class Vecgres implements Queryable {
   async connect(): Promise<VecgresSession> {
     if (this.#closed) throw new Error('Vecgres is closed');
     return new SessionHandle(new SessionRunner(this.#db, this.#db.openSession(), () => this.#closed, this.#onNotice));
+  }
+
+  /**
+   * Writes the database as a SQL script that PostgreSQL + pgvector loads as it is (pg_dump's
+   * plain format: CREATE EXTENSION, tables, sequences, COPY data or INSERTs with
+   * `opts.inserts`, constraints, indexes), handing it to `write` in chunks of whole lines.
+   * Synchronous: no other statement runs meanwhile, so the data is one snapshot of the
+   * committed rows. See sql/dump/dump.ts for what is and is not dumped.
+   * @throws PgError 42P01 for an `opts.tables` name that does not exist; 0A000 for a column
+   *   default the deparser cannot print (before anything is written).
+   */
+  dump(write: (chunk: string) => void, opts: DumpOptions = {}): DumpSummary {
+    if (this.#closed) throw new Error('Vecgres is closed');
+    return dumpCatalog(this.#db.catalog, opts, write);
   }
 
   /**
@@ -425,3 +447,4 @@ function outputArray(a: PgArray, type: SqlType): unknown {
 }
 
 export type { StatementResult, IndexBuildProgress };
+export type { DumpOptions, DumpSummary };

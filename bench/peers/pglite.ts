@@ -15,17 +15,19 @@ export class PglitePeer implements Peer {
   private pg: PGlite | null = null;
   private queryText: string[] = [];
   private readonly op: string;
-  private readonly opclass: string;
+  private opclass: string;
 
-  constructor(metric: 'cosine' | 'l2' | 'ip' = 'cosine') {
+  /** @param type the column type: `vector`, or `halfvec` with the halfvec_* opclass. */
+  constructor(metric: 'cosine' | 'l2' | 'ip' = 'cosine', private readonly type: 'vector' | 'halfvec' = 'vector') {
     [this.opclass, this.op] = OPS[metric];
+    if (type === 'halfvec') this.opclass = this.opclass.replace(/^vector_/, 'halfvec_');
   }
 
   async build(data: BenchData, m: number, efConstruction: number): Promise<BuildReport> {
     const { dim, base, rows } = data;
     const pg = await PGlite.create({ extensions: { vector } });
     this.pg = pg;
-    await pg.exec(`CREATE EXTENSION vector; CREATE TABLE items (id int4 PRIMARY KEY, embedding vector(${dim}));`);
+    await pg.exec(`CREATE EXTENSION vector; CREATE TABLE items (id int4 PRIMARY KEY, embedding ${this.type}(${dim}));`);
     const BATCH = 500;
     for (let i = 0; i < rows; i += BATCH) {
       const parts: string[] = [];

@@ -1,6 +1,7 @@
 /** vecgres at the access-method level: hnswAm.build + beginScan, no SQL in between. */
 import type { GucReader, GucValue } from '../../src/common/guc.js';
-import type { IndexScan, VectorIndex } from '../../src/access/am.js';
+import type { IndexScan, VectorIndex, VectorKey } from '../../src/access/am.js';
+import { floatToHalf } from '../../src/kernels/half.js';
 import { hnswAm } from '../../src/access/hnsw/index.js';
 import { nowMs } from '../support/timing.js';
 import type { BenchData, BuildReport, Peer } from './peer.js';
@@ -21,13 +22,27 @@ export class VecgresAmPeer implements Peer {
   private readonly dists = new Float64Array(1000);
   private distances = 0;
 
-  constructor(private readonly metric: 'cosine' | 'l2' | 'ip' | 'l1' = 'cosine') {}
+  /**
+   * @param type the key type: `vector` (float32) or `halfvec` (the rows and queries rounded to
+   *   binary16, a halfvec_*_ops graph)
+   */
+  constructor(
+    private readonly metric: 'cosine' | 'l2' | 'ip' | 'l1' = 'cosine',
+    private readonly type: 'vector' | 'halfvec' = 'vector',
+  ) {}
+
+  /** Row or query `i` of `m` as the index's key type. */
+  private key(m: Float32Array, i: number, dim: number): VectorKey {
+    const v = m.subarray(i * dim, (i + 1) * dim);
+    return this.type === 'vector' ? v : Uint16Array.from(v, floatToHalf);
+  }
 
   async build(data: BenchData, m: number, efConstruction: number): Promise<BuildReport> {
     this.data = data;
-    const opclass = hnswAm.opclasses.find((o) => o.metric === this.metric)!;
+    const opclass = hnswAm.opclasses.find((o) => o.metric === this.metric && o.kind === this.type)!;
     const options = hnswAm.parseOptions(new Map([['m', String(m)], ['ef_construction', String(efConstruction)]]), data.dim);
     const { dim, base, rows } = data;
+    const key = (i: number): VectorKey => this.key(base, i, dim);
     const t = nowMs();
     this.index = hnswAm.build({
       dim,
@@ -36,7 +51,7 @@ export class VecgresAmPeer implements Peer {
       rowCount: rows,
       seed: 42,
       forEachRow(fn) {
-        for (let i = 0; i < rows; i++) fn(i, base.subarray(i * dim, (i + 1) * dim));
+        for (let i = 0; i < rows; i++) fn(i, key(i));
       },
     });
     const seconds = (nowMs() - t) / 1000;
@@ -49,7 +64,7 @@ export class VecgresAmPeer implements Peer {
 
   search(qi: number, k: number, out: Int32Array, outOff: number): void {
     const { dim, queries } = this.data!;
-    const scan: IndexScan = this.index!.beginScan(queries.subarray(qi * dim, (qi + 1) * dim), {
+    const scan: IndexScan = this.index!.beginScan(this.key(queries, qi, dim), {
       gucs: this.gucs,
       limit: k,
       isLive: () => true,

@@ -18,6 +18,15 @@ export type Metric = 'l2' | 'ip' | 'cosine' | 'l1' | 'hamming' | 'jaccard';
 /** Element type of the indexed vectors. */
 export type VectorKind = 'vector' | 'halfvec' | 'bit' | 'sparsevec';
 
+/**
+ * A vector as an index method receives it, typed by the opclass's {@link VectorKind}: float32
+ * elements (`vector`), binary16 bit patterns (`halfvec`, as the type stores them), or packed
+ * bits (`bit`: the first bit in the high bit of byte 0, ceil(dim / 8) bytes, the unused low
+ * bits of the last byte zero). `dim` elements (bits for `bit`). Methods store them in that
+ * type, never widened.
+ */
+export type VectorKey = Float32Array | Uint16Array | Uint8Array;
+
 /** One operator class, e.g. vector_cosine_ops: type + metric + the ORDER BY operator it serves. */
 export interface OpClass {
   name: string;
@@ -37,7 +46,7 @@ export interface BuildProgress {
   tuplesDone: number;
 }
 
-/** Everything `build` needs. Vectors are float32 element arrays of length `dim`. */
+/** Everything `build` needs. Vectors are {@link VectorKey}s of `dim` elements of the opclass's kind. */
 export interface BuildInput {
   dim: number;
   opclass: OpClass;
@@ -46,7 +55,7 @@ export interface BuildInput {
   /** Number of rows `forEachRow` will yield (for progress and preallocation). */
   rowCount: number;
   /** Calls `fn` for every live row with a non-null vector; `vec` may be reused between calls. */
-  forEachRow(fn: (rowId: number, vec: Float32Array) => void): void;
+  forEachRow(fn: (rowId: number, vec: VectorKey) => void): void;
   /** Called from time to time during the build. */
   onProgress?: (p: BuildProgress) => void;
   /** Seed for the method's random choices (HNSW levels, k-means sampling). */
@@ -143,7 +152,7 @@ export interface VectorIndex {
   /** Number of indexed rows, including tombstones not yet vacuumed. */
   readonly size: number;
   /** Adds a row after the build (aminsert). `vec` is copied. */
-  insert(rowId: number, vec: Float32Array): void;
+  insert(rowId: number, vec: VectorKey): void;
   /** Marks a row deleted; scans skip it from now on. Space is reclaimed by vacuum. */
   delete(rowId: number): void;
   /** Removes tombstones and repairs the structure (amvacuumcleanup). */
@@ -153,8 +162,8 @@ export interface VectorIndex {
    * instead of rebuilding it. Methods without it are rebuilt from the table at open.
    */
   save?(sink: ByteSink): void;
-  /** Starts an ordered scan for query `q` (length `dim`). */
-  beginScan(q: Float32Array, opts: ScanOptions): IndexScan;
+  /** Starts an ordered scan for query `q` (`dim` elements of the opclass's kind). */
+  beginScan(q: VectorKey, opts: ScanOptions): IndexScan;
   /** Bytes the index occupies (what pg_relation_size reports). */
   sizeBytes(): number;
   /** Releases the index's memory (DROP INDEX). */

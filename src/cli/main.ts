@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runDemo } from './demo.js';
 import { GloveMissingError } from './glove.js';
 import { runServe } from './serve.js';
+import { runDump } from './dump.js';
 import { AUTH_METHODS, type AuthMethod } from '../protocol/auth.js';
 
 function positiveInt(value: string): number {
@@ -62,8 +63,22 @@ program
   .option('--password <password>', 'password of --user (prefer the environment variable VECGRES_PASSWORD or --password-file)')
   .option('--password-file <file>', 'file of user:password lines (or one password for --user)')
   .option('--max-message-bytes <n>', 'largest message a client may send', positiveInt)
-  .action(async (opts: { data?: string; host: string; port: number; maxConnections: number; auth: AuthMethod; user: string; password?: string; passwordFile?: string; maxMessageBytes?: number }) => {
+  .option('--tls-cert <file>', 'PEM certificate (chain) for TLS; with --tls-key, clients may connect with sslmode=require')
+  .option('--tls-key <file>', 'PEM private key of --tls-cert')
+  .option('--tls-required', 'refuse connections that do not use TLS')
+  .action(async (opts: { data?: string; host: string; port: number; maxConnections: number; auth: AuthMethod; user: string; password?: string; passwordFile?: string; maxMessageBytes?: number; tlsCert?: string; tlsKey?: string; tlsRequired?: boolean }) => {
     await runServe(opts);
+  });
+
+program
+  .command('dump')
+  .description('Write a database as a SQL script that PostgreSQL + pgvector loads (pg_dump plain format): psql "$URL" -f dump.sql')
+  .requiredOption('--data <dir>', 'data directory to dump (not while a vecgres serve has it open)')
+  .option('-f, --file <file>', 'output file (default: standard output)')
+  .option('--inserts', 'write rows as INSERT statements instead of COPY')
+  .option('-t, --table <name...>', 'dump only these tables (with their sequences and indexes)')
+  .action(async (opts: { data: string; file?: string; inserts?: boolean; table?: string[] }) => {
+    await runDump(opts);
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

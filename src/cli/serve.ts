@@ -17,6 +17,19 @@ export interface ServeOptions {
   password?: string;
   passwordFile?: string;
   maxMessageBytes?: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsRequired?: boolean;
+}
+
+/**
+ * The TLS files of the options, read; undefined when neither is given.
+ * @throws Error when only one of --tls-cert and --tls-key is given, or a file cannot be read.
+ */
+export function serveTls(o: ServeOptions): { cert: Buffer; key: Buffer } | undefined {
+  if (o.tlsCert === undefined && o.tlsKey === undefined) return undefined;
+  if (o.tlsCert === undefined || o.tlsKey === undefined) throw new Error('--tls-cert and --tls-key go together');
+  return { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) };
 }
 
 /**
@@ -45,6 +58,7 @@ export async function runServe(o: ServeOptions): Promise<void> {
   const db = await Vecgres.create(o.data);
   let server: VecgresServer;
   try {
+    const tls = serveTls(o);
     server = await VecgresServer.start({
       db: db.database,
       host: o.host,
@@ -53,12 +67,14 @@ export async function runServe(o: ServeOptions): Promise<void> {
       auth: o.auth,
       users: serveUsers(o),
       ...(o.maxMessageBytes === undefined ? {} : { maxMessageBytes: o.maxMessageBytes }),
+      ...(tls === undefined ? {} : { tls }),
+      ...(o.tlsRequired === true ? { tlsRequired: true } : {}),
     });
   } catch (e) {
     await db.close();
     throw e;
   }
-  console.error(`vecgres listening on ${o.host}:${server.port} (${o.data === undefined ? 'in memory' : `data directory ${o.data}`}, auth ${o.auth})`);
+  console.error(`vecgres listening on ${o.host}:${server.port} (${o.data === undefined ? 'in memory' : `data directory ${o.data}`}, auth ${o.auth}${o.tlsCert === undefined ? '' : o.tlsRequired === true ? ', TLS required' : ', TLS'})`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -4,6 +4,7 @@
  * wire server both call; and, for a data directory, durable storage (durability.ts: log and
  * checkpoints; recovery.ts: opening).
  */
+import { systemClock, type Clock } from '../common/clock.js';
 import { PgError, SQLSTATE, isStackOverflow, pgErr } from '../common/errors.js';
 import type { GucDef } from '../common/guc.js';
 import { isOrderedAm, type IndexAm, type OrderedIndex, type OrderedIndexAm, type VectorIndex } from '../access/am.js';
@@ -73,6 +74,8 @@ export interface DatabaseOptions {
   onNotice?: (notice: PgError) => void;
   /** Receives the progress of index builds (CREATE INDEX, and rebuilds during recovery). */
   onIndexBuildProgress?: (p: IndexBuildProgress) => void;
+  /** The clock now() and current_timestamp read (default: the system clock; tests inject a fixed one). */
+  clock?: Clock;
 }
 
 export class Database {
@@ -93,12 +96,15 @@ export class Database {
   private closed = false;
   /** A CREATE INDEX of at least CHECKPOINT_AFTER_INDEX_ROWS rows committed since the last checkpoint. */
   private indexCheckpointDue = false;
+  /** Sessions opened (weakly held): close() undoes the transactions they left open. */
+  private readonly sessions = new Set<WeakRef<Session>>();
 
   private constructor(
     readonly methods: ReadonlyMap<string, IndexAm | OrderedIndexAm>,
     readonly seed: number,
     private readonly onNotice: ((n: PgError) => void) | undefined,
     private readonly onIndexBuildProgress: ((p: IndexBuildProgress) => void) | undefined,
+    private readonly clock: Clock = systemClock,
   ) {
     for (const g of STORAGE_GUCS) this.registry.register(g);
     for (const am of methods.values()) if (!isOrderedAm(am)) for (const g of am.gucs) this.registry.register(g);
@@ -114,7 +120,7 @@ export class Database {
   static async create(opts: DatabaseOptions = {}): Promise<Database> {
     await loadParser();
     const methods = await loadIndexMethods();
-    const db = new Database(methods, opts.seed ?? 1, opts.onNotice, opts.onIndexBuildProgress);
+    const db = new Database(methods, opts.seed ?? 1, opts.onNotice, opts.onIndexBuildProgress, opts.clock);
     if (opts.dataDir !== undefined) db.openDataDir(opts.dataDir, opts);
     return db;
   }
@@ -146,6 +152,13 @@ export class Database {
 
   /** A new session (its own settings and transaction state). */
   openSession(): Session {
+    const session = this.newSession();
+    for (const r of this.sessions) if (r.deref() === undefined) this.sessions.delete(r);
+    this.sessions.add(new WeakRef(session));
+    return session;
+  }
+
+  private newSession(): Session {
     return new Session(this.catalog, this.registry, this.methods, this.indexes, this.seed, {
       checkpoint: () => this.durability?.checkpoint(),
       deferCommit: (env, txn) => {
@@ -158,7 +171,7 @@ export class Database {
         if (this.durability !== null && rows >= CHECKPOINT_AFTER_INDEX_ROWS) this.indexCheckpointDue = true;
       },
       ...(this.onIndexBuildProgress === undefined ? {} : { onIndexBuildProgress: this.onIndexBuildProgress }),
-    }, this.stats);
+    }, this.stats, this.clock);
   }
 
   /** True once {@link close} or {@link abandon} ran. */
@@ -178,9 +191,8 @@ export class Database {
    * Several statements outside a transaction block run as one implicit transaction, as
    * PostgreSQL's simple query does: they commit together after the last one, and an error
    * rolls all of them back; BEGIN inside makes the block explicit (it stays open after the
-   * call), COMMIT or ROLLBACK inside ends it and the next statement opens a new one. DDL cannot
-   * be undone yet, so a DDL statement there commits as its own step (0A000 when the block
-   * already holds row changes; see sql/exec/statement.ts). Commits are applied
+   * call), COMMIT or ROLLBACK inside ends it and the next statement opens a new one; DDL in it
+   * is rolled back with the rest on an error, as in PostgreSQL. Commits are applied
    * but not yet durable when this returns: await {@link sync} before acknowledging them.
    * @throws PgError (SQLSTATE + PostgreSQL's message).
    */
@@ -291,7 +303,7 @@ export class Database {
     if (d !== null && session.commitLsn > d.wal.flushedLsn && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
     // Several statements form one implicit transaction block (postgres.c exec_simple_query):
     // opened before each statement that runs outside a block, so that after a COMMIT, a
-    // ROLLBACK or a DDL step inside the query the next statement opens a new one.
+    // ROLLBACK inside the query the next statement opens a new one.
     const implicit = stmts.length > 1;
     try {
       for (let i = 0; i < stmts.length; i++) {
@@ -303,11 +315,11 @@ export class Database {
         try {
           emit(executeStatement(session, stmts[i]!, params, this.prepared));
         } finally {
-          // Also when it failed: what it logged before failing (a DDL) is waited for.
+          // Also when it failed: what it logged before failing is waited for.
           if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
         }
         if (d === null || d.syncLsn === logged) continue;
-        // A statement that committed (COMMIT, a DDL step): the next one must see the commit,
+        // A statement that committed (COMMIT): the next one must see the commit,
         // so it becomes durable (and visible) now.
         if (i + 1 < stmts.length && d.unpublishedLsn > d.wal.flushedLsn) {
           d.wal.flush();
@@ -367,7 +379,9 @@ export class Database {
     if (d === null || d.wal.failed !== null) return;
     const limit = (session.settings.get('max_wal_size') as number) * 1024 * 1024;
     const indexDue = this.indexCheckpointDue && !session.txn.inBlock;
-    if (d.walSinceCheckpoint <= limit && !indexDue) return;
+    // One that waited for a transaction's DDL to end (Durability.checkpoint).
+    const waited = d.checkpointWaiting && !this.catalog.ddlInFlight;
+    if (d.walSinceCheckpoint <= limit && !indexDue && !waited) return;
     this.indexCheckpointDue = false;
     try {
       d.checkpoint();
@@ -390,6 +404,7 @@ export class Database {
     if (this.closed) return;
     this.closed = true;
     try {
+      this.undoOpenTransactions();
       this.durability?.close();
     } finally {
       this.releaseMemory();
@@ -402,8 +417,30 @@ export class Database {
     if (this.closed) return;
     this.closed = true;
     this.durability?.abandon();
+    this.undoOpenTransactions();
     this.releaseMemory();
     this.lock?.release();
+  }
+
+  /**
+   * Undoes, in memory only, the transactions sessions left open, newest first: their DDL puts
+   * back what it dropped or replaced (so nothing it kept for a rollback outlives the database),
+   * and the final checkpoint then writes only committed work. Nothing is logged: a transaction
+   * without a commit record is rolled back by recovery anyway.
+   */
+  private undoOpenTransactions(): void {
+    const open: Session[] = [];
+    for (const r of this.sessions) {
+      const s = r.deref();
+      if (s !== undefined && s.txn.xid !== 0) open.push(s);
+    }
+    open.sort((a, b) => b.txn.xid - a.txn.xid);
+    for (const s of open) {
+      finishWrites(s, s.txn, false);
+      s.txn.inBlock = false;
+      s.txn.implicit = false;
+      s.txn.failed = false;
+    }
   }
 
   private releaseMemory(): void {

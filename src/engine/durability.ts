@@ -15,7 +15,7 @@
  * (storage/checkpoint.ts: header, CRC-32C of header and payload); log records carry their own
  * LSN and CRC-32C (storage/wal_record.ts) and the logical payloads of storage/redo.ts.
  *
- * Durability: a COMMIT (or DDL statement) is acknowledged only after the log is fsynced past
+ * Durability: a COMMIT (DDL included: it is transactional) is acknowledged only after the log is fsynced past
  * its record, unless the session set `synchronous_commit = off`, in which case the log is
  * flushed within about 200 ms and a crash may lose the last commits (never half of one).
  *
@@ -26,7 +26,9 @@
  * {@link Durability.publish} finishes the queued ones, in commit order, once a flush covers
  * them. If the flush fails they are never published (nor acknowledged): recovery decides at
  * the next open from what reached the disk. With `off`, as in PostgreSQL, a commit is visible
- * at once and durable within 200 ms. DDL applies to the catalog at once.
+ * at once and durable within 200 ms. DDL applies to the catalog at once, but its relations stay
+ * locked by the transaction (storage/catalog.ts) until its writes are published, so other
+ * sessions see committed DDL only once it is durable, as they see rows.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { isOrderedIndex, type OrderedIndex, type VectorIndex } from '../access/am.js';
@@ -70,6 +72,8 @@ export class Durability {
   private closed = false;
   /** Checkpoints completed since open. */
   checkpoints = 0;
+  /** A checkpoint was asked for while DDL was in flight: taken once it ends (Database). */
+  checkpointWaiting = false;
   /** Committed transactions waiting for their commit record to be durable, in commit order. */
   private readonly unpublished: { lsn: number; txn: TxnState }[] = [];
   /** Finishes the writes of a durable commit (exec/txn.ts finishWrites over a session). */
@@ -94,7 +98,7 @@ export class Durability {
    * when the log is durable past it (synchronous_commit = on). The caller then starts afresh.
    */
   deferCommit(txn: TxnState): void {
-    this.unpublished.push({ lsn: this.wal.insertLsn, txn: { inBlock: false, failed: false, implicit: false, xid: txn.xid, writes: txn.writes.slice() } });
+    this.unpublished.push({ lsn: this.wal.insertLsn, txn: { inBlock: false, failed: false, implicit: false, xid: txn.xid, writes: txn.writes.slice(), savepoints: [] } });
   }
 
   /** LSN the latest deferred commit waits for (0 if none waits). */
@@ -133,7 +137,7 @@ export class Durability {
       return;
     }
     if (c.kind === 'dropTable') {
-      const t = this.catalog.getTable(c.name);
+      const t = this.catalog.peekTable(c.name);
       if (t !== undefined) for (const col of t.def.columns) if (col.sequence !== null) this.seqLogged.delete(col.sequence);
     }
     this.append(c);
@@ -186,12 +190,20 @@ export class Durability {
     // Every commit before redo is durable now: its rows must reach the checkpoint finished,
     // or recovery would take them for a transaction in flight and roll them back.
     this.publish();
+    // A checkpoint holds tables, not the catalog as it was before a transaction's uncommitted
+    // DDL: while one is in flight it waits (taken when the transaction ends), so that every
+    // DDL record of an unfinished transaction is replayed, and undone, from the log.
+    if (this.catalog.ddlInFlight) {
+      this.checkpointWaiting = true;
+      return;
+    }
+    this.checkpointWaiting = false;
     const b = this.store.begin(redo);
     try {
       const tables: CodecValue[] = [];
       let n = 0;
-      for (const name of this.catalog.tableNames()) {
-        const t = this.catalog.getTable(name)!;
+      for (const name of this.catalog.allTableNames()) {
+        const t = this.catalog.peekTable(name)!;
         const file = `t${++n}`;
         const w = b.file(file, KIND_TABLE);
         t.writeTo(w);

@@ -13,7 +13,7 @@
 import { PgError, SQLSTATE, pgErr } from '../common/errors.js';
 import { parseSql, type RawStatement } from '../sql/parser/parse.js';
 import type { SqlEnv } from '../sql/env.js';
-import { TYPE_OID, type SqlType } from '../sql/analyze/types.js';
+import { TYPE_OID, valueToText, type SqlType } from '../sql/analyze/types.js';
 import type { Value } from '../storage/table.js';
 import { describeStatement, type PreparedCache, type ResultField, type StatementResult } from '../sql/exec/statement.js';
 import { typeIoByOid } from '../types/type_io.js';
@@ -135,6 +135,9 @@ export function decodeParams(stmt: PreparedStatement, name: string, values: read
     if (io === undefined) throw pgErr.featureNotSupported(`binary format for parameter $${i + 1} of type ${types[i]}`);
     try {
       out[i] = io.recv(v, -1);
+      // A date or timestamp arrives as days / microseconds; a JS number parameter means epoch
+      // milliseconds (PGlite's Date serializer), so hand these on as their exact text.
+      if (io.name === 'date' || io.name === 'timestamp' || io.name === 'timestamptz') out[i] = valueToText(out[i] as Value, io.name);
     } catch (e) {
       if (e instanceof PgError && e.code === SQLSTATE.invalid_binary_representation && e.message === 'incorrect binary data format') {
         throw new PgError(SQLSTATE.invalid_binary_representation, `incorrect binary data format in bind parameter ${i + 1}`);
@@ -148,15 +151,35 @@ export function decodeParams(stmt: PreparedStatement, name: string, values: read
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
 function decodeText(b: Uint8Array): string {
+  let s: string;
   try {
-    return utf8Strict.decode(b);
+    s = utf8Strict.decode(b);
   } catch {
     throw new PgError(SQLSTATE.character_not_in_repertoire, 'invalid byte sequence for encoding "UTF8"');
   }
+  rejectNul(s);
+  return s;
 }
 
-/** A portal over `stmt` with these parameter values (JS values or text) and result formats. */
+/**
+ * PostgreSQL verifies a parameter's text in the client encoding, where a NUL byte is invalid
+ * (pg_verify_mbstr): 22021. Without this a stored string could hold a NUL that PostgreSQL can
+ * neither store nor load from a dump.
+ */
+function rejectNul(v: unknown): void {
+  if (typeof v === 'string') {
+    if (v.includes('\0')) throw new PgError(SQLSTATE.character_not_in_repertoire, 'invalid byte sequence for encoding "UTF8": 0x00');
+  } else if (Array.isArray(v)) {
+    for (const x of v) rejectNul(x);
+  }
+}
+
+/**
+ * A portal over `stmt` with these parameter values (JS values or text) and result formats.
+ * @throws PgError 22021 for a text parameter (or array element) with a NUL character.
+ */
 export function bindPortal(stmt: PreparedStatement, params: readonly unknown[], resultFormats: readonly number[] = []): Portal {
+  for (const p of params) rejectNul(p);
   return { statement: stmt, params, resultFormats, result: null, sent: 0 };
 }
 

@@ -28,9 +28,9 @@ import { Table } from '../storage/table.js';
 import { Wal, listSegments, replayStopWarning, segmentName } from '../storage/wal.js';
 import type { WalRecord } from '../storage/wal_record.js';
 import type { SqlEnv, TxnState } from '../sql/env.js';
-import { finishWrites } from '../sql/exec/txn.js';
+import { finishWrites, replayRollbackTo } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
-import { rebuildIndexes } from '../sql/exec/dml.js';
+import { addColumnTx, alterTableTx, createIndexTx, createTableTx, dropColumnTx, dropIndexTx, dropTableTx, rewriteColumnTx, truncateTx } from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
 import { Durability, KIND_INDEX, KIND_TABLE, META_VERSION, badMeta, walDir, type DurabilityOptions } from './durability.js';
@@ -154,7 +154,7 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   const pending = new Map<number, TxnState>();
   const txnOf = (xid: number): TxnState => {
     let t = pending.get(xid);
-    if (t === undefined) pending.set(xid, (t = { inBlock: false, failed: false, implicit: false, xid, writes: [] }));
+    if (t === undefined) pending.set(xid, (t = { inBlock: false, failed: false, implicit: false, xid, writes: [], savepoints: [] }));
     return t;
   };
   report.checkpointId = control.checkpointId;
@@ -290,21 +290,21 @@ function keyOf(t: Table, rowId: number): unknown {
 
 function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: Map<number, TxnState>, report: RecoveryReport): void {
   const catalog = env.catalog;
+  // DDL of a transaction is undone with it like its rows (sql/exec/ddl_txn.ts); xid 0 is a
+  // record of a log written before DDL was transactional, applied as committed.
+  const ddlTxn = (xid: number): TxnState | null => (xid === 0 ? null : txnOf(xid));
   switch (r.kind) {
     case 'createTable':
-      catalog.createTable(r.def, r.sequences);
+      createTableTx(env, ddlTxn(r.xid), r.def, r.sequences);
       return;
-    case 'dropTable': {
-      const names = catalog.indexesOf(r.name).map((d) => d.name);
-      catalog.dropTable(r.name);
-      for (const n of names) {
-        env.indexes.get(n)?.dispose();
-        env.indexes.delete(n);
-      }
+    case 'dropTable':
+      dropTableTx(env, ddlTxn(r.xid), r.name);
       return;
-    }
     case 'truncate':
-      rebuildIndexes(env, catalog.truncateTable(r.name));
+      truncateTx(env, ddlTxn(r.xid), r.name);
+      return;
+    case 'rollbackTo':
+      replayRollbackTo(env, txnOf(r.xid), r.undo);
       return;
     case 'insert': {
       const t = catalog.getTable(r.table)!;
@@ -335,32 +335,27 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       const table = catalog.getTable(r.def.table);
       if (table === undefined) throw new PgError(SQLSTATE.data_corrupted, `log creates index "${r.def.name}" on unknown table "${r.def.table}"`);
       const idx = buildIndexStructure(env, r.def, table);
-      catalog.createIndex(r.def);
-      if (idx !== null) {
-        env.indexes.set(r.def.name, idx);
-        report.indexesRebuilt++;
-      }
+      createIndexTx(env, ddlTxn(r.xid), r.def, idx);
+      if (idx !== null) report.indexesRebuilt++;
       return;
     }
     case 'dropIndex':
-      catalog.dropIndex(r.name);
-      env.indexes.get(r.name)?.dispose();
-      env.indexes.delete(r.name);
+      dropIndexTx(env, ddlTxn(r.xid), r.name);
       return;
     case 'sequence':
       catalog.setSequence(r.name, r.value);
       return;
     case 'alterTable':
-      catalog.alterTable(r.name, r.def);
+      alterTableTx(env, ddlTxn(r.xid), r.name, r.def);
       return;
     case 'addColumn':
-      catalog.addColumn(r.name, r.column, r.fill);
+      addColumnTx(env, ddlTxn(r.xid), r.name, r.column, r.fill);
       return;
     case 'dropColumn':
-      catalog.dropColumn(r.name, r.column);
+      dropColumnTx(env, ddlTxn(r.xid), r.name, r.column);
       return;
     case 'rewriteColumn':
-      rebuildIndexes(env, catalog.rewriteColumn(r.name, r.column, r.def, r.values));
+      rewriteColumnTx(env, ddlTxn(r.xid), r.name, r.column, r.def, r.values);
       return;
   }
 }

@@ -9,16 +9,22 @@ import type { EngineHooks, SqlEnv, TxnState } from '../sql/env.js';
 import type { PlanNode } from '../sql/plan/plan.js';
 import { Settings, type SettingsRegistry } from '../sql/settings.js';
 import { Prng } from '../common/prng.js';
+import { systemClock, type Clock } from '../common/clock.js';
 import type { StatsStore } from '../sql/stats/store.js';
+import { Interrupts } from '../common/interrupts.js';
 
 export class Session implements SqlEnv {
   readonly settings: Settings;
-  readonly txn: TxnState = { inBlock: false, failed: false, implicit: false, xid: 0, writes: [] };
+  readonly txn: TxnState = { inBlock: false, failed: false, implicit: false, xid: 0, writes: [], savepoints: [] };
   lastPlan: PlanNode | null = null;
   /** LSN past the latest commit or DDL of this session that sync() has not yet waited for (0: none). */
   commitLsn = 0;
   /** Random values SQL draws (gen_random_uuid), seeded from the database seed. */
   readonly random: Prng;
+  /** Cancel requests and statement_timeout, checked by the executor (CHECK_FOR_INTERRUPTS). */
+  readonly interrupts = new Interrupts();
+  /** Start of the current transaction and statement (now(), statement_timestamp()). */
+  readonly timestamps = { transactionUs: 0n, statementUs: 0n };
 
   constructor(
     readonly catalog: Catalog,
@@ -28,6 +34,7 @@ export class Session implements SqlEnv {
     readonly seed: number,
     readonly engine: EngineHooks,
     readonly stats: StatsStore,
+    readonly clock: Clock = systemClock,
   ) {
     this.settings = new Settings(registry);
     this.random = new Prng(seed ^ 0x5eed5eed);

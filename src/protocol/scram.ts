@@ -2,7 +2,7 @@
  * SCRAM-SHA-256 (RFC 5802, RFC 7677), server side, as PostgreSQL's `auth-scram.c` implements it:
  * the stored secret `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>` (base64 fields),
  * the client-first / server-first / client-final / server-final exchange without channel
- * binding (gs2 flag 'n' or 'y'; 'p' needs TLS, which this server does not offer yet), a
+ * binding (gs2 flag 'n' or 'y'; 'p', tls-server-end-point over TLS, is not offered yet), a
  * server nonce of 18 random bytes in base64, and PostgreSQL's leniency and error texts.
  *
  * Key derivation (RFC 5802 §3):

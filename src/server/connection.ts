@@ -20,6 +20,7 @@
  * connection only.
  */
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { PgError, SQLSTATE, isPgError } from '../common/errors.js';
 import type { Session } from '../engine/session.js';
@@ -68,30 +69,35 @@ export class Connection {
   private chain: Promise<void> = Promise.resolve();
   /** Last value sent per reported setting. */
   private readonly reported = new Map<string, string>();
-  /**
-   * Set by a CancelRequest while the connection is working through messages (between two
-   * statements of a pipeline, or waiting for a commit's fsync): its next statement fails with
-   * 57014. Cleared at ReadyForQuery. A cancel of an idle connection does nothing, as in
-   * PostgreSQL. (Statements run to completion on this thread, so one already running is never
-   * interrupted.)
-   */
-  cancelPending = false;
+  /** The idle_in_transaction_session_timeout / idle_session_timeout timer while idle. */
+  private idleTimer: NodeJS.Timeout | null = null;
   /** True while messages are being handled. */
   busy = false;
   /** True while the connection has counted against max_connections. */
   counted = false;
+  /** True once the socket was upgraded to TLS (after an SSLRequest answered 'S'). */
+  private encrypted = false;
+  /** The client's address, for the 28000 message of a refused unencrypted startup. */
+  private readonly remoteHost: string;
 
   constructor(
-    private readonly socket: Socket,
+    private socket: Socket,
     private readonly ctx: ServerContext,
     processId: number,
   ) {
     this.processId = processId;
     this.secretKey = randomBytes(4).readInt32BE(0);
     this.decoder = new FrontendDecoder({ maxMessageBytes: ctx.maxMessageBytes });
+    this.remoteHost = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
     socket.setNoDelay(true);
+    this.listen(socket);
+  }
+
+  /** Feeds the socket's bytes to the decoder, in order, and ends the connection with it. */
+  private listen(socket: Socket): void {
     socket.on('data', (chunk: Buffer) => {
       if (this.closed) return;
+      this.stopIdleTimer();
       this.decoder.push(chunk);
       this.chain = this.chain.then(() => this.drain());
     });
@@ -106,10 +112,29 @@ export class Connection {
     socket.on('close', () => this.close());
   }
 
+  /**
+   * Answers an SSLRequest 'S' and continues on a TLS socket over the same connection (as
+   * PostgreSQL's secure_open_server after ProcessSSLStartup): the client starts the TLS
+   * handshake right after reading 'S', and the startup message comes through TLS. The decoder
+   * has already refused bytes that arrived in the clear behind the request (08P01).
+   */
+  private upgradeToTls(): void {
+    const raw = this.socket;
+    this.out.sslResponse(true);
+    raw.write(this.out.take());
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('end');
+    const tls = new TLSSocket(raw, { isServer: true, secureContext: this.ctx.tls! });
+    this.socket = tls;
+    this.encrypted = true;
+    this.listen(tls);
+  }
+
   /** Ends the connection: an open transaction is rolled back, the socket closed. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopIdleTimer();
     if (this.session !== null && !this.ctx.db.isClosed) {
       try {
         this.ctx.db.abort(this.session);
@@ -177,8 +202,13 @@ export class Connection {
     if (m.type === 'ProtocolFailure') return this.protocolFailure(m);
     switch (m.type) {
       case 'SSLRequest':
+        if (this.ctx.tls !== null) return this.upgradeToTls();
+        this.out.sslResponse(false);
+        this.flush();
+        return;
       case 'GSSENCRequest':
-        // No TLS and no GSSAPI encryption: 'N', and the client goes on in the clear (or gives up).
+        // No GSSAPI encryption (nor TLS when not configured): 'N', and the client goes on in
+        // the clear, tries TLS, or gives up.
         this.out.sslResponse(false);
         this.flush();
         return;
@@ -260,6 +290,12 @@ export class Connection {
   // --- startup and authentication ---
 
   private onStartup(m: StartupMessage): void {
+    if (this.ctx.tlsRequired && !this.encrypted) {
+      // PostgreSQL answers a startup that no hostssl pg_hba.conf line admits this way.
+      return this.fatal(
+        new PgError(SQLSTATE.invalid_authorization_specification, `no pg_hba.conf entry for host "${this.remoteHost}", user "${m.user}", database "${m.database}", no encryption`, { severity: 'FATAL' }),
+      );
+    }
     const n = protocolNegotiation(m);
     if (!this.ctx.admit(this)) {
       return this.fatal(new PgError(SQLSTATE.too_many_connections, 'sorry, too many clients already', { severity: 'FATAL' }));
@@ -341,7 +377,39 @@ export class Connection {
   }
 
   private readyForQuery(): void {
-    this.out.readyForQuery(this.session?.status ?? 'I');
+    const status = this.session?.status ?? 'I';
+    this.out.readyForQuery(status);
+    if (this.session !== null) this.startIdleTimer(status);
+  }
+
+  /**
+   * Arms idle_in_transaction_session_timeout (inside a transaction block, also a failed one)
+   * or idle_session_timeout (outside one) as PostgreSQL does when it reports ReadyForQuery:
+   * when it fires before the next message, the connection ends with FATAL 25P03 / 57P05 and
+   * its transaction is rolled back.
+   */
+  private startIdleTimer(status: 'I' | 'T' | 'E'): void {
+    this.stopIdleTimer();
+    const inTxn = status !== 'I';
+    const ms = Number(this.session!.settings.get(inTxn ? 'idle_in_transaction_session_timeout' : 'idle_session_timeout'));
+    if (!(ms > 0)) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.closed || this.busy) return;
+      this.fatal(
+        inTxn
+          ? new PgError(SQLSTATE.idle_in_transaction_session_timeout, 'terminating connection due to idle-in-transaction timeout', { severity: 'FATAL' })
+          : new PgError(SQLSTATE.idle_session_timeout, 'terminating connection due to idle-session timeout', { severity: 'FATAL' }),
+      );
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  private stopIdleTimer(): void {
+    if (this.idleTimer !== null) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
   }
 
   // --- simple query ---
@@ -357,6 +425,7 @@ export class Connection {
       this.ctx.db.executeScript(sql, [], session, (r) => {
         any = true;
         this.writeResult(r);
+        // A cancel that arrived meanwhile (while a commit waited) fails the next statement.
         this.checkCancel();
       });
       if (!any) this.out.emptyQueryResponse();
@@ -365,7 +434,7 @@ export class Connection {
       this.error(e);
     }
     await this.syncDurable();
-    this.cancelPending = false;
+    this.session!.interrupts.cancelPending = false;
     this.reportParameters();
     this.readyForQuery();
     this.flush();
@@ -393,11 +462,23 @@ export class Connection {
     }
   }
 
+  /**
+   * A CancelRequest that arrived while this connection was working (see {@link requestCancel})
+   * fails the next statement with 57014, as the executor's own checks do inside one.
+   */
   private checkCancel(): void {
-    if (this.cancelPending) {
-      this.cancelPending = false;
-      throw new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request');
-    }
+    this.session?.interrupts.check();
+  }
+
+  /**
+   * A CancelRequest for this connection: while it is working through messages, the running or
+   * next statement fails with 57014 (the executor checks between rows; cleared at
+   * ReadyForQuery). A cancel of an idle connection does nothing, as in PostgreSQL. Statements
+   * run on this thread, so a request read while one runs takes effect at the next check after
+   * the event loop turns, that is from the next statement of a pipeline on.
+   */
+  requestCancel(): void {
+    if (this.busy && this.session !== null) this.session.interrupts.cancelPending = true;
   }
 
   private requireSession(): Session {
@@ -483,7 +564,7 @@ export class Connection {
     }
     this.skipToSync = false;
     await this.syncDurable();
-    this.cancelPending = false;
+    this.session!.interrupts.cancelPending = false;
     // Portals live until the end of their transaction (no holdable cursors here).
     if (this.session.status === 'I') this.portals.clear();
     this.reportParameters();

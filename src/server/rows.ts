@@ -34,8 +34,8 @@ export function resultFormats(codes: ArrayLike<number>, columns: number): number
 export function fieldDescriptions(fields: readonly ResultField[], formats?: readonly number[]): FieldDescription[] {
   return fields.map((f, i) => ({
     name: f.name,
-    tableOid: 0,
-    columnAttr: 0,
+    tableOid: f.tableOid ?? 0,
+    columnAttr: f.columnAttr ?? 0,
     typeOid: f.dataTypeID,
     typeSize: ioOf(f)?.typlen ?? -1,
     typeModifier: f.typmod ?? -1,

@@ -9,10 +9,13 @@
  *   await server.close();
  *
  * Authentication is PostgreSQL's (protocol/auth.ts): scram-sha-256 by default, md5, password
- * (cleartext) or trust; an unknown user fails exactly as a wrong password does. Not here yet:
- * TLS (an SSLRequest is answered 'N'), COPY, worker threads.
+ * (cleartext) or trust; an unknown user fails exactly as a wrong password does. TLS when a
+ * certificate and key are given (an SSLRequest is answered 'S' and the connection continues
+ * over node:tls; without them 'N'), optionally required for every connection. Not here yet:
+ * COPY, worker threads.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { Database } from '../engine/database.js';
@@ -39,6 +42,10 @@ export interface ServerOptions {
   maxMessageBytes?: number;
   /** Where log lines go (default: stderr). */
   log?: (line: string) => void;
+  /** TLS: the server's certificate chain and private key (PEM). Without it an SSLRequest is answered 'N'. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Refuse unencrypted connections (FATAL 28000, as a pg_hba.conf with only hostssl lines). Needs `tls`. */
+  tlsRequired?: boolean;
 }
 
 /** A running server. */
@@ -48,6 +55,8 @@ export class VecgresServer implements ServerContext {
   readonly mockNonce = new Uint8Array(randomBytes(32));
   readonly maxMessageBytes: number;
   readonly maxConnections: number;
+  readonly tls: SecureContext | null;
+  readonly tlsRequired: boolean;
   private readonly secrets = new Map<string, string>();
   private readonly connections = new Map<number, Connection>();
   private admitted = 0;
@@ -58,8 +67,11 @@ export class VecgresServer implements ServerContext {
   private constructor(
     private readonly net: Server,
     opts: ServerOptions,
+    tls: SecureContext | null,
   ) {
     this.db = opts.db;
+    this.tls = tls;
+    this.tlsRequired = opts.tlsRequired === true;
     this.authMethod = opts.auth ?? 'scram-sha-256';
     this.maxConnections = opts.maxConnections ?? 100;
     this.maxMessageBytes = opts.maxMessageBytes ?? MAX_MESSAGE_BYTES.default;
@@ -87,8 +99,20 @@ export class VecgresServer implements ServerContext {
     if (!Number.isInteger(max) || max < 1 || max > 262143) {
       throw new PgError(SQLSTATE.invalid_parameter_value, `${max} is outside the valid range for parameter "max_connections" (1 .. 262143)`);
     }
+    if (opts.tlsRequired === true && opts.tls === undefined) {
+      throw new PgError(SQLSTATE.invalid_parameter_value, 'TLS is required but no certificate and key were given', { hint: 'Give --tls-cert and --tls-key.' });
+    }
+    let tls: SecureContext | null = null;
+    if (opts.tls !== undefined) {
+      try {
+        tls = createSecureContext({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' });
+      } catch (e) {
+        // OpenSSL's reason (a key that does not match the certificate, a file that is not PEM).
+        throw new PgError(SQLSTATE.invalid_parameter_value, `could not load server certificate and key: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     const net = createServer();
-    const server = new VecgresServer(net, opts);
+    const server = new VecgresServer(net, opts, tls);
     net.on('connection', (socket: Socket) => server.accept(socket));
     await new Promise<void>((resolve, reject) => {
       net.once('error', reject);
@@ -135,7 +159,7 @@ export class VecgresServer implements ServerContext {
 
   cancel(processId: number, secretKey: number): void {
     const c = this.connections.get(processId);
-    if (c !== undefined && c.secretKey === secretKey && c.busy) c.cancelPending = true;
+    if (c !== undefined && c.secretKey === secretKey) c.requestCancel();
   }
 
   onClose(conn: Connection): void {

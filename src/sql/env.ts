@@ -3,24 +3,49 @@
  * registered index methods, the session's settings and transaction state. The engine
  * implements it once per session; the SQL layer never imports the engine or a concrete index.
  */
-import type { Catalog } from '../storage/catalog.js';
+import type { Catalog, DdlUndo } from '../storage/catalog.js';
 import type { Table } from '../storage/table.js';
 import type { BuildProgress, IndexAm, OrderedIndex, OrderedIndexAm, VectorIndex } from '../access/am.js';
 import type { Settings } from './settings.js';
 import type { PlanNode } from './plan/plan.js';
 import type { Prng } from '../common/prng.js';
+import type { Clock } from '../common/clock.js';
 import type { StatsStore } from './stats/store.js';
+import type { Interrupts } from '../common/interrupts.js';
 
 /**
  * One row write of the current transaction: an inserted row (new or the new version of an
  * UPDATE) or a deleted one (DELETE, or the old version of an UPDATE). Finished at COMMIT or
  * ROLLBACK (exec/txn.ts).
  */
-export interface TxnWrite {
+export type TxnWrite = RowWrite | DdlWrite;
+
+export interface RowWrite {
   kind: 'insert' | 'delete';
   table: Table;
   rowId: number;
   pkey: unknown;
+}
+
+/**
+ * One DDL change of the current transaction (storage/catalog.ts `DdlUndo`, wrapped by the SQL
+ * layer to keep index structures too): `commit` runs at COMMIT in order with the row writes,
+ * `undo` at ROLLBACK / ROLLBACK TO / an error, newest first. A new kind of DDL (ALTER TABLE,
+ * constraints) logs its change with the transaction's xid and pushes one of these
+ * (exec/ddl_txn.ts `registerDdl`); recovery replays the record and pushes the same entry.
+ */
+export interface DdlWrite {
+  kind: 'ddl';
+  ddl: DdlUndo;
+}
+
+/** SAVEPOINT name: where ROLLBACK TO returns (writes kept, settings as they were). */
+export interface Savepoint {
+  name: string;
+  /** Length of `writes` when it was set. */
+  mark: number;
+  /** The session's settings then (sql/settings.ts `Settings.mark`). */
+  settings: unknown;
 }
 
 export interface TxnState {
@@ -35,8 +60,10 @@ export interface TxnState {
   implicit: boolean;
   /** Transaction id, assigned at the first write (0: none yet, a reader). */
   xid: number;
-  /** Row writes of the current transaction (or statement, outside a block), oldest first. */
+  /** Row and DDL writes of the current transaction (or statement, outside a block), oldest first. */
   writes: TxnWrite[];
+  /** Open savepoints, oldest first (names may repeat: the newest one shadows). */
+  savepoints: Savepoint[];
 }
 
 /** What the engine offers the SQL layer beyond the catalog (CHECKPOINT, VACUUM). */
@@ -80,6 +107,16 @@ export interface SqlEnv {
   readonly engine: EngineHooks;
   /** The database's statistics (ANALYZE results, activity counters, build progress), shared by its sessions. */
   readonly stats: StatsStore;
+  /** Cancel requests and the statement_timeout deadline, which the executor checks (57014). */
+  readonly interrupts: Interrupts;
+  /** The clock now(), current_timestamp and clock_timestamp() read. */
+  readonly clock: Clock;
+  /**
+   * Microseconds since 2000-01-01 UTC at the start of the current transaction (now(),
+   * current_timestamp) and of the current statement (statement_timestamp()), set by
+   * executeStatement.
+   */
+  readonly timestamps: { transactionUs: bigint; statementUs: bigint };
   /** The plan of the last SELECT executed, for EXPLAIN-free plan assertions in tests. */
   lastPlan: PlanNode | null;
 }

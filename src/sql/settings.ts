@@ -8,10 +8,19 @@
  * Values are validated with the same min/max/enum the definition declares, and rejected with
  * PostgreSQL's message texts (guc.c parse_and_validate_value), never clamped.
  */
+import { isUtcZoneName } from '../types/datetime_funcs.js';
 import type { GucDef, GucReader, GucValue } from '../common/guc.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { ARENA_MAX_BYTES, defaultArenaLimitBytes } from '../kernels/arena.js';
+
+/**
+ * PostgreSQL's isolation levels (the enum values of transaction_isolation). vecgres provides
+ * read committed; READ UNCOMMITTED is read committed in PostgreSQL too. The others are refused
+ * (Settings.set) rather than run with weaker guarantees.
+ */
+const ISOLATION_LEVELS = ['serializable', 'repeatable read', 'read committed', 'read uncommitted'] as const;
+const PROVIDED_ISOLATION_LEVELS: ReadonlySet<string> = new Set(['read committed', 'read uncommitted']);
 
 /** PostgreSQL settings vecgres reads or that clients commonly SET/SHOW. */
 export const POSTGRES_GUCS: readonly GucDef[] = [
@@ -23,6 +32,8 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'client_encoding', type: 'string', default: 'UTF8', shortDesc: "Sets the client's character set encoding.", category: 'Client Connection Defaults / Locale and Formatting' },
   { name: 'client_min_messages', type: 'enum', default: 'notice', values: ['debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error'], shortDesc: 'Sets the message levels that are sent to the client.', category: 'Client Connection Defaults / Statement Behavior' },
   { name: 'statement_timeout', type: 'integer', default: 0, min: 0, max: 2147483647, unit: 'ms', shortDesc: 'Sets the maximum allowed duration of any statement.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'idle_in_transaction_session_timeout', type: 'integer', default: 0, min: 0, max: 2147483647, unit: 'ms', shortDesc: 'Sets the maximum allowed idle time between queries, when in a transaction.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'idle_session_timeout', type: 'integer', default: 0, min: 0, max: 2147483647, unit: 'ms', shortDesc: 'Sets the maximum allowed idle time between queries, when not in a transaction.', category: 'Client Connection Defaults / Statement Behavior' },
   { name: 'maintenance_work_mem', type: 'integer', default: 65536, min: 64, max: 2147483647, unit: 'kB', shortDesc: 'Sets the maximum memory to be used for maintenance operations.', category: 'Resource Usage / Memory' },
   { name: 'work_mem', type: 'integer', default: 4096, min: 64, max: 2147483647, unit: 'kB', shortDesc: 'Sets the maximum memory to be used for query workspaces.', category: 'Resource Usage / Memory' },
   { name: 'max_parallel_maintenance_workers', type: 'integer', default: 2, min: 0, max: 1024, shortDesc: 'Sets the maximum number of parallel processes per maintenance operation.', category: 'Resource Usage / Worker Processes' },
@@ -35,6 +46,17 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'autovacuum_analyze_threshold', type: 'integer', default: 50, min: 0, max: 2147483647, shortDesc: 'Minimum number of tuple inserts, updates, or deletes prior to analyze.', category: 'Autovacuum' },
   { name: 'autovacuum_analyze_scale_factor', type: 'real', default: 0.1, min: 0, max: 100, shortDesc: 'Number of tuple inserts, updates, or deletes prior to analyze as a fraction of reltuples.', category: 'Autovacuum' },
   { name: 'DateStyle', type: 'string', default: 'ISO, MDY', shortDesc: 'Sets the display format for date and time values.', category: 'Client Connection Defaults / Locale and Formatting' },
+  // Settings a pg_dump script SETs in its prelude (accepted and shown; vecgres has no locks to wait
+  // for, no function bodies, XML or row security, and one table access method).
+  { name: 'lock_timeout', type: 'integer', default: 0, min: 0, max: 2147483647, unit: 'ms', shortDesc: 'Sets the maximum allowed duration of any wait for a lock.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'idle_in_transaction_session_timeout', type: 'integer', default: 0, min: 0, max: 2147483647, unit: 'ms', shortDesc: 'Sets the maximum allowed idle time between queries, when in a transaction.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'check_function_bodies', type: 'bool', default: true, shortDesc: 'Check routine bodies during CREATE FUNCTION and CREATE PROCEDURE.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'xmloption', type: 'enum', default: 'content', values: ['content', 'document'], shortDesc: 'Sets whether XML data in implicit parsing and serialization operations is to be considered as documents or content fragments.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'row_security', type: 'bool', default: true, shortDesc: 'Enable row security.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'default_tablespace', type: 'string', default: '', shortDesc: 'Sets the default tablespace to create tables and indexes in.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'default_table_access_method', type: 'string', default: 'heap', shortDesc: 'Sets the default table access method for new tables.', category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'transaction_isolation', type: 'enum', default: 'read committed', values: ISOLATION_LEVELS, shortDesc: "Sets the current transaction's isolation level.", category: 'Client Connection Defaults / Statement Behavior' },
+  { name: 'default_transaction_isolation', type: 'enum', default: 'read committed', values: ISOLATION_LEVELS, shortDesc: 'Sets the transaction isolation level of each new transaction.', category: 'Client Connection Defaults / Statement Behavior' },
 ];
 
 /** Name of the setting that caps the vector arena (kernels/arena.ts). */
@@ -184,6 +206,9 @@ export class Settings implements GucReader {
       return;
     }
     const v = def === null ? value : parseGucValue(def, value);
+    if ((key === 'transaction_isolation' || key === 'default_transaction_isolation') && !PROVIDED_ISOLATION_LEVELS.has(String(v))) {
+      throw new PgError(SQLSTATE.feature_not_supported, `transaction isolation level ${String(v).toUpperCase()} is not supported`);
+    }
     target.set(key, v);
     // A plain SET overrides an earlier SET LOCAL in the same transaction (as PostgreSQL).
     if (!isLocal) this.local.delete(key);
@@ -228,6 +253,21 @@ export class Settings implements GucReader {
     this.generation++;
     this.snapshot = null;
     this.local.clear();
+  }
+
+  /** SAVEPOINT: the session's and the transaction's values now, for {@link rollbackToMark}. */
+  mark(): unknown {
+    return { session: new Map(this.session), local: new Map(this.local) };
+  }
+
+  /** ROLLBACK TO SAVEPOINT: the values as {@link mark} saw them (SET and SET LOCAL undone). */
+  rollbackToMark(m: unknown): void {
+    const { session, local } = m as { session: Map<string, GucValue>; local: Map<string, GucValue> };
+    this.generation++;
+    this.session.clear();
+    for (const [k, v] of session) this.session.set(k, v);
+    this.local.clear();
+    for (const [k, v] of local) this.local.set(k, v);
   }
 
   /** ROLLBACK: undo SETs made in the transaction and drop SET LOCAL ones. */
@@ -321,6 +361,14 @@ export function parseGucValue(def: GucDef, text: string): GucValue {
       throw invalid(`Available values: ${def.values.join(', ')}.`);
     }
     case 'string':
+      // Date/time values are computed and printed in UTC with the ISO DateStyle only: another
+      // zone or style would give different answers, so it is refused rather than ignored.
+      if (def.name === 'TimeZone' && !isUtcZoneName(text)) {
+        throw new PgError(SQLSTATE.feature_not_supported, `time zone "${text}" is not supported: vecgres computes date/time values in UTC`);
+      }
+      if (def.name === 'DateStyle' && !/^\s*iso\s*(,\s*(mdy|dmy|ymd|us|european|noneuropean|german)\s*)?$/i.test(text)) {
+        throw new PgError(SQLSTATE.feature_not_supported, `DateStyle "${text}" is not supported: vecgres prints dates in the ISO style`);
+      }
       return text;
   }
 }

@@ -73,20 +73,53 @@ export function isColumnIndex(def: IndexDef, column: number): boolean {
  * never visible. Row changes carry the id of their transaction; `commit`/`abort` end one.
  */
 export type Change =
-  | { kind: 'createTable'; def: TableDef; sequences: readonly string[] }
-  | { kind: 'dropTable'; name: string }
-  | { kind: 'truncate'; name: string }
+  | { kind: 'createTable'; xid: number; def: TableDef; sequences: readonly string[] }
+  | { kind: 'dropTable'; xid: number; name: string }
+  | { kind: 'truncate'; xid: number; name: string }
   | { kind: 'insert'; xid: number; table: Table; rowId: number; values: readonly Value[]; pkey: unknown }
   | { kind: 'delete'; xid: number; table: Table; rowId: number; pkey: unknown }
   | { kind: 'commit'; xid: number }
   | { kind: 'abort'; xid: number }
-  | { kind: 'createIndex'; def: IndexDef }
-  | { kind: 'dropIndex'; name: string }
+  | { kind: 'createIndex'; xid: number; def: IndexDef }
+  | { kind: 'dropIndex'; xid: number; name: string }
   | { kind: 'sequence'; name: string; value: number }
-  | { kind: 'alterTable'; name: string; def: TableDef }
-  | { kind: 'addColumn'; name: string; column: ColumnDef; fill: Value }
-  | { kind: 'dropColumn'; name: string; column: number }
-  | { kind: 'rewriteColumn'; name: string; column: number; def: ColumnDef; values: readonly Value[] };
+  | { kind: 'rollbackTo'; xid: number; undo: readonly UndoneWrite[] }
+  | { kind: 'alterTable'; xid: number; name: string; def: TableDef }
+  | { kind: 'addColumn'; xid: number; name: string; column: ColumnDef; fill: Value }
+  | { kind: 'dropColumn'; xid: number; name: string; column: number }
+  | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: readonly Value[] };
+
+/**
+ * One write undone by ROLLBACK TO SAVEPOINT, newest first, as its log record lists them: a row
+ * insert or delete (by table name and row id), or the transaction's newest DDL change not yet
+ * undone (`ddl`: recovery undoes the same DDL entry it replayed).
+ */
+export type UndoneWrite = { kind: 'insert' | 'delete'; table: string; rowId: number } | { kind: 'ddl' };
+
+/**
+ * What a DDL change leaves to its transaction's end: `commit` frees what it replaced or
+ * dropped (storage is freed only then), `undo` puts the catalog back as it was (ROLLBACK,
+ * ROLLBACK TO SAVEPOINT, an error, recovery of a transaction without a commit record). Neither
+ * is logged: the transaction's commit, abort or rollback-to record is.
+ */
+export interface DdlUndo {
+  commit(): void;
+  undo(): void;
+}
+
+/**
+ * A lock on a relation held by a transaction's uncommitted DDL until it ends (PostgreSQL's
+ * relation locks, held to the end of the transaction). `create`: the relation is the
+ * transaction's own and invisible to others (42P01 for them); `exclusive` (DROP, TRUNCATE,
+ * ALTER): others get 55P03 on any use, where PostgreSQL would make them wait; `share`
+ * (CREATE INDEX on the table): others may read it, their writes and DDL get 55P03.
+ */
+export type RelationLockMode = 'create' | 'exclusive' | 'share';
+
+/** 55P03, where PostgreSQL would wait for another transaction's lock on `name`. */
+export function lockNotAvailable(name: string): PgError {
+  return new PgError('55P03', `could not obtain lock on relation "${name}"`);
+}
 
 /** 40001: another in-flight transaction already deleted or updated the row. */
 export function concurrentUpdateError(): PgError {
@@ -106,13 +139,97 @@ export class Catalog {
    * throws, the change is not applied and the error propagates.
    */
   onChange: ((c: Change) => void) | null = null;
+  /** Relations locked by uncommitted DDL: name -> holder. */
+  private readonly locks = new Map<string, { xid: number; mode: RelationLockMode }>();
+  /**
+   * The transaction on whose behalf the SQL layer looks names up (set per statement by the
+   * session running it; null in recovery and between statements): relations another
+   * transaction created are invisible to it, ones another one dropped or altered are 55P03.
+   */
+  viewer: { readonly xid: number } | null = null;
 
+  /**
+   * A table by name as the {@link viewer} sees it.
+   * @throws PgError 55P03 when another transaction's uncommitted DDL holds it exclusively.
+   */
   getTable(name: string): Table | undefined {
+    const t = this.tables.get(name);
+    if (this.locks.size === 0) return t;
+    return this.visible(name) ? t : undefined;
+  }
+
+  /** A table by name regardless of uncommitted DDL (commit, rollback, logging, checkpoints). */
+  peekTable(name: string): Table | undefined {
     return this.tables.get(name);
   }
 
+  /** As {@link getTable}, for index definitions. */
   getIndex(name: string): IndexDef | undefined {
-    return this.indexes.get(name);
+    const d = this.indexes.get(name);
+    if (this.locks.size === 0) return d;
+    return this.visible(name) ? d : undefined;
+  }
+
+  /**
+   * False when `name` was created by another transaction's uncommitted DDL.
+   * @throws PgError 55P03 when another transaction holds it exclusively.
+   */
+  private visible(name: string): boolean {
+    const l = this.locks.get(name);
+    const viewer = this.viewer;
+    if (l === undefined || viewer === null || l.xid === viewer.xid) return true;
+    if (l.mode === 'create') return false;
+    if (l.mode === 'exclusive') throw lockNotAvailable(name);
+    return true;
+  }
+
+  /** True while some transaction holds uncommitted DDL (checkpoints wait for it to end). */
+  get ddlInFlight(): boolean {
+    return this.locks.size > 0;
+  }
+
+  /**
+   * A key for analyses cached across sessions: the same for every transaction while no DDL is
+   * in flight, otherwise per transaction (they see different catalogs).
+   */
+  viewKey(): number {
+    return this.locks.size === 0 ? 0 : (this.viewer?.xid || -1);
+  }
+
+  /**
+   * Takes a lock on `name` for `xid`'s DDL (xid 0: an old log record, no lock). A stronger
+   * mode replaces a weaker one of the same transaction.
+   * @throws PgError 55P03 when another transaction holds a lock on it.
+   */
+  lockRelation(name: string, xid: number, mode: RelationLockMode): void {
+    if (xid === 0) return;
+    const l = this.locks.get(name);
+    if (l !== undefined && l.xid !== xid) throw lockNotAvailable(name);
+    if (l !== undefined && (l.mode === 'create' || (l.mode === 'exclusive' && mode === 'share'))) return;
+    this.locks.set(name, { xid, mode });
+  }
+
+  /**
+   * A row write by `xid` into `name`: refused while another transaction's DDL holds it.
+   * @throws PgError 55P03.
+   */
+  checkWrite(name: string, xid: number): void {
+    if (this.locks.size === 0) return;
+    const l = this.locks.get(name);
+    if (l !== undefined && l.xid !== xid && xid !== 0) throw lockNotAvailable(name);
+  }
+
+  /** Releases every lock of `xid` (its transaction ended); bumps the version if any. */
+  releaseLocks(xid: number): void {
+    if (this.locks.size === 0) return;
+    let any = false;
+    for (const [name, l] of this.locks) {
+      if (l.xid === xid) {
+        this.locks.delete(name);
+        any = true;
+      }
+    }
+    if (any) this.version++;
   }
 
   /** Index definitions of one table, in creation order. */
@@ -122,12 +239,33 @@ export class Catalog {
     return out;
   }
 
+  /** Table names the {@link viewer} sees (tables others created uncommitted are left out). */
   tableNames(): string[] {
+    const names = [...this.tables.keys()];
+    if (this.locks.size === 0) return names;
+    const viewer = this.viewer;
+    if (viewer === null) return names;
+    return names.filter((n) => {
+      const l = this.locks.get(n);
+      return l === undefined || l.mode !== 'create' || l.xid === viewer.xid;
+    });
+  }
+
+  /** Every table name, whatever the transactions in flight (checkpoints). */
+  allTableNames(): string[] {
     return [...this.tables.keys()];
   }
 
+  /** Index definitions the {@link viewer} sees (those others created uncommitted are left out). */
   allIndexes(): IndexDef[] {
-    return [...this.indexes.values()];
+    const defs = [...this.indexes.values()];
+    if (this.locks.size === 0 || this.viewer === null) return defs;
+    const xid = this.viewer.xid;
+    const hidden = (name: string): boolean => {
+      const l = this.locks.get(name);
+      return l !== undefined && l.mode === 'create' && l.xid !== xid;
+    };
+    return defs.filter((d) => !hidden(d.name) && !hidden(d.table));
   }
 
   /** Sequences and their last issued values (0 = none issued). */
@@ -135,8 +273,14 @@ export class Catalog {
     return [...this.sequences.entries()];
   }
 
-  /** True when a table, index or sequence already uses `name` (one relation namespace). */
+  /**
+   * True when a table, index or sequence already uses `name` (one relation namespace).
+   * @throws PgError 55P03 when another transaction's uncommitted DDL holds the name (it may
+   *   still commit or roll back; PostgreSQL would wait).
+   */
   relationExists(name: string): boolean {
+    const l = this.locks.get(name);
+    if (l !== undefined && l.mode !== 'share' && this.viewer !== null && l.xid !== this.viewer.xid) throw lockNotAvailable(name);
     return this.tables.has(name) || this.indexes.has(name) || this.sequences.has(name);
   }
 
@@ -146,19 +290,33 @@ export class Catalog {
   }
 
   /**
-   * Creates a table and its sequences (`sequences` names, start at 0 = nothing issued yet).
-   * @throws PgError 42P07 when the name is taken.
+   * Creates a table and its sequences (`sequences` names, start at 0 = nothing issued yet) for
+   * transaction `xid` (0: outside any, as old log records), which holds it invisible to others
+   * until it ends. The undo removes it again.
+   * @throws PgError 42P07 when the name is taken; 55P03 when another transaction's DDL holds it.
    */
-  createTable(def: TableDef, sequences: readonly string[] = []): Table {
+  createTable(def: TableDef, sequences: readonly string[] = [], xid = 0): { table: Table; ddl: DdlUndo } {
     if (this.relationExists(def.name)) {
       throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
     }
-    this.onChange?.({ kind: 'createTable', def, sequences });
+    this.onChange?.({ kind: 'createTable', xid, def, sequences });
     const t = new Table(def);
     this.tables.set(def.name, t);
     for (const s of sequences) this.sequences.set(s, 0);
+    this.lockRelation(def.name, xid, 'create');
     this.version++;
-    return t;
+    const ddl: DdlUndo = {
+      commit: () => undefined,
+      undo: () => {
+        if (this.tables.get(def.name) !== t) return;
+        for (const d of this.indexesOf(def.name)) this.indexes.delete(d.name);
+        for (const s of sequences) this.sequences.delete(s);
+        this.tables.delete(def.name);
+        t.dispose();
+        this.version++;
+      },
+    };
+    return { table: t, ddl };
   }
 
   /** Installs a table read from a checkpoint (recovery only; not logged). */
@@ -172,32 +330,65 @@ export class Catalog {
     this.sequences.set(name, value);
   }
 
-  /** Drops a table with its indexes and owned sequences. The caller disposes index structures. */
-  dropTable(name: string): void {
+  /**
+   * Drops a table with its index definitions and owned sequences for transaction `xid`. Its
+   * storage is freed at commit; the undo puts table, definitions and sequences back. The
+   * caller keeps the index structures until then.
+   * @throws PgError 42P01 when it does not exist; 55P03 when another transaction holds it.
+   */
+  dropTable(name: string, xid = 0): DdlUndo {
     const t = this.tables.get(name);
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `table "${name}" does not exist`);
-    this.onChange?.({ kind: 'dropTable', name });
-    for (const d of this.indexesOf(name)) this.indexes.delete(d.name);
-    for (const c of t.def.columns) if (c.sequence !== null) this.sequences.delete(c.sequence);
-    t.dispose();
+    const defs = this.indexesOf(name);
+    for (const d of defs) this.lockRelation(d.name, xid, 'exclusive');
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'dropTable', xid, name });
+    const seqs: [string, number][] = [];
+    for (const d of defs) this.indexes.delete(d.name);
+    for (const c of t.def.columns) {
+      if (c.sequence === null) continue;
+      seqs.push([c.sequence, this.sequences.get(c.sequence) ?? 0]);
+      this.sequences.delete(c.sequence);
+    }
     this.tables.delete(name);
     this.version++;
+    return {
+      commit: () => t.dispose(),
+      undo: () => {
+        this.tables.set(name, t);
+        for (const d of defs) this.indexes.set(d.name, d);
+        // nextval is never undone: a sequence keeps the values it issued meanwhile.
+        for (const [s, v] of seqs) this.sequences.set(s, Math.max(v, this.sequences.get(s) ?? 0));
+        this.version++;
+      },
+    };
   }
 
   /**
-   * TRUNCATE: replaces the table by an empty one with the same definition (sequences keep
-   * their values, as PostgreSQL without RESTART IDENTITY). Returns the new table; the caller
-   * rebuilds the index structures empty.
+   * TRUNCATE for transaction `xid`: replaces the table by an empty one with the same
+   * definition (sequences keep their values, as PostgreSQL without RESTART IDENTITY). Returns
+   * the new table (the caller rebuilds the index structures empty) and the undo, which puts
+   * the old table back; the old storage is freed at commit.
    */
-  truncateTable(name: string): Table {
+  truncateTable(name: string, xid = 0): { table: Table; ddl: DdlUndo } {
     const t = this.tables.get(name);
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `table "${name}" does not exist`);
-    this.onChange?.({ kind: 'truncate', name });
-    t.dispose();
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'truncate', xid, name });
     const fresh = new Table(t.def);
     this.tables.set(name, fresh);
     this.version++;
-    return fresh;
+    return {
+      table: fresh,
+      ddl: {
+        commit: () => t.dispose(),
+        undo: () => {
+          this.tables.set(name, t);
+          fresh.dispose();
+          this.version++;
+        },
+      },
+    };
   }
 
   /**
@@ -205,6 +396,7 @@ export class Catalog {
    * the rowId. The row is visible to `xid` only until {@link finishInsert} commits it.
    */
   insertRow(table: Table, values: readonly Value[], pkeyValue: unknown, xid: number): number {
+    this.checkWrite(table.name, xid);
     // Memory first (53200 changes nothing), then the log record, then the write (cannot fail),
     // so the log never records a row the table could not hold.
     const prep = table.prepareRow(values);
@@ -225,6 +417,7 @@ export class Catalog {
    * @throws PgError 40001 when another in-flight transaction deleted or updated it first.
    */
   deleteRow(table: Table, rowId: number, xid: number, pkeyValue: unknown = undefined): void {
+    this.checkWrite(table.name, xid);
     const mx = table.xmax[rowId]!;
     if (mx !== 0 && mx !== xid) throw concurrentUpdateError();
     if (mx === xid) return;
@@ -274,39 +467,94 @@ export class Catalog {
     }
   }
 
-  /** @throws PgError 42P07 when the name is taken. */
-  createIndex(def: IndexDef): void {
+  /**
+   * Adds an index definition for transaction `xid`, which holds the new index and a share lock
+   * on its table (others may read the table, not write it) until it ends.
+   * @throws PgError 42P07 when the name is taken; 55P03 when another transaction holds the table.
+   */
+  createIndex(def: IndexDef, xid = 0): DdlUndo {
     if (this.relationExists(def.name)) {
       throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
     }
-    this.onChange?.({ kind: 'createIndex', def });
+    this.lockRelation(def.table, xid, 'share');
+    this.onChange?.({ kind: 'createIndex', xid, def });
     this.indexes.set(def.name, def);
+    this.lockRelation(def.name, xid, 'create');
     this.version++;
-  }
-
-  dropIndex(name: string): void {
-    if (!this.indexes.has(name)) throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
-    this.onChange?.({ kind: 'dropIndex', name });
-    this.indexes.delete(name);
-    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        if (this.indexes.get(def.name) !== def) return;
+        this.indexes.delete(def.name);
+        this.version++;
+      },
+    };
   }
 
   /**
-   * ALTER TABLE of everything a definition holds beside stored values: constraints, column
-   * names, defaults, NOT NULL, the table's name (`def.name` differing from `name` renames it,
-   * with its index definitions and the foreign keys of other tables that reference it). The
-   * stored columns (count, types) must stay the same. Its inverse is the same call with the
-   * old definition under the new name.
-   * @throws PgError 42P01 when the table is missing, 42P07 when the new name is taken.
+   * Drops an index definition for transaction `xid`; the undo puts it back.
+   * @throws PgError 42704 when it does not exist; 55P03 when another transaction holds it.
    */
-  alterTable(name: string, def: TableDef): void {
+  dropIndex(name: string, xid = 0): DdlUndo {
+    const def = this.indexes.get(name);
+    if (def === undefined) throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
+    this.lockRelation(def.table, xid, 'exclusive');
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'dropIndex', xid, name });
+    this.indexes.delete(name);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        this.indexes.set(name, def);
+        this.version++;
+      },
+    };
+  }
+
+  /** Logs that `xid` rolled back to a savepoint, undoing `undo` (newest first). */
+  logRollbackTo(xid: number, undo: readonly UndoneWrite[]): void {
+    this.onChange?.({ kind: 'rollbackTo', xid, undo });
+  }
+
+  /**
+   * The definitions an ALTER of table `name` may replace: its index definitions and the
+   * definitions of tables whose foreign keys reference it (an undo puts them back).
+   */
+  private snapshotAround(name: string): () => void {
+    const indexes = [...this.indexes.values()].filter((d) => d.table === name);
+    const others: [Table, TableDef][] = [];
+    for (const other of this.tables.values()) {
+      if ((other.def.foreignKeys ?? []).some((f) => f.refTable === name)) others.push([other, other.def]);
+    }
+    return () => {
+      for (const d of [...this.indexes.values()]) if (indexes.some((o) => o.name === d.name)) this.indexes.delete(d.name);
+      for (const d of indexes) this.indexes.set(d.name, d);
+      for (const [t, d] of others) t.replaceDef(d);
+    };
+  }
+
+  /**
+   * ALTER TABLE of everything a definition holds beside stored values, for transaction `xid`:
+   * constraints, column names, defaults, NOT NULL, the table's name (`def.name` differing from
+   * `name` renames it, with its index definitions and the foreign keys of other tables that
+   * reference it). The stored columns (count, types) must stay the same. The table is locked
+   * (a new name too, invisible to others until commit); the undo restores every definition.
+   * @throws PgError 42P01 when the table is missing, 42P07 when the new name is taken, 55P03
+   *   when another transaction holds either name.
+   */
+  alterTable(name: string, def: TableDef, xid = 0): DdlUndo {
     const t = this.tables.get(name);
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
     const renamed = def.name !== name;
     if (renamed && this.relationExists(def.name)) {
       throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
     }
-    this.onChange?.({ kind: 'alterTable', name, def });
+    this.lockRelation(name, xid, 'exclusive');
+    if (renamed) this.lockRelation(def.name, xid, 'create');
+    this.onChange?.({ kind: 'alterTable', xid, name, def });
+    const old = t.def;
+    const restore = this.snapshotAround(name);
     t.replaceDef(def);
     if (renamed) {
       this.tables.delete(name);
@@ -320,40 +568,64 @@ export class Catalog {
       }
     }
     this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        if (renamed) {
+          this.tables.delete(def.name);
+          this.tables.set(name, t);
+        }
+        restore();
+        t.replaceDef(old);
+        this.version++;
+      },
+    };
   }
 
   /**
-   * ALTER TABLE ADD COLUMN: appends `column`, every existing row holding `fill`. Its inverse is
-   * {@link dropColumn} of the last column.
-   * @throws PgError 42P01 when the table is missing.
+   * ALTER TABLE ADD COLUMN for transaction `xid`: appends `column`, every existing row holding
+   * `fill`. The undo frees the new column's storage.
+   * @throws PgError 42P01 when the table is missing; 55P03 when another transaction holds it.
    */
-  addColumn(name: string, column: ColumnDef, fill: Value): void {
+  addColumn(name: string, column: ColumnDef, fill: Value, xid = 0): DdlUndo {
     const t = this.tables.get(name);
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
-    this.onChange?.({ kind: 'addColumn', name, column, fill });
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'addColumn', xid, name, column, fill });
+    const old = t.def;
     t.addColumn({ ...t.def, columns: [...t.def.columns, column] }, fill);
     this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        t.freeColumn(t.detachColumn(old, old.columns.length));
+        this.version++;
+      },
+    };
   }
 
   /**
-   * ALTER TABLE DROP COLUMN of column number `column`: its values are freed and every later
+   * ALTER TABLE DROP COLUMN of column number `column` for transaction `xid`: every later
    * column number in the table's definition, its index definitions and other tables' foreign
-   * keys moves down by one. Nothing may still use the column (the SQL layer drops its indexes
-   * and constraints first, each a change of its own).
-   * @throws PgError 42P01 when the table is missing.
+   * keys moves down by one. The column's values are kept until commit (freed then; the undo
+   * puts them back with every definition). Nothing may still use the column (the SQL layer
+   * drops its indexes and constraints first, each a change of its own).
+   * @throws PgError 42P01 when the table is missing; 55P03 when another transaction holds it.
    */
-  dropColumn(name: string, column: number): void {
+  dropColumn(name: string, column: number, xid = 0): DdlUndo {
     const t = this.tables.get(name);
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
     const renumber = (c: number): number => {
       assert(c !== column, `column ${column} of "${name}" is still in use`);
       return c > column ? c - 1 : c;
     };
-    this.onChange?.({ kind: 'dropColumn', name, column });
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'dropColumn', xid, name, column });
     const d = t.def;
+    const restore = this.snapshotAround(name);
     const def: TableDef = { ...d, columns: d.columns.filter((_, i) => i !== column), primaryKey: d.primaryKey.map(renumber) };
     if (d.foreignKeys !== undefined) def.foreignKeys = d.foreignKeys.map((f) => ({ ...f, columns: f.columns.map(renumber), refColumns: f.refTable === name ? f.refColumns.map(renumber) : f.refColumns }));
-    t.dropColumn(def, column);
+    const detached = t.detachColumn(def, column);
     for (const x of [...this.indexes.values()]) {
       if (x.table === name) this.indexes.set(x.name, { ...x, keys: x.keys.map((k) => (k.expr === null ? { ...k, column: renumber(k.column) } : k)) });
     }
@@ -363,21 +635,30 @@ export class Catalog {
       other.replaceDef({ ...other.def, foreignKeys: fks.map((f) => (f.refTable === name ? { ...f, refColumns: f.refColumns.map(renumber) } : f)) });
     }
     this.version++;
+    return {
+      commit: () => t.freeColumn(detached),
+      undo: () => {
+        t.attachColumn(d, column, detached);
+        restore();
+        this.version++;
+      },
+    };
   }
 
   /**
-   * ALTER COLUMN ... TYPE: replaces the table by a copy (same row ids, dead slots kept dead,
-   * the primary-key map kept) whose column `column` is `def` and holds `values[i]` in the i-th
-   * live row (in row-id order). The table must have no rows of in-flight transactions. Returns
-   * the new table; the caller rebuilds the index structures (as after TRUNCATE). Its inverse
-   * is the same call with the old definition and values.
+   * ALTER COLUMN ... TYPE for transaction `xid`: replaces the table by a copy (same row ids,
+   * dead slots kept dead, the primary-key map kept) whose column `column` is `def` and holds
+   * `values[i]` in the i-th live row (in row-id order). The table must have no rows of
+   * in-flight transactions. Returns the new table; the caller rebuilds the index structures
+   * (as after TRUNCATE). The old table is freed at commit, put back by the undo.
    * @throws PgError 42P01 when the table is missing; 53200 when the arena cannot hold the copy
-   *   (nothing changed then).
+   *   (nothing changed then); 55P03 when another transaction holds it.
    */
-  rewriteColumn(name: string, column: number, def: ColumnDef, values: readonly Value[]): Table {
+  rewriteColumn(name: string, column: number, def: ColumnDef, values: readonly Value[], xid = 0): { table: Table; ddl: DdlUndo } {
     const t = this.tables.get(name);
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
     assert(t.pendingRows === 0, 'a column is rewritten with no transaction in flight');
+    this.lockRelation(name, xid, 'exclusive');
     const fresh = new Table({ ...t.def, columns: t.def.columns.map((c, i) => (i === column ? def : c)) });
     try {
       let k = 0;
@@ -393,16 +674,25 @@ export class Catalog {
         fresh.commitRow(fresh.prepareRow(row), row, 0);
       }
       assert(k === values.length, 'one value per live row');
+      this.onChange?.({ kind: 'rewriteColumn', xid, name, column, def, values });
     } catch (e) {
       fresh.dispose();
       throw e;
     }
-    this.onChange?.({ kind: 'rewriteColumn', name, column, def, values });
     for (const [key, r] of t.pkey) fresh.pkey.set(key, r);
-    t.dispose();
     this.tables.set(name, fresh);
     this.version++;
-    return fresh;
+    return {
+      table: fresh,
+      ddl: {
+        commit: () => t.dispose(),
+        undo: () => {
+          this.tables.set(name, t);
+          fresh.dispose();
+          this.version++;
+        },
+      },
+    };
   }
 
   /** nextval(): advances and returns the sequence (not undone by ROLLBACK, as PostgreSQL). */
@@ -419,5 +709,6 @@ export class Catalog {
     this.tables.clear();
     this.indexes.clear();
     this.sequences.clear();
+    this.locks.clear();
   }
 }

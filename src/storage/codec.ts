@@ -24,6 +24,7 @@ import { BitString } from '../types/bit.js';
 import { SparseVector } from '../types/sparsevec.js';
 import { Numeric, parseNumeric } from '../types/numeric.js';
 import { Jsonb, parseJsonb } from '../types/jsonb.js';
+import { Interval } from '../types/interval.js';
 
 /** A value the self-describing encoding round-trips exactly. */
 export type CodecValue =
@@ -40,6 +41,7 @@ export type CodecValue =
   | BitString
   | Numeric
   | Jsonb
+  | Interval
   | CodecValue[]
   | { [key: string]: CodecValue };
 
@@ -67,6 +69,8 @@ export const enum Tag {
   Numeric = 15,
   /** jsonb: its jsonb_out text (normalised; parsed back to the same tree). */
   Jsonb = 16,
+  /** interval: varint months, varint days, then the microseconds as a BigInt value (tag included). */
+  Interval = 17,
 }
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -290,6 +294,7 @@ export class ByteWriter {
     if (v instanceof BitString) return this.u8(Tag.BitString).varuint(v.length).bytes(v.bytes);
     if (v instanceof Numeric) return this.u8(Tag.Numeric).string(v.toString());
     if (v instanceof Jsonb) return this.u8(Tag.Jsonb).string(v.toString());
+    if (v instanceof Interval) return this.u8(Tag.Interval).varint(v.months).varint(v.days).value(v.us);
     if (Array.isArray(v)) {
       this.u8(Tag.Array).varuint(v.length);
       for (const x of v) this.value(x);
@@ -509,6 +514,13 @@ export class ByteReader {
         } catch {
           throw corrupt(`jsonb "${text.slice(0, 40)}"`, at);
         }
+      }
+      case Tag.Interval: {
+        const months = this.varint();
+        const days = this.varint();
+        const us = this.readValue();
+        if (typeof us !== 'bigint') throw corrupt('interval', at);
+        return new Interval(months, days, us);
       }
       case Tag.Array: {
         const n = this.varuint();

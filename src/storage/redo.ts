@@ -17,6 +17,8 @@
  *      8  CREATE_INDEX   index definition (codec value)
  *      9  DROP_INDEX     index name
  *     10  SEQUENCE       sequence name, value varuint (a value no nextval before it exceeds)
+ *     11  ROLLBACK_TO    varuint n, then n undone writes newest first: u8 kind (0 insert,
+ *                        1 delete, 2 DDL), and for rows the table name and rowId varuint
  *     12  ALTER_TABLE    table name, its new definition (codec value): constraints, names,
  *                        defaults, NOT NULL (a new name renames it)
  *     13  ADD_COLUMN     table name, the column (as a one-column table definition), the
@@ -25,12 +27,14 @@
  *     15  REWRITE_COLUMN table name, column number varuint, the new column (one-column table
  *                        definition), varuint n, n codec values (one per live row, in order)
  *
- * Row records and COMMIT/ABORT carry their transaction id in the header; DDL and SEQUENCE
- * records carry 0 (they are not transactional: DDL runs outside transaction blocks).
+ * Row, DDL, ROLLBACK_TO and COMMIT/ABORT records carry their transaction id in the header:
+ * DDL is transactional (recovery undoes the DDL of a transaction without a commit record).
+ * SEQUENCE records carry 0 (nextval is never undone). DDL records of logs written before DDL
+ * was transactional carry 0 and are applied as committed.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { ByteReader, ByteWriter, CodecValue } from './codec.js';
-import { columnKey, type Change, type IndexDef, type IndexKey } from './catalog.js';
+import { columnKey, type Change, type IndexDef, type IndexKey, type UndoneWrite } from './catalog.js';
 import { tableDefFromValue, tableDefToValue, type ColumnDef, type TableDef, type Value } from './table.js';
 
 export const REDO_CREATE_TABLE = 1;
@@ -43,7 +47,7 @@ export const REDO_ABORT = 7;
 export const REDO_CREATE_INDEX = 8;
 export const REDO_DROP_INDEX = 9;
 export const REDO_SEQUENCE = 10;
-// 11 is reserved for ROLLBACK_TO (savepoints).
+export const REDO_ROLLBACK_TO = 11;
 export const REDO_ALTER_TABLE = 12;
 export const REDO_ADD_COLUMN = 13;
 export const REDO_DROP_COLUMN = 14;
@@ -51,20 +55,21 @@ export const REDO_REWRITE_COLUMN = 15;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
-  | { kind: 'createTable'; def: TableDef; sequences: string[] }
-  | { kind: 'dropTable'; name: string }
-  | { kind: 'truncate'; name: string }
+  | { kind: 'createTable'; xid: number; def: TableDef; sequences: string[] }
+  | { kind: 'dropTable'; xid: number; name: string }
+  | { kind: 'truncate'; xid: number; name: string }
   | { kind: 'insert'; xid: number; table: string; rowId: number; values: Value[]; pkey: unknown }
   | { kind: 'delete'; xid: number; table: string; rowId: number; pkey: unknown }
   | { kind: 'commit'; xid: number }
   | { kind: 'abort'; xid: number }
-  | { kind: 'createIndex'; def: IndexDef }
-  | { kind: 'dropIndex'; name: string }
+  | { kind: 'createIndex'; xid: number; def: IndexDef }
+  | { kind: 'dropIndex'; xid: number; name: string }
   | { kind: 'sequence'; name: string; value: number }
-  | { kind: 'alterTable'; name: string; def: TableDef }
-  | { kind: 'addColumn'; name: string; column: ColumnDef; fill: Value }
-  | { kind: 'dropColumn'; name: string; column: number }
-  | { kind: 'rewriteColumn'; name: string; column: number; def: ColumnDef; values: Value[] };
+  | { kind: 'rollbackTo'; xid: number; undo: UndoneWrite[] }
+  | { kind: 'alterTable'; xid: number; name: string; def: TableDef }
+  | { kind: 'addColumn'; xid: number; name: string; column: ColumnDef; fill: Value }
+  | { kind: 'dropColumn'; xid: number; name: string; column: number }
+  | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: Value[] };
 
 /**
  * An index definition as a codec value: `{name, table, keys: [{column, expr, opclass,
@@ -131,13 +136,13 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
     case 'createTable':
       w.value(tableDefToValue(c.def)).varuint(c.sequences.length);
       for (const s of c.sequences) w.string(s);
-      return { type: REDO_CREATE_TABLE, xid: 0 };
+      return { type: REDO_CREATE_TABLE, xid: c.xid };
     case 'dropTable':
       w.string(c.name);
-      return { type: REDO_DROP_TABLE, xid: 0 };
+      return { type: REDO_DROP_TABLE, xid: c.xid };
     case 'truncate':
       w.string(c.name);
-      return { type: REDO_TRUNCATE, xid: 0 };
+      return { type: REDO_TRUNCATE, xid: c.xid };
     case 'insert': {
       w.string(c.table.name).varuint(c.rowId);
       if (c.pkey === undefined) w.u8(0);
@@ -157,26 +162,33 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
       return { type: REDO_ABORT, xid: c.xid };
     case 'createIndex':
       w.value(indexDefToValue(c.def));
-      return { type: REDO_CREATE_INDEX, xid: 0 };
+      return { type: REDO_CREATE_INDEX, xid: c.xid };
     case 'dropIndex':
       w.string(c.name);
-      return { type: REDO_DROP_INDEX, xid: 0 };
+      return { type: REDO_DROP_INDEX, xid: c.xid };
+    case 'rollbackTo':
+      w.varuint(c.undo.length);
+      for (const u of c.undo) {
+        if (u.kind === 'ddl') w.u8(2);
+        else w.u8(u.kind === 'insert' ? 0 : 1).string(u.table).varuint(u.rowId);
+      }
+      return { type: REDO_ROLLBACK_TO, xid: c.xid };
     case 'sequence':
       w.string(c.name).varuint(c.value);
       return { type: REDO_SEQUENCE, xid: 0 };
     case 'alterTable':
       w.string(c.name).value(tableDefToValue(c.def));
-      return { type: REDO_ALTER_TABLE, xid: 0 };
+      return { type: REDO_ALTER_TABLE, xid: c.xid };
     case 'addColumn':
       w.string(c.name).value(tableDefToValue({ name: c.name, columns: [c.column], primaryKey: [] })).value(c.fill as CodecValue);
-      return { type: REDO_ADD_COLUMN, xid: 0 };
+      return { type: REDO_ADD_COLUMN, xid: c.xid };
     case 'dropColumn':
       w.string(c.name).varuint(c.column);
-      return { type: REDO_DROP_COLUMN, xid: 0 };
+      return { type: REDO_DROP_COLUMN, xid: c.xid };
     case 'rewriteColumn':
       w.string(c.name).varuint(c.column).value(tableDefToValue({ name: c.name, columns: [c.def], primaryKey: [] })).varuint(c.values.length);
       for (const v of c.values) w.value(v as CodecValue);
-      return { type: REDO_REWRITE_COLUMN, xid: 0 };
+      return { type: REDO_REWRITE_COLUMN, xid: c.xid };
   }
 }
 
@@ -191,12 +203,12 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
       const n = r.varuint();
       const sequences: string[] = [];
       for (let i = 0; i < n; i++) sequences.push(r.string());
-      return { kind: 'createTable', def, sequences };
+      return { kind: 'createTable', xid, def, sequences };
     }
     case REDO_DROP_TABLE:
-      return { kind: 'dropTable', name: r.string() };
+      return { kind: 'dropTable', xid, name: r.string() };
     case REDO_TRUNCATE:
-      return { kind: 'truncate', name: r.string() };
+      return { kind: 'truncate', xid, name: r.string() };
     case REDO_INSERT: {
       const table = r.string();
       const rowId = r.varuint();
@@ -217,26 +229,37 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
     case REDO_ABORT:
       return { kind: 'abort', xid };
     case REDO_CREATE_INDEX:
-      return { kind: 'createIndex', def: indexDefFromValue(r.readValue()) };
+      return { kind: 'createIndex', xid, def: indexDefFromValue(r.readValue()) };
     case REDO_DROP_INDEX:
-      return { kind: 'dropIndex', name: r.string() };
+      return { kind: 'dropIndex', xid, name: r.string() };
+    case REDO_ROLLBACK_TO: {
+      const n = r.varuint();
+      const undo: UndoneWrite[] = [];
+      for (let i = 0; i < n; i++) {
+        const k = r.u8();
+        if (k === 2) undo.push({ kind: 'ddl' });
+        else if (k === 0 || k === 1) undo.push({ kind: k === 0 ? 'insert' : 'delete', table: r.string(), rowId: r.varuint() });
+        else throw new PgError(SQLSTATE.data_corrupted, `invalid undone write kind ${k}`);
+      }
+      return { kind: 'rollbackTo', xid, undo };
+    }
     case REDO_SEQUENCE: {
       const name = r.string();
       return { kind: 'sequence', name, value: r.varuint() };
     }
     case REDO_ALTER_TABLE: {
       const name = r.string();
-      return { kind: 'alterTable', name, def: tableDefFromValue(r.readValue()) };
+      return { kind: 'alterTable', xid, name, def: tableDefFromValue(r.readValue()) };
     }
     case REDO_ADD_COLUMN: {
       const name = r.string();
       const column = tableDefFromValue(r.readValue()).columns[0];
       if (column === undefined) throw new PgError(SQLSTATE.data_corrupted, 'invalid column definition');
-      return { kind: 'addColumn', name, column, fill: r.readValue() as Value };
+      return { kind: 'addColumn', xid, name, column, fill: r.readValue() as Value };
     }
     case REDO_DROP_COLUMN: {
       const name = r.string();
-      return { kind: 'dropColumn', name, column: r.varuint() };
+      return { kind: 'dropColumn', xid, name, column: r.varuint() };
     }
     case REDO_REWRITE_COLUMN: {
       const name = r.string();
@@ -246,7 +269,7 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
       const n = r.varuint();
       const values: Value[] = new Array(n);
       for (let i = 0; i < n; i++) values[i] = r.readValue() as Value;
-      return { kind: 'rewriteColumn', name, column, def, values };
+      return { kind: 'rewriteColumn', xid, name, column, def, values };
     }
     default:
       throw new PgError(SQLSTATE.data_corrupted, `invalid redo record type ${type}`);

@@ -34,6 +34,7 @@ import type { SparseVector } from '../types/sparsevec.js';
 import type { PgArray } from '../types/pgarray.js';
 import type { Numeric } from '../types/numeric.js';
 import type { Jsonb } from '../types/jsonb.js';
+import type { Interval } from '../types/interval.js';
 
 /** Format version of a table's checkpoint payload ({@link Table.writeTo}). */
 export const TABLE_FILE_VERSION = 1;
@@ -45,16 +46,18 @@ const SCALAR_BLOCK_ROWS = 8192;
 export type ColumnType =
   | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'uuid'
   | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json'
+  | 'timestamp' | 'timestamptz' | 'date' | 'interval'
   | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
 
 /**
  * A value: what a column holds for one row, or an expression yields. int8 is a number when
  * safe, else bigint; vector a Float32Array, halfvec a Uint16Array of binary16 patterns,
  * sparsevec a SparseVector, bit / varbit a BitString, numeric a Numeric, bytea a Uint8Array,
- * jsonb a Jsonb, uuid / varchar / char / json strings; arrays (never
- * stored) a PgArray.
+ * jsonb a Jsonb, uuid / varchar / char / json strings, timestamp / timestamptz a bigint of
+ * microseconds since 2000-01-01, date a number of days since then, interval an Interval;
+ * arrays (never stored) a PgArray.
  */
-export type Value = number | bigint | string | boolean | Numeric | Jsonb | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
+export type Value = number | bigint | string | boolean | Numeric | Jsonb | Interval | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
 
 function packedKind(t: ColumnType): PackedKind | null {
   return t === 'halfvec' || t === 'sparsevec' || t === 'bit' || t === 'varbit' ? t : null;
@@ -139,6 +142,15 @@ class VectorColumn {
     this.dim = dim;
     this.store = dim >= 0 ? new SegmentedRows(Math.max(dim, 1) * 4, 'vector column') : null;
   }
+}
+
+/** A column's storage taken out of its table by ALTER TABLE DROP COLUMN until the transaction ends. */
+export interface DetachedColumn {
+  scalars: Value[] | null;
+  vector: VectorColumn | null;
+  packed: PackedColumn | null;
+  /** The table's slot count when it was detached (rows it covers). */
+  slots: number;
 }
 
 export class Table {
@@ -226,21 +238,60 @@ export class Table {
   }
 
   /**
-   * Catalog only: ALTER TABLE DROP COLUMN of column `col`, whose storage is freed; `def` is the
-   * new definition (the column removed, later column numbers one lower).
+   * Catalog only: ALTER TABLE DROP COLUMN of column `col`, whose storage is taken out of the
+   * table and returned (freed by {@link freeColumn} at commit, put back by
+   * {@link attachColumn} at undo); `def` is the new definition (the column removed, later
+   * column numbers one lower).
    */
-  dropColumn(def: TableDef, col: number): void {
+  detachColumn(def: TableDef, col: number): DetachedColumn {
     assert(def.columns.length === this.def.columns.length - 1, 'dropColumn removes one column');
-    this.packed[col]?.dispose(this.slots);
-    const vc = this.vectors[col];
-    if (vc !== null && vc !== undefined) {
-      if (vc.store !== null) vc.store.dispose();
-      else for (let i = 0; i < this.slots; i++) if (vc.rowPtr[i]! !== 0) arena.free(vc.rowPtr[i]!, vc.rowDim[i]! * 4);
-    }
+    const out: DetachedColumn = { scalars: this.scalars[col] ?? null, vector: this.vectors[col] ?? null, packed: this.packed[col] ?? null, slots: this.slots };
     this.scalars.splice(col, 1);
     this.vectors.splice(col, 1);
     this.packed.splice(col, 1);
     this.def = def;
+    return out;
+  }
+
+  /** Catalog only: puts column storage taken by {@link detachColumn} back at `col`; `def` is the definition it had. */
+  attachColumn(def: TableDef, col: number, c: DetachedColumn): void {
+    assert(def.columns.length === this.def.columns.length + 1, 'attachColumn restores one column');
+    // Rows the transaction appended since (undone by now) hold NULL in the column.
+    if (c.scalars !== null) for (let i = c.slots; i < this.slots; i++) c.scalars.push(null);
+    if (c.packed !== null && c.packed.nulls.length < this.capacity) c.packed.grow(this.capacity);
+    c.packed?.nulls.fill(1, c.slots, this.slots);
+    const vc = c.vector;
+    if (vc !== null) {
+      if (vc.nulls.length < this.capacity) {
+        vc.norms = growF32(vc.norms, this.capacity);
+        const n = new Uint8Array(this.capacity);
+        n.set(vc.nulls);
+        vc.nulls = n;
+        if (vc.dim < 0) {
+          const p = new Uint32Array(this.capacity);
+          p.set(vc.rowPtr);
+          vc.rowPtr = p;
+          const d = new Int32Array(this.capacity);
+          d.set(vc.rowDim);
+          vc.rowDim = d;
+        }
+      }
+      vc.nulls.fill(1, c.slots, this.slots);
+    }
+    this.scalars.splice(col, 0, c.scalars);
+    this.vectors.splice(col, 0, c.vector);
+    this.packed.splice(col, 0, c.packed);
+    this.def = def;
+  }
+
+  /** Catalog only: frees the storage of a column taken by {@link detachColumn}. */
+  freeColumn(c: DetachedColumn): void {
+    c.packed?.dispose(c.slots);
+    const vc = c.vector;
+    if (vc !== null) {
+      if (vc.store !== null) vc.store.dispose();
+      else for (let i = 0; i < c.slots; i++) if (vc.rowPtr[i]! !== 0) arena.free(vc.rowPtr[i]!, vc.rowDim[i]! * 4);
+    }
   }
 
   get name(): string {
@@ -269,6 +320,22 @@ export class Table {
     const mn = this.xmin[rowId]!;
     if (mn !== 0 && mn !== xid) return false;
     return xid === 0 || this.xmax[rowId]! !== xid;
+  }
+
+  /**
+   * True when a transaction other than `xid` has rows in flight here (an insert or delete not
+   * yet committed or rolled back): DDL must not replace the table under it. Scans the row
+   * versions only when some row is pending.
+   */
+  pendingRowsOfOthers(xid: number): boolean {
+    if (this.pendingRows === 0) return false;
+    const n = this.slots;
+    for (let r = 0; r < n; r++) {
+      const mn = this.xmin[r]!;
+      const mx = this.xmax[r]!;
+      if (((mn !== 0 && mn !== xid) || (mx !== 0 && mx !== xid)) && this.isLive(r)) return true;
+    }
+    return false;
   }
 
   /** Catalog only: records an in-flight delete by `xid` (xmax). */

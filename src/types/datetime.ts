@@ -14,7 +14,7 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 
 /** Days from 0000-03-01-based civil date to 1970-01-01 (Hinnant's days_from_civil), proleptic Gregorian. */
-function daysFromCivil(y: number, m: number, d: number): number {
+export function daysFromCivil(y: number, m: number, d: number): number {
   y -= m <= 2 ? 1 : 0;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
@@ -24,7 +24,7 @@ function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 /** The civil date of a day count since 1970-01-01 (Hinnant's civil_from_days). */
-function civilFromDays(z: number): [number, number, number] {
+export function civilFromDays(z: number): [number, number, number] {
   z += 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -38,14 +38,14 @@ function civilFromDays(z: number): [number, number, number] {
 }
 
 /** Days from 1970-01-01 to 2000-01-01 (PostgreSQL's epoch). */
-const PG_EPOCH_DAYS = 10957;
+export const PG_EPOCH_DAYS = 10957;
 const USECS_PER_DAY = 86_400_000_000n;
 
 /** The largest and smallest finite timestamps: 294277-01-01 00:00:00 (exclusive) and 4714-11-24 BC. */
-const TIMESTAMP_END_DAYS = daysFromCivil(294277, 1, 1) - PG_EPOCH_DAYS;
-const TIMESTAMP_START_DAYS = daysFromCivil(-4713, 11, 24) - PG_EPOCH_DAYS;
+export const TIMESTAMP_END_DAYS = daysFromCivil(294277, 1, 1) - PG_EPOCH_DAYS;
+export const TIMESTAMP_START_DAYS = daysFromCivil(-4713, 11, 24) - PG_EPOCH_DAYS;
 /** date's range: 4714-11-24 BC to 5874897-12-31. */
-const DATE_END_DAYS = daysFromCivil(5874898, 1, 1) - PG_EPOCH_DAYS;
+export const DATE_END_DAYS = daysFromCivil(5874898, 1, 1) - PG_EPOCH_DAYS;
 
 /** timestamp's and timestamptz's `infinity` / `-infinity` (PostgreSQL's DT_NOEND / DT_NOBEGIN). */
 export const TIMESTAMP_INFINITY = 9223372036854775807n;
@@ -62,19 +62,34 @@ const TYPE_TEXT: Record<DateTimeType, string> = {
   date: 'date',
 };
 
+/** The type names the input functions give DateTimeParseError (timestamp_in says just "timestamp"). */
+const INPUT_TYPE_TEXT: Record<DateTimeType, string> = {
+  timestamp: 'timestamp',
+  timestamptz: 'timestamp with time zone',
+  date: 'date',
+};
+
 function badSyntax(type: DateTimeType, text: string): PgError {
-  return new PgError('22007', `invalid input syntax for type ${TYPE_TEXT[type]}: "${text}"`);
+  return new PgError('22007', `invalid input syntax for type ${INPUT_TYPE_TEXT[type]}: "${text}"`);
 }
 
 function outOfRange(text: string): PgError {
   return new PgError('22008', `date/time field value out of range: "${text}"`);
 }
 
-function isLeap(y: number): boolean {
+/** DTERR_MD_FIELD_OVERFLOW: a month or day field outside 1..12 / 1..31, which may be a DateStyle mix-up. */
+function monthDayOutOfRange(text: string): PgError {
+  return new PgError('22008', `date/time field value out of range: "${text}"`, { hint: 'Perhaps you need a different "DateStyle" setting.' });
+}
+
+/** `<number> <interval unit>`: an interval, which no date/time input function reads. */
+const INTERVAL_LIKE = /^\s*[+-]?\d+(\.\d+)?\s*(microseconds?|milliseconds?|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|mons?|years?|yrs?)\s*$/i;
+
+export function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+export const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 const ISO = /^\s*(\d{4,})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(?:(Z|UTC|GMT|[+-]\d+(?::\d+(?::\d+)?)?))?\s*(BC|AD)?\s*$/i;
 
@@ -94,7 +109,7 @@ function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-inf
   const m = ISO.exec(text);
   if (m === null) {
     // Something PostgreSQL may read that this parser does not: refuse honestly.
-    if (/\d/.test(text) || /^\s*(now|today|tomorrow|yesterday|allballs)\s*$/i.test(text)) {
+    if ((/\d/.test(text) && !INTERVAL_LIKE.test(text)) || /^\s*(now|today|tomorrow|yesterday|allballs)\s*$/i.test(text)) {
       throw new PgError(SQLSTATE.feature_not_supported, `${TYPE_TEXT[type]} input "${text}" is not supported`);
     }
     throw badSyntax(type, text);
@@ -145,7 +160,7 @@ function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-inf
     if (year === 0) throw outOfRange(text);
     year = 1 - year;
   }
-  if (month < 1 || month > 12) throw outOfRange(text);
+  if (month < 1 || month > 12 || day < 1 || day > 31) throw monthDayOutOfRange(text);
   const dim = month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!;
   if (day < 1 || day > dim) throw outOfRange(text);
   return { days: daysFromCivil(year, month, day) - PG_EPOCH_DAYS, usecs, offset };

@@ -11,9 +11,10 @@ import type { BitString } from './bit.js';
 import type { SparseVector } from './sparsevec.js';
 import type { Numeric } from './numeric.js';
 import type { Jsonb } from './jsonb.js';
+import type { Interval } from './interval.js';
 
 /** One element of an array value (the element type's runtime representation). */
-export type ArrayElement = number | bigint | string | boolean | Numeric | Jsonb | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | null;
+export type ArrayElement = number | bigint | string | boolean | Numeric | Jsonb | Interval | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | null;
 
 export class PgArray {
   constructor(

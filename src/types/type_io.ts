@@ -30,6 +30,9 @@ import { uuidSend, uuidRecv } from './uuid.js';
 import { byteaSend, byteaRecv } from './bytea.js';
 import { Jsonb, parseJsonb, parseJson } from './jsonb.js';
 import { PgArray, type ArrayElement } from './pgarray.js';
+import { formatTimestamp, formatDate, TIMESTAMP_START_DAYS, DATE_END_DAYS } from './datetime.js';
+import { Interval, formatInterval, intervalSend, intervalRecv } from './interval.js';
+import { adjustTimestampTypmod, checkTimestamp, isFiniteDate, isFiniteTimestamp } from './datetime_funcs.js';
 
 /** A runtime value of some SQL type (the SQL layer's `Value`). */
 export type Datum = ArrayElement | PgArray;
@@ -81,6 +84,24 @@ function fixed(b: Uint8Array, n: number): DataView {
   return view(b);
 }
 
+function int64Send(v: bigint): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigInt64(0, v);
+  return out;
+}
+
+/** timestamp_recv: the range check, then the typmod's rounding. @throws PgError 22008 `timestamp out of range`. */
+function timestampRecv(us: bigint, typmod: number): bigint {
+  if (isFiniteTimestamp(us)) checkTimestamp(us);
+  return adjustTimestampTypmod(us, typmod);
+}
+
+/** date_recv. @throws PgError 22008 `date out of range`. */
+function dateRecv(d: number): number {
+  if (isFiniteDate(d) && (d < TIMESTAMP_START_DAYS || d >= DATE_END_DAYS)) throw new PgError(SQLSTATE.datetime_value_out_of_range, 'date out of range');
+  return d;
+}
+
 /** textrecv: the client encoding is UTF-8, so the bytes must be valid UTF-8 without NUL. */
 function textRecv(b: Uint8Array): string {
   let s: string;
@@ -110,6 +131,11 @@ const TO_JS: Readonly<Record<string, ToJs>> = {
   // PGlite parses json and jsonb results.
   jsonb: (v) => JSON.parse((v as Jsonb).toString()),
   json: (v) => JSON.parse(v as string),
+  // PGlite builds a Date from the text PostgreSQL prints (an Invalid Date for infinity / BC).
+  timestamp: (v) => new Date(formatTimestamp(v as bigint, 'timestamp')),
+  timestamptz: (v) => new Date(formatTimestamp(v as bigint, 'timestamptz')),
+  date: (v) => new Date(formatDate(v as number)),
+  interval: (v) => formatInterval(v as Interval),
 };
 const identity: ToJs = (v) => v;
 
@@ -161,6 +187,19 @@ const SCALARS: readonly [name: string, oid: number, arrayOid: number, typlen: nu
   ],
   ['bpchar', 1042, 1014, -1, (v) => utf8.encode(v as string), (b) => textRecv(b)],
   ['varchar', 1043, 1015, -1, (v) => utf8.encode(v as string), (b) => textRecv(b)],
+  // date: int32 days since 2000-01-01; timestamp / timestamptz: int64 microseconds since then.
+  [
+    'date', 1082, 1182, 4,
+    (v) => {
+      const out = new Uint8Array(4);
+      new DataView(out.buffer).setInt32(0, v as number);
+      return out;
+    },
+    (b) => dateRecv(fixed(b, 4).getInt32(0)),
+  ],
+  ['timestamp', 1114, 1115, 8, (v) => int64Send(v as bigint), (b, t) => timestampRecv(fixed(b, 8).getBigInt64(0), t)],
+  ['timestamptz', 1184, 1185, 8, (v) => int64Send(v as bigint), (b, t) => timestampRecv(fixed(b, 8).getBigInt64(0), t)],
+  ['interval', 1186, 1187, 16, (v) => intervalSend(v as Interval), (b) => (fixed(b, 16), intervalRecv(b))],
   ['bit', 1560, 1561, -1, (v) => bitSend(v as BitString), (b, t) => bitRecv(b, t, false)],
   ['varbit', 1562, 1563, -1, (v) => bitSend(v as BitString), (b, t) => bitRecv(b, t, true)],
   ['numeric', 1700, 1231, -1, (v) => numericSend(v as Numeric), (b, t) => numericRecv(b, t)],

@@ -82,6 +82,39 @@ export function parseVector(text: string, typmod = -1): Float32Array {
   return x.slice();
 }
 
+/**
+ * A vector from a client's numbers (the embedded API's `number[]` or typed-array parameter,
+ * what embedding clients return): one copy into a Float32Array, each element rounded to float4
+ * as vector_in rounds its text, then vector_in's checks. A Float32Array is checked, not copied.
+ * Elements that are not numbers take the text path, so their error is vector_in's.
+ * @returns a Float32Array of `a.length` elements.
+ * @throws PgError as {@link parseVector}: 22000 `vector must have at least 1 dimension`, 54000
+ *   past 16,000 dimensions, 22003 `"1e+40" is out of range for type vector` (a double beyond
+ *   float4's range), 22000 `NaN not allowed in vector` / `infinite value not allowed in vector`, 22000 `expected N dimensions, not M`,
+ *   22P02 for an element that is not a number.
+ */
+export function vectorFromNumbers(a: ArrayLike<unknown>, typmod = -1): Float32Array {
+  let v: Float32Array;
+  if (a instanceof Float32Array) {
+    v = a;
+  } else {
+    v = new Float32Array(a.length);
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      if (typeof x !== 'number') return parseVector(`[${Array.from(a, String).join(',')}]`, typmod);
+      v[i] = x;
+      // strtof's overflow (vector_in's 22003), with the element as JavaScript prints it.
+      if (v[i] === Infinity || v[i] === -Infinity) {
+        if (Number.isFinite(x)) throw new PgError(SQLSTATE.numeric_value_out_of_range, `"${String(x)}" is out of range for type vector`);
+      }
+    }
+  }
+  checkDim(v.length);
+  for (let i = 0; i < v.length; i++) checkElement(v[i]!);
+  checkExpectedDim(typmod, v.length);
+  return v;
+}
+
 /** vector_out: `[1,2.5,-0,1e-05]`, each element as float4out prints it (shortest round trip). */
 export function formatVector(v: Float32Array): string {
   let s = '[';

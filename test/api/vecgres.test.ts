@@ -45,6 +45,39 @@ test('vector parameters: number[], Float32Array and pgvector text', async () => 
   assert.equal(near.rows[0]!.dist, 0);
 });
 
+test('vector parameters from numbers are checked as vector_in checks their text (PGlite)', async () => {
+  // Each value's text form (elements as JavaScript prints them) goes to PGlite + pgvector; the
+  // number[] / Float32Array forms must give vecgres the same error, and change nothing.
+  const cases: { v: unknown; text: string }[] = [
+    { v: new Float32Array([1, NaN, 2]), text: '[1,NaN,2]' },
+    { v: [1, NaN, 2], text: '[1,NaN,2]' },
+    { v: [1, Infinity, 3], text: '[1,Infinity,3]' },
+    { v: new Float32Array([1, -Infinity, 3]), text: '[1,-Infinity,3]' },
+    { v: [1, 1e40, 3], text: '[1,1e+40,3]' },
+    { v: [-1e39, 2, 3], text: '[-1e+39,2,3]' },
+    { v: ['a', 2, 3], text: '[a,2,3]' },
+    { v: [], text: '[]' },
+    { v: new Float32Array(0), text: '[]' },
+    { v: [1, 2], text: '[1,2]' },
+  ];
+  await oracle.exec('CREATE TABLE api_param (e vector(3))');
+  await db.exec('CREATE TABLE api_param (e vector(3))');
+  for (const { v, text } of cases) {
+    const want = await oracle.query('INSERT INTO api_param VALUES ($1)', [text]).then(
+      () => null,
+      (e: { code: string; message: string }) => ({ code: e.code, message: e.message }),
+    );
+    assert.ok(want, `PGlite accepted ${text}`);
+    await assert.rejects(db.query('INSERT INTO api_param VALUES ($1)', [v]), want, text);
+  }
+  assert.deepEqual((await db.query('SELECT count(*)::int AS n FROM api_param')).rows, [{ n: 0 }]);
+  // Valid numbers round to float4 exactly as the text of the same doubles does.
+  const xs = [0.1, 1 / 3, -2.5e-8, 1e-50, 3.4028234e38, 123456789.123];
+  const a = await db.query<{ e: string }>('SELECT $1::vector(6)::text AS e', [xs]);
+  const b = await oracle.query('SELECT $1::vector(6)::text AS e', [`[${xs.join(',')}]`]);
+  assert.deepEqual(a.rows, b.rows);
+});
+
 test("vectorFormat 'float32array' and rowMode 'array'", async () => {
   const r = await db.query<{ e: Float32Array }>('SELECT e FROM api WHERE id = 1', [], { vectorFormat: 'float32array' });
   assert.ok(r.rows[0]!.e instanceof Float32Array);

@@ -159,6 +159,10 @@ const CASES: Buffer[] = [
   extended('SELECT $1::vector(3) AS x', [0], [Buffer.from('0002000000000000', 'hex')], [1], [1]),
   extended('SELECT $1::vector(3) AS x', [0], [Buffer.from('00020000', 'hex')], [1], [1]),
   extended("SELECT ARRAY[1,2,NULL]::int[] AS a, ARRAY['[1,2]'::vector] AS b", [], [], [], [1]),
+  // Date/time values: int64 microseconds / int32 days / the 16-byte interval, and their OIDs.
+  extended("SELECT timestamptz '2024-01-01 10:00+00' AS a, date '2024-02-29' AS b, timestamp '2024-01-01 10:00:00.5' AS c, interval '1 mon 2 days 03:00' AS d", [], [], [], [1]),
+  extended("SELECT timestamptz '2024-01-01 10:00+00' AS a, date '2024-02-29' AS b, ARRAY[date 'infinity'] AS c, interval '-1 day' AS d", [], [], [], [0]),
+  extended('SELECT $1::timestamptz AS a, $2::date AS b', [1184, 1082], [Buffer.from('0002b8f1b5a5c000', 'hex'), Buffer.from('00002000', 'hex')], [1, 1], [0]),
   // A row limit: two rows, PortalSuspended, then the rest.
   extended('SELECT id FROM v ORDER BY id', [], [], [], [1], 2),
   extended('SELECT nope', [], [], [], []),

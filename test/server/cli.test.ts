@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -70,4 +71,41 @@ test('vecgres serve refuses to start with password authentication and no passwor
   const code = await exited(child);
   assert.equal(code, 1);
   assert.match(err, /authentication method scram-sha-256 needs at least one user with a password/);
+});
+
+test('vecgres serve --tls-cert --tls-key --tls-required: TLS clients are served, plain ones refused with 28000; one file alone is refused', { skip: !existsSync('/usr/bin/openssl') && 'openssl is not installed' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vecgres-serve-tls-'));
+  try {
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync('/usr/bin/openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    const a = await serve(['--tls-cert', cert, '--tls-key', key, '--tls-required']);
+    // A failed assertion must not leave the server running (the test would never end).
+    const stopOnFailure = setTimeout(() => a.child.kill('SIGKILL'), 60_000);
+    stopOnFailure.unref();
+    try {
+      assert.match(a.stderr(), /TLS required/);
+      const conn = { host: '127.0.0.1', port: a.port, user: 'postgres', password: 's3cret', database: 'postgres' };
+      const c = new pg.Client({ ...conn, ssl: { rejectUnauthorized: false } });
+      await c.connect();
+      assert.equal((await c.query('SELECT 1 AS x')).rows[0].x, 1);
+      await c.end();
+      await assert.rejects(new pg.Client(conn).connect(), (e: pg.DatabaseError) => e.code === '28000');
+    } catch (e) {
+      a.child.kill('SIGKILL');
+      throw e;
+    }
+    const done = exited(a.child);
+    a.child.kill('SIGTERM');
+    assert.equal(await done, 0, a.stderr());
+    clearTimeout(stopOnFailure);
+
+    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--tls-cert', cert], { env: { ...process.env, VECGRES_PASSWORD: 'x' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    assert.equal(await exited(child), 1);
+    assert.match(err, /--tls-cert and --tls-key go together/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

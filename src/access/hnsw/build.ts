@@ -4,7 +4,7 @@
  * The level sequence comes from `input.seed`, so a build over the same rows is reproducible.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { INDEX_MAX_DIM } from '../../common/limits.js';
+import { INDEX_MAX_BITS, INDEX_MAX_DIM } from '../../common/limits.js';
 import type { BuildInput } from '../am.js';
 import { HnswIndex } from './hnsw-index.js';
 import { insertVector } from './insert.js';
@@ -16,13 +16,15 @@ const PROGRESS_EVERY = 1000;
 /**
  * Builds the index over `input`'s rows.
  * @throws PgError 22023 `column does not have dimensions` when dim is unknown (0), 54000 when
- *   dim exceeds 16,000.
+ *   dim exceeds 16,000 (64,000 bits for bit opclasses).
  */
 export function buildHnsw(input: BuildInput): HnswIndex {
   const { dim, opclass } = input;
   if (!(dim > 0)) throw new PgError(SQLSTATE.invalid_parameter_value, 'column does not have dimensions');
-  if (dim > INDEX_MAX_DIM) {
-    throw new PgError(SQLSTATE.program_limit_exceeded, `column cannot have more than ${INDEX_MAX_DIM} dimensions for hnsw index`);
+  // Bits are 1/32 of a float: pgvector's bit opclasses allow 64,000 where vector allows 2,000.
+  const maxDim = opclass.kind === 'bit' ? INDEX_MAX_BITS : INDEX_MAX_DIM;
+  if (dim > maxDim) {
+    throw new PgError(SQLSTATE.program_limit_exceeded, `column cannot have more than ${maxDim} dimensions for hnsw index`);
   }
   const st = new HnswState(dim, opclass, input.options as HnswOptions, input.seed, input.rowCount);
   let sc;
@@ -38,7 +40,7 @@ export function buildHnsw(input: BuildInput): HnswIndex {
   report?.({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: 0 });
   try {
     input.forEachRow((rowId, vec) => {
-      insertVector(st, sc, rowId, vec, 0);
+      insertVector(st, sc, rowId, vec);
       done++;
       if (report !== undefined && done % PROGRESS_EVERY === 0) {
         report({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: done });

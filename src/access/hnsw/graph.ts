@@ -19,7 +19,8 @@ import { arena } from '../../kernels/arena.js';
 import { SegmentedRows } from '../../storage/segments.js';
 import {
   FLAG_DELETED, G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC,
-  G_UPPER, G_COUNT, GRAPH_HEADER_BYTES, N_FLAGS, N_LEVEL, N_ROW, N_UPPER, NODE_HEADER_WORDS, roundUp,
+  G_UPPER, G_COUNT, GRAPH_HEADER_BYTES, N_FLAGS, N_LEVEL, N_ROW, N_UPPER, NODE_HEADER_WORDS, paddedElements, roundUp,
+  vectorFormat,
 } from './layout.js';
 
 /** Cap on a node's level: hnswlib has none, but at mL = 1/ln(2) 31 layers hold 2^31 nodes. */
@@ -29,7 +30,7 @@ export class HnswGraph {
   /** Pointer to the graph header (what the kernel takes as `g`). */
   readonly g: number;
   readonly dim: number;
-  /** dim rounded up to a multiple of 4 (SIMD lanes); the pad is zero. */
+  /** Elements per stored vector, padded to 16 bytes (layout.ts paddedElements); the pad is zero. */
   readonly dimP: number;
   readonly m: number;
   readonly m0: number;
@@ -48,16 +49,16 @@ export class HnswGraph {
   private disposed = false;
 
   /**
-   * @param dim vector dimensions (1..16000)
-   * @param metric METRIC_* code of layout.ts
+   * @param dim vector dimensions (1..16000; bits for a bit opclass)
+   * @param metric METRIC_* code of layout.ts (the distance and the element type)
    * @param capacity nodes to preallocate records for
    */
   constructor(dim: number, metric: number, m: number, efConstruction: number, capacity: number) {
     this.dim = dim;
-    this.dimP = roundUp(dim, 4);
+    this.dimP = paddedElements(metric, dim);
     this.m = m;
     this.m0 = 2 * m;
-    this.hdrBytes = this.dimP * 4;
+    this.hdrBytes = this.dimP * vectorFormat(metric).elemBytes;
     this.recBytes = roundUp(this.hdrBytes + 4 * (NODE_HEADER_WORDS + this.m0), 16);
     this.records = new SegmentedRows(this.recBytes, 'HNSW graph');
     this.g = arena.alloc(GRAPH_HEADER_BYTES, 'HNSW graph');
@@ -130,15 +131,17 @@ export class HnswGraph {
   }
 
   /**
-   * Adds a node: copies `src[srcOff .. srcOff + dim)` into its record, multiplied by `scale`
-   * (1 / norm for cosine), and reserves its upper-layer lists. The record of a node vacuum
-   * unlinked ({@link releaseNode}) is reused first, so DELETE + VACUUM + INSERT does not grow
-   * the graph; otherwise the node is appended. The caller then links it with the kernel's
-   * insert. Returns the node number (below the old count when a record was reused).
+   * Adds a node: copies `vec` (the vector as the graph stores it, prepared by HnswState: at
+   * most hdrBytes bytes, the rest of the record's vector stays zero) into its record and
+   * reserves its upper-layer lists. The record of a node vacuum unlinked ({@link releaseNode})
+   * is reused first, so DELETE + VACUUM + INSERT does not grow the graph; otherwise the node is
+   * appended. The caller then links it with the kernel's insert. Returns the node number (below
+   * the old count when a record was reused).
    * @throws PgError 53200 when the arena cannot hold it; the graph is unchanged then.
    */
-  addNode(rowId: number, src: Float32Array, srcOff: number, scale: number, level: number): number {
+  addNode(rowId: number, vec: Uint8Array, level: number): number {
     assert(level >= 0 && level <= HNSW_MAX_LEVEL, 'hnsw level');
+    assert(vec.length <= this.hdrBytes, 'hnsw vector bytes');
     const reuse = this.freeNodes.length > 0;
     const n = reuse ? this.freeNodes[this.freeNodes.length - 1]! : this.count;
     // A reused node keeps its upper lists when they are enough for the new level.
@@ -150,11 +153,8 @@ export class HnswGraph {
       this.reserveUpper(Math.max(this.upperUsedWords + upperWords, Math.ceil(this.upperCapWords * 1.5)));
     }
     if (reuse) this.freeNodes.pop();
-    const f = arena.f32();
     const i = arena.i32();
-    const v = this.vecPtr(n) >>> 2;
-    if (scale === 1) f.set(src.subarray(srcOff, srcOff + this.dim), v);
-    else for (let k = 0; k < this.dim; k++) f[v + k] = src[srcOff + k]! * scale;
+    arena.u8().set(vec, this.vecPtr(n));
     const h = this.hdrWord(n);
     i[h + N_ROW] = rowId;
     i[h + N_LEVEL] = level;

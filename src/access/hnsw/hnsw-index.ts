@@ -1,5 +1,5 @@
 /** The VectorIndex object of one HNSW index (what CREATE INDEX ... USING hnsw returns). */
-import type { IndexScan, OpClass, ScanOptions, VectorIndex } from '../am.js';
+import type { IndexScan, OpClass, ScanOptions, VectorIndex, VectorKey } from '../am.js';
 import { insertVector } from './insert.js';
 import { HnswScan } from './scan.js';
 import type { HnswState } from './state.js';
@@ -22,12 +22,12 @@ export class HnswIndex implements VectorIndex {
     return this.state.graph.count - this.state.unlinkedCount;
   }
 
-  /** aminsert: `vec` (length dim) is copied into the graph. */
-  insert(rowId: number, vec: Float32Array): void {
+  /** aminsert: `vec` (dim elements of the opclass's type) is copied into the graph. */
+  insert(rowId: number, vec: VectorKey): void {
     const st = this.state;
     const sc = st.pool.acquire(st.graph.count + 1);
     try {
-      insertVector(st, sc, rowId, vec, 0);
+      insertVector(st, sc, rowId, vec);
     } finally {
       st.pool.release(sc);
     }
@@ -51,7 +51,7 @@ export class HnswIndex implements VectorIndex {
     vacuumHnsw(this.state);
   }
 
-  beginScan(q: Float32Array, opts: ScanOptions): IndexScan {
+  beginScan(q: VectorKey, opts: ScanOptions): IndexScan {
     return new HnswScan(this.state, q, opts);
   }
 

@@ -13,12 +13,21 @@ import { loadHnsw } from './persist.js';
 import { hnswCostEstimate } from './cost.js';
 import { hnswGucs, parseHnswOptions } from './options.js';
 
-/** The vector opclasses (halfvec, bit and sparsevec ones come with their types). */
+/**
+ * pgvector's HNSW opclasses, each kept in its own type (binary16 for halfvec, packed bits for
+ * bit: layout.ts). The sparsevec ones are not built yet (0A000 naming the opclass).
+ */
 export const hnswOpclasses: readonly OpClass[] = [
   { name: 'vector_l2_ops', kind: 'vector', metric: 'l2', operator: '<->' },
   { name: 'vector_ip_ops', kind: 'vector', metric: 'ip', operator: '<#>' },
   { name: 'vector_cosine_ops', kind: 'vector', metric: 'cosine', operator: '<=>' },
   { name: 'vector_l1_ops', kind: 'vector', metric: 'l1', operator: '<+>' },
+  { name: 'halfvec_l2_ops', kind: 'halfvec', metric: 'l2', operator: '<->' },
+  { name: 'halfvec_ip_ops', kind: 'halfvec', metric: 'ip', operator: '<#>' },
+  { name: 'halfvec_cosine_ops', kind: 'halfvec', metric: 'cosine', operator: '<=>' },
+  { name: 'halfvec_l1_ops', kind: 'halfvec', metric: 'l1', operator: '<+>' },
+  { name: 'bit_hamming_ops', kind: 'bit', metric: 'hamming', operator: '<~>' },
+  { name: 'bit_jaccard_ops', kind: 'bit', metric: 'jaccard', operator: '<%>' },
 ];
 
 export const hnswAm: IndexAm = {

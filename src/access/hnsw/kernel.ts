@@ -5,7 +5,8 @@
  * cannot load, the TypeScript twin in reference.ts.
  *
  * All arguments are byte pointers into the arena: `g` a graph header, `s` a scratch header,
- * `q` a query vector padded with zeros to the graph's dimP.
+ * `q` a query vector padded with zeros to the graph's dimP, in the graph's query format (the
+ * node format, except float32 for a halfvec graph: layout.ts).
  */
 import { readFileSync } from 'node:fs';
 import { arena } from '../../kernels/arena.js';
@@ -17,10 +18,12 @@ export interface HnswKernel {
   search(g: number, s: number, q: number, ef: number, mode: number): number;
   /** Continues an iterative scan from the discarded candidates; returns count at S_OUT. */
   resume(g: number, s: number, q: number, ef: number): number;
-  /** INSERT (Algorithm 1) of a node whose record is filled in. */
-  insert(g: number, s: number, node: number): void;
-  /** Internal distance (squared L2, negative dot or L1) from the query to node `n`. */
+  /** INSERT (Algorithm 1) of a node whose record is filled in; `q` its vector in query format. */
+  insert(g: number, s: number, node: number, q: number): void;
+  /** Internal distance (squared L2, negative dot, L1, Hamming, Jaccard) from the query to node `n`. */
   distanceTo(g: number, q: number, n: number): number;
+  /** Internal distance between nodes `m` and `n`. */
+  nodeDistance(g: number, m: number, n: number): number;
 }
 
 /** Search mode bits. */
@@ -32,7 +35,7 @@ function wasmKernel(): HnswKernel | null {
     const module = new WebAssembly.Module(readFileSync(url));
     const instance = new WebAssembly.Instance(module, { env: { memory: arena.memory, abort: () => {} } });
     const e = instance.exports as unknown as Omit<HnswKernel, 'name'>;
-    return { name: 'wasm-simd', search: e.search, resume: e.resume, insert: e.insert, distanceTo: e.distanceTo };
+    return { name: 'wasm-simd', search: e.search, resume: e.resume, insert: e.insert, distanceTo: e.distanceTo, nodeDistance: e.nodeDistance };
   } catch {
     return null;
   }

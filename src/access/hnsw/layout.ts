@@ -5,11 +5,12 @@
  *
  * Graph header (64 bytes at `g`):
  *
- *     word  0 dimP      vector dimensions rounded up to a multiple of 4 (the pad is zero)
- *           1 metric    0 = squared L2, 1 = negative inner product (ip, cosine), 2 = L1
+ *     word  0 dimP      vector elements rounded up to 16 bytes' worth (the pad is zero): a
+ *                       multiple of 4 float32, of 8 binary16, or of 16 bytes of bits
+ *           1 metric    METRIC_* below: the distance and the element type
  *           2 recBytes  bytes per level-0 record
  *           3 chunks    pointer to the chunk table: u32 pointers to the record chunks
- *           4 hdrBytes  offset of the node header inside a record (= dimP * 4)
+ *           4 hdrBytes  offset of the node header inside a record (= the vector's bytes)
  *           5 m         max neighbours on layers >= 1
  *           6 m0        max neighbours on layer 0 (2 * m)
  *           7 upper     pointer to the upper-layer pool
@@ -23,7 +24,8 @@
  * (hnswlib keeps level 0 as fixed-size records too, in one allocation, so a node's vector and
  * its neighbour ids share cache lines; chunks let the graph grow without copying it):
  *
- *     +0                 float32[dimP]  the vector (normalized for cosine)
+ *     +0                 the vector: float32[dimP], binary16[dimP] or u8[dimP] of bits
+ *                        (normalized for cosine)
  *     +hdrBytes + 0      rowId
  *              + 4      level
  *              + 8      upper      word index of the node's layer-1 list in the pool (-1 if none)
@@ -87,10 +89,44 @@ export const S_FILTERN = 15;
 export const S_NM = 16;
 export const SCRATCH_HEADER_BYTES = 80;
 
-/** Metric codes in the header. */
+/**
+ * Metric codes in the header: the distance and how both of its vectors (a node's and the
+ * query's) are stored. float32 for `vector`; binary16 for `halfvec` (pgvector's storage: half
+ * the bytes, distances in float32 arithmetic as pgvector's halfvec functions); packed bits for
+ * `bit` (Hamming and Jaccard are exact counts). A query (and a node being inserted) reaches the
+ * kernel in the node format, except for the binary16 metrics: float32, widened once
+ * (HnswState.queryFormat), so the search loop converts only the node's side of a distance.
+ */
 export const METRIC_L2SQ = 0;
 export const METRIC_NEG_DOT = 1;
 export const METRIC_L1 = 2;
+export const METRIC_HALF_L2SQ = 3;
+export const METRIC_HALF_NEG_DOT = 4;
+export const METRIC_HALF_L1 = 5;
+export const METRIC_HAMMING = 6;
+export const METRIC_JACCARD = 7;
+
+/** How a metric's vectors are laid out: bytes per element of dimP, and dimP's multiple. */
+export interface VectorFormat {
+  /** 4 (float32), 2 (binary16) or 1 (a byte of 8 bits). */
+  elemBytes: number;
+  /** dimP is a multiple of this (16 bytes: one SIMD load). */
+  padTo: number;
+}
+
+export function vectorFormat(metric: number): VectorFormat {
+  if (metric <= METRIC_L1) return { elemBytes: 4, padTo: 4 };
+  if (metric <= METRIC_HALF_L1) return { elemBytes: 2, padTo: 8 };
+  return { elemBytes: 1, padTo: 16 };
+}
+
+/**
+ * dimP for `dim` dimensions (bits for a bit opclass, whose elements are bytes of 8 bits).
+ */
+export function paddedElements(metric: number, dim: number): number {
+  const f = vectorFormat(metric);
+  return roundUp(f.elemBytes === 1 ? Math.ceil(dim / 8) : dim, f.padTo);
+}
 
 /** Largest ef a search or build may use (ef_search and ef_construction stop at 1000). */
 export const EF_MAX = 1000;

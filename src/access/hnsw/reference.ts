@@ -8,6 +8,7 @@
  * pgvector's keepPrunedConnections (see assembly/hnsw.ts).
  */
 import { arena } from '../../kernels/arena.js';
+import { halfToFloat } from '../../kernels/half.js';
 import {
   G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC, G_UPPER,
   N_COUNT, N_LEVEL, N_UPPER, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_FILTER,
@@ -18,15 +19,44 @@ import type { HnswKernel } from './kernel.js';
 let I = arena.i32();
 let F = arena.f32();
 let U = new Uint16Array(arena.memory.buffer);
+let B = arena.u8();
 
 function views(): void {
   I = arena.i32();
   F = arena.f32();
+  B = arena.u8();
   if (U.length !== I.length * 2) U = new Uint16Array(arena.memory.buffer);
 }
 
-/** Distance between float32 vectors at word offsets a and b over dimP elements. */
+/**
+ * Distance between the vectors at word offsets a and b: dimP float32 (metrics 0-2), binary16
+ * (3-5) or bytes of bits (6-7, dimP bytes), as assembly/hnsw.ts's dist.
+ */
 function dist(metric: number, a: number, b: number, dimP: number): number {
+  if (metric <= 2) return floatDist(metric, a, b, dimP);
+  if (metric <= 5) return halfDist(metric - 3, a * 2, b * 2, dimP);
+  return bitDist(metric, a * 4, b * 4, dimP);
+}
+
+/**
+ * The query at word offset q (query format: float32 for a halfvec graph) against the node
+ * vector at b, as assembly/hnsw.ts's qdist.
+ */
+function qdist(metric: number, q: number, b: number, dimP: number): number {
+  if (metric < 3 || metric > 5) return dist(metric, q, b, dimP);
+  let s = 0;
+  const h = b * 2;
+  for (let i = 0; i < dimP; i++) {
+    const x = F[q + i]!;
+    const y = halfToFloat(U[h + i]!);
+    if (metric === 4) s += x * y;
+    else if (metric === 3) s += (x - y) * (x - y);
+    else s += Math.abs(x - y);
+  }
+  return Math.fround(metric === 4 ? -s : s);
+}
+
+function floatDist(metric: number, a: number, b: number, dimP: number): number {
   let s = 0;
   if (metric === 1) {
     for (let i = 0; i < dimP; i++) s += F[a + i]! * F[b + i]!;
@@ -42,6 +72,41 @@ function dist(metric: number, a: number, b: number, dimP: number): number {
   for (let i = 0; i < dimP; i++) s += Math.abs(F[a + i]! - F[b + i]!);
   return Math.fround(s);
 }
+
+/** metric 0 l2sq, 1 negative dot, 2 l1 over binary16 at u16 offsets a and b. */
+function halfDist(metric: number, a: number, b: number, dimP: number): number {
+  let s = 0;
+  for (let i = 0; i < dimP; i++) {
+    const x = halfToFloat(U[a + i]!);
+    const y = halfToFloat(U[b + i]!);
+    if (metric === 1) s += x * y;
+    else if (metric === 0) s += (x - y) * (x - y);
+    else s += Math.abs(x - y);
+  }
+  return Math.fround(metric === 1 ? -s : s);
+}
+
+/** Hamming (6) or Jaccard (7) distance over `bytes` bytes at byte offsets a and b. */
+function bitDist(metric: number, a: number, b: number, bytes: number): number {
+  let x = 0;
+  let and = 0;
+  let or = 0;
+  for (let i = 0; i < bytes; i++) {
+    const p = B[a + i]!;
+    const q = B[b + i]!;
+    x += POPCOUNT8[p ^ q]!;
+    and += POPCOUNT8[p & q]!;
+    or += POPCOUNT8[p | q]!;
+  }
+  if (metric === 6) return x;
+  return and === 0 ? 1 : Math.fround(1 - and / or);
+}
+
+const POPCOUNT8 = Uint8Array.from({ length: 256 }, (_, v) => {
+  let c = 0;
+  for (let x = v; x !== 0; x &= x - 1) c++;
+  return c;
+});
 
 // Word offsets (pointer >>> 2) throughout.
 function vec(g: number, n: number): number {
@@ -145,7 +210,7 @@ function greedy(g: number, s: number, q: number, level: number, cur: number, cur
     I[s + S_DCOUNT] = I[s + S_DCOUNT]! + c;
     for (let j = 0; j < c; j++) {
       const n = I[l + 1 + j]!;
-      const d = dist(metric, q, vec(g, n), dimP);
+      const d = qdist(metric, q, vec(g, n), dimP);
       if (d < curD) {
         curD = d;
         cur = n;
@@ -237,7 +302,7 @@ function searchLayer(g: number, s: number, q: number, nEntries: number, ef: numb
       const n = I[batch + j]!;
       tuples++;
       dcount++;
-      const d = dist(metric, q, vec(g, n), dimP);
+      const d = qdist(metric, q, vec(g, n), dimP);
       if (nr < ef || d < F[res]!) {
         minPush(cand, nc++, d, n);
         maxPush(res, nr++, d, n);
@@ -332,7 +397,7 @@ function search(gp: number, sp: number, qp: number, ef: number, mode: number): n
   const q = qp >>> 2;
   let ep = I[g + G_ENTRY]!;
   if (ep < 0) return 0;
-  let d = dist(I[g + G_METRIC]!, q, vec(g, ep), I[g + G_DIM]!);
+  let d = qdist(I[g + G_METRIC]!, q, vec(g, ep), I[g + G_DIM]!);
   I[s + S_DCOUNT] = I[s + S_DCOUNT]! + 1;
   for (let l = I[g + G_MAXLEVEL]!; l > 0; l--) {
     ep = greedy(g, s, q, l, ep, d);
@@ -363,7 +428,7 @@ function resume(gp: number, sp: number, qp: number, ef: number): number {
   return searchLayer(g, s, qp >>> 2, n, ef, 0, 3);
 }
 
-function insert(gp: number, sp: number, node: number): void {
+function insert(gp: number, sp: number, node: number, qp: number): void {
   views();
   const g = gp >>> 2;
   const s = sp >>> 2;
@@ -377,11 +442,11 @@ function insert(gp: number, sp: number, node: number): void {
     I[g + G_MAXLEVEL] = level;
     return;
   }
-  const q = vec(g, node);
+  const q = qp >>> 2;
   const m = I[g + G_M]!;
   const m0 = I[g + G_M0]!;
   const efc = I[g + G_EFC]!;
-  let d = dist(metric, q, vec(g, ep), dimP);
+  let d = qdist(metric, q, vec(g, ep), dimP);
   I[s + S_DCOUNT] = I[s + S_DCOUNT]! + 1;
   for (let l = top; l > level; l--) {
     ep = greedy(g, s, q, l, ep, d);
@@ -421,8 +486,14 @@ function insert(gp: number, sp: number, node: number): void {
 function distanceTo(gp: number, qp: number, n: number): number {
   views();
   const g = gp >>> 2;
-  return dist(I[g + G_METRIC]!, qp >>> 2, vec(g, n), I[g + G_DIM]!);
+  return qdist(I[g + G_METRIC]!, qp >>> 2, vec(g, n), I[g + G_DIM]!);
+}
+
+function nodeDistance(gp: number, m: number, n: number): number {
+  views();
+  const g = gp >>> 2;
+  return dist(I[g + G_METRIC]!, vec(g, m), vec(g, n), I[g + G_DIM]!);
 }
 
 /** The TypeScript implementation of {@link HnswKernel}. */
-export const referenceKernel: HnswKernel = { name: 'js', search, resume, insert, distanceTo };
+export const referenceKernel: HnswKernel = { name: 'js', search, resume, insert, distanceTo, nodeDistance };

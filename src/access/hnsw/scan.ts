@@ -18,7 +18,7 @@
  * per visited node, about what pgvector allocates for one (a search candidate, its pairing
  * heap node and its visited hash entry).
  */
-import type { IndexScan, RowFilter, ScanOptions, ScanStats } from '../am.js';
+import type { IndexScan, RowFilter, ScanOptions, ScanStats, VectorKey } from '../am.js';
 import { hnswKernel, MODE_KEEP_DISCARDED } from './kernel.js';
 import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES, GUC_SCAN_MEM_MULTIPLIER, type IterativeScan } from './options.js';
 import type { Scratch } from './scratch.js';
@@ -51,8 +51,8 @@ export class HnswScan implements IndexScan {
   private readonly ef: number;
   private readonly mode: IterativeScan;
   private readonly maxTuples: number;
-  /** The prepared query (normalized for cosine), copied into a scratch before each search. */
-  private readonly query: Float32Array;
+  /** The prepared query (the graph's query format, normalized for cosine), copied into a scratch before each search. */
+  private readonly query: Uint8Array;
   private readonly queryZero: boolean;
   private scratch: Scratch | null = null;
   private started = false;
@@ -78,7 +78,7 @@ export class HnswScan implements IndexScan {
   private readonly stopAbove: number;
   private readonly counters: ScanStats = { searches: 0, distanceComputations: 0, tuplesReturned: 0 };
 
-  constructor(private readonly st: HnswState, q: Float32Array, private readonly opts: ScanOptions) {
+  constructor(private readonly st: HnswState, q: VectorKey, private readonly opts: ScanOptions) {
     const exhaustive = opts.exhaustive === true;
     this.ef = exhaustiveEf(Number(opts.gucs.get(GUC_EF_SEARCH)), exhaustive && opts.filter == null ? (opts.keepFraction ?? 1) : 1);
     const mode = String(opts.gucs.get(GUC_ITERATIVE_SCAN)) as IterativeScan;
@@ -89,14 +89,11 @@ export class HnswScan implements IndexScan {
       const memTuples = (Number(opts.gucs.get('work_mem')) * 1024 * Number(opts.gucs.get(GUC_SCAN_MEM_MULTIPLIER))) / SCAN_BYTES_PER_TUPLE;
       this.maxTuples = Math.min(Number(opts.gucs.get(GUC_MAX_SCAN_TUPLES)), Math.floor(memTuples));
     }
-    const dimP = st.graph.dimP;
-    this.query = new Float32Array(dimP);
-    let s = 0;
-    for (let i = 0; i < st.dim; i++) s += q[i]! * q[i]!;
-    const scale = st.normalize && s > 0 ? 1 / Math.sqrt(s) : 1;
-    for (let i = 0; i < st.dim; i++) this.query[i] = q[i]! * scale;
-    // pgvector's cosine distance to a zero query is NaN for every row; ordering is arbitrary.
-    this.queryZero = st.normalize && !(s > 0);
+    const prepared = st.prepare(q);
+    // pgvector's cosine distance to a zero query is NaN for every row; ordering is arbitrary
+    // (the zero vector itself is searched with).
+    this.queryZero = prepared === null;
+    this.query = prepared === null ? st.queryFormat(new Uint8Array(st.graph.hdrBytes)).slice() : st.queryFormat(prepared).slice();
     const bound = opts.distanceBound;
     this.stopAbove = bound === undefined || this.mode === 'relaxed_order' ? Infinity : bound + STOP_MARGIN * (1 + Math.abs(bound));
     this.batchNodes = new Int32Array(this.ef);
@@ -199,7 +196,7 @@ export class HnswScan implements IndexScan {
       this.started = true;
       if (g.count === 0) return this.finish();
       const sc = st.pool.acquire(g.count);
-      arena.f32().set(this.query, sc.q >>> 2);
+      arena.u8().set(this.query, sc.q);
       if (this.filterPtr !== 0) sc.setFilter(this.filterPtr, this.filterBits);
       const n = hnswKernel.search(g.g, sc.s, sc.q, this.ef, iterative ? MODE_KEEP_DISCARDED : 0);
       this.counters.searches++;

@@ -3,10 +3,15 @@
  * (cosine normalizes, as pgvector's hnsw normprocinfo), the level generator, the rowId -> node
  * map for deletes, and the scratch pool.
  */
+import { PgError, SQLSTATE } from '../../common/errors.js';
 import { Prng } from '../../common/prng.js';
-import type { Metric, OpClass } from '../am.js';
+import { halfToFloat } from '../../kernels/half.js';
+import { halfvecL2Normalize, halfvecNorm } from '../../types/halfvec.js';
+import type { Metric, OpClass, VectorKey } from '../am.js';
 import { HnswGraph } from './graph.js';
-import { METRIC_L1, METRIC_L2SQ, METRIC_NEG_DOT } from './layout.js';
+import {
+  METRIC_HALF_L1, METRIC_HALF_L2SQ, METRIC_HALF_NEG_DOT, METRIC_HAMMING, METRIC_JACCARD, METRIC_L1, METRIC_L2SQ, METRIC_NEG_DOT,
+} from './layout.js';
 import type { HnswOptions } from './options.js';
 import { ScratchPool } from './scratch.js';
 
@@ -26,6 +31,10 @@ export class HnswState {
    * row order, nothing reused), so a row filter's bitset serves as a node bitset unchanged.
    */
   rowIdsAreNodes = true;
+  /** The last vector {@link prepare} made, as the graph stores it (hdrBytes, zero pad). */
+  private readonly prepared: Uint8Array;
+  /** A halfvec query widened to float32 ({@link queryFormat}), dimP floats. */
+  private readonly widened: Float32Array;
   /** Deleted rows not vacuumed yet. */
   deletedCount = 0;
   /** Nodes vacuum unlinked (their records stay allocated). */
@@ -34,8 +43,10 @@ export class HnswState {
   constructor(readonly dim: number, readonly opclass: OpClass, readonly options: HnswOptions, seed: number, capacity: number) {
     this.metric = opclass.metric;
     this.normalize = opclass.metric === 'cosine';
-    this.graph = new HnswGraph(dim, metricCode(opclass.metric), options.m, options.efConstruction, capacity);
+    this.graph = new HnswGraph(dim, metricCode(opclass), options.m, options.efConstruction, capacity);
     this.pool = new ScratchPool(this.graph.dimP, this.graph.m0);
+    this.prepared = new Uint8Array(this.graph.hdrBytes);
+    this.widened = new Float32Array(opclass.kind === 'halfvec' ? this.graph.dimP : 0);
     this.prng = new Prng(seed);
     this.ml = 1 / Math.log(options.m);
   }
@@ -66,6 +77,64 @@ export class HnswState {
     this.graph.dispose();
   }
 
+  /**
+   * `key` (a `dim`-element vector of the opclass's type: float32 for vector, binary16 bits for
+   * halfvec, packed bits for bit) as the graph stores it: the element type of the graph,
+   * normalized for cosine (pgvector's hnsw normprocinfo: l2_normalize of the type), zero-padded
+   * to the graph's hdrBytes. The bytes are a view the next call overwrites.
+   * @returns null for a zero vector under cosine (no direction: pgvector does not index it, and
+   *   a query with it orders nothing).
+   * @throws PgError 22000 `NaN not allowed in vector` for a float32 key holding NaN.
+   */
+  prepare(key: VectorKey): Uint8Array | null {
+    const out = this.prepared;
+    const dim = this.dim;
+    switch (this.opclass.kind) {
+      case 'vector': {
+        const v = key as Float32Array;
+        const f = new Float32Array(out.buffer, out.byteOffset, this.graph.dimP);
+        let scale = 1;
+        if (this.normalize) {
+          let s = 0;
+          for (let i = 0; i < dim; i++) s += v[i]! * v[i]!;
+          if (!(s > 0)) {
+            if (Number.isNaN(s)) throw new PgError(SQLSTATE.data_exception, 'NaN not allowed in vector');
+            return null;
+          }
+          scale = 1 / Math.sqrt(s);
+        }
+        if (scale === 1) f.set(v.subarray(0, dim));
+        else for (let i = 0; i < dim; i++) f[i] = v[i]! * scale;
+        return out;
+      }
+      case 'halfvec': {
+        let h = key as Uint16Array;
+        if (this.normalize) {
+          if (!(halfvecNorm(h) > 0)) return null;
+          h = halfvecL2Normalize(h);
+        }
+        new Uint16Array(out.buffer, out.byteOffset, this.graph.dimP).set(h.subarray(0, dim));
+        return out;
+      }
+      default:
+        out.set((key as Uint8Array).subarray(0, Math.ceil(dim / 8)));
+        return out;
+    }
+  }
+
+  /**
+   * The kernel's query format of `prepared` (a vector as {@link prepare} returns it): the same
+   * bytes, except for a halfvec graph its float32 widening (dimP floats), so the search loop
+   * converts only the nodes' halves. The bytes are a view the next call overwrites.
+   */
+  queryFormat(prepared: Uint8Array): Uint8Array {
+    if (this.opclass.kind !== 'halfvec') return prepared;
+    const h = new Uint16Array(prepared.buffer, prepared.byteOffset, this.graph.dimP);
+    const f = this.widened;
+    for (let i = 0; i < h.length; i++) f[i] = halfToFloat(h[i]!);
+    return new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
+  }
+
   /** Internal kernel distance -> the SQL operator's value (`<->` is not squared, ...). */
   toSqlDistance(d: number): number {
     switch (this.metric) {
@@ -79,16 +148,20 @@ export class HnswState {
   }
 }
 
-function metricCode(metric: Metric): number {
-  switch (metric) {
+/** The kernel's metric code for an opclass: its distance over its element type (layout.ts). */
+function metricCode(opclass: OpClass): number {
+  const half = opclass.kind === 'halfvec';
+  switch (opclass.metric) {
     case 'l2':
-      return METRIC_L2SQ;
+      return half ? METRIC_HALF_L2SQ : METRIC_L2SQ;
     case 'ip':
     case 'cosine':
-      return METRIC_NEG_DOT;
+      return half ? METRIC_HALF_NEG_DOT : METRIC_NEG_DOT;
     case 'l1':
-      return METRIC_L1;
-    default:
-      throw new Error(`hnsw: unsupported metric ${metric}`);
+      return half ? METRIC_HALF_L1 : METRIC_L1;
+    case 'hamming':
+      return METRIC_HAMMING;
+    case 'jaccard':
+      return METRIC_JACCARD;
   }
 }

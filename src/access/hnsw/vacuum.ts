@@ -65,12 +65,11 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
       seen.clear();
       seen.add(n);
       let k = 0;
-      const own = graph.vecPtr(n);
       const add = (e: number) => {
         if (dead[e] === 1 || seen.has(e)) return;
         seen.add(e);
         candIds[k] = e;
-        candDist[k] = hnswKernel.distanceTo(graph.g, own, e);
+        candDist[k] = hnswKernel.nodeDistance(graph.g, n, e);
         k++;
       };
       for (let j = 0; j < c; j++) {
@@ -91,10 +90,9 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
       for (let i = 0; i < ord.length && kept.length < mMax; i++) {
         const e = candIds[ord[i]!]!;
         const de = candDist[ord[i]!]!;
-        const pe = graph.vecPtr(e);
         let good = true;
         for (const s of kept) {
-          if (hnswKernel.distanceTo(graph.g, pe, s) < de) {
+          if (hnswKernel.nodeDistance(graph.g, e, s) < de) {
             good = false;
             break;
           }

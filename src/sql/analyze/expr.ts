@@ -41,6 +41,10 @@ import { formatFloat4, formatFloat8 } from '../../types/float.js';
 import { TEXT_MATCH_OPERATORS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 import { format as formatText } from '../../types/text_funcs.js';
+import { Interval, intervalNeg } from '../../types/interval.js';
+import {
+  timestampTypmodIn, adjustTimestampTypmod, timestampToDate, dateToTimestamp, age as ageFn,
+} from '../../types/datetime_funcs.js';
 
 /** A binary implementation; called only with non-null arguments unless `nullSafe`. */
 export type Fn2 = (a: Value, b: Value) => Value;
@@ -62,7 +66,7 @@ export type Expr =
   /** Bound by the planner: a subquery plan run per evaluation (SubPlan) or once (hashed / InitPlan). */
   | { k: 'subplan'; type: SqlType; typmod: number; sp: unknown }
   /** A one-argument function or prefix operator; `op` is '-' for unary minus (the planner sees it in ORDER BY transforms). */
-  | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr; op?: string }
+  | { k: 'op1'; type: SqlType; fn: Fn1; arg: Expr; /** A prefix operator (`-`) or a function's name, for EXPLAIN. */ op?: string }
   | { k: 'op2'; type: SqlType; fn: Fn2; l: Expr; r: Expr; op: string }
   /** `explicit` false: an implicit or assignment cast (bit(n) lengths must then match). */
   | { k: 'cast'; type: SqlType; from: SqlType; typmod: number; arg: Expr; explicit?: boolean }
@@ -140,7 +144,12 @@ export interface CaseWhen {
 }
 
 /** What session functions read at execution time. */
+/** Which time a clock function reads (PostgreSQL's GetCurrentTransactionStartTimestamp, GetCurrentStatementStartTimestamp, GetCurrentTimestamp). */
+export type ClockKind = 'transaction' | 'statement' | 'clock';
+
 export interface SessionContext {
+  /** The session clock: microseconds since 2000-01-01 UTC at the start of the transaction, of the statement, or now. */
+  now(kind: ClockKind): bigint;
   /** SHOW's value of a setting. @throws PgError 42704 for an unknown name. */
   show(name: string): string;
   /** SET (or SET LOCAL) a setting. */
@@ -337,6 +346,14 @@ export interface ExprScope {
    * `indexes`: a table's indexes, pg_indexes_size; `total`: both, pg_total_relation_size).
    */
   relationSize(name: string, what?: 'relation' | 'table' | 'indexes' | 'total'): number;
+  /**
+   * The oid of relation `name` (`[schema.]relname`, as regclass input reads it): a table's or
+   * an index's (pg_class.oid), or a system catalog's fixed one.
+   * @throws PgError 42P01 `relation "name" does not exist`.
+   */
+  regclassOid(name: string): number;
+  /** pg_table_is_visible: true for a relation vecgres has (all are on the search path), null for an unknown oid. */
+  relationVisible(oid: number): boolean | null;
   /** The session's seeded random stream (gen_random_uuid); absent where none is needed. */
   random?: () => Prng;
 }
@@ -404,6 +421,8 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
           case 'varchar':
           case 'bpchar': typmod = charTypmodIn(base, ns); break;
           case 'bit': typmod = bitTypmodIn(ns, false); break;
+          case 'timestamp':
+          case 'timestamptz': typmod = timestampTypmodIn(ns, base === 'timestamptz'); break;
           default: typmod = bitTypmodIn(ns, true); break;
         }
       } catch (err) {
@@ -506,6 +525,8 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'ColumnRef':
       return analyzeColumnRef(scope, n);
     case 'TypeCast': {
+      const regclass = regclassLiteral(scope, n);
+      if (regclass !== null) return regclass;
       const { type, typmod } = resolveTypeName(n.typeName);
       const arg = analyzeExpr(scope, n.arg);
       // Input errors of an untyped literal point at the literal; a missing cast at the `::`.
@@ -548,6 +569,8 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     }
     case 'SQLValueFunction':
       return sqlValueFunction(n);
+    case 'CollateClause':
+      return collateClause(scope, n);
     default:
       throw pgErr.featureNotSupported(describeNode(tag));
   }
@@ -679,10 +702,17 @@ function applyArg(scope: ExprScope, e: Expr, type: SqlType, location: number): E
   return { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
 }
 
+function isDatetimeFamily(t: SqlType): boolean {
+  return t === 'timestamp' || t === 'timestamptz' || t === 'date' || t === 'interval';
+}
+
 /** True when `l op r` is resolved against pgvector's operator overloads. */
 function usesOverloads(op: string, lt: SqlType, rt: SqlType): boolean {
   if (VECTOR_ONLY_OPERATORS.has(op) || JSONB_OPERATORS.has(op)) return true;
   if (lt === 'jsonb' || rt === 'jsonb') return true;
+  // Date/time operators (timestamp + interval, date - date, comparisons across date and
+  // timestamp); `||` with a date/time value is text concatenation.
+  if (op !== '||' && (isDatetimeFamily(lt) || isDatetimeFamily(rt))) return true;
   if (lt === 'text' || rt === 'text') return false;
   return isVectorFamily(lt) || isVectorFamily(rt) || isArrayType(lt) || isArrayType(rt);
 }
@@ -746,7 +776,7 @@ function overloadedCall(scope: ExprScope, name: string, overloads: readonly Over
   const o = res.overload;
   const a = args.map((x, i) => applyArg(scope, x, o.args[i]!, location));
   if (o.nary === true) return foldConstants({ k: 'fn', type: o.result, name, fn: o.impl as FnN, args: a });
-  if (a.length === 1) return foldConstants({ k: 'op1', type: o.result, fn: o.impl as Fn1, arg: a[0]! });
+  if (a.length === 1) return foldConstants({ k: 'op1', type: o.result, fn: o.impl as Fn1, arg: a[0]!, op: name });
   return foldConstants({ k: 'op2', type: o.result, fn: o.impl as Fn2, l: a[0]!, r: a[1]!, op: name });
 }
 
@@ -838,7 +868,13 @@ export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
     case 'int2':
       return 2;
     case 'uuid':
+    case 'interval':
       return 16;
+    case 'date':
+      return 4;
+    case 'timestamp':
+    case 'timestamptz':
+      return 8;
     case 'int4':
     case 'float4':
       return 4;
@@ -863,6 +899,49 @@ export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
     default:
       throw pgErr.featureNotSupported(`pg_column_size of type ${TYPE_NAME[type]}`);
   }
+}
+
+/**
+ * `'name'::regclass`: a literal read as a relation name when the statement is analyzed, to
+ * its oid (vecgres has no regclass type: the value is the oid as bigint, as oid columns are).
+ * Null when `n` is not such a cast; 0A000 for a regclass cast of anything but a literal.
+ * @throws PgError 42P01 for an unknown relation, at the literal.
+ */
+function regclassLiteral(scope: ExprScope, n: PgNode): Expr | null {
+  const names = n.typeName?.names as PgNode[] | undefined;
+  if (names === undefined || names[names.length - 1]?.String?.sval !== 'regclass' || n.typeName.arrayBounds !== undefined) return null;
+  if (names.length === 2 && names[0]?.String?.sval !== 'pg_catalog') return null;
+  const c = n.arg?.A_Const;
+  if (c === undefined || c.sval === undefined) throw pgErr.featureNotSupported('type regclass (other than a relation name literal cast to it)');
+  try {
+    return { k: 'const', type: 'int8', value: scope.regclassOid(c.sval.sval as string) };
+  } catch (e) {
+    if (e instanceof PgError && e.code === SQLSTATE.undefined_table) throw new PgError(e.code, e.message, pos(c.location));
+    throw e;
+  }
+}
+
+/** Collations that order and compare as vecgres does (by code point: the database collation is C, as PGlite's). */
+const CODE_POINT_COLLATIONS = new Set(['default', 'C', 'POSIX', 'ucs_basic']);
+
+/**
+ * `expr COLLATE name`: the collations that compare as vecgres always does are accepted and
+ * change nothing (psql's catalog queries say COLLATE pg_catalog.default); any other is 0A000.
+ * @throws PgError 42804 `collations are not supported by type X` for a non-collatable
+ *   expression, 0A000 for a collation vecgres does not have.
+ */
+function collateClause(scope: ExprScope, n: PgNode): Expr {
+  const names = (n.collname as PgNode[]).map((x) => x.String.sval as string);
+  const coll = names[names.length - 1]!;
+  let arg = analyzeExpr(scope, n.arg);
+  if (names.length > 2 || (names.length === 2 && names[0] !== 'pg_catalog') || !CODE_POINT_COLLATIONS.has(coll)) {
+    throw pgErr.featureNotSupported(`COLLATE "${names.join('.')}"`);
+  }
+  if (arg.type === 'unknown') arg = coerceTo(scope, arg, 'text', -1);
+  if (arg.type !== 'text' && arg.type !== 'varchar' && arg.type !== 'bpchar') {
+    throw new PgError(SQLSTATE.datatype_mismatch, `collations are not supported by type ${TYPE_NAME[arg.type]}`, pos(n.location));
+  }
+  return arg;
 }
 
 function opName(n: PgNode): string {
@@ -978,6 +1057,8 @@ function noOperator(op: string, l: SqlType | null, r: SqlType, location: number)
 function unaryOp(scope: ExprScope, op: string, r: Expr, location: number): Expr {
   if (r.k === 'const' && r.type === 'unknown') r = coerceTo(scope, r, 'numeric', -1, location);
   if (r.k === 'param' && r.type === 'unknown') inferParam(scope, r, 'int4');
+  if (op === '-' && r.type === 'interval') return foldConstants({ k: 'op1', type: 'interval', arg: r, fn: (a) => intervalNeg(a as Interval) });
+  if (op === '+' && r.type === 'interval') return r;
   if ((op === '-' || op === '+') && isNumeric(r.type)) {
     if (op === '+') return r;
     if (r.k === 'const' && typeof r.value === 'number') return { k: 'const', type: r.type, value: -r.value };
@@ -1295,7 +1376,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
 }
 
 /** Functions analyzeFuncCall handles by name for some argument types only. */
-const PARTLY_IMPLEMENTED = new Set(['pg_column_size', 'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_size_pretty', 'gen_random_uuid', 'uuidv4', 'random']);
+const PARTLY_IMPLEMENTED = new Set(['age', 'pg_column_size', 'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_size_pretty', 'gen_random_uuid', 'uuidv4', 'random']);
 
 /**
  * to_jsonb's conversion of a value of `type` (datum_to_jsonb): numbers as numeric (floats
@@ -1501,7 +1582,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   }
   // min / max(character varying) are min / max(text): PostgreSQL has no varchar aggregate.
   if ((name === 'min' || name === 'max') && arg.type === 'varchar') arg = coerceTo(scope, arg, 'text', -1);
-  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' || arg.type === 'bpchar' ? comparatorFor(arg.type) : null) : null;
+  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' || arg.type === 'bpchar' || isDatetimeFamily(arg.type) ? comparatorFor(arg.type) : null) : null;
   const sa = scalarAggregate(name, arg.type, cmp);
   if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
   analyzedArgs = [arg];
@@ -1624,7 +1705,16 @@ const DATABASE_NAME = 'postgres';
  * vecgres has no `name` type). The date/time ones are 0A000 until the date/time types land.
  */
 function sqlValueFunction(n: PgNode): Expr {
+  const typmod = typeof n.typmod === 'number' ? n.typmod : -1;
   switch (n.op as string) {
+    case 'SVFOP_CURRENT_TIMESTAMP':
+    case 'SVFOP_CURRENT_TIMESTAMP_N':
+      return clockCall('current_timestamp', 'timestamptz', 'transaction', typmod);
+    case 'SVFOP_LOCALTIMESTAMP':
+    case 'SVFOP_LOCALTIMESTAMP_N':
+      return clockCall('localtimestamp', 'timestamp', 'transaction', typmod);
+    case 'SVFOP_CURRENT_DATE':
+      return clockCall('current_date', 'date', 'transaction', -1);
     case 'SVFOP_CURRENT_USER':
     case 'SVFOP_SESSION_USER':
     case 'SVFOP_USER':
@@ -1637,6 +1727,23 @@ function sqlValueFunction(n: PgNode): Expr {
     default:
       throw pgErr.featureNotSupported(String(n.op).replace(/^SVFOP_/, '').replace(/_N$/, '').toLowerCase());
   }
+}
+
+/**
+ * A read of the session's clock: the transaction's start (now(), current_timestamp), the
+ * statement's start, or the time of the call (clock_timestamp(), volatile). Evaluated when the
+ * statement runs, never folded: a prepared statement reads a new time each execution.
+ */
+function clockCall(name: string, type: 'timestamptz' | 'timestamp' | 'date', kind: ClockKind, typmod: number): Expr {
+  if (typmod >= 0) timestampTypmodIn([typmod], type === 'timestamptz');
+  return {
+    k: 'session', type, name, args: [],
+    fn: (_args, s) => {
+      const us = s.now(kind);
+      if (type === 'date') return timestampToDate(us);
+      return typmod >= 0 ? adjustTimestampTypmod(us, typmod) : us;
+    },
+  };
 }
 
 /** An argument's output text, as concat and format print it (booleans as t / f). */
@@ -1715,6 +1822,24 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       const rng = scope.random();
       return { k: 'fn', type: 'float8', name, args: [], fn: () => (rng.nextU32() * 2 ** 21 + (rng.nextU32() >>> 11)) / 2 ** 53 };
     }
+    case 'now':
+    case 'transaction_timestamp':
+    case 'statement_timestamp':
+    case 'clock_timestamp':
+      if (args.length !== 0) throw undefinedFunction(name, types(), location);
+      return clockCall(name, 'timestamptz', name === 'clock_timestamp' ? 'clock' : name === 'statement_timestamp' ? 'statement' : 'transaction', -1);
+    case 'age': {
+      // age(timestamp) is age(current_date at midnight, timestamp).
+      if (args.length !== 1) return null;
+      const a = args[0]!;
+      const t: SqlType = a.type === 'timestamp' ? 'timestamp' : 'timestamptz';
+      if (a.type !== 'unknown' && a.type !== 'timestamp' && a.type !== 'timestamptz' && a.type !== 'date') return null;
+      const arg = applyArg(scope, a, t, location);
+      return {
+        k: 'session', type: 'interval', name, args: [arg],
+        fn: ([v], s) => (v === null ? null : ageFn(dateToTimestamp(timestampToDate(s.now('transaction'))), v as bigint)),
+      };
+    }
     case 'version':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);
       return { k: 'const', type: 'text', value: versionString() };
@@ -1724,6 +1849,25 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     case 'current_schema':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);
       return { k: 'const', type: 'text', value: 'public' };
+    case 'pg_get_userbyid': {
+      // The two roles PostgreSQL's catalogs name: the bootstrap superuser and pg_database_owner.
+      if (args.length !== 1) throw undefinedFunction(name, types(), location);
+      const a = applyArg(scope, args[0]!, 'int8', location);
+      if (a.type !== 'int8') throw undefinedFunction(name, types(), location);
+      return foldConstants({ k: 'op1', type: 'text', arg: a, fn: (v) => (Number(v) === 10 ? SESSION_USER : Number(v) === 6171 ? 'pg_database_owner' : `unknown (OID=${Number(v)})`) });
+    }
+    case 'pg_table_is_visible': {
+      if (args.length !== 1) throw undefinedFunction(name, types(), location);
+      const a = applyArg(scope, args[0]!, 'int8', location);
+      if (a.type !== 'int8') throw undefinedFunction(name, types(), location);
+      return { k: 'op1', type: 'bool', arg: a, fn: (v) => scope.relationVisible(Number(v)) };
+    }
+    case 'pg_encoding_to_char': {
+      if (args.length !== 1) throw undefinedFunction(name, types(), location);
+      const a = applyArg(scope, args[0]!, 'int4', location);
+      if (a.type !== 'int4') throw undefinedFunction(name, types(), location);
+      return foldConstants({ k: 'op1', type: 'text', arg: a, fn: (v) => (v === 6 ? 'UTF8' : v === 0 ? 'SQL_ASCII' : '') });
+    }
     case 'current_user':
     case 'session_user':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);

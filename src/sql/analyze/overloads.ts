@@ -42,6 +42,7 @@ import {
   type Numeric, numericRound, numericTrunc, numericCeil, numericFloor, numericDivTrunc, numericMod, numericSign,
 } from '../../types/numeric.js';
 import { registerTextFunctions, registerMathFunctions } from './builtin_functions.js';
+import { registerDatetimeOperators, registerDatetimeFunctions, DATETIME_CMP } from './datetime_functions.js';
 
 /**
  * A strict implementation over non-null arguments. `ctx` is the running statement, for the
@@ -88,6 +89,7 @@ export const TYPE_CMP: Partial<Record<SqlType, (a: Value, b: Value) => number>> 
   sparsevec: (a, b) => sparsevecCmp(a as S, b as S),
   bit: (a, b) => bitCmp(a as B, b as B),
   varbit: (a, b) => bitCmp(a as B, b as B),
+  ...DATETIME_CMP,
 };
 
 function distances(type: SqlType, l2: Function, ip: Function, nip: Function, cos: Function, l1: Function): void {
@@ -186,6 +188,9 @@ add(funcs, 'jsonb_typeof', { args: ['jsonb'], result: 'text', impl: (a: Value) =
 add(funcs, 'jsonb_array_length', { args: ['jsonb'], result: 'int4', impl: (a: Value) => jsonbArrayLength(a as J) });
 
 registerTextFunctions((name, o) => add(funcs, name, o));
+for (const t of ['timestamp', 'timestamptz', 'date', 'interval'] as const) cmpOps(t, TYPE_CMP[t]!);
+registerDatetimeOperators((name, o) => add(ops, name, o));
+registerDatetimeFunctions((name, o) => add(funcs, name, o));
 registerMathFunctions((name, o) => add(funcs, name, o));
 
 /** Operators that exist only for jsonb (besides the shared ||, -, =, <>). */
@@ -249,10 +254,12 @@ export function functionOverloads(name: string): readonly Overload[] | undefined
 /** Operators that exist only for pgvector's types. */
 export const VECTOR_ONLY_OPERATORS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
 
-type Category = 'N' | 'V' | 'S' | 'B' | 'U' | 'A';
+type Category = 'N' | 'V' | 'S' | 'B' | 'U' | 'A' | 'D' | 'T';
 
 function category(t: SqlType): Category {
   if (isNumeric(t)) return 'N';
+  if (t === 'date' || t === 'timestamp' || t === 'timestamptz') return 'D';
+  if (t === 'interval') return 'T';
   if (t === 'bit' || t === 'varbit') return 'V';
   if (t === 'text' || t === 'unknown') return 'S';
   if (t === 'bool') return 'B';
@@ -261,7 +268,7 @@ function category(t: SqlType): Category {
 }
 
 function preferred(t: SqlType): boolean {
-  return t === 'float8' || t === 'varbit' || t === 'text';
+  return t === 'float8' || t === 'varbit' || t === 'text' || t === 'timestamptz' || t === 'interval';
 }
 
 /** The outcome of overload resolution. */

@@ -10,6 +10,7 @@
  * merged USING columns, then the rest) are expressions over its inputs' vars (PostgreSQL's
  * joinaliasvars, flattened at once), so the planner sees only base relations.
  */
+import { CATALOG_OIDS } from './system_views.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -265,6 +266,27 @@ export class ParseState implements ExprScope {
     // An index: its own size (it has no indexes: pg_indexes_size is 0).
     if (env.catalog.getIndex(name) !== undefined) return what === 'indexes' ? 0 : indexBytes(name);
     throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+  }
+
+  regclassOid(name: string): number {
+    // regclassin: an optionally schema-qualified name, unquoted parts folded to lower case.
+    const parts = name.split('.').map((s) => (/^".*"$/.test(s) ? s.slice(1, -1).replace(/""/g, '"') : s.toLowerCase()));
+    const rel = parts[parts.length - 1]!;
+    const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
+    const env = this.env;
+    if (parts.length <= 3 && (schema === null || schema === 'pg_catalog') && CATALOG_OIDS[rel] !== undefined) return CATALOG_OIDS[rel]!;
+    if (parts.length <= 3 && (schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined)) {
+      return env.stats.relOid(rel);
+    }
+    throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+  }
+
+  relationVisible(oid: number): boolean | null {
+    const env = this.env;
+    if (Object.values(CATALOG_OIDS).includes(oid)) return true;
+    for (const t of env.catalog.tableNames()) if (env.stats.relOid(t) === oid) return true;
+    for (const d of env.catalog.allIndexes()) if (env.stats.relOid(d.name) === oid) return true;
+    return null;
   }
 
   /** The CTE `name` visible here (this level's WITH, then enclosing levels') and its level. */

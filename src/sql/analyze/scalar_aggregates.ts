@@ -19,6 +19,7 @@ import type { Value } from '../../storage/table.js';
 import type { Aggregate } from '../../types/aggregates.js';
 import { Numeric, numericAvgFinal, numericSumInit, numericSumStep, type NumericSumState } from '../../types/numeric.js';
 import type { SqlType } from './types.js';
+import { Interval, intervalAdd, intervalDiv } from '../../types/interval.js';
 
 function overflow(): PgError {
   return new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: overflow');
@@ -52,6 +53,17 @@ const intSum = (resultNumeric: boolean): Aggregate<Value, Value, SumState> => ({
     }
     return u >= BigInt(Number.MIN_SAFE_INTEGER) && u <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(u) : u;
   },
+});
+
+/** sum(interval) (interval_pl) and avg(interval) (the sum divided by the count, interval_div). */
+const intervalSum = (avg: boolean): Aggregate<Value, Value, { n: number; acc: Interval }> => ({
+  init: () => ({ n: 0, acc: new Interval(0, 0, 0n) }),
+  step(s, v) {
+    s.acc = intervalAdd(s.acc, v as Interval);
+    s.n++;
+    return s;
+  },
+  final: (s) => (s.n === 0 ? null : avg ? intervalDiv(s.acc, s.n) : s.acc),
 });
 
 /** sum(numeric): exact, with the largest input scale. */
@@ -127,6 +139,7 @@ export function scalarAggregate(name: string, arg: SqlType, cmp: ((a: Value, b: 
         case 'numeric': return { type: 'numeric', agg: numericSum as AnyAgg };
         case 'float4': return { type: 'float4', agg: floatSum(true) as AnyAgg };
         case 'float8': return { type: 'float8', agg: floatSum(false) as AnyAgg };
+        case 'interval': return { type: 'interval', agg: intervalSum(false) as AnyAgg };
         default: return null;
       }
     case 'avg':
@@ -137,6 +150,7 @@ export function scalarAggregate(name: string, arg: SqlType, cmp: ((a: Value, b: 
         case 'numeric': return { type: 'numeric', agg: exactAvg as AnyAgg };
         case 'float4':
         case 'float8': return { type: 'float8', agg: floatAvg as AnyAgg };
+        case 'interval': return { type: 'interval', agg: intervalSum(true) as AnyAgg };
         default: return null;
       }
     case 'min':
@@ -150,6 +164,10 @@ export function scalarAggregate(name: string, arg: SqlType, cmp: ((a: Value, b: 
         case 'float8':
         case 'text':
         case 'bpchar':
+        case 'timestamp':
+        case 'timestamptz':
+        case 'date':
+        case 'interval':
           return cmp === null ? null : { type: arg, agg: extreme(cmp, name === 'max' ? 1 : -1) as AnyAgg };
         default: return null;
       }

@@ -17,7 +17,7 @@ export interface SystemViewColumn {
 
 const TYPE_OF_PG: Record<string, SqlType> = {
   oid: 'int8', regproc: 'text', name: 'text', char: 'text', xid: 'text', int2vector: 'text', oidvector: 'text',
-  pg_node_tree: 'text', timestamptz: 'text', anyarray: 'text[]', _aclitem: 'text[]', _text: 'text[]', _float4: 'float4[]',
+  pg_node_tree: 'text', timestamptz: 'text', anyarray: 'text[]', _aclitem: 'text[]', _text: 'text[]', _float4: 'float4[]', _oid: 'int8[]',
   int2: 'int2', int4: 'int4', int8: 'int8', float4: 'float4', float8: 'float8', bool: 'bool', text: 'text',
 };
 
@@ -54,6 +54,11 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
     indisprimary:bool indisexclusion:bool indimmediate:bool indisclustered:bool indisvalid:bool indcheckxmin:bool indisready:bool
     indislive:bool indisreplident:bool indkey:int2vector indcollation:oidvector indclass:oidvector indoption:int2vector
     indexprs:pg_node_tree indpred:pg_node_tree`),
+  pg_extension: cols('oid:oid extname:name extowner:oid extnamespace:oid extrelocatable:bool extversion:text extconfig:_oid extcondition:_text'),
+  pg_description: cols('objoid:oid classoid:oid objsubid:int4 description:text'),
+  pg_database: cols(`oid:oid datname:name datdba:oid encoding:int4 datlocprovider:char datistemplate:bool datallowconn:bool
+    dathasloginevt:bool datconnlimit:int4 datfrozenxid:xid datminmxid:xid dattablespace:oid datcollate:text datctype:text
+    datlocale:text daticurules:text datcollversion:text datacl:_aclitem`),
   pg_tables: cols('schemaname:name tablename:name tableowner:name tablespace:name hasindexes:bool hasrules:bool hastriggers:bool rowsecurity:bool'),
   pg_stat_user_tables: cols(`relid:oid schemaname:name relname:name seq_scan:int8 last_seq_scan:timestamptz seq_tup_read:int8
     idx_scan:int8 last_idx_scan:timestamptz idx_tup_fetch:int8 n_tup_ins:int8 n_tup_upd:int8 n_tup_del:int8 n_tup_hot_upd:int8
@@ -66,4 +71,13 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
   pg_stat_progress_create_index: cols(`pid:int4 datid:oid datname:name relid:oid index_relid:oid command:text phase:text
     lockers_total:int8 lockers_done:int8 current_locker_pid:int8 blocks_total:int8 blocks_done:int8 tuples_total:int8
     tuples_done:int8 partitions_total:int8 partitions_done:int8`),
+};
+
+/**
+ * The fixed oids of the system catalogs (pg_class.oid in PostgreSQL 18, the same in every
+ * database), for `'pg_catalog.pg_extension'::regclass` and pg_description.classoid.
+ */
+export const CATALOG_OIDS: Record<string, number> = {
+  pg_type: 1247, pg_attribute: 1249, pg_proc: 1255, pg_class: 1259, pg_database: 1262, pg_am: 2601, pg_attrdef: 2604,
+  pg_constraint: 2606, pg_description: 2609, pg_index: 2610, pg_namespace: 2615, pg_opclass: 2616, pg_extension: 3079,
 };

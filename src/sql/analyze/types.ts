@@ -29,9 +29,12 @@ import { type CharType, charCoerce, bpcharToText } from '../../types/character.j
 import { parseBytea, formatBytea } from '../../types/bytea.js';
 import { Jsonb, parseJsonb, parseJson } from '../../types/jsonb.js';
 import { parseArrayLiteral, formatArray } from './arrays.js';
+import { parseTimestamp, parseDate, formatTimestamp, formatDate } from '../../types/datetime.js';
+import { Interval, parseInterval, formatInterval } from '../../types/interval.js';
+import { adjustTimestampTypmod, dateToTimestamp, timestampToDate } from '../../types/datetime_funcs.js';
 
 /** Element types an array value may have (arrays are values only, never stored). */
-export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
+export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'timestamp' | 'timestamptz' | 'date' | 'interval' | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
 
 /** An array type: the element type followed by `[]`. */
 export type ArraySqlType = `${ArrayElemSqlType}[]`;
@@ -55,6 +58,10 @@ export const TYPE_OID: Record<SqlType, number> = {
   int2: 21,
   int4: 23,
   uuid: 2950,
+  timestamp: 1114,
+  timestamptz: 1184,
+  date: 1082,
+  interval: 1186,
   text: 25,
   float4: 700,
   float8: 701,
@@ -74,6 +81,10 @@ export const TYPE_OID: Record<SqlType, number> = {
   'bpchar[]': 1014,
   'varchar[]': 1015,
   'uuid[]': 2951,
+  'timestamp[]': 1115,
+  'timestamptz[]': 1185,
+  'date[]': 1182,
+  'interval[]': 1187,
   'int4[]': 1007,
   'text[]': 1009,
   'float4[]': 1021,
@@ -90,6 +101,10 @@ const ELEM_NAME: Record<ArrayElemSqlType, string> = {
   bool: 'boolean',
   int2: 'smallint',
   uuid: 'uuid',
+  timestamp: 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone',
+  date: 'date',
+  interval: 'interval',
   varchar: 'character varying',
   bpchar: 'character',
   bytea: 'bytea',
@@ -121,6 +136,7 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
   int8: 'int8', bigint: 'int8', bigserial: 'int8', serial8: 'int8',
   int2: 'int2', smallint: 'int2',
   uuid: 'uuid',
+  timestamp: 'timestamp', timestamptz: 'timestamptz', date: 'date', interval: 'interval',
   float4: 'float4', real: 'float4',
   float8: 'float8', 'double precision': 'float8',
   numeric: 'numeric', decimal: 'numeric',
@@ -142,7 +158,7 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
  * exist", which would be false.
  */
 const UNSUPPORTED_TYPES = new Set([
-  'timestamp', 'timestamptz', 'date', 'time', 'timetz', 'interval', 'money', 'inet', 'cidr', 'macaddr', 'macaddr8',
+  'time', 'timetz', 'money', 'inet', 'cidr', 'macaddr', 'macaddr8',
   'point', 'line', 'lseg', 'box', 'path', 'polygon', 'circle', 'tsvector', 'tsquery', 'xml', 'oid', 'regclass', 'regtype',
   'regproc', 'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'pg_lsn', 'txid_snapshot', 'jsonpath',
   'smallserial', 'serial2', 'char',
@@ -179,7 +195,12 @@ export function isVectorFamily(t: SqlType): boolean {
  * casts): pgvector's dimensions, bit lengths, numeric(p, s).
  */
 export function hasTypmodCoercion(t: SqlType): boolean {
-  return isVectorFamily(t) || t === 'numeric' || t === 'varchar' || t === 'bpchar';
+  return isVectorFamily(t) || t === 'numeric' || t === 'varchar' || t === 'bpchar' || t === 'timestamp' || t === 'timestamptz';
+}
+
+/** PostgreSQL's date/time category (typcategory D): date, timestamp, timestamptz. */
+export function isDatetime(t: SqlType): boolean {
+  return t === 'timestamp' || t === 'timestamptz' || t === 'date';
 }
 
 /** text, character varying and character: PostgreSQL's string category, mutually implicit. */
@@ -253,6 +274,13 @@ export function valueFromText(text: string, type: SqlType, typmod: number): Valu
       return toInt8(parseInteger(text, 'bigint'));
     case 'uuid':
       return parseUuid(text);
+    case 'timestamp':
+    case 'timestamptz':
+      return parseTimestamp(text, type);
+    case 'date':
+      return parseDate(text);
+    case 'interval':
+      return parseInterval(text);
     case 'varchar':
     case 'bpchar':
       return charCoerce(type, text, typmod, false);
@@ -336,6 +364,13 @@ export function valueToText(v: Value, type: SqlType): string | null {
       return (v as Jsonb).toString();
     case 'json':
       return v as string;
+    case 'timestamp':
+    case 'timestamptz':
+      return formatTimestamp(v as bigint, type);
+    case 'date':
+      return formatDate(v as number);
+    case 'interval':
+      return formatInterval(v as Interval);
     default: {
       const elem = elemTypeOf(type);
       return formatArray(v as PgArray, (x) => valueToText(x as Value, elem)!);
@@ -367,6 +402,11 @@ export function castContext(from: SqlType, to: SqlType): CastContext | null {
   if ((from === 'json' && to === 'jsonb') || (from === 'jsonb' && to === 'json')) return 'assignment';
   if (from === 'jsonb' && (isNumeric(to) || to === 'bool')) return 'explicit';
   if (isNumeric(from) && isNumeric(to)) return numericRank(to) >= numericRank(from) ? 'implicit' : 'assignment';
+  if (isDatetime(from) && isDatetime(to)) {
+    // pg_cast: date -> timestamp -> timestamptz widen implicitly; the reverse is assignment.
+    const rank = (t: SqlType) => (t === 'date' ? 0 : t === 'timestamp' ? 1 : 2);
+    return rank(to) >= rank(from) ? 'implicit' : 'assignment';
+  }
   if ((from === 'bool' && to === 'int4') || (from === 'int4' && to === 'bool')) return 'explicit';
   switch (`${from}>${to}`) {
     case 'vector>halfvec':
@@ -418,6 +458,9 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
     const x = valueFromText(v as string, to, -1);
     return typmod >= 0 && hasTypmodCoercion(to) ? castValue(x, to, to, typmod, explicit) : x;
   }
+  if (from === to && (to === 'timestamp' || to === 'timestamptz')) {
+    return adjustTimestampTypmod(v as bigint, typmod);
+  }
   if (to === 'text') return valueToText(v, from);
   switch (to) {
     case 'int2':
@@ -426,6 +469,19 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
       return checkInt2(typeof v === 'bigint' ? Number(v) : roundHalfEven(from, v as number));
     case 'uuid':
       if (from === 'uuid') return v;
+      break;
+    case 'timestamp':
+    case 'timestamptz':
+      // The session time zone is UTC: timestamp and timestamptz hold the same instant.
+      if (from === 'timestamp' || from === 'timestamptz') return adjustTimestampTypmod(v as bigint, typmod);
+      if (from === 'date') return adjustTimestampTypmod(dateToTimestamp(v as number), typmod);
+      break;
+    case 'date':
+      if (from === 'date') return v;
+      if (from === 'timestamp' || from === 'timestamptz') return timestampToDate(v as bigint);
+      break;
+    case 'interval':
+      if (from === 'interval') return v;
       break;
     case 'jsonb':
       if (from === 'json') return parseJsonb(v as string);

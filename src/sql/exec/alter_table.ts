@@ -5,12 +5,11 @@
  * COLUMN, RENAME CONSTRAINT, and OWNER TO the one user vecgres has. Any other subcommand is
  * 0A000 naming it.
  *
- * Each subcommand is one or more catalog changes (storage/catalog.ts: alterTable, addColumn,
- * dropColumn, createIndex, dropIndex), each logged and each with an inverse. A statement's
- * subcommands run in order; when one fails, the inverses of the changes already made run in
- * reverse, so a failed ALTER TABLE leaves the table as it was (PostgreSQL's statement
- * atomicity). DROP COLUMN, whose inverse would need the dropped values, must be the
- * statement's only subcommand.
+ * Each subcommand is one or more catalog changes of the session's transaction (ddl_txn.ts:
+ * alterTableTx, addColumnTx, dropColumnTx, rewriteColumnTx, createIndexTx, dropIndexTx), each
+ * logged with the xid and undone with the transaction: a failed ALTER TABLE, a ROLLBACK (to a
+ * savepoint) or a crash before the commit record leaves the table as it was. DROP COLUMN and
+ * ALTER COLUMN ... TYPE must be the statement's only subcommand.
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
@@ -21,8 +20,10 @@ import { analyzeDefault, assignCoerce, tableParseState } from '../analyze/query.
 import { TYPE_NAME, isArrayType } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
 import { constraintNamesOf, failedCheck } from './constraints.js';
-import { disposeIndex, missingSchema, notice, referencedSchema, type Notices } from './ddl.js';
-import { rebuildIndexes, requireNoPendingRows } from './dml.js';
+import { missingSchema, notice, referencedSchema, type Notices } from './ddl.js';
+import { requireNoPendingRows } from './dml.js';
+import { addColumnTx, alterTableTx, dropColumnTx, dropIndexTx, rewriteColumnTx } from './ddl_txn.js';
+import { ensureXid } from './txn.js';
 import { evalExpr, NO_CONTEXT } from './eval.js';
 import { referencedKeyExists } from './foreign_keys.js';
 import { parseStoredExpr } from './index_keys.js';
@@ -58,8 +59,6 @@ function columnsNamed(text: string): Set<string> {
   return out;
 }
 
-/** A statement's catalog changes so far, each with its inverse. */
-type Undo = (() => void)[];
 
 function columnMissing(name: string, table: string): PgError {
   return new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table}" does not exist`);
@@ -72,11 +71,9 @@ function columnIndex(t: Table, name: string): number {
 }
 
 /** Replaces table `t`'s definition through the catalog, remembering the inverse. */
-function replaceDef(env: SqlEnv, t: Table, def: TableDef, undo: Undo): void {
+function replaceDef(env: SqlEnv, t: Table, def: TableDef): void {
   const oldName = t.name;
-  const old = t.def;
-  env.catalog.alterTable(oldName, def);
-  undo.push(() => env.catalog.alterTable(def.name, old));
+  alterTableTx(env, env.txn, oldName, def);
 }
 
 function withColumn(def: TableDef, col: number, change: Partial<ColumnDef>): TableDef {
@@ -93,7 +90,7 @@ function rowOf(t: Table, r: number): Value[] {
 }
 
 /** ADD CONSTRAINT (or a column's constraints of ADD COLUMN): prepared, validated, installed. */
-function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[], undo: Undo): void {
+function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[]): void {
   for (const p of pending) {
     if (p.node.contype === 'CONSTR_PRIMARY') throw pgErr.featureNotSupported('ALTER TABLE ... ADD PRIMARY KEY');
     if (p.node.contype === 'CONSTR_EXCLUSION') throw pgErr.featureNotSupported('exclusion constraints');
@@ -116,7 +113,7 @@ function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[], und
   if (validate.some((p) => p.node.contype === 'CONSTR_FOREIGN')) {
     for (const fk of prepared.foreignKeys) {
       const ref = fk.refTable === t.name ? t : env.catalog.getTable(fk.refTable)!;
-      if (ref !== t) requireNoPendingRows(ref);
+      if (ref !== t) requireNoPendingRows(ref, env.txn.xid);
       if (fk.refTable === t.name) continue; // self-reference: checked below once installed
       for (const r of liveRows(t)) {
         const key = fk.columns.map((c) => t.get(c, r));
@@ -131,12 +128,11 @@ function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[], und
     }
   }
   createUniqueConstraintIndexes(env, t, prepared.uniques);
-  for (const u of prepared.uniques) undo.push(() => dropIndexNow(env, u.name));
   if (prepared.checks.length > 0 || prepared.foreignKeys.length > 0) {
     const def: TableDef = { ...t.def };
     if (prepared.checks.length > 0) def.checks = [...(t.def.checks ?? []), ...prepared.checks];
     if (prepared.foreignKeys.length > 0) def.foreignKeys = [...(t.def.foreignKeys ?? []), ...prepared.foreignKeys];
-    replaceDef(env, t, def, undo);
+    replaceDef(env, t, def);
   }
   // A self-referencing key can only be checked once the table holds it (its unique index may
   // be new in this very statement).
@@ -156,8 +152,7 @@ function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[], und
 }
 
 function dropIndexNow(env: SqlEnv, name: string): void {
-  env.catalog.dropIndex(name);
-  disposeIndex(env, name);
+  dropIndexTx(env, env.txn, name);
 }
 
 /** The foreign keys (of any table) that need unique index `index` of table `t` (no other key of `t` serves them). */
@@ -176,23 +171,23 @@ function foreignKeysUsing(env: SqlEnv, t: Table, index: string): { holder: Table
   return out;
 }
 
-function dropForeignKey(env: SqlEnv, holder: Table, name: string, undo: Undo): void {
+function dropForeignKey(env: SqlEnv, holder: Table, name: string): void {
   const fks = (holder.def.foreignKeys ?? []).filter((f) => f.name !== name);
   const { foreignKeys: _drop, ...rest } = holder.def;
-  replaceDef(env, holder, fks.length > 0 ? { ...rest, foreignKeys: fks } : rest, undo);
+  replaceDef(env, holder, fks.length > 0 ? { ...rest, foreignKeys: fks } : rest);
 }
 
-function dropCheck(env: SqlEnv, t: Table, name: string, undo: Undo): void {
+function dropCheck(env: SqlEnv, t: Table, name: string): void {
   const checks = (t.def.checks ?? []).filter((c) => c.name !== name);
   const { checks: _drop, ...rest } = t.def;
-  replaceDef(env, t, checks.length > 0 ? { ...rest, checks } : rest, undo);
+  replaceDef(env, t, checks.length > 0 ? { ...rest, checks } : rest);
 }
 
 /** DROP CONSTRAINT [IF EXISTS] name [CASCADE]. */
-function dropConstraint(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices, undo: Undo): void {
+function dropConstraint(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   const name: string = cmd.name;
-  if ((t.def.checks ?? []).some((c) => c.name === name)) return dropCheck(env, t, name, undo);
-  if ((t.def.foreignKeys ?? []).some((f) => f.name === name)) return dropForeignKey(env, t, name, undo);
+  if ((t.def.checks ?? []).some((c) => c.name === name)) return dropCheck(env, t, name);
+  if ((t.def.foreignKeys ?? []).some((f) => f.name === name)) return dropForeignKey(env, t, name);
   const idx = env.catalog.getIndex(name);
   if (idx !== undefined && idx.table === t.name && (idx.primaryKey || idx.constraint === true)) {
     if (idx.primaryKey) throw pgErr.featureNotSupported('ALTER TABLE ... DROP CONSTRAINT of a primary key');
@@ -210,7 +205,7 @@ function dropConstraint(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices, un
           ? notice(SQLSTATE.successful_completion, `drop cascades to ${lines[0]}`)
           : new PgError(SQLSTATE.successful_completion, `drop cascades to ${deps.length} other objects`, { severity: 'NOTICE', detail: lines.map((l) => `drop cascades to ${l}`).join('\n') }),
       );
-      for (const d of deps) dropForeignKey(env, env.catalog.getTable(d.holder.name)!, d.name, undo);
+      for (const d of deps) dropForeignKey(env, env.catalog.getTable(d.holder.name)!, d.name);
     }
     dropIndexNow(env, name);
     return;
@@ -223,7 +218,7 @@ function dropConstraint(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices, un
 }
 
 /** ADD COLUMN [IF NOT EXISTS] name type [DEFAULT e] [NOT NULL] [CHECK / UNIQUE / REFERENCES]. */
-function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices, undo: Undo): void {
+function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   const cd = cmd.def.ColumnDef;
   const colname: string = cd.colname;
   if (t.columnIndex(colname) >= 0) {
@@ -297,13 +292,12 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices, undo: U
   if (col.notNull && fill === null && t.liveCount > 0) {
     throw new PgError(SQLSTATE.not_null_violation, `column "${colname}" of relation "${t.name}" contains null values`);
   }
-  env.catalog.addColumn(t.name, col, fill);
-  undo.push(() => env.catalog.dropColumn(t.name, at));
-  if (pending.length > 0) addConstraints(env, t, pending, undo);
+  addColumnTx(env, env.txn, t.name, col, fill);
+  if (pending.length > 0) addConstraints(env, t, pending);
 }
 
 /** DROP COLUMN [IF EXISTS] name [CASCADE]: its indexes and the table's constraints on it go with it. */
-function dropColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices, undo: Undo): void {
+function dropColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   const name: string = cmd.name;
   const col = t.columnIndex(name);
   if (col < 0) {
@@ -330,30 +324,30 @@ function dropColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices, undo: 
         ? notice(SQLSTATE.successful_completion, `drop cascades to ${lines[0]}`)
         : new PgError(SQLSTATE.successful_completion, `drop cascades to ${deps.length} other objects`, { severity: 'NOTICE', detail: lines.map((l) => `drop cascades to ${l}`).join('\n') }),
     );
-    for (const d of deps) dropForeignKey(env, env.catalog.getTable(d.holder.name)!, d.fk.name, undo);
+    for (const d of deps) dropForeignKey(env, env.catalog.getTable(d.holder.name)!, d.fk.name);
   }
-  for (const fk of t.def.foreignKeys ?? []) if (fk.columns.includes(col) || (fk.refTable === t.name && fk.refColumns.includes(col))) dropForeignKey(env, t, fk.name, undo);
-  for (const c of t.def.checks ?? []) if (columnsNamed(c.expr).has(name)) dropCheck(env, t, c.name, undo);
+  for (const fk of t.def.foreignKeys ?? []) if (fk.columns.includes(col) || (fk.refTable === t.name && fk.refColumns.includes(col))) dropForeignKey(env, t, fk.name);
+  for (const c of t.def.checks ?? []) if (columnsNamed(c.expr).has(name)) dropCheck(env, t, c.name);
   for (const d of env.catalog.indexesOf(t.name)) {
     const uses = d.keys.some((k) => (k.expr === null ? k.column === col : columnsNamed(k.expr).has(name))) || (d.predicate !== null && columnsNamed(d.predicate).has(name));
     if (uses) dropIndexNow(env, d.name);
   }
-  env.catalog.dropColumn(t.name, col);
+  dropColumnTx(env, env.txn, t.name, col);
 }
 
 /** ALTER COLUMN name SET DEFAULT e / DROP DEFAULT. */
-function columnDefault(env: SqlEnv, t: Table, cmd: PgNode, undo: Undo): void {
+function columnDefault(env: SqlEnv, t: Table, cmd: PgNode): void {
   const col = columnIndex(t, cmd.name);
   if (cmd.def === undefined) {
-    replaceDef(env, t, withColumn(t.def, col, { defaultSql: null, sequence: null }), undo);
+    replaceDef(env, t, withColumn(t.def, col, { defaultSql: null, sequence: null }));
     return;
   }
   analyzeDefault(env, t, col, cmd.def); // its errors (42804, 22P02, 42703) come now, as PostgreSQL's
-  replaceDef(env, t, withColumn(t.def, col, { defaultSql: JSON.stringify(cmd.def), sequence: null }), undo);
+  replaceDef(env, t, withColumn(t.def, col, { defaultSql: JSON.stringify(cmd.def), sequence: null }));
 }
 
 /** ALTER COLUMN name SET NOT NULL (every row checked) / DROP NOT NULL. */
-function notNull(env: SqlEnv, t: Table, cmd: PgNode, set: boolean, undo: Undo): void {
+function notNull(env: SqlEnv, t: Table, cmd: PgNode, set: boolean): void {
   const col = columnIndex(t, cmd.name);
   if (!set && t.def.primaryKey.includes(col)) throw new PgError('42P16', `column "${cmd.name}" is in a primary key`);
   if (set) {
@@ -361,7 +355,7 @@ function notNull(env: SqlEnv, t: Table, cmd: PgNode, set: boolean, undo: Undo): 
       if (t.get(col, r) === null) throw new PgError(SQLSTATE.not_null_violation, `column "${cmd.name}" of relation "${t.name}" contains null values`);
     }
   }
-  replaceDef(env, t, withColumn(t.def, col, { notNull: set }), undo);
+  replaceDef(env, t, withColumn(t.def, col, { notNull: set }));
 }
 
 /**
@@ -373,12 +367,14 @@ function notNull(env: SqlEnv, t: Table, cmd: PgNode, set: boolean, undo: Undo): 
  *   HINT), errors of the expression for any row (22000 for a wrong dimension), 0A000 for a
  *   column in a key, a constraint, an index expression or with a default.
  */
-function alterColumnType(env: SqlEnv, t: Table, cmd: PgNode, undo: Undo): void {
+function alterColumnType(env: SqlEnv, t: Table, cmd: PgNode): void {
   const col = columnIndex(t, cmd.name);
   const cd = cmd.def.ColumnDef;
   if (cd.collClause !== undefined) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE ... COLLATE');
   const { type, typmod } = resolveTypeName(cd.typeName);
   if (type === 'unknown' || isArrayType(type)) throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+  // Its rows are copied as committed: the transaction's own uncommitted rows are refused.
+  if (t.pendingRows > 0) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE of a table the same transaction has written');
   const old = t.def.columns[col]!;
   const name = old.name;
   const blocked =
@@ -424,8 +420,7 @@ function alterColumnType(env: SqlEnv, t: Table, cmd: PgNode, undo: Undo): void {
   if (def.notNull && values.some((v) => v === null)) {
     throw new PgError(SQLSTATE.not_null_violation, `column "${name}" of relation "${t.name}" contains null values`);
   }
-  rebuildIndexes(env, env.catalog.rewriteColumn(t.name, col, def, values));
-  void undo; // alone in its statement: nothing to undo
+  rewriteColumnTx(env, env.txn, t.name, col, def, values);
 }
 
 /** A column reference of entry 0 becomes row position `col` (the row is the table's full row). */
@@ -462,15 +457,6 @@ function targetTable(env: SqlEnv, rv: PgNode, missingOk: boolean, notices: Notic
   return t;
 }
 
-/** Runs `body`; if it fails, runs the inverses of the changes it made, newest first. */
-function atomically(undo: Undo, body: () => void): void {
-  try {
-    body();
-  } catch (e) {
-    for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
-    throw e;
-  }
-}
 
 const SUBCOMMAND_NAMES: Record<string, string> = {
   AT_AddIdentity: 'ALTER COLUMN ... ADD GENERATED AS IDENTITY',
@@ -493,37 +479,36 @@ export function alterTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   if (s.objtype !== 'OBJECT_TABLE') throw pgErr.featureNotSupported(`ALTER ${String(s.objtype).replace('OBJECT_', '')}`);
   const t = targetTable(env, s.relation, s.missing_ok === true, notices);
   if (t === null) return;
-  requireNoPendingRows(t);
+  requireNoPendingRows(t, ensureXid(env));
   const cmds = ((s.cmds ?? []) as PgNode[]).map((c) => c.AlterTableCmd);
   if (cmds.length > 1 && cmds.some((c) => c.subtype === 'AT_DropColumn' || c.subtype === 'AT_AlterColumnType')) {
     throw pgErr.featureNotSupported(`ALTER TABLE ... ${cmds.some((c) => c.subtype === 'AT_DropColumn') ? 'DROP COLUMN' : 'ALTER COLUMN ... TYPE'} together with other subcommands`);
   }
-  const undo: Undo = [];
-  atomically(undo, () => {
+  {
     for (const cmd of cmds) {
       const cur = env.catalog.getTable(t.name)!;
       switch (cmd.subtype) {
         case 'AT_AddColumn':
-          addColumn(env, cur, cmd, notices, undo);
+          addColumn(env, cur, cmd, notices);
           break;
         case 'AT_DropColumn':
-          dropColumn(env, cur, cmd, notices, undo);
+          dropColumn(env, cur, cmd, notices);
           break;
         case 'AT_ColumnDefault':
-          columnDefault(env, cur, cmd, undo);
+          columnDefault(env, cur, cmd);
           break;
         case 'AT_SetNotNull':
         case 'AT_DropNotNull':
-          notNull(env, cur, cmd, cmd.subtype === 'AT_SetNotNull', undo);
+          notNull(env, cur, cmd, cmd.subtype === 'AT_SetNotNull');
           break;
         case 'AT_AddConstraint':
-          addConstraints(env, cur, [{ node: cmd.def.Constraint, column: null }], undo);
+          addConstraints(env, cur, [{ node: cmd.def.Constraint, column: null }]);
           break;
         case 'AT_DropConstraint':
-          dropConstraint(env, cur, cmd, notices, undo);
+          dropConstraint(env, cur, cmd, notices);
           break;
         case 'AT_AlterColumnType':
-          alterColumnType(env, cur, cmd, undo);
+          alterColumnType(env, cur, cmd);
           break;
         case 'AT_ChangeOwner':
           changeOwner(cmd);
@@ -532,7 +517,7 @@ export function alterTable(env: SqlEnv, s: PgNode, notices: Notices): void {
           throw pgErr.featureNotSupported(SUBCOMMAND_NAMES[cmd.subtype] ?? `ALTER TABLE ... ${String(cmd.subtype).replace('AT_', '')}`);
       }
     }
-  });
+  }
 }
 
 /** Renames `from` to `to` in every column reference of a stored expression. */
@@ -560,23 +545,22 @@ export function renameRelation(env: SqlEnv, s: PgNode, notices: Notices): void {
   if (type === 'OBJECT_COLUMN' && s.relationType !== 'OBJECT_TABLE') throw pgErr.featureNotSupported(`ALTER ${String(s.relationType).replace('OBJECT_', '')} ... RENAME COLUMN`);
   const t = targetTable(env, s.relation, s.missing_ok === true, notices);
   if (t === null) return;
-  requireNoPendingRows(t);
+  requireNoPendingRows(t, ensureXid(env));
   const to: string = s.newname;
-  const undo: Undo = [];
   if (type === 'OBJECT_TABLE') {
     if (env.catalog.relationExists(to)) throw new PgError(SQLSTATE.duplicate_table, `relation "${to}" already exists`);
-    replaceDef(env, t, { ...t.def, name: to }, undo);
+    replaceDef(env, t, { ...t.def, name: to });
     return;
   }
   const from: string = s.subname;
   if (type === 'OBJECT_TABCONSTRAINT') {
     if (constraintNamesOf(env, t.def).includes(to)) throw new PgError(SQLSTATE.duplicate_object, `constraint "${to}" for relation "${t.name}" already exists`);
     if ((t.def.checks ?? []).some((c) => c.name === from)) {
-      replaceDef(env, t, { ...t.def, checks: t.def.checks!.map((c) => (c.name === from ? { ...c, name: to } : c)) }, undo);
+      replaceDef(env, t, { ...t.def, checks: t.def.checks!.map((c) => (c.name === from ? { ...c, name: to } : c)) });
       return;
     }
     if ((t.def.foreignKeys ?? []).some((f) => f.name === from)) {
-      replaceDef(env, t, { ...t.def, foreignKeys: t.def.foreignKeys!.map((f) => (f.name === from ? { ...f, name: to } : f)) }, undo);
+      replaceDef(env, t, { ...t.def, foreignKeys: t.def.foreignKeys!.map((f) => (f.name === from ? { ...f, name: to } : f)) });
       return;
     }
     if (constraintNamesOf(env, t.def).includes(from)) throw pgErr.featureNotSupported('renaming a primary key or UNIQUE constraint');
@@ -592,5 +576,5 @@ export function renameRelation(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   const def = withColumn(t.def, col, { name: to });
   if (def.checks !== undefined) def.checks = def.checks.map((c) => (columnsNamed(c.expr).has(from) ? { ...c, expr: renameInExpr(c.expr, from, to) } : c));
-  replaceDef(env, t, def, undo);
+  replaceDef(env, t, def);
 }

@@ -15,6 +15,8 @@ import { planSelect } from '../plan/planner.js';
 import { checkCreationSchema, notice, type Notices } from './ddl.js';
 import { writeRow } from './insert.js';
 import { runSelect } from './select.js';
+import { createTableTx } from './ddl_txn.js';
+import { ensureXid } from './txn.js';
 
 /**
  * Runs CREATE TABLE AS; returns the number of rows written (the command tag's `SELECT n`).
@@ -54,7 +56,8 @@ export function createTableAs(env: SqlEnv, s: PgNode, notices: Notices): number 
   }
   // The rows are read before the table exists (the query cannot see it).
   const rows = into.skipData === true ? [] : runSelect(env, planSelect(env, query, []), []).rows;
-  const table = env.catalog.createTable({ name, columns, primaryKey: [] });
+  ensureXid(env);
+  const table = createTableTx(env, env.txn, { name, columns, primaryKey: [] }, []);
   for (const r of rows) {
     const values: Value[] = columns.map((_, i) => {
       const v = (r as Value[])[i] ?? null;

@@ -1,7 +1,8 @@
 /**
  * DDL: CREATE/DROP TABLE, CREATE/DROP INDEX. Definitions go through the catalog; index
  * structures are built by the method named in USING (looked up among the registered
- * methods, never imported).
+ * methods, never imported). Every change belongs to the session's transaction and is undone
+ * with it (ddl_txn.ts).
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
@@ -15,6 +16,8 @@ import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME, isArrayType } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
 import { createOrderedIndex } from './ordered_index.js';
+import { ensureXid } from './txn.js';
+import { createIndexTx, createTableTx, dropIndexTx, dropTableTx } from './ddl_txn.js';
 
 /**
  * Notices and warnings raised by a statement, returned to the client with the result: each a
@@ -189,9 +192,10 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     if (prepared.checks.length > 0) def.checks = prepared.checks;
     if (prepared.foreignKeys.length > 0) def.foreignKeys = prepared.foreignKeys;
   }
-  const table = env.catalog.createTable(def, sequences);
+  ensureXid(env);
+  const table = createTableTx(env, env.txn, def, sequences);
   if (primaryKey.length > 0) {
-    env.catalog.createIndex({
+    createIndexTx(env, env.txn, {
       name: `${name}_pkey`,
       table: name,
       keys: primaryKey.map((c) => columnKey(c, '')),
@@ -200,7 +204,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       method: 'btree',
       options: [],
       primaryKey: true,
-    });
+    }, null);
   }
   if (prepared !== null) createUniqueConstraintIndexes(env, table, prepared.uniques);
 }
@@ -234,20 +238,10 @@ export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
       }
       throw new PgError(SQLSTATE.undefined_table, `table "${name}" does not exist`);
     }
-    if (t.pendingRows > 0) throw new PgError('55P03', `could not obtain lock on relation "${name}"`);
+    const xid = ensureXid(env);
+    if (t.pendingRowsOfOthers(xid)) throw new PgError('55P03', `could not obtain lock on relation "${name}"`);
     dropDependentForeignKeys(env, name, dropping, s.behavior === 'DROP_CASCADE', notices);
-    const idx = env.catalog.indexesOf(name).map((d) => d.name);
-    env.catalog.dropTable(name); // logged first: if the log refuses it, nothing is dropped
-    for (const n of idx) disposeIndex(env, n);
-  }
-}
-
-export function disposeIndex(env: SqlEnv, name: string): void {
-  env.stats.dropIndex(name);
-  const idx = env.indexes.get(name);
-  if (idx !== undefined) {
-    idx.dispose();
-    env.indexes.delete(name);
+    dropTableTx(env, env.txn, name);
   }
 }
 
@@ -269,8 +263,8 @@ export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
         hint: `You can drop constraint ${name} on table ${d.table} instead.`,
       });
     }
-    env.catalog.dropIndex(name);
-    disposeIndex(env, name);
+    ensureXid(env);
+    dropIndexTx(env, env.txn, name);
   }
 }
 
@@ -295,13 +289,8 @@ function createBtreeIndex(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndex
     throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
   }
   const { def, index } = createOrderedIndex(env, s, table, am, options, name ?? '');
-  try {
-    env.catalog.createIndex(def);
-  } catch (e) {
-    index.dispose();
-    throw e;
-  }
-  env.indexes.set(def.name, index);
+  ensureXid(env);
+  createIndexTx(env, env.txn, def, index);
   env.engine.indexBuilt?.(index.size);
 }
 
@@ -356,7 +345,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     key = { column: col, expr: null, type: c.type, typmod: c.typmod, nameHint: colName };
   }
   const keyType = TYPE_NAME[key.type];
-  const kind: VectorKind | null = key.type === 'vector' ? 'vector' : null;
+  const kind: VectorKind | null = vectorKindOf(key.type);
   let opclass = null;
   if (el.opclass !== undefined) {
     const names: string[] = el.opclass.map((n: PgNode) => n.String.sval as string);
@@ -404,12 +393,22 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     name, table: table.name, keys: [{ ...columnKey(key.column, opclass.name), expr: key.expr }], predicate, unique: false, method: methodName, options, primaryKey: false,
   };
   const index = buildIndexOverTable(env, am, { name, table, def, dim, opclass, options: new Map(options) });
-  try {
-    env.catalog.createIndex(def);
-  } catch (e) {
-    index.dispose();
-    throw e;
-  }
-  env.indexes.set(name, index);
+  ensureXid(env);
+  createIndexTx(env, env.txn, def, index);
   env.engine.indexBuilt?.(index.size);
+}
+
+/** The access-method key kind of a column or expression type (bit varying indexes as bit, as in pgvector). */
+function vectorKindOf(type: string): VectorKind | null {
+  switch (type) {
+    case 'vector':
+    case 'halfvec':
+    case 'sparsevec':
+    case 'bit':
+      return type;
+    case 'varbit':
+      return 'bit';
+    default:
+      return null;
+  }
 }

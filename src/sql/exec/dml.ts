@@ -23,7 +23,8 @@ import type { EState } from './executor.js';
 import { ensureXid } from './txn.js';
 import { buildIndexOverTable } from './index_build.js';
 import { buildOrderedIndex } from './ordered_index.js';
-import { isOrderedAm, isOrderedIndex } from '../../access/am.js';
+import { isOrderedAm, isOrderedIndex, type OrderedIndex, type VectorIndex } from '../../access/am.js';
+import { truncateTx } from './ddl_txn.js';
 import type { Notices } from './ddl.js';
 import type { PgNode } from '../parser/parse.js';
 
@@ -122,16 +123,22 @@ function lockError(table: string): PgError {
   return new PgError('55P03', `could not obtain lock on relation "${table}"`);
 }
 
-/** Refuses DDL on a table another transaction is writing (PostgreSQL would wait for its lock). */
-export function requireNoPendingRows(table: Table): void {
-  if (table.pendingRows > 0) throw lockError(table.name);
+/**
+ * Refuses DDL on a table another transaction than `xid` is writing (PostgreSQL would wait for
+ * its lock).
+ * @throws PgError 55P03.
+ */
+export function requireNoPendingRows(table: Table, xid: number): void {
+  if (table.pendingRowsOfOthers(xid)) throw lockError(table.name);
 }
 
 /**
- * Rebuilds the structures of `table`'s indexes from its current rows (after TRUNCATE, and in
- * recovery for an index whose checkpoint file is missing).
+ * Rebuilds the structures of `table`'s indexes from its current rows (after TRUNCATE) and
+ * returns the structures they replaced, by index name, for the caller to dispose (at commit)
+ * or put back (at rollback).
  */
-export function rebuildIndexes(env: SqlEnv, table: Table): void {
+export function rebuildIndexes(env: SqlEnv, table: Table): Map<string, VectorIndex | OrderedIndex> {
+  const replaced = new Map<string, VectorIndex | OrderedIndex>();
   for (const d of env.catalog.indexesOf(table.name)) {
     if (d.primaryKey) continue;
     const am = env.methods.get(d.method);
@@ -140,7 +147,7 @@ export function rebuildIndexes(env: SqlEnv, table: Table): void {
     if (isOrderedAm(am) || isOrderedIndex(old)) {
       if (!isOrderedAm(am)) continue;
       const fresh = buildOrderedIndex(env, am, d, table);
-      old.dispose();
+      replaced.set(d.name, old);
       env.indexes.set(d.name, fresh);
       continue;
     }
@@ -153,12 +160,18 @@ export function rebuildIndexes(env: SqlEnv, table: Table): void {
       opclass: old.opclass,
       options: new Map(d.options),
     });
-    old.dispose();
+    replaced.set(d.name, old);
     env.indexes.set(d.name, idx);
   }
+  return replaced;
 }
 
-/** TRUNCATE [TABLE] t [, ...] (outside transaction blocks). Sequences are not restarted. */
+/**
+ * TRUNCATE [TABLE] t [, ...], undone by ROLLBACK (the old rows are kept until commit).
+ * Sequences are not restarted.
+ * Referencing tables need CASCADE (table_constraints.ts truncateForeignKeys).
+ * @throws PgError 42P01; 0A000 for a referenced table without CASCADE; 55P03 when another transaction writes a table or holds it.
+ */
 export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): void {
   if (s.restart_seqs) throw pgErr.featureNotSupported('TRUNCATE ... RESTART IDENTITY');
   const tables: Table[] = [];
@@ -166,17 +179,15 @@ export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): v
     const rv = r.RangeVar;
     const t = env.catalog.getTable(rv.relname);
     if (t === undefined) {
-      throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`, typeof rv.location === 'number' ? { position: rv.location + 1 } : {});
+      // PostgreSQL's TRUNCATE reports no position for it.
+      throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);
     }
-    requireNoPendingRows(t);
     tables.push(t);
   }
   truncateForeignKeys(env, tables, s.behavior === 'DROP_CASCADE', notices);
-  for (const t of tables) requireNoPendingRows(t);
-  for (const t of tables) {
-    const fresh = env.catalog.truncateTable(t.name);
-    rebuildIndexes(env, fresh);
-  }
+  const xid = ensureXid(env);
+  for (const t of tables) requireNoPendingRows(t, xid);
+  for (const t of tables) truncateTx(env, env.txn, t.name);
 }
 
 /**
@@ -217,7 +228,7 @@ export function vacuum(env: SqlEnv, s: PgNode, notices: Notices): void {
   if (targets.length === 0) for (const name of env.catalog.tableNames()) targets.push({ name, cols: null });
   void notices;
   for (const { name, cols } of targets) {
-    const t = env.catalog.getTable(name)!;
+    const t = env.catalog.peekTable(name)!;
     if (isVacuum) {
       for (const d of env.catalog.indexesOf(name)) env.indexes.get(d.name)?.vacuum?.();
       t.releaseDeadRows();

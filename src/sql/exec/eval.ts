@@ -8,16 +8,18 @@
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { AssertionError } from '../../common/assert.js';
 import type { Value } from '../../storage/table.js';
+import { wallClockUs } from '../../types/datetime_funcs.js';
 import { type Expr, buildArray } from '../analyze/expr.js';
 import { castValue } from '../analyze/types.js';
 import type { PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from '../plan/plan.js';
 import type { Settings } from '../settings.js';
+import type { Clock } from '../../common/clock.js';
 
 /** What evaluation needs from the running statement (the executor's EState implements it). */
 export interface EvalCtx {
   /** The executing session (session functions read and change its settings); absent when none. */
-  readonly env?: { readonly settings: Settings };
+  readonly env?: { readonly settings: Settings; readonly clock: Clock; readonly timestamps: { readonly transactionUs: bigint; readonly statementUs: bigint } };
   /** The client's parameter values ($1 is index 0). */
   params: readonly Value[];
   /** Executor parameter `id`'s current value (runs a pending InitPlan first). */
@@ -114,7 +116,11 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       if (env === undefined) throw pgErr.featureNotSupported(`${e.name}() here`);
       const args: Value[] = new Array(e.args.length);
       for (let i = 0; i < args.length; i++) args[i] = evalExpr(e.args[i]!, row, ctx);
-      return e.fn(args, { show: (name) => env.settings.show(name).value, set: (name, value, isLocal) => env.settings.set(name, value, isLocal) });
+      return e.fn(args, {
+        show: (name) => env.settings.show(name).value,
+        set: (name, value, isLocal) => env.settings.set(name, value, isLocal),
+        now: (kind) => (kind === 'clock' ? wallClockUs(env.clock) : kind === 'statement' ? env.timestamps.statementUs : env.timestamps.transactionUs),
+      });
     }
     case 'array': {
       const vals: Value[] = new Array(e.elems.length);

@@ -13,6 +13,7 @@
  * Each state counts its rows and loops (and time, under EXPLAIN ANALYZE with TIMING).
  */
 import type { Clock } from '../../common/clock.js';
+import type { Interrupts } from '../../common/interrupts.js';
 import type { Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
@@ -47,6 +48,12 @@ export abstract class PlanState {
   started = false;
   /** Child states, outer first (EXPLAIN ANALYZE walks them). */
   children: PlanState[] = [];
+  /**
+   * Set by the parent when it reads each tuple before asking for the next and keeps none (a
+   * hashed or plain Agg keeps values, never tuples): the node may then return one reused
+   * tuple array. A node with a projection may always do so (execProcNode copies it out).
+   */
+  parentKeepsNoTuple = false;
 
   constructor(readonly plan: PlanNode, readonly es: EState) {}
 
@@ -110,6 +117,7 @@ export function execProcNode(ps: PlanState): Value[] | null {
     ps.started = true;
     instr.loops++;
   }
+  es.interrupts.tick();
   const t0 = es.clock === null ? 0 : es.clock.nowMs();
   let row = ps.next();
   if (row !== null) {
@@ -127,6 +135,20 @@ export function execProcNode(ps: PlanState): Value[] | null {
   }
   if (row !== null) instr.rows++;
   return row;
+}
+
+/**
+ * A new tuple of `a`'s values followed by `b`'s (a join's output tuple). A plain copy loop:
+ * `Array.prototype.concat` takes a generic slow path on the holey arrays tuples are (about
+ * seven times slower per joined row).
+ */
+export function concatTuples(a: readonly Value[], b: readonly Value[]): Value[] {
+  const na = a.length;
+  const nb = b.length;
+  const out: Value[] = new Array(na + nb);
+  for (let i = 0; i < na; i++) out[i] = a[i]!;
+  for (let i = 0; i < nb; i++) out[na + i] = b[i]!;
+  return out;
 }
 
 /** Restarts `ps` (PostgreSQL's ExecReScan): a later fetch counts as a new loop. */
@@ -165,6 +187,8 @@ export class EState implements EvalCtx {
   instrumenting = false;
   /** Every SubPlan state created (EXPLAIN ANALYZE prints them). */
   readonly subPlanStates: { sp: SubPlan; state: PlanState }[] = [];
+  /** The session's interrupts: loops over rows tick them (statement_timeout, cancel). */
+  readonly interrupts: Interrupts;
 
   constructor(
     readonly env: SqlEnv,
@@ -173,6 +197,7 @@ export class EState implements EvalCtx {
     /** A clock when EXPLAIN ANALYZE measures time, else null. */
     readonly clock: Clock | null,
   ) {
+    this.interrupts = env.interrupts;
     this.execParams = new Array(stmt.nParams).fill(null);
     this.pendingInit = new Array(stmt.nParams).fill(null);
     for (const sp of stmt.subPlans) if (sp.initPlan && sp.outParam >= 0) this.pendingInit[sp.outParam] = sp;

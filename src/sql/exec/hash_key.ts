@@ -7,6 +7,7 @@
 import type { Value } from '../../storage/table.js';
 import { type SqlType, isNumeric, valueToText } from '../analyze/types.js';
 import { Numeric, numericKey } from '../../types/numeric.js';
+import { Interval, intervalSpan } from '../../types/interval.js';
 
 /** The key of `v` of `type`; NULL has a key of its own (callers decide whether NULL matches). */
 export function keyText(v: Value, type: SqlType): string {
@@ -19,6 +20,8 @@ export function keyText(v: Value, type: SqlType): string {
     const n = Number(v);
     return n === 0 ? 'n0' : `n${n}`;
   }
+  // interval_cmp equates spans ('1 mon' = '30 days'): key by the span, as interval_hash does.
+  if (type === 'interval') return `i${intervalSpan(v as Interval)}`;
   // vector_cmp / halfvec_cmp compare elements as floats, where -0 equals 0: key them alike.
   if (type === 'vector' && v instanceof Float32Array && v.includes(0)) return `t${valueToText(v.map((x) => x + 0), type)}`;
   if (type === 'halfvec' && v instanceof Uint16Array && v.includes(0x8000)) return `t${valueToText(v.map((x) => (x === 0x8000 ? 0 : x)), type)}`;

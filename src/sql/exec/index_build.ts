@@ -32,8 +32,9 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
   const { table, def } = t;
   const parsed = am.parseOptions(t.options, t.dim);
   let rowCount = 0;
-  if (compileIndexDef(env, def, table).simple) {
-    const column = def.keys[0]!.column;
+  const column = def.keys[0]!.column;
+  if (compileIndexDef(env, def, table).simple && table.def.columns[column]!.type === 'vector' && table.packedColumn(column) === null) {
+    // A float32 vector column answers NULL from its pointer array without making a view.
     for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(column, r) !== 0) rowCount++;
   } else {
     // Keys are computed twice (count, then build) rather than held: an expression key is a

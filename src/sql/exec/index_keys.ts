@@ -12,7 +12,8 @@
  * a new one is made whenever an index is created), keyed also by the table definition it was
  * analyzed against.
  */
-import { isOrderedIndex } from '../../access/am.js';
+import { isOrderedIndex, type VectorKey } from '../../access/am.js';
+import { BitString } from '../../types/bit.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table, TableDef, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -124,14 +125,23 @@ export function indexKeyValues(env: SqlEnv, def: IndexDef, table: Table, rowId: 
 }
 
 /**
- * The vector a single-key vector index stores for row `rowId`, or null when the row is not in
- * the index (NULL key, or the predicate fails).
+ * The vector a single-key vector index stores for row `rowId` as the access method takes it
+ * ({@link toVectorKey}), or null when the row is not in the index (NULL key, or the predicate
+ * fails).
  */
-export function vectorKey(env: SqlEnv, def: IndexDef, table: Table, rowId: number): Float32Array | null {
+export function vectorKey(env: SqlEnv, def: IndexDef, table: Table, rowId: number): VectorKey | null {
   const keys = indexKeyValues(env, def, table, rowId);
   if (keys === null) return null;
   const v = keys[0] ?? null;
-  return v === null ? null : (v as Float32Array);
+  return v === null ? null : toVectorKey(v);
+}
+
+/**
+ * A vector value as index methods take it (access/am.ts VectorKey): vector (Float32Array) and
+ * halfvec (Uint16Array) values as they are, a bit string as its packed bytes.
+ */
+export function toVectorKey(v: Value): VectorKey {
+  return v instanceof BitString ? v.bytes : (v as Float32Array | Uint16Array);
 }
 
 /** Adds row `rowId` of `table` to every index of the table that holds it (INSERT, UPDATE, replay). */

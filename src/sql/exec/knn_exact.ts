@@ -57,3 +57,30 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
   for (let i = ids.length; i < out.length; i++) out[i] = nullRows[i - ids.length]!;
   return out;
 }
+
+/**
+ * The row ids of the `k` rows of `bitmap` with the smallest `distanceOf(row)`, ascending (ties:
+ * lower row id first), then rows whose distance is NULL: the exact strategy for a key the
+ * SIMD path does not read (an expression, a halfvec or bit column), the distance being the
+ * ORDER BY expression evaluated as the Sort of the same query would evaluate it.
+ */
+export function exactKnnByDistance(bitmap: RowBitmap, k: number, distanceOf: (rowId: number) => number | null): Int32Array {
+  if (k <= 0) return new Int32Array(0);
+  const heap = new TopK(k);
+  const nullRows: number[] = [];
+  bitmap.forEach((r) => {
+    const d = distanceOf(r);
+    if (d === null) {
+      if (nullRows.length < k) nullRows.push(r);
+      return;
+    }
+    if (d > heap.bound()) return;
+    heap.push(r, d);
+  });
+  const ids = heap.sortedIds();
+  if (nullRows.length === 0) return ids;
+  const out = new Int32Array(Math.min(k, ids.length + nullRows.length));
+  out.set(ids.subarray(0, out.length));
+  for (let i = ids.length; i < out.length; i++) out[i] = nullRows[i - ids.length]!;
+  return out;
+}

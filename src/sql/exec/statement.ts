@@ -1,8 +1,8 @@
 /**
  * Statement execution: the SQL layer's entry point. Takes one parsed statement and the
  * client's parameter values, analyzes it (cached per statement tree and catalog version),
- * and runs it. Transaction control (BEGIN/COMMIT/ROLLBACK), settings (SET/RESET/SHOW) and
- * statement atomicity (a failed INSERT leaves no rows) are handled here.
+ * and runs it. Transaction control (BEGIN/COMMIT/ROLLBACK, savepoints), settings
+ * (SET/RESET/SHOW) and statement atomicity (a failed INSERT leaves no rows) are handled here.
  */
 import { alterTable, renameRelation } from './alter_table.js';
 import { createTableAs } from './create_table_as.js';
@@ -13,7 +13,7 @@ import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, analyzeDefault, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
 import { type SqlType, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
 import type { Expr } from '../analyze/expr.js';
-import { parseVector, formatVector } from '../../types/vector.js';
+import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
 import { parseHalfvec, formatHalfvec } from '../../types/halfvec.js';
 import { SparseVector, parseSparsevec, formatSparsevec } from '../../types/sparsevec.js';
 import { BitString, parseBit } from '../../types/bit.js';
@@ -24,7 +24,7 @@ import { Jsonb } from '../../types/jsonb.js';
 import { runSelect } from './select.js';
 import { runInsert } from './insert.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
-import { endTransaction } from './txn.js';
+import { endTransaction, rollbackWritesTo } from './txn.js';
 import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
@@ -33,6 +33,8 @@ import { explainOutput, type ExplainOptions } from '../plan/explain.js';
 import type { PlanNode } from '../plan/plan.js';
 import { EState, execInitNode, runPlanned, type Instrumentation, type PlanState } from './executor.js';
 import { systemClock } from '../../common/clock.js';
+import { Interval } from '../../types/interval.js';
+import { wallClockUs } from '../../types/datetime_funcs.js';
 import { arena } from '../../kernels/arena.js';
 import { GUC_MEMORY_LIMIT } from '../settings.js';
 
@@ -43,6 +45,13 @@ export interface ResultField {
   type: SqlType;
   /** Type modifier (a vector's dimensions, varchar's length + 4, ...), -1 when none. */
   typmod?: number;
+  /**
+   * A column that comes straight from a table column: the table's oid (pg_class.oid) and the
+   * column's number (pg_attribute.attnum, from 1), as RowDescription reports them
+   * (PostgreSQL's resorigtbl / resorigcol). Absent for anything computed.
+   */
+  tableOid?: number;
+  columnAttr?: number;
 }
 
 /** What one statement returns; rows are arrays of plain values in field order. */
@@ -60,6 +69,8 @@ type AnyAnalyzed = Analyzed<SelectQuery> | Analyzed<InsertQuery> | Analyzed<Upda
 
 interface Prepared {
   version: number;
+  /** The catalog's view key when analyzed (Catalog.viewKey: per transaction while DDL is in flight). */
+  viewKey?: number;
   analyzed: AnyAnalyzed | null;
   /** Parameter types the client declared (the extended protocol's Parse); kept for re-analysis. */
   declared?: readonly SqlType[];
@@ -70,11 +81,53 @@ interface Prepared {
 /** Analysis cache for one database: statement tree -> analyzed query. */
 export type PreparedCache = WeakMap<object, Prepared>;
 
-function fieldsOf(targets: { name: string; expr: Expr }[]): ResultField[] {
+/** A table column a target reads: the table's name and the column's 0-based index. */
+type Origin = { table: string; col: number } | null;
+
+/**
+ * The result fields of `targets`; `origin` says which table column a target reads, if any
+ * (PostgreSQL's markTargetListOrigins), for RowDescription's table oid and column number.
+ */
+function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr }[], origin: (e: Expr) => Origin = () => null): ResultField[] {
   return targets.map((t) => {
     const typmod = (t.expr as { typmod?: number }).typmod;
-    return { name: t.name, dataTypeID: TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }) };
+    const o = origin(t.expr);
+    return {
+      name: t.name, dataTypeID: TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
+      ...(o === null ? {} : { tableOid: env.stats.relOid(o.table), columnAttr: o.col + 1 }),
+    };
   });
+}
+
+/**
+ * The table column a SELECT's output expression reads directly, following subqueries and
+ * (non-recursive) WITH items to their own output columns, as PostgreSQL's
+ * markTargetListOrigin does; null for anything else (expressions, set operations, VALUES).
+ */
+function selectOrigin(q: SelectQuery, e: Expr): Origin {
+  if (e.k !== 'var' || e.levelsUp !== 0) return null;
+  const rte = q.rtable[e.rti];
+  if (rte === undefined) return null;
+  switch (rte.kind) {
+    case 'relation':
+      return { table: rte.table.name, col: e.col };
+    case 'subquery': {
+      const t = rte.query.targets[e.col];
+      return t === undefined ? null : selectOrigin(rte.query, t.expr);
+    }
+    case 'cte': {
+      if (rte.cte.recursive !== null) return null;
+      const t = rte.cte.query.targets[e.col];
+      return t === undefined ? null : selectOrigin(rte.cte.query, t.expr);
+    }
+    default:
+      return null;
+  }
+}
+
+/** The target table's column a RETURNING expression reads directly (the table is range entry 0). */
+function returningOrigin(table: { name: string }): (e: Expr) => Origin {
+  return (e) => (e.k === 'var' && e.levelsUp === 0 && e.rti === 0 ? { table: table.name, col: e.col } : null);
 }
 
 const EMPTY: Value[][] = [];
@@ -89,10 +142,19 @@ function done(command: string, notices: Notices = [], affectedRows = 0): Stateme
  */
 export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): StatementResult {
   const txn = env.txn;
+  // Names resolve as this session's transaction sees the catalog (others' uncommitted DDL).
+  env.catalog.viewer = txn;
   if (txn.failed && raw.tag !== 'TransactionStmt') {
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
   }
+  // The statement's start; outside a block (BEGIN included) also the transaction's.
+  const startUs = wallClockUs(env.clock);
+  env.timestamps.statementUs = startUs;
+  if (!txn.inBlock) env.timestamps.transactionUs = startUs;
   if (raw.tag === 'TransactionStmt') return transaction(env, raw.stmt.TransactionStmt);
+  // statement_timeout counts from here, for each statement of a multi-statement query (as
+  // PostgreSQL 13 and later); the executor's loops check it.
+  env.interrupts.startStatement(Number(env.settings.get('statement_timeout')));
   // The arena is shared by every database of the process; each statement runs under its own
   // session's vecgres.memory_limit.
   arena.limitBytes = Number(env.settings.get(GUC_MEMORY_LIMIT)) * 1024;
@@ -106,10 +168,12 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     }
     return r;
   } catch (e) {
-    // Inside a block the whole transaction is rolled back at ROLLBACK (no savepoints).
+    // Inside a block the transaction is rolled back at ROLLBACK, or to a savepoint.
     if (txn.inBlock) txn.failed = true;
     else endTransaction(env, false);
     throw hostOutOfMemory(e);
+  } finally {
+    env.interrupts.endStatement();
   }
 }
 
@@ -135,13 +199,13 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       if (prep.plan === undefined || !cachedPlanValid(env, prep.plan, values)) prep.plan = planSelectCached(env, a.query, values);
       const out = runSelect(env, prep.plan.stmt, values);
       for (const h of prep.plan.stmt.indexHints ?? []) notices.push(new PgError(SQLSTATE.successful_completion, h.message, { severity: 'NOTICE', hint: h.hint }));
-      return { command: 'SELECT', fields: fieldsOf(a.query.targets), rows: out.rows, affectedRows: 0, notices };
+      return { command: 'SELECT', fields: fieldsOf(env, a.query.targets, (e) => selectOrigin(a.query, e)), rows: out.rows, affectedRows: 0, notices };
     }
     case 'InsertStmt': {
       const a = prepare(env, raw, cache) as Analyzed<InsertQuery>;
       const out = runInsert(env, a.query, paramValues(a.paramTypes, params));
       if (a.query.returning !== null) {
-        return { command: 'INSERT', fields: fieldsOf(a.query.returning), rows: out.returning!, affectedRows: out.count, notices };
+        return { command: 'INSERT', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
       return done('INSERT', notices, out.count);
     }
@@ -149,7 +213,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       const a = prepare(env, raw, cache) as Analyzed<UpdateQuery>;
       const out = runUpdate(env, a.query, paramValues(a.paramTypes, params));
       if (a.query.returning !== null) {
-        return { command: 'UPDATE', fields: fieldsOf(a.query.returning), rows: out.returning!, affectedRows: out.count, notices };
+        return { command: 'UPDATE', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
       return done('UPDATE', notices, out.count);
     }
@@ -157,12 +221,11 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       const a = prepare(env, raw, cache) as Analyzed<DeleteQuery>;
       const out = runDelete(env, a.query, paramValues(a.paramTypes, params));
       if (a.query.returning !== null) {
-        return { command: 'DELETE', fields: fieldsOf(a.query.returning), rows: out.returning!, affectedRows: out.count, notices };
+        return { command: 'DELETE', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
       return done('DELETE', notices, out.count);
     }
     case 'TruncateStmt':
-      ddlOutsideBlock(env, 'TRUNCATE');
       truncateTables(env, s, notices);
       return done('TRUNCATE TABLE', notices);
     case 'VacuumStmt':
@@ -172,26 +235,21 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       env.engine.checkpoint();
       return done('CHECKPOINT', notices);
     case 'CreateStmt':
-      ddlOutsideBlock(env, 'CREATE TABLE');
       createTable(env, s, notices);
       return done('CREATE TABLE', notices);
     case 'CreateTableAsStmt': {
-      ddlOutsideBlock(env, 'CREATE TABLE AS');
       const n = createTableAs(env, s, notices);
       return done('SELECT', notices, n);
     }
     case 'AlterTableStmt':
-      ddlOutsideBlock(env, 'ALTER TABLE');
       alterTable(env, s, notices);
       return done('ALTER TABLE', notices);
     case 'RenameStmt':
-      ddlOutsideBlock(env, 'ALTER TABLE');
       renameRelation(env, s, notices);
       return done('ALTER TABLE', notices);
     case 'DropStmt': {
       const what = s.removeType === 'OBJECT_TABLE' ? 'TABLE' : s.removeType === 'OBJECT_INDEX' ? 'INDEX' : null;
       if (what === null) throw pgErr.featureNotSupported(`DROP ${String(s.removeType).replace('OBJECT_', '')}`);
-      ddlOutsideBlock(env, `DROP ${what}`);
       if (what === 'TABLE') dropTables(env, s, notices);
       else dropIndexes(env, s, notices);
       return done(`DROP ${what}`, notices);
@@ -201,7 +259,6 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       if (s.concurrent === true && env.txn.inBlock) {
         throw new PgError(SQLSTATE.active_sql_transaction, 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
       }
-      ddlOutsideBlock(env, 'CREATE INDEX');
       createIndex(env, s, notices);
       return done('CREATE INDEX', notices);
     case 'CreateExtensionStmt': {
@@ -211,6 +268,19 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('CREATE EXTENSION', notices);
     }
     case 'VariableSetStmt':
+      if (s.kind === 'VAR_SET_MULTI' && (s.name === 'TRANSACTION' || s.name === 'SESSION CHARACTERISTICS')) {
+        const level = transactionOptions(s.args);
+        if (s.name === 'SESSION CHARACTERISTICS') {
+          if (level !== null) env.settings.set('default_transaction_isolation', level, false);
+          return done('SET', notices);
+        }
+        // PostgreSQL warns and does nothing outside a block (an implicit one included).
+        if (!env.txn.inBlock || env.txn.implicit) {
+          return done('SET', [notice(SQLSTATE.no_active_sql_transaction, 'SET TRANSACTION can only be used in transaction blocks', 'WARNING')]);
+        }
+        if (level !== null) env.settings.set('transaction_isolation', level, true);
+        return done('SET', notices);
+      }
       return setStatement(env, s);
     case 'VariableShowStmt': {
       const name: string = s.name;
@@ -243,29 +313,6 @@ function statementName(tag: string): string {
     CreateFunctionStmt: 'CREATE FUNCTION',
   };
   return names[tag] ?? `statement ${tag.replace(/Stmt$/, '')}`;
-}
-
-/**
- * DDL cannot be undone yet, so it runs outside transaction blocks only. In the implicit block
- * of a multi-statement query (PostgreSQL would roll the DDL back with the rest on an error) a
- * DDL statement is its own committed step instead: the block ends before it (committing
- * nothing, since it holds no row changes) and the engine starts a new one after it. When the
- * block already holds row changes, ending it early would keep them where PostgreSQL rolls them
- * back on a later error, so the DDL is refused and the block rolled back.
- * @throws PgError 0A000 inside an explicit block, or after row changes in the same query.
- */
-function ddlOutsideBlock(env: SqlEnv, what: string): void {
-  const txn = env.txn;
-  if (!txn.inBlock) return;
-  if (!txn.implicit) throw pgErr.featureNotSupported(`${what} inside a transaction block`);
-  if (txn.xid !== 0 || txn.writes.length > 0) {
-    // Its data changes would commit with it and survive a later error of the query, where
-    // PostgreSQL rolls them back: refused rather than a different outcome.
-    throw new PgError(SQLSTATE.feature_not_supported, `${what} after data changes in the same multi-statement query is not supported`, {
-      hint: `Send the ${what} as a query of its own.`,
-    });
-  }
-  endImplicitBlock(env, true);
 }
 
 /**
@@ -310,7 +357,8 @@ export function endImplicitBlock(env: SqlEnv, commit: boolean): void {
  */
 function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache): AnyAnalyzed {
   const hit = cache.get(raw.stmt);
-  const analyzed = hit !== undefined && hit.analyzed !== null && hit.version === env.catalog.version ? hit.analyzed : analyzeStatement(env, raw, cache);
+  const fresh = hit !== undefined && hit.analyzed !== null && hit.version === env.catalog.version && hit.viewKey === env.catalog.viewKey();
+  const analyzed = fresh ? hit.analyzed! : analyzeStatement(env, raw, cache);
   const unknown = analyzed.paramTypes.indexOf('unknown');
   if (unknown >= 0) throw new PgError(SQLSTATE.indeterminate_datatype, `could not determine data type of parameter $${unknown + 1}`);
   return analyzed;
@@ -336,7 +384,7 @@ function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache):
           if (c.defaultSql !== null) return analyzeDefault(env, t, col, JSON.parse(c.defaultSql) as PgNode);
           return null;
         }, declared);
-  cache.set(raw.stmt, { version: env.catalog.version, analyzed, declared });
+  cache.set(raw.stmt, { version: env.catalog.version, viewKey: env.catalog.viewKey(), analyzed, declared });
   return analyzed;
 }
 
@@ -358,6 +406,7 @@ export interface StatementDescription {
  *   as analysis finds them, 42P18 for a parameter whose type stays unknown.
  */
 export function describeStatement(env: SqlEnv, raw: RawStatement, declared: readonly SqlType[], cache: PreparedCache): StatementDescription {
+  env.catalog.viewer = env.txn;
   if (env.txn.failed && raw.tag !== 'TransactionStmt') {
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
   }
@@ -370,8 +419,9 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
       if (declared.length > 0 && cache.get(raw.stmt)?.declared === undefined) cache.set(raw.stmt, { version: -1, analyzed: null, declared });
       const a = prepare(env, raw, cache);
       const q = a.query;
-      const targets = q.kind === 'select' ? q.targets : (q as { returning: { name: string; expr: Expr }[] | null }).returning;
-      return { paramTypes: a.paramTypes, fields: targets === null ? null : fieldsOf(targets) };
+      if (q.kind === 'select') return { paramTypes: a.paramTypes, fields: fieldsOf(env, q.targets, (e) => selectOrigin(q as SelectQuery, e)) };
+      const dml = q as { returning: { name: string; expr: Expr }[] | null; table: { name: string } };
+      return { paramTypes: a.paramTypes, fields: dml.returning === null ? null : fieldsOf(env, dml.returning, returningOrigin(dml.table)) };
     }
     case 'ExplainStmt': {
       const inner = s.query;
@@ -418,11 +468,9 @@ export function coerceParam(v: unknown, type: SqlType): Value {
   if (v === null || v === undefined) return null;
   switch (type) {
     case 'vector':
-      if (v instanceof Float32Array) return v;
-      if (Array.isArray(v) || ArrayBuffer.isView(v)) {
-        const a = Float32Array.from(v as ArrayLike<number>);
-        return parseVector(formatVector(a));
-      }
+      // Checked like vector_in (a Float32Array holding NaN must not reach a table), but
+      // never through text: a 1,536-d number[] costs one copy.
+      if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) return vectorFromNumbers(v as unknown as ArrayLike<unknown>);
       return parseVector(String(v));
     case 'int2':
       if (typeof v === 'number' && Number.isInteger(v) && v >= -32768 && v <= 32767) return v;
@@ -483,6 +531,16 @@ export function coerceParam(v: unknown, type: SqlType): Value {
     case 'varbit':
       if (v instanceof BitString) return v;
       return parseBit(String(v), -1, type === 'varbit');
+    case 'timestamp':
+    case 'timestamptz':
+    case 'date':
+      // As PGlite serializes a Date parameter (and a number, as epoch milliseconds): its
+      // toISOString() text.
+      if (typeof v === 'number' && Number.isFinite(v)) v = new Date(v);
+      return valueFromText(v instanceof Date ? v.toISOString() : String(v), type, -1);
+    case 'interval':
+      if (v instanceof Interval) return v;
+      return valueFromText(String(v), type, -1);
     default: {
       // Arrays: a JS array (nested for several dimensions), a typed array, or array text.
       if (typeof v === 'string') return valueFromText(v, type, -1);
@@ -505,17 +563,21 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       if (txn.failed) {
         throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
       }
+      const level = transactionOptions(s.options);
       // PostgreSQL's tag names the statement: START TRANSACTION is not BEGIN.
       const tag = s.kind === 'TRANS_STMT_START' ? 'START TRANSACTION' : 'BEGIN';
       if (txn.implicit) {
         // BEGIN inside a multi-statement query makes its implicit block explicit: the
         // statements before it belong to the transaction (xact.c, TBLOCK_IMPLICIT_INPROGRESS).
         txn.implicit = false;
+        if (level !== null) env.settings.set('transaction_isolation', level, true);
         return done(tag);
       }
       if (txn.inBlock) return done(tag, [notice(SQLSTATE.active_sql_transaction, 'there is already a transaction in progress', 'WARNING')]);
       txn.inBlock = true;
       env.settings.beginTransaction();
+      const initial = level ?? String(env.settings.get('default_transaction_isolation'));
+      if (initial !== 'read committed') env.settings.set('transaction_isolation', initial, true);
       return done(tag);
     }
     case 'TRANS_STMT_COMMIT': {
@@ -548,12 +610,91 @@ function transaction(env: SqlEnv, s: PgNode): StatementResult {
       rollback(env);
       return done('ROLLBACK');
     }
+    case 'TRANS_STMT_SAVEPOINT':
+    case 'TRANS_STMT_RELEASE':
+    case 'TRANS_STMT_ROLLBACK_TO':
+      return savepointStatement(env, s.kind, String(s.savepoint_name));
     default:
       if (txn.failed) {
         throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
       }
       throw pgErr.featureNotSupported(String(s.kind).replace('TRANS_STMT_', '').replace('_', ' '));
   }
+}
+
+/**
+ * SAVEPOINT, RELEASE [SAVEPOINT] and ROLLBACK TO [SAVEPOINT] (PostgreSQL's DefineSavepoint,
+ * ReleaseSavepoint, RollbackToSavepoint). A savepoint is a mark in the transaction's writes
+ * and a copy of its settings; ROLLBACK TO undoes the row changes, DDL and SETs after it (logged,
+ * so recovery undoes the same), keeps the savepoint and leaves the failed state. An error here
+ * inside a block fails the block, as any error does.
+ * @throws PgError 25P01 outside a transaction block (an implicit one included), 25P02 for
+ *   SAVEPOINT or RELEASE in a failed block, 3B001 `savepoint "x" does not exist`.
+ */
+function savepointStatement(env: SqlEnv, kind: string, name: string): StatementResult {
+  const txn = env.txn;
+  const what = kind === 'TRANS_STMT_SAVEPOINT' ? 'SAVEPOINT' : kind === 'TRANS_STMT_RELEASE' ? 'RELEASE SAVEPOINT' : 'ROLLBACK TO SAVEPOINT';
+  if (!txn.inBlock || txn.implicit) {
+    const e = new PgError(SQLSTATE.no_active_sql_transaction, `${what} can only be used in transaction blocks`);
+    if (txn.implicit) txn.failed = true;
+    throw e;
+  }
+  try {
+    if (txn.failed && kind !== 'TRANS_STMT_ROLLBACK_TO') {
+      throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    if (kind === 'TRANS_STMT_SAVEPOINT') {
+      txn.savepoints.push({ name, mark: txn.writes.length, settings: env.settings.mark() });
+      return done('SAVEPOINT');
+    }
+    let at = -1;
+    for (let i = txn.savepoints.length - 1; i >= 0; i--) if (txn.savepoints[i]!.name === name) { at = i; break; }
+    if (at < 0) throw new PgError('3B001', `savepoint "${name}" does not exist`);
+    const sp = txn.savepoints[at]!;
+    if (kind === 'TRANS_STMT_RELEASE') {
+      txn.savepoints.length = at;
+      return done('RELEASE');
+    }
+    rollbackWritesTo(env, sp.mark);
+    env.settings.rollbackToMark(sp.settings);
+    txn.savepoints.length = at + 1;
+    txn.failed = false;
+    return done('ROLLBACK');
+  } catch (e) {
+    txn.failed = true;
+    throw e;
+  }
+}
+
+/**
+ * The options of BEGIN / START TRANSACTION / SET TRANSACTION / SET SESSION CHARACTERISTICS.
+ * vecgres provides one isolation level, read committed (READ UNCOMMITTED is read committed, as
+ * in PostgreSQL); REPEATABLE READ, SERIALIZABLE and READ ONLY are refused rather than given
+ * weaker guarantees. [NOT] DEFERRABLE has no effect outside SERIALIZABLE READ ONLY, as in
+ * PostgreSQL, and is accepted. Returns the isolation level named, or null.
+ * @throws PgError 0A000 naming the level or mode.
+ */
+function transactionOptions(options: PgNode[] | undefined): string | null {
+  let level: string | null = null;
+  for (const o of options ?? []) {
+    const d = o.DefElem;
+    const arg = d.arg?.A_Const;
+    switch (d.defname) {
+      case 'transaction_isolation': {
+        level = String(arg?.sval?.sval ?? '');
+        if (level !== 'read committed' && level !== 'read uncommitted') throw pgErr.featureNotSupported(`transaction isolation level ${level.toUpperCase()}`);
+        break;
+      }
+      case 'transaction_read_only':
+        if ((arg?.ival?.ival ?? 0) !== 0) throw pgErr.featureNotSupported('READ ONLY transactions');
+        break;
+      case 'transaction_deferrable':
+        break;
+      default:
+        throw pgErr.featureNotSupported(`transaction option ${String(d.defname)}`);
+    }
+  }
+  return level;
 }
 
 /** WARNING 25P01 for COMMIT or ROLLBACK outside a transaction block. */
@@ -591,7 +732,9 @@ function setStatement(env: SqlEnv, s: PgNode): StatementResult {
       const text = args.map(setArgText).join(', ');
       const notices: Notices = [];
       if (s.is_local && !env.txn.inBlock) notices.push(notice(SQLSTATE.no_active_sql_transaction, 'SET LOCAL can only be used in transaction blocks', 'WARNING'));
-      settings.set(s.name, text, s.is_local === true);
+      // transaction_isolation belongs to the transaction (xact.c sets it at each start): a SET
+      // of it lasts until the transaction ends, and does nothing outside a block.
+      settings.set(s.name, text, s.is_local === true || String(s.name).toLowerCase() === 'transaction_isolation');
       return done('SET', notices);
     }
     case 'VAR_SET_DEFAULT':

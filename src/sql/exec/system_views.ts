@@ -16,6 +16,7 @@ import { isOrderedAm } from '../../access/am.js';
 import { PgArray } from '../../types/pgarray.js';
 import { allTypeIo, typeIoByOid } from '../../types/type_io.js';
 import { TYPE_OID, valueToText, type SqlType } from '../analyze/types.js';
+import { CATALOG_OIDS } from '../analyze/system_views.js';
 import type { ColumnStats } from '../stats/store.js';
 
 const NS_CATALOG = 11;
@@ -42,10 +43,17 @@ const OPCLASS_OID: Record<string, number> = {
 const TYPE_CATEGORY: Record<string, [string, string]> = {
   bool: ['B', 'c'], bytea: ['U', 'i'], int8: ['N', 'd'], int2: ['N', 's'], int4: ['N', 'i'], text: ['S', 'i'], json: ['U', 'i'],
   float4: ['N', 'i'], float8: ['N', 'd'], bpchar: ['S', 'i'], varchar: ['S', 'i'], bit: ['V', 'i'], varbit: ['V', 'i'],
-  numeric: ['N', 'i'], uuid: ['U', 'c'], jsonb: ['U', 'i'],
+  numeric: ['N', 'i'], uuid: ['U', 'c'], jsonb: ['U', 'i'], date: ['D', 'i'], timestamp: ['D', 'd'], timestamptz: ['D', 'd'],
+  interval: ['T', 'd'],
 };
+/** pg_extension's rows, with PGlite + pgvector 0.8.7's oids and pg_description's comments. */
+const EXTENSIONS = [
+  { oid: 12774, name: 'plpgsql', namespace: NS_CATALOG, relocatable: false, version: '1.0', comment: 'PL/pgSQL procedural language' },
+  { oid: 16384, name: 'vector', namespace: NS_PUBLIC, relocatable: true, version: '0.8.7', comment: 'vector data type and ivfflat and hnsw access methods' },
+];
+const TEMPLATE_ACL = new PgArray('text', [2], ['=c/postgres', 'postgres=CTc/postgres']);
 const PGVECTOR_TYPES = new Set(['vector', 'halfvec', 'sparsevec']);
-const PREFERRED_TYPES = new Set(['bool', 'text', 'float8', 'varbit']);
+const PREFERRED_TYPES = new Set(['bool', 'text', 'float8', 'varbit', 'timestamptz', 'interval']);
 const COLLATABLE_TYPES = new Set(['text', 'varchar', 'bpchar']);
 
 /** PostgreSQL's timestamptz text in the UTC time zone, trailing fractional zeros dropped. */
@@ -148,6 +156,19 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
           keys.map((_, i) => String(opclassOid(env, d, i))).join(' '), keys.map(() => '0').join(' '), null, null,
         ];
       });
+    case 'pg_extension':
+      // The vector types and methods are always there, as after CREATE EXTENSION vector
+      // (which vecgres accepts and needs not); plpgsql is in every PostgreSQL database.
+      return EXTENSIONS.map((e) => [e.oid, e.name, BOOTSTRAP_SUPERUSER, e.namespace, e.relocatable, e.version, null, null]);
+    case 'pg_description':
+      return EXTENSIONS.map((e) => [e.oid, CATALOG_OIDS['pg_extension']!, 0, e.comment]);
+    case 'pg_database':
+      // PGlite's three databases (the server serves "postgres").
+      return [
+        [DATABASE_OID, 'postgres', BOOTSTRAP_SUPERUSER, 6, 'c', false, true, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, null],
+        [1, 'template1', BOOTSTRAP_SUPERUSER, 6, 'c', true, true, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, TEMPLATE_ACL],
+        [4, 'template0', BOOTSTRAP_SUPERUSER, 6, 'c', true, false, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, TEMPLATE_ACL],
+      ];
     case 'pg_tables':
       return env.catalog.tableNames().map((t) => ['public', t, 'postgres', null, env.catalog.indexesOf(t).length > 0, false, false, false]);
     case 'pg_stats':
@@ -165,7 +186,7 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
     case 'pg_stat_progress_create_index': {
       const p = env.stats.progress;
       if (p === null) return [];
-      const table = env.catalog.getTable(p.table);
+      const table = env.catalog.peekTable(p.table);
       // Blocks of the table the build reads, done in proportion to the tuples loaded (vecgres
       // reads rows, not pages; the seed's pct_done query divides blocks).
       const blocksTotal = table === undefined ? 0 : relPages(table.sizeBytes());
@@ -207,7 +228,7 @@ function classRows(env: SqlEnv): Value[][] {
   const rows: Value[][] = [];
   const st = env.stats;
   for (const name of env.catalog.tableNames()) {
-    const t = env.catalog.getTable(name)!;
+    const t = env.catalog.peekTable(name)!;
     const ts = st.peekTable(t);
     const reltuples = ts === undefined ? -1 : ts.reltuples;
     const hasIndex = env.catalog.indexesOf(name).length > 0;
@@ -218,7 +239,7 @@ function classRows(env: SqlEnv): Value[][] {
     ]);
   }
   for (const d of env.catalog.allIndexes()) {
-    const t = env.catalog.getTable(d.table);
+    const t = env.catalog.peekTable(d.table);
     const ts = t === undefined ? undefined : st.peekTable(t);
     const idx = env.indexes.get(d.name);
     const bytes = idx?.sizeBytes() ?? 0;
@@ -246,7 +267,7 @@ function statsRow(table: string, attname: string, s: ColumnStats, type: SqlType)
 function statsRows(env: SqlEnv): Value[][] {
   const rows: Value[][] = [];
   for (const name of env.catalog.tableNames()) {
-    const t = env.catalog.getTable(name)!;
+    const t = env.catalog.peekTable(name)!;
     const ts = env.stats.peekTable(t);
     if (ts === undefined) continue;
     t.def.columns.forEach((c, i) => {
@@ -261,7 +282,7 @@ function statTableRows(env: SqlEnv): Value[][] {
   const rows: Value[][] = [];
   const st = env.stats;
   for (const name of env.catalog.tableNames()) {
-    const t = env.catalog.getTable(name)!;
+    const t = env.catalog.peekTable(name)!;
     const s = st.table(t);
     const indexes = env.catalog.indexesOf(name);
     let idxScan: number | null = null;

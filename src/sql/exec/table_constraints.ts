@@ -6,6 +6,7 @@
  * constraint (`IndexDef.constraint`); CHECK and FOREIGN KEY constraints live in the table
  * definition.
  */
+import { alterTableTx, createIndexTx } from './ddl_txn.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { isOrderedAm } from '../../access/am.js';
 import { columnKey, type IndexDef } from '../../storage/catalog.js';
@@ -188,12 +189,11 @@ export function createUniqueConstraintIndexes(env: SqlEnv, table: Table, uniques
     const index = buildOrderedIndex(env, am, def, table);
     try {
       checkBuiltUnique(table, def, index);
-      env.catalog.createIndex(def);
     } catch (e) {
       index.dispose();
       throw e;
     }
-    env.indexes.set(def.name, index);
+    createIndexTx(env, env.txn, def, index);
   }
 }
 
@@ -233,7 +233,7 @@ export function dropDependentForeignKeys(env: SqlEnv, name: string, dropping: Re
     const cur = env.catalog.getTable(d.holder.name)!;
     const fks = (cur.def.foreignKeys ?? []).filter((f) => f.name !== d.fk.name);
     const { foreignKeys: _old, ...rest } = cur.def;
-    env.catalog.alterTable(cur.name, fks.length > 0 ? { ...rest, foreignKeys: fks } : rest);
+    alterTableTx(env, env.txn, cur.name, fks.length > 0 ? { ...rest, foreignKeys: fks } : rest);
   }
 }
 

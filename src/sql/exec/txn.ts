@@ -8,12 +8,20 @@
  * become visible, deleted rows die and become index tombstones); ROLLBACK logs an abort and
  * undoes (inserted rows die and become tombstones, deleted rows come back). Two transactions
  * deleting or updating the same row: the second gets 40001 at once (no lock waits, since a
- * statement runs to completion synchronously). DDL runs outside transaction blocks only.
+ * statement runs to completion synchronously).
+ *
+ * DDL is transactional too: each catalog change is logged with the transaction id and leaves a
+ * `ddl` entry among the writes (commit frees what it dropped or replaced, undo restores the
+ * catalog), and locks the relations it touched until the transaction ends (storage/catalog.ts
+ * `lockRelation`: others do not see a relation it created and get 55P03 on one it dropped or
+ * changed). SAVEPOINT marks a position in the writes; ROLLBACK TO logs the writes after it
+ * (rollback-to record) and undoes them newest first, exactly as ROLLBACK would.
  * With durable storage and synchronous_commit = on the engine takes a committed transaction's
  * writes over and finishes them once its commit record is durable (EngineHooks.deferCommit):
  * until then other sessions do not see it.
  */
-import type { SqlEnv, TxnState } from '../env.js';
+import type { UndoneWrite } from '../../storage/catalog.js';
+import type { SqlEnv, TxnState, TxnWrite } from '../env.js';
 
 /** The transaction id for this session's writes, assigned on first use. */
 export function ensureXid(env: SqlEnv): number {
@@ -31,6 +39,7 @@ export function endTransaction(env: SqlEnv, commit: boolean): void {
   const txn = env.txn;
   if (txn.xid === 0) {
     txn.writes.length = 0;
+    txn.savepoints.length = 0;
     return;
   }
   if (commit) {
@@ -43,6 +52,7 @@ export function endTransaction(env: SqlEnv, commit: boolean): void {
     if (env.engine.deferCommit?.(env, txn) === true) {
       // The engine finishes the writes once the commit is durable (synchronous_commit = on).
       txn.writes.length = 0;
+      txn.savepoints.length = 0;
       txn.xid = 0;
       return;
     }
@@ -60,28 +70,89 @@ export function endTransaction(env: SqlEnv, commit: boolean): void {
 
 /**
  * Finishes every write of `txn` as committed or aborted, without logging (COMMIT/ROLLBACK log
- * first; recovery replays a commit or abort record it already read).
+ * first; recovery replays a commit or abort record it already read), then releases its locks.
  */
 export function finishWrites(env: SqlEnv, txn: TxnState, committed: boolean): void {
   const writes = txn.writes;
-  const catalog = env.catalog;
-  // Undo runs newest first so an UPDATE's old version takes its key back after the new one left.
-  for (let i = committed ? 0 : writes.length - 1; committed ? i < writes.length : i >= 0; i += committed ? 1 : -1) {
-    const w = writes[i]!;
-    if (catalog.getTable(w.table.name) !== w.table) continue; // dropped or truncated since
-    if (w.kind === 'insert') {
-      catalog.finishInsert(w.table, w.rowId, w.pkey, committed);
-      if (!committed) tombstone(env, w.table.name, w.rowId);
-      if (committed) env.stats.countWrite(w.table, true);
-      else env.stats.countAbortedInsert(w.table);
-    } else {
-      catalog.finishDelete(w.table, w.rowId, w.pkey, committed);
-      if (committed) tombstone(env, w.table.name, w.rowId);
-      if (committed) env.stats.countWrite(w.table, false);
-    }
-  }
+  // Undo runs newest first so an UPDATE's old version takes its key back after the new one
+  // left, and a row written into a table the transaction truncated or dropped later finds
+  // its table back first.
+  if (committed) for (let i = 0; i < writes.length; i++) finishWrite(env, writes[i]!, true);
+  else for (let i = writes.length - 1; i >= 0; i--) finishWrite(env, writes[i]!, false);
   writes.length = 0;
+  txn.savepoints.length = 0;
+  if (txn.xid !== 0) env.catalog.releaseLocks(txn.xid);
   txn.xid = 0;
+}
+
+function finishWrite(env: SqlEnv, w: TxnWrite, committed: boolean): void {
+  const catalog = env.catalog;
+  if (w.kind === 'ddl') {
+    if (committed) w.ddl.commit();
+    else w.ddl.undo();
+    return;
+  }
+  if (catalog.peekTable(w.table.name) !== w.table) return; // dropped or truncated since
+  if (w.kind === 'insert') {
+    catalog.finishInsert(w.table, w.rowId, w.pkey, committed);
+    if (!committed) tombstone(env, w.table.name, w.rowId);
+    if (committed) env.stats.countWrite(w.table, true);
+    else env.stats.countAbortedInsert(w.table);
+  } else {
+    catalog.finishDelete(w.table, w.rowId, w.pkey, committed);
+    if (committed) tombstone(env, w.table.name, w.rowId);
+    if (committed) env.stats.countWrite(w.table, false);
+  }
+}
+
+/**
+ * ROLLBACK TO SAVEPOINT: logs the writes after `mark` (a rollback-to record, so recovery
+ * undoes the same ones) and undoes them newest first. Locks taken since stay held until the
+ * transaction ends, as PostgreSQL keeps them.
+ * @throws PgError when the log refuses the record (nothing was undone; the caller fails the
+ *   transaction, whose abort then undoes everything).
+ */
+export function rollbackWritesTo(env: SqlEnv, mark: number): void {
+  const txn = env.txn;
+  const writes = txn.writes;
+  if (writes.length <= mark) return;
+  const undo: UndoneWrite[] = [];
+  for (let i = writes.length - 1; i >= mark; i--) {
+    const w = writes[i]!;
+    undo.push(w.kind === 'ddl' ? { kind: 'ddl' } : { kind: w.kind, table: w.table.name, rowId: w.rowId });
+  }
+  env.catalog.logRollbackTo(txn.xid, undo);
+  for (let i = writes.length - 1; i >= mark; i--) finishWrite(env, writes[i]!, false);
+  writes.length = mark;
+}
+
+/**
+ * Recovery's replay of a rollback-to record: undoes, in the record's order, each listed row
+ * write (its table looked up by name at that point, so a write into a table the transaction
+ * truncated later meets the right one) and, for each DDL mark, the newest DDL entry left, and
+ * removes them from `txn`'s writes. The writes of a transaction in flight at the checkpoint
+ * were rebuilt from row versions in another order, so rows are matched by identity, not place.
+ */
+export function replayRollbackTo(env: SqlEnv, txn: TxnState, undo: readonly UndoneWrite[]): void {
+  const writes = txn.writes;
+  const gone = new Set<TxnWrite>();
+  for (const u of undo) {
+    let found = -1;
+    if (u.kind === 'ddl') {
+      for (let i = writes.length - 1; i >= 0; i--) if (writes[i]!.kind === 'ddl' && !gone.has(writes[i]!)) { found = i; break; }
+    } else {
+      const t = env.catalog.peekTable(u.table);
+      for (let i = writes.length - 1; i >= 0; i--) {
+        const w = writes[i]!;
+        if (w.kind === u.kind && w.table === t && w.rowId === u.rowId && !gone.has(w)) { found = i; break; }
+      }
+    }
+    if (found < 0) continue; // a row that no longer exists (dropped with its table)
+    const w = writes[found]!;
+    finishWrite(env, w, false);
+    gone.add(w);
+  }
+  if (gone.size > 0) txn.writes = writes.filter((w) => !gone.has(w));
 }
 
 function tombstone(env: SqlEnv, table: string, rowId: number): void {

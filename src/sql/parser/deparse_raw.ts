@@ -131,6 +131,12 @@ function d(node: PgNode): string {
     }
     case 'A_ArrayExpr':
       return `ARRAY[${((n.elements ?? []) as PgNode[]).map(d).join(', ')}]`;
+    case 'SQLValueFunction': {
+      // CURRENT_TIMESTAMP, CURRENT_USER ... (keywords, not calls); `_N` forms carry a precision.
+      const op = /^SVFOP_(.+?)(_N)?$/.exec(String(n.op));
+      if (op === null) throw new Unsupported();
+      return op[1]!.toUpperCase() + (op[2] === undefined ? '' : `(${n.typmod})`);
+    }
     case 'CoalesceExpr':
       return `COALESCE(${(n.args as PgNode[]).map(d).join(', ')})`;
     default:

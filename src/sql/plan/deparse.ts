@@ -15,6 +15,8 @@ const CAST_NAME: Partial<Record<SqlType, string>> = {
   int4: 'integer',
   bool: 'boolean',
   varbit: 'bit varying',
+  timestamp: 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone',
 };
 
 function typeName(t: SqlType): string {
@@ -47,7 +49,9 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
     case 'op2':
       return /^[a-z_]+$/.test(e.op) ? `${e.op}(${d(e.l)}, ${d(e.r)})` : `(${d(e.l)} ${e.op} ${d(e.r)})`;
     case 'op1':
-      return `f(${d(e.arg)})`;
+      // A function by its name, a prefix operator as PostgreSQL prints one: `(- x)`.
+      if (e.op === undefined) return `f(${d(e.arg)})`;
+      return /^[a-z_]/i.test(e.op) ? `${e.op}(${d(e.arg)})` : `(${e.op} ${d(e.arg)})`;
     case 'cast':
       return `(${d(e.arg)})::${typeName(e.type)}${e.typmod >= 0 ? `(${e.typmod})` : ''}`;
     case 'and':

@@ -227,6 +227,7 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
     case 'WindowAgg':
       name = 'WindowAgg';
       props.push({ label: 'Window', value: p.windowText });
+      if (p.runCondition !== undefined) props.push({ label: 'Run Condition', value: p.runCondition.text });
       break;
     case 'Append':
       name = 'Append';

@@ -309,7 +309,16 @@ export type PlanNode =
     })
   | (PlanBase & { node: 'Hash'; input: PlanNode })
   | (PlanBase & { node: 'Material'; input: PlanNode })
-  | (PlanBase & { node: 'Sort'; input: PlanNode; keys: SortSpec[] })
+  | (PlanBase & {
+      node: 'Sort'; input: PlanNode; keys: SortSpec[];
+      /**
+       * Only the first `limit` tuples of each run equal on the first `prefix` keys are needed:
+       * the parent is a Unique on those keys (limit 1) or a WindowAgg partitioned by them whose
+       * row_number() run condition stops each partition after `limit` rows. The prefix keys'
+       * types are hash-groupable (exec/sort_order.ts groupableTypes).
+       */
+      perGroup?: { prefix: number; limit: number };
+    })
   | (PlanBase & { node: 'Limit'; input: PlanNode; limit: Expr | null; offset: Expr | null })
   | (PlanBase & { node: 'Agg'; strategy: 'plain' | 'hashed'; input: PlanNode; groupKeys: Expr[]; groupText: string[]; aggs: AggCall[] })
   | (PlanBase & { node: 'ProjectSet'; input: PlanNode; targets: Expr[] })
@@ -332,6 +341,13 @@ export type PlanNode =
       order: Expr[]; orderKeys: { desc: boolean; nullsFirst: boolean; cmp: (a: unknown, b: unknown) => number }[];
       frameOptions: number; startOffset: Expr | null; endOffset: Expr | null;
       funcs: WindowFunc[];
+      /**
+       * PostgreSQL 15's run condition (EXPLAIN's `Run Condition: <text>`): a qual from above
+       * on a ranking function `funcs[func]` that holds for a leading run of each partition
+       * only: rows whose value exceeds `limit` are not emitted (the rest of the partition is
+       * skipped).
+       */
+      runCondition?: { func: number; limit: number; text: string };
     })
   /** Keeps the first of each run of tuples equal on `keys` (input sorted on them): DISTINCT ON. */
   | (PlanBase & { node: 'Unique'; input: PlanNode; keys: Expr[]; cmps: ((a: unknown, b: unknown) => number)[] });

@@ -16,6 +16,7 @@ import type { Expr } from '../analyze/expr.js';
 import { forEachOperand, comparatorFor } from '../analyze/expr.js';
 import { type SelectQuery, type SortKey, type RangeTblEntry, setOpLeaves, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
 import { evalExpr, NO_CONTEXT, type EvalCtx } from '../exec/eval.js';
+import { groupableTypes } from '../exec/sort_order.js';
 import type { AggCall, LayoutItem, PlanNode, PlannedStmt, SortSpec, SubPlan } from './plan.js';
 import { planChildren } from './plan.js';
 import { bindExpr, type BindCtx, type LevelBinder, type VarExpr } from './setrefs.js';
@@ -509,7 +510,12 @@ export function planLevel(info: PlannerInfo): PlanNode {
     // (one is a prefix of the other), which also gives the ORDER BY.
     const keys = q.orderBy.length >= q.distinctOn.length ? q.orderBy : q.distinctOn;
     plan = makeSort(info, plan, keys);
-    plan = makeUnique(info, plan, q.distinctOn);
+    const dk = q.distinctOn;
+    if (dk.every((k, i) => exprEqual(k.expr, keys[i]!.expr)) && groupableTypes(dk.map((k) => k.expr.type))) {
+      // Unique keeps one tuple per run of the leading keys: the Sort need not order the rest.
+      (plan as Extract<PlanNode, { node: 'Sort' }>).perGroup = { prefix: dk.length, limit: 1 };
+    }
+    plan = makeUnique(info, plan, dk);
     ordered = true;
   } else if (q.distinct !== undefined) {
     // DISTINCT: hashed on the select list (PostgreSQL's usual plan), sorted after if ORDER BY.

@@ -23,6 +23,7 @@ import { bestIndexedScan, filterBitmapIndex } from './indexpath.js';
 import { planSetOp, setOpOutputNames } from './setop.js';
 import { distanceBound, knnOrderOf, matchKnnIndexes, type KnnIndexMatch } from './knn_index.js';
 import { bug } from '../exec/eval.js';
+import { takeRunCondition } from './window.js';
 import { vectorBinaryQuantize } from '../../types/vector.js';
 
 /** A WHERE / ON conjunct and the range-table entries of this level it refers to. */
@@ -179,9 +180,13 @@ function subqueryLike(
 ): RelPlan {
   const cols = rte.colNames.map((_, i) => i);
   const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
+  const before = quals.length;
+  quals = quals.filter((q) => !runCondition(sub, rti, q.expr));
+  // PostgreSQL keeps the scan over a partitioned WindowAgg that took a run condition.
+  const keep = quals.length < before && sub.node === 'WindowAgg' && sub.partition.length > 0;
   const qualExpr = and(quals.map((q) => q.expr));
   const sel = quals.reduce((s, q) => s * qualSelectivity(q.expr), 1);
-  if (qualExpr === null && sub.cteDefs === undefined) {
+  if (qualExpr === null && sub.cteDefs === undefined && !keep) {
     // A SubqueryScan that neither filters nor projects is left out (PostgreSQL's
     // trivial_subqueryscan): the subquery's top node emits the columns in order already.
     sub.layout = layout;
@@ -193,6 +198,21 @@ function subqueryLike(
   };
   if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
   return { plan: node, rels: new Set([rti]), lateral, base: null };
+}
+
+/**
+ * True when qual `e` of subquery `rti` compares an output column with an integer constant in
+ * a form the subquery's WindowAgg takes as its run condition (window.ts takeRunCondition).
+ */
+function runCondition(sub: PlanNode, rti: number, e: Expr): boolean {
+  if (sub.node !== 'WindowAgg' || e.k !== 'op2') return false;
+  const op = e.op;
+  if (op !== '<=' && op !== '<' && op !== '>=' && op !== '>') return false;
+  const isCol = (x: Expr): x is VarExpr => x.k === 'var' && x.rti === rti && x.levelsUp === 0;
+  const isInt = (x: Expr): x is Extract<Expr, { k: 'const' }> => x.k === 'const' && typeof x.value === 'number' && Number.isInteger(x.value);
+  if (isCol(e.l) && isInt(e.r)) return takeRunCondition(sub, e.l.col, op, e.r.value as number, false, deparse(e.r, false));
+  if (isInt(e.l) && isCol(e.r)) return takeRunCondition(sub, e.r.col, op, e.l.value as number, true, deparse(e.l, false));
+  return false;
 }
 
 /** A reference to a WITH item: inlined (referenced once, not MATERIALIZED) or a CteScan of its shared plan. */
@@ -421,8 +441,9 @@ export function knnScan(
   let best: (KnnIndexMatch & { cost: number; filtered: FilteredKnn | null }) | null = null;
   // NULLS FIRST: the index holds no NULL keys; the scan emits the NULL-key rows first (before
   // a filtered search's rows too), which it finds cheaply only for a column key.
-  // Further ORDER BY keys and binary_quantize orderings only the exact top-k scan serves.
-  if ((!key.nullsFirst || (col !== null && key.nullsFirstIndex === true)) && extra.length === 0 && k.signBits !== true) {
+  // Further ORDER BY keys only the exact top-k scan serves; a binary_quantize ordering also an
+  // expression index on it (bit_hamming_ops / bit_jaccard_ops).
+  if ((!key.nullsFirst || (col !== null && key.nullsFirstIndex === true && k.signBits !== true)) && extra.length === 0) {
     const clauses = quals.map((x) => x.expr);
     for (const m of matchKnnIndexes(env, table, rti, k.operand, e.op, clauses).usable) {
       const { am, index } = m;
@@ -432,12 +453,12 @@ export function knnScan(
       let cost = post;
       let filtered: FilteredKnn | null = null;
       const userIterative = am.gucs.some((g) => g.name.endsWith('.iterative_scan') && gucs.isExplicit(g.name));
-      // Filtered search (vecgres' default) where the unfiltered query would use the index: for
-      // a column key of type vector (the exact strategy reads the column), when some conjunct is
+      // Filtered search (vecgres' default) where the unfiltered query would use the index (for
+      // an expression key: cheaper than a scan of the table), when some conjunct is
       // neither implied by a partial index's predicate nor a distance threshold.
       // A distance threshold on the ordering distance is no filter: the ordered scan stops at it.
       const open = quals.some((x) => !m.redundant.has(x.expr) && distanceBound(e, [x.expr], (y) => !relsOf(y).has(rti)) === null);
-      if (open && !userIterative && post < exactCost && col !== null && table.def.columns[col.col]!.type === 'vector') {
+      if (open && !userIterative && post < Math.min(exactCost, rows)) {
         const forced = String(gucs.get(GUC_FILTERED_SEARCH));
         const f = forced === 'auto' ? filteredStrategy(am, index, rows, need, sel, qualOps(qualExpr), distanceCost, gucs) : { strategy: forced as FilterStrategy, cost: 0 };
         cost = f.cost;

@@ -13,6 +13,7 @@ import type { PlanNode, WindowFunc } from './plan.js';
 import { CPU_OPERATOR_COST, planBase } from './cost.js';
 import { deparse } from './deparse.js';
 import { makeSort, type PlannerInfo } from './planner.js';
+import { groupableTypes } from '../exec/sort_order.js';
 
 type WindowExpr = Extract<Expr, { k: 'window' }>;
 
@@ -123,4 +124,51 @@ function frameText(f: number, wa: Extract<PlanNode, { node: 'WindowAgg' }>): str
   else if ((f & FRAME.EXCLUDE_GROUP) !== 0) s += ' EXCLUDE GROUP';
   else if ((f & FRAME.EXCLUDE_TIES) !== 0) s += ' EXCLUDE TIES';
   return s;
+}
+
+/** Ranking functions that never decrease along a partition, and whose value at a row depends only on the rows before it. */
+const PREFIX_RANKING: ReadonlySet<string> = new Set(['row_number', 'rank', 'dense_rank']);
+
+/**
+ * PostgreSQL 15's window run conditions (allpaths.c find_window_run_conditions, reduced to
+ * what needs no support functions): a qual `c <= k`, `c < k`, `k >= c` or `k > c` over output
+ * column `col` of subquery plan `sub`, where the column is a row_number(), rank() or
+ * dense_rank() of the subquery's top WindowAgg and `k` an integer constant. Such a function
+ * only grows along a partition, so the qual holds for a leading run of each partition: the
+ * WindowAgg takes it as its run condition and skips the rest of the partition, and the qual
+ * leaves the scan (as in PostgreSQL, which then prints no Filter). For row_number() over a
+ * Sort whose leading keys are the partition keys, when every function of the WindowAgg reads
+ * only the rows before its own, the Sort also keeps only the first `limit` rows of each
+ * partition (exec/sort_order.ts groupLimitOrder). `limit` is the largest value kept.
+ * Returns true when it took the qual.
+ */
+export function takeRunCondition(sub: PlanNode, col: number, op: '<=' | '<' | '>=' | '>', k: number, constOnLeft: boolean, constText: string): boolean {
+  if (sub.node !== 'WindowAgg' || sub.runCondition !== undefined || sub.qual !== null) return false;
+  const inWidth = sub.input.layout.length;
+  let idx = col;
+  if (sub.project !== null) {
+    const e = sub.project[col];
+    if (e === undefined || e.k !== 'slot') return false;
+    idx = e.idx;
+  }
+  const f = idx - inWidth;
+  const fn = sub.funcs[f];
+  if (fn === undefined || !PREFIX_RANKING.has(fn.name) || fn.filter !== null) return false;
+  // c <= k, k >= c: the largest value kept is k; c < k, k > c: k - 1.
+  const inclusive = constOnLeft ? op === '>=' : op === '<=';
+  if (constOnLeft ? op !== '>=' && op !== '>' : op !== '<=' && op !== '<') return false;
+  const limit = inclusive ? k : k - 1;
+  const winName = sub.windowText.slice(0, sub.windowText.indexOf(' AS ('));
+  const call = `${fn.name}() OVER ${winName}`;
+  sub.runCondition = { func: f, limit, text: constOnLeft ? `(${constText} ${op} ${call})` : `(${call} ${op} ${constText})` };
+  const sort = sub.input;
+  const np = sub.partition.length;
+  if (
+    fn.name === 'row_number' && sort.node === 'Sort' && sort.perGroup === undefined && sort.project === null &&
+    sort.keys.length >= np && sub.partition.every((e, i) => exprEqual(e, sort.keys[i]!.expr)) &&
+    sub.funcs.every((x) => PREFIX_RANKING.has(x.name)) && groupableTypes(sub.partition.map((e) => e.type))
+  ) {
+    sort.perGroup = { prefix: np, limit: Math.max(0, limit) };
+  }
+  return true;
 }

@@ -429,7 +429,7 @@ export function autoAnalyze(env: SqlEnv): void {
   const tables = [...store.changed];
   store.changed.clear();
   for (const t of tables) {
-    if (env.catalog.getTable(t.name) !== t) continue; // dropped or truncated since
+    if (env.catalog.peekTable(t.name) !== t) continue; // dropped or truncated since
     const st = store.table(t);
     const reltuples = Math.max(0, st.reltuples);
     if (st.modsSinceAnalyze <= threshold + scale * reltuples) continue;

@@ -48,6 +48,8 @@ export class AggState extends PlanState {
   constructor(readonly p: AggPlan, es: EState) {
     super(p, es);
     this.children = [execInitNode(p.input, es)];
+    // run() evaluates keys and arguments on each tuple and keeps only values.
+    this.children[0]!.parentKeepsNoTuple = true;
   }
 
   private initStates(): unknown[] {

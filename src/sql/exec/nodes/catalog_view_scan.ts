@@ -3,7 +3,7 @@
  * settings and the catalog when the scan starts (they are small), then filtered. EXPLAIN
  * prints it as PostgreSQL does a set-returning function behind a view: `Function Scan`.
  */
-import { defaultBtreeOpclass } from '../ordered_index.js';
+import { pgGetIndexdef } from '../pg_get_indexdef.js';
 import type { Value } from '../../../storage/table.js';
 import type { GucDef } from '../../../common/guc.js';
 import type { SqlEnv } from '../../env.js';
@@ -47,16 +47,8 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
     for (const def of env.settings.registry.all()) out.push(settingsRow(env, def));
   } else if (name === 'pg_indexes') {
     for (const d of env.catalog.allIndexes()) {
-      const table = env.catalog.getTable(d.table);
-      const keys = d.keys.map((k) => {
-        const col = k.expr === null ? (table?.def.columns[k.column]?.name ?? '?') : `(${k.expr})`;
-        // pg_get_indexdef leaves out an operator class that is the column type's default.
-        const dflt = k.expr === null && table !== undefined && k.opclass === defaultBtreeOpclass(table.def.columns[k.column]!.type);
-        return (d.primaryKey || dflt ? col : `${col} ${k.opclass}`) + (k.descending ? ' DESC' : '') + (k.nullsFirst !== k.descending ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : '');
-      });
-      const indexdef = `CREATE ${d.unique ? 'UNIQUE ' : ''}INDEX ${d.name} ON public.${d.table} USING ${d.method} (${keys.join(', ')})` +
-        (d.options.length > 0 ? ` WITH (${d.options.map(([k, v]) => `${k}='${v}'`).join(', ')})` : '') +
-        (d.predicate === null ? '' : ` WHERE ${d.predicate}`);
+      // peekTable: a catalog view reads past other sessions' DDL locks.
+      const indexdef = pgGetIndexdef(d, env.catalog.peekTable(d.table));
       out.push(['public', d.table, d.name, null, indexdef]);
     }
   }

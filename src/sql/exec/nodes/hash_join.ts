@@ -8,7 +8,7 @@
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr, passes } from '../eval.js';
-import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
+import { PlanState, concatTuples, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
 import { intKey, intKeyed, keyText } from '../hash_key.js';
 import type { HashEntry, HashState } from './hash.js';
 
@@ -30,14 +30,30 @@ export class HashJoinState extends PlanState {
   /** The current outer row's key values (reused). */
   private readonly kv: Value[];
   private readonly outerNulls: Value[];
+  /** The reused output tuple of inner matches (see joined). */
+  private readonly scratch: Value[];
 
   constructor(readonly p: HashJoinPlan, es: EState) {
     super(p, es);
     this.children = [execInitNode(p.outer, es), execInitNode(p.inner, es)];
     this.innerNulls = new Array(p.innerWidth).fill(null);
     this.outerNulls = new Array(p.outerWidth).fill(null);
+    this.scratch = new Array(p.outerWidth + p.innerWidth).fill(null);
     this.kv = new Array(p.outerKeys.length).fill(null);
     this.intKeys = intKeyed(p.outerKeys.map((k) => k.type), p.innerKeys.map((k) => k.type));
+  }
+
+  /**
+   * outer ++ inner as the output tuple: in one reused array when nothing above keeps it (a
+   * projection copies it out, or the parent keeps no tuple), else a new one.
+   */
+  private joined(o: Value[], i: Value[]): Value[] {
+    if (this.p.project === null && !this.parentKeepsNoTuple) return concatTuples(o, i);
+    const out = this.scratch;
+    const no = o.length;
+    for (let c = 0; c < no; c++) out[c] = o[c]!;
+    for (let c = 0; c < i.length; c++) out[no + c] = i[c]!;
+    return out;
   }
 
   /** Confirms a candidate with the operators' own equality (a shared hash form is not proof). */
@@ -89,7 +105,7 @@ export class HashJoinState extends PlanState {
         if (type === 'right_semi') {
           // Each inner row once, the first time an outer row matches it.
           if (entry.matched) continue;
-          const row = entry.row.concat(o);
+          const row = concatTuples(entry.row, o);
           if (p.joinQual !== null && !passes(p.joinQual, row, this.es)) {
             this.instr.removedByJoinFilter++;
             continue;
@@ -98,7 +114,7 @@ export class HashJoinState extends PlanState {
           if (this.qualPasses(p.qual, row)) return row;
           continue;
         }
-        const row = o.concat(entry.row);
+        const row = this.joined(o, entry.row);
         if (p.joinQual !== null && !passes(p.joinQual, row, this.es)) {
           this.instr.removedByJoinFilter++;
           continue;
@@ -115,7 +131,7 @@ export class HashJoinState extends PlanState {
       }
       this.outerRow = null;
       if (!this.matched && (type === 'left' || type === 'full' || type === 'anti')) {
-        const row = o.concat(this.innerNulls);
+        const row = concatTuples(o, this.innerNulls);
         if (this.qualPasses(p.qual, row)) return row;
       }
     }
@@ -124,7 +140,7 @@ export class HashJoinState extends PlanState {
       while (this.ui < all.length) {
         const e = all[this.ui++]!;
         if (e.matched) continue;
-        const row = this.outerNulls.concat(e.row);
+        const row = concatTuples(this.outerNulls, e.row);
         if (this.qualPasses(p.qual, row)) return row;
       }
     }

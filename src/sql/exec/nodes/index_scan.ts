@@ -23,11 +23,13 @@
  */
 import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
-import type { IndexScan, ScanOptions } from '../../../access/am.js';
+import type { IndexScan, ScanOptions, VectorKey } from '../../../access/am.js';
+import { BitString } from '../../../types/bit.js';
+import { toVectorKey } from '../index_keys.js';
 import { FILTER_STRATEGY_NAMES, type FilterBitmapIndex, type FilterStrategy, type PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
-import { exactKnnOverBitmap } from '../knn_exact.js';
+import { exactKnnByDistance, exactKnnOverBitmap } from '../knn_exact.js';
 import { buildQualBitmap, keepPassing } from '../row_filter.js';
 import { RowBitmap } from '../row_bitmap.js';
 import { evalScanKeys } from './btree_scan_keys.js';
@@ -110,12 +112,16 @@ export class IndexScanState extends PlanState {
     this.bound = n;
   }
 
-  private query(): Float32Array | null {
-    const q = evalExpr(this.p.knn.query, null, this.es) as Float32Array | null;
+  private query(): VectorKey | null {
+    const q = evalExpr(this.p.knn.query, null, this.es) as Float32Array | Uint16Array | BitString | null;
     if (q === null) return null;
     const index = this.p.index;
-    if (q.length !== index.dim) throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${index.dim} and ${q.length}`);
-    return q;
+    if (q.length !== index.dim) {
+      // pgvector's messages: the bit functions compare lengths, the vector types dimensions.
+      if (q instanceof BitString) throw new PgError(SQLSTATE.data_exception, `different bit lengths ${index.dim} and ${q.length}`);
+      throw new PgError(SQLSTATE.data_exception, `different ${index.opclass.kind} dimensions ${index.dim} and ${q.length}`);
+    }
+    return toVectorKey(q);
   }
 
   private options(extra: Partial<ScanOptions> = {}): ScanOptions {
@@ -224,7 +230,7 @@ export class IndexScanState extends PlanState {
   }
 
   /** vecgres.filtered_search named the strategy: run it (the exact answer still backs it up). */
-  private runForced(q: Float32Array, k: number, tableRows: number): Int32Array {
+  private runForced(q: VectorKey, k: number, tableRows: number): Int32Array {
     const f = this.p.filtered!;
     const table = this.p.table;
     const xid = this.es.xid;
@@ -245,7 +251,7 @@ export class IndexScanState extends PlanState {
    * often than the count says: a filter anti-correlated with the vectors). Whatever the index
    * returns short of min(k, rows) is replaced by the exact answer.
    */
-  private bitmapStrategies(q: Float32Array, k: number, bm: RowBitmap, rows: number, tableRows: number, mayIterate: boolean): Int32Array {
+  private bitmapStrategies(q: VectorKey, k: number, bm: RowBitmap, rows: number, tableRows: number, mayIterate: boolean): Int32Array {
     if (rows <= k) return this.exact(q, bm, k);
     const sel = rows / tableRows;
     const est = (filterMode: 'filter' | 'exhaustive'): number =>
@@ -265,7 +271,7 @@ export class IndexScanState extends PlanState {
   }
 
   /** The index traversal consulting the bitmap; the exact answer when it comes up short. */
-  private traverse(q: Float32Array, k: number, bm: RowBitmap, rows: number, tableRows: number): Int32Array {
+  private traverse(q: VectorKey, k: number, bm: RowBitmap, rows: number, tableRows: number): Int32Array {
     this.usedStrategy = 'traversal';
     const out: number[] = [];
     const dist: number[] = [];
@@ -295,7 +301,7 @@ export class IndexScanState extends PlanState {
    * The index scan continued without a cap, keeping the rows `keep` accepts, until k are kept
    * (their ids) or `budget` rows came back from the index (null: the caller decides again).
    */
-  private iterate(q: Float32Array, k: number, budget: number, keepFraction: number, keep: (r: number) => boolean): Int32Array | null {
+  private iterate(q: VectorKey, k: number, budget: number, keepFraction: number, keep: (r: number) => boolean): Int32Array | null {
     const out: number[] = [];
     const dist: number[] = [];
     let seen = 0;
@@ -359,10 +365,17 @@ export class IndexScanState extends PlanState {
     }
   }
 
-  private exact(q: Float32Array, bm: RowBitmap, k: number): Int32Array {
+  private exact(q: VectorKey, bm: RowBitmap, k: number): Int32Array {
     this.usedStrategy = 'exact';
     this.distanceComputations += this.filterRows;
-    return exactKnnOverBitmap(this.p.table, this.p.knn.col, q, this.p.knn.op, bm, k);
+    const { table, knn } = this.p;
+    if (knn.col >= 0 && knn.signBits !== true && table.def.columns[knn.col]!.type === 'vector') {
+      return exactKnnOverBitmap(table, knn.col, q as Float32Array, knn.op, bm, k);
+    }
+    // Any other key (an expression, a halfvec or bit column): the ORDER BY distance evaluated
+    // on each row of the bitmap, as the exact plan's Sort would.
+    const row: Value[] = new Array(this.p.scan.cols.length);
+    return exactKnnByDistance(bm, k, (r) => evalExpr(knn.expr, fetchRow(table, this.p.scan.cols, r, row), this.es) as number | null);
   }
 
   private closeScan(scan: IndexScan): void {

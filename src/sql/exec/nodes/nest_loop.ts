@@ -10,7 +10,7 @@
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr, passes } from '../eval.js';
-import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
+import { PlanState, concatTuples, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
 
 type NestLoopPlan = Extract<PlanNode, { node: 'NestLoop' }>;
 
@@ -43,12 +43,12 @@ export class NestLoopState extends PlanState {
       if (i === null) {
         this.outerRow = null;
         if (!this.matched && (type === 'left' || type === 'anti')) {
-          const row = o.concat(this.nulls);
+          const row = concatTuples(o, this.nulls);
           if (this.qualPasses(p.qual, row)) return row;
         }
         continue;
       }
-      const row = o.concat(i);
+      const row = concatTuples(o, i);
       if (p.joinQual !== null && !passes(p.joinQual, row, this.es)) {
         this.instr.removedByJoinFilter++;
         continue;

@@ -8,7 +8,7 @@ import type { Value } from '../../../storage/table.js';
 import type { PgArray } from '../../../types/pgarray.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
-import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
+import { PlanState, concatTuples, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
 
 type ProjectSetPlan = Extract<PlanNode, { node: 'ProjectSet' }>;
 
@@ -52,7 +52,7 @@ export class ProjectSetState extends PlanState {
       const elems = this.arrays[c];
       out[c] = elems === null ? this.plain[c]! : i < elems!.length ? elems![i]! : null;
     }
-    return out.concat(this.input);
+    return concatTuples(out, this.input);
   }
 
   rescan(): void {

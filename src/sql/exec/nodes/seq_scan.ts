@@ -45,8 +45,10 @@ export class SeqScanState extends PlanState {
     // A projection copies what it needs into a tuple of its own (execProcNode): the scratch
     // tuple can go up as it is, one allocation per row fewer.
     const projected = this.p.project !== null;
+    const interrupts = this.es.interrupts;
     while (this.r < n) {
       const r = this.r++;
+      interrupts.tick();
       if (!table.visibleTo(r, xid)) continue;
       this.read++;
       if (qual === null) return projected ? fetchRow(table, cols, r, this.scratch) : fetchRow(table, cols, r);

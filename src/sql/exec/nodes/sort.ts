@@ -1,11 +1,15 @@
 /**
  * Sort (PostgreSQL's nodeSort.c): reads its whole input, evaluates the sort keys once per
  * tuple, and emits the tuples in key order (NULLs first or last per key, ties in input
- * order). Under a LIMIT (a bound set by the parent) it keeps only the first `bound` tuples.
+ * order). Under a LIMIT (a bound set by the parent) it keeps only the first `bound` tuples,
+ * selected by a top-N heap. With `perGroup` (set by the planner when the parent is a Unique
+ * or a WindowAgg whose run condition keeps the first k rows of each partition) it emits
+ * only the first `limit` tuples of each run equal on the leading `prefix` keys: exactly the
+ * tuples the parent would keep, without sorting the rest (exec/sort_order.ts).
  */
 import type { Value } from '../../../storage/table.js';
-import type { PlanNode, SortSpec } from '../../plan/plan.js';
-import { isNumberCmp } from '../../analyze/expr.js';
+import type { PlanNode } from '../../plan/plan.js';
+import { boundedOrder, groupLimitOrder, rowComparator, sortOrder } from '../sort_order.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
 
@@ -36,8 +40,17 @@ export class SortState extends PlanState {
     for (let r = execProcNode(child); r !== null; r = execProcNode(child)) rows.push(r);
     const keys = this.p.keys;
     const vals: Value[][] = keys.map((k) => rows.map((r) => evalExpr(k.expr, r, this.es)));
-    const order = sortOrder(keys, vals, rows.length);
-    const n = Math.min(rows.length, this.bound);
+    const cmp = rowComparator(keys, vals, rows.length);
+    const pg = this.p.perGroup;
+    let order: Int32Array;
+    if (pg !== undefined) order = groupLimitOrder(cmp, vals, keys.map((k) => k.expr.type), pg.prefix, rows.length, pg.limit);
+    else if (this.bound < rows.length) order = boundedOrder(cmp, rows.length, this.bound);
+    else {
+      order = new Int32Array(rows.length);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      order.sort(cmp);
+    }
+    const n = Math.min(order.length, this.bound);
     const out: Value[][] = new Array(n);
     for (let i = 0; i < n; i++) out[i] = rows[order[i]!]!;
     const kb = Math.max(25, Math.ceil((n * (this.p.width + 24)) / 1024));
@@ -54,68 +67,5 @@ export class SortState extends PlanState {
   }
 }
 
-/**
- * A stable sort permutation of `n` items by the sort keys' values (`vals[key][item]`), NULLs
- * first or last per key, ties in item order. A key whose values are all numbers (not NaN) or
- * NULL and whose comparison is the numeric one is first copied into a Float64Array (and a
- * NULL flag array), so the comparator reads typed arrays instead of calling the key's
- * comparison function (PostgreSQL's sort keys are likewise datums compared by a fast path
- * when the type allows).
- */
-export function sortOrder(keys: readonly Pick<SortSpec, 'desc' | 'nullsFirst' | 'cmp'>[], vals: Value[][], n: number): Int32Array {
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const nk = keys.length;
-  const nums: (Float64Array | null)[] = new Array(nk);
-  const nulls: (Uint8Array | null)[] = new Array(nk);
-  for (let k = 0; k < nk; k++) {
-    nums[k] = null;
-    nulls[k] = null;
-    if (!isNumberCmp(keys[k]!.cmp)) continue;
-    const col = vals[k]!;
-    const f = new Float64Array(n);
-    let nu: Uint8Array | null = null;
-    let ok = true;
-    for (let i = 0; i < n; i++) {
-      const v = col[i]!;
-      if (typeof v === 'number' && v === v) f[i] = v;
-      else if (v === null) (nu ??= new Uint8Array(n))[i] = 1;
-      else {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) {
-      nums[k] = f;
-      nulls[k] = nu;
-    }
-  }
-  order.sort((x, y) => {
-    for (let k = 0; k < nk; k++) {
-      const key = keys[k]!;
-      const f = nums[k]!;
-      if (f !== null) {
-        const nu = nulls[k]!;
-        if (nu !== null && (nu[x]! | nu[y]!) !== 0) {
-          if (nu[x] === nu[y]) continue;
-          return (nu[x] === 1) === key.nullsFirst ? -1 : 1;
-        }
-        const a = f[x]!;
-        const b = f[y]!;
-        if (a < b) return key.desc ? 1 : -1;
-        if (a > b) return key.desc ? -1 : 1;
-        continue;
-      }
-      const a = vals[k]![x]!;
-      const b = vals[k]![y]!;
-      if (a === null || b === null) {
-        if (a === b) continue;
-        return (a === null) === key.nullsFirst ? -1 : 1;
-      }
-      const c = key.cmp(a, b);
-      if (c !== 0) return key.desc ? -c : c;
-    }
-    return x - y;
-  });
-  return order;
-}
+/** Re-exported for the nodes that sort their own candidates (top_k.ts, agg.ts). */
+export { sortOrder };

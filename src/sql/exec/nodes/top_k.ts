@@ -159,7 +159,9 @@ export class TopKState extends PlanState {
     const table = this.p.input.table;
     const xid = this.es.xid;
     const exact = this.es.instrumenting;
+    const interrupts = this.es.interrupts;
     for (let r = 0; r < table.slots; r++) {
+      interrupts.tick();
       if (!table.visibleTo(r, xid)) continue;
       this.scanned++;
       if (exact && !this.passesQual(r)) continue;
@@ -178,7 +180,9 @@ export class TopKState extends PlanState {
     const xid = this.es.xid;
     const expr = this.p.knn.expr;
     const row = this.row;
+    const interrupts = this.es.interrupts;
     for (let r = 0; r < table.slots; r++) {
+      interrupts.tick();
       if (!table.visibleTo(r, xid)) continue;
       this.scanned++;
       // The qual first, as the SeqScan below a Sort: a row it removes never raises the distance's errors.
@@ -295,7 +299,9 @@ export class TopKState extends PlanState {
     const qNorm = Math.sqrt(qNormSq);
     const qSafe = qNormSq <= HUGE && (!cosine || qNormSq >= TINY);
     let scanned = 0;
+    const interrupts = this.es.interrupts;
     for (let r = 0; r < n; r++) {
+      interrupts.tick();
       if ((live[r >>> 5]! & (1 << (r & 31))) === 0) continue;
       if (pending && !table.visibleTo(r, xid)) continue;
       scanned++;

@@ -12,7 +12,8 @@
  * binary search over the partition's run of non-NULL ORDER BY values.
  *
  * Per-partition scratch (peer group bounds, key values) lives in flat typed arrays reused
- * across partitions.
+ * across partitions. A run condition (PostgreSQL 15's, plan/window.ts takeRunCondition) ends
+ * a partition's output at its first row whose ranking value exceeds the condition's limit.
  * @throws PgError 22014 ntile <= 0, 22016 nth_value <= 0, 22004 NULL frame offset, 22013
  *   negative frame offset.
  */
@@ -69,9 +70,15 @@ export class WindowAggState extends PlanState {
   }
 
   next(): Value[] | null {
-    while (this.pos >= this.part.length) {
-      if (this.done) return null;
-      this.loadPartition();
+    const rc = this.p.runCondition;
+    for (;;) {
+      while (this.pos >= this.part.length) {
+        if (this.done) return null;
+        this.loadPartition();
+      }
+      // Once the run condition is false it stays false for the rest of the partition.
+      if (rc === undefined || (this.vals[rc.func]![this.pos] as number) <= rc.limit) break;
+      this.pos = this.part.length;
     }
     const i = this.pos++;
     const row = this.part[i]!;

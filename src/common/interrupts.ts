@@ -1,0 +1,70 @@
+/**
+ * A session's pending interrupts, checked by the executor as PostgreSQL's CHECK_FOR_INTERRUPTS
+ * (miscadmin.h, ProcessInterrupts in postgres.c): a cancel request (the wire protocol's
+ * CancelRequest) and the statement_timeout deadline of the running statement. Both end the
+ * statement with 57014; the transaction then fails as on any error.
+ *
+ * Loops that visit rows call {@link Interrupts.tick} once per row: it reads the clock only every
+ * {@link INTERRUPT_CHECK_TICKS} calls, so the per-row cost is one increment and a compare.
+ * Time comes from an injected {@link Clock} (tests use a manual one).
+ */
+import { PgError, SQLSTATE } from './errors.js';
+import { systemClock, type Clock } from './clock.js';
+
+/**
+ * Row visits between two clock reads. At tens of millions of rows a second on the fastest
+ * loops (the kernel scan of a small vector) this is well under a millisecond apart.
+ */
+export const INTERRUPT_CHECK_TICKS = 1024;
+
+export class Interrupts {
+  /** A cancel request arrived: the next check fails the running statement (then it is cleared). */
+  cancelPending = false;
+  /** Where time comes from (replaceable for tests). */
+  clock: Clock;
+  /** Clock time (ms) at which the running statement times out; Infinity: no timeout. */
+  private deadlineMs = Infinity;
+  private ticks = 0;
+
+  constructor(clock: Clock = systemClock) {
+    this.clock = clock;
+  }
+
+  /**
+   * A statement starts: its deadline is `timeoutMs` from now (statement_timeout in ms; 0 or
+   * less: none). PostgreSQL times each statement of a multi-statement query separately.
+   */
+  startStatement(timeoutMs: number): void {
+    this.deadlineMs = timeoutMs > 0 ? this.clock.nowMs() + timeoutMs : Infinity;
+    this.ticks = 0;
+  }
+
+  /** The statement ended (or failed): no deadline until the next one starts. */
+  endStatement(): void {
+    this.deadlineMs = Infinity;
+  }
+
+  /** Per visited row: a full {@link check} every {@link INTERRUPT_CHECK_TICKS} calls. */
+  tick(): void {
+    if (++this.ticks >= INTERRUPT_CHECK_TICKS) {
+      this.ticks = 0;
+      this.check();
+    }
+  }
+
+  /**
+   * Fails the running statement when an interrupt is pending.
+   * @throws PgError 57014 `canceling statement due to user request` (a cancel, cleared by this)
+   *   or `canceling statement due to statement timeout` (deadline passed).
+   */
+  check(): void {
+    if (this.cancelPending) {
+      this.cancelPending = false;
+      throw new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request');
+    }
+    if (this.deadlineMs !== Infinity && this.clock.nowMs() >= this.deadlineMs) {
+      this.deadlineMs = Infinity;
+      throw new PgError(SQLSTATE.query_canceled, 'canceling statement due to statement timeout');
+    }
+  }
+}

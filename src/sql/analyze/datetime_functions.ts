@@ -1,0 +1,156 @@
+/**
+ * PostgreSQL's date/time operators and functions as overload sets (their pg_operator and
+ * pg_proc signatures), resolved by overloads.ts: comparisons, timestamp ± interval, timestamp
+ * − timestamp, date ± integer, date − date, interval arithmetic, date_trunc, extract (numeric,
+ * PostgreSQL 14+), date_part (double precision), age, make_date, to_timestamp, isfinite,
+ * justify_hours / justify_days, and AT TIME ZONE (the `timezone` function) for UTC and
+ * interval offsets. Implementations live in types/datetime_funcs.ts and types/interval.ts.
+ *
+ * The functions that read the clock (now(), current_timestamp, ...) read the session and are
+ * analyzed in expr.ts, not here.
+ */
+import type { Value } from '../../storage/table.js';
+import type { SqlType } from './types.js';
+import type { Overload } from './overloads.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
+import { toCharTimestamp } from '../../types/to_char.js';
+import {
+  Interval, intervalCmp, intervalAdd, intervalSub, intervalMul, intervalDiv, justifyHours, makeIntervalChecked,
+} from '../../types/interval.js';
+import {
+  timestampPlusInterval, timestampDiff, datePlusDays, dateDiff, dateToTimestamp, dateTrunc, dateTruncInterval, extractTimestamp,
+  extractDate, extractInterval, datePartTimestamp, datePartInterval, age, makeDate, toTimestampFromEpoch, isFiniteTimestamp,
+  isFiniteDate, checkTimestamp, intervalZoneSeconds, isUtcZoneName, makeTimestamp,
+} from '../../types/datetime_funcs.js';
+
+type Add = (name: string, o: Overload) => void;
+
+/** A signature PostgreSQL has that vecgres does not compute yet (0A000 when called). */
+function notYet(what: string): () => never {
+  return () => {
+    throw new PgError(SQLSTATE.feature_not_supported, `${what} is not supported`);
+  };
+}
+type I = Interval;
+
+const f1 = (args: SqlType[], result: SqlType, impl: (a: Value) => Value): Overload => ({ args, result, impl });
+const f2 = (args: SqlType[], result: SqlType, impl: (a: Value, b: Value) => Value): Overload => ({ args, result, impl });
+const fn = (args: SqlType[], result: SqlType, impl: (a: Value[]) => Value): Overload => ({ args, result, impl, nary: true });
+
+function bigCmp(a: Value, b: Value): number {
+  return (a as bigint) < (b as bigint) ? -1 : (a as bigint) > (b as bigint) ? 1 : 0;
+}
+
+function intCmp(a: Value, b: Value): number {
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+}
+
+/** The B-tree comparison (support function 1) of each date/time type. */
+export const DATETIME_CMP: Partial<Record<SqlType, (a: Value, b: Value) => number>> = {
+  timestamp: bigCmp,
+  timestamptz: bigCmp,
+  date: intCmp,
+  interval: (a, b) => intervalCmp(a as I, b as I),
+};
+
+/** The interval's time as a whole number of seconds (PostgreSQL's `zone->time / USECS_PER_SEC`). */
+function zoneShift(zone: Interval): bigint {
+  return (intervalZoneSeconds(zone) / 1_000_000n) * 1_000_000n;
+}
+
+/** A zone named in AT TIME ZONE: UTC only. @throws PgError 0A000 for any other zone. */
+function checkUtcZone(name: string): void {
+  if (!isUtcZoneName(name)) {
+    throw new PgError(SQLSTATE.feature_not_supported, `time zone "${name}" is not supported (only UTC and interval offsets are)`);
+  }
+}
+
+/** Registers the date/time operators. */
+export function registerDatetimeOperators(add: Add): void {
+  const ts = (sign: 1 | -1) => (a: Value, b: Value) => timestampPlusInterval(a as bigint, b as I, sign);
+  for (const t of ['timestamp', 'timestamptz'] as const) {
+    add('+', f2([t, 'interval'], t, ts(1)));
+    add('+', f2(['interval', t], t, (a, b) => timestampPlusInterval(b as bigint, a as I, 1)));
+    add('-', f2([t, 'interval'], t, ts(-1)));
+    add('-', f2([t, t], 'interval', (a, b) => timestampDiff(a as bigint, b as bigint)));
+  }
+  add('+', f2(['date', 'int4'], 'date', (a, b) => datePlusDays(a as number, b as number)));
+  add('+', f2(['int4', 'date'], 'date', (a, b) => datePlusDays(b as number, a as number)));
+  add('-', f2(['date', 'int4'], 'date', (a, b) => datePlusDays(a as number, -(b as number))));
+  add('-', f2(['date', 'date'], 'int4', (a, b) => dateDiff(a as number, b as number)));
+  add('+', f2(['date', 'interval'], 'timestamp', (a, b) => timestampPlusInterval(dateToTimestamp(a as number), b as I, 1)));
+  add('+', f2(['interval', 'date'], 'timestamp', (a, b) => timestampPlusInterval(dateToTimestamp(b as number), a as I, 1)));
+  add('-', f2(['date', 'interval'], 'timestamp', (a, b) => timestampPlusInterval(dateToTimestamp(a as number), b as I, -1)));
+  add('+', f2(['interval', 'interval'], 'interval', (a, b) => intervalAdd(a as I, b as I)));
+  add('-', f2(['interval', 'interval'], 'interval', (a, b) => intervalSub(a as I, b as I)));
+  add('*', f2(['interval', 'float8'], 'interval', (a, b) => intervalMul(a as I, b as number)));
+  add('*', f2(['float8', 'interval'], 'interval', (a, b) => intervalMul(b as I, a as number)));
+  add('/', f2(['interval', 'float8'], 'interval', (a, b) => intervalDiv(a as I, b as number)));
+}
+
+/** Registers the date/time functions. */
+export function registerDatetimeFunctions(add: Add): void {
+  for (const t of ['timestamp', 'timestamptz'] as const) {
+    add('date_trunc', f2(['text', t], t, (u, v) => dateTrunc(u as string, v as bigint, t)));
+    add('extract', f2(['text', t], 'numeric', (u, v) => extractTimestamp(u as string, v as bigint, t)));
+    add('date_part', f2(['text', t], 'float8', (u, v) => datePartTimestamp(u as string, v as bigint, t)));
+    add('age', f2([t, t], 'interval', (a, b) => age(a as bigint, b as bigint)));
+    add('isfinite', f1([t], 'bool', (a) => isFiniteTimestamp(a as bigint)));
+  }
+  add('to_char', f2(['timestamp', 'text'], 'text', (v, f) => toCharTimestamp(v as bigint, f as string, false)));
+  add('to_char', f2(['timestamptz', 'text'], 'text', (v, f) => toCharTimestamp(v as bigint, f as string, true)));
+  // to_char of numbers and intervals, and to_timestamp / to_date with a template, are not
+  // implemented: 0A000 for the signatures PostgreSQL has.
+  for (const t of ['int4', 'int8', 'float4', 'float8', 'numeric', 'interval'] as const) add('to_char', f2([t, 'text'], 'text', notYet('function to_char()')));
+  add('to_timestamp', f2(['text', 'text'], 'timestamptz', notYet('function to_timestamp(text, text)')));
+  add('to_date', f2(['text', 'text'], 'date', notYet('function to_date()')));
+  add('date_trunc', f2(['text', 'interval'], 'interval', (u, v) => dateTruncInterval(u as string, v as I)));
+  add('extract', f2(['text', 'date'], 'numeric', (u, v) => extractDate(u as string, v as number)));
+  add('extract', f2(['text', 'interval'], 'numeric', (u, v) => extractInterval(u as string, v as I)));
+  // date_part(text, date) is SQL: date_part($1, $2::timestamp).
+  add('date_part', f2(['text', 'date'], 'float8', (u, v) => datePartTimestamp(u as string, dateToTimestamp(v as number), 'timestamp')));
+  add('date_part', f2(['text', 'interval'], 'float8', (u, v) => datePartInterval(u as string, v as I)));
+  add('isfinite', f1(['date'], 'bool', (a) => isFiniteDate(a as number)));
+  add('isfinite', f1(['interval'], 'bool', () => true));
+  add('make_date', fn(['int4', 'int4', 'int4'], 'date', (v) => makeDate(v[0] as number, v[1] as number, v[2] as number)));
+  const mk = (v: Value[]) => makeTimestamp(v[0] as number, v[1] as number, v[2] as number, v[3] as number, v[4] as number, v[5] as number);
+  add('make_timestamp', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamp', mk));
+  add('make_timestamptz', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamptz', mk));
+  add('make_timestamptz', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8', 'text'], 'timestamptz', (v) => {
+    checkUtcZone(v[6] as string);
+    return mk(v);
+  }));
+  add('date_trunc', fn(['text', 'timestamptz', 'text'], 'timestamptz', (v) => {
+    checkUtcZone(v[2] as string);
+    return dateTrunc(v[0] as string, v[1] as bigint, 'timestamptz');
+  }));
+  add('to_timestamp', f1(['float8'], 'timestamptz', (a) => toTimestampFromEpoch(a as number)));
+  add('justify_hours', f1(['interval'], 'interval', (a) => justifyHours(a as I)));
+  add('justify_days', f1(['interval'], 'interval', (a) => justifyDays(a as I)));
+  // AT TIME ZONE: timezone(zone, value). A timestamptz seen in a zone is a local timestamp;
+  // a local timestamp placed in a zone is a timestamptz.
+  const shift = (a: bigint, by: bigint): bigint => (isFiniteTimestamp(a) ? checkTimestamp(a + by) : a);
+  // In UTC the local time is the instant itself.
+  const inUtc = (z: Value, v: Value): Value => {
+    checkUtcZone(z as string);
+    return v;
+  };
+  add('timezone', f2(['text', 'timestamptz'], 'timestamp', inUtc));
+  add('timezone', f2(['text', 'timestamp'], 'timestamptz', inUtc));
+  add('timezone', f2(['interval', 'timestamptz'], 'timestamp', (z, v) => shift(v as bigint, zoneShift(z as I))));
+  add('timezone', f2(['interval', 'timestamp'], 'timestamptz', (z, v) => shift(v as bigint, -zoneShift(z as I))));
+}
+
+/** interval_justify_days: whole months out of the days (30 each), signs made to agree. */
+function justifyDays(x: Interval): Interval {
+  let months = x.months + Math.trunc(x.days / 30);
+  let days = x.days % 30;
+  if (months > 0 && days < 0) {
+    days += 30;
+    months--;
+  } else if (months < 0 && days > 0) {
+    days -= 30;
+    months++;
+  }
+  return makeIntervalChecked(months, days, x.us);
+}

@@ -1,0 +1,151 @@
+/**
+ * `vecgres dump`: a database as a SQL script that PostgreSQL + pgvector loads as it is, in
+ * pg_dump's plain format and order (pg_dump_sort.c's object priorities):
+ *
+ *   header SETs; CREATE EXTENSION vector; tables and their sequences (by name); serial
+ *   defaults (ALTER TABLE ... SET DEFAULT nextval); table data (COPY or INSERT, by table name);
+ *   sequence values (setval); constraints (PRIMARY KEY ...); indexes; foreign keys.
+ *
+ * Differences from pg_dump, each needed for the script to load: after CREATE EXTENSION the
+ * search_path is set to `public`, because index expressions, partial-index predicates and
+ * column defaults are kept as the SQL text they were written in and name pgvector's functions,
+ * types and operator classes unqualified. Owners, privileges and settings (GUCs such as
+ * hnsw.ef_search) are not dumped: vecgres has no roles, and settings belong to the server's
+ * configuration, not the database.
+ *
+ * The dump reads the catalog synchronously from start to end, so no statement of another
+ * session can run in between: the data is one consistent snapshot of the committed rows.
+ */
+import { PgError, SQLSTATE } from '../../common/errors.js';
+import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
+import type { Catalog, IndexDef } from '../../storage/catalog.js';
+import type { Table } from '../../storage/table.js';
+import {
+  createIndexSql, createSequenceSql, isConstraintIndex, createTableSql, serialDefaultSql, setvalSql, tableConstraintsSql, type ConstraintSql,
+} from './schema_sql.js';
+import { writeCopyData, writeInsertData } from './table_data.js';
+
+export interface DumpOptions {
+  /** Data as INSERT statements instead of COPY blocks (pg_dump --inserts). */
+  inserts?: boolean;
+  /** Dump only these tables (with their sequences, constraints and indexes); default all. */
+  tables?: readonly string[];
+}
+
+/** What a dump wrote, for the caller's summary. */
+export interface DumpSummary {
+  tables: number;
+  rows: number;
+  indexes: number;
+}
+
+/** The SETs pg_dump starts a plain dump with (those PostgreSQL 15 and later accept). */
+export const DUMP_PRELUDE = [
+  'SET statement_timeout = 0;',
+  'SET lock_timeout = 0;',
+  'SET idle_in_transaction_session_timeout = 0;',
+  "SET client_encoding = 'UTF8';",
+  'SET standard_conforming_strings = on;',
+  "SELECT pg_catalog.set_config('search_path', '', false);",
+  'SET check_function_bodies = false;',
+  'SET xmloption = content;',
+  'SET client_min_messages = warning;',
+  'SET row_security = off;',
+] as const;
+
+/**
+ * A name in a comment line, newlines replaced by spaces (pg_dump's sanitize_line): a quoted
+ * identifier may hold a newline, which would otherwise end the comment and run the rest.
+ */
+function commentSafe(name: string): string {
+  return name.replace(/[\r\n]/g, ' ');
+}
+
+/** pg_dump's TOC comment before each object (`--no-owner` form: `Owner: -`). */
+function toc(name: string, type: string, schema = 'public', prefix = 'Name'): string {
+  return `--\n-- ${prefix}: ${commentSafe(name)}; Type: ${type}; Schema: ${schema}; Owner: -\n--\n\n`;
+}
+
+function sortedByName<T>(items: T[], name: (x: T) => string): T[] {
+  return items.sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+}
+
+/**
+ * Writes the dump of `catalog` to `out`, in chunks (each a whole number of lines).
+ * @throws PgError 42P01 when `opts.tables` names a table that does not exist; 0A000 when a
+ *   column default has a form the deparser cannot print (nothing is half-written then: the
+ *   schema is checked before the first chunk).
+ */
+export function dumpCatalog(catalog: Catalog, opts: DumpOptions, out: (chunk: string) => void): DumpSummary {
+  const tables = selectTables(catalog, opts.tables);
+  // Everything that can fail is computed before the first output.
+  const tableSql = new Map(tables.map((t) => [t.name, createTableSql(t)]));
+  const sequences = new Map(catalog.allSequences());
+
+  out('--\n-- PostgreSQL database dump\n--\n\n');
+  out(`-- Dumped from database version ${PG_VERSION} (vecgres ${VECGRES_VERSION})\n-- Dumped by vecgres dump ${VECGRES_VERSION}\n\n`);
+  out(DUMP_PRELUDE.join('\n') + '\n\n');
+
+  out(toc('vector', 'EXTENSION', '-'));
+  out('CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public;\n\n\n');
+  out('-- Index expressions, predicates and defaults name pgvector\'s objects unqualified.\n');
+  out("SELECT pg_catalog.set_config('search_path', 'public', false);\n\n");
+  out("SET default_tablespace = '';\n\nSET default_table_access_method = heap;\n\n");
+
+  // Tables and sequences share pg_dump's priority: one list by name.
+  const relations: { name: string; text: string }[] = [];
+  for (const t of tables) {
+    relations.push({ name: t.name, text: toc(t.name, 'TABLE') + tableSql.get(t.name)! + '\n\n' });
+    for (const c of t.def.columns) {
+      if (c.sequence !== null) relations.push({ name: c.sequence, text: toc(c.sequence, 'SEQUENCE') + createSequenceSql(t, c) + '\n\n' });
+    }
+  }
+  for (const r of sortedByName(relations, (r) => r.name)) out(r.text);
+
+  for (const t of tables) {
+    for (const c of t.def.columns) {
+      if (c.sequence !== null) out(toc(`${t.name} ${c.name}`, 'DEFAULT') + serialDefaultSql(t, c) + '\n\n');
+    }
+  }
+
+  let rows = 0;
+  for (const t of tables) {
+    out(toc(t.name, 'TABLE DATA', 'public', 'Data for Name'));
+    rows += opts.inserts === true ? writeInsertData(t, out) : writeCopyData(t, out);
+    out('\n\n');
+  }
+
+  const seqNames: string[] = [];
+  for (const t of tables) for (const c of t.def.columns) if (c.sequence !== null) seqNames.push(c.sequence);
+  for (const s of sortedByName(seqNames, (s) => s)) {
+    out(toc(s, 'SEQUENCE SET') + setvalSql(s, sequences.get(s) ?? 0) + '\n\n');
+  }
+
+  const constraints: ConstraintSql[] = [];
+  const indexes: { def: IndexDef; table: Table }[] = [];
+  for (const t of tables) {
+    const defs = catalog.indexesOf(t.name);
+    constraints.push(...tableConstraintsSql(t, defs));
+    for (const d of defs) if (!isConstraintIndex(d)) indexes.push({ def: d, table: t });
+  }
+  const writeConstraint = (c: ConstraintSql) => out(toc(`${c.table} ${c.name}`, c.kind) + c.sql + '\n\n');
+  sortedByName(constraints, (c) => c.name);
+  for (const c of constraints) if (c.kind === 'CONSTRAINT') writeConstraint(c);
+  for (const { def, table } of sortedByName(indexes, (x) => x.def.name)) out(toc(def.name, 'INDEX') + createIndexSql(def, table) + '\n\n');
+  for (const c of constraints) if (c.kind === 'FK CONSTRAINT') writeConstraint(c);
+
+  out('--\n-- PostgreSQL database dump complete\n--\n\n');
+  return { tables: tables.length, rows, indexes: indexes.length };
+}
+
+/** The tables to dump, by name: all, or those `names` lists (each must exist). */
+function selectTables(catalog: Catalog, names: readonly string[] | undefined): Table[] {
+  if (names === undefined || names.length === 0) return sortedByName(catalog.tableNames().map((n) => catalog.getTable(n)!), (t) => t.name);
+  const out: Table[] = [];
+  for (const n of names) {
+    const t = catalog.getTable(n);
+    if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `no matching tables were found for pattern "${n}"`);
+    if (!out.includes(t)) out.push(t);
+  }
+  return sortedByName(out, (t) => t.name);
+}

@@ -1,0 +1,141 @@
+/**
+ * The DDL of a dump, as pg_dump writes it (pg_dump.c dumpTableSchema, dumpSequence,
+ * dumpAttrDef, dumpConstraint, dumpIndex): one function per kind of object, each returning the
+ * statement text (without the TOC comment, which dump.ts writes). Names are schema-qualified
+ * with `public.` as pg_dump does with an empty search_path; pgvector's types are `public.vector(3)`
+ * since the extension lives in `public`.
+ */
+import { unreachable } from '../../common/assert.js';
+import type { IndexDef } from '../../storage/catalog.js';
+import type { ColumnDef, Table } from '../../storage/table.js';
+import { charTypmodLength } from '../../types/character.js';
+import { numericTypmodOut } from '../../types/numeric.js';
+import { deparseRawChecked } from '../parser/deparse_raw.js';
+import { pgGetIndexdef, quoteIdent } from '../exec/pg_get_indexdef.js';
+
+/** `public.name`, quoted where quote_identifier would. */
+export function qualifiedName(name: string): string {
+  return `public.${quoteIdent(name)}`;
+}
+
+/** A column's type as format_type prints it under an empty search_path (`public.vector(3)`, `numeric(10,2)`). */
+export function columnTypeSql(c: ColumnDef): string {
+  const dims = (base: string) => (c.typmod < 0 ? base : `${base}(${c.typmod})`);
+  switch (c.type) {
+    case 'int2': return 'smallint';
+    case 'int4': return 'integer';
+    case 'int8': return 'bigint';
+    case 'float4': return 'real';
+    case 'float8': return 'double precision';
+    case 'numeric': return `numeric${numericTypmodOut(c.typmod)}`;
+    case 'bool': return 'boolean';
+    case 'text': return 'text';
+    case 'uuid': return 'uuid';
+    case 'bytea': return 'bytea';
+    case 'jsonb': return 'jsonb';
+    case 'json': return 'json';
+    case 'varchar': {
+      const n = charTypmodLength(c.typmod);
+      return n < 0 ? 'character varying' : `character varying(${n})`;
+    }
+    case 'bpchar': {
+      const n = charTypmodLength(c.typmod);
+      return n < 0 ? 'bpchar' : `character(${n})`; // unlimited bpchar; `character` alone is character(1)
+    }
+    case 'bit': return dims('bit');
+    case 'varbit': return dims('bit varying');
+    case 'vector': return dims('public.vector');
+    case 'halfvec': return dims('public.halfvec');
+    case 'sparsevec': return dims('public.sparsevec');
+    default:
+      return unreachable(c.type, 'column type');
+  }
+}
+
+/**
+ * A column's DEFAULT as SQL text (the stored raw expression deparsed), or null. A serial
+ * column's default is not here: pg_dump sets it after the sequence exists ({@link serialDefaultSql}).
+ * @throws PgError 0A000 when the expression has a form the deparser cannot print.
+ */
+export function columnDefaultSql(c: ColumnDef): string | null {
+  if (c.sequence !== null || c.defaultSql === null) return null;
+  return deparseRawChecked(JSON.parse(c.defaultSql), 'a column default');
+}
+
+/** `CREATE TABLE public.t (\n    col type DEFAULT ... NOT NULL,\n ...\n);` */
+export function createTableSql(t: Table): string {
+  const cols = t.def.columns.map((c) => {
+    const dflt = columnDefaultSql(c);
+    return `    ${quoteIdent(c.name)} ${columnTypeSql(c)}${dflt === null ? '' : ` DEFAULT ${dflt}`}${c.notNull ? ' NOT NULL' : ''}`;
+  });
+  return `CREATE TABLE ${qualifiedName(t.name)} (\n${cols.length === 0 ? '' : cols.join(',\n') + '\n'});\n`;
+}
+
+/** The sequence of a serial column: CREATE SEQUENCE and its OWNED BY, as pg_dump writes them. */
+export function createSequenceSql(t: Table, c: ColumnDef): string {
+  const seq = qualifiedName(c.sequence!);
+  const as = c.type === 'int8' ? '' : `    AS ${columnTypeSql(c)}\n`;
+  return (
+    `CREATE SEQUENCE ${seq}\n${as}    START WITH 1\n    INCREMENT BY 1\n    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1;\n\n` +
+    `ALTER SEQUENCE ${seq} OWNED BY ${qualifiedName(t.name)}.${quoteIdent(c.name)};\n`
+  );
+}
+
+/** `ALTER TABLE ONLY public.t ALTER COLUMN id SET DEFAULT nextval('public.t_id_seq'::regclass);` */
+export function serialDefaultSql(t: Table, c: ColumnDef): string {
+  return `ALTER TABLE ONLY ${qualifiedName(t.name)} ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT nextval('${qualifiedName(c.sequence!).replace(/'/g, "''")}'::regclass);\n`;
+}
+
+/**
+ * `SELECT pg_catalog.setval(...)`: the sequence's last issued value, or (none issued yet)
+ * its start with is_called false, so the next nextval returns the same number as here.
+ */
+export function setvalSql(sequence: string, lastValue: number): string {
+  const name = qualifiedName(sequence).replace(/'/g, "''");
+  return lastValue > 0 ? `SELECT pg_catalog.setval('${name}', ${lastValue}, true);\n` : `SELECT pg_catalog.setval('${name}', 1, false);\n`;
+}
+
+/** A table constraint (pg_constraint row) as the dump writes it. */
+export interface ConstraintSql {
+  name: string;
+  /** The table it belongs to. */
+  table: string;
+  /** `ALTER TABLE ONLY ... ADD CONSTRAINT ...;` */
+  sql: string;
+  /** pg_dump's TOC type: `CONSTRAINT`, or `FK CONSTRAINT` (written after the indexes). */
+  kind: 'CONSTRAINT' | 'FK CONSTRAINT';
+}
+
+/**
+ * The constraints of table `t` that pg_dump adds after the data: today the PRIMARY KEY (from
+ * its index definition). UNIQUE, CHECK and FOREIGN KEY constraints belong here as the catalog
+ * learns them (a FOREIGN KEY with kind `FK CONSTRAINT`).
+ */
+export function tableConstraintsSql(t: Table, indexes: readonly IndexDef[]): ConstraintSql[] {
+  const out: ConstraintSql[] = [];
+  for (const d of indexes) {
+    if (!d.primaryKey) continue;
+    const cols = d.keys.map((k) => quoteIdent(t.def.columns[k.column]!.name)).join(', ');
+    out.push({
+      name: d.name,
+      table: t.name,
+      kind: 'CONSTRAINT',
+      sql: `ALTER TABLE ONLY ${qualifiedName(t.name)}\n    ADD CONSTRAINT ${quoteIdent(d.name)} PRIMARY KEY (${cols});\n`,
+    });
+  }
+  return out;
+}
+
+/**
+ * True for an index that a constraint creates (today the primary key's): the dump writes the
+ * constraint ({@link tableConstraintsSql}), not a CREATE INDEX. A UNIQUE constraint's index
+ * belongs here too once the catalog records it.
+ */
+export function isConstraintIndex(d: IndexDef): boolean {
+  return d.primaryKey;
+}
+
+/** `CREATE INDEX ...;` of an index that is not a constraint's (pg_get_indexdef's text). */
+export function createIndexSql(d: IndexDef, t: Table): string {
+  return `${pgGetIndexdef(d, t)};\n`;
+}

@@ -1,0 +1,96 @@
+/**
+ * A table's data in a dump: a `COPY ... FROM stdin;` block in COPY's text format (pg_dump's
+ * default) or one `INSERT` per row (`--inserts`). Only committed rows are written (those every
+ * new snapshot sees: live, inserting transaction committed; a row an in-flight transaction
+ * deletes is still committed), in row-id order, each value in its type's text output form, so
+ * vectors are pgvector's text (float4 in shortest round-trip form) and read back bit for bit.
+ */
+import type { Table, ColumnType } from '../../storage/table.js';
+import { copyTextField, COPY_TEXT_END, sqlStringLiteral } from '../../types/copy_text.js';
+import { valueToText } from '../analyze/types.js';
+import { quoteIdent } from '../exec/pg_get_indexdef.js';
+import { qualifiedName } from './schema_sql.js';
+
+/** Rows per chunk handed to the output (bounds the size of one string). */
+const ROWS_PER_CHUNK = 1024;
+
+/** Calls `row(rowId)` for every committed row of `t`, in row-id order. */
+function forEachCommittedRow(t: Table, row: (rowId: number) => void): void {
+  for (let r = 0; r < t.slots; r++) if (t.visibleTo(r, 0)) row(r);
+}
+
+/** The text of column `col` of row `rowId`, or null for NULL. */
+function cellText(t: Table, col: number, type: ColumnType, rowId: number): string | null {
+  return valueToText(t.get(col, rowId), type);
+}
+
+/** The statement that starts the COPY block of `t`: `COPY public.t (a, b) FROM stdin;`. */
+export function copyHeaderSql(t: Table): string {
+  // A table without columns has no column list (pg_dump's fmtCopyColumnList returns '').
+  const cols = t.def.columns.length === 0 ? '' : `(${t.def.columns.map((c) => quoteIdent(c.name)).join(', ')})`;
+  return `COPY ${qualifiedName(t.name)} ${cols} FROM stdin;\n`;
+}
+
+/**
+ * Writes `t`'s committed rows as a COPY text-format block: the header, one line per row
+ * (fields tab-separated, {@link copyTextField}), and the `\.` line. Returns the row count.
+ */
+export function writeCopyData(t: Table, out: (chunk: string) => void): number {
+  out(copyHeaderSql(t));
+  const types = t.def.columns.map((c) => c.type);
+  let lines: string[] = [];
+  let n = 0;
+  forEachCommittedRow(t, (r) => {
+    const fields = new Array<string>(types.length);
+    for (let c = 0; c < types.length; c++) fields[c] = copyTextField(cellText(t, c, types[c]!, r));
+    lines.push(fields.join('\t'));
+    n++;
+    if (lines.length === ROWS_PER_CHUNK) {
+      out(lines.join('\n') + '\n');
+      lines = [];
+    }
+  });
+  if (lines.length > 0) out(lines.join('\n') + '\n');
+  out(`${COPY_TEXT_END}\n`);
+  return n;
+}
+
+/**
+ * A value as pg_dump --inserts writes it: numbers bare when their text is only digits, signs,
+ * points and exponents (NaN, Infinity and -0 quoted), booleans bare, bit strings as `B'0101'`,
+ * everything else a quoted literal that the column's type reads.
+ */
+export function insertLiteral(text: string | null, type: ColumnType): string {
+  if (text === null) return 'NULL';
+  switch (type) {
+    case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'numeric':
+      // A bare -0 is the integer 0 negated, which loses a float's sign: quote it (pg_dump does not).
+      return /^[0-9 +\-eE.]+$/.test(text) && text !== '-0' ? text : sqlStringLiteral(text);
+    case 'bool':
+      return text;
+    case 'bit': case 'varbit':
+      return `B'${text}'`;
+    default:
+      return sqlStringLiteral(text);
+  }
+}
+
+/** Writes `t`'s committed rows as `INSERT INTO public.t VALUES (...);` statements. Returns the row count. */
+export function writeInsertData(t: Table, out: (chunk: string) => void): number {
+  const types = t.def.columns.map((c) => c.type);
+  const prefix = `INSERT INTO ${qualifiedName(t.name)} VALUES (`;
+  let lines: string[] = [];
+  let n = 0;
+  forEachCommittedRow(t, (r) => {
+    const vals = new Array<string>(types.length);
+    for (let c = 0; c < types.length; c++) vals[c] = insertLiteral(cellText(t, c, types[c]!, r), types[c]!);
+    lines.push(types.length === 0 ? `INSERT INTO ${qualifiedName(t.name)} DEFAULT VALUES;` : `${prefix}${vals.join(', ')});`);
+    n++;
+    if (lines.length === ROWS_PER_CHUNK) {
+      out(lines.join('\n') + '\n');
+      lines = [];
+    }
+  });
+  if (lines.length > 0) out(lines.join('\n') + '\n');
+  return n;
+}

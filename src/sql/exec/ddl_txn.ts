@@ -1,0 +1,177 @@
+/**
+ * Transactional DDL: each change goes through the catalog (logged with the transaction id,
+ * relations locked until the transaction ends) and leaves a `ddl` entry among the
+ * transaction's writes whose `commit` frees what was dropped or replaced and whose `undo`
+ * restores the catalog and the index structures (exec/txn.ts runs them). The statements
+ * (ddl.ts, dml.ts TRUNCATE) and recovery (engine/recovery.ts, replaying a DDL record of
+ * transaction `xid`) call the same functions, so a rolled-back transaction's DDL is undone the
+ * same way at run time and at recovery.
+ *
+ * To add a kind of DDL (ALTER TABLE, constraints): make the catalog change log a Change that
+ * carries the xid and return a `DdlUndo` (storage/catalog.ts), wrap any SQL-layer state it
+ * replaces here, and hand it to {@link registerDdl}; in recovery, replay the record through the
+ * same function with the replayed transaction's state.
+ */
+import type { DdlUndo, IndexDef } from '../../storage/catalog.js';
+import type { ColumnDef, Table, TableDef, Value } from '../../storage/table.js';
+import type { OrderedIndex, VectorIndex } from '../../access/am.js';
+import type { SqlEnv, TxnState } from '../env.js';
+import { rebuildIndexes } from './dml.js';
+
+type IndexStructure = VectorIndex | OrderedIndex;
+
+/**
+ * Records DDL change `ddl` in transaction `txn`, finished at its end. `txn` null (a log record
+ * of an old log, written before DDL was transactional): committed at once.
+ */
+export function registerDdl(txn: TxnState | null, ddl: DdlUndo): void {
+  if (txn === null) ddl.commit();
+  else txn.writes.push({ kind: 'ddl', ddl });
+}
+
+/** The xid a change of `txn` is logged with (0 for none: an old log's record, committed at once). */
+function xidOf(txn: TxnState | null): number {
+  return txn === null ? 0 : txn.xid;
+}
+
+/** CREATE TABLE (definition and sequences) in `txn`. */
+export function createTableTx(env: SqlEnv, txn: TxnState | null, def: TableDef, sequences: readonly string[]): Table {
+  const { table, ddl } = env.catalog.createTable(def, sequences, xidOf(txn));
+  registerDdl(txn, ddl);
+  return table;
+}
+
+/** DROP TABLE in `txn`: its index structures leave the index map now and are disposed at commit. */
+export function dropTableTx(env: SqlEnv, txn: TxnState | null, name: string): void {
+  const names = env.catalog.indexesOf(name).map((d) => d.name);
+  const ddl = env.catalog.dropTable(name, xidOf(txn)); // logged first: if the log refuses it, nothing is dropped
+  const kept = detach(env, names);
+  registerDdl(txn, {
+    commit: () => {
+      ddl.commit();
+      for (const [n, idx] of kept) {
+        env.stats.dropIndex(n);
+        idx.dispose();
+      }
+    },
+    undo: () => {
+      ddl.undo();
+      for (const [n, idx] of kept) env.indexes.set(n, idx);
+    },
+  });
+}
+
+/** TRUNCATE of one table in `txn`: the old rows and index structures are kept until commit. */
+export function truncateTx(env: SqlEnv, txn: TxnState | null, name: string): Table {
+  const { table, ddl } = env.catalog.truncateTable(name, xidOf(txn));
+  const old = rebuildIndexes(env, table);
+  registerDdl(txn, {
+    commit: () => {
+      ddl.commit();
+      for (const idx of old.values()) idx.dispose();
+    },
+    undo: () => {
+      for (const [n, idx] of old) {
+        env.indexes.get(n)?.dispose();
+        env.indexes.set(n, idx);
+      }
+      ddl.undo();
+    },
+  });
+  return table;
+}
+
+/**
+ * CREATE INDEX in `txn`: the definition (logged) and its built structure `index` (null for the
+ * primary key's). The structure is disposed if the catalog refuses the definition.
+ */
+export function createIndexTx(env: SqlEnv, txn: TxnState | null, def: IndexDef, index: IndexStructure | null): void {
+  let ddl: DdlUndo;
+  try {
+    ddl = env.catalog.createIndex(def, xidOf(txn));
+  } catch (e) {
+    index?.dispose();
+    throw e;
+  }
+  if (index !== null) env.indexes.set(def.name, index);
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      if (index !== null && env.indexes.get(def.name) === index) {
+        env.indexes.delete(def.name);
+        env.stats.dropIndex(def.name);
+        index.dispose();
+      }
+    },
+  });
+}
+
+/** DROP INDEX in `txn`: the structure is disposed at commit, put back by the undo. */
+export function dropIndexTx(env: SqlEnv, txn: TxnState | null, name: string): void {
+  const ddl = env.catalog.dropIndex(name, xidOf(txn));
+  const kept = detach(env, [name]);
+  registerDdl(txn, {
+    commit: () => {
+      ddl.commit();
+      for (const [n, idx] of kept) {
+        env.stats.dropIndex(n);
+        idx.dispose();
+      }
+    },
+    undo: () => {
+      ddl.undo();
+      for (const [n, idx] of kept) env.indexes.set(n, idx);
+    },
+  });
+}
+
+/** Takes the structures of indexes `names` out of the index map, returning them. */
+function detach(env: SqlEnv, names: readonly string[]): Map<string, IndexStructure> {
+  const kept = new Map<string, IndexStructure>();
+  for (const n of names) {
+    const idx = env.indexes.get(n);
+    if (idx === undefined) continue;
+    kept.set(n, idx);
+    env.indexes.delete(n);
+  }
+  return kept;
+}
+
+/** ALTER TABLE of a definition (constraints, names, defaults, NOT NULL, RENAME) in `txn`. */
+export function alterTableTx(env: SqlEnv, txn: TxnState | null, name: string, def: TableDef): void {
+  registerDdl(txn, env.catalog.alterTable(name, def, xidOf(txn)));
+}
+
+/** ALTER TABLE ADD COLUMN in `txn`. */
+export function addColumnTx(env: SqlEnv, txn: TxnState | null, name: string, column: ColumnDef, fill: Value): void {
+  registerDdl(txn, env.catalog.addColumn(name, column, fill, xidOf(txn)));
+}
+
+/** ALTER TABLE DROP COLUMN in `txn`: the column's values are freed at commit. */
+export function dropColumnTx(env: SqlEnv, txn: TxnState | null, name: string, column: number): void {
+  registerDdl(txn, env.catalog.dropColumn(name, column, xidOf(txn)));
+}
+
+/**
+ * ALTER COLUMN ... TYPE in `txn`: the table rewritten and its index structures rebuilt; the old
+ * table and structures are kept until commit (as TRUNCATE's).
+ */
+export function rewriteColumnTx(env: SqlEnv, txn: TxnState | null, name: string, column: number, def: ColumnDef, values: readonly Value[]): Table {
+  const { table, ddl } = env.catalog.rewriteColumn(name, column, def, values, xidOf(txn));
+  const old = rebuildIndexes(env, table);
+  registerDdl(txn, {
+    commit: () => {
+      ddl.commit();
+      for (const idx of old.values()) idx.dispose();
+    },
+    undo: () => {
+      for (const [n, idx] of old) {
+        env.indexes.get(n)?.dispose();
+        env.indexes.set(n, idx);
+      }
+      ddl.undo();
+    },
+  });
+  return table;
+}

@@ -1,0 +1,191 @@
+/**
+ * Seeded property tests of interval (types/interval.ts) and the timestamp arithmetic and
+ * field functions (types/datetime_funcs.ts) against PostgreSQL 18 (PGlite, TimeZone UTC):
+ * random interval texts (unit pairs with fractions and signs, hh:mm:ss, `@ ... ago`, ISO 8601,
+ * garbage spliced in) must print the same text or fail with the same SQLSTATE; random
+ * timestamps plus random intervals, differences, date_trunc, extract and age must agree.
+ * Inputs refused with 0A000 are counted and must stay a minority.
+ * VECGRES_DATETIME_CASES=<n> runs more cases.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { oracleForFile } from '../support/pglite.js';
+import { SEED } from '../support/seed.js';
+import { Rng } from '../support/random_query/rng.js';
+import { parseInterval, formatInterval, intervalMul, type Interval } from '../../src/types/interval.js';
+import { parseTimestamp, formatTimestamp } from '../../src/types/datetime.js';
+import { timestampPlusInterval, timestampDiff, dateTrunc, extractTimestamp, age } from '../../src/types/datetime_funcs.js';
+import { typeIoByName } from '../../src/types/type_io.js';
+import { valueFromText, valueToText, TYPE_OID } from '../../src/sql/analyze/types.js';
+import { ManualClock } from '../../src/common/clock.js';
+import { Vecgres } from '../../src/index.js';
+
+const oracle = await oracleForFile();
+await oracle.exec("SET TimeZone = 'UTC'");
+const N = Number(process.env['VECGRES_DATETIME_CASES'] ?? 200);
+
+type Outcome = { ok: true; text: string | null } | { ok: false; code: string };
+
+function ours(fn: () => string | null): Outcome {
+  try {
+    return { ok: true, text: fn() };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === undefined) throw e;
+    return { ok: false, code };
+  }
+}
+
+const UNITS = ['microseconds', 'us', 'ms', 'msec', 'seconds', 'sec', 's', 'minute', 'mins', 'm', 'hours', 'h', 'hr', 'day', 'days', 'd', 'week', 'w', 'mon', 'months', 'year', 'years', 'y', 'decade', 'century', 'millennium'];
+
+function randomInterval(rng: Rng): string {
+  const pick = <T>(xs: readonly T[]): T => xs[rng.int(0, xs.length - 1)]!;
+  if (rng.chance(0.1)) {
+    // ISO 8601 designators.
+    let s = 'P';
+    if (rng.chance(0.5)) s += `${rng.int(0, 30)}Y`;
+    if (rng.chance(0.5)) s += `${rng.int(0, 30)}M`;
+    if (rng.chance(0.5)) s += `${rng.int(0, 40)}D`;
+    if (rng.chance(0.6)) s += `T${rng.int(0, 30)}H${rng.chance(0.5) ? `${rng.int(0, 90)}M` : ''}${rng.chance(0.5) ? `${rng.int(0, 90)}.${rng.int(0, 9)}S` : ''}`;
+    return s;
+  }
+  const used = new Set<string>();
+  const parts: string[] = [];
+  const n = rng.int(1, 4);
+  for (let i = 0; i < n; i++) {
+    const unit = pick(UNITS);
+    if (used.has(unit)) continue;
+    used.add(unit);
+    const sign = rng.chance(0.2) ? '-' : rng.chance(0.1) ? '+' : '';
+    const num = rng.chance(0.3) ? `${rng.int(0, 99)}.${rng.int(0, 999)}` : `${rng.int(0, rng.chance(0.1) ? 100000 : 60)}`;
+    parts.push(`${sign}${num}${rng.chance(0.2) ? '' : ' '}${unit}`);
+  }
+  if (rng.chance(0.4)) {
+    const sign = rng.chance(0.2) ? '-' : '';
+    parts.push(`${sign}${String(rng.int(0, 30)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}${rng.chance(0.6) ? `:${String(rng.int(0, 59)).padStart(2, '0')}` : ''}${rng.chance(0.3) ? `.${rng.int(0, 999999)}` : ''}`);
+  }
+  let s = parts.join(' ');
+  if (rng.chance(0.1)) s = `@ ${s}`;
+  if (rng.chance(0.1)) s += ' ago';
+  if (rng.chance(0.05)) {
+    const at = rng.int(0, s.length);
+    s = s.slice(0, at) + pick(['x', ':', '-', '.', '/', ' ']) + s.slice(at);
+  }
+  return s;
+}
+
+test(`interval text input and output agree with PostgreSQL (seed ${SEED})`, async () => {
+  const rng = new Rng(SEED);
+  const mismatches: string[] = [];
+  let refused = 0;
+  for (let i = 0; i < N; i++) {
+    const input = randomInterval(rng);
+    const got = ours(() => formatInterval(parseInterval(input)));
+    if (!got.ok && got.code === '0A000') {
+      refused++;
+      continue;
+    }
+    const r = await oracle.tryText('$1::interval', [input]);
+    const want: Outcome = r.ok ? { ok: true, text: r.text } : { ok: false, code: r.code };
+    if (JSON.stringify(want) !== JSON.stringify(got)) mismatches.push(`${JSON.stringify(input)}: PostgreSQL ${JSON.stringify(want)}, vecgres ${JSON.stringify(got)}`);
+  }
+  console.log(`interval I/O: ${N - refused} compared, ${refused} refused with 0A000, ${mismatches.length} differ`);
+  assert.equal(mismatches.length, 0, `VECGRES_SEED=${SEED}:\n${mismatches.slice(0, 15).join('\n')}`);
+  assert.ok(refused < N / 4, `${refused} of ${N} refused`);
+});
+
+function randomTimestamp(rng: Rng): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  const y = rng.chance(0.1) ? rng.int(1, 9999) : rng.int(1900, 2100);
+  return `${String(y).padStart(4, '0')}-${two(rng.int(1, 12))}-${two(rng.int(1, 31 - (rng.chance(0.5) ? 3 : 0)))} ${two(rng.int(0, 23))}:${two(rng.int(0, 59))}:${two(rng.int(0, 59))}${rng.chance(0.5) ? `.${rng.int(0, 999999)}` : ''}`;
+}
+
+test(`timestamp arithmetic, date_trunc, extract and age agree with PostgreSQL (seed ${SEED})`, async () => {
+  const rng = new Rng(SEED ^ 0x5a5a);
+  const mismatches: string[] = [];
+  const units = ['microseconds', 'milliseconds', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year', 'decade', 'century', 'millennium'];
+  const fields = [...units, 'epoch', 'dow', 'isodow', 'doy', 'isoyear'];
+  let compared = 0;
+  const compare = async (label: string, sql: string, params: unknown[], mine: () => string | null) => {
+    const got = ours(mine);
+    if (!got.ok && got.code === '0A000') return;
+    const r = await oracle.tryText(sql, params);
+    const want: Outcome = r.ok ? { ok: true, text: r.text } : { ok: false, code: r.code };
+    compared++;
+    if (JSON.stringify(want) !== JSON.stringify(got)) mismatches.push(`${label} ${JSON.stringify(params)}: PostgreSQL ${JSON.stringify(want)}, vecgres ${JSON.stringify(got)}`);
+  };
+  for (let i = 0; i < N; i++) {
+    const a = randomTimestamp(rng);
+    const b = randomTimestamp(rng);
+    const iv = randomInterval(rng);
+    let ia: Interval;
+    let ta: bigint;
+    let tb: bigint;
+    try {
+      ia = parseInterval(iv);
+      ta = parseTimestamp(a, 'timestamp');
+      tb = parseTimestamp(b, 'timestamp');
+    } catch {
+      continue;
+    }
+    const sign = rng.chance(0.5) ? 1 : -1;
+    await compare('ts +/- interval', `$1::timestamp ${sign === 1 ? '+' : '-'} $2::interval`, [a, iv], () => formatTimestamp(timestampPlusInterval(ta, ia, sign), 'timestamp'));
+    await compare('ts - ts', '$1::timestamp - $2::timestamp', [a, b], () => formatInterval(timestampDiff(ta, tb)));
+    await compare('age', 'age($1::timestamp, $2::timestamp)', [a, b], () => formatInterval(age(ta, tb)));
+    const f = rng.chance(0.3) ? rng.int(-30, 30) / 4 : rng.int(-1000, 1000) / 7;
+    await compare('interval * f', '$1::interval * $2::float8', [iv, f], () => formatInterval(intervalMul(ia, f)));
+    const u = units[rng.int(0, units.length - 1)]!;
+    await compare('date_trunc', `date_trunc('${u}', $1::timestamp)`, [a], () => formatTimestamp(dateTrunc(u, ta, 'timestamp'), 'timestamp'));
+    const fld = fields[rng.int(0, fields.length - 1)]!;
+    await compare('extract', `extract(${fld} from $1::timestamp)`, [a], () => extractTimestamp(fld, ta, 'timestamp')?.toString() ?? null);
+  }
+  console.log(`timestamp functions: ${compared} compared, ${mismatches.length} differ`);
+  assert.equal(mismatches.length, 0, `VECGRES_SEED=${SEED}:\n${mismatches.slice(0, 15).join('\n')}`);
+});
+
+test('binary send and receive of timestamp, timestamptz, date and interval are PostgreSQL\'s bytes', async () => {
+  const cases: ['timestamp' | 'timestamptz' | 'date' | 'interval', string][] = [
+    ['timestamp', '2024-02-29 12:34:56.789'], ['timestamp', '1999-12-31 23:59:59.999999'], ['timestamp', 'infinity'], ['timestamp', '0044-03-15 BC'],
+    ['timestamptz', '2024-01-01 00:00+05:30'], ['timestamptz', '-infinity'], ['date', '2024-02-29'], ['date', '1900-01-01'], ['date', 'infinity'],
+    ['interval', '1 year 2 mons 3 days 04:05:06.789'], ['interval', '-1 day +02:00'], ['interval', '0'],
+  ];
+  for (const [type, text] of cases) {
+    const io = typeIoByName(type)!;
+    const value = valueFromText(text, type, -1);
+    const r = await oracle.tryText(`encode(${type}_send($1::${type}), 'hex')`, [text]);
+    assert.ok(r.ok, `${type} ${text}`);
+    const ours = Buffer.from(io.send(value as never)).toString('hex');
+    assert.equal(ours, r.text, `${type}_send('${text}')`);
+    assert.equal(valueToText(io.recv(Buffer.from(ours, 'hex'), -1) as never, type), valueToText(value, type), `${type}_recv('${text}')`);
+    assert.equal(io.oid, TYPE_OID[type], type);
+  }
+});
+
+test('now() is the transaction start: fixed inside a block, read from the injected clock', async () => {
+  const clock = new ManualClock(0, Date.UTC(2024, 0, 15, 12, 0, 0));
+  const db = await Vecgres.create({ clock });
+  try {
+    const one = async (sql: string) => Object.values((await db.query(sql)).rows[0] as object)[0];
+    assert.equal(await one('SELECT now()::text'), '2024-01-15 12:00:00+00');
+    clock.advance(1500.25);
+    assert.equal(await one('SELECT current_timestamp::text'), '2024-01-15 12:00:01.50025+00');
+    await db.exec('CREATE TABLE ev (id int, at timestamptz DEFAULT now(), d date DEFAULT current_date)');
+    await db.exec('BEGIN');
+    clock.advance(1000);
+    assert.equal(await one('SELECT now()::text'), '2024-01-15 12:00:01.50025+00');
+    assert.equal(await one('SELECT statement_timestamp()::text'), '2024-01-15 12:00:02.50025+00');
+    clock.advance(60_000);
+    assert.equal(await one("SELECT (clock_timestamp() - now())::text"), '00:01:01');
+    assert.equal(await one('SELECT current_date::text'), '2024-01-15');
+    await db.exec('INSERT INTO ev (id) VALUES (1)');
+    await db.exec('COMMIT');
+    clock.advance(86_400_000);
+    await db.exec('INSERT INTO ev (id) VALUES (2)');
+    assert.deepEqual((await db.query('SELECT id, at::text AS at, d::text AS d FROM ev ORDER BY id')).rows, [
+      { id: 1, at: '2024-01-15 12:00:01.50025+00', d: '2024-01-15' },
+      { id: 2, at: '2024-01-16 12:01:02.50025+00', d: '2024-01-16' },
+    ]);
+  } finally {
+    await db.close();
+  }
+});
