@@ -12,6 +12,11 @@
  *      read back, not rebuilt).
  * Rows go in as multi-row INSERTs of --batch rows (default 500) with vector parameters, each
  * statement its own transaction (one fsync per batch for the durable database).
+ *   5. COPY: the same rows loaded by COPY FROM in text and binary format (statements of
+ *      --copy-rows rows, default 20,000, each its own transaction) into vecgres (in memory and
+ *      in a data directory), beside multi-row INSERT into vecgres in memory, PGlite's COPY
+ *      (through its '/dev/blob'), and native PostgreSQL's COPY FROM STDIN (pg-copy-streams)
+ *      when PGVECTOR_URL is set. `--copy-only` runs only this step.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,6 +26,8 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../src/index.js';
 import { loadGlove } from '../src/cli/glove.js';
 import { nowMs } from './support/timing.js';
+import { formatVector } from '../src/types/vector.js';
+import { copyBinaryHeader, copyBinaryTrailer } from '../src/types/copy_binary.js';
 
 function arg(args: string[], name: string, dflt: number): number {
   const i = args.indexOf(name);
@@ -64,10 +71,115 @@ function line(name: string, rows: number, s: number, extra = ''): void {
   console.log(`${name.padEnd(34)} ${String(rows).padStart(7)} rows  ${s.toFixed(1).padStart(7)} s  ${Math.round(rows / s).toString().padStart(8)} rows/s${extra}`);
 }
 
+/** COPY input for rows [from, to): text (`id<TAB>[v,...]` lines) or binary (int4, vector_send). */
+function copyData(base: Float32Array, dim: number, from: number, to: number, binary: boolean): Uint8Array {
+  if (!binary) {
+    let s = '';
+    for (let r = from; r < to; r++) s += `${r}\t${formatVector(base.subarray(r * dim, (r + 1) * dim))}\n`;
+    return new TextEncoder().encode(s);
+  }
+  const tuple = 2 + 4 + 4 + 4 + 4 + 4 * dim;
+  const out = new Uint8Array(19 + (to - from) * tuple + 2);
+  out.set(copyBinaryHeader(), 0);
+  const dv = new DataView(out.buffer);
+  let p = 19;
+  for (let r = from; r < to; r++) {
+    dv.setInt16(p, 2);
+    dv.setInt32(p + 2, 4);
+    dv.setInt32(p + 6, r);
+    dv.setInt32(p + 10, 4 + 4 * dim);
+    dv.setInt16(p + 14, dim);
+    dv.setInt16(p + 16, 0);
+    p += 18;
+    for (let i = 0; i < dim; i++, p += 4) dv.setFloat32(p, base[r * dim + i]!);
+  }
+  out.set(copyBinaryTrailer(), p);
+  return out;
+}
+
+/**
+ * Loads all rows with COPY statements of `per` rows each. The input is prepared before the
+ * clock starts (a client would stream it from a file). Returns seconds.
+ */
+async function loadByCopy(run: (sql: string, data: Uint8Array) => Promise<unknown>, chunks: Uint8Array[], binary: boolean): Promise<number> {
+  const sql = binary ? `COPY items FROM '/dev/blob' WITH (FORMAT binary)` : `COPY items FROM '/dev/blob'`;
+  const t = nowMs();
+  for (const c of chunks) await run(sql, c);
+  return (nowMs() - t) / 1000;
+}
+
+async function benchCopy(base: Float32Array, dim: number, rows: number, batch: number, per: number, root: string): Promise<void> {
+  const ddl = `CREATE TABLE items (id int PRIMARY KEY, embedding vector(${dim}))`;
+  const chunksOf = (binary: boolean): Uint8Array[] => {
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < rows; i += per) out.push(copyData(base, dim, i, Math.min(rows, i + per), binary));
+    return out;
+  };
+  const text = chunksOf(false);
+  const bin = chunksOf(true);
+  const mb = (cs: Uint8Array[]): string => (cs.reduce((n, c) => n + c.length, 0) / 1048576).toFixed(0);
+  console.log(`\nCOPY FROM, statements of ${per} rows (${mb(text)} MB of text, ${mb(bin)} MB of binary input):`);
+  const results: [string, number][] = [];
+  const add = (name: string, s: number): void => {
+    results.push([name, rows / s]);
+    line(name, rows, s);
+  };
+  let mem = await Vecgres.create();
+  await mem.exec(ddl);
+  add(`vecgres INSERT (${batch}-row), memory`, await loadVecgres(mem, base, dim, rows, batch));
+  await mem.close();
+  for (const [name, binary, chunks] of [['text', false, text], ['binary', true, bin]] as const) {
+    mem = await Vecgres.create();
+    await mem.exec(ddl);
+    add(`vecgres COPY ${name}, memory`, await loadByCopy((q, d) => mem.query(q, [], { blob: new Blob([d as Uint8Array<ArrayBuffer>]) }), chunks, binary));
+    await mem.close();
+  }
+  const dir = path.join(root, 'copy');
+  const durable = await Vecgres.create(dir);
+  await durable.exec(ddl);
+  add('vecgres COPY text, data directory', await loadByCopy((q, d) => durable.query(q, [], { blob: new Blob([d as Uint8Array<ArrayBuffer>]) }), text, false));
+  await durable.close();
+  for (const [name, binary, chunks] of [['text', false, text], ['binary', true, bin]] as const) {
+    const pg = await PGlite.create({ extensions: { vector } });
+    await pg.exec(`CREATE EXTENSION vector; ${ddl}`);
+    add(`pglite COPY ${name} (memory)`, await loadByCopy((q, d) => pg.query(q, [], { blob: new Blob([d as Uint8Array<ArrayBuffer>]) }), chunks, binary));
+    await pg.close();
+  }
+  const url = process.env['PGVECTOR_URL'];
+  if (url !== undefined) {
+    const { default: pgClient } = await import('pg');
+    const { from: copyFrom } = await import('pg-copy-streams');
+    const { pipeline } = await import('node:stream/promises');
+    const { Readable } = await import('node:stream');
+    const client = new pgClient.Client({ connectionString: url });
+    await client.connect();
+    try {
+      for (const [name, binary, chunks] of [['text', false, text], ['binary', true, bin]] as const) {
+        await client.query(`CREATE EXTENSION IF NOT EXISTS vector; DROP TABLE IF EXISTS items; ${ddl}`);
+        add(`native PostgreSQL COPY ${name}`, await loadByCopy((q, d) => pipeline(Readable.from([Buffer.from(d)]), client.query(copyFrom(q.replace(`'/dev/blob'`, 'STDIN')))), chunks, binary));
+      }
+      await client.query('DROP TABLE IF EXISTS items');
+    } finally {
+      await client.end();
+    }
+  }
+  const insert = results[0]![1];
+  console.log(`COPY / INSERT rows/s: text ${(results[1]![1] / insert).toFixed(1)}x, binary ${(results[2]![1] / insert).toFixed(1)}x`);
+}
+
 export async function benchIngest(args: string[]): Promise<void> {
   const data = loadGlove({ rows: arg(args, '--rows', 340479), queries: 10 });
   const { dim, base } = data;
   const rows = base.length / dim;
+  if (args.includes('--copy-only')) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-ingest-'));
+    try {
+      await benchCopy(base, dim, rows, arg(args, '--batch', 500), arg(args, '--copy-rows', 20000), root);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+    return;
+  }
   const indexRows = Math.min(rows, arg(args, '--index-rows', 50000));
   const batch = arg(args, '--batch', 500);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-ingest-'));
@@ -127,6 +239,8 @@ export async function benchIngest(args: string[]): Promise<void> {
     await pg.exec(`CREATE EXTENSION vector; ${ddl}; SET maintenance_work_mem = '1GB'; ${INDEX_SQL}`);
     line('pglite + pgvector + hnsw (memory)', indexRows, await loadPglite(pg, base, dim, indexRows, batch));
     await pg.close();
+    // 5. COPY.
+    await benchCopy(base, dim, rows, batch, arg(args, '--copy-rows', 20000), root);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

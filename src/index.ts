@@ -29,6 +29,7 @@ import type { PgError } from './common/errors.js';
 import type { StorageBackend } from './storage/fs.js';
 import type { Session } from './engine/session.js';
 import type { StatementResult } from './sql/exec/statement.js';
+import type { CopyIo } from './sql/exec/copy.js';
 import type { IndexBuildProgress } from './sql/env.js';
 import type { Value } from './storage/table.js';
 import { PgArray } from './types/pgarray.js';
@@ -61,6 +62,8 @@ export interface Results<T = Record<string, unknown>> {
    * transaction, which PostgreSQL rolls back).
    */
   command?: string;
+  /** `COPY ... TO '/dev/blob'`: the output, as PGlite returns it. */
+  blob?: Blob;
 }
 
 export interface QueryOptions {
@@ -74,6 +77,11 @@ export interface QueryOptions {
    * `there is no transaction in progress`. Default: the database's `onNotice`, if any.
    */
   onNotice?: (notice: PgError) => void;
+  /**
+   * The data `COPY t FROM '/dev/blob'` reads, as PGlite's option of the same name (text, CSV
+   * or binary COPY format). `COPY ... TO '/dev/blob'` returns its output in `result.blob`.
+   */
+  blob?: Blob;
 }
 
 export interface VecgresOptions {
@@ -228,14 +236,16 @@ class SessionRunner implements Queryable {
     if (this.released) throw new Error('Session is released');
     const results: StatementResult[] = [];
     const onNotice = opts.onNotice ?? this.defaultOnNotice;
+    // PGlite's '/dev/blob': the file name COPY reads the blob option from and writes result.blob to.
+    const io: CopyIo = { devBlob: true, blob: opts.blob === undefined ? null : new Uint8Array(await opts.blob.arrayBuffer()) };
     try {
       if (params.length === 0) {
-        this.db.executeScript(sql, params, this.session, (r) => results.push(r));
+        this.db.executeScript(sql, params, this.session, (r) => results.push(r), io);
       } else {
         // A query with parameters takes the extended protocol's path, as the wire server's
         // Parse / Bind / Execute: one statement, analyzed once, its parameters bound.
         const portal = bindPortal(this.db.prepare(sql, [], this.session), params);
-        this.db.executePortal(portal, 0, this.session);
+        this.db.executePortal(portal, 0, this.session, false, io);
         if (portal.result !== null) results.push(portal.result);
       }
     } catch (e) {
@@ -416,7 +426,9 @@ function toResults<T>(r: StatementResult | undefined, opts: QueryOptions): Resul
     }
     rows[i] = out;
   }
-  return { rows: rows as T[], fields, affectedRows: r.affectedRows, command: r.command.split(' ')[0]! };
+  const out: Results<T> = { rows: rows as T[], fields, affectedRows: r.affectedRows, command: r.command.split(' ')[0]! };
+  if (r.copyOut?.toBlob === true) out.blob = new Blob(r.copyOut.chunks as Uint8Array<ArrayBuffer>[]);
+  return out;
 }
 
 /** A result value in PGlite's shape: the type registry's `toJs`, arrays element by element. */

@@ -30,6 +30,7 @@ export const SQLSTATE = {
   invalid_argument_for_logarithm: '2201E',
   invalid_argument_for_power_function: '2201F',
   invalid_text_representation: '22P02',
+  bad_copy_file_format: '22P04',
   division_by_zero: '22012',
   program_limit_exceeded: '54000',
   not_null_violation: '23502',
@@ -91,6 +92,8 @@ export interface PgErrorFields {
   /** 1-based character position in the query text, as PostgreSQL's 'P' field. */
   position?: number;
   severity?: Severity;
+  /** Context, as PostgreSQL's 'W' field (`COPY t, line 3, column e: "x"`). */
+  where?: string;
 }
 
 /**
@@ -103,6 +106,8 @@ export class PgError extends Error {
   detail?: string;
   hint?: string;
   position?: string;
+  /** PostgreSQL's CONTEXT ('W' field), e.g. the COPY line an error was found on. */
+  where?: string;
 
   constructor(code: string, message: string, fields: PgErrorFields = {}) {
     super(message);
@@ -112,6 +117,7 @@ export class PgError extends Error {
     if (fields.detail !== undefined) this.detail = fields.detail;
     if (fields.hint !== undefined) this.hint = fields.hint;
     if (fields.position !== undefined) this.position = String(fields.position);
+    if (fields.where !== undefined) this.where = fields.where;
   }
 }
 

@@ -19,6 +19,7 @@ import type { IndexBuildProgress } from '../sql/env.js';
 import { StatsStore } from '../sql/stats/store.js';
 import { executeStatement, rollback, beginImplicitBlock, endImplicitBlock, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
 import { finishWrites } from '../sql/exec/txn.js';
+import { describeCopyIn, isCopyFromStdin, type CopyIo, type CopyInDescription } from '../sql/exec/copy.js';
 import { loadIndexMethods } from './methods.js';
 import { Session } from './session.js';
 import type { Durability } from './durability.js';
@@ -196,23 +197,24 @@ export class Database {
    * but not yet durable when this returns: await {@link sync} before acknowledging them.
    * @throws PgError (SQLSTATE + PostgreSQL's message).
    */
-  execute(sql: string, params: readonly unknown[] = [], session: Session = this.defaultSession): StatementResult[] {
+  execute(sql: string, params: readonly unknown[] = [], session: Session = this.defaultSession, io: CopyIo | null = null): StatementResult[] {
     const out: StatementResult[] = [];
-    this.executeScript(sql, params, session, (r) => out.push(r));
+    this.executeScript(sql, params, session, (r) => out.push(r), io);
     return out;
   }
 
   /**
    * As {@link execute}, but hands each statement's result to `emit` as soon as it is done, so
    * a caller (the wire server's simple query) reports the statements that ran before the one
-   * that failed. An empty string emits nothing.
+   * that failed. An empty string emits nothing. `io` is COPY's data: the STDIN input of a
+   * COPY FROM STDIN (the wire server collects its CopyData first), or the embedded API's blob.
    * @throws PgError the first failing statement's error (the implicit transaction of a
    *   multi-statement string, the statements before it included, is rolled back).
    */
-  executeScript(sql: string, params: readonly unknown[], session: Session, emit: (r: StatementResult) => void): void {
+  executeScript(sql: string, params: readonly unknown[], session: Session, emit: (r: StatementResult) => void, io: CopyIo | null = null): void {
     this.checkOpen();
     try {
-      this.executeParsed(parseScript(sql), params, session, emit);
+      this.executeParsed(parseScript(sql), params, session, emit, io);
       // A simple query ends its implicit transaction (finish_xact_command), also one that
       // extended-protocol messages before it opened.
       this.endImplicitTransaction(session);
@@ -272,7 +274,7 @@ export class Database {
    * of the messages up to the next Sync, which {@link endImplicitTransaction} ends.
    * @throws PgError as {@link execute} (an error rolls the implicit transaction back).
    */
-  executePortal(portal: Portal, maxRows: number, session: Session = this.defaultSession, implicitBlock = false): PortalBatch {
+  executePortal(portal: Portal, maxRows: number, session: Session = this.defaultSession, implicitBlock = false, io: CopyIo | null = null): PortalBatch {
     this.checkOpen();
     if (portal.result === null && portal.statement.raw !== null) {
       const raw = portal.statement.raw;
@@ -283,7 +285,7 @@ export class Database {
       try {
         this.executeParsed([raw], portal.params, session, (r) => {
           portal.result = r;
-        });
+        }, io);
       } catch (e) {
         if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
         throw e;
@@ -292,7 +294,7 @@ export class Database {
     return nextBatch(portal, maxRows);
   }
 
-  private executeParsed(stmts: RawStatement[], params: readonly unknown[], session: Session, emit: (r: StatementResult) => void): void {
+  private executeParsed(stmts: RawStatement[], params: readonly unknown[], session: Session, emit: (r: StatementResult) => void, io: CopyIo | null = null): void {
     if (stmts.length > 1 && params.length > 0) {
       throw new PgError(SQLSTATE.syntax_error, 'cannot insert multiple commands into a prepared statement');
     }
@@ -313,7 +315,7 @@ export class Database {
         if (d !== null && WAITS_FOR_COMMITS.has(stmts[i]!.tag) && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
         const logged = d?.syncLsn;
         try {
-          emit(executeStatement(session, stmts[i]!, params, this.prepared));
+          emit(executeStatement(session, stmts[i]!, params, this.prepared, io));
         } finally {
           // Also when it failed: what it logged before failing is waited for.
           if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
@@ -389,6 +391,23 @@ export class Database {
       if (!(e instanceof PgError)) throw e;
       this.notice(new PgError(SQLSTATE.warning, `automatic checkpoint failed: ${e.message}`, { severity: 'WARNING' }));
     }
+  }
+
+  /**
+   * For a query that is one `COPY ... FROM STDIN`: checks the table, columns and options before
+   * the client sends data (PostgreSQL fails such a COPY before CopyInResponse) and says how the
+   * data is framed; null for any other query (several statements included: the wire server
+   * runs those without copy data, and a COPY FROM STDIN among them is refused).
+   * @throws PgError the COPY's table, column and option errors; 25P02 in a failed transaction.
+   */
+  describeCopyIn(sql: string, session: Session = this.defaultSession): CopyInDescription | null {
+    this.checkOpen();
+    const stmts = parseScript(sql);
+    if (stmts.length !== 1 || stmts[0]!.tag !== 'CopyStmt' || !isCopyFromStdin(stmts[0]!.stmt.CopyStmt)) return null;
+    if (session.txn.failed) {
+      throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    return describeCopyIn(session, stmts[0]!.stmt.CopyStmt);
   }
 
   /** Rolls back an open transaction of `session` (the embedded API's transaction() on error). */

@@ -198,7 +198,7 @@ export function nextBatch(portal: Portal, maxRows: number): PortalBatch {
 
 /**
  * PostgreSQL's command tag for a statement's result: `SELECT n` (n the rows of the last
- * batch, as PortalRun reports), `INSERT 0 n`, `UPDATE n`, `DELETE n`, else the command.
+ * batch, as PortalRun reports), `INSERT 0 n`, `UPDATE n`, `DELETE n`, `COPY n`, else the command.
  */
 export function commandTag(r: StatementResult, rows: number): string {
   switch (r.command) {
@@ -208,6 +208,7 @@ export function commandTag(r: StatementResult, rows: number): string {
       return `INSERT 0 ${r.affectedRows}`;
     case 'UPDATE':
     case 'DELETE':
+    case 'COPY':
       return `${r.command} ${r.affectedRows}`;
     default:
       return r.command;

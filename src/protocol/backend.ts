@@ -401,7 +401,7 @@ export class BackendWriter {
 
   // --- errors and notices ---
 
-  /** ErrorResponse from a {@link PgError}: fields S, V, C, M and, when set, D, H, P. */
+  /** ErrorResponse from a {@link PgError}: fields S, V, C, M and, when set, D, H, P, W. */
   errorResponse(err: PgError): this {
     return this.errorOrNotice(BE.ErrorResponse, err);
   }
@@ -421,6 +421,7 @@ export class BackendWriter {
     if (e.detail !== undefined) this.int8(0x44).cstring(e.detail);
     if (e.hint !== undefined) this.int8(0x48).cstring(e.hint);
     if (e.position !== undefined) this.int8(0x50).cstring(e.position);
+    if (e.where !== undefined) this.int8(0x57).cstring(e.where);
     this.int8(0);
     return this.finish();
   }

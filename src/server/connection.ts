@@ -49,6 +49,9 @@ const IGNORED_STARTUP = new Set(['extra_float_digits', 'intervalstyle', 'geqo', 
 /** Bytes the writer may hold before a large result is sent on in pieces. */
 const FLUSH_BYTES = 256 * 1024;
 
+/** The type byte of the messages that may arrive out of place in copy-in mode (for its error). */
+const MESSAGE_BYTE: Partial<Record<string, number>> = { Query: 0x51, Parse: 0x50, Bind: 0x42, Execute: 0x45, Describe: 0x44, Close: 0x43, FunctionCall: 0x46 };
+
 /** Extended-protocol messages: an error inside one of these skips to the next Sync. */
 const EXTENDED = new Set(['Parse', 'Bind', 'Describe', 'Execute', 'Close', 'Flush']);
 
@@ -64,6 +67,11 @@ export class Connection {
   private readonly portals = new Map<string, Portal>();
   /** After an error in an extended-protocol message: ignore messages until Sync. */
   private skipToSync = false;
+  /**
+   * A simple-query `COPY ... FROM STDIN` waiting for its data (PostgreSQL's copy-in mode):
+   * the query and the CopyData payloads so far; it runs at CopyDone.
+   */
+  private copyIn: { sql: string; chunks: Uint8Array[] } | null = null;
   private closed = false;
   /** Messages are handled strictly in order; this is the tail of the chain. */
   private chain: Promise<void> = Promise.resolve();
@@ -199,6 +207,7 @@ export class Connection {
   }
 
   private async handle(m: FrontendMessage | ProtocolFailure): Promise<void> {
+    if (this.copyIn !== null && m.type !== 'ProtocolFailure') return this.onCopyInMessage(m);
     if (m.type === 'ProtocolFailure') return this.protocolFailure(m);
     switch (m.type) {
       case 'SSLRequest':
@@ -419,20 +428,79 @@ export class Connection {
     // A simple Query destroys the unnamed statement and portal (postgres.c exec_simple_query).
     this.statements.delete('');
     this.portals.delete('');
-    let any = false;
     try {
       this.checkCancel();
+      // COPY FROM STDIN: checked, then CopyInResponse; the statement runs when the data is in.
+      const copy = this.ctx.db.describeCopyIn(sql, session);
+      if (copy !== null) {
+        const format = copy.binary ? 1 : 0;
+        this.out.copyInResponse(new Array<number>(copy.columns).fill(format), format);
+        this.flush();
+        this.copyIn = { sql, chunks: [] };
+        return;
+      }
+    } catch (e) {
+      if (!isPgError(e)) throw e;
+      this.error(e);
+      return this.endQuery();
+    }
+    return this.runQuery(sql, null);
+  }
+
+  /**
+   * A message in copy-in mode (PostgreSQL's CopyGetData): CopyData is kept, CopyDone runs the
+   * COPY with it, CopyFail fails it (57014); Flush and Sync are ignored; anything else ends
+   * copy-in with 08P01.
+   */
+  private async onCopyInMessage(m: FrontendMessage): Promise<void> {
+    const copy = this.copyIn!;
+    switch (m.type) {
+      case 'CopyData':
+        copy.chunks.push(m.data);
+        return;
+      case 'Flush':
+      case 'Sync':
+        return;
+      case 'CopyDone':
+        this.copyIn = null;
+        return this.runQuery(copy.sql, copy.chunks);
+      case 'CopyFail':
+        this.copyIn = null;
+        this.error(new PgError(SQLSTATE.query_canceled, `COPY from stdin failed: ${m.message}`));
+        return this.endQuery();
+      case 'Terminate':
+        this.copyIn = null;
+        this.close();
+        return;
+      default:
+        this.copyIn = null;
+        this.error(new PgError(SQLSTATE.protocol_violation, `unexpected message type 0x${(MESSAGE_BYTE[m.type] ?? 0).toString(16).toUpperCase().padStart(2, '0')} during COPY from stdin`));
+        return this.endQuery();
+    }
+  }
+
+  /** Runs a simple query (with COPY FROM STDIN's data, if any), then ReadyForQuery. */
+  private async runQuery(sql: string, stdin: Uint8Array[] | null): Promise<void> {
+    const session = this.requireSession();
+    let any = false;
+    try {
+      if (stdin === null) this.checkCancel();
       this.ctx.db.executeScript(sql, [], session, (r) => {
         any = true;
         this.writeResult(r);
         // A cancel that arrived meanwhile (while a commit waited) fails the next statement.
         this.checkCancel();
-      });
+      }, stdin === null ? null : { stdin });
       if (!any) this.out.emptyQueryResponse();
     } catch (e) {
       if (!isPgError(e)) throw e;
       this.error(e);
     }
+    return this.endQuery();
+  }
+
+  /** The end of a simple query: its commits made durable, ParameterStatus, ReadyForQuery. */
+  private async endQuery(): Promise<void> {
     await this.syncDurable();
     this.session!.interrupts.cancelPending = false;
     this.reportParameters();
@@ -444,9 +512,23 @@ export class Connection {
   private writeResult(r: StatementResult): void {
     if (r.fields.length > 0 || r.command === 'SELECT') this.out.rowDescription(fieldDescriptions(r.fields));
     for (const n of r.notices) this.notice(n);
+    this.writeCopyOut(r);
     writeRows(this.out, r.fields, r.rows);
     this.out.commandComplete(commandTag(r, r.rows.length));
     if (this.out.length > FLUSH_BYTES) this.flush();
+  }
+
+  /** COPY TO STDOUT's output: CopyOutResponse, one CopyData per row, CopyDone (copyto.c). */
+  private writeCopyOut(r: StatementResult): void {
+    const c = r.copyOut;
+    if (c === undefined) return;
+    const format = c.binary ? 1 : 0;
+    this.out.copyOutResponse(new Array<number>(c.columns).fill(format), format);
+    for (const chunk of c.chunks) {
+      this.out.copyData(chunk);
+      if (this.out.length > FLUSH_BYTES) this.flush();
+    }
+    this.out.copyDone();
   }
 
   /**
@@ -546,6 +628,7 @@ export class Connection {
     if (portal.result === null) this.checkCancel();
     const batch: PortalBatch = this.ctx.db.executePortal(portal, maxRows, session, true);
     for (const n of batch.notices) this.notice(n);
+    if (portal.result !== null && batch.tag !== '') this.writeCopyOut(portal.result);
     writeRows(this.out, batch.fields, batch.rows, portal.resultFormats);
     if (batch.suspended) this.out.portalSuspended();
     else this.out.commandComplete(batch.tag);

@@ -294,35 +294,84 @@ export function scanFloat4(s: string, pos: number): number {
     scannedValue = neg ? -0 : 0;
     return i + 1;
   }
-  // Decimal: digits [. digits] [e [sign] digits]
+  // Decimal: digits [. digits] [e [sign] digits]. The digits are also accumulated as an
+  // integer mantissa for the fast path below (at most 15 significant digits stay exact).
   const start = i;
   let sawDigit = false;
-  while (i < n && isDigit(s.charCodeAt(i))) {
+  let mant = 0;
+  let sig = 0;
+  let fracDigits = 0;
+  while (i < n) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    mant = mant * 10 + d;
+    if (mant !== 0) sig++;
     i++;
     sawDigit = true;
   }
   if (s.charCodeAt(i) === 46 /* . */) {
     i++;
-    while (i < n && isDigit(s.charCodeAt(i))) {
+    while (i < n) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      mant = mant * 10 + d;
+      if (mant !== 0) sig++;
+      fracDigits++;
       i++;
       sawDigit = true;
     }
   }
   if (!sawDigit) return pos;
   const mantEnd = i;
+  let exp = 0;
+  let expOk = true;
   if ((s.charCodeAt(i) | 0x20) === 0x65 /* e */) {
     let j = i + 1;
     const sc = s.charCodeAt(j);
     if (sc === 43 || sc === 45) j++;
     if (isDigit(s.charCodeAt(j))) {
-      while (j < n && isDigit(s.charCodeAt(j))) j++;
+      const digitsStart = j;
+      while (j < n && isDigit(s.charCodeAt(j))) {
+        exp = exp * 10 + (s.charCodeAt(j) - 48);
+        j++;
+      }
+      if (j - digitsStart > 4) expOk = false;
+      if (sc === 45) exp = -exp;
       i = j;
+    }
+  }
+  // Clinger's fast path: a mantissa of at most 15 digits and a power of ten of at most 22 are
+  // both exact doubles, so one multiplication or division is the correctly rounded double;
+  // when that double is itself a float32 no second rounding can err. Otherwise (and for
+  // values that would need it) the exact path decides.
+  const scale = exp - fracDigits;
+  if (expOk && sig <= 15 && scale >= -22 && scale <= 22 && mant !== 0) {
+    const dbl = scale >= 0 ? mant * POW10[scale]! : mant / POW10[-scale]!;
+    const f = float4UnlessMidpoint(dbl);
+    if (f === f && f !== Infinity && f !== 0) {
+      scannedValue = neg ? -f : f;
+      return i;
     }
   }
   const v = decimalStringToFloat4(s, start, mantEnd, i);
   scannedValue = neg ? -v : v;
   return i;
 }
+
+/**
+ * fround of a positive correctly rounded double, or NaN when the double lies exactly midway
+ * between two float32 values (then the exact decimal decides: roundDoubleToFloat4).
+ */
+function float4UnlessMidpoint(dbl: number): number {
+  const f = Math.fround(dbl);
+  if (f === dbl || f === Infinity) return f;
+  scratchF32[0] = f;
+  scratchU32[0] = dbl > f ? scratchU32[0]! + 1 : scratchU32[0]! - 1;
+  return dbl === (f + scratchF32[0]!) / 2 ? NaN : f;
+}
+
+/** 10^0 .. 10^22: the powers of ten that are exact doubles. */
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /**
  * float4in: `text` as a PostgreSQL `real` (leading and trailing whitespace allowed).

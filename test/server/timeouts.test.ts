@@ -42,7 +42,7 @@ test('embedded: an exact k-NN scan past statement_timeout fails with 57014; the 
     const interrupts = db.database.session.interrupts;
     const real = interrupts.clock;
     let t = 0;
-    interrupts.clock = { nowMs: () => (t += 3_600_000) };
+    interrupts.clock = { nowMs: () => (t += 3_600_000), wallMs: () => t };
     try {
       // Without a timeout the clock is never a reason to stop.
       assert.deepEqual((await db.query(knn)).rows, [{ id: 5 }, { id: 4 }, { id: 6 }]);

@@ -53,7 +53,7 @@ interface ColGen {
 function columnGen(r: Prng): ColGen {
   const dim = 1 + r.int(6);
   const n = 1 + r.int(12);
-  switch (r.int(20)) {
+  switch (r.int(24)) {
     case 0: return { type: 'smallint', value: (x) => String(x.int(65536) - 32768) };
     case 1: return { type: 'integer', value: (x) => String([2147483647, -2147483648, x.int(2000) - 1000][x.int(3)]) };
     case 2: return { type: 'bigint', value: (x) => ['9223372036854775807', '-9223372036854775808', String(x.int(1 << 30) * 4096 - 7)][x.int(3)]! };
@@ -79,12 +79,27 @@ function columnGen(r: Prng): ColGen {
     case 16: return { type: `halfvec(${dim})`, value: (x) => lit(`[${Array.from({ length: dim }, () => f32(x, 3)).join(',')}]`) };
     case 17: return { type: `sparsevec(${dim + 3})`, value: (x) => lit(`{${[...new Set(Array.from({ length: x.int(4) }, () => 1 + x.int(dim + 3)))].sort((a, b) => a - b).map((i) => `${i}:${f32(x, 20)}`).join(',')}}/${dim + 3}`) };
     case 18: return { type: `bit(${n})`, value: (x) => `B'${bits(x, n)}'` };
+    case 19: return { type: 'timestamp with time zone', value: (x) => lit(`${stamp(x)}${['Z', '+05:30', '-08'][x.int(3)]}`) };
+    case 20: {
+      const p = r.int(7);
+      return { type: `timestamp(${p}) without time zone`, value: (x) => lit(stamp(x)) };
+    }
+    case 21: return { type: 'date', value: (x) => lit(stamp(x).slice(0, 10)) };
+    case 22: return { type: 'interval', value: (x) => lit(`${x.int(30) - 10} years ${x.int(12)} mons ${x.int(60) - 30} days ${x.int(24)}:${x.int(60)}:${x.int(60)}.${x.int(1e6)}`) };
     default: return { type: r.int(2) === 0 ? 'bit varying' : `bit varying(${n})`, value: (x) => `B'${bits(x, x.int(n + 1))}'` };
   }
 }
 
+/** An ISO timestamp between years 1900 and 2100 with microseconds. */
+function stamp(x: Prng): string {
+  const two = (v: number) => String(v).padStart(2, '0');
+  return `${1900 + x.int(200)}-${two(1 + x.int(12))}-${two(1 + x.int(28))} ${two(x.int(24))}:${two(x.int(60))}:${two(x.int(60))}.${String(x.int(1e6)).padStart(6, '0')}`;
+}
+
 const db = await Vecgres.create();
 const peer = await PGlite.create({ extensions: { vector } });
+// vecgres computes in UTC (other zones are 0A000): the loaded copy prints timestamptz in UTC too.
+await peer.exec("SET TimeZone = 'UTC'");
 after(async () => {
   await peer.close();
   await db.close();

@@ -59,6 +59,13 @@ test('NULLS FIRST / NULLS LAST on a k-NN ORDER BY', async () => {
   await both('CREATE INDEX ON t5 USING hnsw (e vector_l2_ops)');
   await same("SELECT id FROM t5 ORDER BY e <-> '[1,1]' NULLS FIRST LIMIT 3");
   await same("SELECT id FROM t5 ORDER BY e <-> '[1,1]' NULLS FIRST LIMIT 5");
+  // A LIMIT beyond the rows the index holds keeps the NULL-vector rows (last), as PostgreSQL's
+  // sequential scan does; the index scan returned the three non-NULL rows only.
+  await same("SELECT id FROM t5 ORDER BY e <-> '[1,1]' LIMIT 5");
+  await same("SELECT id FROM t5 ORDER BY e <-> '[1,1]' LIMIT 4");
+  await both('DROP TABLE IF EXISTS v3; CREATE TABLE v3 (id int, e vector(2))');
+  await both("INSERT INTO v3 VALUES (1,'[1,2]'),(2,NULL),(3,'[2,2]'); CREATE INDEX ON v3 USING hnsw (e vector_l2_ops)");
+  await same("SELECT id FROM v3 ORDER BY e <-> '[0,0]' LIMIT 3");
 });
 
 test('PostgreSQL errors instead of JavaScript errors: $0, LIMIT/OFFSET with a column', async () => {

@@ -373,6 +373,9 @@ export function valueToText(v: Value, type: SqlType): string | null {
       return formatInterval(v as Interval);
     default: {
       const elem = elemTypeOf(type);
+      // array_out prints elements with their output function: boolout's t / f, where a cast
+      // of a bool to text says true / false.
+      if (elem === 'bool') return formatArray(v as PgArray, (x) => (x === true ? 't' : 'f'));
       return formatArray(v as PgArray, (x) => valueToText(x as Value, elem)!);
     }
   }

@@ -42,6 +42,11 @@ export function columnTypeSql(c: ColumnDef): string {
       const n = charTypmodLength(c.typmod);
       return n < 0 ? 'bpchar' : `character(${n})`; // unlimited bpchar; `character` alone is character(1)
     }
+    // format_type: the precision sits after `timestamp`, before the zone words.
+    case 'timestamp': return c.typmod >= 0 ? `timestamp(${c.typmod}) without time zone` : 'timestamp without time zone';
+    case 'timestamptz': return c.typmod >= 0 ? `timestamp(${c.typmod}) with time zone` : 'timestamp with time zone';
+    case 'date': return 'date';
+    case 'interval': return 'interval'; // interval typmods are 0A000 at CREATE TABLE
     case 'bit': return dims('bit');
     case 'varbit': return dims('bit varying');
     case 'vector': return dims('public.vector');

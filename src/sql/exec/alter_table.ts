@@ -484,38 +484,36 @@ export function alterTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   if (cmds.length > 1 && cmds.some((c) => c.subtype === 'AT_DropColumn' || c.subtype === 'AT_AlterColumnType')) {
     throw pgErr.featureNotSupported(`ALTER TABLE ... ${cmds.some((c) => c.subtype === 'AT_DropColumn') ? 'DROP COLUMN' : 'ALTER COLUMN ... TYPE'} together with other subcommands`);
   }
-  {
-    for (const cmd of cmds) {
-      const cur = env.catalog.getTable(t.name)!;
-      switch (cmd.subtype) {
-        case 'AT_AddColumn':
-          addColumn(env, cur, cmd, notices);
-          break;
-        case 'AT_DropColumn':
-          dropColumn(env, cur, cmd, notices);
-          break;
-        case 'AT_ColumnDefault':
-          columnDefault(env, cur, cmd);
-          break;
-        case 'AT_SetNotNull':
-        case 'AT_DropNotNull':
-          notNull(env, cur, cmd, cmd.subtype === 'AT_SetNotNull');
-          break;
-        case 'AT_AddConstraint':
-          addConstraints(env, cur, [{ node: cmd.def.Constraint, column: null }]);
-          break;
-        case 'AT_DropConstraint':
-          dropConstraint(env, cur, cmd, notices);
-          break;
-        case 'AT_AlterColumnType':
-          alterColumnType(env, cur, cmd);
-          break;
-        case 'AT_ChangeOwner':
-          changeOwner(cmd);
-          break;
-        default:
-          throw pgErr.featureNotSupported(SUBCOMMAND_NAMES[cmd.subtype] ?? `ALTER TABLE ... ${String(cmd.subtype).replace('AT_', '')}`);
-      }
+  for (const cmd of cmds) {
+    const cur = env.catalog.getTable(t.name)!;
+    switch (cmd.subtype) {
+      case 'AT_AddColumn':
+        addColumn(env, cur, cmd, notices);
+        break;
+      case 'AT_DropColumn':
+        dropColumn(env, cur, cmd, notices);
+        break;
+      case 'AT_ColumnDefault':
+        columnDefault(env, cur, cmd);
+        break;
+      case 'AT_SetNotNull':
+      case 'AT_DropNotNull':
+        notNull(env, cur, cmd, cmd.subtype === 'AT_SetNotNull');
+        break;
+      case 'AT_AddConstraint':
+        addConstraints(env, cur, [{ node: cmd.def.Constraint, column: null }]);
+        break;
+      case 'AT_DropConstraint':
+        dropConstraint(env, cur, cmd, notices);
+        break;
+      case 'AT_AlterColumnType':
+        alterColumnType(env, cur, cmd);
+        break;
+      case 'AT_ChangeOwner':
+        changeOwner(cmd);
+        break;
+      default:
+        throw pgErr.featureNotSupported(SUBCOMMAND_NAMES[cmd.subtype] ?? `ALTER TABLE ... ${String(cmd.subtype).replace('AT_', '')}`);
     }
   }
 }

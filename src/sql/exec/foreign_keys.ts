@@ -21,6 +21,7 @@
 import { PgError } from '../../common/errors.js';
 import { isOrderedIndex } from '../../access/am.js';
 import type { ColumnType, ForeignKeyDef, Table, Value } from '../../storage/table.js';
+import { lockNotAvailable } from '../../storage/catalog.js';
 import type { SqlEnv } from '../env.js';
 import { valueToText } from '../analyze/types.js';
 import { analyzeDefault } from '../analyze/query.js';
@@ -41,12 +42,30 @@ export interface FkQueue {
   readonly referenced: ReadonlySet<string>;
 }
 
+/**
+ * The foreign keys (self-references included) that reference table `name`, by holder.
+ * @throws PgError 55P03 when a holder is another transaction's uncommitted DDL's (where
+ *   PostgreSQL would wait for its lock).
+ */
+function holdersOf(env: SqlEnv, name: string): { holder: Table; fk: ForeignKeyDef }[] {
+  const out: { holder: Table; fk: ForeignKeyDef }[] = [];
+  for (const n of env.catalog.allTableNames()) {
+    if (!(env.catalog.peekTable(n)!.def.foreignKeys ?? []).some((f) => f.refTable === name)) continue;
+    const holder = env.catalog.getTable(n);
+    if (holder === undefined) throw lockNotAvailable(n);
+    for (const fk of holder.def.foreignKeys ?? []) if (fk.refTable === name) out.push({ holder, fk });
+  }
+  return out;
+}
+
 /** A queue for one statement, or null when no table has a foreign key (nothing to do). */
 export function newFkQueue(env: SqlEnv): FkQueue | null {
   const holders = new Set<string>();
   const referenced = new Set<string>();
-  for (const name of env.catalog.tableNames()) {
-    const fks = env.catalog.getTable(name)!.def.foreignKeys;
+  // Every table, other transactions' uncommitted ones included (peeked, not locked: being in
+  // the sets only makes the statement look closer).
+  for (const name of env.catalog.allTableNames()) {
+    const fks = env.catalog.peekTable(name)!.def.foreignKeys;
     if (fks === undefined || fks.length === 0) continue;
     holders.add(name);
     for (const f of fks) referenced.add(f.refTable);
@@ -217,23 +236,19 @@ function processRemoved(env: SqlEnv, q: FkQueue, batch: FkQueue['removed']): voi
     list.push({ old: e.old, neu: e.neu });
   }
   for (const [ref, list] of byTable) {
-    for (const holderName of env.catalog.tableNames()) {
-      const holder = env.catalog.getTable(holderName)!;
-      for (const fk of holder.def.foreignKeys ?? []) {
-        if (fk.refTable !== ref.name) continue;
-        const refTypes = fk.refColumns.map((c) => ref.def.columns[c]!.type);
-        const gone = new Map<string, Gone>();
-        for (const g of list) {
-          const oldKey = fk.refColumns.map((c) => g.old[c] ?? null);
-          if (oldKey.some((v) => v === null)) continue;
-          const ks = keyString(oldKey, refTypes);
-          if (g.neu !== null && keyString(fk.refColumns.map((c) => g.neu![c] ?? null), refTypes) === ks) continue;
-          // NO ACTION's ri_Check_Pk_Match: a key another row still provides is not gone.
-          if (referencedKeyExists(env, ref, fk.refColumns, oldKey, xid)) continue;
-          gone.set(ks, g);
-        }
-        if (gone.size > 0) applyAction(env, q, ref, holder, fk, gone);
+    for (const { holder, fk } of holdersOf(env, ref.name)) {
+      const refTypes = fk.refColumns.map((c) => ref.def.columns[c]!.type);
+      const gone = new Map<string, Gone>();
+      for (const g of list) {
+        const oldKey = fk.refColumns.map((c) => g.old[c] ?? null);
+        if (oldKey.some((v) => v === null)) continue;
+        const ks = keyString(oldKey, refTypes);
+        if (g.neu !== null && keyString(fk.refColumns.map((c) => g.neu![c] ?? null), refTypes) === ks) continue;
+        // NO ACTION's ri_Check_Pk_Match: a key another row still provides is not gone.
+        if (referencedKeyExists(env, ref, fk.refColumns, oldKey, xid)) continue;
+        gone.set(ks, g);
       }
+      if (gone.size > 0) applyAction(env, q, ref, holder, fk, gone);
     }
   }
 }

@@ -15,7 +15,8 @@ import { assert } from '../../common/assert.js';
 import { valueToText } from '../analyze/types.js';
 import { evalExpr } from './eval.js';
 import { ensureXid } from './txn.js';
-import { rowIdQuery } from '../analyze/query.js';
+import { rowIdQuery, analyzeDefault } from '../analyze/query.js';
+import type { PgNode } from '../parser/parse.js';
 import { planTableStatement } from '../plan/planner.js';
 import { planSelect } from '../plan/planner.js';
 import { runStatement } from './select.js';
@@ -101,6 +102,34 @@ export function writeRow(env: SqlEnv, table: Table, values: readonly Value[], pk
   return rowId;
 }
 
+/**
+ * Inserts a new row after the checks INSERT makes (NOT NULL, CHECK, primary key, UNIQUE
+ * indexes; see {@link checkNewRow}): the one path INSERT and COPY FROM share. Its foreign keys
+ * are queued on `fk`, checked when the caller fires the queue. Returns the rowId.
+ * @throws PgError 23502, 23514, 23505.
+ */
+export function insertNewRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown = pkeyOf(table, values), fk: FkQueue | null = null): number {
+  checkNewRow(env, table, values, pkey, env.txn.xid);
+  const rowId = writeRow(env, table, values, pkey);
+  fkWrote(fk, table, rowId);
+  return rowId;
+}
+
+/**
+ * The default of column `col` of `table` as an expression: a serial column's nextval, the
+ * DEFAULT clause analyzed against the table, or null when it has none. What INSERT and COPY
+ * FROM put in a column they are not given.
+ */
+export function columnDefaultExpr(env: SqlEnv, t: Table, col: number): Expr | null {
+  const c = t.def.columns[col]!;
+  if (c.sequence !== null) {
+    const seq = c.sequence;
+    return { k: 'op1', type: c.type, arg: { k: 'const', type: 'text', value: seq }, fn: () => env.catalog.nextval(seq) };
+  }
+  if (c.defaultSql !== null) return analyzeDefault(env, t, col, JSON.parse(c.defaultSql) as PgNode);
+  return null;
+}
+
 /** The stored values of row `rowId` (vectors as views: evaluate before the next write). */
 function storedRow(table: Table, rowId: number): Value[] {
   const n = table.def.columns.length;
@@ -140,9 +169,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
       if (r === null) return;
       rowId = r;
     } else {
-      checkNewRow(env, table, values, pkey, env.txn.xid);
-      rowId = writeRow(env, table, values, pkey);
-      fkWrote(fk, table, rowId);
+      rowId = insertNewRow(env, table, values, pkey, fk);
     }
     affected.add(rowId);
     count++;

@@ -10,7 +10,7 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
 import type { RawStatement, PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
-import { analyzeSelect, analyzeInsert, analyzeDefault, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
+import { analyzeSelect, analyzeInsert, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
 import { type SqlType, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
 import type { Expr } from '../analyze/expr.js';
 import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
@@ -22,7 +22,8 @@ import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { Numeric } from '../../types/numeric.js';
 import { Jsonb } from '../../types/jsonb.js';
 import { runSelect } from './select.js';
-import { runInsert } from './insert.js';
+import { runInsert, columnDefaultExpr } from './insert.js';
+import { runCopy, type CopyIo, type CopyOutput } from './copy.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
 import { endTransaction, rollbackWritesTo } from './txn.js';
 import { autoAnalyze } from '../stats/analyze.js';
@@ -63,6 +64,8 @@ export interface StatementResult {
   affectedRows: number;
   /** NOTICEs and WARNINGs the statement raised (severity, SQLSTATE and PostgreSQL's text). */
   notices: PgError[];
+  /** COPY TO: the output (CopyData payloads), for the server or the embedded API's blob. */
+  copyOut?: CopyOutput;
 }
 
 type AnyAnalyzed = Analyzed<SelectQuery> | Analyzed<InsertQuery> | Analyzed<UpdateQuery> | Analyzed<DeleteQuery>;
@@ -140,7 +143,7 @@ function done(command: string, notices: Notices = [], affectedRows = 0): Stateme
  * Runs one statement.
  * @throws PgError with PostgreSQL's SQLSTATE and message for anything the user got wrong.
  */
-export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): StatementResult {
+export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache, io: CopyIo | null = null): StatementResult {
   const txn = env.txn;
   // Names resolve as this session's transaction sees the catalog (others' uncommitted DDL).
   env.catalog.viewer = txn;
@@ -159,7 +162,7 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   // session's vecgres.memory_limit.
   arena.limitBytes = Number(env.settings.get(GUC_MEMORY_LIMIT)) * 1024;
   try {
-    const r = dispatch(env, raw, params, cache);
+    const r = dispatch(env, raw, params, cache, io);
     // Outside a block every statement is its own transaction.
     if (!txn.inBlock) {
       endTransaction(env, true);
@@ -188,7 +191,7 @@ function hostOutOfMemory(e: unknown): unknown {
   return e;
 }
 
-function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): StatementResult {
+function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache, io: CopyIo | null): StatementResult {
   const s = raw.stmt[raw.tag];
   const notices: Notices = [];
   switch (raw.tag) {
@@ -290,6 +293,11 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'ExplainStmt':
       return explain(env, s, params, cache);
+    case 'CopyStmt': {
+      const out = runCopy(env, s, io);
+      const r = done('COPY', notices, out.count);
+      return out.output === null ? r : { ...r, copyOut: out.output };
+    }
     default:
       throw pgErr.featureNotSupported(statementName(raw.tag));
   }
@@ -374,16 +382,7 @@ function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache):
         ? analyzeUpdate(env, s, declared)
         : raw.tag === 'DeleteStmt'
           ? analyzeDelete(env, s, declared)
-          : analyzeInsert(env, s, (t, col) => {
-          const c = t.def.columns[col]!;
-          if (c.sequence !== null) {
-            const seq = c.sequence;
-            const type = c.type;
-            return { k: 'op1', type, arg: { k: 'const', type: 'text', value: seq }, fn: () => env.catalog.nextval(seq) };
-          }
-          if (c.defaultSql !== null) return analyzeDefault(env, t, col, JSON.parse(c.defaultSql) as PgNode);
-          return null;
-        }, declared);
+          : analyzeInsert(env, s, (t, col) => columnDefaultExpr(env, t, col), declared);
   cache.set(raw.stmt, { version: env.catalog.version, viewKey: env.catalog.viewKey(), analyzed, declared });
   return analyzed;
 }

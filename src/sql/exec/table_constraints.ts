@@ -9,7 +9,7 @@
 import { alterTableTx, createIndexTx } from './ddl_txn.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { isOrderedAm } from '../../access/am.js';
-import { columnKey, type IndexDef } from '../../storage/catalog.js';
+import { columnKey, lockNotAvailable, type IndexDef } from '../../storage/catalog.js';
 import type { CheckDef, ColumnType, FkAction, ForeignKeyDef, Table, TableDef } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { TYPE_NAME } from '../analyze/types.js';
@@ -197,12 +197,20 @@ export function createUniqueConstraintIndexes(env: SqlEnv, table: Table, uniques
   }
 }
 
-/** The foreign keys of other tables that reference table `name` (self-references excluded). */
+/**
+ * The foreign keys of other tables that reference table `name` (self-references excluded).
+ * Tables other transactions' uncommitted DDL holds are looked at only when they reference it.
+ * @throws PgError 55P03 when such a referencing table is held by another transaction (where
+ *   PostgreSQL would wait for its lock).
+ */
 export function referencingForeignKeys(env: SqlEnv, name: string): { holder: Table; fk: ForeignKeyDef }[] {
   const out: { holder: Table; fk: ForeignKeyDef }[] = [];
-  for (const n of env.catalog.tableNames()) {
+  for (const n of env.catalog.allTableNames()) {
     if (n === name) continue;
-    const holder = env.catalog.getTable(n)!;
+    const peeked = env.catalog.peekTable(n)!;
+    if (!(peeked.def.foreignKeys ?? []).some((fk) => fk.refTable === name)) continue;
+    const holder = env.catalog.getTable(n);
+    if (holder === undefined) throw lockNotAvailable(n);
     for (const fk of holder.def.foreignKeys ?? []) if (fk.refTable === name) out.push({ holder, fk });
   }
   return out;

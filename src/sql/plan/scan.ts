@@ -448,6 +448,11 @@ export function knnScan(
     for (const m of matchKnnIndexes(env, table, rti, k.operand, e.op, clauses).usable) {
       const { am, index } = m;
       if (!am.capabilities.canOrderByOp) continue;
+      // Asked for as many rows as the index holds (or the table has), an index scan could only
+      // come up short: the index holds no NULL keys, which the exact scan returns after the
+      // others, as PostgreSQL's planner does by taking the sequential scan for such a LIMIT.
+      // (With sequential scans disabled PostgreSQL takes the index and its shorter answer.)
+      if (need >= Math.min(index.size, rows) && gucs.get('enable_seqscan') === true) continue;
       // pgvector's post-filter: the plan pgvector makes (selectivity 0.5 for any WHERE clause).
       const post = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: quals.length === 0 ? 1 : 0.5, gucs, filterMode: 'post' }).total;
       let cost = post;

@@ -1,0 +1,428 @@
+/**
+ * COPY (PostgreSQL's copy.c DoCopy, copyfrom.c CopyFrom, copyto.c DoCopyTo):
+ *
+ * - `COPY t [(cols)] FROM STDIN` reads rows in text, CSV or binary format from data the caller
+ *   hands in ({@link CopyIo}: the wire server's CopyData messages, or the embedded API's blob
+ *   for `FROM '/dev/blob'`), converts each field with the column type's input (or receive)
+ *   function, fills unlisted columns with their defaults, and inserts the rows through the
+ *   INSERT path (NOT NULL, keys, UNIQUE and every index maintained). The statement is one
+ *   transaction step: an error rolls all its rows back, and names the input line as
+ *   PostgreSQL's CONTEXT (`COPY t, line 3, column e: "x"`).
+ * - `COPY t [(cols)] | (query) TO STDOUT` returns the output as chunks (one per row, as the
+ *   CopyData messages PostgreSQL sends); the embedded API's `TO '/dev/blob'` joins them into
+ *   the result's blob.
+ *
+ * Server-side files and programs are not supported (0A000): vecgres reads and writes no files
+ * on a client's behalf (PostgreSQL would require superuser or pg_read/write_server_files).
+ */
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import type { Table, Value } from '../../storage/table.js';
+import type { SqlEnv } from '../env.js';
+import type { PgNode } from '../parser/parse.js';
+import { parseSql } from '../parser/parse.js';
+import { valueFromText, valueToText, type SqlType } from '../analyze/types.js';
+import { analyzeSelect, rowIdQuery } from '../analyze/query.js';
+import type { Expr } from '../analyze/expr.js';
+import { planSelect, planTableStatement } from '../plan/planner.js';
+import { runSelect } from './select.js';
+import { EState } from './executor.js';
+import { evalExpr } from './eval.js';
+import { insertNewRow, columnDefaultExpr } from './insert.js';
+import { fireForeignKeys, newFkQueue } from './foreign_keys.js';
+import { parseCopyOptions, type CopyOptions } from './copy_options.js';
+import { CopyLineReader, copyTextRow, badCopyFormat, type CopyField } from '../../types/copy_text.js';
+import { CopyBinaryReader, copyBinaryHeader, copyBinaryTrailer, copyBinaryTuple } from '../../types/copy_binary.js';
+import { typeIoByName, type Datum } from '../../types/type_io.js';
+
+/** Where COPY's data comes from and goes to, supplied by the caller of the statement. */
+export interface CopyIo {
+  /** COPY FROM STDIN's data (the CopyData messages), or null when the client sends none. */
+  stdin?: readonly Uint8Array[] | null;
+  /** The embedded API: `'/dev/blob'` names a blob (PGlite's convention); FROM reads `blob`. */
+  devBlob?: boolean;
+  blob?: Uint8Array | null;
+}
+
+/** COPY TO's output: the CopyData payloads in order, and how CopyOutResponse describes them. */
+export interface CopyOutput {
+  binary: boolean;
+  /** Columns (CopyOutResponse's per-column format count). */
+  columns: number;
+  chunks: Uint8Array[];
+  /** True for the embedded API's `TO '/dev/blob'` (the result carries a blob). */
+  toBlob: boolean;
+}
+
+/** What a COPY statement reports: the rows copied and, for COPY TO, the output. */
+export interface CopyResult {
+  count: number;
+  output: CopyOutput | null;
+}
+
+/** What a client needs before sending COPY FROM STDIN data (CopyInResponse). */
+export interface CopyInDescription {
+  binary: boolean;
+  columns: number;
+}
+
+/** The longest value or line an error's CONTEXT shows (copyfromparse.c MAX_COPY_DATA_DISPLAY). */
+const MAX_DISPLAY = 100;
+
+/** Bytes of input decoded into text per step (lines never need the whole input as one string). */
+const DECODE_CHUNK_BYTES = 1 << 22;
+
+/** True for `COPY ... FROM STDIN` (the statement needs data from the client before it runs). */
+export function isCopyFromStdin(stmt: PgNode): boolean {
+  return stmt.is_from === true && stmt.filename === undefined && stmt.is_program !== true;
+}
+
+/**
+ * Validates a `COPY ... FROM STDIN` before its data arrives (the table, columns and options
+ * PostgreSQL checks in BeginCopyFrom, before CopyInResponse), and says how the data is framed.
+ * @throws PgError as {@link runCopy} before reading data.
+ */
+export function describeCopyIn(env: SqlEnv, stmt: PgNode): CopyInDescription {
+  const opts = parseCopyOptions(stmt.options, true);
+  const table = copyTable(env, stmt);
+  const cols = copyColumns(table, stmt.attlist);
+  return { binary: opts.format === 'binary', columns: cols.length };
+}
+
+/**
+ * Runs a COPY statement.
+ * @throws PgError 0A000 for files, programs and COPY FROM STDIN without data; 42P01 / 42703 /
+ *   42701 for the table and column list; the option errors of {@link parseCopyOptions}; 22P04
+ *   for malformed input; the types' input errors and the constraint errors of INSERT, with
+ *   PostgreSQL's CONTEXT in `where`.
+ */
+export function runCopy(env: SqlEnv, stmt: PgNode, io: CopyIo | null): CopyResult {
+  const isFrom = stmt.is_from === true;
+  const opts = parseCopyOptions(stmt.options, isFrom);
+  const toBlob = stmt.filename === '/dev/blob' && io?.devBlob === true;
+  if (stmt.is_program === true) throw pgErr.featureNotSupported(`COPY ${isFrom ? 'FROM' : 'TO'} PROGRAM`);
+  if (stmt.filename !== undefined && !toBlob) {
+    throw new PgError(SQLSTATE.feature_not_supported, `COPY ${isFrom ? 'from' : 'to'} a file is not supported`, {
+      hint: `COPY ${isFrom ? 'FROM STDIN' : 'TO STDOUT'} (psql's \\copy) moves the data through the client${io?.devBlob === true ? `; in the embedded API, COPY ... ${isFrom ? "FROM '/dev/blob'" : "TO '/dev/blob'"}` : ''}.`,
+    });
+  }
+  if (!isFrom) return copyTo(env, stmt, opts, toBlob);
+  const table = copyTable(env, stmt);
+  const cols = copyColumns(table, stmt.attlist);
+  if (stmt.whereClause !== undefined) throw pgErr.featureNotSupported('COPY FROM ... WHERE');
+  let data: readonly Uint8Array[];
+  if (toBlob) data = io!.blob == null ? [] : [io!.blob];
+  else if (io?.stdin != null) data = io.stdin;
+  else {
+    throw new PgError(SQLSTATE.feature_not_supported, 'COPY FROM STDIN is not supported here', {
+      hint: io?.devBlob === true ? "Use COPY ... FROM '/dev/blob' with the blob query option." : 'Send COPY ... FROM STDIN as a simple query of its own.',
+    });
+  }
+  return { count: copyFrom(env, table, cols, opts, data), output: null };
+}
+
+function copyTable(env: SqlEnv, stmt: PgNode): Table {
+  const rv = stmt.relation as PgNode;
+  if (rv.schemaname !== undefined && rv.schemaname !== 'public') throw pgErr.undefinedTable(`${rv.schemaname}.${rv.relname}`);
+  const t = env.catalog.getTable(rv.relname);
+  if (t === undefined) throw pgErr.undefinedTable(rv.relname);
+  return t;
+}
+
+/** The column list as column numbers (all columns when absent; CopyGetAttnums). */
+function copyColumns(table: Table, attlist: PgNode[] | undefined): number[] {
+  const defs = table.def.columns;
+  if (attlist === undefined) return defs.map((_, i) => i);
+  const out: number[] = [];
+  for (const n of attlist) {
+    const name = n.String.sval as string;
+    const c = defs.findIndex((d) => d.name === name);
+    if (c < 0) throw new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table.name}" does not exist`);
+    if (out.includes(c)) throw new PgError(SQLSTATE.duplicate_column, `column "${name}" specified more than once`);
+    out.push(c);
+  }
+  return out;
+}
+
+/**
+ * A FORCE_* list as one flag per copied column. A name that is no column of the relation (of
+ * the query, `relName` null) is 42703, one left out of the column list 42P10.
+ */
+function forceFlags(list: '*' | string[] | null, names: readonly string[], option: string, allNames: readonly string[], relName: string | null): boolean[] | null {
+  if (list === null) return null;
+  if (list === '*') return names.map(() => true);
+  const flags = names.map(() => false);
+  for (const n of list) {
+    if (!allNames.includes(n)) {
+      throw new PgError(SQLSTATE.undefined_column, relName === null ? `column "${n}" does not exist` : `column "${n}" of relation "${relName}" does not exist`);
+    }
+    const i = names.indexOf(n);
+    if (i < 0) throw new PgError(SQLSTATE.invalid_column_reference, `${option} column "${n}" not referenced by COPY`);
+    flags[i] = true;
+  }
+  return flags;
+}
+
+function limitDisplay(s: string): string {
+  return s.length <= MAX_DISPLAY ? s : s.slice(0, MAX_DISPLAY) + '...';
+}
+
+/** CONTEXT for an error about a whole line: `COPY t, line n: "text"`, or without the text. */
+function lineContext(rel: string, lineNo: number, text: string | null): string {
+  return text === null ? `COPY ${rel}, line ${lineNo}` : `COPY ${rel}, line ${lineNo}: "${limitDisplay(text)}"`;
+}
+
+function withContext(e: unknown, where: string): unknown {
+  if (e instanceof PgError && e.where === undefined) e.where = where;
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// COPY FROM
+// ---------------------------------------------------------------------------------------------
+
+/** Per copied column: how a field becomes a value. */
+interface TargetColumn {
+  col: number;
+  name: string;
+  type: SqlType;
+  typmod: number;
+  forceNotNull: boolean;
+  forceNull: boolean;
+}
+
+function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, data: readonly Uint8Array[]): number {
+  const defs = table.def.columns;
+  const names = cols.map((c) => defs[c]!.name);
+  const allNames = defs.map((d) => d.name);
+  const fnn = forceFlags(opts.forceNotNull, names, 'FORCE_NOT_NULL', allNames, table.name);
+  const fn = forceFlags(opts.forceNull, names, 'FORCE_NULL', allNames, table.name);
+  const targets: TargetColumn[] = cols.map((c, i) => ({
+    col: c,
+    name: defs[c]!.name,
+    type: defs[c]!.type,
+    typmod: defs[c]!.typmod,
+    forceNotNull: fnn?.[i] === true,
+    forceNull: fn?.[i] === true,
+  }));
+  const fill = defaultFiller(env, table, cols);
+  const ncols = defs.length;
+  const rel = table.name;
+  let count = 0;
+  // Foreign keys are checked once every row is in (as INSERT's AFTER triggers).
+  const fk = newFkQueue(env);
+  const insert = (values: Value[], lineNo: number, lineText: string | null): void => {
+    fill(values);
+    try {
+      insertNewRow(env, table, values, undefined, fk);
+    } catch (e) {
+      // PostgreSQL checks keys when it flushes its batch of rows, where the line's text is gone.
+      const text = lineText !== null && !(e instanceof PgError && e.code === SQLSTATE.unique_violation);
+      throw withContext(e, lineContext(rel, lineNo, text ? lineText : null));
+    }
+    count++;
+  };
+  if (opts.format === 'binary') {
+    const reader = new CopyBinaryReader(concat(data));
+    // Header errors carry no CONTEXT (BeginCopyFrom reads it before the error callback is set).
+    reader.readHeader();
+    const ios = targets.map((t) => typeIoByName(t.type));
+    for (;;) {
+      let fields: (Uint8Array | null)[] | null;
+      try {
+        fields = reader.nextTuple(targets.length);
+      } catch (e) {
+        const at = reader.field >= 0 ? `, column ${targets[reader.field]!.name}` : '';
+        throw withContext(e, `COPY ${rel}, line ${reader.tupleNo}${at}`);
+      }
+      if (fields === null) break;
+      const values: Value[] = new Array(ncols).fill(undefined);
+      for (let i = 0; i < targets.length; i++) {
+        const t = targets[i]!;
+        const f = fields[i]!;
+        if (f === null) {
+          values[t.col] = null;
+          continue;
+        }
+        const io = ios[i];
+        if (io === undefined) throw pgErr.featureNotSupported(`binary COPY of type ${t.type}`);
+        try {
+          values[t.col] = io.recv(f, t.typmod) as Value;
+        } catch (e) {
+          throw withContext(e, `COPY ${rel}, line ${reader.tupleNo}, column ${t.name}`);
+        }
+      }
+      insert(values, reader.tupleNo, null);
+    }
+    fireForeignKeys(env, fk);
+    return count;
+  }
+  const reader = new CopyLineReader(opts.text);
+  let headerPending = opts.header !== false;
+  const take = (): void => {
+    for (;;) {
+      let fields: CopyField[] | null;
+      try {
+        fields = reader.nextRow();
+      } catch (e) {
+        throw withContext(e, lineContext(rel, reader.lineNo, reader.lineText));
+      }
+      if (fields === null) return;
+      if (headerPending) {
+        headerPending = false;
+        if (opts.header === 'match') checkHeader(fields, names, rel, reader.lineNo, reader.lineText ?? '');
+        continue;
+      }
+      const lineWhere = (): string => lineContext(rel, reader.lineNo, reader.lineText);
+      // An empty line is one empty field, which a one-column table can take.
+      if (fields.length > targets.length) throw withContext(badCopyFormat('extra data after last expected column'), lineWhere());
+      const values: Value[] = new Array(ncols).fill(undefined);
+      for (let i = 0; i < targets.length; i++) {
+        const t = targets[i]!;
+        // Fields convert in order, so a bad value before a missing one is the error (NextCopyFrom).
+        if (i >= fields.length) throw withContext(badCopyFormat(`missing data for column "${t.name}"`), lineWhere());
+        const f = fields[i]!;
+        let text = f.text;
+        if (text === null && t.forceNotNull) text = opts.text.nullString;
+        else if (text !== null && t.forceNull && f.quoted && text === opts.text.nullString) text = null;
+        if (text === null) {
+          values[t.col] = null;
+          continue;
+        }
+        try {
+          values[t.col] = valueFromText(text, t.type, t.typmod);
+        } catch (e) {
+          throw withContext(e, `COPY ${rel}, line ${reader.lineNo}, column ${t.name}: "${limitDisplay(text)}"`);
+        }
+      }
+      insert(values, reader.lineNo, reader.lineText);
+    }
+  };
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (const chunk of data) {
+    for (let off = 0; off < chunk.length && !reader.sawEndMarker; off += DECODE_CHUNK_BYTES) {
+      let text: string;
+      try {
+        text = decoder.decode(chunk.subarray(off, Math.min(chunk.length, off + DECODE_CHUNK_BYTES)), { stream: true });
+      } catch {
+        throw withContext(new PgError(SQLSTATE.character_not_in_repertoire, 'invalid byte sequence for encoding "UTF8"'), `COPY ${rel}, line ${reader.lineNo + 1}`);
+      }
+      reader.push(text);
+      take();
+    }
+  }
+  reader.finish();
+  take();
+  fireForeignKeys(env, fk);
+  return count;
+}
+
+/** HEADER MATCH: the header line's names must be the copied columns' (CopyReadLine's check). */
+function checkHeader(fields: CopyField[], names: readonly string[], rel: string, lineNo: number, lineText: string): void {
+  const where = lineContext(rel, lineNo, lineText);
+  if (fields.length !== names.length) {
+    throw withContext(badCopyFormat(`wrong number of fields in header line: got ${fields.length}, expected ${names.length}`), where);
+  }
+  for (let i = 0; i < names.length; i++) {
+    const got = fields[i]!.text;
+    if (got === null) throw withContext(badCopyFormat(`column name mismatch in header line field ${i + 1}: got null value ("${fields[i]!.quoted ? '' : '\\N'}"), expected "${names[i]}"`), where);
+    if (got !== names[i]) throw withContext(badCopyFormat(`column name mismatch in header line field ${i + 1}: got "${got}", expected "${names[i]}"`), where);
+  }
+}
+
+/**
+ * A function that fills the columns COPY does not list with their defaults (a sequence's
+ * nextval, the DEFAULT expression, else NULL), evaluated per row as INSERT does.
+ */
+function defaultFiller(env: SqlEnv, table: Table, listed: readonly number[]): (values: Value[]) => void {
+  const missing: number[] = [];
+  for (let c = 0; c < table.def.columns.length; c++) if (!listed.includes(c)) missing.push(c);
+  if (missing.length === 0) return () => {};
+  const exprs: Expr[] = missing.map((c) => columnDefaultExpr(env, table, c) ?? { k: 'const', type: table.def.columns[c]!.type, value: null } as Expr);
+  const { stmt, bound } = planTableStatement(env, rowIdQuery(table, { k: 'const', type: 'bool', value: false }), [], [exprs]);
+  const es = new EState(env, stmt, [], null);
+  const b = bound[0]!;
+  return (values) => {
+    for (let i = 0; i < missing.length; i++) values[missing[i]!] = evalExpr(b[i]!, null, es);
+  };
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let p = 0;
+  for (const c of chunks) {
+    out.set(c, p);
+    p += c.length;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// COPY TO
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A value as its type's output function prints it, as COPY TO writes it (boolout's `t` / `f`,
+ * where a cast to text says `true`); null for NULL. With `copyTextRow` (types/copy_text.ts)
+ * this makes a COPY text line, e.g. for `vecgres dump`.
+ */
+export function copyOutputText(v: Value, type: SqlType): string | null {
+  if (type === 'bool' && v !== null) return v === true ? 't' : 'f';
+  return valueToText(v, type);
+}
+
+function quoteIdent(s: string): string {
+  return '"' + s.replace(/"/g, '""') + '"';
+}
+
+function copyTo(env: SqlEnv, stmt: PgNode, opts: CopyOptions, toBlob: boolean): CopyResult {
+  let select: PgNode;
+  let relName: string | null = null;
+  let allNames: string[] | null = null;
+  if (stmt.query !== undefined) {
+    if (stmt.attlist !== undefined) throw new PgError(SQLSTATE.syntax_error, 'COPY (query) does not support a column list');
+    const q = stmt.query as PgNode;
+    if (q.SelectStmt === undefined) throw pgErr.featureNotSupported('COPY of a data-modifying statement');
+    select = q.SelectStmt;
+  } else {
+    const table = copyTable(env, stmt);
+    const cols = copyColumns(table, stmt.attlist);
+    relName = table.name;
+    allNames = table.def.columns.map((d) => d.name);
+    const list = cols.map((c) => quoteIdent(table.def.columns[c]!.name)).join(', ');
+    const sql = `SELECT ${list.length === 0 ? '' : list} FROM ${quoteIdent(table.name)}`;
+    select = parseSql(sql)[0]!.stmt.SelectStmt;
+  }
+  const a = analyzeSelect(env, select);
+  if (a.paramTypes.length > 0) throw new PgError(SQLSTATE.undefined_parameter, 'there is no parameter $1');
+  const planned = planSelect(env, a.query, []);
+  const rows = runSelect(env, planned, []).rows;
+  const targets = a.query.targets;
+  const names = targets.map((t) => t.name);
+  const types = targets.map((t) => t.expr.type);
+  const enc = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  if (opts.format === 'binary') {
+    const ios = types.map((t) => {
+      const io = typeIoByName(t);
+      if (io === undefined) throw pgErr.featureNotSupported(`binary COPY of type ${t}`);
+      return io;
+    });
+    let pending: Uint8Array | null = copyBinaryHeader();
+    for (const r of rows) {
+      const tuple = copyBinaryTuple(r.map((v, i) => (v === null ? null : ios[i]!.send(v as Datum))));
+      chunks.push(pending === null ? tuple : concat([pending, tuple]));
+      pending = null;
+    }
+    // The trailer is its own message, or goes with the header when no row was sent (copyto.c).
+    chunks.push(pending === null ? copyBinaryTrailer() : concat([pending, copyBinaryTrailer()]));
+  } else {
+    const fq = forceFlags(opts.forceQuote, names, 'FORCE_QUOTE', allNames ?? names, relName);
+    if (opts.header === true) chunks.push(enc.encode(copyTextRow(names, opts.text, null)));
+    for (const r of rows) chunks.push(enc.encode(copyTextRow(r.map((v, i) => copyOutputText(v, types[i]!)), opts.text, fq)));
+  }
+  return { count: rows.length, output: { binary: opts.format === 'binary', columns: targets.length, chunks, toBlob } };
+}
+

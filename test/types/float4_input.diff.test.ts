@@ -1,0 +1,49 @@
+/**
+ * float4 text input (scanFloat4, used by real, vector and halfvec input and so by COPY) against
+ * PostgreSQL's strtof (PGlite): seeded random decimal strings of the shapes the fast path takes
+ * (up to 15 significant digits, powers of ten within 1e±22) and the ones it leaves to the exact
+ * path, including values exactly midway between two float32 numbers. Set VECGRES_SEED to replay.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { oracleForFile } from '../support/pglite.js';
+import { SEED } from '../support/seed.js';
+import { parseVector, formatVector } from '../../src/types/vector.js';
+
+test('vector input parses random decimals to the float32 PostgreSQL picks', async () => {
+  const oracle = await oracleForFile();
+  let s = SEED >>> 0 || 7;
+  const rnd = (k: number): number => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s % k;
+  };
+  const digits = (n: number): string => Array.from({ length: n }, () => String(rnd(10))).join('');
+  const values: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const shape = rnd(4);
+    if (shape === 0) values.push(`${rnd(2) ? '-' : ''}${digits(1 + rnd(8))}.${digits(rnd(10))}`);
+    else if (shape === 1) values.push(`${digits(1 + rnd(12))}e${rnd(2) ? "-" : ""}${rnd(26)}`);
+    else if (shape === 2) values.push(`0.${'0'.repeat(rnd(6))}${digits(1 + rnd(20))}`);
+    else {
+      // Midway between two float32 neighbours: exact in a double, so the decimal is exact too.
+      const f = new Float32Array([(rnd(2000000) - 1000000) / (1 + rnd(1000))]);
+      const u = new Uint32Array(f.buffer);
+      const g = new Float32Array(new Uint32Array([u[0]! + 1]).buffer);
+      values.push(String((f[0]! + g[0]!) / 2));
+    }
+  }
+  try {
+    for (let i = 0; i < values.length; i += 100) {
+      const lit = `[${values.slice(i, i + 100).join(',')}]`;
+      const want = await oracle.text(`'${lit}'::vector`);
+      assert.equal(formatVector(parseVector(lit)), want, lit);
+    }
+  } catch (e) {
+    console.error(`float4 input test failed with seed ${SEED}`);
+    throw e;
+  }
+});
