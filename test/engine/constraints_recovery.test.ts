@@ -54,9 +54,9 @@ const PROBES = [
   `DELETE FROM documents WHERE id = 2 RETURNING id`,
 ];
 
-async function observe(db: Vecgres): Promise<unknown[]> {
+async function observe(db: Vecgres, reads: readonly string[] = READS): Promise<unknown[]> {
   const out: unknown[] = [];
-  for (const q of READS) out.push((await db.query(q)).rows);
+  for (const q of reads) out.push((await db.query(q)).rows);
   for (const q of PROBES) {
     await db.exec('BEGIN');
     try {
@@ -114,3 +114,60 @@ test('a table definition written before constraints existed reads as one without
   w2.value(tableDefToValue(withFk));
   assert.deepEqual(tableDefFromValue(new ByteReader(w2.finish()).readValue()), withFk);
 });
+
+/** Every table's rows and the constraint probes, by the names SCHEMA gives (the state before ALTERS). */
+async function observeSchema(db: Vecgres): Promise<unknown[]> {
+  const out: unknown[] = [];
+  out.push((await db.query("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows);
+  out.push((await db.query("SELECT indexname::text, tablename::text FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1")).rows);
+  for (const q of ['SELECT * FROM docs ORDER BY id', 'SELECT * FROM chunks ORDER BY id']) out.push((await db.query(q)).rows);
+  for (const q of [
+    `INSERT INTO docs VALUES (4, 10, 'dup code')`,
+    `INSERT INTO docs VALUES (4, 40, 'a title too long')`,
+    `INSERT INTO chunks VALUES (9, 99, 'x', 0)`,
+    `DELETE FROM docs WHERE id = 2 RETURNING id`,
+  ]) {
+    await db.exec('BEGIN');
+    try {
+      const r = await db.query(q);
+      out.push({ rows: r.rows, after: (await db.query('SELECT count(*) FROM chunks')).rows });
+    } catch (e) {
+      out.push({ code: (e as { code: string }).code, message: (e as Error).message });
+    }
+    await db.exec('ROLLBACK');
+  }
+  return out;
+}
+
+/** ALTERS inside one block: ALTER COLUMN ... TYPE after the block's own UPDATE is refused, so it is left out. */
+const BLOCK_ALTERS = ALTERS.filter((q) => !q.includes(' TYPE '));
+const BLOCK_READS = [...READS.slice(0, 2), `SELECT id FROM chunks ORDER BY e <-> '[3,3,1]' LIMIT 2`];
+
+for (const commits of [false, true]) {
+  test(`ALTER TABLE in a transaction block, ${commits ? 'committed' : 'killed before COMMIT'}: recovery ${commits ? 'keeps' : 'undoes'} all of it`, async () => {
+    const fs = new FaultyFs(new MemoryFs(), { seed: 6 });
+    let db = await open(fs);
+    for (const q of SCHEMA) await db.query(q);
+    const schemaOnly = await observeSchema(db);
+    // A checkpoint before the block: recovery replays the block's records over it.
+    await db.exec('CHECKPOINT');
+    const s = await db.connect();
+    const other = await db.connect();
+    await s.query('BEGIN');
+    for (const q of BLOCK_ALTERS) await s.query(q);
+    await s.query(`DELETE FROM documents WHERE id = 3`);
+    if (commits) await s.query('COMMIT');
+    const altered = commits ? await observe(db, BLOCK_READS) : null;
+    // Another session's commit flushes the log: the block's records are durable, its commit
+    // record only if it committed.
+    await other.query('CREATE TABLE flushed (x int)');
+    await other.query('DROP TABLE flushed');
+    db.database.abandon();
+    fs.powerCut();
+    fs.reboot();
+    db = await open(fs);
+    if (commits) assert.deepEqual(await observe(db, BLOCK_READS), altered);
+    else assert.deepEqual(await observeSchema(db), schemaOnly);
+    await db.close();
+  });
+}

@@ -520,7 +520,9 @@ export function alterTable(env: SqlEnv, s: PgNode, notices: Notices): void {
 
 /** Renames `from` to `to` in every column reference of a stored expression. */
 function renameInExpr(text: string, from: string, to: string): string {
-  const raw = parseStoredExpr(text);
+  // A copy: parsed trees are cached by text, and the old text must keep meaning the old column
+  // (a rolled-back RENAME COLUMN puts it back).
+  const raw = structuredClone(parseStoredExpr(text)) as PgNode;
   walkRaw(raw, (tag, n) => {
     if (tag !== 'ColumnRef') return;
     const f = n.fields as PgNode[];

@@ -108,12 +108,17 @@ function fkAction(a: unknown): FkAction {
 export function prepareConstraints(env: SqlEnv, table: Table, pending: readonly PendingConstraint[], taken: Set<string>): PreparedConstraints {
   const def = table.def;
   const out: PreparedConstraints = { checks: [], foreignKeys: [], uniques: [] };
+  const existing = new Set(taken);
   for (const p of pending) {
     const n: string | undefined = p.node.conname;
     if (n === undefined) continue;
     if (taken.has(n)) {
-      const kind = p.node.contype === 'CONSTR_CHECK' ? 'check constraint' : 'constraint';
-      throw new PgError(SQLSTATE.duplicate_object, p.node.contype === 'CONSTR_CHECK' ? `${kind} "${n}" already exists` : `constraint "${n}" for relation "${def.name}" already exists`);
+      // PostgreSQL: a UNIQUE's index is created first (its name is a relation's); a CHECK named
+      // twice in one statement is AddRelationNewConstraints' error, one the table already has
+      // is MergeWithExistingConstraint's.
+      if (p.node.contype === 'CONSTR_UNIQUE' && env.catalog.relationExists(n)) throw new PgError(SQLSTATE.duplicate_table, `relation "${n}" already exists`);
+      const sameStatement = p.node.contype === 'CONSTR_CHECK' && !existing.has(n);
+      throw new PgError(SQLSTATE.duplicate_object, sameStatement ? `check constraint "${n}" already exists` : `constraint "${n}" for relation "${def.name}" already exists`);
     }
     taken.add(n);
   }
