@@ -7,7 +7,7 @@
  * transaction `xid`) call the same functions, so a rolled-back transaction's DDL is undone the
  * same way at run time and at recovery.
  *
- * To add a kind of DDL (ALTER TABLE, constraints): make the catalog change log a Change that
+ * To add a kind of DDL (as ALTER TABLE's below): make the catalog change log a Change that
  * carries the xid and return a `DdlUndo` (storage/catalog.ts), wrap any SQL-layer state it
  * replaces here, and hand it to {@link registerDdl}; in recovery, replay the record through the
  * same function with the replayed transaction's state.
