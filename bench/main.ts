@@ -6,6 +6,7 @@
  *   sql      application queries (joins, CTE, LATERAL, window functions, ...) vs PGlite + pgvector (bench/sql.ts)
  *   protocol wire codec throughput: DataRow encoding, frontend decoding (bench/protocol.ts)
  *   filtered WHERE <filter> ORDER BY ... LIMIT 10 at every selectivity vs PGlite + pgvector (bench/filtered.ts)
+ *   ivfflat  IVFFlat vs PGlite + pgvector's ivfflat on GloVe, recall@10 / QPS per probes (bench/ivfflat.ts)
  *   server   16 clients over the wire, 90% k-NN / 10% INSERT, vs pglite-socket and native pgvector (bench/server.ts)
  */
 const [name, ...args] = process.argv.slice(2);
@@ -39,6 +40,11 @@ async function main(): Promise<void> {
       await benchFiltered(args);
       return;
     }
+    case 'ivfflat': {
+      const { benchIvfflat } = await import('./ivfflat.js');
+      await benchIvfflat(args);
+      return;
+    }
     case 'server': {
       const { benchServer } = await import('./server.js');
       await benchServer(args);
@@ -50,7 +56,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|server> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|server> [options]');
       process.exit(2);
   }
 }

@@ -393,7 +393,7 @@ export class Vecgres implements Queryable {
    */
   dump(write: (chunk: string) => void, opts: DumpOptions = {}): DumpSummary {
     if (this.#closed) throw new Error('Vecgres is closed');
-    return dumpCatalog(this.#db.catalog, opts, write);
+    return dumpCatalog(this.#db.catalog, this.#db.methods, opts, write);
   }
 
   /**

@@ -60,6 +60,18 @@ export interface BuildInput {
   onProgress?: (p: BuildProgress) => void;
   /** Seed for the method's random choices (HNSW levels, k-means sampling). */
   seed: number;
+  /**
+   * Receives a NOTICE the build raises (pgvector's ereport(NOTICE) during ambuild, e.g.
+   * ivfflat's `index created with little data`); the SQL layer returns it with the statement.
+   */
+  onNotice?: (n: BuildNotice) => void;
+}
+
+/** A NOTICE from an index build: message, DETAIL and HINT as PostgreSQL prints them. */
+export interface BuildNotice {
+  message: string;
+  detail?: string;
+  hint?: string;
 }
 
 /**

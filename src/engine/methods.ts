@@ -9,6 +9,8 @@ export async function loadIndexMethods(): Promise<Map<string, IndexAm | OrderedI
   const methods = new Map<string, IndexAm | OrderedIndexAm>();
   const hnsw = (await import('../access/hnsw/index.js')) as { hnswAm: IndexAm };
   methods.set(hnsw.hnswAm.name, hnsw.hnswAm);
+  const ivfflat = (await import('../access/ivfflat/index.js')) as { ivfflatAm: IndexAm };
+  methods.set(ivfflat.ivfflatAm.name, ivfflat.ivfflatAm);
   const btree = (await import('../access/btree/index.js')) as { btreeAm: OrderedIndexAm };
   methods.set(btree.btreeAm.name, btree.btreeAm);
   return methods;

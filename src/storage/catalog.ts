@@ -518,6 +518,31 @@ export class Catalog {
   }
 
   /**
+   * REINDEX of index `name` for transaction `xid`: logged as the index dropped and created
+   * again with the same definition (two records of `xid`), so recovery rebuilds it from its
+   * table instead of reading back a structure saved before the REINDEX, and undoes both when
+   * `xid` has no commit record. The table and the index are locked exclusively until `xid`
+   * ends (PostgreSQL locks the index AccessExclusive, which the planner's index locks of every
+   * reader wait for). The definition and its place among the table's indexes stay.
+   * @throws PgError 42704 when it does not exist; 55P03 when another transaction holds it.
+   */
+  reindexIndex(name: string, xid = 0): DdlUndo {
+    const def = this.indexes.get(name);
+    if (def === undefined) throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
+    this.lockRelation(def.table, xid, 'exclusive');
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'dropIndex', xid, name });
+    this.onChange?.({ kind: 'createIndex', xid, def });
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        this.version++;
+      },
+    };
+  }
+
+  /**
    * The definitions an ALTER of table `name` may replace: its index definitions and the
    * definitions of tables whose foreign keys reference it (an undo puts them back).
    */

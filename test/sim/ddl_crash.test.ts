@@ -170,7 +170,7 @@ function randomStatement(rng: Rng): string {
   const t = rng.pick(TABLES);
   const n = rng.int(1, 6);
   const sp = `s${rng.int(0, 1)}`;
-  switch (rng.int(0, 17)) {
+  switch (rng.int(0, 18)) {
     case 0:
       return `CREATE TABLE ${t} (id int, x int)`;
     case 1:
@@ -203,6 +203,8 @@ function randomStatement(rng: Rng): string {
       return `RELEASE ${sp}`;
     case 16:
       return 'CHECKPOINT';
+    case 17:
+      return rng.int(0, 1) === 0 ? `REINDEX TABLE ${t}` : `REINDEX INDEX ${t}_x`;
     default:
       return 'SELECT 1/0';
   }

@@ -236,6 +236,42 @@ const SCRIPTS: string[][] = [
     "INSERT INTO a (t) VALUES ('v') RETURNING id",
     'COMMIT',
   ],
+  // REINDEX (IVFFlat, HNSW, B-tree) in a block: undone by ROLLBACK and ROLLBACK TO, kept by COMMIT.
+  [
+    'SET ivfflat.probes = 4',
+    'CREATE TABLE a (id int PRIMARY KEY, v vector(3), x int)',
+    "INSERT INTO a VALUES (1, '[1,2,3]', 1), (2, '[3,2,1]', 2), (3, '[1,1,1]', 3), (4, '[0,5,1]', 4)",
+    'CREATE INDEX av ON a USING ivfflat (v) WITH (lists = 2)',
+    'CREATE INDEX ah ON a USING hnsw (v vector_cosine_ops)',
+    'CREATE INDEX ax ON a (x)',
+    'BEGIN',
+    'REINDEX INDEX av',
+    "SELECT id FROM a ORDER BY v <-> '[3,2,1]' LIMIT 2",
+    'SAVEPOINT s',
+    'REINDEX TABLE a',
+    "INSERT INTO a VALUES (5, '[2,2,2]', 5)",
+    'ROLLBACK TO s',
+    'REINDEX INDEX a_pkey',
+    "SELECT id FROM a ORDER BY v <=> '[3,2,1]' LIMIT 2",
+    'REINDEX TABLE b',
+    'ROLLBACK',
+    'BEGIN',
+    'REINDEX TABLE a',
+    'DROP INDEX av',
+    'ROLLBACK',
+    'BEGIN',
+    'REINDEX INDEX av',
+    'DROP TABLE a',
+    'ROLLBACK',
+    'BEGIN',
+    'REINDEX INDEX ah',
+    "INSERT INTO a VALUES (6, '[9,1,1]', 6)",
+    'COMMIT',
+    "SELECT id FROM a ORDER BY v <-> '[9,1,1]' LIMIT 3",
+    "SELECT id FROM a ORDER BY v <=> '[9,1,1]' LIMIT 3",
+    'SELECT id FROM a WHERE x = 6',
+    'RESET ivfflat.probes',
+  ],
 ];
 
 test('DDL and savepoints in transaction blocks: each statement and the state after each script, as PostgreSQL', async () => {
@@ -252,7 +288,7 @@ function randomStatement(rng: Rng): string {
   const t = rng.pick(TABLES);
   const sp = `s${rng.int(0, 2)}`;
   const n = rng.int(1, 6);
-  switch (rng.int(0, 19)) {
+  switch (rng.int(0, 20)) {
     case 0:
       return t === 'a' ? 'CREATE TABLE a (id int PRIMARY KEY, x int)' : 'CREATE TABLE b (x int)';
     case 1:
@@ -287,6 +323,8 @@ function randomStatement(rng: Rng): string {
       return `ROLLBACK TO ${sp}`;
     case 18:
       return 'SELECT 1/0';
+    case 19:
+      return rng.int(0, 1) === 0 ? `REINDEX TABLE ${t}` : `REINDEX INDEX ${t}_x`;
     default:
       return `SELECT count(*), sum(x) FROM ${t}`;
   }

@@ -19,6 +19,7 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import type { Catalog, IndexDef } from '../../storage/catalog.js';
+import type { IndexMethods } from '../exec/pg_get_indexdef.js';
 import type { Table } from '../../storage/table.js';
 import {
   createIndexSql, createSequenceSql, identitySql, isConstraintIndex, createTableSql, serialDefaultSql, setvalSql, tableConstraintsSql, type ConstraintSql,
@@ -71,12 +72,13 @@ function sortedByName<T>(items: T[], name: (x: T) => string): T[] {
 }
 
 /**
- * Writes the dump of `catalog` to `out`, in chunks (each a whole number of lines).
+ * Writes the dump of `catalog` to `out`, in chunks (each a whole number of lines); `methods`
+ * (the database's index methods) name the operator classes CREATE INDEX may leave out.
  * @throws PgError 42P01 when `opts.tables` names a table that does not exist; 0A000 when a
  *   column default has a form the deparser cannot print (nothing is half-written then: the
  *   schema is checked before the first chunk).
  */
-export function dumpCatalog(catalog: Catalog, opts: DumpOptions, out: (chunk: string) => void): DumpSummary {
+export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpOptions, out: (chunk: string) => void): DumpSummary {
   const tables = selectTables(catalog, opts.tables);
   // Everything that can fail is computed before the first output.
   const tableSql = new Map(tables.map((t) => [t.name, createTableSql(t)]));
@@ -141,7 +143,7 @@ export function dumpCatalog(catalog: Catalog, opts: DumpOptions, out: (chunk: st
   const writeConstraint = (c: ConstraintSql) => out(toc(`${c.table} ${c.name}`, c.kind) + c.sql + '\n\n');
   sortedByName(constraints, (c) => c.name);
   for (const c of constraints) if (c.kind === 'CONSTRAINT') writeConstraint(c);
-  for (const { def, table } of sortedByName(indexes, (x) => x.def.name)) out(toc(def.name, 'INDEX') + createIndexSql(def, table) + '\n\n');
+  for (const { def, table } of sortedByName(indexes, (x) => x.def.name)) out(toc(def.name, 'INDEX') + createIndexSql(def, table, methods) + '\n\n');
   for (const c of constraints) if (c.kind === 'FK CONSTRAINT') writeConstraint(c);
 
   out('--\n-- PostgreSQL database dump complete\n--\n\n');

@@ -12,7 +12,7 @@ import { PgError, SQLSTATE } from '../../common/errors.js';
 import { charTypmodLength } from '../../types/character.js';
 import { numericTypmodOut } from '../../types/numeric.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
-import { pgGetIndexdef, quoteIdent } from '../exec/pg_get_indexdef.js';
+import { pgGetIndexdef, quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
 
 /** `public.name`, quoted where quote_identifier would. */
 export function qualifiedName(name: string): string {
@@ -174,7 +174,10 @@ export function isConstraintIndex(d: IndexDef): boolean {
   return d.primaryKey || d.constraint === true;
 }
 
-/** `CREATE INDEX ...;` of an index that is not a constraint's (pg_get_indexdef's text). */
-export function createIndexSql(d: IndexDef, t: Table): string {
-  return `${pgGetIndexdef(d, t)};\n`;
+/**
+ * `CREATE INDEX ...;` of an index that is not a constraint's (pg_get_indexdef's text; `methods`
+ * say which operator classes are defaults and left out).
+ */
+export function createIndexSql(d: IndexDef, t: Table, methods: IndexMethods): string {
+  return `${pgGetIndexdef(d, t, methods)};\n`;
 }

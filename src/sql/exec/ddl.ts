@@ -392,7 +392,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   const def: IndexDef = {
     name, table: table.name, keys: [{ ...columnKey(key.column, opclass.name), expr: key.expr }], predicate, unique: false, method: methodName, options, primaryKey: false,
   };
-  const index = buildIndexOverTable(env, am, { name, table, def, dim, opclass, options: new Map(options) });
+  const index = buildIndexOverTable(env, am, { name, table, def, dim, opclass, options: new Map(options), notices });
   ensureXid(env);
   createIndexTx(env, env.txn, def, index);
   env.engine.indexBuilt?.(index.size);

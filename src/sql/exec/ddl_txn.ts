@@ -126,6 +126,47 @@ export function dropIndexTx(env: SqlEnv, txn: TxnState | null, name: string): vo
   });
 }
 
+/**
+ * REINDEX of index `name` in `txn`: `fresh` (built from the table's rows) replaces its
+ * structure now; the old one is disposed at commit, put back by the undo (ROLLBACK, an error,
+ * recovery of a transaction without a commit record). `fresh` is disposed if the catalog
+ * refuses the change (55P03, a failed log write).
+ *
+ * The change is logged as a dropIndex and a createIndex record, which recovery replays through
+ * {@link dropIndexTx} and {@link createIndexTx} as two DDL entries; so it registers two entries
+ * here too (the old structure's, then the new one's), and a ROLLBACK TO SAVEPOINT record, which
+ * counts DDL entries, undoes the same at run time and at recovery.
+ */
+export function reindexTx(env: SqlEnv, txn: TxnState | null, name: string, fresh: IndexStructure): void {
+  let ddl: DdlUndo;
+  try {
+    ddl = env.catalog.reindexIndex(name, xidOf(txn));
+  } catch (e) {
+    fresh.dispose();
+    throw e;
+  }
+  const old = env.indexes.get(name);
+  env.indexes.set(name, fresh);
+  registerDdl(txn, {
+    commit: () => {
+      ddl.commit();
+      old?.dispose();
+    },
+    undo: () => {
+      ddl.undo();
+      if (old !== undefined && !env.indexes.has(name)) env.indexes.set(name, old);
+    },
+  });
+  registerDdl(txn, {
+    commit: () => undefined,
+    undo: () => {
+      if (env.indexes.get(name) !== fresh) return;
+      env.indexes.delete(name);
+      fresh.dispose();
+    },
+  });
+}
+
 /** Takes the structures of indexes `names` out of the index map, returning them. */
 function detach(env: SqlEnv, names: readonly string[]): Map<string, IndexStructure> {
   const kept = new Map<string, IndexStructure>();

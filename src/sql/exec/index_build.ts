@@ -9,6 +9,7 @@ import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { compileIndexDef, vectorKey } from './index_keys.js';
 import type { BuildProgressRow } from '../stats/store.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
 
 export interface IndexBuildTarget {
   /** Index name, for progress reports. */
@@ -20,6 +21,8 @@ export interface IndexBuildTarget {
   opclass: OpClass;
   /** Raw WITH options (validated by `am.parseOptions`). */
   options: ReadonlyMap<string, string>;
+  /** Where the build's NOTICEs go (CREATE INDEX's statement result); dropped when absent. */
+  notices?: PgError[];
 }
 
 /**
@@ -59,6 +62,9 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
           const v = vectorKey(env, def, table, r);
           if (v !== null) fn(r, v);
         }
+      },
+      onNotice: (n) => {
+        t.notices?.push(new PgError(SQLSTATE.successful_completion, n.message, { severity: 'NOTICE', ...(n.detail === undefined ? {} : { detail: n.detail }), ...(n.hint === undefined ? {} : { hint: n.hint }) }));
       },
       onProgress: (p) => {
         progress.phase = p.phase;

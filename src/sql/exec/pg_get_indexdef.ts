@@ -4,25 +4,47 @@
  * `CREATE INDEX items_embedding_idx ON public.items USING hnsw (embedding vector_cosine_ops) WITH (m='16', ef_construction='64') WHERE (category = 'a'::text)`.
  *
  * As ruleutils prints it: identifiers quoted only when they must be, an operator class left out
- * when it is the column type's default, DESC / NULLS FIRST / NULLS LAST only where they differ
+ * when it is the column type's default for the index method (pg_opclass.opcdefault: B-tree's,
+ * and an access method's own, e.g. ivfflat's vector_l2_ops for vector; HNSW has none), DESC / NULLS FIRST / NULLS LAST only where they differ
  * from the default order, expression keys in parentheses, options as `name='value'`.
  */
+import { isOrderedAm, type IndexAm, type OrderedIndexAm } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table } from '../../storage/table.js';
 import { identNeedsQuotes } from '../parser/parse.js';
 import { defaultBtreeOpclass } from './ordered_index.js';
+import type { SqlType } from '../analyze/types.js';
 
 /** `name` as quote_identifier prints it. */
 export function quoteIdent(name: string): string {
   return identNeedsQuotes(name) ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
+/** The index methods by name (`hnsw`, `ivfflat`, `btree`), asked for their default operator classes. */
+export type IndexMethods = ReadonlyMap<string, IndexAm | OrderedIndexAm>;
+
+/**
+ * True when `opclass` is what `method` uses for a `type` key without an operator class
+ * (GetDefaultOpClass): B-tree's for its types, a vector method's `defaultOpclass` for vector
+ * and halfvec keys. `type` null: an expression key (its type is not kept), where only a vector
+ * method's default is recognized, by the kind the operator class takes (a vector opclass
+ * accepts only its own type: vector and halfvec are not binary coercible).
+ */
+function isDefaultOpclass(methods: IndexMethods, method: string, type: SqlType | null, opclass: string): boolean {
+  if (type !== null && opclass === defaultBtreeOpclass(type)) return true;
+  const am = methods.get(method);
+  if (am === undefined || isOrderedAm(am)) return false;
+  const kinds = type === null ? (['vector', 'halfvec'] as const) : type === 'vector' || type === 'halfvec' ? [type] : [];
+  return kinds.some((kind) => am.defaultOpclass(kind)?.name === opclass);
+}
+
 /** The key list of `def` (`embedding vector_cosine_ops`, `a DESC NULLS LAST`, `(lower(t))`). */
-export function indexKeysSql(def: IndexDef, table: Table | undefined): string {
+export function indexKeysSql(def: IndexDef, table: Table | undefined, methods: IndexMethods): string {
   return def.keys
     .map((k) => {
       const col = k.expr === null ? quoteIdent(table?.def.columns[k.column]?.name ?? '?') : `(${k.expr})`;
-      const dflt = k.expr === null && table !== undefined && k.opclass === defaultBtreeOpclass(table.def.columns[k.column]!.type);
+      const type = k.expr !== null ? null : table === undefined ? undefined : table.def.columns[k.column]!.type;
+      const dflt = type !== undefined && isDefaultOpclass(methods, def.method, type, k.opclass);
       return (
         (def.primaryKey || dflt || k.opclass === '' ? col : `${col} ${k.opclass}`) +
         (k.descending ? ' DESC' : '') +
@@ -33,9 +55,9 @@ export function indexKeysSql(def: IndexDef, table: Table | undefined): string {
 }
 
 /** pg_get_indexdef(index): the whole CREATE [UNIQUE] INDEX statement, without a semicolon. */
-export function pgGetIndexdef(def: IndexDef, table: Table | undefined): string {
+export function pgGetIndexdef(def: IndexDef, table: Table | undefined, methods: IndexMethods): string {
   return (
-    `CREATE ${def.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(def.name)} ON public.${quoteIdent(def.table)} USING ${def.method} (${indexKeysSql(def, table)})` +
+    `CREATE ${def.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(def.name)} ON public.${quoteIdent(def.table)} USING ${def.method} (${indexKeysSql(def, table, methods)})` +
     (def.options.length > 0 ? ` WITH (${def.options.map(([k, v]) => `${k}='${v.replace(/'/g, "''")}'`).join(', ')})` : '') +
     (def.predicate === null ? '' : ` WHERE ${def.predicate}`)
   );

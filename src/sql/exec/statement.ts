@@ -29,6 +29,7 @@ import { endTransaction, rollbackWritesTo } from './txn.js';
 import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
+import { reindex } from './reindex.js';
 import { planSelect, planSelectCached, cachedPlanValid, type CachedPlan } from '../plan/planner.js';
 import { explainOutput, type ExplainOptions } from '../plan/explain.js';
 import type { PlanNode } from '../plan/plan.js';
@@ -264,6 +265,9 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       }
       createIndex(env, s, notices);
       return done('CREATE INDEX', notices);
+    case 'ReindexStmt':
+      reindex(env, s, notices);
+      return done('REINDEX', notices);
     case 'CreateExtensionStmt': {
       if (s.extname !== 'vector') {
         throw new PgError('58P01', `extension "${s.extname}" is not available`);

@@ -161,7 +161,7 @@ export function tryKnnOuterJoin(info: PlannerInfo, quals: QualInfo[], needed: Ma
 
   // Without lost rows the scan reads exactly `need` rows (an exact top-k scan may serve);
   // with them only an index scan that continues can.
-  const scan = knnScan(info, rti, key, k, scanQ.get(rti)!, needed, mayDrop ? needOuter : need, undefined);
+  const scan = knnScan(info, rti, key, k, scanQ.get(rti)!, needed, mayDrop ? needOuter : need, undefined, [], !mayDrop);
   if (scan === null) return null;
   const outer = scan.plan;
   if (mayDrop) {

@@ -412,11 +412,13 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
  * / enable_seqscan honoured), else the exact scan (columns only). Columns of other FROM items
  * in the query become executor parameters (`lateralRef`), set by a nested loop above. Null for
  * a table that is not a relation, a key that is DESC, or an expression operand no index serves.
+ * `needIsLimit`: `need` is the query's LIMIT (+ OFFSET) over this scan's rows, not an estimate
+ * of the rows a join above reads from a continued scan.
  */
 export function knnScan(
   info: PlannerInfo, rti: number, key: SortKey & { nullsFirstIndex?: boolean }, k: KnnOperands,
   quals: QualInfo[], needed: Map<number, Set<number>>, need: number, lateralRef: ((v: VarExpr) => number | null) | undefined,
-  extra: readonly SortKey[] = [],
+  extra: readonly SortKey[] = [], needIsLimit = true,
 ): { plan: PlanNode } | null {
   const rte = info.q.rtable[rti]!;
   if (rte.kind !== 'relation' || key.desc) return null;
@@ -452,7 +454,7 @@ export function knnScan(
       // come up short: the index holds no NULL keys, which the exact scan returns after the
       // others, as PostgreSQL's planner does by taking the sequential scan for such a LIMIT.
       // (With sequential scans disabled PostgreSQL takes the index and its shorter answer.)
-      if (need >= Math.min(index.size, rows) && gucs.get('enable_seqscan') === true) continue;
+      if (needIsLimit && need >= Math.min(index.size, rows) && gucs.get('enable_seqscan') === true) continue;
       // pgvector's post-filter: the plan pgvector makes (selectivity 0.5 for any WHERE clause).
       const post = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: quals.length === 0 ? 1 : 0.5, gucs, filterMode: 'post' }).total;
       let cost = post;

@@ -48,7 +48,7 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
   } else if (name === 'pg_indexes') {
     for (const d of env.catalog.allIndexes()) {
       // peekTable: a catalog view reads past other sessions' DDL locks.
-      const indexdef = pgGetIndexdef(d, env.catalog.peekTable(d.table));
+      const indexdef = pgGetIndexdef(d, env.catalog.peekTable(d.table), env.methods);
       out.push(['public', d.table, d.name, null, indexdef]);
     }
   }

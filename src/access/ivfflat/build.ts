@@ -1,0 +1,115 @@
+/**
+ * CREATE INDEX ... USING ivfflat (pgvector ivfbuild.c), single-threaded:
+ *
+ * 1. sample: a reservoir sample (Vitter's Algorithm R, seeded) of `lists * 50` rows, at least
+ *    10,000, at most the table (pgvector's rule), copied into the arena (unit length for
+ *    inner product and cosine);
+ * 2. k-means on the sample (kmeans.ts) -> `lists` centers;
+ * 3. every row goes to the list of its nearest center (one SIMD range-kernel call over the
+ *    centers per row), its vector copied into the list.
+ *
+ * Progress phases are pgvector's (`building index: performing k-means`, `... assigning
+ * tuples`, `... loading tuples`). With fewer rows than lists, pgvector's NOTICE `ivfflat index
+ * created with little data` goes to `input.onNotice`.
+ */
+import { PgError, SQLSTATE } from '../../common/errors.js';
+import { INDEX_MAX_DIM } from '../../common/limits.js';
+import { Prng } from '../../common/prng.js';
+import { arena } from '../../kernels/arena.js';
+import type { BuildInput } from '../am.js';
+import { asFloat32, hasNorm, IvfflatIndex } from './ivfflat-index.js';
+import { kmeans, normalizeAt } from './kmeans.js';
+import { IvfLists } from './lists.js';
+import type { IvfflatOptions } from './options.js';
+
+/** Samples per list (pgvector: "Target 50 samples per list, with at least 10000 samples"). */
+export const SAMPLES_PER_LIST = 50;
+export const SAMPLES_MIN = 10000;
+
+const PROGRESS_EVERY = 1000;
+
+/** The sample size for `lists` lists over `rows` rows (pgvector's rule; at least 1 slot). */
+export function sampleSize(lists: number, rows: number): number {
+  return Math.max(1, Math.min(Math.max(lists * SAMPLES_PER_LIST, SAMPLES_MIN), rows));
+}
+
+/**
+ * Builds the index over `input`'s rows.
+ * @throws PgError 22023 `column does not have dimensions` when dim is unknown (0), 54000 when
+ *   dim exceeds the index limit, 53200 when the arena cannot hold the sample or the lists.
+ */
+export function buildIvfflat(input: BuildInput): IvfflatIndex {
+  const { dim, opclass } = input;
+  if (!(dim > 0)) throw new PgError(SQLSTATE.invalid_parameter_value, 'column does not have dimensions');
+  if (dim > INDEX_MAX_DIM) {
+    throw new PgError(SQLSTATE.program_limit_exceeded, `column cannot have more than ${INDEX_MAX_DIM} dimensions for ivfflat index`);
+  }
+  const options = input.options as IvfflatOptions;
+  const k = options.lists;
+  const spherical = opclass.metric === 'ip' || opclass.metric === 'cosine';
+  const total = input.rowCount;
+  const report = input.onProgress;
+  const prng = new Prng(input.seed);
+  const lists = new IvfLists(k, dim);
+  let index: IvfflatIndex | null = null;
+  const want = sampleSize(k, total);
+  const rowBytes = dim * 4;
+  let samplesPtr: number;
+  try {
+    samplesPtr = arena.alloc(want * rowBytes, 'IVFFlat k-means samples');
+  } catch (e) {
+    lists.dispose();
+    throw e;
+  }
+  let samplesHeld = true;
+  try {
+    report?.({ phase: 'building index: performing k-means', tuplesTotal: 0, tuplesDone: 0 });
+    let seen = 0;
+    const cosine = opclass.metric === 'cosine';
+    input.forEachRow((_rowId, key) => {
+      const vec = asFloat32(key, dim);
+      if (cosine && !hasNorm(vec, dim)) return; // not indexed (ivfflat-index.ts insert)
+      let slot = seen;
+      if (seen >= want) {
+        slot = prng.int(seen + 1);
+      }
+      seen++;
+      if (slot >= want) return;
+      const f = arena.f32();
+      const o = (samplesPtr + slot * rowBytes) >>> 2;
+      f.set(vec.subarray(0, dim), o);
+      if (spherical) normalizeAt(f, o, dim);
+    });
+    const n = Math.min(seen, want);
+    if (n < k) {
+      input.onNotice?.({
+        message: 'ivfflat index created with little data',
+        detail: 'This will cause low recall.',
+        hint: 'Drop the index until the table has more data.',
+      });
+    }
+    kmeans(samplesPtr, n, dim, k, spherical, prng, lists.centersPtr);
+    arena.free(samplesPtr, want * rowBytes);
+    samplesHeld = false;
+    index = new IvfflatIndex(dim, opclass, options, lists);
+    const ix = index;
+    let done = 0;
+    report?.({ phase: 'building index: assigning tuples', tuplesTotal: total, tuplesDone: 0 });
+    input.forEachRow((rowId, vec) => {
+      ix.insert(rowId, vec);
+      done++;
+      if (report !== undefined && done % PROGRESS_EVERY === 0) {
+        report({ phase: 'building index: assigning tuples', tuplesTotal: total, tuplesDone: done });
+      }
+    });
+    report?.({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: done });
+    lists.shrinkToFit();
+    return ix;
+  } catch (e) {
+    // Out of memory (53200) or a bad value: everything built so far goes back to the arena.
+    if (samplesHeld) arena.free(samplesPtr, want * rowBytes);
+    if (index === null) lists.dispose();
+    else index.dispose();
+    throw e;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * k-means for IVFFlat's centers (pgvector ivfkmeans.c: k-means++ seeding, then Lloyd's
+ * iterations; pgvector accelerates them with Elkan's bounds, here each sample's distances to
+ * all centers come from one WebAssembly SIMD range-kernel call over the contiguous centers).
+ *
+ * Everything is squared L2 over the samples as given. For inner product and cosine the caller
+ * passes unit-length samples and `spherical`, and the centers are normalized after every
+ * update (spherical k-means, as pgvector's vector_spherical_distance + normalized centers): on
+ * the unit sphere squared L2 is 2 - 2 dot, so the nearest center is the one of largest dot.
+ *
+ * Deterministic for a given seed: the same samples give the same centers.
+ */
+import type { Prng } from '../../common/prng.js';
+import { arena } from '../../kernels/arena.js';
+import { fast } from '../../kernels/fast.js';
+
+/** Lloyd iterations at most (pgvector allows 500; recall gains past ~20 are marginal). */
+export const KMEANS_ITERATIONS_MAX = 25;
+
+/**
+ * Iterations stop once fewer than this fraction of the samples change center (pgvector stops
+ * at none; the last moves of a few boundary samples do not change which lists a query probes).
+ */
+export const KMEANS_CHANGES_MIN = 0.001;
+
+/** Scales the `dim` float32 at float index `off` of `f` to unit length (zero vectors stay zero). */
+export function normalizeAt(f: Float32Array, off: number, dim: number): void {
+  let s = 0;
+  for (let i = 0; i < dim; i++) s += f[off + i]! * f[off + i]!;
+  if (!(s > 0)) return;
+  const inv = 1 / Math.sqrt(s);
+  for (let i = 0; i < dim; i++) f[off + i] = f[off + i]! * inv;
+}
+
+/** Index of the smallest of `n` float32 at float index `off` of `f` (first on ties). */
+export function argMin(f: Float32Array, off: number, n: number): number {
+  let best = 0;
+  let bd = Infinity;
+  for (let i = 0; i < n; i++) {
+    const d = f[off + i]!;
+    if (d < bd) {
+      bd = d;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/**
+ * Computes `k` centers of the `n` samples (`n` x `dim` float32 at byte offset `samplesPtr`)
+ * into `k` x `dim` float32 at `centersPtr`. With fewer distinct samples than centers the rest
+ * are random vectors (pgvector's RandomCenters), so every list has a center.
+ * @param onIteration called after each iteration with its number (for progress).
+ * @throws PgError 53200 when the arena cannot hold the scratch (n + k floats).
+ */
+export function kmeans(
+  samplesPtr: number,
+  n: number,
+  dim: number,
+  k: number,
+  spherical: boolean,
+  prng: Prng,
+  centersPtr: number,
+  onIteration?: (iteration: number) => void,
+): void {
+  const rowBytes = dim * 4;
+  const scratchBytes = (Math.max(n, k) + n) * 4;
+  const scratch = arena.alloc(scratchBytes, 'IVFFlat k-means');
+  const minDist = new Float64Array(n);
+  const assign = new Int32Array(n).fill(-1);
+  try {
+    const distPtr = scratch; // max(n, k) float32
+    // --- k-means++ seeding (Arthur & Vassilvitskii 2007): each next center is a sample drawn
+    // with probability proportional to its squared distance to the nearest center so far.
+    let seeded = 0;
+    if (n > 0) {
+      let pick = prng.int(n);
+      minDist.fill(Infinity);
+      while (seeded < k) {
+        copyRow(samplesPtr + pick * rowBytes, centersPtr + seeded * rowBytes, dim);
+        seeded++;
+        if (seeded === k) break;
+        fast.l2sqRange(centersPtr + (seeded - 1) * rowBytes, samplesPtr, n, dim, distPtr);
+        const f = arena.f32();
+        const d0 = distPtr >>> 2;
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+          const d = f[d0 + j]!;
+          if (d < minDist[j]!) minDist[j] = d;
+          sum += minDist[j]!;
+        }
+        if (!(sum > 0)) break; // every sample is a center already
+        let target = prng.next() * sum;
+        pick = n - 1;
+        for (let j = 0; j < n; j++) {
+          target -= minDist[j]!;
+          if (target < 0) {
+            pick = j;
+            break;
+          }
+        }
+      }
+    }
+    for (let c = seeded; c < k; c++) randomCenter(centersPtr + c * rowBytes, dim, spherical, prng);
+    if (spherical) for (let c = 0; c < k; c++) normalizeAt(arena.f32(), (centersPtr + c * rowBytes) >>> 2, dim);
+    if (n === 0 || seeded < k) return; // random centers take no samples; nothing to iterate
+
+    // --- Lloyd's iterations.
+    const sums = new Float64Array(k * dim);
+    const counts = new Int32Array(k);
+    for (let it = 0; it < KMEANS_ITERATIONS_MAX; it++) {
+      let changes = 0;
+      for (let j = 0; j < n; j++) {
+        fast.l2sqRange(samplesPtr + j * rowBytes, centersPtr, k, dim, distPtr);
+        const c = argMin(arena.f32(), distPtr >>> 2, k);
+        if (assign[j] !== c) {
+          assign[j] = c;
+          changes++;
+        }
+      }
+      onIteration?.(it + 1);
+      if (it > 0 && changes <= n * KMEANS_CHANGES_MIN) break;
+      sums.fill(0);
+      counts.fill(0);
+      const f = arena.f32();
+      for (let j = 0; j < n; j++) {
+        const c = assign[j]!;
+        counts[c]!++;
+        const s = (samplesPtr + j * rowBytes) >>> 2;
+        const o = c * dim;
+        for (let i = 0; i < dim; i++) sums[o + i] += f[s + i]!;
+      }
+      for (let c = 0; c < k; c++) {
+        const o = (centersPtr + c * rowBytes) >>> 2;
+        if (counts[c] === 0) {
+          // An empty cluster restarts at a random sample (pgvector: at a random vector).
+          copyRow(samplesPtr + prng.int(n) * rowBytes, centersPtr + c * rowBytes, dim);
+        } else {
+          const inv = 1 / counts[c]!;
+          for (let i = 0; i < dim; i++) f[o + i] = sums[c * dim + i]! * inv;
+        }
+        if (spherical) normalizeAt(f, o, dim);
+      }
+    }
+  } finally {
+    arena.free(scratch, scratchBytes);
+  }
+}
+
+function copyRow(from: number, to: number, dim: number): void {
+  const f = arena.f32();
+  f.copyWithin(to >>> 2, from >>> 2, (from >>> 2) + dim);
+}
+
+function randomCenter(ptr: number, dim: number, spherical: boolean, prng: Prng): void {
+  const f = arena.f32();
+  const o = ptr >>> 2;
+  for (let i = 0; i < dim; i++) f[o + i] = prng.next();
+  if (spherical) normalizeAt(f, o, dim);
+}

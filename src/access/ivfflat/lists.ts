@@ -1,0 +1,175 @@
+/**
+ * The inverted lists of one IVFFlat index, in the arena (pgvector keeps them in list pages
+ * behind a metapage and one list page of centers; here they are flat blocks):
+ *
+ *   centers   one block, lists x dim float32, center c at centersPtr + c * dim * 4
+ *   list l    one block per list, capacity cap[l] entries:
+ *               cap x dim float32   the entries' vectors (normalized for cosine)
+ *               cap x int32         their row ids (-1 - rowId once deleted: a tombstone)
+ *             `count[l]` entries are in use; a full list moves to a block twice as large
+ *             (at least LIST_CAP_MIN), so a list grows in chunks and is never copied per row.
+ *
+ * Vectors of a list are contiguous, so a probe computes all of a list's distances with one
+ * SIMD range kernel call (kernels/fast.ts l2sqRange / dotRange) where they lie.
+ */
+import { assert } from '../../common/assert.js';
+import { arena } from '../../kernels/arena.js';
+
+/** Entries of a list's first block. */
+export const LIST_CAP_MIN = 16;
+
+const USE = 'IVFFlat lists';
+
+export class IvfLists {
+  /** Byte offset of the centers block. */
+  readonly centersPtr: number;
+  /** Per list: byte offset of its block (0 = none yet), entries in use, capacity. */
+  readonly ptr: Int32Array;
+  readonly count: Int32Array;
+  readonly cap: Int32Array;
+  /** Entries in all lists, tombstones included. */
+  total = 0;
+
+  constructor(readonly lists: number, readonly dim: number) {
+    this.centersPtr = arena.alloc(lists * dim * 4, USE);
+    this.ptr = new Int32Array(lists);
+    this.count = new Int32Array(lists);
+    this.cap = new Int32Array(lists);
+  }
+
+  /** Bytes of one entry (vector + row id). */
+  get entryBytes(): number {
+    return this.dim * 4 + 4;
+  }
+
+  /** Byte offset of list `l`'s vector `i`. */
+  vectorPtr(l: number, i: number): number {
+    return this.ptr[l]! + i * this.dim * 4;
+  }
+
+  /** Int32 word index (arena.i32()) of list `l`'s first row id. */
+  rowWord(l: number): number {
+    return (this.ptr[l]! + this.cap[l]! * this.dim * 4) >>> 2;
+  }
+
+  /**
+   * Makes room for `extra` more entries in list `l` (moving it to a larger block), before
+   * anything is written, so an out-of-memory error (53200) leaves the list as it was.
+   */
+  reserve(l: number, extra: number): void {
+    const need = this.count[l]! + extra;
+    const cap = this.cap[l]!;
+    if (need <= cap) return;
+    let next = Math.max(LIST_CAP_MIN, cap * 2);
+    while (next < need) next *= 2;
+    const dimBytes = this.dim * 4;
+    const fresh = arena.alloc(next * (dimBytes + 4), USE);
+    const old = this.ptr[l]!;
+    const n = this.count[l]!;
+    if (old !== 0) {
+      const u8 = arena.u8();
+      u8.copyWithin(fresh, old, old + n * dimBytes);
+      const i32 = arena.i32();
+      const from = (old + cap * dimBytes) >>> 2;
+      i32.copyWithin((fresh + next * dimBytes) >>> 2, from, from + n);
+      arena.free(old, cap * (dimBytes + 4));
+    }
+    this.ptr[l] = fresh;
+    this.cap[l] = next;
+  }
+
+  /** Appends (`rowId`, the `dim` float32 at `vec`) to list `l`; room must be reserved. */
+  append(l: number, rowId: number, vec: Float32Array, vecOff = 0): void {
+    const n = this.count[l]!;
+    assert(n < this.cap[l]!, 'ivfflat list append without room');
+    arena.f32().set(vec.subarray(vecOff, vecOff + this.dim), this.vectorPtr(l, n) >>> 2);
+    arena.i32()[this.rowWord(l) + n] = rowId;
+    this.count[l] = n + 1;
+    this.total++;
+  }
+
+  /**
+   * Moves every list whose block has unused room to a block of exactly its entries (after a
+   * build, whose lists grew by doubling), so the index holds no slack until rows are inserted.
+   * A list that cannot be moved (53200) keeps its larger block.
+   */
+  shrinkToFit(): void {
+    const dimBytes = this.dim * 4;
+    for (let l = 0; l < this.lists; l++) {
+      const n = this.count[l]!;
+      const cap = this.cap[l]!;
+      if (n === cap || n === 0) continue;
+      let fresh: number;
+      try {
+        fresh = arena.alloc(n * (dimBytes + 4), USE);
+      } catch {
+        continue;
+      }
+      const old = this.ptr[l]!;
+      arena.u8().copyWithin(fresh, old, old + n * dimBytes);
+      const from = (old + cap * dimBytes) >>> 2;
+      arena.i32().copyWithin((fresh + n * dimBytes) >>> 2, from, from + n);
+      arena.free(old, cap * (dimBytes + 4));
+      this.ptr[l] = fresh;
+      this.cap[l] = n;
+    }
+  }
+
+  /** Marks `rowId`'s entry in list `l` deleted; false when it is not there. */
+  tombstone(l: number, rowId: number): boolean {
+    const i32 = arena.i32();
+    const w = this.rowWord(l);
+    const n = this.count[l]!;
+    for (let i = 0; i < n; i++) {
+      if (i32[w + i] === rowId) {
+        i32[w + i] = -1 - rowId;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Removes the tombstones of every list, keeping entry order. Returns how many went. */
+  compact(): number {
+    const dimBytes = this.dim * 4;
+    let removed = 0;
+    for (let l = 0; l < this.lists; l++) {
+      const n = this.count[l]!;
+      if (n === 0) continue;
+      const w = this.rowWord(l);
+      const base = this.ptr[l]!;
+      let out = 0;
+      for (let i = 0; i < n; i++) {
+        const i32 = arena.i32();
+        const r = i32[w + i]!;
+        if (r < 0) continue;
+        if (out !== i) {
+          arena.u8().copyWithin(base + out * dimBytes, base + i * dimBytes, base + (i + 1) * dimBytes);
+          i32[w + out] = r;
+        }
+        out++;
+      }
+      removed += n - out;
+      this.count[l] = out;
+    }
+    this.total -= removed;
+    return removed;
+  }
+
+  /** Bytes the centers and list blocks occupy. */
+  sizeBytes(): number {
+    let b = this.lists * this.dim * 4;
+    for (let l = 0; l < this.lists; l++) b += this.cap[l]! * this.entryBytes;
+    return b;
+  }
+
+  dispose(): void {
+    for (let l = 0; l < this.lists; l++) {
+      if (this.ptr[l] !== 0) arena.free(this.ptr[l]!, this.cap[l]! * this.entryBytes);
+      this.ptr[l] = 0;
+      this.cap[l] = 0;
+      this.count[l] = 0;
+    }
+    arena.free(this.centersPtr, this.lists * this.dim * 4);
+  }
+}

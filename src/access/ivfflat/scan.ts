@@ -1,0 +1,315 @@
+/**
+ * Ordered IVFFlat scans (pgvector ivfscan.c). The query's distance to every center orders the
+ * lists; the first `ivfflat.probes` lists are read (each with one SIMD range-kernel call over
+ * its contiguous vectors) and their entries come out in ascending distance. With
+ * `ivfflat.iterative_scan = relaxed_order`, once those are handed out the next `probes` lists
+ * are read, and so on up to `ivfflat.max_probes` lists (or `probes` if larger), each round in
+ * ascending order on its own (pgvector 0.8's relaxed order).
+ *
+ * Beyond pgvector (access/am.ts ScanOptions):
+ * - a row filter is consulted while a list is read, so every row returned passes, and the
+ *   first round reads further lists (nearest first) until it holds `limit` passing rows; later
+ *   rounds continue over every list, so a filtered query gets LIMIT rows whenever they exist;
+ * - `exhaustive` continues over every list whatever the settings, the first round holding at
+ *   least limit / keepFraction rows so the rows the caller keeps are as accurate as an
+ *   unfiltered scan's;
+ * - `continueScan` (a join filters the rows) continues in relaxed order up to max_probes.
+ *
+ * No state in module scope: the query, the center order and the candidates are this scan's.
+ */
+import { arena } from '../../kernels/arena.js';
+import type { IndexScan, ScanOptions, ScanStats } from '../am.js';
+import type { IvfflatIndex } from './ivfflat-index.js';
+import { normalizeAt } from './kmeans.js';
+import { GUC_ITERATIVE_SCAN, GUC_MAX_PROBES, GUC_PROBES } from './options.js';
+
+/**
+ * Relative margin past ScanOptions.distanceBound before a scan stops: list distances are
+ * float32 sums, the SQL operator's float64; rows inside the margin are returned and filtered
+ * by the caller's exact test, so a generous margin costs a few rows, never a wrong answer.
+ */
+const STOP_MARGIN = 1e-3;
+
+export class IvfflatScan implements IndexScan {
+  private readonly probes: number;
+  /** Lists read at most (the whole index for exhaustive and filtered scans). */
+  private readonly maxProbes: number;
+  /** Later rounds are allowed (relaxed order). */
+  private readonly iterative: boolean;
+  /** Passing entries the first round gathers before it stops adding lists. */
+  private readonly firstRoundRows: number;
+  private readonly stopAbove: number;
+  private readonly queryZero: boolean;
+  /** Arena block: the prepared query (dim floats) then distances (distCap floats). */
+  private block = 0;
+  private blockBytes = 0;
+  private distCap = 0;
+  /** Lists in ascending center distance (computed at the first fetch). */
+  private order: Int32Array | null = null;
+  private probed = 0;
+  /** The current round's candidates: row ids and internal distances, and the order handed out. */
+  private candIds: Int32Array = new Int32Array(64);
+  private candDist: Float32Array = new Float32Array(64);
+  private candCount = 0;
+  private batch: Int32Array = new Int32Array(0);
+  private batchLen = 0;
+  private batchPos = 0;
+  /** Candidates already handed out by a partial selection (1 = taken). */
+  private taken: Uint8Array | null = null;
+  private done = false;
+  private readonly counters: ScanStats = { searches: 0, distanceComputations: 0, tuplesReturned: 0 };
+
+  constructor(private readonly ix: IvfflatIndex, q: Float32Array, private readonly opts: ScanOptions) {
+    const lists = ix.lists.lists;
+    this.probes = Math.min(Number(opts.gucs.get(GUC_PROBES)), lists);
+    const exhaustive = opts.exhaustive === true;
+    const filtered = opts.filter != null;
+    const relaxed = String(opts.gucs.get(GUC_ITERATIVE_SCAN)) !== 'off';
+    this.iterative = exhaustive || filtered || relaxed || opts.continueScan === true;
+    const maxProbes = Math.max(this.probes, Math.min(Number(opts.gucs.get(GUC_MAX_PROBES)), lists));
+    this.maxProbes = exhaustive || filtered ? lists : this.iterative ? maxProbes : this.probes;
+    const limit = opts.limit;
+    if (filtered) this.firstRoundRows = limit;
+    else if (exhaustive) {
+      const keep = opts.keepFraction ?? 1;
+      this.firstRoundRows = keep > 0 && keep < 1 ? limit / keep : limit;
+    } else this.firstRoundRows = 0;
+    const bound = opts.distanceBound;
+    this.stopAbove = bound === undefined || this.iterative ? Infinity : bound + STOP_MARGIN * (1 + Math.abs(bound));
+    const dim = ix.dim;
+    this.distCap = Math.max(lists, 256);
+    this.blockBytes = (dim + this.distCap) * 4;
+    this.block = arena.alloc(this.blockBytes, 'IVFFlat scan');
+    const f = arena.f32();
+    f.set(q.subarray(0, dim), this.block >>> 2);
+    let s = 0;
+    for (let i = 0; i < dim; i++) s += q[i]! * q[i]!;
+    if (ix.normalize) normalizeAt(f, this.block >>> 2, dim);
+    // pgvector's cosine distance to a zero query is NaN for every row; ordering is arbitrary.
+    this.queryZero = ix.normalize && !(s > 0);
+  }
+
+  next(rowIds: Int32Array, distances: Float64Array): number {
+    const cap = Math.min(rowIds.length, distances.length);
+    const ix = this.ix;
+    let n = 0;
+    while (n < cap) {
+      if (this.batchPos === this.batchLen && !this.fetch()) break;
+      const c = this.batch[this.batchPos++]!;
+      const rowId = this.candIds[c]!;
+      if (!this.opts.isLive(rowId)) continue;
+      const sql = this.queryZero ? NaN : ix.toSqlDistance(this.candDist[c]!);
+      if (sql > this.stopAbove) {
+        this.finish();
+        break;
+      }
+      rowIds[n] = rowId;
+      distances[n] = sql;
+      n++;
+    }
+    this.counters.tuplesReturned += n;
+    return n;
+  }
+
+  stats(): ScanStats {
+    return { ...this.counters };
+  }
+
+  close(): void {
+    this.finish();
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.batchPos = this.batchLen = 0;
+    if (this.block !== 0) {
+      arena.free(this.block, this.blockBytes);
+      this.block = 0;
+    }
+  }
+
+  /** Loads the next batch of candidates; false when the scan is exhausted. */
+  private fetch(): boolean {
+    for (;;) {
+      if (this.done) return false;
+      // Rest of the current round after a partial selection.
+      if (this.taken !== null) {
+        this.sortRest();
+        if (this.batchLen > 0) return true;
+      }
+      if (this.order === null) this.orderLists();
+      else if (!this.iterative) return this.stop();
+      const order = this.order!;
+      if (this.probed >= this.maxProbes) return this.stop();
+      this.candCount = 0;
+      const first = this.counters.searches === 0;
+      const until = Math.min(this.maxProbes, this.probed + this.probes);
+      while (this.probed < this.maxProbes && (this.probed < until || (first && this.candCount < this.firstRoundRows))) {
+        this.readList(order[this.probed++]!);
+      }
+      this.counters.searches++;
+      this.selectBatch();
+      if (this.batchLen > 0) return true;
+    }
+  }
+
+  private stop(): boolean {
+    this.finish();
+    return false;
+  }
+
+  /** Distances from the query to every center, lists sorted by them (ties by list number). */
+  private orderLists(): void {
+    const ix = this.ix;
+    const k = ix.lists.lists;
+    const dist = this.block + ix.dim * 4;
+    ix.range(this.block, ix.lists.centersPtr, k, ix.dim, dist);
+    this.counters.distanceComputations += k;
+    const f = arena.f32();
+    const keys = new Float64Array(k);
+    const o = dist >>> 2;
+    for (let i = 0; i < k; i++) keys[i] = ix.negate ? -f[o + i]! : f[o + i]!;
+    const order = new Int32Array(k);
+    for (let i = 0; i < k; i++) order[i] = i;
+    order.sort((a, b) => keys[a]! - keys[b]! || a - b);
+    this.order = order;
+  }
+
+  /** Appends list `l`'s live entries (passing the filter) to the candidates. */
+  private readList(l: number): void {
+    const ix = this.ix;
+    const lists = ix.lists;
+    const n = lists.count[l]!;
+    if (n === 0) return;
+    if (n > this.distCap) this.growDist(n);
+    const dist = this.block + ix.dim * 4;
+    ix.range(this.block, lists.ptr[l]!, n, ix.dim, dist);
+    this.counters.distanceComputations += n;
+    if (this.candCount + n > this.candIds.length) {
+      const size = Math.max(this.candCount + n, this.candIds.length * 2);
+      const ids = new Int32Array(size);
+      ids.set(this.candIds.subarray(0, this.candCount));
+      const ds = new Float32Array(size);
+      ds.set(this.candDist.subarray(0, this.candCount));
+      this.candIds = ids;
+      this.candDist = ds;
+    }
+    const f = arena.f32();
+    const words = arena.i32();
+    const o = dist >>> 2;
+    const w = lists.rowWord(l);
+    const filter = this.opts.filter;
+    const ids = this.candIds;
+    const ds = this.candDist;
+    let c = this.candCount;
+    const neg = ix.negate;
+    if (filter == null) {
+      for (let i = 0; i < n; i++) {
+        const r = words[w + i]!;
+        if (r < 0) continue;
+        ids[c] = r;
+        ds[c++] = neg ? -f[o + i]! : f[o + i]!;
+      }
+    } else {
+      const bits = filter.bitmapPtr >>> 2;
+      const rowBits = filter.rowBits;
+      for (let i = 0; i < n; i++) {
+        const r = words[w + i]!;
+        if (r < 0 || r >= rowBits || ((words[bits + (r >>> 5)]! >>> (r & 31)) & 1) === 0) continue;
+        ids[c] = r;
+        ds[c++] = neg ? -f[o + i]! : f[o + i]!;
+      }
+    }
+    this.candCount = c;
+  }
+
+  private growDist(n: number): void {
+    const dim = this.ix.dim;
+    const bytes = (dim + n) * 4;
+    const fresh = arena.alloc(bytes, 'IVFFlat scan');
+    arena.f32().copyWithin(fresh >>> 2, this.block >>> 2, (this.block >>> 2) + dim);
+    arena.free(this.block, this.blockBytes);
+    this.block = fresh;
+    this.blockBytes = bytes;
+    this.distCap = n;
+  }
+
+  /**
+   * Orders the round's candidates for handing out: all of them when few, else the `limit`
+   * smallest first (a bounded max-heap, O(n log limit)), the rest sorted only if asked for.
+   */
+  private selectBatch(): void {
+    const n = this.candCount;
+    const limit = this.opts.limit;
+    if (Number.isFinite(limit) && limit > 0 && n > 4 * limit) {
+      const k = Math.ceil(limit);
+      this.batch = smallest(this.candDist, n, k);
+      this.batchLen = this.batch.length;
+      this.batchPos = 0;
+      const taken = new Uint8Array(n);
+      for (let i = 0; i < this.batchLen; i++) taken[this.batch[i]!] = 1;
+      this.taken = taken;
+      return;
+    }
+    this.batch = sortedOrder(this.candDist, n, null);
+    this.batchLen = n;
+    this.batchPos = 0;
+    this.taken = null;
+  }
+
+  private sortRest(): void {
+    this.batch = sortedOrder(this.candDist, this.candCount, this.taken);
+    this.batchLen = this.batch.length;
+    this.batchPos = 0;
+    this.taken = null;
+  }
+}
+
+/** Indices 0..n-1 (skipping `skip`ped ones) in ascending `d`, ties by index. */
+function sortedOrder(d: Float32Array, n: number, skip: Uint8Array | null): Int32Array {
+  let m = 0;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) if (skip === null || skip[i] === 0) out[m++] = i;
+  const o = m === n ? out : out.subarray(0, m);
+  o.sort((a, b) => d[a]! - d[b]! || a - b);
+  return o;
+}
+
+/** The `k` indices of smallest `d` among 0..n-1, ascending (ties by index). */
+function smallest(d: Float32Array, n: number, k: number): Int32Array {
+  const heap = new Int32Array(k);
+  let size = 0;
+  // Max-heap on (d, index): the root is the worst kept.
+  const worse = (a: number, b: number): boolean => d[a]! > d[b]! || (d[a] === d[b] && a > b);
+  for (let i = 0; i < n; i++) {
+    if (size < k) {
+      let j = size++;
+      heap[j] = i;
+      while (j > 0) {
+        const p = (j - 1) >> 1;
+        if (!worse(heap[j]!, heap[p]!)) break;
+        const t = heap[j]!;
+        heap[j] = heap[p]!;
+        heap[p] = t;
+        j = p;
+      }
+    } else if (worse(heap[0]!, i)) {
+      heap[0] = i;
+      let j = 0;
+      for (;;) {
+        const l = 2 * j + 1;
+        if (l >= size) break;
+        const r = l + 1;
+        const c = r < size && worse(heap[r]!, heap[l]!) ? r : l;
+        if (!worse(heap[c]!, heap[j]!)) break;
+        const t = heap[j]!;
+        heap[j] = heap[c]!;
+        heap[c] = t;
+        j = c;
+      }
+    }
+  }
+  const out = heap.subarray(0, size);
+  out.sort((a, b) => d[a]! - d[b]! || a - b);
+  return out;
+}

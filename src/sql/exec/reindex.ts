@@ -1,0 +1,75 @@
+/**
+ * REINDEX INDEX name / REINDEX TABLE name (PostgreSQL's ReindexIndex / ReindexTable): each
+ * index's structure is built again from the table's current rows and replaces the old one.
+ * For IVFFlat this recomputes the centers (an index created on an empty or small table has
+ * poor lists until then, pgvector's advice); for HNSW it drops the space of vacuumed nodes.
+ * The build goes through `buildIndexOverTable` as CREATE INDEX does (its NOTICEs included).
+ * It is transactional DDL (ddl_txn.ts `reindexTx`): inside a transaction block the old
+ * structure is kept until COMMIT and put back by ROLLBACK (or ROLLBACK TO a savepoint before
+ * it); the catalog logs the rebuild with the transaction id, so recovery rebuilds the index if
+ * the transaction committed and keeps the old definition if not.
+ *
+ * Not supported (0A000): REINDEX SCHEMA / DATABASE / SYSTEM, CONCURRENTLY, options
+ * (VERBOSE, TABLESPACE).
+ */
+import { isOrderedAm, isOrderedIndex } from '../../access/am.js';
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import type { IndexDef } from '../../storage/catalog.js';
+import type { Table } from '../../storage/table.js';
+import type { SqlEnv } from '../env.js';
+import type { PgNode } from '../parser/parse.js';
+import type { Notices } from './ddl.js';
+import { buildIndexOverTable } from './index_build.js';
+import { buildOrderedIndex } from './ordered_index.js';
+import { reindexTx } from './ddl_txn.js';
+import { ensureXid } from './txn.js';
+
+/**
+ * Runs a ReindexStmt.
+ * @throws PgError 42P01 for an unknown relation, 42809 when an index is named as a table or
+ *   the reverse (PostgreSQL's texts), 0A000 for the unsupported forms, and whatever the build
+ *   throws (53200 out of memory: the old structure stays).
+ */
+export function reindex(env: SqlEnv, s: PgNode, notices: Notices): void {
+  const kind = String(s.kind ?? '');
+  if (kind !== 'REINDEX_OBJECT_INDEX' && kind !== 'REINDEX_OBJECT_TABLE') {
+    throw pgErr.featureNotSupported(`REINDEX ${kind.replace('REINDEX_OBJECT_', '')}`);
+  }
+  for (const p of (s.params ?? []) as PgNode[]) {
+    const name = String(p.DefElem?.defname ?? '');
+    throw pgErr.featureNotSupported(name === 'concurrently' ? 'REINDEX CONCURRENTLY' : `REINDEX option "${name}"`);
+  }
+  const name: string = s.relation.relname;
+  if (kind === 'REINDEX_OBJECT_INDEX') {
+    const def = env.catalog.getIndex(name);
+    if (def === undefined) {
+      if (env.catalog.getTable(name) !== undefined) throw new PgError(SQLSTATE.wrong_object_type, `"${name}" is not an index`);
+      throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`); // no position, as PostgreSQL
+    }
+    reindexOne(env, def, env.catalog.getTable(def.table)!, notices);
+    return;
+  }
+  const table = env.catalog.getTable(name);
+  if (table === undefined) {
+    if (env.catalog.getIndex(name) !== undefined) throw new PgError(SQLSTATE.wrong_object_type, `"${name}" is not a table or materialized view`);
+    throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`); // no position, as PostgreSQL
+  }
+  for (const def of env.catalog.indexesOf(table.name)) reindexOne(env, def, table, notices);
+}
+
+/** Builds `def`'s structure again over `table` and swaps it in, in the session's transaction (the primary key has none). */
+function reindexOne(env: SqlEnv, def: IndexDef, table: Table, notices: Notices): void {
+  if (def.primaryKey) return;
+  const am = env.methods.get(def.method);
+  const old = env.indexes.get(def.name);
+  if (am === undefined || old === undefined) return;
+  let fresh;
+  if (isOrderedAm(am)) fresh = buildOrderedIndex(env, am, def, table);
+  else {
+    if (isOrderedIndex(old)) return;
+    fresh = buildIndexOverTable(env, am, { name: def.name, table, def, dim: old.dim, opclass: old.opclass, options: new Map(def.options), notices });
+  }
+  ensureXid(env);
+  reindexTx(env, env.txn, def.name, fresh);
+  env.engine.indexBuilt?.(fresh.size);
+}
