@@ -30,7 +30,7 @@ import type { WalRecord } from '../storage/wal_record.js';
 import type { SqlEnv, TxnState } from '../sql/env.js';
 import { finishWrites, replayRollbackTo } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
-import { createIndexTx, createTableTx, dropIndexTx, dropTableTx, truncateTx } from '../sql/exec/ddl_txn.js';
+import { addColumnTx, alterTableTx, createIndexTx, createTableTx, dropColumnTx, dropIndexTx, dropTableTx, rewriteColumnTx, truncateTx } from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
 import { Durability, KIND_INDEX, KIND_TABLE, META_VERSION, badMeta, walDir, type DurabilityOptions } from './durability.js';
@@ -344,6 +344,18 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       return;
     case 'sequence':
       catalog.setSequence(r.name, r.value);
+      return;
+    case 'alterTable':
+      alterTableTx(env, ddlTxn(r.xid), r.name, r.def);
+      return;
+    case 'addColumn':
+      addColumnTx(env, ddlTxn(r.xid), r.name, r.column, r.fill);
+      return;
+    case 'dropColumn':
+      dropColumnTx(env, ddlTxn(r.xid), r.name, r.column);
+      return;
+    case 'rewriteColumn':
+      rewriteColumnTx(env, ddlTxn(r.xid), r.name, r.column, r.def, r.values);
       return;
   }
 }

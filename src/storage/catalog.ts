@@ -8,7 +8,8 @@
  * the built index structures (storage cannot see index/).
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { Table, type TableDef, type Value } from './table.js';
+import { assert } from '../common/assert.js';
+import { Table, type ColumnDef, type TableDef, type Value } from './table.js';
 
 /**
  * One key of an index (PostgreSQL's pg_index.indkey entry with its indexprs / indclass /
@@ -49,6 +50,11 @@ export interface IndexDef {
   options: [string, string][];
   /** True for the implicit PRIMARY KEY index (t_pkey); it has no method structure. */
   primaryKey: boolean;
+  /**
+   * True for the index of a UNIQUE constraint (named as the constraint, dropped with it);
+   * absent or false for a CREATE [UNIQUE] INDEX.
+   */
+  constraint?: boolean;
 }
 
 /** A key on table column `column` with operator class `opclass`, ascending, NULLS LAST. */
@@ -77,7 +83,11 @@ export type Change =
   | { kind: 'createIndex'; xid: number; def: IndexDef }
   | { kind: 'dropIndex'; xid: number; name: string }
   | { kind: 'sequence'; name: string; value: number }
-  | { kind: 'rollbackTo'; xid: number; undo: readonly UndoneWrite[] };
+  | { kind: 'rollbackTo'; xid: number; undo: readonly UndoneWrite[] }
+  | { kind: 'alterTable'; xid: number; name: string; def: TableDef }
+  | { kind: 'addColumn'; xid: number; name: string; column: ColumnDef; fill: Value }
+  | { kind: 'dropColumn'; xid: number; name: string; column: number }
+  | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: readonly Value[] };
 
 /**
  * One write undone by ROLLBACK TO SAVEPOINT, newest first, as its log record lists them: a row
@@ -528,6 +538,184 @@ export class Catalog {
       commit: () => undefined,
       undo: () => {
         this.version++;
+      },
+    };
+  }
+
+  /**
+   * The definitions an ALTER of table `name` may replace: its index definitions and the
+   * definitions of tables whose foreign keys reference it (an undo puts them back).
+   */
+  private snapshotAround(name: string): () => void {
+    const indexes = [...this.indexes.values()].filter((d) => d.table === name);
+    const others: [Table, TableDef][] = [];
+    for (const other of this.tables.values()) {
+      if ((other.def.foreignKeys ?? []).some((f) => f.refTable === name)) others.push([other, other.def]);
+    }
+    return () => {
+      for (const d of [...this.indexes.values()]) if (indexes.some((o) => o.name === d.name)) this.indexes.delete(d.name);
+      for (const d of indexes) this.indexes.set(d.name, d);
+      for (const [t, d] of others) t.replaceDef(d);
+    };
+  }
+
+  /**
+   * ALTER TABLE of everything a definition holds beside stored values, for transaction `xid`:
+   * constraints, column names, defaults, NOT NULL, the table's name (`def.name` differing from
+   * `name` renames it, with its index definitions and the foreign keys of other tables that
+   * reference it). The stored columns (count, types) must stay the same. The table is locked
+   * (a new name too, invisible to others until commit); the undo restores every definition.
+   * @throws PgError 42P01 when the table is missing, 42P07 when the new name is taken, 55P03
+   *   when another transaction holds either name.
+   */
+  alterTable(name: string, def: TableDef, xid = 0): DdlUndo {
+    const t = this.tables.get(name);
+    if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    const renamed = def.name !== name;
+    if (renamed && this.relationExists(def.name)) {
+      throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
+    }
+    this.lockRelation(name, xid, 'exclusive');
+    if (renamed) this.lockRelation(def.name, xid, 'create');
+    this.onChange?.({ kind: 'alterTable', xid, name, def });
+    const old = t.def;
+    const restore = this.snapshotAround(name);
+    t.replaceDef(def);
+    if (renamed) {
+      this.tables.delete(name);
+      this.tables.set(def.name, t);
+      for (const d of [...this.indexes.values()]) if (d.table === name) this.indexes.set(d.name, { ...d, table: def.name });
+      for (const other of this.tables.values()) {
+        const fks = other.def.foreignKeys;
+        if (fks !== undefined && fks.some((f) => f.refTable === name)) {
+          other.replaceDef({ ...other.def, foreignKeys: fks.map((f) => (f.refTable === name ? { ...f, refTable: def.name } : f)) });
+        }
+      }
+    }
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        if (renamed) {
+          this.tables.delete(def.name);
+          this.tables.set(name, t);
+        }
+        restore();
+        t.replaceDef(old);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * ALTER TABLE ADD COLUMN for transaction `xid`: appends `column`, every existing row holding
+   * `fill`. The undo frees the new column's storage.
+   * @throws PgError 42P01 when the table is missing; 55P03 when another transaction holds it.
+   */
+  addColumn(name: string, column: ColumnDef, fill: Value, xid = 0): DdlUndo {
+    const t = this.tables.get(name);
+    if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'addColumn', xid, name, column, fill });
+    const old = t.def;
+    t.addColumn({ ...t.def, columns: [...t.def.columns, column] }, fill);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        t.freeColumn(t.detachColumn(old, old.columns.length));
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * ALTER TABLE DROP COLUMN of column number `column` for transaction `xid`: every later
+   * column number in the table's definition, its index definitions and other tables' foreign
+   * keys moves down by one. The column's values are kept until commit (freed then; the undo
+   * puts them back with every definition). Nothing may still use the column (the SQL layer
+   * drops its indexes and constraints first, each a change of its own).
+   * @throws PgError 42P01 when the table is missing; 55P03 when another transaction holds it.
+   */
+  dropColumn(name: string, column: number, xid = 0): DdlUndo {
+    const t = this.tables.get(name);
+    if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    const renumber = (c: number): number => {
+      assert(c !== column, `column ${column} of "${name}" is still in use`);
+      return c > column ? c - 1 : c;
+    };
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'dropColumn', xid, name, column });
+    const d = t.def;
+    const restore = this.snapshotAround(name);
+    const def: TableDef = { ...d, columns: d.columns.filter((_, i) => i !== column), primaryKey: d.primaryKey.map(renumber) };
+    if (d.foreignKeys !== undefined) def.foreignKeys = d.foreignKeys.map((f) => ({ ...f, columns: f.columns.map(renumber), refColumns: f.refTable === name ? f.refColumns.map(renumber) : f.refColumns }));
+    const detached = t.detachColumn(def, column);
+    for (const x of [...this.indexes.values()]) {
+      if (x.table === name) this.indexes.set(x.name, { ...x, keys: x.keys.map((k) => (k.expr === null ? { ...k, column: renumber(k.column) } : k)) });
+    }
+    for (const other of this.tables.values()) {
+      const fks = other.def.foreignKeys;
+      if (other === t || fks === undefined || !fks.some((f) => f.refTable === name)) continue;
+      other.replaceDef({ ...other.def, foreignKeys: fks.map((f) => (f.refTable === name ? { ...f, refColumns: f.refColumns.map(renumber) } : f)) });
+    }
+    this.version++;
+    return {
+      commit: () => t.freeColumn(detached),
+      undo: () => {
+        t.attachColumn(d, column, detached);
+        restore();
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * ALTER COLUMN ... TYPE for transaction `xid`: replaces the table by a copy (same row ids,
+   * dead slots kept dead, the primary-key map kept) whose column `column` is `def` and holds
+   * `values[i]` in the i-th live row (in row-id order). The table must have no rows of
+   * in-flight transactions. Returns the new table; the caller rebuilds the index structures
+   * (as after TRUNCATE). The old table is freed at commit, put back by the undo.
+   * @throws PgError 42P01 when the table is missing; 53200 when the arena cannot hold the copy
+   *   (nothing changed then); 55P03 when another transaction holds it.
+   */
+  rewriteColumn(name: string, column: number, def: ColumnDef, values: readonly Value[], xid = 0): { table: Table; ddl: DdlUndo } {
+    const t = this.tables.get(name);
+    if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    assert(t.pendingRows === 0, 'a column is rewritten with no transaction in flight');
+    this.lockRelation(name, xid, 'exclusive');
+    const fresh = new Table({ ...t.def, columns: t.def.columns.map((c, i) => (i === column ? def : c)) });
+    try {
+      let k = 0;
+      const n = t.def.columns.length;
+      for (let r = 0; r < t.slots; r++) {
+        if (!t.isLive(r)) {
+          fresh.appendDeadSlot();
+          continue;
+        }
+        const row: Value[] = new Array(n);
+        for (let c = 0; c < n; c++) row[c] = c === column ? (values[k] ?? null) : t.get(c, r);
+        k++;
+        fresh.commitRow(fresh.prepareRow(row), row, 0);
+      }
+      assert(k === values.length, 'one value per live row');
+      this.onChange?.({ kind: 'rewriteColumn', xid, name, column, def, values });
+    } catch (e) {
+      fresh.dispose();
+      throw e;
+    }
+    for (const [key, r] of t.pkey) fresh.pkey.set(key, r);
+    this.tables.set(name, fresh);
+    this.version++;
+    return {
+      table: fresh,
+      ddl: {
+        commit: () => t.dispose(),
+        undo: () => {
+          this.tables.set(name, t);
+          fresh.dispose();
+          this.version++;
+        },
       },
     };
   }

@@ -19,6 +19,13 @@
  *     10  SEQUENCE       sequence name, value varuint (a value no nextval before it exceeds)
  *     11  ROLLBACK_TO    varuint n, then n undone writes newest first: u8 kind (0 insert,
  *                        1 delete, 2 DDL), and for rows the table name and rowId varuint
+ *     12  ALTER_TABLE    table name, its new definition (codec value): constraints, names,
+ *                        defaults, NOT NULL (a new name renames it)
+ *     13  ADD_COLUMN     table name, the column (as a one-column table definition), the
+ *                        value every existing row gets (codec value)
+ *     14  DROP_COLUMN    table name, column number varuint
+ *     15  REWRITE_COLUMN table name, column number varuint, the new column (one-column table
+ *                        definition), varuint n, n codec values (one per live row, in order)
  *
  * Row, DDL, ROLLBACK_TO and COMMIT/ABORT records carry their transaction id in the header:
  * DDL is transactional (recovery undoes the DDL of a transaction without a commit record).
@@ -28,7 +35,7 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { ByteReader, ByteWriter, CodecValue } from './codec.js';
 import { columnKey, type Change, type IndexDef, type IndexKey, type UndoneWrite } from './catalog.js';
-import { tableDefFromValue, tableDefToValue, type TableDef, type Value } from './table.js';
+import { tableDefFromValue, tableDefToValue, type ColumnDef, type TableDef, type Value } from './table.js';
 
 export const REDO_CREATE_TABLE = 1;
 export const REDO_DROP_TABLE = 2;
@@ -41,6 +48,10 @@ export const REDO_CREATE_INDEX = 8;
 export const REDO_DROP_INDEX = 9;
 export const REDO_SEQUENCE = 10;
 export const REDO_ROLLBACK_TO = 11;
+export const REDO_ALTER_TABLE = 12;
+export const REDO_ADD_COLUMN = 13;
+export const REDO_DROP_COLUMN = 14;
+export const REDO_REWRITE_COLUMN = 15;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -54,7 +65,11 @@ export type Redo =
   | { kind: 'createIndex'; xid: number; def: IndexDef }
   | { kind: 'dropIndex'; xid: number; name: string }
   | { kind: 'sequence'; name: string; value: number }
-  | { kind: 'rollbackTo'; xid: number; undo: UndoneWrite[] };
+  | { kind: 'rollbackTo'; xid: number; undo: UndoneWrite[] }
+  | { kind: 'alterTable'; xid: number; name: string; def: TableDef }
+  | { kind: 'addColumn'; xid: number; name: string; column: ColumnDef; fill: Value }
+  | { kind: 'dropColumn'; xid: number; name: string; column: number }
+  | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: Value[] };
 
 /**
  * An index definition as a codec value: `{name, table, keys: [{column, expr, opclass,
@@ -72,6 +87,7 @@ export function indexDefToValue(d: IndexDef): CodecValue {
     method: d.method,
     options: d.options.map(([k, v]) => [k, v]),
     primaryKey: d.primaryKey,
+    ...(d.constraint === true ? { constraint: true } : {}),
   };
 }
 
@@ -107,6 +123,7 @@ export function indexDefFromValue(v: CodecValue): IndexDef {
     method: o['method'] as string,
     options: (o['options'] as CodecValue[]).map((p) => [(p as string[])[0]!, (p as string[])[1]!] as [string, string]),
     primaryKey,
+    ...(o['constraint'] === true ? { constraint: true } : {}),
   };
 }
 
@@ -159,6 +176,19 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
     case 'sequence':
       w.string(c.name).varuint(c.value);
       return { type: REDO_SEQUENCE, xid: 0 };
+    case 'alterTable':
+      w.string(c.name).value(tableDefToValue(c.def));
+      return { type: REDO_ALTER_TABLE, xid: c.xid };
+    case 'addColumn':
+      w.string(c.name).value(tableDefToValue({ name: c.name, columns: [c.column], primaryKey: [] })).value(c.fill as CodecValue);
+      return { type: REDO_ADD_COLUMN, xid: c.xid };
+    case 'dropColumn':
+      w.string(c.name).varuint(c.column);
+      return { type: REDO_DROP_COLUMN, xid: c.xid };
+    case 'rewriteColumn':
+      w.string(c.name).varuint(c.column).value(tableDefToValue({ name: c.name, columns: [c.def], primaryKey: [] })).varuint(c.values.length);
+      for (const v of c.values) w.value(v as CodecValue);
+      return { type: REDO_REWRITE_COLUMN, xid: c.xid };
   }
 }
 
@@ -216,6 +246,30 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
     case REDO_SEQUENCE: {
       const name = r.string();
       return { kind: 'sequence', name, value: r.varuint() };
+    }
+    case REDO_ALTER_TABLE: {
+      const name = r.string();
+      return { kind: 'alterTable', xid, name, def: tableDefFromValue(r.readValue()) };
+    }
+    case REDO_ADD_COLUMN: {
+      const name = r.string();
+      const column = tableDefFromValue(r.readValue()).columns[0];
+      if (column === undefined) throw new PgError(SQLSTATE.data_corrupted, 'invalid column definition');
+      return { kind: 'addColumn', xid, name, column, fill: r.readValue() as Value };
+    }
+    case REDO_DROP_COLUMN: {
+      const name = r.string();
+      return { kind: 'dropColumn', xid, name, column: r.varuint() };
+    }
+    case REDO_REWRITE_COLUMN: {
+      const name = r.string();
+      const column = r.varuint();
+      const def = tableDefFromValue(r.readValue()).columns[0];
+      if (def === undefined) throw new PgError(SQLSTATE.data_corrupted, 'invalid column definition');
+      const n = r.varuint();
+      const values: Value[] = new Array(n);
+      for (let i = 0; i < n; i++) values[i] = r.readValue() as Value;
+      return { kind: 'rewriteColumn', xid, name, column, def, values };
     }
     default:
       throw new PgError(SQLSTATE.data_corrupted, `invalid redo record type ${type}`);

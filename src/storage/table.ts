@@ -73,6 +73,34 @@ export interface ColumnDef {
   sequence: string | null;
   /** DEFAULT expression as SQL text, evaluated by the SQL layer (null: no default). */
   defaultSql: string | null;
+  /**
+   * GENERATED ALWAYS ('a') or BY DEFAULT ('d') AS IDENTITY (PostgreSQL's attidentity); the
+   * column is filled from `sequence` as a serial column is. Absent: not an identity column.
+   */
+  identity?: 'a' | 'd';
+}
+
+/** A CHECK constraint (pg_constraint contype 'c'): its name and expression as SQL text. */
+export interface CheckDef {
+  name: string;
+  /** The expression as normalized SQL text over the table's columns, re-analyzed when used. */
+  expr: string;
+}
+
+/** FK actions as PostgreSQL's confdeltype / confupdtype letters: a(no action), r, c, n, d. */
+export type FkAction = 'a' | 'r' | 'c' | 'n' | 'd';
+
+/** A FOREIGN KEY constraint of the table that holds it (the referencing table). */
+export interface ForeignKeyDef {
+  name: string;
+  /** Referencing column numbers, in key order. */
+  columns: number[];
+  /** The referenced table's name. */
+  refTable: string;
+  /** Referenced column numbers (a primary key or UNIQUE constraint's columns), in key order. */
+  refColumns: number[];
+  onDelete: FkAction;
+  onUpdate: FkAction;
 }
 
 export interface TableDef {
@@ -80,6 +108,10 @@ export interface TableDef {
   columns: ColumnDef[];
   /** Column indexes of the primary key (empty when none). */
   primaryKey: number[];
+  /** CHECK constraints (absent: none; definitions written before constraints existed). */
+  checks?: CheckDef[];
+  /** FOREIGN KEY constraints held by this table (absent: none). */
+  foreignKeys?: ForeignKeyDef[];
 }
 
 /** Memory taken for a row about to be appended ({@link Table.prepareRow}). */
@@ -112,8 +144,18 @@ class VectorColumn {
   }
 }
 
+/** A column's storage taken out of its table by ALTER TABLE DROP COLUMN until the transaction ends. */
+export interface DetachedColumn {
+  scalars: Value[] | null;
+  vector: VectorColumn | null;
+  packed: PackedColumn | null;
+  /** The table's slot count when it was detached (rows it covers). */
+  slots: number;
+}
+
 export class Table {
-  readonly def: TableDef;
+  /** The definition; replaced (never mutated) by {@link replaceDef} when constraints or names change. */
+  def: TableDef;
   /** Slots used so far (rowIds are 0 .. slots-1). */
   slots = 0;
   /** Rows alive (slots minus deleted). */
@@ -142,6 +184,114 @@ export class Table {
       const k = packedKind(c.type);
       return k === null ? null : new PackedColumn(k, c.typmod);
     });
+  }
+
+  /**
+   * Catalog only: installs a new definition with the same columns in storage (same count and
+   * types: names, defaults, NOT NULL and constraints may differ).
+   */
+  replaceDef(def: TableDef): void {
+    assert(
+      def.columns.length === this.def.columns.length && def.columns.every((c, i) => c.type === this.def.columns[i]!.type && c.typmod === this.def.columns[i]!.typmod),
+      'replaceDef keeps the stored columns',
+    );
+    this.def = def;
+  }
+
+  /**
+   * Catalog only: ALTER TABLE ADD COLUMN. `def` is the new definition (the old one with the
+   * column appended); every existing slot gets `fill` (one value, PostgreSQL's attmissingval).
+   * Vector and packed columns take only a NULL fill (checked by the SQL layer).
+   */
+  addColumn(def: TableDef, fill: Value): void {
+    const c = def.columns[def.columns.length - 1]!;
+    assert(def.columns.length === this.def.columns.length + 1, 'addColumn appends one column');
+    const k = packedKind(c.type);
+    if (c.type === 'vector') {
+      assert(fill === null, 'a new vector column starts NULL');
+      const vc = new VectorColumn(c.typmod);
+      vc.norms = new Float32Array(this.capacity);
+      vc.nulls = new Uint8Array(this.capacity);
+      vc.nulls.fill(1, 0, this.slots);
+      if (vc.dim < 0) {
+        vc.rowPtr = new Uint32Array(this.capacity);
+        vc.rowDim = new Int32Array(this.capacity);
+      }
+      this.scalars.push(null);
+      this.vectors.push(vc);
+      this.packed.push(null);
+    } else if (k !== null) {
+      assert(fill === null, 'a new packed column starts NULL');
+      const pc = new PackedColumn(k, c.typmod);
+      pc.grow(this.capacity);
+      pc.nulls.fill(1, 0, this.slots);
+      this.scalars.push(null);
+      this.vectors.push(null);
+      this.packed.push(pc);
+    } else {
+      const arr: Value[] = new Array(this.slots).fill(fill);
+      this.scalars.push(arr);
+      this.vectors.push(null);
+      this.packed.push(null);
+    }
+    this.def = def;
+  }
+
+  /**
+   * Catalog only: ALTER TABLE DROP COLUMN of column `col`, whose storage is taken out of the
+   * table and returned (freed by {@link freeColumn} at commit, put back by
+   * {@link attachColumn} at undo); `def` is the new definition (the column removed, later
+   * column numbers one lower).
+   */
+  detachColumn(def: TableDef, col: number): DetachedColumn {
+    assert(def.columns.length === this.def.columns.length - 1, 'dropColumn removes one column');
+    const out: DetachedColumn = { scalars: this.scalars[col] ?? null, vector: this.vectors[col] ?? null, packed: this.packed[col] ?? null, slots: this.slots };
+    this.scalars.splice(col, 1);
+    this.vectors.splice(col, 1);
+    this.packed.splice(col, 1);
+    this.def = def;
+    return out;
+  }
+
+  /** Catalog only: puts column storage taken by {@link detachColumn} back at `col`; `def` is the definition it had. */
+  attachColumn(def: TableDef, col: number, c: DetachedColumn): void {
+    assert(def.columns.length === this.def.columns.length + 1, 'attachColumn restores one column');
+    // Rows the transaction appended since (undone by now) hold NULL in the column.
+    if (c.scalars !== null) for (let i = c.slots; i < this.slots; i++) c.scalars.push(null);
+    if (c.packed !== null && c.packed.nulls.length < this.capacity) c.packed.grow(this.capacity);
+    c.packed?.nulls.fill(1, c.slots, this.slots);
+    const vc = c.vector;
+    if (vc !== null) {
+      if (vc.nulls.length < this.capacity) {
+        vc.norms = growF32(vc.norms, this.capacity);
+        const n = new Uint8Array(this.capacity);
+        n.set(vc.nulls);
+        vc.nulls = n;
+        if (vc.dim < 0) {
+          const p = new Uint32Array(this.capacity);
+          p.set(vc.rowPtr);
+          vc.rowPtr = p;
+          const d = new Int32Array(this.capacity);
+          d.set(vc.rowDim);
+          vc.rowDim = d;
+        }
+      }
+      vc.nulls.fill(1, c.slots, this.slots);
+    }
+    this.scalars.splice(col, 0, c.scalars);
+    this.vectors.splice(col, 0, c.vector);
+    this.packed.splice(col, 0, c.packed);
+    this.def = def;
+  }
+
+  /** Catalog only: frees the storage of a column taken by {@link detachColumn}. */
+  freeColumn(c: DetachedColumn): void {
+    c.packed?.dispose(c.slots);
+    const vc = c.vector;
+    if (vc !== null) {
+      if (vc.store !== null) vc.store.dispose();
+      else for (let i = 0; i < c.slots; i++) if (vc.rowPtr[i]! !== 0) arena.free(vc.rowPtr[i]!, vc.rowDim[i]! * 4);
+    }
   }
 
   get name(): string {
@@ -692,14 +842,24 @@ export function tableDefToValue(def: TableDef): CodecValue {
       notNull: c.notNull,
       sequence: c.sequence,
       defaultSql: c.defaultSql,
+      ...(c.identity === undefined ? {} : { identity: c.identity }),
     })),
+    // Written only when present, so a table without constraints encodes as before.
+    ...(def.checks === undefined || def.checks.length === 0 ? {} : { checks: def.checks.map((c) => ({ name: c.name, expr: c.expr })) }),
+    ...(def.foreignKeys === undefined || def.foreignKeys.length === 0
+      ? {}
+      : {
+          foreignKeys: def.foreignKeys.map((f) => ({
+            name: f.name, columns: Int32Array.from(f.columns), refTable: f.refTable, refColumns: Int32Array.from(f.refColumns), onDelete: f.onDelete, onUpdate: f.onUpdate,
+          })),
+        }),
   };
 }
 
 /** Inverse of {@link tableDefToValue}. @throws PgError XX001 for a malformed value. */
 export function tableDefFromValue(v: CodecValue): TableDef {
   try {
-    const o = v as { name: string; primaryKey: Int32Array; columns: Record<string, CodecValue>[] };
+    const o = v as { name: string; primaryKey: Int32Array; columns: Record<string, CodecValue>[]; checks?: Record<string, CodecValue>[]; foreignKeys?: Record<string, CodecValue>[] };
     const columns: ColumnDef[] = o.columns.map((c) => ({
       name: c['name'] as string,
       type: c['type'] as ColumnType,
@@ -707,9 +867,26 @@ export function tableDefFromValue(v: CodecValue): TableDef {
       notNull: c['notNull'] as boolean,
       sequence: c['sequence'] as string | null,
       defaultSql: c['defaultSql'] as string | null,
+      ...(c['identity'] === 'a' || c['identity'] === 'd' ? { identity: c['identity'] } : {}),
     }));
     if (typeof o.name !== 'string' || columns.some((c) => typeof c.name !== 'string')) throw new Error('bad');
-    return { name: o.name, columns, primaryKey: Array.from(o.primaryKey) };
+    const def: TableDef = { name: o.name, columns, primaryKey: Array.from(o.primaryKey) };
+    if (o.checks !== undefined) {
+      def.checks = o.checks.map((c) => ({ name: c['name'] as string, expr: c['expr'] as string }));
+      if (def.checks.some((c) => typeof c.name !== 'string' || typeof c.expr !== 'string')) throw new Error('bad');
+    }
+    if (o.foreignKeys !== undefined) {
+      def.foreignKeys = o.foreignKeys.map((f) => ({
+        name: f['name'] as string,
+        columns: Array.from(f['columns'] as Int32Array),
+        refTable: f['refTable'] as string,
+        refColumns: Array.from(f['refColumns'] as Int32Array),
+        onDelete: f['onDelete'] as FkAction,
+        onUpdate: f['onUpdate'] as FkAction,
+      }));
+      if (def.foreignKeys.some((f) => typeof f.name !== 'string' || typeof f.refTable !== 'string' || f.columns.length !== f.refColumns.length)) throw new Error('bad');
+    }
+    return def;
   } catch {
     throw new PgError(SQLSTATE.data_corrupted, 'invalid table definition');
   }

@@ -271,3 +271,19 @@ test('COPY round trip of seeded random rows (text, csv, binary)', async () => {
     throw e;
   }
 });
+
+test('COPY FROM checks CHECK, UNIQUE and FOREIGN KEY constraints and identity columns as PostgreSQL', async () => {
+  await both('CREATE TABLE cp (id int PRIMARY KEY, code int UNIQUE, n int CHECK (n > 0))');
+  await both('CREATE TABLE cc (id int GENERATED ALWAYS AS IDENTITY, p int REFERENCES cp ON DELETE CASCADE, note text)');
+  await same(`COPY cp FROM '/dev/blob'`, '1\t10\t1\n2\t20\t2\n');
+  await same(`COPY cp FROM '/dev/blob'`, '3\t30\t3\n4\t40\t-4\n');
+  await same(`COPY cp FROM '/dev/blob'`, '5\t10\t5\n');
+  await same(`COPY cc (p, note) FROM '/dev/blob'`, '1\ta\n2\tb\n\\N\tc\n');
+  await same(`COPY cc (p, note) FROM '/dev/blob'`, '1\td\n9\te\n');
+  // COPY writes a GENERATED ALWAYS column it is given (PostgreSQL does not check it there).
+  await same(`COPY cc (id, p, note) FROM '/dev/blob'`, '100\t2\tf\n');
+  await sameRows('SELECT * FROM cp ORDER BY id');
+  await sameRows('SELECT * FROM cc ORDER BY id');
+  await both('DELETE FROM cp WHERE id = 1');
+  await sameRows('SELECT * FROM cc ORDER BY id');
+});

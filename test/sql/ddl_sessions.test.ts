@@ -136,3 +136,36 @@ test('closing the database with DDL in flight frees what the open transactions k
   await db.close();
   assert.equal(arena.allocatedBytes, before, 'every arena block is freed');
 });
+
+test('ALTER TABLE and constraints in an open transaction: others get 55P03 on the table, 42P01 for its new name, and see the outcome after COMMIT', async () => {
+  const db = await Vecgres.create();
+  const a = await db.connect();
+  const b = await db.connect();
+  try {
+    await db.exec('CREATE TABLE t (id int PRIMARY KEY, x int); INSERT INTO t VALUES (1, 1); CREATE TABLE other (id int)');
+    await a.query('BEGIN');
+    await a.query('ALTER TABLE t ADD COLUMN y int DEFAULT 5');
+    await assert.rejects(b.query('SELECT * FROM t'), lock('t'));
+    await assert.rejects(b.query('INSERT INTO t VALUES (2, 2)'), lock('t'));
+    await assert.rejects(b.query('ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0)'), lock('t'));
+    // A table the transaction does not hold stays usable.
+    await b.query('INSERT INTO other VALUES (1)');
+    await a.query('ALTER TABLE t RENAME TO t2');
+    await assert.rejects(b.query('SELECT * FROM t2'), { code: '42P01', message: 'relation "t2" does not exist' });
+    await assert.rejects(b.query('CREATE TABLE t2 (z int)'), lock('t2'));
+    await a.query('ROLLBACK');
+    assert.deepEqual((await b.query('SELECT * FROM t')).rows, [{ id: 1, x: 1 }]);
+    await a.query('BEGIN');
+    await a.query('ALTER TABLE t ADD CONSTRAINT xu UNIQUE (x), ADD CONSTRAINT pos CHECK (x > 0)');
+    await a.query('CREATE TABLE ref (t_x int REFERENCES t (x))');
+    await assert.rejects(b.query('INSERT INTO t VALUES (2, 1)'), lock('t'));
+    await a.query('COMMIT');
+    await assert.rejects(b.query('INSERT INTO t VALUES (2, 1)'), { code: '23505' });
+    await assert.rejects(b.query('INSERT INTO t VALUES (2, -1)'), { code: '23514' });
+    await assert.rejects(b.query('INSERT INTO ref VALUES (9)'), { code: '23503' });
+  } finally {
+    await a.release();
+    await b.release();
+    await db.close();
+  }
+});

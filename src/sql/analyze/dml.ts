@@ -80,6 +80,9 @@ export function analyzeUpdate(env: SqlEnv, stmt: PgNode, declared: readonly SqlT
     }
     if (r.val.MultiAssignRef !== undefined) throw pgErr.featureNotSupported('multiple-column assignment');
     if (r.val.SetToDefault !== undefined) throw pgErr.featureNotSupported('SET ... = DEFAULT');
+    if (table.def.columns[col]!.identity === 'a') {
+      throw new PgError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
+    }
     const e = analyzeExpr(scope, r.val);
     const loc = r.val[Object.keys(r.val)[0]!]?.location;
     sets.push({ col, expr: assignCoerce(scope, e, col, table, typeof loc === 'number' && loc >= 0 ? loc + 1 : undefined) });

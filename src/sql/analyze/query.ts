@@ -1340,6 +1340,25 @@ function figureColnameInternal(node: PgNode): { name: string; strength: 1 | 2 } 
 }
 
 /** Analyzes INSERT ... VALUES. */
+/**
+ * Whether an explicit value for column `ci` of INSERT is replaced by the column's identity
+ * default: OVERRIDING USER VALUE on an identity column (PostgreSQL's rewriteTargetListIU).
+ * @throws PgError 428C9 for a value given to a GENERATED ALWAYS column without OVERRIDING
+ *   SYSTEM VALUE.
+ */
+function identityOverridden(table: Table, ci: number, override: string | undefined): boolean {
+  const c = table.def.columns[ci]!;
+  if (c.identity === undefined) return false;
+  if (override === 'OVERRIDING_USER_VALUE') return true;
+  if (c.identity === 'a' && override !== 'OVERRIDING_SYSTEM_VALUE') {
+    throw new PgError('428C9', `cannot insert a non-DEFAULT value into column "${c.name}"`, {
+      detail: `Column "${c.name}" is an identity column defined as GENERATED ALWAYS.`,
+      hint: 'Use OVERRIDING SYSTEM VALUE to override.',
+    });
+  }
+  return false;
+}
+
 export function analyzeInsert(
   env: SqlEnv,
   stmt: PgNode,
@@ -1396,6 +1415,7 @@ export function analyzeInsert(
     const columns: Expr[] = defaultExprs.map((d, i) => d ?? { k: 'const', type: cols[i]!.type, value: null });
     sub.targets.forEach((t, k) => {
       const ci = targetCols[k]!;
+      if (identityOverridden(table, ci, stmt.override)) return;
       const slot: Expr = { k: 'slot', type: t.expr.type, idx: k, typmod: typmodOf(t.expr), name: t.name };
       columns[ci] = assignCoerce(scope, slot, ci, table, t.loc === undefined ? undefined : t.loc + 1);
     });
@@ -1419,6 +1439,7 @@ export function analyzeInsert(
     for (let k = 0; k < items.length; k++) {
       const ci = targetCols[k]!;
       if (items[k].SetToDefault !== undefined) continue;
+      if (identityOverridden(table, ci, stmt.override)) continue;
       const e = analyzeExpr(scope, items[k]);
       row[ci] = assignCoerce(scope, e, ci, table, exprLoc(items[k]));
     }
@@ -1470,7 +1491,9 @@ function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined,
       });
     }
   } else if (infer.conname !== undefined) {
-    if (table.def.primaryKey.length === 0 || infer.conname !== `${table.name}_pkey`) {
+    // The primary key's or a UNIQUE constraint's index (named as the constraint).
+    const named = env.catalog.getIndex(infer.conname);
+    if (named === undefined || named.table !== table.name || !(named.primaryKey || named.constraint === true)) {
       throw new PgError(SQLSTATE.undefined_object, `constraint "${infer.conname}" for table "${table.name}" does not exist`);
     }
     arbiters = [infer.conname];
@@ -1506,6 +1529,9 @@ function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined,
       if (sets.some((x) => x.col === col)) throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`);
       if (r.val.MultiAssignRef !== undefined) throw pgErr.featureNotSupported('multiple-column assignment');
       if (r.val.SetToDefault !== undefined) throw pgErr.featureNotSupported('SET ... = DEFAULT');
+      if (table.def.columns[col]!.identity === 'a') {
+        throw new PgError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
+      }
       const e = analyzeExpr(ps, r.val);
       const loc = r.val[Object.keys(r.val)[0]!]?.location;
       sets.push({ col, expr: assignCoerce(ps, e, col, table, typeof loc === 'number' && loc >= 0 ? loc + 1 : undefined) });

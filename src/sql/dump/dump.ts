@@ -22,7 +22,7 @@ import type { Catalog, IndexDef } from '../../storage/catalog.js';
 import type { IndexMethods } from '../exec/pg_get_indexdef.js';
 import type { Table } from '../../storage/table.js';
 import {
-  createIndexSql, createSequenceSql, isConstraintIndex, createTableSql, serialDefaultSql, setvalSql, tableConstraintsSql, type ConstraintSql,
+  createIndexSql, createSequenceSql, identitySql, isConstraintIndex, createTableSql, serialDefaultSql, setvalSql, tableConstraintsSql, type ConstraintSql,
 } from './schema_sql.js';
 import { writeCopyData, writeInsertData } from './table_data.js';
 
@@ -97,16 +97,26 @@ export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpO
   // Tables and sequences share pg_dump's priority: one list by name.
   const relations: { name: string; text: string }[] = [];
   for (const t of tables) {
-    relations.push({ name: t.name, text: toc(t.name, 'TABLE') + tableSql.get(t.name)! + '\n\n' });
+    let text = toc(t.name, 'TABLE') + tableSql.get(t.name)! + '\n\n';
     for (const c of t.def.columns) {
-      if (c.sequence !== null) relations.push({ name: c.sequence, text: toc(c.sequence, 'SEQUENCE') + createSequenceSql(t, c) + '\n\n' });
+      if (c.sequence === null) continue;
+      // An identity column's sequence is made by an ALTER TABLE of its table: right after it.
+      if (c.identity !== undefined) {
+        text += toc(c.sequence, 'SEQUENCE') + identitySql(t, c) + '\n\n';
+        continue;
+      }
+      // A serial sequence names its table (OWNED BY): never before it, even when a renamed
+      // table's name sorts after its sequence's.
+      const key = c.sequence < t.name ? `${t.name}\u0000${c.sequence}` : c.sequence;
+      relations.push({ name: key, text: toc(c.sequence, 'SEQUENCE') + createSequenceSql(t, c) + '\n\n' });
     }
+    relations.push({ name: t.name, text });
   }
   for (const r of sortedByName(relations, (r) => r.name)) out(r.text);
 
   for (const t of tables) {
     for (const c of t.def.columns) {
-      if (c.sequence !== null) out(toc(`${t.name} ${c.name}`, 'DEFAULT') + serialDefaultSql(t, c) + '\n\n');
+      if (c.sequence !== null && c.identity === undefined) out(toc(`${t.name} ${c.name}`, 'DEFAULT') + serialDefaultSql(t, c) + '\n\n');
     }
   }
 
@@ -127,7 +137,7 @@ export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpO
   const indexes: { def: IndexDef; table: Table }[] = [];
   for (const t of tables) {
     const defs = catalog.indexesOf(t.name);
-    constraints.push(...tableConstraintsSql(t, defs));
+    constraints.push(...tableConstraintsSql(t, defs, (n) => catalog.getTable(n)));
     for (const d of defs) if (!isConstraintIndex(d)) indexes.push({ def: d, table: t });
   }
   const writeConstraint = (c: ConstraintSql) => out(toc(`${c.table} ${c.name}`, c.kind) + c.sql + '\n\n');

@@ -7,7 +7,8 @@
  */
 import { unreachable } from '../../common/assert.js';
 import type { IndexDef } from '../../storage/catalog.js';
-import type { ColumnDef, Table } from '../../storage/table.js';
+import type { ColumnDef, FkAction, Table } from '../../storage/table.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
 import { charTypmodLength } from '../../types/character.js';
 import { numericTypmodOut } from '../../types/numeric.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
@@ -67,13 +68,30 @@ export function columnDefaultSql(c: ColumnDef): string | null {
   return deparseRawChecked(JSON.parse(c.defaultSql), 'a column default');
 }
 
-/** `CREATE TABLE public.t (\n    col type DEFAULT ... NOT NULL,\n ...\n);` */
+/**
+ * `CREATE TABLE public.t (\n    col type DEFAULT ... NOT NULL,\n ...,\n    CONSTRAINT c CHECK (...)\n);`
+ * CHECK constraints are written inside it, as pg_dump writes validated ones (the rows were
+ * checked when each was added or written).
+ */
 export function createTableSql(t: Table): string {
   const cols = t.def.columns.map((c) => {
     const dflt = columnDefaultSql(c);
     return `    ${quoteIdent(c.name)} ${columnTypeSql(c)}${dflt === null ? '' : ` DEFAULT ${dflt}`}${c.notNull ? ' NOT NULL' : ''}`;
   });
+  // pg_get_constraintdef: CHECK around the stored (already parenthesized) expression.
+  for (const k of [...(t.def.checks ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) cols.push(`    CONSTRAINT ${quoteIdent(k.name)} CHECK (${k.expr})`);
   return `CREATE TABLE ${qualifiedName(t.name)} (\n${cols.length === 0 ? '' : cols.join(',\n') + '\n'});\n`;
+}
+
+/**
+ * An identity column's sequence, as pg_dump writes it after the table: `ALTER TABLE
+ * public.t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME ... CACHE 1);`.
+ */
+export function identitySql(t: Table, c: ColumnDef): string {
+  return (
+    `ALTER TABLE ${qualifiedName(t.name)} ALTER COLUMN ${quoteIdent(c.name)} ADD GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (\n` +
+    `    SEQUENCE NAME ${qualifiedName(c.sequence!)}\n    START WITH 1\n    INCREMENT BY 1\n    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1\n);\n`
+  );
 }
 
 /** The sequence of a serial column: CREATE SEQUENCE and its OWNED BY, as pg_dump writes them. */
@@ -111,33 +129,49 @@ export interface ConstraintSql {
   kind: 'CONSTRAINT' | 'FK CONSTRAINT';
 }
 
+/** pg_get_constraintdef's words for a referential action (NO ACTION is left out). */
+const FK_ACTION: Record<FkAction, string> = { a: '', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+
 /**
- * The constraints of table `t` that pg_dump adds after the data: today the PRIMARY KEY (from
- * its index definition). UNIQUE, CHECK and FOREIGN KEY constraints belong here as the catalog
- * learns them (a FOREIGN KEY with kind `FK CONSTRAINT`).
+ * The constraints of table `t` that pg_dump adds after the data: the PRIMARY KEY and UNIQUE
+ * constraints (from their index definitions; kind `CONSTRAINT`) and FOREIGN KEYs (kind `FK
+ * CONSTRAINT`, written after every index so the referenced keys exist). `tables` resolves a
+ * foreign key's referenced table. CHECK constraints are in {@link createTableSql}.
  */
-export function tableConstraintsSql(t: Table, indexes: readonly IndexDef[]): ConstraintSql[] {
+export function tableConstraintsSql(t: Table, indexes: readonly IndexDef[], tables: (name: string) => Table | undefined): ConstraintSql[] {
   const out: ConstraintSql[] = [];
   for (const d of indexes) {
-    if (!d.primaryKey) continue;
+    if (!isConstraintIndex(d)) continue;
     const cols = d.keys.map((k) => quoteIdent(t.def.columns[k.column]!.name)).join(', ');
     out.push({
       name: d.name,
       table: t.name,
       kind: 'CONSTRAINT',
-      sql: `ALTER TABLE ONLY ${qualifiedName(t.name)}\n    ADD CONSTRAINT ${quoteIdent(d.name)} PRIMARY KEY (${cols});\n`,
+      sql: `ALTER TABLE ONLY ${qualifiedName(t.name)}\n    ADD CONSTRAINT ${quoteIdent(d.name)} ${d.primaryKey ? 'PRIMARY KEY' : 'UNIQUE'} (${cols});\n`,
+    });
+  }
+  for (const fk of t.def.foreignKeys ?? []) {
+    const ref = fk.refTable === t.name ? t : tables(fk.refTable);
+    if (ref === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${fk.refTable}" does not exist`);
+    const cols = fk.columns.map((c) => quoteIdent(t.def.columns[c]!.name)).join(', ');
+    const refCols = fk.refColumns.map((c) => quoteIdent(ref.def.columns[c]!.name)).join(', ');
+    const actions = (fk.onUpdate === 'a' ? '' : ` ON UPDATE ${FK_ACTION[fk.onUpdate]}`) + (fk.onDelete === 'a' ? '' : ` ON DELETE ${FK_ACTION[fk.onDelete]}`);
+    out.push({
+      name: fk.name,
+      table: t.name,
+      kind: 'FK CONSTRAINT',
+      sql: `ALTER TABLE ONLY ${qualifiedName(t.name)}\n    ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${cols}) REFERENCES ${qualifiedName(ref.name)}(${refCols})${actions};\n`,
     });
   }
   return out;
 }
 
 /**
- * True for an index that a constraint creates (today the primary key's): the dump writes the
- * constraint ({@link tableConstraintsSql}), not a CREATE INDEX. A UNIQUE constraint's index
- * belongs here too once the catalog records it.
+ * True for an index that a constraint creates (a primary key's or a UNIQUE constraint's): the
+ * dump writes the constraint ({@link tableConstraintsSql}), not a CREATE INDEX.
  */
 export function isConstraintIndex(d: IndexDef): boolean {
-  return d.primaryKey;
+  return d.primaryKey || d.constraint === true;
 }
 
 /**

@@ -78,7 +78,9 @@ export function insertLiteral(text: string | null, type: ColumnType): string {
 /** Writes `t`'s committed rows as `INSERT INTO public.t VALUES (...);` statements. Returns the row count. */
 export function writeInsertData(t: Table, out: (chunk: string) => void): number {
   const types = t.def.columns.map((c) => c.type);
-  const prefix = `INSERT INTO ${qualifiedName(t.name)} VALUES (`;
+  // pg_dump --inserts: a GENERATED ALWAYS identity column takes the stored value only so.
+  const overriding = t.def.columns.some((c) => c.identity === 'a') ? ' OVERRIDING SYSTEM VALUE' : '';
+  const prefix = `INSERT INTO ${qualifiedName(t.name)}${overriding} VALUES (`;
   let lines: string[] = [];
   let n = 0;
   forEachCommittedRow(t, (r) => {

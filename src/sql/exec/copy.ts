@@ -28,6 +28,7 @@ import { runSelect } from './select.js';
 import { EState } from './executor.js';
 import { evalExpr } from './eval.js';
 import { insertNewRow, columnDefaultExpr } from './insert.js';
+import { fireForeignKeys, newFkQueue } from './foreign_keys.js';
 import { parseCopyOptions, type CopyOptions } from './copy_options.js';
 import { CopyLineReader, copyTextRow, badCopyFormat, type CopyField } from '../../types/copy_text.js';
 import { CopyBinaryReader, copyBinaryHeader, copyBinaryTrailer, copyBinaryTuple } from '../../types/copy_binary.js';
@@ -207,10 +208,12 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
   const ncols = defs.length;
   const rel = table.name;
   let count = 0;
+  // Foreign keys are checked once every row is in (as INSERT's AFTER triggers).
+  const fk = newFkQueue(env);
   const insert = (values: Value[], lineNo: number, lineText: string | null): void => {
     fill(values);
     try {
-      insertNewRow(env, table, values);
+      insertNewRow(env, table, values, undefined, fk);
     } catch (e) {
       // PostgreSQL checks keys when it flushes its batch of rows, where the line's text is gone.
       const text = lineText !== null && !(e instanceof PgError && e.code === SQLSTATE.unique_violation);
@@ -250,6 +253,7 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
       }
       insert(values, reader.tupleNo, null);
     }
+    fireForeignKeys(env, fk);
     return count;
   }
   const reader = new CopyLineReader(opts.text);
@@ -308,6 +312,7 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
   }
   reader.finish();
   take();
+  fireForeignKeys(env, fk);
   return count;
 }
 

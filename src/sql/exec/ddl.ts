@@ -5,7 +5,8 @@
  * with it (ddl_txn.ts).
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import type { ColumnDef, Table, TableDef } from '../../storage/table.js';
+import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
+import { createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
 import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
@@ -39,7 +40,7 @@ function pos(loc: unknown): { position?: number } {
  * @throws PgError 3F000 `schema "<name>" does not exist` (with its position); 0A000 for
  *   PostgreSQL's system schemas.
  */
-function checkCreationSchema(rv: PgNode): void {
+export function checkCreationSchema(rv: PgNode): void {
   const schema: string | undefined = rv.schemaname;
   if (schema === undefined || schema === 'public') return;
   if (rv.catalogname !== undefined) {
@@ -58,14 +59,14 @@ function isSystemSchema(schema: string): boolean {
  * is where vecgres' relations live, PostgreSQL's system schemas exist but hold none of them
  * (`system`), any other schema does not exist (`missing`: PostgreSQL's 3F000).
  */
-function referencedSchema(parts: readonly string[]): 'public' | 'system' | 'missing' {
+export function referencedSchema(parts: readonly string[]): 'public' | 'system' | 'missing' {
   if (parts.length < 2) return 'public';
   const schema = parts[parts.length - 2]!;
   if (schema === 'public') return 'public';
   return isSystemSchema(schema) ? 'system' : 'missing';
 }
 
-function missingSchema(parts: readonly string[]): PgError {
+export function missingSchema(parts: readonly string[]): PgError {
   return new PgError('3F000', `schema "${parts[parts.length - 2]}" does not exist`);
 }
 
@@ -88,6 +89,8 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const sequences: string[] = [];
   const pkError = () => new PgError('42P16', `multiple primary keys for table "${name}" are not allowed`);
   const tableConstraints: PgNode[] = [];
+  /** CHECK / UNIQUE / FOREIGN KEY constraints, in the order written (table_constraints.ts). */
+  const pending: PendingConstraint[] = [];
   for (const el of (s.tableElts ?? []) as PgNode[]) {
     if (el.Constraint !== undefined) {
       tableConstraints.push(el.Constraint);
@@ -123,19 +126,31 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
         case 'CONSTR_NULL':
           break;
         case 'CONSTR_DEFAULT':
-          if (serial) {
+          if (col.identity !== undefined) throw new PgError('42601', `both default and identity specified for column "${colname}" of table "${name}"`, pos(c.location));
+          if (serial || col.defaultSql !== null) {
             throw new PgError('42601', `multiple default values specified for column "${colname}" of table "${name}"`);
           }
           col.defaultSql = JSON.stringify(c.raw_expr);
           break;
         case 'CONSTR_UNIQUE':
-          throw pgErr.featureNotSupported('UNIQUE constraints');
         case 'CONSTR_CHECK':
-          throw pgErr.featureNotSupported('CHECK constraints');
         case 'CONSTR_FOREIGN':
-          throw pgErr.featureNotSupported('foreign keys');
+          pending.push({ node: c, column: columns.length });
+          break;
         case 'CONSTR_IDENTITY':
-          throw pgErr.featureNotSupported('identity columns');
+          // GENERATED ... AS IDENTITY: the serial columns' mechanism (an owned sequence named
+          // <table>_<column>_seq fills it), NOT NULL, and for ALWAYS the analyzer's 428C9.
+          if (type !== 'int2' && type !== 'int4' && type !== 'int8') {
+            throw new PgError(SQLSTATE.invalid_parameter_value, 'identity column type must be smallint, integer, or bigint');
+          }
+          if (col.defaultSql !== null) throw new PgError('42601', `both default and identity specified for column "${colname}" of table "${name}"`, pos(c.location));
+          if (col.identity !== undefined) throw new PgError('42601', `multiple identity specifications for column "${colname}" of table "${name}"`);
+          if (c.options !== undefined && (c.options as PgNode[]).length > 0) throw pgErr.featureNotSupported('identity sequence options');
+          col.identity = c.generated_when === 'a' ? 'a' : 'd';
+          col.notNull = true;
+          col.sequence = `${name}_${colname}_seq`;
+          sequences.push(col.sequence);
+          break;
         case 'CONSTR_GENERATED':
           throw pgErr.featureNotSupported('generated columns');
         default:
@@ -145,6 +160,10 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     columns.push(col);
   }
   for (const c of tableConstraints) {
+    if (c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_FOREIGN') {
+      pending.push({ node: c, column: null });
+      continue;
+    }
     if (c.contype !== 'CONSTR_PRIMARY') throw pgErr.featureNotSupported(`table constraint ${String(c.contype).replace('CONSTR_', '')}`);
     if (primaryKey.length > 0) throw pkError();
     for (const k of c.keys as PgNode[]) {
@@ -161,8 +180,20 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar' || t === 'jsonb');
   if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
   const def: TableDef = { name, columns, primaryKey };
+  let prepared = null;
+  if (pending.length > 0) {
+    // The constraints are analyzed against the table before it exists (an unstored shell).
+    const shell = new Table(def);
+    try {
+      prepared = prepareConstraints(env, shell, pending, new Set(primaryKey.length > 0 ? [`${name}_pkey`] : []));
+    } finally {
+      shell.dispose();
+    }
+    if (prepared.checks.length > 0) def.checks = prepared.checks;
+    if (prepared.foreignKeys.length > 0) def.foreignKeys = prepared.foreignKeys;
+  }
   ensureXid(env);
-  createTableTx(env, env.txn, def, sequences);
+  const table = createTableTx(env, env.txn, def, sequences);
   if (primaryKey.length > 0) {
     createIndexTx(env, env.txn, {
       name: `${name}_pkey`,
@@ -175,6 +206,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       primaryKey: true,
     }, null);
   }
+  if (prepared !== null) createUniqueConstraintIndexes(env, table, prepared.uniques);
 }
 
 /**
@@ -193,6 +225,7 @@ function dropTarget(obj: PgNode, missingOk: boolean, notices: Notices): { name: 
 }
 
 export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
+  const dropping = new Set<string>(((s.objects ?? []) as PgNode[]).map((o) => o.List.items[o.List.items.length - 1].String.sval as string));
   for (const obj of s.objects as PgNode[]) {
     const target = dropTarget(obj, s.missing_ok === true, notices);
     if (target === null) continue;
@@ -207,6 +240,7 @@ export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
     }
     const xid = ensureXid(env);
     if (t.pendingRowsOfOthers(xid)) throw new PgError('55P03', `could not obtain lock on relation "${name}"`);
+    dropDependentForeignKeys(env, name, dropping, s.behavior === 'DROP_CASCADE', notices);
     dropTableTx(env, env.txn, name);
   }
 }
@@ -224,7 +258,7 @@ export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
       }
       throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
     }
-    if (d.primaryKey) {
+    if (d.primaryKey || d.constraint === true) {
       throw new PgError('2BP01', `cannot drop index ${name} because constraint ${name} on table ${d.table} requires it`, {
         hint: `You can drop constraint ${name} on table ${d.table} instead.`,
       });

@@ -7,13 +7,13 @@
  * transaction `xid`) call the same functions, so a rolled-back transaction's DDL is undone the
  * same way at run time and at recovery.
  *
- * To add a kind of DDL (ALTER TABLE, constraints): make the catalog change log a Change that
+ * To add a kind of DDL (as ALTER TABLE's below): make the catalog change log a Change that
  * carries the xid and return a `DdlUndo` (storage/catalog.ts), wrap any SQL-layer state it
  * replaces here, and hand it to {@link registerDdl}; in recovery, replay the record through the
  * same function with the replayed transaction's state.
  */
 import type { DdlUndo, IndexDef } from '../../storage/catalog.js';
-import type { Table, TableDef } from '../../storage/table.js';
+import type { ColumnDef, Table, TableDef, Value } from '../../storage/table.js';
 import type { OrderedIndex, VectorIndex } from '../../access/am.js';
 import type { SqlEnv, TxnState } from '../env.js';
 import { rebuildIndexes } from './dml.js';
@@ -177,4 +177,42 @@ function detach(env: SqlEnv, names: readonly string[]): Map<string, IndexStructu
     env.indexes.delete(n);
   }
   return kept;
+}
+
+/** ALTER TABLE of a definition (constraints, names, defaults, NOT NULL, RENAME) in `txn`. */
+export function alterTableTx(env: SqlEnv, txn: TxnState | null, name: string, def: TableDef): void {
+  registerDdl(txn, env.catalog.alterTable(name, def, xidOf(txn)));
+}
+
+/** ALTER TABLE ADD COLUMN in `txn`. */
+export function addColumnTx(env: SqlEnv, txn: TxnState | null, name: string, column: ColumnDef, fill: Value): void {
+  registerDdl(txn, env.catalog.addColumn(name, column, fill, xidOf(txn)));
+}
+
+/** ALTER TABLE DROP COLUMN in `txn`: the column's values are freed at commit. */
+export function dropColumnTx(env: SqlEnv, txn: TxnState | null, name: string, column: number): void {
+  registerDdl(txn, env.catalog.dropColumn(name, column, xidOf(txn)));
+}
+
+/**
+ * ALTER COLUMN ... TYPE in `txn`: the table rewritten and its index structures rebuilt; the old
+ * table and structures are kept until commit (as TRUNCATE's).
+ */
+export function rewriteColumnTx(env: SqlEnv, txn: TxnState | null, name: string, column: number, def: ColumnDef, values: readonly Value[]): Table {
+  const { table, ddl } = env.catalog.rewriteColumn(name, column, def, values, xidOf(txn));
+  const old = rebuildIndexes(env, table);
+  registerDdl(txn, {
+    commit: () => {
+      ddl.commit();
+      for (const idx of old.values()) idx.dispose();
+    },
+    undo: () => {
+      for (const [n, idx] of old) {
+        env.indexes.get(n)?.dispose();
+        env.indexes.set(n, idx);
+      }
+      ddl.undo();
+    },
+  });
+  return table;
 }

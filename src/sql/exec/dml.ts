@@ -11,7 +11,9 @@ import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { DeleteQuery, UpdateQuery } from '../analyze/dml.js';
 import { evalExpr } from './eval.js';
-import { checkRow, pkeyOf, writeRow } from './insert.js';
+import { checkNewRow, pkeyOf, writeRow } from './insert.js';
+import { truncateForeignKeys } from './table_constraints.js';
+import { fireForeignKeys, fkRemoved, fkWrote, newFkQueue } from './foreign_keys.js';
 import { runStatement } from './select.js';
 import { rowIdQuery } from '../analyze/query.js';
 import { analyzeTable } from '../stats/analyze.js';
@@ -20,7 +22,7 @@ import type { Expr } from '../analyze/expr.js';
 import type { EState } from './executor.js';
 import { ensureXid } from './txn.js';
 import { buildIndexOverTable } from './index_build.js';
-import { buildOrderedIndex, checkUniqueIndexes } from './ordered_index.js';
+import { buildOrderedIndex } from './ordered_index.js';
 import { isOrderedAm, isOrderedIndex, type OrderedIndex, type VectorIndex } from '../../access/am.js';
 import { truncateTx } from './ddl_txn.js';
 import type { Notices } from './ddl.js';
@@ -72,6 +74,7 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
   const returning: Value[][] | null = q.returning === null ? null : [];
   if (ids.length === 0) return { count: 0, returning };
   const xid = ensureXid(env);
+  const fk = newFkQueue(env);
   for (const rowId of ids) {
     const old = rowValues(table, rowId);
     const values = old.slice();
@@ -82,14 +85,16 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
     const oldKey = pkeyOf(table, old);
     const newKey = pkeyOf(table, values);
     deleteVersion(env, table, rowId, xid, oldKey);
-    checkRow(table, values, newKey, xid);
-    checkUniqueIndexes(env, table, values, xid);
+    checkNewRow(env, table, values, newKey, xid);
     const newId = writeRow(env, table, values, newKey);
+    fkRemoved(fk, table, old, values);
+    fkWrote(fk, table, newId);
     if (returning !== null) {
       const row = rowValues(table, newId);
       returning.push(ret.map((e) => evalExpr(e, row, es)));
     }
   }
+  fireForeignKeys(env, fk);
   return { count: ids.length, returning };
 }
 
@@ -101,12 +106,15 @@ export function runDelete(env: SqlEnv, q: DeleteQuery, params: readonly Value[])
   const returning: Value[][] | null = q.returning === null ? null : [];
   if (ids.length === 0) return { count: 0, returning };
   const xid = ensureXid(env);
+  const fk = newFkQueue(env);
   for (const rowId of ids) {
     const row = rowValues(table, rowId);
     if (returning !== null) returning.push(ret.map((e) => evalExpr(e, row, es)));
     const key = table.def.primaryKey.length === 0 ? undefined : pkeyOf(table, row);
     deleteVersion(env, table, rowId, xid, key);
+    fkRemoved(fk, table, row, null);
   }
+  fireForeignKeys(env, fk);
   return { count: ids.length, returning };
 }
 
@@ -147,7 +155,8 @@ export function rebuildIndexes(env: SqlEnv, table: Table): Map<string, VectorInd
       name: d.name,
       table,
       def: d,
-      dim: old.dim,
+      // A column key takes the column's dimension (ALTER COLUMN ... TYPE vector(n) changes it).
+      dim: d.keys[0]!.expr === null ? table.def.columns[d.keys[0]!.column]!.typmod : old.dim,
       opclass: old.opclass,
       options: new Map(d.options),
     });
@@ -160,9 +169,10 @@ export function rebuildIndexes(env: SqlEnv, table: Table): Map<string, VectorInd
 /**
  * TRUNCATE [TABLE] t [, ...], undone by ROLLBACK (the old rows are kept until commit).
  * Sequences are not restarted.
- * @throws PgError 42P01; 55P03 when another transaction writes a table or holds it.
+ * Referencing tables need CASCADE (table_constraints.ts truncateForeignKeys).
+ * @throws PgError 42P01; 0A000 for a referenced table without CASCADE; 55P03 when another transaction writes a table or holds it.
  */
-export function truncateTables(env: SqlEnv, s: PgNode): void {
+export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): void {
   if (s.restart_seqs) throw pgErr.featureNotSupported('TRUNCATE ... RESTART IDENTITY');
   const tables: Table[] = [];
   for (const r of (s.relations ?? []) as PgNode[]) {
@@ -174,6 +184,7 @@ export function truncateTables(env: SqlEnv, s: PgNode): void {
     }
     tables.push(t);
   }
+  truncateForeignKeys(env, tables, s.behavior === 'DROP_CASCADE', notices);
   const xid = ensureXid(env);
   for (const t of tables) requireNoPendingRows(t, xid);
   for (const t of tables) truncateTx(env, env.txn, t.name);

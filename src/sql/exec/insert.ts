@@ -21,6 +21,8 @@ import { planTableStatement } from '../plan/planner.js';
 import { planSelect } from '../plan/planner.js';
 import { runStatement } from './select.js';
 import { EState } from './executor.js';
+import { checkConstraints } from './constraints.js';
+import { fireForeignKeys, fkRemoved, fkWrote, newFkQueue, type FkQueue } from './foreign_keys.js';
 
 export interface InsertOutput {
   count: number;
@@ -47,7 +49,7 @@ function failingRow(table: Table, values: readonly Value[]): string {
  * reports the conflict at once).
  * @throws PgError 23502 not-null violation, 23505 unique violation.
  */
-export function checkRow(table: Table, values: readonly Value[], pkey: unknown, xid: number): void {
+export function checkRow(table: Table, values: readonly Value[], pkey: unknown, xid: number, pkeyName = `${table.name}_pkey`): void {
   const cols = table.def.columns;
   for (let c = 0; c < cols.length; c++) {
     if (values[c] === null && cols[c]!.notNull) {
@@ -64,10 +66,27 @@ export function checkRow(table: Table, values: readonly Value[], pkey: unknown, 
     const pk = table.def.primaryKey;
     const names = pk.map((c) => cols[c]!.name).join(', ');
     const vals = pk.map((c) => valueToText(values[c] ?? null, cols[c]!.type)).join(', ');
-    throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${table.name}_pkey"`, {
+    throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${pkeyName}"`, {
       detail: `Key (${names})=(${vals}) already exists.`,
     });
   }
+}
+
+/**
+ * Every check of a row about to be written by `xid`, in PostgreSQL's order (ExecConstraints,
+ * then the unique indexes): NOT NULL, CHECK constraints, the primary key, UNIQUE indexes.
+ * Foreign keys are checked at the end of the statement (foreign_keys.ts).
+ * @throws PgError 23502, 23514, 23505.
+ */
+export function checkNewRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown, xid: number): void {
+  checkRow(table, values, undefined, xid);
+  checkConstraints(env, table, values);
+  if (pkey !== undefined) {
+    // The key's index keeps its name when the table is renamed.
+    const pk = env.catalog.indexesOf(table.name).find((d) => d.primaryKey);
+    checkRow(table, values, pkey, xid, pk?.name);
+  }
+  checkUniqueIndexes(env, table, values, xid);
 }
 
 /**
@@ -84,14 +103,16 @@ export function writeRow(env: SqlEnv, table: Table, values: readonly Value[], pk
 }
 
 /**
- * Inserts a new row after the checks INSERT makes (NOT NULL, primary key, UNIQUE indexes):
- * the one path INSERT and COPY FROM share. Returns the rowId.
- * @throws PgError 23502, 23505 (see {@link checkRow}, checkUniqueIndexes).
+ * Inserts a new row after the checks INSERT makes (NOT NULL, CHECK, primary key, UNIQUE
+ * indexes; see {@link checkNewRow}): the one path INSERT and COPY FROM share. Its foreign keys
+ * are queued on `fk`, checked when the caller fires the queue. Returns the rowId.
+ * @throws PgError 23502, 23514, 23505.
  */
-export function insertNewRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown = pkeyOf(table, values)): number {
-  checkRow(table, values, pkey, env.txn.xid);
-  checkUniqueIndexes(env, table, values, env.txn.xid);
-  return writeRow(env, table, values, pkey);
+export function insertNewRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown = pkeyOf(table, values), fk: FkQueue | null = null): number {
+  checkNewRow(env, table, values, pkey, env.txn.xid);
+  const rowId = writeRow(env, table, values, pkey);
+  fkWrote(fk, table, rowId);
+  return rowId;
 }
 
 /**
@@ -136,6 +157,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
   const oc = q.onConflict === null ? null : bindOnConflict(q.onConflict, cols.length);
   /** Rows this statement inserted or updated (ON CONFLICT may not meet one twice). */
   const affected = new Set<number>();
+  const fk = newFkQueue(env);
   let count = 0;
   const emit = (values: Value[]): void => {
     const pkey = pkeyOf(table, values);
@@ -143,11 +165,11 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
     const existing = oc === null ? null : conflictingRow(env, table, values, pkey, oc.arbiters);
     if (existing !== null) {
       if (oc!.action === 'nothing') return;
-      const r = updateConflicting(env, table, existing, values, oc!, es, affected);
+      const r = updateConflicting(env, table, existing, values, oc!, es, affected, fk);
       if (r === null) return;
       rowId = r;
     } else {
-      rowId = insertNewRow(env, table, values, pkey);
+      rowId = insertNewRow(env, table, values, pkey, fk);
     }
     affected.add(rowId);
     count++;
@@ -168,6 +190,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
       }
       emit(values);
     }
+    fireForeignKeys(env, fk);
     return { count, returning };
   }
   for (let i = 0; i < q.rows.length; i++) {
@@ -176,6 +199,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
     for (let c = 0; c < cols.length; c++) values[c] = evalExpr(rowExprs[c]!, null, es);
     emit(values);
   }
+  fireForeignKeys(env, fk);
   return { count, returning };
 }
 
@@ -204,6 +228,7 @@ function bindOnConflict(oc: OnConflict, ncols: number): OnConflict {
 function conflictingRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown, arbiters: readonly string[] | null): number | null {
   const xid = env.txn.xid;
   checkRow(table, values, undefined, xid);
+  checkConstraints(env, table, values);
   for (const def of env.catalog.indexesOf(table.name)) {
     if (!def.unique || (arbiters !== null && !arbiters.includes(def.name))) continue;
     let candidates: readonly number[];
@@ -232,7 +257,7 @@ function conflictingRow(env: SqlEnv, table: Table, values: readonly Value[], pke
  * (nothing changes), else the new version's row id.
  * @throws PgError 21000 when the row was inserted or updated by this same statement.
  */
-function updateConflicting(env: SqlEnv, table: Table, rowId: number, excluded: readonly Value[], oc: OnConflict, es: EState, affected: Set<number>): number | null {
+function updateConflicting(env: SqlEnv, table: Table, rowId: number, excluded: readonly Value[], oc: OnConflict, es: EState, affected: Set<number>, fk: FkQueue | null): number | null {
   if (affected.has(rowId)) {
     throw new PgError(SQLSTATE.cardinality_violation, 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
       hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
@@ -251,7 +276,9 @@ function updateConflicting(env: SqlEnv, table: Table, rowId: number, excluded: r
   env.catalog.deleteRow(table, rowId, xid, oldKey);
   env.txn.writes.push({ kind: 'delete', table, rowId, pkey: oldKey });
   const newKey = pkeyOf(table, values);
-  checkRow(table, values, newKey, xid);
-  checkUniqueIndexes(env, table, values, xid);
-  return writeRow(env, table, values, newKey);
+  checkNewRow(env, table, values, newKey, xid);
+  const newId = writeRow(env, table, values, newKey);
+  fkRemoved(fk, table, old, values);
+  fkWrote(fk, table, newId);
+  return newId;
 }

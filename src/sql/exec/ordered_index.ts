@@ -101,7 +101,7 @@ export function checkUniqueIndexes(env: SqlEnv, table: Table, values: readonly V
 }
 
 /** 23505 at CREATE UNIQUE INDEX over rows that already repeat a key (the first duplicate in key order). */
-function checkBuiltUnique(table: Table, def: IndexDef, index: OrderedIndex): void {
+export function checkBuiltUnique(table: Table, def: IndexDef, index: OrderedIndex): void {
   const seen = new Set<number>();
   for (let r = 0; r < table.slots; r++) {
     if (!table.isLive(r) || seen.has(r)) continue;

@@ -4,6 +4,8 @@
  * and runs it. Transaction control (BEGIN/COMMIT/ROLLBACK, savepoints), settings
  * (SET/RESET/SHOW) and statement atomicity (a failed INSERT leaves no rows) are handled here.
  */
+import { alterTable, renameRelation } from './alter_table.js';
+import { createTableAs } from './create_table_as.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
 import type { RawStatement, PgNode } from '../parser/parse.js';
@@ -228,7 +230,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('DELETE', notices, out.count);
     }
     case 'TruncateStmt':
-      truncateTables(env, s);
+      truncateTables(env, s, notices);
       return done('TRUNCATE TABLE', notices);
     case 'VacuumStmt':
       vacuum(env, s, notices);
@@ -239,6 +241,16 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     case 'CreateStmt':
       createTable(env, s, notices);
       return done('CREATE TABLE', notices);
+    case 'CreateTableAsStmt': {
+      const n = createTableAs(env, s, notices);
+      return done('SELECT', notices, n);
+    }
+    case 'AlterTableStmt':
+      alterTable(env, s, notices);
+      return done('ALTER TABLE', notices);
+    case 'RenameStmt':
+      renameRelation(env, s, notices);
+      return done('ALTER TABLE', notices);
     case 'DropStmt': {
       const what = s.removeType === 'OBJECT_TABLE' ? 'TABLE' : s.removeType === 'OBJECT_INDEX' ? 'INDEX' : null;
       if (what === null) throw pgErr.featureNotSupported(`DROP ${String(s.removeType).replace('OBJECT_', '')}`);

@@ -1,0 +1,145 @@
+/**
+ * CHECK constraints and constraint names (PostgreSQL's pg_constraint rows of a table).
+ *
+ * A CHECK constraint is kept as normalized SQL text in the table definition (storage's
+ * `CheckDef`) and analyzed again from that text against the table, cached per definition
+ * object (a definition is replaced, never mutated, when a constraint is added or dropped), as
+ * index expressions are (index_keys.ts). Evaluation follows PostgreSQL's ExecRelCheck: the
+ * constraints in name order, NULL passes, the first FALSE raises 23514.
+ */
+import { PgError, SQLSTATE } from '../../common/errors.js';
+import type { CheckDef, Table, TableDef, Value } from '../../storage/table.js';
+import type { SqlEnv } from '../env.js';
+import { analyzeExpr, mapOperands, requireBool, type Expr } from '../analyze/expr.js';
+import { tableParseState } from '../analyze/query.js';
+import { valueToText } from '../analyze/types.js';
+import { deparseRawChecked } from '../parser/deparse_raw.js';
+import type { PgNode } from '../parser/parse.js';
+import { parseStoredExpr } from './index_keys.js';
+import { evalExpr, NO_CONTEXT } from './eval.js';
+
+/** A table's CHECK constraints analyzed against it, bound to row positions, in name order. */
+interface CompiledChecks {
+  names: string[];
+  exprs: Expr[];
+}
+
+const compiledChecks = new WeakMap<TableDef, CompiledChecks>();
+
+/** A column reference of entry 0 becomes row position `col` (the row is the table's full row). */
+function bindToRow(e: Expr): Expr {
+  if (e.k === 'var') return { k: 'slot', type: e.type, idx: e.col, typmod: e.typmod, name: e.name };
+  return mapOperands(e, bindToRow);
+}
+
+function walkRaw(node: PgNode, visit: (tag: string, n: PgNode) => void): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const x of node) walkRaw(x, visit);
+    return;
+  }
+  for (const [k, v] of Object.entries(node)) {
+    if (/^[A-Z]/.test(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) visit(k, v);
+    walkRaw(v, visit);
+  }
+}
+
+/**
+ * Analyzes a CHECK expression of `table` as PostgreSQL's transformExpr with
+ * EXPR_KIND_CHECK_CONSTRAINT does; returns its normalized SQL text and the columns it reads.
+ * @throws PgError 0A000 `cannot use subquery in check constraint`, 42803 aggregate, 42P02 a
+ *   parameter, 42804 not boolean, 42703 unknown column.
+ */
+export function analyzeCheck(env: SqlEnv, table: Table, raw: PgNode): { expr: string; columns: number[] } {
+  walkRaw(raw, (tag, n) => {
+    const at = typeof n.location === 'number' ? { position: n.location + 1 } : {};
+    if (tag === 'SubLink') throw new PgError(SQLSTATE.feature_not_supported, 'cannot use subquery in check constraint', at);
+    if (tag === 'ParamRef') throw new PgError(SQLSTATE.undefined_parameter, `there is no parameter $${n.number ?? 0}`, at);
+  });
+  const scope = tableParseState(env, table, [], []);
+  scope.aggregateClause = 'check constraints';
+  scope.windowClause = 'check constraints';
+  // PostgreSQL reports a non-boolean CHECK at the expression's leftmost token.
+  let first = Infinity;
+  walkRaw(raw, (_tag, n) => {
+    if (typeof n.location === 'number' && n.location >= 0 && n.location < first) first = n.location;
+  });
+  const e = requireBool(scope, analyzeExpr(scope, raw), 'argument of CHECK', first === Infinity ? raw : { X: { location: first } });
+  const columns = new Set<number>();
+  const collect = (x: Expr): Expr => {
+    if (x.k === 'var' && x.levelsUp === 0) columns.add(x.col);
+    return mapOperands(x, collect);
+  };
+  collect(e);
+  return { expr: deparseRawChecked(raw, 'check constraints'), columns: [...columns] };
+}
+
+function compile(env: SqlEnv, table: Table): CompiledChecks {
+  const hit = compiledChecks.get(table.def);
+  if (hit !== undefined) return hit;
+  const checks = [...(table.def.checks ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const scope = tableParseState(env, table, [], []);
+  const c: CompiledChecks = {
+    names: checks.map((k) => k.name),
+    exprs: checks.map((k) => bindToRow(analyzeExpr(scope, parseStoredExpr(k.expr)))),
+  };
+  compiledChecks.set(table.def, c);
+  return c;
+}
+
+/** `Failing row contains (...)`: every column's text, NULL as `null` (PostgreSQL's ExecBuildSlotValueDescription). */
+export function failingRowDetail(table: Table, values: readonly Value[]): string {
+  const parts = table.def.columns.map((c, i) => valueToText(values[i] ?? null, c.type) ?? 'null');
+  return `Failing row contains (${parts.join(', ')}).`;
+}
+
+/** The first CHECK constraint of `table` (in name order) that `values` makes FALSE, or null. */
+export function failedCheck(env: SqlEnv, table: Table, values: readonly Value[]): string | null {
+  if (table.def.checks === undefined || table.def.checks.length === 0) return null;
+  const c = compile(env, table);
+  for (let i = 0; i < c.exprs.length; i++) {
+    if (evalExpr(c.exprs[i]!, values, NO_CONTEXT) === false) return c.names[i]!;
+  }
+  return null;
+}
+
+/**
+ * Checks the CHECK constraints of `table` for a row about to be written.
+ * @throws PgError 23514 `new row for relation "t" violates check constraint "c"` with the row
+ *   in its DETAIL.
+ */
+export function checkConstraints(env: SqlEnv, table: Table, values: readonly Value[]): void {
+  const failed = failedCheck(env, table, values);
+  if (failed === null) return;
+  throw new PgError(SQLSTATE.check_violation, `new row for relation "${table.name}" violates check constraint "${failed}"`, {
+    detail: failingRowDetail(table, values),
+  });
+}
+
+/** Every constraint name a table holds: primary key, UNIQUE, CHECK, FOREIGN KEY. */
+export function constraintNamesOf(env: SqlEnv, def: TableDef): string[] {
+  const out: string[] = [];
+  for (const d of env.catalog.indexesOf(def.name)) if (d.primaryKey || d.constraint === true) out.push(d.name);
+  for (const c of def.checks ?? []) out.push(c.name);
+  for (const f of def.foreignKeys ?? []) out.push(f.name);
+  return out;
+}
+
+/**
+ * PostgreSQL's ChooseConstraintName: `<table>_<col>[_<col>...]_<label>` (`t_check` with no
+ * column), then `...1`, `...2` while the name is in `taken` or names a relation (`label`
+ * `key` and `pkey` name an index too). Names are cut to 63 bytes as NAMEDATALEN does.
+ */
+export function chooseConstraintName(env: SqlEnv, table: string, columns: readonly string[], label: string, taken: ReadonlySet<string>): string {
+  const base = [table, ...columns].join('_');
+  for (let i = 0; ; i++) {
+    const suffix = i === 0 ? `_${label}` : `_${label}${i}`;
+    const name = base.slice(0, 63 - suffix.length) + suffix;
+    if (!taken.has(name) && !env.catalog.relationExists(name)) return name;
+  }
+}
+
+/** A copy of `checks` (never mutated in place: compiled forms are cached per definition). */
+export function withCheck(checks: readonly CheckDef[] | undefined, c: CheckDef): CheckDef[] {
+  return [...(checks ?? []), c];
+}

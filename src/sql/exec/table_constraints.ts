@@ -1,0 +1,273 @@
+/**
+ * The CHECK, UNIQUE and FOREIGN KEY constraints of CREATE TABLE and ALTER TABLE ... ADD
+ * CONSTRAINT (PostgreSQL's transformTableConstraint, AddRelationNewConstraints and
+ * ATAddForeignKeyConstraint): names chosen as PostgreSQL chooses them, expressions analyzed,
+ * referenced keys validated. A UNIQUE constraint is a unique B-tree index named as the
+ * constraint (`IndexDef.constraint`); CHECK and FOREIGN KEY constraints live in the table
+ * definition.
+ */
+import { alterTableTx, createIndexTx } from './ddl_txn.js';
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { isOrderedAm } from '../../access/am.js';
+import { columnKey, lockNotAvailable, type IndexDef } from '../../storage/catalog.js';
+import type { CheckDef, ColumnType, FkAction, ForeignKeyDef, Table, TableDef } from '../../storage/table.js';
+import type { SqlEnv } from '../env.js';
+import { TYPE_NAME } from '../analyze/types.js';
+import type { PgNode } from '../parser/parse.js';
+import { analyzeCheck, chooseConstraintName } from './constraints.js';
+import { buildOrderedIndex, checkBuiltUnique, defaultBtreeOpclass } from './ordered_index.js';
+
+/** A constraint as written: a table constraint (`column` null) or one on column `column`. */
+export interface PendingConstraint {
+  node: PgNode;
+  column: number | null;
+}
+
+/** The constraints ready to install: CHECK and FOREIGN KEY in the definition, UNIQUE as indexes. */
+export interface PreparedConstraints {
+  checks: CheckDef[];
+  foreignKeys: ForeignKeyDef[];
+  uniques: IndexDef[];
+}
+
+function pos(loc: unknown): { position?: number } {
+  return typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
+}
+
+function names(list: PgNode[] | undefined): string[] {
+  return (list ?? []).map((n) => n.String.sval as string);
+}
+
+/** Types whose values one equality compares (PostgreSQL's cross-type btree families and implicit casts). */
+function keyTypeFamily(t: ColumnType): string {
+  if (t === 'int2' || t === 'int4' || t === 'int8') return 'integer';
+  if (t === 'float4' || t === 'float8') return 'float';
+  if (t === 'text' || t === 'varchar' || t === 'bpchar') return 'text';
+  return t;
+}
+
+/**
+ * Validates the columns of `fk` (parsed) against the referenced table and returns them.
+ * `self` is the definition of the table being created or altered (a self-reference), with the
+ * UNIQUE constraints `pendingUniques` being created in the same statement.
+ * @throws PgError 42P01 no such table, 42703 unknown column, 42830 no primary key / no unique
+ *   constraint matching / counts disagree, 42804 incompatible key types.
+ */
+function foreignKeyColumns(env: SqlEnv, self: TableDef, fk: PgNode, fkCols: number[], name: string, pendingUniques: readonly IndexDef[]): { refTable: string; refColumns: number[] } {
+  const rv = fk.pktable;
+  const refName: string = rv.relname;
+  const isSelf = refName === self.name;
+  const ref = isSelf ? null : env.catalog.getTable(refName);
+  if (!isSelf && ref === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${refName}" does not exist`);
+  const refDef = isSelf ? self : ref!.def;
+  let refColumns: number[];
+  const pkAttrs = names(fk.pk_attrs);
+  if (pkAttrs.length === 0) {
+    if (refDef.primaryKey.length === 0) throw new PgError(SQLSTATE.undefined_object, `there is no primary key for referenced table "${refName}"`);
+    refColumns = refDef.primaryKey.slice();
+  } else {
+    refColumns = pkAttrs.map((n) => {
+      const i = refDef.columns.findIndex((c) => c.name === n);
+      if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${n}" referenced in foreign key constraint does not exist`);
+      return i;
+    });
+  }
+  if (pkAttrs.length > 0) {
+    const sameSet = (cols: readonly number[]): boolean => cols.length === refColumns.length && new Set(refColumns).size === cols.length && cols.every((c) => refColumns.includes(c));
+    const uniques = [...env.catalog.indexesOf(refName), ...(isSelf ? pendingUniques : [])];
+    const keyed = sameSet(refDef.primaryKey) || uniques.some((d) => d.unique && !d.primaryKey && d.predicate === null && d.keys.every((k) => k.expr === null) && sameSet(d.keys.map((k) => k.column)));
+    if (!keyed) throw new PgError('42830', `there is no unique constraint matching given keys for referenced table "${refName}"`);
+  }
+  if (refColumns.length !== fkCols.length) {
+    throw new PgError('42830', 'number of referencing and referenced columns for foreign key disagree');
+  }
+  for (let i = 0; i < fkCols.length; i++) {
+    const a = self.columns[fkCols[i]!]!;
+    const b = refDef.columns[refColumns[i]!]!;
+    if (keyTypeFamily(a.type) !== keyTypeFamily(b.type)) {
+      throw new PgError(SQLSTATE.datatype_mismatch, `foreign key constraint "${name}" cannot be implemented`, {
+        detail: `Key columns "${a.name}" of the referencing table and "${b.name}" of the referenced table are of incompatible types: ${TYPE_NAME[a.type]} and ${TYPE_NAME[b.type]}.`,
+      });
+    }
+  }
+  return { refTable: refName, refColumns };
+}
+
+function fkAction(a: unknown): FkAction {
+  return a === 'r' || a === 'c' || a === 'n' || a === 'd' ? a : 'a';
+}
+
+/**
+ * Turns the constraints written for `table` into definitions: explicit names are reserved
+ * first (42710 when one repeats a constraint of the table), then CHECKs, UNIQUEs and FOREIGN
+ * KEYs get PostgreSQL's default names in the order written.
+ * @throws PgError 42710 duplicate constraint name, 42703 unknown key column, 0A000 for
+ *   DEFERRABLE, MATCH FULL / PARTIAL, SET NULL (columns), NO INHERIT, NULLS NOT DISTINCT,
+ *   and the errors of {@link analyzeCheck} and {@link foreignKeyColumns}.
+ */
+export function prepareConstraints(env: SqlEnv, table: Table, pending: readonly PendingConstraint[], taken: Set<string>): PreparedConstraints {
+  const def = table.def;
+  const out: PreparedConstraints = { checks: [], foreignKeys: [], uniques: [] };
+  const existing = new Set(taken);
+  for (const p of pending) {
+    const n: string | undefined = p.node.conname;
+    if (n === undefined) continue;
+    if (taken.has(n)) {
+      // PostgreSQL: a UNIQUE's index is created first (its name is a relation's); a CHECK named
+      // twice in one statement is AddRelationNewConstraints' error, one the table already has
+      // is MergeWithExistingConstraint's.
+      if (p.node.contype === 'CONSTR_UNIQUE' && env.catalog.relationExists(n)) throw new PgError(SQLSTATE.duplicate_table, `relation "${n}" already exists`);
+      const sameStatement = p.node.contype === 'CONSTR_CHECK' && !existing.has(n);
+      throw new PgError(SQLSTATE.duplicate_object, sameStatement ? `check constraint "${n}" already exists` : `constraint "${n}" for relation "${def.name}" already exists`);
+    }
+    taken.add(n);
+  }
+  const columnOf = (n: string, loc: unknown): number => {
+    const i = def.columns.findIndex((c) => c.name === n);
+    if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${n}" named in key does not exist`, pos(loc));
+    return i;
+  };
+  for (const p of pending) {
+    const c = p.node;
+    if (c.deferrable === true || c.initdeferred === true) throw pgErr.featureNotSupported('DEFERRABLE constraints');
+    if (c.is_no_inherit === true) throw pgErr.featureNotSupported('NO INHERIT constraints');
+    switch (c.contype) {
+      case 'CONSTR_CHECK': {
+        const { expr, columns } = analyzeCheck(env, table, c.raw_expr);
+        const col = p.column !== null ? def.columns[p.column]!.name : columns.length === 1 ? def.columns[columns[0]!]!.name : null;
+        const name = c.conname ?? chooseConstraintName(env, def.name, col === null ? [] : [col], 'check', taken);
+        taken.add(name);
+        out.checks.push({ name, expr });
+        break;
+      }
+      case 'CONSTR_UNIQUE': {
+        if (c.nulls_not_distinct === true) throw pgErr.featureNotSupported('NULLS NOT DISTINCT');
+        if (c.including !== undefined && (c.including as PgNode[]).length > 0) throw pgErr.featureNotSupported('INCLUDE columns');
+        const cols = p.column !== null ? [p.column] : names(c.keys).map((k) => columnOf(k, c.location));
+        const name = c.conname ?? chooseConstraintName(env, def.name, cols.map((i) => def.columns[i]!.name), 'key', taken);
+        if (env.catalog.relationExists(name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+        taken.add(name);
+        const keys = cols.map((i) => {
+          const col = def.columns[i]!;
+          const opclass = defaultBtreeOpclass(col.type);
+          if (opclass === null) {
+            throw new PgError(SQLSTATE.undefined_object, `data type ${TYPE_NAME[col.type]} has no default operator class for access method "btree"`, {
+              hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
+            });
+          }
+          return columnKey(i, opclass);
+        });
+        out.uniques.push({ name, table: def.name, keys, predicate: null, unique: true, method: 'btree', options: [], primaryKey: false, constraint: true });
+        break;
+      }
+      case 'CONSTR_FOREIGN': {
+        if (c.fk_matchtype === 'f' || c.fk_matchtype === 'p') throw pgErr.featureNotSupported(`MATCH ${c.fk_matchtype === 'f' ? 'FULL' : 'PARTIAL'}`);
+        if (c.fk_del_set_cols !== undefined) throw pgErr.featureNotSupported('ON DELETE SET NULL / SET DEFAULT with a column list');
+        const fkNames = p.column !== null ? [def.columns[p.column]!.name] : names(c.fk_attrs);
+        const cols = fkNames.map((k) => {
+          const i = def.columns.findIndex((col) => col.name === k);
+          if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${k}" referenced in foreign key constraint does not exist`);
+          return i;
+        });
+        const name = c.conname ?? chooseConstraintName(env, def.name, fkNames, 'fkey', taken);
+        taken.add(name);
+        const { refTable, refColumns } = foreignKeyColumns(env, def, c, cols, name, out.uniques);
+        out.foreignKeys.push({ name, columns: cols, refTable, refColumns, onDelete: fkAction(c.fk_del_action), onUpdate: fkAction(c.fk_upd_action) });
+        break;
+      }
+      default:
+        throw pgErr.featureNotSupported(`constraint ${String(c.contype).replace('CONSTR_', '')}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Builds and registers the unique B-tree index of each UNIQUE constraint over `table`'s rows.
+ * @throws PgError 23505 `could not create unique index` when existing rows repeat a key.
+ */
+export function createUniqueConstraintIndexes(env: SqlEnv, table: Table, uniques: readonly IndexDef[]): void {
+  if (uniques.length === 0) return;
+  const am = env.methods.get('btree');
+  if (am === undefined || !isOrderedAm(am)) throw pgErr.featureNotSupported('UNIQUE constraints without the btree access method');
+  for (const def of uniques) {
+    const index = buildOrderedIndex(env, am, def, table);
+    try {
+      checkBuiltUnique(table, def, index);
+    } catch (e) {
+      index.dispose();
+      throw e;
+    }
+    createIndexTx(env, env.txn, def, index);
+  }
+}
+
+/**
+ * The foreign keys of other tables that reference table `name` (self-references excluded).
+ * Tables other transactions' uncommitted DDL holds are looked at only when they reference it.
+ * @throws PgError 55P03 when such a referencing table is held by another transaction (where
+ *   PostgreSQL would wait for its lock).
+ */
+export function referencingForeignKeys(env: SqlEnv, name: string): { holder: Table; fk: ForeignKeyDef }[] {
+  const out: { holder: Table; fk: ForeignKeyDef }[] = [];
+  for (const n of env.catalog.allTableNames()) {
+    if (n === name) continue;
+    const peeked = env.catalog.peekTable(n)!;
+    if (!(peeked.def.foreignKeys ?? []).some((fk) => fk.refTable === name)) continue;
+    const holder = env.catalog.getTable(n);
+    if (holder === undefined) throw lockNotAvailable(n);
+    for (const fk of holder.def.foreignKeys ?? []) if (fk.refTable === name) out.push({ holder, fk });
+  }
+  return out;
+}
+
+/**
+ * DROP TABLE's dependency check for table `name` (PostgreSQL's findDependentObjects): foreign
+ * keys of tables not dropped by the same statement (`dropping`) depend on it. With CASCADE
+ * they are dropped from their tables (one catalog change each) and a NOTICE lists them.
+ * @throws PgError 2BP01 `cannot drop table t because other objects depend on it` without CASCADE.
+ */
+export function dropDependentForeignKeys(env: SqlEnv, name: string, dropping: ReadonlySet<string>, cascade: boolean, notices: PgError[]): void {
+  const deps = referencingForeignKeys(env, name).filter((d) => !dropping.has(d.holder.name));
+  if (deps.length === 0) return;
+  const lines = deps.map((d) => `constraint ${d.fk.name} on table ${d.holder.name}`);
+  if (!cascade) {
+    throw new PgError('2BP01', `cannot drop table ${name} because other objects depend on it`, {
+      detail: lines.map((l) => `${l} depends on table ${name}`).join('\n'),
+      hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+    });
+  }
+  notices.push(
+    deps.length === 1
+      ? new PgError(SQLSTATE.successful_completion, `drop cascades to ${lines[0]}`, { severity: 'NOTICE' })
+      : new PgError(SQLSTATE.successful_completion, `drop cascades to ${deps.length} other objects`, { severity: 'NOTICE', detail: lines.map((l) => `drop cascades to ${l}`).join('\n') }),
+  );
+  for (const d of deps) {
+    const cur = env.catalog.getTable(d.holder.name)!;
+    const fks = (cur.def.foreignKeys ?? []).filter((f) => f.name !== d.fk.name);
+    const { foreignKeys: _old, ...rest } = cur.def;
+    alterTableTx(env, env.txn, cur.name, fks.length > 0 ? { ...rest, foreignKeys: fks } : rest);
+  }
+}
+
+/**
+ * TRUNCATE's foreign-key check (PostgreSQL's heap_truncate_check_FKs): every table that
+ * references a truncated one must be truncated too. With CASCADE they are added to `tables`
+ * (transitively) with a NOTICE each.
+ * @throws PgError 0A000 `cannot truncate a table referenced in a foreign key constraint`.
+ */
+export function truncateForeignKeys(env: SqlEnv, tables: Table[], cascade: boolean, notices: PgError[]): void {
+  for (let i = 0; i < tables.length; i++) {
+    for (const { holder } of referencingForeignKeys(env, tables[i]!.name)) {
+      if (tables.includes(holder)) continue;
+      if (!cascade) {
+        throw new PgError(SQLSTATE.feature_not_supported, 'cannot truncate a table referenced in a foreign key constraint', {
+          detail: `Table "${holder.name}" references "${tables[i]!.name}".`,
+          hint: `Truncate table "${holder.name}" at the same time, or use TRUNCATE ... CASCADE.`,
+        });
+      }
+      notices.push(new PgError(SQLSTATE.successful_completion, `truncate cascades to table "${holder.name}"`, { severity: 'NOTICE' }));
+      tables.push(holder);
+    }
+  }
+}
