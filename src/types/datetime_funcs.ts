@@ -219,9 +219,12 @@ const UNIT_NAMES: Record<string, DtUnit> = {
   timezone: 'timezone', timezone_h: 'timezone_hour', timezone_m: 'timezone_minute',
 };
 
-/** A unit name as PostgreSQL reads it (lower-cased, then looked up). */
+/**
+ * A unit name as PostgreSQL reads it: lower-cased, then looked up on its first TOKMAXLEN (10)
+ * characters as datebsearch does (`timezone_hour` is `timezone_h`, `microsecondsx` works).
+ */
 function unitOf(text: string, type: keyof typeof TYPE_TEXT): DtUnit {
-  const u = UNIT_NAMES[text.toLowerCase()];
+  const u = UNIT_NAMES[text.toLowerCase().slice(0, 10)];
   if (u === undefined) throw new PgError(SQLSTATE.invalid_parameter_value, `unit "${text}" not recognized for type ${TYPE_TEXT[type]}`);
   return u;
 }

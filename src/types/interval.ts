@@ -212,8 +212,8 @@ type Unit = 'us' | 'ms' | 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month
 
 /** PostgreSQL's deltatktbl unit spellings (datetime.c). */
 const UNITS: Record<string, Unit> = {
-  microsecond: 'us', microseconds: 'us', microsecon: 'us', us: 'us', usec: 'us', usecs: 'us', useconds: 'us',
-  millisecond: 'ms', milliseconds: 'ms', millisecon: 'ms', ms: 'ms', msec: 'ms', msecs: 'ms', mseconds: 'ms',
+  microsecon: 'us', us: 'us', usec: 'us', usecs: 'us', usecond: 'us', useconds: 'us',
+  millisecon: 'ms', ms: 'ms', msec: 'ms', msecs: 'ms', msecond: 'ms', mseconds: 'ms',
   second: 'second', seconds: 'second', s: 'second', sec: 'second', secs: 'second',
   minute: 'minute', minutes: 'minute', m: 'minute', min: 'minute', mins: 'minute',
   hour: 'hour', hours: 'hour', h: 'hour', hr: 'hour', hrs: 'hour',
@@ -225,6 +225,14 @@ const UNITS: Record<string, Unit> = {
   century: 'century', centuries: 'century', c: 'century', cent: 'century',
   millennium: 'millennium', millennia: 'millennium', mil: 'millennium', mils: 'millennium',
 };
+
+/**
+ * The unit a word names, as datetime.c's datebsearch finds it: only the first TOKMAXLEN (10)
+ * characters are compared, so `microseconds` (and `microseconxds`) are `microsecon`.
+ */
+function unitOf(word: string): Unit | undefined {
+  return UNITS[word.slice(0, 10)];
+}
 
 /** Interval fields being accumulated (PostgreSQL's struct pg_itm_in). */
 interface Acc {
@@ -350,17 +358,17 @@ export function parseInterval(text: string): Interval {
     }
     if (/^[+-]?\./.test(f)) throw unsupported();
     if (!NUMBER.test(f)) {
-      if (/^[a-z]+$/.test(f) && UNITS[f] === undefined && !['ago', 'infinity'].includes(f)) throw bad();
+      if (/^[a-z]+$/.test(f) && unitOf(f) === undefined && !['ago', 'infinity'].includes(f)) throw bad();
       // A unit without a number: PostgreSQL gives it a neighbouring field's value.
-      if (UNITS[f] !== undefined) throw unsupported();
+      if (unitOf(f) !== undefined) throw unsupported();
       // Punctuation PostgreSQL's field splitter may skip or join: refuse rather than guess.
       throw /^[a-z]+$/.test(f) ? bad() : unsupported();
     }
     const next = fields[i + 1];
     const { whole, frac } = splitNumber(f);
     if (whole > 2147483647n || whole < -2147483648n) throw fieldRange();
-    if (next !== undefined && UNITS[next] !== undefined) {
-      const unit = UNITS[next]!;
+    if (next !== undefined && unitOf(next) !== undefined) {
+      const unit = unitOf(next)!;
       mark(...unitBits(unit, frac));
       applyUnit(acc, unit, whole, frac);
       i++;
