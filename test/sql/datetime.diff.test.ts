@@ -102,6 +102,8 @@ test('interval input and output', async () => {
     '0', '00:00', '1:2', '04:05:06.5', '-04:05:06', 'P1D', 'P1Y2M3DT4H5M6S', 'PT1.5S', 'P2W', '1 millisecond', '1500 us',
     '2 decades', '1 century', '1 millennium', '1 day 1 day', 'garbage', '', '1 fortnight', '5', '1.25', '100 years 11 mons',
     '2147483647 days', '2147483648 days', '1 min 30 sec', '7 d 5 h', '1yr', '45 mins', '-1.5 hours', '1 week 2 days',
+    // Unit names compare on their first 10 characters (datetime.c's TOKMAXLEN).
+    '4.124microseconxds', '4 microsecondsx', '4 usecond', '2 msecond', '3 millisecondsxx', '1 millenniumx', '4 microsecx', '4 secondsx',
   ];
   await all('interval literals', inputs.map((s) => `SELECT ${sqlString(s)}::interval::text`));
   await all('interval arithmetic', [
@@ -117,6 +119,7 @@ test('interval input and output', async () => {
     "SELECT date_part('epoch', interval '1 day'), date_part('second', interval '1 min 2.5 sec'), extract(quarter from interval '7 mons')",
     "SELECT date_trunc('hour', interval '1 day 05:34:12'), date_trunc('year', interval '3 years 4 mons')",
     "SELECT extract(dow from interval '1 day')",
+    "SELECT date_part('microsecondsx', interval '1.5 sec'), extract(timezone_hour from timestamptz '2024-01-02 03:04:05+00')",
   ]);
 });
 
