@@ -5,8 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Vecgres, type VecgresSession } from '../../src/index.js';
+import { Vecgres } from '../../src/index.js';
 import { SEED } from '../support/seed.js';
+import { runCrashScript } from '../support/crash_script.js';
 import { Rng } from '../support/random_query/rng.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
@@ -249,25 +250,10 @@ test('random ALTER TABLE / savepoint scripts killed at a random statement: recov
     await db.exec('CREATE TABLE b (id int, a_id int REFERENCES a ON DELETE CASCADE); INSERT INTO b VALUES (1, 1), (2, 2)');
     const s = await db.connect();
     const other = await db.connect();
-    const done: string[] = [];
-    let expected = await crashState(db);
     const len = rng.int(6, 30);
     try {
-      for (let k = 0; k < len; k++) {
-        const sql = randomAlterStatement(rng);
-        done.push(sql);
-        try {
-          if (sql === 'CHECKPOINT') await other.query(sql);
-          else await s.query(sql);
-        } catch (e) {
-          if (typeof (e as { code?: unknown }).code !== 'string') throw e;
-        }
-        const idle = (await s.query('SELECT 1').then(() => true, () => false)) && !(await inBlock(s));
-        if (idle) expected = await crashState(db);
-      }
-      // Make whatever the open transaction logged durable, then cut the power.
-      await other.query('CREATE TABLE flushed (x int)');
-      await other.query('DROP TABLE flushed');
+      // Run the script, make what its open transaction logged durable, then cut the power.
+      const { expected, done } = await runCrashScript(s, other, len, () => randomAlterStatement(rng), () => crashState(db));
       db.database.abandon();
       fs.powerCut();
       fs.reboot();
@@ -279,13 +265,3 @@ test('random ALTER TABLE / savepoint scripts killed at a random statement: recov
   }
 });
 
-/** True when session `s` is inside a transaction block (SAVEPOINT is refused outside one). */
-async function inBlock(s: VecgresSession): Promise<boolean> {
-  try {
-    await s.query('SAVEPOINT probe');
-    await s.query('RELEASE probe');
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -15,6 +15,7 @@ import { Vecgres, type VecgresSession } from '../../src/index.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
 import { SEED } from '../support/seed.js';
+import { runCrashScript } from '../support/crash_script.js';
 import { Rng } from '../support/random_query/rng.js';
 
 async function open(fs: FaultyFs): Promise<Vecgres> {
@@ -218,25 +219,10 @@ test('random DDL / savepoint scripts killed at a random statement: recovery keep
     let db = await open(fs);
     const s = await db.connect();
     const other = await db.connect();
-    const done: string[] = [];
-    let expected = await state(db);
     const len = rng.int(6, 30);
     try {
-      for (let k = 0; k < len; k++) {
-        const sql = randomStatement(rng);
-        done.push(sql);
-        try {
-          if (sql === 'CHECKPOINT') await other.query(sql);
-          else await s.query(sql);
-        } catch (e) {
-          if (typeof (e as { code?: unknown }).code !== 'string') throw e;
-        }
-        const idle = (await s.query('SELECT 1').then(() => true, () => false)) && !(await inBlock(s));
-        if (idle) expected = await state(db);
-      }
-      // Make whatever the open transaction logged durable, then cut the power.
-      await other.query('CREATE TABLE flushed (x int)');
-      await other.query('DROP TABLE flushed');
+      // Run the script, make what its open transaction logged durable, then cut the power.
+      const { expected, done } = await runCrashScript(s, other, len, () => randomStatement(rng), () => state(db));
       db = await crashAndReopen(db, fs);
       assert.deepEqual(await state(db), expected, `VECGRES_SEED=${SEED} script ${i}: ${done.join('; ')}`);
       await indexesAgree(db, `VECGRES_SEED=${SEED} script ${i}`);
@@ -246,13 +232,3 @@ test('random DDL / savepoint scripts killed at a random statement: recovery keep
   }
 });
 
-/** True when session `s` is inside a transaction block (SAVEPOINT is refused outside one). */
-async function inBlock(s: VecgresSession): Promise<boolean> {
-  try {
-    await s.query('SAVEPOINT probe');
-    await s.query('RELEASE probe');
-    return true;
-  } catch {
-    return false;
-  }
-}
