@@ -303,11 +303,23 @@ export class Wal {
     const last = starts[starts.length - 1]!;
     const lastPath = joinPath(dir, segmentName(last));
     const size = withIo('stat', lastPath, () => fs.size(fd));
-    if (size !== endLsn - last) {
-      withIo('truncate', lastPath, () => fs.truncate(fd, endLsn - last));
-      withIo('fsync', lastPath, () => fs.fsync(fd));
+    if (size !== endLsn - last) withIo('truncate', lastPath, () => fs.truncate(fd, endLsn - last));
+    // What was just replayed may be bytes the OS held but never wrote (a restart after an I/O
+    // error rather than a power loss): made durable before anything is built on them, or a
+    // later power cut could take back a state that sessions already saw. PostgreSQL fsyncs
+    // the data directory at the start of crash recovery for the same reason (SyncDataDirectory).
+    for (const s of starts) {
+      if (s === last) continue;
+      const p = joinPath(dir, segmentName(s));
+      const f = withIo('open', p, () => fs.open(p, 'write'));
+      try {
+        withIo('fsync', p, () => fs.fsync(f));
+      } finally {
+        fs.close(f);
+      }
     }
-    if (dirDirty) withIo('fsync', dir, () => fs.fsyncDir(dir));
+    withIo('fsync', lastPath, () => fs.fsync(fd));
+    if (dirDirty || replay.records > 0) withIo('fsync', dir, () => fs.fsyncDir(dir));
     return new Wal(fs, dir, segmentBytes, bufferBytes, starts, fd, endLsn);
   }
 

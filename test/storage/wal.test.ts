@@ -315,3 +315,29 @@ test('closing while a group commit is in flight answers its waiters and closes o
   await p;
   assert.equal(reopen(fs, 'wal').records, 1);
 });
+
+test('records replayed after a restart that was not a power loss are made durable before the log is used', () => {
+  // An fsync fails (EIO): the records reached the OS but not the disk. A restart that keeps
+  // the OS's view replays them; a power cut after that must not take them back, or a state
+  // sessions already saw would vanish (PostgreSQL fsyncs the data directory at the start of
+  // crash recovery for this: SyncDataDirectory).
+  const fs = new FaultyFs(new MemoryFs(), { seed: 5 });
+  const payload = new TextEncoder().encode('row');
+  const count = (): number => {
+    const { wal, records } = Wal.open(fs, 'wal');
+    wal.close();
+    return records;
+  };
+  {
+    const { wal } = Wal.open(fs, 'wal');
+    for (let i = 0; i < 3; i++) wal.append(1, 1, payload);
+    wal.flush();
+    fs.setPlan({ seed: 5, fsyncEio: 1 });
+    for (let i = 0; i < 4; i++) wal.append(1, 1, payload);
+    assert.throws(() => wal.flush(), { code: '58030' });
+    fs.setPlan({ seed: 5 });
+  }
+  assert.equal(count(), 7); // the restart reads what the OS holds
+  fs.powerCut();
+  assert.equal(count(), 7);
+});
