@@ -365,6 +365,26 @@ export class Catalog {
   }
 
   /**
+   * Puts `fresh` in place of table `name` (`old`): TRUNCATE's and ALTER COLUMN TYPE's storage
+   * swap. The old storage is freed at commit and comes back on undo.
+   */
+  private replaceTable(name: string, old: Table, fresh: Table): { table: Table; ddl: { commit(): void; undo(): void } } {
+    this.tables.set(name, fresh);
+    this.version++;
+    return {
+      table: fresh,
+      ddl: {
+        commit: () => old.dispose(),
+        undo: () => {
+          this.tables.set(name, old);
+          fresh.dispose();
+          this.version++;
+        },
+      },
+    };
+  }
+
+  /**
    * TRUNCATE for transaction `xid`: replaces the table by an empty one with the same
    * definition (sequences keep their values, as PostgreSQL without RESTART IDENTITY). Returns
    * the new table (the caller rebuilds the index structures empty) and the undo, which puts
@@ -376,19 +396,7 @@ export class Catalog {
     this.lockRelation(name, xid, 'exclusive');
     this.onChange?.({ kind: 'truncate', xid, name });
     const fresh = new Table(t.def);
-    this.tables.set(name, fresh);
-    this.version++;
-    return {
-      table: fresh,
-      ddl: {
-        commit: () => t.dispose(),
-        undo: () => {
-          this.tables.set(name, t);
-          fresh.dispose();
-          this.version++;
-        },
-      },
-    };
+    return this.replaceTable(name, t, fresh);
   }
 
   /**
@@ -705,19 +713,7 @@ export class Catalog {
       throw e;
     }
     for (const [key, r] of t.pkey) fresh.pkey.set(key, r);
-    this.tables.set(name, fresh);
-    this.version++;
-    return {
-      table: fresh,
-      ddl: {
-        commit: () => t.dispose(),
-        undo: () => {
-          this.tables.set(name, t);
-          fresh.dispose();
-          this.version++;
-        },
-      },
-    };
+    return this.replaceTable(name, t, fresh);
   }
 
   /** nextval(): advances and returns the sequence (not undone by ROLLBACK, as PostgreSQL). */

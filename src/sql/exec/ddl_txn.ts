@@ -64,20 +64,7 @@ export function dropTableTx(env: SqlEnv, txn: TxnState | null, name: string): vo
 /** TRUNCATE of one table in `txn`: the old rows and index structures are kept until commit. */
 export function truncateTx(env: SqlEnv, txn: TxnState | null, name: string): Table {
   const { table, ddl } = env.catalog.truncateTable(name, xidOf(txn));
-  const old = rebuildIndexes(env, table);
-  registerDdl(txn, {
-    commit: () => {
-      ddl.commit();
-      for (const idx of old.values()) idx.dispose();
-    },
-    undo: () => {
-      for (const [n, idx] of old) {
-        env.indexes.get(n)?.dispose();
-        env.indexes.set(n, idx);
-      }
-      ddl.undo();
-    },
-  });
+  registerRebuilt(env, txn, table, ddl);
   return table;
 }
 
@@ -200,6 +187,15 @@ export function dropColumnTx(env: SqlEnv, txn: TxnState | null, name: string, co
  */
 export function rewriteColumnTx(env: SqlEnv, txn: TxnState | null, name: string, column: number, def: ColumnDef, values: readonly Value[]): Table {
   const { table, ddl } = env.catalog.rewriteColumn(name, column, def, values, xidOf(txn));
+  registerRebuilt(env, txn, table, ddl);
+  return table;
+}
+
+/**
+ * Rebuilds `table`'s index structures over its new storage (TRUNCATE, ALTER COLUMN TYPE) and
+ * registers the change `ddl` in `txn`: the old structures are freed at commit, put back on undo.
+ */
+function registerRebuilt(env: SqlEnv, txn: TxnState | null, table: Table, ddl: { commit(): void; undo(): void }): void {
   const old = rebuildIndexes(env, table);
   registerDdl(txn, {
     commit: () => {
@@ -214,5 +210,4 @@ export function rewriteColumnTx(env: SqlEnv, txn: TxnState | null, name: string,
       ddl.undo();
     },
   });
-  return table;
 }
