@@ -337,6 +337,9 @@ export function beginImplicitBlock(env: SqlEnv): void {
   if (txn.inBlock) return;
   txn.inBlock = true;
   txn.implicit = true;
+  // The block's transaction starts now (StartTransaction's xactStartTimestamp): its statements
+  // see inBlock already set, so none of them would set the timestamp now() reads.
+  env.timestamps.transactionUs = wallClockUs(env.clock);
   env.settings.beginTransaction();
 }
 
