@@ -37,6 +37,9 @@ function constText(text: string, type: SqlType): string {
   return `'${text.replace(/'/g, "''")}'${cast}`;
 }
 
+/** Niladic SQL value functions (CURRENT_DATE ...), which PostgreSQL prints without parentheses. */
+const SQL_VALUE_FUNCTIONS: ReadonlySet<string> = new Set(['current_date', 'current_timestamp', 'localtimestamp']);
+
 const INTS: ReadonlySet<SqlType> = new Set(['int2', 'int4', 'int8']);
 const FLOATS: ReadonlySet<SqlType> = new Set(['float4', 'float8']);
 /** Operators whose mixed numeric operands PostgreSQL coerces (pg_operator has no cross-type entry). */
@@ -127,6 +130,8 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
     case 'nullif':
       return `NULLIF(${d(e.l)}, ${d(e.r)})`;
     case 'session':
+      // SQL value functions print as keywords (ruleutils' SQLValueFunction).
+      if (SQL_VALUE_FUNCTIONS.has(e.name) && e.args.length === 0) return e.name.toUpperCase();
       return `${e.name}(${e.args.map(d).join(', ')})`;
     case 'sublink':
       return '(SubPlan)';

@@ -22,7 +22,7 @@ import type { RangeTblEntry } from '../analyze/query.js';
 import { arrayTypeOf, type SqlType } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualsSelectivity } from './cost.js';
-import { statsLookup, type VarLookup } from './selfuncs.js';
+import type { VarLookup } from './selfuncs.js';
 import type { FilterBitmapIndex, IndexQualSpec, LayoutItem, PlanNode } from './plan.js';
 import { relsOf, type PlannerInfo } from './planner.js';
 import { scanTarget, type QualInfo } from './scan.js';
@@ -236,7 +236,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
   const qualExprs = ctx.quals.map((q) => q.expr);
   // Estimates from ANALYZE's statistics, as the sequential scan's: without them a selective
   // range (`n >= 19990`, 11 rows) was costed at the default 1/3 and never took the index.
-  const lookup = statsLookup(env.stats, info.q.rtable);
+  const lookup = info.statsLookup();
   const totalSel = qualsSelectivity(qualExprs, lookup);
   const outRows = N * totalSel;
   let best: Path = { cost: seq.totalCost + seqPenalty, startup: 0, rows: seq.rows, make: () => seq };
@@ -405,7 +405,7 @@ export function orderedIndexScan(ctx: ScanCtx, orderBy: readonly OrderKey[], nee
   const N = Math.max(1, table.liveCount);
   const pages = Math.max(1, Math.ceil(N / ROWS_PER_PAGE));
   const qualExprs = ctx.quals.map((q) => q.expr);
-  const lookup = statsLookup(env.stats, info.q.rtable);
+  const lookup = info.statsLookup();
   const outRows = Math.max(1, N * qualsSelectivity(qualExprs, lookup));
   let best: { cost: number; make: () => PlanNode } | null = null;
   for (const cand of orderedCandidates(env, table)) {
@@ -477,7 +477,7 @@ export function tryOrderedIndexPlan(info: PlannerInfo, quals: QualInfo[], needed
   // The alternative: the table's best scan, then a Sort (its cost as makeSort computes it).
   const qualExpr = andOf(quals.map((x) => x.expr));
   const N = table.liveCount;
-  const seq: PlanNode = { ...planBase(N * qualsSelectivity(quals.map((x) => x.expr), statsLookup(env.stats, q.rtable)), 0, seqScanCost(N, qualOps(qualExpr)), layout), node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table };
+  const seq: PlanNode = { ...planBase(N * qualsSelectivity(quals.map((x) => x.expr), info.statsLookup()), 0, seqScanCost(N, qualOps(qualExpr)), layout), node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table };
   const seqPenalty = env.settings.get('enable_seqscan') === true ? 0 : DISABLE_COST;
   const base = bestIndexedScan(ctx, seq);
   const baseCost = base.totalCost + (base === seq ? seqPenalty : 0);
@@ -504,7 +504,7 @@ export function filterBitmapIndex(
   const env = info.global.env;
   if (env.settings.get('enable_bitmapscan') !== true || quals.length === 0) return null;
   let best: { cand: OrderedCandidate; matched: MatchedQual[]; sel: number } | null = null;
-  const lookup = statsLookup(env.stats, info.q.rtable);
+  const lookup = info.statsLookup();
   for (const cand of orderedCandidates(env, table)) {
     const matched: MatchedQual[] = [];
     for (const q of quals) {

@@ -28,6 +28,7 @@ import { tryOrderedIndexPlan } from './indexpath.js';
 import { tryKnnOuterJoin } from './ordered_join.js';
 import { addSemiJoins, pullUpExists } from './sublinks.js';
 import { planWindows } from './window.js';
+import { statsLookup, type VarLookup } from './selfuncs.js';
 
 /** Statement-wide planning state (PostgreSQL's PlannerGlobal). */
 export class PlannerGlobal {
@@ -180,12 +181,37 @@ export class PlannerInfo implements LevelBinder {
     return out;
   }
 
+  /** The statistics lookup of this level, estimating column-free sides as PostgreSQL does. */
+  statsLookup(): VarLookup {
+    return statsLookup(this.global.env.stats, this.q.rtable, (e) => estimateValue(e, this.global));
+  }
+
   /** Evaluates a LIMIT / OFFSET made of constants and parameters now (null when it cannot). */
   planTimeValue(e: Expr | null): number | null {
     if (e === null) return null;
     const value = planTimeValue(e, this.global.params);
     this.global.planTimeChecks.push({ e, value });
     return value;
+  }
+}
+
+/** Transaction and statement clocks: stable within a statement, so an estimate may read them. */
+const STABLE_CLOCKS = new Set(['now', 'transaction_timestamp', 'statement_timestamp', 'current_timestamp', 'current_date', 'localtimestamp']);
+
+/**
+ * PostgreSQL's estimate_expression_value for selectivity estimates: the value now of an
+ * expression made only of constants, parameters, casts, operators and the transaction's
+ * clock (`now() - interval '1 day'`), or undefined for anything else. The value only steers
+ * estimates, never results; nothing with a side effect or a per-row value is evaluated.
+ */
+function estimateValue(e: Expr, g: PlannerGlobal): Value | undefined {
+  const ok = !someNode(e, (x) => !(x.k === 'const' || x.k === 'param' || x.k === 'cast' || x.k === 'op1' || x.k === 'op2' || (x.k === 'session' && STABLE_CLOCKS.has(x.name))));
+  if (!ok) return undefined;
+  try {
+    const v = evalExpr(e, null, { ...NO_CONTEXT, params: g.params, env: g.env });
+    return v === null ? undefined : v;
+  } catch {
+    return undefined;
   }
 }
 

@@ -15,7 +15,6 @@ import type { FilteredKnn, FilterStrategy, KnnSpec, LayoutItem, PlanNode, ScanTa
 import type { GucReader } from '../../common/guc.js';
 import { GUC_FILTERED_SEARCH } from '../settings.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity, qualsSelectivity } from './cost.js';
-import { statsLookup } from './selfuncs.js';
 import { PlannerInfo, planLevel, relsOf, sortKeyText, walkVars } from './planner.js';
 import type { VarExpr } from './setrefs.js';
 import { deparse } from './deparse.js';
@@ -102,7 +101,7 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
     return id;
   };
   const qualExpr = and(quals.map((q) => q.expr));
-  const sel = qualsSelectivity(quals.map((q) => q.expr), statsLookup(info.global.env.stats, info.q.rtable));
+  const sel = qualsSelectivity(quals.map((q) => q.expr), info.statsLookup());
   switch (rte.kind) {
     case 'relation': {
       const cols = sortedCols(needed, rti);
@@ -438,7 +437,7 @@ export function knnScan(
   const distanceCost = (dim / 4) * CPU_OPERATOR_COST;
   const exactCost = col === null ? Infinity : rows + (gucs.get('enable_seqscan') === true ? 0 : DISABLE_COST);
   const indexPenalty = gucs.get('enable_indexscan') === true ? 0 : DISABLE_COST;
-  const sel = qualsSelectivity(quals.map((x) => x.expr), statsLookup(env.stats, info.q.rtable));
+  const sel = qualsSelectivity(quals.map((x) => x.expr), info.statsLookup());
   const qualExpr = and(quals.map((x) => x.expr));
   let best: (KnnIndexMatch & { cost: number; filtered: FilteredKnn | null }) | null = null;
   // NULLS FIRST: the index holds no NULL keys; the scan emits the NULL-key rows first (before
