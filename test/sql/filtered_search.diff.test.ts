@@ -71,6 +71,21 @@ test(`a selective filter runs exact over the bitmap and returns PostgreSQL's row
   }
 });
 
+test(`vecgres.filtered_search = exact: PostgreSQL's rows over thousands of passing rows (seed ${SEED})`, async () => {
+  // 8,000 and 18,000 rows pass: the exact strategy's distances come in chunks of 1,024 rows
+  // (knn_exact.ts), several of them, with NULL cat rows and ties across chunk boundaries.
+  await db.exec('SET vecgres.filtered_search = exact');
+  try {
+    for (const where of ['grp IN (1, 3)', 'cat < 90']) {
+      const r = await measure(where);
+      assert.deepEqual([...r.strategies], ['exact over bitmap'], where);
+      assert.equal(r.exactMatches, queries.length, `${where}: exact rows (seed ${SEED})`);
+    }
+  } finally {
+    await db.exec('RESET vecgres.filtered_search');
+  }
+});
+
 for (const strategy of ['traversal', 'iterative'] as const) {
   // The traversal runs where the cost model sends it (a few % and up); the iterative scan at 1% too.
   test(`vecgres.filtered_search = ${strategy}: recall@10 >= 0.95 and k rows at 40% to ${strategy === 'traversal' ? 5 : 1}% (seed ${SEED})`, async () => {
