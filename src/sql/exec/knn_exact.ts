@@ -1,7 +1,7 @@
 /**
  * Exact k nearest neighbours among the rows of a {@link RowBitmap} (filtered search's exact
- * strategy): one SIMD kernel call per set row over the table's arena segments, a typed-array
- * top-k heap, rows whose vector is NULL after the ranked ones (PostgreSQL's NULLS LAST for an
+ * strategy): one SIMD kernel call per chunk of set rows over the table's arena segments, a
+ * typed-array top-k heap, rows whose vector is NULL after the ranked ones (PostgreSQL's NULLS LAST for an
  * ascending ORDER BY). The same distances and tie order (lower row id first) as the exact
  * top-k scan (nodes/top_k.ts), so both strategies return the same rows.
  */
@@ -11,6 +11,13 @@ import { fast } from '../../kernels/fast.js';
 import type { Table } from '../../storage/table.js';
 import type { RowBitmap } from './row_bitmap.js';
 import { TopK } from './topk.js';
+
+/**
+ * Rows whose distances one kernel call computes (fast.*Many over a list of row pointers).
+ * Measured over 10,047 rows of 100-d (one loaded machine, one run): a kernel call per row
+ * from a closure per row cost 1.2 µs a row, chunks 0.8 µs.
+ */
+const CHUNK = 1024;
 
 /**
  * The row ids of the `k` rows of `bitmap` nearest to `q` under `op` (`<->`, `<#>`, `<=>`,
@@ -23,32 +30,63 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
   if (k <= 0) return new Int32Array(0);
   const dim = q.length;
   const bytes = Math.max(16, dim * 4);
-  const qPtr = arena.alloc(bytes, 'query vector');
+  // One arena block: the query, then CHUNK row pointers, then CHUNK float32 distances.
+  const block = bytes + CHUNK * 8;
+  const qPtr = arena.alloc(block, 'query vector');
+  const rowsPtr = qPtr + bytes;
+  const outPtr = rowsPtr + CHUNK * 4;
   try {
     arena.f32().set(q, qPtr >>> 2);
-    const kernel = op === '<->' ? fast.l2sq : op === '<+>' ? fast.l1 : fast.dot;
+    const many = op === '<->' ? fast.l2sqMany : op === '<+>' ? fast.l1Many : fast.dotMany;
     const sign = op === '<#>' ? -1 : 1;
     const cosine = op === '<=>';
     const norms = cosine ? table.vectorNorms(col) : null;
     const qNormSq = cosine ? fast.dot(qPtr, qPtr, dim) : 0;
     const fixedDim = table.vectorColumnDim(col);
-    bitmap.forEach((r) => {
-      const ptr = table.vectorPtr(col, r);
-      if (ptr === 0) {
-        if (nullRows.length < k) nullRows.push(r);
-        return;
+    // Rows of the chunk being gathered (their pointers go to the arena at rowsPtr).
+    const ids = new Int32Array(CHUNK);
+    let n = 0;
+    const flush = (): void => {
+      many(qPtr, rowsPtr, n, dim, outPtr);
+      const f = arena.f32();
+      const out = outPtr >>> 2;
+      for (let i = 0; i < n; i++) {
+        const r = ids[i]!;
+        let d = f[out + i]!;
+        if (cosine) d = 1 - d / Math.sqrt(norms![r]! * qNormSq);
+        else d *= sign;
+        if (d > heap.bound()) continue;
+        heap.push(r, d);
       }
-      if (fixedDim < 0 ? table.vectorDim(col, r) !== dim : fixedDim !== dim) {
-        throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${fixedDim < 0 ? table.vectorDim(col, r) : fixedDim} and ${dim}`);
+      n = 0;
+    };
+    // Nothing below allocates in the arena, so its views stay valid for the whole walk.
+    const words = bitmap.words;
+    const bits = bitmap.ptr >>> 2;
+    const mem = arena.i32();
+    const rowWord = rowsPtr >>> 2;
+    for (let w = 0; w < words; w++) {
+      let x = mem[bits + w]!;
+      while (x !== 0) {
+        const b = 31 - Math.clz32(x & -x);
+        x &= x - 1;
+        const r = (w << 5) + b;
+        const ptr = table.vectorPtr(col, r);
+        if (ptr === 0) {
+          if (nullRows.length < k) nullRows.push(r);
+          continue;
+        }
+        if (fixedDim < 0 ? table.vectorDim(col, r) !== dim : fixedDim !== dim) {
+          throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${fixedDim < 0 ? table.vectorDim(col, r) : fixedDim} and ${dim}`);
+        }
+        mem[rowWord + n] = ptr;
+        ids[n++] = r;
+        if (n === CHUNK) flush();
       }
-      let d = kernel(ptr, qPtr, dim);
-      if (cosine) d = 1 - d / Math.sqrt(norms![r]! * qNormSq);
-      else d *= sign;
-      if (d > heap.bound()) return;
-      heap.push(r, d);
-    });
+    }
+    if (n > 0) flush();
   } finally {
-    arena.free(qPtr, bytes);
+    arena.free(qPtr, block);
   }
   return rankedThenNull(heap.sortedIds(), nullRows, k);
 }

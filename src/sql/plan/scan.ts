@@ -537,15 +537,19 @@ export function filteredStrategy(
   const evalCost = (Math.max(1, ops) * CPU_OPERATOR_COST) / distanceCost;
   const build = rows * evalCost;
   const passing = rows * sel;
-  let best: { strategy: FilterStrategy; cost: number } = { strategy: 'exact', cost: build + passing };
+  // Chosen by `weighed` (index distances at their accessFactor, as the exact strategy's
+  // sequential ones); the cost returned is in the unit other plans are compared in.
+  let best: { strategy: FilterStrategy; cost: number; weighed: number } = { strategy: 'exact', cost: build + passing, weighed: build + passing };
   if (am.capabilities.supportsFilter) {
-    const c = build + am.costEstimate(index, { tableRows: rows, limit: need, selectivity: sel, gucs, filterMode: 'filter' }).total;
-    if (c < best.cost) best = { strategy: 'traversal', cost: c };
+    const e = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: sel, gucs, filterMode: 'filter' });
+    const weighed = build + e.total * (e.accessFactor ?? 1);
+    if (weighed < best.weighed) best = { strategy: 'traversal', cost: build + e.total, weighed };
   }
   if (am.capabilities.canContinue) {
     const seen = Math.min(rows, need / Math.max(sel, 1e-9));
-    const c = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: sel, gucs, filterMode: 'exhaustive' }).total + seen * evalCost;
-    if (c < best.cost) best = { strategy: 'iterative', cost: c };
+    const e = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: sel, gucs, filterMode: 'exhaustive' });
+    const weighed = e.total * (e.accessFactor ?? 1) + seen * evalCost;
+    if (weighed < best.weighed) best = { strategy: 'iterative', cost: e.total + seen * evalCost, weighed };
   }
-  return best;
+  return { strategy: best.strategy, cost: best.cost };
 }
