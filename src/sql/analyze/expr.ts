@@ -26,6 +26,7 @@ import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '..
 import { scalarAggregate } from './scalar_aggregates.js';
 import { analyzeWindowCall } from './window.js';
 import { arrayAgg, stringAgg, boolAnd, boolOr } from './collect_aggregates.js';
+import { jsonAgg, jsonbAgg, jsonObjectAgg, jsonbObjectAgg, toJsonbValue } from './json_aggregates.js';
 import { exprEqual } from './query.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
 import { utf8Length } from '../../storage/codec.js';
@@ -36,8 +37,7 @@ import { randomUuid } from '../../types/uuid.js';
 import {
   type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
 } from './overloads.js';
-import { Jsonb, type JsonbValue, jsonbBuildObject, parseJsonb } from '../../types/jsonb.js';
-import { formatFloat4, formatFloat8 } from '../../types/float.js';
+import { Jsonb, type JsonbValue, jsonbBuildObject } from '../../types/jsonb.js';
 import { TEXT_MATCH_OPERATORS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 import { format as formatText } from '../../types/text_funcs.js';
@@ -1379,28 +1379,6 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
 const PARTLY_IMPLEMENTED = new Set(['age', 'pg_column_size', 'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_size_pretty', 'gen_random_uuid', 'uuidv4', 'random']);
 
 /**
- * to_jsonb's conversion of a value of `type` (datum_to_jsonb): numbers as numeric (floats
- * through their output text, NaN and infinities as strings), booleans, jsonb / json as
- * themselves, arrays element by element, everything else as its text.
- */
-function toJsonbValue(v: Value, type: SqlType): JsonbValue {
-  if (v === null) return null;
-  if (type === 'bool') return v as boolean;
-  if (type === 'jsonb') return (v as Jsonb).root;
-  if (type === 'json') return parseJsonb(v as string).root;
-  if (type === 'float4' || type === 'float8') {
-    const t = type === 'float4' ? formatFloat4(v as number) : formatFloat8(v as number);
-    return Number.isFinite(v as number) ? parseNumeric(t) : t;
-  }
-  if (isNumeric(type)) return toNumeric(v as number | bigint | Numeric);
-  if (v instanceof PgArray) {
-    const et = elemTypeOf(type as ArraySqlType);
-    return v.elems.map((x) => toJsonbValue(x as Value, et));
-  }
-  return castValue(v, type, 'text', -1) as string;
-}
-
-/**
  * jsonb_build_object(k, v, ...), jsonb_build_array(v, ...) and to_jsonb(v). Not strict (a
  * NULL value is JSON null), so each argument is turned into a never-null jsonb first.
  * @throws PgError 22023 `argument list must have even number of elements`, 22004 for a NULL
@@ -1440,7 +1418,7 @@ function jsonbBuildCall(scope: ExprScope, name: string, args: Expr[], location: 
 const NULL_ARG = new Jsonb(null);
 
 /** The aggregate functions vecgres knows. */
-const AGGREGATE_NAMES = new Set(['count', 'avg', 'sum', 'min', 'max', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every']);
+const AGGREGATE_NAMES = new Set(['count', 'avg', 'sum', 'min', 'max', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every', 'jsonb_agg', 'json_agg', 'jsonb_object_agg', 'json_object_agg']);
 
 /**
  * The DISTINCT / ORDER BY / FILTER clauses of an aggregate call (PostgreSQL's transformAggregateCall).
@@ -1542,8 +1520,24 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     scope.sawAggregate = true;
     return withMods({ k: 'agg', type: 'text', name, agg: stringAgg, arg: v, arg2: d });
   }
+  if (name === 'jsonb_object_agg' || name === 'json_object_agg') {
+    // (K "any", V "any"): untyped literals resolve to text.
+    if (args.length !== 2) throw undefinedFunction(name, args.map((a) => a.type), n.location);
+    const [k, v] = args.map((a) => (a.type === 'unknown' ? coerceTo(scope, a, 'text', -1) : a)) as [Expr, Expr];
+    analyzedArgs = [k, v];
+    scope.sawAggregate = true;
+    const type = name === 'jsonb_object_agg' ? 'jsonb' : 'json';
+    const agg = type === 'jsonb' ? jsonbObjectAgg(k.type, v.type) : jsonObjectAgg(k.type, v.type);
+    return withMods({ k: 'agg', type, name, agg, arg: k, arg2: v });
+  }
   if (args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), n.location);
   let arg = args[0]!;
+  if (name === 'jsonb_agg' || name === 'json_agg') {
+    // (anyelement): an untyped literal has no type to resolve to.
+    if (arg.type === 'unknown') throw new PgError(SQLSTATE.datatype_mismatch, 'could not determine polymorphic type because input has type unknown');
+    scope.sawAggregate = true;
+    return withMods({ k: 'agg', type: name === 'jsonb_agg' ? 'jsonb' : 'json', name, agg: name === 'jsonb_agg' ? jsonbAgg(arg.type) : jsonAgg(arg.type), arg });
+  }
   scope.sawAggregate = true;
   if (name === 'count') {
     // count(any) leaves an unknown argument unresolved, but DISTINCT sorts it, and the sort
