@@ -38,6 +38,7 @@ import {
   type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
 } from './overloads.js';
 import { Jsonb, type JsonbValue, jsonbBuildObject } from '../../types/jsonb.js';
+import { JSON_SRFS } from '../../types/json_srf.js';
 import { TEXT_MATCH_OPERATORS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 import { format as formatText } from '../../types/text_funcs.js';
@@ -125,7 +126,15 @@ export type Expr =
   /** ARRAY[...]: elements of one type; nested ARRAY[...] elements make a multidimensional array. */
   | { k: 'array'; type: ArraySqlType; elems: Expr[] }
   /** unnest(array) in a select list: one output row per element (set-returning). */
-  | { k: 'srf'; type: SqlType; name: string; arg: Expr }
+  | {
+    k: 'srf'; type: SqlType; name: string; arg: Expr;
+    /** The rows of a non-NULL argument (absent: unnest's array elements). */
+    expand?: (v: Value) => readonly Value[];
+    /** `(jsonb_each(j)).key`: the output column selected from a record result. */
+    field?: string;
+    /** The call's offset in the statement (0-based), for error positions. */
+    loc?: number;
+  }
   /**
    * A window function call `name(args) OVER window winref` of its query level's window list
    * (analyze/window.ts); for an aggregate over a window, `agg` is the analyzed aggregate call.
@@ -571,6 +580,11 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
       return sqlValueFunction(n);
     case 'CollateClause':
       return collateClause(scope, n);
+    case 'A_Indirection': {
+      const f = srfFieldSelection(scope, n);
+      if (f !== null) return f;
+      throw pgErr.featureNotSupported(describeNode(tag));
+    }
     default:
       throw pgErr.featureNotSupported(describeNode(tag));
   }
@@ -1314,7 +1328,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
       throw undefinedFunction(name, args.map((a) => a.type), n.location);
     }
     scope.sawSetReturning = true;
-    return { k: 'srf', type: elemTypeOf(args[0]!.type as ArraySqlType), name, arg: args[0]! };
+    return { k: 'srf', type: elemTypeOf(args[0]!.type as ArraySqlType), name, arg: args[0]!, loc: n.location };
   }
   if (SIZE_FUNCTIONS[name] !== undefined && n.args?.length === 1) {
     // Their argument is a regclass: vecgres has no regclass type, so `x::regclass` and a
@@ -1338,6 +1352,14 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     return { k: 'op1', type: 'int8', arg: coerceTo(scope, arg, 'text', -1), fn: (s) => scope.relationSize(s as string, what) };
   }
   const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+  const jsrf = JSON_SRFS[name];
+  if (jsrf !== undefined) {
+    const arg = jsonSrfArg(scope, name, args, n.location);
+    if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
+    if (jsrf.cols.length > 1) throw pgErr.featureNotSupported(`${name}() returning a record in the select list`);
+    scope.sawSetReturning = true;
+    return { k: 'srf', type: jsrf.cols[0]!.type, name, arg, expand: (v) => jsrf.rows(v as string).map((r) => r[0]!), loc: n.location };
+  }
   if (name === 'jsonb_build_object' || name === 'jsonb_build_array' || name === 'to_jsonb') return jsonbBuildCall(scope, name, args, n.location);
   if ((name === 'gen_random_uuid' || name === 'uuidv4') && args.length === 0 && scope.random !== undefined) {
     // Volatile: a new value per row, never folded into a constant.
@@ -1373,6 +1395,41 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   // than claim it does not exist. Names vecgres implements for some argument types keep 42883.
   if (PG_FUNCTION_NAMES.has(name) && !PARTLY_IMPLEMENTED.has(name)) throw pgErr.featureNotSupported(`function ${name}()`);
   throw undefinedFunction(name, args.map((a) => a.type), n.location);
+}
+
+/**
+ * `(jsonb_each(j)).key` / `.value` in a select list: one column of a json set-returning
+ * function's record rows. Null when `n` is not of that shape (other indirections stay
+ * unsupported).
+ * @throws PgError 42703 `could not identify column "f" in record data type`.
+ */
+function srfFieldSelection(scope: ExprScope, n: PgNode): Expr | null {
+  const ind = (n.indirection ?? []) as PgNode[];
+  const fc = n.arg?.FuncCall;
+  if (fc === undefined || fc.over !== undefined || ind.length !== 1 || ind[0]!.String === undefined) return null;
+  const fnames = (fc.funcname as PgNode[]).map((x) => x.String.sval as string);
+  const name = fnames[fnames.length - 1]!.toLowerCase();
+  const srf = JSON_SRFS[name];
+  if (srf === undefined || srf.cols.length < 2) return null;
+  const field = ind[0]!.String.sval as string;
+  const args = ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+  const arg = jsonSrfArg(scope, name, args, fc.location);
+  const col = srf.cols.findIndex((c) => c.name === field);
+  if (col < 0) throw new PgError(SQLSTATE.undefined_column, `could not identify column "${field}" in record data type`, pos(n.arg.FuncCall.location));
+  if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
+  scope.sawSetReturning = true;
+  return { k: 'srf', type: srf.cols[col]!.type, name, arg, field, expand: (v) => srf.rows(v as string).map((r) => r[col]!), loc: fc.location };
+}
+
+/**
+ * The argument of a json set-returning function (types/json_srf.ts), an untyped literal read
+ * as the function's argument type.
+ * @throws PgError 42883 `function jsonb_each(json) does not exist` for any other argument list.
+ */
+export function jsonSrfArg(scope: ExprScope, name: string, args: Expr[], location: number): Expr {
+  const want = JSON_SRFS[name]!.arg;
+  if (args.length === 1 && (args[0]!.type === want || args[0]!.type === 'unknown')) return coerceTo(scope, args[0]!, want, -1, exprLocation(args[0]!, -1));
+  throw undefinedFunction(name, args.map((a) => a.type), location);
 }
 
 /** Functions analyzeFuncCall handles by name for some argument types only. */
