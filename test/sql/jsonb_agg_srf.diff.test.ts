@@ -122,3 +122,21 @@ test('json set-returning functions in the select list (ProjectSet: lockstep, NUL
   // jsonb_each() in a select list returns a record, which vecgres does not have: 0A000.
   assert.deepEqual(await ours(`SELECT jsonb_each('{"a": 1}')`), { ok: false, code: '0A000', message: 'jsonb_each() returning a record in the select list is not supported' });
 });
+
+test('jsonb_set and jsonb_insert: replace, create, insert before / after, negative and out-of-range indexes, errors', async () => {
+  const o = `'{"a": 1, "b": [0, 1, {"c": 2}], "d": {"e": null}}'::jsonb`;
+  const paths = ['{a}', '{z}', '{b,0}', '{b,-1}', '{b,-4}', '{b,3}', '{b,9}', '{b,2,c}', '{b,2,x}', '{d,e}', '{d,e,f}', '{a,x}', '{z,y}', '{}', '{b,x}', '{b,NULL}', '{NULL}', '{d,NULL}'];
+  for (const p of paths) {
+    await same(`SELECT jsonb_set(${o}, '${p}', '"new"')::text, jsonb_set(${o}, '${p}', '[7]', false)::text`);
+    await same(`SELECT jsonb_insert(${o}, '${p}', '"new"')::text`);
+    await same(`SELECT jsonb_insert(${o}, '${p}', '"new"', true)::text`);
+  }
+  for (const p of ['{0}', '{-1}', '{1}', '{-9}', '{5}', '{x}']) {
+    await same(`SELECT jsonb_set('[]', '${p}', '1')::text, jsonb_set('[]', '${p}', '1', false)::text, jsonb_set('[1, 2]', '${p}', '9', false)::text`);
+    await same(`SELECT jsonb_insert('[1, 2]', '${p}', '9')::text, jsonb_insert('[1, 2]', '${p}', '9', true)::text, jsonb_insert('[]', '${p}', '9')::text`);
+  }
+  await same(`SELECT jsonb_set('{}', '{a}', '1', false)::text, jsonb_set('{}', '{a}', '1')::text, jsonb_set(NULL, '{a}', '1'), jsonb_set('{}', NULL, '1'), jsonb_set('{}', '{a}', NULL)`);
+  await same(`SELECT jsonb_set('1', '{a}', '1')`);
+  await same(`SELECT jsonb_insert('"s"', '{0}', '1')`);
+  await same(`UPDATE docs SET meta = jsonb_set(meta, '{b}', to_jsonb(id)) WHERE jsonb_typeof(meta) = 'object' RETURNING id, meta::text`);
+});
