@@ -96,6 +96,18 @@ test('json set-returning functions LATERAL over a table, joined, grouped and agg
   await same(`SELECT d.id, e.key FROM docs d, jsonb_each(d.meta) e ORDER BY 1, 2`);
 });
 
+test('WITH ORDINALITY on json functions, unnest and generate_series', async () => {
+  await same(`SELECT * FROM jsonb_array_elements('[10, "b", null]') WITH ORDINALITY`);
+  await same(`SELECT e.value::text, e.ordinality FROM json_array_elements('[1, [ 2]]') WITH ORDINALITY e WHERE e.ordinality > 1`);
+  await same(`SELECT * FROM jsonb_each_text('{"b": 1, "a": 2}') WITH ORDINALITY AS t(k, v, n) ORDER BY n DESC`);
+  await same(`SELECT * FROM json_object_keys('{"b": 1, "a": 2}') WITH ORDINALITY AS t(k, n)`);
+  await same(`SELECT * FROM jsonb_each('{"b": 1}') WITH ORDINALITY AS t(k, v, n, x)`);
+  await same(`SELECT * FROM unnest(ARRAY['x', 'y']) WITH ORDINALITY AS u(v, i)`);
+  await same(`SELECT g, o FROM generate_series(5, 1, -2) WITH ORDINALITY AS s(g, o) WHERE g < 5`);
+  await same(`SELECT d.id, e.* FROM docs d, jsonb_array_elements(d.meta) WITH ORDINALITY e WHERE jsonb_typeof(d.meta) = 'array' ORDER BY 1, e.ordinality`);
+  await same(`SELECT * FROM generate_series(1, 2) WITH ORDINALITY AS s(a, b, c)`);
+});
+
 test('json set-returning functions in the select list (ProjectSet: lockstep, NULL padding, no rows for NULL)', async () => {
   await same(`SELECT jsonb_array_elements('[1, [2], {"a": 3}, null]')::text, jsonb_array_elements_text('[1, "x", null]')`);
   await same(`SELECT json_array_elements('[1, [2 ], {"a" : 3}]')::text, json_array_elements_text('[1, "x", null]'), json_object_keys('{"z": 1, "z": 2}')`);

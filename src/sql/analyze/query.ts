@@ -1028,7 +1028,6 @@ function subselectRte(ps: ParseState, n: PgNode): number {
  * LATERAL).
  */
 function functionRte(ps: ParseState, rf: PgNode): number {
-  if (rf.ordinality === true) throw pgErr.featureNotSupported('WITH ORDINALITY');
   if (rf.is_rowsfrom === true || (rf.functions ?? []).length !== 1) throw pgErr.featureNotSupported('ROWS FROM');
   if (rf.coldeflist !== undefined) throw pgErr.featureNotSupported('column definition lists');
   const call: PgNode = rf.functions[0].List.items[0];
@@ -1057,12 +1056,15 @@ function functionRte(ps: ParseState, rf: PgNode): number {
     ps.allowSetReturning = false;
   }
   const { name: alias, cols } = aliasOf(rf);
-  if (cols.length > 1) {
-    throw new PgError(SQLSTATE.invalid_column_reference, `table "${alias}" has 1 columns available but ${cols.length} columns specified`);
+  const ord = rf.ordinality === true;
+  if (cols.length > (ord ? 2 : 1)) {
+    throw new PgError(SQLSTATE.invalid_column_reference, `table "${alias}" has ${ord ? 2 : 1} columns available but ${cols.length} columns specified`);
   }
   return ps.addRte({
     kind: 'function', fname, args, alias: alias ?? fname, aliased: alias !== undefined, lateral: true,
-    colNames: [cols[0] ?? alias ?? fname], colTypes: [type], colTypmods: [-1],
+    colNames: [cols[0] ?? alias ?? fname, ...(ord ? [cols[1] ?? 'ordinality'] : [])],
+    colTypes: [type, ...(ord ? ['int8' as const] : [])], colTypmods: [-1, ...(ord ? [-1] : [])],
+    ...(ord ? { ordinality: true } : {}),
   });
 }
 
@@ -1085,12 +1087,14 @@ function jsonFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string):
   }
   const { name: alias, cols } = aliasOf(rf);
   const refname = alias ?? fname;
-  const colNames = srf.cols.length === 1 && srf.cols[0]!.name === null
-    ? renameColumns([refname], cols, refname)
-    : renameColumns(srf.cols.map((c) => c.name!), cols, refname);
+  const ord = rf.ordinality === true;
+  const names = srf.cols.length === 1 && srf.cols[0]!.name === null ? [refname] : srf.cols.map((c) => c.name!);
+  const colNames = renameColumns(ord ? [...names, 'ordinality'] : names, cols, refname);
+  const colTypes: SqlType[] = srf.cols.map((c) => c.type);
+  if (ord) colTypes.push('int8');
   return ps.addRte({
     kind: 'function', fname, args: [arg], alias: refname, aliased: alias !== undefined, lateral: true,
-    colNames, colTypes: srf.cols.map((c) => c.type), colTypmods: srf.cols.map(() => -1),
+    colNames, colTypes, colTypmods: colTypes.map(() => -1), ...(ord ? { ordinality: true } : {}),
   });
 }
 

@@ -154,6 +154,7 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
       const n = rte.fname === 'unnest' || rte.fname === 'generate_series' ? 1000 : 100;
       const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, cols), fname: rte.fname, args: [] };
       node.args = rte.args.map((e) => info.bindFor(node, e, [], lateralRef));
+      if (rte.ordinality === true) node.ordinality = true;
       if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
       return { plan: node, rels, lateral, base: null };
     }

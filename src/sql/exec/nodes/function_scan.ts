@@ -26,6 +26,8 @@ export class FunctionScanState extends PlanState {
   private step: number | bigint = 1;
   private series = false;
   private empty = false;
+  /** WITH ORDINALITY: rows produced so far by unnest / generate_series. */
+  private ord = 0;
   /** A json function's rows (null for unnest and generate_series). */
   private rows: Value[][] | null = null;
 
@@ -35,6 +37,7 @@ export class FunctionScanState extends PlanState {
 
   private start(): void {
     this.started_ = true;
+    this.ord = 0;
     const args = this.p.args.map((a) => evalExpr(a, null, this.es));
     const srf = JSON_SRFS[this.p.fname];
     if (srf !== undefined) {
@@ -77,7 +80,9 @@ export class FunctionScanState extends PlanState {
     if (!this.started_) this.start();
     if (this.rows !== null) {
       while (this.i < this.rows.length) {
-        const row = this.rows[this.i++]!;
+        const r = this.rows[this.i++]!;
+        // WITH ORDINALITY: the row's number, from 1.
+        const row = this.p.ordinality === true ? [...r, this.i] : r;
         if (this.qualPasses(this.p.qual, row)) return row;
       }
       return null;
@@ -85,7 +90,7 @@ export class FunctionScanState extends PlanState {
     for (;;) {
       const v = this.produce();
       if (v === undefined) return null;
-      const row: Value[] = [v];
+      const row: Value[] = this.p.ordinality === true ? [v, ++this.ord] : [v];
       if (!this.qualPasses(this.p.qual, row)) continue;
       return row;
     }
