@@ -1,8 +1,8 @@
 /**
  * ProjectSet (PostgreSQL's nodeProjectSet.c): a select list with set-returning items
  * (unnest, jsonb_array_elements, jsonb_object_keys, ...). Each input tuple yields as many
- * tuples as its longest set, the sets read in
- * lockstep (shorter ones pad with NULL), none when every array is NULL or empty. An item
+ * tuples as its longest set, the sets read in lockstep (shorter ones pad with NULL), none
+ * when every set is NULL or empty. An item
  * whose set-returning calls sit inside an expression (`jsonb_array_elements(x)->>'k'`) is
  * evaluated once per output row with each call standing for its current value (NULL past
  * its end), as PostgreSQL 10+ does. The emitted tuple is the select list's values followed by
