@@ -38,6 +38,8 @@ import { valueToText, type SqlType } from './sql/analyze/types.js';
 import { dumpCatalog, type DumpOptions, type DumpSummary } from './sql/dump/dump.js';
 
 export { PgError, isPgError } from './common/errors.js';
+export { sql, query, identifier, raw, type TemplateContainer, type TemplatePart, type TemplatedQuery } from './common/sql_template.js';
+import { query as templateQuery } from './common/sql_template.js';
 
 /** A result field, as PGlite's. */
 export interface Field {
@@ -64,6 +66,16 @@ export interface Results<T = Record<string, unknown>> {
   command?: string;
   /** `COPY ... TO '/dev/blob'`: the output, as PGlite returns it. */
   blob?: Blob;
+}
+
+/**
+ * What {@link Queryable.describeQuery} returns, as PGlite's `DescribeQueryResult` without its
+ * per-type `serializer` / `parser` functions: the parameters' type OIDs (inferred where the
+ * SQL does not say) and the result columns.
+ */
+export interface DescribeQueryResult {
+  queryParams: { dataTypeID: number }[];
+  resultFields: { name: string; dataTypeID: number }[];
 }
 
 export interface QueryOptions {
@@ -117,6 +129,8 @@ export interface VecgresOptions {
 /** The query interface inside {@link Vecgres.transaction}. */
 export interface Transaction {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<Results<T>>;
+  /** The `sql` tagged template: `` tx.sql`SELECT * FROM t WHERE id = ${id}` `` (values become parameters). */
+  sql<T = Record<string, unknown>>(strings: TemplateStringsArray, ...params: unknown[]): Promise<Results<T>>;
   exec(sql: string, opts?: QueryOptions): Promise<Results[]>;
   /** Rolls the transaction back now; `transaction()` then resolves with the callback's value. */
   rollback(): Promise<void>;
@@ -130,6 +144,18 @@ export interface Queryable {
    * @throws PgError with `.code` (SQLSTATE), `.message`, and `.detail`/`.hint`/`.position` when PostgreSQL has them.
    */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<Results<T>>;
+  /**
+   * The `sql` tagged template, as PGlite's: `` db.sql`SELECT * FROM t WHERE id = ${id}` ``
+   * runs `query('SELECT * FROM t WHERE id = $1', [id])`; `sql`, `identifier` and `raw`
+   * fragments (exported by this module) nest.
+   */
+  sql<T = Record<string, unknown>>(strings: TemplateStringsArray, ...params: unknown[]): Promise<Results<T>>;
+  /**
+   * Parses and analyzes one statement without running it (the extended protocol's Parse and
+   * Describe): parameter and result type OIDs, as PGlite's describeQuery.
+   * @throws PgError as query() would for a statement that does not analyze (42P01, 42601, ...).
+   */
+  describeQuery(sql: string): Promise<DescribeQueryResult>;
   /** Runs a script of one or more statements without parameters; one result per statement. */
   exec(sql: string, opts?: QueryOptions): Promise<Results[]>;
   /**
@@ -180,6 +206,26 @@ class SessionRunner implements Queryable {
     return this.#exec(sql, opts);
   }
 
+  sql<T = Record<string, unknown>>(strings: TemplateStringsArray, ...params: unknown[]): Promise<Results<T>> {
+    const q = templateQuery(strings, ...params);
+    return this.query<T>(q.query, q.params);
+  }
+
+  async describeQuery(sql: string): Promise<DescribeQueryResult> {
+    while (this.#tx !== null) await this.#tx.catch(() => undefined);
+    return this.#describe(sql);
+  }
+
+  #describe(sql: string): DescribeQueryResult {
+    if (this.isClosed()) throw new Error('Vecgres is closed');
+    if (this.released) throw new Error('Session is released');
+    const st = this.db.prepare(sql, [], this.session);
+    return {
+      queryParams: st.paramOids.map((oid) => ({ dataTypeID: oid })),
+      resultFields: (st.fields ?? []).map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
+    };
+  }
+
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     while (this.#tx !== null) await this.#tx.catch(() => undefined);
     const run = async (): Promise<T> => {
@@ -189,6 +235,11 @@ class SessionRunner implements Queryable {
         query: async <R,>(sql: string, params: unknown[] = [], o: QueryOptions = {}) => {
           if (closed) throw new Error('Transaction is closed');
           return this.#query<R>(sql, params, o);
+        },
+        sql: async <R,>(strings: TemplateStringsArray, ...params: unknown[]) => {
+          if (closed) throw new Error('Transaction is closed');
+          const q = templateQuery(strings, ...params);
+          return this.#query<R>(q.query, q.params, {});
         },
         exec: async (sql: string, o: QueryOptions = {}) => {
           if (closed) throw new Error('Transaction is closed');
@@ -286,6 +337,14 @@ class SessionHandle implements VecgresSession {
     return this.runner.exec(sql, opts);
   }
 
+  sql<T = Record<string, unknown>>(strings: TemplateStringsArray, ...params: unknown[]): Promise<Results<T>> {
+    return this.runner.sql<T>(strings, ...params);
+  }
+
+  describeQuery(sql: string): Promise<DescribeQueryResult> {
+    return this.runner.describeQuery(sql);
+  }
+
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     return this.runner.transaction(fn);
   }
@@ -361,6 +420,19 @@ export class Vecgres implements Queryable {
   /** Runs a script of one or more statements without parameters; one result per statement. */
   exec(sql: string, opts: QueryOptions = {}): Promise<Results[]> {
     return this.#main.exec(sql, opts);
+  }
+
+  /**
+   * The `sql` tagged template, as PGlite's: `` db.sql`SELECT * FROM t WHERE id = ${id}` ``
+   * runs `query('SELECT * FROM t WHERE id = $1', [id])`.
+   */
+  sql<T = Record<string, unknown>>(strings: TemplateStringsArray, ...params: unknown[]): Promise<Results<T>> {
+    return this.#main.sql<T>(strings, ...params);
+  }
+
+  /** Parameter and result type OIDs of one statement, without running it (PGlite's describeQuery). */
+  describeQuery(sql: string): Promise<DescribeQueryResult> {
+    return this.#main.describeQuery(sql);
   }
 
   /**

@@ -26,6 +26,7 @@ import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '..
 import { scalarAggregate } from './scalar_aggregates.js';
 import { analyzeWindowCall } from './window.js';
 import { arrayAgg, stringAgg, boolAnd, boolOr } from './collect_aggregates.js';
+import { jsonAgg, jsonbAgg, jsonObjectAgg, jsonbObjectAgg, toJsonbValue } from './json_aggregates.js';
 import { exprEqual } from './query.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
 import { utf8Length } from '../../storage/codec.js';
@@ -36,8 +37,8 @@ import { randomUuid } from '../../types/uuid.js';
 import {
   type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
 } from './overloads.js';
-import { Jsonb, type JsonbValue, jsonbBuildObject, parseJsonb } from '../../types/jsonb.js';
-import { formatFloat4, formatFloat8 } from '../../types/float.js';
+import { Jsonb, type JsonbValue, jsonbBuildObject } from '../../types/jsonb.js';
+import { JSON_SRFS } from '../../types/json_srf.js';
 import { TEXT_MATCH_OPERATORS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 import { format as formatText } from '../../types/text_funcs.js';
@@ -125,7 +126,15 @@ export type Expr =
   /** ARRAY[...]: elements of one type; nested ARRAY[...] elements make a multidimensional array. */
   | { k: 'array'; type: ArraySqlType; elems: Expr[] }
   /** unnest(array) in a select list: one output row per element (set-returning). */
-  | { k: 'srf'; type: SqlType; name: string; arg: Expr }
+  | {
+    k: 'srf'; type: SqlType; name: string; arg: Expr;
+    /** The rows of a non-NULL argument (absent: unnest's array elements). */
+    expand?: (v: Value) => readonly Value[];
+    /** `(jsonb_each(j)).key`: the output column selected from a record result. */
+    field?: string;
+    /** The call's offset in the statement (0-based), for error positions. */
+    loc?: number;
+  }
   /**
    * A window function call `name(args) OVER window winref` of its query level's window list
    * (analyze/window.ts); for an aggregate over a window, `agg` is the analyzed aggregate call.
@@ -571,6 +580,11 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
       return sqlValueFunction(n);
     case 'CollateClause':
       return collateClause(scope, n);
+    case 'A_Indirection': {
+      const f = srfFieldSelection(scope, n);
+      if (f !== null) return f;
+      throw pgErr.featureNotSupported(describeNode(tag));
+    }
     default:
       throw pgErr.featureNotSupported(describeNode(tag));
   }
@@ -1081,6 +1095,8 @@ const ARITH_OPS = new Set(['+', '-', '*', '/', '%']);
 
 /** Resolves `l op r` (PostgreSQL's oper() with implicit coercions, for vecgres' types). */
 export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: number): Expr {
+  // PostgreSQL has these for json too; vecgres only for jsonb (cast json to jsonb).
+  if (l.type === 'json' && (op === '->' || op === '->>' || op === '#>' || op === '#>>')) throw pgErr.featureNotSupported(`operator json ${op}`);
   if (usesOverloads(op === '!=' ? '<>' : op, l.type, r.type)) {
     const o = overloadedOp(scope, op === '!=' ? '<>' : op, l, r, location);
     if (o !== null) return o;
@@ -1314,7 +1330,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
       throw undefinedFunction(name, args.map((a) => a.type), n.location);
     }
     scope.sawSetReturning = true;
-    return { k: 'srf', type: elemTypeOf(args[0]!.type as ArraySqlType), name, arg: args[0]! };
+    return { k: 'srf', type: elemTypeOf(args[0]!.type as ArraySqlType), name, arg: args[0]!, loc: n.location };
   }
   if (SIZE_FUNCTIONS[name] !== undefined && n.args?.length === 1) {
     // Their argument is a regclass: vecgres has no regclass type, so `x::regclass` and a
@@ -1338,6 +1354,14 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     return { k: 'op1', type: 'int8', arg: coerceTo(scope, arg, 'text', -1), fn: (s) => scope.relationSize(s as string, what) };
   }
   const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+  const jsrf = JSON_SRFS[name];
+  if (jsrf !== undefined) {
+    const arg = jsonSrfArg(scope, name, args, n.location);
+    if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
+    if (jsrf.cols.length > 1) throw pgErr.featureNotSupported(`${name}() returning a record in the select list`);
+    scope.sawSetReturning = true;
+    return { k: 'srf', type: jsrf.cols[0]!.type, name, arg, expand: (v) => jsrf.rows(v as string).map((r) => r[0]!), loc: n.location };
+  }
   if (name === 'jsonb_build_object' || name === 'jsonb_build_array' || name === 'to_jsonb') return jsonbBuildCall(scope, name, args, n.location);
   if ((name === 'gen_random_uuid' || name === 'uuidv4') && args.length === 0 && scope.random !== undefined) {
     // Volatile: a new value per row, never folded into a constant.
@@ -1375,30 +1399,43 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   throw undefinedFunction(name, args.map((a) => a.type), n.location);
 }
 
-/** Functions analyzeFuncCall handles by name for some argument types only. */
-const PARTLY_IMPLEMENTED = new Set(['age', 'pg_column_size', 'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_size_pretty', 'gen_random_uuid', 'uuidv4', 'random']);
+/**
+ * `(jsonb_each(j)).key` / `.value` in a select list: one column of a json set-returning
+ * function's record rows. Null when `n` is not of that shape (other indirections stay
+ * unsupported).
+ * @throws PgError 42703 `could not identify column "f" in record data type`.
+ */
+function srfFieldSelection(scope: ExprScope, n: PgNode): Expr | null {
+  const ind = (n.indirection ?? []) as PgNode[];
+  const fc = n.arg?.FuncCall;
+  if (fc === undefined || fc.over !== undefined || ind.length !== 1 || ind[0]!.String === undefined) return null;
+  const fnames = (fc.funcname as PgNode[]).map((x) => x.String.sval as string);
+  const name = fnames[fnames.length - 1]!.toLowerCase();
+  const srf = JSON_SRFS[name];
+  if (srf === undefined || srf.cols.length < 2) return null;
+  const field = ind[0]!.String.sval as string;
+  const args = ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+  const arg = jsonSrfArg(scope, name, args, fc.location);
+  const col = srf.cols.findIndex((c) => c.name === field);
+  if (col < 0) throw new PgError(SQLSTATE.undefined_column, `could not identify column "${field}" in record data type`, pos(n.arg.FuncCall.location));
+  if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
+  scope.sawSetReturning = true;
+  return { k: 'srf', type: srf.cols[col]!.type, name, arg, field, expand: (v) => srf.rows(v as string).map((r) => r[col]!), loc: fc.location };
+}
 
 /**
- * to_jsonb's conversion of a value of `type` (datum_to_jsonb): numbers as numeric (floats
- * through their output text, NaN and infinities as strings), booleans, jsonb / json as
- * themselves, arrays element by element, everything else as its text.
+ * The argument of a json set-returning function (types/json_srf.ts), an untyped literal read
+ * as the function's argument type.
+ * @throws PgError 42883 `function jsonb_each(json) does not exist` for any other argument list.
  */
-function toJsonbValue(v: Value, type: SqlType): JsonbValue {
-  if (v === null) return null;
-  if (type === 'bool') return v as boolean;
-  if (type === 'jsonb') return (v as Jsonb).root;
-  if (type === 'json') return parseJsonb(v as string).root;
-  if (type === 'float4' || type === 'float8') {
-    const t = type === 'float4' ? formatFloat4(v as number) : formatFloat8(v as number);
-    return Number.isFinite(v as number) ? parseNumeric(t) : t;
-  }
-  if (isNumeric(type)) return toNumeric(v as number | bigint | Numeric);
-  if (v instanceof PgArray) {
-    const et = elemTypeOf(type as ArraySqlType);
-    return v.elems.map((x) => toJsonbValue(x as Value, et));
-  }
-  return castValue(v, type, 'text', -1) as string;
+export function jsonSrfArg(scope: ExprScope, name: string, args: Expr[], location: number): Expr {
+  const want = JSON_SRFS[name]!.arg;
+  if (args.length === 1 && (args[0]!.type === want || args[0]!.type === 'unknown')) return coerceTo(scope, args[0]!, want, -1, exprLocation(args[0]!, -1));
+  throw undefinedFunction(name, args.map((a) => a.type), location);
 }
+
+/** Functions analyzeFuncCall handles by name for some argument types only. */
+const PARTLY_IMPLEMENTED = new Set(['age', 'pg_column_size', 'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_size_pretty', 'gen_random_uuid', 'uuidv4', 'random']);
 
 /**
  * jsonb_build_object(k, v, ...), jsonb_build_array(v, ...) and to_jsonb(v). Not strict (a
@@ -1440,7 +1477,7 @@ function jsonbBuildCall(scope: ExprScope, name: string, args: Expr[], location: 
 const NULL_ARG = new Jsonb(null);
 
 /** The aggregate functions vecgres knows. */
-const AGGREGATE_NAMES = new Set(['count', 'avg', 'sum', 'min', 'max', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every']);
+const AGGREGATE_NAMES = new Set(['count', 'avg', 'sum', 'min', 'max', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every', 'jsonb_agg', 'json_agg', 'jsonb_object_agg', 'json_object_agg']);
 
 /**
  * The DISTINCT / ORDER BY / FILTER clauses of an aggregate call (PostgreSQL's transformAggregateCall).
@@ -1542,8 +1579,24 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     scope.sawAggregate = true;
     return withMods({ k: 'agg', type: 'text', name, agg: stringAgg, arg: v, arg2: d });
   }
+  if (name === 'jsonb_object_agg' || name === 'json_object_agg') {
+    // (K "any", V "any"): untyped literals resolve to text.
+    if (args.length !== 2) throw undefinedFunction(name, args.map((a) => a.type), n.location);
+    const [k, v] = args.map((a) => (a.type === 'unknown' ? coerceTo(scope, a, 'text', -1) : a)) as [Expr, Expr];
+    analyzedArgs = [k, v];
+    scope.sawAggregate = true;
+    const type = name === 'jsonb_object_agg' ? 'jsonb' : 'json';
+    const agg = type === 'jsonb' ? jsonbObjectAgg(k.type, v.type) : jsonObjectAgg(k.type, v.type);
+    return withMods({ k: 'agg', type, name, agg, arg: k, arg2: v });
+  }
   if (args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), n.location);
   let arg = args[0]!;
+  if (name === 'jsonb_agg' || name === 'json_agg') {
+    // (anyelement): an untyped literal has no type to resolve to.
+    if (arg.type === 'unknown') throw new PgError(SQLSTATE.datatype_mismatch, 'could not determine polymorphic type because input has type unknown');
+    scope.sawAggregate = true;
+    return withMods({ k: 'agg', type: name === 'jsonb_agg' ? 'jsonb' : 'json', name, agg: name === 'jsonb_agg' ? jsonbAgg(arg.type) : jsonAgg(arg.type), arg });
+  }
   scope.sawAggregate = true;
   if (name === 'count') {
     // count(any) leaves an unknown argument unresolved, but DISTINCT sorts it, and the sort

@@ -11,10 +11,11 @@ import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import {
-  type Expr, type ExprScope, type AggMods, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType,
+  type Expr, type ExprScope, type AggMods, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg,
 } from './expr.js';
 import { type SqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion } from './types.js';
 import type { WindowClause } from './window.js';
+import { JSON_SRFS } from '../../types/json_srf.js';
 import { ParseState, typmodOf, setOpLeaves, type SetOpTree, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
 
 export type { RangeTblEntry, FromNode, CteDef, JoinType, SetOpTree } from './range.js';
@@ -222,6 +223,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   ps.allowAggregates = true;
   ps.allowWindows = true;
   let setReturning = false;
+  let srfSeen = 'unnest';
   for (const rt of (s.targetList ?? []) as PgNode[]) {
     const r = rt.ResTarget;
     const val = r.val;
@@ -235,8 +237,9 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     ps.allowSetReturning = false;
     if ((ps.sawSetReturning as boolean | undefined) === true) {
       // Only a whole select-list item may be a set-returning call (ProjectSet over one level).
-      if (expr.k !== 'srf' || containsSrf(expr.arg)) throw pgErr.featureNotSupported('unnest() inside an expression');
+      checkSrfPlacement(expr);
       setReturning = true;
+      srfSeen = srfName(expr);
     }
     const loc = val[Object.keys(val)[0]!]?.location;
     targets.push({ name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}) });
@@ -272,13 +275,13 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   const aggregate = ps.sawAggregate || groupBy.length > 0 || having !== null;
   const groupByWritten = groupBy.length;
   if (aggregate) {
-    if (setReturning) throw pgErr.featureNotSupported('unnest() in an aggregate query');
+    if (setReturning) throw pgErr.featureNotSupported(`${srfSeen}() in an aggregate query`);
     for (const t of targets) checkGrouped(t.expr, groupBy, ps.rtable);
     if (having !== null) checkGrouped(having, groupBy, ps.rtable);
     for (const k of orderBy) checkGrouped(k.expr, groupBy, ps.rtable);
     for (const w of ps.windows) for (const e of [...w.partitionBy, ...w.orderBy.map((k) => k.expr)]) checkGrouped(e, groupBy, ps.rtable);
   }
-  if (ps.windows.length > 0 && setReturning) throw pgErr.featureNotSupported('window functions with unnest() in the select list');
+  if (ps.windows.length > 0 && setReturning) throw pgErr.featureNotSupported(`window functions with ${srfSeen}() in the select list`);
 
   const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
   const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
@@ -471,7 +474,9 @@ function sortKeys(ps: ParseState, s: PgNode, targets: Target[]): SortKey[] {
     const expr = sortExpr(ps, b.node, targets);
     const desc = b.sortby_dir === 'SORTBY_DESC';
     const nullsFirst = b.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : b.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
-    if (containsSrf(expr)) throw pgErr.featureNotSupported('ORDER BY a set-returning function');
+    // A select-list item with set-returning calls is a ProjectSet output the sort reads; any
+    // other key would have to become a hidden ProjectSet item (PostgreSQL's resjunk target).
+    if (containsSrf(expr) && !targets.some((t) => exprEqual(t.expr, expr))) throw pgErr.featureNotSupported('ORDER BY a set-returning function not in the select list');
     orderBy.push({ expr, desc, nullsFirst, cmp: comparatorFor(expr.type) as (a: unknown, b: unknown) => number });
   }
   return orderBy;
@@ -620,7 +625,43 @@ export function containsAggregate(e: Expr): boolean {
 }
 
 /** True when `e` holds a set-returning call. */
-export function containsSrf(e: Expr): boolean {
+export /** The name of the first set-returning call in `e` (for messages). */
+function srfName(e: Expr): string {
+  let name = 'unnest';
+  let found = false;
+  someNode(e, (x) => {
+    if (x.k === 'srf' && !found) {
+      found = true;
+      name = x.name;
+    }
+    return false;
+  });
+  return name;
+}
+
+/**
+ * A select-list item's set-returning calls: anywhere in the expression (ProjectSet evaluates
+ * the rest per output row), but not inside another one's argument (PostgreSQL stacks
+ * ProjectSet nodes for that; vecgres does not) nor in CASE (PostgreSQL refuses). (PostgreSQL
+ * refuses COALESCE too; vecgres's jsonb builders use an internal coalesce, so it is let through.)
+ * @throws PgError 0A000.
+ */
+function checkSrfPlacement(expr: Expr): void {
+  someNode(expr, (x) => {
+    if (x.k === 'srf' && containsSrf(x.arg)) throw pgErr.featureNotSupported(`a set-returning call inside the argument of ${x.name}()`);
+    if (x.k === 'case' && containsSrf(x)) {
+      let loc = -1;
+      someNode(x, (y) => y.k === 'srf' && (loc = y.loc ?? -1, true));
+      throw new PgError(SQLSTATE.feature_not_supported, 'set-returning functions are not allowed in CASE', {
+        hint: 'You might be able to move the set-returning function into a LATERAL FROM item.',
+        ...(loc >= 0 ? { position: loc + 1 } : {}),
+      });
+    }
+    return false;
+  });
+}
+
+function containsSrf(e: Expr): boolean {
   return someNode(e, (x) => x.k === 'srf');
 }
 
@@ -668,8 +709,9 @@ export function exprEqual(a: Expr, b: Expr): boolean {
       return a.from === o.from && a.typmod === o.typmod && exprEqual(a.arg, o.arg);
     }
     case 'not':
-    case 'srf':
       return exprEqual(a.arg, (b as typeof a).arg);
+    case 'srf':
+      return a.name === (b as typeof a).name && a.field === (b as typeof a).field && exprEqual(a.arg, (b as typeof a).arg);
     case 'isnull': {
       const o = b as typeof a;
       return a.negate === o.negate && exprEqual(a.arg, o.arg);
@@ -986,13 +1028,13 @@ function subselectRte(ps: ParseState, n: PgNode): number {
  * LATERAL).
  */
 function functionRte(ps: ParseState, rf: PgNode): number {
-  if (rf.ordinality === true) throw pgErr.featureNotSupported('WITH ORDINALITY');
   if (rf.is_rowsfrom === true || (rf.functions ?? []).length !== 1) throw pgErr.featureNotSupported('ROWS FROM');
   if (rf.coldeflist !== undefined) throw pgErr.featureNotSupported('column definition lists');
   const call: PgNode = rf.functions[0].List.items[0];
   const fc = call.FuncCall;
   const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval?.toLowerCase();
-  if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series')) throw pgErr.featureNotSupported('functions in FROM other than unnest and generate_series');
+  if (fname !== undefined && JSON_SRFS[fname] !== undefined) return jsonFunctionRte(ps, rf, fc, fname);
+  if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series')) throw pgErr.featureNotSupported('functions in FROM other than unnest, generate_series and the json set-returning functions');
   const savedLateral = ps.lateralActive;
   ps.lateralActive = true;
   let type: SqlType;
@@ -1014,12 +1056,45 @@ function functionRte(ps: ParseState, rf: PgNode): number {
     ps.allowSetReturning = false;
   }
   const { name: alias, cols } = aliasOf(rf);
-  if (cols.length > 1) {
-    throw new PgError(SQLSTATE.invalid_column_reference, `table "${alias}" has 1 columns available but ${cols.length} columns specified`);
+  const ord = rf.ordinality === true;
+  if (cols.length > (ord ? 2 : 1)) {
+    throw new PgError(SQLSTATE.invalid_column_reference, `table "${alias}" has ${ord ? 2 : 1} columns available but ${cols.length} columns specified`);
   }
   return ps.addRte({
     kind: 'function', fname, args, alias: alias ?? fname, aliased: alias !== undefined, lateral: true,
-    colNames: [cols[0] ?? alias ?? fname], colTypes: [type], colTypmods: [-1],
+    colNames: [cols[0] ?? alias ?? fname, ...(ord ? [cols[1] ?? 'ordinality'] : [])],
+    colTypes: [type, ...(ord ? ['int8' as const] : [])], colTypmods: [-1, ...(ord ? [-1] : [])],
+    ...(ord ? { ordinality: true } : {}),
+  });
+}
+
+/**
+ * `FROM jsonb_each(j) [AS alias[(key, value)]]` and the other json set-returning functions
+ * (types/json_srf.ts): their output columns (key, value; value; or one column named like a
+ * scalar function's, for *_object_keys), renamed by the column aliases. Implicitly LATERAL.
+ * @throws PgError 42883 for a wrong argument type, 42P10 for too many column aliases.
+ */
+function jsonFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string): number {
+  const srf = JSON_SRFS[fname]!;
+  const savedLateral = ps.lateralActive;
+  ps.lateralActive = true;
+  let arg: Expr;
+  try {
+    const args = ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(ps, a));
+    arg = jsonSrfArg(ps, fname, args, fc.location);
+  } finally {
+    ps.lateralActive = savedLateral;
+  }
+  const { name: alias, cols } = aliasOf(rf);
+  const refname = alias ?? fname;
+  const ord = rf.ordinality === true;
+  const names = srf.cols.length === 1 && srf.cols[0]!.name === null ? [refname] : srf.cols.map((c) => c.name!);
+  const colNames = renameColumns(ord ? [...names, 'ordinality'] : names, cols, refname);
+  const colTypes: SqlType[] = srf.cols.map((c) => c.type);
+  if (ord) colTypes.push('int8');
+  return ps.addRte({
+    kind: 'function', fname, args: [arg], alias: refname, aliased: alias !== undefined, lateral: true,
+    colNames, colTypes, colTypmods: colTypes.map(() => -1), ...(ord ? { ordinality: true } : {}),
   });
 }
 

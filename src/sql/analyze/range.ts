@@ -40,7 +40,8 @@ export type RangeTblEntry =
   /** The set operation (UNION / INTERSECT / EXCEPT) a set-operation query level reads. */
   | (RteBase & { kind: 'setop'; tree: SetOpTree })
   | (RteBase & { kind: 'values'; rows: Expr[][] })
-  | (RteBase & { kind: 'function'; fname: 'unnest' | 'generate_series'; args: Expr[] })
+  /** unnest, generate_series, or one of the json set-returning functions (types/json_srf.ts). */
+  | (RteBase & { kind: 'function'; fname: string; args: Expr[]; /** WITH ORDINALITY: a last bigint column numbering the rows from 1. */ ordinality?: boolean })
   /** A WITH item, defined `levelsUp` query levels out (0: this query's WITH). */
   | (RteBase & { kind: 'cte'; cte: CteDef; levelsUp: number });
 

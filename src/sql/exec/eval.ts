@@ -32,6 +32,11 @@ export interface EvalCtx {
    * @throws PgError 42704 for an unknown setting.
    */
   setting?(name: string): string;
+  /**
+   * While a ProjectSet evaluates a select-list item with set-returning calls inside an
+   * expression (`jsonb_array_elements(x)->>'k'`): each call's value for the current output row.
+   */
+  srfValues?: Map<object, Value> | null;
 }
 
 /** A context without tuples, parameters or subqueries (constant folding, DEFAULT values). */
@@ -202,8 +207,11 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
     case 'count':
     case 'agg':
       return bug('aggregates are computed by the Agg node');
-    case 'srf':
-      return bug('set-returning calls are expanded by the ProjectSet node');
+    case 'srf': {
+      const m = ctx.srfValues;
+      if (m == null || !m.has(e)) return bug('set-returning calls are expanded by the ProjectSet node');
+      return m.get(e)!;
+    }
     case 'window':
       return bug('window functions are computed by the WindowAgg node');
   }

@@ -189,6 +189,8 @@ export class EState implements EvalCtx {
   readonly subPlanStates: { sp: SubPlan; state: PlanState }[] = [];
   /** The session's interrupts: loops over rows tick them (statement_timeout, cancel). */
   readonly interrupts: Interrupts;
+  /** Set by a ProjectSet while it evaluates an item with nested set-returning calls (EvalCtx.srfValues). */
+  srfValues: Map<object, Value> | null = null;
 
   constructor(
     readonly env: SqlEnv,

@@ -140,8 +140,9 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
     case 'count':
       return e.arg === null ? 'count(*)' : `count(${d(e.arg)})`;
     case 'agg':
-    case 'srf':
       return `${e.name}(${d(e.arg)})`;
+    case 'srf':
+      return e.field === undefined ? `${e.name}(${d(e.arg)})` : `(${e.name}(${d(e.arg)})).${e.field}`;
     case 'fn':
       return `${e.name}(${e.args.map(d).join(', ')})`;
     case 'window':

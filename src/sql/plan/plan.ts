@@ -275,7 +275,7 @@ export type PlanNode =
    */
   | (PlanBase & { node: 'TopK'; input: PlanNode & { node: 'SeqScan' }; knn: KnnSpec; nullsFirst: boolean; keys: SortSpec[] })
   | (PlanBase & { node: 'ValuesScan'; scan: ScanTarget; values: Expr[][] })
-  | (PlanBase & { node: 'FunctionScan'; scan: ScanTarget; fname: 'unnest' | 'generate_series'; args: Expr[] })
+  | (PlanBase & { node: 'FunctionScan'; scan: ScanTarget; fname: string; args: Expr[]; ordinality?: boolean })
   | (PlanBase & { node: 'SubqueryScan'; scan: ScanTarget; input: PlanNode })
   | (PlanBase & { node: 'CteScan'; scan: ScanTarget; cteId: number; cteName: string })
   | (PlanBase & { node: 'WorkTableScan'; scan: ScanTarget; cteId: number })

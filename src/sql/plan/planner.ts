@@ -744,7 +744,7 @@ function planAgg(info: PlannerInfo, input: PlanNode): PlanNode {
       // DISTINCT without ORDER BY sorts by the argument, so equal inputs are adjacent (and
       // array_agg(DISTINCT x) comes out in x order, as PostgreSQL's sort-based DISTINCT).
       order: mods?.distinct === true && mods.order.length === 0 && call.arg !== null
-        ? [{ expr: bind(call.arg), desc: false, nullsFirst: false, cmp: comparatorFor(call.arg.type) as (a: unknown, b: unknown) => number }]
+        ? [call.arg, ...(call.k === 'agg' && call.arg2 !== undefined ? [call.arg2] : [])].map((e) => ({ expr: bind(e), desc: false, nullsFirst: false, cmp: comparatorFor(e.type) as (a: unknown, b: unknown) => number }))
         : (mods?.order ?? []).map((o) => ({ expr: bind(o.expr), desc: o.desc, nullsFirst: o.nullsFirst, cmp: o.cmp as (a: unknown, b: unknown) => number })),
     };
   });

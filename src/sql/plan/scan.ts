@@ -147,10 +147,13 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
       return { plan: node, rels, lateral, base: null };
     }
     case 'function': {
-      const layout: LayoutItem[] = [{ rti, col: 0 }];
-      const n = 1000;
-      const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, [0]), fname: rte.fname, args: [] };
+      const cols = rte.colNames.map((_, i) => i);
+      const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
+      // PostgreSQL's default for a set-returning function: 1000 rows, or 100 for the json ones (prorows).
+      const n = rte.fname === 'unnest' || rte.fname === 'generate_series' ? 1000 : 100;
+      const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, cols), fname: rte.fname, args: [] };
       node.args = rte.args.map((e) => info.bindFor(node, e, [], lateralRef));
+      if (rte.ordinality === true) node.ordinality = true;
       if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
       return { plan: node, rels, lateral, base: null };
     }
