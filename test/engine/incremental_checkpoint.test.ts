@@ -186,6 +186,13 @@ test(`random DML between incremental checkpoints, then a crash: recovery gives b
     const keys = (): Promise<string[]> => db.query<{ k: string }>('SELECT k FROM r ORDER BY k').then((x) => x.rows.map((r) => r.k).filter((k) => k !== held));
     const stats = { base: 0, delta: 0, kept: 0 };
     for (let step = 0; step < 120; step++) {
+      try {
+        await randomStep(step);
+      } catch (e) {
+        throw new Error(`${where} step ${step}: ${String(e)}`);
+      }
+    }
+    async function randomStep(step: number): Promise<void> {
       const r = p.next();
       const ks = await keys();
       if (r < 0.3 || ks.length < 5) {
@@ -208,6 +215,7 @@ test(`random DML between incremental checkpoints, then a crash: recovery gives b
         otherOpen = true;
       } else if (r < 0.7 && otherOpen) {
         db.database.execute(p.next() < 0.7 ? 'COMMIT' : 'ROLLBACK', [], other);
+        await db.database.sync(other); // its rows are published once the commit is durable
         otherOpen = false;
         held = '';
       } else if (r < 0.74) {
@@ -219,11 +227,7 @@ test(`random DML between incremental checkpoints, then a crash: recovery gives b
       } else if (r < 0.79) {
         await db.exec(`ALTER TABLE q ADD COLUMN c${step} int DEFAULT ${step}`);
       } else {
-        try {
-          await db.exec('CHECKPOINT');
-        } catch (e) {
-          throw new Error(`${where} step ${step}: ${String(e)}`);
-        }
+        await db.exec('CHECKPOINT');
         const st = db.database.durability!.lastCheckpoint;
         if (st !== null) {
           stats.base += st.tableBaseFiles;
