@@ -100,6 +100,8 @@ export interface CheckpointWriteStats {
   keptFiles: number;
   /** Payload bytes written to table and index files. */
   bytes: number;
+  /** Of {@link bytes}, those of index files (an index is saved whole when changed). */
+  indexBytes: number;
 }
 
 /** Options for {@link Durability.attach}. */
@@ -257,7 +259,7 @@ export class Durability {
     }
     this.checkpointWaiting = false;
     const b = this.store.begin(redo);
-    const stats: CheckpointWriteStats = { tableBaseFiles: 0, tableDeltaFiles: 0, indexFiles: 0, keptFiles: 0, bytes: 0 };
+    const stats: CheckpointWriteStats = { tableBaseFiles: 0, tableDeltaFiles: 0, indexFiles: 0, keptFiles: 0, bytes: 0, indexBytes: 0 };
     const next: CheckpointFiles = { tables: new WeakMap(), indexes: new WeakMap() };
     const written: Table[] = [];
     try {
@@ -289,6 +291,7 @@ export class Durability {
             const w = b.file(name, KIND_INDEX);
             idx.save(w);
             stats.bytes += w.length;
+            stats.indexBytes += w.length;
             w.commit();
             stats.indexFiles++;
             file = b.fileName(name);
