@@ -33,7 +33,7 @@ import { pkeyOf } from '../sql/exec/insert.js';
 import { addColumnTx, alterTableTx, createIndexTx, createTableTx, dropColumnTx, dropIndexTx, dropTableTx, rewriteColumnTx, truncateTx } from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
-import { Durability, KIND_INDEX, KIND_TABLE, META_VERSION, badMeta, walDir, type DurabilityOptions } from './durability.js';
+import { Durability, KIND_INDEX, KIND_TABLE, KIND_TABLE_DELTA, META_VERSION, META_VERSION_FULL, badMeta, walDir, type CheckpointFiles, type DurabilityOptions } from './durability.js';
 
 /** What recovery did, for logs, tests and the recovery benchmark. */
 export interface RecoveryReport {
@@ -102,19 +102,29 @@ function readFile<T>(r: CheckpointReader, read: (r: CheckpointReader) => T, disp
 
 interface Meta {
   nextXid: number;
-  tables: { name: string; file: string }[];
+  /** Full file names (generation suffix included), deltas in the order they apply. */
+  tables: { name: string; file: string; deltas: string[] }[];
   indexes: { def: IndexDef; file: string | null }[];
   sequences: [string, number][];
 }
 
-function parseMeta(v: CodecValue): Meta {
+/**
+ * The control file's metadata. Version 1 (before incremental checkpoints) names files without
+ * their generation suffix, all of checkpoint `checkpointId`; version 2 names them in full.
+ */
+function parseMeta(v: CodecValue, checkpointId: number): Meta {
   const o = v as Record<string, CodecValue> | null;
-  if (o === null || typeof o !== 'object' || o['version'] !== META_VERSION) throw badMeta('unsupported version');
+  if (o === null || typeof o !== 'object' || (o['version'] !== META_VERSION && o['version'] !== META_VERSION_FULL)) throw badMeta('unsupported version');
+  const full = (f: string): string => (o['version'] === META_VERSION_FULL ? `${f}.${checkpointId.toString(16)}` : f);
   try {
     return {
       nextXid: o['nextXid'] as number,
-      tables: (o['tables'] as Record<string, string>[]).map((t) => ({ name: t['name']!, file: t['file']! })),
-      indexes: (o['indexes'] as Record<string, CodecValue>[]).map((x) => ({ def: indexDefFromValue(x['def']!), file: x['file'] as string | null })),
+      tables: (o['tables'] as Record<string, CodecValue>[]).map((t) => {
+        const deltas = (t['deltas'] ?? []) as string[];
+        if (typeof t['name'] !== 'string' || typeof t['file'] !== 'string' || !Array.isArray(deltas) || deltas.some((d) => typeof d !== 'string')) throw new Error('bad table entry');
+        return { name: t['name'], file: full(t['file']), deltas };
+      }),
+      indexes: (o['indexes'] as Record<string, CodecValue>[]).map((x) => ({ def: indexDefFromValue(x['def']!), file: x['file'] === null ? null : full(x['file'] as string) })),
       sequences: (o['sequences'] as [string, number][]).map(([n, s]) => [n, s]),
     };
   } catch (e) {
@@ -159,13 +169,35 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   };
   report.checkpointId = control.checkpointId;
   const redoLsn = control.redoLsn;
-  const meta = parseMeta(control.meta);
+  const meta = parseMeta(control.meta, control.checkpointId);
   catalog.nextXid = Math.max(catalog.nextXid, meta.nextXid);
-  for (const { name, file } of meta.tables) {
-    const t = readFile(store.read(file, KIND_TABLE), (r) => Table.readFrom(r), (t) => t.dispose());
-    if (t.name !== name) throw invalidCheckpoint(file, `holds table "${t.name}", expected "${name}"`);
-    catalog.adoptTable(t);
+  // What each relation's files hold, so the first checkpoint after the open rewrites only
+  // what replay or later statements change.
+  const files: CheckpointFiles = { tables: new WeakMap(), indexes: new WeakMap() };
+  const loaded: Table[] = [];
+  try {
+    for (const { name, file, deltas } of meta.tables) {
+      const base = store.readFile(file, KIND_TABLE);
+      const baseBytes = base.length;
+      const t = readFile(base, (r) => Table.readFrom(r), (t) => t.dispose());
+      loaded.push(t);
+      let deltaBytes = 0;
+      for (const d of deltas) {
+        // A delta applies in place: a damaged one fails the whole open (the table is disposed).
+        const r = store.readFile(d, KIND_TABLE_DELTA);
+        deltaBytes += r.length;
+        readFile(r, (src) => t.applyDelta(src), () => undefined);
+      }
+      if (deltas.length > 0) t.releaseDeadRows();
+      if (t.name !== name) throw invalidCheckpoint(file, `holds table "${t.name}", expected "${name}"`);
+      t.markCheckpointed();
+      files.tables.set(t, { base: file, deltas, baseBytes, deltaBytes, changes: t.changes });
+    }
+  } catch (e) {
+    for (const t of loaded) t.dispose();
+    throw e;
   }
+  for (const t of loaded) catalog.adoptTable(t);
   for (const [name, v] of meta.sequences) catalog.setSequence(name, v);
   for (const { def, file } of meta.indexes) {
     const table = catalog.getTable(def.table);
@@ -178,7 +210,8 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
     if (file !== null && am !== null && am.load !== undefined) {
       const { dim, opclass } = indexShape(env, am, def, table);
       const options = am.parseOptions(new Map(def.options), dim);
-      idx = readFile(store.read(file, KIND_INDEX), (r) => am.load!({ dim, opclass, options, seed: env.seed, source: r }), (i) => i.dispose());
+      idx = readFile(store.readFile(file, KIND_INDEX), (r) => am.load!({ dim, opclass, options, seed: env.seed, source: r }), (i) => i.dispose());
+      files.indexes.set(idx, { file, table, changes: table.changes, vacuums: table.vacuums });
       report.indexesLoaded++;
     } else {
       idx = buildIndexStructure(env, def, table);
@@ -234,6 +267,7 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   const wal = Wal.start(fs, walDir(dir), replayed, walOpts);
   store.sweep();
   const durability = new Durability(fs, dir, wal, store, catalog, env.indexes, redoLsn);
+  durability.files = files;
   // The transactions rolled back above get an abort record, durably, before anything new is
   // logged: otherwise the next replay would find their row changes still in flight when a
   // later transaction changes the same rows (a delete of a row "being deleted" is 40001).
