@@ -6,6 +6,7 @@
  * against, so a statement text run thousands of times is analyzed once.
  */
 import { SYSTEM_VIEWS } from './system_views.js';
+import { regCastKind, regNameExpr } from './expr.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
@@ -23,6 +24,12 @@ export { setOpLeaves } from './range.js';
 export interface Target {
   name: string;
   expr: Expr;
+  /**
+   * True when the item is a bare reference to a system catalog column of PostgreSQL type
+   * `name` (directly or through a subquery's such item): RowDescription reports type name
+   * there, as PostgreSQL does; the value is text.
+   */
+  nameType?: boolean;
   /** 0-based offset of the item in the statement text, when known. */
   loc?: number;
 }
@@ -117,7 +124,7 @@ export interface Analyzed<Q> {
 }
 
 /** Virtual views: column names and types. Rows are produced by the executor. */
-export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType }[]> = {
+export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType; pgType?: string }[]> = {
   ...SYSTEM_VIEWS,
   pg_settings: [
     { name: 'name', type: 'text' }, { name: 'setting', type: 'text' }, { name: 'unit', type: 'text' },
@@ -126,10 +133,18 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType }[]> = 
     { name: 'reset_val', type: 'text' },
   ],
   pg_indexes: [
-    { name: 'schemaname', type: 'text' }, { name: 'tablename', type: 'text' }, { name: 'indexname', type: 'text' },
-    { name: 'tablespace', type: 'text' }, { name: 'indexdef', type: 'text' },
+    { name: 'schemaname', type: 'text', pgType: 'name' }, { name: 'tablename', type: 'text', pgType: 'name' }, { name: 'indexname', type: 'text', pgType: 'name' },
+    { name: 'tablespace', type: 'text', pgType: 'name' }, { name: 'indexdef', type: 'text' },
   ],
 };
+
+/** True when column `col` of `rte` is a system catalog column of type name (Target.nameType). */
+function readsNameColumn(rte: RangeTblEntry | undefined, col: number): boolean {
+  if (rte === undefined) return false;
+  if (rte.kind === 'virtual') return VIRTUAL_VIEWS[rte.name]?.[col]?.pgType === 'name';
+  if (rte.kind === 'subquery') return rte.query.targets[col]?.nameType === true;
+  return false;
+}
 
 /** A table object describing a virtual view's columns (rows are filled per execution). */
 export function virtualTableDef(name: string): TableDef {
@@ -231,7 +246,9 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     }
     ps.allowSetReturning = true;
     ps.sawSetReturning = false;
-    const expr = analyzeExpr(ps, val);
+    // `x::regclass` as a whole output column prints the name (regNameExpr); elsewhere a reg* value
+    // would compare and sort as an oid, which vecgres' text stand-in would not.
+    const expr = regCastKind(val) !== null ? regNameExpr(ps, val) : analyzeExpr(ps, val);
     ps.allowSetReturning = false;
     if ((ps.sawSetReturning as boolean | undefined) === true) {
       // Only a whole select-list item may be a set-returning call (ProjectSet over one level).
@@ -239,7 +256,8 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
       setReturning = true;
     }
     const loc = val[Object.keys(val)[0]!]?.location;
-    targets.push({ name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}) });
+    const nameType = val.ColumnRef !== undefined && expr.k === 'var' && expr.levelsUp === 0 && readsNameColumn(ps.rtable[expr.rti], expr.col);
+    targets.push({ name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}), ...(nameType ? { nameType } : {}) });
   }
   ps.allowAggregates = false;
   ps.allowWindows = false;
@@ -484,7 +502,7 @@ function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void {
   if (fields.length === 1) {
     const items = ps.namespace.filter((it) => it.colsVisible && !it.lateralOnly);
     if (items.length === 0) throw new PgError(SQLSTATE.syntax_error, 'SELECT * with no tables specified is not valid', { position: loc + 1 });
-    for (const it of items) pushItemColumns(it, targets);
+    for (const it of items) pushItemColumns(ps, it, targets);
     return;
   }
   if (fields.length !== 2) throw pgErr.featureNotSupported('qualified column names with schema');
@@ -496,7 +514,7 @@ function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void {
     ps.resolveColumn([rel, '\u0000'], loc);
     throw new PgError(SQLSTATE.undefined_table, `missing FROM-clause entry for table "${rel}"`, { position: loc + 1 });
   }
-  pushItemColumns(it, targets);
+  pushItemColumns(ps, it, targets);
 }
 
 /**
@@ -511,8 +529,12 @@ function checkNameConflict(namespace: readonly NsItem[], it: NsItem): void {
   }
 }
 
-function pushItemColumns(it: NsItem, targets: Target[]): void {
-  it.colNames.forEach((name, i) => targets.push({ name, expr: it.colExprs[i]! }));
+function pushItemColumns(ps: ParseState, it: NsItem, targets: Target[]): void {
+  it.colNames.forEach((name, i) => {
+    const expr = it.colExprs[i]!;
+    const nameType = expr.k === 'var' && expr.levelsUp === 0 && readsNameColumn(ps.rtable[expr.rti], expr.col);
+    targets.push({ name, expr, ...(nameType ? { nameType } : {}) });
+  });
 }
 
 function limitExpr(ps: ParseState, node: PgNode, what: 'LIMIT' | 'OFFSET'): Expr | null {
@@ -986,19 +1008,21 @@ function subselectRte(ps: ParseState, n: PgNode): number {
  * LATERAL).
  */
 function functionRte(ps: ParseState, rf: PgNode): number {
-  if (rf.ordinality === true) throw pgErr.featureNotSupported('WITH ORDINALITY');
   if (rf.is_rowsfrom === true || (rf.functions ?? []).length !== 1) throw pgErr.featureNotSupported('ROWS FROM');
   if (rf.coldeflist !== undefined) throw pgErr.featureNotSupported('column definition lists');
   const call: PgNode = rf.functions[0].List.items[0];
   const fc = call.FuncCall;
   const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval?.toLowerCase();
-  if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series')) throw pgErr.featureNotSupported('functions in FROM other than unnest and generate_series');
+  if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series' && fname !== 'pg_partition_ancestors')) {
+    throw pgErr.featureNotSupported('functions in FROM other than unnest, generate_series and pg_partition_ancestors');
+  }
+  const ordinality = rf.ordinality === true;
   const savedLateral = ps.lateralActive;
   ps.lateralActive = true;
   let type: SqlType;
   let args: Expr[];
   try {
-    if (fname === 'unnest') {
+    if (fname === 'unnest' || fname === 'pg_partition_ancestors') {
       ps.allowSetReturning = true;
       const e = analyzeExpr(ps, call);
       ps.allowSetReturning = false;
@@ -1014,12 +1038,16 @@ function functionRte(ps: ParseState, rf: PgNode): number {
     ps.allowSetReturning = false;
   }
   const { name: alias, cols } = aliasOf(rf);
-  if (cols.length > 1) {
-    throw new PgError(SQLSTATE.invalid_column_reference, `table "${alias}" has 1 columns available but ${cols.length} columns specified`);
+  const width = ordinality ? 2 : 1;
+  if (cols.length > width) {
+    throw new PgError(SQLSTATE.invalid_column_reference, `table "${alias}" has ${width} columns available but ${cols.length} columns specified`);
   }
+  // pg_partition_ancestors' column is its OUT parameter `relid`.
+  const first = cols[0] ?? (fname === 'pg_partition_ancestors' ? 'relid' : (alias ?? fname));
   return ps.addRte({
-    kind: 'function', fname, args, alias: alias ?? fname, aliased: alias !== undefined, lateral: true,
-    colNames: [cols[0] ?? alias ?? fname], colTypes: [type], colTypmods: [-1],
+    kind: 'function', fname: fname === 'generate_series' ? 'generate_series' : 'unnest', args, alias: alias ?? fname, aliased: alias !== undefined, lateral: true,
+    colNames: ordinality ? [first, cols[1] ?? 'ordinality'] : [first], colTypes: ordinality ? [type, 'int8'] : [type], colTypmods: ordinality ? [-1, -1] : [-1],
+    ...(ordinality ? { ordinality: true } : {}),
   });
 }
 

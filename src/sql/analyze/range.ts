@@ -11,11 +11,12 @@
  * joinaliasvars, flattened at once), so the planner sees only base relations.
  */
 import { CATALOG_OIDS } from './system_views.js';
+import { catalogLookups } from '../exec/catalog_describe.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Prng } from '../../common/prng.js';
-import type { Expr, ExprScope } from './expr.js';
+import type { CatalogLookups, Expr, ExprScope } from './expr.js';
 import { mapOperands } from './expr.js';
 import type { SqlType } from './types.js';
 import type { SelectQuery } from './query.js';
@@ -40,7 +41,7 @@ export type RangeTblEntry =
   /** The set operation (UNION / INTERSECT / EXCEPT) a set-operation query level reads. */
   | (RteBase & { kind: 'setop'; tree: SetOpTree })
   | (RteBase & { kind: 'values'; rows: Expr[][] })
-  | (RteBase & { kind: 'function'; fname: 'unnest' | 'generate_series'; args: Expr[] })
+  | (RteBase & { kind: 'function'; fname: 'unnest' | 'generate_series'; args: Expr[]; /** WITH ORDINALITY: a second column numbering the rows from 1. */ ordinality?: boolean })
   /** A WITH item, defined `levelsUp` query levels out (0: this query's WITH). */
   | (RteBase & { kind: 'cte'; cte: CteDef; levelsUp: number });
 
@@ -274,11 +275,17 @@ export class ParseState implements ExprScope {
     const rel = parts[parts.length - 1]!;
     const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
     const env = this.env;
+    // regclassin reads a number as the oid itself, without looking it up.
+    if (/^\s*\d+\s*$/.test(name)) return Number(name);
     if (parts.length <= 3 && (schema === null || schema === 'pg_catalog') && CATALOG_OIDS[rel] !== undefined) return CATALOG_OIDS[rel]!;
     if (parts.length <= 3 && (schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined)) {
       return env.stats.relOid(rel);
     }
     throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+  }
+
+  catalogLookups(): CatalogLookups {
+    return catalogLookups(this.env);
   }
 
   relationVisible(oid: number): boolean | null {

@@ -148,9 +148,11 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
       return { plan: node, rels, lateral, base: null };
     }
     case 'function': {
-      const layout: LayoutItem[] = [{ rti, col: 0 }];
+      const ordinality = rte.ordinality === true;
+      const cols = ordinality ? [0, 1] : [0];
+      const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
       const n = 1000;
-      const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, [0]), fname: rte.fname, args: [] };
+      const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, cols), fname: rte.fname, args: [], ordinality };
       node.args = rte.args.map((e) => info.bindFor(node, e, [], lateralRef));
       if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
       return { plan: node, rels, lateral, base: null };

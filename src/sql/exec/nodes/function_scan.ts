@@ -2,7 +2,8 @@
  * FunctionScan (PostgreSQL's nodeFunctionscan.c) for `unnest(array)` and
  * `generate_series(start, stop [, step])` in FROM: the arguments are evaluated per (re)scan
  * (a LATERAL call sees the current outer row through executor parameters), and the rows are
- * produced one at a time without materializing the series.
+ * produced one at a time without materializing the series. WITH ORDINALITY appends the row's
+ * number (bigint, from 1).
  */
 import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
@@ -23,6 +24,8 @@ export class FunctionScanState extends PlanState {
   private step: number | bigint = 1;
   private series = false;
   private empty = false;
+  /** Rows produced since the (re)scan started (WITH ORDINALITY's counter). */
+  private produced = 0;
 
   constructor(readonly p: FunctionPlan, es: EState) {
     super(p, es);
@@ -30,6 +33,7 @@ export class FunctionScanState extends PlanState {
 
   private start(): void {
     this.started_ = true;
+    this.produced = 0;
     const args = this.p.args.map((a) => evalExpr(a, null, this.es));
     if (this.p.fname === 'unnest') {
       const a = args[0] as PgArray | null;
@@ -66,7 +70,7 @@ export class FunctionScanState extends PlanState {
     for (;;) {
       const v = this.produce();
       if (v === undefined) return null;
-      const row: Value[] = [v];
+      const row: Value[] = this.p.ordinality ? [v, ++this.produced] : [v];
       if (!this.qualPasses(this.p.qual, row)) continue;
       return row;
     }
