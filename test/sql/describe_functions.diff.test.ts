@@ -18,6 +18,8 @@ await both(`CREATE TABLE docs (id bigint PRIMARY KEY, category int NOT NULL DEFA
   price numeric(8,2) CHECK (price > 0), score float8 CHECK (score BETWEEN 0 AND 2.5), pid int REFERENCES parent(pid) ON DELETE CASCADE ON UPDATE SET NULL,
   "Mixed Case" varchar(20), embedding vector(3), half halfvec(3), UNIQUE (category, title),
   CONSTRAINT small_id CHECK (id < 1000000 AND (category > 0 OR pid IS NULL) AND NOT (price IS NULL)))`);
+await both(`CREATE TABLE defaults (t varchar(10) DEFAULT 'x', c char(3) DEFAULT 'ab', n numeric DEFAULT 5, f float8 DEFAULT 1.5, i int DEFAULT -1,
+  b bool DEFAULT true, d date DEFAULT current_date, ts timestamptz DEFAULT now(), s serial, u uuid DEFAULT gen_random_uuid(), tx text DEFAULT 'it''s')`);
 await both('CREATE INDEX docs_hnsw ON docs USING hnsw (embedding vector_cosine_ops) WITH (m = 8)');
 await both('CREATE INDEX docs_ivf ON docs USING ivfflat (embedding vector_l2_ops) WITH (lists = 2)');
 await both('CREATE INDEX docs_cat ON docs (category DESC NULLS LAST, title)');

@@ -182,8 +182,10 @@ function columnDefaultText(c: ColumnDef): string | null {
   const raw = JSON.parse(c.defaultSql);
   const text = prettyRawExpr(raw);
   // An untyped literal is coerced to the column's type when the default is stored: ruleutils
-  // prints the constant with that type, as `'x'::text`.
-  if (raw.A_Const?.sval !== undefined) return `${text}::${formatType(TYPE_OID[c.type as SqlType], -1)}`;
+  // prints the constant with that type, as `'x'::text` (also where the parser wrote the
+  // coercion itself, as `'x'::pg_catalog.varchar` for a character varying column).
+  const lit = raw.A_Const ?? (raw.TypeCast?.typeName?.names?.[0]?.String?.sval === 'pg_catalog' ? raw.TypeCast.arg.A_Const : undefined);
+  if (lit?.sval !== undefined) return `${prettyRawExpr({ A_Const: lit })}::${formatType(TYPE_OID[c.type as SqlType], -1)}`;
   return text;
 }
 
@@ -229,6 +231,13 @@ export function attributeRows(env: SqlEnv): Value[][] {
     t.def.columns.forEach((c, i) => {
       rows.push(attributeRow(relOid, c.name, c.type as SqlType, c.typmod, i + 1, c.notNull, columnDefaultText(c) !== null, c.identity ?? ''));
     });
+  }
+  // A sequence relation's three columns, as PostgreSQL's.
+  for (const [name] of env.catalog.allSequences()) {
+    const relOid = env.stats.relOid(name);
+    rows.push(attributeRow(relOid, 'last_value', 'int8', -1, 1, true, false, ''));
+    rows.push(attributeRow(relOid, 'log_cnt', 'int8', -1, 2, true, false, ''));
+    rows.push(attributeRow(relOid, 'is_called', 'bool', -1, 3, true, false, ''));
   }
   for (const d of env.catalog.allIndexes()) {
     const t = env.catalog.peekTable(d.table);
@@ -299,6 +308,7 @@ export function relationNameByOid(env: SqlEnv, oid: number): string | null {
   for (const t of env.catalog.tableNames()) if (env.stats.relOid(t) === oid) return t;
   const d = indexByOid(env, oid);
   if (d !== undefined) return d.name;
+  for (const [s] of env.catalog.allSequences()) if (env.stats.relOid(s) === oid) return s;
   for (const [name, o] of Object.entries(CATALOG_OIDS)) if (o === oid) return name;
   return null;
 }

@@ -266,6 +266,13 @@ function classRows(env: SqlEnv): Value[][] {
       false, withTriggers.has(name), false, false, false, true, 'd', false, 0, '1', '1', null, null, null,
     ]);
   }
+  // Sequences (serial and identity columns'): relkind 'S', no access method, 8 kB each.
+  for (const [name] of env.catalog.allSequences()) {
+    rows.push([
+      st.relOid(name), name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, 0, st.relOid(name), 0, 1, Math.fround(1), 0, 0, 0, false, false, 'p', 'S', 3, 0,
+      false, false, false, false, false, true, 'n', false, 0, '0', '0', null, null, null,
+    ]);
+  }
   for (const d of env.catalog.allIndexes()) {
     const t = env.catalog.peekTable(d.table);
     const ts = t === undefined ? undefined : st.peekTable(t);

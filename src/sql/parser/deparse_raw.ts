@@ -191,7 +191,7 @@ function isSimple(child: PgNode, parent: PgNode | null, isLeft: boolean): boolea
   const tag = Object.keys(child)[0]!;
   const c = child[tag];
   if (tag === 'ColumnRef' || tag === 'ParamRef' || tag === 'FuncCall' || tag === 'CoalesceExpr' || tag === 'A_ArrayExpr' || tag === 'SQLValueFunction') return true;
-  if (tag === 'A_Const') return !(c.ival !== undefined && (c.ival.ival ?? 0) < 0) && !(c.fval !== undefined && String(c.fval.fval).startsWith('-'));
+  if (tag === 'A_Const') return true;
   if (tag === 'TypeCast' || tag === 'DisplayCast') return true;
   if (parent === null) return true;
   const ptag = Object.keys(parent)[0]!;
@@ -240,13 +240,36 @@ function pp(node: PgNode, parent: PgNode | null, isLeft = false): string {
   return isSimple(node, parent, isLeft) ? text : `(${text})`;
 }
 
+/** format_type's names of the built-in types the parser spells `pg_catalog.<typname>`. */
+const BUILTIN_TYPE_NAMES: Record<string, string> = {
+  int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean',
+  varchar: 'character varying', varbit: 'bit varying', timestamp: 'timestamp without time zone', timestamptz: 'timestamp with time zone',
+};
+
+/** A TypeName as format_type prints it (`character varying(10)`, `integer`, `vector(3)`). */
+function displayTypeName(tn: PgNode): string {
+  const parts = (tn.names as PgNode[]).map((x) => x.String.sval as string);
+  const builtin = parts.length === 2 && parts[0] === 'pg_catalog' ? BUILTIN_TYPE_NAMES[parts[1]!] ?? parts[1]! : null;
+  if (builtin === null || (tn.arrayBounds ?? []).length > 0) return typeName(tn);
+  const mods = (tn.typmods ?? []) as PgNode[];
+  const withMods = mods.length > 0 ? `${builtin}(${mods.map(d).join(',')})` : builtin;
+  // The precision of a timestamp sits before the zone words.
+  return /^timestamp\(/.test(withMods) ? withMods.replace(/^timestamp( with(?:out)? time zone)\((\d+)\)$/, 'timestamp($2)$1') : withMods;
+}
+
 /** The pretty form of `node` itself, without parentheses around the whole. */
 function pretty(node: PgNode): string {
   const tag = Object.keys(node)[0]!;
   const n = node[tag];
   switch (tag) {
+    case 'A_Const': {
+      // A negative number is a constant ruleutils quotes and labels: '-1'::integer.
+      if (n.ival !== undefined && (n.ival.ival ?? 0) < 0) return `'${n.ival.ival}'::integer`;
+      if (n.fval !== undefined && String(n.fval.fval).startsWith('-')) return `'${n.fval.fval}'::numeric`;
+      return d(node);
+    }
     case 'TypeCast':
-      return `${pp(n.arg, node, true)}::${typeName(n.typeName)}`;
+      return `${pp(n.arg, node, true)}::${displayTypeName(n.typeName)}`;
     case 'DisplayCast':
       return `${pp(n.arg, node, true)}::${n.type as string}`;
     case 'FuncCall':
