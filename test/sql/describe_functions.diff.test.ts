@@ -74,6 +74,8 @@ test('reg* casts print names; psql\'s empty catalogs answer with no rows', async
   await all([
     `SELECT 'docs'::regclass::text AS a, 'public.docs_hnsw'::pg_catalog.regclass::pg_catalog.text AS b, 'pg_class'::regclass::text AS c,
        (SELECT oid FROM pg_class WHERE relname = 'docs')::regclass::text AS d, 999999::regclass::text AS e`,
+    // A reg* value compares as its oid; only its output is the name.
+    `SELECT count(*) FROM (SELECT c.oid::regclass AS r FROM pg_class c) s WHERE r = 'docs_hnsw'::regclass`,
     `SELECT t::regtype::text AS a, 2200::regnamespace::text AS b, 11::pg_catalog.regnamespace::pg_catalog.text AS c FROM (VALUES (23), (16385), (1007)) v(t) ORDER BY 1`,
     `SELECT c.relname::text FROM pg_class c WHERE c.oid = 'docs'::regclass AND pg_catalog.pg_relation_is_publishable(c.oid)`,
     // PostgreSQL's foreign key triggers are internal (tgisinternal); vecgres lists none.

@@ -999,32 +999,46 @@ export function regCastKind(node: PgNode): string | null {
 /** regnamespaceout of the namespaces vecgres has. */
 const NAMESPACE_NAMES: Record<number, string> = { 11: 'pg_catalog', 99: 'pg_toast', 2200: 'public', 12424: 'information_schema' };
 
+/** The reg* types vecgres reads: their values are oids (bigint), printed as names. */
+export type RegKind = 'regclass' | 'regtype' | 'regnamespace';
+
 /**
- * `x::regclass` / `::regtype` / `::regnamespace` where only the name is used (a whole output
- * column, or cast on to text): the object's name as the type's output function prints it, or
- * the oid's digits when it names nothing. vecgres has no reg* types: the value is text. A
- * relation name literal is read when the statement is analyzed (regclassLiteral).
- * @throws PgError 0A000 where vecgres cannot look the name up (no database at hand).
+ * `x::regclass` / `::regtype` / `::regnamespace` as an oid (bigint), as PostgreSQL's reg*
+ * values compare and sort: a relation name literal is read when the statement is analyzed
+ * (regclassLiteral), text is read by regclassin at run time (42P01 for an unknown relation),
+ * a number is the oid itself. The name is printed only on output ({@link regName}).
+ * @throws PgError 0A000 for text cast to regtype / regnamespace, or where no database is at hand.
  */
-export function regNameExpr(scope: ExprScope, node: PgNode): Expr {
-  const kind = regCastKind(node)!;
+export function regOidExpr(scope: ExprScope, node: PgNode): { oid: Expr; kind: RegKind } {
+  const kind = regCastKind(node)! as RegKind;
   const tc = node.TypeCast;
   const lit = tc.arg?.A_Const;
-  let oid: Expr;
-  if (kind === 'regclass' && lit?.sval !== undefined) oid = regclassLiteral(scope, tc)!;
-  else oid = oidArg(scope, `${kind}`, [analyzeExpr(scope, tc.arg)], 0, tc.location ?? -1);
-  const cat = scope.catalogLookups?.();
-  if (cat === undefined) throw pgErr.featureNotSupported(`type ${kind}`);
-  const name = (o: number): string => {
-    if (kind === 'regclass') {
-      const rel = cat.relationName(o);
-      return rel === null ? String(o) : quoteIdent(rel);
-    }
-    if (kind === 'regnamespace') return NAMESPACE_NAMES[o] ?? String(o);
-    const t = formatType(o, null);
-    return t === '???' ? String(o) : t;
-  };
-  return { k: 'op1', type: 'text', arg: oid, op: kind, fn: (v) => name(Number(v)) };
+  if (scope.catalogLookups === undefined) throw pgErr.featureNotSupported(`type ${kind}`);
+  if (kind === 'regclass' && lit?.sval !== undefined) return { oid: regclassLiteral(scope, tc)!, kind };
+  const arg = analyzeExpr(scope, tc.arg);
+  if (kind === 'regclass' && isStringType(arg.type)) {
+    return { oid: { k: 'op1', type: 'int8', arg, op: 'regclassin', fn: (v) => scope.regclassOid(v as string) }, kind };
+  }
+  if (isStringType(arg.type)) throw pgErr.featureNotSupported(`type ${kind} (a cast of text to it)`);
+  return { oid: oidArg(scope, kind, [arg], 0, tc.location ?? -1), kind };
+}
+
+/** regclassout / regtypeout / regnamespaceout: the object's name, or the oid's digits when it names nothing. */
+export function regName(cat: CatalogLookups, kind: RegKind, o: number): string {
+  if (kind === 'regclass') {
+    const rel = cat.relationName(o);
+    return rel === null ? String(o) : quoteIdent(rel);
+  }
+  if (kind === 'regnamespace') return NAMESPACE_NAMES[o] ?? String(o);
+  const t = formatType(o, null);
+  return t === '???' ? String(o) : t;
+}
+
+/** `x::regclass::text` (psql's catalog queries): the name as text. */
+export function regNameExpr(scope: ExprScope, node: PgNode): Expr {
+  const { oid, kind } = regOidExpr(scope, node);
+  const cat = scope.catalogLookups!();
+  return { k: 'op1', type: 'text', arg: oid, op: `${kind}out`, fn: (v) => regName(cat, kind, Number(v)) };
 }
 
 /** Collations that order and compare as vecgres does (by code point: the database collation is C, as PGlite's). */

@@ -6,7 +6,7 @@
  * against, so a statement text run thousands of times is analyzed once.
  */
 import { SYSTEM_VIEWS } from './system_views.js';
-import { regCastKind, regNameExpr } from './expr.js';
+import { regCastKind, regOidExpr, type RegKind } from './expr.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
@@ -30,6 +30,11 @@ export interface Target {
    * there, as PostgreSQL does; the value is text.
    */
   nameType?: boolean;
+  /**
+   * A whole `x::regclass` / `::regtype` / `::regnamespace` item: the value is the oid; the
+   * top-level statement's result prints it as the name (a subquery's stays the oid).
+   */
+  regOutput?: RegKind;
   /** 0-based offset of the item in the statement text, when known. */
   loc?: number;
 }
@@ -137,6 +142,13 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType; pgType
     { name: 'tablespace', type: 'text', pgType: 'name' }, { name: 'indexdef', type: 'text' },
   ],
 };
+
+/** The reg* kind of the subquery column `e` reads directly (Target.regOutput), if any. */
+function subqueryRegOutput(ps: ParseState, e: Expr): RegKind | undefined {
+  if (e.k !== 'var' || e.levelsUp !== 0) return undefined;
+  const rte = ps.rtable[e.rti];
+  return rte?.kind === 'subquery' ? rte.query.targets[e.col]?.regOutput : undefined;
+}
 
 /** True when column `col` of `rte` is a system catalog column of type name (Target.nameType). */
 function readsNameColumn(rte: RangeTblEntry | undefined, col: number): boolean {
@@ -246,9 +258,14 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     }
     ps.allowSetReturning = true;
     ps.sawSetReturning = false;
-    // `x::regclass` as a whole output column prints the name (regNameExpr); elsewhere a reg* value
-    // would compare and sort as an oid, which vecgres' text stand-in would not.
-    const expr = regCastKind(val) !== null ? regNameExpr(ps, val) : analyzeExpr(ps, val);
+    // `x::regclass` as a whole output column: the oid, which the statement's result prints as
+    // the name (Target.regOutput); it compares and sorts as an oid, as PostgreSQL's regclass.
+    let regOutput: RegKind | undefined;
+    let expr: Expr;
+    if (regCastKind(val) !== null) ({ oid: expr, kind: regOutput } = regOidExpr(ps, val));
+    else expr = analyzeExpr(ps, val);
+    // A bare reference to a subquery's reg* column stays one.
+    if (regOutput === undefined && val.ColumnRef !== undefined) regOutput = subqueryRegOutput(ps, expr);
     ps.allowSetReturning = false;
     if ((ps.sawSetReturning as boolean | undefined) === true) {
       // Only a whole select-list item may be a set-returning call (ProjectSet over one level).
@@ -257,7 +274,10 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     }
     const loc = val[Object.keys(val)[0]!]?.location;
     const nameType = val.ColumnRef !== undefined && expr.k === 'var' && expr.levelsUp === 0 && readsNameColumn(ps.rtable[expr.rti], expr.col);
-    targets.push({ name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}), ...(nameType ? { nameType } : {}) });
+    targets.push({
+      name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}), ...(nameType ? { nameType } : {}),
+      ...(regOutput !== undefined ? { regOutput } : {}),
+    });
   }
   ps.allowAggregates = false;
   ps.allowWindows = false;
@@ -533,7 +553,8 @@ function pushItemColumns(ps: ParseState, it: NsItem, targets: Target[]): void {
   it.colNames.forEach((name, i) => {
     const expr = it.colExprs[i]!;
     const nameType = expr.k === 'var' && expr.levelsUp === 0 && readsNameColumn(ps.rtable[expr.rti], expr.col);
-    targets.push({ name, expr, ...(nameType ? { nameType } : {}) });
+    const regOutput = subqueryRegOutput(ps, expr);
+    targets.push({ name, expr, ...(nameType ? { nameType } : {}), ...(regOutput !== undefined ? { regOutput } : {}) });
   });
 }
 
