@@ -6,6 +6,7 @@
  * against, so a statement text run thousands of times is analyzed once.
  */
 import { SYSTEM_VIEWS } from './system_views.js';
+import { regCastKind, regOidExpr, type RegKind } from './expr.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
@@ -24,6 +25,17 @@ export { setOpLeaves } from './range.js';
 export interface Target {
   name: string;
   expr: Expr;
+  /**
+   * True when the item is a bare reference to a system catalog column of PostgreSQL type
+   * `name` (directly or through a subquery's such item): RowDescription reports type name
+   * there, as PostgreSQL does; the value is text.
+   */
+  nameType?: boolean;
+  /**
+   * A whole `x::regclass` / `::regtype` / `::regnamespace` item: the value is the oid; the
+   * top-level statement's result prints it as the name (a subquery's stays the oid).
+   */
+  regOutput?: RegKind;
   /** 0-based offset of the item in the statement text, when known. */
   loc?: number;
 }
@@ -118,7 +130,7 @@ export interface Analyzed<Q> {
 }
 
 /** Virtual views: column names and types. Rows are produced by the executor. */
-export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType }[]> = {
+export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType; pgType?: string }[]> = {
   ...SYSTEM_VIEWS,
   pg_settings: [
     { name: 'name', type: 'text' }, { name: 'setting', type: 'text' }, { name: 'unit', type: 'text' },
@@ -127,10 +139,25 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType }[]> = 
     { name: 'reset_val', type: 'text' },
   ],
   pg_indexes: [
-    { name: 'schemaname', type: 'text' }, { name: 'tablename', type: 'text' }, { name: 'indexname', type: 'text' },
-    { name: 'tablespace', type: 'text' }, { name: 'indexdef', type: 'text' },
+    { name: 'schemaname', type: 'text', pgType: 'name' }, { name: 'tablename', type: 'text', pgType: 'name' }, { name: 'indexname', type: 'text', pgType: 'name' },
+    { name: 'tablespace', type: 'text', pgType: 'name' }, { name: 'indexdef', type: 'text' },
   ],
 };
+
+/** The reg* kind of the subquery column `e` reads directly (Target.regOutput), if any. */
+function subqueryRegOutput(ps: ParseState, e: Expr): RegKind | undefined {
+  if (e.k !== 'var' || e.levelsUp !== 0) return undefined;
+  const rte = ps.rtable[e.rti];
+  return rte?.kind === 'subquery' ? rte.query.targets[e.col]?.regOutput : undefined;
+}
+
+/** True when column `col` of `rte` is a system catalog column of type name (Target.nameType). */
+function readsNameColumn(rte: RangeTblEntry | undefined, col: number): boolean {
+  if (rte === undefined) return false;
+  if (rte.kind === 'virtual') return VIRTUAL_VIEWS[rte.name]?.[col]?.pgType === 'name';
+  if (rte.kind === 'subquery') return rte.query.targets[col]?.nameType === true;
+  return false;
+}
 
 /** A table object describing a virtual view's columns (rows are filled per execution). */
 export function virtualTableDef(name: string): TableDef {
@@ -233,7 +260,14 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     }
     ps.allowSetReturning = true;
     ps.sawSetReturning = false;
-    const expr = analyzeExpr(ps, val);
+    // `x::regclass` as a whole output column: the oid, which the statement's result prints as
+    // the name (Target.regOutput); it compares and sorts as an oid, as PostgreSQL's regclass.
+    let regOutput: RegKind | undefined;
+    let expr: Expr;
+    if (regCastKind(val) !== null) ({ oid: expr, kind: regOutput } = regOidExpr(ps, val));
+    else expr = analyzeExpr(ps, val);
+    // A bare reference to a subquery's reg* column stays one.
+    if (regOutput === undefined && val.ColumnRef !== undefined) regOutput = subqueryRegOutput(ps, expr);
     ps.allowSetReturning = false;
     if ((ps.sawSetReturning as boolean | undefined) === true) {
       // Only a whole select-list item may be a set-returning call (ProjectSet over one level).
@@ -242,7 +276,11 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
       srfSeen = srfName(expr);
     }
     const loc = val[Object.keys(val)[0]!]?.location;
-    targets.push({ name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}) });
+    const nameType = val.ColumnRef !== undefined && expr.k === 'var' && expr.levelsUp === 0 && readsNameColumn(ps.rtable[expr.rti], expr.col);
+    targets.push({
+      name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}), ...(nameType ? { nameType } : {}),
+      ...(regOutput !== undefined ? { regOutput } : {}),
+    });
   }
   ps.allowAggregates = false;
   ps.allowWindows = false;
@@ -489,7 +527,7 @@ function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void {
   if (fields.length === 1) {
     const items = ps.namespace.filter((it) => it.colsVisible && !it.lateralOnly);
     if (items.length === 0) throw new PgError(SQLSTATE.syntax_error, 'SELECT * with no tables specified is not valid', { position: loc + 1 });
-    for (const it of items) pushItemColumns(it, targets);
+    for (const it of items) pushItemColumns(ps, it, targets);
     return;
   }
   if (fields.length !== 2) throw pgErr.featureNotSupported('qualified column names with schema');
@@ -501,7 +539,7 @@ function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void {
     ps.resolveColumn([rel, '\u0000'], loc);
     throw new PgError(SQLSTATE.undefined_table, `missing FROM-clause entry for table "${rel}"`, { position: loc + 1 });
   }
-  pushItemColumns(it, targets);
+  pushItemColumns(ps, it, targets);
 }
 
 /**
@@ -516,8 +554,13 @@ function checkNameConflict(namespace: readonly NsItem[], it: NsItem): void {
   }
 }
 
-function pushItemColumns(it: NsItem, targets: Target[]): void {
-  it.colNames.forEach((name, i) => targets.push({ name, expr: it.colExprs[i]! }));
+function pushItemColumns(ps: ParseState, it: NsItem, targets: Target[]): void {
+  it.colNames.forEach((name, i) => {
+    const expr = it.colExprs[i]!;
+    const nameType = expr.k === 'var' && expr.levelsUp === 0 && readsNameColumn(ps.rtable[expr.rti], expr.col);
+    const regOutput = subqueryRegOutput(ps, expr);
+    targets.push({ name, expr, ...(nameType ? { nameType } : {}), ...(regOutput !== undefined ? { regOutput } : {}) });
+  });
 }
 
 function limitExpr(ps: ParseState, node: PgNode, what: 'LIMIT' | 'OFFSET'): Expr | null {
@@ -1034,13 +1077,15 @@ function functionRte(ps: ParseState, rf: PgNode): number {
   const fc = call.FuncCall;
   const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval?.toLowerCase();
   if (fname !== undefined && JSON_SRFS[fname] !== undefined) return jsonFunctionRte(ps, rf, fc, fname);
-  if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series')) throw pgErr.featureNotSupported('functions in FROM other than unnest, generate_series and the json set-returning functions');
+  if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series' && fname !== 'pg_partition_ancestors')) {
+    throw pgErr.featureNotSupported('functions in FROM other than unnest, generate_series, pg_partition_ancestors and the json set-returning functions');
+  }
   const savedLateral = ps.lateralActive;
   ps.lateralActive = true;
   let type: SqlType;
   let args: Expr[];
   try {
-    if (fname === 'unnest') {
+    if (fname === 'unnest' || fname === 'pg_partition_ancestors') {
       ps.allowSetReturning = true;
       const e = analyzeExpr(ps, call);
       ps.allowSetReturning = false;
@@ -1060,9 +1105,12 @@ function functionRte(ps: ParseState, rf: PgNode): number {
   if (cols.length > (ord ? 2 : 1)) {
     throw new PgError(SQLSTATE.invalid_column_reference, `table "${alias}" has ${ord ? 2 : 1} columns available but ${cols.length} columns specified`);
   }
+  // pg_partition_ancestors analyzes to the unnest of an (empty) array; its column is its OUT
+  // parameter `relid`.
+  const first = cols[0] ?? (fname === 'pg_partition_ancestors' ? 'relid' : (alias ?? fname));
   return ps.addRte({
-    kind: 'function', fname, args, alias: alias ?? fname, aliased: alias !== undefined, lateral: true,
-    colNames: [cols[0] ?? alias ?? fname, ...(ord ? [cols[1] ?? 'ordinality'] : [])],
+    kind: 'function', fname: fname === 'pg_partition_ancestors' ? 'unnest' : fname, args, alias: alias ?? fname, aliased: alias !== undefined, lateral: true,
+    colNames: [first, ...(ord ? [cols[1] ?? 'ordinality'] : [])],
     colTypes: [type, ...(ord ? ['int8' as const] : [])], colTypmods: [-1, ...(ord ? [-1] : [])],
     ...(ord ? { ordinality: true } : {}),
   });

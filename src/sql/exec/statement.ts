@@ -12,7 +12,8 @@ import type { RawStatement, PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
 import { type SqlType, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
-import type { Expr } from '../analyze/expr.js';
+import { regName, type Expr, type RegKind } from '../analyze/expr.js';
+import { catalogLookups } from './catalog_describe.js';
 import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
 import { parseHalfvec, formatHalfvec } from '../../types/halfvec.js';
 import { SparseVector, parseSparsevec, formatSparsevec } from '../../types/sparsevec.js';
@@ -92,16 +93,33 @@ type Origin = { table: string; col: number } | null;
  * The result fields of `targets`; `origin` says which table column a target reads, if any
  * (PostgreSQL's markTargetListOrigins), for RowDescription's table oid and column number.
  */
-function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr }[], origin: (e: Expr) => Origin = () => null): ResultField[] {
+function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr; nameType?: boolean; regOutput?: RegKind }[], origin: (e: Expr) => Origin = () => null): ResultField[] {
   return targets.map((t) => {
+    // A reg* output column is sent as its name's text.
+    if (t.regOutput !== undefined) return { name: t.name, dataTypeID: TYPE_OID.text, type: 'text' };
     const typmod = (t.expr as { typmod?: number }).typmod;
     const o = origin(t.expr);
     return {
-      name: t.name, dataTypeID: TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
+      name: t.name, dataTypeID: t.nameType === true ? NAME_OID : TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
       ...(o === null ? {} : { tableOid: env.stats.relOid(o.table), columnAttr: o.col + 1 }),
     };
   });
 }
+
+/** Rows with the oids of reg* output columns (Target.regOutput) replaced by the objects' names. */
+function regOutputRows(env: SqlEnv, targets: readonly { regOutput?: RegKind }[], rows: Value[][]): Value[][] {
+  const cols = targets.flatMap((t, i) => (t.regOutput === undefined ? [] : [[i, t.regOutput] as const]));
+  if (cols.length === 0) return rows;
+  const cat = catalogLookups(env);
+  return rows.map((r) => {
+    const out = r.slice();
+    for (const [i, kind] of cols) if (out[i] !== null && out[i] !== undefined) out[i] = regName(cat, kind, Number(out[i]));
+    return out;
+  });
+}
+
+/** pg_type oid of `name`, the type of the system catalogs' name columns (its text is text's). */
+const NAME_OID = 19;
 
 /**
  * The table column a SELECT's output expression reads directly, following subqueries and
@@ -203,7 +221,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       if (prep.plan === undefined || !cachedPlanValid(env, prep.plan, values)) prep.plan = planSelectCached(env, a.query, values);
       const out = runSelect(env, prep.plan.stmt, values);
       for (const h of prep.plan.stmt.indexHints ?? []) notices.push(new PgError(SQLSTATE.successful_completion, h.message, { severity: 'NOTICE', hint: h.hint }));
-      return { command: 'SELECT', fields: fieldsOf(env, a.query.targets, (e) => selectOrigin(a.query, e)), rows: out.rows, affectedRows: 0, notices };
+      return { command: 'SELECT', fields: fieldsOf(env, a.query.targets, (e) => selectOrigin(a.query, e)), rows: regOutputRows(env, a.query.targets, out.rows), affectedRows: 0, notices };
     }
     case 'InsertStmt': {
       const a = prepare(env, raw, cache) as Analyzed<InsertQuery>;

@@ -159,6 +159,8 @@ function subPlanText(sp: SubPlan, d: (x: Expr) => string): string {
       return `EXISTS(${name})`;
     case 'expr':
       return `(${name})`;
+    case 'array':
+      return `ARRAY(${name})`;
     case 'any':
       return `(ANY (${d(sp.testArg!)} ${sp.op} (${name}).col1))`;
     case 'all':

@@ -79,7 +79,7 @@ export interface SubPlan {
   /** 1-based number, as EXPLAIN names it (`SubPlan 2`, `InitPlan 1`). */
   id: number;
   plan: PlanNode;
-  sub: 'expr' | 'exists' | 'any' | 'all';
+  sub: 'expr' | 'exists' | 'any' | 'all' | 'array';
   /** any / all: the left operand (bound to the caller's tuple) and the comparison. */
   testArg: Expr | null;
   cmp: ((a: unknown, b: unknown) => unknown) | null;

@@ -158,7 +158,7 @@ export class PlannerInfo implements LevelBinder {
     };
     for (const id of child.ext) if (!child.outerParams.some((p) => p.id === id)) this.ext.add(id);
     g.subPlans.push(sp);
-    if (sp.initPlan && (sp.sub === 'expr' || sp.sub === 'exists')) {
+    if (sp.initPlan && (sp.sub === 'expr' || sp.sub === 'exists' || sp.sub === 'array')) {
       sp.outParam = g.newParam();
       ctx.initPlans.push(sp);
       return { k: 'execParam', type: e.type, id: sp.outParam, typmod: e.typmod, name: `(InitPlan ${sp.id}).col1` };
