@@ -38,6 +38,7 @@ import type { TxnState } from '../sql/env.js';
 import { CheckpointStore } from '../storage/checkpoint.js';
 import { joinPath, type StorageBackend } from '../storage/fs.js';
 import { encodeRedo, indexDefToValue } from '../storage/redo.js';
+import { sequenceToValue } from '../storage/sequence.js';
 import { Wal } from '../storage/wal.js';
 
 /** Checkpoint file kinds (the container's `kind` field). */
@@ -45,8 +46,6 @@ export const KIND_TABLE = 16;
 export const KIND_INDEX = 17;
 /** Format of the control file's catalog metadata. */
 export const META_VERSION = 1;
-/** nextval() logs a sequence value this far ahead, so most calls write nothing (PostgreSQL: 32). */
-export const SEQUENCE_LOG_AHEAD = 32;
 /** How long a commit with synchronous_commit = off may stay unflushed (PostgreSQL's wal_writer_delay x 1). */
 export const ASYNC_FLUSH_DELAY_MS = 200;
 
@@ -66,8 +65,6 @@ export class Durability {
   syncLsn = 0;
   /** Records written since open. */
   records = 0;
-  /** Highest sequence value logged per sequence (nextval below it writes nothing). */
-  private readonly seqLogged = new Map<string, number>();
   private asyncTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** Checkpoints completed since open. */
@@ -89,7 +86,6 @@ export class Durability {
     /** Redo LSN of the latest checkpoint: the log before it is not needed. */
     public redoLsn: number,
   ) {
-    for (const [name, v] of catalog.allSequences()) this.seqLogged.set(name, v);
     wal.onFlushed = () => this.publish();
   }
 
@@ -128,17 +124,11 @@ export class Durability {
 
   /** The catalog's change hook: encodes and appends one record (write-ahead: before it applies). */
   log(c: Change): void {
+    // A sequence record (nextval's logged-ahead value, setval) is written like a row: made
+    // durable by the next commit, as PostgreSQL's nextval does not flush its record either.
     if (c.kind === 'sequence') {
-      const logged = this.seqLogged.get(c.name) ?? 0;
-      if (c.value <= logged) return;
-      const ahead = c.value + SEQUENCE_LOG_AHEAD - 1;
-      this.append({ kind: 'sequence', name: c.name, value: ahead });
-      this.seqLogged.set(c.name, ahead);
+      this.append(c);
       return;
-    }
-    if (c.kind === 'dropTable') {
-      const t = this.catalog.peekTable(c.name);
-      if (t !== undefined) for (const col of t.def.columns) if (col.sequence !== null) this.seqLogged.delete(col.sequence);
     }
     this.append(c);
     if (c.kind !== 'insert' && c.kind !== 'delete' && c.kind !== 'abort') this.syncLsn = this.wal.insertLsn;
@@ -223,7 +213,10 @@ export class Durability {
         }
         indexes.push({ def: indexDefToValue(d), file });
       }
-      const sequences: CodecValue[] = this.catalog.allSequences().map(([name, v]) => [name, Math.max(v, this.seqLogged.get(name) ?? 0)]);
+      // Each sequence as it stands; its next nextval logs again (sequencesCheckpointed), so
+      // replay from this checkpoint never repeats a value handed out after it.
+      const sequences: CodecValue[] = this.catalog.allSequences().map((q) => sequenceToValue(q.def, q.state));
+      this.catalog.sequencesCheckpointed();
       b.commit({ version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences });
     } catch (e) {
       b.abort();

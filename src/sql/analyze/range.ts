@@ -275,10 +275,10 @@ export class ParseState implements ExprScope {
     const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
     const env = this.env;
     if (parts.length <= 3 && (schema === null || schema === 'pg_catalog') && CATALOG_OIDS[rel] !== undefined) return CATALOG_OIDS[rel]!;
-    if (parts.length <= 3 && (schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined)) {
+    if (parts.length <= 3 && (schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined || env.catalog.getSequence(rel) !== undefined)) {
       return env.stats.relOid(rel);
     }
-    throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`);
   }
 
   relationVisible(oid: number): boolean | null {

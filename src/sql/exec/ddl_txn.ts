@@ -16,6 +16,7 @@ import type { DdlUndo, IndexDef } from '../../storage/catalog.js';
 import type { ColumnDef, Table, TableDef, Value } from '../../storage/table.js';
 import type { OrderedIndex, VectorIndex } from '../../access/am.js';
 import type { SqlEnv, TxnState } from '../env.js';
+import type { SequenceDef } from '../../storage/sequence.js';
 import { rebuildIndexes } from './dml.js';
 
 type IndexStructure = VectorIndex | OrderedIndex;
@@ -39,6 +40,21 @@ export function createTableTx(env: SqlEnv, txn: TxnState | null, def: TableDef, 
   const { table, ddl } = env.catalog.createTable(def, sequences, xidOf(txn));
   registerDdl(txn, ddl);
   return table;
+}
+
+/** CREATE SEQUENCE in `txn` (recovery passes the logged state). */
+export function createSequenceTx(env: SqlEnv, txn: TxnState | null, def: SequenceDef, last: bigint = def.start, called = false): void {
+  registerDdl(txn, env.catalog.createSequence(def, xidOf(txn), last, called));
+}
+
+/** ALTER SEQUENCE in `txn`: a new definition (a new name renames it) and state. */
+export function alterSequenceTx(env: SqlEnv, txn: TxnState | null, name: string, def: SequenceDef, last: bigint, called: boolean, logCnt = 0): void {
+  registerDdl(txn, env.catalog.alterSequence(name, def, last, called, xidOf(txn), logCnt));
+}
+
+/** DROP SEQUENCE in `txn`. */
+export function dropSequenceTx(env: SqlEnv, txn: TxnState | null, name: string): void {
+  registerDdl(txn, env.catalog.dropSequence(name, xidOf(txn)));
 }
 
 /** DROP TABLE in `txn`: its index structures leave the index map now and are disposed at commit. */

@@ -4,6 +4,7 @@
  * and runs it. Transaction control (BEGIN/COMMIT/ROLLBACK, savepoints), settings
  * (SET/RESET/SHOW) and statement atomicity (a failed INSERT leaves no rows) are handled here.
  */
+import { alterSequence, createSequence, dropSequences, renameSequence } from './sequences.js';
 import { alterTable, renameRelation } from './alter_table.js';
 import { createTableAs } from './create_table_as.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
@@ -249,9 +250,23 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       alterTable(env, s, notices);
       return done('ALTER TABLE', notices);
     case 'RenameStmt':
+      if (s.renameType === 'OBJECT_SEQUENCE') {
+        renameSequence(env, s, notices);
+        return done('ALTER SEQUENCE', notices);
+      }
       renameRelation(env, s, notices);
       return done('ALTER TABLE', notices);
+    case 'CreateSeqStmt':
+      createSequence(env, s, notices);
+      return done('CREATE SEQUENCE', notices);
+    case 'AlterSeqStmt':
+      alterSequence(env, s, notices);
+      return done('ALTER SEQUENCE', notices);
     case 'DropStmt': {
+      if (s.removeType === 'OBJECT_SEQUENCE') {
+        dropSequences(env, s, notices);
+        return done('DROP SEQUENCE', notices);
+      }
       const what = s.removeType === 'OBJECT_TABLE' ? 'TABLE' : s.removeType === 'OBJECT_INDEX' ? 'INDEX' : null;
       if (what === null) throw pgErr.featureNotSupported(`DROP ${String(s.removeType).replace('OBJECT_', '')}`);
       if (what === 'TABLE') dropTables(env, s, notices);
@@ -320,7 +335,6 @@ function statementName(tag: string): string {
     PrepareStmt: 'PREPARE',
     ExecuteStmt: 'EXECUTE',
     CreateSchemaStmt: 'CREATE SCHEMA',
-    CreateSeqStmt: 'CREATE SEQUENCE',
     DoStmt: 'DO',
     CreateFunctionStmt: 'CREATE FUNCTION',
   };
