@@ -124,12 +124,10 @@ export class Durability {
 
   /** The catalog's change hook: encodes and appends one record (write-ahead: before it applies). */
   log(c: Change): void {
-    // A sequence record (nextval's logged-ahead value, setval) is written like a row: made
-    // durable by the next commit, as PostgreSQL's nextval does not flush its record either.
-    if (c.kind === 'sequence') {
-      this.append(c);
-      return;
-    }
+    // A sequence record (nextval's logged-ahead value, setval) is flushed before the statement
+    // is acknowledged, as DDL: a value a client was given never comes back after a crash
+    // (PostgreSQL's nextval takes an xid so that its commit flushes the record). nextval logs
+    // once per 32 values, so most calls wait for nothing.
     this.append(c);
     if (c.kind !== 'insert' && c.kind !== 'delete' && c.kind !== 'abort') this.syncLsn = this.wal.insertLsn;
   }

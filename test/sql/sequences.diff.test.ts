@@ -96,6 +96,7 @@ const SCRIPTS: [string, string[]][] = [
     "SELECT nextval('s2'), nextval('s2')",
     'SELECT * FROM s2',
     'CREATE SEQUENCE nosuch.s3',
+    "SELECT schemaname::text, sequencename::text, sequenceowner::text, data_type::text, start_value, min_value, max_value, increment_by, cycle, cache_size, last_value FROM pg_sequences ORDER BY 2",
   ]],
   ['alter', [
     'CREATE SEQUENCE s START 5',
