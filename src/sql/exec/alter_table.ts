@@ -11,7 +11,8 @@
  * savepoint) or a crash before the commit record leaves the table as it was. DROP COLUMN and
  * ALTER COLUMN ... TYPE must be the statement's only subcommand.
  */
-import { nextvalDefault } from './sequences.js';
+import { addPrimaryKey } from './primary_key.js';
+import { addIdentity, nextvalDefault } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -93,8 +94,13 @@ function rowOf(t: Table, r: number): Value[] {
 /** ADD CONSTRAINT (or a column's constraints of ADD COLUMN): prepared, validated, installed. */
 function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[]): void {
   for (const p of pending) {
-    if (p.node.contype === 'CONSTR_PRIMARY') throw pgErr.featureNotSupported('ALTER TABLE ... ADD PRIMARY KEY');
     if (p.node.contype === 'CONSTR_EXCLUSION') throw pgErr.featureNotSupported('exclusion constraints');
+  }
+  const primary = pending.filter((p) => p.node.contype === 'CONSTR_PRIMARY');
+  if (primary.length > 0) {
+    if (primary.length !== pending.length || pending.some((p) => p.column !== null)) throw pgErr.featureNotSupported('ALTER TABLE ... ADD PRIMARY KEY together with other constraints');
+    for (const p of primary) addPrimaryKey(env, env.catalog.getTable(t.name)!, p.node);
+    return;
   }
   const prepared = prepareConstraints(env, t, pending, new Set(constraintNamesOf(env, t.def)));
   // ATRewriteTable's checks of the existing rows (NOT VALID skips them).
@@ -524,6 +530,9 @@ export function alterTable(env: SqlEnv, s: PgNode, notices: Notices): void {
         break;
       case 'AT_ChangeOwner':
         changeOwner(cmd);
+        break;
+      case 'AT_AddIdentity':
+        addIdentity(env, cur, cmd);
         break;
       default:
         throw pgErr.featureNotSupported(SUBCOMMAND_NAMES[cmd.subtype] ?? `ALTER TABLE ... ${String(cmd.subtype).replace('AT_', '')}`);

@@ -18,6 +18,7 @@ import type { OrderedIndex, VectorIndex } from '../../access/am.js';
 import type { SqlEnv, TxnState } from '../env.js';
 import type { SequenceDef } from '../../storage/sequence.js';
 import { rebuildIndexes } from './dml.js';
+import { pkeyOf } from './insert.js';
 
 type IndexStructure = VectorIndex | OrderedIndex;
 
@@ -184,7 +185,37 @@ function detach(env: SqlEnv, names: readonly string[]): Map<string, IndexStructu
 
 /** ALTER TABLE of a definition (constraints, names, defaults, NOT NULL, RENAME) in `txn`. */
 export function alterTableTx(env: SqlEnv, txn: TxnState | null, name: string, def: TableDef): void {
-  registerDdl(txn, env.catalog.alterTable(name, def, xidOf(txn)));
+  const t = env.catalog.getTable(name);
+  const oldDef = t?.def;
+  const ddl = env.catalog.alterTable(name, def, xidOf(txn));
+  if (t === undefined || oldDef === undefined || sameKey(oldDef.primaryKey, def.primaryKey)) {
+    registerDdl(txn, ddl);
+    return;
+  }
+  // A primary key added (ALTER TABLE ADD PRIMARY KEY): the key map over the live rows, which
+  // the undo empties again.
+  rebuildPkeyMap(t);
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      rebuildPkeyMap(t);
+    },
+  });
+}
+
+function sameKey(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+/** Fills table `t`'s primary key map from its live rows under its current definition. */
+function rebuildPkeyMap(t: Table): void {
+  t.pkey.clear();
+  if (t.def.primaryKey.length === 0) return;
+  for (let r = 0; r < t.slots; r++) {
+    if (!t.isLive(r)) continue;
+    t.pkey.set(pkeyOf(t, t.def.columns.map((_, c) => t.get(c, r))), r);
+  }
 }
 
 /** ALTER TABLE ADD COLUMN in `txn`. */

@@ -5,7 +5,7 @@
  * rolled back, the DDL is (ddl_txn.ts).
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import type { Value } from '../../storage/table.js';
+import type { Table, Value } from '../../storage/table.js';
 import {
   SEQUENCE_TYPE_NAME, SEQUENCE_TYPE_RANGE, type Sequence, type SequenceDef, type SequenceType,
 } from '../../storage/sequence.js';
@@ -356,6 +356,38 @@ export function alterSequence(env: SqlEnv, s: PgNode, notices: Notices): void {
   if (o.ownedBy !== undefined) def.ownedBy = ownerOf(env, o.ownedBy);
   ensureXid(env);
   alterSequenceTx(env, env.txn, q.def.name, def, last, called, logCnt);
+}
+
+/**
+ * ALTER TABLE t ALTER COLUMN c ADD GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY [(options)]:
+ * a sequence of the column's type owned by it (named by SEQUENCE NAME, else t_c_seq) fills it,
+ * as pg_dump writes identity columns back.
+ * @throws PgError 42703 for a missing column; 22023 for a non-integer one; 55000 when it may
+ *   be NULL, already has a default or is already an identity column; 42P07 when the name is taken.
+ */
+export function addIdentity(env: SqlEnv, t: Table, cmd: PgNode): void {
+  const colName: string = cmd.name;
+  const i = t.def.columns.findIndex((c) => c.name === colName);
+  if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${colName}" of relation "${t.name}" does not exist`);
+  const col = t.def.columns[i]!;
+  if (col.type !== 'int2' && col.type !== 'int4' && col.type !== 'int8') throw badOption('identity column type must be smallint, integer, or bigint');
+  if (!col.notNull) throw new PgError('55000', `column "${colName}" of relation "${t.name}" must be declared NOT NULL before identity can be added`);
+  if (col.identity !== undefined) throw new PgError('55000', `column "${colName}" of relation "${t.name}" is already an identity column`);
+  if (col.defaultSql !== null || col.sequence !== null) throw new PgError('55000', `column "${colName}" of relation "${t.name}" already has a default value`);
+  const c = cmd.def.Constraint;
+  const o = readSequenceOptions(c.options, false);
+  if (o.ownedBy !== undefined) throw new PgError(SQLSTATE.syntax_error, 'invalid sequence option OWNED BY for an identity column');
+  const nameParts = o.sequenceName;
+  if (nameParts !== undefined && referencedSchema(nameParts) === 'missing') throw missingSchema(nameParts);
+  const name = nameParts !== undefined ? nameParts[nameParts.length - 1]! : `${t.name}_${colName}_seq`;
+  if (env.catalog.relationExists(name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+  o.type = col.type;
+  const { def, last, called } = applySequenceOptions(name, o, null);
+  def.ownedBy = { table: t.name, column: colName };
+  ensureXid(env);
+  createSequenceTx(env, env.txn, def, last, called);
+  const identity: 'a' | 'd' = c.generated_when === 'a' ? 'a' : 'd';
+  alterTableTx(env, env.txn, t.name, { ...t.def, columns: t.def.columns.map((x, k) => (k === i ? { ...x, sequence: name, identity } : x)) });
 }
 
 /** ALTER SEQUENCE name RENAME TO new. */

@@ -41,6 +41,9 @@ import { wallClockUs } from '../../types/datetime_funcs.js';
 import { arena } from '../../kernels/arena.js';
 import { GUC_MEMORY_LIMIT } from '../settings.js';
 
+/** pgvector's extension comment (pg_description of extension vector). */
+const VECTOR_EXTENSION_COMMENT = 'vector data type and ivfflat and hnsw access methods';
+
 export interface ResultField {
   name: string;
   /** Type OID (PGlite's `dataTypeID`). */
@@ -283,6 +286,11 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     case 'ReindexStmt':
       reindex(env, s, notices);
       return done('REINDEX', notices);
+    case 'CommentStmt':
+      // pg_dump writes pgvector's own comment back (COMMENT ON EXTENSION vector IS '...'):
+      // that one changes nothing. vecgres does not store comments on its objects yet.
+      if (s.objtype === 'OBJECT_EXTENSION' && s.object?.String?.sval === 'vector' && s.comment === VECTOR_EXTENSION_COMMENT) return done('COMMENT', notices);
+      throw pgErr.featureNotSupported(`COMMENT ON ${String(s.objtype).replace('OBJECT_', '')}`);
     case 'CreateExtensionStmt': {
       if (s.extname !== 'vector') {
         throw new PgError('58P01', `extension "${s.extname}" is not available`);
