@@ -101,3 +101,29 @@ test('psql meta-commands other than pg_dump\'s are refused, and a COPY block wit
   await db.exec('COPY public.t (a, b) FROM stdin;\n1\tx\n2\t\\N\n\\.\nSELECT 1;');
   assert.deepEqual((await db.query('SELECT * FROM t ORDER BY a')).rows, [{ a: 1, b: 'x' }, { a: 2, b: null }]);
 });
+
+test('vecgres dump writes sequences as pg_dump does: a loaded dump of the loaded fixture keeps every sequence and its next values', async () => {
+  const db = await Vecgres.create();
+  after(() => db.close());
+  await db.exec(FIXTURE);
+  await db.exec("RESET search_path; CREATE SEQUENCE down_seq AS smallint INCREMENT -3 MINVALUE -300 MAXVALUE 90 START 60 CACHE 4 CYCLE; SELECT nextval('down_seq'); CREATE SEQUENCE fresh_seq START 7");
+  const chunks: string[] = [];
+  db.dump((c) => chunks.push(c));
+  const script = chunks.join('');
+  assert.match(script, /CREATE SEQUENCE public\.down_seq\n {4}AS smallint\n {4}START WITH 60\n {4}INCREMENT BY -3\n {4}MINVALUE -300\n {4}MAXVALUE 90\n {4}CACHE 4\n {4}CYCLE;\n/);
+  assert.match(script, /SELECT pg_catalog\.setval\('public\.fresh_seq', 7, false\);/);
+  const peer = await PGlite.create({ extensions: { vector } });
+  after(() => peer.close());
+  await loadCopyScript(peer, script);
+  await peer.exec('RESET search_path');
+  for (const sql of [
+    'SELECT sequencename::text, data_type::text, start_value, min_value, max_value, increment_by, cycle, cache_size, last_value FROM pg_sequences ORDER BY 1',
+    "SELECT nextval('down_seq'), nextval('fresh_seq'), nextval('ticket_seq'), nextval('documents_id_seq'), nextval('chunks_id_seq'), nextval('items_k_seq'), nextval('tags_id_seq')",
+    "SELECT pg_get_serial_sequence('documents', 'id'), pg_get_serial_sequence('chunks', 'id'), pg_get_serial_sequence('items', 'k')",
+    "INSERT INTO chunks (doc_id, ord) VALUES (2, 5) RETURNING id",
+  ]) {
+    const theirs = await peer.query(sql).then((r) => ({ ok: true, rows: normalize(r.rows) }), failureOutcome);
+    const ours = await db.query(sql).then((r) => ({ ok: true, rows: normalize(r.rows) }), failureOutcome);
+    assert.deepEqual(theirs, ours, sql);
+  }
+});
