@@ -102,3 +102,35 @@ test('sequences never repeat a value after a crash, and keep their exact state o
     }
   }
 });
+
+test('a loaded pg_dump script survives a crash: primary keys added by ALTER TABLE, identity columns and sequences replay', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const script = readFileSync(join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'pg_dump15_pgvector.sql'), 'utf8');
+  for (const checkpoint of [false, true]) {
+    const fs = new FaultyFs(new MemoryFs(), { seed: 11 });
+    let db = await open(fs);
+    await db.exec(script);
+    await db.exec('RESET search_path');
+    if (checkpoint) await db.exec('CHECKPOINT');
+    const probes = [
+      'SELECT id, title FROM documents ORDER BY id',
+      'SELECT id, doc_id, ord FROM chunks ORDER BY id',
+      'SELECT * FROM pg_sequences ORDER BY sequencename',
+      "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
+    ];
+    const before = [];
+    for (const q of probes) before.push((await db.query(q)).rows);
+    db.database.abandon();
+    fs.powerCut();
+    db = await open(fs);
+    const after = [];
+    for (const q of probes) after.push((await db.query(q)).rows);
+    assert.deepEqual(after, before, `checkpoint: ${checkpoint}`);
+    await assert.rejects(db.query("INSERT INTO documents (id, title) VALUES (2, 'dup')"), { code: '23505', message: 'duplicate key value violates unique constraint "documents_pkey"' });
+    await assert.rejects(db.query('INSERT INTO chunks (id, doc_id, ord) VALUES (50, 1, 7)'), { code: '428C9' });
+    assert.deepEqual((await db.query("INSERT INTO documents (title) VALUES ('new') RETURNING id")).rows, [{ id: 5 }]);
+    assert.deepEqual((await db.query("INSERT INTO chunks (doc_id, ord) VALUES (5, 0) RETURNING id")).rows, [{ id: 7 }]);
+    await db.close();
+  }
+});
