@@ -349,8 +349,8 @@ function columnDefault(env: SqlEnv, t: Table, cmd: PgNode): void {
     replaceDef(env, t, withColumn(t.def, col, { defaultSql: null, sequence: null }));
     return;
   }
+  const seq = nextvalDefault(env, t.def.columns[col]!.type, cmd.def); // an unknown sequence: 42P01 without a position
   analyzeDefault(env, t, col, cmd.def); // its errors (42804, 22P02, 42703) come now, as PostgreSQL's
-  const seq = nextvalDefault(env, t.def.columns[col]!.type, cmd.def);
   replaceDef(env, t, withColumn(t.def, col, seq !== null ? { defaultSql: null, sequence: seq } : { defaultSql: JSON.stringify(cmd.def), sequence: null }));
 }
 

@@ -131,7 +131,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
           if (serial || col.defaultSql !== null || col.sequence !== null) {
             throw new PgError('42601', `multiple default values specified for column "${colname}" of table "${name}"`);
           }
-          col.sequence = nextvalDefault(env, type, c.raw_expr);
+          col.sequence = nextvalDefault(env, type, c.raw_expr, true);
           if (col.sequence === null) col.defaultSql = JSON.stringify(c.raw_expr);
           break;
         case 'CONSTR_UNIQUE':

@@ -5,7 +5,7 @@
  * rolled back, the DDL is (ddl_txn.ts).
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import type { Table, Value } from '../../storage/table.js';
+import type { ColumnDef, Table, Value } from '../../storage/table.js';
 import {
   SEQUENCE_TYPE_NAME, SEQUENCE_TYPE_RANGE, type Sequence, type SequenceDef, type SequenceType,
 } from '../../storage/sequence.js';
@@ -140,8 +140,16 @@ function quoteIdentIfNeeded(name: string): string {
  * the dependency on the regclass constant) and a rename follows it.
  * @throws PgError 42P01 / 42809 when the literal names no sequence.
  */
-export function nextvalDefault(env: SqlEnv, columnType: string, raw: PgNode): string | null {
-  if (columnType !== 'int2' && columnType !== 'int4' && columnType !== 'int8') return null;
+export function nextvalDefault(env: SqlEnv, columnType: string, raw: PgNode, positioned = false): string | null {
+  const name = nextvalTarget(env, raw, positioned);
+  return columnType === 'int2' || columnType === 'int4' || columnType === 'int8' ? name : null;
+}
+
+/**
+ * The sequence a DEFAULT of the form `nextval('s'[::regclass])` names, else null; `positioned`:
+ * an unknown name's 42P01 points at the literal (CREATE TABLE, as PostgreSQL's parser).
+ */
+function nextvalTarget(env: SqlEnv, raw: PgNode, positioned: boolean): string | null {
   const f = raw?.FuncCall;
   if (f === undefined || f.args?.length !== 1 || f.agg_star === true || f.over !== undefined || f.agg_distinct === true) return null;
   const fname = (f.funcname as PgNode[]).map((x) => x.String?.sval as string);
@@ -155,7 +163,22 @@ export function nextvalDefault(env: SqlEnv, columnType: string, raw: PgNode): st
   }
   const text = a?.A_Const?.sval?.sval;
   if (typeof text !== 'string') return null;
-  return sequenceByText(env, text).def.name;
+  try {
+    return sequenceByText(env, text).def.name;
+  } catch (e) {
+    if (positioned && e instanceof PgError && e.code === SQLSTATE.undefined_table) throw new PgError(e.code, e.message, pos(a.A_Const.location));
+    throw e;
+  }
+}
+
+/** The sequence a stored DEFAULT expression (JSON of its parse tree) names by nextval, else null. */
+function defaultSequence(env: SqlEnv, defaultSql: string | null): string | null {
+  if (defaultSql === null) return null;
+  try {
+    return nextvalTarget(env, JSON.parse(defaultSql) as PgNode, false);
+  } catch {
+    return null; // names a relation that is gone: depends on nothing here
+  }
 }
 
 /** An option's integer argument (Integer, or Float for values past int4). */
@@ -397,14 +420,15 @@ export function renameSequence(env: SqlEnv, s: PgNode, notices: Notices): void {
   const q = namedSequence(env, parts, s.missing_ok === true, notices, 'relation');
   if (q === null) return;
   const to: string = s.newname;
+  const from = q.def.name;
   if (env.catalog.relationExists(to)) throw new PgError(SQLSTATE.duplicate_table, `relation "${to}" already exists`);
   ensureXid(env);
-  alterSequenceTx(env, env.txn, q.def.name, { ...q.def, name: to }, q.state.last, q.state.called, q.state.logCnt);
+  alterSequenceTx(env, env.txn, from, { ...q.def, name: to }, q.state.last, q.state.called, q.state.logCnt);
   // Column defaults name it by its new name (PostgreSQL's defaults hold its oid).
   for (const tn of env.catalog.tableNames()) {
     const t = env.catalog.getTable(tn)!;
-    if (!t.def.columns.some((c) => c.sequence === q.def.name)) continue;
-    alterTableTx(env, env.txn, tn, { ...t.def, columns: t.def.columns.map((c) => (c.sequence === q.def.name ? { ...c, sequence: to } : c)) });
+    if (!t.def.columns.some((c) => c.sequence === from)) continue;
+    alterTableTx(env, env.txn, tn, { ...t.def, columns: t.def.columns.map((c) => (c.sequence === from ? { ...c, sequence: to } : c)) });
   }
 }
 
@@ -420,8 +444,11 @@ export function dropSequences(env: SqlEnv, s: PgNode, notices: Notices): void {
     if (q === null) continue;
     const name = q.def.name;
     const users: { table: string; column: string; identity: boolean }[] = [];
+    // Defaults that are nextval of it: a column's sequence, or (a non-integer column) the
+    // stored expression.
+    const uses = (c: ColumnDef): boolean => c.sequence === name || defaultSequence(env, c.defaultSql) === name;
     for (const tn of env.catalog.tableNames()) {
-      for (const c of env.catalog.getTable(tn)!.def.columns) if (c.sequence === name) users.push({ table: tn, column: c.name, identity: c.identity !== undefined });
+      for (const c of env.catalog.getTable(tn)!.def.columns) if (uses(c)) users.push({ table: tn, column: c.name, identity: c.identity !== undefined });
     }
     const identity = users.find((u) => u.identity);
     if (identity !== undefined) {
@@ -443,7 +470,7 @@ export function dropSequences(env: SqlEnv, s: PgNode, notices: Notices): void {
         : `drop cascades to ${users.length} other objects`));
       for (const u of new Set(users.map((x) => x.table))) {
         const t = env.catalog.getTable(u)!;
-        alterTableTx(env, env.txn, u, { ...t.def, columns: t.def.columns.map((c) => (c.sequence === name ? { ...c, sequence: null } : c)) });
+        alterTableTx(env, env.txn, u, { ...t.def, columns: t.def.columns.map((c) => (uses(c) ? { ...c, sequence: null, defaultSql: null } : c)) });
       }
     }
     dropSequenceTx(env, env.txn, name);
