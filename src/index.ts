@@ -22,6 +22,7 @@
  * text (PGlite does not know their OIDs). Vector and halfvec parameters accept a number[], a
  * Float32Array or text; sparsevec and bit parameters text; array parameters JS arrays.
  */
+import { isPsqlScript, splitPsqlScript } from './sql/dump/psql_script.js';
 import type { Clock } from './common/clock.js';
 import { Database } from './engine/database.js';
 import { bindPortal } from './engine/portal.js';
@@ -282,13 +283,14 @@ class SessionRunner implements Queryable {
   }
 
   /** Runs statements, then waits until their commits are durable (also when one failed). */
-  async #run(sql: string, params: readonly unknown[], opts: QueryOptions): Promise<StatementResult[]> {
+  async #run(sql: string, params: readonly unknown[], opts: QueryOptions, stdin?: Uint8Array): Promise<StatementResult[]> {
     if (this.isClosed()) throw new Error('Vecgres is closed');
     if (this.released) throw new Error('Session is released');
     const results: StatementResult[] = [];
     const onNotice = opts.onNotice ?? this.defaultOnNotice;
     // PGlite's '/dev/blob': the file name COPY reads the blob option from and writes result.blob to.
     const io: CopyIo = { devBlob: true, blob: opts.blob === undefined ? null : new Uint8Array(await opts.blob.arrayBuffer()) };
+    if (stdin !== undefined) io.stdin = [stdin];
     try {
       if (params.length === 0) {
         this.db.executeScript(sql, params, this.session, (r) => results.push(r), io);
@@ -317,7 +319,15 @@ class SessionRunner implements Queryable {
   }
 
   async #exec(sql: string, opts: QueryOptions): Promise<Results[]> {
-    return (await this.#run(sql, [], opts)).map((r) => toResults(r, opts));
+    if (!isPsqlScript(sql)) return (await this.#run(sql, [], opts)).map((r) => toResults(r, opts));
+    // A plain-format dump as psql -f runs it: the SQL between COPY blocks, each COPY with the
+    // data lines that follow it, psql's own meta-commands left out (sql/dump/psql_script.ts).
+    const out: Results[] = [];
+    for (const part of splitPsqlScript(sql)) {
+      const stdin = part.kind === 'copy' ? new TextEncoder().encode(part.data) : undefined;
+      for (const r of await this.#run(part.sql, [], opts, stdin)) out.push(toResults(r, opts));
+    }
+    return out;
   }
 }
 

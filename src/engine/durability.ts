@@ -43,6 +43,7 @@ import type { TxnState } from '../sql/env.js';
 import { CheckpointStore, type CheckpointBuilder } from '../storage/checkpoint.js';
 import { joinPath, type StorageBackend } from '../storage/fs.js';
 import { encodeRedo, indexDefToValue } from '../storage/redo.js';
+import { sequenceToValue } from '../storage/sequence.js';
 import { Wal } from '../storage/wal.js';
 
 /** Checkpoint file kinds (the container's `kind` field). */
@@ -61,8 +62,6 @@ export const META_VERSION_FULL = 1;
 export const DELTA_SHARE_MAX = 0.25;
 /** A table's deltas are folded into a new base at this many files even when they are small. */
 export const DELTA_FILES_MAX = 32;
-/** nextval() logs a sequence value this far ahead, so most calls write nothing (PostgreSQL: 32). */
-export const SEQUENCE_LOG_AHEAD = 32;
 /** How long a commit with synchronous_commit = off may stay unflushed (PostgreSQL's wal_writer_delay x 1). */
 export const ASYNC_FLUSH_DELAY_MS = 200;
 
@@ -120,8 +119,6 @@ export class Durability {
   syncLsn = 0;
   /** Records written since open. */
   records = 0;
-  /** Highest sequence value logged per sequence (nextval below it writes nothing). */
-  private readonly seqLogged = new Map<string, number>();
   private asyncTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** Checkpoints completed since open. */
@@ -147,7 +144,6 @@ export class Durability {
     /** Redo LSN of the latest checkpoint: the log before it is not needed. */
     public redoLsn: number,
   ) {
-    for (const [name, v] of catalog.allSequences()) this.seqLogged.set(name, v);
     wal.onFlushed = () => this.publish();
   }
 
@@ -186,18 +182,10 @@ export class Durability {
 
   /** The catalog's change hook: encodes and appends one record (write-ahead: before it applies). */
   log(c: Change): void {
-    if (c.kind === 'sequence') {
-      const logged = this.seqLogged.get(c.name) ?? 0;
-      if (c.value <= logged) return;
-      const ahead = c.value + SEQUENCE_LOG_AHEAD - 1;
-      this.append({ kind: 'sequence', name: c.name, value: ahead });
-      this.seqLogged.set(c.name, ahead);
-      return;
-    }
-    if (c.kind === 'dropTable') {
-      const t = this.catalog.peekTable(c.name);
-      if (t !== undefined) for (const col of t.def.columns) if (col.sequence !== null) this.seqLogged.delete(col.sequence);
-    }
+    // A sequence record (nextval's logged-ahead value, setval) is flushed before the statement
+    // is acknowledged, as DDL: a value a client was given never comes back after a crash
+    // (PostgreSQL's nextval takes an xid so that its commit flushes the record). nextval logs
+    // once per 32 values, so most calls wait for nothing.
     this.append(c);
     if (c.kind !== 'insert' && c.kind !== 'delete' && c.kind !== 'abort') this.syncLsn = this.wal.insertLsn;
   }
@@ -300,7 +288,10 @@ export class Durability {
         }
         indexes.push({ def: indexDefToValue(d), file });
       }
-      const sequences: CodecValue[] = this.catalog.allSequences().map(([name, v]) => [name, Math.max(v, this.seqLogged.get(name) ?? 0)]);
+      // Each sequence as it stands; its next nextval logs again (sequencesCheckpointed), so
+      // replay from this checkpoint never repeats a value handed out after it.
+      const sequences: CodecValue[] = this.catalog.allSequences().map((q) => sequenceToValue(q.def, q.state));
+      this.catalog.sequencesCheckpointed();
       b.commit({ version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences });
     } catch (e) {
       b.abort();

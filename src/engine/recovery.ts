@@ -24,13 +24,16 @@ import { CONTROL_FILE_NAME, CheckpointStore, invalidCheckpoint, type CheckpointR
 import { joinPath, type StorageBackend } from '../storage/fs.js';
 import { FILE_SQLSTATE } from '../storage/io_errors.js';
 import { decodeRedo, indexDefFromValue, type Redo } from '../storage/redo.js';
-import { Table } from '../storage/table.js';
+import { Table, type ColumnDef } from '../storage/table.js';
+import { defaultSequenceDef, sequenceFromValue } from '../storage/sequence.js';
 import { Wal, listSegments, replayStopWarning, segmentName } from '../storage/wal.js';
 import type { WalRecord } from '../storage/wal_record.js';
 import type { SqlEnv, TxnState } from '../sql/env.js';
 import { finishWrites, replayRollbackTo } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
-import { addColumnTx, alterTableTx, createIndexTx, createTableTx, dropColumnTx, dropIndexTx, dropTableTx, rewriteColumnTx, truncateTx } from '../sql/exec/ddl_txn.js';
+import {
+  addColumnTx, alterSequenceTx, alterTableTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
+} from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
 import { Durability, KIND_INDEX, KIND_TABLE, KIND_TABLE_DELTA, META_VERSION, META_VERSION_FULL, badMeta, walDir, type CheckpointFiles, type DurabilityOptions } from './durability.js';
@@ -105,7 +108,8 @@ interface Meta {
   /** Full file names (generation suffix included), deltas in the order they apply. */
   tables: { name: string; file: string; deltas: string[] }[];
   indexes: { def: IndexDef; file: string | null }[];
-  sequences: [string, number][];
+  /** Sequences (sequence.ts sequenceToValue), or `[name, last issued]` pairs of old checkpoints. */
+  sequences: CodecValue[];
 }
 
 /**
@@ -125,7 +129,7 @@ function parseMeta(v: CodecValue, checkpointId: number): Meta {
         return { name: t['name'], file: full(t['file']), deltas };
       }),
       indexes: (o['indexes'] as Record<string, CodecValue>[]).map((x) => ({ def: indexDefFromValue(x['def']!), file: x['file'] === null ? null : full(x['file'] as string) })),
-      sequences: (o['sequences'] as [string, number][]).map(([n, s]) => [n, s]),
+      sequences: o['sequences'] as CodecValue[],
     };
   } catch (e) {
     throw badMeta(e instanceof Error ? e.message : String(e));
@@ -197,8 +201,7 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
     for (const t of loaded) t.dispose();
     throw e;
   }
-  for (const t of loaded) catalog.adoptTable(t);
-  for (const [name, v] of meta.sequences) catalog.setSequence(name, v);
+  for (const v of meta.sequences) adoptSequence(catalog, v);
   for (const { def, file } of meta.indexes) {
     const table = catalog.getTable(def.table);
     if (table === undefined) throw badMeta(`index "${def.name}" of missing table "${def.table}"`);
@@ -275,6 +278,26 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   if (rolledBackXids.length > 0) wal.flush();
   catalog.onChange = (c) => durability.log(c);
   return { durability, report };
+}
+
+/**
+ * Installs a sequence of the checkpoint's metadata. An old checkpoint's `[name, last issued]`
+ * (0: none) belongs to a serial column: its definition is the column's default one.
+ */
+function adoptSequence(catalog: Catalog, v: CodecValue): void {
+  if (!Array.isArray(v)) {
+    const q = sequenceFromValue(v);
+    catalog.adoptSequence(q.def, q.last, q.called);
+    return;
+  }
+  const [name, last] = v as [string, number];
+  let owner: { table: string; column: string; type: ColumnDef['type'] } | null = null;
+  for (const t of catalog.allTableNames()) {
+    const c = catalog.peekTable(t)!.def.columns.find((x) => x.sequence === name);
+    if (c !== undefined) owner = { table: t, column: c.name, type: c.type };
+  }
+  const def = defaultSequenceDef(name, owner?.type === 'int4' ? 'int4' : owner?.type === 'int2' ? 'int2' : 'int8', owner === null ? null : { table: owner.table, column: owner.column });
+  catalog.adoptSequence(def, last === 0 ? 1n : BigInt(last), last !== 0);
 }
 
 /** The catalog metadata of a new, empty database (checkpoint 0). */
@@ -377,7 +400,16 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       dropIndexTx(env, ddlTxn(r.xid), r.name);
       return;
     case 'sequence':
-      catalog.setSequence(r.name, r.value);
+      catalog.setSequence(r.name, r.last, r.called);
+      return;
+    case 'createSequence':
+      createSequenceTx(env, ddlTxn(r.xid), r.def, r.last, r.called);
+      return;
+    case 'alterSequence':
+      alterSequenceTx(env, ddlTxn(r.xid), r.name, r.def, r.last, r.called);
+      return;
+    case 'dropSequence':
+      dropSequenceTx(env, ddlTxn(r.xid), r.name);
       return;
     case 'alterTable':
       alterTableTx(env, ddlTxn(r.xid), r.name, r.def);

@@ -167,6 +167,14 @@ export interface SessionContext {
   show(name: string): string;
   /** SET (or SET LOCAL) a setting. */
   set(name: string, value: string | null, isLocal: boolean): void;
+  /**
+   * The sequence functions over a sequence named as regclass input reads it (exec/sequences.ts):
+   * nextval, currval, setval (is_called), lastval; pg_get_serial_sequence's answer.
+   */
+  sequence(fn: 'nextval' | 'currval', name: string): Value;
+  setval(name: string, value: bigint, called: boolean): Value;
+  lastval(): Value;
+  serialSequence(table: string, column: string): string | null;
 }
 
 /**
@@ -1432,6 +1440,59 @@ const SIZE_FUNCTIONS: Record<string, 'relation' | 'table' | 'indexes' | 'total'>
   pg_relation_size: 'relation', pg_table_size: 'table', pg_indexes_size: 'indexes', pg_total_relation_size: 'total',
 };
 
+const SEQUENCE_FUNCTIONS = new Set(['nextval', 'currval', 'setval', 'lastval', 'pg_get_serial_sequence']);
+
+/**
+ * nextval(regclass), currval(regclass), setval(regclass, bigint [, boolean]), lastval() and
+ * pg_get_serial_sequence(text, text). vecgres has no regclass type: a sequence argument is its
+ * name as text (`'s'::regclass` taken as `'s'`); a literal one is looked up now, as
+ * PostgreSQL reads a regclass literal when parsing (42P01 at its position). Null when the
+ * arguments fit none of them (the caller reports 42883).
+ */
+function sequenceCall(scope: ExprScope, name: string, argNodes: PgNode[], location: number): Expr | null {
+  const seqArg = (a: PgNode): Expr => {
+    const tc = a.TypeCast;
+    const tn = tc?.typeName?.names as PgNode[] | undefined;
+    const node: PgNode = tc !== undefined && tn !== undefined && tn[tn.length - 1]?.String?.sval === 'regclass' ? tc.arg : a;
+    const e = analyzeExpr(scope, node);
+    if (e.k === 'const' && typeof e.value === 'string') {
+      try {
+        scope.regclassOid(e.value);
+      } catch (err) {
+        if (err instanceof PgError && err.code === SQLSTATE.undefined_table) throw new PgError(err.code, err.message, pos(node.A_Const?.location ?? node.TypeCast?.arg?.A_Const?.location));
+        throw err;
+      }
+    }
+    return coerceTo(scope, e, 'text', -1);
+  };
+  const session = (type: SqlType, args: Expr[], fn: (v: Value[], s: SessionContext) => Value): Expr => ({ k: 'session', type, name, args, fn });
+  switch (name) {
+    case 'nextval':
+    case 'currval':
+      if (argNodes.length !== 1) return null;
+      return session('int8', [seqArg(argNodes[0])], (v, s) => (v[0] === null ? null : s.sequence(name, v[0] as string)));
+    case 'lastval':
+      if (argNodes.length !== 0) return null;
+      return session('int8', [], (_v, s) => s.lastval());
+    case 'setval': {
+      if (argNodes.length !== 2 && argNodes.length !== 3) return null;
+      const args = [seqArg(argNodes[0]), applyArg(scope, analyzeExpr(scope, argNodes[1]), 'int8', location)];
+      if (argNodes.length === 3) args.push(applyArg(scope, analyzeExpr(scope, argNodes[2]), 'bool', location));
+      if (args[1]!.type !== 'int8' || (args.length === 3 && args[2]!.type !== 'bool')) return null;
+      // setval is strict: a NULL argument gives NULL and changes nothing.
+      return session('int8', args, (v, s) => (v.some((x) => x === null) ? null : s.setval(v[0] as string, BigInt(v[1] as number | bigint), v.length === 3 ? v[2] === true : true)));
+    }
+    case 'pg_get_serial_sequence': {
+      if (argNodes.length !== 2) return null;
+      const args = argNodes.map((a) => applyArg(scope, analyzeExpr(scope, a), 'text', location));
+      if (args.some((a) => a.type !== 'text')) return null;
+      return session('text', args, (v, s) => (v.some((x) => x === null) ? null : s.serialSequence(v[0] as string, v[1] as string)));
+    }
+    default:
+      return null;
+  }
+}
+
 function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   const names: string[] = (n.funcname as PgNode[]).map((x) => x.String.sval as string);
   const name = names[names.length - 1]!.toLowerCase();
@@ -1464,6 +1525,10 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     }
     scope.sawSetReturning = true;
     return { k: 'srf', type: elemTypeOf(args[0]!.type as ArraySqlType), name, arg: args[0]!, loc: n.location };
+  }
+  if (SEQUENCE_FUNCTIONS.has(name)) {
+    const seq = sequenceCall(scope, name, (n.args ?? []) as PgNode[], n.location);
+    if (seq !== null) return seq;
   }
   if (SIZE_FUNCTIONS[name] !== undefined && n.args?.length === 1) {
     // Their argument is a regclass: vecgres has no regclass type, so `x::regclass` and a

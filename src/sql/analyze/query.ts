@@ -159,6 +159,9 @@ function readsNameColumn(rte: RangeTblEntry | undefined, col: number): boolean {
   return false;
 }
 
+/** The columns a sequence shows as a relation (its one row). */
+const SEQUENCE_COLUMNS: { name: string; type: SqlType }[] = [{ name: 'last_value', type: 'int8' }, { name: 'log_cnt', type: 'int8' }, { name: 'is_called', type: 'bool' }];
+
 /** A table object describing a virtual view's columns (rows are filled per execution). */
 export function virtualTableDef(name: string): TableDef {
   return {
@@ -1028,6 +1031,13 @@ function rangeVarRte(ps: ParseState, rv: PgNode): number {
   }
   if (schema !== undefined && schema !== 'public') throw undefinedTableAt(`${schema}.${name}`, rv.location);
   const t = ps.env.catalog.getTable(name);
+  if (t === undefined && ps.env.catalog.getSequence(name) !== undefined) {
+    // A sequence reads as its one row (last_value, log_cnt, is_called), built at scan start.
+    return ps.addRte({
+      kind: 'virtual', name, alias: alias ?? name, aliased: alias !== undefined, lateral: false,
+      colNames: renameColumns(SEQUENCE_COLUMNS.map((c) => c.name), cols, alias ?? name), colTypes: SEQUENCE_COLUMNS.map((c) => c.type), colTypmods: SEQUENCE_COLUMNS.map(() => -1),
+    });
+  }
   if (t === undefined) throw undefinedTableAt(name, rv.location);
   return ps.addRte(relationRte(t, alias ?? name, alias !== undefined, cols));
 }

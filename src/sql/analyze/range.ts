@@ -268,7 +268,7 @@ export class ParseState implements ExprScope {
     // An index: its own size (it has no indexes: pg_indexes_size is 0).
     if (env.catalog.getIndex(name) !== undefined) return what === 'indexes' ? 0 : indexBytes(name);
     // A sequence: one 8 kB page, as PostgreSQL's.
-    if (env.catalog.allSequences().some(([s]) => s === name)) return what === 'indexes' ? 0 : 8192;
+    if (env.catalog.allSequences().some((q) => q.def.name === name)) return what === 'indexes' ? 0 : 8192;
     throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
   }
 
@@ -281,10 +281,10 @@ export class ParseState implements ExprScope {
     // regclassin reads a number as the oid itself, without looking it up.
     if (/^\s*\d+\s*$/.test(name)) return Number(name);
     if (parts.length <= 3 && (schema === null || schema === 'pg_catalog') && CATALOG_OIDS[rel] !== undefined) return CATALOG_OIDS[rel]!;
-    if (parts.length <= 3 && (schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined || env.catalog.allSequences().some(([s]) => s === rel))) {
+    if (parts.length <= 3 && (schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined || env.catalog.getSequence(rel) !== undefined)) {
       return env.stats.relOid(rel);
     }
-    throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`);
   }
 
   catalogLookups(): CatalogLookups {
@@ -296,7 +296,7 @@ export class ParseState implements ExprScope {
     if (Object.values(CATALOG_OIDS).includes(oid)) return true;
     for (const t of env.catalog.tableNames()) if (env.stats.relOid(t) === oid) return true;
     for (const d of env.catalog.allIndexes()) if (env.stats.relOid(d.name) === oid) return true;
-    for (const [s] of env.catalog.allSequences()) if (env.stats.relOid(s) === oid) return true;
+    for (const q of env.catalog.allSequences()) if (env.stats.relOid(q.def.name) === oid) return true;
     return null;
   }
 

@@ -50,6 +50,8 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
     relhassubclass:bool relrowsecurity:bool relforcerowsecurity:bool relispopulated:bool relreplident:char relispartition:bool
     relrewrite:oid relfrozenxid:xid relminmxid:xid relacl:_aclitem reloptions:_text relpartbound:pg_node_tree`),
   pg_namespace: cols('oid:oid nspname:name nspowner:oid nspacl:_aclitem'),
+  pg_sequences: cols(`schemaname:name sequencename:name sequenceowner:name data_type:regtype start_value:int8 min_value:int8
+    max_value:int8 increment_by:int8 cycle:bool cache_size:int8 last_value:int8`),
   pg_am: cols('oid:oid amname:name amhandler:regproc amtype:char'),
   pg_opclass: cols('oid:oid opcmethod:oid opcname:name opcnamespace:oid opcowner:oid opcfamily:oid opcintype:oid opcdefault:bool opckeytype:oid'),
   pg_type: cols(`oid:oid typname:name typnamespace:oid typowner:oid typlen:int2 typbyval:bool typtype:char typcategory:char

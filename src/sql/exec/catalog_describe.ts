@@ -233,7 +233,7 @@ export function attributeRows(env: SqlEnv): Value[][] {
     });
   }
   // A sequence relation's three columns, as PostgreSQL's.
-  for (const [name] of env.catalog.allSequences()) {
+  for (const { def: { name } } of env.catalog.allSequences()) {
     const relOid = env.stats.relOid(name);
     rows.push(attributeRow(relOid, 'last_value', 'int8', -1, 1, true, false, ''));
     rows.push(attributeRow(relOid, 'log_cnt', 'int8', -1, 2, true, false, ''));
@@ -308,7 +308,7 @@ export function relationNameByOid(env: SqlEnv, oid: number): string | null {
   for (const t of env.catalog.tableNames()) if (env.stats.relOid(t) === oid) return t;
   const d = indexByOid(env, oid);
   if (d !== undefined) return d.name;
-  for (const [s] of env.catalog.allSequences()) if (env.stats.relOid(s) === oid) return s;
+  for (const q of env.catalog.allSequences()) if (env.stats.relOid(q.def.name) === oid) return q.def.name;
   for (const [name, o] of Object.entries(CATALOG_OIDS)) if (o === oid) return name;
   return null;
 }

@@ -5,6 +5,7 @@
  * a subquery is a SubPlan. Three-valued logic as SQL: AND/OR with NULL, strict operators
  * return NULL for a NULL argument.
  */
+import { int8Of, sequenceByText, serialSequenceOf, sessionCurrval, sessionLastval, sessionNextval, sessionSetval } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { AssertionError } from '../../common/assert.js';
 import type { Value } from '../../storage/table.js';
@@ -13,13 +14,12 @@ import { type Expr, buildArray } from '../analyze/expr.js';
 import { castValue } from '../analyze/types.js';
 import type { PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from '../plan/plan.js';
-import type { Settings } from '../settings.js';
-import type { Clock } from '../../common/clock.js';
+import type { SqlEnv } from '../env.js';
 
 /** What evaluation needs from the running statement (the executor's EState implements it). */
 export interface EvalCtx {
   /** The executing session (session functions read and change its settings); absent when none. */
-  readonly env?: { readonly settings: Settings; readonly clock: Clock; readonly timestamps: { readonly transactionUs: bigint; readonly statementUs: bigint } };
+  readonly env?: SqlEnv;
   /** The client's parameter values ($1 is index 0). */
   params: readonly Value[];
   /** Executor parameter `id`'s current value (runs a pending InitPlan first). */
@@ -125,6 +125,13 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
         show: (name) => env.settings.show(name).value,
         set: (name, value, isLocal) => env.settings.set(name, value, isLocal),
         now: (kind) => (kind === 'clock' ? wallClockUs(env.clock) : kind === 'statement' ? env.timestamps.statementUs : env.timestamps.transactionUs),
+        sequence: (fn, text) => {
+          const seq = sequenceByText(env, text).def.name;
+          return int8Of(fn === 'nextval' ? sessionNextval(env, seq) : sessionCurrval(env, seq));
+        },
+        setval: (text, value, called) => int8Of(sessionSetval(env, sequenceByText(env, text).def.name, value, called)),
+        lastval: () => int8Of(sessionLastval(env)),
+        serialSequence: (table, column) => serialSequenceOf(env, table, column),
       });
     }
     case 'array': {

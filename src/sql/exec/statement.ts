@@ -4,6 +4,7 @@
  * and runs it. Transaction control (BEGIN/COMMIT/ROLLBACK, savepoints), settings
  * (SET/RESET/SHOW) and statement atomicity (a failed INSERT leaves no rows) are handled here.
  */
+import { alterSequence, createSequence, dropSequences, renameSequence } from './sequences.js';
 import { alterTable, renameRelation } from './alter_table.js';
 import { createTableAs } from './create_table_as.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
@@ -40,6 +41,9 @@ import { Interval } from '../../types/interval.js';
 import { wallClockUs } from '../../types/datetime_funcs.js';
 import { arena } from '../../kernels/arena.js';
 import { GUC_MEMORY_LIMIT } from '../settings.js';
+
+/** pgvector's extension comment (pg_description of extension vector). */
+const VECTOR_EXTENSION_COMMENT = 'vector data type and ivfflat and hnsw access methods';
 
 export interface ResultField {
   name: string;
@@ -267,9 +271,23 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       alterTable(env, s, notices);
       return done('ALTER TABLE', notices);
     case 'RenameStmt':
+      if (s.renameType === 'OBJECT_SEQUENCE') {
+        renameSequence(env, s, notices);
+        return done('ALTER SEQUENCE', notices);
+      }
       renameRelation(env, s, notices);
       return done('ALTER TABLE', notices);
+    case 'CreateSeqStmt':
+      createSequence(env, s, notices);
+      return done('CREATE SEQUENCE', notices);
+    case 'AlterSeqStmt':
+      alterSequence(env, s, notices);
+      return done('ALTER SEQUENCE', notices);
     case 'DropStmt': {
+      if (s.removeType === 'OBJECT_SEQUENCE') {
+        dropSequences(env, s, notices);
+        return done('DROP SEQUENCE', notices);
+      }
       const what = s.removeType === 'OBJECT_TABLE' ? 'TABLE' : s.removeType === 'OBJECT_INDEX' ? 'INDEX' : null;
       if (what === null) throw pgErr.featureNotSupported(`DROP ${String(s.removeType).replace('OBJECT_', '')}`);
       if (what === 'TABLE') dropTables(env, s, notices);
@@ -286,6 +304,11 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     case 'ReindexStmt':
       reindex(env, s, notices);
       return done('REINDEX', notices);
+    case 'CommentStmt':
+      // pg_dump writes pgvector's own comment back (COMMENT ON EXTENSION vector IS '...'):
+      // that one changes nothing. vecgres does not store comments on its objects yet.
+      if (s.objtype === 'OBJECT_EXTENSION' && s.object?.String?.sval === 'vector' && s.comment === VECTOR_EXTENSION_COMMENT) return done('COMMENT', notices);
+      throw pgErr.featureNotSupported(`COMMENT ON ${String(s.objtype).replace('OBJECT_', '')}`);
     case 'CreateExtensionStmt': {
       if (s.extname !== 'vector') {
         throw new PgError('58P01', `extension "${s.extname}" is not available`);
@@ -338,7 +361,6 @@ function statementName(tag: string): string {
     PrepareStmt: 'PREPARE',
     ExecuteStmt: 'EXECUTE',
     CreateSchemaStmt: 'CREATE SCHEMA',
-    CreateSeqStmt: 'CREATE SEQUENCE',
     DoStmt: 'DO',
     CreateFunctionStmt: 'CREATE FUNCTION',
   };

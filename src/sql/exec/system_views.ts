@@ -15,7 +15,8 @@ import type { SqlEnv } from '../env.js';
 import { isOrderedAm } from '../../access/am.js';
 import { PgArray } from '../../types/pgarray.js';
 import { allTypeIo, typeIoByOid } from '../../types/type_io.js';
-import { TYPE_OID, valueToText, type SqlType } from '../analyze/types.js';
+import { TYPE_OID, toInt8, valueToText, type SqlType } from '../analyze/types.js';
+import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
 import type { ColumnStats } from '../stats/store.js';
 import { attrdefRows, attributeRows, collationRows, constraintRows, indexExprsText, rolesRows } from './catalog_describe.js';
@@ -188,6 +189,12 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
         [1, 'template1', BOOTSTRAP_SUPERUSER, 6, 'c', true, true, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, TEMPLATE_ACL],
         [4, 'template0', BOOTSTRAP_SUPERUSER, 6, 'c', true, false, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, TEMPLATE_ACL],
       ];
+    case 'pg_sequences':
+      // last_value is NULL until nextval (or setval with is_called) has run.
+      return env.catalog.allSequences().filter((q) => env.catalog.getSequence(q.def.name) === q).map((q) => {
+        const d = q.def;
+        return ['public', d.name, 'postgres', SEQUENCE_TYPE_NAME[d.type], toInt8(d.start), toInt8(d.min), toInt8(d.max), toInt8(d.increment), d.cycle, toInt8(d.cache), q.state.called ? toInt8(q.state.last) : null];
+      });
     case 'pg_tables':
       return env.catalog.tableNames().map((t) => ['public', t, 'postgres', null, env.catalog.indexesOf(t).length > 0, false, false, false]);
     case 'pg_stats':
@@ -267,7 +274,7 @@ function classRows(env: SqlEnv): Value[][] {
     ]);
   }
   // Sequences (serial and identity columns'): relkind 'S', no access method, 8 kB each.
-  for (const [name] of env.catalog.allSequences()) {
+  for (const { def: { name } } of env.catalog.allSequences()) {
     rows.push([
       st.relOid(name), name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, 0, st.relOid(name), 0, 1, Math.fround(1), 0, 0, 0, false, false, 'p', 'S', 3, 0,
       false, false, false, false, false, true, 'n', false, 0, '0', '0', null, null, null,
