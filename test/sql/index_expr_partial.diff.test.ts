@@ -134,6 +134,8 @@ test('HNSW on halfvec, bit and sparsevec columns: every opclass, errors as pgvec
     await same(q);
     await same(`SELECT id FROM hb ORDER BY s ${op} '{1:1,3:0.5}/5' LIMIT 1`);
     await usesIndex(`SELECT id FROM hb ORDER BY s ${op} '{1:1,3:0.5}/5' LIMIT 1`, 'hb_s');
+    // A filter (the filtered strategies run over the sparse keys too).
+    await same(`SELECT id FROM hb WHERE id % 2 = 1 ORDER BY s ${op} '{2:1,5:1}/5', id LIMIT 2`);
     // Rows inserted after the build are found; a query of other dimensions fails as pgvector's.
     await both("INSERT INTO hb VALUES (7, NULL, NULL, '{1:1,3:0.5}/5')");
     await same(`SELECT id FROM hb ORDER BY s ${op} '{1:1,3:0.5}/5' LIMIT 1`);
