@@ -1,8 +1,9 @@
 /**
- * HNSW indexes over sparsevec survive a crash: the log replays the rows inserted and deleted
- * after them and the VACUUM that gave removed keys back, a checkpoint reads the graph and its
- * side heap of keys back, and after reopening the queries use the indexes and return the rows
- * they returned before the crash.
+ * HNSW indexes over sparsevec and an IVFFlat bit_hamming_ops index survive a crash: the log
+ * replays the rows inserted and deleted after them and the VACUUM that gave removed keys back,
+ * a checkpoint reads the graph and its side heap of keys (and the packed-bit lists) back, and
+ * after reopening the queries use the indexes and return the rows they returned before the
+ * crash.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +20,8 @@ const QUERIES: [string, string][] = [
   ["SELECT id FROM t ORDER BY s <=> '{2:0.5,8:0.75,31:0.5,59:1}/60' LIMIT 5", 't_cos'],
   ["SELECT id FROM t WHERE cat = 'a' ORDER BY s <+> '{3:1,9:0.5}/60' LIMIT 5", 't_l1'],
   ["SELECT id FROM t ORDER BY v::sparsevec(4) <#> '{1:1,4:0.5}/4' LIMIT 5", 't_expr'],
+  // Bit distances tie: the distances in order are what must be the same.
+  ["SELECT binary_quantize(v - '[0.5,0.5,0.5,0.5]')::bit(4) <~> B'1010' AS d FROM t ORDER BY binary_quantize(v - '[0.5,0.5,0.5,0.5]')::bit(4) <~> B'1010' LIMIT 5", 't_bits'],
 ];
 
 async function answers(db: Vecgres): Promise<string[]> {
@@ -51,12 +54,13 @@ for (const checkpoint of [false, true]) {
     try {
       const rng = new Prng(23);
       const db = await Vecgres.create(dir);
-      await db.exec(`CREATE TABLE t (id integer PRIMARY KEY, s sparsevec(${DIM}), v vector(4), cat text); SET enable_seqscan = off`);
+      await db.exec(`CREATE TABLE t (id integer PRIMARY KEY, s sparsevec(${DIM}), v vector(4), cat text); SET enable_seqscan = off; SET ivfflat.probes = 3`);
       await insertRows(db, rng, 0, 300);
       await db.exec(`CREATE INDEX t_l2 ON t USING hnsw (s sparsevec_l2_ops);
         CREATE INDEX t_cos ON t USING hnsw (s sparsevec_cosine_ops);
         CREATE INDEX t_l1 ON t USING hnsw (s sparsevec_l1_ops) WHERE cat = 'a';
-        CREATE INDEX t_expr ON t USING hnsw ((v::sparsevec(4)) sparsevec_ip_ops)`);
+        CREATE INDEX t_expr ON t USING hnsw ((v::sparsevec(4)) sparsevec_ip_ops);
+        CREATE INDEX t_bits ON t USING ivfflat ((binary_quantize(v - '[0.5,0.5,0.5,0.5]')::bit(4)) bit_hamming_ops) WITH (lists = 3)`);
       await db.exec('DELETE FROM t WHERE id % 3 = 0'); // a third: vacuum compacts the keys' heap
       await db.exec('VACUUM t');
       if (checkpoint) await db.exec('CHECKPOINT');
@@ -67,9 +71,9 @@ for (const checkpoint of [false, true]) {
       const again = await Vecgres.create(dir);
       try {
         const r = again.database.recovery!;
-        assert.equal(r.indexesLoaded + r.indexesRebuilt, 4);
-        if (checkpoint) assert.equal(r.indexesLoaded, 4);
-        await again.exec('SET enable_seqscan = off');
+        assert.equal(r.indexesLoaded + r.indexesRebuilt, 5);
+        if (checkpoint) assert.equal(r.indexesLoaded, 5);
+        await again.exec('SET enable_seqscan = off; SET ivfflat.probes = 3');
         assert.deepEqual(await answers(again), before);
         // The same rows an exact scan returns.
         await again.exec('SET enable_indexscan = off; SET enable_seqscan = on');
