@@ -141,6 +141,9 @@ test('HNSW on halfvec, bit and sparsevec columns: every opclass, errors as pgvec
     await same(`SELECT id FROM hb ORDER BY s ${op} '{1:1,3:0.5}/5' LIMIT 1`);
     await same(`SELECT id FROM hb ORDER BY s ${op} '{1:1}/4' LIMIT 1`);
     await both('DELETE FROM hb WHERE id = 7');
+    await both('REINDEX INDEX hb_s');
+    await same(`SELECT id FROM hb ORDER BY s ${op} '{1:1,3:0.5}/5' LIMIT 1`);
+    await usesIndex(`SELECT id FROM hb ORDER BY s ${op} '{1:1,3:0.5}/5' LIMIT 1`, 'hb_s');
     await both('DROP INDEX hb_s');
   }
   await same('CREATE INDEX ON hb USING hnsw (s vector_l2_ops)');

@@ -295,6 +295,11 @@ test('bit_hamming_ops (columns and binary_quantize expressions): the exact dista
     await both('DELETE FROM bt WHERE id % 3 = 0');
     await both('VACUUM bt');
     await same(`SELECT b <~> B'${bq[0]}' AS d FROM bt ORDER BY b <~> B'${bq[0]}' LIMIT 10`);
+    await db.exec('REINDEX INDEX bt_b');
+    assert.match(await explain(`SELECT id FROM bt ORDER BY b <~> B'${bq[1]}' LIMIT 10`), /Index Scan using bt_b on bt/);
+    await same(`SELECT b <~> B'${bq[1]}' AS d FROM bt ORDER BY b <~> B'${bq[1]}' LIMIT 10`);
+    // A filter: LIMIT rows that pass, the exact distances (probes = lists).
+    await same(`SELECT b <~> B'${bq[2]}' AS d FROM bt WHERE id % 10 = 1 ORDER BY b <~> B'${bq[2]}' LIMIT 10`);
   } finally {
     await both('RESET ivfflat.probes');
     await db.exec('RESET enable_seqscan');
