@@ -3,7 +3,6 @@
  * opclass, draw its level, append its record and link it with the kernel's INSERT.
  */
 import type { VectorKey } from '../am.js';
-import { arena } from '../../kernels/arena.js';
 import { HNSW_MAX_LEVEL } from './graph.js';
 import { hnswKernel } from './kernel.js';
 import type { Scratch } from './scratch.js';
@@ -36,7 +35,7 @@ export function insertVector(st: HnswState, sc: Scratch, rowId: number, key: Vec
   const count = st.graph.count;
   const node = st.graph.addNode(rowId, vec, randomLevel(st));
   if (node < count) st.unlinkedCount--; // a vacuumed node's record, reused
-  arena.u8().set(st.queryFormat(vec), sc.q);
+  st.writeQuery(st.queryFormat(vec), sc.q);
   hnswKernel.insert(st.graph.g, sc.s, node, sc.q);
   st.setNode(rowId, node);
   return true;

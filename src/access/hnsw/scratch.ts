@@ -14,7 +14,7 @@ import {
 export class Scratch {
   /** Pointer to the scratch header (the kernel's `s`). */
   readonly s: number = 0;
-  /** Pointer to the query buffer (dimP floats, zero pad). */
+  /** Pointer to the query buffer (queryBytes: dimP floats with a zero pad, or a sparse key). */
   readonly q: number = 0;
   /** Nodes the visited array covers. */
   vcap = 0;
@@ -24,13 +24,13 @@ export class Scratch {
 
   /**
    * @param nodes nodes to cover (the graph's count; more are allocated for growth)
-   * @param dimP padded dimensions of the query buffer
+   * @param queryBytes bytes of the query buffer (4 * dimP; a sparse graph's largest key)
    * @param m0 layer-0 list capacity (sizes the shrink scratch)
    */
-  constructor(nodes: number, readonly dimP: number, m0: number) {
+  constructor(nodes: number, readonly queryBytes: number, m0: number) {
     try {
       this.s = this.own(SCRATCH_HEADER_BYTES);
-      this.q = this.own(dimP * 4);
+      this.q = this.own(queryBytes);
       const res = this.own((LIST_CAPACITY + 2) * 8);
       const out = this.own((LIST_CAPACITY + 2) * 8);
       const entry = this.own((LIST_CAPACITY + 2) * 8);
@@ -181,13 +181,14 @@ export class ScratchPool {
   private readonly free: Scratch[] = [];
   private readonly all: Scratch[] = [];
 
-  constructor(private readonly dimP: number, private readonly m0: number) {}
+  /** @param queryBytes bytes of each scratch's query buffer ({@link Scratch}) */
+  constructor(private readonly queryBytes: number, private readonly m0: number) {}
 
   /** A scratch covering `nodes` nodes, counters reset. Return it with {@link release}. */
   acquire(nodes: number): Scratch {
     let sc = this.free.pop();
     if (sc === undefined) {
-      sc = new Scratch(nodes, this.dimP, this.m0);
+      sc = new Scratch(nodes, this.queryBytes, this.m0);
       this.all.push(sc);
     } else {
       try {

@@ -2,9 +2,11 @@
  * The inverted lists of one IVFFlat index, in the arena (pgvector keeps them in list pages
  * behind a metapage and one list page of centers; here they are flat blocks):
  *
- *   centers   one block, lists x dim float32, center c at centersPtr + c * dim * 4
+ *   centers   one block, lists x vecBytes, center c at centersPtr + c * vecBytes
  *   list l    one block per list, capacity cap[l] entries:
- *               cap x dim float32   the entries' vectors (normalized for cosine)
+ *               cap x vecBytes      the entries' vectors: dim float32 (normalized for
+ *                                   cosine), or for bit_hamming_ops the packed bits padded
+ *                                   with zero bytes to a multiple of 4
  *               cap x int32         their row ids (-1 - rowId once deleted: a tombstone)
  *             `count[l]` entries are in use; a full list moves to a block twice as large
  *             (at least LIST_CAP_MIN), so a list grows in chunks and is never copied per row.
@@ -30,8 +32,9 @@ export class IvfLists {
   /** Entries in all lists, tombstones included. */
   total = 0;
 
-  constructor(readonly lists: number, readonly dim: number) {
-    this.centersPtr = arena.alloc(lists * dim * 4, USE);
+  /** @param vecBytes bytes of one vector (ivfVectorBytes: dim * 4, or the padded bits) */
+  constructor(readonly lists: number, readonly vecBytes: number) {
+    this.centersPtr = arena.alloc(lists * vecBytes, USE);
     this.ptr = new Int32Array(lists);
     this.count = new Int32Array(lists);
     this.cap = new Int32Array(lists);
@@ -39,17 +42,17 @@ export class IvfLists {
 
   /** Bytes of one entry (vector + row id). */
   get entryBytes(): number {
-    return this.dim * 4 + 4;
+    return this.vecBytes + 4;
   }
 
   /** Byte offset of list `l`'s vector `i`. */
   vectorPtr(l: number, i: number): number {
-    return this.ptr[l]! + i * this.dim * 4;
+    return this.ptr[l]! + i * this.vecBytes;
   }
 
   /** Int32 word index (arena.i32()) of list `l`'s first row id. */
   rowWord(l: number): number {
-    return (this.ptr[l]! + this.cap[l]! * this.dim * 4) >>> 2;
+    return (this.ptr[l]! + this.cap[l]! * this.vecBytes) >>> 2;
   }
 
   /**
@@ -62,7 +65,7 @@ export class IvfLists {
     if (need <= cap) return;
     let next = Math.max(LIST_CAP_MIN, cap * 2);
     while (next < need) next *= 2;
-    const dimBytes = this.dim * 4;
+    const dimBytes = this.vecBytes;
     const fresh = arena.alloc(next * (dimBytes + 4), USE);
     const old = this.ptr[l]!;
     const n = this.count[l]!;
@@ -78,11 +81,11 @@ export class IvfLists {
     this.cap[l] = next;
   }
 
-  /** Appends (`rowId`, the `dim` float32 at `vec`) to list `l`; room must be reserved. */
-  append(l: number, rowId: number, vec: Float32Array, vecOff = 0): void {
+  /** Appends (`rowId`, the vector of vecBytes at arena byte offset `vecPtr`) to list `l`; room must be reserved. */
+  append(l: number, rowId: number, vecPtr: number): void {
     const n = this.count[l]!;
     assert(n < this.cap[l]!, 'ivfflat list append without room');
-    arena.f32().set(vec.subarray(vecOff, vecOff + this.dim), this.vectorPtr(l, n) >>> 2);
+    arena.u8().copyWithin(this.vectorPtr(l, n), vecPtr, vecPtr + this.vecBytes);
     arena.i32()[this.rowWord(l) + n] = rowId;
     this.count[l] = n + 1;
     this.total++;
@@ -94,7 +97,7 @@ export class IvfLists {
    * A list that cannot be moved (53200) keeps its larger block.
    */
   shrinkToFit(): void {
-    const dimBytes = this.dim * 4;
+    const dimBytes = this.vecBytes;
     for (let l = 0; l < this.lists; l++) {
       const n = this.count[l]!;
       const cap = this.cap[l]!;
@@ -131,7 +134,7 @@ export class IvfLists {
 
   /** Removes the tombstones of every list, keeping entry order. Returns how many went. */
   compact(): number {
-    const dimBytes = this.dim * 4;
+    const dimBytes = this.vecBytes;
     let removed = 0;
     for (let l = 0; l < this.lists; l++) {
       const n = this.count[l]!;
@@ -158,7 +161,7 @@ export class IvfLists {
 
   /** Bytes the centers and list blocks occupy. */
   sizeBytes(): number {
-    let b = this.lists * this.dim * 4;
+    let b = this.lists * this.vecBytes;
     for (let l = 0; l < this.lists; l++) b += this.cap[l]! * this.entryBytes;
     return b;
   }
@@ -170,6 +173,6 @@ export class IvfLists {
       this.cap[l] = 0;
       this.count[l] = 0;
     }
-    arena.free(this.centersPtr, this.lists * this.dim * 4);
+    arena.free(this.centersPtr, this.lists * this.vecBytes);
   }
 }
