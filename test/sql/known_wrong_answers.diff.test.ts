@@ -7,10 +7,12 @@
  * constructs. Expected outcomes come from PostgreSQL 18 + pgvector (PGlite).
  */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { check, both } = await openSqlPair();
+const pair = await openSqlPair();
+const { check, both } = pair;
 
 await both(`CREATE TABLE kp (id int PRIMARY KEY, k int, s text, v vector(2))`);
 await both(`CREATE TABLE kq (a int, b int, c text, PRIMARY KEY (a, b))`);
@@ -86,4 +88,16 @@ test('output column names follow FigureColname', async () => {
   ];
   for (const q of qs) await check(q, mismatches);
   reportMismatches('column names', mismatches, qs.length, SEED);
+});
+
+test('a whole-row reference is 0A000 where PostgreSQL returns the row as a record', async () => {
+  // It was 42703 "column t does not exist": an error PostgreSQL never gives for this query.
+  const { ours, theirs, same } = pair;
+  for (const q of ['SELECT t FROM (VALUES (1)) t(x)', 'SELECT kp FROM kp ORDER BY id', 'SELECT count(kp) FROM kp']) {
+    const want = await theirs(q), got = await ours(q);
+    assert.equal(want.ok, true, `PostgreSQL answers ${q}`);
+    assert.ok(!got.ok && got.code === '0A000' && /whole-row/.test(got.message), `vecgres: ${JSON.stringify(got)}`);
+  }
+  // A column of that name still wins, as in PostgreSQL.
+  await same('SELECT t FROM (VALUES (1)) v(t)');
 });

@@ -614,12 +614,11 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'CollateClause':
       return collateClause(scope, n);
     case 'A_Indirection': {
+      // `(jsonb_each(x)).key`, else an array subscript `arr[i]`.
       const f = srfFieldSelection(scope, n);
       if (f !== null) return f;
-      throw pgErr.featureNotSupported(describeNode(tag));
-    }
-    case 'A_Indirection':
       return arraySubscript(scope, n);
+    }
     default:
       throw pgErr.featureNotSupported(describeNode(tag));
   }

@@ -237,6 +237,12 @@ export class ParseState implements ExprScope {
         });
       }
     }
+    // A bare relation name is PostgreSQL's whole-row reference (the row as a record value).
+    for (let p: ParseState | null = this; p !== null; p = p.parent) {
+      if (p.namespace.some((it) => it.relVisible && p!.visible(it) && it.refname === name)) {
+        throw new PgError(SQLSTATE.feature_not_supported, 'whole-row references are not supported', pos(location));
+      }
+    }
     throw new PgError(SQLSTATE.undefined_column, `column "${name}" does not exist`, pos(location));
   }
 
