@@ -1,6 +1,6 @@
 /**
  * Saving an HNSW graph to a checkpoint file and loading it back, so reopening a database does
- * not rebuild its indexes. The graph lives in the arena as relative offsets (node numbers,
+ * not rebuild its indexes. The graph lives in one memory as relative offsets (node numbers,
  * pool word offsets: layout.ts), so its bytes are written and read verbatim:
  *
  *   block  u32 version, then varuints: dim, m, ef_construction, metric code, node count,
@@ -13,7 +13,6 @@
  * are reproducible, though not identical to a never-closed index).
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { arena } from '../../kernels/arena.js';
 import { ByteWriter } from '../../storage/codec.js';
 import { readBlock, writeBlock, type ByteSink } from '../../storage/stream.js';
 import type { LoadInput } from '../am.js';
@@ -28,7 +27,7 @@ export const HNSW_FILE_VERSION = 1;
 /** Streams the graph of `st` to `sink` (format in the module comment). */
 export function saveHnsw(st: HnswState, sink: ByteSink): void {
   const g = st.graph;
-  const i = arena.i32();
+  const i = g.arena.i32();
   const w = new ByteWriter(64);
   w.u32(HNSW_FILE_VERSION)
     .varuint(st.dim)
@@ -41,8 +40,8 @@ export function saveHnsw(st: HnswState, sink: ByteSink): void {
     .varuint(g.upperUsed)
     .varuint(g.recBytes);
   writeBlock(sink, w);
-  g.forEachRecordRun((ptr, nodes) => sink.write(arena.u8(), ptr, nodes * g.recBytes));
-  if (g.upperUsed > 0) sink.write(arena.u8(), g.upperPtr, g.upperUsed * 4);
+  g.forEachRecordRun((ptr, nodes) => sink.write(g.arena.u8(), ptr, nodes * g.recBytes));
+  if (g.upperUsed > 0) sink.write(g.arena.u8(), g.upperPtr, g.upperUsed * 4);
 }
 
 function mismatch(what: string, got: number, want: number): PgError {
@@ -74,14 +73,14 @@ export function loadHnsw(input: LoadInput): HnswIndex {
   const st = new HnswState(dim, input.opclass, options, (input.seed ^ Math.imul(count, 0x9e3779b1)) >>> 0, count);
   try {
     const g = st.graph;
-    const h = arena.i32();
+    const h = g.arena.i32();
     if (metric !== h[(g.g >>> 2) + G_METRIC]) throw mismatch('metric', metric, h[(g.g >>> 2) + G_METRIC]!);
     if (recBytes !== g.recBytes) throw mismatch('record bytes', recBytes, g.recBytes);
     if (entry < -1 || entry >= Math.max(count, 1) || maxLevel < -1) throw new PgError(SQLSTATE.data_corrupted, 'invalid hnsw entry point');
     g.restoreSpace(count, upperWords);
-    g.forEachRecordRun((ptr, nodes) => input.source.readInto(arena.u8(), ptr, nodes * recBytes));
-    if (upperWords > 0) input.source.readInto(arena.u8(), g.upperPtr, upperWords * 4);
-    const i = arena.i32();
+    g.forEachRecordRun((ptr, nodes) => input.source.readInto(g.arena.u8(), ptr, nodes * recBytes));
+    if (upperWords > 0) input.source.readInto(g.arena.u8(), g.upperPtr, upperWords * 4);
+    const i = g.arena.i32();
     i[(g.g >>> 2) + G_ENTRY] = entry;
     i[(g.g >>> 2) + G_MAXLEVEL] = maxLevel;
     for (let n = 0; n < count; n++) {

@@ -45,7 +45,7 @@ export class HnswState {
     this.metric = opclass.metric;
     this.normalize = opclass.metric === 'cosine';
     this.graph = new HnswGraph(dim, metricCode(opclass), options.m, options.efConstruction, capacity);
-    this.pool = new ScratchPool(this.graph.dimP, this.graph.m0);
+    this.pool = new ScratchPool(this.graph.arena, this.graph.dimP, this.graph.m0);
     this.prepared = new Uint8Array(this.graph.hdrBytes);
     this.widened = new Float32Array(opclass.kind === 'halfvec' ? this.graph.dimP : 0);
     this.prng = new Prng(seed);

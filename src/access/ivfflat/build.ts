@@ -15,7 +15,6 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { INDEX_MAX_DIM } from '../../common/limits.js';
 import { Prng } from '../../common/prng.js';
-import { arena } from '../../kernels/arena.js';
 import type { BuildInput } from '../am.js';
 import { asFloat32, hasNorm, IvfflatIndex } from './ivfflat-index.js';
 import { kmeans, normalizeAt } from './kmeans.js';
@@ -50,13 +49,13 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
   const total = input.rowCount;
   const report = input.onProgress;
   const prng = new Prng(input.seed);
-  const lists = new IvfLists(k, dim);
+  const lists = new IvfLists(k, dim, (k + total) * (dim * 4 + 4));
   let index: IvfflatIndex | null = null;
   const want = sampleSize(k, total);
   const rowBytes = dim * 4;
   let samplesPtr: number;
   try {
-    samplesPtr = arena.alloc(want * rowBytes, 'IVFFlat k-means samples');
+    samplesPtr = lists.arena.alloc(want * rowBytes, 'IVFFlat k-means samples');
   } catch (e) {
     lists.dispose();
     throw e;
@@ -75,7 +74,7 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
       }
       seen++;
       if (slot >= want) return;
-      const f = arena.f32();
+      const f = lists.arena.f32();
       const o = (samplesPtr + slot * rowBytes) >>> 2;
       f.set(vec.subarray(0, dim), o);
       if (spherical) normalizeAt(f, o, dim);
@@ -88,8 +87,8 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
         hint: 'Drop the index until the table has more data.',
       });
     }
-    kmeans(samplesPtr, n, dim, k, spherical, prng, lists.centersPtr);
-    arena.free(samplesPtr, want * rowBytes);
+    kmeans(lists.arena, samplesPtr, n, dim, k, spherical, prng, lists.centersPtr);
+    lists.arena.free(samplesPtr, want * rowBytes);
     samplesHeld = false;
     index = new IvfflatIndex(dim, opclass, options, lists);
     const ix = index;
@@ -106,8 +105,8 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
     lists.shrinkToFit();
     return ix;
   } catch (e) {
-    // Out of memory (53200) or a bad value: everything built so far goes back to the arena.
-    if (samplesHeld) arena.free(samplesPtr, want * rowBytes);
+    // Out of memory (53200) or a bad value: everything built so far goes back to the memory.
+    if (samplesHeld) lists.arena.free(samplesPtr, want * rowBytes);
     if (index === null) lists.dispose();
     else index.dispose();
     throw e;

@@ -4,8 +4,7 @@
  * (pgvector ivfinsert.c), deletes as tombstones and VACUUM removing them (ivfvacuum.c).
  */
 import { sqlDistance } from '../shared/distance.js';
-import { arena } from '../../kernels/arena.js';
-import { fast, type RangeKernel } from '../../kernels/fast.js';
+import { kernelsOf, type RangeKernel } from '../../kernels/fast.js';
 import { HALF_TO_F32 } from '../../kernels/half.js';
 import type { ByteSink } from '../../storage/stream.js';
 import type { IndexScan, Metric, OpClass, ScanOptions, VectorIndex, VectorKey } from '../am.js';
@@ -23,7 +22,7 @@ export class IvfflatIndex implements VectorIndex {
   readonly normalize: boolean;
   /** Inner product and cosine: centers are unit length (spherical k-means). */
   readonly spherical: boolean;
-  /** Distances of a query to contiguous vectors: squared L2, or the inner product (negated by the caller). */
+  /** Distances of a query to contiguous vectors (kernels of the lists' memory): squared L2, or the inner product (negated by the caller). */
   readonly range: RangeKernel;
   /** The kernel gives the inner product; the internal distance is its negation. */
   readonly negate: boolean;
@@ -40,9 +39,10 @@ export class IvfflatIndex implements VectorIndex {
     this.normalize = opclass.metric === 'cosine';
     this.spherical = opclass.metric === 'cosine' || opclass.metric === 'ip';
     this.negate = this.spherical;
-    this.range = this.spherical ? fast.dotRange : fast.l2sqRange;
+    const k = kernelsOf(lists.arena);
+    this.range = this.spherical ? k.dotRange : k.l2sqRange;
     this.insertScratchBytes = (dim + lists.lists) * 4;
-    this.insertScratch = arena.alloc(this.insertScratchBytes, 'IVFFlat scratch');
+    this.insertScratch = this.lists.arena.alloc(this.insertScratchBytes, 'IVFFlat scratch');
   }
 
   /** Indexed rows including tombstones not yet vacuumed. */
@@ -57,7 +57,7 @@ export class IvfflatIndex implements VectorIndex {
   nearestList(ptr: number, distPtr: number): number {
     const k = this.lists.lists;
     this.range(ptr, this.lists.centersPtr, k, this.dim, distPtr);
-    const f = arena.f32();
+    const f = this.lists.arena.f32();
     const o = distPtr >>> 2;
     if (this.negate) for (let i = 0; i < k; i++) f[o + i] = -f[o + i]!;
     return argMin(f, o, k);
@@ -73,13 +73,13 @@ export class IvfflatIndex implements VectorIndex {
     const vec = asFloat32(key, this.dim);
     if (this.normalize && !hasNorm(vec, this.dim)) return;
     const q = this.insertScratch;
-    const f = arena.f32();
+    const f = this.lists.arena.f32();
     f.set(vec.subarray(0, this.dim), q >>> 2);
     if (this.normalize) normalizeAt(f, q >>> 2, this.dim);
     const l = this.nearestList(q, q + this.dim * 4);
     this.reserveRow(rowId);
     this.lists.reserve(l, 1);
-    this.lists.append(l, rowId, arena.f32(), q >>> 2);
+    this.lists.append(l, rowId, this.lists.arena.f32(), q >>> 2);
     this.rowList[rowId] = l + 1;
   }
 
@@ -114,7 +114,7 @@ export class IvfflatIndex implements VectorIndex {
 
   dispose(): void {
     this.lists.dispose();
-    arena.free(this.insertScratch, this.insertScratchBytes);
+    this.lists.arena.free(this.insertScratch, this.insertScratchBytes);
   }
 
   /** Grows the rowId -> list map to hold `rowId`. */

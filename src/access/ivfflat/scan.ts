@@ -17,7 +17,6 @@
  *
  * No state in module scope: the query, the center order and the candidates are this scan's.
  */
-import { arena } from '../../kernels/arena.js';
 import type { IndexScan, ScanOptions, ScanStats } from '../am.js';
 import type { IvfflatIndex } from './ivfflat-index.js';
 import { normalizeAt } from './kmeans.js';
@@ -79,8 +78,8 @@ export class IvfflatScan implements IndexScan {
     const dim = ix.dim;
     this.distCap = Math.max(lists, 256);
     this.blockBytes = (dim + this.distCap) * 4;
-    this.block = arena.alloc(this.blockBytes, 'IVFFlat scan');
-    const f = arena.f32();
+    this.block = this.ix.lists.arena.alloc(this.blockBytes, 'IVFFlat scan');
+    const f = this.ix.lists.arena.f32();
     f.set(q.subarray(0, dim), this.block >>> 2);
     let s = 0;
     for (let i = 0; i < dim; i++) s += q[i]! * q[i]!;
@@ -123,7 +122,7 @@ export class IvfflatScan implements IndexScan {
     this.done = true;
     this.batchPos = this.batchLen = 0;
     if (this.block !== 0) {
-      arena.free(this.block, this.blockBytes);
+      this.ix.lists.arena.free(this.block, this.blockBytes);
       this.block = 0;
     }
   }
@@ -165,7 +164,7 @@ export class IvfflatScan implements IndexScan {
     const dist = this.block + ix.dim * 4;
     ix.range(this.block, ix.lists.centersPtr, k, ix.dim, dist);
     this.counters.distanceComputations += k;
-    const f = arena.f32();
+    const f = this.ix.lists.arena.f32();
     const keys = new Float64Array(k);
     const o = dist >>> 2;
     for (let i = 0; i < k; i++) keys[i] = ix.negate ? -f[o + i]! : f[o + i]!;
@@ -194,8 +193,8 @@ export class IvfflatScan implements IndexScan {
       this.candIds = ids;
       this.candDist = ds;
     }
-    const f = arena.f32();
-    const words = arena.i32();
+    const f = this.ix.lists.arena.f32();
+    const words = this.ix.lists.arena.i32();
     const o = dist >>> 2;
     const w = lists.rowWord(l);
     const filter = this.opts.filter;
@@ -212,10 +211,11 @@ export class IvfflatScan implements IndexScan {
       }
     } else {
       const bits = filter.bitmapPtr >>> 2;
+      const fw = filter.bitmapMemory.i32();
       const rowBits = filter.rowBits;
       for (let i = 0; i < n; i++) {
         const r = words[w + i]!;
-        if (r < 0 || r >= rowBits || ((words[bits + (r >>> 5)]! >>> (r & 31)) & 1) === 0) continue;
+        if (r < 0 || r >= rowBits || ((fw[bits + (r >>> 5)]! >>> (r & 31)) & 1) === 0) continue;
         ids[c] = r;
         ds[c++] = neg ? -f[o + i]! : f[o + i]!;
       }
@@ -226,9 +226,9 @@ export class IvfflatScan implements IndexScan {
   private growDist(n: number): void {
     const dim = this.ix.dim;
     const bytes = (dim + n) * 4;
-    const fresh = arena.alloc(bytes, 'IVFFlat scan');
-    arena.f32().copyWithin(fresh >>> 2, this.block >>> 2, (this.block >>> 2) + dim);
-    arena.free(this.block, this.blockBytes);
+    const fresh = this.ix.lists.arena.alloc(bytes, 'IVFFlat scan');
+    this.ix.lists.arena.f32().copyWithin(fresh >>> 2, this.block >>> 2, (this.block >>> 2) + dim);
+    this.ix.lists.arena.free(this.block, this.blockBytes);
     this.block = fresh;
     this.blockBytes = bytes;
     this.distCap = n;

@@ -1,13 +1,15 @@
 /**
  * Exact k nearest neighbours among the rows of a {@link RowBitmap} (filtered search's exact
- * strategy): one SIMD kernel call per set row over the table's arena segments, a typed-array
- * top-k heap, rows whose vector is NULL after the ranked ones (PostgreSQL's NULLS LAST for an
+ * strategy): one SIMD kernel call per set row over the table's segments (with the kernels of
+ * the memory each lies in), a typed-array top-k heap, rows whose vector is NULL after the ranked ones (PostgreSQL's NULLS LAST for an
  * ascending ORDER BY). The same distances and tie order (lower row id first) as the exact
  * top-k scan (nodes/top_k.ts), so both strategies return the same rows.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { arena } from '../../kernels/arena.js';
-import { fast } from '../../kernels/fast.js';
+import type { Arena } from '../../kernels/arena.js';
+import { kernelsOf, type PtrKernel } from '../../kernels/fast.js';
+import { memories, MEMORY_STRIDE } from '../../kernels/memories.js';
+import { QueryCopies } from '../../kernels/query_copies.js';
 import type { Table } from '../../storage/table.js';
 import type { RowBitmap } from './row_bitmap.js';
 import { TopK } from './topk.js';
@@ -22,16 +24,24 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
   const nullRows: number[] = [];
   if (k <= 0) return new Int32Array(0);
   const dim = q.length;
-  const bytes = Math.max(16, dim * 4);
-  const qPtr = arena.alloc(bytes, 'query vector');
+  // The query beside each memory the rows lie in (a table may span memories).
+  const copies = new QueryCopies();
+  copies.reset(dim * 4, (m, p) => m.f32().set(q, p >>> 2));
   try {
-    arena.f32().set(q, qPtr >>> 2);
-    const kernel = op === '<->' ? fast.l2sq : op === '<+>' ? fast.l1 : fast.dot;
     const sign = op === '<#>' ? -1 : 1;
     const cosine = op === '<=>';
+    const pick = (m: Arena): PtrKernel => {
+      const ks = kernelsOf(m);
+      return op === '<->' ? ks.l2sq : op === '<+>' ? ks.l1 : ks.dot;
+    };
     const norms = cosine ? table.vectorNorms(col) : null;
-    const qNormSq = cosine ? fast.dot(qPtr, qPtr, dim) : 0;
+    const any = memories.any();
+    const qNormSq = cosine ? kernelsOf(any).dot(copies.in(any), copies.in(any), dim) : 0;
     const fixedDim = table.vectorColumnDim(col);
+    // The memory of the last row: [lo, lo + 2^32) are its addresses (none before the first row).
+    let lo = -2 * MEMORY_STRIDE;
+    let kernel: PtrKernel = pick(any);
+    let qPtr = 0;
     bitmap.forEach((r) => {
       const ptr = table.vectorPtr(col, r);
       if (ptr === 0) {
@@ -41,14 +51,20 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
       if (fixedDim < 0 ? table.vectorDim(col, r) !== dim : fixedDim !== dim) {
         throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${fixedDim < 0 ? table.vectorDim(col, r) : fixedDim} and ${dim}`);
       }
-      let d = kernel(ptr, qPtr, dim);
+      if (ptr < lo || ptr >= lo + MEMORY_STRIDE) {
+        const m = memories.memoryOf(ptr);
+        lo = m.id * MEMORY_STRIDE;
+        kernel = pick(m);
+        qPtr = copies.in(m);
+      }
+      let d = kernel(ptr >>> 0, qPtr, dim);
       if (cosine) d = 1 - d / Math.sqrt(norms![r]! * qNormSq);
       else d *= sign;
       if (d > heap.bound()) return;
       heap.push(r, d);
     });
   } finally {
-    arena.free(qPtr, bytes);
+    copies.free();
   }
   return rankedThenNull(heap.sortedIds(), nullRows, k);
 }
