@@ -122,6 +122,8 @@ export class Arena {
    * beside the rows of a full memory, {@link scratch}): min(1 MiB, 1/32 of the memory).
    */
   readonly headroomBytes: number;
+  /** Indexes whose structures live in this memory (memories.ts keeps table data out of it). */
+  indexes = 0;
   /** A block for use inside one synchronous call ({@link scratch}), and its size. */
   private scratchPtr = 0;
   private scratchSize = 0;

@@ -22,8 +22,15 @@ const WASM_MIN_DIM = 12;
  */
 const lastBuf: Array<ArrayBufferLike | null> = [null, null];
 const lastArena: Array<Arena | undefined> = [undefined, undefined];
+/** `memories.releases` when the cache was filled: a released memory must not be kept alive here. */
+let lastReleases = 0;
 
 function arenaOf(v: Float32Array, slot: 0 | 1): Arena | undefined {
+  if (lastReleases !== memories.releases) {
+    lastReleases = memories.releases;
+    lastBuf[0] = lastBuf[1] = null;
+    lastArena[0] = lastArena[1] = undefined;
+  }
   const buf = v.buffer;
   if (buf !== lastBuf[slot]) {
     lastBuf[slot] = buf;

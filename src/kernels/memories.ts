@@ -63,6 +63,8 @@ export class MemorySet implements Space {
   private readonly slots: Array<Arena | undefined> = [];
   private readonly budget: MemoryBudget;
   private maxBytes: number;
+  /** Memories released so far: a cache of memories compares it to drop stale entries. */
+  releases = 0;
 
   constructor(options: MemorySetOptions = {}) {
     this.maxBytes = options.memoryBytesMax ?? ARENA_MAX_BYTES;
@@ -100,7 +102,7 @@ export class MemorySet implements Space {
   set memoryBytesMax(bytes: number) {
     assert(bytes >= 4 * 65536 && bytes <= ARENA_MAX_BYTES, 'memory size');
     this.maxBytes = bytes;
-    if (this.allocatedBytes === 0) {
+    if (this.slots.every((a) => a === undefined || a.allocatedBytes === 0)) {
       for (const a of this.slots) if (a !== undefined) this.budget.usedBytes -= a.topBytes;
       this.slots.length = 0;
       this.add();
@@ -117,10 +119,13 @@ export class MemorySet implements Space {
     return this.slots.filter((a): a is Arena => a !== undefined);
   }
 
-  /** Bytes allocated over all memories (not counting free blocks). */
+  /**
+   * Bytes allocated over all memories, not counting free blocks nor the memories' scratch
+   * blocks (Arena.scratch: they go with their memory when it is released).
+   */
   get allocatedBytes(): number {
     let n = 0;
-    for (const a of this.slots) if (a !== undefined) n += a.allocatedBytes;
+    for (const a of this.slots) if (a !== undefined) n += a.allocatedBytes - a.scratchBytes;
     return n;
   }
 
@@ -148,22 +153,30 @@ export class MemorySet implements Space {
   }
 
   /**
-   * A block of `bytes` in the first memory that holds it, else in a new memory.
+   * A block of `bytes` for table data (or a row bitmap): in the first memory without indexes
+   * that holds it, else in a new memory, else (the limit allows no new memory) in a memory of
+   * indexes. Table data keeps out of the memories of indexes so that an index, which cannot
+   * leave its memory, has that memory's room to grow into.
    * @returns its address (memory id * 2^32 + offset).
    * @throws PgError 53200 `out of memory` (detail naming the size and `use`) when the total
    *   limit (or the host) leaves no room; nothing changes then.
    */
   alloc(bytes: number, use: string): number {
     for (const a of this.slots) {
-      if (a === undefined) continue;
+      if (a === undefined || a.indexes > 0) continue;
       const p = a.tryAlloc(bytes);
       if (p >= 0) return a.id * MEMORY_STRIDE + p;
     }
-    if (bytes <= this.maxBytes - 65536 && this.budget.usedBytes + 65536 + bytes <= this.budget.limitBytes) {
-      const a = this.add();
+    const a = this.tryAdd(bytes);
+    if (a !== null) {
       const p = a.tryAlloc(bytes);
       if (p >= 0) return a.id * MEMORY_STRIDE + p;
       this.release(a);
+    }
+    for (const a of this.slots) {
+      if (a === undefined || a.indexes === 0) continue;
+      const p = a.tryAlloc(bytes);
+      if (p >= 0) return a.id * MEMORY_STRIDE + p;
     }
     throw outOfMemory(bytes, use);
   }
@@ -174,24 +187,47 @@ export class MemorySet implements Space {
   }
 
   /**
-   * The memory an index's structures go in, chosen when the index is created: the one with the
-   * most room under its cap if that is at least `bytesHint` (the expected size), else a new one
-   * when the limit leaves room for it, else the one with the most room.
+   * The memory a new index's structures go in (every one of them, for its whole life), chosen
+   * when the index is created and counted in {@link Arena.indexes} until {@link unpin}: the
+   * memory of indexes with the most room if that is at least `bytesHint` (the expected size),
+   * else an empty memory, else a new one when the limit leaves room for it, else the memory
+   * with the most room.
    */
   forIndex(bytesHint: number): Arena {
     let best: Arena | undefined;
     let bestRoom = -1;
+    let bestAny: Arena | undefined;
+    let bestAnyRoom = -1;
+    let empty: Arena | undefined;
     for (const a of this.slots) {
       if (a === undefined) continue;
       const room = a.maxBytes - a.headroomBytes - a.topBytes + a.freeBytes;
-      if (room > bestRoom) {
+      if (a.indexes > 0 && room > bestRoom) {
         best = a;
         bestRoom = room;
       }
+      if (room > bestAnyRoom) {
+        bestAny = a;
+        bestAnyRoom = room;
+      }
+      if (empty === undefined && a.indexes === 0 && a.isEmpty) empty = a;
     }
-    if (best !== undefined && bestRoom >= bytesHint) return best;
-    if (this.budget.usedBytes + 65536 + Math.min(bytesHint, this.maxBytes) <= this.budget.limitBytes) return this.add();
-    return best ?? this.add();
+    let chosen = best !== undefined && bestRoom >= bytesHint ? best : empty;
+    chosen ??= this.tryAdd(Math.min(bytesHint, this.maxBytes)) ?? bestAny ?? this.add();
+    chosen.indexes++;
+    return chosen;
+  }
+
+  /** An index that {@link forIndex} placed in `a` is gone (its blocks freed). */
+  unpin(a: Arena): void {
+    assert(a.indexes > 0, 'unpin of a memory without indexes');
+    a.indexes--;
+  }
+
+  /** A new memory when the limit leaves room for it and `bytes` more, else null. */
+  private tryAdd(bytes: number): Arena | null {
+    if (bytes > this.maxBytes - 65536 || this.budget.usedBytes + 65536 + bytes > this.budget.limitBytes) return null;
+    return this.add();
   }
 
   /** Creates a memory in the first free id. */
@@ -209,6 +245,7 @@ export class MemorySet implements Space {
     if (this.slots[a.id] !== a || this.memories.length <= 1) return;
     this.slots[a.id] = undefined;
     this.budget.usedBytes -= a.topBytes;
+    this.releases++;
   }
 }
 

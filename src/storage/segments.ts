@@ -74,7 +74,7 @@ export class SegmentedRows {
    * Makes room for rows 0 .. `rowId`. A first segment that moved pushes its old block
    * (pointer, bytes) onto `retired`: the caller frees it with {@link freeRetired} once the row
    * is written. Rows 0 .. `copyRows - 1` are copied into a moved first segment.
-   * @throws PgError 53200 when the arena cannot hold a new segment; nothing changes then.
+   * @throws PgError 53200 when the space cannot hold a new segment; nothing changes then.
    */
   reserve(rowId: number, copyRows: number, retired: number[]): void {
     if (rowId < this.capacityRows) return;

@@ -73,9 +73,7 @@ function memoryIds(t: string, col: string, packed = false): Set<number> {
 }
 
 function allocated(): number {
-  let n = 0;
-  for (const m of memories.memories) n += m.allocatedBytes - m.scratchBytes;
-  return n;
+  return memories.allocatedBytes;
 }
 
 const queries = [5001, 5002, 5003, 77].map((i) => {
@@ -153,6 +151,25 @@ test('indexes live in one memory of their own and answer across memories', async
   await pair.both('DROP INDEX t_ivf; RESET ivfflat.probes');
   await db.exec('RESET hnsw.ef_search; RESET enable_seqscan');
   unsqueeze();
+});
+
+test('an index made before its rows keeps its memory to itself: rows go to other memories', async () => {
+  await pair.both('CREATE TABLE g (id integer, v vector(128))');
+  const before = new Set(memories.memories);
+  await pair.both('CREATE INDEX g_hnsw ON g USING hnsw (v vector_l2_ops)');
+  const pinned = memories.memories.filter((m) => m.indexes > 0);
+  assert.equal(pinned.length, 1);
+  const graphMemory = pinned[0]!;
+  for (let b = 0; b < 3; b++) {
+    await pair.both(`INSERT INTO g SELECT i, (${vec128('i')})::vector(128) FROM generate_series(${b * 300 + 1}, ${b * 300 + 300}) i`);
+  }
+  assert.ok(!memoryIds('g', 'v').has(graphMemory.id), 'no table segment in the index memory');
+  assert.ok(before.has(graphMemory) || memories.memories.length > before.size);
+  await db.exec('SET hnsw.ef_search = 1000; SET enable_seqscan = off');
+  for (const q of queries.slice(0, 3)) await pair.same(`SELECT id, v <-> '${q}' AS d FROM g ORDER BY v <-> '${q}' LIMIT 10`);
+  await db.exec('RESET hnsw.ef_search; RESET enable_seqscan');
+  await pair.both('DROP TABLE g');
+  assert.equal(graphMemory.indexes, 0, 'DROP TABLE unpinned the index memory');
 });
 
 test('an index larger than one memory is 53200 with a hint, and nothing changes', async () => {

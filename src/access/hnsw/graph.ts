@@ -73,7 +73,12 @@ export class HnswGraph {
     this.arena = memories.forIndex(Math.max(capacity, 1) * this.recBytes * 1.25 * (1 + 1 / (m - 1)));
     this.kernel = hnswKernelOf(this.arena);
     this.records = new SegmentedRows(this.recBytes, 'HNSW graph', this.arena);
-    this.g = this.arena.alloc(GRAPH_HEADER_BYTES, 'HNSW graph');
+    try {
+      this.g = this.arena.alloc(GRAPH_HEADER_BYTES, 'HNSW graph');
+    } catch (e) {
+      memories.unpin(this.arena);
+      throw e;
+    }
     const h = this.arena.i32();
     const g = this.g >>> 2;
     h[g + G_DIM] = this.dimP;
@@ -248,6 +253,7 @@ export class HnswGraph {
     if (this.chunkTableCap > 0) this.arena.free(this.chunkTable, this.chunkTableCap * 4);
     if (this.upperCapWords > 0) this.arena.free(this.upper, this.upperCapWords * 4);
     this.arena.free(this.g, GRAPH_HEADER_BYTES);
+    memories.unpin(this.arena);
   }
 
   /**

@@ -30,6 +30,7 @@ export class IvfLists {
   readonly cap: Int32Array;
   /** Entries in all lists, tombstones included. */
   total = 0;
+  private disposed = false;
 
   /** The memory that holds the centers and every list (chosen at creation, kernels/memories.ts). */
   readonly arena: Arena;
@@ -40,7 +41,12 @@ export class IvfLists {
    */
   constructor(readonly lists: number, readonly dim: number, bytesHint: number) {
     this.arena = memories.forIndex(bytesHint);
-    this.centersPtr = this.arena.alloc(lists * dim * 4, USE);
+    try {
+      this.centersPtr = this.arena.alloc(lists * dim * 4, USE);
+    } catch (e) {
+      memories.unpin(this.arena);
+      throw e;
+    }
     this.ptr = new Uint32Array(lists);
     this.count = new Int32Array(lists);
     this.cap = new Int32Array(lists);
@@ -173,6 +179,8 @@ export class IvfLists {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     for (let l = 0; l < this.lists; l++) {
       if (this.ptr[l] !== 0) this.arena.free(this.ptr[l]!, this.cap[l]! * this.entryBytes);
       this.ptr[l] = 0;
@@ -180,5 +188,6 @@ export class IvfLists {
       this.count[l] = 0;
     }
     this.arena.free(this.centersPtr, this.lists * this.dim * 4);
+    memories.unpin(this.arena);
   }
 }

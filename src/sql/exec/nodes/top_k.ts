@@ -32,8 +32,9 @@
  * absolute term for float32 underflow. Values near float32 overflow or underflow of the norms,
  * and NaN, get [-Infinity, Infinity]: always candidates. Bit-string distances are exact.
  *
- * The query vector is copied into an arena block owned by this node's state (freed at end),
- * so a scan nested inside another (a subquery in the select list) never shares scratch.
+ * The query vector is copied into a block in each memory the table's rows lie in, owned by this
+ * node's state (kernels/query_copies.ts, freed at end), so a scan nested inside another (a
+ * subquery in the select list) never shares scratch.
  */
 import type { Arena } from '../../../kernels/arena.js';
 import { kernelsOf, signMask, type FastKernels, type PtrKernel } from '../../../kernels/fast.js';
