@@ -63,6 +63,17 @@ const CLASS_COUNT = LINEAR_UNITS + (27 - 4) * SUB_CLASSES;
 /** Blocks of the request's own class examined for the best fit before taking a larger class. */
 const BEST_FIT_SCAN = 16;
 
+/** Bytes of a full segment of segmented storage (storage/segments.ts) in memories of the usual 4 GiB. */
+export const SEGMENT_BYTES_MAX = 4 * 1024 * 1024;
+
+/**
+ * The segment cap for memories of `memoryBytes`: 4 MiB, or a sixteenth of a smaller memory
+ * (test memories of a few MiB), so that a memory always holds several segments.
+ */
+export function segmentBytesFor(memoryBytes: number): number {
+  return Math.min(SEGMENT_BYTES_MAX, Math.floor(memoryBytes / 16));
+}
+
 /** Size class of a block of `units` 64-byte units. */
 function sizeClass(units: number): number {
   if (units < LINEAR_UNITS) return units;
@@ -281,9 +292,9 @@ export class Arena {
     return this;
   }
 
-  /** Cap on one segment of segmented storage in this memory: 4 MiB, a sixteenth of a small one. */
+  /** Cap on one segment of segmented storage in this memory ({@link segmentBytesFor}). */
   get segmentBytesMax(): number {
-    return Math.min(4 * 1024 * 1024, Math.floor(this.maxBytes / 16));
+    return segmentBytesFor(this.maxBytes);
   }
 
   /** Bytes currently allocated (not counting free blocks). */

@@ -19,7 +19,7 @@
  * index (its one memory).
  */
 import { assert } from '../common/assert.js';
-import { Arena, ARENA_MAX_BYTES, defaultArenaLimitBytes, outOfMemory, type MemoryBudget } from './arena.js';
+import { Arena, ARENA_MAX_BYTES, defaultArenaLimitBytes, outOfMemory, SEGMENT_BYTES_MAX, segmentBytesFor, type MemoryBudget } from './arena.js';
 
 /** Addresses of memory `id` start at `id * MEMORY_STRIDE`. */
 export const MEMORY_STRIDE = 2 ** 32;
@@ -39,16 +39,7 @@ export interface Space {
   readonly segmentBytesMax: number;
 }
 
-/** Bytes of a full segment of segmented storage in memories of the usual 4 GiB. */
-export const SEGMENT_BYTES_MAX = 4 * 1024 * 1024;
-
-/**
- * The segment cap for memories of `memoryBytes`: 4 MiB, or a sixteenth of a smaller memory
- * (test memories of a few MiB), so that a memory always holds several segments.
- */
-export function segmentBytesFor(memoryBytes: number): number {
-  return Math.min(SEGMENT_BYTES_MAX, Math.floor(memoryBytes / 16));
-}
+export { SEGMENT_BYTES_MAX, segmentBytesFor };
 
 /** Options of a set of memories. */
 export interface MemorySetOptions {
