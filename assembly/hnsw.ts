@@ -499,10 +499,11 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
       const cx = load<i32>(lx);
       for (let j = 0; j < cx; j++) {
         const n = load<i32>(lx + 4 + (<usize>j << 2));
-        if (n >= vcap) continue;
+        // The bitset (rows / 8 bytes) before the visited tags (2 bytes a node): most entries
+        // fail it, and it is the likelier of the two to be in cache.
+        if (n >= vcap || !passes(filter, filterN, n)) continue;
         const vp = visited + (<usize>n << 1);
         if (<u32>load<u16>(vp) == epoch) continue;
-        if (!passes(filter, filterN, n)) continue;
         store<u16>(vp, epoch);
         store<i32>(batch + (<usize>nb << 2), n);
         nb++;

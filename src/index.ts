@@ -22,6 +22,7 @@
  * text (PGlite does not know their OIDs). Vector and halfvec parameters accept a number[], a
  * Float32Array or text; sparsevec and bit parameters text; array parameters JS arrays.
  */
+import { isPsqlScript, splitPsqlScript } from './sql/dump/psql_script.js';
 import type { Clock } from './common/clock.js';
 import { Database } from './engine/database.js';
 import { bindPortal } from './engine/portal.js';
@@ -38,6 +39,8 @@ import { valueToText, type SqlType } from './sql/analyze/types.js';
 import { dumpCatalog, type DumpOptions, type DumpSummary } from './sql/dump/dump.js';
 
 export { PgError, isPgError } from './common/errors.js';
+export { sql, query, identifier, raw, type TemplateContainer, type TemplatePart, type TemplatedQuery } from './common/sql_template.js';
+import { query as templateQuery } from './common/sql_template.js';
 
 /** A result field, as PGlite's. */
 export interface Field {
@@ -64,6 +67,16 @@ export interface Results<T = Record<string, unknown>> {
   command?: string;
   /** `COPY ... TO '/dev/blob'`: the output, as PGlite returns it. */
   blob?: Blob;
+}
+
+/**
+ * What {@link Queryable.describeQuery} returns, as PGlite's `DescribeQueryResult` without its
+ * per-type `serializer` / `parser` functions: the parameters' type OIDs (inferred where the
+ * SQL does not say) and the result columns.
+ */
+export interface DescribeQueryResult {
+  queryParams: { dataTypeID: number }[];
+  resultFields: { name: string; dataTypeID: number }[];
 }
 
 export interface QueryOptions {
@@ -117,6 +130,8 @@ export interface VecgresOptions {
 /** The query interface inside {@link Vecgres.transaction}. */
 export interface Transaction {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<Results<T>>;
+  /** The `sql` tagged template: `` tx.sql`SELECT * FROM t WHERE id = ${id}` `` (values become parameters). */
+  sql<T = Record<string, unknown>>(strings: TemplateStringsArray, ...params: unknown[]): Promise<Results<T>>;
   exec(sql: string, opts?: QueryOptions): Promise<Results[]>;
   /** Rolls the transaction back now; `transaction()` then resolves with the callback's value. */
   rollback(): Promise<void>;
@@ -130,6 +145,18 @@ export interface Queryable {
    * @throws PgError with `.code` (SQLSTATE), `.message`, and `.detail`/`.hint`/`.position` when PostgreSQL has them.
    */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<Results<T>>;
+  /**
+   * The `sql` tagged template, as PGlite's: `` db.sql`SELECT * FROM t WHERE id = ${id}` ``
+   * runs `query('SELECT * FROM t WHERE id = $1', [id])`; `sql`, `identifier` and `raw`
+   * fragments (exported by this module) nest.
+   */
+  sql<T = Record<string, unknown>>(strings: TemplateStringsArray, ...params: unknown[]): Promise<Results<T>>;
+  /**
+   * Parses and analyzes one statement without running it (the extended protocol's Parse and
+   * Describe): parameter and result type OIDs, as PGlite's describeQuery.
+   * @throws PgError as query() would for a statement that does not analyze (42P01, 42601, ...).
+   */
+  describeQuery(sql: string): Promise<DescribeQueryResult>;
   /** Runs a script of one or more statements without parameters; one result per statement. */
   exec(sql: string, opts?: QueryOptions): Promise<Results[]>;
   /**
@@ -180,6 +207,26 @@ class SessionRunner implements Queryable {
     return this.#exec(sql, opts);
   }
 
+  sql<T = Record<string, unknown>>(strings: TemplateStringsArray, ...params: unknown[]): Promise<Results<T>> {
+    const q = templateQuery(strings, ...params);
+    return this.query<T>(q.query, q.params);
+  }
+
+  async describeQuery(sql: string): Promise<DescribeQueryResult> {
+    while (this.#tx !== null) await this.#tx.catch(() => undefined);
+    return this.#describe(sql);
+  }
+
+  #describe(sql: string): DescribeQueryResult {
+    if (this.isClosed()) throw new Error('Vecgres is closed');
+    if (this.released) throw new Error('Session is released');
+    const st = this.db.prepare(sql, [], this.session);
+    return {
+      queryParams: st.paramOids.map((oid) => ({ dataTypeID: oid })),
+      resultFields: (st.fields ?? []).map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
+    };
+  }
+
   async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     while (this.#tx !== null) await this.#tx.catch(() => undefined);
     const run = async (): Promise<T> => {
@@ -189,6 +236,11 @@ class SessionRunner implements Queryable {
         query: async <R,>(sql: string, params: unknown[] = [], o: QueryOptions = {}) => {
           if (closed) throw new Error('Transaction is closed');
           return this.#query<R>(sql, params, o);
+        },
+        sql: async <R,>(strings: TemplateStringsArray, ...params: unknown[]) => {
+          if (closed) throw new Error('Transaction is closed');
+          const q = templateQuery(strings, ...params);
+          return this.#query<R>(q.query, q.params, {});
         },
         exec: async (sql: string, o: QueryOptions = {}) => {
           if (closed) throw new Error('Transaction is closed');
@@ -231,13 +283,14 @@ class SessionRunner implements Queryable {
   }
 
   /** Runs statements, then waits until their commits are durable (also when one failed). */
-  async #run(sql: string, params: readonly unknown[], opts: QueryOptions): Promise<StatementResult[]> {
+  async #run(sql: string, params: readonly unknown[], opts: QueryOptions, stdin?: Uint8Array): Promise<StatementResult[]> {
     if (this.isClosed()) throw new Error('Vecgres is closed');
     if (this.released) throw new Error('Session is released');
     const results: StatementResult[] = [];
     const onNotice = opts.onNotice ?? this.defaultOnNotice;
     // PGlite's '/dev/blob': the file name COPY reads the blob option from and writes result.blob to.
     const io: CopyIo = { devBlob: true, blob: opts.blob === undefined ? null : new Uint8Array(await opts.blob.arrayBuffer()) };
+    if (stdin !== undefined) io.stdin = [stdin];
     try {
       if (params.length === 0) {
         this.db.executeScript(sql, params, this.session, (r) => results.push(r), io);
@@ -266,7 +319,15 @@ class SessionRunner implements Queryable {
   }
 
   async #exec(sql: string, opts: QueryOptions): Promise<Results[]> {
-    return (await this.#run(sql, [], opts)).map((r) => toResults(r, opts));
+    if (!isPsqlScript(sql)) return (await this.#run(sql, [], opts)).map((r) => toResults(r, opts));
+    // A plain-format dump as psql -f runs it: the SQL between COPY blocks, each COPY with the
+    // data lines that follow it, psql's own meta-commands left out (sql/dump/psql_script.ts).
+    const out: Results[] = [];
+    for (const part of splitPsqlScript(sql)) {
+      const stdin = part.kind === 'copy' ? new TextEncoder().encode(part.data) : undefined;
+      for (const r of await this.#run(part.sql, [], opts, stdin)) out.push(toResults(r, opts));
+    }
+    return out;
   }
 }
 
@@ -284,6 +345,14 @@ class SessionHandle implements VecgresSession {
 
   exec(sql: string, opts: QueryOptions = {}): Promise<Results[]> {
     return this.runner.exec(sql, opts);
+  }
+
+  sql<T = Record<string, unknown>>(strings: TemplateStringsArray, ...params: unknown[]): Promise<Results<T>> {
+    return this.runner.sql<T>(strings, ...params);
+  }
+
+  describeQuery(sql: string): Promise<DescribeQueryResult> {
+    return this.runner.describeQuery(sql);
   }
 
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
@@ -361,6 +430,19 @@ export class Vecgres implements Queryable {
   /** Runs a script of one or more statements without parameters; one result per statement. */
   exec(sql: string, opts: QueryOptions = {}): Promise<Results[]> {
     return this.#main.exec(sql, opts);
+  }
+
+  /**
+   * The `sql` tagged template, as PGlite's: `` db.sql`SELECT * FROM t WHERE id = ${id}` ``
+   * runs `query('SELECT * FROM t WHERE id = $1', [id])`.
+   */
+  sql<T = Record<string, unknown>>(strings: TemplateStringsArray, ...params: unknown[]): Promise<Results<T>> {
+    return this.#main.sql<T>(strings, ...params);
+  }
+
+  /** Parameter and result type OIDs of one statement, without running it (PGlite's describeQuery). */
+  describeQuery(sql: string): Promise<DescribeQueryResult> {
+    return this.#main.describeQuery(sql);
   }
 
   /**

@@ -210,6 +210,13 @@ export interface CostEstimate {
   total: number;
   /** Rows the scan is expected to return (before the caller's LIMIT). */
   rows: number;
+  /**
+   * What one of this estimate's distance computations costs in an exact scan's sequential ones
+   * (a graph search's random reads, heap and visited-set work); 1 when absent. The planner and
+   * the filtered scan weigh it when they choose between the index and exact distances over a
+   * filter's rows; `total` itself stays in the unit plans are compared in.
+   */
+  accessFactor?: number;
 }
 
 /** An index method (CREATE INDEX ... USING <name>). */

@@ -1,16 +1,20 @@
 /**
  * Durable storage of one database in a data directory: every catalog change goes to the
  * write-ahead log before it is applied, commits wait for the log to reach the disk (group
- * commit), and checkpoints write every table and index to new files and let the log be cut.
+ * commit), and checkpoints write what changed to new files and let the log be cut.
  *
  * Data directory layout:
  *
  *   <dir>/vecgres.pid        lock file: the PID of the process that has the database open
  *   <dir>/vecgres.control    control file: the latest checkpoint (id, redo LSN, files, catalog)
  *   <dir>/base/t<N>.<id>     table N of checkpoint <id> (storage/table.ts writeTo layout)
+ *   <dir>/base/t<N>d.<id>    a delta of a table written by checkpoint <id> (Table.writeDelta):
+ *                            the table's state is its base file plus its deltas, in order
  *   <dir>/base/i<N>.<id>     index N of checkpoint <id> (the method's save layout)
  *   <dir>/wal/<LSN>.wal      write-ahead log segments, named by their first LSN (16 hex digits)
  *
+ * A checkpoint names in the control file, per table, a base file and its deltas, and per index
+ * a file; these may be files an earlier checkpoint wrote (nothing changed the relation since).
  * Every file under base/ and the control file use the checkpoint container format
  * (storage/checkpoint.ts: header, CRC-32C of header and payload); log records carry their own
  * LSN and CRC-32C (storage/wal_record.ts) and the logical payloads of storage/redo.ts.
@@ -34,21 +38,70 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import { isOrderedIndex, type OrderedIndex, type VectorIndex } from '../access/am.js';
 import { ByteWriter, type CodecValue } from '../storage/codec.js';
 import type { Catalog, Change } from '../storage/catalog.js';
+import type { Table } from '../storage/table.js';
 import type { TxnState } from '../sql/env.js';
-import { CheckpointStore } from '../storage/checkpoint.js';
+import { CheckpointStore, type CheckpointBuilder } from '../storage/checkpoint.js';
 import { joinPath, type StorageBackend } from '../storage/fs.js';
 import { encodeRedo, indexDefToValue } from '../storage/redo.js';
+import { sequenceToValue } from '../storage/sequence.js';
 import { Wal } from '../storage/wal.js';
 
 /** Checkpoint file kinds (the container's `kind` field). */
 export const KIND_TABLE = 16;
 export const KIND_INDEX = 17;
-/** Format of the control file's catalog metadata. */
-export const META_VERSION = 1;
-/** nextval() logs a sequence value this far ahead, so most calls write nothing (PostgreSQL: 32). */
-export const SEQUENCE_LOG_AHEAD = 32;
+export const KIND_TABLE_DELTA = 18;
+/** Format of the control file's catalog metadata (2: full file names, table deltas). */
+export const META_VERSION = 2;
+/** Metadata written before incremental checkpoints (file names without generation suffix). */
+export const META_VERSION_FULL = 1;
+/**
+ * A table's deltas are folded into a new base file once their bytes pass this share of the
+ * base's: recovery then reads at most 1.25x the table's bytes, and a checkpoint writes a few
+ * changed rows instead of the whole table.
+ */
+export const DELTA_SHARE_MAX = 0.25;
+/** A table's deltas are folded into a new base at this many files even when they are small. */
+export const DELTA_FILES_MAX = 32;
 /** How long a commit with synchronous_commit = off may stay unflushed (PostgreSQL's wal_writer_delay x 1). */
 export const ASYNC_FLUSH_DELAY_MS = 200;
+
+/** The checkpoint files holding one table's state: a base file and the deltas after it, in order. */
+export interface TableFiles {
+  base: string;
+  deltas: string[];
+  baseBytes: number;
+  deltaBytes: number;
+  /** {@link Table.changes} when the files were written: equal now means nothing to write. */
+  changes: number;
+}
+
+/** The checkpoint file holding one index, and the state of its table when it was saved. */
+export interface IndexFile {
+  file: string;
+  table: Table;
+  /** The table's {@link Table.changes} and {@link Table.vacuums} at the save. */
+  changes: number;
+  vacuums: number;
+}
+
+/** What the last checkpoint wrote (or recovery read), to tell what the next one must write. */
+export interface CheckpointFiles {
+  tables: WeakMap<Table, TableFiles>;
+  indexes: WeakMap<object, IndexFile>;
+}
+
+/** Bytes a checkpoint wrote, by kind (for tests, logs and the scale benchmark). */
+export interface CheckpointWriteStats {
+  tableBaseFiles: number;
+  tableDeltaFiles: number;
+  indexFiles: number;
+  /** Files of an earlier checkpoint named again without rewriting. */
+  keptFiles: number;
+  /** Payload bytes written to table and index files. */
+  bytes: number;
+  /** Of {@link bytes}, those of index files (an index is saved whole when changed). */
+  indexBytes: number;
+}
 
 /** Options for {@link Durability.attach}. */
 export interface DurabilityOptions {
@@ -66,8 +119,6 @@ export class Durability {
   syncLsn = 0;
   /** Records written since open. */
   records = 0;
-  /** Highest sequence value logged per sequence (nextval below it writes nothing). */
-  private readonly seqLogged = new Map<string, number>();
   private asyncTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** Checkpoints completed since open. */
@@ -78,6 +129,10 @@ export class Durability {
   private readonly unpublished: { lsn: number; txn: TxnState }[] = [];
   /** Finishes the writes of a durable commit (exec/txn.ts finishWrites over a session). */
   publishWrites: ((txn: TxnState) => void) | null = null;
+  /** What the latest checkpoint wrote (or recovery read), per table and index. */
+  files: CheckpointFiles = { tables: new WeakMap(), indexes: new WeakMap() };
+  /** What the latest completed checkpoint wrote. */
+  lastCheckpoint: CheckpointWriteStats | null = null;
 
   constructor(
     readonly fs: StorageBackend,
@@ -89,7 +144,6 @@ export class Durability {
     /** Redo LSN of the latest checkpoint: the log before it is not needed. */
     public redoLsn: number,
   ) {
-    for (const [name, v] of catalog.allSequences()) this.seqLogged.set(name, v);
     wal.onFlushed = () => this.publish();
   }
 
@@ -128,18 +182,10 @@ export class Durability {
 
   /** The catalog's change hook: encodes and appends one record (write-ahead: before it applies). */
   log(c: Change): void {
-    if (c.kind === 'sequence') {
-      const logged = this.seqLogged.get(c.name) ?? 0;
-      if (c.value <= logged) return;
-      const ahead = c.value + SEQUENCE_LOG_AHEAD - 1;
-      this.append({ kind: 'sequence', name: c.name, value: ahead });
-      this.seqLogged.set(c.name, ahead);
-      return;
-    }
-    if (c.kind === 'dropTable') {
-      const t = this.catalog.peekTable(c.name);
-      if (t !== undefined) for (const col of t.def.columns) if (col.sequence !== null) this.seqLogged.delete(col.sequence);
-    }
+    // A sequence record (nextval's logged-ahead value, setval) is flushed before the statement
+    // is acknowledged, as DDL: a value a client was given never comes back after a crash
+    // (PostgreSQL's nextval takes an xid so that its commit flushes the record). nextval logs
+    // once per 32 values, so most calls wait for nothing.
     this.append(c);
     if (c.kind !== 'insert' && c.kind !== 'delete' && c.kind !== 'abort') this.syncLsn = this.wal.insertLsn;
   }
@@ -177,8 +223,10 @@ export class Durability {
   }
 
   /**
-   * Writes a checkpoint: flushes the log (write-ahead), writes every table and index to new
-   * files, switches the control file to them, then removes log segments before the redo point.
+   * Writes a checkpoint: flushes the log (write-ahead), writes what changed since the last
+   * one to new files (incremental: an unchanged table or index keeps its files, a changed table
+   * gets a delta or a new base file, see {@link writeTable}; a changed index is saved whole),
+   * switches the control file to them, then removes log segments before the redo point.
    * Synchronous, so the state written is exactly the state at the redo LSN.
    * @throws PgError for I/O failures (53100 disk full, 42501...): the previous checkpoint and
    *   the log stay in force and the database stays usable.
@@ -199,16 +247,18 @@ export class Durability {
     }
     this.checkpointWaiting = false;
     const b = this.store.begin(redo);
+    const stats: CheckpointWriteStats = { tableBaseFiles: 0, tableDeltaFiles: 0, indexFiles: 0, keptFiles: 0, bytes: 0, indexBytes: 0 };
+    const next: CheckpointFiles = { tables: new WeakMap(), indexes: new WeakMap() };
+    const written: Table[] = [];
     try {
       const tables: CodecValue[] = [];
       let n = 0;
       for (const name of this.catalog.allTableNames()) {
         const t = this.catalog.peekTable(name)!;
-        const file = `t${++n}`;
-        const w = b.file(file, KIND_TABLE);
-        t.writeTo(w);
-        w.commit();
-        tables.push({ name, file });
+        const f = this.writeTable(b, t, `t${++n}`, stats);
+        if (f !== this.files.tables.get(t)) written.push(t);
+        next.tables.set(t, f);
+        tables.push({ name, file: f.base, deltas: f.deltas });
       }
       const indexes: CodecValue[] = [];
       n = 0;
@@ -216,22 +266,93 @@ export class Durability {
         const idx = this.indexes.get(d.name);
         let file: string | null = null;
         if (idx !== undefined && !isOrderedIndex(idx) && idx.save !== undefined) {
-          file = `i${++n}`;
-          const w = b.file(file, KIND_INDEX);
-          idx.save(w);
-          w.commit();
+          const t = this.catalog.peekTable(d.table)!;
+          const prev = this.files.indexes.get(idx);
+          if (prev !== undefined && prev.table === t && prev.changes === t.changes && prev.vacuums === t.vacuums) {
+            // Nothing changed the index: its table is unchanged and no VACUUM ran.
+            b.keep(prev.file);
+            stats.keptFiles++;
+            file = prev.file;
+            next.indexes.set(idx, prev);
+          } else {
+            const name = `i${++n}`;
+            const w = b.file(name, KIND_INDEX);
+            idx.save(w);
+            stats.bytes += w.length;
+            stats.indexBytes += w.length;
+            w.commit();
+            stats.indexFiles++;
+            file = b.fileName(name);
+            next.indexes.set(idx, { file, table: t, changes: t.changes, vacuums: t.vacuums });
+          }
         }
         indexes.push({ def: indexDefToValue(d), file });
       }
-      const sequences: CodecValue[] = this.catalog.allSequences().map(([name, v]) => [name, Math.max(v, this.seqLogged.get(name) ?? 0)]);
+      // Each sequence as it stands; its next nextval logs again (sequencesCheckpointed), so
+      // replay from this checkpoint never repeats a value handed out after it.
+      const sequences: CodecValue[] = this.catalog.allSequences().map((q) => sequenceToValue(q.def, q.state));
+      this.catalog.sequencesCheckpointed();
       b.commit({ version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences });
     } catch (e) {
       b.abort();
+      // Failed before the control file named the new files: changes stay tracked against the
+      // previous ones. Failed after (removing the old generation): the new files are in force.
+      if (this.store.latest?.checkpointId !== b.checkpointId) throw e;
+      this.installed(written, next, stats);
       throw e;
     }
+    this.installed(written, next, stats);
     this.redoLsn = redo;
     this.checkpoints++;
     this.wal.removeSegmentsBefore(redo);
+  }
+
+  /** The control file names `next`: changes of the tables written are tracked from now on. */
+  private installed(written: Table[], next: CheckpointFiles, stats: CheckpointWriteStats): void {
+    for (const t of written) t.markCheckpointed();
+    this.files = next;
+    this.lastCheckpoint = stats;
+  }
+
+  /**
+   * Names table `t`'s state in checkpoint `b`: the files of the latest checkpoint when nothing
+   * changed it; a delta after them when the changes are small (the deltas' bytes within
+   * {@link DELTA_SHARE_MAX} of the base's, fewer than {@link DELTA_FILES_MAX} files, and the
+   * columns unchanged); else a new base file. Returns the files naming the state as of now.
+   */
+  private writeTable(b: CheckpointBuilder, t: Table, name: string, stats: CheckpointWriteStats): TableFiles {
+    const prev = this.files.tables.get(t);
+    if (prev !== undefined && prev.changes === t.changes) {
+      for (const f of [prev.base, ...prev.deltas]) b.keep(f);
+      stats.keptFiles += 1 + prev.deltas.length;
+      return prev;
+    }
+    const useDelta =
+      prev !== undefined &&
+      !t.layoutChanged &&
+      prev.deltas.length < DELTA_FILES_MAX &&
+      prev.deltaBytes <= DELTA_SHARE_MAX * prev.baseBytes &&
+      // A delta of more rows than this share of the table would soon be folded anyway.
+      t.deltaRows <= DELTA_SHARE_MAX * Math.max(t.slots, 1);
+    if (useDelta) {
+      const dname = `${name}d`;
+      const w = b.file(dname, KIND_TABLE_DELTA);
+      t.writeDelta(w);
+      const bytes = w.length;
+      w.commit();
+      for (const f of [prev.base, ...prev.deltas]) b.keep(f);
+      stats.keptFiles += 1 + prev.deltas.length;
+      stats.tableDeltaFiles++;
+      stats.bytes += bytes;
+      return { base: prev.base, deltas: [...prev.deltas, b.fileName(dname)], baseBytes: prev.baseBytes, deltaBytes: prev.deltaBytes + bytes, changes: t.changes };
+    }
+    const w = b.file(name, KIND_TABLE);
+    t.writeTo(w);
+    const bytes = w.length;
+    w.commit();
+    stats.tableBaseFiles++;
+    stats.bytes += bytes;
+    return { base: b.fileName(name), deltas: [], baseBytes: bytes, deltaBytes: 0, changes: t.changes };
   }
 
   /** Final checkpoint (unless the log failed) and close of the log. */

@@ -24,16 +24,19 @@ import { CONTROL_FILE_NAME, CheckpointStore, invalidCheckpoint, type CheckpointR
 import { joinPath, type StorageBackend } from '../storage/fs.js';
 import { FILE_SQLSTATE } from '../storage/io_errors.js';
 import { decodeRedo, indexDefFromValue, type Redo } from '../storage/redo.js';
-import { Table } from '../storage/table.js';
+import { Table, type ColumnDef } from '../storage/table.js';
+import { defaultSequenceDef, sequenceFromValue } from '../storage/sequence.js';
 import { Wal, listSegments, replayStopWarning, segmentName } from '../storage/wal.js';
 import type { WalRecord } from '../storage/wal_record.js';
 import type { SqlEnv, TxnState } from '../sql/env.js';
 import { finishWrites, replayRollbackTo } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
-import { addColumnTx, alterTableTx, createIndexTx, createTableTx, dropColumnTx, dropIndexTx, dropTableTx, rewriteColumnTx, truncateTx } from '../sql/exec/ddl_txn.js';
+import {
+  addColumnTx, alterSequenceTx, alterTableTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
+} from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
-import { Durability, KIND_INDEX, KIND_TABLE, META_VERSION, badMeta, walDir, type DurabilityOptions } from './durability.js';
+import { Durability, KIND_INDEX, KIND_TABLE, KIND_TABLE_DELTA, META_VERSION, META_VERSION_FULL, badMeta, walDir, type CheckpointFiles, type DurabilityOptions } from './durability.js';
 
 /** What recovery did, for logs, tests and the recovery benchmark. */
 export interface RecoveryReport {
@@ -102,20 +105,31 @@ function readFile<T>(r: CheckpointReader, read: (r: CheckpointReader) => T, disp
 
 interface Meta {
   nextXid: number;
-  tables: { name: string; file: string }[];
+  /** Full file names (generation suffix included), deltas in the order they apply. */
+  tables: { name: string; file: string; deltas: string[] }[];
   indexes: { def: IndexDef; file: string | null }[];
-  sequences: [string, number][];
+  /** Sequences (sequence.ts sequenceToValue), or `[name, last issued]` pairs of old checkpoints. */
+  sequences: CodecValue[];
 }
 
-function parseMeta(v: CodecValue): Meta {
+/**
+ * The control file's metadata. Version 1 (before incremental checkpoints) names files without
+ * their generation suffix, all of checkpoint `checkpointId`; version 2 names them in full.
+ */
+function parseMeta(v: CodecValue, checkpointId: number): Meta {
   const o = v as Record<string, CodecValue> | null;
-  if (o === null || typeof o !== 'object' || o['version'] !== META_VERSION) throw badMeta('unsupported version');
+  if (o === null || typeof o !== 'object' || (o['version'] !== META_VERSION && o['version'] !== META_VERSION_FULL)) throw badMeta('unsupported version');
+  const full = (f: string): string => (o['version'] === META_VERSION_FULL ? `${f}.${checkpointId.toString(16)}` : f);
   try {
     return {
       nextXid: o['nextXid'] as number,
-      tables: (o['tables'] as Record<string, string>[]).map((t) => ({ name: t['name']!, file: t['file']! })),
-      indexes: (o['indexes'] as Record<string, CodecValue>[]).map((x) => ({ def: indexDefFromValue(x['def']!), file: x['file'] as string | null })),
-      sequences: (o['sequences'] as [string, number][]).map(([n, s]) => [n, s]),
+      tables: (o['tables'] as Record<string, CodecValue>[]).map((t) => {
+        const deltas = (t['deltas'] ?? []) as string[];
+        if (typeof t['name'] !== 'string' || typeof t['file'] !== 'string' || !Array.isArray(deltas) || deltas.some((d) => typeof d !== 'string')) throw new Error('bad table entry');
+        return { name: t['name'], file: full(t['file']), deltas };
+      }),
+      indexes: (o['indexes'] as Record<string, CodecValue>[]).map((x) => ({ def: indexDefFromValue(x['def']!), file: x['file'] === null ? null : full(x['file'] as string) })),
+      sequences: o['sequences'] as CodecValue[],
     };
   } catch (e) {
     throw badMeta(e instanceof Error ? e.message : String(e));
@@ -159,14 +173,35 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   };
   report.checkpointId = control.checkpointId;
   const redoLsn = control.redoLsn;
-  const meta = parseMeta(control.meta);
+  const meta = parseMeta(control.meta, control.checkpointId);
   catalog.nextXid = Math.max(catalog.nextXid, meta.nextXid);
-  for (const { name, file } of meta.tables) {
-    const t = readFile(store.read(file, KIND_TABLE), (r) => Table.readFrom(r), (t) => t.dispose());
-    if (t.name !== name) throw invalidCheckpoint(file, `holds table "${t.name}", expected "${name}"`);
-    catalog.adoptTable(t);
+  // What each relation's files hold, so the first checkpoint after the open rewrites only
+  // what replay or later statements change.
+  const files: CheckpointFiles = { tables: new WeakMap(), indexes: new WeakMap() };
+  const loaded: Table[] = [];
+  try {
+    for (const { name, file, deltas } of meta.tables) {
+      const base = store.readFile(file, KIND_TABLE);
+      const baseBytes = base.length;
+      const t = readFile(base, (r) => Table.readFrom(r), (t) => t.dispose());
+      loaded.push(t);
+      let deltaBytes = 0;
+      for (const d of deltas) {
+        // A delta applies in place: a damaged one fails the whole open (the table is disposed).
+        const r = store.readFile(d, KIND_TABLE_DELTA);
+        deltaBytes += r.length;
+        readFile(r, (src) => t.applyDelta(src), () => undefined);
+      }
+      if (deltas.length > 0) t.releaseDeadRows();
+      if (t.name !== name) throw invalidCheckpoint(file, `holds table "${t.name}", expected "${name}"`);
+      t.markCheckpointed();
+      files.tables.set(t, { base: file, deltas, baseBytes, deltaBytes, changes: t.changes });
+    }
+  } catch (e) {
+    for (const t of loaded) t.dispose();
+    throw e;
   }
-  for (const [name, v] of meta.sequences) catalog.setSequence(name, v);
+  for (const v of meta.sequences) adoptSequence(catalog, v);
   for (const { def, file } of meta.indexes) {
     const table = catalog.getTable(def.table);
     if (table === undefined) throw badMeta(`index "${def.name}" of missing table "${def.table}"`);
@@ -178,7 +213,8 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
     if (file !== null && am !== null && am.load !== undefined) {
       const { dim, opclass } = indexShape(env, am, def, table);
       const options = am.parseOptions(new Map(def.options), dim);
-      idx = readFile(store.read(file, KIND_INDEX), (r) => am.load!({ dim, opclass, options, seed: env.seed, source: r }), (i) => i.dispose());
+      idx = readFile(store.readFile(file, KIND_INDEX), (r) => am.load!({ dim, opclass, options, seed: env.seed, source: r }), (i) => i.dispose());
+      files.indexes.set(idx, { file, table, changes: table.changes, vacuums: table.vacuums });
       report.indexesLoaded++;
     } else {
       idx = buildIndexStructure(env, def, table);
@@ -234,6 +270,7 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   const wal = Wal.start(fs, walDir(dir), replayed, walOpts);
   store.sweep();
   const durability = new Durability(fs, dir, wal, store, catalog, env.indexes, redoLsn);
+  durability.files = files;
   // The transactions rolled back above get an abort record, durably, before anything new is
   // logged: otherwise the next replay would find their row changes still in flight when a
   // later transaction changes the same rows (a delete of a row "being deleted" is 40001).
@@ -241,6 +278,26 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   if (rolledBackXids.length > 0) wal.flush();
   catalog.onChange = (c) => durability.log(c);
   return { durability, report };
+}
+
+/**
+ * Installs a sequence of the checkpoint's metadata. An old checkpoint's `[name, last issued]`
+ * (0: none) belongs to a serial column: its definition is the column's default one.
+ */
+function adoptSequence(catalog: Catalog, v: CodecValue): void {
+  if (!Array.isArray(v)) {
+    const q = sequenceFromValue(v);
+    catalog.adoptSequence(q.def, q.last, q.called);
+    return;
+  }
+  const [name, last] = v as [string, number];
+  let owner: { table: string; column: string; type: ColumnDef['type'] } | null = null;
+  for (const t of catalog.allTableNames()) {
+    const c = catalog.peekTable(t)!.def.columns.find((x) => x.sequence === name);
+    if (c !== undefined) owner = { table: t, column: c.name, type: c.type };
+  }
+  const def = defaultSequenceDef(name, owner?.type === 'int4' ? 'int4' : owner?.type === 'int2' ? 'int2' : 'int8', owner === null ? null : { table: owner.table, column: owner.column });
+  catalog.adoptSequence(def, last === 0 ? 1n : BigInt(last), last !== 0);
 }
 
 /** The catalog metadata of a new, empty database (checkpoint 0). */
@@ -343,7 +400,16 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       dropIndexTx(env, ddlTxn(r.xid), r.name);
       return;
     case 'sequence':
-      catalog.setSequence(r.name, r.value);
+      catalog.setSequence(r.name, r.last, r.called);
+      return;
+    case 'createSequence':
+      createSequenceTx(env, ddlTxn(r.xid), r.def, r.last, r.called);
+      return;
+    case 'alterSequence':
+      alterSequenceTx(env, ddlTxn(r.xid), r.name, r.def, r.last, r.called);
+      return;
+    case 'dropSequence':
+      dropSequenceTx(env, ddlTxn(r.xid), r.name);
       return;
     case 'alterTable':
       alterTableTx(env, ddlTxn(r.xid), r.name, r.def);

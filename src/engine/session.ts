@@ -4,6 +4,7 @@
  * connection.
  */
 import type { Catalog } from '../storage/catalog.js';
+import type { Sequence } from '../storage/sequence.js';
 import type { IndexAm, OrderedIndex, OrderedIndexAm, VectorIndex } from '../access/am.js';
 import type { EngineHooks, SqlEnv, TxnState } from '../sql/env.js';
 import type { PlanNode } from '../sql/plan/plan.js';
@@ -17,6 +18,8 @@ export class Session implements SqlEnv {
   readonly settings: Settings;
   readonly txn: TxnState = { inBlock: false, failed: false, implicit: false, xid: 0, writes: [], savepoints: [] };
   lastPlan: PlanNode | null = null;
+  /** currval and lastval state, by sequence object (its identity, as PostgreSQL's oid). */
+  readonly sequenceValues = { currval: new Map<Sequence, bigint>(), last: null as Sequence | null };
   /** LSN past the latest commit or DDL of this session that sync() has not yet waited for (0: none). */
   commitLsn = 0;
   /** Random values SQL draws (gen_random_uuid), seeded from the database seed. */

@@ -4,6 +4,7 @@
  * implements it once per session; the SQL layer never imports the engine or a concrete index.
  */
 import type { Catalog, DdlUndo } from '../storage/catalog.js';
+import type { Sequence } from '../storage/sequence.js';
 import type { Table } from '../storage/table.js';
 import type { BuildProgress, IndexAm, OrderedIndex, OrderedIndexAm, VectorIndex } from '../access/am.js';
 import type { Settings } from './settings.js';
@@ -119,4 +120,9 @@ export interface SqlEnv {
   readonly timestamps: { transactionUs: bigint; statementUs: bigint };
   /** The plan of the last SELECT executed, for EXPLAIN-free plan assertions in tests. */
   lastPlan: PlanNode | null;
+  /**
+   * The session's sequence values (PostgreSQL's SeqTable): what nextval or setval last gave per
+   * sequence (currval) and the sequence nextval last advanced (lastval).
+   */
+  readonly sequenceValues: { currval: Map<Sequence, bigint>; last: Sequence | null };
 }

@@ -10,6 +10,7 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { Table, type ColumnDef, type TableDef, type Value } from './table.js';
+import { checkSetval, defaultSequenceDef, freshState, nextvalStep, type Sequence, type SequenceDef, type SequenceType } from './sequence.js';
 
 /**
  * One key of an index (PostgreSQL's pg_index.indkey entry with its indexprs / indclass /
@@ -82,7 +83,10 @@ export type Change =
   | { kind: 'abort'; xid: number }
   | { kind: 'createIndex'; xid: number; def: IndexDef }
   | { kind: 'dropIndex'; xid: number; name: string }
-  | { kind: 'sequence'; name: string; value: number }
+  | { kind: 'sequence'; name: string; last: bigint; called: boolean }
+  | { kind: 'createSequence'; xid: number; def: SequenceDef; last: bigint; called: boolean }
+  | { kind: 'alterSequence'; xid: number; name: string; def: SequenceDef; last: bigint; called: boolean }
+  | { kind: 'dropSequence'; xid: number; name: string }
   | { kind: 'rollbackTo'; xid: number; undo: readonly UndoneWrite[] }
   | { kind: 'alterTable'; xid: number; name: string; def: TableDef }
   | { kind: 'addColumn'; xid: number; name: string; column: ColumnDef; fill: Value }
@@ -129,7 +133,7 @@ export function concurrentUpdateError(): PgError {
 export class Catalog {
   private readonly tables = new Map<string, Table>();
   private readonly indexes = new Map<string, IndexDef>();
-  private readonly sequences = new Map<string, number>();
+  private readonly sequences = new Map<string, Sequence>();
   /** Bumped by every DDL change; prepared statements re-analyze when it moves. */
   version = 0;
   /** The next transaction id to hand out (1 is the first; ids are never reused). */
@@ -268,9 +272,19 @@ export class Catalog {
     return defs.filter((d) => !hidden(d.name) && !hidden(d.table));
   }
 
-  /** Sequences and their last issued values (0 = none issued). */
-  allSequences(): [string, number][] {
-    return [...this.sequences.entries()];
+  /** Every sequence, whatever the transactions in flight (checkpoints, dumps), in creation order. */
+  allSequences(): Sequence[] {
+    return [...this.sequences.values()];
+  }
+
+  /**
+   * A sequence by name as the {@link viewer} sees it (live: nextval changes its state).
+   * @throws PgError 55P03 when another transaction's uncommitted DDL holds it exclusively.
+   */
+  getSequence(name: string): Sequence | undefined {
+    const q = this.sequences.get(name);
+    if (q === undefined || this.locks.size === 0) return q;
+    return this.visible(name) ? q : undefined;
   }
 
   /**
@@ -302,7 +316,7 @@ export class Catalog {
     this.onChange?.({ kind: 'createTable', xid, def, sequences });
     const t = new Table(def);
     this.tables.set(def.name, t);
-    for (const s of sequences) this.sequences.set(s, 0);
+    for (const s of sequences) this.sequences.set(s, ownedSequence(def, s));
     this.lockRelation(def.name, xid, 'create');
     this.version++;
     const ddl: DdlUndo = {
@@ -325,9 +339,109 @@ export class Catalog {
     this.version++;
   }
 
-  /** Sets a sequence's last issued value (recovery only; not logged). */
-  setSequence(name: string, value: number): void {
-    this.sequences.set(name, value);
+  /**
+   * Sets a sequence's state from a log record or a checkpoint (recovery only; not logged). A
+   * sequence the catalog does not hold is ignored (its table's record was not replayed).
+   */
+  setSequence(name: string, last: bigint, called: boolean): void {
+    const q = this.sequences.get(name);
+    if (q !== undefined) q.state = { last, logCnt: 0, called, needsLog: false };
+  }
+
+  /** Installs a sequence read from a checkpoint (recovery only; not logged). */
+  adoptSequence(def: SequenceDef, last: bigint, called: boolean): void {
+    this.sequences.set(def.name, { def, state: { last, logCnt: 0, called, needsLog: false } });
+  }
+
+  /**
+   * After a checkpoint: the next nextval of every sequence logs again, so that replay from the
+   * checkpoint never hands out a value given out after it (PostgreSQL compares the sequence
+   * page's LSN with the redo pointer).
+   */
+  sequencesCheckpointed(): void {
+    for (const q of this.sequences.values()) q.state.needsLog = true;
+  }
+
+  /**
+   * CREATE SEQUENCE for transaction `xid` (invisible to others until it ends).
+   * @throws PgError 42P07 when the name is taken; 55P03 when another transaction holds it.
+   */
+  createSequence(def: SequenceDef, xid = 0, last: bigint = def.start, called = false): DdlUndo {
+    if (this.relationExists(def.name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
+    this.onChange?.({ kind: 'createSequence', xid, def, last, called });
+    const q: Sequence = { def, state: { ...freshState(last), called } };
+    this.sequences.set(def.name, q);
+    this.lockRelation(def.name, xid, 'create');
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        if (this.sequences.get(def.name) === q) this.sequences.delete(def.name);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * ALTER SEQUENCE for transaction `xid`: a new definition (a new name renames it) and state;
+   * the undo restores both (nextval calls in between are lost with it, as PostgreSQL's
+   * transactional ALTER SEQUENCE loses them).
+   * @throws PgError 42P01 when missing; 42P07 when the new name is taken; 55P03.
+   */
+  alterSequence(name: string, def: SequenceDef, last: bigint, called: boolean, xid = 0, logCnt = 0): DdlUndo {
+    const q = this.sequences.get(name);
+    if (q === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    const renamed = def.name !== name;
+    if (renamed && this.relationExists(def.name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
+    this.lockRelation(name, xid, 'exclusive');
+    if (renamed) this.lockRelation(def.name, xid, 'create');
+    this.onChange?.({ kind: 'alterSequence', xid, name, def, last, called });
+    if (logCnt > 0 && called) {
+      // log_cnt kept (a rename, OWNED BY): the values nextval may still hand out unlogged
+      // must not come back after a crash, so their end is logged as nextval would have.
+      let ahead = last + BigInt(logCnt) * def.increment;
+      if (ahead > def.max) ahead = def.max;
+      if (ahead < def.min) ahead = def.min;
+      this.onChange?.({ kind: 'sequence', name: def.name, last: ahead, called: true });
+    }
+    // Changed in place: the object is the sequence's identity (PostgreSQL's oid), which the
+    // sessions' currval state refers to.
+    const old = { def: q.def, state: q.state };
+    q.def = def;
+    q.state = { last, logCnt, called, needsLog: q.state.needsLog };
+    this.sequences.delete(name);
+    this.sequences.set(def.name, q);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        this.sequences.delete(def.name);
+        q.def = old.def;
+        q.state = old.state;
+        this.sequences.set(name, q);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * DROP SEQUENCE for transaction `xid`; the undo puts it back with its state.
+   * @throws PgError 42P01 when missing; 55P03 when another transaction holds it.
+   */
+  dropSequence(name: string, xid = 0): DdlUndo {
+    const q = this.sequences.get(name);
+    if (q === undefined) throw new PgError(SQLSTATE.undefined_table, `sequence "${name}" does not exist`);
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'dropSequence', xid, name });
+    this.sequences.delete(name);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        this.sequences.set(name, q);
+        this.version++;
+      },
+    };
   }
 
   /**
@@ -343,13 +457,11 @@ export class Catalog {
     for (const d of defs) this.lockRelation(d.name, xid, 'exclusive');
     this.lockRelation(name, xid, 'exclusive');
     this.onChange?.({ kind: 'dropTable', xid, name });
-    const seqs: [string, number][] = [];
+    const seqs: Sequence[] = [];
     for (const d of defs) this.indexes.delete(d.name);
-    for (const c of t.def.columns) {
-      if (c.sequence === null) continue;
-      seqs.push([c.sequence, this.sequences.get(c.sequence) ?? 0]);
-      this.sequences.delete(c.sequence);
-    }
+    // The sequences OWNED BY one of its columns (serial, identity) go with it.
+    for (const q of this.sequences.values()) if (q.def.ownedBy?.table === name) seqs.push(q);
+    for (const q of seqs) this.sequences.delete(q.def.name);
     this.tables.delete(name);
     this.version++;
     return {
@@ -357,8 +469,7 @@ export class Catalog {
       undo: () => {
         this.tables.set(name, t);
         for (const d of defs) this.indexes.set(d.name, d);
-        // nextval is never undone: a sequence keeps the values it issued meanwhile.
-        for (const [s, v] of seqs) this.sequences.set(s, Math.max(v, this.sequences.get(s) ?? 0));
+        for (const q of seqs) this.sequences.set(q.def.name, q);
         this.version++;
       },
     };
@@ -588,6 +699,7 @@ export class Catalog {
     this.onChange?.({ kind: 'alterTable', xid, name, def });
     const old = t.def;
     const restore = this.snapshotAround(name);
+    const restoreOwners = this.renameOwners(name, old, def);
     t.replaceDef(def);
     if (renamed) {
       this.tables.delete(name);
@@ -609,9 +721,30 @@ export class Catalog {
           this.tables.set(name, t);
         }
         restore();
+        restoreOwners();
         t.replaceDef(old);
         this.version++;
       },
+    };
+  }
+
+  /**
+   * Points the OWNED BY of sequences owned by table `name` at its new definition (a renamed
+   * table or column: same column positions); returns the undo.
+   */
+  private renameOwners(name: string, old: TableDef, def: TableDef): () => void {
+    const changed: [Sequence, SequenceDef][] = [];
+    for (const q of this.sequences.values()) {
+      const o = q.def.ownedBy;
+      if (o === null || o.table !== name) continue;
+      const i = old.columns.findIndex((c) => c.name === o.column);
+      const column = i >= 0 && i < def.columns.length ? def.columns[i]!.name : o.column;
+      if (column === o.column && def.name === name) continue;
+      changed.push([q, q.def]);
+      q.def = { ...q.def, ownedBy: { table: def.name, column } };
+    }
+    return () => {
+      for (const [q, d] of changed) q.def = d;
     };
   }
 
@@ -716,12 +849,34 @@ export class Catalog {
     return this.replaceTable(name, t, fresh);
   }
 
-  /** nextval(): advances and returns the sequence (not undone by ROLLBACK, as PostgreSQL). */
-  nextval(name: string): number {
-    const v = (this.sequences.get(name) ?? 0) + 1;
-    this.onChange?.({ kind: 'sequence', name, value: v });
-    this.sequences.set(name, v);
-    return v;
+  /**
+   * nextval(): advances and returns the sequence (not undone by ROLLBACK, as PostgreSQL),
+   * logging 32 values ahead when the values logged before are used up (sequence.ts).
+   * @throws PgError 42P01 when it does not exist; 2200H at its bound without CYCLE.
+   */
+  nextval(name: string): bigint {
+    const q = this.sequenceOrThrow(name);
+    const step = nextvalStep(q);
+    if (step.logLast !== null) this.onChange?.({ kind: 'sequence', name, last: step.logLast, called: true });
+    q.state = step.state;
+    return step.value;
+  }
+
+  /**
+   * setval(): sets the sequence's state now (logged at once, never undone).
+   * @throws PgError 42P01 when it does not exist; 22003 outside its bounds.
+   */
+  setval(name: string, value: bigint, called: boolean): void {
+    const q = this.sequenceOrThrow(name);
+    checkSetval(q.def, value);
+    this.onChange?.({ kind: 'sequence', name, last: value, called });
+    q.state = { last: value, logCnt: 0, called, needsLog: false };
+  }
+
+  private sequenceOrThrow(name: string): Sequence {
+    const q = this.getSequence(name);
+    if (q === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    return q;
   }
 
   /** Frees every table's arena blocks without recording changes (the database is closing). */
@@ -732,4 +887,12 @@ export class Catalog {
     this.sequences.clear();
     this.locks.clear();
   }
+}
+
+/** The sequence of serial or identity column `def.<column whose sequence is name>`: defaults, owned by it. */
+function ownedSequence(def: TableDef, name: string): Sequence {
+  const c = def.columns.find((x) => x.sequence === name);
+  const type: SequenceType = c?.type === 'int2' ? 'int2' : c?.type === 'int4' ? 'int4' : 'int8';
+  const d = defaultSequenceDef(name, type, c === undefined ? null : { table: def.name, column: c.name });
+  return { def: d, state: freshState(d.start) };
 }

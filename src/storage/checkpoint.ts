@@ -25,7 +25,9 @@
  * The control file (`vecgres.control`, like PostgreSQL's global/pg_control) is a small
  * checkpoint file naming the latest complete checkpoint: its id, redo LSN and files.
  * {@link CheckpointStore} writes each checkpoint's files under new names and switches to them
- * by rewriting the control file, so a checkpoint interrupted by a crash is invisible.
+ * by rewriting the control file, so a checkpoint interrupted by a crash is invisible. A
+ * checkpoint may also keep naming files of earlier ones (incremental checkpoints: relations
+ * nothing changed are not rewritten); a file is deleted only once no control file names it.
  */
 import { assert } from '../common/assert.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
@@ -466,7 +468,8 @@ export function readControl(fs: StorageBackend, dataDir: string): ControlData | 
  * Generations of checkpoint files under `<dataDir>/<subdir>`, switched atomically through the
  * control file. Checkpoint n writes its files as `<name>.<n in hex>`, so they never overwrite
  * the files of checkpoint n-1 that recovery may still need; writing the control file is the
- * commit point; the old generation is deleted after it.
+ * commit point; the files of the old generation that the new one does not keep
+ * ({@link CheckpointBuilder.keep}) are deleted after it.
  *
  * Intended use by the engine, synchronously (no awaits, so the state is consistent at redo):
  *   const redo = wal.insertLsn; wal.flush();           // WAL-before-data
@@ -576,6 +579,17 @@ export class CheckpointStore {
     return CheckpointReader.open(this.fs, joinPath(this.dir, file), kind);
   }
 
+  /**
+   * Opens file `file` (its full name with the generation suffix, as the control file lists it)
+   * of the latest checkpoint: a file an older checkpoint wrote and later ones kept naming.
+   * @throws PgError XX001 naming the file if damaged, or if the control file does not list it.
+   */
+  readFile(file: string, kind?: number): CheckpointReader {
+    assert(this.current !== null, 'no checkpoint to read');
+    if (!this.current.files.includes(file)) throw invalidCheckpoint(joinPath(this.dataDir, CONTROL_FILE_NAME), `metadata names file "${file}" that the checkpoint does not list`);
+    return CheckpointReader.open(this.fs, joinPath(this.dir, file), kind);
+  }
+
   /** Starts the next checkpoint, whose replay will begin at `redoLsn`. */
   begin(redoLsn: number): CheckpointBuilder {
     assert(this.opened, 'CheckpointStore.open() must run before a checkpoint');
@@ -604,6 +618,8 @@ export class CheckpointStore {
 export class CheckpointBuilder {
   private readonly files: string[] = [];
   private readonly open = new Set<CheckpointWriter>();
+  /** Files of earlier checkpoints named again ({@link keep}): never removed by an abort. */
+  private readonly kept = new Set<string>();
   /** Set once the control file may name this checkpoint: from then on its files must stay. */
   private committing = false;
 
@@ -614,10 +630,28 @@ export class CheckpointBuilder {
     readonly redoLsn: number,
   ) {}
 
+  /** The full name (with this checkpoint's generation suffix) that `file(name)` writes. */
+  fileName(name: string): string {
+    return `${name}.${this.checkpointId.toString(16)}`;
+  }
+
+  /**
+   * Names file `file` of the latest checkpoint (its full name) as part of this one too, without
+   * rewriting it: an incremental checkpoint keeps the files of relations nothing changed. The
+   * sweep of the previous generation then leaves it in place.
+   */
+  keep(file: string): void {
+    const latest = this.store.latest;
+    assert(latest !== null && latest.files.includes(file), `kept file ${file} is not part of the latest checkpoint`);
+    assert(!this.files.includes(file), `file ${file} named twice`);
+    this.files.push(file);
+    this.kept.add(file);
+  }
+
   /** A writer for file `name` of this checkpoint; call its `commit()` when done. */
   file(name: string, kind: number): CheckpointWriter {
     assert(!name.includes('/') && !name.endsWith('.tmp'), 'checkpoint file names are plain');
-    const file = `${name}.${this.checkpointId.toString(16)}`;
+    const file = this.fileName(name);
     assert(!this.files.includes(file), `file ${name} written twice`);
     this.files.push(file);
     const w = CheckpointWriter.create(this.fs, joinPath(this.store.dir, file), { lsn: this.redoLsn, kind, syncDir: false });
@@ -646,6 +680,6 @@ export class CheckpointBuilder {
   abort(): void {
     for (const w of this.open) w.abort();
     if (this.committing) return;
-    for (const f of this.files) tryUnlink(this.fs, joinPath(this.store.dir, f));
+    for (const f of this.files) if (!this.kept.has(f)) tryUnlink(this.fs, joinPath(this.store.dir, f));
   }
 }

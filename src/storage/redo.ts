@@ -26,16 +26,23 @@
  *     14  DROP_COLUMN    table name, column number varuint
  *     15  REWRITE_COLUMN table name, column number varuint, the new column (one-column table
  *                        definition), varuint n, n codec values (one per live row, in order)
+ *     40  SEQUENCE_SET   sequence name, last_value (codec bigint), is_called u8: where the
+ *                        sequence stands after replay (nextval logs 32 values ahead; setval
+ *                        logs its value); replaces SEQUENCE, which only read old logs
+ *     41  CREATE_SEQUENCE the sequence (sequence.ts sequenceToValue: definition and state)
+ *     42  ALTER_SEQUENCE old name, the sequence (a new name renames it)
+ *     43  DROP_SEQUENCE  sequence name
  *
  * Row, DDL, ROLLBACK_TO and COMMIT/ABORT records carry their transaction id in the header:
  * DDL is transactional (recovery undoes the DDL of a transaction without a commit record).
- * SEQUENCE records carry 0 (nextval is never undone). DDL records of logs written before DDL
+ * SEQUENCE and SEQUENCE_SET records carry 0 (nextval and setval are never undone). DDL records of logs written before DDL
  * was transactional carry 0 and are applied as committed.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { ByteReader, ByteWriter, CodecValue } from './codec.js';
 import { columnKey, type Change, type IndexDef, type IndexKey, type UndoneWrite } from './catalog.js';
 import { tableDefFromValue, tableDefToValue, type ColumnDef, type TableDef, type Value } from './table.js';
+import { sequenceFromValue, sequenceToValue, type SequenceDef } from './sequence.js';
 
 export const REDO_CREATE_TABLE = 1;
 export const REDO_DROP_TABLE = 2;
@@ -52,6 +59,10 @@ export const REDO_ALTER_TABLE = 12;
 export const REDO_ADD_COLUMN = 13;
 export const REDO_DROP_COLUMN = 14;
 export const REDO_REWRITE_COLUMN = 15;
+export const REDO_SEQUENCE_SET = 40;
+export const REDO_CREATE_SEQUENCE = 41;
+export const REDO_ALTER_SEQUENCE = 42;
+export const REDO_DROP_SEQUENCE = 43;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -64,7 +75,10 @@ export type Redo =
   | { kind: 'abort'; xid: number }
   | { kind: 'createIndex'; xid: number; def: IndexDef }
   | { kind: 'dropIndex'; xid: number; name: string }
-  | { kind: 'sequence'; name: string; value: number }
+  | { kind: 'sequence'; name: string; last: bigint; called: boolean }
+  | { kind: 'createSequence'; xid: number; def: SequenceDef; last: bigint; called: boolean }
+  | { kind: 'alterSequence'; xid: number; name: string; def: SequenceDef; last: bigint; called: boolean }
+  | { kind: 'dropSequence'; xid: number; name: string }
   | { kind: 'rollbackTo'; xid: number; undo: UndoneWrite[] }
   | { kind: 'alterTable'; xid: number; name: string; def: TableDef }
   | { kind: 'addColumn'; xid: number; name: string; column: ColumnDef; fill: Value }
@@ -174,8 +188,17 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
       }
       return { type: REDO_ROLLBACK_TO, xid: c.xid };
     case 'sequence':
-      w.string(c.name).varuint(c.value);
-      return { type: REDO_SEQUENCE, xid: 0 };
+      w.string(c.name).value(c.last).u8(c.called ? 1 : 0);
+      return { type: REDO_SEQUENCE_SET, xid: 0 };
+    case 'createSequence':
+      w.value(sequenceToValue(c.def, c));
+      return { type: REDO_CREATE_SEQUENCE, xid: c.xid };
+    case 'alterSequence':
+      w.string(c.name).value(sequenceToValue(c.def, c));
+      return { type: REDO_ALTER_SEQUENCE, xid: c.xid };
+    case 'dropSequence':
+      w.string(c.name);
+      return { type: REDO_DROP_SEQUENCE, xid: c.xid };
     case 'alterTable':
       w.string(c.name).value(tableDefToValue(c.def));
       return { type: REDO_ALTER_TABLE, xid: c.xid };
@@ -244,9 +267,27 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
       return { kind: 'rollbackTo', xid, undo };
     }
     case REDO_SEQUENCE: {
+      // An old log's nextval record: a value no nextval before it exceeded (increment 1).
       const name = r.string();
-      return { kind: 'sequence', name, value: r.varuint() };
+      return { kind: 'sequence', name, last: BigInt(r.varuint()), called: true };
     }
+    case REDO_SEQUENCE_SET: {
+      const name = r.string();
+      const last = r.readValue();
+      if (typeof last !== 'bigint') throw new PgError(SQLSTATE.data_corrupted, 'invalid sequence value');
+      return { kind: 'sequence', name, last, called: r.u8() === 1 };
+    }
+    case REDO_CREATE_SEQUENCE: {
+      const q = sequenceFromValue(r.readValue());
+      return { kind: 'createSequence', xid, def: q.def, last: q.last, called: q.called };
+    }
+    case REDO_ALTER_SEQUENCE: {
+      const name = r.string();
+      const q = sequenceFromValue(r.readValue());
+      return { kind: 'alterSequence', xid, name, def: q.def, last: q.last, called: q.called };
+    }
+    case REDO_DROP_SEQUENCE:
+      return { kind: 'dropSequence', xid, name: r.string() };
     case REDO_ALTER_TABLE: {
       const name = r.string();
       return { kind: 'alterTable', xid, name, def: tableDefFromValue(r.readValue()) };

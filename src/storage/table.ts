@@ -25,7 +25,7 @@ import { kernelsOf } from '../kernels/fast.js';
 import { memories } from '../kernels/memories.js';
 import { assert } from '../common/assert.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { ByteWriter, type CodecValue } from './codec.js';
+import { ByteReader, ByteWriter, type CodecValue } from './codec.js';
 import { readBlock, writeBlock, type ByteSink, type ByteSource } from './stream.js';
 import { PackedColumn, type PackedKind, type PackedValue } from './packed_column.js';
 import { SegmentedRows, releaseDeadSegments } from './segments.js';
@@ -38,6 +38,10 @@ import type { Interval } from '../types/interval.js';
 
 /** Format version of a table's checkpoint payload ({@link Table.writeTo}). */
 export const TABLE_FILE_VERSION = 1;
+/** Format version of a table delta's payload ({@link Table.writeDelta}). */
+export const TABLE_DELTA_VERSION = 1;
+/** A delta's block is flushed once it holds this many bytes (blocks stay far below BLOCK_BYTES_MAX). */
+const DELTA_BLOCK_BYTES = 1024 * 1024;
 /** Rows of scalar values per block in a table file. */
 const SCALAR_BLOCK_ROWS = 8192;
 
@@ -125,6 +129,35 @@ export interface PreparedRow {
   readonly blocks: number[];
 }
 
+/**
+ * The primary-key map (key -> rowId) that remembers which keys changed since
+ * {@link clearChanged}, so a checkpoint delta writes only those entries.
+ */
+export class KeyMap extends Map<unknown, number> {
+  /** Keys set or deleted since the last checkpoint (null until the first checkpoint mark). */
+  changed: Set<unknown> | null = null;
+
+  override set(k: unknown, v: number): this {
+    this.changed?.add(k);
+    return super.set(k, v);
+  }
+
+  override delete(k: unknown): boolean {
+    this.changed?.add(k);
+    return super.delete(k);
+  }
+
+  override clear(): void {
+    for (const k of this.keys()) this.changed?.add(k);
+    super.clear();
+  }
+
+  /** Starts tracking afresh (after a checkpoint wrote the map's state). */
+  clearChanged(): void {
+    this.changed = new Set();
+  }
+}
+
 /** Storage for one vector column. */
 class VectorColumn {
   /** Fixed dimension, or -1 for per-row blocks. */
@@ -168,13 +201,28 @@ export class Table {
   /** halfvec / sparsevec / bit / varbit columns (packed_column.ts). */
   private readonly packed: (PackedColumn | null)[];
   /** Primary key values -> rowId (single-column keys as the value; composite as a joined string). */
-  readonly pkey = new Map<unknown, number>();
+  readonly pkey = new KeyMap();
   /** Inserting transaction per slot while uncommitted (0 = committed). */
   xmin = new Int32Array(0);
   /** Deleting transaction per slot while it is in flight (0 = none). */
   xmax = new Int32Array(0);
   /** Slots with a non-zero xmin or xmax (rows of in-flight transactions). */
   pendingRows = 0;
+  /**
+   * Changes to the stored state (rows, row versions, definition, columns): a checkpoint that
+   * finds the count it saw last time rewrites nothing for this table.
+   */
+  changes = 0;
+  /** VACUUMs (they change the table's indexes but none of its stored state). */
+  vacuums = 0;
+  /** Slots the table had at the last checkpoint mark; later slots go whole into a delta. */
+  private markedSlots = 0;
+  /** 1 bit per slot below {@link markedSlots} whose live bit, xmin or xmax changed since the mark. */
+  private changedBits = new Uint32Array(0);
+  /** Slots set in {@link changedBits}. */
+  changedSlots = 0;
+  /** Columns were added or removed since the mark: a delta cannot say it, the next file is whole. */
+  layoutChanged = false;
 
   constructor(def: TableDef) {
     this.def = def;
@@ -184,6 +232,32 @@ export class Table {
       const k = packedKind(c.type);
       return k === null ? null : new PackedColumn(k, c.typmod);
     });
+  }
+
+  /** Records a change of slot `rowId`'s live bit or row versions (for the next checkpoint delta). */
+  private touch(rowId: number): void {
+    this.changes++;
+    if (rowId < this.markedSlots && (this.changedBits[rowId >>> 5]! & (1 << (rowId & 31))) === 0) {
+      this.changedBits[rowId >>> 5]! |= 1 << (rowId & 31);
+      this.changedSlots++;
+    }
+  }
+
+  /**
+   * Checkpoint only: the state as of now is in the checkpoint files; later changes are tracked
+   * from here (what {@link writeDelta} writes).
+   */
+  markCheckpointed(): void {
+    this.markedSlots = this.slots;
+    this.changedBits.fill(0);
+    this.changedSlots = 0;
+    this.layoutChanged = false;
+    this.pkey.clearChanged();
+  }
+
+  /** Rows a delta written now would carry: slots changed below the mark plus slots appended since. */
+  get deltaRows(): number {
+    return this.changedSlots + (this.slots - this.markedSlots);
   }
 
   /**
@@ -196,6 +270,7 @@ export class Table {
       'replaceDef keeps the stored columns',
     );
     this.def = def;
+    this.changes++;
   }
 
   /**
@@ -235,6 +310,8 @@ export class Table {
       this.packed.push(null);
     }
     this.def = def;
+    this.changes++;
+    this.layoutChanged = true;
   }
 
   /**
@@ -250,6 +327,8 @@ export class Table {
     this.vectors.splice(col, 1);
     this.packed.splice(col, 1);
     this.def = def;
+    this.changes++;
+    this.layoutChanged = true;
     return out;
   }
 
@@ -282,6 +361,8 @@ export class Table {
     this.vectors.splice(col, 0, c.vector);
     this.packed.splice(col, 0, c.packed);
     this.def = def;
+    this.changes++;
+    this.layoutChanged = true;
   }
 
   /** Catalog only: frees the storage of a column taken by {@link detachColumn}. */
@@ -340,6 +421,7 @@ export class Table {
 
   /** Catalog only: records an in-flight delete by `xid` (xmax). */
   setXmax(rowId: number, xid: number): void {
+    this.touch(rowId);
     const was = this.xmin[rowId]! !== 0 || this.xmax[rowId]! !== 0;
     this.xmax[rowId] = xid;
     const is = this.xmin[rowId]! !== 0 || xid !== 0;
@@ -348,6 +430,7 @@ export class Table {
 
   /** Catalog only: marks the insert of `rowId` committed (xmin 0). */
   clearXmin(rowId: number): void {
+    this.touch(rowId);
     const was = this.xmin[rowId]! !== 0 || this.xmax[rowId]! !== 0;
     this.xmin[rowId] = 0;
     const is = this.xmax[rowId]! !== 0;
@@ -541,6 +624,7 @@ export class Table {
     this.liveBits[rowId >>> 5]! |= 1 << (rowId & 31);
     this.slots = rowId + 1;
     this.liveCount++;
+    this.changes++;
     if (xid !== 0) {
       this.xmin[rowId] = xid;
       this.pendingRows++;
@@ -551,6 +635,7 @@ export class Table {
   /** Catalog only: marks a row dead (delete, or undo of an insert). Its slot is not reused. */
   killRow(rowId: number): void {
     assert(this.isLive(rowId), 'killRow of a live row');
+    this.touch(rowId);
     if (this.xmin[rowId]! !== 0 || this.xmax[rowId]! !== 0) {
       this.xmin[rowId] = 0;
       this.xmax[rowId] = 0;
@@ -575,6 +660,7 @@ export class Table {
       else this.vectors[c]!.nulls[rowId] = 1;
     }
     this.slots = rowId + 1;
+    this.changes++;
     return rowId;
   }
 
@@ -769,12 +855,145 @@ export class Table {
   }
 
   /**
+   * Streams the changes since the last {@link markCheckpointed} to `sink` (a checkpoint delta
+   * file), so that {@link applyDelta} over the table as it was at the mark gives the table as
+   * it is now. A slot's values never change once written (an UPDATE appends a new version), so
+   * a slot below the mark carries only its live bit and row versions; appended slots carry
+   * everything. Must not be used when {@link layoutChanged} (columns added or dropped: write
+   * the whole table). Layout, every block a u32 length + codec bytes (stream.ts):
+   *
+   *   block   version u32, def (codec value), fromSlots varuint, slots varuint,
+   *           changed varuint, keys varuint
+   *   blocks  changed slots below fromSlots, ascending: (rowId varuint, live u8,
+   *           xmin varuint, xmax varuint) each
+   *   blocks  slots fromSlots .. slots-1 in order: live u8, then if live xmin varuint,
+   *           xmax varuint and one codec value per column
+   *   blocks  changed primary-key entries: (key value, rowId varint, -1 = absent) each
+   *
+   * Blocks are cut at about 1 MiB. Memory use is one block whatever the table's size.
+   */
+  writeDelta(sink: ByteSink): void {
+    assert(!this.layoutChanged, 'a delta cannot carry a change of columns');
+    const w = new ByteWriter(4096);
+    const keys = this.pkey.changed ?? new Set<unknown>();
+    w.u32(TABLE_DELTA_VERSION).value(tableDefToValue(this.def)).varuint(this.markedSlots).varuint(this.slots).varuint(this.changedSlots).varuint(keys.size);
+    writeBlock(sink, w);
+    const flushIfFull = (): void => {
+      if (w.pos >= DELTA_BLOCK_BYTES) writeBlock(sink, w);
+    };
+    const words = (this.markedSlots + 31) >>> 5;
+    let seen = 0;
+    for (let i = 0; i < words && seen < this.changedSlots; i++) {
+      let bits = this.changedBits[i]!;
+      while (bits !== 0) {
+        const b = 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        const r = (i << 5) + b;
+        w.varuint(r).u8(this.isLive(r) ? 1 : 0).varuint(this.xmin[r]! >>> 0).varuint(this.xmax[r]! >>> 0);
+        seen++;
+        flushIfFull();
+      }
+    }
+    assert(seen === this.changedSlots, 'changed-slot count matches the bitmap');
+    if (w.pos > 0) writeBlock(sink, w);
+    const cols = this.def.columns.length;
+    for (let r = this.markedSlots; r < this.slots; r++) {
+      if (!this.isLive(r)) {
+        w.u8(0);
+      } else {
+        w.u8(1).varuint(this.xmin[r]! >>> 0).varuint(this.xmax[r]! >>> 0);
+        for (let c = 0; c < cols; c++) w.value(this.get(c, r) as CodecValue);
+      }
+      flushIfFull();
+    }
+    if (w.pos > 0) writeBlock(sink, w);
+    for (const k of keys) {
+      const r = this.pkey.get(k);
+      w.value(k as CodecValue).varint(r === undefined ? -1 : r);
+      flushIfFull();
+    }
+    if (w.pos > 0) writeBlock(sink, w);
+  }
+
+  /**
+   * Applies a delta written by {@link writeDelta} to this table, which must be in the state
+   * the delta starts from (as read from the base file and the earlier deltas). The caller
+   * verifies the source's checksum before publishing the table.
+   * @throws PgError XX001 when the bytes do not describe a delta of this table's state;
+   *   53200 when the arena cannot hold the appended rows.
+   */
+  applyDelta(src: ByteSource): void {
+    const head = readBlock(src);
+    const version = head.u32();
+    if (version !== TABLE_DELTA_VERSION) throw new PgError(SQLSTATE.data_corrupted, `unsupported table delta version ${version}`);
+    const def = tableDefFromValue(head.readValue());
+    const fromSlots = head.varuint();
+    const slots = head.varuint();
+    const changed = head.varuint();
+    const keys = head.varuint();
+    if (fromSlots !== this.slots || slots < fromSlots) {
+      throw new PgError(SQLSTATE.data_corrupted, `table delta covers slots ${fromSlots} to ${slots}, but the table has ${this.slots}`);
+    }
+    if (def.columns.length !== this.def.columns.length || def.columns.some((c, i) => c.type !== this.def.columns[i]!.type || c.typmod !== this.def.columns[i]!.typmod)) {
+      throw new PgError(SQLSTATE.data_corrupted, 'table delta changes the stored columns');
+    }
+    this.def = def;
+    const corrupt = (what: string): PgError => new PgError(SQLSTATE.data_corrupted, `table delta: ${what}`);
+    let b = new ByteReader(new Uint8Array(0));
+    const next = (): ByteReader => {
+      while (b.remaining === 0) b = readBlock(src);
+      return b;
+    };
+    for (let i = 0; i < changed; i++) {
+      const r = next().varuint();
+      const live = b.u8() === 1;
+      const xmin = b.varuint() | 0;
+      const xmax = b.varuint() | 0;
+      if (r >= fromSlots) throw corrupt(`changed slot ${r} past ${fromSlots}`);
+      const wasLive = this.isLive(r);
+      if (live && !wasLive) throw corrupt(`dead slot ${r} comes back to life`);
+      const wasPending = wasLive && (this.xmin[r]! !== 0 || this.xmax[r]! !== 0);
+      if (!live && wasLive) {
+        this.liveBits[r >>> 5]! &= ~(1 << (r & 31));
+        this.liveCount--;
+      }
+      this.xmin[r] = live ? xmin : 0;
+      this.xmax[r] = live ? xmax : 0;
+      const isPending = live && (xmin !== 0 || xmax !== 0);
+      if (wasPending !== isPending) this.pendingRows += isPending ? 1 : -1;
+    }
+    const cols = this.def.columns.length;
+    const row: Value[] = new Array<Value>(cols);
+    for (let r = fromSlots; r < slots; r++) {
+      const live = next().u8() === 1;
+      if (!live) {
+        this.appendDeadSlot();
+        continue;
+      }
+      const xmin = b.varuint() | 0;
+      const xmax = b.varuint() | 0;
+      for (let c = 0; c < cols; c++) row[c] = b.readValue() as Value;
+      this.commitRow(this.prepareRow(row), row, xmin);
+      if (xmax !== 0) this.setXmax(r, xmax);
+    }
+    for (let i = 0; i < keys; i++) {
+      const k = next().readValue();
+      const r = b.varint();
+      if (r < 0) this.pkey.delete(k);
+      else if (r >= slots) throw corrupt(`key of slot ${r} past ${slots}`);
+      else this.pkey.set(k, r);
+    }
+    if (b.remaining !== 0) throw corrupt('bytes after the last entry');
+  }
+
+  /**
    * VACUUM: gives back the memory of dead rows that no transaction can see any more (a dead
    * slot is never reused, and no reader looks at it): whole segments of dead rows and the
    * per-row blocks of dead rows. Row ids and the checkpoint format do not change (a released
    * segment is written as zeros, as dead rows' bytes are never read back).
    */
   releaseDeadRows(): void {
+    this.vacuums++;
     const dead = (r: number): boolean => !this.isLive(r);
     for (const pc of this.packed) pc?.releaseDead(this.slots, dead);
     for (const vc of this.vectors) {
@@ -814,6 +1033,9 @@ export class Table {
     const xmax = new Int32Array(cap);
     xmax.set(this.xmax);
     this.xmax = xmax;
+    const changed = new Uint32Array(cap >>> 5);
+    changed.set(this.changedBits);
+    this.changedBits = changed;
     for (const pc of this.packed) pc?.grow(cap);
     for (const vc of this.vectors) {
       if (vc === null) continue;

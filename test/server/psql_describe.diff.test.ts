@@ -3,6 +3,9 @@
  * behind pglite-socket) with the same schema: psql 15 sends its catalog queries (`psql -E`
  * shows them) and prints the answers; both outputs must be the same, byte for byte.
  *
+ * `\d` covers a table with defaults, NOT NULL, PRIMARY KEY, UNIQUE, CHECK and FOREIGN KEY
+ * constraints and HNSW / IVFFlat / B-tree / partial / expression indexes, and each kind of index.
+ *
  * Where PostgreSQL 18 (PGlite) itself cannot answer psql 15 (`\l` asks for
  * pg_database.daticulocale, which PostgreSQL 17 renamed), vecgres fails the same way.
  */
@@ -22,6 +25,24 @@ const SCHEMA = [
   'CREATE INDEX items_hnsw ON items USING hnsw (embedding vector_cosine_ops) WITH (m = 8)',
   'CREATE INDEX ON items (category)',
   'CREATE TABLE notes (note_id int PRIMARY KEY, note text)',
+  // For \d: defaults, NOT NULL, UNIQUE, CHECK, FOREIGN KEY, IVFFlat, partial and expression indexes.
+  'CREATE TABLE parent (pid int PRIMARY KEY, tag text UNIQUE)',
+  `CREATE TABLE docs (id bigint PRIMARY KEY, category int NOT NULL DEFAULT 7, title text DEFAULT 'untitled' CHECK (title <> ''),
+     price numeric(8,2) CHECK (price > 0), score float8 CHECK (score BETWEEN 0 AND 2.5), pid int REFERENCES parent(pid) ON DELETE CASCADE,
+     "Mixed Case" varchar(20), embedding vector(3), half halfvec(3), UNIQUE (category, title),
+     CONSTRAINT small_id CHECK (id < 1000000 AND (category > 0 OR pid IS NULL)))`,
+  'CREATE INDEX docs_ivf ON docs USING ivfflat (embedding vector_l2_ops) WITH (lists = 2)',
+  'CREATE INDEX docs_part ON docs USING hnsw (embedding vector_l2_ops) WHERE category > 3',
+  'CREATE INDEX docs_expr ON docs USING hnsw ((embedding::halfvec(3)) halfvec_cosine_ops)',
+  'CREATE INDEX docs_half ON docs USING hnsw (half halfvec_l2_ops) WITH (m = 4, ef_construction = 20)',
+  // Quoted names, defaults of several types, an identity and a serial column (their sequences),
+  // a self-reference, a composite foreign key, a unique DESC index.
+  `CREATE TABLE "Odd Table" (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), created timestamptz DEFAULT now(), flag boolean NOT NULL DEFAULT false,
+     doc jsonb, n bigint GENERATED ALWAYS AS IDENTITY, score real DEFAULT 1.5, t varchar(10) DEFAULT 'x', c char(3) DEFAULT 'ab', i int DEFAULT -1, e vector(4))`,
+  'CREATE TABLE s (id serial PRIMARY KEY, parent int REFERENCES s(id), a int, b int, UNIQUE (a, b))',
+  'CREATE TABLE fk2 (x int, y int, FOREIGN KEY (x, y) REFERENCES s(a, b) ON UPDATE CASCADE)',
+  'CREATE UNIQUE INDEX s_b_desc ON s (b DESC)',
+  'CREATE INDEX odd_e ON "Odd Table" USING hnsw (e vector_ip_ops)',
 ].join(';\n');
 
 let pglite: PGlite;
@@ -59,7 +80,12 @@ function psql(port: number, command: string): Promise<string> {
   });
 }
 
-for (const command of ['\\dt', '\\di', '\\dn', '\\dx', '\\dt items', '\\di items*', '\\dt nosuch']) {
+const DESCRIBE = [
+  '\\d', '\\d items', '\\d+ items', '\\d docs', '\\d+ docs', '\\d parent', '\\d notes', '\\d nosuch', '\\d items_pkey', '\\d+ items_pkey',
+  '\\d items_hnsw', '\\d+ items_hnsw', '\\d docs_ivf', '\\d docs_part', '\\d docs_expr', '\\d+ docs_half', '\\d docs_category_title_key',
+  '\\d parent_tag_key', '\\d doc*', '\\d "Odd Table"', '\\d+ "Odd Table"', '\\d s', '\\d+ s', '\\d fk2', '\\d s_b_desc', '\\d odd_e', '\\ds',
+];
+for (const command of ['\\dt', '\\di', '\\dn', '\\dx', '\\dt items', '\\di items*', '\\dt nosuch', ...DESCRIBE]) {
   test(`psql ${command} prints what PostgreSQL prints`, { skip: PSQL === undefined && 'psql is not installed' }, async () => {
     const theirs = await psql(theirPort, command);
     const mine = await psql(ours.port, command);

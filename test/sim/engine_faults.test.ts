@@ -6,6 +6,9 @@
  * directory reopened: the recovered rows must equal every acknowledged transaction plus, at
  * most, the one whose commit was in flight, applied wholly; the index must agree with exact
  * search. Disk errors surface as PostgreSQL errors (53100, 58030, 42501). Seeds are printed.
+ * Checkpoints are incremental: a second table (`notes`) changes in few transactions, so its
+ * files are kept across checkpoints while `items` gets deltas and new bases, and VACUUM makes
+ * the index be saved again with the table unchanged.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +22,7 @@ const TRIALS = Number(process.env.VECGRES_SIM_TRIALS ?? 30);
 const BASE_SEED = Number(process.env.VECGRES_SIM_SEED ?? 4242);
 const CYCLES = 4;
 
+/** items rows by id, and notes rows by -id (one map so a transaction's effect is one copy). */
 type Model = Map<number, string>;
 
 function vec(p: Prng): string {
@@ -39,7 +43,8 @@ async function openWithRetries(fs: FaultyFs, seed: number): Promise<Vecgres> {
 
 async function rowsOf(db: Vecgres): Promise<Model> {
   const rows = (await db.query<{ id: number; v: string }>('SELECT id, v FROM items')).rows;
-  return new Map(rows.map((r) => [r.id, r.v]));
+  const notes = (await db.query<{ id: number; t: string }>('SELECT id, t FROM notes')).rows;
+  return new Map([...rows.map((r): [number, string] => [r.id, r.v]), ...notes.map((r): [number, string] => [-r.id, r.t])]);
 }
 
 function same(a: Model, b: Model): boolean {
@@ -58,6 +63,7 @@ test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`,
     let nextId = 1;
     let db = await openWithRetries(fs, seed);
     await db.exec('CREATE TABLE items (id int PRIMARY KEY, v vector(4)); CREATE INDEX items_v_idx ON items USING hnsw (v vector_l2_ops) WITH (m = 4, ef_construction = 16)');
+    await db.exec('CREATE TABLE notes (id int PRIMARY KEY, t text)');
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       const where = `seed ${seed} cycle ${cycle}`;
       fs.setPlan({
@@ -77,8 +83,15 @@ test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`,
           await db.transaction(async (tx) => {
             for (let i = 1 + p.int(4); i > 0; i--) {
               const r = p.next();
-              const ids = [...next.keys()];
-              if (r < 0.5 || ids.length < 4) {
+              const ids = [...next.keys()].filter((k) => k > 0);
+              if (r < 0.03) {
+                // notes change rarely: most checkpoints keep its files.
+                const k = 1 + p.int(5);
+                const t = `note ${p.int(1000)}`;
+                if (next.has(-k)) await tx.query('UPDATE notes SET t = $1 WHERE id = $2', [t, k]);
+                else await tx.query('INSERT INTO notes VALUES ($1, $2)', [k, t]);
+                next.set(-k, t);
+              } else if (r < 0.5 || ids.length < 4) {
                 const id = nextId++;
                 const v = vec(p);
                 await tx.query('INSERT INTO items VALUES ($1, $2)', [id, v]);
@@ -103,6 +116,7 @@ test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`,
             stats.acked++;
           }
           if (p.next() < 0.05) await db.exec('CHECKPOINT');
+          if (p.next() < 0.02) await db.exec('VACUUM items');
         } catch (e) {
           if (e instanceof PgError) stats.codes[e.code] = (stats.codes[e.code] ?? 0) + 1;
           else if (!(e instanceof SimulatedCrash)) throw e;
@@ -127,7 +141,7 @@ test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`,
       await db.exec('SET enable_seqscan = off; SET hnsw.ef_search = 200');
       let good = 0;
       let total = 0;
-      for (let q = 0; q < 3 && model.size > 0; q++) {
+      for (let q = 0; q < 3 && [...model.keys()].some((k) => k > 0); q++) {
         const qv = vec(p);
         const sql = 'SELECT id, v <-> $1 AS d FROM items ORDER BY v <-> $1 LIMIT 5';
         const viaIndex = (await db.query<{ d: number }>(sql, [qv])).rows.map((r) => r.d);

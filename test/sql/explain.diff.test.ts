@@ -167,3 +167,30 @@ test('the cross-join trap: the single outer row first, then one vector index sca
     await db.query('DROP INDEX articles_embedding_idx');
   }
 });
+
+test('EXPLAIN prints the coercions PostgreSQL inserts between numeric types, and constants as ruleutils does', async () => {
+  // vecgres evaluates mixed numeric operands directly; EXPLAIN printed `(id > x)` where
+  // PostgreSQL prints `((id)::double precision > x)`, and `'2'::int2` for `'2'::smallint`.
+  await both('CREATE TABLE nc (i2 int2, i4 int4, i8 int8, f4 float4, f8 float8, n numeric, t text)');
+  const cols = ['i2', 'i4', 'i8', 'f4', 'f8', 'n'];
+  const rng = new Prng(SEED);
+  const queries: string[] = [];
+  for (const op of ['>', '=', '<>', '+', '-', '*', '/', '%']) {
+    for (const l of cols) {
+      for (const r of cols) {
+        if (l === r || (op === '%' && (l.startsWith('f') || r.startsWith('f')))) continue;
+        const cmp = ['>', '=', '<>'].includes(op);
+        queries.push(`EXPLAIN (COSTS OFF) SELECT * FROM nc WHERE (${l} ${op} ${r})${cmp ? '' : ' IS NULL'}`);
+      }
+    }
+  }
+  const consts = ['1', '-1', '1.5', '-1.5', '2.50', '1e3', "'2'", '3000000000', '2::int2', '1.5::float8'];
+  for (const c of cols) for (const k of consts) queries.push(`EXPLAIN (COSTS OFF) SELECT * FROM nc WHERE ${c} > ${k}`);
+  queries.push('EXPLAIN (COSTS OFF) SELECT * FROM nc WHERE f8 > i4 + 1', "EXPLAIN (COSTS OFF) SELECT * FROM nc WHERE t = 'a'");
+  // A Subquery Scan's filter is always qualified (show_scan_qual's useprefix).
+  queries.push(
+    'EXPLAIN (COSTS OFF) SELECT * FROM (SELECT i4, f8 FROM nc ORDER BY f8 LIMIT 5) s WHERE i4 > f8',
+    `EXPLAIN (COSTS OFF) SELECT * FROM (SELECT i4, rank() OVER (ORDER BY f8) r FROM nc) s WHERE r < i4 + ${1 + rng.int(5)}`,
+  );
+  await all('EXPLAIN coercions', queries);
+});

@@ -35,12 +35,28 @@ export function searchDistances(rows: number, ef: number, m: number): number {
 export const COST_PER_HOP_LOOKUP = 0.05;
 
 /**
- * startup = total: the search runs before the first row comes out. By filter mode:
+ * Work a graph search does per node it visits besides the distance (a visited tag, a heap push
+ * and pop, a neighbour-list read at a random address), in operator costs: the filtered
+ * strategies compare graph distances with the exact strategy's sequential ones, whose rows
+ * cost the distance alone (CostEstimate.accessFactor). A distance is dim / 4 operator costs
+ * (the planner's unit), so at 100 dimensions a visited node costs 1.3 distances, at 16 (the
+ * planner's floor) 3.
+ */
+export const GRAPH_NODE_OPS = 8;
+
+/** A graph distance computation in sequential distance computations, for `dim` dimensions. */
+export function graphDistanceFactor(dim: number): number {
+  return 1 + (4 * GRAPH_NODE_OPS) / Math.max(16, dim);
+}
+
+/**
+ * startup = total: the search runs before the first row comes out. By filter mode (the
+ * filtered modes also give {@link graphDistanceFactor} as accessFactor):
  *
  * - post (pgvector): one search of ef; with hnsw.iterative_scan on and a filter, the scan goes
  *   on until limit / selectivity rows were seen, up to hnsw.max_scan_tuples. With it off, the
  *   rows are the ef found times the selectivity (pgvector's "too few rows").
- * - exhaustive: as a search whose ef is ef / selectivity (the scan widens it so the rows
+ * - exhaustive: as a search whose ef is ef / sqrt(selectivity) (the scan widens it so the rows
  *   kept are as accurate as an unfiltered search's), or the rows needed to see limit passing
  *   ones if more.
  * - filter (ACORN-1 over a bitset, assembly/hnsw.ts): the upper layers as unfiltered; on layer
@@ -63,13 +79,13 @@ export function hnswCostEstimate(index: VectorIndex, input: CostInput): CostEsti
     const lookups = m0 * (1 - sel) * m0 * COST_PER_HOP_LOOKUP;
     const expansions = Math.min(passing, COST_PER_EF * ef + 2);
     const work = m * COST_PER_LAYER * layers + expansions * (perExpansion + lookups);
-    return { startup: work, total: work, rows: Math.min(input.limit, passing) };
+    return { startup: work, total: work, rows: Math.min(input.limit, passing), accessFactor: graphDistanceFactor(index.dim) };
   }
   if (mode === 'exhaustive') {
-    // The scan widens its ef by 1 / selectivity (scan.ts exhaustiveEf), then resumes as needed.
+    // The scan widens its ef by 1 / sqrt(selectivity) (scan.ts exhaustiveEf), then resumes as needed.
     const needed = Math.min(rows, input.limit / sel);
     const work = searchDistances(rows, Math.max(exhaustiveEf(ef, sel), needed), m);
-    return { startup: work, total: work, rows: Math.min(input.limit, passing) };
+    return { startup: work, total: work, rows: Math.min(input.limit, passing), accessFactor: graphDistanceFactor(index.dim) };
   }
   let work = searchDistances(rows, ef, m);
   let seen = Math.min(ef, rows);

@@ -29,14 +29,24 @@ import { EF_MAX, FLAG_DELETED, N_FLAGS, N_ROW } from './layout.js';
 export const SCAN_BYTES_PER_TUPLE = 64;
 
 /**
- * The ef of an exhaustive scan whose caller keeps `keep` of the rows: ef / keep, up to
- * EF_MAX. The rows kept are then the first `limit` of about limit / keep returned, found with
- * the same ef per row returned as an unfiltered search of ef (the same recall), instead of
- * coming from deep in one search's list where it is least accurate.
+ * The ef of an exhaustive scan whose caller keeps `keep` of the rows: ef / sqrt(keep), up to
+ * EF_MAX. The rows kept are the first `limit` of about limit / keep returned, from deeper in
+ * the search's list than an unfiltered query's, where a search of the same ef is less
+ * accurate; widening the list by 1 / sqrt(keep) brings their recall back to the unfiltered
+ * query's. Measured on GloVe 100-d, 100,000 rows, cosine, m = 16, 100 queries (recall@10 of
+ * the rows kept; unfiltered 0.967 at ef 150, 0.940 at ef 100):
+ *
+ *     keep  ef   widened by  1 (no widening)  1 / sqrt(keep)  1 / keep
+ *     50%   150              0.941            0.962 (213)     0.973 (300)
+ *     10%   150              0.907            0.966 (474)     0.988 (1500)
+ *     10%   100              0.883            0.948 (317)     0.988 (1000)
+ *
+ * 1 / keep (the earlier rule) bought recall above the unfiltered query's at 4x its distance
+ * computations for a 10% filter; 1 / sqrt(keep) costs about 2x.
  */
 export function exhaustiveEf(ef: number, keep: number): number {
   if (!(keep > 0) || keep >= 1) return ef;
-  return Math.min(EF_MAX, Math.max(ef, Math.ceil(ef / keep)));
+  return Math.min(EF_MAX, Math.max(ef, Math.ceil(ef / Math.sqrt(keep))));
 }
 
 /**

@@ -26,6 +26,7 @@ import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '..
 import { scalarAggregate } from './scalar_aggregates.js';
 import { analyzeWindowCall } from './window.js';
 import { arrayAgg, stringAgg, boolAnd, boolOr } from './collect_aggregates.js';
+import { jsonAgg, jsonbAgg, jsonObjectAgg, jsonbObjectAgg, toJsonbValue } from './json_aggregates.js';
 import { exprEqual } from './query.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
 import { utf8Length } from '../../storage/codec.js';
@@ -36,10 +37,14 @@ import { randomUuid } from '../../types/uuid.js';
 import {
   type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
 } from './overloads.js';
-import { Jsonb, type JsonbValue, jsonbBuildObject, parseJsonb } from '../../types/jsonb.js';
-import { formatFloat4, formatFloat8 } from '../../types/float.js';
+import { Jsonb, type JsonbValue, jsonbBuildObject } from '../../types/jsonb.js';
+import { JSON_SRFS } from '../../types/json_srf.js';
 import { TEXT_MATCH_OPERATORS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
+import { prettyStoredExpr } from '../parser/deparse_raw.js';
+import { formatType } from '../exec/catalog_describe.js';
+import { CATALOG_OIDS } from './system_views.js';
+import { quoteIdent } from '../exec/pg_get_indexdef.js';
 import { format as formatText } from '../../types/text_funcs.js';
 import { Interval, intervalNeg } from '../../types/interval.js';
 import {
@@ -93,7 +98,7 @@ export type Expr =
    * sublinks of one query level with equal `src` are the same expression (PostgreSQL's equal()
    * on SubLinks), so `ORDER BY (SELECT ...)` finds the same subquery in the select list.
    */
-  | { k: 'sublink'; type: SqlType; typmod: number; sub: 'expr' | 'exists' | 'any' | 'all'; query: unknown; arg: Expr | null; cmp: Fn2 | null; op: string; loc?: number; src: string }
+  | { k: 'sublink'; type: SqlType; typmod: number; sub: 'expr' | 'exists' | 'any' | 'all' | 'array'; query: unknown; arg: Expr | null; cmp: Fn2 | null; op: string; loc?: number; src: string }
   | { k: 'count'; type: 'int8'; arg: Expr | null; mods?: AggMods }
   /**
    * A function of three or more arguments (subvector), or any with an argument array: strict
@@ -125,7 +130,15 @@ export type Expr =
   /** ARRAY[...]: elements of one type; nested ARRAY[...] elements make a multidimensional array. */
   | { k: 'array'; type: ArraySqlType; elems: Expr[] }
   /** unnest(array) in a select list: one output row per element (set-returning). */
-  | { k: 'srf'; type: SqlType; name: string; arg: Expr }
+  | {
+    k: 'srf'; type: SqlType; name: string; arg: Expr;
+    /** The rows of a non-NULL argument (absent: unnest's array elements). */
+    expand?: (v: Value) => readonly Value[];
+    /** `(jsonb_each(j)).key`: the output column selected from a record result. */
+    field?: string;
+    /** The call's offset in the statement (0-based), for error positions. */
+    loc?: number;
+  }
   /**
    * A window function call `name(args) OVER window winref` of its query level's window list
    * (analyze/window.ts); for an aggregate over a window, `agg` is the analyzed aggregate call.
@@ -154,6 +167,14 @@ export interface SessionContext {
   show(name: string): string;
   /** SET (or SET LOCAL) a setting. */
   set(name: string, value: string | null, isLocal: boolean): void;
+  /**
+   * The sequence functions over a sequence named as regclass input reads it (exec/sequences.ts):
+   * nextval, currval, setval (is_called), lastval; pg_get_serial_sequence's answer.
+   */
+  sequence(fn: 'nextval' | 'currval', name: string): Value;
+  setval(name: string, value: bigint, called: boolean): Value;
+  lastval(): Value;
+  serialSequence(table: string, column: string): string | null;
 }
 
 /**
@@ -302,6 +323,23 @@ export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
   }
 }
 
+/**
+ * Catalog lookups by object id that functions evaluate at run time (exec/catalog_describe.ts
+ * implements them over the live catalog): each returns null for an oid naming nothing.
+ */
+export interface CatalogLookups {
+  /** A relation's name (a system catalog's too), unquoted. */
+  relationName(oid: number): string | null;
+  /** pg_get_constraintdef(oid, pretty). */
+  constraintDef(oid: number, pretty: boolean): string | null;
+  /** pg_get_indexdef(oid, column, pretty). */
+  indexDef(oid: number, column: number, pretty: boolean): string | null;
+  /** obj_description(oid, catalog). */
+  objDescription(oid: number, catalog: string): string | null;
+  /** pg_relation_is_publishable(oid): true for a table, false for an index. */
+  isPublishable(oid: number): boolean | null;
+}
+
 /** What an expression may refer to while it is analyzed. */
 export interface ExprScope {
   /**
@@ -354,6 +392,8 @@ export interface ExprScope {
   regclassOid(name: string): number;
   /** pg_table_is_visible: true for a relation vecgres has (all are on the search path), null for an unknown oid. */
   relationVisible(oid: number): boolean | null;
+  /** Catalog lookups by oid (psql's describe functions, reg* output); absent where no database is at hand. */
+  catalogLookups?(): CatalogLookups;
   /** The session's seeded random stream (gen_random_uuid); absent where none is needed. */
   random?: () => Prng;
 }
@@ -525,6 +565,8 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'ColumnRef':
       return analyzeColumnRef(scope, n);
     case 'TypeCast': {
+      // `x::regclass::text` (psql's catalog queries): the name, as regclassout prints it.
+      if (regCastKind(n.arg) !== null && resolveTypeName(n.typeName).type === 'text') return regNameExpr(scope, n.arg);
       const regclass = regclassLiteral(scope, n);
       if (regclass !== null) return regclass;
       const { type, typmod } = resolveTypeName(n.typeName);
@@ -571,6 +613,13 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
       return sqlValueFunction(n);
     case 'CollateClause':
       return collateClause(scope, n);
+    case 'A_Indirection': {
+      const f = srfFieldSelection(scope, n);
+      if (f !== null) return f;
+      throw pgErr.featureNotSupported(describeNode(tag));
+    }
+    case 'A_Indirection':
+      return arraySubscript(scope, n);
     default:
       throw pgErr.featureNotSupported(describeNode(tag));
   }
@@ -589,6 +638,15 @@ function analyzeSubLink(scope: ExprScope, n: PgNode): Expr {
   if (kind === 'EXISTS_SUBLINK') {
     const sq = scope.subquery(n.subselect, loc);
     return { k: 'sublink', type: 'bool', typmod: -1, sub: 'exists', query: sq.query, arg: null, cmp: null, op: '', loc, src };
+  }
+  if (kind === 'ARRAY_SUBLINK') {
+    // ARRAY(subquery): the one column's values as a one-dimensional array (`{}` for no rows).
+    const sq = scope.subquery(n.subselect, loc);
+    if (sq.types.length !== 1) throw new PgError(SQLSTATE.syntax_error, 'subquery must return only one column', pos(loc));
+    const elem = sq.types[0]! === 'unknown' ? 'text' : sq.types[0]!;
+    const type = arrayTypeOf(elem);
+    if (type === null || isArrayType(elem)) throw pgErr.featureNotSupported(`ARRAY subquery of type ${TYPE_NAME[elem]}`);
+    return { k: 'sublink', type, typmod: -1, sub: 'array', query: sq.query, arg: null, cmp: null, op: '', loc, src };
   }
   if (kind !== 'EXPR_SUBLINK' && kind !== 'ANY_SUBLINK' && kind !== 'ALL_SUBLINK') {
     throw pgErr.featureNotSupported(`${kind.replace('_SUBLINK', '')} subquery`);
@@ -921,6 +979,90 @@ function regclassLiteral(scope: ExprScope, n: PgNode): Expr | null {
   }
 }
 
+/**
+ * `array[i]`: one element of a one-dimensional array; NULL for a subscript out of range, and
+ * for an array with more dimensions than subscripts (as PostgreSQL answers). Slices, field
+ * selection and several subscripts are 0A000.
+ * @throws PgError 42804 for a subscript of a type that is not an array.
+ */
+function arraySubscript(scope: ExprScope, n: PgNode): Expr {
+  const ind = (n.indirection ?? []) as PgNode[];
+  if (ind.length !== 1 || ind[0]!.A_Indices === undefined || ind[0]!.A_Indices.is_slice === true) throw pgErr.featureNotSupported('array subscript other than one [index]');
+  const arr = analyzeExpr(scope, n.arg);
+  if (!isArrayType(arr.type)) {
+    throw new PgError(SQLSTATE.datatype_mismatch, `cannot subscript type ${TYPE_NAME[arr.type]} because it does not support subscripting`, pos(leftmostLoc(n.arg)));
+  }
+  const idx = analyzeExpr(scope, ind[0]!.A_Indices.uidx);
+  if (idx.type !== 'int4' && idx.type !== 'int2' && idx.type !== 'unknown' && idx.type !== 'int8') throw new PgError(SQLSTATE.datatype_mismatch, 'array subscript must have type integer', pos(leftmostLoc(ind[0]!.A_Indices.uidx)));
+  const i = idx.type === 'int8' ? idx : applyArg(scope, idx, 'int4', -1);
+  return {
+    k: 'op2', type: elemTypeOf(arr.type as ArraySqlType), l: arr, r: i, op: '[]',
+    fn: (a, b) => {
+      const v = a as PgArray;
+      const k = Number(b);
+      if (v.dims.length !== 1 || k < 1 || k > v.dims[0]!) return null;
+      return (v.elems[k - 1] ?? null) as Value;
+    },
+  };
+}
+
+const REG_TYPES = new Set(['regclass', 'regtype', 'regnamespace']);
+
+/** The reg* type a raw TypeCast node casts to (`regclass`, `regtype`, `regnamespace`), or null. */
+export function regCastKind(node: PgNode): string | null {
+  const tc = node.TypeCast;
+  const names = tc?.typeName?.names as PgNode[] | undefined;
+  if (names === undefined || tc.typeName.arrayBounds !== undefined) return null;
+  const last = names[names.length - 1]?.String?.sval as string | undefined;
+  if (last === undefined || !REG_TYPES.has(last) || (names.length === 2 && names[0]?.String?.sval !== 'pg_catalog') || names.length > 2) return null;
+  return last;
+}
+
+/** regnamespaceout of the namespaces vecgres has. */
+const NAMESPACE_NAMES: Record<number, string> = { 11: 'pg_catalog', 99: 'pg_toast', 2200: 'public', 12424: 'information_schema' };
+
+/** The reg* types vecgres reads: their values are oids (bigint), printed as names. */
+export type RegKind = 'regclass' | 'regtype' | 'regnamespace';
+
+/**
+ * `x::regclass` / `::regtype` / `::regnamespace` as an oid (bigint), as PostgreSQL's reg*
+ * values compare and sort: a relation name literal is read when the statement is analyzed
+ * (regclassLiteral), text is read by regclassin at run time (42P01 for an unknown relation),
+ * a number is the oid itself. The name is printed only on output ({@link regName}).
+ * @throws PgError 0A000 for text cast to regtype / regnamespace, or where no database is at hand.
+ */
+export function regOidExpr(scope: ExprScope, node: PgNode): { oid: Expr; kind: RegKind } {
+  const kind = regCastKind(node)! as RegKind;
+  const tc = node.TypeCast;
+  const lit = tc.arg?.A_Const;
+  if (scope.catalogLookups === undefined) throw pgErr.featureNotSupported(`type ${kind}`);
+  if (kind === 'regclass' && lit?.sval !== undefined) return { oid: regclassLiteral(scope, tc)!, kind };
+  const arg = analyzeExpr(scope, tc.arg);
+  if (kind === 'regclass' && isStringType(arg.type)) {
+    return { oid: { k: 'op1', type: 'int8', arg, op: 'regclassin', fn: (v) => scope.regclassOid(v as string) }, kind };
+  }
+  if (isStringType(arg.type)) throw pgErr.featureNotSupported(`type ${kind} (a cast of text to it)`);
+  return { oid: oidArg(scope, kind, [arg], 0, tc.location ?? -1), kind };
+}
+
+/** regclassout / regtypeout / regnamespaceout: the object's name, or the oid's digits when it names nothing. */
+export function regName(cat: CatalogLookups, kind: RegKind, o: number): string {
+  if (kind === 'regclass') {
+    const rel = cat.relationName(o);
+    return rel === null ? String(o) : quoteIdent(rel);
+  }
+  if (kind === 'regnamespace') return NAMESPACE_NAMES[o] ?? String(o);
+  const t = formatType(o, null);
+  return t === '???' ? String(o) : t;
+}
+
+/** `x::regclass::text` (psql's catalog queries): the name as text. */
+export function regNameExpr(scope: ExprScope, node: PgNode): Expr {
+  const { oid, kind } = regOidExpr(scope, node);
+  const cat = scope.catalogLookups!();
+  return { k: 'op1', type: 'text', arg: oid, op: `${kind}out`, fn: (v) => regName(cat, kind, Number(v)) };
+}
+
 /** Collations that order and compare as vecgres does (by code point: the database collation is C, as PGlite's). */
 const CODE_POINT_COLLATIONS = new Set(['default', 'C', 'POSIX', 'ucs_basic']);
 
@@ -1081,6 +1223,8 @@ const ARITH_OPS = new Set(['+', '-', '*', '/', '%']);
 
 /** Resolves `l op r` (PostgreSQL's oper() with implicit coercions, for vecgres' types). */
 export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: number): Expr {
+  // PostgreSQL has these for json too; vecgres only for jsonb (cast json to jsonb).
+  if (l.type === 'json' && (op === '->' || op === '->>' || op === '#>' || op === '#>>')) throw pgErr.featureNotSupported(`operator json ${op}`);
   if (usesOverloads(op === '!=' ? '<>' : op, l.type, r.type)) {
     const o = overloadedOp(scope, op === '!=' ? '<>' : op, l, r, location);
     if (o !== null) return o;
@@ -1296,11 +1440,77 @@ const SIZE_FUNCTIONS: Record<string, 'relation' | 'table' | 'indexes' | 'total'>
   pg_relation_size: 'relation', pg_table_size: 'table', pg_indexes_size: 'indexes', pg_total_relation_size: 'total',
 };
 
+const SEQUENCE_FUNCTIONS = new Set(['nextval', 'currval', 'setval', 'lastval', 'pg_get_serial_sequence']);
+
+/**
+ * nextval(regclass), currval(regclass), setval(regclass, bigint [, boolean]), lastval() and
+ * pg_get_serial_sequence(text, text). vecgres has no regclass type: a sequence argument is its
+ * name as text (`'s'::regclass` taken as `'s'`); a literal one is looked up now, as
+ * PostgreSQL reads a regclass literal when parsing (42P01 at its position). Null when the
+ * arguments fit none of them (the caller reports 42883).
+ */
+function sequenceCall(scope: ExprScope, name: string, argNodes: PgNode[], location: number): Expr | null {
+  const seqArg = (a: PgNode): Expr => {
+    const tc = a.TypeCast;
+    const tn = tc?.typeName?.names as PgNode[] | undefined;
+    const node: PgNode = tc !== undefined && tn !== undefined && tn[tn.length - 1]?.String?.sval === 'regclass' ? tc.arg : a;
+    const e = analyzeExpr(scope, node);
+    if (e.k === 'const' && typeof e.value === 'string') {
+      try {
+        scope.regclassOid(e.value);
+      } catch (err) {
+        if (err instanceof PgError && err.code === SQLSTATE.undefined_table) throw new PgError(err.code, err.message, pos(node.A_Const?.location ?? node.TypeCast?.arg?.A_Const?.location));
+        throw err;
+      }
+    }
+    return coerceTo(scope, e, 'text', -1);
+  };
+  const session = (type: SqlType, args: Expr[], fn: (v: Value[], s: SessionContext) => Value): Expr => ({ k: 'session', type, name, args, fn });
+  switch (name) {
+    case 'nextval':
+    case 'currval':
+      if (argNodes.length !== 1) return null;
+      return session('int8', [seqArg(argNodes[0])], (v, s) => (v[0] === null ? null : s.sequence(name, v[0] as string)));
+    case 'lastval':
+      if (argNodes.length !== 0) return null;
+      return session('int8', [], (_v, s) => s.lastval());
+    case 'setval': {
+      if (argNodes.length !== 2 && argNodes.length !== 3) return null;
+      const args = [seqArg(argNodes[0]), applyArg(scope, analyzeExpr(scope, argNodes[1]), 'int8', location)];
+      if (argNodes.length === 3) args.push(applyArg(scope, analyzeExpr(scope, argNodes[2]), 'bool', location));
+      if (args[1]!.type !== 'int8' || (args.length === 3 && args[2]!.type !== 'bool')) return null;
+      // setval is strict: a NULL argument gives NULL and changes nothing.
+      return session('int8', args, (v, s) => (v.some((x) => x === null) ? null : s.setval(v[0] as string, BigInt(v[1] as number | bigint), v.length === 3 ? v[2] === true : true)));
+    }
+    case 'pg_get_serial_sequence': {
+      if (argNodes.length !== 2) return null;
+      const args = argNodes.map((a) => applyArg(scope, analyzeExpr(scope, a), 'text', location));
+      if (args.some((a) => a.type !== 'text')) return null;
+      return session('text', args, (v, s) => (v.some((x) => x === null) ? null : s.serialSequence(v[0] as string, v[1] as string)));
+    }
+    default:
+      return null;
+  }
+}
+
 function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   const names: string[] = (n.funcname as PgNode[]).map((x) => x.String.sval as string);
   const name = names[names.length - 1]!.toLowerCase();
   if (n.over !== undefined) return analyzeWindowCall(scope, n, name);
   if (AGGREGATE_NAMES.has(name)) return analyzeAggregate(scope, name, n);
+  if (name === 'pg_partition_ancestors') {
+    // A relation and the partitioned tables above it; none for a relation that is not a
+    // partition (vecgres has no partitioning): unnest of an empty array, after the argument is
+    // read as a regclass.
+    if (!scope.allowSetReturning) throw pgErr.featureNotSupported('pg_partition_ancestors() outside the select list or FROM');
+    const raw = (n.args ?? []) as PgNode[];
+    if (raw.length !== 1) throw undefinedFunction(name, raw.map((a) => analyzeExpr(scope, a).type), n.location);
+    const lit = raw[0]!.A_Const;
+    if (lit?.sval !== undefined) scope.regclassOid(lit.sval.sval as string);
+    else oidArg(scope, name, [analyzeExpr(scope, raw[0]!)], 0, n.location);
+    scope.sawSetReturning = true;
+    return { k: 'srf', type: 'int8', name: 'unnest', arg: { k: 'const', type: 'int8[]', value: new PgArray('int8', [], []) } };
+  }
   if (name === 'unnest') {
     if (!scope.allowSetReturning) throw pgErr.featureNotSupported('unnest() outside the select list or FROM');
     const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
@@ -1314,7 +1524,11 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
       throw undefinedFunction(name, args.map((a) => a.type), n.location);
     }
     scope.sawSetReturning = true;
-    return { k: 'srf', type: elemTypeOf(args[0]!.type as ArraySqlType), name, arg: args[0]! };
+    return { k: 'srf', type: elemTypeOf(args[0]!.type as ArraySqlType), name, arg: args[0]!, loc: n.location };
+  }
+  if (SEQUENCE_FUNCTIONS.has(name)) {
+    const seq = sequenceCall(scope, name, (n.args ?? []) as PgNode[], n.location);
+    if (seq !== null) return seq;
   }
   if (SIZE_FUNCTIONS[name] !== undefined && n.args?.length === 1) {
     // Their argument is a regclass: vecgres has no regclass type, so `x::regclass` and a
@@ -1325,6 +1539,17 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     const argNode: PgNode = tc !== undefined && tn !== undefined && tn[tn.length - 1]?.String?.sval === 'regclass' ? tc.arg : a;
     const arg = analyzeExpr(scope, argNode);
     const what = SIZE_FUNCTIONS[name]!;
+    const cat = scope.catalogLookups?.();
+    if ((arg.type === 'int8' || arg.type === 'int4') && cat !== undefined) {
+      // An oid (psql's \d+ passes pg_class.oid): NULL when it names no relation, as PostgreSQL answers.
+      return {
+        k: 'op1', type: 'int8', arg, op: name,
+        fn: (o) => {
+          const rel = cat.relationName(Number(o));
+          return rel === null || CATALOG_OIDS[rel] !== undefined ? null : scope.relationSize(rel, what);
+        },
+      };
+    }
     if (arg.k === 'const' && typeof arg.value === 'string') {
       // A literal is a regclass read when the statement is parsed: an unknown relation fails
       // there, at the literal's position.
@@ -1338,6 +1563,14 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     return { k: 'op1', type: 'int8', arg: coerceTo(scope, arg, 'text', -1), fn: (s) => scope.relationSize(s as string, what) };
   }
   const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+  const jsrf = JSON_SRFS[name];
+  if (jsrf !== undefined) {
+    const arg = jsonSrfArg(scope, name, args, n.location);
+    if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
+    if (jsrf.cols.length > 1) throw pgErr.featureNotSupported(`${name}() returning a record in the select list`);
+    scope.sawSetReturning = true;
+    return { k: 'srf', type: jsrf.cols[0]!.type, name, arg, expand: (v) => jsrf.rows(v as string).map((r) => r[0]!), loc: n.location };
+  }
   if (name === 'jsonb_build_object' || name === 'jsonb_build_array' || name === 'to_jsonb') return jsonbBuildCall(scope, name, args, n.location);
   if ((name === 'gen_random_uuid' || name === 'uuidv4') && args.length === 0 && scope.random !== undefined) {
     // Volatile: a new value per row, never folded into a constant.
@@ -1375,30 +1608,43 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   throw undefinedFunction(name, args.map((a) => a.type), n.location);
 }
 
-/** Functions analyzeFuncCall handles by name for some argument types only. */
-const PARTLY_IMPLEMENTED = new Set(['age', 'pg_column_size', 'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_size_pretty', 'gen_random_uuid', 'uuidv4', 'random']);
+/**
+ * `(jsonb_each(j)).key` / `.value` in a select list: one column of a json set-returning
+ * function's record rows. Null when `n` is not of that shape (other indirections stay
+ * unsupported).
+ * @throws PgError 42703 `could not identify column "f" in record data type`.
+ */
+function srfFieldSelection(scope: ExprScope, n: PgNode): Expr | null {
+  const ind = (n.indirection ?? []) as PgNode[];
+  const fc = n.arg?.FuncCall;
+  if (fc === undefined || fc.over !== undefined || ind.length !== 1 || ind[0]!.String === undefined) return null;
+  const fnames = (fc.funcname as PgNode[]).map((x) => x.String.sval as string);
+  const name = fnames[fnames.length - 1]!.toLowerCase();
+  const srf = JSON_SRFS[name];
+  if (srf === undefined || srf.cols.length < 2) return null;
+  const field = ind[0]!.String.sval as string;
+  const args = ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
+  const arg = jsonSrfArg(scope, name, args, fc.location);
+  const col = srf.cols.findIndex((c) => c.name === field);
+  if (col < 0) throw new PgError(SQLSTATE.undefined_column, `could not identify column "${field}" in record data type`, pos(n.arg.FuncCall.location));
+  if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
+  scope.sawSetReturning = true;
+  return { k: 'srf', type: srf.cols[col]!.type, name, arg, field, expand: (v) => srf.rows(v as string).map((r) => r[col]!), loc: fc.location };
+}
 
 /**
- * to_jsonb's conversion of a value of `type` (datum_to_jsonb): numbers as numeric (floats
- * through their output text, NaN and infinities as strings), booleans, jsonb / json as
- * themselves, arrays element by element, everything else as its text.
+ * The argument of a json set-returning function (types/json_srf.ts), an untyped literal read
+ * as the function's argument type.
+ * @throws PgError 42883 `function jsonb_each(json) does not exist` for any other argument list.
  */
-function toJsonbValue(v: Value, type: SqlType): JsonbValue {
-  if (v === null) return null;
-  if (type === 'bool') return v as boolean;
-  if (type === 'jsonb') return (v as Jsonb).root;
-  if (type === 'json') return parseJsonb(v as string).root;
-  if (type === 'float4' || type === 'float8') {
-    const t = type === 'float4' ? formatFloat4(v as number) : formatFloat8(v as number);
-    return Number.isFinite(v as number) ? parseNumeric(t) : t;
-  }
-  if (isNumeric(type)) return toNumeric(v as number | bigint | Numeric);
-  if (v instanceof PgArray) {
-    const et = elemTypeOf(type as ArraySqlType);
-    return v.elems.map((x) => toJsonbValue(x as Value, et));
-  }
-  return castValue(v, type, 'text', -1) as string;
+export function jsonSrfArg(scope: ExprScope, name: string, args: Expr[], location: number): Expr {
+  const want = JSON_SRFS[name]!.arg;
+  if (args.length === 1 && (args[0]!.type === want || args[0]!.type === 'unknown')) return coerceTo(scope, args[0]!, want, -1, exprLocation(args[0]!, -1));
+  throw undefinedFunction(name, args.map((a) => a.type), location);
 }
+
+/** Functions analyzeFuncCall handles by name for some argument types only. */
+const PARTLY_IMPLEMENTED = new Set(['age', 'pg_column_size', 'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_size_pretty', 'gen_random_uuid', 'uuidv4', 'random']);
 
 /**
  * jsonb_build_object(k, v, ...), jsonb_build_array(v, ...) and to_jsonb(v). Not strict (a
@@ -1440,7 +1686,7 @@ function jsonbBuildCall(scope: ExprScope, name: string, args: Expr[], location: 
 const NULL_ARG = new Jsonb(null);
 
 /** The aggregate functions vecgres knows. */
-const AGGREGATE_NAMES = new Set(['count', 'avg', 'sum', 'min', 'max', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every']);
+const AGGREGATE_NAMES = new Set(['count', 'avg', 'sum', 'min', 'max', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every', 'jsonb_agg', 'json_agg', 'jsonb_object_agg', 'json_object_agg']);
 
 /**
  * The DISTINCT / ORDER BY / FILTER clauses of an aggregate call (PostgreSQL's transformAggregateCall).
@@ -1542,8 +1788,24 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     scope.sawAggregate = true;
     return withMods({ k: 'agg', type: 'text', name, agg: stringAgg, arg: v, arg2: d });
   }
+  if (name === 'jsonb_object_agg' || name === 'json_object_agg') {
+    // (K "any", V "any"): untyped literals resolve to text.
+    if (args.length !== 2) throw undefinedFunction(name, args.map((a) => a.type), n.location);
+    const [k, v] = args.map((a) => (a.type === 'unknown' ? coerceTo(scope, a, 'text', -1) : a)) as [Expr, Expr];
+    analyzedArgs = [k, v];
+    scope.sawAggregate = true;
+    const type = name === 'jsonb_object_agg' ? 'jsonb' : 'json';
+    const agg = type === 'jsonb' ? jsonbObjectAgg(k.type, v.type) : jsonObjectAgg(k.type, v.type);
+    return withMods({ k: 'agg', type, name, agg, arg: k, arg2: v });
+  }
   if (args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), n.location);
   let arg = args[0]!;
+  if (name === 'jsonb_agg' || name === 'json_agg') {
+    // (anyelement): an untyped literal has no type to resolve to.
+    if (arg.type === 'unknown') throw new PgError(SQLSTATE.datatype_mismatch, 'could not determine polymorphic type because input has type unknown');
+    scope.sawAggregate = true;
+    return withMods({ k: 'agg', type: name === 'jsonb_agg' ? 'jsonb' : 'json', name, agg: name === 'jsonb_agg' ? jsonbAgg(arg.type) : jsonAgg(arg.type), arg });
+  }
   scope.sawAggregate = true;
   if (name === 'count') {
     // count(any) leaves an unknown argument unresolved, but DISTINCT sorts it, and the sort
@@ -1856,6 +2118,88 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (a.type !== 'int8') throw undefinedFunction(name, types(), location);
       return foldConstants({ k: 'op1', type: 'text', arg: a, fn: (v) => (Number(v) === 10 ? SESSION_USER : Number(v) === 6171 ? 'pg_database_owner' : `unknown (OID=${Number(v)})`) });
     }
+    case 'array_upper':
+    case 'array_lower':
+    case 'array_length': {
+      // (anyarray, int): the bound or length of a dimension (lower bounds are always 1 here);
+      // NULL for a dimension the array does not have.
+      if (args.length !== 2 || !isArrayType(args[0]!.type)) return null;
+      const a = [args[0]!, intArg(scope, name, args, 1, 'int4', location)];
+      return foldConstants({
+        k: 'fn', type: 'int4', name, args: a,
+        fn: ([arr, dim]) => {
+          const n = (arr as PgArray).dims[(dim as number) - 1];
+          return n === undefined || (dim as number) < 1 ? null : name === 'array_lower' ? 1 : n;
+        },
+      });
+    }
+    case 'array_to_string': {
+      // (anyarray, delimiter [, null_string]): the elements' output texts joined; NULL elements
+      // skipped, or printed as null_string when it is given and not NULL.
+      if ((args.length !== 2 && args.length !== 3) || !isArrayType(args[0]!.type)) return null;
+      const et = elemTypeOf(args[0]!.type as ArraySqlType);
+      const a = [args[0]!, ...args.slice(1).map((x) => applyArg(scope, x, 'text', location))];
+      if (a.slice(1).some((x) => x.type !== 'text')) throw undefinedFunction(name, types(), location);
+      return foldConstants({
+        k: 'fn', type: 'text', name, args: a, strict: false,
+        fn: ([arr, delim, nullText]) => {
+          if (arr === null || delim === null) return null;
+          const parts: string[] = [];
+          for (const v of (arr as PgArray).elems) {
+            if (v !== null) parts.push(outputText(v, et)!);
+            else if (nullText !== null && nullText !== undefined) parts.push(nullText as string);
+          }
+          return parts.join(delim as string);
+        },
+      });
+    }
+    case 'format_type': {
+      // format_type(oid, typmod): not strict in its typmod (NULL prints the type without one).
+      if (args.length !== 2) throw undefinedFunction(name, types(), location);
+      const a = [oidArg(scope, name, args, 0, location), intArg(scope, name, args, 1, 'int4', location)];
+      return foldConstants({ k: 'fn', type: 'text', name, args: a, strict: false, fn: ([o, m]) => (o === null ? null : formatType(Number(o), m === null ? null : Number(m))) });
+    }
+    case 'pg_get_expr': {
+      // pg_get_expr(pg_node_tree, relation [, pretty]): vecgres keeps expressions as SQL text.
+      if (args.length !== 2 && args.length !== 3) throw undefinedFunction(name, types(), location);
+      const a = [applyArg(scope, args[0]!, 'text', location), oidArg(scope, name, args, 1, location), ...(args.length === 3 ? [boolArg(scope, name, args, 2, location)] : [])];
+      if (a[0]!.type !== 'text') throw undefinedFunction(name, types(), location);
+      return { k: 'fn', type: 'text', name, args: a, fn: ([text, , pretty]) => (pretty === true ? prettyStoredExpr(text as string) : (text as string)) };
+    }
+    case 'pg_get_constraintdef':
+    case 'pg_get_indexdef':
+    case 'obj_description':
+    case 'pg_relation_is_publishable': {
+      const cat = scope.catalogLookups?.();
+      if (cat === undefined) return null;
+      if (name === 'pg_get_constraintdef' && (args.length === 1 || args.length === 2)) {
+        const a = [oidArg(scope, name, args, 0, location), ...(args.length === 2 ? [boolArg(scope, name, args, 1, location)] : [])];
+        return { k: 'fn', type: 'text', name, args: a, fn: ([o, p]) => cat.constraintDef(Number(o), p === true) };
+      }
+      if (name === 'pg_get_indexdef' && (args.length === 1 || args.length === 3)) {
+        const a = [oidArg(scope, name, args, 0, location), ...(args.length === 3 ? [intArg(scope, name, args, 1, 'int4', location), boolArg(scope, name, args, 2, location)] : [])];
+        return { k: 'fn', type: 'text', name, args: a, fn: ([o, c, p]) => cat.indexDef(Number(o), c === undefined ? 0 : Number(c), p === true) };
+      }
+      if (name === 'obj_description' && args.length === 2) {
+        const a = [oidArg(scope, name, args, 0, location), applyArg(scope, args[1]!, 'text', location)];
+        if (a[1]!.type !== 'text') throw undefinedFunction(name, types(), location);
+        return { k: 'fn', type: 'text', name, args: a, fn: ([o, c]) => cat.objDescription(Number(o), c as string) };
+      }
+      if (name === 'pg_relation_is_publishable' && args.length === 1) {
+        return { k: 'op1', type: 'bool', arg: oidArg(scope, name, args, 0, location), op: name, fn: (o) => cat.isPublishable(Number(o)) };
+      }
+      throw undefinedFunction(name, types(), location);
+    }
+    case 'col_description':
+    case 'pg_get_triggerdef':
+    case 'pg_get_statisticsobjdef_columns': {
+      // Objects vecgres does not have (column comments, triggers, statistics objects): NULL, as
+      // PostgreSQL answers for an oid that names none.
+      const arity = name === 'col_description' ? [2] : name === 'pg_get_triggerdef' ? [1, 2] : [1];
+      if (!arity.includes(args.length)) throw undefinedFunction(name, types(), location);
+      const a = args.map((_, i) => (i === 0 ? oidArg(scope, name, args, 0, location) : name === 'col_description' ? intArg(scope, name, args, i, 'int4', location) : boolArg(scope, name, args, i, location)));
+      return { k: 'fn', type: 'text', name, args: a, fn: () => null };
+    }
     case 'pg_table_is_visible': {
       if (args.length !== 1) throw undefinedFunction(name, types(), location);
       const a = applyArg(scope, args[0]!, 'int8', location);
@@ -1905,6 +2249,25 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     default:
       return null;
   }
+}
+
+/** Argument `i` of a function taking an oid: an integer or an untyped literal, as bigint (vecgres' oid). */
+function oidArg(scope: ExprScope, name: string, args: Expr[], i: number, location: number): Expr {
+  return intArg(scope, name, args, i, 'int8', location);
+}
+
+/** Argument `i` as integer type `type` (from a smaller integer or an untyped literal). */
+function intArg(scope: ExprScope, name: string, args: Expr[], i: number, type: 'int4' | 'int8', location: number): Expr {
+  const a = args[i]!;
+  const ok = a.type === 'unknown' || a.type === 'int2' || a.type === 'int4' || (type === 'int8' && a.type === 'int8');
+  if (!ok) throw undefinedFunction(name, args.map((x) => x.type), location);
+  return applyArg(scope, a, type, location);
+}
+
+function boolArg(scope: ExprScope, name: string, args: Expr[], i: number, location: number): Expr {
+  const a = args[i]!;
+  if (a.type !== 'bool' && a.type !== 'unknown') throw undefinedFunction(name, args.map((x) => x.type), location);
+  return applyArg(scope, a, 'bool', location);
 }
 
 /**

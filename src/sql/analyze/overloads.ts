@@ -17,6 +17,7 @@
  * <-> halfvec` compares as halfvec, and `'[1,2]' <-> '[3,4]'` is "operator is not unique".
  * Sources: pgvector 0.8.7 sql/vector.sql (CREATE FUNCTION / OPERATOR / CAST lines).
  */
+import { jsonbSet, jsonbInsert } from '../../types/jsonb_set.js';
 import type { Value } from '../../storage/table.js';
 import { type SqlType, castContext, isNumeric, isArrayType } from './types.js';
 import {
@@ -186,6 +187,11 @@ add(ops, '=', { args: ['jsonb', 'jsonb'], result: 'bool', impl: (a: Value, b: Va
 add(ops, '<>', { args: ['jsonb', 'jsonb'], result: 'bool', impl: (a: Value, b: Value) => !jsonbValueEquals((a as J).root, (b as J).root) });
 add(funcs, 'jsonb_typeof', { args: ['jsonb'], result: 'text', impl: (a: Value) => jsonbTypeof(a as J) });
 add(funcs, 'jsonb_array_length', { args: ['jsonb'], result: 'int4', impl: (a: Value) => jsonbArrayLength(a as J) });
+// jsonb_set / jsonb_insert, with and without their trailing boolean (a default in PostgreSQL).
+for (const [name, f] of [['jsonb_set', jsonbSet], ['jsonb_insert', jsonbInsert]] as const) {
+  add(funcs, name, { args: ['jsonb', 'text[]', 'jsonb'], result: 'jsonb', nary: true, impl: (a: Value[]) => f(a[0] as J, textArray(a[1]!), a[2] as J) });
+  add(funcs, name, { args: ['jsonb', 'text[]', 'jsonb', 'bool'], result: 'jsonb', nary: true, impl: (a: Value[]) => f(a[0] as J, textArray(a[1]!), a[2] as J, a[3] as boolean) });
+}
 
 registerTextFunctions((name, o) => add(funcs, name, o));
 for (const t of ['timestamp', 'timestamptz', 'date', 'interval'] as const) cmpOps(t, TYPE_CMP[t]!);

@@ -6,15 +6,17 @@
  * against, so a statement text run thousands of times is analyzed once.
  */
 import { SYSTEM_VIEWS } from './system_views.js';
+import { regCastKind, regOidExpr, type RegKind } from './expr.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import {
-  type Expr, type ExprScope, type AggMods, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType,
+  type Expr, type ExprScope, type AggMods, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg,
 } from './expr.js';
 import { type SqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion } from './types.js';
 import type { WindowClause } from './window.js';
+import { JSON_SRFS } from '../../types/json_srf.js';
 import { ParseState, typmodOf, setOpLeaves, type SetOpTree, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
 
 export type { RangeTblEntry, FromNode, CteDef, JoinType, SetOpTree } from './range.js';
@@ -23,6 +25,17 @@ export { setOpLeaves } from './range.js';
 export interface Target {
   name: string;
   expr: Expr;
+  /**
+   * True when the item is a bare reference to a system catalog column of PostgreSQL type
+   * `name` (directly or through a subquery's such item): RowDescription reports type name
+   * there, as PostgreSQL does; the value is text.
+   */
+  nameType?: boolean;
+  /**
+   * A whole `x::regclass` / `::regtype` / `::regnamespace` item: the value is the oid; the
+   * top-level statement's result prints it as the name (a subquery's stays the oid).
+   */
+  regOutput?: RegKind;
   /** 0-based offset of the item in the statement text, when known. */
   loc?: number;
 }
@@ -117,7 +130,7 @@ export interface Analyzed<Q> {
 }
 
 /** Virtual views: column names and types. Rows are produced by the executor. */
-export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType }[]> = {
+export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType; pgType?: string }[]> = {
   ...SYSTEM_VIEWS,
   pg_settings: [
     { name: 'name', type: 'text' }, { name: 'setting', type: 'text' }, { name: 'unit', type: 'text' },
@@ -126,10 +139,28 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType }[]> = 
     { name: 'reset_val', type: 'text' },
   ],
   pg_indexes: [
-    { name: 'schemaname', type: 'text' }, { name: 'tablename', type: 'text' }, { name: 'indexname', type: 'text' },
-    { name: 'tablespace', type: 'text' }, { name: 'indexdef', type: 'text' },
+    { name: 'schemaname', type: 'text', pgType: 'name' }, { name: 'tablename', type: 'text', pgType: 'name' }, { name: 'indexname', type: 'text', pgType: 'name' },
+    { name: 'tablespace', type: 'text', pgType: 'name' }, { name: 'indexdef', type: 'text' },
   ],
 };
+
+/** The reg* kind of the subquery column `e` reads directly (Target.regOutput), if any. */
+function subqueryRegOutput(ps: ParseState, e: Expr): RegKind | undefined {
+  if (e.k !== 'var' || e.levelsUp !== 0) return undefined;
+  const rte = ps.rtable[e.rti];
+  return rte?.kind === 'subquery' ? rte.query.targets[e.col]?.regOutput : undefined;
+}
+
+/** True when column `col` of `rte` is a system catalog column of type name (Target.nameType). */
+function readsNameColumn(rte: RangeTblEntry | undefined, col: number): boolean {
+  if (rte === undefined) return false;
+  if (rte.kind === 'virtual') return VIRTUAL_VIEWS[rte.name]?.[col]?.pgType === 'name';
+  if (rte.kind === 'subquery') return rte.query.targets[col]?.nameType === true;
+  return false;
+}
+
+/** The columns a sequence shows as a relation (its one row). */
+const SEQUENCE_COLUMNS: { name: string; type: SqlType }[] = [{ name: 'last_value', type: 'int8' }, { name: 'log_cnt', type: 'int8' }, { name: 'is_called', type: 'bool' }];
 
 /** A table object describing a virtual view's columns (rows are filled per execution). */
 export function virtualTableDef(name: string): TableDef {
@@ -222,6 +253,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   ps.allowAggregates = true;
   ps.allowWindows = true;
   let setReturning = false;
+  let srfSeen = 'unnest';
   for (const rt of (s.targetList ?? []) as PgNode[]) {
     const r = rt.ResTarget;
     const val = r.val;
@@ -231,15 +263,27 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     }
     ps.allowSetReturning = true;
     ps.sawSetReturning = false;
-    const expr = analyzeExpr(ps, val);
+    // `x::regclass` as a whole output column: the oid, which the statement's result prints as
+    // the name (Target.regOutput); it compares and sorts as an oid, as PostgreSQL's regclass.
+    let regOutput: RegKind | undefined;
+    let expr: Expr;
+    if (regCastKind(val) !== null) ({ oid: expr, kind: regOutput } = regOidExpr(ps, val));
+    else expr = analyzeExpr(ps, val);
+    // A bare reference to a subquery's reg* column stays one.
+    if (regOutput === undefined && val.ColumnRef !== undefined) regOutput = subqueryRegOutput(ps, expr);
     ps.allowSetReturning = false;
     if ((ps.sawSetReturning as boolean | undefined) === true) {
       // Only a whole select-list item may be a set-returning call (ProjectSet over one level).
-      if (expr.k !== 'srf' || containsSrf(expr.arg)) throw pgErr.featureNotSupported('unnest() inside an expression');
+      checkSrfPlacement(expr);
       setReturning = true;
+      srfSeen = srfName(expr);
     }
     const loc = val[Object.keys(val)[0]!]?.location;
-    targets.push({ name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}) });
+    const nameType = val.ColumnRef !== undefined && expr.k === 'var' && expr.levelsUp === 0 && readsNameColumn(ps.rtable[expr.rti], expr.col);
+    targets.push({
+      name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}), ...(nameType ? { nameType } : {}),
+      ...(regOutput !== undefined ? { regOutput } : {}),
+    });
   }
   ps.allowAggregates = false;
   ps.allowWindows = false;
@@ -272,13 +316,13 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   const aggregate = ps.sawAggregate || groupBy.length > 0 || having !== null;
   const groupByWritten = groupBy.length;
   if (aggregate) {
-    if (setReturning) throw pgErr.featureNotSupported('unnest() in an aggregate query');
+    if (setReturning) throw pgErr.featureNotSupported(`${srfSeen}() in an aggregate query`);
     for (const t of targets) checkGrouped(t.expr, groupBy, ps.rtable);
     if (having !== null) checkGrouped(having, groupBy, ps.rtable);
     for (const k of orderBy) checkGrouped(k.expr, groupBy, ps.rtable);
     for (const w of ps.windows) for (const e of [...w.partitionBy, ...w.orderBy.map((k) => k.expr)]) checkGrouped(e, groupBy, ps.rtable);
   }
-  if (ps.windows.length > 0 && setReturning) throw pgErr.featureNotSupported('window functions with unnest() in the select list');
+  if (ps.windows.length > 0 && setReturning) throw pgErr.featureNotSupported(`window functions with ${srfSeen}() in the select list`);
 
   const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
   const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
@@ -471,7 +515,9 @@ function sortKeys(ps: ParseState, s: PgNode, targets: Target[]): SortKey[] {
     const expr = sortExpr(ps, b.node, targets);
     const desc = b.sortby_dir === 'SORTBY_DESC';
     const nullsFirst = b.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : b.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
-    if (containsSrf(expr)) throw pgErr.featureNotSupported('ORDER BY a set-returning function');
+    // A select-list item with set-returning calls is a ProjectSet output the sort reads; any
+    // other key would have to become a hidden ProjectSet item (PostgreSQL's resjunk target).
+    if (containsSrf(expr) && !targets.some((t) => exprEqual(t.expr, expr))) throw pgErr.featureNotSupported('ORDER BY a set-returning function not in the select list');
     orderBy.push({ expr, desc, nullsFirst, cmp: comparatorFor(expr.type) as (a: unknown, b: unknown) => number });
   }
   return orderBy;
@@ -484,7 +530,7 @@ function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void {
   if (fields.length === 1) {
     const items = ps.namespace.filter((it) => it.colsVisible && !it.lateralOnly);
     if (items.length === 0) throw new PgError(SQLSTATE.syntax_error, 'SELECT * with no tables specified is not valid', { position: loc + 1 });
-    for (const it of items) pushItemColumns(it, targets);
+    for (const it of items) pushItemColumns(ps, it, targets);
     return;
   }
   if (fields.length !== 2) throw pgErr.featureNotSupported('qualified column names with schema');
@@ -496,7 +542,7 @@ function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void {
     ps.resolveColumn([rel, '\u0000'], loc);
     throw new PgError(SQLSTATE.undefined_table, `missing FROM-clause entry for table "${rel}"`, { position: loc + 1 });
   }
-  pushItemColumns(it, targets);
+  pushItemColumns(ps, it, targets);
 }
 
 /**
@@ -511,8 +557,13 @@ function checkNameConflict(namespace: readonly NsItem[], it: NsItem): void {
   }
 }
 
-function pushItemColumns(it: NsItem, targets: Target[]): void {
-  it.colNames.forEach((name, i) => targets.push({ name, expr: it.colExprs[i]! }));
+function pushItemColumns(ps: ParseState, it: NsItem, targets: Target[]): void {
+  it.colNames.forEach((name, i) => {
+    const expr = it.colExprs[i]!;
+    const nameType = expr.k === 'var' && expr.levelsUp === 0 && readsNameColumn(ps.rtable[expr.rti], expr.col);
+    const regOutput = subqueryRegOutput(ps, expr);
+    targets.push({ name, expr, ...(nameType ? { nameType } : {}), ...(regOutput !== undefined ? { regOutput } : {}) });
+  });
 }
 
 function limitExpr(ps: ParseState, node: PgNode, what: 'LIMIT' | 'OFFSET'): Expr | null {
@@ -620,7 +671,43 @@ export function containsAggregate(e: Expr): boolean {
 }
 
 /** True when `e` holds a set-returning call. */
-export function containsSrf(e: Expr): boolean {
+export /** The name of the first set-returning call in `e` (for messages). */
+function srfName(e: Expr): string {
+  let name = 'unnest';
+  let found = false;
+  someNode(e, (x) => {
+    if (x.k === 'srf' && !found) {
+      found = true;
+      name = x.name;
+    }
+    return false;
+  });
+  return name;
+}
+
+/**
+ * A select-list item's set-returning calls: anywhere in the expression (ProjectSet evaluates
+ * the rest per output row), but not inside another one's argument (PostgreSQL stacks
+ * ProjectSet nodes for that; vecgres does not) nor in CASE (PostgreSQL refuses). (PostgreSQL
+ * refuses COALESCE too; vecgres's jsonb builders use an internal coalesce, so it is let through.)
+ * @throws PgError 0A000.
+ */
+function checkSrfPlacement(expr: Expr): void {
+  someNode(expr, (x) => {
+    if (x.k === 'srf' && containsSrf(x.arg)) throw pgErr.featureNotSupported(`a set-returning call inside the argument of ${x.name}()`);
+    if (x.k === 'case' && containsSrf(x)) {
+      let loc = -1;
+      someNode(x, (y) => y.k === 'srf' && (loc = y.loc ?? -1, true));
+      throw new PgError(SQLSTATE.feature_not_supported, 'set-returning functions are not allowed in CASE', {
+        hint: 'You might be able to move the set-returning function into a LATERAL FROM item.',
+        ...(loc >= 0 ? { position: loc + 1 } : {}),
+      });
+    }
+    return false;
+  });
+}
+
+function containsSrf(e: Expr): boolean {
   return someNode(e, (x) => x.k === 'srf');
 }
 
@@ -668,8 +755,9 @@ export function exprEqual(a: Expr, b: Expr): boolean {
       return a.from === o.from && a.typmod === o.typmod && exprEqual(a.arg, o.arg);
     }
     case 'not':
-    case 'srf':
       return exprEqual(a.arg, (b as typeof a).arg);
+    case 'srf':
+      return a.name === (b as typeof a).name && a.field === (b as typeof a).field && exprEqual(a.arg, (b as typeof a).arg);
     case 'isnull': {
       const o = b as typeof a;
       return a.negate === o.negate && exprEqual(a.arg, o.arg);
@@ -943,6 +1031,13 @@ function rangeVarRte(ps: ParseState, rv: PgNode): number {
   }
   if (schema !== undefined && schema !== 'public') throw undefinedTableAt(`${schema}.${name}`, rv.location);
   const t = ps.env.catalog.getTable(name);
+  if (t === undefined && ps.env.catalog.getSequence(name) !== undefined) {
+    // A sequence reads as its one row (last_value, log_cnt, is_called), built at scan start.
+    return ps.addRte({
+      kind: 'virtual', name, alias: alias ?? name, aliased: alias !== undefined, lateral: false,
+      colNames: renameColumns(SEQUENCE_COLUMNS.map((c) => c.name), cols, alias ?? name), colTypes: SEQUENCE_COLUMNS.map((c) => c.type), colTypmods: SEQUENCE_COLUMNS.map(() => -1),
+    });
+  }
   if (t === undefined) throw undefinedTableAt(name, rv.location);
   return ps.addRte(relationRte(t, alias ?? name, alias !== undefined, cols));
 }
@@ -986,19 +1081,21 @@ function subselectRte(ps: ParseState, n: PgNode): number {
  * LATERAL).
  */
 function functionRte(ps: ParseState, rf: PgNode): number {
-  if (rf.ordinality === true) throw pgErr.featureNotSupported('WITH ORDINALITY');
   if (rf.is_rowsfrom === true || (rf.functions ?? []).length !== 1) throw pgErr.featureNotSupported('ROWS FROM');
   if (rf.coldeflist !== undefined) throw pgErr.featureNotSupported('column definition lists');
   const call: PgNode = rf.functions[0].List.items[0];
   const fc = call.FuncCall;
   const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval?.toLowerCase();
-  if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series')) throw pgErr.featureNotSupported('functions in FROM other than unnest and generate_series');
+  if (fname !== undefined && JSON_SRFS[fname] !== undefined) return jsonFunctionRte(ps, rf, fc, fname);
+  if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series' && fname !== 'pg_partition_ancestors')) {
+    throw pgErr.featureNotSupported('functions in FROM other than unnest, generate_series, pg_partition_ancestors and the json set-returning functions');
+  }
   const savedLateral = ps.lateralActive;
   ps.lateralActive = true;
   let type: SqlType;
   let args: Expr[];
   try {
-    if (fname === 'unnest') {
+    if (fname === 'unnest' || fname === 'pg_partition_ancestors') {
       ps.allowSetReturning = true;
       const e = analyzeExpr(ps, call);
       ps.allowSetReturning = false;
@@ -1014,12 +1111,48 @@ function functionRte(ps: ParseState, rf: PgNode): number {
     ps.allowSetReturning = false;
   }
   const { name: alias, cols } = aliasOf(rf);
-  if (cols.length > 1) {
-    throw new PgError(SQLSTATE.invalid_column_reference, `table "${alias}" has 1 columns available but ${cols.length} columns specified`);
+  const ord = rf.ordinality === true;
+  if (cols.length > (ord ? 2 : 1)) {
+    throw new PgError(SQLSTATE.invalid_column_reference, `table "${alias}" has ${ord ? 2 : 1} columns available but ${cols.length} columns specified`);
   }
+  // pg_partition_ancestors analyzes to the unnest of an (empty) array; its column is its OUT
+  // parameter `relid`.
+  const first = cols[0] ?? (fname === 'pg_partition_ancestors' ? 'relid' : (alias ?? fname));
   return ps.addRte({
-    kind: 'function', fname, args, alias: alias ?? fname, aliased: alias !== undefined, lateral: true,
-    colNames: [cols[0] ?? alias ?? fname], colTypes: [type], colTypmods: [-1],
+    kind: 'function', fname: fname === 'pg_partition_ancestors' ? 'unnest' : fname, args, alias: alias ?? fname, aliased: alias !== undefined, lateral: true,
+    colNames: [first, ...(ord ? [cols[1] ?? 'ordinality'] : [])],
+    colTypes: [type, ...(ord ? ['int8' as const] : [])], colTypmods: [-1, ...(ord ? [-1] : [])],
+    ...(ord ? { ordinality: true } : {}),
+  });
+}
+
+/**
+ * `FROM jsonb_each(j) [AS alias[(key, value)]]` and the other json set-returning functions
+ * (types/json_srf.ts): their output columns (key, value; value; or one column named like a
+ * scalar function's, for *_object_keys), renamed by the column aliases. Implicitly LATERAL.
+ * @throws PgError 42883 for a wrong argument type, 42P10 for too many column aliases.
+ */
+function jsonFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string): number {
+  const srf = JSON_SRFS[fname]!;
+  const savedLateral = ps.lateralActive;
+  ps.lateralActive = true;
+  let arg: Expr;
+  try {
+    const args = ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(ps, a));
+    arg = jsonSrfArg(ps, fname, args, fc.location);
+  } finally {
+    ps.lateralActive = savedLateral;
+  }
+  const { name: alias, cols } = aliasOf(rf);
+  const refname = alias ?? fname;
+  const ord = rf.ordinality === true;
+  const names = srf.cols.length === 1 && srf.cols[0]!.name === null ? [refname] : srf.cols.map((c) => c.name!);
+  const colNames = renameColumns(ord ? [...names, 'ordinality'] : names, cols, refname);
+  const colTypes: SqlType[] = srf.cols.map((c) => c.type);
+  if (ord) colTypes.push('int8');
+  return ps.addRte({
+    kind: 'function', fname, args: [arg], alias: refname, aliased: alias !== undefined, lateral: true,
+    colNames, colTypes, colTypmods: colTypes.map(() => -1), ...(ord ? { ordinality: true } : {}),
   });
 }
 

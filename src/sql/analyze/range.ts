@@ -11,11 +11,12 @@
  * joinaliasvars, flattened at once), so the planner sees only base relations.
  */
 import { CATALOG_OIDS } from './system_views.js';
+import { catalogLookups } from '../exec/catalog_describe.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Prng } from '../../common/prng.js';
-import type { Expr, ExprScope } from './expr.js';
+import type { CatalogLookups, Expr, ExprScope } from './expr.js';
 import { mapOperands } from './expr.js';
 import type { SqlType } from './types.js';
 import type { SelectQuery } from './query.js';
@@ -40,7 +41,8 @@ export type RangeTblEntry =
   /** The set operation (UNION / INTERSECT / EXCEPT) a set-operation query level reads. */
   | (RteBase & { kind: 'setop'; tree: SetOpTree })
   | (RteBase & { kind: 'values'; rows: Expr[][] })
-  | (RteBase & { kind: 'function'; fname: 'unnest' | 'generate_series'; args: Expr[] })
+  /** unnest, generate_series, or one of the json set-returning functions (types/json_srf.ts). */
+  | (RteBase & { kind: 'function'; fname: string; args: Expr[]; /** WITH ORDINALITY: a last bigint column numbering the rows from 1. */ ordinality?: boolean })
   /** A WITH item, defined `levelsUp` query levels out (0: this query's WITH). */
   | (RteBase & { kind: 'cte'; cte: CteDef; levelsUp: number });
 
@@ -265,6 +267,8 @@ export class ParseState implements ExprScope {
     }
     // An index: its own size (it has no indexes: pg_indexes_size is 0).
     if (env.catalog.getIndex(name) !== undefined) return what === 'indexes' ? 0 : indexBytes(name);
+    // A sequence: one 8 kB page, as PostgreSQL's.
+    if (env.catalog.allSequences().some((q) => q.def.name === name)) return what === 'indexes' ? 0 : 8192;
     throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
   }
 
@@ -274,11 +278,17 @@ export class ParseState implements ExprScope {
     const rel = parts[parts.length - 1]!;
     const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
     const env = this.env;
+    // regclassin reads a number as the oid itself, without looking it up.
+    if (/^\s*\d+\s*$/.test(name)) return Number(name);
     if (parts.length <= 3 && (schema === null || schema === 'pg_catalog') && CATALOG_OIDS[rel] !== undefined) return CATALOG_OIDS[rel]!;
-    if (parts.length <= 3 && (schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined)) {
+    if (parts.length <= 3 && (schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined || env.catalog.getSequence(rel) !== undefined)) {
       return env.stats.relOid(rel);
     }
-    throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`);
+  }
+
+  catalogLookups(): CatalogLookups {
+    return catalogLookups(this.env);
   }
 
   relationVisible(oid: number): boolean | null {
@@ -286,6 +296,7 @@ export class ParseState implements ExprScope {
     if (Object.values(CATALOG_OIDS).includes(oid)) return true;
     for (const t of env.catalog.tableNames()) if (env.stats.relOid(t) === oid) return true;
     for (const d of env.catalog.allIndexes()) if (env.stats.relOid(d.name) === oid) return true;
+    for (const q of env.catalog.allSequences()) if (env.stats.relOid(q.def.name) === oid) return true;
     return null;
   }
 

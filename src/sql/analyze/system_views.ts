@@ -3,7 +3,9 @@
  * names in PostgreSQL's order. Each column is declared with its PostgreSQL type name; the
  * value type is the nearest vecgres type where vecgres has no such type yet:
  * `oid` -> bigint; `name`, `regproc`, `"char"`, `xid`, `int2vector`, `oidvector`, `pg_node_tree`,
- * `timestamptz` -> text; `anyarray`, `_aclitem`, `_text` -> text[]; `_float4` -> real[].
+ * `timestamptz` -> text; `anyarray`, `_aclitem`, `_text`, `_char` -> text[]; `_float4` -> real[];
+ * `_oid` -> bigint[]. A `pg_node_tree` column holds the expression's SQL text (what
+ * pg_get_expr prints), since vecgres keeps expressions as text.
  * Rows come from the executor (exec/system_views.ts).
  */
 import type { SqlType } from './types.js';
@@ -18,14 +20,19 @@ export interface SystemViewColumn {
 const TYPE_OF_PG: Record<string, SqlType> = {
   oid: 'int8', regproc: 'text', name: 'text', char: 'text', xid: 'text', int2vector: 'text', oidvector: 'text',
   pg_node_tree: 'text', timestamptz: 'text', anyarray: 'text[]', _aclitem: 'text[]', _text: 'text[]', _float4: 'float4[]', _oid: 'int8[]',
+  _int2: 'int2[]', _char: 'text[]', bytea: 'bytea',
   int2: 'int2', int4: 'int4', int8: 'int8', float4: 'float4', float8: 'float8', bool: 'bool', text: 'text',
 };
 
-/** Columns from PostgreSQL's `\d`-like spec `name:pgtype name:pgtype ...`. */
+/**
+ * Columns from PostgreSQL's `\d`-like spec `name:pgtype name:pgtype ...`; `name:pgtype=type`
+ * gives the vecgres type where the usual stand-in does not serve.
+ */
 function cols(spec: string): SystemViewColumn[] {
   return spec.trim().split(/\s+/).map((s) => {
-    const [name, pgType] = s.split(':') as [string, string];
-    const type = TYPE_OF_PG[pgType];
+    const [name, declared] = s.split(':') as [string, string];
+    const [pgType, own] = declared.split('=') as [string, string | undefined];
+    const type = own !== undefined ? (own as SqlType) : TYPE_OF_PG[pgType];
     if (type === undefined) throw new Error(`system view column type ${pgType}`);
     return { name, type, pgType };
   });
@@ -43,6 +50,8 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
     relhassubclass:bool relrowsecurity:bool relforcerowsecurity:bool relispopulated:bool relreplident:char relispartition:bool
     relrewrite:oid relfrozenxid:xid relminmxid:xid relacl:_aclitem reloptions:_text relpartbound:pg_node_tree`),
   pg_namespace: cols('oid:oid nspname:name nspowner:oid nspacl:_aclitem'),
+  pg_sequences: cols(`schemaname:name sequencename:name sequenceowner:name data_type:regtype start_value:int8 min_value:int8
+    max_value:int8 increment_by:int8 cycle:bool cache_size:int8 last_value:int8`),
   pg_am: cols('oid:oid amname:name amhandler:regproc amtype:char'),
   pg_opclass: cols('oid:oid opcmethod:oid opcname:name opcnamespace:oid opcowner:oid opcfamily:oid opcintype:oid opcdefault:bool opckeytype:oid'),
   pg_type: cols(`oid:oid typname:name typnamespace:oid typowner:oid typlen:int2 typbyval:bool typtype:char typcategory:char
@@ -68,6 +77,33 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
     total_analyze_time:float8 total_autoanalyze_time:float8`),
   pg_stat_user_indexes: cols(`relid:oid indexrelid:oid schemaname:name relname:name indexrelname:name idx_scan:int8
     last_idx_scan:timestamptz idx_tup_read:int8 idx_tup_fetch:int8`),
+  pg_attribute: cols(`attrelid:oid attname:name atttypid:oid attlen:int2 attnum:int2 atttypmod:int4 attndims:int2 attbyval:bool
+    attalign:char attstorage:char attcompression:char attnotnull:bool atthasdef:bool atthasmissing:bool attidentity:char
+    attgenerated:char attisdropped:bool attislocal:bool attinhcount:int2 attcollation:oid attstattarget:int2 attacl:_aclitem
+    attoptions:_text attfdwoptions:_text attmissingval:anyarray`),
+  pg_attrdef: cols('oid:oid adrelid:oid adnum:int2 adbin:pg_node_tree'),
+  pg_constraint: cols(`oid:oid conname:name connamespace:oid contype:char condeferrable:bool condeferred:bool conenforced:bool
+    convalidated:bool conrelid:oid contypid:oid conindid:oid conparentid:oid confrelid:oid confupdtype:char confdeltype:char
+    confmatchtype:char conislocal:bool coninhcount:int2 connoinherit:bool conperiod:bool conkey:_int2 confkey:_int2 conpfeqop:_oid
+    conppeqop:_oid conffeqop:_oid confdelsetcols:_int2 conexclop:_oid conbin:pg_node_tree`),
+  pg_collation: cols(`oid:oid collname:name collnamespace:oid collowner:oid collprovider:char collisdeterministic:bool
+    collencoding:int4 collcollate:text collctype:text colllocale:text collicurules:text collversion:text`),
+  pg_roles: cols(`rolname:name rolsuper:bool rolinherit:bool rolcreaterole:bool rolcreatedb:bool rolcanlogin:bool
+    rolreplication:bool rolconnlimit:int4 rolpassword:text rolvaliduntil:timestamptz rolbypassrls:bool rolconfig:_text oid:oid`),
+  // Catalogs of objects vecgres does not have (row-level security policies, extended
+  // statistics, publications, triggers, inheritance): always empty; psql's \d reads them.
+  pg_policy: cols('oid:oid polname:name polrelid:oid polcmd:char polpermissive:bool polroles:_oid polqual:pg_node_tree polwithcheck:pg_node_tree'),
+  pg_statistic_ext: cols(`oid:oid stxrelid:oid stxname:name stxnamespace:oid stxowner:oid stxkeys:int2vector stxstattarget:int2
+    stxkind:_char stxexprs:pg_node_tree`),
+  pg_publication: cols(`oid:oid pubname:name pubowner:oid puballtables:bool pubinsert:bool pubupdate:bool pubdelete:bool
+    pubtruncate:bool pubviaroot:bool pubgencols:char`),
+  pg_publication_namespace: cols('oid:oid pnpubid:oid pnnspid:oid'),
+  // prattrs is an int2vector, which psql subscripts: int2[] here (the table is empty).
+  pg_publication_rel: cols('oid:oid prpubid:oid prrelid:oid prqual:pg_node_tree prattrs:int2vector=int2[]'),
+  pg_trigger: cols(`oid:oid tgrelid:oid tgparentid:oid tgname:name tgfoid:oid tgtype:int2 tgenabled:char tgisinternal:bool
+    tgconstrrelid:oid tgconstrindid:oid tgconstraint:oid tgdeferrable:bool tginitdeferred:bool tgnargs:int2 tgattr:int2vector
+    tgargs:bytea tgqual:pg_node_tree tgoldtable:name tgnewtable:name`),
+  pg_inherits: cols('inhrelid:oid inhparent:oid inhseqno:int4 inhdetachpending:bool'),
   pg_stat_progress_create_index: cols(`pid:int4 datid:oid datname:name relid:oid index_relid:oid command:text phase:text
     lockers_total:int8 lockers_done:int8 current_locker_pid:int8 blocks_total:int8 blocks_done:int8 tuples_total:int8
     tuples_done:int8 partitions_total:int8 partitions_done:int8`),
@@ -80,4 +116,6 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
 export const CATALOG_OIDS: Record<string, number> = {
   pg_type: 1247, pg_attribute: 1249, pg_proc: 1255, pg_class: 1259, pg_database: 1262, pg_am: 2601, pg_attrdef: 2604,
   pg_constraint: 2606, pg_description: 2609, pg_index: 2610, pg_namespace: 2615, pg_opclass: 2616, pg_extension: 3079,
+  pg_collation: 3456, pg_policy: 3256, pg_statistic_ext: 3381, pg_publication: 6104, pg_publication_namespace: 6237,
+  pg_publication_rel: 6106, pg_trigger: 2620, pg_inherits: 2611, pg_authid: 1260,
 };

@@ -21,6 +21,7 @@ import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import type { Catalog, IndexDef } from '../../storage/catalog.js';
 import type { IndexMethods } from '../exec/pg_get_indexdef.js';
 import type { Table } from '../../storage/table.js';
+import type { Sequence } from '../../storage/sequence.js';
 import {
   createIndexSql, createSequenceSql, identitySql, isConstraintIndex, createTableSql, serialDefaultSql, setvalSql, tableConstraintsSql, type ConstraintSql,
 } from './schema_sql.js';
@@ -82,7 +83,7 @@ export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpO
   const tables = selectTables(catalog, opts.tables);
   // Everything that can fail is computed before the first output.
   const tableSql = new Map(tables.map((t) => [t.name, createTableSql(t)]));
-  const sequences = new Map(catalog.allSequences());
+  const sequences = selectSequences(catalog, tables, opts.tables === undefined || opts.tables.length === 0);
 
   out('--\n-- PostgreSQL database dump\n--\n\n');
   out(`-- Dumped from database version ${PG_VERSION} (vecgres ${VECGRES_VERSION})\n-- Dumped by vecgres dump ${VECGRES_VERSION}\n\n`);
@@ -96,21 +97,25 @@ export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpO
 
   // Tables and sequences share pg_dump's priority: one list by name.
   const relations: { name: string; text: string }[] = [];
+  const identity = new Set<string>();
   for (const t of tables) {
     let text = toc(t.name, 'TABLE') + tableSql.get(t.name)! + '\n\n';
     for (const c of t.def.columns) {
-      if (c.sequence === null) continue;
       // An identity column's sequence is made by an ALTER TABLE of its table: right after it.
-      if (c.identity !== undefined) {
-        text += toc(c.sequence, 'SEQUENCE') + identitySql(t, c) + '\n\n';
-        continue;
-      }
-      // A serial sequence names its table (OWNED BY): never before it, even when a renamed
-      // table's name sorts after its sequence's.
-      const key = c.sequence < t.name ? `${t.name}\u0000${c.sequence}` : c.sequence;
-      relations.push({ name: key, text: toc(c.sequence, 'SEQUENCE') + createSequenceSql(t, c) + '\n\n' });
+      const q = c.identity !== undefined && c.sequence !== null ? sequences.get(c.sequence) : undefined;
+      if (q === undefined) continue;
+      text += toc(q.def.name, 'SEQUENCE') + identitySql(t, c, q.def) + '\n\n';
+      identity.add(q.def.name);
     }
     relations.push({ name: t.name, text });
+  }
+  for (const q of sequences.values()) {
+    if (identity.has(q.def.name)) continue;
+    // An owned sequence names its table (OWNED BY): never before it, even when a renamed
+    // table's name sorts after its sequence's.
+    const owner = q.def.ownedBy?.table;
+    const key = owner !== undefined && tableSql.has(owner) && q.def.name < owner ? `${owner}\u0000${q.def.name}` : q.def.name;
+    relations.push({ name: key, text: toc(q.def.name, 'SEQUENCE') + createSequenceSql(q.def) + '\n\n' });
   }
   for (const r of sortedByName(relations, (r) => r.name)) out(r.text);
 
@@ -127,10 +132,8 @@ export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpO
     out('\n\n');
   }
 
-  const seqNames: string[] = [];
-  for (const t of tables) for (const c of t.def.columns) if (c.sequence !== null) seqNames.push(c.sequence);
-  for (const s of sortedByName(seqNames, (s) => s)) {
-    out(toc(s, 'SEQUENCE SET') + setvalSql(s, sequences.get(s) ?? 0) + '\n\n');
+  for (const q of sortedByName([...sequences.values()], (q) => q.def.name)) {
+    out(toc(q.def.name, 'SEQUENCE SET') + setvalSql(q.def.name, q.state.last, q.state.called) + '\n\n');
   }
 
   const constraints: ConstraintSql[] = [];
@@ -148,6 +151,22 @@ export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpO
 
   out('--\n-- PostgreSQL database dump complete\n--\n\n');
   return { tables: tables.length, rows, indexes: indexes.length };
+}
+
+/**
+ * The sequences to dump, by name: every one (`all`), or those owned by or filling a column of
+ * the dumped tables (pg_dump --table takes a table's owned sequences along).
+ */
+function selectSequences(catalog: Catalog, tables: readonly Table[], all: boolean): Map<string, Sequence> {
+  const names = new Set(tables.map((t) => t.name));
+  const used = new Set<string>();
+  for (const t of tables) for (const c of t.def.columns) if (c.sequence !== null) used.add(c.sequence);
+  const out = new Map<string, Sequence>();
+  for (const q of catalog.allSequences()) {
+    const owner = q.def.ownedBy?.table;
+    if (all || used.has(q.def.name) || (owner !== undefined && names.has(owner))) out.set(q.def.name, q);
+  }
+  return out;
 }
 
 /** The tables to dump, by name: all, or those `names` lists (each must exist). */

@@ -8,6 +8,7 @@
 import { unreachable } from '../../common/assert.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { ColumnDef, FkAction, Table } from '../../storage/table.js';
+import { SEQUENCE_TYPE_NAME, SEQUENCE_TYPE_RANGE, type SequenceDef } from '../../storage/sequence.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { charTypmodLength } from '../../types/character.js';
 import { numericTypmodOut } from '../../types/numeric.js';
@@ -84,24 +85,39 @@ export function createTableSql(t: Table): string {
 }
 
 /**
- * An identity column's sequence, as pg_dump writes it after the table: `ALTER TABLE
- * public.t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME ... CACHE 1);`.
+ * A sequence's options as pg_dump writes them (dumpSequence): START, INCREMENT, MINVALUE and
+ * MAXVALUE (`NO ...` when the type's default for the direction), CACHE, CYCLE; each line
+ * indented by four spaces, the last without a line end.
  */
-export function identitySql(t: Table, c: ColumnDef): string {
+function sequenceOptionsSql(d: SequenceDef): string {
+  const [typeMin, typeMax] = SEQUENCE_TYPE_RANGE[d.type];
+  const defMin = d.increment > 0n ? 1n : typeMin;
+  const defMax = d.increment > 0n ? typeMax : -1n;
   return (
-    `ALTER TABLE ${qualifiedName(t.name)} ALTER COLUMN ${quoteIdent(c.name)} ADD GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (\n` +
-    `    SEQUENCE NAME ${qualifiedName(c.sequence!)}\n    START WITH 1\n    INCREMENT BY 1\n    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1\n);\n`
+    `    START WITH ${d.start}\n    INCREMENT BY ${d.increment}\n` +
+    (d.min === defMin ? '    NO MINVALUE\n' : `    MINVALUE ${d.min}\n`) +
+    (d.max === defMax ? '    NO MAXVALUE\n' : `    MAXVALUE ${d.max}\n`) +
+    `    CACHE ${d.cache}${d.cycle ? '\n    CYCLE' : ''}`
   );
 }
 
-/** The sequence of a serial column: CREATE SEQUENCE and its OWNED BY, as pg_dump writes them. */
-export function createSequenceSql(t: Table, c: ColumnDef): string {
-  const seq = qualifiedName(c.sequence!);
-  const as = c.type === 'int8' ? '' : `    AS ${columnTypeSql(c)}\n`;
+/**
+ * An identity column's sequence, as pg_dump writes it after the table: `ALTER TABLE
+ * public.t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME ... CACHE 1);`.
+ */
+export function identitySql(t: Table, c: ColumnDef, seq: SequenceDef): string {
   return (
-    `CREATE SEQUENCE ${seq}\n${as}    START WITH 1\n    INCREMENT BY 1\n    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1;\n\n` +
-    `ALTER SEQUENCE ${seq} OWNED BY ${qualifiedName(t.name)}.${quoteIdent(c.name)};\n`
+    `ALTER TABLE ${qualifiedName(t.name)} ALTER COLUMN ${quoteIdent(c.name)} ADD GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (\n` +
+    `    SEQUENCE NAME ${qualifiedName(seq.name)}\n${sequenceOptionsSql(seq)}\n);\n`
   );
+}
+
+/** CREATE SEQUENCE and its OWNED BY (if any), as pg_dump writes them. */
+export function createSequenceSql(seq: SequenceDef): string {
+  const name = qualifiedName(seq.name);
+  const as = seq.type === 'int8' ? '' : `    AS ${SEQUENCE_TYPE_NAME[seq.type]}\n`;
+  const owned = seq.ownedBy === null ? '' : `\nALTER SEQUENCE ${name} OWNED BY ${qualifiedName(seq.ownedBy.table)}.${quoteIdent(seq.ownedBy.column)};\n`;
+  return `CREATE SEQUENCE ${name}\n${as}${sequenceOptionsSql(seq)};\n${owned}`;
 }
 
 /** `ALTER TABLE ONLY public.t ALTER COLUMN id SET DEFAULT nextval('public.t_id_seq'::regclass);` */
@@ -110,12 +126,12 @@ export function serialDefaultSql(t: Table, c: ColumnDef): string {
 }
 
 /**
- * `SELECT pg_catalog.setval(...)`: the sequence's last issued value, or (none issued yet)
- * its start with is_called false, so the next nextval returns the same number as here.
+ * `SELECT pg_catalog.setval('public.s', last_value, is_called);` as pg_dump writes it, so the
+ * next nextval returns the same number as here.
  */
-export function setvalSql(sequence: string, lastValue: number): string {
+export function setvalSql(sequence: string, last: bigint, called: boolean): string {
   const name = qualifiedName(sequence).replace(/'/g, "''");
-  return lastValue > 0 ? `SELECT pg_catalog.setval('${name}', ${lastValue}, true);\n` : `SELECT pg_catalog.setval('${name}', 1, false);\n`;
+  return `SELECT pg_catalog.setval('${name}', ${last}, ${called});\n`;
 }
 
 /** A table constraint (pg_constraint row) as the dump writes it. */

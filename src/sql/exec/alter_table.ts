@@ -11,6 +11,8 @@
  * savepoint) or a crash before the commit record leaves the table as it was. DROP COLUMN and
  * ALTER COLUMN ... TYPE must be the statement's only subcommand.
  */
+import { addPrimaryKey } from './primary_key.js';
+import { addIdentity, nextvalDefault } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -92,8 +94,13 @@ function rowOf(t: Table, r: number): Value[] {
 /** ADD CONSTRAINT (or a column's constraints of ADD COLUMN): prepared, validated, installed. */
 function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[]): void {
   for (const p of pending) {
-    if (p.node.contype === 'CONSTR_PRIMARY') throw pgErr.featureNotSupported('ALTER TABLE ... ADD PRIMARY KEY');
     if (p.node.contype === 'CONSTR_EXCLUSION') throw pgErr.featureNotSupported('exclusion constraints');
+  }
+  const primary = pending.filter((p) => p.node.contype === 'CONSTR_PRIMARY');
+  if (primary.length > 0) {
+    if (primary.length !== pending.length || pending.some((p) => p.column !== null)) throw pgErr.featureNotSupported('ALTER TABLE ... ADD PRIMARY KEY together with other constraints');
+    for (const p of primary) addPrimaryKey(env, env.catalog.getTable(t.name)!, p.node);
+    return;
   }
   const prepared = prepareConstraints(env, t, pending, new Set(constraintNamesOf(env, t.def)));
   // ATRewriteTable's checks of the existing rows (NOT VALID skips them).
@@ -342,8 +349,9 @@ function columnDefault(env: SqlEnv, t: Table, cmd: PgNode): void {
     replaceDef(env, t, withColumn(t.def, col, { defaultSql: null, sequence: null }));
     return;
   }
+  const seq = nextvalDefault(env, t.def.columns[col]!.type, cmd.def); // an unknown sequence: 42P01 without a position
   analyzeDefault(env, t, col, cmd.def); // its errors (42804, 22P02, 42703) come now, as PostgreSQL's
-  replaceDef(env, t, withColumn(t.def, col, { defaultSql: JSON.stringify(cmd.def), sequence: null }));
+  replaceDef(env, t, withColumn(t.def, col, seq !== null ? { defaultSql: null, sequence: seq } : { defaultSql: JSON.stringify(cmd.def), sequence: null }));
 }
 
 /** ALTER COLUMN name SET NOT NULL (every row checked) / DROP NOT NULL. */
@@ -429,6 +437,11 @@ function bindToRow(e: Expr): Expr {
   return mapOperands(e, bindToRow);
 }
 
+/** True when `rv` names a sequence of the public schema. */
+function isSequenceRelation(env: SqlEnv, rv: PgNode): boolean {
+  return (rv.schemaname === undefined || rv.schemaname === 'public') && env.catalog.getSequence(rv.relname) !== undefined;
+}
+
 /** OWNER TO: vecgres has one user; naming it (or CURRENT_USER / SESSION_USER) changes nothing. */
 function changeOwner(cmd: PgNode): void {
   const role = cmd.newowner;
@@ -476,6 +489,12 @@ const SUBCOMMAND_NAMES: Record<string, string> = {
  *   23514, 23503, 23505, 2BP01, 42P16), 0A000 naming an unsupported subcommand.
  */
 export function alterTable(env: SqlEnv, s: PgNode, notices: Notices): void {
+  const cmdsOf = ((s.cmds ?? []) as PgNode[]).map((c) => c.AlterTableCmd);
+  if ((s.objtype === 'OBJECT_TABLE' || s.objtype === 'OBJECT_SEQUENCE') && cmdsOf.every((c) => c.subtype === 'AT_ChangeOwner') && isSequenceRelation(env, s.relation)) {
+    // pg_dump's `ALTER TABLE public.s OWNER TO ...` of a sequence (ALTER TABLE takes any relation).
+    for (const c of cmdsOf) changeOwner(c);
+    return;
+  }
   if (s.objtype !== 'OBJECT_TABLE') throw pgErr.featureNotSupported(`ALTER ${String(s.objtype).replace('OBJECT_', '')}`);
   const t = targetTable(env, s.relation, s.missing_ok === true, notices);
   if (t === null) return;
@@ -511,6 +530,9 @@ export function alterTable(env: SqlEnv, s: PgNode, notices: Notices): void {
         break;
       case 'AT_ChangeOwner':
         changeOwner(cmd);
+        break;
+      case 'AT_AddIdentity':
+        addIdentity(env, cur, cmd);
         break;
       default:
         throw pgErr.featureNotSupported(SUBCOMMAND_NAMES[cmd.subtype] ?? `ALTER TABLE ... ${String(cmd.subtype).replace('AT_', '')}`);

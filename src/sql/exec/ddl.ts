@@ -4,6 +4,7 @@
  * methods, never imported). Every change belongs to the session's transaction and is undone
  * with it (ddl_txn.ts).
  */
+import { nextvalDefault } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
 import { createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
@@ -127,10 +128,11 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
           break;
         case 'CONSTR_DEFAULT':
           if (col.identity !== undefined) throw new PgError('42601', `both default and identity specified for column "${colname}" of table "${name}"`, pos(c.location));
-          if (serial || col.defaultSql !== null) {
+          if (serial || col.defaultSql !== null || col.sequence !== null) {
             throw new PgError('42601', `multiple default values specified for column "${colname}" of table "${name}"`);
           }
-          col.defaultSql = JSON.stringify(c.raw_expr);
+          col.sequence = nextvalDefault(env, type, c.raw_expr, true);
+          if (col.sequence === null) col.defaultSql = JSON.stringify(c.raw_expr);
           break;
         case 'CONSTR_UNIQUE':
         case 'CONSTR_CHECK':

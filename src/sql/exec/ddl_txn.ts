@@ -16,7 +16,9 @@ import type { DdlUndo, IndexDef } from '../../storage/catalog.js';
 import type { ColumnDef, Table, TableDef, Value } from '../../storage/table.js';
 import type { OrderedIndex, VectorIndex } from '../../access/am.js';
 import type { SqlEnv, TxnState } from '../env.js';
+import type { SequenceDef } from '../../storage/sequence.js';
 import { rebuildIndexes } from './dml.js';
+import { pkeyOf } from './insert.js';
 
 type IndexStructure = VectorIndex | OrderedIndex;
 
@@ -39,6 +41,21 @@ export function createTableTx(env: SqlEnv, txn: TxnState | null, def: TableDef, 
   const { table, ddl } = env.catalog.createTable(def, sequences, xidOf(txn));
   registerDdl(txn, ddl);
   return table;
+}
+
+/** CREATE SEQUENCE in `txn` (recovery passes the logged state). */
+export function createSequenceTx(env: SqlEnv, txn: TxnState | null, def: SequenceDef, last: bigint = def.start, called = false): void {
+  registerDdl(txn, env.catalog.createSequence(def, xidOf(txn), last, called));
+}
+
+/** ALTER SEQUENCE in `txn`: a new definition (a new name renames it) and state. */
+export function alterSequenceTx(env: SqlEnv, txn: TxnState | null, name: string, def: SequenceDef, last: bigint, called: boolean, logCnt = 0): void {
+  registerDdl(txn, env.catalog.alterSequence(name, def, last, called, xidOf(txn), logCnt));
+}
+
+/** DROP SEQUENCE in `txn`. */
+export function dropSequenceTx(env: SqlEnv, txn: TxnState | null, name: string): void {
+  registerDdl(txn, env.catalog.dropSequence(name, xidOf(txn)));
 }
 
 /** DROP TABLE in `txn`: its index structures leave the index map now and are disposed at commit. */
@@ -168,7 +185,37 @@ function detach(env: SqlEnv, names: readonly string[]): Map<string, IndexStructu
 
 /** ALTER TABLE of a definition (constraints, names, defaults, NOT NULL, RENAME) in `txn`. */
 export function alterTableTx(env: SqlEnv, txn: TxnState | null, name: string, def: TableDef): void {
-  registerDdl(txn, env.catalog.alterTable(name, def, xidOf(txn)));
+  const t = env.catalog.getTable(name);
+  const oldDef = t?.def;
+  const ddl = env.catalog.alterTable(name, def, xidOf(txn));
+  if (t === undefined || oldDef === undefined || sameKey(oldDef.primaryKey, def.primaryKey)) {
+    registerDdl(txn, ddl);
+    return;
+  }
+  // A primary key added (ALTER TABLE ADD PRIMARY KEY): the key map over the live rows, which
+  // the undo empties again.
+  rebuildPkeyMap(t);
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      rebuildPkeyMap(t);
+    },
+  });
+}
+
+function sameKey(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+/** Fills table `t`'s primary key map from its live rows under its current definition. */
+function rebuildPkeyMap(t: Table): void {
+  t.pkey.clear();
+  if (t.def.primaryKey.length === 0) return;
+  for (let r = 0; r < t.slots; r++) {
+    if (!t.isLive(r)) continue;
+    t.pkey.set(pkeyOf(t, t.def.columns.map((_, c) => t.get(c, r))), r);
+  }
 }
 
 /** ALTER TABLE ADD COLUMN in `txn`. */

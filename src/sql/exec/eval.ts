@@ -5,6 +5,7 @@
  * a subquery is a SubPlan. Three-valued logic as SQL: AND/OR with NULL, strict operators
  * return NULL for a NULL argument.
  */
+import { int8Of, sequenceByText, serialSequenceOf, sessionCurrval, sessionLastval, sessionNextval, sessionSetval } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { AssertionError } from '../../common/assert.js';
 import type { Value } from '../../storage/table.js';
@@ -13,13 +14,12 @@ import { type Expr, buildArray } from '../analyze/expr.js';
 import { castValue } from '../analyze/types.js';
 import type { PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from '../plan/plan.js';
-import type { Settings } from '../settings.js';
-import type { Clock } from '../../common/clock.js';
+import type { SqlEnv } from '../env.js';
 
 /** What evaluation needs from the running statement (the executor's EState implements it). */
 export interface EvalCtx {
   /** The executing session (session functions read and change its settings); absent when none. */
-  readonly env?: { readonly settings: Settings; readonly clock: Clock; readonly timestamps: { readonly transactionUs: bigint; readonly statementUs: bigint } };
+  readonly env?: SqlEnv;
   /** The client's parameter values ($1 is index 0). */
   params: readonly Value[];
   /** Executor parameter `id`'s current value (runs a pending InitPlan first). */
@@ -32,6 +32,11 @@ export interface EvalCtx {
    * @throws PgError 42704 for an unknown setting.
    */
   setting?(name: string): string;
+  /**
+   * While a ProjectSet evaluates a select-list item with set-returning calls inside an
+   * expression (`jsonb_array_elements(x)->>'k'`): each call's value for the current output row.
+   */
+  srfValues?: Map<object, Value> | null;
 }
 
 /** A context without tuples, parameters or subqueries (constant folding, DEFAULT values). */
@@ -120,6 +125,13 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
         show: (name) => env.settings.show(name).value,
         set: (name, value, isLocal) => env.settings.set(name, value, isLocal),
         now: (kind) => (kind === 'clock' ? wallClockUs(env.clock) : kind === 'statement' ? env.timestamps.statementUs : env.timestamps.transactionUs),
+        sequence: (fn, text) => {
+          const seq = sequenceByText(env, text).def.name;
+          return int8Of(fn === 'nextval' ? sessionNextval(env, seq) : sessionCurrval(env, seq));
+        },
+        setval: (text, value, called) => int8Of(sessionSetval(env, sequenceByText(env, text).def.name, value, called)),
+        lastval: () => int8Of(sessionLastval(env)),
+        serialSequence: (table, column) => serialSequenceOf(env, table, column),
       });
     }
     case 'array': {
@@ -202,8 +214,11 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
     case 'count':
     case 'agg':
       return bug('aggregates are computed by the Agg node');
-    case 'srf':
-      return bug('set-returning calls are expanded by the ProjectSet node');
+    case 'srf': {
+      const m = ctx.srfValues;
+      if (m == null || !m.has(e)) return bug('set-returning calls are expanded by the ProjectSet node');
+      return m.get(e)!;
+    }
     case 'window':
       return bug('window functions are computed by the WindowAgg node');
   }

@@ -21,6 +21,7 @@ import type { PlanNode, PlanNodeKind, PlannedStmt, SubPlan } from '../plan/plan.
 import { bug, evalExpr, moreThanOneRow, passes, type EvalCtx } from './eval.js';
 import { keyText } from './hash_key.js';
 import { isNumeric, isVectorFamily, type SqlType } from '../analyze/types.js';
+import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 
 /** EXPLAIN ANALYZE counters of one node (PostgreSQL's Instrumentation). */
 export interface Instrumentation {
@@ -189,6 +190,8 @@ export class EState implements EvalCtx {
   readonly subPlanStates: { sp: SubPlan; state: PlanState }[] = [];
   /** The session's interrupts: loops over rows tick them (statement_timeout, cancel). */
   readonly interrupts: Interrupts;
+  /** Set by a ProjectSet while it evaluates an item with nested set-returning calls (EvalCtx.srfValues). */
+  srfValues: Map<object, Value> | null = null;
 
   constructor(
     readonly env: SqlEnv,
@@ -237,6 +240,7 @@ export class EState implements EvalCtx {
   private runInitPlan(sp: SubPlan): Value {
     const st = this.stateOf(sp);
     if (sp.sub === 'exists') return execProcNode(st) !== null;
+    if (sp.sub === 'array') return arrayOfRows(sp, st);
     const first = execProcNode(st);
     if (first === null) return null;
     if (execProcNode(st) !== null) throw moreThanOneRow();
@@ -247,6 +251,7 @@ export class EState implements EvalCtx {
     if (sp.initPlan && sp.sub !== 'any' && sp.sub !== 'all') return this.execParam(sp.outParam);
     for (const a of sp.args) this.execParams[a.id] = evalExpr(a.expr, row, this);
     if (sp.sub === 'exists') return execProcNode(this.stateOf(sp)) !== null;
+    if (sp.sub === 'array') return arrayOfRows(sp, this.stateOf(sp));
     if (sp.sub === 'expr') {
       const st = this.stateOf(sp);
       const first = execProcNode(st);
@@ -355,4 +360,13 @@ export function runPlanned(es: EState, top: PlanState): Value[][] {
     es.endAll();
   }
   return out;
+}
+
+/** ARRAY(subquery): every row's one value, in order, as a one-dimensional array (`{}` for none). */
+function arrayOfRows(sp: SubPlan, st: PlanState): PgArray {
+  const vals: ArrayElement[] = [];
+  for (let r = execProcNode(st); r !== null; r = execProcNode(st)) vals.push((r[0] ?? null) as ArrayElement);
+  const t = sp.types[0];
+  const elem = t === undefined || t === 'unknown' ? 'text' : t;
+  return new PgArray(elem, vals.length === 0 ? [] : [vals.length], vals);
 }

@@ -18,6 +18,7 @@
  *
  * MATCH SIMPLE: a referencing key with any NULL column references nothing and is not checked.
  */
+import { int8Of, sessionNextval } from './sequences.js';
 import { PgError } from '../../common/errors.js';
 import { isOrderedIndex } from '../../access/am.js';
 import type { ColumnType, ForeignKeyDef, Table, Value } from '../../storage/table.js';
@@ -131,7 +132,7 @@ function rowValues(table: Table, rowId: number): Value[] {
 /** A column's default value for ON DELETE / UPDATE SET DEFAULT (NULL when it has none). */
 function columnDefault(env: SqlEnv, table: Table, col: number): Value {
   const c = table.def.columns[col]!;
-  if (c.sequence !== null) return env.catalog.nextval(c.sequence);
+  if (c.sequence !== null) return int8Of(sessionNextval(env, c.sequence));
   if (c.defaultSql === null) return null;
   return evalExpr(analyzeDefault(env, table, col, JSON.parse(c.defaultSql) as PgNode), null, NO_CONTEXT);
 }

@@ -3,6 +3,7 @@
  * indexes with PostgreSQL's messages (ON CONFLICT arbitrating on any unique index), appends through the catalog (the one logged mutation path), records
  * the row as a write of the transaction (exec/txn.ts), and maintains every index of the table.
  */
+import { int8Of, sessionNextval } from './sequences.js';
 import { insertIntoIndexes } from './index_keys.js';
 import { checkUniqueIndexes } from './ordered_index.js';
 import { isOrderedIndex } from '../../access/am.js';
@@ -124,7 +125,7 @@ export function columnDefaultExpr(env: SqlEnv, t: Table, col: number): Expr | nu
   const c = t.def.columns[col]!;
   if (c.sequence !== null) {
     const seq = c.sequence;
-    return { k: 'op1', type: c.type, arg: { k: 'const', type: 'text', value: seq }, fn: () => env.catalog.nextval(seq) };
+    return { k: 'op1', type: c.type, arg: { k: 'const', type: 'text', value: seq }, fn: () => int8Of(sessionNextval(env, seq)) };
   }
   if (c.defaultSql !== null) return analyzeDefault(env, t, col, JSON.parse(c.defaultSql) as PgNode);
   return null;

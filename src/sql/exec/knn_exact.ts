@@ -1,18 +1,26 @@
 /**
  * Exact k nearest neighbours among the rows of a {@link RowBitmap} (filtered search's exact
- * strategy): one SIMD kernel call per set row over the table's segments (with the kernels of
- * the memory each lies in), a typed-array top-k heap, rows whose vector is NULL after the ranked ones (PostgreSQL's NULLS LAST for an
+ * strategy): one SIMD kernel call per chunk of set rows over the table's segments (the
+ * kernels of the memory the chunk's rows lie in: a chunk ends where the memory changes), a
+ * typed-array top-k heap, rows whose vector is NULL after the ranked ones (PostgreSQL's NULLS LAST for an
  * ascending ORDER BY). The same distances and tie order (lower row id first) as the exact
  * top-k scan (nodes/top_k.ts), so both strategies return the same rows.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Arena } from '../../kernels/arena.js';
-import { kernelsOf, type PtrKernel } from '../../kernels/fast.js';
+import { kernelsOf, type ManyKernel } from '../../kernels/fast.js';
 import { memories, MEMORY_STRIDE } from '../../kernels/memories.js';
 import { QueryCopies } from '../../kernels/query_copies.js';
 import type { Table } from '../../storage/table.js';
 import type { RowBitmap } from './row_bitmap.js';
 import { TopK } from './topk.js';
+
+/**
+ * Rows whose distances one kernel call computes (fast.*Many over a list of row pointers).
+ * Measured over 10,047 rows of 100-d (one loaded machine, one run): a kernel call per row
+ * from a closure per row cost 1.2 µs a row, chunks 0.8 µs.
+ */
+const CHUNK = 1024;
 
 /**
  * The row ids of the `k` rows of `bitmap` nearest to `q` under `op` (`<->`, `<#>`, `<=>`,
@@ -24,45 +32,82 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
   const nullRows: number[] = [];
   if (k <= 0) return new Int32Array(0);
   const dim = q.length;
-  // The query beside each memory the rows lie in (a table may span memories).
+  const bytes = Math.max(16, dim * 4);
+  // In each memory the rows lie in, one block: the query, then CHUNK row pointers, then CHUNK
+  // float32 distances (a WebAssembly kernel reads only its own memory).
   const copies = new QueryCopies();
-  copies.reset(dim * 4, (m, p) => m.f32().set(q, p >>> 2));
+  copies.reset(bytes + CHUNK * 8, (m, p) => m.f32().set(q, p >>> 2));
   try {
+    const pick = (m: Arena): ManyKernel => {
+      const ks = kernelsOf(m);
+      return op === '<->' ? ks.l2sqMany : op === '<+>' ? ks.l1Many : ks.dotMany;
+    };
     const sign = op === '<#>' ? -1 : 1;
     const cosine = op === '<=>';
-    const pick = (m: Arena): PtrKernel => {
-      const ks = kernelsOf(m);
-      return op === '<->' ? ks.l2sq : op === '<+>' ? ks.l1 : ks.dot;
-    };
     const norms = cosine ? table.vectorNorms(col) : null;
     const any = memories.any();
     const qNormSq = cosine ? kernelsOf(any).dot(copies.in(any), copies.in(any), dim) : 0;
     const fixedDim = table.vectorColumnDim(col);
-    // The memory of the last row: [lo, lo + 2^32) are its addresses (none before the first row).
+    // The chunk being gathered: its memory (addresses [lo, lo + 2^32), none before the first
+    // row), kernel, block, and rows (their pointers go to the block at rowsPtr).
+    let cur: Arena = any;
     let lo = -2 * MEMORY_STRIDE;
-    let kernel: PtrKernel = pick(any);
+    let many: ManyKernel = pick(any);
     let qPtr = 0;
-    bitmap.forEach((r) => {
-      const ptr = table.vectorPtr(col, r);
-      if (ptr === 0) {
-        if (nullRows.length < k) nullRows.push(r);
-        return;
+    let rowWord = 0;
+    let rowMem = any.u32();
+    const ids = new Int32Array(CHUNK);
+    let n = 0;
+    const flush = (): void => {
+      const rowsPtr = qPtr + bytes;
+      const outPtr = rowsPtr + CHUNK * 4;
+      many(qPtr, rowsPtr, n, dim, outPtr);
+      const f = cur.f32();
+      const out = outPtr >>> 2;
+      for (let i = 0; i < n; i++) {
+        const r = ids[i]!;
+        let d = f[out + i]!;
+        if (cosine) d = 1 - d / Math.sqrt(norms![r]! * qNormSq);
+        else d *= sign;
+        if (d > heap.bound()) continue;
+        heap.push(r, d);
       }
-      if (fixedDim < 0 ? table.vectorDim(col, r) !== dim : fixedDim !== dim) {
-        throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${fixedDim < 0 ? table.vectorDim(col, r) : fixedDim} and ${dim}`);
+      n = 0;
+    };
+    // Views of a shared memory never detach, so the bitmap's view stays valid for the walk.
+    const words = bitmap.words;
+    const bits = bitmap.ptr >>> 2;
+    const mem = bitmap.arena.i32();
+    for (let w = 0; w < words; w++) {
+      let x = mem[bits + w]!;
+      while (x !== 0) {
+        const b = 31 - Math.clz32(x & -x);
+        x &= x - 1;
+        const r = (w << 5) + b;
+        const ptr = table.vectorPtr(col, r);
+        if (ptr === 0) {
+          if (nullRows.length < k) nullRows.push(r);
+          continue;
+        }
+        if (fixedDim < 0 ? table.vectorDim(col, r) !== dim : fixedDim !== dim) {
+          throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${fixedDim < 0 ? table.vectorDim(col, r) : fixedDim} and ${dim}`);
+        }
+        if (ptr < lo || ptr >= lo + MEMORY_STRIDE) {
+          if (n > 0) flush();
+          cur = memories.memoryOf(ptr);
+          lo = cur.id * MEMORY_STRIDE;
+          many = pick(cur);
+          qPtr = copies.in(cur);
+          rowWord = (qPtr + bytes) >>> 2;
+          // Taken after the copy, which may have grown the memory.
+          rowMem = cur.u32();
+        }
+        rowMem[rowWord + n] = ptr >>> 0;
+        ids[n++] = r;
+        if (n === CHUNK) flush();
       }
-      if (ptr < lo || ptr >= lo + MEMORY_STRIDE) {
-        const m = memories.memoryOf(ptr);
-        lo = m.id * MEMORY_STRIDE;
-        kernel = pick(m);
-        qPtr = copies.in(m);
-      }
-      let d = kernel(ptr >>> 0, qPtr, dim);
-      if (cosine) d = 1 - d / Math.sqrt(norms![r]! * qNormSq);
-      else d *= sign;
-      if (d > heap.bound()) return;
-      heap.push(r, d);
-    });
+    }
+    if (n > 0) flush();
   } finally {
     copies.free();
   }

@@ -4,6 +4,7 @@
  * and runs it. Transaction control (BEGIN/COMMIT/ROLLBACK, savepoints), settings
  * (SET/RESET/SHOW) and statement atomicity (a failed INSERT leaves no rows) are handled here.
  */
+import { alterSequence, createSequence, dropSequences, renameSequence } from './sequences.js';
 import { alterTable, renameRelation } from './alter_table.js';
 import { createTableAs } from './create_table_as.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
@@ -12,7 +13,8 @@ import type { RawStatement, PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
 import { type SqlType, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
-import type { Expr } from '../analyze/expr.js';
+import { regName, type Expr, type RegKind } from '../analyze/expr.js';
+import { catalogLookups } from './catalog_describe.js';
 import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
 import { parseHalfvec, formatHalfvec } from '../../types/halfvec.js';
 import { SparseVector, parseSparsevec, formatSparsevec } from '../../types/sparsevec.js';
@@ -39,6 +41,9 @@ import { Interval } from '../../types/interval.js';
 import { wallClockUs } from '../../types/datetime_funcs.js';
 import { memories } from '../../kernels/memories.js';
 import { GUC_MEMORY_LIMIT } from '../settings.js';
+
+/** pgvector's extension comment (pg_description of extension vector). */
+const VECTOR_EXTENSION_COMMENT = 'vector data type and ivfflat and hnsw access methods';
 
 export interface ResultField {
   name: string;
@@ -92,16 +97,33 @@ type Origin = { table: string; col: number } | null;
  * The result fields of `targets`; `origin` says which table column a target reads, if any
  * (PostgreSQL's markTargetListOrigins), for RowDescription's table oid and column number.
  */
-function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr }[], origin: (e: Expr) => Origin = () => null): ResultField[] {
+function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr; nameType?: boolean; regOutput?: RegKind }[], origin: (e: Expr) => Origin = () => null): ResultField[] {
   return targets.map((t) => {
+    // A reg* output column is sent as its name's text.
+    if (t.regOutput !== undefined) return { name: t.name, dataTypeID: TYPE_OID.text, type: 'text' };
     const typmod = (t.expr as { typmod?: number }).typmod;
     const o = origin(t.expr);
     return {
-      name: t.name, dataTypeID: TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
+      name: t.name, dataTypeID: t.nameType === true ? NAME_OID : TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
       ...(o === null ? {} : { tableOid: env.stats.relOid(o.table), columnAttr: o.col + 1 }),
     };
   });
 }
+
+/** Rows with the oids of reg* output columns (Target.regOutput) replaced by the objects' names. */
+function regOutputRows(env: SqlEnv, targets: readonly { regOutput?: RegKind }[], rows: Value[][]): Value[][] {
+  const cols = targets.flatMap((t, i) => (t.regOutput === undefined ? [] : [[i, t.regOutput] as const]));
+  if (cols.length === 0) return rows;
+  const cat = catalogLookups(env);
+  return rows.map((r) => {
+    const out = r.slice();
+    for (const [i, kind] of cols) if (out[i] !== null && out[i] !== undefined) out[i] = regName(cat, kind, Number(out[i]));
+    return out;
+  });
+}
+
+/** pg_type oid of `name`, the type of the system catalogs' name columns (its text is text's). */
+const NAME_OID = 19;
 
 /**
  * The table column a SELECT's output expression reads directly, following subqueries and
@@ -203,7 +225,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       if (prep.plan === undefined || !cachedPlanValid(env, prep.plan, values)) prep.plan = planSelectCached(env, a.query, values);
       const out = runSelect(env, prep.plan.stmt, values);
       for (const h of prep.plan.stmt.indexHints ?? []) notices.push(new PgError(SQLSTATE.successful_completion, h.message, { severity: 'NOTICE', hint: h.hint }));
-      return { command: 'SELECT', fields: fieldsOf(env, a.query.targets, (e) => selectOrigin(a.query, e)), rows: out.rows, affectedRows: 0, notices };
+      return { command: 'SELECT', fields: fieldsOf(env, a.query.targets, (e) => selectOrigin(a.query, e)), rows: regOutputRows(env, a.query.targets, out.rows), affectedRows: 0, notices };
     }
     case 'InsertStmt': {
       const a = prepare(env, raw, cache) as Analyzed<InsertQuery>;
@@ -249,9 +271,23 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       alterTable(env, s, notices);
       return done('ALTER TABLE', notices);
     case 'RenameStmt':
+      if (s.renameType === 'OBJECT_SEQUENCE') {
+        renameSequence(env, s, notices);
+        return done('ALTER SEQUENCE', notices);
+      }
       renameRelation(env, s, notices);
       return done('ALTER TABLE', notices);
+    case 'CreateSeqStmt':
+      createSequence(env, s, notices);
+      return done('CREATE SEQUENCE', notices);
+    case 'AlterSeqStmt':
+      alterSequence(env, s, notices);
+      return done('ALTER SEQUENCE', notices);
     case 'DropStmt': {
+      if (s.removeType === 'OBJECT_SEQUENCE') {
+        dropSequences(env, s, notices);
+        return done('DROP SEQUENCE', notices);
+      }
       const what = s.removeType === 'OBJECT_TABLE' ? 'TABLE' : s.removeType === 'OBJECT_INDEX' ? 'INDEX' : null;
       if (what === null) throw pgErr.featureNotSupported(`DROP ${String(s.removeType).replace('OBJECT_', '')}`);
       if (what === 'TABLE') dropTables(env, s, notices);
@@ -268,6 +304,11 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     case 'ReindexStmt':
       reindex(env, s, notices);
       return done('REINDEX', notices);
+    case 'CommentStmt':
+      // pg_dump writes pgvector's own comment back (COMMENT ON EXTENSION vector IS '...'):
+      // that one changes nothing. vecgres does not store comments on its objects yet.
+      if (s.objtype === 'OBJECT_EXTENSION' && s.object?.String?.sval === 'vector' && s.comment === VECTOR_EXTENSION_COMMENT) return done('COMMENT', notices);
+      throw pgErr.featureNotSupported(`COMMENT ON ${String(s.objtype).replace('OBJECT_', '')}`);
     case 'CreateExtensionStmt': {
       if (s.extname !== 'vector') {
         throw new PgError('58P01', `extension "${s.extname}" is not available`);
@@ -320,7 +361,6 @@ function statementName(tag: string): string {
     PrepareStmt: 'PREPARE',
     ExecuteStmt: 'EXECUTE',
     CreateSchemaStmt: 'CREATE SCHEMA',
-    CreateSeqStmt: 'CREATE SEQUENCE',
     DoStmt: 'DO',
     CreateFunctionStmt: 'CREATE FUNCTION',
   };
@@ -337,6 +377,9 @@ export function beginImplicitBlock(env: SqlEnv): void {
   if (txn.inBlock) return;
   txn.inBlock = true;
   txn.implicit = true;
+  // The block's transaction starts now (StartTransaction's xactStartTimestamp): its statements
+  // see inBlock already set, so none of them would set the timestamp now() reads.
+  env.timestamps.transactionUs = wallClockUs(env.clock);
   env.settings.beginTransaction();
 }
 

@@ -15,9 +15,11 @@ import type { SqlEnv } from '../env.js';
 import { isOrderedAm } from '../../access/am.js';
 import { PgArray } from '../../types/pgarray.js';
 import { allTypeIo, typeIoByOid } from '../../types/type_io.js';
-import { TYPE_OID, valueToText, type SqlType } from '../analyze/types.js';
+import { TYPE_OID, toInt8, valueToText, type SqlType } from '../analyze/types.js';
+import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
 import type { ColumnStats } from '../stats/store.js';
+import { attrdefRows, attributeRows, collationRows, constraintRows, indexExprsText, rolesRows } from './catalog_describe.js';
 
 const NS_CATALOG = 11;
 const NS_PUBLIC = 2200;
@@ -47,7 +49,7 @@ const TYPE_CATEGORY: Record<string, [string, string]> = {
   interval: ['T', 'd'],
 };
 /** pg_extension's rows, with PGlite + pgvector 0.8.7's oids and pg_description's comments. */
-const EXTENSIONS = [
+export const EXTENSIONS = [
   { oid: 12774, name: 'plpgsql', namespace: NS_CATALOG, relocatable: false, version: '1.0', comment: 'PL/pgSQL procedural language' },
   { oid: 16384, name: 'vector', namespace: NS_PUBLIC, relocatable: true, version: '0.8.7', comment: 'vector data type and ivfflat and hnsw access methods' },
 ];
@@ -153,9 +155,27 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
         return [
           st.relOid(d.name), st.relOid(d.table), keys.length, keys.length, d.unique || d.primaryKey, false, d.primaryKey, false, true, false,
           true, false, true, true, false, keys.map((k) => k + 1).join(' '), keys.map(() => '0').join(' '),
-          keys.map((_, i) => String(opclassOid(env, d, i))).join(' '), keys.map(() => '0').join(' '), null, null,
+          keys.map((_, i) => String(opclassOid(env, d, i))).join(' '), keys.map(() => '0').join(' '), indexExprsText(d), d.predicate,
         ];
       });
+    case 'pg_attribute':
+      return attributeRows(env);
+    case 'pg_attrdef':
+      return attrdefRows(env);
+    case 'pg_constraint':
+      return constraintRows(env);
+    case 'pg_collation':
+      return collationRows();
+    case 'pg_roles':
+      return rolesRows();
+    case 'pg_policy':
+    case 'pg_statistic_ext':
+    case 'pg_publication':
+    case 'pg_publication_namespace':
+    case 'pg_publication_rel':
+    case 'pg_trigger':
+    case 'pg_inherits':
+      return [];
     case 'pg_extension':
       // The vector types and methods are always there, as after CREATE EXTENSION vector
       // (which vecgres accepts and needs not); plpgsql is in every PostgreSQL database.
@@ -169,6 +189,12 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
         [1, 'template1', BOOTSTRAP_SUPERUSER, 6, 'c', true, true, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, TEMPLATE_ACL],
         [4, 'template0', BOOTSTRAP_SUPERUSER, 6, 'c', true, false, false, -1, '744', '1', 1663, 'C', 'C.UTF-8', null, null, null, TEMPLATE_ACL],
       ];
+    case 'pg_sequences':
+      // last_value is NULL until nextval (or setval with is_called) has run.
+      return env.catalog.allSequences().filter((q) => env.catalog.getSequence(q.def.name) === q).map((q) => {
+        const d = q.def;
+        return ['public', d.name, 'postgres', SEQUENCE_TYPE_NAME[d.type], toInt8(d.start), toInt8(d.min), toInt8(d.max), toInt8(d.increment), d.cycle, toInt8(d.cache), q.state.called ? toInt8(q.state.last) : null];
+      });
     case 'pg_tables':
       return env.catalog.tableNames().map((t) => ['public', t, 'postgres', null, env.catalog.indexesOf(t).length > 0, false, false, false]);
     case 'pg_stats':
@@ -227,6 +253,15 @@ function typeRows(): Value[][] {
 function classRows(env: SqlEnv): Value[][] {
   const rows: Value[][] = [];
   const st = env.stats;
+  // PostgreSQL enforces a foreign key with triggers on both tables: relhastriggers is true for
+  // the referencing and the referenced table (psql lists foreign keys only then).
+  const withTriggers = new Set<string>();
+  for (const name of env.catalog.tableNames()) {
+    for (const fk of env.catalog.peekTable(name)!.def.foreignKeys ?? []) {
+      withTriggers.add(name);
+      withTriggers.add(fk.refTable);
+    }
+  }
   for (const name of env.catalog.tableNames()) {
     const t = env.catalog.peekTable(name)!;
     const ts = st.peekTable(t);
@@ -234,8 +269,15 @@ function classRows(env: SqlEnv): Value[][] {
     const hasIndex = env.catalog.indexesOf(name).length > 0;
     rows.push([
       st.relOid(name), name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, HEAP_AM, st.relOid(name), 0,
-      reltuples < 0 ? 0 : relPages(t.sizeBytes()), Math.fround(reltuples), 0, 0, 0, hasIndex, false, 'p', 'r', t.def.columns.length, 0,
-      false, false, false, false, false, true, 'd', false, 0, '1', '1', null, null, null,
+      reltuples < 0 ? 0 : relPages(t.sizeBytes()), Math.fround(reltuples), 0, 0, 0, hasIndex, false, 'p', 'r', t.def.columns.length, t.def.checks?.length ?? 0,
+      false, withTriggers.has(name), false, false, false, true, 'd', false, 0, '1', '1', null, null, null,
+    ]);
+  }
+  // Sequences (serial and identity columns'): relkind 'S', no access method, 8 kB each.
+  for (const { def: { name } } of env.catalog.allSequences()) {
+    rows.push([
+      st.relOid(name), name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, 0, st.relOid(name), 0, 1, Math.fround(1), 0, 0, 0, false, false, 'p', 'S', 3, 0,
+      false, false, false, false, false, true, 'n', false, 0, '0', '0', null, null, null,
     ]);
   }
   for (const d of env.catalog.allIndexes()) {

@@ -139,6 +139,9 @@ function d(node: PgNode): string {
     }
     case 'CoalesceExpr':
       return `COALESCE(${(n.args as PgNode[]).map(d).join(', ')})`;
+    case 'DisplayCast':
+      // A literal is a constant of the type (`''::text`); a number a cast of one (`(0)::numeric`).
+      return n.arg.A_Const?.sval !== undefined ? `${d(n.arg)}::${n.type as string}` : `(${d(n.arg)})::${n.type as string}`;
     default:
       throw new Unsupported();
   }
@@ -171,4 +174,221 @@ export function deparseRawChecked(node: PgNode, what: string): string {
   }
   if (back === undefined || shape(back) !== shape(node)) throw pgErr.featureNotSupported(`this expression in ${what}`);
   return text;
+}
+
+/** Arithmetic operators by ruleutils' two precedence levels (isSimpleNode). */
+const LOW_PRIORITY_OPS = new Set(['+', '-']);
+const HIGH_PRIORITY_OPS = new Set(['*', '/', '%']);
+
+/**
+ * True when `child` needs no parentheses as an operand of `parent` in ruleutils' pretty mode
+ * (isSimpleNode with PRETTYFLAG_PAREN): column references, constants, function calls and casts
+ * never do; an arithmetic operator under an arithmetic operator only by precedence (and a
+ * same-level one only as the left operand); an operator under AND / OR / NOT never; AND and NOT
+ * under AND / OR, OR under OR. `isLeft`: child is the parent's first operand.
+ */
+function isSimple(child: PgNode, parent: PgNode | null, isLeft: boolean): boolean {
+  const tag = Object.keys(child)[0]!;
+  const c = child[tag];
+  if (tag === 'ColumnRef' || tag === 'ParamRef' || tag === 'FuncCall' || tag === 'CoalesceExpr' || tag === 'A_ArrayExpr' || tag === 'SQLValueFunction') return true;
+  if (tag === 'A_Const') return true;
+  if (tag === 'TypeCast' || tag === 'DisplayCast') return true;
+  if (parent === null) return true;
+  const ptag = Object.keys(parent)[0]!;
+  const p = parent[ptag];
+  if (tag === 'A_Expr' && c.kind === 'AEXPR_OP' && c.lexpr !== undefined) {
+    if (ptag === 'BoolExpr') return true;
+    if (ptag !== 'A_Expr' || p.kind !== 'AEXPR_OP' || p.lexpr === undefined) return false;
+    const op = opName(c.name);
+    const pop = opName(p.name);
+    const lo = LOW_PRIORITY_OPS.has(op);
+    const hi = HIGH_PRIORITY_OPS.has(op);
+    if (!lo && !hi) return false;
+    const plo = LOW_PRIORITY_OPS.has(pop);
+    const phi = HIGH_PRIORITY_OPS.has(pop);
+    if (!plo && !phi) return false;
+    if (hi && plo) return true;
+    if (lo && phi) return false;
+    return isLeft;
+  }
+  if (tag === 'NullTest' || tag === 'BooleanTest' || (tag === 'A_Expr' && c.kind !== 'AEXPR_OP')) return ptag === 'BoolExpr';
+  if (tag === 'BoolExpr' && ptag === 'BoolExpr') {
+    if (c.boolop === 'NOT_EXPR' || c.boolop === 'AND_EXPR') return p.boolop === 'AND_EXPR' || p.boolop === 'OR_EXPR';
+    return p.boolop === 'OR_EXPR';
+  }
+  return false;
+}
+
+/** `text` without the one pair of parentheses the non-pretty printer put around the whole of it. */
+function unwrap(text: string): string {
+  if (!text.startsWith('(') || !text.endsWith(')')) return text;
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "'") quoted = !quoted;
+    if (quoted) continue;
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0 && i < text.length - 1) return text;
+  }
+  return text.slice(1, -1);
+}
+
+/** `node` printed in pretty mode as an operand of `parent`: parenthesized unless simple there. */
+function pp(node: PgNode, parent: PgNode | null, isLeft = false): string {
+  const text = pretty(node);
+  return isSimple(node, parent, isLeft) ? text : `(${text})`;
+}
+
+/** format_type's names of the built-in types the parser spells `pg_catalog.<typname>`. */
+const BUILTIN_TYPE_NAMES: Record<string, string> = {
+  int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean',
+  varchar: 'character varying', varbit: 'bit varying', timestamp: 'timestamp without time zone', timestamptz: 'timestamp with time zone',
+};
+
+/** A TypeName as format_type prints it (`character varying(10)`, `integer`, `vector(3)`). */
+function displayTypeName(tn: PgNode): string {
+  const parts = (tn.names as PgNode[]).map((x) => x.String.sval as string);
+  const builtin = parts.length === 2 && parts[0] === 'pg_catalog' ? BUILTIN_TYPE_NAMES[parts[1]!] ?? parts[1]! : null;
+  if (builtin === null || (tn.arrayBounds ?? []).length > 0) return typeName(tn);
+  const mods = (tn.typmods ?? []) as PgNode[];
+  const withMods = mods.length > 0 ? `${builtin}(${mods.map(d).join(',')})` : builtin;
+  // The precision of a timestamp sits before the zone words.
+  return /^timestamp\(/.test(withMods) ? withMods.replace(/^timestamp( with(?:out)? time zone)\((\d+)\)$/, 'timestamp($2)$1') : withMods;
+}
+
+/** The pretty form of `node` itself, without parentheses around the whole. */
+function pretty(node: PgNode): string {
+  const tag = Object.keys(node)[0]!;
+  const n = node[tag];
+  switch (tag) {
+    case 'A_Const': {
+      // A negative number is a constant ruleutils quotes and labels: '-1'::integer.
+      if (n.ival !== undefined && (n.ival.ival ?? 0) < 0) return `'${n.ival.ival}'::integer`;
+      if (n.fval !== undefined && String(n.fval.fval).startsWith('-')) return `'${n.fval.fval}'::numeric`;
+      return d(node);
+    }
+    case 'TypeCast':
+      return `${pp(n.arg, node, true)}::${displayTypeName(n.typeName)}`;
+    case 'DisplayCast':
+      return `${pp(n.arg, node, true)}::${n.type as string}`;
+    case 'FuncCall':
+      if (n.agg_order !== undefined || n.agg_filter !== undefined || n.over !== undefined || n.agg_within_group || n.agg_distinct || n.func_variadic) throw new Unsupported();
+      return `${names(n.funcname)}(${n.agg_star ? '*' : ((n.args ?? []) as PgNode[]).map((a) => pretty(a)).join(', ')})`;
+    case 'A_Expr':
+      if (n.kind === 'AEXPR_OP') {
+        if (n.lexpr === undefined) return `${opName(n.name)} ${pp(n.rexpr, node)}`;
+        return `${pp(n.lexpr, node, true)} ${opName(n.name)} ${pp(n.rexpr, node)}`;
+      }
+      return unwrap(d(node));
+    case 'BoolExpr': {
+      if (n.boolop === 'NOT_EXPR') return `NOT ${pp(n.args[0], node)}`;
+      return (n.args as PgNode[]).map((a, i) => pp(a, node, i === 0)).join(n.boolop === 'AND_EXPR' ? ' AND ' : ' OR ');
+    }
+    case 'NullTest':
+      return `${pp(n.arg, node, true)} ${n.nulltesttype === 'IS_NOT_NULL' ? 'IS NOT NULL' : 'IS NULL'}`;
+    case 'CoalesceExpr':
+      return `COALESCE(${(n.args as PgNode[]).map((a) => pretty(a)).join(', ')})`;
+    case 'A_ArrayExpr':
+      return `ARRAY[${((n.elements ?? []) as PgNode[]).map((a) => pretty(a)).join(', ')}]`;
+    default:
+      return d(node);
+  }
+}
+
+/**
+ * A raw expression tree in ruleutils' pretty form (see {@link prettyStoredExpr}).
+ * @throws PgError 0A000 for a form this module cannot print.
+ */
+export function prettyRawExpr(node: PgNode): string {
+  try {
+    return pretty(node);
+  } catch (e) {
+    if (e instanceof Unsupported) throw pgErr.featureNotSupported('this stored expression');
+    throw e;
+  }
+}
+
+/**
+ * An expression stored as normalized SQL text (an index key or predicate, a CHECK constraint)
+ * in ruleutils' pretty form (pg_get_expr / pg_get_indexdef / pg_get_constraintdef with pretty
+ * true): parentheses only where precedence needs them, casts as `x::type`. It prints the text's
+ * own parse tree: implicit casts PostgreSQL's analysis would have added are not shown.
+ * @throws PgError 0A000 for a form this module cannot print.
+ */
+export function prettyStoredExpr(text: string): string {
+  const node = parseSql(`SELECT ${text}`)[0]?.stmt.SelectStmt?.targetList?.[0]?.ResTarget?.val as PgNode | undefined;
+  if (node === undefined) throw pgErr.featureNotSupported('this stored expression');
+  return prettyRawExpr(node);
+}
+
+/**
+ * A CHECK expression's raw tree as PostgreSQL's analysis leaves it for display (what
+ * pg_get_constraintdef prints): `x BETWEEN a AND b` expanded to `x >= a AND x <= b`, and the
+ * implicit casts of a constant compared with a column shown as `DisplayCast` nodes: an untyped
+ * literal takes the column's type (`''::text`), an integer or decimal constant compared with a
+ * numeric / double precision column is cast to it where PostgreSQL's operator choice casts it
+ * (`0::numeric`, `2.5::double precision`). `typeOf` gives a column's type name as format_type
+ * prints it, or undefined for a name that is not a column. Other forms are left as written.
+ */
+export function displayCheckTree(node: PgNode, typeOf: (column: string) => string | undefined): PgNode {
+  const tag = Object.keys(node)[0]!;
+  const n = node[tag];
+  const rec = (x: PgNode): PgNode => displayCheckTree(x, typeOf);
+  if (tag === 'BoolExpr') return { BoolExpr: { ...n, args: (n.args as PgNode[]).map(rec) } };
+  if (tag === 'NullTest') return { NullTest: { ...n, arg: rec(n.arg) } };
+  if (tag !== 'A_Expr') return node;
+  if (n.kind === 'AEXPR_BETWEEN' || n.kind === 'AEXPR_NOT_BETWEEN') {
+    const [lo, hi] = listItems(n.rexpr);
+    const not = n.kind === 'AEXPR_NOT_BETWEEN';
+    const op = (name: string, r: PgNode): PgNode => rec({ A_Expr: { kind: 'AEXPR_OP', name: [{ String: { sval: name } }], lexpr: n.lexpr, rexpr: r } });
+    return { BoolExpr: { boolop: not ? 'OR_EXPR' : 'AND_EXPR', args: [op(not ? '<' : '>=', lo!), op(not ? '>' : '<=', hi!)] } };
+  }
+  if (n.kind !== 'AEXPR_OP' || n.lexpr === undefined) return node;
+  const colType = (x: PgNode): string | undefined => {
+    const f = x.ColumnRef?.fields as PgNode[] | undefined;
+    return f?.length === 1 && f[0].String !== undefined ? typeOf(f[0].String.sval as string) : undefined;
+  };
+  const castConst = (c: PgNode, type: string | undefined): PgNode => {
+    const k = c.A_Const;
+    if (k === undefined || type === undefined || k.isnull) return c;
+    if (k.sval !== undefined) return { DisplayCast: { arg: c, type } };
+    const decimal = k.fval !== undefined && /[.eE]/.test(String(k.fval.fval));
+    if (type === 'double precision' && (k.ival !== undefined || k.fval !== undefined)) return { DisplayCast: { arg: c, type } };
+    if (type === 'numeric' && (k.ival !== undefined || (k.fval !== undefined && !decimal))) return { DisplayCast: { arg: c, type } };
+    return c;
+  };
+  return { A_Expr: { ...n, lexpr: castConst(n.lexpr, colType(n.rexpr)), rexpr: castConst(n.rexpr, colType(n.lexpr)) } };
+}
+
+/** A raw tree printed as the non-pretty ruleutils form (operators and casts parenthesized). */
+export function deparseRaw(node: PgNode): string {
+  try {
+    return d(node);
+  } catch (e) {
+    if (e instanceof Unsupported) throw pgErr.featureNotSupported('this stored expression');
+    throw e;
+  }
+}
+
+/** The column names a raw expression refers to, in order of first appearance (unqualified references). */
+export function referencedColumns(node: PgNode): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      for (const y of x) walk(y);
+      return;
+    }
+    if (x === null || typeof x !== 'object') return;
+    const o = x as PgNode;
+    if (o.ColumnRef !== undefined) {
+      const f = o.ColumnRef.fields as PgNode[];
+      const name = f[f.length - 1]?.String?.sval as string | undefined;
+      if (name !== undefined && !out.includes(name)) out.push(name);
+      return;
+    }
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(node);
+  return out;
 }

@@ -13,6 +13,7 @@ const CAST_NAME: Partial<Record<SqlType, string>> = {
   float4: 'real',
   int8: 'bigint',
   int4: 'integer',
+  int2: 'smallint',
   bool: 'boolean',
   varbit: 'bit varying',
   timestamp: 'timestamp without time zone',
@@ -24,20 +25,58 @@ function typeName(t: SqlType): string {
 }
 
 /**
+ * A constant as ruleutils' get_const_expr prints it: a non-negative integer and a
+ * non-negative numeric with a decimal point or exponent bare (they read back as the same
+ * type), booleans bare, everything else quoted with its type.
+ */
+function constText(text: string, type: SqlType): string {
+  if (type === 'bool') return text;
+  if (type === 'int4' && /^[0-9]+$/.test(text)) return text;
+  if (type === 'numeric' && /^[0-9][0-9.eE+-]*$/.test(text) && /[.eE]/.test(text)) return text;
+  const cast = type === 'text' ? '::text' : `::${typeName(type)}`;
+  return `'${text.replace(/'/g, "''")}'${cast}`;
+}
+
+/** Niladic SQL value functions (CURRENT_DATE ...), which PostgreSQL prints without parentheses. */
+const SQL_VALUE_FUNCTIONS: ReadonlySet<string> = new Set(['current_date', 'current_timestamp', 'localtimestamp']);
+
+const INTS: ReadonlySet<SqlType> = new Set(['int2', 'int4', 'int8']);
+const FLOATS: ReadonlySet<SqlType> = new Set(['float4', 'float8']);
+/** Operators whose mixed numeric operands PostgreSQL coerces (pg_operator has no cross-type entry). */
+const COERCING_OPS = new Set(['=', '<>', '<', '>', '<=', '>=', '+', '-', '*', '/', '%']);
+
+/**
+ * The operand types PostgreSQL's operator resolution picks for `l op r` of two different
+ * numeric types (vecgres evaluates mixed operands directly, so the analyzed tree has no
+ * coercion node to print): integers of different widths have cross-type operators except
+ * `%`; an integer or a numeric meeting a float becomes double precision (float4 and float8
+ * have cross-type operators); an integer meeting a numeric becomes numeric. Null when the
+ * types need no coercion or are not numeric.
+ */
+function coercedOperands(op: string, lt: SqlType, rt: SqlType): [SqlType, SqlType] | null {
+  if (lt === rt || !COERCING_OPS.has(op)) return null;
+  const num = (t: SqlType): boolean => INTS.has(t) || FLOATS.has(t) || t === 'numeric';
+  if (!num(lt) || !num(rt)) return null;
+  if (INTS.has(lt) && INTS.has(rt)) {
+    if (op !== '%') return null;
+    const wider: SqlType = lt === 'int8' || rt === 'int8' ? 'int8' : 'int4';
+    return [wider, wider];
+  }
+  if (FLOATS.has(lt) && FLOATS.has(rt)) return null;
+  if (FLOATS.has(lt)) return [lt, 'float8'];
+  if (FLOATS.has(rt)) return ['float8', rt];
+  return ['numeric', 'numeric'];
+}
+
+/**
  * Text of `e`. `varName` names an unbound column reference (the planner supplies the
  * qualified name); bound slots and parameters carry their own.
  */
 export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k: 'var' }>, prefix: boolean) => string = (v) => v.name): string {
   const d = (x: Expr): string => deparse(x, prefix, varName);
   switch (e.k) {
-    case 'const': {
-      if (e.value === null) return 'NULL';
-      const text = valueToText(e.value, e.type)!;
-      if (e.type === 'int4' || e.type === 'bool') return text;
-      if (e.type === 'numeric') return text;
-      const cast = e.type === 'text' ? '::text' : `::${typeName(e.type)}`;
-      return `'${text.replace(/'/g, "''")}'${cast}`;
-    }
+    case 'const':
+      return e.value === null ? 'NULL' : constText(valueToText(e.value, e.type)!, e.type);
     case 'param':
       return `$${e.index + 1}`;
     case 'var':
@@ -46,8 +85,21 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
       return prefix ? (e.qname ?? e.name) : e.name;
     case 'execParam':
       return e.qname ?? e.name;
-    case 'op2':
-      return /^[a-z_]+$/.test(e.op) ? `${e.op}(${d(e.l)}, ${d(e.r)})` : `(${d(e.l)} ${e.op} ${d(e.r)})`;
+    case 'op2': {
+      if (/^[a-z_]+$/.test(e.op)) return `${e.op}(${d(e.l)}, ${d(e.r)})`;
+      const to = coercedOperands(e.op, e.l.type, e.r.type);
+      if (to === null) return `(${d(e.l)} ${e.op} ${d(e.r)})`;
+      // PostgreSQL folds a coerced constant: it prints as a constant of the operand type.
+      const side = (x: Expr, t: SqlType): string => {
+        if (x.type === t) return d(x);
+        if (x.k === 'const' && x.value !== null) {
+          const text = valueToText(x.value, x.type)!;
+          return constText(t === 'float8' ? String(Number(text)) : text, t);
+        }
+        return `(${d(x)})::${typeName(t)}`;
+      };
+      return `(${side(e.l, to[0])} ${e.op} ${side(e.r, to[1])})`;
+    }
     case 'op1':
       // A function by its name, a prefix operator as PostgreSQL prints one: `(- x)`.
       if (e.op === undefined) return `f(${d(e.arg)})`;
@@ -78,6 +130,8 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
     case 'nullif':
       return `NULLIF(${d(e.l)}, ${d(e.r)})`;
     case 'session':
+      // SQL value functions print as keywords (ruleutils' SQLValueFunction).
+      if (SQL_VALUE_FUNCTIONS.has(e.name) && e.args.length === 0) return e.name.toUpperCase();
       return `${e.name}(${e.args.map(d).join(', ')})`;
     case 'sublink':
       return '(SubPlan)';
@@ -86,8 +140,9 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
     case 'count':
       return e.arg === null ? 'count(*)' : `count(${d(e.arg)})`;
     case 'agg':
-    case 'srf':
       return `${e.name}(${d(e.arg)})`;
+    case 'srf':
+      return e.field === undefined ? `${e.name}(${d(e.arg)})` : `(${e.name}(${d(e.arg)})).${e.field}`;
     case 'fn':
       return `${e.name}(${e.args.map(d).join(', ')})`;
     case 'window':
@@ -104,6 +159,8 @@ function subPlanText(sp: SubPlan, d: (x: Expr) => string): string {
       return `EXISTS(${name})`;
     case 'expr':
       return `(${name})`;
+    case 'array':
+      return `ARRAY(${name})`;
     case 'any':
       return `(ANY (${d(sp.testArg!)} ${sp.op} (${name}).col1))`;
     case 'all':

@@ -55,8 +55,9 @@ function keyText(text: string, simple: boolean): string {
 }
 
 function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, qualify: boolean, verbose = false): ExplainNode {
-  // Scan quals print unqualified names, join and upper-node quals qualified (PostgreSQL's useprefix).
-  const scan = 'scan' in p;
+  // Scan quals print unqualified names, join and upper-node quals qualified (PostgreSQL's
+  // useprefix); a Subquery Scan's always qualified (show_scan_qual's IsA(plan, SubqueryScan)).
+  const scan = 'scan' in p && p.node !== 'SubqueryScan';
   const text = (e: Parameters<typeof deparse>[0]): string => deparse(e, (!scan || verbose) && qualify);
   const props: Prop[] = [];
   const json: Record<string, unknown> = {};

@@ -21,7 +21,8 @@ import { forEachOperand, type Expr } from '../analyze/expr.js';
 import type { RangeTblEntry } from '../analyze/query.js';
 import { arrayTypeOf, type SqlType } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
-import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity } from './cost.js';
+import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualsSelectivity } from './cost.js';
+import type { VarLookup } from './selfuncs.js';
 import type { FilterBitmapIndex, IndexQualSpec, LayoutItem, PlanNode } from './plan.js';
 import { relsOf, type PlannerInfo } from './planner.js';
 import { scanTarget, type QualInfo } from './scan.js';
@@ -206,9 +207,9 @@ function matchAll(ctx: ScanCtx, cands: OrderedCandidate[], quals: readonly Expr[
  * Fraction of the entries the matched quals select: one row for `=` on every key of a
  * UNIQUE index (as PostgreSQL's btcostestimate), else the product of the quals' estimates.
  */
-function indexSelectivity(cand: OrderedCandidate, matched: readonly MatchedQual[], rows: number): number {
+function indexSelectivity(cand: OrderedCandidate, matched: readonly MatchedQual[], rows: number, lookup: VarLookup): number {
   if (cand.def.unique && cand.cols.every((_, pos) => matched.some((m) => m.spec.col === pos && m.spec.op === '='))) return 1 / rows;
-  return matched.reduce((s, m) => s * qualSelectivity(m.qual), 1);
+  return qualsSelectivity(matched.map((m) => m.qual), lookup);
 }
 
 /** Index-only part of a scan's cost (the method's estimate). */
@@ -233,7 +234,10 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
   const N = Math.max(1, table.liveCount);
   const pages = Math.max(1, Math.ceil(N / ROWS_PER_PAGE));
   const qualExprs = ctx.quals.map((q) => q.expr);
-  const totalSel = qualExprs.reduce((s, q) => s * qualSelectivity(q), 1);
+  // Estimates from ANALYZE's statistics, as the sequential scan's: without them a selective
+  // range (`n >= 19990`, 11 rows) was costed at the default 1/3 and never took the index.
+  const lookup = info.statsLookup();
+  const totalSel = qualsSelectivity(qualExprs, lookup);
   const outRows = N * totalSel;
   let best: Path = { cost: seq.totalCost + seqPenalty, startup: 0, rows: seq.rows, make: () => seq };
   const consider = (p: Path): void => {
@@ -243,7 +247,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
   /** A Bitmap Index Scan of `m`: its cost and selectivity. */
   const bitmapLeaves: { sel: number; cost: number; make: () => PlanNode; quals: Expr[]; cond: Expr }[] = [];
   for (const { cand, matched } of matches) {
-    const sel = indexSelectivity(cand, matched, N);
+    const sel = indexSelectivity(cand, matched, N, lookup);
     const rows = N * sel;
     const ic = indexCost(cand, table, sel);
     const rest = qualExprs.filter((q) => !matched.some((m) => m.qual === q));
@@ -276,7 +280,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
       let pick: (typeof bitmapLeaves)[number] | null = null;
       for (const { cand, matched } of ms) {
         if (matched.length !== armQuals.length) continue;
-        const sel = matched.reduce((s, m) => s * qualSelectivity(m.qual), 1);
+        const sel = qualsSelectivity(matched.map((m) => m.qual), lookup);
         const ic = indexCost(cand, table, sel);
         const leafCost = ic.total + N * sel * 0.1 * CPU_OPERATOR_COST;
         if (pick !== null && pick.cost <= leafCost) continue;
@@ -401,7 +405,8 @@ export function orderedIndexScan(ctx: ScanCtx, orderBy: readonly OrderKey[], nee
   const N = Math.max(1, table.liveCount);
   const pages = Math.max(1, Math.ceil(N / ROWS_PER_PAGE));
   const qualExprs = ctx.quals.map((q) => q.expr);
-  const outRows = Math.max(1, N * qualExprs.reduce((s, q) => s * qualSelectivity(q), 1));
+  const lookup = info.statsLookup();
+  const outRows = Math.max(1, N * qualsSelectivity(qualExprs, lookup));
   let best: { cost: number; make: () => PlanNode } | null = null;
   for (const cand of orderedCandidates(env, table)) {
     if (!cand.am.capabilities.canOrder) continue;
@@ -431,7 +436,7 @@ export function orderedIndexScan(ctx: ScanCtx, orderBy: readonly OrderKey[], nee
     const hasLeading = usable.some((m) => m.spec.col === 0);
     const specs = hasLeading ? usable.map((m) => m.spec) : [];
     const used = hasLeading ? usable.map((m) => m.qual) : [];
-    const sel = used.reduce((s, q) => s * qualSelectivity(q), 1);
+    const sel = qualsSelectivity(used, lookup);
     const rows = N * sel;
     const ic = indexCost(cand, table, sel);
     const rest = qualExprs.filter((q) => !used.includes(q));
@@ -472,7 +477,7 @@ export function tryOrderedIndexPlan(info: PlannerInfo, quals: QualInfo[], needed
   // The alternative: the table's best scan, then a Sort (its cost as makeSort computes it).
   const qualExpr = andOf(quals.map((x) => x.expr));
   const N = table.liveCount;
-  const seq: PlanNode = { ...planBase(N * quals.reduce((s, x) => s * qualSelectivity(x.expr), 1), 0, seqScanCost(N, qualOps(qualExpr)), layout), node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table };
+  const seq: PlanNode = { ...planBase(N * qualsSelectivity(quals.map((x) => x.expr), info.statsLookup()), 0, seqScanCost(N, qualOps(qualExpr)), layout), node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table };
   const seqPenalty = env.settings.get('enable_seqscan') === true ? 0 : DISABLE_COST;
   const base = bestIndexedScan(ctx, seq);
   const baseCost = base.totalCost + (base === seq ? seqPenalty : 0);
@@ -499,6 +504,7 @@ export function filterBitmapIndex(
   const env = info.global.env;
   if (env.settings.get('enable_bitmapscan') !== true || quals.length === 0) return null;
   let best: { cand: OrderedCandidate; matched: MatchedQual[]; sel: number } | null = null;
+  const lookup = info.statsLookup();
   for (const cand of orderedCandidates(env, table)) {
     const matched: MatchedQual[] = [];
     for (const q of quals) {
@@ -507,7 +513,7 @@ export function filterBitmapIndex(
     }
     if (!matched.some((m) => m.spec.col === 0)) continue;
     if (!cand.am.capabilities.searchNulls && matched.some((m) => m.spec.op === 'isnull' || m.spec.op === 'notnull')) continue;
-    const sel = indexSelectivity(cand, matched, Math.max(1, table.liveCount));
+    const sel = indexSelectivity(cand, matched, Math.max(1, table.liveCount), lookup);
     if (best === null || sel < best.sel) best = { cand, matched, sel };
   }
   if (best === null) return null;

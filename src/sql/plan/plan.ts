@@ -79,7 +79,7 @@ export interface SubPlan {
   /** 1-based number, as EXPLAIN names it (`SubPlan 2`, `InitPlan 1`). */
   id: number;
   plan: PlanNode;
-  sub: 'expr' | 'exists' | 'any' | 'all';
+  sub: 'expr' | 'exists' | 'any' | 'all' | 'array';
   /** any / all: the left operand (bound to the caller's tuple) and the comparison. */
   testArg: Expr | null;
   cmp: ((a: unknown, b: unknown) => unknown) | null;
@@ -275,7 +275,7 @@ export type PlanNode =
    */
   | (PlanBase & { node: 'TopK'; input: PlanNode & { node: 'SeqScan' }; knn: KnnSpec; nullsFirst: boolean; keys: SortSpec[] })
   | (PlanBase & { node: 'ValuesScan'; scan: ScanTarget; values: Expr[][] })
-  | (PlanBase & { node: 'FunctionScan'; scan: ScanTarget; fname: 'unnest' | 'generate_series'; args: Expr[] })
+  | (PlanBase & { node: 'FunctionScan'; scan: ScanTarget; fname: string; args: Expr[]; ordinality?: boolean })
   | (PlanBase & { node: 'SubqueryScan'; scan: ScanTarget; input: PlanNode })
   | (PlanBase & { node: 'CteScan'; scan: ScanTarget; cteId: number; cteName: string })
   | (PlanBase & { node: 'WorkTableScan'; scan: ScanTarget; cteId: number })

@@ -28,6 +28,7 @@ import { tryOrderedIndexPlan } from './indexpath.js';
 import { tryKnnOuterJoin } from './ordered_join.js';
 import { addSemiJoins, pullUpExists } from './sublinks.js';
 import { planWindows } from './window.js';
+import { statsLookup, type VarLookup } from './selfuncs.js';
 
 /** Statement-wide planning state (PostgreSQL's PlannerGlobal). */
 export class PlannerGlobal {
@@ -157,7 +158,7 @@ export class PlannerInfo implements LevelBinder {
     };
     for (const id of child.ext) if (!child.outerParams.some((p) => p.id === id)) this.ext.add(id);
     g.subPlans.push(sp);
-    if (sp.initPlan && (sp.sub === 'expr' || sp.sub === 'exists')) {
+    if (sp.initPlan && (sp.sub === 'expr' || sp.sub === 'exists' || sp.sub === 'array')) {
       sp.outParam = g.newParam();
       ctx.initPlans.push(sp);
       return { k: 'execParam', type: e.type, id: sp.outParam, typmod: e.typmod, name: `(InitPlan ${sp.id}).col1` };
@@ -180,12 +181,37 @@ export class PlannerInfo implements LevelBinder {
     return out;
   }
 
+  /** The statistics lookup of this level, estimating column-free sides as PostgreSQL does. */
+  statsLookup(): VarLookup {
+    return statsLookup(this.global.env.stats, this.q.rtable, (e) => estimateValue(e, this.global));
+  }
+
   /** Evaluates a LIMIT / OFFSET made of constants and parameters now (null when it cannot). */
   planTimeValue(e: Expr | null): number | null {
     if (e === null) return null;
     const value = planTimeValue(e, this.global.params);
     this.global.planTimeChecks.push({ e, value });
     return value;
+  }
+}
+
+/** Transaction and statement clocks: stable within a statement, so an estimate may read them. */
+const STABLE_CLOCKS = new Set(['now', 'transaction_timestamp', 'statement_timestamp', 'current_timestamp', 'current_date', 'localtimestamp']);
+
+/**
+ * PostgreSQL's estimate_expression_value for selectivity estimates: the value now of an
+ * expression made only of constants, parameters, casts, operators and the transaction's
+ * clock (`now() - interval '1 day'`), or undefined for anything else. The value only steers
+ * estimates, never results; nothing with a side effect or a per-row value is evaluated.
+ */
+function estimateValue(e: Expr, g: PlannerGlobal): Value | undefined {
+  const ok = !someNode(e, (x) => !(x.k === 'const' || x.k === 'param' || x.k === 'cast' || x.k === 'op1' || x.k === 'op2' || (x.k === 'session' && STABLE_CLOCKS.has(x.name))));
+  if (!ok) return undefined;
+  try {
+    const v = evalExpr(e, null, { ...NO_CONTEXT, params: g.params, env: g.env });
+    return v === null ? undefined : v;
+  } catch {
+    return undefined;
   }
 }
 
@@ -718,7 +744,7 @@ function planAgg(info: PlannerInfo, input: PlanNode): PlanNode {
       // DISTINCT without ORDER BY sorts by the argument, so equal inputs are adjacent (and
       // array_agg(DISTINCT x) comes out in x order, as PostgreSQL's sort-based DISTINCT).
       order: mods?.distinct === true && mods.order.length === 0 && call.arg !== null
-        ? [{ expr: bind(call.arg), desc: false, nullsFirst: false, cmp: comparatorFor(call.arg.type) as (a: unknown, b: unknown) => number }]
+        ? [call.arg, ...(call.k === 'agg' && call.arg2 !== undefined ? [call.arg2] : [])].map((e) => ({ expr: bind(e), desc: false, nullsFirst: false, cmp: comparatorFor(e.type) as (a: unknown, b: unknown) => number }))
         : (mods?.order ?? []).map((o) => ({ expr: bind(o.expr), desc: o.desc, nullsFirst: o.nullsFirst, cmp: o.cmp as (a: unknown, b: unknown) => number })),
     };
   });

@@ -15,7 +15,6 @@ import type { FilteredKnn, FilterStrategy, KnnSpec, LayoutItem, PlanNode, ScanTa
 import type { GucReader } from '../../common/guc.js';
 import { GUC_FILTERED_SEARCH } from '../settings.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity, qualsSelectivity } from './cost.js';
-import { statsLookup } from './selfuncs.js';
 import { PlannerInfo, planLevel, relsOf, sortKeyText, walkVars } from './planner.js';
 import type { VarExpr } from './setrefs.js';
 import { deparse } from './deparse.js';
@@ -102,7 +101,7 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
     return id;
   };
   const qualExpr = and(quals.map((q) => q.expr));
-  const sel = qualsSelectivity(quals.map((q) => q.expr), statsLookup(info.global.env.stats, info.q.rtable));
+  const sel = qualsSelectivity(quals.map((q) => q.expr), info.statsLookup());
   switch (rte.kind) {
     case 'relation': {
       const cols = sortedCols(needed, rti);
@@ -148,10 +147,13 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
       return { plan: node, rels, lateral, base: null };
     }
     case 'function': {
-      const layout: LayoutItem[] = [{ rti, col: 0 }];
-      const n = 1000;
-      const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, [0]), fname: rte.fname, args: [] };
+      const cols = rte.colNames.map((_, i) => i);
+      const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
+      // PostgreSQL's default for a set-returning function: 1000 rows, or 100 for the json ones (prorows).
+      const n = rte.fname === 'unnest' || rte.fname === 'generate_series' ? 1000 : 100;
+      const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, cols), fname: rte.fname, args: [] };
       node.args = rte.args.map((e) => info.bindFor(node, e, [], lateralRef));
+      if (rte.ordinality === true) node.ordinality = true;
       if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
       return { plan: node, rels, lateral, base: null };
     }
@@ -438,7 +440,7 @@ export function knnScan(
   const distanceCost = (dim / 4) * CPU_OPERATOR_COST;
   const exactCost = col === null ? Infinity : rows + (gucs.get('enable_seqscan') === true ? 0 : DISABLE_COST);
   const indexPenalty = gucs.get('enable_indexscan') === true ? 0 : DISABLE_COST;
-  const sel = qualsSelectivity(quals.map((x) => x.expr), statsLookup(env.stats, info.q.rtable));
+  const sel = qualsSelectivity(quals.map((x) => x.expr), info.statsLookup());
   const qualExpr = and(quals.map((x) => x.expr));
   let best: (KnnIndexMatch & { cost: number; filtered: FilteredKnn | null }) | null = null;
   // NULLS FIRST: the index holds no NULL keys; the scan emits the NULL-key rows first (before
@@ -538,15 +540,19 @@ export function filteredStrategy(
   const evalCost = (Math.max(1, ops) * CPU_OPERATOR_COST) / distanceCost;
   const build = rows * evalCost;
   const passing = rows * sel;
-  let best: { strategy: FilterStrategy; cost: number } = { strategy: 'exact', cost: build + passing };
+  // Chosen by `weighed` (index distances at their accessFactor, as the exact strategy's
+  // sequential ones); the cost returned is in the unit other plans are compared in.
+  let best: { strategy: FilterStrategy; cost: number; weighed: number } = { strategy: 'exact', cost: build + passing, weighed: build + passing };
   if (am.capabilities.supportsFilter) {
-    const c = build + am.costEstimate(index, { tableRows: rows, limit: need, selectivity: sel, gucs, filterMode: 'filter' }).total;
-    if (c < best.cost) best = { strategy: 'traversal', cost: c };
+    const e = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: sel, gucs, filterMode: 'filter' });
+    const weighed = build + e.total * (e.accessFactor ?? 1);
+    if (weighed < best.weighed) best = { strategy: 'traversal', cost: build + e.total, weighed };
   }
   if (am.capabilities.canContinue) {
     const seen = Math.min(rows, need / Math.max(sel, 1e-9));
-    const c = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: sel, gucs, filterMode: 'exhaustive' }).total + seen * evalCost;
-    if (c < best.cost) best = { strategy: 'iterative', cost: c };
+    const e = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: sel, gucs, filterMode: 'exhaustive' });
+    const weighed = e.total * (e.accessFactor ?? 1) + seen * evalCost;
+    if (weighed < best.weighed) best = { strategy: 'iterative', cost: e.total + seen * evalCost, weighed };
   }
-  return best;
+  return { strategy: best.strategy, cost: best.cost };
 }

@@ -38,15 +38,19 @@ export interface VarInfo {
   unique: boolean;
 }
 
-/** Looks up a column of the current query level: `rti`, `col` -> what is known, or null. */
-export type VarLookup = (rti: number, col: number) => VarInfo | null;
+/**
+ * Looks up a column of the current query level: `rti`, `col` -> what is known, or null. Its
+ * optional `estimate` is PostgreSQL's estimate_expression_value: the value a non-constant
+ * side without columns (`now() - interval '1 day'`, `$1 * 2`) has now, or undefined.
+ */
+export type VarLookup = ((rti: number, col: number) => VarInfo | null) & { estimate?: (e: Expr) => Value | undefined };
 
 /** No statistics at all: every estimate is a default. */
 export const NO_STATS: VarLookup = () => null;
 
 /** The lookup over a query level's range table and the database's statistics. */
-export function statsLookup(store: StatsStore, rtable: readonly RangeTblEntry[]): VarLookup {
-  return (rti, col) => {
+export function statsLookup(store: StatsStore, rtable: readonly RangeTblEntry[], estimate?: (e: Expr) => Value | undefined): VarLookup {
+  const lookup: VarLookup = (rti, col) => {
     const rte = rtable[rti];
     if (rte === undefined || rte.kind !== 'relation') return null;
     const t = rte.table;
@@ -60,6 +64,8 @@ export function statsLookup(store: StatsStore, rtable: readonly RangeTblEntry[])
       unique: t.def.primaryKey.length === 1 && t.def.primaryKey[0] === col,
     };
   };
+  if (estimate !== undefined) lookup.estimate = estimate;
+  return lookup;
 }
 
 const clamp = (s: number): number => (s < 0 ? 0 : s > 1 ? 1 : s);
@@ -71,10 +77,11 @@ function varOf(e: Expr, lookup: VarLookup): VarInfo | null {
   return lookup(e.rti, e.col);
 }
 
-/** A constant side's value; `undefined` when the side is not a constant (a parameter, a column). */
-function constOf(e: Expr): Value | undefined {
+/** A constant side's value, or its estimate now; `undefined` when it has none (a column). */
+function constOf(e: Expr, lookup: VarLookup): Value | undefined {
   while (e.k === 'cast' && e.arg.k === 'const') e = e.arg;
-  return e.k === 'const' ? e.value : undefined;
+  if (e.k === 'const') return e.value;
+  return lookup.estimate?.(e);
 }
 
 /** get_variable_numdistinct: distinct non-null values of the column. */
@@ -319,7 +326,7 @@ function opSel(e: Extract<Expr, { k: 'op2' }>, lookup: VarLookup): number {
       op = COMMUTE[op]!;
     }
   }
-  const c = constOf(r);
+  const c = constOf(r, lookup);
   switch (op) {
     case '=':
       if (v === null) return DEFAULT_EQ_SEL;
@@ -357,7 +364,7 @@ function inSel(e: Extract<Expr, { k: 'in' }>, lookup: VarLookup): number {
     let eq: number;
     if (v === null) eq = DEFAULT_EQ_SEL;
     else {
-      const c = constOf(item);
+      const c = constOf(item, lookup);
       eq = c !== undefined ? eqConstSel(v, c) : eqNonConstSel(v);
     }
     if (e.negate) s += clamp(1 - eq - nullFrac(v)) - 1;

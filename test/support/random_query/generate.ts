@@ -1061,7 +1061,21 @@ export class QueryGenerator {
       case 'ordered': {
         // Ordered by the aggregated value itself: equal values are indistinguishable, so the result is determined.
         const g = this.#expr(inner, 'text', 1);
-        return { sql: `string_agg(${g}, ',' ORDER BY ${g}${this.#direction()})`, type: 'text' };
+        const dir = this.#direction();
+        // The JSON aggregates print through ::text, so their exact spelling is compared.
+        switch (this.rng.pick(['string_agg', 'string_agg', 'jsonb_agg', 'json_agg', 'jsonb_object_agg', 'json_object_agg'])) {
+          case 'jsonb_agg':
+            return { sql: `jsonb_agg(${g} ORDER BY ${g}${dir})::text`, type: 'text' };
+          case 'json_agg':
+            return { sql: `json_agg(${g} ORDER BY ${g}${dir})::text`, type: 'text' };
+          case 'jsonb_object_agg':
+            // Keys may not be NULL: coalesce them (equal keys carry equal values, so the last one wins alike).
+            return { sql: `jsonb_object_agg(coalesce(${g}, '-'), ${g} ORDER BY ${g}${dir})::text`, type: 'text' };
+          case 'json_object_agg':
+            return { sql: `json_object_agg(coalesce(${g}, '-'), ${g} ORDER BY ${g}${dir})::text`, type: 'text' };
+          default:
+            return { sql: `string_agg(${g}, ',' ORDER BY ${g}${dir})`, type: 'text' };
+        }
       }
       case 'count*':
         return { sql: 'count(*)', type: 'int8' };

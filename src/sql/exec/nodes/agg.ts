@@ -129,6 +129,7 @@ export class AggState extends PlanState {
     let s: unknown = call.kind === 'count' ? 0 : (call.call as { agg: Impl }).agg.init();
     const impl = call.kind === 'count' ? null : (call.call as { agg: Impl }).agg;
     const type = call.arg?.type ?? 'int4';
+    const type2 = call.arg2?.type ?? 'int4';
     let prev: string | null = null;
     for (let i = 0; i < n; i++) {
       const e = entries[order[i]!]!;
@@ -136,7 +137,8 @@ export class AggState extends PlanState {
       if (call.distinct) {
         // Strict aggregates never see NULL, so it takes no part in DISTINCT for them.
         if (v === null && (impl === null || impl.nonStrict !== true)) continue;
-        const key = keyText(v, type);
+        // DISTINCT compares every argument (jsonb_object_agg's key and value, string_agg's value and delimiter).
+        const key = call.arg2 === null ? keyText(v, type) : keyText(v, type) + '\u0001' + keyText(e[1]!, type2);
         if (key === prev) continue;
         prev = key;
       }

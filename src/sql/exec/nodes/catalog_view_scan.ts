@@ -10,6 +10,7 @@ import type { SqlEnv } from '../../env.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { PlanState, type EState } from '../executor.js';
 import { systemViewRows } from '../system_views.js';
+import { sequenceRow } from '../sequences.js';
 
 type ViewPlan = Extract<PlanNode, { node: 'VirtualScan' }>;
 
@@ -45,6 +46,8 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
   const out: Value[][] = [];
   if (name === 'pg_settings') {
     for (const def of env.settings.registry.all()) out.push(settingsRow(env, def));
+  } else if (env.catalog.getSequence(name) !== undefined && name !== 'pg_indexes') {
+    out.push(sequenceRow(env.catalog.getSequence(name)!));
   } else if (name === 'pg_indexes') {
     for (const d of env.catalog.allIndexes()) {
       // peekTable: a catalog view reads past other sessions' DDL locks.

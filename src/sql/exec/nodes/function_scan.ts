@@ -1,8 +1,10 @@
 /**
- * FunctionScan (PostgreSQL's nodeFunctionscan.c) for `unnest(array)` and
- * `generate_series(start, stop [, step])` in FROM: the arguments are evaluated per (re)scan
- * (a LATERAL call sees the current outer row through executor parameters), and the rows are
- * produced one at a time without materializing the series.
+ * FunctionScan (PostgreSQL's nodeFunctionscan.c) for `unnest(array)`,
+ * `generate_series(start, stop [, step])` and the json set-returning functions
+ * (types/json_srf.ts, one or two columns) in FROM: the arguments are evaluated per (re)scan
+ * (a LATERAL call sees the current outer row through executor parameters); a series is
+ * produced one value at a time without materializing it, a json function's rows all at once
+ * (PostgreSQL materializes them in a tuplestore too).
  */
 import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
@@ -10,6 +12,7 @@ import type { PgArray } from '../../../types/pgarray.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
+import { JSON_SRFS } from '../../../types/json_srf.js';
 
 type FunctionPlan = Extract<PlanNode, { node: 'FunctionScan' }>;
 
@@ -23,6 +26,10 @@ export class FunctionScanState extends PlanState {
   private step: number | bigint = 1;
   private series = false;
   private empty = false;
+  /** WITH ORDINALITY: rows produced so far by unnest / generate_series. */
+  private ord = 0;
+  /** A json function's rows (null for unnest and generate_series). */
+  private rows: Value[][] | null = null;
 
   constructor(readonly p: FunctionPlan, es: EState) {
     super(p, es);
@@ -30,7 +37,15 @@ export class FunctionScanState extends PlanState {
 
   private start(): void {
     this.started_ = true;
+    this.ord = 0;
     const args = this.p.args.map((a) => evalExpr(a, null, this.es));
+    const srf = JSON_SRFS[this.p.fname];
+    if (srf !== undefined) {
+      // Strict: a NULL argument yields no rows.
+      this.rows = args[0] === null ? [] : (srf.rows(args[0] as string) as Value[][]);
+      this.i = 0;
+      return;
+    }
     if (this.p.fname === 'unnest') {
       const a = args[0] as PgArray | null;
       this.elems = a === null ? [] : (a.elems as readonly Value[]);
@@ -63,10 +78,19 @@ export class FunctionScanState extends PlanState {
 
   next(): Value[] | null {
     if (!this.started_) this.start();
+    if (this.rows !== null) {
+      while (this.i < this.rows.length) {
+        const r = this.rows[this.i++]!;
+        // WITH ORDINALITY: the row's number, from 1.
+        const row = this.p.ordinality === true ? [...r, this.i] : r;
+        if (this.qualPasses(this.p.qual, row)) return row;
+      }
+      return null;
+    }
     for (;;) {
       const v = this.produce();
       if (v === undefined) return null;
-      const row: Value[] = [v];
+      const row: Value[] = this.p.ordinality === true ? [v, ++this.ord] : [v];
       if (!this.qualPasses(this.p.qual, row)) continue;
       return row;
     }
@@ -74,5 +98,6 @@ export class FunctionScanState extends PlanState {
 
   rescan(): void {
     this.started_ = false;
+    this.rows = null;
   }
 }

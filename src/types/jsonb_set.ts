@@ -1,0 +1,94 @@
+/**
+ * `jsonb_set(target, path, new_value [, create_if_missing])` and `jsonb_insert(target, path,
+ * new_value [, insert_after])` (PostgreSQL's jsonfuncs.c setPath / setPathObject /
+ * setPathArray): follow `path` (object keys, array indexes as text, negative from the end)
+ * and replace, create or insert the value at its last element. A path that leads through a
+ * missing key or a scalar leaves the target unchanged.
+ */
+import { PgError, SQLSTATE } from '../common/errors.js';
+import { Jsonb, JsonbObject, makeObject, type JsonbValue } from './jsonb.js';
+
+/** What happens at the path's last element (PostgreSQL's JB_PATH_* flags). */
+type Op = 'create' | 'replace' | 'insert_before' | 'insert_after';
+
+const INT_MIN = -2147483648;
+
+/** strtoint: a whole-string base-10 int4, or null. */
+function parseIndex(s: string): number | null {
+  if (!/^\s*[+-]?\d+$/.test(s)) return null;
+  const n = Number(s);
+  return n >= INT_MIN && n <= 2147483647 ? n : null;
+}
+
+function setPath(v: JsonbValue, path: readonly (string | null)[], level: number, newval: JsonbValue, op: Op): JsonbValue {
+  if (path[level] === null) throw new PgError(SQLSTATE.null_value_not_allowed, `path element at position ${level + 1} is null`);
+  if (v instanceof JsonbObject) return setPathObject(v, path, level, newval, op);
+  if (Array.isArray(v)) return setPathArray(v, path, level, newval, op);
+  return v;
+}
+
+function setPathObject(o: JsonbObject, path: readonly (string | null)[], level: number, newval: JsonbValue, op: Op): JsonbValue {
+  const key = path[level]!;
+  const last = level === path.length - 1;
+  const i = o.keys.indexOf(key);
+  if (i < 0) {
+    if (!last || op === 'replace') return o;
+    const pairs: [string, JsonbValue][] = o.keys.map((k, j) => [k, o.values[j]!]);
+    pairs.push([key, newval]);
+    return makeObject(pairs);
+  }
+  if (last && op !== 'create' && op !== 'replace') {
+    throw new PgError(SQLSTATE.invalid_parameter_value, 'cannot replace existing key', { hint: 'Try using the function jsonb_set to replace key value.' });
+  }
+  const values = o.values.slice();
+  values[i] = last ? newval : setPath(values[i]!, path, level + 1, newval, op);
+  return new JsonbObject(o.keys, values);
+}
+
+function setPathArray(a: readonly JsonbValue[], path: readonly (string | null)[], level: number, newval: JsonbValue, op: Op): JsonbValue {
+  const n = a.length;
+  const c = path[level]!;
+  let idx = parseIndex(c);
+  if (idx === null) throw new PgError(SQLSTATE.invalid_text_representation, `path element at position ${level + 1} is not an integer: "${c}"`);
+  if (idx < 0) idx = -idx > n ? INT_MIN : n + idx;
+  if (idx > n) idx = n;
+  const last = level === path.length - 1;
+  const creates = op !== 'replace';
+  if ((idx === INT_MIN || n === 0) && last && creates) return [newval, ...a];
+  if (idx >= 0 && idx < n) {
+    const out = a.slice();
+    if (!last) out[idx] = setPath(a[idx]!, path, level + 1, newval, op);
+    else if (op === 'create' || op === 'replace') out[idx] = newval;
+    else out.splice(op === 'insert_before' ? idx : idx + 1, 0, newval);
+    return out;
+  }
+  // Past the end (or before the start without creating): append when creating at the last level.
+  return creates && last ? [...a, newval] : (a as JsonbValue[]);
+}
+
+function checkTarget(j: Jsonb): void {
+  const r = j.root;
+  if (!(r instanceof JsonbObject) && !Array.isArray(r)) throw new PgError(SQLSTATE.invalid_parameter_value, 'cannot set path in scalar');
+}
+
+/**
+ * jsonb_set. @throws PgError 22023 `cannot set path in scalar`, 22004 `path element at
+ * position N is null`, 22P02 `path element at position N is not an integer: "x"`.
+ */
+export function jsonbSet(j: Jsonb, path: readonly (string | null)[], newval: Jsonb, create = true): Jsonb {
+  checkTarget(j);
+  const r = j.root;
+  const empty = r instanceof JsonbObject ? r.keys.length === 0 : (r as JsonbValue[]).length === 0;
+  if ((empty && !create) || path.length === 0) return j;
+  return new Jsonb(setPath(r, path, 0, newval.root, create ? 'create' : 'replace'));
+}
+
+/**
+ * jsonb_insert. @throws as {@link jsonbSet}, and 22023 `cannot replace existing key` (hint
+ * `Try using the function jsonb_set to replace key value.`) for an existing object key.
+ */
+export function jsonbInsert(j: Jsonb, path: readonly (string | null)[], newval: Jsonb, after = false): Jsonb {
+  checkTarget(j);
+  if (path.length === 0) return j;
+  return new Jsonb(setPath(j.root, path, 0, newval.root, after ? 'insert_after' : 'insert_before'));
+}
