@@ -15,7 +15,7 @@ import { hsum, popcnt16, sumU16x8 } from './_simd';
 // Graph header, i32 words at `g` (byte offsets).
 const G_DIM: usize = 0; // vector dimensions rounded up to a multiple of 4 (padding is zero)
 const G_METRIC: usize = 4; // float32: 0 = squared L2, 1 = negative inner product, 2 = L1;
-// binary16: 3, 4, 5 the same; bits: 6 = Hamming, 7 = Jaccard (layout.ts)
+// binary16: 3, 4, 5 the same; bits: 6 = Hamming, 7 = Jaccard; sparse: 8, 9, 10 (layout.ts)
 const G_REC: usize = 8; // bytes per level-0 record
 const G_L0: usize = 12; // pointer to the chunk table: u32 pointers to chunks of level-0 records
 const G_HDR: usize = 16; // byte offset of the node header inside a record (= vector bytes)
@@ -219,6 +219,63 @@ const TOUCH_STRIDE: usize = 64;
   return <f32>(1.0 - <f64>ab / <f64>sumU16x8(or));
 }
 
+// ---- sparsevec (metrics 8 = squared L2, 9 = negative inner product, 10 = L1): a key is a
+// descriptor [pointer, nnz] (u32 words) whose pointer holds nnz strictly increasing u32 indices
+// then nnz f32 values (layout.ts); `dim` is unused. One merge over the two index lists, float32
+// sums in merged index order, as pgvector's sparsevec.c ----
+
+@inline function sparseDist(metric: i32, a: usize, b: usize): f32 {
+  const ai = <usize>load<u32>(a);
+  const na = load<i32>(a, 4);
+  const bi = <usize>load<u32>(b);
+  const nb = load<i32>(b, 4);
+  const av = ai + (<usize>na << 2);
+  const bv = bi + (<usize>nb << 2);
+  let s: f32 = 0;
+  let i: i32 = 0;
+  let j: i32 = 0;
+  if (metric == 9) {
+    while (i < na && j < nb) {
+      const x = load<u32>(ai + (<usize>i << 2));
+      const y = load<u32>(bi + (<usize>j << 2));
+      if (x == y) {
+        s += load<f32>(av + (<usize>i << 2)) * load<f32>(bv + (<usize>j << 2));
+        i++;
+        j++;
+      } else if (x < y) i++;
+      else j++;
+    }
+    return -s;
+  }
+  const l1 = metric == 10;
+  while (i < na && j < nb) {
+    const x = load<u32>(ai + (<usize>i << 2));
+    const y = load<u32>(bi + (<usize>j << 2));
+    let d: f32;
+    if (x == y) {
+      d = load<f32>(av + (<usize>i << 2)) - load<f32>(bv + (<usize>j << 2));
+      i++;
+      j++;
+    } else if (x < y) {
+      d = load<f32>(av + (<usize>i << 2));
+      i++;
+    } else {
+      d = load<f32>(bv + (<usize>j << 2));
+      j++;
+    }
+    s += l1 ? Mathf.abs(d) : d * d;
+  }
+  for (; i < na; i++) {
+    const d = load<f32>(av + (<usize>i << 2));
+    s += l1 ? Mathf.abs(d) : d * d;
+  }
+  for (; j < nb; j++) {
+    const d = load<f32>(bv + (<usize>j << 2));
+    s += l1 ? Mathf.abs(d) : d * d;
+  }
+  return s;
+}
+
 // A query (at `q`, in the graph's query format: float32 for halfvec graphs, else the node's
 // format) against a node's vector.
 @inline function qdist(metric: i32, q: usize, b: usize, dim: i32): f32 {
@@ -237,6 +294,7 @@ const TOUCH_STRIDE: usize = 64;
   if (metric == 3) return halfL2sq(a, b, dim);
   if (metric == 5) return halfL1(a, b, dim);
   if (metric == 6) return hamming(a, b, dim);
+  if (metric >= 8) return sparseDist(metric, a, b);
   return jaccard(a, b, dim);
 }
 

@@ -266,6 +266,15 @@ export function hamming(a: usize, b: usize, bytes: i32): i32 {
   return d;
 }
 
+// Hamming distances from the bit string at q to `count` contiguous bit strings of `bytes` bytes
+// (the stride) from base, as float32 at out (exact integers): IVFFlat's bit lists and centers.
+export function hammingRange(q: usize, base: usize, count: i32, bytes: i32, out: usize): void {
+  const stride = <usize>bytes;
+  for (let k: i32 = 0; k < count; k++) {
+    store<f32>(out + (<usize>k << 2), <f32>hamming(q, base + <usize>k * stride, bytes));
+  }
+}
+
 // Jaccard distance 1 - |a AND b| / (|a| + |b| - |a AND b|) in double; 1 for an empty
 // intersection, as pgvector's jaccard_distance.
 export function jaccard(a: usize, b: usize, bytes: i32): f64 {

@@ -7,6 +7,7 @@
  *   protocol wire codec throughput: DataRow encoding, frontend decoding (bench/protocol.ts)
  *   filtered WHERE <filter> ORDER BY ... LIMIT 10 at every selectivity vs PGlite + pgvector (bench/filtered.ts)
  *   ivfflat  IVFFlat vs PGlite + pgvector's ivfflat on GloVe, recall@10 / QPS per probes (bench/ivfflat.ts)
+ *   sparsevec HNSW over sparsevec vs PGlite + pgvector on synthetic sparse data (bench/sparsevec.ts)
  *   server   16 clients over the wire, 90% k-NN / 10% INSERT, vs pglite-socket and native pgvector (bench/server.ts)
  *   scale    synthetic 1,536-d / 768-d rows (GloVe lifted): load, halfvec HNSW build, recall / QPS, incremental checkpoint bytes, vs hnswlib-node (bench/scale.ts)
  */
@@ -46,6 +47,11 @@ async function main(): Promise<void> {
       await benchIvfflat(args);
       return;
     }
+    case 'sparsevec': {
+      const { benchSparsevec } = await import('./sparsevec.js');
+      await benchSparsevec(args);
+      return;
+    }
     case 'server': {
       const { benchServer } = await import('./server.js');
       await benchServer(args);
@@ -62,7 +68,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|server|scale> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|sparsevec|server|scale> [options]');
       process.exit(2);
   }
 }

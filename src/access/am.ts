@@ -12,6 +12,7 @@ import type { Arena } from '../kernels/arena.js';
 import type { GucDef, GucReader } from '../common/guc.js';
 import type { ByteSink, ByteSource } from '../storage/stream.js';
 import type { Value } from '../storage/table.js';
+import type { SparseVector } from '../types/sparsevec.js';
 
 /** The distance an operator class orders by. pgvector's opclass suffixes. */
 export type Metric = 'l2' | 'ip' | 'cosine' | 'l1' | 'hamming' | 'jaccard';
@@ -23,10 +24,11 @@ export type VectorKind = 'vector' | 'halfvec' | 'bit' | 'sparsevec';
  * A vector as an index method receives it, typed by the opclass's {@link VectorKind}: float32
  * elements (`vector`), binary16 bit patterns (`halfvec`, as the type stores them), or packed
  * bits (`bit`: the first bit in the high bit of byte 0, ceil(dim / 8) bytes, the unused low
- * bits of the last byte zero). `dim` elements (bits for `bit`). Methods store them in that
- * type, never widened.
+ * bits of the last byte zero), or a {@link SparseVector} (`sparsevec`: sorted 0-based indices and
+ * float32 values, `dim` its dimension count). `dim` elements (bits for `bit`). Methods store
+ * them in that type, never widened.
  */
-export type VectorKey = Float32Array | Uint16Array | Uint8Array;
+export type VectorKey = Float32Array | Uint16Array | Uint8Array | SparseVector;
 
 /** One operator class, e.g. vector_cosine_ops: type + metric + the ORDER BY operator it serves. */
 export interface OpClass {

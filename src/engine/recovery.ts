@@ -201,6 +201,7 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
     for (const t of loaded) t.dispose();
     throw e;
   }
+  for (const t of loaded) catalog.adoptTable(t);
   for (const v of meta.sequences) adoptSequence(catalog, v);
   for (const { def, file } of meta.indexes) {
     const table = catalog.getTable(def.table);

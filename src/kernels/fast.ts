@@ -88,6 +88,12 @@ export interface FastKernels {
   readonly signJaccard: (qm: number, v: number, dim: number, qBits: number) => number;
   /** signHamming over `count` contiguous rows from basePtr, as float32 at outPtr. */
   readonly signHammingRange: RangeKernel;
+  /**
+   * (qPtr, basePtr, count, bytes, outPtr): Hamming distances from the bit string at qPtr to
+   * `count` contiguous bit strings of `bytes` bytes each (the stride is `bytes`, not 4 * dim)
+   * from basePtr, as float32 (exact integers) at outPtr. IVFFlat's bit lists and centers.
+   */
+  readonly hammingRange: RangeKernel;
 }
 
 /**
@@ -226,6 +232,11 @@ function jsKernels(arena: Arena): FastKernels {
     signHamming: (qm, v, dim) => jsSignHamming(arena, qm, v, dim),
     signJaccard: (qm, v, dim, qBits) => jsSignJaccard(arena, qm, v, dim, qBits),
     signHammingRange: (q, base, count, dim, out) => range(arena, k.signHamming, q, base, count, dim, out),
+    hammingRange(q, base, count, bytes, out) {
+      const f32 = arena.f32();
+      const u8 = arena.u8();
+      for (let r = 0; r < count; r++) f32[(out >>> 2) + r] = hammingRef(u8, q, u8, base + r * bytes, bytes);
+    },
   };
   return k;
 }
@@ -280,6 +291,7 @@ function wasmKernels(arena: Arena): FastKernels | null {
       signHamming: e.signHamming,
       signJaccard: e.signJaccard,
       signHammingRange: e.signHammingRange,
+      hammingRange: e.hammingRange,
     };
   } catch {
     return null;

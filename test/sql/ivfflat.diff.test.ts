@@ -272,3 +272,55 @@ test('halfvec opclasses (columns and v::halfvec(n) expressions): the exact answe
   await same('CREATE INDEX hv_bad ON hv USING ivfflat (h vector_l2_ops)');
   await same('CREATE INDEX hv_bad ON hv USING ivfflat (h)');
 });
+
+test('bit_hamming_ops (columns and binary_quantize expressions): the exact distances at probes = lists through the index', async () => {
+  const BITS = 40;
+  const bits = (): string => Array.from({ length: BITS }, () => (prng.next() < 0.5 ? '0' : '1')).join('');
+  await both(`CREATE TABLE bt (id int PRIMARY KEY, b bit(${BITS}), vb bit varying(${BITS}), big bit(64001))`);
+  const bitRows = Array.from({ length: 1200 }, (_, i) => `(${i}, B'${bits()}', NULL, NULL)`);
+  await both(`INSERT INTO bt VALUES ${bitRows.slice(0, 1000).join(',')}`);
+  await db.exec('CREATE INDEX bt_b ON bt USING ivfflat (b bit_hamming_ops) WITH (lists = 10)');
+  // Rows inserted after the build go to their nearest list.
+  await both(`INSERT INTO bt VALUES ${bitRows.slice(1000).join(',')}`);
+  const bq = Array.from({ length: 4 }, bits);
+  await both('SET ivfflat.probes = 10');
+  await db.exec('SET enable_seqscan = off');
+  try {
+    for (const q of bq) {
+      // Hamming distances tie: the distances in order are what must match.
+      const sql = `SELECT b <~> B'${q}' AS d FROM bt ORDER BY b <~> B'${q}' LIMIT 10`;
+      assert.match(await explain(sql), /Index Scan using bt_b on bt/, sql);
+      await same(sql);
+    }
+    await both('DELETE FROM bt WHERE id % 3 = 0');
+    await both('VACUUM bt');
+    await same(`SELECT b <~> B'${bq[0]}' AS d FROM bt ORDER BY b <~> B'${bq[0]}' LIMIT 10`);
+    await db.exec('REINDEX INDEX bt_b');
+    assert.match(await explain(`SELECT id FROM bt ORDER BY b <~> B'${bq[1]}' LIMIT 10`), /Index Scan using bt_b on bt/);
+    await same(`SELECT b <~> B'${bq[1]}' AS d FROM bt ORDER BY b <~> B'${bq[1]}' LIMIT 10`);
+    // A filter: LIMIT rows that pass, the exact distances (probes = lists).
+    await same(`SELECT b <~> B'${bq[2]}' AS d FROM bt WHERE id % 10 = 1 ORDER BY b <~> B'${bq[2]}' LIMIT 10`);
+  } finally {
+    await both('RESET ivfflat.probes');
+    await db.exec('RESET enable_seqscan');
+  }
+  // The seeds' binary quantization, served by IVFFlat over the bits of a vector column.
+  await db.exec(`CREATE INDEX t_bq ON t USING ivfflat ((binary_quantize(v)::bit(${DIM})) bit_hamming_ops) WITH (lists = 4)`);
+  await both('SET ivfflat.probes = 4');
+  await db.exec('SET enable_seqscan = off');
+  try {
+    const sql = `SELECT binary_quantize(v)::bit(${DIM}) <~> B'10110010' AS d FROM t ORDER BY binary_quantize(v)::bit(${DIM}) <~> B'10110010' LIMIT 10`;
+    assert.match(await explain(sql), /Index Scan using t_bq on t/);
+    await same(sql);
+  } finally {
+    await both('RESET ivfflat.probes');
+    await db.exec('RESET enable_seqscan; DROP INDEX t_bq');
+  }
+  await same('CREATE INDEX bt_bad ON bt USING ivfflat (b)');
+  await same('CREATE INDEX bt_bad ON bt USING ivfflat (b bit_jaccard_ops)');
+  await same('CREATE INDEX bt_bad ON bt USING ivfflat (b vector_l2_ops)');
+  await same('CREATE INDEX bt_bad ON bt USING ivfflat (big bit_hamming_ops)');
+  await same('CREATE INDEX bt_bad ON bt USING ivfflat (vb bit_hamming_ops)');
+  await same('CREATE INDEX bt_bad ON bt USING hnsw (vb bit_hamming_ops)');
+  await same('CREATE INDEX bt_bad ON bt USING ivfflat ((vb::varbit) bit_hamming_ops)');
+});

@@ -1,9 +1,10 @@
 /**
  * The Sort node's selections (sql/exec/sort_order.ts) against the full stable sort: a top-N
  * heap (boundedOrder) must return the first `bound` items of sortOrder, and groupLimitOrder
- * the items of sortOrder that are among the first `limit` of their run equal on the leading
- * keys, in the same order. Random items with few distinct values (many ties), NULLs, DESC and
- * NULLS FIRST keys, text, float (with -0 and NaN), numeric-typed and integer keys. Seeded
+ * (and its streaming form, sql/exec/group_limit.ts) the items of sortOrder that are among the
+ * first `limit` of their run equal on the leading keys, in the same order. Random items with
+ * few distinct values (many ties), NULLs, DESC and NULLS FIRST keys, text, float (with -0 and
+ * NaN), numeric-typed and integer keys (some past group_limit.ts's flat table). Seeded
  * (VECGRES_SEED replays a run); VECGRES_SORT_ORDER_RUNS asks for more cases.
  */
 import { test } from 'node:test';
@@ -14,6 +15,7 @@ import type { SqlType } from '../../src/sql/analyze/types.js';
 import { comparatorFor } from '../../src/sql/analyze/expr.js';
 import { boundedOrder, groupLimitOrder, groupableTypes, rowComparator, sortOrder, type SortKeyOrder } from '../../src/sql/exec/sort_order.js';
 import { keyText } from '../../src/sql/exec/hash_key.js';
+import { GROUP_LIMIT_STREAM_MAX, GroupLimitBuffer } from '../../src/sql/exec/group_limit.js';
 import { SEED } from '../support/seed.js';
 
 const RUNS = Number(process.env['VECGRES_SORT_ORDER_RUNS'] ?? 300);
@@ -23,6 +25,8 @@ function value(rng: Prng, type: SqlType): Value {
   if (rng.int(6) === 0) return null;
   switch (type) {
     case 'int4':
+      // Past the flat table of group_limit.ts now and then (those keys are hashed).
+      return rng.int(8) === 0 ? 2 ** 20 - 1 + rng.int(2) : rng.int(4) - 1;
     case 'int8':
       return rng.int(4) - 1;
     case 'float8':
@@ -64,6 +68,13 @@ test('boundedOrder and groupLimitOrder select from the full stable sort', () => 
       });
       const got = Array.from(groupLimitOrder(cmp, vals, types, prefix, n, limit));
       assert.deepEqual(got, want, `groupLimitOrder prefix ${prefix} limit ${limit}, ${what}`);
+      if (limit >= 1 && limit <= GROUP_LIMIT_STREAM_MAX) {
+        // The streaming selection: item i arrives as the tuple [i] with its key values.
+        const buf = new GroupLimitBuffer(keys, types, prefix, limit);
+        for (let i = 0; i < n; i++) buf.offer([i], vals.map((col) => col[i]!));
+        const streamed = buf.finish().map((row) => row[0] as number);
+        assert.deepEqual(streamed, want, `GroupLimitBuffer prefix ${prefix} limit ${limit}, ${what}`);
+      }
     }
   }
 });

@@ -6,6 +6,7 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { INDEX_MAX_BITS, INDEX_MAX_DIM } from '../../common/limits.js';
 import type { BuildInput } from '../am.js';
+import { SPARSEVEC_MAX_DIM } from '../../types/sparsevec.js';
 import { HnswIndex } from './hnsw-index.js';
 import { insertVector } from './insert.js';
 import type { HnswOptions } from './options.js';
@@ -16,13 +17,15 @@ const PROGRESS_EVERY = 1000;
 /**
  * Builds the index over `input`'s rows.
  * @throws PgError 22023 `column does not have dimensions` when dim is unknown (0), 54000 when
- *   dim exceeds 16,000 (64,000 bits for bit opclasses).
+ *   dim exceeds 16,000 (64,000 bits for bit opclasses, 1e9 for sparsevec).
  */
 export function buildHnsw(input: BuildInput): HnswIndex {
   const { dim, opclass } = input;
   if (!(dim > 0)) throw new PgError(SQLSTATE.invalid_parameter_value, 'column does not have dimensions');
   // Bits are 1/32 of a float: pgvector's bit opclasses allow 64,000 where vector allows 2,000.
-  const maxDim = opclass.kind === 'bit' ? INDEX_MAX_BITS : INDEX_MAX_DIM;
+  // sparsevec: the dimension count does not size anything (keys are their non-zeros), so the
+  // type's own limit, as pgvector's sparsevec typeInfo (SPARSEVEC_MAX_DIM).
+  const maxDim = opclass.kind === 'bit' ? INDEX_MAX_BITS : opclass.kind === 'sparsevec' ? SPARSEVEC_MAX_DIM : INDEX_MAX_DIM;
   if (dim > maxDim) {
     throw new PgError(SQLSTATE.program_limit_exceeded, `column cannot have more than ${maxDim} dimensions for hnsw index`);
   }

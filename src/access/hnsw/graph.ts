@@ -21,9 +21,10 @@ import { SegmentedRows } from '../../storage/segments.js';
 import { hnswKernelOf, type HnswKernel } from './kernel.js';
 import {
   FLAG_DELETED, G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC,
-  G_UPPER, G_COUNT, GRAPH_HEADER_BYTES, N_FLAGS, N_LEVEL, N_ROW, N_UPPER, NODE_HEADER_WORDS, paddedElements, roundUp,
-  vectorFormat,
+  G_UPPER, G_COUNT, GRAPH_HEADER_BYTES, isSparseMetric, N_FLAGS, N_LEVEL, N_ROW, N_UPPER, NODE_HEADER_WORDS, paddedElements, roundUp,
+  SPARSE_DESC_BYTES, vectorFormat,
 } from './layout.js';
+import { SparseHeap } from './sparse-heap.js';
 
 /** Cap on a node's level: hnswlib has none, but at mL = 1/ln(2) 31 layers hold 2^31 nodes. */
 export const HNSW_MAX_LEVEL = 31;
@@ -56,9 +57,11 @@ export class HnswGraph {
   private upperCapWords = 0;
   private upperUsedWords = 0;
   private disposed = false;
+  /** The keys of a sparsevec graph (sparse-heap.ts); null for the other metrics. */
+  readonly sparse: SparseHeap | null;
 
   /**
-   * @param dim vector dimensions (1..16000; bits for a bit opclass)
+   * @param dim vector dimensions (1..16000; bits for a bit opclass; up to 1e9 for sparsevec)
    * @param metric METRIC_* code of layout.ts (the distance and the element type)
    * @param capacity nodes to preallocate records for
    */
@@ -72,6 +75,7 @@ export class HnswGraph {
     // Level-0 records plus the upper pool (about 1/(m-1) of them) and a quarter for growth.
     this.arena = memories.forIndex(Math.max(capacity, 1) * this.recBytes * 1.25 * (1 + 1 / (m - 1)));
     this.kernel = hnswKernelOf(this.arena);
+    this.sparse = isSparseMetric(metric) ? new SparseHeap(this.arena) : null;
     this.records = new SegmentedRows(this.recBytes, 'HNSW graph', this.arena);
     try {
       this.g = this.arena.alloc(GRAPH_HEADER_BYTES, 'HNSW graph');
@@ -121,7 +125,7 @@ export class HnswGraph {
     return this.records.ptr(n);
   }
 
-  /** Word index (into arena.i32()) of node `n`'s header. */
+  /** Word index (into this.arena.i32()) of node `n`'s header. */
   hdrWord(n: number): number {
     return (this.records.ptr(n) + this.hdrBytes) >>> 2;
   }
@@ -153,12 +157,14 @@ export class HnswGraph {
    * reserves its upper-layer lists. The record of a node vacuum unlinked ({@link releaseNode})
    * is reused first, so DELETE + VACUUM + INSERT does not grow the graph; otherwise the node is
    * appended. The caller then links it with the kernel's insert. Returns the node number (below
-   * the old count when a record was reused).
+   * the old count when a record was reused). A sparse key (`vec` the descriptor, its word 1 the
+   * nnz, then nnz indices and nnz values) goes to the side heap and the record gets the
+   * descriptor pointing at it.
    * @throws PgError 53200 when the arena cannot hold it; the graph is unchanged then.
    */
   addNode(rowId: number, vec: Uint8Array, level: number): number {
     assert(level >= 0 && level <= HNSW_MAX_LEVEL, 'hnsw level');
-    assert(vec.length <= this.hdrBytes, 'hnsw vector bytes');
+    assert(this.sparse !== null || vec.length <= this.hdrBytes, 'hnsw vector bytes');
     const reuse = this.freeNodes.length > 0;
     const n = reuse ? this.freeNodes[this.freeNodes.length - 1]! : this.count;
     // A reused node keeps its upper lists when they are enough for the new level.
@@ -169,9 +175,25 @@ export class HnswGraph {
     if (this.upperUsedWords + upperWords > this.upperCapWords) {
       this.reserveUpper(Math.max(this.upperUsedWords + upperWords, Math.ceil(this.upperCapWords * 1.5)));
     }
+    let keyPtr = 0;
+    const nnz = this.sparse === null ? 0 : (vec[4]! | (vec[5]! << 8) | (vec[6]! << 16) | (vec[7]! << 24)) >>> 0;
+    if (this.sparse !== null) {
+      assert(vec.length >= SPARSE_DESC_BYTES + nnz * 8, 'hnsw sparse key bytes');
+      keyPtr = this.sparse.alloc(nnz * 8);
+    }
     if (reuse) this.freeNodes.pop();
     const i = this.arena.i32();
-    this.arena.u8().set(vec, this.vecPtr(n));
+    if (this.sparse === null) this.arena.u8().set(vec, this.vecPtr(n));
+    else {
+      const u8 = this.arena.u8();
+      u8.set(vec.subarray(SPARSE_DESC_BYTES, SPARSE_DESC_BYTES + nnz * 8), keyPtr);
+      const d = this.vecPtr(n) >>> 2;
+      const u32 = this.arena.u32();
+      u32[d] = keyPtr;
+      u32[d + 1] = nnz;
+      u32[d + 2] = 0;
+      u32[d + 3] = 0;
+    }
     const h = this.hdrWord(n);
     i[h + N_ROW] = rowId;
     i[h + N_LEVEL] = level;
@@ -192,6 +214,37 @@ export class HnswGraph {
    */
   releaseNode(n: number): void {
     this.freeNodes.push(n);
+    if (this.sparse !== null) {
+      const d = this.vecPtr(n) >>> 2;
+      const u32 = this.arena.u32();
+      this.sparse.release(u32[d + 1]!);
+      u32[d] = 0;
+      u32[d + 1] = 0;
+    }
+  }
+
+  /**
+   * Sparse graphs: gives the keys of released nodes back to the arena once they are a quarter
+   * of the side heap or more (vacuum calls it after unlinking). Other graphs: nothing.
+   * @throws PgError 53200 when the arena cannot hold the copy; the heap is unchanged then.
+   */
+  compactKeys(): void {
+    const heap = this.sparse;
+    if (heap === null || heap.freeBytes === 0 || heap.freeBytes * 4 < heap.usedBytes) return;
+    const descs: number[] = [];
+    const u32 = this.arena.u32();
+    for (let n = 0; n < this.count; n++) {
+      const p = this.vecPtr(n);
+      if (u32[(p >>> 2) + 1]! > 0) descs.push(p);
+    }
+    heap.compact(descs);
+  }
+
+  /** Sparse graphs: the descriptor word of node `n` (pointer, then nnz). */
+  sparseKey(n: number): { ptr: number; nnz: number } {
+    const d = this.vecPtr(n) >>> 2;
+    const u32 = this.arena.u32();
+    return { ptr: u32[d]!, nnz: u32[d + 1]! };
   }
 
   /** Unlinked nodes whose records wait for reuse. */
@@ -201,12 +254,13 @@ export class HnswGraph {
 
   /** Bytes the graph occupies: header, record block and upper pool (allocated capacity). */
   sizeBytes(): number {
-    return GRAPH_HEADER_BYTES + this.records.sizeBytes() + this.chunkTableCap * 4 + this.upperCapWords * 4;
+    return GRAPH_HEADER_BYTES + this.records.sizeBytes() + this.chunkTableCap * 4 + this.upperCapWords * 4 + (this.sparse?.sizeBytes() ?? 0);
   }
 
   /** Bytes in use by nodes (records of existing nodes and their upper lists). */
   usedBytes(): number {
-    return GRAPH_HEADER_BYTES + this.count * this.recBytes + this.upperUsedWords * 4;
+    const keys = this.sparse === null ? 0 : this.sparse.usedBytes - this.sparse.freeBytes;
+    return GRAPH_HEADER_BYTES + this.count * this.recBytes + this.upperUsedWords * 4 + keys;
   }
 
   /** Neighbour ids of node `n` on `level` (a copy; for tests and vacuum). */
@@ -250,6 +304,7 @@ export class HnswGraph {
     if (this.disposed) return;
     this.disposed = true;
     this.records.dispose();
+    this.sparse?.dispose();
     if (this.chunkTableCap > 0) this.arena.free(this.chunkTable, this.chunkTableCap * 4);
     if (this.upperCapWords > 0) this.arena.free(this.upper, this.upperCapWords * 4);
     this.arena.free(this.g, GRAPH_HEADER_BYTES);

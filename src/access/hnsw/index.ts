@@ -3,7 +3,8 @@
  * insert.ts, scan.ts, cost.ts). Register `hnswAm` with the engine under its name.
  *
  * Differences from pgvector: vectors up to 16,000 dimensions (pgvector stops at 2,000 because
- * of its 8 KB pages); vacuum repairs lists locally instead of re-searching and does not reuse
+ * of its 8 KB pages); sparsevec keys with up to 16,000 non-zeros, the type's own limit (pgvector
+ * refuses more than 1,000 in an hnsw index, again because of its pages); vacuum repairs lists locally instead of re-searching and does not reuse
  * the records of deleted rows yet (vacuum.ts). Filtered scans: a row filter (access/am.ts
  * RowFilter) is consulted inside the layer-0 search (ACORN-1, assembly/hnsw.ts).
  */
@@ -15,7 +16,7 @@ import { hnswGucs, parseHnswOptions } from './options.js';
 
 /**
  * pgvector's HNSW opclasses, each kept in its own type (binary16 for halfvec, packed bits for
- * bit: layout.ts). The sparsevec ones are not built yet (0A000 naming the opclass).
+ * bit, indices and values in a side heap for sparsevec: layout.ts).
  */
 export const hnswOpclasses: readonly OpClass[] = [
   { name: 'vector_l2_ops', kind: 'vector', metric: 'l2', operator: '<->' },
@@ -28,6 +29,10 @@ export const hnswOpclasses: readonly OpClass[] = [
   { name: 'halfvec_l1_ops', kind: 'halfvec', metric: 'l1', operator: '<+>' },
   { name: 'bit_hamming_ops', kind: 'bit', metric: 'hamming', operator: '<~>' },
   { name: 'bit_jaccard_ops', kind: 'bit', metric: 'jaccard', operator: '<%>' },
+  { name: 'sparsevec_l2_ops', kind: 'sparsevec', metric: 'l2', operator: '<->' },
+  { name: 'sparsevec_ip_ops', kind: 'sparsevec', metric: 'ip', operator: '<#>' },
+  { name: 'sparsevec_cosine_ops', kind: 'sparsevec', metric: 'cosine', operator: '<=>' },
+  { name: 'sparsevec_l1_ops', kind: 'sparsevec', metric: 'l1', operator: '<+>' },
 ];
 
 export const hnswAm: IndexAm = {

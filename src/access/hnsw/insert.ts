@@ -34,7 +34,7 @@ export function insertVector(st: HnswState, sc: Scratch, rowId: number, key: Vec
   const count = st.graph.count;
   const node = st.graph.addNode(rowId, vec, randomLevel(st));
   if (node < count) st.unlinkedCount--; // a vacuumed node's record, reused
-  st.graph.arena.u8().set(st.queryFormat(vec), sc.q);
+  st.writeQuery(st.queryFormat(vec), sc.q);
   st.graph.kernel.insert(st.graph.g, sc.s, node, sc.q);
   st.setNode(rowId, node);
   return true;

@@ -105,6 +105,22 @@ export const METRIC_HALF_NEG_DOT = 4;
 export const METRIC_HALF_L1 = 5;
 export const METRIC_HAMMING = 6;
 export const METRIC_JACCARD = 7;
+/**
+ * sparsevec (pgvector 0.7+): a node's "vector" in its record is a 16-byte descriptor, u32 words
+ * [pointer, nnz, 0, 0], the pointer an absolute byte address of the key in the graph's side
+ * heap (sparse-heap.ts): nnz u32 indices, strictly increasing, then nnz f32 values. A query is
+ * the same descriptor followed by its indices and values, the pointer set to its own + 16 when
+ * it is copied into a scratch (HnswState.writeQuery). Distances merge the two index lists.
+ */
+export const METRIC_SPARSE_L2SQ = 8;
+export const METRIC_SPARSE_NEG_DOT = 9;
+export const METRIC_SPARSE_L1 = 10;
+/** Bytes of a sparse key's descriptor (the node "vector" of a sparse metric). */
+export const SPARSE_DESC_BYTES = 16;
+
+export function isSparseMetric(metric: number): boolean {
+  return metric >= METRIC_SPARSE_L2SQ;
+}
 
 /** How a metric's vectors are laid out: bytes per element of dimP, and dimP's multiple. */
 export interface VectorFormat {
@@ -115,15 +131,18 @@ export interface VectorFormat {
 }
 
 export function vectorFormat(metric: number): VectorFormat {
+  if (isSparseMetric(metric)) return { elemBytes: 4, padTo: 4 };
   if (metric <= METRIC_L1) return { elemBytes: 4, padTo: 4 };
   if (metric <= METRIC_HALF_L1) return { elemBytes: 2, padTo: 8 };
   return { elemBytes: 1, padTo: 16 };
 }
 
 /**
- * dimP for `dim` dimensions (bits for a bit opclass, whose elements are bytes of 8 bits).
+ * dimP for `dim` dimensions (bits for a bit opclass, whose elements are bytes of 8 bits); for a
+ * sparse metric the 4 words of the key's descriptor, whatever `dim`.
  */
 export function paddedElements(metric: number, dim: number): number {
+  if (isSparseMetric(metric)) return SPARSE_DESC_BYTES / 4;
   const f = vectorFormat(metric);
   return roundUp(f.elemBytes === 1 ? Math.ceil(dim / 8) : dim, f.padTo);
 }

@@ -7,12 +7,16 @@
  *          entry + 1, max level + 1, upper-pool words in use, record bytes
  *   raw    level-0 records, count x recBytes bytes (vectors, node headers, layer-0 lists)
  *   raw    upper-layer pool, words x 4 bytes
+ *   raw    sparsevec graphs only: each node's key in node order, nnz u32 indices then nnz f32
+ *          values (nnz from the record's descriptor; the descriptor's pointer is rewritten at
+ *          load to where the key lands in the new side heap)
  *
  * The rowId -> node map and the deleted/unlinked counters are rebuilt from the node headers.
  * The level generator restarts from the seed mixed with the node count (inserts after a load
  * are reproducible, though not identical to a never-closed index).
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
+import { SPARSEVEC_MAX_NNZ } from '../../common/limits.js';
 import { ByteWriter } from '../../storage/codec.js';
 import { readBlock, writeBlock, type ByteSink } from '../../storage/stream.js';
 import type { LoadInput } from '../am.js';
@@ -42,6 +46,12 @@ export function saveHnsw(st: HnswState, sink: ByteSink): void {
   writeBlock(sink, w);
   g.forEachRecordRun((ptr, nodes) => sink.write(g.arena.u8(), ptr, nodes * g.recBytes));
   if (g.upperUsed > 0) sink.write(g.arena.u8(), g.upperPtr, g.upperUsed * 4);
+  if (g.sparse !== null) {
+    for (let n = 0; n < g.count; n++) {
+      const k = g.sparseKey(n);
+      if (k.nnz > 0) sink.write(g.arena.u8(), k.ptr, k.nnz * 8);
+    }
+  }
 }
 
 function mismatch(what: string, got: number, want: number): PgError {
@@ -80,6 +90,16 @@ export function loadHnsw(input: LoadInput): HnswIndex {
     g.restoreSpace(count, upperWords);
     g.forEachRecordRun((ptr, nodes) => input.source.readInto(g.arena.u8(), ptr, nodes * recBytes));
     if (upperWords > 0) input.source.readInto(g.arena.u8(), g.upperPtr, upperWords * 4);
+    if (g.sparse !== null) {
+      for (let n = 0; n < count; n++) {
+        const d = g.vecPtr(n) >>> 2;
+        const nnz = g.arena.u32()[d + 1]!;
+        if (nnz > SPARSEVEC_MAX_NNZ) throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw sparse key of ${nnz} elements`);
+        const ptr = g.sparse.alloc(nnz * 8);
+        if (nnz > 0) input.source.readInto(g.arena.u8(), ptr, nnz * 8);
+        g.arena.u32()[d] = ptr;
+      }
+    }
     const i = g.arena.i32();
     i[(g.g >>> 2) + G_ENTRY] = entry;
     i[(g.g >>> 2) + G_MAXLEVEL] = maxLevel;

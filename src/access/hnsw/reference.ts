@@ -40,7 +40,48 @@ function views(arena: Arena): void {
 function dist(metric: number, a: number, b: number, dimP: number): number {
   if (metric <= 2) return floatDist(metric, a, b, dimP);
   if (metric <= 5) return halfDist(metric - 3, a * 2, b * 2, dimP);
+  if (metric >= 8) return sparseDist(metric, a, b);
   return bitDist(metric, a * 4, b * 4, dimP);
+}
+
+/**
+ * sparsevec metrics (8 squared L2, 9 negative dot, 10 L1) between the key descriptors at word
+ * offsets a and b (layout.ts: [pointer, nnz], the pointer to nnz u32 indices then nnz f32
+ * values): one merge, float32 sums in merged order (Math.fround), as assembly/hnsw.ts and
+ * pgvector's sparsevec.c, so the two kernels agree exactly.
+ */
+function sparseDist(metric: number, a: number, b: number): number {
+  const f = Math.fround;
+  const ai = I[a]! >>> 2;
+  const na = I[a + 1]!;
+  const bi = I[b]! >>> 2;
+  const nb = I[b + 1]!;
+  const av = ai + na;
+  const bv = bi + nb;
+  let s = 0;
+  let i = 0;
+  let j = 0;
+  if (metric === 9) {
+    while (i < na && j < nb) {
+      const x = I[ai + i]! >>> 0;
+      const y = I[bi + j]! >>> 0;
+      if (x === y) s = f(s + f(F[av + i++]! * F[bv + j++]!));
+      else if (x < y) i++;
+      else j++;
+    }
+    return -s;
+  }
+  const term = metric === 10 ? (d: number) => Math.abs(d) : (d: number) => f(d * d);
+  while (i < na || j < nb) {
+    const x = i < na ? I[ai + i]! >>> 0 : Infinity;
+    const y = j < nb ? I[bi + j]! >>> 0 : Infinity;
+    let d: number;
+    if (x === y) d = f(F[av + i++]! - F[bv + j++]!);
+    else if (x < y) d = F[av + i++]!;
+    else d = F[bv + j++]!;
+    s = f(s + term(d));
+  }
+  return s;
 }
 
 /**

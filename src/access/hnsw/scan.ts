@@ -215,7 +215,7 @@ export class HnswScan implements IndexScan {
       this.started = true;
       if (g.count === 0) return this.finish();
       const sc = st.pool.acquire(g.count);
-      this.st.graph.arena.u8().set(this.query, sc.q);
+      this.st.writeQuery(this.query, sc.q);
       if (this.filterPtr !== 0) sc.setFilter(this.filterPtr, this.filterBits);
       const n = g.kernel.search(g.g, sc.s, sc.q, this.ef, iterative ? MODE_KEEP_DISCARDED : 0);
       this.counters.searches++;

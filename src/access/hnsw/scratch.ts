@@ -14,7 +14,7 @@ import {
 export class Scratch {
   /** Pointer to the scratch header (the kernel's `s`). */
   readonly s: number = 0;
-  /** Pointer to the query buffer (dimP floats, zero pad). */
+  /** Pointer to the query buffer (queryBytes: dimP floats with a zero pad, or a sparse key). */
   readonly q: number = 0;
   /** Nodes the visited array covers. */
   vcap = 0;
@@ -25,13 +25,13 @@ export class Scratch {
   /**
    * @param arena the graph's memory (the kernel reads the scratch beside the graph)
    * @param nodes nodes to cover (the graph's count; more are allocated for growth)
-   * @param dimP padded dimensions of the query buffer
+   * @param queryBytes bytes of the query buffer (4 * dimP; a sparse graph's largest key)
    * @param m0 layer-0 list capacity (sizes the shrink scratch)
    */
-  constructor(readonly arena: Arena, nodes: number, readonly dimP: number, m0: number) {
+  constructor(readonly arena: Arena, nodes: number, readonly queryBytes: number, m0: number) {
     try {
       this.s = this.own(SCRATCH_HEADER_BYTES);
-      this.q = this.own(dimP * 4);
+      this.q = this.own(queryBytes);
       const res = this.own((LIST_CAPACITY + 2) * 8);
       const out = this.own((LIST_CAPACITY + 2) * 8);
       const entry = this.own((LIST_CAPACITY + 2) * 8);
@@ -182,14 +182,17 @@ export class ScratchPool {
   private readonly free: Scratch[] = [];
   private readonly all: Scratch[] = [];
 
-  /** @param arena the memory of the graph the scratch areas serve (the search reads both). */
-  constructor(private readonly arena: Arena, private readonly dimP: number, private readonly m0: number) {}
+  /**
+   * @param arena the memory of the graph the scratch areas serve (the search reads both)
+   * @param queryBytes bytes of each scratch's query buffer ({@link Scratch})
+   */
+  constructor(private readonly arena: Arena, private readonly queryBytes: number, private readonly m0: number) {}
 
   /** A scratch covering `nodes` nodes, counters reset. Return it with {@link release}. */
   acquire(nodes: number): Scratch {
     let sc = this.free.pop();
     if (sc === undefined) {
-      sc = new Scratch(this.arena, nodes, this.dimP, this.m0);
+      sc = new Scratch(this.arena, nodes, this.queryBytes, this.m0);
       this.all.push(sc);
     } else {
       try {

@@ -8,10 +8,13 @@ import { PgError, SQLSTATE } from '../../common/errors.js';
 import { Prng } from '../../common/prng.js';
 import { halfToFloat } from '../../kernels/half.js';
 import { halfvecL2Normalize, halfvecNorm } from '../../types/halfvec.js';
+import { SPARSEVEC_MAX_NNZ } from '../../common/limits.js';
+import { sparsevecL2Normalize, sparsevecNorm, type SparseVector } from '../../types/sparsevec.js';
 import type { Metric, OpClass, VectorKey } from '../am.js';
 import { HnswGraph } from './graph.js';
 import {
   METRIC_HALF_L1, METRIC_HALF_L2SQ, METRIC_HALF_NEG_DOT, METRIC_HAMMING, METRIC_JACCARD, METRIC_L1, METRIC_L2SQ, METRIC_NEG_DOT,
+  METRIC_SPARSE_L1, METRIC_SPARSE_L2SQ, METRIC_SPARSE_NEG_DOT, SPARSE_DESC_BYTES,
 } from './layout.js';
 import type { HnswOptions } from './options.js';
 import { ScratchPool } from './scratch.js';
@@ -45,8 +48,11 @@ export class HnswState {
     this.metric = opclass.metric;
     this.normalize = opclass.metric === 'cosine';
     this.graph = new HnswGraph(dim, metricCode(opclass), options.m, options.efConstruction, capacity);
-    this.pool = new ScratchPool(this.graph.arena, this.graph.dimP, this.graph.m0);
-    this.prepared = new Uint8Array(this.graph.hdrBytes);
+    // A sparse key is its descriptor plus up to SPARSEVEC_MAX_NNZ (index, value) pairs.
+    const sparse = opclass.kind === 'sparsevec';
+    const keyBytes = SPARSE_DESC_BYTES + 8 * SPARSEVEC_MAX_NNZ;
+    this.pool = new ScratchPool(this.graph.arena, sparse ? keyBytes : this.graph.dimP * 4, this.graph.m0);
+    this.prepared = new Uint8Array(sparse ? keyBytes : this.graph.hdrBytes);
     this.widened = new Float32Array(opclass.kind === 'halfvec' ? this.graph.dimP : 0);
     this.prng = new Prng(seed);
     this.ml = 1 / Math.log(options.m);
@@ -117,10 +123,46 @@ export class HnswState {
         new Uint16Array(out.buffer, out.byteOffset, this.graph.dimP).set(h.subarray(0, dim));
         return out;
       }
+      case 'sparsevec':
+        return this.prepareSparse(key as SparseVector);
       default:
         out.set((key as Uint8Array).subarray(0, Math.ceil(dim / 8)));
         return out;
     }
+  }
+
+  /**
+   * A sparsevec key in the sparse layout of layout.ts: the descriptor [0, nnz, 0, 0] (the
+   * pointer is set where the key is copied to), nnz u32 indices, nnz f32 values; scaled to unit
+   * length for cosine (pgvector's sparsevec l2_normalize, which also drops elements that underflow to zero).
+   * Returns a view of the first 16 + 8 * nnz bytes.
+   */
+  private prepareSparse(key: SparseVector): Uint8Array | null {
+    let v = key;
+    if (this.normalize) {
+      if (!(sparsevecNorm(v) > 0)) return null;
+      v = sparsevecL2Normalize(v);
+    }
+    const out = this.prepared;
+    const nnz = v.indices.length;
+    const words = new Uint32Array(out.buffer, out.byteOffset, 4 + 2 * nnz);
+    words[0] = 0;
+    words[1] = nnz;
+    words[2] = 0;
+    words[3] = 0;
+    words.set(v.indices, 4);
+    new Float32Array(out.buffer, out.byteOffset + SPARSE_DESC_BYTES + 4 * nnz, nnz).set(v.values);
+    return out.subarray(0, SPARSE_DESC_BYTES + 8 * nnz);
+  }
+
+  /**
+   * Copies `query` (as {@link queryFormat} returns it) to address `ptr` in the graph's memory, where the search
+   * loop reads it: a sparse query's descriptor then points at its own indices, just after it.
+   */
+  writeQuery(query: Uint8Array, ptr: number): void {
+    const arena = this.graph.arena;
+    arena.u8().set(query, ptr);
+    if (this.opclass.kind === 'sparsevec') arena.u32()[ptr >>> 2] = ptr + SPARSE_DESC_BYTES;
   }
 
   /**
@@ -144,6 +186,10 @@ export class HnswState {
 
 /** The kernel's metric code for an opclass: its distance over its element type (layout.ts). */
 function metricCode(opclass: OpClass): number {
+  if (opclass.kind === 'sparsevec') {
+    if (opclass.metric === 'l2') return METRIC_SPARSE_L2SQ;
+    return opclass.metric === 'l1' ? METRIC_SPARSE_L1 : METRIC_SPARSE_NEG_DOT;
+  }
   const half = opclass.kind === 'halfvec';
   switch (opclass.metric) {
     case 'l2':

@@ -135,6 +135,8 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
     w[g + G_ENTRY] = best;
     w[g + G_MAXLEVEL] = bestLevel;
   }
+  // A sparse graph's keys of the removed nodes go back to the arena (sparse-heap.ts).
+  graph.compactKeys();
   st.deletedCount = 0;
   st.unlinkedCount += removed;
   return { removed, repairedLists };

@@ -4,7 +4,8 @@
  * 1. sample: a reservoir sample (Vitter's Algorithm R, seeded) of `lists * 50` rows, at least
  *    10,000, at most the table (pgvector's rule), copied into the arena (unit length for
  *    inner product and cosine);
- * 2. k-means on the sample (kmeans.ts) -> `lists` centers;
+ * 2. k-means on the sample (kmeans.ts; for bit_hamming_ops kmeans-bits.ts, Hamming distances
+ *    and per-bit majorities as pgvector) -> `lists` centers;
  * 3. every row goes to the list of its nearest center (one SIMD range-kernel call over the
  *    centers per row), its vector copied into the list.
  *
@@ -13,11 +14,12 @@
  * created with little data` goes to `input.onNotice`.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { INDEX_MAX_DIM } from '../../common/limits.js';
+import { INDEX_MAX_BITS, INDEX_MAX_DIM } from '../../common/limits.js';
 import { Prng } from '../../common/prng.js';
 import type { BuildInput } from '../am.js';
-import { asFloat32, hasNorm, IvfflatIndex } from './ivfflat-index.js';
+import { asFloat32, hasNorm, IvfflatIndex, ivfVectorBytes } from './ivfflat-index.js';
 import { kmeans, normalizeAt } from './kmeans.js';
+import { kmeansBits } from './kmeans-bits.js';
 import { IvfLists } from './lists.js';
 import type { IvfflatOptions } from './options.js';
 
@@ -35,13 +37,16 @@ export function sampleSize(lists: number, rows: number): number {
 /**
  * Builds the index over `input`'s rows.
  * @throws PgError 22023 `column does not have dimensions` when dim is unknown (0), 54000 when
- *   dim exceeds the index limit, 53200 when the arena cannot hold the sample or the lists.
+ *   dim exceeds the index limit (16,000; 64,000 bits for bit_hamming_ops, pgvector's
+ *   IVFFLAT_MAX_DIM * 32), 53200 when the arena cannot hold the sample or the lists.
  */
 export function buildIvfflat(input: BuildInput): IvfflatIndex {
   const { dim, opclass } = input;
   if (!(dim > 0)) throw new PgError(SQLSTATE.invalid_parameter_value, 'column does not have dimensions');
-  if (dim > INDEX_MAX_DIM) {
-    throw new PgError(SQLSTATE.program_limit_exceeded, `column cannot have more than ${INDEX_MAX_DIM} dimensions for ivfflat index`);
+  const bits = opclass.kind === 'bit';
+  const maxDim = bits ? INDEX_MAX_BITS : INDEX_MAX_DIM;
+  if (dim > maxDim) {
+    throw new PgError(SQLSTATE.program_limit_exceeded, `column cannot have more than ${maxDim} dimensions for ivfflat index`);
   }
   const options = input.options as IvfflatOptions;
   const k = options.lists;
@@ -49,10 +54,10 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
   const total = input.rowCount;
   const report = input.onProgress;
   const prng = new Prng(input.seed);
-  const lists = new IvfLists(k, dim, (k + total) * (dim * 4 + 4));
+  const rowBytes = ivfVectorBytes(bits, dim);
+  const lists = new IvfLists(k, rowBytes, (k + total) * (rowBytes + 4));
   let index: IvfflatIndex | null = null;
   const want = sampleSize(k, total);
-  const rowBytes = dim * 4;
   let samplesPtr: number;
   try {
     samplesPtr = lists.arena.alloc(want * rowBytes, 'IVFFlat k-means samples');
@@ -66,14 +71,21 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
     let seen = 0;
     const cosine = opclass.metric === 'cosine';
     input.forEachRow((_rowId, key) => {
-      const vec = asFloat32(key, dim);
-      if (cosine && !hasNorm(vec, dim)) return; // not indexed (ivfflat-index.ts insert)
+      const vec = bits ? null : asFloat32(key, dim);
+      if (cosine && !hasNorm(vec!, dim)) return; // not indexed (ivfflat-index.ts insert)
       let slot = seen;
       if (seen >= want) {
         slot = prng.int(seen + 1);
       }
       seen++;
       if (slot >= want) return;
+      if (vec === null) {
+        const u8 = lists.arena.u8();
+        const o = samplesPtr + slot * rowBytes;
+        u8.fill(0, o, o + rowBytes);
+        u8.set((key as Uint8Array).subarray(0, Math.ceil(dim / 8)), o);
+        return;
+      }
       const f = lists.arena.f32();
       const o = (samplesPtr + slot * rowBytes) >>> 2;
       f.set(vec.subarray(0, dim), o);
@@ -87,7 +99,8 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
         hint: 'Drop the index until the table has more data.',
       });
     }
-    kmeans(lists.arena, samplesPtr, n, dim, k, spherical, prng, lists.centersPtr);
+    if (bits) kmeansBits(lists.arena, samplesPtr, n, rowBytes, dim, k, prng, lists.centersPtr);
+    else kmeans(lists.arena, samplesPtr, n, dim, k, spherical, prng, lists.centersPtr);
     lists.arena.free(samplesPtr, want * rowBytes);
     samplesHeld = false;
     index = new IvfflatIndex(dim, opclass, options, lists);

@@ -4,8 +4,8 @@
  *
  * Differences from pgvector: vectors up to the type's 16,000 dimensions (pgvector stops at
  * 2,000: 8 KB pages); lists are arena blocks, not pages; a row filter (access/am.ts RowFilter)
- * is consulted while a list is read. Opclasses: vector and halfvec (l2, ip, cosine); bit_hamming_ops is
- * not built yet.
+ * is consulted while a list is read. Opclasses: vector and halfvec (l2, ip, cosine), bit
+ * (hamming, up to 64,000 bits as pgvector).
  */
 import type { IndexAm, OpClass, RawOptions, VectorKind } from '../am.js';
 import { buildIvfflat } from './build.js';
@@ -15,7 +15,8 @@ import { loadIvfflat } from './persist.js';
 
 /**
  * pgvector's ivfflat opclasses for vector (vector_l2_ops is the DEFAULT one) and halfvec (no
- * default, as pgvector); halfvec keys are stored as the float32 values they denote.
+ * default, as pgvector); halfvec keys are stored as the float32 values they denote, bit keys as
+ * packed bits (centers too: kmeans-bits.ts).
  */
 export const ivfflatOpclasses: readonly OpClass[] = [
   { name: 'vector_l2_ops', kind: 'vector', metric: 'l2', operator: '<->' },
@@ -24,6 +25,7 @@ export const ivfflatOpclasses: readonly OpClass[] = [
   { name: 'halfvec_l2_ops', kind: 'halfvec', metric: 'l2', operator: '<->' },
   { name: 'halfvec_ip_ops', kind: 'halfvec', metric: 'ip', operator: '<#>' },
   { name: 'halfvec_cosine_ops', kind: 'halfvec', metric: 'cosine', operator: '<=>' },
+  { name: 'bit_hamming_ops', kind: 'bit', metric: 'hamming', operator: '<~>' },
 ];
 
 export const ivfflatAm: IndexAm = {

@@ -1,6 +1,7 @@
 /**
  * The VectorIndex object of one IVFFlat index (what CREATE INDEX ... USING ivfflat returns):
- * centers and lists (lists.ts), the opclass's distance, inserts to the nearest list
+ * centers and lists (lists.ts), the opclass's distance (float32 vectors for vector and halfvec,
+ * packed bits for bit_hamming_ops, as pgvector keeps bit centers and entries), inserts to the nearest list
  * (pgvector ivfinsert.c), deletes as tombstones and VACUUM removing them (ivfvacuum.c).
  */
 import { sqlDistance } from '../shared/distance.js';
@@ -26,6 +27,12 @@ export class IvfflatIndex implements VectorIndex {
   readonly range: RangeKernel;
   /** The kernel gives the inner product; the internal distance is its negation. */
   readonly negate: boolean;
+  /** bit_hamming_ops: vectors are packed bits, distances Hamming counts. */
+  readonly bits: boolean;
+  /** Bytes of one stored vector, center or prepared query ({@link ivfVectorBytes}). */
+  readonly vecBytes: number;
+  /** The `dim` argument of {@link range}: elements for float32 kernels, bytes for bits. */
+  readonly rangeDim: number;
   /** list + 1 by rowId (0 = not indexed), so a delete searches one list; grown on demand. */
   rowList: Int32Array = new Int32Array(1024);
   /** Deleted entries not vacuumed yet. */
@@ -39,9 +46,13 @@ export class IvfflatIndex implements VectorIndex {
     this.normalize = opclass.metric === 'cosine';
     this.spherical = opclass.metric === 'cosine' || opclass.metric === 'ip';
     this.negate = this.spherical;
+    this.bits = opclass.kind === 'bit';
+    this.vecBytes = ivfVectorBytes(opclass.kind === 'bit', dim);
+    assert(lists.vecBytes === this.vecBytes, 'ivfflat lists of another vector size');
+    this.rangeDim = this.bits ? this.vecBytes : dim;
     const k = kernelsOf(lists.arena);
-    this.range = this.spherical ? k.dotRange : k.l2sqRange;
-    this.insertScratchBytes = (dim + lists.lists) * 4;
+    this.range = this.bits ? k.hammingRange : this.spherical ? k.dotRange : k.l2sqRange;
+    this.insertScratchBytes = this.vecBytes + lists.lists * 4;
     this.insertScratch = this.lists.arena.alloc(this.insertScratchBytes, 'IVFFlat scratch');
   }
 
@@ -56,7 +67,7 @@ export class IvfflatIndex implements VectorIndex {
    */
   nearestList(ptr: number, distPtr: number): number {
     const k = this.lists.lists;
-    this.range(ptr, this.lists.centersPtr, k, this.dim, distPtr);
+    this.range(ptr, this.lists.centersPtr, k, this.rangeDim, distPtr);
     const f = this.lists.arena.f32();
     const o = distPtr >>> 2;
     if (this.negate) for (let i = 0; i < k; i++) f[o + i] = -f[o + i]!;
@@ -70,17 +81,35 @@ export class IvfflatIndex implements VectorIndex {
    * values pgvector's halfvec distances compute with.
    */
   insert(rowId: number, key: VectorKey): void {
-    const vec = asFloat32(key, this.dim);
-    if (this.normalize && !hasNorm(vec, this.dim)) return;
     const q = this.insertScratch;
-    const f = this.lists.arena.f32();
-    f.set(vec.subarray(0, this.dim), q >>> 2);
-    if (this.normalize) normalizeAt(f, q >>> 2, this.dim);
-    const l = this.nearestList(q, q + this.dim * 4);
+    if (!this.prepareInto(key, q)) return;
+    const l = this.nearestList(q, q + this.vecBytes);
     this.reserveRow(rowId);
     this.lists.reserve(l, 1);
-    this.lists.append(l, rowId, this.lists.arena.f32(), q >>> 2);
+    this.lists.append(l, rowId, q);
     this.rowList[rowId] = l + 1;
+  }
+
+  /**
+   * Writes `key` as the lists store it ({@link vecBytes} at arena byte offset `ptr`): float32
+   * values (normalized for cosine), or the packed bits with a zero pad.
+   * @returns false for a zero vector under cosine (no direction: not indexed; as a query, its
+   *   distances are NaN).
+   */
+  prepareInto(key: VectorKey, ptr: number): boolean {
+    if (this.bits) {
+      const u8 = this.lists.arena.u8();
+      u8.fill(0, ptr, ptr + this.vecBytes);
+      u8.set((key as Uint8Array).subarray(0, Math.ceil(this.dim / 8)), ptr);
+      return true;
+    }
+    const vec = asFloat32(key, this.dim);
+    const f = this.lists.arena.f32();
+    f.set(vec.subarray(0, this.dim), ptr >>> 2);
+    if (!this.normalize) return true;
+    if (!hasNorm(vec, this.dim)) return false;
+    normalizeAt(f, ptr >>> 2, this.dim);
+    return true;
   }
 
   /** Marks the row's entry deleted; scans skip it from now on and VACUUM removes it. */
@@ -104,7 +133,7 @@ export class IvfflatIndex implements VectorIndex {
   }
 
   beginScan(q: VectorKey, opts: ScanOptions): IndexScan {
-    return new IvfflatScan(this, asFloat32(q, this.dim), opts);
+    return new IvfflatScan(this, q, opts);
   }
 
   /** Bytes of the centers and lists (capacity included); scratch is not counted. */
@@ -140,9 +169,18 @@ export function hasNorm(v: Float32Array, dim: number): boolean {
 }
 
 /**
- * A key as float32 values: a vector's own array, or a halfvec's binary16 values (a Uint16Array,
- * as the table stores them) converted exactly. A bit key (Uint8Array) never arrives: ivfflat
- * declares no bit operator class, so the SQL layer refuses such an index (42704).
+ * Bytes of one stored vector: `dim` float32, or for bits ceil(dim / 8) bytes padded with zeros
+ * to a multiple of 4 (so the row ids after a list's vectors stay word-aligned; zero pad bits
+ * add nothing to a Hamming distance).
+ */
+export function ivfVectorBytes(bits: boolean, dim: number): number {
+  return bits ? Math.ceil(Math.ceil(dim / 8) / 4) * 4 : dim * 4;
+}
+
+/**
+ * A float key as float32 values: a vector's own array, or a halfvec's binary16 values (a
+ * Uint16Array, as the table stores them) converted exactly. Bit keys go through
+ * {@link IvfflatIndex.prepareInto} as bytes.
  */
 export function asFloat32(v: VectorKey, dim: number): Float32Array {
   if (v instanceof Float32Array) return v;

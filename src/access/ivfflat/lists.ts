@@ -2,9 +2,11 @@
  * The inverted lists of one IVFFlat index, in the arena (pgvector keeps them in list pages
  * behind a metapage and one list page of centers; here they are flat blocks):
  *
- *   centers   one block, lists x dim float32, center c at centersPtr + c * dim * 4
+ *   centers   one block, lists x vecBytes, center c at centersPtr + c * vecBytes
  *   list l    one block per list, capacity cap[l] entries:
- *               cap x dim float32   the entries' vectors (normalized for cosine)
+ *               cap x vecBytes      the entries' vectors: dim float32 (normalized for
+ *                                   cosine), or for bit_hamming_ops the packed bits padded
+ *                                   with zero bytes to a multiple of 4
  *               cap x int32         their row ids (-1 - rowId once deleted: a tombstone)
  *             `count[l]` entries are in use; a full list moves to a block twice as large
  *             (at least LIST_CAP_MIN), so a list grows in chunks and is never copied per row.
@@ -36,13 +38,14 @@ export class IvfLists {
   readonly arena: Arena;
 
   /**
+   * @param vecBytes bytes of one vector (ivfVectorBytes: dim * 4, or the padded bits)
    * @param bytesHint the expected size of centers and lists, bytes (chooses the memory)
    * @throws PgError 53200 when the centers do not fit.
    */
-  constructor(readonly lists: number, readonly dim: number, bytesHint: number) {
+  constructor(readonly lists: number, readonly vecBytes: number, bytesHint: number) {
     this.arena = memories.forIndex(bytesHint);
     try {
-      this.centersPtr = this.arena.alloc(lists * dim * 4, USE);
+      this.centersPtr = this.arena.alloc(lists * vecBytes, USE);
     } catch (e) {
       memories.unpin(this.arena);
       throw e;
@@ -54,17 +57,17 @@ export class IvfLists {
 
   /** Bytes of one entry (vector + row id). */
   get entryBytes(): number {
-    return this.dim * 4 + 4;
+    return this.vecBytes + 4;
   }
 
   /** Byte offset of list `l`'s vector `i`. */
   vectorPtr(l: number, i: number): number {
-    return this.ptr[l]! + i * this.dim * 4;
+    return this.ptr[l]! + i * this.vecBytes;
   }
 
   /** Int32 word index (arena.i32()) of list `l`'s first row id. */
   rowWord(l: number): number {
-    return (this.ptr[l]! + this.cap[l]! * this.dim * 4) >>> 2;
+    return (this.ptr[l]! + this.cap[l]! * this.vecBytes) >>> 2;
   }
 
   /**
@@ -77,7 +80,7 @@ export class IvfLists {
     if (need <= cap) return;
     let next = Math.max(LIST_CAP_MIN, cap * 2);
     while (next < need) next *= 2;
-    const dimBytes = this.dim * 4;
+    const dimBytes = this.vecBytes;
     const fresh = this.arena.alloc(next * (dimBytes + 4), USE);
     const old = this.ptr[l]!;
     const n = this.count[l]!;
@@ -93,11 +96,11 @@ export class IvfLists {
     this.cap[l] = next;
   }
 
-  /** Appends (`rowId`, the `dim` float32 at `vec`) to list `l`; room must be reserved. */
-  append(l: number, rowId: number, vec: Float32Array, vecOff = 0): void {
+  /** Appends (`rowId`, the vector of vecBytes at arena byte offset `vecPtr`) to list `l`; room must be reserved. */
+  append(l: number, rowId: number, vecPtr: number): void {
     const n = this.count[l]!;
     assert(n < this.cap[l]!, 'ivfflat list append without room');
-    this.arena.f32().set(vec.subarray(vecOff, vecOff + this.dim), this.vectorPtr(l, n) >>> 2);
+    this.arena.u8().copyWithin(this.vectorPtr(l, n), vecPtr, vecPtr + this.vecBytes);
     this.arena.i32()[this.rowWord(l) + n] = rowId;
     this.count[l] = n + 1;
     this.total++;
@@ -109,7 +112,7 @@ export class IvfLists {
    * A list that cannot be moved (53200) keeps its larger block.
    */
   shrinkToFit(): void {
-    const dimBytes = this.dim * 4;
+    const dimBytes = this.vecBytes;
     for (let l = 0; l < this.lists; l++) {
       const n = this.count[l]!;
       const cap = this.cap[l]!;
@@ -146,7 +149,7 @@ export class IvfLists {
 
   /** Removes the tombstones of every list, keeping entry order. Returns how many went. */
   compact(): number {
-    const dimBytes = this.dim * 4;
+    const dimBytes = this.vecBytes;
     let removed = 0;
     for (let l = 0; l < this.lists; l++) {
       const n = this.count[l]!;
@@ -173,7 +176,7 @@ export class IvfLists {
 
   /** Bytes the centers and list blocks occupy. */
   sizeBytes(): number {
-    let b = this.lists * this.dim * 4;
+    let b = this.lists * this.vecBytes;
     for (let l = 0; l < this.lists; l++) b += this.cap[l]! * this.entryBytes;
     return b;
   }
@@ -187,7 +190,7 @@ export class IvfLists {
       this.cap[l] = 0;
       this.count[l] = 0;
     }
-    this.arena.free(this.centersPtr, this.lists * this.dim * 4);
+    this.arena.free(this.centersPtr, this.lists * this.vecBytes);
     memories.unpin(this.arena);
   }
 }

@@ -2,10 +2,10 @@
  * Saving an IVFFlat index to a checkpoint file and loading it back, so reopening a database
  * does not re-run k-means. Centers and lists are flat blocks of one memory, written verbatim:
  *
- *   block  u32 version, then varuints: dim, lists, metric code (0 l2, 1 ip, 2 cosine),
- *          then per list its entry count
- *   raw    centers, lists x dim x 4 bytes
- *   raw    per list: its vectors (count x dim x 4 bytes), then its row ids (count x 4 bytes,
+ *   block  u32 version, then varuints: dim, lists, metric code (0 l2, 1 ip, 2 cosine,
+ *          3 hamming), then per list its entry count
+ *   raw    centers, lists x vecBytes (dim x 4 bytes, or the padded bits: ivfVectorBytes)
+ *   raw    per list: its vectors (count x vecBytes), then its row ids (count x 4 bytes,
  *          a deleted entry as -1 - rowId)
  *
  * The rowId -> list map and the deleted count are rebuilt from the row ids.
@@ -14,13 +14,13 @@ import { PgError, SQLSTATE } from '../../common/errors.js';
 import { ByteWriter } from '../../storage/codec.js';
 import { readBlock, writeBlock, type ByteSink } from '../../storage/stream.js';
 import type { LoadInput, Metric } from '../am.js';
-import { IvfflatIndex } from './ivfflat-index.js';
+import { IvfflatIndex, ivfVectorBytes } from './ivfflat-index.js';
 import { IvfLists } from './lists.js';
 import type { IvfflatOptions } from './options.js';
 
 export const IVFFLAT_FILE_VERSION = 1;
 
-const METRIC_CODES: readonly Metric[] = ['l2', 'ip', 'cosine'];
+const METRIC_CODES: readonly Metric[] = ['l2', 'ip', 'cosine', 'hamming'];
 
 /** Streams `ix` to `sink` (format in the module comment). */
 export function saveIvfflat(ix: IvfflatIndex, sink: ByteSink): void {
@@ -29,7 +29,7 @@ export function saveIvfflat(ix: IvfflatIndex, sink: ByteSink): void {
   w.u32(IVFFLAT_FILE_VERSION).varuint(ix.dim).varuint(lists.lists).varuint(METRIC_CODES.indexOf(ix.metric));
   for (let l = 0; l < lists.lists; l++) w.varuint(lists.count[l]!);
   writeBlock(sink, w);
-  const dimBytes = ix.dim * 4;
+  const dimBytes = lists.vecBytes;
   sink.write(lists.arena.u8(), lists.centersPtr, lists.lists * dimBytes);
   for (let l = 0; l < lists.lists; l++) {
     const n = lists.count[l]!;
@@ -63,10 +63,11 @@ export function loadIvfflat(input: LoadInput): IvfflatIndex {
   for (let l = 0; l < k; l++) counts[l] = r.varuint();
   let entries = 0;
   for (let l = 0; l < k; l++) entries += counts[l]!;
-  const lists = new IvfLists(k, dim, (k + entries) * (dim * 4 + 4));
+  const vecBytes = ivfVectorBytes(input.opclass.kind === 'bit', dim);
+  const lists = new IvfLists(k, vecBytes, (k + entries) * (vecBytes + 4));
   let ix: IvfflatIndex | null = null;
   try {
-    const dimBytes = dim * 4;
+    const dimBytes = lists.vecBytes;
     input.source.readInto(lists.arena.u8(), lists.centersPtr, k * dimBytes);
     for (let l = 0; l < k; l++) {
       const n = counts[l]!;

@@ -17,9 +17,8 @@
  *
  * No state in module scope: the query, the center order and the candidates are this scan's.
  */
-import type { IndexScan, ScanOptions, ScanStats } from '../am.js';
+import type { IndexScan, ScanOptions, ScanStats, VectorKey } from '../am.js';
 import type { IvfflatIndex } from './ivfflat-index.js';
-import { normalizeAt } from './kmeans.js';
 import { GUC_ITERATIVE_SCAN, GUC_MAX_PROBES, GUC_PROBES } from './options.js';
 
 /**
@@ -39,7 +38,7 @@ export class IvfflatScan implements IndexScan {
   private readonly firstRoundRows: number;
   private readonly stopAbove: number;
   private readonly queryZero: boolean;
-  /** Arena block: the prepared query (dim floats) then distances (distCap floats). */
+  /** Arena block: the prepared query (vecBytes) then distances (distCap floats). */
   private block = 0;
   private blockBytes = 0;
   private distCap = 0;
@@ -58,7 +57,7 @@ export class IvfflatScan implements IndexScan {
   private done = false;
   private readonly counters: ScanStats = { searches: 0, distanceComputations: 0, tuplesReturned: 0 };
 
-  constructor(private readonly ix: IvfflatIndex, q: Float32Array, private readonly opts: ScanOptions) {
+  constructor(private readonly ix: IvfflatIndex, q: VectorKey, private readonly opts: ScanOptions) {
     const lists = ix.lists.lists;
     this.probes = Math.min(Number(opts.gucs.get(GUC_PROBES)), lists);
     const exhaustive = opts.exhaustive === true;
@@ -75,17 +74,11 @@ export class IvfflatScan implements IndexScan {
     } else this.firstRoundRows = 0;
     const bound = opts.distanceBound;
     this.stopAbove = bound === undefined || this.iterative ? Infinity : bound + STOP_MARGIN * (1 + Math.abs(bound));
-    const dim = ix.dim;
     this.distCap = Math.max(lists, 256);
-    this.blockBytes = (dim + this.distCap) * 4;
+    this.blockBytes = ix.vecBytes + this.distCap * 4;
     this.block = this.ix.lists.arena.alloc(this.blockBytes, 'IVFFlat scan');
-    const f = this.ix.lists.arena.f32();
-    f.set(q.subarray(0, dim), this.block >>> 2);
-    let s = 0;
-    for (let i = 0; i < dim; i++) s += q[i]! * q[i]!;
-    if (ix.normalize) normalizeAt(f, this.block >>> 2, dim);
     // pgvector's cosine distance to a zero query is NaN for every row; ordering is arbitrary.
-    this.queryZero = ix.normalize && !(s > 0);
+    this.queryZero = !ix.prepareInto(q, this.block);
   }
 
   next(rowIds: Int32Array, distances: Float64Array): number {
@@ -161,8 +154,8 @@ export class IvfflatScan implements IndexScan {
   private orderLists(): void {
     const ix = this.ix;
     const k = ix.lists.lists;
-    const dist = this.block + ix.dim * 4;
-    ix.range(this.block, ix.lists.centersPtr, k, ix.dim, dist);
+    const dist = this.block + ix.vecBytes;
+    ix.range(this.block, ix.lists.centersPtr, k, ix.rangeDim, dist);
     this.counters.distanceComputations += k;
     const f = this.ix.lists.arena.f32();
     const keys = new Float64Array(k);
@@ -181,8 +174,8 @@ export class IvfflatScan implements IndexScan {
     const n = lists.count[l]!;
     if (n === 0) return;
     if (n > this.distCap) this.growDist(n);
-    const dist = this.block + ix.dim * 4;
-    ix.range(this.block, lists.ptr[l]!, n, ix.dim, dist);
+    const dist = this.block + ix.vecBytes;
+    ix.range(this.block, lists.ptr[l]!, n, ix.rangeDim, dist);
     this.counters.distanceComputations += n;
     if (this.candCount + n > this.candIds.length) {
       const size = Math.max(this.candCount + n, this.candIds.length * 2);
@@ -224,10 +217,10 @@ export class IvfflatScan implements IndexScan {
   }
 
   private growDist(n: number): void {
-    const dim = this.ix.dim;
-    const bytes = (dim + n) * 4;
+    const qBytes = this.ix.vecBytes;
+    const bytes = qBytes + n * 4;
     const fresh = this.ix.lists.arena.alloc(bytes, 'IVFFlat scan');
-    this.ix.lists.arena.f32().copyWithin(fresh >>> 2, this.block >>> 2, (this.block >>> 2) + dim);
+    this.ix.lists.arena.u8().copyWithin(fresh, this.block, this.block + qBytes);
     this.ix.lists.arena.free(this.block, this.blockBytes);
     this.block = fresh;
     this.blockBytes = bytes;

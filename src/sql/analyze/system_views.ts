@@ -19,7 +19,7 @@ export interface SystemViewColumn {
 
 const TYPE_OF_PG: Record<string, SqlType> = {
   oid: 'int8', regproc: 'text', name: 'text', char: 'text', xid: 'text', int2vector: 'text', oidvector: 'text',
-  pg_node_tree: 'text', timestamptz: 'text', anyarray: 'text[]', _aclitem: 'text[]', _text: 'text[]', _float4: 'float4[]', _oid: 'int8[]',
+  pg_node_tree: 'text', regtype: 'text', timestamptz: 'text', anyarray: 'text[]', _aclitem: 'text[]', _text: 'text[]', _float4: 'float4[]', _oid: 'int8[]',
   _int2: 'int2[]', _char: 'text[]', bytea: 'bytea',
   int2: 'int2', int4: 'int4', int8: 'int8', float4: 'float4', float8: 'float8', bool: 'bool', text: 'text',
 };

@@ -55,10 +55,18 @@ export abstract class PlanState {
    * tuple array. A node with a projection may always do so (execProcNode copies it out).
    */
   parentKeepsNoTuple = false;
+  /**
+   * Set by a node that computes `plan.project` itself (a scan projecting from storage,
+   * scan_projection.ts): `next` then returns the output tuple and execProcNode passes it on.
+   */
+  projectsItself = false;
 
   constructor(readonly plan: PlanNode, readonly es: EState) {}
 
-  /** The next tuple of the node (its own tuple, before `plan.project`), or null at the end. */
+  /**
+   * The next tuple of the node (its own tuple, before `plan.project`, unless
+   * {@link projectsItself}), or null at the end.
+   */
   abstract next(): Value[] | null;
 
   /** Restarts the node: the next `next` call returns its first tuple again. */
@@ -121,7 +129,7 @@ export function execProcNode(ps: PlanState): Value[] | null {
   es.interrupts.tick();
   const t0 = es.clock === null ? 0 : es.clock.nowMs();
   let row = ps.next();
-  if (row !== null) {
+  if (row !== null && !ps.projectsItself) {
     const proj = ps.plan.project;
     if (proj !== null) {
       const out: Value[] = new Array(proj.length);

@@ -14,6 +14,7 @@
  */
 import { isOrderedIndex, type VectorKey } from '../../access/am.js';
 import { BitString } from '../../types/bit.js';
+import type { SparseVector } from '../../types/sparsevec.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table, TableDef, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -138,10 +139,11 @@ export function vectorKey(env: SqlEnv, def: IndexDef, table: Table, rowId: numbe
 
 /**
  * A vector value as index methods take it (access/am.ts VectorKey): vector (Float32Array) and
- * halfvec (Uint16Array) values as they are, a bit string as its packed bytes.
+ * halfvec (Uint16Array) and sparsevec (SparseVector) values as they are, a bit string as its
+ * packed bytes.
  */
 export function toVectorKey(v: Value): VectorKey {
-  return v instanceof BitString ? v.bytes : (v as Float32Array | Uint16Array);
+  return v instanceof BitString ? v.bytes : (v as Float32Array | Uint16Array | SparseVector);
 }
 
 /** Adds row `rowId` of `table` to every index of the table that holds it (INSERT, UPDATE, replay). */

@@ -202,6 +202,17 @@ export function groupLimitOrder(cmp: ItemCmp, vals: Value[][], types: readonly S
   return out.sort(cmp);
 }
 
+/**
+ * The hash key of a group given its first `prefix` key values `vals` (of `types`, which
+ * {@link groupableTypes} accepts): equal exactly when the values sort equal.
+ */
+export function groupKey(vals: readonly Value[], types: readonly SqlType[], prefix: number): unknown {
+  if (prefix === 1) return RAW_KEYED.has(types[0]!) ? vals[0]! : keyText(vals[0]!, types[0]!);
+  let s = '';
+  for (let k = 0; k < prefix; k++) s += keyText(vals[k]!, types[k]!) + '\u0001';
+  return s;
+}
+
 /** Dense group numbers (0, 1, ... in first-seen order) of `n` items by their first `prefix` key values. */
 function groupIds(vals: Value[][], types: readonly SqlType[], prefix: number, n: number): Int32Array {
   const gid = new Int32Array(n);

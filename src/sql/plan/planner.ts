@@ -609,15 +609,37 @@ function precomputeDistances(info: PlannerInfo, plan: PlanNode): PlanNode {
   }
   const exprs = found.filter((x) => x.n >= 2).map((x) => x.e);
   if (exprs.length === 0) return plan;
-  const layout = plan.layout;
+  // Columns no node above reads except through the distances are left out of the projection
+  // (PostgreSQL's target list holds only what the plan above needs): a vector column then
+  // never leaves the scan. A subquery above may read any column: then all stay.
+  const used = new Set<string>();
+  let keepAll = false;
+  const uses = (e: Expr): void => {
+    if (keepAll || exprs.some((x) => exprEqual(x, e))) return;
+    if (e.k === 'sublink' || e.k === 'subplan') keepAll = true;
+    else if (e.k === 'var') {
+      if (e.levelsUp === 0) used.add(`${e.rti}:${e.col}`);
+    } else forEachOperand(e, uses);
+  };
+  for (const t of q.targets) uses(t.expr);
+  for (const k of q.orderBy) uses(k.expr);
+  for (const k of q.distinctOn ?? []) uses(k.expr);
+  for (const e of q.distinct ?? []) uses(e);
+  for (const w of q.windows ?? []) {
+    for (const e of w.partitionBy) uses(e);
+    for (const k of w.orderBy) uses(k.expr);
+    if (w.startOffset !== null) uses(w.startOffset);
+    if (w.endOffset !== null) uses(w.endOffset);
+  }
+  const layout = keepAll ? plan.layout : plan.layout.filter((it) => 'expr' in it || it.col < 0 || used.has(`${it.rti}:${it.col}`));
   const project: Expr[] = layout.map((it) => {
-    if ('expr' in it) return info.bindFor(plan, it.expr, layout);
+    if ('expr' in it) return info.bindFor(plan, it.expr, plan.layout);
     const rte = q.rtable[it.rti];
     const name = it.col < 0 ? 'ctid' : (rte?.colNames[it.col] ?? '?');
     // Only the position and EXPLAIN's name of a passed-through column matter here.
-    return info.bindFor(plan, { k: 'var', type: 'unknown', rti: it.rti, col: it.col, levelsUp: 0, typmod: -1, name }, layout);
+    return info.bindFor(plan, { k: 'var', type: 'unknown', rti: it.rti, col: it.col, levelsUp: 0, typmod: -1, name }, plan.layout);
   });
-  for (const e of exprs) project.push(info.bindFor(plan, e, layout));
+  for (const e of exprs) project.push(info.bindFor(plan, e, plan.layout));
   plan.project = project;
   plan.layout = [...layout, ...exprs.map((e) => ({ expr: e }))];
   plan.width += 8 * exprs.length;

@@ -23,6 +23,7 @@ import { planSetOp, setOpOutputNames } from './setop.js';
 import { distanceBound, knnOrderOf, matchKnnIndexes, type KnnIndexMatch } from './knn_index.js';
 import { bug } from '../exec/eval.js';
 import { takeRunCondition } from './window.js';
+import { projectScanDistances } from './scan_distances.js';
 import { vectorBinaryQuantize } from '../../types/vector.js';
 
 /** A WHERE / ON conjunct and the range-table entries of this level it refers to. */
@@ -128,6 +129,7 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
       if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
       // B-tree index and bitmap scans compete with it on cost (indexpath.ts).
       const plan = bestIndexedScan({ info, rte, rti, cols, layout, quals, lateralRef }, node);
+      if (plan.node === 'SeqScan') projectScanDistances(info, rti, plan);
       return { plan, rels, lateral, base: { rti, quals, cols } };
     }
     case 'virtual': {

@@ -25,6 +25,7 @@ import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
 import type { IndexScan, ScanOptions, VectorKey } from '../../../access/am.js';
 import { BitString } from '../../../types/bit.js';
+import { SparseVector } from '../../../types/sparsevec.js';
 import { toVectorKey } from '../index_keys.js';
 import { FILTER_STRATEGY_NAMES, type FilterBitmapIndex, type FilterStrategy, type PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
@@ -113,13 +114,13 @@ export class IndexScanState extends PlanState {
   }
 
   private query(): VectorKey | null {
-    const q = evalExpr(this.p.knn.query, null, this.es) as Float32Array | Uint16Array | BitString | null;
+    const q = evalExpr(this.p.knn.query, null, this.es) as Float32Array | Uint16Array | BitString | SparseVector | null;
     if (q === null) return null;
     const index = this.p.index;
-    if (q.length !== index.dim) {
+    if ((q instanceof SparseVector ? q.dim : q.length) !== index.dim) {
       // pgvector's messages: the bit functions compare lengths, the vector types dimensions.
       if (q instanceof BitString) throw new PgError(SQLSTATE.data_exception, `different bit lengths ${index.dim} and ${q.length}`);
-      throw new PgError(SQLSTATE.data_exception, `different ${index.opclass.kind} dimensions ${index.dim} and ${q.length}`);
+      throw new PgError(SQLSTATE.data_exception, `different ${index.opclass.kind} dimensions ${index.dim} and ${q instanceof SparseVector ? q.dim : q.length}`);
     }
     return toVectorKey(q);
   }

@@ -2,11 +2,15 @@
  * SeqScan (PostgreSQL's nodeSeqscan.c): every row of a table visible to the statement's
  * transaction, in slot order, as a tuple of the columns the plan asks for, filtered by the
  * node's qual. The number of slots is read when the scan starts, so rows the same statement
- * inserts (INSERT ... SELECT from the table itself) are not seen.
+ * inserts (INSERT ... SELECT from the table itself) are not seen. A projection is computed
+ * from the table's storage (scan_projection.ts): only the columns the qual and the projected
+ * expressions read are fetched, and a distance to a constant query runs the exact kernel on
+ * the stored vector.
  */
 import type { Table, Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { PlanState, type EState } from '../executor.js';
+import { compileScanProjection, type ScanProjection } from '../scan_projection.js';
 
 type SeqScanPlan = Extract<PlanNode, { node: 'SeqScan' }>;
 
@@ -26,10 +30,14 @@ export class SeqScanState extends PlanState {
   private readonly scratch: Value[];
   /** Visible rows read by this scan, added to pg_stat_user_tables.seq_tup_read when it ends. */
   private read = 0;
+  /** The projection computed from storage, or null (no projection, or nothing to gain). */
+  private readonly proj: ScanProjection | null;
 
   constructor(readonly p: SeqScanPlan, es: EState) {
     super(p, es);
     this.scratch = new Array(p.scan.cols.length);
+    this.proj = p.project === null ? null : compileScanProjection(p.table, p.scan.cols, p.qual, p.project);
+    this.projectsItself = this.proj !== null;
   }
 
   next(): Value[] | null {
@@ -46,11 +54,22 @@ export class SeqScanState extends PlanState {
     // tuple can go up as it is, one allocation per row fewer.
     const projected = this.p.project !== null;
     const interrupts = this.es.interrupts;
+    const proj = this.proj;
     while (this.r < n) {
       const r = this.r++;
       interrupts.tick();
       if (!table.visibleTo(r, xid)) continue;
       this.read++;
+      if (proj !== null) {
+        const row = this.scratch;
+        const fetch = proj.fetch;
+        for (let i = 0; i < fetch.length; i++) {
+          const c = cols[fetch[i]!]!;
+          row[fetch[i]!] = c < 0 ? r : table.get(c, r);
+        }
+        if (qual !== null && !this.qualPasses(qual, row)) continue;
+        return proj.project(r, row, this.es);
+      }
       if (qual === null) return projected ? fetchRow(table, cols, r, this.scratch) : fetchRow(table, cols, r);
       const row = fetchRow(table, cols, r, this.scratch);
       if (!this.qualPasses(qual, row)) continue;
@@ -63,10 +82,12 @@ export class SeqScanState extends PlanState {
     this.flushCounts();
     this.r = 0;
     this.end_ = -1;
+    this.proj?.rescan();
   }
 
   override end(): void {
     this.flushCounts();
+    this.proj?.end();
   }
 
   private flushCounts(): void {

@@ -12,6 +12,7 @@ import type { PlanNode } from '../../plan/plan.js';
 import { boundedOrder, groupLimitOrder, rowComparator, sortOrder } from '../sort_order.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
+import { GROUP_LIMIT_STREAM_MAX, GroupLimitBuffer } from '../group_limit.js';
 
 type SortPlan = Extract<PlanNode, { node: 'Sort' }>;
 
@@ -36,6 +37,8 @@ export class SortState extends PlanState {
 
   private sortAll(): Value[][] {
     const child = this.children[0]!;
+    const pg0 = this.p.perGroup;
+    if (pg0 !== undefined && pg0.limit <= GROUP_LIMIT_STREAM_MAX) return this.sortPerGroup(pg0.prefix, pg0.limit);
     const rows: Value[][] = [];
     for (let r = execProcNode(child); r !== null; r = execProcNode(child)) rows.push(r);
     const keys = this.p.keys;
@@ -53,9 +56,33 @@ export class SortState extends PlanState {
     const n = Math.min(order.length, this.bound);
     const out: Value[][] = new Array(n);
     for (let i = 0; i < n; i++) out[i] = rows[order[i]!]!;
+    this.setSortMethod(n);
+    return out;
+  }
+
+  /**
+   * The first `limit` tuples of each run equal on the first `prefix` keys, in order, selected
+   * while the input streams in (group_limit.ts): the tuples that lose are never held.
+   */
+  private sortPerGroup(prefix: number, limit: number): Value[][] {
+    const child = this.children[0]!;
+    const keys = this.p.keys;
+    const buf = new GroupLimitBuffer(keys, keys.map((k) => k.expr.type), prefix, limit);
+    const cur: Value[] = new Array(keys.length);
+    for (let r = execProcNode(child); r !== null; r = execProcNode(child)) {
+      for (let k = 0; k < keys.length; k++) cur[k] = evalExpr(keys[k]!.expr, r, this.es);
+      buf.offer(r, cur);
+    }
+    const out = buf.finish();
+    if (out.length > this.bound) out.length = this.bound;
+    this.setSortMethod(out.length);
+    return out;
+  }
+
+  /** EXPLAIN ANALYZE's `Sort Method` line for `n` tuples sorted. */
+  private setSortMethod(n: number): void {
     const kb = Math.max(25, Math.ceil((n * (this.p.width + 24)) / 1024));
     this.instr.extra = [['Sort Method', `${this.bound < Infinity ? 'top-N heapsort' : 'quicksort'}  Memory: ${kb}kB`]];
-    return out;
   }
 
   rescan(): void {

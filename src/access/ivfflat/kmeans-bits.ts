@@ -1,0 +1,113 @@
+/**
+ * k-means for IVFFlat's bit_hamming_ops centers, as pgvector's ivfkmeans.c does it for bit:
+ * distances are Hamming counts; a new center is the average of its samples computed per bit
+ * position in floating point (BitSumCenter), then binarized: bit i is set when more than half
+ * of the samples have it set (BitUpdateCenter: `x[i] > 0.5`). Seeding is k-means++ (Arthur &
+ * Vassilvitskii 2007) with weights the squared distance to the nearest center so far, as
+ * pgvector's InitCenters ("distance squared for weighted probability distribution").
+ *
+ * Samples and centers are `bytes`-byte packed bit strings (the first bit in the high bit of
+ * byte 0, zero pad: ivfflat-index.ts ivfVectorBytes). Deterministic for a given seed.
+ */
+import type { Prng } from '../../common/prng.js';
+import type { Arena } from '../../kernels/arena.js';
+import { kernelsOf } from '../../kernels/fast.js';
+import { argMin, KMEANS_CHANGES_MIN, KMEANS_ITERATIONS_MAX } from './kmeans.js';
+
+/**
+ * Computes `k` centers of the `n` samples (`n` x `bytes` at byte offset `samplesPtr`, `bits`
+ * bits each) into `k` x `bytes` at `centersPtr`. With fewer distinct samples than centers the
+ * rest are random bit strings (pgvector's RandomCenters binarized the same way).
+ * @param arena the memory of the samples and centers (the scratch goes there too)
+ * @throws PgError 53200 when the memory cannot hold the distance scratch.
+ */
+export function kmeansBits(arena: Arena, samplesPtr: number, n: number, bytes: number, bits: number, k: number, prng: Prng, centersPtr: number): void {
+  const scratchBytes = Math.max(n, k) * 4;
+  const fast = kernelsOf(arena);
+  const distPtr = arena.alloc(scratchBytes, 'IVFFlat k-means');
+  try {
+    let seeded = 0;
+    if (n > 0) {
+      const minDist = new Float64Array(n).fill(Infinity);
+      let pick = prng.int(n);
+      while (seeded < k) {
+        arena.u8().copyWithin(centersPtr + seeded * bytes, samplesPtr + pick * bytes, samplesPtr + (pick + 1) * bytes);
+        seeded++;
+        if (seeded === k) break;
+        fast.hammingRange(centersPtr + (seeded - 1) * bytes, samplesPtr, n, bytes, distPtr);
+        const f = arena.f32();
+        const d0 = distPtr >>> 2;
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+          const d = f[d0 + j]! * f[d0 + j]!;
+          if (d < minDist[j]!) minDist[j] = d;
+          sum += minDist[j]!;
+        }
+        if (!(sum > 0)) break; // every sample equals a center already
+        let target = prng.next() * sum;
+        pick = n - 1;
+        for (let j = 0; j < n; j++) {
+          target -= minDist[j]!;
+          if (target < 0) {
+            pick = j;
+            break;
+          }
+        }
+      }
+    }
+    for (let c = seeded; c < k; c++) {
+      const u8 = arena.u8();
+      const o = centersPtr + c * bytes;
+      u8.fill(0, o, o + bytes);
+      for (let i = 0; i < bits; i++) if (prng.next() > 0.5) u8[o + (i >>> 3)]! |= 0x80 >>> (i & 7);
+    }
+    if (n === 0 || seeded < k) return;
+
+    // Lloyd's iterations: nearest center by Hamming distance (first on ties), then per-bit
+    // majorities.
+    const assign = new Int32Array(n).fill(-1);
+    const ones = new Int32Array(k * bits);
+    const counts = new Int32Array(k);
+    for (let it = 0; it < KMEANS_ITERATIONS_MAX; it++) {
+      let changes = 0;
+      for (let j = 0; j < n; j++) {
+        fast.hammingRange(samplesPtr + j * bytes, centersPtr, k, bytes, distPtr);
+        const c = argMin(arena.f32(), distPtr >>> 2, k);
+        if (assign[j] !== c) {
+          assign[j] = c;
+          changes++;
+        }
+      }
+      if (it > 0 && changes <= n * KMEANS_CHANGES_MIN) break;
+      ones.fill(0);
+      counts.fill(0);
+      const u8 = arena.u8();
+      for (let j = 0; j < n; j++) {
+        const c = assign[j]!;
+        counts[c]!++;
+        const s = samplesPtr + j * bytes;
+        const o = c * bits;
+        for (let b = 0; b < bytes; b++) {
+          const v = u8[s + b]!;
+          if (v === 0) continue;
+          for (let t = 0; t < 8 && b * 8 + t < bits; t++) if ((v & (0x80 >>> t)) !== 0) ones[o + b * 8 + t]!++;
+        }
+      }
+      for (let c = 0; c < k; c++) {
+        const o = centersPtr + c * bytes;
+        if (counts[c] === 0) {
+          // An empty cluster restarts at a random sample (pgvector: at a random vector).
+          const r = samplesPtr + prng.int(n) * bytes;
+          u8.copyWithin(o, r, r + bytes);
+          continue;
+        }
+        u8.fill(0, o, o + bytes);
+        const half = counts[c]! / 2;
+        // ones / count > 0.5, without the division: ones > count / 2.
+        for (let i = 0; i < bits; i++) if (ones[c * bits + i]! > half) u8[o + (i >>> 3)]! |= 0x80 >>> (i & 7);
+      }
+    }
+  } finally {
+    arena.free(distPtr, scratchBytes);
+  }
+}

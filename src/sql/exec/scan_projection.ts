@@ -1,0 +1,245 @@
+/**
+ * A table scan's projection, computed by the scan from the table's storage (PostgreSQL's
+ * ExecProject over a scan slot that only deforms the attributes the target list reads):
+ *
+ * - a column the projection passes up is read from the table directly;
+ * - a vector distance `column <op> query` (`<->`, `<#>`, `<=>`, `<+>` on float32 vectors,
+ *   the query a constant or a statement parameter) is computed by pgvector's exact kernel
+ *   (kernels/fast.ts `exact*`: float32 sums in index order, bit-identical to the reference
+ *   kernels and so to the value the operator returns) on the row's vector, by the kernels of
+ *   the memory the row lies in (kernels/memories.ts) and a copy of the query in that memory
+ *   made once per scan (kernels/query_copies.ts): no vector view per row and no
+ *   expression-tree walk;
+ * - any other expression is evaluated on a tuple of only the columns it (or the scan's qual)
+ *   reads, so a vector column that only the distances read is never fetched.
+ *
+ * The values are the ones `evalExpr` over the whole tuple gives, errors included: a NULL
+ * operand gives NULL without evaluating the other (strict operators, left operand first), and
+ * a row whose dimension differs from the query's goes through the operator itself, which
+ * raises pgvector's 22000 `different vector dimensions`.
+ *
+ * The blocks holding the query copies belong to the projection (freed by {@link end}), never
+ * to the module, so two scans (a subquery inside a scan) never share them.
+ */
+import { kernelsOf, type FastKernels, type PtrKernel } from '../../kernels/fast.js';
+import { MEMORY_STRIDE, memories } from '../../kernels/memories.js';
+import { QueryCopies } from '../../kernels/query_copies.js';
+import type { Table, Value } from '../../storage/table.js';
+import { cosineDistance, l1Distance, l2Distance, negativeInnerProduct } from '../../types/vector.js';
+import type { Expr } from '../analyze/expr.js';
+import { someNode } from '../analyze/query.js';
+import { evalExpr, type EvalCtx } from './eval.js';
+
+type Op2 = Extract<Expr, { k: 'op2' }>;
+
+/** How output position i is produced. */
+const enum Item {
+  /** Column `tableCol[i]` of the row (-1: the row id). */
+  Column,
+  /** A distance between vector column `tableCol[i]` and the query `dist[i]`. */
+  Distance,
+  /** `exprs[i]` evaluated on the fetched tuple. */
+  Expr,
+}
+
+/** A distance item: its operator expression, kernel and query operand. */
+interface DistanceItem {
+  e: Op2;
+  /** The query operand (constant or parameter) and whether it is the left operand. */
+  query: Expr;
+  queryLeft: boolean;
+  /** The item's kernel among a memory's kernels. */
+  pick: (k: FastKernels) => PtrKernel;
+  /** The kernel's value to the operator's: sqrt for `<->`, negation for `<#>`. */
+  post: 0 | 1 | 2;
+}
+
+/** The vector operators' implementations a distance item may stand for, and their kernels. */
+function distanceKernel(fn: unknown): { pick: (k: FastKernels) => PtrKernel; post: 0 | 1 | 2 } | null {
+  if (fn === cosineDistance) return { pick: (k) => k.exactCosine, post: 0 };
+  if (fn === l2Distance) return { pick: (k) => k.exactL2sq, post: 1 };
+  if (fn === negativeInnerProduct) return { pick: (k) => k.exactDot, post: 2 };
+  if (fn === l1Distance) return { pick: (k) => k.exactL1, post: 0 };
+  return null;
+}
+
+/**
+ * The projection `project` of a scan of `table` emitting columns `cols` (col -1: the row id)
+ * with filter `qual`, compiled for {@link project}. Use {@link compileScanProjection}.
+ */
+export class ScanProjection {
+  /** Tuple positions the qual and the expression items read: fetched before `qual` and `project`. */
+  readonly fetch: Int32Array;
+  private readonly kind: Item[];
+  private readonly tableCol: Int32Array;
+  private readonly dist: (DistanceItem | null)[];
+  private readonly exprs: Expr[];
+  /** The query vector of each distance item for this scan: its value (undefined: not yet read). */
+  private readonly qVal: (Value | undefined)[];
+  /** Its copies, one in each memory a row of the item was met in. */
+  private readonly qCopies: (QueryCopies | null)[];
+  /** Per item, the memory of the last row computed on (addresses [lo, lo + 2^32)), its kernel and query copy. */
+  private readonly memLo: Float64Array;
+  private readonly kernel: (PtrKernel | null)[];
+  private readonly qPtr: Float64Array;
+
+  constructor(
+    private readonly table: Table,
+    project: readonly Expr[],
+    fetch: number[],
+    items: { kind: Item; col: number; dist: DistanceItem | null }[],
+  ) {
+    this.fetch = Int32Array.from(fetch);
+    const n = project.length;
+    this.kind = items.map((x) => x.kind);
+    this.tableCol = Int32Array.from(items, (x) => x.col);
+    this.dist = items.map((x) => x.dist);
+    this.exprs = project.slice();
+    this.qVal = new Array(n).fill(undefined);
+    this.qCopies = items.map((x) => (x.dist === null ? null : new QueryCopies()));
+    this.memLo = new Float64Array(n).fill(-2 * MEMORY_STRIDE);
+    this.kernel = new Array(n).fill(null);
+    this.qPtr = new Float64Array(n);
+  }
+
+  /**
+   * The output tuple of row `r`; `row` holds the row's values at the {@link fetch} positions
+   * (other positions are not read).
+   * @throws what the projected expressions throw (22000 for vectors of different dimensions).
+   */
+  project(r: number, row: Value[], ctx: EvalCtx): Value[] {
+    const kind = this.kind;
+    const n = kind.length;
+    const out: Value[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = kind[i]!;
+      if (k === Item.Column) {
+        const c = this.tableCol[i]!;
+        out[i] = c < 0 ? r : this.table.get(c, r);
+      } else if (k === Item.Distance) out[i] = this.distance(i, r, ctx);
+      else out[i] = evalExpr(this.exprs[i]!, row, ctx);
+    }
+    return out;
+  }
+
+  /** Distance item i on row r (NULL when an operand is NULL). */
+  private distance(i: number, r: number, ctx: EvalCtx): Value {
+    const d = this.dist[i]!;
+    const table = this.table;
+    const col = this.tableCol[i]!;
+    let ptr: number;
+    if (d.queryLeft) {
+      if (this.query(i, ctx) === null) return null;
+      ptr = table.vectorPtr(col, r);
+      if (ptr === 0) return null;
+    } else {
+      ptr = table.vectorPtr(col, r);
+      if (ptr === 0) return null;
+      if (this.query(i, ctx) === null) return null;
+    }
+    const q = this.qVal[i] as Value;
+    if (!(q instanceof Float32Array) || table.vectorDim(col, r) !== q.length) {
+      // Not a float32 query or not the same dimension: the operator itself (its error).
+      const v = table.get(col, r);
+      return d.queryLeft ? d.e.fn(q, v) : d.e.fn(v, q);
+    }
+    if (ptr < this.memLo[i]! || ptr >= this.memLo[i]! + MEMORY_STRIDE) {
+      // A row in another memory than the last: its kernels, and the query copied there.
+      const m = memories.memoryOf(ptr);
+      this.qPtr[i] = this.qCopies[i]!.in(m);
+      this.kernel[i] = d.pick(kernelsOf(m));
+      this.memLo[i] = m.id * MEMORY_STRIDE;
+    }
+    const x = this.kernel[i]!(ptr >>> 0, this.qPtr[i]!, q.length);
+    return d.post === 0 ? x : d.post === 1 ? Math.sqrt(x) : -x;
+  }
+
+  /**
+   * The query of distance item i for this scan, read once; its copies in the memories are made
+   * when a row of each memory is first met ({@link QueryCopies}).
+   */
+  private query(i: number, ctx: EvalCtx): Value {
+    let q = this.qVal[i];
+    if (q !== undefined) return q;
+    q = evalExpr(this.dist[i]!.query, null, ctx);
+    if (q instanceof Float32Array && q.length > 0) {
+      const vec = q;
+      this.qCopies[i]!.reset(vec.length * 4, (m, p) => m.f32().set(vec, p >>> 2));
+      this.memLo[i] = -2 * MEMORY_STRIDE;
+    }
+    this.qVal[i] = q;
+    return q;
+  }
+
+  /** Forgets the query values read (a rescan: parameters may have changed). */
+  rescan(): void {
+    this.qVal.fill(undefined);
+  }
+
+  /** Frees the copies of the queries. */
+  end(): void {
+    for (const c of this.qCopies) c?.free();
+    this.memLo.fill(-2 * MEMORY_STRIDE);
+    this.kernel.fill(null);
+    this.qVal.fill(undefined);
+  }
+}
+
+/** Tuple positions `e` reads, into `out`; false when it holds a SubPlan (whose arguments are not walked). */
+function slotsOf(e: Expr, out: Set<number>): boolean {
+  let sub = false;
+  someNode(e, (x) => {
+    if (x.k === 'slot') out.add(x.idx);
+    else if (x.k === 'subplan') sub = true;
+    return false;
+  });
+  return !sub;
+}
+
+/**
+ * The compiled projection of a scan of `table` emitting `cols` with `qual` and `project`, or
+ * null when computing it from storage saves nothing (no item is a column or a distance, and no
+ * column goes unread).
+ */
+export function compileScanProjection(table: Table, cols: readonly number[], qual: Expr | null, project: readonly Expr[]): ScanProjection | null {
+  const need = new Set<number>();
+  let all = qual !== null && !slotsOf(qual, need);
+  const items: { kind: Item; col: number; dist: DistanceItem | null }[] = [];
+  let direct = 0;
+  for (const e of project) {
+    if (e.k === 'slot') {
+      items.push({ kind: Item.Column, col: cols[e.idx]!, dist: null });
+      direct++;
+      continue;
+    }
+    const d = distanceItem(table, cols, e);
+    if (d !== null) {
+      items.push({ kind: Item.Distance, col: d.col, dist: d.item });
+      direct++;
+      continue;
+    }
+    items.push({ kind: Item.Expr, col: -1, dist: null });
+    if (!slotsOf(e, need)) all = true;
+  }
+  const fetch = all ? cols.map((_, i) => i) : [...need].sort((a, b) => a - b);
+  if (direct === 0 && fetch.length === cols.length) return null;
+  return new ScanProjection(table, project, fetch, items);
+}
+
+/** `e` as a distance item over a float32 vector column of the scan, or null. */
+function distanceItem(table: Table, cols: readonly number[], e: Expr): { col: number; item: DistanceItem } | null {
+  if (e.k !== 'op2' || e.l.type !== 'vector' || e.r.type !== 'vector') return null;
+  const k = distanceKernel(e.fn);
+  if (k === null) return null;
+  const isQuery = (x: Expr): boolean => x.k === 'const' || x.k === 'param';
+  const vectorCol = (x: Expr): number => {
+    if (x.k !== 'slot') return -1;
+    const c = cols[x.idx]!;
+    return c >= 0 && table.def.columns[c]!.type === 'vector' && table.packedColumn(c) === null ? c : -1;
+  };
+  let col = vectorCol(e.l);
+  if (col >= 0 && isQuery(e.r)) return { col, item: { e, query: e.r, queryLeft: false, ...k } };
+  col = vectorCol(e.r);
+  if (col >= 0 && isQuery(e.l)) return { col, item: { e, query: e.l, queryLeft: true, ...k } };
+  return null;
+}

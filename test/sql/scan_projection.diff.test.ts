@@ -1,0 +1,132 @@
+/**
+ * A sequential scan's projection computed from storage (exec/scan_projection.ts): columns read
+ * from the table, distances to a constant or parameter query by the exact kernel, other
+ * expressions over only the columns they read. Against PostgreSQL 18 + pgvector 0.8.7 (PGlite):
+ * every operator with the query on either side, NULL vectors and NULL queries, vectors of
+ * other dimensions (the error, or rows a filter removes first), short (3-d) and long (33-d)
+ * vectors, a filter reading the vector, subqueries in the select list, rescans (correlated
+ * subqueries, LATERAL), halfvec and sparsevec columns (evaluated as before), and the
+ * DISTINCT ON / window / GROUP BY shapes of the SQL benchmark over tied distances.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { SEED } from '../support/seed.js';
+import { Prng } from '../../src/common/prng.js';
+
+const { db, check, both } = await openSqlPair();
+const prng = new Prng(SEED);
+
+const vec = (xs: number[]): string => `[${xs.join(',')}]`;
+const rows: string[] = [];
+// Small-integer elements (many tied distances), every 9th vector NULL, a zero vector (cosine NaN).
+for (let i = 1; i <= 150; i++) {
+  const v = i % 9 === 0 ? 'NULL' : i === 10 ? "'[0,0,0]'" : `'${vec([0, 1, 2].map(() => prng.int(5) - 2))}'`;
+  const x = i % 7 === 0 ? 'NULL' : String(prng.int(4));
+  rows.push(`(${i}, ${x}, ${1 + (i % 12)}, ${v})`);
+}
+await both('CREATE TABLE t (id int PRIMARY KEY, x int, g int, v vector(3))');
+await both(`INSERT INTO t VALUES ${rows.join(', ')}`);
+// 33-d float vectors (past the size where the plain operator switches to WebAssembly).
+const long: string[] = [];
+for (let i = 1; i <= 80; i++) {
+  const v = i % 13 === 0 ? 'NULL' : `'${vec(Array.from({ length: 33 }, () => Math.fround(prng.next() * 2 - 1)))}'`;
+  long.push(`(${i}, ${1 + (i % 5)}, ${v})`);
+}
+await both('CREATE TABLE l (id int PRIMARY KEY, g int, v vector(33))');
+await both(`INSERT INTO l VALUES ${long.join(', ')}`);
+// A column without a dimension: rows of 2 and 3 elements.
+await both("CREATE TABLE u (id int, v vector); INSERT INTO u VALUES (1, '[1,2,3]'), (2, '[1,2]'), (3, NULL), (4, '[0,1,1]')");
+await both('CREATE TABLE h (id int, v halfvec(3), s sparsevec(3)); INSERT INTO h SELECT id, v::halfvec, v::sparsevec FROM t');
+await both('CREATE TABLE d (id int PRIMARY KEY, category int); INSERT INTO d SELECT i, i % 4 FROM generate_series(1, 12) i');
+
+const OPS = ['<->', '<#>', '<=>', '<+>'];
+const q33 = vec(Array.from({ length: 33 }, (_, i) => ((i * 7) % 5) - 2));
+
+test('distances in a scan projection: every operator, either side, NULLs, parameters', async () => {
+  const queries: [string, unknown[]?][] = [];
+  // Without ORDER BY the scan is the top node and projects the select list itself (rows in
+  // table order on both engines); with the distance in the select list and ORDER BY, the scan
+  // computes it for the Sort above.
+  for (const op of OPS) {
+    queries.push([`SELECT id, v ${op} '[1,0,-1]' AS d, x FROM t`]);
+    queries.push([`SELECT id, '[2,1,0]' ${op} v AS d FROM t`]);
+    queries.push([`SELECT id, v ${op} $1 AS d, $1 ${op} v AS e FROM t`, ['[0,1,1]']]);
+    queries.push([`SELECT id, v ${op} '${q33}' FROM l`]);
+    queries.push([`SELECT id, v ${op} NULL::vector AS d FROM t WHERE id < 20`]);
+    queries.push([`SELECT id, v ${op} $1 FROM l`, [q33]]);
+    queries.push([`SELECT id, v ${op} '[1,0,-1]' AS d FROM t ORDER BY v ${op} '[1,0,-1]', id`]);
+    queries.push([`SELECT id, $1 ${op} v AS d FROM l ORDER BY $1 ${op} v DESC, id`, [q33]]);
+  }
+  queries.push(["SELECT id, v <-> '[1,1,1]', v <=> '[1,1,1]', v, x + g, id FROM t"]);
+  queries.push(["SELECT id, (v <-> '[1,1,1]') * 2 AS d2, vector_dims(v) FROM t"]);
+  queries.push(["SELECT id, v, v <-> '[1,1,1]' AS d FROM t ORDER BY d, id"]);
+  queries.push(["SELECT id, v <-> '[1,1,1]' FROM t WHERE v <=> '[1,0,0]' < 0.5"]);
+  queries.push(["SELECT id, v <-> '[1,1,1]' FROM t WHERE x = 2 AND g > 3 ORDER BY 2, id"]);
+  queries.push(["SELECT id, v <-> '[1,1,1]', (SELECT count(*) FROM t t2 WHERE t2.x = t.x) AS n FROM t"]);
+  queries.push(["SELECT id, v <-> '[1,1,1]' AS d, (SELECT max(t2.id) FROM t t2 WHERE t2.v = t.v) AS n FROM t ORDER BY d, id"]);
+  queries.push(["SELECT id, (SELECT min(t2.v <-> '[1,1,1]') FROM t t2 WHERE t2.g = t.g) AS m FROM t ORDER BY id"]);
+  queries.push(["SELECT t.id, n.d FROM t CROSS JOIN LATERAL (SELECT max(t2.v <#> '[1,2,3]') AS d FROM t t2 WHERE t2.x = t.x) n ORDER BY t.id"]);
+  queries.push(['SELECT id, v <-> $1 AS d FROM t ORDER BY d NULLS FIRST, id', ['[0,0,1]']]);
+  queries.push(["SELECT id, v <-> '[1,2]' FROM t"]);
+  queries.push(["SELECT id, '[1,2,3,4]' <=> v FROM t WHERE id > 9"]);
+  queries.push(["SELECT id, v <-> '[1,2,3]' FROM u"]);
+  queries.push(["SELECT id, v <-> '[1,2,3]' FROM u WHERE vector_dims(v) = 3"]);
+  queries.push(["SELECT id, v <=> '[1,2]' FROM u WHERE id = 2"]);
+  queries.push(["SELECT id, v <-> '[1,2,3]', s <=> '{1:1,2:2}/3' FROM h"]);
+  queries.push(["SELECT id, v <#> '[1,2,3]' FROM h WHERE v <-> '[1,1,1]' < 2"]);
+  const mismatches: string[] = [];
+  for (const [q, params] of queries) await check(q, mismatches, params);
+  reportMismatches('scan-projected distances', mismatches, queries.length, SEED);
+});
+
+test('the SQL benchmark shapes over scan-projected distances: DISTINCT ON, window rank, GROUP BY over a join', async () => {
+  const queries: [string, unknown[]?][] = [];
+  for (const [table, q] of [['t', '[1,0,-1]'], ['l', q33]] as const) {
+    queries.push([
+      `SELECT g, id, dist FROM (SELECT DISTINCT ON (g) g, id, v <=> $1 AS dist FROM ${table} ORDER BY g, v <=> $1, id) best ORDER BY dist, g LIMIT 10`,
+      [q],
+    ]);
+    queries.push([
+      `SELECT g, id, rn, dist FROM (SELECT g, id, v <-> $1 AS dist, row_number() OVER (PARTITION BY g ORDER BY v <-> $1, id) AS rn FROM ${table}) r ` +
+        'WHERE rn <= 2 ORDER BY dist, id LIMIT 20',
+      [q],
+    ]);
+    queries.push([
+      `SELECT d.category, count(*) AS n, min(c.v <=> $1) AS best, max(c.v <+> $1) AS worst FROM ${table} c JOIN d ON d.id = c.g GROUP BY d.category ORDER BY d.category`,
+      [q],
+    ]);
+  }
+  const mismatches: string[] = [];
+  for (const [q, params] of queries) await check(q, mismatches, params);
+  reportMismatches('benchmark shapes', mismatches, queries.length, SEED);
+});
+
+test('the scan computes the distances and leaves the vector column it reads only through them', async () => {
+  // EXPLAIN VERBOSE's Output of the Seq Scan is its target list: the distance, not the vector
+  // (column names qualified only when the query joins).
+  const scanOutput = async (sql: string): Promise<string> => {
+    const r = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (VERBOSE, COSTS OFF) ${sql}`, ['[1,0,-1]']);
+    const lines = r.rows.map((x) => x['QUERY PLAN']);
+    const at = lines.findIndex((l) => l.includes('Seq Scan on t'));
+    assert.ok(at >= 0, lines.join('\n'));
+    return lines[at + 1]!.trim();
+  };
+  assert.equal(
+    await scanOutput('SELECT DISTINCT ON (g) g, id, v <=> $1 AS dist FROM t ORDER BY g, v <=> $1, id'),
+    'Output: id, g, (v <=> $1)',
+  );
+  assert.equal(
+    await scanOutput('SELECT g, id, row_number() OVER (PARTITION BY g ORDER BY v <-> $1, id) AS rn, v <-> $1 AS dist FROM t'),
+    'Output: id, g, (v <-> $1)',
+  );
+  assert.equal(
+    await scanOutput('SELECT d.category, count(*), min(t.v <=> $1) FROM t JOIN d ON d.id = t.g GROUP BY d.category'),
+    'Output: t.g, (t.v <=> $1)',
+  );
+  // Read elsewhere too: the vector stays.
+  assert.equal(
+    await scanOutput('SELECT DISTINCT ON (g) g, v, v <=> $1 AS dist FROM t ORDER BY g, v <=> $1, id'),
+    'Output: id, g, v, (v <=> $1)',
+  );
+});
