@@ -4,7 +4,9 @@
  * in several memories and every exact scan, k-NN strategy and index answers as PostgreSQL +
  * pgvector (PGlite) does; an index lives in one memory of its own; an index larger than one
  * memory is a clean 53200 with a hint; the total limit is 53200 leaving everything as it was;
- * DROP, TRUNCATE, VACUUM and close give the memory back and empty memories are released.
+ * a sparsevec HNSW index (its keys' side heap) and a bit IVFFlat index made in another memory
+ * than their rows answer as pgvector; DROP, TRUNCATE, VACUUM and close give the memory back
+ * and empty memories are released.
  *
  * Memories are squeezed with untouched filler blocks (no RAM behind them) before each batch
  * of rows, so each batch goes to memories of its own.
@@ -216,6 +218,71 @@ test('the total limit is 53200 over all memories, leaving the table as it was', 
   await pair.theirs(`INSERT INTO lim SELECT i, (${vec128('i')})::vector(128) FROM generate_series(1, ${rows}) i`);
   await pair.same(`SELECT id, v <-> '${queries[1]}' AS d FROM lim ORDER BY v <-> '${queries[1]}', id LIMIT 10`);
   await pair.both('DROP TABLE lim');
+});
+
+/** SQL for row i's sparsevec of 2,000 dimensions: three non-zeros, distinct per row. */
+function sparse(i: string): string {
+  return `('{' || (${i} % 50 + 1)::text || ':' || (${i} % 7 + 1)::text || ',' || (${i} % 311 + 100)::text || ':' || (${i} % 13 + 1)::text || ',' || (${i} % 997 + 500)::text || ':' || (${i} % 5 + 1)::text || '}/2000')::sparsevec`;
+}
+
+/** Row i's bit(64) literal: two multiplicative hashes of i, distinct per row. */
+function bits64(i: number): string {
+  const h = (x: number): string => (x >>> 0).toString(2).padStart(32, '0');
+  return `B'${h(Math.imul(i, 2654435761))}${h(Math.imul(i, 40503) + 12345)}'`;
+}
+
+/** INSERT of rows `from`..`to` of table sb. */
+function sbRows(from: number, to: number): string {
+  const rows: string[] = [];
+  for (let i = from; i <= to; i++) rows.push(`(${i}, ${sparse(String(i))}, ${bits64(i)})`);
+  return `INSERT INTO sb VALUES ${rows.join(',')}`;
+}
+
+test('a sparsevec HNSW index and a bit IVFFlat index in a second memory answer as pgvector', async () => {
+  await pair.both('CREATE TABLE sb (id integer, s sparsevec(2000), b bit(64))');
+  await pair.both(sbRows(1, 600));
+  const sq = ["'{1:2,120:3,600:1}/2000'", "'{7:5,300:1,1400:4}/2000'", "'{50:1,2000:2}/2000'"];
+  const bq = ["B'1010101010101010101010101010101010101010101010101010101010101010'", bits64(123456789)];
+  for (const [index, spec] of [['sb_s', 'hnsw (s sparsevec_l2_ops)'], ['sb_b', 'ivfflat (b bit_hamming_ops) WITH (lists = 6)']]) {
+    squeeze(100 * 1024);
+    const pins = new Map(memories.memories.map((m) => [m, m.indexes]));
+    await db.exec(`CREATE INDEX ${index} ON sb USING ${spec}`);
+    unsqueeze();
+    const own = memories.memories.filter((m) => m.indexes > (pins.get(m) ?? 0));
+    assert.equal(own.length, 1, `${index} lives in one memory`);
+    assert.notEqual(own[0]!.id, 0, `${index} is in a second memory`);
+    assert.ok(!memoryIds('sb', 'b', true).has(own[0]!.id), `${index}: no row of the table in its memory`);
+  }
+  await db.exec('SET hnsw.ef_search = 1000; SET ivfflat.probes = 6; SET enable_seqscan = off');
+  await pair.both('SET ivfflat.probes = 6');
+  const check = async (): Promise<void> => {
+    for (const q of sq) {
+      // ef_search above the row count: the whole graph is searched, so the distances are exact.
+      const sql = `SELECT s <-> ${q} AS d FROM sb ORDER BY s <-> ${q} LIMIT 10`;
+      const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`);
+      assert.match(plan.rows.map((r) => r['QUERY PLAN']).join('\n'), /Index Scan using sb_s/);
+      await pair.same(sql);
+      await pair.same(`SELECT s <-> ${q} AS d FROM sb WHERE id % 3 = 1 ORDER BY s <-> ${q} LIMIT 10`);
+    }
+    for (const q of bq) {
+      // Hamming distances tie: the distances in order are what must match (every list probed).
+      const sql = `SELECT b <~> ${q} AS d FROM sb ORDER BY b <~> ${q} LIMIT 10`;
+      const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`);
+      assert.match(plan.rows.map((r) => r['QUERY PLAN']).join('\n'), /Index Scan using sb_b/);
+      await pair.same(sql);
+      await pair.same(`SELECT b <~> ${q} AS d FROM sb WHERE id % 3 = 1 ORDER BY b <~> ${q} LIMIT 10`);
+    }
+  };
+  await check();
+  // Rows after the build (in table memories), then a DELETE + VACUUM that compacts the sparse keys.
+  await pair.both(sbRows(601, 700));
+  await pair.both('DELETE FROM sb WHERE id % 2 = 0');
+  await pair.both('VACUUM sb');
+  await check();
+  await db.exec('RESET hnsw.ef_search; RESET ivfflat.probes; RESET enable_seqscan');
+  await pair.both('RESET ivfflat.probes');
+  await pair.both('DROP TABLE sb');
+  assert.equal(memories.memories.filter((m) => m.indexes > 0).length, 0, 'DROP TABLE unpinned both index memories');
 });
 
 test('DROP, TRUNCATE and VACUUM give memory back across memories; empty memories are released', async () => {

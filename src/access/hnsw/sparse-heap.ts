@@ -4,15 +4,16 @@
  * [pointer, nnz, 0, 0] (layout.ts METRIC_SPARSE_*); the pointer is an offset in the graph's
  * memory, where the graph kernel reads the key.
  *
- * Space comes from blocks of at least {@link SPARSE_BLOCK_BYTES} taken from the graph's memory and filled
+ * Space comes from blocks of at least {@link SPARSE_BLOCK_BYTES} (a sixteenth of a smaller
+ * memory, as table segments: arena.ts segmentBytesFor) taken from the graph's memory and filled
  * front to back; a block never moves, so a descriptor stays valid while the heap grows. Keys of
  * nodes that vacuum removes are counted as free; {@link SparseHeap.compact} (run by vacuum when
  * they are a quarter of the heap or more) copies the live keys into fresh blocks and frees the
  * old ones, so DELETE + VACUUM gives the space back to that memory.
  */
-import type { Arena } from '../../kernels/arena.js';
+import { segmentBytesFor, type Arena } from '../../kernels/arena.js';
 
-/** Smallest block the heap takes from the memory (a 16,000-nnz key is 128,000 bytes). */
+/** Smallest block the heap takes from a memory of the usual size (a 16,000-nnz key is 128,000 bytes). */
 export const SPARSE_BLOCK_BYTES = 1 << 20;
 
 interface Block {
@@ -40,7 +41,7 @@ export class SparseHeap {
     const last = this.blocks[this.blocks.length - 1];
     const size = (bytes + 15) & ~15;
     if (last === undefined || last.used + size > last.bytes) {
-      const blockBytes = Math.max(SPARSE_BLOCK_BYTES, size);
+      const blockBytes = Math.max(Math.min(SPARSE_BLOCK_BYTES, segmentBytesFor(this.arena.maxBytes)), size);
       const ptr = this.arena.alloc(blockBytes, 'HNSW sparse keys');
       this.blocks.push({ ptr, bytes: blockBytes, used: 0 });
     }
