@@ -111,6 +111,8 @@ test('a table spans memories; exact scans and k-NN agree with pgvector', async (
     await pair.same(`SELECT id, h <=> '${q}'::halfvec AS d FROM t ORDER BY h <=> '${q}'::halfvec, id LIMIT 10`);
     // Distances evaluated per row (the exact kernels with the query copied beside each row).
     await pair.same(`SELECT id, v <-> '${q}' AS a, v <=> '${q}' AS b, l2_distance(v, (SELECT v FROM t WHERE id = 1)) AS c FROM t WHERE id % 37 = 0 ORDER BY id`);
+    // Distances the Seq Scan computes into its projection (exec/scan_projection.ts) in an aggregate level.
+    await pair.same(`SELECT id % 5 AS g, min(v <-> '${q}') AS a, max(v <=> '${q}') AS b, sum(v <#> '${q}') AS c, min(v <+> '${q}') AS d FROM t GROUP BY 1 ORDER BY 1`);
   }
   await pair.same(`SELECT id, u <-> '[3,4]' AS d FROM t ORDER BY u <-> '[3,4]', id LIMIT 12`);
   // Rows of two memories compared with each other.
