@@ -8,10 +8,15 @@
  * Every configuration runs `repeats` times interleaved; the median is printed, so the ratios
  * hold on a machine shared with other work.
  */
-import { arena } from '../src/kernels/arena.js';
-import { fast, jsFast, type PtrKernel } from '../src/kernels/fast.js';
+import { Arena } from '../src/kernels/arena.js';
+import { kernelsOf, jsKernelsOf, type PtrKernel } from '../src/kernels/fast.js';
 import { dotRef, l2SquaredRef } from '../src/kernels/reference.js';
 import { Prng } from '../src/common/prng.js';
+
+/** A memory of its own (kernels/arena.ts) and its kernels. */
+const arena = new Arena();
+const fast = kernelsOf(arena);
+const jsFast = jsKernelsOf(arena);
 
 interface Options {
   tableMb: number;

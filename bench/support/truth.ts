@@ -6,8 +6,12 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { arena } from '../../src/kernels/arena.js';
-import { fast } from '../../src/kernels/fast.js';
+import { Arena } from '../../src/kernels/arena.js';
+import { kernelsOf } from '../../src/kernels/fast.js';
+
+/** A memory of its own (kernels/arena.ts) and its kernels. */
+const arena = new Arena();
+const fast = kernelsOf(arena);
 
 export type TruthMetric = 'cosine' | 'l2' | 'ip' | 'l1';
 

@@ -8,6 +8,7 @@
  * Deleted rows stay in the index as tombstones until vacuum; scans skip rows the caller
  * reports as dead through {@link ScanOptions.isLive}.
  */
+import type { Arena } from '../kernels/arena.js';
 import type { GucDef, GucReader } from '../common/guc.js';
 import type { ByteSink, ByteSource } from '../storage/stream.js';
 import type { Value } from '../storage/table.js';
@@ -78,15 +79,18 @@ export interface BuildNotice {
 
 /**
  * A set of row ids a scan may return (PostgreSQL has no equivalent in IndexAmRoutine; it is
- * the "allow list" of filtered vector search). The bitset lives in the arena so a WebAssembly
+ * the "allow list" of filtered vector search). The bitset lives in a WebAssembly memory so a
  * search loop reads it in place: bit `r & 31` of u32 word `r >>> 5` at byte offset
- * `bitmapPtr` is set when row `r` passes the WHERE clause (and is visible). Whoever builds it
+ * `bitmapPtr` of `bitmapMemory` is set when row `r` passes the WHERE clause (and is visible).
+ * An index whose structures lie in another memory copies it into its own first. Whoever builds it
  * (an evaluation of the qual over the table, a B-tree bitmap scan) owns and frees it after
  * the scan closes.
  */
 export interface RowFilter {
-  /** Byte offset in the arena of the bitset (4-byte aligned). */
+  /** Byte offset of the bitset in {@link bitmapMemory} (4-byte aligned). */
   bitmapPtr: number;
+  /** The memory that holds the bitset. */
+  bitmapMemory: Arena;
   /** Row ids the bitset covers (0 .. rowBits - 1); rows past it do not pass. */
   rowBits: number;
   /** Rows set in the bitset (its popcount). */

@@ -1,15 +1,19 @@
 /**
- * The arena: one shared WebAssembly.Memory that holds every vector segment and index array,
- * so the SIMD kernels (dist/wasm/kernels.wasm) can read them without copying and worker
- * threads can share them (the memory is backed by a SharedArrayBuffer).
+ * One WebAssembly memory and its allocator. The process holds a set of them (memories.ts): a
+ * table's vector segments may lie in several, an index's structures lie in one. Each memory is
+ * a shared WebAssembly.Memory (SharedArrayBuffer-backed, so worker threads can share it) with
+ * its own instances of the WebAssembly kernels (kernels/fast.ts, access/hnsw/kernel.ts), so
+ * the SIMD kernels and the graph search read the vectors in place.
  *
- * Addresses are byte offsets ("pointers") into the memory: unsigned numbers up to 2^32, shifted
- * with `>>>` and held in Uint32Array (a signed `>> 2` or an Int32Array turns an offset past
- * 2 GiB negative). The WebAssembly kernels take them as `usize` (u32) parameters.
+ * Addresses inside one memory are byte offsets ("pointers"): unsigned numbers up to 2^32,
+ * shifted with `>>>` and held in Uint32Array (a signed `>> 2` or an Int32Array turns an offset
+ * past 2 GiB negative). The WebAssembly kernels take them as `usize` (u32) parameters. An
+ * address that also names its memory is memories.ts's (memory id, offset) pair.
  *
  * Shared memory never detaches on grow, so a typed-array view made over an allocation stays
- * valid for the life of the process; only the whole-memory views below must be refreshed after
- * a grow, which {@link Arena.f32} and friends do.
+ * valid for the life of the memory; only the whole-memory views below must be refreshed after
+ * a grow, which {@link Arena.f32} and friends do. Every buffer a view was made over is
+ * registered, so {@link arenaOfBuffer} finds the memory a stored vector's view lies in.
  *
  * ## Allocator
  *
@@ -31,10 +35,11 @@
  * to the top) whatever sizes come next, and the class lists find a fitting block in time
  * bounded by the number of classes, without a balanced tree.
  *
- * Limits: one 32-bit memory is at most 4 GiB (65,536 pages of 64 KiB); {@link Arena.limitBytes}
- * (the `vecgres.memory_limit` setting) caps the used space below that. A request that neither
- * a free block nor the space under the limit can hold throws PgError 53200 `out of memory`
- * naming the request's size and use, and leaves the arena as it was.
+ * Limits: one 32-bit memory is at most 4 GiB (65,536 pages of 64 KiB); {@link Arena.maxBytes}
+ * caps one memory's used space below that (smaller in tests), and the {@link MemoryBudget}
+ * shared by all memories of a set (the `vecgres.memory_limit` setting) caps their total. A
+ * request that neither a free block nor the space under both caps can hold throws PgError
+ * 53200 `out of memory` naming the request's size and use, and leaves the arena as it was.
  */
 import { totalmem } from 'node:os';
 import { PgError, SQLSTATE } from '../common/errors.js';
@@ -58,6 +63,17 @@ const CLASS_COUNT = LINEAR_UNITS + (27 - 4) * SUB_CLASSES;
 /** Blocks of the request's own class examined for the best fit before taking a larger class. */
 const BEST_FIT_SCAN = 16;
 
+/** Bytes of a full segment of segmented storage (storage/segments.ts) in memories of the usual 4 GiB. */
+export const SEGMENT_BYTES_MAX = 4 * 1024 * 1024;
+
+/**
+ * The segment cap for memories of `memoryBytes`: 4 MiB, or a sixteenth of a smaller memory
+ * (test memories of a few MiB), so that a memory always holds several segments.
+ */
+export function segmentBytesFor(memoryBytes: number): number {
+  return Math.min(SEGMENT_BYTES_MAX, Math.floor(memoryBytes / 16));
+}
+
 /** Size class of a block of `units` 64-byte units. */
 function sizeClass(units: number): number {
   if (units < LINEAR_UNITS) return units;
@@ -66,8 +82,62 @@ function sizeClass(units: number): number {
   return LINEAR_UNITS + (fl - 4) * SUB_CLASSES + sl;
 }
 
+/**
+ * What the memories of one set share: the cap on their total used space and the running total.
+ * {@link Arena} keeps `usedBytes` equal to the sum of its members' tops (reserve included), and
+ * calls `emptied` when a memory holds nothing but its {@link Arena.scratch} block.
+ */
+export interface MemoryBudget {
+  /** Cap on the total of the members' used space, bytes (`vecgres.memory_limit`). */
+  limitBytes: number;
+  /** Sum of the members' used space ({@link Arena.topBytes}), bytes. */
+  usedBytes: number;
+  /** Called when `arena` no longer holds any block but its scratch. */
+  emptied?(arena: Arena): void;
+}
+
+/** Options of one memory. */
+export interface ArenaOptions {
+  /** Id of the memory in its set (the high part of an address, memories.ts); 0 for a lone one. */
+  id?: number;
+  /** Cap on this memory's used space, bytes; at most {@link ARENA_MAX_BYTES} (the default). */
+  maxBytes?: number;
+  /** The budget shared with the other memories of a set; a lone memory gets its own. */
+  budget?: MemoryBudget;
+  /** Pages (64 KiB) committed at creation. */
+  initialPages?: number;
+}
+
+/** Buffers views were made over -> their memory (see {@link arenaOfBuffer}). */
+const owners = new WeakMap<ArrayBufferLike, Arena>();
+
+/**
+ * The memory whose (current or earlier) buffer `buf` is, or undefined for any other buffer (a
+ * query vector on the JS heap). Views of a shared memory made before it grew have an older
+ * buffer object over the same bytes; each one is registered when views are made over it.
+ */
+export function arenaOfBuffer(buf: ArrayBufferLike): Arena | undefined {
+  return owners.get(buf);
+}
+
 export class Arena {
   readonly memory: WebAssembly.Memory;
+  /** Id of this memory in its set (memories.ts); 0 for a lone memory. */
+  readonly id: number;
+  /** Cap on this memory's used space (top), bytes. */
+  readonly maxBytes: number;
+  /** Shared with the other memories of the set: the total cap and use. */
+  readonly budget: MemoryBudget;
+  /**
+   * Bytes at the end of the memory that only short-lived blocks may take (a query vector copied
+   * beside the rows of a full memory, {@link scratch}): min(1 MiB, 1/32 of the memory).
+   */
+  readonly headroomBytes: number;
+  /** Indexes whose structures live in this memory (memories.ts keeps table data out of it). */
+  indexes = 0;
+  /** A block for use inside one synchronous call ({@link scratch}), and its size. */
+  private scratchPtr = 0;
+  private scratchSize = 0;
   /** End of the used space: every byte at or above it is free. */
   private top = RESERVED_BYTES;
   /** Highest top ever: memory above it has never been written, so it is still zero. */
@@ -79,56 +149,113 @@ export class Arena {
   private readonly bins: Set<number>[] = Array.from({ length: CLASS_COUNT }, () => new Set<number>());
   private bytesInUse = 0;
   private bytesFree = 0;
-  /** Cap on the used space (top), bytes; at most {@link ARENA_MAX_BYTES}. */
-  private limit = defaultArenaLimitBytes();
   private viewF32: Float32Array;
   private viewI32: Int32Array;
   private viewU32: Uint32Array;
   private viewU8: Uint8Array;
+  private viewU16: Uint16Array;
 
-  constructor(initialPages = 16) {
-    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
-    this.viewF32 = new Float32Array(this.memory.buffer);
-    this.viewI32 = new Int32Array(this.memory.buffer);
-    this.viewU32 = new Uint32Array(this.memory.buffer);
-    this.viewU8 = new Uint8Array(this.memory.buffer);
+  constructor(options: ArenaOptions = {}) {
+    this.id = options.id ?? 0;
+    this.maxBytes = Math.min(ARENA_MAX_BYTES, options.maxBytes ?? ARENA_MAX_BYTES);
+    assert(this.maxBytes > RESERVED_BYTES, 'memory size');
+    this.budget = options.budget ?? { limitBytes: defaultArenaLimitBytes(), usedBytes: 0 };
+    this.headroomBytes = Math.min(2 ** 20, Math.floor(this.maxBytes / 32));
+    const initial = Math.min(options.initialPages ?? 16, Math.ceil(this.maxBytes / PAGE_BYTES));
+    // `maximum` is what the memory may grow to: the cap, so a small test memory reserves little.
+    this.memory = new WebAssembly.Memory({ initial, maximum: Math.ceil(this.maxBytes / PAGE_BYTES), shared: true });
+    this.budget.usedBytes += this.top;
+    this.viewF32 = new Float32Array(0);
+    this.viewI32 = new Int32Array(0);
+    this.viewU32 = new Uint32Array(0);
+    this.viewU8 = new Uint8Array(0);
+    this.viewU16 = new Uint16Array(0);
+    this.refresh();
   }
 
   /**
-   * Allocates `bytes` bytes (rounded up to 64), zero-filled, 64-byte aligned.
+   * Allocates `bytes` bytes (rounded up to 64), zero-filled, 64-byte aligned, in this memory.
    * @param use what the block is for, named in the out-of-memory error ("HNSW graph", ...).
    * @returns the byte offset of the block.
    * @throws PgError 53200 `out of memory` (detail `Failed on request of size N in memory
-   *   context "use".`, as PostgreSQL's) when neither a free block nor the space left under
-   *   {@link limitBytes} holds it; the arena is unchanged then.
+   *   context "use".`, as PostgreSQL's) when neither a free block nor the space left under the
+   *   budget's limit holds it; when the budget would allow it but this one memory cannot (its
+   *   {@link maxBytes}, 4 GiB at most), the detail says so and the hint names the way out for
+   *   an index (whose structures live in one memory). The arena is unchanged then.
+   * @param shortLived true for a block freed at the end of the statement (a query vector): it
+   *   may take the {@link headroomBytes} that other blocks leave free.
    */
-  alloc(bytes: number, use = 'vector arena'): number {
+  alloc(bytes: number, use = 'vector arena', shortLived = false): number {
+    const ptr = this.tryAlloc(bytes, shortLived);
+    if (ptr >= 0) return ptr;
+    const size = roundUp(Math.max(bytes, 1), ALIGN_BYTES);
+    const underBudget = this.budget.usedBytes + size <= this.budget.limitBytes;
+    if (underBudget && this.top + size > this.maxBytes - (shortLived ? 0 : this.headroomBytes)) throw memoryFull(bytes, use, this.maxBytes);
+    throw outOfMemory(bytes, use);
+  }
+
+  /**
+   * {@link alloc} that returns -1 instead of throwing when the block does not fit in this
+   * memory under the budget (nothing changes then).
+   */
+  tryAlloc(bytes: number, shortLived = false): number {
     assert(bytes >= 0 && Number.isFinite(bytes), 'alloc size');
     const size = roundUp(Math.max(bytes, 1), ALIGN_BYTES);
-    let ptr = size <= ARENA_MAX_BYTES ? this.takeFree(size) : -1;
+    let ptr = size <= this.maxBytes ? this.takeFree(size) : -1;
     if (ptr < 0) {
       ptr = this.top;
       const end = ptr + size;
-      if (end > this.limit) throw outOfMemory(bytes, use);
+      const cap = shortLived ? this.maxBytes : this.maxBytes - this.headroomBytes;
+      if (end > cap || this.budget.usedBytes + size > this.budget.limitBytes) return -1;
       const have = this.memory.buffer.byteLength;
       if (end > have) {
         const pages = Math.ceil((end - have) / PAGE_BYTES);
-        // Grow geometrically so a bulk load does not grow page by page, but not past the limit.
-        const room = Math.ceil(this.limit / PAGE_BYTES) - have / PAGE_BYTES;
-        const want = Math.min(room, Math.max(pages, Math.ceil(have / PAGE_BYTES / 4)));
+        // Grow geometrically so a bulk load does not grow page by page, but not past the caps.
+        const cap = Math.min(this.maxBytes, ptr + this.budget.limitBytes - this.budget.usedBytes);
+        const room = Math.ceil(cap / PAGE_BYTES) - have / PAGE_BYTES;
+        const want = Math.max(pages, Math.min(room, Math.ceil(have / PAGE_BYTES / 4)));
         try {
           this.memory.grow(want);
         } catch {
           // The host could not commit the pages (address space or memory exhausted).
-          throw outOfMemory(bytes, use);
+          return -1;
         }
       }
-      this.top = end;
+      this.setTop(end);
     }
     if (ptr < this.highWater) this.u8().fill(0, ptr, Math.min(ptr + size, this.highWater));
     if (this.top > this.highWater) this.highWater = this.top;
     this.bytesInUse += size;
     return ptr;
+  }
+
+  /**
+   * A block of at least `bytes` bytes for use inside one synchronous call (copying a query
+   * vector beside stored ones for a kernel call): reused by the next call, never freed by the
+   * caller, and not counted when deciding whether the memory is empty.
+   * @throws PgError 53200 as {@link alloc}.
+   */
+  scratch(bytes: number): number {
+    if (bytes > this.scratchSize) {
+      const size = roundUp(Math.max(4096, bytes), ALIGN_BYTES);
+      const ptr = this.alloc(size, 'vector distance', true);
+      const old = this.scratchPtr;
+      const oldSize = this.scratchSize;
+      this.scratchPtr = ptr;
+      this.scratchSize = size;
+      if (old !== 0) this.free(old, oldSize);
+    }
+    return this.scratchPtr;
+  }
+
+  /** Bytes of the {@link scratch} block (0 when none was made). */
+  get scratchBytes(): number {
+    return this.scratchSize;
+  }
+
+  /** True when the memory holds no block but its scratch. */
+  get isEmpty(): boolean {
+    return this.bytesInUse === this.scratchSize;
   }
 
   /**
@@ -152,8 +279,22 @@ export class Arena {
       ptr = prev;
       size += prevSize;
     }
-    if (ptr + size === this.top) this.top = ptr;
+    if (ptr + size === this.top) this.setTop(ptr);
     else this.link(ptr, size);
+    if (this.bytesInUse === this.scratchSize) this.budget.emptied?.(this);
+  }
+
+  /**
+   * This memory, as the memory of any of its addresses: an Arena is a Space (memories.ts) whose
+   * addresses are plain offsets, what an index's segmented storage allocates from.
+   */
+  memoryOf(_addr: number): Arena {
+    return this;
+  }
+
+  /** Cap on one segment of segmented storage in this memory ({@link segmentBytesFor}). */
+  get segmentBytesMax(): number {
+    return segmentBytesFor(this.maxBytes);
   }
 
   /** Bytes currently allocated (not counting free blocks). */
@@ -176,18 +317,9 @@ export class Arena {
     return this.memory.buffer.byteLength;
   }
 
-  /** The cap on the used space, bytes (`vecgres.memory_limit`). */
-  get limitBytes(): number {
-    return this.limit;
-  }
-
-  /**
-   * Sets the cap on the used space; clamped to what one memory addresses. Lowering it below
-   * the current top frees nothing: later requests that need new space fail until space is freed.
-   */
-  set limitBytes(bytes: number) {
-    assert(bytes > 0 && Number.isFinite(bytes), 'arena limit');
-    this.limit = Math.min(ARENA_MAX_BYTES, Math.floor(bytes));
+  /** Bytes of the WebAssembly memory's pages that hold data (the top, rounded up to a page). */
+  get committedBytes(): number {
+    return Math.ceil(this.top / PAGE_BYTES) * PAGE_BYTES;
   }
 
   /** A Float32Array view of the whole memory (index = ptr >>> 2). Refreshed after growth. */
@@ -216,6 +348,12 @@ export class Arena {
   u8(): Uint8Array {
     if (this.viewU8.buffer.byteLength !== this.memory.buffer.byteLength) this.refresh();
     return this.viewU8;
+  }
+
+  /** A Uint16Array view of the whole memory (index = ptr >>> 1), for binary16 elements. */
+  u16(): Uint16Array {
+    if (this.viewU16.buffer.byteLength !== this.memory.buffer.byteLength) this.refresh();
+    return this.viewU16;
   }
 
   /** Takes a free block of at least `size` bytes (splitting off the rest), or returns -1. */
@@ -262,35 +400,53 @@ export class Arena {
     this.bytesFree -= size;
   }
 
+  private setTop(top: number): void {
+    this.budget.usedBytes += top - this.top;
+    this.top = top;
+  }
+
   private refresh(): void {
     const buf = this.memory.buffer;
+    owners.set(buf, this);
     this.viewF32 = new Float32Array(buf);
     this.viewI32 = new Int32Array(buf);
     this.viewU32 = new Uint32Array(buf);
     this.viewU8 = new Uint8Array(buf);
+    this.viewU16 = new Uint16Array(buf);
   }
 }
 
 /**
- * The default cap on the arena: half the machine's memory (the rest is for Node.js, the
- * operating system's file cache and the application), at most what one memory addresses,
- * rounded down to a MiB.
+ * The default cap on the memories' total: half the machine's memory (the rest is for Node.js,
+ * the operating system's file cache and the application), rounded down to a MiB, at least 64
+ * MiB. No cap of one memory applies: past 4 GiB the set adds memories (memories.ts).
  */
 export function defaultArenaLimitBytes(): number {
   const half = Math.floor(totalmem() / 2 / 2 ** 20) * 2 ** 20;
-  return Math.max(64 * 2 ** 20, Math.min(ARENA_MAX_BYTES, half));
+  return Math.max(64 * 2 ** 20, half);
 }
 
-/** PostgreSQL's 53200 for a request the arena cannot hold (mcxt.c's message and detail). */
-function outOfMemory(bytes: number, use: string): PgError {
+/** PostgreSQL's 53200 for a request the memories cannot hold (mcxt.c's message and detail). */
+export function outOfMemory(bytes: number, use: string): PgError {
   return new PgError(SQLSTATE.out_of_memory, 'out of memory', {
     detail: `Failed on request of size ${bytes} in memory context "${use}".`,
+  });
+}
+
+/**
+ * 53200 for a request that the limit allows but the one memory it must go in cannot hold: an
+ * index's structures live in one memory of at most 4 GiB (memories.ts). The hint is the way to
+ * halve an index of float32 vectors.
+ */
+function memoryFull(bytes: number, use: string, maxBytes: number): PgError {
+  const gib = maxBytes / 2 ** 30;
+  const size = gib >= 1 ? `${+gib.toFixed(2)} GiB` : `${Math.round(maxBytes / 2 ** 20)} MiB`;
+  return new PgError(SQLSTATE.out_of_memory, 'out of memory', {
+    detail: `Failed on request of size ${bytes} in memory context "${use}": an index lives in one WebAssembly memory, limited to ${size}.`,
+    hint: 'Index a halfvec expression instead, e.g. CREATE INDEX ON items USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops), which takes half the space; or build one index per partition of the table.',
   });
 }
 
 function roundUp(n: number, to: number): number {
   return Math.ceil(n / to) * to;
 }
-
-/** The process-wide arena that tables and indexes allocate from. */
-export const arena = new Arena();

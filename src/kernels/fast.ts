@@ -1,8 +1,11 @@
 /**
- * The fast distance kernels over float32 vectors stored in the arena, addressed by byte
- * pointer. The implementation is picked once, here, at start-up: the 128-bit WebAssembly SIMD
- * build (dist/wasm/kernels.wasm, compiled from assembly/kernels.ts by `npm run build`) or,
- * when VECGRES_KERNELS=js or the module cannot load, plain TypeScript over the same memory.
+ * The fast distance kernels over float32 vectors stored in a memory (kernels/arena.ts),
+ * addressed by byte offset. Each memory has its own set ({@link kernelsOf}, made on first use
+ * and cached): an instance of the WebAssembly module importing that memory, since a
+ * WebAssembly instance reads one memory. The implementation is picked once, here, at start-up:
+ * the 128-bit WebAssembly SIMD build (dist/wasm/kernels.wasm, compiled from
+ * assembly/kernels.ts by `npm run build`) or, when VECGRES_KERNELS=js or the module cannot
+ * load, plain TypeScript over the same memory.
  *
  * Results are float32 sums in SIMD lane order, so they may differ from the reference kernels
  * (index order) in the last bits: use these for ranking inside indexes and scans, and the
@@ -11,7 +14,7 @@
 import { HALF_TO_F32 } from './half.js';
 import { hammingRef, jaccardRef } from './bits.js';
 import { readFileSync } from 'node:fs';
-import { arena } from './arena.js';
+import type { Arena } from './arena.js';
 import { cosineDistanceRef, cosineFromSums, dotRef, l1Ref, l2SquaredRef } from './reference.js';
 
 /** (aPtr, bPtr, dim) => float32 result; pointers are byte offsets, 4-byte aligned. */
@@ -98,7 +101,7 @@ export interface FastKernels {
  * one int32 per bit at byte pointer `ptr` (-1 for a set bit, 0 for a clear one): the query
  * form of the sign-bit kernels. Returns the number of set bits.
  */
-export function signMask(bytes: Uint8Array, bits: number, ptr: number): number {
+export function signMask(arena: Arena, bytes: Uint8Array, bits: number, ptr: number): number {
   const i32 = arena.i32();
   const base = ptr >>> 2;
   let n = 0;
@@ -110,7 +113,7 @@ export function signMask(bytes: Uint8Array, bits: number, ptr: number): number {
   return n;
 }
 
-function jsSignHamming(qm: number, v: number, dim: number): number {
+function jsSignHamming(arena: Arena, qm: number, v: number, dim: number): number {
   const f = arena.f32();
   const m = arena.i32();
   let d = 0;
@@ -118,7 +121,7 @@ function jsSignHamming(qm: number, v: number, dim: number): number {
   return d;
 }
 
-function jsSignJaccard(qm: number, v: number, dim: number, qBits: number): number {
+function jsSignJaccard(arena: Arena, qm: number, v: number, dim: number, qBits: number): number {
   const f = arena.f32();
   const m = arena.i32();
   let ab = 0;
@@ -133,16 +136,9 @@ function jsSignJaccard(qm: number, v: number, dim: number, qBits: number): numbe
   return 1 - ab / (aa + qBits - ab);
 }
 
-let u16View: Uint16Array<ArrayBufferLike> = new Uint16Array(0);
-function arenaU16(): Uint16Array {
-  const buf = arena.u8().buffer;
-  if (u16View.buffer !== buf) u16View = new Uint16Array(buf);
-  return u16View;
-}
-
-function jsHalf(q: number, h: number, dim: number, op: 0 | 1 | 2): number {
+function jsHalf(arena: Arena, q: number, h: number, dim: number, op: 0 | 1 | 2): number {
   const m = arena.f32();
-  const u = arenaU16();
+  const u = arena.u16();
   const t = HALF_TO_F32;
   const iq = q >>> 2;
   const ih = h >>> 1;
@@ -155,9 +151,9 @@ function jsHalf(q: number, h: number, dim: number, op: 0 | 1 | 2): number {
   return Math.fround(s);
 }
 
-function jsHalfCosine(q: number, h: number, dim: number): number {
+function jsHalfCosine(arena: Arena, q: number, h: number, dim: number): number {
   const m = arena.f32();
-  const u = arenaU16();
+  const u = arena.u16();
   const t = HALF_TO_F32;
   let d = 0;
   let na = 0;
@@ -172,7 +168,7 @@ function jsHalfCosine(q: number, h: number, dim: number): number {
   return cosineFromSums(Math.fround(d), Math.fround(na), Math.fround(nb));
 }
 
-function jsKernels(): FastKernels {
+function jsKernels(arena: Arena): FastKernels {
   const k: FastKernels = {
     name: 'js',
     l2sq(a, b, dim) {
@@ -218,24 +214,24 @@ function jsKernels(): FastKernels {
       }
       return cosineFromSums(Math.fround(d), Math.fround(na), Math.fround(nb));
     },
-    l2sqMany: (q, rows, n, dim, out) => many(k.l2sq, q, rows, n, dim, out),
-    dotMany: (q, rows, n, dim, out) => many(k.dot, q, rows, n, dim, out),
-    l1Many: (q, rows, n, dim, out) => many(k.l1, q, rows, n, dim, out),
-    l2sqRange: (q, base, count, dim, out) => range(k.l2sq, q, base, count, dim, out),
-    dotRange: (q, base, count, dim, out) => range(k.dot, q, base, count, dim, out),
-    halfL2sq: (q, h, dim) => jsHalf(q, h, dim, 0),
-    halfDot: (q, h, dim) => jsHalf(q, h, dim, 1),
-    halfL1: (q, h, dim) => jsHalf(q, h, dim, 2),
-    halfCosine: jsHalfCosine,
+    l2sqMany: (q, rows, n, dim, out) => many(arena, k.l2sq, q, rows, n, dim, out),
+    dotMany: (q, rows, n, dim, out) => many(arena, k.dot, q, rows, n, dim, out),
+    l1Many: (q, rows, n, dim, out) => many(arena, k.l1, q, rows, n, dim, out),
+    l2sqRange: (q, base, count, dim, out) => range(arena, k.l2sq, q, base, count, dim, out),
+    dotRange: (q, base, count, dim, out) => range(arena, k.dot, q, base, count, dim, out),
+    halfL2sq: (q, h, dim) => jsHalf(arena, q, h, dim, 0),
+    halfDot: (q, h, dim) => jsHalf(arena, q, h, dim, 1),
+    halfL1: (q, h, dim) => jsHalf(arena, q, h, dim, 2),
+    halfCosine: (q, h, dim) => jsHalfCosine(arena, q, h, dim),
     hamming: (a, b, bytes) => hammingRef(arena.u8(), a, arena.u8(), b, bytes),
     jaccard: (a, b, bytes) => jaccardRef(arena.u8(), a, arena.u8(), b, bytes),
     exactL2sq: (a, b, dim) => l2SquaredRef(arena.f32(), a >>> 2, arena.f32(), b >>> 2, dim),
     exactDot: (a, b, dim) => dotRef(arena.f32(), a >>> 2, arena.f32(), b >>> 2, dim),
     exactL1: (a, b, dim) => l1Ref(arena.f32(), a >>> 2, arena.f32(), b >>> 2, dim),
     exactCosine: (a, b, dim) => cosineDistanceRef(arena.f32(), a >>> 2, arena.f32(), b >>> 2, dim),
-    signHamming: jsSignHamming,
-    signJaccard: jsSignJaccard,
-    signHammingRange: (q, base, count, dim, out) => range(jsSignHamming, q, base, count, dim, out),
+    signHamming: (qm, v, dim) => jsSignHamming(arena, qm, v, dim),
+    signJaccard: (qm, v, dim, qBits) => jsSignJaccard(arena, qm, v, dim, qBits),
+    signHammingRange: (q, base, count, dim, out) => range(arena, k.signHamming, q, base, count, dim, out),
     hammingRange(q, base, count, bytes, out) {
       const f32 = arena.f32();
       const u8 = arena.u8();
@@ -245,22 +241,31 @@ function jsKernels(): FastKernels {
   return k;
 }
 
-function many(kernel: PtrKernel, q: number, rows: number, n: number, dim: number, out: number): void {
+function many(arena: Arena, kernel: PtrKernel, q: number, rows: number, n: number, dim: number, out: number): void {
   const i32 = arena.i32();
   const f32 = arena.f32();
   for (let k = 0; k < n; k++) f32[(out >>> 2) + k] = kernel(q, i32[(rows >>> 2) + k]!, dim);
 }
 
-function range(kernel: PtrKernel, q: number, base: number, count: number, dim: number, out: number): void {
+function range(arena: Arena, kernel: PtrKernel, q: number, base: number, count: number, dim: number, out: number): void {
   const f32 = arena.f32();
   for (let k = 0; k < count; k++) f32[(out >>> 2) + k] = kernel(q, base + k * dim * 4, dim);
 }
 
-function wasmKernels(): FastKernels | null {
+/** The compiled WebAssembly module (once per process), or null when it cannot load or is not wanted. */
+const wasmModule: WebAssembly.Module | null = (() => {
+  if (process.env['VECGRES_KERNELS'] === 'js') return null;
   try {
-    const url = new URL('../../wasm/kernels.wasm', import.meta.url);
-    const module = new WebAssembly.Module(readFileSync(url));
-    const instance = new WebAssembly.Instance(module, { env: { memory: arena.memory, abort: () => {} } });
+    return new WebAssembly.Module(readFileSync(new URL('../../wasm/kernels.wasm', import.meta.url)));
+  } catch {
+    return null;
+  }
+})();
+
+function wasmKernels(arena: Arena): FastKernels | null {
+  if (wasmModule === null) return null;
+  try {
+    const instance = new WebAssembly.Instance(wasmModule, { env: { memory: arena.memory, abort: () => {} } });
     const e = instance.exports as unknown as Omit<FastKernels, 'name'>;
     return {
       name: 'wasm-simd',
@@ -293,8 +298,31 @@ function wasmKernels(): FastKernels | null {
   }
 }
 
-/** The kernels every hot path uses; chosen once per process. */
-export const fast: FastKernels = (process.env['VECGRES_KERNELS'] === 'js' ? null : wasmKernels()) ?? jsKernels();
+/** The name of the kernels {@link kernelsOf} returns: chosen once per process. */
+export const fastKernelsName: FastKernels['name'] = wasmModule !== null ? 'wasm-simd' : 'js';
 
-/** The plain-TypeScript pointer kernels, for tests that compare implementations. */
-export const jsFast: FastKernels = jsKernels();
+const cache = new WeakMap<Arena, FastKernels>();
+const jsCache = new WeakMap<Arena, FastKernels>();
+
+/**
+ * The kernels over memory `arena`, made on first use and cached with the memory: what every
+ * hot path calls on the vectors that memory holds (the pointers passed are its offsets).
+ */
+export function kernelsOf(arena: Arena): FastKernels {
+  let k = cache.get(arena);
+  if (k === undefined) {
+    k = wasmKernels(arena) ?? jsKernelsOf(arena);
+    cache.set(arena, k);
+  }
+  return k;
+}
+
+/** The plain-TypeScript pointer kernels over `arena`, for tests that compare implementations. */
+export function jsKernelsOf(arena: Arena): FastKernels {
+  let k = jsCache.get(arena);
+  if (k === undefined) {
+    k = jsKernels(arena);
+    jsCache.set(arena, k);
+  }
+  return k;
+}

@@ -12,7 +12,7 @@ import { isUtcZoneName } from '../types/datetime_funcs.js';
 import type { GucDef, GucReader, GucValue } from '../common/guc.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
-import { ARENA_MAX_BYTES, defaultArenaLimitBytes } from '../kernels/arena.js';
+import { defaultArenaLimitBytes } from '../kernels/arena.js';
 
 /**
  * PostgreSQL's isolation levels (the enum values of transaction_isolation). vecgres provides
@@ -59,7 +59,7 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'default_transaction_isolation', type: 'enum', default: 'read committed', values: ISOLATION_LEVELS, shortDesc: 'Sets the transaction isolation level of each new transaction.', category: 'Client Connection Defaults / Statement Behavior' },
 ];
 
-/** Name of the setting that caps the vector arena (kernels/arena.ts). */
+/** Name of the setting that caps the memories of vectors and indexes (kernels/memories.ts). */
 export const GUC_MEMORY_LIMIT = 'vecgres.memory_limit';
 
 /** Name of the setting that fixes the filtered-search strategy (plan/scan.ts). */
@@ -72,8 +72,9 @@ export const GUC_INDEX_HINTS = 'vecgres.index_hints';
  * queries (`auto`: chosen by cost; `exact`, `traversal`, `iterative`: that one, still with the
  * exact answer as the fallback when an index scan comes up short). `vecgres.memory_limit` caps the memory that vectors and indexes take
  * (kB, as work_mem; units accepted); each statement runs under its session's value, and a
- * request beyond it fails with 53200 out of memory. Default: half the machine's memory, at most
- * what one WebAssembly memory addresses (4 GB).
+ * request beyond it fails with 53200 out of memory. Default: half the machine's memory. It caps
+ * the total over all WebAssembly memories (each at most 4 GB; the process adds memories as
+ * needed), up to PostgreSQL's largest integer setting (2^31 - 1 kB, 2 TB).
  */
 export const VECGRES_GUCS: readonly GucDef[] = [
   {
@@ -81,7 +82,7 @@ export const VECGRES_GUCS: readonly GucDef[] = [
     type: 'integer',
     default: Math.floor(defaultArenaLimitBytes() / 1024),
     min: 1024,
-    max: ARENA_MAX_BYTES / 1024,
+    max: 2147483647,
     unit: 'kB',
     shortDesc: 'Sets the maximum memory for vector data and indexes.',
     category: 'Resource Usage / Memory',

@@ -1,20 +1,20 @@
 /**
  * Column storage for pgvector's halfvec and sparsevec and PostgreSQL's bit / bit varying, in
- * the arena beside the vector segments (no per-row JS objects):
+ * the memories (kernels/memories.ts) beside the vector segments (no per-row JS objects):
  *
  * - `halfvec(n)`: segments (segments.ts, sized in bytes) of rows x n binary16 values (2 bytes
  *   per dimension, pgvector's on-disk layout), addressed as vector(n) rows are;
  * - `bit(n)`: segments of rows x ceil(n / 8) bytes (MSB first, pad bits zero, as varbit.c);
- * - `halfvec`, `bit varying(n)` / `varbit` (lengths differ per row) and `sparsevec`: one arena
+ * - `halfvec`, `bit varying(n)` / `varbit` (lengths differ per row) and `sparsevec`: one memory
  *   block per row, its pointer and length in typed arrays. A sparsevec block is the nnz int32
  *   0-based indices followed by the nnz float32 values (pgvector's layout after the header),
  *   with the dimension count kept beside it.
  *
- * Values read back ({@link PackedColumn.get}) are views over the arena: a Uint16Array, a
+ * Values read back ({@link PackedColumn.get}) are views over their memory: a Uint16Array, a
  * {@link BitString} or a {@link SparseVector} whose arrays alias the stored bytes. Shared
  * WebAssembly memory never detaches, so a view stays valid; callers must not write through it.
  */
-import { arena } from '../kernels/arena.js';
+import { memories } from '../kernels/memories.js';
 import { BitString } from '../types/bit.js';
 import { SparseVector } from '../types/sparsevec.js';
 import { SegmentedRows, releaseDeadSegments } from './segments.js';
@@ -49,8 +49,8 @@ export class PackedColumn {
   private readonly store: SegmentedRows | null;
   /** 1 = SQL NULL (or a dead slot), per rowId. */
   nulls = new Uint8Array(0);
-  /** Per-row blocks: arena pointer (0 when the block is empty or the value NULL). */
-  rowPtr = new Uint32Array(0);
+  /** Per-row blocks: address (kernels/memories.ts; 0 when the block is empty or the value NULL). */
+  rowPtr = new Float64Array(0);
   /** Per-row blocks: dims (halfvec), bits (varbit) or nnz (sparsevec). */
   rowLen = new Int32Array(0);
   /** sparsevec: the dimension count per row. */
@@ -61,7 +61,7 @@ export class PackedColumn {
     const fixed = typmod > 0 && (kind === 'halfvec' || kind === 'bit');
     this.fixedLen = fixed ? typmod : -1;
     this.width = fixed ? blockBytes(kind, typmod) : -1;
-    this.store = fixed ? new SegmentedRows(this.width, `${kind} column`) : null;
+    this.store = fixed ? new SegmentedRows(this.width, `${kind} column`, memories) : null;
   }
 
   /** Grows the per-row arrays to `cap` rows. */
@@ -70,13 +70,16 @@ export class PackedColumn {
     n.set(this.nulls);
     this.nulls = n;
     if (this.width < 0) {
-      this.rowPtr = growU32(this.rowPtr, cap);
+      this.rowPtr = growF64(this.rowPtr, cap);
       this.rowLen = growI32(this.rowLen, cap);
       if (this.kind === 'sparsevec') this.rowDim = growI32(this.rowDim, cap);
     }
   }
 
-  /** Byte pointer of row `rowId`'s data (0 for NULL or an empty block). */
+  /**
+   * Address of row `rowId`'s data (0 for NULL or an empty block): its memory is
+   * `memories.memoryOf(addr)`, `addr >>> 0` the byte offset there.
+   */
   ptr(rowId: number): number {
     if (this.nulls[rowId] === 1) return 0;
     if (this.width < 0) return this.rowPtr[rowId]!;
@@ -90,21 +93,21 @@ export class PackedColumn {
 
   /**
    * Stores a value (already checked against the column's type) at `rowId`, the next row.
-   * @throws PgError 53200 when the arena cannot hold it; nothing changes then.
+   * @throws PgError 53200 when the memories cannot hold it; nothing changes then.
    */
   set(rowId: number, v: PackedValue | null): void {
     const retired: number[] = [];
     const blocks: number[] = [];
     const ptr = this.place(rowId, v, retired, blocks);
     this.write(rowId, v, ptr);
-    SegmentedRows.freeRetired(retired);
+    SegmentedRows.freeRetired(memories, retired);
   }
 
   /**
    * First half of storing `v` at `rowId`: makes room and returns the row's pointer (0 for
    * NULL or an empty block) without writing. A moved first segment goes to `retired` and a new
    * per-row block to `blocks` (pointer, bytes), for the caller to free after the write, or on
-   * failure. @throws PgError 53200 when the arena cannot hold it.
+   * failure. @throws PgError 53200 when the memories cannot hold it.
    */
   place(rowId: number, v: PackedValue | null, retired: number[], blocks: number[]): number {
     if (v === null) return 0;
@@ -114,7 +117,7 @@ export class PackedColumn {
     }
     const bytes = blockBytes(this.kind, valueLen(v));
     if (bytes === 0) return 0;
-    const ptr = arena.alloc(bytes, `${this.kind} column`);
+    const ptr = memories.alloc(bytes, `${this.kind} column`);
     blocks.push(ptr, bytes);
     return ptr;
   }
@@ -130,24 +133,27 @@ export class PackedColumn {
       this.rowPtr[rowId] = ptr;
       this.rowLen[rowId] = len;
     }
-    const u8 = arena.u8();
+    const u8 = memories.memoryOf(ptr).u8();
+    const off = ptr >>> 0;
     if (v instanceof Uint16Array) {
-      u8.set(new Uint8Array(v.buffer, v.byteOffset, v.length * 2), ptr);
+      u8.set(new Uint8Array(v.buffer, v.byteOffset, v.length * 2), off);
     } else if (v instanceof BitString) {
-      u8.set(v.bytes, ptr);
+      u8.set(v.bytes, off);
     } else {
       this.rowDim[rowId] = v.dim;
-      u8.set(new Uint8Array(v.indices.buffer, v.indices.byteOffset, len * 4), ptr);
-      u8.set(new Uint8Array(v.values.buffer, v.values.byteOffset, len * 4), ptr + len * 4);
+      u8.set(new Uint8Array(v.indices.buffer, v.indices.byteOffset, len * 4), off);
+      u8.set(new Uint8Array(v.values.buffer, v.values.byteOffset, len * 4), off + len * 4);
     }
   }
 
-  /** The value at `rowId` as a view over the arena, or null. */
+  /** The value at `rowId` as a view over its memory, or null. */
   get(rowId: number): Uint16Array | BitString | SparseVector | null {
     if (this.nulls[rowId] === 1) return null;
-    const ptr = this.ptr(rowId);
+    const addr = this.ptr(rowId);
     const len = this.len(rowId);
-    const buf = arena.u8().buffer;
+    // An empty block (address 0) is a zero-length view of any memory.
+    const buf = (addr === 0 ? memories.any() : memories.memoryOf(addr)).u8().buffer;
+    const ptr = addr >>> 0;
     switch (this.kind) {
       case 'halfvec':
         return new Uint16Array(buf, ptr, len);
@@ -159,7 +165,7 @@ export class PackedColumn {
     }
   }
 
-  /** Arena bytes held by `slots` rows. */
+  /** Bytes held in memories by `slots` rows. */
   sizeBytes(slots: number): number {
     if (this.store !== null) return this.store.sizeBytes();
     let bytes = 0;
@@ -179,13 +185,13 @@ export class PackedColumn {
     for (let r = 0; r < slots; r++) {
       const p = this.rowPtr[r]!;
       if (p === 0 || !isDead(r)) continue;
-      arena.free(p, blockBytes(this.kind, this.rowLen[r]!));
+      memories.free(p, blockBytes(this.kind, this.rowLen[r]!));
       this.rowPtr[r] = 0;
       this.nulls[r] = 1;
     }
   }
 
-  /** Releases the arena memory (DROP TABLE). */
+  /** Releases the memory blocks (DROP TABLE). */
   dispose(slots: number): void {
     if (this.store !== null) {
       this.store.dispose();
@@ -193,7 +199,7 @@ export class PackedColumn {
     }
     for (let r = 0; r < slots; r++) {
       const p = this.rowPtr[r]!;
-      if (p !== 0) arena.free(p, blockBytes(this.kind, this.rowLen[r]!));
+      if (p !== 0) memories.free(p, blockBytes(this.kind, this.rowLen[r]!));
       this.rowPtr[r] = 0;
     }
   }
@@ -203,8 +209,8 @@ function valueLen(v: PackedValue): number {
   return v instanceof Uint16Array ? v.length : v instanceof BitString ? v.length : v.indices.length;
 }
 
-function growU32(a: Uint32Array<ArrayBuffer>, cap: number): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(cap);
+function growF64(a: Float64Array<ArrayBuffer>, cap: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(cap);
   b.set(a);
   return b;
 }

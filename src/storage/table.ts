@@ -5,10 +5,10 @@
  * Layout:
  * - scalar columns: one plain JS array per column (`Value[]`), indexed by rowId;
  * - `vector(n)` columns: contiguous float32 segments sized in bytes (segments.ts: up to 4 MiB,
- *   the first one starting at a few kilobytes and doubling) allocated from the arena, so exact
+ *   the first one starting at a few kilobytes and doubling) allocated from the memories (kernels/memories.ts), so exact
  *   scans run the SIMD kernels straight over {@link Table.vectorPtr}; a per-column null
  *   bitmap; squared norms kept beside the rows so a cosine scan needs one kernel call per row;
- * - unconstrained `vector` columns (no typmod, so rows may differ in length): one arena block
+ * - unconstrained `vector` columns (no typmod, so rows may differ in length): one memory block
  *   per row, with its pointer and length in typed arrays;
  * - a live/dead bitmap: a slot is never reused, so rowIds held by indexes stay valid;
  * - row versions for transactions (PostgreSQL's xmin/xmax, simplified): `xmin[rowId]` is the id
@@ -21,8 +21,8 @@
  * Mutations go only through {@link Catalog} (storage/catalog.ts), the one place a write-ahead
  * log can record them; the methods here that change data are marked "catalog only".
  */
-import { arena } from '../kernels/arena.js';
-import { fast } from '../kernels/fast.js';
+import { kernelsOf } from '../kernels/fast.js';
+import { memories } from '../kernels/memories.js';
 import { assert } from '../common/assert.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { ByteReader, ByteWriter, type CodecValue } from './codec.js';
@@ -167,13 +167,13 @@ class VectorColumn {
   /** Squared L2 norm per row (float32 kernel result), for cosine scans. */
   norms: Float32Array = new Float32Array(0);
   nulls = new Uint8Array(0);
-  /** Unconstrained columns: per-row arena pointer and length (0 ptr = null). */
-  rowPtr = new Uint32Array(0);
+  /** Unconstrained columns: per-row address (kernels/memories.ts) and length (0 address = null). */
+  rowPtr = new Float64Array(0);
   rowDim = new Int32Array(0);
 
   constructor(dim: number) {
     this.dim = dim;
-    this.store = dim >= 0 ? new SegmentedRows(Math.max(dim, 1) * 4, 'vector column') : null;
+    this.store = dim >= 0 ? new SegmentedRows(Math.max(dim, 1) * 4, 'vector column', memories) : null;
   }
 }
 
@@ -289,7 +289,7 @@ export class Table {
       vc.nulls = new Uint8Array(this.capacity);
       vc.nulls.fill(1, 0, this.slots);
       if (vc.dim < 0) {
-        vc.rowPtr = new Uint32Array(this.capacity);
+        vc.rowPtr = new Float64Array(this.capacity);
         vc.rowDim = new Int32Array(this.capacity);
       }
       this.scalars.push(null);
@@ -347,7 +347,7 @@ export class Table {
         n.set(vc.nulls);
         vc.nulls = n;
         if (vc.dim < 0) {
-          const p = new Uint32Array(this.capacity);
+          const p = new Float64Array(this.capacity);
           p.set(vc.rowPtr);
           vc.rowPtr = p;
           const d = new Int32Array(this.capacity);
@@ -371,7 +371,7 @@ export class Table {
     const vc = c.vector;
     if (vc !== null) {
       if (vc.store !== null) vc.store.dispose();
-      else for (let i = 0; i < c.slots; i++) if (vc.rowPtr[i]! !== 0) arena.free(vc.rowPtr[i]!, vc.rowDim[i]! * 4);
+      else for (let i = 0; i < c.slots; i++) if (vc.rowPtr[i]! !== 0) memories.free(vc.rowPtr[i]!, vc.rowDim[i]! * 4);
     }
   }
 
@@ -451,7 +451,7 @@ export class Table {
     return this.liveBits;
   }
 
-  /** Value of column `col` for `rowId`; vectors come back as a view over the arena (do not keep it). */
+  /** Value of column `col` for `rowId`; vectors come back as a view over their memory (do not keep it). */
   get(col: number, rowId: number): Value {
     const s = this.scalars[col];
     if (s !== null && s !== undefined) return s[rowId] ?? null;
@@ -462,7 +462,7 @@ export class Table {
     const ptr = this.vectorPtr(col, rowId);
     if (ptr === 0) return null;
     const d = vc.dim >= 0 ? vc.dim : vc.rowDim[rowId]!;
-    const f = arena.f32();
+    const f = memories.memoryOf(ptr).f32();
     return f.subarray(ptr >>> 2, (ptr >>> 2) + d);
   }
 
@@ -473,8 +473,10 @@ export class Table {
   }
 
   /**
-   * Byte pointer into the arena of the float32 elements of vector column `col` at `rowId`,
-   * or 0 when the value is NULL. Length is {@link vectorDim}.
+   * Address (kernels/memories.ts: memory id and byte offset) of the float32 elements of vector
+   * column `col` at `rowId`, or 0 when the value is NULL. Length is {@link vectorDim}. Its
+   * memory is `memories.memoryOf(addr)`; `addr >>> 0` is the offset there (and `addr >>> 2`
+   * the float index).
    */
   vectorPtr(col: number, rowId: number): number {
     const vc = this.vectors[col]!;
@@ -527,7 +529,7 @@ export class Table {
   /**
    * Catalog only: appends a row (values already coerced and checked) inserted by transaction
    * `xid` (0: committed at once). Returns its rowId.
-   * @throws PgError 53200 when the arena cannot hold the row; the table is unchanged then.
+   * @throws PgError 53200 when the memories cannot hold the row; the table is unchanged then.
    */
   appendRow(values: readonly Value[], xid = 0): number {
     return this.commitRow(this.prepareRow(values), values, xid);
@@ -538,7 +540,7 @@ export class Table {
    * segments, per-row blocks) without writing anything, so a failure changes nothing and the
    * catalog can log the insert between the halves. Finish with {@link commitRow} or give the
    * memory back with {@link abandonRow}.
-   * @throws PgError 53200 when the arena cannot hold the row; the table is unchanged then.
+   * @throws PgError 53200 when the memories cannot hold the row; the table is unchanged then.
    */
   prepareRow(values: readonly Value[]): PreparedRow {
     const rowId = this.slots;
@@ -561,7 +563,7 @@ export class Table {
           vc.store.reserve(rowId, rowId, prep.retired);
           prep.ptrs[c] = vc.store.ptr(rowId);
         } else {
-          const ptr = arena.alloc(vec.length * 4, 'vector column');
+          const ptr = memories.alloc(vec.length * 4, 'vector column');
           prep.blocks.push(ptr, vec.length * 4);
           prep.ptrs[c] = ptr;
         }
@@ -576,9 +578,9 @@ export class Table {
   /** Catalog only: gives back what {@link prepareRow} took (the insert could not be logged). */
   abandonRow(prep: PreparedRow): void {
     const b = prep.blocks;
-    for (let i = 0; i < b.length; i += 2) arena.free(b[i]!, b[i + 1]!);
+    for (let i = 0; i < b.length; i += 2) memories.free(b[i]!, b[i + 1]!);
     b.length = 0;
-    SegmentedRows.freeRetired(prep.retired);
+    SegmentedRows.freeRetired(memories, prep.retired);
   }
 
   /**
@@ -614,10 +616,11 @@ export class Table {
         vc.rowPtr[rowId] = ptr;
         vc.rowDim[rowId] = vec.length;
       }
-      arena.f32().set(vec, ptr >>> 2);
-      vc.norms[rowId] = vec.length === 0 ? 0 : fast.dot(ptr, ptr, vec.length);
+      const m = memories.memoryOf(ptr);
+      m.f32().set(vec, ptr >>> 2);
+      vc.norms[rowId] = vec.length === 0 ? 0 : kernelsOf(m).dot(ptr >>> 0, ptr >>> 0, vec.length);
     }
-    SegmentedRows.freeRetired(prep.retired);
+    SegmentedRows.freeRetired(memories, prep.retired);
     this.liveBits[rowId >>> 5]! |= 1 << (rowId & 31);
     this.slots = rowId + 1;
     this.liveCount++;
@@ -721,7 +724,7 @@ export class Table {
         const store = vc.store!;
         const held = Math.min(this.slots, store.capacityRows);
         store.forEachRun(held, (ptr, rows) => {
-          if (ptr !== 0) sink.write(arena.u8(), ptr, rows * store.rowBytes);
+          if (ptr !== 0) sink.write(memories.memoryOf(ptr).u8(), ptr >>> 0, rows * store.rowBytes);
           else {
             const zero = new Uint8Array(store.rowBytes);
             for (let r = 0; r < rows; r++) sink.write(zero);
@@ -821,7 +824,7 @@ export class Table {
         src.readInto(new Uint8Array(vc.norms.buffer, vc.norms.byteOffset, slots * 4));
         const store = vc.store!;
         if (slots > 0) store.reserve(slots - 1, 0, []);
-        store.forEachRun(slots, (ptr, rows) => src.readInto(arena.u8(), ptr, rows * store.rowBytes));
+        store.forEachRun(slots, (ptr, rows) => src.readInto(memories.memoryOf(ptr).u8(), ptr >>> 0, rows * store.rowBytes));
         continue;
       }
       let r = 0;
@@ -834,11 +837,12 @@ export class Table {
           const d = b.varint();
           if (d < 0) vc.nulls[r] = 1;
           else {
-            const ptr = arena.alloc(d * 4, 'vector column');
-            b.f32arrayInto(arena.f32(), ptr >>> 2);
+            const ptr = memories.alloc(d * 4, 'vector column');
+            const m = memories.memoryOf(ptr);
+            b.f32arrayInto(m.f32(), ptr >>> 2);
             vc.rowPtr[r] = ptr;
             vc.rowDim[r] = d;
-            vc.norms[r] = d === 0 ? 0 : fast.dot(ptr, ptr, d);
+            vc.norms[r] = d === 0 ? 0 : kernelsOf(m).dot(ptr >>> 0, ptr >>> 0, d);
           }
           r++;
         }
@@ -1001,7 +1005,7 @@ export class Table {
       for (let r = 0; r < this.slots; r++) {
         const p = vc.rowPtr[r]!;
         if (p === 0 || this.isLive(r)) continue;
-        arena.free(p, vc.rowDim[r]! * 4);
+        memories.free(p, vc.rowDim[r]! * 4);
         vc.rowPtr[r] = 0;
         vc.nulls[r] = 1;
       }
@@ -1014,7 +1018,7 @@ export class Table {
     for (const vc of this.vectors) {
       if (vc === null) continue;
       if (vc.store !== null) vc.store.dispose();
-      else for (let i = 0; i < this.slots; i++) if (vc.rowPtr[i]! !== 0) arena.free(vc.rowPtr[i]!, vc.rowDim[i]! * 4);
+      else for (let i = 0; i < this.slots; i++) if (vc.rowPtr[i]! !== 0) memories.free(vc.rowPtr[i]!, vc.rowDim[i]! * 4);
     }
   }
 
@@ -1040,7 +1044,7 @@ export class Table {
       n.set(vc.nulls);
       vc.nulls = n;
       if (vc.dim < 0) {
-        const p = new Uint32Array(cap);
+        const p = new Float64Array(cap);
         p.set(vc.rowPtr);
         vc.rowPtr = p;
         const d = new Int32Array(cap);

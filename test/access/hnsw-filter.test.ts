@@ -6,11 +6,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
-import { arena } from '../../src/kernels/arena.js';
+import { memories } from '../../src/kernels/memories.js';
 import type { RowFilter, VectorIndex } from '../../src/access/am.js';
 import { HnswIndex, hnswAm } from '../../src/access/hnsw/index.js';
-import { hnswKernel, referenceKernel } from '../../src/access/hnsw/kernel.js';
+import { hnswKernelOf, referenceKernelOf } from '../../src/access/hnsw/kernel.js';
 import { buildIndex, exactDistance, gucs, randomMatrix } from './hnsw-helpers.js';
+
+/** The process's only memory in this test (indexes and their scratch live there). */
+const arena = memories.memories[0]!;
+const hnswKernel = hnswKernelOf(arena);
+const referenceKernel = referenceKernelOf(arena);
 
 const DIM = 24;
 const ROWS = 4000;
@@ -32,7 +37,7 @@ function randomFilter(rows: number, p: number, seed: number): { f: RowFilter; pa
       n++;
     }
   }
-  return { f: { bitmapPtr: ptr, rowBits: rows, rows: n, selectivity: n / rows }, pass: (r) => set.has(r), free: () => arena.free(ptr, words * 4) };
+  return { f: { bitmapPtr: ptr, bitmapMemory: arena, rowBits: rows, rows: n, selectivity: n / rows }, pass: (r) => set.has(r), free: () => arena.free(ptr, words * 4) };
 }
 
 function scan(index: VectorIndex, q: Float32Array, g: ReturnType<typeof gucs>, limit: number, filter: RowFilter | null, exhaustive = false): { ids: number[]; dists: number[] } {

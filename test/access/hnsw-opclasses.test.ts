@@ -9,16 +9,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
-import { arena } from '../../src/kernels/arena.js';
+import { memories } from '../../src/kernels/memories.js';
 import { hnswAm } from '../../src/access/hnsw/index.js';
 import type { HnswIndex } from '../../src/access/hnsw/index.js';
-import { hnswKernel, referenceKernel } from '../../src/access/hnsw/kernel.js';
+import { hnswKernelOf, referenceKernelOf } from '../../src/access/hnsw/kernel.js';
 import type { OpClass, VectorIndex, VectorKey } from '../../src/access/am.js';
 import {
   float4ToHalf, halfvecCosineDistance, halfvecL1Distance, halfvecL2Distance, halfvecNegativeInnerProduct,
 } from '../../src/types/halfvec.js';
 import { BitString, hammingDistance, jaccardDistance } from '../../src/types/bit.js';
 import { gucs } from './hnsw-helpers.js';
+
+/** The process's only memory in this test (indexes and their scratch live there). */
+const arena = memories.memories[0]!;
+const hnswKernel = hnswKernelOf(arena);
+const referenceKernel = referenceKernelOf(arena);
 
 const SEED = Number(process.env['VECGRES_SEED'] ?? 20261201);
 const ROWS = 2000;

@@ -9,16 +9,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
 import { SPARSEVEC_MAX_NNZ } from '../../src/common/limits.js';
-import { arena } from '../../src/kernels/arena.js';
+import { memories } from '../../src/kernels/memories.js';
 import { hnswAm } from '../../src/access/hnsw/index.js';
 import type { HnswIndex } from '../../src/access/hnsw/index.js';
-import { hnswKernel, referenceKernel } from '../../src/access/hnsw/kernel.js';
+import { hnswKernelOf, referenceKernelOf } from '../../src/access/hnsw/kernel.js';
 import type { OpClass, VectorIndex } from '../../src/access/am.js';
 import { MemorySink, MemorySource } from '../../src/storage/stream.js';
 import {
   SparseVector, sparsevecCosineDistance, sparsevecL1Distance, sparsevecL2Distance, sparsevecNegativeInnerProduct,
 } from '../../src/types/sparsevec.js';
 import { gucs } from './hnsw-helpers.js';
+
+/** The process's only memory in this test (indexes and their scratch live there). */
+const arena = memories.memories[0]!;
+const hnswKernel = hnswKernelOf(arena);
+const referenceKernel = referenceKernelOf(arena);
 
 const SEED = Number(process.env['VECGRES_SEED'] ?? 20261201);
 const ROWS = 2000;
@@ -141,6 +146,7 @@ test(`WebAssembly kernel (${hnswKernel.name}) and TypeScript twin agree exactly 
   for (const name of Object.keys(exact)) {
     const index = build(opclass(name), base.slice(0, 500));
     const st = index.state;
+    assert.equal(st.graph.arena, arena, 'the graph lies in the test memory');
     const sc = st.pool.acquire(st.graph.count);
     try {
       for (let q = 0; q < 20; q++) {
@@ -279,7 +285,7 @@ test('a row filter is consulted during the traversal: every row returned passes,
       const passes = (r: number): boolean => ((arena.i32()[(ptr >>> 2) + (r >>> 5)]! >>> (r & 31)) & 1) === 1;
       let hit = 0;
       for (const q of queries) {
-        const s = index.beginScan(q, { gucs: gucs(), limit: K, isLive: () => true, filter: { bitmapPtr: ptr, rowBits: ROWS, rows, selectivity: rows / ROWS } });
+        const s = index.beginScan(q, { gucs: gucs(), limit: K, isLive: () => true, filter: { bitmapPtr: ptr, bitmapMemory: arena, rowBits: ROWS, rows, selectivity: rows / ROWS } });
         const ids = new Int32Array(K);
         const n = s.next(ids, new Float64Array(K));
         s.close();

@@ -4,11 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Metric } from '../../src/access/am.js';
-import { arena } from '../../src/kernels/arena.js';
+import { memories } from '../../src/kernels/memories.js';
 import { HnswIndex, hnswAm } from '../../src/access/hnsw/index.js';
-import { hnswKernel, referenceKernel } from '../../src/access/hnsw/kernel.js';
+import { hnswKernelOf, referenceKernelOf } from '../../src/access/hnsw/kernel.js';
 import { GRAPH_HEADER_BYTES, NODE_HEADER_WORDS } from '../../src/access/hnsw/layout.js';
 import { buildIndex, exactDistance, exactTopK, gucs, randomMatrix, recall, scanAll } from './hnsw-helpers.js';
+
+/** The process's only memory in this test (indexes and their scratch live there). */
+const arena = memories.memories[0]!;
+const hnswKernel = hnswKernelOf(arena);
+const referenceKernel = referenceKernelOf(arena);
 
 const DIM = 24;
 const ROWS = 3000;

@@ -10,10 +10,15 @@ import type { IvfflatIndex } from '../../src/access/ivfflat/ivfflat-index.js';
 import { kmeansBits } from '../../src/access/ivfflat/kmeans-bits.js';
 import type { GucReader, GucValue } from '../../src/common/guc.js';
 import { Prng } from '../../src/common/prng.js';
-import { arena } from '../../src/kernels/arena.js';
-import { fast, jsFast } from '../../src/kernels/fast.js';
+import { jsKernelsOf, kernelsOf } from '../../src/kernels/fast.js';
+import { memories } from '../../src/kernels/memories.js';
 import { MemorySink, MemorySource } from '../../src/storage/stream.js';
 import { BitString, hammingDistance } from '../../src/types/bit.js';
+
+/** The process's only memory in this test (indexes and their scratch live there). */
+const arena = memories.memories[0]!;
+const fast = kernelsOf(arena);
+const jsFast = jsKernelsOf(arena);
 
 const SEED = Number(process.env['VECGRES_SEED'] ?? 4242);
 const BITS = 300;
@@ -113,7 +118,7 @@ test("k-means centers are pgvector's: the per-bit average of the members, set wh
   const index = build(rows, 1, 4);
   try {
     // Bits: first set in 4/4, second in 2/4, third in 2/4, fourth in 1/4.
-    assert.equal(arena.u8()[index.lists.centersPtr], 0b1000_0000);
+    assert.equal(index.lists.arena.u8()[index.lists.centersPtr], 0b1000_0000);
   } finally {
     index.dispose();
   }
@@ -125,7 +130,7 @@ test("k-means centers are pgvector's: the per-bit average of the members, set wh
     const u8 = arena.u8();
     u8.fill(0, samples, samples + 5 * bytes);
     for (const [j, v] of [[0, 0x80], [1, 0x80], [2, 0xc0], [3, 0x40], [4, 0x00]] as const) u8[samples + j * bytes] = v;
-    kmeansBits(samples, 5, bytes, 8, 1, new Prng(1), centers);
+    kmeansBits(arena, samples, 5, bytes, 8, 1, new Prng(1), centers);
     assert.equal(arena.u8()[centers], 0x80);
   } finally {
     arena.free(samples, 5 * bytes);
@@ -149,7 +154,7 @@ test('iterative scans and row filters return LIMIT rows; inserts, deletes and va
       i32[(ptr >>> 2) + (r >>> 5)]! |= 1 << (r & 31);
       count++;
     }
-    const filter: RowFilter = { bitmapPtr: ptr, rowBits: 2000, rows: count, selectivity: count / 2000 };
+    const filter: RowFilter = { bitmapPtr: ptr, bitmapMemory: arena, rowBits: 2000, rows: count, selectivity: count / 2000 };
     const f = scan(index, q, gucs(), K, filter);
     assert.equal(f.ids.length, K);
     assert.ok(f.ids.every((r) => r % 100 === 0));

@@ -9,9 +9,12 @@ import { ivfflatAm } from '../../src/access/ivfflat/index.js';
 import type { IvfflatIndex } from '../../src/access/ivfflat/ivfflat-index.js';
 import { sampleSize } from '../../src/access/ivfflat/build.js';
 import type { GucReader, GucValue } from '../../src/common/guc.js';
-import { arena } from '../../src/kernels/arena.js';
+import { memories } from '../../src/kernels/memories.js';
 import { MemorySink, MemorySource } from '../../src/storage/stream.js';
 import { exactDistance, exactTopK, randomMatrix, scanAll } from './hnsw-helpers.js';
+
+/** The process's only memory in this test (indexes and their scratch live there). */
+const arena = memories.memories[0]!;
 
 const SEED = Number(process.env['VECGRES_SEED'] ?? 4242);
 
@@ -199,7 +202,7 @@ test('a row filter is consulted while lists are read: LIMIT rows that pass whene
         count++;
       }
     }
-    const filter: RowFilter = { bitmapPtr: ptr, rowBits: rows, rows: count, selectivity: count / rows };
+    const filter: RowFilter = { bitmapPtr: ptr, bitmapMemory: arena, rowBits: rows, rows: count, selectivity: count / rows };
     const q = randomMatrix(1, dim, SEED + 9);
     for (const k of [10, 60, 200]) {
       const scan = index.beginScan(q, { gucs: gucs(), limit: k, isLive: () => true, filter });

@@ -73,7 +73,7 @@ test(`relations of varying sizes come and go: the top stays bounded (seed ${SEED
 
 test('a request beyond the limit is 53200 and changes nothing; freed space is usable again', () => {
   const a = new Arena();
-  a.limitBytes = 8 * MB;
+  a.budget.limitBytes = 8 * MB;
   const p1 = a.alloc(3 * MB, 'vector segment');
   const p2 = a.alloc(3 * MB, 'HNSW graph');
   const top = a.topBytes;
@@ -97,7 +97,7 @@ test('a request beyond the limit is 53200 and changes nothing; freed space is us
   a.free(q2, 2 * MB - 64);
   assert.equal(a.topBytes, 65536);
   // Raising the limit lets the same request through.
-  a.limitBytes = 16 * MB;
+  a.budget.limitBytes = 16 * MB;
   a.alloc(9 * MB);
 });
 

@@ -6,13 +6,18 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arena } from '../../src/kernels/arena.js';
-import { fast, jsFast, signMask, type FastKernels } from '../../src/kernels/fast.js';
+import { Arena } from '../../src/kernels/arena.js';
+import { kernelsOf, jsKernelsOf, signMask, type FastKernels } from '../../src/kernels/fast.js';
 import { exactCosine, exactDot, exactL1, exactL2Squared } from '../../src/kernels/exact.js';
 import { cosineDistanceRef, dotRef, l1Ref, l2SquaredRef } from '../../src/kernels/reference.js';
 import { hammingRef, jaccardRef } from '../../src/kernels/bits.js';
 import { vectorBinaryQuantize as binaryQuantize } from '../../src/types/vector.js';
 import { Prng } from '../../src/common/prng.js';
+
+/** A memory of its own (kernels/arena.ts) and its kernels. */
+const arena = new Arena();
+const fast = kernelsOf(arena);
+const jsFast = jsKernelsOf(arena);
 
 const SEED = process.env['VECGRES_SEED'] !== undefined ? Number(process.env['VECGRES_SEED']) : (Date.now() % 1_000_000_007) >>> 0;
 const DIMS = [1, 3, 4, 5, 11, 12, 13, 16, 17, 31, 100, 768, 1537];
@@ -91,7 +96,7 @@ describe('sign-bit kernels equal binary_quantize + hamming / jaccard', () => {
             const q = binaryQuantize(randomVector(dim, prng));
             const bv = binaryQuantize(v);
             arena.f32().set(v, aPtr >>> 2);
-            const qBits = signMask(q.bytes, dim, maskPtr);
+            const qBits = signMask(arena, q.bytes, dim, maskPtr);
             const msg = `seed ${SEED} dim ${dim}`;
             const bytes = q.bytes.length;
             assert.equal(k.signHamming(maskPtr, aPtr, dim), hammingRef(bv.bytes, 0, q.bytes, 0, bytes), msg);
@@ -102,7 +107,7 @@ describe('sign-bit kernels equal binary_quantize + hamming / jaccard', () => {
           const vs = Array.from({ length: rows }, () => randomVector(dim, prng));
           vs.forEach((v, i) => arena.f32().set(v, (bPtr >>> 2) + i * dim));
           const q = binaryQuantize(randomVector(dim, prng));
-          signMask(q.bytes, dim, maskPtr);
+          signMask(arena, q.bytes, dim, maskPtr);
           k.signHammingRange(maskPtr, bPtr, rows, dim, outPtr);
           for (let i = 0; i < rows; i++) {
             assert.equal(arena.f32()[(outPtr >>> 2) + i], hammingRef(binaryQuantize(vs[i]!).bytes, 0, q.bytes, 0, q.bytes.length), `seed ${SEED} dim ${dim}`);

@@ -6,12 +6,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arena } from '../../src/kernels/arena.js';
-import { fast, jsFast, type FastKernels } from '../../src/kernels/fast.js';
+import { Arena } from '../../src/kernels/arena.js';
+import { kernelsOf, jsKernelsOf, type FastKernels } from '../../src/kernels/fast.js';
 import { HALF_TO_F32, floatToHalf, halfL2SquaredRef, halfDotRef, halfL1Ref, halfCosineDistanceRef } from '../../src/kernels/half.js';
 import { hammingRef, jaccardRef } from '../../src/kernels/bits.js';
 import { Prng } from '../../src/common/prng.js';
 import { SEED } from '../support/seed.js';
+
+/** A memory of its own (kernels/arena.ts) and its kernels. */
+const arena = new Arena();
+const fast = kernelsOf(arena);
+const jsFast = jsKernelsOf(arena);
 
 const IMPLS: FastKernels[] = fast.name === 'js' ? [jsFast] : [fast, jsFast];
 

@@ -1,18 +1,23 @@
 /**
- * Unsigned offsets: vectors stored past 2^31 bytes and near 4 GiB of the arena are written,
+ * Unsigned offsets: vectors stored past 2^31 bytes and near 4 GiB of a memory are written,
  * read back, scanned by the distance kernels (WebAssembly and JavaScript twins) and searched by
  * HNSW, through SQL, with the answers compared to PostgreSQL + pgvector (PGlite).
  *
- * The arena is pushed up with filler blocks that are never touched, so the operating system
+ * The first memory is pushed up with filler blocks that are never touched, so the operating system
  * does not back them with memory: the test needs well under 100 MB of RAM whatever the offsets.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arena, ARENA_MAX_BYTES } from '../../src/kernels/arena.js';
-import { fast, jsFast } from '../../src/kernels/fast.js';
+import { kernelsOf, jsKernelsOf } from '../../src/kernels/fast.js';
+import { memories } from '../../src/kernels/memories.js';
 import { Prng } from '../../src/common/prng.js';
 import { openSqlPair, normalize } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
+
+/** The first of the process's memories: tables and indexes go there while it has room. */
+const arena = memories.memories[0]!;
+const fast = kernelsOf(arena);
+const jsFast = jsKernelsOf(arena);
 
 const GIB = 2 ** 30;
 const pair = await openSqlPair();
@@ -20,7 +25,6 @@ const { db } = pair;
 // Whatever the machine, this test may use the whole 4 GiB address range (filler blocks are
 // never touched, so they cost no memory).
 await db.exec("SET vecgres.memory_limit = '4GB'");
-arena.limitBytes = ARENA_MAX_BYTES;
 
 /**
  * Moves every later allocation to at least `offset` bytes: fills the free blocks below the top

@@ -6,10 +6,15 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { arena } from '../../src/kernels/arena.js';
-import { fast, jsFast, type FastKernels } from '../../src/kernels/fast.js';
+import { Arena } from '../../src/kernels/arena.js';
+import { kernelsOf, jsKernelsOf, type FastKernels } from '../../src/kernels/fast.js';
 import { cosineDistanceRef, dotRef, l1Ref, l2SquaredRef, normRef } from '../../src/kernels/reference.js';
 import { Prng } from '../../src/common/prng.js';
+
+/** A memory of its own (kernels/arena.ts) and its kernels. */
+const arena = new Arena();
+const fast = kernelsOf(arena);
+const jsFast = jsKernelsOf(arena);
 
 const SEED = process.env['VECGRES_SEED'] !== undefined ? Number(process.env['VECGRES_SEED']) : (Date.now() % 1_000_000_007) >>> 0;
 const DIMS = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 100, 768, 1536, 16000];

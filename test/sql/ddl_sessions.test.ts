@@ -120,7 +120,7 @@ test('a released session rolls its DDL back and frees its locks; savepoints are 
 });
 
 test('closing the database with DDL in flight frees what the open transactions kept for a rollback', async () => {
-  const { arena } = await import('../../src/kernels/arena.js');
+  const { memories: arena } = await import('../../src/kernels/memories.js');
   const before = arena.allocatedBytes;
   const db = await Vecgres.create();
   await db.exec("CREATE TABLE t (id int PRIMARY KEY, v vector(3)); INSERT INTO t SELECT i, ('[' || i || ',1,2]')::vector FROM generate_series(1, 500) i; CREATE INDEX ON t USING hnsw (v vector_l2_ops)");

@@ -10,7 +10,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arena } from '../../src/kernels/arena.js';
+import { memories as arena } from '../../src/kernels/memories.js';
 import { Prng } from '../../src/common/prng.js';
 import { HnswIndex } from '../../src/access/hnsw/index.js';
 import { Vecgres } from '../../src/index.js';
@@ -50,7 +50,7 @@ test(`statements that run out of memory fail with 53200 and change nothing (seed
   ];
   for (const t of tables) await db.exec(`CREATE TABLE ${t.name} (id integer PRIMARY KEY, v ${t.type}(${t.dim}))`);
   // The limit: what is in use now plus 6 MB, so the loop reaches it within a few statements.
-  const limitKb = Math.ceil((arena.topBytes + 6 * MB) / 1024);
+  const limitKb = Math.ceil((arena.usedBytes + 6 * MB) / 1024);
   await db.exec(`SET vecgres.memory_limit = ${limitKb}`);
   let failures = 0;
   let successes = 0;
@@ -194,7 +194,7 @@ test(`after statements that ran out of memory, a reopened data directory holds e
   try {
     const a = await Vecgres.create(dir);
     await a.exec('CREATE TABLE r (id integer PRIMARY KEY, v vector(512)); CREATE INDEX ON r USING hnsw (v vector_l2_ops)');
-    await a.exec(`SET vecgres.memory_limit = ${Math.ceil((arena.topBytes + 3 * MB) / 1024)}`);
+    await a.exec(`SET vecgres.memory_limit = ${Math.ceil((arena.usedBytes + 3 * MB) / 1024)}`);
     let failures = 0;
     for (let id = 0; failures < 4 && id < 20000; ) {
       const rows = Array.from({ length: 1 + prng.int(40) }, (_, k) => [id + k, vec(prng, 512)] as const);
@@ -237,7 +237,7 @@ test(`a k-NN query that runs out of memory for its query vector leaves later que
   await db.query(ins);
   await oracle.query(ins);
   // Fill the arena up to the limit.
-  await db.exec(`SET vecgres.memory_limit = ${Math.ceil((arena.topBytes + 2 * MB) / 1024)}`);
+  await db.exec(`SET vecgres.memory_limit = ${Math.ceil((arena.usedBytes + 2 * MB) / 1024)}`);
   let full = false;
   for (let i = 0; !full && i < 10000; i += 20) {
     try {

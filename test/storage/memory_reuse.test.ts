@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arena } from '../../src/kernels/arena.js';
+import { memories as arena } from '../../src/kernels/memories.js';
 import { Prng } from '../../src/common/prng.js';
 import { Vecgres } from '../../src/index.js';
 import { HnswIndex } from '../../src/access/hnsw/index.js';
@@ -54,7 +54,7 @@ test(`create / insert / index / drop cycles with varying dimensions do not leak 
     }
     peakLive = Math.max(peakLive, arena.allocatedBytes);
     await pair.both(`DROP TABLE ${t}`);
-    tops.push(arena.topBytes);
+    tops.push(arena.usedBytes);
   }
   // Everything a cycle took is back (the query scratch of the exact scan may keep one block).
   assert.ok(arena.allocatedBytes - before <= 64 * 1024, `${arena.allocatedBytes - before} bytes still held (seed ${SEED})`);
@@ -85,7 +85,7 @@ test('reopening a growing data directory in one process does not leak', async ()
       peakLive = Math.max(peakLive, arena.allocatedBytes);
       await db.close();
       assert.equal(arena.allocatedBytes, base, `open ${i}: ${arena.allocatedBytes - base} bytes not freed by close`);
-      afterClose.push(arena.topBytes);
+      afterClose.push(arena.usedBytes);
     }
     const maxTop = Math.max(...afterClose);
     assert.ok(maxTop <= 65536 + 2 * peakLive, `arena top ${maxTop} vs peak live ${peakLive}`);
@@ -136,12 +136,12 @@ test('DELETE + VACUUM gives back whole segments of dead rows; the space is reuse
     const freed = before - arena.allocatedBytes;
     // Segments 0 and 1 (rows 0-511) are all dead; segment 2 still holds live rows 600-767.
     assert.ok(freed >= 2 * 4 * 2 ** 20, `VACUUM gave back ${freed} bytes`);
-    const top = arena.topBytes;
+    const top = arena.usedBytes;
     const more = Array.from({ length: 400 }, (_, i) => [800 + i, vec(prng, 4096), vec(prng, 30)] as const);
     for (let i = 0; i < more.length; i += 100) {
       await db.query(`INSERT INTO big VALUES ${more.slice(i, i + 100).map(([id, v, u]) => `(${id}, '${v}', '${u}')`).join(', ')}`);
     }
-    assert.ok(arena.topBytes <= top, `new rows went above the top (${arena.topBytes} > ${top}) instead of into the freed space`);
+    assert.ok(arena.usedBytes <= top, `new rows went above the top (${arena.usedBytes} > ${top}) instead of into the freed space`);
     const live = [...rows.filter(([id]) => id >= 600), ...more];
     await pair.oracle.exec('DROP TABLE IF EXISTS big; CREATE TABLE big (id integer, v vector(4096), u vector)');
     for (let i = 0; i < live.length; i += 100) {

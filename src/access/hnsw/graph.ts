@@ -1,5 +1,5 @@
 /**
- * The HNSW graph in the arena: a 64-byte header, fixed-size level-0 records (vector + node
+ * The HNSW graph in one memory (its index's, kernels/memories.ts): a 64-byte header, fixed-size level-0 records (vector + node
  * header + layer-0 neighbour ids, as hnswlib's data_level0_memory_) in chunks, and a pool for
  * the upper layers' lists. Layout drawn in layout.ts. Nodes are numbered densely from 0 in
  * insertion order; the record holds the table rowId (hnswlib's "label").
@@ -15,8 +15,10 @@
  * written, so an out-of-memory error leaves the graph exactly as it was.
  */
 import { assert } from '../../common/assert.js';
-import { arena } from '../../kernels/arena.js';
+import type { Arena } from '../../kernels/arena.js';
+import { memories } from '../../kernels/memories.js';
 import { SegmentedRows } from '../../storage/segments.js';
+import { hnswKernelOf, type HnswKernel } from './kernel.js';
 import {
   FLAG_DELETED, G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC,
   G_UPPER, G_COUNT, GRAPH_HEADER_BYTES, isSparseMetric, N_FLAGS, N_LEVEL, N_ROW, N_UPPER, NODE_HEADER_WORDS, paddedElements, roundUp,
@@ -28,6 +30,13 @@ import { SparseHeap } from './sparse-heap.js';
 export const HNSW_MAX_LEVEL = 31;
 
 export class HnswGraph {
+  /**
+   * The memory that holds the whole graph (chosen when it is created, kernels/memories.ts):
+   * every pointer below is an offset into it, and searches run its kernel.
+   */
+  readonly arena: Arena;
+  /** The graph kernel over {@link arena} (kernel.ts). */
+  readonly kernel: HnswKernel;
   /** Pointer to the graph header (what the kernel takes as `g`). */
   readonly g: number;
   readonly dim: number;
@@ -63,10 +72,18 @@ export class HnswGraph {
     this.m0 = 2 * m;
     this.hdrBytes = this.dimP * vectorFormat(metric).elemBytes;
     this.recBytes = roundUp(this.hdrBytes + 4 * (NODE_HEADER_WORDS + this.m0), 16);
-    this.sparse = isSparseMetric(metric) ? new SparseHeap() : null;
-    this.records = new SegmentedRows(this.recBytes, 'HNSW graph');
-    this.g = arena.alloc(GRAPH_HEADER_BYTES, 'HNSW graph');
-    const h = arena.i32();
+    // Level-0 records plus the upper pool (about 1/(m-1) of them) and a quarter for growth.
+    this.arena = memories.forIndex(Math.max(capacity, 1) * this.recBytes * 1.25 * (1 + 1 / (m - 1)));
+    this.kernel = hnswKernelOf(this.arena);
+    this.sparse = isSparseMetric(metric) ? new SparseHeap(this.arena) : null;
+    this.records = new SegmentedRows(this.recBytes, 'HNSW graph', this.arena);
+    try {
+      this.g = this.arena.alloc(GRAPH_HEADER_BYTES, 'HNSW graph');
+    } catch (e) {
+      memories.unpin(this.arena);
+      throw e;
+    }
+    const h = this.arena.i32();
     const g = this.g >>> 2;
     h[g + G_DIM] = this.dimP;
     h[g + G_METRIC] = metric;
@@ -92,15 +109,15 @@ export class HnswGraph {
 
   /** Nodes in the graph (including deleted ones). */
   get count(): number {
-    return arena.i32()[(this.g >>> 2) + G_COUNT]!;
+    return this.arena.i32()[(this.g >>> 2) + G_COUNT]!;
   }
 
   get entry(): number {
-    return arena.i32()[(this.g >>> 2) + G_ENTRY]!;
+    return this.arena.i32()[(this.g >>> 2) + G_ENTRY]!;
   }
 
   get maxLevel(): number {
-    return arena.i32()[(this.g >>> 2) + G_MAXLEVEL]!;
+    return this.arena.i32()[(this.g >>> 2) + G_MAXLEVEL]!;
   }
 
   /** Byte pointer to node `n`'s vector (the start of its record). */
@@ -108,7 +125,7 @@ export class HnswGraph {
     return this.records.ptr(n);
   }
 
-  /** Word index (into arena.i32()) of node `n`'s header. */
+  /** Word index (into this.arena.i32()) of node `n`'s header. */
   hdrWord(n: number): number {
     return (this.records.ptr(n) + this.hdrBytes) >>> 2;
   }
@@ -119,19 +136,19 @@ export class HnswGraph {
   }
 
   rowId(n: number): number {
-    return arena.i32()[this.hdrWord(n) + N_ROW]!;
+    return this.arena.i32()[this.hdrWord(n) + N_ROW]!;
   }
 
   level(n: number): number {
-    return arena.i32()[this.hdrWord(n) + N_LEVEL]!;
+    return this.arena.i32()[this.hdrWord(n) + N_LEVEL]!;
   }
 
   isDeleted(n: number): boolean {
-    return (arena.i32()[this.hdrWord(n) + N_FLAGS]! & FLAG_DELETED) !== 0;
+    return (this.arena.i32()[this.hdrWord(n) + N_FLAGS]! & FLAG_DELETED) !== 0;
   }
 
   markDeleted(n: number): void {
-    arena.i32()[this.hdrWord(n) + N_FLAGS]! |= FLAG_DELETED;
+    this.arena.i32()[this.hdrWord(n) + N_FLAGS]! |= FLAG_DELETED;
   }
 
   /**
@@ -165,13 +182,13 @@ export class HnswGraph {
       keyPtr = this.sparse.alloc(nnz * 8);
     }
     if (reuse) this.freeNodes.pop();
-    const i = arena.i32();
-    if (this.sparse === null) arena.u8().set(vec, this.vecPtr(n));
+    const i = this.arena.i32();
+    if (this.sparse === null) this.arena.u8().set(vec, this.vecPtr(n));
     else {
-      const u8 = arena.u8();
+      const u8 = this.arena.u8();
       u8.set(vec.subarray(SPARSE_DESC_BYTES, SPARSE_DESC_BYTES + nnz * 8), keyPtr);
       const d = this.vecPtr(n) >>> 2;
-      const u32 = arena.u32();
+      const u32 = this.arena.u32();
       u32[d] = keyPtr;
       u32[d + 1] = nnz;
       u32[d + 2] = 0;
@@ -199,7 +216,7 @@ export class HnswGraph {
     this.freeNodes.push(n);
     if (this.sparse !== null) {
       const d = this.vecPtr(n) >>> 2;
-      const u32 = arena.u32();
+      const u32 = this.arena.u32();
       this.sparse.release(u32[d + 1]!);
       u32[d] = 0;
       u32[d + 1] = 0;
@@ -215,7 +232,7 @@ export class HnswGraph {
     const heap = this.sparse;
     if (heap === null || heap.freeBytes === 0 || heap.freeBytes * 4 < heap.usedBytes) return;
     const descs: number[] = [];
-    const u32 = arena.u32();
+    const u32 = this.arena.u32();
     for (let n = 0; n < this.count; n++) {
       const p = this.vecPtr(n);
       if (u32[(p >>> 2) + 1]! > 0) descs.push(p);
@@ -226,7 +243,7 @@ export class HnswGraph {
   /** Sparse graphs: the descriptor word of node `n` (pointer, then nnz). */
   sparseKey(n: number): { ptr: number; nnz: number } {
     const d = this.vecPtr(n) >>> 2;
-    const u32 = arena.u32();
+    const u32 = this.arena.u32();
     return { ptr: u32[d]!, nnz: u32[d + 1]! };
   }
 
@@ -248,7 +265,7 @@ export class HnswGraph {
 
   /** Neighbour ids of node `n` on `level` (a copy; for tests and vacuum). */
   neighbours(n: number, level: number): Int32Array {
-    const i = arena.i32();
+    const i = this.arena.i32();
     let w: number;
     if (level === 0) w = this.hdrWord(n) + NODE_HEADER_WORDS - 1;
     else w = (this.upper >>> 2) + i[this.hdrWord(n) + N_UPPER]! + (level - 1) * (this.m + 1);
@@ -258,7 +275,7 @@ export class HnswGraph {
   /** Word index of the count word of node `n`'s list on `level` (ids follow it). */
   listWord(n: number, level: number): number {
     if (level === 0) return this.hdrWord(n) + NODE_HEADER_WORDS - 1;
-    return (this.upper >>> 2) + arena.i32()[this.hdrWord(n) + N_UPPER]! + (level - 1) * (this.m + 1);
+    return (this.upper >>> 2) + this.arena.i32()[this.hdrWord(n) + N_UPPER]! + (level - 1) * (this.m + 1);
   }
 
   /** Words of the upper-layer pool in use (persist.ts saves exactly these). */
@@ -280,7 +297,7 @@ export class HnswGraph {
     this.reserve(count);
     if (upperWords > this.upperCapWords) this.reserveUpper(upperWords);
     this.upperUsedWords = upperWords;
-    arena.i32()[(this.g >>> 2) + G_COUNT] = count;
+    this.arena.i32()[(this.g >>> 2) + G_COUNT] = count;
   }
 
   dispose(): void {
@@ -288,9 +305,10 @@ export class HnswGraph {
     this.disposed = true;
     this.records.dispose();
     this.sparse?.dispose();
-    if (this.chunkTableCap > 0) arena.free(this.chunkTable, this.chunkTableCap * 4);
-    if (this.upperCapWords > 0) arena.free(this.upper, this.upperCapWords * 4);
-    arena.free(this.g, GRAPH_HEADER_BYTES);
+    if (this.chunkTableCap > 0) this.arena.free(this.chunkTable, this.chunkTableCap * 4);
+    if (this.upperCapWords > 0) this.arena.free(this.upper, this.upperCapWords * 4);
+    this.arena.free(this.g, GRAPH_HEADER_BYTES);
+    memories.unpin(this.arena);
   }
 
   /**
@@ -304,34 +322,34 @@ export class HnswGraph {
     const chunks = Math.ceil(nodes / this.records.segmentRows);
     if (chunks > this.chunkTableCap) {
       const cap = Math.max(16, chunks, this.chunkTableCap * 2);
-      const table = arena.alloc(cap * 4, 'HNSW graph');
+      const table = this.arena.alloc(cap * 4, 'HNSW graph');
       if (this.chunkTableCap > 0) {
-        arena.u8().copyWithin(table, this.chunkTable, this.chunkTable + this.chunkTableCap * 4);
-        arena.free(this.chunkTable, this.chunkTableCap * 4);
+        this.arena.u8().copyWithin(table, this.chunkTable, this.chunkTable + this.chunkTableCap * 4);
+        this.arena.free(this.chunkTable, this.chunkTableCap * 4);
       }
       this.chunkTable = table;
       this.chunkTableCap = cap;
-      arena.i32()[(this.g >>> 2) + G_L0] = table;
+      this.arena.i32()[(this.g >>> 2) + G_L0] = table;
     }
     const retired: number[] = [];
     try {
       this.records.reserve(nodes - 1, this.count, retired);
     } finally {
-      const t = arena.u32();
+      const t = this.arena.u32();
       const segs = this.records.segments;
       for (let k = 0; k < segs.length; k++) t[(this.chunkTable >>> 2) + k] = segs[k]!;
-      SegmentedRows.freeRetired(retired);
+      SegmentedRows.freeRetired(this.arena, retired);
     }
   }
 
   private reserveUpper(words: number): void {
-    const ptr = arena.alloc(words * 4, 'HNSW graph');
+    const ptr = this.arena.alloc(words * 4, 'HNSW graph');
     if (this.upperCapWords > 0) {
-      arena.u8().copyWithin(ptr, this.upper, this.upper + this.upperUsedWords * 4);
-      arena.free(this.upper, this.upperCapWords * 4);
+      this.arena.u8().copyWithin(ptr, this.upper, this.upper + this.upperUsedWords * 4);
+      this.arena.free(this.upper, this.upperCapWords * 4);
     }
     this.upper = ptr;
     this.upperCapWords = words;
-    arena.i32()[(this.g >>> 2) + G_UPPER] = ptr;
+    this.arena.i32()[(this.g >>> 2) + G_UPPER] = ptr;
   }
 }

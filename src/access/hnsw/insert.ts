@@ -4,7 +4,6 @@
  */
 import type { VectorKey } from '../am.js';
 import { HNSW_MAX_LEVEL } from './graph.js';
-import { hnswKernel } from './kernel.js';
 import type { Scratch } from './scratch.js';
 import type { HnswState } from './state.js';
 
@@ -23,7 +22,7 @@ export function randomLevel(st: HnswState): number {
  * vector under cosine has no direction, and pgvector skips it the same way
  * (HnswFormIndexValue).
  * @throws PgError 22000 for NaN elements (the vector type rejects them first); 53200 when the
- *   arena cannot hold the node (the graph is unchanged then).
+ *   graph's memory cannot hold the node (the graph is unchanged then).
  */
 export function insertVector(st: HnswState, sc: Scratch, rowId: number, key: VectorKey): boolean {
   const vec = st.prepare(key);
@@ -36,7 +35,7 @@ export function insertVector(st: HnswState, sc: Scratch, rowId: number, key: Vec
   const node = st.graph.addNode(rowId, vec, randomLevel(st));
   if (node < count) st.unlinkedCount--; // a vacuumed node's record, reused
   st.writeQuery(st.queryFormat(vec), sc.q);
-  hnswKernel.insert(st.graph.g, sc.s, node, sc.q);
+  st.graph.kernel.insert(st.graph.g, sc.s, node, sc.q);
   st.setNode(rowId, node);
   return true;
 }

@@ -1,16 +1,18 @@
 /**
- * The HNSW graph kernel: search and insertion over the arena layout of layout.ts. Picked once
+ * The HNSW graph kernel: search and insertion over the memory layout of layout.ts. Picked once
  * per process, as src/kernels/fast.ts picks the distance kernels: the WebAssembly SIMD build
  * (dist/wasm/hnsw.wasm from assembly/hnsw.ts) or, when VECGRES_KERNELS=js or the module
- * cannot load, the TypeScript twin in reference.ts.
+ * cannot load, the TypeScript twin in reference.ts. A graph lives in one memory (its index's,
+ * kernels/memories.ts) and runs that memory's kernel ({@link hnswKernelOf}: an instance of the
+ * module importing the memory, made on first use and cached).
  *
- * All arguments are byte pointers into the arena: `g` a graph header, `s` a scratch header,
+ * All arguments are byte offsets into that memory: `g` a graph header, `s` a scratch header,
  * `q` a query vector padded with zeros to the graph's dimP, in the graph's query format (the
  * node format, except float32 for a halfvec graph: layout.ts).
  */
 import { readFileSync } from 'node:fs';
-import { arena } from '../../kernels/arena.js';
-import { referenceKernel } from './reference.js';
+import type { Arena } from '../../kernels/arena.js';
+import { referenceKernelOf } from './reference.js';
 
 export interface HnswKernel {
   readonly name: 'wasm-simd' | 'js';
@@ -29,11 +31,20 @@ export interface HnswKernel {
 /** Search mode bits. */
 export const MODE_KEEP_DISCARDED = 1;
 
-function wasmKernel(): HnswKernel | null {
+/** The compiled module (once per process), or null when it cannot load or is not wanted. */
+const wasmModule: WebAssembly.Module | null = (() => {
+  if (process.env['VECGRES_KERNELS'] === 'js') return null;
   try {
-    const url = new URL('../../../wasm/hnsw.wasm', import.meta.url);
-    const module = new WebAssembly.Module(readFileSync(url));
-    const instance = new WebAssembly.Instance(module, { env: { memory: arena.memory, abort: () => {} } });
+    return new WebAssembly.Module(readFileSync(new URL('../../../wasm/hnsw.wasm', import.meta.url)));
+  } catch {
+    return null;
+  }
+})();
+
+function wasmKernel(arena: Arena): HnswKernel | null {
+  if (wasmModule === null) return null;
+  try {
+    const instance = new WebAssembly.Instance(wasmModule, { env: { memory: arena.memory, abort: () => {} } });
     const e = instance.exports as unknown as Omit<HnswKernel, 'name'>;
     return { name: 'wasm-simd', search: e.search, resume: e.resume, insert: e.insert, distanceTo: e.distanceTo, nodeDistance: e.nodeDistance };
   } catch {
@@ -41,8 +52,19 @@ function wasmKernel(): HnswKernel | null {
   }
 }
 
-/** The kernel every HNSW index uses. */
-export const hnswKernel: HnswKernel =
-  (process.env['VECGRES_KERNELS'] === 'js' ? null : wasmKernel()) ?? referenceKernel;
+/** The name of the kernel {@link hnswKernelOf} returns: chosen once per process. */
+export const hnswKernelName: HnswKernel['name'] = wasmModule !== null ? 'wasm-simd' : 'js';
 
-export { referenceKernel };
+const cache = new WeakMap<Arena, HnswKernel>();
+
+/** The kernel over memory `arena` (the one every HNSW index in that memory uses). */
+export function hnswKernelOf(arena: Arena): HnswKernel {
+  let k = cache.get(arena);
+  if (k === undefined) {
+    k = wasmKernel(arena) ?? referenceKernelOf(arena);
+    cache.set(arena, k);
+  }
+  return k;
+}
+
+export { referenceKernelOf };

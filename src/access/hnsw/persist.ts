@@ -1,6 +1,6 @@
 /**
  * Saving an HNSW graph to a checkpoint file and loading it back, so reopening a database does
- * not rebuild its indexes. The graph lives in the arena as relative offsets (node numbers,
+ * not rebuild its indexes. The graph lives in one memory as relative offsets (node numbers,
  * pool word offsets: layout.ts), so its bytes are written and read verbatim:
  *
  *   block  u32 version, then varuints: dim, m, ef_construction, metric code, node count,
@@ -17,7 +17,6 @@
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { SPARSEVEC_MAX_NNZ } from '../../common/limits.js';
-import { arena } from '../../kernels/arena.js';
 import { ByteWriter } from '../../storage/codec.js';
 import { readBlock, writeBlock, type ByteSink } from '../../storage/stream.js';
 import type { LoadInput } from '../am.js';
@@ -32,7 +31,7 @@ export const HNSW_FILE_VERSION = 1;
 /** Streams the graph of `st` to `sink` (format in the module comment). */
 export function saveHnsw(st: HnswState, sink: ByteSink): void {
   const g = st.graph;
-  const i = arena.i32();
+  const i = g.arena.i32();
   const w = new ByteWriter(64);
   w.u32(HNSW_FILE_VERSION)
     .varuint(st.dim)
@@ -45,12 +44,12 @@ export function saveHnsw(st: HnswState, sink: ByteSink): void {
     .varuint(g.upperUsed)
     .varuint(g.recBytes);
   writeBlock(sink, w);
-  g.forEachRecordRun((ptr, nodes) => sink.write(arena.u8(), ptr, nodes * g.recBytes));
-  if (g.upperUsed > 0) sink.write(arena.u8(), g.upperPtr, g.upperUsed * 4);
+  g.forEachRecordRun((ptr, nodes) => sink.write(g.arena.u8(), ptr, nodes * g.recBytes));
+  if (g.upperUsed > 0) sink.write(g.arena.u8(), g.upperPtr, g.upperUsed * 4);
   if (g.sparse !== null) {
     for (let n = 0; n < g.count; n++) {
       const k = g.sparseKey(n);
-      if (k.nnz > 0) sink.write(arena.u8(), k.ptr, k.nnz * 8);
+      if (k.nnz > 0) sink.write(g.arena.u8(), k.ptr, k.nnz * 8);
     }
   }
 }
@@ -84,24 +83,24 @@ export function loadHnsw(input: LoadInput): HnswIndex {
   const st = new HnswState(dim, input.opclass, options, (input.seed ^ Math.imul(count, 0x9e3779b1)) >>> 0, count);
   try {
     const g = st.graph;
-    const h = arena.i32();
+    const h = g.arena.i32();
     if (metric !== h[(g.g >>> 2) + G_METRIC]) throw mismatch('metric', metric, h[(g.g >>> 2) + G_METRIC]!);
     if (recBytes !== g.recBytes) throw mismatch('record bytes', recBytes, g.recBytes);
     if (entry < -1 || entry >= Math.max(count, 1) || maxLevel < -1) throw new PgError(SQLSTATE.data_corrupted, 'invalid hnsw entry point');
     g.restoreSpace(count, upperWords);
-    g.forEachRecordRun((ptr, nodes) => input.source.readInto(arena.u8(), ptr, nodes * recBytes));
-    if (upperWords > 0) input.source.readInto(arena.u8(), g.upperPtr, upperWords * 4);
+    g.forEachRecordRun((ptr, nodes) => input.source.readInto(g.arena.u8(), ptr, nodes * recBytes));
+    if (upperWords > 0) input.source.readInto(g.arena.u8(), g.upperPtr, upperWords * 4);
     if (g.sparse !== null) {
       for (let n = 0; n < count; n++) {
         const d = g.vecPtr(n) >>> 2;
-        const nnz = arena.u32()[d + 1]!;
+        const nnz = g.arena.u32()[d + 1]!;
         if (nnz > SPARSEVEC_MAX_NNZ) throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw sparse key of ${nnz} elements`);
         const ptr = g.sparse.alloc(nnz * 8);
-        if (nnz > 0) input.source.readInto(arena.u8(), ptr, nnz * 8);
-        arena.u32()[d] = ptr;
+        if (nnz > 0) input.source.readInto(g.arena.u8(), ptr, nnz * 8);
+        g.arena.u32()[d] = ptr;
       }
     }
-    const i = arena.i32();
+    const i = g.arena.i32();
     i[(g.g >>> 2) + G_ENTRY] = entry;
     i[(g.g >>> 2) + G_MAXLEVEL] = maxLevel;
     for (let n = 0; n < count; n++) {

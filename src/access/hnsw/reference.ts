@@ -7,7 +7,7 @@
  * Algorithms: Malkov & Yashunin 2018, Algorithms 1, 2 and 4, with hnswlib's choices and
  * pgvector's keepPrunedConnections (see assembly/hnsw.ts).
  */
-import { arena } from '../../kernels/arena.js';
+import type { Arena } from '../../kernels/arena.js';
 import { halfToFloat } from '../../kernels/half.js';
 import {
   G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC, G_UPPER,
@@ -16,16 +16,21 @@ import {
 } from './layout.js';
 import type { HnswKernel } from './kernel.js';
 
-let I = arena.i32();
-let F = arena.f32();
-let U = new Uint16Array(arena.memory.buffer);
-let B = arena.u8();
+/**
+ * Views of the memory the running call works on: set by {@link views} at the entry of every
+ * exported function (each call is synchronous and reads one memory), so the helpers below
+ * index plain typed arrays. They hold no state between calls.
+ */
+let I: Int32Array = new Int32Array(0);
+let F: Float32Array = new Float32Array(0);
+let U: Uint16Array = new Uint16Array(0);
+let B: Uint8Array = new Uint8Array(0);
 
-function views(): void {
+function views(arena: Arena): void {
   I = arena.i32();
   F = arena.f32();
   B = arena.u8();
-  if (U.length !== I.length * 2) U = new Uint16Array(arena.memory.buffer);
+  U = arena.u16();
 }
 
 /**
@@ -431,8 +436,8 @@ function connect(g: number, s: number, nb: number, node: number, d: number, leve
   selectHeuristic(g, s, sel, n, mMax, l);
 }
 
-function search(gp: number, sp: number, qp: number, ef: number, mode: number): number {
-  views();
+function search(arena: Arena, gp: number, sp: number, qp: number, ef: number, mode: number): number {
+  views(arena);
   const g = gp >>> 2;
   const s = sp >>> 2;
   const q = qp >>> 2;
@@ -450,8 +455,8 @@ function search(gp: number, sp: number, qp: number, ef: number, mode: number): n
   return searchLayer(g, s, q, 1, ef, 0, mode);
 }
 
-function resume(gp: number, sp: number, qp: number, ef: number): number {
-  views();
+function resume(arena: Arena, gp: number, sp: number, qp: number, ef: number): number {
+  views(arena);
   const g = gp >>> 2;
   const s = sp >>> 2;
   const disc = I[s + S_DISC]! >>> 2;
@@ -469,8 +474,8 @@ function resume(gp: number, sp: number, qp: number, ef: number): number {
   return searchLayer(g, s, qp >>> 2, n, ef, 0, 3);
 }
 
-function insert(gp: number, sp: number, node: number, qp: number): void {
-  views();
+function insert(arena: Arena, gp: number, sp: number, node: number, qp: number): void {
+  views(arena);
   const g = gp >>> 2;
   const s = sp >>> 2;
   const metric = I[g + G_METRIC]!;
@@ -524,17 +529,26 @@ function insert(gp: number, sp: number, node: number, qp: number): void {
   }
 }
 
-function distanceTo(gp: number, qp: number, n: number): number {
-  views();
+function distanceTo(arena: Arena, gp: number, qp: number, n: number): number {
+  views(arena);
   const g = gp >>> 2;
   return qdist(I[g + G_METRIC]!, qp >>> 2, vec(g, n), I[g + G_DIM]!);
 }
 
-function nodeDistance(gp: number, m: number, n: number): number {
-  views();
+function nodeDistance(arena: Arena, gp: number, m: number, n: number): number {
+  views(arena);
   const g = gp >>> 2;
   return dist(I[g + G_METRIC]!, vec(g, m), vec(g, n), I[g + G_DIM]!);
 }
 
-/** The TypeScript implementation of {@link HnswKernel}. */
-export const referenceKernel: HnswKernel = { name: 'js', search, resume, insert, distanceTo, nodeDistance };
+/** The TypeScript implementation of {@link HnswKernel} over memory `arena`. */
+export function referenceKernelOf(arena: Arena): HnswKernel {
+  return {
+    name: 'js',
+    search: (g, s, q, ef, mode) => search(arena, g, s, q, ef, mode),
+    resume: (g, s, q, ef) => resume(arena, g, s, q, ef),
+    insert: (g, s, node, q) => insert(arena, g, s, node, q),
+    distanceTo: (g, q, n) => distanceTo(arena, g, q, n),
+    nodeDistance: (g, m, n) => nodeDistance(arena, g, m, n),
+  };
+}

@@ -19,11 +19,10 @@
  * heap node and its visited hash entry).
  */
 import type { IndexScan, RowFilter, ScanOptions, ScanStats, VectorKey } from '../am.js';
-import { hnswKernel, MODE_KEEP_DISCARDED } from './kernel.js';
+import { MODE_KEEP_DISCARDED } from './kernel.js';
 import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES, GUC_SCAN_MEM_MULTIPLIER, type IterativeScan } from './options.js';
 import type { Scratch } from './scratch.js';
 import type { HnswState } from './state.js';
-import { arena } from '../../kernels/arena.js';
 import { EF_MAX, FLAG_DELETED, N_FLAGS, N_ROW } from './layout.js';
 
 /** Bytes of scan memory one visited node stands for (see the module comment). */
@@ -117,11 +116,11 @@ export class HnswScan implements IndexScan {
     const st = this.st;
     const graph = st.graph;
     const strict = this.mode === 'strict_order';
-    let words = arena.i32();
+    let words = this.st.graph.arena.i32();
     while (n < cap) {
       if (this.batchPos === this.batchLen) {
         if (!this.fetch()) break;
-        words = arena.i32();
+        words = this.st.graph.arena.i32();
       }
       const node = this.batchNodes[this.batchPos]!;
       const d = this.batchDist[this.batchPos++]!;
@@ -154,7 +153,7 @@ export class HnswScan implements IndexScan {
   close(): void {
     this.releaseScratch();
     if (this.nodeBits !== 0) {
-      arena.free(this.nodeBits, this.nodeBitsBytes);
+      this.st.graph.arena.free(this.nodeBits, this.nodeBitsBytes);
       this.nodeBits = 0;
     }
     this.done = true;
@@ -162,27 +161,37 @@ export class HnswScan implements IndexScan {
 
   /**
    * The bitset the kernel tests node ids against: the row filter's own when node ids are row
-   * ids, else one translated through the rowId -> node map (work proportional to the rows set).
+   * ids and it lies in the graph's memory, else one in the graph's memory: a copy, or one
+   * translated through the rowId -> node map (work proportional to the rows set).
    */
   private prepareFilter(f: RowFilter): void {
     const st = this.st;
-    if (st.rowIdsAreNodes) {
+    const mem = st.graph.arena;
+    if (st.rowIdsAreNodes && f.bitmapMemory === mem) {
       this.filterPtr = f.bitmapPtr;
       this.filterBits = f.rowBits;
       return;
     }
-    const nodes = st.graph.count;
+    const rowWords = (f.rowBits + 31) >>> 5;
+    const nodes = st.rowIdsAreNodes ? f.rowBits : st.graph.count;
     const words = (nodes + 31) >>> 5;
     this.nodeBitsBytes = Math.max(4, words * 4);
-    this.nodeBits = arena.alloc(this.nodeBitsBytes, 'HNSW scan');
-    const w = arena.i32();
+    this.nodeBits = mem.alloc(this.nodeBitsBytes, 'HNSW scan');
+    const w = mem.i32();
+    const from = f.bitmapMemory.i32();
     const out = this.nodeBits >>> 2;
-    w.fill(0, out, out + words);
     const src = f.bitmapPtr >>> 2;
-    const rowWords = (f.rowBits + 31) >>> 5;
+    if (st.rowIdsAreNodes) {
+      // The filter's bitmap lies in another memory: the kernel reads only its graph's.
+      w.set(from.subarray(src, src + rowWords), out);
+      this.filterPtr = this.nodeBits;
+      this.filterBits = f.rowBits;
+      return;
+    }
+    w.fill(0, out, out + words);
     const map = st.rowToNode;
     for (let i = 0; i < rowWords; i++) {
-      let x = w[src + i]!;
+      let x = from[src + i]!;
       while (x !== 0) {
         const b = 31 - Math.clz32(x & -x);
         x &= x - 1;
@@ -208,7 +217,7 @@ export class HnswScan implements IndexScan {
       const sc = st.pool.acquire(g.count);
       this.st.writeQuery(this.query, sc.q);
       if (this.filterPtr !== 0) sc.setFilter(this.filterPtr, this.filterBits);
-      const n = hnswKernel.search(g.g, sc.s, sc.q, this.ef, iterative ? MODE_KEEP_DISCARDED : 0);
+      const n = g.kernel.search(g.g, sc.s, sc.q, this.ef, iterative ? MODE_KEEP_DISCARDED : 0);
       this.counters.searches++;
       this.take(sc, n);
       if (iterative) this.scratch = sc;
@@ -230,7 +239,7 @@ export class HnswScan implements IndexScan {
       return nodes.length > 0 || this.finish();
     }
     const before = sc.distanceCount;
-    const n = hnswKernel.resume(g.g, sc.s, sc.q, this.ef);
+    const n = g.kernel.resume(g.g, sc.s, sc.q, this.ef);
     this.counters.distanceComputations += sc.distanceCount - before;
     this.counters.searches++;
     if (n === 0) return this.finish();
@@ -251,8 +260,8 @@ export class HnswScan implements IndexScan {
       this.batchDist = new Float32Array(n);
     }
     const w = sc.outWord();
-    const f = arena.f32();
-    const i = arena.i32();
+    const f = this.st.graph.arena.f32();
+    const i = this.st.graph.arena.i32();
     for (let k = 0; k < n; k++) {
       this.batchDist[k] = f[w + 2 * k]!;
       this.batchNodes[k] = i[w + 2 * k + 1]!;

@@ -1,11 +1,11 @@
 /**
- * Per-search scratch memory in the arena (layout.ts, "scratch header"): an epoch-tagged visited
+ * Per-search scratch memory in the graph's memory (layout.ts, "scratch header"): an epoch-tagged visited
  * array of u16 tags (never cleared per query; cleared once every 65,535 searches), the candidate / result / discarded heaps, the result and
  * entry lists and a query buffer. A graph keeps a small pool: a plain scan borrows one for the
  * duration of one kernel call; an iterative scan holds its own until it closes, because its
  * visited set and discarded heap must survive between `next` calls.
  */
-import { arena } from '../../kernels/arena.js';
+import type { Arena } from '../../kernels/arena.js';
 import {
   LIST_CAPACITY, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_FILTER, S_FILTERN, S_NM,
   S_OUT, S_RES, S_SEL, S_TUPLES, S_VCAP, S_VISITED, SCRATCH_HEADER_BYTES,
@@ -23,11 +23,12 @@ export class Scratch {
   private heapBlocks: Array<[number, number]> = [];
 
   /**
+   * @param arena the graph's memory (the kernel reads the scratch beside the graph)
    * @param nodes nodes to cover (the graph's count; more are allocated for growth)
    * @param queryBytes bytes of the query buffer (4 * dimP; a sparse graph's largest key)
    * @param m0 layer-0 list capacity (sizes the shrink scratch)
    */
-  constructor(nodes: number, readonly queryBytes: number, m0: number) {
+  constructor(readonly arena: Arena, nodes: number, readonly queryBytes: number, m0: number) {
     try {
       this.s = this.own(SCRATCH_HEADER_BYTES);
       this.q = this.own(queryBytes);
@@ -36,7 +37,7 @@ export class Scratch {
       const entry = this.own((LIST_CAPACITY + 2) * 8);
       const sel = this.own((m0 + 2) * 8);
       const nm = this.own((m0 + 2) * 4);
-      const h = arena.i32();
+      const h = this.arena.i32();
       const s = this.s >>> 2;
       h[s + S_NM] = nm;
       h[s + S_FILTER] = 0;
@@ -60,24 +61,24 @@ export class Scratch {
     if (nodes <= this.vcap) return;
     const cap = Math.max(1024, Math.ceil(nodes * 1.25));
     const heapBytes = (cap + LIST_CAPACITY + 2) * 8;
-    const visited = arena.alloc(cap * 2, 'HNSW scan');
+    const visited = this.arena.alloc(cap * 2, 'HNSW scan');
     let cand = 0;
     let disc = 0;
     try {
-      cand = arena.alloc(heapBytes, 'HNSW scan');
-      disc = arena.alloc(heapBytes, 'HNSW scan');
+      cand = this.arena.alloc(heapBytes, 'HNSW scan');
+      disc = this.arena.alloc(heapBytes, 'HNSW scan');
     } catch (e) {
-      arena.free(visited, cap * 2);
-      if (cand !== 0) arena.free(cand, heapBytes);
+      this.arena.free(visited, cap * 2);
+      if (cand !== 0) this.arena.free(cand, heapBytes);
       throw e;
     }
     if (this.vcap > 0) {
-      arena.free(this.visitedBlock[0], this.visitedBlock[1]);
-      for (const [p, b] of this.heapBlocks) arena.free(p, b);
+      this.arena.free(this.visitedBlock[0], this.visitedBlock[1]);
+      for (const [p, b] of this.heapBlocks) this.arena.free(p, b);
     }
     this.visitedBlock = [visited, cap * 2];
     this.heapBlocks = [[cand, heapBytes], [disc, heapBytes]];
-    const h = arena.i32();
+    const h = this.arena.i32();
     const s = this.s >>> 2;
     h[s + S_VISITED] = visited;
     h[s + S_VCAP] = cap;
@@ -90,7 +91,7 @@ export class Scratch {
 
   /** Clears the per-scan counters, the discarded heap and the row filter. */
   reset(): void {
-    const h = arena.i32();
+    const h = this.arena.i32();
     const s = this.s >>> 2;
     h[s + S_DISCSIZE] = 0;
     h[s + S_DCOUNT] = 0;
@@ -105,7 +106,7 @@ export class Scratch {
    * allocated while searches run with it.
    */
   setFilter(ptr: number, bits: number): void {
-    const h = arena.i32();
+    const h = this.arena.i32();
     const s = this.s >>> 2;
     h[s + S_FILTER] = ptr;
     h[s + S_FILTERN] = bits;
@@ -116,8 +117,8 @@ export class Scratch {
    * what pgvector's iterative scan hands out one by one once hnsw.max_scan_tuples is reached.
    */
   drainDiscarded(): { dist: Float32Array; nodes: Int32Array } {
-    const h = arena.i32();
-    const f = arena.f32();
+    const h = this.arena.i32();
+    const f = this.arena.f32();
     const s = this.s >>> 2;
     const n = h[s + S_DISCSIZE]!;
     const base = h[s + S_DISC]! >>> 2;
@@ -135,20 +136,20 @@ export class Scratch {
   }
 
   get distanceCount(): number {
-    return arena.i32()[(this.s >>> 2) + S_DCOUNT]! >>> 0;
+    return this.arena.i32()[(this.s >>> 2) + S_DCOUNT]! >>> 0;
   }
 
   get tuples(): number {
-    return arena.i32()[(this.s >>> 2) + S_TUPLES]! >>> 0;
+    return this.arena.i32()[(this.s >>> 2) + S_TUPLES]! >>> 0;
   }
 
   get discardedSize(): number {
-    return arena.i32()[(this.s >>> 2) + S_DISCSIZE]!;
+    return this.arena.i32()[(this.s >>> 2) + S_DISCSIZE]!;
   }
 
   /** Word index (into arena views) of result i's distance; its node id follows. */
   outWord(): number {
-    return arena.i32()[(this.s >>> 2) + S_OUT]! >>> 2;
+    return this.arena.i32()[(this.s >>> 2) + S_OUT]! >>> 2;
   }
 
   /** Bytes held. */
@@ -160,17 +161,17 @@ export class Scratch {
   }
 
   dispose(): void {
-    for (const [p, b] of this.blocks) arena.free(p, b);
+    for (const [p, b] of this.blocks) this.arena.free(p, b);
     if (this.vcap > 0) {
-      arena.free(this.visitedBlock[0], this.visitedBlock[1]);
-      for (const [p, b] of this.heapBlocks) arena.free(p, b);
+      this.arena.free(this.visitedBlock[0], this.visitedBlock[1]);
+      for (const [p, b] of this.heapBlocks) this.arena.free(p, b);
     }
     this.blocks.length = 0;
     this.vcap = 0;
   }
 
   private own(bytes: number): number {
-    const p = arena.alloc(bytes, 'HNSW scan');
+    const p = this.arena.alloc(bytes, 'HNSW scan');
     this.blocks.push([p, bytes]);
     return p;
   }
@@ -181,14 +182,17 @@ export class ScratchPool {
   private readonly free: Scratch[] = [];
   private readonly all: Scratch[] = [];
 
-  /** @param queryBytes bytes of each scratch's query buffer ({@link Scratch}) */
-  constructor(private readonly queryBytes: number, private readonly m0: number) {}
+  /**
+   * @param arena the memory of the graph the scratch areas serve (the search reads both)
+   * @param queryBytes bytes of each scratch's query buffer ({@link Scratch})
+   */
+  constructor(private readonly arena: Arena, private readonly queryBytes: number, private readonly m0: number) {}
 
   /** A scratch covering `nodes` nodes, counters reset. Return it with {@link release}. */
   acquire(nodes: number): Scratch {
     let sc = this.free.pop();
     if (sc === undefined) {
-      sc = new Scratch(nodes, this.queryBytes, this.m0);
+      sc = new Scratch(this.arena, nodes, this.queryBytes, this.m0);
       this.all.push(sc);
     } else {
       try {

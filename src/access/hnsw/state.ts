@@ -9,7 +9,6 @@ import { Prng } from '../../common/prng.js';
 import { halfToFloat } from '../../kernels/half.js';
 import { halfvecL2Normalize, halfvecNorm } from '../../types/halfvec.js';
 import { SPARSEVEC_MAX_NNZ } from '../../common/limits.js';
-import { arena } from '../../kernels/arena.js';
 import { sparsevecL2Normalize, sparsevecNorm, type SparseVector } from '../../types/sparsevec.js';
 import type { Metric, OpClass, VectorKey } from '../am.js';
 import { HnswGraph } from './graph.js';
@@ -52,7 +51,7 @@ export class HnswState {
     // A sparse key is its descriptor plus up to SPARSEVEC_MAX_NNZ (index, value) pairs.
     const sparse = opclass.kind === 'sparsevec';
     const keyBytes = SPARSE_DESC_BYTES + 8 * SPARSEVEC_MAX_NNZ;
-    this.pool = new ScratchPool(sparse ? keyBytes : this.graph.dimP * 4, this.graph.m0);
+    this.pool = new ScratchPool(this.graph.arena, sparse ? keyBytes : this.graph.dimP * 4, this.graph.m0);
     this.prepared = new Uint8Array(sparse ? keyBytes : this.graph.hdrBytes);
     this.widened = new Float32Array(opclass.kind === 'halfvec' ? this.graph.dimP : 0);
     this.prng = new Prng(seed);
@@ -157,10 +156,11 @@ export class HnswState {
   }
 
   /**
-   * Copies `query` (as {@link queryFormat} returns it) to arena address `ptr`, where the search
+   * Copies `query` (as {@link queryFormat} returns it) to address `ptr` in the graph's memory, where the search
    * loop reads it: a sparse query's descriptor then points at its own indices, just after it.
    */
   writeQuery(query: Uint8Array, ptr: number): void {
+    const arena = this.graph.arena;
     arena.u8().set(query, ptr);
     if (this.opclass.kind === 'sparsevec') arena.u32()[ptr >>> 2] = ptr + SPARSE_DESC_BYTES;
   }

@@ -14,8 +14,6 @@
  * Deleted records are not reused yet: vacuum makes them unreachable and drops them from the
  * rowId map, but the bytes stay allocated until the index is rebuilt (REINDEX).
  */
-import { arena } from '../../kernels/arena.js';
-import { hnswKernel } from './kernel.js';
 import { FLAG_DELETED, G_ENTRY, G_MAXLEVEL, N_FLAGS, N_ROW } from './layout.js';
 import type { HnswState } from './state.js';
 
@@ -36,7 +34,7 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
   const dead = new Uint8Array(count);
   let removed = 0;
   {
-    const w = arena.i32();
+    const w = graph.arena.i32();
     for (let n = 0; n < count; n++) {
       const f = w[graph.hdrWord(n) + N_FLAGS]!;
       if ((f & FLAG_DELETED) !== 0) {
@@ -56,7 +54,7 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
     const top = graph.level(n);
     for (let l = 0; l <= top; l++) {
       const lw = graph.listWord(n, l);
-      let w = arena.i32();
+      let w = graph.arena.i32();
       const c = w[lw]!;
       let hasDead = false;
       for (let j = 0; j < c; j++) if (dead[w[lw + 1 + j]!] === 1) hasDead = true;
@@ -69,7 +67,7 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
         if (dead[e] === 1 || seen.has(e)) return;
         seen.add(e);
         candIds[k] = e;
-        candDist[k] = hnswKernel.nodeDistance(graph.g, n, e);
+        candDist[k] = graph.kernel.nodeDistance(graph.g, n, e);
         k++;
       };
       for (let j = 0; j < c; j++) {
@@ -77,7 +75,7 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
         if (dead[e] === 0) add(e);
         else if (graph.level(e) >= l) {
           const dw = graph.listWord(e, l);
-          w = arena.i32();
+          w = graph.arena.i32();
           const dc = w[dw]!;
           for (let i = 0; i < dc && k < candIds.length; i++) add(w[dw + 1 + i]!);
         }
@@ -92,7 +90,7 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
         const de = candDist[ord[i]!]!;
         let good = true;
         for (const s of kept) {
-          if (hnswKernel.nodeDistance(graph.g, e, s) < de) {
+          if (graph.kernel.nodeDistance(graph.g, e, s) < de) {
             good = false;
             break;
           }
@@ -105,14 +103,14 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
         const e = candIds[ord[i]!]!;
         if (!kept.includes(e)) kept.push(e);
       }
-      w = arena.i32();
+      w = graph.arena.i32();
       for (let j = 0; j < kept.length; j++) w[lw + 1 + j] = kept[j]!;
       w[lw] = kept.length;
       repairedLists++;
     }
   }
   // Unlink the deleted nodes themselves and forget their rowIds.
-  const w = arena.i32();
+  const w = graph.arena.i32();
   for (let n = 0; n < count; n++) {
     if (dead[n] === 0) continue;
     for (let l = 0; l <= graph.level(n); l++) w[graph.listWord(n, l)] = 0;

@@ -16,7 +16,6 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { INDEX_MAX_BITS, INDEX_MAX_DIM } from '../../common/limits.js';
 import { Prng } from '../../common/prng.js';
-import { arena } from '../../kernels/arena.js';
 import type { BuildInput } from '../am.js';
 import { asFloat32, hasNorm, IvfflatIndex, ivfVectorBytes } from './ivfflat-index.js';
 import { kmeans, normalizeAt } from './kmeans.js';
@@ -56,12 +55,12 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
   const report = input.onProgress;
   const prng = new Prng(input.seed);
   const rowBytes = ivfVectorBytes(bits, dim);
-  const lists = new IvfLists(k, rowBytes);
+  const lists = new IvfLists(k, rowBytes, (k + total) * (rowBytes + 4));
   let index: IvfflatIndex | null = null;
   const want = sampleSize(k, total);
   let samplesPtr: number;
   try {
-    samplesPtr = arena.alloc(want * rowBytes, 'IVFFlat k-means samples');
+    samplesPtr = lists.arena.alloc(want * rowBytes, 'IVFFlat k-means samples');
   } catch (e) {
     lists.dispose();
     throw e;
@@ -81,13 +80,13 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
       seen++;
       if (slot >= want) return;
       if (vec === null) {
-        const u8 = arena.u8();
+        const u8 = lists.arena.u8();
         const o = samplesPtr + slot * rowBytes;
         u8.fill(0, o, o + rowBytes);
         u8.set((key as Uint8Array).subarray(0, Math.ceil(dim / 8)), o);
         return;
       }
-      const f = arena.f32();
+      const f = lists.arena.f32();
       const o = (samplesPtr + slot * rowBytes) >>> 2;
       f.set(vec.subarray(0, dim), o);
       if (spherical) normalizeAt(f, o, dim);
@@ -100,9 +99,9 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
         hint: 'Drop the index until the table has more data.',
       });
     }
-    if (bits) kmeansBits(samplesPtr, n, rowBytes, dim, k, prng, lists.centersPtr);
-    else kmeans(samplesPtr, n, dim, k, spherical, prng, lists.centersPtr);
-    arena.free(samplesPtr, want * rowBytes);
+    if (bits) kmeansBits(lists.arena, samplesPtr, n, rowBytes, dim, k, prng, lists.centersPtr);
+    else kmeans(lists.arena, samplesPtr, n, dim, k, spherical, prng, lists.centersPtr);
+    lists.arena.free(samplesPtr, want * rowBytes);
     samplesHeld = false;
     index = new IvfflatIndex(dim, opclass, options, lists);
     const ix = index;
@@ -119,8 +118,8 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
     lists.shrinkToFit();
     return ix;
   } catch (e) {
-    // Out of memory (53200) or a bad value: everything built so far goes back to the arena.
-    if (samplesHeld) arena.free(samplesPtr, want * rowBytes);
+    // Out of memory (53200) or a bad value: everything built so far goes back to the memory.
+    if (samplesHeld) lists.arena.free(samplesPtr, want * rowBytes);
     if (index === null) lists.dispose();
     else index.dispose();
     throw e;

@@ -5,8 +5,7 @@
  * (pgvector ivfinsert.c), deletes as tombstones and VACUUM removing them (ivfvacuum.c).
  */
 import { sqlDistance } from '../shared/distance.js';
-import { arena } from '../../kernels/arena.js';
-import { fast, type RangeKernel } from '../../kernels/fast.js';
+import { kernelsOf, type RangeKernel } from '../../kernels/fast.js';
 import { HALF_TO_F32 } from '../../kernels/half.js';
 import type { ByteSink } from '../../storage/stream.js';
 import type { IndexScan, Metric, OpClass, ScanOptions, VectorIndex, VectorKey } from '../am.js';
@@ -24,7 +23,7 @@ export class IvfflatIndex implements VectorIndex {
   readonly normalize: boolean;
   /** Inner product and cosine: centers are unit length (spherical k-means). */
   readonly spherical: boolean;
-  /** Distances of a query to contiguous vectors: squared L2, or the inner product (negated by the caller). */
+  /** Distances of a query to contiguous vectors (kernels of the lists' memory): squared L2, or the inner product (negated by the caller). */
   readonly range: RangeKernel;
   /** The kernel gives the inner product; the internal distance is its negation. */
   readonly negate: boolean;
@@ -51,9 +50,10 @@ export class IvfflatIndex implements VectorIndex {
     this.vecBytes = ivfVectorBytes(opclass.kind === 'bit', dim);
     assert(lists.vecBytes === this.vecBytes, 'ivfflat lists of another vector size');
     this.rangeDim = this.bits ? this.vecBytes : dim;
-    this.range = this.bits ? fast.hammingRange : this.spherical ? fast.dotRange : fast.l2sqRange;
+    const k = kernelsOf(lists.arena);
+    this.range = this.bits ? k.hammingRange : this.spherical ? k.dotRange : k.l2sqRange;
     this.insertScratchBytes = this.vecBytes + lists.lists * 4;
-    this.insertScratch = arena.alloc(this.insertScratchBytes, 'IVFFlat scratch');
+    this.insertScratch = this.lists.arena.alloc(this.insertScratchBytes, 'IVFFlat scratch');
   }
 
   /** Indexed rows including tombstones not yet vacuumed. */
@@ -68,7 +68,7 @@ export class IvfflatIndex implements VectorIndex {
   nearestList(ptr: number, distPtr: number): number {
     const k = this.lists.lists;
     this.range(ptr, this.lists.centersPtr, k, this.rangeDim, distPtr);
-    const f = arena.f32();
+    const f = this.lists.arena.f32();
     const o = distPtr >>> 2;
     if (this.negate) for (let i = 0; i < k; i++) f[o + i] = -f[o + i]!;
     return argMin(f, o, k);
@@ -98,13 +98,13 @@ export class IvfflatIndex implements VectorIndex {
    */
   prepareInto(key: VectorKey, ptr: number): boolean {
     if (this.bits) {
-      const u8 = arena.u8();
+      const u8 = this.lists.arena.u8();
       u8.fill(0, ptr, ptr + this.vecBytes);
       u8.set((key as Uint8Array).subarray(0, Math.ceil(this.dim / 8)), ptr);
       return true;
     }
     const vec = asFloat32(key, this.dim);
-    const f = arena.f32();
+    const f = this.lists.arena.f32();
     f.set(vec.subarray(0, this.dim), ptr >>> 2);
     if (!this.normalize) return true;
     if (!hasNorm(vec, this.dim)) return false;
@@ -143,7 +143,7 @@ export class IvfflatIndex implements VectorIndex {
 
   dispose(): void {
     this.lists.dispose();
-    arena.free(this.insertScratch, this.insertScratchBytes);
+    this.lists.arena.free(this.insertScratch, this.insertScratchBytes);
   }
 
   /** Grows the rowId -> list map to hold `rowId`. */

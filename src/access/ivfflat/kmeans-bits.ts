@@ -10,18 +10,20 @@
  * byte 0, zero pad: ivfflat-index.ts ivfVectorBytes). Deterministic for a given seed.
  */
 import type { Prng } from '../../common/prng.js';
-import { arena } from '../../kernels/arena.js';
-import { fast } from '../../kernels/fast.js';
+import type { Arena } from '../../kernels/arena.js';
+import { kernelsOf } from '../../kernels/fast.js';
 import { argMin, KMEANS_CHANGES_MIN, KMEANS_ITERATIONS_MAX } from './kmeans.js';
 
 /**
  * Computes `k` centers of the `n` samples (`n` x `bytes` at byte offset `samplesPtr`, `bits`
  * bits each) into `k` x `bytes` at `centersPtr`. With fewer distinct samples than centers the
  * rest are random bit strings (pgvector's RandomCenters binarized the same way).
- * @throws PgError 53200 when the arena cannot hold the distance scratch.
+ * @param arena the memory of the samples and centers (the scratch goes there too)
+ * @throws PgError 53200 when the memory cannot hold the distance scratch.
  */
-export function kmeansBits(samplesPtr: number, n: number, bytes: number, bits: number, k: number, prng: Prng, centersPtr: number): void {
+export function kmeansBits(arena: Arena, samplesPtr: number, n: number, bytes: number, bits: number, k: number, prng: Prng, centersPtr: number): void {
   const scratchBytes = Math.max(n, k) * 4;
+  const fast = kernelsOf(arena);
   const distPtr = arena.alloc(scratchBytes, 'IVFFlat k-means');
   try {
     let seeded = 0;

@@ -11,8 +11,8 @@
  * Deterministic for a given seed: the same samples give the same centers.
  */
 import type { Prng } from '../../common/prng.js';
-import { arena } from '../../kernels/arena.js';
-import { fast } from '../../kernels/fast.js';
+import type { Arena } from '../../kernels/arena.js';
+import { kernelsOf } from '../../kernels/fast.js';
 
 /** Lloyd iterations at most (pgvector allows 500; recall gains past ~20 are marginal). */
 export const KMEANS_ITERATIONS_MAX = 25;
@@ -51,9 +51,11 @@ export function argMin(f: Float32Array, off: number, n: number): number {
  * into `k` x `dim` float32 at `centersPtr`. With fewer distinct samples than centers the rest
  * are random vectors (pgvector's RandomCenters), so every list has a center.
  * @param onIteration called after each iteration with its number (for progress).
- * @throws PgError 53200 when the arena cannot hold the scratch (n + k floats).
+ * @param arena the memory of the samples and centers (the scratch goes there too)
+ * @throws PgError 53200 when the memory cannot hold the scratch (n + k floats).
  */
 export function kmeans(
+  arena: Arena,
   samplesPtr: number,
   n: number,
   dim: number,
@@ -65,6 +67,7 @@ export function kmeans(
 ): void {
   const rowBytes = dim * 4;
   const scratchBytes = (Math.max(n, k) + n) * 4;
+  const fast = kernelsOf(arena);
   const scratch = arena.alloc(scratchBytes, 'IVFFlat k-means');
   const minDist = new Float64Array(n);
   const assign = new Int32Array(n).fill(-1);
@@ -77,7 +80,7 @@ export function kmeans(
       let pick = prng.int(n);
       minDist.fill(Infinity);
       while (seeded < k) {
-        copyRow(samplesPtr + pick * rowBytes, centersPtr + seeded * rowBytes, dim);
+        copyRow(arena, samplesPtr + pick * rowBytes, centersPtr + seeded * rowBytes, dim);
         seeded++;
         if (seeded === k) break;
         fast.l2sqRange(centersPtr + (seeded - 1) * rowBytes, samplesPtr, n, dim, distPtr);
@@ -101,7 +104,7 @@ export function kmeans(
         }
       }
     }
-    for (let c = seeded; c < k; c++) randomCenter(centersPtr + c * rowBytes, dim, spherical, prng);
+    for (let c = seeded; c < k; c++) randomCenter(arena, centersPtr + c * rowBytes, dim, spherical, prng);
     if (spherical) for (let c = 0; c < k; c++) normalizeAt(arena.f32(), (centersPtr + c * rowBytes) >>> 2, dim);
     if (n === 0 || seeded < k) return; // random centers take no samples; nothing to iterate
 
@@ -134,7 +137,7 @@ export function kmeans(
         const o = (centersPtr + c * rowBytes) >>> 2;
         if (counts[c] === 0) {
           // An empty cluster restarts at a random sample (pgvector: at a random vector).
-          copyRow(samplesPtr + prng.int(n) * rowBytes, centersPtr + c * rowBytes, dim);
+          copyRow(arena, samplesPtr + prng.int(n) * rowBytes, centersPtr + c * rowBytes, dim);
         } else {
           const inv = 1 / counts[c]!;
           for (let i = 0; i < dim; i++) f[o + i] = sums[c * dim + i]! * inv;
@@ -147,12 +150,12 @@ export function kmeans(
   }
 }
 
-function copyRow(from: number, to: number, dim: number): void {
+function copyRow(arena: Arena, from: number, to: number, dim: number): void {
   const f = arena.f32();
   f.copyWithin(to >>> 2, from >>> 2, (from >>> 2) + dim);
 }
 
-function randomCenter(ptr: number, dim: number, spherical: boolean, prng: Prng): void {
+function randomCenter(arena: Arena, ptr: number, dim: number, spherical: boolean, prng: Prng): void {
   const f = arena.f32();
   const o = ptr >>> 2;
   for (let i = 0; i < dim; i++) f[o + i] = prng.next();

@@ -15,7 +15,8 @@
  * SIMD range kernel call (kernels/fast.ts l2sqRange / dotRange) where they lie.
  */
 import { assert } from '../../common/assert.js';
-import { arena } from '../../kernels/arena.js';
+import type { Arena } from '../../kernels/arena.js';
+import { memories } from '../../kernels/memories.js';
 
 /** Entries of a list's first block. */
 export const LIST_CAP_MIN = 16;
@@ -26,16 +27,30 @@ export class IvfLists {
   /** Byte offset of the centers block. */
   readonly centersPtr: number;
   /** Per list: byte offset of its block (0 = none yet), entries in use, capacity. */
-  readonly ptr: Int32Array;
+  readonly ptr: Uint32Array;
   readonly count: Int32Array;
   readonly cap: Int32Array;
   /** Entries in all lists, tombstones included. */
   total = 0;
+  private disposed = false;
 
-  /** @param vecBytes bytes of one vector (ivfVectorBytes: dim * 4, or the padded bits) */
-  constructor(readonly lists: number, readonly vecBytes: number) {
-    this.centersPtr = arena.alloc(lists * vecBytes, USE);
-    this.ptr = new Int32Array(lists);
+  /** The memory that holds the centers and every list (chosen at creation, kernels/memories.ts). */
+  readonly arena: Arena;
+
+  /**
+   * @param vecBytes bytes of one vector (ivfVectorBytes: dim * 4, or the padded bits)
+   * @param bytesHint the expected size of centers and lists, bytes (chooses the memory)
+   * @throws PgError 53200 when the centers do not fit.
+   */
+  constructor(readonly lists: number, readonly vecBytes: number, bytesHint: number) {
+    this.arena = memories.forIndex(bytesHint);
+    try {
+      this.centersPtr = this.arena.alloc(lists * vecBytes, USE);
+    } catch (e) {
+      memories.unpin(this.arena);
+      throw e;
+    }
+    this.ptr = new Uint32Array(lists);
     this.count = new Int32Array(lists);
     this.cap = new Int32Array(lists);
   }
@@ -66,16 +81,16 @@ export class IvfLists {
     let next = Math.max(LIST_CAP_MIN, cap * 2);
     while (next < need) next *= 2;
     const dimBytes = this.vecBytes;
-    const fresh = arena.alloc(next * (dimBytes + 4), USE);
+    const fresh = this.arena.alloc(next * (dimBytes + 4), USE);
     const old = this.ptr[l]!;
     const n = this.count[l]!;
     if (old !== 0) {
-      const u8 = arena.u8();
+      const u8 = this.arena.u8();
       u8.copyWithin(fresh, old, old + n * dimBytes);
-      const i32 = arena.i32();
+      const i32 = this.arena.i32();
       const from = (old + cap * dimBytes) >>> 2;
       i32.copyWithin((fresh + next * dimBytes) >>> 2, from, from + n);
-      arena.free(old, cap * (dimBytes + 4));
+      this.arena.free(old, cap * (dimBytes + 4));
     }
     this.ptr[l] = fresh;
     this.cap[l] = next;
@@ -85,8 +100,8 @@ export class IvfLists {
   append(l: number, rowId: number, vecPtr: number): void {
     const n = this.count[l]!;
     assert(n < this.cap[l]!, 'ivfflat list append without room');
-    arena.u8().copyWithin(this.vectorPtr(l, n), vecPtr, vecPtr + this.vecBytes);
-    arena.i32()[this.rowWord(l) + n] = rowId;
+    this.arena.u8().copyWithin(this.vectorPtr(l, n), vecPtr, vecPtr + this.vecBytes);
+    this.arena.i32()[this.rowWord(l) + n] = rowId;
     this.count[l] = n + 1;
     this.total++;
   }
@@ -104,15 +119,15 @@ export class IvfLists {
       if (n === cap || n === 0) continue;
       let fresh: number;
       try {
-        fresh = arena.alloc(n * (dimBytes + 4), USE);
+        fresh = this.arena.alloc(n * (dimBytes + 4), USE);
       } catch {
         continue;
       }
       const old = this.ptr[l]!;
-      arena.u8().copyWithin(fresh, old, old + n * dimBytes);
+      this.arena.u8().copyWithin(fresh, old, old + n * dimBytes);
       const from = (old + cap * dimBytes) >>> 2;
-      arena.i32().copyWithin((fresh + n * dimBytes) >>> 2, from, from + n);
-      arena.free(old, cap * (dimBytes + 4));
+      this.arena.i32().copyWithin((fresh + n * dimBytes) >>> 2, from, from + n);
+      this.arena.free(old, cap * (dimBytes + 4));
       this.ptr[l] = fresh;
       this.cap[l] = n;
     }
@@ -120,7 +135,7 @@ export class IvfLists {
 
   /** Marks `rowId`'s entry in list `l` deleted; false when it is not there. */
   tombstone(l: number, rowId: number): boolean {
-    const i32 = arena.i32();
+    const i32 = this.arena.i32();
     const w = this.rowWord(l);
     const n = this.count[l]!;
     for (let i = 0; i < n; i++) {
@@ -143,11 +158,11 @@ export class IvfLists {
       const base = this.ptr[l]!;
       let out = 0;
       for (let i = 0; i < n; i++) {
-        const i32 = arena.i32();
+        const i32 = this.arena.i32();
         const r = i32[w + i]!;
         if (r < 0) continue;
         if (out !== i) {
-          arena.u8().copyWithin(base + out * dimBytes, base + i * dimBytes, base + (i + 1) * dimBytes);
+          this.arena.u8().copyWithin(base + out * dimBytes, base + i * dimBytes, base + (i + 1) * dimBytes);
           i32[w + out] = r;
         }
         out++;
@@ -167,12 +182,15 @@ export class IvfLists {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     for (let l = 0; l < this.lists; l++) {
-      if (this.ptr[l] !== 0) arena.free(this.ptr[l]!, this.cap[l]! * this.entryBytes);
+      if (this.ptr[l] !== 0) this.arena.free(this.ptr[l]!, this.cap[l]! * this.entryBytes);
       this.ptr[l] = 0;
       this.cap[l] = 0;
       this.count[l] = 0;
     }
-    arena.free(this.centersPtr, this.lists * this.vecBytes);
+    this.arena.free(this.centersPtr, this.lists * this.vecBytes);
+    memories.unpin(this.arena);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Saving an IVFFlat index to a checkpoint file and loading it back, so reopening a database
- * does not re-run k-means. Centers and lists are flat arena blocks, written verbatim:
+ * does not re-run k-means. Centers and lists are flat blocks of one memory, written verbatim:
  *
  *   block  u32 version, then varuints: dim, lists, metric code (0 l2, 1 ip, 2 cosine,
  *          3 hamming), then per list its entry count
@@ -11,7 +11,6 @@
  * The rowId -> list map and the deleted count are rebuilt from the row ids.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { arena } from '../../kernels/arena.js';
 import { ByteWriter } from '../../storage/codec.js';
 import { readBlock, writeBlock, type ByteSink } from '../../storage/stream.js';
 import type { LoadInput, Metric } from '../am.js';
@@ -31,12 +30,12 @@ export function saveIvfflat(ix: IvfflatIndex, sink: ByteSink): void {
   for (let l = 0; l < lists.lists; l++) w.varuint(lists.count[l]!);
   writeBlock(sink, w);
   const dimBytes = lists.vecBytes;
-  sink.write(arena.u8(), lists.centersPtr, lists.lists * dimBytes);
+  sink.write(lists.arena.u8(), lists.centersPtr, lists.lists * dimBytes);
   for (let l = 0; l < lists.lists; l++) {
     const n = lists.count[l]!;
     if (n === 0) continue;
-    sink.write(arena.u8(), lists.ptr[l]!, n * dimBytes);
-    sink.write(arena.u8(), lists.rowWord(l) * 4, n * 4);
+    sink.write(lists.arena.u8(), lists.ptr[l]!, n * dimBytes);
+    sink.write(lists.arena.u8(), lists.rowWord(l) * 4, n * 4);
   }
 }
 
@@ -62,22 +61,25 @@ export function loadIvfflat(input: LoadInput): IvfflatIndex {
   if (metric !== input.opclass.metric) throw mismatch('metric', metric, input.opclass.metric);
   const counts = new Int32Array(k);
   for (let l = 0; l < k; l++) counts[l] = r.varuint();
-  const lists = new IvfLists(k, ivfVectorBytes(input.opclass.kind === 'bit', dim));
+  let entries = 0;
+  for (let l = 0; l < k; l++) entries += counts[l]!;
+  const vecBytes = ivfVectorBytes(input.opclass.kind === 'bit', dim);
+  const lists = new IvfLists(k, vecBytes, (k + entries) * (vecBytes + 4));
   let ix: IvfflatIndex | null = null;
   try {
     const dimBytes = lists.vecBytes;
-    input.source.readInto(arena.u8(), lists.centersPtr, k * dimBytes);
+    input.source.readInto(lists.arena.u8(), lists.centersPtr, k * dimBytes);
     for (let l = 0; l < k; l++) {
       const n = counts[l]!;
       if (n === 0) continue;
       lists.reserve(l, n);
-      input.source.readInto(arena.u8(), lists.ptr[l]!, n * dimBytes);
-      input.source.readInto(arena.u8(), lists.rowWord(l) * 4, n * 4);
+      input.source.readInto(lists.arena.u8(), lists.ptr[l]!, n * dimBytes);
+      input.source.readInto(lists.arena.u8(), lists.rowWord(l) * 4, n * 4);
       lists.count[l] = n;
       lists.total += n;
     }
     ix = new IvfflatIndex(dim, input.opclass, options, lists);
-    const i32 = arena.i32();
+    const i32 = lists.arena.i32();
     for (let l = 0; l < k; l++) {
       const w = lists.rowWord(l);
       for (let i = 0; i < counts[l]!; i++) {

@@ -17,7 +17,6 @@
  *
  * No state in module scope: the query, the center order and the candidates are this scan's.
  */
-import { arena } from '../../kernels/arena.js';
 import type { IndexScan, ScanOptions, ScanStats, VectorKey } from '../am.js';
 import type { IvfflatIndex } from './ivfflat-index.js';
 import { GUC_ITERATIVE_SCAN, GUC_MAX_PROBES, GUC_PROBES } from './options.js';
@@ -77,7 +76,7 @@ export class IvfflatScan implements IndexScan {
     this.stopAbove = bound === undefined || this.iterative ? Infinity : bound + STOP_MARGIN * (1 + Math.abs(bound));
     this.distCap = Math.max(lists, 256);
     this.blockBytes = ix.vecBytes + this.distCap * 4;
-    this.block = arena.alloc(this.blockBytes, 'IVFFlat scan');
+    this.block = this.ix.lists.arena.alloc(this.blockBytes, 'IVFFlat scan');
     // pgvector's cosine distance to a zero query is NaN for every row; ordering is arbitrary.
     this.queryZero = !ix.prepareInto(q, this.block);
   }
@@ -116,7 +115,7 @@ export class IvfflatScan implements IndexScan {
     this.done = true;
     this.batchPos = this.batchLen = 0;
     if (this.block !== 0) {
-      arena.free(this.block, this.blockBytes);
+      this.ix.lists.arena.free(this.block, this.blockBytes);
       this.block = 0;
     }
   }
@@ -158,7 +157,7 @@ export class IvfflatScan implements IndexScan {
     const dist = this.block + ix.vecBytes;
     ix.range(this.block, ix.lists.centersPtr, k, ix.rangeDim, dist);
     this.counters.distanceComputations += k;
-    const f = arena.f32();
+    const f = this.ix.lists.arena.f32();
     const keys = new Float64Array(k);
     const o = dist >>> 2;
     for (let i = 0; i < k; i++) keys[i] = ix.negate ? -f[o + i]! : f[o + i]!;
@@ -187,8 +186,8 @@ export class IvfflatScan implements IndexScan {
       this.candIds = ids;
       this.candDist = ds;
     }
-    const f = arena.f32();
-    const words = arena.i32();
+    const f = this.ix.lists.arena.f32();
+    const words = this.ix.lists.arena.i32();
     const o = dist >>> 2;
     const w = lists.rowWord(l);
     const filter = this.opts.filter;
@@ -205,10 +204,11 @@ export class IvfflatScan implements IndexScan {
       }
     } else {
       const bits = filter.bitmapPtr >>> 2;
+      const fw = filter.bitmapMemory.i32();
       const rowBits = filter.rowBits;
       for (let i = 0; i < n; i++) {
         const r = words[w + i]!;
-        if (r < 0 || r >= rowBits || ((words[bits + (r >>> 5)]! >>> (r & 31)) & 1) === 0) continue;
+        if (r < 0 || r >= rowBits || ((fw[bits + (r >>> 5)]! >>> (r & 31)) & 1) === 0) continue;
         ids[c] = r;
         ds[c++] = neg ? -f[o + i]! : f[o + i]!;
       }
@@ -219,9 +219,9 @@ export class IvfflatScan implements IndexScan {
   private growDist(n: number): void {
     const qBytes = this.ix.vecBytes;
     const bytes = qBytes + n * 4;
-    const fresh = arena.alloc(bytes, 'IVFFlat scan');
-    arena.u8().copyWithin(fresh, this.block, this.block + qBytes);
-    arena.free(this.block, this.blockBytes);
+    const fresh = this.ix.lists.arena.alloc(bytes, 'IVFFlat scan');
+    this.ix.lists.arena.u8().copyWithin(fresh, this.block, this.block + qBytes);
+    this.ix.lists.arena.free(this.block, this.blockBytes);
     this.block = fresh;
     this.blockBytes = bytes;
     this.distCap = n;

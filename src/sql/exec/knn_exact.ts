@@ -1,13 +1,16 @@
 /**
  * Exact k nearest neighbours among the rows of a {@link RowBitmap} (filtered search's exact
- * strategy): one SIMD kernel call per chunk of set rows over the table's arena segments, a
+ * strategy): one SIMD kernel call per chunk of set rows over the table's segments (the
+ * kernels of the memory the chunk's rows lie in: a chunk ends where the memory changes), a
  * typed-array top-k heap, rows whose vector is NULL after the ranked ones (PostgreSQL's NULLS LAST for an
  * ascending ORDER BY). The same distances and tie order (lower row id first) as the exact
  * top-k scan (nodes/top_k.ts), so both strategies return the same rows.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { arena } from '../../kernels/arena.js';
-import { fast } from '../../kernels/fast.js';
+import type { Arena } from '../../kernels/arena.js';
+import { kernelsOf, type ManyKernel } from '../../kernels/fast.js';
+import { memories, MEMORY_STRIDE } from '../../kernels/memories.js';
+import { QueryCopies } from '../../kernels/query_copies.js';
 import type { Table } from '../../storage/table.js';
 import type { RowBitmap } from './row_bitmap.js';
 import { TopK } from './topk.js';
@@ -30,25 +33,36 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
   if (k <= 0) return new Int32Array(0);
   const dim = q.length;
   const bytes = Math.max(16, dim * 4);
-  // One arena block: the query, then CHUNK row pointers, then CHUNK float32 distances.
-  const block = bytes + CHUNK * 8;
-  const qPtr = arena.alloc(block, 'query vector');
-  const rowsPtr = qPtr + bytes;
-  const outPtr = rowsPtr + CHUNK * 4;
+  // In each memory the rows lie in, one block: the query, then CHUNK row pointers, then CHUNK
+  // float32 distances (a WebAssembly kernel reads only its own memory).
+  const copies = new QueryCopies();
+  copies.reset(bytes + CHUNK * 8, (m, p) => m.f32().set(q, p >>> 2));
   try {
-    arena.f32().set(q, qPtr >>> 2);
-    const many = op === '<->' ? fast.l2sqMany : op === '<+>' ? fast.l1Many : fast.dotMany;
+    const pick = (m: Arena): ManyKernel => {
+      const ks = kernelsOf(m);
+      return op === '<->' ? ks.l2sqMany : op === '<+>' ? ks.l1Many : ks.dotMany;
+    };
     const sign = op === '<#>' ? -1 : 1;
     const cosine = op === '<=>';
     const norms = cosine ? table.vectorNorms(col) : null;
-    const qNormSq = cosine ? fast.dot(qPtr, qPtr, dim) : 0;
+    const any = memories.any();
+    const qNormSq = cosine ? kernelsOf(any).dot(copies.in(any), copies.in(any), dim) : 0;
     const fixedDim = table.vectorColumnDim(col);
-    // Rows of the chunk being gathered (their pointers go to the arena at rowsPtr).
+    // The chunk being gathered: its memory (addresses [lo, lo + 2^32), none before the first
+    // row), kernel, block, and rows (their pointers go to the block at rowsPtr).
+    let cur: Arena = any;
+    let lo = -2 * MEMORY_STRIDE;
+    let many: ManyKernel = pick(any);
+    let qPtr = 0;
+    let rowWord = 0;
+    let rowMem = any.u32();
     const ids = new Int32Array(CHUNK);
     let n = 0;
     const flush = (): void => {
+      const rowsPtr = qPtr + bytes;
+      const outPtr = rowsPtr + CHUNK * 4;
       many(qPtr, rowsPtr, n, dim, outPtr);
-      const f = arena.f32();
+      const f = cur.f32();
       const out = outPtr >>> 2;
       for (let i = 0; i < n; i++) {
         const r = ids[i]!;
@@ -60,11 +74,10 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
       }
       n = 0;
     };
-    // Nothing below allocates in the arena, so its views stay valid for the whole walk.
+    // Views of a shared memory never detach, so the bitmap's view stays valid for the walk.
     const words = bitmap.words;
     const bits = bitmap.ptr >>> 2;
-    const mem = arena.i32();
-    const rowWord = rowsPtr >>> 2;
+    const mem = bitmap.arena.i32();
     for (let w = 0; w < words; w++) {
       let x = mem[bits + w]!;
       while (x !== 0) {
@@ -79,14 +92,24 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
         if (fixedDim < 0 ? table.vectorDim(col, r) !== dim : fixedDim !== dim) {
           throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${fixedDim < 0 ? table.vectorDim(col, r) : fixedDim} and ${dim}`);
         }
-        mem[rowWord + n] = ptr;
+        if (ptr < lo || ptr >= lo + MEMORY_STRIDE) {
+          if (n > 0) flush();
+          cur = memories.memoryOf(ptr);
+          lo = cur.id * MEMORY_STRIDE;
+          many = pick(cur);
+          qPtr = copies.in(cur);
+          rowWord = (qPtr + bytes) >>> 2;
+          // Taken after the copy, which may have grown the memory.
+          rowMem = cur.u32();
+        }
+        rowMem[rowWord + n] = ptr >>> 0;
         ids[n++] = r;
         if (n === CHUNK) flush();
       }
     }
     if (n > 0) flush();
   } finally {
-    arena.free(qPtr, block);
+    copies.free();
   }
   return rankedThenNull(heap.sortedIds(), nullRows, k);
 }

@@ -1,19 +1,22 @@
 /**
  * Row bitmaps for filtered vector search: the set of a table's row ids that pass a WHERE
- * clause, as a bitset in the arena (bit `r & 31` of u32 word `r >>> 5`), which is what
+ * clause, as a bitset in a WebAssembly memory (bit `r & 31` of u32 word `r >>> 5`), which is what
  * access/am.ts's RowFilter hands to an index method's search loop. PostgreSQL's TIDBitmap
  * plays this part for bitmap heap scans.
  *
  * Producers: `buildQualBitmap` (row_filter.ts) evaluates a qual over the table; a B-tree
  * bitmap index scan can fill one with `set` the same way (and `and` / `or` combine them, as
- * BitmapAnd / BitmapOr). The bitmap owns its arena block: `free()` it when the scan ends.
+ * BitmapAnd / BitmapOr). The bitmap owns its memory block: `free()` it when the scan ends.
  */
-import { arena } from '../../kernels/arena.js';
+import type { Arena } from '../../kernels/arena.js';
+import { memories } from '../../kernels/memories.js';
 import type { RowFilter } from '../../access/am.js';
 import type { Table } from '../../storage/table.js';
 
 export class RowBitmap {
-  /** Byte offset of the bitset in the arena. */
+  /** The memory that holds the bitset. */
+  readonly arena: Arena;
+  /** Byte offset of the bitset in {@link arena}. */
   readonly ptr: number;
   /** u32 words of the bitset. */
   readonly words: number;
@@ -21,27 +24,31 @@ export class RowBitmap {
 
   /**
    * An empty bitmap over row ids 0 .. rowBits - 1.
-   * @throws PgError 53200 when the arena cannot hold it.
+   * It goes in any memory with room (an index scan whose graph lies in another memory copies
+   * it there: access/am.ts RowFilter).
+   * @throws PgError 53200 when the memories cannot hold it.
    */
   constructor(readonly rowBits: number) {
     this.words = Math.max(1, (rowBits + 31) >>> 5);
-    this.ptr = arena.alloc(this.words * 4, 'row bitmap');
-    const w = arena.i32();
+    const addr = memories.alloc(this.words * 4, 'row bitmap');
+    this.arena = memories.memoryOf(addr);
+    this.ptr = addr >>> 0;
+    const w = this.arena.i32();
     w.fill(0, this.ptr >>> 2, (this.ptr >>> 2) + this.words);
   }
 
-  /** The bitset as an Int32Array view (re-take it after anything that may grow the arena). */
+  /** The bitset as an Int32Array view (re-take it after anything that may grow the memory). */
   view(): Int32Array {
     const base = this.ptr >>> 2;
-    return arena.i32().subarray(base, base + this.words);
+    return this.arena.i32().subarray(base, base + this.words);
   }
 
   set(r: number): void {
-    arena.i32()[(this.ptr >>> 2) + (r >>> 5)] |= 1 << (r & 31);
+    this.arena.i32()[(this.ptr >>> 2) + (r >>> 5)] |= 1 << (r & 31);
   }
 
   has(r: number): boolean {
-    return r >= 0 && r < this.rowBits && (arena.i32()[(this.ptr >>> 2) + (r >>> 5)]! & (1 << (r & 31))) !== 0;
+    return r >= 0 && r < this.rowBits && (this.arena.i32()[(this.ptr >>> 2) + (r >>> 5)]! & (1 << (r & 31))) !== 0;
   }
 
   /** Copies a JS bitset of the same size in. */
@@ -94,23 +101,23 @@ export class RowBitmap {
 
   /** The access-method view of this bitmap, with `rows` set out of `tableRows`. */
   asFilter(rows: number, tableRows: number): RowFilter {
-    return { bitmapPtr: this.ptr, rowBits: this.rowBits, rows, selectivity: tableRows > 0 ? rows / tableRows : 0 };
+    return { bitmapPtr: this.ptr, bitmapMemory: this.arena, rowBits: this.rowBits, rows, selectivity: tableRows > 0 ? rows / tableRows : 0 };
   }
 
   /** Calls `fn` for every set row id in ascending order. */
   forEach(fn: (r: number) => void): void {
     const base = this.ptr >>> 2;
-    // The arena's view is re-taken only after a call of `fn` (which may grow the memory), not
+    // The memory's view is re-taken only after a call of `fn` (which may grow the memory), not
     // per word: reading WebAssembly.Memory's buffer per word cost more than the scan of a
     // 100,000-row bitmap whose few rows are set.
-    let mem = arena.i32();
+    let mem = this.arena.i32();
     for (let i = 0; i < this.words; i++) {
       let x = mem[base + i]!;
       while (x !== 0) {
         const b = 31 - Math.clz32(x & -x);
         x &= x - 1;
         fn((i << 5) + b);
-        mem = arena.i32();
+        mem = this.arena.i32();
       }
     }
   }
@@ -118,7 +125,7 @@ export class RowBitmap {
   free(): void {
     if (this.freed) return;
     this.freed = true;
-    arena.free(this.ptr, this.words * 4);
+    this.arena.free(this.ptr, this.words * 4);
   }
 }
 

@@ -6,8 +6,10 @@
  * - a vector distance `column <op> query` (`<->`, `<#>`, `<=>`, `<+>` on float32 vectors,
  *   the query a constant or a statement parameter) is computed by pgvector's exact kernel
  *   (kernels/fast.ts `exact*`: float32 sums in index order, bit-identical to the reference
- *   kernels and so to the value the operator returns) on the row's vector in the arena and the
- *   query copied there once per scan: no vector view per row and no expression-tree walk;
+ *   kernels and so to the value the operator returns) on the row's vector, by the kernels of
+ *   the memory the row lies in (kernels/memories.ts) and a copy of the query in that memory
+ *   made once per scan (kernels/query_copies.ts): no vector view per row and no
+ *   expression-tree walk;
  * - any other expression is evaluated on a tuple of only the columns it (or the scan's qual)
  *   reads, so a vector column that only the distances read is never fetched.
  *
@@ -16,11 +18,12 @@
  * a row whose dimension differs from the query's goes through the operator itself, which
  * raises pgvector's 22000 `different vector dimensions`.
  *
- * The arena block holding the query belongs to the projection (freed by {@link end}), never to
- * the module, so two scans (a subquery inside a scan) never share it.
+ * The blocks holding the query copies belong to the projection (freed by {@link end}), never
+ * to the module, so two scans (a subquery inside a scan) never share them.
  */
-import { arena } from '../../kernels/arena.js';
-import { fast, type PtrKernel } from '../../kernels/fast.js';
+import { kernelsOf, type FastKernels, type PtrKernel } from '../../kernels/fast.js';
+import { MEMORY_STRIDE, memories } from '../../kernels/memories.js';
+import { QueryCopies } from '../../kernels/query_copies.js';
 import type { Table, Value } from '../../storage/table.js';
 import { cosineDistance, l1Distance, l2Distance, negativeInnerProduct } from '../../types/vector.js';
 import type { Expr } from '../analyze/expr.js';
@@ -45,17 +48,18 @@ interface DistanceItem {
   /** The query operand (constant or parameter) and whether it is the left operand. */
   query: Expr;
   queryLeft: boolean;
-  kernel: PtrKernel;
+  /** The item's kernel among a memory's kernels. */
+  pick: (k: FastKernels) => PtrKernel;
   /** The kernel's value to the operator's: sqrt for `<->`, negation for `<#>`. */
   post: 0 | 1 | 2;
 }
 
 /** The vector operators' implementations a distance item may stand for, and their kernels. */
-function distanceKernel(fn: unknown): { kernel: PtrKernel; post: 0 | 1 | 2 } | null {
-  if (fn === cosineDistance) return { kernel: fast.exactCosine, post: 0 };
-  if (fn === l2Distance) return { kernel: fast.exactL2sq, post: 1 };
-  if (fn === negativeInnerProduct) return { kernel: fast.exactDot, post: 2 };
-  if (fn === l1Distance) return { kernel: fast.exactL1, post: 0 };
+function distanceKernel(fn: unknown): { pick: (k: FastKernels) => PtrKernel; post: 0 | 1 | 2 } | null {
+  if (fn === cosineDistance) return { pick: (k) => k.exactCosine, post: 0 };
+  if (fn === l2Distance) return { pick: (k) => k.exactL2sq, post: 1 };
+  if (fn === negativeInnerProduct) return { pick: (k) => k.exactDot, post: 2 };
+  if (fn === l1Distance) return { pick: (k) => k.exactL1, post: 0 };
   return null;
 }
 
@@ -70,10 +74,14 @@ export class ScanProjection {
   private readonly tableCol: Int32Array;
   private readonly dist: (DistanceItem | null)[];
   private readonly exprs: Expr[];
-  /** The query vector of each distance item for this scan: its value (null: not yet read), arena copy. */
+  /** The query vector of each distance item for this scan: its value (undefined: not yet read). */
   private readonly qVal: (Value | undefined)[];
-  private readonly qPtr: Int32Array;
-  private readonly qBytes: Int32Array;
+  /** Its copies, one in each memory a row of the item was met in. */
+  private readonly qCopies: (QueryCopies | null)[];
+  /** Per item, the memory of the last row computed on (addresses [lo, lo + 2^32)), its kernel and query copy. */
+  private readonly memLo: Float64Array;
+  private readonly kernel: (PtrKernel | null)[];
+  private readonly qPtr: Float64Array;
 
   constructor(
     private readonly table: Table,
@@ -88,8 +96,10 @@ export class ScanProjection {
     this.dist = items.map((x) => x.dist);
     this.exprs = project.slice();
     this.qVal = new Array(n).fill(undefined);
-    this.qPtr = new Int32Array(n);
-    this.qBytes = new Int32Array(n);
+    this.qCopies = items.map((x) => (x.dist === null ? null : new QueryCopies()));
+    this.memLo = new Float64Array(n).fill(-2 * MEMORY_STRIDE);
+    this.kernel = new Array(n).fill(null);
+    this.qPtr = new Float64Array(n);
   }
 
   /**
@@ -133,25 +143,29 @@ export class ScanProjection {
       const v = table.get(col, r);
       return d.queryLeft ? d.e.fn(q, v) : d.e.fn(v, q);
     }
-    const x = d.kernel(ptr, this.qPtr[i]!, q.length);
+    if (ptr < this.memLo[i]! || ptr >= this.memLo[i]! + MEMORY_STRIDE) {
+      // A row in another memory than the last: its kernels, and the query copied there.
+      const m = memories.memoryOf(ptr);
+      this.qPtr[i] = this.qCopies[i]!.in(m);
+      this.kernel[i] = d.pick(kernelsOf(m));
+      this.memLo[i] = m.id * MEMORY_STRIDE;
+    }
+    const x = this.kernel[i]!(ptr >>> 0, this.qPtr[i]!, q.length);
     return d.post === 0 ? x : d.post === 1 ? Math.sqrt(x) : -x;
   }
 
-  /** The query of distance item i for this scan, read (and copied into the arena) once. */
+  /**
+   * The query of distance item i for this scan, read once; its copies in the memories are made
+   * when a row of each memory is first met ({@link QueryCopies}).
+   */
   private query(i: number, ctx: EvalCtx): Value {
     let q = this.qVal[i];
     if (q !== undefined) return q;
     q = evalExpr(this.dist[i]!.query, null, ctx);
     if (q instanceof Float32Array && q.length > 0) {
-      const bytes = q.length * 4;
-      if (bytes > this.qBytes[i]!) {
-        // The new block first: on 53200 the old one stays owned (never a pointer to freed memory).
-        const ptr = arena.alloc(bytes, 'query vector');
-        if (this.qPtr[i] !== 0) arena.free(this.qPtr[i]!, this.qBytes[i]!);
-        this.qPtr[i] = ptr;
-        this.qBytes[i] = bytes;
-      }
-      arena.f32().set(q, this.qPtr[i]! >>> 2);
+      const vec = q;
+      this.qCopies[i]!.reset(vec.length * 4, (m, p) => m.f32().set(vec, p >>> 2));
+      this.memLo[i] = -2 * MEMORY_STRIDE;
     }
     this.qVal[i] = q;
     return q;
@@ -162,13 +176,11 @@ export class ScanProjection {
     this.qVal.fill(undefined);
   }
 
-  /** Frees the arena copies of the queries. */
+  /** Frees the copies of the queries. */
   end(): void {
-    for (let i = 0; i < this.qPtr.length; i++) {
-      if (this.qPtr[i] !== 0) arena.free(this.qPtr[i]!, this.qBytes[i]!);
-      this.qPtr[i] = 0;
-      this.qBytes[i] = 0;
-    }
+    for (const c of this.qCopies) c?.free();
+    this.memLo.fill(-2 * MEMORY_STRIDE);
+    this.kernel.fill(null);
     this.qVal.fill(undefined);
   }
 }

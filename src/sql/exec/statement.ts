@@ -39,7 +39,7 @@ import { EState, execInitNode, runPlanned, type Instrumentation, type PlanState 
 import { systemClock } from '../../common/clock.js';
 import { Interval } from '../../types/interval.js';
 import { wallClockUs } from '../../types/datetime_funcs.js';
-import { arena } from '../../kernels/arena.js';
+import { memories } from '../../kernels/memories.js';
 import { GUC_MEMORY_LIMIT } from '../settings.js';
 
 /** pgvector's extension comment (pg_description of extension vector). */
@@ -181,9 +181,9 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   // statement_timeout counts from here, for each statement of a multi-statement query (as
   // PostgreSQL 13 and later); the executor's loops check it.
   env.interrupts.startStatement(Number(env.settings.get('statement_timeout')));
-  // The arena is shared by every database of the process; each statement runs under its own
-  // session's vecgres.memory_limit.
-  arena.limitBytes = Number(env.settings.get(GUC_MEMORY_LIMIT)) * 1024;
+  // The memories are shared by every database of the process; each statement runs under its
+  // own session's vecgres.memory_limit.
+  memories.limitBytes = Number(env.settings.get(GUC_MEMORY_LIMIT)) * 1024;
   try {
     const r = dispatch(env, raw, params, cache, io);
     // Outside a block every statement is its own transaction.

@@ -3,7 +3,8 @@
  * without an index: a top-N heapsort over a sequential scan, fused into one node). It is the
  * ground truth every index is measured against, so it is written for speed and exactness:
  *
- * 1. Scan: one SIMD kernel call per live row over the table's arena segments (kernels/fast.ts),
+ * 1. Scan: one SIMD kernel call per live row over the table's segments (kernels/fast.ts, the
+ *    kernels of the memory each segment lies in),
  *    squared norms kept by the table for cosine, no per-row allocation. A fast kernel sums in
  *    SIMD lane order, so its value may differ from pgvector's in the last bits: each row gets
  *    an interval [lo, hi] that surely holds pgvector's value (error bound below), a typed-array
@@ -31,11 +32,14 @@
  * absolute term for float32 underflow. Values near float32 overflow or underflow of the norms,
  * and NaN, get [-Infinity, Infinity]: always candidates. Bit-string distances are exact.
  *
- * The query vector is copied into an arena block owned by this node's state (freed at end),
- * so a scan nested inside another (a subquery in the select list) never shares scratch.
+ * The query vector is copied into a block in each memory the table's rows lie in, owned by this
+ * node's state (kernels/query_copies.ts, freed at end), so a scan nested inside another (a
+ * subquery in the select list) never shares scratch.
  */
-import { arena } from '../../../kernels/arena.js';
-import { fast, signMask, type PtrKernel } from '../../../kernels/fast.js';
+import type { Arena } from '../../../kernels/arena.js';
+import { kernelsOf, signMask, type FastKernels, type PtrKernel } from '../../../kernels/fast.js';
+import { memories, MEMORY_STRIDE } from '../../../kernels/memories.js';
+import { QueryCopies } from '../../../kernels/query_copies.js';
 import { HALF_TO_F32 } from '../../../kernels/half.js';
 import { BitString } from '../../../types/bit.js';
 import type { Table, Value } from '../../../storage/table.js';
@@ -71,9 +75,8 @@ export class TopKState extends PlanState {
   private out: Int32Array | null = null;
   private i = 0;
   private bound = Infinity;
-  /** Arena scratch for the query vector (bytes), owned by this state. */
-  private scratchPtr = 0;
-  private scratchBytes = 0;
+  /** The query vector copied beside each memory the rows lie in, owned by this state. */
+  private readonly queries = new QueryCopies();
   private scanned = 0;
   private removed = 0;
   /** Reused tuple the SeqScan's qual and the keys are evaluated on. */
@@ -100,29 +103,13 @@ export class TopKState extends PlanState {
   }
 
   override end(): void {
-    if (this.scratchPtr !== 0) {
-      arena.free(this.scratchPtr, this.scratchBytes);
-      this.scratchPtr = 0;
-      this.scratchBytes = 0;
-    }
+    this.queries.free();
     const child = this.children[0]!;
     child.instr.loops = this.instr.loops;
     child.instr.rows = this.scanned - this.removed;
     child.instr.removedByFilter = this.removed;
     const kb = Math.max(25, Math.ceil((Math.min(this.bound, this.p.input.table.liveCount) * (this.p.width + 24)) / 1024));
     this.instr.extra = [['Sort Method', `top-N heapsort  Memory: ${kb}kB`]];
-  }
-
-  private scratch(bytes: number): number {
-    if (bytes > this.scratchBytes) {
-      // The new block first: on 53200 the old one stays owned (never a pointer to freed memory).
-      const size = Math.max(bytes, 4096);
-      const ptr = arena.alloc(size, 'query vector');
-      if (this.scratchPtr !== 0) arena.free(this.scratchPtr, this.scratchBytes);
-      this.scratchPtr = ptr;
-      this.scratchBytes = size;
-    }
-    return this.scratchPtr;
   }
 
   /** True when row `r` passes the SeqScan's qual. */
@@ -203,10 +190,12 @@ export class TopKState extends PlanState {
     const col = knn.col;
     const packed = table.packedColumn(col);
     const op = knn.op;
-    let kernel: PtrKernel;
+    // The kernel is picked from the kernels of the memory each row lies in (a table may span
+    // memories), and the query is copied beside it (this.queries).
+    let pick: (k: FastKernels) => PtrKernel;
     let len: number;
     let units: number;
-    let qPtr: number;
+    const queries = this.queries;
     let err = Err.None;
     let sign = 1;
     let cosine = false;
@@ -221,14 +210,19 @@ export class TopKState extends PlanState {
       const fixed = table.vectorColumnDim(col);
       len = q.length;
       if (fixed !== len) return false;
-      if (op === '<~>') kernel = fast.signHamming;
+      if (op === '<~>') pick = (k) => k.signHamming;
       else if (op === '<%>') {
-        const jac = fast.signJaccard;
-        kernel = (m, v, n) => jac(m, v, n, qBits);
+        pick = (k) => {
+          const jac = k.signJaccard;
+          return (m, v, n) => jac(m, v, n, qBits);
+        };
       } else return false;
       units = len;
-      qPtr = this.scratch(len * 4);
-      qBits = signMask(q.bytes, len, qPtr);
+      const bits = q.length;
+      const bytes = q.bytes;
+      queries.reset(len * 4, (m: Arena, p: number) => {
+        qBits = signMask(m, bytes, bits, p);
+      });
       rowPtr = (r) => table.vectorPtr(col, r);
     } else if (packed === null) {
       if (!(q instanceof Float32Array)) return false;
@@ -236,22 +230,23 @@ export class TopKState extends PlanState {
       if (fixed >= 0 && fixed !== q.length) return false;
       len = q.length;
       units = len;
-      qPtr = this.scratch(len * 4);
-      arena.f32().set(q, qPtr >>> 2);
+      queries.reset(len * 4, (m: Arena, p: number) => m.f32().set(q, p >>> 2));
       norms = table.vectorNorms(col);
-      qNormSq = fast.dot(qPtr, qPtr, len);
+      const any = memories.any();
+      const qp = queries.in(any);
+      qNormSq = kernelsOf(any).dot(qp, qp, len);
       if (op === '<->') {
-        kernel = fast.l2sq;
+        pick = (k) => k.l2sq;
         err = Err.Relative;
       } else if (op === '<+>') {
-        kernel = fast.l1;
+        pick = (k) => k.l1;
         err = Err.Relative;
       } else if (op === '<#>') {
-        kernel = fast.dot;
+        pick = (k) => k.dot;
         sign = -1;
         err = Err.Norms;
       } else if (op === '<=>') {
-        kernel = fast.dot;
+        pick = (k) => k.dot;
         cosine = true;
         err = Err.Absolute;
       } else return false;
@@ -260,30 +255,34 @@ export class TopKState extends PlanState {
     } else {
       if (packed.kind === 'halfvec' && q instanceof Uint16Array) {
         // No norms of halfvec rows are kept, so <#> has no error bound: the exact scan serves it.
-        if (op === '<->') kernel = fast.halfL2sq;
-        else if (op === '<+>') kernel = fast.halfL1;
-        else if (op === '<=>') kernel = fast.halfCosine;
+        if (op === '<->') pick = (k) => k.halfL2sq;
+        else if (op === '<+>') pick = (k) => k.halfL1;
+        else if (op === '<=>') pick = (k) => k.halfCosine;
         else return false;
         err = op === '<=>' ? Err.Absolute : Err.Relative;
         len = q.length;
         units = len;
-        qPtr = this.scratch(len * 4);
-        const f = arena.f32();
-        for (let i = 0; i < len; i++) f[(qPtr >>> 2) + i] = HALF_TO_F32[q[i]!]!;
+        queries.reset(len * 4, (m: Arena, p: number) => {
+          const f = m.f32();
+          for (let i = 0; i < len; i++) f[(p >>> 2) + i] = HALF_TO_F32[q[i]!]!;
+        });
       } else if ((packed.kind === 'bit' || packed.kind === 'varbit') && q instanceof BitString) {
-        if (op === '<~>') kernel = fast.hamming;
-        else if (op === '<%>') kernel = fast.jaccard;
+        if (op === '<~>') pick = (k) => k.hamming;
+        else if (op === '<%>') pick = (k) => k.jaccard;
         else return false;
         len = q.length;
         units = (len + 7) >>> 3;
-        qPtr = this.scratch(q.bytes.length + 1);
-        arena.u8().set(q.bytes, qPtr);
+        queries.reset(q.bytes.length + 1, (m: Arena, p: number) => m.u8().set(q.bytes, p));
       } else return false;
       if (packed.fixedLen >= 0 && packed.fixedLen !== len && table.liveCount > 0) return false;
       if (packed.fixedLen < 0) rowLen = (r) => packed.len(r);
       nulls = packed.nulls;
       rowPtr = (r) => packed.ptr(r);
     }
+    // The memory of the last row read: its addresses are [lo, lo + 2^32) (none before the first).
+    let memLo = -2 * MEMORY_STRIDE;
+    let kernel: PtrKernel = pick(kernelsOf(memories.any()));
+    let qPtr = 0;
     if (rowLen !== null) {
       // Rows of another length: pgvector's function raises its error (or, for varbit, computes).
       const xid0 = this.es.xid;
@@ -310,7 +309,13 @@ export class TopKState extends PlanState {
         if (!exact || this.passesQual(r)) nullRows.push(r);
         continue;
       }
-      let d = kernel(qPtr, ptr, units);
+      if (ptr < memLo || ptr >= memLo + MEMORY_STRIDE) {
+        const m = memories.memoryOf(ptr);
+        memLo = m.id * MEMORY_STRIDE;
+        kernel = pick(kernelsOf(m));
+        qPtr = queries.in(m);
+      }
+      let d = kernel(qPtr, ptr >>> 0, units);
       let lo = d;
       let hi = d;
       if (err !== Err.None) {
