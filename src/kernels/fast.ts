@@ -13,7 +13,7 @@
  */
 import { HALF_TO_F32 } from './half.js';
 import { hammingRef, jaccardRef } from './bits.js';
-import { readFileSync } from 'node:fs';
+import { compileWasm, instantiateOn } from './wasm_module.js';
 import type { Arena } from './arena.js';
 import { cosineDistanceRef, cosineFromSums, dotRef, l1Ref, l2SquaredRef } from './reference.js';
 
@@ -253,49 +253,37 @@ function range(arena: Arena, kernel: PtrKernel, q: number, base: number, count: 
 }
 
 /** The compiled WebAssembly module (once per process), or null when it cannot load or is not wanted. */
-const wasmModule: WebAssembly.Module | null = (() => {
-  if (process.env['VECGRES_KERNELS'] === 'js') return null;
-  try {
-    return new WebAssembly.Module(readFileSync(new URL('../../wasm/kernels.wasm', import.meta.url)));
-  } catch {
-    return null;
-  }
-})();
+const wasmModule = compileWasm(new URL('../../wasm/kernels.wasm', import.meta.url));
 
 function wasmKernels(arena: Arena): FastKernels | null {
-  if (wasmModule === null) return null;
-  try {
-    const instance = new WebAssembly.Instance(wasmModule, { env: { memory: arena.memory, abort: () => {} } });
-    const e = instance.exports as unknown as Omit<FastKernels, 'name'>;
-    return {
-      name: 'wasm-simd',
-      l2sq: e.l2sq,
-      dot: e.dot,
-      l1: e.l1,
-      cosine: e.cosine,
-      l2sqMany: e.l2sqMany,
-      dotMany: e.dotMany,
-      l1Many: e.l1Many,
-      l2sqRange: e.l2sqRange,
-      dotRange: e.dotRange,
-      halfL2sq: e.halfL2sq,
-      halfDot: e.halfDot,
-      halfL1: e.halfL1,
-      halfCosine: e.halfCosine,
-      hamming: e.hamming,
-      jaccard: e.jaccard,
-      exactL2sq: e.exactL2sq,
-      exactDot: e.exactDot,
-      exactL1: e.exactL1,
-      exactCosine: e.exactCosine,
-      signHamming: e.signHamming,
-      signJaccard: e.signJaccard,
-      signHammingRange: e.signHammingRange,
-      hammingRange: e.hammingRange,
-    };
-  } catch {
-    return null;
-  }
+  const e = instantiateOn(wasmModule, arena) as unknown as Omit<FastKernels, 'name'> | null;
+  if (e === null) return null;
+  return {
+    name: 'wasm-simd',
+    l2sq: e.l2sq,
+    dot: e.dot,
+    l1: e.l1,
+    cosine: e.cosine,
+    l2sqMany: e.l2sqMany,
+    dotMany: e.dotMany,
+    l1Many: e.l1Many,
+    l2sqRange: e.l2sqRange,
+    dotRange: e.dotRange,
+    halfL2sq: e.halfL2sq,
+    halfDot: e.halfDot,
+    halfL1: e.halfL1,
+    halfCosine: e.halfCosine,
+    hamming: e.hamming,
+    jaccard: e.jaccard,
+    exactL2sq: e.exactL2sq,
+    exactDot: e.exactDot,
+    exactL1: e.exactL1,
+    exactCosine: e.exactCosine,
+    signHamming: e.signHamming,
+    signJaccard: e.signJaccard,
+    signHammingRange: e.signHammingRange,
+    hammingRange: e.hammingRange,
+  };
 }
 
 /** The name of the kernels {@link kernelsOf} returns: chosen once per process. */

@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { totalmem } from 'node:os';
 import { openSqlPair } from '../support/sql_pair.js';
 
 const { db, oracle } = await openSqlPair();
@@ -138,9 +139,17 @@ test('vecgres.memory_limit: units, SHOW, pg_settings, bounds', async () => {
   assert.equal(await show('vecgres.memory_limit'), '256MB');
   await db.query("SET vecgres.memory_limit = '1.5GB'");
   assert.equal(await show('vecgres.memory_limit'), '1536MB');
-  await assert.rejects(db.query("SET vecgres.memory_limit = '5GB'"), {
+  // Several memories: the limit is no longer capped at one memory's 4 GB, only by the
+  // integer range of a kB setting (PostgreSQL's MAX_KILOBYTES for work_mem).
+  await db.query("SET vecgres.memory_limit = '5GB'");
+  assert.equal(await show('vecgres.memory_limit'), '5GB');
+  // Past the integer range PostgreSQL says "invalid value" (as for work_mem = '3TB').
+  const huge = await oracle.tryQuery("SET work_mem = '3TB'");
+  assert.ok(!huge.ok);
+  await assert.rejects(db.query("SET vecgres.memory_limit = '3TB'"), { code: huge.code, message: huge.message.replace('work_mem', 'vecgres.memory_limit') });
+  await assert.rejects(db.query("SET vecgres.memory_limit = '512kB'"), {
     code: '22023',
-    message: '5242880 kB is outside the valid range for parameter "vecgres.memory_limit" (1024 kB .. 4194304 kB)',
+    message: '512 kB is outside the valid range for parameter "vecgres.memory_limit" (1024 kB .. 2147483647 kB)',
   });
   await assert.rejects(db.query("SET vecgres.memory_limit = '1XB'"), {
     code: '22023',
@@ -153,5 +162,6 @@ test('vecgres.memory_limit: units, SHOW, pg_settings, bounds', async () => {
   assert.equal(row['unit'], 'kB');
   assert.equal(row['setting'], row['boot_val']);
   const kb = Number(row['setting']);
-  assert.ok(kb >= 65536 && kb <= 4194304, `default ${kb} kB`);
+  // Half the machine's memory (at least 64 MB).
+  assert.ok(kb >= 65536 && kb <= Math.ceil(totalmem() / 1024 / 2) + 1, `default ${kb} kB`);
 });

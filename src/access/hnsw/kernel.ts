@@ -10,7 +10,7 @@
  * `q` a query vector padded with zeros to the graph's dimP, in the graph's query format (the
  * node format, except float32 for a halfvec graph: layout.ts).
  */
-import { readFileSync } from 'node:fs';
+import { compileWasm, instantiateOn } from '../../kernels/wasm_module.js';
 import type { Arena } from '../../kernels/arena.js';
 import { referenceKernelOf } from './reference.js';
 
@@ -32,24 +32,12 @@ export interface HnswKernel {
 export const MODE_KEEP_DISCARDED = 1;
 
 /** The compiled module (once per process), or null when it cannot load or is not wanted. */
-const wasmModule: WebAssembly.Module | null = (() => {
-  if (process.env['VECGRES_KERNELS'] === 'js') return null;
-  try {
-    return new WebAssembly.Module(readFileSync(new URL('../../../wasm/hnsw.wasm', import.meta.url)));
-  } catch {
-    return null;
-  }
-})();
+const wasmModule = compileWasm(new URL('../../../wasm/hnsw.wasm', import.meta.url));
 
 function wasmKernel(arena: Arena): HnswKernel | null {
-  if (wasmModule === null) return null;
-  try {
-    const instance = new WebAssembly.Instance(wasmModule, { env: { memory: arena.memory, abort: () => {} } });
-    const e = instance.exports as unknown as Omit<HnswKernel, 'name'>;
-    return { name: 'wasm-simd', search: e.search, resume: e.resume, insert: e.insert, distanceTo: e.distanceTo, nodeDistance: e.nodeDistance };
-  } catch {
-    return null;
-  }
+  const e = instantiateOn(wasmModule, arena) as unknown as Omit<HnswKernel, 'name'> | null;
+  if (e === null) return null;
+  return { name: 'wasm-simd', search: e.search, resume: e.resume, insert: e.insert, distanceTo: e.distanceTo, nodeDistance: e.nodeDistance };
 }
 
 /** The name of the kernel {@link hnswKernelOf} returns: chosen once per process. */

@@ -12,7 +12,7 @@
 import type { Prng } from '../../common/prng.js';
 import type { Arena } from '../../kernels/arena.js';
 import { kernelsOf } from '../../kernels/fast.js';
-import { argMin, KMEANS_CHANGES_MIN, KMEANS_ITERATIONS_MAX } from './kmeans.js';
+import { argMin, KMEANS_CHANGES_MIN, KMEANS_ITERATIONS_MAX, kmeansppNext } from './kmeans.js';
 
 /**
  * Computes `k` centers of the `n` samples (`n` x `bytes` at byte offset `samplesPtr`, `bits`
@@ -35,24 +35,8 @@ export function kmeansBits(arena: Arena, samplesPtr: number, n: number, bytes: n
         seeded++;
         if (seeded === k) break;
         fast.hammingRange(centersPtr + (seeded - 1) * bytes, samplesPtr, n, bytes, distPtr);
-        const f = arena.f32();
-        const d0 = distPtr >>> 2;
-        let sum = 0;
-        for (let j = 0; j < n; j++) {
-          const d = f[d0 + j]! * f[d0 + j]!;
-          if (d < minDist[j]!) minDist[j] = d;
-          sum += minDist[j]!;
-        }
-        if (!(sum > 0)) break; // every sample equals a center already
-        let target = prng.next() * sum;
-        pick = n - 1;
-        for (let j = 0; j < n; j++) {
-          target -= minDist[j]!;
-          if (target < 0) {
-            pick = j;
-            break;
-          }
-        }
+        pick = kmeansppNext(arena.f32(), distPtr, n, true, minDist, prng);
+        if (pick < 0) break; // every sample equals a center already
       }
     }
     for (let c = seeded; c < k; c++) {

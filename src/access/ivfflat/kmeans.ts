@@ -32,6 +32,33 @@ export function normalizeAt(f: Float32Array, off: number, dim: number): void {
   for (let i = 0; i < dim; i++) f[off + i] = f[off + i]! * inv;
 }
 
+/**
+ * One k-means++ step (Arthur & Vassilvitskii, "k-means++: the advantages of careful seeding",
+ * SODA 2007): folds the distances of the newest center to the `n` samples (float32 at byte
+ * offset `distPtr` of `f`; squared first when `square`, for kernels that return plain
+ * distances) into `minDist`, the squared distance of each sample to its nearest center so
+ * far, then draws the next center with probability proportional to it. Shared by the float
+ * and the bit k-means. Returns the sample's index, or -1 when the weights sum to 0 (every
+ * sample equals a center already).
+ */
+export function kmeansppNext(f: Float32Array, distPtr: number, n: number, square: boolean, minDist: Float64Array, prng: Prng): number {
+  const d0 = distPtr >>> 2;
+  let sum = 0;
+  for (let j = 0; j < n; j++) {
+    const x = f[d0 + j]!;
+    const d = square ? x * x : x;
+    if (d < minDist[j]!) minDist[j] = d;
+    sum += minDist[j]!;
+  }
+  if (!(sum > 0)) return -1;
+  let target = prng.next() * sum;
+  for (let j = 0; j < n; j++) {
+    target -= minDist[j]!;
+    if (target < 0) return j;
+  }
+  return n - 1;
+}
+
 /** Index of the smallest of `n` float32 at float index `off` of `f` (first on ties). */
 export function argMin(f: Float32Array, off: number, n: number): number {
   let best = 0;
@@ -84,24 +111,8 @@ export function kmeans(
         seeded++;
         if (seeded === k) break;
         fast.l2sqRange(centersPtr + (seeded - 1) * rowBytes, samplesPtr, n, dim, distPtr);
-        const f = arena.f32();
-        const d0 = distPtr >>> 2;
-        let sum = 0;
-        for (let j = 0; j < n; j++) {
-          const d = f[d0 + j]!;
-          if (d < minDist[j]!) minDist[j] = d;
-          sum += minDist[j]!;
-        }
-        if (!(sum > 0)) break; // every sample is a center already
-        let target = prng.next() * sum;
-        pick = n - 1;
-        for (let j = 0; j < n; j++) {
-          target -= minDist[j]!;
-          if (target < 0) {
-            pick = j;
-            break;
-          }
-        }
+        pick = kmeansppNext(arena.f32(), distPtr, n, false, minDist, prng);
+        if (pick < 0) break; // every sample is a center already
       }
     }
     for (let c = seeded; c < k; c++) randomCenter(arena, centersPtr + c * rowBytes, dim, spherical, prng);
