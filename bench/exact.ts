@@ -13,7 +13,9 @@
  *   npm run bench -- exact [--rows N] [--queries N] [--pglite-queries N] [--peers vecgres,pglite] [--op '<=>']
  *
  * The machine may be shared: the ratio of the runs (same process, same data, interleaved
- * query by query) is what the numbers are for.
+ * query by query) is what the numbers are for, and the CPU time per query of every thread
+ * (process.cpuUsage) shows what the parallel scan costs beside what it saves: 2 participants
+ * that use the same CPU time as 1 finish in half the time on two idle cores.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -82,21 +84,31 @@ interface Run {
   settings: string;
   ms: Float64Array;
   answers: string[];
+  /** CPU time of the process (every thread) spent in this run's queries, ms. */
+  cpuMs: number;
 }
 
 function report(r: Run, serialP50: number, oneP50: number): void {
   const s = latencySummary(r.ms);
   const qps = 1000 / s.mean;
   const one = Number.isNaN(oneP50) ? '' : `  ${(oneP50 / s.p50).toFixed(2)}x`;
-  console.log(`${r.label.padEnd(44)} ${qps.toFixed(1).padStart(8)} QPS  p50 ${s.p50.toFixed(2).padStart(8)} ms  p99 ${s.p99.toFixed(2).padStart(8)} ms  ${(serialP50 / s.p50).toFixed(2)}x${one}`);
+  const cpu = r.cpuMs > 0 ? `  CPU ${(r.cpuMs / r.ms.length).toFixed(2).padStart(7)} ms/query` : '';
+  console.log(`${r.label.padEnd(44)} ${qps.toFixed(1).padStart(8)} QPS  p50 ${s.p50.toFixed(2).padStart(8)} ms  p99 ${s.p99.toFixed(2).padStart(8)} ms  ${(serialP50 / s.p50).toFixed(2)}x${one}${cpu}`);
+}
+
+/** CPU time of the process so far (user + system, every thread), ms. */
+function cpuNowMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 export async function benchExact(args: string[]): Promise<void> {
   const o = parseArgs(args);
-  const glove = loadGlove({ queries: Math.max(o.queries, o.pgliteQueries) });
+  // The standard split (1,000 held-out query words, 340,479 base rows); the first queries are used.
+  const glove = loadGlove({ queries: Math.max(1000, o.queries, o.pgliteQueries) });
   const dim = glove.dim;
   const rows = Math.min(o.rows, glove.base.length / dim);
-  const queries = Array.from({ length: glove.queries.length / dim }, (_, i) => formatVector(glove.queries.subarray(i * dim, (i + 1) * dim)));
+  const queries = Array.from({ length: Math.max(o.queries, o.pgliteQueries) }, (_, i) => formatVector(glove.queries.subarray(i * dim, (i + 1) * dim)));
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < rows; i += COPY_ROWS) chunks.push(copyData(glove.base, dim, i, Math.min(rows, i + COPY_ROWS)));
   const sql = `SELECT id FROM items ORDER BY embedding ${o.op} $1 LIMIT ${K}`;
@@ -113,11 +125,11 @@ export async function benchExact(args: string[]): Promise<void> {
     for (const c of chunks) await db.query(copy, [], { blob: new Blob([c as Uint8Array<ArrayBuffer>]) });
     console.log(`vecgres: loaded in ${((nowMs() - t) / 1000).toFixed(1)} s`);
     const runs: Run[] = [
-      { label: 'vecgres, serial plan (Sort, Seq Scan)', settings: 'SET max_parallel_workers_per_gather = 0', ms: new Float64Array(o.queries), answers: [] },
-      { label: 'vecgres, Gather Merge (1 participant)', settings: 'SET max_parallel_workers_per_gather = 1; SET max_parallel_workers = 0', ms: new Float64Array(o.queries), answers: [] },
+      { label: 'vecgres, serial plan (Sort, Seq Scan)', settings: 'SET max_parallel_workers_per_gather = 0', ms: new Float64Array(o.queries), answers: [], cpuMs: 0 },
+      { label: 'vecgres, Gather Merge (1 participant)', settings: 'SET max_parallel_workers_per_gather = 1; SET max_parallel_workers = 0', ms: new Float64Array(o.queries), answers: [], cpuMs: 0 },
     ];
     for (let w = 1; w <= Math.min(2, pool.size); w++) {
-      runs.push({ label: `vecgres, Gather Merge (${w + 1} participants)`, settings: `SET max_parallel_workers_per_gather = ${w}`, ms: new Float64Array(o.queries), answers: [] });
+      runs.push({ label: `vecgres, Gather Merge (${w + 1} participants)`, settings: `SET max_parallel_workers_per_gather = ${w}`, ms: new Float64Array(o.queries), answers: [], cpuMs: 0 });
     }
     // One connection per run, so each keeps its own settings; queries interleave across runs.
     const sessions = [];
@@ -132,9 +144,11 @@ export async function benchExact(args: string[]): Promise<void> {
     }
     for (let q = 0; q < o.queries; q++) {
       for (let i = 0; i < runs.length; i++) {
+        const c = cpuNowMs();
         t = nowMs();
         const res = await sessions[i]!.query(sql, [queries[q]]);
         runs[i]!.ms[q] = nowMs() - t;
+        runs[i]!.cpuMs += cpuNowMs() - c;
         runs[i]!.answers.push(JSON.stringify(res.rows));
       }
     }
@@ -169,7 +183,7 @@ export async function benchExact(args: string[]): Promise<void> {
       await pg.query(sql, [queries[q]]);
       ms[q] = nowMs() - t;
     }
-    report({ label: `PGlite + pgvector (${n} queries)`, settings: '', ms, answers: [] }, Number.isNaN(serialP50) ? latencySummary(ms).p50 : serialP50, NaN);
+    report({ label: `PGlite + pgvector (${n} queries)`, settings: '', ms, answers: [], cpuMs: 0 }, Number.isNaN(serialP50) ? latencySummary(ms).p50 : serialP50, NaN);
     await pg.close();
   }
 }
