@@ -77,6 +77,14 @@ test('EXPLAIN: Limit -> Gather Merge (Workers Planned) -> Sort -> Parallel Seq S
   assert.match(await planOf("SELECT id FROM h ORDER BY b <~> '111' LIMIT 5"), parallelPart);
   assert.match(await planOf("SELECT * FROM (SELECT id FROM t ORDER BY v <-> '[1,2,3]' LIMIT 5) s"), parallelPart);
   assert.match(await planOf("SELECT id FROM f ORDER BY binary_quantize(v)::bit(9) <%> '101010101', id LIMIT 20"), parallelPart);
+  assert.match(await planOf("SELECT id FROM t ORDER BY v <-> (SELECT v FROM t WHERE id = 3), id LIMIT 4"), parallelPart);
+  // Not parallel: a WHERE clause, a query vector from the outer row.
+  assert.doesNotMatch(await planOf("SELECT id FROM t WHERE x = 1 ORDER BY v <-> '[1,2,3]' LIMIT 5"), /Gather/);
+  assert.doesNotMatch(await planOf('SELECT id, (SELECT t2.id FROM t t2 ORDER BY t2.v <-> t.v LIMIT 1) FROM t WHERE id < 3'), /Gather/);
+  // INSERT ... SELECT plans its SELECT serially (EXPLAIN INSERT is not supported): same rows.
+  await both('CREATE TABLE sink (n int, id int)');
+  await same("INSERT INTO sink SELECT row_number() OVER (), id FROM (SELECT id FROM t ORDER BY v <-> '[1,2,3]', id LIMIT 5) s RETURNING *");
+  await both('DROP TABLE sink');
 });
 
 test('answers equal PostgreSQL\'s: ties, NULLs, summation order, every operator and type', async () => {

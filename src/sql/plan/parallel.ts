@@ -14,7 +14,8 @@
  * Only plans the executor runs in parallel are made (exec/parallel_knn.ts): a fixed-width
  * column (`vector(n)`, `halfvec(n)`, `bit(n)`), an operator a SIMD kernel serves, no WHERE
  * clause (the workers cannot evaluate SQL expressions: the scan then stays serial), in a
- * statement that writes nothing (a subquery's scan too: rescanned, it runs in parallel again). Index scans are never replaced: the index
+ * statement that writes nothing, with a query vector that does not come from an enclosing
+ * query's row (an uncorrelated subquery's scan may be parallel; an InitPlan's value is fine). Index scans are never replaced: the index
  * has been chosen (or not) against the serial exact scan before this runs.
  */
 import type { GucReader } from '../../common/guc.js';
@@ -77,7 +78,7 @@ function parallelShape(top: PlanNode & { node: 'TopK' }): boolean {
 /**
  * `top` (an exact k-NN scan returning `need` rows) as `Gather Merge -> TopK -> Parallel Seq
  * Scan` when that is possible and cheaper, else `top` itself. `allowed`: the statement may run
- * in parallel (it writes nothing).
+ * in parallel (it writes nothing) and the scan is not correlated.
  */
 export function parallelTopK(top: PlanNode & { node: 'TopK' }, need: number, gucs: GucReader, allowed: boolean): PlanNode {
   if (!allowed || !parallelShape(top)) return top;

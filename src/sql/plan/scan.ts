@@ -403,8 +403,10 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
     if ((rels.size > 0 && !(rels.size === 1 && rels.has(rti))) || someNode(x.expr, (y) => y.k === 'sublink' || y.k === 'srf')) return null;
   }
   let plan = knnScan(info, rti, key, k, quals, needed, need, undefined, extra)?.plan ?? null;
-  // The exact scan may run on several participants (never in an index scan's place).
-  if (plan?.node === 'TopK') plan = parallelTopK(plan, need, info.global.env.settings, info.global.parallelOk);
+  // The exact scan may run on several participants (never in an index scan's place), unless its
+  // query vector comes from an enclosing row: PostgreSQL keeps such a scan out of the workers,
+  // and it would start them once per outer row.
+  if (plan?.node === 'TopK') plan = parallelTopK(plan, need, info.global.env.settings, info.global.parallelOk && info.outerParams.length === 0 && info.lateralParams.size === 0);
   // Through a transform only the index scan gains anything: the exact path stays the Sort that
   // PostgreSQL shows (and prints the ORDER BY as written).
   if (transformed && plan?.node !== 'IndexScan') return null;
