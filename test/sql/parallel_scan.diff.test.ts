@@ -67,6 +67,7 @@ test('EXPLAIN: Limit -> Gather Merge (Workers Planned) -> Sort -> Parallel Seq S
     "EXPLAIN (COSTS OFF) SELECT id, v <-> '[1,2,3]' FROM t ORDER BY v <-> '[1,2,3]' LIMIT 5",
     "EXPLAIN (COSTS OFF) SELECT id FROM h ORDER BY v <=> '[1,2,3]', id DESC LIMIT 5",
     "EXPLAIN (COSTS OFF) SELECT id FROM h ORDER BY v <-> '[1,2,3]' LIMIT 5",
+    "EXPLAIN (COSTS OFF) SELECT id FROM t WHERE x <> 1 AND id > 20 ORDER BY v <=> '[1,2,3]', id LIMIT 5",
   ];
   const mismatches: string[] = [];
   for (const q of queries) await check(q, mismatches);
@@ -78,8 +79,12 @@ test('EXPLAIN: Limit -> Gather Merge (Workers Planned) -> Sort -> Parallel Seq S
   assert.match(await planOf("SELECT * FROM (SELECT id FROM t ORDER BY v <-> '[1,2,3]' LIMIT 5) s"), parallelPart);
   assert.match(await planOf("SELECT id FROM f ORDER BY binary_quantize(v)::bit(9) <%> '101010101', id LIMIT 20"), parallelPart);
   assert.match(await planOf("SELECT id FROM t ORDER BY v <-> (SELECT v FROM t WHERE id = 3), id LIMIT 4"), parallelPart);
-  // Not parallel: a WHERE clause, a query vector from the outer row.
-  assert.doesNotMatch(await planOf("SELECT id FROM t WHERE x = 1 ORDER BY v <-> '[1,2,3]' LIMIT 5"), /Gather/);
+  // A selective WHERE clause: PostgreSQL sorts above a Gather by its costs; vecgres runs the
+  // same work as a Gather Merge (each participant's top k), printed with the scan's Filter.
+  assert.match(await planOf("SELECT id FROM t WHERE x IN (1, 3) ORDER BY v <-> '[1,2,3]' LIMIT 5"), /Gather Merge[^]*Parallel Seq Scan on t\n *Filter: /);
+  // Not parallel: a WHERE clause other than column comparisons, a query vector from the outer row.
+  assert.doesNotMatch(await planOf("SELECT id FROM t WHERE x + 1 = 2 ORDER BY v <-> '[1,2,3]' LIMIT 5"), /Gather/);
+  assert.doesNotMatch(await planOf("SELECT id FROM t WHERE x = 1 OR x IS NULL ORDER BY v <-> '[1,2,3]' LIMIT 5"), /Gather/);
   assert.doesNotMatch(await planOf('SELECT id, (SELECT t2.id FROM t t2 ORDER BY t2.v <-> t.v LIMIT 1) FROM t WHERE id < 3'), /Gather/);
   // INSERT ... SELECT plans its SELECT serially (EXPLAIN INSERT is not supported): same rows.
   await both('CREATE TABLE sink (n int, id int)');
@@ -114,12 +119,20 @@ test('answers equal PostgreSQL\'s: ties, NULLs, summation order, every operator 
     ["SELECT id FROM h ORDER BY v <+> '[1,0,0]', id LIMIT 12"],
     ["SELECT id FROM h ORDER BY b <~> '101', id LIMIT 15"],
     ["SELECT id FROM h ORDER BY b <%> '101', x, id LIMIT 15"],
+    // WHERE clauses the leader turns into the rows to visit.
+    ["SELECT id FROM t WHERE x = 2 ORDER BY v <=> '[1,2,0]', id LIMIT 7"],
+    ["SELECT id, x FROM t WHERE x IN (0, 3) ORDER BY v <-> '[1,1,1]' NULLS FIRST, id DESC LIMIT 30"],
+    ['SELECT id FROM t WHERE x > $1 AND id < $2 ORDER BY v <+> $3, id LIMIT 9', [1, 200, '[2,2,2]']],
+    ["SELECT id FROM t WHERE x = 1 OR x = 3 ORDER BY v <#> '[1,0,1]', id LIMIT 12"],
+    ["SELECT id FROM t WHERE x = 9 ORDER BY v <-> '[1,0,1]', id LIMIT 12"],
+    ["SELECT id FROM f WHERE g = 1 ORDER BY v <-> '[0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5]', id LIMIT 30"],
+    ["SELECT id FROM h WHERE x <> 2 ORDER BY v <=> '[1,0,0]', id LIMIT 12"],
   ];
   const mismatches: string[] = [];
   for (const [q, params] of queries) await check(q, mismatches, params);
   reportMismatches('parallel top-k', mismatches, queries.length, SEED);
   // They ran in parallel (not a serial plan that happens to agree).
-  for (const [q, params] of queries.slice(0, 3)) assert.match(await planOf(q, params), /Gather Merge/);
+  for (const [q, params] of [...queries.slice(0, 3), ...queries.slice(-7)]) assert.match(await planOf(q, params), /Gather Merge/);
 });
 
 test('EXPLAIN ANALYZE: Workers Launched, a loop per participant', async () => {
@@ -131,6 +144,11 @@ test('EXPLAIN ANALYZE: Workers Launched, a loop per participant', async () => {
   assert.equal(lines.find((l) => l.includes('Workers Launched'))?.trim(), 'Workers Launched: 1');
   // Every visible row of t (240, NULL vectors included), averaged over the two loops.
   assert.match(lines.find((l) => l.includes('Parallel Seq Scan'))!, /rows=120\.00 loops=2/);
+  // With a WHERE clause: the rows it removed, per loop, as PostgreSQL prints them.
+  const passing = Number((await db.query('SELECT count(*) AS n FROM t WHERE x = 1')).rows[0]!['n']);
+  const filtered = (await db.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT id FROM t WHERE x = 1 ORDER BY v <-> '[1,2,3]' LIMIT 5")).rows.map((r) => String(Object.values(r)[0]));
+  assert.match(filtered.find((l) => l.includes('Parallel Seq Scan'))!, new RegExp(`rows=${(passing / 2).toFixed(2).replace('.', '\\.')} loops=2`));
+  assert.equal(filtered.find((l) => l.includes('Rows Removed by Filter'))?.trim(), `Rows Removed by Filter: ${((240 - passing) / 2).toFixed(0)}`);
   await db.query('SET max_parallel_workers = 0');
   const none = (await db.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT id FROM t ORDER BY v <-> '[1,2,3]' LIMIT 5")).rows.map((r) => String(Object.values(r)[0]));
   assert.equal(none.find((l) => l.includes('Workers Launched'))?.trim(), 'Workers Launched: 0');
@@ -216,7 +234,9 @@ test(`random tables: the parallel answer is the serial one, byte for byte (seed 
       const op = col === 'v' ? pick(['<->', '<#>', '<=>', '<+>']) : pick(['<->', '<=>', '<+>']);
       const keys = pick(['', ', g', ', g DESC, id', ', id DESC']);
       const nulls = pick(['', ' NULLS FIRST']);
-      const sql = `SELECT id, g FROM rt ORDER BY ${col} ${op} '${randomVec()}'${nulls}${keys} LIMIT ${pick([1, 5, 10, 50, 400, 5000])}`;
+      // WHERE clauses the leader evaluates into a bitmap (parallel), and one that stays serial.
+      const where = pick(['', '', `WHERE g = ${r.int(5)}`, `WHERE g IN (${r.int(5)}, ${r.int(5)})`, `WHERE g > 1 AND id < ${r.int(n)}`, 'WHERE g = 0 OR g = 4', 'WHERE g + 0 = 2']);
+      const sql = `SELECT id, g FROM rt ${where} ORDER BY ${col} ${op} '${randomVec()}'${nulls}${keys} LIMIT ${pick([1, 5, 10, 50, 400, 5000])}`;
       parallelKnnOptions.fixedChunks = r.int(2) === 0;
       parallelKnnOptions.chunkRowsMax = pick([1, 8, 64, 4096]);
       for (const s of [me, db]) {
@@ -225,7 +245,7 @@ test(`random tables: the parallel answer is the serial one, byte for byte (seed 
         await s.query(PARALLEL);
         const plan = (await s.query(`EXPLAIN (COSTS OFF) ${sql}`)).rows.map((x) => Object.values(x)[0]).join(' ');
         const parallel = JSON.stringify((await s.query(sql)).rows);
-        if (!plan.includes('Gather Merge')) mismatches.push(`not parallel: ${sql}`);
+        if (plan.includes('Gather Merge') === where.includes('+')) mismatches.push(`${where.includes('+') ? '' : 'not '}parallel: ${sql}`);
         else if (serial !== parallel) mismatches.push(`${sql}\n  serial   ${serial.slice(0, 300)}\n  parallel ${parallel.slice(0, 300)}`);
       }
     }

@@ -14,6 +14,7 @@ import type { Interrupts } from '../../common/interrupts.js';
 import { assert } from '../../common/assert.js';
 import { KNN_SCAN_TASK, knnScanTask, allocScratch, freeScratch, SCRATCH_BITMAP_OFFSET, type KnnTaskArgs, type KnnTaskResult } from './parallel_knn.js';
 import type { Candidates } from './topk.js';
+import { popcount32, type RowBitmap } from './row_bitmap.js';
 import { Err } from './knn_bounds.js';
 
 /** The leader as the only participant: the process's memories. */
@@ -45,13 +46,15 @@ export interface ParallelKnnRun {
  * `pool` (the leader alone when 1 or no pool), offering the candidates to `cands` in row order and pushing the visible rows whose
  * value is NULL onto `nullRows` (row order). `queryIn(m)` is the query's byte offset in memory
  * `m` (copied there on first use); `kernel()` is read after the query copies are made. Null when the column has no fixed-width rows (nothing was
- * done: the serial scan runs).
+ * done: the serial scan runs). `visit`: the rows of a WHERE clause (visible to `xid` and
+ * passing, exec/row_filter.ts) to visit instead of every visible row; `scanned` still counts
+ * the visible rows.
  * @throws PgError 57014 when the statement is canceled or times out (checked per chunk), 53200
  *   when the shared block does not fit, XX000 when a worker fails; shared blocks are freed.
  */
 export function runParallelKnn(
   pool: WorkerPool | null, participants: number, table: Table, col: number, kernel: () => ParallelKnnKernel, queryIn: (m: Arena) => number,
-  k: number, xid: number, interrupts: Interrupts, cands: Candidates, nullRows: number[],
+  k: number, xid: number, interrupts: Interrupts, cands: Candidates, nullRows: number[], visit: RowBitmap | null = null,
 ): ParallelKnnRun | null {
   const fixed = table.fixedRows(col);
   if (fixed === null) return null;
@@ -82,12 +85,9 @@ export function runParallelKnn(
       }
     }
     let scanned = 0;
-    for (let w = 0; w < words; w++) {
-      let x = u32[bits + w]!;
-      x -= (x >>> 1) & 0x55555555;
-      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-      scanned += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-    }
+    for (let w = 0; w < words; w++) scanned += popcount32(u32[bits + w]!);
+    // A WHERE clause's rows (visible ones only, as the bitmap was built) replace the visible ones.
+    if (visit !== null) u32.set(visit.arena.u32().subarray(visit.ptr >>> 2, (visit.ptr >>> 2) + words), bits);
     // NULL rows (flags per row): four at a time through a word view, the rare set ones one by one.
     const quads = nulls.byteOffset % 4 === 0 ? new Uint32Array(nulls.buffer, nulls.byteOffset, Math.min(nulls.length, slots) >>> 2) : new Uint32Array(0);
     const fromQuads = quads.length * 4;

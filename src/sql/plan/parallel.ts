@@ -13,14 +13,17 @@
  *
  * Only plans the executor runs in parallel are made (exec/parallel_knn.ts): a fixed-width
  * column (`vector(n)`, `halfvec(n)`, `bit(n)`), an operator a SIMD kernel serves, no WHERE
- * clause (the workers cannot evaluate SQL expressions: the scan then stays serial), in a
+ * clause or one of column comparisons that the leader evaluates over the column arrays into
+ * the bitmap of rows the participants visit (the workers cannot evaluate SQL expressions; any
+ * other WHERE clause keeps the scan serial), in a
  * statement that writes nothing, with a query vector that does not come from an enclosing
  * query's row (an uncorrelated subquery's scan may be parallel; an InitPlan's value is fine). Index scans are never replaced: the index
  * has been chosen (or not) against the serial exact scan before this runs.
  */
 import type { GucReader } from '../../common/guc.js';
 import type { Table } from '../../storage/table.js';
-import { CPU_OPERATOR_COST, planBase } from './cost.js';
+import type { Expr } from '../analyze/expr.js';
+import { CPU_OPERATOR_COST, planBase, qualOps } from './cost.js';
 import type { PlanNode } from './plan.js';
 
 /** Bytes of one PostgreSQL page: the unit of `min_parallel_table_scan_size`. */
@@ -64,10 +67,32 @@ export function parallelDivisor(workers: number, gucs: GucReader): number {
   return workers + leader;
 }
 
+/** Expression kinds a qual evaluated by the leader before the participants start may hold. */
+const LEADER_QUAL_KINDS = new Set(['const', 'param', 'slot', 'execParam', 'cast', 'and', 'or', 'op2', 'in']);
+
+/** A value computed once per scan (a constant, a parameter, an InitPlan's output, a cast of one). */
+function rowFree(e: Expr): boolean {
+  return e.k === 'const' || e.k === 'param' || e.k === 'execParam' || (e.k === 'cast' && rowFree(e.arg));
+}
+
+/**
+ * True for a WHERE clause the leader turns into the bitmap of rows to visit at the speed of the
+ * column arrays (exec/row_filter.ts's fast paths): AND / OR of `column <op> value` and `column
+ * IN (values)`. Anything else (functions, volatile or not, subqueries) keeps the scan serial,
+ * where the qual is evaluated only for the rows that may reach the first k.
+ */
+function leaderQual(e: Expr): boolean {
+  if (!LEADER_QUAL_KINDS.has(e.k)) return false;
+  if (e.k === 'and' || e.k === 'or') return e.args.every(leaderQual);
+  if (e.k === 'op2') return (e.l.k === 'slot' && rowFree(e.r)) || (e.r.k === 'slot' && rowFree(e.l));
+  if (e.k === 'in') return e.arg.k === 'slot' && e.list.every(rowFree);
+  return false;
+}
+
 /** True when the exact scan of `top` is one the executor runs in parallel (see the module comment). */
 function parallelShape(top: PlanNode & { node: 'TopK' }): boolean {
   const seq = top.input;
-  if (seq.qual !== null || top.knn.col < 0) return false;
+  if ((seq.qual !== null && !leaderQual(seq.qual)) || top.knn.col < 0) return false;
   const column = seq.table.def.columns[top.knn.col];
   if (column === undefined || !(column.typmod > 0)) return false;
   const kind = top.knn.signBits === true ? 'bit' : column.type;
@@ -87,11 +112,15 @@ export function parallelTopK(top: PlanNode & { node: 'TopK' }, need: number, guc
   const workers = parallelWorkers(pages, gucs);
   if (workers === 0) return top;
   const divisor = parallelDivisor(workers, gucs);
-  // The page cost is not shared (cost_seqscan's disk_run_cost); every other cost of the scan and
-  // of its distances is.
+  // The page cost is not shared (cost_seqscan's disk_run_cost), nor the WHERE clause, which the
+  // leader evaluates over every row before the participants start; the rest of the scan is, and
+  // the distances, of the rows that pass only.
+  const tableRows = Math.max(1, seq.table.liveCount);
+  const sel = Math.min(1, seq.rows / tableRows);
   const scanPages = Math.min(seq.totalCost, pages);
-  const partialScan = scanPages + (seq.totalCost - scanPages) / divisor;
-  const partialTop = partialScan + (top.totalCost - seq.totalCost) / divisor;
+  const qualCost = seq.qual === null ? 0 : tableRows * qualOps(seq.qual) * CPU_OPERATOR_COST;
+  const partialScan = scanPages + qualCost + Math.max(0, seq.totalCost - scanPages - qualCost) / divisor;
+  const partialTop = partialScan + ((top.totalCost - seq.totalCost) * sel) / divisor;
   const rows = Math.max(1, Math.min(need, top.rows));
   const participants = workers + (gucs.get('parallel_leader_participation') === true ? 1 : 0);
   // cost_gather_merge: setup, a heap comparison per row over the participants' streams, and

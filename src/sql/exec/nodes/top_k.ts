@@ -50,6 +50,7 @@ import { Candidates } from '../topk.js';
 import { Err, HUGE, RHO_ULPS, TINY } from '../knn_bounds.js';
 import type { ParallelKernel } from '../parallel_knn.js';
 import { runParallelKnn } from '../parallel_knn_leader.js';
+import { buildQualBitmap } from '../row_filter.js';
 import type { WorkerPool } from '../../../kernels/workers.js';
 import { fetchRow } from './seq_scan.js';
 import { sortOrder } from './sort.js';
@@ -323,18 +324,26 @@ export class TopKState extends PlanState {
     const filtered = this.p.input.qual !== null;
     const qNorm = Math.sqrt(qNormSq);
     const qSafe = qNormSq <= HUGE && (!cosine || qNormSq >= TINY);
-    if (this.participants > 0 && kname !== null && rowLen === null && !filtered) {
+    if (this.participants > 0 && kname !== null && rowLen === null && table.fixedRows(col) !== null) {
       const kernel = kname;
-      const run = runParallelKnn(
-        this.pool, this.participants, table, col,
-        // Read after the query copies are made (the sign-bit query's set bits come with them).
-        () => ({ kernel, err, sign, cosine, units, rho, qNormSq, qBits }),
-        (m) => queries.in(m), cands.k, xid, this.es.interrupts, cands, nullRows,
-      );
-      if (run !== null) {
-        this.scanned += run.scanned;
-        this.kept = run.kept;
-        return true;
+      // A WHERE clause (of the shapes plan/parallel.ts allows) becomes the rows to visit, from
+      // the column arrays: the participants then compute the distances of passing rows only.
+      const qb = filtered ? buildQualBitmap(table, this.p.input.qual!, this.p.input.scan.cols, this.es, xid) : null;
+      try {
+        const run = runParallelKnn(
+          this.pool, this.participants, table, col,
+          // Read after the query copies are made (the sign-bit query's set bits come with them).
+          () => ({ kernel, err, sign, cosine, units, rho, qNormSq, qBits }),
+          (m) => queries.in(m), cands.k, xid, this.es.interrupts, cands, nullRows, qb?.bitmap ?? null,
+        );
+        if (run !== null) {
+          this.scanned += run.scanned;
+          if (qb !== null) this.removed += run.scanned - qb.rows;
+          this.kept = run.kept;
+          return true;
+        }
+      } finally {
+        qb?.bitmap.free();
       }
     }
     let scanned = 0;
