@@ -180,7 +180,7 @@ class LocalCandidates {
  * participant 0, in the leader.
  */
 export function knnScanTask(a: KnnTaskArgs, ctx: WorkerContext): KnnTaskResult {
-  const home = memories_of(ctx, a.block);
+  const home = memoryOfAddress(ctx, a.block);
   const ctl = home.i32();
   const ctlWord = (a.block >>> 0) >>> 2;
   try {
@@ -194,7 +194,7 @@ export function knnScanTask(a: KnnTaskArgs, ctx: WorkerContext): KnnTaskResult {
 }
 
 /** The memory an address names, through the participant's context. */
-function memories_of(ctx: WorkerContext, addr: number): Arena {
+function memoryOfAddress(ctx: WorkerContext, addr: number): Arena {
   return ctx.memory(Math.floor(addr / 2 ** 32));
 }
 

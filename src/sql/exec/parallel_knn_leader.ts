@@ -12,6 +12,7 @@ import type { WorkerContext, WorkerPool } from '../../kernels/workers.js';
 import type { Table } from '../../storage/table.js';
 import type { Interrupts } from '../../common/interrupts.js';
 import { assert } from '../../common/assert.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
 import { KNN_SCAN_TASK, knnScanTask, allocScratch, freeScratch, SCRATCH_BITMAP_OFFSET, type KnnTaskArgs, type KnnTaskResult } from './parallel_knn.js';
 import type { Candidates } from './topk.js';
 import { popcount32, type RowBitmap } from './row_bitmap.js';
@@ -50,7 +51,8 @@ export interface ParallelKnnRun {
  * passing, exec/row_filter.ts) to visit instead of every visible row; `scanned` still counts
  * the visible rows.
  * @throws PgError 57014 when the statement is canceled or times out (checked per chunk), 53200
- *   when the shared block does not fit, XX000 when a worker fails; shared blocks are freed.
+ *   when a memory cannot hold the distance buffers, XX000 when a worker fails; shared blocks are
+ *   freed. (When the shared block itself does not fit, null: the serial scan runs.)
  */
 export function runParallelKnn(
   pool: WorkerPool | null, participants: number, table: Table, col: number, kernel: () => ParallelKnnKernel, queryIn: (m: Arena) => number,
@@ -62,7 +64,14 @@ export function runParallelKnn(
   const slots = table.slots;
   const { err, cosine } = kernel();
   const wantNorms = err === Err.Norms || cosine;
-  const scratch = allocScratch(slots, wantNorms);
+  let scratch: ReturnType<typeof allocScratch>;
+  try {
+    scratch = allocScratch(slots, wantNorms);
+  } catch (e) {
+    // No room for the shared block under vecgres.memory_limit: the serial scan needs none.
+    if (e instanceof PgError && e.code === SQLSTATE.out_of_memory) return null;
+    throw e;
+  }
   const buffers: { arena: Arena; ptr: number; bytes: number }[] = [];
   try {
     const home = memories.memoryOf(scratch.block);
