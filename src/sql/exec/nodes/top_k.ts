@@ -35,6 +35,10 @@
  * The query vector is copied into a block in each memory the table's rows lie in, owned by this
  * node's state (kernels/query_copies.ts, freed at end), so a scan nested inside another (a
  * subquery in the select list) never shares scratch.
+ *
+ * Under a Gather Merge (plan/parallel.ts) step 1 runs on several participants instead
+ * (exec/parallel_knn.ts: the same bounds, chunks of rows per participant, a WHERE clause turned
+ * into the rows to visit first), and yields the same candidates, so step 2 is unchanged.
  */
 import type { Arena } from '../../../kernels/arena.js';
 import { kernelsOf, signMask, type FastKernels, type PtrKernel } from '../../../kernels/fast.js';
@@ -98,8 +102,6 @@ export class TopKState extends PlanState {
     this.pool = pool;
     this.participants = pool === null ? 1 : participants;
   }
-
-  /** Workers that took part in the last run (0 when it ran on the leader alone). */
 
   next(): Value[] | null {
     if (this.out === null) this.out = this.run();
