@@ -36,6 +36,7 @@ import { RowBitmap } from '../row_bitmap.js';
 import { evalScanKeys } from './btree_scan_keys.js';
 import { fetchRow } from './seq_scan.js';
 import { boundValue } from '../../plan/knn_index.js';
+import type { Expr } from '../../analyze/expr.js';
 
 type IndexScanPlan = Extract<PlanNode, { node: 'IndexScan' }>;
 
@@ -65,6 +66,12 @@ function byDistance(ids: readonly number[], dists: readonly number[]): Int32Arra
   const order = ids.map((_, i) => i);
   order.sort((a, b) => (dists[a]! < dists[b]! ? -1 : dists[a]! > dists[b]! ? 1 : ids[a]! - ids[b]!));
   return Int32Array.from(order, (i) => ids[i]!);
+}
+
+/** An expression without row references: a constant, a parameter, an outer value, or a cast of one. */
+function rowFree(e: Expr): boolean {
+  if (e.k === 'const' || e.k === 'param' || e.k === 'execParam') return true;
+  return e.k === 'cast' && rowFree(e.arg);
 }
 
 /** Candidates fetched from the index per `next` call, at most. */
@@ -215,7 +222,9 @@ export class IndexScanState extends PlanState {
     const xid = this.es.xid;
     const tableRows = Math.max(1, table.liveCount);
     if (f.forced) return this.runForced(q, k, tableRows);
-    if (f.strategy === 'iterative') {
+    // A filter the index may keep a subgraph for goes to the bitmap, where that is priced.
+    const keyedFirst = f.strategy === 'iterative' && this.filterKey() !== null && this.p.index.keyedFilterEligible?.(f.estRows) === true;
+    if (f.strategy === 'iterative' && !keyedFirst) {
       // Planned from an estimate: give up after a budget of rows (the filter keeps fewer rows
       // near the query than estimated) and decide again from the bitmap's exact count.
       const budget = scanBudget(k, f.estRows / tableRows);
@@ -256,12 +265,21 @@ export class IndexScanState extends PlanState {
     if (rows <= k) return this.exact(q, bm, k);
     const sel = rows / tableRows;
     // Index distances weighed as the exact strategy's sequential ones (CostEstimate.accessFactor).
-    const est = (filterMode: 'filter' | 'exhaustive'): number => {
+    const est = (filterMode: 'filter' | 'exhaustive' | 'keyed'): number => {
       const e = this.p.am.costEstimate(this.p.index, { tableRows, limit: k, selectivity: sel, gucs: this.es.env.settings, filterMode });
       return e.total * (e.accessFactor ?? 1);
     };
     const traversal = this.p.am.capabilities.supportsFilter ? est('filter') : Infinity;
     const iterative = mayIterate && this.p.am.capabilities.canContinue ? est('exhaustive') : Infinity;
+    // A subgraph of the filter's rows (the multi-tenant case), when the index may keep one and
+    // it is the cheapest; the index builds it at the key's second request (access/am.ts).
+    const key = this.p.am.capabilities.keyedFilter === true ? this.filterKey() : null;
+    if (key !== null && this.p.index.keyedFilterEligible?.(rows) === true) {
+      const keyed = est('keyed');
+      if (keyed < rows && keyed < traversal && keyed < iterative && this.p.index.prepareKeyedFilter?.({ ...bm.asFilter(rows, tableRows), key }) === true) {
+        return this.traverse(q, k, bm, rows, tableRows, key);
+      }
+    }
     if (rows <= traversal && rows <= iterative) return this.exact(q, bm, k);
     if (iterative < traversal) {
       const out = this.iterate(q, k, scanBudget(k, sel), sel, (r) => bm.has(r));
@@ -274,12 +292,17 @@ export class IndexScanState extends PlanState {
     return this.traverse(q, k, bm, rows, tableRows);
   }
 
-  /** The index traversal consulting the bitmap; the exact answer when it comes up short. */
-  private traverse(q: VectorKey, k: number, bm: RowBitmap, rows: number, tableRows: number): Int32Array {
+  /**
+   * The index traversal consulting the bitmap (with `key`: the subgraph the index keeps for
+   * it, when it has one); the exact answer when it comes up short.
+   */
+  private traverse(q: VectorKey, k: number, bm: RowBitmap, rows: number, tableRows: number, key: string | null = null): Int32Array {
     this.usedStrategy = 'traversal';
     const out: number[] = [];
     const dist: number[] = [];
-    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, filter: bm.asFilter(rows, tableRows) }));
+    const filter = bm.asFilter(rows, tableRows);
+    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, filter: key === null ? filter : { ...filter, key } }));
+    if (scan.stats().keyed === true) this.usedStrategy = 'subgraph';
     try {
       while (out.length < k) {
         const want = Math.min(BATCH, k - out.length);
@@ -329,6 +352,30 @@ export class IndexScanState extends PlanState {
       this.closeScan(scan);
     }
     return byDistance(out, dist);
+  }
+
+  /**
+   * The filter's key when the qual is one `column = value` (value a constant or parameter, of
+   * a scalar type): the name under which the index may keep a structure for its rows
+   * (access/am.ts RowFilter.key). Any other qual: null. Equal keys mean the same rows of this
+   * table; the bitmap, evaluated each time, stays the truth, so a key only chooses a cache.
+   */
+  private filterKey(): string | null {
+    const qual = this.p.qual;
+    if (qual == null || qual.k !== 'op2' || qual.op !== '=') return null;
+    const cols = this.p.scan.cols;
+    const slotCol = (e: Expr): number => (e.k === 'slot' ? cols[e.idx] ?? -1 : -1);
+    let col = slotCol(qual.l);
+    let other = qual.r;
+    if (col < 0) {
+      col = slotCol(qual.r);
+      other = qual.l;
+    }
+    if (col < 0 || !rowFree(other)) return null;
+    const v = evalExpr(other, null, this.es);
+    const t = typeof v;
+    if (t !== 'number' && t !== 'string' && t !== 'boolean' && t !== 'bigint') return null;
+    return `${col}=${t}:${String(v)}`;
   }
 
   /** Builds the qual's bitmap (from the B-tree index when the plan names one), runs `fn` over it, frees it. */
