@@ -104,6 +104,13 @@ export interface RowFilter {
    * a structure kept for a key is reconciled with it before use.
    */
   key?: string;
+  /**
+   * With `key`: the table's change count when the bitset was made, set only when no row of an
+   * in-flight transaction existed (the bitset is then every snapshot's). A structure reconciled
+   * with a bitset of the same key and stamp holds exactly its rows
+   * ({@link VectorIndex.keyedFilterRows}).
+   */
+  stamp?: number;
 }
 
 /** Settings a scan reads, resolved by the SQL layer at scan start. */
@@ -119,6 +126,12 @@ export interface ScanOptions {
    * consults it during its traversal (so the rows it returns all pass), others ignore it.
    */
   filter?: RowFilter | null;
+  /**
+   * Instead of `filter`: the rows of the structure kept for `key`, which
+   * {@link VectorIndex.keyedFilterRows} reported current for `stamp` (so the caller built no
+   * bitset: the table has not changed since).
+   */
+  keyedFilter?: { key: string; stamp: number } | null;
   /**
    * Continue past the first search until the caller stops asking, whatever the method's
    * iterative-scan setting says, with no tuple or memory cap (vecgres' default for filtered
@@ -196,6 +209,12 @@ export interface VectorIndex {
    * often enough yet, or no memory for it), and the caller chooses another strategy.
    */
   prepareKeyedFilter?(filter: RowFilter): boolean;
+  /**
+   * With {@link AmCapabilities.keyedFilter}: the rows of the structure kept for `key` when it
+   * was last reconciled with a bitset of this `stamp` (RowFilter.stamp) and then held exactly
+   * the bitset's rows, else -1. A scan with {@link ScanOptions.keyedFilter} then needs no bitset.
+   */
+  keyedFilterRows?(key: string, stamp: number): number;
   /**
    * Writes the whole structure to a checkpoint file, so reopening a database reads it back
    * instead of rebuilding it. Methods without it are rebuilt from the table at open.

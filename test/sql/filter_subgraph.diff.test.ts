@@ -62,14 +62,23 @@ test(`a large tenant's second query builds its subgraph; recall against exact (s
   assert.doesNotMatch(first, /filter subgraph/, first);
   const second = await plan(SQL, [0, queries[0]]);
   assert.match(second, /Filtered Search: filter subgraph \(estimated rows \d+, actual rows 3200/, second);
+  // From the third query on, while the table does not change, the subgraph needs no bitmap.
+  const third = await plan(SQL, [0, queries[5]]);
+  assert.match(third, /Filtered Search: filter subgraph \(estimated rows \d+, actual rows 3200(; planned [a-z ]+)?; no bitmap\)/, third);
   const r0 = await recall(0);
   assert.ok(r0 >= 0.95, `tenant 0 recall@10 ${r0}`);
-  assert.match(await plan(SQL, [0, queries[5]]), /filter subgraph/);
   // Tenant 1 too, on its own subgraph.
   await ids(SQL, [1, queries[0]]);
   assert.match(await plan(SQL, [1, queries[1]]), /filter subgraph \(estimated rows \d+, actual rows 2000/);
   const r1 = await recall(1);
   assert.ok(r1 >= 0.95, `tenant 1 recall@10 ${r1}`);
+  // vecgres.filter_subgraphs = off: the strategy the tenant had without one.
+  await db.exec('SET vecgres.filter_subgraphs = off');
+  try {
+    assert.doesNotMatch(await plan(SQL, [0, queries[0]]), /filter subgraph/);
+  } finally {
+    await db.exec('RESET vecgres.filter_subgraphs');
+  }
   // A small tenant (about 180 rows) stays exact: the answer is PostgreSQL's.
   for (let i = 0; i < 2; i++) assert.match(await plan(SQL, [7, queries[0]]), /exact over bitmap/);
   await same('SELECT id FROM t WHERE tenant = 7 ORDER BY v <=> $1 LIMIT 10', [queries[3]]);
@@ -81,9 +90,14 @@ test('the subgraph follows INSERT, UPDATE, DELETE, transactions and VACUUM', asy
   // Rows equal to a query (cosine distance 0) are its nearest: each check below can fail.
   const q = queries[2]!;
   const q2 = queries[3]!;
+  assert.match(await plan(SQL, [0, queries[7]]), /no bitmap/);
   await both(`INSERT INTO t VALUES (100001, 0, 0, '${q}'), (100002, 1, 0, '${q2}')`);
+  // The table changed: the next query builds the bitmap (and catches the subgraph up).
+  const changed = await plan(SQL, [0, q]);
+  assert.match(changed, /filter subgraph/, changed);
+  assert.doesNotMatch(changed, /no bitmap/, changed);
   assert.equal((await ids(SQL, [0, q]))[0], 100001, 'an inserted row is found');
-  assert.match(await plan(SQL, [0, q]), /filter subgraph/);
+  assert.match(await plan(SQL, [0, q]), /filter subgraph.*no bitmap/);
   // Updated out of the tenant: gone from it, found in the other one.
   await both('UPDATE t SET tenant = 1 WHERE id = 100001');
   assert.ok(!(await ids(SQL, [0, q])).includes(100001), 'a row updated out of the tenant');

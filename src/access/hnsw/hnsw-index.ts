@@ -7,6 +7,7 @@ import { vacuumHnsw } from './vacuum.js';
 import { FilterSubgraphs } from './subgraphs.js';
 import { saveHnsw } from './persist.js';
 import type { ByteSink } from '../../storage/stream.js';
+import { assert } from '../../common/assert.js';
 
 export class HnswIndex implements VectorIndex {
   readonly method = 'hnsw';
@@ -71,7 +72,18 @@ export class HnswIndex implements VectorIndex {
    * An ordered scan; with a keyed filter whose subgraph exists, over the subgraph (reconciled
    * with the filter's bitset first), else over the index's graph.
    */
+  /** The rows of the subgraph of `key` if it is current for `stamp`, else -1 (subgraphs.ts). */
+  keyedFilterRows(key: string, stamp: number): number {
+    return this.subgraphs.current(key, stamp)?.rows ?? -1;
+  }
+
   beginScan(q: VectorKey, opts: ScanOptions): IndexScan {
+    const kf = opts.keyedFilter;
+    if (kf != null) {
+      const cur = this.subgraphs.current(kf.key, kf.stamp);
+      assert(cur !== null, 'keyed scan of a subgraph that is not current');
+      return new HnswScan(cur.state, q, opts, new Int32Array(0));
+    }
     const f = opts.filter;
     if (f != null && f.key !== undefined && this.subgraphs.has(f.key)) {
       const use = this.subgraphs.use(f);

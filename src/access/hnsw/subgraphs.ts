@@ -19,6 +19,12 @@
  * tombstones) and vacuum; nothing is written to disk: after a restart a subgraph is rebuilt on
  * first use. Row ids are never reused (storage/table.ts), so a row's vector never changes.
  *
+ * The bitset costs a pass over the filter's column (or a B-tree scan) per query, which on a
+ * large table costs as much as the search itself. A reconcile with a stamped bitset (the
+ * table's change count, no transaction in flight: RowFilter.stamp) that left the subgraph
+ * holding exactly its rows marks the subgraph current for that stamp; while the table's count
+ * stays there the caller searches the subgraph with no bitset at all ({@link current}).
+ *
  * Admission: a key gets a subgraph at its second request with between {@link SUBGRAPH_MIN_ROWS}
  * rows and {@link SUBGRAPH_MAX_SHARE} of the index (a filter asked for once does not pay a
  * build; the caller asks only when its cost model prefers the subgraph). All subgraphs of an
@@ -47,6 +53,12 @@ class Subgraph {
   members: Uint32Array;
   memberCount = 0;
   lastUse = 0;
+  /**
+   * RowFilter.stamp of the last reconcile that left the subgraph holding exactly the bitset's
+   * rows (nothing excluded), and that bitset's rows; -1: none since the last change.
+   */
+  stamp = -1;
+  stampRows = 0;
 
   constructor(readonly state: HnswState, rowBits: number) {
     this.members = new Uint32Array(Math.max(1, (rowBits + 31) >>> 5));
@@ -139,15 +151,18 @@ export class FilterSubgraphs {
         this.graphs.set(key, sg);
       }
       sg.lastUse = ++this.clock;
-      const excluded = this.reconcile(sg, filter);
+      let excluded = this.reconcile(sg, filter);
       if (excluded === null) {
         // Most of the subgraph's rows no longer pass: rebuild it over the bitset's rows.
         this.drop(key);
         sg = this.create(key, filter);
         this.graphs.set(key, sg);
         sg.lastUse = this.clock;
-        return { state: sg.state, excluded: this.reconcile(sg, filter) ?? new Int32Array(0) };
+        excluded = this.reconcile(sg, filter) ?? new Int32Array(0);
       }
+      const exact = filter.stamp !== undefined && excluded.length === 0;
+      sg.stamp = exact ? filter.stamp! : -1;
+      sg.stampRows = exact ? filter.rows : 0;
       return { state: sg.state, excluded };
     } catch (e) {
       if (!isPgError(e) || e.code !== SQLSTATE.out_of_memory) throw e;
@@ -156,9 +171,21 @@ export class FilterSubgraphs {
     }
   }
 
+  /**
+   * The subgraph of `key` when its last reconcile was with a bitset of `stamp` and left it
+   * holding exactly that bitset's rows (then a search needs no bitset), else null.
+   */
+  current(key: string, stamp: number): { state: HnswState; rows: number } | null {
+    const sg = this.graphs.get(key);
+    if (sg === undefined || sg.stamp < 0 || sg.stamp !== stamp) return null;
+    sg.lastUse = ++this.clock;
+    return { state: sg.state, rows: sg.stampRows };
+  }
+
   /** The index tombstoned `rowId` (a committed delete or an aborted insert): so do the subgraphs. */
   delete(rowId: number): void {
     for (const sg of this.graphs.values()) {
+      sg.stamp = -1;
       const w = rowId >>> 5;
       if (w >= sg.members.length || (sg.members[w]! & (1 << (rowId & 31))) === 0) continue;
       sg.members[w] = sg.members[w]! & ~(1 << (rowId & 31));

@@ -23,7 +23,7 @@
  */
 import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
-import type { IndexScan, ScanOptions, VectorKey } from '../../../access/am.js';
+import type { IndexScan, RowFilter, ScanOptions, VectorKey } from '../../../access/am.js';
 import { BitString } from '../../../types/bit.js';
 import { SparseVector } from '../../../types/sparsevec.js';
 import { toVectorKey } from '../index_keys.js';
@@ -37,6 +37,7 @@ import { evalScanKeys } from './btree_scan_keys.js';
 import { fetchRow } from './seq_scan.js';
 import { boundValue } from '../../plan/knn_index.js';
 import type { Expr } from '../../analyze/expr.js';
+import { GUC_FILTER_SUBGRAPHS } from '../../settings.js';
 
 type IndexScanPlan = Extract<PlanNode, { node: 'IndexScan' }>;
 
@@ -108,6 +109,8 @@ export class IndexScanState extends PlanState {
   private filterRows = -1;
   /** Filtered search: entries the B-tree index's bitmap scans returned (before visibility and the other conjuncts). */
   private btreeRows = 0;
+  /** Filtered search: a bitmap was built (false when a current subgraph needed none). */
+  private bitmapBuilt = false;
   /** NULLS FIRST: the visible rows whose key is NULL (not in the index), emitted before the index's. */
   private nullRows: number[] | null = null;
   private nullPos = 0;
@@ -222,8 +225,18 @@ export class IndexScanState extends PlanState {
     const xid = this.es.xid;
     const tableRows = Math.max(1, table.liveCount);
     if (f.forced) return this.runForced(q, k, tableRows);
+    const key = this.keyedFilterKey();
+    // The index's subgraph for the key, current for the table as it is (no change since it was
+    // reconciled with a bitmap, no transaction in flight): searched without building a bitmap.
+    if (key !== null && table.pendingRows === 0) {
+      const rows = this.p.index.keyedFilterRows?.(key, table.changes) ?? -1;
+      if (rows >= 0) {
+        const out = this.keyedScan(q, k, key, table.changes, rows);
+        if (out !== null) return out;
+      }
+    }
     // A filter the index may keep a subgraph for goes to the bitmap, where that is priced.
-    const keyedFirst = f.strategy === 'iterative' && this.filterKey() !== null && this.p.index.keyedFilterEligible?.(f.estRows) === true;
+    const keyedFirst = f.strategy === 'iterative' && key !== null && this.p.index.keyedFilterEligible?.(f.estRows) === true;
     if (f.strategy === 'iterative' && !keyedFirst) {
       // Planned from an estimate: give up after a budget of rows (the filter keeps fewer rows
       // near the query than estimated) and decide again from the bitmap's exact count.
@@ -273,10 +286,10 @@ export class IndexScanState extends PlanState {
     const iterative = mayIterate && this.p.am.capabilities.canContinue ? est('exhaustive') : Infinity;
     // A subgraph of the filter's rows (the multi-tenant case), when the index may keep one and
     // it is the cheapest; the index builds it at the key's second request (access/am.ts).
-    const key = this.p.am.capabilities.keyedFilter === true ? this.filterKey() : null;
+    const key = this.keyedFilterKey();
     if (key !== null && this.p.index.keyedFilterEligible?.(rows) === true) {
       const keyed = est('keyed');
-      if (keyed < rows && keyed < traversal && keyed < iterative && this.p.index.prepareKeyedFilter?.({ ...bm.asFilter(rows, tableRows), key }) === true) {
+      if (keyed < rows && keyed < traversal && keyed < iterative && this.p.index.prepareKeyedFilter?.(this.keyedFilter(bm, rows, tableRows, key)) === true) {
         return this.traverse(q, k, bm, rows, tableRows, key);
       }
     }
@@ -300,8 +313,8 @@ export class IndexScanState extends PlanState {
     this.usedStrategy = 'traversal';
     const out: number[] = [];
     const dist: number[] = [];
-    const filter = bm.asFilter(rows, tableRows);
-    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, filter: key === null ? filter : { ...filter, key } }));
+    const filter = key === null ? bm.asFilter(rows, tableRows) : this.keyedFilter(bm, rows, tableRows, key);
+    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, filter }));
     if (scan.stats().keyed === true) this.usedStrategy = 'subgraph';
     try {
       while (out.length < k) {
@@ -322,6 +335,49 @@ export class IndexScanState extends PlanState {
     }
     if (out.length >= Math.min(k, rows)) return byDistance(out, dist);
     return this.exact(q, bm, k);
+  }
+
+  /**
+   * The bitmap as a keyed filter, stamped with the table's change count when no transaction is
+   * in flight (the bitmap is then every snapshot's: access/am.ts RowFilter.stamp).
+   */
+  private keyedFilter(bm: RowBitmap, rows: number, tableRows: number, key: string): RowFilter {
+    const table = this.p.table;
+    return { ...bm.asFilter(rows, tableRows), key, ...(table.pendingRows === 0 ? { stamp: table.changes } : {}) };
+  }
+
+  /**
+   * The search of the index's subgraph for `key`, current for `stamp` (it holds exactly the
+   * filter's `rows`): no bitmap. The qual is tested on the rows it returns all the same (a
+   * few); null when it comes up short of min(k, rows), and the caller builds the bitmap.
+   */
+  private keyedScan(q: VectorKey, k: number, key: string, stamp: number, rows: number): Int32Array | null {
+    const out: number[] = [];
+    const dist: number[] = [];
+    const table = this.p.table;
+    const xid = this.es.xid;
+    const row: Value[] = new Array(this.p.scan.cols.length);
+    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, keyedFilter: { key, stamp } }));
+    try {
+      while (out.length < k) {
+        const want = Math.min(BATCH, k - out.length);
+        const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
+        if (n === 0) break;
+        for (let i = 0; i < n && out.length < k; i++) {
+          const r = this.ids[i]!;
+          if (table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row))) {
+            out.push(r);
+            dist.push(this.dists[i]!);
+          }
+        }
+      }
+    } finally {
+      this.closeScan(scan);
+    }
+    if (out.length < Math.min(k, rows)) return null;
+    this.usedStrategy = 'subgraph';
+    this.filterRows = rows;
+    return byDistance(out, dist);
   }
 
   /**
@@ -360,7 +416,8 @@ export class IndexScanState extends PlanState {
    * (access/am.ts RowFilter.key). Any other qual: null. Equal keys mean the same rows of this
    * table; the bitmap, evaluated each time, stays the truth, so a key only chooses a cache.
    */
-  private filterKey(): string | null {
+  private keyedFilterKey(): string | null {
+    if (this.p.am.capabilities.keyedFilter !== true || this.es.env.settings.get(GUC_FILTER_SUBGRAPHS) !== true) return null;
     const qual = this.p.qual;
     if (qual == null || qual.k !== 'op2' || qual.op !== '=') return null;
     const cols = this.p.scan.cols;
@@ -384,6 +441,7 @@ export class IndexScanState extends PlanState {
     const qb = bi !== null ? this.btreeBitmap(bi) : buildQualBitmap(this.p.table, this.p.qual!, this.p.scan.cols, this.es, this.es.xid);
     try {
       this.filterRows = qb.rows;
+      this.bitmapBuilt = true;
       return fn(qb.bitmap, qb.rows);
     } finally {
       qb.bitmap.free();
@@ -468,8 +526,9 @@ export class IndexScanState extends PlanState {
       const used = FILTER_STRATEGY_NAMES[this.usedStrategy];
       const actual = this.filterRows >= 0 ? `, actual rows ${this.filterRows}` : '';
       const planned = this.usedStrategy !== f.strategy ? `; planned ${FILTER_STRATEGY_NAMES[f.strategy]}` : '';
-      extra.push(['Filtered Search', `${used} (estimated rows ${f.estRows}${actual}${planned})`]);
-      if (f.bitmapIndex !== null && this.filterRows >= 0) {
+      const noBitmap = this.filterRows >= 0 && !this.bitmapBuilt ? '; no bitmap' : '';
+      extra.push(['Filtered Search', `${used} (estimated rows ${f.estRows}${actual}${planned}${noBitmap})`]);
+      if (f.bitmapIndex !== null && this.bitmapBuilt) {
         extra.push(['Filter Bitmap', `Bitmap Index Scan on ${f.bitmapIndex.indexName} (Index Cond: ${f.bitmapIndex.condText}; index rows ${this.btreeRows})`]);
       }
     }
