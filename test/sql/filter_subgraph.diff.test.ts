@@ -82,6 +82,16 @@ test(`a large tenant's second query builds its subgraph; recall against exact (s
   // A small tenant (about 180 rows) stays exact: the answer is PostgreSQL's.
   for (let i = 0; i < 2; i++) assert.match(await plan(SQL, [7, queries[0]]), /exact over bitmap/);
   await same('SELECT id FROM t WHERE tenant = 7 ORDER BY v <=> $1 LIMIT 10', [queries[3]]);
+  // With a B-tree on the column the bitmap comes from it, and a current subgraph needs none.
+  await db.exec('CREATE INDEX t_tenant_idx ON t (tenant)');
+  try {
+    await ids(SQL, [0, queries[0]]);
+    const withBtree = await plan(SQL, [0, queries[8]]);
+    assert.match(withBtree, /filter subgraph.*no bitmap/, withBtree);
+    assert.ok((await recall(0, queries.slice(0, 5))) >= 0.95);
+  } finally {
+    await db.exec('DROP INDEX t_tenant_idx');
+  }
   // Another qual over the same rows has no key: no subgraph (grp = 1 AND tenant = 0 is no single equality).
   for (let i = 0; i < 2; i++) assert.doesNotMatch(await plan('SELECT id FROM t WHERE tenant = 0 AND grp = 1 ORDER BY v <=> $1 LIMIT 10', [queries[0]]), /filter subgraph/);
 });
