@@ -9,7 +9,7 @@ import { Prng } from '../../src/common/prng.js';
 import { memories } from '../../src/kernels/memories.js';
 import type { RowFilter } from '../../src/access/am.js';
 import type { HnswIndex } from '../../src/access/hnsw/index.js';
-import { SUBGRAPH_MAX_SHARE, SUBGRAPH_MIN_ROWS } from '../../src/access/hnsw/subgraphs.js';
+import { SUBGRAPH_IDLE_USES, SUBGRAPH_MAX_SHARE, SUBGRAPH_MIN_ROWS } from '../../src/access/hnsw/subgraphs.js';
 import { buildIndex, exactDistance, gucs, randomMatrix } from './hnsw-helpers.js';
 
 const arena = memories.memories[0]!;
@@ -119,19 +119,27 @@ test(`filter subgraphs: admission, recall, rows dropped and added under one key 
   }
 });
 
-test('filter subgraphs: their nodes stay within the index size, least recently used evicted', () => {
+test('filter subgraphs: their nodes stay within the index size; only idle ones are evicted', () => {
   const base = randomMatrix(ROWS, DIM, SEED + 3);
   const index = buildIndex('l2', base, DIM) as HnswIndex;
   try {
-    // Five filters of 24% each: at most four subgraphs fit (the budget is the index's rows).
+    // Five filters of 24% each: four subgraphs fit (the budget is the index's rows).
     const fs = Array.from({ length: 5 }, (_, k) => bitset((r) => (r + 6 * k) % 25 < 6, `k=${k}`));
-    for (const x of fs) {
+    for (const x of fs.slice(0, 4)) {
       assert.equal(index.prepareKeyedFilter(x.f), false);
       assert.equal(index.prepareKeyedFilter(x.f), true);
-      assert.ok(index.subgraphs.totalNodes <= ROWS, `${index.subgraphs.totalNodes} nodes`);
     }
-    assert.ok(index.subgraphs.size < 5);
-    assert.equal(index.subgraphs.has('k=0'), false, 'the least recently used went first');
+    assert.equal(index.subgraphs.size, 4);
+    // The fifth evicts none of the four while they are in use: it gets none (no rebuild churn).
+    assert.equal(index.prepareKeyedFilter(fs[4]!.f), false);
+    assert.equal(index.prepareKeyedFilter(fs[4]!.f), false);
+    assert.equal(index.subgraphs.size, 4);
+    // Once k=0 has been idle long enough, the fifth takes its place.
+    for (let i = 0; i < SUBGRAPH_IDLE_USES; i++) assert.equal(index.prepareKeyedFilter(fs[1 + (i % 3)]!.f), true);
+    assert.equal(index.prepareKeyedFilter(fs[4]!.f), false);
+    assert.equal(index.prepareKeyedFilter(fs[4]!.f), true);
+    assert.ok(index.subgraphs.totalNodes <= ROWS, `${index.subgraphs.totalNodes} nodes`);
+    assert.equal(index.subgraphs.has('k=0'), false, 'the idle one went');
     assert.equal(index.subgraphs.has('k=4'), true);
     for (const x of fs) x.free();
   } finally {

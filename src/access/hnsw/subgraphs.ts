@@ -28,7 +28,8 @@
  * Admission: a key gets a subgraph at its second request with between {@link SUBGRAPH_MIN_ROWS}
  * rows and {@link SUBGRAPH_MAX_SHARE} of the index (a filter asked for once does not pay a
  * build; the caller asks only when its cost model prefers the subgraph). All subgraphs of an
- * index hold at most as many nodes as the index itself; the least recently used go first.
+ * index hold at most as many nodes as the index itself; when a new one does not fit, the least
+ * recently used go first, but only those idle for {@link SUBGRAPH_IDLE_USES} uses.
  * sparsevec indexes keep none (their keys live in a side heap).
  */
 import { isPgError, SQLSTATE } from '../../common/errors.js';
@@ -46,6 +47,12 @@ export const SUBGRAPH_MAX_SHARE = 0.25;
 export const SUBGRAPH_ADMIT_REQUESTS = 2;
 /** Keys whose requests are counted; the count starts over past it. */
 const REQUEST_KEYS_MAX = 4096;
+/**
+ * Subgraph uses (over all keys of the index) after which an unused subgraph may be evicted for
+ * another. A younger one is kept and the new key gets none: values that together pass the
+ * budget would otherwise evict each other and pay a build per query.
+ */
+export const SUBGRAPH_IDLE_USES = 256;
 
 /** One key's graph: an HnswState over the key's rows, and the rows it accounts for. */
 class Subgraph {
@@ -221,11 +228,17 @@ export class FilterSubgraphs {
     sg.dispose();
   }
 
-  /** Evicts the least recently used subgraphs until `rows` more nodes fit the budget; false if they never can. */
+  /**
+   * Evicts the least recently used subgraphs idle for {@link SUBGRAPH_IDLE_USES} uses until
+   * `rows` more nodes fit the budget; false (nothing evicted) if they cannot.
+   */
   private makeRoom(rows: number): boolean {
     const budget = this.mainRows();
-    if (rows > budget) return false;
     let total = this.totalNodes;
+    if (total + rows <= budget) return true;
+    let idle = 0;
+    for (const sg of this.graphs.values()) if (sg.lastUse + SUBGRAPH_IDLE_USES <= this.clock) idle += sg.nodes;
+    if (total - idle + rows > budget) return false;
     while (total + rows > budget) {
       let oldest: string | null = null;
       let at = Infinity;
