@@ -153,3 +153,38 @@ test('TRUNCATE and DROP INDEX leave no subgraph behind', async () => {
   await db.exec('DROP INDEX t_v_idx');
   await same('SELECT id FROM t WHERE tenant = 0 ORDER BY v <=> $1 LIMIT 10', [queries[0]]);
 });
+
+test('halfvec and bit indexes get subgraphs too (their stored vectors copied as they are)', async () => {
+  const hrows: string[] = [];
+  for (let i = 0; i < 8000; i++) hrows.push(`(${i}, ${i % 4 === 0 ? 0 : 1 + (i % 30)}, '${vec()}')`);
+  await both(`CREATE TABLE h (id int PRIMARY KEY, tenant int, v halfvec(${DIM}))`);
+  for (let i = 0; i < hrows.length; i += 2000) await both(`INSERT INTO h VALUES ${hrows.slice(i, i + 2000).join(',')}`);
+  await db.exec('CREATE INDEX h_v_idx ON h USING hnsw (v halfvec_l2_ops)');
+  await db.exec(`CREATE INDEX h_b_idx ON h USING hnsw ((binary_quantize(v)::bit(${DIM})) bit_hamming_ops)`);
+  const hsql = 'SELECT id FROM h WHERE tenant = $1 ORDER BY v <-> $2 LIMIT 10';
+  await ids(hsql, [0, queries[0]]);
+  const p = await plan(hsql, [0, queries[0]]);
+  assert.match(p, /Index Scan using h_v_idx[\s\S]*Filtered Search: filter subgraph \(estimated rows \d+, actual rows 2000/, p);
+  let hits = 0;
+  for (const q of queries) {
+    const got = await ids(hsql, [0, q]);
+    const want = new Set(await truth(hsql, [0, q]));
+    assert.equal(got.length, 10);
+    for (const id of got) if (want.has(id)) hits++;
+  }
+  assert.ok(hits / (10 * queries.length) >= 0.95, `halfvec recall@10 ${hits / (10 * queries.length)}`);
+  // Hamming distances tie often: compare the distances of the rows returned with the exact ones.
+  const bsql = `SELECT binary_quantize(v)::bit(${DIM}) <~> binary_quantize($2::halfvec)::bit(${DIM}) AS d FROM h WHERE tenant = $1 ORDER BY binary_quantize(v)::bit(${DIM}) <~> binary_quantize($2::halfvec)::bit(${DIM}) LIMIT 10`;
+  await db.query(bsql, [0, queries[0]]);
+  const bp = (await db.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${bsql}`, [0, queries[1]])).rows.map((x) => String(Object.values(x)[0])).join('\n');
+  assert.match(bp, /Index Scan using h_b_idx[\s\S]*filter subgraph/, bp);
+  let within = 0;
+  for (const q of queries) {
+    const got = ((await db.query(bsql, [0, q])).rows as Array<{ d: number }>).map((x) => x.d);
+    const want = ((await oracle.query(bsql, [0, q])).rows as Array<{ d: number }>).map((x) => x.d);
+    assert.equal(got.length, want.length);
+    // The k-th distance returned is at most one bit past the exact k-th.
+    if (got[got.length - 1]! <= want[want.length - 1]! + 1) within++;
+  }
+  assert.ok(within >= queries.length - 1, `bit: ${within} of ${queries.length} within a bit of exact`);
+});
