@@ -97,6 +97,20 @@ export interface RowFilter {
   rows: number;
   /** Fraction of the indexed rows that pass (rows / table rows). */
   selectivity: number;
+  /**
+   * The filter's identity when the caller can name it (a single `column = value`): equal keys
+   * name the same predicate over the same table, so a method may keep a structure per key
+   * (HNSW's filter subgraphs, {@link AmCapabilities.keyedFilter}). The bitset stays the truth:
+   * a structure kept for a key is reconciled with it before use.
+   */
+  key?: string;
+  /**
+   * With `key`: the table's change count when the bitset was made, set only when no row of an
+   * in-flight transaction existed (the bitset is then every snapshot's). A structure reconciled
+   * with a bitset of the same key and stamp holds exactly its rows
+   * ({@link VectorIndex.keyedFilterRows}).
+   */
+  stamp?: number;
 }
 
 /** Settings a scan reads, resolved by the SQL layer at scan start. */
@@ -112,6 +126,12 @@ export interface ScanOptions {
    * consults it during its traversal (so the rows it returns all pass), others ignore it.
    */
   filter?: RowFilter | null;
+  /**
+   * Instead of `filter`: the rows of the structure kept for `key`, which
+   * {@link VectorIndex.keyedFilterRows} reported current for `stamp` (so the caller built no
+   * bitset: the table has not changed since).
+   */
+  keyedFilter?: { key: string; stamp: number } | null;
   /**
    * Continue past the first search until the caller stops asking, whatever the method's
    * iterative-scan setting says, with no tuple or memory cap (vecgres' default for filtered
@@ -160,6 +180,8 @@ export interface ScanStats {
   distanceComputations: number;
   /** Index tuples returned to the caller. */
   tuplesReturned: number;
+  /** The scan searched the structure kept for its filter's key (RowFilter.key). */
+  keyed?: boolean;
 }
 
 /** A built index of one method over one vector column (or expression) of one table. */
@@ -175,6 +197,24 @@ export interface VectorIndex {
   delete(rowId: number): void;
   /** Removes tombstones and repairs the structure (amvacuumcleanup). */
   vacuum?(): void;
+  /**
+   * With {@link AmCapabilities.keyedFilter}: whether a filter of `rows` rows may have a structure
+   * of its own (size bounds), so the caller prices CostInput.filterMode 'keyed' only then.
+   */
+  keyedFilterEligible?(rows: number): boolean;
+  /**
+   * With {@link AmCapabilities.keyedFilter}: readies the structure kept for `filter.key`
+   * (builds it, or catches it up with the bitset's rows) and returns true when a scan with this
+   * filter will search it; false when the method keeps none for it (not eligible, not asked for
+   * often enough yet, or no memory for it), and the caller chooses another strategy.
+   */
+  prepareKeyedFilter?(filter: RowFilter): boolean;
+  /**
+   * With {@link AmCapabilities.keyedFilter}: the rows of the structure kept for `key` when it
+   * was last reconciled with a bitset of this `stamp` (RowFilter.stamp) and then held exactly
+   * the bitset's rows, else -1. A scan with {@link ScanOptions.keyedFilter} then needs no bitset.
+   */
+  keyedFilterRows?(key: string, stamp: number): number;
   /**
    * Writes the whole structure to a checkpoint file, so reopening a database reads it back
    * instead of rebuilding it. Methods without it are rebuilt from the table at open.
@@ -201,9 +241,10 @@ export interface CostInput {
    * How the WHERE clause reaches the scan: 'post' (rows are tested after the index returns
    * them, the scan continuing as its settings allow: pgvector), 'exhaustive' (tested after,
    * the scan continuing until `limit` pass), 'filter' (a {@link RowFilter} consulted during
-   * the traversal). Absent: 'post'.
+   * the traversal), 'keyed' (a structure kept for the filter's key holds just its rows:
+   * {@link AmCapabilities.keyedFilter}). Absent: 'post'.
    */
-  filterMode?: 'post' | 'exhaustive' | 'filter';
+  filterMode?: 'post' | 'exhaustive' | 'filter' | 'keyed';
 }
 
 /** Estimated work, in "distance computations" (the unit the planner compares plans in). */
@@ -283,6 +324,12 @@ export interface AmCapabilities {
   supportsFilter: boolean;
   /** Ordered-by-operator scans honour {@link ScanOptions.exhaustive} (continue until the caller stops). */
   canContinue: boolean;
+  /**
+   * Filtered scans whose {@link RowFilter.key} is set may search a structure kept for that key
+   * (HNSW: a subgraph of the key's rows, built at the key's second request), reported by
+   * {@link ScanStats.keyed}; otherwise they consult the filter as usual.
+   */
+  keyedFilter?: boolean;
 }
 
 /**

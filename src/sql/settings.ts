@@ -73,11 +73,14 @@ export const GUC_MEMORY_LIMIT = 'vecgres.memory_limit';
 export const GUC_FILTERED_SEARCH = 'vecgres.filtered_search';
 /** Name of the setting that turns the planner's "index not used" NOTICEs and EXPLAIN lines off. */
 export const GUC_INDEX_HINTS = 'vecgres.index_hints';
+/** Name of the setting that lets filtered searches use the subgraphs an index keeps per filter (access/hnsw/subgraphs.ts). */
+export const GUC_FILTER_SUBGRAPHS = 'vecgres.filter_subgraphs';
 
 /**
  * vecgres's own settings. `vecgres.filtered_search` fixes the strategy of filtered k-NN
  * queries (`auto`: chosen by cost; `exact`, `traversal`, `iterative`: that one, still with the
- * exact answer as the fallback when an index scan comes up short). `vecgres.memory_limit` caps the memory that vectors and indexes take
+ * exact answer as the fallback when an index scan comes up short). `vecgres.filter_subgraphs`
+ * (on) lets them search a subgraph of a large filter's rows. `vecgres.memory_limit` caps the memory that vectors and indexes take
  * (kB, as work_mem; units accepted); each statement runs under its session's value, and a
  * request beyond it fails with 53200 out of memory. Default: half the machine's memory. It caps
  * the total over all WebAssembly memories (each at most 4 GB; the process adds memories as
@@ -108,6 +111,13 @@ export const VECGRES_GUCS: readonly GucDef[] = [
     default: true,
     shortDesc: 'Reports when a k-NN ORDER BY on an indexed column cannot use the index, and why.',
     category: 'Query Tuning / Other Planner Options',
+  },
+  {
+    name: GUC_FILTER_SUBGRAPHS,
+    type: 'bool',
+    default: true,
+    shortDesc: 'Lets filtered vector searches on column = value use a graph of the value\'s rows (built at its second query).',
+    category: 'Query Tuning / Planner Method Configuration',
   },
 ];
 

@@ -59,6 +59,7 @@ export function graphDistanceFactor(dim: number): number {
  * - exhaustive: as a search whose ef is ef / sqrt(selectivity) (the scan widens it so the rows
  *   kept are as accurate as an unfiltered search's), or the rows needed to see limit passing
  *   ones if more.
+ * - keyed (a filter subgraph, subgraphs.ts): an unfiltered search of ef over the passing rows.
  * - filter (ACORN-1 over a bitset, assembly/hnsw.ts): the upper layers as unfiltered; on layer
  *   0 about 0.8 ef expansions (the fit above), each computing the distances of the passing
  *   nodes among M0 neighbours and their neighbours (at most M0) and reading the lists of the
@@ -79,6 +80,12 @@ export function hnswCostEstimate(index: VectorIndex, input: CostInput): CostEsti
     const lookups = m0 * (1 - sel) * m0 * COST_PER_HOP_LOOKUP;
     const expansions = Math.min(passing, COST_PER_EF * ef + 2);
     const work = m * COST_PER_LAYER * layers + expansions * (perExpansion + lookups);
+    return { startup: work, total: work, rows: Math.min(input.limit, passing), accessFactor: graphDistanceFactor(index.dim) };
+  }
+  if (mode === 'keyed') {
+    // A search of a subgraph holding just the passing rows (subgraphs.ts): the unfiltered
+    // search over a graph of that size.
+    const work = searchDistances(passing, ef, m);
     return { startup: work, total: work, rows: Math.min(input.limit, passing), accessFactor: graphDistanceFactor(index.dim) };
   }
   if (mode === 'exhaustive') {

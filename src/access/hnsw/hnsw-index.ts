@@ -1,20 +1,25 @@
 /** The VectorIndex object of one HNSW index (what CREATE INDEX ... USING hnsw returns). */
-import type { IndexScan, OpClass, ScanOptions, VectorIndex, VectorKey } from '../am.js';
+import type { IndexScan, OpClass, RowFilter, ScanOptions, VectorIndex, VectorKey } from '../am.js';
 import { insertVector } from './insert.js';
 import { HnswScan } from './scan.js';
 import type { HnswState } from './state.js';
 import { vacuumHnsw } from './vacuum.js';
+import { FilterSubgraphs } from './subgraphs.js';
 import { saveHnsw } from './persist.js';
 import type { ByteSink } from '../../storage/stream.js';
+import { assert } from '../../common/assert.js';
 
 export class HnswIndex implements VectorIndex {
   readonly method = 'hnsw';
   readonly dim: number;
   readonly opclass: OpClass;
+  /** Graphs over the rows of filters that keep many (subgraphs.ts); memory only, rebuilt on use. */
+  readonly subgraphs: FilterSubgraphs;
 
   constructor(readonly state: HnswState) {
     this.dim = state.dim;
     this.opclass = state.opclass;
+    this.subgraphs = new FilterSubgraphs(state);
   }
 
   /** Indexed rows including tombstones not yet vacuumed. */
@@ -35,6 +40,7 @@ export class HnswIndex implements VectorIndex {
 
   /** Marks the row's node deleted; it keeps routing searches until vacuum (as pgvector). */
   delete(rowId: number): void {
+    this.subgraphs.delete(rowId);
     const node = this.state.nodeOf(rowId);
     if (node < 0 || this.state.graph.isDeleted(node)) return;
     this.state.graph.markDeleted(node);
@@ -49,9 +55,40 @@ export class HnswIndex implements VectorIndex {
   /** amvacuumcleanup: unlinks deleted nodes and repairs their neighbours' lists (vacuum.ts). */
   vacuum(): void {
     vacuumHnsw(this.state);
+    this.subgraphs.vacuum();
+  }
+
+  /** Whether a filter keeping `rows` rows may get a subgraph (subgraphs.ts admission bounds). */
+  keyedFilterEligible(rows: number): boolean {
+    return this.subgraphs.eligible(rows);
+  }
+
+  /** Builds or catches up the subgraph of `filter.key`; false when there is none for it (subgraphs.ts). */
+  prepareKeyedFilter(filter: RowFilter): boolean {
+    return this.subgraphs.use(filter) !== null;
+  }
+
+  /**
+   * An ordered scan; with a keyed filter whose subgraph exists, over the subgraph (reconciled
+   * with the filter's bitset first), else over the index's graph.
+   */
+  /** The rows of the subgraph of `key` if it is current for `stamp`, else -1 (subgraphs.ts). */
+  keyedFilterRows(key: string, stamp: number): number {
+    return this.subgraphs.current(key, stamp)?.rows ?? -1;
   }
 
   beginScan(q: VectorKey, opts: ScanOptions): IndexScan {
+    const kf = opts.keyedFilter;
+    if (kf != null) {
+      const cur = this.subgraphs.current(kf.key, kf.stamp);
+      assert(cur !== null, 'keyed scan of a subgraph that is not current');
+      return new HnswScan(cur.state, q, opts, new Int32Array(0));
+    }
+    const f = opts.filter;
+    if (f != null && f.key !== undefined && this.subgraphs.has(f.key)) {
+      const use = this.subgraphs.use(f);
+      if (use !== null) return new HnswScan(use.state, q, opts, use.excluded);
+    }
     return new HnswScan(this.state, q, opts);
   }
 
@@ -61,6 +98,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   dispose(): void {
+    this.subgraphs.dispose();
     this.state.pool.dispose();
     this.state.graph.dispose();
   }

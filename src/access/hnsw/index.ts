@@ -6,7 +6,9 @@
  * of its 8 KB pages); sparsevec keys with up to 16,000 non-zeros, the type's own limit (pgvector
  * refuses more than 1,000 in an hnsw index, again because of its pages); vacuum repairs lists locally instead of re-searching and does not reuse
  * the records of deleted rows yet (vacuum.ts). Filtered scans: a row filter (access/am.ts
- * RowFilter) is consulted inside the layer-0 search (ACORN-1, assembly/hnsw.ts).
+ * RowFilter) is consulted inside the layer-0 search (ACORN-1, assembly/hnsw.ts); a filter the
+ * caller names by a key (`tenant = 7`) and that keeps many rows gets a graph of its own rows
+ * (subgraphs.ts).
  */
 import type { IndexAm, OpClass, RawOptions, VectorKind } from '../am.js';
 import { buildHnsw } from './build.js';
@@ -46,6 +48,7 @@ export const hnswAm: IndexAm = {
     searchNulls: false,
     supportsFilter: true,
     canContinue: true,
+    keyedFilter: true,
   },
   opclasses: hnswOpclasses,
   gucs: hnswGucs,

@@ -87,7 +87,13 @@ export class HnswScan implements IndexScan {
   private readonly stopAbove: number;
   private readonly counters: ScanStats = { searches: 0, distanceComputations: 0, tuplesReturned: 0 };
 
-  constructor(private readonly st: HnswState, q: VectorKey, private readonly opts: ScanOptions) {
+  /**
+   * @param st the graph to search: the index's, or a filter subgraph (subgraphs.ts) of it
+   * @param exclude with a subgraph: its nodes the filter does not pass now (they route the
+   *   search but are not returned; empty: no filter), and `opts.filter` is not consulted, the
+   *   subgraph being its rows. null: the index's own graph, `opts.filter` consulted.
+   */
+  constructor(private readonly st: HnswState, q: VectorKey, private readonly opts: ScanOptions, exclude: Int32Array | null = null) {
     const exhaustive = opts.exhaustive === true;
     this.ef = exhaustiveEf(Number(opts.gucs.get(GUC_EF_SEARCH)), exhaustive && opts.filter == null ? (opts.keepFraction ?? 1) : 1);
     const mode = String(opts.gucs.get(GUC_ITERATIVE_SCAN)) as IterativeScan;
@@ -107,7 +113,10 @@ export class HnswScan implements IndexScan {
     this.stopAbove = bound === undefined || this.mode === 'relaxed_order' ? Infinity : bound + STOP_MARGIN * (1 + Math.abs(bound));
     this.batchNodes = new Int32Array(this.ef);
     this.batchDist = new Float32Array(this.ef);
-    if (opts.filter != null) this.prepareFilter(opts.filter);
+    if (exclude !== null) {
+      this.counters.keyed = true;
+      if (exclude.length > 0) this.excludeNodes(exclude);
+    } else if (opts.filter != null) this.prepareFilter(opts.filter);
   }
 
   next(rowIds: Int32Array, distances: Float64Array): number {
@@ -200,6 +209,27 @@ export class HnswScan implements IndexScan {
         const node = map[r]! - 1;
         if (node >= 0 && node < nodes) w[out + (node >>> 5)] |= 1 << (node & 31);
       }
+    }
+    this.filterPtr = this.nodeBits;
+    this.filterBits = nodes;
+  }
+
+  /**
+   * A filter over a subgraph's nodes passing all but `exclude`: ACORN-1 walks through the
+   * excluded ones (few, usually) as through any non-passing node.
+   */
+  private excludeNodes(exclude: Int32Array): void {
+    const mem = this.st.graph.arena;
+    const nodes = this.st.graph.count;
+    const words = (nodes + 31) >>> 5;
+    this.nodeBitsBytes = Math.max(4, words * 4);
+    this.nodeBits = mem.alloc(this.nodeBitsBytes, 'HNSW scan');
+    const w = mem.i32();
+    const out = this.nodeBits >>> 2;
+    w.fill(-1, out, out + words);
+    for (let i = 0; i < exclude.length; i++) {
+      const n = exclude[i]!;
+      w[out + (n >>> 5)] = w[out + (n >>> 5)]! & ~(1 << (n & 31));
     }
     this.filterPtr = this.nodeBits;
     this.filterBits = nodes;

@@ -203,13 +203,18 @@ export interface FilterBitmapIndex {
   rest: Expr | null;
 }
 
-export type FilterStrategy = 'exact' | 'traversal' | 'iterative';
+/**
+ * 'subgraph' is chosen at run time only (the planner does not know which filters have one):
+ * the index searched a structure it keeps for the filter's key (access/am.ts RowFilter.key).
+ */
+export type FilterStrategy = 'exact' | 'traversal' | 'iterative' | 'subgraph';
 
 /** EXPLAIN's name of a filter strategy. */
 export const FILTER_STRATEGY_NAMES: Record<FilterStrategy, string> = {
   exact: 'exact over bitmap',
   traversal: 'filtered traversal',
   iterative: 'iterative index scan',
+  subgraph: 'filter subgraph',
 };
 
 /** A scan's relation as EXPLAIN names it: `Seq Scan on <name> [<alias>]`. */

@@ -23,7 +23,7 @@
  */
 import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
-import type { IndexScan, ScanOptions, VectorKey } from '../../../access/am.js';
+import type { IndexScan, RowFilter, ScanOptions, VectorKey } from '../../../access/am.js';
 import { BitString } from '../../../types/bit.js';
 import { SparseVector } from '../../../types/sparsevec.js';
 import { toVectorKey } from '../index_keys.js';
@@ -36,6 +36,8 @@ import { RowBitmap } from '../row_bitmap.js';
 import { evalScanKeys } from './btree_scan_keys.js';
 import { fetchRow } from './seq_scan.js';
 import { boundValue } from '../../plan/knn_index.js';
+import type { Expr } from '../../analyze/expr.js';
+import { GUC_FILTER_SUBGRAPHS } from '../../settings.js';
 
 type IndexScanPlan = Extract<PlanNode, { node: 'IndexScan' }>;
 
@@ -65,6 +67,12 @@ function byDistance(ids: readonly number[], dists: readonly number[]): Int32Arra
   const order = ids.map((_, i) => i);
   order.sort((a, b) => (dists[a]! < dists[b]! ? -1 : dists[a]! > dists[b]! ? 1 : ids[a]! - ids[b]!));
   return Int32Array.from(order, (i) => ids[i]!);
+}
+
+/** An expression without row references: a constant, a parameter, an outer value, or a cast of one. */
+function rowFree(e: Expr): boolean {
+  if (e.k === 'const' || e.k === 'param' || e.k === 'execParam') return true;
+  return e.k === 'cast' && rowFree(e.arg);
 }
 
 /** Candidates fetched from the index per `next` call, at most. */
@@ -101,6 +109,8 @@ export class IndexScanState extends PlanState {
   private filterRows = -1;
   /** Filtered search: entries the B-tree index's bitmap scans returned (before visibility and the other conjuncts). */
   private btreeRows = 0;
+  /** Filtered search: a bitmap was built (false when a current subgraph needed none). */
+  private bitmapBuilt = false;
   /** NULLS FIRST: the visible rows whose key is NULL (not in the index), emitted before the index's. */
   private nullRows: number[] | null = null;
   private nullPos = 0;
@@ -215,7 +225,19 @@ export class IndexScanState extends PlanState {
     const xid = this.es.xid;
     const tableRows = Math.max(1, table.liveCount);
     if (f.forced) return this.runForced(q, k, tableRows);
-    if (f.strategy === 'iterative') {
+    const key = this.keyedFilterKey();
+    // The index's subgraph for the key, current for the table as it is (no change since it was
+    // reconciled with a bitmap, no transaction in flight): searched without building a bitmap.
+    if (key !== null && table.pendingRows === 0) {
+      const rows = this.p.index.keyedFilterRows?.(key, table.changes) ?? -1;
+      if (rows >= 0) {
+        const out = this.keyedScan(q, k, key, table.changes, rows);
+        if (out !== null) return out;
+      }
+    }
+    // A filter the index may keep a subgraph for goes to the bitmap, where that is priced.
+    const keyedFirst = f.strategy === 'iterative' && key !== null && this.p.index.keyedFilterEligible?.(f.estRows) === true;
+    if (f.strategy === 'iterative' && !keyedFirst) {
       // Planned from an estimate: give up after a budget of rows (the filter keeps fewer rows
       // near the query than estimated) and decide again from the bitmap's exact count.
       const budget = scanBudget(k, f.estRows / tableRows);
@@ -256,12 +278,21 @@ export class IndexScanState extends PlanState {
     if (rows <= k) return this.exact(q, bm, k);
     const sel = rows / tableRows;
     // Index distances weighed as the exact strategy's sequential ones (CostEstimate.accessFactor).
-    const est = (filterMode: 'filter' | 'exhaustive'): number => {
+    const est = (filterMode: 'filter' | 'exhaustive' | 'keyed'): number => {
       const e = this.p.am.costEstimate(this.p.index, { tableRows, limit: k, selectivity: sel, gucs: this.es.env.settings, filterMode });
       return e.total * (e.accessFactor ?? 1);
     };
     const traversal = this.p.am.capabilities.supportsFilter ? est('filter') : Infinity;
     const iterative = mayIterate && this.p.am.capabilities.canContinue ? est('exhaustive') : Infinity;
+    // A subgraph of the filter's rows (the multi-tenant case), when the index may keep one and
+    // it is the cheapest; the index builds it at the key's second request (access/am.ts).
+    const key = this.keyedFilterKey();
+    if (key !== null && this.p.index.keyedFilterEligible?.(rows) === true) {
+      const keyed = est('keyed');
+      if (keyed < rows && keyed < traversal && keyed < iterative && this.p.index.prepareKeyedFilter?.(this.keyedFilter(bm, rows, tableRows, key)) === true) {
+        return this.traverse(q, k, bm, rows, tableRows, key);
+      }
+    }
     if (rows <= traversal && rows <= iterative) return this.exact(q, bm, k);
     if (iterative < traversal) {
       const out = this.iterate(q, k, scanBudget(k, sel), sel, (r) => bm.has(r));
@@ -274,12 +305,17 @@ export class IndexScanState extends PlanState {
     return this.traverse(q, k, bm, rows, tableRows);
   }
 
-  /** The index traversal consulting the bitmap; the exact answer when it comes up short. */
-  private traverse(q: VectorKey, k: number, bm: RowBitmap, rows: number, tableRows: number): Int32Array {
+  /**
+   * The index traversal consulting the bitmap (with `key`: the subgraph the index keeps for
+   * it, when it has one); the exact answer when it comes up short.
+   */
+  private traverse(q: VectorKey, k: number, bm: RowBitmap, rows: number, tableRows: number, key: string | null = null): Int32Array {
     this.usedStrategy = 'traversal';
     const out: number[] = [];
     const dist: number[] = [];
-    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, filter: bm.asFilter(rows, tableRows) }));
+    const filter = key === null ? bm.asFilter(rows, tableRows) : this.keyedFilter(bm, rows, tableRows, key);
+    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, filter }));
+    if (scan.stats().keyed === true) this.usedStrategy = 'subgraph';
     try {
       while (out.length < k) {
         const want = Math.min(BATCH, k - out.length);
@@ -299,6 +335,49 @@ export class IndexScanState extends PlanState {
     }
     if (out.length >= Math.min(k, rows)) return byDistance(out, dist);
     return this.exact(q, bm, k);
+  }
+
+  /**
+   * The bitmap as a keyed filter, stamped with the table's change count when no transaction is
+   * in flight (the bitmap is then every snapshot's: access/am.ts RowFilter.stamp).
+   */
+  private keyedFilter(bm: RowBitmap, rows: number, tableRows: number, key: string): RowFilter {
+    const table = this.p.table;
+    return { ...bm.asFilter(rows, tableRows), key, ...(table.pendingRows === 0 ? { stamp: table.changes } : {}) };
+  }
+
+  /**
+   * The search of the index's subgraph for `key`, current for `stamp` (it holds exactly the
+   * filter's `rows`): no bitmap. The qual is tested on the rows it returns all the same (a
+   * few); null when it comes up short of min(k, rows), and the caller builds the bitmap.
+   */
+  private keyedScan(q: VectorKey, k: number, key: string, stamp: number, rows: number): Int32Array | null {
+    const out: number[] = [];
+    const dist: number[] = [];
+    const table = this.p.table;
+    const xid = this.es.xid;
+    const row: Value[] = new Array(this.p.scan.cols.length);
+    const scan = this.p.index.beginScan(q, this.options({ exhaustive: true, keyedFilter: { key, stamp } }));
+    try {
+      while (out.length < k) {
+        const want = Math.min(BATCH, k - out.length);
+        const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
+        if (n === 0) break;
+        for (let i = 0; i < n && out.length < k; i++) {
+          const r = this.ids[i]!;
+          if (table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row))) {
+            out.push(r);
+            dist.push(this.dists[i]!);
+          }
+        }
+      }
+    } finally {
+      this.closeScan(scan);
+    }
+    if (out.length < Math.min(k, rows)) return null;
+    this.usedStrategy = 'subgraph';
+    this.filterRows = rows;
+    return byDistance(out, dist);
   }
 
   /**
@@ -331,12 +410,38 @@ export class IndexScanState extends PlanState {
     return byDistance(out, dist);
   }
 
+  /**
+   * The filter's key when the qual is one `column = value` (value a constant or parameter, of
+   * a scalar type): the name under which the index may keep a structure for its rows
+   * (access/am.ts RowFilter.key). Any other qual: null. Equal keys mean the same rows of this
+   * table; the bitmap, evaluated each time, stays the truth, so a key only chooses a cache.
+   */
+  private keyedFilterKey(): string | null {
+    if (this.p.am.capabilities.keyedFilter !== true || this.es.env.settings.get(GUC_FILTER_SUBGRAPHS) !== true) return null;
+    const qual = this.p.qual;
+    if (qual == null || qual.k !== 'op2' || qual.op !== '=') return null;
+    const cols = this.p.scan.cols;
+    const slotCol = (e: Expr): number => (e.k === 'slot' ? cols[e.idx] ?? -1 : -1);
+    let col = slotCol(qual.l);
+    let other = qual.r;
+    if (col < 0) {
+      col = slotCol(qual.r);
+      other = qual.l;
+    }
+    if (col < 0 || !rowFree(other)) return null;
+    const v = evalExpr(other, null, this.es);
+    const t = typeof v;
+    if (t !== 'number' && t !== 'string' && t !== 'boolean' && t !== 'bigint') return null;
+    return `${col}=${t}:${String(v)}`;
+  }
+
   /** Builds the qual's bitmap (from the B-tree index when the plan names one), runs `fn` over it, frees it. */
   private withBitmap(fn: (bm: RowBitmap, rows: number) => Int32Array): Int32Array {
     const bi = this.p.filtered!.bitmapIndex;
     const qb = bi !== null ? this.btreeBitmap(bi) : buildQualBitmap(this.p.table, this.p.qual!, this.p.scan.cols, this.es, this.es.xid);
     try {
       this.filterRows = qb.rows;
+      this.bitmapBuilt = true;
       return fn(qb.bitmap, qb.rows);
     } finally {
       qb.bitmap.free();
@@ -421,8 +526,9 @@ export class IndexScanState extends PlanState {
       const used = FILTER_STRATEGY_NAMES[this.usedStrategy];
       const actual = this.filterRows >= 0 ? `, actual rows ${this.filterRows}` : '';
       const planned = this.usedStrategy !== f.strategy ? `; planned ${FILTER_STRATEGY_NAMES[f.strategy]}` : '';
-      extra.push(['Filtered Search', `${used} (estimated rows ${f.estRows}${actual}${planned})`]);
-      if (f.bitmapIndex !== null && this.filterRows >= 0) {
+      const noBitmap = this.filterRows >= 0 && !this.bitmapBuilt ? '; no bitmap' : '';
+      extra.push(['Filtered Search', `${used} (estimated rows ${f.estRows}${actual}${planned}${noBitmap})`]);
+      if (f.bitmapIndex !== null && this.bitmapBuilt) {
         extra.push(['Filter Bitmap', `Bitmap Index Scan on ${f.bitmapIndex.indexName} (Index Cond: ${f.bitmapIndex.condText}; index rows ${this.btreeRows})`]);
       }
     }

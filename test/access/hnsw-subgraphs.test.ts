@@ -1,0 +1,149 @@
+// Filter subgraphs of an HNSW index (access/hnsw/subgraphs.ts): admitted at a key's second
+// request, within the size bounds; a scan with a keyed filter searches the subgraph and returns
+// only rows of the filter's bitset, at recall@10 against exact filtered search, also when the
+// bitset under the same key drops rows (they are excluded) or adds rows (they are inserted);
+// tombstoned rows are not returned; vacuum and eviction keep the node budget.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Prng } from '../../src/common/prng.js';
+import { memories } from '../../src/kernels/memories.js';
+import type { RowFilter } from '../../src/access/am.js';
+import type { HnswIndex } from '../../src/access/hnsw/index.js';
+import { SUBGRAPH_IDLE_USES, SUBGRAPH_MAX_SHARE, SUBGRAPH_MIN_ROWS } from '../../src/access/hnsw/subgraphs.js';
+import { buildIndex, exactDistance, gucs, randomMatrix } from './hnsw-helpers.js';
+
+const arena = memories.memories[0]!;
+const DIM = 16;
+const ROWS = 12000;
+const SEED = Number(process.env['VECGRES_TEST_SEED'] ?? 777);
+
+/** A bitset in the arena of the rows `pass` keeps. */
+function bitset(pass: (r: number) => boolean, key: string): { f: RowFilter; free: () => void } {
+  const words = (ROWS + 31) >>> 5;
+  const ptr = arena.alloc(words * 4, 'test filter');
+  const w = arena.i32();
+  w.fill(0, ptr >>> 2, (ptr >>> 2) + words);
+  let n = 0;
+  for (let r = 0; r < ROWS; r++) {
+    if (pass(r)) {
+      w[(ptr >>> 2) + (r >>> 5)] |= 1 << (r & 31);
+      n++;
+    }
+  }
+  return { f: { bitmapPtr: ptr, bitmapMemory: arena, rowBits: ROWS, rows: n, selectivity: n / ROWS, key }, free: () => arena.free(ptr, words * 4) };
+}
+
+function scan(index: HnswIndex, q: Float32Array, f: RowFilter, live: (r: number) => boolean = () => true): { ids: number[]; keyed: boolean } {
+  const s = index.beginScan(q, { gucs: gucs({ 'hnsw.ef_search': 64 }), limit: 10, isLive: live, filter: f, exhaustive: true });
+  const ids: number[] = [];
+  const bi = new Int32Array(16);
+  const bd = new Float64Array(16);
+  while (ids.length < 10) {
+    const n = s.next(bi, bd);
+    if (n === 0) break;
+    for (let j = 0; j < n && ids.length < 10; j++) ids.push(bi[j]!);
+  }
+  const keyed = s.stats().keyed === true;
+  s.close();
+  return { ids, keyed };
+}
+
+function exact(base: Float32Array, q: Float32Array, pass: (r: number) => boolean): number[] {
+  const d: Array<[number, number]> = [];
+  for (let r = 0; r < ROWS; r++) if (pass(r)) d.push([exactDistance('l2', q, 0, base, r * DIM, DIM), r]);
+  d.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return d.slice(0, 10).map((x) => x[1]);
+}
+
+test(`filter subgraphs: admission, recall, rows dropped and added under one key (seed ${SEED})`, () => {
+  const base = randomMatrix(ROWS, DIM, SEED);
+  const queries = randomMatrix(30, DIM, SEED + 1);
+  const index = buildIndex('l2', base, DIM) as HnswIndex;
+  const prng = new Prng(SEED + 2);
+  const tenant = Int32Array.from({ length: ROWS }, () => (prng.next() < 0.2 ? 0 : 1 + Math.floor(prng.next() * 20)));
+  try {
+    const inT0 = (r: number): boolean => tenant[r] === 0;
+    const a = bitset(inT0, 'tenant=0');
+    // Bounds: too few rows, too many.
+    assert.equal(index.keyedFilterEligible(SUBGRAPH_MIN_ROWS - 1), false);
+    assert.equal(index.keyedFilterEligible(Math.floor(SUBGRAPH_MAX_SHARE * ROWS) + 1), false);
+    assert.equal(index.keyedFilterEligible(a.f.rows), true);
+    // The first request is counted, the second builds.
+    assert.equal(index.prepareKeyedFilter(a.f), false);
+    assert.equal(scan(index, queries.subarray(0, DIM), a.f).keyed, false);
+    assert.equal(index.prepareKeyedFilter(a.f), true);
+    assert.equal(index.subgraphs.totalNodes, a.f.rows);
+    const recall = (f: RowFilter, pass: (r: number) => boolean, live: (r: number) => boolean = () => true): number => {
+      let hits = 0;
+      for (let i = 0; i < 30; i++) {
+        const q = queries.subarray(i * DIM, (i + 1) * DIM);
+        const got = scan(index, q, f, live);
+        assert.ok(got.keyed, 'the scan searched the subgraph');
+        for (const r of got.ids) assert.ok(pass(r) && live(r), `row ${r} does not pass`);
+        const want = new Set(exact(base, q, (r) => pass(r) && live(r)));
+        assert.equal(got.ids.length, want.size);
+        for (const r of got.ids) if (want.has(r)) hits++;
+      }
+      return hits / 300;
+    };
+    const r0 = recall(a.f, inT0);
+    assert.ok(r0 >= 0.95, `recall ${r0}`);
+    a.free();
+    // The same key, a third of its rows gone from the bitset: they are excluded.
+    const fewer = (r: number): boolean => inT0(r) && r % 3 !== 0;
+    const b = bitset(fewer, 'tenant=0');
+    const r1 = recall(b.f, fewer);
+    assert.ok(r1 >= 0.95, `recall with rows excluded ${r1}`);
+    b.free();
+    // The same key, rows of tenant 1 added: they are inserted.
+    const more = (r: number): boolean => tenant[r]! <= 1;
+    const c = bitset(more, 'tenant=0');
+    const r2 = recall(c.f, more);
+    assert.ok(r2 >= 0.95, `recall with rows added ${r2}`);
+    assert.equal(index.subgraphs.totalNodes, c.f.rows);
+    // Tombstones: deleted rows are never returned (the bitset still holding them, as a
+    // snapshot that sees them would), also after vacuum (the bitset without them).
+    const deleted = (r: number): boolean => r % 5 === 0;
+    for (let r = 0; r < ROWS; r += 5) index.delete(r);
+    const r3 = recall(c.f, more, (r) => !deleted(r));
+    assert.ok(r3 >= 0.95, `recall after deletes ${r3}`);
+    c.free();
+    index.vacuum();
+    const alive = (r: number): boolean => more(r) && !deleted(r);
+    const d = bitset(alive, 'tenant=0');
+    const r4 = recall(d.f, alive);
+    assert.ok(r4 >= 0.95, `recall after vacuum ${r4}`);
+    d.free();
+  } finally {
+    index.dispose();
+  }
+});
+
+test('filter subgraphs: their nodes stay within the index size; only idle ones are evicted', () => {
+  const base = randomMatrix(ROWS, DIM, SEED + 3);
+  const index = buildIndex('l2', base, DIM) as HnswIndex;
+  try {
+    // Five filters of 24% each: four subgraphs fit (the budget is the index's rows).
+    const fs = Array.from({ length: 5 }, (_, k) => bitset((r) => (r + 6 * k) % 25 < 6, `k=${k}`));
+    for (const x of fs.slice(0, 4)) {
+      assert.equal(index.prepareKeyedFilter(x.f), false);
+      assert.equal(index.prepareKeyedFilter(x.f), true);
+    }
+    assert.equal(index.subgraphs.size, 4);
+    // The fifth evicts none of the four while they are in use: it gets none (no rebuild churn).
+    assert.equal(index.prepareKeyedFilter(fs[4]!.f), false);
+    assert.equal(index.prepareKeyedFilter(fs[4]!.f), false);
+    assert.equal(index.subgraphs.size, 4);
+    // Once k=0 has been idle long enough, the fifth takes its place.
+    for (let i = 0; i < SUBGRAPH_IDLE_USES; i++) assert.equal(index.prepareKeyedFilter(fs[1 + (i % 3)]!.f), true);
+    assert.equal(index.prepareKeyedFilter(fs[4]!.f), false);
+    assert.equal(index.prepareKeyedFilter(fs[4]!.f), true);
+    assert.ok(index.subgraphs.totalNodes <= ROWS, `${index.subgraphs.totalNodes} nodes`);
+    assert.equal(index.subgraphs.has('k=0'), false, 'the idle one went');
+    assert.equal(index.subgraphs.has('k=4'), true);
+    for (const x of fs) x.free();
+  } finally {
+    index.dispose();
+  }
+  assert.equal(index.subgraphs.size, 0);
+});
