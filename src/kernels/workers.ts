@@ -125,6 +125,8 @@ export class WorkerPool {
   /** Shared words: the reply counter and each worker's status (see STATUS_*). */
   private readonly state: Int32Array;
   private busy = false;
+  /** Calls of {@link runSync} that ran on more than one thread (for tests and monitoring). */
+  parallelRuns = 0;
 
   /**
    * The process-wide pool, started on first use: `VECGRES_WORKERS` workers when set, else one
@@ -191,6 +193,7 @@ export class WorkerPool {
       return results;
     }
     this.busy = true;
+    this.parallelRuns++;
     try {
       return this.runParallel(task, local, args, byId, results);
     } finally {

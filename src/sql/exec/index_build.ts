@@ -56,6 +56,8 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
       options: parsed,
       rowCount,
       seed: env.seed,
+      parallelWorkers: Number(env.settings.get('max_parallel_maintenance_workers')),
+      ...parallelMinBytes(env),
       forEachRow(fn) {
         for (let r = 0; r < table.slots; r++) {
           if (!table.isLive(r)) continue;
@@ -76,4 +78,20 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
   } finally {
     env.stats.progress = null;
   }
+}
+
+/**
+ * `parallelMinBytes` of a build: PostgreSQL's `min_parallel_table_scan_size` when the setting
+ * exists (in pages of 8 kB), else nothing (the method's default, the same 8 MB).
+ */
+function parallelMinBytes(env: SqlEnv): { parallelMinBytes?: number } {
+  let def;
+  try {
+    def = env.settings.registry.lookup('min_parallel_table_scan_size');
+  } catch {
+    return {};
+  }
+  if (def === null || def.type !== 'integer') return {};
+  const unitBytes = def.unit === '8kB' ? 8192 : def.unit === 'kB' ? 1024 : def.unit === 'MB' ? 2 ** 20 : 1;
+  return { parallelMinBytes: Number(env.settings.get(def.name)) * unitBytes };
 }
