@@ -20,6 +20,10 @@ import { WorkerPool } from '../../src/kernels/workers.js';
 import { hnswAm, type HnswIndex } from '../../src/access/hnsw/index.js';
 import { hnswKernelName } from '../../src/access/hnsw/kernel.js';
 import { G_ELOCK, G_LOCKS } from '../../src/access/hnsw/layout.js';
+import { HnswState } from '../../src/access/hnsw/state.js';
+import { randomLevel } from '../../src/access/hnsw/insert.js';
+import { insertInParallel } from '../../src/access/hnsw/parallel.js';
+import type { HnswOptions } from '../../src/access/hnsw/options.js';
 import type { BuildProgress, OpClass, VectorKey } from '../../src/access/am.js';
 import { float4ToHalf } from '../../src/types/halfvec.js';
 import { SparseVector } from '../../src/types/sparsevec.js';
@@ -307,4 +311,37 @@ test(`a parallel build that runs out of memory fails with 53200 and leaves nothi
     memories.limitBytes = saved;
   }
   assert.ok(failures > 0 && successes > 0, `${failures} failures, ${successes} successes`);
+});
+
+test('a parallel insert whose workers fail clears its locks and frees what it took; the build leaves nothing behind', () => {
+  const dim = 16;
+  const rows = 3000;
+  const keys = keysOf('vector', rows, dim, SEED + 8);
+  const oc = opclass('vector_l2_ops');
+  const before = memories.allocatedBytes;
+  const st = new HnswState(dim, oc, hnswAm.parseOptions(new Map(), dim) as HnswOptions, 5, rows);
+  keys.forEach((k, r) => {
+    st.reserveRow(r);
+    st.setNode(r, st.graph.addNode(r, st.prepare(k)!, randomLevel(st)));
+  });
+  const afterAppend = memories.allocatedBytes;
+  // A pool whose workers are lost mid-run, as WorkerPool.runSync reports it.
+  const lost = {
+    size: 1,
+    runSync(): never {
+      throw new PgError('XX000', 'lost connection to parallel worker');
+    },
+  } as unknown as WorkerPool;
+  assert.throws(() => insertInParallel(st, lost, 2, 0, rows), (e: unknown) => e instanceof PgError && e.code === 'XX000');
+  const h = st.graph.arena.i32();
+  assert.equal(h[(st.graph.g >>> 2) + G_LOCKS], 0);
+  assert.equal(h[(st.graph.g >>> 2) + G_ELOCK], 0);
+  // The lock words are freed and one scratch area is kept, as after a serial build.
+  const kept = memories.allocatedBytes - afterAppend;
+  const sc = st.pool.acquire(rows);
+  assert.equal(memories.allocatedBytes - afterAppend, kept, 'the kept scratch serves the next scan');
+  assert.ok(kept <= sc.sizeBytes() + 4096, `${kept} bytes kept, a scratch is ${sc.sizeBytes()}`);
+  st.pool.release(sc);
+  st.dispose();
+  assert.equal(memories.allocatedBytes, before);
 });
