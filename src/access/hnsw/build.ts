@@ -16,7 +16,6 @@ import type { BuildInput } from '../am.js';
 import { SPARSEVEC_MAX_DIM } from '../../types/sparsevec.js';
 import { HnswIndex } from './hnsw-index.js';
 import { insertVector, randomLevel } from './insert.js';
-import { hnswKernelName } from './kernel.js';
 import type { HnswOptions } from './options.js';
 import { insertInParallel } from './parallel.js';
 import { HnswState } from './state.js';
@@ -59,7 +58,7 @@ export function buildHnsw(input: BuildInput): HnswIndex {
 /** 1 + the workers this build gets (1: serial), see the module comment. */
 function parallelParticipants(input: BuildInput, st: HnswState): number {
   const workers = input.parallelWorkers ?? 0;
-  if (workers <= 0 || hnswKernelName !== 'wasm-simd') return 1;
+  if (workers <= 0 || st.graph.kernel.name !== 'wasm-simd') return 1;
   if (input.rowCount * st.graph.hdrBytes < (input.parallelMinBytes ?? PARALLEL_MIN_BYTES_DEFAULT)) return 1;
   return 1 + Math.min(workers, WorkerPool.shared().size);
 }

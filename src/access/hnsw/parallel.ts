@@ -73,6 +73,8 @@ export interface InsertTaskArgs {
 export function insertNodesTask(a: InsertTaskArgs, ctx: WorkerContext): number {
   const arena = ctx.memory(a.mem);
   const kernel = hnswKernelOf(arena);
+  // The TypeScript twin takes no locks: it must never run concurrently.
+  assert(kernel.name === 'wasm-simd', 'a parallel HNSW insert runs the WebAssembly kernel');
   const i32 = arena.i32();
   const u32 = arena.u32();
   const g = a.g >>> 2;
