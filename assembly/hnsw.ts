@@ -26,6 +26,11 @@ const G_EFC: usize = 36;
 const G_ENTRY: usize = 40; // entry point node, -1 when empty
 const G_MAXLEVEL: usize = 44;
 const G_CHUNK_SHIFT: usize = 48; // log2 of the records per chunk
+// Parallel builds (src/access/hnsw/parallel.ts): a pointer to one i32 lock word per node, 0
+// outside a parallel build (then no lock is taken and insertion is exactly the serial one), and
+// the lock word of the entry point and max level.
+const G_LOCKS: usize = 52;
+const G_ELOCK: usize = 56;
 
 // Node header, relative to record + G_HDR.
 const N_LEVEL: usize = 4;
@@ -308,6 +313,37 @@ export function nodeDistance(g: usize, m: i32, n: i32): f32 {
   return dist(load<i32>(g + G_METRIC), vec(g, m), vec(g, n), load<i32>(g + G_DIM));
 }
 
+// ---- locks of a parallel build ----
+// A spin lock per node guards its neighbour lists (all layers), as hnswlib's link_list_locks_:
+// held while a list is read into private scratch or rewritten, never across two nodes, so no
+// lock order is needed. Critical sections are short (a list of at most M0 ids, or the
+// shrink of one list), so a waiter spins; after SPINS tries it sleeps in short timed waits so a
+// descheduled holder on an oversubscribed machine gets the core back (unlock needs no notify).
+const SPINS: i32 = 256;
+const LOCK_NAP_NS: i64 = 20000;
+
+function lockWord(p: usize): void {
+  let tries = 0;
+  while (atomic.cmpxchg<i32>(p, 0, 1) != 0) {
+    if (++tries >= SPINS) {
+      atomic.wait<i32>(p, 1, LOCK_NAP_NS);
+      tries = 0;
+    }
+  }
+}
+
+@inline function unlockWord(p: usize): void {
+  atomic.store<i32>(p, 0);
+}
+
+@inline function lockNode(locks: usize, n: i32): void {
+  if (locks != 0) lockWord(locks + (<usize>n << 2));
+}
+
+@inline function unlockNode(locks: usize, n: i32): void {
+  if (locks != 0) unlockWord(locks + (<usize>n << 2));
+}
+
 // ---- layout ----
 
 /** Record of node `n`: chunk n >>> shift of the chunk table, slot n & mask in it. */
@@ -427,9 +463,12 @@ export function greedy(g: usize, s: usize, q: usize, level: i32, cur: i32, curD:
   const metric = load<i32>(g + G_METRIC);
   const dim = load<i32>(g + G_DIM);
   let dcount = load<i32>(s + S_DCOUNT);
+  const locks = <usize>load<u32>(g + G_LOCKS);
   let changed = true;
   while (changed) {
     changed = false;
+    const at = cur;
+    lockNode(locks, at);
     const l = list(g, cur, level);
     const c = load<i32>(l);
     dcount += c;
@@ -442,6 +481,7 @@ export function greedy(g: usize, s: usize, q: usize, level: i32, cur: i32, curD:
         changed = true;
       }
     }
+    unlockNode(locks, at);
   }
   store<i32>(s + S_DCOUNT, dcount);
   store<f32>(s + S_GDIST, curD);
@@ -501,6 +541,9 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
   const filterN = load<i32>(s + S_FILTERN);
   const nm = <usize>load<i32>(s + S_NM);
   const m0 = load<i32>(g + G_M0);
+  // A parallel build's lock words (0 otherwise); builds run no filter, so the second hop of a
+  // filtered search below reads lists unlocked.
+  const locks = <usize>load<u32>(g + G_LOCKS);
   for (let i = 0; i < nEntries; i++) {
     const d = hd(entries, i);
     const n = hn(entries, i);
@@ -521,6 +564,7 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
     if (cd > worst && nr >= ef) break;
     minPop(cand, nc--);
     let l: usize;
+    lockNode(locks, c);
     const rc = recAt(chunks, shift, rec, c);
     if (level == 0) l = rc + listOff;
     else l = upper + (<usize>(load<i32>(rc + <usize>load<i32>(g + G_HDR) + N_UPPER) + upperSkip) << 2);
@@ -546,6 +590,7 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
       const p = recAt(chunks, shift, rec, n);
       for (let o: usize = 0; o < vbytes; o += TOUCH_STRIDE) touch += load<u8>(p + o);
     }
+    unlockNode(locks, c);
     // ACORN-1's second hop (filtered searches, layer 0 only): look through the non-passing
     // neighbours until M0 passing nodes are gathered.
     for (let i = 0; i < nnm && nb < m0; i++) {
@@ -691,8 +736,21 @@ function selectHeuristic(g: usize, s: usize, cands: usize, n: i32, mMax: i32, ds
 
 /** Adds `node` (at distance `d`) to `nb`'s list on `level`, shrinking it by the heuristic when full. */
 function connect(g: usize, s: usize, nb: i32, node: i32, d: f32, level: i32, mMax: i32): void {
+  const locks = <usize>load<u32>(g + G_LOCKS);
+  lockNode(locks, nb);
+  connectLocked(g, s, nb, node, d, level, mMax);
+  unlockNode(locks, nb);
+}
+
+function connectLocked(g: usize, s: usize, nb: i32, node: i32, d: f32, level: i32, mMax: i32): void {
   const l = list(g, nb, level);
   const c = load<i32>(l);
+  // In a parallel build `nb` may have linked to `node` itself already (it reached the node
+  // through an upper layer while the node was being inserted): nothing to add then. A serial
+  // build never gets here with a link present.
+  if (load<u32>(g + G_LOCKS) != 0) {
+    for (let j = 0; j < c; j++) if (load<i32>(l + 4 + (<usize>j << 2)) == node) return;
+  }
   if (c < mMax) {
     store<i32>(l + 4 + (<usize>c << 2), node);
     store<i32>(l, c + 1);
@@ -736,13 +794,20 @@ export function insert(g: usize, s: usize, node: i32, q: usize): void {
   const metric = load<i32>(g + G_METRIC);
   const dim = load<i32>(g + G_DIM);
   const level = load<i32>(hdr(g, node) + N_LEVEL);
+  const locks = <usize>load<u32>(g + G_LOCKS);
+  // A parallel build: a node that raises the max level holds the entry lock for its whole
+  // insertion (hnswlib's `global` lock), so two such nodes never build their new top layers
+  // apart from each other; the others take it only to read the entry point.
+  if (locks != 0) lockWord(g + G_ELOCK);
   let ep = load<i32>(g + G_ENTRY);
   const top = load<i32>(g + G_MAXLEVEL);
   if (ep < 0) {
     store<i32>(g + G_ENTRY, node);
     store<i32>(g + G_MAXLEVEL, level);
+    if (locks != 0) unlockWord(g + G_ELOCK);
     return;
   }
+  if (locks != 0 && level <= top) unlockWord(g + G_ELOCK);
   const m = load<i32>(g + G_M);
   const m0 = load<i32>(g + G_M0);
   const efc = load<i32>(g + G_EFC);
@@ -757,13 +822,57 @@ export function insert(g: usize, s: usize, node: i32, q: usize): void {
   hset(entries, 0, d, ep);
   let nEntries = 1;
   for (let l = level < top ? level : top; l >= 0; l--) {
-    const n = searchLayer(g, s, q, nEntries, efc, l, 0);
+    let n = searchLayer(g, s, q, nEntries, efc, l, 0);
+    // In a parallel build the search may reach the node itself (linked by another participant
+    // meanwhile): drop it from the candidates so it never becomes its own neighbour.
+    if (locks != 0) {
+      let w = 0;
+      for (let k = 0; k < n; k++) {
+        if (hn(out, k) == node) continue;
+        if (w != k) hset(out, w, hd(out, k), hn(out, k));
+        w++;
+      }
+      n = w;
+    }
     const own = list(g, node, l);
-    selectHeuristic(g, s, out, n, m, own);
+    // In a parallel build other participants may already read or extend this node's list, so
+    // the choice is made in private scratch (S_NM: M0 + 2 words, unused by unfiltered
+    // searches), copied in under the node's lock, and the reverse links follow the private copy.
+    let chosen = own;
     const mMax = l == 0 ? m0 : m;
-    const kept = load<i32>(own);
+    let kept: i32;
+    if (locks == 0) {
+      selectHeuristic(g, s, out, n, m, own);
+      kept = load<i32>(own);
+    } else {
+      chosen = <usize>load<i32>(s + S_NM);
+      selectHeuristic(g, s, out, n, m, chosen);
+      kept = load<i32>(chosen);
+      lockNode(locks, node);
+      // Another participant that reached this node through an upper layer may have linked to
+      // it already: keep those links after the chosen ones, as far as the list holds them.
+      let k = kept;
+      const c0 = load<i32>(own);
+      for (let j = 0; j < c0 && k < mMax; j++) {
+        const e = load<i32>(own + 4 + (<usize>j << 2));
+        let dup = false;
+        for (let i = 0; i < kept; i++) {
+          if (load<i32>(chosen + 4 + (<usize>i << 2)) == e) {
+            dup = true;
+            break;
+          }
+        }
+        if (!dup) {
+          store<i32>(chosen + 4 + (<usize>k << 2), e);
+          k++;
+        }
+      }
+      memory.copy(own + 4, chosen + 4, <usize>k << 2);
+      store<i32>(own, k);
+      unlockNode(locks, node);
+    }
     for (let j = 0; j < kept; j++) {
-      const nb = load<i32>(own + 4 + (<usize>j << 2));
+      const nb = load<i32>(chosen + 4 + (<usize>j << 2));
       // The candidate's distance to the new node is its distance in `out`; find it there.
       let dnb: f32 = 0;
       for (let k = 0; k < n; k++) {
@@ -774,11 +883,15 @@ export function insert(g: usize, s: usize, node: i32, q: usize): void {
       }
       connect(g, s, nb, node, dnb, l, mMax);
     }
-    memory.copy(entries, out, <usize>n << 3);
-    nEntries = n;
+    // (n is 0 only when a parallel search found nothing but the node: keep the entries.)
+    if (n > 0) {
+      memory.copy(entries, out, <usize>n << 3);
+      nEntries = n;
+    }
   }
   if (level > top) {
     store<i32>(g + G_ENTRY, node);
     store<i32>(g + G_MAXLEVEL, level);
+    if (locks != 0) unlockWord(g + G_ELOCK);
   }
 }

@@ -11,6 +11,7 @@
  *   server   16 clients over the wire, 90% k-NN / 10% INSERT, vs pglite-socket and native pgvector (bench/server.ts)
  *   exact    exact top-10 over GloVe, serial vs Gather Merge on 2 (3) participants, vs PGlite + pgvector (bench/exact.ts)
  *   scale    synthetic 1,536-d / 768-d rows (GloVe lifted): load, halfvec HNSW build, recall / QPS, incremental checkpoint bytes, vs hnswlib-node (bench/scale.ts)
+ *   build    HNSW build on 1 and 2 participants vs hnswlib-node (and native pgvector's parallel build), recall@10 / QPS of each (bench/build.ts)
  */
 const [name, ...args] = process.argv.slice(2);
 
@@ -68,13 +69,18 @@ async function main(): Promise<void> {
       await benchScale(args);
       return;
     }
+    case 'build': {
+      const { benchBuild } = await import('./build.js');
+      await benchBuild(args);
+      return;
+    }
     case 'protocol': {
       const { benchProtocol } = await import('./protocol.js');
       benchProtocol(args);
       return;
     }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|sparsevec|server|scale|exact> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|sparsevec|server|scale|exact|build> [options]');
       process.exit(2);
   }
 }

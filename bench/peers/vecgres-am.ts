@@ -7,7 +7,7 @@ import { nowMs } from '../support/timing.js';
 import type { BenchData, BuildReport, Peer } from './peer.js';
 
 export class VecgresAmPeer implements Peer {
-  readonly name = 'vecgres';
+  readonly name: string;
   private index: VectorIndex | null = null;
   private data: BenchData | null = null;
   private readonly settings = new Map<string, GucValue>([
@@ -25,11 +25,16 @@ export class VecgresAmPeer implements Peer {
   /**
    * @param type the key type: `vector` (float32) or `halfvec` (the rows and queries rounded to
    *   binary16, a halfvec_*_ops graph)
+   * @param parallelWorkers workers the build may add (max_parallel_maintenance_workers; 0 =
+   *   serial); the name then says how many participants built it
    */
   constructor(
     private readonly metric: 'cosine' | 'l2' | 'ip' | 'l1' = 'cosine',
     private readonly type: 'vector' | 'halfvec' = 'vector',
-  ) {}
+    private readonly parallelWorkers = 0,
+  ) {
+    this.name = parallelWorkers > 0 ? `vecgres (${1 + parallelWorkers} participants)` : 'vecgres';
+  }
 
   /** Row or query `i` of `m` as the index's key type. */
   private key(m: Float32Array, i: number, dim: number): VectorKey {
@@ -50,6 +55,7 @@ export class VecgresAmPeer implements Peer {
       options,
       rowCount: rows,
       seed: 42,
+      parallelWorkers: this.parallelWorkers,
       forEachRow(fn) {
         for (let i = 0; i < rows; i++) fn(i, key(i));
       },

@@ -64,6 +64,16 @@ export interface BuildInput {
   /** Seed for the method's random choices (HNSW levels, k-means sampling). */
   seed: number;
   /**
+   * Workers the build may add to the calling thread (`max_parallel_maintenance_workers`);
+   * absent or 0: a serial build. A method that builds in parallel uses at most this many.
+   */
+  parallelWorkers?: number;
+  /**
+   * Bytes of keys from which a build goes parallel (PostgreSQL's `min_parallel_table_scan_size`,
+   * 8 MB by default): smaller builds take less time than starting the workers saves.
+   */
+  parallelMinBytes?: number;
+  /**
    * Receives a NOTICE the build raises (pgvector's ereport(NOTICE) during ambuild, e.g.
    * ivfflat's `index created with little data`); the SQL layer returns it with the statement.
    */

@@ -125,6 +125,8 @@ export class WorkerPool {
   /** Shared words: the reply counter and each worker's status (see STATUS_*). */
   private readonly state: Int32Array;
   private busy = false;
+  /** Calls of {@link runSync} that ran on more than one thread (for tests and monitoring). */
+  parallelRuns = 0;
 
   /**
    * The process-wide pool, started on first use: `VECGRES_WORKERS` workers when set, else one
@@ -165,7 +167,8 @@ export class WorkerPool {
    * its share in order). BLOCKS the calling thread until all are done and returns the results
    * in order. Every memory of the set (or `options.memories`) is made known to a worker before
    * its task runs. A nested call (from inside a task on the calling thread) runs every
-   * participant on the calling thread.
+   * participant on the calling thread. Args the calling thread runs are passed as they are,
+   * never cloned, so args[0] may carry what cannot cross threads (a progress callback).
    * @throws the first task error in participant order, after all participants finished: a
    *   PgError keeps its SQLSTATE; other errors become PgError XX000 with their message. XX000
    *   `lost connection to parallel worker` when a worker thread exited during its task.
@@ -191,6 +194,7 @@ export class WorkerPool {
       return results;
     }
     this.busy = true;
+    this.parallelRuns++;
     try {
       return this.runParallel(task, local, args, byId, results);
     } finally {

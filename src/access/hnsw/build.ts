@@ -1,23 +1,35 @@
 /**
  * CREATE INDEX ... USING hnsw (pgvector hnswbuild.c): inserts every row in table order into a
- * graph preallocated for the row count, single-threaded, reporting progress every 1,000 rows.
- * The level sequence comes from `input.seed`, so a build over the same rows is reproducible.
+ * graph preallocated for the row count, reporting progress every 1,000 rows. The level
+ * sequence comes from `input.seed`, so a serial build over the same rows is reproducible.
+ *
+ * A build whose keys are at least `parallelMinBytes` (8 MB by default, PostgreSQL's
+ * min_parallel_table_scan_size, the size from which plan_create_index_workers gives an index
+ * build any worker: below it the build takes well under a second, and starting workers costs
+ * a few milliseconds) runs on 1 + min(parallelWorkers, pool size) participants (parallel.ts).
+ * Builds stay serial with the TypeScript kernel (VECGRES_KERNELS=js).
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { INDEX_MAX_BITS, INDEX_MAX_DIM } from '../../common/limits.js';
+import { WorkerPool } from '../../kernels/workers.js';
 import type { BuildInput } from '../am.js';
 import { SPARSEVEC_MAX_DIM } from '../../types/sparsevec.js';
 import { HnswIndex } from './hnsw-index.js';
-import { insertVector } from './insert.js';
+import { insertVector, randomLevel } from './insert.js';
 import type { HnswOptions } from './options.js';
+import { insertInParallel } from './parallel.js';
 import { HnswState } from './state.js';
 
 const PROGRESS_EVERY = 1000;
+/** PostgreSQL's min_parallel_table_scan_size default: 1024 pages of 8 kB. */
+export const PARALLEL_MIN_BYTES_DEFAULT = 8 * 2 ** 20;
+const PHASE = 'building index: loading tuples';
 
 /**
  * Builds the index over `input`'s rows.
  * @throws PgError 22023 `column does not have dimensions` when dim is unknown (0), 54000 when
- *   dim exceeds 16,000 (64,000 bits for bit opclasses, 1e9 for sparsevec).
+ *   dim exceeds 16,000 (64,000 bits for bit opclasses, 1e9 for sparsevec); 53200 when the
+ *   graph does not fit; XX000 when a parallel worker is lost. Nothing is left behind on error.
  */
 export function buildHnsw(input: BuildInput): HnswIndex {
   const { dim, opclass } = input;
@@ -30,32 +42,64 @@ export function buildHnsw(input: BuildInput): HnswIndex {
     throw new PgError(SQLSTATE.program_limit_exceeded, `column cannot have more than ${maxDim} dimensions for hnsw index`);
   }
   const st = new HnswState(dim, opclass, input.options as HnswOptions, input.seed, input.rowCount);
-  let sc;
+  const participants = parallelParticipants(input, st);
+  st.buildParticipants = participants;
   try {
-    sc = st.pool.acquire(Math.max(input.rowCount, 1));
+    if (participants > 1) buildParallel(input, st, participants);
+    else buildSerial(input, st);
   } catch (e) {
+    // Out of memory (53200), a bad value or a lost worker: the half-built graph goes back to the arena.
     st.dispose();
     throw e;
   }
+  return new HnswIndex(st);
+}
+
+/** 1 + the workers this build gets (1: serial), see the module comment. */
+function parallelParticipants(input: BuildInput, st: HnswState): number {
+  const workers = input.parallelWorkers ?? 0;
+  if (workers <= 0 || st.graph.kernel.name !== 'wasm-simd') return 1;
+  if (input.rowCount * st.graph.hdrBytes < (input.parallelMinBytes ?? PARALLEL_MIN_BYTES_DEFAULT)) return 1;
+  return 1 + Math.min(workers, WorkerPool.shared().size);
+}
+
+function buildSerial(input: BuildInput, st: HnswState): void {
+  const sc = st.pool.acquire(Math.max(input.rowCount, 1));
   const total = input.rowCount;
   let done = 0;
   const report = input.onProgress;
-  report?.({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: 0 });
+  report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: 0 });
   try {
     input.forEachRow((rowId, vec) => {
       insertVector(st, sc, rowId, vec);
       done++;
       if (report !== undefined && done % PROGRESS_EVERY === 0) {
-        report({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: done });
+        report({ phase: PHASE, tuplesTotal: total, tuplesDone: done });
       }
     });
-  } catch (e) {
-    // Out of memory (53200) or a bad value: the half-built graph goes back to the arena.
+  } finally {
     st.pool.release(sc);
-    st.dispose();
-    throw e;
   }
-  st.pool.release(sc);
-  report?.({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: done });
-  return new HnswIndex(st);
+  report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: done });
+}
+
+/**
+ * Appends every node (records, levels drawn in table order as the serial build draws them,
+ * upper lists), then links them on `participants` threads (parallel.ts).
+ */
+function buildParallel(input: BuildInput, st: HnswState, participants: number): void {
+  const total = input.rowCount;
+  const report = input.onProgress;
+  report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: 0 });
+  const graph = st.graph;
+  input.forEachRow((rowId, key) => {
+    const vec = st.prepare(key);
+    if (vec === null) return;
+    st.reserveRow(rowId);
+    const node = graph.addNode(rowId, vec, randomLevel(st));
+    st.setNode(rowId, node);
+  });
+  const nodes = graph.count;
+  insertInParallel(st, WorkerPool.shared(), participants, 0, nodes, report === undefined ? undefined : (done) => report({ phase: PHASE, tuplesTotal: total, tuplesDone: done }));
+  report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: total });
 }

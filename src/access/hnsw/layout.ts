@@ -19,6 +19,9 @@
  *          10 entry     entry-point node, -1 when empty
  *          11 maxLevel  its level
  *          12 chunkShift  log2 of the records per chunk (chunks past the first are full)
+ *          13 locks     pointer to one i32 lock word per node during a parallel build
+ *                       (parallel.ts), 0 otherwise (then the kernel takes no lock)
+ *          14 elock     lock word of the entry point and max level (parallel builds)
  *
  * Level-0 record of node n at chunks[n >>> chunkShift] + (n & (2^chunkShift - 1)) * recBytes
  * (hnswlib keeps level 0 as fixed-size records too, in one allocation, so a node's vector and
@@ -49,6 +52,8 @@ export const G_EFC = 9;
 export const G_ENTRY = 10;
 export const G_MAXLEVEL = 11;
 export const G_CHUNK_SHIFT = 12;
+export const G_LOCKS = 13;
+export const G_ELOCK = 14;
 export const GRAPH_HEADER_BYTES = 64;
 
 /** Node header words, relative to the record's header. */

@@ -43,6 +43,8 @@ export class HnswState {
   deletedCount = 0;
   /** Nodes vacuum unlinked (their records stay allocated). */
   unlinkedCount = 0;
+  /** Threads the build ran on (1: serial; build.ts), for tests and EXPLAIN-like reports. */
+  buildParticipants = 1;
 
   constructor(readonly dim: number, readonly opclass: OpClass, readonly options: HnswOptions, seed: number, capacity: number) {
     this.metric = opclass.metric;

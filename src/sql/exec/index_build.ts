@@ -56,6 +56,8 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
       options: parsed,
       rowCount,
       seed: env.seed,
+      parallelWorkers: Number(env.settings.get('max_parallel_maintenance_workers')),
+      ...parallelMinBytes(env),
       forEachRow(fn) {
         for (let r = 0; r < table.slots; r++) {
           if (!table.isLive(r)) continue;
@@ -76,4 +78,12 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
   } finally {
     env.stats.progress = null;
   }
+}
+
+/**
+ * `parallelMinBytes` of a build: PostgreSQL's `min_parallel_table_scan_size` (pages of 8 kB),
+ * the size from which PostgreSQL gives an index build any worker.
+ */
+function parallelMinBytes(env: SqlEnv): { parallelMinBytes: number } {
+  return { parallelMinBytes: Number(env.settings.get('min_parallel_table_scan_size')) * 8192 };
 }
