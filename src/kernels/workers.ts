@@ -221,6 +221,10 @@ export class WorkerPool {
         slot.worker.postMessage({ type: 'memory', id, memory: arena.memory, maxBytes: arena.maxBytes });
         slot.sent.set(id, arena.memory);
       }
+      // The worker keeps only the memories of this call (`live`, so a released memory is not
+      // held); forget the others here too, or a later call that needs one again (a scan after
+      // a build that named only its index's memory) would not send it.
+      for (const id of [...slot.sent.keys()]) if (!byId.has(id)) slot.sent.delete(id);
       for (const i of pending[t]!) slot.worker.postMessage({ type: 'task', module: task.module, fn: task.fn, args: args[i], participant: i, live });
     }
     const errors = new Array<unknown>(n).fill(undefined);

@@ -137,3 +137,20 @@ test('a pool of no workers runs every participant on the calling thread', () => 
   assert.deepEqual(none.runSync(FAIL, [0, 1, 2].map(() => ({ kind: 'none', at: -1 }))), [0, 1, 2]);
   assert.throws(() => none.runSync(FAIL, [0, 1].map(() => ({ kind: 'pg', at: 1 }))), (e: unknown) => e instanceof PgError && e.code === '22012');
 });
+
+test('a call naming only some memories does not lose the others for a later call', () => {
+  // A parallel build names only its index's memory; the workers then drop the others, and a
+  // parallel scan right after must get them sent again (it once failed: memory 0 not sent).
+  const a = new Arena({ id: 21, maxBytes: 4 * 2 ** 20 });
+  const b = new Arena({ id: 22, maxBytes: 4 * 2 ** 20 });
+  const pa = a.alloc(16);
+  const pb = b.alloc(16);
+  a.f32().set([1, 2, 3, 4], pa >>> 2);
+  b.f32().set([10, 20, 30, 40], pb >>> 2);
+  const both = [a, b];
+  const sums = (mem: number, ptr: number, memories: Arena[]): number[] =>
+    pool.runSync<{ sum: number }>(SUM_RANGE, [0, 1, 2].map(() => ({ mem, ptr, count: 4 })), { memories }).map((r) => r.sum);
+  assert.deepEqual(sums(22, pb, both), [100, 100, 100]);
+  assert.deepEqual(sums(21, pa, [a]), [10, 10, 10]);
+  assert.deepEqual(sums(22, pb, both), [100, 100, 100]);
+});
