@@ -494,6 +494,22 @@ export class Table {
     return vc.store!.ptr(rowId);
   }
 
+  /** True when the vector of column `col` at `rowId` is NULL (reads no segment). */
+  vectorIsNull(col: number, rowId: number): boolean {
+    const vc = this.vectors[col]!;
+    return vc.nulls[rowId] === 1 || (vc.dim < 0 && vc.rowPtr[rowId] === 0);
+  }
+
+  /**
+   * The segment of vector column `col` that row `rowId` lies in (-1 for a column without
+   * segments): an exact scan that batches addresses flushes its batch when this changes,
+   * because {@link vectorPtrStream} pins one segment at a time.
+   */
+  vectorSegmentOf(col: number, rowId: number): number {
+    const st = this.vectors[col]!.store;
+    return st === null ? -1 : rowId >>> st.shift;
+  }
+
   /**
    * {@link vectorPtr} for an exact scan that streams over the rows in order and passes each
    * address straight to a kernel: only the segment it is on stays pinned in the buffer cache
@@ -720,9 +736,9 @@ export class Table {
    *   per column, in order:
    *     scalar        blocks of up to 8,192 values of live slots, in slot order
    *     halfvec, sparsevec, bit, varbit   the same, as codec values (codec.ts tags 12-14)
-   *     vector(n)     raw nulls u8[slots], raw norms f32[slots], a block with the numbers of
-   *                   the segments that segment files hold (an Int32Array codec value; version
-   *                   2), then raw float32 rows of every slot of the other segments, segment by
+   *     vector(n)     raw nulls u8[slots], raw norms f32[slots], a block with the rows of a
+   *                   full segment (varuint) and the numbers of the segments that segment
+   *                   files hold (an Int32Array codec value; version 2), then raw float32 rows of every slot of the other segments, segment by
    *                   segment (n x 4 bytes per slot; dead slots included, so a reader copies
    *                   whole segments)
    *     vector        blocks of (dim varint, -1 for NULL; f32 array) per live slot
@@ -770,7 +786,7 @@ export class Table {
         // Rows past the segments' room were never given a value (NULL or dead): zeros.
         const store = vc.store!;
         const filed = filedSegments(store, this.slots);
-        w.value(Int32Array.from(filed));
+        w.varuint(store.segmentRows).value(Int32Array.from(filed));
         writeBlock(sink, w);
         const skip = new Set(filed);
         const held = Math.min(this.slots, store.capacityRows);
@@ -880,8 +896,15 @@ export class Table {
         const store = vc.store!;
         const filed = new Set<number>();
         if (version >= 2) {
-          const list = readBlock(src).readValue();
+          const b = readBlock(src);
+          const segRows = b.varuint();
+          const list = b.readValue();
           if (!(list instanceof Int32Array)) throw new PgError(SQLSTATE.data_corrupted, 'invalid segment list in table file');
+          // Segment numbers (here, in the deltas' rows and in the segment files) assume the
+          // writer's segment size: a process with another cannot read them.
+          if (list.length > 0 && segRows !== store.segmentRows) {
+            throw new PgError(SQLSTATE.data_corrupted, `table file has segments of ${segRows} rows, this process uses ${store.segmentRows}`);
+          }
           for (const k of list) {
             if (k < 0 || (k + 1) * store.segmentRows > slots) throw new PgError(SQLSTATE.data_corrupted, `table file names segment ${k} of ${slots} rows`);
             filed.add(k);

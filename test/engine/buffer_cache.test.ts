@@ -104,10 +104,12 @@ test('an exact scan through a cache of 2 segments streams 11: answers equal a la
   assert.ok(bufferCache.stats.faults > faults0, 'segments are read back');
   assert.ok(bufferCache.residentBytes <= SMALL_BYTES + SEGMENT_BYTES);
   // Other paths read evicted segments too: the whole table, a filtered exact search, a row by key.
+  bufferCache.peakResidentBytes = 0;
   assert.deepEqual(await dump(db), modelDump(model));
   const f = await db.query<{ id: number }>(`SELECT id FROM t WHERE id % 7 = 3 ORDER BY v <-> '${lit(queries[0]!)}', id LIMIT 5`);
   const expect = [...model.entries()].filter(([id]) => id % 7 === 3).sort((a, b) => l2sq(a[1], queries[0]!) - l2sq(b[1], queries[0]!) || a[0] - b[0]).slice(0, 5).map(([id]) => id);
   assert.deepEqual(f.rows.map((r) => r.id), expect);
+  assert.ok(bufferCache.peakResidentBytes <= SMALL_BYTES + SEGMENT_BYTES, `a whole-table SELECT and a filtered search stream too: peak ${bufferCache.peakResidentBytes}`);
   assert.deepEqual((await db.query<{ v: string }>('SELECT v FROM t WHERE id = 1500')).rows[0]!.v, lit(model.get(1500)!));
   await db.exec('RESET shared_buffers');
   await db.close();

@@ -192,6 +192,8 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   bufferCache.trim();
   try {
     const r = dispatch(env, raw, params, cache, io);
+    // A SET shared_buffers applies at once (the automatic analyze below reads through the cache).
+    bufferCache.limitBytes = Number(env.settings.get(GUC_SHARED_BUFFERS)) * SHARED_BUFFERS_BLOCK_BYTES;
     // Outside a block every statement is its own transaction.
     if (!txn.inBlock) {
       endTransaction(env, true);
