@@ -377,6 +377,9 @@ export class Durability {
           continue;
         }
         assert(p > 0, 'a segment without a file is resident');
+        // Listed before the write, so a failure clears whatever this store has pending.
+        if (!pending) filing.push(store);
+        pending = true;
         const fname = `${name}c${col}s${k}`;
         const w = b.file(fname, KIND_SEGMENT);
         w.write(store.space.memoryOf(p).u8(), p >>> 0, store.segmentBytes);
@@ -385,10 +388,8 @@ export class Durability {
         stats.segmentFiles++;
         const file = b.fileName(fname);
         store.pendingFiles.set(k, file);
-        pending = true;
         out.push({ col, seg: k, file });
       }
-      if (pending) filing.push(store);
     }
     return out;
   }
