@@ -269,3 +269,33 @@ test('a delta carries rows of a segment that became full as their norms only: re
   assert.deepEqual(c.rows, c2.rows);
   await db.close();
 });
+
+test('a checkpoint that runs out of disk while writing segment files leaves them dirty: nothing is evicted that no file holds, and a crash loses nothing', async () => {
+  const { FaultyFs } = await import('../../src/storage/fs_faulty.js');
+  const mem = new MemoryFs();
+  const fs = new FaultyFs(mem, { seed });
+  let db = await Vecgres.create('db', { storage: fs });
+  await db.exec('CREATE TABLE t (id int PRIMARY KEY, v vector(16))');
+  const p = new Prng(seed + 4);
+  const model = new Map<number, number[]>();
+  await load(db, model, p, 0, 8_000);
+  // Room for about three segment files, then ENOSPC.
+  fs.spaceLeftBytes = 3.5 * SEGMENT_BYTES;
+  await assert.rejects(db.exec('CHECKPOINT'), { code: '53100' });
+  assert.deepEqual(segmentFiles(mem).filter((f) => !f.endsWith('.tmp')).length, 0, 'the failed checkpoint removed its files');
+  await db.exec(`SET shared_buffers = ${SMALL}`);
+  const ev = bufferCache.stats.evictions;
+  const q = randVec(p);
+  assert.deepEqual((await knn(db, q)).d, exactTop(model, q));
+  assert.equal(bufferCache.stats.evictions, ev, 'no segment without a file is evicted');
+  fs.spaceLeftBytes = Infinity;
+  await db.exec('CHECKPOINT');
+  assert.equal(segmentFiles(mem).length, 7);
+  assert.deepEqual((await knn(db, q)).d, exactTop(model, q));
+  assert.ok(bufferCache.stats.evictions > ev, 'segments with files are evicted once the checkpoint is in force');
+  db.database.abandon();
+  fs.powerCut();
+  db = await Vecgres.create('db', { storage: fs });
+  assert.deepEqual(await dump(db), modelDump(model));
+  await db.close();
+});
