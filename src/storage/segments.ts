@@ -159,6 +159,18 @@ export class SegmentedRows {
     return this.stamps[k] === epoch || (this.streamSeg === k && this.streamEpoch === epoch);
   }
 
+  /**
+   * For a scan that hands the segment addresses to other threads (exec/parallel_knn_leader.ts):
+   * pins every segment until the running statement ends and returns true when all are resident;
+   * false (nothing pinned) when one is evicted (the caller then scans serially, streaming).
+   */
+  pinResident(): boolean {
+    if (!this.cached) return true;
+    for (let k = 0; k < this.segments.length; k++) if (this.segments[k]! < 0) return false;
+    for (let k = 0; k < this.segments.length; k++) this.stamps[k] = bufferCache.epoch;
+    return true;
+  }
+
   /** Buffer cache only: frees clean segment `k` (its file holds it); returns its bytes. */
   evict(k: number): number {
     assert(this.isClean(k), 'only a clean segment is evicted');

@@ -111,7 +111,14 @@ test('an exact scan through a cache of 2 segments streams 11: answers equal a la
   assert.deepEqual(f.rows.map((r) => r.id), expect);
   assert.ok(bufferCache.peakResidentBytes <= SMALL_BYTES + SEGMENT_BYTES, `a whole-table SELECT and a filtered search stream too: peak ${bufferCache.peakResidentBytes}`);
   assert.deepEqual((await db.query<{ v: string }>('SELECT v FROM t WHERE id = 1500')).rows[0]!.v, lit(model.get(1500)!));
+  // A parallel exact scan hands segment addresses to workers: with segments evicted it runs
+  // serially (streaming); with all resident it pins them for the statement.
+  await db.exec('SET min_parallel_table_scan_size = 0; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0');
+  for (let i = 0; i < 2; i++) assert.deepEqual(await knn(db, queries[i]!), large[i], `seed ${seed}: parallel-enabled query ${i}, small cache`);
   await db.exec('RESET shared_buffers');
+  await dump(db); // reads every segment back under the large cache
+  for (let i = 0; i < 2; i++) assert.deepEqual(await knn(db, queries[i]!), large[i], `seed ${seed}: parallel-enabled query ${i}, all resident`);
+  await db.exec('RESET ALL');
   await db.close();
 });
 
