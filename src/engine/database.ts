@@ -24,6 +24,7 @@ import { loadIndexMethods } from './methods.js';
 import { Session } from './session.js';
 import type { Durability } from './durability.js';
 import { recover, type RecoveryReport } from './recovery.js';
+import { bufferCache } from '../storage/buffer_cache.js';
 import { prepareStatement, parseScript, nextBatch, type PreparedStatement, type Portal, type PortalBatch } from './portal.js';
 
 /** Settings of durable storage (PostgreSQL's names, defaults and units). */
@@ -372,7 +373,8 @@ export class Database {
   }
 
   /**
-   * An automatic checkpoint once the log since the last one exceeds max_wal_size, or after a
+   * An automatic checkpoint once the log since the last one exceeds max_wal_size, or the
+   * buffer cache's dirty segments grew by a quarter of shared_buffers, or after a
    * large CREATE INDEX committed: the index file then survives a crash, as PostgreSQL syncs an
    * index at the end of its build, instead of being rebuilt by recovery.
    */
@@ -383,7 +385,11 @@ export class Database {
     const indexDue = this.indexCheckpointDue && !session.txn.inBlock;
     // One that waited for a transaction's DDL to end (Durability.checkpoint).
     const waited = d.checkpointWaiting && !this.catalog.ddlInFlight;
-    if (d.walSinceCheckpoint <= limit && !indexDue && !waited) return;
+    // Full vector segments no file holds cannot be evicted: once they grew by a quarter of the
+    // buffer cache since the last checkpoint, one makes them clean (a bulk load into a small
+    // cache keeps its resident memory near the cache).
+    const dirtyDue = bufferCache.dirtyBytes - d.dirtyBytesAtCheckpoint > bufferCache.limitBytes / 4;
+    if (d.walSinceCheckpoint <= limit && !indexDue && !waited && !dirtyDue) return;
     this.indexCheckpointDue = false;
     try {
       d.checkpoint();

@@ -11,6 +11,9 @@
  *   <dir>/base/t<N>d.<id>    a delta of a table written by checkpoint <id> (Table.writeDelta):
  *                            the table's state is its base file plus its deltas, in order
  *   <dir>/base/i<N>.<id>     index N of checkpoint <id> (the method's save layout)
+ *   <dir>/base/t<N>c<C>s<K>.<id>  segment K of the vector(n) column C of table N, written by
+ *                            checkpoint <id> once the segment was full (its raw rows; the
+ *                            buffer cache evicts it and reads it back, storage/buffer_cache.ts)
  *   <dir>/wal/<LSN>.wal      write-ahead log segments, named by their first LSN (16 hex digits)
  *
  * A checkpoint names in the control file, per table, a base file and its deltas, and per index
@@ -34,6 +37,7 @@
  * locked by the transaction (storage/catalog.ts) until its writes are published, so other
  * sessions see committed DDL only once it is durable, as they see rows.
  */
+import { assert } from '../common/assert.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { isOrderedIndex, type OrderedIndex, type VectorIndex } from '../access/am.js';
 import { ByteWriter, type CodecValue } from '../storage/codec.js';
@@ -45,6 +49,8 @@ import { joinPath, type StorageBackend } from '../storage/fs.js';
 import { encodeRedo, indexDefToValue } from '../storage/redo.js';
 import { sequenceToValue } from '../storage/sequence.js';
 import { Wal } from '../storage/wal.js';
+import { bufferCache, KIND_SEGMENT, type SegmentFiles } from '../storage/buffer_cache.js';
+import type { SegmentedRows } from '../storage/segments.js';
 
 /** Checkpoint file kinds (the container's `kind` field). */
 export const KIND_TABLE = 16;
@@ -65,10 +71,22 @@ export const DELTA_FILES_MAX = 32;
 /** How long a commit with synchronous_commit = off may stay unflushed (PostgreSQL's wal_writer_delay x 1). */
 export const ASYNC_FLUSH_DELAY_MS = 200;
 
-/** The checkpoint files holding one table's state: a base file and the deltas after it, in order. */
+/** A segment file: segment `seg` of the vector(n) column `col` of a table. */
+export interface SegmentFileRef {
+  col: number;
+  seg: number;
+  file: string;
+}
+
+/**
+ * The checkpoint files holding one table's state: a base file and the deltas after it, in
+ * order, and the segment files of its full vector segments (their rows' bytes are left out of
+ * the base and deltas).
+ */
 export interface TableFiles {
   base: string;
   deltas: string[];
+  segments: SegmentFileRef[];
   baseBytes: number;
   deltaBytes: number;
   /** {@link Table.changes} when the files were written: equal now means nothing to write. */
@@ -95,6 +113,8 @@ export interface CheckpointWriteStats {
   tableBaseFiles: number;
   tableDeltaFiles: number;
   indexFiles: number;
+  /** Segment files written (full vector segments that no file held yet). */
+  segmentFiles: number;
   /** Files of an earlier checkpoint named again without rewriting. */
   keptFiles: number;
   /** Payload bytes written to table and index files. */
@@ -133,6 +153,8 @@ export class Durability {
   files: CheckpointFiles = { tables: new WeakMap(), indexes: new WeakMap() };
   /** What the latest completed checkpoint wrote. */
   lastCheckpoint: CheckpointWriteStats | null = null;
+  /** The buffer cache's dirty bytes right after the latest checkpoint (engine/database.ts). */
+  dirtyBytesAtCheckpoint = 0;
 
   constructor(
     readonly fs: StorageBackend,
@@ -247,7 +269,8 @@ export class Durability {
     }
     this.checkpointWaiting = false;
     const b = this.store.begin(redo);
-    const stats: CheckpointWriteStats = { tableBaseFiles: 0, tableDeltaFiles: 0, indexFiles: 0, keptFiles: 0, bytes: 0, indexBytes: 0 };
+    const stats: CheckpointWriteStats = { tableBaseFiles: 0, tableDeltaFiles: 0, indexFiles: 0, segmentFiles: 0, keptFiles: 0, bytes: 0, indexBytes: 0 };
+    const filing: SegmentedRows[] = [];
     const next: CheckpointFiles = { tables: new WeakMap(), indexes: new WeakMap() };
     const written: Table[] = [];
     try {
@@ -255,10 +278,15 @@ export class Durability {
       let n = 0;
       for (const name of this.catalog.allTableNames()) {
         const t = this.catalog.peekTable(name)!;
-        const f = this.writeTable(b, t, `t${++n}`, stats);
+        const f = this.writeTable(b, t, `t${++n}`, stats, filing);
         if (f !== this.files.tables.get(t)) written.push(t);
         next.tables.set(t, f);
-        tables.push({ name, file: f.base, deltas: f.deltas });
+        tables.push({
+          name, file: f.base, deltas: f.deltas,
+          ...(f.segments.length === 0 ? {} : {
+            segCols: Int32Array.from(f.segments, (x) => x.col), segNums: Int32Array.from(f.segments, (x) => x.seg), segFiles: f.segments.map((x) => x.file),
+          }),
+        });
       }
       const indexes: CodecValue[] = [];
       n = 0;
@@ -297,21 +325,73 @@ export class Durability {
       b.abort();
       // Failed before the control file named the new files: changes stay tracked against the
       // previous ones. Failed after (removing the old generation): the new files are in force.
-      if (this.store.latest?.checkpointId !== b.checkpointId) throw e;
-      this.installed(written, next, stats);
+      if (this.store.latest?.checkpointId !== b.checkpointId) {
+        for (const st of filing) st.pendingFiles.clear();
+        throw e;
+      }
+      this.installed(written, next, stats, filing);
       throw e;
     }
-    this.installed(written, next, stats);
+    this.installed(written, next, stats, filing);
     this.redoLsn = redo;
     this.checkpoints++;
     this.wal.removeSegmentsBefore(redo);
   }
 
   /** The control file names `next`: changes of the tables written are tracked from now on. */
-  private installed(written: Table[], next: CheckpointFiles, stats: CheckpointWriteStats): void {
+  private installed(written: Table[], next: CheckpointFiles, stats: CheckpointWriteStats, filing: SegmentedRows[]): void {
     for (const t of written) t.markCheckpointed();
     this.files = next;
     this.lastCheckpoint = stats;
+    // The segment files are in force: their segments are clean, and the cache may evict
+    // down to shared_buffers.
+    for (const st of filing) st.installFiles(this.segmentFiles);
+    this.dirtyBytesAtCheckpoint = bufferCache.dirtyBytes;
+    bufferCache.trim();
+  }
+
+  /** Where this database's segment files are (storage/buffer_cache.ts). */
+  get segmentFiles(): SegmentFiles {
+    return { fs: this.fs, dir: this.store.dir };
+  }
+
+  /**
+   * Names the segment files of table `t` (named `<name>c<col>s<seg>`) in checkpoint `b`: a full
+   * segment that a file already holds keeps its file; a full resident one without a file gets
+   * one (pending in the store until the checkpoint is in force, {@link installed}); released
+   * segments (VACUUM) are dropped, so their files are deleted with the old generation.
+   */
+  private writeSegments(b: CheckpointBuilder, t: Table, name: string, stats: CheckpointWriteStats, filing: SegmentedRows[]): SegmentFileRef[] {
+    const out: SegmentFileRef[] = [];
+    for (const { col, store } of t.cachedStores()) {
+      const n = store.completeSegments(t.slots);
+      let pending = false;
+      for (let k = 0; k < n; k++) {
+        const p = store.segments[k]!;
+        if (p === 0) continue;
+        const have = store.files[k] ?? null;
+        if (have !== null) {
+          b.keep(have);
+          stats.keptFiles++;
+          out.push({ col, seg: k, file: have });
+          continue;
+        }
+        assert(p > 0, 'a segment without a file is resident');
+        // Listed before the write, so a failure clears whatever this store has pending.
+        if (!pending) filing.push(store);
+        pending = true;
+        const fname = `${name}c${col}s${k}`;
+        const w = b.file(fname, KIND_SEGMENT);
+        w.write(store.space.memoryOf(p).u8(), p >>> 0, store.segmentBytes);
+        stats.bytes += w.length;
+        w.commit();
+        stats.segmentFiles++;
+        const file = b.fileName(fname);
+        store.pendingFiles.set(k, file);
+        out.push({ col, seg: k, file });
+      }
+    }
+    return out;
   }
 
   /**
@@ -320,13 +400,16 @@ export class Durability {
    * {@link DELTA_SHARE_MAX} of the base's, fewer than {@link DELTA_FILES_MAX} files, and the
    * columns unchanged); else a new base file. Returns the files naming the state as of now.
    */
-  private writeTable(b: CheckpointBuilder, t: Table, name: string, stats: CheckpointWriteStats): TableFiles {
+  private writeTable(b: CheckpointBuilder, t: Table, name: string, stats: CheckpointWriteStats, filing: SegmentedRows[]): TableFiles {
     const prev = this.files.tables.get(t);
     if (prev !== undefined && prev.changes === t.changes) {
       for (const f of [prev.base, ...prev.deltas]) b.keep(f);
-      stats.keptFiles += 1 + prev.deltas.length;
+      for (const s of prev.segments) b.keep(s.file);
+      stats.keptFiles += 1 + prev.deltas.length + prev.segments.length;
       return prev;
     }
+    // Full segments first: the base or delta below leaves out the rows they hold.
+    const segments = this.writeSegments(b, t, name, stats, filing);
     const useDelta =
       prev !== undefined &&
       !t.layoutChanged &&
@@ -344,7 +427,7 @@ export class Durability {
       stats.keptFiles += 1 + prev.deltas.length;
       stats.tableDeltaFiles++;
       stats.bytes += bytes;
-      return { base: prev.base, deltas: [...prev.deltas, b.fileName(dname)], baseBytes: prev.baseBytes, deltaBytes: prev.deltaBytes + bytes, changes: t.changes };
+      return { base: prev.base, deltas: [...prev.deltas, b.fileName(dname)], segments, baseBytes: prev.baseBytes, deltaBytes: prev.deltaBytes + bytes, changes: t.changes };
     }
     const w = b.file(name, KIND_TABLE);
     t.writeTo(w);
@@ -352,7 +435,7 @@ export class Durability {
     w.commit();
     stats.tableBaseFiles++;
     stats.bytes += bytes;
-    return { base: b.fileName(name), deltas: [], baseBytes: bytes, deltaBytes: 0, changes: t.changes };
+    return { base: b.fileName(name), deltas: [], segments, baseBytes: bytes, deltaBytes: 0, changes: t.changes };
   }
 
   /** Final checkpoint (unless the log failed) and close of the log. */

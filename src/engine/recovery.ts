@@ -36,7 +36,8 @@ import {
 } from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
-import { Durability, KIND_INDEX, KIND_TABLE, KIND_TABLE_DELTA, META_VERSION, META_VERSION_FULL, badMeta, walDir, type CheckpointFiles, type DurabilityOptions } from './durability.js';
+import { Durability, KIND_INDEX, KIND_TABLE, KIND_TABLE_DELTA, META_VERSION, META_VERSION_FULL, badMeta, walDir, type CheckpointFiles, type DurabilityOptions, type SegmentFileRef } from './durability.js';
+import type { SegmentFiles } from '../storage/buffer_cache.js';
 
 /** What recovery did, for logs, tests and the recovery benchmark. */
 export interface RecoveryReport {
@@ -103,10 +104,31 @@ function readFile<T>(r: CheckpointReader, read: (r: CheckpointReader) => T, disp
   return v;
 }
 
+/**
+ * Names the segment files of a table just read (its evicted segments read them on first use,
+ * storage/buffer_cache.ts); every evicted segment must have one.
+ * @throws PgError XX001 naming the control file for a segment file the checkpoint does not
+ *   list, or a segment left out of the table's files that no segment file holds.
+ */
+function nameSegmentFiles(t: Table, file: string, segments: readonly SegmentFileRef[], source: SegmentFiles, listed: (f: string) => boolean): void {
+  const stores = new Map(t.cachedStores().map((x) => [x.col, x.store]));
+  for (const s of segments) {
+    const st = stores.get(s.col);
+    if (st === undefined || s.seg < 0 || s.seg >= st.segments.length || !listed(s.file)) throw badMeta(`table "${t.name}" names segment file "${s.file}" of no segment`);
+    if (st.segments[s.seg] !== 0) st.pendingFiles.set(s.seg, s.file);
+  }
+  for (const store of stores.values()) {
+    store.installFiles(source);
+    for (let k = 0; k < store.segments.length; k++) {
+      if (store.segments[k] === -1 && (store.files[k] ?? null) === null) throw invalidCheckpoint(file, `segment ${k} is in no segment file`);
+    }
+  }
+}
+
 interface Meta {
   nextXid: number;
   /** Full file names (generation suffix included), deltas in the order they apply. */
-  tables: { name: string; file: string; deltas: string[] }[];
+  tables: { name: string; file: string; deltas: string[]; segments: SegmentFileRef[] }[];
   indexes: { def: IndexDef; file: string | null }[];
   /** Sequences (sequence.ts sequenceToValue), or `[name, last issued]` pairs of old checkpoints. */
   sequences: CodecValue[];
@@ -126,7 +148,14 @@ function parseMeta(v: CodecValue, checkpointId: number): Meta {
       tables: (o['tables'] as Record<string, CodecValue>[]).map((t) => {
         const deltas = (t['deltas'] ?? []) as string[];
         if (typeof t['name'] !== 'string' || typeof t['file'] !== 'string' || !Array.isArray(deltas) || deltas.some((d) => typeof d !== 'string')) throw new Error('bad table entry');
-        return { name: t['name'], file: full(t['file']), deltas };
+        const cols = t['segCols'] ?? new Int32Array(0);
+        const nums = t['segNums'] ?? new Int32Array(0);
+        const segFiles = (t['segFiles'] ?? []) as string[];
+        if (!(cols instanceof Int32Array) || !(nums instanceof Int32Array) || !Array.isArray(segFiles) || cols.length !== nums.length || cols.length !== segFiles.length || segFiles.some((f) => typeof f !== 'string')) {
+          throw new Error('bad segment list');
+        }
+        const segments = segFiles.map((file, i) => ({ col: cols[i]!, seg: nums[i]!, file }));
+        return { name: t['name'], file: full(t['file']), deltas, segments };
       }),
       indexes: (o['indexes'] as Record<string, CodecValue>[]).map((x) => ({ def: indexDefFromValue(x['def']!), file: x['file'] === null ? null : full(x['file'] as string) })),
       sequences: o['sequences'] as CodecValue[],
@@ -180,7 +209,7 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   const files: CheckpointFiles = { tables: new WeakMap(), indexes: new WeakMap() };
   const loaded: Table[] = [];
   try {
-    for (const { name, file, deltas } of meta.tables) {
+    for (const { name, file, deltas, segments } of meta.tables) {
       const base = store.readFile(file, KIND_TABLE);
       const baseBytes = base.length;
       const t = readFile(base, (r) => Table.readFrom(r), (t) => t.dispose());
@@ -194,8 +223,9 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
       }
       if (deltas.length > 0) t.releaseDeadRows();
       if (t.name !== name) throw invalidCheckpoint(file, `holds table "${t.name}", expected "${name}"`);
+      nameSegmentFiles(t, file, segments, { fs, dir: store.dir }, (f) => store.hasFile(f));
       t.markCheckpointed();
-      files.tables.set(t, { base: file, deltas, baseBytes, deltaBytes, changes: t.changes });
+      files.tables.set(t, { base: file, deltas, segments, baseBytes, deltaBytes, changes: t.changes });
     }
   } catch (e) {
     for (const t of loaded) t.dispose();

@@ -153,6 +153,24 @@ export class MemorySet implements Space {
    *   limit (or the host) leaves no room; nothing changes then.
    */
   alloc(bytes: number, use: string): number {
+    const p = this.tryAllocAny(bytes);
+    if (p >= 0) return p;
+    // Evict clean buffer-cache segments (storage/buffer_cache.ts), then try once more.
+    if (this.reclaim !== null && this.reclaim(bytes)) {
+      const q = this.tryAllocAny(bytes);
+      if (q >= 0) return q;
+    }
+    throw outOfMemory(bytes, use);
+  }
+
+  /**
+   * Gives back memory that can be read again later (the buffer cache evicts clean segments):
+   * called when an allocation of `bytes` found no room; true when anything was freed.
+   */
+  reclaim: ((bytes: number) => boolean) | null = null;
+
+  /** {@link alloc} without the error: the address, or -1 when nothing has room. */
+  private tryAllocAny(bytes: number): number {
     for (const a of this.slots) {
       if (a === undefined || a.indexes > 0) continue;
       const p = a.tryAlloc(bytes);
@@ -169,7 +187,7 @@ export class MemorySet implements Space {
       const p = a.tryAlloc(bytes);
       if (p >= 0) return a.id * MEMORY_STRIDE + p;
     }
-    throw outOfMemory(bytes, use);
+    return -1;
   }
 
   /** Returns a block from {@link alloc}. A memory left empty is released. */

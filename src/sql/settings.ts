@@ -69,6 +69,19 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
 /** Name of the setting that caps the memories of vectors and indexes (kernels/memories.ts). */
 export const GUC_MEMORY_LIMIT = 'vecgres.memory_limit';
 
+/**
+ * PostgreSQL's `shared_buffers`: the buffer cache's cap on the resident full segments of
+ * tables' `vector(n)` columns (storage/buffer_cache.ts), in 8 kB blocks as PostgreSQL counts
+ * it (`SET shared_buffers = '2GB'`, `SHOW` prints `2GB`). Default: the default memory limit,
+ * so a default install evicts nothing until memory runs short (an allocation that would fail
+ * with 53200 evicts clean segments first whatever the setting). Unlike PostgreSQL, where it is
+ * fixed at server start, it applies per statement as `vecgres.memory_limit` does: the cache
+ * is one per process.
+ */
+export const GUC_SHARED_BUFFERS = 'shared_buffers';
+/** Bytes of one `shared_buffers` unit (PostgreSQL's BLCKSZ). */
+export const SHARED_BUFFERS_BLOCK_BYTES = 8192;
+
 /** Name of the setting that fixes the filtered-search strategy (plan/scan.ts). */
 export const GUC_FILTERED_SEARCH = 'vecgres.filtered_search';
 /** Name of the setting that turns the planner's "index not used" NOTICEs and EXPLAIN lines off. */
@@ -95,6 +108,17 @@ export const VECGRES_GUCS: readonly GucDef[] = [
     max: 2147483647,
     unit: 'kB',
     shortDesc: 'Sets the maximum memory for vector data and indexes.',
+    category: 'Resource Usage / Memory',
+  },
+  {
+    name: GUC_SHARED_BUFFERS,
+    type: 'integer',
+    default: Math.floor(defaultArenaLimitBytes() / SHARED_BUFFERS_BLOCK_BYTES),
+    // PostgreSQL's range: 16 blocks .. INT_MAX / 2.
+    min: 16,
+    max: 1073741823,
+    unit: '8kB',
+    shortDesc: 'Sets the number of shared memory buffers used by the server.',
     category: 'Resource Usage / Memory',
   },
   {

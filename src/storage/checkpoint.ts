@@ -571,6 +571,20 @@ export class CheckpointStore {
     return this.current;
   }
 
+  /** True when the latest checkpoint lists file `file` (its full name). */
+  hasFile(file: string): boolean {
+    const c = this.current;
+    if (c === null) return false;
+    if (this.listed === null || this.listedFor !== c) {
+      this.listed = new Set(c.files);
+      this.listedFor = c;
+    }
+    return this.listed.has(file);
+  }
+
+  private listed: Set<string> | null = null;
+  private listedFor: ControlData | null = null;
+
   /** Opens a file of the latest checkpoint for streaming; XX001 naming it if damaged. */
   read(name: string, kind?: number): CheckpointReader {
     assert(this.current !== null, 'no checkpoint to read');

@@ -23,8 +23,16 @@
  * Growing the first segment moves it. {@link reserve} hands the old block to the caller to
  * free after the row is written, so a value being copied in from the old block (an UPDATE
  * that rewrites a row of the same table) stays readable until then.
+ *
+ * A *cached* store (a table's `vector(n)` column) takes part in the buffer cache
+ * (buffer_cache.ts): a full segment that a checkpoint wrote to its own segment file
+ * ({@link SegmentedRows.files}) is clean and may be evicted (pointer -1) and read back on the
+ * next {@link SegmentedRows.ptr}. A full segment's bytes never change once its last row is
+ * written (rows are appended; an UPDATE appends a version), so the file stays exact.
  */
+import { assert } from '../common/assert.js';
 import { SEGMENT_BYTES_MAX, type Space } from '../kernels/memories.js';
+import { bufferCache, readSegmentFile, type SegmentFiles } from './buffer_cache.js';
 
 export { SEGMENT_BYTES_MAX };
 /** Bytes the first segment starts with (rounded down to a power of two of rows, at least one). */
@@ -43,26 +51,197 @@ export class SegmentedRows {
   readonly mask: number;
   /** Rows of a full segment. */
   readonly segmentRows: number;
-  /** Segment addresses in {@link space} (0 for a released segment). */
+  /** Segment addresses in {@link space} (0 for a released segment, -1 for an evicted one). */
   readonly segments: number[] = [];
   /** Rows the first segment has room for (segmentRows once it is full). */
   private firstRows = 0;
+  /**
+   * Cached stores: per segment, the segment file (full name, under {@link source}) of a
+   * completed checkpoint that holds its bytes, or null/absent.
+   */
+  readonly files: (string | null)[] = [];
+  /** Segment files written by the checkpoint in progress ({@link installFiles} at its end). */
+  readonly pendingFiles = new Map<number, string>();
+  /** Where {@link files} are (set with the first file). */
+  source: SegmentFiles | null = null;
+  /** Per segment, the buffer cache's epoch of the statement that last read it through {@link ptr}. */
+  private readonly stamps: number[] = [];
+  /** The segment an exact scan streams over ({@link ptrStream}), pinned in {@link streamEpoch}. */
+  private streamSeg = -1;
+  private streamEpoch = 0;
 
   /**
    * @param rowBytes bytes per row (> 0)
    * @param use the memory context named in an out-of-memory error ("vector column", ...)
    * @param space where segments are allocated: the set of memories or one memory
+   * @param cached whether full segments take part in the buffer cache (table vector columns)
    */
-  constructor(rowBytes: number, private readonly use: string, readonly space: Space) {
+  constructor(rowBytes: number, private readonly use: string, readonly space: Space, readonly cached = false) {
     this.rowBytes = rowBytes;
     this.segmentRows = floorPow2(Math.max(1, Math.floor(space.segmentBytesMax / rowBytes)));
     this.shift = Math.log2(this.segmentRows);
     this.mask = this.segmentRows - 1;
   }
 
-  /** Address of row `rowId` in {@link space} (which {@link reserve} made room for). */
+  /**
+   * Address of row `rowId` in {@link space} (which {@link reserve} made room for). In a cached
+   * store an evicted segment is read back first, and the segment stays pinned until the
+   * running statement ends (so a view of the row stays valid for the statement).
+   * @throws PgError XX001 naming the segment file when it is damaged; mapped I/O errors;
+   *   53200 when no memory can hold the segment.
+   */
   ptr(rowId: number): number {
-    return this.segments[rowId >>> this.shift]! + (rowId & this.mask) * this.rowBytes;
+    const k = rowId >>> this.shift;
+    let s = this.segments[k]!;
+    if (this.cached) {
+      if (s < 0) s = this.fault(k);
+      this.stamps[k] = bufferCache.epoch;
+    }
+    return s + (rowId & this.mask) * this.rowBytes;
+  }
+
+  /**
+   * {@link ptr} for an exact scan that streams over the rows in order and uses each address
+   * at once (one kernel call): only the segment the scan is on is pinned, so a scan of more
+   * segments than the cache holds evicts behind itself. The address is valid until the next
+   * call of ptr or ptrStream on any cached store.
+   */
+  ptrStream(rowId: number): number {
+    const k = rowId >>> this.shift;
+    let s = this.segments[k]!;
+    if (this.cached) {
+      this.streamSeg = k;
+      this.streamEpoch = bufferCache.epoch;
+      if (s < 0) s = this.fault(k);
+    }
+    return s + (rowId & this.mask) * this.rowBytes;
+  }
+
+  /** Bytes of a full segment. */
+  get segmentBytes(): number {
+    return this.segmentRows * this.rowBytes;
+  }
+
+  /**
+   * Reads evicted segment `k` back from its file into a new block (evicting others first when
+   * the cache is full). @throws PgError XX001 for a damaged file, 53200, mapped I/O errors;
+   * the segment stays evicted then.
+   */
+  private fault(k: number): number {
+    const file = this.files[k] ?? null;
+    const source = this.source;
+    assert(this.segments[k] === -1 && file !== null && source !== null, 'an evicted segment has a file');
+    const bytes = this.segmentBytes;
+    bufferCache.makeRoom(bytes);
+    const p = this.space.alloc(bytes, this.use);
+    try {
+      readSegmentFile(source, file, this.space.memoryOf(p).u8(), p >>> 0, bytes);
+    } catch (e) {
+      this.space.free(p, bytes);
+      throw e;
+    }
+    this.segments[k] = p;
+    bufferCache.account(bytes);
+    bufferCache.addClean(this, k, bytes);
+    bufferCache.stats.faults++;
+    bufferCache.stats.readBytes += bytes;
+    return p;
+  }
+
+  /** True when segment `k` is resident and a completed checkpoint's file holds it. */
+  isClean(k: number): boolean {
+    const p = this.segments[k];
+    return p !== undefined && p > 0 && (this.files[k] ?? null) !== null;
+  }
+
+  /** True when segment `k` must not be evicted in statement `epoch` (see buffer_cache.ts). */
+  isPinned(k: number, epoch: number): boolean {
+    return this.stamps[k] === epoch || (this.streamSeg === k && this.streamEpoch === epoch);
+  }
+
+  /**
+   * For a scan that hands the segment addresses to other threads (exec/parallel_knn_leader.ts):
+   * pins every segment until the running statement ends and returns true when all are resident;
+   * false (nothing pinned) when one is evicted (the caller then scans serially, streaming).
+   */
+  pinResident(): boolean {
+    if (!this.cached) return true;
+    for (let k = 0; k < this.segments.length; k++) if (this.segments[k]! < 0) return false;
+    for (let k = 0; k < this.segments.length; k++) this.stamps[k] = bufferCache.epoch;
+    return true;
+  }
+
+  /** Buffer cache only: frees clean segment `k` (its file holds it); returns its bytes. */
+  evict(k: number): number {
+    assert(this.isClean(k), 'only a clean segment is evicted');
+    const bytes = this.segmentBytes;
+    this.space.free(this.segments[k]!, bytes);
+    this.segments[k] = -1;
+    bufferCache.account(-bytes);
+    bufferCache.forgetClean(bytes);
+    return bytes;
+  }
+
+  /** Full segments whose rows are all written when the table has `slots` rows (the ones a file may hold). */
+  completeSegments(slots: number): number {
+    return Math.min(this.segments.length, Math.floor(slots / this.segmentRows));
+  }
+
+  /** The segment file holding segment `k`: a completed checkpoint's, or the running one's; else null. */
+  fileOf(k: number): string | null {
+    return this.files[k] ?? this.pendingFiles.get(k) ?? null;
+  }
+
+  /**
+   * The checkpoint that wrote {@link pendingFiles} is in force: they become the segments' files,
+   * and resident ones clean (evictable).
+   */
+  installFiles(source: SegmentFiles): void {
+    this.source = source;
+    for (const [k, f] of this.pendingFiles) {
+      const wasClean = this.isClean(k);
+      this.files[k] = f;
+      if (!wasClean && this.isClean(k)) bufferCache.addClean(this, k, this.segmentBytes);
+    }
+    this.pendingFiles.clear();
+  }
+
+  /**
+   * Recovery: row `rowId`'s segment is held by a segment file (a delta carries the row without
+   * its bytes): a resident copy (rows a base file held) is freed and the segment marked
+   * evicted; {@link files} must name its file before anything reads it.
+   */
+  evictForFile(rowId: number): void {
+    const k = rowId >>> this.shift;
+    if (k < this.segments.length) {
+      const p = this.segments[k]!;
+      if (p > 0) {
+        const bytes = k === 0 ? this.firstRows * this.rowBytes : this.segmentBytes;
+        this.space.free(p, bytes);
+        if (this.cached) bufferCache.account(-bytes);
+        this.segments[k] = -1;
+        if (k === 0) this.firstRows = this.segmentRows;
+      }
+      return;
+    }
+    assert(k === this.segments.length, 'segments are restored in order');
+    assert(k === 0 || this.firstRows === this.segmentRows, 'segments before a filed one are full');
+    if (k === 0) this.firstRows = this.segmentRows;
+    this.segments.push(-1);
+  }
+
+  /**
+   * Recovery: room for rows 0 .. `slots - 1` as a base file describes them: the segments in
+   * `filed` are evicted (their files hold them), the others allocated.
+   * @throws PgError 53200 when the memories cannot hold them.
+   */
+  restore(slots: number, filed: ReadonlySet<number>): void {
+    if (slots === 0) return;
+    const last = (slots - 1) >>> this.shift;
+    for (let k = 0; k <= last; k++) {
+      if (filed.has(k)) this.evictForFile(k * this.segmentRows);
+      else this.reserve(Math.min(slots - 1, (k + 1) * this.segmentRows - 1), 0, []);
+    }
   }
 
   /** Rows there is room for without allocating. */
@@ -84,6 +263,7 @@ export class SegmentedRows {
       while (rows <= rowId) rows *= 2;
       rows = Math.min(rows, this.segmentRows);
       const ptr = this.space.alloc(rows * this.rowBytes, this.use);
+      if (this.cached) bufferCache.account(rows * this.rowBytes - this.firstRows * this.rowBytes);
       if (this.segments.length > 0) {
         const old = this.segments[0]!;
         const n = Math.min(copyRows, this.firstRows) * this.rowBytes;
@@ -99,7 +279,10 @@ export class SegmentedRows {
     // Past the first segment: it must be full first, then whole segments.
     if (this.firstRows < this.segmentRows) this.reserve(this.segmentRows - 1, copyRows, retired);
     const seg = rowId >>> this.shift;
-    while (this.segments.length <= seg) this.segments.push(this.space.alloc(this.segmentRows * this.rowBytes, this.use));
+    while (this.segments.length <= seg) {
+      this.segments.push(this.space.alloc(this.segmentBytes, this.use));
+      if (this.cached) bufferCache.account(this.segmentBytes);
+    }
   }
 
   /** Frees the blocks {@link reserve} retired (of stores in `space`). */
@@ -115,14 +298,19 @@ export class SegmentedRows {
   releaseSegment(k: number): void {
     const p = this.segments[k]!;
     if (p === 0 || (k === 0 && this.firstRows < this.segmentRows)) return;
-    this.space.free(p, this.segmentRows * this.rowBytes);
     this.segments[k] = 0;
+    if (p < 0) return; // evicted: nothing resident
+    if (this.cached) {
+      bufferCache.account(-this.segmentBytes);
+      if ((this.files[k] ?? null) !== null) bufferCache.forgetClean(this.segmentBytes);
+    }
+    this.space.free(p, this.segmentBytes);
   }
 
   /**
    * Calls `fn(ptr, rows)` for each run of contiguous rows among rows 0 .. `rows - 1`, in order
-   * (one per segment, so in one memory; ptr its address, 0 for a released segment): what a
-   * checkpoint writes and an exact scan streams over.
+   * (one per segment, so in one memory; ptr its address, 0 for a released segment, -1 for an
+   * evicted one): what a checkpoint writes.
    */
   forEachRun(rows: number, fn: (ptr: number, rows: number) => void): void {
     for (let seg = 0, first = 0; first < rows; seg++, first += this.segmentRows) {
@@ -130,7 +318,7 @@ export class SegmentedRows {
     }
   }
 
-  /** Bytes held in memories. */
+  /** Bytes of the rows held, resident or in segment files (released segments excluded). */
   sizeBytes(): number {
     let bytes = 0;
     for (let k = 0; k < this.segments.length; k++) {
@@ -139,12 +327,31 @@ export class SegmentedRows {
     return bytes;
   }
 
-  /** Releases every segment. */
+  /** Bytes of the segments resident in memories. */
+  residentBytes(): number {
+    let bytes = 0;
+    for (let k = 0; k < this.segments.length; k++) {
+      if (this.segments[k]! > 0) bytes += (k === 0 ? this.firstRows : this.segmentRows) * this.rowBytes;
+    }
+    return bytes;
+  }
+
+  /** Releases every segment (the segment files are the checkpoint's: it deletes them once unnamed). */
   dispose(): void {
     for (let i = 0; i < this.segments.length; i++) {
-      if (this.segments[i] !== 0) this.space.free(this.segments[i]!, (i === 0 ? this.firstRows : this.segmentRows) * this.rowBytes);
+      const p = this.segments[i]!;
+      if (p <= 0) continue;
+      const bytes = (i === 0 ? this.firstRows : this.segmentRows) * this.rowBytes;
+      this.space.free(p, bytes);
+      if (this.cached) {
+        bufferCache.account(-bytes);
+        if ((this.files[i] ?? null) !== null) bufferCache.forgetClean(bytes);
+      }
     }
     this.segments.length = 0;
+    this.files.length = 0;
+    this.pendingFiles.clear();
+    this.stamps.length = 0;
     this.firstRows = 0;
   }
 }

@@ -37,9 +37,9 @@ import type { Jsonb } from '../types/jsonb.js';
 import type { Interval } from '../types/interval.js';
 
 /** Format version of a table's checkpoint payload ({@link Table.writeTo}). */
-export const TABLE_FILE_VERSION = 1;
+export const TABLE_FILE_VERSION = 2;
 /** Format version of a table delta's payload ({@link Table.writeDelta}). */
-export const TABLE_DELTA_VERSION = 1;
+export const TABLE_DELTA_VERSION = 2;
 /** A delta's block is flushed once it holds this many bytes (blocks stay far below BLOCK_BYTES_MAX). */
 const DELTA_BLOCK_BYTES = 1024 * 1024;
 /** Rows of scalar values per block in a table file. */
@@ -173,7 +173,8 @@ class VectorColumn {
 
   constructor(dim: number) {
     this.dim = dim;
-    this.store = dim >= 0 ? new SegmentedRows(Math.max(dim, 1) * 4, 'vector column', memories) : null;
+    // Full segments take part in the buffer cache (storage/buffer_cache.ts).
+    this.store = dim >= 0 ? new SegmentedRows(Math.max(dim, 1) * 4, 'vector column', memories, true) : null;
   }
 }
 
@@ -451,7 +452,10 @@ export class Table {
     return this.liveBits;
   }
 
-  /** Value of column `col` for `rowId`; vectors come back as a view over their memory (do not keep it). */
+  /**
+   * Value of column `col` for `rowId`. A `vector(n)` value is a copy (its segment may be evicted
+   * by the buffer cache); other vectors come back as a view over their memory (do not keep it).
+   */
   get(col: number, rowId: number): Value {
     const s = this.scalars[col];
     if (s !== null && s !== undefined) return s[rowId] ?? null;
@@ -459,11 +463,16 @@ export class Table {
     if (pc !== null && pc !== undefined) return pc.get(rowId);
     const vc = this.vectors[col]!;
     if (vc.nulls[rowId] === 1) return null;
-    const ptr = this.vectorPtr(col, rowId);
+    if (vc.store !== null) {
+      // A copy: the buffer cache may evict the segment once the read is done, so no view of a
+      // cached segment outlives this call (and the segment is pinned only while it is copied).
+      const p = vc.store.ptrStream(rowId);
+      return memories.memoryOf(p).f32().slice(p >>> 2, (p >>> 2) + vc.dim);
+    }
+    const ptr = vc.rowPtr[rowId]!;
     if (ptr === 0) return null;
-    const d = vc.dim >= 0 ? vc.dim : vc.rowDim[rowId]!;
     const f = memories.memoryOf(ptr).f32();
-    return f.subarray(ptr >>> 2, (ptr >>> 2) + d);
+    return f.subarray(ptr >>> 2, (ptr >>> 2) + vc.rowDim[rowId]!);
   }
 
   /** Copy of a vector value (or null), safe to keep. */
@@ -483,6 +492,47 @@ export class Table {
     if (vc.nulls[rowId] === 1) return 0;
     if (vc.dim < 0) return vc.rowPtr[rowId]!;
     return vc.store!.ptr(rowId);
+  }
+
+  /** True when the vector of column `col` at `rowId` is NULL (reads no segment). */
+  vectorIsNull(col: number, rowId: number): boolean {
+    const vc = this.vectors[col]!;
+    return vc.nulls[rowId] === 1 || (vc.dim < 0 && vc.rowPtr[rowId] === 0);
+  }
+
+  /**
+   * The segment of vector column `col` that row `rowId` lies in (-1 for a column without
+   * segments): an exact scan that batches addresses flushes its batch when this changes,
+   * because {@link vectorPtrStream} pins one segment at a time.
+   */
+  vectorSegmentOf(col: number, rowId: number): number {
+    const st = this.vectors[col]!.store;
+    return st === null ? -1 : rowId >>> st.shift;
+  }
+
+  /**
+   * {@link vectorPtr} for an exact scan that streams over the rows in order and passes each
+   * address straight to a kernel: only the segment it is on stays pinned in the buffer cache
+   * (segments.ts `ptrStream`), so the address is valid until the next read of any vector.
+   */
+  vectorPtrStream(col: number, rowId: number): number {
+    const vc = this.vectors[col]!;
+    if (vc.nulls[rowId] === 1) return 0;
+    if (vc.dim < 0) return vc.rowPtr[rowId]!;
+    return vc.store!.ptrStream(rowId);
+  }
+
+  /**
+   * The segmented stores of the `vector(n)` columns, by column number: what a checkpoint
+   * writes segment files of (engine/durability.ts) and recovery names them in.
+   */
+  cachedStores(): { col: number; store: SegmentedRows }[] {
+    const out: { col: number; store: SegmentedRows }[] = [];
+    for (let c = 0; c < this.vectors.length; c++) {
+      const st = this.vectors[c]?.store;
+      if (st !== null && st !== undefined) out.push({ col: c, store: st });
+    }
+    return out;
   }
 
   /** Dimension of the vector at `rowId` (the column's fixed dim when constrained). */
@@ -571,6 +621,12 @@ export class Table {
         }
         const vc = this.vectors[c];
         if (vc === null || vc === undefined || v === null) continue;
+        if (typeof v === 'number') {
+          // Recovery: a delta's row whose bytes are in a segment file (Table.writeDelta).
+          assert(vc.store !== null, 'only a vector(n) row is held by a segment file');
+          vc.store.evictForFile(rowId);
+          continue;
+        }
         const vec = v as Float32Array;
         if (vc.store !== null) {
           assert(vec.length === vc.dim, 'vector dimension checked before append');
@@ -622,6 +678,11 @@ export class Table {
       const vc = this.vectors[c]!;
       if (v === null) {
         vc.nulls[rowId] = 1;
+        continue;
+      }
+      if (typeof v === 'number') {
+        // In a segment file: the delta carried only its squared norm.
+        vc.norms[rowId] = v;
         continue;
       }
       const vec = v as Float32Array;
@@ -689,9 +750,11 @@ export class Table {
    *   per column, in order:
    *     scalar        blocks of up to 8,192 values of live slots, in slot order
    *     halfvec, sparsevec, bit, varbit   the same, as codec values (codec.ts tags 12-14)
-   *     vector(n)     raw nulls u8[slots], raw norms f32[slots], raw float32 rows of every slot
-   *                   segment by segment (slots x n x 4 bytes; dead slots included, so a reader
-   *                   copies whole segments)
+   *     vector(n)     raw nulls u8[slots], raw norms f32[slots], a block with the rows of a
+   *                   full segment (varuint) and the numbers of the segments that segment
+   *                   files hold (an Int32Array codec value; version 2), then raw float32 rows of every slot of the other segments, segment by
+   *                   segment (n x 4 bytes per slot; dead slots included, so a reader copies
+   *                   whole segments)
    *     vector        blocks of (dim varint, -1 for NULL; f32 array) per live slot
    *
    * All numbers little-endian. Dead slots keep their numbers (indexes and the log refer to rows
@@ -736,8 +799,15 @@ export class Table {
         sink.write(new Uint8Array(vc.norms.buffer, vc.norms.byteOffset, this.slots * 4));
         // Rows past the segments' room were never given a value (NULL or dead): zeros.
         const store = vc.store!;
+        const filed = filedSegments(store, this.slots);
+        w.varuint(store.segmentRows).value(Int32Array.from(filed));
+        writeBlock(sink, w);
+        const skip = new Set(filed);
         const held = Math.min(this.slots, store.capacityRows);
+        let k = 0;
         store.forEachRun(held, (ptr, rows) => {
+          if (skip.has(k++)) return;
+          assert(ptr >= 0, 'a segment without a file is resident');
           if (ptr !== 0) sink.write(memories.memoryOf(ptr).u8(), ptr >>> 0, rows * store.rowBytes);
           else {
             const zero = new Uint8Array(store.rowBytes);
@@ -774,7 +844,8 @@ export class Table {
   static readFrom(src: ByteSource): Table {
     const head = readBlock(src);
     const version = head.u32();
-    if (version !== TABLE_FILE_VERSION) {
+    // Version 1: no segment files (every vector(n) row in the file).
+    if (version !== TABLE_FILE_VERSION && version !== 1) {
       throw new PgError(SQLSTATE.data_corrupted, `unsupported table file version ${version}`);
     }
     const t = new Table(tableDefFromValue(head.readValue()));
@@ -837,8 +908,26 @@ export class Table {
         src.readInto(vc.nulls, 0, slots);
         src.readInto(new Uint8Array(vc.norms.buffer, vc.norms.byteOffset, slots * 4));
         const store = vc.store!;
-        if (slots > 0) store.reserve(slots - 1, 0, []);
-        store.forEachRun(slots, (ptr, rows) => src.readInto(memories.memoryOf(ptr).u8(), ptr >>> 0, rows * store.rowBytes));
+        const filed = new Set<number>();
+        if (version >= 2) {
+          const b = readBlock(src);
+          const segRows = b.varuint();
+          const list = b.readValue();
+          if (!(list instanceof Int32Array)) throw new PgError(SQLSTATE.data_corrupted, 'invalid segment list in table file');
+          // Segment numbers (here, in the deltas' rows and in the segment files) assume the
+          // writer's segment size: a process with another cannot read them.
+          if (list.length > 0 && segRows !== store.segmentRows) {
+            throw new PgError(SQLSTATE.data_corrupted, `table file has segments of ${segRows} rows, this process uses ${store.segmentRows}`);
+          }
+          for (const k of list) {
+            if (k < 0 || (k + 1) * store.segmentRows > slots) throw new PgError(SQLSTATE.data_corrupted, `table file names segment ${k} of ${slots} rows`);
+            filed.add(k);
+          }
+        }
+        store.restore(slots, filed);
+        store.forEachRun(slots, (ptr, rows) => {
+          if (ptr > 0) src.readInto(memories.memoryOf(ptr).u8(), ptr >>> 0, rows * store.rowBytes);
+        });
         continue;
       }
       let r = 0;
@@ -881,7 +970,8 @@ export class Table {
    *   blocks  changed slots below fromSlots, ascending: (rowId varuint, live u8,
    *           xmin varuint, xmax varuint) each
    *   blocks  slots fromSlots .. slots-1 in order: live u8, then if live xmin varuint,
-   *           xmax varuint and one codec value per column
+   *           xmax varuint and one codec value per column (for a non-NULL `vector(n)` value
+   *           of a segment that a segment file holds, its squared norm as a float8: version 2)
    *   blocks  changed primary-key entries: (key value, rowId varint, -1 = absent) each
    *
    * Blocks are cut at about 1 MiB. Memory use is one block whatever the table's size.
@@ -916,7 +1006,12 @@ export class Table {
         w.u8(0);
       } else {
         w.u8(1).varuint(this.xmin[r]! >>> 0).varuint(this.xmax[r]! >>> 0);
-        for (let c = 0; c < cols; c++) w.value(this.get(c, r) as CodecValue);
+        for (let c = 0; c < cols; c++) {
+          const st = this.vectors[c]?.store;
+          // A row of a segment that a segment file holds: only its squared norm (version 2).
+          if (st !== null && st !== undefined && this.vectors[c]!.nulls[r] === 0 && st.fileOf(r >>> st.shift) !== null) w.value(this.vectors[c]!.norms[r]!);
+          else w.value(this.get(c, r) as CodecValue);
+        }
       }
       flushIfFull();
     }
@@ -939,7 +1034,7 @@ export class Table {
   applyDelta(src: ByteSource): void {
     const head = readBlock(src);
     const version = head.u32();
-    if (version !== TABLE_DELTA_VERSION) throw new PgError(SQLSTATE.data_corrupted, `unsupported table delta version ${version}`);
+    if (version !== TABLE_DELTA_VERSION && version !== 1) throw new PgError(SQLSTATE.data_corrupted, `unsupported table delta version ${version}`);
     const def = tableDefFromValue(head.readValue());
     const fromSlots = head.varuint();
     const slots = head.varuint();
@@ -986,7 +1081,11 @@ export class Table {
       }
       const xmin = b.varuint() | 0;
       const xmax = b.varuint() | 0;
-      for (let c = 0; c < cols; c++) row[c] = b.readValue() as Value;
+      for (let c = 0; c < cols; c++) {
+        row[c] = b.readValue() as Value;
+        const vc = this.vectors[c];
+        if (typeof row[c] === 'number' && vc !== null && vc !== undefined && vc.store === null) throw corrupt(`slot ${r} column ${c + 1}: a segment-file row outside a vector(n) column`);
+      }
       this.commitRow(this.prepareRow(row), row, xmin);
       if (xmax !== 0) this.setXmax(r, xmax);
     }
@@ -1130,6 +1229,18 @@ export function tableDefFromValue(v: CodecValue): TableDef {
   } catch {
     throw new PgError(SQLSTATE.data_corrupted, 'invalid table definition');
   }
+}
+
+/**
+ * The full segments of `store` (a table of `slots` rows) that segment files hold, ascending:
+ * every complete, not released segment with a file of a completed checkpoint or of the one
+ * being written. A table file or delta leaves their rows' bytes out.
+ */
+function filedSegments(store: SegmentedRows, slots: number): number[] {
+  const out: number[] = [];
+  const n = store.completeSegments(slots);
+  for (let k = 0; k < n; k++) if (store.segments[k] !== 0 && store.fileOf(k) !== null) out.push(k);
+  return out;
 }
 
 function growF32(a: Float32Array, cap: number): Float32Array {

@@ -113,7 +113,7 @@ test('relations nothing changed keep their files: only the changed table is writ
   assert.deepEqual(mem.list('db/base').sort(), readControl(mem, 'db')!.files.slice().sort());
   // Nothing changed at all: the checkpoint writes no table or index file.
   await db.exec('CHECKPOINT');
-  assert.deepEqual(db.database.durability!.lastCheckpoint, { tableBaseFiles: 0, tableDeltaFiles: 0, indexFiles: 0, keptFiles: 3, bytes: 0, indexBytes: 0 }); // a (one base), b (a base), b_v
+  assert.deepEqual(db.database.durability!.lastCheckpoint, { tableBaseFiles: 0, tableDeltaFiles: 0, indexFiles: 0, segmentFiles: 0, keptFiles: 3, bytes: 0, indexBytes: 0 }); // a (one base), b (a base), b_v
   // A VACUUM changes b's index (not b): the index is saved again, b keeps its files.
   await db.query('DELETE FROM b WHERE id < 10');
   await db.exec('CHECKPOINT');

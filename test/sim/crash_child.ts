@@ -6,9 +6,17 @@
  * Rolled-back transactions are not reported (they must leave no trace).
  * Usage: node crash_child.js <dataDir> <seed>
  *        node crash_child.js <dataDir> open   (opens, reports {"opened":rows}, waits to be killed)
+ * With VECGRES_CHILD_SEGMENTS=1 (engine_crash_segments.test.ts): memories of 1 MiB (segments of
+ * 64 KiB: 2,048 rows), `shared_buffers` of 16 blocks, transactions of up to 60 rows and exact
+ * scans, so segment files are written, evicted and read back between the kills.
  */
 import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
+import { memories } from '../../src/kernels/memories.js';
+
+/** The segment-file mode (see the module comment). */
+export const SEGMENTS = process.env['VECGRES_CHILD_SEGMENTS'] === '1';
+if (SEGMENTS) memories.memoryBytesMax = 1024 * 1024;
 
 export const CHILD_DIM = 8;
 
@@ -37,6 +45,7 @@ async function main(): Promise<void> {
   // A B-tree on n: logged as a CREATE INDEX, rebuilt from the table at every open.
   await db.exec('CREATE INDEX IF NOT EXISTS items_n_idx ON items (n)');
   await db.exec('SET max_wal_size = 2'); // frequent automatic checkpoints
+  if (SEGMENTS) await db.exec("SET shared_buffers = '128kB'");
   const ids = new Set<number>(((await db.query<{ id: number }>('SELECT id FROM items')).rows).map((r) => r.id));
   let nextId = 1;
   for (const id of ids) nextId = Math.max(nextId, id + 1);
@@ -48,7 +57,7 @@ async function main(): Promise<void> {
   };
   for (let t = 1; ; t++) {
     const r = p.next();
-    if (!hasIndex && ids.size > 20 && r < 0.05) {
+    if (!SEGMENTS && !hasIndex && ids.size > 20 && r < 0.05) {
       process.stdout.write(`${JSON.stringify({ t, ops: [{ index: true }] })}\n`);
       await db.exec('CREATE INDEX items_v_idx ON items USING hnsw (v vector_l2_ops) WITH (m = 4, ef_construction = 16)');
       hasIndex = true;
@@ -59,13 +68,20 @@ async function main(): Promise<void> {
       await db.exec('CHECKPOINT');
       continue;
     }
+    if (SEGMENTS && r < 0.12) {
+      // An exact scan: evicts segments and reads them back from their files.
+      await db.exec('SET enable_indexscan = off');
+      await db.query('SELECT id FROM items ORDER BY v <-> $1 LIMIT 5', [vec(p)]);
+      await db.exec('RESET enable_indexscan');
+      continue;
+    }
     const rollback = p.next() < 0.15;
     const ops: ChildOp[] = [];
     await db.transaction(async (tx) => {
-      const n = 1 + p.int(6);
+      const n = 1 + p.int(SEGMENTS ? 60 : 6);
       for (let i = 0; i < n; i++) {
         const kind = p.next();
-        if (kind < 0.5 || ids.size < 5) {
+        if (kind < (SEGMENTS ? 0.8 : 0.5) || ids.size < 5) {
           const id = nextId++;
           const v = vec(p);
           const k = p.int(1000);

@@ -38,7 +38,7 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
   const column = def.keys[0]!.column;
   if (compileIndexDef(env, def, table).simple && table.def.columns[column]!.type === 'vector' && table.packedColumn(column) === null) {
     // A float32 vector column answers NULL from its pointer array without making a view.
-    for (let r = 0; r < table.slots; r++) if (table.isLive(r) && table.vectorPtr(column, r) !== 0) rowCount++;
+    for (let r = 0; r < table.slots; r++) if (table.isLive(r) && !table.vectorIsNull(column, r)) rowCount++;
   } else {
     // Keys are computed twice (count, then build) rather than held: an expression key is a
     // new vector per row, and the count only sizes the build's preallocation and progress.

@@ -58,6 +58,7 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
     let rowMem = any.u32();
     const ids = new Int32Array(CHUNK);
     let n = 0;
+    let curSeg = -1;
     const flush = (): void => {
       const rowsPtr = qPtr + bytes;
       const outPtr = rowsPtr + CHUNK * 4;
@@ -84,7 +85,14 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
         const b = 31 - Math.clz32(x & -x);
         x &= x - 1;
         const r = (w << 5) + b;
-        const ptr = table.vectorPtr(col, r);
+        // A new segment: the chunk's rows are read first, because the buffer cache pins one
+        // segment of a streaming scan at a time (storage/buffer_cache.ts).
+        const seg = table.vectorSegmentOf(col, r);
+        if (seg !== curSeg) {
+          if (n > 0) flush();
+          curSeg = seg;
+        }
+        const ptr = table.vectorPtrStream(col, r);
         if (ptr === 0) {
           if (nullRows.length < k) nullRows.push(r);
           continue;

@@ -46,8 +46,8 @@ export interface ParallelKnnRun {
  * Runs the scan of fixed-width column `col` of `table` with `participants` participants on
  * `pool` (the leader alone when 1 or no pool), offering the candidates to `cands` in row order and pushing the visible rows whose
  * value is NULL onto `nullRows` (row order). `queryIn(m)` is the query's byte offset in memory
- * `m` (copied there on first use); `kernel()` is read after the query copies are made. Null when the column has no fixed-width rows (nothing was
- * done: the serial scan runs). `visit`: the rows of a WHERE clause (visible to `xid` and
+ * `m` (copied there on first use); `kernel()` is read after the query copies are made. Null when the column has no fixed-width rows, or
+ * the buffer cache evicted one of its segments (nothing was done: the serial scan runs). `visit`: the rows of a WHERE clause (visible to `xid` and
  * passing, exec/row_filter.ts) to visit instead of every visible row; `scanned` still counts
  * the visible rows.
  * @throws PgError 57014 when the statement is canceled or times out (checked per chunk), 53200
@@ -61,6 +61,10 @@ export function runParallelKnn(
   const fixed = table.fixedRows(col);
   if (fixed === null) return null;
   const { rows, nulls } = fixed;
+  // The workers read the segments by address: all must be resident, and pinned so that no
+  // allocation below evicts one (storage/buffer_cache.ts); with one evicted the serial scan
+  // streams instead.
+  if (!rows.pinResident()) return null;
   const slots = table.slots;
   const { err, cosine } = kernel();
   const wantNorms = err === Err.Norms || cosine;

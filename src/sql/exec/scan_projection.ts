@@ -128,14 +128,16 @@ export class ScanProjection {
     const table = this.table;
     const col = this.tableCol[i]!;
     let ptr: number;
+    // The row's address is taken last, just before the kernel reads it: a vector(n) segment
+    // is pinned in the buffer cache only while it streams (Table.vectorPtrStream).
     if (d.queryLeft) {
       if (this.query(i, ctx) === null) return null;
-      ptr = table.vectorPtr(col, r);
+      ptr = table.vectorPtrStream(col, r);
       if (ptr === 0) return null;
     } else {
-      ptr = table.vectorPtr(col, r);
-      if (ptr === 0) return null;
+      if (table.vectorPtrStream(col, r) === 0) return null;
       if (this.query(i, ctx) === null) return null;
+      ptr = table.vectorPtrStream(col, r);
     }
     const q = this.qVal[i] as Value;
     if (!(q instanceof Float32Array) || table.vectorDim(col, r) !== q.length) {

@@ -40,7 +40,8 @@ import { systemClock } from '../../common/clock.js';
 import { Interval } from '../../types/interval.js';
 import { wallClockUs } from '../../types/datetime_funcs.js';
 import { memories } from '../../kernels/memories.js';
-import { GUC_MEMORY_LIMIT } from '../settings.js';
+import { GUC_MEMORY_LIMIT, GUC_SHARED_BUFFERS, SHARED_BUFFERS_BLOCK_BYTES } from '../settings.js';
+import { bufferCache } from '../../storage/buffer_cache.js';
 
 /** pgvector's extension comment (pg_description of extension vector). */
 const VECTOR_EXTENSION_COMMENT = 'vector data type and ivfflat and hnsw access methods';
@@ -184,8 +185,15 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   // The memories are shared by every database of the process; each statement runs under its
   // own session's vecgres.memory_limit.
   memories.limitBytes = Number(env.settings.get(GUC_MEMORY_LIMIT)) * 1024;
+  // The buffer cache too (one per process): this session's shared_buffers, and a new epoch, so
+  // the segments earlier statements read may be evicted while this one's stay (buffer_cache.ts).
+  bufferCache.limitBytes = Number(env.settings.get(GUC_SHARED_BUFFERS)) * SHARED_BUFFERS_BLOCK_BYTES;
+  bufferCache.nextStatement();
+  bufferCache.trim();
   try {
     const r = dispatch(env, raw, params, cache, io);
+    // A SET shared_buffers applies at once (the automatic analyze below reads through the cache).
+    bufferCache.limitBytes = Number(env.settings.get(GUC_SHARED_BUFFERS)) * SHARED_BUFFERS_BLOCK_BYTES;
     // Outside a block every statement is its own transaction.
     if (!txn.inBlock) {
       endTransaction(env, true);

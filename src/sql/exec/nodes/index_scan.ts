@@ -166,7 +166,7 @@ export class IndexScanState extends PlanState {
     const inArena = table.def.columns[col]!.type === 'vector' && table.packedColumn(col) === null;
     for (let r = 0; r < table.slots; r++) {
       if (!table.visibleTo(r, xid)) continue;
-      if (inArena ? table.vectorPtr(col, r) === 0 : table.get(col, r) === null) out.push(r);
+      if (inArena ? table.vectorIsNull(col, r) : table.get(col, r) === null) out.push(r);
     }
     return out;
   }

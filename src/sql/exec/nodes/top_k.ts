@@ -246,7 +246,8 @@ export class TopKState extends PlanState {
       queries.reset(len * 4, (m: Arena, p: number) => {
         qBits = signMask(m, bytes, bits, p);
       });
-      rowPtr = (r) => table.vectorPtr(col, r);
+      // Streams: each address goes straight to the kernel (buffer cache: only this segment pinned).
+      rowPtr = (r) => table.vectorPtrStream(col, r);
     } else if (packed === null) {
       if (!(q instanceof Float32Array)) return false;
       const fixed = table.vectorColumnDim(col);
@@ -278,7 +279,8 @@ export class TopKState extends PlanState {
         err = Err.Absolute;
       } else return false;
       if (fixed < 0) rowLen = (r) => table.vectorDim(col, r);
-      rowPtr = (r) => table.vectorPtr(col, r);
+      // Streams: each address goes straight to the kernel (buffer cache: only this segment pinned).
+      rowPtr = (r) => table.vectorPtrStream(col, r);
     } else {
       if (packed.kind === 'halfvec' && q instanceof Uint16Array) {
         // No norms of halfvec rows are kept, so <#> has no error bound: the exact scan serves it.
