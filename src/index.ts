@@ -293,12 +293,12 @@ class SessionRunner implements Queryable {
     if (stdin !== undefined) io.stdin = [stdin];
     try {
       if (params.length === 0) {
-        this.db.executeScript(sql, params, this.session, (r) => results.push(r), io);
+        await this.db.runScript(sql, params, this.session, (r) => results.push(r), io);
       } else {
         // A query with parameters takes the extended protocol's path, as the wire server's
         // Parse / Bind / Execute: one statement, analyzed once, its parameters bound.
         const portal = bindPortal(this.db.prepare(sql, [], this.session), params);
-        this.db.executePortal(portal, 0, this.session, false, io);
+        await this.db.runPortal(portal, 0, this.session, false, io);
         if (portal.result !== null) results.push(portal.result);
       }
     } catch (e) {
