@@ -10,7 +10,7 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { Table, type ColumnDef, type TableDef, type Value } from './table.js';
-import { LockWait, RowLocks } from './row_locks.js';
+import { LockWait, RowLockMode, RowLocks } from './row_locks.js';
 import { checkSetval, defaultSequenceDef, freshState, nextvalStep, type Sequence, type SequenceDef, type SequenceType } from './sequence.js';
 
 /**
@@ -544,20 +544,23 @@ export class Catalog {
   /**
    * Deletes a row for transaction `xid` (DELETE, or the old version of an UPDATE): other
    * transactions keep seeing it until {@link finishDelete} commits the delete.
+   * `noKeyUpdate`: the old version of an UPDATE that changes no key column (it then conflicts
+   * with fewer row locks, as PostgreSQL's FOR NO KEY UPDATE strength).
    * @throws LockWait when another in-flight transaction deleted, updated or locked it (the
    *   engine waits for that transaction, then runs the statement again); PgError 40001 when
    *   the row's deleter is not known to be in flight (recovery).
    */
-  deleteRow(table: Table, rowId: number, xid: number, pkeyValue: unknown = undefined): void {
+  deleteRow(table: Table, rowId: number, xid: number, pkeyValue: unknown = undefined, noKeyUpdate = false): void {
     this.checkWrite(table.name, xid);
     const mx = table.xmax[rowId]!;
-    const holder = this.rowLocks.conflicting(table, rowId, xid, 3 /* RowLockMode.Update */);
+    const holder = this.rowLocks.conflicting(table, rowId, xid, noKeyUpdate ? RowLockMode.NoKeyUpdate : RowLockMode.Update);
     if (holder !== 0 && this.rowLocks.inFlight(holder)) throw new LockWait(holder, table.name, rowId);
     // Recovery replays writes without locks: a deleter it does not know is a corrupt log.
     if (mx !== 0 && mx !== xid) throw concurrentUpdateError();
     if (mx === xid) return;
     this.onChange?.({ kind: 'delete', xid, table, rowId, pkey: pkeyValue });
     table.setXmax(rowId, xid);
+    if (noKeyUpdate) this.rowLocks.markNoKeyUpdate(table, rowId, xid);
   }
 
   /** Logs the commit of `xid`; then the caller finishes its writes. */

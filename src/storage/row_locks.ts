@@ -77,8 +77,17 @@ export class RowLocks {
   private readonly active = new Map<number, number>();
   /** Waiters per transaction: resolved when it ends. */
   private readonly ends = new Map<number, { promise: Promise<void>; resolve: () => void }>();
+  /**
+   * Row versions whose deleter (`Table.xmax`) is an UPDATE that changed no key column
+   * (PostgreSQL takes FOR NO KEY UPDATE strength for it, which FOR KEY SHARE does not block):
+   * table -> row -> that transaction. Other deletes hold FOR UPDATE strength.
+   */
+  private readonly noKeyUpdates = new Map<Table, Map<number, number>>();
+  private readonly noKeyOf = new Map<number, { table: Table; rowId: number }[]>();
   /** The transaction each waiting transaction waits for (the wait-for graph; one edge each). */
   private readonly waitsFor = new Map<number, number>();
+  /** Statements waiting now (also those outside a transaction, which are not in the graph). */
+  waiting = 0;
 
   /** Transaction `xid` started on the session with process id `pid`. */
   begin(xid: number, pid: number): void {
@@ -97,7 +106,10 @@ export class RowLocks {
    */
   conflicting(table: Table, rowId: number, xid: number, mode: RowLockMode): number {
     const mx = table.xmax[rowId]!;
-    if (mx !== 0 && mx !== xid) return mx;
+    if (mx !== 0 && mx !== xid) {
+      const held = this.noKeyUpdates.get(table)?.get(rowId) === mx ? RowLockMode.NoKeyUpdate : RowLockMode.Update;
+      if (rowLocksConflict(held, mode)) return mx;
+    }
     const holders = this.rows.get(table)?.get(rowId);
     if (holders === undefined) return 0;
     for (const [h, m] of holders) if (h !== xid && rowLocksConflict(m, mode)) return h;
@@ -116,6 +128,27 @@ export class RowLocks {
     let list = this.held.get(xid);
     if (list === undefined) this.held.set(xid, (list = []));
     list.push({ table, rowId, mode: had ?? -1 as RowLockMode });
+  }
+
+  /**
+   * An UPDATE by `xid` of no key column wrote version `to` of row `from`: the FOR KEY SHARE
+   * locks other transactions hold on `from` hold on `to` too (PostgreSQL carries them in the
+   * new version's multixact), so a later key update of `to` waits for them.
+   */
+  carryForward(table: Table, from: number, to: number, xid: number): void {
+    const holders = this.rows.get(table)?.get(from);
+    if (holders === undefined) return;
+    for (const [h, m] of holders) if (h !== xid && m === RowLockMode.KeyShare) this.acquire(table, to, h, m);
+  }
+
+  /** Row `rowId` of `table` was deleted by `xid`'s UPDATE of no key column (FOR NO KEY UPDATE strength). */
+  markNoKeyUpdate(table: Table, rowId: number, xid: number): void {
+    let byRow = this.noKeyUpdates.get(table);
+    if (byRow === undefined) this.noKeyUpdates.set(table, (byRow = new Map()));
+    byRow.set(rowId, xid);
+    let list = this.noKeyOf.get(xid);
+    if (list === undefined) this.noKeyOf.set(xid, (list = []));
+    list.push({ table, rowId });
   }
 
   /** How many lock acquisitions `xid` has made (a mark for {@link releaseSince}). */
@@ -158,6 +191,16 @@ export class RowLocks {
       }
       this.held.delete(xid);
     }
+    const nk = this.noKeyOf.get(xid);
+    if (nk !== undefined) {
+      for (const { table, rowId } of nk) {
+        const byRow = this.noKeyUpdates.get(table);
+        if (byRow === undefined || byRow.get(rowId) !== xid) continue;
+        byRow.delete(rowId);
+        if (byRow.size === 0) this.noKeyUpdates.delete(table);
+      }
+      this.noKeyOf.delete(xid);
+    }
     this.active.delete(xid);
     this.waitsFor.delete(xid);
     const e = this.ends.get(xid);
@@ -186,10 +229,14 @@ export class RowLocks {
    *   for `waiter`; the DETAIL lists the cycle as PostgreSQL's DeadLockReport does.
    */
   startWait(waiter: number, holder: number): void {
+    this.waiting++;
     if (waiter === 0) return;
     const cycle = [waiter];
     for (let x = holder; ; ) {
-      if (x === waiter) throw this.deadlock(cycle);
+      if (x === waiter) {
+        this.waiting--;
+        throw this.deadlock(cycle);
+      }
       cycle.push(x);
       const next = this.waitsFor.get(x);
       if (next === undefined || cycle.length > this.waitsFor.size + 2) break;
@@ -200,7 +247,8 @@ export class RowLocks {
 
   /** `waiter` stopped waiting (woken, timed out, cancelled). */
   endWait(waiter: number): void {
-    this.waitsFor.delete(waiter);
+    this.waiting--;
+    if (waiter !== 0) this.waitsFor.delete(waiter);
   }
 
   private deadlock(cycle: number[]): PgError {
@@ -218,6 +266,8 @@ export class RowLocks {
   clear(): void {
     this.rows.clear();
     this.held.clear();
+    this.noKeyUpdates.clear();
+    this.noKeyOf.clear();
     this.active.clear();
     this.waitsFor.clear();
     for (const e of this.ends.values()) e.resolve();
