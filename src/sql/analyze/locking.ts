@@ -80,7 +80,7 @@ export function lockingWithSetOp(clauses: PgNode[]): PgError {
  * The row marks of one query level from its raw `lockingClause`: without OF every table of the
  * FROM clause, with OF the entries named (by alias, as PostgreSQL looks them up).
  * @throws PgError 42P01 `relation "x" in FOR UPDATE clause not found in FROM clause`; 0A000
- *   `FOR UPDATE cannot be applied to VALUES` (a function, a WITH query, a join), and for what
+ *   `FOR UPDATE cannot be applied to a function` (a WITH query), and for what
  *   vecgres does not lock: a subquery in FROM, a system view, the nullable side of an outer
  *   join (PostgreSQL's error).
  */
@@ -123,9 +123,11 @@ export function rowMarksOf(clauses: PgNode[], rtable: readonly RangeTblEntry[], 
         throw new PgError(SQLSTATE.undefined_table, `relation "${name}" in ${what} clause not found in FROM clause`, typeof rv.location === 'number' ? { position: rv.location + 1 } : {});
       }
       const kind = rtable[rti]!.kind;
-      if (kind === 'values') throw new PgError(SQLSTATE.feature_not_supported, `${what} cannot be applied to VALUES`);
-      if (kind === 'function') throw new PgError(SQLSTATE.feature_not_supported, `${what} cannot be applied to a function`);
-      if (kind === 'cte') throw new PgError(SQLSTATE.feature_not_supported, `${what} cannot be applied to a WITH query`);
+      const at = typeof rv.location === 'number' ? { position: rv.location + 1 } : {};
+      if (kind === 'function') throw new PgError(SQLSTATE.feature_not_supported, `${what} cannot be applied to a function`, at);
+      if (kind === 'cte') throw new PgError(SQLSTATE.feature_not_supported, `${what} cannot be applied to a WITH query`, at);
+      // A VALUES list in FROM is a subquery for PostgreSQL, whose rows have nothing to lock.
+      if (kind === 'values') continue;
       add(rti, strength, wait, what);
     }
   }
