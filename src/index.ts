@@ -279,6 +279,8 @@ class SessionRunner implements Queryable {
     if (this.released) return;
     this.released = true;
     while (this.#tx !== null) await this.#tx.catch(() => undefined);
+    // A query still waiting for a row lock is cancelled: it must not run after the release.
+    this.session.interrupts.requestCancel();
     if (!this.isClosed()) this.db.abort(this.session);
   }
 

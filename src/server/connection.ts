@@ -144,6 +144,8 @@ export class Connection {
     this.closed = true;
     this.stopIdleTimer();
     if (this.session !== null && !this.ctx.db.isClosed) {
+      // A statement waiting for a lock ends with the connection (it must not run afterwards).
+      this.session.interrupts.requestCancel();
       try {
         this.ctx.db.abort(this.session);
       } catch {

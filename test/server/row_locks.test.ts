@@ -389,3 +389,45 @@ for (const [label, make, skip] of backends) {
     });
   }
 }
+
+test('a session that goes away while it waits: its statement never runs (server disconnect, embedded release)', async () => {
+  const s = await startServer();
+  try {
+    const a = new pg.Client(s.conn);
+    const b = new pg.Client(s.conn);
+    await a.connect();
+    await b.connect();
+    b.on('error', () => undefined);
+    await a.query('CREATE TABLE gone (id int PRIMARY KEY, n int); INSERT INTO gone VALUES (1, 0)');
+    await a.query('BEGIN');
+    await a.query('UPDATE gone SET n = 1 WHERE id = 1');
+    await b.query('BEGIN');
+    const waiting = settle(b.query('UPDATE gone SET n = n + 100 WHERE id = 1'));
+    await vecgresWaiting(s.db, 1);
+    (b as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    assert.equal((await waiting.result).ok, false);
+    await a.query('COMMIT');
+    assert.deepEqual((await a.query('SELECT n FROM gone')).rows, [{ n: 1 }]);
+    // Nothing of b's is left holding the row.
+    assert.equal((await a.query('UPDATE gone SET n = 2 WHERE id = 1')).rowCount, 1);
+    await a.end();
+  } finally {
+    await s.close();
+  }
+  const db = await Vecgres.create();
+  try {
+    const a = await db.connect();
+    const b = await db.connect();
+    await a.exec('CREATE TABLE gone (id int PRIMARY KEY, n int); INSERT INTO gone VALUES (1, 0)');
+    await a.exec('BEGIN; UPDATE gone SET n = 1 WHERE id = 1');
+    const waiting = settle(b.query('UPDATE gone SET n = n + 100 WHERE id = 1'));
+    await vecgresWaiting(db, 1);
+    await b.release();
+    const r = await waiting.result;
+    assert.equal(r.ok, false);
+    await a.exec('COMMIT');
+    assert.deepEqual((await a.query('SELECT n FROM gone')).rows, [{ n: 1 }]);
+  } finally {
+    await db.close();
+  }
+});
