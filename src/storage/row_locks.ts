@@ -116,6 +116,20 @@ export class RowLocks {
     return 0;
   }
 
+  /**
+   * The in-flight transaction other than `xid` that inserted or is deleting row `r` of `table`,
+   * or 0. A unique check that meets such a row waits for it, as PostgreSQL's
+   * _bt_check_unique: the key is a duplicate only if that insert commits (or that delete rolls
+   * back).
+   */
+  keyHolder(table: Table, r: number, xid: number): number {
+    const mn = table.xmin[r]!;
+    if (mn !== 0 && mn !== xid && this.active.has(mn)) return mn;
+    const mx = table.xmax[r]!;
+    if (mx !== 0 && mx !== xid && this.active.has(mx)) return mx;
+    return 0;
+  }
+
   /** Records that `xid` holds row `rowId` of `table` in `mode` (a stronger mode replaces a weaker one). */
   acquire(table: Table, rowId: number, xid: number, mode: RowLockMode): void {
     let byRow = this.rows.get(table);

@@ -342,6 +342,52 @@ const SCENARIOS: [string, Scenario][] = [
     await a!.q('COMMIT');
   }],
 
+  ['a unique key another transaction inserted is waited for: 23505 after its commit, inserted after its rollback; upserts serialize', async (b) => {
+    const [a, w, r] = await b.open(3);
+    await a!.q('CREATE TABLE uk (id int PRIMARY KEY, v text, u int UNIQUE)');
+    await w!.q("SET lock_timeout = '60s'");
+    const cases: [string, string, string, (x: Awaited<ReturnType<typeof settle<Result>>['result']>) => void][] = [
+      ["INSERT INTO uk VALUES (1, 'a', 10)", "INSERT INTO uk VALUES (1, 'b', 11)", 'COMMIT', (x) => {
+        assert.equal(x.ok, false);
+        assert.equal((x as { error: { code?: string } }).error.code, '23505');
+        assert.equal((x as { error: { message: string } }).error.message, 'duplicate key value violates unique constraint "uk_pkey"');
+      }],
+      ["INSERT INTO uk VALUES (2, 'a', 20)", "INSERT INTO uk VALUES (2, 'b', 21)", 'ROLLBACK', (x) => {
+        assert.ok(x.ok);
+        assert.equal(x.value.count, 1);
+      }],
+      ["INSERT INTO uk VALUES (4, 'a', 40)", "INSERT INTO uk VALUES (5, 'b', 40)", 'COMMIT', (x) => {
+        assert.equal(x.ok, false);
+        assert.equal((x as { error: { message: string } }).error.message, 'duplicate key value violates unique constraint "uk_u_key"');
+      }],
+      ["INSERT INTO uk VALUES (3, 'a', 30) ON CONFLICT (id) DO UPDATE SET v = uk.v || excluded.v", "INSERT INTO uk VALUES (3, 'b', 31) ON CONFLICT (id) DO UPDATE SET v = uk.v || excluded.v", 'COMMIT', (x) => {
+        assert.ok(x.ok);
+        assert.equal(x.value.count, 1);
+      }],
+      ["INSERT INTO uk VALUES (6, 'a', 60)", "INSERT INTO uk VALUES (6, 'b', 61) ON CONFLICT DO NOTHING", 'COMMIT', (x) => {
+        assert.ok(x.ok);
+        assert.equal(x.value.count, 0);
+      }],
+      // A key whose row another transaction is deleting: free once that commits.
+      ['DELETE FROM uk WHERE id = 6', "INSERT INTO uk VALUES (6, 'c', 62)", 'COMMIT', (x) => {
+        assert.ok(x.ok);
+        assert.equal(x.value.count, 1);
+      }],
+    ];
+    for (const [held, waiter, end, check] of cases) {
+      await a!.q('BEGIN');
+      await a!.q(held);
+      const p = settle(w!.q(waiter));
+      await b.blocked(1);
+      assert.equal(p.done, false, waiter);
+      await a!.q(end);
+      check(await p.result);
+    }
+    assert.deepEqual((await r!.q('SELECT id, v, u FROM uk ORDER BY id')).rows, [
+      { id: 1, v: 'a', u: 10 }, { id: 2, v: 'b', u: 21 }, { id: 3, v: 'ab', u: 30 }, { id: 4, v: 'a', u: 40 }, { id: 6, v: 'c', u: 62 },
+    ]);
+  }],
+
   ['SKIP LOCKED job queue: each worker gets a different job, every job is done once', async (b) => {
     const [setup, ...workers] = await b.open(4);
     await setup!.q('CREATE TABLE jobs (id int PRIMARY KEY, done boolean NOT NULL DEFAULT false, worker int)');
