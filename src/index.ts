@@ -188,6 +188,11 @@ export interface VecgresSession extends Queryable {
 class SessionRunner implements Queryable {
   /** Set while transaction() runs: other callers wait so they do not join the transaction. */
   #tx: Promise<unknown> | null = null;
+  /**
+   * The end of the statement running now: a session runs one at a time, as a connection does
+   * (a statement waiting for a row lock would otherwise let the caller's next one run first).
+   */
+  #running: Promise<unknown> = Promise.resolve();
   released = false;
 
   constructor(
@@ -285,7 +290,13 @@ class SessionRunner implements Queryable {
   }
 
   /** Runs statements, then waits until their commits are durable (also when one failed). */
-  async #run(sql: string, params: readonly unknown[], opts: QueryOptions, stdin?: Uint8Array): Promise<StatementResult[]> {
+  #run(sql: string, params: readonly unknown[], opts: QueryOptions, stdin?: Uint8Array): Promise<StatementResult[]> {
+    const p = this.#running.then(() => this.#runNow(sql, params, opts, stdin));
+    this.#running = p.catch(() => undefined);
+    return p;
+  }
+
+  async #runNow(sql: string, params: readonly unknown[], opts: QueryOptions, stdin?: Uint8Array): Promise<StatementResult[]> {
     if (this.isClosed()) throw new Error('Vecgres is closed');
     if (this.released) throw new Error('Session is released');
     const results: StatementResult[] = [];

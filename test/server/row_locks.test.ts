@@ -388,6 +388,44 @@ const SCENARIOS: [string, Scenario][] = [
     ]);
   }],
 
+  ['foreign keys: a new referencing row locks its parent FOR KEY SHARE; a delete of the parent waits for it, and the other way round', async (b) => {
+    const [a, w, u] = await b.open(3);
+    await a!.q('CREATE TABLE parent (id int PRIMARY KEY, n int)');
+    await a!.q('CREATE TABLE child (id int PRIMARY KEY, pid int REFERENCES parent (id))');
+    await a!.q('INSERT INTO parent VALUES (1, 0), (2, 0), (3, 0)');
+    await w!.q("SET lock_timeout = '60s'");
+    // The child's insert is in flight: deleting its parent waits, then finds it referenced.
+    await a!.q('BEGIN');
+    await a!.q('INSERT INTO child VALUES (1, 1)');
+    const d = settle(w!.q('DELETE FROM parent WHERE id = 1'));
+    await b.blocked(1);
+    // An update of the parent's other columns does not wait.
+    assert.equal((await u!.q('UPDATE parent SET n = n + 1 WHERE id IN (1, 3)')).count, 2);
+    await a!.q('COMMIT');
+    const dx = await d.result;
+    assert.equal(dx.ok, false);
+    assert.equal((dx as { error: { code?: string } }).error.code, '23503');
+    assert.equal((dx as { error: { message: string } }).error.message, 'update or delete on table "parent" violates foreign key constraint "child_pid_fkey" on table "child"');
+    // The parent's delete is in flight: the child's insert waits, then finds no parent.
+    await a!.q('BEGIN');
+    await a!.q('DELETE FROM parent WHERE id = 2');
+    const i = settle(w!.q('INSERT INTO child VALUES (2, 2)'));
+    await b.blocked(1);
+    await a!.q('COMMIT');
+    const ix = await i.result;
+    assert.equal(ix.ok, false);
+    assert.equal((ix as { error: { message: string } }).error.message, 'insert or update on table "child" violates foreign key constraint "child_pid_fkey"');
+    // Rolled back instead: the child's insert succeeds.
+    await a!.q('BEGIN');
+    await a!.q('DELETE FROM parent WHERE id = 3');
+    const j = settle(w!.q('INSERT INTO child VALUES (3, 3)'));
+    await b.blocked(1);
+    await a!.q('ROLLBACK');
+    const jx = await j.result;
+    assert.ok(jx.ok);
+    assert.deepEqual((await a!.q('SELECT c.id, p.n FROM child c JOIN parent p ON p.id = c.pid ORDER BY c.id')).rows, [{ id: 1, n: 1 }, { id: 3, n: 1 }]);
+  }],
+
   ['SKIP LOCKED job queue: each worker gets a different job, every job is done once', async (b) => {
     const [setup, ...workers] = await b.open(4);
     await setup!.q('CREATE TABLE jobs (id int PRIMARY KEY, done boolean NOT NULL DEFAULT false, worker int)');
