@@ -84,6 +84,9 @@ export class RowLocks {
    */
   private readonly noKeyUpdates = new Map<Table, Map<number, number>>();
   private readonly noKeyOf = new Map<number, { table: Table; rowId: number }[]>();
+  /** New version -> old version of the rows in-flight UPDATEs of no key column wrote (heap's t_ctid chain, backwards). */
+  private readonly prior = new Map<Table, Map<number, number>>();
+  private readonly priorOf = new Map<number, { table: Table; rowId: number }[]>();
   /** The transaction each waiting transaction waits for (the wait-for graph; one edge each). */
   private readonly waitsFor = new Map<number, number>();
   /** Statements waiting now (also those outside a transaction, which are not in the graph). */
@@ -150,9 +153,23 @@ export class RowLocks {
    * new version's multixact), so a later key update of `to` waits for them.
    */
   carryForward(table: Table, from: number, to: number, xid: number): void {
+    let byRow = this.prior.get(table);
+    if (byRow === undefined) this.prior.set(table, (byRow = new Map()));
+    byRow.set(to, from);
+    let list = this.priorOf.get(xid);
+    if (list === undefined) this.priorOf.set(xid, (list = []));
+    list.push({ table, rowId: to });
     const holders = this.rows.get(table)?.get(from);
     if (holders === undefined) return;
     for (const [h, m] of holders) if (h !== xid && m === RowLockMode.KeyShare) this.acquire(table, to, h, m);
+  }
+
+  /**
+   * The version row `rowId` of `table` replaces, when an in-flight UPDATE of no key column
+   * wrote it (a reader that does not see `rowId` yet sees that one), else undefined.
+   */
+  priorVersion(table: Table, rowId: number): number | undefined {
+    return this.prior.get(table)?.get(rowId);
   }
 
   /** Row `rowId` of `table` was deleted by `xid`'s UPDATE of no key column (FOR NO KEY UPDATE strength). */
@@ -214,6 +231,16 @@ export class RowLocks {
         if (byRow.size === 0) this.noKeyUpdates.delete(table);
       }
       this.noKeyOf.delete(xid);
+    }
+    const pr = this.priorOf.get(xid);
+    if (pr !== undefined) {
+      for (const { table, rowId } of pr) {
+        const byRow = this.prior.get(table);
+        if (byRow === undefined) continue;
+        byRow.delete(rowId);
+        if (byRow.size === 0) this.prior.delete(table);
+      }
+      this.priorOf.delete(xid);
     }
     this.active.delete(xid);
     this.waitsFor.delete(xid);
@@ -282,6 +309,8 @@ export class RowLocks {
     this.held.clear();
     this.noKeyUpdates.clear();
     this.noKeyOf.clear();
+    this.prior.clear();
+    this.priorOf.clear();
     this.active.clear();
     this.waitsFor.clear();
     for (const e of this.ends.values()) e.resolve();

@@ -36,8 +36,14 @@ interface Backend {
   close(): Promise<void>;
 }
 
+/**
+ * The statement most recently expected to wait: `blocked()` stops looking when it has already
+ * ended (a wrong implementation that does not wait then fails its assertions, not hangs).
+ */
+let lastPending: { done: boolean } = { done: true };
+
 /** A promise's outcome without rejecting, and whether it has settled yet. */
-function settle<T>(p: Promise<T>): { done: boolean; result: Promise<{ ok: true; value: T } | { ok: false; error: { code?: string; message: string; detail?: string } }> } {
+function settle<T>(p: Promise<T>, expectWait = true): { done: boolean; result: Promise<{ ok: true; value: T } | { ok: false; error: { code?: string; message: string; detail?: string } }> } {
   const s = {
     done: false,
     result: p.then(
@@ -47,11 +53,12 @@ function settle<T>(p: Promise<T>): { done: boolean; result: Promise<{ ok: true; 
       s.done = true;
     }),
   };
+  if (expectWait) lastPending = s;
   return s;
 }
 
 async function expectError(p: Promise<unknown>, code: string, message: string): Promise<{ detail?: string }> {
-  const r = await settle(p).result;
+  const r = await settle(p, false).result;
   assert.equal(r.ok, false, `expected ${code} ${message}`);
   const e = (r as { error: { code?: string; message: string; detail?: string } }).error;
   assert.equal(e.code, code, e.message);
@@ -69,7 +76,8 @@ function pgConn(c: pg.Client): Conn {
 }
 
 async function vecgresWaiting(db: Vecgres, n: number): Promise<void> {
-  while (db.database.catalog.rowLocks.waiting < n) await new Promise((r) => setImmediate(r));
+  const pending = lastPending;
+  while (db.database.catalog.rowLocks.waiting < n && !pending.done) await new Promise((r) => setImmediate(r));
 }
 
 async function embeddedBackend(): Promise<Backend> {
@@ -141,7 +149,8 @@ async function nativeBackend(url: string): Promise<Backend> {
     },
     async blocked(n) {
       const sql = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = $1";
-      while ((await admin.query(sql, [schema])).rows[0].n < n) await new Promise((r) => setTimeout(r, 5));
+      const pending = lastPending;
+      while ((await admin.query(sql, [schema])).rows[0].n < n && !pending.done) await new Promise((r) => setTimeout(r, 5));
     },
     async close() {
       for (const c of clients) await c.end();
@@ -392,7 +401,7 @@ const SCENARIOS: [string, Scenario][] = [
     const [a, w, u] = await b.open(3);
     await a!.q('CREATE TABLE parent (id int PRIMARY KEY, n int)');
     await a!.q('CREATE TABLE child (id int PRIMARY KEY, pid int REFERENCES parent (id))');
-    await a!.q('INSERT INTO parent VALUES (1, 0), (2, 0), (3, 0)');
+    await a!.q('INSERT INTO parent VALUES (1, 0), (2, 0), (3, 0), (4, 0)');
     await w!.q("SET lock_timeout = '60s'");
     // The child's insert is in flight: deleting its parent waits, then finds it referenced.
     await a!.q('BEGIN');
@@ -423,7 +432,20 @@ const SCENARIOS: [string, Scenario][] = [
     await a!.q('ROLLBACK');
     const jx = await j.result;
     assert.ok(jx.ok);
-    assert.deepEqual((await a!.q('SELECT c.id, p.n FROM child c JOIN parent p ON p.id = c.pid ORDER BY c.id')).rows, [{ id: 1, n: 1 }, { id: 3, n: 1 }]);
+    // The parent's update of other columns is in flight: the child's insert sees the version
+    // before it and does not wait; the parent's delete then waits for the child.
+    await u!.q('BEGIN');
+    await u!.q('UPDATE parent SET n = n + 1 WHERE id = 4');
+    await w!.q('BEGIN');
+    assert.equal((await w!.q('INSERT INTO child VALUES (4, 4)')).count, 1);
+    await u!.q('COMMIT');
+    const e = settle(a!.q('DELETE FROM parent WHERE id = 4'));
+    await b.blocked(1);
+    await w!.q('COMMIT');
+    const ex = await e.result;
+    assert.equal(ex.ok, false);
+    assert.equal((ex as { error: { code?: string } }).error.code, '23503');
+    assert.deepEqual((await a!.q('SELECT c.id, p.n FROM child c JOIN parent p ON p.id = c.pid ORDER BY c.id')).rows, [{ id: 1, n: 1 }, { id: 3, n: 1 }, { id: 4, n: 1 }]);
   }],
 
   ['SKIP LOCKED job queue: each worker gets a different job, every job is done once', async (b) => {

@@ -119,7 +119,15 @@ export function referencedKeyExists(env: SqlEnv, ref: Table, refCols: readonly n
     const row: Value[] = new Array(ref.def.columns.length).fill(null);
     refCols.forEach((c, i) => (row[c] = key[i] ?? null));
     const r = ref.pkey.get(pkeyOf(ref, row));
-    return r !== undefined && found(r);
+    if (r === undefined) return false;
+    // The key's newest version may be another transaction's uncommitted UPDATE of other
+    // columns: the version it replaces is the one this transaction sees.
+    const prior = ref.visibleTo(r, xid) ? undefined : env.catalog.rowLocks.priorVersion(ref, r);
+    if (prior === undefined) return found(r);
+    if (!found(prior)) return false;
+    // The lock holds on the version that replaces it too (as PostgreSQL's multixact carries it).
+    if (lock && xid !== 0) env.catalog.rowLocks.acquire(ref, r, xid, 0 /* RowLockMode.KeyShare */);
+    return true;
   }
   for (const d of env.catalog.indexesOf(ref.name)) {
     if (!d.unique || d.primaryKey || d.predicate !== null || d.keys.length !== refCols.length) continue;
