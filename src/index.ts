@@ -188,6 +188,11 @@ export interface VecgresSession extends Queryable {
 class SessionRunner implements Queryable {
   /** Set while transaction() runs: other callers wait so they do not join the transaction. */
   #tx: Promise<unknown> | null = null;
+  /**
+   * The end of the statement running now: a session runs one at a time, as a connection does
+   * (a statement waiting for a row lock would otherwise let the caller's next one run first).
+   */
+  #running: Promise<unknown> = Promise.resolve();
   released = false;
 
   constructor(
@@ -279,11 +284,19 @@ class SessionRunner implements Queryable {
     if (this.released) return;
     this.released = true;
     while (this.#tx !== null) await this.#tx.catch(() => undefined);
+    // A query still waiting for a row lock is cancelled: it must not run after the release.
+    this.session.interrupts.requestCancel();
     if (!this.isClosed()) this.db.abort(this.session);
   }
 
   /** Runs statements, then waits until their commits are durable (also when one failed). */
-  async #run(sql: string, params: readonly unknown[], opts: QueryOptions, stdin?: Uint8Array): Promise<StatementResult[]> {
+  #run(sql: string, params: readonly unknown[], opts: QueryOptions, stdin?: Uint8Array): Promise<StatementResult[]> {
+    const p = this.#running.then(() => this.#runNow(sql, params, opts, stdin));
+    this.#running = p.catch(() => undefined);
+    return p;
+  }
+
+  async #runNow(sql: string, params: readonly unknown[], opts: QueryOptions, stdin?: Uint8Array): Promise<StatementResult[]> {
     if (this.isClosed()) throw new Error('Vecgres is closed');
     if (this.released) throw new Error('Session is released');
     const results: StatementResult[] = [];
@@ -293,12 +306,12 @@ class SessionRunner implements Queryable {
     if (stdin !== undefined) io.stdin = [stdin];
     try {
       if (params.length === 0) {
-        this.db.executeScript(sql, params, this.session, (r) => results.push(r), io);
+        await this.db.runScript(sql, params, this.session, (r) => results.push(r), io);
       } else {
         // A query with parameters takes the extended protocol's path, as the wire server's
         // Parse / Bind / Execute: one statement, analyzed once, its parameters bound.
         const portal = bindPortal(this.db.prepare(sql, [], this.session), params);
-        this.db.executePortal(portal, 0, this.session, false, io);
+        await this.db.runPortal(portal, 0, this.session, false, io);
         if (portal.result !== null) results.push(portal.result);
       }
     } catch (e) {

@@ -24,6 +24,12 @@ export class Interrupts {
   clock: Clock;
   /** Clock time (ms) at which the running statement times out; Infinity: no timeout. */
   private deadlineMs = Infinity;
+  /** The deadline of the statement that ended last (a lock wait keeps it across re-runs). */
+  lastDeadlineMs = Infinity;
+  /** A deadline the next {@link startStatement} takes over instead of starting afresh. */
+  private resumeMs: number | null = null;
+  /** Wakes a lock wait when a cancel request arrives (engine/lock_wait.ts). */
+  waker: (() => void) | null = null;
   private ticks = 0;
 
   constructor(clock: Clock = systemClock) {
@@ -35,13 +41,33 @@ export class Interrupts {
    * less: none). PostgreSQL times each statement of a multi-statement query separately.
    */
   startStatement(timeoutMs: number): void {
-    this.deadlineMs = timeoutMs > 0 ? this.clock.nowMs() + timeoutMs : Infinity;
+    if (this.resumeMs !== null) {
+      this.deadlineMs = this.resumeMs;
+      this.resumeMs = null;
+    } else {
+      this.deadlineMs = timeoutMs > 0 ? this.clock.nowMs() + timeoutMs : Infinity;
+    }
     this.ticks = 0;
+  }
+
+  /**
+   * The next statement is the re-run of one that waited for a lock: it keeps the deadline
+   * `deadlineMs` of its first run (statement_timeout covers the wait and every run).
+   */
+  resumeStatement(deadlineMs: number): void {
+    this.resumeMs = deadlineMs;
   }
 
   /** The statement ended (or failed): no deadline until the next one starts. */
   endStatement(): void {
+    this.lastDeadlineMs = this.deadlineMs;
     this.deadlineMs = Infinity;
+  }
+
+  /** A cancel request: the running statement fails at its next check, a lock wait at once. */
+  requestCancel(): void {
+    this.cancelPending = true;
+    this.waker?.();
   }
 
   /** Per visited row: a full {@link check} every {@link INTERRUPT_CHECK_TICKS} calls. */

@@ -25,6 +25,8 @@ import { Session } from './session.js';
 import type { Durability } from './durability.js';
 import { recover, type RecoveryReport } from './recovery.js';
 import { bufferCache } from '../storage/buffer_cache.js';
+import { LockWait, rowLockNotAvailable } from '../storage/row_locks.js';
+import { waitForLock } from './lock_wait.js';
 import { prepareStatement, parseScript, nextBatch, type PreparedStatement, type Portal, type PortalBatch } from './portal.js';
 
 /** Settings of durable storage (PostgreSQL's names, defaults and units). */
@@ -100,6 +102,8 @@ export class Database {
   private indexCheckpointDue = false;
   /** Sessions opened (weakly held): close() undoes the transactions they left open. */
   private readonly sessions = new Set<WeakRef<Session>>();
+  /** Process ids of embedded sessions (the wire server sets its connections' own). */
+  private nextPid = 1;
 
   private constructor(
     readonly methods: ReadonlyMap<string, IndexAm | OrderedIndexAm>,
@@ -155,6 +159,7 @@ export class Database {
   /** A new session (its own settings and transaction state). */
   openSession(): Session {
     const session = this.newSession();
+    session.pid = this.nextPid++;
     for (const r of this.sessions) if (r.deref() === undefined) this.sessions.delete(r);
     this.sessions.add(new WeakRef(session));
     return session;
@@ -215,7 +220,8 @@ export class Database {
   executeScript(sql: string, params: readonly unknown[], session: Session, emit: (r: StatementResult) => void, io: CopyIo | null = null): void {
     this.checkOpen();
     try {
-      this.executeParsed(parseScript(sql), params, session, emit, io);
+      const blocked = this.executeParsed(parseScript(sql), params, session, emit, io, 0);
+      if (blocked !== null) this.failStatement(session, rowLockNotAvailable(blocked.wait.table));
       // A simple query ends its implicit transaction (finish_xact_command), also one that
       // extended-protocol messages before it opened.
       this.endImplicitTransaction(session);
@@ -278,24 +284,99 @@ export class Database {
   executePortal(portal: Portal, maxRows: number, session: Session = this.defaultSession, implicitBlock = false, io: CopyIo | null = null): PortalBatch {
     this.checkOpen();
     if (portal.result === null && portal.statement.raw !== null) {
-      const raw = portal.statement.raw;
-      // The messages up to Sync are one transaction: the first statement outside a block opens
-      // an implicit one, ended by endImplicitTransaction at Sync. VACUUM and CREATE INDEX
-      // CONCURRENTLY may run first (PostgreSQL refuses them only after another statement).
-      if (implicitBlock && !session.txn.inBlock && raw.tag !== 'TransactionStmt' && !runsOutsideBlocks(raw)) beginImplicitBlock(session);
-      try {
-        this.executeParsed([raw], portal.params, session, (r) => {
-          portal.result = r;
-        }, io);
-      } catch (e) {
-        if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
-        throw e;
+      // A statement that would wait for a row lock fails with 55P03 here (runPortal waits).
+      const blocked = this.executePortalOnce(portal, session, implicitBlock, io);
+      if (blocked !== null) this.failStatement(session, rowLockNotAvailable(blocked.table));
+    }
+    return nextBatch(portal, maxRows);
+  }
+
+  /**
+   * As {@link executePortal}, but the statement waits for a row lock another transaction
+   * holds (and runs again) instead of failing with 55P03, as {@link runScript}.
+   */
+  async runPortal(portal: Portal, maxRows: number, session: Session = this.defaultSession, implicitBlock = false, io: CopyIo | null = null): Promise<PortalBatch> {
+    this.checkOpen();
+    if (portal.result === null && portal.statement.raw !== null) {
+      for (;;) {
+        const blocked = this.executePortalOnce(portal, session, implicitBlock, io);
+        if (blocked === null) break;
+        await this.waitOrFail(session, blocked);
+        this.checkOpen();
       }
     }
     return nextBatch(portal, maxRows);
   }
 
-  private executeParsed(stmts: RawStatement[], params: readonly unknown[], session: Session, emit: (r: StatementResult) => void, io: CopyIo | null = null): void {
+  /** Runs a bound portal's statement once; the LockWait of a statement that must wait, or null. */
+  private executePortalOnce(portal: Portal, session: Session, implicitBlock: boolean, io: CopyIo | null): LockWait | null {
+    const raw = portal.statement.raw!;
+    // The messages up to Sync are one transaction: the first statement outside a block opens
+    // an implicit one, ended by endImplicitTransaction at Sync. VACUUM and CREATE INDEX
+    // CONCURRENTLY may run first (PostgreSQL refuses them only after another statement).
+    if (implicitBlock && !session.txn.inBlock && raw.tag !== 'TransactionStmt' && !runsOutsideBlocks(raw)) beginImplicitBlock(session);
+    try {
+      const blocked = this.executeParsed([raw], portal.params, session, (r) => {
+        portal.result = r;
+      }, io, 0);
+      return blocked === null ? null : blocked.wait;
+    } catch (e) {
+      if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
+      throw e;
+    }
+  }
+
+  /**
+   * As {@link executeScript}, but a statement that meets a row another transaction holds waits
+   * for it (engine/lock_wait.ts) and runs again, instead of failing with 55P03; other sessions
+   * run meanwhile. The embedded API and the wire server run queries through this.
+   * @throws PgError as {@link executeScript}; 40P01, 55P03 (lock_timeout), 57014 from a wait.
+   */
+  async runScript(sql: string, params: readonly unknown[], session: Session, emit: (r: StatementResult) => void, io: CopyIo | null = null): Promise<void> {
+    this.checkOpen();
+    const stmts = parseScript(sql);
+    let start = 0;
+    try {
+      for (;;) {
+        const blocked = this.executeParsed(stmts, params, session, emit, io, start);
+        if (blocked === null) break;
+        await this.waitOrFail(session, blocked.wait);
+        this.checkOpen();
+        start = blocked.index;
+      }
+      this.endImplicitTransaction(session);
+    } catch (e) {
+      if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
+      throw e;
+    }
+  }
+
+  /** Waits for a lock; a failed wait fails the statement (and its transaction) as an error would. */
+  private async waitOrFail(session: Session, w: LockWait): Promise<void> {
+    try {
+      await waitForLock(session, w);
+    } catch (e) {
+      if (e instanceof PgError && !this.closed) this.failStatement(session, e);
+      throw e;
+    }
+  }
+
+  /**
+   * Fails the statement that was undone to wait for a lock with `err`, as if it had thrown
+   * it: a transaction block becomes failed, an implicit one is rolled back.
+   * @throws PgError `err`.
+   */
+  private failStatement(session: Session, err: PgError): never {
+    if (session.txn.inBlock) session.txn.failed = true;
+    if (session.txn.implicit) endImplicitBlock(session, false);
+    throw err;
+  }
+
+  /**
+   * Runs `stmts` from index `start`. Returns null when all ran, or the statement that must
+   * wait for a lock (undone; the statements before it ran and were emitted).
+   */
+  private executeParsed(stmts: RawStatement[], params: readonly unknown[], session: Session, emit: (r: StatementResult) => void, io: CopyIo | null, start: number): { index: number; wait: LockWait } | null {
     if (stmts.length > 1 && params.length > 0) {
       throw new PgError(SQLSTATE.syntax_error, 'cannot insert multiple commands into a prepared statement');
     }
@@ -309,7 +390,7 @@ export class Database {
     // ROLLBACK inside the query the next statement opens a new one.
     const implicit = stmts.length > 1;
     try {
-      for (let i = 0; i < stmts.length; i++) {
+      for (let i = start; i < stmts.length; i++) {
         if (implicit && !session.txn.inBlock && stmts[i]!.tag !== 'TransactionStmt') beginImplicitBlock(session);
         // DROP TABLE and TRUNCATE refuse a table with rows in flight (55P03, where PostgreSQL
         // would wait for the lock): commits merely waiting for their fsync must not count.
@@ -317,6 +398,9 @@ export class Database {
         const logged = d?.syncLsn;
         try {
           emit(executeStatement(session, stmts[i]!, params, this.prepared, io));
+        } catch (e) {
+          if (e instanceof LockWait) return { index: i, wait: e };
+          throw e;
         } finally {
           // Also when it failed: what it logged before failing is waited for.
           if (d !== null && d.syncLsn !== logged) session.commitLsn = d.syncLsn;
@@ -329,6 +413,7 @@ export class Database {
           d.publish();
         }
       }
+      return null;
     } catch (e) {
       // The first error ends the query and rolls its implicit block back, every statement of it.
       if (session.txn.implicit) endImplicitBlock(session, false);

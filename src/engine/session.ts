@@ -26,6 +26,8 @@ export class Session implements SqlEnv {
   readonly random: Prng;
   /** Cancel requests and statement_timeout, checked by the executor (CHECK_FOR_INTERRUPTS). */
   readonly interrupts = new Interrupts();
+  /** Process id (the wire server's BackendKeyData; the engine numbers embedded sessions). */
+  pid = 0;
   /** Start of the current transaction and statement (now(), statement_timestamp()). */
   readonly timestamps = { transactionUs: 0n, statementUs: 0n };
 

@@ -144,6 +144,8 @@ export class Connection {
     this.closed = true;
     this.stopIdleTimer();
     if (this.session !== null && !this.ctx.db.isClosed) {
+      // A statement waiting for a lock ends with the connection (it must not run afterwards).
+      this.session.interrupts.requestCancel();
       try {
         this.ctx.db.abort(this.session);
       } catch {
@@ -251,7 +253,7 @@ export class Connection {
         case 'Describe':
           return this.onDescribe(m.kind, m.name);
         case 'Execute':
-          return this.onExecute(m.portal, m.maxRows);
+          return await this.onExecute(m.portal, m.maxRows);
         case 'Close':
           if (m.kind === 'S') this.statements.delete(m.name);
           else this.portals.delete(m.name);
@@ -341,6 +343,7 @@ export class Connection {
   private authenticated(): void {
     const m = this.startup!;
     const session = this.ctx.db.openSession();
+    session.pid = this.processId;
     try {
       for (const [name, value] of m.parameters) {
         if (name === 'user' || name === 'database') continue;
@@ -485,7 +488,7 @@ export class Connection {
     let any = false;
     try {
       if (stdin === null) this.checkCancel();
-      this.ctx.db.executeScript(sql, [], session, (r) => {
+      await this.ctx.db.runScript(sql, [], session, (r) => {
         any = true;
         this.writeResult(r);
         // A cancel that arrived meanwhile (while a commit waited) fails the next statement.
@@ -560,7 +563,7 @@ export class Connection {
    * the event loop turns, that is from the next statement of a pipeline on.
    */
   requestCancel(): void {
-    if (this.busy && this.session !== null) this.session.interrupts.cancelPending = true;
+    if (this.busy && this.session !== null) this.session.interrupts.requestCancel();
   }
 
   private requireSession(): Session {
@@ -617,7 +620,7 @@ export class Connection {
     else this.out.rowDescription(fieldDescriptions(fields, portal.resultFormats));
   }
 
-  private onExecute(name: string, maxRows: number): void {
+  private async onExecute(name: string, maxRows: number): Promise<void> {
     const session = this.requireSession();
     const portal = this.portals.get(name);
     if (portal === undefined) throw new PgError(SQLSTATE.undefined_cursor, `portal "${name}" does not exist`);
@@ -626,7 +629,8 @@ export class Connection {
       return;
     }
     if (portal.result === null) this.checkCancel();
-    const batch: PortalBatch = this.ctx.db.executePortal(portal, maxRows, session, true);
+    // A statement that waits for a row lock lets the other connections run meanwhile.
+    const batch: PortalBatch = await this.ctx.db.runPortal(portal, maxRows, session, true);
     for (const n of batch.notices) this.notice(n);
     if (portal.result !== null && batch.tag !== '') this.writeCopyOut(portal.result);
     writeRows(this.out, batch.fields, batch.rows, portal.resultFormats);

@@ -45,6 +45,8 @@ export interface Savepoint {
   name: string;
   /** Length of `writes` when it was set. */
   mark: number;
+  /** Row locks the transaction had taken then (storage/row_locks.ts `RowLocks.mark`). */
+  lockMark?: number;
   /** The session's settings then (sql/settings.ts `Settings.mark`). */
   settings: unknown;
 }
@@ -125,4 +127,6 @@ export interface SqlEnv {
    * sequence (currval) and the sequence nextval last advanced (lastval).
    */
   readonly sequenceValues: { currval: Map<Sequence, bigint>; last: Sequence | null };
+  /** The session's process id (pg_backend_pid; a deadlock's DETAIL names processes by it). */
+  readonly pid: number;
 }

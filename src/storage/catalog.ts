@@ -10,6 +10,7 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { Table, type ColumnDef, type TableDef, type Value } from './table.js';
+import { LockWait, RowLockMode, RowLocks } from './row_locks.js';
 import { checkSetval, defaultSequenceDef, freshState, nextvalStep, type Sequence, type SequenceDef, type SequenceType } from './sequence.js';
 
 /**
@@ -125,7 +126,10 @@ export function lockNotAvailable(name: string): PgError {
   return new PgError('55P03', `could not obtain lock on relation "${name}"`);
 }
 
-/** 40001: another in-flight transaction already deleted or updated the row. */
+/**
+ * 40001: another transaction deleted or updated the row (a holder the engine cannot wait for:
+ * one no longer known to be in flight).
+ */
 export function concurrentUpdateError(): PgError {
   return new PgError('40001', 'could not serialize access due to concurrent update');
 }
@@ -143,6 +147,8 @@ export class Catalog {
    * throws, the change is not applied and the error propagates.
    */
   onChange: ((c: Change) => void) | null = null;
+  /** Row locks, transactions in flight and lock waits (row_locks.ts); not logged. */
+  readonly rowLocks = new RowLocks();
   /** Relations locked by uncommitted DDL: name -> holder. */
   private readonly locks = new Map<string, { xid: number; mode: RelationLockMode }>();
   /**
@@ -301,6 +307,11 @@ export class Catalog {
   /** A new transaction id. Not logged: ids only need to be unique among the log's records. */
   allocXid(): number {
     return this.nextXid++;
+  }
+
+  /** Transaction `xid` (from {@link allocXid}) began on the session with process id `pid`. */
+  beginXid(xid: number, pid: number): void {
+    this.rowLocks.begin(xid, pid);
   }
 
   /**
@@ -533,15 +544,23 @@ export class Catalog {
   /**
    * Deletes a row for transaction `xid` (DELETE, or the old version of an UPDATE): other
    * transactions keep seeing it until {@link finishDelete} commits the delete.
-   * @throws PgError 40001 when another in-flight transaction deleted or updated it first.
+   * `noKeyUpdate`: the old version of an UPDATE that changes no key column (it then conflicts
+   * with fewer row locks, as PostgreSQL's FOR NO KEY UPDATE strength).
+   * @throws LockWait when another in-flight transaction deleted, updated or locked it (the
+   *   engine waits for that transaction, then runs the statement again); PgError 40001 when
+   *   the row's deleter is not known to be in flight (recovery).
    */
-  deleteRow(table: Table, rowId: number, xid: number, pkeyValue: unknown = undefined): void {
+  deleteRow(table: Table, rowId: number, xid: number, pkeyValue: unknown = undefined, noKeyUpdate = false): void {
     this.checkWrite(table.name, xid);
     const mx = table.xmax[rowId]!;
+    const holder = this.rowLocks.conflicting(table, rowId, xid, noKeyUpdate ? RowLockMode.NoKeyUpdate : RowLockMode.Update);
+    if (holder !== 0 && this.rowLocks.inFlight(holder)) throw new LockWait(holder, table.name, rowId);
+    // Recovery replays writes without locks: a deleter it does not know is a corrupt log.
     if (mx !== 0 && mx !== xid) throw concurrentUpdateError();
     if (mx === xid) return;
     this.onChange?.({ kind: 'delete', xid, table, rowId, pkey: pkeyValue });
     table.setXmax(rowId, xid);
+    if (noKeyUpdate) this.rowLocks.markNoKeyUpdate(table, rowId, xid);
   }
 
   /** Logs the commit of `xid`; then the caller finishes its writes. */
@@ -886,6 +905,7 @@ export class Catalog {
     this.indexes.clear();
     this.sequences.clear();
     this.locks.clear();
+    this.rowLocks.clear();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Transaction semantics over row versions: isolation between sessions (no dirty reads, also
  * through index scans), ROLLBACK restoring rows and index contents after INSERT/UPDATE/DELETE,
- * write-write conflicts (40001), SET LOCAL, and VACUUM of the resulting tombstones.
+ * write-write conflicts (55P03 through the synchronous call, which cannot wait; the waits are
+ * in row_locks.test.ts), SET LOCAL, and VACUUM of the resulting tombstones.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,9 +35,11 @@ test('a reader never sees another session\'s uncommitted rows, through seq scans
   assert.deepEqual(q(db, NEAREST, b).rows, [[1], [2]]);
   assert.equal(b.lastPlan?.node === 'Limit' && b.lastPlan.input.node, 'IndexScan');
   assert.deepEqual(q(db, 'SELECT count(*) FROM t', b).rows, [[2]]);
-  // Write-write conflict: B cannot delete or update a row A deleted or updated.
-  assert.throws(() => q(db, 'DELETE FROM t WHERE id = 2', b), { code: '40001', message: 'could not serialize access due to concurrent update' });
-  assert.throws(() => q(db, "INSERT INTO t VALUES (3, '[5,5]')", b), { code: '23505' });
+  // Write-write conflict: B cannot delete or update a row A deleted or updated without
+  // waiting, which the synchronous execute() cannot do.
+  assert.throws(() => q(db, 'DELETE FROM t WHERE id = 2', b), { code: '55P03', message: 'could not obtain lock on row in relation "t"' });
+  // A key A inserted is waited for as well (23505 once A commits).
+  assert.throws(() => q(db, "INSERT INTO t VALUES (3, '[5,5]')", b), { code: '55P03' });
   q(db, 'COMMIT', a);
   assert.deepEqual(q(db, 'SELECT id FROM t ORDER BY id', b).rows, [[1], [3]]);
   assert.deepEqual(q(db, NEAREST, b).rows, [[3], [1]]);

@@ -17,6 +17,7 @@ import {
 import { type SqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion } from './types.js';
 import type { WindowClause } from './window.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
+import { checkSelectLocking, firstLockingName, lockingWithSetOp, rowMarksOf, type RowMark } from './locking.js';
 import { ParseState, typmodOf, setOpLeaves, type SetOpTree, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
 
 export type { RangeTblEntry, FromNode, CteDef, JoinType, SetOpTree } from './range.js';
@@ -86,6 +87,8 @@ export interface SelectQuery {
    * keys are one group, its first row (in ORDER BY order) kept.
    */
   distinctOn?: SortKey[];
+  /** FOR UPDATE / SHARE: the tables whose rows the statement locks (locking.ts); top level only. */
+  rowMarks?: RowMark[];
 }
 
 export interface InsertQuery {
@@ -208,7 +211,6 @@ export function analyzeSelect(env: SqlEnv, stmt: PgNode, declared: readonly SqlT
 
 function rejectUnsupportedSelect(s: PgNode): void {
   if (s.groupDistinct === true) throw pgErr.featureNotSupported('GROUP BY DISTINCT');
-  if (s.lockingClause !== undefined) throw pgErr.featureNotSupported('FOR UPDATE/SHARE');
   if (s.intoClause !== undefined) throw pgErr.featureNotSupported('SELECT INTO');
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw pgErr.featureNotSupported('FETCH ... WITH TIES');
 }
@@ -229,6 +231,14 @@ function checkWindowNames(defs: PgNode[]): void {
  */
 function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, reuse?: ParseState, resolveUnknowns = true): SelectQuery {
   rejectUnsupportedSelect(s);
+  const locking = s.lockingClause as PgNode[] | undefined;
+  if (locking !== undefined) {
+    if (s.op !== undefined && s.op !== 'SETOP_NONE') throw lockingWithSetOp(locking);
+    if (s.valuesLists !== undefined) throw new PgError(SQLSTATE.feature_not_supported, `${firstLockingName(locking)} cannot be applied to VALUES`);
+    // Row locks are taken by the statement's top level only (PostgreSQL also pushes them into
+    // subqueries and WITH queries).
+    if (parent !== null) throw pgErr.featureNotSupported(`${firstLockingName(locking)} in a subquery`);
+  }
   const ps = reuse ?? new ParseState(env, parent, parent!.paramTypes, parent!.paramNodes, parent!.analyzeSubquery, parent!.cteCounter);
   if (s.withClause !== undefined) analyzeWith(ps, s.withClause);
   if (s.op !== undefined && s.op !== 'SETOP_NONE') return setOpQuery(ps, s);
@@ -330,6 +340,14 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   if (ps.windows.length > 0) q.windows = ps.windows;
   if (s.distinctClause !== undefined) distinctClause(ps, s, q);
   if (groupBy.length > groupByWritten) q.groupByWritten = groupByWritten;
+  if (locking !== undefined) {
+    checkSelectLocking({
+      distinct: s.distinctClause !== undefined, groupBy: groupByWritten > 0, having: having !== null,
+      aggregates: ps.sawAggregate, windows: ps.windows.length > 0, setReturning,
+    }, locking);
+    const marks = rowMarksOf(locking, ps.rtable, from);
+    if (marks.length > 0) q.rowMarks = marks;
+  }
   return q;
 }
 

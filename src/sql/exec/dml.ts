@@ -49,8 +49,8 @@ function rowValues(table: Table, rowId: number): Value[] {
  * in the catalog, with its primary key `pkey` when the table has one, and logs the write so
  * commit and rollback see it.
  */
-function deleteVersion(env: SqlEnv, table: Table, rowId: number, xid: number, pkey: unknown): void {
-  env.catalog.deleteRow(table, rowId, xid, pkey);
+function deleteVersion(env: SqlEnv, table: Table, rowId: number, xid: number, pkey: unknown, noKeyUpdate = false): void {
+  env.catalog.deleteRow(table, rowId, xid, pkey, noKeyUpdate);
   env.txn.writes.push({ kind: 'delete', table, rowId, pkey });
 }
 
@@ -75,6 +75,7 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
   if (ids.length === 0) return { count: 0, returning };
   const xid = ensureXid(env);
   const fk = newFkQueue(env);
+  const keys = keyColumns(env, table);
   for (const rowId of ids) {
     const old = rowValues(table, rowId);
     const values = old.slice();
@@ -84,9 +85,13 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
     }
     const oldKey = pkeyOf(table, old);
     const newKey = pkeyOf(table, values);
-    deleteVersion(env, table, rowId, xid, oldKey);
+    // PostgreSQL's UPDATE locks the old version FOR NO KEY UPDATE unless a key column changes.
+    let keyChanged = false;
+    for (const c of keys) if (!sameValue(old[c]!, values[c]!)) keyChanged = true;
+    deleteVersion(env, table, rowId, xid, oldKey, !keyChanged);
     checkNewRow(env, table, values, newKey, xid);
     const newId = writeRow(env, table, values, newKey);
+    if (!keyChanged) env.catalog.rowLocks.carryForward(table, rowId, newId, xid);
     fkRemoved(fk, table, old, values);
     fkWrote(fk, table, newId);
     if (returning !== null) {
@@ -96,6 +101,25 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
   }
   fireForeignKeys(env, fk);
   return { count: ids.length, returning };
+}
+
+/**
+ * The key columns of `table` for row locking (PostgreSQL's INDEX_ATTR_BITMAP_KEY): the columns
+ * of its primary key and of its unique indexes without expressions or predicates.
+ */
+function keyColumns(env: SqlEnv, table: Table): number[] {
+  const out = new Set<number>(table.def.primaryKey);
+  for (const d of env.catalog.indexesOf(table.name)) {
+    if (!d.unique || d.predicate !== null) continue;
+    if (d.keys.some((k) => k.expr !== null)) continue;
+    for (const k of d.keys) out.add(k.column);
+  }
+  return [...out];
+}
+
+/** True when a key column kept its value (same primitive; anything else counts as changed). */
+function sameValue(a: Value, b: Value): boolean {
+  return a === b;
 }
 
 /** Runs an analyzed DELETE; returns the number of rows deleted and RETURNING rows. */

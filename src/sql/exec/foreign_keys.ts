@@ -23,6 +23,7 @@ import { PgError } from '../../common/errors.js';
 import { isOrderedIndex } from '../../access/am.js';
 import type { ColumnType, ForeignKeyDef, Table, Value } from '../../storage/table.js';
 import { lockNotAvailable } from '../../storage/catalog.js';
+import { LockWait } from '../../storage/row_locks.js';
 import type { SqlEnv } from '../env.js';
 import { valueToText } from '../analyze/types.js';
 import { analyzeDefault } from '../analyze/query.js';
@@ -97,15 +98,36 @@ function keyText(names: readonly string[], values: readonly Value[], types: read
 /**
  * True when the referenced table `ref` holds a row visible to `xid` whose columns `refCols`
  * equal `key`: through the primary-key map when `refCols` are the primary key's columns, else
- * through the unique B-tree index over exactly those columns.
+ * through the unique B-tree index over exactly those columns. `lock` (a new referencing row's
+ * check, PostgreSQL's RI_FKey_check `SELECT ... FOR KEY SHARE`): the row found is locked FOR
+ * KEY SHARE until the transaction ends, so a concurrent DELETE or key UPDATE of it waits, and
+ * one already in flight is waited for (LockWait).
  */
-export function referencedKeyExists(env: SqlEnv, ref: Table, refCols: readonly number[], key: readonly Value[], xid: number): boolean {
+export function referencedKeyExists(env: SqlEnv, ref: Table, refCols: readonly number[], key: readonly Value[], xid: number, lock = false): boolean {
+  const found = (r: number): boolean => {
+    if (!ref.visibleTo(r, xid)) return false;
+    if (lock && xid !== 0) {
+      const locks = env.catalog.rowLocks;
+      const holder = locks.conflicting(ref, r, xid, 0 /* RowLockMode.KeyShare */);
+      if (holder !== 0 && locks.inFlight(holder)) throw new LockWait(holder, ref.name, r);
+      locks.acquire(ref, r, xid, 0 /* RowLockMode.KeyShare */);
+    }
+    return true;
+  };
   const pk = ref.def.primaryKey;
   if (pk.length === refCols.length && pk.every((c) => refCols.includes(c))) {
     const row: Value[] = new Array(ref.def.columns.length).fill(null);
     refCols.forEach((c, i) => (row[c] = key[i] ?? null));
     const r = ref.pkey.get(pkeyOf(ref, row));
-    return r !== undefined && ref.visibleTo(r, xid);
+    if (r === undefined) return false;
+    // The key's newest version may be another transaction's uncommitted UPDATE of other
+    // columns: the version it replaces is the one this transaction sees.
+    const prior = ref.visibleTo(r, xid) ? undefined : env.catalog.rowLocks.priorVersion(ref, r);
+    if (prior === undefined) return found(r);
+    if (!found(prior)) return false;
+    // The lock holds on the version that replaces it too (as PostgreSQL's multixact carries it).
+    if (lock && xid !== 0) env.catalog.rowLocks.acquire(ref, r, xid, 0 /* RowLockMode.KeyShare */);
+    return true;
   }
   for (const d of env.catalog.indexesOf(ref.name)) {
     if (!d.unique || d.primaryKey || d.predicate !== null || d.keys.length !== refCols.length) continue;
@@ -113,7 +135,7 @@ export function referencedKeyExists(env: SqlEnv, ref: Table, refCols: readonly n
     const index = env.indexes.get(d.name);
     if (index === undefined || !isOrderedIndex(index)) continue;
     const probe = d.keys.map((k) => key[refCols.indexOf(k.column)] ?? null);
-    return index.findEqual(probe).some((r) => ref.visibleTo(r, xid));
+    return index.findEqual(probe).some(found);
   }
   // Checked at CREATE / ALTER: a foreign key's referenced columns are always a key.
   return bug(`no unique index for a foreign key on "${ref.name}"`);
@@ -177,7 +199,7 @@ function checkWritten(env: SqlEnv, table: Table, rowId: number): void {
     const key = fk.columns.map((c) => table.get(c, rowId));
     if (key.some((v) => v === null)) continue;
     const ref = env.catalog.getTable(fk.refTable)!;
-    if (!referencedKeyExists(env, ref, fk.refColumns, key, xid)) throw notPresent(table, fk, key);
+    if (!referencedKeyExists(env, ref, fk.refColumns, key, xid, true)) throw notPresent(table, fk, key);
   }
 }
 

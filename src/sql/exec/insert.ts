@@ -9,6 +9,7 @@ import { checkUniqueIndexes } from './ordered_index.js';
 import { isOrderedIndex } from '../../access/am.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
+import { LockWait, type RowLocks } from '../../storage/row_locks.js';
 import type { SqlEnv } from '../env.js';
 import type { InsertQuery, OnConflict } from '../analyze/query.js';
 import { type Expr, mapOperands } from '../analyze/expr.js';
@@ -45,12 +46,12 @@ function failingRow(table: Table, values: readonly Value[]): string {
 
 /**
  * Checks NOT NULL and the primary key for a row about to be written by `xid`.
- * A key held by a live row that this transaction has not deleted is a duplicate (also when
- * that row belongs to another in-flight transaction: PostgreSQL would wait for it; vecgres
- * reports the conflict at once).
- * @throws PgError 23502 not-null violation, 23505 unique violation.
+ * A key held by a live row that this transaction has not deleted is a duplicate; when that
+ * row's insert or delete is another in-flight transaction's (`locks` given), the statement
+ * waits for it first.
+ * @throws PgError 23502 not-null violation, 23505 unique violation; LockWait.
  */
-export function checkRow(table: Table, values: readonly Value[], pkey: unknown, xid: number, pkeyName = `${table.name}_pkey`): void {
+export function checkRow(table: Table, values: readonly Value[], pkey: unknown, xid: number, pkeyName = `${table.name}_pkey`, locks: RowLocks | null = null): void {
   const cols = table.def.columns;
   for (let c = 0; c < cols.length; c++) {
     if (values[c] === null && cols[c]!.notNull) {
@@ -64,6 +65,8 @@ export function checkRow(table: Table, values: readonly Value[], pkey: unknown, 
   if (pkey === undefined) return;
   const existing = table.pkey.get(pkey);
   if (existing !== undefined && table.isLive(existing) && !(table.xmax[existing] === xid && xid !== 0)) {
+    const holder = locks === null ? 0 : locks.keyHolder(table, existing, xid);
+    if (holder !== 0) throw new LockWait(holder, table.name, existing);
     const pk = table.def.primaryKey;
     const names = pk.map((c) => cols[c]!.name).join(', ');
     const vals = pk.map((c) => valueToText(values[c] ?? null, cols[c]!.type)).join(', ');
@@ -85,7 +88,7 @@ export function checkNewRow(env: SqlEnv, table: Table, values: readonly Value[],
   if (pkey !== undefined) {
     // The key's index keeps its name when the table is renamed.
     const pk = env.catalog.indexesOf(table.name).find((d) => d.primaryKey);
-    checkRow(table, values, pkey, xid, pk?.name);
+    checkRow(table, values, pkey, xid, pk?.name, env.catalog.rowLocks);
   }
   checkUniqueIndexes(env, table, values, xid);
 }
@@ -223,8 +226,9 @@ function bindOnConflict(oc: OnConflict, ncols: number): OnConflict {
  * ExecCheckIndexConstraints walks the index list in OID order). A key with a NULL column
  * conflicts with nothing. The proposed row's NOT NULL constraints are checked first, as
  * PostgreSQL's ExecConstraints runs before the arbiter check.
- * @throws PgError 23502 not-null violation; 55P03 when another in-flight transaction holds
- *   the key (PostgreSQL would wait for it).
+ * @throws LockWait when another in-flight transaction inserted or is deleting the row
+ *   holding the key (the statement waits for it and runs again, as PostgreSQL's upsert waits);
+ *   PgError 23502 not-null violation.
  */
 function conflictingRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown, arbiters: readonly string[] | null): number | null {
   const xid = env.txn.xid;
@@ -244,6 +248,8 @@ function conflictingRow(env: SqlEnv, table: Table, values: readonly Value[], pke
     for (const r of candidates) {
       // A version this transaction deleted (an earlier update's old row) holds no key.
       if (!table.isLive(r) || (table.xmax[r] === xid && xid !== 0)) continue;
+      const holder = env.catalog.rowLocks.keyHolder(table, r, xid);
+      if (holder !== 0) throw new LockWait(holder, table.name, r);
       if (!table.visibleTo(r, xid) || (table.xmax[r] !== 0 && table.xmax[r] !== xid)) {
         throw new PgError('55P03', `could not obtain lock on relation "${table.name}"`);
       }

@@ -8,6 +8,7 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { isOrderedAm, isOrderedIndex, type OrderedIndex, type OrderedIndexAm, type OrderedKeySpec } from '../../access/am.js';
 import type { IndexDef, IndexKey } from '../../storage/catalog.js';
 import type { Table, Value } from '../../storage/table.js';
+import { LockWait } from '../../storage/row_locks.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { comparatorFor } from '../analyze/expr.js';
@@ -80,10 +81,9 @@ function keyText(table: Table, def: IndexDef, values: readonly Value[]): string 
 /**
  * Checks every UNIQUE ordered index of `table` for a row with `values` about to be written by
  * transaction `xid`: a live row with the same key (no key column NULL) that this transaction
- * has not deleted is a duplicate, also when it belongs to another in-flight transaction
- * (PostgreSQL would wait for that transaction; vecgres reports the conflict at once, as for
- * primary keys).
- * @throws PgError 23505 `duplicate key value violates unique constraint "<index>"`.
+ * has not deleted is a duplicate; one another in-flight transaction inserted or is deleting is
+ * waited for first (LockWait), as for primary keys.
+ * @throws PgError 23505 `duplicate key value violates unique constraint "<index>"`; LockWait.
  */
 export function checkUniqueIndexes(env: SqlEnv, table: Table, values: readonly Value[], xid: number): void {
   for (const def of env.catalog.indexesOf(table.name)) {
@@ -93,6 +93,9 @@ export function checkUniqueIndexes(env: SqlEnv, table: Table, values: readonly V
     const keys = def.keys.map((k) => values[k.column] ?? null);
     for (const r of index.findEqual(keys)) {
       if (!table.isLive(r) || (table.xmax[r] === xid && xid !== 0)) continue;
+      // Another in-flight transaction's row: wait for it to decide (PostgreSQL's _bt_check_unique).
+      const holder = env.catalog.rowLocks.keyHolder(table, r, xid);
+      if (holder !== 0) throw new LockWait(holder, table.name, r);
       throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${def.name}"`, {
         detail: `${keyText(table, def, keys)} already exists.`,
       });

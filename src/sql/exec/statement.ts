@@ -27,7 +27,8 @@ import { runSelect } from './select.js';
 import { runInsert, columnDefaultExpr } from './insert.js';
 import { runCopy, type CopyIo, type CopyOutput } from './copy.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
-import { endTransaction, rollbackWritesTo } from './txn.js';
+import { endTransaction, rollbackStatement, rollbackWritesTo, statementMark } from './txn.js';
+import { LockWait } from '../../storage/row_locks.js';
 import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
@@ -190,6 +191,7 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   bufferCache.limitBytes = Number(env.settings.get(GUC_SHARED_BUFFERS)) * SHARED_BUFFERS_BLOCK_BYTES;
   bufferCache.nextStatement();
   bufferCache.trim();
+  const mark = txn.inBlock ? statementMark(env) : null;
   try {
     const r = dispatch(env, raw, params, cache, io);
     // A SET shared_buffers applies at once (the automatic analyze below reads through the cache).
@@ -202,6 +204,16 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     }
     return r;
   } catch (e) {
+    if (e instanceof LockWait && mark !== null) {
+      // The statement waits for a lock: undone, to run again once the holder ends.
+      try {
+        rollbackStatement(env, mark);
+      } catch (e2) {
+        txn.failed = true;
+        throw e2;
+      }
+      throw e;
+    }
     // Inside a block the transaction is rolled back at ROLLBACK, or to a savepoint.
     if (txn.inBlock) txn.failed = true;
     else endTransaction(env, false);
@@ -698,7 +710,7 @@ function savepointStatement(env: SqlEnv, kind: string, name: string): StatementR
       throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
     }
     if (kind === 'TRANS_STMT_SAVEPOINT') {
-      txn.savepoints.push({ name, mark: txn.writes.length, settings: env.settings.mark() });
+      txn.savepoints.push({ name, mark: txn.writes.length, lockMark: txn.xid === 0 ? 0 : env.catalog.rowLocks.mark(txn.xid), settings: env.settings.mark() });
       return done('SAVEPOINT');
     }
     let at = -1;
@@ -710,6 +722,8 @@ function savepointStatement(env: SqlEnv, kind: string, name: string): StatementR
       return done('RELEASE');
     }
     rollbackWritesTo(env, sp.mark);
+    // Row locks taken after the savepoint go with it (PostgreSQL's subtransaction aborts).
+    if (txn.xid !== 0) env.catalog.rowLocks.releaseSince(txn.xid, sp.lockMark ?? 0);
     env.settings.rollbackToMark(sp.settings);
     txn.savepoints.length = at + 1;
     txn.failed = false;

@@ -7,8 +7,9 @@
  * `ScanOptions.isLive`). COMMIT logs a commit record, then clears the tags (inserted rows
  * become visible, deleted rows die and become index tombstones); ROLLBACK logs an abort and
  * undoes (inserted rows die and become tombstones, deleted rows come back). Two transactions
- * deleting or updating the same row: the second gets 40001 at once (no lock waits, since a
- * statement runs to completion synchronously).
+ * deleting, updating or locking the same row: the second waits for the first to end
+ * (storage/row_locks.ts: the statement throws LockWait, {@link rollbackStatement} undoes it,
+ * the engine awaits the end and runs it again, engine/lock_wait.ts).
  *
  * DDL is transactional too: each catalog change is logged with the transaction id and leaves a
  * `ddl` entry among the writes (commit frees what it dropped or replaced, undo restores the
@@ -26,8 +27,34 @@ import type { SqlEnv, TxnState, TxnWrite } from '../env.js';
 /** The transaction id for this session's writes, assigned on first use. */
 export function ensureXid(env: SqlEnv): number {
   const txn = env.txn;
-  if (txn.xid === 0) txn.xid = env.catalog.allocXid();
+  if (txn.xid === 0) {
+    txn.xid = env.catalog.allocXid();
+    env.catalog.beginXid(txn.xid, env.pid);
+  }
   return txn.xid;
+}
+
+/** Where a statement starts: its writes and row locks after this are undone if it must wait. */
+export interface StatementMark {
+  writes: number;
+  locks: number;
+}
+
+/** The current position in the transaction's writes and row locks. */
+export function statementMark(env: SqlEnv): StatementMark {
+  const xid = env.txn.xid;
+  return { writes: env.txn.writes.length, locks: xid === 0 ? 0 : env.catalog.rowLocks.mark(xid) };
+}
+
+/**
+ * Undoes a statement inside a transaction block that must wait for a lock (its writes, logged
+ * as a rollback-to, and the row locks it took), so that it can run again once the holder ends,
+ * as if it had not started.
+ * @throws PgError when the log refuses the rollback-to record (the caller fails the transaction).
+ */
+export function rollbackStatement(env: SqlEnv, mark: StatementMark): void {
+  rollbackWritesTo(env, mark.writes);
+  if (env.txn.xid !== 0) env.catalog.rowLocks.releaseSince(env.txn.xid, mark.locks);
 }
 
 /**
@@ -81,7 +108,10 @@ export function finishWrites(env: SqlEnv, txn: TxnState, committed: boolean): vo
   else for (let i = writes.length - 1; i >= 0; i--) finishWrite(env, writes[i]!, false);
   writes.length = 0;
   txn.savepoints.length = 0;
-  if (txn.xid !== 0) env.catalog.releaseLocks(txn.xid);
+  if (txn.xid !== 0) {
+    env.catalog.releaseLocks(txn.xid);
+    env.catalog.rowLocks.end(txn.xid);
+  }
   txn.xid = 0;
 }
 

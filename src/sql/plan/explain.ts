@@ -217,6 +217,9 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
     case 'Limit':
       name = 'Limit';
       break;
+    case 'LockRows':
+      name = 'LockRows';
+      break;
     case 'Agg':
       name = p.strategy === 'plain' ? 'Aggregate' : 'HashAggregate';
       json['Node Type'] = 'Aggregate';

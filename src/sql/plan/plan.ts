@@ -336,6 +336,13 @@ export type PlanNode =
       perGroup?: { prefix: number; limit: number };
     })
   | (PlanBase & { node: 'Limit'; input: PlanNode; limit: Expr | null; offset: Expr | null })
+  /**
+   * FOR UPDATE / SHARE (PostgreSQL's LockRows, nodeLockRows.c): locks, for each tuple of its
+   * input, the row of each marked table (`ctid` bound to the input tuple: that table's row
+   * id), and passes the tuple on; a row another transaction holds is waited for (the statement
+   * re-runs), skipped (SKIP LOCKED) or an error (NOWAIT). Sits below the level's Limit.
+   */
+  | (PlanBase & { node: 'LockRows'; input: PlanNode; marks: { table: Table; ctid: Expr; strength: 0 | 1 | 2 | 3; wait: 'block' | 'skip' | 'error' }[] })
   | (PlanBase & { node: 'Agg'; strategy: 'plain' | 'hashed'; input: PlanNode; groupKeys: Expr[]; groupText: string[]; aggs: AggCall[] })
   | (PlanBase & { node: 'ProjectSet'; input: PlanNode; targets: Expr[] })
   /** The tuples of each input in turn (UNION ALL); inputs emit tuples of one shape. */
@@ -394,6 +401,7 @@ export function planChildren(p: PlanNode): PlanNode[] {
     case 'Material':
     case 'Sort':
     case 'Limit':
+    case 'LockRows':
     case 'Agg':
     case 'ProjectSet':
     case 'Unique':

@@ -15,6 +15,7 @@ import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
 import { forEachOperand, comparatorFor } from '../analyze/expr.js';
 import { type SelectQuery, type SortKey, type RangeTblEntry, setOpLeaves, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
+import type { RowMark } from '../analyze/locking.js';
 import { evalExpr, NO_CONTEXT, type EvalCtx } from '../exec/eval.js';
 import { groupableTypes } from '../exec/sort_order.js';
 import type { AggCall, LayoutItem, PlanNode, PlannedStmt, SortSpec, SubPlan } from './plan.js';
@@ -457,6 +458,9 @@ export function nodeExprs(p: PlanNode): Expr[] {
     case 'Unique':
       out.push(...p.keys);
       break;
+    case 'LockRows':
+      for (const m of p.marks) out.push(m.ctid);
+      break;
     case 'WindowAgg':
       out.push(...p.partition, ...p.order);
       if (p.startOffset !== null) out.push(p.startOffset);
@@ -493,6 +497,12 @@ function gatherAggregates(e: Expr, out: Expr[]): void {
 export function planLevel(info: PlannerInfo): PlanNode {
   const q = info.q;
   const needed = neededColumns(q);
+  // FOR UPDATE / SHARE: the scans of the locked tables emit their row ids for LockRows.
+  for (const m of q.rowMarks ?? []) {
+    let s = needed.get(m.rti);
+    if (s === undefined) needed.set(m.rti, (s = new Set()));
+    s.add(-1);
+  }
   const quals: QualInfo[] = conjuncts(q.where).map((e) => ({ expr: e, rels: relsOf(e) }));
   const limit = info.planTimeValue(q.limit);
   const offset = info.planTimeValue(q.offset) ?? 0;
@@ -556,6 +566,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
   }
 
   if (q.orderBy.length > 0 && !ordered) plan = makeSort(info, plan, q.orderBy);
+  if (q.rowMarks !== undefined) plan = makeLockRows(info, plan, q.rowMarks);
 
   if (q.limit !== null || q.offset !== null) {
     const input = plan;
@@ -580,6 +591,23 @@ export function planLevel(info: PlannerInfo): PlanNode {
   if (info.cteDefs.length > 0) top.cteDefs = info.cteDefs;
   hoistInitPlans(top);
   return top;
+}
+
+/**
+ * LockRows over `input` for the level's row marks (PostgreSQL puts it above the Sort and below
+ * the Limit, so SKIP LOCKED skips before LIMIT counts, and LIMIT passes no bound through it).
+ */
+function makeLockRows(info: PlannerInfo, input: PlanNode, marks: readonly RowMark[]): PlanNode {
+  const lr: PlanNode = {
+    ...planBase(input.rows, input.startupCost, input.totalCost + input.rows * CPU_TUPLE_COST, input.layout, input.width),
+    node: 'LockRows', input, marks: [],
+  };
+  lr.marks = marks.map((m) => {
+    const rte = info.q.rtable[m.rti]! as Extract<RangeTblEntry, { kind: 'relation' }>;
+    const ctid: Expr = { k: 'var', type: 'int4', rti: m.rti, col: -1, levelsUp: 0, typmod: -1, name: 'ctid' };
+    return { table: rte.table, ctid: info.bindFor(lr, ctid, input.layout), strength: m.strength, wait: m.wait };
+  });
+  return lr;
 }
 
 const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);

@@ -1,0 +1,70 @@
+/**
+ * Waiting for a lock (PostgreSQL's XactLockTableWait under ProcSleep): a statement that met a
+ * row another in-flight transaction deleted, updated or locked threw a LockWait
+ * (storage/row_locks.ts) and was undone; here its session awaits the end of that transaction,
+ * without blocking the event loop, then the engine runs the statement again.
+ *
+ * READ COMMITTED re-check (PostgreSQL's EvalPlanQual): the re-run is a new execution of the
+ * whole statement over the rows as they are now, so the row it waited for is seen in its newest
+ * version (its WHERE evaluated again, an UPDATE applied to it: two concurrent `n = n + 1` give
+ * n + 2) or not at all when it was deleted. Where this differs from EvalPlanQual: PostgreSQL
+ * re-checks only the rows its statement snapshot found, while the re-run also sees rows the
+ * other transaction inserted, or updated into matching the WHERE, before it ended.
+ *
+ * The wait ends early with 40P01 (deadlock: the holder waits for this transaction), 55P03
+ * `canceling statement due to lock timeout` (lock_timeout), 57014 (statement_timeout, counted
+ * from the first run, or a cancel request).
+ */
+import { PgError, SQLSTATE } from '../common/errors.js';
+import type { LockWait } from '../storage/row_locks.js';
+import type { Session } from './session.js';
+
+/**
+ * Awaits the end of `w.holder` for `session`, whose statement was undone. Records the wait in
+ * the wait-for graph for the time it lasts. On return the caller runs the statement again
+ * (with the deadline of its first run).
+ * @throws PgError 40P01 `deadlock detected`, 55P03 `canceling statement due to lock timeout`,
+ *   57014 `canceling statement due to statement timeout` / `... due to user request`.
+ */
+export async function waitForLock(session: Session, w: LockWait): Promise<void> {
+  const locks = session.catalog.rowLocks;
+  const waiter = session.txn.xid;
+  const interrupts = session.interrupts;
+  const deadline = interrupts.lastDeadlineMs;
+  locks.startWait(waiter, w.holder);
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let failed: PgError | null = null;
+  try {
+    interrupts.check();
+    const lockTimeoutMs = Number(session.settings.get('lock_timeout'));
+    const now = interrupts.clock.nowMs();
+    const statementMs = deadline === Infinity ? Infinity : Math.max(0, deadline - now);
+    await new Promise<void>((resolve) => {
+      let settled = false;
+      const settle = (e: PgError | null): void => {
+        if (settled) return;
+        settled = true;
+        failed = e;
+        resolve();
+      };
+      interrupts.waker = () => settle(new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request'));
+      const limit = Math.min(lockTimeoutMs > 0 ? lockTimeoutMs : Infinity, statementMs);
+      if (limit !== Infinity) {
+        const byLock = lockTimeoutMs > 0 && lockTimeoutMs <= statementMs;
+        timer = setTimeout(() => settle(byLock
+          ? new PgError('55P03', 'canceling statement due to lock timeout')
+          : new PgError(SQLSTATE.query_canceled, 'canceling statement due to statement timeout')), limit);
+      }
+      locks.whenEnded(w.holder).then(() => settle(null), () => settle(null));
+    });
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+    interrupts.waker = null;
+    locks.endWait(waiter);
+  }
+  if (failed !== null) {
+    if ((failed as PgError).message.endsWith('user request')) interrupts.cancelPending = false;
+    throw failed;
+  }
+  interrupts.resumeStatement(deadline);
+}
