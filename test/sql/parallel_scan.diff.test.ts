@@ -275,3 +275,16 @@ test('settings: PostgreSQL\'s names, defaults, units and range errors', async ()
   await same('SHOW parallel_tuple_cost');
   await both(PARALLEL);
 });
+
+test('a query that locks rows (FOR UPDATE / SHARE) never plans a parallel scan, as PostgreSQL', async () => {
+  await db.query(PARALLEL);
+  const queries = [
+    "EXPLAIN (COSTS OFF) SELECT id FROM t ORDER BY v <-> '[1,2,3]' LIMIT 5 FOR UPDATE",
+    "EXPLAIN (COSTS OFF) SELECT id FROM t WHERE x = 1 ORDER BY v <=> '[1,2,3]', id LIMIT 5 FOR SHARE SKIP LOCKED",
+    "SELECT id FROM t ORDER BY v <-> '[1,2,3]', id LIMIT 5 FOR UPDATE",
+  ];
+  const mismatches: string[] = [];
+  for (const q of queries) await check(q, mismatches);
+  reportMismatches('locking clause under parallel settings', mismatches, queries.length, SEED);
+  assert.doesNotMatch(await planOf(queries[0]!.slice('EXPLAIN (COSTS OFF) '.length)), /Gather/);
+});

@@ -497,7 +497,10 @@ function gatherAggregates(e: Expr, out: Expr[]): void {
 export function planLevel(info: PlannerInfo): PlanNode {
   const q = info.q;
   const needed = neededColumns(q);
-  // FOR UPDATE / SHARE: the scans of the locked tables emit their row ids for LockRows.
+  // FOR UPDATE / SHARE: the scans of the locked tables emit their row ids for LockRows. A query
+  // that locks rows never runs in parallel (PostgreSQL: row locks are taken by the leader's
+  // scan, standard_planner refuses parallel plans when rowMarks exist).
+  if ((q.rowMarks?.length ?? 0) > 0) info.global.parallelOk = false;
   for (const m of q.rowMarks ?? []) {
     let s = needed.get(m.rti);
     if (s === undefined) needed.set(m.rti, (s = new Set()));
