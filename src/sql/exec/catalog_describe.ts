@@ -18,7 +18,8 @@ import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
 import { typeIoByOid } from '../../types/type_io.js';
 import { TYPE_OID, type SqlType } from '../analyze/types.js';
-import { columnTypeSql } from '../dump/schema_sql.js';
+import { columnDefaultSql, columnTypeSql } from '../dump/schema_sql.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
 import { deparseRaw, displayCheckTree, prettyRawExpr, prettyStoredExpr, referencedColumns } from '../parser/deparse_raw.js';
 import { compileIndexDef, parseStoredExpr } from './index_keys.js';
 import { pgGetIndexdef, quoteIdent } from './pg_get_indexdef.js';
@@ -175,18 +176,31 @@ export function pgGetConstraintdef(env: SqlEnv, oid: number, pretty: boolean): s
   return c === undefined ? null : c.def(pretty);
 }
 
-/** The default expression of column `c` as SQL text in ruleutils' pretty form, or null. */
+/**
+ * pg_attrdef.adbin of column `c`: its default in ruleutils' non-pretty form, what pg_dump writes
+ * (dump/schema_sql.ts columnDefaultSql), or `nextval('seq'::regclass)` for a serial column's;
+ * null for none. pg_get_expr(adbin, rel, true) prints it pretty. A form the dump's deparser
+ * refuses is kept in the pretty form it was shown in before.
+ */
 function columnDefaultText(c: ColumnDef): string | null {
-  if (c.sequence !== null) return c.identity !== undefined ? null : `nextval('${c.sequence.replace(/'/g, "''")}'::regclass)`;
+  if (c.sequence !== null) return c.identity !== undefined ? null : `nextval(${quoteLiteral(quoteIdent(c.sequence))}::regclass)`;
   if (c.defaultSql === null) return null;
+  try {
+    return columnDefaultSql(c);
+  } catch (e) {
+    if (!(e instanceof PgError) || e.code !== SQLSTATE.feature_not_supported) throw e;
+  }
   const raw = JSON.parse(c.defaultSql);
   const text = prettyRawExpr(raw);
   // An untyped literal is coerced to the column's type when the default is stored: ruleutils
-  // prints the constant with that type, as `'x'::text` (also where the parser wrote the
-  // coercion itself, as `'x'::pg_catalog.varchar` for a character varying column).
+  // prints the constant with that type, as `'x'::text`.
   const lit = raw.A_Const ?? (raw.TypeCast?.typeName?.names?.[0]?.String?.sval === 'pg_catalog' ? raw.TypeCast.arg.A_Const : undefined);
   if (lit?.sval !== undefined) return `${prettyRawExpr({ A_Const: lit })}::${formatType(TYPE_OID[c.type as SqlType], -1)}`;
   return text;
+}
+
+function quoteLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
 /** pg_attrdef's rows: one per column with a default. */
