@@ -19,9 +19,14 @@ function forEachCommittedRow(t: Table, row: (rowId: number) => void): void {
   for (let r = 0; r < t.slots; r++) if (t.visibleTo(r, 0)) row(r);
 }
 
-/** The text of column `col` of row `rowId`, or null for NULL. */
+/**
+ * The text of column `col` of row `rowId` as its type's output function prints it (what COPY
+ * TO writes: a boolean is `t` / `f`), or null for NULL.
+ */
 function cellText(t: Table, col: number, type: ColumnType, rowId: number): string | null {
-  return valueToText(t.get(col, rowId), type);
+  const v = t.get(col, rowId);
+  if (type === 'bool' && v !== null) return v === true ? 't' : 'f';
+  return valueToText(v, type);
 }
 
 /** `(a, b)`: the column list of a table's COPY, '' for a table without columns (pg_dump's fmtCopyColumnList). */
@@ -60,7 +65,7 @@ export function writeCopyData(t: Table, out: (chunk: string) => void): number {
 
 /**
  * A value as pg_dump --inserts writes it: numbers bare when their text is only digits, signs,
- * points and exponents (NaN, Infinity and -0 quoted), booleans bare, bit strings as `B'0101'`,
+ * points and exponents (NaN, Infinity and -0 quoted), booleans bare (`true`, `false` for boolout's `t`, `f`), bit strings as `B'0101'`,
  * everything else a quoted literal that the column's type reads.
  */
 export function insertLiteral(text: string | null, type: ColumnType): string {
@@ -70,7 +75,7 @@ export function insertLiteral(text: string | null, type: ColumnType): string {
       // A bare -0 is the integer 0 negated, which loses a float's sign: quote it (pg_dump does not).
       return /^[0-9 +\-eE.]+$/.test(text) && text !== '-0' ? text : sqlStringLiteral(text);
     case 'bool':
-      return text;
+      return text === 't' ? 'true' : text === 'f' ? 'false' : text;
     case 'bit': case 'varbit':
       return `B'${text}'`;
     default:
