@@ -13,11 +13,12 @@
  * as in `price > 0::numeric`, are not shown).
  */
 import type { IndexDef } from '../../storage/catalog.js';
-import type { ColumnDef, ColumnType, FkAction, Table, Value } from '../../storage/table.js';
+import type { ColumnDef, FkAction, Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
 import { typeIoByOid } from '../../types/type_io.js';
 import { TYPE_OID, type SqlType } from '../analyze/types.js';
+import { charTypmodLength } from '../../types/character.js';
 import { columnDefaultSql, columnTypeSql } from '../dump/schema_sql.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { deparseRaw, displayCheckTree, prettyRawExpr, prettyStoredExpr, referencedColumns } from '../parser/deparse_raw.js';
@@ -57,16 +58,44 @@ function sqlTypeOfOid(oid: number): SqlType | undefined {
 
 /**
  * format_type(type_oid, typmod): a type's SQL name as PostgreSQL prints it with the default
- * search_path (`integer`, `numeric(8,2)`, `vector(3)`, `character varying(10)`, `real[]`);
- * `???` for an oid vecgres has no type for, null for a null oid.
+ * search_path (format_type.c format_type_extended): `integer`, `numeric(8,2)`, `vector(3)`,
+ * `character varying(10)`, `real[]`; `-` for oid 0, `???` for an oid vecgres has no type for.
+ * A null typmod means "not given", which differs from -1 for two types: `bit` / `"bit"` (a bare
+ * `bit` reads back as bit(1)) and `character` / `bpchar`. A typmod on a type without its own
+ * modifier syntax is printed as given (`text(5)`), and the built-in types PostgreSQL spells
+ * specially (`boolean`, `integer`, `double precision`, `json`) ignore it.
  */
 export function formatType(oid: number, typmod: number | null): string {
+  if (oid === 0) return '-';
   const io = typeIoByOid(oid);
   if (io === undefined) return '???';
   if (io.elemOid !== 0) return `${formatType(io.elemOid, typmod)}[]`;
   const t = sqlTypeOfOid(oid);
-  if (t === undefined || t === 'unknown') return io.typname;
-  return columnTypeSql({ name: '', type: t as ColumnType, typmod: typmod ?? -1, notNull: false, sequence: null, defaultSql: null }).replace(/^public\./, '');
+  const given = typmod !== null;
+  const mod = typmod ?? -1;
+  const withTypmod = mod >= 0;
+  switch (t) {
+    case 'bit':
+      return withTypmod ? `bit(${mod})` : given ? '"bit"' : 'bit';
+    case 'bpchar': {
+      if (!withTypmod) return given ? 'bpchar' : 'character';
+      // bpchartypmodout / varchartypmodout print a length only past the 4-byte header.
+      const n = charTypmodLength(mod);
+      return n <= 0 ? 'character' : `character(${n})`;
+    }
+    case 'varchar': {
+      const n = charTypmodLength(mod);
+      return n <= 0 ? 'character varying' : `character varying(${n})`;
+    }
+    case 'bool': case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'json':
+      return columnTypeSql({ name: '', type: t, typmod: -1, notNull: false, sequence: null, defaultSql: null });
+    case 'numeric': case 'varbit': case 'timestamp': case 'timestamptz': case 'interval':
+    case 'vector': case 'halfvec': case 'sparsevec':
+      return columnTypeSql({ name: '', type: t, typmod: mod, notNull: false, sequence: null, defaultSql: null }).replace(/^public\./, '');
+    default:
+      // No modifier syntax of its own (text, bytea, uuid, jsonb, date): printTypmod's `name(n)`.
+      return withTypmod ? `${io.typname}(${mod})` : io.typname;
+  }
 }
 
 /** The key the statistics store numbers a non-relation object by (`kind` a letter). */
