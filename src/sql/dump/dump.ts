@@ -77,7 +77,7 @@ function sortedByName<T>(items: T[], name: (x: T) => string): T[] {
  *   schema is checked before the first chunk).
  */
 export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpOptions, out: (chunk: string) => void): DumpSummary {
-  const schema = catalogDumpSchema(catalog, methods);
+  const schema = catalogDumpSchema(catalog, methods, opts.tables);
   return writeDump(schema, opts, out, (t, write) => {
     const table = catalog.getTable(t.name)!;
     return opts.inserts === true ? writeInsertData(table, write) : writeCopyData(table, write);

@@ -50,12 +50,14 @@ export interface DumpSchema {
 
 /**
  * The dump schema of an open database's catalog; `methods` name the operator classes CREATE
- * INDEX may leave out.
+ * INDEX may leave out. With `only` (a dump of some tables), the other tables are left out, so
+ * a default the deparser cannot print in one of them does not stop the dump of the rest.
  * @throws PgError 0A000 when a column default has a form the deparser cannot print; 42P01 when
  *   a foreign key names a table that is gone.
  */
-export function catalogDumpSchema(catalog: Catalog, methods: IndexMethods): DumpSchema {
-  const tables: DumpTable[] = catalog.tableNames().map((name) => {
+export function catalogDumpSchema(catalog: Catalog, methods: IndexMethods, only?: readonly string[]): DumpSchema {
+  const names = only === undefined || only.length === 0 ? catalog.tableNames() : catalog.tableNames().filter((n) => only.includes(n));
+  const tables: DumpTable[] = names.map((name) => {
     const t = catalog.getTable(name)!;
     const defs = catalog.indexesOf(name);
     return {
