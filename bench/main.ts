@@ -9,6 +9,7 @@
  *   ivfflat  IVFFlat vs PGlite + pgvector's ivfflat on GloVe, recall@10 / QPS per probes (bench/ivfflat.ts)
  *   sparsevec HNSW over sparsevec vs PGlite + pgvector on synthetic sparse data (bench/sparsevec.ts)
  *   server   16 clients over the wire, 90% k-NN / 10% INSERT, vs pglite-socket and native pgvector (bench/server.ts)
+ *   exact    exact top-10 over GloVe, serial vs Gather Merge on 2 (3) participants, vs PGlite + pgvector (bench/exact.ts)
  *   scale    synthetic 1,536-d / 768-d rows (GloVe lifted): load, halfvec HNSW build, recall / QPS, incremental checkpoint bytes, vs hnswlib-node (bench/scale.ts)
  */
 const [name, ...args] = process.argv.slice(2);
@@ -57,6 +58,11 @@ async function main(): Promise<void> {
       await benchServer(args);
       return;
     }
+    case 'exact': {
+      const { benchExact } = await import('./exact.js');
+      await benchExact(args);
+      return;
+    }
     case 'scale': {
       const { benchScale } = await import('./scale.js');
       await benchScale(args);
@@ -68,7 +74,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|sparsevec|server|scale> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|sparsevec|server|scale|exact> [options]');
       process.exit(2);
   }
 }

@@ -106,6 +106,13 @@ export interface ArenaOptions {
   budget?: MemoryBudget;
   /** Pages (64 KiB) committed at creation. */
   initialPages?: number;
+  /**
+   * An existing shared memory to wrap instead of creating one: a worker thread's view of a
+   * memory the main thread sent (kernels/workers.ts). Such an arena reads and writes the memory
+   * (views, kernels) but never allocates or frees: allocation stays on the main thread, which
+   * owns the allocator state.
+   */
+  memory?: WebAssembly.Memory;
 }
 
 /** Buffers views were made over -> their memory (see {@link arenaOfBuffer}). */
@@ -135,6 +142,8 @@ export class Arena {
   readonly headroomBytes: number;
   /** Indexes whose structures live in this memory (memories.ts keeps table data out of it). */
   indexes = 0;
+  /** True for an arena over a memory another thread owns ({@link ArenaOptions.memory}): no allocation. */
+  readonly attached: boolean;
   /** A block for use inside one synchronous call ({@link scratch}), and its size. */
   private scratchPtr = 0;
   private scratchSize = 0;
@@ -161,10 +170,15 @@ export class Arena {
     assert(this.maxBytes > RESERVED_BYTES, 'memory size');
     this.budget = options.budget ?? { limitBytes: defaultArenaLimitBytes(), usedBytes: 0 };
     this.headroomBytes = Math.min(2 ** 20, Math.floor(this.maxBytes / 32));
-    const initial = Math.min(options.initialPages ?? 16, Math.ceil(this.maxBytes / PAGE_BYTES));
-    // `maximum` is what the memory may grow to: the cap, so a small test memory reserves little.
-    this.memory = new WebAssembly.Memory({ initial, maximum: Math.ceil(this.maxBytes / PAGE_BYTES), shared: true });
-    this.budget.usedBytes += this.top;
+    this.attached = options.memory !== undefined;
+    if (options.memory !== undefined) {
+      this.memory = options.memory;
+    } else {
+      const initial = Math.min(options.initialPages ?? 16, Math.ceil(this.maxBytes / PAGE_BYTES));
+      // `maximum` is what the memory may grow to: the cap, so a small test memory reserves little.
+      this.memory = new WebAssembly.Memory({ initial, maximum: Math.ceil(this.maxBytes / PAGE_BYTES), shared: true });
+      this.budget.usedBytes += this.top;
+    }
     this.viewF32 = new Float32Array(0);
     this.viewI32 = new Int32Array(0);
     this.viewU32 = new Uint32Array(0);
@@ -199,6 +213,7 @@ export class Arena {
    * memory under the budget (nothing changes then).
    */
   tryAlloc(bytes: number, shortLived = false): number {
+    assert(!this.attached, 'allocation in a memory attached from another thread (allocate on the main thread)');
     assert(bytes >= 0 && Number.isFinite(bytes), 'alloc size');
     const size = roundUp(Math.max(bytes, 1), ALIGN_BYTES);
     let ptr = size <= this.maxBytes ? this.takeFree(size) : -1;
@@ -263,6 +278,7 @@ export class Arena {
    * merges with free neighbours, and the top drops when the space above it is all free.
    */
   free(ptr: number, bytes: number): void {
+    assert(!this.attached, 'free in a memory attached from another thread');
     let size = roundUp(Math.max(bytes, 1), ALIGN_BYTES);
     assert(ptr >= RESERVED_BYTES && ptr % ALIGN_BYTES === 0 && ptr + size <= this.top, 'free of a block outside the arena');
     assert(!this.freeStart.has(ptr), 'double free');

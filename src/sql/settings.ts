@@ -37,6 +37,13 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'maintenance_work_mem', type: 'integer', default: 65536, min: 64, max: 2147483647, unit: 'kB', shortDesc: 'Sets the maximum memory to be used for maintenance operations.', category: 'Resource Usage / Memory' },
   { name: 'work_mem', type: 'integer', default: 4096, min: 64, max: 2147483647, unit: 'kB', shortDesc: 'Sets the maximum memory to be used for query workspaces.', category: 'Resource Usage / Memory' },
   { name: 'max_parallel_maintenance_workers', type: 'integer', default: 2, min: 0, max: 1024, shortDesc: 'Sets the maximum number of parallel processes per maintenance operation.', category: 'Resource Usage / Worker Processes' },
+  // Parallel query (plan/parallel.ts): PostgreSQL's names, defaults, ranges and units.
+  { name: 'max_parallel_workers_per_gather', type: 'integer', default: 2, min: 0, max: 1024, shortDesc: 'Sets the maximum number of parallel processes per executor node.', category: 'Resource Usage / Worker Processes' },
+  { name: 'max_parallel_workers', type: 'integer', default: 8, min: 0, max: 1024, shortDesc: 'Sets the maximum number of parallel workers that can be active at one time.', category: 'Resource Usage / Worker Processes' },
+  { name: 'parallel_leader_participation', type: 'bool', default: true, shortDesc: 'Controls whether Gather and Gather Merge also run subplans.', category: 'Resource Usage / Worker Processes' },
+  { name: 'parallel_setup_cost', type: 'real', default: 1000, min: 0, max: Number.MAX_VALUE, shortDesc: "Sets the planner's estimate of the cost of starting up worker processes for parallel query.", category: 'Query Tuning / Planner Cost Constants' },
+  { name: 'parallel_tuple_cost', type: 'real', default: 0.1, min: 0, max: Number.MAX_VALUE, shortDesc: "Sets the planner's estimate of the cost of passing each tuple (row) from worker to leader backend.", category: 'Query Tuning / Planner Cost Constants' },
+  { name: 'min_parallel_table_scan_size', type: 'integer', default: 1024, min: 0, max: 715827882, unit: '8kB', shortDesc: 'Sets the minimum amount of table data for a parallel scan.', category: 'Query Tuning / Planner Cost Constants' },
   { name: 'standard_conforming_strings', type: 'bool', default: true, shortDesc: "Causes '...' strings to treat backslashes literally.", category: 'Version and Platform Compatibility / Previous PostgreSQL Versions' },
   { name: 'server_version', type: 'string', default: '18.0', shortDesc: 'Shows the server version.', category: 'Preset Options' },
   { name: 'TimeZone', type: 'string', default: 'UTC', shortDesc: 'Sets the time zone for displaying and interpreting time stamps.', category: 'Client Connection Defaults / Locale and Formatting' },
@@ -289,6 +296,8 @@ const INT_UNIT_RE = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z]
 const UNIT_SCALE: Record<string, { kind: 'memory' | 'time'; factor: number }> = {
   B: { kind: 'memory', factor: 1 },
   kB: { kind: 'memory', factor: 1024 },
+  // The block-sized unit of settings counted in pages (min_parallel_table_scan_size); never typed by users.
+  '8kB': { kind: 'memory', factor: 8192 },
   MB: { kind: 'memory', factor: 1024 ** 2 },
   GB: { kind: 'memory', factor: 1024 ** 3 },
   TB: { kind: 'memory', factor: 1024 ** 4 },
@@ -392,11 +401,13 @@ export function formatGucValue(def: GucDef, v: GucValue): string {
 function formatWithUnit(v: number, unit: string): string {
   const base = UNIT_SCALE[unit];
   if (base === undefined) return `${v}${unit}`;
-  if (v === 0) return base.kind === 'time' ? '0' : `0${unit}`;
+  // PostgreSQL prints zero without a unit (ShowGUCOption converts only positive values).
+  if (v === 0) return '0';
   const order = base.kind === 'memory' ? ['TB', 'GB', 'MB', 'kB', 'B'] : ['d', 'h', 'min', 's', 'ms', 'us'];
   for (const u of order) {
     const f = UNIT_SCALE[u]!.factor;
-    if (f < base.factor) break;
+    // Below the base unit only kB, for a base of blocks (guc.c's tables: every block count is whole kB).
+    if (f < base.factor && !(base.kind === 'memory' && u === 'kB')) break;
     const x = (v * base.factor) / f;
     if (Number.isInteger(x)) return `${x}${u}`;
   }

@@ -64,6 +64,11 @@ export class PackedColumn {
     this.store = fixed ? new SegmentedRows(this.width, `${kind} column`, memories) : null;
   }
 
+  /** The segments of a fixed-width column (null for per-row blocks), for scans on worker threads. */
+  segmentedRows(): SegmentedRows | null {
+    return this.store;
+  }
+
   /** Grows the per-row arrays to `cap` rows. */
   grow(cap: number): void {
     const n = new Uint8Array(cap);

@@ -507,6 +507,20 @@ export class Table {
   }
 
   /**
+   * The fixed-width rows of column `col` (`vector(n)`, `halfvec(n)`, `bit(n)`: segments in the
+   * shared memories) and its per-row NULL flags (1 = NULL), for a scan that hands the segments
+   * to worker threads (sql/exec/parallel_knn.ts); null for any other column. Valid until the
+   * next insert.
+   */
+  fixedRows(col: number): { rows: SegmentedRows; nulls: Uint8Array } | null {
+    const vc = this.vectors[col];
+    if (vc !== null && vc !== undefined) return vc.store === null ? null : { rows: vc.store, nulls: vc.nulls };
+    const pc = this.packed[col];
+    const rows = pc?.segmentedRows() ?? null;
+    return rows === null ? null : { rows, nulls: pc!.nulls };
+  }
+
+  /**
    * The packed storage of a halfvec / sparsevec / bit / varbit column (for scans that read
    * the arena directly), or null for other columns.
    */

@@ -21,6 +21,7 @@ import { hnswKernelOf } from '../../src/access/hnsw/kernel.js';
 import { memories, MEMORY_STRIDE } from '../../src/kernels/memories.js';
 import { Vecgres } from '../../src/index.js';
 import { openSqlPair } from '../support/sql_pair.js';
+import { parallelKnnOptions } from '../../src/sql/exec/parallel_knn_leader.js';
 
 const MB = 2 ** 20;
 memories.memoryBytesMax = 2 * MB;
@@ -117,6 +118,24 @@ test('a table spans memories; exact scans and k-NN agree with pgvector', async (
   await pair.same(`SELECT id, u <-> '[3,4]' AS d FROM t ORDER BY u <-> '[3,4]', id LIMIT 12`);
   // Rows of two memories compared with each other.
   await pair.same('SELECT a.id, b.id, a.v <-> b.v AS d, a.v <#> b.v AS ip FROM t a JOIN t b ON b.id = a.id + 450 WHERE a.id % 50 = 1 ORDER BY a.id');
+  // The parallel exact scan (exec/parallel_knn.ts): participants switch memories chunk by chunk.
+  await pair.both('SET max_parallel_workers_per_gather = 1; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0');
+  parallelKnnOptions.chunkRowsMax = 32;
+  parallelKnnOptions.fixedChunks = true;
+  try {
+    for (const q of queries.slice(0, 2)) {
+      for (const op of ['<->', '<=>', '<#>', '<+>']) {
+        const sql = `SELECT id, v ${op} '${q}' AS d FROM t ORDER BY v ${op} '${q}', id LIMIT 10`;
+        assert.match((await db.query(`EXPLAIN (COSTS OFF) ${sql}`)).rows.map((r) => Object.values(r)[0]).join('\n'), /Parallel Seq Scan/);
+        await pair.same(sql);
+      }
+      await pair.same(`SELECT id, h <=> '${q}'::halfvec AS d FROM t ORDER BY h <=> '${q}'::halfvec, id LIMIT 10`);
+    }
+  } finally {
+    parallelKnnOptions.chunkRowsMax = 4096;
+    parallelKnnOptions.fixedChunks = false;
+    await pair.both('RESET ALL');
+  }
   unsqueeze();
 });
 

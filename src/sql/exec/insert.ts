@@ -180,7 +180,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
     }
   };
   if (q.select !== null) {
-    const sel = planSelect(env, q.select.query, params);
+    const sel = planSelect(env, q.select.query, params, { parallel: false });
     const { rows, es: ses } = runStatement(env, sel, params);
     const exprs = q.select.columns;
     for (const r of rows) {

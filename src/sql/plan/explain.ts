@@ -83,8 +83,9 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       filter();
       break;
     case 'SeqScan':
-      name = `Seq Scan on ${scanName(p.scan)}`;
+      name = `${p.parallel === true ? 'Parallel ' : ''}Seq Scan on ${scanName(p.scan)}`;
       json['Node Type'] = 'Seq Scan';
+      if (p.parallel === true) json['Parallel Aware'] = true;
       json['Relation Name'] = p.scan.name;
       json['Alias'] = p.scan.alias ?? p.scan.name;
       filter();
@@ -159,6 +160,11 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
     case 'TopK':
       name = 'Sort';
       props.push({ label: 'Sort Key', value: [keyText(p.knn.sortText, false) + (p.nullsFirst ? ' NULLS FIRST' : ''), ...p.keys.slice(1).map((k) => k.text)] });
+      break;
+    case 'GatherMerge':
+      name = 'Gather Merge';
+      // Under ANALYZE the node adds Workers Launched (exec/nodes/gather_merge.ts).
+      props.push({ label: 'Workers Planned', value: p.workers });
       break;
     case 'ValuesScan':
     case 'FunctionScan':

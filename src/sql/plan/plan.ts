@@ -225,7 +225,11 @@ export interface ScanTarget {
 
 export type PlanNode =
   | (PlanBase & { node: 'Result'; input: PlanNode | null; oneTimeFilter: Expr | null })
-  | (PlanBase & { node: 'SeqScan'; scan: ScanTarget; table: Table })
+  /**
+   * `parallel`: PostgreSQL's Parallel Seq Scan (plan->parallel_aware): the participants of the
+   * Gather Merge above share the table's rows among them (plan/parallel.ts).
+   */
+  | (PlanBase & { node: 'SeqScan'; scan: ScanTarget; table: Table; parallel?: boolean })
   | (PlanBase & { node: 'VirtualScan'; scan: ScanTarget; view: string })
   | (PlanBase & { node: 'PkLookup'; scan: ScanTarget; table: Table; indexName: string; key: Expr; keyText: string })
   /**
@@ -274,6 +278,13 @@ export type PlanNode =
    * first k are evaluated on.
    */
   | (PlanBase & { node: 'TopK'; input: PlanNode & { node: 'SeqScan' }; knn: KnnSpec; nullsFirst: boolean; keys: SortSpec[] })
+  /**
+   * Gather Merge (PostgreSQL's nodeGatherMerge.c) over a TopK whose SeqScan is parallel:
+   * `workers` planned workers and the leader each take part of the table's rows and keep their
+   * own top k; the leader merges them into the one ORDER BY order (exec/nodes/gather_merge.ts,
+   * exec/parallel_knn.ts). The workers actually launched (EXPLAIN ANALYZE) may be fewer.
+   */
+  | (PlanBase & { node: 'GatherMerge'; input: PlanNode & { node: 'TopK' }; workers: number })
   | (PlanBase & { node: 'ValuesScan'; scan: ScanTarget; values: Expr[][] })
   | (PlanBase & { node: 'FunctionScan'; scan: ScanTarget; fname: string; args: Expr[]; ordinality?: boolean })
   | (PlanBase & { node: 'SubqueryScan'; scan: ScanTarget; input: PlanNode })
@@ -371,6 +382,7 @@ export function planChildren(p: PlanNode): PlanNode[] {
     case 'Result':
       return p.input === null ? [] : [p.input];
     case 'TopK':
+    case 'GatherMerge':
     case 'BitmapHeapScan':
     case 'SubqueryScan':
     case 'Hash':

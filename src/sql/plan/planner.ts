@@ -59,6 +59,11 @@ export class PlannerGlobal {
   readonly planTimeChecks: { e: Expr; value: number | null }[] = [];
   /** Tables whose size the plan's choices depend on. */
   readonly tables = new Set<Table>();
+  /**
+   * The statement may run parallel plans (plan/parallel.ts): a query that writes nothing, as
+   * PostgreSQL plans no parallel query for INSERT ... SELECT, UPDATE or DELETE.
+   */
+  parallelOk = true;
 
   constructor(readonly env: SqlEnv, readonly params: readonly Value[]) {}
 
@@ -336,8 +341,10 @@ function countRtes(q: SelectQuery): number {
  * Plans a SELECT for execution with the client's parameter values `params`.
  * @throws PgError 0A000 for a FULL JOIN without an equality condition.
  */
-export function planSelect(env: SqlEnv, q: SelectQuery, params: readonly Value[]): PlannedStmt {
-  return planWith(new PlannerGlobal(env, params), q);
+export function planSelect(env: SqlEnv, q: SelectQuery, params: readonly Value[], options: { parallel?: boolean } = {}): PlannedStmt {
+  const g = new PlannerGlobal(env, params);
+  if (options.parallel === false) g.parallelOk = false;
+  return planWith(g, q);
 }
 
 function planWith(g: PlannerGlobal, q: SelectQuery): PlannedStmt {
@@ -711,6 +718,7 @@ export function planTableStatement(
   env: SqlEnv, q: SelectQuery, params: readonly Value[], exprs: Expr[][],
 ): { stmt: PlannedStmt; bound: Expr[][] } {
   const g = new PlannerGlobal(env, params);
+  g.parallelOk = false;
   const info = new PlannerInfo(g, q, null);
   const plan = planLevel(info);
   const rte = q.rtable[0];

@@ -24,6 +24,7 @@ import { distanceBound, knnOrderOf, matchKnnIndexes, type KnnIndexMatch } from '
 import { bug } from '../exec/eval.js';
 import { takeRunCondition } from './window.js';
 import { projectScanDistances } from './scan_distances.js';
+import { parallelTopK } from './parallel.js';
 import { vectorBinaryQuantize } from '../../types/vector.js';
 
 /** A WHERE / ON conjunct and the range-table entries of this level it refers to. */
@@ -401,7 +402,11 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
     const rels = relsOf(x.expr);
     if ((rels.size > 0 && !(rels.size === 1 && rels.has(rti))) || someNode(x.expr, (y) => y.k === 'sublink' || y.k === 'srf')) return null;
   }
-  const plan = knnScan(info, rti, key, k, quals, needed, need, undefined, extra)?.plan ?? null;
+  let plan = knnScan(info, rti, key, k, quals, needed, need, undefined, extra)?.plan ?? null;
+  // The exact scan may run on several participants (never in an index scan's place), unless its
+  // query vector comes from an enclosing row: PostgreSQL keeps such a scan out of the workers,
+  // and it would start them once per outer row.
+  if (plan?.node === 'TopK') plan = parallelTopK(plan, need, info.global.env.settings, info.global.parallelOk && info.outerParams.length === 0 && info.lateralParams.size === 0);
   // Through a transform only the index scan gains anything: the exact path stays the Sort that
   // PostgreSQL shows (and prints the ORDER BY as written).
   if (transformed && plan?.node !== 'IndexScan') return null;

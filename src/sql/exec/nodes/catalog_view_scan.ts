@@ -6,6 +6,7 @@
 import { pgGetIndexdef } from '../pg_get_indexdef.js';
 import type { Value } from '../../../storage/table.js';
 import type { GucDef } from '../../../common/guc.js';
+import { formatG } from '../../settings.js';
 import type { SqlEnv } from '../../env.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { PlanState, type EState } from '../executor.js';
@@ -61,8 +62,9 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
 
 function settingsRow(env: SqlEnv, def: GucDef): Value[] {
   const vartype = def.type === 'bool' ? 'bool' : def.type;
-  const min = def.type === 'integer' || def.type === 'real' ? String(def.min) : null;
-  const max = def.type === 'integer' || def.type === 'real' ? String(def.max) : null;
+  // Reals as PostgreSQL prints them (%g: 1.79769e+308).
+  const min = def.type === 'integer' ? String(def.min) : def.type === 'real' ? formatG(def.min) : null;
+  const max = def.type === 'integer' ? String(def.max) : def.type === 'real' ? formatG(def.max) : null;
   const boot = def.type === 'bool' ? (def.default ? 'on' : 'off') : String(def.default);
   return [
     def.name,

@@ -35,6 +35,10 @@
  * The query vector is copied into a block in each memory the table's rows lie in, owned by this
  * node's state (kernels/query_copies.ts, freed at end), so a scan nested inside another (a
  * subquery in the select list) never shares scratch.
+ *
+ * Under a Gather Merge (plan/parallel.ts) step 1 runs on several participants instead
+ * (exec/parallel_knn.ts: the same bounds, chunks of rows per participant, a WHERE clause turned
+ * into the rows to visit first), and yields the same candidates, so step 2 is unchanged.
  */
 import type { Arena } from '../../../kernels/arena.js';
 import { kernelsOf, signMask, type FastKernels, type PtrKernel } from '../../../kernels/fast.js';
@@ -47,29 +51,15 @@ import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr, passes } from '../eval.js';
 import { PlanState, execInitNode, type EState } from '../executor.js';
 import { Candidates } from '../topk.js';
+import { Err, HUGE, RHO_ULPS, TINY } from '../knn_bounds.js';
+import type { ParallelKernel } from '../parallel_knn.js';
+import { runParallelKnn } from '../parallel_knn_leader.js';
+import { buildQualBitmap } from '../row_filter.js';
+import type { WorkerPool } from '../../../kernels/workers.js';
 import { fetchRow } from './seq_scan.js';
 import { sortOrder } from './sort.js';
 
 type TopKPlan = Extract<PlanNode, { node: 'TopK' }>;
-
-/** Float32 rounding errors allowed per term of a sum (see the error bound above): 4 * 2 * gamma. */
-const RHO_ULPS = 8;
-/** Absolute slack for float32 underflow: far above n * 2^-149, far below any distance that matters. */
-const TINY = 1e-30;
-/** Squared norms or squared distances beyond this are too near float32 overflow to bound. */
-const HUGE = 1e30;
-
-/** How a fast distance relates to pgvector's: the error model of one kernel. */
-const enum Err {
-  /** Exact (bit-string counts, or pgvector's own function). */
-  None,
-  /** Relative to the value (sums of non-negative terms: L2, L1). */
-  Relative,
-  /** Relative to sqrt(|a|^2 |b|^2) (inner product). */
-  Norms,
-  /** Absolute (cosine distance). */
-  Absolute,
-}
 
 export class TopKState extends PlanState {
   private out: Int32Array | null = null;
@@ -81,6 +71,14 @@ export class TopKState extends PlanState {
   private removed = 0;
   /** Reused tuple the SeqScan's qual and the keys are evaluated on. */
   private readonly row: Value[] = [];
+  /**
+   * Under a Gather Merge: the pool and the participants (leader included) the scan runs on;
+   * participants 0 (no Gather Merge above) for the serial scan.
+   */
+  private pool: WorkerPool | null = null;
+  private participants = 0;
+  /** Per participant of the last parallel run, the rows its local top k held (null: ran serially). */
+  private kept: number[] | null = null;
 
   constructor(readonly p: TopKPlan, es: EState) {
     super(p, es);
@@ -89,6 +87,20 @@ export class TopKState extends PlanState {
 
   override setBound(n: number): void {
     this.bound = n;
+  }
+
+  /** Workers that took part in the last run (0 when it ran on the leader alone). */
+  get workersUsed(): number {
+    return this.kept === null ? 0 : this.kept.length - 1;
+  }
+
+  /**
+   * Runs the scan on `participants` participants (the leader and workers of `pool`) when its
+   * shape allows (exec/parallel_knn.ts), else serially: the Gather Merge above calls this.
+   */
+  setParallel(pool: WorkerPool | null, participants: number): void {
+    this.pool = pool;
+    this.participants = pool === null ? 1 : participants;
   }
 
   next(): Value[] | null {
@@ -105,6 +117,12 @@ export class TopKState extends PlanState {
   override end(): void {
     this.queries.free();
     const child = this.children[0]!;
+    if (this.kept !== null) {
+      // As PostgreSQL counts a parallel Sort and its Parallel Seq Scan: one loop per participant,
+      // the rows each participant's sort kept.
+      this.instr.loops *= this.kept.length;
+      this.instr.rows = this.kept.reduce((a, b) => a + b, 0);
+    }
     child.instr.loops = this.instr.loops;
     child.instr.rows = this.scanned - this.removed;
     child.instr.removedByFilter = this.removed;
@@ -205,13 +223,18 @@ export class TopKState extends PlanState {
     let nulls: Uint8Array | null = null;
     let rowPtr: (r: number) => number;
     let rowLen: ((r: number) => number) | null = null;
+    /** The kernel's name for the participants of a parallel scan. */
+    let kname: ParallelKernel | null = null;
     if (knn.signBits === true) {
       if (packed !== null || !(q instanceof BitString)) return false;
       const fixed = table.vectorColumnDim(col);
       len = q.length;
       if (fixed !== len) return false;
-      if (op === '<~>') pick = (k) => k.signHamming;
-      else if (op === '<%>') {
+      if (op === '<~>') {
+        pick = (k) => k.signHamming;
+        kname = 'signHamming';
+      } else if (op === '<%>') {
+        kname = 'signJaccard';
         pick = (k) => {
           const jac = k.signJaccard;
           return (m, v, n) => jac(m, v, n, qBits);
@@ -237,16 +260,20 @@ export class TopKState extends PlanState {
       qNormSq = kernelsOf(any).dot(qp, qp, len);
       if (op === '<->') {
         pick = (k) => k.l2sq;
+        kname = 'l2sq';
         err = Err.Relative;
       } else if (op === '<+>') {
         pick = (k) => k.l1;
+        kname = 'l1';
         err = Err.Relative;
       } else if (op === '<#>') {
         pick = (k) => k.dot;
+        kname = 'dot';
         sign = -1;
         err = Err.Norms;
       } else if (op === '<=>') {
         pick = (k) => k.dot;
+        kname = 'dot';
         cosine = true;
         err = Err.Absolute;
       } else return false;
@@ -259,6 +286,7 @@ export class TopKState extends PlanState {
         else if (op === '<+>') pick = (k) => k.halfL1;
         else if (op === '<=>') pick = (k) => k.halfCosine;
         else return false;
+        kname = op === '<->' ? 'halfL2sq' : op === '<+>' ? 'halfL1' : 'halfCosine';
         err = op === '<=>' ? Err.Absolute : Err.Relative;
         len = q.length;
         units = len;
@@ -270,6 +298,7 @@ export class TopKState extends PlanState {
         if (op === '<~>') pick = (k) => k.hamming;
         else if (op === '<%>') pick = (k) => k.jaccard;
         else return false;
+        kname = op === '<~>' ? 'hamming' : 'jaccard';
         len = q.length;
         units = (len + 7) >>> 3;
         queries.reset(q.bytes.length + 1, (m: Arena, p: number) => m.u8().set(q.bytes, p));
@@ -297,6 +326,28 @@ export class TopKState extends PlanState {
     const filtered = this.p.input.qual !== null;
     const qNorm = Math.sqrt(qNormSq);
     const qSafe = qNormSq <= HUGE && (!cosine || qNormSq >= TINY);
+    if (this.participants > 0 && kname !== null && rowLen === null && table.fixedRows(col) !== null) {
+      const kernel = kname;
+      // A WHERE clause (of the shapes plan/parallel.ts allows) becomes the rows to visit, from
+      // the column arrays: the participants then compute the distances of passing rows only.
+      const qb = filtered ? buildQualBitmap(table, this.p.input.qual!, this.p.input.scan.cols, this.es, xid) : null;
+      try {
+        const run = runParallelKnn(
+          this.pool, this.participants, table, col,
+          // Read after the query copies are made (the sign-bit query's set bits come with them).
+          () => ({ kernel, err, sign, cosine, units, rho, qNormSq, qBits }),
+          (m) => queries.in(m), cands.k, xid, this.es.interrupts, cands, nullRows, qb?.bitmap ?? null,
+        );
+        if (run !== null) {
+          this.scanned += run.scanned;
+          if (qb !== null) this.removed += run.scanned - qb.rows;
+          this.kept = run.kept;
+          return true;
+        }
+      } finally {
+        qb?.bitmap.free();
+      }
+    }
     let scanned = 0;
     const interrupts = this.es.interrupts;
     for (let r = 0; r < n; r++) {

@@ -1,0 +1,358 @@
+/**
+ * A pool of worker threads over the shared memories (kernels/memories.ts), for the parallel
+ * parts of index builds and scans. PostgreSQL runs a parallel operation on a leader and
+ * background workers that attach to one dynamic shared memory segment; here the leader is the
+ * calling thread, the workers are `worker_threads`, and the shared segment is every
+ * WebAssembly memory of the set (they are `shared: true`, so a worker reads and writes the
+ * vectors and graphs in place, without copies).
+ *
+ * A task is a function exported by a compiled module, named by its file URL and export name
+ * ({@link TaskRef}), because a function cannot be sent to another thread. {@link defineTask}
+ * makes one and registers it for the calling thread, which runs participant 0 itself.
+ * {@link WorkerPool.runSync} blocks the caller (Atomics.wait on a shared counter, results read
+ * with `receiveMessageOnPort`) so the synchronous executor needs no `async`.
+ *
+ * Rules for tasks: they never allocate in a memory (allocation state lives on the main thread;
+ * an attached {@link Arena} asserts), so the caller allocates everything the participants
+ * write (per-participant scratch included) before {@link WorkerPool.runSync}, and nothing
+ * grows or moves during it. Participants coordinate through the memories (atomics), never
+ * through module state.
+ *
+ * Failure: a task's exception is sent back and the first one (in participant order) is
+ * rethrown after every participant finished: a {@link PgError} keeps its SQLSTATE and fields
+ * (with CONTEXT `parallel worker`, as PostgreSQL marks a worker's error), anything else becomes
+ * XX000 with its message. A worker thread that exits during a task (process.exit, an uncaught
+ * exception) marks itself dead in a shared word before it goes; the caller then throws XX000
+ * `lost connection to parallel worker` and a new worker replaces it on the next call.
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { assert } from '../common/assert.js';
+import { PgError, SQLSTATE } from '../common/errors.js';
+import type { Arena } from './arena.js';
+import { memories as processMemories } from './memories.js';
+
+/**
+ * One task for the workers: a module URL (file:// href of a compiled dist .js file) and the
+ * name of an exported function `(args, ctx: WorkerContext) => result` in it.
+ */
+export interface TaskRef {
+  module: string;
+  fn: string;
+}
+
+/** What a task sees of its participant. */
+export interface WorkerContext {
+  /**
+   * The memory with this id (an Arena over the shared WebAssembly.Memory the main thread
+   * sent); kernels are made with the usual kernelsOf/hnswKernelOf over it.
+   */
+  memory(id: number): Arena;
+  /** Index of this participant, 0..n-1 (0 is the calling thread itself when it takes part). */
+  readonly worker: number;
+}
+
+/** A task's function. */
+export type TaskFn<A, R> = (args: A, ctx: WorkerContext) => R;
+
+/** Tasks defined in this thread, by `module#fn` (functions, not scan state). */
+const localTasks = new Map<string, TaskFn<never, unknown>>();
+
+/**
+ * Makes a {@link TaskRef} for `impl`, exported as `fn` from the module whose `import.meta.url`
+ * is `moduleUrl`, and registers `impl` so the calling thread can run it synchronously (a worker
+ * imports the module, which registers it there too). Call it at module top level.
+ */
+export function defineTask<A, R>(moduleUrl: string, fn: string, impl: TaskFn<A, R>): TaskRef {
+  localTasks.set(`${moduleUrl}#${fn}`, impl as TaskFn<never, unknown>);
+  return { module: moduleUrl, fn };
+}
+
+/** The function of `task` registered in this thread by {@link defineTask}, or undefined. */
+export function localTask(task: TaskRef): TaskFn<unknown, unknown> | undefined {
+  return localTasks.get(`${task.module}#${task.fn}`) as TaskFn<unknown, unknown> | undefined;
+}
+
+/** Options of one {@link WorkerPool.runSync} call. */
+export interface RunOptions {
+  /** The memories the participants may use; default every memory of the process set. */
+  memories?: readonly Arena[];
+}
+
+/** A task's failure as it crosses threads. */
+export interface TaskFailure {
+  pg: boolean;
+  code?: string;
+  message: string;
+  detail?: string;
+  hint?: string;
+  where?: string;
+  position?: string;
+  stack?: string;
+}
+
+/** A message from a worker on its result port. */
+export type WorkerReply = { ok: true; result: unknown } | { ok: false; error: TaskFailure };
+
+/** Words of the pool's shared state: [0] a counter bumped on every reply, [1 + k] worker k's status. */
+export const STATUS_STARTING = 0;
+export const STATUS_READY = 1;
+export const STATUS_DEAD = 2;
+
+/** How long the first start of a worker may take before the pool gives up on threads. */
+const START_TIMEOUT_MS = 30_000;
+/** Wake-up period of a waiting caller: replies notify it at once; this only bounds a missed wake. */
+const WAIT_SLICE_MS = 50;
+
+interface Slot {
+  worker: Worker;
+  /** The caller's end of the reply channel. */
+  port: MessagePort;
+  /** Memory id -> the memory this worker has been sent under it. */
+  sent: Map<number, WebAssembly.Memory>;
+}
+
+let sharedPool: WorkerPool | undefined;
+
+/**
+ * Worker threads for parallel work. {@link shared} is the process-wide pool; tests make their
+ * own with `new WorkerPool(n)`. Workers are unref()ed: they never keep the process alive.
+ */
+export class WorkerPool {
+  /** Workers available (0 when worker_threads cannot start). */
+  readonly size: number;
+  private readonly slots: Array<Slot | undefined>;
+  /** Shared words: the reply counter and each worker's status (see STATUS_*). */
+  private readonly state: Int32Array;
+  private busy = false;
+
+  /**
+   * The process-wide pool, started on first use: `VECGRES_WORKERS` workers when set, else one
+   * per core but the caller's (at least one), at most 8 (PostgreSQL's max_worker_processes).
+   */
+  static shared(): WorkerPool {
+    if (sharedPool === undefined) {
+      const env = Number.parseInt(process.env['VECGRES_WORKERS'] ?? '', 10);
+      const n = Number.isFinite(env) && env >= 0 ? env : Math.min(8, Math.max(1, availableParallelism() - 1));
+      sharedPool = new WorkerPool(n);
+    }
+    return sharedPool;
+  }
+
+  /**
+   * Starts `size` workers and waits (blocking) until each is ready. When a worker cannot start
+   * (no worker_threads, or its module fails to load) the pool has size 0 and runs everything
+   * on the calling thread.
+   */
+  constructor(size: number) {
+    assert(Number.isInteger(size) && size >= 0, 'pool size');
+    this.state = new Int32Array(new SharedArrayBuffer(4 * (1 + size)));
+    this.slots = new Array<Slot | undefined>(size).fill(undefined);
+    let ok = true;
+    for (let k = 0; k < size && ok; k++) ok = this.start(k);
+    if (!ok) {
+      for (let k = 0; k < size; k++) this.stop(k);
+      this.size = 0;
+    } else {
+      this.size = size;
+    }
+  }
+
+  /**
+   * Runs `task` once per element of `args` (args[i] to participant i, structured-clonable), on
+   * min(args.length - 1, size) workers and the calling thread, which runs args[0] itself (and,
+   * when there are more args than threads, every arg i with i % (size + 1) === 0; a worker runs
+   * its share in order). BLOCKS the calling thread until all are done and returns the results
+   * in order. Every memory of the set (or `options.memories`) is made known to a worker before
+   * its task runs. A nested call (from inside a task on the calling thread) runs every
+   * participant on the calling thread.
+   * @throws the first task error in participant order, after all participants finished: a
+   *   PgError keeps its SQLSTATE; other errors become PgError XX000 with their message. XX000
+   *   `lost connection to parallel worker` when a worker thread exited during its task.
+   */
+  runSync<T>(task: TaskRef, args: unknown[], options: RunOptions = {}): T[] {
+    const local = localTask(task);
+    assert(local !== undefined, `task ${task.fn} of ${task.module} is not defined in this thread (defineTask)`);
+    const mems = options.memories ?? processMemories.memories;
+    const byId = new Map<number, Arena>();
+    for (const a of mems) byId.set(a.id, a);
+    const n = args.length;
+    const results = new Array<T>(n);
+    if (this.busy || this.size === 0 || n <= 1) {
+      const errors: unknown[] = [];
+      for (let i = 0; i < n; i++) {
+        try {
+          results[i] = local(args[i], contextOf(byId, i)) as T;
+        } catch (e) {
+          errors.push(e);
+        }
+      }
+      if (errors.length > 0) throw errors[0];
+      return results;
+    }
+    this.busy = true;
+    try {
+      return this.runParallel(task, local, args, byId, results);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private runParallel<T>(task: TaskRef, local: TaskFn<unknown, unknown>, args: unknown[], byId: Map<number, Arena>, results: T[]): T[] {
+    const n = args.length;
+    const threads = Math.min(n, this.size + 1);
+    // Participant i runs on thread i % threads: 0 is the caller, t > 0 is worker t - 1.
+    const pending = new Array<number[]>(threads).fill([]).map(() => [] as number[]);
+    for (let i = 0; i < n; i++) pending[i % threads]!.push(i);
+    const live = [...byId.keys()];
+    for (let t = 1; t < threads; t++) {
+      const k = t - 1;
+      if (this.slots[k] === undefined || Atomics.load(this.state, 1 + k) === STATUS_DEAD) {
+        this.stop(k);
+        if (!this.start(k)) throw lostWorker();
+      }
+      const slot = this.slots[k]!;
+      for (const [id, arena] of byId) {
+        if (slot.sent.get(id) === arena.memory) continue;
+        slot.worker.postMessage({ type: 'memory', id, memory: arena.memory, maxBytes: arena.maxBytes });
+        slot.sent.set(id, arena.memory);
+      }
+      for (const i of pending[t]!) slot.worker.postMessage({ type: 'task', module: task.module, fn: task.fn, args: args[i], participant: i, live });
+    }
+    const errors = new Array<unknown>(n).fill(undefined);
+    let failed = false;
+    for (const i of pending[0]!) {
+      try {
+        results[i] = local(args[i], contextOf(byId, i)) as T;
+      } catch (e) {
+        errors[i] = e;
+        failed = true;
+      }
+    }
+    for (let t = 1; t < threads; t++) {
+      const k = t - 1;
+      const slot = this.slots[k]!;
+      for (const i of pending[t]!) {
+        const reply = this.awaitReply(k, slot);
+        if (reply === undefined) {
+          // The worker exited: its remaining participants are lost with it.
+          for (const j of pending[t]!) if (j >= i) errors[j] = lostWorker();
+          failed = true;
+          this.stop(k);
+          break;
+        }
+        if (reply.ok) results[i] = reply.result as T;
+        else {
+          errors[i] = failureToError(reply.error);
+          failed = true;
+        }
+      }
+    }
+    if (failed) throw errors.find((e) => e !== undefined);
+    return results;
+  }
+
+  /** Blocks until worker k replies (the reply) or is dead (undefined). */
+  private awaitReply(k: number, slot: Slot): WorkerReply | undefined {
+    for (;;) {
+      const seen = Atomics.load(this.state, 0);
+      const m = receiveMessageOnPort(slot.port);
+      if (m !== undefined) return m.message as WorkerReply;
+      if (Atomics.load(this.state, 1 + k) === STATUS_DEAD) {
+        // A reply posted just before the exit is still in the port.
+        const last = receiveMessageOnPort(slot.port);
+        return last === undefined ? undefined : (last.message as WorkerReply);
+      }
+      Atomics.wait(this.state, 0, seen, WAIT_SLICE_MS);
+    }
+  }
+
+  /** Starts worker k and waits until it is ready; false when it cannot start. */
+  private start(k: number): boolean {
+    Atomics.store(this.state, 1 + k, STATUS_STARTING);
+    const { port1, port2 } = new MessageChannel();
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL('./worker_main.js', import.meta.url), {
+        workerData: { state: this.state, index: k, port: port2 },
+        transferList: [port2],
+      });
+    } catch {
+      return false;
+    }
+    worker.unref();
+    // Errors are seen through the status word; a listener keeps them from becoming uncaught.
+    worker.on('error', () => {});
+    port1.unref();
+    this.slots[k] = { worker, port: port1, sent: new Map() };
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      const s = Atomics.load(this.state, 1 + k);
+      if (s === STATUS_READY) return true;
+      if (s === STATUS_DEAD || Date.now() > deadline) {
+        this.stop(k);
+        return false;
+      }
+      Atomics.wait(this.state, 1 + k, s, WAIT_SLICE_MS);
+    }
+  }
+
+  /** Ends worker k (if any) and forgets its slot. */
+  private stop(k: number): void {
+    const slot = this.slots[k];
+    if (slot === undefined) return;
+    this.slots[k] = undefined;
+    slot.port.close();
+    void slot.worker.terminate();
+  }
+
+  /** Ends every worker (tests); the pool is unusable afterwards. */
+  close(): void {
+    for (let k = 0; k < this.slots.length; k++) this.stop(k);
+    if (sharedPool === this) sharedPool = undefined;
+  }
+}
+
+function contextOf(byId: Map<number, Arena>, participant: number): WorkerContext {
+  return {
+    worker: participant,
+    memory(id: number): Arena {
+      const a = byId.get(id);
+      assert(a !== undefined, `memory ${id} is not in the task's set`);
+      return a;
+    },
+  };
+}
+
+function lostWorker(): PgError {
+  return new PgError(SQLSTATE.internal_error, 'lost connection to parallel worker');
+}
+
+/** The error a worker's failure is rethrown as in the calling thread. */
+export function failureToError(f: TaskFailure): PgError {
+  if (f.pg && f.code !== undefined) {
+    return new PgError(f.code, f.message, {
+      ...(f.detail !== undefined ? { detail: f.detail } : {}),
+      ...(f.hint !== undefined ? { hint: f.hint } : {}),
+      ...(f.position !== undefined ? { position: Number(f.position) } : {}),
+      where: f.where !== undefined ? `${f.where}\nparallel worker` : 'parallel worker',
+    });
+  }
+  const e = new PgError(SQLSTATE.internal_error, f.message, { where: 'parallel worker' });
+  if (f.stack !== undefined) e.stack = f.stack;
+  return e;
+}
+
+/** A task's exception as it crosses threads. */
+export function errorToFailure(e: unknown): TaskFailure {
+  if (e instanceof PgError) {
+    const f: TaskFailure = { pg: true, code: e.code, message: e.message };
+    if (e.detail !== undefined) f.detail = e.detail;
+    if (e.hint !== undefined) f.hint = e.hint;
+    if (e.where !== undefined) f.where = e.where;
+    if (e.position !== undefined) f.position = e.position;
+    return f;
+  }
+  if (e instanceof Error) return e.stack !== undefined ? { pg: false, message: e.message, stack: e.stack } : { pg: false, message: e.message };
+  return { pg: false, message: String(e) };
+}

@@ -1,0 +1,308 @@
+/**
+ * The parallel exact k-NN scan (Gather Merge -> Sort -> Parallel Seq Scan, plan/parallel.ts):
+ * the participants (the leader and the pool's workers, kernels/workers.ts) take chunks of the
+ * table's rows from a shared counter, each keeps its own candidates with the serial scan's
+ * error bounds (exec/knn_bounds.ts, exec/nodes/top_k.ts), and the leader merges them into the
+ * candidates the serial scan would have ranked.
+ *
+ * Why the merge gives the serial answer: the serial scan's candidates are the qualifying rows
+ * whose `lo` is not above B, the k-th smallest `hi` over the whole table (top_k.ts). A
+ * participant keeps the rows of its chunks whose `lo` is not above its own k-th smallest `hi`,
+ * B_p >= B (fewer rows), so the union of the participants' candidates holds every serial
+ * candidate, and the k smallest `hi` of the table (each participant's own k smallest are among
+ * its candidates). The leader offers the union in row order to a {@link Candidates}, which
+ * keeps exactly the rows whose `lo` is not above B: the serial candidates, in scan order, so the
+ * ranking (pgvector's distance, the further keys, ties in row order) and the answer are the
+ * serial ones, byte for byte.
+ *
+ * What the participants read, all in the shared memories: the rows in the column's segments,
+ * the query copied beside each memory with a distance buffer per participant after it, and one
+ * block the leader fills before they start: two control words (next chunk, abort), the bitmap
+ * of rows to visit (visible to the statement's snapshot and not NULL: MVCC is decided by the
+ * leader, exactly as the serial scan's visibleTo), and for the inner product and cosine the
+ * rows' squared norms (kept on the JavaScript heap by the table, copied). Nothing is allocated
+ * while they run (the pool's rule).
+ */
+import type { Arena } from '../../kernels/arena.js';
+import { kernelsOf, type FastKernels, type RangeKernel } from '../../kernels/fast.js';
+import { memories } from '../../kernels/memories.js';
+import { defineTask, type WorkerContext } from '../../kernels/workers.js';
+import { Err, HUGE, TINY } from './knn_bounds.js';
+import { TopK } from './topk.js';
+
+/** The per-row kernels the parallel scan runs, by their name in {@link FastKernels}. */
+export type ParallelKernel = 'l2sq' | 'dot' | 'l1' | 'halfL2sq' | 'halfL1' | 'halfCosine' | 'hamming' | 'jaccard' | 'signHamming' | 'signJaccard';
+
+/** Kernels with a contiguous-rows variant (one call per chunk instead of one per row). */
+const RANGE_KERNELS: Partial<Record<ParallelKernel, 'l2sqRange' | 'dotRange' | 'signHammingRange' | 'hammingRange'>> = {
+  l2sq: 'l2sqRange',
+  dot: 'dotRange',
+  signHamming: 'signHammingRange',
+  hamming: 'hammingRange',
+};
+
+/** Control words at the start of the shared block: the next chunk to take, and the abort flag. */
+const CTL_NEXT = 0;
+const CTL_ABORT = 1;
+/** Bytes before the visible-rows bitmap in the shared block (the control words, cache-line aligned). */
+const CTL_BYTES = 64;
+
+/** What one participant of the scan is given (structured-clonable, but for the leader's `check`). */
+export interface KnnTaskArgs {
+  kernel: ParallelKernel;
+  err: Err;
+  /** -1 for the inner product (pgvector's `<#>` is its negation), else 1. */
+  sign: number;
+  /** Cosine distance from the inner product and the norms. */
+  cosine: boolean;
+  /** The kernel's length argument (dimensions, or bytes of a bit string). */
+  units: number;
+  /** The relative error per unit of the sums (RHO_ULPS * (len + 2) * 2^-24). */
+  rho: number;
+  qNormSq: number;
+  /** Set bits of the query (sign-bit Jaccard). */
+  qBits: number;
+  /**
+   * Per memory the rows lie in, three numbers: the memory id, the byte offset of the query
+   * there, and of the distance buffers there (`chunkRows` float32 per participant, in order).
+   */
+  queries: number[];
+  /** Address (memory id * 2^32 + offset) of each segment of the column (0: released). */
+  segments: number[];
+  /** log2 of the rows of a segment, and bytes per row. */
+  shift: number;
+  rowBytes: number;
+  /** Rows (slots) of the table. */
+  slots: number;
+  /** Rows per chunk: a power of two that divides a segment. */
+  chunkRows: number;
+  /** Address of the shared block: control words, visible-rows bitmap, then norms (float32 per row) when `norms`. */
+  block: number;
+  norms: boolean;
+  k: number;
+  /**
+   * 0: chunks are taken from the shared counter (the fastest participant takes more); else the
+   * participant count, and participant p takes chunks p, p + n, p + 2n, ... (tests: every
+   * participant then has rows to merge, whatever the threads' timing).
+   */
+  fixedStride: number;
+  /** Fault injection for tests: this participant throws a TypeError when it starts (-1: none). */
+  failAt: number;
+  /** The leader's interrupt check (cancel, statement_timeout), called per chunk; absent in workers. */
+  check?: () => void;
+}
+
+/** One participant's candidates: row ids ascending, with their distance intervals. */
+export interface KnnTaskResult {
+  ids: Int32Array;
+  lows: Float64Array;
+  highs: Float64Array;
+  /** Rows it offered (qualifying, non-NULL). */
+  qualified: number;
+  /** Rows its local top k held at the end (what its Sort would have passed up). */
+  kept: number;
+}
+
+/**
+ * A participant's candidates: a {@link TopK} heap of the `hi` bounds and the rows whose `lo` is
+ * not above its bound, in offer order, with both ends kept (the leader needs `hi` to find the
+ * table's bound). Flat typed arrays, compacted as the bound falls.
+ */
+class LocalCandidates {
+  private readonly heap: TopK;
+  private ids: Int32Array;
+  private lows: Float64Array;
+  private highs: Float64Array;
+  private n = 0;
+  qualified = 0;
+
+  constructor(k: number) {
+    this.heap = new TopK(k);
+    const cap = Math.max(16, 2 * k + 64);
+    this.ids = new Int32Array(cap);
+    this.lows = new Float64Array(cap);
+    this.highs = new Float64Array(cap);
+  }
+
+  bound(): number {
+    return this.heap.bound();
+  }
+
+  offer(id: number, lo: number, hi: number): void {
+    this.qualified++;
+    if (this.heap.k === 0) return;
+    // NaN ends count as unbounded, as the serial Candidates counts them.
+    if (lo !== lo) lo = -Infinity;
+    if (hi !== hi) hi = Infinity;
+    this.heap.push(id, hi);
+    if (this.n === this.ids.length) {
+      this.compact();
+      if (this.n > this.ids.length / 2) {
+        const cap = this.ids.length * 2;
+        const ids = new Int32Array(cap);
+        ids.set(this.ids.subarray(0, this.n));
+        const lows = new Float64Array(cap);
+        lows.set(this.lows.subarray(0, this.n));
+        const highs = new Float64Array(cap);
+        highs.set(this.highs.subarray(0, this.n));
+        this.ids = ids;
+        this.lows = lows;
+        this.highs = highs;
+      }
+    }
+    this.ids[this.n] = id;
+    this.lows[this.n] = lo;
+    this.highs[this.n++] = hi;
+  }
+
+  private compact(): void {
+    const b = this.heap.bound();
+    let m = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.lows[i]! <= b) {
+        this.ids[m] = this.ids[i]!;
+        this.lows[m] = this.lows[i]!;
+        this.highs[m++] = this.highs[i]!;
+      }
+    }
+    this.n = m;
+  }
+
+  finish(): KnnTaskResult {
+    this.compact();
+    return { ids: this.ids.slice(0, this.n), lows: this.lows.slice(0, this.n), highs: this.highs.slice(0, this.n), qualified: this.qualified, kept: this.heap.size };
+  }
+}
+
+/**
+ * One participant: takes chunks until none is left (or the abort word is set), computes each
+ * visible row's distance interval, keeps its candidates. Runs in a worker thread or, as
+ * participant 0, in the leader.
+ */
+export function knnScanTask(a: KnnTaskArgs, ctx: WorkerContext): KnnTaskResult {
+  const home = memoryOfAddress(ctx, a.block);
+  const ctl = home.i32();
+  const ctlWord = (a.block >>> 0) >>> 2;
+  try {
+    if (a.failAt === ctx.worker) throw new TypeError(`injected failure in participant ${ctx.worker}`);
+    return scanChunks(a, ctx, home, ctl, ctlWord);
+  } catch (e) {
+    // The others stop at their next chunk: the statement is failing.
+    Atomics.store(ctl, ctlWord + CTL_ABORT, 1);
+    throw e;
+  }
+}
+
+/** The memory an address names, through the participant's context. */
+function memoryOfAddress(ctx: WorkerContext, addr: number): Arena {
+  return ctx.memory(Math.floor(addr / 2 ** 32));
+}
+
+function scanChunks(a: KnnTaskArgs, ctx: WorkerContext, home: Arena, ctl: Int32Array, ctlWord: number): KnnTaskResult {
+  const cands = new LocalCandidates(a.k);
+  const bitsWord = ((a.block >>> 0) + CTL_BYTES) >>> 2;
+  const words = (a.slots + 31) >>> 5;
+  const normsIndex = a.norms ? bitsWord + words : -1;
+  const homeU32 = home.u32();
+  const homeF32 = home.f32();
+  const qNorm = Math.sqrt(a.qNormSq);
+  const qSafe = a.qNormSq <= HUGE && (!a.cosine || a.qNormSq >= TINY);
+  const { err, sign, cosine, rho, units, chunkRows, rowBytes, shift } = a;
+  const chunks = Math.ceil(a.slots / chunkRows);
+  const mask = (1 << shift) - 1;
+  // Per memory (by id): its kernels and where this participant's query and distance buffer are.
+  let memId = -1;
+  let ks: FastKernels | null = null;
+  let range: RangeKernel | null = null;
+  let qPtr = 0;
+  let outPtr = 0;
+  let outF32: Float32Array = homeF32;
+  let taken = 0;
+  for (;;) {
+    if (Atomics.load(ctl, ctlWord + CTL_ABORT) !== 0) break;
+    a.check?.();
+    const c = a.fixedStride > 0 ? ctx.worker + a.fixedStride * taken++ : Atomics.add(ctl, ctlWord + CTL_NEXT, 1);
+    if (c >= chunks) break;
+    const first = c * chunkRows;
+    const end = Math.min(a.slots, first + chunkRows);
+    const seg = a.segments[first >>> shift]!;
+    if (seg === 0) continue;
+    const id = Math.floor(seg / 2 ** 32);
+    if (id !== memId) {
+      memId = id;
+      const m = ctx.memory(id);
+      ks = kernelsOf(m);
+      let qi = 0;
+      while (a.queries[qi] !== id) qi += 3;
+      qPtr = a.queries[qi + 1]!;
+      outPtr = a.queries[qi + 2]! + ctx.worker * chunkRows * 4;
+      const rangeName = RANGE_KERNELS[a.kernel];
+      range = rangeName === undefined ? null : ks[rangeName];
+      outF32 = m.f32();
+    }
+    const base = (seg >>> 0) + (first & mask) * rowBytes;
+    const count = end - first;
+    const out = outPtr >>> 2;
+    if (range !== null) range(qPtr, base, count, units, outPtr);
+    else {
+      const k = ks!;
+      const kern = a.kernel === 'signJaccard' ? null : k[a.kernel];
+      for (let i = 0; i < count; i++) {
+        if ((homeU32[bitsWord + ((first + i) >>> 5)]! & (1 << ((first + i) & 31))) === 0) continue;
+        const p = base + i * rowBytes;
+        outF32[out + i] = kern === null ? k.signJaccard(qPtr, p, units, a.qBits) : kern(qPtr, p, units);
+      }
+    }
+    // Views of a shared memory never detach; only a grow (none while participants run) replaces them.
+    for (let i = 0; i < count; i++) {
+      const r = first + i;
+      if ((homeU32[bitsWord + (r >>> 5)]! & (1 << (r & 31))) === 0) continue;
+      let d = outF32[out + i]!;
+      let lo = d;
+      let hi = d;
+      if (err !== Err.None) {
+        const nr = normsIndex < 0 ? 0 : homeF32[normsIndex + r]!;
+        if (cosine) d = 1 - d / Math.sqrt(nr * a.qNormSq);
+        else d *= sign;
+        let e: number;
+        if (err === Err.Relative) e = d <= HUGE ? rho * d + TINY : NaN;
+        else if (err === Err.Norms) e = qSafe && nr <= HUGE ? rho * qNorm * Math.sqrt(nr) + TINY : NaN;
+        else e = normsIndex < 0 || (qSafe && nr <= HUGE && nr >= TINY) ? 2 * rho + TINY : NaN;
+        if (e === e && d === d) {
+          lo = d - e;
+          hi = d + e;
+        } else {
+          lo = -Infinity;
+          hi = Infinity;
+        }
+      }
+      if (lo > cands.bound()) continue;
+      cands.offer(r, lo, hi);
+    }
+  }
+  return cands.finish();
+}
+
+/** The task the pool runs (kernels/workers.ts). */
+export const KNN_SCAN_TASK = defineTask(import.meta.url, 'knnScanTask', knnScanTask);
+
+/** What the leader prepares for {@link knnScanTask}, in the shared memories. */
+export interface ParallelKnnScratch {
+  /** The shared block (control words, bitmap, norms): free with {@link freeScratch}. */
+  block: number;
+  blockBytes: number;
+}
+
+/** Allocates the shared block for `slots` rows (with norms or not); @throws PgError 53200. */
+export function allocScratch(slots: number, norms: boolean): ParallelKnnScratch {
+  const words = (slots + 31) >>> 5;
+  const blockBytes = CTL_BYTES + words * 4 + (norms ? slots * 4 : 0);
+  return { block: memories.alloc(blockBytes, 'parallel scan'), blockBytes };
+}
+
+export function freeScratch(s: ParallelKnnScratch): void {
+  memories.free(s.block, s.blockBytes);
+}
+
+/** Bytes of the shared block before the bitmap. */
+export const SCRATCH_BITMAP_OFFSET = CTL_BYTES;

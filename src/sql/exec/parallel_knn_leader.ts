@@ -1,0 +1,168 @@
+/**
+ * The leader's side of the parallel exact k-NN scan (exec/parallel_knn.ts has the participants'
+ * side and why the merge gives the serial answer): it decides which rows the participants visit
+ * (the snapshot's visibility and the NULLs, as the serial scan decides them), puts that and the
+ * norms in a shared block, gives every memory the rows lie in a distance buffer per
+ * participant, runs the participants on the worker pool (itself as participant 0), and offers
+ * the union of their candidates, in row order, to the serial scan's {@link Candidates}.
+ */
+import type { Arena } from '../../kernels/arena.js';
+import { memories, MEMORY_STRIDE } from '../../kernels/memories.js';
+import type { WorkerContext, WorkerPool } from '../../kernels/workers.js';
+import type { Table } from '../../storage/table.js';
+import type { Interrupts } from '../../common/interrupts.js';
+import { assert } from '../../common/assert.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
+import { KNN_SCAN_TASK, knnScanTask, allocScratch, freeScratch, SCRATCH_BITMAP_OFFSET, type KnnTaskArgs, type KnnTaskResult } from './parallel_knn.js';
+import type { Candidates } from './topk.js';
+import { popcount32, type RowBitmap } from './row_bitmap.js';
+import { Err } from './knn_bounds.js';
+
+/** The leader as the only participant: the process's memories. */
+const LEADER_CONTEXT: WorkerContext = { worker: 0, memory: (id) => memories.memoryOf(id * MEMORY_STRIDE) };
+
+/**
+ * Tuning of the parallel scan, for tests: `chunkRowsMax` is the most rows a participant takes
+ * at a time (a power of two; fewer when a segment holds fewer): 4,096 rows of 100 dimensions
+ * are 1.6 MB, about a hundred chunks per participant over GloVe's 340,479 rows, so a slow
+ * participant delays the end by little. `fixedChunks` deals the chunks out in turn instead of
+ * first come first served, so that small test tables give every participant rows. `failAt`
+ * makes that participant throw (fault injection: a worker's error must end the statement cleanly).
+ */
+export const parallelKnnOptions = { chunkRowsMax: 4096, fixedChunks: false, failAt: -1 };
+
+/** The kernel, error model and query of one scan: {@link KnnTaskArgs} without the layout. */
+export type ParallelKnnKernel = Pick<KnnTaskArgs, 'kernel' | 'err' | 'sign' | 'cosine' | 'units' | 'rho' | 'qNormSq' | 'qBits'>;
+
+/** What one parallel scan did. */
+export interface ParallelKnnRun {
+  /** Rows visible to the statement (the serial scan's count). */
+  scanned: number;
+  /** Per participant, the rows its local top k held at the end. */
+  kept: number[];
+}
+
+/**
+ * Runs the scan of fixed-width column `col` of `table` with `participants` participants on
+ * `pool` (the leader alone when 1 or no pool), offering the candidates to `cands` in row order and pushing the visible rows whose
+ * value is NULL onto `nullRows` (row order). `queryIn(m)` is the query's byte offset in memory
+ * `m` (copied there on first use); `kernel()` is read after the query copies are made. Null when the column has no fixed-width rows (nothing was
+ * done: the serial scan runs). `visit`: the rows of a WHERE clause (visible to `xid` and
+ * passing, exec/row_filter.ts) to visit instead of every visible row; `scanned` still counts
+ * the visible rows.
+ * @throws PgError 57014 when the statement is canceled or times out (checked per chunk), 53200
+ *   when a memory cannot hold the distance buffers, XX000 when a worker fails; shared blocks are
+ *   freed. (When the shared block itself does not fit, null: the serial scan runs.)
+ */
+export function runParallelKnn(
+  pool: WorkerPool | null, participants: number, table: Table, col: number, kernel: () => ParallelKnnKernel, queryIn: (m: Arena) => number,
+  k: number, xid: number, interrupts: Interrupts, cands: Candidates, nullRows: number[], visit: RowBitmap | null = null,
+): ParallelKnnRun | null {
+  const fixed = table.fixedRows(col);
+  if (fixed === null) return null;
+  const { rows, nulls } = fixed;
+  const slots = table.slots;
+  const { err, cosine } = kernel();
+  const wantNorms = err === Err.Norms || cosine;
+  let scratch: ReturnType<typeof allocScratch>;
+  try {
+    scratch = allocScratch(slots, wantNorms);
+  } catch (e) {
+    // No room for the shared block under vecgres.memory_limit: the serial scan needs none.
+    if (e instanceof PgError && e.code === SQLSTATE.out_of_memory) return null;
+    throw e;
+  }
+  const buffers: { arena: Arena; ptr: number; bytes: number }[] = [];
+  try {
+    const home = memories.memoryOf(scratch.block);
+    const base = scratch.block >>> 0;
+    const u32 = home.u32();
+    const i32 = home.i32();
+    i32[base >>> 2] = 0;
+    i32[(base >>> 2) + 1] = 0;
+    // The rows to visit: live (and, with transactions in flight, visible to this one), not NULL.
+    const words = (slots + 31) >>> 5;
+    const bits = (base + SCRATCH_BITMAP_OFFSET) >>> 2;
+    const live = table.liveBitmap();
+    u32.set(live.subarray(0, words), bits);
+    if (words > live.length) u32.fill(0, bits + live.length, bits + words);
+    if (table.pendingRows > 0) {
+      const xmin = table.xmin;
+      const xmax = table.xmax;
+      for (let r = 0; r < slots; r++) {
+        if ((xmin[r]! | xmax[r]!) !== 0 && !table.visibleTo(r, xid)) u32[bits + (r >>> 5)]! &= ~(1 << (r & 31));
+      }
+    }
+    let scanned = 0;
+    for (let w = 0; w < words; w++) scanned += popcount32(u32[bits + w]!);
+    // A WHERE clause's rows (visible ones only, as the bitmap was built) replace the visible ones.
+    if (visit !== null) u32.set(visit.arena.u32().subarray(visit.ptr >>> 2, (visit.ptr >>> 2) + words), bits);
+    // NULL rows (flags per row): four at a time through a word view, the rare set ones one by one.
+    const quads = nulls.byteOffset % 4 === 0 ? new Uint32Array(nulls.buffer, nulls.byteOffset, Math.min(nulls.length, slots) >>> 2) : new Uint32Array(0);
+    const fromQuads = quads.length * 4;
+    const visitNull = (r: number): void => {
+      if (nulls[r] !== 1) return;
+      const w = bits + (r >>> 5);
+      const bit = 1 << (r & 31);
+      if ((u32[w]! & bit) === 0) return;
+      u32[w]! &= ~bit;
+      nullRows.push(r);
+    };
+    for (let j = 0; j < quads.length; j++) {
+      if (quads[j] === 0) continue;
+      for (let r = j * 4; r < j * 4 + 4; r++) visitNull(r);
+    }
+    for (let r = fromQuads; r < slots; r++) visitNull(r);
+    if (wantNorms) home.f32().set(table.vectorNorms(col).subarray(0, slots), (base + SCRATCH_BITMAP_OFFSET + words * 4) >>> 2);
+    // Chunks lie inside one segment (one memory): a power of two no larger than a segment.
+    const chunkRows = Math.min(parallelKnnOptions.chunkRowsMax, rows.segmentRows);
+    assert(chunkRows > 0 && (chunkRows & (chunkRows - 1)) === 0, 'parallel scan chunks are a power of two of rows');
+    const queries: number[] = [];
+    const seen = new Set<number>();
+    for (const seg of rows.segments) {
+      if (seg === 0) continue;
+      const id = Math.floor(seg / MEMORY_STRIDE);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const arena = memories.memoryOf(seg);
+      const q = queryIn(arena);
+      const bytes = participants * chunkRows * 4;
+      const ptr = arena.alloc(bytes, 'parallel scan', true);
+      buffers.push({ arena, ptr, bytes });
+      queries.push(id, q, ptr);
+    }
+    const common: KnnTaskArgs = {
+      ...kernel(), queries, segments: rows.segments.slice(), shift: rows.shift, rowBytes: rows.rowBytes,
+      slots, chunkRows, block: scratch.block, norms: wantNorms, k, fixedStride: parallelKnnOptions.fixedChunks ? participants : 0, failAt: parallelKnnOptions.failAt,
+    };
+    const args: KnnTaskArgs[] = [];
+    for (let p = 0; p < participants; p++) args.push(p === 0 ? { ...common, check: () => interrupts.check() } : common);
+    // One participant (no worker launched) runs the same code on the leader alone.
+    const results = pool === null || participants === 1 ? [knnScanTask(args[0]!, LEADER_CONTEXT)] : pool.runSync<KnnTaskResult>(KNN_SCAN_TASK, args);
+    mergeInto(results, cands);
+    return { scanned, kept: results.map((r) => r.kept) };
+  } finally {
+    for (const b of buffers) b.arena.free(b.ptr, b.bytes);
+    freeScratch(scratch);
+  }
+}
+
+/** Offers the participants' candidates to `cands` in row order (each participant's list is ascending). */
+function mergeInto(results: KnnTaskResult[], cands: Candidates): void {
+  const pos = results.map(() => 0);
+  for (;;) {
+    let best = -1;
+    let bestId = 0;
+    for (let p = 0; p < results.length; p++) {
+      const r = results[p]!;
+      if (pos[p]! < r.ids.length && (best < 0 || r.ids[pos[p]!]! < bestId)) {
+        best = p;
+        bestId = r.ids[pos[p]!]!;
+      }
+    }
+    if (best < 0) return;
+    const r = results[best]!;
+    const i = pos[best]!++;
+    cands.offer(bestId, r.lows[i]!, r.highs[i]!);
+  }
+}
