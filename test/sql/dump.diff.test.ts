@@ -302,6 +302,7 @@ const hostArgs = ['--host', '127.0.0.1', '--port', String(served.port), '--user'
 const remoteCopy = await runDumpCli(hostArgs, { PGPASSWORD: SERVER_PASSWORD });
 const remoteInserts = await runDumpCli(['--dbname', `postgresql://postgres:${encodeURIComponent(SERVER_PASSWORD)}@127.0.0.1:${served.port}/postgres`, '--inserts']);
 const remoteTable = await runDumpCli([...hostArgs, '-t', 'books', '-t', 'Mixed Case'], { PGPASSWORD: SERVER_PASSWORD });
+const remoteKeywords = await runDumpCli(['-d', `host=127.0.0.1 port=${served.port} user=postgres dbname=postgres`], { PGPASSWORD: SERVER_PASSWORD });
 const tableChunks: string[] = [];
 db.dump((c) => tableChunks.push(c), { tables: ['books', 'Mixed Case'] });
 const remoteMissing = await runDumpCli([...hostArgs, '-t', 'nope'], { PGPASSWORD: SERVER_PASSWORD });
@@ -390,6 +391,8 @@ test('vecgres dump --host of a running server writes the same script as the dump
   assert.equal(remoteCopy.err, `vecgres dump: ${copySummary}\n`);
   assert.equal(remoteInserts.code, 0, remoteInserts.err);
   assert.equal(remoteInserts.out, insertDump);
+  assert.equal(remoteKeywords.code, 0, remoteKeywords.err);
+  assert.equal(remoteKeywords.out, copyDump);
   assert.equal(remoteTable.code, 0, remoteTable.err);
   assert.equal(remoteTable.out, tableChunks.join(''));
   assert.equal(remoteMissing.code, 1);
