@@ -68,7 +68,7 @@ function sqlTypeOfOid(oid: number): SqlType | undefined {
 export function formatType(oid: number, typmod: number | null): string {
   if (oid === 0) return '-';
   const io = typeIoByOid(oid);
-  if (io === undefined) return '???';
+  if (io === undefined) return pgOnlyFormatType(oid, typmod);
   if (io.elemOid !== 0) return `${formatType(io.elemOid, typmod)}[]`;
   const t = sqlTypeOfOid(oid);
   const given = typmod !== null;
@@ -96,6 +96,31 @@ export function formatType(oid: number, typmod: number | null): string {
       // No modifier syntax of its own (text, bytea, uuid, jsonb, date): printTypmod's `name(n)`.
       return withTypmod ? `${io.typname}(${mod})` : io.typname;
   }
+}
+
+/**
+ * PostgreSQL 18's built-in types that vecgres has no values of but that catalog queries name
+ * (catalog columns, pseudo-types), as format_type prints them (taken from PGlite's pg_type):
+ * oid -> name, and array oid -> element oid.
+ */
+const PG_ONLY_TYPE_NAMES: Record<number, string> = {
+  18: '"char"', 19: 'name', 22: 'int2vector', 24: 'regproc', 26: 'oid', 27: 'tid', 28: 'xid', 29: 'cid', 30: 'oidvector',
+  194: 'pg_node_tree', 705: 'unknown', 1083: 'time', 1266: 'timetz', 2205: 'regclass', 2206: 'regtype', 2249: 'record',
+  2275: 'cstring', 2276: '"any"', 2277: 'anyarray', 2278: 'void', 2283: 'anyelement',
+};
+const PG_ONLY_ARRAY_ELEMS: Record<number, number> = {
+  1002: 18, 1003: 19, 1008: 24, 1010: 27, 1011: 28, 1012: 29, 1028: 26, 1183: 1083, 1270: 1266, 2210: 2205, 2211: 2206,
+};
+
+/** format_type of a type only PostgreSQL has ({@link PG_ONLY_TYPE_NAMES}); `???` for an oid neither has. */
+function pgOnlyFormatType(oid: number, typmod: number | null): string {
+  const elem = PG_ONLY_ARRAY_ELEMS[oid];
+  if (elem !== undefined) return `${pgOnlyFormatType(elem, typmod)}[]`;
+  const name = PG_ONLY_TYPE_NAMES[oid];
+  if (name === undefined) return '???';
+  const mod = typmod ?? -1;
+  if (oid === 1083 || oid === 1266) return `time${mod >= 0 ? `(${mod})` : ''} ${oid === 1083 ? 'without' : 'with'} time zone`;
+  return mod >= 0 ? `${name}(${mod})` : name;
 }
 
 /** The key the statistics store numbers a non-relation object by (`kind` a letter). */
