@@ -73,11 +73,15 @@ program
 program
   .command('dump')
   .description('Write a database as a SQL script that PostgreSQL + pgvector loads (pg_dump plain format): psql "$URL" -f dump.sql')
-  .requiredOption('--data <dir>', 'data directory to dump (not while a vecgres serve has it open)')
+  .option('--data <dir>', 'data directory to dump (not while a vecgres serve has it open)')
+  .option('-h, --host <host>', 'dump a running vecgres serve at this host instead (password from PGPASSWORD or ~/.pgpass)')
+  .option('-p, --port <n>', 'its port', port)
+  .option('-U, --user <name>', 'user to connect as')
+  .option('-d, --dbname <name>', 'database name, or a connection string (postgresql://user@host:port/db)')
   .option('-f, --file <file>', 'output file (default: standard output)')
   .option('--inserts', 'write rows as INSERT statements instead of COPY')
   .option('-t, --table <name...>', 'dump only these tables (with their sequences and indexes)')
-  .action(async (opts: { data: string; file?: string; inserts?: boolean; table?: string[] }) => {
+  .action(async (opts: { data?: string; host?: string; port?: number; user?: string; dbname?: string; file?: string; inserts?: boolean; table?: string[] }) => {
     await runDump(opts);
   });
 

@@ -13,6 +13,7 @@ import { hammingRef, jaccardRef } from '../kernels/bits.js';
 
 /** SQLSTATEs PostgreSQL uses for bit strings that the common table does not list. */
 const STRING_DATA_LENGTH_MISMATCH = '22026';
+const SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE = '22003';
 const INVALID_BINARY_REPRESENTATION = '22P03';
 
 /** MaxAttrSize * BITS_PER_BYTE: the largest typmod `bit(n)` accepts. */
@@ -264,4 +265,37 @@ export function bitConcat(a: BitString, b: BitString): BitString {
     }
   }
   return new BitString(len, bytes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Casts to and from integers (varbit.c bitfromint4 / bitfromint8 / bittoint4 / bittoint8)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `int4::bit(n)` / `int8::bit(n)`: the low `typmod` bits of `a` in two's complement, sign-filled
+ * on the left past the integer's width (`-1::bit(40)` is forty ones); typmod <= 0 is bit(1).
+ */
+export function bitFromInt(a: number | bigint, typmod: number): BitString {
+  const n = typmod > 0 ? typmod : 1;
+  const v = BigInt(a);
+  const bytes = new Uint8Array((n + 7) >> 3);
+  for (let i = 0; i < n; i++) {
+    // BigInt's >> is arithmetic: positions past the width read the sign.
+    if (((v >> BigInt(n - 1 - i)) & 1n) === 1n) bytes[i >> 3]! |= 0x80 >>> (i & 7);
+  }
+  return new BitString(n, bytes);
+}
+
+/**
+ * `bit::int4` / `bit::int8` (`width` 32 or 64): the bits as a two's-complement integer of
+ * `width` bits, the leftmost bit of a full-width string its sign (`B'1'::bit(32)` filled with
+ * ones is -1); a shorter string is a non-negative number.
+ * @throws PgError 22003 `integer out of range` / `bigint out of range` for a string longer than
+ *   `width` bits.
+ */
+export function bitToInt(b: BitString, width: 32 | 64): bigint {
+  if (b.length > width) throw new PgError(SQLSTATE_NUMERIC_VALUE_OUT_OF_RANGE, width === 32 ? 'integer out of range' : 'bigint out of range');
+  let v = 0n;
+  for (let i = 0; i < b.length; i++) v = (v << 1n) | BigInt(b.get(i));
+  return BigInt.asIntN(width, v);
 }

@@ -43,6 +43,11 @@ const SCHEMA = [
   'CREATE TABLE fk2 (x int, y int, FOREIGN KEY (x, y) REFERENCES s(a, b) ON UPDATE CASCADE)',
   'CREATE UNIQUE INDEX s_b_desc ON s (b DESC)',
   'CREATE INDEX odd_e ON "Odd Table" USING hnsw (e vector_ip_ops)',
+  // Sequences for \\d seqname: a standalone one with every option, one owned by a column, one used.
+  'CREATE SEQUENCE plain_seq',
+  'CREATE SEQUENCE "Odd Seq" AS smallint INCREMENT BY -3 MINVALUE -300 MAXVALUE 90 START WITH 9 CACHE 5 CYCLE',
+  'CREATE SEQUENCE owned_seq AS integer START 100 OWNED BY notes.note',
+  "SELECT nextval('owned_seq')",
 ].join(';\n');
 
 let pglite: PGlite;
@@ -84,6 +89,8 @@ const DESCRIBE = [
   '\\d', '\\d items', '\\d+ items', '\\d docs', '\\d+ docs', '\\d parent', '\\d notes', '\\d nosuch', '\\d items_pkey', '\\d+ items_pkey',
   '\\d items_hnsw', '\\d+ items_hnsw', '\\d docs_ivf', '\\d docs_part', '\\d docs_expr', '\\d+ docs_half', '\\d docs_category_title_key',
   '\\d parent_tag_key', '\\d doc*', '\\d "Odd Table"', '\\d+ "Odd Table"', '\\d s', '\\d+ s', '\\d fk2', '\\d s_b_desc', '\\d odd_e', '\\ds',
+  '\\d s_id_seq', '\\d+ s_id_seq', '\\d "Odd Table_n_seq"', '\\d plain_seq', '\\d+ "Odd Seq"', '\\d owned_seq', '\\ds+', '\\ds *seq',
+  '\\d+ notes',
 ];
 for (const command of ['\\dt', '\\di', '\\dn', '\\dx', '\\dt items', '\\di items*', '\\dt nosuch', ...DESCRIBE]) {
   test(`psql ${command} prints what PostgreSQL prints`, { skip: PSQL === undefined && 'psql is not installed' }, async () => {

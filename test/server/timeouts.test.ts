@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { Vecgres } from '../../src/index.js';
 import { INTERRUPT_CHECK_TICKS } from '../../src/common/interrupts.js';
+import { memories } from '../../src/kernels/memories.js';
 import { openSqlPair } from '../support/sql_pair.js';
 import { startServer } from './helpers.js';
 
@@ -68,6 +69,51 @@ test('embedded: an exact k-NN scan past statement_timeout fails with 57014; the 
     await assert.rejects(db.query(SLOW), TIMED_OUT);
     await db.exec('RESET statement_timeout');
     assert.deepEqual((await db.query('SELECT count(*)::int AS n FROM t')).rows, [{ n: rows }]);
+  } finally {
+    await db.close();
+  }
+});
+
+test('embedded: CREATE INDEX past statement_timeout fails with 57014, leaves no index and frees what it built', async () => {
+  const db = await Vecgres.create();
+  try {
+    const rows = 4 * INTERRUPT_CHECK_TICKS;
+    await db.exec(`CREATE TABLE t (id int PRIMARY KEY, e vector(3)); INSERT INTO t SELECT i, ('[' || i || ',1,2]')::vector FROM generate_series(1, ${rows}) i`);
+    const indexes = "SELECT indexname::text FROM pg_indexes WHERE tablename = 't' ORDER BY 1";
+    const before = memories.allocatedBytes;
+    const interrupts = db.database.session.interrupts;
+    const real = interrupts.clock;
+    let t = 0;
+    interrupts.clock = { nowMs: () => (t += 3_600_000), wallMs: () => t };
+    const builds = [
+      'CREATE INDEX t_hnsw ON t USING hnsw (e vector_l2_ops)',
+      'CREATE INDEX t_ivf ON t USING ivfflat (e) WITH (lists = 4)',
+      'CREATE INDEX t_expr ON t USING hnsw (((e + e)::vector(3)) vector_cosine_ops)',
+      'CREATE INDEX t_part ON t USING hnsw (e vector_l2_ops) WHERE id > 10',
+      'CREATE INDEX t_id ON t (id DESC)',
+    ];
+    try {
+      await db.exec("SET statement_timeout = '50ms'");
+      for (const sql of builds) await assert.rejects(db.query(sql), TIMED_OUT, sql);
+      // In a block: the transaction fails, and its earlier index goes with it.
+      await db.exec('BEGIN');
+      await db.exec('SET LOCAL statement_timeout = 0');
+      await db.exec('CREATE INDEX t_first ON t (id)');
+      await db.exec("SET LOCAL statement_timeout = '50ms'");
+      await assert.rejects(db.query(builds[0]!), TIMED_OUT);
+      await assert.rejects(db.query('SELECT 1'), (e: { code?: string }) => e.code === '25P02');
+      await db.exec('ROLLBACK');
+      await db.exec('SET statement_timeout = 0');
+    } finally {
+      interrupts.clock = real;
+    }
+    assert.deepEqual((await db.query(indexes)).rows, [{ indexname: 't_pkey' }]);
+    assert.equal(memories.allocatedBytes, before, 'a timed-out build left memory allocated');
+    // The names are free and the builds succeed without the timeout.
+    for (const sql of builds) await db.exec(sql);
+    assert.deepEqual((await db.query(indexes)).rows.map((r) => r.indexname), ['t_expr', 't_hnsw', 't_id', 't_ivf', 't_part', 't_pkey']);
+    await db.exec('SET enable_seqscan = off');
+    assert.deepEqual((await db.query("SELECT id FROM t ORDER BY e <-> '[5.2,1,2]' LIMIT 3")).rows, [{ id: 5 }, { id: 6 }, { id: 4 }]);
   } finally {
     await db.close();
   }

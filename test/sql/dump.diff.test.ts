@@ -26,6 +26,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Vecgres } from '../../src/index.js';
+import { VecgresServer } from '../../src/server/server.js';
 import { Prng } from '../../src/common/prng.js';
 import { DUMP_PRELUDE } from '../../src/sql/dump/dump.js';
 import { copyTextField, copyTextFieldParse } from '../../src/types/copy_text.js';
@@ -271,13 +272,41 @@ await other.exec("INSERT INTO docs (title) VALUES ('uncommitted')");
 await other.exec('DELETE FROM docs WHERE id = 1');
 await other.exec("UPDATE pairs SET b = 'changed' WHERE a = 2");
 
+let copySummary = '';
 function dumpText(inserts: boolean): string {
   const chunks: string[] = [];
-  db.dump((c) => chunks.push(c), { inserts });
+  const s = db.dump((c) => chunks.push(c), { inserts });
+  copySummary = `${s.tables} table(s), ${s.rows} row(s), ${s.indexes} index(es)`;
   return chunks.join('');
 }
 const copyDump = dumpText(false);
 const insertDump = dumpText(true);
+
+/** Runs `vecgres dump <args>` (the command); resolves with its exit code, stdout and stderr. */
+function runDumpCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, [MAIN, 'dump', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    c.stdout.on('data', (x: Buffer) => (out += x.toString()));
+    c.stderr.on('data', (x: Buffer) => (err += x.toString()));
+    c.once('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+// The same database served over the wire (the other session's transaction still open), dumped
+// with --host / a connection string: pg_dump's options, read through the system catalogs and COPY.
+const SERVER_PASSWORD = 'dump test';
+const served = await VecgresServer.start({ db: db.database, port: 0, users: { postgres: SERVER_PASSWORD }, log: () => {} });
+const hostArgs = ['--host', '127.0.0.1', '--port', String(served.port), '--user', 'postgres', '--dbname', 'postgres'];
+const remoteCopy = await runDumpCli(hostArgs, { PGPASSWORD: SERVER_PASSWORD });
+const remoteInserts = await runDumpCli(['--dbname', `postgresql://postgres:${encodeURIComponent(SERVER_PASSWORD)}@127.0.0.1:${served.port}/postgres`, '--inserts']);
+const remoteTable = await runDumpCli([...hostArgs, '-t', 'books', '-t', 'Mixed Case'], { PGPASSWORD: SERVER_PASSWORD });
+const remoteKeywords = await runDumpCli(['-d', `host=127.0.0.1 port=${served.port} user=postgres dbname=postgres`], { PGPASSWORD: SERVER_PASSWORD });
+const tableChunks: string[] = [];
+db.dump((c) => tableChunks.push(c), { tables: ['books', 'Mixed Case'] });
+const remoteMissing = await runDumpCli([...hostArgs, '-t', 'nope'], { PGPASSWORD: SERVER_PASSWORD });
+await served.close();
 await other.exec('ROLLBACK');
 await other.release();
 await db.exec('SET enable_indexscan = off');
@@ -354,6 +383,43 @@ test('with PGVECTOR_URL: the dump loads into native PostgreSQL + pgvector with p
     await client.end();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('vecgres dump --host of a running server writes the same script as the dump of its database', () => {
+  assert.equal(remoteCopy.code, 0, remoteCopy.err);
+  assert.equal(remoteCopy.out, copyDump);
+  assert.equal(remoteCopy.err, `vecgres dump: ${copySummary}\n`);
+  assert.equal(remoteInserts.code, 0, remoteInserts.err);
+  assert.equal(remoteInserts.out, insertDump);
+  assert.equal(remoteKeywords.code, 0, remoteKeywords.err);
+  assert.equal(remoteKeywords.out, copyDump);
+  assert.equal(remoteTable.code, 0, remoteTable.err);
+  assert.equal(remoteTable.out, tableChunks.join(''));
+  assert.equal(remoteMissing.code, 1);
+  assert.match(remoteMissing.err, /no matching tables were found for pattern "nope"/);
+  assert.equal(remoteMissing.out, '');
+});
+
+test('vecgres dump --host refuses a server that is not vecgres, and a dump given both --data and --host', async () => {
+  const peer = await PGlite.create({ extensions: { vector } });
+  const server = new PGLiteSocketServer({ db: peer, port: 0, host: '127.0.0.1' });
+  await server.start();
+  try {
+    const [, port] = server.getServerConn().split(':');
+    const r = await runDumpCli(['-h', '127.0.0.1', '-p', port!, '-U', 'postgres', '-d', 'postgres']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /^NotVecgresServerError: the server is not vecgres \(version\(\): PostgreSQL 18\.\d+.*\); dump PostgreSQL with pg_dump$/m);
+    assert.equal(r.out, '');
+  } finally {
+    await server.stop();
+    await peer.close();
+  }
+  const both = await runDumpCli(['--data', tmpdir(), '--host', '127.0.0.1']);
+  assert.equal(both.code, 1);
+  assert.match(both.err, /give either --data or a server/);
+  const neither = await runDumpCli([]);
+  assert.equal(neither.code, 1);
+  assert.match(neither.err, /give the data directory \(--data <dir>\) or a running vecgres serve/);
 });
 
 test('the pg_dump prelude runs on vecgres', async () => {

@@ -180,6 +180,14 @@ const SCRIPTS: [string, string[]][] = [
     "INSERT INTO u (v) VALUES ('x') RETURNING k",
     "SELECT pg_get_serial_sequence('u', 'k'), currval('u_k_seq')",
     'SELECT * FROM u_k_seq',
+    // pg_sequence and the ownership rows of pg_depend (psql's \\d sequence and pg_dump read them).
+    "CREATE SEQUENCE o AS smallint INCREMENT -2 MINVALUE -50 MAXVALUE 7 START 3 CACHE 4 CYCLE OWNED BY u.v",
+    `SELECT c.relname::text, format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, q.seqmax, q.seqmin, q.seqcache, q.seqcycle
+       FROM pg_sequence q JOIN pg_class c ON c.oid = q.seqrelid ORDER BY 1`,
+    `SELECT s.relname::text, t.relname::text, a.attname::text, d.deptype::text, d.objsubid, d.classid = 'pg_class'::regclass, d.refclassid = 'pg_class'::regclass
+       FROM pg_depend d JOIN pg_class s ON s.oid = d.objid JOIN pg_class t ON t.oid = d.refobjid
+       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid WHERE s.relkind = 'S' ORDER BY 1`,
+    'DROP SEQUENCE o',
     'DROP SEQUENCE u_k_seq',
     'DROP TABLE t',
     "SELECT nextval('t_id_seq')",

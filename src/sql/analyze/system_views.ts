@@ -52,6 +52,8 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
   pg_namespace: cols('oid:oid nspname:name nspowner:oid nspacl:_aclitem'),
   pg_sequences: cols(`schemaname:name sequencename:name sequenceowner:name data_type:regtype start_value:int8 min_value:int8
     max_value:int8 increment_by:int8 cycle:bool cache_size:int8 last_value:int8`),
+  pg_sequence: cols('seqrelid:oid seqtypid:oid seqstart:int8 seqincrement:int8 seqmax:int8 seqmin:int8 seqcache:int8 seqcycle:bool'),
+  pg_depend: cols('classid:oid objid:oid objsubid:int4 refclassid:oid refobjid:oid refobjsubid:int4 deptype:char'),
   pg_am: cols('oid:oid amname:name amhandler:regproc amtype:char'),
   pg_opclass: cols('oid:oid opcmethod:oid opcname:name opcnamespace:oid opcowner:oid opcfamily:oid opcintype:oid opcdefault:bool opckeytype:oid'),
   pg_type: cols(`oid:oid typname:name typnamespace:oid typowner:oid typlen:int2 typbyval:bool typtype:char typcategory:char
@@ -117,5 +119,5 @@ export const CATALOG_OIDS: Record<string, number> = {
   pg_type: 1247, pg_attribute: 1249, pg_proc: 1255, pg_class: 1259, pg_database: 1262, pg_am: 2601, pg_attrdef: 2604,
   pg_constraint: 2606, pg_description: 2609, pg_index: 2610, pg_namespace: 2615, pg_opclass: 2616, pg_extension: 3079,
   pg_collation: 3456, pg_policy: 3256, pg_statistic_ext: 3381, pg_publication: 6104, pg_publication_namespace: 6237,
-  pg_publication_rel: 6106, pg_trigger: 2620, pg_inherits: 2611, pg_authid: 1260,
+  pg_publication_rel: 6106, pg_trigger: 2620, pg_inherits: 2611, pg_authid: 1260, pg_sequence: 2224, pg_depend: 2608,
 };

@@ -13,7 +13,7 @@ import { parseVector, formatVector, checkVectorDims } from '../../types/vector.j
 import { formatFloat4, formatFloat8 } from '../../types/float.js';
 import { parseHalfvec, formatHalfvec, checkHalfvecTypmod } from '../../types/halfvec.js';
 import { SparseVector, parseSparsevec, formatSparsevec, checkSparsevecTypmod } from '../../types/sparsevec.js';
-import { BitString, parseBit, formatBit, bitCoerce, varbitCoerce } from '../../types/bit.js';
+import { BitString, parseBit, formatBit, bitCoerce, varbitCoerce, bitFromInt, bitToInt } from '../../types/bit.js';
 import {
   arrayToVector, arrayToHalfvec, arrayToSparsevec, vectorToHalfvec, halfvecToVector, vectorToSparsevec,
   sparsevecToVector, halfvecToSparsevec, sparsevecToHalfvec, halfvecToFloat4Array, type ArrayElem, type ArrayElemType,
@@ -411,6 +411,8 @@ export function castContext(from: SqlType, to: SqlType): CastContext | null {
     return rank(to) >= rank(from) ? 'implicit' : 'assignment';
   }
   if ((from === 'bool' && to === 'int4') || (from === 'int4' && to === 'bool')) return 'explicit';
+  // pg_cast: bit(n) <-> integer and bigint, explicit only (varbit has no such casts).
+  if ((from === 'bit' && (to === 'int4' || to === 'int8')) || ((from === 'int4' || from === 'int8') && to === 'bit')) return 'explicit';
   switch (`${from}>${to}`) {
     case 'vector>halfvec':
     case 'vector>sparsevec':
@@ -494,11 +496,13 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
       break;
     case 'int4':
       if (from === 'bool') return v ? 1 : 0;
+      if (from === 'bit') return Number(bitToInt(v as BitString, 32));
       if (!isNumeric(from)) break;
       if (v instanceof Numeric) return Number(numericToInt(v, 'integer'));
       if (typeof v === 'bigint') return checkInt4(Number(v));
       return checkInt4(roundHalfEven(from, v as number));
     case 'int8':
+      if (from === 'bit') return toInt8(bitToInt(v as BitString, 64));
       if (!isNumeric(from)) break;
       if (v instanceof Numeric) return toInt8(numericToInt(v, 'bigint'));
       if (typeof v === 'bigint') return v;
@@ -548,6 +552,7 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
       break;
     case 'bit':
       if (from === 'bit' || from === 'varbit') return bitCoerce(v as BitString, typmod, explicit);
+      if (from === 'int4' || from === 'int8') return bitFromInt(v as number | bigint, typmod);
       break;
     case 'varbit':
       if (from === 'bit' || from === 'varbit') return varbitCoerce(v as BitString, typmod, explicit);

@@ -18,13 +18,10 @@
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
-import type { Catalog, IndexDef } from '../../storage/catalog.js';
+import type { Catalog } from '../../storage/catalog.js';
 import type { IndexMethods } from '../exec/pg_get_indexdef.js';
-import type { Table } from '../../storage/table.js';
-import type { Sequence } from '../../storage/sequence.js';
-import {
-  createIndexSql, createSequenceSql, identitySql, isConstraintIndex, createTableSql, serialDefaultSql, setvalSql, tableConstraintsSql, type ConstraintSql,
-} from './schema_sql.js';
+import { createSequenceSql, identitySql, createTableSql, serialDefaultSql, setvalSql, type ConstraintSql } from './schema_sql.js';
+import { catalogDumpSchema, type DumpSchema, type DumpSequence, type DumpTable } from './dump_schema.js';
 import { writeCopyData, writeInsertData } from './table_data.js';
 
 export interface DumpOptions {
@@ -80,10 +77,24 @@ function sortedByName<T>(items: T[], name: (x: T) => string): T[] {
  *   schema is checked before the first chunk).
  */
 export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpOptions, out: (chunk: string) => void): DumpSummary {
-  const tables = selectTables(catalog, opts.tables);
-  // Everything that can fail is computed before the first output.
-  const tableSql = new Map(tables.map((t) => [t.name, createTableSql(t)]));
-  const sequences = selectSequences(catalog, tables, opts.tables === undefined || opts.tables.length === 0);
+  const schema = catalogDumpSchema(catalog, methods, opts.tables);
+  return writeDump(schema, opts, out, (t, write) => {
+    const table = catalog.getTable(t.name)!;
+    return opts.inserts === true ? writeInsertData(table, write) : writeCopyData(table, write);
+  });
+}
+
+/**
+ * Writes the dump of `schema` to `out` in pg_dump's order; `writeData` writes one table's rows
+ * (a COPY block with its `\.` line, or INSERT statements) and returns how many it wrote.
+ * @throws PgError 42P01 when `opts.tables` names a table that does not exist (before any output).
+ */
+export function writeDump(
+  schema: DumpSchema, opts: DumpOptions, out: (chunk: string) => void, writeData: (t: DumpTable, out: (chunk: string) => void) => number,
+): DumpSummary {
+  const tables = selectTables(schema, opts.tables);
+  const tableNames = new Set(tables.map((t) => t.name));
+  const sequences = selectSequences(schema, tables, opts.tables === undefined || opts.tables.length === 0);
 
   out('--\n-- PostgreSQL database dump\n--\n\n');
   out(`-- Dumped from database version ${PG_VERSION} (vecgres ${VECGRES_VERSION})\n-- Dumped by vecgres dump ${VECGRES_VERSION}\n\n`);
@@ -99,12 +110,12 @@ export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpO
   const relations: { name: string; text: string }[] = [];
   const identity = new Set<string>();
   for (const t of tables) {
-    let text = toc(t.name, 'TABLE') + tableSql.get(t.name)! + '\n\n';
-    for (const c of t.def.columns) {
+    let text = toc(t.name, 'TABLE') + createTableSql(t.name, t.columns, t.checks) + '\n\n';
+    for (const c of t.columns) {
       // An identity column's sequence is made by an ALTER TABLE of its table: right after it.
-      const q = c.identity !== undefined && c.sequence !== null ? sequences.get(c.sequence) : undefined;
+      const q = c.identity !== null && c.sequence !== null ? sequences.get(c.sequence) : undefined;
       if (q === undefined) continue;
-      text += toc(q.def.name, 'SEQUENCE') + identitySql(t, c, q.def) + '\n\n';
+      text += toc(q.def.name, 'SEQUENCE') + identitySql(t.name, c.name, c.identity!, q.def) + '\n\n';
       identity.add(q.def.name);
     }
     relations.push({ name: t.name, text });
@@ -114,39 +125,38 @@ export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpO
     // An owned sequence names its table (OWNED BY): never before it, even when a renamed
     // table's name sorts after its sequence's.
     const owner = q.def.ownedBy?.table;
-    const key = owner !== undefined && tableSql.has(owner) && q.def.name < owner ? `${owner}\u0000${q.def.name}` : q.def.name;
+    const key = owner !== undefined && tableNames.has(owner) && q.def.name < owner ? `${owner}\u0000${q.def.name}` : q.def.name;
     relations.push({ name: key, text: toc(q.def.name, 'SEQUENCE') + createSequenceSql(q.def) + '\n\n' });
   }
   for (const r of sortedByName(relations, (r) => r.name)) out(r.text);
 
   for (const t of tables) {
-    for (const c of t.def.columns) {
-      if (c.sequence !== null && c.identity === undefined) out(toc(`${t.name} ${c.name}`, 'DEFAULT') + serialDefaultSql(t, c) + '\n\n');
+    for (const c of t.columns) {
+      if (c.sequence !== null && c.identity === null) out(toc(`${t.name} ${c.name}`, 'DEFAULT') + serialDefaultSql(t.name, c.name, c.sequence) + '\n\n');
     }
   }
 
   let rows = 0;
   for (const t of tables) {
     out(toc(t.name, 'TABLE DATA', 'public', 'Data for Name'));
-    rows += opts.inserts === true ? writeInsertData(t, out) : writeCopyData(t, out);
+    rows += writeData(t, out);
     out('\n\n');
   }
 
   for (const q of sortedByName([...sequences.values()], (q) => q.def.name)) {
-    out(toc(q.def.name, 'SEQUENCE SET') + setvalSql(q.def.name, q.state.last, q.state.called) + '\n\n');
+    out(toc(q.def.name, 'SEQUENCE SET') + setvalSql(q.def.name, q.last, q.called) + '\n\n');
   }
 
   const constraints: ConstraintSql[] = [];
-  const indexes: { def: IndexDef; table: Table }[] = [];
+  const indexes: { name: string; sql: string }[] = [];
   for (const t of tables) {
-    const defs = catalog.indexesOf(t.name);
-    constraints.push(...tableConstraintsSql(t, defs, (n) => catalog.getTable(n)));
-    for (const d of defs) if (!isConstraintIndex(d)) indexes.push({ def: d, table: t });
+    constraints.push(...t.constraints);
+    indexes.push(...t.indexes);
   }
   const writeConstraint = (c: ConstraintSql) => out(toc(`${c.table} ${c.name}`, c.kind) + c.sql + '\n\n');
   sortedByName(constraints, (c) => c.name);
   for (const c of constraints) if (c.kind === 'CONSTRAINT') writeConstraint(c);
-  for (const { def, table } of sortedByName(indexes, (x) => x.def.name)) out(toc(def.name, 'INDEX') + createIndexSql(def, table, methods) + '\n\n');
+  for (const x of sortedByName(indexes, (x) => x.name)) out(toc(x.name, 'INDEX') + x.sql + '\n\n');
   for (const c of constraints) if (c.kind === 'FK CONSTRAINT') writeConstraint(c);
 
   out('--\n-- PostgreSQL database dump complete\n--\n\n');
@@ -157,12 +167,12 @@ export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpO
  * The sequences to dump, by name: every one (`all`), or those owned by or filling a column of
  * the dumped tables (pg_dump --table takes a table's owned sequences along).
  */
-function selectSequences(catalog: Catalog, tables: readonly Table[], all: boolean): Map<string, Sequence> {
+function selectSequences(schema: DumpSchema, tables: readonly DumpTable[], all: boolean): Map<string, DumpSequence> {
   const names = new Set(tables.map((t) => t.name));
   const used = new Set<string>();
-  for (const t of tables) for (const c of t.def.columns) if (c.sequence !== null) used.add(c.sequence);
-  const out = new Map<string, Sequence>();
-  for (const q of catalog.allSequences()) {
+  for (const t of tables) for (const c of t.columns) if (c.sequence !== null) used.add(c.sequence);
+  const out = new Map<string, DumpSequence>();
+  for (const q of schema.sequences) {
     const owner = q.def.ownedBy?.table;
     if (all || used.has(q.def.name) || (owner !== undefined && names.has(owner))) out.set(q.def.name, q);
   }
@@ -170,11 +180,11 @@ function selectSequences(catalog: Catalog, tables: readonly Table[], all: boolea
 }
 
 /** The tables to dump, by name: all, or those `names` lists (each must exist). */
-function selectTables(catalog: Catalog, names: readonly string[] | undefined): Table[] {
-  if (names === undefined || names.length === 0) return sortedByName(catalog.tableNames().map((n) => catalog.getTable(n)!), (t) => t.name);
-  const out: Table[] = [];
+function selectTables(schema: DumpSchema, names: readonly string[] | undefined): DumpTable[] {
+  if (names === undefined || names.length === 0) return sortedByName([...schema.tables], (t) => t.name);
+  const out: DumpTable[] = [];
   for (const n of names) {
-    const t = catalog.getTable(n);
+    const t = schema.tables.find((x) => x.name === n);
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `no matching tables were found for pattern "${n}"`);
     if (!out.includes(t)) out.push(t);
   }

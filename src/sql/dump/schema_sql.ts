@@ -60,28 +60,56 @@ export function columnTypeSql(c: ColumnDef): string {
 }
 
 /**
- * A column's DEFAULT as SQL text (the stored raw expression deparsed), or null. A serial
- * column's default is not here: pg_dump sets it after the sequence exists ({@link serialDefaultSql}).
+ * A column's DEFAULT as SQL text in ruleutils' non-pretty form, what `pg_get_expr(adbin,
+ * adrelid)` prints and pg_dump writes: the stored expression deparsed with its parentheses, and
+ * an untyped string literal with the cast to the column's type that PostgreSQL's analysis adds
+ * when it stores the default (`'untitled'::text`, `'[1,2]'::vector`), a negative number quoted
+ * and cast as ruleutils prints it (`'-1'::integer`). Null for no default; a
+ * serial column's nextval default is not here: pg_dump sets it after the sequence exists
+ * ({@link serialDefaultSql}).
  * @throws PgError 0A000 when the expression has a form the deparser cannot print.
  */
 export function columnDefaultSql(c: ColumnDef): string | null {
   if (c.sequence !== null || c.defaultSql === null) return null;
-  return deparseRawChecked(JSON.parse(c.defaultSql), 'a column default');
+  const raw = JSON.parse(c.defaultSql);
+  const text = deparseRawChecked(raw, 'a column default');
+  const lit = raw.A_Const ?? (raw.TypeCast?.typeName?.names?.[0]?.String?.sval === 'pg_catalog' ? raw.TypeCast.arg.A_Const : undefined);
+  if (lit?.sval !== undefined) return `${deparseRawChecked({ A_Const: lit }, 'a column default')}::${literalCastTypeSql(c)}`;
+  // ruleutils quotes a negative number constant and casts it (`'-1'::integer`).
+  if (raw.A_Const !== undefined && text.startsWith('-')) return `'${text}'::${literalCastTypeSql(c)}`;
+  return text;
+}
+
+/**
+ * The type a stored default's literal is cast to, as ruleutils prints a Const's type: the
+ * column's type without its typmod (`character varying`, `numeric`), and `"bit"` in quotes,
+ * since a bare `bit` in a cast means bit(1).
+ */
+function literalCastTypeSql(c: ColumnDef): string {
+  if (c.type === 'bit') return '"bit"';
+  return columnTypeSql({ ...c, typmod: -1 }).replace(/^public\./, '');
+}
+
+/** A column of a dumped table: what CREATE TABLE and the later ALTERs write about it. */
+export interface DumpColumnSql {
+  name: string;
+  /** The type as format_type prints it under an empty search_path ({@link columnTypeSql}). */
+  typeSql: string;
+  /** DEFAULT's text ({@link columnDefaultSql}), or null. */
+  defaultSql: string | null;
+  notNull: boolean;
 }
 
 /**
  * `CREATE TABLE public.t (\n    col type DEFAULT ... NOT NULL,\n ...,\n    CONSTRAINT c CHECK (...)\n);`
- * CHECK constraints are written inside it, as pg_dump writes validated ones (the rows were
- * checked when each was added or written).
+ * CHECK constraints (`expr` as stored, already parenthesized) are written inside it, sorted by
+ * name, as pg_dump writes validated ones (the rows were checked when each was added or written).
  */
-export function createTableSql(t: Table): string {
-  const cols = t.def.columns.map((c) => {
-    const dflt = columnDefaultSql(c);
-    return `    ${quoteIdent(c.name)} ${columnTypeSql(c)}${dflt === null ? '' : ` DEFAULT ${dflt}`}${c.notNull ? ' NOT NULL' : ''}`;
-  });
+export function createTableSql(name: string, columns: readonly DumpColumnSql[], checks: readonly { name: string; expr: string }[]): string {
+  const cols = columns.map((c) => `    ${quoteIdent(c.name)} ${c.typeSql}${c.defaultSql === null ? '' : ` DEFAULT ${c.defaultSql}`}${c.notNull ? ' NOT NULL' : ''}`);
   // pg_get_constraintdef: CHECK around the stored (already parenthesized) expression.
-  for (const k of [...(t.def.checks ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) cols.push(`    CONSTRAINT ${quoteIdent(k.name)} CHECK (${k.expr})`);
-  return `CREATE TABLE ${qualifiedName(t.name)} (\n${cols.length === 0 ? '' : cols.join(',\n') + '\n'});\n`;
+  for (const k of [...checks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) cols.push(`    CONSTRAINT ${quoteIdent(k.name)} CHECK (${k.expr})`);
+  return `CREATE TABLE ${qualifiedName(name)} (\n${cols.length === 0 ? '' : cols.join(',\n') + '\n'});\n`;
 }
 
 /**
@@ -105,9 +133,9 @@ function sequenceOptionsSql(d: SequenceDef): string {
  * An identity column's sequence, as pg_dump writes it after the table: `ALTER TABLE
  * public.t ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME ... CACHE 1);`.
  */
-export function identitySql(t: Table, c: ColumnDef, seq: SequenceDef): string {
+export function identitySql(table: string, column: string, identity: 'a' | 'd', seq: SequenceDef): string {
   return (
-    `ALTER TABLE ${qualifiedName(t.name)} ALTER COLUMN ${quoteIdent(c.name)} ADD GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (\n` +
+    `ALTER TABLE ${qualifiedName(table)} ALTER COLUMN ${quoteIdent(column)} ADD GENERATED ${identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY (\n` +
     `    SEQUENCE NAME ${qualifiedName(seq.name)}\n${sequenceOptionsSql(seq)}\n);\n`
   );
 }
@@ -121,8 +149,8 @@ export function createSequenceSql(seq: SequenceDef): string {
 }
 
 /** `ALTER TABLE ONLY public.t ALTER COLUMN id SET DEFAULT nextval('public.t_id_seq'::regclass);` */
-export function serialDefaultSql(t: Table, c: ColumnDef): string {
-  return `ALTER TABLE ONLY ${qualifiedName(t.name)} ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT nextval('${qualifiedName(c.sequence!).replace(/'/g, "''")}'::regclass);\n`;
+export function serialDefaultSql(table: string, column: string, sequence: string): string {
+  return `ALTER TABLE ONLY ${qualifiedName(table)} ALTER COLUMN ${quoteIdent(column)} SET DEFAULT nextval('${qualifiedName(sequence).replace(/'/g, "''")}'::regclass);\n`;
 }
 
 /**
@@ -149,35 +177,44 @@ export interface ConstraintSql {
 const FK_ACTION: Record<FkAction, string> = { a: '', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
 /**
+ * A PRIMARY KEY or UNIQUE constraint of `table` (kind `CONSTRAINT`), written after the data:
+ * `ALTER TABLE ONLY public.t\n    ADD CONSTRAINT name PRIMARY KEY (a, b);`.
+ */
+export function keyConstraintSql(table: string, name: string, primary: boolean, columns: readonly string[]): ConstraintSql {
+  const cols = columns.map(quoteIdent).join(', ');
+  return { name, table, kind: 'CONSTRAINT', sql: `ALTER TABLE ONLY ${qualifiedName(table)}\n    ADD CONSTRAINT ${quoteIdent(name)} ${primary ? 'PRIMARY KEY' : 'UNIQUE'} (${cols});\n` };
+}
+
+/**
+ * A FOREIGN KEY of `table` (kind `FK CONSTRAINT`, written after every index so the referenced
+ * keys exist), its actions as pg_get_constraintdef prints them (NO ACTION left out).
+ */
+export function foreignKeyConstraintSql(
+  table: string, name: string, columns: readonly string[], refTable: string, refColumns: readonly string[], onUpdate: FkAction, onDelete: FkAction,
+): ConstraintSql {
+  const actions = (onUpdate === 'a' ? '' : ` ON UPDATE ${FK_ACTION[onUpdate]}`) + (onDelete === 'a' ? '' : ` ON DELETE ${FK_ACTION[onDelete]}`);
+  return {
+    name, table, kind: 'FK CONSTRAINT',
+    sql: `ALTER TABLE ONLY ${qualifiedName(table)}\n    ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY (${columns.map(quoteIdent).join(', ')}) REFERENCES ${qualifiedName(refTable)}(${refColumns.map(quoteIdent).join(', ')})${actions};\n`,
+  };
+}
+
+/**
  * The constraints of table `t` that pg_dump adds after the data: the PRIMARY KEY and UNIQUE
- * constraints (from their index definitions; kind `CONSTRAINT`) and FOREIGN KEYs (kind `FK
- * CONSTRAINT`, written after every index so the referenced keys exist). `tables` resolves a
- * foreign key's referenced table. CHECK constraints are in {@link createTableSql}.
+ * constraints (from their index definitions) and FOREIGN KEYs. `tables` resolves a foreign
+ * key's referenced table. CHECK constraints are in {@link createTableSql}.
+ * @throws PgError 42P01 when a foreign key's referenced table is gone.
  */
 export function tableConstraintsSql(t: Table, indexes: readonly IndexDef[], tables: (name: string) => Table | undefined): ConstraintSql[] {
   const out: ConstraintSql[] = [];
+  const colName = (tab: Table, c: number) => tab.def.columns[c]!.name;
   for (const d of indexes) {
-    if (!isConstraintIndex(d)) continue;
-    const cols = d.keys.map((k) => quoteIdent(t.def.columns[k.column]!.name)).join(', ');
-    out.push({
-      name: d.name,
-      table: t.name,
-      kind: 'CONSTRAINT',
-      sql: `ALTER TABLE ONLY ${qualifiedName(t.name)}\n    ADD CONSTRAINT ${quoteIdent(d.name)} ${d.primaryKey ? 'PRIMARY KEY' : 'UNIQUE'} (${cols});\n`,
-    });
+    if (isConstraintIndex(d)) out.push(keyConstraintSql(t.name, d.name, d.primaryKey, d.keys.map((k) => colName(t, k.column))));
   }
   for (const fk of t.def.foreignKeys ?? []) {
     const ref = fk.refTable === t.name ? t : tables(fk.refTable);
     if (ref === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${fk.refTable}" does not exist`);
-    const cols = fk.columns.map((c) => quoteIdent(t.def.columns[c]!.name)).join(', ');
-    const refCols = fk.refColumns.map((c) => quoteIdent(ref.def.columns[c]!.name)).join(', ');
-    const actions = (fk.onUpdate === 'a' ? '' : ` ON UPDATE ${FK_ACTION[fk.onUpdate]}`) + (fk.onDelete === 'a' ? '' : ` ON DELETE ${FK_ACTION[fk.onDelete]}`);
-    out.push({
-      name: fk.name,
-      table: t.name,
-      kind: 'FK CONSTRAINT',
-      sql: `ALTER TABLE ONLY ${qualifiedName(t.name)}\n    ADD CONSTRAINT ${quoteIdent(fk.name)} FOREIGN KEY (${cols}) REFERENCES ${qualifiedName(ref.name)}(${refCols})${actions};\n`,
-    });
+    out.push(foreignKeyConstraintSql(t.name, fk.name, fk.columns.map((c) => colName(t, c)), ref.name, fk.refColumns.map((c) => colName(ref, c)), fk.onUpdate, fk.onDelete));
   }
   return out;
 }

@@ -19,16 +19,24 @@ function forEachCommittedRow(t: Table, row: (rowId: number) => void): void {
   for (let r = 0; r < t.slots; r++) if (t.visibleTo(r, 0)) row(r);
 }
 
-/** The text of column `col` of row `rowId`, or null for NULL. */
+/**
+ * The text of column `col` of row `rowId` as its type's output function prints it (what COPY
+ * TO writes: a boolean is `t` / `f`), or null for NULL.
+ */
 function cellText(t: Table, col: number, type: ColumnType, rowId: number): string | null {
-  return valueToText(t.get(col, rowId), type);
+  const v = t.get(col, rowId);
+  if (type === 'bool' && v !== null) return v === true ? 't' : 'f';
+  return valueToText(v, type);
 }
 
-/** The statement that starts the COPY block of `t`: `COPY public.t (a, b) FROM stdin;`. */
-export function copyHeaderSql(t: Table): string {
-  // A table without columns has no column list (pg_dump's fmtCopyColumnList returns '').
-  const cols = t.def.columns.length === 0 ? '' : `(${t.def.columns.map((c) => quoteIdent(c.name)).join(', ')})`;
-  return `COPY ${qualifiedName(t.name)} ${cols} FROM stdin;\n`;
+/** `(a, b)`: the column list of a table's COPY, '' for a table without columns (pg_dump's fmtCopyColumnList). */
+export function copyColumnListSql(columns: readonly string[]): string {
+  return columns.length === 0 ? '' : `(${columns.map(quoteIdent).join(', ')})`;
+}
+
+/** The statement that starts the COPY block of a table: `COPY public.t (a, b) FROM stdin;`. */
+export function copyHeaderSql(table: string, columns: readonly string[]): string {
+  return `COPY ${qualifiedName(table)} ${copyColumnListSql(columns)} FROM stdin;\n`;
 }
 
 /**
@@ -36,7 +44,7 @@ export function copyHeaderSql(t: Table): string {
  * (fields tab-separated, {@link copyTextField}), and the `\.` line. Returns the row count.
  */
 export function writeCopyData(t: Table, out: (chunk: string) => void): number {
-  out(copyHeaderSql(t));
+  out(copyHeaderSql(t.name, t.def.columns.map((c) => c.name)));
   const types = t.def.columns.map((c) => c.type);
   let lines: string[] = [];
   let n = 0;
@@ -57,7 +65,7 @@ export function writeCopyData(t: Table, out: (chunk: string) => void): number {
 
 /**
  * A value as pg_dump --inserts writes it: numbers bare when their text is only digits, signs,
- * points and exponents (NaN, Infinity and -0 quoted), booleans bare, bit strings as `B'0101'`,
+ * points and exponents (NaN, Infinity and -0 quoted), booleans bare (`true`, `false` for boolout's `t`, `f`), bit strings as `B'0101'`,
  * everything else a quoted literal that the column's type reads.
  */
 export function insertLiteral(text: string | null, type: ColumnType): string {
@@ -67,7 +75,7 @@ export function insertLiteral(text: string | null, type: ColumnType): string {
       // A bare -0 is the integer 0 negated, which loses a float's sign: quote it (pg_dump does not).
       return /^[0-9 +\-eE.]+$/.test(text) && text !== '-0' ? text : sqlStringLiteral(text);
     case 'bool':
-      return text;
+      return text === 't' ? 'true' : text === 'f' ? 'false' : text;
     case 'bit': case 'varbit':
       return `B'${text}'`;
     default:
@@ -75,18 +83,33 @@ export function insertLiteral(text: string | null, type: ColumnType): string {
   }
 }
 
+/**
+ * The text before a row's values in pg_dump --inserts form: `INSERT INTO public.t VALUES (`,
+ * with OVERRIDING SYSTEM VALUE when a column is GENERATED ALWAYS AS IDENTITY (the stored value
+ * is taken only so).
+ */
+export function insertPrefixSql(table: string, generatedAlways: boolean): string {
+  return `INSERT INTO ${qualifiedName(table)}${generatedAlways ? ' OVERRIDING SYSTEM VALUE' : ''} VALUES (`;
+}
+
+/**
+ * One row as an INSERT statement: `prefix` ({@link insertPrefixSql}) and the values' literals
+ * ({@link insertLiteral}); `INSERT INTO public.t DEFAULT VALUES;` for a table without columns.
+ */
+export function insertRowSql(table: string, prefix: string, literals: readonly string[]): string {
+  return literals.length === 0 ? `INSERT INTO ${qualifiedName(table)} DEFAULT VALUES;` : `${prefix}${literals.join(', ')});`;
+}
+
 /** Writes `t`'s committed rows as `INSERT INTO public.t VALUES (...);` statements. Returns the row count. */
 export function writeInsertData(t: Table, out: (chunk: string) => void): number {
   const types = t.def.columns.map((c) => c.type);
-  // pg_dump --inserts: a GENERATED ALWAYS identity column takes the stored value only so.
-  const overriding = t.def.columns.some((c) => c.identity === 'a') ? ' OVERRIDING SYSTEM VALUE' : '';
-  const prefix = `INSERT INTO ${qualifiedName(t.name)}${overriding} VALUES (`;
+  const prefix = insertPrefixSql(t.name, t.def.columns.some((c) => c.identity === 'a'));
   let lines: string[] = [];
   let n = 0;
   forEachCommittedRow(t, (r) => {
     const vals = new Array<string>(types.length);
     for (let c = 0; c < types.length; c++) vals[c] = insertLiteral(cellText(t, c, types[c]!, r), types[c]!);
-    lines.push(types.length === 0 ? `INSERT INTO ${qualifiedName(t.name)} DEFAULT VALUES;` : `${prefix}${vals.join(', ')});`);
+    lines.push(insertRowSql(t.name, prefix, vals));
     n++;
     if (lines.length === ROWS_PER_CHUNK) {
       out(lines.join('\n') + '\n');

@@ -13,12 +13,14 @@
  * as in `price > 0::numeric`, are not shown).
  */
 import type { IndexDef } from '../../storage/catalog.js';
-import type { ColumnDef, ColumnType, FkAction, Table, Value } from '../../storage/table.js';
+import type { ColumnDef, FkAction, Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
 import { typeIoByOid } from '../../types/type_io.js';
 import { TYPE_OID, type SqlType } from '../analyze/types.js';
-import { columnTypeSql } from '../dump/schema_sql.js';
+import { charTypmodLength } from '../../types/character.js';
+import { columnDefaultSql, columnTypeSql } from '../dump/schema_sql.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
 import { deparseRaw, displayCheckTree, prettyRawExpr, prettyStoredExpr, referencedColumns } from '../parser/deparse_raw.js';
 import { compileIndexDef, parseStoredExpr } from './index_keys.js';
 import { pgGetIndexdef, quoteIdent } from './pg_get_indexdef.js';
@@ -56,16 +58,69 @@ function sqlTypeOfOid(oid: number): SqlType | undefined {
 
 /**
  * format_type(type_oid, typmod): a type's SQL name as PostgreSQL prints it with the default
- * search_path (`integer`, `numeric(8,2)`, `vector(3)`, `character varying(10)`, `real[]`);
- * `???` for an oid vecgres has no type for, null for a null oid.
+ * search_path (format_type.c format_type_extended): `integer`, `numeric(8,2)`, `vector(3)`,
+ * `character varying(10)`, `real[]`; `-` for oid 0, `???` for an oid vecgres has no type for.
+ * A null typmod means "not given", which differs from -1 for two types: `bit` / `"bit"` (a bare
+ * `bit` reads back as bit(1)) and `character` / `bpchar`. A typmod on a type without its own
+ * modifier syntax is printed as given (`text(5)`), and the built-in types PostgreSQL spells
+ * specially (`boolean`, `integer`, `double precision`, `json`) ignore it.
  */
 export function formatType(oid: number, typmod: number | null): string {
+  if (oid === 0) return '-';
   const io = typeIoByOid(oid);
-  if (io === undefined) return '???';
+  if (io === undefined) return pgOnlyFormatType(oid, typmod);
   if (io.elemOid !== 0) return `${formatType(io.elemOid, typmod)}[]`;
   const t = sqlTypeOfOid(oid);
-  if (t === undefined || t === 'unknown') return io.typname;
-  return columnTypeSql({ name: '', type: t as ColumnType, typmod: typmod ?? -1, notNull: false, sequence: null, defaultSql: null }).replace(/^public\./, '');
+  const given = typmod !== null;
+  const mod = typmod ?? -1;
+  const withTypmod = mod >= 0;
+  switch (t) {
+    case 'bit':
+      return withTypmod ? `bit(${mod})` : given ? '"bit"' : 'bit';
+    case 'bpchar': {
+      if (!withTypmod) return given ? 'bpchar' : 'character';
+      // bpchartypmodout / varchartypmodout print a length only past the 4-byte header.
+      const n = charTypmodLength(mod);
+      return n <= 0 ? 'character' : `character(${n})`;
+    }
+    case 'varchar': {
+      const n = charTypmodLength(mod);
+      return n <= 0 ? 'character varying' : `character varying(${n})`;
+    }
+    case 'bool': case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'json':
+      return columnTypeSql({ name: '', type: t, typmod: -1, notNull: false, sequence: null, defaultSql: null });
+    case 'numeric': case 'varbit': case 'timestamp': case 'timestamptz': case 'interval':
+    case 'vector': case 'halfvec': case 'sparsevec':
+      return columnTypeSql({ name: '', type: t, typmod: mod, notNull: false, sequence: null, defaultSql: null }).replace(/^public\./, '');
+    default:
+      // No modifier syntax of its own (text, bytea, uuid, jsonb, date): printTypmod's `name(n)`.
+      return withTypmod ? `${io.typname}(${mod})` : io.typname;
+  }
+}
+
+/**
+ * PostgreSQL 18's built-in types that vecgres has no values of but that catalog queries name
+ * (catalog columns, pseudo-types), as format_type prints them (taken from PGlite's pg_type):
+ * oid -> name, and array oid -> element oid.
+ */
+const PG_ONLY_TYPE_NAMES: Record<number, string> = {
+  18: '"char"', 19: 'name', 22: 'int2vector', 24: 'regproc', 26: 'oid', 27: 'tid', 28: 'xid', 29: 'cid', 30: 'oidvector',
+  194: 'pg_node_tree', 705: 'unknown', 1083: 'time', 1266: 'timetz', 2205: 'regclass', 2206: 'regtype', 2249: 'record',
+  2275: 'cstring', 2276: '"any"', 2277: 'anyarray', 2278: 'void', 2283: 'anyelement',
+};
+const PG_ONLY_ARRAY_ELEMS: Record<number, number> = {
+  1002: 18, 1003: 19, 1008: 24, 1010: 27, 1011: 28, 1012: 29, 1028: 26, 1183: 1083, 1270: 1266, 2210: 2205, 2211: 2206,
+};
+
+/** format_type of a type only PostgreSQL has ({@link PG_ONLY_TYPE_NAMES}); `???` for an oid neither has. */
+function pgOnlyFormatType(oid: number, typmod: number | null): string {
+  const elem = PG_ONLY_ARRAY_ELEMS[oid];
+  if (elem !== undefined) return `${pgOnlyFormatType(elem, typmod)}[]`;
+  const name = PG_ONLY_TYPE_NAMES[oid];
+  if (name === undefined) return '???';
+  const mod = typmod ?? -1;
+  if (oid === 1083 || oid === 1266) return `time${mod >= 0 ? `(${mod})` : ''} ${oid === 1083 ? 'without' : 'with'} time zone`;
+  return mod >= 0 ? `${name}(${mod})` : name;
 }
 
 /** The key the statistics store numbers a non-relation object by (`kind` a letter). */
@@ -175,18 +230,31 @@ export function pgGetConstraintdef(env: SqlEnv, oid: number, pretty: boolean): s
   return c === undefined ? null : c.def(pretty);
 }
 
-/** The default expression of column `c` as SQL text in ruleutils' pretty form, or null. */
+/**
+ * pg_attrdef.adbin of column `c`: its default in ruleutils' non-pretty form, what pg_dump writes
+ * (dump/schema_sql.ts columnDefaultSql), or `nextval('seq'::regclass)` for a serial column's;
+ * null for none. pg_get_expr(adbin, rel, true) prints it pretty. A form the dump's deparser
+ * refuses is kept in the pretty form it was shown in before.
+ */
 function columnDefaultText(c: ColumnDef): string | null {
-  if (c.sequence !== null) return c.identity !== undefined ? null : `nextval('${c.sequence.replace(/'/g, "''")}'::regclass)`;
+  if (c.sequence !== null) return c.identity !== undefined ? null : `nextval(${quoteLiteral(quoteIdent(c.sequence))}::regclass)`;
   if (c.defaultSql === null) return null;
+  try {
+    return columnDefaultSql(c);
+  } catch (e) {
+    if (!(e instanceof PgError) || e.code !== SQLSTATE.feature_not_supported) throw e;
+  }
   const raw = JSON.parse(c.defaultSql);
   const text = prettyRawExpr(raw);
   // An untyped literal is coerced to the column's type when the default is stored: ruleutils
-  // prints the constant with that type, as `'x'::text` (also where the parser wrote the
-  // coercion itself, as `'x'::pg_catalog.varchar` for a character varying column).
+  // prints the constant with that type, as `'x'::text`.
   const lit = raw.A_Const ?? (raw.TypeCast?.typeName?.names?.[0]?.String?.sval === 'pg_catalog' ? raw.TypeCast.arg.A_Const : undefined);
   if (lit?.sval !== undefined) return `${prettyRawExpr({ A_Const: lit })}::${formatType(TYPE_OID[c.type as SqlType], -1)}`;
   return text;
+}
+
+function quoteLiteral(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
 /** pg_attrdef's rows: one per column with a default. */

@@ -29,7 +29,8 @@ export interface IndexBuildTarget {
  * Builds `am`'s structure over every live row of `t.table` that the index holds: its key is
  * not NULL and it passes the index's predicate.
  * @throws PgError from `am.parseOptions` (22023) for invalid options; from a key expression
- *   or the predicate evaluated on a row.
+ *   or the predicate evaluated on a row; 57014 when the statement times out or is canceled
+ *   while rows are read (checked per row, env.interrupts).
  */
 export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarget): VectorIndex {
   const { table, def } = t;
@@ -42,7 +43,11 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
   } else {
     // Keys are computed twice (count, then build) rather than held: an expression key is a
     // new vector per row, and the count only sizes the build's preallocation and progress.
-    for (let r = 0; r < table.slots; r++) if (table.isLive(r) && vectorKey(env, def, table, r) !== null) rowCount++;
+    for (let r = 0; r < table.slots; r++) {
+      if (!table.isLive(r)) continue;
+      env.interrupts.tick();
+      if (vectorKey(env, def, table, r) !== null) rowCount++;
+    }
   }
   const report = env.engine.onIndexBuildProgress;
   // pg_stat_progress_create_index shows this build while it runs: builds are synchronous, so
@@ -61,6 +66,9 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
       forEachRow(fn) {
         for (let r = 0; r < table.slots; r++) {
           if (!table.isLive(r)) continue;
+          // statement_timeout and cancel (57014): the method frees its half-built structure
+          // when this throws, and nothing was put in the catalog yet.
+          env.interrupts.tick();
           const v = vectorKey(env, def, table, r);
           if (v !== null) fn(r, v);
         }

@@ -62,6 +62,7 @@ export function buildOrderedIndex(env: SqlEnv, am: OrderedIndexAm, def: IndexDef
     forEachRow(fn) {
       for (let r = 0; r < table.slots; r++) {
         if (!table.isLive(r)) continue;
+        env.interrupts.tick(); // statement_timeout and cancel (57014)
         const keys = indexKeyValues(env, def, table, r);
         if (keys !== null) fn(r, keys.map(keptValue));
       }

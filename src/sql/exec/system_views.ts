@@ -195,6 +195,13 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
         const d = q.def;
         return ['public', d.name, 'postgres', SEQUENCE_TYPE_NAME[d.type], toInt8(d.start), toInt8(d.min), toInt8(d.max), toInt8(d.increment), d.cycle, toInt8(d.cache), q.state.called ? toInt8(q.state.last) : null];
       });
+    case 'pg_sequence':
+      return env.catalog.allSequences().filter((q) => env.catalog.getSequence(q.def.name) === q).map((q) => {
+        const d = q.def;
+        return [env.stats.relOid(d.name), TYPE_OID[d.type], toInt8(d.start), toInt8(d.increment), toInt8(d.max), toInt8(d.min), toInt8(d.cache), d.cycle];
+      });
+    case 'pg_depend':
+      return dependRows(env);
     case 'pg_tables':
       return env.catalog.tableNames().map((t) => ['public', t, 'postgres', null, env.catalog.indexesOf(t).length > 0, false, false, false]);
     case 'pg_stats':
@@ -225,6 +232,28 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
     default:
       return null;
   }
+}
+
+/**
+ * pg_depend's rows for what vecgres records: a sequence OWNED BY a column depends on that
+ * column, automatically (deptype 'a': serial and OWNED BY) or internally ('i': an identity
+ * column's sequence), as psql's `\\d sequence` ("Owned by:") and pg_dump read it. Other
+ * dependencies (indexes, constraints, defaults on their objects) are not listed.
+ */
+function dependRows(env: SqlEnv): Value[][] {
+  const rows: Value[][] = [];
+  const pgClass = CATALOG_OIDS['pg_class']!;
+  for (const q of env.catalog.allSequences()) {
+    const owner = q.def.ownedBy;
+    if (owner === null || env.catalog.getSequence(q.def.name) !== q) continue;
+    const t = env.catalog.peekTable(owner.table);
+    const col = t === undefined ? -1 : t.def.columns.findIndex((c) => c.name === owner.column);
+    if (col < 0) continue;
+    const c = t!.def.columns[col]!;
+    const identity = c.identity !== undefined && c.sequence === q.def.name;
+    rows.push([pgClass, env.stats.relOid(q.def.name), 0, pgClass, env.stats.relOid(owner.table), col + 1, identity ? 'i' : 'a']);
+  }
+  return rows;
 }
 
 function typeRows(): Value[][] {

@@ -1,0 +1,76 @@
+/**
+ * What a dump writes about a database, apart from its rows: tables (columns, CHECKs, key and
+ * foreign-key constraints, indexes as SQL text) and sequences (definition and current value).
+ * A dump is written from this one shape (dump.ts), whether it was read from an open database's
+ * catalog ({@link catalogDumpSchema}) or from a server's system catalogs over the wire (the
+ * command line's `vecgres dump --host`), so both give the same script.
+ */
+import type { Catalog } from '../../storage/catalog.js';
+import type { ColumnType } from '../../storage/table.js';
+import type { SequenceDef } from '../../storage/sequence.js';
+import type { IndexMethods } from '../exec/pg_get_indexdef.js';
+import {
+  columnDefaultSql, columnTypeSql, createIndexSql, isConstraintIndex, tableConstraintsSql, type ConstraintSql, type DumpColumnSql,
+} from './schema_sql.js';
+
+/** A column as the dump writes it. */
+export interface DumpColumn extends DumpColumnSql {
+  /** The column's type, for `--inserts` literals (bare numbers, `B'0101'`). */
+  type: ColumnType;
+  /** The sequence a serial column's nextval default draws from (written as an ALTER after it exists), or null. */
+  sequence: string | null;
+  /** `a` (GENERATED ALWAYS) or `d` (BY DEFAULT) for an identity column, whose sequence is `sequence`. */
+  identity: 'a' | 'd' | null;
+}
+
+/** A table as the dump writes it. */
+export interface DumpTable {
+  name: string;
+  columns: DumpColumn[];
+  /** CHECK constraints: name and the stored (parenthesized) expression. */
+  checks: { name: string; expr: string }[];
+  /** PRIMARY KEY, UNIQUE and FOREIGN KEY constraints. */
+  constraints: ConstraintSql[];
+  /** The indexes no constraint made, each a `CREATE INDEX ...;` line. */
+  indexes: { name: string; sql: string }[];
+}
+
+/** A sequence: its definition and where it stands (`setval(name, last, called)`). */
+export interface DumpSequence {
+  def: SequenceDef;
+  last: bigint;
+  called: boolean;
+}
+
+/** Everything a dump writes but the rows. */
+export interface DumpSchema {
+  tables: DumpTable[];
+  sequences: DumpSequence[];
+}
+
+/**
+ * The dump schema of an open database's catalog; `methods` name the operator classes CREATE
+ * INDEX may leave out. With `only` (a dump of some tables), the other tables are left out, so
+ * a default the deparser cannot print in one of them does not stop the dump of the rest.
+ * @throws PgError 0A000 when a column default has a form the deparser cannot print; 42P01 when
+ *   a foreign key names a table that is gone.
+ */
+export function catalogDumpSchema(catalog: Catalog, methods: IndexMethods, only?: readonly string[]): DumpSchema {
+  const names = only === undefined || only.length === 0 ? catalog.tableNames() : catalog.tableNames().filter((n) => only.includes(n));
+  const tables: DumpTable[] = names.map((name) => {
+    const t = catalog.getTable(name)!;
+    const defs = catalog.indexesOf(name);
+    return {
+      name,
+      columns: t.def.columns.map((c) => ({
+        name: c.name, typeSql: columnTypeSql(c), defaultSql: columnDefaultSql(c), notNull: c.notNull, type: c.type,
+        sequence: c.sequence, identity: c.identity ?? null,
+      })),
+      checks: (t.def.checks ?? []).map((k) => ({ name: k.name, expr: k.expr })),
+      constraints: tableConstraintsSql(t, defs, (n) => catalog.getTable(n)),
+      indexes: defs.filter((d) => !isConstraintIndex(d)).map((d) => ({ name: d.name, sql: createIndexSql(d, t, methods) })),
+    };
+  });
+  const sequences = catalog.allSequences().map((q) => ({ def: q.def, last: q.state.last, called: q.state.called }));
+  return { tables, sequences };
+}

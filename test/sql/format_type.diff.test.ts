@@ -1,0 +1,29 @@
+/**
+ * format_type(oid, typmod) against PGlite (format_type.c): oid 0 (`-`), unknown oids (`???`),
+ * a NULL typmod versus -1 (`bit` / `"bit"`, `character` / `bpchar`), typmods too small for a
+ * length, typmods on types without modifier syntax (`text(5)`), arrays, and the built-in names
+ * that ignore a typmod; PostgreSQL's catalog and pseudo-types (name, oid, regclass, "any", time).
+ */
+import { test } from 'node:test';
+import { openSqlPair } from '../support/sql_pair.js';
+
+const { same } = await openSqlPair();
+
+test('format_type of every vecgres type with NULL, -1, small and usual typmods', async () => {
+  const oids = [16, 17, 20, 21, 23, 25, 114, 700, 701, 1042, 1043, 1082, 1114, 1184, 1560, 1562, 1700, 2950, 3802, 1000, 1005, 1007, 1009, 1014, 1015, 1016, 1021, 1022, 1231, 1561, 1563,
+    // PostgreSQL's catalog and pseudo-types.
+    18, 19, 22, 24, 26, 27, 28, 29, 30, 194, 705, 1002, 1003, 1008, 1010, 1011, 1012, 1028, 1083, 1183, 1266, 1270, 2205, 2206, 2210, 2211, 2249, 2275, 2276, 2277, 2278, 2283];
+  for (const typmod of ['NULL', '-1', '-7', '0', '3', '4', '5', '14', '655366', '131078']) {
+    await same(`SELECT o, format_type(o, ${typmod}) FROM unnest(ARRAY[${oids.join(', ')}]) AS o ORDER BY o`);
+  }
+});
+
+test('format_type edge cases: oid 0, unknown oids, NULL arguments, wrong arity', async () => {
+  for (const sql of [
+    'SELECT format_type(0, -1), format_type(0, NULL), format_type(99999, -1), format_type(-5, 1), format_type(NULL, 1), format_type(23, NULL)',
+    "SELECT format_type('23', '5'), format_type(1700, '655366')",
+    'SELECT format_type(23)',
+    'SELECT format_type(23, 1, 2)',
+    'SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE false',
+  ]) await same(sql);
+});
