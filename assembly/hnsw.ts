@@ -54,136 +54,196 @@ const S_GDIST: usize = 52; // f32: distance of the node `greedy` returned
 const S_FILTER: usize = 56; // bitset over node ids (bit n of u32 word n >>> 5), 0 = no filter
 const S_FILTERN: usize = 60; // nodes the filter bitset covers
 const S_NM: usize = 64; // M0 + 2 i32 words: non-matching neighbours of the node being expanded
+const S_WIDE: usize = 68; // M0 slots of dimP float32: binary16 nodes widened for node-to-node distances (0 unless halfvec)
 const S_TOUCH: usize = 32; // sink for the cache-warming loads, so they are not optimized away
 // Bytes between the warming loads of a neighbour's vector: one per 64-byte cache line.
 const TOUCH_STRIDE: usize = 64;
 
 // ---- distances (vectors are zero-padded to a multiple of 4 floats, 16-byte aligned) ----
+//
+// Four accumulators over 16 floats a step: an f32x4.add has a latency of 3-4 cycles, so with
+// one or two dependent chains a 1,536-d distance waits on its adds (384 of them); four chains
+// keep both of a core's vector adders busy (measured in cache, 1,536-d: 101 ns with two, 91 ns
+// with four; eight gain nothing more). dimP is a multiple of 4, so the tail is 0, 4, 8 or 12
+// floats, added into the first accumulators. Sums are float32, in lane order per accumulator.
 
 @inline function l2sq(a: usize, b: usize, dim: i32): f32 {
   let s0 = f32x4.splat(0);
   let s1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0);
   let i: i32 = 0;
-  for (; i + 8 <= dim; i += 8) {
+  for (; i + 16 <= dim; i += 16) {
     const o = <usize>(i << 2);
     const d0 = f32x4.sub(v128.load(a + o), v128.load(b + o));
     const d1 = f32x4.sub(v128.load(a + o, 16), v128.load(b + o, 16));
+    const d2 = f32x4.sub(v128.load(a + o, 32), v128.load(b + o, 32));
+    const d3 = f32x4.sub(v128.load(a + o, 48), v128.load(b + o, 48));
     s0 = f32x4.add(s0, f32x4.mul(d0, d0));
     s1 = f32x4.add(s1, f32x4.mul(d1, d1));
+    s2 = f32x4.add(s2, f32x4.mul(d2, d2));
+    s3 = f32x4.add(s3, f32x4.mul(d3, d3));
   }
   if (i < dim) {
     const o = <usize>(i << 2);
     const d0 = f32x4.sub(v128.load(a + o), v128.load(b + o));
     s0 = f32x4.add(s0, f32x4.mul(d0, d0));
+    if (i + 4 < dim) {
+      const d1 = f32x4.sub(v128.load(a + o, 16), v128.load(b + o, 16));
+      s1 = f32x4.add(s1, f32x4.mul(d1, d1));
+      if (i + 8 < dim) {
+        const d2 = f32x4.sub(v128.load(a + o, 32), v128.load(b + o, 32));
+        s2 = f32x4.add(s2, f32x4.mul(d2, d2));
+      }
+    }
   }
-  s0 = f32x4.add(s0, s1);
-  return hsum(s0);
+  return hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
 }
 
 @inline function negDot(a: usize, b: usize, dim: i32): f32 {
   let s0 = f32x4.splat(0);
   let s1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0);
   let i: i32 = 0;
-  for (; i + 8 <= dim; i += 8) {
+  for (; i + 16 <= dim; i += 16) {
     const o = <usize>(i << 2);
     s0 = f32x4.add(s0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
     s1 = f32x4.add(s1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+    s2 = f32x4.add(s2, f32x4.mul(v128.load(a + o, 32), v128.load(b + o, 32)));
+    s3 = f32x4.add(s3, f32x4.mul(v128.load(a + o, 48), v128.load(b + o, 48)));
   }
   if (i < dim) {
     const o = <usize>(i << 2);
     s0 = f32x4.add(s0, f32x4.mul(v128.load(a + o), v128.load(b + o)));
+    if (i + 4 < dim) {
+      s1 = f32x4.add(s1, f32x4.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+      if (i + 8 < dim) s2 = f32x4.add(s2, f32x4.mul(v128.load(a + o, 32), v128.load(b + o, 32)));
+    }
   }
-  s0 = f32x4.add(s0, s1);
-  return -hsum(s0);
+  return -hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
 }
 
+// Two accumulators over 8 floats a step (L1 is rare in builds), the tail of 4 into the first:
+// on widened halves (dimP a multiple of 8) the order of qHalfL1.
 @inline function l1(a: usize, b: usize, dim: i32): f32 {
   let s0 = f32x4.splat(0);
-  for (let i: i32 = 0; i < dim; i += 4) {
+  let s1 = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 8 <= dim; i += 8) {
+    const o = <usize>(i << 2);
+    s0 = f32x4.add(s0, f32x4.abs(f32x4.sub(v128.load(a + o), v128.load(b + o))));
+    s1 = f32x4.add(s1, f32x4.abs(f32x4.sub(v128.load(a + o, 16), v128.load(b + o, 16))));
+  }
+  if (i < dim) {
     const o = <usize>(i << 2);
     s0 = f32x4.add(s0, f32x4.abs(f32x4.sub(v128.load(a + o), v128.load(b + o))));
   }
-  return hsum(s0);
-}
-
-// ---- halfvec: both vectors binary16 (pgvector's halfvec storage), padded to a multiple of 8
-// elements (16 bytes), widened to float32 eight lanes at a time; float32 arithmetic, as
-// pgvector's HalfvecL2SquaredDistance & co. ----
-
-@inline function halfL2sq(a: usize, b: usize, dim: i32): f32 {
-  let s0 = f32x4.splat(0);
-  let s1 = f32x4.splat(0);
-  for (let i: i32 = 0; i < dim; i += 8) {
-    const o = <usize>(i << 1);
-    const x = v128.load(a + o);
-    const y = v128.load(b + o);
-    const d0 = f32x4.sub(finiteHalfToF32x4(i32x4.extend_low_i16x8_u(x)), finiteHalfToF32x4(i32x4.extend_low_i16x8_u(y)));
-    const d1 = f32x4.sub(finiteHalfToF32x4(i32x4.extend_high_i16x8_u(x)), finiteHalfToF32x4(i32x4.extend_high_i16x8_u(y)));
-    s0 = f32x4.add(s0, f32x4.mul(d0, d0));
-    s1 = f32x4.add(s1, f32x4.mul(d1, d1));
-  }
   return hsum(f32x4.add(s0, s1));
 }
 
-@inline function halfNegDot(a: usize, b: usize, dim: i32): f32 {
-  let s0 = f32x4.splat(0);
-  let s1 = f32x4.splat(0);
+// ---- halfvec: a node's vector is binary16 (pgvector's halfvec storage), padded to a multiple
+// of 8 elements (16 bytes); float32 arithmetic, as pgvector's HalfvecL2SquaredDistance & co.
+// The query of a search (and the node being inserted) is float32, widened once, so the search
+// loop converts only the node's side of each distance (the q* kernels). Node-to-node distances
+// of INSERT never convert both sides per distance: the neighbour selection widens each
+// candidate once into the scratch's float32 slots and compares widened nodes with the float32
+// kernels, whose accumulation order on a dimP that is a multiple of 8 is the q* kernels'; a
+// shrinking list's owner is widened once and meets its neighbours through the q* kernels. The
+// halfNode* kernels (both sides converted, same order) serve vacuum's single distances.
+// Widening is exact, so every path gives the same float32 result for the same two nodes. ----
+
+// binary16 -> float32 of four halves held sign-extended in i32 lanes (i32x4.extend_*_i16x8_s):
+// shifted left by 13, a half's magnitude bits sit in float32 position and its sign in bit 31,
+// with three copies of the sign in bits 28-30 that the mask clears; the multiply by 2^112
+// rebiases the exponent (15 -> 127) and normalizes subnormal halves, exactly, and keeps the
+// sign (F. Giesen's half_to_float with a magic multiply, sign folded into the multiply). Four
+// operations where the unsigned form needs seven. An index holds finite halves only (halfvec
+// refuses infinities and NaN), so there is no fix-up for exponent 31 (_simd.ts has one).
+@inline function halfToF32x4s(h: v128): v128 {
+  return f32x4.mul(v128.and(i32x4.shl(h, 13), i32x4.splat(0x8fffffff)), f32x4.splat(5.192296858534828e33)); // 2^112
+}
+
+@inline function halfLo(x: v128): v128 {
+  return halfToF32x4s(i32x4.extend_low_i16x8_s(x));
+}
+
+@inline function halfHi(x: v128): v128 {
+  return halfToF32x4s(i32x4.extend_high_i16x8_s(x));
+}
+
+/** Widens `dim` binary16 elements at `h` (a multiple of 8) to float32 at `dst`. */
+@inline function widenHalves(h: usize, dst: usize, dim: i32): void {
   for (let i: i32 = 0; i < dim; i += 8) {
-    const o = <usize>(i << 1);
-    const x = v128.load(a + o);
-    const y = v128.load(b + o);
-    s0 = f32x4.add(s0, f32x4.mul(finiteHalfToF32x4(i32x4.extend_low_i16x8_u(x)), finiteHalfToF32x4(i32x4.extend_low_i16x8_u(y))));
-    s1 = f32x4.add(s1, f32x4.mul(finiteHalfToF32x4(i32x4.extend_high_i16x8_u(x)), finiteHalfToF32x4(i32x4.extend_high_i16x8_u(y))));
+    const x = v128.load(h + <usize>(i << 1));
+    const o = dst + <usize>(i << 2);
+    v128.store(o, halfLo(x));
+    v128.store(o, halfHi(x), 16);
   }
-  return -hsum(f32x4.add(s0, s1));
 }
 
-@inline function halfL1(a: usize, b: usize, dim: i32): f32 {
-  let s0 = f32x4.splat(0);
-  let s1 = f32x4.splat(0);
-  for (let i: i32 = 0; i < dim; i += 8) {
-    const o = <usize>(i << 1);
-    const x = v128.load(a + o);
-    const y = v128.load(b + o);
-    s0 = f32x4.add(s0, f32x4.abs(f32x4.sub(finiteHalfToF32x4(i32x4.extend_low_i16x8_u(x)), finiteHalfToF32x4(i32x4.extend_low_i16x8_u(y)))));
-    s1 = f32x4.add(s1, f32x4.abs(f32x4.sub(finiteHalfToF32x4(i32x4.extend_high_i16x8_u(x)), finiteHalfToF32x4(i32x4.extend_high_i16x8_u(y)))));
-  }
-  return hsum(f32x4.add(s0, s1));
+/**
+ * Widens `n` binary16 values at `src` (n a multiple of 8, finite) to float32 at `dst`, as the
+ * distance kernels do (the tests check it against the scalar conversion for every half).
+ */
+export function widenHalf(src: usize, dst: usize, n: i32): void {
+  widenHalves(src, dst, n);
 }
 
-// The query of a halfvec search (and the node being inserted) is float32, widened once, so the
-// search loop converts only the node's half of each distance. An index holds finite halves
-// only (halfvec refuses infinities and NaN), so the conversion leaves out _simd.ts's inf/NaN
-// fix-up: magnitude bits into float32 position times 2^112 (subnormals included), then the sign.
-@inline function finiteHalfToF32x4(h: v128): v128 {
-  const mag = f32x4.mul(i32x4.shl(v128.and(h, i32x4.splat(0x7fff)), 13), f32x4.splat(5.192296858534828e33)); // 2^112
-  return v128.or(mag, i32x4.shl(v128.and(h, i32x4.splat(0x8000)), 16));
-}
-
+// Float32 query at `q` against binary16 node at `b`: four accumulators over 16 elements a step,
+// the tail (dimP is a multiple of 8) one step of 8 into the first two.
 @inline function qHalfL2sq(q: usize, b: usize, dim: i32): f32 {
   let s0 = f32x4.splat(0);
   let s1 = f32x4.splat(0);
-  for (let i: i32 = 0; i < dim; i += 8) {
+  let s2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 16 <= dim; i += 16) {
+    const y = v128.load(b + <usize>(i << 1));
+    const z = v128.load(b + <usize>(i << 1), 16);
+    const qo = q + <usize>(i << 2);
+    const d0 = f32x4.sub(v128.load(qo), halfLo(y));
+    const d1 = f32x4.sub(v128.load(qo, 16), halfHi(y));
+    const d2 = f32x4.sub(v128.load(qo, 32), halfLo(z));
+    const d3 = f32x4.sub(v128.load(qo, 48), halfHi(z));
+    s0 = f32x4.add(s0, f32x4.mul(d0, d0));
+    s1 = f32x4.add(s1, f32x4.mul(d1, d1));
+    s2 = f32x4.add(s2, f32x4.mul(d2, d2));
+    s3 = f32x4.add(s3, f32x4.mul(d3, d3));
+  }
+  if (i < dim) {
     const y = v128.load(b + <usize>(i << 1));
     const qo = q + <usize>(i << 2);
-    const d0 = f32x4.sub(v128.load(qo), finiteHalfToF32x4(i32x4.extend_low_i16x8_u(y)));
-    const d1 = f32x4.sub(v128.load(qo, 16), finiteHalfToF32x4(i32x4.extend_high_i16x8_u(y)));
+    const d0 = f32x4.sub(v128.load(qo), halfLo(y));
+    const d1 = f32x4.sub(v128.load(qo, 16), halfHi(y));
     s0 = f32x4.add(s0, f32x4.mul(d0, d0));
     s1 = f32x4.add(s1, f32x4.mul(d1, d1));
   }
-  return hsum(f32x4.add(s0, s1));
+  return hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
 }
 
 @inline function qHalfNegDot(q: usize, b: usize, dim: i32): f32 {
   let s0 = f32x4.splat(0);
   let s1 = f32x4.splat(0);
-  for (let i: i32 = 0; i < dim; i += 8) {
+  let s2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 16 <= dim; i += 16) {
+    const y = v128.load(b + <usize>(i << 1));
+    const z = v128.load(b + <usize>(i << 1), 16);
+    const qo = q + <usize>(i << 2);
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(qo), halfLo(y)));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(qo, 16), halfHi(y)));
+    s2 = f32x4.add(s2, f32x4.mul(v128.load(qo, 32), halfLo(z)));
+    s3 = f32x4.add(s3, f32x4.mul(v128.load(qo, 48), halfHi(z)));
+  }
+  if (i < dim) {
     const y = v128.load(b + <usize>(i << 1));
     const qo = q + <usize>(i << 2);
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(qo), finiteHalfToF32x4(i32x4.extend_low_i16x8_u(y))));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(qo, 16), finiteHalfToF32x4(i32x4.extend_high_i16x8_u(y))));
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(qo), halfLo(y)));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(qo, 16), halfHi(y)));
   }
-  return -hsum(f32x4.add(s0, s1));
+  return -hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
 }
 
 @inline function qHalfL1(q: usize, b: usize, dim: i32): f32 {
@@ -192,8 +252,83 @@ const TOUCH_STRIDE: usize = 64;
   for (let i: i32 = 0; i < dim; i += 8) {
     const y = v128.load(b + <usize>(i << 1));
     const qo = q + <usize>(i << 2);
-    s0 = f32x4.add(s0, f32x4.abs(f32x4.sub(v128.load(qo), finiteHalfToF32x4(i32x4.extend_low_i16x8_u(y)))));
-    s1 = f32x4.add(s1, f32x4.abs(f32x4.sub(v128.load(qo, 16), finiteHalfToF32x4(i32x4.extend_high_i16x8_u(y)))));
+    s0 = f32x4.add(s0, f32x4.abs(f32x4.sub(v128.load(qo), halfLo(y))));
+    s1 = f32x4.add(s1, f32x4.abs(f32x4.sub(v128.load(qo, 16), halfHi(y))));
+  }
+  return hsum(f32x4.add(s0, s1));
+}
+
+// Both sides binary16, both converted (the same accumulators and order as the q* kernels, so
+// the same result as widening either side first).
+@inline function halfNodeL2sq(a: usize, b: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 16 <= dim; i += 16) {
+    const o = <usize>(i << 1);
+    const x = v128.load(a + o);
+    const y = v128.load(b + o);
+    const x2 = v128.load(a + o, 16);
+    const y2 = v128.load(b + o, 16);
+    const d0 = f32x4.sub(halfLo(x), halfLo(y));
+    const d1 = f32x4.sub(halfHi(x), halfHi(y));
+    const d2 = f32x4.sub(halfLo(x2), halfLo(y2));
+    const d3 = f32x4.sub(halfHi(x2), halfHi(y2));
+    s0 = f32x4.add(s0, f32x4.mul(d0, d0));
+    s1 = f32x4.add(s1, f32x4.mul(d1, d1));
+    s2 = f32x4.add(s2, f32x4.mul(d2, d2));
+    s3 = f32x4.add(s3, f32x4.mul(d3, d3));
+  }
+  if (i < dim) {
+    const o = <usize>(i << 1);
+    const x = v128.load(a + o);
+    const y = v128.load(b + o);
+    const d0 = f32x4.sub(halfLo(x), halfLo(y));
+    const d1 = f32x4.sub(halfHi(x), halfHi(y));
+    s0 = f32x4.add(s0, f32x4.mul(d0, d0));
+    s1 = f32x4.add(s1, f32x4.mul(d1, d1));
+  }
+  return hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
+}
+
+@inline function halfNodeNegDot(a: usize, b: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  let s2 = f32x4.splat(0);
+  let s3 = f32x4.splat(0);
+  let i: i32 = 0;
+  for (; i + 16 <= dim; i += 16) {
+    const o = <usize>(i << 1);
+    const x = v128.load(a + o);
+    const y = v128.load(b + o);
+    const x2 = v128.load(a + o, 16);
+    const y2 = v128.load(b + o, 16);
+    s0 = f32x4.add(s0, f32x4.mul(halfLo(x), halfLo(y)));
+    s1 = f32x4.add(s1, f32x4.mul(halfHi(x), halfHi(y)));
+    s2 = f32x4.add(s2, f32x4.mul(halfLo(x2), halfLo(y2)));
+    s3 = f32x4.add(s3, f32x4.mul(halfHi(x2), halfHi(y2)));
+  }
+  if (i < dim) {
+    const o = <usize>(i << 1);
+    const x = v128.load(a + o);
+    const y = v128.load(b + o);
+    s0 = f32x4.add(s0, f32x4.mul(halfLo(x), halfLo(y)));
+    s1 = f32x4.add(s1, f32x4.mul(halfHi(x), halfHi(y)));
+  }
+  return -hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
+}
+
+@inline function halfNodeL1(a: usize, b: usize, dim: i32): f32 {
+  let s0 = f32x4.splat(0);
+  let s1 = f32x4.splat(0);
+  for (let i: i32 = 0; i < dim; i += 8) {
+    const o = <usize>(i << 1);
+    const x = v128.load(a + o);
+    const y = v128.load(b + o);
+    s0 = f32x4.add(s0, f32x4.abs(f32x4.sub(halfLo(x), halfLo(y))));
+    s1 = f32x4.add(s1, f32x4.abs(f32x4.sub(halfHi(x), halfHi(y))));
   }
   return hsum(f32x4.add(s0, s1));
 }
@@ -295,12 +430,17 @@ const TOUCH_STRIDE: usize = 64;
   if (metric == 1) return negDot(a, b, dim);
   if (metric == 0) return l2sq(a, b, dim);
   if (metric == 2) return l1(a, b, dim);
-  if (metric == 4) return halfNegDot(a, b, dim);
-  if (metric == 3) return halfL2sq(a, b, dim);
-  if (metric == 5) return halfL1(a, b, dim);
+  if (metric == 4) return halfNodeNegDot(a, b, dim);
+  if (metric == 3) return halfNodeL2sq(a, b, dim);
+  if (metric == 5) return halfNodeL1(a, b, dim);
   if (metric == 6) return hamming(a, b, dim);
   if (metric >= 8) return sparseDist(metric, a, b);
   return jaccard(a, b, dim);
+}
+
+/** True for the binary16 metrics, whose node-to-node distances go through a widened copy. */
+@inline function isHalf(metric: i32): bool {
+  return <u32>(metric - 3) <= 2;
 }
 
 /** Distance between the query at `q` (query format) and node `n`, for callers in JavaScript. */
@@ -695,17 +835,36 @@ function selectHeuristic(g: usize, s: usize, cands: usize, n: i32, mMax: i32, ds
   const metric = load<i32>(g + G_METRIC);
   const dim = load<i32>(g + G_DIM);
   let dcount = load<i32>(s + S_DCOUNT);
+  // binary16 graphs: each candidate is widened once, into the slot its node takes in the wide
+  // buffer (float32 slot j holds kept node j) if it is kept, so every comparison is a float32
+  // distance between two widened nodes, with the q* kernels' accumulation order (the same
+  // float32 result as converting inside the loop, at the cost of a float32 distance).
+  const half = isHalf(metric);
+  const wide = <usize>load<i32>(s + S_WIDE);
+  const slotBytes = <usize>dim << 2;
   let kept = 0;
   for (let i = 0; i < n && kept < mMax; i++) {
     const e = hn(cands, i);
     const de = hd(cands, i);
     const ve = vec(g, e);
     let good = true;
-    for (let j = 0; j < kept; j++) {
-      dcount++;
-      if (dist(metric, ve, vec(g, load<i32>(dst + 4 + (<usize>j << 2))), dim) < de) {
-        good = false;
-        break;
+    if (half) {
+      const we = wide + <usize>kept * slotBytes;
+      widenHalves(ve, we, dim);
+      for (let j = 0; j < kept; j++) {
+        dcount++;
+        if (dist(metric - 3, wide + <usize>j * slotBytes, we, dim) < de) {
+          good = false;
+          break;
+        }
+      }
+    } else {
+      for (let j = 0; j < kept; j++) {
+        dcount++;
+        if (dist(metric, ve, vec(g, load<i32>(dst + 4 + (<usize>j << 2))), dim) < de) {
+          good = false;
+          break;
+        }
       }
     }
     if (good) {
@@ -760,6 +919,10 @@ function connectLocked(g: usize, s: usize, nb: i32, node: i32, d: f32, level: i3
   const dim = load<i32>(g + G_DIM);
   const sel = <usize>load<i32>(s + S_SEL);
   const vnb = vec(g, nb);
+  // A binary16 `nb` is widened once for its c distances.
+  const half = isHalf(metric);
+  const wide = <usize>load<i32>(s + S_WIDE);
+  if (half) widenHalves(vnb, wide, dim);
   // Insertion sort into ascending order: the lists are short (M0 + 1 at most).
   let n = 0;
   for (let j = 0; j <= c; j++) {
@@ -767,7 +930,7 @@ function connectLocked(g: usize, s: usize, nb: i32, node: i32, d: f32, level: i3
     let de: f32;
     if (j < c) {
       e = load<i32>(l + 4 + (<usize>j << 2));
-      de = dist(metric, vnb, vec(g, e), dim);
+      de = half ? qdist(metric, wide, vec(g, e), dim) : dist(metric, vnb, vec(g, e), dim);
     } else {
       e = node;
       de = d;

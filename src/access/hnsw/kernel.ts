@@ -26,6 +26,11 @@ export interface HnswKernel {
   distanceTo(g: number, q: number, n: number): number;
   /** Internal distance between nodes `m` and `n`. */
   nodeDistance(g: number, m: number, n: number): number;
+  /**
+   * Widens `n` binary16 values at byte offset `src` (n a multiple of 8, finite: no infinity or
+   * NaN) to float32 at `dst`, as the halfvec distances convert a node: exact.
+   */
+  widenHalf(src: number, dst: number, n: number): void;
 }
 
 /** Search mode bits. */
@@ -37,7 +42,7 @@ const wasmModule = compileWasm(new URL('../../../wasm/hnsw.wasm', import.meta.ur
 function wasmKernel(arena: Arena): HnswKernel | null {
   const e = instantiateOn(wasmModule, arena) as unknown as Omit<HnswKernel, 'name'> | null;
   if (e === null) return null;
-  return { name: 'wasm-simd', search: e.search, resume: e.resume, insert: e.insert, distanceTo: e.distanceTo, nodeDistance: e.nodeDistance };
+  return { name: 'wasm-simd', search: e.search, resume: e.resume, insert: e.insert, distanceTo: e.distanceTo, nodeDistance: e.nodeDistance, widenHalf: e.widenHalf };
 }
 
 /** The name of the kernel {@link hnswKernelOf} returns: chosen once per process. */

@@ -74,6 +74,8 @@ export const FLAG_DELETED = 1;
  *  14 filter: pointer to a bitset over node ids (bit n of u32 word n >>> 5), 0 = no filter
  *  15 filter bits: nodes the bitset covers (nodes past it do not pass)
  *  16 nm: M0 + 2 i32 words, the non-matching neighbours a filtered expansion looks through
+ *  17 wide: M0 slots of dimP float32, binary16 nodes widened once for the node-to-node
+ *     distances of INSERT (halfvec graphs; 0 otherwise)
  * Heaps and lists hold 8-byte (f32 dist, i32 node) entries.
  */
 export const S_VISITED = 0;
@@ -92,6 +94,7 @@ export const S_GDIST = 13;
 export const S_FILTER = 14;
 export const S_FILTERN = 15;
 export const S_NM = 16;
+export const S_WIDE = 17;
 export const SCRATCH_HEADER_BYTES = 80;
 
 /**

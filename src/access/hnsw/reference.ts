@@ -541,6 +541,13 @@ function nodeDistance(arena: Arena, gp: number, m: number, n: number): number {
   return dist(I[g + G_METRIC]!, vec(g, m), vec(g, n), I[g + G_DIM]!);
 }
 
+function widenHalf(arena: Arena, src: number, dst: number, n: number): void {
+  views(arena);
+  const h = src >>> 1;
+  const f = dst >>> 2;
+  for (let i = 0; i < n; i++) F[f + i] = halfToFloat(U[h + i]!);
+}
+
 /** The TypeScript implementation of {@link HnswKernel} over memory `arena`. */
 export function referenceKernelOf(arena: Arena): HnswKernel {
   return {
@@ -550,5 +557,6 @@ export function referenceKernelOf(arena: Arena): HnswKernel {
     insert: (g, s, node, q) => insert(arena, g, s, node, q),
     distanceTo: (g, q, n) => distanceTo(arena, g, q, n),
     nodeDistance: (g, m, n) => nodeDistance(arena, g, m, n),
+    widenHalf: (src, dst, n) => widenHalf(arena, src, dst, n),
   };
 }

@@ -8,7 +8,7 @@
 import type { Arena } from '../../kernels/arena.js';
 import {
   LIST_CAPACITY, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_FILTER, S_FILTERN, S_NM,
-  S_OUT, S_RES, S_SEL, S_TUPLES, S_VCAP, S_VISITED, SCRATCH_HEADER_BYTES,
+  S_OUT, S_RES, S_SEL, S_TUPLES, S_VCAP, S_VISITED, S_WIDE, SCRATCH_HEADER_BYTES,
 } from './layout.js';
 
 export class Scratch {
@@ -27,8 +27,10 @@ export class Scratch {
    * @param nodes nodes to cover (the graph's count; more are allocated for growth)
    * @param queryBytes bytes of the query buffer (4 * dimP; a sparse graph's largest key)
    * @param m0 layer-0 list capacity (sizes the shrink scratch)
+   * @param wideBytes bytes of the buffer a binary16 node is widened into for node-to-node
+   *   distances during INSERT (4 * dimP for a halfvec graph; 0: none)
    */
-  constructor(readonly arena: Arena, nodes: number, readonly queryBytes: number, m0: number) {
+  constructor(readonly arena: Arena, nodes: number, readonly queryBytes: number, m0: number, wideBytes = 0) {
     try {
       this.s = this.own(SCRATCH_HEADER_BYTES);
       this.q = this.own(queryBytes);
@@ -37,9 +39,11 @@ export class Scratch {
       const entry = this.own((LIST_CAPACITY + 2) * 8);
       const sel = this.own((m0 + 2) * 8);
       const nm = this.own((m0 + 2) * 4);
+      const wide = wideBytes > 0 ? this.own(wideBytes) : 0;
       const h = this.arena.i32();
       const s = this.s >>> 2;
       h[s + S_NM] = nm;
+      h[s + S_WIDE] = wide;
       h[s + S_FILTER] = 0;
       h[s + S_FILTERN] = 0;
       h[s + S_RES] = res;
@@ -185,14 +189,15 @@ export class ScratchPool {
   /**
    * @param arena the memory of the graph the scratch areas serve (the search reads both)
    * @param queryBytes bytes of each scratch's query buffer ({@link Scratch})
+   * @param wideBytes bytes of each scratch's widening buffer ({@link Scratch}; 0: none)
    */
-  constructor(private readonly arena: Arena, private readonly queryBytes: number, private readonly m0: number) {}
+  constructor(private readonly arena: Arena, private readonly queryBytes: number, private readonly m0: number, private readonly wideBytes = 0) {}
 
   /** A scratch covering `nodes` nodes, counters reset. Return it with {@link release}. */
   acquire(nodes: number): Scratch {
     let sc = this.free.pop();
     if (sc === undefined) {
-      sc = new Scratch(this.arena, nodes, this.queryBytes, this.m0);
+      sc = new Scratch(this.arena, nodes, this.queryBytes, this.m0, this.wideBytes);
       this.all.push(sc);
     } else {
       try {

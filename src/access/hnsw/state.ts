@@ -53,7 +53,11 @@ export class HnswState {
     // A sparse key is its descriptor plus up to SPARSEVEC_MAX_NNZ (index, value) pairs.
     const sparse = opclass.kind === 'sparsevec';
     const keyBytes = SPARSE_DESC_BYTES + 8 * SPARSEVEC_MAX_NNZ;
-    this.pool = new ScratchPool(this.graph.arena, sparse ? keyBytes : this.graph.dimP * 4, this.graph.m0);
+    // A halfvec graph's scratch also holds float32 copies of up to M0 nodes for the node-to-node
+    // distances of INSERT (assembly/hnsw.ts widens each node once instead of both sides of every
+    // distance): 4 * dimP * M0 bytes, 197 KiB at 1,536 dimensions and m = 16.
+    const wideBytes = opclass.kind === 'halfvec' ? this.graph.dimP * 4 * this.graph.m0 : 0;
+    this.pool = new ScratchPool(this.graph.arena, sparse ? keyBytes : this.graph.dimP * 4, this.graph.m0, wideBytes);
     this.prepared = new Uint8Array(sparse ? keyBytes : this.graph.hdrBytes);
     this.widened = new Float32Array(opclass.kind === 'halfvec' ? this.graph.dimP : 0);
     this.prng = new Prng(seed);
