@@ -46,12 +46,19 @@ const DELTA_BLOCK_BYTES = 1024 * 1024;
 const SCALAR_BLOCK_ROWS = 8192;
 
 
-/** Column storage types (PostgreSQL names: int4 = integer, int8 = bigint, ...). */
-export type ColumnType =
+/** Scalar column storage types (PostgreSQL names: int4 = integer, int8 = bigint, ...). */
+export type ScalarColumnType =
   | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'uuid'
   | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json'
   | 'timestamp' | 'timestamptz' | 'date' | 'interval'
   | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
+
+/**
+ * Column storage types: a scalar type, or an array of one (`text[]`, `int4[]`: PostgreSQL's
+ * `_text`, `_int4`), whose values are {@link PgArray}s kept like any other scalar value; an
+ * array column's typmod is its elements' (`varchar(3)[]` has typmod 3).
+ */
+export type ColumnType = ScalarColumnType | `${ScalarColumnType}[]`;
 
 /**
  * A value: what a column holds for one row, or an expression yields. int8 is a number when

@@ -14,7 +14,7 @@ import type { SqlEnv } from '../env.js';
 import { buildIndexOverTable } from './index_build.js';
 import { analyzeIndexExpression, analyzeIndexPredicate } from './index_def.js';
 import { resolveTypeName } from '../analyze/expr.js';
-import { TYPE_NAME, isArrayType } from '../analyze/types.js';
+import { TYPE_NAME } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
 import { createOrderedIndex } from './ordered_index.js';
 import { ensureXid } from './txn.js';
@@ -107,7 +107,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     const last = names[names.length - 1]!;
     const serial = last === 'serial' || last === 'serial4' || last === 'bigserial' || last === 'serial8';
     const { type, typmod } = resolveTypeName(cd.typeName);
-    if (type === 'unknown' || isArrayType(type)) throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+    if (type === 'unknown') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
     const col: ColumnDef = { name: colname, type, typmod, notNull: serial, sequence: null, defaultSql: null };
     if (serial) {
       col.sequence = `${name}_${colname}_seq`;
