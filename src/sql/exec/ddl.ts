@@ -178,8 +178,8 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   // The key map holds a single-column key by its value: numeric values compare by value
   // (1.5 = 1.50), bytea values are arrays, character values compare without their padding;
-  // the map can do none of these yet.
-  const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar' || t === 'jsonb');
+  // the map can do none of these yet (nor compare arrays, which are objects).
+  const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar' || t === 'jsonb' || t.endsWith('[]'));
   if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
   const def: TableDef = { name, columns, primaryKey };
   let prepared = null;
