@@ -89,6 +89,8 @@ export interface ColumnDef {
    * column is filled from `sequence` as a serial column is. Absent: not an identity column.
    */
   identity?: 'a' | 'd';
+  /** COMMENT ON COLUMN text (pg_description); absent when none. */
+  comment?: string;
 }
 
 /** A CHECK constraint (pg_constraint contype 'c'): its name and expression as SQL text. */
@@ -123,6 +125,8 @@ export interface TableDef {
   checks?: CheckDef[];
   /** FOREIGN KEY constraints held by this table (absent: none). */
   foreignKeys?: ForeignKeyDef[];
+  /** COMMENT ON TABLE text (pg_description); absent when none. */
+  comment?: string;
 }
 
 /** Memory taken for a row about to be appended ({@link Table.prepareRow}). */
@@ -1076,7 +1080,9 @@ export function tableDefToValue(def: TableDef): CodecValue {
       sequence: c.sequence,
       defaultSql: c.defaultSql,
       ...(c.identity === undefined ? {} : { identity: c.identity }),
+      ...(c.comment === undefined ? {} : { comment: c.comment }),
     })),
+    ...(def.comment === undefined ? {} : { comment: def.comment }),
     // Written only when present, so a table without constraints encodes as before.
     ...(def.checks === undefined || def.checks.length === 0 ? {} : { checks: def.checks.map((c) => ({ name: c.name, expr: c.expr })) }),
     ...(def.foreignKeys === undefined || def.foreignKeys.length === 0
@@ -1101,9 +1107,12 @@ export function tableDefFromValue(v: CodecValue): TableDef {
       sequence: c['sequence'] as string | null,
       defaultSql: c['defaultSql'] as string | null,
       ...(c['identity'] === 'a' || c['identity'] === 'd' ? { identity: c['identity'] } : {}),
+      ...(typeof c['comment'] === 'string' ? { comment: c['comment'] } : {}),
     }));
     if (typeof o.name !== 'string' || columns.some((c) => typeof c.name !== 'string')) throw new Error('bad');
     const def: TableDef = { name: o.name, columns, primaryKey: Array.from(o.primaryKey) };
+    const comment = (o as { comment?: CodecValue }).comment;
+    if (typeof comment === 'string') def.comment = comment;
     if (o.checks !== undefined) {
       def.checks = o.checks.map((c) => ({ name: c['name'] as string, expr: c['expr'] as string }));
       if (def.checks.some((c) => typeof c.name !== 'string' || typeof c.expr !== 'string')) throw new Error('bad');

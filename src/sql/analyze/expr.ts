@@ -339,6 +339,8 @@ export interface CatalogLookups {
   indexDef(oid: number, column: number, pretty: boolean): string | null;
   /** obj_description(oid, catalog). */
   objDescription(oid: number, catalog: string): string | null;
+  /** col_description(table oid, column number): a COMMENT ON COLUMN text. */
+  colDescription(oid: number, attnum: number): string | null;
   /** pg_relation_is_publishable(oid): true for a table, false for an index. */
   isPublishable(oid: number): boolean | null;
 }
@@ -2238,6 +2240,10 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
         const a = [oidArg(scope, name, args, 0, location), ...(args.length === 3 ? [intArg(scope, name, args, 1, 'int4', location), boolArg(scope, name, args, 2, location)] : [])];
         return { k: 'fn', type: 'text', name, args: a, fn: ([o, c, p]) => cat.indexDef(Number(o), c === undefined ? 0 : Number(c), p === true) };
       }
+      if (name === 'obj_description' && args.length === 1) {
+        // The deprecated one-argument form: a relation's comment.
+        return { k: 'fn', type: 'text', name, args: [oidArg(scope, name, args, 0, location)], fn: ([o]) => cat.objDescription(Number(o), 'pg_class') };
+      }
       if (name === 'obj_description' && args.length === 2) {
         const a = [oidArg(scope, name, args, 0, location), applyArg(scope, args[1]!, 'text', location)];
         if (a[1]!.type !== 'text') throw undefinedFunction(name, types(), location);
@@ -2248,14 +2254,19 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       }
       throw undefinedFunction(name, types(), location);
     }
-    case 'col_description':
+    case 'col_description': {
+      if (args.length !== 2) throw undefinedFunction(name, types(), location);
+      const a = [oidArg(scope, name, args, 0, location), intArg(scope, name, args, 1, 'int4', location)];
+      const cat = scope.catalogLookups?.();
+      return { k: 'fn', type: 'text', name, args: a, fn: ([o, n]) => (cat === undefined ? null : cat.colDescription(Number(o), Number(n))) };
+    }
     case 'pg_get_triggerdef':
     case 'pg_get_statisticsobjdef_columns': {
-      // Objects vecgres does not have (column comments, triggers, statistics objects): NULL, as
-      // PostgreSQL answers for an oid that names none.
-      const arity = name === 'col_description' ? [2] : name === 'pg_get_triggerdef' ? [1, 2] : [1];
+      // Objects vecgres does not have (triggers, statistics objects): NULL, as PostgreSQL
+      // answers for an oid that names none.
+      const arity = name === 'pg_get_triggerdef' ? [1, 2] : [1];
       if (!arity.includes(args.length)) throw undefinedFunction(name, types(), location);
-      const a = args.map((_, i) => (i === 0 ? oidArg(scope, name, args, 0, location) : name === 'col_description' ? intArg(scope, name, args, i, 'int4', location) : boolArg(scope, name, args, i, location)));
+      const a = args.map((_, i) => (i === 0 ? oidArg(scope, name, args, 0, location) : boolArg(scope, name, args, i, location)));
       return { k: 'fn', type: 'text', name, args: a, fn: () => null };
     }
     case 'pg_table_is_visible': {

@@ -19,11 +19,13 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import type { Catalog, IndexDef } from '../../storage/catalog.js';
-import type { IndexMethods } from '../exec/pg_get_indexdef.js';
+import { quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
+import { sqlStringLiteral } from '../../types/copy_text.js';
 import type { Table } from '../../storage/table.js';
 import type { Sequence } from '../../storage/sequence.js';
 import {
   createIndexSql, createSequenceSql, identitySql, isConstraintIndex, createTableSql, serialDefaultSql, setvalSql, tableConstraintsSql, type ConstraintSql,
+  qualifiedName,
 } from './schema_sql.js';
 import { writeCopyData, writeInsertData } from './table_data.js';
 
@@ -100,6 +102,12 @@ export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpO
   const identity = new Set<string>();
   for (const t of tables) {
     let text = toc(t.name, 'TABLE') + tableSql.get(t.name)! + '\n\n';
+    // pg_dump's dumpTableComment: the table's comment, then its columns', right after it.
+    if (t.def.comment !== undefined) text += toc(`TABLE ${t.name}`, 'COMMENT') + `COMMENT ON TABLE ${qualifiedName(t.name)} IS ${sqlStringLiteral(t.def.comment)};\n\n\n`;
+    for (const c of t.def.columns) {
+      if (c.comment === undefined) continue;
+      text += toc(`COLUMN ${t.name}.${c.name}`, 'COMMENT') + `COMMENT ON COLUMN ${qualifiedName(t.name)}.${quoteIdent(c.name)} IS ${sqlStringLiteral(c.comment)};\n\n\n`;
+    }
     for (const c of t.def.columns) {
       // An identity column's sequence is made by an ALTER TABLE of its table: right after it.
       const q = c.identity !== undefined && c.sequence !== null ? sequences.get(c.sequence) : undefined;

@@ -319,7 +319,16 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
     relationName: (oid) => relationNameByOid(env, oid),
     constraintDef: (oid, pretty) => pgGetConstraintdef(env, oid, pretty),
     indexDef: (oid, column, pretty) => pgGetIndexdefByOid(env, oid, column, pretty),
-    objDescription: (oid, catalog) => (catalog === 'pg_extension' ? (EXTENSIONS.find((e) => e.oid === oid)?.comment ?? null) : null),
+    objDescription: (oid, catalog) => {
+      if (catalog === 'pg_extension') return EXTENSIONS.find((e) => e.oid === oid)?.comment ?? null;
+      if (catalog !== 'pg_class') return null;
+      const t = env.catalog.tableNames().find((n) => env.stats.relOid(n) === oid);
+      return t === undefined ? null : (env.catalog.getTable(t)?.def.comment ?? null);
+    },
+    colDescription: (oid, attnum) => {
+      const t = env.catalog.tableNames().find((n) => env.stats.relOid(n) === oid);
+      return t === undefined ? null : (env.catalog.getTable(t)?.def.columns[attnum - 1]?.comment ?? null);
+    },
     isPublishable: (oid) => {
       if (env.catalog.tableNames().some((t) => env.stats.relOid(t) === oid)) return true;
       return indexByOid(env, oid) !== undefined ? false : null;
