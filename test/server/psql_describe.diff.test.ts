@@ -43,6 +43,11 @@ const SCHEMA = [
   'CREATE TABLE fk2 (x int, y int, FOREIGN KEY (x, y) REFERENCES s(a, b) ON UPDATE CASCADE)',
   'CREATE UNIQUE INDEX s_b_desc ON s (b DESC)',
   'CREATE INDEX odd_e ON "Odd Table" USING hnsw (e vector_ip_ops)',
+  // Array columns and comments (the Description column of \d+).
+  'CREATE TABLE tagged (id int PRIMARY KEY, tags text[] NOT NULL DEFAULT \'{}\', names varchar(5)[], scores real[])',
+  "COMMENT ON TABLE tagged IS 'rows with labels'",
+  "COMMENT ON COLUMN tagged.tags IS 'labels, lower case'",
+  "COMMENT ON COLUMN tagged.scores IS 'one per model'",
 ].join(';\n');
 
 let pglite: PGlite;
@@ -84,6 +89,7 @@ const DESCRIBE = [
   '\\d', '\\d items', '\\d+ items', '\\d docs', '\\d+ docs', '\\d parent', '\\d notes', '\\d nosuch', '\\d items_pkey', '\\d+ items_pkey',
   '\\d items_hnsw', '\\d+ items_hnsw', '\\d docs_ivf', '\\d docs_part', '\\d docs_expr', '\\d+ docs_half', '\\d docs_category_title_key',
   '\\d parent_tag_key', '\\d doc*', '\\d "Odd Table"', '\\d+ "Odd Table"', '\\d s', '\\d+ s', '\\d fk2', '\\d s_b_desc', '\\d odd_e', '\\ds',
+  '\\d tagged', '\\d+ tagged',
 ];
 for (const command of ['\\dt', '\\di', '\\dn', '\\dx', '\\dt items', '\\di items*', '\\dt nosuch', ...DESCRIBE]) {
   test(`psql ${command} prints what PostgreSQL prints`, { skip: PSQL === undefined && 'psql is not installed' }, async () => {

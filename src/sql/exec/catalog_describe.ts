@@ -17,7 +17,7 @@ import type { ColumnDef, ColumnType, FkAction, Table, Value } from '../../storag
 import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
 import { typeIoByOid } from '../../types/type_io.js';
-import { TYPE_OID, type SqlType } from '../analyze/types.js';
+import { TYPE_OID, type SqlType, isArrayType, elemTypeOf } from '../analyze/types.js';
 import { columnTypeSql } from '../dump/schema_sql.js';
 import { deparseRaw, displayCheckTree, prettyRawExpr, prettyStoredExpr, referencedColumns } from '../parser/deparse_raw.js';
 import { compileIndexDef, parseStoredExpr } from './index_keys.js';
@@ -205,9 +205,14 @@ export function attrdefRows(env: SqlEnv): Value[][] {
 function attributeRow(relOid: number, name: string, type: SqlType, typmod: number, num: number, notNull: boolean, hasDef: boolean, identity: string): Value[] {
   const oid = TYPE_OID[type];
   const len = typeIoByOid(oid)?.typlen ?? -1;
+  // An array column: extended storage, its element's double alignment, one declared
+  // dimension (attndims) and its element's collation.
+  const elem = isArrayType(type) ? elemTypeOf(type) : null;
+  const align = elem !== null ? (TYPE_ALIGN[elem] === 'd' ? 'd' : 'i') : (TYPE_ALIGN[type] ?? 'i');
+  const storage = elem !== null ? 'x' : (TYPE_STORAGE[type] ?? 'p');
   return [
-    relOid, name, oid, len, num, typmod, 0, len > 0 && len <= BYVAL_BYTES_MAX, TYPE_ALIGN[type] ?? 'i', TYPE_STORAGE[type] ?? 'p', '', notNull, hasDef, false,
-    identity, '', false, true, 0, COLLATABLE.has(type) ? DEFAULT_COLLATION : 0, null, null, null, null, null,
+    relOid, name, oid, len, num, typmod, elem !== null ? 1 : 0, len > 0 && len <= BYVAL_BYTES_MAX, align, storage, '', notNull, hasDef, false,
+    identity, '', false, true, 0, COLLATABLE.has(elem ?? type) ? DEFAULT_COLLATION : 0, null, null, null, null, null,
   ];
 }
 
