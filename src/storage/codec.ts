@@ -7,7 +7,8 @@
  *   the fast path for row and index records;
  * - self-describing {@link CodecValue}s (`value`/`readValue`) for small heterogeneous data:
  *   null, booleans, numbers, bigints, strings, Float32Array/Int32Array/Uint8Array, halfvec
- *   (Uint16Array), sparsevec, bit and numeric values, arrays and string-keyed records of these.
+ *   (Uint16Array), sparsevec, bit and numeric values, SQL arrays (PgArray), arrays and
+ *   string-keyed records of these.
  *
  * Encodings (all little-endian):
  * - varuint: unsigned LEB128 of a safe integer (1 byte below 128, at most 8 bytes);

@@ -66,7 +66,7 @@ export type ColumnType = ScalarColumnType | `${ScalarColumnType}[]`;
  * sparsevec a SparseVector, bit / varbit a BitString, numeric a Numeric, bytea a Uint8Array,
  * jsonb a Jsonb, uuid / varchar / char / json strings, timestamp / timestamptz a bigint of
  * microseconds since 2000-01-01, date a number of days since then, interval an Interval;
- * arrays (never stored) a PgArray.
+ * an array (`text[]` columns and array expressions) a PgArray.
  */
 export type Value = number | bigint | string | boolean | Numeric | Jsonb | Interval | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
 
