@@ -13,6 +13,9 @@ import { Prng } from '../../src/common/prng.js';
 import { SEED } from '../support/seed.js';
 import { PGlite } from '@electric-sql/pglite';
 import { loadCopyScript } from '../support/dump_load.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Vecgres } from '../../src/index.js';
 
 const { db, oracle, same, both, check } = await openSqlPair();
 
@@ -275,5 +278,50 @@ test('the planner estimates @>, <@ and && over an array column as PostgreSQL doe
     const ours = rowsOf(await db.query(`EXPLAIN SELECT * FROM sel WHERE ${q}`)) / all[1]!;
     // The same fraction of the table (PostgreSQL's row count is an estimate from the size on disk).
     assert.ok(Math.abs(ours - theirs) < Math.max(0.0002, theirs * 0.01), `${q}: ${ours} vs ${theirs}`);
+  }
+});
+
+/**
+ * `test/fixtures/pg_dump15_arrays_comments.sql` is the unedited output of `pg_dump --no-owner`
+ * 15.18 (Debian postgresql-client-15) of a PostgreSQL 15.18 database made with:
+ *
+ *   CREATE TABLE posts (id bigserial PRIMARY KEY, title text NOT NULL, tags text[] NOT NULL DEFAULT '{}',
+ *     scores integer[], owners uuid[], meta jsonb[], labels varchar(4)[], weights double precision[]);
+ *   COMMENT ON TABLE posts IS 'Blog posts, one per ''slug''.';
+ *   COMMENT ON COLUMN posts.tags IS 'lower-case labels';
+ *   INSERT INTO posts (title, tags, scores, owners, meta, labels, weights) VALUES
+ *    ('a', '{db,"vector search","a\"b",NULL,""}', '{{1,2},{3,4}}', '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}',
+ *     ARRAY['{"k": [1, 2]}'::jsonb, NULL], '{ab,cd}', '{1.5,NaN,-0}'),
+ *    ('b', '{}', NULL, '{}', '{}', NULL, '{1e-300}'),
+ *    ('c', '{"tab\there","new\nline","back\\slash"}', '{7}', NULL, NULL, '{x}', NULL);
+ *   CREATE INDEX posts_tags ON posts (tags);
+ */
+test('a pg_dump script with array columns and comments loads as into PostgreSQL', async () => {
+  const script = readFileSync(join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'pg_dump15_arrays_comments.sql'), 'utf8');
+  const pg = await PGlite.create();
+  const v = await Vecgres.create();
+  try {
+    await loadCopyScript(pg, script.split('\n').filter((l) => !/^\\(restrict|unrestrict)\b/.test(l)).join('\n'));
+    await v.exec(script);
+    await v.exec('RESET search_path');
+    await pg.exec('RESET search_path');
+    for (const q of [
+      'SELECT * FROM posts ORDER BY id',
+      `SELECT id, tags::text, weights::text FROM posts ORDER BY tags`,
+      `SELECT obj_description('posts'::regclass, 'pg_class') AS t, col_description('posts'::regclass, 3) AS c`,
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'posts' ORDER BY 1`,
+    ]) {
+      const want = normalize((await pg.query(q, [], { rowMode: 'array' })).rows);
+      const got = normalize((await v.query(q, [], { rowMode: 'array' })).rows);
+      assert.deepEqual(got, want, q);
+    }
+    assert.deepEqual((await v.query('SELECT count(*)::int AS n FROM posts')).rows, [{ n: 3 }]);
+    await v.exec(`INSERT INTO posts (title) VALUES ('d')`);
+    await pg.exec(`INSERT INTO posts (title) VALUES ('d')`);
+    const q = `SELECT id, tags FROM posts WHERE title = 'd'`;
+    assert.deepEqual(normalize((await v.query(q)).rows), normalize((await pg.query(q)).rows));
+  } finally {
+    await v.close();
+    await pg.close();
   }
 });
