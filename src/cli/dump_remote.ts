@@ -191,6 +191,17 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
     t.indexes.push({ name: String(i['name']), sql: `${String(i['def'])};\n` });
   }
 
+  // COMMENT ON TABLE / COLUMN (objsubid 0 is the table's own).
+  const comments = await q(`SELECT objoid::text AS rel, objsubid AS col, description FROM pg_description
+    WHERE classoid = 'pg_class'::regclass`);
+  for (const d of comments) {
+    const t = tables.get(String(d['rel']));
+    if (t === undefined) continue;
+    const col = Number(d['col']);
+    if (col === 0) t.comment = String(d['description']);
+    else if (t.columns[col - 1] !== undefined) t.columns[col - 1]!.comment = String(d['description']);
+  }
+
   const seqs = await q(`SELECT c.relname::text AS name, format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start,
       s.seqincrement::text AS inc, s.seqmax::text AS max, s.seqmin::text AS min, s.seqcache::text AS cache, s.seqcycle AS cycle
     FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid`);

@@ -20,6 +20,7 @@ export const SQLSTATE = {
   numeric_value_out_of_range: '22003',
   null_value_not_allowed: '22004',
   invalid_parameter_value: '22023',
+  array_subscript_error: '2202E',
   invalid_datetime_format: '22007',
   datetime_value_out_of_range: '22008',
   invalid_time_zone_displacement_value: '22009',

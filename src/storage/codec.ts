@@ -7,7 +7,8 @@
  *   the fast path for row and index records;
  * - self-describing {@link CodecValue}s (`value`/`readValue`) for small heterogeneous data:
  *   null, booleans, numbers, bigints, strings, Float32Array/Int32Array/Uint8Array, halfvec
- *   (Uint16Array), sparsevec, bit and numeric values, arrays and string-keyed records of these.
+ *   (Uint16Array), sparsevec, bit and numeric values, SQL arrays (PgArray), arrays and
+ *   string-keyed records of these.
  *
  * Encodings (all little-endian):
  * - varuint: unsigned LEB128 of a safe integer (1 byte below 128, at most 8 bytes);
@@ -25,6 +26,7 @@ import { SparseVector } from '../types/sparsevec.js';
 import { Numeric, parseNumeric } from '../types/numeric.js';
 import { Jsonb, parseJsonb } from '../types/jsonb.js';
 import { Interval } from '../types/interval.js';
+import { PgArray, type ArrayElement } from '../types/pgarray.js';
 
 /** A value the self-describing encoding round-trips exactly. */
 export type CodecValue =
@@ -42,6 +44,7 @@ export type CodecValue =
   | Numeric
   | Jsonb
   | Interval
+  | PgArray
   | CodecValue[]
   | { [key: string]: CodecValue };
 
@@ -71,6 +74,11 @@ export const enum Tag {
   Jsonb = 16,
   /** interval: varint months, varint days, then the microseconds as a BigInt value (tag included). */
   Interval = 17,
+  /**
+   * An array value (a `text[]` column's): the element type name as a string, varuint number of
+   * dimensions, each length as a varuint, then the elements (row-major) as tagged values.
+   */
+  PgArray = 18,
 }
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -295,6 +303,12 @@ export class ByteWriter {
     if (v instanceof Numeric) return this.u8(Tag.Numeric).string(v.toString());
     if (v instanceof Jsonb) return this.u8(Tag.Jsonb).string(v.toString());
     if (v instanceof Interval) return this.u8(Tag.Interval).varint(v.months).varint(v.days).value(v.us);
+    if (v instanceof PgArray) {
+      this.u8(Tag.PgArray).string(v.elemType).varuint(v.dims.length);
+      for (const d of v.dims) this.varuint(d);
+      for (const x of v.elems) this.value(x as CodecValue);
+      return this;
+    }
     if (Array.isArray(v)) {
       this.u8(Tag.Array).varuint(v.length);
       for (const x of v) this.value(x);
@@ -521,6 +535,26 @@ export class ByteReader {
         const us = this.readValue();
         if (typeof us !== 'bigint') throw corrupt('interval', at);
         return new Interval(months, days, us);
+      }
+      case Tag.PgArray: {
+        const elemType = this.string();
+        const ndim = this.varuint();
+        if (ndim > 6) throw corrupt(`array of ${ndim} dimensions`, at);
+        const dims: number[] = [];
+        let n = ndim === 0 ? 0 : 1;
+        for (let i = 0; i < ndim; i++) {
+          const d = this.varuint();
+          dims.push(d);
+          n *= d;
+        }
+        if (n > this.remaining) throw corrupt(`array of ${n} elements in ${this.remaining} bytes`, at);
+        const elems: ArrayElement[] = new Array(n);
+        for (let i = 0; i < n; i++) {
+          const x = this.readValue();
+          if (x instanceof PgArray || Array.isArray(x) || (typeof x === 'object' && x !== null && !ArrayBuffer.isView(x) && x.constructor === Object)) throw corrupt('array element', at);
+          elems[i] = x as ArrayElement;
+        }
+        return new PgArray(elemType, dims, elems);
       }
       case Tag.Array: {
         const n = this.varuint();

@@ -46,12 +46,19 @@ const DELTA_BLOCK_BYTES = 1024 * 1024;
 const SCALAR_BLOCK_ROWS = 8192;
 
 
-/** Column storage types (PostgreSQL names: int4 = integer, int8 = bigint, ...). */
-export type ColumnType =
+/** Scalar column storage types (PostgreSQL names: int4 = integer, int8 = bigint, ...). */
+export type ScalarColumnType =
   | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'uuid'
   | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json'
   | 'timestamp' | 'timestamptz' | 'date' | 'interval'
   | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
+
+/**
+ * Column storage types: a scalar type, or an array of one (`text[]`, `int4[]`: PostgreSQL's
+ * `_text`, `_int4`), whose values are {@link PgArray}s kept like any other scalar value; an
+ * array column's typmod is its elements' (`varchar(3)[]` has typmod 3).
+ */
+export type ColumnType = ScalarColumnType | `${ScalarColumnType}[]`;
 
 /**
  * A value: what a column holds for one row, or an expression yields. int8 is a number when
@@ -59,7 +66,7 @@ export type ColumnType =
  * sparsevec a SparseVector, bit / varbit a BitString, numeric a Numeric, bytea a Uint8Array,
  * jsonb a Jsonb, uuid / varchar / char / json strings, timestamp / timestamptz a bigint of
  * microseconds since 2000-01-01, date a number of days since then, interval an Interval;
- * arrays (never stored) a PgArray.
+ * an array (`text[]` columns and array expressions) a PgArray.
  */
 export type Value = number | bigint | string | boolean | Numeric | Jsonb | Interval | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
 
@@ -82,6 +89,8 @@ export interface ColumnDef {
    * column is filled from `sequence` as a serial column is. Absent: not an identity column.
    */
   identity?: 'a' | 'd';
+  /** COMMENT ON COLUMN text (pg_description); absent when none. */
+  comment?: string;
 }
 
 /** A CHECK constraint (pg_constraint contype 'c'): its name and expression as SQL text. */
@@ -116,6 +125,8 @@ export interface TableDef {
   checks?: CheckDef[];
   /** FOREIGN KEY constraints held by this table (absent: none). */
   foreignKeys?: ForeignKeyDef[];
+  /** COMMENT ON TABLE text (pg_description); absent when none. */
+  comment?: string;
 }
 
 /** Memory taken for a row about to be appended ({@link Table.prepareRow}). */
@@ -1182,7 +1193,9 @@ export function tableDefToValue(def: TableDef): CodecValue {
       sequence: c.sequence,
       defaultSql: c.defaultSql,
       ...(c.identity === undefined ? {} : { identity: c.identity }),
+      ...(c.comment === undefined ? {} : { comment: c.comment }),
     })),
+    ...(def.comment === undefined ? {} : { comment: def.comment }),
     // Written only when present, so a table without constraints encodes as before.
     ...(def.checks === undefined || def.checks.length === 0 ? {} : { checks: def.checks.map((c) => ({ name: c.name, expr: c.expr })) }),
     ...(def.foreignKeys === undefined || def.foreignKeys.length === 0
@@ -1207,9 +1220,12 @@ export function tableDefFromValue(v: CodecValue): TableDef {
       sequence: c['sequence'] as string | null,
       defaultSql: c['defaultSql'] as string | null,
       ...(c['identity'] === 'a' || c['identity'] === 'd' ? { identity: c['identity'] } : {}),
+      ...(typeof c['comment'] === 'string' ? { comment: c['comment'] } : {}),
     }));
     if (typeof o.name !== 'string' || columns.some((c) => typeof c.name !== 'string')) throw new Error('bad');
     const def: TableDef = { name: o.name, columns, primaryKey: Array.from(o.primaryKey) };
+    const comment = (o as { comment?: CodecValue }).comment;
+    if (typeof comment === 'string') def.comment = comment;
     if (o.checks !== undefined) {
       def.checks = o.checks.map((c) => ({ name: c['name'] as string, expr: c['expr'] as string }));
       if (def.checks.some((c) => typeof c.name !== 'string' || typeof c.expr !== 'string')) throw new Error('bad');

@@ -3,9 +3,9 @@
  * length of each dimension, and the elements flattened in row-major order (SQL NULL as
  * `null`). Lower bounds are always 1 (what ARRAY[...] and '{...}' literals produce).
  *
- * Arrays exist in vecgres for what pgvector does with them: `ARRAY[1,2,3]::vector`,
- * `'{1,2,3}'::real[]::vector`, `embedding::real[]` and `unnest`. They are values, never
- * stored in table columns.
+ * Arrays are what pgvector does with them (`ARRAY[1,2,3]::vector`, `'{1,2,3}'::real[]::vector`,
+ * `embedding::real[]`, `unnest`) and what applications store (`tags text[]` columns, kept as
+ * PgArray values like any other column value).
  */
 import type { BitString } from './bit.js';
 import type { SparseVector } from './sparsevec.js';

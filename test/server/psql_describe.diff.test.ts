@@ -48,6 +48,11 @@ const SCHEMA = [
   'CREATE SEQUENCE "Odd Seq" AS smallint INCREMENT BY -3 MINVALUE -300 MAXVALUE 90 START WITH 9 CACHE 5 CYCLE',
   'CREATE SEQUENCE owned_seq AS integer START 100 OWNED BY notes.note',
   "SELECT nextval('owned_seq')",
+  // Array columns and comments (the Description column of \d+).
+  'CREATE TABLE tagged (id int PRIMARY KEY, tags text[] NOT NULL DEFAULT \'{}\', names varchar(5)[], scores real[])',
+  "COMMENT ON TABLE tagged IS 'rows with labels'",
+  "COMMENT ON COLUMN tagged.tags IS 'labels, lower case'",
+  "COMMENT ON COLUMN tagged.scores IS 'one per model'",
 ].join(';\n');
 
 let pglite: PGlite;
@@ -91,6 +96,7 @@ const DESCRIBE = [
   '\\d parent_tag_key', '\\d doc*', '\\d "Odd Table"', '\\d+ "Odd Table"', '\\d s', '\\d+ s', '\\d fk2', '\\d s_b_desc', '\\d odd_e', '\\ds',
   '\\d s_id_seq', '\\d+ s_id_seq', '\\d "Odd Table_n_seq"', '\\d plain_seq', '\\d+ "Odd Seq"', '\\d owned_seq', '\\ds+', '\\ds *seq',
   '\\d+ notes',
+  '\\d tagged', '\\d+ tagged',
 ];
 for (const command of ['\\dt', '\\di', '\\dn', '\\dx', '\\dt items', '\\di items*', '\\dt nosuch', ...DESCRIBE]) {
   test(`psql ${command} prints what PostgreSQL prints`, { skip: PSQL === undefined && 'psql is not installed' }, async () => {

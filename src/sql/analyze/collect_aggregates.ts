@@ -9,6 +9,8 @@ import type { Value } from '../../storage/table.js';
 import type { Aggregate } from '../../types/aggregates.js';
 import { type ArraySqlType } from './types.js';
 import { buildArray } from './expr.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
+import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 
 /** An aggregate the executor calls with NULL inputs too. */
 export type MaybeNonStrict = Aggregate<any, any, any> & { nonStrict?: boolean };
@@ -24,6 +26,38 @@ export function arrayAgg(type: ArraySqlType): MaybeNonStrict {
       return a;
     },
     final: (s: Value[] | null) => (s === null ? null : buildArray(type, s.slice())),
+  };
+}
+
+/**
+ * array_agg(T[]) -> T[]: the input arrays as the sub-arrays of one more dimension; NULL over
+ * no rows (array_agg_array_transfn / makeMdArrayResult).
+ * @throws PgError 22004 `cannot accumulate null arrays`; 2202E `cannot accumulate empty
+ *   arrays` and `cannot accumulate arrays of different dimensionality`.
+ */
+export function arrayAggArray(elemType: string): MaybeNonStrict {
+  return {
+    nonStrict: true,
+    init: (): PgArray[] | null => null,
+    step: (s: PgArray[] | null, v: Value) => {
+      if (v === null) throw new PgError(SQLSTATE.null_value_not_allowed, 'cannot accumulate null arrays');
+      const a = v as PgArray;
+      const acc = s ?? [];
+      const first = acc[0];
+      // The first input may not be empty; a later one must have the first one's shape.
+      if (first === undefined && a.ndim === 0) throw new PgError(SQLSTATE.array_subscript_error, 'cannot accumulate empty arrays');
+      if (first !== undefined && (first.ndim !== a.ndim || first.dims.some((d, i) => d !== a.dims[i]))) {
+        throw new PgError(SQLSTATE.array_subscript_error, 'cannot accumulate arrays of different dimensionality');
+      }
+      acc.push(a);
+      return acc;
+    },
+    final: (s: PgArray[] | null) => {
+      if (s === null) return null;
+      const elems: ArrayElement[] = [];
+      for (const a of s) for (const x of a.elems) elems.push(x);
+      return new PgArray(elemType, [s.length, ...s[0]!.dims], elems);
+    },
   };
 }
 

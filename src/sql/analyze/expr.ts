@@ -12,7 +12,7 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import {
-  type SqlType, type ArraySqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, canCast, toInt8, isArrayType,
+  type SqlType, type ArraySqlType, type ArrayElemSqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, canCast, toInt8, isArrayType,
   isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, isUnsupportedBuiltinType,
 } from './types.js';
 import { charTypmodIn, bpcharCmp } from '../../types/character.js';
@@ -25,7 +25,7 @@ import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '../../types/aggregates.js';
 import { scalarAggregate } from './scalar_aggregates.js';
 import { analyzeWindowCall } from './window.js';
-import { arrayAgg, stringAgg, boolAnd, boolOr } from './collect_aggregates.js';
+import { arrayAgg, arrayAggArray, stringAgg, boolAnd, boolOr } from './collect_aggregates.js';
 import { jsonAgg, jsonbAgg, jsonObjectAgg, jsonbObjectAgg, toJsonbValue } from './json_aggregates.js';
 import { exprEqual } from './query.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
@@ -41,6 +41,9 @@ import { Jsonb, type JsonbValue, jsonbBuildObject } from '../../types/jsonb.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
 import { TEXT_MATCH_OPERATORS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
+import {
+  elementEquality, arrayCat, arrayPush, arrayPosition, arrayPositions, arrayRemove, arrayReplace, arrayDims, stringToArray,
+} from './array_ops.js';
 import { prettyStoredExpr } from '../parser/deparse_raw.js';
 import { formatType } from '../exec/catalog_describe.js';
 import { CATALOG_OIDS } from './system_views.js';
@@ -336,6 +339,8 @@ export interface CatalogLookups {
   indexDef(oid: number, column: number, pretty: boolean): string | null;
   /** obj_description(oid, catalog). */
   objDescription(oid: number, catalog: string): string | null;
+  /** col_description(table oid, column number): a COMMENT ON COLUMN text. */
+  colDescription(oid: number, attnum: number): string | null;
   /** pg_relation_is_publishable(oid): true for a table, false for an index. */
   isPublishable(oid: number): boolean | null;
 }
@@ -474,7 +479,8 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
   if (tn.arrayBounds !== undefined) {
     const arr = arrayTypeOf(base);
     if (arr === null) throw pgErr.featureNotSupported(`array of ${TYPE_NAME[base]}`);
-    return { type: arr, typmod: -1 };
+    // The element's typmod stays with the array type (`varchar(3)[]`), as PostgreSQL's.
+    return { type: arr, typmod };
   }
   return { type: base, typmod };
 }
@@ -570,6 +576,10 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
       const regclass = regclassLiteral(scope, n);
       if (regclass !== null) return regclass;
       const { type, typmod } = resolveTypeName(n.typeName);
+      // ARRAY[]::text[]: an empty constructor takes its type from the cast (transformArrayExpr).
+      if (n.arg?.A_ArrayExpr !== undefined && (n.arg.A_ArrayExpr.elements ?? []).length === 0 && isArrayType(type)) {
+        return { k: 'const', type, value: new PgArray(elemTypeOf(type), [], []) };
+      }
       const arg = analyzeExpr(scope, n.arg);
       // Input errors of an untyped literal point at the literal; a missing cast at the `::`.
       const at = arg.k === 'const' && arg.type === 'unknown' ? n.arg.A_Const?.location : undefined;
@@ -1222,6 +1232,7 @@ const ARITH_OPS = new Set(['+', '-', '*', '/', '%']);
 
 /** Resolves `l op r` (PostgreSQL's oper() with implicit coercions, for vecgres' types). */
 export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: number): Expr {
+  if (op === '||' && (isArrayType(l.type) || isArrayType(r.type))) return arrayConcat(scope, '||', l, r, location);
   // PostgreSQL has these for json too; vecgres only for jsonb (cast json to jsonb).
   if (l.type === 'json' && (op === '->' || op === '->>' || op === '#>' || op === '#>>')) throw pgErr.featureNotSupported(`operator json ${op}`);
   if (usesOverloads(op === '!=' ? '<>' : op, l.type, r.type)) {
@@ -1818,6 +1829,8 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
         hint: 'Could not choose a best candidate function. You might need to add explicit type casts.', ...pos(n.location),
       });
     }
+    // array_agg(anyarray): the input arrays stacked as one more dimension.
+    if (isArrayType(arg.type)) return withMods({ k: 'agg', type: arg.type, name, agg: arrayAggArray(elemTypeOf(arg.type)), arg });
     const at = arrayTypeOf(arg.type);
     if (at === null) throw pgErr.featureNotSupported(`array_agg over ${TYPE_NAME[arg.type]}`);
     return withMods({ k: 'agg', type: at, name, agg: arrayAgg(at), arg });
@@ -1843,7 +1856,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   }
   // min / max(character varying) are min / max(text): PostgreSQL has no varchar aggregate.
   if ((name === 'min' || name === 'max') && arg.type === 'varchar') arg = coerceTo(scope, arg, 'text', -1);
-  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' || arg.type === 'bpchar' || isDatetimeFamily(arg.type) ? comparatorFor(arg.type) : null) : null;
+  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' || arg.type === 'bpchar' || isDatetimeFamily(arg.type) || (isArrayType(arg.type) && TYPE_CMP[arg.type] !== undefined) ? comparatorFor(arg.type) : null) : null;
   const sa = scalarAggregate(name, arg.type, cmp);
   if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
   analyzedArgs = [arg];
@@ -2117,6 +2130,54 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (a.type !== 'int8') throw undefinedFunction(name, types(), location);
       return foldConstants({ k: 'op1', type: 'text', arg: a, fn: (v) => (Number(v) === 10 ? SESSION_USER : Number(v) === 6171 ? 'pg_database_owner' : `unknown (OID=${Number(v)})`) });
     }
+    case 'cardinality':
+    case 'array_ndims':
+    case 'array_dims': {
+      if (args.length !== 1 || !isArrayType(args[0]!.type)) return null;
+      const f: Fn1 = name === 'cardinality' ? (a) => (a as PgArray).elems.length
+        : name === 'array_ndims' ? (a) => ((a as PgArray).ndim === 0 ? null : (a as PgArray).ndim)
+        : (a) => arrayDims(a as PgArray);
+      return foldConstants({ k: 'op1', type: name === 'array_dims' ? 'text' : 'int4', arg: args[0]!, fn: f, op: name });
+    }
+    case 'array_cat':
+      if (args.length !== 2) return null;
+      return arrayConcat(scope, name, args[0]!, args[1]!, location);
+    case 'array_append':
+      if (args.length !== 2) return null;
+      return arrayConcat(scope, name, args[0]!, args[1]!, location);
+    case 'array_prepend':
+      if (args.length !== 2) return null;
+      return arrayConcat(scope, name, args[0]!, args[1]!, location);
+    case 'array_position':
+    case 'array_positions':
+    case 'array_remove':
+    case 'array_replace': {
+      // (anycompatiblearray, anycompatible [, ...]): elements compared IS NOT DISTINCT FROM.
+      const n = name === 'array_replace' ? 3 : name === 'array_position' ? args.length : 2;
+      if (args.length !== n || n < 2 || n > 3) return null;
+      const extra = name === 'array_position' && n === 3 ? intArg(scope, name, args, 2, 'int4', location) : null;
+      const elemArgs = name === 'array_replace' ? [args[1]!, args[2]!] : [args[1]!];
+      const { arr, elems, elemType } = polymorphicArrayArgs(scope, name, args[0]!, elemArgs, args, location);
+      const eq = elementEquality(elemType);
+      if (eq === null) throw noOperator('=', elemType, elemType, location);
+      const a = extra === null ? [arr, ...elems] : [arr, ...elems, extra];
+      const impl: FnN = name === 'array_position' ? ([x, e, st]) => (x === null ? null : arrayPosition(x as PgArray, e as ArrayElement, eq, st as number | null | undefined))
+        : name === 'array_positions' ? ([x, e]) => (x === null ? null : arrayPositions(x as PgArray, e as ArrayElement, eq))
+        : name === 'array_remove' ? ([x, e]) => (x === null ? null : arrayRemove(x as PgArray, e as ArrayElement, eq))
+        : ([x, f, t]) => (x === null ? null : arrayReplace(x as PgArray, f as ArrayElement, t as ArrayElement, eq));
+      const type: SqlType = name === 'array_position' ? 'int4' : name === 'array_positions' ? 'int4[]' : arr.type;
+      return foldConstants({ k: 'fn', type, name, args: a, strict: false, fn: impl });
+    }
+    case 'string_to_array': {
+      // (text, delimiter [, null_string]): not strict in the delimiter or the null string.
+      if (args.length !== 2 && args.length !== 3) return null;
+      const a = args.map((x) => applyArg(scope, x, 'text', location));
+      if (a.some((x) => x.type !== 'text')) throw undefinedFunction(name, types(), location);
+      return foldConstants({
+        k: 'fn', type: 'text[]', name, args: a, strict: false,
+        fn: ([str, delim, nullText]) => (str === null ? null : stringToArray(str as string, delim as string | null, (nullText ?? null) as string | null)),
+      });
+    }
     case 'array_upper':
     case 'array_lower':
     case 'array_length': {
@@ -2179,6 +2240,10 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
         const a = [oidArg(scope, name, args, 0, location), ...(args.length === 3 ? [intArg(scope, name, args, 1, 'int4', location), boolArg(scope, name, args, 2, location)] : [])];
         return { k: 'fn', type: 'text', name, args: a, fn: ([o, c, p]) => cat.indexDef(Number(o), c === undefined ? 0 : Number(c), p === true) };
       }
+      if (name === 'obj_description' && args.length === 1) {
+        // The deprecated one-argument form: a relation's comment.
+        return { k: 'fn', type: 'text', name, args: [oidArg(scope, name, args, 0, location)], fn: ([o]) => cat.objDescription(Number(o), 'pg_class') };
+      }
       if (name === 'obj_description' && args.length === 2) {
         const a = [oidArg(scope, name, args, 0, location), applyArg(scope, args[1]!, 'text', location)];
         if (a[1]!.type !== 'text') throw undefinedFunction(name, types(), location);
@@ -2189,14 +2254,19 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       }
       throw undefinedFunction(name, types(), location);
     }
-    case 'col_description':
+    case 'col_description': {
+      if (args.length !== 2) throw undefinedFunction(name, types(), location);
+      const a = [oidArg(scope, name, args, 0, location), intArg(scope, name, args, 1, 'int4', location)];
+      const cat = scope.catalogLookups?.();
+      return { k: 'fn', type: 'text', name, args: a, fn: ([o, n]) => (cat === undefined ? null : cat.colDescription(Number(o), Number(n))) };
+    }
     case 'pg_get_triggerdef':
     case 'pg_get_statisticsobjdef_columns': {
-      // Objects vecgres does not have (column comments, triggers, statistics objects): NULL, as
-      // PostgreSQL answers for an oid that names none.
-      const arity = name === 'col_description' ? [2] : name === 'pg_get_triggerdef' ? [1, 2] : [1];
+      // Objects vecgres does not have (triggers, statistics objects): NULL, as PostgreSQL
+      // answers for an oid that names none.
+      const arity = name === 'pg_get_triggerdef' ? [1, 2] : [1];
       if (!arity.includes(args.length)) throw undefinedFunction(name, types(), location);
-      const a = args.map((_, i) => (i === 0 ? oidArg(scope, name, args, 0, location) : name === 'col_description' ? intArg(scope, name, args, i, 'int4', location) : boolArg(scope, name, args, i, location)));
+      const a = args.map((_, i) => (i === 0 ? oidArg(scope, name, args, 0, location) : boolArg(scope, name, args, i, location)));
       return { k: 'fn', type: 'text', name, args: a, fn: () => null };
     }
     case 'pg_table_is_visible': {
@@ -2251,6 +2321,77 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
 }
 
 /** Argument `i` of a function taking an oid: an integer or an untyped literal, as bigint (vecgres' oid). */
+/**
+ * Resolves an anycompatiblearray argument and anycompatible element arguments (PostgreSQL's
+ * enforce_generic_type_consistency for the array functions): an untyped array takes the
+ * elements' array type, untyped elements the array's element type, and known types meet at
+ * their common type.
+ * @throws PgError 42804 when every argument is untyped; 42883 when the array argument is not
+ *   an array or the types have no common type.
+ */
+function polymorphicArrayArgs(scope: ExprScope, name: string, arr: Expr, elems: Expr[], all: Expr[], location: number): { arr: Expr; elems: Expr[]; elemType: ArrayElemSqlType } {
+  // `||` reports a missing operator, the functions a missing function.
+  const fail = (): PgError => (name === '||' ? noOperator('||', all[0]!.type, all[1]!.type, location) : undefinedFunction(name, all.map((a) => a.type), location));
+  if (arr.type !== 'unknown' && !isArrayType(arr.type)) throw fail();
+  const known = [...(arr.type === 'unknown' ? [] : [elemTypeOf(arr.type as ArraySqlType)]), ...elems.map((e) => e.type).filter((t) => t !== 'unknown')];
+  // anycompatible: arguments that are all untyped literals resolve as text.
+  if (known.length === 0) known.push('text');
+  let elemType: SqlType;
+  try {
+    elemType = commonType(known, location);
+  } catch (e) {
+    if (e instanceof PgError && e.code === SQLSTATE.datatype_mismatch) throw fail();
+    throw e;
+  }
+  const arrType = arrayTypeOf(elemType);
+  if (arrType === null) throw fail();
+  return { arr: applyArg(scope, arr, arrType, location), elems: elems.map((e) => applyArg(scope, e, elemType, location)), elemType: elemType as ArrayElemSqlType };
+}
+
+/**
+ * `l || r` with an array on either side, and array_cat / array_append / array_prepend: not
+ * strict (a NULL array is empty to append and prepend; array_cat returns the other side).
+ * `||` is array_cat when both sides are arrays (or one is an untyped literal opposite an
+ * array), else array_append / array_prepend.
+ */
+function arrayConcat(scope: ExprScope, name: 'array_cat' | 'array_append' | 'array_prepend' | '||', l: Expr, r: Expr, location: number): Expr {
+  let kind = name;
+  if (kind === '||') {
+    const la = isArrayType(l.type) || l.type === 'unknown';
+    const ra = isArrayType(r.type) || r.type === 'unknown';
+    kind = la && ra ? 'array_cat' : isArrayType(l.type) ? 'array_append' : 'array_prepend';
+  }
+  const all = [l, r];
+  let a: Expr;
+  let b: Expr;
+  let arrType: SqlType;
+  if (kind === 'array_cat') {
+    if ((l.type !== 'unknown' && !isArrayType(l.type)) || (r.type !== 'unknown' && !isArrayType(r.type))) {
+      if (name === '||') throw noOperator('||', l.type, r.type, location);
+      throw undefinedFunction(name, all.map((x) => x.type), location);
+    }
+    const lead = l.type === 'unknown' ? r : l;
+    const other = l.type === 'unknown' ? l : r;
+    const res = polymorphicArrayArgs(scope, name, lead, other.type === 'unknown' ? [] : [{ k: 'slot', type: elemTypeOf(other.type as ArraySqlType), idx: 0, typmod: -1, name: '' }], all, location);
+    arrType = res.arr.type;
+    a = applyArg(scope, l, arrType, location);
+    b = applyArg(scope, r, arrType, location);
+  } else {
+    const arrSide = kind === 'array_append' ? l : r;
+    const elemSide = kind === 'array_append' ? r : l;
+    const res = polymorphicArrayArgs(scope, name, arrSide, [elemSide], all, location);
+    arrType = res.arr.type;
+    [a, b] = kind === 'array_append' ? [res.arr, res.elems[0]!] : [res.elems[0]!, res.arr];
+  }
+  const elemType = elemTypeOf(arrType as ArraySqlType);
+  const fn: FnN = kind === 'array_cat'
+    ? ([x, y]) => (x === null ? (y ?? null) : y === null ? x : arrayCat(x as PgArray, y as PgArray, elemType))
+    : kind === 'array_append'
+      ? ([x, e]) => arrayPush(x as PgArray | null, (e ?? null) as ArrayElement, elemType, false)
+      : ([e, x]) => arrayPush(x as PgArray | null, (e ?? null) as ArrayElement, elemType, true);
+  return foldConstants({ k: 'fn', type: arrType, name: name === '||' ? kind : name, args: [a, b], strict: false, fn });
+}
+
 function oidArg(scope: ExprScope, name: string, args: Expr[], i: number, location: number): Expr {
   return intArg(scope, name, args, i, 'int8', location);
 }

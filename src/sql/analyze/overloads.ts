@@ -19,7 +19,7 @@
  */
 import { jsonbSet, jsonbInsert } from '../../types/jsonb_set.js';
 import type { Value } from '../../storage/table.js';
-import { type SqlType, castContext, isNumeric, isArrayType } from './types.js';
+import { type SqlType, castContext, isNumeric, isArrayType, ARRAY_ELEM_TYPES } from './types.js';
 import {
   l2Distance, innerProduct, negativeInnerProduct, cosineDistance, l1Distance, vectorDims, vectorNorm, l2Normalize,
   vectorAdd, vectorSub, vectorMul, vectorCmp, subvector, vectorConcat, vectorBinaryQuantize,
@@ -34,7 +34,8 @@ import {
   sparsevecL1Distance, sparsevecNorm, sparsevecL2Normalize, sparsevecCmp,
 } from '../../types/sparsevec.js';
 import { type BitString, hammingDistance, jaccardDistance, bitCmp, bitConcat } from '../../types/bit.js';
-import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import type { PgArray } from '../../types/pgarray.js';
+import { elementComparator, elementEquality, arrayComparator, arrayContainCompare } from './array_ops.js';
 import {
   type Jsonb, jsonbField, jsonbElement, jsonbAsText, jsonbPath, jsonbContains, jsonbExists, jsonbConcat, jsonbDeleteKey,
   jsonbDeleteIndex, jsonbValueEquals, jsonbTypeof, jsonbArrayLength,
@@ -58,6 +59,8 @@ export interface Overload {
   impl: ((a: Value) => Value) | ((a: Value, b: Value) => Value) | FnN;
   /** True when `impl` takes the argument array (three or more arguments). */
   nary?: boolean;
+  /** Array arguments take only their own array type (anyarray), never one cast to it. */
+  exactArrays?: true;
 }
 
 type V = Float32Array;
@@ -74,13 +77,14 @@ function add(map: Map<string, Overload[]>, name: string, o: Overload): void {
   list.push(o);
 }
 
-function cmpOps(type: SqlType, cmp: (a: Value, b: Value) => number): void {
-  add(ops, '=', { args: [type, type], result: 'bool', impl: (a: Value, b: Value) => cmp(a, b) === 0 });
-  add(ops, '<>', { args: [type, type], result: 'bool', impl: (a: Value, b: Value) => cmp(a, b) !== 0 });
-  add(ops, '<', { args: [type, type], result: 'bool', impl: (a: Value, b: Value) => cmp(a, b) < 0 });
-  add(ops, '<=', { args: [type, type], result: 'bool', impl: (a: Value, b: Value) => cmp(a, b) <= 0 });
-  add(ops, '>', { args: [type, type], result: 'bool', impl: (a: Value, b: Value) => cmp(a, b) > 0 });
-  add(ops, '>=', { args: [type, type], result: 'bool', impl: (a: Value, b: Value) => cmp(a, b) >= 0 });
+function cmpOps(type: SqlType, cmp: (a: Value, b: Value) => number, exactArrays?: true): void {
+  const x = exactArrays === true ? { exactArrays } : {};
+  add(ops, '=', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) === 0 });
+  add(ops, '<>', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) !== 0 });
+  add(ops, '<', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) < 0 });
+  add(ops, '<=', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) <= 0 });
+  add(ops, '>', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) > 0 });
+  add(ops, '>=', { args: [type, type], result: 'bool', ...x, impl: (a: Value, b: Value) => cmp(a, b) >= 0 });
 }
 
 /** The comparison behind ORDER BY and btree order for each vector-family type. */
@@ -202,49 +206,35 @@ registerMathFunctions((name, o) => add(funcs, name, o));
 /** Operators that exist only for jsonb (besides the shared ||, -, =, <>). */
 export const JSONB_OPERATORS = new Set(['->', '->>', '#>', '#>>', '@>', '<@', '?', '?|', '?&']);
 
-// Arrays of scalars: comparisons and concatenation (array_eq/array_cmp, array_cat,
-// array_prepend, array_append), which vector[]-to-real[] casts make reachable.
-function scalarCmp(a: Value, b: Value): number {
-  if (typeof a === 'number' && typeof b === 'number' && (Number.isNaN(a) || Number.isNaN(b))) {
-    return Number.isNaN(a) === Number.isNaN(b) ? 0 : Number.isNaN(a) ? 1 : -1;
-  }
-  return a === b ? 0 : (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
-}
-
-/** array_cmp: element by element (NULL above every value), then the shorter array first. */
-function arrayCmp(a: Value, b: Value): number {
-  const x = (a as PgArray).elems;
-  const y = (b as PgArray).elems;
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const u = x[i]!;
-    const v = y[i]!;
-    if (u === null || v === null) {
-      if (u === v) continue;
-      return u === null ? 1 : -1;
-    }
-    const c = scalarCmp(u as Value, v as Value);
-    if (c !== 0) return c;
-  }
-  return x.length === y.length ? 0 : x.length < y.length ? -1 : 1;
-}
-
-function flat(a: PgArray): PgArray {
-  return new PgArray(a.elemType, a.elems.length === 0 ? [] : [a.elems.length], a.elems);
-}
-
-for (const e of ['int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bool'] as const) {
+// Arrays: comparisons (array_eq / array_cmp ... as anyarray operators), containment and
+// overlap (arraycontains, arraycontained, arrayoverlap), one overload per element type; both
+// sides must be the same array type, as for PostgreSQL's anyarray. `||` is resolved by the
+// analyzer (array_cat / array_append / array_prepend are anycompatible and not strict).
+for (const e of ARRAY_ELEM_TYPES) {
   const arr = `${e}[]` as SqlType;
-  cmpOps(arr, arrayCmp);
-  add(ops, '||', { args: [arr, arr], result: arr, impl: (a: Value, b: Value) => {
-    const x = a as PgArray;
-    const y = b as PgArray;
-    if (x.elems.length === 0) return y;
-    if (y.elems.length === 0) return x;
-    return flat(new PgArray(e, [], [...x.elems, ...y.elems]));
-  } });
-  add(ops, '||', { args: [e, arr], result: arr, impl: (a: Value, b: Value) => flat(new PgArray(e, [], [a as ArrayElement, ...(b as PgArray).elems])) });
-  add(ops, '||', { args: [arr, e], result: arr, impl: (a: Value, b: Value) => flat(new PgArray(e, [], [...(a as PgArray).elems, b as ArrayElement])) });
+  const cmp = elementComparator(e);
+  const eq = elementEquality(e);
+  if (cmp !== null) {
+    const c = arrayComparator(cmp);
+    TYPE_CMP[arr] = c;
+    cmpOps(arr, c, true);
+  } else if (eq !== null) {
+    add(ops, '=', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => arrayEquals(a as PgArray, b as PgArray, eq) });
+    add(ops, '<>', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => !arrayEquals(a as PgArray, b as PgArray, eq) });
+  }
+  if (eq === null) continue;
+  add(ops, '@>', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => arrayContainCompare(a as PgArray, b as PgArray, eq, true) });
+  add(ops, '<@', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => arrayContainCompare(b as PgArray, a as PgArray, eq, true) });
+  add(ops, '&&', { args: [arr, arr], result: 'bool', exactArrays: true, impl: (a: Value, b: Value) => arrayContainCompare(a as PgArray, b as PgArray, eq, false) });
+}
+
+/** array_eq over an element type without an ordering (jsonb): same shape, elements equal (NULL = NULL). */
+function arrayEquals(a: PgArray, b: PgArray, eq: (x: Value, y: Value) => boolean): boolean {
+  if (a.dims.length !== b.dims.length || a.dims.some((d, i) => d !== b.dims[i])) return false;
+  return a.elems.every((x, i) => {
+    const y = b.elems[i]!;
+    return x === null || y === null ? x === y : eq(x as Value, y as Value);
+  });
 }
 
 /** Operators vecgres resolves here (the others are the analyzer's built-in scalar ones). */
@@ -290,6 +280,7 @@ export function resolveOverload(candidates: readonly Overload[], actual: readonl
   let cands = candidates.filter((c) => c.args.length === actual.length && c.args.every((t, i) => {
     const a = actual[i]!;
     if (isArrayType(t) && !isArrayType(a) && a !== 'unknown') return false;
+    if (c.exactArrays === true && isArrayType(a) && a !== t) return false;
     return a === t || a === 'unknown' || castContext(a, t) === 'implicit';
   }));
   if (cands.length === 0) return { ok: false, ambiguous: false };

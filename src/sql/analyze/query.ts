@@ -14,7 +14,7 @@ import type { SqlEnv } from '../env.js';
 import {
   type Expr, type ExprScope, type AggMods, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg,
 } from './expr.js';
-import { type SqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion } from './types.js';
+import { type SqlType, type ArraySqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf } from './types.js';
 import type { WindowClause } from './window.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
 import { checkSelectLocking, firstLockingName, lockingWithSetOp, rowMarksOf, type RowMark } from './locking.js';
@@ -1105,6 +1105,7 @@ function functionRte(ps: ParseState, rf: PgNode): number {
   const fc = call.FuncCall;
   const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval?.toLowerCase();
   if (fname !== undefined && JSON_SRFS[fname] !== undefined) return jsonFunctionRte(ps, rf, fc, fname);
+  if (fname === 'unnest' && (fc.args ?? []).length > 1) return multiUnnestRte(ps, rf, fc);
   if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series' && fname !== 'pg_partition_ancestors')) {
     throw pgErr.featureNotSupported('functions in FROM other than unnest, generate_series, pg_partition_ancestors and the json set-returning functions');
   }
@@ -1140,6 +1141,48 @@ function functionRte(ps: ParseState, rf: PgNode): number {
     kind: 'function', fname: fname === 'pg_partition_ancestors' ? 'unnest' : fname, args, alias: alias ?? fname, aliased: alias !== undefined, lateral: true,
     colNames: [first, ...(ord ? [cols[1] ?? 'ordinality'] : [])],
     colTypes: [type, ...(ord ? ['int8' as const] : [])], colTypmods: [-1, ...(ord ? [-1] : [])],
+    ...(ord ? { ordinality: true } : {}),
+  });
+}
+
+/**
+ * `FROM unnest(a, b, ...) [WITH ORDINALITY] [AS alias(x, y, ...)]`: PostgreSQL expands it
+ * to `ROWS FROM (unnest(a), unnest(b), ...)`, the arrays read side by side, the shorter ones
+ * padded with NULLs; every column is named `unnest` unless aliased. Implicitly LATERAL.
+ * @throws PgError 42883 `function pg_catalog.unnest(T) does not exist` for an argument that
+ *   is not an array, 42725 for an untyped literal; 42P10 for too many column aliases.
+ */
+function multiUnnestRte(ps: ParseState, rf: PgNode, fc: PgNode): number {
+  const savedLateral = ps.lateralActive;
+  ps.lateralActive = true;
+  let args: Expr[];
+  try {
+    args = (fc.args as PgNode[]).map((a) => analyzeExpr(ps, a));
+  } finally {
+    ps.lateralActive = savedLateral;
+  }
+  const at = typeof fc.location === 'number' && fc.location >= 0 ? { position: fc.location + 1 } : {};
+  for (const a of args) {
+    if (a.type === 'unknown') {
+      throw new PgError('42725', 'function pg_catalog.unnest(unknown) is not unique', {
+        hint: 'Could not choose a best candidate function. You might need to add explicit type casts.', ...at,
+      });
+    }
+    if (!isArrayType(a.type)) {
+      throw new PgError(SQLSTATE.undefined_function, `function pg_catalog.unnest(${TYPE_NAME[a.type]}) does not exist`, {
+        hint: 'No function matches the given name and argument types. You might need to add explicit type casts.', ...at,
+      });
+    }
+    if (containsSrf(a)) throw pgErr.featureNotSupported('set-returning functions in unnest() arguments');
+  }
+  const { name: alias, cols } = aliasOf(rf);
+  const ord = rf.ordinality === true;
+  const types = args.map((a) => elemTypeOf(a.type as ArraySqlType) as SqlType);
+  const names = renameColumns([...types.map(() => 'unnest'), ...(ord ? ['ordinality'] : [])], cols, alias ?? 'unnest');
+  return ps.addRte({
+    kind: 'function', fname: 'unnest', args, alias: alias ?? 'unnest', aliased: alias !== undefined, lateral: true,
+    colNames: names,
+    colTypes: [...types, ...(ord ? ['int8' as const] : [])], colTypmods: names.map(() => -1),
     ...(ord ? { ordinality: true } : {}),
   });
 }

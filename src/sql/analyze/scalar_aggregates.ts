@@ -18,7 +18,7 @@ import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
 import type { Aggregate } from '../../types/aggregates.js';
 import { Numeric, numericAvgFinal, numericSumInit, numericSumStep, type NumericSumState } from '../../types/numeric.js';
-import type { SqlType } from './types.js';
+import { type SqlType, isArrayType } from './types.js';
 import { Interval, intervalAdd, intervalDiv } from '../../types/interval.js';
 
 function overflow(): PgError {
@@ -169,7 +169,9 @@ export function scalarAggregate(name: string, arg: SqlType, cmp: ((a: Value, b: 
         case 'date':
         case 'interval':
           return cmp === null ? null : { type: arg, agg: extreme(cmp, name === 'max' ? 1 : -1) as AnyAgg };
-        default: return null;
+        default:
+          // max(anyarray) / min(anyarray): array_larger / array_smaller by array_cmp.
+          return isArrayType(arg) && cmp !== null ? { type: arg, agg: extreme(cmp, name === 'max' ? 1 : -1) as AnyAgg } : null;
       }
     default:
       return null;

@@ -123,6 +123,9 @@ const ELEM_NAME: Record<ArrayElemSqlType, string> = {
   varbit: 'bit varying',
 };
 
+/** Every element type an array may have. */
+export const ARRAY_ELEM_TYPES = Object.keys(ELEM_NAME) as ArrayElemSqlType[];
+
 /** PostgreSQL's display names (format_type), for error messages. */
 export const TYPE_NAME: Record<SqlType, string> = {
   ...ELEM_NAME,
@@ -195,6 +198,8 @@ export function isVectorFamily(t: SqlType): boolean {
  * casts): pgvector's dimensions, bit lengths, numeric(p, s).
  */
 export function hasTypmodCoercion(t: SqlType): boolean {
+  // An array's typmod is its elements' (`varchar(3)[]`), applied element by element.
+  if (isArrayType(t)) return hasTypmodCoercion(elemTypeOf(t));
   return isVectorFamily(t) || t === 'numeric' || t === 'varchar' || t === 'bpchar' || t === 'timestamp' || t === 'timestamptz';
 }
 
@@ -568,10 +573,12 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
       break;
   }
   if (isArrayType(from) && isArrayType(to) && castContext(from, to) !== null) {
+    if (from === to && typmod < 0) return v;
     const a = v as PgArray;
     const fe = elemTypeOf(from);
     const te = elemTypeOf(to);
-    return new PgArray(te, a.dims, a.elems.map((x) => castValue(x as Value, fe, te, -1, explicit) as ArrayElement));
+    // The typmod applies to each element (array_map over the element's length coercion).
+    return new PgArray(te, a.dims, a.elems.map((x) => castValue(x as Value, fe, te, typmod, explicit) as ArrayElement));
   }
   throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
 }

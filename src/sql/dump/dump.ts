@@ -19,8 +19,9 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import type { Catalog } from '../../storage/catalog.js';
-import type { IndexMethods } from '../exec/pg_get_indexdef.js';
-import { createSequenceSql, identitySql, createTableSql, serialDefaultSql, setvalSql, type ConstraintSql } from './schema_sql.js';
+import { quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
+import { sqlStringLiteral } from '../../types/copy_text.js';
+import { createSequenceSql, identitySql, createTableSql, qualifiedName, serialDefaultSql, setvalSql, type ConstraintSql } from './schema_sql.js';
 import { catalogDumpSchema, type DumpSchema, type DumpSequence, type DumpTable } from './dump_schema.js';
 import { writeCopyData, writeInsertData } from './table_data.js';
 
@@ -111,6 +112,12 @@ export function writeDump(
   const identity = new Set<string>();
   for (const t of tables) {
     let text = toc(t.name, 'TABLE') + createTableSql(t.name, t.columns, t.checks) + '\n\n';
+    // pg_dump's dumpTableComment: the table's comment, then its columns', right after it.
+    if (t.comment !== undefined) text += toc(`TABLE ${t.name}`, 'COMMENT') + `COMMENT ON TABLE ${qualifiedName(t.name)} IS ${sqlStringLiteral(t.comment)};\n\n\n`;
+    for (const c of t.columns) {
+      if (c.comment === undefined) continue;
+      text += toc(`COLUMN ${t.name}.${c.name}`, 'COMMENT') + `COMMENT ON COLUMN ${qualifiedName(t.name)}.${quoteIdent(c.name)} IS ${sqlStringLiteral(c.comment)};\n\n\n`;
+    }
     for (const c of t.columns) {
       // An identity column's sequence is made by an ALTER TABLE of its table: right after it.
       const q = c.identity !== null && c.sequence !== null ? sequences.get(c.sequence) : undefined;

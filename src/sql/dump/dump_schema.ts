@@ -21,6 +21,8 @@ export interface DumpColumn extends DumpColumnSql {
   sequence: string | null;
   /** `a` (GENERATED ALWAYS) or `d` (BY DEFAULT) for an identity column, whose sequence is `sequence`. */
   identity: 'a' | 'd' | null;
+  /** COMMENT ON COLUMN, if any. */
+  comment?: string;
 }
 
 /** A table as the dump writes it. */
@@ -33,6 +35,8 @@ export interface DumpTable {
   constraints: ConstraintSql[];
   /** The indexes no constraint made, each a `CREATE INDEX ...;` line. */
   indexes: { name: string; sql: string }[];
+  /** COMMENT ON TABLE, if any. */
+  comment?: string;
 }
 
 /** A sequence: its definition and where it stands (`setval(name, last, called)`). */
@@ -64,8 +68,9 @@ export function catalogDumpSchema(catalog: Catalog, methods: IndexMethods, only?
       name,
       columns: t.def.columns.map((c) => ({
         name: c.name, typeSql: columnTypeSql(c), defaultSql: columnDefaultSql(c), notNull: c.notNull, type: c.type,
-        sequence: c.sequence, identity: c.identity ?? null,
+        sequence: c.sequence, identity: c.identity ?? null, ...(c.comment !== undefined ? { comment: c.comment } : {}),
       })),
+      ...(t.def.comment !== undefined ? { comment: t.def.comment } : {}),
       checks: (t.def.checks ?? []).map((k) => ({ name: k.name, expr: k.expr })),
       constraints: tableConstraintsSql(t, defs, (n) => catalog.getTable(n)),
       indexes: defs.filter((d) => !isConstraintIndex(d)).map((d) => ({ name: d.name, sql: createIndexSql(d, t, methods) })),

@@ -7,7 +7,7 @@
  */
 import { unreachable } from '../../common/assert.js';
 import type { IndexDef } from '../../storage/catalog.js';
-import type { ColumnDef, FkAction, Table } from '../../storage/table.js';
+import type { ColumnDef, FkAction, ScalarColumnType, Table } from '../../storage/table.js';
 import { SEQUENCE_TYPE_NAME, SEQUENCE_TYPE_RANGE, type SequenceDef } from '../../storage/sequence.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { charTypmodLength } from '../../types/character.js';
@@ -23,7 +23,9 @@ export function qualifiedName(name: string): string {
 /** A column's type as format_type prints it under an empty search_path (`public.vector(3)`, `numeric(10,2)`). */
 export function columnTypeSql(c: ColumnDef): string {
   const dims = (base: string) => (c.typmod < 0 ? base : `${base}(${c.typmod})`);
-  switch (c.type) {
+  // An array column: format_type prints the element type with its typmod, then `[]`.
+  if (c.type.endsWith('[]')) return `${columnTypeSql({ ...c, type: c.type.slice(0, -2) as ScalarColumnType })}[]`;
+  switch (c.type as ScalarColumnType) {
     case 'int2': return 'smallint';
     case 'int4': return 'integer';
     case 'int8': return 'bigint';
@@ -55,7 +57,7 @@ export function columnTypeSql(c: ColumnDef): string {
     case 'halfvec': return dims('public.halfvec');
     case 'sparsevec': return dims('public.sparsevec');
     default:
-      return unreachable(c.type, 'column type');
+      return unreachable(c.type as never, 'column type');
   }
 }
 

@@ -19,7 +19,7 @@ import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import { analyzeExpr, mapOperands, resolveTypeName, type Expr } from '../analyze/expr.js';
 import { analyzeDefault, assignCoerce, tableParseState } from '../analyze/query.js';
-import { TYPE_NAME, isArrayType } from '../analyze/types.js';
+import { TYPE_NAME } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
 import { constraintNamesOf, failedCheck } from './constraints.js';
 import { missingSchema, notice, referencedSchema, type Notices } from './ddl.js';
@@ -241,7 +241,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
     throw pgErr.featureNotSupported('ALTER TABLE ... ADD COLUMN of a serial column');
   }
   const { type, typmod } = resolveTypeName(cd.typeName);
-  if (type === 'unknown' || isArrayType(type)) throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+  if (type === 'unknown') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
   const col: ColumnDef = { name: colname, type, typmod, notNull: false, sequence: null, defaultSql: null };
   const pending: PendingConstraint[] = [];
   let rawDefault: PgNode | null = null;
@@ -380,7 +380,7 @@ function alterColumnType(env: SqlEnv, t: Table, cmd: PgNode): void {
   const cd = cmd.def.ColumnDef;
   if (cd.collClause !== undefined) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE ... COLLATE');
   const { type, typmod } = resolveTypeName(cd.typeName);
-  if (type === 'unknown' || isArrayType(type)) throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+  if (type === 'unknown') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
   // Its rows are copied as committed: the transaction's own uncommitted rows are refused.
   if (t.pendingRows > 0) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE of a table the same transaction has written');
   const old = t.def.columns[col]!;

@@ -17,7 +17,7 @@ import type { ColumnDef, FkAction, Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
 import { typeIoByOid } from '../../types/type_io.js';
-import { TYPE_OID, type SqlType } from '../analyze/types.js';
+import { TYPE_OID, type SqlType, isArrayType, elemTypeOf } from '../analyze/types.js';
 import { charTypmodLength } from '../../types/character.js';
 import { columnDefaultSql, columnTypeSql } from '../dump/schema_sql.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
@@ -273,9 +273,14 @@ export function attrdefRows(env: SqlEnv): Value[][] {
 function attributeRow(relOid: number, name: string, type: SqlType, typmod: number, num: number, notNull: boolean, hasDef: boolean, identity: string): Value[] {
   const oid = TYPE_OID[type];
   const len = typeIoByOid(oid)?.typlen ?? -1;
+  // An array column: extended storage, its element's double alignment, one declared
+  // dimension (attndims) and its element's collation.
+  const elem = isArrayType(type) ? elemTypeOf(type) : null;
+  const align = elem !== null ? (TYPE_ALIGN[elem] === 'd' ? 'd' : 'i') : (TYPE_ALIGN[type] ?? 'i');
+  const storage = elem !== null ? 'x' : (TYPE_STORAGE[type] ?? 'p');
   return [
-    relOid, name, oid, len, num, typmod, 0, len > 0 && len <= BYVAL_BYTES_MAX, TYPE_ALIGN[type] ?? 'i', TYPE_STORAGE[type] ?? 'p', '', notNull, hasDef, false,
-    identity, '', false, true, 0, COLLATABLE.has(type) ? DEFAULT_COLLATION : 0, null, null, null, null, null,
+    relOid, name, oid, len, num, typmod, elem !== null ? 1 : 0, len > 0 && len <= BYVAL_BYTES_MAX, align, storage, '', notNull, hasDef, false,
+    identity, '', false, true, 0, COLLATABLE.has(elem ?? type) ? DEFAULT_COLLATION : 0, null, null, null, null, null,
   ];
 }
 
@@ -387,7 +392,16 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
     relationName: (oid) => relationNameByOid(env, oid),
     constraintDef: (oid, pretty) => pgGetConstraintdef(env, oid, pretty),
     indexDef: (oid, column, pretty) => pgGetIndexdefByOid(env, oid, column, pretty),
-    objDescription: (oid, catalog) => (catalog === 'pg_extension' ? (EXTENSIONS.find((e) => e.oid === oid)?.comment ?? null) : null),
+    objDescription: (oid, catalog) => {
+      if (catalog === 'pg_extension') return EXTENSIONS.find((e) => e.oid === oid)?.comment ?? null;
+      if (catalog !== 'pg_class') return null;
+      const t = env.catalog.tableNames().find((n) => env.stats.relOid(n) === oid);
+      return t === undefined ? null : (env.catalog.getTable(t)?.def.comment ?? null);
+    },
+    colDescription: (oid, attnum) => {
+      const t = env.catalog.tableNames().find((n) => env.stats.relOid(n) === oid);
+      return t === undefined ? null : (env.catalog.getTable(t)?.def.columns[attnum - 1]?.comment ?? null);
+    },
     isPublishable: (oid) => {
       if (env.catalog.tableNames().some((t) => env.stats.relOid(t) === oid)) return true;
       return indexByOid(env, oid) !== undefined ? false : null;

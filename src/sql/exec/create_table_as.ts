@@ -10,7 +10,6 @@ import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import { analyzeSelect } from '../analyze/query.js';
 import { typmodOf } from '../analyze/range.js';
-import { TYPE_NAME, isArrayType } from '../analyze/types.js';
 import { planSelect } from '../plan/planner.js';
 import { checkCreationSchema, notice, type Notices } from './ddl.js';
 import { writeRow } from './insert.js';
@@ -46,7 +45,6 @@ export function createTableAs(env: SqlEnv, s: PgNode, notices: Notices): number 
   const columns: ColumnDef[] = query.targets.map((t, i) => {
     let type = t.expr.type as ColumnType | 'unknown';
     if (type === 'unknown') type = 'text';
-    if (isArrayType(type as never)) throw pgErr.featureNotSupported(`type ${TYPE_NAME[type as never]} in tables`);
     return { name: names[i] ?? t.name, type: type as ColumnType, typmod: typmodOf(t.expr), notNull: false, sequence: null, defaultSql: null };
   });
   const seen = new Set<string>();

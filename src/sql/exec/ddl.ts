@@ -14,7 +14,7 @@ import type { SqlEnv } from '../env.js';
 import { buildIndexOverTable } from './index_build.js';
 import { analyzeIndexExpression, analyzeIndexPredicate } from './index_def.js';
 import { resolveTypeName } from '../analyze/expr.js';
-import { TYPE_NAME, isArrayType } from '../analyze/types.js';
+import { TYPE_NAME } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
 import { createOrderedIndex } from './ordered_index.js';
 import { ensureXid } from './txn.js';
@@ -107,7 +107,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     const last = names[names.length - 1]!;
     const serial = last === 'serial' || last === 'serial4' || last === 'bigserial' || last === 'serial8';
     const { type, typmod } = resolveTypeName(cd.typeName);
-    if (type === 'unknown' || isArrayType(type)) throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+    if (type === 'unknown') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
     const col: ColumnDef = { name: colname, type, typmod, notNull: serial, sequence: null, defaultSql: null };
     if (serial) {
       col.sequence = `${name}_${colname}_seq`;
@@ -178,8 +178,8 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   // The key map holds a single-column key by its value: numeric values compare by value
   // (1.5 = 1.50), bytea values are arrays, character values compare without their padding;
-  // the map can do none of these yet.
-  const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar' || t === 'jsonb');
+  // the map can do none of these yet (nor compare arrays, which are objects).
+  const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar' || t === 'jsonb' || t.endsWith('[]'));
   if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
   const def: TableDef = { name, columns, primaryKey };
   let prepared = null;

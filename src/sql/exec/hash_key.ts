@@ -5,7 +5,8 @@
  * types use their text output. A key match is confirmed with the type's `=` where it matters.
  */
 import type { Value } from '../../storage/table.js';
-import { type SqlType, isNumeric, valueToText } from '../analyze/types.js';
+import { type SqlType, isNumeric, valueToText, isArrayType, elemTypeOf } from '../analyze/types.js';
+import { PgArray } from '../../types/pgarray.js';
 import { Numeric, numericKey } from '../../types/numeric.js';
 import { Interval, intervalSpan } from '../../types/interval.js';
 
@@ -19,6 +20,14 @@ export function keyText(v: Value, type: SqlType): string {
     if (v instanceof Numeric) return `n${numericKey(v)}`;
     const n = Number(v);
     return n === 0 ? 'n0' : `n${n}`;
+  }
+  // array_eq compares elements with their type's equality (1.5 = 1.50 in numeric[]): key
+  // each element so, with the shape.
+  if (isArrayType(type) && v instanceof PgArray) {
+    const et = elemTypeOf(type);
+    let s = `a${v.dims.join(',')}`;
+    for (const x of v.elems) s += '\u0002' + keyText(x as Value, et);
+    return s;
   }
   // interval_cmp equates spans ('1 mon' = '30 days'): key by the span, as interval_hash does.
   if (type === 'interval') return `i${intervalSpan(v as Interval)}`;

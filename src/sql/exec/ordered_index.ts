@@ -30,7 +30,9 @@ export function defaultBtreeOpclass(type: SqlType): string | null {
     return null;
   }
   if (type === 'varchar') return 'text_ops';
-  if (type === 'unknown' || type.endsWith('[]')) return null;
+  // Every array type shares PostgreSQL's array_ops (array_cmp over the elements' B-tree order).
+  if (type.endsWith('[]')) return 'array_ops';
+  if (type === 'unknown') return null;
   return `${type}_ops`;
 }
 

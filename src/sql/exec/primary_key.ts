@@ -30,7 +30,7 @@ export function addPrimaryKey(env: SqlEnv, t: Table, node: PgNode): void {
     if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${n}" of relation "${t.name}" does not exist`);
     return i;
   });
-  const unkeyed = cols.map((i) => t.def.columns[i]!.type).find((ty) => ty === 'numeric' || ty === 'bytea' || ty === 'bpchar' || ty === 'jsonb');
+  const unkeyed = cols.map((i) => t.def.columns[i]!.type).find((ty) => ty === 'numeric' || ty === 'bytea' || ty === 'bpchar' || ty === 'jsonb' || ty.endsWith('[]'));
   if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
   const indexName: string = node.conname ?? `${t.name}_pkey`;
   if (env.catalog.relationExists(indexName)) throw new PgError(SQLSTATE.duplicate_table, `relation "${indexName}" already exists`);

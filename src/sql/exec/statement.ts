@@ -4,6 +4,7 @@
  * and runs it. Transaction control (BEGIN/COMMIT/ROLLBACK, savepoints), settings
  * (SET/RESET/SHOW) and statement atomicity (a failed INSERT leaves no rows) are handled here.
  */
+import { commentOn } from './comment.js';
 import { alterSequence, createSequence, dropSequences, renameSequence } from './sequences.js';
 import { alterTable, renameRelation } from './alter_table.js';
 import { createTableAs } from './create_table_as.js';
@@ -328,7 +329,8 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       // pg_dump writes pgvector's own comment back (COMMENT ON EXTENSION vector IS '...'):
       // that one changes nothing. vecgres does not store comments on its objects yet.
       if (s.objtype === 'OBJECT_EXTENSION' && s.object?.String?.sval === 'vector' && s.comment === VECTOR_EXTENSION_COMMENT) return done('COMMENT', notices);
-      throw pgErr.featureNotSupported(`COMMENT ON ${String(s.objtype).replace('OBJECT_', '')}`);
+      commentOn(env, s);
+      return done('COMMENT', notices);
     case 'CreateExtensionStmt': {
       if (s.extname !== 'vector') {
         throw new PgError('58P01', `extension "${s.extname}" is not available`);

@@ -180,8 +180,19 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       // The vector types and methods are always there, as after CREATE EXTENSION vector
       // (which vecgres accepts and needs not); plpgsql is in every PostgreSQL database.
       return EXTENSIONS.map((e) => [e.oid, e.name, BOOTSTRAP_SUPERUSER, e.namespace, e.relocatable, e.version, null, null]);
-    case 'pg_description':
-      return EXTENSIONS.map((e) => [e.oid, CATALOG_OIDS['pg_extension']!, 0, e.comment]);
+    case 'pg_description': {
+      const rows: Value[][] = EXTENSIONS.map((e) => [e.oid, CATALOG_OIDS['pg_extension']!, 0, e.comment]);
+      // COMMENT ON TABLE / COLUMN: objsubid 0 for the table, the column number for a column.
+      for (const name of env.catalog.tableNames()) {
+        const def = env.catalog.getTable(name)!.def;
+        const oid = env.stats.relOid(name);
+        if (def.comment !== undefined) rows.push([oid, CATALOG_OIDS['pg_class']!, 0, def.comment]);
+        def.columns.forEach((c, i) => {
+          if (c.comment !== undefined) rows.push([oid, CATALOG_OIDS['pg_class']!, i + 1, c.comment]);
+        });
+      }
+      return rows;
+    }
     case 'pg_database':
       // PGlite's three databases (the server serves "postgres").
       return [

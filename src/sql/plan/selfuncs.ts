@@ -14,6 +14,7 @@ import type { Expr } from '../analyze/expr.js';
 import type { RangeTblEntry } from '../analyze/range.js';
 import type { Value } from '../../storage/table.js';
 import { Numeric, numericToFloat8 } from '../../types/numeric.js';
+import { PgArray } from '../../types/pgarray.js';
 import { comparatorFor } from '../analyze/expr.js';
 import { isNumeric, type SqlType } from '../analyze/types.js';
 import type { ColumnStats, StatsStore } from '../stats/store.js';
@@ -24,6 +25,10 @@ export const DEFAULT_RANGE_INEQ_SEL = 0.005;
 export const DEFAULT_UNK_SEL = 0.005;
 export const DEFAULT_NOT_UNK_SEL = 1 - DEFAULT_UNK_SEL;
 export const DEFAULT_NUM_DISTINCT = 200;
+/** array_selfuncs.c: `@>`, `<@` and `&&` over arrays with nothing known about their elements. */
+export const DEFAULT_CONTAIN_SEL = 0.005;
+/** array_selfuncs.c: `&&` when the other side is not a constant. */
+const DEFAULT_OVERLAP_SEL = 0.01;
 /** A boolean expression PostgreSQL knows nothing about (clausesel.c). */
 const DEFAULT_BOOL_SEL = 0.5;
 
@@ -347,9 +352,44 @@ function opSel(e: Extract<Expr, { k: 'op2' }>, lookup: VarLookup): number {
       const s = likeSel(v, c, op === '~~' ? (x) => e.fn(x, c) === true : (x) => e.fn(x, c) === false);
       return op === '~~' ? s : clamp(1 - s - nullFrac(v));
     }
+    case '@>': case '<@': case '&&':
+      if (e.l.type.endsWith('[]') && e.r.type.endsWith('[]')) return arrayContSel(e, lookup);
+      return DEFAULT_BOOL_SEL;
     default:
       return DEFAULT_BOOL_SEL;
   }
+}
+
+/** A plain column of this query level (PostgreSQL's get_restriction_variable, without casts). */
+function isColumn(e: Expr): boolean {
+  return e.k === 'var' && e.levelsUp === 0;
+}
+
+/**
+ * arraycontsel (array_selfuncs.c) for `col @> const`, `col <@ const`, `col && const` and their
+ * commuted forms, as PostgreSQL estimates them when the column has no element statistics
+ * (vecgres' ANALYZE keeps no most_common_elems): each distinct non-NULL element of the
+ * constant is taken to occur in DEFAULT_CONTAIN_SEL of the rows, independently, so `@>` is
+ * the product of their frequencies (0 when the constant holds a NULL) and `&&` the chance
+ * that one of them occurs; `<@` is DEFAULT_CONTAIN_SEL. Without a column and a constant:
+ * DEFAULT_CONTAIN_SEL, or DEFAULT_OVERLAP_SEL for `&&`.
+ */
+function arrayContSel(e: Extract<Expr, { k: 'op2' }>, lookup: VarLookup): number {
+  let op = e.op;
+  let other = e.r;
+  if (!isColumn(e.l)) {
+    if (!isColumn(e.r)) return op === '&&' ? DEFAULT_OVERLAP_SEL : DEFAULT_CONTAIN_SEL;
+    other = e.l;
+    op = op === '@>' ? '<@' : op === '<@' ? '@>' : op;
+  }
+  const c = constOf(other, lookup);
+  if (c === null) return 0;
+  if (!(c instanceof PgArray)) return op === '&&' ? DEFAULT_OVERLAP_SEL : DEFAULT_CONTAIN_SEL;
+  if (op === '<@') return DEFAULT_CONTAIN_SEL;
+  if (op === '@>' && c.elems.includes(null)) return 0;
+  const distinct = new Set(c.elems.filter((x) => x !== null).map((x) => (typeof x === 'object' ? String(x) : x)));
+  const k = distinct.size;
+  return clamp(op === '@>' ? DEFAULT_CONTAIN_SEL ** k : 1 - (1 - DEFAULT_CONTAIN_SEL) ** k);
 }
 
 /**

@@ -46,6 +46,17 @@ export class FunctionScanState extends PlanState {
       this.i = 0;
       return;
     }
+    if (this.p.fname === 'unnest' && args.length > 1) {
+      // unnest(a, b, ...): the arrays side by side, the shorter ones padded with NULLs (a NULL
+      // array reads as an empty one), as ROWS FROM runs one unnest per array.
+      const arrs = args.map((a) => (a === null ? [] : ((a as PgArray).elems as readonly Value[])));
+      const n = Math.max(...arrs.map((a) => a.length));
+      const rows: Value[][] = new Array(n);
+      for (let i = 0; i < n; i++) rows[i] = arrs.map((a) => (i < a.length ? (a[i] ?? null) : null));
+      this.rows = rows;
+      this.i = 0;
+      return;
+    }
     if (this.p.fname === 'unnest') {
       const a = args[0] as PgArray | null;
       this.elems = a === null ? [] : (a.elems as readonly Value[]);

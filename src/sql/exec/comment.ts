@@ -1,0 +1,69 @@
+/**
+ * COMMENT ON TABLE | COLUMN ... IS '...' | NULL (PostgreSQL's CommentObject, commands/comment.c):
+ * the text is kept in the table's definition (TableDef.comment, ColumnDef.comment), so it is
+ * logged, checkpointed and rolled back with the transaction like any other ALTER TABLE, read by
+ * obj_description / col_description and psql's `\d+`, and written by `vecgres dump`. An empty
+ * string or NULL removes the comment, as PostgreSQL does. pgvector's own extension comment
+ * (pg_dump writes it back) is accepted and changes nothing; other objects are 0A000.
+ */
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import type { PgNode } from '../parser/parse.js';
+import type { SqlEnv } from '../env.js';
+import { alterTableTx } from './ddl_txn.js';
+import { ensureXid } from './txn.js';
+
+/** The comment as stored: absent for NULL or ''. */
+function stored(c: unknown): string | undefined {
+  return typeof c === 'string' && c !== '' ? c : undefined;
+}
+
+/** The relation name of a possibly schema-qualified name list (`public.t` is `t`). */
+function relationName(names: string[]): string {
+  if (names.length === 2 && names[0] !== 'public') throw new PgError('3F000', `schema "${names[0]}" does not exist`);
+  if (names.length > 2) throw pgErr.featureNotSupported('cross-database references');
+  return names[names.length - 1]!;
+}
+
+/**
+ * Runs a CommentStmt on a table or one of its columns, in the session's transaction.
+ * @throws PgError 42P01 for a missing table, 42703 for a missing column, 0A000 for objects
+ *   other than tables and columns.
+ */
+export function commentOn(env: SqlEnv, s: PgNode): void {
+  const items = ((s.object?.List?.items ?? []) as PgNode[]).map((n) => n.String?.sval as string);
+  const comment = stored(s.comment);
+  // The change is logged and undone with the transaction: it needs the transaction's id.
+  ensureXid(env);
+  switch (s.objtype) {
+    case 'OBJECT_TABLE': {
+      const name = relationName(items);
+      const t = env.catalog.getTable(name);
+      if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+      const def = { ...t.def };
+      if (comment === undefined) delete def.comment;
+      else def.comment = comment;
+      alterTableTx(env, env.txn, name, def);
+      return;
+    }
+    case 'OBJECT_COLUMN': {
+      if (items.length < 2) throw new PgError(SQLSTATE.syntax_error, 'column name must be qualified');
+      const name = relationName(items.slice(0, -1));
+      const colName = items[items.length - 1]!;
+      const t = env.catalog.getTable(name);
+      if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+      const col = t.def.columns.findIndex((c) => c.name === colName);
+      if (col < 0) throw new PgError(SQLSTATE.undefined_column, `column "${colName}" of relation "${name}" does not exist`);
+      const columns = t.def.columns.map((c, i) => {
+        if (i !== col) return c;
+        const copy = { ...c };
+        if (comment === undefined) delete copy.comment;
+        else copy.comment = comment;
+        return copy;
+      });
+      alterTableTx(env, env.txn, name, { ...t.def, columns });
+      return;
+    }
+    default:
+      throw pgErr.featureNotSupported(`COMMENT ON ${String(s.objtype).replace('OBJECT_', '')}`);
+  }
+}
