@@ -39,20 +39,30 @@ async function load(db: Vecgres): Promise<void> {
   }
 }
 
-/** The index is there, used, and returns exact search's rows at ef_search 400. */
+/**
+ * The index is there, used, and finds exact search's rows at ef_search 400: at least 45 of the
+ * 50 over five queries. Not all: 2,200 uniform 960-d vectors are hard for any HNSW graph, and a
+ * parallel build's graph (rebuilt at recovery) differs from run to run with thread timing.
+ */
 async function indexAnswers(db: Vecgres, label: string): Promise<void> {
   const idx = (await db.query("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 't_v'")).rows[0]!['n'];
   assert.equal(idx, 1, `${label}: the index survived`);
-  for (const id of [7, 1999]) {
+  let hits = 0;
+  const misses: string[] = [];
+  for (const id of [7, 500, 1000, 1500, 1999]) {
     const q = `SELECT id FROM t ORDER BY v <-> (SELECT v FROM t WHERE id = ${id}) LIMIT 10`;
     await db.exec('SET enable_indexscan = off');
-    const exact = (await db.query(q)).rows;
+    const exact = (await db.query(q)).rows.map((r) => r['id'] as number);
     await db.exec('RESET enable_indexscan; SET enable_seqscan = off; SET hnsw.ef_search = 400');
     const plan = (await db.query(`EXPLAIN (COSTS OFF) ${q}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
     assert.match(plan, /Index Scan using t_v/, label);
-    assert.deepEqual((await db.query(q)).rows, exact, `${label}: row ${id}`);
+    const got = (await db.query(q)).rows.map((r) => r['id'] as number);
+    assert.equal(got.length, 10, `${label}: row ${id}`);
+    for (const r of got) if (exact.includes(r)) hits++;
+    misses.push(`row ${id}: ${JSON.stringify(got)} vs exact ${JSON.stringify(exact)}`);
     await db.exec('RESET enable_seqscan; RESET hnsw.ef_search');
   }
+  assert.ok(hits >= 45, `${label}: ${hits} of 50 exact neighbours found; ${misses.join('; ')}`);
 }
 
 test(`a parallel HNSW build survives a power cut once committed, and leaves nothing when not (seed ${SEED})`, async () => {
