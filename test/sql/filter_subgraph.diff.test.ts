@@ -45,13 +45,22 @@ async function truth(sql: string, params?: unknown[]): Promise<number[]> {
 async function recall(tenant: number, qs: readonly string[] = queries): Promise<number> {
   let hits = 0;
   let want = 0;
-  for (const q of qs) {
-    const got = await ids(SQL, [tenant, q]);
-    const exact = await truth(SQL, [tenant, q]);
-    assert.equal(got.length, exact.length, `tenant ${tenant}: rows returned`);
-    const w = new Set(exact);
-    for (const id of got) if (w.has(id)) hits++;
-    want += exact.length;
+  // At the default ef_search (40) uniform 32-d rows give a graph search recall@10 of 0.92-0.97,
+  // so a 0.95 bar over a few queries failed for some seeds whatever the subgraph did; at 80 a
+  // correct subgraph is near 1 and a broken one (rows missing, stale rows) far below. (The
+  // tests assert the subgraph's plan before they measure recall.)
+  await db.exec('SET hnsw.ef_search = 80');
+  try {
+    for (const q of qs) {
+      const got = await ids(SQL, [tenant, q]);
+      const exact = await truth(SQL, [tenant, q]);
+      assert.equal(got.length, exact.length, `tenant ${tenant}: rows returned`);
+      const w = new Set(exact);
+      for (const id of got) if (w.has(id)) hits++;
+      want += exact.length;
+    }
+  } finally {
+    await db.exec('RESET hnsw.ef_search');
   }
   return want === 0 ? 1 : hits / want;
 }
@@ -88,7 +97,8 @@ test(`a large tenant's second query builds its subgraph; recall against exact (s
     await ids(SQL, [0, queries[0]]);
     const withBtree = await plan(SQL, [0, queries[8]]);
     assert.match(withBtree, /filter subgraph.*no bitmap/, withBtree);
-    assert.ok((await recall(0, queries.slice(0, 5))) >= 0.95);
+    const rb = await recall(0, queries.slice(0, 5));
+    assert.ok(rb >= 0.95, `tenant 0 with a B-tree: recall@10 ${rb}`);
   } finally {
     await db.exec('DROP INDEX t_tenant_idx');
   }
