@@ -28,7 +28,7 @@ import { kernelsOf, type FastKernels, type RangeKernel } from '../../kernels/fas
 import { memories } from '../../kernels/memories.js';
 import { defineTask, type WorkerContext } from '../../kernels/workers.js';
 import { Err, HUGE, TINY } from './knn_bounds.js';
-import { TopK } from './topk.js';
+import { Candidates } from './topk.js';
 
 /** The per-row kernels the parallel scan runs, by their name in {@link FastKernels}. */
 export type ParallelKernel = 'l2sq' | 'dot' | 'l1' | 'halfL2sq' | 'halfL1' | 'halfCosine' | 'hamming' | 'jaccard' | 'signHamming' | 'signJaccard';
@@ -103,76 +103,6 @@ export interface KnnTaskResult {
   kept: number;
 }
 
-/**
- * A participant's candidates: a {@link TopK} heap of the `hi` bounds and the rows whose `lo` is
- * not above its bound, in offer order, with both ends kept (the leader needs `hi` to find the
- * table's bound). Flat typed arrays, compacted as the bound falls.
- */
-class LocalCandidates {
-  private readonly heap: TopK;
-  private ids: Int32Array;
-  private lows: Float64Array;
-  private highs: Float64Array;
-  private n = 0;
-  qualified = 0;
-
-  constructor(k: number) {
-    this.heap = new TopK(k);
-    const cap = Math.max(16, 2 * k + 64);
-    this.ids = new Int32Array(cap);
-    this.lows = new Float64Array(cap);
-    this.highs = new Float64Array(cap);
-  }
-
-  bound(): number {
-    return this.heap.bound();
-  }
-
-  offer(id: number, lo: number, hi: number): void {
-    this.qualified++;
-    if (this.heap.k === 0) return;
-    // NaN ends count as unbounded, as the serial Candidates counts them.
-    if (lo !== lo) lo = -Infinity;
-    if (hi !== hi) hi = Infinity;
-    this.heap.push(id, hi);
-    if (this.n === this.ids.length) {
-      this.compact();
-      if (this.n > this.ids.length / 2) {
-        const cap = this.ids.length * 2;
-        const ids = new Int32Array(cap);
-        ids.set(this.ids.subarray(0, this.n));
-        const lows = new Float64Array(cap);
-        lows.set(this.lows.subarray(0, this.n));
-        const highs = new Float64Array(cap);
-        highs.set(this.highs.subarray(0, this.n));
-        this.ids = ids;
-        this.lows = lows;
-        this.highs = highs;
-      }
-    }
-    this.ids[this.n] = id;
-    this.lows[this.n] = lo;
-    this.highs[this.n++] = hi;
-  }
-
-  private compact(): void {
-    const b = this.heap.bound();
-    let m = 0;
-    for (let i = 0; i < this.n; i++) {
-      if (this.lows[i]! <= b) {
-        this.ids[m] = this.ids[i]!;
-        this.lows[m] = this.lows[i]!;
-        this.highs[m++] = this.highs[i]!;
-      }
-    }
-    this.n = m;
-  }
-
-  finish(): KnnTaskResult {
-    this.compact();
-    return { ids: this.ids.slice(0, this.n), lows: this.lows.slice(0, this.n), highs: this.highs.slice(0, this.n), qualified: this.qualified, kept: this.heap.size };
-  }
-}
 
 /**
  * One participant: takes chunks until none is left (or the abort word is set), computes each
@@ -199,7 +129,8 @@ function memoryOfAddress(ctx: WorkerContext, addr: number): Arena {
 }
 
 function scanChunks(a: KnnTaskArgs, ctx: WorkerContext, home: Arena, ctl: Int32Array, ctlWord: number): KnnTaskResult {
-  const cands = new LocalCandidates(a.k);
+  // The serial scan's candidate list, keeping both ends (the leader finds the bound from them).
+  const cands = new Candidates(a.k, true);
   const bitsWord = ((a.block >>> 0) + CTL_BYTES) >>> 2;
   const words = (a.slots + 31) >>> 5;
   const normsIndex = a.norms ? bitsWord + words : -1;
@@ -280,7 +211,7 @@ function scanChunks(a: KnnTaskArgs, ctx: WorkerContext, home: Arena, ctl: Int32A
       cands.offer(r, lo, hi);
     }
   }
-  return cands.finish();
+  return { ...cands.finishWithBounds(), qualified: cands.qualified, kept: cands.kept };
 }
 
 /** The task the pool runs (kernels/workers.ts). */

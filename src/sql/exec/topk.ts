@@ -73,25 +73,29 @@ export class TopK {
 }
 
 /**
- * The candidates of an exact top-k scan (exec/nodes/top_k.ts): rows offered with an interval
- * [lo, hi] holding their distance. A {@link TopK} heap keeps the k smallest `hi`; a row whose
- * `lo` is above that bound cannot be among the first k and is dropped (now, or when the list
- * is compacted as the bound falls). Row ids stay in offer (scan) order. Flat typed arrays,
- * grown by doubling; NaN intervals count as [-Infinity, Infinity].
+ * The candidates of an exact top-k scan (exec/nodes/top_k.ts, and each participant of a parallel
+ * one, exec/parallel_knn.ts): rows offered with an interval [lo, hi] holding their distance. A
+ * {@link TopK} heap keeps the k smallest `hi`; a row whose `lo` is above that bound cannot be
+ * among the first k and is dropped (now, or when the list is compacted as the bound falls). Row
+ * ids stay in offer (scan) order. Flat typed arrays, grown by doubling; NaN intervals count as
+ * [-Infinity, Infinity]. With `keepHighs` the `hi` ends are kept too (a parallel scan's leader
+ * needs them to find the table's bound).
  */
 export class Candidates {
   private readonly heap: TopK;
   private ids: Int32Array;
   private lows: Float64Array;
+  private highs: Float64Array | null;
   private n = 0;
   /** Rows offered since the last reset (each passed the scan's qual). */
   qualified = 0;
 
-  constructor(readonly k: number) {
+  constructor(readonly k: number, keepHighs = false) {
     this.heap = new TopK(k);
     const cap = Math.max(16, 2 * k + 64);
     this.ids = new Int32Array(cap);
     this.lows = new Float64Array(cap);
+    this.highs = keepHighs ? new Float64Array(cap) : null;
   }
 
   /** Rows whose `lo` is above this cannot be among the first k (Infinity until k rows are offered). */
@@ -99,33 +103,48 @@ export class Candidates {
     return this.heap.bound();
   }
 
+  /** Rows the heap holds (at most k). */
+  get kept(): number {
+    return this.heap.size;
+  }
+
   offer(id: number, lo: number, hi: number): void {
     this.qualified++;
     if (this.k === 0) return;
-    this.heap.push(id, hi !== hi ? Infinity : hi);
+    if (hi !== hi) hi = Infinity;
+    this.heap.push(id, hi);
     if (this.n === this.ids.length) {
       this.compact();
       // Mostly kept (many equal distances): grow instead of compacting again at once.
       if (this.n > this.ids.length / 2) {
-        const ids = new Int32Array(this.ids.length * 2);
+        const cap = this.ids.length * 2;
+        const ids = new Int32Array(cap);
         ids.set(this.ids.subarray(0, this.n));
-        const lows = new Float64Array(this.ids.length * 2);
+        const lows = new Float64Array(cap);
         lows.set(this.lows.subarray(0, this.n));
+        if (this.highs !== null) {
+          const highs = new Float64Array(cap);
+          highs.set(this.highs.subarray(0, this.n));
+          this.highs = highs;
+        }
         this.ids = ids;
         this.lows = lows;
       }
     }
     this.ids[this.n] = id;
+    if (this.highs !== null) this.highs[this.n] = hi;
     this.lows[this.n++] = lo !== lo ? -Infinity : lo;
   }
 
   /** Drops the rows whose `lo` is above the bound. */
   private compact(): void {
     const b = this.heap.bound();
+    const highs = this.highs;
     let m = 0;
     for (let i = 0; i < this.n; i++) {
       if (this.lows[i]! <= b) {
         this.ids[m] = this.ids[i]!;
+        if (highs !== null) highs[m] = highs[i]!;
         this.lows[m++] = this.lows[i]!;
       }
     }
@@ -136,6 +155,13 @@ export class Candidates {
   finish(): Int32Array {
     this.compact();
     return this.ids.slice(0, this.n);
+  }
+
+  /** The candidates with both ends of their intervals, in offer order (needs `keepHighs`). */
+  finishWithBounds(): { ids: Int32Array; lows: Float64Array; highs: Float64Array } {
+    this.compact();
+    const n = this.n;
+    return { ids: this.ids.slice(0, n), lows: this.lows.slice(0, n), highs: this.highs!.slice(0, n) };
   }
 
   /** Forgets every row. */
