@@ -17,40 +17,24 @@ import { PgError } from '../../src/common/errors.js';
 import { Prng } from '../../src/common/prng.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs, SimulatedCrash } from '../../src/storage/fs_faulty.js';
+import { openWithRetries, sameModel, type Model } from './fault_trials.js';
 
 const TRIALS = Number(process.env.VECGRES_SIM_TRIALS ?? 30);
 const BASE_SEED = Number(process.env.VECGRES_SIM_SEED ?? 4242);
 const CYCLES = 4;
 
 /** items rows by id, and notes rows by -id (one map so a transaction's effect is one copy). */
-type Model = Map<number, string>;
 
 function vec(p: Prng): string {
   return `[${Array.from({ length: 4 }, () => p.int(21) - 10).join(',')}]`;
 }
 
-async function openWithRetries(fs: FaultyFs, seed: number): Promise<Vecgres> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await Vecgres.create('db', { storage: fs, walSegmentBytes: 2048 });
-    } catch (e) {
-      if (e instanceof SimulatedCrash) fs.reboot();
-      else if (!(e instanceof PgError) || attempt > 20) throw new Error(`seed ${seed}: recovery failed: ${String(e)}`);
-      if (attempt > 3) fs.setPlan({ seed }); // stop injecting so recovery can finish
-    }
-  }
-}
+const open = (fs: FaultyFs, seed: number): Promise<Vecgres> => openWithRetries(fs, seed, 2048);
 
 async function rowsOf(db: Vecgres): Promise<Model> {
   const rows = (await db.query<{ id: number; v: string }>('SELECT id, v FROM items')).rows;
   const notes = (await db.query<{ id: number; t: string }>('SELECT id, t FROM notes')).rows;
   return new Map([...rows.map((r): [number, string] => [r.id, r.v]), ...notes.map((r): [number, string] => [-r.id, r.t])]);
-}
-
-function same(a: Model, b: Model): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
 }
 
 test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`, { timeout: 300_000 }, async () => {
@@ -61,7 +45,7 @@ test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`,
     const fs = new FaultyFs(new MemoryFs(), { seed });
     let model: Model = new Map();
     let nextId = 1;
-    let db = await openWithRetries(fs, seed);
+    let db = await open(fs, seed);
     await db.exec('CREATE TABLE items (id int PRIMARY KEY, v vector(4)); CREATE INDEX items_v_idx ON items USING hnsw (v vector_l2_ops) WITH (m = 4, ef_construction = 16)');
     await db.exec('CREATE TABLE notes (id int PRIMARY KEY, t text)');
     for (let cycle = 0; cycle < CYCLES; cycle++) {
@@ -129,11 +113,11 @@ test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`,
       fs.powerCut();
       stats.crashes++;
       fs.setPlan({ seed, crash: { tornTail: 0.7, scribble: 0.3 } });
-      db = await openWithRetries(fs, seed);
+      db = await open(fs, seed);
       stats.warnings += db.notices.length;
       const got = await rowsOf(db);
-      if (!same(got, model)) {
-        assert.ok(inFlight !== null && same(got, inFlight), `${where}: recovered ${got.size} rows, expected the ${model.size} acknowledged ones`);
+      if (!sameModel(got, model)) {
+        assert.ok(inFlight !== null && sameModel(got, inFlight), `${where}: recovered ${got.size} rows, expected the ${model.size} acknowledged ones`);
         model = inFlight!;
         stats.inFlightKept++;
       }

@@ -19,6 +19,7 @@ import { memories } from '../../src/kernels/memories.js';
 import { bufferCache } from '../../src/storage/buffer_cache.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs, SimulatedCrash } from '../../src/storage/fs_faulty.js';
+import { openWithRetries, sameModel, type Model } from './fault_trials.js';
 
 memories.memoryBytesMax = 256 * 1024;
 const TRIALS = Number(process.env.VECGRES_SIM_TRIALS ?? 4);
@@ -26,31 +27,15 @@ const BASE_SEED = Number(process.env.VECGRES_SIM_SEED ?? 5151);
 const CYCLES = 3;
 const DIM = 16;
 
-type Model = Map<number, string>;
 
 function randVec(p: Prng): number[] {
   return Array.from({ length: DIM }, () => p.int(21) - 10);
 }
 
-async function openWithRetries(fs: FaultyFs, seed: number): Promise<Vecgres> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const db = await Vecgres.create('db', { storage: fs, walSegmentBytes: 16 * 1024 });
-      await db.exec("SET shared_buffers = '128kB'");
-      return db;
-    } catch (e) {
-      if (e instanceof SimulatedCrash) fs.reboot();
-      else if (!(e instanceof PgError) || attempt > 20) throw new Error(`seed ${seed}: recovery failed: ${String(e)}`);
-      if (attempt > 3) fs.setPlan({ seed }); // stop injecting so recovery can finish
-    }
-  }
-}
-
-function same(a: Model, b: Model): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
-}
+const open = (fs: FaultyFs, seed: number): Promise<Vecgres> =>
+  openWithRetries(fs, seed, 16 * 1024, async (db) => {
+    await db.exec("SET shared_buffers = '128kB'");
+  });
 
 function l2sq(a: string, q: readonly number[]): number {
   const v = JSON.parse(a) as number[];
@@ -67,7 +52,7 @@ test(`segment-file fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cy
     const fs = new FaultyFs(new MemoryFs(), { seed });
     let model: Model = new Map();
     let nextId = 1;
-    let db = await openWithRetries(fs, seed);
+    let db = await open(fs, seed);
     await db.exec('CREATE TABLE items (id int PRIMARY KEY, v vector(16))');
     const faults0 = bufferCache.stats.faults;
     const evictions0 = bufferCache.stats.evictions;
@@ -135,11 +120,11 @@ test(`segment-file fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cy
       db.database.abandon();
       fs.powerCut();
       fs.setPlan({ seed, crash: { tornTail: 0.7, scribble: 0.3 } });
-      db = await openWithRetries(fs, seed);
+      db = await open(fs, seed);
       const rows = (await db.query<{ id: number; v: string }>('SELECT id, v FROM items')).rows;
       const got: Model = new Map(rows.map((r) => [r.id, r.v]));
-      if (!same(got, model)) {
-        assert.ok(inFlight !== null && same(got, inFlight), `${where}: recovered ${got.size} rows, expected the ${model.size} acknowledged ones`);
+      if (!sameModel(got, model)) {
+        assert.ok(inFlight !== null && sameModel(got, inFlight), `${where}: recovered ${got.size} rows, expected the ${model.size} acknowledged ones`);
         model = inFlight!;
         stats.inFlightKept++;
       }
