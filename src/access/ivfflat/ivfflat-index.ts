@@ -83,10 +83,19 @@ export class IvfflatIndex implements VectorIndex {
   insert(rowId: number, key: VectorKey): void {
     const q = this.insertScratch;
     if (!this.prepareInto(key, q)) return;
-    const l = this.nearestList(q, q + this.vecBytes);
+    this.appendPrepared(rowId, this.nearestList(q, q + this.vecBytes), q);
+  }
+
+  /**
+   * Appends `rowId` with its prepared vector (at arena byte offset `ptr`, see
+   * {@link prepareInto}) to list `l`: the second half of {@link insert}, for a build that
+   * found the lists of many rows at once (parallel.ts).
+   * @throws PgError 53200 when the list cannot grow (nothing was written then).
+   */
+  appendPrepared(rowId: number, l: number, ptr: number): void {
     this.reserveRow(rowId);
     this.lists.reserve(l, 1);
-    this.lists.append(l, rowId, q);
+    this.lists.append(l, rowId, ptr);
     this.rowList[rowId] = l + 1;
   }
 
