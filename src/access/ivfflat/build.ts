@@ -172,7 +172,8 @@ function loadParallel(input: BuildInput, ix: IvfflatIndex, par: Parallelism, rep
   let done = 0;
   const flush = (): void => {
     if (m === 0) return;
-    const step = { mem: arena.id, kind, vecsPtr: block, vecBytes, count: m, rangeDim: ix.rangeDim, centersPtr: ix.lists.centersPtr, k, assignPtr, distsPtr, claimPtr: distsPtr + par.participants * k * 4 };
+    const step = { mem: arena.id, kind, vecsPtr: block, vecBytes, count: m, rangeDim: ix.rangeDim, centersPtr: ix.lists.centersPtr, k, assignPtr, distsPtr, claimPtr: distsPtr + par.participants * k * 4,
+      boundsPtr: 0, bounded: false, maxMove: 0, maxMoveCenter: -1, secondMove: 0 };
     assign(arena, step, par);
     const aw = assignPtr >>> 2;
     for (let i = 0; i < m; i++) ix.appendPrepared(ids[i]!, arena.i32()[aw + i]!, block + i * vecBytes);

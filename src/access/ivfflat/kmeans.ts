@@ -1,7 +1,8 @@
 /**
  * k-means for IVFFlat's centers (pgvector ivfkmeans.c: k-means++ seeding, then Lloyd's
- * iterations; pgvector accelerates them with Elkan's bounds, here each sample's distances to
- * all centers come from one WebAssembly SIMD range-kernel call over the contiguous centers).
+ * iterations; pgvector accelerates them with Elkan's bounds, here with Hamerly's, one lower
+ * bound per sample (parallel.ts), and a sample's distances to all centers, when its bounds do
+ * not settle it, come from one WebAssembly SIMD range-kernel call over the contiguous centers).
  *
  * Everything is squared L2 over the samples as given. For inner product and cosine the caller
  * passes unit-length samples and `spherical`, and the centers are normalized after every
@@ -13,7 +14,7 @@
 import type { Prng } from '../../common/prng.js';
 import type { Arena } from '../../kernels/arena.js';
 import { kernelsOf } from '../../kernels/fast.js';
-import { assign, ASSIGN_L2SQ, assignScratchBytes, type Parallelism } from './parallel.js';
+import { assign, ASSIGN_L2SQ, assignScratchBytes, boundsBytes, updateBounds, type Parallelism } from './parallel.js';
 
 /** Lloyd iterations at most (pgvector allows 500; recall gains past ~20 are marginal). */
 export const KMEANS_ITERATIONS_MAX = 25;
@@ -98,10 +99,11 @@ export function kmeans(
 ): void {
   const rowBytes = dim * 4;
   // Scratch: distances (n for a seeding step, k per participant for an assignment), then the
-  // assignment of each sample (int32), then the assignment's claim word.
+  // assignment of each sample (int32), the assignment's claim word and Hamerly's bounds
+  // (parallel.ts: each sample's assignment skips the centers its bounds rule out).
   const participants = par?.participants ?? 1;
   const distBytes = Math.max(n * 4, assignScratchBytes(k, participants) - 4);
-  const scratchBytes = distBytes + n * 4 + 4;
+  const scratchBytes = distBytes + n * 4 + 4 + boundsBytes(n, k, rowBytes);
   const fast = kernelsOf(arena);
   const scratch = arena.alloc(scratchBytes, 'IVFFlat k-means');
   const minDist = new Float64Array(n);
@@ -109,7 +111,8 @@ export function kmeans(
     const distPtr = scratch;
     const assignPtr = scratch + distBytes;
     arena.i32().fill(-1, assignPtr >>> 2, (assignPtr >>> 2) + n);
-    const step = { mem: arena.id, kind: ASSIGN_L2SQ, vecsPtr: samplesPtr, vecBytes: rowBytes, count: n, rangeDim: dim, centersPtr, k, assignPtr, distsPtr: distPtr, claimPtr: assignPtr + n * 4 };
+    const step = { mem: arena.id, kind: ASSIGN_L2SQ, vecsPtr: samplesPtr, vecBytes: rowBytes, count: n, rangeDim: dim, centersPtr, k, assignPtr, distsPtr: distPtr, claimPtr: assignPtr + n * 4,
+      boundsPtr: assignPtr + n * 4 + 4, bounded: false, maxMove: 0, maxMoveCenter: -1, secondMove: 0 };
     // --- k-means++ seeding (Arthur & Vassilvitskii 2007): each next center is a sample drawn
     // with probability proportional to its squared distance to the nearest center so far.
     let seeded = 0;
@@ -137,6 +140,9 @@ export function kmeans(
       const changes = assign(arena, step, par);
       onIteration?.(it + 1);
       if (it > 0 && changes <= n * KMEANS_CHANGES_MIN) break;
+      // The centers before the update, for Hamerly's bounds (parallel.ts updateBounds).
+      const oldCenters = step.boundsPtr + 8 * n + 8 * k;
+      arena.u8().copyWithin(oldCenters, centersPtr, centersPtr + k * rowBytes);
       sums.fill(0);
       counts.fill(0);
       const f = arena.f32();
@@ -160,6 +166,7 @@ export function kmeans(
         }
         if (spherical) normalizeAt(f, o, dim);
       }
+      updateBounds(arena, step);
     }
   } finally {
     arena.free(scratch, scratchBytes);

@@ -52,6 +52,17 @@ export interface AssignArgs {
   distsPtr: number;
   /** Byte offset of the int32 claim counter (0 before the call). */
   claimPtr: number;
+  /**
+   * k-means only: byte offset of the bounds block ({@link boundsBytes}; 0: none, every vector
+   * against every center), and whether it holds bounds from the previous iteration (false:
+   * this call computes them).
+   */
+  boundsPtr: number;
+  bounded: boolean;
+  /** The largest move of a center since the bounds were set, its center, and the second largest move. */
+  maxMove: number;
+  maxMoveCenter: number;
+  secondMove: number;
 }
 
 /**
@@ -70,9 +81,42 @@ function rangeOf(arena: Arena, kind: number): RangeKernel {
 }
 
 /**
+ * Bytes of the bounds block of a k-means over `n` vectors and `k` centers of `vecBytes`:
+ *
+ *   n float32     upper bound of each vector's distance to its center
+ *   n float32     lower bound of its distance to any other center
+ *   k float32     how far each center moved in the last update
+ *   k float32     half the distance of each center to its nearest other center
+ *   k x vecBytes  the centers before the last update
+ */
+export function boundsBytes(n: number, k: number, vecBytes: number): number {
+  return 8 * n + 8 * k + k * vecBytes;
+}
+
+/** A kernel value as a metric distance (the triangle inequality holds): sqrt for squared L2. */
+function metric(kind: number, x: number): number {
+  return kind === ASSIGN_L2SQ ? Math.sqrt(x > 0 ? x : 0) : x;
+}
+
+/**
  * Assigns vectors `from` .. `to - 1` of `a`, with participant `p`'s distance buffer. Returns
  * how many of them changed center. The nearest center is the first of smallest distance (for
  * ASSIGN_NEG_DOT, of largest inner product), as kmeans.ts argMin on the negated distances.
+ *
+ * With bounds (k-means, squared L2 or Hamming: both give a metric), Hamerly's algorithm
+ * ("Making k-means even faster", SDM 2010) skips the vectors whose center cannot have changed:
+ * the upper bound u of the distance to its center grows by that center's move, the lower
+ * bound l of the distance to any other shrinks by the largest other move, and when u is at
+ * most max(l, half the gap from its center to the nearest other) no other center can be
+ * nearer; otherwise u is made exact, and only if that does not settle it are all k distances
+ * computed. Each vector's outcome depends on its own bounds only, so it is the same on any
+ * participant. Bounds are float32 sums of float32 kernel values: a skip may keep a center
+ * nearer than another by a rounding error, which changes no list a query probes.
+ *
+ * Measured on 17,000 GloVe samples (100-d, 340 centers): about 10% of the full assignments are
+ * skipped over 25 iterations, because in high dimensions some center always moves far (the
+ * largest move stays above 0.1 while the half gaps are about 0.37) and the one lower bound
+ * falls with it; Elkan's per-center bounds would skip more, at n x k floats of memory.
  */
 export function assignVectors(arena: Arena, a: AssignArgs, p: number, from: number, to: number): number {
   const range = rangeOf(arena, a.kind);
@@ -81,18 +125,44 @@ export function assignVectors(arena: Arena, a: AssignArgs, p: number, from: numb
   const o = dist >>> 2;
   const neg = a.kind === ASSIGN_NEG_DOT;
   const aw = a.assignPtr >>> 2;
+  const bounds = a.boundsPtr !== 0;
+  const ub = a.boundsPtr >>> 2;
+  const lb = ub + a.count;
+  const mv = lb + a.count;
+  const gap = mv + k;
   let changes = 0;
   for (let j = from; j < to; j++) {
-    range(a.vecsPtr + j * a.vecBytes, a.centersPtr, k, a.rangeDim, dist);
+    const vec = a.vecsPtr + j * a.vecBytes;
+    if (bounds && a.bounded) {
+      const f = arena.f32();
+      const c = arena.i32()[aw + j]!;
+      let u = f[ub + j]! + f[mv + c]!;
+      const l = f[lb + j]! - (c === a.maxMoveCenter ? a.secondMove : a.maxMove);
+      const m = Math.max(f[gap + c]!, l);
+      f[lb + j] = l;
+      if (u > m) {
+        range(vec, a.centersPtr + c * a.vecBytes, 1, a.rangeDim, dist);
+        u = metric(a.kind, arena.f32()[o]!);
+      }
+      arena.f32()[ub + j] = u;
+      if (u <= m) continue;
+    }
+    range(vec, a.centersPtr, k, a.rangeDim, dist);
     const f = arena.f32();
     let best = 0;
     let bd = Infinity;
+    let second = Infinity;
     for (let i = 0; i < k; i++) {
       const d = neg ? -f[o + i]! : f[o + i]!;
       if (d < bd) {
+        second = bd;
         bd = d;
         best = i;
-      }
+      } else if (d < second) second = d;
+    }
+    if (bounds) {
+      f[ub + j] = metric(a.kind, bd);
+      f[lb + j] = metric(a.kind, second);
     }
     const i32 = arena.i32();
     if (i32[aw + j] !== best) {
@@ -101,6 +171,47 @@ export function assignVectors(arena: Arena, a: AssignArgs, p: number, from: numb
     }
   }
   return changes;
+}
+
+/**
+ * After a k-means update (the previous centers copied to the bounds block first): writes each
+ * center's move and half the gap to its nearest other center into the bounds block, and the
+ * largest moves into `a`, for the next {@link assign} (Hamerly's bound updates). Runs on the
+ * calling thread: k + k x k distances, small beside the n x k of an assignment.
+ */
+export function updateBounds(arena: Arena, a: AssignArgs): void {
+  const range = rangeOf(arena, a.kind);
+  const k = a.k;
+  const mv = (a.boundsPtr >>> 2) + 2 * a.count;
+  const gap = mv + k;
+  const old = a.boundsPtr + 8 * a.count + 8 * k;
+  const o = a.distsPtr >>> 2;
+  let max = 0;
+  let maxAt = -1;
+  let second = 0;
+  for (let c = 0; c < k; c++) {
+    range(old + c * a.vecBytes, a.centersPtr + c * a.vecBytes, 1, a.rangeDim, a.distsPtr);
+    const f = arena.f32();
+    const d = metric(a.kind, f[o]!);
+    f[mv + c] = d;
+    if (d > max) {
+      second = max;
+      max = d;
+      maxAt = c;
+    } else if (d > second) second = d;
+  }
+  for (let c = 0; c < k; c++) {
+    range(a.centersPtr + c * a.vecBytes, a.centersPtr, k, a.rangeDim, a.distsPtr);
+    const f = arena.f32();
+    let near = Infinity;
+    for (let i = 0; i < k; i++) if (i !== c && f[o + i]! < near) near = f[o + i]!;
+    f[gap + c] = near === Infinity ? Infinity : metric(a.kind, near) / 2;
+  }
+  // float32 rounding of the stored moves: round the maxima up a little so bounds stay safe.
+  a.maxMove = max * (1 + 1e-6);
+  a.maxMoveCenter = maxAt;
+  a.secondMove = second * (1 + 1e-6);
+  a.bounded = true;
 }
 
 /** One participant: claims chunks until every vector is assigned; returns its count of changes. */
