@@ -116,6 +116,11 @@ const START_TIMEOUT_MS = 30_000;
 /** Wake-up period of a waiting caller: replies notify it at once; this only bounds a missed wake. */
 const WAIT_SLICE_MS = 50;
 
+/** Atomics.waitAsync, missing from the ES2022 typings. */
+interface AtomicsWaitAsync {
+  waitAsync(a: Int32Array, index: number, value: number, timeoutMs: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
 interface Slot {
   worker: Worker;
   /** The caller's end of the reply channel. */
@@ -221,25 +226,7 @@ export class WorkerPool {
     const pending = new Array<number[]>(threads).fill([]).map(() => [] as number[]);
     for (let i = 0; i < n; i++) pending[i % threads]!.push(i);
     const live = [...byId.keys()];
-    for (let t = 1; t < threads; t++) {
-      const k = t - 1;
-      // A worker that died while idle (its heap limit, terminate()) is replaced now, not found dead mid-call.
-      if (this.slots[k] === undefined || Atomics.load(this.state, 1 + k) === STATUS_DEAD || !probe(this.slots[k].port)) {
-        this.stop(k);
-        if (!this.start(k)) throw lostWorker();
-      }
-      const slot = this.slots[k]!;
-      for (const [id, arena] of byId) {
-        if (slot.sent.get(id) === arena.memory) continue;
-        slot.worker.postMessage({ type: 'memory', id, memory: arena.memory, maxBytes: arena.maxBytes });
-        slot.sent.set(id, arena.memory);
-      }
-      // The worker keeps only the memories of this call (`live`, so a released memory is not
-      // held); forget the others here too, or a later call that needs one again (a scan after
-      // a build that named only its index's memory) would not send it.
-      for (const id of [...slot.sent.keys()]) if (!byId.has(id)) slot.sent.delete(id);
-      for (const i of pending[t]!) slot.worker.postMessage({ type: 'task', module: task.module, fn: task.fn, args: args[i], participant: i, live });
-    }
+    for (let t = 1; t < threads; t++) this.dispatch(t - 1, task, args, pending[t]!, byId, live);
     const errors = new Array<unknown>(n).fill(undefined);
     let failed = false;
     for (const i of pending[0]!) {
@@ -271,6 +258,116 @@ export class WorkerPool {
     }
     if (failed) throw errors.find((e) => e !== undefined);
     return results;
+  }
+
+  /**
+   * Starts (or restarts) worker k when needed, sends it the memories of `byId` it has not seen,
+   * and posts participants `which` of the call to it.
+   * @throws PgError XX000 `lost connection to parallel worker` when the worker cannot start.
+   */
+  private dispatch(k: number, task: TaskRef, args: unknown[], which: readonly number[], byId: Map<number, Arena>, live: number[]): void {
+    // A worker that died while idle (its heap limit, terminate()) is replaced now, not found dead mid-call.
+    if (this.slots[k] === undefined || Atomics.load(this.state, 1 + k) === STATUS_DEAD || !probe(this.slots[k].port)) {
+      this.stop(k);
+      if (!this.start(k)) throw lostWorker();
+    }
+    const slot = this.slots[k]!;
+    for (const [id, arena] of byId) {
+      if (slot.sent.get(id) === arena.memory) continue;
+      slot.worker.postMessage({ type: 'memory', id, memory: arena.memory, maxBytes: arena.maxBytes });
+      slot.sent.set(id, arena.memory);
+    }
+    // The worker keeps only the memories of this call (`live`, so a released memory is not
+    // held); forget the others here too, or a later call that needs one again (a scan after
+    // a build that named only its index's memory) would not send it.
+    for (const id of [...slot.sent.keys()]) if (!byId.has(id)) slot.sent.delete(id);
+    for (const i of which) slot.worker.postMessage({ type: 'task', module: task.module, fn: task.fn, args: args[i], participant: i, live });
+  }
+
+  /**
+   * True when {@link runAsync} can start now: the pool has workers and no call is running on
+   * them.
+   */
+  get idle(): boolean {
+    return this.size > 0 && !this.busy;
+  }
+
+  /**
+   * Runs `task` once per element of `args` on the pool's workers only (participant i on worker
+   * i % size; the calling thread runs none) and resolves with the results in order, without
+   * blocking the event loop: for work that must not stall other sessions (a concurrent index
+   * build, a filter subgraph built off the query path). The pool is busy until the promise
+   * settles; {@link runSync} calls made meanwhile run all their participants on their own
+   * thread. The caller must keep everything the tasks read alive (and unchanged where the task
+   * needs that) until it settles; a task that should stop early reads a flag in shared memory
+   * passed in its args.
+   * @throws (rejects with) PgError XX000 `no parallel worker is free` when {@link idle} is
+   *   false; otherwise as {@link runSync}: the first task error in participant order, after
+   *   all participants finished; XX000 `lost connection to parallel worker` when a worker
+   *   thread exited during its task.
+   */
+  async runAsync<T>(task: TaskRef, args: unknown[], options: RunOptions = {}): Promise<T[]> {
+    if (!this.idle) throw new PgError(SQLSTATE.internal_error, 'no parallel worker is free');
+    const mems = options.memories ?? processMemories.memories;
+    const byId = new Map<number, Arena>();
+    for (const a of mems) byId.set(a.id, a);
+    const n = args.length;
+    const results = new Array<T>(n);
+    const threads = Math.min(n, this.size);
+    const pending = new Array<number[]>(threads).fill([]).map(() => [] as number[]);
+    for (let i = 0; i < n; i++) pending[i % threads]!.push(i);
+    const live = [...byId.keys()];
+    this.busy = true;
+    this.parallelRuns++;
+    try {
+      for (let k = 0; k < threads; k++) this.dispatch(k, task, args, pending[k]!, byId, live);
+      // The awaited wake-ups hold no handle: keep the process alive while the tasks run, as
+      // an awaited timer or socket would (the workers are unref()ed otherwise).
+      for (let k = 0; k < threads; k++) this.slots[k]!.worker.ref();
+      const errors = new Array<unknown>(n).fill(undefined);
+      let failed = false;
+      await Promise.all(
+        pending.map(async (which, k) => {
+          const slot = this.slots[k]!;
+          for (const i of which) {
+            const reply = await this.awaitReplyAsync(k, slot);
+            if (reply === undefined) {
+              for (const j of which) if (j >= i) errors[j] = lostWorker();
+              failed = true;
+              this.stop(k);
+              return;
+            }
+            if (reply.ok) results[i] = reply.result as T;
+            else {
+              errors[i] = failureToError(reply.error);
+              failed = true;
+            }
+          }
+        }),
+      );
+      if (failed) throw errors.find((e) => e !== undefined);
+      return results;
+    } finally {
+      for (let k = 0; k < threads; k++) this.slots[k]?.worker.unref();
+      this.busy = false;
+    }
+  }
+
+  /** As {@link awaitReply}, awaiting instead of blocking. */
+  private async awaitReplyAsync(k: number, slot: Slot): Promise<WorkerReply | undefined> {
+    for (;;) {
+      const seen = Atomics.load(this.state, 0);
+      const m = receiveMessageOnPort(slot.port);
+      if (m !== undefined) return m.message as WorkerReply;
+      // The status word, or the probe of awaitReply for a worker V8 stopped.
+      if (Atomics.load(this.state, 1 + k) === STATUS_DEAD || !probe(slot.port)) {
+        const last = receiveMessageOnPort(slot.port);
+        return last === undefined ? undefined : (last.message as WorkerReply);
+      }
+      // ES2024's Atomics.waitAsync (in Node.js since 16): resolves on the worker's notify.
+      const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.state, 0, seen, WAIT_SLICE_MS);
+      if (w.async) await w.value;
+    }
   }
 
   /**
