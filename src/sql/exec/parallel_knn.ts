@@ -46,10 +46,10 @@ const RANGE_KERNELS: Partial<Record<ParallelKernel, 'l2sqRange' | 'dotRange' | '
 };
 
 /** Control words at the start of the shared block: the next chunk to take, and the abort flag. */
-const CTL_NEXT = 0;
-const CTL_ABORT = 1;
+export const CTL_NEXT = 0;
+export const CTL_ABORT = 1;
 /** Bytes before the visible-rows bitmap in the shared block (the control words, cache-line aligned). */
-const CTL_BYTES = 64;
+export const CTL_BYTES = 64;
 
 /** What one participant of the scan is given (structured-clonable, but for the leader's `check`). */
 export interface KnnTaskArgs {

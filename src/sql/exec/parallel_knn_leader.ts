@@ -88,32 +88,7 @@ export function runParallelKnn(
   }
   const buffers: { arena: Arena; ptr: number; bytes: number }[] = [];
   try {
-    const home = memories.memoryOf(scratch.block);
-    const base = scratch.block >>> 0;
-    const u32 = home.u32();
-    const i32 = home.i32();
-    i32[base >>> 2] = 0;
-    i32[(base >>> 2) + 1] = 0;
-    // Rows visible to the statement (the serial scan's count), when the leader counts them.
-    let scanned = -1;
-    if (!allVisible) {
-      // The rows to visit: live and, with transactions in flight, visible to this one.
-      const words = (slots + 31) >>> 5;
-      const bits = (base + SCRATCH_BITMAP_OFFSET) >>> 2;
-      u32.set(live.subarray(0, words), bits);
-      if (words > live.length) u32.fill(0, bits + live.length, bits + words);
-      if (table.pendingRows > 0) {
-        const xmin = table.xmin;
-        const xmax = table.xmax;
-        for (let r = 0; r < slots; r++) {
-          if ((xmin[r]! | xmax[r]!) !== 0 && !table.visibleTo(r, xid)) u32[bits + (r >>> 5)]! &= ~(1 << (r & 31));
-        }
-      }
-      scanned = 0;
-      for (let w = 0; w < words; w++) scanned += popcount32(u32[bits + w]!);
-      // A WHERE clause's rows (visible ones only, as the bitmap was built) replace the visible ones.
-      if (visit !== null) u32.set(visit.arena.u32().subarray(visit.ptr >>> 2, (visit.ptr >>> 2) + words), bits);
-    }
+    let { scanned } = fillRowsToVisit(table, xid, visit, allVisible, scratch.block);
     // Chunks lie inside one segment (one memory): a power of two no larger than a segment.
     const chunkRows = Math.min(parallelKnnOptions.chunkRowsMax, rows.segmentRows);
     assert(chunkRows > 0 && (chunkRows & (chunkRows - 1)) === 0, 'parallel scan chunks are a power of two of rows');
@@ -177,4 +152,41 @@ function mergeInto(results: KnnTaskResult[], cands: Candidates): void {
     const i = pos[best]!++;
     cands.offer(bestId, r.lows[i]!, r.highs[i]!);
   }
+}
+
+/**
+ * Fills the shared block at `block` for a parallel scan of `table` (the knn scan's, and the
+ * parallel aggregate's, exec/parallel_agg.ts): zeroes the control words and, unless
+ * `allVisible` (the participants then read the table's live rows in place), writes the bitmap
+ * of rows to visit: live and visible to `xid` (as the serial scan's visibleTo), then replaced
+ * by `visit`'s rows when a WHERE clause gave them. `scanned`: the rows visible to the
+ * statement when the bitmap was built here, else -1 (the participants count them).
+ */
+export function fillRowsToVisit(table: Table, xid: number, visit: RowBitmap | null, allVisible: boolean, block: number): { scanned: number } {
+  const home = memories.memoryOf(block);
+  const base = block >>> 0;
+  const u32 = home.u32();
+  const i32 = home.i32();
+  i32[base >>> 2] = 0;
+  i32[(base >>> 2) + 1] = 0;
+  if (allVisible) return { scanned: -1 };
+  const slots = table.slots;
+  const live = table.liveBitmap();
+  // The rows to visit: live and, with transactions in flight, visible to this one.
+  const words = (slots + 31) >>> 5;
+  const bits = (base + SCRATCH_BITMAP_OFFSET) >>> 2;
+  u32.set(live.subarray(0, words), bits);
+  if (words > live.length) u32.fill(0, bits + live.length, bits + words);
+  if (table.pendingRows > 0) {
+    const xmin = table.xmin;
+    const xmax = table.xmax;
+    for (let r = 0; r < slots; r++) {
+      if ((xmin[r]! | xmax[r]!) !== 0 && !table.visibleTo(r, xid)) u32[bits + (r >>> 5)]! &= ~(1 << (r & 31));
+    }
+  }
+  let scanned = 0;
+  for (let w = 0; w < words; w++) scanned += popcount32(u32[bits + w]!);
+  // A WHERE clause's rows (visible ones only, as the bitmap was built) replace the visible ones.
+  if (visit !== null) u32.set(visit.arena.u32().subarray(visit.ptr >>> 2, (visit.ptr >>> 2) + words), bits);
+  return { scanned };
 }
