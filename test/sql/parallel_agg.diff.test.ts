@@ -56,6 +56,17 @@ test('EXPLAIN: Finalize Aggregate -> Gather (Workers Planned) -> Partial Aggrega
   }
 });
 
+test('EXPLAIN VERBOSE: the partial states print as PARTIAL, as PostgreSQL prints them', async () => {
+  const q = 'SELECT avg(v), sum(v) FROM a';
+  const out = await theirs(`EXPLAIN (VERBOSE, COSTS OFF) ${q}`);
+  assert.ok(out.ok);
+  const want = (out.rows as Record<string, unknown>[]).map((r) => Object.values(r)[0] as string).filter((l) => !l.includes('Parallel Seq Scan') && !/^ {20}/.test(l));
+  const got = (await db.query(`EXPLAIN (VERBOSE, COSTS OFF) ${q}`)).rows.map((r) => Object.values(r)[0] as string);
+  // The scan's own output list is left out (PostgreSQL prints the table's physical columns).
+  assert.deepEqual(got.slice(0, want.length), want);
+  assert.match(want.join('\n'), /Output: PARTIAL avg\(v\), PARTIAL sum\(v\)/);
+});
+
 test('answers equal PostgreSQL\'s: integer-valued rows, NULLs, WHERE, HAVING, no rows', async () => {
   const queries = [
     'SELECT avg(v) FROM a',

@@ -73,7 +73,10 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
   const children: PlanNode[] = planChildren(p);
   if (verbose) {
     // VERBOSE: the node's output columns (its projection, else the tuple it passes on).
-    const out = p.project !== null ? p.project.map((e) => deparse(e, true)) : p.layout.map((it) => ('expr' in it ? deparse(it.expr, true) : ''));
+    let out = p.project !== null ? p.project.map((e) => deparse(e, true)) : p.layout.map((it) => ('expr' in it ? deparse(it.expr, true) : ''));
+    // Partial aggregation passes transition states up (PostgreSQL prints them as PARTIAL).
+    if (p.node === 'Agg' && p.split === 'partial') out = out.map((x) => `PARTIAL ${x}`);
+    else if (p.node === 'Gather') out = out.map((x) => `(PARTIAL ${x})`);
     if (out.length > 0 && out.every((x) => x !== '')) props.push({ label: 'Output', value: out });
   }
   switch (p.node) {
