@@ -22,8 +22,11 @@
  * rethrown after every participant finished: a {@link PgError} keeps its SQLSTATE and fields
  * (with CONTEXT `parallel worker`, as PostgreSQL marks a worker's error), anything else becomes
  * XX000 with its message. A worker thread that exits during a task (process.exit, an uncaught
- * exception) marks itself dead in a shared word before it goes; the caller then throws XX000
- * `lost connection to parallel worker` and a new worker replaces it on the next call.
+ * exception) marks itself dead in a shared word before it goes; one that V8 stops without
+ * running any more JavaScript (its heap limit reached, `terminate()`) cannot, so the waiting
+ * caller also probes the worker's end of the reply channel (see {@link WorkerPool.awaitReply}).
+ * Either way the caller throws XX000 `lost connection to parallel worker` (PostgreSQL's message
+ * when a background worker dies) for that call, and a new worker replaces it on the next call.
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
@@ -71,6 +74,15 @@ export function defineTask<A, R>(moduleUrl: string, fn: string, impl: TaskFn<A, 
 /** The function of `task` registered in this thread by {@link defineTask}, or undefined. */
 export function localTask(task: TaskRef): TaskFn<unknown, unknown> | undefined {
   return localTasks.get(`${task.module}#${task.fn}`) as TaskFn<unknown, unknown> | undefined;
+}
+
+/** Options of a {@link WorkerPool}. */
+export interface PoolOptions {
+  /**
+   * V8 limits of each worker (Node's `resourceLimits`): tests set a small heap to make a task
+   * run out of it; none by default (a worker has the process's limits).
+   */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
 }
 
 /** Options of one {@link WorkerPool.runSync} call. */
@@ -151,7 +163,7 @@ export class WorkerPool {
    * (no worker_threads, or its module fails to load) the pool has size 0 and runs everything
    * on the calling thread.
    */
-  constructor(size: number) {
+  constructor(size: number, private readonly options: PoolOptions = {}) {
     assert(Number.isInteger(size) && size >= 0, 'pool size');
     this.state = new Int32Array(new SharedArrayBuffer(4 * (1 + size)));
     this.slots = new Array<Slot | undefined>(size).fill(undefined);
@@ -254,7 +266,8 @@ export class WorkerPool {
    * @throws PgError XX000 `lost connection to parallel worker` when the worker cannot start.
    */
   private dispatch(k: number, task: TaskRef, args: unknown[], which: readonly number[], byId: Map<number, Arena>, live: number[]): void {
-    if (this.slots[k] === undefined || Atomics.load(this.state, 1 + k) === STATUS_DEAD) {
+    // A worker that died while idle (its heap limit, terminate()) is replaced now, not found dead mid-call.
+    if (this.slots[k] === undefined || Atomics.load(this.state, 1 + k) === STATUS_DEAD || !probe(this.slots[k].port)) {
       this.stop(k);
       if (!this.start(k)) throw lostWorker();
     }
@@ -346,7 +359,8 @@ export class WorkerPool {
       const seen = Atomics.load(this.state, 0);
       const m = receiveMessageOnPort(slot.port);
       if (m !== undefined) return m.message as WorkerReply;
-      if (Atomics.load(this.state, 1 + k) === STATUS_DEAD) {
+      // The status word, or the probe of awaitReply for a worker V8 stopped.
+      if (Atomics.load(this.state, 1 + k) === STATUS_DEAD || !probe(slot.port)) {
         const last = receiveMessageOnPort(slot.port);
         return last === undefined ? undefined : (last.message as WorkerReply);
       }
@@ -356,18 +370,30 @@ export class WorkerPool {
     }
   }
 
-  /** Blocks until worker k replies (the reply) or is dead (undefined). */
+  /**
+   * Blocks until worker k replies (the reply) or is dead (undefined).
+   *
+   * Death is seen two ways. A worker that runs its exit handler sets its status word. A worker
+   * V8 stops (its heap limit, `terminate()`) runs no more JavaScript and its 'exit' event would
+   * reach only this thread's event loop, which is blocked here; but its end of the reply
+   * channel is closed as the thread goes, and from then on `postMessage` on this end no longer
+   * returns true (false while the channel knows its sibling is gone, undefined once this end
+   * is closed too: Node's MessagePort::PostMessage). So after a wait slice with no reply, a
+   * one-byte probe is posted; the worker never reads its end of the channel while a task runs,
+   * and drops what arrived when it is idle (worker_main.ts).
+   */
   private awaitReply(k: number, slot: Slot): WorkerReply | undefined {
+    let dead = false;
     for (;;) {
       const seen = Atomics.load(this.state, 0);
       const m = receiveMessageOnPort(slot.port);
       if (m !== undefined) return m.message as WorkerReply;
-      if (Atomics.load(this.state, 1 + k) === STATUS_DEAD) {
+      if (Atomics.load(this.state, 1 + k) === STATUS_DEAD || dead) {
         // A reply posted just before the exit is still in the port.
         const last = receiveMessageOnPort(slot.port);
         return last === undefined ? undefined : (last.message as WorkerReply);
       }
-      Atomics.wait(this.state, 0, seen, WAIT_SLICE_MS);
+      dead = Atomics.wait(this.state, 0, seen, WAIT_SLICE_MS) === 'timed-out' && !probe(slot.port);
     }
   }
 
@@ -380,6 +406,7 @@ export class WorkerPool {
       worker = new Worker(new URL('./worker_main.js', import.meta.url), {
         workerData: { state: this.state, index: k, port: port2 },
         transferList: [port2],
+        ...(this.options.resourceLimits !== undefined ? { resourceLimits: this.options.resourceLimits } : {}),
       });
     } catch {
       return false;
@@ -426,6 +453,11 @@ function contextOf(byId: Map<number, Arena>, participant: number): WorkerContext
       return a;
     },
   };
+}
+
+/** The liveness probe of {@link WorkerPool.awaitReply}: false once the worker's end of `port` is gone. */
+function probe(port: MessagePort): boolean {
+  return (port.postMessage(0) as unknown) === true;
 }
 
 function lostWorker(): PgError {

@@ -132,6 +132,54 @@ test('a worker that exits during its task is XX000 "lost connection to parallel 
   assert.deepEqual(pool.runSync(FAIL, [0, 1, 2].map(() => ({ kind: 'none', at: -1 }))), [0, 1, 2]);
 });
 
+test('a worker V8 stops at its heap limit mid-task is XX000 "lost connection to parallel worker", never a hang; then replaced', () => {
+  // A test-only pool whose workers have a small heap: the task exhausts it, V8 ends the thread
+  // without running its exit handler, and only the caller's probe of the reply channel sees it.
+  const small = new WorkerPool(2, { resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 } });
+  try {
+    assert.equal(small.size, 2);
+    for (const at of [1, 2]) {
+      assert.throws(
+        () => small.runSync(FAIL, [0, 1, 2].map(() => ({ kind: 'heap', at }))),
+        (e: unknown) => e instanceof PgError && e.code === 'XX000' && e.message === 'lost connection to parallel worker',
+        `participant ${at}`,
+      );
+      assert.deepEqual(small.runSync(FAIL, [0, 1, 2].map(() => ({ kind: 'none', at: -1 }))), [0, 1, 2], `after participant ${at}`);
+    }
+    // Two participants on the dead worker's thread (of five on three threads): both are lost.
+    assert.throws(
+      () => small.runSync(FAIL, [0, 1, 2, 3, 4].map(() => ({ kind: 'heap', at: 1 }))),
+      (e: unknown) => e instanceof PgError && e.code === 'XX000' && e.message === 'lost connection to parallel worker',
+    );
+    assert.deepEqual(small.runSync(FAIL, [0, 1, 2, 3, 4].map(() => ({ kind: 'none', at: -1 }))), [0, 1, 2, 3, 4]);
+  } finally {
+    small.close();
+  }
+});
+
+test('runAsync: a worker V8 stops at its heap limit mid-task rejects with XX000 "lost connection to parallel worker"', async () => {
+  const small = new WorkerPool(1, { resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 } });
+  try {
+    await assert.rejects(
+      small.runAsync(FAIL, [0, 1].map(() => ({ kind: 'heap', at: 1 }))),
+      (e: unknown) => e instanceof PgError && e.code === 'XX000' && e.message === 'lost connection to parallel worker',
+    );
+    assert.deepEqual(await small.runAsync(FAIL, [0, 1].map(() => ({ kind: 'none', at: -1 }))), [0, 1]);
+  } finally {
+    small.close();
+  }
+});
+
+test('a worker that died while idle is replaced before the next call, which succeeds', async () => {
+  const small = new WorkerPool(1);
+  try {
+    await (small as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } } | undefined> }).slots[0]!.worker.terminate();
+    assert.deepEqual(small.runSync(FAIL, [0, 1].map(() => ({ kind: 'none', at: -1 }))), [0, 1]);
+  } finally {
+    small.close();
+  }
+});
+
 test('a pool of no workers runs every participant on the calling thread', () => {
   const none = new WorkerPool(0);
   assert.deepEqual(none.runSync(FAIL, [0, 1, 2].map(() => ({ kind: 'none', at: -1 }))), [0, 1, 2]);
