@@ -15,6 +15,7 @@ import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
 import { forEachOperand, comparatorFor } from '../analyze/expr.js';
+import { pullUpSubqueries } from './pullup.js';
 import { type SelectQuery, type SortKey, type RangeTblEntry, setOpLeaves, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
 import type { RowMark } from '../analyze/locking.js';
 import { evalExpr, NO_CONTEXT, type EvalCtx } from '../exec/eval.js';
@@ -85,8 +86,12 @@ export class PlannerInfo implements LevelBinder {
   /** Materialized CTEs defined at this level, printed under its top node. */
   readonly cteDefs: { id: number; name: string; plan: PlanNode }[] = [];
 
-  constructor(readonly global: PlannerGlobal, readonly q: SelectQuery, readonly parent: PlannerInfo | null) {
-    global.nameRtes(q.rtable);
+  /** The level's query, with its simple FROM subqueries pulled up (pullup.ts). */
+  readonly q: SelectQuery;
+
+  constructor(readonly global: PlannerGlobal, q: SelectQuery, readonly parent: PlannerInfo | null) {
+    this.q = pullUpSubqueries(q);
+    global.nameRtes(this.q.rtable);
   }
 
   outerParam(v: VarExpr): number {
