@@ -174,8 +174,13 @@ export interface Transaction {
   /** Rolls the transaction back now; `transaction()` then resolves with the callback's value. */
   rollback(): Promise<void>;
   /** LISTEN inside the transaction (it takes effect at COMMIT), as {@link Notifications.listen}. */
-  listen(channel: string, callback: (payload: string) => void): Promise<(tx?: Transaction) => Promise<void>>;
+  listen(channel: string, callback: (payload: string) => void): Promise<(tx?: ListenTransaction) => Promise<void>>;
   readonly closed: boolean;
+}
+
+/** What listen / unlisten need of a transaction: its exec (a {@link Transaction}, or PGlite's). */
+export interface ListenTransaction {
+  exec(sql: string): Promise<unknown>;
 }
 
 /**
@@ -191,12 +196,12 @@ export interface Notifications {
    * notification on it. Resolves to a function that stops this callback (as {@link unlisten}).
    * @throws PgError as the LISTEN statement (42601 for a channel that is no identifier).
    */
-  listen(channel: string, callback: (payload: string) => void, tx?: Transaction): Promise<(tx?: Transaction) => Promise<void>>;
+  listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>>;
   /**
    * Removes `callback` from `channel` (all of its callbacks when absent); once it has none,
    * runs `UNLISTEN channel` (in `tx` when given).
    */
-  unlisten(channel: string, callback?: (payload: string) => void, tx?: Transaction): Promise<void>;
+  unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void>;
   /** Calls `callback(channel, payload)` for every notification the session receives; returns a function that removes it. */
   onNotification(callback: (channel: string, payload: string) => void): () => void;
   /** Removes a callback given to {@link onNotification}. */
@@ -288,7 +293,7 @@ class SessionRunner implements Queryable {
     for (const cb of this.#onAny) queueMicrotask(() => cb(n.channel, n.payload));
   }
 
-  async listen(channel: string, callback: (payload: string) => void, tx?: Transaction): Promise<(tx?: Transaction) => Promise<void>> {
+  async listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>> {
     const name = postgresName(channel);
     let set = this.#channels.get(name);
     if (set === undefined) this.#channels.set(name, (set = new Set()));
@@ -300,10 +305,10 @@ class SessionRunner implements Queryable {
       if (set.size === 0) this.#channels.delete(name);
       throw e;
     }
-    return async (t?: Transaction) => this.unlisten(name === channel ? channel : quoteName(name), callback, t);
+    return async (t?: ListenTransaction) => this.unlisten(name === channel ? channel : quoteName(name), callback, t);
   }
 
-  async unlisten(channel: string, callback?: (payload: string) => void, tx?: Transaction): Promise<void> {
+  async unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void> {
     const name = postgresName(channel);
     const set = this.#channels.get(name);
     if (callback !== undefined) {
@@ -526,11 +531,11 @@ class SessionHandle implements VecgresSession {
     return this.runner.release();
   }
 
-  listen(channel: string, callback: (payload: string) => void, tx?: Transaction): Promise<(tx?: Transaction) => Promise<void>> {
+  listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>> {
     return this.runner.listen(channel, callback, tx);
   }
 
-  unlisten(channel: string, callback?: (payload: string) => void, tx?: Transaction): Promise<void> {
+  unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void> {
     return this.runner.unlisten(channel, callback, tx);
   }
 
@@ -643,12 +648,12 @@ export class Vecgres implements Queryable, Notifications {
    * notification on it, as PGlite's `listen` (see {@link Notifications}). Resolves to a
    * function that removes the callback again.
    */
-  listen(channel: string, callback: (payload: string) => void, tx?: Transaction): Promise<(tx?: Transaction) => Promise<void>> {
+  listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>> {
     return this.#main.listen(channel, callback, tx);
   }
 
   /** Removes a listen() callback (all of the channel's when absent), then UNLISTENs once none is left. */
-  unlisten(channel: string, callback?: (payload: string) => void, tx?: Transaction): Promise<void> {
+  unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void> {
     return this.#main.unlisten(channel, callback, tx);
   }
 
