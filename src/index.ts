@@ -25,8 +25,8 @@
 import { isPsqlScript, splitPsqlScript } from './sql/dump/psql_script.js';
 import type { Clock } from './common/clock.js';
 import { Database } from './engine/database.js';
-import { bindPortal } from './engine/portal.js';
-import type { PgError } from './common/errors.js';
+import { bindPortal, commandTag, parseScript } from './engine/portal.js';
+import { PgError, SQLSTATE } from './common/errors.js';
 import type { StorageBackend } from './storage/fs.js';
 import type { Session } from './engine/session.js';
 import type { StatementResult } from './sql/exec/statement.js';
@@ -36,6 +36,8 @@ import type { Value } from './storage/table.js';
 import { PgArray } from './types/pgarray.js';
 import { typeIoByName } from './types/type_io.js';
 import { valueToText, type SqlType } from './sql/analyze/types.js';
+import { formatArray } from './sql/analyze/arrays.js';
+import type { Notification } from './sql/env.js';
 import { dumpCatalog, type DumpOptions, type DumpSummary } from './sql/dump/dump.js';
 
 export { PgError, isPgError } from './common/errors.js';
@@ -65,6 +67,11 @@ export interface Results<T = Record<string, unknown>> {
    * transaction, which PostgreSQL rolls back).
    */
   command?: string;
+  /**
+   * The row count of the command tag, as PGlite's: rows a SELECT returned, rows an INSERT,
+   * UPDATE, DELETE or COPY changed; absent for commands whose tag has none (CREATE, BEGIN).
+   */
+  rowCount?: number;
   /** `COPY ... TO '/dev/blob'`: the output, as PGlite returns it. */
   blob?: Blob;
 }
@@ -95,6 +102,33 @@ export interface QueryOptions {
    * or binary COPY format). `COPY ... TO '/dev/blob'` returns its output in `result.blob`.
    */
   blob?: Blob;
+  /**
+   * Result parsers by type OID, as PGlite's option: a column of that type comes back as
+   * `parser(text, typeOid)`, `text` being PostgreSQL's output of the value (`'9007199254740993'`
+   * for a bigint, `'[1,2,3]'` for a vector, `'2024-01-02 03:04:05+00'` for a timestamptz).
+   * They override the database's `parsers` per OID. NULL stays null.
+   */
+  parsers?: ParserOptions;
+  /**
+   * Parameter serializers by type OID, as PGlite's option: a parameter whose type (given or
+   * inferred, as describeQuery reports it) has one is sent as `serializer(value)`, PostgreSQL
+   * text input. They override the database's `serializers` per OID. null/undefined stay NULL.
+   */
+  serializers?: SerializerOptions;
+}
+
+/**
+ * Result parsers by type OID (PGlite's `ParserOptions`): `(text, typeOid) => value`. The type
+ * OID is always passed, as PGlite does at run time; it is optional in the type so that
+ * PGlite's one-argument parser type and this one are assignable to each other.
+ */
+export interface ParserOptions {
+  [pgType: number]: (value: string, typeId?: number) => any;
+}
+
+/** Parameter serializers by type OID (PGlite's `SerializerOptions`): `(value) => text`. */
+export interface SerializerOptions {
+  [pgType: number]: (value: any) => string;
 }
 
 export interface VecgresOptions {
@@ -125,6 +159,10 @@ export interface VecgresOptions {
    * clock). A vecgres extension for reproducible tests: pass a fixed or manual clock.
    */
   clock?: Clock;
+  /** Result parsers by type OID for every query (see {@link QueryOptions.parsers}), as PGlite's option. */
+  parsers?: ParserOptions;
+  /** Parameter serializers by type OID for every query (see {@link QueryOptions.serializers}), as PGlite's option. */
+  serializers?: SerializerOptions;
 }
 
 /** The query interface inside {@link Vecgres.transaction}. */
@@ -135,7 +173,39 @@ export interface Transaction {
   exec(sql: string, opts?: QueryOptions): Promise<Results[]>;
   /** Rolls the transaction back now; `transaction()` then resolves with the callback's value. */
   rollback(): Promise<void>;
+  /** LISTEN inside the transaction (it takes effect at COMMIT), as {@link Notifications.listen}. */
+  listen(channel: string, callback: (payload: string) => void): Promise<(tx?: ListenTransaction) => Promise<void>>;
   readonly closed: boolean;
+}
+
+/** What listen / unlisten need of a transaction: its exec (a {@link Transaction}, or PGlite's). */
+export interface ListenTransaction {
+  exec(sql: string): Promise<unknown>;
+}
+
+/**
+ * LISTEN / NOTIFY, as PGlite's: callbacks by channel and for every notification. A session
+ * receives the notifications committed on the channels it listens on, its own included, once
+ * it is outside a transaction block; callbacks run in a microtask after the statement that
+ * received them. Channel names follow SQL's identifier rules, as PGlite's: `listen('Foo')`
+ * listens on `foo`, `listen('"Foo"')` on `Foo`.
+ */
+export interface Notifications {
+  /**
+   * Runs `LISTEN channel` (in `tx` when given) and calls `callback(payload)` for each
+   * notification on it. Resolves to a function that stops this callback (as {@link unlisten}).
+   * @throws PgError as the LISTEN statement (42601 for a channel that is no identifier).
+   */
+  listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>>;
+  /**
+   * Removes `callback` from `channel` (all of its callbacks when absent); once it has none,
+   * runs `UNLISTEN channel` (in `tx` when given).
+   */
+  unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void>;
+  /** Calls `callback(channel, payload)` for every notification the session receives; returns a function that removes it. */
+  onNotification(callback: (channel: string, payload: string) => void): () => void;
+  /** Removes a callback given to {@link onNotification}. */
+  offNotification(callback: (channel: string, payload: string) => void): void;
 }
 
 /** What a session and the database both offer: statements and transactions. */
@@ -172,7 +242,7 @@ export interface Queryable {
  * its own transaction state and settings, so concurrent callers holding different sessions
  * never share a transaction and one caller's failure never rolls back another's work.
  */
-export interface VecgresSession extends Queryable {
+export interface VecgresSession extends Queryable, Notifications {
   /**
    * Ends the session: an open transaction is rolled back (as PostgreSQL does when a client
    * disconnects) and later calls fail. Idempotent.
@@ -195,12 +265,68 @@ class SessionRunner implements Queryable {
   #running: Promise<unknown> = Promise.resolve();
   released = false;
 
+  /** listen() callbacks by channel (PostgreSQL's name of it: `Foo` is `foo`, `"Foo"` is `Foo`). */
+  readonly #channels = new Map<string, Set<(payload: string) => void>>();
+  /** onNotification() callbacks. */
+  readonly #onAny = new Set<(channel: string, payload: string) => void>();
+
   constructor(
     readonly db: Database,
     readonly session: Session,
     private readonly isClosed: () => boolean,
     private readonly defaultOnNotice: ((n: PgError) => void) | undefined,
-  ) {}
+    private readonly typeOpts: TypeOptions = {},
+  ) {
+    session.onNotification = () => this.#dispatchNotifications();
+  }
+
+  /**
+   * Hands the session's received notifications to the callbacks, each call in its own
+   * microtask as PGlite does; none while the session is inside a transaction block.
+   */
+  #dispatchNotifications(): void {
+    for (const n of this.session.takeNotifications()) this.#dispatch(n);
+  }
+
+  #dispatch(n: Notification): void {
+    for (const cb of this.#channels.get(n.channel) ?? []) queueMicrotask(() => cb(n.payload));
+    for (const cb of this.#onAny) queueMicrotask(() => cb(n.channel, n.payload));
+  }
+
+  async listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>> {
+    const name = postgresName(channel);
+    let set = this.#channels.get(name);
+    if (set === undefined) this.#channels.set(name, (set = new Set()));
+    set.add(callback);
+    try {
+      await (tx ?? this).exec(`LISTEN ${channel}`);
+    } catch (e) {
+      set.delete(callback);
+      if (set.size === 0) this.#channels.delete(name);
+      throw e;
+    }
+    return async (t?: ListenTransaction) => this.unlisten(name === channel ? channel : quoteName(name), callback, t);
+  }
+
+  async unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void> {
+    const name = postgresName(channel);
+    const set = this.#channels.get(name);
+    if (callback !== undefined) {
+      set?.delete(callback);
+      if (set !== undefined && set.size > 0) return;
+    }
+    this.#channels.delete(name);
+    await (tx ?? this).exec(`UNLISTEN ${channel}`);
+  }
+
+  onNotification(callback: (channel: string, payload: string) => void): () => void {
+    this.#onAny.add(callback);
+    return () => this.#onAny.delete(callback);
+  }
+
+  offNotification(callback: (channel: string, payload: string) => void): void {
+    this.#onAny.delete(callback);
+  }
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<Results<T>> {
     while (this.#tx !== null) await this.#tx.catch(() => undefined);
@@ -255,6 +381,10 @@ class SessionRunner implements Queryable {
           if (!closed) await this.#run('ROLLBACK', [], {});
           closed = true;
         },
+        listen: async (channel: string, callback: (payload: string) => void) => {
+          if (closed) throw new Error('Transaction is closed');
+          return this.listen(channel, callback, tx);
+        },
         get closed() {
           return closed;
         },
@@ -287,18 +417,29 @@ class SessionRunner implements Queryable {
     // A query still waiting for a row lock is cancelled: it must not run after the release.
     this.session.interrupts.requestCancel();
     if (!this.isClosed()) this.db.abort(this.session);
+    // A connection that ends stops listening (PostgreSQL's Async_UnlistenOnExit).
+    this.session.notify.listening.clear();
+    this.session.inbox.length = 0;
+    this.#channels.clear();
+    this.#onAny.clear();
   }
 
-  /** Runs statements, then waits until their commits are durable (also when one failed). */
-  #run(sql: string, params: readonly unknown[], opts: QueryOptions, stdin?: Uint8Array): Promise<StatementResult[]> {
-    const p = this.#running.then(() => this.#runNow(sql, params, opts, stdin));
+  /**
+   * Runs statements, then waits until their commits are durable (also when one failed).
+   * `single`: query()'s rule, one statement at most (PGlite runs it as a prepared statement).
+   */
+  #run(sql: string, params: readonly unknown[], opts: QueryOptions, stdin?: Uint8Array, single = false): Promise<StatementResult[]> {
+    const p = this.#running.then(() => this.#runNow(sql, params, opts, stdin, single)).finally(() => this.#dispatchNotifications());
     this.#running = p.catch(() => undefined);
     return p;
   }
 
-  async #runNow(sql: string, params: readonly unknown[], opts: QueryOptions, stdin?: Uint8Array): Promise<StatementResult[]> {
+  async #runNow(sql: string, params: readonly unknown[], opts: QueryOptions, stdin: Uint8Array | undefined, single: boolean): Promise<StatementResult[]> {
     if (this.isClosed()) throw new Error('Vecgres is closed');
     if (this.released) throw new Error('Session is released');
+    if (single && params.length === 0 && parseScript(sql).length > 1) {
+      throw new PgError(SQLSTATE.syntax_error, 'cannot insert multiple commands into a prepared statement');
+    }
     const results: StatementResult[] = [];
     const onNotice = opts.onNotice ?? this.defaultOnNotice;
     // PGlite's '/dev/blob': the file name COPY reads the blob option from and writes result.blob to.
@@ -310,7 +451,8 @@ class SessionRunner implements Queryable {
       } else {
         // A query with parameters takes the extended protocol's path, as the wire server's
         // Parse / Bind / Execute: one statement, analyzed once, its parameters bound.
-        const portal = bindPortal(this.db.prepare(sql, [], this.session), params);
+        const st = this.db.prepare(sql, [], this.session);
+        const portal = bindPortal(st, serializeParams(st.paramOids, params, opts.serializers, this.typeOpts.serializers));
         await this.db.runPortal(portal, 0, this.session, false, io);
         if (portal.result !== null) results.push(portal.result);
       }
@@ -327,18 +469,31 @@ class SessionRunner implements Queryable {
   }
 
   async #query<T>(sql: string, params: unknown[], opts: QueryOptions): Promise<Results<T>> {
-    const results = await this.#run(sql, params, opts);
-    return toResults<T>(results[results.length - 1]!, opts);
+    const results = await this.#run(sql, params, opts, undefined, true);
+    return toResults<T>(results[results.length - 1]!, opts, this.#parsers(opts));
+  }
+
+  /** The result parsers in force: the query's over the database's (null: none). */
+  #parsers(opts: QueryOptions): ParserOptions | null {
+    const db = this.typeOpts.parsers;
+    const q = opts.parsers;
+    if (q === undefined) return db ?? null;
+    return db === undefined ? q : { ...db, ...q };
   }
 
   async #exec(sql: string, opts: QueryOptions): Promise<Results[]> {
-    if (!isPsqlScript(sql)) return (await this.#run(sql, [], opts)).map((r) => toResults(r, opts));
+    const parsers = this.#parsers(opts);
+    if (!isPsqlScript(sql)) {
+      const results: Results[] = (await this.#run(sql, [], opts)).map((r) => toResults(r, opts, parsers));
+      // A script without statements gives one empty result, as PGlite's exec('').
+      return results.length === 0 ? [toResults(undefined, opts)] : results;
+    }
     // A plain-format dump as psql -f runs it: the SQL between COPY blocks, each COPY with the
     // data lines that follow it, psql's own meta-commands left out (sql/dump/psql_script.ts).
     const out: Results[] = [];
     for (const part of splitPsqlScript(sql)) {
       const stdin = part.kind === 'copy' ? new TextEncoder().encode(part.data) : undefined;
-      for (const r of await this.#run(part.sql, [], opts, stdin)) out.push(toResults(r, opts));
+      for (const r of await this.#run(part.sql, [], opts, stdin)) out.push(toResults(r, opts, parsers));
     }
     return out;
   }
@@ -375,9 +530,25 @@ class SessionHandle implements VecgresSession {
   release(): Promise<void> {
     return this.runner.release();
   }
+
+  listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>> {
+    return this.runner.listen(channel, callback, tx);
+  }
+
+  unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void> {
+    return this.runner.unlisten(channel, callback, tx);
+  }
+
+  onNotification(callback: (channel: string, payload: string) => void): () => void {
+    return this.runner.onNotification(callback);
+  }
+
+  offNotification(callback: (channel: string, payload: string) => void): void {
+    this.runner.offNotification(callback);
+  }
 }
 
-export class Vecgres implements Queryable {
+export class Vecgres implements Queryable, Notifications {
   readonly dataDir: string | undefined;
   #db: Database;
   #closed = false;
@@ -385,11 +556,14 @@ export class Vecgres implements Queryable {
   #main: SessionRunner;
   readonly #onNotice: ((n: PgError) => void) | undefined;
 
-  private constructor(db: Database, dataDir: string | undefined, onNotice: ((n: PgError) => void) | undefined) {
+  readonly #typeOpts: TypeOptions;
+
+  private constructor(db: Database, dataDir: string | undefined, onNotice: ((n: PgError) => void) | undefined, typeOpts: TypeOptions) {
     this.#db = db;
     this.dataDir = dataDir;
     this.#onNotice = onNotice;
-    this.#main = new SessionRunner(db, db.session, () => this.#closed, onNotice);
+    this.#typeOpts = typeOpts;
+    this.#main = new SessionRunner(db, db.session, () => this.#closed, onNotice, typeOpts);
   }
 
   /**
@@ -413,7 +587,10 @@ export class Vecgres implements Queryable {
       ...(o.onIndexBuildProgress === undefined ? {} : { onIndexBuildProgress: o.onIndexBuildProgress }),
       ...(o.clock === undefined ? {} : { clock: o.clock }),
     });
-    return new Vecgres(db, o.dataDir, o.onNotice);
+    return new Vecgres(db, o.dataDir, o.onNotice, {
+      ...(o.parsers === undefined ? {} : { parsers: o.parsers }),
+      ...(o.serializers === undefined ? {} : { serializers: o.serializers }),
+    });
   }
 
   /** WARNINGs raised while opening (e.g. replay stopped at a torn log record). */
@@ -467,6 +644,30 @@ export class Vecgres implements Queryable {
   }
 
   /**
+   * Runs `LISTEN channel` on the database's session and calls `callback(payload)` for each
+   * notification on it, as PGlite's `listen` (see {@link Notifications}). Resolves to a
+   * function that removes the callback again.
+   */
+  listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>> {
+    return this.#main.listen(channel, callback, tx);
+  }
+
+  /** Removes a listen() callback (all of the channel's when absent), then UNLISTENs once none is left. */
+  unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void> {
+    return this.#main.unlisten(channel, callback, tx);
+  }
+
+  /** Calls `callback(channel, payload)` for each notification the database's session receives. */
+  onNotification(callback: (channel: string, payload: string) => void): () => void {
+    return this.#main.onNotification(callback);
+  }
+
+  /** Removes an onNotification() callback. */
+  offNotification(callback: (channel: string, payload: string) => void): void {
+    this.#main.offNotification(callback);
+  }
+
+  /**
    * A new independent session (a connection, in PostgreSQL terms) with its own transaction
    * state and settings. Sessions are cheap (no pool needed): give each concurrent caller its
    * own, so that one caller's BEGIN/COMMIT, failure or SET never touches another's.
@@ -474,7 +675,7 @@ export class Vecgres implements Queryable {
    */
   async connect(): Promise<VecgresSession> {
     if (this.#closed) throw new Error('Vecgres is closed');
-    return new SessionHandle(new SessionRunner(this.#db, this.#db.openSession(), () => this.#closed, this.#onNotice));
+    return new SessionHandle(new SessionRunner(this.#db, this.#db.openSession(), () => this.#closed, this.#onNotice, this.#typeOpts));
   }
 
   /**
@@ -502,12 +703,56 @@ export class Vecgres implements Queryable {
   }
 }
 
-/** Converts engine rows to PGlite's shapes (see the module comment). */
-function toResults<T>(r: StatementResult | undefined, opts: QueryOptions): Results<T> {
+/** The database's parsers and serializers (PGlite's options of the same names). */
+interface TypeOptions {
+  parsers?: ParserOptions;
+  serializers?: SerializerOptions;
+}
+
+/**
+ * PostgreSQL's name of a channel as PGlite's `toPostgresName`: a double-quoted name without its
+ * quotes, anything else lower-cased.
+ */
+function postgresName(channel: string): string {
+  return channel.startsWith('"') && channel.endsWith('"') ? channel.substring(1, channel.length - 1) : channel.toLowerCase();
+}
+
+/** A channel name as a quoted identifier (for UNLISTEN of a name that is not lower case). */
+function quoteName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Parameters with a serializer for their type OID (the query's over the database's) replaced
+ * by its text, as PGlite's query(); others unchanged (vecgres' own conversion takes them).
+ */
+function serializeParams(oids: readonly number[], params: readonly unknown[], q: SerializerOptions | undefined, db: SerializerOptions | undefined): readonly unknown[] {
+  if (q === undefined && db === undefined) return params;
+  return params.map((v, i) => {
+    if (v === null || v === undefined) return v;
+    const oid = oids[i];
+    const f = oid === undefined ? undefined : (q?.[oid] ?? db?.[oid]);
+    return f === undefined ? v : f(v);
+  });
+}
+
+/**
+ * A value's text as PostgreSQL's output function prints it, what a parser receives: the text
+ * of a cast to text, except boolean's boolout `t` / `f` (also inside arrays).
+ */
+function outputText(v: Value, type: SqlType): string {
+  if (type === 'bool') return v ? 't' : 'f';
+  if (type === 'bool[]') return formatArray(v as PgArray, (x) => (x ? 't' : 'f'));
+  return valueToText(v, type)!;
+}
+
+/** Converts engine rows to PGlite's shapes (see the module comment), through `parsers` by type OID. */
+function toResults<T>(r: StatementResult | undefined, opts: QueryOptions, parsers: ParserOptions | null = null): Results<T> {
   if (r === undefined) return { rows: [], fields: [], affectedRows: 0 };
   const fields: Field[] = r.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
   const n = r.fields.length;
   const types = r.fields.map((f) => f.type);
+  const parse = r.fields.map((f) => parsers?.[f.dataTypeID]);
   const vecArrays = opts.vectorFormat === 'float32array';
   const asArray = opts.rowMode === 'array';
   const rows: unknown[] = new Array(r.rows.length);
@@ -515,13 +760,18 @@ function toResults<T>(r: StatementResult | undefined, opts: QueryOptions): Resul
     const src = r.rows[i]!;
     const out: Record<string, unknown> | unknown[] = asArray ? new Array(n) : {};
     for (let c = 0; c < n; c++) {
-      const v = outputValue(src[c] ?? null, types[c]!, vecArrays);
+      const p = parse[c];
+      const raw = src[c] ?? null;
+      const v = p === undefined ? outputValue(raw, types[c]!, vecArrays) : raw === null ? null : p(outputText(raw, types[c]!), fields[c]!.dataTypeID);
       if (asArray) (out as unknown[])[c] = v;
       else (out as Record<string, unknown>)[fields[c]!.name] = v;
     }
     rows[i] = out;
   }
   const out: Results<T> = { rows: rows as T[], fields, affectedRows: r.affectedRows, command: r.command.split(' ')[0]! };
+  // PGlite's rowCount: the count at the end of the command tag, when it has one.
+  const count = Number.parseInt(commandTag(r, r.rows.length).split(' ').pop()!, 10);
+  if (!Number.isNaN(count)) out.rowCount = count;
   if (r.copyOut?.toBlob === true) out.blob = new Blob(r.copyOut.chunks as Uint8Array<ArrayBuffer>[]);
   return out;
 }

@@ -15,7 +15,7 @@ import { NodeFs } from '../storage/fs_node.js';
 import { withIo } from '../storage/io_errors.js';
 import { loadParser, type RawStatement } from '../sql/parser/parse.js';
 import { SettingsRegistry } from '../sql/settings.js';
-import type { IndexBuildProgress } from '../sql/env.js';
+import type { IndexBuildProgress, Notification } from '../sql/env.js';
 import { StatsStore } from '../sql/stats/store.js';
 import { executeStatement, rollback, beginImplicitBlock, endImplicitBlock, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
 import { finishWrites } from '../sql/exec/txn.js';
@@ -104,6 +104,12 @@ export class Database {
   private readonly sessions = new Set<WeakRef<Session>>();
   /** Process ids of embedded sessions (the wire server sets its connections' own). */
   private nextPid = 1;
+  /**
+   * Committed notifications not yet delivered, in commit order, each with the sessions that
+   * listened on its channel at the commit. `lsn` > 0: the commit becomes visible once the log
+   * is durable past it, and so is the notification sent.
+   */
+  private readonly notifyQueue: { lsn: number; notification: Notification; to: WeakRef<Session>[] }[] = [];
 
   private constructor(
     readonly methods: ReadonlyMap<string, IndexAm | OrderedIndexAm>,
@@ -140,6 +146,12 @@ export class Database {
     try {
       const { durability, report } = recover(fs, dir, this.defaultSession, { segmentBytes: opts.walSegmentBytes });
       durability.publishWrites = (txn) => finishWrites(this.defaultSession, txn, true);
+      // Notifications of a deferred commit go out once it is published (durable and visible).
+      const published = durability.wal.onFlushed;
+      durability.wal.onFlushed = () => {
+        published?.();
+        this.deliverNotifications();
+      };
       this.durability = durability;
       this.recovery = report;
       this.stats.noteRecovered(this.catalog.tableNames().map((n) => this.catalog.getTable(n)!));
@@ -174,11 +186,54 @@ export class Database {
         d.deferCommit(txn);
         return true;
       },
+      notify: (env, notifications, deferred) => this.queueNotifications(notifications, deferred),
       indexBuilt: (rows) => {
         if (this.durability !== null && rows >= CHECKPOINT_AFTER_INDEX_ROWS) this.indexCheckpointDue = true;
       },
       ...(this.onIndexBuildProgress === undefined ? {} : { onIndexBuildProgress: this.onIndexBuildProgress }),
     }, this.stats, this.clock);
+  }
+
+  /**
+   * A transaction committed `notifications`: each goes to the sessions listening on its channel
+   * now (PostgreSQL's listeners at commit), in commit order, once the commit is visible.
+   */
+  private queueNotifications(notifications: readonly Notification[], deferred: boolean): void {
+    const d = this.durability;
+    const lsn = deferred && d !== null ? d.wal.insertLsn : 0;
+    const listeners: Session[] = [];
+    for (const r of this.sessions) {
+      const s = r.deref();
+      if (s !== undefined && s.notify.listening.size > 0) listeners.push(s);
+    }
+    for (const n of notifications) {
+      const to = listeners.filter((s) => s.notify.listening.has(n.channel)).map((s) => new WeakRef(s));
+      if (to.length > 0) this.notifyQueue.push({ lsn, notification: n, to });
+    }
+    this.deliverNotifications();
+  }
+
+  /**
+   * Hands queued notifications whose commit is visible to their sessions' inboxes, oldest
+   * first (a later commit's wait behind an earlier one keeps commit order), and wakes them.
+   */
+  private deliverNotifications(): void {
+    const q = this.notifyQueue;
+    if (q.length === 0) return;
+    const flushed = this.durability?.wal.flushedLsn ?? 0;
+    let n = 0;
+    const woken = new Set<Session>();
+    while (n < q.length && (q[n]!.lsn === 0 || q[n]!.lsn <= flushed)) {
+      for (const r of q[n]!.to) {
+        const s = r.deref();
+        if (s === undefined) continue;
+        s.inbox.push(q[n]!.notification);
+        woken.add(s);
+      }
+      n++;
+    }
+    if (n > 0) q.splice(0, n);
+    for (const s of woken) s.onNotification?.();
   }
 
   /** True once {@link close} or {@link abandon} ran. */

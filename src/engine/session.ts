@@ -6,7 +6,8 @@
 import type { Catalog } from '../storage/catalog.js';
 import type { Sequence } from '../storage/sequence.js';
 import type { IndexAm, OrderedIndex, OrderedIndexAm, VectorIndex } from '../access/am.js';
-import type { EngineHooks, SqlEnv, TxnState } from '../sql/env.js';
+import type { EngineHooks, Notification, NotifyState, SqlEnv, TxnState } from '../sql/env.js';
+import { newNotifyState } from '../sql/exec/notify.js';
 import type { PlanNode } from '../sql/plan/plan.js';
 import { Settings, type SettingsRegistry } from '../sql/settings.js';
 import { Prng } from '../common/prng.js';
@@ -30,6 +31,18 @@ export class Session implements SqlEnv {
   pid = 0;
   /** Start of the current transaction and statement (now(), statement_timestamp()). */
   readonly timestamps = { transactionUs: 0n, statementUs: 0n };
+  /** LISTEN / NOTIFY state (sql/exec/notify.ts). */
+  readonly notify: NotifyState = newNotifyState();
+  /**
+   * Notifications delivered to this session (it listened on their channel when they were
+   * committed), oldest first, until its client takes them ({@link takeNotifications}).
+   */
+  readonly inbox: Notification[] = [];
+  /**
+   * Called when a notification arrives in {@link inbox}: the embedded API and the wire server
+   * hand them on once the session is outside a transaction block, as PostgreSQL does.
+   */
+  onNotification: (() => void) | null = null;
 
   constructor(
     readonly catalog: Catalog,
@@ -43,6 +56,19 @@ export class Session implements SqlEnv {
   ) {
     this.settings = new Settings(registry);
     this.random = new Prng(seed ^ 0x5eed5eed);
+  }
+
+  /**
+   * The notifications to hand to the client now: when the session is outside a transaction
+   * block (PostgreSQL reads its queue between transactions), those of {@link inbox} on channels
+   * it still listens on (an UNLISTEN committed since drops the rest, as PostgreSQL checks the
+   * channel when it reads the queue); else none.
+   */
+  takeNotifications(): Notification[] {
+    if (this.inbox.length === 0 || this.txn.inBlock) return [];
+    const all = this.inbox.splice(0, this.inbox.length);
+    const listening = this.notify.listening;
+    return all.filter((n) => listening.has(n.channel));
   }
 
   /** Transaction status as PostgreSQL's ReadyForQuery reports it: I idle, T in block, E failed. */

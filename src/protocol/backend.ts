@@ -267,6 +267,13 @@ export class BackendWriter {
     return this.finish();
   }
 
+  /** NotificationResponse: a NOTIFY on a channel the session listens on, with the sender's process id. */
+  notificationResponse(processId: number, channel: string, payload: string): this {
+    this.begin(BE.NotificationResponse);
+    this.int32(processId).cstring(channel).cstring(payload);
+    return this.finish();
+  }
+
   readyForQuery(status: TransactionStatus): this {
     this.begin(BE.ReadyForQuery);
     this.int8(status.charCodeAt(0));

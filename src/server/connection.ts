@@ -151,6 +151,10 @@ export class Connection {
       } catch {
         // The database may be closing; nothing is left to undo then.
       }
+      // A connection that ends stops listening (PostgreSQL's Async_UnlistenOnExit).
+      this.session.notify.listening.clear();
+      this.session.inbox.length = 0;
+      this.session.onNotification = null;
     }
     this.ctx.onClose(this);
     this.socket.destroy();
@@ -163,6 +167,8 @@ export class Connection {
     } finally {
       this.busy = false;
     }
+    // Notifications that arrived after the last ReadyForQuery, now that the connection is idle.
+    if (!this.closed && this.writeNotifications()) this.flush();
   }
 
   private async drainMessages(): Promise<void> {
@@ -368,6 +374,12 @@ export class Connection {
       return this.fatal(e);
     }
     this.session = session;
+    // A notification for an idle connection goes out at once; for a busy one, or one inside a
+    // transaction block, before its next ReadyForQuery that reports it idle (as PostgreSQL).
+    session.onNotification = () => {
+      if (this.busy || this.closed) return;
+      if (this.writeNotifications()) this.flush();
+    };
     this.decoder.authenticated();
     this.out.authenticationOk();
     this.reportParameters();
@@ -388,8 +400,18 @@ export class Connection {
     }
   }
 
+  /** Writes the notifications the session may receive now (NotificationResponse); true if any. */
+  private writeNotifications(): boolean {
+    const s = this.session;
+    if (s === null) return false;
+    const list = s.takeNotifications();
+    for (const n of list) this.out.notificationResponse(n.pid, n.channel, n.payload);
+    return list.length > 0;
+  }
+
   private readyForQuery(): void {
     const status = this.session?.status ?? 'I';
+    this.writeNotifications();
     this.out.readyForQuery(status);
     if (this.session !== null) this.startIdleTimer(status);
   }

@@ -49,6 +49,8 @@ export interface Savepoint {
   lockMark?: number;
   /** The session's settings then (sql/settings.ts `Settings.mark`). */
   settings: unknown;
+  /** Lengths of the session's queued LISTEN actions and notifications then (exec/notify.ts). */
+  notifyMark?: { actions: number; pending: number };
 }
 
 export interface TxnState {
@@ -86,6 +88,13 @@ export interface EngineHooks {
   deferCommit?: (env: SqlEnv, txn: TxnState) => boolean;
   /** Receives the progress of index builds (for progress bars; builds run synchronously). */
   onIndexBuildProgress?: (p: IndexBuildProgress) => void;
+  /**
+   * Called when a transaction that sent notifications commits, in commit order, with its
+   * notifications (duplicates folded). `deferred`: the commit's writes become visible only once
+   * its commit record is durable (EngineHooks.deferCommit took them), and so must the
+   * notifications. Absent: notifications are dropped.
+   */
+  notify?: (env: SqlEnv, notifications: readonly Notification[], deferred: boolean) => void;
 }
 
 /** Progress of one index build, as pg_stat_progress_create_index reports it. */
@@ -129,4 +138,24 @@ export interface SqlEnv {
   readonly sequenceValues: { currval: Map<Sequence, bigint>; last: Sequence | null };
   /** The session's process id (pg_backend_pid; a deadlock's DETAIL names processes by it). */
   readonly pid: number;
+  /** LISTEN / NOTIFY state of the session (exec/notify.ts). */
+  readonly notify: NotifyState;
+}
+
+/** One notification: the channel, its payload and the process id of the session that sent it. */
+export interface Notification {
+  channel: string;
+  payload: string;
+  pid: number;
+}
+
+/**
+ * A session's LISTEN / NOTIFY state (PostgreSQL's async.c): the channels it listens on
+ * (committed), and what its open transaction has queued for its commit: LISTEN / UNLISTEN
+ * actions in order, and notifications (duplicates already folded).
+ */
+export interface NotifyState {
+  listening: Set<string>;
+  actions: { kind: 'listen' | 'unlisten' | 'unlisten_all'; channel: string }[];
+  pending: Notification[];
 }

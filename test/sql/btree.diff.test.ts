@@ -92,7 +92,7 @@ test(`B-tree index and bitmap scans return PostgreSQL's rows for random predicat
     if (/Index Scan|Bitmap/.test(plan)) indexed++;
     await check(sql, mismatches);
   }
-  await db.query('RESET enable_seqscan; RESET enable_bitmapscan');
+  await db.exec('RESET enable_seqscan; RESET enable_bitmapscan');
   reportMismatches('predicates', mismatches, n, SEED);
   // Most generated predicates have an indexable conjunct: the scans above really used indexes.
   assert.ok(indexed > n / 2, `only ${indexed} of ${n} queries used an index (seed ${SEED})`);

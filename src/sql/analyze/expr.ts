@@ -178,6 +178,10 @@ export interface SessionContext {
   setval(name: string, value: bigint, called: boolean): Value;
   lastval(): Value;
   serialSequence(table: string, column: string): string | null;
+  /** pg_notify: queues a notification for the transaction's commit. @throws PgError 22023. */
+  notify(channel: string | null, payload: string | null): void;
+  /** pg_listening_channels: the channels the session listens on. */
+  listeningChannels(): string[];
 }
 
 /**
@@ -2307,6 +2311,29 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
           }
         },
       };
+    }
+    case 'pg_notify': {
+      // Returns void: '' as text here; the result field reports void's OID (exec/statement.ts).
+      if (args.length !== 2) throw undefinedFunction(name, types(), location);
+      const a = [applyArg(scope, args[0]!, 'text', location), applyArg(scope, args[1]!, 'text', location)];
+      if (a[0]!.type !== 'text' || a[1]!.type !== 'text') throw undefinedFunction(name, types(), location);
+      return {
+        k: 'session', type: 'text', name, args: a,
+        fn: (v, s) => {
+          s.notify(v[0] as string | null, v[1] as string | null);
+          return '';
+        },
+      };
+    }
+    case 'pg_listening_channels': {
+      if (args.length !== 0) throw undefinedFunction(name, types(), location);
+      if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list`);
+      scope.sawSetReturning = true;
+      const channels: Expr = { k: 'session', type: 'text[]', name, args: [], fn: (_v, s) => {
+        const ch = s.listeningChannels();
+        return new PgArray('text', ch.length === 0 ? [] : [ch.length], ch);
+      } };
+      return { k: 'srf', type: 'text', name, arg: channels };
     }
     case 'set_config': {
       if (args.length !== 3) throw undefinedFunction(name, types(), location);

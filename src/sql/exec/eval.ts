@@ -5,6 +5,7 @@
  * a subquery is a SubPlan. Three-valued logic as SQL: AND/OR with NULL, strict operators
  * return NULL for a NULL argument.
  */
+import { listeningChannels, queueNotify } from './notify.js';
 import { int8Of, sequenceByText, serialSequenceOf, sessionCurrval, sessionLastval, sessionNextval, sessionSetval } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { AssertionError } from '../../common/assert.js';
@@ -132,6 +133,8 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
         setval: (text, value, called) => int8Of(sessionSetval(env, sequenceByText(env, text).def.name, value, called)),
         lastval: () => int8Of(sessionLastval(env)),
         serialSequence: (table, column) => serialSequenceOf(env, table, column),
+        notify: (channel, payload) => queueNotify(env, channel, payload),
+        listeningChannels: () => listeningChannels(env),
       });
     }
     case 'array': {

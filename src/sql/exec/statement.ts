@@ -5,6 +5,7 @@
  * (SET/RESET/SHOW) and statement atomicity (a failed INSERT leaves no rows) are handled here.
  */
 import { commentOn } from './comment.js';
+import { notifyMark, queueListen, queueNotify, rollbackNotifyTo } from './notify.js';
 import { alterSequence, createSequence, dropSequences, renameSequence } from './sequences.js';
 import { alterTable, renameRelation } from './alter_table.js';
 import { createTableAs } from './create_table_as.js';
@@ -107,7 +108,7 @@ function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr; nameType?: b
     const typmod = (t.expr as { typmod?: number }).typmod;
     const o = origin(t.expr);
     return {
-      name: t.name, dataTypeID: t.nameType === true ? NAME_OID : TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
+      name: t.name, dataTypeID: t.nameType === true ? NAME_OID : isVoidCall(t.expr) ? VOID_OID : TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
       ...(o === null ? {} : { tableOid: env.stats.relOid(o.table), columnAttr: o.col + 1 }),
     };
   });
@@ -127,6 +128,13 @@ function regOutputRows(env: SqlEnv, targets: readonly { regOutput?: RegKind }[],
 
 /** pg_type oid of `name`, the type of the system catalogs' name columns (its text is text's). */
 const NAME_OID = 19;
+/** pg_type oid of `void`, pg_notify's result type (its value is the empty string). */
+const VOID_OID = 2278;
+
+/** A call of a function returning void (pg_notify), computed as text ''. */
+function isVoidCall(e: Expr): boolean {
+  return e.k === 'session' && e.name === 'pg_notify';
+}
 
 /**
  * The table column a SELECT's output expression reads directly, following subqueries and
@@ -331,6 +339,15 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       if (s.objtype === 'OBJECT_EXTENSION' && s.object?.String?.sval === 'vector' && s.comment === VECTOR_EXTENSION_COMMENT) return done('COMMENT', notices);
       commentOn(env, s);
       return done('COMMENT', notices);
+    case 'ListenStmt':
+      queueListen(env, String(s.conditionname), true);
+      return done('LISTEN', notices);
+    case 'UnlistenStmt':
+      queueListen(env, s.conditionname === undefined ? null : String(s.conditionname), false);
+      return done('UNLISTEN', notices);
+    case 'NotifyStmt':
+      queueNotify(env, String(s.conditionname ?? ''), s.payload === undefined ? null : String(s.payload));
+      return done('NOTIFY', notices);
     case 'CreateExtensionStmt': {
       if (s.extname !== 'vector') {
         throw new PgError('58P01', `extension "${s.extname}" is not available`);
@@ -712,7 +729,7 @@ function savepointStatement(env: SqlEnv, kind: string, name: string): StatementR
       throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
     }
     if (kind === 'TRANS_STMT_SAVEPOINT') {
-      txn.savepoints.push({ name, mark: txn.writes.length, lockMark: txn.xid === 0 ? 0 : env.catalog.rowLocks.mark(txn.xid), settings: env.settings.mark() });
+      txn.savepoints.push({ name, mark: txn.writes.length, lockMark: txn.xid === 0 ? 0 : env.catalog.rowLocks.mark(txn.xid), settings: env.settings.mark(), notifyMark: notifyMark(env) });
       return done('SAVEPOINT');
     }
     let at = -1;
@@ -727,6 +744,7 @@ function savepointStatement(env: SqlEnv, kind: string, name: string): StatementR
     // Row locks taken after the savepoint go with it (PostgreSQL's subtransaction aborts).
     if (txn.xid !== 0) env.catalog.rowLocks.releaseSince(txn.xid, sp.lockMark ?? 0);
     env.settings.rollbackToMark(sp.settings);
+    rollbackNotifyTo(env, sp.notifyMark);
     txn.savepoints.length = at + 1;
     txn.failed = false;
     return done('ROLLBACK');

@@ -23,6 +23,7 @@
  */
 import type { UndoneWrite } from '../../storage/catalog.js';
 import type { SqlEnv, TxnState, TxnWrite } from '../env.js';
+import { abortNotify, commitNotify } from './notify.js';
 
 /** The transaction id for this session's writes, assigned on first use. */
 export function ensureXid(env: SqlEnv): number {
@@ -67,6 +68,9 @@ export function endTransaction(env: SqlEnv, commit: boolean): void {
   if (txn.xid === 0) {
     txn.writes.length = 0;
     txn.savepoints.length = 0;
+    // A transaction that wrote nothing still commits its LISTENs and NOTIFYs.
+    if (commit) commitNotify(env, false);
+    else abortNotify(env);
     return;
   }
   if (commit) {
@@ -74,6 +78,7 @@ export function endTransaction(env: SqlEnv, commit: boolean): void {
       env.catalog.logCommit(txn.xid);
     } catch (e) {
       finishWrites(env, txn, false);
+      abortNotify(env);
       throw e;
     }
     if (env.engine.deferCommit?.(env, txn) === true) {
@@ -81,9 +86,11 @@ export function endTransaction(env: SqlEnv, commit: boolean): void {
       txn.writes.length = 0;
       txn.savepoints.length = 0;
       txn.xid = 0;
+      commitNotify(env, true);
       return;
     }
     finishWrites(env, txn, true);
+    commitNotify(env, false);
     return;
   }
   try {
@@ -93,6 +100,7 @@ export function endTransaction(env: SqlEnv, commit: boolean): void {
     // rolled back by recovery anyway.
   }
   finishWrites(env, txn, false);
+  abortNotify(env);
 }
 
 /**

@@ -1,0 +1,84 @@
+/**
+ * PGlite's `parsers` and `serializers` options, against PGlite + pgvector itself: the same
+ * options on `create` and on each query / exec call, the same rows back (what each parser was
+ * given, text and type OID included) and the same values stored from serialized parameters.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { Vecgres, type ParserOptions, type SerializerOptions } from '../../src/index.js';
+import { normalize } from '../support/sql_pair.js';
+
+/** A point, the custom object the serializers below turn into a vector's text. */
+class Point {
+  constructor(readonly x: number, readonly y: number) {}
+}
+
+const VECTOR_OID = 16385;
+
+const dbParsers: ParserOptions = {
+  // int8 as BigInt always (PGlite's default gives a number when it is safe).
+  20: (v) => BigInt(v),
+  // A vector as a plain number array.
+  [VECTOR_OID]: (v) => JSON.parse(v) as number[],
+};
+const dbSerializers: SerializerOptions = {
+  [VECTOR_OID]: (p: Point | number[]) => (p instanceof Point ? `[${p.x},${p.y}]` : JSON.stringify(p)),
+};
+
+const lite = await PGlite.create({ extensions: { vector }, parsers: dbParsers, serializers: dbSerializers });
+const db = await Vecgres.create({ parsers: dbParsers, serializers: dbSerializers });
+after(async () => {
+  await db.close();
+  await lite.close();
+});
+const SCHEMA = `CREATE EXTENSION IF NOT EXISTS vector;
+  CREATE TABLE pts (id bigint PRIMARY KEY, v vector(2), at timestamptz, ok boolean, n numeric, tags int[], note text)`;
+await lite.exec(SCHEMA);
+await db.exec(SCHEMA);
+
+type Q = { query: (sql: string, params?: unknown[], opts?: object) => Promise<{ rows: unknown[]; fields: unknown[] }>; exec: (sql: string, opts?: object) => Promise<{ rows: unknown[] }[]> };
+
+async function both(f: (d: Q) => Promise<unknown>): Promise<void> {
+  const run = async (d: Q): Promise<unknown> => {
+    try {
+      return await f(d);
+    } catch (e) {
+      return { error: (e as { code?: string }).code ?? String(e), message: (e as Error).message };
+    }
+  };
+  const theirs = await run(lite as unknown as Q);
+  const ours = await run(db as unknown as Q);
+  assert.deepEqual(normalize(ours), normalize(theirs));
+}
+
+test('serializers turn parameters of their type into text, per query over per database', async () => {
+  await both((d) => d.query('INSERT INTO pts (id, v, at, ok, n, tags, note) VALUES ($1, $2, $3, $4, $5, $6, $7)', [1, new Point(3, 4), '2024-02-03 04:05:06+00', true, '1.50', [1, 2], 'plain']));
+  await both((d) => d.query('INSERT INTO pts (id, v) VALUES ($1, $2)', [2, [5, 6]]));
+  await both((d) => d.query('INSERT INTO pts (id, v) VALUES ($1, $2)', [3, null]));
+  // A query's serializer wins over the database's for its OID.
+  await both((d) => d.query('INSERT INTO pts (id, v, note) VALUES ($1, $2, $3)', [4, new Point(7, 8), { shout: 'hi' }], {
+    serializers: { [VECTOR_OID]: (p: Point) => `[${p.y},${p.x}]`, 25: (o: { shout: string }) => o.shout.toUpperCase() },
+  }));
+  await both((d) => d.query('SELECT id, v::text AS v, note FROM pts ORDER BY id'));
+  // A serializer that gives text PostgreSQL rejects fails as the text would.
+  await both((d) => d.query('SELECT $1::vector AS v', [new Point(1, 2)], { serializers: { [VECTOR_OID]: () => '[1,' } }));
+});
+
+test('parsers get the text PostgreSQL prints and the type OID, per query over per database', async () => {
+  const seen: ParserOptions = {
+    1184: (v, oid) => ({ ts: v, oid }),
+    16: (v, oid) => `bool ${v} ${oid}`,
+    1700: (v) => `numeric ${v}`,
+    1007: (v, oid) => ({ array: v, oid }),
+    25: (v, oid) => `text ${v} ${oid}`,
+  };
+  await both((d) => d.query('SELECT id, v, at, ok, n, tags, note FROM pts ORDER BY id', [], { parsers: seen }));
+  await both((d) => d.query('SELECT id, v, at FROM pts ORDER BY id', [], { parsers: seen, rowMode: 'array' }));
+  // The query's parser for int8 wins over the database's BigInt one.
+  await both((d) => d.query("SELECT 9007199254740993::int8 AS big, 5::int8 AS small, NULL::int8 AS none, '[1.5,2]'::vector AS v", [], { parsers: { 20: (v: string) => `int8 ${v}` } }));
+  await both((d) => d.query("SELECT 9007199254740993::int8 AS big, 5::int8 AS small, '[1.5,2]'::vector AS v"));
+  // exec applies them to every statement.
+  await both(async (d) => (await d.exec("SELECT 1::int8 AS a; SELECT '{1,NULL,3}'::int[] AS b, true AS c", { parsers: seen })).map((r) => r.rows));
+});
