@@ -39,6 +39,9 @@ import { valueToText, type SqlType } from './sql/analyze/types.js';
 import { formatArray } from './sql/analyze/arrays.js';
 import type { Notification } from './sql/env.js';
 import { dumpCatalog, type DumpOptions, type DumpSummary } from './sql/dump/dump.js';
+import { packArchive, unpackArchive } from './storage/data_dir_archive.js';
+import { gzip, gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
 
 export { PgError, isPgError } from './common/errors.js';
 export { sql, query, identifier, raw, type TemplateContainer, type TemplatePart, type TemplatedQuery } from './common/sql_template.js';
@@ -163,6 +166,32 @@ export interface VecgresOptions {
   parsers?: ParserOptions;
   /** Parameter serializers by type OID for every query (see {@link QueryOptions.serializers}), as PGlite's option. */
   serializers?: SerializerOptions;
+  /**
+   * A data directory archive from {@link Vecgres.dumpDataDir} (gzipped or not) to start from,
+   * as PGlite's option of the same name: restored into `dataDir`, which must be missing or
+   * empty, or into memory without `dataDir`. The archive is verified whole before anything is
+   * written. PGlite's own archives (a PostgreSQL data directory) cannot be loaded.
+   */
+  loadDataDir?: Blob | File;
+}
+
+/** dumpDataDir's compression, as PGlite's: 'auto' and 'gzip' gzip the tarball (Node always can). */
+export type DumpTarCompressionOptions = 'none' | 'gzip' | 'auto';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** The bytes of a dumpDataDir archive, gunzipped when they start with gzip's magic number. */
+async function archiveBytes(blob: Blob): Promise<Uint8Array> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return new Uint8Array(await gunzipAsync(bytes));
+  } catch (e) {
+    throw new PgError(SQLSTATE.data_corrupted, `invalid data directory archive: could not decompress it (${e instanceof Error ? e.message : String(e)})`, {
+      hint: 'The archive must be the unchanged output of dumpDataDir().',
+    });
+  }
 }
 
 /** The query interface inside {@link Vecgres.transaction}. */
@@ -578,7 +607,9 @@ export class Vecgres implements Queryable, Notifications {
   static async create(dataDirOrOpts?: string | VecgresOptions, opts: VecgresOptions = {}): Promise<Vecgres> {
     const o: VecgresOptions = typeof dataDirOrOpts === 'object' ? dataDirOrOpts : { ...opts, dataDir: dataDirOrOpts ?? opts.dataDir };
     const dir = o.dataDir === undefined || o.dataDir.startsWith('memory://') ? undefined : o.dataDir.replace(/^file:\/\//, '');
+    const restore = o.loadDataDir === undefined ? undefined : unpackArchive(await archiveBytes(o.loadDataDir));
     const db = await Database.create({
+      ...(restore === undefined ? {} : { restore }),
       ...(o.seed === undefined ? {} : { seed: o.seed }),
       ...(dir === undefined ? {} : { dataDir: dir }),
       ...(o.storage === undefined ? {} : { storage: o.storage }),
@@ -690,6 +721,31 @@ export class Vecgres implements Queryable, Notifications {
   dump(write: (chunk: string) => void, opts: DumpOptions = {}): DumpSummary {
     if (this.#closed) throw new Error('Vecgres is closed');
     return dumpCatalog(this.#db.catalog, this.#db.methods, opts, write);
+  }
+
+  /**
+   * A tarball of the database's data directory, as PGlite's dumpDataDir: gzipped unless
+   * `compression` is 'none', as a File named `<dataDir's last part>.tar.gz` (`vecgres.tar.gz`
+   * in memory). {@link VecgresOptions.loadDataDir} restores it, on disk or in memory; works
+   * for in-memory databases too. A checkpoint is taken first, so the archive holds the control
+   * file, the checkpoint files and only the log written after it (none, unless a transaction's
+   * DDL was in flight); transactions still open are rolled back in the restored copy.
+   * Layout and checks: storage/data_dir_archive.ts. Not PGlite's format (a PostgreSQL data
+   * directory): PGlite cannot load it, nor vecgres PGlite's.
+   * @throws PgError 55000 for an in-memory database while a transaction has uncommitted DDL;
+   *   I/O errors of the checkpoint (58030, 53100...).
+   */
+  async dumpDataDir(compression: DumpTarCompressionOptions = 'auto'): Promise<File | Blob> {
+    if (this.#closed) throw new Error('Vecgres is closed');
+    // Between two statements of every session: the engine is synchronous, so the files read
+    // here are one consistent state.
+    const tar = packArchive(this.#db.dataDirFiles(), Date.now());
+    const zipped = compression !== 'none';
+    const bytes = zipped ? new Uint8Array(await gzipAsync(tar)) : tar;
+    const type = zipped ? 'application/x-gzip' : 'application/x-tar';
+    const base = this.dataDir === undefined || this.dataDir.startsWith('memory://') ? 'vecgres' : (this.dataDir.replace(/\/+$/, '').split('/').pop() || 'vecgres');
+    const name = base + (zipped ? '.tar.gz' : '.tar');
+    return typeof File !== 'undefined' ? new File([bytes as Uint8Array<ArrayBuffer>], name, { type }) : new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
   }
 
   /**

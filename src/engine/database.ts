@@ -12,6 +12,8 @@ import { Catalog } from '../storage/catalog.js';
 import { DirLock } from '../storage/dir_lock.js';
 import type { StorageBackend } from '../storage/fs.js';
 import { NodeFs } from '../storage/fs_node.js';
+import { MemoryFs } from '../storage/fs_memory.js';
+import { readDataDirFiles, writeDataDirFiles, type ArchiveFile } from '../storage/data_dir_archive.js';
 import { withIo } from '../storage/io_errors.js';
 import { loadParser, type RawStatement } from '../sql/parser/parse.js';
 import { SettingsRegistry } from '../sql/settings.js';
@@ -22,7 +24,7 @@ import { finishWrites } from '../sql/exec/txn.js';
 import { describeCopyIn, isCopyFromStdin, type CopyIo, type CopyInDescription } from '../sql/exec/copy.js';
 import { loadIndexMethods } from './methods.js';
 import { Session } from './session.js';
-import type { Durability } from './durability.js';
+import { writeSnapshot, type Durability } from './durability.js';
 import { recover, type RecoveryReport } from './recovery.js';
 import { bufferCache } from '../storage/buffer_cache.js';
 import { LockWait, rowLockNotAvailable } from '../storage/row_locks.js';
@@ -80,7 +82,18 @@ export interface DatabaseOptions {
   onIndexBuildProgress?: (p: IndexBuildProgress) => void;
   /** The clock now() and current_timestamp read (default: the system clock; tests inject a fixed one). */
   clock?: Clock;
+  /**
+   * The files of a data directory to start from (a verified archive of dumpDataDir,
+   * storage/data_dir_archive.ts): written into `dataDir`, which must be missing or empty, or,
+   * without `dataDir`, recovered into memory.
+   */
+  restore?: readonly ArchiveFile[];
 }
+
+/** Where a restore into memory puts the files it recovers from (on a private MemoryFs). */
+const RESTORE_DIR = '/restore';
+/** Segment files (`t<N>c<C>s<K>.<id>`): evicted vector segments are read back from them. */
+const SEGMENT_FILE = /^t\d+c\d+s\d+\./;
 
 export class Database {
   readonly catalog = new Catalog();
@@ -133,8 +146,56 @@ export class Database {
     await loadParser();
     const methods = await loadIndexMethods();
     const db = new Database(methods, opts.seed ?? 1, opts.onNotice, opts.onIndexBuildProgress, opts.clock);
+    if (opts.restore !== undefined && opts.dataDir !== undefined) {
+      writeDataDirFiles(opts.storage ?? new NodeFs(), opts.dataDir, opts.restore);
+    } else if (opts.restore !== undefined) {
+      db.restoreIntoMemory(opts.restore, opts);
+      return db;
+    }
     if (opts.dataDir !== undefined) db.openDataDir(opts.dataDir, opts);
     return db;
+  }
+
+  /**
+   * Recovers a data directory's files into this in-memory database: recovery runs over a
+   * private MemoryFs, then the database lets go of the log (nothing is logged from now on, as
+   * for any in-memory database). Only the segment files stay, since the vector segments the
+   * buffer cache evicts are read back from them.
+   */
+  private restoreIntoMemory(files: readonly ArchiveFile[], opts: DatabaseOptions): void {
+    const fs = new MemoryFs();
+    writeDataDirFiles(fs, RESTORE_DIR, files);
+    const { storage: _storage, ...rest } = opts;
+    this.openDataDir(RESTORE_DIR, { ...rest, storage: fs });
+    const d = this.durability!;
+    d.abandon();
+    this.durability = null;
+    this.catalog.onChange = null;
+    const base = `${RESTORE_DIR}/base`;
+    for (const name of fs.list(base)) if (!SEGMENT_FILE.test(name)) fs.unlink(`${base}/${name}`);
+  }
+
+  /**
+   * The files of a consistent data directory holding this database, for dumpDataDir. On disk:
+   * a checkpoint first (so the log holds only what came after it: nothing, unless a
+   * transaction's DDL was in flight and held the checkpoint back), then the control file,
+   * checkpoint files and log as they are. In memory: a checkpoint of the catalog written to a
+   * scratch MemoryFs (engine/durability.ts writeSnapshot). Synchronous: no statement runs
+   * while the files are read. Transactions still open are in the files as in flight, and
+   * recovery of the copy rolls them back.
+   * @throws PgError 55000 in memory while a transaction has uncommitted DDL; the log's or the
+   *   checkpoint's I/O errors (58030, 53100...).
+   */
+  dataDirFiles(): ArchiveFile[] {
+    this.checkOpen();
+    const d = this.durability;
+    if (d !== null) {
+      d.checkpoint();
+      return readDataDirFiles(d.fs, d.dir);
+    }
+    const fs = new MemoryFs();
+    writeSnapshot(fs, '/snapshot', this.catalog, this.indexes);
+    return readDataDirFiles(fs, '/snapshot');
   }
 
   private openDataDir(dir: string, opts: DatabaseOptions): void {

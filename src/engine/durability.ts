@@ -253,7 +253,7 @@ export class Durability {
    * @throws PgError for I/O failures (53100 disk full, 42501...): the previous checkpoint and
    *   the log stay in force and the database stays usable.
    */
-  checkpoint(): void {
+  checkpoint(snapshot = false): void {
     if (this.wal.failed !== null) throw this.wal.failed;
     const redo = this.wal.insertLsn;
     this.wal.flush();
@@ -264,6 +264,8 @@ export class Durability {
     // DDL: while one is in flight it waits (taken when the transaction ends), so that every
     // DDL record of an unfinished transaction is replayed, and undone, from the log.
     if (this.catalog.ddlInFlight) {
+      // A snapshot of an in-memory database has no log that could undo that DDL.
+      if (snapshot) throw snapshotWithDdlInFlight();
       this.checkpointWaiting = true;
       return;
     }
@@ -319,9 +321,13 @@ export class Durability {
       // Each sequence as it stands; its next nextval logs again (sequencesCheckpointed), so
       // replay from this checkpoint never repeats a value handed out after it.
       const sequences: CodecValue[] = this.catalog.allSequences().map((q) => sequenceToValue(q.def, q.state));
-      this.catalog.sequencesCheckpointed();
+      if (!snapshot) this.catalog.sequencesCheckpointed();
       b.commit({ version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences });
     } catch (e) {
+      if (snapshot) {
+        for (const st of filing) st.pendingFiles.clear();
+        throw e;
+      }
       b.abort();
       // Failed before the control file named the new files: changes stay tracked against the
       // previous ones. Failed after (removing the old generation): the new files are in force.
@@ -331,6 +337,13 @@ export class Durability {
       }
       this.installed(written, next, stats, filing);
       throw e;
+    }
+    if (snapshot) {
+      // The files are a copy for someone else: the database's own segments, tables and
+      // sequences go on as if this checkpoint had never been taken.
+      for (const st of filing) st.pendingFiles.clear();
+      this.lastCheckpoint = stats;
+      return;
     }
     this.installed(written, next, stats, filing);
     this.redoLsn = redo;
@@ -455,6 +468,32 @@ export class Durability {
     this.closed = true;
     if (this.asyncTimer !== null) clearTimeout(this.asyncTimer);
   }
+}
+
+/**
+ * Writes the state of an in-memory database (its catalog and built indexes, committed rows and
+ * the rows of transactions in flight, which recovery of the copy rolls back) as a new data
+ * directory `dir` on `fs`: a control file naming one checkpoint, and an empty log. The
+ * database itself is left as it was (its segments stay without files, its tables keep their
+ * change tracking). Used by dumpDataDir of an in-memory database.
+ * @throws PgError 55000 while a transaction has uncommitted DDL; mapped I/O errors.
+ */
+export function writeSnapshot(fs: StorageBackend, dir: string, catalog: Catalog, indexes: Map<string, VectorIndex | OrderedIndex>): void {
+  const store = new CheckpointStore(fs, dir);
+  store.readLatest();
+  store.initialize({ version: META_VERSION, nextXid: 1, tables: [], indexes: [], sequences: [] });
+  const wal = Wal.open(fs, walDir(dir)).wal;
+  try {
+    new Durability(fs, dir, wal, store, catalog, indexes, 0).checkpoint(true);
+  } finally {
+    wal.close();
+  }
+}
+
+function snapshotWithDdlInFlight(): PgError {
+  return new PgError(SQLSTATE.object_not_in_prerequisite_state, 'cannot dump the data directory while a transaction has uncommitted DDL', {
+    hint: 'Commit or roll back the open transaction first.',
+  });
 }
 
 /** Paths of a data directory's parts. */

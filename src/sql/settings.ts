@@ -9,6 +9,7 @@
  * PostgreSQL's message texts (guc.c parse_and_validate_value), never clamped.
  */
 import { isUtcZoneName } from '../types/datetime_funcs.js';
+import { findTimeZone } from '../types/timezone.js';
 import type { GucDef, GucReader, GucValue } from '../common/guc.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
@@ -407,7 +408,10 @@ export function parseGucValue(def: GucDef, text: string): GucValue {
     case 'string':
       // Date/time values are computed and printed in UTC with the ISO DateStyle only: another
       // zone or style would give different answers, so it is refused rather than ignored.
+      if (def.name === 'TimeZone' && findTimeZone(text) === null) throw invalid();
       if (def.name === 'TimeZone' && !isUtcZoneName(text)) {
+        // AT TIME ZONE and zone names in input read named zones (types/timezone.ts); the
+        // session's own zone would change every timestamptz's input and output.
         throw new PgError(SQLSTATE.feature_not_supported, `time zone "${text}" is not supported: vecgres computes date/time values in UTC`);
       }
       if (def.name === 'DateStyle' && !/^\s*iso\s*(,\s*(mdy|dmy|ymd|us|european|noneuropean|german)\s*)?$/i.test(text)) {

@@ -6,12 +6,14 @@
  * with `infinity` and `-infinity` as the extreme values.
  *
  * Input accepted: `YYYY-MM-DD`, then optionally `T` or spaces and `HH:MM[:SS[.ffffff]]`, then
- * optionally a zone (`Z`, `UTC`, `GMT`, `+HH`, `+HHMM`, `+HH:MM`, `+HH:MM:SS`), then optionally
+ * optionally a zone (`Z`, `UTC`, `GMT`, `+HH`, `+HHMM`, `+HH:MM`, `+HH:MM:SS`, a zone name or
+ * abbreviation: `America/New_York`, `EST`, types/timezone.ts), then optionally
  * `BC` / `AD`; `epoch`, `infinity`, `-infinity`. PostgreSQL accepts many more forms (month
- * names, `MM/DD/YYYY`, zone names, `now`, `today`, ...): those are 0A000 here rather than a
+ * names, `MM/DD/YYYY`, `now`, `today`, ...): those are 0A000 here rather than a
  * different answer, and text that is not a date at all is PostgreSQL's 22007.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
+import { findTimeZone, localToUtc, type TimeZone } from './timezone.js';
 
 /** Days from 0000-03-01-based civil date to 1970-01-01 (Hinnant's days_from_civil), proleptic Gregorian. */
 export function daysFromCivil(y: number, m: number, d: number): number {
@@ -91,7 +93,7 @@ export function isLeap(y: number): boolean {
 
 export const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-const ISO = /^\s*(\d{4,})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(?:(Z|UTC|GMT|[+-]\d+(?::\d+(?::\d+)?)?))?\s*(BC|AD)?\s*$/i;
+const ISO = /^\s*(\d{4,})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(?:(Z|UTC|GMT|[+-]\d+(?::\d+(?::\d+)?)?|(?!(?:BC|AD)\s*$)[A-Za-z][A-Za-z0-9_/-]*))?\s*(BC|AD)?\s*$/i;
 
 /** The parts of a parsed ISO date/time. */
 interface Parsed {
@@ -99,13 +101,15 @@ interface Parsed {
   usecs: bigint;
   /** Seconds east of UTC written in the text, or null when none was. */
   offset: number | null;
+  /** A zone named in the text (`America/New_York`, `EST`): the local time is read in it. */
+  zone: TimeZone | null;
 }
 
 function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-infinity' {
   const t = text.trim().toLowerCase();
   if (t === 'infinity' || t === '+infinity') return 'infinity';
   if (t === '-infinity') return '-infinity';
-  if (t === 'epoch') return { days: daysFromCivil(1970, 1, 1) - PG_EPOCH_DAYS, usecs: 0n, offset: 0 };
+  if (t === 'epoch') return { days: daysFromCivil(1970, 1, 1) - PG_EPOCH_DAYS, usecs: 0n, offset: 0, zone: null };
   const m = ISO.exec(text);
   if (m === null) {
     // Something PostgreSQL may read that this parser does not: refuse honestly.
@@ -131,11 +135,20 @@ function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-inf
     throw new PgError(SQLSTATE.feature_not_supported, `${TYPE_TEXT[type]} input "${text}" is not supported`);
   }
   let offset: number | null = null;
+  let zone: TimeZone | null = null;
   const z = m[8];
   if (z !== undefined) {
     const zu = z.toUpperCase();
     if (zu === 'Z' || zu === 'UTC' || zu === 'GMT') offset = 0;
-    else {
+    else if (/^[A-Za-z]/.test(z)) {
+      // A zone abbreviation or name (DecodeDateTime: an unknown word is tried as a zone name;
+      // one with a slash that names no zone is an unknown zone, any other a syntax error).
+      zone = findTimeZone(z);
+      if (zone === null) {
+        if (z.includes('/')) throw new PgError(SQLSTATE.invalid_parameter_value, `time zone "${z.toLowerCase()}" not recognized`);
+        throw badSyntax(type, text);
+      }
+    } else {
       // DecodeTimezone: +h, +hh, +hh:mm[:ss], or digits run together read as hhmm.
       const sign = z[0] === '-' ? -1 : 1;
       const parts = z.slice(1).split(':').map(Number);
@@ -163,7 +176,7 @@ function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-inf
   if (month < 1 || month > 12 || day < 1 || day > 31) throw monthDayOutOfRange(text);
   const dim = month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!;
   if (day < 1 || day > dim) throw outOfRange(text);
-  return { days: daysFromCivil(year, month, day) - PG_EPOCH_DAYS, usecs, offset };
+  return { days: daysFromCivil(year, month, day) - PG_EPOCH_DAYS, usecs, offset, zone };
 }
 
 /**
@@ -178,6 +191,7 @@ export function parseTimestamp(text: string, type: 'timestamp' | 'timestamptz'):
   if (p === '-infinity') return TIMESTAMP_MINUS_INFINITY;
   let us = BigInt(p.days) * USECS_PER_DAY + p.usecs;
   if (type === 'timestamptz' && p.offset !== null) us -= BigInt(p.offset) * 1_000_000n;
+  else if (type === 'timestamptz' && p.zone !== null) us = localToUtc(p.zone, us);
   const days = Number(us / USECS_PER_DAY) - (us % USECS_PER_DAY < 0n ? 1 : 0);
   if (days < TIMESTAMP_START_DAYS || days >= TIMESTAMP_END_DAYS) {
     throw new PgError('22008', `timestamp out of range: "${text}"`);

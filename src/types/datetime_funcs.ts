@@ -229,6 +229,12 @@ function unitOf(text: string, type: keyof typeof TYPE_TEXT): DtUnit {
   return u;
 }
 
+/** True when date_trunc's `unit` is a day or longer: timestamptz_trunc then determines the zone's offset again. */
+export function truncUnitIsDayOrLonger(text: string): boolean {
+  const u = UNIT_NAMES[text.toLowerCase().slice(0, 10)];
+  return u === 'day' || u === 'week' || u === 'month' || u === 'quarter' || u === 'year' || u === 'decade' || u === 'century' || u === 'millennium';
+}
+
 /** Units only extract knows (DecodeSpecial's, not DecodeUnits'): date_trunc does not recognise them. */
 const SPECIAL_UNITS: ReadonlySet<DtUnit> = new Set(['epoch', 'dow', 'isodow', 'doy', 'isoyear', 'julian']);
 

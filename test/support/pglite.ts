@@ -50,6 +50,8 @@ export interface Oracle {
   text(expr: string, params?: unknown[]): Promise<string | null>;
   /** Like {@link text} but returns failures as values. */
   tryText(expr: string, params?: unknown[]): Promise<{ ok: true; text: string | null } | Extract<OracleTry, { ok: false }>>;
+  /** PGlite's dumpDataDir (a tarball of its PostgreSQL data directory). */
+  dumpDataDir(compression?: 'none' | 'gzip' | 'auto'): Promise<File | Blob>;
   /** Shuts the shared instance down; the next {@link pgvectorOracle} call starts a new one. */
   close(): Promise<void>;
 }
@@ -119,6 +121,7 @@ async function create(): Promise<Oracle> {
     },
     text,
     tryText,
+    dumpDataDir: (compression) => pg.dumpDataDir(compression),
     close: async () => {
       shared = null;
       await pg.close();

@@ -3,8 +3,8 @@
  * pg_proc signatures), resolved by overloads.ts: comparisons, timestamp ± interval, timestamp
  * − timestamp, date ± integer, date − date, interval arithmetic, date_trunc, extract (numeric,
  * PostgreSQL 14+), date_part (double precision), age, make_date, to_timestamp, isfinite,
- * justify_hours / justify_days, and AT TIME ZONE (the `timezone` function) for UTC and
- * interval offsets. Implementations live in types/datetime_funcs.ts and types/interval.ts.
+ * justify_hours / justify_days, and AT TIME ZONE (the `timezone` function) for named zones
+ * (types/timezone.ts) and interval offsets. Implementations live in types/datetime_funcs.ts and types/interval.ts.
  *
  * The functions that read the clock (now(), current_timestamp, ...) read the session and are
  * analyzed in expr.ts, not here.
@@ -20,8 +20,9 @@ import {
 import {
   timestampPlusInterval, timestampDiff, datePlusDays, dateDiff, dateToTimestamp, dateTrunc, dateTruncInterval, extractTimestamp,
   extractDate, extractInterval, datePartTimestamp, datePartInterval, age, makeDate, toTimestampFromEpoch, isFiniteTimestamp,
-  isFiniteDate, checkTimestamp, intervalZoneSeconds, isUtcZoneName, makeTimestamp,
+  isFiniteDate, checkTimestamp, intervalZoneSeconds, makeTimestamp, truncUnitIsDayOrLonger,
 } from '../../types/datetime_funcs.js';
+import { localToUtc, offsetAtUtc, timeZoneOrError, utcToLocal, type TimeZone } from '../../types/timezone.js';
 
 type Add = (name: string, o: Overload) => void;
 
@@ -58,11 +59,34 @@ function zoneShift(zone: Interval): bigint {
   return (intervalZoneSeconds(zone) / 1_000_000n) * 1_000_000n;
 }
 
-/** A zone named in AT TIME ZONE: UTC only. @throws PgError 0A000 for any other zone. */
-function checkUtcZone(name: string): void {
-  if (!isUtcZoneName(name)) {
-    throw new PgError(SQLSTATE.feature_not_supported, `time zone "${name}" is not supported (only UTC and interval offsets are)`);
-  }
+/**
+ * make_timestamptz's zone (parse_sane_timezone): a numeric offset reads with the ISO sign
+ * (`+05` is east), anything else as AT TIME ZONE reads a name.
+ * @throws PgError 22023 `time zone "<name>" not recognized`, `numeric time zone "<name>" out of range`.
+ */
+function saneZone(name: string): TimeZone {
+  const m = /^\s*([+-])(\d{1,2})(?::?(\d{2})(?::(\d{2}))?)?\s*$/.exec(name);
+  if (m === null) return timeZoneOrError(name);
+  const h = Number(m[2]);
+  const mi = Number(m[3] ?? 0);
+  const sec = Number(m[4] ?? 0);
+  if (h > 15 || mi > 59 || sec > 59) throw new PgError(SQLSTATE.invalid_parameter_value, `numeric time zone "${name}" out of range`);
+  const east = h * 3600 + mi * 60 + sec;
+  return { kind: 'fixed', offsetSec: m[1] === '-' ? -east : east };
+}
+
+/**
+ * date_trunc(unit, timestamptz, zone) (timestamptz_trunc_internal): truncated in the zone's
+ * local time; for a day or longer the result's offset is that zone's at the truncated local
+ * time, for shorter units the instant keeps its own offset (so the two 01:00 hours of a
+ * fall-back night stay apart).
+ */
+function dateTruncInZone(unit: string, v: bigint, zone: TimeZone): bigint {
+  if (!isFiniteTimestamp(v)) return dateTrunc(unit, v, 'timestamptz');
+  const offset = BigInt(offsetAtUtc(zone, v)) * 1_000_000n;
+  const local = dateTrunc(unit, v + offset, 'timestamptz');
+  if (truncUnitIsDayOrLonger(unit)) return checkTimestamp(localToUtc(zone, local));
+  return checkTimestamp(local - offset);
 }
 
 /** Registers the date/time operators. */
@@ -117,26 +141,25 @@ export function registerDatetimeFunctions(add: Add): void {
   add('make_timestamp', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamp', mk));
   add('make_timestamptz', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamptz', mk));
   add('make_timestamptz', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8', 'text'], 'timestamptz', (v) => {
-    checkUtcZone(v[6] as string);
-    return mk(v);
+    const zone = saneZone(v[6] as string);
+    return checkTimestamp(localToUtc(zone, mk(v)));
   }));
-  add('date_trunc', fn(['text', 'timestamptz', 'text'], 'timestamptz', (v) => {
-    checkUtcZone(v[2] as string);
-    return dateTrunc(v[0] as string, v[1] as bigint, 'timestamptz');
-  }));
+  add('date_trunc', fn(['text', 'timestamptz', 'text'], 'timestamptz', (v) => dateTruncInZone(v[0] as string, v[1] as bigint, timeZoneOrError(v[2] as string))));
   add('to_timestamp', f1(['float8'], 'timestamptz', (a) => toTimestampFromEpoch(a as number)));
   add('justify_hours', f1(['interval'], 'interval', (a) => justifyHours(a as I)));
   add('justify_days', f1(['interval'], 'interval', (a) => justifyDays(a as I)));
   // AT TIME ZONE: timezone(zone, value). A timestamptz seen in a zone is a local timestamp;
   // a local timestamp placed in a zone is a timestamptz.
   const shift = (a: bigint, by: bigint): bigint => (isFiniteTimestamp(a) ? checkTimestamp(a + by) : a);
-  // In UTC the local time is the instant itself.
-  const inUtc = (z: Value, v: Value): Value => {
-    checkUtcZone(z as string);
-    return v;
-  };
-  add('timezone', f2(['text', 'timestamptz'], 'timestamp', inUtc));
-  add('timezone', f2(['text', 'timestamp'], 'timestamptz', inUtc));
+  // A named zone (types/timezone.ts): its offset at that instant, or at that local time.
+  add('timezone', f2(['text', 'timestamptz'], 'timestamp', (z, v) => {
+    const zone = timeZoneOrError(z as string);
+    return isFiniteTimestamp(v as bigint) ? checkTimestamp(utcToLocal(zone, v as bigint)) : v;
+  }));
+  add('timezone', f2(['text', 'timestamp'], 'timestamptz', (z, v) => {
+    const zone = timeZoneOrError(z as string);
+    return isFiniteTimestamp(v as bigint) ? checkTimestamp(localToUtc(zone, v as bigint)) : v;
+  }));
   add('timezone', f2(['interval', 'timestamptz'], 'timestamp', (z, v) => shift(v as bigint, zoneShift(z as I))));
   add('timezone', f2(['interval', 'timestamp'], 'timestamptz', (z, v) => shift(v as bigint, -zoneShift(z as I))));
 }
