@@ -134,6 +134,29 @@ export class DirLock {
     throw new PgError('55006', `could not create lock file "${LOCK_FILE_NAME}"`);
   }
 
+  /**
+   * Marks data directory `dir` as open in this thread without writing a lock file, for a
+   * database that a worker thread of this process opens (a VecgresWorker). The worker's lock
+   * file names this process, which {@link acquire} takes for stale (an earlier life of the PID),
+   * so this mark is what refuses a second open of `dir` from this thread meanwhile.
+   * @returns the function that removes the mark (idempotent).
+   * @throws PgError 55006 as {@link acquire} when `dir` is open in this thread already.
+   */
+  static reserve(dir: string): () => void {
+    const key = canonical(dir);
+    if (heldByThisProcess.has(key)) {
+      throw new PgError('55006', `lock file "${LOCK_FILE_NAME}" already exists`, {
+        hint: `Is another vecgres database of this process (PID ${process.pid}) open in data directory "${dir}"?`,
+      });
+    }
+    heldByThisProcess.add(key);
+    let done = false;
+    return () => {
+      if (!done) heldByThisProcess.delete(key);
+      done = true;
+    };
+  }
+
   /** Removes the lock file (idempotent, best effort). */
   release(): void {
     if (this.released) return;
