@@ -24,10 +24,10 @@ export interface HostInit {
   progress: boolean;
   /**
    * Test hook: a shared word the thread waits on (while it is 0) right after it sent the first
-   * build progress event, so a test holds a CREATE INDEX mid-build, the thread busy, as long as
-   * it wants; it stores 1 and notifies to let it go on.
+   * build progress event of index `index`, so a test holds that CREATE INDEX mid-build, the
+   * thread busy, as long as it wants; it stores 1 and notifies to let it go on.
    */
-  progressGate?: Int32Array;
+  progressGate?: { word: Int32Array; index: string };
 }
 
 const port = parentPort;
@@ -44,8 +44,8 @@ try {
   if (init.progress || gate !== undefined) {
     opts.onIndexBuildProgress = (progress) => {
       if (init.progress) post({ type: 'progress', progress: { ...progress } });
-      if (gate !== undefined) {
-        const g = gate;
+      if (gate !== undefined && gate.index === progress.index) {
+        const g = gate.word;
         gate = undefined;
         while (Atomics.load(g, 0) === 0) Atomics.wait(g, 0, 0);
       }

@@ -56,7 +56,7 @@ interface Pending {
 /** Options of {@link VecgresWorker.create}: those of Vecgres.create but `storage` and `clock`, which cannot cross threads. */
 export type VecgresWorkerOptions = Omit<VecgresOptions, 'storage' | 'clock'> & {
   /** Test hook (see worker/host.ts HostInit.progressGate); not for applications. */
-  progressGate?: Int32Array;
+  progressGate?: HostInit['progressGate'];
 };
 
 /** The link to one worker thread: requests out, replies and events in. */
