@@ -167,6 +167,23 @@ class Link {
   }
 }
 
+/**
+ * The worker thread. It inherits the process's flags, except --input-type (`node
+ * --input-type=module -e ...`), with which a worker fails at start; without it, the flags are
+ * passed by hand, and when Node refuses some of them for a worker (it takes --expose-gc when
+ * inherited, not when passed), the thread starts with none.
+ */
+function startThread(init: HostInit): Worker {
+  const url = new URL('./host.js', import.meta.url);
+  if (!process.execArgv.some((f) => f.startsWith('--input-type'))) return new Worker(url, { workerData: init });
+  try {
+    return new Worker(url, { workerData: init, execArgv: process.execArgv.filter((f) => !f.startsWith('--input-type')) });
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    return new Worker(url, { workerData: init, execArgv: [] });
+  }
+}
+
 function wireOptions(o: QueryOptions): WireQueryOptions {
   const w: WireQueryOptions = {};
   if (o.rowMode !== undefined) w.rowMode = o.rowMode;
@@ -311,11 +328,7 @@ export class VecgresWorker extends RemoteSession implements VecgresApi {
     const unreserve = dir === undefined ? () => {} : DirLock.reserve(dir);
     const init: HostInit = { options, notice: onNotice !== undefined, progress: onIndexBuildProgress !== undefined };
     if (progressGate !== undefined) init.progressGate = progressGate;
-    const thread = new Worker(new URL('./host.js', import.meta.url), {
-      workerData: init,
-      // The process's flags but --input-type, which a worker refuses (node --input-type=module -e).
-      execArgv: process.execArgv.filter((f) => !f.startsWith('--input-type')),
-    });
+    const thread = startThread(init);
     let exited!: () => void;
     const exitedP = new Promise<void>((resolve) => (exited = resolve));
     let opened!: (m: HostEvent & ({ type: 'ready' } | { type: 'openFailed' })) => void;
