@@ -72,7 +72,9 @@ function queryOptions(id: number, o: WireQueryOptions): QueryOptions {
   if (o.rowMode !== undefined) q.rowMode = o.rowMode;
   if (o.vectorFormat !== undefined) q.vectorFormat = o.vectorFormat;
   if (o.blob !== undefined) q.blob = o.blob;
-  if (o.notice === true) q.onNotice = (n) => post({ type: 'notice', id, notice: errorToWire(n) });
+  // The statement's notices carry its request id whether the query or the database handles
+  // them, so the caller can fail this call when its handler throws, as Vecgres's call fails.
+  if (o.notice === true || init.notice) q.onNotice = (n) => post({ type: 'notice', id, notice: errorToWire(n) });
   return q;
 }
 

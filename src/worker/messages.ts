@@ -52,7 +52,7 @@ export type HostEvent =
   /** The database is open (`notices`: WARNINGs of the open), or failed to open. */
   | { type: 'ready'; notices: WireError[] }
   | { type: 'openFailed'; error: WireError }
-  /** A NOTICE/WARNING: of request `id`'s query with its own onNotice, or (id 0) for the database's onNotice. */
+  /** A NOTICE/WARNING of request `id`'s statements (for its own onNotice, else the database's), or (id 0) of no statement. */
   | { type: 'notice'; id: number; notice: WireError }
   | { type: 'progress'; progress: IndexBuildProgress }
   | { type: 'txReady'; id: number }

@@ -51,6 +51,8 @@ interface Pending {
   onChunk?: (chunk: string) => void;
   /** transaction(): called when the worker ran BEGIN. */
   onTxReady?: () => void;
+  /** What an onNotice handler threw during this call: the call fails with it, as on Vecgres. */
+  failure?: { e: unknown };
 }
 
 /** Options of {@link VecgresWorker.create}: those of Vecgres.create but `storage` and `clock`, which cannot cross threads. */
@@ -63,6 +65,10 @@ export type VecgresWorkerOptions = Omit<VecgresOptions, 'storage' | 'clock'> & {
 class Link {
   readonly pending = new Map<number, Pending>();
   #nextId = 1;
+  /** What the database's onNotice threw for a WARNING of the open: create() fails with it. */
+  openFailure: { e: unknown } | null = null;
+  /** create() returned: a handler's error outside any call is thrown. */
+  opened = false;
   /** Set when the thread died: every later call fails with it. */
   crash: PgError | null = null;
   /** The database was closed by close(): later calls fail with `Vecgres is closed`. */
@@ -105,14 +111,25 @@ class Link {
         if (p === undefined) return;
         this.pending.delete(m.id);
         if (this.pending.size === 0) this.thread.unref();
-        if (m.ok) p.resolve(m.value);
+        if (p.failure !== undefined) p.reject(p.failure.e);
+        else if (m.ok) p.resolve(m.value);
         else p.reject(wireToError(m.error));
         return;
       }
       case 'notice': {
         const n = wireToError(m.notice) as PgError;
-        const own = m.id === 0 ? undefined : this.pending.get(m.id)?.onNotice;
-        (own ?? this.onNotice)?.(n);
+        const p = m.id === 0 ? undefined : this.pending.get(m.id);
+        // After a handler threw, the call's later notices are not delivered (Vecgres stops at the throw).
+        if (p?.failure !== undefined) return;
+        try {
+          (p?.onNotice ?? this.onNotice)?.(n);
+        } catch (e) {
+          // A handler's error fails the call whose statement raised the notice; one raised by
+          // no statement (a WARNING of the open) fails create(), as Vecgres.create fails.
+          if (p !== undefined) p.failure = { e };
+          else if (!this.opened) this.openFailure ??= { e };
+          else throw e;
+        }
         return;
       }
       case 'progress':
@@ -328,7 +345,13 @@ export class VecgresWorker extends RemoteSession implements VecgresApi {
     const unreserve = dir === undefined ? () => {} : DirLock.reserve(dir);
     const init: HostInit = { options, notice: onNotice !== undefined, progress: onIndexBuildProgress !== undefined };
     if (progressGate !== undefined) init.progressGate = progressGate;
-    const thread = startThread(init);
+    let thread: Worker;
+    try {
+      thread = startThread(init);
+    } catch (e) {
+      unreserve();
+      throw e;
+    }
     let exited!: () => void;
     const exitedP = new Promise<void>((resolve) => (exited = resolve));
     let opened!: (m: HostEvent & ({ type: 'ready' } | { type: 'openFailed' })) => void;
@@ -345,6 +368,12 @@ export class VecgresWorker extends RemoteSession implements VecgresApi {
       if (m !== null) await exitedP;
       throw m === null ? (link.crash ?? new Error('Vecgres is closed')) : wireToError(m.error);
     }
+    if (link.openFailure !== null) {
+      link.closing = true;
+      await thread.terminate();
+      throw link.openFailure.e;
+    }
+    link.opened = true;
     if (link.pending.size === 0) thread.unref();
     // (The open's warnings reached onNotice already, as notice events before 'ready'.)
     const notices = m.notices.map((n) => wireToError(n) as PgError);

@@ -94,6 +94,13 @@ test('values, notices and errors are identical on Vecgres and VecgresWorker, cla
     out.push(await outcome(() => db.query('COMMIT')));
     out.push(await outcome(() => db.query('ROLLBACK', [], { onNotice: own })));
     out.push(await outcome(() => db.exec('DROP TABLE IF EXISTS nope; SELECT 1 AS one', { onNotice: own })));
+    // A handler that throws fails its call with what it threw; later notices of the call are not delivered.
+    let calls = 0;
+    const throwing = (): void => {
+      calls++;
+      throw new Error('handler failed');
+    };
+    out.push(await outcome(() => db.exec('COMMIT; ROLLBACK; SELECT 1 AS one', { onNotice: throwing })), calls);
     out.push(await outcome(() => db.describeQuery('SELECT e <-> $1 AS d, big FROM v WHERE t = $2')));
     out.push(await outcome(() => db.transaction(async (tx) => [await tx.sql`SELECT count(*)::int AS c FROM v WHERE id > ${0}`, tx.closed])));
     let dumped = '';
