@@ -35,12 +35,21 @@ function processAlive(pid: number): boolean {
  */
 const heldByThisProcess = new Set<string>();
 
-/** The directory's canonical path (symlinks resolved), so two spellings are one directory. */
+/**
+ * The directory's canonical path (symlinks resolved), so two spellings are one directory. For
+ * a directory not made yet (DirLock.reserve runs before the open creates it), its parent's
+ * canonical path and its name: the path it will have.
+ */
 function canonical(dir: string): string {
   try {
     return fs.realpathSync(dir);
   } catch {
-    return nodePath.resolve(dir);
+    const abs = nodePath.resolve(dir);
+    try {
+      return nodePath.join(fs.realpathSync(nodePath.dirname(abs)), nodePath.basename(abs));
+    } catch {
+      return abs;
+    }
   }
 }
 

@@ -10,6 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Vecgres, PgError, type VecgresApi } from '../../src/index.js';
 import { VecgresWorker } from '../../src/worker/vecgres_worker.js';
@@ -221,6 +222,17 @@ test('close: later calls fail as on Vecgres, the data directory is released and 
   assert.ok('error' in (want as object), 'opening a file as a data directory fails');
   assert.deepStrictEqual(await outcome(() => VecgresWorker.create(file)), want);
   await assert.rejects(VecgresWorker.create({ clock: { now: () => 0 } } as never), /cannot move to a worker thread/);
+});
+
+test('a directory the worker creates is known under every spelling (through a symlink) while it is open', async () => {
+  const real = tempDir();
+  const link = `${tempDir()}/link`;
+  symlinkSync(real, link);
+  const db = await VecgresWorker.create(`${link}/new`);
+  await assert.rejects(Vecgres.create(`${real}/new`), { code: '55006' });
+  await db.close();
+  const again = await Vecgres.create(`${real}/new`);
+  await again.close();
 });
 
 for (const how of ['process.exit in the worker', 'terminate()'] as const) {
