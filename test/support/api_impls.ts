@@ -18,8 +18,8 @@ export interface ApiImpl {
   create(opts?: VecgresOptions): Promise<VecgresApi>;
   /**
    * Options for a database in a fresh data directory: an in-memory file system for Vecgres,
-   * a temporary directory (removed after the file's tests) for the worker, whose thread cannot
-   * take a storage object.
+   * a temporary directory (removed after the test) for the worker, whose thread cannot take a
+   * storage object.
    */
   dataDirOptions(): VecgresOptions;
 }
@@ -37,18 +37,12 @@ export const API_IMPLS: readonly ApiImpl[] = [
   },
 ];
 
-let temps: string[] | null = null;
-
-/** A new empty directory under the system's temporary directory, removed after the file's tests. */
+/**
+ * A new empty directory under the system's temporary directory, removed after the test that
+ * asked for it (or after the file, when asked for at the top level).
+ */
 export function tempDir(): string {
-  if (temps === null) {
-    const list: string[] = [];
-    temps = list;
-    after(() => {
-      for (const d of list) rmSync(d, { recursive: true, force: true });
-    });
-  }
   const d = mkdtempSync(join(tmpdir(), 'vecgres-api-'));
-  temps.push(d);
+  after(() => rmSync(d, { recursive: true, force: true }));
   return d;
 }
