@@ -12,6 +12,7 @@
  *   exact    exact top-10 over GloVe, serial vs Gather Merge on 2 (3) participants, vs PGlite + pgvector (bench/exact.ts)
  *   scale    synthetic 1,536-d / 768-d rows (GloVe lifted): load, halfvec HNSW build, recall / QPS, incremental checkpoint bytes, vs hnswlib-node (bench/scale.ts)
  *   build    HNSW build on 1 and 2 participants vs hnswlib-node (and native pgvector's parallel build), recall@10 / QPS of each (bench/build.ts)
+ *   worker   the same k-NN query on Vecgres and on VecgresWorker: what the thread's round trip adds (bench/worker.ts)
  */
 const [name, ...args] = process.argv.slice(2);
 
@@ -74,13 +75,18 @@ async function main(): Promise<void> {
       await benchBuild(args);
       return;
     }
+    case 'worker': {
+      const { benchWorker } = await import('./worker.js');
+      await benchWorker(args);
+      return;
+    }
     case 'protocol': {
       const { benchProtocol } = await import('./protocol.js');
       benchProtocol(args);
       return;
     }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|sparsevec|server|scale|exact|build> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|sparsevec|server|scale|exact|build|worker> [options]');
       process.exit(2);
   }
 }

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 // Lower number = lower layer. A module may import only its own layer or lower ones.
-// `index.ts` is the public embedded API; the server and the CLI are its clients.
-const LAYERS = ['common', 'kernels', 'types', 'storage', 'protocol', 'access', 'sql', 'engine', 'index.ts', 'server', 'cli'];
+// `index.ts` is the public embedded API; `worker/` runs it on a worker thread; the server and the CLI are its clients.
+const LAYERS = ['common', 'kernels', 'types', 'storage', 'protocol', 'access', 'sql', 'engine', 'index.ts', 'worker', 'server', 'cli'];
 const rank = (rel) => {
   const top = rel.split(sep)[0];
   const i = LAYERS.indexOf(top);

@@ -281,6 +281,23 @@ export interface VecgresSession extends Queryable, Notifications {
 }
 
 /**
+ * What an open database offers, in this thread ({@link Vecgres}) or on a worker thread
+ * (`VecgresWorker` from `vecgres/worker`): both implement it, so code written against it runs
+ * on either, and a member added to one without the other fails the build.
+ */
+export interface VecgresApi extends Queryable {
+  /** The data directory as given to `create`, or undefined in memory. */
+  readonly dataDir: string | undefined;
+  /** WARNINGs raised while opening (e.g. replay stopped at a torn log record). */
+  readonly notices: readonly PgError[];
+  readonly closed: boolean;
+  /** A new independent session (a connection, in PostgreSQL terms). */
+  connect(): Promise<VecgresSession>;
+  /** Closes the database (a final checkpoint for a data directory); idempotent. */
+  close(): Promise<void>;
+}
+
+/**
  * One engine session behind the embedded API: runs statements, waits for their durability,
  * converts results, and serializes transaction() against the session's other calls.
  */
@@ -577,7 +594,7 @@ class SessionHandle implements VecgresSession {
   }
 }
 
-export class Vecgres implements Queryable, Notifications {
+export class Vecgres implements VecgresApi, Notifications {
   readonly dataDir: string | undefined;
   #db: Database;
   #closed = false;

@@ -80,6 +80,7 @@ export const SQLSTATE = {
   undefined_cursor: '34000',
   duplicate_pstatement: '42P05',
   duplicate_cursor: '42P03',
+  connection_failure: '08006',
 } as const;
 
 export type SqlState = (typeof SQLSTATE)[keyof typeof SQLSTATE];

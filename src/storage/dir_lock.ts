@@ -35,12 +35,21 @@ function processAlive(pid: number): boolean {
  */
 const heldByThisProcess = new Set<string>();
 
-/** The directory's canonical path (symlinks resolved), so two spellings are one directory. */
+/**
+ * The directory's canonical path (symlinks resolved), so two spellings are one directory. For
+ * a directory not made yet (DirLock.reserve runs before the open creates it), its parent's
+ * canonical path and its name: the path it will have.
+ */
 function canonical(dir: string): string {
   try {
     return fs.realpathSync(dir);
   } catch {
-    return nodePath.resolve(dir);
+    const abs = nodePath.resolve(dir);
+    try {
+      return nodePath.join(fs.realpathSync(nodePath.dirname(abs)), nodePath.basename(abs));
+    } catch {
+      return abs;
+    }
   }
 }
 
@@ -132,6 +141,29 @@ export class DirLock {
       }
     }
     throw new PgError('55006', `could not create lock file "${LOCK_FILE_NAME}"`);
+  }
+
+  /**
+   * Marks data directory `dir` as open in this thread without writing a lock file, for a
+   * database that a worker thread of this process opens (a VecgresWorker). The worker's lock
+   * file names this process, which {@link acquire} takes for stale (an earlier life of the PID),
+   * so this mark is what refuses a second open of `dir` from this thread meanwhile.
+   * @returns the function that removes the mark (idempotent).
+   * @throws PgError 55006 as {@link acquire} when `dir` is open in this thread already.
+   */
+  static reserve(dir: string): () => void {
+    const key = canonical(dir);
+    if (heldByThisProcess.has(key)) {
+      throw new PgError('55006', `lock file "${LOCK_FILE_NAME}" already exists`, {
+        hint: `Is another vecgres database of this process (PID ${process.pid}) open in data directory "${dir}"?`,
+      });
+    }
+    heldByThisProcess.add(key);
+    let done = false;
+    return () => {
+      if (!done) heldByThisProcess.delete(key);
+      done = true;
+    };
   }
 
   /** Removes the lock file (idempotent, best effort). */
