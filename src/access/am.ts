@@ -80,6 +80,22 @@ export interface BuildInput {
   onNotice?: (n: BuildNotice) => void;
 }
 
+/**
+ * A build running off the event loop ({@link IndexAm.buildAsync}). Nothing it builds is
+ * visible to anyone until the caller takes the structure `done` resolves with.
+ */
+export interface AsyncBuild {
+  /**
+   * Resolves with the structure (the caller owns it), or rejects with the build's error (a
+   * PgError; 57014 after {@link cancel}); the half-built structure was freed then.
+   */
+  readonly done: Promise<VectorIndex>;
+  /** Rows inserted so far (for pg_stat_progress_create_index). */
+  tuplesDone(): number;
+  /** Asks the build to stop: `done` rejects with 57014 once every thread stopped touching it. */
+  cancel(): void;
+}
+
 /** A NOTICE from an index build: message, DETAIL and HINT as PostgreSQL prints them. */
 export interface BuildNotice {
   message: string;
@@ -289,6 +305,14 @@ export interface IndexAm {
   parseOptions(raw: RawOptions, dim: number): unknown;
   /** Builds the index over existing rows. */
   build(input: BuildInput): VectorIndex;
+  /**
+   * Builds the index over existing rows with the slow part off the event loop (CREATE INDEX
+   * CONCURRENTLY): `input.forEachRow` is called before this returns (the rows are read on the
+   * calling thread, synchronously), the rest runs on worker threads or in short slices between
+   * other work. Absent: the method builds synchronously with {@link build}.
+   * @throws PgError as {@link build} for what is checked before the rows are read.
+   */
+  buildAsync?(input: BuildInput): AsyncBuild;
   /** Estimated cost of an ordered scan returning `limit` rows. */
   costEstimate(index: VectorIndex, input: CostInput): CostEstimate;
   /**

@@ -13,6 +13,7 @@ import type { Prng } from '../common/prng.js';
 import type { Clock } from '../common/clock.js';
 import type { StatsStore } from './stats/store.js';
 import type { Interrupts } from '../common/interrupts.js';
+import type { ConcurrentBuild } from './exec/index_build_concurrent.js';
 
 /**
  * One row write of the current transaction: an inserted row (new or the new version of an
@@ -129,4 +130,11 @@ export interface SqlEnv {
   readonly sequenceValues: { currval: Map<Sequence, bigint>; last: Sequence | null };
   /** The session's process id (pg_backend_pid; a deadlock's DETAIL names processes by it). */
   readonly pid: number;
+  /**
+   * True while the engine's awaiting runner (`runScript` / `runPortal`) runs the statement: it
+   * may throw a BuildWait (CREATE INDEX CONCURRENTLY) and be run again once that settled.
+   */
+  awaitable: boolean;
+  /** The CREATE INDEX CONCURRENTLY this session waits for, between its two runs (exec/index_build_concurrent.ts). */
+  concurrentBuild: ConcurrentBuild | null;
 }

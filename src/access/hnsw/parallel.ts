@@ -160,3 +160,98 @@ export function insertInParallel(st: HnswState, pool: WorkerPool, participants: 
     st.pool.trim();
   }
 }
+
+/** Nodes the calling thread links between two turns of the event loop when it links alone. */
+export const SLICE_NODES = 64;
+
+/** The state of a link phase running off the event loop ({@link linkAsync}). */
+export interface AsyncLink {
+  /** Settles when every node is linked, or when the link was stopped (then `stopped` is true). */
+  readonly done: Promise<void>;
+  /** Nodes linked so far. */
+  linked(): number;
+  /** Stops the link after the nodes being linked now (a worker finishes its claimed chunk). */
+  stop(): void;
+  readonly stopped: boolean;
+}
+
+/**
+ * Links nodes `first` .. `end - 1` of `st`'s graph (appended, not yet linked) without blocking
+ * the event loop: the first {@link SERIAL_PREFIX_NODES} on the calling thread in slices of
+ * {@link SLICE_NODES} (one `setImmediate` between slices), the rest on the pool's workers with
+ * {@link WorkerPool.runAsync} when it is idle, else on the calling thread in slices too. The
+ * participants and the stop flag share the claim counter: {@link AsyncLink.stop} sets it past
+ * the end, so every participant returns after its current chunk. Scratch and lock words are
+ * allocated before anything runs and freed when it settles, also on error (as
+ * {@link insertInParallel}); the caller must not touch the graph until `done` settles.
+ * @throws PgError 53200 when the scratch or lock words do not fit (nothing was linked then).
+ */
+export function linkAsync(st: HnswState, pool: WorkerPool, first: number, end: number): AsyncLink {
+  const graph = st.graph;
+  const arena: Arena = graph.arena;
+  const count = graph.count;
+  const workers = pool.idle ? pool.size : 0;
+  const participants = Math.max(1, workers);
+  const scratches: Scratch[] = [];
+  const lockBytes = (count + 2) * 4;
+  let locks = 0;
+  try {
+    for (let p = 0; p < participants; p++) scratches.push(st.pool.acquire(count));
+    locks = arena.alloc(lockBytes, 'HNSW build');
+  } catch (e) {
+    for (const sc of scratches) st.pool.release(sc);
+    throw e;
+  }
+  const gw = graph.g >>> 2;
+  arena.i32()[gw + G_ELOCK] = 0;
+  arena.i32()[gw + G_LOCKS] = locks;
+  const metric = arena.i32()[gw + G_METRIC]!;
+  const half = metric === METRIC_HALF_L2SQ || metric === METRIC_HALF_NEG_DOT || metric === METRIC_HALF_L1;
+  const claimPtr = locks + count * 4;
+  const donePtr = claimPtr + 4;
+  const args: InsertTaskArgs[] = scratches.map((sc) => ({
+    mem: arena.id, g: graph.g, s: sc.s, q: sc.q, first, end, claimPtr, donePtr, widenHalf: half ? graph.dimP : 0,
+  }));
+  const ctx: WorkerContext = { worker: 0, memory: () => arena };
+  let stopped = false;
+  let settled = false;
+  const prefixEnd = Math.min(end, first + SERIAL_PREFIX_NODES);
+  /** Links [from, to) on this thread, one slice per turn of the event loop. */
+  const sliced = async (from: number, to: number): Promise<void> => {
+    for (let s = from; s < to && !stopped; s += SLICE_NODES) {
+      arena.i32()[claimPtr >>> 2] = 0;
+      insertNodesTask({ ...args[0]!, first: s, end: Math.min(to, s + SLICE_NODES) }, ctx);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+  const run = async (): Promise<void> => {
+    await sliced(first, prefixEnd);
+    if (stopped || prefixEnd >= end) return;
+    arena.i32()[claimPtr >>> 2] = 0;
+    for (const a of args) a.first = prefixEnd;
+    if (workers > 0 && pool.idle) await pool.runAsync<number>(INSERT_NODES, args, { memories: [arena] });
+    else await sliced(prefixEnd, end);
+  };
+  const done = run().finally(() => {
+    settled = true;
+    const i32 = arena.i32();
+    i32[gw + G_LOCKS] = 0;
+    i32[gw + G_ELOCK] = 0;
+    arena.free(locks, lockBytes);
+    for (const sc of scratches) st.pool.release(sc);
+    st.pool.trim();
+  });
+  return {
+    done,
+    linked: () => (settled ? (stopped ? 0 : end - first) : Atomics.load(arena.i32(), donePtr >>> 2)),
+    stop: () => {
+      if (stopped || settled) return;
+      stopped = true;
+      // Past the end for every participant's next claim (first + claim >= end).
+      Atomics.store(arena.i32(), claimPtr >>> 2, end);
+    },
+    get stopped() {
+      return stopped;
+    },
+  };
+}
