@@ -96,7 +96,10 @@ export async function waitForBuild(session: Session, b: ConcurrentBuild): Promis
       if (interrupts.cancelPending) settle(canceled());
       interrupts.waker = () => settle(canceled());
       if (deadline !== Infinity) {
-        timer = setTimeout(() => settle(new PgError(SQLSTATE.query_canceled, 'canceling statement due to statement timeout')), Math.max(0, deadline - interrupts.clock.nowMs()));
+        const timedOut = (): PgError => new PgError(SQLSTATE.query_canceled, 'canceling statement due to statement timeout');
+        const leftMs = deadline - interrupts.clock.nowMs();
+        if (leftMs <= 0) settle(timedOut());
+        else timer = setTimeout(() => settle(timedOut()), leftMs);
       }
       void b.settled.then(() => settle(null));
     });

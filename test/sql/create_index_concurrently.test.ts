@@ -150,12 +150,21 @@ test('CREATE INDEX CONCURRENTLY canceled or timed out leaves no index; the table
     assert.deepEqual((await b.query('SELECT count(*)::int AS n FROM pg_stat_progress_create_index')).rows, [{ n: 0 }]);
     await b.query('VACUUM t');
 
-    await a.query("SET statement_timeout = '1ms'");
-    // A statement timeout during the wait ends the build the same way. The deadline counts from
-    // the statement's start: reading 3,000 rows and a 1,024-node prefix outlast 1 ms.
-    await assert.rejects(a.query('CREATE INDEX CONCURRENTLY t_v ON t USING hnsw (v vector_l2_ops)'), { code: '57014' });
-    await a.query('RESET statement_timeout');
+    // statement_timeout ends the build the same way, whether it fires while the rows are read
+    // or during the wait: each read of this clock is an hour later, past any deadline.
+    await db.query("SET statement_timeout = '1min'");
+    const interrupts = db.database.session.interrupts;
+    const real = interrupts.clock;
+    let t = 0;
+    interrupts.clock = { nowMs: () => (t += 3_600_000), wallMs: () => t };
+    try {
+      await assert.rejects(db.query('CREATE INDEX CONCURRENTLY t_v ON t USING hnsw (v vector_l2_ops)'), { code: '57014', message: 'canceling statement due to statement timeout' });
+    } finally {
+      interrupts.clock = real;
+    }
+    await db.query('RESET statement_timeout');
     assert.deepEqual((await b.query("SELECT count(*)::int AS n FROM pg_class WHERE relname = 't_v'")).rows, [{ n: 0 }]);
+    assert.deepEqual((await b.query('SELECT count(*)::int AS n FROM pg_stat_progress_create_index')).rows, [{ n: 0 }]);
     // And a later one succeeds, under the same name.
     await a.query('CREATE INDEX CONCURRENTLY t_v ON t USING hnsw (v vector_l2_ops)');
     assert.deepEqual((await b.query("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 't_v'")).rows, [{ n: 1 }]);
@@ -194,5 +203,86 @@ test('a crash during CREATE INDEX CONCURRENTLY leaves no index; one after it com
     await db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test(`CREATE INDEX CONCURRENTLY with writes interleaved with the linking, one per turn of the event loop (seed ${SEED})`, async () => {
+  const db = await Vecgres.create();
+  const a = await db.connect();
+  const b = await db.connect();
+  const p = new Prng(SEED + 3);
+  try {
+    await db.query(`CREATE TABLE t (id integer PRIMARY KEY, v vector(${DIM}))`);
+    await fill(db, p, 0, 2500);
+    let done = false;
+    const cic = a.query('CREATE INDEX CONCURRENTLY t_v ON t USING hnsw (v vector_l2_ops)').then(() => {
+      done = true;
+    });
+    let next = 10000;
+    const ids: number[] = [];
+    let ops = 0;
+    // Random writes while the build links (on the pool's worker, or in slices on this thread):
+    // each op is a statement or a transaction, committed or rolled back.
+    while (!done && ops < 400) {
+      ops++;
+      const op = p.int(5);
+      if (op === 0) {
+        await b.query(`INSERT INTO t VALUES (${next}, '${vec(p)}')`);
+        ids.push(next++);
+      } else if (op === 1) {
+        await b.query(`UPDATE t SET v = '${vec(p)}' WHERE id = ${p.int(2500)}`);
+      } else if (op === 2) {
+        await b.query(`DELETE FROM t WHERE id = ${p.int(2500)}`);
+      } else if (op === 3) {
+        await b.query('BEGIN');
+        await b.query(`INSERT INTO t VALUES (${next++}, '${vec(p)}')`);
+        await b.query(`UPDATE t SET v = '${vec(p)}' WHERE id = ${p.int(2500)}`);
+        await b.query('ROLLBACK');
+      } else {
+        await b.query(`SELECT count(*) FROM t WHERE id = ${p.int(2500)}`);
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await cic;
+    assert.ok(ops > 0, 'writes ran while the build did');
+    // Every live row of the table is among the 10 the index returns for its own vector.
+    const live = (await b.query<{ id: number; v: string }>('SELECT id, v::text AS v FROM t ORDER BY id')).rows;
+    let found = 0;
+    const missed: number[] = [];
+    await b.query('SET enable_seqscan = off');
+    await b.query('SET hnsw.ef_search = 200');
+    for (const r of live) {
+      const got = (await b.query<{ id: number }>(`SELECT id FROM t ORDER BY v <-> '${r.v}' LIMIT 10`)).rows.map((x) => x.id);
+      if (got.includes(r.id)) found++;
+      else missed.push(r.id);
+    }
+    await b.query('RESET enable_seqscan');
+    await b.query('RESET hnsw.ef_search');
+    // Rows written during the build: each one (HNSW's recall on the rest is measured, not required exact).
+    for (const id of ids) if (live.some((r) => r.id === id)) assert.ok(!missed.includes(id), `row ${id} inserted during the build is found through the index (seed ${SEED})`);
+    assert.ok(found / live.length >= 0.99, `self-recall ${found / live.length} (seed ${SEED})`);
+    assert.match(await plan(b, vec(p)), /Index Scan using t_v/);
+  } finally {
+    await a.release();
+    await b.release();
+    await db.close();
+  }
+});
+
+test('through the synchronous engine call, CREATE INDEX CONCURRENTLY builds as a plain CREATE INDEX', async () => {
+  const db = await Vecgres.create();
+  const p = new Prng(SEED + 4);
+  try {
+    await db.query(`CREATE TABLE t (id integer PRIMARY KEY, v vector(${DIM}))`);
+    await fill(db, p, 0, 300);
+    const [r] = db.database.execute('CREATE INDEX CONCURRENTLY t_v ON t USING hnsw (v vector_l2_ops)');
+    assert.equal(r!.command, 'CREATE INDEX');
+    const q = vec(p);
+    await db.query('SET enable_seqscan = off');
+    assert.match(await plan(db, q), /Index Scan using t_v/);
+    await db.query('RESET enable_seqscan');
+    assert.deepEqual(await topIds(db, q, false), await topIds(db, q, true));
+  } finally {
+    await db.close();
   }
 });
