@@ -59,6 +59,15 @@ export interface BuildInput {
   rowCount: number;
   /** Calls `fn` for every live row with a non-null vector; `vec` may be reused between calls. */
   forEachRow(fn: (rowId: number, vec: VectorKey) => void): void;
+  /**
+   * For {@link IndexAm.buildAsync}: as {@link forEachRow}, for the rows with ids in
+   * [from, min(to, {@link rowIdEnd})), so a build reads the rows in ranges over several turns of
+   * the event loop. Rows at or past `rowIdEnd` (written after the build started) are never
+   * yielded; a row that died between two ranges is simply skipped (the caller reconciles).
+   */
+  forEachRowIn?(from: number, to: number, fn: (rowId: number, vec: VectorKey) => void): void;
+  /** The row id bound of {@link forEachRowIn} (the table's slot count when the build started). */
+  rowIdEnd?: number;
   /** Called from time to time during the build. */
   onProgress?: (p: BuildProgress) => void;
   /** Seed for the method's random choices (HNSW levels, k-means sampling). */
@@ -307,9 +316,10 @@ export interface IndexAm {
   build(input: BuildInput): VectorIndex;
   /**
    * Builds the index over existing rows with the slow part off the event loop (CREATE INDEX
-   * CONCURRENTLY): `input.forEachRow` is called before this returns (the rows are read on the
-   * calling thread, synchronously), the rest runs on worker threads or in short slices between
-   * other work. Absent: the method builds synchronously with {@link build}.
+   * CONCURRENTLY): rows are read on the calling thread, with `input.forEachRow` before this
+   * returns or, when given, `input.forEachRowIn` in ranges between other work; the rest runs
+   * on worker threads or in short slices between other work. Absent: the method builds
+   * synchronously with {@link build}.
    * @throws PgError as {@link build} for what is checked before the rows are read.
    */
   buildAsync?(input: BuildInput): AsyncBuild;

@@ -12,7 +12,7 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { INDEX_MAX_BITS, INDEX_MAX_DIM } from '../../common/limits.js';
 import { WorkerPool } from '../../kernels/workers.js';
-import type { AsyncBuild, BuildInput, VectorIndex } from '../am.js';
+import type { AsyncBuild, BuildInput, VectorIndex, VectorKey } from '../am.js';
 import { SPARSEVEC_MAX_DIM } from '../../types/sparsevec.js';
 import { HnswIndex } from './hnsw-index.js';
 import { insertVector, randomLevel } from './insert.js';
@@ -46,12 +46,17 @@ export function buildHnsw(input: BuildInput): HnswIndex {
   return new HnswIndex(st);
 }
 
+/** Rows appended per turn of the event loop by a concurrent build that reads in ranges. */
+const APPEND_SLICE_ROWS = 4096;
+
 /**
  * CREATE INDEX CONCURRENTLY's build: appends every row's node (record, level, upper lists) on
- * the calling thread before returning, as the parallel build's first phase, then links them
- * off the event loop (parallel.ts `linkAsync`: the pool's workers when it is idle, else the
- * calling thread in short slices). With the TypeScript kernel (no locks, so no concurrent
- * linking) the build is the serial one and `done` is already resolved.
+ * the calling thread, as the parallel build's first phase (in ranges of
+ * {@link APPEND_SLICE_ROWS} rows between turns of the event loop when the input offers
+ * `forEachRowIn`, else before returning), then links them off the event loop (parallel.ts
+ * `linkAsync`: the pool's workers when it is idle, else the calling thread in short slices).
+ * With the TypeScript kernel (no locks, so no concurrent linking) the build is the serial one
+ * and `done` is already resolved.
  * @throws PgError as {@link buildHnsw} for the dimension checks and while rows are appended.
  */
 export function buildHnswAsync(input: BuildInput): AsyncBuild {
@@ -68,28 +73,48 @@ export function buildHnswAsync(input: BuildInput): AsyncBuild {
     const index = new HnswIndex(st);
     return { done: Promise.resolve(index), tuplesDone: () => total, cancel: () => undefined };
   }
-  let link: AsyncLink;
+  const inRanges = input.forEachRowIn !== undefined && input.rowIdEnd !== undefined;
   try {
     report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: 0 });
-    appendNodes(input, st);
-    const pool = WorkerPool.shared();
-    st.buildParticipants = pool.idle ? 1 + pool.size : 1;
-    link = linkAsync(st, pool, 0, st.graph.count);
+    if (!inRanges) appendNodes(input, st);
   } catch (e) {
     st.dispose();
     throw e;
   }
-  const done = link.done.then(
-    () => {
-      if (link.stopped) throw new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request');
-      report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: total });
-      return new HnswIndex(st) as VectorIndex;
-    },
-  ).catch((e: unknown) => {
+  let link: AsyncLink | null = null;
+  let stopped = false;
+  const canceled = (): PgError => new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request');
+  const run = async (): Promise<VectorIndex> => {
+    if (inRanges) {
+      const append = appender(st);
+      for (let from = 0; from < input.rowIdEnd!; from += APPEND_SLICE_ROWS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (stopped) throw canceled();
+        input.forEachRowIn!(from, from + APPEND_SLICE_ROWS, append);
+      }
+    }
+    if (stopped) throw canceled();
+    const pool = WorkerPool.shared();
+    st.buildParticipants = pool.idle ? 1 + pool.size : 1;
+    link = linkAsync(st, pool, 0, st.graph.count);
+    await link.done;
+    if (link.stopped) throw canceled();
+    report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: total });
+    return new HnswIndex(st);
+  };
+  const done = run().catch((e: unknown) => {
+    // Out of memory (53200), a bad value, a lost worker or a cancel: the graph goes back to the arena.
     st.dispose();
     throw e;
   });
-  return { done, tuplesDone: () => link.linked(), cancel: () => link.stop() };
+  return {
+    done,
+    tuplesDone: () => (link === null ? 0 : (link as AsyncLink).linked()),
+    cancel: () => {
+      stopped = true;
+      (link as AsyncLink | null)?.stop();
+    },
+  };
 }
 
 /** The empty graph of a build, after the dimension checks. */
@@ -136,14 +161,19 @@ function buildSerial(input: BuildInput, st: HnswState): void {
 
 /** Appends a node (record, level drawn in table order, upper lists) for every row, unlinked. */
 function appendNodes(input: BuildInput, st: HnswState): void {
+  input.forEachRow(appender(st));
+}
+
+/** The row callback that appends one row's node, unlinked. */
+function appender(st: HnswState): (rowId: number, key: VectorKey) => void {
   const graph = st.graph;
-  input.forEachRow((rowId, key) => {
+  return (rowId, key) => {
     const vec = st.prepare(key);
     if (vec === null) return;
     st.reserveRow(rowId);
     const node = graph.addNode(rowId, vec, randomLevel(st));
     st.setNode(rowId, node);
-  });
+  };
 }
 
 /**

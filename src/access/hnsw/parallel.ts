@@ -184,9 +184,10 @@ export interface AsyncLink {
 
 /**
  * Links nodes `first` .. `end - 1` of `st`'s graph (appended, not yet linked) without blocking
- * the event loop. The first {@link SERIAL_PREFIX_NODES} go in on the calling thread alone, then
- * the pool's workers (when it is idle: {@link WorkerPool.runAsync}) and the calling thread
- * claim chunks from one counter; the calling thread links one chunk ({@link SLICE_NODES}) per
+ * the event loop. The first {@link SERIAL_PREFIX_NODES} go in on one participant alone (a pool
+ * worker when the pool is idle, else the calling thread), then the pool's workers
+ * ({@link WorkerPool.runAsync}) and, with `leader`, the calling thread claim chunks from one
+ * counter; the calling thread links one chunk ({@link SLICE_NODES}) per
  * turn of the event loop (`setImmediate` between), so other sessions' statements run between
  * its slices. `leader` false (the default): the calling thread takes no part after the prefix
  * while workers link. Measured on 20,000 GloVe rows on a busy 2-core machine with one pool
@@ -237,7 +238,9 @@ export function linkAsync(st: HnswState, pool: WorkerPool, first: number, end: n
   };
   const run = async (): Promise<void> => {
     const prefixEnd = Math.min(end, first + SERIAL_PREFIX_NODES);
-    await slices({ ...args[0]!, end: prefixEnd });
+    // The prefix on one worker when the pool is free, else on this thread in slices.
+    if (workers > 0 && pool.idle) await pool.runAsync<number>(INSERT_NODES, [{ ...args[1]!, end: prefixEnd }], { memories: [arena] });
+    else await slices({ ...args[0]!, end: prefixEnd });
     if (stopped || prefixEnd >= end) return;
     Atomics.store(arena.i32(), claimPtr >>> 2, 0);
     for (const a of args) a.first = prefixEnd;

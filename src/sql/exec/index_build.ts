@@ -69,6 +69,7 @@ export function prepareBuild(env: SqlEnv, am: IndexAm, t: IndexBuildTarget): { i
     }
   }
   const report = env.engine.onIndexBuildProgress;
+  const rowIdEnd = table.slots;
   const progress: BuildProgressRow = { pid: 1, table: table.name, index: t.name, phase: 'initializing', tuplesTotal: rowCount, tuplesDone: 0 };
   const input: BuildInput = {
     dim: t.dim,
@@ -88,6 +89,17 @@ export function prepareBuild(env: SqlEnv, am: IndexAm, t: IndexBuildTarget): { i
         if (v !== null) fn(r, v);
       }
     },
+    // Reads between other sessions' statements (CREATE INDEX CONCURRENTLY): no interrupt
+    // checks here, the waiting session handles cancel and statement_timeout.
+    forEachRowIn(from, to, fn) {
+      const end = Math.min(to, rowIdEnd, table.slots);
+      for (let r = from; r < end; r++) {
+        if (!table.isLive(r)) continue;
+        const v = vectorKey(env, def, table, r);
+        if (v !== null) fn(r, v);
+      }
+    },
+    rowIdEnd,
     onNotice: (n) => {
       t.notices?.push(new PgError(SQLSTATE.successful_completion, n.message, { severity: 'NOTICE', ...(n.detail === undefined ? {} : { detail: n.detail }), ...(n.hint === undefined ? {} : { hint: n.hint }) }));
     },
