@@ -59,7 +59,7 @@ function parseArgs(args: string[]): Options {
 }
 
 /** COPY binary input (int4 id, vector) for rows [from, to) of `base`. */
-function copyData(base: Float32Array, dim: number, from: number, to: number): Uint8Array {
+export function copyData(base: Float32Array, dim: number, from: number, to: number): Uint8Array {
   const tuple = 2 + 4 + 4 + 4 + 4 + 4 * dim;
   const out = new Uint8Array(19 + (to - from) * tuple + 2);
   out.set(copyBinaryHeader(), 0);

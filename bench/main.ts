@@ -11,6 +11,7 @@
  *   server   16 clients over the wire, 90% k-NN / 10% INSERT, vs pglite-socket and native pgvector (bench/server.ts)
  *   exact    exact top-10 over GloVe, serial vs Gather Merge on 2 (3) participants, vs PGlite + pgvector (bench/exact.ts)
  *   scale    synthetic 1,536-d / 768-d rows (GloVe lifted): load, halfvec HNSW build, recall / QPS, incremental checkpoint bytes, vs hnswlib-node (bench/scale.ts)
+ *   cic      CREATE INDEX vs CREATE INDEX CONCURRENTLY: build time, another session's query latency during it (bench/concurrent_build.ts)
  *   build    HNSW build on 1 and 2 participants vs hnswlib-node (and native pgvector's parallel build), recall@10 / QPS of each (bench/build.ts)
  *   worker   the same k-NN query on Vecgres and on VecgresWorker: what the thread's round trip adds (bench/worker.ts)
  */
@@ -68,6 +69,11 @@ async function main(): Promise<void> {
     case 'scale': {
       const { benchScale } = await import('./scale.js');
       await benchScale(args);
+      return;
+    }
+    case 'cic': {
+      const { benchConcurrentBuild } = await import('./concurrent_build.js');
+      await benchConcurrentBuild(args);
       return;
     }
     case 'build': {

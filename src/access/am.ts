@@ -59,6 +59,15 @@ export interface BuildInput {
   rowCount: number;
   /** Calls `fn` for every live row with a non-null vector; `vec` may be reused between calls. */
   forEachRow(fn: (rowId: number, vec: VectorKey) => void): void;
+  /**
+   * For {@link IndexAm.buildAsync}: as {@link forEachRow}, for the rows with ids in
+   * [from, min(to, {@link rowIdEnd})), so a build reads the rows in ranges over several turns of
+   * the event loop. Rows at or past `rowIdEnd` (written after the build started) are never
+   * yielded; a row that died between two ranges is simply skipped (the caller reconciles).
+   */
+  forEachRowIn?(from: number, to: number, fn: (rowId: number, vec: VectorKey) => void): void;
+  /** The row id bound of {@link forEachRowIn} (the table's slot count when the build started). */
+  rowIdEnd?: number;
   /** Called from time to time during the build. */
   onProgress?: (p: BuildProgress) => void;
   /** Seed for the method's random choices (HNSW levels, k-means sampling). */
@@ -78,6 +87,22 @@ export interface BuildInput {
    * ivfflat's `index created with little data`); the SQL layer returns it with the statement.
    */
   onNotice?: (n: BuildNotice) => void;
+}
+
+/**
+ * A build running off the event loop ({@link IndexAm.buildAsync}). Nothing it builds is
+ * visible to anyone until the caller takes the structure `done` resolves with.
+ */
+export interface AsyncBuild {
+  /**
+   * Resolves with the structure (the caller owns it), or rejects with the build's error (a
+   * PgError; 57014 after {@link cancel}); the half-built structure was freed then.
+   */
+  readonly done: Promise<VectorIndex>;
+  /** Rows inserted so far (for pg_stat_progress_create_index). */
+  tuplesDone(): number;
+  /** Asks the build to stop: `done` rejects with 57014 once every thread stopped touching it. */
+  cancel(): void;
 }
 
 /** A NOTICE from an index build: message, DETAIL and HINT as PostgreSQL prints them. */
@@ -289,6 +314,15 @@ export interface IndexAm {
   parseOptions(raw: RawOptions, dim: number): unknown;
   /** Builds the index over existing rows. */
   build(input: BuildInput): VectorIndex;
+  /**
+   * Builds the index over existing rows with the slow part off the event loop (CREATE INDEX
+   * CONCURRENTLY): rows are read on the calling thread, with `input.forEachRow` before this
+   * returns or, when given, `input.forEachRowIn` in ranges between other work; the rest runs
+   * on worker threads or in short slices between other work. Absent: the method builds
+   * synchronously with {@link build}.
+   * @throws PgError as {@link build} for what is checked before the rows are read.
+   */
+  buildAsync?(input: BuildInput): AsyncBuild;
   /** Estimated cost of an ordered scan returning `limit` rows. */
   costEstimate(index: VectorIndex, input: CostInput): CostEstimate;
   /**

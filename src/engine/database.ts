@@ -28,7 +28,8 @@ import { writeSnapshot, type Durability } from './durability.js';
 import { recover, type RecoveryReport } from './recovery.js';
 import { bufferCache } from '../storage/buffer_cache.js';
 import { LockWait, rowLockNotAvailable } from '../storage/row_locks.js';
-import { waitForLock } from './lock_wait.js';
+import { waitForBuild, waitForLock } from './lock_wait.js';
+import { BuildWait } from '../sql/exec/index_build_concurrent.js';
 import { prepareStatement, parseScript, nextBatch, type PreparedStatement, type Portal, type PortalBatch } from './portal.js';
 
 /** Settings of durable storage (PostgreSQL's names, defaults and units). */
@@ -415,7 +416,13 @@ export class Database {
     this.checkOpen();
     if (portal.result === null && portal.statement.raw !== null) {
       for (;;) {
-        const blocked = this.executePortalOnce(portal, session, implicitBlock, io);
+        let blocked: LockWait | null;
+        session.awaitable = true;
+        try {
+          blocked = this.executePortalOnce(portal, session, implicitBlock, io);
+        } finally {
+          session.awaitable = false;
+        }
         if (blocked === null) break;
         await this.waitOrFail(session, blocked);
         this.checkOpen();
@@ -454,7 +461,13 @@ export class Database {
     let start = 0;
     try {
       for (;;) {
-        const blocked = this.executeParsed(stmts, params, session, emit, io, start);
+        let blocked: { index: number; wait: LockWait } | null;
+        session.awaitable = true;
+        try {
+          blocked = this.executeParsed(stmts, params, session, emit, io, start);
+        } finally {
+          session.awaitable = false;
+        }
         if (blocked === null) break;
         await this.waitOrFail(session, blocked.wait);
         this.checkOpen();
@@ -470,7 +483,9 @@ export class Database {
   /** Waits for a lock; a failed wait fails the statement (and its transaction) as an error would. */
   private async waitOrFail(session: Session, w: LockWait): Promise<void> {
     try {
-      await waitForLock(session, w);
+      // CREATE INDEX CONCURRENTLY's build (sql/exec/index_build_concurrent.ts), or a row lock.
+      if (w instanceof BuildWait) await waitForBuild(session, w.build);
+      else await waitForLock(session, w);
     } catch (e) {
       if (e instanceof PgError && !this.closed) this.failStatement(session, e);
       throw e;
@@ -629,6 +644,7 @@ export class Database {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.catalog.cancelConcurrentBuilds();
     try {
       this.undoOpenTransactions();
       this.durability?.close();
@@ -642,6 +658,7 @@ export class Database {
   abandon(): void {
     if (this.closed) return;
     this.closed = true;
+    this.catalog.cancelConcurrentBuilds();
     this.durability?.abandon();
     this.undoOpenTransactions();
     this.releaseMemory();
@@ -676,8 +693,9 @@ export class Database {
   }
 }
 
-/** VACUUM and CREATE INDEX CONCURRENTLY: statements PostgreSQL runs only outside a transaction block. */
+/** VACUUM, CREATE and DROP INDEX CONCURRENTLY: statements PostgreSQL runs only outside a transaction block. */
 function runsOutsideBlocks(raw: RawStatement): boolean {
   const s = raw.stmt[raw.tag];
-  return (raw.tag === 'VacuumStmt' && s.is_vacuumcmd === true) || (raw.tag === 'IndexStmt' && s.concurrent === true);
+  return (raw.tag === 'VacuumStmt' && s.is_vacuumcmd === true) || (raw.tag === 'IndexStmt' && s.concurrent === true)
+    || (raw.tag === 'DropStmt' && s.concurrent === true);
 }

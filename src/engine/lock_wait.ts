@@ -18,6 +18,7 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { LockWait } from '../storage/row_locks.js';
 import type { Session } from './session.js';
+import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
 
 /**
  * Awaits the end of `w.holder` for `session`, whose statement was undone. Records the wait in
@@ -63,6 +64,53 @@ export async function waitForLock(session: Session, w: LockWait): Promise<void> 
     locks.endWait(waiter);
   }
   if (failed !== null) {
+    if ((failed as PgError).message.endsWith('user request')) interrupts.cancelPending = false;
+    throw failed;
+  }
+  interrupts.resumeStatement(deadline);
+}
+
+/**
+ * Awaits CREATE INDEX CONCURRENTLY's build `b` for `session`, whose statement threw its
+ * BuildWait (sql/exec/index_build_concurrent.ts); other sessions run meanwhile. On return the
+ * caller runs the statement again, which finishes the build (with the deadline of its first
+ * run). A cancel request or statement_timeout stops the build, waits until no thread touches
+ * it, ends its registration and fails the statement: no index is left behind.
+ * @throws PgError 57014 `canceling statement due to user request` / `... due to statement timeout`.
+ */
+export async function waitForBuild(session: Session, b: ConcurrentBuild): Promise<void> {
+  const interrupts = session.interrupts;
+  const deadline = interrupts.lastDeadlineMs;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let failed: PgError | null = null;
+  try {
+    await new Promise<void>((resolve) => {
+      let settled = false;
+      const settle = (e: PgError | null): void => {
+        if (settled) return;
+        settled = true;
+        failed = e;
+        resolve();
+      };
+      const canceled = (): PgError => new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request');
+      if (interrupts.cancelPending) settle(canceled());
+      interrupts.waker = () => settle(canceled());
+      if (deadline !== Infinity) {
+        const timedOut = (): PgError => new PgError(SQLSTATE.query_canceled, 'canceling statement due to statement timeout');
+        const leftMs = deadline - interrupts.clock.nowMs();
+        if (leftMs <= 0) settle(timedOut());
+        else timer = setTimeout(() => settle(timedOut()), leftMs);
+      }
+      void b.settled.then(() => settle(null));
+    });
+  } finally {
+    if (timer !== null) clearTimeout(timer);
+    interrupts.waker = null;
+  }
+  if (failed !== null) {
+    b.cancel();
+    await b.settled;
+    b.end();
     if ((failed as PgError).message.endsWith('user request')) interrupts.cancelPending = false;
     throw failed;
   }

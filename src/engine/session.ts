@@ -14,6 +14,7 @@ import { Prng } from '../common/prng.js';
 import { systemClock, type Clock } from '../common/clock.js';
 import type { StatsStore } from '../sql/stats/store.js';
 import { Interrupts } from '../common/interrupts.js';
+import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
 
 export class Session implements SqlEnv {
   readonly settings: Settings;
@@ -29,6 +30,10 @@ export class Session implements SqlEnv {
   readonly interrupts = new Interrupts();
   /** Process id (the wire server's BackendKeyData; the engine numbers embedded sessions). */
   pid = 0;
+  /** The engine's awaiting runner runs the current statement (SqlEnv.awaitable). */
+  awaitable = false;
+  /** CREATE INDEX CONCURRENTLY between its two runs (SqlEnv.concurrentBuild). */
+  concurrentBuild: ConcurrentBuild | null = null;
   /** Start of the current transaction and statement (now(), statement_timestamp()). */
   readonly timestamps = { transactionUs: 0n, statementUs: 0n };
   /** LISTEN / NOTIFY state (sql/exec/notify.ts). */

@@ -13,6 +13,7 @@ import type { Prng } from '../common/prng.js';
 import type { Clock } from '../common/clock.js';
 import type { StatsStore } from './stats/store.js';
 import type { Interrupts } from '../common/interrupts.js';
+import type { ConcurrentBuild } from './exec/index_build_concurrent.js';
 
 /**
  * One row write of the current transaction: an inserted row (new or the new version of an
@@ -140,6 +141,13 @@ export interface SqlEnv {
   readonly pid: number;
   /** LISTEN / NOTIFY state of the session (exec/notify.ts). */
   readonly notify: NotifyState;
+  /**
+   * True while the engine's awaiting runner (`runScript` / `runPortal`) runs the statement: it
+   * may throw a BuildWait (CREATE INDEX CONCURRENTLY) and be run again once that settled.
+   */
+  awaitable: boolean;
+  /** The CREATE INDEX CONCURRENTLY this session waits for, between its two runs (exec/index_build_concurrent.ts). */
+  concurrentBuild: ConcurrentBuild | null;
 }
 
 /** One notification: the channel, its payload and the process id of the session that sent it. */

@@ -152,6 +152,14 @@ export class Catalog {
   /** Relations locked by uncommitted DDL: name -> holder. */
   private readonly locks = new Map<string, { xid: number; mode: RelationLockMode }>();
   /**
+   * Indexes CREATE INDEX CONCURRENTLY is building, by name: their table and how to stop the
+   * build. In memory only (nothing is logged before the build ends), never part of a
+   * transaction. The name is taken ({@link relationExists}) and the table is held as by
+   * PostgreSQL's ShareUpdateExclusiveLock: rows may be read and written, DDL of it and VACUUM
+   * fail with 55P03 ({@link lockRelation}, {@link checkConcurrentBuild}).
+   */
+  private readonly concurrentBuilds = new Map<string, { table: string; cancel: () => void }>();
+  /**
    * The transaction on whose behalf the SQL layer looks names up (set per statement by the
    * session running it; null in recovery and between statements): relations another
    * transaction created are invisible to it, ones another one dropped or altered are 55P03.
@@ -213,6 +221,7 @@ export class Catalog {
    */
   lockRelation(name: string, xid: number, mode: RelationLockMode): void {
     if (xid === 0) return;
+    this.checkConcurrentBuild(name);
     const l = this.locks.get(name);
     if (l !== undefined && l.xid !== xid) throw lockNotAvailable(name);
     if (l !== undefined && (l.mode === 'create' || (l.mode === 'exclusive' && mode === 'share'))) return;
@@ -301,7 +310,44 @@ export class Catalog {
   relationExists(name: string): boolean {
     const l = this.locks.get(name);
     if (l !== undefined && l.mode !== 'share' && this.viewer !== null && l.xid !== this.viewer.xid) throw lockNotAvailable(name);
-    return this.tables.has(name) || this.indexes.has(name) || this.sequences.has(name);
+    return this.tables.has(name) || this.indexes.has(name) || this.sequences.has(name) || this.concurrentBuilds.has(name);
+  }
+
+  /**
+   * Registers CREATE INDEX CONCURRENTLY's build of index `name` on `table` (see
+   * {@link concurrentBuilds}); `cancel` stops it (close()).
+   * @throws PgError 42P07 when the name is taken; 55P03 when `table` is already under one.
+   */
+  startConcurrentBuild(name: string, table: string, cancel: () => void): void {
+    this.checkConcurrentBuild(table);
+    if (this.relationExists(name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+    this.concurrentBuilds.set(name, { table, cancel });
+  }
+
+  /** Ends the registration of {@link startConcurrentBuild} (the build ended, one way or another). */
+  endConcurrentBuild(name: string): void {
+    this.concurrentBuilds.delete(name);
+  }
+
+  /**
+   * DDL or VACUUM of `table`: refused while CREATE INDEX CONCURRENTLY builds an index on it
+   * (PostgreSQL's ShareUpdateExclusiveLock would make it wait).
+   * @throws PgError 55P03 `could not obtain lock on relation "<table>"`.
+   */
+  checkConcurrentBuild(table: string): void {
+    if (this.concurrentBuilds.size === 0) return;
+    for (const b of this.concurrentBuilds.values()) if (b.table === table) throw lockNotAvailable(table);
+  }
+
+  /** True while CREATE INDEX CONCURRENTLY builds an index on `table`. */
+  hasConcurrentBuild(table: string): boolean {
+    for (const b of this.concurrentBuilds.values()) if (b.table === table) return true;
+    return false;
+  }
+
+  /** Stops every concurrent build (the database closes); each frees its structure when it settles. */
+  cancelConcurrentBuilds(): void {
+    for (const b of this.concurrentBuilds.values()) b.cancel();
   }
 
   /** A new transaction id. Not logged: ids only need to be unique among the log's records. */

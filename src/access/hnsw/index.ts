@@ -11,7 +11,7 @@
  * (subgraphs.ts).
  */
 import type { IndexAm, OpClass, RawOptions, VectorKind } from '../am.js';
-import { buildHnsw } from './build.js';
+import { buildHnsw, buildHnswAsync } from './build.js';
 import { loadHnsw } from './persist.js';
 import { hnswCostEstimate } from './cost.js';
 import { hnswGucs, parseHnswOptions } from './options.js';
@@ -63,6 +63,7 @@ export const hnswAm: IndexAm = {
     return parseHnswOptions(raw);
   },
   build: buildHnsw,
+  buildAsync: buildHnswAsync,
   load: loadHnsw,
   costEstimate: hnswCostEstimate,
 };

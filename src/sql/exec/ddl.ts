@@ -12,6 +12,7 @@ import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { buildIndexOverTable } from './index_build.js';
+import { canBuildConcurrently, startConcurrentBuild } from './index_build_concurrent.js';
 import { analyzeIndexExpression, analyzeIndexPredicate } from './index_def.js';
 import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME } from '../analyze/types.js';
@@ -248,6 +249,12 @@ export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
 }
 
 export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
+  if (s.concurrent === true) {
+    // RemoveRelations' checks (the transaction block one, PreventInTransactionBlock, is the
+    // caller's). Dropping is one synchronous step here: nothing to wait for between phases.
+    if ((s.objects as PgNode[]).length !== 1) throw new PgError(SQLSTATE.feature_not_supported, 'DROP INDEX CONCURRENTLY does not support dropping multiple objects');
+    if (s.behavior === 'DROP_CASCADE') throw new PgError(SQLSTATE.feature_not_supported, 'DROP INDEX CONCURRENTLY does not support CASCADE');
+  }
   for (const obj of s.objects as PgNode[]) {
     const target = dropTarget(obj, s.missing_ok === true, notices);
     if (target === null) continue;
@@ -308,6 +315,8 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   if (table === undefined) {
     throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);
   }
+  // A CREATE INDEX CONCURRENTLY building on the table holds it (its ShareUpdateExclusiveLock).
+  env.catalog.checkConcurrentBuild(table.name);
   // transformIndexStmt: expressions and the predicate are analyzed first (their errors come
   // before the access method's), then DefineIndex's checks in its order.
   const params: PgNode[] = s.indexParams;
@@ -390,7 +399,11 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   const def: IndexDef = {
     name, table: table.name, keys: [{ ...columnKey(key.column, opclass.name), expr: key.expr }], predicate, unique: false, method: methodName, options, primaryKey: false,
   };
-  const index = buildIndexOverTable(env, am, { name, table, def, dim, opclass, options: new Map(options), notices });
+  const target = { name, table, def, dim, opclass, options: new Map(options), notices };
+  // CONCURRENTLY: the build runs off the event loop and the statement runs again once it ended
+  // (index_build_concurrent.ts); where it cannot, it builds as a plain CREATE INDEX.
+  if (s.concurrent === true && canBuildConcurrently(env, am)) throw startConcurrentBuild(env, am, s, target);
+  const index = buildIndexOverTable(env, am, target);
   ensureXid(env);
   createIndexTx(env, env.txn, def, index);
   env.engine.indexBuilt?.(index.size);

@@ -247,9 +247,13 @@ export function vacuum(env: SqlEnv, s: PgNode, notices: Notices): void {
       if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${c}" of relation "${t.name}" does not exist`);
       return i;
     });
+    // VACUUM (and ANALYZE) take PostgreSQL's ShareUpdateExclusiveLock, which a CREATE INDEX
+    // CONCURRENTLY building on the table holds: 55P03 where PostgreSQL waits.
+    env.catalog.checkConcurrentBuild(t.name);
     targets.push({ name: rv.relname, cols: cols.length > 0 ? cols : null });
   }
-  if (targets.length === 0) for (const name of env.catalog.tableNames()) targets.push({ name, cols: null });
+  // A database-wide VACUUM skips such a table (as autovacuum skips a locked one).
+  if (targets.length === 0) for (const name of env.catalog.tableNames()) if (!env.catalog.hasConcurrentBuild(name)) targets.push({ name, cols: null });
   void notices;
   for (const { name, cols } of targets) {
     const t = env.catalog.peekTable(name)!;

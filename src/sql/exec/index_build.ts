@@ -3,7 +3,7 @@
  * rebuild and recovery's rebuild of an index missing from the checkpoint go through, so they
  * count rows, skip NULLs and dead rows, and report progress the same way.
  */
-import type { IndexAm, OpClass, VectorIndex } from '../../access/am.js';
+import type { BuildInput, IndexAm, OpClass, VectorIndex } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -33,6 +33,25 @@ export interface IndexBuildTarget {
  *   while rows are read (checked per row, env.interrupts).
  */
 export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarget): VectorIndex {
+  const { input, progress } = prepareBuild(env, am, t);
+  // pg_stat_progress_create_index shows this build while it runs: builds are synchronous, so
+  // another session reads it from inside the progress callback (engine.onIndexBuildProgress).
+  env.stats.progress = progress;
+  try {
+    return am.build(input);
+  } finally {
+    env.stats.progress = null;
+  }
+}
+
+/**
+ * What `am.build` / `am.buildAsync` are given for `t` (rows read from `t.table` as they are
+ * when `forEachRow` runs: live rows whose key is not NULL and that pass the predicate), and
+ * the progress row the build updates.
+ * @throws PgError from `am.parseOptions` (22023) and from a key expression or the predicate
+ *   evaluated on a row while counting; 57014 when the statement times out or is canceled.
+ */
+export function prepareBuild(env: SqlEnv, am: IndexAm, t: IndexBuildTarget): { input: BuildInput; progress: BuildProgressRow } {
   const { table, def } = t;
   const parsed = am.parseOptions(t.options, t.dim);
   let rowCount = 0;
@@ -50,42 +69,48 @@ export function buildIndexOverTable(env: SqlEnv, am: IndexAm, t: IndexBuildTarge
     }
   }
   const report = env.engine.onIndexBuildProgress;
-  // pg_stat_progress_create_index shows this build while it runs: builds are synchronous, so
-  // another session reads it from inside the progress callback (engine.onIndexBuildProgress).
+  const rowIdEnd = table.slots;
   const progress: BuildProgressRow = { pid: 1, table: table.name, index: t.name, phase: 'initializing', tuplesTotal: rowCount, tuplesDone: 0 };
-  env.stats.progress = progress;
-  try {
-    return am.build({
-      dim: t.dim,
-      opclass: t.opclass,
-      options: parsed,
-      rowCount,
-      seed: env.seed,
-      parallelWorkers: Number(env.settings.get('max_parallel_maintenance_workers')),
-      ...parallelMinBytes(env),
-      forEachRow(fn) {
-        for (let r = 0; r < table.slots; r++) {
-          if (!table.isLive(r)) continue;
-          // statement_timeout and cancel (57014): the method frees its half-built structure
-          // when this throws, and nothing was put in the catalog yet.
-          env.interrupts.tick();
-          const v = vectorKey(env, def, table, r);
-          if (v !== null) fn(r, v);
-        }
-      },
-      onNotice: (n) => {
-        t.notices?.push(new PgError(SQLSTATE.successful_completion, n.message, { severity: 'NOTICE', ...(n.detail === undefined ? {} : { detail: n.detail }), ...(n.hint === undefined ? {} : { hint: n.hint }) }));
-      },
-      onProgress: (p) => {
-        progress.phase = p.phase;
-        progress.tuplesTotal = p.tuplesTotal;
-        progress.tuplesDone = p.tuplesDone;
-        report?.({ index: t.name, ...p });
-      },
-    });
-  } finally {
-    env.stats.progress = null;
-  }
+  const input: BuildInput = {
+    dim: t.dim,
+    opclass: t.opclass,
+    options: parsed,
+    rowCount,
+    seed: env.seed,
+    parallelWorkers: Number(env.settings.get('max_parallel_maintenance_workers')),
+    ...parallelMinBytes(env),
+    forEachRow(fn) {
+      for (let r = 0; r < table.slots; r++) {
+        if (!table.isLive(r)) continue;
+        // statement_timeout and cancel (57014): the method frees its half-built structure
+        // when this throws, and nothing was put in the catalog yet.
+        env.interrupts.tick();
+        const v = vectorKey(env, def, table, r);
+        if (v !== null) fn(r, v);
+      }
+    },
+    // Reads between other sessions' statements (CREATE INDEX CONCURRENTLY): no interrupt
+    // checks here, the waiting session handles cancel and statement_timeout.
+    forEachRowIn(from, to, fn) {
+      const end = Math.min(to, rowIdEnd, table.slots);
+      for (let r = from; r < end; r++) {
+        if (!table.isLive(r)) continue;
+        const v = vectorKey(env, def, table, r);
+        if (v !== null) fn(r, v);
+      }
+    },
+    rowIdEnd,
+    onNotice: (n) => {
+      t.notices?.push(new PgError(SQLSTATE.successful_completion, n.message, { severity: 'NOTICE', ...(n.detail === undefined ? {} : { detail: n.detail }), ...(n.hint === undefined ? {} : { hint: n.hint }) }));
+    },
+    onProgress: (p) => {
+      progress.phase = p.phase;
+      progress.tuplesTotal = p.tuplesTotal;
+      progress.tuplesDone = p.tuplesDone;
+      report?.({ index: t.name, ...p });
+    },
+  };
+  return { input, progress };
 }
 
 /**

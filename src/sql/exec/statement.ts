@@ -31,6 +31,7 @@ import { runCopy, type CopyIo, type CopyOutput } from './copy.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
 import { endTransaction, rollbackStatement, rollbackWritesTo, statementMark } from './txn.js';
 import { LockWait } from '../../storage/row_locks.js';
+import { finishConcurrentBuild } from './index_build_concurrent.js';
 import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
@@ -319,6 +320,10 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       }
       const what = s.removeType === 'OBJECT_TABLE' ? 'TABLE' : s.removeType === 'OBJECT_INDEX' ? 'INDEX' : null;
       if (what === null) throw pgErr.featureNotSupported(`DROP ${String(s.removeType).replace('OBJECT_', '')}`);
+      // PostgreSQL's PreventInTransactionBlock (ExecDropStmt), before the statement's other checks.
+      if (what === 'INDEX' && s.concurrent === true && env.txn.inBlock) {
+        throw new PgError(SQLSTATE.active_sql_transaction, 'DROP INDEX CONCURRENTLY cannot run inside a transaction block');
+      }
       if (what === 'TABLE') dropTables(env, s, notices);
       else dropIndexes(env, s, notices);
       return done(`DROP ${what}`, notices);
@@ -327,6 +332,14 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       // PostgreSQL's PreventInTransactionBlock: also in the implicit block of a multi-statement query.
       if (s.concurrent === true && env.txn.inBlock) {
         throw new PgError(SQLSTATE.active_sql_transaction, 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
+      }
+      if (env.concurrentBuild !== null && env.concurrentBuild.stmt === s) {
+        // The second run of CREATE INDEX CONCURRENTLY, after its build settled.
+        const b = env.concurrentBuild;
+        notices.push(...b.notices);
+        const index = finishConcurrentBuild(env, b);
+        env.engine.indexBuilt?.(index.size);
+        return done('CREATE INDEX', notices);
       }
       createIndex(env, s, notices);
       return done('CREATE INDEX', notices);

@@ -228,17 +228,21 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       return rows;
     }
     case 'pg_stat_progress_create_index': {
-      const p = env.stats.progress;
-      if (p === null) return [];
-      const table = env.catalog.peekTable(p.table);
-      // Blocks of the table the build reads, done in proportion to the tuples loaded (vecgres
-      // reads rows, not pages; the seed's pct_done query divides blocks).
-      const blocksTotal = table === undefined ? 0 : relPages(table.sizeBytes());
-      const blocksDone = p.tuplesTotal > 0 ? Math.floor((blocksTotal * p.tuplesDone) / p.tuplesTotal) : 0;
-      return [[
-        p.pid, DATABASE_OID, 'postgres', env.stats.relOid(p.table), env.stats.relOid(p.index), 'CREATE INDEX', p.phase,
-        0, 0, 0, blocksTotal, blocksDone, p.tuplesTotal, p.tuplesDone, 0, 0,
-      ]];
+      const rows: Value[][] = [];
+      const builds = env.stats.progress === null ? [...env.stats.concurrentProgress] : [env.stats.progress, ...env.stats.concurrentProgress];
+      for (const p of builds) {
+        p.poll?.();
+        const table = env.catalog.peekTable(p.table);
+        // Blocks of the table the build reads, done in proportion to the tuples loaded (vecgres
+        // reads rows, not pages; the seed's pct_done query divides blocks).
+        const blocksTotal = table === undefined ? 0 : relPages(table.sizeBytes());
+        const blocksDone = p.tuplesTotal > 0 ? Math.floor((blocksTotal * p.tuplesDone) / p.tuplesTotal) : 0;
+        rows.push([
+          p.pid, DATABASE_OID, 'postgres', env.stats.relOid(p.table), env.stats.relOid(p.index), p.command ?? 'CREATE INDEX', p.phase,
+          0, 0, 0, blocksTotal, blocksDone, p.tuplesTotal, p.tuplesDone, 0, 0,
+        ]);
+      }
+      return rows;
     }
     default:
       return null;

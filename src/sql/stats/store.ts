@@ -82,6 +82,10 @@ export interface BuildProgressRow {
   phase: string;
   tuplesTotal: number;
   tuplesDone: number;
+  /** pg_stat_progress_create_index.command: 'CREATE INDEX' when absent. */
+  command?: string;
+  /** Brings `tuplesDone` up to date before the view reads it (a build running on other threads). */
+  poll?: () => void;
 }
 
 /** A fresh table entry (nothing analyzed, all counters zero). */
@@ -119,6 +123,8 @@ export class StatsStore {
   generation = 0;
   /** The index build in progress, or null. */
   progress: BuildProgressRow | null = null;
+  /** CREATE INDEX CONCURRENTLY builds running now (off the event loop; several sessions may run one). */
+  readonly concurrentProgress = new Set<BuildProgressRow>();
 
   /** Object ids handed out to relations by name (pg_class.oid), from PostgreSQL's first user oid. */
   private readonly oids = new Map<string, number>();

@@ -1,0 +1,199 @@
+/**
+ * CREATE INDEX CONCURRENTLY (PostgreSQL's DefineIndex with `concurrent`, adapted to one writer
+ * thread): the build runs while other sessions read and write the table, and the statement's
+ * session waits for it without blocking the event loop.
+ *
+ * The statement runs twice, through the engine's wait mechanism (engine/database.ts
+ * `runScript` / `runPortal`, which a row lock wait also uses):
+ *
+ * 1. First run ({@link startConcurrentBuild}): the build snapshot is the table's slot count
+ *    (its row high-water mark; rows are append-only, an UPDATE appends a version). The method's
+ *    `buildAsync` reads every live row below it synchronously, then links off the event loop
+ *    (HNSW: the pool's workers, access/hnsw/parallel.ts `linkAsync`). The index name is taken
+ *    and the table held against DDL and VACUUM (`Catalog.startConcurrentBuild`: 55P03 for
+ *    them, where PostgreSQL's ShareUpdateExclusiveLock makes them wait), while rows of it may
+ *    be read and written. The statement throws a {@link BuildWait}; the engine awaits the build
+ *    (engine/lock_wait.ts `waitForBuild`: cancel and statement_timeout end it with 57014).
+ * 2. Second run ({@link finishConcurrentBuild}), in one synchronous step on the main thread:
+ *    rows below the snapshot that died meanwhile (a committed DELETE, the old version of an
+ *    UPDATE, a rolled-back INSERT) become tombstones, every live row version appended since the
+ *    snapshot is inserted (uncommitted ones too, as PostgreSQL's validation inserts them:
+ *    visibility filters them at scan time), then the index is created and committed as a
+ *    plain CREATE INDEX's (one logged createIndex record). Nothing can interleave inside the
+ *    step, so no row is missed: PostgreSQL needs its second scan and its waits for older
+ *    snapshots because its writers run in parallel with the validation; here they cannot.
+ *
+ * Until the second run the index exists for nobody: the planner cannot use it, and it is not
+ * in pg_index (PostgreSQL shows it there with indisvalid = false). A failed or canceled build
+ * leaves no index, where PostgreSQL leaves an INVALID one: PostgreSQL must, because it
+ * committed the catalog entry in its first transaction; here nothing was logged or put in the
+ * catalog before the last step, so the failure is undone entirely (no INVALID index to DROP
+ * or REINDEX). A crash during the build leaves no index either (nothing was logged); a crash
+ * after the final commit record recovers the whole index (recovery rebuilds an index the last
+ * checkpoint lacks from the table).
+ *
+ * A session that cannot await (the synchronous `execute` / `executePortal`), a method without
+ * `buildAsync` (IVFFlat, B-tree) and a build inside a failed pool build as plain CREATE INDEX.
+ */
+import type { AsyncBuild, IndexAm, VectorIndex } from '../../access/am.js';
+import { assert } from '../../common/assert.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
+import type { IndexDef } from '../../storage/catalog.js';
+import { LockWait } from '../../storage/row_locks.js';
+import type { Table } from '../../storage/table.js';
+import type { SqlEnv } from '../env.js';
+import type { BuildProgressRow } from '../stats/store.js';
+import { createIndexTx } from './ddl_txn.js';
+import { prepareBuild, type IndexBuildTarget } from './index_build.js';
+import { vectorKey } from './index_keys.js';
+import { ensureXid } from './txn.js';
+
+/** PostgreSQL's pg_stat_progress_create_index phase while the build links (pgvector reports it so). */
+const PHASE_BUILD = 'building index: loading tuples';
+
+/** One CREATE INDEX CONCURRENTLY between its two runs (held by its session: `SqlEnv.concurrentBuild`). */
+export class ConcurrentBuild {
+  /** The build's result once it settled successfully (owned here until the second run takes it). */
+  index: VectorIndex | null = null;
+  /** The build's error once it failed. */
+  error: unknown = null;
+  /** NOTICEs the build raised, returned with the statement's second run. */
+  readonly notices: PgError[] = [];
+  /** Resolves (never rejects) when the build settled. */
+  readonly settled: Promise<void>;
+  private canceled = false;
+  private ended = false;
+
+  constructor(
+    /** The statement's parse node: its second run is recognized by identity. */
+    readonly stmt: object,
+    readonly env: SqlEnv,
+    readonly def: IndexDef,
+    readonly table: Table,
+    /** The table's slot count when the rows were read: rows from here on are caught up at the end. */
+    readonly snapshotSlots: number,
+    private readonly build: AsyncBuild,
+    readonly progress: BuildProgressRow,
+  ) {
+    this.settled = build.done.then(
+      (index) => {
+        // Canceled after it finished (close(), a cancel racing the end): nobody will take it.
+        if (this.canceled) index.dispose();
+        else this.index = index;
+      },
+      (e: unknown) => {
+        this.error = e;
+      },
+    );
+  }
+
+  /** Stops the build; its structure is freed when it settles. */
+  cancel(): void {
+    this.canceled = true;
+    this.build.cancel();
+    if (this.index !== null) {
+      this.index.dispose();
+      this.index = null;
+    }
+  }
+
+  /** Ends the registration (catalog name and table hold, progress row, the session's reference). Idempotent. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.env.catalog.endConcurrentBuild(this.def.name);
+    this.env.stats.concurrentProgress.delete(this.progress);
+    if (this.env.concurrentBuild === this) this.env.concurrentBuild = null;
+  }
+}
+
+/**
+ * The first run's exception: the statement waits for `build` (engine `runScript` / `runPortal`
+ * await it, then run the statement again). A LockWait, so the engine's wait path carries it;
+ * it holds no row lock (`holder` 0).
+ */
+export class BuildWait extends LockWait {
+  constructor(readonly build: ConcurrentBuild) {
+    super(0, build.table.name, -1);
+  }
+}
+
+/** True when CREATE INDEX CONCURRENTLY of `am` runs off the event loop in this session. */
+export function canBuildConcurrently(env: SqlEnv, am: IndexAm): boolean {
+  return env.awaitable && am.buildAsync !== undefined;
+}
+
+/**
+ * First run: reads the rows below the snapshot and starts the build off the event loop, takes
+ * the name and holds the table, and returns the {@link BuildWait} for the caller to throw.
+ * @throws PgError 42P07 when the name is taken, 55P03 when another concurrent build holds the
+ *   table; the method's build errors (options, dimensions, a row's key; 53200); 57014.
+ */
+export function startConcurrentBuild(env: SqlEnv, am: IndexAm, stmt: object, target: IndexBuildTarget): BuildWait {
+  const notices: PgError[] = [];
+  const t: IndexBuildTarget = { ...target, notices };
+  assert(am.buildAsync !== undefined && env.concurrentBuild === null, 'one concurrent build per session, by a method that has one');
+  const { table, def } = t;
+  env.catalog.checkConcurrentBuild(table.name);
+  const snapshotSlots = table.slots;
+  const { input, progress } = prepareBuild(env, am, t);
+  progress.command = 'CREATE INDEX CONCURRENTLY';
+  progress.pid = env.pid;
+  env.stats.progress = progress;
+  let build: AsyncBuild;
+  try {
+    build = am.buildAsync(input);
+  } finally {
+    env.stats.progress = null;
+  }
+  const b = new ConcurrentBuild(stmt, env, def, table, snapshotSlots, build, progress);
+  b.notices.push(...notices);
+  try {
+    env.catalog.startConcurrentBuild(def.name, table.name, () => b.cancel());
+  } catch (e) {
+    b.cancel();
+    throw e;
+  }
+  progress.phase = PHASE_BUILD;
+  progress.poll = () => {
+    progress.tuplesDone = build.tuplesDone();
+  };
+  env.stats.concurrentProgress.add(progress);
+  env.concurrentBuild = b;
+  return new BuildWait(b);
+}
+
+/**
+ * Second run: catches up the rows written since the snapshot and creates the index, in one
+ * synchronous step (see the module comment). Ends the build's registration in every case.
+ * @throws the build's error (57014 canceled, 53200, XX000 lost worker); 53200 when a
+ *   caught-up row does not fit (the index is freed, nothing was created).
+ */
+export function finishConcurrentBuild(env: SqlEnv, b: ConcurrentBuild): VectorIndex {
+  b.end();
+  if (b.error !== null) throw b.error;
+  const index = b.index;
+  if (index === null) throw new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request');
+  b.index = null;
+  const { def, table } = b;
+  try {
+    assert(env.catalog.peekTable(def.table) === table, 'the table of a concurrent build is held against DDL');
+    b.progress.phase = 'index validation: scanning table';
+    // Rows the build read that died since (a tombstone is a no-op for a row it skipped).
+    for (let r = 0; r < b.snapshotSlots; r++) if (!table.isLive(r)) index.delete(r);
+    // Row versions appended since the snapshot.
+    for (let r = b.snapshotSlots; r < table.slots; r++) {
+      if (!table.isLive(r)) continue;
+      const v = vectorKey(env, def, table, r);
+      if (v !== null) index.insert(r, v);
+    }
+    ensureXid(env);
+  } catch (e) {
+    index.dispose();
+    throw e;
+  }
+  // Disposes the index itself when the catalog refuses it.
+  createIndexTx(env, env.txn, def, index);
+  return index;
+}
+
