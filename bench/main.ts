@@ -12,6 +12,9 @@
  *   exact    exact top-10 over GloVe, serial vs Gather Merge on 2 (3) participants, vs PGlite + pgvector (bench/exact.ts)
  *   scale    synthetic 1,536-d / 768-d rows (GloVe lifted): load, halfvec HNSW build, recall / QPS, incremental checkpoint bytes, vs hnswlib-node (bench/scale.ts)
  *   build    HNSW build on 1 and 2 participants vs hnswlib-node (and native pgvector's parallel build), recall@10 / QPS of each (bench/build.ts)
+ *   chart    recall@10 / QPS of vecgres HNSW and IVFFlat, hnswlib-node, PGlite + pgvector and native pgvector on the same rows, as one SVG (bench/chart.ts)
+ *
+ * `npm run bench -- <name> --help` lists a bench's options.
  */
 const [name, ...args] = process.argv.slice(2);
 
@@ -74,13 +77,18 @@ async function main(): Promise<void> {
       await benchBuild(args);
       return;
     }
+    case 'chart': {
+      const { benchChart } = await import('./chart.js');
+      await benchChart(args);
+      return;
+    }
     case 'protocol': {
       const { benchProtocol } = await import('./protocol.js');
       benchProtocol(args);
       return;
     }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|sparsevec|server|scale|exact|build> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|sparsevec|server|scale|exact|build|chart> [options]');
       process.exit(2);
   }
 }
