@@ -45,7 +45,7 @@ const SPECS = {
   lists: { kind: 'number', default: 0, help: 'IVFFlat lists (0: rows / 1000, at least 10)' },
   reps: { kind: 'number', default: 3, help: 'query passes per system and setting (the median is reported)' },
   systems: { kind: 'strings', default: ['vecgres-hnsw', 'vecgres-ivfflat', 'hnswlib', 'pglite-hnsw', 'pgvector-hnsw', 'pgvector-ivfflat'], help: `systems, of ${SYSTEMS.join(', ')} (pgvector-*: when PGVECTOR_URL is set)` },
-  svg: { kind: 'string', default: 'bench/results/chart.svg', help: 'where to write the chart' },
+  svg: { kind: 'string', metavar: 'PATH', default: 'bench/results/chart.svg', help: 'where to write the chart' },
   note: { kind: 'string', default: '', help: 'a line added under the chart title (e.g. what else ran on the machine)' },
 } satisfies OptionSpecs;
 

@@ -30,6 +30,8 @@ export interface OptionSpec<K extends OptionKind = OptionKind> {
   default: KindValue[K] | null;
   /** One line for `--help`. */
   help: string;
+  /** The value's name in `--help` (`PATH`); default by kind (`N`, `TEXT`, ...). */
+  metavar?: string;
   /** Allowed values of a `string` option (checked). */
   choices?: readonly string[];
 }
@@ -64,7 +66,7 @@ function showDefault(spec: OptionSpec): string {
 export function formatHelp(command: string, summary: string, specs: OptionSpecs): string {
   const lines = [`usage: npm run bench -- ${command} [options]`, '', summary.trim(), '', 'options:'];
   const entries = Object.entries(specs).map(([key, spec]) => {
-    const shape = spec.kind === 'flag' ? '' : spec.kind === 'numbers' ? ' N,N,...' : spec.kind === 'strings' ? ' A,B,...' :
+    const shape = spec.metavar !== undefined ? ` ${spec.metavar}` : spec.kind === 'flag' ? '' : spec.kind === 'numbers' ? ' N,N,...' : spec.kind === 'strings' ? ' A,B,...' :
       spec.kind === 'number' ? ' N' : spec.choices !== undefined ? ` ${spec.choices.join('|')}` : ' TEXT';
     return { left: `  --${flagName(key)}${shape}`, right: spec.help + showDefault(spec) };
   });

@@ -40,8 +40,10 @@ export interface ChartInput {
   recallMin?: number;
 }
 
-/** Pixel layout (SVG user units). */
-const WIDTH = 960;
+/** Pixel layout (SVG user units); the width grows to fit long legend or title text. */
+const WIDTH_MIN = 960;
+/** Rough advance of a character at 12 px (Helvetica averages about 0.55 em), for the width. */
+const CHAR_WIDTH = 6.5;
 const PLOT_WIDTH = 600;
 const PLOT_HEIGHT = 420;
 const LEFT = 80;
@@ -125,6 +127,9 @@ export function recallQpsSvg(input: ChartInput): string {
   const x = (recall: number): number => LEFT + ((recall - recallMin) / (1 - recallMin)) * PLOT_WIDTH;
   const y = (qps: number): number => top + PLOT_HEIGHT - ((Math.log10(qps) - decadeLo) / (decadeHi - decadeLo)) * PLOT_HEIGHT;
 
+  const legendRight = LEFT + PLOT_WIDTH + 24 + 36 + Math.max(0, ...input.series.map((s) => s.name.length)) * CHAR_WIDTH + 16;
+  const titleRight = LEFT + Math.max(input.title.length * CHAR_WIDTH * 1.25, ...input.subtitle.map((l) => l.length * CHAR_WIDTH * 0.92)) + 16;
+  const WIDTH = Math.ceil(Math.max(WIDTH_MIN, legendRight, titleRight));
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
