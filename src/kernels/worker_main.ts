@@ -101,6 +101,9 @@ async function pump(): Promise<void> {
   }
 }
 
+// The caller's liveness probes (workers.ts, awaitReply) arrive on the reply port: dropped,
+// between tasks.
+port.on('message', () => {});
 parentPort!.on('message', (m: MemoryMessage | TaskMessage) => {
   queue.push(m);
   void pump();

@@ -22,8 +22,11 @@
  * rethrown after every participant finished: a {@link PgError} keeps its SQLSTATE and fields
  * (with CONTEXT `parallel worker`, as PostgreSQL marks a worker's error), anything else becomes
  * XX000 with its message. A worker thread that exits during a task (process.exit, an uncaught
- * exception) marks itself dead in a shared word before it goes; the caller then throws XX000
- * `lost connection to parallel worker` and a new worker replaces it on the next call.
+ * exception) marks itself dead in a shared word before it goes; one that V8 stops without
+ * running any more JavaScript (its heap limit reached, `terminate()`) cannot, so the waiting
+ * caller also probes the worker's end of the reply channel (see {@link WorkerPool.awaitReply}).
+ * Either way the caller throws XX000 `lost connection to parallel worker` (PostgreSQL's message
+ * when a background worker dies) for that call, and a new worker replaces it on the next call.
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
@@ -73,6 +76,15 @@ export function localTask(task: TaskRef): TaskFn<unknown, unknown> | undefined {
   return localTasks.get(`${task.module}#${task.fn}`) as TaskFn<unknown, unknown> | undefined;
 }
 
+/** Options of a {@link WorkerPool}. */
+export interface PoolOptions {
+  /**
+   * V8 limits of each worker (Node's `resourceLimits`): tests set a small heap to make a task
+   * run out of it; none by default (a worker has the process's limits).
+   */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
+}
+
 /** Options of one {@link WorkerPool.runSync} call. */
 export interface RunOptions {
   /** The memories the participants may use; default every memory of the process set. */
@@ -103,6 +115,11 @@ export const STATUS_DEAD = 2;
 const START_TIMEOUT_MS = 30_000;
 /** Wake-up period of a waiting caller: replies notify it at once; this only bounds a missed wake. */
 const WAIT_SLICE_MS = 50;
+
+/** Atomics.waitAsync, missing from the ES2022 typings. */
+interface AtomicsWaitAsync {
+  waitAsync(a: Int32Array, index: number, value: number, timeoutMs: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}
 
 interface Slot {
   worker: Worker;
@@ -146,7 +163,7 @@ export class WorkerPool {
    * (no worker_threads, or its module fails to load) the pool has size 0 and runs everything
    * on the calling thread.
    */
-  constructor(size: number) {
+  constructor(size: number, private readonly options: PoolOptions = {}) {
     assert(Number.isInteger(size) && size >= 0, 'pool size');
     this.state = new Int32Array(new SharedArrayBuffer(4 * (1 + size)));
     this.slots = new Array<Slot | undefined>(size).fill(undefined);
@@ -209,24 +226,7 @@ export class WorkerPool {
     const pending = new Array<number[]>(threads).fill([]).map(() => [] as number[]);
     for (let i = 0; i < n; i++) pending[i % threads]!.push(i);
     const live = [...byId.keys()];
-    for (let t = 1; t < threads; t++) {
-      const k = t - 1;
-      if (this.slots[k] === undefined || Atomics.load(this.state, 1 + k) === STATUS_DEAD) {
-        this.stop(k);
-        if (!this.start(k)) throw lostWorker();
-      }
-      const slot = this.slots[k]!;
-      for (const [id, arena] of byId) {
-        if (slot.sent.get(id) === arena.memory) continue;
-        slot.worker.postMessage({ type: 'memory', id, memory: arena.memory, maxBytes: arena.maxBytes });
-        slot.sent.set(id, arena.memory);
-      }
-      // The worker keeps only the memories of this call (`live`, so a released memory is not
-      // held); forget the others here too, or a later call that needs one again (a scan after
-      // a build that named only its index's memory) would not send it.
-      for (const id of [...slot.sent.keys()]) if (!byId.has(id)) slot.sent.delete(id);
-      for (const i of pending[t]!) slot.worker.postMessage({ type: 'task', module: task.module, fn: task.fn, args: args[i], participant: i, live });
-    }
+    for (let t = 1; t < threads; t++) this.dispatch(t - 1, task, args, pending[t]!, byId, live);
     const errors = new Array<unknown>(n).fill(undefined);
     let failed = false;
     for (const i of pending[0]!) {
@@ -260,18 +260,140 @@ export class WorkerPool {
     return results;
   }
 
-  /** Blocks until worker k replies (the reply) or is dead (undefined). */
-  private awaitReply(k: number, slot: Slot): WorkerReply | undefined {
+  /**
+   * Starts (or restarts) worker k when needed, sends it the memories of `byId` it has not seen,
+   * and posts participants `which` of the call to it.
+   * @throws PgError XX000 `lost connection to parallel worker` when the worker cannot start.
+   */
+  private dispatch(k: number, task: TaskRef, args: unknown[], which: readonly number[], byId: Map<number, Arena>, live: number[]): void {
+    // A worker that died while idle (its heap limit, terminate()) is replaced now, not found dead mid-call.
+    if (this.slots[k] === undefined || Atomics.load(this.state, 1 + k) === STATUS_DEAD || !probe(this.slots[k].port)) {
+      this.stop(k);
+      if (!this.start(k)) throw lostWorker();
+    }
+    const slot = this.slots[k]!;
+    for (const [id, arena] of byId) {
+      if (slot.sent.get(id) === arena.memory) continue;
+      slot.worker.postMessage({ type: 'memory', id, memory: arena.memory, maxBytes: arena.maxBytes });
+      slot.sent.set(id, arena.memory);
+    }
+    // The worker keeps only the memories of this call (`live`, so a released memory is not
+    // held); forget the others here too, or a later call that needs one again (a scan after
+    // a build that named only its index's memory) would not send it.
+    for (const id of [...slot.sent.keys()]) if (!byId.has(id)) slot.sent.delete(id);
+    for (const i of which) slot.worker.postMessage({ type: 'task', module: task.module, fn: task.fn, args: args[i], participant: i, live });
+  }
+
+  /**
+   * True when {@link runAsync} can start now: the pool has workers and no call is running on
+   * them.
+   */
+  get idle(): boolean {
+    return this.size > 0 && !this.busy;
+  }
+
+  /**
+   * Runs `task` once per element of `args` on the pool's workers only (participant i on worker
+   * i % size; the calling thread runs none) and resolves with the results in order, without
+   * blocking the event loop: for work that must not stall other sessions (a concurrent index
+   * build, a filter subgraph built off the query path). The pool is busy until the promise
+   * settles; {@link runSync} calls made meanwhile run all their participants on their own
+   * thread. The caller must keep everything the tasks read alive (and unchanged where the task
+   * needs that) until it settles; a task that should stop early reads a flag in shared memory
+   * passed in its args.
+   * @throws (rejects with) PgError XX000 `no parallel worker is free` when {@link idle} is
+   *   false; otherwise as {@link runSync}: the first task error in participant order, after
+   *   all participants finished; XX000 `lost connection to parallel worker` when a worker
+   *   thread exited during its task.
+   */
+  async runAsync<T>(task: TaskRef, args: unknown[], options: RunOptions = {}): Promise<T[]> {
+    if (!this.idle) throw new PgError(SQLSTATE.internal_error, 'no parallel worker is free');
+    const mems = options.memories ?? processMemories.memories;
+    const byId = new Map<number, Arena>();
+    for (const a of mems) byId.set(a.id, a);
+    const n = args.length;
+    const results = new Array<T>(n);
+    const threads = Math.min(n, this.size);
+    const pending = new Array<number[]>(threads).fill([]).map(() => [] as number[]);
+    for (let i = 0; i < n; i++) pending[i % threads]!.push(i);
+    const live = [...byId.keys()];
+    this.busy = true;
+    this.parallelRuns++;
+    try {
+      for (let k = 0; k < threads; k++) this.dispatch(k, task, args, pending[k]!, byId, live);
+      // The awaited wake-ups hold no handle: keep the process alive while the tasks run, as
+      // an awaited timer or socket would (the workers are unref()ed otherwise).
+      for (let k = 0; k < threads; k++) this.slots[k]!.worker.ref();
+      const errors = new Array<unknown>(n).fill(undefined);
+      let failed = false;
+      await Promise.all(
+        pending.map(async (which, k) => {
+          const slot = this.slots[k]!;
+          for (const i of which) {
+            const reply = await this.awaitReplyAsync(k, slot);
+            if (reply === undefined) {
+              for (const j of which) if (j >= i) errors[j] = lostWorker();
+              failed = true;
+              this.stop(k);
+              return;
+            }
+            if (reply.ok) results[i] = reply.result as T;
+            else {
+              errors[i] = failureToError(reply.error);
+              failed = true;
+            }
+          }
+        }),
+      );
+      if (failed) throw errors.find((e) => e !== undefined);
+      return results;
+    } finally {
+      for (let k = 0; k < threads; k++) this.slots[k]?.worker.unref();
+      this.busy = false;
+    }
+  }
+
+  /** As {@link awaitReply}, awaiting instead of blocking. */
+  private async awaitReplyAsync(k: number, slot: Slot): Promise<WorkerReply | undefined> {
     for (;;) {
       const seen = Atomics.load(this.state, 0);
       const m = receiveMessageOnPort(slot.port);
       if (m !== undefined) return m.message as WorkerReply;
-      if (Atomics.load(this.state, 1 + k) === STATUS_DEAD) {
+      // The status word, or the probe of awaitReply for a worker V8 stopped.
+      if (Atomics.load(this.state, 1 + k) === STATUS_DEAD || !probe(slot.port)) {
+        const last = receiveMessageOnPort(slot.port);
+        return last === undefined ? undefined : (last.message as WorkerReply);
+      }
+      // ES2024's Atomics.waitAsync (in Node.js since 16): resolves on the worker's notify.
+      const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.state, 0, seen, WAIT_SLICE_MS);
+      if (w.async) await w.value;
+    }
+  }
+
+  /**
+   * Blocks until worker k replies (the reply) or is dead (undefined).
+   *
+   * Death is seen two ways. A worker that runs its exit handler sets its status word. A worker
+   * V8 stops (its heap limit, `terminate()`) runs no more JavaScript and its 'exit' event would
+   * reach only this thread's event loop, which is blocked here; but its end of the reply
+   * channel is closed as the thread goes, and from then on `postMessage` on this end no longer
+   * returns true (false while the channel knows its sibling is gone, undefined once this end
+   * is closed too: Node's MessagePort::PostMessage). So after a wait slice with no reply, a
+   * one-byte probe is posted; the worker never reads its end of the channel while a task runs,
+   * and drops what arrived when it is idle (worker_main.ts).
+   */
+  private awaitReply(k: number, slot: Slot): WorkerReply | undefined {
+    let dead = false;
+    for (;;) {
+      const seen = Atomics.load(this.state, 0);
+      const m = receiveMessageOnPort(slot.port);
+      if (m !== undefined) return m.message as WorkerReply;
+      if (Atomics.load(this.state, 1 + k) === STATUS_DEAD || dead) {
         // A reply posted just before the exit is still in the port.
         const last = receiveMessageOnPort(slot.port);
         return last === undefined ? undefined : (last.message as WorkerReply);
       }
-      Atomics.wait(this.state, 0, seen, WAIT_SLICE_MS);
+      dead = Atomics.wait(this.state, 0, seen, WAIT_SLICE_MS) === 'timed-out' && !probe(slot.port);
     }
   }
 
@@ -284,6 +406,7 @@ export class WorkerPool {
       worker = new Worker(new URL('./worker_main.js', import.meta.url), {
         workerData: { state: this.state, index: k, port: port2 },
         transferList: [port2],
+        ...(this.options.resourceLimits !== undefined ? { resourceLimits: this.options.resourceLimits } : {}),
       });
     } catch {
       return false;
@@ -330,6 +453,11 @@ function contextOf(byId: Map<number, Arena>, participant: number): WorkerContext
       return a;
     },
   };
+}
+
+/** The liveness probe of {@link WorkerPool.awaitReply}: false once the worker's end of `port` is gone. */
+function probe(port: MessagePort): boolean {
+  return (port.postMessage(0) as unknown) === true;
 }
 
 function lostWorker(): PgError {

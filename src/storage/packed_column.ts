@@ -14,6 +14,7 @@
  * {@link BitString} or a {@link SparseVector} whose arrays alias the stored bytes. Shared
  * WebAssembly memory never detaches, so a view stays valid; callers must not write through it.
  */
+import { sharedU8 } from '../common/shared_arrays.js';
 import { memories } from '../kernels/memories.js';
 import { BitString } from '../types/bit.js';
 import { SparseVector } from '../types/sparsevec.js';
@@ -47,8 +48,8 @@ export class PackedColumn {
   readonly fixedLen: number;
   /** Fixed-width rows (null for per-row blocks). */
   private readonly store: SegmentedRows | null;
-  /** 1 = SQL NULL (or a dead slot), per rowId. */
-  nulls = new Uint8Array(0);
+  /** 1 = SQL NULL (or a dead slot), per rowId; shared memory, read in place by parallel scans' workers. */
+  nulls = sharedU8(0);
   /** Per-row blocks: address (kernels/memories.ts; 0 when the block is empty or the value NULL). */
   rowPtr = new Float64Array(0);
   /** Per-row blocks: dims (halfvec), bits (varbit) or nnz (sparsevec). */
@@ -71,7 +72,7 @@ export class PackedColumn {
 
   /** Grows the per-row arrays to `cap` rows. */
   grow(cap: number): void {
-    const n = new Uint8Array(cap);
+    const n = sharedU8(cap);
     n.set(this.nulls);
     this.nulls = n;
     if (this.width < 0) {

@@ -21,6 +21,7 @@
  * Mutations go only through {@link Catalog} (storage/catalog.ts), the one place a write-ahead
  * log can record them; the methods here that change data are marked "catalog only".
  */
+import { sharedF32, sharedU32, sharedU8 } from '../common/shared_arrays.js';
 import { kernelsOf } from '../kernels/fast.js';
 import { memories } from '../kernels/memories.js';
 import { assert } from '../common/assert.js';
@@ -175,9 +176,10 @@ class VectorColumn {
   readonly dim: number;
   /** Fixed-dimension rows (null when unconstrained). */
   readonly store: SegmentedRows | null;
-  /** Squared L2 norm per row (float32 kernel result), for cosine scans. */
-  norms: Float32Array = new Float32Array(0);
-  nulls = new Uint8Array(0);
+  /** Squared L2 norm per row (float32 kernel result), for cosine scans; shared with parallel scans' workers. */
+  norms: Float32Array = sharedF32(0);
+  /** 1 = NULL, per row; shared with parallel scans' workers. */
+  nulls = sharedU8(0);
   /** Unconstrained columns: per-row address (kernels/memories.ts) and length (0 address = null). */
   rowPtr = new Float64Array(0);
   rowDim = new Int32Array(0);
@@ -206,8 +208,8 @@ export class Table {
   /** Rows alive (slots minus deleted). */
   liveCount = 0;
   private capacity = 0;
-  /** 1 bit per slot: set = live. */
-  private liveBits = new Uint32Array(0);
+  /** 1 bit per slot: set = live. Shared memory: a parallel scan's workers read it in place. */
+  private liveBits = sharedU32(0);
   private readonly scalars: (Value[] | null)[];
   private readonly vectors: (VectorColumn | null)[];
   /** halfvec / sparsevec / bit / varbit columns (packed_column.ts). */
@@ -297,8 +299,8 @@ export class Table {
     if (c.type === 'vector') {
       assert(fill === null, 'a new vector column starts NULL');
       const vc = new VectorColumn(c.typmod);
-      vc.norms = new Float32Array(this.capacity);
-      vc.nulls = new Uint8Array(this.capacity);
+      vc.norms = sharedF32(this.capacity);
+      vc.nulls = sharedU8(this.capacity);
       vc.nulls.fill(1, 0, this.slots);
       if (vc.dim < 0) {
         vc.rowPtr = new Float64Array(this.capacity);
@@ -355,7 +357,7 @@ export class Table {
     if (vc !== null) {
       if (vc.nulls.length < this.capacity) {
         vc.norms = growF32(vc.norms, this.capacity);
-        const n = new Uint8Array(this.capacity);
+        const n = sharedU8(this.capacity);
         n.set(vc.nulls);
         vc.nulls = n;
         if (vc.dim < 0) {
@@ -1148,7 +1150,7 @@ export class Table {
 
   private grow(): void {
     const cap = Math.max(1024, this.capacity * 2);
-    const bits = new Uint32Array(cap >>> 5);
+    const bits = sharedU32(cap >>> 5);
     bits.set(this.liveBits);
     this.liveBits = bits;
     const xmin = new Int32Array(cap);
@@ -1164,7 +1166,7 @@ export class Table {
     for (const vc of this.vectors) {
       if (vc === null) continue;
       vc.norms = growF32(vc.norms, cap);
-      const n = new Uint8Array(cap);
+      const n = sharedU8(cap);
       n.set(vc.nulls);
       vc.nulls = n;
       if (vc.dim < 0) {
@@ -1259,8 +1261,9 @@ function filedSegments(store: SegmentedRows, slots: number): number[] {
   return out;
 }
 
+/** `a` copied into a larger shared array (norms are read by parallel scans' workers). */
 function growF32(a: Float32Array, cap: number): Float32Array {
-  const b = new Float32Array(cap);
+  const b = sharedF32(cap);
   b.set(a);
   return b;
 }

@@ -299,3 +299,141 @@ export function bitToInt(b: BitString, width: 32 | 64): bigint {
   for (let i = 0; i < b.length; i++) v = (v << 1n) | BigInt(b.get(i));
   return BigInt.asIntN(width, v);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bitwise operators and functions (varbit.c: bit_and, bit_or, bitxor, bitnot, bitshiftleft,
+// bitshiftright, bitlength, bitoctetlength, bit_bit_count, bitgetbit, bitsetbit,
+// bitsubstr, bitposition, bitoverlay)
+// ---------------------------------------------------------------------------------------------
+
+/** A string of `len` zero bits. */
+function zeros(len: number): BitString {
+  return new BitString(len, new Uint8Array((len + 7) >> 3));
+}
+
+/** Sets bit `i` (0-based from the left) of `bytes`. */
+function setOne(bytes: Uint8Array, i: number): void {
+  bytes[i >> 3]! |= 0x80 >>> (i & 7);
+}
+
+/**
+ * `&`, `|`, `#` (bit_and, bit_or, bitxor): byte by byte over strings of one length.
+ * @throws PgError 22026 `cannot AND bit strings of different sizes` (OR, XOR).
+ */
+export function bitBitwise(op: '&' | '|' | '#', a: BitString, b: BitString): BitString {
+  if (a.length !== b.length) {
+    const verb = op === '&' ? 'AND' : op === '|' ? 'OR' : 'XOR';
+    throw new PgError(STRING_DATA_LENGTH_MISMATCH, `cannot ${verb} bit strings of different sizes`);
+  }
+  const out = new Uint8Array(a.bytes.length);
+  for (let i = 0; i < out.length; i++) {
+    const x = a.bytes[i]!;
+    const y = b.bytes[i]!;
+    out[i] = op === '&' ? x & y : op === '|' ? x | y : x ^ y;
+  }
+  return new BitString(a.length, out);
+}
+
+/** `~` (bitnot): every bit flipped; the padding bits of the last byte stay zero. */
+export function bitNot(a: BitString): BitString {
+  const out = new Uint8Array(a.bytes.length);
+  for (let i = 0; i < out.length; i++) out[i] = ~a.bytes[i]! & 0xff;
+  const pad = out.length * 8 - a.length;
+  if (pad > 0) out[out.length - 1]! &= (0xff << pad) & 0xff;
+  return new BitString(a.length, out);
+}
+
+/**
+ * `<<` and `>>` (bitshiftleft, bitshiftright): the length is kept, vacated positions are zero,
+ * a negative count shifts the other way, a count of the length or more gives all zeros.
+ */
+export function bitShift(a: BitString, count: number, left: boolean): BitString {
+  if (count < 0) return bitShift(a, count < -BIT_TYPMOD_MAX ? BIT_TYPMOD_MAX : -count, !left);
+  const out = zeros(a.length);
+  if (count >= a.length) return out;
+  if (left) {
+    for (let i = count; i < a.length; i++) if (a.get(i)) setOne(out.bytes, i - count);
+  } else {
+    for (let i = 0; i + count < a.length; i++) if (a.get(i)) setOne(out.bytes, i + count);
+  }
+  return out;
+}
+
+/** bit_count: the number of ones. */
+export function bitCount(a: BitString): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) n += a.get(i);
+  return n;
+}
+
+/**
+ * get_bit(bits, n): bit n (0-based from the left).
+ * @throws PgError 2202E `bit index n out of valid range (0..len-1)`.
+ */
+export function bitGetBit(a: BitString, n: number): number {
+  if (n < 0 || n >= a.length) throw bitIndexError(n, a.length);
+  return a.get(n);
+}
+
+/**
+ * set_bit(bits, n, value): a copy with bit n set to value.
+ * @throws PgError 2202E for n out of range; 22023 `new bit must be 0 or 1`.
+ */
+export function bitSetBit(a: BitString, n: number, value: number): BitString {
+  if (n < 0 || n >= a.length) throw bitIndexError(n, a.length);
+  if (value !== 0 && value !== 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'new bit must be 0 or 1');
+  const out = new Uint8Array(a.bytes);
+  if (value === 1) out[n >> 3]! |= 0x80 >>> (n & 7);
+  else out[n >> 3]! &= ~(0x80 >>> (n & 7)) & 0xff;
+  return new BitString(a.length, out);
+}
+
+function bitIndexError(n: number, len: number): PgError {
+  return new PgError(SQLSTATE.array_subscript_error, `bit index ${n} out of valid range (0..${len - 1})`);
+}
+
+/**
+ * substring(bits FROM start [FOR count]) (bitsubstring): 1-based; positions before 1 count
+ * toward `count` but give no bits, a range past the end stops at the end.
+ * @throws PgError 22011 `negative substring length not allowed`.
+ */
+export function bitSubstring(a: BitString, start: number, count: number | null): BitString {
+  const s1 = Math.max(start, 1);
+  let e1: number;
+  if (count === null) e1 = a.length + 1;
+  else {
+    if (count < 0) throw new PgError(SQLSTATE.substring_error, 'negative substring length not allowed');
+    const e = start + count;
+    // An int4 overflow of start + count runs to the end, as PostgreSQL's pg_add_s32_overflow check.
+    e1 = e > 2147483647 ? a.length + 1 : Math.min(e, a.length + 1);
+  }
+  if (s1 > a.length || e1 <= s1) return zeros(0);
+  const out = zeros(e1 - s1);
+  for (let i = s1 - 1; i < e1 - 1; i++) if (a.get(i)) setOne(out.bytes, i - (s1 - 1));
+  return out;
+}
+
+/** position(sub IN bits) (bitposition): 1-based start of the first match; 0 when none, 1 for an empty `sub` of a non-empty string. */
+export function bitPosition(a: BitString, sub: BitString): number {
+  if (a.length === 0 || sub.length > a.length) return 0;
+  if (sub.length === 0) return 1;
+  outer: for (let p = 0; p + sub.length <= a.length; p++) {
+    for (let j = 0; j < sub.length; j++) if (a.get(p + j) !== sub.get(j)) continue outer;
+    return p + 1;
+  }
+  return 0;
+}
+
+/**
+ * overlay(bits PLACING repl FROM start [FOR count]) (bitoverlay): the bits before `start`,
+ * `repl`, then the bits from `start + count` on; `count` defaults to repl's length.
+ * @throws PgError 22011 `negative substring length not allowed` for start < 1; 22003
+ *   `integer out of range` when start + count overflows an int4.
+ */
+export function bitOverlay(a: BitString, repl: BitString, start: number, count: number | null): BitString {
+  const n = count ?? repl.length;
+  const end = start + n;
+  if (end > 2147483647 || end < -2147483648) throw new PgError(SQLSTATE.numeric_value_out_of_range, 'integer out of range');
+  if (start <= 0) throw new PgError(SQLSTATE.substring_error, 'negative substring length not allowed');
+  return bitConcat(bitConcat(bitSubstring(a, 1, start - 1), repl), bitSubstring(a, end, null));
+}

@@ -105,3 +105,44 @@ export function int2Recv(b: Uint8Array): number {
   if (b.length < 2) throw new PgError(SQLSTATE.protocol_violation, 'insufficient data left in message');
   return new DataView(b.buffer, b.byteOffset, 2).getInt16(0);
 }
+
+/**
+ * The integer bitwise operators `&`, `|`, `#`, `<<`, `>>` (int2and ... int8shr) at width 16,
+ * 32 or 64 bits, with C's semantics on the x86-64 machines PostgreSQL runs on: two's
+ * complement, a shift count taken modulo the promoted width (32 for int2 and int4, 64 for
+ * int8), `<<` wrapping and `>>` arithmetic. int8 operands are numbers when safe integers,
+ * else bigints; so are results.
+ */
+export function intBitwise(op: '&' | '|' | '#' | '<<' | '>>', width: 16 | 32 | 64, a: number | bigint, b: number | bigint): number | bigint {
+  if (width !== 64) {
+    const x = Number(a) | 0;
+    const y = Number(b) | 0;
+    let r: number;
+    if (op === '&') r = x & y;
+    else if (op === '|') r = x | y;
+    else if (op === '#') r = x ^ y;
+    else if (op === '<<') r = x << y;
+    else r = x >> y;
+    // int2's result is cast back to 16 bits (int2shl: (int16) (arg1 << arg2)).
+    return width === 16 ? (r << 16) >> 16 : r;
+  }
+  const x = BigInt(a);
+  let r: bigint;
+  if (op === '<<' || op === '>>') {
+    const s = BigInt(Number(b) & 63);
+    r = op === '<<' ? BigInt.asIntN(64, x << s) : x >> s;
+  } else {
+    const y = BigInt(b);
+    r = op === '&' ? x & y : op === '|' ? x | y : x ^ y;
+  }
+  const n = Number(r);
+  return Number.isSafeInteger(n) ? n : r;
+}
+
+/** `~` over int2 / int4 / int8 (int2not ...): the bitwise complement. */
+export function intNot(width: 16 | 32 | 64, a: number | bigint): number | bigint {
+  if (width !== 64) return ~Number(a);
+  const r = ~BigInt(a);
+  const n = Number(r);
+  return Number.isSafeInteger(n) ? n : r;
+}

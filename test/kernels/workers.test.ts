@@ -132,6 +132,54 @@ test('a worker that exits during its task is XX000 "lost connection to parallel 
   assert.deepEqual(pool.runSync(FAIL, [0, 1, 2].map(() => ({ kind: 'none', at: -1 }))), [0, 1, 2]);
 });
 
+test('a worker V8 stops at its heap limit mid-task is XX000 "lost connection to parallel worker", never a hang; then replaced', () => {
+  // A test-only pool whose workers have a small heap: the task exhausts it, V8 ends the thread
+  // without running its exit handler, and only the caller's probe of the reply channel sees it.
+  const small = new WorkerPool(2, { resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 } });
+  try {
+    assert.equal(small.size, 2);
+    for (const at of [1, 2]) {
+      assert.throws(
+        () => small.runSync(FAIL, [0, 1, 2].map(() => ({ kind: 'heap', at }))),
+        (e: unknown) => e instanceof PgError && e.code === 'XX000' && e.message === 'lost connection to parallel worker',
+        `participant ${at}`,
+      );
+      assert.deepEqual(small.runSync(FAIL, [0, 1, 2].map(() => ({ kind: 'none', at: -1 }))), [0, 1, 2], `after participant ${at}`);
+    }
+    // Two participants on the dead worker's thread (of five on three threads): both are lost.
+    assert.throws(
+      () => small.runSync(FAIL, [0, 1, 2, 3, 4].map(() => ({ kind: 'heap', at: 1 }))),
+      (e: unknown) => e instanceof PgError && e.code === 'XX000' && e.message === 'lost connection to parallel worker',
+    );
+    assert.deepEqual(small.runSync(FAIL, [0, 1, 2, 3, 4].map(() => ({ kind: 'none', at: -1 }))), [0, 1, 2, 3, 4]);
+  } finally {
+    small.close();
+  }
+});
+
+test('runAsync: a worker V8 stops at its heap limit mid-task rejects with XX000 "lost connection to parallel worker"', async () => {
+  const small = new WorkerPool(1, { resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 } });
+  try {
+    await assert.rejects(
+      small.runAsync(FAIL, [0, 1].map(() => ({ kind: 'heap', at: 1 }))),
+      (e: unknown) => e instanceof PgError && e.code === 'XX000' && e.message === 'lost connection to parallel worker',
+    );
+    assert.deepEqual(await small.runAsync(FAIL, [0, 1].map(() => ({ kind: 'none', at: -1 }))), [0, 1]);
+  } finally {
+    small.close();
+  }
+});
+
+test('a worker that died while idle is replaced before the next call, which succeeds', async () => {
+  const small = new WorkerPool(1);
+  try {
+    await (small as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } } | undefined> }).slots[0]!.worker.terminate();
+    assert.deepEqual(small.runSync(FAIL, [0, 1].map(() => ({ kind: 'none', at: -1 }))), [0, 1]);
+  } finally {
+    small.close();
+  }
+});
+
 test('a pool of no workers runs every participant on the calling thread', () => {
   const none = new WorkerPool(0);
   assert.deepEqual(none.runSync(FAIL, [0, 1, 2].map(() => ({ kind: 'none', at: -1 }))), [0, 1, 2]);
@@ -153,4 +201,47 @@ test('a call naming only some memories does not lose the others for a later call
   assert.deepEqual(sums(22, pb, both), [100, 100, 100]);
   assert.deepEqual(sums(21, pa, [a]), [10, 10, 10]);
   assert.deepEqual(sums(22, pb, both), [100, 100, 100]);
+});
+
+test('runAsync runs every participant on workers while the event loop keeps turning', async () => {
+  const set = new MemorySet({ memoryBytesMax: 8 * 2 ** 20 });
+  const count = 4000;
+  const ptr = set.alloc(count * 4, 'test') >>> 0;
+  const a = set.memories[0]!;
+  const f = a.f32();
+  for (let i = 0; i < count; i++) f[(ptr >>> 2) + i] = (i % 17) - 8;
+  const per = count / 4;
+  const args = Array.from({ length: 4 }, (_, i) => ({ mem: a.id, ptr: ptr + i * per * 4, count: per }));
+  assert.equal(pool.idle, true);
+  const events: string[] = [];
+  const running = pool.runAsync<{ sum: number; worker: number; thread: number }>(SUM_RANGE, args, { memories: set.memories });
+  // The call returned before its tasks finished: the caller's next turn runs first.
+  assert.equal(pool.idle, false);
+  await assert.rejects(pool.runAsync(SUM_RANGE, args), (e: unknown) => e instanceof PgError && e.code === 'XX000' && e.message === 'no parallel worker is free');
+  // A synchronous call meanwhile runs on its caller alone, with the same answers.
+  const serial = pool.runSync<{ sum: number; thread: number }>(SUM_RANGE, args, { memories: set.memories });
+  assert.ok(serial.every((r) => r.thread === serial[0]!.thread));
+  setImmediate(() => events.push('immediate'));
+  const got = await running.then((r) => {
+    events.push('done');
+    return r;
+  });
+  await new Promise((r) => setImmediate(r));
+  assert.ok(events.includes('immediate'));
+  assert.equal(pool.idle, true);
+  for (let i = 0; i < 4; i++) {
+    assert.equal(got[i]!.sum, serial[i]!.sum, `participant ${i}`);
+    assert.equal(got[i]!.worker, i);
+    assert.notEqual(got[i]!.thread, serial[0]!.thread, 'a worker ran it, not the caller');
+  }
+});
+
+test('runAsync rejects with a task error or a lost worker and frees the pool', async () => {
+  await assert.rejects(pool.runAsync(FAIL, [0, 1, 2].map(() => ({ kind: 'pg', at: 1 }))), (e: unknown) => e instanceof PgError && e.code === '22012' && e.detail === 'participant 1');
+  await assert.rejects(pool.runAsync(FAIL, [0, 1].map(() => ({ kind: 'exit', at: 0 }))), (e: unknown) => e instanceof PgError && e.message === 'lost connection to parallel worker');
+  assert.equal(pool.idle, true);
+  assert.deepEqual(await pool.runAsync(FAIL, [0, 1, 2].map(() => ({ kind: 'none', at: -1 }))), [0, 1, 2]);
+  const none = new WorkerPool(0);
+  assert.equal(none.idle, false);
+  await assert.rejects(none.runAsync(FAIL, [{ kind: 'none', at: -1 }]), (e: unknown) => e instanceof PgError && e.message === 'no parallel worker is free');
 });

@@ -26,13 +26,18 @@ export function l2Into(a: { mem: number; q: number; v: number; dim: number; out:
 }
 export const L2_INTO = defineTask(import.meta.url, 'l2Into', l2Into);
 
-/** Throws per `a.kind` in participant `a.at` (a PgError, a TypeError, an allocation, an exit). */
+/** Throws per `a.kind` in participant `a.at` (a PgError, a TypeError, an allocation, an exit, a heap exhausted). */
 export function fail(a: { kind: string; at: number }, ctx: { worker: number; memory(id: number): import('../../src/kernels/arena.js').Arena }): number {
   if (ctx.worker !== a.at) return ctx.worker;
   if (a.kind === 'pg') throw new PgError(SQLSTATE.division_by_zero, 'division by zero', { detail: `participant ${ctx.worker}` });
   if (a.kind === 'type') return (null as unknown as { x: number }).x;
   if (a.kind === 'alloc') return ctx.memory(0).alloc(64, 'test');
   if (a.kind === 'exit') process.exit(3);
+  if (a.kind === 'heap') {
+    // Fills the heap until V8 stops the thread (a pool with a small resourceLimits heap).
+    const hold: number[][] = [];
+    for (;;) hold.push(new Array<number>(100_000).fill(ctx.worker + 0.5));
+  }
   return -1;
 }
 export const FAIL = defineTask(import.meta.url, 'fail', fail);

@@ -194,3 +194,13 @@ test('EXPLAIN prints the coercions PostgreSQL inserts between numeric types, and
   );
   await all('EXPLAIN coercions', queries);
 });
+
+test('EXPLAIN prints IN lists as PostgreSQL: array constants with their type, casts, ORs for items with columns', async () => {
+  await both("CREATE TABLE inl (i2 int2, i4 int4, i8 int8, f8 float8, n numeric, t text, vc varchar(5), ch char(3), b bit(3), vb varbit)");
+  const queries = [
+    'i4 IN (1, 2, 3)', 'i8 IN (1, 2)', 'i4 IN (1, 3000000000)', 'i4 NOT IN (1, 2.5)', 'i2 IN (1, 2)', 'f8 IN (1, 2.5)', 'n IN (1, 2.5)',
+    "t IN ('a b', 'c,d', 'x''y', NULL)", "t NOT IN ('', 'NULL', '{')", "vc IN ('a', 'b')", "ch IN ('a', 'b')", 'i4 IN (1, i8)', 'i4 NOT IN (1, 2, i8, 4)',
+    'i4 IN (5)', 'i4::int2 IN (1, 2)', "b = B'111'", "vb = B'111'::varbit", "b IN (B'101', B'111')", 'i8 IN (i4, i2)',
+  ];
+  await all('EXPLAIN IN lists', queries.map((w) => `EXPLAIN (COSTS OFF) SELECT * FROM inl WHERE ${w}`));
+});

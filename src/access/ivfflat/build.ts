@@ -9,6 +9,13 @@
  * 3. every row goes to the list of its nearest center (one SIMD range-kernel call over the
  *    centers per row), its vector copied into the list.
  *
+ * A build whose vectors are at least `parallelMinBytes` (PostgreSQL's
+ * min_parallel_table_scan_size, 8 MB by default, the rule of the HNSW build) finds nearest
+ * centers on 1 + min(parallelWorkers, pool size) participants (parallel.ts): the assignment
+ * step of every k-means iteration, and the rows, a batch of {@link LOAD_BATCH_BYTES} at a
+ * time prepared into a shared block by the leader, which then appends them to their lists in
+ * table order. The centers and lists are exactly those of the serial build.
+ *
  * Progress phases are pgvector's (`building index: performing k-means`, `... assigning
  * tuples`, `... loading tuples`). With fewer rows than lists, pgvector's NOTICE `ivfflat index
  * created with little data` goes to `input.onNotice`.
@@ -16,18 +23,28 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { INDEX_MAX_BITS, INDEX_MAX_DIM } from '../../common/limits.js';
 import { Prng } from '../../common/prng.js';
-import type { BuildInput } from '../am.js';
+import { WorkerPool } from '../../kernels/workers.js';
+import type { BuildInput, BuildProgress } from '../am.js';
 import { asFloat32, hasNorm, IvfflatIndex, ivfVectorBytes } from './ivfflat-index.js';
 import { kmeans, normalizeAt } from './kmeans.js';
 import { kmeansBits } from './kmeans-bits.js';
 import { IvfLists } from './lists.js';
 import type { IvfflatOptions } from './options.js';
+import { assign, ASSIGN_HAMMING, ASSIGN_L2SQ, ASSIGN_NEG_DOT, assignScratchBytes, buildParticipants, CLAIM_VECTORS, type Parallelism } from './parallel.js';
 
 /** Samples per list (pgvector: "Target 50 samples per list, with at least 10000 samples"). */
 export const SAMPLES_PER_LIST = 50;
 export const SAMPLES_MIN = 10000;
 
 const PROGRESS_EVERY = 1000;
+/** PostgreSQL's min_parallel_table_scan_size default: 1024 pages of 8 kB. */
+export const PARALLEL_MIN_BYTES_DEFAULT = 8 * 2 ** 20;
+/**
+ * Bytes of prepared vectors per parallel assignment of rows: large enough that a call's
+ * start-up (a message per worker) is small against its work, small enough to add little to
+ * the build's memory (10,000 rows of 100-d).
+ */
+export const LOAD_BATCH_BYTES = 4 * 2 ** 20;
 
 /** The sample size for `lists` lists over `rows` rows (pgvector's rule; at least 1 slot). */
 export function sampleSize(lists: number, rows: number): number {
@@ -38,7 +55,8 @@ export function sampleSize(lists: number, rows: number): number {
  * Builds the index over `input`'s rows.
  * @throws PgError 22023 `column does not have dimensions` when dim is unknown (0), 54000 when
  *   dim exceeds the index limit (16,000; 64,000 bits for bit_hamming_ops, pgvector's
- *   IVFFLAT_MAX_DIM * 32), 53200 when the arena cannot hold the sample or the lists.
+ *   IVFFLAT_MAX_DIM * 32), 53200 when the arena cannot hold the sample or the lists; XX000
+ *   when a parallel worker is lost. Nothing is left behind on error.
  */
 export function buildIvfflat(input: BuildInput): IvfflatIndex {
   const { dim, opclass } = input;
@@ -56,6 +74,8 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
   const prng = new Prng(input.seed);
   const rowBytes = ivfVectorBytes(bits, dim);
   const lists = new IvfLists(k, rowBytes, (k + total) * (rowBytes + 4));
+  const participants = buildParticipants(input.parallelWorkers ?? 0, total * rowBytes, input.parallelMinBytes ?? PARALLEL_MIN_BYTES_DEFAULT, () => WorkerPool.shared().size);
+  const par: Parallelism | undefined = participants > 1 ? { pool: WorkerPool.shared(), participants } : undefined;
   let index: IvfflatIndex | null = null;
   const want = sampleSize(k, total);
   let samplesPtr: number;
@@ -99,21 +119,25 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
         hint: 'Drop the index until the table has more data.',
       });
     }
-    if (bits) kmeansBits(lists.arena, samplesPtr, n, rowBytes, dim, k, prng, lists.centersPtr);
-    else kmeans(lists.arena, samplesPtr, n, dim, k, spherical, prng, lists.centersPtr);
+    if (bits) kmeansBits(lists.arena, samplesPtr, n, rowBytes, dim, k, prng, lists.centersPtr, par);
+    else kmeans(lists.arena, samplesPtr, n, dim, k, spherical, prng, lists.centersPtr, undefined, par);
     lists.arena.free(samplesPtr, want * rowBytes);
     samplesHeld = false;
     index = new IvfflatIndex(dim, opclass, options, lists);
     const ix = index;
     let done = 0;
     report?.({ phase: 'building index: assigning tuples', tuplesTotal: total, tuplesDone: 0 });
-    input.forEachRow((rowId, vec) => {
-      ix.insert(rowId, vec);
-      done++;
-      if (report !== undefined && done % PROGRESS_EVERY === 0) {
-        report({ phase: 'building index: assigning tuples', tuplesTotal: total, tuplesDone: done });
-      }
-    });
+    if (par !== undefined) {
+      done = loadParallel(input, ix, par, report);
+    } else {
+      input.forEachRow((rowId, vec) => {
+        ix.insert(rowId, vec);
+        done++;
+        if (report !== undefined && done % PROGRESS_EVERY === 0) {
+          report({ phase: 'building index: assigning tuples', tuplesTotal: total, tuplesDone: done });
+        }
+      });
+    }
     report?.({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: done });
     lists.shrinkToFit();
     return ix;
@@ -124,4 +148,48 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
     else index.dispose();
     throw e;
   }
+}
+
+/**
+ * The rows' assignment on `par`'s participants (module comment): the leader prepares a batch
+ * of rows into one block (as {@link IvfflatIndex.insert} prepares one), the participants find
+ * each one's nearest center, the leader appends them to their lists in table order. Returns
+ * the rows seen; reports progress after every batch.
+ * @throws PgError 53200 when the batch block or a list does not fit; XX000 when a worker is lost.
+ */
+function loadParallel(input: BuildInput, ix: IvfflatIndex, par: Parallelism, report: ((p: BuildProgress) => void) | undefined): number {
+  const arena = ix.lists.arena;
+  const vecBytes = ix.vecBytes;
+  const k = ix.lists.lists;
+  const cap = Math.max(1, Math.min(Math.max(input.rowCount, 1), Math.max(2 * CLAIM_VECTORS, Math.floor(LOAD_BATCH_BYTES / vecBytes))));
+  const blockBytes = cap * (vecBytes + 4) + assignScratchBytes(k, par.participants);
+  const block = arena.alloc(blockBytes, 'IVFFlat build');
+  const assignPtr = block + cap * vecBytes;
+  const distsPtr = assignPtr + cap * 4;
+  const kind = ix.bits ? ASSIGN_HAMMING : ix.negate ? ASSIGN_NEG_DOT : ASSIGN_L2SQ;
+  const ids = new Int32Array(cap);
+  let m = 0;
+  let done = 0;
+  const flush = (): void => {
+    if (m === 0) return;
+    const step = { mem: arena.id, kind, vecsPtr: block, vecBytes, count: m, rangeDim: ix.rangeDim, centersPtr: ix.lists.centersPtr, k, assignPtr, distsPtr, claimPtr: distsPtr + par.participants * k * 4,
+      boundsPtr: 0, bounded: false, maxMove: 0, maxMoveCenter: -1, secondMove: 0 };
+    assign(arena, step, par);
+    const aw = assignPtr >>> 2;
+    for (let i = 0; i < m; i++) ix.appendPrepared(ids[i]!, arena.i32()[aw + i]!, block + i * vecBytes);
+    m = 0;
+    report?.({ phase: 'building index: assigning tuples', tuplesTotal: input.rowCount, tuplesDone: done });
+  };
+  try {
+    input.forEachRow((rowId, key) => {
+      done++;
+      if (!ix.prepareInto(key, block + m * vecBytes)) return; // not indexed (ivfflat-index.ts insert)
+      ids[m++] = rowId;
+      if (m === cap) flush();
+    });
+    flush();
+  } finally {
+    arena.free(block, blockBytes);
+  }
+  return done;
 }

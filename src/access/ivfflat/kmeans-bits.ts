@@ -12,19 +12,28 @@
 import type { Prng } from '../../common/prng.js';
 import type { Arena } from '../../kernels/arena.js';
 import { kernelsOf } from '../../kernels/fast.js';
-import { argMin, KMEANS_CHANGES_MIN, KMEANS_ITERATIONS_MAX, kmeansppNext } from './kmeans.js';
+import { KMEANS_CHANGES_MIN, KMEANS_ITERATIONS_MAX, kmeansppNext } from './kmeans.js';
+import { assign, ASSIGN_HAMMING, assignScratchBytes, boundsBytes, updateBounds, type Parallelism } from './parallel.js';
 
 /**
  * Computes `k` centers of the `n` samples (`n` x `bytes` at byte offset `samplesPtr`, `bits`
  * bits each) into `k` x `bytes` at `centersPtr`. With fewer distinct samples than centers the
  * rest are random bit strings (pgvector's RandomCenters binarized the same way).
  * @param arena the memory of the samples and centers (the scratch goes there too)
- * @throws PgError 53200 when the memory cannot hold the distance scratch.
+ * @param par where the assignment step runs (parallel.ts; the centers are the same either way)
+ * @throws PgError 53200 when the memory cannot hold the scratch (about n + participants x k
+ *   words); XX000 when a parallel worker is lost.
  */
-export function kmeansBits(arena: Arena, samplesPtr: number, n: number, bytes: number, bits: number, k: number, prng: Prng, centersPtr: number): void {
-  const scratchBytes = Math.max(n, k) * 4;
+export function kmeansBits(arena: Arena, samplesPtr: number, n: number, bytes: number, bits: number, k: number, prng: Prng, centersPtr: number, par?: Parallelism): void {
+  // Scratch: distances (n for a seeding step, k per participant for an assignment), then the
+  // assignment of each sample (int32), the assignment's claim word and Hamerly's bounds.
+  const distBytes = Math.max(n * 4, assignScratchBytes(k, par?.participants ?? 1) - 4);
+  const scratchBytes = distBytes + n * 4 + 4 + boundsBytes(n, k, bytes);
   const fast = kernelsOf(arena);
   const distPtr = arena.alloc(scratchBytes, 'IVFFlat k-means');
+  const assignPtr = distPtr + distBytes;
+  const step = { mem: arena.id, kind: ASSIGN_HAMMING, vecsPtr: samplesPtr, vecBytes: bytes, count: n, rangeDim: bytes, centersPtr, k, assignPtr, distsPtr: distPtr, claimPtr: assignPtr + n * 4,
+      boundsPtr: assignPtr + n * 4 + 4, bounded: false, maxMove: 0, maxMoveCenter: -1, secondMove: 0 };
   try {
     let seeded = 0;
     if (n > 0) {
@@ -49,25 +58,24 @@ export function kmeansBits(arena: Arena, samplesPtr: number, n: number, bytes: n
 
     // Lloyd's iterations: nearest center by Hamming distance (first on ties), then per-bit
     // majorities.
-    const assign = new Int32Array(n).fill(-1);
+    // The assignment on `par`'s participants (parallel.ts; Hamerly's bounds skip the samples
+    // whose center cannot have changed: Hamming distance is a metric), the majorities folded
+    // in order here.
+    arena.i32().fill(-1, assignPtr >>> 2, (assignPtr >>> 2) + n);
     const ones = new Int32Array(k * bits);
     const counts = new Int32Array(k);
     for (let it = 0; it < KMEANS_ITERATIONS_MAX; it++) {
-      let changes = 0;
-      for (let j = 0; j < n; j++) {
-        fast.hammingRange(samplesPtr + j * bytes, centersPtr, k, bytes, distPtr);
-        const c = argMin(arena.f32(), distPtr >>> 2, k);
-        if (assign[j] !== c) {
-          assign[j] = c;
-          changes++;
-        }
-      }
+      const changes = assign(arena, step, par);
       if (it > 0 && changes <= n * KMEANS_CHANGES_MIN) break;
+      // The centers before the update, for Hamerly's bounds (parallel.ts updateBounds).
+      const oldCenters = step.boundsPtr + 8 * n + 8 * k;
+      arena.u8().copyWithin(oldCenters, centersPtr, centersPtr + k * bytes);
       ones.fill(0);
       counts.fill(0);
       const u8 = arena.u8();
+      const a32 = arena.i32();
       for (let j = 0; j < n; j++) {
-        const c = assign[j]!;
+        const c = a32[(assignPtr >>> 2) + j]!;
         counts[c]!++;
         const s = samplesPtr + j * bytes;
         const o = c * bits;
@@ -90,6 +98,7 @@ export function kmeansBits(arena: Arena, samplesPtr: number, n: number, bytes: n
         // ones / count > 0.5, without the division: ones > count / 2.
         for (let i = 0; i < bits; i++) if (ones[c * bits + i]! > half) u8[o + (i >>> 3)]! |= 0x80 >>> (i & 7);
       }
+      updateBounds(arena, step);
     }
   } finally {
     arena.free(distPtr, scratchBytes);

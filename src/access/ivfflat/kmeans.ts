@@ -1,7 +1,8 @@
 /**
  * k-means for IVFFlat's centers (pgvector ivfkmeans.c: k-means++ seeding, then Lloyd's
- * iterations; pgvector accelerates them with Elkan's bounds, here each sample's distances to
- * all centers come from one WebAssembly SIMD range-kernel call over the contiguous centers).
+ * iterations; pgvector accelerates them with Elkan's bounds, here with Hamerly's, one lower
+ * bound per sample (parallel.ts), and a sample's distances to all centers, when its bounds do
+ * not settle it, come from one WebAssembly SIMD range-kernel call over the contiguous centers).
  *
  * Everything is squared L2 over the samples as given. For inner product and cosine the caller
  * passes unit-length samples and `spherical`, and the centers are normalized after every
@@ -13,6 +14,7 @@
 import type { Prng } from '../../common/prng.js';
 import type { Arena } from '../../kernels/arena.js';
 import { kernelsOf } from '../../kernels/fast.js';
+import { assign, ASSIGN_L2SQ, assignScratchBytes, boundsBytes, updateBounds, type Parallelism } from './parallel.js';
 
 /** Lloyd iterations at most (pgvector allows 500; recall gains past ~20 are marginal). */
 export const KMEANS_ITERATIONS_MAX = 25;
@@ -79,7 +81,9 @@ export function argMin(f: Float32Array, off: number, n: number): number {
  * are random vectors (pgvector's RandomCenters), so every list has a center.
  * @param onIteration called after each iteration with its number (for progress).
  * @param arena the memory of the samples and centers (the scratch goes there too)
- * @throws PgError 53200 when the memory cannot hold the scratch (n + k floats).
+ * @param par where the assignment step runs (parallel.ts; the centers are the same either way)
+ * @throws PgError 53200 when the memory cannot hold the scratch (about n + participants x k
+ *   floats); XX000 when a parallel worker is lost.
  */
 export function kmeans(
   arena: Arena,
@@ -91,15 +95,24 @@ export function kmeans(
   prng: Prng,
   centersPtr: number,
   onIteration?: (iteration: number) => void,
+  par?: Parallelism,
 ): void {
   const rowBytes = dim * 4;
-  const scratchBytes = (Math.max(n, k) + n) * 4;
+  // Scratch: distances (n for a seeding step, k per participant for an assignment), then the
+  // assignment of each sample (int32), the assignment's claim word and Hamerly's bounds
+  // (parallel.ts: each sample's assignment skips the centers its bounds rule out).
+  const participants = par?.participants ?? 1;
+  const distBytes = Math.max(n * 4, assignScratchBytes(k, participants) - 4);
+  const scratchBytes = distBytes + n * 4 + 4 + boundsBytes(n, k, rowBytes);
   const fast = kernelsOf(arena);
   const scratch = arena.alloc(scratchBytes, 'IVFFlat k-means');
   const minDist = new Float64Array(n);
-  const assign = new Int32Array(n).fill(-1);
   try {
-    const distPtr = scratch; // max(n, k) float32
+    const distPtr = scratch;
+    const assignPtr = scratch + distBytes;
+    arena.i32().fill(-1, assignPtr >>> 2, (assignPtr >>> 2) + n);
+    const step = { mem: arena.id, kind: ASSIGN_L2SQ, vecsPtr: samplesPtr, vecBytes: rowBytes, count: n, rangeDim: dim, centersPtr, k, assignPtr, distsPtr: distPtr, claimPtr: assignPtr + n * 4,
+      boundsPtr: assignPtr + n * 4 + 4, bounded: false, maxMove: 0, maxMoveCenter: -1, secondMove: 0 };
     // --- k-means++ seeding (Arthur & Vassilvitskii 2007): each next center is a sample drawn
     // with probability proportional to its squared distance to the nearest center so far.
     let seeded = 0;
@@ -119,26 +132,24 @@ export function kmeans(
     if (spherical) for (let c = 0; c < k; c++) normalizeAt(arena.f32(), (centersPtr + c * rowBytes) >>> 2, dim);
     if (n === 0 || seeded < k) return; // random centers take no samples; nothing to iterate
 
-    // --- Lloyd's iterations.
+    // --- Lloyd's iterations: the assignment (each sample against every center, the cost that
+    // grows with n x k) on `par`'s participants; the update folds the samples in order here.
     const sums = new Float64Array(k * dim);
     const counts = new Int32Array(k);
     for (let it = 0; it < KMEANS_ITERATIONS_MAX; it++) {
-      let changes = 0;
-      for (let j = 0; j < n; j++) {
-        fast.l2sqRange(samplesPtr + j * rowBytes, centersPtr, k, dim, distPtr);
-        const c = argMin(arena.f32(), distPtr >>> 2, k);
-        if (assign[j] !== c) {
-          assign[j] = c;
-          changes++;
-        }
-      }
+      const changes = assign(arena, step, par);
       onIteration?.(it + 1);
       if (it > 0 && changes <= n * KMEANS_CHANGES_MIN) break;
+      // The centers before the update, for Hamerly's bounds (parallel.ts updateBounds).
+      const oldCenters = step.boundsPtr + 8 * n + 8 * k;
+      arena.u8().copyWithin(oldCenters, centersPtr, centersPtr + k * rowBytes);
       sums.fill(0);
       counts.fill(0);
       const f = arena.f32();
+      const a32 = arena.i32();
+      const aw = assignPtr >>> 2;
       for (let j = 0; j < n; j++) {
-        const c = assign[j]!;
+        const c = a32[aw + j]!;
         counts[c]!++;
         const s = (samplesPtr + j * rowBytes) >>> 2;
         const o = c * dim;
@@ -155,6 +166,7 @@ export function kmeans(
         }
         if (spherical) normalizeAt(f, o, dim);
       }
+      updateBounds(arena, step);
     }
   } finally {
     arena.free(scratch, scratchBytes);

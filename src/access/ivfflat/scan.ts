@@ -18,7 +18,7 @@
  * No state in module scope: the query, the center order and the candidates are this scan's.
  */
 import type { IndexScan, ScanOptions, ScanStats, VectorKey } from '../am.js';
-import type { IvfflatIndex } from './ivfflat-index.js';
+import type { CandidateBuffers, IvfflatIndex } from './ivfflat-index.js';
 import { GUC_ITERATIVE_SCAN, GUC_MAX_PROBES, GUC_PROBES } from './options.js';
 
 /**
@@ -45,9 +45,14 @@ export class IvfflatScan implements IndexScan {
   /** Lists in ascending center distance (computed at the first fetch). */
   private order: Int32Array | null = null;
   private probed = 0;
-  /** The current round's candidates: row ids and internal distances, and the order handed out. */
-  private candIds: Int32Array = new Int32Array(64);
-  private candDist: Float32Array = new Float32Array(64);
+  /**
+   * The current round's candidates (row ids and internal distances, in arrays borrowed from
+   * the index's pool for the scan's lifetime: ivfflat-index.ts CandidateBuffers), and the
+   * order handed out.
+   */
+  private buffers: CandidateBuffers;
+  private candIds: Int32Array;
+  private candDist: Float32Array;
   private candCount = 0;
   private batch: Int32Array = new Int32Array(0);
   private batchLen = 0;
@@ -77,6 +82,9 @@ export class IvfflatScan implements IndexScan {
     this.distCap = Math.max(lists, 256);
     this.blockBytes = ix.vecBytes + this.distCap * 4;
     this.block = this.ix.lists.arena.alloc(this.blockBytes, 'IVFFlat scan');
+    this.buffers = ix.acquireCandidates();
+    this.candIds = this.buffers.ids;
+    this.candDist = this.buffers.dist;
     // pgvector's cosine distance to a zero query is NaN for every row; ordering is arbitrary.
     this.queryZero = !ix.prepareInto(q, this.block);
   }
@@ -117,6 +125,7 @@ export class IvfflatScan implements IndexScan {
     if (this.block !== 0) {
       this.ix.lists.arena.free(this.block, this.blockBytes);
       this.block = 0;
+      this.ix.releaseCandidates(this.buffers);
     }
   }
 
@@ -183,8 +192,8 @@ export class IvfflatScan implements IndexScan {
       ids.set(this.candIds.subarray(0, this.candCount));
       const ds = new Float32Array(size);
       ds.set(this.candDist.subarray(0, this.candCount));
-      this.candIds = ids;
-      this.candDist = ds;
+      this.candIds = this.buffers.ids = ids;
+      this.candDist = this.buffers.dist = ds;
     }
     const f = this.ix.lists.arena.f32();
     const words = this.ix.lists.arena.i32();
@@ -239,7 +248,9 @@ export class IvfflatScan implements IndexScan {
       this.batch = smallest(this.candDist, n, k);
       this.batchLen = this.batch.length;
       this.batchPos = 0;
-      const taken = new Uint8Array(n);
+      if (this.buffers.taken.length < n) this.buffers.taken = new Uint8Array(Math.max(n, this.buffers.taken.length * 2));
+      const taken = this.buffers.taken;
+      taken.fill(0, 0, n);
       for (let i = 0; i < this.batchLen; i++) taken[this.batch[i]!] = 1;
       this.taken = taken;
       return;

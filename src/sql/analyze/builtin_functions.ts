@@ -18,6 +18,7 @@ import {
 import { type Numeric, numericAbs } from '../../types/numeric.js';
 import { PgArray } from '../../types/pgarray.js';
 import { checkInt2 } from '../../types/int.js';
+import { type BitString, bitCount, bitGetBit, bitPosition, bitSetBit, bitSubstring } from '../../types/bit.js';
 
 type Add = (name: string, o: Overload) => void;
 type S = string;
@@ -25,6 +26,13 @@ type S = string;
 const f1 = (args: SqlType[], result: SqlType, impl: (a: Value) => Value): Overload => ({ args, result, impl });
 const f2 = (args: SqlType[], result: SqlType, impl: (a: Value, b: Value) => Value): Overload => ({ args, result, impl });
 const fn = (args: SqlType[], result: SqlType, impl: (a: Value[]) => Value): Overload => ({ args, result, impl, nary: true });
+
+/** The number of ones in a byte. */
+function popcount8(x: number): number {
+  let n = 0;
+  for (let v = x; v !== 0; v &= v - 1) n++;
+  return n;
+}
 
 /** A function PostgreSQL has that vecgres does not compute yet (0A000 when called). */
 function notYet(what: string): () => never {
@@ -46,6 +54,39 @@ export function registerTextFunctions(add: Add): void {
     add(name, f2(['text', 'int4'], 'text', (a, b) => substr(a as S, b as number)));
     add(name, fn(['text', 'int4', 'int4'], 'text', (v) => substr(v[0] as S, v[1] as number, v[2] as number)));
   }
+  // Bit strings (varbit.c); `bit varying` arguments take these through the implicit cast, as in PostgreSQL.
+  type B = BitString;
+  add('length', f1(['bit'], 'int4', (a) => (a as B).length));
+  add('bit_length', f1(['bit'], 'int4', (a) => (a as B).length));
+  add('bit_length', f1(['text'], 'int4', (a) => 8 * Buffer.byteLength(a as S, 'utf8')));
+  add('bit_length', f1(['bytea'], 'int4', (a) => 8 * (a as Uint8Array).length));
+  add('octet_length', f1(['bit'], 'int4', (a) => ((a as B).length + 7) >> 3));
+  add('bit_count', f1(['bit'], 'int8', (a) => bitCount(a as B)));
+  add('bit_count', f1(['bytea'], 'int8', (a) => (a as Uint8Array).reduce((n, x) => n + popcount8(x), 0)));
+  add('get_bit', f2(['bit', 'int4'], 'int4', (a, b) => bitGetBit(a as B, b as number)));
+  add('set_bit', fn(['bit', 'int4', 'int4'], 'bit', (v) => bitSetBit(v[0] as B, v[1] as number, v[2] as number)));
+  // bytea's bits count from the least significant bit of each byte (byteaGetBit).
+  add('get_bit', f2(['bytea', 'int8'], 'int4', (a, b) => {
+    const bytes = a as Uint8Array;
+    const n = Number(b);
+    if (n < 0 || n >= bytes.length * 8) throw new PgError(SQLSTATE.array_subscript_error, `index ${n} out of valid range, 0..${bytes.length * 8 - 1}`);
+    return (bytes[Math.floor(n / 8)]! >> (n % 8)) & 1;
+  }));
+  add('set_bit', fn(['bytea', 'int8', 'int4'], 'bytea', (v) => {
+    const bytes = v[0] as Uint8Array;
+    const n = Number(v[1]);
+    const bit = v[2] as number;
+    if (n < 0 || n >= bytes.length * 8) throw new PgError(SQLSTATE.array_subscript_error, `index ${n} out of valid range, 0..${bytes.length * 8 - 1}`);
+    if (bit !== 0 && bit !== 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'new bit must be 0 or 1');
+    const out = new Uint8Array(bytes);
+    const k = Math.floor(n / 8);
+    out[k] = bit === 1 ? out[k]! | (1 << (n % 8)) : out[k]! & ~(1 << (n % 8));
+    return out;
+  }));
+  // substring only: PostgreSQL has no substr(bit, ...).
+  add('substring', f2(['bit', 'int4'], 'bit', (a, b) => bitSubstring(a as B, b as number, null)));
+  add('substring', fn(['bit', 'int4', 'int4'], 'bit', (v) => bitSubstring(v[0] as B, v[1] as number, v[2] as number)));
+  add('position', f2(['bit', 'bit'], 'int4', (a, b) => bitPosition(a as B, b as B)));
   // substring(text from pattern): the part the first parenthesized group (or the whole match) matched.
   add('substring', f2(['text', 'text'], 'text', (a, b) => {
     const m = regexpMatch(a as S, b as S, '');

@@ -20,7 +20,7 @@ import { byteaCmp, byteaConcat } from '../../types/bytea.js';
 import { vectorTypmodIn } from '../../types/vector.js';
 import { halfvecTypmodIn } from '../../types/halfvec.js';
 import { sparsevecTypmodIn } from '../../types/sparsevec.js';
-import { parseBit, bitTypmodIn } from '../../types/bit.js';
+import { parseBit, bitTypmodIn, bitNot, type BitString } from '../../types/bit.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '../../types/aggregates.js';
 import { scalarAggregate } from './scalar_aggregates.js';
@@ -32,10 +32,10 @@ import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.
 import { utf8Length } from '../../storage/codec.js';
 import type { Prng } from '../../common/prng.js';
 import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
-import { checkInt2 } from '../../types/int.js';
+import { checkInt2, intNot } from '../../types/int.js';
 import { randomUuid } from '../../types/uuid.js';
 import {
-  type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
+  type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, BITWISE_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
 } from './overloads.js';
 import { Jsonb, type JsonbValue, jsonbBuildObject } from '../../types/jsonb.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
@@ -775,7 +775,7 @@ function isDatetimeFamily(t: SqlType): boolean {
 
 /** True when `l op r` is resolved against pgvector's operator overloads. */
 function usesOverloads(op: string, lt: SqlType, rt: SqlType): boolean {
-  if (VECTOR_ONLY_OPERATORS.has(op) || JSONB_OPERATORS.has(op)) return true;
+  if (VECTOR_ONLY_OPERATORS.has(op) || JSONB_OPERATORS.has(op) || BITWISE_OPERATORS.has(op)) return true;
   if (lt === 'jsonb' || rt === 'jsonb') return true;
   // Date/time operators (timestamp + interval, date - date, comparisons across date and
   // timestamp); `||` with a date/time value is text concatenation.
@@ -1210,6 +1210,12 @@ function unaryOp(scope: ExprScope, op: string, r: Expr, location: number): Expr 
   if (r.k === 'param' && r.type === 'unknown') inferParam(scope, r, 'int4');
   if (op === '-' && r.type === 'interval') return foldConstants({ k: 'op1', type: 'interval', arg: r, fn: (a) => intervalNeg(a as Interval) });
   if (op === '+' && r.type === 'interval') return r;
+  // `~` (int2not, int4not, int8not, bitnot).
+  if (op === '~' && (r.type === 'int2' || r.type === 'int4' || r.type === 'int8')) {
+    const w = r.type === 'int2' ? 16 : r.type === 'int4' ? 32 : 64;
+    return foldConstants({ k: 'op1', type: r.type, arg: r, fn: (a) => intNot(w, a as number | bigint) });
+  }
+  if (op === '~' && (r.type === 'bit' || r.type === 'varbit')) return foldConstants({ k: 'op1', type: 'bit', arg: r, fn: (a) => bitNot(a as BitString) });
   if ((op === '-' || op === '+') && isNumeric(r.type)) {
     if (op === '+') return r;
     if (r.k === 'const' && typeof r.value === 'number') return { k: 'const', type: r.type, value: -r.value };

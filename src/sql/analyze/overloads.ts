@@ -33,7 +33,8 @@ import {
   type SparseVector, sparsevecL2Distance, sparsevecInnerProduct, sparsevecNegativeInnerProduct, sparsevecCosineDistance,
   sparsevecL1Distance, sparsevecNorm, sparsevecL2Normalize, sparsevecCmp,
 } from '../../types/sparsevec.js';
-import { type BitString, hammingDistance, jaccardDistance, bitCmp, bitConcat } from '../../types/bit.js';
+import { type BitString, hammingDistance, jaccardDistance, bitCmp, bitConcat, bitBitwise, bitShift } from '../../types/bit.js';
+import { intBitwise } from '../../types/int.js';
 import type { PgArray } from '../../types/pgarray.js';
 import { elementComparator, elementEquality, arrayComparator, arrayContainCompare } from './array_ops.js';
 import {
@@ -127,6 +128,18 @@ for (const [op, f, name] of hArith) {
   add(funcs, name, o);
 }
 add(ops, '||', { args: ['varbit', 'varbit'], result: 'varbit', impl: (a: Value, b: Value) => bitConcat(a as B, b as B) });
+// Bitwise operators of bit strings (bit_and ... bitshiftright) and integers (int2and ...
+// int8shr); the shift count is an integer. `~` is a prefix operator, resolved by the analyzer.
+for (const op of ['&', '|', '#'] as const) {
+  add(ops, op, { args: ['bit', 'bit'], result: 'bit', impl: (a: Value, b: Value) => bitBitwise(op, a as B, b as B) });
+  for (const [t, w] of [['int2', 16], ['int4', 32], ['int8', 64]] as const) add(ops, op, { args: [t, t], result: t, impl: (a: Value, b: Value) => intBitwise(op, w, a as number | bigint, b as number | bigint) });
+}
+for (const op of ['<<', '>>'] as const) {
+  add(ops, op, { args: ['bit', 'int4'], result: 'bit', impl: (a: Value, b: Value) => bitShift(a as B, b as number, op === '<<') });
+  for (const [t, w] of [['int2', 16], ['int4', 32], ['int8', 64]] as const) add(ops, op, { args: [t, 'int4'], result: t, impl: (a: Value, b: Value) => intBitwise(op, w, a as number | bigint, b as number | bigint) });
+}
+/** The bitwise operators (over integers and bit strings), resolved among the overloads. */
+export const BITWISE_OPERATORS = new Set(['&', '|', '#', '<<', '>>']);
 add(ops, '<~>', { args: ['bit', 'bit'], result: 'float8', impl: (a: Value, b: Value) => hammingDistance(a as B, b as B) });
 add(ops, '<%>', { args: ['bit', 'bit'], result: 'float8', impl: (a: Value, b: Value) => jaccardDistance(a as B, b as B) });
 add(funcs, 'hamming_distance', { args: ['bit', 'bit'], result: 'float8', impl: (a: Value, b: Value) => hammingDistance(a as B, b as B) });

@@ -15,13 +15,17 @@
  * ranking (pgvector's distance, the further keys, ties in row order) and the answer are the
  * serial ones, byte for byte.
  *
- * What the participants read, all in the shared memories: the rows in the column's segments,
- * the query copied beside each memory with a distance buffer per participant after it, and one
- * block the leader fills before they start: two control words (next chunk, abort), the bitmap
- * of rows to visit (visible to the statement's snapshot and not NULL: MVCC is decided by the
- * leader, exactly as the serial scan's visibleTo), and for the inner product and cosine the
- * rows' squared norms (kept on the JavaScript heap by the table, copied). Nothing is allocated
- * while they run (the pool's rule).
+ * What the participants read, all in shared memory and none of it copied per query but the
+ * query: the rows in the column's segments, the query copied beside each memory with a
+ * distance buffer per participant after it, a block of two control words (next chunk, abort),
+ * and the bitmap of rows to visit. When no row of the table belongs to a transaction in flight
+ * (Table.pendingRows is 0, PostgreSQL's all-visible case) and there is no WHERE clause, every
+ * live row is visible to every snapshot and that bitmap is the table's own live-row bitmap
+ * (shared memory, common/shared_arrays.ts); otherwise the leader builds it in the block first
+ * (MVCC decided by the leader, exactly as the serial scan's visibleTo, then the WHERE clause).
+ * The participants skip NULL rows by the table's NULL flags and return them, and read the
+ * rows' squared norms (inner product, cosine) from the table's norms array, both shared too.
+ * Nothing is allocated in the memories while they run (the pool's rule).
  */
 import type { Arena } from '../../kernels/arena.js';
 import { kernelsOf, type FastKernels, type RangeKernel } from '../../kernels/fast.js';
@@ -42,10 +46,10 @@ const RANGE_KERNELS: Partial<Record<ParallelKernel, 'l2sqRange' | 'dotRange' | '
 };
 
 /** Control words at the start of the shared block: the next chunk to take, and the abort flag. */
-const CTL_NEXT = 0;
-const CTL_ABORT = 1;
+export const CTL_NEXT = 0;
+export const CTL_ABORT = 1;
 /** Bytes before the visible-rows bitmap in the shared block (the control words, cache-line aligned). */
-const CTL_BYTES = 64;
+export const CTL_BYTES = 64;
 
 /** What one participant of the scan is given (structured-clonable, but for the leader's `check`). */
 export interface KnnTaskArgs {
@@ -76,9 +80,17 @@ export interface KnnTaskArgs {
   slots: number;
   /** Rows per chunk: a power of two that divides a segment. */
   chunkRows: number;
-  /** Address of the shared block: control words, visible-rows bitmap, then norms (float32 per row) when `norms`. */
+  /** Address of the shared block: control words, then (when {@link visible} is null) the bitmap of rows to visit. */
   block: number;
-  norms: boolean;
+  /**
+   * The rows to visit when the leader built no bitmap: the table's live-row bitmap (shared
+   * memory; every live row visible to the statement). Null: the bitmap in {@link block}.
+   */
+  visible: Uint32Array | null;
+  /** The column's NULL flags per row (1 = NULL; shared memory). */
+  nulls: Uint8Array;
+  /** The rows' squared norms (float32 per row; shared memory), for the inner product and cosine; else null. */
+  norms: Float32Array | null;
   k: number;
   /**
    * 0: chunks are taken from the shared counter (the fastest participant takes more); else the
@@ -97,6 +109,10 @@ export interface KnnTaskResult {
   ids: Int32Array;
   lows: Float64Array;
   highs: Float64Array;
+  /** Rows of its chunks in the bitmap whose value is NULL, ascending. */
+  nullRows: number[];
+  /** Rows of its chunks in the bitmap (NULL or not). */
+  visited: number;
   /** Rows it offered (qualifying, non-NULL). */
   qualified: number;
   /** Rows its local top k held at the end (what its Sort would have passed up). */
@@ -131,11 +147,13 @@ function memoryOfAddress(ctx: WorkerContext, addr: number): Arena {
 function scanChunks(a: KnnTaskArgs, ctx: WorkerContext, home: Arena, ctl: Int32Array, ctlWord: number): KnnTaskResult {
   // The serial scan's candidate list, keeping both ends (the leader finds the bound from them).
   const cands = new Candidates(a.k, true);
-  const bitsWord = ((a.block >>> 0) + CTL_BYTES) >>> 2;
-  const words = (a.slots + 31) >>> 5;
-  const normsIndex = a.norms ? bitsWord + words : -1;
-  const homeU32 = home.u32();
-  const homeF32 = home.f32();
+  // The bitmap of rows to visit: the table's live rows, or the leader's bitmap in the block.
+  const bits = a.visible ?? home.u32();
+  const bitsWord = a.visible !== null ? 0 : ((a.block >>> 0) + CTL_BYTES) >>> 2;
+  const nulls = a.nulls;
+  const norms = a.norms;
+  const nullRows: number[] = [];
+  let visited = 0;
   const qNorm = Math.sqrt(a.qNormSq);
   const qSafe = a.qNormSq <= HUGE && (!a.cosine || a.qNormSq >= TINY);
   const { err, sign, cosine, rho, units, chunkRows, rowBytes, shift } = a;
@@ -147,7 +165,7 @@ function scanChunks(a: KnnTaskArgs, ctx: WorkerContext, home: Arena, ctl: Int32A
   let range: RangeKernel | null = null;
   let qPtr = 0;
   let outPtr = 0;
-  let outF32: Float32Array = homeF32;
+  let outF32: Float32Array = home.f32();
   let taken = 0;
   for (;;) {
     if (Atomics.load(ctl, ctlWord + CTL_ABORT) !== 0) break;
@@ -179,7 +197,8 @@ function scanChunks(a: KnnTaskArgs, ctx: WorkerContext, home: Arena, ctl: Int32A
       const k = ks!;
       const kern = a.kernel === 'signJaccard' ? null : k[a.kernel];
       for (let i = 0; i < count; i++) {
-        if ((homeU32[bitsWord + ((first + i) >>> 5)]! & (1 << ((first + i) & 31))) === 0) continue;
+        const r = first + i;
+        if ((bits[bitsWord + (r >>> 5)]! & (1 << (r & 31))) === 0 || nulls[r] === 1) continue;
         const p = base + i * rowBytes;
         outF32[out + i] = kern === null ? k.signJaccard(qPtr, p, units, a.qBits) : kern(qPtr, p, units);
       }
@@ -187,18 +206,23 @@ function scanChunks(a: KnnTaskArgs, ctx: WorkerContext, home: Arena, ctl: Int32A
     // Views of a shared memory never detach; only a grow (none while participants run) replaces them.
     for (let i = 0; i < count; i++) {
       const r = first + i;
-      if ((homeU32[bitsWord + (r >>> 5)]! & (1 << (r & 31))) === 0) continue;
+      if ((bits[bitsWord + (r >>> 5)]! & (1 << (r & 31))) === 0) continue;
+      visited++;
+      if (nulls[r] === 1) {
+        nullRows.push(r);
+        continue;
+      }
       let d = outF32[out + i]!;
       let lo = d;
       let hi = d;
       if (err !== Err.None) {
-        const nr = normsIndex < 0 ? 0 : homeF32[normsIndex + r]!;
+        const nr = norms === null ? 0 : norms[r]!;
         if (cosine) d = 1 - d / Math.sqrt(nr * a.qNormSq);
         else d *= sign;
         let e: number;
         if (err === Err.Relative) e = d <= HUGE ? rho * d + TINY : NaN;
         else if (err === Err.Norms) e = qSafe && nr <= HUGE ? rho * qNorm * Math.sqrt(nr) + TINY : NaN;
-        else e = normsIndex < 0 || (qSafe && nr <= HUGE && nr >= TINY) ? 2 * rho + TINY : NaN;
+        else e = norms === null || (qSafe && nr <= HUGE && nr >= TINY) ? 2 * rho + TINY : NaN;
         if (e === e && d === d) {
           lo = d - e;
           hi = d + e;
@@ -211,7 +235,7 @@ function scanChunks(a: KnnTaskArgs, ctx: WorkerContext, home: Arena, ctl: Int32A
       cands.offer(r, lo, hi);
     }
   }
-  return { ...cands.finishWithBounds(), qualified: cands.qualified, kept: cands.kept };
+  return { ...cands.finishWithBounds(), nullRows, visited, qualified: cands.qualified, kept: cands.kept };
 }
 
 /** The task the pool runs (kernels/workers.ts). */
@@ -219,15 +243,15 @@ export const KNN_SCAN_TASK = defineTask(import.meta.url, 'knnScanTask', knnScanT
 
 /** What the leader prepares for {@link knnScanTask}, in the shared memories. */
 export interface ParallelKnnScratch {
-  /** The shared block (control words, bitmap, norms): free with {@link freeScratch}. */
+  /** The shared block (control words, then the bitmap when there is one): free with {@link freeScratch}. */
   block: number;
   blockBytes: number;
 }
 
-/** Allocates the shared block for `slots` rows (with norms or not); @throws PgError 53200. */
-export function allocScratch(slots: number, norms: boolean): ParallelKnnScratch {
-  const words = (slots + 31) >>> 5;
-  const blockBytes = CTL_BYTES + words * 4 + (norms ? slots * 4 : 0);
+/** Allocates the shared block, with a bitmap of `slots` rows when `bitmap`; @throws PgError 53200. */
+export function allocScratch(slots: number, bitmap: boolean): ParallelKnnScratch {
+  const words = bitmap ? (slots + 31) >>> 5 : 0;
+  const blockBytes = CTL_BYTES + words * 4;
   return { block: memories.alloc(blockBytes, 'parallel scan'), blockBytes };
 }
 

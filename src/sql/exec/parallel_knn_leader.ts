@@ -1,8 +1,9 @@
 /**
  * The leader's side of the parallel exact k-NN scan (exec/parallel_knn.ts has the participants'
  * side and why the merge gives the serial answer): it decides which rows the participants visit
- * (the snapshot's visibility and the NULLs, as the serial scan decides them), puts that and the
- * norms in a shared block, gives every memory the rows lie in a distance buffer per
+ * (the snapshot's visibility, as the serial scan decides it, and a WHERE clause's rows; or, with
+ * no transaction in flight on the table and no WHERE clause, the table's live rows, read in
+ * place), gives every memory the rows lie in a distance buffer per
  * participant, runs the participants on the worker pool (itself as participant 0), and offers
  * the union of their candidates, in row order, to the serial scan's {@link Candidates}.
  */
@@ -67,10 +68,19 @@ export function runParallelKnn(
   if (!rows.pinResident()) return null;
   const slots = table.slots;
   const { err, cosine } = kernel();
-  const wantNorms = err === Err.Norms || cosine;
+  const norms = err === Err.Norms || cosine ? table.vectorNorms(col) : null;
+  // With no row of a transaction in flight every live row is visible to every snapshot
+  // (PostgreSQL's all-visible pages): the participants read the table's live-row bitmap in
+  // place and the leader builds none. Else, or with a WHERE clause, the leader builds it.
+  const allVisible = visit === null && table.pendingRows === 0;
+  const live = table.liveBitmap();
+  assert(
+    live.buffer instanceof SharedArrayBuffer && nulls.buffer instanceof SharedArrayBuffer && (norms === null || norms.buffer instanceof SharedArrayBuffer),
+    'a parallel scan reads the live bitmap, NULL flags and norms in shared memory',
+  );
   let scratch: ReturnType<typeof allocScratch>;
   try {
-    scratch = allocScratch(slots, wantNorms);
+    scratch = allocScratch(slots, !allVisible);
   } catch (e) {
     // No room for the shared block under vecgres.memory_limit: the serial scan needs none.
     if (e instanceof PgError && e.code === SQLSTATE.out_of_memory) return null;
@@ -78,46 +88,7 @@ export function runParallelKnn(
   }
   const buffers: { arena: Arena; ptr: number; bytes: number }[] = [];
   try {
-    const home = memories.memoryOf(scratch.block);
-    const base = scratch.block >>> 0;
-    const u32 = home.u32();
-    const i32 = home.i32();
-    i32[base >>> 2] = 0;
-    i32[(base >>> 2) + 1] = 0;
-    // The rows to visit: live (and, with transactions in flight, visible to this one), not NULL.
-    const words = (slots + 31) >>> 5;
-    const bits = (base + SCRATCH_BITMAP_OFFSET) >>> 2;
-    const live = table.liveBitmap();
-    u32.set(live.subarray(0, words), bits);
-    if (words > live.length) u32.fill(0, bits + live.length, bits + words);
-    if (table.pendingRows > 0) {
-      const xmin = table.xmin;
-      const xmax = table.xmax;
-      for (let r = 0; r < slots; r++) {
-        if ((xmin[r]! | xmax[r]!) !== 0 && !table.visibleTo(r, xid)) u32[bits + (r >>> 5)]! &= ~(1 << (r & 31));
-      }
-    }
-    let scanned = 0;
-    for (let w = 0; w < words; w++) scanned += popcount32(u32[bits + w]!);
-    // A WHERE clause's rows (visible ones only, as the bitmap was built) replace the visible ones.
-    if (visit !== null) u32.set(visit.arena.u32().subarray(visit.ptr >>> 2, (visit.ptr >>> 2) + words), bits);
-    // NULL rows (flags per row): four at a time through a word view, the rare set ones one by one.
-    const quads = nulls.byteOffset % 4 === 0 ? new Uint32Array(nulls.buffer, nulls.byteOffset, Math.min(nulls.length, slots) >>> 2) : new Uint32Array(0);
-    const fromQuads = quads.length * 4;
-    const visitNull = (r: number): void => {
-      if (nulls[r] !== 1) return;
-      const w = bits + (r >>> 5);
-      const bit = 1 << (r & 31);
-      if ((u32[w]! & bit) === 0) return;
-      u32[w]! &= ~bit;
-      nullRows.push(r);
-    };
-    for (let j = 0; j < quads.length; j++) {
-      if (quads[j] === 0) continue;
-      for (let r = j * 4; r < j * 4 + 4; r++) visitNull(r);
-    }
-    for (let r = fromQuads; r < slots; r++) visitNull(r);
-    if (wantNorms) home.f32().set(table.vectorNorms(col).subarray(0, slots), (base + SCRATCH_BITMAP_OFFSET + words * 4) >>> 2);
+    let { scanned } = fillRowsToVisit(table, xid, visit, allVisible, scratch.block);
     // Chunks lie inside one segment (one memory): a power of two no larger than a segment.
     const chunkRows = Math.min(parallelKnnOptions.chunkRowsMax, rows.segmentRows);
     assert(chunkRows > 0 && (chunkRows & (chunkRows - 1)) === 0, 'parallel scan chunks are a power of two of rows');
@@ -137,13 +108,25 @@ export function runParallelKnn(
     }
     const common: KnnTaskArgs = {
       ...kernel(), queries, segments: rows.segments.slice(), shift: rows.shift, rowBytes: rows.rowBytes,
-      slots, chunkRows, block: scratch.block, norms: wantNorms, k, fixedStride: parallelKnnOptions.fixedChunks ? participants : 0, failAt: parallelKnnOptions.failAt,
+      slots, chunkRows, block: scratch.block, visible: allVisible ? live : null, nulls, norms, k,
+      fixedStride: parallelKnnOptions.fixedChunks ? participants : 0, failAt: parallelKnnOptions.failAt,
     };
     const args: KnnTaskArgs[] = [];
     for (let p = 0; p < participants; p++) args.push(p === 0 ? { ...common, check: () => interrupts.check() } : common);
     // One participant (no worker launched) runs the same code on the leader alone.
     const results = pool === null || participants === 1 ? [knnScanTask(args[0]!, LEADER_CONTEXT)] : pool.runSync<KnnTaskResult>(KNN_SCAN_TASK, args);
     mergeInto(results, cands);
+    // NULL rows in row order (each participant's are ascending; they are rare).
+    const firstNull = nullRows.length;
+    for (const r of results) for (const x of r.nullRows) nullRows.push(x);
+    if (results.length > 1 && nullRows.length > firstNull) {
+      const mine = nullRows.splice(firstNull).sort((a, b) => a - b);
+      for (const x of mine) nullRows.push(x);
+    }
+    if (scanned < 0) {
+      scanned = 0;
+      for (const r of results) scanned += r.visited;
+    }
     return { scanned, kept: results.map((r) => r.kept) };
   } finally {
     for (const b of buffers) b.arena.free(b.ptr, b.bytes);
@@ -169,4 +152,41 @@ function mergeInto(results: KnnTaskResult[], cands: Candidates): void {
     const i = pos[best]!++;
     cands.offer(bestId, r.lows[i]!, r.highs[i]!);
   }
+}
+
+/**
+ * Fills the shared block at `block` for a parallel scan of `table` (the knn scan's, and the
+ * parallel aggregate's, exec/parallel_agg.ts): zeroes the control words and, unless
+ * `allVisible` (the participants then read the table's live rows in place), writes the bitmap
+ * of rows to visit: live and visible to `xid` (as the serial scan's visibleTo), then replaced
+ * by `visit`'s rows when a WHERE clause gave them. `scanned`: the rows visible to the
+ * statement when the bitmap was built here, else -1 (the participants count them).
+ */
+export function fillRowsToVisit(table: Table, xid: number, visit: RowBitmap | null, allVisible: boolean, block: number): { scanned: number } {
+  const home = memories.memoryOf(block);
+  const base = block >>> 0;
+  const u32 = home.u32();
+  const i32 = home.i32();
+  i32[base >>> 2] = 0;
+  i32[(base >>> 2) + 1] = 0;
+  if (allVisible) return { scanned: -1 };
+  const slots = table.slots;
+  const live = table.liveBitmap();
+  // The rows to visit: live and, with transactions in flight, visible to this one.
+  const words = (slots + 31) >>> 5;
+  const bits = (base + SCRATCH_BITMAP_OFFSET) >>> 2;
+  u32.set(live.subarray(0, words), bits);
+  if (words > live.length) u32.fill(0, bits + live.length, bits + words);
+  if (table.pendingRows > 0) {
+    const xmin = table.xmin;
+    const xmax = table.xmax;
+    for (let r = 0; r < slots; r++) {
+      if ((xmin[r]! | xmax[r]!) !== 0 && !table.visibleTo(r, xid)) u32[bits + (r >>> 5)]! &= ~(1 << (r & 31));
+    }
+  }
+  let scanned = 0;
+  for (let w = 0; w < words; w++) scanned += popcount32(u32[bits + w]!);
+  // A WHERE clause's rows (visible ones only, as the bitmap was built) replace the visible ones.
+  if (visit !== null) u32.set(visit.arena.u32().subarray(visit.ptr >>> 2, (visit.ptr >>> 2) + words), bits);
+  return { scanned };
 }

@@ -5,7 +5,8 @@
  * gave each tuple position or parameter when it bound them.
  */
 import type { Expr } from '../analyze/expr.js';
-import { type SqlType, valueToText } from '../analyze/types.js';
+import { type SqlType, type ArrayElemSqlType, ARRAY_ELEM_TYPES, castValue, isNumeric, numericRank, valueToText } from '../analyze/types.js';
+import { type ArrayElement, PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from './plan.js';
 
 const CAST_NAME: Partial<Record<SqlType, string>> = {
@@ -20,7 +21,12 @@ const CAST_NAME: Partial<Record<SqlType, string>> = {
   timestamptz: 'timestamp with time zone',
 };
 
-function typeName(t: SqlType): string {
+/**
+ * The type as format_type prints it; `bit` without a length is quoted (`"bit"`), since the bare
+ * word would read back as bit(1).
+ */
+function typeName(t: SqlType, hasTypmod = false): string {
+  if (t === 'bit' && !hasTypmod) return '"bit"';
   return CAST_NAME[t] ?? t;
 }
 
@@ -35,6 +41,43 @@ function constText(text: string, type: SqlType): string {
   if (type === 'numeric' && /^[0-9][0-9.eE+-]*$/.test(text) && /[.eE]/.test(text)) return text;
   const cast = type === 'text' ? '::text' : `::${typeName(type)}`;
   return `'${text.replace(/'/g, "''")}'${cast}`;
+}
+
+/**
+ * `x IN (...)` as PostgreSQL's transformAExprIn makes it. Items without columns (constants,
+ * parameters), when there are two or more, become `x = ANY (array)` (`<> ALL` for NOT IN) over
+ * the common type of `x` and the items: numeric types by rank, `x` cast unless both are
+ * integers (cross-type operators), varchar compared as text; the array is a constant
+ * `'{1,2}'::integer[]` when every item is a constant, else `ARRAY[...]`. The other items each
+ * become `x = item`, ORed after it (`x <> item`, ANDed before it).
+ */
+function inListText(arg: Expr, list: readonly Expr[], negate: boolean, d: (e: Expr) => string): string {
+  const hasVars = (x: Expr): boolean => x.k !== 'const' && x.k !== 'param';
+  const nonVars = list.filter((x) => !hasVars(x));
+  const parts: string[] = [];
+  const eq = negate ? '<>' : '=';
+  const rest = nonVars.length > 1 ? list.filter(hasVars) : list;
+  if (nonVars.length > 1) {
+    let t: SqlType = arg.type === 'varchar' ? 'text' : arg.type;
+    if (isNumeric(t) && nonVars.every((x) => isNumeric(x.type))) for (const x of nonVars) if (numericRank(x.type) > numericRank(t)) t = x.type;
+    const cast = t !== arg.type && !(INTS.has(t) && INTS.has(arg.type));
+    const lhs = cast ? `(${d(arg)})::${typeName(t)}` : d(arg);
+    const head = `${lhs} ${negate ? '<> ALL' : '= ANY'}`;
+    const elemType: SqlType = INTS.has(arg.type) && INTS.has(t) ? (numericRank(t) >= numericRank(arg.type) ? t : arg.type) : t;
+    if (nonVars.every((x) => x.k === 'const') && ARRAY_ELEM_TYPES.includes(elemType as ArrayElemSqlType)) {
+      const elems = nonVars.map((x) => (x.k === 'const' && x.value !== null ? (x.type === elemType ? x.value : castValue(x.value, x.type, elemType, -1, false)) : null)) as ArrayElement[];
+      const text = valueToText(new PgArray(elemType, [elems.length], elems), `${elemType}[]` as SqlType)!;
+      parts.push(`(${head} ('${text.replace(/'/g, "''")}'::${typeName(elemType)}[]))`);
+    } else {
+      parts.push(`(${head} (ARRAY[${nonVars.map((x) => (x.type === elemType || x.k !== 'const' ? d(x) : constText(valueToText(x.value, x.type)!, elemType))).join(', ')}]))`);
+    }
+  }
+  const single = rest.map((x) => `(${d(arg)} ${eq} ${d(x)})`);
+  // NOT IN's conjuncts join the scan's quals, which the planner orders cheapest first
+  // (order_qual_clauses): the single comparisons before the array's.
+  if (negate) parts.unshift(...single);
+  else parts.push(...single);
+  return parts.length === 1 ? parts[0]! : `(${parts.join(negate ? ' AND ' : ' OR ')})`;
 }
 
 /** Niladic SQL value functions (CURRENT_DATE ...), which PostgreSQL prints without parentheses. */
@@ -105,7 +148,7 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
       if (e.op === undefined) return `f(${d(e.arg)})`;
       return /^[a-z_]/i.test(e.op) ? `${e.op}(${d(e.arg)})` : `(${e.op} ${d(e.arg)})`;
     case 'cast':
-      return `(${d(e.arg)})::${typeName(e.type)}${e.typmod >= 0 ? `(${e.typmod})` : ''}`;
+      return `(${d(e.arg)})::${typeName(e.type, e.typmod >= 0)}${e.typmod >= 0 ? `(${e.typmod})` : ''}`;
     case 'and':
       return `(${e.args.map(d).join(' AND ')})`;
     case 'or':
@@ -115,7 +158,7 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
     case 'isnull':
       return `(${d(e.arg)} IS ${e.negate ? 'NOT ' : ''}NULL)`;
     case 'in':
-      return `(${d(e.arg)} ${e.negate ? '<>' : '='} ${e.negate ? 'ALL' : 'ANY'} ('{${e.list.map((x) => (x.k === 'const' ? valueToText(x.value, x.type) : d(x))).join(',')}}'))`;
+      return inListText(e.arg, e.list, e.negate, d);
     case 'arrayop':
       return `(${d(e.arg)} ${e.op} ${e.all ? 'ALL' : 'ANY'} (${d(e.arr)}))`;
     case 'coalesce':

@@ -73,7 +73,10 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
   const children: PlanNode[] = planChildren(p);
   if (verbose) {
     // VERBOSE: the node's output columns (its projection, else the tuple it passes on).
-    const out = p.project !== null ? p.project.map((e) => deparse(e, true)) : p.layout.map((it) => ('expr' in it ? deparse(it.expr, true) : ''));
+    let out = p.project !== null ? p.project.map((e) => deparse(e, true)) : p.layout.map((it) => ('expr' in it ? deparse(it.expr, true) : ''));
+    // Partial aggregation passes transition states up (PostgreSQL prints them as PARTIAL).
+    if (p.node === 'Agg' && p.split === 'partial') out = out.map((x) => `PARTIAL ${x}`);
+    else if (p.node === 'Gather') out = out.map((x) => `(PARTIAL ${x})`);
     if (out.length > 0 && out.every((x) => x !== '')) props.push({ label: 'Output', value: out });
   }
   switch (p.node) {
@@ -161,6 +164,11 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       name = 'Sort';
       props.push({ label: 'Sort Key', value: [keyText(p.knn.sortText, false) + (p.nullsFirst ? ' NULLS FIRST' : ''), ...p.keys.slice(1).map((k) => k.text)] });
       break;
+    case 'Gather':
+      name = 'Gather';
+      // Under ANALYZE the node adds Workers Launched (exec/nodes/gather.ts).
+      props.push({ label: 'Workers Planned', value: p.workers });
+      break;
     case 'GatherMerge':
       name = 'Gather Merge';
       // Under ANALYZE the node adds Workers Launched (exec/nodes/gather_merge.ts).
@@ -221,7 +229,8 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       name = 'LockRows';
       break;
     case 'Agg':
-      name = p.strategy === 'plain' ? 'Aggregate' : 'HashAggregate';
+      name = p.split === 'partial' ? 'Partial Aggregate' : p.split === 'finalize' ? 'Finalize Aggregate' : p.strategy === 'plain' ? 'Aggregate' : 'HashAggregate';
+      if (p.split !== undefined) json['Partial Mode'] = p.split === 'partial' ? 'Partial' : 'Finalize';
       json['Node Type'] = 'Aggregate';
       json['Strategy'] = p.strategy === 'plain' ? 'Plain' : 'Hashed';
       if (p.groupKeys.length > 0) props.push({ label: 'Group Key', value: p.groupText });

@@ -23,7 +23,7 @@
 import type { GucReader } from '../../common/guc.js';
 import type { Table } from '../../storage/table.js';
 import type { Expr } from '../analyze/expr.js';
-import { CPU_OPERATOR_COST, planBase, qualOps } from './cost.js';
+import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase, qualOps } from './cost.js';
 import type { PlanNode } from './plan.js';
 
 /** Bytes of one PostgreSQL page: the unit of `min_parallel_table_scan_size`. */
@@ -131,4 +131,78 @@ export function parallelTopK(top: PlanNode & { node: 'TopK' }, need: number, guc
   const pseq: PlanNode & { node: 'SeqScan' } = { ...seq, rows: Math.max(1, Math.round(seq.rows / divisor)), totalCost: partialScan, parallel: true };
   const ptop: PlanNode & { node: 'TopK' } = { ...top, input: pseq, startupCost: partialTop, totalCost: partialTop + (top.totalCost - top.startupCost) };
   return { ...planBase(rows, startup, total, top.layout, top.width), node: 'GatherMerge', input: ptop, workers };
+}
+
+/** Column types whose rows a parallel aggregate's participants read (fixed-width, in shared memory). */
+const PARALLEL_AGG_TYPES = new Set(['vector', 'halfvec']);
+
+/**
+ * The table column of each aggregate of `agg` when every one is one the participants compute
+ * (exec/parallel_agg.ts): count(*), or count / avg / sum of a plain `vector(n)` column, count /
+ * avg of a plain `halfvec(n)` column of the scan, without FILTER, DISTINCT or ORDER BY (-1 for
+ * count(*)); else null.
+ */
+function partialColumns(agg: PlanNode & { node: 'Agg' }, seq: PlanNode & { node: 'SeqScan' }): number[] | null {
+  if (agg.aggs.length === 0) return null;
+  const cols: number[] = [];
+  for (const a of agg.aggs) {
+    if (a.filter !== null || a.distinct || a.order.length > 0 || a.arg2 !== null) return null;
+    if (a.arg === null) {
+      if (a.kind !== 'count') return null;
+      cols.push(-1);
+      continue;
+    }
+    if (a.arg.k !== 'slot') return null;
+    if (a.kind === 'agg') {
+      const name = (a.call as { name?: string }).name;
+      if (name !== 'avg' && name !== 'sum') return null;
+    }
+    const col = seq.scan.cols[a.arg.idx];
+    const column = col === undefined ? undefined : seq.table.def.columns[col];
+    if (column === undefined || !PARALLEL_AGG_TYPES.has(column.type) || !(column.typmod > 0) || a.arg.type !== column.type) return null;
+    // sum(halfvec) rounds to half after every row (pgvector's halfvec_add): partial sums
+    // combined give another answer than the serial one as soon as a sum passes 2048, so it stays serial.
+    if (a.kind === 'agg' && column.type === 'halfvec' && (a.call as { name?: string }).name === 'sum') return null;
+    cols.push(col!);
+  }
+  return cols;
+}
+
+/**
+ * `agg` (a plain aggregate without GROUP BY over a SeqScan) as PostgreSQL's parallel plan
+ * `Finalize Aggregate -> Gather -> Partial Aggregate -> Parallel Seq Scan` when its aggregates
+ * are ones the participants compute ({@link partialColumns}), its WHERE clause one the leader
+ * evaluates into a bitmap (as the parallel k-NN scan's), and the parallel plan costs less by
+ * the same rules as {@link parallelTopK} (cost_agg's partial and finalize steps, cost_gather:
+ * `parallel_setup_cost`, and `parallel_tuple_cost` per partial row); else `agg` itself.
+ * `allowed`: the statement may run in parallel and the level is not correlated.
+ */
+export function parallelAgg(agg: PlanNode, gucs: GucReader, allowed: boolean): PlanNode {
+  if (!allowed || agg.node !== 'Agg' || agg.strategy !== 'plain' || agg.groupKeys.length > 0 || agg.split !== undefined) return agg;
+  const seq = agg.input;
+  if (seq.node !== 'SeqScan' || seq.project !== null || (seq.qual !== null && !leaderQual(seq.qual))) return agg;
+  const cols = partialColumns(agg, seq);
+  if (cols === null) return agg;
+  const pages = tablePages(seq.table);
+  const workers = parallelWorkers(pages, gucs);
+  if (workers === 0) return agg;
+  const divisor = parallelDivisor(workers, gucs);
+  const participants = workers + (gucs.get('parallel_leader_participation') === true ? 1 : 0);
+  const tableRows = Math.max(1, seq.table.liveCount);
+  const scanPages = Math.min(seq.totalCost, pages);
+  const qualCost = seq.qual === null ? 0 : tableRows * qualOps(seq.qual) * CPU_OPERATOR_COST;
+  const partialScan = scanPages + qualCost + Math.max(0, seq.totalCost - scanPages - qualCost) / divisor;
+  // cost_agg (AGG_PLAIN): an operator per aggregate per input row; one output row.
+  const perRow = agg.aggs.length * CPU_OPERATOR_COST;
+  const partialAgg = partialScan + (seq.rows / divisor) * perRow;
+  const gather = partialAgg + Number(gucs.get('parallel_setup_cost')) + participants * Number(gucs.get('parallel_tuple_cost'));
+  const total = gather + participants * perRow + CPU_TUPLE_COST;
+  if (total >= agg.totalCost) return agg;
+  const pseq: PlanNode & { node: 'SeqScan' } = { ...seq, rows: Math.max(1, Math.round(seq.rows / divisor)), totalCost: partialScan, parallel: true };
+  const partial: PlanNode & { node: 'Agg' } = {
+    ...agg, ...planBase(1, partialAgg, partialAgg + CPU_TUPLE_COST, agg.layout, agg.width), input: pseq, split: 'partial', partialCols: cols,
+  };
+  // PostgreSQL estimates a partial row per planned worker.
+  const g: PlanNode & { node: 'Gather' } = { ...planBase(workers, gather, gather, agg.layout, agg.width), node: 'Gather', input: partial, workers };
+  return { ...agg, startupCost: total, totalCost: total, input: g, split: 'finalize' };
 }

@@ -290,6 +290,12 @@ export type PlanNode =
    * exec/parallel_knn.ts). The workers actually launched (EXPLAIN ANALYZE) may be fewer.
    */
   | (PlanBase & { node: 'GatherMerge'; input: PlanNode & { node: 'TopK' }; workers: number })
+  /**
+   * Gather (PostgreSQL's nodeGather.c) over a Partial Aggregate of a parallel SeqScan: the
+   * `workers` planned workers and the leader each fold part of the table's rows; the rows of
+   * partial states pass up to the Finalize Aggregate (exec/nodes/gather.ts, exec/parallel_agg.ts).
+   */
+  | (PlanBase & { node: 'Gather'; input: PlanNode & { node: 'Agg' }; workers: number })
   | (PlanBase & { node: 'ValuesScan'; scan: ScanTarget; values: Expr[][] })
   | (PlanBase & { node: 'FunctionScan'; scan: ScanTarget; fname: string; args: Expr[]; ordinality?: boolean })
   | (PlanBase & { node: 'SubqueryScan'; scan: ScanTarget; input: PlanNode })
@@ -343,7 +349,16 @@ export type PlanNode =
    * re-runs), skipped (SKIP LOCKED) or an error (NOWAIT). Sits below the level's Limit.
    */
   | (PlanBase & { node: 'LockRows'; input: PlanNode; marks: { table: Table; ctid: Expr; strength: 0 | 1 | 2 | 3; wait: 'block' | 'skip' | 'error' }[] })
-  | (PlanBase & { node: 'Agg'; strategy: 'plain' | 'hashed'; input: PlanNode; groupKeys: Expr[]; groupText: string[]; aggs: AggCall[] })
+  | (PlanBase & {
+      node: 'Agg'; strategy: 'plain' | 'hashed'; input: PlanNode; groupKeys: Expr[]; groupText: string[]; aggs: AggCall[];
+      /**
+       * PostgreSQL's aggsplit (plan/parallel.ts): 'partial' folds rows of a parallel SeqScan
+       * into transition states (one row per participant; `partialCols[i]` is the table column
+       * of aggs[i]'s argument, -1 for count(*)); 'finalize' combines those rows and finishes
+       * the aggregates. Absent: the whole aggregation.
+       */
+      split?: 'partial' | 'finalize'; partialCols?: number[];
+    })
   | (PlanBase & { node: 'ProjectSet'; input: PlanNode; targets: Expr[] })
   /** The tuples of each input in turn (UNION ALL); inputs emit tuples of one shape. */
   | (PlanBase & { node: 'Append'; inputs: PlanNode[] })
@@ -395,6 +410,7 @@ export function planChildren(p: PlanNode): PlanNode[] {
       return p.input === null ? [] : [p.input];
     case 'TopK':
     case 'GatherMerge':
+    case 'Gather':
     case 'BitmapHeapScan':
     case 'SubqueryScan':
     case 'Hash':

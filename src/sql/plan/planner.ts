@@ -8,6 +8,7 @@
  * become SubPlans; uncorrelated ones InitPlans run at most once. Planning runs per execution,
  * so settings (enable_indexscan, hnsw.ef_search) and LIMIT parameter values are honoured.
  */
+import { parallelAgg } from './parallel.js';
 import { indexHints } from './index_hints.js';
 import { pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
@@ -538,7 +539,11 @@ export function planLevel(info: PlannerInfo): PlanNode {
   }
 
   if (!q.aggregate && knn === null) plan = precomputeDistances(info, plan);
-  if (q.aggregate) plan = planAgg(info, plan);
+  if (q.aggregate) {
+    plan = planAgg(info, plan);
+    // Finalize Aggregate -> Gather -> Partial Aggregate over a parallel scan when it pays (plan/parallel.ts).
+    plan = parallelAgg(plan, info.global.env.settings, info.global.parallelOk && info.outerParams.length === 0 && info.lateralParams.size === 0);
+  }
   if (q.windows !== undefined) plan = planWindows(info, plan);
 
   if (q.setReturning) {
