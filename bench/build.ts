@@ -9,7 +9,10 @@
  * so the graph is built in memory, where pgvector's parallel build runs).
  *
  *   npm run bench -- build [--rows N] [--queries N] [--ef 10,20,...] [--workers 0,1]
- *                          [--peers vecgres,hnswlib,pgvector]
+ *                          [--peers vecgres,hnswlib,pgvector] [--svg PATH]
+ *
+ * Writes the recall@10 / QPS chart of the builds to --svg (bench/support/svg_chart.ts); native
+ * pgvector's builds are timed, not searched, so they are not on it.
  *
  * The builds run one after another in one process; on a machine shared with other work, the
  * ratios are noisy (a build's time depends on how many cores are free while it runs): compare
@@ -24,38 +27,23 @@ import { VecgresAmPeer } from './peers/vecgres-am.js';
 import { collectGarbage, formatBytes, sampleMemory } from './support/memory.js';
 import { nowMs } from './support/timing.js';
 import { exactKnn, recallAtK } from './support/truth.js';
+import { parseBenchArgs, type OptionSpecs } from './support/args.js';
+import { writeChart } from './support/chart_file.js';
+import { loadAverage, machineLine } from './support/machine.js';
+import { formatNumber } from './support/svg_chart.js';
 
 const K = 10;
 const M = 16;
 const EF_CONSTRUCTION = 64;
 
-interface Options {
-  rows: number;
-  queries: number;
-  efs: number[];
-  /** max_parallel_maintenance_workers values of the vecgres builds. */
-  workers: number[];
-  peers: string[];
-}
-
-function parseArgs(args: string[]): Options {
-  const o: Options = { rows: 340479, queries: 1000, efs: [10, 20, 40, 80, 160], workers: [0, 1], peers: ['vecgres', 'hnswlib', 'pgvector'] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const v = () => {
-      const x = args[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
-    if (a === '--rows') o.rows = Number(v());
-    else if (a === '--queries') o.queries = Number(v());
-    else if (a === '--ef') o.efs = v().split(',').map(Number);
-    else if (a === '--workers') o.workers = v().split(',').map(Number);
-    else if (a === '--peers') o.peers = v().split(',');
-    else throw new Error(`unknown option ${a}`);
-  }
-  return o;
-}
+const SPECS = {
+  rows: { kind: 'number', default: 340479, help: 'base rows of the GloVe split' },
+  queries: { kind: 'number', default: 1000, help: 'held-out queries' },
+  ef: { kind: 'numbers', default: [10, 20, 40, 80, 160], help: 'hnsw.ef_search values each build is searched at' },
+  workers: { kind: 'numbers', default: [0, 1], help: 'max_parallel_maintenance_workers of the vecgres builds (0: serial)' },
+  peers: { kind: 'strings', default: ['vecgres', 'hnswlib', 'pgvector'], help: 'systems, of vecgres, hnswlib, pgvector (pgvector: when PGVECTOR_URL is set)' },
+  svg: { kind: 'string', metavar: 'PATH', default: 'bench/results/build.svg', help: 'where to write the recall@10 / QPS chart of the builds ("": none)' },
+} satisfies OptionSpecs;
 
 interface Row {
   system: string;
@@ -136,18 +124,29 @@ async function nativeBuilds(url: string, data: BenchData, log: (s: string) => vo
 
 /** Entry point: `npm run bench -- build ...`. */
 export async function benchBuild(args: string[]): Promise<void> {
-  const o = parseArgs(args);
+  const o = parseBenchArgs('build', 'HNSW build on 1 and 2 participants vs hnswlib-node (and native pgvector), recall@10 / QPS of each build.', SPECS, args);
+  const machine = machineLine();
   const log = (s: string) => console.log(s);
   const glove = loadGlove({ rows: o.rows, queries: o.queries });
   const data: BenchData = { dim: glove.dim, base: glove.base, rows: glove.base.length / glove.dim, queries: glove.queries, nq: glove.queries.length / glove.dim };
   log(`GloVe ${data.rows} x ${data.dim} base, ${data.nq} queries; pool of ${WorkerPool.shared().size} worker(s)`);
   const truth = exactKnn(data.base, data.queries, data.dim, 100, 'cosine', 'glove100');
   const rows: Row[] = [];
-  if (o.peers.includes('vecgres')) for (const w of o.workers) rows.push(await measure(new VecgresAmPeer('cosine', 'vector', w), data, truth, o.efs, log));
-  if (o.peers.includes('hnswlib')) rows.push(await measure(new HnswlibPeer(), data, truth, o.efs, log));
+  if (o.peers.includes('vecgres')) for (const w of o.workers) rows.push(await measure(new VecgresAmPeer('cosine', 'vector', w), data, truth, o.ef, log));
+  if (o.peers.includes('hnswlib')) rows.push(await measure(new HnswlibPeer(), data, truth, o.ef, log));
   const url = process.env['PGVECTOR_URL'];
   const native = o.peers.includes('pgvector') && url !== undefined && url !== '' ? await nativeBuilds(url, data, log) : [];
 
+  if (o.svg !== '') {
+    writeChart(o.svg, {
+      title: `HNSW builds, GloVe 100-d, ${formatNumber(data.rows)} rows, ${formatNumber(data.nq)} queries, recall@${K} vs QPS, cosine`,
+      subtitle: [
+        machine,
+        `m = ${M}, ef_construction = ${EF_CONSTRUCTION}, ef_search ${o.ef.join(', ')}; one query at a time, one pass; build seconds in the legend; load ${loadAverage()} at the end (shared machine: noisy)`,
+      ],
+      series: rows.map((r) => ({ name: `${r.system}, build ${r.seconds.toFixed(1)} s`, points: r.efs.map((e) => ({ recall: e.recall, qps: e.qps, label: `ef_search ${e.ef}` })) })),
+    });
+  }
   console.log(`\n## HNSW build, GloVe ${data.rows} x ${data.dim}, cosine, m = ${M}, ef_construction = ${EF_CONSTRUCTION}\n`);
   console.log('| system | build s | CPU s | index bytes | RSS growth | peak RSS |');
   console.log('|---|---|---|---|---|---|');
@@ -155,7 +154,7 @@ export async function benchBuild(args: string[]): Promise<void> {
   for (const n of native) console.log(`| ${n.system} | ${n.seconds.toFixed(2)} | - | - | - | - |`);
   console.log(`\n| ef_search | ${rows.map((r) => `${r.system} recall@10 / QPS`).join(' | ')} |`);
   console.log(`|---|${rows.map(() => '---').join('|')}|`);
-  for (let i = 0; i < o.efs.length; i++) console.log(`| ${o.efs[i]} | ${rows.map((r) => `${r.efs[i]!.recall.toFixed(4)} / ${r.efs[i]!.qps.toFixed(0)}`).join(' | ')} |`);
+  for (let i = 0; i < o.ef.length; i++) console.log(`| ${o.ef[i]} | ${rows.map((r) => `${r.efs[i]!.recall.toFixed(4)} / ${r.efs[i]!.qps.toFixed(0)}`).join(' | ')} |`);
   const serial = rows.find((r) => r.system === 'vecgres');
   const par = rows.find((r) => r.system.startsWith('vecgres ('));
   const lib = rows.find((r) => r.system === 'hnswlib-node');

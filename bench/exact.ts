@@ -26,37 +26,19 @@ import { copyBinaryHeader, copyBinaryTrailer } from '../src/types/copy_binary.js
 import { formatVector } from '../src/types/vector.js';
 import { latencySummary } from './support/stats.js';
 import { nowMs } from './support/timing.js';
+import { parseBenchArgs, type OptionSpecs } from './support/args.js';
 
 const K = 10;
 /** Rows per COPY statement when loading. */
 const COPY_ROWS = 20000;
 
-interface Options {
-  rows: number;
-  queries: number;
-  pgliteQueries: number;
-  peers: string[];
-  op: string;
-}
-
-function parseArgs(args: string[]): Options {
-  const o: Options = { rows: Infinity, queries: 200, pgliteQueries: 20, peers: ['vecgres', 'pglite'], op: '<=>' };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const v = (): string => {
-      const x = args[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
-    if (a === '--rows') o.rows = Number(v());
-    else if (a === '--queries') o.queries = Number(v());
-    else if (a === '--pglite-queries') o.pgliteQueries = Number(v());
-    else if (a === '--peers') o.peers = v().split(',');
-    else if (a === '--op') o.op = v();
-    else throw new Error(`unknown option ${a}`);
-  }
-  return o;
-}
+const SPECS = {
+  rows: { kind: 'number', default: Infinity, help: 'base rows of the GloVe split (Infinity: all)' },
+  queries: { kind: 'number', default: 200, help: 'held-out queries (vecgres)' },
+  pgliteQueries: { kind: 'number', default: 20, help: 'the first N queries for PGlite' },
+  peers: { kind: 'strings', default: ['vecgres', 'pglite'], help: 'systems, of vecgres, pglite' },
+  op: { kind: 'string', default: '<=>', help: 'the distance operator' },
+} satisfies OptionSpecs;
 
 /** COPY binary input (int4 id, vector) for rows [from, to) of `base`. */
 export function copyData(base: Float32Array, dim: number, from: number, to: number): Uint8Array {
@@ -103,7 +85,7 @@ function cpuNowMs(): number {
 }
 
 export async function benchExact(args: string[]): Promise<void> {
-  const o = parseArgs(args);
+  const o = parseBenchArgs('exact', 'Exact top-10 over GloVe: serial vs Gather Merge on 2 (3) participants, vs PGlite + pgvector.', SPECS, args);
   // The standard split (1,000 held-out query words, 340,479 base rows); the first queries are used.
   const glove = loadGlove({ queries: Math.max(1000, o.queries, o.pgliteQueries) });
   const dim = glove.dim;

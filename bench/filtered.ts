@@ -36,6 +36,7 @@ import { Prng } from '../src/common/prng.js';
 import { PgliteSqlPeer, PostgresSqlPeer, VecgresSqlPeer, type SqlPeer } from './peers/sql-peer.js';
 import { latencySummary } from './support/stats.js';
 import { nowMs } from './support/timing.js';
+import { parseBenchArgs, type OptionSpecs } from './support/args.js';
 
 const K = 10;
 const M = 16;
@@ -43,44 +44,17 @@ const EF_CONSTRUCTION = 64;
 const CENTROIDS = 20;
 const TENANTS = 1000;
 
-interface Options {
-  /** hnsw.ef_search for every engine (the recall the comparison is made at). */
-  ef: number;
-  rows: number;
-  queries: number;
-  pgliteRows: number;
-  pgliteQueries: number;
-  peers: string[];
-  /** CREATE INDEX ON items (tenant) on vecgres. */
-  tenantBtree: boolean;
-  /** A B-tree index on every filtered column on vecgres. */
-  btree: boolean;
-  /** Run only the filters whose label starts with this (null: all). */
-  only: string | null;
-}
-
-function parseArgs(args: string[]): Options {
-  const o: Options = { ef: 150, rows: 100000, queries: 200, pgliteRows: 20000, pgliteQueries: 50, peers: ['vecgres', 'pglite'], tenantBtree: false, btree: false, only: null };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const v = (): string => {
-      const x = args[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
-    if (a === '--rows') o.rows = Number(v());
-    else if (a === '--ef') o.ef = Number(v());
-    else if (a === '--queries') o.queries = Number(v());
-    else if (a === '--pglite-rows') o.pgliteRows = Number(v());
-    else if (a === '--pglite-queries') o.pgliteQueries = Number(v());
-    else if (a === '--peers') o.peers = v().split(',');
-    else if (a === '--tenant-btree') o.tenantBtree = true;
-    else if (a === '--btree') o.btree = true;
-    else if (a === '--only') o.only = v();
-    else throw new Error(`unknown option ${a}`);
-  }
-  return o;
-}
+const SPECS = {
+  ef: { kind: 'number', default: 150, help: 'hnsw.ef_search for every engine (the recall the comparison is made at)' },
+  rows: { kind: 'number', default: 100000, help: 'rows (vecgres)' },
+  queries: { kind: 'number', default: 200, help: 'queries per filter (vecgres)' },
+  pgliteRows: { kind: 'number', default: 20000, help: 'rows for PGlite' },
+  pgliteQueries: { kind: 'number', default: 50, help: 'queries per filter for PGlite' },
+  peers: { kind: 'strings', default: ['vecgres', 'pglite'], help: 'systems, of vecgres, pglite, postgres (postgres: PGVECTOR_URL)' },
+  tenantBtree: { kind: 'flag', default: false, help: 'CREATE INDEX ON items (tenant) on vecgres' },
+  btree: { kind: 'flag', default: false, help: 'a B-tree index on every filtered column on vecgres' },
+  only: { kind: 'string', metavar: 'PREFIX', default: null, help: 'run only the filters whose label starts with this' },
+} satisfies OptionSpecs;
 
 /** The data set: unit vectors (cosine = 1 - dot) and each row's attributes. */
 interface Data {
@@ -362,7 +336,7 @@ function printTable(title: string, results: PeerRows[], nq: number): void {
 
 /** Entry point: `npm run bench -- filtered ...`. */
 export async function benchFiltered(args: string[]): Promise<void> {
-  const o = parseArgs(args);
+  const o = parseBenchArgs('filtered', 'WHERE <filter> ORDER BY embedding <=> $1 LIMIT 10 at every selectivity, vs PGlite + pgvector.', SPECS, args);
   const log = (s: string): void => console.log(s);
   const t0 = nowMs();
   const d = makeData(o.rows, Math.max(o.queries, o.pgliteQueries));

@@ -8,7 +8,9 @@
  * ratio to vecgres.
  *
  *   npm run bench -- hnsw [--rows N] [--queries N] [--pglite-rows N] [--ef 10,20,...] [--reps N]
- *                         [--peers vecgres,hnswlib,pglite] [--type vector|halfvec] [--json]
+ *                         [--peers vecgres,hnswlib,pglite] [--type vector|halfvec] [--json] [--svg PATH]
+ *
+ * Writes the recall@10 / QPS chart of every peer to --svg (bench/support/svg_chart.ts).
  *
  * `--type halfvec`: vecgres and PGlite index halfvec (the rows rounded to binary16,
  * halfvec_cosine_ops); hnswlib has no half type and stays float32. Recall is still measured
@@ -24,6 +26,10 @@ import { collectGarbage, formatBytes, sampleMemory } from './support/memory.js';
 import { latencySummary } from './support/stats.js';
 import { nowMs } from './support/timing.js';
 import { exactKnn, recallAtK, type GroundTruth } from './support/truth.js';
+import { parseBenchArgs, type OptionSpecs } from './support/args.js';
+import { writeChart } from './support/chart_file.js';
+import { loadAverage, machineLine } from './support/machine.js';
+import { formatNumber, type ChartInput, type ChartSeries } from './support/svg_chart.js';
 
 const K = 10;
 const M = 16;
@@ -51,44 +57,17 @@ interface PeerResult {
   efs: EfResult[];
 }
 
-interface Options {
-  rows: number;
-  queries: number;
-  pgliteRows: number;
-  efs: number[];
-  json: boolean;
-  peers: string[];
-  /** Query passes per peer and ef (the median is reported). */
-  reps: number;
-  /** The indexed type of vecgres and PGlite. */
-  type: 'vector' | 'halfvec';
-}
-
-function parseArgs(args: string[]): Options {
-  const o: Options = { rows: 340479, queries: 1000, pgliteRows: 50000, efs: [10, 20, 40, 80, 120, 200, 400], json: false, peers: ['vecgres', 'hnswlib', 'pglite'], reps: 3, type: 'vector' };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const v = () => {
-      const x = args[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
-    if (a === '--rows') o.rows = Number(v());
-    else if (a === '--queries') o.queries = Number(v());
-    else if (a === '--pglite-rows') o.pgliteRows = Number(v());
-    else if (a === '--ef') o.efs = v().split(',').map(Number);
-    else if (a === '--peers') o.peers = v().split(',');
-    else if (a === '--reps') o.reps = Number(v());
-    else if (a === '--json') o.json = true;
-    else if (a === '--type') {
-      const t = v();
-      if (t !== 'vector' && t !== 'halfvec') throw new Error(`--type must be vector or halfvec, not ${t}`);
-      o.type = t;
-    }
-    else throw new Error(`unknown option ${a}`);
-  }
-  return o;
-}
+const SPECS = {
+  rows: { kind: 'number', default: 340479, help: 'base rows of the GloVe split (vecgres and hnswlib-node)' },
+  queries: { kind: 'number', default: 1000, help: 'held-out queries' },
+  pgliteRows: { kind: 'number', default: 50000, help: 'rows of the PGlite section (the first rows of the split; 0: none)' },
+  ef: { kind: 'numbers', default: [10, 20, 40, 80, 120, 200, 400], help: 'hnsw.ef_search sweep' },
+  reps: { kind: 'number', default: 3, help: 'query passes per peer and ef (the median is reported)' },
+  peers: { kind: 'strings', default: ['vecgres', 'hnswlib', 'pglite'], help: 'systems, of vecgres, hnswlib, pglite' },
+  type: { kind: 'string', default: 'vector', help: 'the indexed type of vecgres and PGlite', choices: ['vector', 'halfvec'] },
+  json: { kind: 'flag', default: false, help: 'print the results as JSON (progress goes to stderr)' },
+  svg: { kind: 'string', metavar: 'PATH', default: 'bench/results/hnsw.svg', help: 'where to write the recall@10 / QPS chart ("": none)' },
+} satisfies OptionSpecs;
 
 interface Built {
   peer: Peer;
@@ -212,9 +191,33 @@ function printSection(title: string, results: PeerResult[], nq: number): void {
   }
 }
 
+/**
+ * The sections as one chart: the full section's systems by name, the PGlite section's (fewer
+ * rows) with their row count in the name, since a curve over fewer rows is not comparable.
+ */
+function chartOf(sections: Array<{ title: string; results: PeerResult[] }>, data: BenchData, reps: number, type: string, machine: string): ChartInput {
+  const series: ChartSeries[] = [];
+  for (const sec of sections) {
+    for (const r of sec.results) {
+      const name = r.rows === data.rows ? r.peer : `${r.peer}, ${formatNumber(r.rows)} rows`;
+      series.push({ name, points: r.efs.map((e) => ({ recall: e.recall, qps: e.qps, label: `ef_search ${e.ef}` })) });
+    }
+  }
+  return {
+    title: `HNSW, GloVe 100-d, ${formatNumber(data.rows)} rows, ${formatNumber(data.nq)} queries, recall@${K} vs QPS, cosine`,
+    subtitle: [
+      machine,
+      `m = ${M}, ef_construction = ${EF_CONSTRUCTION}, type ${type}; one query at a time, QPS = median of ${reps} passes taken in turns; load ${loadAverage()} at the end (shared machine: QPS is noisy)`,
+    ],
+    series,
+  };
+}
+
 /** Entry point: `npm run bench -- hnsw ...`. */
 export async function benchHnsw(args: string[]): Promise<void> {
-  const o = parseArgs(args);
+  const o = parseBenchArgs('hnsw', 'HNSW: vecgres vs hnswlib-node vs PGlite + pgvector on GloVe, recall@10 / QPS per ef_search.', SPECS, args);
+  const type = o.type as 'vector' | 'halfvec';
+  const machine = machineLine();
   const log = o.json ? (s: string) => process.stderr.write(s + '\n') : (s: string) => console.log(s);
   const t = nowMs();
   const glove = loadGlove({ rows: o.rows, queries: o.queries });
@@ -226,11 +229,11 @@ export async function benchHnsw(args: string[]): Promise<void> {
   const sections: Array<{ title: string; results: PeerResult[] }> = [];
 
   const fullPeers: Peer[] = [];
-  if (o.peers.includes('vecgres')) fullPeers.push(new VecgresAmPeer('cosine', o.type));
+  if (o.peers.includes('vecgres')) fullPeers.push(new VecgresAmPeer('cosine', type));
   if (o.peers.includes('hnswlib')) fullPeers.push(new HnswlibPeer());
   if (fullPeers.length > 0) {
     log(`full base set (${data.rows} rows):`);
-    sections.push({ title: `GloVe ${data.rows} rows`, results: await runSection(fullPeers, data, truth, o.efs, o.reps, log) });
+    sections.push({ title: `GloVe ${data.rows} rows`, results: await runSection(fullPeers, data, truth, o.ef, o.reps, log) });
   }
 
   if (o.peers.includes('pglite') && o.pgliteRows > 0) {
@@ -238,10 +241,11 @@ export async function benchHnsw(args: string[]): Promise<void> {
     const sub = subset(data, rows);
     const subTruth = rows === data.rows ? truth : exactKnn(sub.base, sub.queries, sub.dim, 100, 'cosine', 'glove100');
     log(`PGlite subset (${rows} rows, the first rows of the same shuffled split):`);
-    const part = await runSection([new VecgresAmPeer('cosine', o.type), new PglitePeer('cosine', o.type)], sub, subTruth, o.efs, o.reps, log);
+    const part = await runSection([new VecgresAmPeer('cosine', type), new PglitePeer('cosine', type)], sub, subTruth, o.ef, o.reps, log);
     sections.push({ title: `GloVe subset ${rows} rows (PGlite + pgvector)`, results: part });
   }
 
+  if (o.svg !== '') writeChart(o.svg, chartOf(sections, data, o.reps, type, machine));
   if (o.json) {
     console.log(JSON.stringify({ k: K, m: M, efConstruction: EF_CONSTRUCTION, queries: data.nq, sections }, null, 2));
     return;

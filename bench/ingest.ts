@@ -28,11 +28,16 @@ import { loadGlove } from '../src/cli/glove.js';
 import { nowMs } from './support/timing.js';
 import { formatVector } from '../src/types/vector.js';
 import { copyBinaryHeader, copyBinaryTrailer } from '../src/types/copy_binary.js';
+import { parseBenchArgs, type OptionSpecs } from './support/args.js';
 
-function arg(args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-}
+const SPECS = {
+  rows: { kind: 'number', default: 340479, help: 'GloVe rows to load' },
+  indexRows: { kind: 'number', default: 50000, help: 'rows of the load with an HNSW index (at most --rows)' },
+  batch: { kind: 'number', default: 500, help: 'rows per multi-row INSERT' },
+  copyRows: { kind: 'number', default: 20000, help: 'rows per COPY statement' },
+  skipBuild: { kind: 'flag', default: false, help: 'skip CREATE INDEX over all rows and the reopen' },
+  copyOnly: { kind: 'flag', default: false, help: 'run only the COPY comparison' },
+} satisfies OptionSpecs;
 
 function literal(a: Float32Array, off: number, dim: number): string {
   const parts: string[] = new Array(dim);
@@ -168,20 +173,21 @@ async function benchCopy(base: Float32Array, dim: number, rows: number, batch: n
 }
 
 export async function benchIngest(args: string[]): Promise<void> {
-  const data = loadGlove({ rows: arg(args, '--rows', 340479), queries: 10 });
+  const o = parseBenchArgs('ingest', 'Bulk INSERT / COPY throughput, WAL bytes per row, recovery and index reopen times, vs PGlite + pgvector.', SPECS, args);
+  const data = loadGlove({ rows: o.rows, queries: 10 });
   const { dim, base } = data;
   const rows = base.length / dim;
-  if (args.includes('--copy-only')) {
+  if (o.copyOnly) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-ingest-'));
     try {
-      await benchCopy(base, dim, rows, arg(args, '--batch', 500), arg(args, '--copy-rows', 20000), root);
+      await benchCopy(base, dim, rows, o.batch, o.copyRows, root);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
     return;
   }
-  const indexRows = Math.min(rows, arg(args, '--index-rows', 50000));
-  const batch = arg(args, '--batch', 500);
+  const indexRows = Math.min(rows, o.indexRows);
+  const batch = o.batch;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-ingest-'));
   const ddl = `CREATE TABLE items (id int PRIMARY KEY, embedding vector(${dim}))`;
   console.log(`GloVe ${dim}-d, ${rows} rows (${indexRows} with an index), batches of ${batch}, data directory under ${os.tmpdir()}`);
@@ -202,7 +208,7 @@ export async function benchIngest(args: string[]): Promise<void> {
     const rep = db.database.recovery!;
     console.log(`recovery after a crash: ${(rep.walBytes / 1048576).toFixed(0)} MB of log, ${rep.records} records replayed in ${recoverS.toFixed(2)} s (${(rep.walBytes / 1048576 / recoverS).toFixed(0)} MB/s)`);
     // 4. CREATE INDEX over everything, then reopen.
-    if (!args.includes('--skip-build')) {
+    if (!o.skipBuild) {
       t = nowMs();
       await db.exec(INDEX_SQL);
       const buildS = (nowMs() - t) / 1000;
@@ -240,7 +246,7 @@ export async function benchIngest(args: string[]): Promise<void> {
     line('pglite + pgvector + hnsw (memory)', indexRows, await loadPglite(pg, base, dim, indexRows, batch));
     await pg.close();
     // 5. COPY.
-    await benchCopy(base, dim, rows, batch, arg(args, '--copy-rows', 20000), root);
+    await benchCopy(base, dim, rows, batch, o.copyRows, root);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -15,7 +15,9 @@
  * (interpolated between probes values) and build time against native pgvector's.
  *
  *   npm run bench -- ivfflat [--rows N] [--queries N] [--lists N] [--probes 1,2,4,...] [--reps N]
- *                            [--peers vecgres,pglite,pgvector] [--workers N]
+ *                            [--peers vecgres,pglite,pgvector] [--workers N] [--svg PATH]
+ *
+ * Writes the recall@10 / QPS chart of every peer to --svg (bench/support/svg_chart.ts).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { loadGlove } from '../src/cli/glove.js';
@@ -26,39 +28,23 @@ import { formatBytes } from './support/memory.js';
 import { latencySummary } from './support/stats.js';
 import { nowMs } from './support/timing.js';
 import { exactKnn, recallAtK } from './support/truth.js';
+import { parseBenchArgs, type OptionSpecs } from './support/args.js';
+import { writeChart } from './support/chart_file.js';
+import { loadAverage, machineLine } from './support/machine.js';
+import { formatNumber } from './support/svg_chart.js';
 
 const K = 10;
 
-interface Options {
-  rows: number;
-  queries: number;
-  lists: number;
-  probes: number[];
-  peers: string[];
-  reps: number;
-  workers: number;
-}
-
-function parseArgs(args: string[]): Options {
-  const o: Options = { rows: 50000, queries: 1000, lists: 0, probes: [1, 2, 4, 8, 16, 32], peers: ['vecgres', 'pglite', 'pgvector'], reps: 3, workers: 2 };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const v = () => {
-      const x = args[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
-    if (a === '--rows') o.rows = Number(v());
-    else if (a === '--queries') o.queries = Number(v());
-    else if (a === '--lists') o.lists = Number(v());
-    else if (a === '--probes') o.probes = v().split(',').map(Number);
-    else if (a === '--peers') o.peers = v().split(',');
-    else if (a === '--reps') o.reps = Number(v());
-    else if (a === '--workers') o.workers = Number(v());
-    else throw new Error(`unknown option ${a}`);
-  }
-  return o;
-}
+const SPECS = {
+  rows: { kind: 'number', default: 50000, help: 'base rows of the GloVe split (0: all)' },
+  queries: { kind: 'number', default: 1000, help: 'held-out queries' },
+  lists: { kind: 'number', default: 0, help: 'IVFFlat lists (0: rows / 1000, at least 10)' },
+  probes: { kind: 'numbers', default: [1, 2, 4, 8, 16, 32], help: 'ivfflat.probes sweep' },
+  peers: { kind: 'strings', default: ['vecgres', 'pglite', 'pgvector'], help: 'systems, of vecgres, pglite, pgvector (pgvector: when PGVECTOR_URL is set)' },
+  reps: { kind: 'number', default: 3, help: 'query passes per peer and probes (the median is reported)' },
+  workers: { kind: 'number', default: 2, help: "max_parallel_maintenance_workers of vecgres's build (0: serial only)" },
+  svg: { kind: 'string', metavar: 'PATH', default: 'bench/results/ivfflat.svg', help: 'where to write the recall@10 / QPS chart ("": none)' },
+} satisfies OptionSpecs;
 
 interface ProbeResult {
   probes: number;
@@ -94,7 +80,8 @@ export function qpsAtRecall(rs: readonly ProbeResult[], target: number): number 
 
 /** Entry point: `npm run bench -- ivfflat ...`. */
 export async function benchIvfflat(args: string[]): Promise<void> {
-  const o = parseArgs(args);
+  const o = parseBenchArgs('ivfflat', 'IVFFlat: vecgres vs PGlite + pgvector and native pgvector on GloVe, build time and recall@10 / QPS per ivfflat.probes.', SPECS, args);
+  const machine = machineLine();
   const t = nowMs();
   const glove = loadGlove(o.rows > 0 ? { rows: o.rows, queries: o.queries } : { queries: o.queries });
   const data: BenchData = { dim: glove.dim, base: glove.base, rows: glove.base.length / glove.dim, queries: glove.queries, nq: glove.queries.length / glove.dim };
@@ -164,6 +151,17 @@ export async function benchIvfflat(args: string[]): Promise<void> {
   const costCheck = vg < 0 ? '' : o.probes.map((p, j) => `${p}: ${results[vg]![j]!.distances!.toFixed(0)} / ${(peers[vg] as VecgresIvfPeer).costEstimate(p, K).toFixed(0)}`).join(', ');
   const nativePeer = peers.find((p): p is NativeIvfPeer => p instanceof NativeIvfPeer);
   for (const p of peers) await p.dispose();
+  if (o.svg !== '') {
+    writeChart(o.svg, {
+      title: `IVFFlat, GloVe 100-d, ${formatNumber(data.rows)} rows, ${formatNumber(data.nq)} queries, recall@${K} vs QPS, cosine`,
+      subtitle: [
+        machine,
+        `lists = ${lists}, probes ${o.probes.join(', ')}; one query at a time, QPS = median of ${o.reps} passes taken in turns; pgvector forced to its index (enable_seqscan = off)`,
+        `1-min load ${loadAverage()} at the end (shared machine: QPS is noisy)` + (nativePeer !== undefined ? `; native: ${nativePeer.version} over loopback TCP` : ''),
+      ],
+      series: peers.map((p, i) => ({ name: `${p.name} IVFFlat`, points: results[i]!.map((e) => ({ recall: e.recall, qps: e.qps, label: `probes ${e.probes}` })) })),
+    });
+  }
 
   const ref = 0;
   const ratio = (x: number, base: number): string => (base > 0 && Number.isFinite(x) ? `${(x / base).toFixed(2)}x` : '-');

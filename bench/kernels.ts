@@ -12,31 +12,19 @@ import { Arena } from '../src/kernels/arena.js';
 import { kernelsOf, jsKernelsOf, type PtrKernel } from '../src/kernels/fast.js';
 import { dotRef, l2SquaredRef } from '../src/kernels/reference.js';
 import { Prng } from '../src/common/prng.js';
+import { parseBenchArgs, type OptionSpecs } from './support/args.js';
 
 /** A memory of its own (kernels/arena.ts) and its kernels. */
 const arena = new Arena();
 const fast = kernelsOf(arena);
 const jsFast = jsKernelsOf(arena);
 
-interface Options {
-  tableMb: number;
-  pairs: number;
-  repeats: number;
-  dims: number[];
-}
-
-function parseArgs(args: string[]): Options {
-  const o: Options = { tableMb: 80, pairs: 200_000, repeats: 5, dims: [100, 768, 1536] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const v = args[i + 1];
-    if (a === '--table-mb' && v !== undefined) (o.tableMb = Number(v)), i++;
-    else if (a === '--pairs' && v !== undefined) (o.pairs = Number(v)), i++;
-    else if (a === '--repeats' && v !== undefined) (o.repeats = Number(v)), i++;
-    else if (a === '--dims' && v !== undefined) (o.dims = v.split(',').map(Number)), i++;
-  }
-  return o;
-}
+const SPECS = {
+  tableMb: { kind: 'number', default: 80, help: 'MB of rows for the out-of-cache runs' },
+  pairs: { kind: 'number', default: 200_000, help: 'distances per timing' },
+  repeats: { kind: 'number', default: 5, help: 'interleaved repeats (the median is printed)' },
+  dims: { kind: 'numbers', default: [100, 768, 1536], help: 'dimensions' },
+} satisfies OptionSpecs;
 
 function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
@@ -84,7 +72,7 @@ function timeReference(kernel: typeof l2SquaredRef, table: Float32Array, q: Floa
 
 /** Prints ns per distance for each kernel, dimension and access pattern. */
 export async function benchKernels(args: string[]): Promise<void> {
-  const o = parseArgs(args);
+  const o = parseBenchArgs('kernels', 'Nanoseconds per distance of the SIMD, plain-JS and reference kernels, in and out of cache.', SPECS, args);
   console.log(`kernels: ${fast.name} (fast) vs js; table ${o.tableMb} MB; median of ${o.repeats}; ns per distance`);
   console.log(['dims', 'rows', 'wasm l2sq', 'wasm dot', 'wasm cos', 'wasm l2sqMany', 'js l2sq', 'ref l2sq', 'ref dot', 'js/wasm'].join('\t'));
   const prng = new Prng(42);

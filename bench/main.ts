@@ -14,6 +14,9 @@
  *   cic      CREATE INDEX vs CREATE INDEX CONCURRENTLY: build time, another session's query latency during it (bench/concurrent_build.ts)
  *   build    HNSW build on 1 and 2 participants vs hnswlib-node (and native pgvector's parallel build), recall@10 / QPS of each (bench/build.ts)
  *   worker   the same k-NN query on Vecgres and on VecgresWorker: what the thread's round trip adds (bench/worker.ts)
+ *   chart    recall@10 / QPS of vecgres HNSW and IVFFlat, hnswlib-node, PGlite + pgvector and native pgvector on the same rows, as one SVG (bench/chart.ts)
+ *
+ * `npm run bench -- <name> --help` lists a bench's options.
  */
 const [name, ...args] = process.argv.slice(2);
 
@@ -86,13 +89,18 @@ async function main(): Promise<void> {
       await benchWorker(args);
       return;
     }
+    case 'chart': {
+      const { benchChart } = await import('./chart.js');
+      await benchChart(args);
+      return;
+    }
     case 'protocol': {
       const { benchProtocol } = await import('./protocol.js');
       benchProtocol(args);
       return;
     }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|sparsevec|server|scale|exact|build|worker> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|sparsevec|server|scale|exact|build|cic|worker|chart> [options]');
       process.exit(2);
   }
 }

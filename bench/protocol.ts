@@ -10,11 +10,11 @@ import { serialize } from 'pg-protocol';
 import { BackendWriter } from '../src/protocol/backend.js';
 import { FrontendDecoder } from '../src/protocol/frontend.js';
 import { Prng } from '../src/common/prng.js';
+import { parseBenchArgs, type OptionSpecs } from './support/args.js';
 
-function opt(args: string[], name: string, dflt: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
-}
+const SPECS = {
+  rows: { kind: 'number', default: 200_000, help: 'DataRows encoded / decoded per timing' },
+} satisfies OptionSpecs;
 
 function time(label: string, units: number, unitName: string, bytes: () => number, f: () => void): void {
   f(); // warm up
@@ -25,7 +25,7 @@ function time(label: string, units: number, unitName: string, bytes: () => numbe
 }
 
 export function benchProtocol(args: string[]): void {
-  const rows = opt(args, '--rows', 200_000);
+  const { rows } = parseBenchArgs('protocol', 'Wire codec throughput: DataRow encoding, frontend message decoding.', SPECS, args);
   const dim = 100;
   const r = new Prng(1);
   const vectors = Array.from({ length: 1000 }, () => Float32Array.from({ length: dim }, () => r.next() * 2 - 1));

@@ -35,6 +35,7 @@ import { nowMs } from './support/timing.js';
 import { formatBytes, sampleMemory } from './support/memory.js';
 import { exactKnn, recallAtK, type GroundTruth } from './support/truth.js';
 import { HnswlibPeer } from './peers/hnswlib.js';
+import { parseBenchArgs, type OptionSpecs } from './support/args.js';
 
 interface Options {
   rows: number;
@@ -49,28 +50,23 @@ interface Options {
   dir: string | null;
 }
 
+const SPECS = {
+  rows: { kind: 'number', default: 50_000, help: 'rows to load' },
+  dims: { kind: 'number', default: 1536, help: 'dimensions of the lifted rows (1536 or 768)' },
+  queries: { kind: 'number', default: 200, help: 'queries' },
+  batch: { kind: 'number', default: 200, help: 'rows per multi-row INSERT' },
+  vectorIndex: { kind: 'flag', default: false, help: 'also index the vector column itself (vector_cosine_ops)' },
+  noIndex: { kind: 'flag', default: false, help: 'no index: measure the load and checkpoint alone' },
+  peerRows: { kind: 'number', default: 50_000, help: 'rows for hnswlib-node (at most --rows)' },
+  efs: { kind: 'numbers', default: [40, 100, 200], help: 'hnsw.ef_search values' },
+  changed: { kind: 'number', default: 1000, help: 'rows UPDATEd before the measured CHECKPOINT' },
+  dir: { kind: 'string', metavar: 'PATH', default: null, help: 'data directory (default: a temporary one)' },
+  sharedBuffers: { kind: 'string', metavar: 'SIZE', default: null, help: 'run the table-larger-than-the-cache benchmark (bench/scale_cached.ts; see its --help)' },
+} satisfies OptionSpecs;
+
 function parse(args: string[]): Options {
-  const num = (name: string, d: number): number => {
-    const i = args.indexOf(name);
-    return i >= 0 ? Number(args[i + 1]) : d;
-  };
-  const str = (name: string): string | null => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1]! : null;
-  };
-  const rows = num('--rows', 50_000);
-  return {
-    rows,
-    dims: num('--dims', 1536),
-    queries: num('--queries', 200),
-    batch: num('--batch', 200),
-    vectorIndex: args.includes('--vector-index'),
-    noIndex: args.includes('--no-index'),
-    peerRows: Math.min(rows, num('--peer-rows', Math.min(rows, 50_000))),
-    efs: (str('--efs') ?? '40,100,200').split(',').map(Number),
-    changed: num('--changed', 1000),
-    dir: str('--dir'),
-  };
+  const o = parseBenchArgs('scale', 'Synthetic 1,536-d / 768-d rows (GloVe lifted): load, halfvec HNSW build, recall / QPS, checkpoint bytes, vs hnswlib-node.', SPECS, args);
+  return { ...o, peerRows: Math.min(o.rows, o.peerRows) };
 }
 
 /** Standard normal from two uniforms (Box-Muller); deterministic given the generator. */
@@ -148,7 +144,7 @@ async function searchLoop(db: Vecgres, sql: string, queries: Float32Array, dims:
 
 /** Runs the scale benchmark (see the module comment). */
 export async function benchScale(args: string[]): Promise<void> {
-  if (args.includes('--shared-buffers')) {
+  if (args.includes('--shared-buffers') || args.some((a) => a.startsWith('--shared-buffers='))) {
     const { benchScaleCached } = await import('./scale_cached.js');
     await benchScaleCached(args);
     return;

@@ -26,11 +26,17 @@ import { bufferCache } from '../src/storage/buffer_cache.js';
 import { nowMs } from './support/timing.js';
 import { formatBytes, sampleMemory } from './support/memory.js';
 import { lift, liftMatrix } from './scale.js';
+import { parseBenchArgs, type OptionSpecs } from './support/args.js';
 
-function arg(args: string[], name: string): string | null {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1]! : null;
-}
+const SPECS = {
+  sharedBuffers: { kind: 'string', metavar: 'SIZE', default: '256MB', help: 'the buffer cache size (kB, MB, GB, TB)' },
+  dims: { kind: 'number', default: 768, help: 'dimensions of the lifted rows' },
+  rows: { kind: 'number', default: null, help: 'rows (default: 2.5x what the cache holds)' },
+  queries: { kind: 'number', default: 20, help: 'queries' },
+  batch: { kind: 'number', default: 200, help: 'rows per multi-row INSERT' },
+  changed: { kind: 'number', default: 1000, help: 'rows UPDATEd before the measured CHECKPOINT' },
+  dir: { kind: 'string', metavar: 'PATH', default: null, help: 'data directory (default: a temporary one)' },
+} satisfies OptionSpecs;
 
 function parseBytes(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(kB|MB|GB|TB)$/.exec(s);
@@ -63,14 +69,15 @@ class Truth {
 
 /** Runs the benchmark (see the module comment). */
 export async function benchScaleCached(args: string[]): Promise<void> {
-  const cacheText = arg(args, '--shared-buffers')!;
+  const o = parseBenchArgs('scale --shared-buffers SIZE', 'A table larger than the buffer cache: load, index, recall / QPS through the cache, checkpoint bytes.', SPECS, args);
+  const cacheText = o.sharedBuffers;
   const cacheBytes = parseBytes(cacheText);
-  const dims = Number(arg(args, '--dims') ?? 768);
-  const rows = Number(arg(args, '--rows') ?? Math.ceil((2.5 * cacheBytes) / (dims * 4)));
-  const nq = Number(arg(args, '--queries') ?? 20);
-  const batch = Number(arg(args, '--batch') ?? 200);
-  const changed = Number(arg(args, '--changed') ?? 1000);
-  const dirArg = arg(args, '--dir');
+  const dims = o.dims;
+  const rows = o.rows ?? Math.ceil((2.5 * cacheBytes) / (dims * 4));
+  const nq = o.queries;
+  const batch = o.batch;
+  const changed = o.changed;
+  const dirArg = o.dir;
   const log = (s: string): void => console.log(s);
   log(`# scale (table larger than the cache): ${rows} rows x ${dims}-d SYNTHETIC (GloVe 100-d lifted + 10% noise) = ${formatBytes(rows * dims * 4)} of vectors, shared_buffers ${cacheText} (${(rows * dims * 4 / cacheBytes).toFixed(2)}x), ${nq} queries, cosine`);
   const glove = loadGlove({ queries: nq });

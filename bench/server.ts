@@ -24,33 +24,16 @@ import { loadGlove } from '../src/cli/glove.js';
 import { Prng } from '../src/common/prng.js';
 import { latencySummary } from './support/stats.js';
 import { nowMs } from './support/timing.js';
+import { parseBenchArgs, type OptionSpecs, type OptionValues } from './support/args.js';
 
-interface Options {
-  rows: number;
-  seconds: number;
-  clients: number;
-  ef: number;
-  peers: string[];
-}
-
-function parseArgs(args: string[]): Options {
-  const o: Options = { rows: 20000, seconds: 10, clients: 16, ef: 100, peers: ['vecgres', 'pglite', 'postgres'] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const v = (): number | string => {
-      const x = args[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
-    if (a === '--rows') o.rows = Number(v());
-    else if (a === '--seconds') o.seconds = Number(v());
-    else if (a === '--clients') o.clients = Number(v());
-    else if (a === '--ef') o.ef = Number(v());
-    else if (a === '--peers') o.peers = String(v()).split(',');
-    else throw new Error(`unknown option ${a}`);
-  }
-  return o;
-}
+const SPECS = {
+  rows: { kind: 'number', default: 20000, help: 'rows in the table' },
+  seconds: { kind: 'number', default: 10, help: 'seconds of load per server' },
+  clients: { kind: 'number', default: 16, help: 'concurrent clients' },
+  ef: { kind: 'number', default: 100, help: 'hnsw.ef_search' },
+  peers: { kind: 'strings', default: ['vecgres', 'pglite', 'postgres'], help: 'servers, of vecgres, pglite, postgres (postgres: PGVECTOR_URL)' },
+} satisfies OptionSpecs;
+type Options = OptionValues<typeof SPECS>;
 
 /** A server under test: how to connect, and how to stop it. */
 interface Target {
@@ -164,7 +147,7 @@ async function run(t: Target, o: Options, clients: number, queries: Float32Array
 }
 
 export async function benchServer(args: string[]): Promise<void> {
-  const o = parseArgs(args);
+  const o = parseBenchArgs('server', 'Concurrent clients over the wire protocol, 90% k-NN / 10% INSERT, vs pglite-socket and native pgvector.', SPECS, args);
   const glove = loadGlove({ rows: o.rows, queries: 1000 });
   const dim = glove.dim;
   const rows = glove.base.length / dim;

@@ -19,6 +19,7 @@ import {
   SparseVector, formatSparsevec, sparsevecCosineDistance, sparsevecL1Distance, sparsevecL2Distance, sparsevecNegativeInnerProduct,
 } from '../src/types/sparsevec.js';
 import { nowMs } from './support/timing.js';
+import { parseBenchArgs, type OptionSpecs } from './support/args.js';
 
 const DIM = 30000;
 const K = 10;
@@ -29,31 +30,13 @@ const OPS = {
   l1: ['sparsevec_l1_ops', '<+>', sparsevecL1Distance],
 } as const;
 
-interface Options {
-  rows: number;
-  queries: number;
-  efs: number[];
-  op: keyof typeof OPS;
-  peers: string[];
-}
-
-function parse(args: string[]): Options {
-  const o: Options = { rows: 10000, queries: 200, efs: [40, 80, 160, 320], op: 'cosine', peers: ['vecgres', 'pglite'] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const v = (): string => args[++i] ?? '';
-    if (a === '--rows') o.rows = Number(v());
-    else if (a === '--queries') o.queries = Number(v());
-    else if (a === '--ef') o.efs = v().split(',').map(Number);
-    else if (a === '--peers') o.peers = v().split(',');
-    else if (a === '--op') {
-      const op = v();
-      if (!(op in OPS)) throw new Error(`--op must be one of ${Object.keys(OPS).join(', ')}`);
-      o.op = op as keyof typeof OPS;
-    } else throw new Error(`unknown option ${a}`);
-  }
-  return o;
-}
+const SPECS = {
+  rows: { kind: 'number', default: 10000, help: 'rows' },
+  queries: { kind: 'number', default: 200, help: 'queries' },
+  ef: { kind: 'numbers', default: [40, 80, 160, 320], help: 'hnsw.ef_search sweep' },
+  op: { kind: 'string', default: 'cosine', help: 'the distance', choices: Object.keys(OPS) },
+  peers: { kind: 'strings', default: ['vecgres', 'pglite'], help: 'systems, of vecgres, pglite' },
+} satisfies OptionSpecs;
 
 /** The bench's sparse vectors (module comment). */
 function sparseVectors(n: number, seed: number): SparseVector[] {
@@ -107,8 +90,8 @@ async function pglitePeer(): Promise<SqlPeer> {
 
 /** Entry point: `npm run bench -- sparsevec ...`. */
 export async function benchSparsevec(args: string[]): Promise<void> {
-  const o = parse(args);
-  const [opclass, op, fn] = OPS[o.op];
+  const o = parseBenchArgs('sparsevec', 'HNSW over sparsevec vs PGlite + pgvector on synthetic sparse data.', SPECS, args);
+  const [opclass, op, fn] = OPS[o.op as keyof typeof OPS];
   const base = sparseVectors(o.rows, 1);
   const queries = sparseVectors(o.queries, 2);
   const text = (v: SparseVector): string => `'${formatSparsevec(v)}'`;
@@ -135,7 +118,7 @@ export async function benchSparsevec(args: string[]): Promise<void> {
       await peer.exec('ANALYZE items');
       const plan = await peer.plan(`SELECT id FROM items ORDER BY s ${op} ${text(queries[0]!)} LIMIT ${K}`);
       if (!plan.includes('items_s')) throw new Error(`${peer.name}: the plan does not use the index:\n${plan}`);
-      for (const ef of o.efs) {
+      for (const ef of o.ef) {
         await peer.exec(`SET hnsw.ef_search = ${ef}`);
         let hit = 0;
         const lat: number[] = [];

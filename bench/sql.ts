@@ -35,6 +35,7 @@ import { QUERIES, type AppQuery, type QueryCtx } from './sql-queries.js';
 import { diffRows, recallOf } from './support/rows.js';
 import { median } from './support/stats.js';
 import { nowMs } from './support/timing.js';
+import { flagName, parseBenchArgs, type OptionSpecs, type OptionValues } from './support/args.js';
 
 const M = 16;
 const EF_CONSTRUCTION = 64;
@@ -50,43 +51,25 @@ const PARAM_SETS = 50;
 const RECALL_SLACK = 0.2;
 const INDEX_NAME = 'chunks_embedding_idx';
 
-interface Options {
-  chunks: number;
-  docs: number;
-  dim: number;
-  runs: number;
-  checks: number;
-  lateralDocs: number;
-  only: string[] | null;
-  docIndex: boolean;
-  /** Print every query's EXPLAIN on every engine. */
-  plans: boolean;
-}
+const SPECS = {
+  chunks: { kind: 'number', default: 100000, help: 'chunk rows (1..340479)' },
+  docs: { kind: 'number', default: 10000, help: 'document rows (1..340479)' },
+  dim: { kind: 'number', default: 100, help: 'dimensions (16..100)' },
+  runs: { kind: 'number', default: 5, help: 'timed runs per query (1..1000)' },
+  checks: { kind: 'number', default: 10, help: 'parameter sets compared between the engines (1..PARAM_SETS)' },
+  lateralDocs: { kind: 'number', default: 1000, help: 'documents of the LATERAL query (1..340479)' },
+  only: { kind: 'strings', default: null, help: 'run only these queries' },
+  docIndex: { kind: 'flag', default: false, help: 'an HNSW index on the documents too' },
+  plans: { kind: 'flag', default: false, help: "print every query's EXPLAIN on every engine" },
+} satisfies OptionSpecs;
+type Options = OptionValues<typeof SPECS>;
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { chunks: 100000, docs: 10000, dim: 100, runs: 5, checks: 10, lateralDocs: 1000, only: null, docIndex: false, plans: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const v = () => {
-      const x = args[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
-    const int = (min: number, max: number) => {
-      const x = Number(v());
-      if (!Number.isInteger(x) || x < min || x > max) throw new Error(`${a} must be an integer from ${min} to ${max}`);
-      return x;
-    };
-    if (a === '--chunks') o.chunks = int(1, 340479);
-    else if (a === '--docs') o.docs = int(1, 340479);
-    else if (a === '--dim') o.dim = int(16, 100);
-    else if (a === '--runs') o.runs = int(1, 1000);
-    else if (a === '--checks') o.checks = int(1, PARAM_SETS);
-    else if (a === '--lateral-docs') o.lateralDocs = int(1, 340479);
-    else if (a === '--only') o.only = v().split(',');
-    else if (a === '--doc-index') o.docIndex = true;
-    else if (a === '--plans') o.plans = true;
-    else throw new Error(`unknown option ${a}`);
+  const o = parseBenchArgs('sql', 'Application queries (joins, CTE, LATERAL, window functions, ...) vs PGlite + pgvector.', SPECS, args);
+  const ranges: Array<[keyof Options, number, number]> = [['chunks', 1, 340479], ['docs', 1, 340479], ['dim', 16, 100], ['runs', 1, 1000], ['checks', 1, PARAM_SETS], ['lateralDocs', 1, 340479]];
+  for (const [key, min, max] of ranges) {
+    const x = o[key] as number;
+    if (!Number.isInteger(x) || x < min || x > max) throw new Error(`--${flagName(key)} must be an integer from ${min} to ${max}`);
   }
   if (o.only !== null) for (const n of o.only) if (!QUERIES.some((q) => q.name === n)) throw new Error(`unknown query ${n}; queries: ${QUERIES.map((q) => q.name).join(', ')}`);
   return o;
