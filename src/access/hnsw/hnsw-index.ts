@@ -63,20 +63,24 @@ export class HnswIndex implements VectorIndex {
     return this.subgraphs.eligible(rows);
   }
 
-  /** Builds or catches up the subgraph of `filter.key`; false when there is none for it (subgraphs.ts). */
+  /**
+   * Catches up the subgraph of `filter.key`, or admits the key (its subgraph then built on a
+   * pool worker, or here when the process has none); false when there is no subgraph to search
+   * for it now (subgraphs.ts).
+   */
   prepareKeyedFilter(filter: RowFilter): boolean {
     return this.subgraphs.use(filter) !== null;
   }
 
-  /**
-   * An ordered scan; with a keyed filter whose subgraph exists, over the subgraph (reconciled
-   * with the filter's bitset first), else over the index's graph.
-   */
   /** The rows of the subgraph of `key` if it is current for `stamp`, else -1 (subgraphs.ts). */
   keyedFilterRows(key: string, stamp: number): number {
     return this.subgraphs.current(key, stamp)?.rows ?? -1;
   }
 
+  /**
+   * An ordered scan; with a keyed filter whose subgraph exists and is built, over the subgraph
+   * (reconciled with the filter's bitset first), else over the index's graph.
+   */
   beginScan(q: VectorKey, opts: ScanOptions): IndexScan {
     const kf = opts.keyedFilter;
     if (kf != null) {
@@ -92,9 +96,12 @@ export class HnswIndex implements VectorIndex {
     return new HnswScan(this.state, q, opts);
   }
 
-  /** Bytes of the graph (records, upper lists, header); scratch areas are not counted. */
+  /**
+   * Bytes of the graph (records, upper lists, header) and of its filter subgraphs (being built
+   * included), what `pg_relation_size` reports; scratch areas are not counted.
+   */
   sizeBytes(): number {
-    return this.state.graph.sizeBytes();
+    return this.state.graph.sizeBytes() + this.subgraphs.sizeBytes();
   }
 
   dispose(): void {
