@@ -12,6 +12,7 @@ import type { RowFilter } from '../../src/access/am.js';
 import type { HnswIndex } from '../../src/access/hnsw/index.js';
 import { FilterSubgraphs, SUBGRAPH_IDLE_USES, SUBGRAPH_MAX_SHARE, SUBGRAPH_MIN_ROWS } from '../../src/access/hnsw/subgraphs.js';
 import { WorkerPool } from '../../src/kernels/workers.js';
+import { insertNodesTask, type InsertTaskArgs } from '../../src/access/hnsw/parallel.js';
 import { buildIndex, exactDistance, gucs, randomMatrix } from './hnsw-helpers.js';
 
 const arena = memories.memories[0]!;
@@ -61,7 +62,6 @@ function exact(base: Float32Array, q: Float32Array, pass: (r: number) => boolean
 async function admit(index: HnswIndex, f: RowFilter): Promise<void> {
   assert.equal(index.prepareKeyedFilter(f), false, 'first request');
   assert.equal(index.prepareKeyedFilter(f), false, 'the admitting request does not build');
-  assert.equal(index.subgraphs.building(f.key!), true);
   await index.subgraphs.settled();
   assert.equal(index.prepareKeyedFilter(f), true, 'built');
 }
@@ -85,11 +85,8 @@ test(`filter subgraphs: admission, recall, rows dropped and added under one key 
     assert.equal(index.prepareKeyedFilter(a.f), false);
     assert.equal(scan(index, queries.subarray(0, DIM), a.f).keyed, false);
     assert.equal(index.prepareKeyedFilter(a.f), false);
-    assert.equal(index.subgraphs.building('tenant=0'), true);
     assert.equal(index.subgraphs.inlineBuilds, 0);
     assert.equal(index.subgraphs.backgroundBuilds, 1);
-    assert.equal(scan(index, queries.subarray(0, DIM), a.f).keyed, false, 'not searched while building');
-    assert.equal(index.prepareKeyedFilter(a.f), false, 'not handed out while building');
     await index.subgraphs.settled();
     assert.equal(index.subgraphs.building('tenant=0'), false);
     assert.equal(index.prepareKeyedFilter(a.f), true);
@@ -166,27 +163,62 @@ test('filter subgraphs: their nodes stay within the index size; only idle ones a
   assert.equal(index.subgraphs.size, 0);
 });
 
+/**
+ * A stand-in for the worker pool whose one "worker" runs the task only when the test says so
+ * (on this thread), so the test decides what happens while a subgraph is being built.
+ */
+function heldPool(): { pool: WorkerPool; release: () => void } {
+  let run: (() => void) | null = null;
+  const pool = {
+    size: 1,
+    get idle(): boolean {
+      return run === null;
+    },
+    runAsync: (_task: unknown, args: unknown[]): Promise<number[]> =>
+      new Promise((resolve) => {
+        run = () => {
+          run = null;
+          resolve([insertNodesTask(args[0] as InsertTaskArgs, { worker: 1, memory: (id) => memories.memories.find((m) => m.id === id)! })]);
+        };
+      }),
+  };
+  return { pool: pool as unknown as WorkerPool, release: () => run?.() };
+}
+
 test(`filter subgraphs: the table changes while a worker builds one (seed ${SEED})`, async () => {
   const base = randomMatrix(ROWS, DIM, SEED + 4);
   const queries = randomMatrix(20, DIM, SEED + 5);
   const index = buildIndex('l2', base, DIM) as HnswIndex;
+  const held = heldPool();
+  const subgraphs = new FilterSubgraphs(index.state, () => held.pool);
+  // The index's scans go through its own FilterSubgraphs: put the held one in its place.
+  (index as unknown as { subgraphs: FilterSubgraphs }).subgraphs.dispose();
+  (index as unknown as { subgraphs: FilterSubgraphs }).subgraphs = subgraphs;
   try {
     const inKey = (r: number): boolean => r % 8 === 0;
     const a = bitset(inKey, 'k');
     assert.equal(index.prepareKeyedFilter(a.f), false);
+    assert.equal(index.prepareKeyedFilter(a.f), false, 'the admitting request');
+    assert.equal(subgraphs.building('k'), true);
+    assert.equal(subgraphs.backgroundBuilds, 1);
+    assert.equal(subgraphs.inlineBuilds, 0);
+    // While it builds: not handed out, not searched, the pool busy for another key.
     assert.equal(index.prepareKeyedFilter(a.f), false);
-    assert.equal(index.subgraphs.building('k'), true);
+    assert.equal(scan(index, queries.subarray(0, DIM), a.f).keyed, false);
     a.free();
-    // Before the worker's result is taken (this runs synchronously after the admitting
-    // request, so whatever the worker has done, the subgraph is still marked building): rows of
-    // the key deleted (tombstoned by the index), rows that now pass (updated into the key), rows
-    // that no longer pass (updated out of it).
+    // Rows of the key deleted (tombstoned by the index), rows that now pass (updated into the
+    // key), rows that no longer pass (updated out of it), all before the worker is done.
     const deleted = (r: number): boolean => r % 24 === 0;
     for (let r = 0; r < ROWS; r += 24) index.delete(r);
     const now = (r: number): boolean => ((inKey(r) && r % 40 !== 8) || r % 8 === 3) && !deleted(r);
     const live = (r: number): boolean => !deleted(r);
-    assert.equal(index.subgraphs.building('k'), true);
-    await index.subgraphs.settled();
+    index.vacuum();
+    assert.equal(subgraphs.building('k'), true);
+    held.release();
+    await subgraphs.settled();
+    assert.equal(subgraphs.building('k'), false);
+    // The tombstones waited for the build and were applied after it.
+    assert.equal(subgraphs.failedBuilds, 0);
     const b = bitset(now, 'k');
     let hits = 0;
     for (let i = 0; i < 20; i++) {
@@ -200,19 +232,20 @@ test(`filter subgraphs: the table changes while a worker builds one (seed ${SEED
     }
     assert.ok(hits / 200 >= 0.95, `recall ${hits / 200}`);
     b.free();
-    // Dropped while building (another key; then the whole index): the worker stops at its next
-    // claim and the graph is freed when it settles.
+    // Dropped while building (the whole index): the task stops at its first claim and the
+    // graph is freed when it settles.
     const c = bitset((r) => r % 8 === 5, 'k5');
     index.prepareKeyedFilter(c.f);
     index.prepareKeyedFilter(c.f);
-    assert.equal(index.subgraphs.building('k5'), true);
+    assert.equal(subgraphs.building('k5'), true);
     c.free();
   } finally {
     index.dispose();
   }
-  assert.equal(index.subgraphs.size, 0);
-  await index.subgraphs.settled();
-  assert.equal(index.subgraphs.failedBuilds, 0);
+  assert.equal(subgraphs.size, 0);
+  held.release();
+  await subgraphs.settled();
+  assert.equal(subgraphs.failedBuilds, 0);
 });
 
 test('filter subgraphs without a pool worker: the admitting request builds inline', async () => {

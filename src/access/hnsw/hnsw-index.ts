@@ -5,6 +5,7 @@ import { HnswScan } from './scan.js';
 import type { HnswState } from './state.js';
 import { vacuumHnsw } from './vacuum.js';
 import { FilterSubgraphs } from './subgraphs.js';
+import { KeyedRowLists } from '../shared/keyed_rows.js';
 import { saveHnsw } from './persist.js';
 import type { ByteSink } from '../../storage/stream.js';
 import { assert } from '../../common/assert.js';
@@ -15,11 +16,14 @@ export class HnswIndex implements VectorIndex {
   readonly opclass: OpClass;
   /** Graphs over the rows of filters that keep many (subgraphs.ts); memory only, rebuilt on use. */
   readonly subgraphs: FilterSubgraphs;
+  /** Row lists of filters ranked exactly (access/shared/keyed_rows.ts); memory only. */
+  readonly rowLists: KeyedRowLists;
 
   constructor(readonly state: HnswState) {
     this.dim = state.dim;
     this.opclass = state.opclass;
     this.subgraphs = new FilterSubgraphs(state);
+    this.rowLists = new KeyedRowLists(() => Math.max(1, this.size));
   }
 
   /** Indexed rows including tombstones not yet vacuumed. */
@@ -81,6 +85,16 @@ export class HnswIndex implements VectorIndex {
    * An ordered scan; with a keyed filter whose subgraph exists and is built, over the subgraph
    * (reconciled with the filter's bitset first), else over the index's graph.
    */
+  /** The rows kept for `key` at `stamp`, or null (access/shared/keyed_rows.ts). */
+  keyedRowList(key: string, stamp: number): Int32Array | null {
+    return this.rowLists.get(key, stamp);
+  }
+
+  /** Keeps the rows of the filter `key` at `stamp` (access/shared/keyed_rows.ts). */
+  keepKeyedRowList(key: string, stamp: number, rows: Int32Array): void {
+    this.rowLists.put(key, stamp, rows);
+  }
+
   beginScan(q: VectorKey, opts: ScanOptions): IndexScan {
     const kf = opts.keyedFilter;
     if (kf != null) {
@@ -106,6 +120,7 @@ export class HnswIndex implements VectorIndex {
 
   dispose(): void {
     this.subgraphs.dispose();
+    this.rowLists.clear();
     this.state.pool.dispose();
     this.state.graph.dispose();
   }

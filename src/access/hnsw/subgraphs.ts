@@ -100,6 +100,8 @@ class Subgraph {
   stampRows = 0;
   /** Non-null while a pool worker links the graph's nodes: the subgraph is not searched then. */
   building: BuildJob | null = null;
+  /** The build whose task has not settled yet (its scratch and counters still allocated). */
+  job: BuildJob | null = null;
 
   constructor(readonly state: HnswState, rowBits: number) {
     this.members = new Uint32Array(Math.max(1, (rowBits + 31) >>> 5));
@@ -158,7 +160,8 @@ export class FilterSubgraphs {
 
   /** True when `key` has a subgraph that a worker is still building. */
   building(key: string): boolean {
-    return this.graphs.get(key)?.building != null;
+    const sg = this.graphs.get(key);
+    return sg !== undefined && !this.ready(sg);
   }
 
   /**
@@ -205,7 +208,7 @@ export class FilterSubgraphs {
     const key = filter.key;
     if (key === undefined || !this.eligible(filter.rows)) return null;
     let sg = this.graphs.get(key);
-    if (sg !== undefined && sg.building !== null) return null;
+    if (sg !== undefined && !this.ready(sg)) return null;
     let pool: WorkerPool | null = null;
     if (sg === undefined) {
       const seen = (this.requests.get(key) ?? 0) + 1;
@@ -258,7 +261,7 @@ export class FilterSubgraphs {
    */
   current(key: string, stamp: number): { state: HnswState; rows: number } | null {
     const sg = this.graphs.get(key);
-    if (sg === undefined || sg.building !== null || sg.stamp < 0 || sg.stamp !== stamp) return null;
+    if (sg === undefined || !this.ready(sg) || sg.stamp < 0 || sg.stamp !== stamp) return null;
     sg.lastUse = ++this.clock;
     return { state: sg.state, rows: sg.stampRows };
   }
@@ -268,14 +271,14 @@ export class FilterSubgraphs {
     for (const sg of this.graphs.values()) {
       sg.stamp = -1;
       // A worker is linking the nodes: the tombstone waits for it (finishBuild).
-      if (sg.building !== null) sg.building.deletes.push(rowId);
+      if (!this.ready(sg)) sg.building!.deletes.push(rowId);
       else deleteRow(sg, rowId);
     }
   }
 
   /** VACUUM: unlinks the deleted nodes of every subgraph (vacuum.ts), as the main graph's. */
   vacuum(): void {
-    for (const sg of this.graphs.values()) if (sg.building === null && sg.state.deletedCount > 0) vacuumHnsw(sg.state);
+    for (const sg of this.graphs.values()) if (this.ready(sg) && sg.state.deletedCount > 0) vacuumHnsw(sg.state);
   }
 
   dispose(): void {
@@ -345,6 +348,7 @@ export class FilterSubgraphs {
     };
     const job: BuildJob = { scratch, counters, end, deletes: [], cancelled: false, done: Promise.resolve() };
     sg.building = job;
+    sg.job = job;
     this.backgroundBuilds++;
     const done: Promise<void> = pool.runAsync<number>(INSERT_NODES, [args], { memories: [arena] }).then(
       () => this.finishBuild(key, sg, true),
@@ -360,21 +364,44 @@ export class FilterSubgraphs {
    * meanwhile and makes it searchable.
    */
   private finishBuild(key: string, sg: Subgraph, ok: boolean): void {
-    const job = sg.building!;
+    const job = sg.job!;
     const st = sg.state;
     st.graph.arena.free(job.counters, 8);
     st.pool.release(job.scratch);
-    sg.building = null;
+    sg.job = null;
     if (job.cancelled) {
       sg.dispose();
       return;
     }
     if (!ok) {
       this.failedBuilds++;
+      sg.building = null;
       if (this.graphs.get(key) === sg) this.graphs.delete(key);
       sg.dispose();
       return;
     }
+    this.linked(sg);
+  }
+
+  /**
+   * True when `sg` can be searched: not built by a worker, or the worker has linked every node.
+   * Read from the task's done counter in the graph's memory, so a caller that never yields to
+   * the event loop (a loop of embedded queries) gets the subgraph as soon as it is linked, not
+   * when the task's promise settles (its scratch and counters are freed then, finishBuild).
+   */
+  private ready(sg: Subgraph): boolean {
+    const job = sg.building;
+    if (job === null) return true;
+    if (job.cancelled || Atomics.load(sg.state.graph.arena.i32(), (job.counters + 4) >>> 2) < job.end) return false;
+    this.linked(sg);
+    return true;
+  }
+
+  /** Every node of `sg` is linked: the tombstones that came meanwhile are applied; it may be searched. */
+  private linked(sg: Subgraph): void {
+    const job = sg.building;
+    if (job === null) return;
+    sg.building = null;
     for (const r of job.deletes) deleteRow(sg, r);
   }
 
@@ -401,7 +428,7 @@ export class FilterSubgraphs {
     const sg = this.graphs.get(key);
     if (sg === undefined) return;
     this.graphs.delete(key);
-    const job = sg.building;
+    const job = sg.job;
     if (job === null) {
       sg.dispose();
       return;
