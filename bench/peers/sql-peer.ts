@@ -20,6 +20,8 @@ export interface SqlPeer {
   query(sql: string, params?: unknown[]): Promise<SqlRows>;
   /** Runs a script of statements without parameters. */
   exec(sql: string): Promise<void>;
+  /** Waits for work the engine started in the background (vecgres: filter subgraphs being built). */
+  settle?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,13 @@ export class VecgresSqlPeer implements SqlPeer {
 
   async exec(sql: string): Promise<void> {
     await this.db.exec(sql);
+  }
+
+  async settle(): Promise<void> {
+    for (const idx of this.db.database.indexes.values()) {
+      const s = (idx as { subgraphs?: { settled(): Promise<void> } }).subgraphs;
+      if (s !== undefined) await s.settled();
+    }
   }
 
   async close(): Promise<void> {
