@@ -20,6 +20,8 @@ export interface SqlPeer {
   query(sql: string, params?: unknown[]): Promise<SqlRows>;
   /** Runs a script of statements without parameters. */
   exec(sql: string): Promise<void>;
+  /** Waits for work the engine started in the background (vecgres: filter subgraphs being built). */
+  settle?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,13 @@ export class VecgresSqlPeer implements SqlPeer {
 
   async exec(sql: string): Promise<void> {
     await this.db.exec(sql);
+  }
+
+  async settle(): Promise<void> {
+    for (const idx of this.db.database.indexes.values()) {
+      const s = (idx as { subgraphs?: { settled(): Promise<void> } }).subgraphs;
+      if (s !== undefined) await s.settled();
+    }
   }
 
   async close(): Promise<void> {
@@ -77,10 +86,14 @@ export class PgliteSqlPeer implements SqlPeer {
  */
 export class PostgresSqlPeer implements SqlPeer {
   readonly name = 'postgres';
-  private constructor(private readonly client: import('pg').Client, readonly version: string) {}
+  private constructor(private readonly client: import('pg').Client, readonly version: string, private readonly schema: string) {}
 
-  /** @param url a connection string, e.g. postgresql://postgres@127.0.0.1:54329/postgres */
-  static async create(url: string): Promise<PostgresSqlPeer> {
+  /**
+   * @param url a connection string, e.g. postgresql://postgres@127.0.0.1:54329/postgres
+   * @param schema the schema the benchmark's tables go in (dropped first and at close): a
+   *   benchmark sharing the server with another one running names its own
+   */
+  static async create(url: string, schema = 'vecgres_bench'): Promise<PostgresSqlPeer> {
     const pg = (await import('pg')).default;
     const client = new pg.Client({
       connectionString: url,
@@ -88,11 +101,11 @@ export class PostgresSqlPeer implements SqlPeer {
     });
     await client.connect();
     await client.query('CREATE EXTENSION IF NOT EXISTS vector');
-    await client.query('DROP SCHEMA IF EXISTS vecgres_bench CASCADE; CREATE SCHEMA vecgres_bench; SET search_path = vecgres_bench, public');
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path = ${schema}, public`);
     const v = await client.query<{ pg: string; vector: string }>(
       "SELECT current_setting('server_version') AS pg, (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS vector",
     );
-    return new PostgresSqlPeer(client, `PostgreSQL ${v.rows[0]!.pg} + pgvector ${v.rows[0]!.vector}`);
+    return new PostgresSqlPeer(client, `PostgreSQL ${v.rows[0]!.pg} + pgvector ${v.rows[0]!.vector}`, schema);
   }
 
   async query(sql: string, params: unknown[] = []): Promise<SqlRows> {
@@ -106,7 +119,7 @@ export class PostgresSqlPeer implements SqlPeer {
 
   async close(): Promise<void> {
     try {
-      await this.client.query('DROP SCHEMA IF EXISTS vecgres_bench CASCADE');
+      await this.client.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
     } finally {
       await this.client.end();
     }

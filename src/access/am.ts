@@ -251,6 +251,14 @@ export interface VectorIndex {
    */
   keyedFilterRows?(key: string, stamp: number): number;
   /**
+   * With {@link AmCapabilities.keyedFilter}: the row ids (ascending) the caller kept for `key`
+   * with {@link keepKeyedRowList} at this `stamp` (RowFilter.stamp), else null: the rows of
+   * the filter, without a bitset, for a caller that ranks them exactly (access/shared/keyed_rows.ts).
+   */
+  keyedRowList?(key: string, stamp: number): Int32Array | null;
+  /** Keeps `rows` (the visible rows passing the filter named `key`, ascending) for {@link keyedRowList} at `stamp`. */
+  keepKeyedRowList?(key: string, stamp: number, rows: Int32Array): void;
+  /**
    * Writes the whole structure to a checkpoint file, so reopening a database reads it back
    * instead of rebuilding it. Methods without it are rebuilt from the table at open.
    */

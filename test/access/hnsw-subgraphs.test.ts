@@ -1,5 +1,6 @@
 // Filter subgraphs of an HNSW index (access/hnsw/subgraphs.ts): admitted at a key's second
-// request, within the size bounds; a scan with a keyed filter searches the subgraph and returns
+// request, within the size bounds, and built on a pool worker (the admitting request links no
+// node: a build counter and the subgraph's state say so), or inline without one; a scan with a keyed filter searches the subgraph and returns
 // only rows of the filter's bitset, at recall@10 against exact filtered search, also when the
 // bitset under the same key drops rows (they are excluded) or adds rows (they are inserted);
 // tombstoned rows are not returned; vacuum and eviction keep the node budget.
@@ -9,7 +10,9 @@ import { Prng } from '../../src/common/prng.js';
 import { memories } from '../../src/kernels/memories.js';
 import type { RowFilter } from '../../src/access/am.js';
 import type { HnswIndex } from '../../src/access/hnsw/index.js';
-import { SUBGRAPH_IDLE_USES, SUBGRAPH_MAX_SHARE, SUBGRAPH_MIN_ROWS } from '../../src/access/hnsw/subgraphs.js';
+import { FilterSubgraphs, SUBGRAPH_IDLE_USES, SUBGRAPH_MAX_SHARE, SUBGRAPH_MIN_ROWS } from '../../src/access/hnsw/subgraphs.js';
+import { WorkerPool } from '../../src/kernels/workers.js';
+import { insertNodesTask, type InsertTaskArgs } from '../../src/access/hnsw/parallel.js';
 import { buildIndex, exactDistance, gucs, randomMatrix } from './hnsw-helpers.js';
 
 const arena = memories.memories[0]!;
@@ -55,7 +58,15 @@ function exact(base: Float32Array, q: Float32Array, pass: (r: number) => boolean
   return d.slice(0, 10).map((x) => x[1]);
 }
 
-test(`filter subgraphs: admission, recall, rows dropped and added under one key (seed ${SEED})`, () => {
+/** Admits `f`'s key (two requests), waits for the worker to link it, and checks it is searched. */
+async function admit(index: HnswIndex, f: RowFilter): Promise<void> {
+  assert.equal(index.prepareKeyedFilter(f), false, 'first request');
+  assert.equal(index.prepareKeyedFilter(f), false, 'the admitting request does not build');
+  await index.subgraphs.settled();
+  assert.equal(index.prepareKeyedFilter(f), true, 'built');
+}
+
+test(`filter subgraphs: admission, recall, rows dropped and added under one key (seed ${SEED})`, async () => {
   const base = randomMatrix(ROWS, DIM, SEED);
   const queries = randomMatrix(30, DIM, SEED + 1);
   const index = buildIndex('l2', base, DIM) as HnswIndex;
@@ -68,10 +79,18 @@ test(`filter subgraphs: admission, recall, rows dropped and added under one key 
     assert.equal(index.keyedFilterEligible(SUBGRAPH_MIN_ROWS - 1), false);
     assert.equal(index.keyedFilterEligible(Math.floor(SUBGRAPH_MAX_SHARE * ROWS) + 1), false);
     assert.equal(index.keyedFilterEligible(a.f.rows), true);
-    // The first request is counted, the second builds.
+    // The first request is counted, the second appends the nodes and hands their linking to a
+    // worker: the request itself links none (no inline build), and until the worker is done
+    // scans keep to the main graph.
     assert.equal(index.prepareKeyedFilter(a.f), false);
     assert.equal(scan(index, queries.subarray(0, DIM), a.f).keyed, false);
+    assert.equal(index.prepareKeyedFilter(a.f), false);
+    assert.equal(index.subgraphs.inlineBuilds, 0);
+    assert.equal(index.subgraphs.backgroundBuilds, 1);
+    await index.subgraphs.settled();
+    assert.equal(index.subgraphs.building('tenant=0'), false);
     assert.equal(index.prepareKeyedFilter(a.f), true);
+    assert.equal(index.subgraphs.inlineBuilds, 0);
     assert.equal(index.subgraphs.totalNodes, a.f.rows);
     const recall = (f: RowFilter, pass: (r: number) => boolean, live: (r: number) => boolean = () => true): number => {
       let hits = 0;
@@ -119,16 +138,13 @@ test(`filter subgraphs: admission, recall, rows dropped and added under one key 
   }
 });
 
-test('filter subgraphs: their nodes stay within the index size; only idle ones are evicted', () => {
+test('filter subgraphs: their nodes stay within the index size; only idle ones are evicted', async () => {
   const base = randomMatrix(ROWS, DIM, SEED + 3);
   const index = buildIndex('l2', base, DIM) as HnswIndex;
   try {
     // Five filters of 24% each: four subgraphs fit (the budget is the index's rows).
     const fs = Array.from({ length: 5 }, (_, k) => bitset((r) => (r + 6 * k) % 25 < 6, `k=${k}`));
-    for (const x of fs.slice(0, 4)) {
-      assert.equal(index.prepareKeyedFilter(x.f), false);
-      assert.equal(index.prepareKeyedFilter(x.f), true);
-    }
+    for (const x of fs.slice(0, 4)) await admit(index, x.f);
     assert.equal(index.subgraphs.size, 4);
     // The fifth evicts none of the four while they are in use: it gets none (no rebuild churn).
     assert.equal(index.prepareKeyedFilter(fs[4]!.f), false);
@@ -136,8 +152,7 @@ test('filter subgraphs: their nodes stay within the index size; only idle ones a
     assert.equal(index.subgraphs.size, 4);
     // Once k=0 has been idle long enough, the fifth takes its place.
     for (let i = 0; i < SUBGRAPH_IDLE_USES; i++) assert.equal(index.prepareKeyedFilter(fs[1 + (i % 3)]!.f), true);
-    assert.equal(index.prepareKeyedFilter(fs[4]!.f), false);
-    assert.equal(index.prepareKeyedFilter(fs[4]!.f), true);
+    await admit(index, fs[4]!.f);
     assert.ok(index.subgraphs.totalNodes <= ROWS, `${index.subgraphs.totalNodes} nodes`);
     assert.equal(index.subgraphs.has('k=0'), false, 'the idle one went');
     assert.equal(index.subgraphs.has('k=4'), true);
@@ -146,4 +161,110 @@ test('filter subgraphs: their nodes stay within the index size; only idle ones a
     index.dispose();
   }
   assert.equal(index.subgraphs.size, 0);
+});
+
+/**
+ * A stand-in for the worker pool whose one "worker" runs the task only when the test says so
+ * (on this thread), so the test decides what happens while a subgraph is being built.
+ */
+function heldPool(): { pool: WorkerPool; release: () => void } {
+  let run: (() => void) | null = null;
+  const pool = {
+    size: 1,
+    get idle(): boolean {
+      return run === null;
+    },
+    runAsync: (_task: unknown, args: unknown[]): Promise<number[]> =>
+      new Promise((resolve) => {
+        run = () => {
+          run = null;
+          resolve([insertNodesTask(args[0] as InsertTaskArgs, { worker: 1, memory: (id) => memories.memories.find((m) => m.id === id)! })]);
+        };
+      }),
+  };
+  return { pool: pool as unknown as WorkerPool, release: () => run?.() };
+}
+
+test(`filter subgraphs: the table changes while a worker builds one (seed ${SEED})`, async () => {
+  const base = randomMatrix(ROWS, DIM, SEED + 4);
+  const queries = randomMatrix(20, DIM, SEED + 5);
+  const index = buildIndex('l2', base, DIM) as HnswIndex;
+  const held = heldPool();
+  const subgraphs = new FilterSubgraphs(index.state, () => held.pool);
+  // The index's scans go through its own FilterSubgraphs: put the held one in its place.
+  (index as unknown as { subgraphs: FilterSubgraphs }).subgraphs.dispose();
+  (index as unknown as { subgraphs: FilterSubgraphs }).subgraphs = subgraphs;
+  try {
+    const inKey = (r: number): boolean => r % 8 === 0;
+    const a = bitset(inKey, 'k');
+    assert.equal(index.prepareKeyedFilter(a.f), false);
+    assert.equal(index.prepareKeyedFilter(a.f), false, 'the admitting request');
+    assert.equal(subgraphs.building('k'), true);
+    assert.equal(subgraphs.backgroundBuilds, 1);
+    assert.equal(subgraphs.inlineBuilds, 0);
+    // While it builds: not handed out, not searched, the pool busy for another key.
+    assert.equal(index.prepareKeyedFilter(a.f), false);
+    assert.equal(scan(index, queries.subarray(0, DIM), a.f).keyed, false);
+    a.free();
+    // Rows of the key deleted (tombstoned by the index), rows that now pass (updated into the
+    // key), rows that no longer pass (updated out of it), all before the worker is done.
+    const deleted = (r: number): boolean => r % 24 === 0;
+    for (let r = 0; r < ROWS; r += 24) index.delete(r);
+    const now = (r: number): boolean => ((inKey(r) && r % 40 !== 8) || r % 8 === 3) && !deleted(r);
+    const live = (r: number): boolean => !deleted(r);
+    index.vacuum();
+    assert.equal(subgraphs.building('k'), true);
+    held.release();
+    await subgraphs.settled();
+    assert.equal(subgraphs.building('k'), false);
+    // The tombstones waited for the build and were applied after it.
+    assert.equal(subgraphs.failedBuilds, 0);
+    const b = bitset(now, 'k');
+    let hits = 0;
+    for (let i = 0; i < 20; i++) {
+      const q = queries.subarray(i * DIM, (i + 1) * DIM);
+      const got = scan(index, q, b.f, live);
+      assert.ok(got.keyed, 'the scan searched the subgraph');
+      for (const r of got.ids) assert.ok(now(r), `row ${r} does not pass`);
+      const want = new Set(exact(base, q, now));
+      assert.equal(got.ids.length, want.size);
+      for (const r of got.ids) if (want.has(r)) hits++;
+    }
+    assert.ok(hits / 200 >= 0.95, `recall ${hits / 200}`);
+    b.free();
+    // Dropped while building (the whole index): the task stops at its first claim and the
+    // graph is freed when it settles.
+    const c = bitset((r) => r % 8 === 5, 'k5');
+    index.prepareKeyedFilter(c.f);
+    index.prepareKeyedFilter(c.f);
+    assert.equal(subgraphs.building('k5'), true);
+    c.free();
+  } finally {
+    index.dispose();
+  }
+  assert.equal(subgraphs.size, 0);
+  held.release();
+  await subgraphs.settled();
+  assert.equal(subgraphs.failedBuilds, 0);
+});
+
+test('filter subgraphs without a pool worker: the admitting request builds inline', async () => {
+  const base = randomMatrix(ROWS, DIM, SEED + 6);
+  const index = buildIndex('l2', base, DIM) as HnswIndex;
+  const noWorkers = new WorkerPool(0);
+  const subgraphs = new FilterSubgraphs(index.state, () => noWorkers);
+  try {
+    const a = bitset((r) => r % 6 === 1, 'k');
+    assert.equal(subgraphs.use(a.f), null);
+    const use = subgraphs.use(a.f);
+    assert.notEqual(use, null);
+    assert.equal(use!.excluded.length, 0);
+    assert.equal(subgraphs.inlineBuilds, 1);
+    assert.equal(subgraphs.backgroundBuilds, 0);
+    assert.equal(subgraphs.totalNodes, a.f.rows);
+    a.free();
+  } finally {
+    subgraphs.dispose();
+    index.dispose();
+  }
 });

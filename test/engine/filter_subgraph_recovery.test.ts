@@ -11,6 +11,8 @@ import { Prng } from '../../src/common/prng.js';
 import { Vecgres } from '../../src/index.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
+import type { HnswIndex } from '../../src/access/hnsw/index.js';
+import type { FilterSubgraphs } from '../../src/access/hnsw/subgraphs.js';
 
 const SEED = Number(process.env['VECGRES_SEED'] ?? 515);
 const DIM = 32;
@@ -20,6 +22,11 @@ const SQL = 'SELECT id FROM t WHERE tenant = $1 ORDER BY v <=> $2 LIMIT 10';
 async function plan(db: Vecgres, params: unknown[]): Promise<string> {
   const r = await db.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${SQL}`, params);
   return r.rows.map((x) => String(Object.values(x)[0])).join('\n');
+}
+
+/** The filter subgraphs of the test's HNSW index. */
+function subgraphsOf(db: Vecgres): FilterSubgraphs {
+  return (db.database.indexes.get('t_v') as HnswIndex).subgraphs;
 }
 
 async function ids(db: Vecgres, params: unknown[]): Promise<number[]> {
@@ -40,6 +47,7 @@ test(`filter subgraphs after a crash: rebuilt from the recovered rows (seed ${SE
   await db.exec('CHECKPOINT');
   const queries = Array.from({ length: 12 }, vec);
   for (let i = 0; i < 2; i++) await ids(db, [0, queries[0]]);
+  await subgraphsOf(db).settled();
   assert.match(await plan(db, [0, queries[1]]), /filter subgraph/);
   // Only in the log: a tenant-0 row equal to a query, and a deleted one.
   await db.exec(`INSERT INTO t VALUES (${ROWS}, 0, '${queries[2]}')`);
@@ -51,6 +59,8 @@ test(`filter subgraphs after a crash: rebuilt from the recovered rows (seed ${SE
   db = await Vecgres.create('db', { storage: fs });
   try {
     assert.doesNotMatch(await plan(db, [0, queries[1]]), /filter subgraph/, 'no subgraph survives the crash');
+    assert.doesNotMatch(await plan(db, [0, queries[1]]), /filter subgraph/, 'built by a worker, not by the query');
+    await subgraphsOf(db).settled();
     assert.match(await plan(db, [0, queries[1]]), /filter subgraph \(estimated rows \d+, actual rows 2000/);
     assert.equal((await ids(db, [0, queries[2]]))[0], ROWS, 'the row from the log is found');
     assert.ok(!(await ids(db, [0, queries[3]])).includes(nearest), 'the deleted row stays deleted');

@@ -1,6 +1,6 @@
 // Filter subgraphs (access/hnsw/subgraphs.ts): `WHERE tenant = $1 ORDER BY v <=> $2 LIMIT 10`
-// for a large tenant searches a graph of the tenant's own rows from the value's second query
-// on. Recall@10 against PostgreSQL + pgvector's exact answer (PGlite without an index), with
+// for a large tenant searches a graph of the tenant's own rows once the value's second query
+// has had a pool worker build it (that query runs its usual strategy and builds nothing). Recall@10 against PostgreSQL + pgvector's exact answer (PGlite without an index), with
 // the plan (EXPLAIN ANALYZE: "Filtered Search: filter subgraph") asserted; after INSERT,
 // UPDATE (into and out of the tenant), DELETE, a transaction's own uncommitted changes, a
 // ROLLBACK and VACUUM, the answers are still the tenant's visible rows; small tenants and other
@@ -9,6 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
 import { openSqlPair } from '../support/sql_pair.js';
+import type { HnswIndex } from '../../src/access/hnsw/index.js';
+import type { FilterSubgraphs } from '../../src/access/hnsw/subgraphs.js';
 
 const SEED = Number(process.env['VECGRES_SEED'] ?? 9090);
 const { db, oracle, both, same } = await openSqlPair();
@@ -27,6 +29,16 @@ for (let i = 0; i < rows.length; i += 2000) await both(`INSERT INTO t VALUES ${r
 await db.exec('CREATE INDEX t_v_idx ON t USING hnsw (v vector_cosine_ops)');
 const queries = Array.from({ length: 20 }, vec);
 const SQL = 'SELECT id FROM t WHERE tenant = $1 ORDER BY v <=> $2 LIMIT 10';
+
+/** The filter subgraphs of index `name`. */
+const subgraphs = (name = 't_v_idx'): FilterSubgraphs => (db.database.indexes.get(name) as HnswIndex).subgraphs;
+
+/** Runs `sql` twice (the second run admits its key) and waits for the worker's build. */
+async function admit(sql: string, params: unknown[], index = 't_v_idx'): Promise<void> {
+  await db.query(sql, params);
+  await db.query(sql, params);
+  await subgraphs(index).settled();
+}
 
 async function plan(sql: string, params?: unknown[]): Promise<string> {
   const r = await db.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${sql}`, params);
@@ -65,19 +77,25 @@ async function recall(tenant: number, qs: readonly string[] = queries): Promise<
   return want === 0 ? 1 : hits / want;
 }
 
-test(`a large tenant's second query builds its subgraph; recall against exact (seed ${SEED})`, async () => {
-  // The first query of a value counts it; the second builds the subgraph and searches it.
+test(`a large tenant's second query has a worker build its subgraph; recall against exact (seed ${SEED})`, async () => {
+  // The first query of a value counts it; the second admits it: a pool worker builds the
+  // subgraph while that query (and the next ones until it is done) run the usual strategy.
   const first = await plan(SQL, [0, queries[0]]);
   assert.doesNotMatch(first, /filter subgraph/, first);
   const second = await plan(SQL, [0, queries[0]]);
-  assert.match(second, /Filtered Search: filter subgraph \(estimated rows \d+, actual rows 3200/, second);
+  assert.doesNotMatch(second, /filter subgraph/, second);
+  assert.equal(subgraphs().backgroundBuilds, 1);
+  assert.equal(subgraphs().inlineBuilds, 0, 'no query built the subgraph');
+  await subgraphs().settled();
+  const built = await plan(SQL, [0, queries[0]]);
+  assert.match(built, /Filtered Search: filter subgraph \(estimated rows \d+, actual rows 3200/, built);
   // From the third query on, while the table does not change, the subgraph needs no bitmap.
   const third = await plan(SQL, [0, queries[5]]);
   assert.match(third, /Filtered Search: filter subgraph \(estimated rows \d+, actual rows 3200(; planned [a-z ]+)?; no bitmap\)/, third);
   const r0 = await recall(0);
   assert.ok(r0 >= 0.95, `tenant 0 recall@10 ${r0}`);
   // Tenant 1 too, on its own subgraph.
-  await ids(SQL, [1, queries[0]]);
+  await admit(SQL, [1, queries[0]]);
   assert.match(await plan(SQL, [1, queries[1]]), /filter subgraph \(estimated rows \d+, actual rows 2000/);
   const r1 = await recall(1);
   assert.ok(r1 >= 0.95, `tenant 1 recall@10 ${r1}`);
@@ -90,6 +108,8 @@ test(`a large tenant's second query builds its subgraph; recall against exact (s
   }
   // A small tenant (about 180 rows) stays exact: the answer is PostgreSQL's.
   for (let i = 0; i < 2; i++) assert.match(await plan(SQL, [7, queries[0]]), /exact over bitmap/);
+  await subgraphs().settled();
+  assert.equal(subgraphs().backgroundBuilds, 2);
   await same('SELECT id FROM t WHERE tenant = 7 ORDER BY v <=> $1 LIMIT 10', [queries[3]]);
   // With a B-tree on the column the bitmap comes from it, and a current subgraph needs none.
   await db.exec('CREATE INDEX t_tenant_idx ON t (tenant)');
@@ -104,12 +124,39 @@ test(`a large tenant's second query builds its subgraph; recall against exact (s
   }
   // Another qual over the same rows has no key: no subgraph (grp = 1 AND tenant = 0 is no single equality).
   for (let i = 0; i < 2; i++) assert.doesNotMatch(await plan('SELECT id FROM t WHERE tenant = 0 AND grp = 1 ORDER BY v <=> $1 LIMIT 10', [queries[0]]), /filter subgraph/);
+  await subgraphs().settled();
+  assert.equal(subgraphs().backgroundBuilds, 2);
+  assert.equal(subgraphs().inlineBuilds, 0);
+});
+
+test('pg_relation_size, pg_total_relation_size and pg_indexes_size count the filter subgraphs', async () => {
+  const size = async (): Promise<[number, number, number]> => {
+    const r = (await db.query("SELECT pg_relation_size('t_v_idx') AS r, pg_total_relation_size('t') AS t, pg_indexes_size('t') AS i")).rows[0] as Record<string, unknown>;
+    return [Number(r['r']), Number(r['t']), Number(r['i'])];
+  };
+  const index = db.database.indexes.get('t_v_idx') as HnswIndex;
+  const [rel, total, idx] = await size();
+  const held = index.subgraphs.sizeBytes();
+  assert.ok(held > 0, 'the test before left subgraphs');
+  assert.equal(rel, index.state.graph.sizeBytes() + held);
+  // Without them, each size is that much smaller.
+  index.subgraphs.dispose();
+  const [rel1, total1, idx1] = await size();
+  assert.equal(rel - rel1, held);
+  assert.equal(total - total1, held);
+  assert.equal(idx - idx1, held);
+  // Built again at the next admission, and counted again.
+  await admit(SQL, [0, queries[0]]);
+  const [rel2] = await size();
+  assert.ok(rel2 > rel1, `${rel2} > ${rel1}`);
+  assert.equal(rel2, index.state.graph.sizeBytes() + index.subgraphs.sizeBytes());
 });
 
 test('the subgraph follows INSERT, UPDATE, DELETE, transactions and VACUUM', async () => {
   // Rows equal to a query (cosine distance 0) are its nearest: each check below can fail.
   const q = queries[2]!;
   const q2 = queries[3]!;
+  await db.query(SQL, [0, queries[7]]);
   assert.match(await plan(SQL, [0, queries[7]]), /no bitmap/);
   await both(`INSERT INTO t VALUES (100001, 0, 0, '${q}'), (100002, 1, 0, '${q2}')`);
   // The table changed: the next query builds the bitmap (and catches the subgraph up).
@@ -156,11 +203,25 @@ test('the subgraph follows INSERT, UPDATE, DELETE, transactions and VACUUM', asy
 
 test('TRUNCATE and DROP INDEX leave no subgraph behind', async () => {
   await both('TRUNCATE t');
+  // 8,000 rows: tenant 0 holds 1,600 (a subgraph's size).
   await both(`INSERT INTO t VALUES ${rows.slice(0, 4000).join(',')}`);
+  await both(`INSERT INTO t VALUES ${rows.slice(4000, 8000).join(',')}`);
   await same('SELECT id FROM t WHERE tenant = 0 ORDER BY v <=> $1 LIMIT 10', [queries[0]]);
-  for (let i = 0; i < 2; i++) await ids(SQL, [0, queries[1]]);
+  await admit(SQL, [0, queries[1]]);
+  assert.match(await plan(SQL, [0, queries[1]]), /filter subgraph \(estimated rows \d+, actual rows 1600/);
   assert.ok((await recall(0, queries.slice(0, 6))) >= 0.95);
+  // Dropped while a worker builds the subgraph: the build is abandoned, its memory freed.
+  const sg = subgraphs();
+  sg.dispose();
+  const builds = sg.backgroundBuilds;
+  await db.query(SQL, [0, queries[1]]);
+  await db.query(SQL, [0, queries[1]]);
+  assert.equal(sg.backgroundBuilds, builds + 1);
+  assert.equal(sg.size, 1);
   await db.exec('DROP INDEX t_v_idx');
+  await sg.settled();
+  assert.equal(sg.size, 0);
+  assert.equal(sg.failedBuilds, 0);
   await same('SELECT id FROM t WHERE tenant = 0 ORDER BY v <=> $1 LIMIT 10', [queries[0]]);
 });
 
@@ -172,7 +233,7 @@ test('halfvec and bit indexes get subgraphs too (their stored vectors copied as 
   await db.exec('CREATE INDEX h_v_idx ON h USING hnsw (v halfvec_l2_ops)');
   await db.exec(`CREATE INDEX h_b_idx ON h USING hnsw ((binary_quantize(v)::bit(${DIM})) bit_hamming_ops)`);
   const hsql = 'SELECT id FROM h WHERE tenant = $1 ORDER BY v <-> $2 LIMIT 10';
-  await ids(hsql, [0, queries[0]]);
+  await admit(hsql, [0, queries[0]], 'h_v_idx');
   const p = await plan(hsql, [0, queries[0]]);
   assert.match(p, /Index Scan using h_v_idx[\s\S]*Filtered Search: filter subgraph \(estimated rows \d+, actual rows 2000/, p);
   let hits = 0;
@@ -185,7 +246,7 @@ test('halfvec and bit indexes get subgraphs too (their stored vectors copied as 
   assert.ok(hits / (10 * queries.length) >= 0.95, `halfvec recall@10 ${hits / (10 * queries.length)}`);
   // Hamming distances tie often: compare the distances of the rows returned with the exact ones.
   const bsql = `SELECT binary_quantize(v)::bit(${DIM}) <~> binary_quantize($2::halfvec)::bit(${DIM}) AS d FROM h WHERE tenant = $1 ORDER BY binary_quantize(v)::bit(${DIM}) <~> binary_quantize($2::halfvec)::bit(${DIM}) LIMIT 10`;
-  await db.query(bsql, [0, queries[0]]);
+  await admit(bsql, [0, queries[0]], 'h_b_idx');
   const bp = (await db.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ${bsql}`, [0, queries[1]])).rows.map((x) => String(Object.values(x)[0])).join('\n');
   assert.match(bp, /Index Scan using h_b_idx[\s\S]*filter subgraph/, bp);
   let within = 0;

@@ -5,6 +5,7 @@ import { HnswScan } from './scan.js';
 import type { HnswState } from './state.js';
 import { vacuumHnsw } from './vacuum.js';
 import { FilterSubgraphs } from './subgraphs.js';
+import { KeyedRowLists } from '../shared/keyed_rows.js';
 import { saveHnsw } from './persist.js';
 import type { ByteSink } from '../../storage/stream.js';
 import { assert } from '../../common/assert.js';
@@ -15,11 +16,14 @@ export class HnswIndex implements VectorIndex {
   readonly opclass: OpClass;
   /** Graphs over the rows of filters that keep many (subgraphs.ts); memory only, rebuilt on use. */
   readonly subgraphs: FilterSubgraphs;
+  /** Row lists of filters ranked exactly (access/shared/keyed_rows.ts); memory only. */
+  readonly rowLists: KeyedRowLists;
 
   constructor(readonly state: HnswState) {
     this.dim = state.dim;
     this.opclass = state.opclass;
     this.subgraphs = new FilterSubgraphs(state);
+    this.rowLists = new KeyedRowLists(() => Math.max(1, this.size));
   }
 
   /** Indexed rows including tombstones not yet vacuumed. */
@@ -63,18 +67,32 @@ export class HnswIndex implements VectorIndex {
     return this.subgraphs.eligible(rows);
   }
 
-  /** Builds or catches up the subgraph of `filter.key`; false when there is none for it (subgraphs.ts). */
+  /**
+   * Catches up the subgraph of `filter.key`, or admits the key (its subgraph then built on a
+   * pool worker, or here when the process has none); false when there is no subgraph to search
+   * for it now (subgraphs.ts).
+   */
   prepareKeyedFilter(filter: RowFilter): boolean {
     return this.subgraphs.use(filter) !== null;
   }
 
-  /**
-   * An ordered scan; with a keyed filter whose subgraph exists, over the subgraph (reconciled
-   * with the filter's bitset first), else over the index's graph.
-   */
   /** The rows of the subgraph of `key` if it is current for `stamp`, else -1 (subgraphs.ts). */
   keyedFilterRows(key: string, stamp: number): number {
     return this.subgraphs.current(key, stamp)?.rows ?? -1;
+  }
+
+  /**
+   * An ordered scan; with a keyed filter whose subgraph exists and is built, over the subgraph
+   * (reconciled with the filter's bitset first), else over the index's graph.
+   */
+  /** The rows kept for `key` at `stamp`, or null (access/shared/keyed_rows.ts). */
+  keyedRowList(key: string, stamp: number): Int32Array | null {
+    return this.rowLists.get(key, stamp);
+  }
+
+  /** Keeps the rows of the filter `key` at `stamp` (access/shared/keyed_rows.ts). */
+  keepKeyedRowList(key: string, stamp: number, rows: Int32Array): void {
+    this.rowLists.put(key, stamp, rows);
   }
 
   beginScan(q: VectorKey, opts: ScanOptions): IndexScan {
@@ -92,13 +110,17 @@ export class HnswIndex implements VectorIndex {
     return new HnswScan(this.state, q, opts);
   }
 
-  /** Bytes of the graph (records, upper lists, header); scratch areas are not counted. */
+  /**
+   * Bytes of the graph (records, upper lists, header) and of its filter subgraphs (being built
+   * included), what `pg_relation_size` reports; scratch areas are not counted.
+   */
   sizeBytes(): number {
-    return this.state.graph.sizeBytes();
+    return this.state.graph.sizeBytes() + this.subgraphs.sizeBytes();
   }
 
   dispose(): void {
     this.subgraphs.dispose();
+    this.rowLists.clear();
     this.state.pool.dispose();
     this.state.graph.dispose();
   }

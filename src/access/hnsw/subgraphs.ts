@@ -27,15 +27,30 @@
  *
  * Admission: a key gets a subgraph at its second request with between {@link SUBGRAPH_MIN_ROWS}
  * rows and {@link SUBGRAPH_MAX_SHARE} of the index (a filter asked for once does not pay a
- * build; the caller asks only when its cost model prefers the subgraph). All subgraphs of an
+ * build; the caller asks only when its cost model prefers the subgraph).
+ *
+ * Built off the query path: the admitting request appends the key's nodes to an empty graph
+ * (vector copies and levels: milliseconds) and hands the linking, the build's whole cost (about
+ * 1.5 s for 13,000 rows of 100 dimensions), to one worker of the process's pool
+ * (kernels/workers.ts runAsync), then returns null like a request before admission, so that
+ * query and the ones after it run their other strategies until the worker is done. Meanwhile
+ * the subgraph is neither searched nor reconciled nor vacuumed, tombstones wait in the job, and
+ * everything the task writes stays allocated; the first request after it catches the subgraph
+ * up with the bitset of that moment like any reconcile, so rows written during the build are
+ * accounted for. While the pool is busy (another build) the key waits for a later request.
+ * Without a worker (a pool of 0, the TypeScript kernels) the admitting request links the nodes
+ * itself and searches the subgraph, as before. All subgraphs of an
  * index hold at most as many nodes as the index itself; when a new one does not fit, the least
  * recently used go first, but only those idle for {@link SUBGRAPH_IDLE_USES} uses.
  * sparsevec indexes keep none (their keys live in a side heap).
  */
 import { isPgError, SQLSTATE } from '../../common/errors.js';
+import { WorkerPool } from '../../kernels/workers.js';
 import type { RowFilter } from '../am.js';
 import { randomLevel } from './insert.js';
-import { FLAG_DELETED, N_FLAGS } from './layout.js';
+import { FLAG_DELETED, G_ELOCK, G_LOCKS, G_METRIC, METRIC_HALF_L1, METRIC_HALF_L2SQ, METRIC_HALF_NEG_DOT, N_FLAGS } from './layout.js';
+import { INSERT_NODES, type InsertTaskArgs } from './parallel.js';
+import type { Scratch } from './scratch.js';
 import { HnswState } from './state.js';
 import { vacuumHnsw } from './vacuum.js';
 
@@ -54,6 +69,23 @@ const REQUEST_KEYS_MAX = 4096;
  */
 export const SUBGRAPH_IDLE_USES = 256;
 
+/**
+ * A subgraph being linked on a pool worker: what the task writes (kept alive until it settles)
+ * and what happened to the subgraph's rows meanwhile.
+ */
+interface BuildJob {
+  scratch: Scratch;
+  /** Two i32 words: the task's claim counter and done counter (parallel.ts). */
+  counters: number;
+  /** Nodes the task links: 0 .. end - 1. */
+  end: number;
+  /** Rows the index tombstoned during the build, applied when it is done. */
+  deletes: number[];
+  /** Dropped (evicted, index dropped) while building: disposed when the task settles. */
+  cancelled: boolean;
+  done: Promise<void>;
+}
+
 /** One key's graph: an HnswState over the key's rows, and the rows it accounts for. */
 class Subgraph {
   /** Bit r set: row r is accounted for (in the graph, or without a vector in the main index). */
@@ -66,6 +98,10 @@ class Subgraph {
    */
   stamp = -1;
   stampRows = 0;
+  /** Non-null while a pool worker links the graph's nodes: the subgraph is not searched then. */
+  building: BuildJob | null = null;
+  /** The build whose task has not settled yet (its scratch and counters still allocated). */
+  job: BuildJob | null = null;
 
   constructor(readonly state: HnswState, rowBits: number) {
     this.members = new Uint32Array(Math.max(1, (rowBits + 31) >>> 5));
@@ -95,19 +131,46 @@ export class FilterSubgraphs {
   private clock = 0;
   /** A main graph vector, copied out before the subgraph's memory may grow. */
   private readonly vec: Uint8Array;
+  /** Subgraphs linked by the query that admitted them (no pool worker), for tests and monitoring. */
+  inlineBuilds = 0;
+  /** Subgraphs handed to a pool worker (module comment), for tests and monitoring. */
+  backgroundBuilds = 0;
+  /** Background builds that failed (a lost worker, out of memory): the subgraph was dropped. */
+  failedBuilds = 0;
+  /** Background builds not settled yet, cancelled ones included. */
+  private readonly jobs = new Set<Promise<void>>();
 
-  constructor(private readonly main: HnswState) {
+  /**
+   * @param main the index's graph
+   * @param poolOf the worker pool background builds run on (the process's shared one)
+   */
+  constructor(private readonly main: HnswState, private readonly poolOf: () => WorkerPool = () => WorkerPool.shared()) {
     this.vec = new Uint8Array(main.graph.hdrBytes);
   }
 
-  /** Subgraphs held. */
+  /** Subgraphs held (being built included). */
   get size(): number {
     return this.graphs.size;
   }
 
-  /** True when `key` has a subgraph. */
+  /** True when `key` has a subgraph (possibly still being built). */
   has(key: string): boolean {
     return this.graphs.has(key);
+  }
+
+  /** True when `key` has a subgraph that a worker is still building. */
+  building(key: string): boolean {
+    const sg = this.graphs.get(key);
+    return sg !== undefined && !this.ready(sg);
+  }
+
+  /**
+   * Resolves when every background build started so far has settled (its subgraph ready, or
+   * dropped on failure): for tests, and for callers that want a subgraph before they measure.
+   * Never rejects.
+   */
+  async settled(): Promise<void> {
+    while (this.jobs.size > 0) await Promise.all([...this.jobs]);
   }
 
   /** Nodes over all subgraphs. */
@@ -134,14 +197,19 @@ export class FilterSubgraphs {
 
   /**
    * Counts a request for `filter.key` and returns its subgraph reconciled with the filter's
-   * bitset (built now at the key's admitting request), or null: not eligible, not admitted
-   * yet, or out of memory (the subgraph is dropped then; the caller searches the main graph).
+   * bitset, or null: not eligible, not admitted yet, still being built, or out of memory (the
+   * subgraph is dropped then; the caller searches the main graph). At the key's admitting
+   * request the subgraph's nodes are appended and a pool worker links them while queries go on
+   * (null until it is done: module comment); without a worker the admitting request links them
+   * itself and gets the subgraph.
    * @throws whatever is not an out-of-memory error (a bug).
    */
   use(filter: RowFilter): SubgraphUse | null {
     const key = filter.key;
     if (key === undefined || !this.eligible(filter.rows)) return null;
     let sg = this.graphs.get(key);
+    if (sg !== undefined && !this.ready(sg)) return null;
+    let pool: WorkerPool | null = null;
     if (sg === undefined) {
       const seen = (this.requests.get(key) ?? 0) + 1;
       if (seen < SUBGRAPH_ADMIT_REQUESTS) {
@@ -149,6 +217,9 @@ export class FilterSubgraphs {
         this.requests.set(key, seen);
         return null;
       }
+      pool = this.backgroundPool();
+      // The pool is busy (another build): the key stays admitted, its next request tries again.
+      if (pool !== null && !pool.idle) return null;
       this.requests.delete(key);
       if (!this.makeRoom(filter.rows)) return null;
     }
@@ -156,6 +227,12 @@ export class FilterSubgraphs {
       if (sg === undefined) {
         sg = this.create(key, filter);
         this.graphs.set(key, sg);
+        if (pool !== null) {
+          sg.lastUse = ++this.clock;
+          this.startBuild(key, sg, filter, pool);
+          return null;
+        }
+        this.inlineBuilds++;
       }
       sg.lastUse = ++this.clock;
       let excluded = this.reconcile(sg, filter);
@@ -184,7 +261,7 @@ export class FilterSubgraphs {
    */
   current(key: string, stamp: number): { state: HnswState; rows: number } | null {
     const sg = this.graphs.get(key);
-    if (sg === undefined || sg.stamp < 0 || sg.stamp !== stamp) return null;
+    if (sg === undefined || !this.ready(sg) || sg.stamp < 0 || sg.stamp !== stamp) return null;
     sg.lastUse = ++this.clock;
     return { state: sg.state, rows: sg.stampRows };
   }
@@ -193,28 +270,154 @@ export class FilterSubgraphs {
   delete(rowId: number): void {
     for (const sg of this.graphs.values()) {
       sg.stamp = -1;
-      const w = rowId >>> 5;
-      if (w >= sg.members.length || (sg.members[w]! & (1 << (rowId & 31))) === 0) continue;
-      sg.members[w] = sg.members[w]! & ~(1 << (rowId & 31));
-      sg.memberCount--;
-      const st = sg.state;
-      const node = st.nodeOf(rowId);
-      if (node >= 0 && !st.graph.isDeleted(node)) {
-        st.graph.markDeleted(node);
-        st.deletedCount++;
-      }
+      // A worker is linking the nodes: the tombstone waits for it (finishBuild).
+      if (!this.ready(sg)) sg.building!.deletes.push(rowId);
+      else deleteRow(sg, rowId);
     }
   }
 
   /** VACUUM: unlinks the deleted nodes of every subgraph (vacuum.ts), as the main graph's. */
   vacuum(): void {
-    for (const sg of this.graphs.values()) if (sg.state.deletedCount > 0) vacuumHnsw(sg.state);
+    for (const sg of this.graphs.values()) if (this.ready(sg) && sg.state.deletedCount > 0) vacuumHnsw(sg.state);
   }
 
   dispose(): void {
-    for (const sg of this.graphs.values()) sg.dispose();
-    this.graphs.clear();
+    for (const key of [...this.graphs.keys()]) this.drop(key);
     this.requests.clear();
+  }
+
+  /** The pool a new subgraph is linked on, or null: link it inline (no worker, or the TypeScript kernels). */
+  private backgroundPool(): WorkerPool | null {
+    if (this.main.graph.kernel.name !== 'wasm-simd') return null;
+    const pool = this.poolOf();
+    return pool.size > 0 ? pool : null;
+  }
+
+  /**
+   * Appends the bitset's rows to `sg`'s empty graph (vectors copied from the main graph,
+   * levels drawn, as a parallel CREATE INDEX appends its nodes: parallel.ts) and hands the
+   * linking of them to one pool worker, the INSERT of a serial build (no locks: nothing else
+   * touches the graph until it is done). Everything the task writes is allocated here; the
+   * subgraph is marked building and is not searched, reconciled or vacuumed until the task
+   * settles (finishBuild). Rows the table gains or loses meanwhile are what the reconcile of
+   * the first search after it catches up (inserted, or excluded), and tombstones wait in the
+   * job.
+   * @throws PgError 53200 when the nodes or the scratch do not fit (the caller drops `sg`).
+   */
+  private startBuild(key: string, sg: Subgraph, filter: RowFilter, pool: WorkerPool): void {
+    const st = sg.state;
+    const graph = st.graph;
+    const bits = filter.bitmapMemory.i32();
+    const base = filter.bitmapPtr >>> 2;
+    const words = Math.max(1, (filter.rowBits + 31) >>> 5);
+    for (let i = 0; i < words; i++) {
+      let x = bits[base + i]! >>> 0;
+      while (x !== 0) {
+        const t = x & -x;
+        x = (x ^ t) >>> 0;
+        const r = (i << 5) + 31 - Math.clz32(t);
+        if (r >= filter.rowBits) continue;
+        const mn = this.mainVector(r);
+        if (mn) {
+          st.reserveRow(r);
+          const node = graph.addNode(r, this.vec, randomLevel(st));
+          st.setNode(r, node);
+        }
+        sg.members[r >>> 5] = sg.members[r >>> 5]! | (1 << (r & 31));
+        sg.memberCount++;
+      }
+    }
+    const end = graph.count;
+    const scratch = st.pool.acquire(Math.max(1, end));
+    let counters = 0;
+    try {
+      counters = graph.arena.alloc(8, 'HNSW subgraph build');
+    } catch (e) {
+      st.pool.release(scratch);
+      throw e;
+    }
+    const arena = graph.arena;
+    const i32 = arena.i32();
+    i32[(graph.g >>> 2) + G_LOCKS] = 0;
+    i32[(graph.g >>> 2) + G_ELOCK] = 0;
+    const metric = i32[(graph.g >>> 2) + G_METRIC]!;
+    const half = metric === METRIC_HALF_L2SQ || metric === METRIC_HALF_NEG_DOT || metric === METRIC_HALF_L1;
+    const args: InsertTaskArgs = {
+      mem: arena.id, g: graph.g, s: scratch.s, q: scratch.q, first: 0, end,
+      claimPtr: counters, donePtr: counters + 4, widenHalf: half ? graph.dimP : 0,
+    };
+    const job: BuildJob = { scratch, counters, end, deletes: [], cancelled: false, done: Promise.resolve() };
+    sg.building = job;
+    sg.job = job;
+    this.backgroundBuilds++;
+    const done: Promise<void> = pool.runAsync<number>(INSERT_NODES, [args], { memories: [arena] }).then(
+      () => this.finishBuild(key, sg, true),
+      () => this.finishBuild(key, sg, false),
+    ).finally(() => this.jobs.delete(done));
+    job.done = done;
+    this.jobs.add(done);
+  }
+
+  /**
+   * The worker is done with `sg` (`ok`: every node linked): frees what the task used, then
+   * disposes a cancelled subgraph, drops a failed one, or applies the tombstones that came
+   * meanwhile and makes it searchable.
+   */
+  private finishBuild(key: string, sg: Subgraph, ok: boolean): void {
+    const job = sg.job!;
+    const st = sg.state;
+    st.graph.arena.free(job.counters, 8);
+    st.pool.release(job.scratch);
+    sg.job = null;
+    if (job.cancelled) {
+      sg.dispose();
+      return;
+    }
+    if (!ok) {
+      this.failedBuilds++;
+      sg.building = null;
+      if (this.graphs.get(key) === sg) this.graphs.delete(key);
+      sg.dispose();
+      return;
+    }
+    this.linked(sg);
+  }
+
+  /**
+   * True when `sg` can be searched: not built by a worker, or the worker has linked every node.
+   * Read from the task's done counter in the graph's memory, so a caller that never yields to
+   * the event loop (a loop of embedded queries) gets the subgraph as soon as it is linked, not
+   * when the task's promise settles (its scratch and counters are freed then, finishBuild).
+   */
+  private ready(sg: Subgraph): boolean {
+    const job = sg.building;
+    if (job === null) return true;
+    if (job.cancelled || Atomics.load(sg.state.graph.arena.i32(), (job.counters + 4) >>> 2) < job.end) return false;
+    this.linked(sg);
+    return true;
+  }
+
+  /** Every node of `sg` is linked: the tombstones that came meanwhile are applied; it may be searched. */
+  private linked(sg: Subgraph): void {
+    const job = sg.building;
+    if (job === null) return;
+    sg.building = null;
+    for (const r of job.deletes) deleteRow(sg, r);
+  }
+
+  /**
+   * Copies the prepared vector of row `r` from the main graph into {@link vec}; false when the
+   * row has none there (NULL, a zero vector under cosine) or the index tombstoned it: such a
+   * row is accounted for but never searched, as in the main graph.
+   */
+  private mainVector(r: number): boolean {
+    const main = this.main;
+    const mg = main.graph;
+    const mn = main.nodeOf(r);
+    if (mn < 0 || (mg.arena.i32()[mg.hdrWord(mn) + N_FLAGS]! & FLAG_DELETED) !== 0) return false;
+    const p = mg.vecPtr(mn);
+    this.vec.set(mg.arena.u8().subarray(p, p + mg.hdrBytes));
+    return true;
   }
 
   private mainRows(): number {
@@ -225,7 +428,15 @@ export class FilterSubgraphs {
     const sg = this.graphs.get(key);
     if (sg === undefined) return;
     this.graphs.delete(key);
-    sg.dispose();
+    const job = sg.job;
+    if (job === null) {
+      sg.dispose();
+      return;
+    }
+    // The worker still writes into the graph: it stops at its next claim (the claim counter
+    // past the end), and the graph is disposed when the task settles (finishBuild).
+    job.cancelled = true;
+    Atomics.store(sg.state.graph.arena.i32(), job.counters >>> 2, job.end);
   }
 
   /**
@@ -309,18 +520,11 @@ export class FilterSubgraphs {
 
   /** Inserts the rows `rows` (ascending row ids) into `sg`, copying their prepared vectors from the main graph. */
   private insertRows(sg: Subgraph, rows: readonly number[]): void {
-    const main = this.main;
-    const mg = main.graph;
     const st = sg.state;
     const sc = st.pool.acquire(st.graph.count + rows.length);
     try {
       for (const r of rows) {
-        const mn = main.nodeOf(r);
-        // A row without a vector in the index (NULL, or a zero vector under cosine) or one the
-        // index has tombstoned: accounted for, never searched (as in the main graph).
-        if (mn >= 0 && (mg.arena.i32()[mg.hdrWord(mn) + N_FLAGS]! & FLAG_DELETED) === 0) {
-          const p = mg.vecPtr(mn);
-          this.vec.set(mg.arena.u8().subarray(p, p + mg.hdrBytes));
+        if (this.mainVector(r)) {
           sc.ensure(st.graph.count + 1);
           st.reserveRow(r);
           const count = st.graph.count;
@@ -336,6 +540,20 @@ export class FilterSubgraphs {
     } finally {
       st.pool.release(sc);
     }
+  }
+}
+
+/** Tombstones `rowId` in `sg` (it is not being built). */
+function deleteRow(sg: Subgraph, rowId: number): void {
+  const w = rowId >>> 5;
+  if (w >= sg.members.length || (sg.members[w]! & (1 << (rowId & 31))) === 0) return;
+  sg.members[w] = sg.members[w]! & ~(1 << (rowId & 31));
+  sg.memberCount--;
+  const st = sg.state;
+  const node = st.nodeOf(rowId);
+  if (node >= 0 && !st.graph.isDeleted(node)) {
+    st.graph.markDeleted(node);
+    st.deletedCount++;
   }
 }
 

@@ -28,6 +28,16 @@ const CHUNK = 1024;
  * @throws PgError 22000 `different vector dimensions` when a row's dimension differs from q's.
  */
 export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, op: string, bitmap: RowBitmap, k: number): Int32Array {
+  return exactKnnOverRows(table, col, q, op, bitmap.toRowIds(), k);
+}
+
+/**
+ * As {@link exactKnnOverBitmap} over the rows `rows` (ascending row ids, each visible and
+ * passing): the exact strategy when the caller holds the filter's rows as a list
+ * (access/shared/keyed_rows.ts), so the distances of those rows are all it computes.
+ * @throws PgError 22000 `different vector dimensions` when a row's dimension differs from q's.
+ */
+export function exactKnnOverRows(table: Table, col: number, q: Float32Array, op: string, rows: Int32Array, k: number): Int32Array {
   const heap = new TopK(Math.max(0, k));
   const nullRows: number[] = [];
   if (k <= 0) return new Int32Array(0);
@@ -75,45 +85,36 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
       }
       n = 0;
     };
-    // Views of a shared memory never detach, so the bitmap's view stays valid for the walk.
-    const words = bitmap.words;
-    const bits = bitmap.ptr >>> 2;
-    const mem = bitmap.arena.i32();
-    for (let w = 0; w < words; w++) {
-      let x = mem[bits + w]!;
-      while (x !== 0) {
-        const b = 31 - Math.clz32(x & -x);
-        x &= x - 1;
-        const r = (w << 5) + b;
-        // A new segment: the chunk's rows are read first, because the buffer cache pins one
-        // segment of a streaming scan at a time (storage/buffer_cache.ts).
-        const seg = table.vectorSegmentOf(col, r);
-        if (seg !== curSeg) {
-          if (n > 0) flush();
-          curSeg = seg;
-        }
-        const ptr = table.vectorPtrStream(col, r);
-        if (ptr === 0) {
-          if (nullRows.length < k) nullRows.push(r);
-          continue;
-        }
-        if (fixedDim < 0 ? table.vectorDim(col, r) !== dim : fixedDim !== dim) {
-          throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${fixedDim < 0 ? table.vectorDim(col, r) : fixedDim} and ${dim}`);
-        }
-        if (ptr < lo || ptr >= lo + MEMORY_STRIDE) {
-          if (n > 0) flush();
-          cur = memories.memoryOf(ptr);
-          lo = cur.id * MEMORY_STRIDE;
-          many = pick(cur);
-          qPtr = copies.in(cur);
-          rowWord = (qPtr + bytes) >>> 2;
-          // Taken after the copy, which may have grown the memory.
-          rowMem = cur.u32();
-        }
-        rowMem[rowWord + n] = ptr >>> 0;
-        ids[n++] = r;
-        if (n === CHUNK) flush();
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      // A new segment: the chunk's rows are read first, because the buffer cache pins one
+      // segment of a streaming scan at a time (storage/buffer_cache.ts).
+      const seg = table.vectorSegmentOf(col, r);
+      if (seg !== curSeg) {
+        if (n > 0) flush();
+        curSeg = seg;
       }
+      const ptr = table.vectorPtrStream(col, r);
+      if (ptr === 0) {
+        if (nullRows.length < k) nullRows.push(r);
+        continue;
+      }
+      if (fixedDim < 0 ? table.vectorDim(col, r) !== dim : fixedDim !== dim) {
+        throw new PgError(SQLSTATE.data_exception, `different vector dimensions ${fixedDim < 0 ? table.vectorDim(col, r) : fixedDim} and ${dim}`);
+      }
+      if (ptr < lo || ptr >= lo + MEMORY_STRIDE) {
+        if (n > 0) flush();
+        cur = memories.memoryOf(ptr);
+        lo = cur.id * MEMORY_STRIDE;
+        many = pick(cur);
+        qPtr = copies.in(cur);
+        rowWord = (qPtr + bytes) >>> 2;
+        // Taken after the copy, which may have grown the memory.
+        rowMem = cur.u32();
+      }
+      rowMem[rowWord + n] = ptr >>> 0;
+      ids[n++] = r;
+      if (n === CHUNK) flush();
     }
     if (n > 0) flush();
   } finally {
@@ -128,7 +129,7 @@ export function exactKnnOverBitmap(table: Table, col: number, q: Float32Array, o
  * SIMD path does not read (an expression, a halfvec or bit column), the distance being the
  * ORDER BY expression evaluated as the Sort of the same query would evaluate it.
  */
-export function exactKnnByDistance(bitmap: RowBitmap, k: number, distanceOf: (rowId: number) => number | null): Int32Array {
+export function exactKnnByDistance(bitmap: RowBitmap | Int32Array, k: number, distanceOf: (rowId: number) => number | null): Int32Array {
   if (k <= 0) return new Int32Array(0);
   const heap = new TopK(k);
   const nullRows: number[] = [];

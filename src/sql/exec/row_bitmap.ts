@@ -104,6 +104,22 @@ export class RowBitmap {
     return { bitmapPtr: this.ptr, bitmapMemory: this.arena, rowBits: this.rowBits, rows, selectivity: tableRows > 0 ? rows / tableRows : 0 };
   }
 
+  /** The set row ids, ascending (`rows`: their count when known, else counted). */
+  toRowIds(rows = this.count()): Int32Array {
+    const out = new Int32Array(rows);
+    const v = this.view();
+    let n = 0;
+    for (let i = 0; i < v.length && n < rows; i++) {
+      let x = v[i]!;
+      while (x !== 0) {
+        const b = 31 - Math.clz32(x & -x);
+        x &= x - 1;
+        out[n++] = (i << 5) + b;
+      }
+    }
+    return n === rows ? out : out.subarray(0, n);
+  }
+
   /** Calls `fn` for every set row id in ascending order. */
   forEach(fn: (r: number) => void): void {
     const base = this.ptr >>> 2;

@@ -30,7 +30,7 @@ import { toVectorKey } from '../index_keys.js';
 import { FILTER_STRATEGY_NAMES, type FilterBitmapIndex, type FilterStrategy, type PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
-import { exactKnnByDistance, exactKnnOverBitmap } from '../knn_exact.js';
+import { exactKnnByDistance, exactKnnOverBitmap, exactKnnOverRows } from '../knn_exact.js';
 import { buildQualBitmap, keepPassing } from '../row_filter.js';
 import { RowBitmap } from '../row_bitmap.js';
 import { evalScanKeys } from './btree_scan_keys.js';
@@ -234,6 +234,14 @@ export class IndexScanState extends PlanState {
         const out = this.keyedScan(q, k, key, table.changes, rows);
         if (out !== null) return out;
       }
+      // The key's rows as the index kept them when they were last ranked exactly, the table
+      // unchanged since (access/shared/keyed_rows.ts): their distances, and no pass over the
+      // table for a bitmap, when the exact strategy still wins for that many rows.
+      const list = this.p.index.keyedRowList?.(key, table.changes) ?? null;
+      if (list !== null && this.exactWins(list.length, k, tableRows, key)) {
+        this.filterRows = list.length;
+        return this.exact(q, list, k);
+      }
     }
     // A filter the index may keep a subgraph for goes to the bitmap, where that is priced.
     const keyedFirst = f.strategy === 'iterative' && key !== null && this.p.index.keyedFilterEligible?.(f.estRows) === true;
@@ -275,25 +283,28 @@ export class IndexScanState extends PlanState {
    * returns short of min(k, rows) is replaced by the exact answer.
    */
   private bitmapStrategies(q: VectorKey, k: number, bm: RowBitmap, rows: number, tableRows: number, mayIterate: boolean): Int32Array {
-    if (rows <= k) return this.exact(q, bm, k);
-    const sel = rows / tableRows;
-    // Index distances weighed as the exact strategy's sequential ones (CostEstimate.accessFactor).
-    const est = (filterMode: 'filter' | 'exhaustive' | 'keyed'): number => {
-      const e = this.p.am.costEstimate(this.p.index, { tableRows, limit: k, selectivity: sel, gucs: this.es.env.settings, filterMode });
-      return e.total * (e.accessFactor ?? 1);
+    const key = this.keyedFilterKey();
+    // A filter named by a key and ranked exactly: the index keeps its rows for the next query
+    // while the table does not change (runFiltered).
+    const keepRows = (): void => {
+      const table = this.p.table;
+      if (key !== null && table.pendingRows === 0) this.p.index.keepKeyedRowList?.(key, table.changes, bm.toRowIds(rows));
     };
-    const traversal = this.p.am.capabilities.supportsFilter ? est('filter') : Infinity;
-    const iterative = mayIterate && this.p.am.capabilities.canContinue ? est('exhaustive') : Infinity;
+    if (rows <= k) {
+      keepRows();
+      return this.exact(q, bm, k);
+    }
+    const sel = rows / tableRows;
+    const { traversal, iterative, keyed } = this.strategyCosts(rows, k, tableRows, mayIterate, key);
     // A subgraph of the filter's rows (the multi-tenant case), when the index may keep one and
     // it is the cheapest; the index builds it at the key's second request (access/am.ts).
-    const key = this.keyedFilterKey();
-    if (key !== null && this.p.index.keyedFilterEligible?.(rows) === true) {
-      const keyed = est('keyed');
-      if (keyed < rows && keyed < traversal && keyed < iterative && this.p.index.prepareKeyedFilter?.(this.keyedFilter(bm, rows, tableRows, key)) === true) {
-        return this.traverse(q, k, bm, rows, tableRows, key);
-      }
+    if (key !== null && keyed < rows && keyed < traversal && keyed < iterative && this.p.index.prepareKeyedFilter?.(this.keyedFilter(bm, rows, tableRows, key)) === true) {
+      return this.traverse(q, k, bm, rows, tableRows, key);
     }
-    if (rows <= traversal && rows <= iterative) return this.exact(q, bm, k);
+    if (rows <= traversal && rows <= iterative) {
+      if (!(keyed < rows && keyed < traversal && keyed < iterative)) keepRows();
+      return this.exact(q, bm, k);
+    }
     if (iterative < traversal) {
       const out = this.iterate(q, k, scanBudget(k, sel), sel, (r) => bm.has(r));
       if (out !== null) {
@@ -303,6 +314,32 @@ export class IndexScanState extends PlanState {
       if (!Number.isFinite(traversal)) return this.exact(q, bm, k);
     }
     return this.traverse(q, k, bm, rows, tableRows);
+  }
+
+  /**
+   * What the bitmap strategies cost for a filter keeping `rows` of `tableRows` rows, in the
+   * exact strategy's units (one sequential distance each; CostEstimate.accessFactor): the
+   * filtered traversal, the iterative scan (when `mayIterate`), the search of a subgraph of
+   * `key`'s rows (when the index may keep one for that many); Infinity for what cannot run.
+   */
+  private strategyCosts(rows: number, k: number, tableRows: number, mayIterate: boolean, key: string | null): { traversal: number; iterative: number; keyed: number } {
+    const sel = rows / tableRows;
+    const est = (filterMode: 'filter' | 'exhaustive' | 'keyed'): number => {
+      const e = this.p.am.costEstimate(this.p.index, { tableRows, limit: k, selectivity: sel, gucs: this.es.env.settings, filterMode });
+      return e.total * (e.accessFactor ?? 1);
+    };
+    return {
+      traversal: this.p.am.capabilities.supportsFilter ? est('filter') : Infinity,
+      iterative: mayIterate && this.p.am.capabilities.canContinue ? est('exhaustive') : Infinity,
+      keyed: key !== null && this.p.index.keyedFilterEligible?.(rows) === true ? est('keyed') : Infinity,
+    };
+  }
+
+  /** Whether {@link bitmapStrategies} would rank a filter of `key` keeping `rows` rows exactly. */
+  private exactWins(rows: number, k: number, tableRows: number, key: string): boolean {
+    if (rows <= k) return true;
+    const { traversal, iterative, keyed } = this.strategyCosts(rows, k, tableRows, true, key);
+    return rows <= traversal && rows <= iterative && !(keyed < rows && keyed < traversal && keyed < iterative);
   }
 
   /**
@@ -474,12 +511,13 @@ export class IndexScanState extends PlanState {
     }
   }
 
-  private exact(q: VectorKey, bm: RowBitmap, k: number): Int32Array {
+  /** Exact distances over the filter's rows: a bitmap, or the row list the index kept (ascending row ids). */
+  private exact(q: VectorKey, bm: RowBitmap | Int32Array, k: number): Int32Array {
     this.usedStrategy = 'exact';
     this.distanceComputations += this.filterRows;
     const { table, knn } = this.p;
     if (knn.col >= 0 && knn.signBits !== true && table.def.columns[knn.col]!.type === 'vector') {
-      return exactKnnOverBitmap(table, knn.col, q as Float32Array, knn.op, bm, k);
+      return bm instanceof Int32Array ? exactKnnOverRows(table, knn.col, q as Float32Array, knn.op, bm, k) : exactKnnOverBitmap(table, knn.col, q as Float32Array, knn.op, bm, k);
     }
     // Any other key (an expression, a halfvec or bit column): the ORDER BY distance evaluated
     // on each row of the bitmap, as the exact plan's Sort would.
