@@ -139,6 +139,9 @@ export class PackedColumn {
       this.rowPtr[rowId] = ptr;
       this.rowLen[rowId] = len;
     }
+    if (!(v instanceof Uint16Array) && !(v instanceof BitString)) this.rowDim[rowId] = v.dim;
+    // An empty value (B'', a sparsevec without non-zeros) has no block: nothing to copy.
+    if (ptr === 0) return;
     const u8 = memories.memoryOf(ptr).u8();
     const off = ptr >>> 0;
     if (v instanceof Uint16Array) {
@@ -146,7 +149,6 @@ export class PackedColumn {
     } else if (v instanceof BitString) {
       u8.set(v.bytes, off);
     } else {
-      this.rowDim[rowId] = v.dim;
       u8.set(new Uint8Array(v.indices.buffer, v.indices.byteOffset, len * 4), off);
       u8.set(new Uint8Array(v.values.buffer, v.values.byteOffset, len * 4), off + len * 4);
     }
