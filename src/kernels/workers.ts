@@ -240,23 +240,9 @@ export class WorkerPool {
     for (let t = 1; t < threads; t++) {
       const k = t - 1;
       const slot = this.slots[k]!;
-      for (const i of pending[t]!) {
-        const reply = this.awaitReply(k, slot);
-        if (reply === undefined) {
-          // The worker exited: its remaining participants are lost with it.
-          for (const j of pending[t]!) if (j >= i) errors[j] = lostWorker();
-          failed = true;
-          this.stop(k);
-          break;
-        }
-        if (reply.ok) results[i] = reply.result as T;
-        else {
-          errors[i] = failureToError(reply.error);
-          failed = true;
-        }
-      }
+      for (const i of pending[t]!) if (!this.record(k, pending[t]!, i, this.awaitReply(k, slot), results, errors)) break;
     }
-    if (failed) throw errors.find((e) => e !== undefined);
+    if (failed || errors.some((e) => e !== undefined)) throw errors.find((e) => e !== undefined);
     return results;
   }
 
@@ -319,36 +305,23 @@ export class WorkerPool {
     const live = [...byId.keys()];
     this.busy = true;
     this.parallelRuns++;
+    // The awaited wake-ups hold no handle, and the workers are unref()ed (a worker V8 ends
+    // holds none either): a timer keeps the process alive while the tasks run, as an awaited
+    // socket would.
+    const keepAlive = setInterval(() => undefined, 2 ** 30);
     try {
       for (let k = 0; k < threads; k++) this.dispatch(k, task, args, pending[k]!, byId, live);
-      // The awaited wake-ups hold no handle: keep the process alive while the tasks run, as
-      // an awaited timer or socket would (the workers are unref()ed otherwise).
-      for (let k = 0; k < threads; k++) this.slots[k]!.worker.ref();
       const errors = new Array<unknown>(n).fill(undefined);
-      let failed = false;
       await Promise.all(
         pending.map(async (which, k) => {
           const slot = this.slots[k]!;
-          for (const i of which) {
-            const reply = await this.awaitReplyAsync(k, slot);
-            if (reply === undefined) {
-              for (const j of which) if (j >= i) errors[j] = lostWorker();
-              failed = true;
-              this.stop(k);
-              return;
-            }
-            if (reply.ok) results[i] = reply.result as T;
-            else {
-              errors[i] = failureToError(reply.error);
-              failed = true;
-            }
-          }
+          for (const i of which) if (!this.record(k, which, i, await this.awaitReplyAsync(k, slot), results, errors)) return;
         }),
       );
-      if (failed) throw errors.find((e) => e !== undefined);
+      if (errors.some((e) => e !== undefined)) throw errors.find((e) => e !== undefined);
       return results;
     } finally {
-      for (let k = 0; k < threads; k++) this.slots[k]?.worker.unref();
+      clearInterval(keepAlive);
       this.busy = false;
     }
   }
@@ -368,6 +341,22 @@ export class WorkerPool {
       const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.state, 0, seen, WAIT_SLICE_MS);
       if (w.async) await w.value;
     }
+  }
+
+  /**
+   * Records worker k's `reply` for participant i (one of `which`, its participants in order)
+   * into `results` or `errors`. An undefined reply (the worker exited) fails i and the rest of
+   * `which` and ends the slot; then false, and the caller stops reading that worker.
+   */
+  private record<T>(k: number, which: readonly number[], i: number, reply: WorkerReply | undefined, results: T[], errors: unknown[]): boolean {
+    if (reply === undefined) {
+      for (const j of which) if (j >= i) errors[j] = lostWorker();
+      this.stop(k);
+      return false;
+    }
+    if (reply.ok) results[i] = reply.result as T;
+    else errors[i] = failureToError(reply.error);
+    return true;
   }
 
   /**

@@ -136,7 +136,7 @@ test('answers equal PostgreSQL\'s: ties, NULLs, summation order, every operator 
 });
 
 test('EXPLAIN ANALYZE: Workers Launched, a loop per participant', async () => {
-  await db.query(PARALLEL);
+  await db.exec(PARALLEL);
   const pool = WorkerPool.shared();
   assert.ok(pool.size >= 1, 'the worker pool has a worker');
   const lines = (await db.query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT id FROM t ORDER BY v <-> '[1,2,3]' LIMIT 5")).rows.map((r) => String(Object.values(r)[0]));
@@ -180,11 +180,11 @@ test('max_parallel_workers_per_gather = 0 plans as before; the defaults choose b
   await db.query('CREATE INDEX ON big USING hnsw (v vector_l2_ops) WITH (m = 4, ef_construction = 8)');
   assert.match(await planOf(bq), /^Limit\n {2}->  Index Scan using big_v_idx on big/);
   await db.query('DROP TABLE big');
-  await db.query(PARALLEL);
+  await db.exec(PARALLEL);
 });
 
 test('a worker\'s error ends the statement with a PgError; the shared blocks are freed', async () => {
-  await db.query(PARALLEL);
+  await db.exec(PARALLEL);
   const q = "SELECT id FROM t ORDER BY v <-> '[1,2,3]', id LIMIT 5";
   const want = (await db.query(q)).rows;
   const before = memories.allocatedBytes;
@@ -228,7 +228,7 @@ test(`random tables: the parallel answer is the serial one, byte for byte (seed 
   await me.query(`INSERT INTO rt (id, g, v) VALUES ${Array.from({ length: 40 }, (_, i) => `(${n + 100 + i}, 1, '${randomVec()}')`).join(',')}`);
   await me.query('DELETE FROM rt WHERE id % 10 = 3');
   const mismatches: string[] = [];
-  const queries = async (sessions: { query(sql: string): Promise<{ rows: Record<string, unknown>[] }> }[], phase: string): Promise<void> => {
+  const queries = async (sessions: { query(sql: string): Promise<{ rows: Record<string, unknown>[] }>; exec(sql: string): Promise<unknown> }[], phase: string): Promise<void> => {
     for (let i = 0; i < budget; i++) {
       const col = pick(['v', 'v', 'hv']);
       const op = col === 'v' ? pick(['<->', '<#>', '<=>', '<+>']) : pick(['<->', '<=>', '<+>']);
@@ -242,7 +242,7 @@ test(`random tables: the parallel answer is the serial one, byte for byte (seed 
       for (const s of sessions) {
         await s.query(SERIAL);
         const serial = JSON.stringify((await s.query(sql)).rows);
-        await s.query(PARALLEL);
+        await s.exec(PARALLEL);
         const plan = (await s.query(`EXPLAIN (COSTS OFF) ${sql}`)).rows.map((x) => Object.values(x)[0]).join(' ');
         const parallel = JSON.stringify((await s.query(sql)).rows);
         if (plan.includes('Gather Merge') === where.includes('+')) mismatches.push(`${phase}: ${where.includes('+') ? '' : 'not '}parallel: ${sql}`);
@@ -286,7 +286,7 @@ test('settings: PostgreSQL\'s names, defaults, units and range errors', async ()
 });
 
 test('a query that locks rows (FOR UPDATE / SHARE) never plans a parallel scan, as PostgreSQL', async () => {
-  await db.query(PARALLEL);
+  await db.exec(PARALLEL);
   const queries = [
     "EXPLAIN (COSTS OFF) SELECT id FROM t ORDER BY v <-> '[1,2,3]' LIMIT 5 FOR UPDATE",
     "EXPLAIN (COSTS OFF) SELECT id FROM t WHERE x = 1 ORDER BY v <=> '[1,2,3]', id LIMIT 5 FOR SHARE SKIP LOCKED",
