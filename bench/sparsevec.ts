@@ -116,7 +116,12 @@ export async function benchSparsevec(args: string[]): Promise<void> {
       const buildS = (nowMs() - t0) / 1000;
       const bytes = (await peer.ids(`SELECT pg_relation_size('items_s')::int AS id`))[0]!;
       await peer.exec('ANALYZE items');
-      const plan = await peer.plan(`SELECT id FROM items ORDER BY s ${op} ${text(queries[0]!)} LIMIT ${K}`);
+      let plan = await peer.plan(`SELECT id FROM items ORDER BY s ${op} ${text(queries[0]!)} LIMIT ${K}`);
+      // On a small table the planner rightly prefers the exact scan; the benchmark measures the index.
+      if (!plan.includes('items_s')) {
+        await peer.exec('SET enable_seqscan = off');
+        plan = await peer.plan(`SELECT id FROM items ORDER BY s ${op} ${text(queries[0]!)} LIMIT ${K}`);
+      }
       if (!plan.includes('items_s')) throw new Error(`${peer.name}: the plan does not use the index:\n${plan}`);
       for (const ef of o.ef) {
         await peer.exec(`SET hnsw.ef_search = ${ef}`);
