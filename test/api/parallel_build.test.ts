@@ -9,9 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Vecgres, type IndexBuildProgress } from '../../src/index.js';
 import { WorkerPool } from '../../src/kernels/workers.js';
-import { Prng } from '../../src/common/prng.js';
 import { hnswKernelName } from '../../src/access/hnsw/kernel.js';
 import { SEED } from '../support/seed.js';
+import { fillVectorTable } from '../support/vector_table.js';
 
 const DIM = 960;
 const ROWS = 2200; // 2,200 x 960 x 4 bytes = 8.4 MB of keys: past the 8 MB threshold
@@ -20,13 +20,7 @@ test(`CREATE INDEX USING hnsw: parallel past 8 MB of keys, serial under max_para
   const reports: IndexBuildProgress[] = [];
   const db = await Vecgres.create({ onIndexBuildProgress: (p) => reports.push({ ...p }) });
   try {
-    await db.exec(`CREATE TABLE t (id integer PRIMARY KEY, v vector(${DIM}))`);
-    const p = new Prng(SEED);
-    for (let r = 0; r < ROWS; r += 200) {
-      const values: string[] = [];
-      for (let i = r; i < r + 200; i++) values.push(`(${i}, '[${Array.from({ length: DIM }, () => (p.int(2001) - 1000) / 1000).join(',')}]')`);
-      await db.query(`INSERT INTO t VALUES ${values.join(',')}`);
-    }
+    await fillVectorTable(db, ROWS, DIM, SEED);
     const pool = WorkerPool.shared();
     const knn = (q: string) => `SELECT id FROM t ORDER BY v <-> (SELECT v FROM t WHERE id = ${q}) LIMIT 10`;
     const exact = async (q: string) => {

@@ -14,8 +14,8 @@ import { symlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Vecgres, PgError, type VecgresApi } from '../../src/index.js';
 import { VecgresWorker } from '../../src/worker/vecgres_worker.js';
-import { Prng } from '../../src/common/prng.js';
 import { SEED } from '../support/seed.js';
+import { fillVectorTable } from '../support/vector_table.js';
 import { tempDir } from '../support/api_impls.js';
 
 /** Compile-time check: a public member of Vecgres missing from VecgresWorker fails the build (the engine handle aside). */
@@ -144,13 +144,7 @@ test("the application's event loop runs while a CREATE INDEX (a parallel build i
     // 2,200 x 960 float32 keys = 8.4 MB: past the size at which CREATE INDEX builds on several workers.
     const dim = 960;
     const rows = 2200;
-    await db.exec(`CREATE TABLE t (id integer PRIMARY KEY, v vector(${dim}))`);
-    const p = new Prng(SEED);
-    for (let r = 0; r < rows; r += 200) {
-      const values: string[] = [];
-      for (let i = r; i < r + 200; i++) values.push(`(${i}, '[${Array.from({ length: dim }, () => (p.int(2001) - 1000) / 1000).join(',')}]')`);
-      await db.query(`INSERT INTO t VALUES ${values.join(',')}`);
-    }
+    await fillVectorTable(db, rows, dim, SEED);
     await db.exec('SET max_parallel_maintenance_workers = 2');
     const session = await db.connect();
     let built = false;

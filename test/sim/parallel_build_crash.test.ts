@@ -12,8 +12,8 @@ import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
 import { WorkerPool } from '../../src/kernels/workers.js';
 import { hnswKernelName } from '../../src/access/hnsw/kernel.js';
-import { Prng } from '../../src/common/prng.js';
 import { SEED } from '../support/seed.js';
+import { fillVectorTable } from '../support/vector_table.js';
 
 const DIM = 960;
 const ROWS = 2200;
@@ -30,13 +30,7 @@ async function crashAndReopen(db: Vecgres, fs: FaultyFs): Promise<Vecgres> {
 }
 
 async function load(db: Vecgres): Promise<void> {
-  await db.exec(`CREATE TABLE t (id integer PRIMARY KEY, v vector(${DIM}))`);
-  const p = new Prng(SEED);
-  for (let r = 0; r < ROWS; r += 200) {
-    const values: string[] = [];
-    for (let i = r; i < r + 200; i++) values.push(`(${i}, '[${Array.from({ length: DIM }, () => (p.int(2001) - 1000) / 1000).join(',')}]')`);
-    await db.query(`INSERT INTO t VALUES ${values.join(',')}`);
-  }
+  await fillVectorTable(db, ROWS, DIM, SEED);
 }
 
 /**
