@@ -92,7 +92,7 @@ function constantFor(e: Expr, rti: number): boolean {
 }
 
 /** PostgreSQL's volatile functions among those vecgres has (pg_proc.provolatile = 'v'). */
-const VOLATILE_FNS = new Set(['random', 'gen_random_uuid', 'nextval', 'setseed', 'clock_timestamp']);
+export const VOLATILE_FNS: ReadonlySet<string> = new Set(['random', 'gen_random_uuid', 'nextval', 'setseed', 'clock_timestamp']);
 
 /**
  * Sublinks and volatile functions are left to the Filter: PostgreSQL makes no index qual with

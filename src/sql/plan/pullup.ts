@@ -19,9 +19,7 @@ import type { Expr } from '../analyze/expr.js';
 import { forEachOperand, mapOperands } from '../analyze/expr.js';
 import type { FromNode, RangeTblEntry, SelectQuery } from '../analyze/query.js';
 import { forEachQueryExpr } from '../analyze/query.js';
-
-/** PostgreSQL's volatile functions among those vecgres has (pg_proc.provolatile = 'v'). */
-const VOLATILE_FNS = new Set(['random', 'gen_random_uuid', 'nextval', 'setseed', 'clock_timestamp']);
+import { VOLATILE_FNS } from './indexpath.js';
 
 /**
  * `q` with every simple subquery among its top-level FROM items pulled up (see the module
