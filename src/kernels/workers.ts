@@ -29,9 +29,10 @@
  * when a background worker dies) for that call, and a new worker replaces it on the next call.
  */
 import { availableParallelism } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { assert } from '../common/assert.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
+import { startWorkerThread } from '../common/worker_thread.js';
 import type { Arena } from './arena.js';
 import { memories as processMemories } from './memories.js';
 
@@ -392,7 +393,7 @@ export class WorkerPool {
     const { port1, port2 } = new MessageChannel();
     let worker: Worker;
     try {
-      worker = new Worker(new URL('./worker_main.js', import.meta.url), {
+      worker = startWorkerThread(new URL('./worker_main.js', import.meta.url), {
         workerData: { state: this.state, index: k, port: port2 },
         transferList: [port2],
         ...(this.options.resourceLimits !== undefined ? { resourceLimits: this.options.resourceLimits } : {}),

@@ -21,8 +21,9 @@
  * `thread.terminate()`), every pending and later call fails with PgError 08006 instead of
  * hanging; the data directory is then recovered by the next open, as after a crash.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { PgError, SQLSTATE } from '../common/errors.js';
+import { startWorkerThread } from '../common/worker_thread.js';
 import { DirLock } from '../storage/dir_lock.js';
 import { query as templateQuery } from '../common/sql_template.js';
 import type { DumpOptions, DumpSummary } from '../sql/dump/dump.js';
@@ -185,21 +186,9 @@ class Link {
   }
 }
 
-/**
- * The worker thread. It inherits the process's flags, except --input-type (`node
- * --input-type=module -e ...`), with which a worker fails at start; without it, the flags are
- * passed by hand, and when Node refuses some of them for a worker (it takes --expose-gc when
- * inherited, not when passed), the thread starts with none.
- */
+/** The worker thread, with the process's flags a worker can take (common/worker_thread.ts). */
 function startThread(init: HostInit): Worker {
-  const url = new URL('./host.js', import.meta.url);
-  if (!process.execArgv.some((f) => f.startsWith('--input-type'))) return new Worker(url, { workerData: init });
-  try {
-    return new Worker(url, { workerData: init, execArgv: process.execArgv.filter((f) => !f.startsWith('--input-type')) });
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
-    return new Worker(url, { workerData: init, execArgv: [] });
-  }
+  return startWorkerThread(new URL('./host.js', import.meta.url), { workerData: init });
 }
 
 function wireOptions(o: QueryOptions): WireQueryOptions {

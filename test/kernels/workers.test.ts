@@ -4,6 +4,7 @@
  * task; errors come back as PgErrors (SQLSTATE kept, others XX000) after every participant
  * finished; a worker that exits mid-task is an XX000 error, never a hang, and is replaced.
  */
+import { spawnSync } from 'node:child_process';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Arena } from '../../src/kernels/arena.js';
@@ -20,6 +21,19 @@ after(() => pool.close());
 
 test('the pool starts its workers', () => {
   assert.equal(pool.size, 2);
+});
+
+test('the pool starts its workers under node --input-type=module -e (the flag is not passed on)', () => {
+  const url = new URL('../../src/kernels/workers.js', import.meta.url).href;
+  const script = `
+    import { WorkerPool } from ${JSON.stringify(url)};
+    const p = new WorkerPool(2);
+    console.log(p.size);
+    p.close();
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '2');
 });
 
 test(`tasks read a shared memory the main thread wrote, each participant its own range (seed ${SEED})`, () => {
