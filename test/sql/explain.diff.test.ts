@@ -204,3 +204,20 @@ test('EXPLAIN prints IN lists as PostgreSQL: array constants with their type, ca
   ];
   await all('EXPLAIN IN lists', queries.map((w) => `EXPLAIN (COSTS OFF) SELECT * FROM inl WHERE ${w}`));
 });
+
+test('EXPLAIN prints casts with their typmod as format_type does, and drops a cast to the typmod the value has', async () => {
+  // It printed the stored typmod (`(v)::varchar(9)`, `(n)::numeric(327686)`) and kept
+  // `(b)::bit(3)` of a bit(3) column, which PostgreSQL's coerce_type_typmod never adds.
+  await both('CREATE TABLE tm (b bit(3), vb varbit(4), v varchar(5), c char(3), n numeric(5,2), ts timestamptz(2), tp timestamp, e vector(3))');
+  await both("INSERT INTO tm VALUES (B'101', B'11', 'ab', 'x', 1.25, '2026-01-02 03:04:05.67+00', '2026-01-02 03:04:05', '[1,2,3]')");
+  const same = ["b::bit(3) = B'101'", "v::varchar(5) = 'ab'", 'n::numeric(5,2) > 1', "c::char(3) = 'x'", "e::vector(3) <> '[1,2,3]'", "vb::varbit(4) = B'11'"];
+  const other = [
+    "b::bit(2) = B'10'", "v::varchar(3) = 'ab'", 'n::numeric(4,1) > 1', "c::char(2) = 'x'", "e::halfvec(3) <> '[1,2,3]'",
+    'ts::timestamptz(1) > now()', 'tp::timestamp(0) > now()', "vb::varbit(2) = B'11'", "v::char(4) = 'ab'",
+  ];
+  const queries: string[] = [];
+  for (const w of [...same, ...other]) {
+    queries.push(`EXPLAIN (COSTS OFF) SELECT * FROM tm WHERE ${w}`, `SELECT ${w.replace(/ [=<>]+ .*/, '')} AS x FROM tm`);
+  }
+  await all('EXPLAIN typmod casts', queries);
+});

@@ -714,6 +714,11 @@ function analyzeColumnRef(scope: ExprScope, n: PgNode): Expr {
   return scope.resolveColumn(parts, typeof n.location === 'number' ? n.location : -1);
 }
 
+/** The typmod an expression's value carries (columns, casts, parameters), else -1. */
+export function typmodOf(e: Expr): number {
+  return e.k === 'var' || e.k === 'cast' || e.k === 'param' || e.k === 'slot' || e.k === 'execParam' || e.k === 'sublink' || e.k === 'subplan' ? e.typmod : -1;
+}
+
 /** Explicit cast `arg::type`. */
 export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: number, location: number): Expr {
   if (arg.k === 'param' && arg.type === 'unknown') {
@@ -741,7 +746,11 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
   if (!canCast(arg.type, type)) {
     throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[arg.type]} to ${TYPE_NAME[type]}`, pos(location));
   }
-  if (arg.type === type && typmod < 0) return arg;
+  // A cast to the type and typmod the value already has is no coercion at all: PostgreSQL's
+  // coerce_type_typmod adds no length-coercion function, so `b::bit(3)` of a bit(3) column is
+  // just `b` (in results and in EXPLAIN).
+  // (A parameter's inferred typmod is not enforced at bind, so its cast stays.)
+  if (arg.type === type && (typmod < 0 || (typmod === typmodOf(arg) && arg.k !== 'param'))) return arg;
   return { k: 'cast', type, from: arg.type, typmod, arg, explicit: true };
 }
 

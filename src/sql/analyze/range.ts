@@ -17,7 +17,7 @@ import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Prng } from '../../common/prng.js';
 import type { CatalogLookups, Expr, ExprScope } from './expr.js';
-import { mapOperands } from './expr.js';
+import { mapOperands, typmodOf } from './expr.js';
 import type { SqlType } from './types.js';
 import type { SelectQuery } from './query.js';
 import type { WindowClause } from './window.js';
@@ -325,7 +325,4 @@ function withLoc(e: Expr, location: number): Expr {
   return e;
 }
 
-/** The typmod an expression's value carries (columns, casts, parameters), else -1. */
-export function typmodOf(e: Expr): number {
-  return e.k === 'var' || e.k === 'cast' || e.k === 'param' || e.k === 'slot' || e.k === 'execParam' || e.k === 'sublink' || e.k === 'subplan' ? e.typmod : -1;
-}
+export { typmodOf } from './expr.js';

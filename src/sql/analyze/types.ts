@@ -21,11 +21,11 @@ import {
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import {
   Numeric, parseNumeric, applyNumericTypmod, numericFromFloat4, numericFromFloat8, numericToFloat4, numericToFloat8,
-  numericToInt,
+  numericToInt, numericTypmodOut,
 } from '../../types/numeric.js';
 import { parseInteger, parseInt2, checkInt2 } from '../../types/int.js';
 import { parseUuid } from '../../types/uuid.js';
-import { type CharType, charCoerce, bpcharToText } from '../../types/character.js';
+import { type CharType, charCoerce, bpcharToText, charTypmodLength } from '../../types/character.js';
 import { parseBytea, formatBytea } from '../../types/bytea.js';
 import { Jsonb, parseJsonb, parseJson } from '../../types/jsonb.js';
 import { parseArrayLiteral, formatArray } from './arrays.js';
@@ -132,6 +132,37 @@ export const TYPE_NAME: Record<SqlType, string> = {
   unknown: 'unknown',
   ...(Object.fromEntries(Object.entries(ELEM_NAME).map(([k, v]) => [`${k}[]`, `${v}[]`])) as Record<ArraySqlType, string>),
 };
+
+/**
+ * A type with its typmod as format_type prints it (format_type.c format_type_extended):
+ * `integer`, `numeric(8,2)`, `character varying(10)`, `timestamp(3) with time zone`,
+ * `vector(3)`, `bit varying(5)`; arrays as the element type and `[]`. `schema` prefixes
+ * pgvector's types (`public.` where pg_dump writes them under an empty search_path). A typmod
+ * of -1 prints the bare name (`bpchar` for an unlimited character type, since `character`
+ * alone reads back as character(1)). Serves the dump's column types and EXPLAIN's casts.
+ */
+export function formatSqlType(type: SqlType, typmod: number, schema = ''): string {
+  if (type.endsWith('[]')) return `${formatSqlType(type.slice(0, -2) as SqlType, typmod, schema)}[]`;
+  const dims = (base: string) => (typmod < 0 ? base : `${base}(${typmod})`);
+  switch (type) {
+    case 'numeric': return `numeric${numericTypmodOut(typmod)}`;
+    case 'varchar': {
+      const n = charTypmodLength(typmod);
+      return n < 0 ? 'character varying' : `character varying(${n})`;
+    }
+    case 'bpchar': {
+      const n = charTypmodLength(typmod);
+      return n < 0 ? 'bpchar' : `character(${n})`;
+    }
+    // The precision sits after `timestamp`, before the zone words.
+    case 'timestamp': return typmod >= 0 ? `timestamp(${typmod}) without time zone` : 'timestamp without time zone';
+    case 'timestamptz': return typmod >= 0 ? `timestamp(${typmod}) with time zone` : 'timestamp with time zone';
+    case 'bit': return dims('bit');
+    case 'varbit': return dims('bit varying');
+    case 'vector': case 'halfvec': case 'sparsevec': return dims(schema + type);
+    default: return TYPE_NAME[type];
+  }
+}
 
 /** Type names as written in SQL (after libpg-query's pg_catalog normalisation) -> SqlType. */
 const TYPE_BY_NAME: Record<string, SqlType> = {

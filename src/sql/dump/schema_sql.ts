@@ -5,13 +5,11 @@
  * with `public.` as pg_dump does with an empty search_path; pgvector's types are `public.vector(3)`
  * since the extension lives in `public`.
  */
-import { unreachable } from '../../common/assert.js';
 import type { IndexDef } from '../../storage/catalog.js';
-import type { ColumnDef, FkAction, ScalarColumnType, Table } from '../../storage/table.js';
+import type { ColumnDef, FkAction, Table } from '../../storage/table.js';
 import { SEQUENCE_TYPE_NAME, SEQUENCE_TYPE_RANGE, type SequenceDef } from '../../storage/sequence.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { charTypmodLength } from '../../types/character.js';
-import { numericTypmodOut } from '../../types/numeric.js';
+import { formatSqlType } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
 import { pgGetIndexdef, quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
 
@@ -22,43 +20,7 @@ export function qualifiedName(name: string): string {
 
 /** A column's type as format_type prints it under an empty search_path (`public.vector(3)`, `numeric(10,2)`). */
 export function columnTypeSql(c: ColumnDef): string {
-  const dims = (base: string) => (c.typmod < 0 ? base : `${base}(${c.typmod})`);
-  // An array column: format_type prints the element type with its typmod, then `[]`.
-  if (c.type.endsWith('[]')) return `${columnTypeSql({ ...c, type: c.type.slice(0, -2) as ScalarColumnType })}[]`;
-  switch (c.type as ScalarColumnType) {
-    case 'int2': return 'smallint';
-    case 'int4': return 'integer';
-    case 'int8': return 'bigint';
-    case 'float4': return 'real';
-    case 'float8': return 'double precision';
-    case 'numeric': return `numeric${numericTypmodOut(c.typmod)}`;
-    case 'bool': return 'boolean';
-    case 'text': return 'text';
-    case 'uuid': return 'uuid';
-    case 'bytea': return 'bytea';
-    case 'jsonb': return 'jsonb';
-    case 'json': return 'json';
-    case 'varchar': {
-      const n = charTypmodLength(c.typmod);
-      return n < 0 ? 'character varying' : `character varying(${n})`;
-    }
-    case 'bpchar': {
-      const n = charTypmodLength(c.typmod);
-      return n < 0 ? 'bpchar' : `character(${n})`; // unlimited bpchar; `character` alone is character(1)
-    }
-    // format_type: the precision sits after `timestamp`, before the zone words.
-    case 'timestamp': return c.typmod >= 0 ? `timestamp(${c.typmod}) without time zone` : 'timestamp without time zone';
-    case 'timestamptz': return c.typmod >= 0 ? `timestamp(${c.typmod}) with time zone` : 'timestamp with time zone';
-    case 'date': return 'date';
-    case 'interval': return 'interval'; // interval typmods are 0A000 at CREATE TABLE
-    case 'bit': return dims('bit');
-    case 'varbit': return dims('bit varying');
-    case 'vector': return dims('public.vector');
-    case 'halfvec': return dims('public.halfvec');
-    case 'sparsevec': return dims('public.sparsevec');
-    default:
-      return unreachable(c.type as never, 'column type');
-  }
+  return formatSqlType(c.type, c.typmod, 'public.');
 }
 
 /**

@@ -5,7 +5,7 @@
  * gave each tuple position or parameter when it bound them.
  */
 import type { Expr } from '../analyze/expr.js';
-import { type SqlType, type ArrayElemSqlType, ARRAY_ELEM_TYPES, castValue, isNumeric, numericRank, valueToText } from '../analyze/types.js';
+import { type SqlType, type ArrayElemSqlType, ARRAY_ELEM_TYPES, castValue, formatSqlType, isNumeric, numericRank, valueToText } from '../analyze/types.js';
 import { type ArrayElement, PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from './plan.js';
 
@@ -84,6 +84,8 @@ function inListText(arg: Expr, list: readonly Expr[], negate: boolean, d: (e: Ex
 const SQL_VALUE_FUNCTIONS: ReadonlySet<string> = new Set(['current_date', 'current_timestamp', 'localtimestamp']);
 
 const INTS: ReadonlySet<SqlType> = new Set(['int2', 'int4', 'int8']);
+const DATETIMES: ReadonlySet<SqlType> = new Set(['date', 'timestamp', 'timestamptz']);
+const COMPARISONS: ReadonlySet<string> = new Set(['=', '<>', '<', '>', '<=', '>=']);
 const FLOATS: ReadonlySet<SqlType> = new Set(['float4', 'float8']);
 /** Operators whose mixed numeric operands PostgreSQL coerces (pg_operator has no cross-type entry). */
 const COERCING_OPS = new Set(['=', '<>', '<', '>', '<=', '>=', '+', '-', '*', '/', '%']);
@@ -130,6 +132,13 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
       return e.qname ?? e.name;
     case 'op2': {
       if (/^[a-z_]+$/.test(e.op)) return `${e.op}(${d(e.l)}, ${d(e.r)})`;
+      // date, timestamp and timestamptz compare across types (the datetime_ops family's
+      // cross-type operators), so PostgreSQL prints no cast where vecgres coerced one side.
+      if (COMPARISONS.has(e.op)) {
+        const bare = (x: Expr): Expr => (x.k === 'cast' && x.explicit === false && DATETIMES.has(x.from) && DATETIMES.has(x.type) ? x.arg : x);
+        const [l, r] = [bare(e.l), bare(e.r)];
+        if (l !== e.l || r !== e.r) return `(${d(l)} ${e.op} ${d(r)})`;
+      }
       const to = coercedOperands(e.op, e.l.type, e.r.type);
       if (to === null) return `(${d(e.l)} ${e.op} ${d(e.r)})`;
       // PostgreSQL folds a coerced constant: it prints as a constant of the operand type.
@@ -148,7 +157,7 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
       if (e.op === undefined) return `f(${d(e.arg)})`;
       return /^[a-z_]/i.test(e.op) ? `${e.op}(${d(e.arg)})` : `(${e.op} ${d(e.arg)})`;
     case 'cast':
-      return `(${d(e.arg)})::${typeName(e.type, e.typmod >= 0)}${e.typmod >= 0 ? `(${e.typmod})` : ''}`;
+      return `(${d(e.arg)})::${e.typmod >= 0 ? formatSqlType(e.type, e.typmod) : typeName(e.type)}`;
     case 'and':
       return `(${e.args.map(d).join(' AND ')})`;
     case 'or':
