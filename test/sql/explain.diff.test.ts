@@ -221,3 +221,28 @@ test('EXPLAIN prints casts with their typmod as format_type does, and drops a ca
   }
   await all('EXPLAIN typmod casts', queries);
 });
+
+test('conjuncts are evaluated cheapest first, equalities with constants last, as PostgreSQL orders them (EXPLAIN and errors)', async () => {
+  // vecgres evaluated them in the written order: `WHERE 1/x > 0 AND x <> 0` failed with 22012
+  // where PostgreSQL tests the cheaper `x <> 0` first and returns rows.
+  await both('CREATE TABLE qo (x int, y int, n numeric, f float8, t text, v varchar(4), b bit(2), d date, e vector(2))');
+  await both("INSERT INTO qo VALUES (0, 1, 1.5, 0.5, 'a', 'a', B'01', '2026-01-01', '[1,2]'), (1, 0, 2, 1, 'b', 'bb', B'10', '2026-01-02', '[2,1]'), (2, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
+  await both('CREATE TABLE qo2 (id int, x int)');
+  await both('INSERT INTO qo2 VALUES (1, 1), (2, 2), (3, 0)');
+  const conds = [
+    '1/x > 0 AND x <> 0', '1/x > 0 AND x = 1', 'x = 1 AND 1/x > 0', '100/y > 1 AND y IN (1, 2)', 'y / x > 0 AND x > 0 AND y > 0',
+    "t = 'a' AND n > 1", 'n > 1 AND x = 0', "v = 'a' AND f < 1 AND b = B'01'", "d = '2026-01-01' AND x < 5", "e = '[1,2]' AND x < 5",
+    "x = y AND t <> 'z'", 'x = 0 AND y = 1 AND n > 0', "upper(t) = 'A' AND x = 0", 'x + y > 0 AND x IS NOT NULL AND n::int > 0',
+    "length(t) > 0 AND t LIKE 'a%' AND x = 0", 'EXISTS (SELECT 1 FROM qo2 WHERE qo2.x = qo.x) AND y > 0 AND 1/y > 0',
+    '(SELECT max(x) FROM qo2) > x AND y = 1', 'x IN (SELECT x FROM qo2) AND 1/y > 0 AND y <> 0', "coalesce(t, 'z') > 'a' AND x = 1",
+    "x = ANY ('{0,1}') AND y = ANY (ARRAY[1, 2, 3]) AND y <> 0", "x::text = '1' AND y > 0", 'x = 1 OR 1/x > 0',
+  ];
+  const queries: string[] = [];
+  for (const c of conds) {
+    // PostgreSQL plans the two sublinks as a Hash Join over a HashAggregate (vecgres: a Hash Semi Join): compare rows only.
+    if (!c.includes('SELECT')) queries.push(`EXPLAIN (COSTS OFF) SELECT * FROM qo WHERE ${c}`);
+    queries.push(`SELECT x, y FROM qo WHERE ${c} ORDER BY x`);
+  }
+  queries.push('SELECT qo.x FROM qo JOIN qo2 ON qo.x = qo2.x WHERE 1/qo.y > 0 AND qo.y <> 0 AND qo2.id > 1');
+  await all('qual order', queries);
+});

@@ -27,6 +27,7 @@ const CAST_NAME: Partial<Record<SqlType, string>> = {
  */
 function typeName(t: SqlType, hasTypmod = false): string {
   if (t === 'bit' && !hasTypmod) return '"bit"';
+  if (t.endsWith('[]')) return `${typeName(t.slice(0, -2) as SqlType, hasTypmod)}[]`;
   return CAST_NAME[t] ?? t;
 }
 

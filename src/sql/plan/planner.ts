@@ -25,6 +25,7 @@ import { planChildren } from './plan.js';
 import { bindExpr, type BindCtx, type LevelBinder, type VarExpr } from './setrefs.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
 import { deparse } from './deparse.js';
+import { orderNodeQuals } from './qual_order.js';
 import { planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
 import { tryKnnPlan } from './scan.js';
 import { tryOrderedIndexPlan } from './indexpath.js';
@@ -363,12 +364,13 @@ function planWith(g: PlannerGlobal, q: SelectQuery): PlannedStmt {
   return { plan, ctes: [...g.ctePlans.values()], nParams: g.nParams, subPlans: g.subPlans, qualify: g.qualify, ...(hints.length > 0 ? { indexHints: hints } : {}) };
 }
 
-/** Fills extParams of every node of `plan` and of its SubPlans' plans. */
+/** Orders every Filter's conjuncts as PostgreSQL evaluates them (qual_order.ts) and fills extParams of every node of `plan` and of its SubPlans' plans. */
 function finishPlan(plan: PlanNode, g: PlannerGlobal): void {
   const initOut = new Set<number>();
   for (const sp of g.subPlans) if (sp.outParam >= 0) initOut.add(sp.outParam);
   const done = new Set<PlanNode>();
   const visit = (p: PlanNode): Set<number> => {
+    orderNodeQuals(p);
     const ext = new Set<number>();
     for (const e of nodeExprs(p)) collectParams(e, ext, visit);
     for (const c of planChildren(p)) {
