@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
+import { memories } from '../../src/kernels/memories.js';
 import { openSqlPair } from '../support/sql_pair.js';
 
 const SEED = Number(process.env['VECGRES_SEED'] ?? 777);
@@ -72,3 +73,19 @@ for (const [opclass, op] of [['vector_l2_ops', '<->'], ['vector_cosine_ops', '<=
     }
   });
 }
+
+test('without room for a block the rows are ranked through the list, with the same answers', async () => {
+  await db.exec('CREATE INDEX t_v_idx ON t USING hnsw (v vector_l2_ops)');
+  // No memory has room (what allocIfRoom answers at the memory limit): no block, same answers.
+  const noRoom = memories as unknown as { allocIfRoom: (bytes: number) => number };
+  noRoom.allocIfRoom = () => -1;
+  try {
+    const sql = 'SELECT id, v <-> $2 AS d FROM t WHERE tenant = $1 ORDER BY v <-> $2 LIMIT 10';
+    for (let i = 0; i < 3; i++) for (const t of [1, 3, 6]) for (const q of queries) await same(sql, [t, q]);
+    assert.equal(blockRows(), 0);
+    assert.match(await plan(sql, [3, queries[0]]), /actual rows 100; no bitmap/);
+  } finally {
+    delete (noRoom as { allocIfRoom?: unknown }).allocIfRoom;
+    await db.exec('DROP INDEX t_v_idx');
+  }
+});

@@ -16,7 +16,6 @@
  * as it was at the list's stamp, owned by the list from then on (VectorIndex.keepKeyedRowBlock),
  * which frees it when any write retires the list.
  */
-import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Arena } from '../../kernels/arena.js';
 import { memories } from '../../kernels/memories.js';
 import type { KeyedRowBlock } from '../../access/am.js';
@@ -71,12 +70,9 @@ export class GatheredRows implements KeyedRowBlock {
     const bytes = Math.max(16, n * Math.max(dim, 0) * 4);
     let addr = 0;
     if (n > 0) {
-      try {
-        addr = memories.alloc(bytes, 'gathered filter rows');
-      } catch (e) {
-        if (e instanceof PgError && e.code === SQLSTATE.out_of_memory) return null;
-        throw e;
-      }
+      // Optional: never evicts the buffer cache's segments (table data) to make room.
+      addr = memories.allocIfRoom(bytes);
+      if (addr < 0) return null;
     }
     const all = table.vectorNorms(col);
     let j = 0;
