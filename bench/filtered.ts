@@ -58,7 +58,7 @@ const SPECS = {
 } satisfies OptionSpecs;
 
 /** The data set: unit vectors (cosine = 1 - dot) and each row's attributes. */
-interface Data {
+export interface Data {
   dim: number;
   rows: number;
   base: Float32Array;
@@ -100,7 +100,7 @@ function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: numb
   return s;
 }
 
-function makeData(rows: number, nq: number): Data {
+export function makeData(rows: number, nq: number): Data {
   const g = loadGlove({ rows, queries: nq });
   const dim = g.dim;
   const base = Float32Array.from(g.base);
@@ -191,14 +191,14 @@ function filters(d: Data): Filter[] {
   return out;
 }
 
-function vectorText(a: Float32Array, row: number, dim: number): string {
+export function vectorText(a: Float32Array, row: number, dim: number): string {
   let s = '[';
   for (let j = 0; j < dim; j++) s += (j ? ',' : '') + a[row * dim + j]!;
   return s + ']';
 }
 
 /** Loads rows [0, n) into `items` on `peer` and builds the index. */
-async function load(peer: SqlPeer, d: Data, n: number, rowsOf: (i: number) => number = (i) => i): Promise<number> {
+export async function load(peer: SqlPeer, d: Data, n: number, rowsOf: (i: number) => number = (i) => i): Promise<number> {
   await peer.exec('CREATE EXTENSION IF NOT EXISTS vector');
   await peer.exec(`CREATE TABLE items (id int4 PRIMARY KEY, c2 int4, c10 int4, c100 int4, c200 int4, c1000 int4, u int4, cluster int4, tenant int4, embedding vector(${d.dim}))`);
   const BATCH = 500;

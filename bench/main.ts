@@ -6,6 +6,7 @@
  *   sql      application queries (joins, CTE, LATERAL, window functions, ...) vs PGlite + pgvector (bench/sql.ts)
  *   protocol wire codec throughput: DataRow encoding, frontend decoding (bench/protocol.ts)
  *   filtered WHERE <filter> ORDER BY ... LIMIT 10 at every selectivity vs PGlite + pgvector (bench/filtered.ts)
+ *   tenants  WHERE tenant = $2 ... LIMIT 10 vs the same query on the tenant's own table, interleaved rounds (bench/tenants.ts)
  *   ivfflat  IVFFlat vs PGlite + pgvector's ivfflat on GloVe, recall@10 / QPS per probes (bench/ivfflat.ts)
  *   sparsevec HNSW over sparsevec vs PGlite + pgvector on synthetic sparse data (bench/sparsevec.ts)
  *   server   16 clients over the wire, 90% k-NN / 10% INSERT, vs pglite-socket and native pgvector (bench/server.ts)
@@ -47,6 +48,11 @@ async function main(): Promise<void> {
     case 'filtered': {
       const { benchFiltered } = await import('./filtered.js');
       await benchFiltered(args);
+      return;
+    }
+    case 'tenants': {
+      const { benchTenants } = await import('./tenants.js');
+      await benchTenants(args);
       return;
     }
     case 'ivfflat': {
@@ -100,7 +106,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|ivfflat|sparsevec|server|scale|exact|build|cic|worker|chart> [options]');
+      console.error('usage: npm run bench -- <hnsw|kernels|ingest|sql|protocol|filtered|tenants|ivfflat|sparsevec|server|scale|exact|build|cic|worker|chart> [options]');
       process.exit(2);
   }
 }

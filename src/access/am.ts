@@ -259,6 +259,18 @@ export interface VectorIndex {
   /** Keeps `rows` (the visible rows passing the filter named `key`, ascending) for {@link keyedRowList} at `stamp`. */
   keepKeyedRowList?(key: string, stamp: number, rows: Int32Array): void;
   /**
+   * With {@link keyedRowList}: the block the caller attached to the list of `key` with
+   * {@link keepKeyedRowBlock}, if that list is current for `stamp`, else null.
+   */
+  keyedRowBlock?(key: string, stamp: number): KeyedRowBlock | null;
+  /**
+   * Attaches `block` (derived by the caller from the list of `key` current for `stamp`) to that
+   * list: the index frees it when the list goes (a write, eviction, DROP INDEX) or to make room
+   * for another block. False when it is not taken (no such list, or over the blocks' budget):
+   * the caller still owns it.
+   */
+  keepKeyedRowBlock?(key: string, stamp: number, block: KeyedRowBlock): boolean;
+  /**
    * Writes the whole structure to a checkpoint file, so reopening a database reads it back
    * instead of rebuilding it. Methods without it are rebuilt from the table at open.
    */
@@ -269,6 +281,17 @@ export interface VectorIndex {
   sizeBytes(): number;
   /** Releases the index's memory (DROP INDEX). */
   dispose(): void;
+}
+
+/**
+ * Something a caller derives from a keyed row list (VectorIndex.keyedRowList) and hands to the
+ * index to keep with it, e.g. the list's vectors gathered into one block (sql/exec/gathered_rows.ts).
+ */
+export interface KeyedRowBlock {
+  /** Rows it holds: what it counts against the index's budget for blocks. */
+  readonly rows: number;
+  /** Releases its memory; called once, by the index, when the list goes or the block is evicted. */
+  free(): void;
 }
 
 /** Inputs to the planner's cost estimate for an ordered index scan. */

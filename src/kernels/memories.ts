@@ -169,6 +169,14 @@ export class MemorySet implements Space {
    */
   reclaim: ((bytes: number) => boolean) | null = null;
 
+  /**
+   * {@link alloc} for something optional (a cache that only saves time): the address, or -1
+   * when no memory has room, without evicting anything to make room and without an error.
+   */
+  allocIfRoom(bytes: number): number {
+    return this.tryAllocAny(bytes);
+  }
+
   /** {@link alloc} without the error: the address, or -1 when nothing has room. */
   private tryAllocAny(bytes: number): number {
     for (const a of this.slots) {

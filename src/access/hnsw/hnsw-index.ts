@@ -1,5 +1,5 @@
 /** The VectorIndex object of one HNSW index (what CREATE INDEX ... USING hnsw returns). */
-import type { IndexScan, OpClass, RowFilter, ScanOptions, VectorIndex, VectorKey } from '../am.js';
+import type { IndexScan, KeyedRowBlock, OpClass, RowFilter, ScanOptions, VectorIndex, VectorKey } from '../am.js';
 import { insertVector } from './insert.js';
 import { HnswScan } from './scan.js';
 import type { HnswState } from './state.js';
@@ -23,7 +23,9 @@ export class HnswIndex implements VectorIndex {
     this.dim = state.dim;
     this.opclass = state.opclass;
     this.subgraphs = new FilterSubgraphs(state);
-    this.rowLists = new KeyedRowLists(() => Math.max(1, this.size));
+    // Blocks of gathered vectors: at most a quarter of the index's rows, a bounded second copy
+    // of the hottest small filters' vectors (sql/exec/gathered_rows.ts).
+    this.rowLists = new KeyedRowLists(() => Math.max(1, this.size), () => Math.floor(this.size / 4));
   }
 
   /** Indexed rows including tombstones not yet vacuumed. */
@@ -93,6 +95,16 @@ export class HnswIndex implements VectorIndex {
   /** Keeps the rows of the filter `key` at `stamp` (access/shared/keyed_rows.ts). */
   keepKeyedRowList(key: string, stamp: number, rows: Int32Array): void {
     this.rowLists.put(key, stamp, rows);
+  }
+
+  /** The block kept with the list of `key` at `stamp`, or null (access/shared/keyed_rows.ts). */
+  keyedRowBlock(key: string, stamp: number): KeyedRowBlock | null {
+    return this.rowLists.block(key, stamp);
+  }
+
+  /** Keeps `block` with the list of `key` at `stamp`; false when not taken (access/shared/keyed_rows.ts). */
+  keepKeyedRowBlock(key: string, stamp: number, block: KeyedRowBlock): boolean {
+    return this.rowLists.attachBlock(key, stamp, block);
   }
 
   beginScan(q: VectorKey, opts: ScanOptions): IndexScan {

@@ -13,6 +13,7 @@ import { memories, MEMORY_STRIDE } from '../../kernels/memories.js';
 import { QueryCopies } from '../../kernels/query_copies.js';
 import type { Table } from '../../storage/table.js';
 import type { RowBitmap } from './row_bitmap.js';
+import type { GatheredRows } from './gathered_rows.js';
 import { TopK } from './topk.js';
 
 /**
@@ -121,6 +122,59 @@ export function exactKnnOverRows(table: Table, col: number, q: Float32Array, op:
     copies.free();
   }
   return rankedThenNull(heap.sortedIds(), nullRows, k);
+}
+
+/**
+ * As {@link exactKnnOverRows} over the vectors of a row list gathered into one block
+ * (gathered_rows.ts): the same kernel on the same values in the same row order, so the same
+ * rows in the same order, read sequentially. The caller checks `q.length === g.dim` first (a
+ * mismatch goes through exactKnnOverRows, which raises pgvector's error).
+ */
+export function exactKnnOverGathered(g: GatheredRows, q: Float32Array, op: string, k: number): Int32Array {
+  if (k <= 0) return new Int32Array(0);
+  const heap = new TopK(k);
+  const n = g.ids.length;
+  if (n > 0) {
+    const dim = g.dim;
+    const bytes = Math.max(16, dim * 4);
+    const arena = g.arena;
+    const ks = kernelsOf(arena);
+    const many = op === '<->' ? ks.l2sqMany : op === '<+>' ? ks.l1Many : ks.dotMany;
+    const sign = op === '<#>' ? -1 : 1;
+    const cosine = op === '<=>';
+    // The query, then CHUNK row pointers, then CHUNK float32 distances, beside the block.
+    const copies = new QueryCopies();
+    copies.reset(bytes + CHUNK * 8, (m, p) => m.f32().set(q, p >>> 2));
+    try {
+      const qPtr = copies.in(arena);
+      const qNormSq = cosine ? ks.dot(qPtr, qPtr, dim) : 0;
+      const rowsPtr = qPtr + bytes;
+      const outPtr = rowsPtr + CHUNK * 4;
+      const base = g.addr >>> 0;
+      const stride = dim * 4;
+      const ids = g.ids;
+      const norms = g.norms;
+      for (let s = 0; s < n; s += CHUNK) {
+        const m = Math.min(CHUNK, n - s);
+        const u = arena.u32();
+        const w = rowsPtr >>> 2;
+        for (let i = 0; i < m; i++) u[w + i] = base + (s + i) * stride;
+        many(qPtr, rowsPtr, m, dim, outPtr);
+        const f = arena.f32();
+        const out = outPtr >>> 2;
+        for (let i = 0; i < m; i++) {
+          let d = f[out + i]!;
+          if (cosine) d = 1 - d / Math.sqrt(norms[s + i]! * qNormSq);
+          else d *= sign;
+          if (d > heap.bound()) continue;
+          heap.push(ids[s + i]!, d);
+        }
+      }
+    } finally {
+      copies.free();
+    }
+  }
+  return rankedThenNull(heap.sortedIds(), g.nullRows.length <= k ? Array.from(g.nullRows) : Array.from(g.nullRows.subarray(0, k)), k);
 }
 
 /**

@@ -30,7 +30,8 @@ import { toVectorKey } from '../index_keys.js';
 import { FILTER_STRATEGY_NAMES, type FilterBitmapIndex, type FilterStrategy, type PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
-import { exactKnnByDistance, exactKnnOverBitmap, exactKnnOverRows } from '../knn_exact.js';
+import { exactKnnByDistance, exactKnnOverBitmap, exactKnnOverGathered, exactKnnOverRows } from '../knn_exact.js';
+import { GatheredRows } from '../gathered_rows.js';
 import { buildQualBitmap, keepPassing } from '../row_filter.js';
 import { RowBitmap } from '../row_bitmap.js';
 import { evalScanKeys } from './btree_scan_keys.js';
@@ -240,7 +241,7 @@ export class IndexScanState extends PlanState {
       const list = this.p.index.keyedRowList?.(key, table.changes) ?? null;
       if (list !== null && this.exactWins(list.length, k, tableRows, key)) {
         this.filterRows = list.length;
-        return this.exact(q, list, k);
+        return this.exactOverList(q, list, k, key, table.changes);
       }
     }
     // A filter the index may keep a subgraph for goes to the bitmap, where that is priced.
@@ -523,6 +524,35 @@ export class IndexScanState extends PlanState {
     // on each row of the bitmap, as the exact plan's Sort would.
     const row: Value[] = new Array(this.p.scan.cols.length);
     return exactKnnByDistance(bm, k, (r) => evalExpr(knn.expr, fetchRow(table, this.p.scan.cols, r, row), this.es) as number | null);
+  }
+
+  /**
+   * Exact distances over the row list the index kept for `key` at `stamp`: over its vectors
+   * gathered into one block (gathered_rows.ts) when the key is a float32 vector column, made
+   * at the list's first reuse and kept with the list, else through the list row by row.
+   */
+  private exactOverList(q: VectorKey, list: Int32Array, k: number, key: string, stamp: number): Int32Array {
+    const { table, knn, index } = this.p;
+    if (knn.col >= 0 && knn.signBits !== true && table.def.columns[knn.col]!.type === 'vector' && index.keyedRowBlock !== undefined) {
+      let g = index.keyedRowBlock(key, stamp);
+      let owned = false;
+      if (!(g instanceof GatheredRows)) {
+        g = GatheredRows.gather(table, knn.col, list);
+        owned = g !== null && index.keepKeyedRowBlock?.(key, stamp, g) !== true;
+      }
+      if (g instanceof GatheredRows) {
+        try {
+          if (g.ids.length === 0 || g.dim === (q as Float32Array).length) {
+            this.usedStrategy = 'exact';
+            this.distanceComputations += this.filterRows;
+            return exactKnnOverGathered(g, q as Float32Array, knn.op, k);
+          }
+        } finally {
+          if (owned) g.free();
+        }
+      }
+    }
+    return this.exact(q, list, k);
   }
 
   private closeScan(scan: IndexScan): void {
