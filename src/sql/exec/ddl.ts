@@ -260,6 +260,10 @@ export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
     if (target === null) continue;
     const { name, schema } = target;
     const d = schema === 'system' ? undefined : env.catalog.getIndex(name);
+    // An index CREATE INDEX CONCURRENTLY is building exists in PostgreSQL (INVALID) and its
+    // DROP waits for the build's lock: wait, then drop what the build left.
+    const building = d === undefined && schema !== 'system' ? env.catalog.concurrentBuildWait(name) : null;
+    if (building !== null) throw building;
     if (d === undefined) {
       if (s.missing_ok) {
         notices.push(notice(SQLSTATE.successful_completion, `index "${name}" does not exist, skipping`));

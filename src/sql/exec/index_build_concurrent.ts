@@ -10,9 +10,9 @@
  *    (its row high-water mark; rows are append-only, an UPDATE appends a version). The method's
  *    `buildAsync` reads every live row below it synchronously, then links off the event loop
  *    (HNSW: the pool's workers, access/hnsw/parallel.ts `linkAsync`). The index name is taken
- *    and the table held against DDL and VACUUM (`Catalog.startConcurrentBuild`: 55P03 for
- *    them, where PostgreSQL's ShareUpdateExclusiveLock makes them wait), while rows of it may
- *    be read and written. The statement throws a {@link BuildWait}; the engine awaits the build
+ *    and the table held against DDL and VACUUM (`Catalog.startConcurrentBuild`: they wait for
+ *    the build's end, as PostgreSQL's ShareUpdateExclusiveLock makes them, through the engine's
+ *    lock wait: engine/lock_wait.ts), while rows of it may be read and written. The statement throws a {@link BuildWait}; the engine awaits the build
  *    (engine/lock_wait.ts `waitForBuild`: cancel and statement_timeout end it with 57014).
  * 2. Second run ({@link finishConcurrentBuild}), in one synchronous step on the main thread:
  *    rows below the snapshot that died meanwhile (a committed DELETE, the old version of an
