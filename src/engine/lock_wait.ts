@@ -83,8 +83,8 @@ export async function waitForLock(session: Session, w: LockWait): Promise<void> 
  * BuildWait (sql/exec/index_build_concurrent.ts); other sessions run meanwhile. On return the
  * caller runs the statement again, which finishes the build (with the deadline of its first
  * run). A cancel request or statement_timeout stops the build, waits until no thread touches
- * it, ends its registration and fails the statement: no index is left behind.
- * @throws PgError 57014 `canceling statement due to user request` / `... due to statement timeout`.
+ * it and records the error in it: the statement's run then fails with it (57014 `canceling
+ * statement due to user request` / `... due to statement timeout`), leaving an INVALID index.
  */
 export async function waitForBuild(session: Session, b: ConcurrentBuild): Promise<void> {
   const interrupts = session.interrupts;
@@ -116,11 +116,14 @@ export async function waitForBuild(session: Session, b: ConcurrentBuild): Promis
     interrupts.waker = null;
   }
   if (failed !== null) {
+    // The build stops; the statement's second run fails with this error and leaves the index
+    // INVALID, as PostgreSQL's canceled build does (index_build_concurrent.ts). The run gets
+    // no deadline of its first run: it only records the failure.
     b.cancel();
     await b.settled;
-    b.end();
+    b.error = failed;
     if ((failed as PgError).message.endsWith('user request')) interrupts.cancelPending = false;
-    throw failed;
+    return;
   }
   interrupts.resumeStatement(deadline);
 }

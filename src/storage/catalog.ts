@@ -57,6 +57,21 @@ export interface IndexDef {
    * absent or false for a CREATE [UNIQUE] INDEX.
    */
   constraint?: boolean;
+  /**
+   * False for an INVALID index (pg_index.indisvalid and indisready false): what a CREATE INDEX
+   * CONCURRENTLY that failed during its build leaves. It has no structure: the planner never
+   * uses it, writes do not maintain it (PostgreSQL's not-ready index), a UNIQUE one enforces
+   * nothing, dumps leave it out (as pg_dump). DROP INDEX removes it, REINDEX builds it and makes
+   * it valid. Absent: valid.
+   */
+  valid?: false;
+}
+
+/** `def` as a valid index (REINDEX of an INVALID one). */
+export function validIndexDef(def: IndexDef): IndexDef {
+  if (def.valid !== false) return def;
+  const { valid: _invalid, ...rest } = def;
+  return rest;
 }
 
 /** A key on table column `column` with operator class `opclass`, ascending, NULLS LAST. */
@@ -756,12 +771,16 @@ export class Catalog {
     if (def === undefined) throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
     this.lockRelation(def.table, xid, 'exclusive');
     this.lockRelation(name, xid, 'exclusive');
+    // An INVALID index comes back valid (PostgreSQL's reindex_index sets indisvalid).
+    const rebuilt = validIndexDef(def);
     this.onChange?.({ kind: 'dropIndex', xid, name });
-    this.onChange?.({ kind: 'createIndex', xid, def });
+    this.onChange?.({ kind: 'createIndex', xid, def: rebuilt });
+    this.indexes.set(name, rebuilt);
     this.version++;
     return {
       commit: () => undefined,
       undo: () => {
+        if (this.indexes.get(name) === rebuilt) this.indexes.set(name, def);
         this.version++;
       },
     };

@@ -20,7 +20,8 @@ import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import type { Notices } from './ddl.js';
 import { buildIndexOverTable } from './index_build.js';
-import { buildOrderedIndex } from './ordered_index.js';
+import { compileIndexDef } from './index_keys.js';
+import { buildUniqueChecked } from './ordered_index.js';
 import { reindexTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
 
@@ -57,17 +58,26 @@ export function reindex(env: SqlEnv, s: PgNode, notices: Notices): void {
   for (const def of env.catalog.indexesOf(table.name)) reindexOne(env, def, table, notices);
 }
 
-/** Builds `def`'s structure again over `table` and swaps it in, in the session's transaction (the primary key has none). */
+/**
+ * Builds `def`'s structure again over `table` and swaps it in, in the session's transaction (the
+ * primary key has none). An INVALID index (a failed CREATE INDEX CONCURRENTLY: no structure) is
+ * built from its definition and becomes valid (Catalog.reindexIndex); a UNIQUE one over
+ * duplicate keys fails with 23505 and stays INVALID.
+ */
 function reindexOne(env: SqlEnv, def: IndexDef, table: Table, notices: Notices): void {
   if (def.primaryKey) return;
   const am = env.methods.get(def.method);
   const old = env.indexes.get(def.name);
-  if (am === undefined || old === undefined) return;
+  if (am === undefined || (old === undefined && def.valid !== false)) return;
   let fresh;
-  if (isOrderedAm(am)) fresh = buildOrderedIndex(env, am, def, table);
-  else {
-    if (isOrderedIndex(old)) return;
-    fresh = buildIndexOverTable(env, am, { name: def.name, table, def, dim: old.dim, opclass: old.opclass, options: new Map(def.options), notices });
+  if (isOrderedAm(am)) {
+    fresh = buildUniqueChecked(env, am, def, table);
+  } else {
+    if (old !== undefined && isOrderedIndex(old)) return;
+    const opclass = old?.opclass ?? am.opclasses.find((o) => o.name === def.keys[0]!.opclass);
+    if (opclass === undefined) return;
+    const dim = old?.dim ?? compileIndexDef(env, def, table).keyTypes[0]!.typmod;
+    fresh = buildIndexOverTable(env, am, { name: def.name, table, def, dim, opclass, options: new Map(def.options), notices });
   }
   ensureXid(env);
   reindexTx(env, env.txn, def.name, fresh);
