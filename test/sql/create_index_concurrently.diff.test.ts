@@ -69,6 +69,16 @@ test('a CREATE INDEX CONCURRENTLY whose build fails leaves an INVALID index: lis
   await same('DELETE FROM inv WHERE id > 4');
   await same('REINDEX INDEX inv_n');
   await same("INSERT INTO inv VALUES (42, 1, '[1,1,1]')");
+  // REINDEX CONCURRENTLY: not in a block; TABLE skips INVALID indexes, INDEX rebuilds one valid.
+  await same('BEGIN');
+  await same('REINDEX INDEX CONCURRENTLY inv_e');
+  await same('ROLLBACK');
+  await same('REINDEX TABLE CONCURRENTLY inv');
+  await same("SELECT c.relname::text, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'inv'::regclass ORDER BY 1");
+  await same('DELETE FROM inv WHERE n = 3');
+  await same('REINDEX (CONCURRENTLY) INDEX inv_e');
+  await same("SELECT c.relname::text, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'inv'::regclass ORDER BY 1");
+  await same("SELECT id FROM inv ORDER BY ARRAY[1 / (n - 3), 1, 1]::vector(3) <-> '[0,1,1]', id LIMIT 2");
   await same('DROP INDEX inv_e');
   await same('DROP INDEX CONCURRENTLY inv_i');
   await same("SELECT c.relname::text, i.indisvalid, i.indisready FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'inv'::regclass ORDER BY 1");
