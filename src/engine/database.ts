@@ -27,7 +27,7 @@ import { Session } from './session.js';
 import { writeSnapshot, type Durability } from './durability.js';
 import { recover, type RecoveryReport } from './recovery.js';
 import { bufferCache } from '../storage/buffer_cache.js';
-import { LockWait, rowLockNotAvailable } from '../storage/row_locks.js';
+import { LockWait } from '../storage/row_locks.js';
 import { waitForBuild, waitForLock } from './lock_wait.js';
 import { BuildWait } from '../sql/exec/index_build_concurrent.js';
 import { prepareStatement, parseScript, nextBatch, type PreparedStatement, type Portal, type PortalBatch } from './portal.js';
@@ -338,7 +338,7 @@ export class Database {
     this.checkOpen();
     try {
       const blocked = this.executeParsed(parseScript(sql), params, session, emit, io, 0);
-      if (blocked !== null) this.failStatement(session, rowLockNotAvailable(blocked.wait.table));
+      if (blocked !== null) this.failStatement(session, blocked.wait.unavailable());
       // A simple query ends its implicit transaction (finish_xact_command), also one that
       // extended-protocol messages before it opened.
       this.endImplicitTransaction(session);
@@ -403,7 +403,7 @@ export class Database {
     if (portal.result === null && portal.statement.raw !== null) {
       // A statement that would wait for a row lock fails with 55P03 here (runPortal waits).
       const blocked = this.executePortalOnce(portal, session, implicitBlock, io);
-      if (blocked !== null) this.failStatement(session, rowLockNotAvailable(blocked.table));
+      if (blocked !== null) this.failStatement(session, blocked.unavailable());
     }
     return nextBatch(portal, maxRows);
   }
@@ -693,9 +693,10 @@ export class Database {
   }
 }
 
-/** VACUUM, CREATE and DROP INDEX CONCURRENTLY: statements PostgreSQL runs only outside a transaction block. */
+/** VACUUM, CREATE / DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY: statements PostgreSQL runs only outside a transaction block. */
 function runsOutsideBlocks(raw: RawStatement): boolean {
   const s = raw.stmt[raw.tag];
   return (raw.tag === 'VacuumStmt' && s.is_vacuumcmd === true) || (raw.tag === 'IndexStmt' && s.concurrent === true)
-    || (raw.tag === 'DropStmt' && s.concurrent === true);
+    || (raw.tag === 'DropStmt' && s.concurrent === true)
+    || (raw.tag === 'ReindexStmt' && ((s.params ?? []) as { DefElem?: { defname?: string } }[]).some((p) => p.DefElem?.defname === 'concurrently'));
 }

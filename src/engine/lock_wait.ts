@@ -11,12 +11,17 @@
  * re-checks only the rows its statement snapshot found, while the re-run also sees rows the
  * other transaction inserted, or updated into matching the WHERE, before it ended.
  *
+ * DDL and VACUUM of a table CREATE INDEX CONCURRENTLY builds on wait here too (a
+ * {@link RelationWait}: PostgreSQL's ShareUpdateExclusiveLock), until the build's registration
+ * ends; such a wait is in no wait-for graph (the build waits for no transaction: no cycle).
+ *
  * The wait ends early with 40P01 (deadlock: the holder waits for this transaction), 55P03
  * `canceling statement due to lock timeout` (lock_timeout), 57014 (statement_timeout, counted
  * from the first run, or a cancel request).
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { LockWait } from '../storage/row_locks.js';
+import { RelationWait } from '../storage/catalog.js';
 import type { Session } from './session.js';
 import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
 
@@ -32,7 +37,10 @@ export async function waitForLock(session: Session, w: LockWait): Promise<void> 
   const waiter = session.txn.xid;
   const interrupts = session.interrupts;
   const deadline = interrupts.lastDeadlineMs;
-  locks.startWait(waiter, w.holder);
+  const relation = w instanceof RelationWait;
+  // A relation wait has no holder transaction: counted as a wait, outside the wait-for graph.
+  const graphWaiter = relation ? 0 : waiter;
+  locks.startWait(graphWaiter, w.holder);
   let timer: ReturnType<typeof setTimeout> | null = null;
   let failed: PgError | null = null;
   try {
@@ -56,12 +64,12 @@ export async function waitForLock(session: Session, w: LockWait): Promise<void> 
           ? new PgError('55P03', 'canceling statement due to lock timeout')
           : new PgError(SQLSTATE.query_canceled, 'canceling statement due to statement timeout')), limit);
       }
-      locks.whenEnded(w.holder).then(() => settle(null), () => settle(null));
+      (relation ? w.done : locks.whenEnded(w.holder)).then(() => settle(null), () => settle(null));
     });
   } finally {
     if (timer !== null) clearTimeout(timer);
     interrupts.waker = null;
-    locks.endWait(waiter);
+    locks.endWait(graphWaiter);
   }
   if (failed !== null) {
     if ((failed as PgError).message.endsWith('user request')) interrupts.cancelPending = false;
@@ -75,8 +83,8 @@ export async function waitForLock(session: Session, w: LockWait): Promise<void> 
  * BuildWait (sql/exec/index_build_concurrent.ts); other sessions run meanwhile. On return the
  * caller runs the statement again, which finishes the build (with the deadline of its first
  * run). A cancel request or statement_timeout stops the build, waits until no thread touches
- * it, ends its registration and fails the statement: no index is left behind.
- * @throws PgError 57014 `canceling statement due to user request` / `... due to statement timeout`.
+ * it and records the error in it: the statement's run then fails with it (57014 `canceling
+ * statement due to user request` / `... due to statement timeout`), leaving an INVALID index.
  */
 export async function waitForBuild(session: Session, b: ConcurrentBuild): Promise<void> {
   const interrupts = session.interrupts;
@@ -108,11 +116,14 @@ export async function waitForBuild(session: Session, b: ConcurrentBuild): Promis
     interrupts.waker = null;
   }
   if (failed !== null) {
+    // The build stops; the statement's second run fails with this error and leaves the index
+    // INVALID, as PostgreSQL's canceled build does (index_build_concurrent.ts). The run gets
+    // no deadline of its first run: it only records the failure.
     b.cancel();
     await b.settled;
-    b.end();
+    b.error = failed;
     if ((failed as PgError).message.endsWith('user request')) interrupts.cancelPending = false;
-    throw failed;
+    return;
   }
   interrupts.resumeStatement(deadline);
 }

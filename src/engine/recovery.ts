@@ -58,10 +58,11 @@ export interface RecoveryReport {
 
 /**
  * Builds the structure of index `def` over the rows of `table` (CREATE INDEX, or recovery of
- * an index without a usable file). Returns null for the primary key (no structure).
+ * an index without a usable file). Returns null for the primary key and an INVALID index (no
+ * structure).
  */
 export function buildIndexStructure(env: SqlEnv, def: IndexDef, table: Table): VectorIndex | OrderedIndex | null {
-  if (def.primaryKey) return null;
+  if (def.primaryKey || def.valid === false) return null;
   const any = env.methods.get(def.method);
   // B-trees are never saved in checkpoints: rebuilt from the table (sort + bottom-up load).
   if (any !== undefined && isOrderedAm(any)) return buildOrderedIndex(env, any, def, table);
@@ -237,7 +238,8 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
     const table = catalog.getTable(def.table);
     if (table === undefined) throw badMeta(`index "${def.name}" of missing table "${def.table}"`);
     catalog.createIndex(def);
-    if (def.primaryKey) continue;
+    // The primary key and an INVALID index have no structure.
+    if (def.primaryKey || def.valid === false) continue;
     let idx: VectorIndex | OrderedIndex | null = null;
     const maybe = env.methods.get(def.method);
     const am = maybe !== undefined && isOrderedAm(maybe) ? null : methodOf(env.methods, def);

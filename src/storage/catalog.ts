@@ -57,6 +57,21 @@ export interface IndexDef {
    * absent or false for a CREATE [UNIQUE] INDEX.
    */
   constraint?: boolean;
+  /**
+   * False for an INVALID index (pg_index.indisvalid and indisready false): what a CREATE INDEX
+   * CONCURRENTLY that failed during its build leaves. It has no structure: the planner never
+   * uses it, writes do not maintain it (PostgreSQL's not-ready index), a UNIQUE one enforces
+   * nothing, dumps leave it out (as pg_dump). DROP INDEX removes it, REINDEX builds it and makes
+   * it valid. Absent: valid.
+   */
+  valid?: false;
+}
+
+/** `def` as a valid index (REINDEX of an INVALID one). */
+export function validIndexDef(def: IndexDef): IndexDef {
+  if (def.valid !== false) return def;
+  const { valid: _invalid, ...rest } = def;
+  return rest;
 }
 
 /** A key on table column `column` with operator class `opclass`, ascending, NULLS LAST. */
@@ -134,6 +149,34 @@ export function concurrentUpdateError(): PgError {
   return new PgError('40001', 'could not serialize access due to concurrent update');
 }
 
+/**
+ * The signal a statement throws where PostgreSQL would wait for a relation lock that CREATE
+ * INDEX CONCURRENTLY's build holds (its ShareUpdateExclusiveLock on the table): DDL and VACUUM
+ * of the table. The engine awaits `done` (the build's registration ended) and runs the
+ * statement again, under lock_timeout and statement_timeout (engine/lock_wait.ts); where it
+ * cannot wait the statement fails with 55P03. It is in no wait-for graph: a build never waits
+ * for a transaction, so no cycle can go through it.
+ */
+export class RelationWait extends LockWait {
+  constructor(table: string, readonly done: Promise<void>) {
+    super(0, table, -1);
+  }
+
+  /** 55P03 `could not obtain lock on relation "<table>"`. */
+  override unavailable(): PgError {
+    return lockNotAvailable(this.table);
+  }
+}
+
+/** One CREATE INDEX CONCURRENTLY registered in the catalog (see Catalog's `concurrentBuilds`). */
+interface ConcurrentBuildEntry {
+  table: string;
+  cancel: () => void;
+  /** Resolves when the registration ends (statements waiting for the table run again then). */
+  ended: Promise<void>;
+  end: () => void;
+}
+
 export class Catalog {
   private readonly tables = new Map<string, Table>();
   private readonly indexes = new Map<string, IndexDef>();
@@ -156,9 +199,10 @@ export class Catalog {
    * build. In memory only (nothing is logged before the build ends), never part of a
    * transaction. The name is taken ({@link relationExists}) and the table is held as by
    * PostgreSQL's ShareUpdateExclusiveLock: rows may be read and written, DDL of it and VACUUM
-   * fail with 55P03 ({@link lockRelation}, {@link checkConcurrentBuild}).
+   * wait for the build to end ({@link lockRelation}, {@link checkConcurrentBuild}: a
+   * {@link RelationWait}).
    */
-  private readonly concurrentBuilds = new Map<string, { table: string; cancel: () => void }>();
+  private readonly concurrentBuilds = new Map<string, ConcurrentBuildEntry>();
   /**
    * The transaction on whose behalf the SQL layer looks names up (set per statement by the
    * session running it; null in recovery and between statements): relations another
@@ -316,38 +360,50 @@ export class Catalog {
   /**
    * Registers CREATE INDEX CONCURRENTLY's build of index `name` on `table` (see
    * {@link concurrentBuilds}); `cancel` stops it (close()).
-   * @throws PgError 42P07 when the name is taken; 55P03 when `table` is already under one.
+   * @throws PgError 42P07 when the name is taken; RelationWait when `table` is already under one
+   *   (the second build waits for the first, as PostgreSQL's lock conflicts with itself).
    */
   startConcurrentBuild(name: string, table: string, cancel: () => void): void {
     this.checkConcurrentBuild(table);
     if (this.relationExists(name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
-    this.concurrentBuilds.set(name, { table, cancel });
+    let end = (): void => undefined;
+    const ended = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    this.concurrentBuilds.set(name, { table, cancel, ended, end });
   }
 
   /** Ends the registration of {@link startConcurrentBuild} (the build ended, one way or another). */
   endConcurrentBuild(name: string): void {
+    const b = this.concurrentBuilds.get(name);
+    if (b === undefined) return;
     this.concurrentBuilds.delete(name);
+    b.end();
   }
 
   /**
-   * DDL or VACUUM of `table`: refused while CREATE INDEX CONCURRENTLY builds an index on it
-   * (PostgreSQL's ShareUpdateExclusiveLock would make it wait).
-   * @throws PgError 55P03 `could not obtain lock on relation "<table>"`.
+   * DDL or VACUUM of `table` while CREATE INDEX CONCURRENTLY builds an index on it: the
+   * statement waits for the build to end (PostgreSQL's ShareUpdateExclusiveLock).
+   * @throws RelationWait (55P03 `could not obtain lock on relation "<table>"` where the
+   *   statement cannot wait).
    */
   checkConcurrentBuild(table: string): void {
     if (this.concurrentBuilds.size === 0) return;
-    for (const b of this.concurrentBuilds.values()) if (b.table === table) throw lockNotAvailable(table);
+    for (const b of this.concurrentBuilds.values()) if (b.table === table) throw new RelationWait(table, b.ended);
   }
 
-  /** True while CREATE INDEX CONCURRENTLY builds an index on `table`. */
-  hasConcurrentBuild(table: string): boolean {
-    for (const b of this.concurrentBuilds.values()) if (b.table === table) return true;
-    return false;
+  /** The registration of a CREATE INDEX CONCURRENTLY building index `name`, as a wait for its end; null when none. */
+  concurrentBuildWait(name: string): RelationWait | null {
+    const b = this.concurrentBuilds.get(name);
+    return b === undefined ? null : new RelationWait(b.table, b.ended);
   }
 
   /** Stops every concurrent build (the database closes); each frees its structure when it settles. */
   cancelConcurrentBuilds(): void {
-    for (const b of this.concurrentBuilds.values()) b.cancel();
+    for (const b of this.concurrentBuilds.values()) {
+      b.cancel();
+      b.end();
+    }
   }
 
   /** A new transaction id. Not logged: ids only need to be unique among the log's records. */
@@ -715,12 +771,16 @@ export class Catalog {
     if (def === undefined) throw new PgError(SQLSTATE.undefined_object, `index "${name}" does not exist`);
     this.lockRelation(def.table, xid, 'exclusive');
     this.lockRelation(name, xid, 'exclusive');
+    // An INVALID index comes back valid (PostgreSQL's reindex_index sets indisvalid).
+    const rebuilt = validIndexDef(def);
     this.onChange?.({ kind: 'dropIndex', xid, name });
-    this.onChange?.({ kind: 'createIndex', xid, def });
+    this.onChange?.({ kind: 'createIndex', xid, def: rebuilt });
+    this.indexes.set(name, rebuilt);
     this.version++;
     return {
       commit: () => undefined,
       undo: () => {
+        if (this.indexes.get(name) === rebuilt) this.indexes.set(name, def);
         this.version++;
       },
     };

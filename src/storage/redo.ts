@@ -87,7 +87,8 @@ export type Redo =
 
 /**
  * An index definition as a codec value: `{name, table, keys: [{column, expr, opclass,
- * descending, nullsFirst}...], predicate, unique, method, options, primaryKey}`. Records
+ * descending, nullsFirst}...], predicate, unique, method, options, primaryKey}`, plus
+ * `constraint: true` and `valid: false` when so. Records
  * written before several keys existed hold `column` and `opclass` instead of `keys` (and no
  * predicate or unique): {@link indexDefFromValue} reads both.
  */
@@ -102,6 +103,7 @@ export function indexDefToValue(d: IndexDef): CodecValue {
     options: d.options.map(([k, v]) => [k, v]),
     primaryKey: d.primaryKey,
     ...(d.constraint === true ? { constraint: true } : {}),
+    ...(d.valid === false ? { valid: false } : {}),
   };
 }
 
@@ -138,6 +140,7 @@ export function indexDefFromValue(v: CodecValue): IndexDef {
     options: (o['options'] as CodecValue[]).map((p) => [(p as string[])[0]!, (p as string[])[1]!] as [string, string]),
     primaryKey,
     ...(o['constraint'] === true ? { constraint: true } : {}),
+    ...(o['valid'] === false ? { valid: false as const } : {}),
   };
 }
 

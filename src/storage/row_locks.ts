@@ -55,6 +55,11 @@ export class LockWait extends Error {
   ) {
     super(`would wait for transaction ${holder}`);
   }
+
+  /** The error of this wait where none is possible (a synchronous engine call, NOWAIT): 55P03. */
+  unavailable(): PgError {
+    return rowLockNotAvailable(this.table);
+  }
 }
 
 interface Held {

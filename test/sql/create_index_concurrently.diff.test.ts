@@ -50,3 +50,37 @@ test('after CREATE INDEX CONCURRENTLY the index is valid and ready, its definiti
   await same('DROP INDEX CONCURRENTLY cic_bt');
   await same("SELECT indexname::text FROM pg_indexes WHERE tablename = 'cic' ORDER BY 1");
 });
+
+test('a CREATE INDEX CONCURRENTLY whose build fails leaves an INVALID index: listed, not enforced, dropped or rebuilt by REINDEX', async () => {
+  await both(`CREATE TABLE inv (id int PRIMARY KEY, n int, v vector(3));
+    INSERT INTO inv SELECT i, i % 4, ARRAY[i, i % 5, i % 3]::vector FROM generate_series(1, 40) i`);
+  // A UNIQUE build over duplicate keys (23505), a key expression failing on a row (22012).
+  await same('CREATE UNIQUE INDEX CONCURRENTLY inv_n ON inv (n)');
+  await same('CREATE INDEX CONCURRENTLY inv_e ON inv USING hnsw ((ARRAY[1 / (n - 3), 1, 1]::vector(3)) vector_l2_ops)');
+  await same('CREATE INDEX CONCURRENTLY inv_i ON inv USING ivfflat ((ARRAY[1 / (n - 3), 1, 1]::vector(3)) vector_l2_ops) WITH (lists = 2)');
+  await same("SELECT c.relname::text, i.indisvalid, i.indisready, i.indislive FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'inv'::regclass ORDER BY 1");
+  await same("SELECT indexname::text, indexdef FROM pg_indexes WHERE tablename = 'inv' ORDER BY 1");
+  // The name is taken; the INVALID unique index enforces nothing (it is not ready).
+  await same('CREATE INDEX CONCURRENTLY inv_n ON inv (id)');
+  await same("INSERT INTO inv VALUES (41, 1, '[1,1,1]')");
+  await same('SELECT count(*) FROM inv WHERE n = 1');
+  // REINDEX fails again over the duplicates, and makes it valid once they are gone.
+  await same('REINDEX INDEX inv_n');
+  await same('DELETE FROM inv WHERE id > 4');
+  await same('REINDEX INDEX inv_n');
+  await same("INSERT INTO inv VALUES (42, 1, '[1,1,1]')");
+  // REINDEX CONCURRENTLY: not in a block; TABLE skips INVALID indexes, INDEX rebuilds one valid.
+  await same('BEGIN');
+  await same('REINDEX INDEX CONCURRENTLY inv_e');
+  await same('ROLLBACK');
+  await same('REINDEX TABLE CONCURRENTLY inv');
+  await same("SELECT c.relname::text, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'inv'::regclass ORDER BY 1");
+  await same('DELETE FROM inv WHERE n = 3');
+  await same('REINDEX (CONCURRENTLY) INDEX inv_e');
+  await same("SELECT c.relname::text, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'inv'::regclass ORDER BY 1");
+  await same("SELECT id FROM inv ORDER BY ARRAY[1 / (n - 3), 1, 1]::vector(3) <-> '[0,1,1]', id LIMIT 2");
+  await same('DROP INDEX inv_e');
+  await same('DROP INDEX CONCURRENTLY inv_i');
+  await same("SELECT c.relname::text, i.indisvalid, i.indisready FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'inv'::regclass ORDER BY 1");
+  await same('SELECT id, n FROM inv WHERE n = 2');
+});

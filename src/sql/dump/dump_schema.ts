@@ -73,7 +73,8 @@ export function catalogDumpSchema(catalog: Catalog, methods: IndexMethods, only?
       ...(t.def.comment !== undefined ? { comment: t.def.comment } : {}),
       checks: (t.def.checks ?? []).map((k) => ({ name: k.name, expr: k.expr })),
       constraints: tableConstraintsSql(t, defs, (n) => catalog.getTable(n)),
-      indexes: defs.filter((d) => !isConstraintIndex(d)).map((d) => ({ name: d.name, sql: createIndexSql(d, t, methods) })),
+      // pg_dump leaves INVALID indexes out (a failed CREATE INDEX CONCURRENTLY).
+      indexes: defs.filter((d) => !isConstraintIndex(d) && d.valid !== false).map((d) => ({ name: d.name, sql: createIndexSql(d, t, methods) })),
     };
   });
   const sequences = catalog.allSequences().map((q) => ({ def: q.def, last: q.state.last, called: q.state.called }));

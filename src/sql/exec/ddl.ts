@@ -12,12 +12,12 @@ import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { buildIndexOverTable } from './index_build.js';
-import { canBuildConcurrently, startConcurrentBuild } from './index_build_concurrent.js';
+import { buildOrLeaveInvalid, canBuildConcurrently, startConcurrentBuild } from './index_build_concurrent.js';
 import { analyzeIndexExpression, analyzeIndexPredicate } from './index_def.js';
 import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
-import { createOrderedIndex } from './ordered_index.js';
+import { buildUniqueChecked, orderedIndexDef } from './ordered_index.js';
 import { ensureXid } from './txn.js';
 import { createIndexTx, createTableTx, dropIndexTx, dropTableTx } from './ddl_txn.js';
 
@@ -260,6 +260,10 @@ export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
     if (target === null) continue;
     const { name, schema } = target;
     const d = schema === 'system' ? undefined : env.catalog.getIndex(name);
+    // An index CREATE INDEX CONCURRENTLY is building exists in PostgreSQL (INVALID) and its
+    // DROP waits for the build's lock: wait, then drop what the build left.
+    const building = d === undefined && schema !== 'system' ? env.catalog.concurrentBuildWait(name) : null;
+    if (building !== null) throw building;
     if (d === undefined) {
       if (s.missing_ok) {
         notices.push(notice(SQLSTATE.successful_completion, `index "${name}" does not exist, skipping`));
@@ -297,7 +301,9 @@ function createBtreeIndex(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndex
     }
     throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
   }
-  const { def, index } = createOrderedIndex(env, s, table, am, options, name ?? '');
+  const def = orderedIndexDef(env, s, table, am, options, name ?? '');
+  // CONCURRENTLY builds plainly; a failed build (23505 over duplicate keys) leaves it INVALID.
+  const index = buildOrLeaveInvalid(env, s.concurrent === true, def, () => buildUniqueChecked(env, am, def, table));
   ensureXid(env);
   createIndexTx(env, env.txn, def, index);
   env.engine.indexBuilt?.(index.size);
@@ -403,7 +409,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   // CONCURRENTLY: the build runs off the event loop and the statement runs again once it ended
   // (index_build_concurrent.ts); where it cannot, it builds as a plain CREATE INDEX.
   if (s.concurrent === true && canBuildConcurrently(env, am)) throw startConcurrentBuild(env, am, s, target);
-  const index = buildIndexOverTable(env, am, target);
+  const index = buildOrLeaveInvalid(env, s.concurrent === true, def, () => buildIndexOverTable(env, am, target));
   ensureXid(env);
   createIndexTx(env, env.txn, def, index);
   env.engine.indexBuilt?.(index.size);

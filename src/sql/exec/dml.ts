@@ -248,12 +248,18 @@ export function vacuum(env: SqlEnv, s: PgNode, notices: Notices): void {
       return i;
     });
     // VACUUM (and ANALYZE) take PostgreSQL's ShareUpdateExclusiveLock, which a CREATE INDEX
-    // CONCURRENTLY building on the table holds: 55P03 where PostgreSQL waits.
+    // CONCURRENTLY building on the table holds: they wait for the build (a RelationWait).
     env.catalog.checkConcurrentBuild(t.name);
     targets.push({ name: rv.relname, cols: cols.length > 0 ? cols : null });
   }
-  // A database-wide VACUUM skips such a table (as autovacuum skips a locked one).
-  if (targets.length === 0) for (const name of env.catalog.tableNames()) if (!env.catalog.hasConcurrentBuild(name)) targets.push({ name, cols: null });
+  // A database-wide VACUUM waits for such a table too (PostgreSQL's vacuum_rel locks each
+  // table without SKIP_LOCKED), before it vacuums any: its run again starts over.
+  if (targets.length === 0) {
+    for (const name of env.catalog.tableNames()) {
+      env.catalog.checkConcurrentBuild(name);
+      targets.push({ name, cols: null });
+    }
+  }
   void notices;
   for (const { name, cols } of targets) {
     const t = env.catalog.peekTable(name)!;

@@ -10,9 +10,9 @@
  *    (its row high-water mark; rows are append-only, an UPDATE appends a version). The method's
  *    `buildAsync` reads every live row below it synchronously, then links off the event loop
  *    (HNSW: the pool's workers, access/hnsw/parallel.ts `linkAsync`). The index name is taken
- *    and the table held against DDL and VACUUM (`Catalog.startConcurrentBuild`: 55P03 for
- *    them, where PostgreSQL's ShareUpdateExclusiveLock makes them wait), while rows of it may
- *    be read and written. The statement throws a {@link BuildWait}; the engine awaits the build
+ *    and the table held against DDL and VACUUM (`Catalog.startConcurrentBuild`: they wait for
+ *    the build's end, as PostgreSQL's ShareUpdateExclusiveLock makes them, through the engine's
+ *    lock wait: engine/lock_wait.ts), while rows of it may be read and written. The statement throws a {@link BuildWait}; the engine awaits the build
  *    (engine/lock_wait.ts `waitForBuild`: cancel and statement_timeout end it with 57014).
  * 2. Second run ({@link finishConcurrentBuild}), in one synchronous step on the main thread:
  *    rows below the snapshot that died meanwhile (a committed DELETE, the old version of an
@@ -24,16 +24,23 @@
  *    snapshots because its writers run in parallel with the validation; here they cannot.
  *
  * Until the second run the index exists for nobody: the planner cannot use it, and it is not
- * in pg_index (PostgreSQL shows it there with indisvalid = false). A failed or canceled build
- * leaves no index, where PostgreSQL leaves an INVALID one: PostgreSQL must, because it
- * committed the catalog entry in its first transaction; here nothing was logged or put in the
- * catalog before the last step, so the failure is undone entirely (no INVALID index to DROP
- * or REINDEX). A crash during the build leaves no index either (nothing was logged); a crash
- * after the final commit record recovers the whole index (recovery rebuilds an index the last
- * checkpoint lacks from the table).
+ * in pg_index (PostgreSQL shows it there with indisvalid = false while it builds).
+ *
+ * A build that fails once its definition passed CREATE INDEX's checks (an error reading a
+ * row's key, a dimension the method refuses, 53200, a cancel or statement_timeout, a UNIQUE
+ * B-tree over duplicate keys: 23505) leaves an INVALID index, as PostgreSQL's does (it
+ * committed the catalog entry in its first transaction): {@link leaveInvalidIndex} commits the
+ * definition with `valid: false` and no structure (PostgreSQL's indisvalid and indisready
+ * false: never planned, not maintained by writes, no uniqueness enforced), then the statement
+ * fails with the build's error. DROP INDEX removes it, REINDEX builds it valid, dumps leave it
+ * out (pg_dump does), and it is logged and checkpointed like any definition. A crash during
+ * the build leaves no index (nothing was logged yet; PostgreSQL would leave an INVALID one);
+ * a crash after the final commit record recovers the whole index (recovery rebuilds an index
+ * the last checkpoint lacks from the table).
  *
  * A session that cannot await (the synchronous `execute` / `executePortal`), a method without
- * `buildAsync` (IVFFlat, B-tree) and a build inside a failed pool build as plain CREATE INDEX.
+ * `buildAsync` (IVFFlat, B-tree) and a build inside a failed pool build as plain CREATE INDEX
+ * (a failure of that build leaves an INVALID index too: {@link buildOrLeaveInvalid}).
  */
 import type { AsyncBuild, IndexAm, VectorIndex } from '../../access/am.js';
 import { assert } from '../../common/assert.js';
@@ -46,7 +53,7 @@ import type { BuildProgressRow } from '../stats/store.js';
 import { createIndexTx } from './ddl_txn.js';
 import { prepareBuild, type IndexBuildTarget } from './index_build.js';
 import { vectorKey } from './index_keys.js';
-import { ensureXid } from './txn.js';
+import { endTransaction, ensureXid } from './txn.js';
 
 /** PostgreSQL's pg_stat_progress_create_index phase while the build links (pgvector reports it so). */
 const PHASE_BUILD = 'building index: loading tuples';
@@ -136,16 +143,17 @@ export function startConcurrentBuild(env: SqlEnv, am: IndexAm, stmt: object, tar
   const { table, def } = t;
   env.catalog.checkConcurrentBuild(table.name);
   const snapshotSlots = table.slots;
-  const { input, progress } = prepareBuild(env, am, t);
-  progress.command = 'CREATE INDEX CONCURRENTLY';
-  progress.pid = env.pid;
-  env.stats.progress = progress;
-  let build: AsyncBuild;
-  try {
-    build = am.buildAsync(input);
-  } finally {
-    env.stats.progress = null;
-  }
+  const { progress, build } = buildOrLeaveInvalid(env, true, def, () => {
+    const prepared = prepareBuild(env, am, t);
+    prepared.progress.command = 'CREATE INDEX CONCURRENTLY';
+    prepared.progress.pid = env.pid;
+    env.stats.progress = prepared.progress;
+    try {
+      return { progress: prepared.progress, build: am.buildAsync!(prepared.input) };
+    } finally {
+      env.stats.progress = null;
+    }
+  });
   const b = new ConcurrentBuild(stmt, env, def, table, snapshotSlots, build, progress);
   b.notices.push(...notices);
   try {
@@ -171,11 +179,11 @@ export function startConcurrentBuild(env: SqlEnv, am: IndexAm, stmt: object, tar
  */
 export function finishConcurrentBuild(env: SqlEnv, b: ConcurrentBuild): VectorIndex {
   b.end();
-  if (b.error !== null) throw b.error;
-  const index = b.index;
-  if (index === null) throw new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request');
-  b.index = null;
   const { def, table } = b;
+  if (b.error !== null) leaveInvalidIndex(env, def, b.error);
+  const index = b.index;
+  if (index === null) leaveInvalidIndex(env, def, new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request'));
+  b.index = null;
   try {
     assert(env.catalog.peekTable(def.table) === table, 'the table of a concurrent build is held against DDL');
     b.progress.phase = 'index validation: scanning table';
@@ -190,10 +198,42 @@ export function finishConcurrentBuild(env: SqlEnv, b: ConcurrentBuild): VectorIn
     ensureXid(env);
   } catch (e) {
     index.dispose();
-    throw e;
+    leaveInvalidIndex(env, def, e);
   }
   // Disposes the index itself when the catalog refuses it.
   createIndexTx(env, env.txn, def, index);
   return index;
+}
+
+/**
+ * Runs `build` for index `def`; when it is a CREATE INDEX CONCURRENTLY's (`concurrent`) and
+ * fails with a PgError, leaves the index INVALID ({@link leaveInvalidIndex}) and rethrows.
+ * @throws whatever `build` throws.
+ */
+export function buildOrLeaveInvalid<T>(env: SqlEnv, concurrent: boolean, def: IndexDef, build: () => T): T {
+  if (!concurrent) return build();
+  try {
+    return build();
+  } catch (e) {
+    // A LockWait is no failure (the statement runs again), a bug is no build error.
+    if (!(e instanceof PgError)) throw e;
+    return leaveInvalidIndex(env, def, e);
+  }
+}
+
+/**
+ * A CREATE INDEX CONCURRENTLY's build failed with `error` after its definition passed the
+ * checks: commits the definition as an INVALID index (no structure) in the statement's own
+ * transaction, which holds nothing else (the statement runs outside any transaction block),
+ * then throws `error`; the statement then fails as usual, with nothing left to roll back.
+ * PostgreSQL committed the same entry before its build started.
+ * @throws `error` (or what logging the definition threw).
+ */
+export function leaveInvalidIndex(env: SqlEnv, def: IndexDef, error: unknown): never {
+  assert(!env.txn.inBlock, 'CREATE INDEX CONCURRENTLY runs outside transaction blocks');
+  ensureXid(env);
+  createIndexTx(env, env.txn, { ...def, valid: false }, null);
+  endTransaction(env, true);
+  throw error;
 }
 

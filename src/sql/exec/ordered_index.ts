@@ -131,14 +131,14 @@ function chooseName(env: SqlEnv, table: Table, cols: readonly string[]): string 
 }
 
 /**
- * CREATE [UNIQUE] INDEX for an ordered method, after the method and its WITH options were
- * validated. Returns the definition and the built structure, or null for IF NOT EXISTS on an
- * existing name (the caller has pushed the NOTICE).
+ * The definition of CREATE [UNIQUE] INDEX for an ordered method, after the method and its
+ * WITH options were validated (its checks in PostgreSQL's order); {@link buildUniqueChecked}
+ * builds it. `name` '' chooses PostgreSQL's name.
  * @throws PgError 42703 unknown column, 42704 no default operator class / unknown operator
- *   class, 54011 more than 32 keys, 23505 duplicate keys for UNIQUE, 0A000 expression or
- *   partial keys, NULLS NOT DISTINCT, INCLUDE.
+ *   class, 54011 more than 32 keys, 0A000 expression or partial keys, NULLS NOT DISTINCT,
+ *   INCLUDE.
  */
-export function createOrderedIndex(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndexAm, options: [string, string][], name: string): { def: IndexDef; index: OrderedIndex } {
+export function orderedIndexDef(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndexAm, options: [string, string][], name: string): IndexDef {
   if (!isOrderedAm(am)) throw pgErr.featureNotSupported(`access method "${am}"`);
   if (s.nulls_not_distinct) throw pgErr.featureNotSupported('NULLS NOT DISTINCT');
   if (s.indexIncludingParams !== undefined && (s.indexIncludingParams as PgNode[]).length > 0) throw pgErr.featureNotSupported('INCLUDE columns');
@@ -181,6 +181,15 @@ export function createOrderedIndex(env: SqlEnv, s: PgNode, table: Table, am: Ord
     name: name === '' ? chooseName(env, table, colNames) : name,
     table: table.name, keys, predicate: null, unique: s.unique === true, method: am.name, options, primaryKey: false,
   };
+  return def;
+}
+
+/**
+ * Builds ordered index `def` over `table`'s rows and, for a UNIQUE one, checks the rows repeat
+ * no key.
+ * @throws PgError 23505 `could not create unique index` (the structure is freed); 57014; 53200.
+ */
+export function buildUniqueChecked(env: SqlEnv, am: OrderedIndexAm, def: IndexDef, table: Table): OrderedIndex {
   const index = buildOrderedIndex(env, am, def, table);
   if (def.unique) {
     try {
@@ -190,5 +199,5 @@ export function createOrderedIndex(env: SqlEnv, s: PgNode, table: Table, am: Ord
       throw e;
     }
   }
-  return { def, index };
+  return index;
 }

@@ -9,7 +9,14 @@
  * it); the catalog logs the rebuild with the transaction id, so recovery rebuilds the index if
  * the transaction committed and keeps the old definition if not.
  *
- * Not supported (0A000): REINDEX SCHEMA / DATABASE / SYSTEM, CONCURRENTLY, options
+ * REINDEX [ (CONCURRENTLY) ] ... CONCURRENTLY rebuilds as the plain form, in one step (other
+ * sessions wait for it, where PostgreSQL's builds a copy beside the index and swaps it in), with
+ * PostgreSQL's rules: not in a transaction block (25001), and REINDEX TABLE CONCURRENTLY skips an
+ * INVALID index with a WARNING (REINDEX INDEX CONCURRENTLY of one rebuilds it valid). Where
+ * PostgreSQL's concurrent rebuild fails it leaves an INVALID `<name>_ccnew` index; here the
+ * failed rebuild leaves the index as it was.
+ *
+ * Not supported (0A000): REINDEX SCHEMA / DATABASE / SYSTEM, options other than CONCURRENTLY
  * (VERBOSE, TABLESPACE).
  */
 import { isOrderedAm, isOrderedIndex } from '../../access/am.js';
@@ -20,7 +27,8 @@ import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import type { Notices } from './ddl.js';
 import { buildIndexOverTable } from './index_build.js';
-import { buildOrderedIndex } from './ordered_index.js';
+import { compileIndexDef } from './index_keys.js';
+import { buildUniqueChecked } from './ordered_index.js';
 import { reindexTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
 
@@ -35,10 +43,14 @@ export function reindex(env: SqlEnv, s: PgNode, notices: Notices): void {
   if (kind !== 'REINDEX_OBJECT_INDEX' && kind !== 'REINDEX_OBJECT_TABLE') {
     throw pgErr.featureNotSupported(`REINDEX ${kind.replace('REINDEX_OBJECT_', '')}`);
   }
+  let concurrently = false;
   for (const p of (s.params ?? []) as PgNode[]) {
     const name = String(p.DefElem?.defname ?? '');
-    throw pgErr.featureNotSupported(name === 'concurrently' ? 'REINDEX CONCURRENTLY' : `REINDEX option "${name}"`);
+    if (name !== 'concurrently') throw pgErr.featureNotSupported(`REINDEX option "${name}"`);
+    concurrently = p.DefElem.arg === undefined || p.DefElem.arg?.Boolean?.boolval !== false;
   }
+  // PostgreSQL's PreventInTransactionBlock (ExecReindex), before the relation is looked up.
+  if (concurrently && env.txn.inBlock) throw new PgError(SQLSTATE.active_sql_transaction, 'REINDEX CONCURRENTLY cannot run inside a transaction block');
   const name: string = s.relation.relname;
   if (kind === 'REINDEX_OBJECT_INDEX') {
     const def = env.catalog.getIndex(name);
@@ -54,20 +66,40 @@ export function reindex(env: SqlEnv, s: PgNode, notices: Notices): void {
     if (env.catalog.getIndex(name) !== undefined) throw new PgError(SQLSTATE.wrong_object_type, `"${name}" is not a table or materialized view`);
     throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`); // no position, as PostgreSQL
   }
-  for (const def of env.catalog.indexesOf(table.name)) reindexOne(env, def, table, notices);
+  let rebuilt = 0;
+  for (const def of env.catalog.indexesOf(table.name)) {
+    if (concurrently && def.valid === false) {
+      notices.push(new PgError(SQLSTATE.feature_not_supported, `cannot reindex invalid index "public.${def.name}" concurrently, skipping`, { severity: 'WARNING' }));
+      continue;
+    }
+    reindexOne(env, def, table, notices);
+    rebuilt++;
+  }
+  if (concurrently && rebuilt === 0) {
+    notices.push(new PgError(SQLSTATE.successful_completion, `table "${table.name}" has no indexes that can be reindexed concurrently`, { severity: 'NOTICE' }));
+  }
 }
 
-/** Builds `def`'s structure again over `table` and swaps it in, in the session's transaction (the primary key has none). */
+/**
+ * Builds `def`'s structure again over `table` and swaps it in, in the session's transaction (the
+ * primary key has none). An INVALID index (a failed CREATE INDEX CONCURRENTLY: no structure) is
+ * built from its definition and becomes valid (Catalog.reindexIndex); a UNIQUE one over
+ * duplicate keys fails with 23505 and stays INVALID.
+ */
 function reindexOne(env: SqlEnv, def: IndexDef, table: Table, notices: Notices): void {
   if (def.primaryKey) return;
   const am = env.methods.get(def.method);
   const old = env.indexes.get(def.name);
-  if (am === undefined || old === undefined) return;
+  if (am === undefined || (old === undefined && def.valid !== false)) return;
   let fresh;
-  if (isOrderedAm(am)) fresh = buildOrderedIndex(env, am, def, table);
-  else {
-    if (isOrderedIndex(old)) return;
-    fresh = buildIndexOverTable(env, am, { name: def.name, table, def, dim: old.dim, opclass: old.opclass, options: new Map(def.options), notices });
+  if (isOrderedAm(am)) {
+    fresh = buildUniqueChecked(env, am, def, table);
+  } else {
+    if (old !== undefined && isOrderedIndex(old)) return;
+    const opclass = old?.opclass ?? am.opclasses.find((o) => o.name === def.keys[0]!.opclass);
+    if (opclass === undefined) return;
+    const dim = old?.dim ?? compileIndexDef(env, def, table).keyTypes[0]!.typmod;
+    fresh = buildIndexOverTable(env, am, { name: def.name, table, def, dim, opclass, options: new Map(def.options), notices });
   }
   ensureXid(env);
   reindexTx(env, env.txn, def.name, fresh);

@@ -154,7 +154,8 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
         const keys = indexKeyColumns(d);
         return [
           st.relOid(d.name), st.relOid(d.table), keys.length, keys.length, d.unique || d.primaryKey, false, d.primaryKey, false, true, false,
-          true, false, true, true, false, keys.map((k) => k + 1).join(' '), keys.map(() => '0').join(' '),
+          // indisvalid, indcheckxmin, indisready, indislive: an INVALID index is not ready either.
+          d.valid !== false, false, d.valid !== false, true, false, keys.map((k) => k + 1).join(' '), keys.map(() => '0').join(' '),
           keys.map((_, i) => String(opclassOid(env, d, i))).join(' '), keys.map(() => '0').join(' '), indexExprsText(d), d.predicate,
         ];
       });
