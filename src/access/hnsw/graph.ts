@@ -15,7 +15,6 @@
  * written, so an out-of-memory error leaves the graph exactly as it was.
  */
 import { assert } from '../../common/assert.js';
-import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Arena } from '../../kernels/arena.js';
 import { memories } from '../../kernels/memories.js';
 import { SegmentedRows } from '../../storage/segments.js';
@@ -327,13 +326,9 @@ export class HnswGraph {
   allocBuildCache(nodes: number): boolean {
     const h = this.arena.i32();
     if (h[(this.g >>> 2) + G_CACHE] !== 0 || nodes <= 0 || vectorFormat(this.metric).elemBytes < 2 || isSparseMetric(this.metric)) return false;
-    let ptr: number;
-    try {
-      ptr = this.arena.alloc(nodes * cacheRecordBytes(this.m0), 'HNSW build cache', true);
-    } catch (e) {
-      if (e instanceof PgError && e.code === SQLSTATE.out_of_memory) return false;
-      throw e;
-    }
+    // Not a short-lived block: the memory's headroom stays for the scans' scratch.
+    const ptr = this.arena.tryAlloc(nodes * cacheRecordBytes(this.m0));
+    if (ptr < 0) return false;
     const i = this.arena.i32();
     i[(this.g >>> 2) + G_CACHE] = ptr;
     i[(this.g >>> 2) + G_CACHE_CAP] = nodes;
