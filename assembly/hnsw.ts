@@ -948,6 +948,12 @@ function closerThanKept(g: usize, s: usize, sel: usize, i: i32, e: i32, de: f32,
   const metric = load<i32>(g + G_METRIC);
   const dim = load<i32>(g + G_DIM);
   const ve = vec(g, e);
+  // A binary16 `e` is widened once (into the scratch's first wide slot, on its first
+  // comparison) and meets the kept nodes through the q* kernels: the same float32 results as
+  // converting both sides, at the cost of one conversion a distance.
+  const half = isHalf(metric);
+  const wide = <usize>load<i32>(s + S_WIDE);
+  let widened = false;
   let dcount = load<i32>(s + S_DCOUNT);
   let good = true;
   for (let j = 0; j < i; j++) {
@@ -955,7 +961,17 @@ function closerThanKept(g: usize, s: usize, sel: usize, i: i32, e: i32, de: f32,
     if ((w & SEL_NEW) == 0) continue;
     if (addedOnly && (w & SEL_OLD) != 0 && (w & SEL_ID) != node) continue;
     dcount++;
-    if (dist(metric, ve, vec(g, w & SEL_ID), dim) < de) {
+    let dj: f32;
+    if (half) {
+      if (!widened) {
+        widenHalves(ve, wide, dim);
+        widened = true;
+      }
+      dj = qdist(metric, wide, vec(g, w & SEL_ID), dim);
+    } else {
+      dj = dist(metric, ve, vec(g, w & SEL_ID), dim);
+    }
+    if (dj < de) {
       good = false;
       break;
     }
