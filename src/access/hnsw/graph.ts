@@ -21,7 +21,7 @@ import { SegmentedRows } from '../../storage/segments.js';
 import { hnswKernelOf, type HnswKernel } from './kernel.js';
 import {
   FLAG_DELETED, G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC,
-  G_UPPER, G_COUNT, GRAPH_HEADER_BYTES, isSparseMetric, N_FLAGS, N_LEVEL, N_ROW, N_UPPER, NODE_HEADER_WORDS, paddedElements, roundUp,
+  G_UPPER, G_COUNT, G_CACHE, G_CACHE_CAP, G_PRUNE, GRAPH_HEADER_BYTES, cacheRecordBytes, isSparseMetric, N_FLAGS, N_LEVEL, N_ROW, N_UPPER, NODE_HEADER_WORDS, paddedElements, roundUp,
   SPARSE_DESC_BYTES, vectorFormat,
 } from './layout.js';
 import { SparseHeap } from './sparse-heap.js';
@@ -40,6 +40,8 @@ export class HnswGraph {
   /** Pointer to the graph header (what the kernel takes as `g`). */
   readonly g: number;
   readonly dim: number;
+  /** METRIC_* code of layout.ts. */
+  readonly metric: number;
   /** Elements per stored vector, padded to 16 bytes (layout.ts paddedElements); the pad is zero. */
   readonly dimP: number;
   readonly m: number;
@@ -67,6 +69,7 @@ export class HnswGraph {
    */
   constructor(dim: number, metric: number, m: number, efConstruction: number, capacity: number) {
     this.dim = dim;
+    this.metric = metric;
     this.dimP = paddedElements(metric, dim);
     this.m = m;
     this.m0 = 2 * m;
@@ -96,6 +99,9 @@ export class HnswGraph {
     h[g + G_MAXLEVEL] = -1;
     h[g + G_COUNT] = 0;
     h[g + G_CHUNK_SHIFT] = this.records.shift;
+    h[g + G_PRUNE] = 0;
+    h[g + G_CACHE] = 0;
+    h[g + G_CACHE_CAP] = 0;
     try {
       this.reserve(Math.max(capacity, 1));
       // Expected upper-layer words per node: sum over L >= 1 of P(level >= L) * (m + 1) with
@@ -105,6 +111,15 @@ export class HnswGraph {
       this.dispose();
       throw e;
     }
+  }
+
+  /**
+   * Sets the neighbour-selection rule of later inserts (layout.ts G_PRUNE: PRUNE_* bits; 0 is
+   * the default every graph starts with). Only bench/prune.ts sets another, to compare rules;
+   * the rule is not saved with the index.
+   */
+  setPruneRule(rule: number): void {
+    this.arena.i32()[(this.g >>> 2) + G_PRUNE] = rule;
   }
 
   /** Nodes in the graph (including deleted ones). */
@@ -300,9 +315,41 @@ export class HnswGraph {
     this.arena.i32()[(this.g >>> 2) + G_COUNT] = count;
   }
 
+  /**
+   * Gives a build the layer-0 neighbour-distance cache (layout.ts G_CACHE; the kernel's shrink
+   * then reuses distances instead of recomputing them, with the same lists) for node ids below
+   * `nodes`: cacheRecordBytes(m0) bytes a node (164 at m = 16), freed by
+   * {@link freeBuildCache}. Dense metrics only (float32 and binary16, whose kernels are
+   * symmetric). Best effort: when the memory cannot hold it the build runs without it.
+   * @returns whether the cache was allocated
+   */
+  allocBuildCache(nodes: number): boolean {
+    const h = this.arena.i32();
+    if (h[(this.g >>> 2) + G_CACHE] !== 0 || nodes <= 0 || vectorFormat(this.metric).elemBytes < 2 || isSparseMetric(this.metric)) return false;
+    // Not a short-lived block: the memory's headroom stays for the scans' scratch.
+    const ptr = this.arena.tryAlloc(nodes * cacheRecordBytes(this.m0));
+    if (ptr < 0) return false;
+    const i = this.arena.i32();
+    i[(this.g >>> 2) + G_CACHE] = ptr;
+    i[(this.g >>> 2) + G_CACHE_CAP] = nodes;
+    return true;
+  }
+
+  /** Frees the build's neighbour-distance cache, if any; later inserts run without one. */
+  freeBuildCache(): void {
+    const i = this.arena.i32();
+    const g = this.g >>> 2;
+    const ptr = i[g + G_CACHE]! >>> 0;
+    if (ptr === 0) return;
+    this.arena.free(ptr, i[g + G_CACHE_CAP]! * cacheRecordBytes(this.m0));
+    i[g + G_CACHE] = 0;
+    i[g + G_CACHE_CAP] = 0;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.freeBuildCache();
     this.records.dispose();
     this.sparse?.dispose();
     if (this.chunkTableCap > 0) this.arena.free(this.chunkTable, this.chunkTableCap * 4);

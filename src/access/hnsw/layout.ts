@@ -3,7 +3,7 @@
  * (assembly/hnsw.ts), its TypeScript twin (reference.ts) and graph.ts. All offsets are in i32
  * words; change them in all three places together (graph.test checks the sizes).
  *
- * Graph header (64 bytes at `g`):
+ * Graph header (80 bytes at `g`):
  *
  *     word  0 dimP      vector elements rounded up to 16 bytes' worth (the pad is zero): a
  *                       multiple of 4 float32, of 8 binary16, or of 16 bytes of bits
@@ -22,6 +22,13 @@
  *          13 locks     pointer to one i32 lock word per node during a parallel build
  *                       (parallel.ts), 0 otherwise (then the kernel takes no lock)
  *          14 elock     lock word of the entry point and max level (parallel builds)
+ *          15 prune     the neighbour-selection rule of inserts, PRUNE_* bits (0: the default;
+ *                       other values only for bench/prune.ts's comparisons)
+ *          16 cache     pointer to a build's layer-0 neighbour-distance cache, 0 = none:
+ *                       per node n < cacheCap a record of cacheRecordBytes(m0) at
+ *                       cache + n * that: i32 state (0 nothing known, 1 the distances of the
+ *                       list's entries, 2 also their closer flags), f32 dist[m0], u8 closer[m0]
+ *          17 cacheCap  nodes the cache covers
  *
  * Level-0 record of node n at chunks[n >>> chunkShift] + (n & (2^chunkShift - 1)) * recBytes
  * (hnswlib keeps level 0 as fixed-size records too, in one allocation, so a node's vector and
@@ -54,7 +61,30 @@ export const G_MAXLEVEL = 11;
 export const G_CHUNK_SHIFT = 12;
 export const G_LOCKS = 13;
 export const G_ELOCK = 14;
-export const GRAPH_HEADER_BYTES = 64;
+export const G_PRUNE = 15;
+/** G_PRUNE bit: a shrunk list keeps only the heuristic's choice (hnswlib), not filled up. */
+export const PRUNE_NO_FILL_SHRUNK = 1;
+/** G_PRUNE bit: the new node's own list keeps only the heuristic's choice (hnswlib). */
+export const PRUNE_NO_FILL_NEW = 2;
+/** G_PRUNE bit: the new node chooses up to M0 neighbours on layer 0, not M (pgvector). */
+export const PRUNE_NEW_M0 = 4;
+/** The G_PRUNE rules bench/prune.ts compares, by name. */
+export const PRUNE_RULES: Record<number, string> = {
+  0: 'keepPruned on both lists (default)',
+  [PRUNE_NO_FILL_SHRUNK]: 'keepPruned on the new node only',
+  [PRUNE_NO_FILL_SHRUNK | PRUNE_NO_FILL_NEW]: 'heuristic only, as hnswlib',
+  [PRUNE_NEW_M0]: 'pgvector: M0 for the new node, keepPruned on both',
+};
+/** Pointer to the build's neighbour-distance cache (graph.ts allocBuildCache), 0 = none. */
+export const G_CACHE = 16;
+/** Nodes the cache covers (ids below it). */
+export const G_CACHE_CAP = 17;
+export const GRAPH_HEADER_BYTES = 80;
+
+/** Bytes of one node's record in the build's neighbour-distance cache (G_CACHE). */
+export function cacheRecordBytes(m0: number): number {
+  return (4 + 5 * m0 + 3) & ~3;
+}
 
 /** Node header words, relative to the record's header. */
 export const N_ROW = 0;

@@ -5,12 +5,15 @@
  * float64 here and in float32 SIMD lanes there, so results agree up to ties.
  *
  * Algorithms: Malkov & Yashunin 2018, Algorithms 1, 2 and 4, with hnswlib's choices and
- * pgvector's keepPrunedConnections (see assembly/hnsw.ts).
+ * pgvector's keepPrunedConnections (see assembly/hnsw.ts). The WebAssembly build caches
+ * neighbour distances during a build (G_CACHE); this twin recomputes them, which gives the
+ * same lists (the tests check it).
  */
 import type { Arena } from '../../kernels/arena.js';
 import { halfToFloat } from '../../kernels/half.js';
 import {
-  G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC, G_UPPER,
+  G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_PRUNE, G_REC, G_UPPER,
+  PRUNE_NEW_M0, PRUNE_NO_FILL_NEW, PRUNE_NO_FILL_SHRUNK,
   N_COUNT, N_LEVEL, N_UPPER, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_FILTER,
   S_FILTERN, S_GDIST, S_NM, S_OUT, S_RES, S_SEL, S_TUPLES, S_VCAP, S_VISITED,
 } from './layout.js';
@@ -374,7 +377,7 @@ function searchLayer(g: number, s: number, q: number, nEntries: number, ef: numb
   return total;
 }
 
-function selectHeuristic(g: number, s: number, cands: number, n: number, mMax: number, dst: number): void {
+function selectHeuristic(g: number, s: number, cands: number, n: number, mMax: number, dst: number, fill: boolean): void {
   const metric = I[g + G_METRIC]!;
   const dimP = I[g + G_DIM]!;
   let kept = 0;
@@ -392,8 +395,8 @@ function selectHeuristic(g: number, s: number, cands: number, n: number, mMax: n
     }
     if (good) I[dst + 1 + kept++] = e;
   }
-  // keepPrunedConnections, as assembly/hnsw.ts.
-  for (let i = 0; i < n && kept < mMax; i++) {
+  // keepPrunedConnections where the rule asks for it, as assembly/hnsw.ts.
+  for (let i = 0; fill && i < n && kept < mMax; i++) {
     const e = I[cands + 2 * i + 1]!;
     let dup = false;
     for (let j = 0; j < kept; j++) {
@@ -433,7 +436,7 @@ function connect(g: number, s: number, nb: number, node: number, d: number, leve
     I[sel + 2 * k + 1] = e;
   }
   I[s + S_DCOUNT] = I[s + S_DCOUNT]! + c;
-  selectHeuristic(g, s, sel, n, mMax, l);
+  selectHeuristic(g, s, sel, n, mMax, l, (I[g + G_PRUNE]! & PRUNE_NO_FILL_SHRUNK) === 0);
 }
 
 function search(arena: Arena, gp: number, sp: number, qp: number, ef: number, mode: number): number {
@@ -506,8 +509,9 @@ function insert(arena: Arena, gp: number, sp: number, node: number, qp: number):
   for (let l = Math.min(level, top); l >= 0; l--) {
     const n = searchLayer(g, s, q, nEntries, efc, l, 0);
     const own = list(g, node, l);
-    selectHeuristic(g, s, out, n, m, own);
     const mMax = l === 0 ? m0 : m;
+    const ownMax = l === 0 && (I[g + G_PRUNE]! & PRUNE_NEW_M0) !== 0 ? m0 : m;
+    selectHeuristic(g, s, out, n, ownMax, own, (I[g + G_PRUNE]! & PRUNE_NO_FILL_NEW) === 0);
     const kept = I[own]!;
     for (let j = 0; j < kept; j++) {
       const nb = I[own + 1 + j]!;
