@@ -513,6 +513,15 @@ export class Table {
     return vc.store!.ptr(rowId);
   }
 
+  /** True when the value of column `col` at `rowId` is NULL: reads no segment (ANALYZE's NULL count). */
+  isNullValue(col: number, rowId: number): boolean {
+    const s = this.scalars[col];
+    if (s !== null && s !== undefined) return (s[rowId] ?? null) === null;
+    const pc = this.packed[col];
+    if (pc !== null && pc !== undefined) return pc.nulls[rowId] === 1;
+    return this.vectorIsNull(col, rowId);
+  }
+
   /** True when the vector of column `col` at `rowId` is NULL (reads no segment). */
   vectorIsNull(col: number, rowId: number): boolean {
     const vc = this.vectors[col]!;
