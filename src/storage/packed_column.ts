@@ -10,10 +10,17 @@
  *   0-based indices followed by the nnz float32 values (pgvector's layout after the header),
  *   with the dimension count kept beside it.
  *
- * Values read back ({@link PackedColumn.get}) are views over their memory: a Uint16Array, a
- * {@link BitString} or a {@link SparseVector} whose arrays alias the stored bytes. Shared
- * WebAssembly memory never detaches, so a view stays valid; callers must not write through it.
+ * The segments of `halfvec(n)` and `bit(n)` columns take part in the buffer cache
+ * (buffer_cache.ts) as `vector(n)` segments do: a checkpoint writes each full segment to a
+ * segment file once, and clean segments may be evicted and read back.
+ *
+ * Values read back ({@link PackedColumn.get}) are views over their memory for per-row blocks
+ * (a Uint16Array, a {@link BitString} or a {@link SparseVector} whose arrays alias the stored
+ * bytes; shared WebAssembly memory never detaches, so a view stays valid; callers must not
+ * write through it) and copies for the fixed-width columns (the cache may evict their segment
+ * once the read is done).
  */
+import { assert } from '../common/assert.js';
 import { sharedU8 } from '../common/shared_arrays.js';
 import { memories } from '../kernels/memories.js';
 import { BitString } from '../types/bit.js';
@@ -62,10 +69,14 @@ export class PackedColumn {
     const fixed = typmod > 0 && (kind === 'halfvec' || kind === 'bit');
     this.fixedLen = fixed ? typmod : -1;
     this.width = fixed ? blockBytes(kind, typmod) : -1;
-    this.store = fixed ? new SegmentedRows(this.width, `${kind} column`, memories) : null;
+    // Full segments take part in the buffer cache (storage/buffer_cache.ts).
+    this.store = fixed ? new SegmentedRows(this.width, `${kind} column`, memories, true) : null;
   }
 
-  /** The segments of a fixed-width column (null for per-row blocks), for scans on worker threads. */
+  /**
+   * The segments of a fixed-width column (null for per-row blocks): for scans on worker threads,
+   * and what a checkpoint writes segment files of.
+   */
   segmentedRows(): SegmentedRows | null {
     return this.store;
   }
@@ -92,6 +103,17 @@ export class PackedColumn {
     return this.store!.ptr(rowId);
   }
 
+  /**
+   * {@link ptr} for an exact scan that streams over the rows in order and passes each address
+   * straight to a kernel: only the segment it is on stays pinned in the buffer cache
+   * (segments.ts `ptrStream`), so the address is valid until the next read of any cached row.
+   */
+  ptrStream(rowId: number): number {
+    if (this.nulls[rowId] === 1) return 0;
+    if (this.width < 0) return this.rowPtr[rowId]!;
+    return this.store!.ptrStream(rowId);
+  }
+
   /** Length (dims, bits or nnz) of row `rowId`. */
   len(rowId: number): number {
     return this.width >= 0 ? this.fixedLen : this.rowLen[rowId]!;
@@ -101,7 +123,7 @@ export class PackedColumn {
    * Stores a value (already checked against the column's type) at `rowId`, the next row.
    * @throws PgError 53200 when the memories cannot hold it; nothing changes then.
    */
-  set(rowId: number, v: PackedValue | null): void {
+  set(rowId: number, v: PackedValue | number | null): void {
     const retired: number[] = [];
     const blocks: number[] = [];
     const ptr = this.place(rowId, v, retired, blocks);
@@ -113,10 +135,17 @@ export class PackedColumn {
    * First half of storing `v` at `rowId`: makes room and returns the row's pointer (0 for
    * NULL or an empty block) without writing. A moved first segment goes to `retired` and a new
    * per-row block to `blocks` (pointer, bytes), for the caller to free after the write, or on
-   * failure. @throws PgError 53200 when the memories cannot hold it.
+   * failure. A number for `v` (recovery: a checkpoint delta's row whose bytes a segment file
+   * holds, Table.writeDelta) only marks the row's segment as held by its file.
+   * @throws PgError 53200 when the memories cannot hold it.
    */
-  place(rowId: number, v: PackedValue | null, retired: number[], blocks: number[]): number {
+  place(rowId: number, v: PackedValue | number | null, retired: number[], blocks: number[]): number {
     if (v === null) return 0;
+    if (typeof v === 'number') {
+      assert(this.store !== null, 'only a fixed-width row is held by a segment file');
+      this.store.evictForFile(rowId);
+      return 0;
+    }
     if (this.store !== null) {
       this.store.reserve(rowId, rowId, retired);
       return this.store.ptr(rowId);
@@ -129,11 +158,13 @@ export class PackedColumn {
   }
 
   /** Second half: writes `v` at `ptr` from {@link place}. Cannot fail. */
-  write(rowId: number, v: PackedValue | null, ptr: number): void {
+  write(rowId: number, v: PackedValue | number | null, ptr: number): void {
     if (v === null) {
       this.nulls[rowId] = 1;
       return;
     }
+    // In a segment file (place): nothing to write, the row is not NULL.
+    if (typeof v === 'number') return;
     const len = valueLen(v);
     if (this.width < 0) {
       this.rowPtr[rowId] = ptr;
@@ -154,9 +185,24 @@ export class PackedColumn {
     }
   }
 
-  /** The value at `rowId` as a view over its memory, or null. */
+  /**
+   * The value at `rowId`, or null: a copy for a fixed-width column (its segment may be evicted
+   * by the buffer cache once the read is done, so no view of a cached segment outlives this
+   * call, and the segment is pinned only while it is copied), else a view over its memory.
+   */
   get(rowId: number): Uint16Array | BitString | SparseVector | null {
     if (this.nulls[rowId] === 1) return null;
+    if (this.store !== null) {
+      const p = this.store.ptrStream(rowId);
+      const u8 = memories.memoryOf(p).u8();
+      const off = p >>> 0;
+      if (this.kind === 'halfvec') {
+        const out = new Uint16Array(this.fixedLen);
+        new Uint8Array(out.buffer).set(u8.subarray(off, off + this.width));
+        return out;
+      }
+      return new BitString(this.fixedLen, u8.slice(off, off + this.width));
+    }
     const addr = this.ptr(rowId);
     const len = this.len(rowId);
     // An empty block (address 0) is a zero-length view of any memory.

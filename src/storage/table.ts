@@ -37,10 +37,16 @@ import type { Numeric } from '../types/numeric.js';
 import type { Jsonb } from '../types/jsonb.js';
 import type { Interval } from '../types/interval.js';
 
-/** Format version of a table's checkpoint payload ({@link Table.writeTo}). */
-export const TABLE_FILE_VERSION = 2;
-/** Format version of a table delta's payload ({@link Table.writeDelta}). */
-export const TABLE_DELTA_VERSION = 2;
+/**
+ * Format version of a table's checkpoint payload ({@link Table.writeTo}). 1: no segment files;
+ * 2: segment files of `vector(n)` columns; 3: also of `halfvec(n)` and `bit(n)` columns.
+ */
+export const TABLE_FILE_VERSION = 3;
+/**
+ * Format version of a table delta's payload ({@link Table.writeDelta}); 3: rows of `halfvec(n)`
+ * and `bit(n)` segments that segment files hold are carried as a number too.
+ */
+export const TABLE_DELTA_VERSION = 3;
 /** A delta's block is flushed once it holds this many bytes (blocks stay far below BLOCK_BYTES_MAX). */
 const DELTA_BLOCK_BYTES = 1024 * 1024;
 /** Rows of scalar values per block in a table file. */
@@ -507,6 +513,15 @@ export class Table {
     return vc.store!.ptr(rowId);
   }
 
+  /** True when the value of column `col` at `rowId` is NULL: reads no segment (ANALYZE's NULL count). */
+  isNullValue(col: number, rowId: number): boolean {
+    const s = this.scalars[col];
+    if (s !== null && s !== undefined) return (s[rowId] ?? null) === null;
+    const pc = this.packed[col];
+    if (pc !== null && pc !== undefined) return pc.nulls[rowId] === 1;
+    return this.vectorIsNull(col, rowId);
+  }
+
   /** True when the vector of column `col` at `rowId` is NULL (reads no segment). */
   vectorIsNull(col: number, rowId: number): boolean {
     const vc = this.vectors[col]!;
@@ -536,13 +551,14 @@ export class Table {
   }
 
   /**
-   * The segmented stores of the `vector(n)` columns, by column number: what a checkpoint
-   * writes segment files of (engine/durability.ts) and recovery names them in.
+   * The segmented stores of the `vector(n)`, `halfvec(n)` and `bit(n)` columns, by column
+   * number: what a checkpoint writes segment files of (engine/durability.ts) and recovery names
+   * them in.
    */
   cachedStores(): { col: number; store: SegmentedRows }[] {
     const out: { col: number; store: SegmentedRows }[] = [];
     for (let c = 0; c < this.vectors.length; c++) {
-      const st = this.vectors[c]?.store;
+      const st = this.vectors[c]?.store ?? this.packed[c]?.segmentedRows();
       if (st !== null && st !== undefined) out.push({ col: c, store: st });
     }
     return out;
@@ -629,7 +645,7 @@ export class Table {
         const v = values[c] ?? null;
         const pc = this.packed[c];
         if (pc !== null && pc !== undefined) {
-          prep.ptrs[c] = pc.place(rowId, v as PackedValue | null, prep.retired, prep.blocks);
+          prep.ptrs[c] = pc.place(rowId, v as PackedValue | number | null, prep.retired, prep.blocks);
           continue;
         }
         const vc = this.vectors[c];
@@ -685,7 +701,7 @@ export class Table {
       }
       const pc = this.packed[c];
       if (pc !== null && pc !== undefined) {
-        pc.write(rowId, v as PackedValue | null, prep.ptrs[c]!);
+        pc.write(rowId, v as PackedValue | number | null, prep.ptrs[c]!);
         continue;
       }
       const vc = this.vectors[c]!;
@@ -762,7 +778,9 @@ export class Table {
    *   block   primary key map: count, then (key value, rowId varuint)
    *   per column, in order:
    *     scalar        blocks of up to 8,192 values of live slots, in slot order
-   *     halfvec, sparsevec, bit, varbit   the same, as codec values (codec.ts tags 12-14)
+   *     halfvec, sparsevec, bit varying   the same, as codec values (codec.ts tags 12-14)
+   *     halfvec(n), bit(n)   (version 3) as vector(n) below without the norms: raw nulls
+   *                   u8[slots], the segment block, raw rows of the segments no file holds
    *     vector(n)     raw nulls u8[slots], raw norms f32[slots], a block with the rows of a
    *                   full segment (varuint) and the numbers of the segments that segment
    *                   files hold (an Int32Array codec value; version 2), then raw float32 rows of every slot of the other segments, segment by
@@ -793,6 +811,12 @@ export class Table {
     for (let c = 0; c < cols.length; c++) {
       const s = this.scalars[c];
       const pc = this.packed[c];
+      const pst = pc?.segmentedRows() ?? null;
+      if (pst !== null) {
+        sink.write(pc!.nulls, 0, this.slots);
+        writeSegmentRows(sink, w, pst, this.slots);
+        continue;
+      }
       if ((s !== null && s !== undefined) || (pc !== null && pc !== undefined)) {
         let n = 0;
         for (let r = 0; r < this.slots; r++) {
@@ -810,28 +834,7 @@ export class Table {
       if (vc.dim >= 0) {
         sink.write(vc.nulls, 0, this.slots);
         sink.write(new Uint8Array(vc.norms.buffer, vc.norms.byteOffset, this.slots * 4));
-        // Rows past the segments' room were never given a value (NULL or dead): zeros.
-        const store = vc.store!;
-        const filed = filedSegments(store, this.slots);
-        w.varuint(store.segmentRows).value(Int32Array.from(filed));
-        writeBlock(sink, w);
-        const skip = new Set(filed);
-        const held = Math.min(this.slots, store.capacityRows);
-        let k = 0;
-        store.forEachRun(held, (ptr, rows) => {
-          if (skip.has(k++)) return;
-          assert(ptr >= 0, 'a segment without a file is resident');
-          if (ptr !== 0) sink.write(memories.memoryOf(ptr).u8(), ptr >>> 0, rows * store.rowBytes);
-          else {
-            const zero = new Uint8Array(store.rowBytes);
-            for (let r = 0; r < rows; r++) sink.write(zero);
-          }
-        });
-        for (let r = held; r < this.slots; ) {
-          const n = Math.min(this.slots - r, 4096);
-          sink.write(new Uint8Array(n * store.rowBytes));
-          r += n;
-        }
+        writeSegmentRows(sink, w, vc.store!, this.slots);
         continue;
       }
       let n = 0;
@@ -857,8 +860,9 @@ export class Table {
   static readFrom(src: ByteSource): Table {
     const head = readBlock(src);
     const version = head.u32();
-    // Version 1: no segment files (every vector(n) row in the file).
-    if (version !== TABLE_FILE_VERSION && version !== 1) {
+    // Version 1: no segment files (every vector(n) row in the file); 2: none for halfvec(n)
+    // and bit(n) columns (their values as codec values, as halfvec's).
+    if (version !== TABLE_FILE_VERSION && version !== 1 && version !== 2) {
       throw new PgError(SQLSTATE.data_corrupted, `unsupported table file version ${version}`);
     }
     const t = new Table(tableDefFromValue(head.readValue()));
@@ -888,6 +892,12 @@ export class Table {
     for (let c = 0; c < cols.length; c++) {
       const s = t.scalars[c];
       const pc = t.packed[c];
+      const pst = pc?.segmentedRows() ?? null;
+      if (pst !== null && version >= 3) {
+        src.readInto(pc!.nulls, 0, slots);
+        readSegmentRows(src, pst, slots);
+        continue;
+      }
       if (pc !== null && pc !== undefined) {
         let r = 0;
         for (let got = 0; got < live; ) {
@@ -920,27 +930,14 @@ export class Table {
       if (vc.dim >= 0) {
         src.readInto(vc.nulls, 0, slots);
         src.readInto(new Uint8Array(vc.norms.buffer, vc.norms.byteOffset, slots * 4));
-        const store = vc.store!;
-        const filed = new Set<number>();
-        if (version >= 2) {
-          const b = readBlock(src);
-          const segRows = b.varuint();
-          const list = b.readValue();
-          if (!(list instanceof Int32Array)) throw new PgError(SQLSTATE.data_corrupted, 'invalid segment list in table file');
-          // Segment numbers (here, in the deltas' rows and in the segment files) assume the
-          // writer's segment size: a process with another cannot read them.
-          if (list.length > 0 && segRows !== store.segmentRows) {
-            throw new PgError(SQLSTATE.data_corrupted, `table file has segments of ${segRows} rows, this process uses ${store.segmentRows}`);
-          }
-          for (const k of list) {
-            if (k < 0 || (k + 1) * store.segmentRows > slots) throw new PgError(SQLSTATE.data_corrupted, `table file names segment ${k} of ${slots} rows`);
-            filed.add(k);
-          }
+        if (version >= 2) readSegmentRows(src, vc.store!, slots);
+        else {
+          const store = vc.store!;
+          store.restore(slots, new Set());
+          store.forEachRun(slots, (ptr, rows) => {
+            if (ptr > 0) src.readInto(memories.memoryOf(ptr).u8(), ptr >>> 0, rows * store.rowBytes);
+          });
         }
-        store.restore(slots, filed);
-        store.forEachRun(slots, (ptr, rows) => {
-          if (ptr > 0) src.readInto(memories.memoryOf(ptr).u8(), ptr >>> 0, rows * store.rowBytes);
-        });
         continue;
       }
       let r = 0;
@@ -984,7 +981,8 @@ export class Table {
    *           xmin varuint, xmax varuint) each
    *   blocks  slots fromSlots .. slots-1 in order: live u8, then if live xmin varuint,
    *           xmax varuint and one codec value per column (for a non-NULL `vector(n)` value
-   *           of a segment that a segment file holds, its squared norm as a float8: version 2)
+   *           of a segment that a segment file holds, its squared norm as a float8: version 2;
+   *           for such a `halfvec(n)` or `bit(n)` value, the number 0: version 3)
    *   blocks  changed primary-key entries: (key value, rowId varint, -1 = absent) each
    *
    * Blocks are cut at about 1 MiB. Memory use is one block whatever the table's size.
@@ -1021,8 +1019,11 @@ export class Table {
         w.u8(1).varuint(this.xmin[r]! >>> 0).varuint(this.xmax[r]! >>> 0);
         for (let c = 0; c < cols; c++) {
           const st = this.vectors[c]?.store;
-          // A row of a segment that a segment file holds: only its squared norm (version 2).
+          const pst = this.packed[c]?.segmentedRows() ?? null;
+          // A row of a segment that a segment file holds: only its squared norm (version 2),
+          // or a 0 for a halfvec(n) or bit(n) row (version 3).
           if (st !== null && st !== undefined && this.vectors[c]!.nulls[r] === 0 && st.fileOf(r >>> st.shift) !== null) w.value(this.vectors[c]!.norms[r]!);
+          else if (pst !== null && this.packed[c]!.nulls[r] === 0 && pst.fileOf(r >>> pst.shift) !== null) w.value(0);
           else w.value(this.get(c, r) as CodecValue);
         }
       }
@@ -1047,7 +1048,7 @@ export class Table {
   applyDelta(src: ByteSource): void {
     const head = readBlock(src);
     const version = head.u32();
-    if (version !== TABLE_DELTA_VERSION && version !== 1) throw new PgError(SQLSTATE.data_corrupted, `unsupported table delta version ${version}`);
+    if (version !== TABLE_DELTA_VERSION && version !== 1 && version !== 2) throw new PgError(SQLSTATE.data_corrupted, `unsupported table delta version ${version}`);
     const def = tableDefFromValue(head.readValue());
     const fromSlots = head.varuint();
     const slots = head.varuint();
@@ -1097,7 +1098,10 @@ export class Table {
       for (let c = 0; c < cols; c++) {
         row[c] = b.readValue() as Value;
         const vc = this.vectors[c];
-        if (typeof row[c] === 'number' && vc !== null && vc !== undefined && vc.store === null) throw corrupt(`slot ${r} column ${c + 1}: a segment-file row outside a vector(n) column`);
+        const pc = this.packed[c];
+        if (typeof row[c] === 'number' && ((vc !== null && vc !== undefined && vc.store === null) || (pc !== null && pc !== undefined && pc.segmentedRows() === null))) {
+          throw corrupt(`slot ${r} column ${c + 1}: a segment-file row outside a vector(n), halfvec(n) or bit(n) column`);
+        }
       }
       this.commitRow(this.prepareRow(row), row, xmin);
       if (xmax !== 0) this.setXmax(r, xmax);
@@ -1259,6 +1263,62 @@ function filedSegments(store: SegmentedRows, slots: number): number[] {
   const n = store.completeSegments(slots);
   for (let k = 0; k < n; k++) if (store.segments[k] !== 0 && store.fileOf(k) !== null) out.push(k);
   return out;
+}
+
+/**
+ * Writes the rows of `store` (a table of `slots` rows) to a table file: a block with the rows of
+ * a full segment (varuint) and the numbers of the segments that segment files hold (an
+ * Int32Array codec value), then the raw rows of every slot of the other segments, segment by
+ * segment (dead slots included, so a reader copies whole segments; rows past the segments'
+ * room, never given a value, as zeros). `w` is an empty scratch writer.
+ */
+function writeSegmentRows(sink: ByteSink, w: ByteWriter, store: SegmentedRows, slots: number): void {
+  const filed = filedSegments(store, slots);
+  w.varuint(store.segmentRows).value(Int32Array.from(filed));
+  writeBlock(sink, w);
+  const skip = new Set(filed);
+  const held = Math.min(slots, store.capacityRows);
+  let k = 0;
+  store.forEachRun(held, (ptr, rows) => {
+    if (skip.has(k++)) return;
+    assert(ptr >= 0, 'a segment without a file is resident');
+    if (ptr !== 0) sink.write(memories.memoryOf(ptr).u8(), ptr >>> 0, rows * store.rowBytes);
+    else {
+      const zero = new Uint8Array(store.rowBytes);
+      for (let r = 0; r < rows; r++) sink.write(zero);
+    }
+  });
+  for (let r = held; r < slots; ) {
+    const n = Math.min(slots - r, 4096);
+    sink.write(new Uint8Array(n * store.rowBytes));
+    r += n;
+  }
+}
+
+/**
+ * Reads what {@link writeSegmentRows} wrote into the empty `store` of a table of `slots` rows:
+ * the segments segment files hold are left evicted (recovery names their files).
+ * @throws PgError XX001 for a malformed segment list or another segment size.
+ */
+function readSegmentRows(src: ByteSource, store: SegmentedRows, slots: number): void {
+  const filed = new Set<number>();
+  const b = readBlock(src);
+  const segRows = b.varuint();
+  const list = b.readValue();
+  if (!(list instanceof Int32Array)) throw new PgError(SQLSTATE.data_corrupted, 'invalid segment list in table file');
+  // Segment numbers (here, in the deltas' rows and in the segment files) assume the writer's
+  // segment size: a process with another cannot read them.
+  if (list.length > 0 && segRows !== store.segmentRows) {
+    throw new PgError(SQLSTATE.data_corrupted, `table file has segments of ${segRows} rows, this process uses ${store.segmentRows}`);
+  }
+  for (const k of list) {
+    if (k < 0 || (k + 1) * store.segmentRows > slots) throw new PgError(SQLSTATE.data_corrupted, `table file names segment ${k} of ${slots} rows`);
+    filed.add(k);
+  }
+  store.restore(slots, filed);
+  store.forEachRun(slots, (ptr, rows) => {
+    if (ptr > 0) src.readInto(memories.memoryOf(ptr).u8(), ptr >>> 0, rows * store.rowBytes);
+  });
 }
 
 /** `a` copied into a larger shared array (norms are read by parallel scans' workers). */

@@ -8,7 +8,9 @@
  *        node crash_child.js <dataDir> open   (opens, reports {"opened":rows}, waits to be killed)
  * With VECGRES_CHILD_SEGMENTS=1 (engine_crash_segments.test.ts): memories of 1 MiB (segments of
  * 64 KiB: 2,048 rows), `shared_buffers` of 16 blocks, transactions of up to 60 rows and exact
- * scans, so segment files are written, evicted and read back between the kills.
+ * scans, so segment files are written, evicted and read back between the kills; the table has
+ * a `halfvec(8)` column `h` holding the row's vector and a `bit(256)` column `b` holding
+ * {@link bitsOf} it, so their segment files (2,048 rows of 16 and 32 bytes) are written too.
  */
 import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
@@ -22,6 +24,11 @@ export const CHILD_DIM = 8;
 
 /** One acknowledged change: upsert of [id, vector text, n] or delete of id. */
 export type ChildOp = { put: [number, string, number] } | { del: number } | { index: true };
+
+/** The bit(256) value of a vector text of {@link CHILD_DIM} integers in [-20, 20]: each +20 in 32 bits. */
+export function bitsOf(v: string): string {
+  return (JSON.parse(v) as number[]).map((e) => (e + 20).toString(2).padStart(32, '0')).join('');
+}
 
 function vec(p: Prng): string {
   const a: number[] = [];
@@ -41,7 +48,7 @@ async function main(): Promise<void> {
   }
   const p = new Prng(Number(seedText));
   const db = await Vecgres.create(dir!, { walSegmentBytes: 64 * 1024 });
-  await db.exec('CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, v vector(8), n int)');
+  await db.exec(`CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, v vector(8), n int${SEGMENTS ? ', h halfvec(8), b bit(256)' : ''})`);
   // A B-tree on n: logged as a CREATE INDEX, rebuilt from the table at every open.
   await db.exec('CREATE INDEX IF NOT EXISTS items_n_idx ON items (n)');
   await db.exec('SET max_wal_size = 2'); // frequent automatic checkpoints
@@ -72,6 +79,8 @@ async function main(): Promise<void> {
       // An exact scan: evicts segments and reads them back from their files.
       await db.exec('SET enable_indexscan = off');
       await db.query('SELECT id FROM items ORDER BY v <-> $1 LIMIT 5', [vec(p)]);
+      await db.query('SELECT id FROM items ORDER BY h <-> $1 LIMIT 5', [vec(p)]);
+      await db.query('SELECT id FROM items ORDER BY b <~> $1 LIMIT 5', [bitsOf(vec(p))]);
       await db.exec('RESET enable_indexscan');
       continue;
     }
@@ -85,13 +94,16 @@ async function main(): Promise<void> {
           const id = nextId++;
           const v = vec(p);
           const k = p.int(1000);
-          await tx.query('INSERT INTO items (id, v, n) VALUES ($1, $2, $3)', [id, v, k]);
+          if (SEGMENTS) await tx.query('INSERT INTO items (id, v, n, h, b) VALUES ($1, $2, $3, $4, $5)', [id, v, k, v, bitsOf(v)]);
+          else await tx.query('INSERT INTO items (id, v, n) VALUES ($1, $2, $3)', [id, v, k]);
           ops.push({ put: [id, v, k] });
           if (!rollback) ids.add(id);
         } else if (kind < 0.8) {
           const id = pick()!;
           const v = vec(p);
-          const res = await tx.query<{ n: number }>('UPDATE items SET v = $1, n = n + 1 WHERE id = $2 RETURNING n', [v, id]);
+          const res = SEGMENTS
+            ? await tx.query<{ n: number }>('UPDATE items SET v = $1, n = n + 1, h = $3, b = $4 WHERE id = $2 RETURNING n', [v, id, v, bitsOf(v)])
+            : await tx.query<{ n: number }>('UPDATE items SET v = $1, n = n + 1 WHERE id = $2 RETURNING n', [v, id]);
           if (res.rows.length === 1) ops.push({ put: [id, v, res.rows[0]!.n] });
         } else {
           const id = pick()!;

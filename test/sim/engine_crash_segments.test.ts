@@ -6,7 +6,9 @@
  * SIGKILLs it at a random moment (inside a segment file's write, its fsync, its rename, a
  * read-back), reopens the real data directory with the same memory size and a small cache, and
  * checks that every acknowledged transaction is there, the one in flight wholly or not at all,
- * and that an exact top-10 over evicted segments equals exact search over the model.
+ * and that an exact top-10 over evicted segments equals exact search over the model. The
+ * table's `halfvec(8)` and `bit(256)` columns (the row's vector, and its bits) have segment
+ * files too: every row must hold them intact, and exact top-10s over them equal exact search.
  * VECGRES_CRASH_TRIALS sets the number of trials (default 3), VECGRES_CRASH_SEED the base seed.
  */
 import { test } from 'node:test';
@@ -20,7 +22,7 @@ import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
 import { memories } from '../../src/kernels/memories.js';
 import { bufferCache } from '../../src/storage/buffer_cache.js';
-import type { ChildOp } from './crash_child.js';
+import { bitsOf, type ChildOp } from './crash_child.js';
 
 memories.memoryBytesMax = 1024 * 1024; // as the child's, so segment numbers agree
 const TRIALS = Number(process.env.VECGRES_CRASH_TRIALS ?? 3);
@@ -37,11 +39,11 @@ function applyOps(m: Model, ops: ChildOp[]): void {
   }
 }
 
-function sameAs(rows: { id: number; v: string; n: number }[], m: Model): boolean {
+function sameAs(rows: { id: number; v: string; n: number; h: string; b: string }[], m: Model): boolean {
   if (rows.length !== m.size) return false;
   for (const r of rows) {
     const e = m.get(r.id);
-    if (e === undefined || e.v !== r.v || e.n !== r.n) return false;
+    if (e === undefined || e.v !== r.v || e.n !== r.n || r.h !== e.v || r.b !== bitsOf(e.v)) return false;
   }
   return true;
 }
@@ -93,9 +95,15 @@ function l2sq(v: string, q: readonly number[]): number {
   return s;
 }
 
+function hamming(a: string, b: string): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+}
+
 test(`segment-file crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each, on the real file system`, { timeout: 900_000 }, async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-crashseg-'));
-  const stats = { acked: 0, inFlightKept: 0, maxRows: 0, segmentFiles: 0, faults: 0 };
+  const stats = { acked: 0, inFlightKept: 0, maxRows: 0, segmentFiles: 0, packedSegmentFiles: 0, faults: 0 };
   try {
     for (let trial = 0; trial < TRIALS; trial++) {
       const seed = BASE_SEED + trial;
@@ -110,7 +118,7 @@ test(`segment-file crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each,
         const db = await Vecgres.create(dir);
         try {
           await db.exec("SET shared_buffers = '128kB'");
-          const rows = (await db.query<{ id: number; v: string; n: number }>('SELECT id, v, n FROM items')).rows;
+          const rows = (await db.query<{ id: number; v: string; n: number; h: string; b: string }>('SELECT id, v, n, h::text AS h, b::text AS b FROM items')).rows;
           let ok = sameAs(rows, model);
           if (!ok && run.inFlight !== null) {
             const withIt = new Map([...model].map(([k, v]) => [k, { ...v }]));
@@ -123,13 +131,22 @@ test(`segment-file crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each,
           }
           assert.ok(ok, `seed ${seed} cycle ${cycle}: recovered ${rows.length} rows, expected ${model.size}`);
           stats.maxRows = Math.max(stats.maxRows, rows.length);
-          stats.segmentFiles = Math.max(stats.segmentFiles, fs.readdirSync(path.join(dir, 'base')).filter((f) => /^t\d+c\d+s\d+\./.test(f)).length);
+          const files = fs.readdirSync(path.join(dir, 'base'));
+          stats.segmentFiles = Math.max(stats.segmentFiles, files.filter((f) => /^t\d+c\d+s\d+\./.test(f)).length);
+          // Columns 3 and 4 (numbered from 0) are h and b.
+          stats.packedSegmentFiles = Math.max(stats.packedSegmentFiles, files.filter((f) => /^t\d+c[34]s\d+\./.test(f)).length);
           await db.exec('SET enable_indexscan = off');
           for (let q = 0; q < 3 && model.size > 0; q++) {
             const qv = Array.from({ length: 8 }, () => p.int(41) - 20);
             const d = (await db.query<{ d: number }>('SELECT (v <-> $1)::float8 AS d FROM items ORDER BY v <-> $1 LIMIT 10', [`[${qv.join(',')}]`])).rows.map((r) => Math.round(r.d * r.d));
             const exact = [...model.values()].map((e) => l2sq(e.v, qv)).sort((a, b) => a - b).slice(0, 10);
             assert.deepEqual(d, exact, `seed ${seed} cycle ${cycle}: exact top-10`);
+            const dh = (await db.query<{ d: number }>('SELECT (h <-> $1)::float8 AS d FROM items ORDER BY h <-> $1 LIMIT 10', [`[${qv.join(',')}]`])).rows.map((r) => Math.round(r.d * r.d));
+            assert.deepEqual(dh, exact, `seed ${seed} cycle ${cycle}: exact top-10 over halfvec`);
+            const qb = bitsOf(`[${qv.join(',')}]`);
+            const db2 = (await db.query<{ d: number }>('SELECT (b <~> $1)::float8 AS d FROM items ORDER BY b <~> $1 LIMIT 10', [qb])).rows.map((r) => r.d);
+            const exactB = [...model.values()].map((e) => hamming(bitsOf(e.v), qb)).sort((a, b) => a - b).slice(0, 10);
+            assert.deepEqual(db2, exactB, `seed ${seed} cycle ${cycle}: exact top-10 over bit`);
           }
           stats.faults += bufferCache.stats.faults - faults0;
         } finally {
@@ -144,4 +161,5 @@ test(`segment-file crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each,
   console.log(`# segment-file crash trials: ${JSON.stringify(stats)}`);
   assert.ok(stats.acked > TRIALS * 20, 'children acknowledged commits');
   assert.ok(stats.segmentFiles > 0, `segment files were written: ${JSON.stringify(stats)}`);
+  assert.ok(stats.packedSegmentFiles > 0, `segment files of the halfvec and bit columns were written: ${JSON.stringify(stats)}`);
 });

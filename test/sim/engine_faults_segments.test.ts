@@ -7,7 +7,10 @@
  * permission and cuts the power, segment files included. After each failure the database is
  * dropped (a crashed process), the machine rebooted and the directory reopened: the rows must
  * equal every acknowledged transaction plus, at most, the one whose commit was in flight; an
- * exact top-10 under the small cache must equal exact search over the model. Seeds printed.
+ * exact top-10 under the small cache must equal exact search over the model. The table's
+ * `halfvec(16)` column `h` holds the row's vector and its `bit(256)` column `b` the vector's
+ * bits ({@link bitsOf}), in segments of 512 rows with segment files of their own: every row
+ * must hold them intact, and exact top-10s over them equal exact search. Seeds printed.
  * VECGRES_SIM_TRIALS sets the number of trials, VECGRES_SIM_SEED the base seed.
  */
 import { test } from 'node:test';
@@ -27,6 +30,17 @@ const BASE_SEED = Number(process.env.VECGRES_SIM_SEED ?? 5151);
 const CYCLES = 3;
 const DIM = 16;
 
+
+/** The bit(256) value of a vector text of 16 integers in [-10, 10]: each +10 in 16 bits. */
+function bitsOf(v: string): string {
+  return (JSON.parse(v) as number[]).map((e) => (e + 10).toString(2).padStart(16, '0')).join('');
+}
+
+function hamming(a: string, b: string): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+}
 
 function randVec(p: Prng): number[] {
   return Array.from({ length: DIM }, () => p.int(21) - 10);
@@ -53,7 +67,7 @@ test(`segment-file fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cy
     let model: Model = new Map();
     let nextId = 1;
     let db = await open(fs, seed);
-    await db.exec('CREATE TABLE items (id int PRIMARY KEY, v vector(16))');
+    await db.exec('CREATE TABLE items (id int PRIMARY KEY, v vector(16), h halfvec(16), b bit(256))');
     const faults0 = bufferCache.stats.faults;
     const evictions0 = bufferCache.stats.evictions;
     for (let cycle = 0; cycle < CYCLES; cycle++) {
@@ -81,7 +95,7 @@ test(`segment-file fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cy
               for (let i = 20 + p.int(60); i > 0; i--) {
                 const id = nextId++;
                 const v = `[${randVec(p).join(',')}]`;
-                vals.push(`(${id}, '${v}')`);
+                vals.push(`(${id}, '${v}', '${v}', B'${bitsOf(v)}')`);
                 next.set(id, v);
               }
               await tx.query(`INSERT INTO items VALUES ${vals.join(',')}`);
@@ -90,7 +104,7 @@ test(`segment-file fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cy
               for (let i = 1 + p.int(4); i > 0; i--) {
                 const id = ids[p.int(ids.length)]!;
                 const v = `[${randVec(p).join(',')}]`;
-                await tx.query('UPDATE items SET v = $1 WHERE id = $2', [v, id]);
+                await tx.query('UPDATE items SET v = $1, h = $3, b = $4 WHERE id = $2', [v, id, v, bitsOf(v)]);
                 next.set(id, v);
               }
             } else {
@@ -110,6 +124,8 @@ test(`segment-file fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cy
           if (p.next() < 0.15) await db.exec('CHECKPOINT');
           if (p.next() < 0.03) await db.exec('VACUUM items');
           if (p.next() < 0.2) await db.query(`SELECT id FROM items ORDER BY v <-> '[${randVec(p).join(',')}]' LIMIT 10`);
+          if (p.next() < 0.1) await db.query(`SELECT id FROM items ORDER BY h <-> '[${randVec(p).join(',')}]' LIMIT 10`);
+          if (p.next() < 0.1) await db.query(`SELECT id FROM items ORDER BY b <~> B'${bitsOf(`[${randVec(p).join(',')}]`)}' LIMIT 10`);
         } catch (e) {
           if (e instanceof PgError) stats.codes[e.code] = (stats.codes[e.code] ?? 0) + 1;
           else if (!(e instanceof SimulatedCrash)) throw e;
@@ -121,7 +137,8 @@ test(`segment-file fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cy
       fs.powerCut();
       fs.setPlan({ seed, crash: { tornTail: 0.7, scribble: 0.3 } });
       db = await open(fs, seed);
-      const rows = (await db.query<{ id: number; v: string }>('SELECT id, v FROM items')).rows;
+      const rows = (await db.query<{ id: number; v: string; h: string; b: string }>('SELECT id, v, h::text AS h, b::text AS b FROM items')).rows;
+      for (const r of rows) assert.ok(r.h === r.v && r.b === bitsOf(r.v), `${where}: row ${r.id} holds v ${r.v}, h ${r.h}, b ${r.b}`);
       const got: Model = new Map(rows.map((r) => [r.id, r.v]));
       if (!sameModel(got, model)) {
         assert.ok(inFlight !== null && sameModel(got, inFlight), `${where}: recovered ${got.size} rows, expected the ${model.size} acknowledged ones`);
@@ -133,6 +150,12 @@ test(`segment-file fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cy
         const d = (await db.query<{ d: number }>(`SELECT (v <-> '[${q.join(',')}]')::float8 AS d FROM items ORDER BY v <-> '[${q.join(',')}]' LIMIT 10`)).rows.map((r) => Math.round(r.d * r.d));
         const exact = [...model.values()].map((v) => l2sq(v, q)).sort((a, b) => a - b).slice(0, 10);
         assert.deepEqual(d, exact, `${where}: exact top-10 after recovery`);
+        const dh = (await db.query<{ d: number }>(`SELECT (h <-> '[${q.join(',')}]')::float8 AS d FROM items ORDER BY h <-> '[${q.join(',')}]' LIMIT 10`)).rows.map((r) => Math.round(r.d * r.d));
+        assert.deepEqual(dh, exact, `${where}: exact top-10 over halfvec after recovery`);
+        const qb = bitsOf(`[${q.join(',')}]`);
+        const db2 = (await db.query<{ d: number }>(`SELECT (b <~> B'${qb}')::float8 AS d FROM items ORDER BY b <~> B'${qb}' LIMIT 10`)).rows.map((r) => r.d);
+        const exactB = [...model.values()].map((v) => hamming(bitsOf(v), qb)).sort((a, b) => a - b).slice(0, 10);
+        assert.deepEqual(db2, exactB, `${where}: exact top-10 over bit after recovery`);
       }
     }
     stats.faults += bufferCache.stats.faults - faults0;

@@ -6,8 +6,15 @@
  *   Vitter's Algorithm Z skips (J. S. Vitter, "Random sampling with a reservoir", ACM TOMS
  *   11(1), 1985; PostgreSQL's reservoir_get_next_S in src/backend/utils/misc/sampling.c), from
  *   a PRNG seeded by the database seed, the table name and its analyze count, so a run is
- *   reproducible. PostgreSQL samples pages first (Knuth's Algorithm S) and rows within them;
- *   vecgres has no pages and samples rows directly, so the row count is exact.
+ *   reproducible. PostgreSQL samples pages first (Knuth's Algorithm S) and rows within them, to
+ *   read only the sampled pages; vecgres picks rows from the in-memory live bitmap, so the row
+ *   count is exact and no value is read before the sample is chosen: only the segments
+ *   holding sampled rows are read (storage/buffer_cache.ts), one at a time.
+ * - Values are read only where statistics need them: a `vector(n)`, `halfvec(n)` or `bit(n)`
+ *   column whose stored width passes WIDTH_THRESHOLD (every value too wide: only the null
+ *   fraction and the width count, and the width is the dimension's) is analyzed from its NULL
+ *   flags alone, so ANALYZE of a table of 768-d embeddings larger than `shared_buffers` reads
+ *   no vector segment back from its file.
  * - Per column (compute_scalar_stats): null fraction, average stored width, the number of
  *   distinct values (Haas & Stokes' Duj1 estimator, IBM RJ 10025, 1998), the most common
  *   values chosen by analyze_mcv_list's significance test, an equi-depth histogram of the
@@ -20,6 +27,7 @@ import { Prng } from '../../common/prng.js';
 import { PgError } from '../../common/errors.js';
 import { comparatorFor, columnSizeOf } from '../analyze/expr.js';
 import { valueToText, type SqlType } from '../analyze/types.js';
+import { BitString } from '../../types/bit.js';
 import type { ColumnStats, TableStats } from './store.js';
 
 /** analyze.c: values wider than this (bytes) are left out of the sorted sample (toowide). */
@@ -370,6 +378,23 @@ function orderingOf(type: SqlType): ((a: Value, b: Value) => number) | null {
 }
 
 /**
+ * For a `vector(n)`, `halfvec(n)` or `bit(n)` column of `table` whose stored width (the same for
+ * every value) passes WIDTH_THRESHOLD, that width as a {@link TooWide}; else null (the values
+ * must be read).
+ */
+function tooWideFixedVector(table: Table, col: number): TooWide | null {
+  const { type, typmod } = table.def.columns[col]!;
+  if (typmod <= 0) return null;
+  let zero: Value;
+  if (type === 'vector') zero = new Float32Array(typmod);
+  else if (type === 'halfvec') zero = new Uint16Array(typmod);
+  else if (type === 'bit') zero = new BitString(typmod, new Uint8Array((typmod + 7) >>> 3));
+  else return null;
+  const w = storedWidth(zero, type);
+  return w > WIDTH_THRESHOLD ? new TooWide(w) : null;
+}
+
+/**
  * Analyzes `table` (the columns `cols`, all when null): samples it and stores each column's
  * statistics and the row count in the database's statistics store. `auto` marks an automatic
  * analyze (last_autoanalyze).
@@ -385,6 +410,13 @@ export function analyzeTable(env: SqlEnv, table: Table, cols: readonly number[] 
   for (const c of columns) {
     const type = table.def.columns[c]!.type;
     const fixed = isFixedWidth(type);
+    const wide = tooWideFixedVector(table, c);
+    if (wide !== null) {
+      // Every value is too wide (see the module comment): the NULL flags suffice.
+      for (let i = 0; i < rows.length; i++) values[i] = table.isNullValue(c, rows[i]!) ? null : wide;
+      st.columns[c] = computeColumnStats(values, type, orderingOf(type), liveRows, target);
+      continue;
+    }
     for (let i = 0; i < rows.length; i++) {
       const v = table.get(c, rows[i]!);
       const w = fixed || v === null ? 0 : storedWidth(v, type);

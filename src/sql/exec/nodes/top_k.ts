@@ -308,7 +308,8 @@ export class TopKState extends PlanState {
       if (packed.fixedLen >= 0 && packed.fixedLen !== len && table.liveCount > 0) return false;
       if (packed.fixedLen < 0) rowLen = (r) => packed.len(r);
       nulls = packed.nulls;
-      rowPtr = (r) => packed.ptr(r);
+      // Streams (buffer cache: only the segment the scan is on stays pinned).
+      rowPtr = (r) => packed.ptrStream(r);
     }
     // The memory of the last row read: its addresses are [lo, lo + 2^32) (none before the first).
     let memLo = -2 * MEMORY_STRIDE;
