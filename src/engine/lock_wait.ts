@@ -19,6 +19,7 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import type { LockWait } from '../storage/row_locks.js';
 import type { Session } from './session.js';
 import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
+import type { AsyncScan } from '../sql/exec/parallel_knn_async.js';
 
 /**
  * Awaits the end of `w.holder` for `session`, whose statement was undone. Records the wait in
@@ -71,24 +72,51 @@ export async function waitForLock(session: Session, w: LockWait): Promise<void> 
 }
 
 /**
- * Awaits CREATE INDEX CONCURRENTLY's build `b` for `session`, whose statement threw its
- * BuildWait (sql/exec/index_build_concurrent.ts); other sessions run meanwhile. On return the
- * caller runs the statement again, which finishes the build (with the deadline of its first
- * run). A cancel request or statement_timeout stops the build, waits until no thread touches
- * it, ends its registration and fails the statement: no index is left behind.
+ * Awaits CREATE INDEX's build `b` (CONCURRENTLY, or a plain one off the event loop) for
+ * `session`, whose statement threw its BuildWait (sql/exec/index_build_concurrent.ts); other
+ * sessions run meanwhile. On return the caller runs the statement again, which finishes the
+ * build (with the deadline of its first run). A cancel request or statement_timeout stops the
+ * build, waits until no thread touches it, ends its registration and fails the statement: no
+ * index is left behind.
  * @throws PgError 57014 `canceling statement due to user request` / `... due to statement timeout`.
  */
 export async function waitForBuild(session: Session, b: ConcurrentBuild): Promise<void> {
+  await waitSettled(session, b.settled, async () => {
+    b.cancel();
+    await b.settled;
+    b.end();
+  });
+}
+
+/**
+ * Awaits a parallel exact scan running off the event loop for `session`, whose statement threw
+ * its ScanWait (sql/exec/parallel_knn_async.ts); other sessions run meanwhile. On return the
+ * caller runs the statement again, which takes the scan's results. A cancel request or
+ * statement_timeout stops the participants and waits until they did.
+ * @throws PgError 57014 as {@link waitForBuild}.
+ */
+export async function waitForScan(session: Session, scan: AsyncScan): Promise<void> {
+  await waitSettled(session, scan.settled, async () => {
+    scan.cancel();
+    await scan.settled;
+  });
+}
+
+/**
+ * Awaits `settled` unless a cancel request or the statement's deadline comes first: then
+ * `stop()` runs and the wait fails with 57014.
+ */
+async function waitSettled(session: Session, settled: Promise<void>, stop: () => Promise<void>): Promise<void> {
   const interrupts = session.interrupts;
   const deadline = interrupts.lastDeadlineMs;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let failed: PgError | null = null;
   try {
     await new Promise<void>((resolve) => {
-      let settled = false;
+      let done = false;
       const settle = (e: PgError | null): void => {
-        if (settled) return;
-        settled = true;
+        if (done) return;
+        done = true;
         failed = e;
         resolve();
       };
@@ -101,16 +129,14 @@ export async function waitForBuild(session: Session, b: ConcurrentBuild): Promis
         if (leftMs <= 0) settle(timedOut());
         else timer = setTimeout(() => settle(timedOut()), leftMs);
       }
-      void b.settled.then(() => settle(null));
+      void settled.then(() => settle(null));
     });
   } finally {
     if (timer !== null) clearTimeout(timer);
     interrupts.waker = null;
   }
   if (failed !== null) {
-    b.cancel();
-    await b.settled;
-    b.end();
+    await stop();
     if ((failed as PgError).message.endsWith('user request')) interrupts.cancelPending = false;
     throw failed;
   }

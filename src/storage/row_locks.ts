@@ -68,6 +68,15 @@ export function rowLockNotAvailable(table: string): PgError {
   return new PgError('55P03', `could not obtain lock on row in relation "${table}"`);
 }
 
+/**
+ * The 55P03 of a {@link LockWait} where no wait is possible (the synchronous API): on the row,
+ * or, for a wait on a relation lock (row -1: a CREATE INDEX's SHARE lock), `could not obtain
+ * lock on relation "t"`.
+ */
+export function lockWaitNotAvailable(w: LockWait): PgError {
+  return w.rowId < 0 ? new PgError('55P03', `could not obtain lock on relation "${w.table}"`) : rowLockNotAvailable(w.table);
+}
+
 export class RowLocks {
   /** Locks by table and row: holder xid -> mode (the strongest it took). */
   private readonly rows = new Map<Table, Map<number, Map<number, RowLockMode>>>();

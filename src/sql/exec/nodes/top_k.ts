@@ -54,6 +54,7 @@ import { Candidates } from '../topk.js';
 import { Err, HUGE, RHO_ULPS, TINY } from '../knn_bounds.js';
 import type { ParallelKernel } from '../parallel_knn.js';
 import { runParallelKnn } from '../parallel_knn_leader.js';
+import { queryKeyBytes } from '../parallel_knn_async.js';
 import { buildQualBitmap } from '../row_filter.js';
 import type { WorkerPool } from '../../../kernels/workers.js';
 import { fetchRow } from './seq_scan.js';
@@ -339,6 +340,8 @@ export class TopKState extends PlanState {
           // Read after the query copies are made (the sign-bit query's set bits come with them).
           () => ({ kernel, err, sign, cosine, units, rho, qNormSq, qBits }),
           (m) => queries.in(m), cands.k, xid, this.es.interrupts, cands, nullRows, qb?.bitmap ?? null,
+          // The awaiting runner: the participants run off the event loop (exec/parallel_knn_async.ts).
+          this.es.env.awaitable ? { scans: this.es.env.asyncScans, query: queryKeyBytes(q as Float32Array | Uint16Array | BitString), queryBytes: queries.byteLength } : null,
         );
         if (run !== null) {
           this.scanned += run.scanned;
