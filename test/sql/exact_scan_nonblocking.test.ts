@@ -117,6 +117,11 @@ test(`parallel exact scans off the event loop: every operator, WHERE, two scans 
       assert.deepEqual(got, (await oracle.query(sql)).rows, sql);
       assert.deepEqual(got.map((r) => [r.id, r.g]), d.execute(sql, [], sync)[0]!.rows, `the synchronous call: ${sql}`);
     }
+    // The statement ran twice, its scan counts once (pg_stat_user_tables.seq_scan).
+    const seqScans = async (): Promise<number> => Number((await a.query<{ n: number }>("SELECT seq_scan AS n FROM pg_stat_user_tables WHERE relname = 't'")).rows[0]!.n);
+    const before = await seqScans();
+    await a.query(KNN(vec(p)));
+    assert.equal(await seqScans(), before + 1);
     // Two scans in one statement: the statement waits for each, then takes both results.
     const q1 = vec(p);
     const q2 = vec(p);

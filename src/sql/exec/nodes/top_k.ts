@@ -54,7 +54,7 @@ import { Candidates } from '../topk.js';
 import { Err, HUGE, RHO_ULPS, TINY } from '../knn_bounds.js';
 import type { ParallelKernel } from '../parallel_knn.js';
 import { runParallelKnn } from '../parallel_knn_leader.js';
-import { queryKeyBytes } from '../parallel_knn_async.js';
+import { queryKeyBytes, ScanWait } from '../parallel_knn_async.js';
 import { buildQualBitmap } from '../row_filter.js';
 import type { WorkerPool } from '../../../kernels/workers.js';
 import { fetchRow } from './seq_scan.js';
@@ -143,20 +143,27 @@ export class TopKState extends PlanState {
   /** The first k row ids in ORDER BY order. */
   private run(): Int32Array {
     const table = this.p.input.table;
-    // One sequential scan that reads every visible row (pg_stat_user_tables.seq_scan).
-    this.es.env.stats.countSeqScan(table, table.liveCount);
+    // One sequential scan that reads every visible row (pg_stat_user_tables.seq_scan), counted
+    // once for a scan whose statement waited for its participants and ran again.
+    const count = (): void => this.es.env.stats.countSeqScan(table, table.liveCount);
     const k = Math.min(this.bound, table.liveCount);
     const cands = new Candidates(k);
     const nullRows: number[] = [];
-    const q = evalExpr(this.p.knn.query, null, this.es);
-    if (q === null) {
-      // Every distance is NULL: the rows in order of the further keys.
-      this.scanAll(nullRows);
-    } else if (!this.scanFast(table, q, cands, nullRows)) {
-      cands.reset();
-      nullRows.length = 0;
-      this.scanExact(cands, nullRows);
+    try {
+      const q = evalExpr(this.p.knn.query, null, this.es);
+      if (q === null) {
+        // Every distance is NULL: the rows in order of the further keys.
+        this.scanAll(nullRows);
+      } else if (!this.scanFast(table, q, cands, nullRows)) {
+        cands.reset();
+        nullRows.length = 0;
+        this.scanExact(cands, nullRows);
+      }
+    } catch (e) {
+      if (!(e instanceof ScanWait)) count();
+      throw e;
     }
+    count();
     return this.rank(cands, nullRows, k);
   }
 
