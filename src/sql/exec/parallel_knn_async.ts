@@ -38,12 +38,11 @@
  * Results are dropped when the statement ends (engine/database.ts), so nothing outlives it.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import type { WorkerPool } from '../../kernels/workers.js';
+import type { WorkerContext, WorkerPool } from '../../kernels/workers.js';
 import { LockWait } from '../../storage/row_locks.js';
 import type { Table } from '../../storage/table.js';
 import type { KnnTaskArgs, KnnTaskResult } from './parallel_knn.js';
 import { CTL_ABORT, KNN_SCAN_TASK, KnnParticipant } from './parallel_knn.js';
-import type { WorkerContext } from '../../kernels/workers.js';
 import { BitString } from '../../types/bit.js';
 
 /** Scans a statement may wait for; later ones in the same statement run synchronously. */
