@@ -83,11 +83,21 @@ export interface BuildInput {
    */
   parallelMinBytes?: number;
   /**
+   * For {@link IndexAm.buildAsync}: the calling thread takes part too, in short slices between
+   * other work (a plain CREATE INDEX, whose session waits for the build anyway). Absent: it
+   * leaves the work to the pool's workers (CREATE INDEX CONCURRENTLY leaves the thread to other
+   * sessions).
+   */
+  callerJoins?: boolean;
+  /**
    * Receives a NOTICE the build raises (pgvector's ereport(NOTICE) during ambuild, e.g.
    * ivfflat's `index created with little data`); the SQL layer returns it with the statement.
    */
   onNotice?: (n: BuildNotice) => void;
 }
+
+/** The sizes and settings of a build, without its rows ({@link IndexAm.buildsOnWorkers}). */
+export type BuildSizes = Pick<BuildInput, 'dim' | 'opclass' | 'options' | 'rowCount' | 'parallelWorkers' | 'parallelMinBytes'>;
 
 /**
  * A build running off the event loop ({@link IndexAm.buildAsync}). Nothing it builds is
@@ -354,6 +364,13 @@ export interface IndexAm {
    * @throws PgError as {@link build} for what is checked before the rows are read.
    */
   buildAsync?(input: BuildInput): AsyncBuild;
+  /**
+   * True when {@link build} of `input` would run on worker threads (a parallel build): a plain
+   * CREATE INDEX then runs through {@link buildAsync} when its session can await, so other
+   * sessions are not stalled.
+   * Absent: never.
+   */
+  buildsOnWorkers?(input: BuildSizes): boolean;
   /** Estimated cost of an ordered scan returning `limit` rows. */
   costEstimate(index: VectorIndex, input: CostInput): CostEstimate;
   /**

@@ -20,7 +20,7 @@ import { SettingsRegistry } from '../sql/settings.js';
 import type { IndexBuildProgress, Notification } from '../sql/env.js';
 import { StatsStore } from '../sql/stats/store.js';
 import { executeStatement, rollback, beginImplicitBlock, endImplicitBlock, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
-import { finishWrites } from '../sql/exec/txn.js';
+import { endTransaction, finishWrites } from '../sql/exec/txn.js';
 import { describeCopyIn, isCopyFromStdin, type CopyIo, type CopyInDescription } from '../sql/exec/copy.js';
 import { loadIndexMethods } from './methods.js';
 import { Session } from './session.js';
@@ -28,8 +28,9 @@ import { writeSnapshot, type Durability } from './durability.js';
 import { recover, type RecoveryReport } from './recovery.js';
 import { bufferCache } from '../storage/buffer_cache.js';
 import { LockWait } from '../storage/row_locks.js';
-import { waitForBuild, waitForLock } from './lock_wait.js';
+import { waitForBuild, waitForLock, waitForScan } from './lock_wait.js';
 import { BuildWait } from '../sql/exec/index_build_concurrent.js';
+import { ScanWait } from '../sql/exec/parallel_knn_async.js';
 import { prepareStatement, parseScript, nextBatch, type PreparedStatement, type Portal, type PortalBatch } from './portal.js';
 
 /** Settings of durable storage (PostgreSQL's names, defaults and units). */
@@ -483,10 +484,13 @@ export class Database {
   /** Waits for a lock; a failed wait fails the statement (and its transaction) as an error would. */
   private async waitOrFail(session: Session, w: LockWait): Promise<void> {
     try {
-      // CREATE INDEX CONCURRENTLY's build (sql/exec/index_build_concurrent.ts), or a row lock.
+      // CREATE INDEX's build (sql/exec/index_build_concurrent.ts), a parallel exact scan
+      // (sql/exec/parallel_knn_async.ts), or a row lock.
       if (w instanceof BuildWait) await waitForBuild(session, w.build);
+      else if (w instanceof ScanWait) await waitForScan(session, w.scan);
       else await waitForLock(session, w);
     } catch (e) {
+      session.asyncScans.clear();
       if (e instanceof PgError && !this.closed) this.failStatement(session, e);
       throw e;
     }
@@ -500,6 +504,8 @@ export class Database {
   private failStatement(session: Session, err: PgError): never {
     if (session.txn.inBlock) session.txn.failed = true;
     if (session.txn.implicit) endImplicitBlock(session, false);
+    // A plain CREATE INDEX kept its statement's own transaction open while it built (sql/exec/statement.ts).
+    else if (!session.txn.inBlock && session.txn.xid !== 0) endTransaction(session, false);
     throw err;
   }
 
@@ -528,9 +534,13 @@ export class Database {
         if (d !== null && WAITS_FOR_COMMITS.has(stmts[i]!.tag) && d.unpublishedLsn > d.wal.flushedLsn) this.flushQuietly(d);
         const logged = d?.syncLsn;
         try {
-          emit(executeStatement(session, stmts[i]!, params, this.prepared, io));
+          const r = executeStatement(session, stmts[i]!, params, this.prepared, io);
+          // The statement ended: the results of scans it waited for go (parallel_knn_async.ts).
+          session.asyncScans.clear();
+          emit(r);
         } catch (e) {
           if (e instanceof LockWait) return { index: i, wait: e };
+          session.asyncScans.clear();
           throw e;
         } finally {
           // Also when it failed: what it logged before failing is waited for.

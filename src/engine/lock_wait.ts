@@ -24,6 +24,7 @@ import type { LockWait } from '../storage/row_locks.js';
 import { RelationWait } from '../storage/catalog.js';
 import type { Session } from './session.js';
 import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
+import type { AsyncScan } from '../sql/exec/parallel_knn_async.js';
 
 /**
  * Awaits the end of `w.holder` for `session`, whose statement was undone. Records the wait in
@@ -79,24 +80,55 @@ export async function waitForLock(session: Session, w: LockWait): Promise<void> 
 }
 
 /**
- * Awaits CREATE INDEX CONCURRENTLY's build `b` for `session`, whose statement threw its
- * BuildWait (sql/exec/index_build_concurrent.ts); other sessions run meanwhile. On return the
- * caller runs the statement again, which finishes the build (with the deadline of its first
- * run). A cancel request or statement_timeout stops the build, waits until no thread touches
- * it and records the error in it: the statement's run then fails with it (57014 `canceling
- * statement due to user request` / `... due to statement timeout`), leaving an INVALID index.
+ * Awaits CREATE INDEX's build `b` (CONCURRENTLY, or a plain one off the event loop) for
+ * `session`, whose statement threw its BuildWait (sql/exec/index_build_concurrent.ts); other
+ * sessions run meanwhile. On return the caller runs the statement again, which finishes the
+ * build (with the deadline of its first run). A cancel request or statement_timeout stops the
+ * build, waits until no thread touches it and records the error (57014 `canceling statement
+ * due to user request` / `... due to statement timeout`) in it: the statement's run then fails
+ * with it, leaving an INVALID index after CONCURRENTLY and nothing after a plain CREATE INDEX
+ * (index_build_concurrent.ts finishConcurrentBuild). That run gets no deadline: it only
+ * records the failure.
  */
 export async function waitForBuild(session: Session, b: ConcurrentBuild): Promise<void> {
+  await waitSettled(session, b.settled, async (failed) => {
+    b.cancel();
+    await b.settled;
+    b.error = failed;
+  });
+}
+
+/**
+ * Awaits a parallel exact scan running off the event loop for `session`, whose statement threw
+ * its ScanWait (sql/exec/parallel_knn_async.ts); other sessions run meanwhile. On return the
+ * caller runs the statement again, which takes the scan's results. A cancel request or
+ * statement_timeout stops the participants, waits until they did and fails the wait.
+ * @throws PgError 57014 `canceling statement due to user request` / `... due to statement timeout`.
+ */
+export async function waitForScan(session: Session, scan: AsyncScan): Promise<void> {
+  await waitSettled(session, scan.settled, async (failed) => {
+    scan.cancel();
+    await scan.settled;
+    throw failed;
+  });
+}
+
+/**
+ * Awaits `settled` unless a cancel request or the statement's deadline comes first: then
+ * `stop(failed)` runs with the 57014 error (it throws it, or records it for the statement's
+ * next run) and the statement's deadline is not resumed.
+ */
+async function waitSettled(session: Session, settled: Promise<void>, stop: (failed: PgError) => Promise<void>): Promise<void> {
   const interrupts = session.interrupts;
   const deadline = interrupts.lastDeadlineMs;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let failed: PgError | null = null;
   try {
     await new Promise<void>((resolve) => {
-      let settled = false;
+      let done = false;
       const settle = (e: PgError | null): void => {
-        if (settled) return;
-        settled = true;
+        if (done) return;
+        done = true;
         failed = e;
         resolve();
       };
@@ -109,20 +141,16 @@ export async function waitForBuild(session: Session, b: ConcurrentBuild): Promis
         if (leftMs <= 0) settle(timedOut());
         else timer = setTimeout(() => settle(timedOut()), leftMs);
       }
-      void b.settled.then(() => settle(null));
+      void settled.then(() => settle(null));
     });
   } finally {
     if (timer !== null) clearTimeout(timer);
     interrupts.waker = null;
   }
   if (failed !== null) {
-    // The build stops; the statement's second run fails with this error and leaves the index
-    // INVALID, as PostgreSQL's canceled build does (index_build_concurrent.ts). The run gets
-    // no deadline of its first run: it only records the failure.
-    b.cancel();
-    await b.settled;
-    b.error = failed;
-    if ((failed as PgError).message.endsWith('user request')) interrupts.cancelPending = false;
+    const err = failed as PgError;
+    if (err.message.endsWith('user request')) interrupts.cancelPending = false;
+    await stop(err);
     return;
   }
   interrupts.resumeStatement(deadline);

@@ -15,6 +15,7 @@ import { systemClock, type Clock } from '../common/clock.js';
 import type { StatsStore } from '../sql/stats/store.js';
 import { Interrupts } from '../common/interrupts.js';
 import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
+import { AsyncScans } from '../sql/exec/parallel_knn_async.js';
 
 export class Session implements SqlEnv {
   readonly settings: Settings;
@@ -34,6 +35,8 @@ export class Session implements SqlEnv {
   awaitable = false;
   /** CREATE INDEX CONCURRENTLY between its two runs (SqlEnv.concurrentBuild). */
   concurrentBuild: ConcurrentBuild | null = null;
+  /** Exact scans run off the event loop for the running statement (SqlEnv.asyncScans). */
+  readonly asyncScans = new AsyncScans();
   /** Start of the current transaction and statement (now(), statement_timestamp()). */
   readonly timestamps = { transactionUs: 0n, statementUs: 0n };
   /** LISTEN / NOTIFY state (sql/exec/notify.ts). */

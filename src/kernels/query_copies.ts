@@ -57,6 +57,11 @@ export class QueryCopies {
     return ptr;
   }
 
+  /** Bytes of the current query's copy (at least 16). */
+  get byteLength(): number {
+    return this.bytes;
+  }
+
   /** Frees every copy. */
   free(): void {
     for (let i = 0; i < this.arenas.length; i++) this.arenas[i]!.free(this.ptrs[i]!, this.sizes[i]!);

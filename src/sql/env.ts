@@ -14,6 +14,7 @@ import type { Clock } from '../common/clock.js';
 import type { StatsStore } from './stats/store.js';
 import type { Interrupts } from '../common/interrupts.js';
 import type { ConcurrentBuild } from './exec/index_build_concurrent.js';
+import type { AsyncScans } from './exec/parallel_knn_async.js';
 
 /**
  * One row write of the current transaction: an inserted row (new or the new version of an
@@ -143,11 +144,14 @@ export interface SqlEnv {
   readonly notify: NotifyState;
   /**
    * True while the engine's awaiting runner (`runScript` / `runPortal`) runs the statement: it
-   * may throw a BuildWait (CREATE INDEX CONCURRENTLY) and be run again once that settled.
+   * may throw a BuildWait (CREATE INDEX, CONCURRENTLY or not) or a ScanWait (a parallel exact
+   * scan) and be run again once that settled.
    */
   awaitable: boolean;
   /** The CREATE INDEX CONCURRENTLY this session waits for, between its two runs (exec/index_build_concurrent.ts). */
   concurrentBuild: ConcurrentBuild | null;
+  /** Exact scans run off the event loop for the running statement (exec/parallel_knn_async.ts). */
+  readonly asyncScans: AsyncScans;
 }
 
 /** One notification: the channel, its payload and the process id of the session that sent it. */

@@ -273,13 +273,17 @@ export class Catalog {
   }
 
   /**
-   * A row write by `xid` into `name`: refused while another transaction's DDL holds it.
-   * @throws PgError 55P03.
+   * A row write by `xid` into `name`: refused while another transaction's DDL holds it. A
+   * CREATE INDEX's SHARE lock makes the writer wait for that transaction instead (PostgreSQL's
+   * ROW EXCLUSIVE request queues behind SHARE): the statement throws a LockWait on it.
+   * @throws LockWait (row -1) for a SHARE lock; PgError 55P03 for the other locks.
    */
   checkWrite(name: string, xid: number): void {
     if (this.locks.size === 0) return;
     const l = this.locks.get(name);
-    if (l !== undefined && l.xid !== xid && xid !== 0) throw lockNotAvailable(name);
+    if (l === undefined || l.xid === xid || xid === 0) return;
+    if (l.mode === 'share') throw new LockWait(l.xid, name, -1);
+    throw lockNotAvailable(name);
   }
 
   /** Releases every lock of `xid` (its transaction ended); bumps the version if any. */

@@ -56,9 +56,13 @@ export class LockWait extends Error {
     super(`would wait for transaction ${holder}`);
   }
 
-  /** The error of this wait where none is possible (a synchronous engine call, NOWAIT): 55P03. */
+  /**
+   * The error of this wait where none is possible (a synchronous engine call, NOWAIT): 55P03 on
+   * the row, or, for a wait on a relation lock (row -1: a CREATE INDEX's SHARE lock, a running
+   * concurrent build), `could not obtain lock on relation "t"`.
+   */
   unavailable(): PgError {
-    return rowLockNotAvailable(this.table);
+    return this.rowId < 0 ? new PgError('55P03', `could not obtain lock on relation "${this.table}"`) : rowLockNotAvailable(this.table);
   }
 }
 

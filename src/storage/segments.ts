@@ -156,7 +156,23 @@ export class SegmentedRows {
 
   /** True when segment `k` must not be evicted in statement `epoch` (see buffer_cache.ts). */
   isPinned(k: number, epoch: number): boolean {
-    return this.stamps[k] === epoch || (this.streamSeg === k && this.streamEpoch === epoch);
+    return this.holds > 0 || this.stamps[k] === epoch || (this.streamSeg === k && this.streamEpoch === epoch);
+  }
+
+  /**
+   * Scans running off the event loop that read every segment by address
+   * (exec/parallel_knn_async.ts): while any holds the store, none of its segments is evicted,
+   * whatever statements run meanwhile. {@link hold} after {@link pinResident} returned true;
+   * {@link unhold} once the scan's participants stopped.
+   */
+  private holds = 0;
+
+  hold(): void {
+    this.holds++;
+  }
+
+  unhold(): void {
+    this.holds--;
   }
 
   /**

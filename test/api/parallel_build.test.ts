@@ -35,7 +35,9 @@ test(`CREATE INDEX USING hnsw: parallel past 8 MB of keys, serial under max_para
       await db.exec(`SET max_parallel_maintenance_workers = ${workers}`);
       await db.exec('CREATE INDEX t_v ON t USING hnsw (v vector_l2_ops)');
       const parallel = workers > 0 && pool.size > 0 && hnswKernelName === 'wasm-simd';
-      assert.equal(pool.parallelRuns, runs + (parallel ? 1 : 0), `workers ${workers}: parallel runs`);
+      // The awaiting API builds off the event loop: the pool runs its link in one or two calls.
+      if (parallel) assert.ok(pool.parallelRuns > runs, `workers ${workers}: parallel runs`);
+      else assert.equal(pool.parallelRuns, runs, `workers ${workers}: parallel runs`);
       assert.equal(reports[0]!.tuplesDone, 0);
       assert.equal(reports[reports.length - 1]!.tuplesDone, ROWS);
       for (let i = 1; i < reports.length; i++) assert.ok(reports[i]!.tuplesDone >= reports[i - 1]!.tuplesDone);

@@ -15,13 +15,15 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { INDEX_MAX_BITS, INDEX_MAX_DIM } from '../../common/limits.js';
 import { WorkerPool } from '../../kernels/workers.js';
-import type { AsyncBuild, BuildInput, VectorIndex, VectorKey } from '../am.js';
+import type { AsyncBuild, BuildInput, BuildSizes, VectorIndex, VectorKey } from '../am.js';
 import { SPARSEVEC_MAX_DIM } from '../../types/sparsevec.js';
 import { HnswIndex } from './hnsw-index.js';
 import { insertVector, randomLevel } from './insert.js';
 import type { HnswOptions } from './options.js';
 import { insertInParallel, linkAsync, type AsyncLink } from './parallel.js';
-import { HnswState } from './state.js';
+import { HnswState, metricCode } from './state.js';
+import { hnswKernelName } from './kernel.js';
+import { paddedElements, vectorFormat } from './layout.js';
 
 const PROGRESS_EVERY = 1000;
 /** PostgreSQL's min_parallel_table_scan_size default: 1024 pages of 8 kB. */
@@ -99,7 +101,7 @@ export function buildHnswAsync(input: BuildInput): AsyncBuild {
     if (stopped) throw canceled();
     const pool = WorkerPool.shared();
     st.buildParticipants = pool.idle ? 1 + pool.size : 1;
-    link = linkAsync(st, pool, 0, st.graph.count);
+    link = linkAsync(st, pool, 0, st.graph.count, input.callerJoins === true);
     await link.done;
     if (link.stopped) throw canceled();
     report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: total });
@@ -140,6 +142,19 @@ function parallelParticipants(input: BuildInput, st: HnswState): number {
   if (workers <= 0 || st.graph.kernel.name !== 'wasm-simd') return 1;
   if (input.rowCount * st.graph.hdrBytes < (input.parallelMinBytes ?? PARALLEL_MIN_BYTES_DEFAULT)) return 1;
   return 1 + Math.min(workers, WorkerPool.shared().size);
+}
+
+/**
+ * True when {@link buildHnsw} of `input` would run on worker threads: the test of
+ * {@link parallelParticipants}, from the sizes alone (no graph is allocated), and a pool that
+ * has workers (IndexAm.buildsOnWorkers).
+ */
+export function hnswBuildsOnWorkers(input: BuildSizes): boolean {
+  if ((input.parallelWorkers ?? 0) <= 0 || hnswKernelName !== 'wasm-simd') return false;
+  const metric = metricCode(input.opclass);
+  const hdrBytes = paddedElements(metric, input.dim) * vectorFormat(metric).elemBytes;
+  if (input.rowCount * hdrBytes < (input.parallelMinBytes ?? PARALLEL_MIN_BYTES_DEFAULT)) return false;
+  return WorkerPool.shared().size > 0;
 }
 
 function buildSerial(input: BuildInput, st: HnswState): void {

@@ -11,7 +11,7 @@
  * (subgraphs.ts).
  */
 import type { IndexAm, OpClass, RawOptions, VectorKind } from '../am.js';
-import { buildHnsw, buildHnswAsync } from './build.js';
+import { buildHnsw, buildHnswAsync, hnswBuildsOnWorkers } from './build.js';
 import { loadHnsw } from './persist.js';
 import { hnswCostEstimate } from './cost.js';
 import { hnswGucs, parseHnswOptions } from './options.js';
@@ -64,6 +64,7 @@ export const hnswAm: IndexAm = {
   },
   build: buildHnsw,
   buildAsync: buildHnswAsync,
+  buildsOnWorkers: hnswBuildsOnWorkers,
   load: loadHnsw,
   costEstimate: hnswCostEstimate,
 };

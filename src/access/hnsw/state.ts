@@ -191,7 +191,7 @@ export class HnswState {
 }
 
 /** The kernel's metric code for an opclass: its distance over its element type (layout.ts). */
-function metricCode(opclass: OpClass): number {
+export function metricCode(opclass: OpClass): number {
   if (opclass.kind === 'sparsevec') {
     if (opclass.metric === 'l2') return METRIC_SPARSE_L2SQ;
     return opclass.metric === 'l1' ? METRIC_SPARSE_L1 : METRIC_SPARSE_NEG_DOT;

@@ -12,7 +12,7 @@ import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { buildIndexOverTable } from './index_build.js';
-import { buildOrLeaveInvalid, canBuildConcurrently, startConcurrentBuild } from './index_build_concurrent.js';
+import { buildOrLeaveInvalid, buildsOffThread, canBuildConcurrently, startConcurrentBuild } from './index_build_concurrent.js';
 import { analyzeIndexExpression, analyzeIndexPredicate } from './index_def.js';
 import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME } from '../analyze/types.js';
@@ -409,6 +409,9 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   // CONCURRENTLY: the build runs off the event loop and the statement runs again once it ended
   // (index_build_concurrent.ts); where it cannot, it builds as a plain CREATE INDEX.
   if (s.concurrent === true && canBuildConcurrently(env, am)) throw startConcurrentBuild(env, am, s, target);
+  // A plain one that would build on workers does too when its session can await, holding the
+  // table's SHARE lock meanwhile, so other sessions are not stalled by the build.
+  if (s.concurrent !== true && buildsOffThread(env, am, target)) throw startConcurrentBuild(env, am, s, target, true);
   const index = buildOrLeaveInvalid(env, s.concurrent === true, def, () => buildIndexOverTable(env, am, target));
   ensureXid(env);
   createIndexTx(env, env.txn, def, index);

@@ -117,6 +117,6 @@ export function prepareBuild(env: SqlEnv, am: IndexAm, t: IndexBuildTarget): { i
  * `parallelMinBytes` of a build: PostgreSQL's `min_parallel_table_scan_size` (pages of 8 kB),
  * the size from which PostgreSQL gives an index build any worker.
  */
-function parallelMinBytes(env: SqlEnv): { parallelMinBytes: number } {
+export function parallelMinBytes(env: SqlEnv): { parallelMinBytes: number } {
   return { parallelMinBytes: Number(env.settings.get('min_parallel_table_scan_size')) * 8192 };
 }

@@ -41,6 +41,17 @@
  * A session that cannot await (the synchronous `execute` / `executePortal`), a method without
  * `buildAsync` (IVFFlat, B-tree) and a build inside a failed pool build as plain CREATE INDEX
  * (a failure of that build leaves an INVALID index too: {@link buildOrLeaveInvalid}).
+ *
+ * A plain CREATE INDEX goes the same way ({@link ConcurrentBuild.plain}) when its session can
+ * await and the method would build on worker threads ({@link buildsOffThread}): the two runs
+ * and the catch-up are the same, but the first run takes PostgreSQL's SHARE lock on the table
+ * for the statement's transaction (Catalog.lockRelation 'share', held to the transaction's
+ * end, as after any CREATE INDEX), so others read it while their writes wait for the lock
+ * (storage/row_locks.ts LockWait on the transaction), the calling thread joins the build
+ * between other work, and, outside a transaction block, the statement's transaction stays open
+ * between the two runs (sql/exec/statement.ts) so that the lock holds until it commits. The
+ * catch-up then only meets rows that died meanwhile (an in-flight transaction that rolled back).
+ * A failed plain build leaves no index (its statement fails, its transaction rolls back).
  */
 import type { AsyncBuild, IndexAm, VectorIndex } from '../../access/am.js';
 import { assert } from '../../common/assert.js';
@@ -51,14 +62,20 @@ import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { BuildProgressRow } from '../stats/store.js';
 import { createIndexTx } from './ddl_txn.js';
-import { prepareBuild, type IndexBuildTarget } from './index_build.js';
+import { parallelMinBytes, prepareBuild, type IndexBuildTarget } from './index_build.js';
 import { vectorKey } from './index_keys.js';
 import { endTransaction, ensureXid } from './txn.js';
 
 /** PostgreSQL's pg_stat_progress_create_index phase while the build links (pgvector reports it so). */
 const PHASE_BUILD = 'building index: loading tuples';
 
-/** One CREATE INDEX CONCURRENTLY between its two runs (held by its session: `SqlEnv.concurrentBuild`). */
+/**
+ * Tests only: while set, a build is not reported settled before this promise resolves (its
+ * session's statement stays waiting), so a test holds a build open deterministically.
+ */
+export const buildTestHooks: { gate: Promise<void> | null } = { gate: null };
+
+/** One CREATE INDEX CONCURRENTLY (or plain CREATE INDEX off the event loop) between its two runs (held by its session: `SqlEnv.concurrentBuild`). */
 export class ConcurrentBuild {
   /** The build's result once it settled successfully (owned here until the second run takes it). */
   index: VectorIndex | null = null;
@@ -70,6 +87,7 @@ export class ConcurrentBuild {
   readonly settled: Promise<void>;
   private canceled = false;
   private ended = false;
+  private onCancel: (() => void) | null = null;
 
   constructor(
     /** The statement's parse node: its second run is recognized by identity. */
@@ -81,8 +99,15 @@ export class ConcurrentBuild {
     readonly snapshotSlots: number,
     private readonly build: AsyncBuild,
     readonly progress: BuildProgressRow,
+    /** A plain CREATE INDEX: its transaction holds the table's SHARE lock (see the module comment). */
+    readonly plain = false,
   ) {
-    this.settled = build.done.then(
+    // The test gate holds the report back, but not past a cancel (which waits for it to settle).
+    const gate = buildTestHooks.gate;
+    const done = gate === null ? build.done : Promise.race([gate, new Promise<void>((resolve) => {
+      this.onCancel = resolve;
+    })]).then(() => build.done);
+    this.settled = done.then(
       (index) => {
         // Canceled after it finished (close(), a cancel racing the end): nobody will take it.
         if (this.canceled) index.dispose();
@@ -98,6 +123,7 @@ export class ConcurrentBuild {
   cancel(): void {
     this.canceled = true;
     this.build.cancel();
+    this.onCancel?.();
     if (this.index !== null) {
       this.index.dispose();
       this.index = null;
@@ -131,21 +157,40 @@ export function canBuildConcurrently(env: SqlEnv, am: IndexAm): boolean {
 }
 
 /**
+ * True when a plain CREATE INDEX of `am` over `t` runs off the event loop in this session: it
+ * can await, and the method would build on worker threads (am.buildsOnWorkers, from the
+ * options and the table's live rows; the build itself then counts the rows).
+ * @throws PgError 22023 from the method's option checks.
+ */
+export function buildsOffThread(env: SqlEnv, am: IndexAm, t: IndexBuildTarget): boolean {
+  if (!canBuildConcurrently(env, am) || am.buildsOnWorkers === undefined) return false;
+  return am.buildsOnWorkers({
+    dim: t.dim, opclass: t.opclass, options: am.parseOptions(t.options, t.dim), rowCount: t.table.liveCount,
+    parallelWorkers: Number(env.settings.get('max_parallel_maintenance_workers')), ...parallelMinBytes(env),
+  });
+}
+
+/**
  * First run: reads the rows below the snapshot and starts the build off the event loop, takes
  * the name and holds the table, and returns the {@link BuildWait} for the caller to throw.
+ * `plain`: a plain CREATE INDEX, whose transaction first takes the table's SHARE lock.
  * @throws PgError 42P07 when the name is taken, 55P03 when another concurrent build holds the
- *   table; the method's build errors (options, dimensions, a row's key; 53200); 57014.
+ *   table (or, `plain`, another transaction's DDL); the method's build errors (options,
+ *   dimensions, a row's key; 53200); 57014.
  */
-export function startConcurrentBuild(env: SqlEnv, am: IndexAm, stmt: object, target: IndexBuildTarget): BuildWait {
+export function startConcurrentBuild(env: SqlEnv, am: IndexAm, stmt: object, target: IndexBuildTarget, plain = false): BuildWait {
   const notices: PgError[] = [];
   const t: IndexBuildTarget = { ...target, notices };
   assert(am.buildAsync !== undefined && env.concurrentBuild === null, 'one concurrent build per session, by a method that has one');
   const { table, def } = t;
   env.catalog.checkConcurrentBuild(table.name);
+  // Writers of the table wait from here to the end of the transaction (Catalog.checkWrite).
+  if (plain) env.catalog.lockRelation(table.name, ensureXid(env), 'share');
   const snapshotSlots = table.slots;
-  const { progress, build } = buildOrLeaveInvalid(env, true, def, () => {
+  const { progress, build } = buildOrLeaveInvalid(env, !plain, def, () => {
     const prepared = prepareBuild(env, am, t);
-    prepared.progress.command = 'CREATE INDEX CONCURRENTLY';
+    if (plain) prepared.input.callerJoins = true;
+    prepared.progress.command = plain ? 'CREATE INDEX' : 'CREATE INDEX CONCURRENTLY';
     prepared.progress.pid = env.pid;
     env.stats.progress = prepared.progress;
     try {
@@ -154,7 +199,7 @@ export function startConcurrentBuild(env: SqlEnv, am: IndexAm, stmt: object, tar
       env.stats.progress = null;
     }
   });
-  const b = new ConcurrentBuild(stmt, env, def, table, snapshotSlots, build, progress);
+  const b = new ConcurrentBuild(stmt, env, def, table, snapshotSlots, build, progress, plain);
   b.notices.push(...notices);
   try {
     env.catalog.startConcurrentBuild(def.name, table.name, () => b.cancel());
@@ -180,9 +225,14 @@ export function startConcurrentBuild(env: SqlEnv, am: IndexAm, stmt: object, tar
 export function finishConcurrentBuild(env: SqlEnv, b: ConcurrentBuild): VectorIndex {
   b.end();
   const { def, table } = b;
-  if (b.error !== null) leaveInvalidIndex(env, def, b.error);
+  // CONCURRENTLY leaves an INVALID index on failure; a plain CREATE INDEX leaves nothing.
+  const fail: (e: unknown) => never = (e) => {
+    if (b.plain) throw e;
+    return leaveInvalidIndex(env, def, e);
+  };
+  if (b.error !== null) fail(b.error);
   const index = b.index;
-  if (index === null) leaveInvalidIndex(env, def, new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request'));
+  if (index === null) fail(new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request'));
   b.index = null;
   try {
     assert(env.catalog.peekTable(def.table) === table, 'the table of a concurrent build is held against DDL');
@@ -198,7 +248,7 @@ export function finishConcurrentBuild(env: SqlEnv, b: ConcurrentBuild): VectorIn
     ensureXid(env);
   } catch (e) {
     index.dispose();
-    leaveInvalidIndex(env, def, e);
+    fail(e);
   }
   // Disposes the index itself when the catalog refuses it.
   createIndexTx(env, env.txn, def, index);

@@ -100,6 +100,12 @@ export interface KnnTaskArgs {
   fixedStride: number;
   /** Fault injection for tests: this participant throws a TypeError when it starts (-1: none). */
   failAt: number;
+  /**
+   * This participant's number (its distance buffer and fixed stride) when the caller numbers
+   * them itself (a scan that runs off the event loop: exec/parallel_knn_async.ts); absent: the
+   * pool's participant number.
+   */
+  participant?: number;
   /** The leader's interrupt check (cancel, statement_timeout), called per chunk; absent in workers. */
   check?: () => void;
 }
@@ -126,75 +132,111 @@ export interface KnnTaskResult {
  * participant 0, in the leader.
  */
 export function knnScanTask(a: KnnTaskArgs, ctx: WorkerContext): KnnTaskResult {
-  const home = memoryOfAddress(ctx, a.block);
-  const ctl = home.i32();
-  const ctlWord = (a.block >>> 0) >>> 2;
-  try {
-    if (a.failAt === ctx.worker) throw new TypeError(`injected failure in participant ${ctx.worker}`);
-    return scanChunks(a, ctx, home, ctl, ctlWord);
-  } catch (e) {
-    // The others stop at their next chunk: the statement is failing.
-    Atomics.store(ctl, ctlWord + CTL_ABORT, 1);
-    throw e;
-  }
+  const p = new KnnParticipant(a, ctx);
+  p.step(Infinity);
+  return p.result();
 }
 
-/** The memory an address names, through the participant's context. */
-function memoryOfAddress(ctx: WorkerContext, addr: number): Arena {
-  return ctx.memory(Math.floor(addr / 2 ** 32));
-}
-
-function scanChunks(a: KnnTaskArgs, ctx: WorkerContext, home: Arena, ctl: Int32Array, ctlWord: number): KnnTaskResult {
-  // The serial scan's candidate list, keeping both ends (the leader finds the bound from them).
-  const cands = new Candidates(a.k, true);
-  // The bitmap of rows to visit: the table's live rows, or the leader's bitmap in the block.
-  const bits = a.visible ?? home.u32();
-  const bitsWord = a.visible !== null ? 0 : ((a.block >>> 0) + CTL_BYTES) >>> 2;
-  const nulls = a.nulls;
-  const norms = a.norms;
-  const nullRows: number[] = [];
-  let visited = 0;
-  const qNorm = Math.sqrt(a.qNormSq);
-  const qSafe = a.qNormSq <= HUGE && (!a.cosine || a.qNormSq >= TINY);
-  const { err, sign, cosine, rho, units, chunkRows, rowBytes, shift } = a;
-  const chunks = Math.ceil(a.slots / chunkRows);
-  const mask = (1 << shift) - 1;
+/**
+ * A participant's scan, resumable: {@link step} takes up to a given number of chunks, so the
+ * leader of a scan that runs off the event loop takes its share between other work
+ * (exec/parallel_knn_async.ts). Its candidates are the same whatever the steps.
+ */
+export class KnnParticipant {
+  private readonly home: Arena;
+  private readonly ctl: Int32Array;
+  private readonly ctlWord: number;
+  /** The serial scan's candidate list, keeping both ends (the leader finds the bound from them). */
+  private readonly cands: Candidates;
+  private readonly nullRows: number[] = [];
+  private visited = 0;
+  private readonly me: number;
+  private readonly chunks: number;
   // Per memory (by id): its kernels and where this participant's query and distance buffer are.
-  let memId = -1;
-  let ks: FastKernels | null = null;
-  let range: RangeKernel | null = null;
-  let qPtr = 0;
-  let outPtr = 0;
-  let outF32: Float32Array = home.f32();
-  let taken = 0;
-  for (;;) {
-    if (Atomics.load(ctl, ctlWord + CTL_ABORT) !== 0) break;
+  private memId = -1;
+  private ks: FastKernels | null = null;
+  private range: RangeKernel | null = null;
+  private qPtr = 0;
+  private outPtr = 0;
+  private outF32: Float32Array;
+  private taken = 0;
+  private finished = false;
+
+  constructor(private readonly a: KnnTaskArgs, private readonly ctx: WorkerContext) {
+    this.home = memoryOfAddress(ctx, a.block);
+    this.ctl = this.home.i32();
+    this.ctlWord = (a.block >>> 0) >>> 2;
+    this.cands = new Candidates(a.k, true);
+    this.me = a.participant ?? ctx.worker;
+    this.chunks = Math.ceil(a.slots / a.chunkRows);
+    this.outF32 = this.home.f32();
+  }
+
+  /**
+   * Takes up to `maxChunks` chunks; true when no chunk is left for it (or the scan aborted).
+   * @throws what the kernels or `check` throw (57014); the abort word is set first, so the
+   *   other participants stop at their next chunk.
+   */
+  step(maxChunks: number): boolean {
+    try {
+      if (this.a.failAt === this.me) throw new TypeError(`injected failure in participant ${this.me}`);
+      for (let n = 0; n < maxChunks && !this.finished; n++) this.finished = !this.scanChunk();
+      return this.finished;
+    } catch (e) {
+      // The others stop at their next chunk: the statement is failing.
+      Atomics.store(this.ctl, this.ctlWord + CTL_ABORT, 1);
+      throw e;
+    }
+  }
+
+  /** What it found (after {@link step} returned true). */
+  result(): KnnTaskResult {
+    const c = this.cands;
+    return { ...c.finishWithBounds(), nullRows: this.nullRows, visited: this.visited, qualified: c.qualified, kept: c.kept };
+  }
+
+  /** Scans one chunk; false when none was left. */
+  private scanChunk(): boolean {
+    const a = this.a;
+    const ctl = this.ctl;
+    if (Atomics.load(ctl, this.ctlWord + CTL_ABORT) !== 0) return false;
     a.check?.();
-    const c = a.fixedStride > 0 ? ctx.worker + a.fixedStride * taken++ : Atomics.add(ctl, ctlWord + CTL_NEXT, 1);
-    if (c >= chunks) break;
+    const cands = this.cands;
+    // The bitmap of rows to visit: the table's live rows, or the leader's bitmap in the block.
+    const bits = a.visible ?? this.home.u32();
+    const bitsWord = a.visible !== null ? 0 : ((a.block >>> 0) + CTL_BYTES) >>> 2;
+    const nulls = a.nulls;
+    const norms = a.norms;
+    const qNorm = Math.sqrt(a.qNormSq);
+    const qSafe = a.qNormSq <= HUGE && (!a.cosine || a.qNormSq >= TINY);
+    const { err, sign, cosine, rho, units, chunkRows, rowBytes, shift } = a;
+    const mask = (1 << shift) - 1;
+    const c = a.fixedStride > 0 ? this.me + a.fixedStride * this.taken++ : Atomics.add(ctl, this.ctlWord + CTL_NEXT, 1);
+    if (c >= this.chunks) return false;
     const first = c * chunkRows;
     const end = Math.min(a.slots, first + chunkRows);
     const seg = a.segments[first >>> shift]!;
-    if (seg === 0) continue;
+    if (seg === 0) return true;
     const id = Math.floor(seg / 2 ** 32);
-    if (id !== memId) {
-      memId = id;
-      const m = ctx.memory(id);
-      ks = kernelsOf(m);
+    if (id !== this.memId) {
+      this.memId = id;
+      const m = this.ctx.memory(id);
+      this.ks = kernelsOf(m);
       let qi = 0;
       while (a.queries[qi] !== id) qi += 3;
-      qPtr = a.queries[qi + 1]!;
-      outPtr = a.queries[qi + 2]! + ctx.worker * chunkRows * 4;
+      this.qPtr = a.queries[qi + 1]!;
+      this.outPtr = a.queries[qi + 2]! + this.me * chunkRows * 4;
       const rangeName = RANGE_KERNELS[a.kernel];
-      range = rangeName === undefined ? null : ks[rangeName];
-      outF32 = m.f32();
+      this.range = rangeName === undefined ? null : this.ks[rangeName];
+      this.outF32 = m.f32();
     }
+    const { qPtr, outPtr, outF32, range } = this;
     const base = (seg >>> 0) + (first & mask) * rowBytes;
     const count = end - first;
     const out = outPtr >>> 2;
     if (range !== null) range(qPtr, base, count, units, outPtr);
     else {
-      const k = ks!;
+      const k = this.ks!;
       const kern = a.kernel === 'signJaccard' ? null : k[a.kernel];
       for (let i = 0; i < count; i++) {
         const r = first + i;
@@ -207,9 +249,9 @@ function scanChunks(a: KnnTaskArgs, ctx: WorkerContext, home: Arena, ctl: Int32A
     for (let i = 0; i < count; i++) {
       const r = first + i;
       if ((bits[bitsWord + (r >>> 5)]! & (1 << (r & 31))) === 0) continue;
-      visited++;
+      this.visited++;
       if (nulls[r] === 1) {
-        nullRows.push(r);
+        this.nullRows.push(r);
         continue;
       }
       let d = outF32[out + i]!;
@@ -234,8 +276,13 @@ function scanChunks(a: KnnTaskArgs, ctx: WorkerContext, home: Arena, ctl: Int32A
       if (lo > cands.bound()) continue;
       cands.offer(r, lo, hi);
     }
+    return true;
   }
-  return { ...cands.finishWithBounds(), nullRows, visited, qualified: cands.qualified, kept: cands.kept };
+}
+
+/** The memory an address names, through the participant's context. */
+function memoryOfAddress(ctx: WorkerContext, addr: number): Arena {
+  return ctx.memory(Math.floor(addr / 2 ** 32));
 }
 
 /** The task the pool runs (kernels/workers.ts). */

@@ -18,6 +18,7 @@ import { KNN_SCAN_TASK, knnScanTask, allocScratch, freeScratch, SCRATCH_BITMAP_O
 import type { Candidates } from './topk.js';
 import { popcount32, type RowBitmap } from './row_bitmap.js';
 import { Err } from './knn_bounds.js';
+import { ABORT_WORD, ScanWait, startAsyncScan, type AsyncScans, type ScanKey } from './parallel_knn_async.js';
 
 /** The leader as the only participant: the process's memories. */
 const LEADER_CONTEXT: WorkerContext = { worker: 0, memory: (id) => memories.memoryOf(id * MEMORY_STRIDE) };
@@ -58,10 +59,30 @@ export interface ParallelKnnRun {
 export function runParallelKnn(
   pool: WorkerPool | null, participants: number, table: Table, col: number, kernel: () => ParallelKnnKernel, queryIn: (m: Arena) => number,
   k: number, xid: number, interrupts: Interrupts, cands: Candidates, nullRows: number[], visit: RowBitmap | null = null,
+  wait: AsyncScanRequest | null = null,
 ): ParallelKnnRun | null {
   const fixed = table.fixedRows(col);
   if (fixed === null) return null;
   const { rows, nulls } = fixed;
+  // Off the event loop (exec/parallel_knn_async.ts): the results of this scan's first run, when
+  // nothing it depends on changed since.
+  let key: ScanKey | null = null;
+  if (wait !== null) {
+    const { qBits: _derived, ...scalars } = kernel();
+    const words = (table.slots + 31) >>> 5;
+    key = {
+      // With no row of a transaction in flight every reader sees the same rows: the reader does
+      // not matter (a statement rerun outside a block gets a new transaction id).
+      table, changes: table.changes, col, xid: table.pendingRows === 0 ? 0 : xid, k, kernel: JSON.stringify(scalars), query: wait.query,
+      visit: visit === null ? null : visit.arena.u32().slice(visit.ptr >>> 2, (visit.ptr >>> 2) + words),
+    };
+    const done = wait.scans.find(key);
+    if (done !== null) {
+      if (done.error !== null) throw done.error;
+      return collect(done.results!, done.scanned, cands, nullRows);
+    }
+    if (!wait.scans.canStart) key = null;
+  }
   // The workers read the segments by address: all must be resident, and pinned so that no
   // allocation below evicts one (storage/buffer_cache.ts); with one evicted the serial scan
   // streams instead.
@@ -87,8 +108,10 @@ export function runParallelKnn(
     throw e;
   }
   const buffers: { arena: Arena; ptr: number; bytes: number }[] = [];
+  /** The scan went off the event loop: its memory is freed when its participants stopped. */
+  let handedOff = false;
   try {
-    let { scanned } = fillRowsToVisit(table, xid, visit, allVisible, scratch.block);
+    const { scanned } = fillRowsToVisit(table, xid, visit, allVisible, scratch.block);
     // Chunks lie inside one segment (one memory): a power of two no larger than a segment.
     const chunkRows = Math.min(parallelKnnOptions.chunkRowsMax, rows.segmentRows);
     assert(chunkRows > 0 && (chunkRows & (chunkRows - 1)) === 0, 'parallel scan chunks are a power of two of rows');
@@ -101,10 +124,15 @@ export function runParallelKnn(
       seen.add(id);
       const arena = memories.memoryOf(seg);
       const q = queryIn(arena);
-      const bytes = participants * chunkRows * 4;
+      // Off the event loop the query is copied after the distance buffers: the caller's copy
+      // is freed when the statement is undone, before the participants stop.
+      const distBytes = participants * chunkRows * 4;
+      const qOff = (distBytes + 15) & ~15;
+      const bytes = key === null ? distBytes : qOff + wait!.queryBytes;
       const ptr = arena.alloc(bytes, 'parallel scan', true);
       buffers.push({ arena, ptr, bytes });
-      queries.push(id, q, ptr);
+      if (key !== null) arena.u8().copyWithin(ptr + qOff, q, q + wait!.queryBytes);
+      queries.push(id, key === null ? q : ptr + qOff, ptr);
     }
     const common: KnnTaskArgs = {
       ...kernel(), queries, segments: rows.segments.slice(), shift: rows.shift, rowBytes: rows.rowBytes,
@@ -113,25 +141,57 @@ export function runParallelKnn(
     };
     const args: KnnTaskArgs[] = [];
     for (let p = 0; p < participants; p++) args.push(p === 0 ? { ...common, check: () => interrupts.check() } : common);
+    if (key !== null) {
+      // The participants run while the statement waits (ScanWait); this memory and the
+      // segments stay theirs until they stopped.
+      rows.hold();
+      handedOff = true;
+      const home = memories.memoryOf(scratch.block);
+      const scan = startAsyncScan(pool, args, LEADER_CONTEXT, home.i32(), ((scratch.block >>> 0) >>> 2) + ABORT_WORD, key, scanned, () => {
+        rows.unhold();
+        for (const b of buffers) b.arena.free(b.ptr, b.bytes);
+        freeScratch(scratch);
+      });
+      wait!.scans.add(scan);
+      throw new ScanWait(scan);
+    }
     // One participant (no worker launched) runs the same code on the leader alone.
     const results = pool === null || participants === 1 ? [knnScanTask(args[0]!, LEADER_CONTEXT)] : pool.runSync<KnnTaskResult>(KNN_SCAN_TASK, args);
-    mergeInto(results, cands);
-    // NULL rows in row order (each participant's are ascending; they are rare).
-    const firstNull = nullRows.length;
-    for (const r of results) for (const x of r.nullRows) nullRows.push(x);
-    if (results.length > 1 && nullRows.length > firstNull) {
-      const mine = nullRows.splice(firstNull).sort((a, b) => a - b);
-      for (const x of mine) nullRows.push(x);
-    }
-    if (scanned < 0) {
-      scanned = 0;
-      for (const r of results) scanned += r.visited;
-    }
-    return { scanned, kept: results.map((r) => r.kept) };
+    return collect(results, scanned, cands, nullRows);
   } finally {
-    for (const b of buffers) b.arena.free(b.ptr, b.bytes);
-    freeScratch(scratch);
+    if (!handedOff) {
+      for (const b of buffers) b.arena.free(b.ptr, b.bytes);
+      freeScratch(scratch);
+    }
   }
+}
+
+/** A scan's request to run off the event loop: the session's scans and the query's bytes (its key). */
+export interface AsyncScanRequest {
+  scans: AsyncScans;
+  query: Uint8Array;
+  /** Bytes of the query's copy in a memory (`queryIn`). */
+  queryBytes: number;
+}
+
+/**
+ * Merges the participants' `results` into `cands` and `nullRows` (row order); `scanned` is the
+ * visible rows as the leader counted them, or -1 (the participants' visited rows).
+ */
+function collect(results: KnnTaskResult[], scanned: number, cands: Candidates, nullRows: number[]): ParallelKnnRun {
+  mergeInto(results, cands);
+  // NULL rows in row order (each participant's are ascending; they are rare).
+  const firstNull = nullRows.length;
+  for (const r of results) for (const x of r.nullRows) nullRows.push(x);
+  if (results.length > 1 && nullRows.length > firstNull) {
+    const mine = nullRows.splice(firstNull).sort((a, b) => a - b);
+    for (const x of mine) nullRows.push(x);
+  }
+  if (scanned < 0) {
+    scanned = 0;
+    for (const r of results) scanned += r.visited;
+  }
+  return { scanned, kept: results.map((r) => r.kept) };
 }
 
 /** Offers the participants' candidates to `cands` in row order (each participant's list is ascending). */

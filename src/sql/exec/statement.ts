@@ -31,7 +31,7 @@ import { runCopy, type CopyIo, type CopyOutput } from './copy.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
 import { endTransaction, rollbackStatement, rollbackWritesTo, statementMark } from './txn.js';
 import { LockWait } from '../../storage/row_locks.js';
-import { finishConcurrentBuild } from './index_build_concurrent.js';
+import { BuildWait, finishConcurrentBuild } from './index_build_concurrent.js';
 import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
@@ -224,6 +224,9 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
       }
       throw e;
     }
+    // A plain CREATE INDEX building off the event loop: its transaction stays open until the
+    // statement's second run commits it, holding the table's SHARE lock (index_build_concurrent.ts).
+    if (e instanceof BuildWait && e.build.plain && !txn.inBlock) throw e;
     // Inside a block the transaction is rolled back at ROLLBACK, or to a savepoint.
     if (txn.inBlock) txn.failed = true;
     else endTransaction(env, false);

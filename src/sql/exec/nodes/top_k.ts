@@ -54,6 +54,7 @@ import { Candidates } from '../topk.js';
 import { Err, HUGE, RHO_ULPS, TINY } from '../knn_bounds.js';
 import type { ParallelKernel } from '../parallel_knn.js';
 import { runParallelKnn } from '../parallel_knn_leader.js';
+import { queryKeyBytes, ScanWait } from '../parallel_knn_async.js';
 import { buildQualBitmap } from '../row_filter.js';
 import type { WorkerPool } from '../../../kernels/workers.js';
 import { fetchRow } from './seq_scan.js';
@@ -142,20 +143,27 @@ export class TopKState extends PlanState {
   /** The first k row ids in ORDER BY order. */
   private run(): Int32Array {
     const table = this.p.input.table;
-    // One sequential scan that reads every visible row (pg_stat_user_tables.seq_scan).
-    this.es.env.stats.countSeqScan(table, table.liveCount);
+    // One sequential scan that reads every visible row (pg_stat_user_tables.seq_scan), counted
+    // once for a scan whose statement waited for its participants and ran again.
+    const count = (): void => this.es.env.stats.countSeqScan(table, table.liveCount);
     const k = Math.min(this.bound, table.liveCount);
     const cands = new Candidates(k);
     const nullRows: number[] = [];
-    const q = evalExpr(this.p.knn.query, null, this.es);
-    if (q === null) {
-      // Every distance is NULL: the rows in order of the further keys.
-      this.scanAll(nullRows);
-    } else if (!this.scanFast(table, q, cands, nullRows)) {
-      cands.reset();
-      nullRows.length = 0;
-      this.scanExact(cands, nullRows);
+    try {
+      const q = evalExpr(this.p.knn.query, null, this.es);
+      if (q === null) {
+        // Every distance is NULL: the rows in order of the further keys.
+        this.scanAll(nullRows);
+      } else if (!this.scanFast(table, q, cands, nullRows)) {
+        cands.reset();
+        nullRows.length = 0;
+        this.scanExact(cands, nullRows);
+      }
+    } catch (e) {
+      if (!(e instanceof ScanWait)) count();
+      throw e;
     }
+    count();
     return this.rank(cands, nullRows, k);
   }
 
@@ -340,6 +348,8 @@ export class TopKState extends PlanState {
           // Read after the query copies are made (the sign-bit query's set bits come with them).
           () => ({ kernel, err, sign, cosine, units, rho, qNormSq, qBits }),
           (m) => queries.in(m), cands.k, xid, this.es.interrupts, cands, nullRows, qb?.bitmap ?? null,
+          // The awaiting runner: the participants run off the event loop (exec/parallel_knn_async.ts).
+          this.es.env.awaitable ? { scans: this.es.env.asyncScans, query: queryKeyBytes(q as Float32Array | Uint16Array | BitString), queryBytes: queries.byteLength } : null,
         );
         if (run !== null) {
           this.scanned += run.scanned;
