@@ -6,15 +6,17 @@
  *    inner product and cosine);
  * 2. k-means on the sample (kmeans.ts; for bit_hamming_ops kmeans-bits.ts, Hamming distances
  *    and per-bit majorities as pgvector) -> `lists` centers;
- * 3. every row goes to the list of its nearest center (one SIMD range-kernel call over the
- *    centers per row), its vector copied into the list.
+ * 3. every row goes to the list of its nearest center, its vector copied into the list: rows
+ *    are prepared a batch of {@link LOAD_BATCH_BYTES} at a time into one block, their nearest
+ *    centers found by the blocked nearest-center kernel (parallel.ts, kernels/fast.ts
+ *    nearestCenters: many rows against all centers as a small matrix product), then appended
+ *    to their lists in table order.
  *
  * A build whose vectors are at least `parallelMinBytes` (PostgreSQL's
  * min_parallel_table_scan_size, 8 MB by default, the rule of the HNSW build) finds nearest
  * centers on 1 + min(parallelWorkers, pool size) participants (parallel.ts): the assignment
- * step of every k-means iteration, and the rows, a batch of {@link LOAD_BATCH_BYTES} at a
- * time prepared into a shared block by the leader, which then appends them to their lists in
- * table order. The centers and lists are exactly those of the serial build.
+ * step of every k-means iteration, and each batch of rows. The centers and lists are exactly
+ * those of the serial build.
  *
  * Progress phases are pgvector's (`building index: performing k-means`, `... assigning
  * tuples`, `... loading tuples`). With fewer rows than lists, pgvector's NOTICE `ivfflat index
@@ -30,13 +32,12 @@ import { kmeans, normalizeAt } from './kmeans.js';
 import { kmeansBits } from './kmeans-bits.js';
 import { IvfLists } from './lists.js';
 import type { IvfflatOptions } from './options.js';
-import { assign, ASSIGN_HAMMING, ASSIGN_L2SQ, ASSIGN_NEG_DOT, assignScratchBytes, buildParticipants, CLAIM_VECTORS, type Parallelism } from './parallel.js';
+import { assign, ASSIGN_HAMMING, ASSIGN_L2SQ, ASSIGN_NEG_DOT, assignScratch, assignScratchBytes, buildParticipants, CLAIM_VECTORS, type Parallelism } from './parallel.js';
 
 /** Samples per list (pgvector: "Target 50 samples per list, with at least 10000 samples"). */
 export const SAMPLES_PER_LIST = 50;
 export const SAMPLES_MIN = 10000;
 
-const PROGRESS_EVERY = 1000;
 /** PostgreSQL's min_parallel_table_scan_size default: 1024 pages of 8 kB. */
 export const PARALLEL_MIN_BYTES_DEFAULT = 8 * 2 ** 20;
 /**
@@ -127,17 +128,7 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
     const ix = index;
     let done = 0;
     report?.({ phase: 'building index: assigning tuples', tuplesTotal: total, tuplesDone: 0 });
-    if (par !== undefined) {
-      done = loadParallel(input, ix, par, report);
-    } else {
-      input.forEachRow((rowId, vec) => {
-        ix.insert(rowId, vec);
-        done++;
-        if (report !== undefined && done % PROGRESS_EVERY === 0) {
-          report({ phase: 'building index: assigning tuples', tuplesTotal: total, tuplesDone: done });
-        }
-      });
-    }
+    done = loadBatched(input, ix, par, report);
     report?.({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: done });
     lists.shrinkToFit();
     return ix;
@@ -151,28 +142,30 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
 }
 
 /**
- * The rows' assignment on `par`'s participants (module comment): the leader prepares a batch
- * of rows into one block (as {@link IvfflatIndex.insert} prepares one), the participants find
- * each one's nearest center, the leader appends them to their lists in table order. Returns
- * the rows seen; reports progress after every batch.
+ * The rows' assignment, in batches (module comment): the leader prepares a batch of rows into
+ * one block (as {@link IvfflatIndex.insert} prepares one), the participants (the leader alone
+ * when `par` is undefined) find each one's nearest center with the blocked kernel
+ * (parallel.ts), the leader appends them to their lists in table order. Returns the rows
+ * seen; reports progress after every batch.
  * @throws PgError 53200 when the batch block or a list does not fit; XX000 when a worker is lost.
  */
-function loadParallel(input: BuildInput, ix: IvfflatIndex, par: Parallelism, report: ((p: BuildProgress) => void) | undefined): number {
+function loadBatched(input: BuildInput, ix: IvfflatIndex, par: Parallelism | undefined, report: ((p: BuildProgress) => void) | undefined): number {
   const arena = ix.lists.arena;
   const vecBytes = ix.vecBytes;
   const k = ix.lists.lists;
   const cap = Math.max(1, Math.min(Math.max(input.rowCount, 1), Math.max(2 * CLAIM_VECTORS, Math.floor(LOAD_BATCH_BYTES / vecBytes))));
-  const blockBytes = cap * (vecBytes + 4) + assignScratchBytes(k, par.participants);
+  const participants = par?.participants ?? 1;
+  const blockBytes = cap * (vecBytes + 4) + assignScratchBytes(k, participants);
   const block = arena.alloc(blockBytes, 'IVFFlat build');
   const assignPtr = block + cap * vecBytes;
-  const distsPtr = assignPtr + cap * 4;
+  const scratch = assignScratch(assignPtr + cap * 4, k, participants);
   const kind = ix.bits ? ASSIGN_HAMMING : ix.negate ? ASSIGN_NEG_DOT : ASSIGN_L2SQ;
   const ids = new Int32Array(cap);
   let m = 0;
   let done = 0;
   const flush = (): void => {
     if (m === 0) return;
-    const step = { mem: arena.id, kind, vecsPtr: block, vecBytes, count: m, rangeDim: ix.rangeDim, centersPtr: ix.lists.centersPtr, k, assignPtr, distsPtr, claimPtr: distsPtr + par.participants * k * 4,
+    const step = { mem: arena.id, kind, vecsPtr: block, vecBytes, count: m, rangeDim: ix.rangeDim, centersPtr: ix.lists.centersPtr, k, assignPtr, ...scratch,
       boundsPtr: 0, bounded: false, maxMove: 0, maxMoveCenter: -1, secondMove: 0 };
     assign(arena, step, par);
     const aw = assignPtr >>> 2;
