@@ -22,6 +22,7 @@
  * tuples`, `... loading tuples`). With fewer rows than lists, pgvector's NOTICE `ivfflat index
  * created with little data` goes to `input.onNotice`.
  */
+import { assert } from '../../common/assert.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { INDEX_MAX_BITS, INDEX_MAX_DIM } from '../../common/limits.js';
 import { Prng } from '../../common/prng.js';
@@ -126,11 +127,9 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
     samplesHeld = false;
     index = new IvfflatIndex(dim, opclass, options, lists);
     const ix = index;
-    let done = 0;
     report?.({ phase: 'building index: assigning tuples', tuplesTotal: total, tuplesDone: 0 });
-    done = loadBatched(input, ix, par, report);
-    report?.({ phase: 'building index: loading tuples', tuplesTotal: total, tuplesDone: done });
-    lists.shrinkToFit();
+    const assigned = assignBatched(input, ix, par, report);
+    loadRows(input, ix, assigned, report);
     return ix;
   } catch (e) {
     // Out of memory (53200) or a bad value: everything built so far goes back to the memory.
@@ -145,11 +144,11 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
  * The rows' assignment, in batches (module comment): the leader prepares a batch of rows into
  * one block (as {@link IvfflatIndex.insert} prepares one), the participants (the leader alone
  * when `par` is undefined) find each one's nearest center with the blocked kernel
- * (parallel.ts), the leader appends them to their lists in table order. Returns the rows
- * seen; reports progress after every batch.
- * @throws PgError 53200 when the batch block or a list does not fit; XX000 when a worker is lost.
+ * (parallel.ts). Returns the list of every indexed row in table order; reports progress after
+ * every batch.
+ * @throws PgError 53200 when the batch block does not fit; XX000 when a worker is lost.
  */
-function loadBatched(input: BuildInput, ix: IvfflatIndex, par: Parallelism | undefined, report: ((p: BuildProgress) => void) | undefined): number {
+function assignBatched(input: BuildInput, ix: IvfflatIndex, par: Parallelism | undefined, report: ((p: BuildProgress) => void) | undefined): Int32Array {
   const arena = ix.lists.arena;
   const vecBytes = ix.vecBytes;
   const k = ix.lists.lists;
@@ -160,29 +159,70 @@ function loadBatched(input: BuildInput, ix: IvfflatIndex, par: Parallelism | und
   const assignPtr = block + cap * vecBytes;
   const scratch = assignScratch(assignPtr + cap * 4, k, participants);
   const kind = ix.bits ? ASSIGN_HAMMING : ix.negate ? ASSIGN_NEG_DOT : ASSIGN_L2SQ;
-  const ids = new Int32Array(cap);
+  let listOf = new Int32Array(Math.max(16, input.rowCount));
+  let indexed = 0;
   let m = 0;
   let done = 0;
   const flush = (): void => {
     if (m === 0) return;
     const step = { mem: arena.id, kind, vecsPtr: block, vecBytes, count: m, rangeDim: ix.rangeDim, centersPtr: ix.lists.centersPtr, k, assignPtr, ...scratch,
       boundsPtr: 0, bounded: false, maxMove: 0, maxMoveCenter: -1, secondMove: 0 };
+    arena.i32().fill(-1, assignPtr >>> 2, (assignPtr >>> 2) + m);
     assign(arena, step, par);
-    const aw = assignPtr >>> 2;
-    for (let i = 0; i < m; i++) ix.appendPrepared(ids[i]!, arena.i32()[aw + i]!, block + i * vecBytes);
+    if (indexed + m > listOf.length) {
+      const grown = new Int32Array(Math.max(indexed + m, listOf.length * 2));
+      grown.set(listOf);
+      listOf = grown;
+    }
+    listOf.set(arena.i32().subarray(assignPtr >>> 2, (assignPtr >>> 2) + m), indexed);
+    indexed += m;
     m = 0;
     report?.({ phase: 'building index: assigning tuples', tuplesTotal: input.rowCount, tuplesDone: done });
   };
   try {
-    input.forEachRow((rowId, key) => {
+    input.forEachRow((_rowId, key) => {
       done++;
       if (!ix.prepareInto(key, block + m * vecBytes)) return; // not indexed (ivfflat-index.ts insert)
-      ids[m++] = rowId;
+      m++;
       if (m === cap) flush();
     });
     flush();
   } finally {
     arena.free(block, blockBytes);
   }
-  return done;
+  return listOf.subarray(0, indexed);
+}
+
+/**
+ * Loads the rows into their lists (pgvector's "loading tuples"): each list is allocated once
+ * at its final size from the assignment's counts, then a second pass over the rows prepares
+ * each indexed row straight into its list's next slot, in table order. One block per list and
+ * no copies: growing lists by doubling and shrinking them at the end allocated, zeroed and
+ * copied the vectors about three times over (measured: a fifth of the serial build's CPU).
+ * @throws PgError 53200 when a list does not fit (the lists allocated so far stay with the index).
+ */
+function loadRows(input: BuildInput, ix: IvfflatIndex, listOf: Int32Array, report: ((p: BuildProgress) => void) | undefined): void {
+  const lists = ix.lists;
+  const counts = new Int32Array(lists.lists);
+  for (let t = 0; t < listOf.length; t++) counts[listOf[t]!]!++;
+  for (let l = 0; l < lists.lists; l++) lists.reserveExact(l, counts[l]!);
+  report?.({ phase: 'building index: loading tuples', tuplesTotal: input.rowCount, tuplesDone: 0 });
+  const every = Math.max(1, Math.floor(LOAD_BATCH_BYTES / ix.vecBytes));
+  let t = 0;
+  let done = 0;
+  input.forEachRow((rowId, key) => {
+    done++;
+    if (t < listOf.length) {
+      const l = listOf[t]!;
+      if (ix.prepareInto(key, lists.vectorPtr(l, lists.count[l]!))) {
+        lists.appendWritten(l, rowId);
+        ix.reserveRow(rowId);
+        ix.rowList[rowId] = l + 1;
+        t++;
+      }
+    }
+    if (report !== undefined && done % every === 0) report({ phase: 'building index: loading tuples', tuplesTotal: input.rowCount, tuplesDone: done });
+  });
+  assert(t === listOf.length, 'ivfflat build: the rows changed between the assignment and the load');
+  report?.({ phase: 'building index: loading tuples', tuplesTotal: input.rowCount, tuplesDone: done });
 }
