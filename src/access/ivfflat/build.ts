@@ -48,6 +48,17 @@ export const PARALLEL_MIN_BYTES_DEFAULT = 8 * 2 ** 20;
  */
 export const LOAD_BATCH_BYTES = 4 * 2 ** 20;
 
+/**
+ * Samples x lists x dimensions from which k-means iterations run on the build's participants
+ * too (below it on the leader alone; the centers are the same either way): an iteration then
+ * takes at least about a quarter second of one core, against which waking the workers and
+ * waiting for the last of them, which a loaded machine may not schedule for a while, is small.
+ * Measured on GloVe (17,000 samples x 340 lists x 100-d, 0.58e9, about 60 ms an iteration
+ * with the blocked kernel) under a load average of 22 on 2 cores: k-means took 1.7 s of CPU
+ * and 5.3-5.9 s on 2 participants against 1.2 s and 3.4 s on one.
+ */
+export const KMEANS_PARALLEL_MIN_WORK = 2 ** 31;
+
 /** The sample size for `lists` lists over `rows` rows (pgvector's rule; at least 1 slot). */
 export function sampleSize(lists: number, rows: number): number {
   return Math.max(1, Math.min(Math.max(lists * SAMPLES_PER_LIST, SAMPLES_MIN), rows));
@@ -121,8 +132,9 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
         hint: 'Drop the index until the table has more data.',
       });
     }
-    if (bits) kmeansBits(lists.arena, samplesPtr, n, rowBytes, dim, k, prng, lists.centersPtr, par);
-    else kmeans(lists.arena, samplesPtr, n, dim, k, spherical, prng, lists.centersPtr, undefined, par);
+    const kmeansPar = n * k * dim >= (input.kmeansParallelMinWork ?? KMEANS_PARALLEL_MIN_WORK) ? par : undefined;
+    if (bits) kmeansBits(lists.arena, samplesPtr, n, rowBytes, dim, k, prng, lists.centersPtr, kmeansPar);
+    else kmeans(lists.arena, samplesPtr, n, dim, k, spherical, prng, lists.centersPtr, undefined, kmeansPar);
     lists.arena.free(samplesPtr, want * rowBytes);
     samplesHeld = false;
     index = new IvfflatIndex(dim, opclass, options, lists);
