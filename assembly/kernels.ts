@@ -415,3 +415,174 @@ export function signHammingRange(qm: usize, base: usize, count: i32, dim: i32, o
     store<f32>(out + (<usize>k << 2), <f32>signHamming(qm, base + <usize>k * stride, dim));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Nearest centers (IVFFlat's k-means and list assignment): many rows against many centers as a
+// small matrix product, ||x||^2 + ||c||^2 - 2 x.c with the squared norms computed once, in tiles
+// of 4 rows x 2 centers. A tile keeps 8 dot-product accumulators and loads 6 vectors per four
+// dimensions where one-pair kernels load 2 per pair (Goto & van de Geijn's register blocking
+// of GEMM, "Anatomy of high-performance matrix multiplication", TOMS 2008, at the size of
+// 128-bit SIMD and 16 registers). Every (row, center) pair is summed the same way wherever it
+// falls in a tile (one accumulator, lanes added in order, then the scalar tail), so a row's
+// answer does not depend on the rows it is batched with.
+// ---------------------------------------------------------------------------------------------
+
+// Squared norm of the `dim` floats at a, summed as the tiles sum a dot product.
+@inline function sqNorm(a: usize, dim: i32): f32 {
+  let acc = f32x4.splat(0);
+  const d4 = dim & ~3;
+  let i: i32 = 0;
+  for (; i < d4; i += 4) {
+    const x = v128.load(a + (<usize>i << 2));
+    acc = f32x4.add(acc, f32x4.mul(x, x));
+  }
+  let s = hsum(acc);
+  for (; i < dim; i++) {
+    const x = load<f32>(a + (<usize>i << 2));
+    s += x * x;
+  }
+  return s;
+}
+
+// Squared norms of `count` contiguous rows of `dim` floats from base, as float32 at out.
+export function sqNormRange(base: usize, count: i32, dim: i32, out: usize): void {
+  const stride = <usize>dim << 2;
+  for (let k: i32 = 0; k < count; k++) store<f32>(out + (<usize>k << 2), sqNorm(base + <usize>k * stride, dim));
+}
+
+// The lanes of a tile's accumulator, then the dimensions past the last multiple of 4.
+@inline function finishDot(acc: v128, x: usize, c: usize, d4: i32, dim: i32): f32 {
+  let s = hsum(acc);
+  for (let i = d4; i < dim; i++) {
+    const o = <usize>i << 2;
+    s += load<f32>(x + o) * load<f32>(c + o);
+  }
+  return s;
+}
+
+// Offers center `c` at ranking value `d` to the record at rec (i32 best, f32 best value, f32
+// second value): the first of smallest value wins; NaN never does.
+@inline function offer(rec: usize, d: f32, c: i32): void {
+  const b = load<f32>(rec, 4);
+  if (d < b) {
+    store<f32>(rec, b, 8);
+    store<f32>(rec, d, 4);
+    store<i32>(rec, c);
+  } else if (d < load<f32>(rec, 8)) {
+    store<f32>(rec, d, 8);
+  }
+}
+
+// The ranking value of a center from its dot product: -x.c (inner product), or ||c||^2 - 2 x.c
+// (squared L2 without the row's norm, which does not change the order).
+@inline function rankValue(dot: f32, cnorm: usize, c: i32, negdot: i32): f32 {
+  return negdot ? -dot : load<f32>(cnorm + (<usize>c << 2)) - 2 * dot;
+}
+
+// For each of the `n` rows named by the i32 byte pointers at `rows`, the nearest of the `k`
+// contiguous centers of `dim` floats at `centers`: writes a 12-byte record per row at out
+// (i32 index of the nearest center, first on ties; f32 its distance; f32 the second smallest
+// distance). `negdot` = 1: distances are -x.c (cnorm unused); 0: squared L2 from the centers'
+// squared norms at cnorm (k float32, sqNormRange), clamped at 0 (the expansion can round below).
+export function nearestCenters(rows: usize, n: i32, centers: usize, cnorm: usize, k: i32, dim: i32, negdot: i32, out: usize): void {
+  const stride = <usize>dim << 2;
+  const d4 = dim & ~3;
+  const inf = <f32>Infinity;
+  for (let r: i32 = 0; r < n; r++) {
+    const rec = out + <usize>r * 12;
+    store<i32>(rec, 0);
+    store<f32>(rec, inf, 4);
+    store<f32>(rec, inf, 8);
+  }
+  let r: i32 = 0;
+  for (; r + 4 <= n; r += 4) {
+    const x0 = <usize>load<i32>(rows + (<usize>r << 2));
+    const x1 = <usize>load<i32>(rows + (<usize>r << 2), 4);
+    const x2 = <usize>load<i32>(rows + (<usize>r << 2), 8);
+    const x3 = <usize>load<i32>(rows + (<usize>r << 2), 12);
+    const o0 = out + <usize>r * 12;
+    const o1 = o0 + 12;
+    const o2 = o0 + 24;
+    const o3 = o0 + 36;
+    let c: i32 = 0;
+    for (; c + 2 <= k; c += 2) {
+      const c0 = centers + <usize>c * stride;
+      const c1 = c0 + stride;
+      let a00 = f32x4.splat(0);
+      let a01 = f32x4.splat(0);
+      let a10 = f32x4.splat(0);
+      let a11 = f32x4.splat(0);
+      let a20 = f32x4.splat(0);
+      let a21 = f32x4.splat(0);
+      let a30 = f32x4.splat(0);
+      let a31 = f32x4.splat(0);
+      for (let i: i32 = 0; i < d4; i += 4) {
+        const o = <usize>i << 2;
+        const y0 = v128.load(c0 + o);
+        const y1 = v128.load(c1 + o);
+        let x = v128.load(x0 + o);
+        a00 = f32x4.add(a00, f32x4.mul(x, y0));
+        a01 = f32x4.add(a01, f32x4.mul(x, y1));
+        x = v128.load(x1 + o);
+        a10 = f32x4.add(a10, f32x4.mul(x, y0));
+        a11 = f32x4.add(a11, f32x4.mul(x, y1));
+        x = v128.load(x2 + o);
+        a20 = f32x4.add(a20, f32x4.mul(x, y0));
+        a21 = f32x4.add(a21, f32x4.mul(x, y1));
+        x = v128.load(x3 + o);
+        a30 = f32x4.add(a30, f32x4.mul(x, y0));
+        a31 = f32x4.add(a31, f32x4.mul(x, y1));
+      }
+      offer(o0, rankValue(finishDot(a00, x0, c0, d4, dim), cnorm, c, negdot), c);
+      offer(o0, rankValue(finishDot(a01, x0, c1, d4, dim), cnorm, c + 1, negdot), c + 1);
+      offer(o1, rankValue(finishDot(a10, x1, c0, d4, dim), cnorm, c, negdot), c);
+      offer(o1, rankValue(finishDot(a11, x1, c1, d4, dim), cnorm, c + 1, negdot), c + 1);
+      offer(o2, rankValue(finishDot(a20, x2, c0, d4, dim), cnorm, c, negdot), c);
+      offer(o2, rankValue(finishDot(a21, x2, c1, d4, dim), cnorm, c + 1, negdot), c + 1);
+      offer(o3, rankValue(finishDot(a30, x3, c0, d4, dim), cnorm, c, negdot), c);
+      offer(o3, rankValue(finishDot(a31, x3, c1, d4, dim), cnorm, c + 1, negdot), c + 1);
+    }
+    if (c < k) {
+      const c0 = centers + <usize>c * stride;
+      let a0 = f32x4.splat(0);
+      let a1 = f32x4.splat(0);
+      let a2 = f32x4.splat(0);
+      let a3 = f32x4.splat(0);
+      for (let i: i32 = 0; i < d4; i += 4) {
+        const o = <usize>i << 2;
+        const y0 = v128.load(c0 + o);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(x0 + o), y0));
+        a1 = f32x4.add(a1, f32x4.mul(v128.load(x1 + o), y0));
+        a2 = f32x4.add(a2, f32x4.mul(v128.load(x2 + o), y0));
+        a3 = f32x4.add(a3, f32x4.mul(v128.load(x3 + o), y0));
+      }
+      offer(o0, rankValue(finishDot(a0, x0, c0, d4, dim), cnorm, c, negdot), c);
+      offer(o1, rankValue(finishDot(a1, x1, c0, d4, dim), cnorm, c, negdot), c);
+      offer(o2, rankValue(finishDot(a2, x2, c0, d4, dim), cnorm, c, negdot), c);
+      offer(o3, rankValue(finishDot(a3, x3, c0, d4, dim), cnorm, c, negdot), c);
+    }
+  }
+  for (; r < n; r++) {
+    const x0 = <usize>load<i32>(rows + (<usize>r << 2));
+    const o0 = out + <usize>r * 12;
+    for (let c: i32 = 0; c < k; c++) {
+      const c0 = centers + <usize>c * stride;
+      let a0 = f32x4.splat(0);
+      for (let i: i32 = 0; i < d4; i += 4) {
+        const o = <usize>i << 2;
+        a0 = f32x4.add(a0, f32x4.mul(v128.load(x0 + o), v128.load(c0 + o)));
+      }
+      offer(o0, rankValue(finishDot(a0, x0, c0, d4, dim), cnorm, c, negdot), c);
+    }
+  }
+  if (negdot) return;
+  // Squared L2: add each row's squared norm back to its two values.
+  for (let r: i32 = 0; r < n; r++) {
+    const xn = sqNorm(<usize>load<i32>(rows + (<usize>r << 2)), dim);
+    const rec = out + <usize>r * 12;
+    const d1 = xn + load<f32>(rec, 4);
+    const d2 = xn + load<f32>(rec, 8);
+    store<f32>(rec, d1 > 0 ? d1 : 0, 4);
+    store<f32>(rec, d2 > 0 ? d2 : 0, 8);
+  }
+}

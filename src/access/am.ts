@@ -90,6 +90,11 @@ export interface BuildInput {
    */
   callerJoins?: boolean;
   /**
+   * IVFFlat: samples x lists x dimensions from which a parallel build runs its k-means
+   * iterations on the workers too (ivfflat/build.ts KMEANS_PARALLEL_MIN_WORK by default).
+   */
+  kmeansParallelMinWork?: number;
+  /**
    * Receives a NOTICE the build raises (pgvector's ereport(NOTICE) during ambuild, e.g.
    * ivfflat's `index created with little data`); the SQL layer returns it with the statement.
    */

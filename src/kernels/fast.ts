@@ -94,7 +94,29 @@ export interface FastKernels {
    * from basePtr, as float32 (exact integers) at outPtr. IVFFlat's bit lists and centers.
    */
   readonly hammingRange: RangeKernel;
+  /** (basePtr, count, dim, outPtr): squared norms of `count` contiguous rows of `dim` float32, as float32 at outPtr. */
+  readonly sqNormRange: (basePtr: number, count: number, dim: number, outPtr: number) => void;
+  /**
+   * The nearest center of each of many rows (IVFFlat's k-means and list assignment), as a
+   * register-blocked matrix product (assembly/kernels.ts): see {@link NearestCentersKernel}.
+   */
+  readonly nearestCenters: NearestCentersKernel;
 }
+
+/**
+ * (rowsPtr, n, centersPtr, cnormPtr, k, dim, negdot, outPtr): for each of the `n` rows whose
+ * byte pointers are the int32 list at rowsPtr, the nearest of the `k` contiguous centers of
+ * `dim` float32 at centersPtr, written as a 12-byte record per row at outPtr: int32 index of
+ * the nearest center (first on ties, 0 when every distance is NaN), float32 its distance,
+ * float32 the second smallest distance (Infinity when k = 1). negdot = 1: distances are the
+ * negated inner product; 0: squared L2 computed as ||x||^2 + ||c||^2 - 2 x.c from the
+ * centers' squared norms at cnormPtr (k float32, {@link FastKernels.sqNormRange}), clamped at
+ * 0. Float32 sums; a row's result does not depend on the other rows of the call.
+ */
+export type NearestCentersKernel = (rowsPtr: number, n: number, centersPtr: number, cnormPtr: number, k: number, dim: number, negdot: number, outPtr: number) => void;
+
+/** Bytes of one row's record in a {@link NearestCentersKernel} result. */
+export const NEAREST_RECORD_BYTES = 12;
 
 /**
  * Writes bit string `bytes` (`bits` bits, most significant bit first, PostgreSQL's layout) as
@@ -237,8 +259,42 @@ function jsKernels(arena: Arena): FastKernels {
       const u8 = arena.u8();
       for (let r = 0; r < count; r++) f32[(out >>> 2) + r] = hammingRef(u8, q, u8, base + r * bytes, bytes);
     },
+    sqNormRange(base, count, dim, out) {
+      const f32 = arena.f32();
+      for (let r = 0; r < count; r++) f32[(out >>> 2) + r] = dotRef(f32, (base >>> 2) + r * dim, f32, (base >>> 2) + r * dim, dim);
+    },
+    nearestCenters: (rows, n, centers, cnorm, k, dim, negdot, out) => jsNearestCenters(arena, rows, n, centers, cnorm, k, dim, negdot, out),
   };
   return k;
+}
+
+function jsNearestCenters(arena: Arena, rows: number, n: number, centers: number, cnorm: number, k: number, dim: number, negdot: number, out: number): void {
+  const f32 = arena.f32();
+  const i32 = arena.i32();
+  for (let r = 0; r < n; r++) {
+    const x = i32[(rows >>> 2) + r]! >>> 2;
+    let best = 0;
+    let b = Infinity;
+    let second = Infinity;
+    for (let c = 0; c < k; c++) {
+      const dot = dotRef(f32, x, f32, (centers >>> 2) + c * dim, dim);
+      const d = negdot ? -dot : Math.fround(f32[(cnorm >>> 2) + c]! - 2 * dot);
+      if (d < b) {
+        second = b;
+        b = d;
+        best = c;
+      } else if (d < second) second = d;
+    }
+    if (!negdot) {
+      const xn = dotRef(f32, x, f32, x, dim);
+      b = Math.max(0, Math.fround(xn + b));
+      second = Math.max(0, Math.fround(xn + second));
+    }
+    const w = (out >>> 2) + r * 3;
+    i32[w] = best;
+    f32[w + 1] = b;
+    f32[w + 2] = second;
+  }
 }
 
 function many(arena: Arena, kernel: PtrKernel, q: number, rows: number, n: number, dim: number, out: number): void {
@@ -283,6 +339,8 @@ function wasmKernels(arena: Arena): FastKernels | null {
     signJaccard: e.signJaccard,
     signHammingRange: e.signHammingRange,
     hammingRange: e.hammingRange,
+    sqNormRange: e.sqNormRange,
+    nearestCenters: e.nearestCenters,
   };
 }
 

@@ -45,6 +45,8 @@ function build(oc: OpClass, keys: readonly VectorKey[], dim: number, lists: numb
     seed: o.seed ?? SEED,
     parallelWorkers: o.workers,
     parallelMinBytes: o.minBytes ?? 0,
+    // k-means on the workers too, however small the sample (the default keeps small ones on the leader).
+    kmeansParallelMinWork: 0,
     forEachRow(fn) {
       keys.forEach((k, i) => fn(i, k));
     },

@@ -13,7 +13,7 @@ import type { Prng } from '../../common/prng.js';
 import type { Arena } from '../../kernels/arena.js';
 import { kernelsOf } from '../../kernels/fast.js';
 import { KMEANS_CHANGES_MIN, KMEANS_ITERATIONS_MAX, kmeansppNext } from './kmeans.js';
-import { assign, ASSIGN_HAMMING, assignScratchBytes, boundsBytes, updateBounds, type Parallelism } from './parallel.js';
+import { assign, ASSIGN_HAMMING, assignScratch, assignScratchBytes, boundsBytes, updateBounds, type Parallelism } from './parallel.js';
 
 /**
  * Computes `k` centers of the `n` samples (`n` x `bytes` at byte offset `samplesPtr`, `bits`
@@ -27,13 +27,13 @@ import { assign, ASSIGN_HAMMING, assignScratchBytes, boundsBytes, updateBounds, 
 export function kmeansBits(arena: Arena, samplesPtr: number, n: number, bytes: number, bits: number, k: number, prng: Prng, centersPtr: number, par?: Parallelism): void {
   // Scratch: distances (n for a seeding step, k per participant for an assignment), then the
   // assignment of each sample (int32), the assignment's claim word and Hamerly's bounds.
-  const distBytes = Math.max(n * 4, assignScratchBytes(k, par?.participants ?? 1) - 4);
-  const scratchBytes = distBytes + n * 4 + 4 + boundsBytes(n, k, bytes);
+  const distBytes = Math.max(n * 4, assignScratchBytes(k, par?.participants ?? 1));
+  const scratchBytes = distBytes + n * 4 + boundsBytes(n, k, bytes);
   const fast = kernelsOf(arena);
   const distPtr = arena.alloc(scratchBytes, 'IVFFlat k-means');
   const assignPtr = distPtr + distBytes;
-  const step = { mem: arena.id, kind: ASSIGN_HAMMING, vecsPtr: samplesPtr, vecBytes: bytes, count: n, rangeDim: bytes, centersPtr, k, assignPtr, distsPtr: distPtr, claimPtr: assignPtr + n * 4,
-      boundsPtr: assignPtr + n * 4 + 4, bounded: false, maxMove: 0, maxMoveCenter: -1, secondMove: 0 };
+  const step = { mem: arena.id, kind: ASSIGN_HAMMING, vecsPtr: samplesPtr, vecBytes: bytes, count: n, rangeDim: bytes, centersPtr, k, assignPtr, ...assignScratch(distPtr, k, par?.participants ?? 1),
+      boundsPtr: assignPtr + n * 4, bounded: false, maxMove: 0, maxMoveCenter: -1, secondMove: 0 };
   try {
     let seeded = 0;
     if (n > 0) {

@@ -14,7 +14,7 @@
 import type { Prng } from '../../common/prng.js';
 import type { Arena } from '../../kernels/arena.js';
 import { kernelsOf } from '../../kernels/fast.js';
-import { assign, ASSIGN_L2SQ, assignScratchBytes, boundsBytes, updateBounds, type Parallelism } from './parallel.js';
+import { assign, ASSIGN_L2SQ, assignScratch, assignScratchBytes, boundsBytes, updateBounds, type Parallelism } from './parallel.js';
 
 /** Lloyd iterations at most (pgvector allows 500; recall gains past ~20 are marginal). */
 export const KMEANS_ITERATIONS_MAX = 25;
@@ -98,12 +98,12 @@ export function kmeans(
   par?: Parallelism,
 ): void {
   const rowBytes = dim * 4;
-  // Scratch: distances (n for a seeding step, k per participant for an assignment), then the
-  // assignment of each sample (int32), the assignment's claim word and Hamerly's bounds
-  // (parallel.ts: each sample's assignment skips the centers its bounds rule out).
+  // Scratch: distances of a seeding step (n), overlapping the assignment's own scratch
+  // (parallel.ts assignScratch), then the assignment of each sample (int32) and Hamerly's
+  // bounds (parallel.ts: a sample whose bounds settle it skips the distance computations).
   const participants = par?.participants ?? 1;
-  const distBytes = Math.max(n * 4, assignScratchBytes(k, participants) - 4);
-  const scratchBytes = distBytes + n * 4 + 4 + boundsBytes(n, k, rowBytes);
+  const distBytes = Math.max(n * 4, assignScratchBytes(k, participants));
+  const scratchBytes = distBytes + n * 4 + boundsBytes(n, k, rowBytes);
   const fast = kernelsOf(arena);
   const scratch = arena.alloc(scratchBytes, 'IVFFlat k-means');
   const minDist = new Float64Array(n);
@@ -111,8 +111,8 @@ export function kmeans(
     const distPtr = scratch;
     const assignPtr = scratch + distBytes;
     arena.i32().fill(-1, assignPtr >>> 2, (assignPtr >>> 2) + n);
-    const step = { mem: arena.id, kind: ASSIGN_L2SQ, vecsPtr: samplesPtr, vecBytes: rowBytes, count: n, rangeDim: dim, centersPtr, k, assignPtr, distsPtr: distPtr, claimPtr: assignPtr + n * 4,
-      boundsPtr: assignPtr + n * 4 + 4, bounded: false, maxMove: 0, maxMoveCenter: -1, secondMove: 0 };
+    const step = { mem: arena.id, kind: ASSIGN_L2SQ, vecsPtr: samplesPtr, vecBytes: rowBytes, count: n, rangeDim: dim, centersPtr, k, assignPtr, ...assignScratch(distPtr, k, participants),
+      boundsPtr: assignPtr + n * 4, bounded: false, maxMove: 0, maxMoveCenter: -1, secondMove: 0 };
     // --- k-means++ seeding (Arthur & Vassilvitskii 2007): each next center is a sample drawn
     // with probability proportional to its squared distance to the nearest center so far.
     let seeded = 0;

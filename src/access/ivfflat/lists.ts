@@ -96,6 +96,30 @@ export class IvfLists {
     this.cap[l] = next;
   }
 
+  /**
+   * Gives the empty list `l` a block of exactly `entries` entries (none for 0): a build that
+   * knows every list's size allocates each once.
+   * @throws PgError 53200 when it does not fit (the list stays empty).
+   */
+  reserveExact(l: number, entries: number): void {
+    assert(this.count[l] === 0 && this.ptr[l] === 0, 'ivfflat reserveExact on a list in use');
+    if (entries === 0) return;
+    this.ptr[l] = this.arena.alloc(entries * (this.vecBytes + 4), USE);
+    this.cap[l] = entries;
+  }
+
+  /**
+   * Appends `rowId` to list `l` whose vector the caller has already written at
+   * {@link vectorPtr}(l, count[l]); room must be reserved.
+   */
+  appendWritten(l: number, rowId: number): void {
+    const n = this.count[l]!;
+    assert(n < this.cap[l]!, 'ivfflat list append without room');
+    this.arena.i32()[this.rowWord(l) + n] = rowId;
+    this.count[l] = n + 1;
+    this.total++;
+  }
+
   /** Appends (`rowId`, the vector of vecBytes at arena byte offset `vecPtr`) to list `l`; room must be reserved. */
   append(l: number, rowId: number, vecPtr: number): void {
     const n = this.count[l]!;

@@ -20,7 +20,7 @@
  * allocate; kernels/workers.ts).
  */
 import type { Arena } from '../../kernels/arena.js';
-import { kernelsOf, type RangeKernel } from '../../kernels/fast.js';
+import { kernelsOf, NEAREST_RECORD_BYTES, type RangeKernel } from '../../kernels/fast.js';
 import { defineTask, type WorkerContext, type WorkerPool } from '../../kernels/workers.js';
 
 /** Vectors a participant claims at a time: a few milliseconds of work at 100 lists. */
@@ -48,10 +48,15 @@ export interface AssignArgs {
   k: number;
   /** Byte offset of `count` int32: the nearest center of each vector (read first, to count changes). */
   assignPtr: number;
-  /** Byte offset of participant p's `k` float32 of distances: distsPtr + p * k * 4. */
+  /**
+   * Byte offset of participant p's scratch, {@link participantBytes} each: distsPtr + p *
+   * participantBytes(k) (k float32 of distances, or row pointers and nearest-center records).
+   */
   distsPtr: number;
   /** Byte offset of the int32 claim counter (0 before the call). */
   claimPtr: number;
+  /** Byte offset of k float32: the centers' squared norms (ASSIGN_L2SQ; {@link assign} writes them). */
+  cnormPtr: number;
   /**
    * k-means only: byte offset of the bounds block ({@link boundsBytes}; 0: none, every vector
    * against every center), and whether it holds bounds from the previous iteration (false:
@@ -119,41 +124,26 @@ function metric(kind: number, x: number): number {
  * falls with it; Elkan's per-center bounds would skip more, at n x k floats of memory.
  */
 export function assignVectors(arena: Arena, a: AssignArgs, p: number, from: number, to: number): number {
+  if (a.kind !== ASSIGN_HAMMING) return assignFloat(arena, a, p, from, to);
   const range = rangeOf(arena, a.kind);
   const k = a.k;
-  const dist = a.distsPtr + p * k * 4;
+  const dist = a.distsPtr + p * participantBytes(k);
   const o = dist >>> 2;
-  const neg = a.kind === ASSIGN_NEG_DOT;
   const aw = a.assignPtr >>> 2;
   const bounds = a.boundsPtr !== 0;
   const ub = a.boundsPtr >>> 2;
   const lb = ub + a.count;
-  const mv = lb + a.count;
-  const gap = mv + k;
   let changes = 0;
   for (let j = from; j < to; j++) {
     const vec = a.vecsPtr + j * a.vecBytes;
-    if (bounds && a.bounded) {
-      const f = arena.f32();
-      const c = arena.i32()[aw + j]!;
-      let u = f[ub + j]! + f[mv + c]!;
-      const l = f[lb + j]! - (c === a.maxMoveCenter ? a.secondMove : a.maxMove);
-      const m = Math.max(f[gap + c]!, l);
-      f[lb + j] = l;
-      if (u > m) {
-        range(vec, a.centersPtr + c * a.vecBytes, 1, a.rangeDim, dist);
-        u = metric(a.kind, arena.f32()[o]!);
-      }
-      arena.f32()[ub + j] = u;
-      if (u <= m) continue;
-    }
+    if (bounds && a.bounded && settled(arena, a, range, j, vec, dist)) continue;
     range(vec, a.centersPtr, k, a.rangeDim, dist);
     const f = arena.f32();
     let best = 0;
     let bd = Infinity;
     let second = Infinity;
     for (let i = 0; i < k; i++) {
-      const d = neg ? -f[o + i]! : f[o + i]!;
+      const d = f[o + i]!;
       if (d < bd) {
         second = bd;
         bd = d;
@@ -168,6 +158,81 @@ export function assignVectors(arena: Arena, a: AssignArgs, p: number, from: numb
     if (i32[aw + j] !== best) {
       i32[aw + j] = best;
       changes++;
+    }
+  }
+  return changes;
+}
+
+/**
+ * Hamerly's test for vector `j` (at byte offset `vec`) with bounds from an earlier
+ * assignment: loosens its bounds by the centers' moves, tightens the upper bound with one
+ * exact distance (written at `dist`) when that may settle it, and returns true when its center
+ * cannot have changed.
+ */
+function settled(arena: Arena, a: AssignArgs, range: RangeKernel, j: number, vec: number, dist: number): boolean {
+  const ub = a.boundsPtr >>> 2;
+  const lb = ub + a.count;
+  const mv = lb + a.count;
+  const gap = mv + a.k;
+  const f = arena.f32();
+  const c = arena.i32()[(a.assignPtr >>> 2) + j]!;
+  let u = f[ub + j]! + f[mv + c]!;
+  const l = f[lb + j]! - (c === a.maxMoveCenter ? a.secondMove : a.maxMove);
+  const m = Math.max(f[gap + c]!, l);
+  f[lb + j] = l;
+  if (u > m) {
+    range(vec, a.centersPtr + c * a.vecBytes, 1, a.rangeDim, dist);
+    u = metric(a.kind, arena.f32()[dist >>> 2]!);
+  }
+  arena.f32()[ub + j] = u;
+  return u <= m;
+}
+
+/**
+ * {@link assignVectors} for float vectors: the vectors its bounds do not settle go, up to
+ * {@link CLAIM_VECTORS} at a time, to one blocked nearest-center kernel call
+ * (kernels/fast.ts nearestCenters: squared L2 from the centers' squared norms at
+ * `a.cnormPtr`, or the negated inner product), which also gives the second distance for
+ * Hamerly's lower bound. Participant p's scratch: CLAIM_VECTORS row pointers, then their
+ * 12-byte results.
+ */
+function assignFloat(arena: Arena, a: AssignArgs, p: number, from: number, to: number): number {
+  const fast = kernelsOf(arena);
+  const range = rangeOf(arena, a.kind);
+  const k = a.k;
+  const part = a.distsPtr + p * participantBytes(k);
+  const pw = part >>> 2;
+  const res = part + CLAIM_VECTORS * 4;
+  const rw = res >>> 2;
+  const negdot = a.kind === ASSIGN_NEG_DOT ? 1 : 0;
+  const aw = a.assignPtr >>> 2;
+  const bounds = a.boundsPtr !== 0;
+  const ub = a.boundsPtr >>> 2;
+  const lb = ub + a.count;
+  let changes = 0;
+  for (let s = from; s < to; s += CLAIM_VECTORS) {
+    const e = Math.min(to, s + CLAIM_VECTORS);
+    let m = 0;
+    for (let j = s; j < e; j++) {
+      const vec = a.vecsPtr + j * a.vecBytes;
+      if (bounds && a.bounded && settled(arena, a, range, j, vec, res)) continue;
+      arena.i32()[pw + m++] = vec;
+    }
+    if (m === 0) continue;
+    fast.nearestCenters(part, m, a.centersPtr, a.cnormPtr, k, a.rangeDim, negdot, res);
+    const i32 = arena.i32();
+    const f = arena.f32();
+    for (let t = 0; t < m; t++) {
+      const j = (i32[pw + t]! - a.vecsPtr) / a.vecBytes;
+      const best = i32[rw + 3 * t]!;
+      if (bounds) {
+        f[ub + j] = metric(a.kind, f[rw + 3 * t + 1]!);
+        f[lb + j] = metric(a.kind, f[rw + 3 * t + 2]!);
+      }
+      if (i32[aw + j] !== best) {
+        i32[aw + j] = best;
+        changes++;
+      }
     }
   }
   return changes;
@@ -235,18 +300,30 @@ export interface Parallelism {
   participants: number;
 }
 
-/** Bytes of scratch {@link assign} needs besides the assignment array: distances and the claim word. */
+/** Bytes of one participant's scratch: k distances, or a chunk's row pointers and nearest-center records (kernels/fast.ts). */
+export function participantBytes(k: number): number {
+  return 4 * Math.max(k, CLAIM_VECTORS * (1 + NEAREST_RECORD_BYTES / 4));
+}
+
+/** Bytes of scratch {@link assign} needs besides the assignment array: the participants', the claim word, the centers' norms. */
 export function assignScratchBytes(k: number, participants: number): number {
-  return participants * k * 4 + 4;
+  return participants * participantBytes(k) + 4 + 4 * k;
+}
+
+/** Where {@link assign}'s scratch parts lie in a block of {@link assignScratchBytes} at `ptr`. */
+export function assignScratch(ptr: number, k: number, participants: number): { distsPtr: number; claimPtr: number; cnormPtr: number } {
+  const claimPtr = ptr + participants * participantBytes(k);
+  return { distsPtr: ptr, claimPtr, cnormPtr: claimPtr + 4 };
 }
 
 /**
- * Assigns every vector of `a` (participant 0's distance buffer at `a.distsPtr`, the others'
- * after it, the claim word at `a.claimPtr`: {@link assignScratchBytes} in all), on the calling
- * thread alone or on `par.participants` threads. Returns how many vectors changed center.
+ * Assigns every vector of `a` (the participants' scratch, the claim word and the centers'
+ * norms laid out by {@link assignScratch}), on the calling thread alone or on
+ * `par.participants` threads. Returns how many vectors changed center.
  * @throws XX000 when a worker is lost (kernels/workers.ts); nothing else.
  */
 export function assign(arena: Arena, a: AssignArgs, par: Parallelism | undefined): number {
+  if (a.kind === ASSIGN_L2SQ) kernelsOf(arena).sqNormRange(a.centersPtr, a.k, a.rangeDim, a.cnormPtr);
   if (par === undefined || par.participants <= 1 || a.count < 2 * CLAIM_VECTORS) return assignVectors(arena, a, 0, 0, a.count);
   arena.i32()[a.claimPtr >>> 2] = 0;
   const args: AssignArgs[] = [];
