@@ -32,6 +32,8 @@
  *     41  CREATE_SEQUENCE the sequence (sequence.ts sequenceToValue: definition and state)
  *     42  ALTER_SEQUENCE old name, the sequence (a new name renames it)
  *     43  DROP_SEQUENCE  sequence name
+ *     44  CREATE_EXTENSION extension name, version
+ *     45  DROP_EXTENSION extension name
  *
  * Row, DDL, ROLLBACK_TO and COMMIT/ABORT records carry their transaction id in the header:
  * DDL is transactional (recovery undoes the DDL of a transaction without a commit record).
@@ -40,7 +42,7 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { ByteReader, ByteWriter, CodecValue } from './codec.js';
-import { columnKey, type Change, type IndexDef, type IndexKey, type UndoneWrite } from './catalog.js';
+import { columnKey, type Change, type ExtensionRecord, type IndexDef, type IndexKey, type UndoneWrite } from './catalog.js';
 import { tableDefFromValue, tableDefToValue, type ColumnDef, type TableDef, type Value } from './table.js';
 import { sequenceFromValue, sequenceToValue, type SequenceDef } from './sequence.js';
 
@@ -63,6 +65,8 @@ export const REDO_SEQUENCE_SET = 40;
 export const REDO_CREATE_SEQUENCE = 41;
 export const REDO_ALTER_SEQUENCE = 42;
 export const REDO_DROP_SEQUENCE = 43;
+export const REDO_CREATE_EXTENSION = 44;
+export const REDO_DROP_EXTENSION = 45;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -83,7 +87,9 @@ export type Redo =
   | { kind: 'alterTable'; xid: number; name: string; def: TableDef }
   | { kind: 'addColumn'; xid: number; name: string; column: ColumnDef; fill: Value }
   | { kind: 'dropColumn'; xid: number; name: string; column: number }
-  | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: Value[] };
+  | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: Value[] }
+  | { kind: 'createExtension'; xid: number; ext: ExtensionRecord }
+  | { kind: 'dropExtension'; xid: number; name: string };
 
 /**
  * An index definition as a codec value: `{name, table, keys: [{column, expr, opclass,
@@ -212,6 +218,12 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
       w.string(c.name).varuint(c.column).value(tableDefToValue({ name: c.name, columns: [c.def], primaryKey: [] })).varuint(c.values.length);
       for (const v of c.values) w.value(v as CodecValue);
       return { type: REDO_REWRITE_COLUMN, xid: c.xid };
+    case 'createExtension':
+      w.string(c.ext.name).string(c.ext.version);
+      return { type: REDO_CREATE_EXTENSION, xid: c.xid };
+    case 'dropExtension':
+      w.string(c.name);
+      return { type: REDO_DROP_EXTENSION, xid: c.xid };
   }
 }
 
@@ -288,6 +300,12 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
     }
     case REDO_DROP_SEQUENCE:
       return { kind: 'dropSequence', xid, name: r.string() };
+    case REDO_CREATE_EXTENSION: {
+      const name = r.string();
+      return { kind: 'createExtension', xid, ext: { name, version: r.string() } };
+    }
+    case REDO_DROP_EXTENSION:
+      return { kind: 'dropExtension', xid, name: r.string() };
     case REDO_ALTER_TABLE: {
       const name = r.string();
       return { kind: 'alterTable', xid, name, def: tableDefFromValue(r.readValue()) };
