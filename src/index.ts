@@ -46,6 +46,7 @@ import { promisify } from 'node:util';
 export { PgError, isPgError } from './common/errors.js';
 export { sql, query, identifier, raw, type TemplateContainer, type TemplatePart, type TemplatedQuery } from './common/sql_template.js';
 import { query as templateQuery } from './common/sql_template.js';
+import { NotifyCallbacks } from './engine/notify_callbacks.js';
 
 /** A result field, as PGlite's. */
 export interface Field {
@@ -311,10 +312,8 @@ class SessionRunner implements Queryable {
   #running: Promise<unknown> = Promise.resolve();
   released = false;
 
-  /** listen() callbacks by channel (PostgreSQL's name of it: `Foo` is `foo`, `"Foo"` is `Foo`). */
-  readonly #channels = new Map<string, Set<(payload: string) => void>>();
-  /** onNotification() callbacks. */
-  readonly #onAny = new Set<(channel: string, payload: string) => void>();
+  /** listen() and onNotification() callbacks. */
+  readonly #callbacks = new NotifyCallbacks();
 
   constructor(
     readonly db: Database,
@@ -335,43 +334,23 @@ class SessionRunner implements Queryable {
   }
 
   #dispatch(n: Notification): void {
-    for (const cb of this.#channels.get(n.channel) ?? []) queueMicrotask(() => cb(n.payload));
-    for (const cb of this.#onAny) queueMicrotask(() => cb(n.channel, n.payload));
+    this.#callbacks.dispatch(n.channel, n.payload);
   }
 
-  async listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>> {
-    const name = postgresName(channel);
-    let set = this.#channels.get(name);
-    if (set === undefined) this.#channels.set(name, (set = new Set()));
-    set.add(callback);
-    try {
-      await (tx ?? this).exec(`LISTEN ${channel}`);
-    } catch (e) {
-      set.delete(callback);
-      if (set.size === 0) this.#channels.delete(name);
-      throw e;
-    }
-    return async (t?: ListenTransaction) => this.unlisten(name === channel ? channel : quoteName(name), callback, t);
+  listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>> {
+    return this.#callbacks.listen(tx ?? this, channel, callback, (c, cb, t) => this.unlisten(c, cb, t));
   }
 
-  async unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void> {
-    const name = postgresName(channel);
-    const set = this.#channels.get(name);
-    if (callback !== undefined) {
-      set?.delete(callback);
-      if (set !== undefined && set.size > 0) return;
-    }
-    this.#channels.delete(name);
-    await (tx ?? this).exec(`UNLISTEN ${channel}`);
+  unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void> {
+    return this.#callbacks.unlisten(tx ?? this, channel, callback);
   }
 
   onNotification(callback: (channel: string, payload: string) => void): () => void {
-    this.#onAny.add(callback);
-    return () => this.#onAny.delete(callback);
+    return this.#callbacks.onNotification(callback);
   }
 
   offNotification(callback: (channel: string, payload: string) => void): void {
-    this.#onAny.delete(callback);
+    this.#callbacks.offNotification(callback);
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<Results<T>> {
@@ -466,8 +445,7 @@ class SessionRunner implements Queryable {
     // A connection that ends stops listening (PostgreSQL's Async_UnlistenOnExit).
     this.session.notify.listening.clear();
     this.session.inbox.length = 0;
-    this.#channels.clear();
-    this.#onAny.clear();
+    this.#callbacks.clear();
   }
 
   /**
@@ -780,19 +758,6 @@ export class Vecgres implements VecgresApi, Notifications {
 interface TypeOptions {
   parsers?: ParserOptions;
   serializers?: SerializerOptions;
-}
-
-/**
- * PostgreSQL's name of a channel as PGlite's `toPostgresName`: a double-quoted name without its
- * quotes, anything else lower-cased.
- */
-function postgresName(channel: string): string {
-  return channel.startsWith('"') && channel.endsWith('"') ? channel.substring(1, channel.length - 1) : channel.toLowerCase();
-}
-
-/** A channel name as a quoted identifier (for UNLISTEN of a name that is not lower case). */
-function quoteName(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /**
