@@ -35,7 +35,7 @@ import type { IndexBuildProgress } from './sql/env.js';
 import type { Value } from './storage/table.js';
 import { PgArray } from './types/pgarray.js';
 import { typeIoByName } from './types/type_io.js';
-import { valueToText, type SqlType } from './sql/analyze/types.js';
+import { TYPE_OID, valueToText, type SqlType } from './sql/analyze/types.js';
 import { formatArray } from './sql/analyze/arrays.js';
 import type { Notification } from './sql/env.js';
 import { dumpCatalog, type DumpOptions, type DumpSummary } from './sql/dump/dump.js';
@@ -494,7 +494,7 @@ class SessionRunner implements Queryable {
 
   async #query<T>(sql: string, params: unknown[], opts: QueryOptions): Promise<Results<T>> {
     const results = await this.#run(sql, params, opts, undefined, true);
-    return toResults<T>(results[results.length - 1]!, opts, this.#parsers(opts));
+    return toResults<T>(results[results.length - 1]!, opts, this.#parsers(opts), this.typeOpts.parsers);
   }
 
   /** The result parsers in force: the query's over the database's (null: none). */
@@ -508,7 +508,7 @@ class SessionRunner implements Queryable {
   async #exec(sql: string, opts: QueryOptions): Promise<Results[]> {
     const parsers = this.#parsers(opts);
     if (!isPsqlScript(sql)) {
-      const results: Results[] = (await this.#run(sql, [], opts)).map((r) => toResults(r, opts, parsers));
+      const results: Results[] = (await this.#run(sql, [], opts)).map((r) => toResults(r, opts, parsers, this.typeOpts.parsers));
       // A script without statements gives one empty result, as PGlite's exec('').
       return results.length === 0 ? [toResults(undefined, opts)] : results;
     }
@@ -517,7 +517,7 @@ class SessionRunner implements Queryable {
     const out: Results[] = [];
     for (const part of splitPsqlScript(sql)) {
       const stdin = part.kind === 'copy' ? new TextEncoder().encode(part.data) : undefined;
-      for (const r of await this.#run(part.sql, [], opts, stdin)) out.push(toResults(r, opts, parsers));
+      for (const r of await this.#run(part.sql, [], opts, stdin)) out.push(toResults(r, opts, parsers, this.typeOpts.parsers));
     }
     return out;
   }
@@ -784,13 +784,18 @@ function outputText(v: Value, type: SqlType): string {
   return valueToText(v, type)!;
 }
 
-/** Converts engine rows to PGlite's shapes (see the module comment), through `parsers` by type OID. */
-function toResults<T>(r: StatementResult | undefined, opts: QueryOptions, parsers: ParserOptions | null = null): Results<T> {
+/**
+ * Converts engine rows to PGlite's shapes (see the module comment), through `parsers` by type
+ * OID. An array column without a parser of its own has its elements parsed by the database's
+ * parser of the element type (`dbParsers`, not the query's), as PGlite builds its array parsers
+ * from the database's parsers when it opens.
+ */
+function toResults<T>(r: StatementResult | undefined, opts: QueryOptions, parsers: ParserOptions | null = null, dbParsers?: ParserOptions): Results<T> {
   if (r === undefined) return { rows: [], fields: [], affectedRows: 0 };
   const fields: Field[] = r.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
   const n = r.fields.length;
   const types = r.fields.map((f) => f.type);
-  const parse = r.fields.map((f) => parsers?.[f.dataTypeID]);
+  const parse = r.fields.map((f) => parsers?.[f.dataTypeID] ?? (dbParsers === undefined ? undefined : elementParser(f.type, dbParsers)));
   const vecArrays = opts.vectorFormat === 'float32array';
   const asArray = opts.rowMode === 'array';
   const rows: unknown[] = new Array(r.rows.length);
@@ -812,6 +817,58 @@ function toResults<T>(r: StatementResult | undefined, opts: QueryOptions, parser
   if (!Number.isNaN(count)) out.rowCount = count;
   if (r.copyOut?.toBlob === true) out.blob = new Blob(r.copyOut.chunks as Uint8Array<ArrayBuffer>[]);
   return out;
+}
+
+/**
+ * For an array type whose element type has a database parser: a parser of the whole value that
+ * applies it to each element's text (nested arrays stay nested, NULL elements null; the parser's
+ * second argument is undefined, as in PGlite). Undefined for other types and for arrays of
+ * pgvector's types, which PGlite returns as text.
+ */
+function elementParser(type: SqlType, dbParsers: ParserOptions): ((text: string, oid: number) => unknown) | undefined {
+  if (!type.endsWith('[]')) return undefined;
+  const elem = type.slice(0, -2) as SqlType;
+  if (elem === 'vector' || elem === 'halfvec' || elem === 'sparsevec') return undefined;
+  const p = dbParsers[TYPE_OID[elem]];
+  if (p === undefined) return undefined;
+  return (text, _oid) => mapArrayText(text, (x) => (p as (t: string, oid?: number) => unknown)(x));
+}
+
+/**
+ * Parses PostgreSQL's array text (`{1,NULL,"a b"}`, nested braces, `;` for box arrays is not
+ * needed here) into nested JS arrays, `f` applied to each element's unescaped text.
+ */
+function mapArrayText(text: string, f: (elem: string) => unknown): unknown[] {
+  // Dimension decorations (`[0:1]={...}`) precede the braces.
+  let i = text.indexOf('{');
+  const parse = (): unknown[] => {
+    const out: unknown[] = [];
+    i++; // '{'
+    if (text[i] === '}') {
+      i++;
+      return out;
+    }
+    for (;;) {
+      if (text[i] === '{') out.push(parse());
+      else if (text[i] === '"') {
+        let s = '';
+        i++;
+        while (text[i] !== '"') {
+          if (text[i] === '\\') i++;
+          s += text[i++];
+        }
+        i++;
+        out.push(f(s));
+      } else {
+        const start = i;
+        while (text[i] !== ',' && text[i] !== '}') i++;
+        const s = text.slice(start, i);
+        out.push(s === 'NULL' ? null : f(s));
+      }
+      if (text[i++] === '}') return out;
+    }
+  };
+  return parse();
 }
 
 /** A result value in PGlite's shape: the type registry's `toJs`, arrays element by element. */
