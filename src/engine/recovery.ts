@@ -32,7 +32,7 @@ import type { SqlEnv, TxnState } from '../sql/env.js';
 import { finishWrites, replayRollbackTo } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
 import {
-  addColumnTx, alterSequenceTx, alterTableTx, createExtensionTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropExtensionTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
+  addColumnTx, alterSequenceTx, alterTableTx, commentIndexTx, createExtensionTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropExtensionTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
 } from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
@@ -473,6 +473,9 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       return;
     case 'dropExtension':
       dropExtensionTx(env, ddlTxn(r.xid), r.name, true);
+      return;
+    case 'commentIndex':
+      commentIndexTx(env, ddlTxn(r.xid), r.name, r.comment);
       return;
   }
 }

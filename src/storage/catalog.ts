@@ -57,6 +57,8 @@ export interface IndexDef {
    * absent or false for a CREATE [UNIQUE] INDEX.
    */
   constraint?: boolean;
+  /** COMMENT ON INDEX text (pg_description); absent when none. */
+  comment?: string;
 }
 
 /** A key on table column `column` with operator class `opclass`, ascending, NULLS LAST. */
@@ -94,7 +96,8 @@ export type Change =
   | { kind: 'dropColumn'; xid: number; name: string; column: number }
   | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: readonly Value[] }
   | { kind: 'createExtension'; xid: number; ext: ExtensionRecord }
-  | { kind: 'dropExtension'; xid: number; name: string };
+  | { kind: 'dropExtension'; xid: number; name: string }
+  | { kind: 'commentIndex'; xid: number; name: string; comment: string | null };
 
 /**
  * An installed extension (PostgreSQL's pg_extension row): what CREATE EXTENSION records and
@@ -529,6 +532,30 @@ export class Catalog {
       commit: () => undefined,
       undo: () => {
         this.sequences.set(name, q);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * COMMENT ON INDEX for transaction `xid` (null removes the comment); the undo puts the old
+   * definition back.
+   * @throws PgError 42P01 when the index is missing; 55P03 when another transaction holds it.
+   */
+  commentIndex(name: string, comment: string | null, xid = 0): DdlUndo {
+    const d = this.indexes.get(name);
+    if (d === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'commentIndex', xid, name, comment });
+    const next: IndexDef = { ...d };
+    if (comment === null) delete next.comment;
+    else next.comment = comment;
+    this.indexes.set(name, next);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        if (this.indexes.get(name) === next) this.indexes.set(name, d);
         this.version++;
       },
     };

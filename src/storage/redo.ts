@@ -34,6 +34,7 @@
  *     43  DROP_SEQUENCE  sequence name
  *     44  CREATE_EXTENSION extension name, version
  *     45  DROP_EXTENSION extension name
+ *     46  COMMENT_INDEX  index name, has-comment u8, the comment (if any)
  *
  * Row, DDL, ROLLBACK_TO and COMMIT/ABORT records carry their transaction id in the header:
  * DDL is transactional (recovery undoes the DDL of a transaction without a commit record).
@@ -67,6 +68,7 @@ export const REDO_ALTER_SEQUENCE = 42;
 export const REDO_DROP_SEQUENCE = 43;
 export const REDO_CREATE_EXTENSION = 44;
 export const REDO_DROP_EXTENSION = 45;
+export const REDO_COMMENT_INDEX = 46;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -89,7 +91,8 @@ export type Redo =
   | { kind: 'dropColumn'; xid: number; name: string; column: number }
   | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: Value[] }
   | { kind: 'createExtension'; xid: number; ext: ExtensionRecord }
-  | { kind: 'dropExtension'; xid: number; name: string };
+  | { kind: 'dropExtension'; xid: number; name: string }
+  | { kind: 'commentIndex'; xid: number; name: string; comment: string | null };
 
 /**
  * An index definition as a codec value: `{name, table, keys: [{column, expr, opclass,
@@ -108,6 +111,7 @@ export function indexDefToValue(d: IndexDef): CodecValue {
     options: d.options.map(([k, v]) => [k, v]),
     primaryKey: d.primaryKey,
     ...(d.constraint === true ? { constraint: true } : {}),
+    ...(d.comment !== undefined ? { comment: d.comment } : {}),
   };
 }
 
@@ -144,6 +148,7 @@ export function indexDefFromValue(v: CodecValue): IndexDef {
     options: (o['options'] as CodecValue[]).map((p) => [(p as string[])[0]!, (p as string[])[1]!] as [string, string]),
     primaryKey,
     ...(o['constraint'] === true ? { constraint: true } : {}),
+    ...(typeof o['comment'] === 'string' ? { comment: o['comment'] } : {}),
   };
 }
 
@@ -224,6 +229,11 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
     case 'dropExtension':
       w.string(c.name);
       return { type: REDO_DROP_EXTENSION, xid: c.xid };
+    case 'commentIndex':
+      w.string(c.name);
+      if (c.comment === null) w.u8(0);
+      else w.u8(1).string(c.comment);
+      return { type: REDO_COMMENT_INDEX, xid: c.xid };
   }
 }
 
@@ -306,6 +316,10 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
     }
     case REDO_DROP_EXTENSION:
       return { kind: 'dropExtension', xid, name: r.string() };
+    case REDO_COMMENT_INDEX: {
+      const name = r.string();
+      return { kind: 'commentIndex', xid, name, comment: r.u8() === 1 ? r.string() : null };
+    }
     case REDO_ALTER_TABLE: {
       const name = r.string();
       return { kind: 'alterTable', xid, name, def: tableDefFromValue(r.readValue()) };

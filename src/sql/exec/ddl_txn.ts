@@ -281,3 +281,8 @@ export function dropExtensionTx(env: SqlEnv, txn: TxnState | null, name: string,
   }
   registerDdl(txn, env.catalog.dropExtension(name, xidOf(txn)));
 }
+
+/** COMMENT ON INDEX in `txn` (null removes the comment). */
+export function commentIndexTx(env: SqlEnv, txn: TxnState | null, name: string, comment: string | null): void {
+  registerDdl(txn, env.catalog.commentIndex(name, comment, xidOf(txn)));
+}

@@ -195,6 +195,9 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
           if (c.comment !== undefined) rows.push([oid, CATALOG_OIDS['pg_class']!, i + 1, c.comment]);
         });
       }
+      for (const d of env.catalog.allIndexes()) {
+        if (d.comment !== undefined) rows.push([env.stats.relOid(d.name), CATALOG_OIDS['pg_class']!, 0, d.comment]);
+      }
       return rows;
     }
     case 'pg_database':
