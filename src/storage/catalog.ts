@@ -561,6 +561,17 @@ export class Catalog {
     };
   }
 
+  /**
+   * Holds extension `name` for `xid`'s DDL until it ends.
+   * @throws PgError 55P03 `could not obtain lock on extension "name"` while another
+   *   transaction's uncommitted CREATE / DROP EXTENSION holds it (PostgreSQL would wait).
+   */
+  private lockExtension(name: string, xid: number): void {
+    const l = this.locks.get(extensionLockName(name));
+    if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on extension "${name}"`);
+    this.lockRelation(extensionLockName(name), xid, 'exclusive');
+  }
+
   /** An installed extension by name, or undefined. */
   getExtension(name: string): ExtensionRecord | undefined {
     this.resolveLegacyExtensions();
@@ -600,7 +611,7 @@ export class Catalog {
   createExtension(ext: ExtensionRecord, xid = 0): DdlUndo {
     this.resolveLegacyExtensions();
     if (this.extensions.has(ext.name)) throw new PgError(SQLSTATE.duplicate_object, `extension "${ext.name}" already exists`);
-    this.lockRelation(extensionLockName(ext.name), xid, 'exclusive');
+    this.lockExtension(ext.name, xid);
     this.onChange?.({ kind: 'createExtension', xid, ext });
     this.extensions.set(ext.name, ext);
     this.version++;
@@ -622,7 +633,7 @@ export class Catalog {
     this.resolveLegacyExtensions();
     const ext = this.extensions.get(name);
     if (ext === undefined) throw new PgError(SQLSTATE.undefined_object, `extension "${name}" does not exist`);
-    this.lockRelation(extensionLockName(name), xid, 'exclusive');
+    this.lockExtension(name, xid);
     this.onChange?.({ kind: 'dropExtension', xid, name });
     const before = [...this.extensions.values()];
     this.extensions.delete(name);
