@@ -35,7 +35,7 @@ import type { IndexBuildProgress } from './sql/env.js';
 import type { Value } from './storage/table.js';
 import { PgArray } from './types/pgarray.js';
 import { typeIoByName } from './types/type_io.js';
-import { valueToText, type SqlType } from './sql/analyze/types.js';
+import { TYPE_OID, valueToText, type SqlType } from './sql/analyze/types.js';
 import { formatArray } from './sql/analyze/arrays.js';
 import type { Notification } from './sql/env.js';
 import { dumpCatalog, type DumpOptions, type DumpSummary } from './sql/dump/dump.js';
@@ -46,6 +46,7 @@ import { promisify } from 'node:util';
 export { PgError, isPgError } from './common/errors.js';
 export { sql, query, identifier, raw, type TemplateContainer, type TemplatePart, type TemplatedQuery } from './common/sql_template.js';
 import { query as templateQuery } from './common/sql_template.js';
+import { NotifyCallbacks } from './engine/notify_callbacks.js';
 
 /** A result field, as PGlite's. */
 export interface Field {
@@ -311,10 +312,8 @@ class SessionRunner implements Queryable {
   #running: Promise<unknown> = Promise.resolve();
   released = false;
 
-  /** listen() callbacks by channel (PostgreSQL's name of it: `Foo` is `foo`, `"Foo"` is `Foo`). */
-  readonly #channels = new Map<string, Set<(payload: string) => void>>();
-  /** onNotification() callbacks. */
-  readonly #onAny = new Set<(channel: string, payload: string) => void>();
+  /** listen() and onNotification() callbacks. */
+  readonly #callbacks = new NotifyCallbacks();
 
   constructor(
     readonly db: Database,
@@ -335,43 +334,23 @@ class SessionRunner implements Queryable {
   }
 
   #dispatch(n: Notification): void {
-    for (const cb of this.#channels.get(n.channel) ?? []) queueMicrotask(() => cb(n.payload));
-    for (const cb of this.#onAny) queueMicrotask(() => cb(n.channel, n.payload));
+    this.#callbacks.dispatch(n.channel, n.payload);
   }
 
-  async listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>> {
-    const name = postgresName(channel);
-    let set = this.#channels.get(name);
-    if (set === undefined) this.#channels.set(name, (set = new Set()));
-    set.add(callback);
-    try {
-      await (tx ?? this).exec(`LISTEN ${channel}`);
-    } catch (e) {
-      set.delete(callback);
-      if (set.size === 0) this.#channels.delete(name);
-      throw e;
-    }
-    return async (t?: ListenTransaction) => this.unlisten(name === channel ? channel : quoteName(name), callback, t);
+  listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>> {
+    return this.#callbacks.listen(tx ?? this, channel, callback, (c, cb, t) => this.unlisten(c, cb, t));
   }
 
-  async unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void> {
-    const name = postgresName(channel);
-    const set = this.#channels.get(name);
-    if (callback !== undefined) {
-      set?.delete(callback);
-      if (set !== undefined && set.size > 0) return;
-    }
-    this.#channels.delete(name);
-    await (tx ?? this).exec(`UNLISTEN ${channel}`);
+  unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void> {
+    return this.#callbacks.unlisten(tx ?? this, channel, callback);
   }
 
   onNotification(callback: (channel: string, payload: string) => void): () => void {
-    this.#onAny.add(callback);
-    return () => this.#onAny.delete(callback);
+    return this.#callbacks.onNotification(callback);
   }
 
   offNotification(callback: (channel: string, payload: string) => void): void {
-    this.#onAny.delete(callback);
+    this.#callbacks.offNotification(callback);
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = [], opts: QueryOptions = {}): Promise<Results<T>> {
@@ -466,8 +445,7 @@ class SessionRunner implements Queryable {
     // A connection that ends stops listening (PostgreSQL's Async_UnlistenOnExit).
     this.session.notify.listening.clear();
     this.session.inbox.length = 0;
-    this.#channels.clear();
-    this.#onAny.clear();
+    this.#callbacks.clear();
   }
 
   /**
@@ -516,7 +494,7 @@ class SessionRunner implements Queryable {
 
   async #query<T>(sql: string, params: unknown[], opts: QueryOptions): Promise<Results<T>> {
     const results = await this.#run(sql, params, opts, undefined, true);
-    return toResults<T>(results[results.length - 1]!, opts, this.#parsers(opts));
+    return toResults<T>(results[results.length - 1]!, opts, this.#parsers(opts), this.typeOpts.parsers);
   }
 
   /** The result parsers in force: the query's over the database's (null: none). */
@@ -530,7 +508,7 @@ class SessionRunner implements Queryable {
   async #exec(sql: string, opts: QueryOptions): Promise<Results[]> {
     const parsers = this.#parsers(opts);
     if (!isPsqlScript(sql)) {
-      const results: Results[] = (await this.#run(sql, [], opts)).map((r) => toResults(r, opts, parsers));
+      const results: Results[] = (await this.#run(sql, [], opts)).map((r) => toResults(r, opts, parsers, this.typeOpts.parsers));
       // A script without statements gives one empty result, as PGlite's exec('').
       return results.length === 0 ? [toResults(undefined, opts)] : results;
     }
@@ -539,7 +517,7 @@ class SessionRunner implements Queryable {
     const out: Results[] = [];
     for (const part of splitPsqlScript(sql)) {
       const stdin = part.kind === 'copy' ? new TextEncoder().encode(part.data) : undefined;
-      for (const r of await this.#run(part.sql, [], opts, stdin)) out.push(toResults(r, opts, parsers));
+      for (const r of await this.#run(part.sql, [], opts, stdin)) out.push(toResults(r, opts, parsers, this.typeOpts.parsers));
     }
     return out;
   }
@@ -783,19 +761,6 @@ interface TypeOptions {
 }
 
 /**
- * PostgreSQL's name of a channel as PGlite's `toPostgresName`: a double-quoted name without its
- * quotes, anything else lower-cased.
- */
-function postgresName(channel: string): string {
-  return channel.startsWith('"') && channel.endsWith('"') ? channel.substring(1, channel.length - 1) : channel.toLowerCase();
-}
-
-/** A channel name as a quoted identifier (for UNLISTEN of a name that is not lower case). */
-function quoteName(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/**
  * Parameters with a serializer for their type OID (the query's over the database's) replaced
  * by its text, as PGlite's query(); others unchanged (vecgres' own conversion takes them).
  */
@@ -819,13 +784,18 @@ function outputText(v: Value, type: SqlType): string {
   return valueToText(v, type)!;
 }
 
-/** Converts engine rows to PGlite's shapes (see the module comment), through `parsers` by type OID. */
-function toResults<T>(r: StatementResult | undefined, opts: QueryOptions, parsers: ParserOptions | null = null): Results<T> {
+/**
+ * Converts engine rows to PGlite's shapes (see the module comment), through `parsers` by type
+ * OID. An array column without a parser of its own has its elements parsed by the database's
+ * parser of the element type (`dbParsers`, not the query's), as PGlite builds its array parsers
+ * from the database's parsers when it opens.
+ */
+function toResults<T>(r: StatementResult | undefined, opts: QueryOptions, parsers: ParserOptions | null = null, dbParsers?: ParserOptions): Results<T> {
   if (r === undefined) return { rows: [], fields: [], affectedRows: 0 };
   const fields: Field[] = r.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
   const n = r.fields.length;
   const types = r.fields.map((f) => f.type);
-  const parse = r.fields.map((f) => parsers?.[f.dataTypeID]);
+  const parse = r.fields.map((f) => parsers?.[f.dataTypeID] ?? (dbParsers === undefined ? undefined : elementParser(f.type, dbParsers)));
   const vecArrays = opts.vectorFormat === 'float32array';
   const asArray = opts.rowMode === 'array';
   const rows: unknown[] = new Array(r.rows.length);
@@ -847,6 +817,58 @@ function toResults<T>(r: StatementResult | undefined, opts: QueryOptions, parser
   if (!Number.isNaN(count)) out.rowCount = count;
   if (r.copyOut?.toBlob === true) out.blob = new Blob(r.copyOut.chunks as Uint8Array<ArrayBuffer>[]);
   return out;
+}
+
+/**
+ * For an array type whose element type has a database parser: a parser of the whole value that
+ * applies it to each element's text (nested arrays stay nested, NULL elements null; the parser's
+ * second argument is undefined, as in PGlite). Undefined for other types and for arrays of
+ * pgvector's types, which PGlite returns as text.
+ */
+function elementParser(type: SqlType, dbParsers: ParserOptions): ((text: string, oid: number) => unknown) | undefined {
+  if (!type.endsWith('[]')) return undefined;
+  const elem = type.slice(0, -2) as SqlType;
+  if (elem === 'vector' || elem === 'halfvec' || elem === 'sparsevec') return undefined;
+  const p = dbParsers[TYPE_OID[elem]];
+  if (p === undefined) return undefined;
+  return (text, _oid) => mapArrayText(text, (x) => (p as (t: string, oid?: number) => unknown)(x));
+}
+
+/**
+ * Parses PostgreSQL's array text (`{1,NULL,"a b"}`, nested braces, `;` for box arrays is not
+ * needed here) into nested JS arrays, `f` applied to each element's unescaped text.
+ */
+function mapArrayText(text: string, f: (elem: string) => unknown): unknown[] {
+  // Dimension decorations (`[0:1]={...}`) precede the braces.
+  let i = text.indexOf('{');
+  const parse = (): unknown[] => {
+    const out: unknown[] = [];
+    i++; // '{'
+    if (text[i] === '}') {
+      i++;
+      return out;
+    }
+    for (;;) {
+      if (text[i] === '{') out.push(parse());
+      else if (text[i] === '"') {
+        let s = '';
+        i++;
+        while (text[i] !== '"') {
+          if (text[i] === '\\') i++;
+          s += text[i++];
+        }
+        i++;
+        out.push(f(s));
+      } else {
+        const start = i;
+        while (text[i] !== ',' && text[i] !== '}') i++;
+        const s = text.slice(start, i);
+        out.push(s === 'NULL' ? null : f(s));
+      }
+      if (text[i++] === '}') return out;
+    }
+  };
+  return parse();
 }
 
 /** A result value in PGlite's shape: the type registry's `toJs`, arrays element by element. */

@@ -322,7 +322,8 @@ export class Durability {
       // replay from this checkpoint never repeats a value handed out after it.
       const sequences: CodecValue[] = this.catalog.allSequences().map((q) => sequenceToValue(q.def, q.state));
       if (!snapshot) this.catalog.sequencesCheckpointed();
-      b.commit({ version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences });
+      const extensions: CodecValue[] = this.catalog.allExtensions().map((e) => [e.name, e.version]);
+      b.commit({ version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences, extensions });
     } catch (e) {
       if (snapshot) {
         for (const st of filing) st.pendingFiles.clear();
@@ -481,7 +482,7 @@ export class Durability {
 export function writeSnapshot(fs: StorageBackend, dir: string, catalog: Catalog, indexes: Map<string, VectorIndex | OrderedIndex>): void {
   const store = new CheckpointStore(fs, dir);
   store.readLatest();
-  store.initialize({ version: META_VERSION, nextXid: 1, tables: [], indexes: [], sequences: [] });
+  store.initialize({ version: META_VERSION, nextXid: 1, tables: [], indexes: [], sequences: [], extensions: [] });
   const wal = Wal.open(fs, walDir(dir)).wal;
   try {
     new Durability(fs, dir, wal, store, catalog, indexes, 0).checkpoint(true);

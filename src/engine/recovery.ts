@@ -19,7 +19,7 @@ import { isOrderedAm, type IndexAm, type OpClass, type OrderedIndex, type Ordere
 import { buildOrderedIndex } from '../sql/exec/ordered_index.js';
 import { bug } from '../sql/exec/eval.js';
 import { ByteReader, type CodecValue } from '../storage/codec.js';
-import type { Catalog, IndexDef } from '../storage/catalog.js';
+import type { Catalog, ExtensionRecord, IndexDef } from '../storage/catalog.js';
 import { CONTROL_FILE_NAME, CheckpointStore, invalidCheckpoint, type CheckpointReader, type ControlData } from '../storage/checkpoint.js';
 import { joinPath, type StorageBackend } from '../storage/fs.js';
 import { FILE_SQLSTATE } from '../storage/io_errors.js';
@@ -32,7 +32,7 @@ import type { SqlEnv, TxnState } from '../sql/env.js';
 import { finishWrites, replayRollbackTo } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
 import {
-  addColumnTx, alterSequenceTx, alterTableTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
+  addColumnTx, alterSequenceTx, alterTableTx, commentIndexTx, createExtensionTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropExtensionTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
 } from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
@@ -133,6 +133,11 @@ interface Meta {
   indexes: { def: IndexDef; file: string | null }[];
   /** Sequences (sequence.ts sequenceToValue), or `[name, last issued]` pairs of old checkpoints. */
   sequences: CodecValue[];
+  /**
+   * Installed extensions; null in checkpoints written before extension records existed (the
+   * record is then derived from the tables: catalog.resolveLegacyExtensions).
+   */
+  extensions: ExtensionRecord[] | null;
 }
 
 /**
@@ -160,6 +165,11 @@ function parseMeta(v: CodecValue, checkpointId: number): Meta {
       }),
       indexes: (o['indexes'] as Record<string, CodecValue>[]).map((x) => ({ def: indexDefFromValue(x['def']!), file: x['file'] === null ? null : full(x['file'] as string) })),
       sequences: o['sequences'] as CodecValue[],
+      extensions: o['extensions'] === undefined ? null : (o['extensions'] as CodecValue[]).map((e) => {
+        const [name, version] = e as [string, string];
+        if (typeof name !== 'string' || typeof version !== 'string') throw new Error('bad extension entry');
+        return { name, version };
+      }),
     };
   } catch (e) {
     throw badMeta(e instanceof Error ? e.message : String(e));
@@ -234,6 +244,8 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   }
   for (const t of loaded) catalog.adoptTable(t);
   for (const v of meta.sequences) adoptSequence(catalog, v);
+  if (meta.extensions === null) catalog.extensionsKnown = false;
+  else for (const e of meta.extensions) catalog.adoptExtension(e);
   for (const { def, file } of meta.indexes) {
     const table = catalog.getTable(def.table);
     if (table === undefined) throw badMeta(`index "${def.name}" of missing table "${def.table}"`);
@@ -296,6 +308,8 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   for (const t of left) finishWrites(env, t, false);
   report.rolledBack = left.length;
   catalog.nextXid = Math.max(catalog.nextXid, maxXid + 1);
+  // An old database's vector extension record, from the tables as replay left them.
+  catalog.resolveLegacyExtensions();
   // Everything is read: now cut the torn log tail (the records after it were never
   // acknowledged) and remove the leftovers of an interrupted checkpoint. Wal.start opens its
   // segment before changing anything, so from the first change on only the clean-up itself
@@ -335,7 +349,7 @@ function adoptSequence(catalog: Catalog, v: CodecValue): void {
 
 /** The catalog metadata of a new, empty database (checkpoint 0). */
 function emptyMeta(): CodecValue {
-  return { version: META_VERSION, nextXid: 1, tables: [], indexes: [], sequences: [] };
+  return { version: META_VERSION, nextXid: 1, tables: [], indexes: [], sequences: [], extensions: [] };
 }
 
 /** Names (`wal/<segment>`) of the log segments in data directory `dir`, without changing anything. */
@@ -455,6 +469,15 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       return;
     case 'rewriteColumn':
       rewriteColumnTx(env, ddlTxn(r.xid), r.name, r.column, r.def, r.values);
+      return;
+    case 'createExtension':
+      createExtensionTx(env, ddlTxn(r.xid), r.ext, true);
+      return;
+    case 'dropExtension':
+      dropExtensionTx(env, ddlTxn(r.xid), r.name, true);
+      return;
+    case 'commentIndex':
+      commentIndexTx(env, ddlTxn(r.xid), r.name, r.comment);
       return;
   }
 }

@@ -65,6 +65,8 @@ export interface IndexDef {
    * it valid. Absent: valid.
    */
   valid?: false;
+  /** COMMENT ON INDEX text (pg_description); absent when none. */
+  comment?: string;
 }
 
 /** `def` as a valid index (REINDEX of an INVALID one). */
@@ -107,7 +109,33 @@ export type Change =
   | { kind: 'alterTable'; xid: number; name: string; def: TableDef }
   | { kind: 'addColumn'; xid: number; name: string; column: ColumnDef; fill: Value }
   | { kind: 'dropColumn'; xid: number; name: string; column: number }
-  | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: readonly Value[] };
+  | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: readonly Value[] }
+  | { kind: 'createExtension'; xid: number; ext: ExtensionRecord }
+  | { kind: 'dropExtension'; xid: number; name: string }
+  | { kind: 'commentIndex'; xid: number; name: string; comment: string | null };
+
+/**
+ * An installed extension (PostgreSQL's pg_extension row): what CREATE EXTENSION records and
+ * DROP EXTENSION removes. Only its name and version are stored; its oid, schema and comment
+ * are fixed by the SQL layer.
+ */
+export interface ExtensionRecord {
+  name: string;
+  version: string;
+}
+
+/** Column types that belong to the vector extension (pgvector's types and their arrays). */
+const EXTENSION_TYPES: ReadonlySet<string> = new Set(['vector', 'halfvec', 'sparsevec', 'vector[]', 'halfvec[]', 'sparsevec[]']);
+/**
+ * The name under which uncommitted CREATE / DROP EXTENSION holds its lock (no relation name
+ * holds a NUL): while it is held, checkpoints wait for the transaction to end.
+ */
+function extensionLockName(name: string): string {
+  return `\0extension ${name}`;
+}
+
+/** Index methods that belong to the vector extension. */
+const EXTENSION_METHODS: ReadonlySet<string> = new Set(['hnsw', 'ivfflat']);
 
 /**
  * One write undone by ROLLBACK TO SAVEPOINT, newest first, as its log record lists them: a row
@@ -181,6 +209,14 @@ export class Catalog {
   private readonly tables = new Map<string, Table>();
   private readonly indexes = new Map<string, IndexDef>();
   private readonly sequences = new Map<string, Sequence>();
+  /** Installed extensions by name, in creation order (see {@link extensionsKnown}). */
+  private readonly extensions = new Map<string, ExtensionRecord>();
+  /**
+   * False for a database whose checkpoint was written before extension records existed: its
+   * record of `vector` is derived from its tables ({@link resolveLegacyExtensions}) at the
+   * end of the open, or before the first extension change replayed or run, whichever is first.
+   */
+  extensionsKnown = true;
   /** Bumped by every DDL change; prepared statements re-analyze when it moves. */
   version = 0;
   /** The next transaction id to hand out (1 is the first; ids are never reused). */
@@ -556,6 +592,117 @@ export class Catalog {
       commit: () => undefined,
       undo: () => {
         this.sequences.set(name, q);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * COMMENT ON INDEX for transaction `xid` (null removes the comment); the undo puts the old
+   * definition back.
+   * @throws PgError 42P01 when the index is missing; 55P03 when another transaction holds it.
+   */
+  commentIndex(name: string, comment: string | null, xid = 0): DdlUndo {
+    const d = this.indexes.get(name);
+    if (d === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'commentIndex', xid, name, comment });
+    const next: IndexDef = { ...d };
+    if (comment === null) delete next.comment;
+    else next.comment = comment;
+    this.indexes.set(name, next);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        if (this.indexes.get(name) === next) this.indexes.set(name, d);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * Holds extension `name` for `xid`'s DDL until it ends.
+   * @throws PgError 55P03 `could not obtain lock on extension "name"` while another
+   *   transaction's uncommitted CREATE / DROP EXTENSION holds it (PostgreSQL would wait).
+   */
+  private lockExtension(name: string, xid: number): void {
+    const l = this.locks.get(extensionLockName(name));
+    if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on extension "${name}"`);
+    this.lockRelation(extensionLockName(name), xid, 'exclusive');
+  }
+
+  /** An installed extension by name, or undefined. */
+  getExtension(name: string): ExtensionRecord | undefined {
+    this.resolveLegacyExtensions();
+    return this.extensions.get(name);
+  }
+
+  /** Every installed extension, in creation order (checkpoints, pg_extension). */
+  allExtensions(): ExtensionRecord[] {
+    this.resolveLegacyExtensions();
+    return [...this.extensions.values()];
+  }
+
+  /** Installs an extension of a checkpoint's metadata (not logged). */
+  adoptExtension(ext: ExtensionRecord): void {
+    this.extensions.set(ext.name, ext);
+  }
+
+  /**
+   * A database written before extension records existed had the vector extension whenever it
+   * had a column of one of its types or an index of one of its methods (CREATE EXTENSION was
+   * accepted and not recorded): it gets the record `vector` 0.8.7 then, none otherwise. Runs
+   * once, on the state as it stands; a no-op when the record is known.
+   */
+  resolveLegacyExtensions(): void {
+    if (this.extensionsKnown) return;
+    this.extensionsKnown = true;
+    const usesVector =
+      [...this.tables.values()].some((t) => t.def.columns.some((c) => EXTENSION_TYPES.has(c.type))) ||
+      [...this.indexes.values()].some((d) => EXTENSION_METHODS.has(d.method));
+    if (usesVector && !this.extensions.has('vector')) this.extensions.set('vector', { name: 'vector', version: '0.8.7' });
+  }
+
+  /**
+   * CREATE EXTENSION for transaction `xid`; the undo removes the record.
+   * @throws PgError 42710 when it exists.
+   */
+  createExtension(ext: ExtensionRecord, xid = 0): DdlUndo {
+    this.resolveLegacyExtensions();
+    if (this.extensions.has(ext.name)) throw new PgError(SQLSTATE.duplicate_object, `extension "${ext.name}" already exists`);
+    this.lockExtension(ext.name, xid);
+    this.onChange?.({ kind: 'createExtension', xid, ext });
+    this.extensions.set(ext.name, ext);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        this.extensions.delete(ext.name);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * DROP EXTENSION for transaction `xid` (its dependent objects were dropped first); the undo
+   * puts the record back in its place.
+   * @throws PgError 42704 when it does not exist.
+   */
+  dropExtension(name: string, xid = 0): DdlUndo {
+    this.resolveLegacyExtensions();
+    const ext = this.extensions.get(name);
+    if (ext === undefined) throw new PgError(SQLSTATE.undefined_object, `extension "${name}" does not exist`);
+    this.lockExtension(name, xid);
+    this.onChange?.({ kind: 'dropExtension', xid, name });
+    const before = [...this.extensions.values()];
+    this.extensions.delete(name);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        this.extensions.clear();
+        for (const e of before) this.extensions.set(e.name, e);
         this.version++;
       },
     };

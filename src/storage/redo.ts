@@ -32,6 +32,9 @@
  *     41  CREATE_SEQUENCE the sequence (sequence.ts sequenceToValue: definition and state)
  *     42  ALTER_SEQUENCE old name, the sequence (a new name renames it)
  *     43  DROP_SEQUENCE  sequence name
+ *     44  CREATE_EXTENSION extension name, version
+ *     45  DROP_EXTENSION extension name
+ *     46  COMMENT_INDEX  index name, has-comment u8, the comment (if any)
  *
  * Row, DDL, ROLLBACK_TO and COMMIT/ABORT records carry their transaction id in the header:
  * DDL is transactional (recovery undoes the DDL of a transaction without a commit record).
@@ -40,7 +43,7 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { ByteReader, ByteWriter, CodecValue } from './codec.js';
-import { columnKey, type Change, type IndexDef, type IndexKey, type UndoneWrite } from './catalog.js';
+import { columnKey, type Change, type ExtensionRecord, type IndexDef, type IndexKey, type UndoneWrite } from './catalog.js';
 import { tableDefFromValue, tableDefToValue, type ColumnDef, type TableDef, type Value } from './table.js';
 import { sequenceFromValue, sequenceToValue, type SequenceDef } from './sequence.js';
 
@@ -63,6 +66,9 @@ export const REDO_SEQUENCE_SET = 40;
 export const REDO_CREATE_SEQUENCE = 41;
 export const REDO_ALTER_SEQUENCE = 42;
 export const REDO_DROP_SEQUENCE = 43;
+export const REDO_CREATE_EXTENSION = 44;
+export const REDO_DROP_EXTENSION = 45;
+export const REDO_COMMENT_INDEX = 46;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -83,7 +89,10 @@ export type Redo =
   | { kind: 'alterTable'; xid: number; name: string; def: TableDef }
   | { kind: 'addColumn'; xid: number; name: string; column: ColumnDef; fill: Value }
   | { kind: 'dropColumn'; xid: number; name: string; column: number }
-  | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: Value[] };
+  | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: Value[] }
+  | { kind: 'createExtension'; xid: number; ext: ExtensionRecord }
+  | { kind: 'dropExtension'; xid: number; name: string }
+  | { kind: 'commentIndex'; xid: number; name: string; comment: string | null };
 
 /**
  * An index definition as a codec value: `{name, table, keys: [{column, expr, opclass,
@@ -104,6 +113,7 @@ export function indexDefToValue(d: IndexDef): CodecValue {
     primaryKey: d.primaryKey,
     ...(d.constraint === true ? { constraint: true } : {}),
     ...(d.valid === false ? { valid: false } : {}),
+    ...(d.comment !== undefined ? { comment: d.comment } : {}),
   };
 }
 
@@ -141,6 +151,7 @@ export function indexDefFromValue(v: CodecValue): IndexDef {
     primaryKey,
     ...(o['constraint'] === true ? { constraint: true } : {}),
     ...(o['valid'] === false ? { valid: false as const } : {}),
+    ...(typeof o['comment'] === 'string' ? { comment: o['comment'] } : {}),
   };
 }
 
@@ -215,6 +226,17 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
       w.string(c.name).varuint(c.column).value(tableDefToValue({ name: c.name, columns: [c.def], primaryKey: [] })).varuint(c.values.length);
       for (const v of c.values) w.value(v as CodecValue);
       return { type: REDO_REWRITE_COLUMN, xid: c.xid };
+    case 'createExtension':
+      w.string(c.ext.name).string(c.ext.version);
+      return { type: REDO_CREATE_EXTENSION, xid: c.xid };
+    case 'dropExtension':
+      w.string(c.name);
+      return { type: REDO_DROP_EXTENSION, xid: c.xid };
+    case 'commentIndex':
+      w.string(c.name);
+      if (c.comment === null) w.u8(0);
+      else w.u8(1).string(c.comment);
+      return { type: REDO_COMMENT_INDEX, xid: c.xid };
   }
 }
 
@@ -291,6 +313,16 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
     }
     case REDO_DROP_SEQUENCE:
       return { kind: 'dropSequence', xid, name: r.string() };
+    case REDO_CREATE_EXTENSION: {
+      const name = r.string();
+      return { kind: 'createExtension', xid, ext: { name, version: r.string() } };
+    }
+    case REDO_DROP_EXTENSION:
+      return { kind: 'dropExtension', xid, name: r.string() };
+    case REDO_COMMENT_INDEX: {
+      const name = r.string();
+      return { kind: 'commentIndex', xid, name, comment: r.u8() === 1 ? r.string() : null };
+    }
     case REDO_ALTER_TABLE: {
       const name = r.string();
       return { kind: 'alterTable', xid, name, def: tableDefFromValue(r.readValue()) };

@@ -61,6 +61,17 @@ try {
 /** Sessions by id: 0 is the database's own. */
 const sessions = new Map<number, Queryable & Partial<Pick<VecgresSession, 'release'>>>([[0, db]]);
 let nextSession = 1;
+
+/**
+ * Sends session `sid`'s notifications to the caller, whose listen() / onNotification()
+ * callbacks run there. Vecgres calls this callback in a microtask queued when the statement
+ * that delivered the notification ended, before that statement's call settles, so the event
+ * goes out before its reply.
+ */
+function forwardNotifications(sid: number, s: Pick<VecgresSession, 'onNotification'>): void {
+  s.onNotification((channel, payload) => post({ type: 'notification', sid, channel, payload }));
+}
+forwardNotifications(0, db);
 /** Open transaction() calls by the id of their txBegin request: the Transaction and how to end the callback. */
 const txs = new Map<number, { tx: Transaction; end: (ok: boolean) => void }>();
 
@@ -96,6 +107,7 @@ async function run(m: Request): Promise<unknown> {
       const s = await db.connect();
       const sid = nextSession++;
       sessions.set(sid, s);
+      forwardNotifications(sid, s);
       return sid;
     }
     case 'release': {

@@ -4,8 +4,9 @@
  *
  * Values cross by structured clone, which keeps every shape the embedded API returns
  * (Float32Array, BigInt, Date, Blob, nested arrays and plain objects); functions cannot cross,
- * so callbacks (`onNotice`, `onIndexBuildProgress`, a dump's `write`) stay on the caller's side
- * and the host sends events that the caller routes to them by request id. Errors do not keep
+ * so callbacks (`onNotice`, `onIndexBuildProgress`, a dump's `write`, LISTEN's) stay on the
+ * caller's side and the host sends events that the caller routes to them by request id (by
+ * session id for notifications). Errors do not keep
  * their class or own fields through a clone, so they cross as {@link WireError} and are rebuilt.
  *
  * Every request carries an `id`; the host answers each with exactly one {@link Reply}, after
@@ -57,7 +58,12 @@ export type HostEvent =
   | { type: 'notice'; id: number; notice: WireError }
   | { type: 'progress'; progress: IndexBuildProgress }
   | { type: 'txReady'; id: number }
-  | { type: 'chunk'; id: number; chunk: string };
+  | { type: 'chunk'; id: number; chunk: string }
+  /**
+   * A notification session `sid` received (LISTEN): posted before the reply of the statement
+   * that delivered it, so the caller's callbacks are queued when that call settles.
+   */
+  | { type: 'notification'; sid: number; channel: string; payload: string };
 
 /** An error as it crosses threads: a PgError's fields, or another Error's name and message. */
 export interface WireError {

@@ -40,6 +40,7 @@ import type {
 } from '../index.js';
 import type { HostInit } from './host.js';
 import { wireToError, type HostEvent, type Request, type WireQueryOptions } from './messages.js';
+import { NotifyCallbacks } from '../engine/notify_callbacks.js';
 
 /** Request without its id (assigned when sent). */
 type Outgoing = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -66,6 +67,8 @@ export type VecgresWorkerOptions = Omit<VecgresOptions, 'storage' | 'clock'> & {
 /** The link to one worker thread: requests out, replies and events in. */
 class Link {
   readonly pending = new Map<number, Pending>();
+  /** The notification callbacks of each session on this side, by session id. */
+  readonly callbacks = new Map<number, NotifyCallbacks>();
   #nextId = 1;
   /** What the database's onNotice threw for a WARNING of the open: create() fails with it. */
   openFailure: { e: unknown } | null = null;
@@ -143,6 +146,9 @@ class Link {
       case 'chunk':
         this.pending.get(m.id)?.onChunk?.(m.chunk);
         return;
+      case 'notification':
+        this.callbacks.get(m.sid)?.dispatch(m.channel, m.payload);
+        return;
       default:
         return;
     }
@@ -204,34 +210,33 @@ function noticeHook(o: QueryOptions): Omit<Pending, 'resolve' | 'reject'> {
   return o.onNotice === undefined ? {} : { onNotice: o.onNotice };
 }
 
-/** One session's calls, sent to the host's session `sid`. */
-/** The error of an API member VecgresWorker does not carry across the thread yet. */
-function notOnWorker(what: string): PgError {
-  return new PgError(SQLSTATE.feature_not_supported, `${what} through VecgresWorker is not supported`, { hint: 'Use Vecgres on the thread that listens.' });
-}
-
+/**
+ * One session's calls, sent to the host's session `sid`. LISTEN's callbacks stay in this
+ * thread (engine/notify_callbacks.ts, as Vecgres keeps them); the host sends the session's
+ * notifications as events, before the reply of the statement that delivered them.
+ */
 class RemoteSession implements Queryable {
-  /**
-   * LISTEN / NOTIFY are not carried across the worker thread yet: rejects (throws, for the
-   * synchronous two) PgError 0A000, rather than listening without ever delivering.
-   */
-  listen(_channel: string, _callback: (payload: string) => void, _tx?: ListenTransaction): Promise<never> {
-    return Promise.reject(notOnWorker('listen()'));
+  /** listen() and onNotification() callbacks, dispatched by the link. */
+  protected readonly callbacks = new NotifyCallbacks();
+
+  /** As Vecgres's listen(): `LISTEN channel` on the worker's session (or in `tx`), `callback` here. */
+  listen(channel: string, callback: (payload: string) => void, tx?: ListenTransaction): Promise<(tx?: ListenTransaction) => Promise<void>> {
+    return this.callbacks.listen(tx ?? this, channel, callback, (c, cb, t) => this.unlisten(c, cb, t));
   }
 
-  /** See {@link listen}: 0A000. */
-  unlisten(_channel: string, _callback?: (payload: string) => void, _tx?: ListenTransaction): Promise<void> {
-    return Promise.reject(notOnWorker('unlisten()'));
+  /** As Vecgres's unlisten(). */
+  unlisten(channel: string, callback?: (payload: string) => void, tx?: ListenTransaction): Promise<void> {
+    return this.callbacks.unlisten(tx ?? this, channel, callback);
   }
 
-  /** See {@link listen}: throws 0A000. */
-  onNotification(_callback: (channel: string, payload: string) => void): () => void {
-    throw notOnWorker('onNotification()');
+  /** As Vecgres's onNotification(). */
+  onNotification(callback: (channel: string, payload: string) => void): () => void {
+    return this.callbacks.onNotification(callback);
   }
 
-  /** See {@link listen}: throws 0A000. */
-  offNotification(_callback: (channel: string, payload: string) => void): void {
-    throw notOnWorker('offNotification()');
+  /** As Vecgres's offNotification(). */
+  offNotification(callback: (channel: string, payload: string) => void): void {
+    this.callbacks.offNotification(callback);
   }
 
   /** Set by release(): later calls fail here (the worker has forgotten the session). */
@@ -240,7 +245,9 @@ class RemoteSession implements Queryable {
   constructor(
     protected readonly link: Link,
     protected readonly sid: number,
-  ) {}
+  ) {
+    link.callbacks.set(sid, this.callbacks);
+  }
 
   /** Sends a call of this session; refused as Vecgres refuses it after close or release. */
   protected send<T>(req: Outgoing, hooks: Omit<Pending, 'resolve' | 'reject'> = {}, id?: number): Promise<T> {
@@ -291,7 +298,10 @@ class RemoteSession implements Queryable {
         return call<Results<R>>('query', q.query, q.params, {});
       },
       exec: (sql: string, o: QueryOptions = {}) => call<Results[]>('exec', sql, [], o),
-      listen: () => Promise.reject(notOnWorker('listen()')),
+      listen: (channel: string, callback: (payload: string) => void) => {
+        if (closed) return Promise.reject(new Error('Transaction is closed'));
+        return this.listen(channel, callback, tx);
+      },
       rollback: async () => {
         if (!closed) await call<void>('rollback', '', [], {});
         closed = true;
@@ -326,6 +336,9 @@ class RemoteSessionHandle extends RemoteSession implements VecgresSession {
   async release(): Promise<void> {
     if (this.isReleased) return;
     this.isReleased = true;
+    // A released session stops listening (PostgreSQL's Async_UnlistenOnExit), as on Vecgres.
+    this.link.callbacks.delete(this.sid);
+    this.callbacks.clear();
     // After a close or a crash there is nothing left to roll back.
     if (this.link.refusal() !== null) return;
     await this.link.send({ op: 'release', sid: this.sid });

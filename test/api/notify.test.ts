@@ -4,7 +4,8 @@
  * (channel, payload, order), the statements' results and their errors must be the same.
  * Several sessions (which PGlite lacks) are compared with native PostgreSQL when PGVECTOR_URL
  * names one: two node-postgres connections there, two vecgres sessions here, the same
- * statements, the same notifications in the same order.
+ * statements, the same notifications in the same order. Every flow runs on Vecgres and on
+ * VecgresWorker (whose callbacks stay on this thread while the database runs on its own).
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,11 +15,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Vecgres } from '../../src/index.js';
+import { VecgresWorker } from '../../src/worker/vecgres_worker.js';
 
 const lite = await PGlite.create();
 const db = await Vecgres.create();
+const worker = await VecgresWorker.create();
 after(async () => {
   await db.close();
+  await worker.close();
   await lite.close();
 });
 
@@ -58,6 +62,8 @@ async function same(script: Parameters<typeof record>[1]): Promise<void> {
   const theirs = await record(lite as unknown as NotifyDb, script);
   const ours = await record(db as unknown as NotifyDb, script);
   assert.deepEqual(ours, theirs);
+  const onWorker = await record(worker as unknown as NotifyDb, script);
+  assert.deepEqual(onWorker, theirs, 'VecgresWorker');
 }
 
 test('NOTIFY reaches listen() and onNotification() callbacks as in PGlite, with its channel-name rules', async () => {
@@ -143,7 +149,8 @@ test('query() runs exactly one statement, and an empty string gives an empty res
   });
 });
 
-test('several sessions: every listener gets each committed notification in commit order, held while it is in a block', async () => {
+for (const [cls, target] of [['Vecgres', db], ['VecgresWorker', worker]] as const) test(`several sessions (${cls}): every listener gets each committed notification in commit order, held while it is in a block`, async () => {
+  const db = target as Vecgres;
   const a = await db.connect();
   const b = await db.connect();
   const got: string[] = [];

@@ -82,3 +82,28 @@ test('parsers get the text PostgreSQL prints and the type OID, per query over pe
   // exec applies them to every statement.
   await both(async (d) => (await d.exec("SELECT 1::int8 AS a; SELECT '{1,NULL,3}'::int[] AS b, true AS c", { parsers: seen })).map((r) => r.rows));
 });
+
+test("the database's parsers reach array elements (not the query's), as PGlite's", async () => {
+  const seen = (tag: string) => (v: string, oid?: number): string => `${tag}(${v},${String(oid)})`;
+  const parsers: ParserOptions = { 16: seen('bool'), 21: seen('int2'), 23: seen('int4'), 25: seen('text'), 700: seen('float4'), 701: seen('float8'), 1700: seen('numeric'), 1043: seen('varchar'), 20: seen('int8'), 1184: seen('tstz'), 2950: seen('uuid') };
+  const pl = await PGlite.create({ extensions: { vector }, parsers });
+  const vg = await Vecgres.create({ parsers });
+  try {
+    await pl.exec('CREATE EXTENSION vector');
+    await vg.exec('CREATE EXTENSION vector');
+    const sql = `SELECT 1::int AS a, '{1,2}'::int[] AS b, '{{1,2},{3,NULL}}'::int[] AS c, ARRAY['a b', NULL, 'q"x', '', 'NULL', 'x,y', 'back\\slash']::text[] AS d,
+      '{t,f,NULL}'::bool[] AS e, '{1.5,-2}'::float4[] AS f, '{1e300,NaN}'::float8[] AS g, '{1.50,NaN}'::numeric[] AS h, '{a,bb}'::varchar[] AS i,
+      '{1,2}'::int8[] AS j, '{1,2}'::int2[] AS k, '{}'::int[] AS l, ARRAY['2026-01-02 03:04:05+00']::timestamptz[] AS n,
+      ARRAY['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11']::uuid[] AS o, '{"[1,2]"}'::vector[] AS p`;
+    const theirs = await pl.query(sql);
+    const ours = await vg.query(sql);
+    assert.deepEqual(normalize(ours.rows), normalize(theirs.rows));
+    // A query's parser of the element type leaves arrays alone; one of the array type replaces the element parsing.
+    for (const q of [{ 23: seen('q23') }, { 1007: seen('q1007') }] as ParserOptions[]) {
+      assert.deepEqual(normalize((await vg.query(sql, [], { parsers: q })).rows), normalize((await pl.query(sql, [], { parsers: q })).rows), JSON.stringify(Object.keys(q)));
+    }
+  } finally {
+    await pl.close();
+    await vg.close();
+  }
+});

@@ -286,7 +286,7 @@ test('an idle VecgresWorker does not keep the process alive; a call in flight do
   assert.equal(r.stdout.trim(), JSON.stringify([[{ x: 1 }], [{ y: 2 }]]));
 });
 
-test('dumpDataDir through the worker loads into a Vecgres; LISTEN is 0A000 rather than silent', async () => {
+test('dumpDataDir through the worker loads into a Vecgres', async () => {
   const w = await VecgresWorker.create();
   try {
     await w.exec("CREATE EXTENSION vector; CREATE TABLE d (id int PRIMARY KEY, e vector(2)); INSERT INTO d VALUES (1, '[1,2]'), (2, '[3,4]')");
@@ -298,9 +298,52 @@ test('dumpDataDir through the worker loads into a Vecgres; LISTEN is 0A000 rathe
     } finally {
       await copy.close();
     }
-    await assert.rejects(w.listen('ch', () => undefined), (e: unknown) => e instanceof PgError && e.code === '0A000');
-    assert.throws(() => w.onNotification(() => undefined), (e: unknown) => e instanceof PgError && e.code === '0A000');
   } finally {
+    await w.close();
+  }
+});
+
+test('LISTEN flows give the same callbacks on Vecgres and VecgresWorker: database, sessions, transaction(), unlisten', async () => {
+  const flow = async (d: Vecgres | VecgresWorker): Promise<string[]> => {
+    const got: string[] = [];
+    const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+    const any = (c: string, p: string): void => void got.push(`any ${c} ${p}`);
+    d.onNotification(any);
+    const stop = await d.listen('Jobs', (p) => got.push(`jobs ${p}`));
+    await d.query("NOTIFY jobs, 'one'");
+    await d.transaction(async (tx) => {
+      await tx.listen('"Other"', (p) => got.push(`Other ${p}`));
+      await tx.query(`NOTIFY "Other", 'in tx'`);
+      got.push('before commit');
+    });
+    const s = await d.connect();
+    s.onNotification((c, p) => got.push(`session ${c} ${p}`));
+    await s.listen('jobs', (p) => got.push(`session jobs ${p}`));
+    await d.exec("BEGIN; NOTIFY jobs, 'two'; NOTIFY jobs, 'two'; COMMIT");
+    await s.query('BEGIN');
+    await d.query("NOTIFY jobs, 'held'");
+    await settle();
+    got.push('session in a block');
+    await s.query('COMMIT');
+    await settle();
+    await stop();
+    await d.query("NOTIFY jobs, 'after stop'");
+    d.offNotification(any);
+    await d.query(`NOTIFY "Other", 'no any'`);
+    await s.release();
+    await d.query("NOTIFY jobs, 'after release'");
+    await assert.rejects(d.listen('1', () => undefined), (e: unknown) => e instanceof PgError && e.code === '42601');
+    await settle();
+    return got;
+  };
+  const local = await Vecgres.create();
+  const w = await VecgresWorker.create();
+  try {
+    const expected = await flow(local);
+    assert.ok(expected.includes('jobs one') && expected.includes('session jobs held'), expected.join('\n'));
+    assert.deepEqual(await flow(w), expected);
+  } finally {
+    await local.close();
     await w.close();
   }
 });

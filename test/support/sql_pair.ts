@@ -51,6 +51,8 @@ export interface SqlPair {
 export async function openSqlPair(): Promise<SqlPair> {
   const db = await Vecgres.create();
   after(() => db.close());
+  // The oracle has run CREATE EXTENSION vector: so does the database (pg_extension lists it).
+  await db.exec('CREATE EXTENSION vector');
   const oracle = await oracleForFile();
   const ours = async (sql: string, params?: unknown[]): Promise<SqlOutcome> => {
     try {

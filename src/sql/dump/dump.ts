@@ -155,7 +155,7 @@ export function writeDump(
   }
 
   const constraints: ConstraintSql[] = [];
-  const indexes: { name: string; sql: string }[] = [];
+  const indexes: { name: string; sql: string; comment?: string }[] = [];
   for (const t of tables) {
     constraints.push(...t.constraints);
     indexes.push(...t.indexes);
@@ -163,7 +163,11 @@ export function writeDump(
   const writeConstraint = (c: ConstraintSql) => out(toc(`${c.table} ${c.name}`, c.kind) + c.sql + '\n\n');
   sortedByName(constraints, (c) => c.name);
   for (const c of constraints) if (c.kind === 'CONSTRAINT') writeConstraint(c);
-  for (const x of sortedByName(indexes, (x) => x.name)) out(toc(x.name, 'INDEX') + x.sql + '\n\n');
+  for (const x of sortedByName(indexes, (x) => x.name)) {
+    out(toc(x.name, 'INDEX') + x.sql + '\n\n');
+    // pg_dump's dumpComment right after the index.
+    if (x.comment !== undefined) out(toc(`INDEX ${x.name}`, 'COMMENT') + `COMMENT ON INDEX ${qualifiedName(x.name)} IS ${sqlStringLiteral(x.comment)};\n\n\n`);
+  }
   for (const c of constraints) if (c.kind === 'FK CONSTRAINT') writeConstraint(c);
 
   out('--\n-- PostgreSQL database dump complete\n--\n\n');

@@ -33,8 +33,8 @@ export interface DumpTable {
   checks: { name: string; expr: string }[];
   /** PRIMARY KEY, UNIQUE and FOREIGN KEY constraints. */
   constraints: ConstraintSql[];
-  /** The indexes no constraint made, each a `CREATE INDEX ...;` line. */
-  indexes: { name: string; sql: string }[];
+  /** The indexes no constraint made, each a `CREATE INDEX ...;` line, with its COMMENT ON INDEX text if any. */
+  indexes: { name: string; sql: string; comment?: string }[];
   /** COMMENT ON TABLE, if any. */
   comment?: string;
 }
@@ -74,7 +74,7 @@ export function catalogDumpSchema(catalog: Catalog, methods: IndexMethods, only?
       checks: (t.def.checks ?? []).map((k) => ({ name: k.name, expr: k.expr })),
       constraints: tableConstraintsSql(t, defs, (n) => catalog.getTable(n)),
       // pg_dump leaves INVALID indexes out (a failed CREATE INDEX CONCURRENTLY).
-      indexes: defs.filter((d) => !isConstraintIndex(d) && d.valid !== false).map((d) => ({ name: d.name, sql: createIndexSql(d, t, methods) })),
+      indexes: defs.filter((d) => !isConstraintIndex(d) && d.valid !== false).map((d) => ({ name: d.name, sql: createIndexSql(d, t, methods), ...(d.comment === undefined ? {} : { comment: d.comment }) })),
     };
   });
   const sequences = catalog.allSequences().map((q) => ({ def: q.def, last: q.state.last, called: q.state.called }));

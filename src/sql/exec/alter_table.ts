@@ -51,7 +51,7 @@ function walkRaw(node: PgNode, visit: (tag: string, n: PgNode) => void): void {
 }
 
 /** The last name part of each ColumnRef in a stored expression's text. */
-function columnsNamed(text: string): Set<string> {
+export function columnsNamed(text: string): Set<string> {
   const out = new Set<string>();
   walkRaw(parseStoredExpr(text), (tag, n) => {
     if (tag !== 'ColumnRef') return;
@@ -303,8 +303,8 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   if (pending.length > 0) addConstraints(env, t, pending);
 }
 
-/** DROP COLUMN [IF EXISTS] name [CASCADE]: its indexes and the table's constraints on it go with it. */
-function dropColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
+/** DROP COLUMN [IF EXISTS] name [CASCADE]: its indexes and the table's constraints on it go with it (also DROP EXTENSION ... CASCADE's). */
+export function dropColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   const name: string = cmd.name;
   const col = t.columnIndex(name);
   if (col < 0) {

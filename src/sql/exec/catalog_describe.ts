@@ -396,7 +396,8 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
       if (catalog === 'pg_extension') return EXTENSIONS.find((e) => e.oid === oid)?.comment ?? null;
       if (catalog !== 'pg_class') return null;
       const t = env.catalog.tableNames().find((n) => env.stats.relOid(n) === oid);
-      return t === undefined ? null : (env.catalog.getTable(t)?.def.comment ?? null);
+      if (t === undefined) return env.catalog.allIndexes().find((d) => env.stats.relOid(d.name) === oid)?.comment ?? null;
+      return env.catalog.getTable(t)?.def.comment ?? null;
     },
     colDescription: (oid, attnum) => {
       const t = env.catalog.tableNames().find((n) => env.stats.relOid(n) === oid);

@@ -1,6 +1,7 @@
 /**
- * COMMENT ON TABLE | COLUMN ... IS '...' | NULL (PostgreSQL's CommentObject, commands/comment.c):
- * the text is kept in the table's definition (TableDef.comment, ColumnDef.comment), so it is
+ * COMMENT ON TABLE | COLUMN | INDEX ... IS '...' | NULL (PostgreSQL's CommentObject,
+ * commands/comment.c): the text is kept in the table's or index's definition (TableDef.comment,
+ * ColumnDef.comment, IndexDef.comment), so it is
  * logged, checkpointed and rolled back with the transaction like any other ALTER TABLE, read by
  * obj_description / col_description and psql's `\d+`, and written by `vecgres dump`. An empty
  * string or NULL removes the comment, as PostgreSQL does. pgvector's own extension comment
@@ -9,7 +10,7 @@
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
-import { alterTableTx } from './ddl_txn.js';
+import { alterTableTx, commentIndexTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
 
 /** The comment as stored: absent for NULL or ''. */
@@ -25,9 +26,9 @@ function relationName(names: string[]): string {
 }
 
 /**
- * Runs a CommentStmt on a table or one of its columns, in the session's transaction.
- * @throws PgError 42P01 for a missing table, 42703 for a missing column, 0A000 for objects
- *   other than tables and columns.
+ * Runs a CommentStmt on a table, one of its columns or an index, in the session's transaction.
+ * @throws PgError 42P01 for a missing table or index, 42703 for a missing column, 0A000 for
+ *   other objects.
  */
 export function commentOn(env: SqlEnv, s: PgNode): void {
   const items = ((s.object?.List?.items ?? []) as PgNode[]).map((n) => n.String?.sval as string);
@@ -61,6 +62,14 @@ export function commentOn(env: SqlEnv, s: PgNode): void {
         return copy;
       });
       alterTableTx(env, env.txn, name, { ...t.def, columns });
+      return;
+    }
+    case 'OBJECT_INDEX': {
+      const name = relationName(items);
+      if (env.catalog.getIndex(name) === undefined) {
+        throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+      }
+      commentIndexTx(env, env.txn, name, comment ?? null);
       return;
     }
     default:

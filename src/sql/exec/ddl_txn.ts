@@ -12,7 +12,7 @@
  * replaces here, and hand it to {@link registerDdl}; in recovery, replay the record through the
  * same function with the replayed transaction's state.
  */
-import type { DdlUndo, IndexDef } from '../../storage/catalog.js';
+import type { DdlUndo, ExtensionRecord, IndexDef } from '../../storage/catalog.js';
 import type { ColumnDef, Table, TableDef, Value } from '../../storage/table.js';
 import type { OrderedIndex, VectorIndex } from '../../access/am.js';
 import type { SqlEnv, TxnState } from '../env.js';
@@ -257,4 +257,32 @@ function registerRebuilt(env: SqlEnv, txn: TxnState | null, table: Table, ddl: {
       ddl.undo();
     },
   });
+}
+
+/**
+ * CREATE EXTENSION in `txn`. `replay`: recovery of a log whose extension record may already be
+ * there (a database written before extension records existed gets its record derived from its
+ * tables, catalog.resolveLegacyExtensions): then nothing changes, but the DDL entry is still
+ * registered so that ROLLBACK TO SAVEPOINT records count the same entries.
+ */
+export function createExtensionTx(env: SqlEnv, txn: TxnState | null, ext: ExtensionRecord, replay = false): void {
+  if (replay && env.catalog.getExtension(ext.name) !== undefined) {
+    registerDdl(txn, { commit: () => undefined, undo: () => undefined });
+    return;
+  }
+  registerDdl(txn, env.catalog.createExtension(ext, xidOf(txn)));
+}
+
+/** DROP EXTENSION in `txn` (its dependent objects already dropped); `replay` as {@link createExtensionTx}. */
+export function dropExtensionTx(env: SqlEnv, txn: TxnState | null, name: string, replay = false): void {
+  if (replay && env.catalog.getExtension(name) === undefined) {
+    registerDdl(txn, { commit: () => undefined, undo: () => undefined });
+    return;
+  }
+  registerDdl(txn, env.catalog.dropExtension(name, xidOf(txn)));
+}
+
+/** COMMENT ON INDEX in `txn` (null removes the comment). */
+export function commentIndexTx(env: SqlEnv, txn: TxnState | null, name: string, comment: string | null): void {
+  registerDdl(txn, env.catalog.commentIndex(name, comment, xidOf(txn)));
 }

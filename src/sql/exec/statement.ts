@@ -5,6 +5,7 @@
  * (SET/RESET/SHOW) and statement atomicity (a failed INSERT leaves no rows) are handled here.
  */
 import { commentOn } from './comment.js';
+import { createExtension, dropExtensions } from './extension.js';
 import { notifyMark, queueListen, queueNotify, rollbackNotifyTo } from './notify.js';
 import { alterSequence, createSequence, dropSequences, renameSequence } from './sequences.js';
 import { alterTable, renameRelation } from './alter_table.js';
@@ -321,6 +322,10 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
         dropSequences(env, s, notices);
         return done('DROP SEQUENCE', notices);
       }
+      if (s.removeType === 'OBJECT_EXTENSION') {
+        dropExtensions(env, s, notices);
+        return done('DROP EXTENSION', notices);
+      }
       const what = s.removeType === 'OBJECT_TABLE' ? 'TABLE' : s.removeType === 'OBJECT_INDEX' ? 'INDEX' : null;
       if (what === null) throw pgErr.featureNotSupported(`DROP ${String(s.removeType).replace('OBJECT_', '')}`);
       // PostgreSQL's PreventInTransactionBlock (ExecDropStmt), before the statement's other checks.
@@ -364,12 +369,9 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     case 'NotifyStmt':
       queueNotify(env, String(s.conditionname ?? ''), s.payload === undefined ? null : String(s.payload));
       return done('NOTIFY', notices);
-    case 'CreateExtensionStmt': {
-      if (s.extname !== 'vector') {
-        throw new PgError('58P01', `extension "${s.extname}" is not available`);
-      }
+    case 'CreateExtensionStmt':
+      createExtension(env, s, notices);
       return done('CREATE EXTENSION', notices);
-    }
     case 'VariableSetStmt':
       if (s.kind === 'VAR_SET_MULTI' && (s.name === 'TRANSACTION' || s.name === 'SESSION CHARACTERISTICS')) {
         const level = transactionOptions(s.args);

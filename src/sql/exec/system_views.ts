@@ -32,7 +32,7 @@ const HEAP_AM = 2;
 const AM_OID: Record<string, number> = { heap: 2, btree: 403, hash: 405, gist: 783, gin: 2742, spgist: 4000, brin: 3580, ivfflat: 16447, hnsw: 16449 };
 
 /** pgvector 0.8.7's HNSW / IVFFlat operator class oids in PGlite (method/opclass). */
-const OPCLASS_OID: Record<string, number> = {
+export const OPCLASS_OID: Record<string, number> = {
   'ivfflat/vector_l2_ops': 16464, 'ivfflat/vector_ip_ops': 16469, 'ivfflat/vector_cosine_ops': 16475,
   'hnsw/vector_l2_ops': 16482, 'hnsw/vector_ip_ops': 16486, 'hnsw/vector_cosine_ops': 16490, 'hnsw/vector_l1_ops': 16495,
   'ivfflat/halfvec_l2_ops': 16572, 'ivfflat/halfvec_ip_ops': 16578, 'ivfflat/halfvec_cosine_ops': 16585,
@@ -53,6 +53,10 @@ export const EXTENSIONS = [
   { oid: 12774, name: 'plpgsql', namespace: NS_CATALOG, relocatable: false, version: '1.0', comment: 'PL/pgSQL procedural language' },
   { oid: 16384, name: 'vector', namespace: NS_PUBLIC, relocatable: true, version: '0.8.7', comment: 'vector data type and ivfflat and hnsw access methods' },
 ];
+/** The rows of {@link EXTENSIONS} installed in the database: plpgsql always, vector once created. */
+export function installedExtensions(env: SqlEnv): (typeof EXTENSIONS)[number][] {
+  return EXTENSIONS.filter((e) => e.name === 'plpgsql' || env.catalog.getExtension(e.name) !== undefined).map((e) => ({ ...e, version: env.catalog.getExtension(e.name)?.version ?? e.version }));
+}
 const TEMPLATE_ACL = new PgArray('text', [2], ['=c/postgres', 'postgres=CTc/postgres']);
 const PGVECTOR_TYPES = new Set(['vector', 'halfvec', 'sparsevec']);
 const PREFERRED_TYPES = new Set(['bool', 'text', 'float8', 'varbit', 'timestamptz', 'interval']);
@@ -178,11 +182,11 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
     case 'pg_inherits':
       return [];
     case 'pg_extension':
-      // The vector types and methods are always there, as after CREATE EXTENSION vector
-      // (which vecgres accepts and needs not); plpgsql is in every PostgreSQL database.
-      return EXTENSIONS.map((e) => [e.oid, e.name, BOOTSTRAP_SUPERUSER, e.namespace, e.relocatable, e.version, null, null]);
+      // plpgsql is in every PostgreSQL database; vector once CREATE EXTENSION recorded it
+      // (its types and methods work either way: exec/extension.ts).
+      return installedExtensions(env).map((e) => [e.oid, e.name, BOOTSTRAP_SUPERUSER, e.namespace, e.relocatable, e.version, null, null]);
     case 'pg_description': {
-      const rows: Value[][] = EXTENSIONS.map((e) => [e.oid, CATALOG_OIDS['pg_extension']!, 0, e.comment]);
+      const rows: Value[][] = installedExtensions(env).map((e) => [e.oid, CATALOG_OIDS['pg_extension']!, 0, e.comment]);
       // COMMENT ON TABLE / COLUMN: objsubid 0 for the table, the column number for a column.
       for (const name of env.catalog.tableNames()) {
         const def = env.catalog.getTable(name)!.def;
@@ -191,6 +195,9 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
         def.columns.forEach((c, i) => {
           if (c.comment !== undefined) rows.push([oid, CATALOG_OIDS['pg_class']!, i + 1, c.comment]);
         });
+      }
+      for (const d of env.catalog.allIndexes()) {
+        if (d.comment !== undefined) rows.push([env.stats.relOid(d.name), CATALOG_OIDS['pg_class']!, 0, d.comment]);
       }
       return rows;
     }
