@@ -47,7 +47,7 @@ def([
   'Europe/Stockholm', 'Europe/Oslo', 'Europe/Warsaw', 'Europe/Prague', 'Europe/Zurich', 'Europe/Copenhagen', 'Europe/Budapest',
   'Europe/Belgrade', 'Europe/Luxembourg', 'Poland', 'CET', 'Africa/Ceuta',
 ], [[H, 'CET'], [2 * H, 'CEST']]);
-def(['Europe/Athens', 'Europe/Helsinki', 'Europe/Bucharest', 'Europe/Sofia', 'Europe/Riga', 'Europe/Tallinn', 'EET'], [[2 * H, 'EET'], [3 * H, 'EEST']]);
+def(['Europe/Athens', 'Europe/Helsinki', 'Europe/Bucharest', 'Europe/Sofia', 'Europe/Riga', 'Europe/Tallinn', 'Europe/Vilnius', 'Europe/Kiev', 'Europe/Kyiv', 'Africa/Cairo', 'Egypt', 'EET'], [[2 * H, 'EET'], [3 * H, 'EEST']]);
 // Moscow's names since 2014-10-26 00:00 UTC (MSK at +04 from 2011, MSK/MSD before).
 def(['Europe/Moscow', 'W-SU'], [[3 * H, 'MSK']], 467_596_800_000_000n);
 def(['Asia/Kolkata', 'Asia/Calcutta'], [[5.5 * H, 'IST']]);

@@ -42,7 +42,7 @@ import { explainOutput, type ExplainOptions } from '../plan/explain.js';
 import type { PlanNode } from '../plan/plan.js';
 import { EState, execInitNode, runPlanned, type Instrumentation, type PlanState } from './executor.js';
 import { systemClock } from '../../common/clock.js';
-import { Interval, parseInterval } from '../../types/interval.js';
+import { Interval, formatInterval, parseInterval } from '../../types/interval.js';
 import { offsetZoneName } from '../../types/timezone_setting.js';
 import { wallClockUs } from '../../types/datetime_funcs.js';
 import { memories } from '../../kernels/memories.js';
@@ -847,8 +847,10 @@ function zoneIntervalText(cast: PgNode): string {
   const names = ((cast.typeName?.names ?? []) as PgNode[]).map((n) => String(n.String?.sval ?? ''));
   if (names[names.length - 1] !== 'interval') return setArgText(cast.arg);
   const iv = parseInterval(setArgText(cast.arg));
-  if (iv.months !== 0) throw new PgError(SQLSTATE.invalid_parameter_value, 'invalid interval value for time zone: month not allowed');
-  if (iv.days !== 0) throw new PgError(SQLSTATE.invalid_parameter_value, 'invalid interval value for time zone: day not allowed');
+  // check_timezone's messages, with the value as flatten_set_variable_args spells it.
+  const bad = (detail: string) => new PgError(SQLSTATE.invalid_parameter_value, `invalid value for parameter "TimeZone": "INTERVAL '${formatInterval(iv)}'"`, { detail });
+  if (iv.months !== 0) throw bad('Cannot specify months in time zone interval.');
+  if (iv.days !== 0) throw bad('Cannot specify days in time zone interval.');
   return offsetZoneName(Number(iv.us / 1_000_000n));
 }
 
