@@ -22,6 +22,7 @@
  * text (PGlite does not know their OIDs). Vector and halfvec parameters accept a number[], a
  * Float32Array or text; sparsevec and bit parameters text; array parameters JS arrays.
  */
+import { UTC_ZONE, type TimeZone } from './types/timezone.js';
 import { isPsqlScript, splitPsqlScript } from './sql/dump/psql_script.js';
 import type { Clock } from './common/clock.js';
 import { Database } from './engine/database.js';
@@ -778,10 +779,10 @@ function serializeParams(oids: readonly number[], params: readonly unknown[], q:
  * A value's text as PostgreSQL's output function prints it, what a parser receives: the text
  * of a cast to text, except boolean's boolout `t` / `f` (also inside arrays).
  */
-function outputText(v: Value, type: SqlType): string {
+function outputText(v: Value, type: SqlType, zone: TimeZone): string {
   if (type === 'bool') return v ? 't' : 'f';
   if (type === 'bool[]') return formatArray(v as PgArray, (x) => (x ? 't' : 'f'));
-  return valueToText(v, type)!;
+  return valueToText(v, type, zone)!;
 }
 
 /**
@@ -797,6 +798,7 @@ function toResults<T>(r: StatementResult | undefined, opts: QueryOptions, parser
   const types = r.fields.map((f) => f.type);
   const parse = r.fields.map((f) => parsers?.[f.dataTypeID] ?? (dbParsers === undefined ? undefined : elementParser(f.type, dbParsers)));
   const vecArrays = opts.vectorFormat === 'float32array';
+  const zone = r.zone ?? UTC_ZONE;
   const asArray = opts.rowMode === 'array';
   const rows: unknown[] = new Array(r.rows.length);
   for (let i = 0; i < r.rows.length; i++) {
@@ -805,7 +807,7 @@ function toResults<T>(r: StatementResult | undefined, opts: QueryOptions, parser
     for (let c = 0; c < n; c++) {
       const p = parse[c];
       const raw = src[c] ?? null;
-      const v = p === undefined ? outputValue(raw, types[c]!, vecArrays) : raw === null ? null : p(outputText(raw, types[c]!), fields[c]!.dataTypeID);
+      const v = p === undefined ? outputValue(raw, types[c]!, vecArrays) : raw === null ? null : p(outputText(raw, types[c]!, zone), fields[c]!.dataTypeID);
       if (asArray) (out as unknown[])[c] = v;
       else (out as Record<string, unknown>)[fields[c]!.name] = v;
     }
@@ -886,7 +888,7 @@ function outputValue(v: Value, type: string, vecArrays: boolean): unknown {
  */
 function outputArray(a: PgArray, type: SqlType): unknown {
   const elem = a.elemType;
-  if (elem === 'vector' || elem === 'halfvec' || elem === 'sparsevec') return valueToText(a, type);
+  if (elem === 'vector' || elem === 'halfvec' || elem === 'sparsevec') return valueToText(a, type, UTC_ZONE);
   const conv = (x: unknown): unknown => (x === null ? null : outputValue(x as Value, elem === 'varbit' ? 'bit' : elem, false));
   if (a.dims.length <= 1) return a.elems.map(conv);
   let i = 0;

@@ -10,6 +10,7 @@
  *   const portal = bindPortal(stmt, decodeParams(stmt, wireValues, formats));
  *   db.executePortal(portal, 100, session)  // { rows (<= 100), suspended, tag: 'SELECT 100' }
  */
+import { UTC_ZONE } from '../types/timezone.js';
 import { PgError, SQLSTATE, pgErr } from '../common/errors.js';
 import { parseSql, type RawStatement } from '../sql/parser/parse.js';
 import type { SqlEnv } from '../sql/env.js';
@@ -137,7 +138,7 @@ export function decodeParams(stmt: PreparedStatement, name: string, values: read
       out[i] = io.recv(v, -1);
       // A date or timestamp arrives as days / microseconds; a JS number parameter means epoch
       // milliseconds (PGlite's Date serializer), so hand these on as their exact text.
-      if (io.name === 'date' || io.name === 'timestamp' || io.name === 'timestamptz') out[i] = valueToText(out[i] as Value, io.name);
+      if (io.name === 'date' || io.name === 'timestamp' || io.name === 'timestamptz') out[i] = valueToText(out[i] as Value, io.name, UTC_ZONE);
     } catch (e) {
       if (e instanceof PgError && e.code === SQLSTATE.invalid_binary_representation && e.message === 'incorrect binary data format') {
         throw new PgError(SQLSTATE.invalid_binary_representation, `incorrect binary data format in bind parameter ${i + 1}`);

@@ -2,6 +2,7 @@
  * Result encoding for the wire: RowDescription fields and DataRow values in text (the types'
  * output functions) or binary (the type registry's send functions) format.
  */
+import type { TimeZone } from '../types/timezone.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { BackendWriter, FieldDescription } from '../protocol/backend.js';
 import type { ResultField } from '../sql/exec/statement.js';
@@ -48,10 +49,10 @@ export function fieldDescriptions(fields: readonly ResultField[], formats?: read
  * except for boolean, whose boolout prints `t` / `f` (also inside arrays), while `true::text`
  * is 'true'.
  */
-function textOut(v: Value, type: SqlType): string {
+function textOut(v: Value, type: SqlType, zone: TimeZone): string {
   if (type === 'bool') return v ? 't' : 'f';
   if (type === 'bool[]') return formatArray(v as PgArray, (x) => (x ? 't' : 'f'));
-  return valueToText(v, type)!;
+  return valueToText(v, type, zone)!;
 }
 
 /** The registry row a column's values are sent with (an untyped literal is text). */
@@ -64,7 +65,7 @@ function ioOf(f: ResultField): TypeIo | undefined {
  * @throws PgError 0A000 for binary output of a type without a send function (checked before
  *   any row is written).
  */
-export function writeRows(w: BackendWriter, fields: readonly ResultField[], rows: readonly Value[][], formats?: readonly number[]): void {
+export function writeRows(w: BackendWriter, fields: readonly ResultField[], rows: readonly Value[][], zone: TimeZone, formats?: readonly number[]): void {
   const n = fields.length;
   const binary: (TypeIo | null)[] = fields.map((f, c) => {
     if (formats === undefined || formats[c] !== 1) return null;
@@ -82,7 +83,7 @@ export function writeRows(w: BackendWriter, fields: readonly ResultField[], rows
       }
       const io = binary[c]!;
       if (io !== null) w.binary(io.send(v as Datum));
-      else w.text(textOut(v, fields[c]!.type));
+      else w.text(textOut(v, fields[c]!.type, zone));
     }
     w.endDataRow();
   }

@@ -8,8 +8,8 @@
  * Values are validated with the same min/max/enum the definition declares, and rejected with
  * PostgreSQL's message texts (guc.c parse_and_validate_value), never clamped.
  */
-import { isUtcZoneName } from '../types/datetime_funcs.js';
-import { findTimeZone } from '../types/timezone.js';
+import { zoneSetting } from '../types/timezone_setting.js';
+import { UTC_ZONE, type TimeZone } from '../types/timezone.js';
 import type { GucDef, GucReader, GucValue } from '../common/guc.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
@@ -227,6 +227,19 @@ export class Settings implements GucReader {
   }
 
   /**
+   * The session's time zone (the TimeZone setting, types/timezone_setting.ts): what every
+   * timestamptz is printed in and a timestamptz without a zone is read in. The one way code
+   * reaches the session zone: callers pass the value down (EvalCtx.zone, ExprScope.zone).
+   */
+  timeZone(): TimeZone {
+    const name = this.get('TimeZone') as string;
+    if (name === 'UTC') return UTC_ZONE;
+    const z = zoneSetting(name);
+    assert(z !== null, `TimeZone "${name}" was validated when set`);
+    return z.zone;
+  }
+
+  /**
    * SET / SET LOCAL. `value` is the text as written (null = DEFAULT). Outside a transaction
    * block SET LOCAL has no effect (PostgreSQL warns and ignores it).
    * @throws PgError 22023 invalid value, 42704/42602 unknown name, 55P02 read-only.
@@ -406,14 +419,14 @@ export function parseGucValue(def: GucDef, text: string): GucValue {
       throw invalid(`Available values: ${def.values.join(', ')}.`);
     }
     case 'string':
-      // Date/time values are computed and printed in UTC with the ISO DateStyle only: another
-      // zone or style would give different answers, so it is refused rather than ignored.
-      if (def.name === 'TimeZone' && findTimeZone(text) === null) throw invalid();
-      if (def.name === 'TimeZone' && !isUtcZoneName(text)) {
-        // AT TIME ZONE and zone names in input read named zones (types/timezone.ts); the
-        // session's own zone would change every timestamptz's input and output.
-        throw new PgError(SQLSTATE.feature_not_supported, `time zone "${text}" is not supported: vecgres computes date/time values in UTC`);
+      if (def.name === 'TimeZone') {
+        // Kept as SHOW prints it: the zone's own spelling, or the POSIX name of an offset.
+        const z = zoneSetting(text);
+        if (z === null) throw invalid();
+        return z.name;
       }
+      // Dates are printed in the ISO DateStyle only: another style would print differently,
+      // so it is refused rather than ignored.
       if (def.name === 'DateStyle' && !/^\s*iso\s*(,\s*(mdy|dmy|ymd|us|european|noneuropean|german)\s*)?$/i.test(text)) {
         throw new PgError(SQLSTATE.feature_not_supported, `DateStyle "${text}" is not supported: vecgres prints dates in the ISO style`);
       }

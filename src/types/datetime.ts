@@ -13,7 +13,7 @@
  * different answer, and text that is not a date at all is PostgreSQL's 22007.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { findTimeZone, localToUtc, type TimeZone } from './timezone.js';
+import { findTimeZone, localToUtc, offsetAtUtc, type TimeZone } from './timezone.js';
 
 /** Days from 0000-03-01-based civil date to 1970-01-01 (Hinnant's days_from_civil), proleptic Gregorian. */
 export function daysFromCivil(y: number, m: number, d: number): number {
@@ -180,18 +180,20 @@ function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-inf
 }
 
 /**
- * timestamp_in / timestamptz_in (UTC session time zone): microseconds since 2000-01-01. A zone
- * in the text shifts a timestamptz to UTC and is ignored by a timestamp, as PostgreSQL does.
+ * timestamp_in / timestamptz_in: microseconds since 2000-01-01. A zone in the text shifts a
+ * timestamptz to UTC and is ignored by a timestamp, as PostgreSQL does; a timestamptz written
+ * without one is a local time of `session` (the TimeZone setting), read as
+ * DetermineTimeZoneOffset reads it (types/timezone.ts localOffset).
  * @throws PgError 22007 invalid syntax, 22008 field or value out of range, 0A000 for input
  *   forms this parser does not read.
  */
-export function parseTimestamp(text: string, type: 'timestamp' | 'timestamptz'): bigint {
+export function parseTimestamp(text: string, type: 'timestamp' | 'timestamptz', session: TimeZone): bigint {
   const p = parseIso(text, type);
   if (p === 'infinity') return TIMESTAMP_INFINITY;
   if (p === '-infinity') return TIMESTAMP_MINUS_INFINITY;
   let us = BigInt(p.days) * USECS_PER_DAY + p.usecs;
   if (type === 'timestamptz' && p.offset !== null) us -= BigInt(p.offset) * 1_000_000n;
-  else if (type === 'timestamptz' && p.zone !== null) us = localToUtc(p.zone, us);
+  else if (type === 'timestamptz') us = localToUtc(p.zone ?? session, us);
   const days = Number(us / USECS_PER_DAY) - (us % USECS_PER_DAY < 0n ? 1 : 0);
   if (days < TIMESTAMP_START_DAYS || days >= TIMESTAMP_END_DAYS) {
     throw new PgError('22008', `timestamp out of range: "${text}"`);
@@ -227,10 +229,19 @@ export function formatDate(days: number): string {
   return bc ? `${text} BC` : text;
 }
 
-/** timestamp_out / timestamptz_out in the ISO DateStyle, UTC (timestamptz adds `+00`). */
-export function formatTimestamp(us: bigint, type: 'timestamp' | 'timestamptz'): string {
+/**
+ * timestamp_out / timestamptz_out in the ISO DateStyle. A timestamptz prints as the local time
+ * of `session` (the TimeZone setting) with that zone's offset there (`+01`, `+05:30`,
+ * `-00:01:15`, as EncodeTimezone), a timestamp as it is (`session` unused).
+ */
+export function formatTimestamp(us: bigint, type: 'timestamp' | 'timestamptz', session: TimeZone): string {
   if (us === TIMESTAMP_INFINITY) return 'infinity';
   if (us === TIMESTAMP_MINUS_INFINITY) return '-infinity';
+  let offset = 0;
+  if (type === 'timestamptz') {
+    offset = offsetAtUtc(session, us);
+    us += BigInt(offset) * 1_000_000n;
+  }
   let days = us / USECS_PER_DAY;
   let rem = us % USECS_PER_DAY;
   if (rem < 0n) {
@@ -242,6 +253,21 @@ export function formatTimestamp(us: bigint, type: 'timestamp' | 'timestamptz'): 
   const frac = Number(rem % 1_000_000n);
   let out = `${text} ${pad(Math.floor(secs / 3600), 2)}:${pad(Math.floor(secs / 60) % 60, 2)}:${pad(secs % 60, 2)}`;
   if (frac !== 0) out += `.${pad(frac, 6).replace(/0+$/, '')}`;
-  if (type === 'timestamptz') out += '+00';
+  if (type === 'timestamptz') out += offsetText(offset, true);
   return bc ? `${out} BC` : out;
+}
+
+/**
+ * A UTC offset (seconds east) as EncodeTimezone prints it: `+hh`, then `:mm` when minutes or
+ * seconds are not zero, then `:ss` when seconds are not and `withSeconds` (timestamptz_out;
+ * to_char's OF drops them).
+ */
+export function offsetText(eastSec: number, withSeconds: boolean): string {
+  const abs = Math.abs(eastSec);
+  const m = Math.floor(abs / 60) % 60;
+  const sec = abs % 60;
+  let out = `${eastSec < 0 ? '-' : '+'}${pad(Math.floor(abs / 3600), 2)}`;
+  if (m !== 0 || sec !== 0) out += `:${pad(m, 2)}`;
+  if (withSeconds && sec !== 0) out += `:${pad(sec, 2)}`;
+  return out;
 }

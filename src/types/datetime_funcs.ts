@@ -2,7 +2,7 @@
  * Arithmetic, conversions and field functions of `timestamp`, `timestamptz`, `date` and
  * `interval` (PostgreSQL's timestamp.c and date.c), over the representations of datetime.ts
  * (timestamps: BigInt microseconds since 2000-01-01, dates: days since 2000-01-01) and
- * interval.ts. The session time zone is UTC, so a timestamptz computes as a timestamp does.
+ * interval.ts. Functions of timestamptz that read the session's zone are in timestamptz_funcs.ts.
  *
  * Civil fields use astronomical years (year 0 is 1 BC), as PostgreSQL's tm_year does.
  */
@@ -372,7 +372,7 @@ const TS_UNITS: ReadonlySet<DtUnit> = new Set([
 ]);
 
 /** Decodes and checks a unit for extract / date_part over a timestamp. */
-function tsUnit(unitText: string, type: TsType): DtUnit {
+export function tsUnit(unitText: string, type: TsType): DtUnit {
   const unit = unitOf(unitText, type);
   if (unit === 'julian') throw new PgError(SQLSTATE.feature_not_supported, 'extract(julian from a timestamp) is not supported');
   if (type === 'timestamptz' && (unit === 'timezone' || unit === 'timezone_hour' || unit === 'timezone_minute')) return unit;
@@ -487,9 +487,10 @@ export function datePartInterval(unitText: string, x: Interval): number {
 
 /**
  * age(a, b): the symbolic difference in years, months, days and time, borrowing month lengths
- * as PostgreSQL's timestamp_age does.
+ * as PostgreSQL's timestamp_age does. `flip` (a before b) is given by timestamptz_age, which
+ * compares the instants and takes the fields of their local times.
  */
-export function age(a: bigint, b: bigint): Interval {
+export function age(a: bigint, b: bigint, flip = a < b): Interval {
   if (!isFiniteTimestamp(a) || !isFiniteTimestamp(b)) {
     throw new PgError(SQLSTATE.feature_not_supported, 'age() of an infinite timestamp (an infinite interval) is not supported');
   }
@@ -502,7 +503,7 @@ export function age(a: bigint, b: bigint): Interval {
   let mday = t1.day - t2.day;
   let mon = t1.month - t2.month;
   let year = t1.year - t2.year;
-  const flip = a < b;
+
   if (flip) {
     fsec = -fsec; sec = -sec; min = -min; hour = -hour; mday = -mday; mon = -mon; year = -year;
   }

@@ -18,7 +18,12 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 
 /** A resolved time zone: a fixed offset, or IANA rules read through ICU. */
-export type TimeZone = { kind: 'fixed'; offsetSec: number } | { kind: 'iana'; name: string; fmt: Intl.DateTimeFormat };
+export type TimeZone =
+  | { kind: 'fixed'; offsetSec: number; /** The abbreviation to_char's TZ prints, when known (`UTC`, `+02`). */ abbrev?: string }
+  | { kind: 'iana'; name: string; fmt: Intl.DateTimeFormat };
+
+/** UTC: the default session time zone, and the zone of contexts that have no session. */
+export const UTC_ZONE: TimeZone = Object.freeze({ kind: 'fixed', offsetSec: 0, abbrev: 'UTC' });
 
 /**
  * PostgreSQL's `Default` abbreviation set (share/timezonesets/Default), the common ones whose
@@ -87,6 +92,14 @@ function resolve(name: string, key: string): TimeZone | null {
   }
   // Only names: ICU also reads `+05:00` with the ISO sign, which PostgreSQL does not.
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return null;
+  return iana(name);
+}
+
+/**
+ * The IANA zone `name` as ICU knows it (any case; links resolve to their zone's rules), or
+ * null. Not cached: the caller keeps what it resolves.
+ */
+export function ianaZone(name: string): TimeZone | null {
   return iana(name);
 }
 

@@ -1,6 +1,6 @@
 /**
  * to_char(timestamp[tz], text) with the common template patterns of PostgreSQL's
- * formatting.c (DCH_to_char), in English, UTC:
+ * formatting.c (DCH_to_char), in English; a timestamptz in the session's time zone:
  *
  *   YYYY YYY YY Y IYYY  year (ISO year)       MM  month 01-12       DD DDD D ID  day of month / year / week
  *   HH24 HH12 HH        hours                 MI  minutes           SS MS US     seconds, ms, µs
@@ -8,7 +8,7 @@
  *   Month MONTH month   full month name, blank-padded to 9     Mon MON mon   abbreviated
  *   Day DAY day         full day name, blank-padded to 9       Dy DY dy      abbreviated
  *   Q WW IW CC          quarter, week of year, ISO week, century
- *   TZ tz OF            zone abbreviation (UTC; empty for timestamp), offset (+00)
+ *   TZ tz OF TZH TZM    zone abbreviation (empty for timestamp), offset (+01, +05:30), its hours, minutes
  *   FM                  prefix: no padding for the next pattern
  *   "text"  \"          literal text, an escaped quote
  *
@@ -17,7 +17,9 @@
  * Characters that are not letters are copied.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { timestampToTm, isFiniteTimestamp, isoWeekOf, dayOfYear, isoDayOfWeek } from './datetime_funcs.js';
+import { timestampToTm, isFiniteTimestamp, isoWeekOf, dayOfYear, isoDayOfWeek, checkTimestamp } from './datetime_funcs.js';
+import { offsetAtUtc, type TimeZone } from './timezone.js';
+import { zoneAbbrevAt } from './timezone_abbrev.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -28,7 +30,7 @@ const PATTERNS = [
   'CC', 'cc', 'DAY', 'Day', 'day', 'DDD', 'ddd', 'DD', 'dd', 'DY', 'Dy', 'dy', 'D', 'd',
   'FM', 'fm', 'HH24', 'hh24', 'HH12', 'hh12', 'HH', 'hh', 'IW', 'iw', 'IYYY', 'iyyy', 'ID', 'id',
   'MI', 'mi', 'MM', 'mm', 'MONTH', 'Month', 'month', 'MON', 'Mon', 'mon', 'MS', 'ms', 'OF', 'of',
-  'Q', 'q', 'SSSSS', 'sssss', 'SSSS', 'ssss', 'SS', 'ss', 'TZ', 'tz', 'US', 'us', 'WW', 'ww',
+  'Q', 'q', 'SSSSS', 'sssss', 'SSSS', 'ssss', 'SS', 'ss', 'TZH', 'tzh', 'TZM', 'tzm', 'TZ', 'tz', 'US', 'us', 'WW', 'ww',
   'YYYY', 'yyyy', 'YYY', 'yyy', 'YY', 'yy', 'Y', 'y',
 ];
 
@@ -39,13 +41,18 @@ function cased(name: string, pattern: string): string {
 }
 
 /**
- * to_char(timestamp, fmt) (`tz` for timestamptz, whose TZ prints `UTC`). NULL for an infinite
- * timestamp, as PostgreSQL.
- * @throws PgError 0A000 for a pattern this module does not implement, or a year before 1 AD.
+ * to_char(timestamp, fmt), and to_char(timestamptz, fmt) with `zone` the session's time zone:
+ * the local time there, TZ its abbreviation (types/timezone_abbrev.ts), OF / TZH / TZM its
+ * offset. NULL for an infinite timestamp, as PostgreSQL.
+ * @throws PgError 0A000 for a pattern this module does not implement, a year before 1 AD, or
+ *   a zone abbreviation vecgres does not know.
  */
-export function toCharTimestamp(us: bigint, fmt: string, tz: boolean): string | null {
+export function toCharTimestamp(us: bigint, fmt: string, zone: TimeZone | null): string | null {
   if (!isFiniteTimestamp(us)) return null;
-  const tm = timestampToTm(us);
+  // tm_gmtoff: the zone's offset for a timestamptz, 0 for a timestamp (its TZ prints nothing).
+  const offset = zone === null ? 0 : offsetAtUtc(zone, us);
+  const tm = timestampToTm(zone === null ? us : checkTimestamp(us + BigInt(offset) * 1_000_000n));
+  const absOff = Math.abs(offset);
   if (tm.year < 1) throw new PgError(SQLSTATE.feature_not_supported, 'to_char() of a year before 1 AD is not supported');
   let out = '';
   let fm = false;
@@ -107,11 +114,16 @@ export function toCharTimestamp(us: bigint, fmt: string, tz: boolean): string | 
       case 'MONTH': out += name(MONTHS[tm.month - 1]!, p, true); break;
       case 'MON': out += cased(MONTHS[tm.month - 1]!.slice(0, 3), p); break;
       case 'MS': out += num(Math.trunc(tm.usec / 1000), 3); break;
-      case 'OF': out += '+00'; break;
+      case 'OF':
+        out += `${offset >= 0 ? '+' : '-'}${fm ? String(Math.floor(absOff / 3600)) : String(Math.floor(absOff / 3600)).padStart(2, '0')}`;
+        if (absOff % 3600 !== 0) out += `:${String(Math.floor((absOff % 3600) / 60)).padStart(2, '0')}`;
+        break;
+      case 'TZH': out += `${offset >= 0 ? '+' : '-'}${String(Math.floor(absOff / 3600)).padStart(2, '0')}`; break;
+      case 'TZM': out += String(Math.floor(absOff / 60) % 60).padStart(2, '0'); break;
       case 'Q': out += String(Math.trunc((tm.month - 1) / 3) + 1); break;
       case 'SSSSS': case 'SSSS': out += String(tm.hour * 3600 + tm.minute * 60 + tm.second); break;
       case 'SS': out += num(tm.second, 2); break;
-      case 'TZ': out += tz ? cased('UTC', p) : ''; break;
+      case 'TZ': out += zone === null ? '' : p === 'tz' ? zoneAbbrevAt(zone, us).toLowerCase() : zoneAbbrevAt(zone, us).toUpperCase(); break;
       case 'US': out += num(tm.usec, 6); break;
       case 'WW': out += num(Math.trunc((dayOfYear(tm) - 1) / 7) + 1, 2); break;
       case 'YYYY': out += num(tm.year, 4); break;

@@ -31,6 +31,7 @@ import { byteaSend, byteaRecv } from './bytea.js';
 import { Jsonb, parseJsonb, parseJson } from './jsonb.js';
 import { PgArray, type ArrayElement } from './pgarray.js';
 import { formatTimestamp, formatDate, TIMESTAMP_START_DAYS, DATE_END_DAYS } from './datetime.js';
+import { UTC_ZONE } from './timezone.js';
 import { Interval, formatInterval, intervalSend, intervalRecv } from './interval.js';
 import { adjustTimestampTypmod, checkTimestamp, isFiniteDate, isFiniteTimestamp } from './datetime_funcs.js';
 
@@ -132,8 +133,9 @@ const TO_JS: Readonly<Record<string, ToJs>> = {
   jsonb: (v) => JSON.parse((v as Jsonb).toString()),
   json: (v) => JSON.parse(v as string),
   // PGlite builds a Date from the text PostgreSQL prints (an Invalid Date for infinity / BC).
-  timestamp: (v) => new Date(formatTimestamp(v as bigint, 'timestamp')),
-  timestamptz: (v) => new Date(formatTimestamp(v as bigint, 'timestamptz')),
+  // Instants: a Date is the same whatever the session's zone, so it is read from the UTC text.
+  timestamp: (v) => new Date(formatTimestamp(v as bigint, 'timestamp', UTC_ZONE)),
+  timestamptz: (v) => new Date(formatTimestamp(v as bigint, 'timestamptz', UTC_ZONE)),
   date: (v) => new Date(formatDate(v as number)),
   interval: (v) => formatInterval(v as Interval),
 };

@@ -218,8 +218,8 @@ test('AT TIME ZONE with UTC and interval offsets', async () => {
   ].filter((s) => !s.includes('pg_typeof')));
 });
 
-test('a TimeZone or DateStyle vecgres does not compute in is refused (0A000), never ignored', async () => {
-  for (const sql of ["SET TimeZone = 'Europe/Berlin'", "SET TimeZone = '+02'", "SET DateStyle = 'SQL, DMY'"]) {
+test('a DateStyle vecgres does not print in is refused (0A000), never ignored', async () => {
+  for (const sql of ["SET DateStyle = 'SQL, DMY'"]) {
     assert.equal((await theirs(sql)).ok, true, `PostgreSQL accepts ${sql}`);
     const r = await ours(sql);
     assert.equal(r.ok ? 'ok' : r.code, '0A000', sql);

@@ -7,6 +7,7 @@
  * Inputs refused with 0A000 are counted and must stay a minority.
  * VECGRES_DATETIME_CASES=<n> runs more cases.
  */
+import { UTC_ZONE } from '../../src/types/timezone.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { oracleForFile } from '../support/pglite.js';
@@ -123,19 +124,19 @@ test(`timestamp arithmetic, date_trunc, extract and age agree with PostgreSQL (s
     let tb: bigint;
     try {
       ia = parseInterval(iv);
-      ta = parseTimestamp(a, 'timestamp');
-      tb = parseTimestamp(b, 'timestamp');
+      ta = parseTimestamp(a, 'timestamp', UTC_ZONE);
+      tb = parseTimestamp(b, 'timestamp', UTC_ZONE);
     } catch {
       continue;
     }
     const sign = rng.chance(0.5) ? 1 : -1;
-    await compare('ts +/- interval', `$1::timestamp ${sign === 1 ? '+' : '-'} $2::interval`, [a, iv], () => formatTimestamp(timestampPlusInterval(ta, ia, sign), 'timestamp'));
+    await compare('ts +/- interval', `$1::timestamp ${sign === 1 ? '+' : '-'} $2::interval`, [a, iv], () => formatTimestamp(timestampPlusInterval(ta, ia, sign), 'timestamp', UTC_ZONE));
     await compare('ts - ts', '$1::timestamp - $2::timestamp', [a, b], () => formatInterval(timestampDiff(ta, tb)));
     await compare('age', 'age($1::timestamp, $2::timestamp)', [a, b], () => formatInterval(age(ta, tb)));
     const f = rng.chance(0.3) ? rng.int(-30, 30) / 4 : rng.int(-1000, 1000) / 7;
     await compare('interval * f', '$1::interval * $2::float8', [iv, f], () => formatInterval(intervalMul(ia, f)));
     const u = units[rng.int(0, units.length - 1)]!;
-    await compare('date_trunc', `date_trunc('${u}', $1::timestamp)`, [a], () => formatTimestamp(dateTrunc(u, ta, 'timestamp'), 'timestamp'));
+    await compare('date_trunc', `date_trunc('${u}', $1::timestamp)`, [a], () => formatTimestamp(dateTrunc(u, ta, 'timestamp'), 'timestamp', UTC_ZONE));
     const fld = fields[rng.int(0, fields.length - 1)]!;
     await compare('extract', `extract(${fld} from $1::timestamp)`, [a], () => extractTimestamp(fld, ta, 'timestamp')?.toString() ?? null);
   }
@@ -151,12 +152,12 @@ test('binary send and receive of timestamp, timestamptz, date and interval are P
   ];
   for (const [type, text] of cases) {
     const io = typeIoByName(type)!;
-    const value = valueFromText(text, type, -1);
+    const value = valueFromText(text, type, -1, UTC_ZONE);
     const r = await oracle.tryText(`encode(${type}_send($1::${type}), 'hex')`, [text]);
     assert.ok(r.ok, `${type} ${text}`);
     const ours = Buffer.from(io.send(value as never)).toString('hex');
     assert.equal(ours, r.text, `${type}_send('${text}')`);
-    assert.equal(valueToText(io.recv(Buffer.from(ours, 'hex'), -1) as never, type), valueToText(value, type), `${type}_recv('${text}')`);
+    assert.equal(valueToText(io.recv(Buffer.from(ours, 'hex'), -1) as never, type, UTC_ZONE), valueToText(value, type, UTC_ZONE), `${type}_recv('${text}')`);
     assert.equal(io.oid, TYPE_OID[type], type);
   }
 });

@@ -2,6 +2,7 @@
  * The type registry: every SQL type the analyzer knows has a registry row with the same OID,
  * array rows point at their elements and back, and binary receive inverts send (seeded values).
  */
+import { UTC_ZONE } from '../../src/types/timezone.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TYPE_OID, valueFromText, valueToText, type SqlType } from '../../src/sql/analyze/types.js';
@@ -51,9 +52,9 @@ test('type registry: recv(send(v)) is v for every type, as text', () => {
   for (const [type, texts] of SAMPLES) {
     const io = typeIoByName(type)!;
     for (const text of texts) {
-      const v = valueFromText(text, type, -1);
+      const v = valueFromText(text, type, -1, UTC_ZONE);
       const back = io.recv(io.send(v as never), -1);
-      assert.equal(valueToText(back as never, type), valueToText(v, type), `${type} ${text}`);
+      assert.equal(valueToText(back as never, type, UTC_ZONE), valueToText(v, type, UTC_ZONE), `${type} ${text}`);
     }
   }
 });

@@ -20,9 +20,10 @@ import {
 import {
   timestampPlusInterval, timestampDiff, datePlusDays, dateDiff, dateToTimestamp, dateTrunc, dateTruncInterval, extractTimestamp,
   extractDate, extractInterval, datePartTimestamp, datePartInterval, age, makeDate, toTimestampFromEpoch, isFiniteTimestamp,
-  isFiniteDate, checkTimestamp, intervalZoneSeconds, makeTimestamp, truncUnitIsDayOrLonger,
+  isFiniteDate, checkTimestamp, intervalZoneSeconds, makeTimestamp,
 } from '../../types/datetime_funcs.js';
-import { localToUtc, offsetAtUtc, timeZoneOrError, utcToLocal, type TimeZone } from '../../types/timezone.js';
+import { localToUtc, timeZoneOrError, utcToLocal, type TimeZone } from '../../types/timezone.js';
+import { ageTimestamptz, datePartTimestamptz, extractTimestamptz, timestamptzPlusInterval, timestamptzTrunc } from '../../types/timestamptz_funcs.js';
 
 type Add = (name: string, o: Overload) => void;
 
@@ -35,8 +36,8 @@ function notYet(what: string): () => never {
 type I = Interval;
 
 const f1 = (args: SqlType[], result: SqlType, impl: (a: Value) => Value): Overload => ({ args, result, impl });
-const f2 = (args: SqlType[], result: SqlType, impl: (a: Value, b: Value) => Value): Overload => ({ args, result, impl });
-const fn = (args: SqlType[], result: SqlType, impl: (a: Value[]) => Value): Overload => ({ args, result, impl, nary: true });
+const f2 = (args: SqlType[], result: SqlType, impl: (a: Value, b: Value, zone: TimeZone) => Value): Overload => ({ args, result, impl });
+const fn = (args: SqlType[], result: SqlType, impl: (a: Value[], ctx: { readonly zone: TimeZone }) => Value): Overload => ({ args, result, impl, nary: true });
 
 function bigCmp(a: Value, b: Value): number {
   return (a as bigint) < (b as bigint) ? -1 : (a as bigint) > (b as bigint) ? 1 : 0;
@@ -75,27 +76,16 @@ function saneZone(name: string): TimeZone {
   return { kind: 'fixed', offsetSec: m[1] === '-' ? -east : east };
 }
 
-/**
- * date_trunc(unit, timestamptz, zone) (timestamptz_trunc_internal): truncated in the zone's
- * local time; for a day or longer the result's offset is that zone's at the truncated local
- * time, for shorter units the instant keeps its own offset (so the two 01:00 hours of a
- * fall-back night stay apart).
- */
-function dateTruncInZone(unit: string, v: bigint, zone: TimeZone): bigint {
-  if (!isFiniteTimestamp(v)) return dateTrunc(unit, v, 'timestamptz');
-  const offset = BigInt(offsetAtUtc(zone, v)) * 1_000_000n;
-  const local = dateTrunc(unit, v + offset, 'timestamptz');
-  if (truncUnitIsDayOrLonger(unit)) return checkTimestamp(localToUtc(zone, local));
-  return checkTimestamp(local - offset);
-}
 
 /** Registers the date/time operators. */
 export function registerDatetimeOperators(add: Add): void {
-  const ts = (sign: 1 | -1) => (a: Value, b: Value) => timestampPlusInterval(a as bigint, b as I, sign);
+  // timestamp ± interval in the calendar; timestamptz ± interval in the session zone's calendar.
+  const plus = (t: 'timestamp' | 'timestamptz', ts: Value, iv: Value, sign: 1 | -1, zone: TimeZone): bigint =>
+    t === 'timestamp' ? timestampPlusInterval(ts as bigint, iv as I, sign) : timestamptzPlusInterval(ts as bigint, iv as I, sign, zone);
   for (const t of ['timestamp', 'timestamptz'] as const) {
-    add('+', f2([t, 'interval'], t, ts(1)));
-    add('+', f2(['interval', t], t, (a, b) => timestampPlusInterval(b as bigint, a as I, 1)));
-    add('-', f2([t, 'interval'], t, ts(-1)));
+    add('+', f2([t, 'interval'], t, (a, b, zone) => plus(t, a, b, 1, zone)));
+    add('+', f2(['interval', t], t, (a, b, zone) => plus(t, b, a, 1, zone)));
+    add('-', f2([t, 'interval'], t, (a, b, zone) => plus(t, a, b, -1, zone)));
     add('-', f2([t, t], 'interval', (a, b) => timestampDiff(a as bigint, b as bigint)));
   }
   add('+', f2(['date', 'int4'], 'date', (a, b) => datePlusDays(a as number, b as number)));
@@ -114,15 +104,18 @@ export function registerDatetimeOperators(add: Add): void {
 
 /** Registers the date/time functions. */
 export function registerDatetimeFunctions(add: Add): void {
-  for (const t of ['timestamp', 'timestamptz'] as const) {
-    add('date_trunc', f2(['text', t], t, (u, v) => dateTrunc(u as string, v as bigint, t)));
-    add('extract', f2(['text', t], 'numeric', (u, v) => extractTimestamp(u as string, v as bigint, t)));
-    add('date_part', f2(['text', t], 'float8', (u, v) => datePartTimestamp(u as string, v as bigint, t)));
-    add('age', f2([t, t], 'interval', (a, b) => age(a as bigint, b as bigint)));
-    add('isfinite', f1([t], 'bool', (a) => isFiniteTimestamp(a as bigint)));
-  }
-  add('to_char', f2(['timestamp', 'text'], 'text', (v, f) => toCharTimestamp(v as bigint, f as string, false)));
-  add('to_char', f2(['timestamptz', 'text'], 'text', (v, f) => toCharTimestamp(v as bigint, f as string, true)));
+  add('date_trunc', f2(['text', 'timestamp'], 'timestamp', (u, v) => dateTrunc(u as string, v as bigint, 'timestamp')));
+  add('extract', f2(['text', 'timestamp'], 'numeric', (u, v) => extractTimestamp(u as string, v as bigint, 'timestamp')));
+  add('date_part', f2(['text', 'timestamp'], 'float8', (u, v) => datePartTimestamp(u as string, v as bigint, 'timestamp')));
+  add('age', f2(['timestamp', 'timestamp'], 'interval', (a, b) => age(a as bigint, b as bigint)));
+  // timestamptz: the fields of its local time in the session's zone.
+  add('date_trunc', f2(['text', 'timestamptz'], 'timestamptz', (u, v, zone) => timestamptzTrunc(u as string, v as bigint, zone)));
+  add('extract', f2(['text', 'timestamptz'], 'numeric', (u, v, zone) => extractTimestamptz(u as string, v as bigint, zone)));
+  add('date_part', f2(['text', 'timestamptz'], 'float8', (u, v, zone) => datePartTimestamptz(u as string, v as bigint, zone)));
+  add('age', f2(['timestamptz', 'timestamptz'], 'interval', (a, b, zone) => ageTimestamptz(a as bigint, b as bigint, zone)));
+  for (const t of ['timestamp', 'timestamptz'] as const) add('isfinite', f1([t], 'bool', (a) => isFiniteTimestamp(a as bigint)));
+  add('to_char', f2(['timestamp', 'text'], 'text', (v, f) => toCharTimestamp(v as bigint, f as string, null)));
+  add('to_char', f2(['timestamptz', 'text'], 'text', (v, f, zone) => toCharTimestamp(v as bigint, f as string, zone)));
   // to_char of numbers and intervals, and to_timestamp / to_date with a template, are not
   // implemented: 0A000 for the signatures PostgreSQL has.
   for (const t of ['int4', 'int8', 'float4', 'float8', 'numeric', 'interval'] as const) add('to_char', f2([t, 'text'], 'text', notYet('function to_char()')));
@@ -139,12 +132,12 @@ export function registerDatetimeFunctions(add: Add): void {
   add('make_date', fn(['int4', 'int4', 'int4'], 'date', (v) => makeDate(v[0] as number, v[1] as number, v[2] as number)));
   const mk = (v: Value[]) => makeTimestamp(v[0] as number, v[1] as number, v[2] as number, v[3] as number, v[4] as number, v[5] as number);
   add('make_timestamp', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamp', mk));
-  add('make_timestamptz', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamptz', mk));
+  add('make_timestamptz', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamptz', (v, { zone }) => checkTimestamp(localToUtc(zone, mk(v)))));
   add('make_timestamptz', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8', 'text'], 'timestamptz', (v) => {
     const zone = saneZone(v[6] as string);
     return checkTimestamp(localToUtc(zone, mk(v)));
   }));
-  add('date_trunc', fn(['text', 'timestamptz', 'text'], 'timestamptz', (v) => dateTruncInZone(v[0] as string, v[1] as bigint, timeZoneOrError(v[2] as string))));
+  add('date_trunc', fn(['text', 'timestamptz', 'text'], 'timestamptz', (v) => timestamptzTrunc(v[0] as string, v[1] as bigint, timeZoneOrError(v[2] as string))));
   add('to_timestamp', f1(['float8'], 'timestamptz', (a) => toTimestampFromEpoch(a as number)));
   add('justify_hours', f1(['interval'], 'interval', (a) => justifyHours(a as I)));
   add('justify_days', f1(['interval'], 'interval', (a) => justifyDays(a as I)));

@@ -9,6 +9,8 @@ import {
   numericNeg, numericSizePretty, numericDatumSize, toNumeric,
 } from '../../types/numeric.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import type { TimeZone } from '../../types/timezone.js';
+import { ageTimestamptz, instantOf, localTimeOf } from '../../types/timestamptz_funcs.js';
 import type { Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import {
@@ -54,9 +56,14 @@ import {
   timestampTypmodIn, adjustTimestampTypmod, timestampToDate, dateToTimestamp, age as ageFn,
 } from '../../types/datetime_funcs.js';
 
-/** A binary implementation; called only with non-null arguments unless `nullSafe`. */
-export type Fn2 = (a: Value, b: Value) => Value;
-export type Fn1 = (a: Value) => Value;
+/**
+ * A binary implementation; called only with non-null arguments unless `nullSafe`. `zone` is
+ * the session's time zone (the TimeZone setting) for the date/time operators that read it
+ * (timestamptz + interval counts days in it); the others ignore it.
+ */
+export type Fn2 = (a: Value, b: Value, zone: TimeZone) => Value;
+/** A unary implementation; `zone` as for {@link Fn2}. */
+export type Fn1 = (a: Value, zone: TimeZone) => Value;
 
 export type Expr =
   | { k: 'const'; type: SqlType; value: Value; loc?: number }
@@ -164,6 +171,8 @@ export interface CaseWhen {
 export type ClockKind = 'transaction' | 'statement' | 'clock';
 
 export interface SessionContext {
+  /** The session's time zone (the TimeZone setting). */
+  readonly zone: TimeZone;
   /** The session clock: microseconds since 2000-01-01 UTC at the start of the transaction, of the statement, or now. */
   now(kind: ClockKind): bigint;
   /** SHOW's value of a setting. @throws PgError 42704 for an unknown name. */
@@ -352,6 +361,12 @@ export interface CatalogLookups {
 /** What an expression may refer to while it is analyzed. */
 export interface ExprScope {
   /**
+   * The analyzing session's time zone (the TimeZone setting): literals of timestamptz and the
+   * constants folded now are read in it; an analysis is reused only while the zone is the same
+   * (exec/statement.ts).
+   */
+  readonly zone: TimeZone;
+  /**
    * Resolves a column reference (`name`, `rel.name`) against the FROM items in scope, this
    * query's first, then enclosing queries' (a correlated reference).
    * @throws PgError 42703 undefined column, 42702 ambiguous column, 42P01 missing FROM-clause entry.
@@ -502,7 +517,7 @@ function inferParam(scope: ExprScope, e: Expr, type: SqlType, typmod = -1): void
 /** Coerces an expression to `type` implicitly (literals and params); others must match. */
 export function coerceTo(scope: ExprScope, e: Expr, type: SqlType, typmod: number, location?: number): Expr {
   if (e.type === type) {
-    if (hasTypmodCoercion(type) && typmod >= 0 && e.k === 'const' && e.value !== null) return { k: 'const', type, value: castValue(e.value, type, type, typmod, false) };
+    if (hasTypmodCoercion(type) && typmod >= 0 && e.k === 'const' && e.value !== null) return { k: 'const', type, value: castValue(e.value, type, type, typmod, scope.zone, false) };
     return e;
   }
   if (e.k === 'param' && e.type === 'unknown') {
@@ -510,14 +525,14 @@ export function coerceTo(scope: ExprScope, e: Expr, type: SqlType, typmod: numbe
     return e;
   }
   if (e.k === 'const' && e.type === 'unknown') {
-    const v = literalInput(e.value, type, location);
-    return { k: 'const', type, value: typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, false) : v };
+    const v = literalInput(scope, e.value, type, location);
+    return { k: 'const', type, value: typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, scope.zone, false) : v };
   }
   if (e.type === 'unknown') return { k: 'cast', type, from: 'text', typmod, arg: e };
   if (isNumeric(e.type) && isNumeric(type)) return { k: 'cast', type, from: e.type, typmod, arg: e };
   // varchar and char are text to text's functions and operators (char without its padding).
   if (type === 'text' && isStringType(e.type)) {
-    if (e.k === 'const') return { k: 'const', type, value: castValue(e.value, e.type, type, -1, false) };
+    if (e.k === 'const') return { k: 'const', type, value: castValue(e.value, e.type, type, -1, scope.zone, false) };
     return { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
   }
   return e;
@@ -727,15 +742,15 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
     return arg;
   }
   if (arg.k === 'const' && arg.type === 'unknown') {
-    const v = literalInput(arg.value, type, location);
-    return { k: 'const', type, value: typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, true) : v };
+    const v = literalInput(scope, arg.value, type, location);
+    return { k: 'const', type, value: typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, scope.zone, true) : v };
   }
   if (!canCast(arg.type, type)) {
     throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[arg.type]} to ${TYPE_NAME[type]}`, pos(location));
   }
   if (arg.k === 'const') {
     try {
-      return { k: 'const', type, value: castValue(arg.value, arg.type, type, typmod) };
+      return { k: 'const', type, value: castValue(arg.value, arg.type, type, typmod, scope.zone) };
     } catch (err) {
       if (err instanceof PgError && err.position === undefined && err.code === SQLSTATE.invalid_text_representation) {
         err.position = String(location + 1);
@@ -758,9 +773,9 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
  * The input function applied to an untyped literal (typmod -1, as PostgreSQL's coerce_type):
  * an error it raises points at the literal, as PostgreSQL's parser error callback does.
  */
-function literalInput(value: Value, type: SqlType, location: number | undefined): Value {
+function literalInput(scope: ExprScope, value: Value, type: SqlType, location: number | undefined): Value {
   try {
-    return castValue(value, 'unknown', type, -1);
+    return castValue(value, 'unknown', type, -1, scope.zone);
   } catch (err) {
     if (err instanceof PgError && err.position === undefined && location !== undefined && location >= 0) {
       // The input function runs under the parser's error callback, which adds the literal's
@@ -778,7 +793,7 @@ function literalInput(value: Value, type: SqlType, location: number | undefined)
 function applyArg(scope: ExprScope, e: Expr, type: SqlType, location: number): Expr {
   if (e.type === type) return e;
   if (e.type === 'unknown') return coerceTo(scope, e, type, -1, exprLocation(e, location));
-  if (e.k === 'const') return { k: 'const', type, value: castValue(e.value, e.type, type, -1, false), ...(e.loc === undefined ? {} : { loc: e.loc }) };
+  if (e.k === 'const') return { k: 'const', type, value: castValue(e.value, e.type, type, -1, scope.zone, false), ...(e.loc === undefined ? {} : { loc: e.loc }) };
   return { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
 }
 
@@ -815,7 +830,7 @@ function overloadedOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: 
   const o = res.overload;
   const a = applyArg(scope, l, o.args[0]!, location);
   const b = applyArg(scope, r, o.args[1]!, location);
-  return foldConstants({ k: 'op2', type: o.result, fn: o.impl as Fn2, l: a, r: b, op });
+  return foldConstants(scope, { k: 'op2', type: o.result, fn: o.impl as Fn2, l: a, r: b, op });
 }
 
 /**
@@ -823,12 +838,13 @@ function overloadedOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: 
  * PostgreSQL's eval_const_expressions does while planning: so the first error raised, when
  * several subexpressions would fail, is the one PostgreSQL raises (left to right, inside out).
  */
-function foldConstants(e: Expr): Expr {
+function foldConstants(scope: ExprScope, e: Expr): Expr {
   const args = e.k === 'op2' ? [e.l, e.r] : e.k === 'op1' ? [e.arg] : e.k === 'fn' ? e.args : null;
   if (args === null || !args.every((x) => x.k === 'const')) return e;
   const vals = args.map((x) => (x as { value: Value }).value);
   if (vals.some((v) => v === null) && !(e.k === 'fn' && e.strict === false)) return { k: 'const', type: e.type, value: null };
-  const value = e.k === 'op2' ? e.fn(vals[0]!, vals[1]!) : e.k === 'op1' ? e.fn(vals[0]!) : (e as { fn: FnN }).fn(vals);
+  const zone = scope.zone;
+  const value = e.k === 'op2' ? e.fn(vals[0]!, vals[1]!, zone) : e.k === 'op1' ? e.fn(vals[0]!, zone) : (e as { fn: FnN }).fn(vals, { zone });
   return { k: 'const', type: e.type, value };
 }
 
@@ -855,9 +871,9 @@ function overloadedCall(scope: ExprScope, name: string, overloads: readonly Over
   }
   const o = res.overload;
   const a = args.map((x, i) => applyArg(scope, x, o.args[i]!, location));
-  if (o.nary === true) return foldConstants({ k: 'fn', type: o.result, name, fn: o.impl as FnN, args: a });
-  if (a.length === 1) return foldConstants({ k: 'op1', type: o.result, fn: o.impl as Fn1, arg: a[0]!, op: name });
-  return foldConstants({ k: 'op2', type: o.result, fn: o.impl as Fn2, l: a[0]!, r: a[1]!, op: name });
+  if (o.nary === true) return foldConstants(scope, { k: 'fn', type: o.result, name, fn: o.impl as FnN, args: a });
+  if (a.length === 1) return foldConstants(scope, { k: 'op1', type: o.result, fn: o.impl as Fn1, arg: a[0]!, op: name });
+  return foldConstants(scope, { k: 'op2', type: o.result, fn: o.impl as Fn2, l: a[0]!, r: a[1]!, op: name });
 }
 
 /** The type of ARRAY[...] elements, VALUES columns, USING columns (PostgreSQL's select_common_type, for vecgres' types). */
@@ -1185,10 +1201,10 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       if (cmp.k !== 'op2' || cmp.type !== 'bool' || lc === undefined || rc === undefined) throw pgErr.featureNotSupported('IS DISTINCT FROM with this operator');
       const eq = cmp.fn;
       const distinct = n.kind === 'AEXPR_DISTINCT';
-      return foldConstants({
+      return foldConstants(scope, {
         k: 'fn', type: 'bool', name: distinct ? 'is distinct from' : 'is not distinct from', args: [l, r], strict: false,
-        fn: ([a, b]) => {
-          const same = a === null || b === null ? a === b : eq(lc === null ? a! : lc(a!), rc === null ? b! : rc(b!)) === true;
+        fn: ([a, b], { zone }) => {
+          const same = a === null || b === null ? a === b : eq(lc === null ? a! : lc(a!, zone), rc === null ? b! : rc(b!, zone), zone) === true;
           return distinct ? !same : same;
         },
       });
@@ -1221,14 +1237,14 @@ function noOperator(op: string, l: SqlType | null, r: SqlType, location: number)
 function unaryOp(scope: ExprScope, op: string, r: Expr, location: number): Expr {
   if (r.k === 'const' && r.type === 'unknown') r = coerceTo(scope, r, 'numeric', -1, location);
   if (r.k === 'param' && r.type === 'unknown') inferParam(scope, r, 'int4');
-  if (op === '-' && r.type === 'interval') return foldConstants({ k: 'op1', type: 'interval', arg: r, fn: (a) => intervalNeg(a as Interval) });
+  if (op === '-' && r.type === 'interval') return foldConstants(scope, { k: 'op1', type: 'interval', arg: r, fn: (a) => intervalNeg(a as Interval) });
   if (op === '+' && r.type === 'interval') return r;
   // `~` (int2not, int4not, int8not, bitnot).
   if (op === '~' && (r.type === 'int2' || r.type === 'int4' || r.type === 'int8')) {
     const w = r.type === 'int2' ? 16 : r.type === 'int4' ? 32 : 64;
-    return foldConstants({ k: 'op1', type: r.type, arg: r, fn: (a) => intNot(w, a as number | bigint) });
+    return foldConstants(scope, { k: 'op1', type: r.type, arg: r, fn: (a) => intNot(w, a as number | bigint) });
   }
-  if (op === '~' && (r.type === 'bit' || r.type === 'varbit')) return foldConstants({ k: 'op1', type: 'bit', arg: r, fn: (a) => bitNot(a as BitString) });
+  if (op === '~' && (r.type === 'bit' || r.type === 'varbit')) return foldConstants(scope, { k: 'op1', type: 'bit', arg: r, fn: (a) => bitNot(a as BitString) });
   if ((op === '-' || op === '+') && isNumeric(r.type)) {
     if (op === '+') return r;
     if (r.k === 'const' && typeof r.value === 'number') return { k: 'const', type: r.type, value: -r.value };
@@ -1287,7 +1303,7 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
     r = coerceTo(scope, r, 'text', -1, exprLocation(r, location));
     const m = match.fn;
     const fn: Fn2 = match.negate ? (a, b) => !m(a as string, b as string) : (a, b) => m(a as string, b as string);
-    return foldConstants({ k: 'op2', type: 'bool', fn, l, r, op });
+    return foldConstants(scope, { k: 'op2', type: 'bool', fn, l, r, op });
   }
   if (l.type === 'varchar' || l.type === 'bpchar') l = coerceTo(scope, l, 'text', -1);
   if (r.type === 'varchar' || r.type === 'bpchar') r = coerceTo(scope, r, 'text', -1);
@@ -1317,7 +1333,7 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
       // A numeric constant against a float is cast to double precision once, as PostgreSQL's
       // operator resolution casts and folds it (EXPLAIN: '0.6'::double precision), instead of
       // being converted on every row.
-      const fold = (x: Expr): Expr => (x.k === 'const' && x.type === 'numeric' && x.value !== null ? { k: 'const', type: 'float8', value: castValue(x.value, 'numeric', 'float8', -1, false) } : x);
+      const fold = (x: Expr): Expr => (x.k === 'const' && x.type === 'numeric' && x.value !== null ? { k: 'const', type: 'float8', value: castValue(x.value, 'numeric', 'float8', -1, scope.zone, false) } : x);
       l = fold(l);
       r = fold(r);
     }
@@ -1337,7 +1353,7 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
     const lf = lt, rf = rt;
     return {
       k: 'op2', type: 'text', l, r, op,
-      fn: (a, b) => (lf === 'text' ? a : castValue(a, lf, 'text', -1)) as string + ((rf === 'text' ? b : castValue(b, rf, 'text', -1)) as string),
+      fn: (a, b, zone) => (lf === 'text' ? a : castValue(a, lf, 'text', -1, zone)) as string + ((rf === 'text' ? b : castValue(b, rf, 'text', -1, zone)) as string),
     };
   }
   throw noOperator(op, lt, rt, location);
@@ -1691,7 +1707,7 @@ function jsonbBuildCall(scope: ExprScope, name: string, args: Expr[], location: 
   const wrapped: Expr[] = args.map((a) => {
     const e = a.type === 'unknown' ? coerceTo(scope, a, 'text', -1) : a;
     const t = e.type;
-    const conv: Expr = { k: 'op1', type: 'jsonb', arg: e, fn: (v) => new Jsonb(toJsonbValue(v, t)) };
+    const conv: Expr = { k: 'op1', type: 'jsonb', arg: e, fn: (v, zone) => new Jsonb(toJsonbValue(v, t, zone)) };
     // A NULL argument becomes JSON null here (the key check below tells the two apart).
     return { k: 'coalesce', type: 'jsonb', args: [conv, { k: 'const', type: 'jsonb', value: NULL_ARG }] };
   });
@@ -1824,7 +1840,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     analyzedArgs = [k, v];
     scope.sawAggregate = true;
     const type = name === 'jsonb_object_agg' ? 'jsonb' : 'json';
-    const agg = type === 'jsonb' ? jsonbObjectAgg(k.type, v.type) : jsonObjectAgg(k.type, v.type);
+    const agg = type === 'jsonb' ? jsonbObjectAgg(k.type, v.type, scope.zone) : jsonObjectAgg(k.type, v.type, scope.zone);
     return withMods({ k: 'agg', type, name, agg, arg: k, arg2: v });
   }
   if (args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), n.location);
@@ -1833,7 +1849,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     // (anyelement): an untyped literal has no type to resolve to.
     if (arg.type === 'unknown') throw new PgError(SQLSTATE.datatype_mismatch, 'could not determine polymorphic type because input has type unknown');
     scope.sawAggregate = true;
-    return withMods({ k: 'agg', type: name === 'jsonb_agg' ? 'jsonb' : 'json', name, agg: name === 'jsonb_agg' ? jsonbAgg(arg.type) : jsonAgg(arg.type), arg });
+    return withMods({ k: 'agg', type: name === 'jsonb_agg' ? 'jsonb' : 'json', name, agg: name === 'jsonb_agg' ? jsonbAgg(arg.type, scope.zone) : jsonAgg(arg.type, scope.zone), arg });
   }
   scope.sawAggregate = true;
   if (name === 'count') {
@@ -1983,7 +1999,7 @@ function analyzeNullIf(scope: ExprScope, n: PgNode): Expr {
     if (!sameFamily && numericRank(cmp.r.type) > numericRank(l.type)) {
       type = cmp.r.type;
       const from = l.type;
-      conv = (v) => castValue(v, from, type, -1, false);
+      conv = (v, zone) => castValue(v, from, type, -1, zone, false);
     }
   }
   return { k: 'nullif', type, l, r: cmp.r, test: cmp.l, fn: cmp.fn, conv };
@@ -2032,7 +2048,8 @@ function clockCall(name: string, type: 'timestamptz' | 'timestamp' | 'date', kin
   return {
     k: 'session', type, name, args: [],
     fn: (_args, s) => {
-      const us = s.now(kind);
+      // current_date and localtimestamp are the session zone's local date and time.
+      const us = type === 'timestamptz' ? s.now(kind) : localTimeOf(s.now(kind), s.zone);
       if (type === 'date') return timestampToDate(us);
       return typmod >= 0 ? adjustTimestampTypmod(us, typmod) : us;
     },
@@ -2040,10 +2057,10 @@ function clockCall(name: string, type: 'timestamptz' | 'timestamp' | 'date', kin
 }
 
 /** An argument's output text, as concat and format print it (booleans as t / f). */
-function outputText(v: Value, type: SqlType): string | null {
+function outputText(v: Value, type: SqlType, zone: TimeZone): string | null {
   if (v === null) return null;
   if (type === 'bool') return v ? 't' : 'f';
-  return castValue(v, type, 'text', -1) as string | null;
+  return castValue(v, type, 'text', -1, zone) as string | null;
 }
 
 /**
@@ -2062,7 +2079,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (args.length === 0) throw undefinedFunction(name, [], location);
       const as = texts(0);
       const ts = as.map((a) => a.type);
-      return foldConstants({ k: 'fn', type: 'text', name, args: as, strict: false, fn: (vals) => vals.map((v, i) => outputText(v, ts[i]!) ?? '').join('') });
+      return foldConstants(scope, { k: 'fn', type: 'text', name, args: as, strict: false, fn: (vals, { zone }) => vals.map((v, i) => outputText(v, ts[i]!, zone) ?? '').join('') });
     }
     case 'concat_ws': {
       if (args.length < 2) throw undefinedFunction(name, types(), location);
@@ -2070,13 +2087,13 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (sep.type !== 'text') throw undefinedFunction(name, types(), location);
       const as = [sep, ...texts(1)];
       const ts = as.map((a) => a.type);
-      return foldConstants({
+      return foldConstants(scope, {
         k: 'fn', type: 'text', name, args: as, strict: false,
-        fn: (vals) => {
+        fn: (vals, { zone }) => {
           if (vals[0] === null) return null;
           const parts: string[] = [];
           for (let i = 1; i < vals.length; i++) {
-            const t = outputText(vals[i]!, ts[i]!);
+            const t = outputText(vals[i]!, ts[i]!, zone);
             if (t !== null) parts.push(t);
           }
           return parts.join(vals[0] as string);
@@ -2089,9 +2106,9 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (f.type !== 'text') throw undefinedFunction(name, types(), location);
       const as = [f, ...texts(1)];
       const ts = as.map((a) => a.type);
-      return foldConstants({
+      return foldConstants(scope, {
         k: 'fn', type: 'text', name, args: as, strict: false,
-        fn: (vals) => {
+        fn: (vals, { zone }) => {
           if (vals[0] === null) return null;
           const rest = vals.slice(1);
           const widthOf = (i: number): number | null => {
@@ -2099,13 +2116,13 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
             if (v === null) return null;
             const t = ts[i + 1]!;
             if (t !== 'int4' && t !== 'int2' && t !== 'int8') {
-              const s = outputText(v, t)!;
+              const s = outputText(v, t, zone)!;
               if (!/^\s*[+-]?\d+\s*$/.test(s)) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type integer: "${s}"`);
               return Number(s);
             }
             return Number(v);
           };
-          return formatText(vals[0] as string, rest.map((v, i) => outputText(v, ts[i + 1]!)), widthOf);
+          return formatText(vals[0] as string, rest.map((v, i) => outputText(v, ts[i + 1]!, zone)), widthOf);
         },
       });
     }
@@ -2130,7 +2147,12 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       const arg = applyArg(scope, a, t, location);
       return {
         k: 'session', type: 'interval', name, args: [arg],
-        fn: ([v], s) => (v === null ? null : ageFn(dateToTimestamp(timestampToDate(s.now('transaction'))), v as bigint)),
+        fn: ([v], s) => {
+          if (v === null) return null;
+          // age(timestamptz) is age(current_date::timestamptz, v): midnight of today in the session's zone.
+          const today = dateToTimestamp(timestampToDate(localTimeOf(s.now('transaction'), s.zone)));
+          return t === 'timestamp' ? ageFn(today, v as bigint) : ageTimestamptz(instantOf(today, s.zone), v as bigint, s.zone);
+        },
       };
     }
     case 'version':
@@ -2147,7 +2169,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (args.length !== 1) throw undefinedFunction(name, types(), location);
       const a = applyArg(scope, args[0]!, 'int8', location);
       if (a.type !== 'int8') throw undefinedFunction(name, types(), location);
-      return foldConstants({ k: 'op1', type: 'text', arg: a, fn: (v) => (Number(v) === 10 ? SESSION_USER : Number(v) === 6171 ? 'pg_database_owner' : `unknown (OID=${Number(v)})`) });
+      return foldConstants(scope, { k: 'op1', type: 'text', arg: a, fn: (v) => (Number(v) === 10 ? SESSION_USER : Number(v) === 6171 ? 'pg_database_owner' : `unknown (OID=${Number(v)})`) });
     }
     case 'cardinality':
     case 'array_ndims':
@@ -2156,7 +2178,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       const f: Fn1 = name === 'cardinality' ? (a) => (a as PgArray).elems.length
         : name === 'array_ndims' ? (a) => ((a as PgArray).ndim === 0 ? null : (a as PgArray).ndim)
         : (a) => arrayDims(a as PgArray);
-      return foldConstants({ k: 'op1', type: name === 'array_dims' ? 'text' : 'int4', arg: args[0]!, fn: f, op: name });
+      return foldConstants(scope, { k: 'op1', type: name === 'array_dims' ? 'text' : 'int4', arg: args[0]!, fn: f, op: name });
     }
     case 'array_cat':
       if (args.length !== 2) return null;
@@ -2185,14 +2207,14 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
         : name === 'array_remove' ? ([x, e]) => (x === null ? null : arrayRemove(x as PgArray, e as ArrayElement, eq))
         : ([x, f, t]) => (x === null ? null : arrayReplace(x as PgArray, f as ArrayElement, t as ArrayElement, eq));
       const type: SqlType = name === 'array_position' ? 'int4' : name === 'array_positions' ? 'int4[]' : arr.type;
-      return foldConstants({ k: 'fn', type, name, args: a, strict: false, fn: impl });
+      return foldConstants(scope, { k: 'fn', type, name, args: a, strict: false, fn: impl });
     }
     case 'string_to_array': {
       // (text, delimiter [, null_string]): not strict in the delimiter or the null string.
       if (args.length !== 2 && args.length !== 3) return null;
       const a = args.map((x) => applyArg(scope, x, 'text', location));
       if (a.some((x) => x.type !== 'text')) throw undefinedFunction(name, types(), location);
-      return foldConstants({
+      return foldConstants(scope, {
         k: 'fn', type: 'text[]', name, args: a, strict: false,
         fn: ([str, delim, nullText]) => (str === null ? null : stringToArray(str as string, delim as string | null, (nullText ?? null) as string | null)),
       });
@@ -2204,7 +2226,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       // NULL for a dimension the array does not have.
       if (args.length !== 2 || !isArrayType(args[0]!.type)) return null;
       const a = [args[0]!, intArg(scope, name, args, 1, 'int4', location)];
-      return foldConstants({
+      return foldConstants(scope, {
         k: 'fn', type: 'int4', name, args: a,
         fn: ([arr, dim]) => {
           const n = (arr as PgArray).dims[(dim as number) - 1];
@@ -2219,13 +2241,13 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       const et = elemTypeOf(args[0]!.type as ArraySqlType);
       const a = [args[0]!, ...args.slice(1).map((x) => applyArg(scope, x, 'text', location))];
       if (a.slice(1).some((x) => x.type !== 'text')) throw undefinedFunction(name, types(), location);
-      return foldConstants({
+      return foldConstants(scope, {
         k: 'fn', type: 'text', name, args: a, strict: false,
-        fn: ([arr, delim, nullText]) => {
+        fn: ([arr, delim, nullText], { zone }) => {
           if (arr === null || delim === null) return null;
           const parts: string[] = [];
           for (const v of (arr as PgArray).elems) {
-            if (v !== null) parts.push(outputText(v, et)!);
+            if (v !== null) parts.push(outputText(v, et, zone)!);
             else if (nullText !== null && nullText !== undefined) parts.push(nullText as string);
           }
           return parts.join(delim as string);
@@ -2236,7 +2258,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       // format_type(oid, typmod): not strict in its typmod (NULL prints the type without one).
       if (args.length !== 2) throw undefinedFunction(name, types(), location);
       const a = [oidArg(scope, name, args, 0, location), intArg(scope, name, args, 1, 'int4', location)];
-      return foldConstants({ k: 'fn', type: 'text', name, args: a, strict: false, fn: ([o, m]) => (o === null ? null : formatType(Number(o), m === null ? null : Number(m))) });
+      return foldConstants(scope, { k: 'fn', type: 'text', name, args: a, strict: false, fn: ([o, m]) => (o === null ? null : formatType(Number(o), m === null ? null : Number(m))) });
     }
     case 'pg_get_expr': {
       // pg_get_expr(pg_node_tree, relation [, pretty]): vecgres keeps expressions as SQL text.
@@ -2298,7 +2320,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (args.length !== 1) throw undefinedFunction(name, types(), location);
       const a = applyArg(scope, args[0]!, 'int4', location);
       if (a.type !== 'int4') throw undefinedFunction(name, types(), location);
-      return foldConstants({ k: 'op1', type: 'text', arg: a, fn: (v) => (v === 6 ? 'UTF8' : v === 0 ? 'SQL_ASCII' : '') });
+      return foldConstants(scope, { k: 'op1', type: 'text', arg: a, fn: (v) => (v === 6 ? 'UTF8' : v === 0 ? 'SQL_ASCII' : '') });
     }
     case 'current_user':
     case 'session_user':
@@ -2431,7 +2453,7 @@ function arrayConcat(scope: ExprScope, name: 'array_cat' | 'array_append' | 'arr
     : kind === 'array_append'
       ? ([x, e]) => arrayPush(x as PgArray | null, (e ?? null) as ArrayElement, elemType, false)
       : ([e, x]) => arrayPush(x as PgArray | null, (e ?? null) as ArrayElement, elemType, true);
-  return foldConstants({ k: 'fn', type: arrType, name: name === '||' ? kind : name, args: [a, b], strict: false, fn });
+  return foldConstants(scope, { k: 'fn', type: arrType, name: name === '||' ? kind : name, args: [a, b], strict: false, fn });
 }
 
 function oidArg(scope: ExprScope, name: string, args: Expr[], i: number, location: number): Expr {
@@ -2461,7 +2483,7 @@ function converterOf(e: Expr): Fn1 | null | undefined {
   if (e.k === 'cast' && e.arg.k === 'slot') {
     const { from, type, typmod } = e;
     const explicit = e.explicit ?? true;
-    return (v) => castValue(v, from, type, typmod, explicit);
+    return (v, zone) => castValue(v, from, type, typmod, zone, explicit);
   }
   return undefined;
 }

@@ -12,6 +12,7 @@
  * element (json: `[1,2]` without spaces, as array_to_json); everything else as the JSON
  * string of its text output.
  */
+import type { TimeZone } from '../../types/timezone.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
 import { Jsonb, makeObject, parseJsonb, quoteJsonString, type JsonbValue } from '../../types/jsonb.js';
@@ -31,8 +32,8 @@ function xsdDateTime(text: string, type: SqlType): string {
 }
 
 /** The text output of `v` (never NULL here). */
-function outText(v: Value, type: SqlType): string {
-  return valueToText(v, type)!;
+function outText(v: Value, type: SqlType, zone: TimeZone): string {
+  return valueToText(v, type, zone)!;
 }
 
 /** True for types whose values are JSON arrays, objects or JSON text (not valid object keys). */
@@ -56,7 +57,7 @@ function nestArray<T>(a: PgArray, leaf: (x: Value) => T): T[] | T[][] {
 /**
  * datum_to_jsonb: `v` of `type` as a JSON value (SQL NULL is JSON null).
  */
-export function toJsonbValue(v: Value, type: SqlType): JsonbValue {
+export function toJsonbValue(v: Value, type: SqlType, zone: TimeZone): JsonbValue {
   if (v === null) return null;
   if (type === 'bool') return v as boolean;
   if (type === 'jsonb') return (v as Jsonb).root;
@@ -66,15 +67,15 @@ export function toJsonbValue(v: Value, type: SqlType): JsonbValue {
     return Number.isFinite(v as number) ? parseNumeric(t) : t;
   }
   if (isNumeric(type)) {
-    const t = outText(v, type);
+    const t = outText(v, type, zone);
     return t === 'NaN' || t === 'Infinity' || t === '-Infinity' ? t : parseNumeric(t);
   }
   if (v instanceof PgArray) {
     const et = elemTypeOf(type as ArraySqlType);
-    return nestArray(v, (x) => toJsonbValue(x, et)) as JsonbValue;
+    return nestArray(v, (x) => toJsonbValue(x, et, zone)) as JsonbValue;
   }
-  if (type === 'date' || type === 'timestamp' || type === 'timestamptz') return xsdDateTime(outText(v, type), type);
-  return outText(v, type);
+  if (type === 'date' || type === 'timestamp' || type === 'timestamptz') return xsdDateTime(outText(v, type, zone), type);
+  return outText(v, type, zone);
 }
 
 /** JSON numbers as IsValidJsonNumber accepts them. */
@@ -84,39 +85,39 @@ const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
  * datum_to_json: the JSON text of `v` of `type` (SQL NULL is `null`). jsonb prints as
  * jsonb_out, json as its own text, arrays as array_to_json (no spaces).
  */
-export function toJsonText(v: Value, type: SqlType): string {
+export function toJsonText(v: Value, type: SqlType, zone: TimeZone): string {
   if (v === null) return 'null';
   if (type === 'bool') return v ? 'true' : 'false';
   if (type === 'json') return v as string;
   if (type === 'jsonb') return (v as Jsonb).toString();
   if (isNumeric(type)) {
-    const t = outText(v, type);
+    const t = outText(v, type, zone);
     return JSON_NUMBER.test(t) ? t : quoteJsonString(t);
   }
   if (v instanceof PgArray) {
     const et = elemTypeOf(type as ArraySqlType);
     const print = (x: unknown): string => (Array.isArray(x) ? '[' + x.map(print).join(',') + ']' : (x as string));
-    return print(nestArray(v, (x) => toJsonText(x, et)));
+    return print(nestArray(v, (x) => toJsonText(x, et, zone)));
   }
-  if (type === 'date' || type === 'timestamp' || type === 'timestamptz') return quoteJsonString(xsdDateTime(outText(v, type), type));
-  return quoteJsonString(outText(v, type));
+  if (type === 'date' || type === 'timestamp' || type === 'timestamptz') return quoteJsonString(xsdDateTime(outText(v, type, zone), type));
+  return quoteJsonString(outText(v, type, zone));
 }
 
 /** The text of an object key (datum_to_json with key_scalar). @throws PgError 22023 for a non-scalar key type. */
-function keyTextOf(k: Value, type: SqlType): string {
+function keyTextOf(k: Value, type: SqlType, zone: TimeZone): string {
   if (isNonScalarKeyType(type)) throw new PgError(SQLSTATE.invalid_parameter_value, 'key value must be scalar, not array, composite, or json');
-  if (type === 'date' || type === 'timestamp' || type === 'timestamptz') return xsdDateTime(outText(k, type), type);
-  return outText(k, type);
+  if (type === 'date' || type === 'timestamp' || type === 'timestamptz') return xsdDateTime(outText(k, type, zone), type);
+  return outText(k, type, zone);
 }
 
 /** jsonb_agg(T) -> jsonb: the inputs as a JSON array (NULL as null), in input order; NULL over no rows. */
-export function jsonbAgg(type: SqlType): MaybeNonStrict {
+export function jsonbAgg(type: SqlType, zone: TimeZone): MaybeNonStrict {
   return {
     nonStrict: true,
     init: (): JsonbValue[] | null => null,
     step: (s: JsonbValue[] | null, v: Value) => {
       const a = s ?? [];
-      a.push(toJsonbValue(v, type));
+      a.push(toJsonbValue(v, type, zone));
       return a;
     },
     final: (s: JsonbValue[] | null) => (s === null ? null : new Jsonb(s.slice())),
@@ -127,13 +128,13 @@ export function jsonbAgg(type: SqlType): MaybeNonStrict {
  * json_agg(T) -> json: json_agg_transfn's text, `[e1, e2]`; a non-NULL array element after the
  * first is preceded by a newline and a space, as PostgreSQL prints it.
  */
-export function jsonAgg(type: SqlType): MaybeNonStrict {
+export function jsonAgg(type: SqlType, zone: TimeZone): MaybeNonStrict {
   const structured = isArrayType(type);
   return {
     nonStrict: true,
     init: (): string | null => null,
     step: (s: string | null, v: Value) => {
-      const elem = toJsonText(v, type);
+      const elem = toJsonText(v, type, zone);
       if (s === null) return '[' + elem;
       return s + ', ' + (structured && v !== null ? '\n ' : '') + elem;
     },
@@ -147,7 +148,7 @@ export function jsonAgg(type: SqlType): MaybeNonStrict {
  * step @throws PgError 22023 `field name must not be null`, 22023 `key value must be scalar,
  *   not array, composite, or json`.
  */
-export function jsonbObjectAgg(keyType: SqlType, valueType: SqlType): MaybeNonStrict {
+export function jsonbObjectAgg(keyType: SqlType, valueType: SqlType, zone: TimeZone): MaybeNonStrict {
   return {
     nonStrict: true,
     init: (): [string, JsonbValue][] | null => null,
@@ -155,7 +156,7 @@ export function jsonbObjectAgg(keyType: SqlType, valueType: SqlType): MaybeNonSt
       const [k, v] = pair;
       if (k === null) throw new PgError(SQLSTATE.invalid_parameter_value, 'field name must not be null');
       const a = s ?? [];
-      a.push([keyTextOf(k, keyType), toJsonbValue(v, valueType)]);
+      a.push([keyTextOf(k, keyType, zone), toJsonbValue(v, valueType, zone)]);
       return a;
     },
     final: (s: [string, JsonbValue][] | null) => (s === null ? null : new Jsonb(makeObject(s))),
@@ -168,14 +169,14 @@ export function jsonbObjectAgg(keyType: SqlType, valueType: SqlType): MaybeNonSt
  * step @throws PgError 22004 `null value not allowed for object key`, 22023 `key value must be
  *   scalar, not array, composite, or json`.
  */
-export function jsonObjectAgg(keyType: SqlType, valueType: SqlType): MaybeNonStrict {
+export function jsonObjectAgg(keyType: SqlType, valueType: SqlType, zone: TimeZone): MaybeNonStrict {
   return {
     nonStrict: true,
     init: (): string | null => null,
     step: (s: string | null, pair: [Value, Value]) => {
       const [k, v] = pair;
       if (k === null) throw new PgError(SQLSTATE.null_value_not_allowed, 'null value not allowed for object key');
-      const entry = quoteJsonString(keyTextOf(k, keyType)) + ' : ' + toJsonText(v, valueType);
+      const entry = quoteJsonString(keyTextOf(k, keyType, zone)) + ' : ' + toJsonText(v, valueType, zone);
       return s === null ? '{ ' + entry : s + ', ' + entry;
     },
     final: (s: string | null) => (s === null ? null : s + ' }'),

@@ -19,6 +19,8 @@
  */
 import { jsonbSet, jsonbInsert } from '../../types/jsonb_set.js';
 import type { Value } from '../../storage/table.js';
+import type { TimeZone } from '../../types/timezone.js';
+import type { Fn1, Fn2 } from './expr.js';
 import { type SqlType, castContext, isNumeric, isArrayType, ARRAY_ELEM_TYPES } from './types.js';
 import {
   l2Distance, innerProduct, negativeInnerProduct, cosineDistance, l1Distance, vectorDims, vectorNorm, l2Normalize,
@@ -48,16 +50,17 @@ import { registerTextFunctions, registerMathFunctions } from './builtin_function
 import { registerDatetimeOperators, registerDatetimeFunctions, DATETIME_CMP } from './datetime_functions.js';
 
 /**
- * A strict implementation over non-null arguments. `ctx` is the running statement, for the
- * few functions that read the session (current_setting).
+ * A strict implementation over non-null arguments. `ctx` is the running statement: the
+ * session's time zone (the TimeZone setting) for the date/time functions that read it, and
+ * the session's settings for the few functions that read them (current_setting).
  */
-export type FnN = (args: Value[], ctx?: { setting?(name: string): string }) => Value;
+export type FnN = (args: Value[], ctx: { setting?(name: string): string; readonly zone: TimeZone }) => Value;
 
 export interface Overload {
   args: readonly SqlType[];
   result: SqlType;
   /** Implementation for one or two arguments (op1 / op2 nodes) or any count (fn nodes). */
-  impl: ((a: Value) => Value) | ((a: Value, b: Value) => Value) | FnN;
+  impl: Fn1 | Fn2 | FnN;
   /** True when `impl` takes the argument array (three or more arguments). */
   nary?: boolean;
   /** Array arguments take only their own array type (anyarray), never one cast to it. */

@@ -5,6 +5,7 @@
  * name their range-table entry. The result is cached with the catalog version it was built
  * against, so a statement text run thousands of times is analyzed once.
  */
+import { UTC_ZONE } from '../../types/timezone.js';
 import { SYSTEM_VIEWS } from './system_views.js';
 import { regCastKind, regOidExpr, type RegKind } from './expr.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
@@ -379,7 +380,7 @@ function coerceTreeColumn(ps: ParseState, t: SetOpTree, i: number, type: SqlType
   const e = target.expr;
   if (e.type === type) return;
   if (e.type === 'unknown' || (e.k === 'const' && e.value === null)) target.expr = coerceTo(ps, e, type, -1, e.k === 'const' ? e.loc : undefined);
-  else if (e.k === 'const') target.expr = { k: 'const', type, value: castValue(e.value, e.type, type, -1, false) };
+  else if (e.k === 'const') target.expr = { k: 'const', type, value: castValue(e.value, e.type, type, -1, ps.zone, false) };
   else target.expr = { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
 }
 
@@ -748,7 +749,7 @@ export function exprEqual(a: Expr, b: Expr): boolean {
       const bv = (b as typeof a).value;
       if (a.value === bv) return true;
       if (a.value === null || bv === null) return false;
-      return typeof a.value === 'object' && typeof bv === 'object' && valueToText(a.value, a.type) === valueToText(bv, a.type);
+      return typeof a.value === 'object' && typeof bv === 'object' && valueToText(a.value, a.type, UTC_ZONE) === valueToText(bv, a.type, UTC_ZONE);
     }
     case 'param':
       return a.index === (b as typeof a).index;
@@ -1765,7 +1766,7 @@ export function assignCoerce(scope: ExprScope, e: Expr, ci: number, table: Table
   // Assignment casts (pgvector: halfvec -> vector, arrays -> vector, ...; bit <-> varbit).
   const cc = castContext(coerced.type, c.type);
   if (cc === 'implicit' || cc === 'assignment') {
-    if (coerced.k === 'const') return { k: 'const', type: c.type, value: castValue(coerced.value, coerced.type, c.type, c.typmod, false) };
+    if (coerced.k === 'const') return { k: 'const', type: c.type, value: castValue(coerced.value, coerced.type, c.type, c.typmod, scope.zone, false) };
     return { k: 'cast', type: c.type, from: coerced.type, typmod: c.typmod, arg: coerced, explicit: false };
   }
   throw new PgError(

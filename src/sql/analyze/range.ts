@@ -10,6 +10,7 @@
  * merged USING columns, then the rest) are expressions over its inputs' vars (PostgreSQL's
  * joinaliasvars, flattened at once), so the planner sees only base relations.
  */
+import type { TimeZone } from '../../types/timezone.js';
 import { CATALOG_OIDS } from './system_views.js';
 import { catalogLookups } from '../exec/catalog_describe.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
@@ -149,6 +150,11 @@ export class ParseState implements ExprScope {
     readonly analyzeSubquery: (pstate: ParseState, select: PgNodeLike) => SelectQuery,
     readonly cteCounter: { n: number },
   ) {}
+
+  /** The session's time zone when analyzed (ExprScope.zone). */
+  get zone(): TimeZone {
+    return this.env.settings.timeZone();
+  }
 
   /** Adds an entry; returns its index. */
   addRte(rte: RangeTblEntry): number {

@@ -31,7 +31,8 @@ import { Jsonb, parseJsonb, parseJson } from '../../types/jsonb.js';
 import { parseArrayLiteral, formatArray } from './arrays.js';
 import { parseTimestamp, parseDate, formatTimestamp, formatDate } from '../../types/datetime.js';
 import { Interval, parseInterval, formatInterval } from '../../types/interval.js';
-import { adjustTimestampTypmod, dateToTimestamp, timestampToDate } from '../../types/datetime_funcs.js';
+import { adjustTimestampTypmod, checkTimestamp, dateToTimestamp, isFiniteTimestamp, timestampToDate } from '../../types/datetime_funcs.js';
+import { localToUtc, utcToLocal, type TimeZone } from '../../types/timezone.js';
 
 /** Element types an array value may have (arrays are values only, never stored). */
 export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'timestamp' | 'timestamptz' | 'date' | 'interval' | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
@@ -300,7 +301,7 @@ const FLOAT_TEXT = /^\s*[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|nan|infini
  * @throws PgError 22P02 invalid input syntax, 22003 out of range, 22000 vector dimensions,
  *   22026 / 22001 bit lengths.
  */
-export function valueFromText(text: string, type: SqlType, typmod: number): Value {
+export function valueFromText(text: string, type: SqlType, typmod: number, zone: TimeZone): Value {
   switch (type) {
     case 'int2':
       return parseInt2(text);
@@ -312,7 +313,7 @@ export function valueFromText(text: string, type: SqlType, typmod: number): Valu
       return parseUuid(text);
     case 'timestamp':
     case 'timestamptz':
-      return parseTimestamp(text, type);
+      return parseTimestamp(text, type, zone);
     case 'date':
       return parseDate(text);
     case 'interval':
@@ -360,13 +361,13 @@ export function valueFromText(text: string, type: SqlType, typmod: number): Valu
       return parseBit(text, typmod, true);
     default: {
       const elem = elemTypeOf(type);
-      return parseArrayLiteral(text, TYPE_NAME[type], (t) => valueFromText(t, elem, -1) as ArrayElement, elem);
+      return parseArrayLiteral(text, TYPE_NAME[type], (t) => valueFromText(t, elem, -1, zone) as ArrayElement, elem);
     }
   }
 }
 
 /** The text PostgreSQL prints for a value (type output functions). */
-export function valueToText(v: Value, type: SqlType): string | null {
+export function valueToText(v: Value, type: SqlType, zone: TimeZone): string | null {
   if (v === null) return null;
   switch (type) {
     case 'bool':
@@ -402,7 +403,7 @@ export function valueToText(v: Value, type: SqlType): string | null {
       return v as string;
     case 'timestamp':
     case 'timestamptz':
-      return formatTimestamp(v as bigint, type);
+      return formatTimestamp(v as bigint, type, zone);
     case 'date':
       return formatDate(v as number);
     case 'interval':
@@ -412,7 +413,7 @@ export function valueToText(v: Value, type: SqlType): string | null {
       // array_out prints elements with their output function: boolout's t / f, where a cast
       // of a bool to text says true / false.
       if (elem === 'bool') return formatArray(v as PgArray, (x) => (x === true ? 't' : 'f'));
-      return formatArray(v as PgArray, (x) => valueToText(x as Value, elem)!);
+      return formatArray(v as PgArray, (x) => valueToText(x as Value, elem, zone)!);
     }
   }
 }
@@ -482,27 +483,27 @@ export function castContext(from: SqlType, to: SqlType): CastContext | null {
  * length coercion (`::bit(n)` pads or truncates; an assignment must match).
  * @throws PgError 22P02/22003/22000 for values that do not convert, 42846 when no cast exists.
  */
-export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, explicit = true): Value {
+export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, zone: TimeZone, explicit = true): Value {
   if (v === null) return null;
   if ((from === 'unknown' || isStringType(from)) && isStringType(to)) {
     // character -> text / varchar drops the padding; varchar(n) / char(n) then cut or pad.
     const s = from === 'bpchar' && to !== 'bpchar' ? bpcharToText(v as string) : (v as string);
     return to === 'text' ? s : charCoerce(to as CharType, s, typmod, explicit);
   }
-  if (isStringType(to)) return charCoerce(to as CharType, valueToText(v, from)!, typmod, explicit);
+  if (isStringType(to)) return charCoerce(to as CharType, valueToText(v, from, zone)!, typmod, explicit);
   if (from === 'jsonb' && to === 'bool') return jsonbScalarFor(v as Jsonb, to);
-  if (from === 'jsonb' && isNumeric(to)) return castValue(jsonbScalarFor(v as Jsonb, to), 'numeric', to, typmod, explicit);
+  if (from === 'jsonb' && isNumeric(to)) return castValue(jsonbScalarFor(v as Jsonb, to), 'numeric', to, typmod, zone, explicit);
   if (from === 'unknown' || isStringType(from)) {
     if (to === 'text') return v;
     // As PostgreSQL's coerce_type: the input function without a typmod, then the length
     // coercion (so `'01'::bit(3)` pads while an INSERT into bit(3) must match).
-    const x = valueFromText(v as string, to, -1);
-    return typmod >= 0 && hasTypmodCoercion(to) ? castValue(x, to, to, typmod, explicit) : x;
+    const x = valueFromText(v as string, to, -1, zone);
+    return typmod >= 0 && hasTypmodCoercion(to) ? castValue(x, to, to, typmod, zone, explicit) : x;
   }
   if (from === to && (to === 'timestamp' || to === 'timestamptz')) {
     return adjustTimestampTypmod(v as bigint, typmod);
   }
-  if (to === 'text') return valueToText(v, from);
+  if (to === 'text') return valueToText(v, from, zone);
   switch (to) {
     case 'int2':
       if (!isNumeric(from)) break;
@@ -513,13 +514,19 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
       break;
     case 'timestamp':
     case 'timestamptz':
-      // The session time zone is UTC: timestamp and timestamptz hold the same instant.
-      if (from === 'timestamp' || from === 'timestamptz') return adjustTimestampTypmod(v as bigint, typmod);
-      if (from === 'date') return adjustTimestampTypmod(dateToTimestamp(v as number), typmod);
+      // A timestamptz is an instant, a timestamp or date a local time of the session's zone
+      // (timestamp2timestamptz, timestamptz2timestamp, date2timestamptz).
+      if (from === 'timestamp' || from === 'timestamptz' || from === 'date') {
+        const us = from === 'date' ? dateToTimestamp(v as number) : (v as bigint);
+        const local = from !== 'timestamptz';
+        const shifted = local && to === 'timestamptz' ? toInstant(us, zone) : !local && to === 'timestamp' ? toLocal(us, zone) : us;
+        return adjustTimestampTypmod(shifted, typmod);
+      }
       break;
     case 'date':
       if (from === 'date') return v;
-      if (from === 'timestamp' || from === 'timestamptz') return timestampToDate(v as bigint);
+      if (from === 'timestamp') return timestampToDate(v as bigint);
+      if (from === 'timestamptz') return timestampToDate(toLocal(v as bigint, zone));
       break;
     case 'interval':
       if (from === 'interval') return v;
@@ -609,9 +616,19 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
     const fe = elemTypeOf(from);
     const te = elemTypeOf(to);
     // The typmod applies to each element (array_map over the element's length coercion).
-    return new PgArray(te, a.dims, a.elems.map((x) => castValue(x as Value, fe, te, typmod, explicit) as ArrayElement));
+    return new PgArray(te, a.dims, a.elems.map((x) => castValue(x as Value, fe, te, typmod, zone, explicit) as ArrayElement));
   }
   throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
+}
+
+/** A timestamptz's local time in `zone` (infinities stay). @throws PgError 22008 out of range. */
+function toLocal(us: bigint, zone: TimeZone): bigint {
+  return isFiniteTimestamp(us) ? checkTimestamp(utcToLocal(zone, us)) : us;
+}
+
+/** The instant of local time `us` in `zone` (infinities stay). @throws PgError 22008 out of range. */
+function toInstant(us: bigint, zone: TimeZone): bigint {
+  return isFiniteTimestamp(us) ? checkTimestamp(localToUtc(zone, us)) : us;
 }
 
 function arrayTo(a: PgArray, from: SqlType, to: 'vector' | 'halfvec' | 'sparsevec', typmod: number): Value {

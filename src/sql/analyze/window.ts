@@ -301,7 +301,7 @@ function checkFrame(ws: ExprScope, w: WindowClause, def: PgNode): void {
     }
     let c = coerceTo(ws, e, 'int8', -1);
     // A constant offset folds to a bigint constant (EXPLAIN prints '2'::bigint, as PostgreSQL).
-    if (c.k === 'cast' && c.arg.k === 'const' && c.type === 'int8') c = { k: 'const', type: 'int8', value: castValue(c.arg.value, c.arg.type, 'int8', -1) };
+    if (c.k === 'cast' && c.arg.k === 'const' && c.type === 'int8') c = { k: 'const', type: 'int8', value: castValue(c.arg.value, c.arg.type, 'int8', -1, ws.zone) };
     if (!isNumeric(c.type) || c.type === 'float4' || c.type === 'float8' || c.type === 'numeric') {
       throw new PgError(SQLSTATE.datatype_mismatch, `argument of ${what} must be type bigint, not type ${TYPE_NAME[c.type]}`, pos(node[Object.keys(node)[0]!]?.location));
     }

@@ -5,6 +5,7 @@
  * deletes is still committed), in row-id order, each value in its type's text output form, so
  * vectors are pgvector's text (float4 in shortest round-trip form) and read back bit for bit.
  */
+import { UTC_ZONE } from '../../types/timezone.js';
 import type { Table, ColumnType } from '../../storage/table.js';
 import { copyTextField, COPY_TEXT_END, sqlStringLiteral } from '../../types/copy_text.js';
 import { valueToText } from '../analyze/types.js';
@@ -26,7 +27,8 @@ function forEachCommittedRow(t: Table, row: (rowId: number) => void): void {
 function cellText(t: Table, col: number, type: ColumnType, rowId: number): string | null {
   const v = t.get(col, rowId);
   if (type === 'bool' && v !== null) return v === true ? 't' : 'f';
-  return valueToText(v, type);
+  // UTC: a timestamptz is written with its offset (`+00`), so it loads alike in any zone.
+  return valueToText(v, type, UTC_ZONE);
 }
 
 /** `(a, b)`: the column list of a table's COPY, '' for a table without columns (pg_dump's fmtCopyColumnList). */

@@ -128,7 +128,7 @@ function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[]): vo
         if (!referencedKeyExists(env, ref, fk.refColumns, key, 0)) {
           const cols = t.def.columns;
           throw new PgError('23503', `insert or update on table "${t.name}" violates foreign key constraint "${fk.name}"`, {
-            detail: `Key (${fk.columns.map((c) => cols[c]!.name).join(', ')})=(${key.map((v, i) => valueToText(v, cols[fk.columns[i]!]!.type) ?? 'null').join(', ')}) is not present in table "${fk.refTable}".`,
+            detail: `Key (${fk.columns.map((c) => cols[c]!.name).join(', ')})=(${key.map((v, i) => valueToText(v, cols[fk.columns[i]!]!.type, env.settings.timeZone()) ?? 'null').join(', ')}) is not present in table "${fk.refTable}".`,
           });
         }
       }
@@ -151,7 +151,7 @@ function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[]): vo
       if (!referencedKeyExists(env, t, fk.refColumns, key, 0)) {
         const cols = t.def.columns;
         throw new PgError('23503', `insert or update on table "${t.name}" violates foreign key constraint "${fk.name}"`, {
-          detail: `Key (${fk.columns.map((c) => cols[c]!.name).join(', ')})=(${key.map((v, i) => valueToText(v, cols[fk.columns[i]!]!.type) ?? 'null').join(', ')}) is not present in table "${t.name}".`,
+          detail: `Key (${fk.columns.map((c) => cols[c]!.name).join(', ')})=(${key.map((v, i) => valueToText(v, cols[fk.columns[i]!]!.type, env.settings.timeZone()) ?? 'null').join(', ')}) is not present in table "${t.name}".`,
         });
       }
     }
@@ -286,7 +286,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
       });
       if (volatile && t.liveCount > 0) throw pgErr.featureNotSupported('ALTER TABLE ... ADD COLUMN with a volatile DEFAULT on a table with rows');
       if (t.liveCount > 0) {
-        fill = evalExpr(e, null, NO_CONTEXT);
+        fill = evalExpr(e, null, { ...NO_CONTEXT, zone: env.settings.timeZone() });
         if (fill instanceof Float32Array || fill instanceof Uint16Array) fill = fill.slice();
       }
     } finally {

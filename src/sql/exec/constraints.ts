@@ -7,6 +7,8 @@
  * index expressions are (index_keys.ts). Evaluation follows PostgreSQL's ExecRelCheck: the
  * constraints in name order, NULL passes, the first FALSE raises 23514.
  */
+/** Failing rows print timestamptz values in UTC (PostgreSQL: the session's zone; the same instant). */
+import { UTC_ZONE as DETAIL_ZONE } from '../../types/timezone.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { CheckDef, Table, TableDef, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -89,7 +91,7 @@ function compile(env: SqlEnv, table: Table): CompiledChecks {
 
 /** `Failing row contains (...)`: every column's text, NULL as `null` (PostgreSQL's ExecBuildSlotValueDescription). */
 export function failingRowDetail(table: Table, values: readonly Value[]): string {
-  const parts = table.def.columns.map((c, i) => valueToText(values[i] ?? null, c.type) ?? 'null');
+  const parts = table.def.columns.map((c, i) => valueToText(values[i] ?? null, c.type, DETAIL_ZONE) ?? 'null');
   return `Failing row contains (${parts.join(', ')}).`;
 }
 

@@ -15,6 +15,7 @@
  * Server-side files and programs are not supported (0A000): vecgres reads and writes no files
  * on a client's behalf (PostgreSQL would require superuser or pg_read/write_server_files).
  */
+import type { TimeZone } from '../../types/timezone.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -191,6 +192,7 @@ interface TargetColumn {
 }
 
 function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, data: readonly Uint8Array[]): number {
+  const zone = env.settings.timeZone();
   const defs = table.def.columns;
   const names = cols.map((c) => defs[c]!.name);
   const allNames = defs.map((d) => d.name);
@@ -289,7 +291,7 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
           continue;
         }
         try {
-          values[t.col] = valueFromText(text, t.type, t.typmod);
+          values[t.col] = valueFromText(text, t.type, t.typmod, zone);
         } catch (e) {
           throw withContext(e, `COPY ${rel}, line ${reader.lineNo}, column ${t.name}: "${limitDisplay(text)}"`);
         }
@@ -368,9 +370,9 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
  * where a cast to text says `true`); null for NULL. With `copyTextRow` (types/copy_text.ts)
  * this makes a COPY text line, e.g. for `vecgres dump`.
  */
-export function copyOutputText(v: Value, type: SqlType): string | null {
+export function copyOutputText(v: Value, type: SqlType, zone: TimeZone): string | null {
   if (type === 'bool' && v !== null) return v === true ? 't' : 'f';
-  return valueToText(v, type);
+  return valueToText(v, type, zone);
 }
 
 function quoteIdent(s: string): string {
@@ -378,6 +380,7 @@ function quoteIdent(s: string): string {
 }
 
 function copyTo(env: SqlEnv, stmt: PgNode, opts: CopyOptions, toBlob: boolean): CopyResult {
+  const zone = env.settings.timeZone();
   let select: PgNode;
   let relName: string | null = null;
   let allNames: string[] | null = null;
@@ -421,7 +424,7 @@ function copyTo(env: SqlEnv, stmt: PgNode, opts: CopyOptions, toBlob: boolean): 
   } else {
     const fq = forceFlags(opts.forceQuote, names, 'FORCE_QUOTE', allNames ?? names, relName);
     if (opts.header === true) chunks.push(enc.encode(copyTextRow(names, opts.text, null)));
-    for (const r of rows) chunks.push(enc.encode(copyTextRow(r.map((v, i) => copyOutputText(v, types[i]!)), opts.text, fq)));
+    for (const r of rows) chunks.push(enc.encode(copyTextRow(r.map((v, i) => copyOutputText(v, types[i]!, zone)), opts.text, fq)));
   }
   return { count: rows.length, output: { binary: opts.format === 'binary', columns: targets.length, chunks, toBlob } };
 }

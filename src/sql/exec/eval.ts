@@ -16,11 +16,18 @@ import { castValue } from '../analyze/types.js';
 import type { PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from '../plan/plan.js';
 import type { SqlEnv } from '../env.js';
+import { UTC_ZONE, type TimeZone } from '../../types/timezone.js';
 
 /** What evaluation needs from the running statement (the executor's EState implements it). */
 export interface EvalCtx {
   /** The executing session (session functions read and change its settings); absent when none. */
   readonly env?: SqlEnv;
+  /**
+   * The session's time zone (the TimeZone setting, sql/settings.ts Settings.timeZone): what
+   * casts, operators and functions of timestamptz compute in. UTC where no session runs the
+   * expression (index keys and CHECK constraints, which PostgreSQL requires to be immutable).
+   */
+  readonly zone: TimeZone;
   /** The client's parameter values ($1 is index 0). */
   params: readonly Value[];
   /** Executor parameter `id`'s current value (runs a pending InitPlan first). */
@@ -42,6 +49,7 @@ export interface EvalCtx {
 
 /** A context without tuples, parameters or subqueries (constant folding, DEFAULT values). */
 export const NO_CONTEXT: EvalCtx = {
+  zone: UTC_ZONE,
   params: [],
   execParam: () => bug('no executor parameters here'),
   runSubPlan: () => bug('no subplans here'),
@@ -60,17 +68,17 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       return ctx.execParam(e.id);
     case 'op1': {
       const a = evalExpr(e.arg, row, ctx);
-      return a === null ? null : e.fn(a);
+      return a === null ? null : e.fn(a, ctx.zone);
     }
     case 'op2': {
       const a = evalExpr(e.l, row, ctx);
       if (a === null) return null;
       const b = evalExpr(e.r, row, ctx);
       if (b === null) return null;
-      return e.fn(a, b);
+      return e.fn(a, b, ctx.zone);
     }
     case 'cast':
-      return castValue(evalExpr(e.arg, row, ctx), e.from, e.type, e.typmod, e.explicit ?? true);
+      return castValue(evalExpr(e.arg, row, ctx), e.from, e.type, e.typmod, ctx.zone, e.explicit ?? true);
     case 'fn': {
       const args: Value[] = new Array(e.args.length);
       for (let i = 0; i < args.length; i++) {
@@ -93,7 +101,7 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
           const b = evalExpr(w.cond, row, ctx);
           if (b === null) continue;
           const a = evalExpr(w.test!, at, ctx);
-          if (a !== null && w.fn!(a, b) === true) return evalExpr(w.then, row, ctx);
+          if (a !== null && w.fn!(a, b, ctx.zone) === true) return evalExpr(w.then, row, ctx);
         }
       }
       return evalExpr(e.else, row, ctx);
@@ -113,9 +121,9 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       const b = evalExpr(e.r, row, ctx);
       if (b !== null) {
         const t = evalExpr(e.test, [a], ctx);
-        if (t !== null && e.fn(t, b) === true) return null;
+        if (t !== null && e.fn(t, b, ctx.zone) === true) return null;
       }
-      return e.conv === null ? a : e.conv(a);
+      return e.conv === null ? a : e.conv(a, ctx.zone);
     }
     case 'session': {
       const env = ctx.env;
@@ -123,6 +131,7 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       const args: Value[] = new Array(e.args.length);
       for (let i = 0; i < args.length; i++) args[i] = evalExpr(e.args[i]!, row, ctx);
       return e.fn(args, {
+        zone: ctx.zone,
         show: (name) => env.settings.show(name).value,
         set: (name, value, isLocal) => env.settings.set(name, value, isLocal),
         now: (kind) => (kind === 'clock' ? wallClockUs(env.clock) : kind === 'statement' ? env.timestamps.statementUs : env.timestamps.transactionUs),
@@ -179,7 +188,7 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       for (const item of e.list) {
         const w = evalExpr(item, row, ctx);
         if (w === null) sawNull = true;
-        else if (e.eq(v, w) === true) return !e.negate;
+        else if (e.eq(v, w, ctx.zone) === true) return !e.negate;
       }
       return sawNull ? null : e.negate;
     }
@@ -196,7 +205,7 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
           sawNull = true;
           continue;
         }
-        const t = e.fn(v, w);
+        const t = e.fn(v, w, ctx.zone);
         if (t === null) sawNull = true;
         else if (t === !e.all) return !e.all;
       }

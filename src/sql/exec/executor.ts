@@ -12,6 +12,7 @@
  * scope, so two scans of one table (a subquery inside a scan) never share scratch state.
  * Each state counts its rows and loops (and time, under EXPLAIN ANALYZE with TIMING).
  */
+import type { TimeZone } from '../../types/timezone.js';
 import type { Clock } from '../../common/clock.js';
 import type { Interrupts } from '../../common/interrupts.js';
 import type { Value } from '../../storage/table.js';
@@ -200,6 +201,8 @@ export class EState implements EvalCtx {
   readonly interrupts: Interrupts;
   /** Set by a ProjectSet while it evaluates an item with nested set-returning calls (EvalCtx.srfValues). */
   srfValues: Map<object, Value> | null = null;
+  /** The session's time zone when the statement started (EvalCtx.zone). */
+  readonly zone: TimeZone;
 
   constructor(
     readonly env: SqlEnv,
@@ -209,6 +212,7 @@ export class EState implements EvalCtx {
     readonly clock: Clock | null,
   ) {
     this.interrupts = env.interrupts;
+    this.zone = env.settings.timeZone();
     this.execParams = new Array(stmt.nParams).fill(null);
     this.pendingInit = new Array(stmt.nParams).fill(null);
     for (const sp of stmt.subPlans) if (sp.initPlan && sp.outParam >= 0) this.pendingInit[sp.outParam] = sp;

@@ -18,6 +18,8 @@
  *
  * MATCH SIMPLE: a referencing key with any NULL column references nothing and is not checked.
  */
+/** Keys and details print timestamptz values in UTC: keys must not depend on a session; details show the same instant. */
+import { UTC_ZONE as DETAIL_ZONE } from '../../types/timezone.js';
 import { int8Of, sessionNextval } from './sequences.js';
 import { PgError } from '../../common/errors.js';
 import { isOrderedIndex } from '../../access/am.js';
@@ -87,12 +89,12 @@ export function fkRemoved(q: FkQueue | null, table: Table, old: Value[], neu: Va
 
 /** A key's values as one hash-set string, each column as text of type `types[i]`. */
 function keyString(values: readonly Value[], types: readonly ColumnType[]): string {
-  return JSON.stringify(values.map((v, i) => valueToText(v, types[i]!)));
+  return JSON.stringify(values.map((v, i) => valueToText(v, types[i]!, DETAIL_ZONE)));
 }
 
 /** `Key (a, b)=(1, x)` of a foreign-key violation's DETAIL. */
 function keyText(names: readonly string[], values: readonly Value[], types: readonly ColumnType[]): string {
-  return `Key (${names.join(', ')})=(${values.map((v, i) => valueToText(v, types[i]!) ?? 'null').join(', ')})`;
+  return `Key (${names.join(', ')})=(${values.map((v, i) => valueToText(v, types[i]!, DETAIL_ZONE) ?? 'null').join(', ')})`;
 }
 
 /**
@@ -156,7 +158,7 @@ function columnDefault(env: SqlEnv, table: Table, col: number): Value {
   const c = table.def.columns[col]!;
   if (c.sequence !== null) return int8Of(sessionNextval(env, c.sequence));
   if (c.defaultSql === null) return null;
-  return evalExpr(analyzeDefault(env, table, col, JSON.parse(c.defaultSql) as PgNode), null, NO_CONTEXT);
+  return evalExpr(analyzeDefault(env, table, col, JSON.parse(c.defaultSql) as PgNode), null, { ...NO_CONTEXT, zone: env.settings.timeZone() });
 }
 
 /** Ends row version `rowId` of `table` for the statement's transaction and records it for COMMIT / ROLLBACK. */

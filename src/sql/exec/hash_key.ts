@@ -4,6 +4,8 @@
  * one key, 0 and -0 too), as PostgreSQL's cross-type hash opfamilies hash them alike; other
  * types use their text output. A key match is confirmed with the type's `=` where it matters.
  */
+// Keys are the same in every session: text of a timestamptz in UTC.
+import { UTC_ZONE } from '../../types/timezone.js';
 import type { Value } from '../../storage/table.js';
 import { type SqlType, isNumeric, valueToText, isArrayType, elemTypeOf } from '../analyze/types.js';
 import { PgArray } from '../../types/pgarray.js';
@@ -32,9 +34,9 @@ export function keyText(v: Value, type: SqlType): string {
   // interval_cmp equates spans ('1 mon' = '30 days'): key by the span, as interval_hash does.
   if (type === 'interval') return `i${intervalSpan(v as Interval)}`;
   // vector_cmp / halfvec_cmp compare elements as floats, where -0 equals 0: key them alike.
-  if (type === 'vector' && v instanceof Float32Array && v.includes(0)) return `t${valueToText(v.map((x) => x + 0), type)}`;
-  if (type === 'halfvec' && v instanceof Uint16Array && v.includes(0x8000)) return `t${valueToText(v.map((x) => (x === 0x8000 ? 0 : x)), type)}`;
-  return `t${valueToText(v, type)}`;
+  if (type === 'vector' && v instanceof Float32Array && v.includes(0)) return `t${valueToText(v.map((x) => x + 0), type, UTC_ZONE)}`;
+  if (type === 'halfvec' && v instanceof Uint16Array && v.includes(0x8000)) return `t${valueToText(v.map((x) => (x === 0x8000 ? 0 : x)), type, UTC_ZONE)}`;
+  return `t${valueToText(v, type, UTC_ZONE)}`;
 }
 
 /** The key of a tuple of values of `types`. */

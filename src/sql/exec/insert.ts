@@ -3,6 +3,8 @@
  * indexes with PostgreSQL's messages (ON CONFLICT arbitrating on any unique index), appends through the catalog (the one logged mutation path), records
  * the row as a write of the transaction (exec/txn.ts), and maintains every index of the table.
  */
+/** Keys and failing rows print timestamptz values in UTC: keys must not depend on a session; details show the same instant. */
+import { UTC_ZONE as DETAIL_ZONE } from '../../types/timezone.js';
 import { int8Of, sessionNextval } from './sequences.js';
 import { insertIntoIndexes } from './index_keys.js';
 import { checkUniqueIndexes } from './ordered_index.js';
@@ -36,11 +38,11 @@ export function pkeyOf(table: Table, values: readonly Value[]): unknown {
   const pk = table.def.primaryKey;
   if (pk.length === 0) return undefined;
   if (pk.length === 1) return values[pk[0]!];
-  return JSON.stringify(pk.map((c) => valueToText(values[c] ?? null, table.def.columns[c]!.type)));
+  return JSON.stringify(pk.map((c) => valueToText(values[c] ?? null, table.def.columns[c]!.type, DETAIL_ZONE)));
 }
 
 function failingRow(table: Table, values: readonly Value[]): string {
-  const parts = table.def.columns.map((c, i) => valueToText(values[i] ?? null, c.type) ?? 'null');
+  const parts = table.def.columns.map((c, i) => valueToText(values[i] ?? null, c.type, DETAIL_ZONE) ?? 'null');
   return `Failing row contains (${parts.join(', ')}).`;
 }
 
@@ -69,7 +71,7 @@ export function checkRow(table: Table, values: readonly Value[], pkey: unknown, 
     if (holder !== 0) throw new LockWait(holder, table.name, existing);
     const pk = table.def.primaryKey;
     const names = pk.map((c) => cols[c]!.name).join(', ');
-    const vals = pk.map((c) => valueToText(values[c] ?? null, cols[c]!.type)).join(', ');
+    const vals = pk.map((c) => valueToText(values[c] ?? null, cols[c]!.type, DETAIL_ZONE)).join(', ');
     throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${pkeyName}"`, {
       detail: `Key (${names})=(${vals}) already exists.`,
     });

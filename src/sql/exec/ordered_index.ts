@@ -4,6 +4,8 @@
  * column's type: its operator class's support function 1), and the unique check run before a
  * row is written (PostgreSQL's _bt_check_unique, with its messages).
  */
+/** Duplicate-key details print timestamptz values in UTC (PostgreSQL: the session's zone; the same instant). */
+import { UTC_ZONE as DETAIL_ZONE } from '../../types/timezone.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { isOrderedAm, isOrderedIndex, type OrderedIndex, type OrderedIndexAm, type OrderedKeySpec } from '../../access/am.js';
 import type { IndexDef, IndexKey } from '../../storage/catalog.js';
@@ -77,7 +79,7 @@ export function buildOrderedIndex(env: SqlEnv, am: OrderedIndexAm, def: IndexDef
 function keyText(table: Table, def: IndexDef, values: readonly Value[]): string {
   const cols = table.def.columns;
   const names = def.keys.map((k) => cols[k.column]!.name).join(', ');
-  const vals = def.keys.map((k, i) => valueToText(values[i] ?? null, cols[k.column]!.type) ?? 'null').join(', ');
+  const vals = def.keys.map((k, i) => valueToText(values[i] ?? null, cols[k.column]!.type, DETAIL_ZONE) ?? 'null').join(', ');
   return `Key (${names})=(${vals})`;
 }
 

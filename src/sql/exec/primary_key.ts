@@ -50,7 +50,7 @@ export function addPrimaryKey(env: SqlEnv, t: Table, node: PgNode): void {
     }
     const key = pkeyOf(shell, row);
     if (seen.has(key)) {
-      const shown = cols.map((c) => valueToText(row[c]!, t.def.columns[c]!.type)).join(', ');
+      const shown = cols.map((c) => valueToText(row[c]!, t.def.columns[c]!.type, env.settings.timeZone())).join(', ');
       throw new PgError(SQLSTATE.unique_violation, `could not create unique index "${indexName}"`, { detail: `Key (${names.join(', ')})=(${shown}) is duplicated.` });
     }
     seen.add(key);

@@ -173,7 +173,7 @@ function leafOf(table: Table, e: Expr, cols: readonly number[], ctx: EvalCtx): L
       for (let r = 0; r < rows; r++) {
         const v = values[r];
         if (v === null || v === undefined) continue;
-        if ((colLeft ? fn(v, c) : fn(c, v)) === true) out[r >>> 5] = out[r >>> 5]! | (1 << (r & 31));
+        if ((colLeft ? fn(v, c, ctx.zone) : fn(c, v, ctx.zone)) === true) out[r >>> 5] = out[r >>> 5]! | (1 << (r & 31));
       }
       return out;
     };
@@ -200,7 +200,7 @@ function leafOf(table: Table, e: Expr, cols: readonly number[], ctx: EvalCtx): L
         const v = values[r];
         if (v === null || v === undefined) continue;
         for (const x of items) {
-          if (eq(v, x) === true) {
+          if (eq(v, x, ctx.zone) === true) {
             out[r >>> 5] = out[r >>> 5]! | (1 << (r & 31));
             break;
           }

@@ -143,7 +143,7 @@ export class ScanProjection {
     if (!(q instanceof Float32Array) || table.vectorDim(col, r) !== q.length) {
       // Not a float32 query or not the same dimension: the operator itself (its error).
       const v = table.get(col, r);
-      return d.queryLeft ? d.e.fn(q, v) : d.e.fn(v, q);
+      return d.queryLeft ? d.e.fn(q, v, ctx.zone) : d.e.fn(v, q, ctx.zone);
     }
     if (ptr < this.memLo[i]! || ptr >= this.memLo[i]! + MEMORY_STRIDE) {
       // A row in another memory than the last: its kernels, and the query copied there.

@@ -4,6 +4,7 @@
  * and runs it. Transaction control (BEGIN/COMMIT/ROLLBACK, savepoints), settings
  * (SET/RESET/SHOW) and statement atomicity (a failed INSERT leaves no rows) are handled here.
  */
+import type { TimeZone } from '../../types/timezone.js';
 import { commentOn } from './comment.js';
 import { createExtension, dropExtensions } from './extension.js';
 import { notifyMark, queueListen, queueNotify, rollbackNotifyTo } from './notify.js';
@@ -42,7 +43,8 @@ import { explainOutput, type ExplainOptions } from '../plan/explain.js';
 import type { PlanNode } from '../plan/plan.js';
 import { EState, execInitNode, runPlanned, type Instrumentation, type PlanState } from './executor.js';
 import { systemClock } from '../../common/clock.js';
-import { Interval } from '../../types/interval.js';
+import { Interval, formatInterval, parseInterval } from '../../types/interval.js';
+import { offsetZoneName } from '../../types/timezone_setting.js';
 import { wallClockUs } from '../../types/datetime_funcs.js';
 import { memories } from '../../kernels/memories.js';
 import { GUC_MEMORY_LIMIT, GUC_SHARED_BUFFERS, SHARED_BUFFERS_BLOCK_BYTES } from '../settings.js';
@@ -78,6 +80,11 @@ export interface StatementResult {
   notices: PgError[];
   /** COPY TO: the output (CopyData payloads), for the server or the embedded API's blob. */
   copyOut?: CopyOutput;
+  /**
+   * The session's time zone when the statement ended (set by executeStatement): the zone the
+   * result's timestamptz values print in (a later SET of the same script does not change them).
+   */
+  zone?: TimeZone;
 }
 
 type AnyAnalyzed = Analyzed<SelectQuery> | Analyzed<InsertQuery> | Analyzed<UpdateQuery> | Analyzed<DeleteQuery>;
@@ -86,6 +93,11 @@ interface Prepared {
   version: number;
   /** The catalog's view key when analyzed (Catalog.viewKey: per transaction while DDL is in flight). */
   viewKey?: number;
+  /**
+   * The TimeZone setting when analyzed: literals of timestamptz were read and constants folded
+   * in that zone, so another zone analyzes again.
+   */
+  timeZone?: string;
   analyzed: AnyAnalyzed | null;
   /** Parameter types the client declared (the extended protocol's Parse); kept for re-analysis. */
   declared?: readonly SqlType[];
@@ -205,6 +217,7 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   const mark = txn.inBlock ? statementMark(env) : null;
   try {
     const r = dispatch(env, raw, params, cache, io);
+    r.zone = env.settings.timeZone();
     // A SET shared_buffers applies at once (the automatic analyze below reads through the cache).
     bufferCache.limitBytes = Number(env.settings.get(GUC_SHARED_BUFFERS)) * SHARED_BUFFERS_BLOCK_BYTES;
     // Outside a block every statement is its own transaction.
@@ -254,7 +267,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
   switch (raw.tag) {
     case 'SelectStmt': {
       const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
-      const values = paramValues(a.paramTypes, params);
+      const values = paramValues(a.paramTypes, params, env.settings.timeZone());
       const prep = cache.get(raw.stmt)!;
       if (prep.plan === undefined || !cachedPlanValid(env, prep.plan, values)) prep.plan = planSelectCached(env, a.query, values);
       const out = runSelect(env, prep.plan.stmt, values);
@@ -263,7 +276,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'InsertStmt': {
       const a = prepare(env, raw, cache) as Analyzed<InsertQuery>;
-      const out = runInsert(env, a.query, paramValues(a.paramTypes, params));
+      const out = runInsert(env, a.query, paramValues(a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
         return { command: 'INSERT', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
@@ -271,7 +284,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'UpdateStmt': {
       const a = prepare(env, raw, cache) as Analyzed<UpdateQuery>;
-      const out = runUpdate(env, a.query, paramValues(a.paramTypes, params));
+      const out = runUpdate(env, a.query, paramValues(a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
         return { command: 'UPDATE', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
@@ -279,7 +292,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'DeleteStmt': {
       const a = prepare(env, raw, cache) as Analyzed<DeleteQuery>;
-      const out = runDelete(env, a.query, paramValues(a.paramTypes, params));
+      const out = runDelete(env, a.query, paramValues(a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
         return { command: 'DELETE', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
@@ -469,7 +482,8 @@ export function endImplicitBlock(env: SqlEnv, commit: boolean): void {
  */
 function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache): AnyAnalyzed {
   const hit = cache.get(raw.stmt);
-  const fresh = hit !== undefined && hit.analyzed !== null && hit.version === env.catalog.version && hit.viewKey === env.catalog.viewKey();
+  const fresh = hit !== undefined && hit.analyzed !== null && hit.version === env.catalog.version && hit.viewKey === env.catalog.viewKey()
+    && hit.timeZone === env.settings.get('TimeZone');
   const analyzed = fresh ? hit.analyzed! : analyzeStatement(env, raw, cache);
   const unknown = analyzed.paramTypes.indexOf('unknown');
   if (unknown >= 0) throw new PgError(SQLSTATE.indeterminate_datatype, `could not determine data type of parameter $${unknown + 1}`);
@@ -487,7 +501,7 @@ function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache):
         : raw.tag === 'DeleteStmt'
           ? analyzeDelete(env, s, declared)
           : analyzeInsert(env, s, (t, col) => columnDefaultExpr(env, t, col), declared);
-  cache.set(raw.stmt, { version: env.catalog.version, viewKey: env.catalog.viewKey(), analyzed, declared });
+  cache.set(raw.stmt, { version: env.catalog.version, viewKey: env.catalog.viewKey(), timeZone: env.settings.get('TimeZone') as string, analyzed, declared });
   return analyzed;
 }
 
@@ -547,7 +561,7 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
  * The client's parameter values converted to the types the statement inferred.
  * @throws PgError 08P01 when their number differs from the statement's.
  */
-function paramValues(types: SqlType[], params: readonly unknown[]): Value[] {
+function paramValues(types: SqlType[], params: readonly unknown[], zone: TimeZone): Value[] {
   if (params.length !== types.length && !(params.length > types.length && types.length === 0 && params.length === 0)) {
     if (params.length < types.length || params.length > types.length) {
       throw new PgError(
@@ -557,7 +571,7 @@ function paramValues(types: SqlType[], params: readonly unknown[]): Value[] {
     }
   }
   const values: Value[] = new Array(types.length);
-  for (let i = 0; i < types.length; i++) values[i] = coerceParam(params[i], types[i]!);
+  for (let i = 0; i < types.length; i++) values[i] = coerceParam(params[i], types[i]!, zone);
   return values;
 }
 
@@ -567,7 +581,7 @@ function paramValues(types: SqlType[], params: readonly unknown[]): Value[] {
  * text; everything else is converted from its text form.
  * @throws PgError 22P02 etc. when the value does not convert.
  */
-export function coerceParam(v: unknown, type: SqlType): Value {
+export function coerceParam(v: unknown, type: SqlType, zone: TimeZone): Value {
   if (v === null || v === undefined) return null;
   switch (type) {
     case 'vector':
@@ -577,30 +591,30 @@ export function coerceParam(v: unknown, type: SqlType): Value {
       return parseVector(String(v));
     case 'int2':
       if (typeof v === 'number' && Number.isInteger(v) && v >= -32768 && v <= 32767) return v;
-      return valueFromText(String(v), 'int2', -1);
+      return valueFromText(String(v), 'int2', -1, zone);
     case 'uuid':
-      return valueFromText(String(v), 'uuid', -1);
+      return valueFromText(String(v), 'uuid', -1, zone);
     case 'int4':
       if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return v;
-      return valueFromText(String(v), 'int4', -1);
+      return valueFromText(String(v), 'int4', -1, zone);
     case 'int8':
       if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
       if (typeof v === 'bigint') return toInt8(v);
-      return valueFromText(String(v), 'int8', -1);
+      return valueFromText(String(v), 'int8', -1, zone);
     case 'float4':
       if (typeof v === 'number') return Math.fround(v);
-      return valueFromText(String(v), 'float4', -1);
+      return valueFromText(String(v), 'float4', -1, zone);
     case 'float8':
       if (typeof v === 'number') return v;
-      return valueFromText(String(v), type, -1);
+      return valueFromText(String(v), type, -1, zone);
     case 'numeric':
       // As PGlite sends a JS number: its text, read by numeric_in.
       if (v instanceof Numeric) return v;
       if (typeof v === 'bigint') return Numeric.fromInt(v);
-      return valueFromText(String(v), type, -1);
+      return valueFromText(String(v), type, -1, zone);
     case 'bool':
       if (typeof v === 'boolean') return v;
-      return valueFromText(String(v), 'bool', -1);
+      return valueFromText(String(v), 'bool', -1, zone);
     case 'text':
     case 'unknown':
       if (v instanceof Float32Array) return formatVector(v);
@@ -617,11 +631,11 @@ export function coerceParam(v: unknown, type: SqlType): Value {
       // through JSON.stringify.
       if (v instanceof Jsonb) return type === 'jsonb' ? v : v.toString();
       const text = typeof v === 'string' ? v : JSON.stringify(v);
-      return valueFromText(text, type, -1);
+      return valueFromText(text, type, -1, zone);
     }
     case 'bytea':
       if (v instanceof Uint8Array) return v.slice();
-      return valueFromText(String(v), 'bytea', -1);
+      return valueFromText(String(v), 'bytea', -1, zone);
     case 'halfvec':
       if (v instanceof Uint16Array) return parseHalfvec(formatHalfvec(v));
       if (Array.isArray(v) || ArrayBuffer.isView(v)) return parseHalfvec(formatVector(Float32Array.from(v as ArrayLike<number>)));
@@ -640,20 +654,20 @@ export function coerceParam(v: unknown, type: SqlType): Value {
       // As PGlite serializes a Date parameter (and a number, as epoch milliseconds): its
       // toISOString() text.
       if (typeof v === 'number' && Number.isFinite(v)) v = new Date(v);
-      return valueFromText(v instanceof Date ? v.toISOString() : String(v), type, -1);
+      return valueFromText(v instanceof Date ? v.toISOString() : String(v), type, -1, zone);
     case 'interval':
       if (v instanceof Interval) return v;
-      return valueFromText(String(v), type, -1);
+      return valueFromText(String(v), type, -1, zone);
     default: {
       // Arrays: a JS array (nested for several dimensions), a typed array, or array text.
-      if (typeof v === 'string') return valueFromText(v, type, -1);
+      if (typeof v === 'string') return valueFromText(v, type, -1, zone);
       const elem = elemTypeOf(type);
       if (ArrayBuffer.isView(v)) v = Array.from(v as unknown as ArrayLike<number>);
-      if (!Array.isArray(v)) return valueFromText(String(v), type, -1);
+      if (!Array.isArray(v)) return valueFromText(String(v), type, -1, zone);
       const dims: number[] = [];
       for (let x: unknown = v; Array.isArray(x); x = x[0]) dims.push(x.length);
       const flat = (v as unknown[]).flat(dims.length - 1 as 1) as unknown[];
-      return new PgArray(elem, flat.length === 0 ? [] : dims, flat.map((x) => coerceParam(x, elem) as ArrayElement));
+      return new PgArray(elem, flat.length === 0 ? [] : dims, flat.map((x) => coerceParam(x, elem, zone) as ArrayElement));
     }
   }
 }
@@ -829,13 +843,29 @@ function setArgText(a: PgNode): string {
   throw pgErr.featureNotSupported('this SET value');
 }
 
+/**
+ * `SET TIME ZONE INTERVAL '+02:00' HOUR TO MINUTE`: the fixed zone of that offset (east), named
+ * as PostgreSQL's check_timezone names it (`<+02>-02`).
+ * @throws PgError 22023 for an interval with months or days.
+ */
+function zoneIntervalText(cast: PgNode): string {
+  const names = ((cast.typeName?.names ?? []) as PgNode[]).map((n) => String(n.String?.sval ?? ''));
+  if (names[names.length - 1] !== 'interval') return setArgText(cast.arg);
+  const iv = parseInterval(setArgText(cast.arg));
+  // check_timezone's messages, with the value as flatten_set_variable_args spells it.
+  const bad = (detail: string) => new PgError(SQLSTATE.invalid_parameter_value, `invalid value for parameter "TimeZone": "INTERVAL '${formatInterval(iv)}'"`, { detail });
+  if (iv.months !== 0) throw bad('Cannot specify months in time zone interval.');
+  if (iv.days !== 0) throw bad('Cannot specify days in time zone interval.');
+  return offsetZoneName(Number(iv.us / 1_000_000n));
+}
+
 function setStatement(env: SqlEnv, s: PgNode): StatementResult {
   const settings = env.settings;
   switch (s.kind) {
     case 'VAR_SET_VALUE': {
       if (s.name === 'transaction' || s.name === 'session characteristics') throw pgErr.featureNotSupported('SET TRANSACTION');
       const args: PgNode[] = s.args ?? [];
-      const text = args.map(setArgText).join(', ');
+      const text = String(s.name).toLowerCase() === 'timezone' && args.length === 1 && args[0]!.TypeCast !== undefined ? zoneIntervalText(args[0]!.TypeCast) : args.map(setArgText).join(', ');
       const notices: Notices = [];
       if (s.is_local && !env.txn.inBlock) notices.push(notice(SQLSTATE.no_active_sql_transaction, 'SET LOCAL can only be used in transaction blocks', 'WARNING'));
       // transaction_isolation belongs to the transaction (xact.c sets it at each start): a SET
@@ -916,7 +946,7 @@ function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: Prep
   const clock = systemClock;
   const t0 = clock.nowMs();
   const a = prepare(env, { stmt: inner, tag }, cache) as Analyzed<SelectQuery>;
-  const values = paramValues(a.paramTypes, params);
+  const values = paramValues(a.paramTypes, params, env.settings.timeZone());
   const stmt = planSelect(env, a.query, values);
   env.lastPlan = stmt.plan;
   const planningMs = clock.nowMs() - t0;

@@ -9,6 +9,7 @@
  * operator classes), so catalog joins written for PostgreSQL work; tables and indexes get oids
  * from 16384 on, in the order they are first shown.
  */
+import { UTC_ZONE } from '../../types/timezone.js';
 import type { Value } from '../../storage/table.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { SqlEnv } from '../env.js';
@@ -74,7 +75,7 @@ export function timestamptzText(ms: number | null): string | null {
 
 /** Values as their type's output function prints them (boolout: `t` / `f`, unlike a cast to text). */
 function textArray(values: readonly Value[], type: SqlType): PgArray {
-  return new PgArray('text', [values.length], values.map((v) => (type === 'bool' ? (v ? 't' : 'f') : valueToText(v, type))));
+  return new PgArray('text', [values.length], values.map((v) => (type === 'bool' ? (v ? 't' : 'f') : valueToText(v, type, UTC_ZONE))));
 }
 
 function float4Array(values: readonly number[]): PgArray {

@@ -4,6 +4,12 @@
  * statement has more than one range-table entry. Bound expressions print the name the planner
  * gave each tuple position or parameter when it bound them.
  */
+/**
+ * Constants print in UTC (a timestamptz with its `+00`): the same instant PostgreSQL prints in
+ * the session's zone, so stored definitions read back alike; EXPLAIN of a session in another
+ * zone shows the offset `+00` where PostgreSQL shows the session's.
+ */
+import { UTC_ZONE as DEPARSE_ZONE } from '../../types/timezone.js';
 import type { Expr } from '../analyze/expr.js';
 import { type SqlType, type ArrayElemSqlType, ARRAY_ELEM_TYPES, castValue, formatSqlType, isNumeric, numericRank, valueToText } from '../analyze/types.js';
 import { type ArrayElement, PgArray } from '../../types/pgarray.js';
@@ -66,11 +72,11 @@ function inListText(arg: Expr, list: readonly Expr[], negate: boolean, d: (e: Ex
     const head = `${lhs} ${negate ? '<> ALL' : '= ANY'}`;
     const elemType: SqlType = INTS.has(arg.type) && INTS.has(t) ? (numericRank(t) >= numericRank(arg.type) ? t : arg.type) : t;
     if (nonVars.every((x) => x.k === 'const') && ARRAY_ELEM_TYPES.includes(elemType as ArrayElemSqlType)) {
-      const elems = nonVars.map((x) => (x.k === 'const' && x.value !== null ? (x.type === elemType ? x.value : castValue(x.value, x.type, elemType, -1, false)) : null)) as ArrayElement[];
-      const text = valueToText(new PgArray(elemType, [elems.length], elems), `${elemType}[]` as SqlType)!;
+      const elems = nonVars.map((x) => (x.k === 'const' && x.value !== null ? (x.type === elemType ? x.value : castValue(x.value, x.type, elemType, -1, DEPARSE_ZONE, false)) : null)) as ArrayElement[];
+      const text = valueToText(new PgArray(elemType, [elems.length], elems), `${elemType}[]` as SqlType, DEPARSE_ZONE)!;
       parts.push(`(${head} ('${text.replace(/'/g, "''")}'::${typeName(elemType)}[]))`);
     } else {
-      parts.push(`(${head} (ARRAY[${nonVars.map((x) => (x.type === elemType || x.k !== 'const' ? d(x) : constText(valueToText(x.value, x.type)!, elemType))).join(', ')}]))`);
+      parts.push(`(${head} (ARRAY[${nonVars.map((x) => (x.type === elemType || x.k !== 'const' ? d(x) : constText(valueToText(x.value, x.type, DEPARSE_ZONE)!, elemType))).join(', ')}]))`);
     }
   }
   const single = rest.map((x) => `(${d(arg)} ${eq} ${d(x)})`);
@@ -122,7 +128,7 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
   const d = (x: Expr): string => deparse(x, prefix, varName);
   switch (e.k) {
     case 'const':
-      return e.value === null ? 'NULL' : constText(valueToText(e.value, e.type)!, e.type);
+      return e.value === null ? 'NULL' : constText(valueToText(e.value, e.type, DEPARSE_ZONE)!, e.type);
     case 'param':
       return `$${e.index + 1}`;
     case 'var':
@@ -146,7 +152,7 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
       const side = (x: Expr, t: SqlType): string => {
         if (x.type === t) return d(x);
         if (x.k === 'const' && x.value !== null) {
-          const text = valueToText(x.value, x.type)!;
+          const text = valueToText(x.value, x.type, DEPARSE_ZONE)!;
           return constText(t === 'float8' ? String(Number(text)) : text, t);
         }
         return `(${d(x)})::${typeName(t)}`;

@@ -12,6 +12,8 @@
  * - nested loop with a rescanned, parameterized inner side when it is a LATERAL item (its
  *   references to the outer side are executor parameters set per outer row).
  */
+// Hash keys compare by `=` of one type (a cast to it is part of the key expression): no `=` reads the zone.
+import { UTC_ZONE as EQUALITY_ZONE } from '../../types/timezone.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Expr } from '../analyze/expr.js';
 import type { FromNode, JoinType } from '../analyze/query.js';
@@ -164,8 +166,8 @@ function equiClauses(L: RelPlan, R: RelPlan, quals: QualInfo[]): EquiClause[] {
     const rr = relsOf(e.r);
     if (lr.size === 0 || rr.size === 0) continue;
     const fn = e.fn;
-    if (subset(lr, L.rels) && subset(rr, R.rels)) out.push({ q, outer: e.l, inner: e.r, eq: (a, b) => fn(a as never, b as never) });
-    else if (subset(lr, R.rels) && subset(rr, L.rels)) out.push({ q, outer: e.r, inner: e.l, eq: (a, b) => fn(b as never, a as never) });
+    if (subset(lr, L.rels) && subset(rr, R.rels)) out.push({ q, outer: e.l, inner: e.r, eq: (a, b) => fn(a as never, b as never, EQUALITY_ZONE) });
+    else if (subset(lr, R.rels) && subset(rr, L.rels)) out.push({ q, outer: e.r, inner: e.l, eq: (a, b) => fn(b as never, a as never, EQUALITY_ZONE) });
   }
   return out;
 }

@@ -221,7 +221,7 @@ function estimateValue(e: Expr, g: PlannerGlobal): Value | undefined {
   const ok = !someNode(e, (x) => !(x.k === 'const' || x.k === 'param' || x.k === 'cast' || x.k === 'op1' || x.k === 'op2' || (x.k === 'session' && STABLE_CLOCKS.has(x.name))));
   if (!ok) return undefined;
   try {
-    const v = evalExpr(e, null, { ...NO_CONTEXT, params: g.params, env: g.env });
+    const v = evalExpr(e, null, { ...NO_CONTEXT, zone: g.env.settings.timeZone(), params: g.params, env: g.env });
     return v === null ? undefined : v;
   } catch {
     return undefined;

@@ -10,6 +10,7 @@
  * (DEFAULT_INEQ_SEL), a range pair 0.005 (DEFAULT_RANGE_INEQ_SEL), IS NULL 0.005
  * (DEFAULT_UNK_SEL), a boolean expression 0.5.
  */
+import { UTC_ZONE } from '../../types/timezone.js';
 import type { Expr } from '../analyze/expr.js';
 import type { RangeTblEntry } from '../analyze/range.js';
 import type { Value } from '../../storage/table.js';
@@ -349,7 +350,7 @@ function opSel(e: Extract<Expr, { k: 'op2' }>, lookup: VarLookup): number {
       // LIKE / NOT LIKE with a constant pattern on a column (not commuted: the pattern is right).
       if (v === null || varOf(e.l, lookup) === null || typeof c !== 'string') return op === '~~' ? DEFAULT_MATCH_SEL : 1 - DEFAULT_MATCH_SEL;
       // The selectivity of LIKE itself (e.fn of NOT LIKE is the negation), then its complement.
-      const s = likeSel(v, c, op === '~~' ? (x) => e.fn(x, c) === true : (x) => e.fn(x, c) === false);
+      const s = likeSel(v, c, op === '~~' ? (x) => e.fn(x, c, UTC_ZONE) === true : (x) => e.fn(x, c, UTC_ZONE) === false);
       return op === '~~' ? s : clamp(1 - s - nullFrac(v));
     }
     case '@>': case '<@': case '&&':

@@ -6,6 +6,8 @@
  * query are taken out as hash keys, it refers to nothing outside itself and has no grouping,
  * LIMIT, set-returning select list or WITH.
  */
+// Hash keys compare by `=` of one type (a cast to it is part of the key expression): no `=` reads the zone.
+import { UTC_ZONE as EQUALITY_ZONE } from '../../types/timezone.js';
 import type { Expr } from '../analyze/expr.js';
 import { forEachOperand } from '../analyze/expr.js';
 import type { VarExpr } from './setrefs.js';
@@ -106,7 +108,7 @@ function inSemiJoinOf(e: Extract<Expr, { k: 'sublink' }>): SemiJoin | null {
   if (arg.type === 'bpchar') return null;
   if (someNode(arg, (x) => x.k === 'sublink') || refersOutside(sub)) return null;
   const cmp = e.cmp;
-  return { anti: false, inner: sub, outerKeys: [arg], eq: [(a, b) => cmp(a as never, b as never)], text: '' };
+  return { anti: false, inner: sub, outerKeys: [arg], eq: [(a, b) => cmp(a as never, b as never, EQUALITY_ZONE)], text: '' };
 }
 
 function semiJoinOf(sub: SelectQuery, anti: boolean): SemiJoin | null {
@@ -121,13 +123,13 @@ function semiJoinOf(sub: SelectQuery, anti: boolean): SemiJoin | null {
       if (onlyLevel(c.l, 0) && onlyLevel(c.r, 1)) {
         innerKeys.push(c.l);
         outerKeys.push(shiftLevels(c.r, -1));
-        eq.push((a, b) => fn(b as never, a as never));
+        eq.push((a, b) => fn(b as never, a as never, EQUALITY_ZONE));
         continue;
       }
       if (onlyLevel(c.r, 0) && onlyLevel(c.l, 1)) {
         innerKeys.push(c.r);
         outerKeys.push(shiftLevels(c.l, -1));
-        eq.push((a, b) => fn(a as never, b as never));
+        eq.push((a, b) => fn(a as never, b as never, EQUALITY_ZONE));
         continue;
       }
     }

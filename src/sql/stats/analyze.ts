@@ -21,6 +21,7 @@
  *   remaining values and the correlation of value order with row order. Types without an
  *   ordering get what compute_distinct_stats gives without an MCV list.
  */
+import { UTC_ZONE } from '../../types/timezone.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { Prng } from '../../common/prng.js';
@@ -151,7 +152,7 @@ function storedWidth(v: Value, type: SqlType): number {
   try {
     return columnSizeOf(v, type, true);
   } catch {
-    const len = Buffer.byteLength(valueToText(v, type) ?? '', 'utf8');
+    const len = Buffer.byteLength(valueToText(v, type, UTC_ZONE) ?? '', 'utf8');
     return len + 1 <= 127 ? len + 1 : len + 4;
   }
 }
@@ -351,7 +352,7 @@ export function computeColumnStats(
 function distinctOnly(items: readonly { v: Value }[], type: SqlType, nullFrac: number, avgWidth: number, nonnull: number, toowide: number, totalRows: number): ColumnStats {
   const counts = new Map<string, number>();
   for (const it of items) {
-    const k = valueToText(it.v, type) ?? '';
+    const k = valueToText(it.v, type, UTC_ZONE) ?? '';
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   let nmultiple = 0;
