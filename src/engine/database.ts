@@ -113,6 +113,8 @@ export class Database {
   readonly notices: PgError[] = [];
   private lock: DirLock | null = null;
   private closed = false;
+  /** Statements waiting for work that needs event-loop turns (see yieldToBackground). */
+  private backgroundWaits = 0;
   /** A CREATE INDEX of at least CHECKPOINT_AFTER_INDEX_ROWS rows committed since the last checkpoint. */
   private indexCheckpointDue = false;
   /** Sessions opened (weakly held): close() undoes the transactions they left open. */
@@ -414,6 +416,7 @@ export class Database {
    * holds (and runs again) instead of failing with 55P03, as {@link runScript}.
    */
   async runPortal(portal: Portal, maxRows: number, session: Session = this.defaultSession, implicitBlock = false, io: CopyIo | null = null): Promise<PortalBatch> {
+    await this.yieldToBackground();
     this.checkOpen();
     if (portal.result === null && portal.statement.raw !== null) {
       for (;;) {
@@ -457,6 +460,7 @@ export class Database {
    * @throws PgError as {@link executeScript}; 40P01, 55P03 (lock_timeout), 57014 from a wait.
    */
   async runScript(sql: string, params: readonly unknown[], session: Session, emit: (r: StatementResult) => void, io: CopyIo | null = null): Promise<void> {
+    await this.yieldToBackground();
     this.checkOpen();
     const stmts = parseScript(sql);
     let start = 0;
@@ -483,6 +487,8 @@ export class Database {
 
   /** Waits for a lock; a failed wait fails the statement (and its transaction) as an error would. */
   private async waitOrFail(session: Session, w: LockWait): Promise<void> {
+    const background = w instanceof BuildWait || w instanceof ScanWait;
+    if (background) this.backgroundWaits++;
     try {
       // CREATE INDEX's build (sql/exec/index_build_concurrent.ts), a parallel exact scan
       // (sql/exec/parallel_knn_async.ts), or a row lock.
@@ -493,7 +499,20 @@ export class Database {
       session.asyncScans.clear();
       if (e instanceof PgError && !this.closed) this.failStatement(session, e);
       throw e;
+    } finally {
+      if (background) this.backgroundWaits--;
     }
+  }
+
+  /**
+   * While a statement waits for work that advances in event-loop turns (the calling thread's
+   * slices of a CREATE INDEX or of a parallel exact scan, the workers' completion messages),
+   * each statement of another session first yields one turn: a caller that only awaits queries
+   * (a loop polling pg_stat_progress_create_index) settles through microtasks alone and would
+   * otherwise starve that work for as long as it loops.
+   */
+  private async yieldToBackground(): Promise<void> {
+    if (this.backgroundWaits > 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /**

@@ -92,8 +92,10 @@ test(`plain CREATE INDEX off the event loop: others read, writes wait, results m
     const write = track(b.query(`INSERT INTO t VALUES (${ROWS}, '[0,0,0,0,0,0,0,0]')`));
     await c.query('CREATE TABLE other (x int)');
     await c.query('INSERT INTO other VALUES (1)');
-    // DDL of the table is refused meanwhile (PostgreSQL would make it wait).
-    await assert.rejects(c.query('DROP TABLE t'), { code: '55P03', message: 'could not obtain lock on relation "t"' });
+    // DDL of the table waits for the build, as PostgreSQL's does: lock_timeout ends the wait.
+    await c.query("SET lock_timeout = '20ms'");
+    await assert.rejects(c.query('DROP TABLE t'), { code: '55P03', message: 'canceling statement due to lock timeout' });
+    await c.query('RESET lock_timeout');
     assert.deepEqual((await c.query('SELECT count(*)::int AS n FROM t')).rows, [{ n: ROWS }]);
     assert.equal(build.done, false, 'the build is still running');
     assert.equal(write.done, false, 'the write waits for the build');

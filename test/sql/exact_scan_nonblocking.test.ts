@@ -156,3 +156,27 @@ test('a held parallel exact scan ends with statement_timeout; the session goes o
     await db.close();
   }
 });
+
+test('a caller that only awaits queries of another session (no timer, no I/O) does not starve a running scan', async () => {
+  // The scan's leader and the workers' replies advance in event-loop turns. A loop of awaited
+  // queries settles through microtasks alone; without a turn per statement it would starve the
+  // scan for as long as it polls, and a loop that polls until the scan is done would never end.
+  const db = await Vecgres.create();
+  const a = await db.connect();
+  const b = await db.connect();
+  try {
+    const p = await fill(db, SEED + 1);
+    for (const s of PARALLEL) await a.query(s);
+    const q = vec(p);
+    const scan = track(a.query(KNN(q)));
+    let polls = 0;
+    while (!scan.done && polls < 200_000) {
+      await b.query('SELECT 1');
+      polls++;
+    }
+    assert.equal(scan.done, true, `the scan was still pending after ${polls} polls`);
+    assert.deepEqual((await scan.promise).rows, (await oracle.query(KNN(q))).rows);
+  } finally {
+    await db.close();
+  }
+});
