@@ -11,27 +11,7 @@ import pg from 'pg';
 import { buildTestHooks } from '../../src/sql/exec/index_build_concurrent.js';
 import { scanTestHooks } from '../../src/sql/exec/parallel_knn_async.js';
 import { startServer } from './helpers.js';
-
-function gate(hooks: { gate: Promise<void> | null }): () => void {
-  let open!: () => void;
-  hooks.gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return () => {
-    hooks.gate = null;
-    open();
-  };
-}
-
-function track<T>(p: Promise<T>): { done: boolean; promise: Promise<T> } {
-  const t = { done: false, promise: p };
-  p.then(() => {
-    t.done = true;
-  }, () => {
-    t.done = true;
-  });
-  return t;
-}
+import { hold, track } from '../support/gates.js';
 
 test('a long CREATE INDEX or exact scan on one connection does not stall the others', async () => {
   const s = await startServer();
@@ -54,7 +34,7 @@ test('a long CREATE INDEX or exact scan on one connection does not stall the oth
 
     // A parallel exact scan held open (extended protocol: a parameter).
     for (const set of ['max_parallel_workers_per_gather = 2', 'parallel_setup_cost = 0', 'parallel_tuple_cost = 0', 'min_parallel_table_scan_size = 0']) await a.query(`SET ${set}`);
-    const openScan = gate(scanTestHooks);
+    const openScan = hold(scanTestHooks).open;
     const scan = track(a.query('SELECT id FROM items ORDER BY v <-> $1, id LIMIT 5', ['[50,3,5]']));
     assert.deepEqual((await b.query('SELECT 1 AS x')).rows, [{ x: 1 }]);
     assert.deepEqual((await b.query("SELECT id FROM items ORDER BY v <-> '[50,3,5]', id LIMIT 5")).rows, want);
@@ -63,7 +43,7 @@ test('a long CREATE INDEX or exact scan on one connection does not stall the oth
     assert.deepEqual((await scan.promise).rows, want);
 
     // A CREATE INDEX held open: reads go on, a write waits for it.
-    const openBuild = gate(buildTestHooks);
+    const openBuild = hold(buildTestHooks).open;
     const build = track(a.query('CREATE INDEX items_v ON items USING hnsw (v vector_l2_ops)'));
     assert.deepEqual((await b.query('SELECT 1 AS x')).rows, [{ x: 1 }]);
     assert.deepEqual((await c.query("SELECT command FROM pg_stat_progress_create_index")).rows, [{ command: 'CREATE INDEX' }]);

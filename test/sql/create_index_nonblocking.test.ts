@@ -14,6 +14,7 @@ import { Prng } from '../../src/common/prng.js';
 import { buildTestHooks } from '../../src/sql/exec/index_build_concurrent.js';
 import { oracleForFile, type Oracle } from '../support/pglite.js';
 import { SEED } from '../support/seed.js';
+import { hold, track } from '../support/gates.js';
 
 const DIM = 8;
 const ROWS = 1500;
@@ -40,31 +41,6 @@ async function fill(db: Vecgres, seed: number): Promise<string[]> {
   return Array.from({ length: 5 }, () => vec(p));
 }
 
-/** A gate that holds every build open until `open()`. */
-function holdBuilds(): { open: () => void } {
-  let open!: () => void;
-  buildTestHooks.gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return {
-    open: () => {
-      buildTestHooks.gate = null;
-      open();
-    },
-  };
-}
-
-/** Settles `p` into a flag so a test can check that it is still pending. */
-function track<T>(p: Promise<T>): { done: boolean; promise: Promise<T> } {
-  const t = { done: false, promise: p };
-  p.then(() => {
-    t.done = true;
-  }, () => {
-    t.done = true;
-  });
-  return t;
-}
-
 const KNN = (q: string): string => `SELECT id FROM t ORDER BY v <-> '${q}' LIMIT 10`;
 
 /** The build goes off the event loop for small tables too: every size counts as parallel. */
@@ -78,7 +54,7 @@ test(`plain CREATE INDEX off the event loop: others read, writes wait, results m
   try {
     const queries = await fill(db, SEED);
     await a.query(OFF_THREAD);
-    const gate = holdBuilds();
+    const gate = hold(buildTestHooks);
     const build = track(a.query('CREATE INDEX t_v ON t USING hnsw (v vector_l2_ops)'));
     // Other sessions' statements complete while the build is held.
     assert.deepEqual((await b.query('SELECT 1 AS x')).rows, [{ x: 1 }]);
@@ -128,7 +104,7 @@ test(`plain CREATE INDEX off the event loop in a transaction block: the lock hol
     await a.query(OFF_THREAD);
     await a.query('BEGIN');
     await a.query(`INSERT INTO t VALUES (${ROWS + 1}, '[1,1,1,1,1,1,1,1]')`);
-    const gate = holdBuilds();
+    const gate = hold(buildTestHooks);
     const build = track(a.query('CREATE INDEX t_v ON t USING hnsw (v vector_l2_ops)'));
     // lock_timeout ends a writer's wait with PostgreSQL's error, and its statement is undone.
     await b.query("SET lock_timeout = '20ms'");
@@ -160,7 +136,7 @@ test('plain CREATE INDEX off the event loop: statement_timeout cancels it, leavi
     await fill(db, SEED + 2);
     await a.query(OFF_THREAD);
     await a.query("SET statement_timeout = '30ms'");
-    const gate = holdBuilds();
+    const gate = hold(buildTestHooks);
     await assert.rejects(a.query('CREATE INDEX t_v ON t USING hnsw (v vector_l2_ops)'), { code: '57014', message: 'canceling statement due to statement timeout' });
     gate.open();
     await a.query('RESET statement_timeout');
@@ -184,7 +160,7 @@ test(`the same CREATE INDEX through the synchronous API builds in place, with th
     const d = db.database;
     d.execute(OFF_THREAD, [], d.session);
     // No gate is consulted: the synchronous runner cannot wait for a build.
-    const gate = holdBuilds();
+    const gate = hold(buildTestHooks);
     d.execute('CREATE INDEX t_v ON t USING hnsw (v vector_l2_ops)', [], d.session);
     gate.open();
     await db.query('SET enable_seqscan = off');

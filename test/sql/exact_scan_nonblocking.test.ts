@@ -14,6 +14,7 @@ import { Prng } from '../../src/common/prng.js';
 import { scanTestHooks } from '../../src/sql/exec/parallel_knn_async.js';
 import { oracleForFile, type Oracle } from '../support/pglite.js';
 import { SEED } from '../support/seed.js';
+import { hold, track } from '../support/gates.js';
 
 const DIM = 8;
 const ROWS = 3000;
@@ -42,29 +43,6 @@ async function fill(db: Vecgres, seed: number): Promise<Prng> {
   return p;
 }
 
-function holdScans(): { open: () => void } {
-  let open!: () => void;
-  scanTestHooks.gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return {
-    open: () => {
-      scanTestHooks.gate = null;
-      open();
-    },
-  };
-}
-
-function track<T>(p: Promise<T>): { done: boolean; promise: Promise<T> } {
-  const t = { done: false, promise: p };
-  p.then(() => {
-    t.done = true;
-  }, () => {
-    t.done = true;
-  });
-  return t;
-}
-
 /** Ties broken by id, so PGlite's order is the only right one. */
 const KNN = (q: string, op = '<->', where = ''): string => `SELECT id, g FROM t ${where} ORDER BY v ${op} '${q}', id LIMIT 7`;
 
@@ -78,7 +56,7 @@ test(`a parallel exact scan does not stall other sessions; a write meanwhile is 
     for (const s of PARALLEL) await a.query(s);
     const q = vec(p);
     assert.match((await a.query(`EXPLAIN ${KNN(q)}`)).rows.map((r) => r['QUERY PLAN']).join('\n'), /Gather Merge/);
-    const gate = holdScans();
+    const gate = hold(scanTestHooks);
     const scan = track(a.query(KNN(q)));
     assert.deepEqual((await b.query('SELECT 1 AS x')).rows, [{ x: 1 }]);
     // Another session's k-NN (serial here) and a write to the same table complete meanwhile.
@@ -145,7 +123,7 @@ test('a held parallel exact scan ends with statement_timeout; the session goes o
     const p = await fill(db, SEED + 2);
     for (const s of PARALLEL) await a.query(s);
     await a.query("SET statement_timeout = '30ms'");
-    const gate = holdScans();
+    const gate = hold(scanTestHooks);
     const q = vec(p);
     await assert.rejects(a.query(KNN(q)), { code: '57014', message: 'canceling statement due to statement timeout' });
     gate.open();
