@@ -125,43 +125,75 @@ export const INSERT_NODES = defineTask(import.meta.url, 'insertNodesTask', inser
  *   XX000 when a worker is lost (the caller discards the graph).
  */
 export function insertInParallel(st: HnswState, pool: WorkerPool, participants: number, first: number, end: number, report?: (done: number) => void): void {
-  const graph = st.graph;
-  const arena: Arena = graph.arena;
   assert(participants >= 2 && end >= first, 'parallel insert shape');
-  const count = graph.count;
-  const scratches: Scratch[] = [];
-  const lockBytes = (count + 2) * 4;
-  let locks = 0;
+  const arena: Arena = st.graph.arena;
+  const link = acquireLink(st, participants, first, end);
+  const { args } = link;
   try {
-    for (let p = 0; p < participants; p++) scratches.push(st.pool.acquire(count));
-    locks = arena.alloc(lockBytes, 'HNSW build');
-    const gw = graph.g >>> 2;
-    const i32 = arena.i32();
-    i32[gw + G_ELOCK] = 0;
-    i32[gw + G_LOCKS] = locks;
-    const metric = i32[gw + G_METRIC]!;
-    const half = metric === METRIC_HALF_L2SQ || metric === METRIC_HALF_NEG_DOT || metric === METRIC_HALF_L1;
-    const args: InsertTaskArgs[] = scratches.map((sc, p) => {
-      const a: InsertTaskArgs = {
-        mem: arena.id, g: graph.g, s: sc.s, q: sc.q, first, end,
-        claimPtr: locks + count * 4, donePtr: locks + count * 4 + 4, widenHalf: half ? graph.dimP : 0,
-      };
-      if (p === 0 && report !== undefined) a.report = report;
-      return a;
-    });
+    if (report !== undefined) args[0]!.report = report;
     const prefixEnd = Math.min(end, first + SERIAL_PREFIX_NODES);
     insertNodesTask({ ...args[0]!, end: prefixEnd }, { worker: 0, memory: () => arena });
-    i32[(locks >>> 2) + count] = 0;
+    arena.i32()[link.claimPtr >>> 2] = 0;
     for (const a of args) a.first = prefixEnd;
     if (prefixEnd < end) pool.runSync<number>(INSERT_NODES, args, { memories: [arena] });
   } finally {
-    const i32 = arena.i32();
-    i32[(graph.g >>> 2) + G_LOCKS] = 0;
-    i32[(graph.g >>> 2) + G_ELOCK] = 0;
-    if (locks !== 0) arena.free(locks, lockBytes);
-    for (const sc of scratches) st.pool.release(sc);
-    st.pool.trim();
+    releaseLink(st, link);
   }
+}
+
+/** The scratch areas and lock words of one link phase, and its participants' task arguments. */
+interface LinkMemory {
+  scratches: Scratch[];
+  locks: number;
+  lockBytes: number;
+  /** The claim counter (word after the per-node locks); the done counter follows it. */
+  claimPtr: number;
+  args: InsertTaskArgs[];
+}
+
+/**
+ * Allocates `participants` scratch areas and the lock words (one per node, then the claim and
+ * done counters) for linking nodes `first` .. `end - 1` of `st`'s graph, and points the graph
+ * header at the lock words. Nothing stays allocated when it throws.
+ * @throws PgError 53200 when the scratch or lock words do not fit.
+ */
+function acquireLink(st: HnswState, participants: number, first: number, end: number): LinkMemory {
+  const graph = st.graph;
+  const arena: Arena = graph.arena;
+  const count = graph.count;
+  const scratches: Scratch[] = [];
+  const lockBytes = (count + 2) * 4;
+  let locks: number;
+  try {
+    for (let p = 0; p < participants; p++) scratches.push(st.pool.acquire(count));
+    locks = arena.alloc(lockBytes, 'HNSW build');
+  } catch (e) {
+    for (const sc of scratches) st.pool.release(sc);
+    throw e;
+  }
+  const gw = graph.g >>> 2;
+  const i32 = arena.i32();
+  i32[gw + G_ELOCK] = 0;
+  i32[gw + G_LOCKS] = locks;
+  const metric = i32[gw + G_METRIC]!;
+  const half = metric === METRIC_HALF_L2SQ || metric === METRIC_HALF_NEG_DOT || metric === METRIC_HALF_L1;
+  const claimPtr = locks + count * 4;
+  const args: InsertTaskArgs[] = scratches.map((sc) => ({
+    mem: arena.id, g: graph.g, s: sc.s, q: sc.q, first, end, claimPtr, donePtr: claimPtr + 4, widenHalf: half ? graph.dimP : 0,
+  }));
+  return { scratches, locks, lockBytes, claimPtr, args };
+}
+
+/** Clears the graph header's lock fields and frees what {@link acquireLink} allocated. */
+function releaseLink(st: HnswState, link: LinkMemory): void {
+  const arena: Arena = st.graph.arena;
+  const i32 = arena.i32();
+  const gw = st.graph.g >>> 2;
+  i32[gw + G_LOCKS] = 0;
+  i32[gw + G_ELOCK] = 0;
+  arena.free(link.locks, link.lockBytes);
+  for (const sc of link.scratches) st.pool.release(sc);
+  st.pool.trim();
 }
 
 /**
@@ -203,31 +235,11 @@ export interface AsyncLink {
  * @throws PgError 53200 when the scratch or lock words do not fit (nothing was linked then).
  */
 export function linkAsync(st: HnswState, pool: WorkerPool, first: number, end: number, leader = false): AsyncLink {
-  const graph = st.graph;
-  const arena: Arena = graph.arena;
-  const count = graph.count;
+  const arena: Arena = st.graph.arena;
   const workers = pool.idle ? pool.size : 0;
-  const participants = 1 + workers;
-  const scratches: Scratch[] = [];
-  const lockBytes = (count + 2) * 4;
-  let locks = 0;
-  try {
-    for (let p = 0; p < participants; p++) scratches.push(st.pool.acquire(count));
-    locks = arena.alloc(lockBytes, 'HNSW build');
-  } catch (e) {
-    for (const sc of scratches) st.pool.release(sc);
-    throw e;
-  }
-  const gw = graph.g >>> 2;
-  arena.i32()[gw + G_ELOCK] = 0;
-  arena.i32()[gw + G_LOCKS] = locks;
-  const metric = arena.i32()[gw + G_METRIC]!;
-  const half = metric === METRIC_HALF_L2SQ || metric === METRIC_HALF_NEG_DOT || metric === METRIC_HALF_L1;
-  const claimPtr = locks + count * 4;
+  const link = acquireLink(st, 1 + workers, first, end);
+  const { args, claimPtr } = link;
   const donePtr = claimPtr + 4;
-  const args: InsertTaskArgs[] = scratches.map((sc) => ({
-    mem: arena.id, g: graph.g, s: sc.s, q: sc.q, first, end, claimPtr, donePtr, widenHalf: half ? graph.dimP : 0,
-  }));
   const ctx: WorkerContext = { worker: 0, memory: () => arena };
   let stopped = false;
   let settled = false;
@@ -263,12 +275,7 @@ export function linkAsync(st: HnswState, pool: WorkerPool, first: number, end: n
   };
   const done = run().finally(() => {
     settled = true;
-    const i32 = arena.i32();
-    i32[gw + G_LOCKS] = 0;
-    i32[gw + G_ELOCK] = 0;
-    arena.free(locks, lockBytes);
-    for (const sc of scratches) st.pool.release(sc);
-    st.pool.trim();
+    releaseLink(st, link);
   });
   return {
     done,
