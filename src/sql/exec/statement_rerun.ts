@@ -1,0 +1,190 @@
+/**
+ * What a statement that waits and runs again keeps from its first run (the "undo, await, run
+ * again" of engine/database.ts `runScript` / `runPortal`: a row lock, a parallel exact scan off
+ * the event loop, a CREATE INDEX build). One mechanism for every wait kind: the statement's
+ * writes, row locks and queued notifications are undone as a rollback to its start would undo
+ * them (exec/txn.ts `rollbackStatement`, or the implicit transaction's abort); everything else
+ * the first run did is either put back or replayed, so that the statement behaves as if it had
+ * run once:
+ *
+ * - Session-local state nobody else saw is put back to the statement's start: the seeded
+ *   random stream (random(), gen_random_uuid(): the rerun draws the same values a single run
+ *   draws) and settings that set_config() changed inside the statement (a rerun of
+ *   `set_config('x', current_setting('x') || 'a', false)` appends once).
+ * - Effects other sessions may have acted on meanwhile are replayed, never repeated: a
+ *   sequence's nextval values (non-transactional; another session may have taken the next ones
+ *   during the wait) are recorded per sequence in the order they were handed out, and the
+ *   rerun's nextval calls on that sequence take them back in the same order before drawing new
+ *   ones, so no value is handed out twice and none is skipped while the rerun makes the same
+ *   calls; a setval the rerun repeats with the same arguments is not applied again (it would
+ *   move the sequence back under values others took meanwhile). A rerun that calls a sequence
+ *   function differently from the first run drops that sequence's remaining recorded values
+ *   (skipped, as a rolled-back transaction's are) and goes on live.
+ * - Times keep the first run's: statement_timestamp() and, outside a transaction block, now()
+ *   stay the statement's start (PostgreSQL's statement waited, it did not start again);
+ *   clock_timestamp() readings of the first run are replayed in order, later calls read the
+ *   clock.
+ * - currval and lastval are not put back: as in PostgreSQL, a value nextval handed out counts
+ *   for them even when the row it was drawn for was not written in the end; the rerun's
+ *   (replayed) calls set them again.
+ * - Result rows, RETURNING, command tags and NOTICEs come from the last run only: the engine
+ *   emits a statement's result when it completes.
+ *
+ * Where this differs from PostgreSQL: PostgreSQL does not run the statement again. It waits
+ * inside the row lock and re-checks only the waited-for row (EvalPlanQual); when the holder
+ * updated that row, PostgreSQL evaluates the row's expressions again and so draws a second
+ * nextval for it (the first one is skipped), where vecgres reuses the first. Both hand every
+ * value out at most once.
+ *
+ * The state lives in the session ({@link SqlEnv.rerun}); executeStatement begins it, undoes it
+ * when the statement must wait, and ends it when the statement completes or fails; the engine
+ * discards it when a wait fails (timeout, cancel, deadlock), so it never reaches another
+ * statement.
+ */
+import type { Sequence } from '../../storage/sequence.js';
+import type { SqlEnv } from '../env.js';
+
+/** One recorded sequence call: nextval's value, or setval's arguments (its result is `value`). */
+interface SequenceCall {
+  setval: boolean;
+  value: bigint;
+  called: boolean;
+}
+
+/** The recorded calls of one sequence and how many the current run has replayed. */
+interface SequenceJournal {
+  calls: SequenceCall[];
+  replayed: number;
+}
+
+/** A session's statement state across reruns (see the module comment). One per session, reused. */
+export class StatementRerun {
+  /** The statement (its parse tree) the state belongs to; null between statements. */
+  private raw: object | null = null;
+  private params: readonly unknown[] | null = null;
+  /** True from the undo of a statement that must wait until its rerun starts. */
+  private undone = false;
+  /** The first run's start (microseconds since 2000-01-01 UTC). */
+  private startUs = 0n;
+  /** The seeded random stream's state at the first run's start. */
+  private readonly prng = new Uint32Array(4);
+  /** Settings when the statement first changed one (Settings.mark), or null: none changed. */
+  private settingsMark: unknown = null;
+  private sequences: Map<Sequence, SequenceJournal> | null = null;
+  private clockUs: bigint[] | null = null;
+  private clockReplayed = 0;
+
+  /**
+   * Starts a run of `raw` with `params` at `nowUs`. When it is the rerun of the statement
+   * undone last (the same parse tree and parameters), rewinds the replay and returns the first
+   * run's start; otherwise starts afresh and returns `nowUs`. The caller uses the result as
+   * the statement's timestamp.
+   */
+  begin(env: SqlEnv, raw: object, params: readonly unknown[], nowUs: bigint): bigint {
+    if (this.undone && this.raw === raw && this.params === params) {
+      this.undone = false;
+      env.random.restoreState(this.prng);
+      this.clockReplayed = 0;
+      if (this.sequences !== null) for (const j of this.sequences.values()) j.replayed = 0;
+      return this.startUs;
+    }
+    this.clear();
+    this.raw = raw;
+    this.params = params;
+    this.startUs = nowUs;
+    env.random.saveState(this.prng);
+    return nowUs;
+  }
+
+  /**
+   * The statement was undone to wait: puts back the session-local state (settings, the random
+   * stream) and keeps the recorded values for the rerun.
+   */
+  undo(env: SqlEnv): void {
+    if (this.raw === null) return;
+    if (this.settingsMark !== null) {
+      env.settings.rollbackToMark(this.settingsMark);
+      this.settingsMark = null;
+    }
+    env.random.restoreState(this.prng);
+    this.undone = true;
+  }
+
+  /** The statement completed or failed (or its wait did): nothing is kept. */
+  clear(): void {
+    this.raw = null;
+    this.params = null;
+    this.undone = false;
+    this.settingsMark = null;
+    this.sequences = null;
+    this.clockUs = null;
+    this.clockReplayed = 0;
+  }
+
+  /** Before the statement changes a setting (set_config): remembers the settings to put back. */
+  settingChanging(env: SqlEnv): void {
+    if (this.raw !== null && this.settingsMark === null) this.settingsMark = env.settings.mark();
+  }
+
+  /**
+   * nextval of `seq`: the next value the first run handed out for it, when the rerun reaches
+   * one, else `draw()`'s (recorded for a later rerun).
+   */
+  nextval(seq: Sequence, draw: () => bigint): bigint {
+    const j = this.journal(seq);
+    if (j === null) return draw();
+    const c = j.calls[j.replayed];
+    if (c !== undefined && !c.setval) {
+      j.replayed++;
+      return c.value;
+    }
+    j.calls.length = j.replayed;
+    const value = draw();
+    j.calls.push({ setval: false, value, called: true });
+    j.replayed++;
+    return value;
+  }
+
+  /**
+   * setval of `seq` to `value` / `called`: skipped when the first run made the same call at
+   * this point, else `apply()` runs (and is recorded).
+   */
+  setval(seq: Sequence, value: bigint, called: boolean, apply: () => void): void {
+    const j = this.journal(seq);
+    if (j === null) {
+      apply();
+      return;
+    }
+    const c = j.calls[j.replayed];
+    if (c !== undefined && c.setval && c.value === value && c.called === called) {
+      j.replayed++;
+      return;
+    }
+    j.calls.length = j.replayed;
+    apply();
+    j.calls.push({ setval: true, value, called });
+    j.replayed++;
+  }
+
+  /** clock_timestamp(): the first run's reading at this call, else `read()`'s (recorded). */
+  clock(read: () => bigint): bigint {
+    if (this.raw === null) return read();
+    const log = (this.clockUs ??= []);
+    if (this.clockReplayed < log.length) return log[this.clockReplayed++]!;
+    const us = read();
+    log.push(us);
+    this.clockReplayed++;
+    return us;
+  }
+
+  private journal(seq: Sequence): SequenceJournal | null {
+    if (this.raw === null) return null;
+    const all = (this.sequences ??= new Map());
+    let j = all.get(seq);
+    if (j === undefined) {
+      j = { calls: [], replayed: 0 };
+      all.set(seq, j);
+    }
+    return j;
+  }
+}
