@@ -161,10 +161,10 @@ function nums(rows: Row[]): Row[] {
  * `during` runs (other sessions act meanwhile), then `a` commits (after `beforeCommit`) and
  * `w`'s rows are returned.
  */
-async function whileHeld(b: Backend, a: Conn, lock: string, w: Conn, stmt: string, during: () => Promise<void>, beforeCommit: () => Promise<void> = async () => undefined): Promise<Row[]> {
+async function whileHeld(b: Backend, a: Conn, lock: string, w: Conn, stmt: string, during: () => Promise<void>, beforeCommit: () => Promise<void> = async () => undefined, params?: unknown[]): Promise<Row[]> {
   await a.q('BEGIN');
   await a.q(lock);
-  const s = settle(w.q(stmt));
+  const s = settle(w.q(stmt, params));
   await b.blocked(s);
   assert.equal(s.done, false, `${stmt} waits for the row lock`);
   await during();
@@ -215,13 +215,30 @@ const SCENARIOS: [string, Scenario][] = [
     await a!.q('CREATE SEQUENCE s');
     await a!.q('INSERT INTO t VALUES (1, 0)');
     let other: Row[] = [];
-    const rows = await whileHeld(b, a!, 'SELECT * FROM t WHERE id = 1 FOR UPDATE', w!, "UPDATE t SET n = setval('s', 100) WHERE id = 1 RETURNING n", async () => {
+    // With parameters: the server runs it as a bound portal (the extended protocol).
+    const rows = await whileHeld(b, a!, 'SELECT * FROM t WHERE id = 1 FOR UPDATE', w!, "UPDATE t SET n = setval('s', $1) WHERE id = $2 RETURNING n", async () => {
       other = nums(await r!.q("SELECT nextval('s') AS v"));
-    });
+    }, async () => undefined, [100, 1]);
     assert.deepEqual(rows, [{ n: 100 }]);
     assert.deepEqual(other, [{ v: 101 }]);
     assert.deepEqual(nums(await r!.q("SELECT nextval('s') AS v")), [{ v: 102 }]);
     assert.deepEqual(nums(await w!.q("SELECT currval('s') AS c")), [{ c: 100 }]);
+  }],
+
+  ['a statement whose wait failed keeps nothing: run again, it draws anew (the failed run\'s value is skipped)', async (b) => {
+    const [a, w] = await b.open(2);
+    await a!.q('CREATE TABLE t (id int PRIMARY KEY, n bigint)');
+    await a!.q('CREATE SEQUENCE s');
+    await a!.q('INSERT INTO t VALUES (1, 0)');
+    await a!.q('BEGIN');
+    await a!.q('SELECT * FROM t WHERE id = 1 FOR UPDATE');
+    // lock_timeout is what this case tests.
+    await w!.q("SET lock_timeout = '20ms'");
+    const stmt = "UPDATE t SET n = nextval('s') WHERE id = 1 RETURNING n";
+    await assert.rejects(w!.q(stmt), (e: { code?: string }) => e.code === '55P03');
+    await a!.q('COMMIT');
+    await w!.q('RESET lock_timeout');
+    assert.deepEqual(nums(await w!.q(stmt)), [{ n: 2 }]);
   }],
 
   ['set_config inside the waiting statement takes effect once', async (b) => {
@@ -287,6 +304,30 @@ for (const [label, make, skip] of backends) {
     });
   }
 }
+
+test('engine: a failed wait discards the rerun state even when the same statement and parameter array run next', async () => {
+  const db = await Vecgres.create();
+  try {
+    const d = db.database;
+    const holder = d.openSession();
+    const s = d.openSession();
+    d.execute('CREATE TABLE t (id int PRIMARY KEY, n bigint); CREATE SEQUENCE s; INSERT INTO t VALUES (1, 0)', [], holder);
+    d.execute('BEGIN', [], holder);
+    d.execute('SELECT * FROM t WHERE id = 1 FOR UPDATE', [], holder);
+    d.execute("SET lock_timeout = '20ms'", [], s);
+    const params: unknown[] = [1];
+    const sql = "UPDATE t SET n = nextval('s') WHERE id = $1 RETURNING n";
+    await assert.rejects(d.runScript(sql, params, s, () => undefined), (e: { code?: string }) => e.code === '55P03');
+    d.execute('COMMIT', [], holder);
+    let rows: unknown[][] = [];
+    await d.runScript(sql, params, s, (r) => {
+      rows = r.rows;
+    });
+    assert.deepEqual(rows, [[2]]);
+  } finally {
+    await db.close();
+  }
+});
 
 test('random() and gen_random_uuid() in a waiting statement: the values a single run draws, the stream drawn once', async () => {
   // Every session of a database starts the same seeded stream: a session that never waits is the reference.
