@@ -44,17 +44,21 @@
 import type { Sequence } from '../../storage/sequence.js';
 import type { SqlEnv } from '../env.js';
 
-/** One recorded sequence call: nextval's value, or setval's arguments (its result is `value`). */
-interface SequenceCall {
-  setval: boolean;
-  value: bigint;
-  called: boolean;
-}
+/**
+ * Recorded calls of one sequence: a setval with its arguments, or `count` nextval values
+ * `first`, `first + step`, ... (consecutive draws of one run are one entry, so a bulk INSERT of a
+ * serial column records a few numbers, not one per row).
+ */
+type SequenceCall = { setval: true; value: bigint; called: boolean } | { setval: false; first: bigint; step: bigint; count: number };
 
-/** The recorded calls of one sequence and how many the current run has replayed. */
+/**
+ * The recorded calls of one sequence and the current run's replay position in them: entry
+ * `at`, and within a nextval entry, `offset` values taken.
+ */
 interface SequenceJournal {
   calls: SequenceCall[];
-  replayed: number;
+  at: number;
+  offset: number;
 }
 
 /** A session's statement state across reruns (see the module comment). One per session, reused. */
@@ -85,7 +89,12 @@ export class StatementRerun {
       this.undone = false;
       env.random.restoreState(this.prng);
       this.clockReplayed = 0;
-      if (this.sequences !== null) for (const j of this.sequences.values()) j.replayed = 0;
+      if (this.sequences !== null) {
+        for (const j of this.sequences.values()) {
+          j.at = 0;
+          j.offset = 0;
+        }
+      }
       return this.startUs;
     }
     this.clear();
@@ -133,15 +142,29 @@ export class StatementRerun {
   nextval(seq: Sequence, draw: () => bigint): bigint {
     const j = this.journal(seq);
     if (j === null) return draw();
-    const c = j.calls[j.replayed];
-    if (c !== undefined && !c.setval) {
-      j.replayed++;
-      return c.value;
+    const c = j.calls[j.at];
+    if (c !== undefined && !c.setval && j.offset < c.count) {
+      const value = c.first + c.step * BigInt(j.offset);
+      if (++j.offset === c.count && j.at + 1 < j.calls.length) {
+        j.at++;
+        j.offset = 0;
+      }
+      return value;
     }
-    j.calls.length = j.replayed;
     const value = draw();
-    j.calls.push({ setval: false, value, called: true });
-    j.replayed++;
+    this.truncate(j);
+    // The same run draws consecutive values (no other session runs in between): extend the
+    // last entry while the step holds (a CYCLE wrap or a setval starts a new one).
+    const last = j.calls[j.calls.length - 1];
+    if (last !== undefined && !last.setval && j.offset === last.count && (last.count === 1 || value === last.first + last.step * BigInt(last.count))) {
+      if (last.count === 1) last.step = value - last.first;
+      last.count++;
+      j.offset++;
+    } else {
+      j.calls.push({ setval: false, first: value, step: 0n, count: 1 });
+      j.at = j.calls.length - 1;
+      j.offset = 1;
+    }
     return value;
   }
 
@@ -155,15 +178,37 @@ export class StatementRerun {
       apply();
       return;
     }
-    const c = j.calls[j.replayed];
-    if (c !== undefined && c.setval && c.value === value && c.called === called) {
-      j.replayed++;
+    const c = j.calls[j.at];
+    if (c !== undefined && c.setval && j.offset === 0 && c.value === value && c.called === called) {
+      j.offset = 1;
+      if (j.at + 1 < j.calls.length) {
+        j.at++;
+        j.offset = 0;
+      }
       return;
     }
-    j.calls.length = j.replayed;
     apply();
+    this.truncate(j);
     j.calls.push({ setval: true, value, called });
-    j.replayed++;
+    j.at = j.calls.length - 1;
+    j.offset = 1;
+  }
+
+  /**
+   * Drops the recorded calls from the replay position on (the rerun went another way: their
+   * values are skipped, as a rolled-back transaction's are); the position is then the end.
+   */
+  private truncate(j: SequenceJournal): void {
+    const c = j.calls[j.at];
+    if (c === undefined) return;
+    if (c.setval) j.calls.length = j.offset === 0 ? j.at : j.at + 1;
+    else {
+      c.count = j.offset;
+      j.calls.length = c.count === 0 ? j.at : j.at + 1;
+    }
+    j.at = Math.max(0, j.calls.length - 1);
+    const last = j.calls[j.at];
+    j.offset = last === undefined ? 0 : last.setval ? 1 : last.count;
   }
 
   /** clock_timestamp(): the first run's reading at this call, else `read()`'s (recorded). */
@@ -182,7 +227,7 @@ export class StatementRerun {
     const all = (this.sequences ??= new Map());
     let j = all.get(seq);
     if (j === undefined) {
-      j = { calls: [], replayed: 0 };
+      j = { calls: [], at: 0, offset: 0 };
       all.set(seq, j);
     }
     return j;
