@@ -74,7 +74,9 @@ export class StatementRerun {
   private readonly prng = new Uint32Array(4);
   /** Settings when the statement first changed one (Settings.mark), or null: none changed. */
   private settingsMark: unknown = null;
+  /** nextval / setval calls per sequence (its object: a sequence dropped and created anew is another), created at the first call. */
   private sequences: Map<Sequence, SequenceJournal> | null = null;
+  /** clock_timestamp() readings in call order, and how many the current run has replayed. */
   private clockUs: bigint[] | null = null;
   private clockReplayed = 0;
 
