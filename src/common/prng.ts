@@ -26,6 +26,22 @@ export class Prng {
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
   }
 
+  /** Copies the generator's state (four 32-bit words) into `out[0..3]`, for {@link restoreState}. */
+  saveState(out: Uint32Array): void {
+    out[0] = this.a;
+    out[1] = this.b;
+    out[2] = this.c;
+    out[3] = this.d;
+  }
+
+  /** Puts back a state {@link saveState} copied: the same values follow as after that copy. */
+  restoreState(from: Uint32Array): void {
+    this.a = from[0]!;
+    this.b = from[1]!;
+    this.c = from[2]!;
+    this.d = from[3]!;
+  }
+
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
     const result = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0;

@@ -497,6 +497,8 @@ export class Database {
       else await waitForLock(session, w);
     } catch (e) {
       session.asyncScans.clear();
+      // The statement will not run again: what it kept for its rerun goes.
+      session.rerun.clear();
       if (e instanceof PgError && !this.closed) this.failStatement(session, e);
       throw e;
     } finally {
@@ -521,6 +523,7 @@ export class Database {
    * @throws PgError `err`.
    */
   private failStatement(session: Session, err: PgError): never {
+    session.rerun.clear();
     if (session.txn.inBlock) session.txn.failed = true;
     if (session.txn.implicit) endImplicitBlock(session, false);
     // A plain CREATE INDEX kept its statement's own transaction open while it built (sql/exec/statement.ts).

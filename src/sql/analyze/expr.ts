@@ -1618,9 +1618,13 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   }
   if (name === 'jsonb_build_object' || name === 'jsonb_build_array' || name === 'to_jsonb') return jsonbBuildCall(scope, name, args, n.location);
   if ((name === 'gen_random_uuid' || name === 'uuidv4') && args.length === 0 && scope.random !== undefined) {
-    // Volatile: a new value per row, never folded into a constant.
-    const rng = scope.random();
-    return { k: 'fn', type: 'uuid', name, args: [], fn: () => randomUuid(() => rng.nextU32()) };
+    // Volatile: a new value per row, never folded into a constant. From the executing session's
+    // stream (an analysis is shared by the sessions that run the same statement text).
+    const own = scope.random();
+    return { k: 'fn', type: 'uuid', name, args: [], fn: (_a, ctx) => {
+      const rng = ctx.env?.random ?? own;
+      return randomUuid(() => rng.nextU32());
+    } };
   }
   const special = specialFunction(scope, name, args, n.location);
   if (special !== null) return special;
@@ -2128,9 +2132,13 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     }
     case 'random': {
       if (args.length !== 0 || scope.random === undefined) return null;
-      // Volatile: a new value per row from the session's seeded stream, never folded.
-      const rng = scope.random();
-      return { k: 'fn', type: 'float8', name, args: [], fn: () => (rng.nextU32() * 2 ** 21 + (rng.nextU32() >>> 11)) / 2 ** 53 };
+      // Volatile: a new value per row from the executing session's seeded stream (the analysis
+      // is shared by the sessions that run the same statement text), never folded.
+      const own = scope.random();
+      return { k: 'fn', type: 'float8', name, args: [], fn: (_a, ctx) => {
+        const rng = ctx.env?.random ?? own;
+        return (rng.nextU32() * 2 ** 21 + (rng.nextU32() >>> 11)) / 2 ** 53;
+      } };
     }
     case 'now':
     case 'transaction_timestamp':
