@@ -29,6 +29,16 @@ export interface RowWrite {
   table: Table;
   rowId: number;
   pkey: unknown;
+  /**
+   * Set on both halves of an UPDATE (the old version's delete, the new version's insert), so
+   * the statistics count one update, not an insert and a delete, as PostgreSQL's do.
+   */
+  update?: true;
+  /**
+   * On an UPDATE's delete half: no column an index refers to changed, the case in which
+   * PostgreSQL makes a heap-only tuple when the page has room (pg_stat_*.n_tup_hot_upd).
+   */
+  hot?: boolean;
 }
 
 /**

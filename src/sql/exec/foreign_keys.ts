@@ -33,6 +33,7 @@ import type { PgNode } from '../parser/parse.js';
 import { bug, evalExpr, NO_CONTEXT } from './eval.js';
 import { checkConstraints } from './constraints.js';
 import { checkRow, pkeyOf, writeRow } from './insert.js';
+import { changedAny, indexedColumns } from './index_keys.js';
 import { checkUniqueIndexes } from './ordered_index.js';
 
 /** What one statement wrote that foreign keys must look at. */
@@ -162,10 +163,10 @@ function columnDefault(env: SqlEnv, table: Table, col: number): Value {
 }
 
 /** Ends row version `rowId` of `table` for the statement's transaction and records it for COMMIT / ROLLBACK. */
-function deleteRowVersion(env: SqlEnv, table: Table, rowId: number, old: readonly Value[]): void {
+function deleteRowVersion(env: SqlEnv, table: Table, rowId: number, old: readonly Value[], update?: { hot: boolean }): void {
   const key = table.def.primaryKey.length === 0 ? undefined : pkeyOf(table, old);
   env.catalog.deleteRow(table, rowId, env.txn.xid, key);
-  env.txn.writes.push({ kind: 'delete', table, rowId, pkey: key });
+  env.txn.writes.push(update === undefined ? { kind: 'delete', table, rowId, pkey: key } : { kind: 'delete', table, rowId, pkey: key, update: true, hot: update.hot });
 }
 
 /** 23503 for a new row whose key is missing from the referenced table. */
@@ -231,8 +232,8 @@ function applyAction(env: SqlEnv, q: FkQueue, ref: Table, holder: Table, fk: For
     const action = g.neu === null ? fk.onDelete : fk.onUpdate;
     if (action === 'a' || action === 'r') throw stillReferenced(ref, holder, fk, fk.refColumns.map((c) => g.old[c] ?? null), action === 'r');
     const old = rowValues(holder, r);
-    deleteRowVersion(env, holder, r, old);
     if (action === 'c' && g.neu === null) {
+      deleteRowVersion(env, holder, r, old);
       fkRemoved(q, holder, old, null);
       continue;
     }
@@ -240,12 +241,13 @@ function applyAction(env: SqlEnv, q: FkQueue, ref: Table, holder: Table, fk: For
     fk.columns.forEach((c, i) => {
       values[c] = action === 'n' ? null : action === 'd' ? columnDefault(env, holder, c) : (g.neu![fk.refColumns[i]!] ?? null);
     });
+    deleteRowVersion(env, holder, r, old, { hot: !changedAny(indexedColumns(env, holder), old, values) });
     const pkey = pkeyOf(holder, values);
     checkRow(holder, values, undefined, xid);
     checkConstraints(env, holder, values);
     checkRow(holder, values, pkey, xid);
     checkUniqueIndexes(env, holder, values, xid);
-    const newId = writeRow(env, holder, values, pkey);
+    const newId = writeRow(env, holder, values, pkey, true);
     fkRemoved(q, holder, old, values);
     fkWrote(q, holder, newId);
   }

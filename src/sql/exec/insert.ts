@@ -6,7 +6,7 @@
 /** Keys and failing rows print timestamptz values in UTC: keys must not depend on a session; details show the same instant. */
 import { UTC_ZONE as DETAIL_ZONE } from '../../types/timezone.js';
 import { int8Of, sessionNextval } from './sequences.js';
-import { insertIntoIndexes } from './index_keys.js';
+import { changedAny, indexedColumns, insertIntoIndexes } from './index_keys.js';
 import { checkUniqueIndexes } from './ordered_index.js';
 import { isOrderedIndex } from '../../access/am.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
@@ -100,10 +100,10 @@ export function checkNewRow(env: SqlEnv, table: Table, values: readonly Value[],
  * through the catalog (the logged path), remembered for COMMIT/ROLLBACK, added to every index
  * of the table. Returns the rowId.
  */
-export function writeRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown): number {
+export function writeRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown, update = false): number {
   const xid = ensureXid(env);
   const rowId = env.catalog.insertRow(table, values, pkey, xid);
-  env.txn.writes.push({ kind: 'insert', table, rowId, pkey });
+  env.txn.writes.push(update ? { kind: 'insert', table, rowId, pkey, update: true } : { kind: 'insert', table, rowId, pkey });
   insertIntoIndexes(env, table, rowId);
   return rowId;
 }
@@ -283,10 +283,11 @@ function updateConflicting(env: SqlEnv, table: Table, rowId: number, excluded: r
   const xid = ensureXid(env);
   const oldKey = pkeyOf(table, old);
   env.catalog.deleteRow(table, rowId, xid, oldKey);
-  env.txn.writes.push({ kind: 'delete', table, rowId, pkey: oldKey });
+  const hot = !changedAny(indexedColumns(env, table), old, values);
+  env.txn.writes.push({ kind: 'delete', table, rowId, pkey: oldKey, update: true, hot });
   const newKey = pkeyOf(table, values);
   checkNewRow(env, table, values, newKey, xid);
-  const newId = writeRow(env, table, values, newKey);
+  const newId = writeRow(env, table, values, newKey, true);
   fkRemoved(fk, table, old, values);
   fkWrote(fk, table, newId);
   return newId;

@@ -140,13 +140,11 @@ function finishWrite(env: SqlEnv, w: TxnWrite, committed: boolean): void {
   if (w.kind === 'insert') {
     catalog.finishInsert(w.table, w.rowId, w.pkey, committed);
     if (!committed) tombstone(env, w.table.name, w.rowId);
-    if (committed) env.stats.countWrite(w.table, true);
-    else env.stats.countAbortedInsert(w.table);
   } else {
     catalog.finishDelete(w.table, w.rowId, w.pkey, committed);
     if (committed) tombstone(env, w.table.name, w.rowId);
-    if (committed) env.stats.countWrite(w.table, false);
   }
+  env.stats.countWrite(w.table, w, committed);
 }
 
 /**
