@@ -3,13 +3,14 @@
  *   [--dims 768] [--rows N] [--queries N] [--batch N] [--changed N] [--dir PATH]`.
  *
  * Data (SYNTHETIC, made here batch by batch, never held whole): GloVe 6B 100-d lifted to
- * --dims as bench/scale.ts does (fixed orthonormal map + 10% noise), --rows rows (default:
+ * --dims by bench/support/lift.ts (fixed orthonormal map + 10% Gaussian noise), --rows rows (default:
  * enough for 2.5x the cache). Ground truth: exact cosine top-10 of each held-out query,
  * computed in float64 over each batch as it is made (a brute-force check independent of the
  * engine's kernels).
  *
  * Steps, into a durable data directory with `shared_buffers` set:
- *   1. load by multi-row INSERT (rows/s), the automatic checkpoints making full segments clean;
+ *   1. load by multi-row INSERT with parameters (rows/s, not counting the data making and the
+ *      check, each timed apart), the automatic checkpoints making full segments clean;
  *   2. close and reopen (seconds; open reads no segment file);
  *   3. exact top-10 (no index: a streaming exact scan over segments read back from their files)
  *      for each query: recall@10 against the brute-force check, QPS;
