@@ -26,6 +26,21 @@ export class Prng {
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
   }
 
+  /** The generator's state (four 32-bit words), to continue the same sequence on another thread ({@link fromState}). */
+  state(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d];
+  }
+
+  /** A generator that continues the sequence of the one whose {@link state} this is. */
+  static fromState(state: readonly number[]): Prng {
+    const p = new Prng(0);
+    p.a = state[0]! >>> 0;
+    p.b = state[1]! >>> 0;
+    p.c = state[2]! >>> 0;
+    p.d = state[3]! >>> 0;
+    return p;
+  }
+
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
     const result = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0;
