@@ -38,7 +38,8 @@
  * A build that fails (an error reading a row's key, a dimension the method refuses, 53200, a
  * cancel or statement_timeout, the session's close, a UNIQUE B-tree over duplicate keys:
  * 23505) leaves the INVALID index, as PostgreSQL's does: no structure, never planned, not
- * maintained by writes, no uniqueness enforced, TRUNCATE leaves it INVALID (PostgreSQL's too).
+ * maintained by writes, no uniqueness enforced; TRUNCATE makes it valid unless it is UNIQUE
+ * (dml.ts, as PostgreSQL's reindex_relation without constraint checks).
  * DROP INDEX removes it, REINDEX builds it valid, dumps leave it out (pg_dump does), and it is
  * logged and checkpointed like any definition. A crash after the final commit record recovers
  * the whole index (recovery rebuilds an index the last checkpoint lacks from the table).
