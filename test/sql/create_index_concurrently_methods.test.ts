@@ -8,7 +8,9 @@
  * makes its scan exact), and the plan must use it. During the build the index is listed as
  * INVALID and not ready, as PostgreSQL lists it (pg_index), and not planned. A UNIQUE B-tree
  * whose rows come to repeat a key during the build fails with 23505 and stays INVALID.
- * Random writes interleaved with an ungated build, one per turn of the event loop, take a seed.
+ * Random writes interleaved with an ungated build, one per turn of the event loop, take a seed
+ * (VECGRES_SEED replays a run) and stop with the build or after VECGRES_CIC_WRITES writes
+ * (default 300).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +21,7 @@ import { SEED } from '../support/seed.js';
 import { gateBuilds, hold, track } from '../support/gates.js';
 
 const DIM = 12;
+const WRITES = Number(process.env['VECGRES_CIC_WRITES'] ?? 300);
 const LISTS = 8;
 
 type Querier = Pick<Vecgres, 'query'>;
@@ -154,7 +157,7 @@ for (const method of ['ivfflat', 'btree'] as const) {
       });
       let next = 100000;
       let ops = 0;
-      while (!done && ops < 300) {
+      while (!done && ops < WRITES) {
         ops++;
         const op = p.int(4);
         if (op === 0) await b.query(`INSERT INTO t VALUES (${next++}, ${p.int(50)}, '${vec(p)}')`);
