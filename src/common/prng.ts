@@ -42,6 +42,18 @@ export class Prng {
     this.d = from[3]!;
   }
 
+  /** The generator's state (four 32-bit words), to continue the same sequence on another thread ({@link fromState}). */
+  state(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d];
+  }
+
+  /** A generator that continues the sequence of the one whose {@link state} this is. */
+  static fromState(state: readonly number[]): Prng {
+    const p = new Prng(0);
+    p.restoreState(Uint32Array.from(state));
+    return p;
+  }
+
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
     const result = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0;

@@ -492,7 +492,12 @@ export class Database {
     try {
       // CREATE INDEX's build (sql/exec/index_build_concurrent.ts), a parallel exact scan
       // (sql/exec/parallel_knn_async.ts), or a row lock.
-      if (w instanceof BuildWait) await waitForBuild(session, w.build);
+      if (w instanceof BuildWait) {
+        // CREATE INDEX CONCURRENTLY committed its INVALID definition first: durable before the
+        // build, so that a crash during it leaves the index INVALID, as PostgreSQL's does.
+        await this.sync(session);
+        await waitForBuild(session, w.build);
+      }
       else if (w instanceof ScanWait) await waitForScan(session, w.scan);
       else await waitForLock(session, w);
     } catch (e) {

@@ -26,6 +26,7 @@ import { changedAny, indexedColumns } from './index_keys.js';
 import { buildOrderedIndex } from './ordered_index.js';
 import { isOrderedAm, isOrderedIndex, type OrderedIndex, type VectorIndex } from '../../access/am.js';
 import { truncateTx } from './ddl_txn.js';
+import { reindexOne } from './reindex.js';
 import type { Notices } from './ddl.js';
 import type { PgNode } from '../parser/parse.js';
 
@@ -214,6 +215,13 @@ export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): v
   const xid = ensureXid(env);
   for (const t of tables) requireNoPendingRows(t, xid);
   for (const t of tables) truncateTx(env, env.txn, t.name);
+  // PostgreSQL's TRUNCATE rebuilds every index of the table (reindex_relation, without
+  // constraint checks): an INVALID one (a failed CREATE INDEX CONCURRENTLY) comes back valid,
+  // unless it is UNIQUE, whose uniqueness that rebuild does not check.
+  for (const t of tables) {
+    const fresh = env.catalog.getTable(t.name)!;
+    for (const d of env.catalog.indexesOf(t.name)) if (d.valid === false && !d.unique) reindexOne(env, d, fresh, notices);
+  }
 }
 
 /**

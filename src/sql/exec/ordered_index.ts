@@ -7,7 +7,7 @@
 /** Duplicate-key details print timestamptz values in UTC (PostgreSQL: the session's zone; the same instant). */
 import { UTC_ZONE as DETAIL_ZONE } from '../../types/timezone.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import { isOrderedAm, isOrderedIndex, type OrderedIndex, type OrderedIndexAm, type OrderedKeySpec } from '../../access/am.js';
+import { isOrderedAm, isOrderedIndex, type OrderedBuildInput, type OrderedIndex, type OrderedIndexAm, type OrderedKeySpec } from '../../access/am.js';
 import type { IndexDef, IndexKey } from '../../storage/catalog.js';
 import type { Table, Value } from '../../storage/table.js';
 import { LockWait } from '../../storage/row_locks.js';
@@ -56,11 +56,22 @@ export function keptValue(v: Value): Value {
  * index holds (NULL keys included: a B-tree indexes NULLs, for IS NULL and ORDER BY).
  */
 export function buildOrderedIndex(env: SqlEnv, am: OrderedIndexAm, def: IndexDef, table: Table): OrderedIndex {
+  return am.build(prepareOrderedBuild(env, am, def, table));
+}
+
+/**
+ * What `am.build` / `am.buildAsync` are given for ordered index `def` over `table`: every live
+ * row the index holds, with its key values (`forEachRowIn`: the rows below the table's slot
+ * count now, in ranges, without interrupt checks: the waiting session handles those).
+ * @throws PgError 22023 from the options.
+ */
+export function prepareOrderedBuild(env: SqlEnv, am: OrderedIndexAm, def: IndexDef, table: Table): OrderedBuildInput {
   am.parseOptions(new Map(def.options));
   const report = env.engine.onIndexBuildProgress;
   let rowCount = 0;
   for (let r = 0; r < table.slots; r++) if (table.isLive(r)) rowCount++;
-  return am.build({
+  const rowIdEnd = table.slots;
+  return {
     keys: orderedKeySpecs(def, table),
     rowCount,
     forEachRow(fn) {
@@ -71,8 +82,17 @@ export function buildOrderedIndex(env: SqlEnv, am: OrderedIndexAm, def: IndexDef
         if (keys !== null) fn(r, keys.map(keptValue));
       }
     },
+    forEachRowIn(from, to, fn) {
+      const end = Math.min(to, rowIdEnd, table.slots);
+      for (let r = from; r < end; r++) {
+        if (!table.isLive(r)) continue;
+        const keys = indexKeyValues(env, def, table, r);
+        if (keys !== null) fn(r, keys.map(keptValue));
+      }
+    },
+    rowIdEnd,
     ...(report === undefined ? {} : { onProgress: (p) => report({ index: def.name, ...p }) }),
-  });
+  };
 }
 
 /** `Key (a, b)=(1, x)` of a unique violation's DETAIL. */
