@@ -105,7 +105,7 @@ interface Parsed {
   zone: TimeZone | null;
 }
 
-function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-infinity' {
+function parseIso(text: string, type: DateTimeType, session?: TimeZone): Parsed | 'infinity' | '-infinity' {
   const t = text.trim().toLowerCase();
   if (t === 'infinity' || t === '+infinity') return 'infinity';
   if (t === '-infinity') return '-infinity';
@@ -138,12 +138,11 @@ function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-inf
   let zone: TimeZone | null = null;
   const z = m[8];
   if (z !== undefined) {
-    const zu = z.toUpperCase();
-    if (zu === 'Z' || zu === 'UTC' || zu === 'GMT') offset = 0;
-    else if (/^[A-Za-z]/.test(z)) {
+    if (/^[A-Za-z]/.test(z)) {
       // A zone abbreviation or name (DecodeDateTime: an unknown word is tried as a zone name;
       // one with a slash that names no zone is an unknown zone, any other a syntax error).
-      zone = findTimeZone(z);
+      // The session zone's own abbreviations come first (`UTC` is -03 under `UTC+3`).
+      zone = findTimeZone(z, session);
       if (zone === null) {
         if (z.includes('/')) throw new PgError(SQLSTATE.invalid_parameter_value, `time zone "${z.toLowerCase()}" not recognized`);
         throw badSyntax(type, text);
@@ -188,7 +187,7 @@ function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-inf
  *   forms this parser does not read.
  */
 export function parseTimestamp(text: string, type: 'timestamp' | 'timestamptz', session: TimeZone): bigint {
-  const p = parseIso(text, type);
+  const p = parseIso(text, type, session);
   if (p === 'infinity') return TIMESTAMP_INFINITY;
   if (p === '-infinity') return TIMESTAMP_MINUS_INFINITY;
   let us = BigInt(p.days) * USECS_PER_DAY + p.usecs;
