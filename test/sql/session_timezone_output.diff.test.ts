@@ -62,3 +62,34 @@ test(`timestamptz in JSON prints in the session zone (seed ${seed}, ${cases} cas
   if (mismatches.length > 0) console.log(`seed ${seed}: VECGRES_SEED=${seed} reproduces`);
   reportMismatches(`json (seed ${seed})`, mismatches, n, 0);
 });
+
+test(`constraint errors print timestamptz keys and rows in the session zone (seed ${seed})`, async () => {
+  const p = new Prng(seed + 1);
+  const mismatches: string[] = [];
+  const sqls: string[] = [
+    'CREATE TABLE tz_parent (ts timestamptz PRIMARY KEY)',
+    'CREATE TABLE tz_events (id int PRIMARY KEY, ts timestamptz UNIQUE, d date, l timestamp, CHECK (ts < \'2030-01-01 00:00+00\'), p timestamptz REFERENCES tz_parent)',
+    'CREATE TABLE tz_pk (ts timestamptz, n int, PRIMARY KEY (ts, n))',
+  ];
+  for (let i = 0; i < 12; i++) {
+    const zone = ZONES[p.int(ZONES.length)]!;
+    const t = instant(p);
+    sqls.push(
+      `SET TimeZone = '${zone}'`,
+      `INSERT INTO tz_parent VALUES ('${t}')`,
+      `INSERT INTO tz_parent VALUES ('${t}')`,
+      `INSERT INTO tz_events VALUES (${i}, '${t}', '${t}'::timestamptz::date, '${t}'::timestamptz::timestamp, '${t}')`,
+      `INSERT INTO tz_events VALUES (${100 + i}, '${t}', NULL, NULL, NULL)`,
+      `INSERT INTO tz_events VALUES (${200 + i}, '2031-01-01 00:00+00', NULL, '${t}'::timestamptz::timestamp, NULL)`,
+      `INSERT INTO tz_events VALUES (${300 + i}, NULL, NULL, NULL, '1999-12-31 23:00+00'::timestamptz + interval '${i} days')`,
+      `INSERT INTO tz_pk VALUES ('${t}', 1), ('${t}', 1)`,
+      `INSERT INTO tz_events VALUES (NULL, '${t}', NULL, NULL, NULL)`,
+    );
+  }
+  sqls.push('CREATE TABLE tz_dup (ts timestamptz)', "INSERT INTO tz_dup VALUES ('2026-03-29 01:30+00'), ('2026-03-29 01:30+00')", "SET TimeZone = 'Europe/Berlin'", 'CREATE UNIQUE INDEX tz_dup_ts ON tz_dup (ts)');
+  for (const s of sqls) await check(s, mismatches);
+  await both("SET TimeZone = 'UTC'");
+  await both('DROP TABLE tz_events, tz_parent, tz_pk, tz_dup');
+  if (mismatches.length > 0) console.log(`seed ${seed}: VECGRES_SEED=${seed} reproduces`);
+  reportMismatches(`constraint details (seed ${seed})`, mismatches, sqls.length, 0);
+});
