@@ -92,8 +92,11 @@ const ZONE_CACHE_MAX = 1024;
 /** Resolved zones by lower-cased name: ICU formatters are costly to build. */
 const cache = new Map<string, TimeZone | null>();
 
-/** POSIX `[UTC|GMT]±h[h][:mm[:ss]]`: offsets WEST of Greenwich. */
-const POSIX_OFFSET = /^(?:utc|gmt)?([+-])(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?$/i;
+/**
+ * A POSIX zone without DST rules, `[name][±]h[:mm[:ss]]` (`UTC+3`, `+05`, `x7`, `EST5`, `x.99`): hours
+ * WEST of Greenwich, at most 167 (a week less an hour), as pg_tzset's tzparse reads them.
+ */
+const POSIX_OFFSET = /^[^\d,+\-:\s]*([+-]?)(\d+)(?::(\d+)(?::(\d+))?)?$/;
 
 /**
  * Resolves a zone name as PostgreSQL 18's DecodeTimezoneName does: an abbreviation the
@@ -145,9 +148,9 @@ function resolve(name: string, key: string): TimeZone | null {
     const h = Number(posix[2]);
     const m = Number(posix[3] ?? 0);
     const s = Number(posix[4] ?? 0);
-    if (h > 24 || m > 59 || s > 59) return null;
+    if (h > 167 || m > 59 || s > 60) return null;
     const west = h * 3600 + m * 60 + s;
-    return { kind: 'fixed', offsetSec: posix[1] === '+' ? -west : west };
+    return { kind: 'fixed', offsetSec: posix[1] === '-' ? west : -west };
   }
   // Only names: ICU also reads `+05:00` with the ISO sign, which PostgreSQL does not.
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return null;

@@ -79,3 +79,19 @@ test(`the session zone's abbreviations in input and AT TIME ZONE (seed ${seed})`
   if (mismatches.length > 0) console.log(`seed ${seed}: VECGRES_SEED=${seed} reproduces`);
   reportMismatches(`session abbreviations (seed ${seed})`, mismatches, n, 0);
 });
+
+test('POSIX zones in literals and AT TIME ZONE (pg_tzset reads `x7` as 7 hours west)', async () => {
+  const mismatches: string[] = [];
+  const literals = [
+    '1977-06-03 15:32:14.8x45', '1910-01-17T18:28:13.7x7', '2008-09-16T16:59:30x.99', '2020-01-01 12:00 abc+3', '2020-01-01 12:00 est5',
+    '2020-01-01 12:00 EST5EDT', '2020-01-01 12:00 x200', '2020-01-01 12:00 x167', '2020-01-01 12:00 z-2:30', '2020-01-01 12:00 x.',
+    '2020-01-01 12:00 t7', '2020-01-01 12:00 xyz.abc', '2020-01-01 12:00 x/y', '2020-01-01 12:00 x-', '2020-01-01 12:00:00.5x',
+  ];
+  const sqls: string[] = [];
+  for (const l of literals) sqls.push(`SELECT '${l}'::timestamptz::text AS a`, `SELECT '${l}'::timestamp::text AS b`, `SELECT '${l}'::date::text AS c`);
+  for (const z of ['x100', 'x200', '+20', 'utc3', 'x168', 'x167', 'abc-5:30', 'x.99']) {
+    sqls.push(`SELECT (timestamptz '2020-01-01 12:00+00' AT TIME ZONE '${z}')::text AS a, (timestamp '2020-01-01 12:00' AT TIME ZONE '${z}')::text AS b`);
+  }
+  for (const s of sqls) await check(s, mismatches);
+  reportMismatches('POSIX zones', mismatches, sqls.length, 0);
+});
