@@ -4,8 +4,8 @@
  * column's type: its operator class's support function 1), and the unique check run before a
  * row is written (PostgreSQL's _bt_check_unique, with its messages).
  */
-/** Duplicate-key details print timestamptz values in UTC (PostgreSQL: the session's zone; the same instant). */
-import { UTC_ZONE as DETAIL_ZONE } from '../../types/timezone.js';
+/** Duplicate-key details print timestamptz values in the session's zone; UTC where a caller has none. */
+import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { isOrderedAm, isOrderedIndex, type OrderedBuildInput, type OrderedIndex, type OrderedIndexAm, type OrderedKeySpec } from '../../access/am.js';
 import type { IndexDef, IndexKey } from '../../storage/catalog.js';
@@ -96,10 +96,10 @@ export function prepareOrderedBuild(env: SqlEnv, am: OrderedIndexAm, def: IndexD
 }
 
 /** `Key (a, b)=(1, x)` of a unique violation's DETAIL. */
-function keyText(table: Table, def: IndexDef, values: readonly Value[]): string {
+function keyText(table: Table, def: IndexDef, values: readonly Value[], zone: TimeZone): string {
   const cols = table.def.columns;
   const names = def.keys.map((k) => cols[k.column]!.name).join(', ');
-  const vals = def.keys.map((k, i) => valueToText(values[i] ?? null, cols[k.column]!.type, DETAIL_ZONE) ?? 'null').join(', ');
+  const vals = def.keys.map((k, i) => valueToText(values[i] ?? null, cols[k.column]!.type, zone) ?? 'null').join(', ');
   return `Key (${names})=(${vals})`;
 }
 
@@ -122,14 +122,14 @@ export function checkUniqueIndexes(env: SqlEnv, table: Table, values: readonly V
       const holder = env.catalog.rowLocks.keyHolder(table, r, xid);
       if (holder !== 0) throw new LockWait(holder, table.name, r);
       throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${def.name}"`, {
-        detail: `${keyText(table, def, keys)} already exists.`,
+        detail: `${keyText(table, def, keys, env.settings.timeZone())} already exists.`,
       });
     }
   }
 }
 
 /** 23505 at CREATE UNIQUE INDEX over rows that already repeat a key (the first duplicate in key order). */
-export function checkBuiltUnique(table: Table, def: IndexDef, index: OrderedIndex): void {
+export function checkBuiltUnique(table: Table, def: IndexDef, index: OrderedIndex, zone: TimeZone = DETAIL_ZONE): void {
   const seen = new Set<number>();
   for (let r = 0; r < table.slots; r++) {
     if (!table.isLive(r) || seen.has(r)) continue;
@@ -138,7 +138,7 @@ export function checkBuiltUnique(table: Table, def: IndexDef, index: OrderedInde
     for (const x of same) seen.add(x);
     if (same.length > 1) {
       throw new PgError(SQLSTATE.unique_violation, `could not create unique index "${def.name}"`, {
-        detail: `${keyText(table, def, keys)} is duplicated.`,
+        detail: `${keyText(table, def, keys, zone)} is duplicated.`,
       });
     }
   }
@@ -215,7 +215,7 @@ export function buildUniqueChecked(env: SqlEnv, am: OrderedIndexAm, def: IndexDe
   const index = buildOrderedIndex(env, am, def, table);
   if (def.unique) {
     try {
-      checkBuiltUnique(table, def, index);
+      checkBuiltUnique(table, def, index, env.settings.timeZone());
     } catch (e) {
       index.dispose();
       throw e;
