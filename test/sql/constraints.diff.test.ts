@@ -337,3 +337,41 @@ test('ALTER COLUMN ... TYPE: re-embedding a vector column to another dimension U
     `ALTER TABLE re ALTER COLUMN nosuch TYPE int`,
   ], ['re']);
 });
+
+test('PRIMARY KEY of every keyable type: duplicates refused, lookups, UPDATE and DELETE by key, foreign keys', async () => {
+  // Keys held as bigints (timestamps) or objects (interval, bit, vector, ...) were looked up
+  // by a different form than they were stored in: `WHERE k = ...` found no row, a DELETE by
+  // key skipped the foreign-key check, and object-valued keys accepted duplicates.
+  const cases: [string, string, string][] = [
+    ['timestamptz', `'2020-01-01 00:00+00'`, `'2020-01-01 01:00+01'`],
+    ['timestamp', `'2020-01-01 00:00'`, `'2020-01-01 00:00:00.000'`],
+    ['date', `'2020-01-01'`, `'2020-01-01'`],
+    ['interval', `'1 day'`, `'24 hours'`],
+    ['bit(3)', `B'101'`, `B'101'`],
+    ['varbit', `B'101'`, `'101'`],
+    ['vector(2)', `'[1,2]'`, `'[1.0,2.0]'`],
+    ['halfvec(2)', `'[1,2]'`, `'[1,2]'`],
+    ['sparsevec(3)', `'{1:1}/3'`, `'{1:1.0}/3'`],
+    ['uuid', `'00000000-0000-0000-0000-000000000001'`, `'00000000000000000000000000000001'`],
+    ['float8', `0`, `'-0'`],
+    ['bigint', `9007199254740993`, `9007199254740993`],
+    ['bigint', `5`, `5::int8`],
+  ];
+  for (const [type, a, same] of cases) {
+    await run(`PRIMARY KEY ${type}`, [
+      `CREATE TABLE pkt (k ${type} PRIMARY KEY, n int)`,
+      `CREATE TABLE pkc (id int PRIMARY KEY, p ${type} REFERENCES pkt ON UPDATE CASCADE)`,
+      `INSERT INTO pkt VALUES (${a}, 1)`,
+      `INSERT INTO pkt VALUES (${same}, 2)`,
+      `SELECT n FROM pkt WHERE k = ${same}`,
+      `UPDATE pkt SET n = 3 WHERE k = ${a}`,
+      `INSERT INTO pkc VALUES (1, ${same})`,
+      `DELETE FROM pkt WHERE k = ${same}`,
+      `INSERT INTO pkt VALUES (${a}, 4) ON CONFLICT (k) DO UPDATE SET n = 5`,
+      `DELETE FROM pkc`,
+      `DELETE FROM pkt WHERE k = ${a}`,
+      `SELECT count(*) FROM pkt`,
+      `DROP TABLE pkc, pkt`,
+    ], []);
+  }
+});

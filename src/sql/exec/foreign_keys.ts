@@ -19,7 +19,7 @@
  * MATCH SIMPLE: a referencing key with any NULL column references nothing and is not checked.
  */
 /** Keys and details print timestamptz values in UTC: keys must not depend on a session; details show the same instant. */
-import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
+import type { TimeZone } from '../../types/timezone.js';
 import { int8Of, sessionNextval } from './sequences.js';
 import { PgError } from '../../common/errors.js';
 import { isOrderedIndex } from '../../access/am.js';
@@ -33,6 +33,7 @@ import type { PgNode } from '../parser/parse.js';
 import { bug, evalExpr, NO_CONTEXT } from './eval.js';
 import { checkConstraints } from './constraints.js';
 import { checkRow, pkeyOf, writeRow } from './insert.js';
+import { tupleKey } from './hash_key.js';
 import { changedAny, indexedColumns } from './index_keys.js';
 import { checkUniqueIndexes } from './ordered_index.js';
 
@@ -90,7 +91,9 @@ export function fkRemoved(q: FkQueue | null, table: Table, old: Value[], neu: Va
 
 /** A key's values as one hash-set string, each column as text of type `types[i]`. */
 function keyString(values: readonly Value[], types: readonly ColumnType[]): string {
-  return JSON.stringify(values.map((v, i) => valueToText(v, types[i]!, DETAIL_ZONE)));
+  // Equal SQL values give equal keys (interval '1 day' = '24 hours', float 0 = -0), as the
+  // referenced key's equality operator decides in PostgreSQL's RI queries.
+  return tupleKey(values, types);
 }
 
 /** `Key (a, b)=(1, x)` of a foreign-key violation's DETAIL. */

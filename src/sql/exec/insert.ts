@@ -10,7 +10,8 @@ import { changedAny, indexedColumns, insertIntoIndexes } from './index_keys.js';
 import { checkUniqueIndexes } from './ordered_index.js';
 import { isOrderedIndex } from '../../access/am.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import type { Table, Value } from '../../storage/table.js';
+import type { ColumnType, Table, Value } from '../../storage/table.js';
+import { keyText } from './hash_key.js';
 import { LockWait, type RowLocks } from '../../storage/row_locks.js';
 import type { SqlEnv } from '../env.js';
 import type { InsertQuery, OnConflict } from '../analyze/query.js';
@@ -37,9 +38,30 @@ export interface InsertOutput {
 export function pkeyOf(table: Table, values: readonly Value[]): unknown {
   const pk = table.def.primaryKey;
   if (pk.length === 0) return undefined;
-  if (pk.length === 1) return values[pk[0]!];
+  if (pk.length === 1) return pkMapKey(values[pk[0]!] ?? null, table.def.columns[pk[0]!]!.type);
   return JSON.stringify(pk.map((c) => valueToText(values[c] ?? null, table.def.columns[c]!.type, DETAIL_ZONE)));
 }
+
+/**
+ * The key map's form of a one-column primary key value of column type `type`: the ONE rule
+ * that writes (pkeyOf) and lookups (the PkLookup node) share. A JavaScript Map compares keys by
+ * SameValueZero, so: an integer key is a number when safe (int8 values computed as a bigint
+ * included), a timestamp a bigint (its stored form, never narrowed), and a value held in an
+ * object (interval, bit, varbit, vector, halfvec, sparsevec) its hash-key text, so equal SQL
+ * values are one key ('1 day' = '24 hours', as interval_cmp says) and a lookup finds them.
+ */
+export function pkMapKey(v: Value, type: ColumnType): unknown {
+  if (v === null) return null;
+  if (typeof v === 'bigint') {
+    if ((type === 'int8' || type === 'int4' || type === 'int2') && v >= MIN_SAFE && v <= MAX_SAFE) return Number(v);
+    return v;
+  }
+  if (typeof v === 'object') return keyText(v, type);
+  return v;
+}
+
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function failingRow(table: Table, values: readonly Value[], zone: TimeZone): string {
   const parts = table.def.columns.map((c, i) => valueToText(values[i] ?? null, c.type, zone) ?? 'null');

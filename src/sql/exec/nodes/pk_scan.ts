@@ -8,6 +8,7 @@ import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 import { fetchRow } from './seq_scan.js';
+import { pkMapKey } from '../insert.js';
 
 type PkPlan = Extract<PlanNode, { node: 'PkLookup' }>;
 
@@ -21,17 +22,19 @@ export class PkScanState extends PlanState {
 
   private lookup(): number[] {
     const table = this.p.table;
-    const key = evalExpr(this.p.key, null, this.es);
-    if (key === null) return [];
+    const value = evalExpr(this.p.key, null, this.es);
+    if (value === null) return [];
     const xid = this.es.xid;
-    const rowId = table.pkey.get(typeof key === 'bigint' && key >= BigInt(Number.MIN_SAFE_INTEGER) && key <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(key) : key);
+    const pkCol = table.def.primaryKey[0]!;
+    const type = table.def.columns[pkCol]!.type;
+    const key = pkMapKey(value, type);
+    const rowId = table.pkey.get(key);
     if (rowId !== undefined && table.visibleTo(rowId, xid)) return [rowId];
     if (table.pendingRows === 0) return [];
     // The key map points at the newest version, which an in-flight UPDATE may hide from this
     // transaction while the old version is still visible: look the key up the slow way.
     const out: number[] = [];
-    const pkCol = table.def.primaryKey[0]!;
-    for (let r = 0; r < table.slots; r++) if (table.visibleTo(r, xid) && table.get(pkCol, r) === key) out.push(r);
+    for (let r = 0; r < table.slots; r++) if (table.visibleTo(r, xid) && pkMapKey(table.get(pkCol, r), type) === key) out.push(r);
     return out;
   }
 
