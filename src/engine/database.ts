@@ -28,7 +28,8 @@ import { writeSnapshot, type Durability } from './durability.js';
 import { recover, type RecoveryReport } from './recovery.js';
 import { bufferCache } from '../storage/buffer_cache.js';
 import { LockWait } from '../storage/row_locks.js';
-import { waitForBuild, waitForLock, waitForScan } from './lock_wait.js';
+import { waitForBuild, waitForLock, waitForScan, waitForSearchesAhead } from './lock_wait.js';
+import { startSearchesAhead } from '../sql/exec/knn_ahead.js';
 import { BuildWait } from '../sql/exec/index_build_concurrent.js';
 import { ScanWait } from '../sql/exec/parallel_knn_async.js';
 import { prepareStatement, parseScript, nextBatch, type PreparedStatement, type Portal, type PortalBatch } from './portal.js';
@@ -419,17 +420,22 @@ export class Database {
     await this.yieldToBackground();
     this.checkOpen();
     if (portal.result === null && portal.statement.raw !== null) {
-      for (;;) {
-        let blocked: LockWait | null;
-        session.awaitable = true;
-        try {
-          blocked = this.executePortalOnce(portal, session, implicitBlock, io);
-        } finally {
-          session.awaitable = false;
+      await this.searchAhead(session, portal.statement.raw, portal.params);
+      try {
+        for (;;) {
+          let blocked: LockWait | null;
+          session.awaitable = true;
+          try {
+            blocked = this.executePortalOnce(portal, session, implicitBlock, io);
+          } finally {
+            session.awaitable = false;
+          }
+          if (blocked === null) break;
+          await this.waitOrFail(session, blocked);
+          this.checkOpen();
         }
-        if (blocked === null) break;
-        await this.waitOrFail(session, blocked);
-        this.checkOpen();
+      } finally {
+        session.searchAhead = [];
       }
     }
     return nextBatch(portal, maxRows);
@@ -464,6 +470,7 @@ export class Database {
     this.checkOpen();
     const stmts = parseScript(sql);
     let start = 0;
+    if (stmts.length === 1) await this.searchAhead(session, stmts[0]!, params);
     try {
       for (;;) {
         let blocked: { index: number; wait: LockWait } | null;
@@ -482,7 +489,30 @@ export class Database {
     } catch (e) {
       if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
       throw e;
+    } finally {
+      session.searchAhead = [];
     }
+  }
+
+  /**
+   * The pre-execution step (sql/exec/knn_ahead.ts): starts the first searches of the index
+   * scans of `raw`'s cached plan on pool workers and awaits them, so its execution takes their
+   * results; other sessions run meanwhile. Nothing when no scan qualifies.
+   * @throws PgError 57014 when a cancel request or statement_timeout comes first (the
+   *   statement fails as if it had run).
+   */
+  private async searchAhead(session: Session, raw: RawStatement, params: readonly unknown[]): Promise<void> {
+    const ahead = startSearchesAhead(session, raw, params, this.prepared);
+    if (ahead.length === 0) return;
+    session.searchAhead = ahead;
+    try {
+      await waitForSearchesAhead(session, ahead);
+    } catch (e) {
+      session.searchAhead = [];
+      if (e instanceof PgError && !this.closed) this.failStatement(session, e);
+      throw e;
+    }
+    this.checkOpen();
   }
 
   /** Waits for a lock; a failed wait fails the statement (and its transaction) as an error would. */
