@@ -29,7 +29,13 @@ import { recover, type RecoveryReport } from './recovery.js';
 import { bufferCache } from '../storage/buffer_cache.js';
 import { LockWait } from '../storage/row_locks.js';
 import { waitForBuild, waitForLock, waitForScan, waitForSearchesAhead } from './lock_wait.js';
-import { startSearchesAhead } from '../sql/exec/knn_ahead.js';
+import { knnAheadTestHooks, startSearchesAhead } from '../sql/exec/knn_ahead.js';
+
+/**
+ * Another session's statement started this recently (ms): sessions run concurrently, and the
+ * pre-execution step moves index searches off the main thread (Database.searchAhead).
+ */
+const CONCURRENT_WINDOW_MS = 5;
 import { BuildWait } from '../sql/exec/index_build_concurrent.js';
 import { ScanWait } from '../sql/exec/parallel_knn_async.js';
 import { prepareStatement, parseScript, nextBatch, type PreparedStatement, type Portal, type PortalBatch } from './portal.js';
@@ -116,6 +122,11 @@ export class Database {
   private closed = false;
   /** Statements waiting for work that needs event-loop turns (see yieldToBackground). */
   private backgroundWaits = 0;
+  /** The session that started the last statement of the awaiting runner, and when (ms). */
+  private lastRunner: Session | null = null;
+  private lastRunnerMs = -Infinity;
+  /** Calls of runPortal / runScript not returned yet (statements queued or running, all sessions). */
+  private runnersInFlight = 0;
   /** A CREATE INDEX of at least CHECKPOINT_AFTER_INDEX_ROWS rows committed since the last checkpoint. */
   private indexCheckpointDue = false;
   /** Sessions opened (weakly held): close() undoes the transactions they left open. */
@@ -417,6 +428,15 @@ export class Database {
    * holds (and runs again) instead of failing with 55P03, as {@link runScript}.
    */
   async runPortal(portal: Portal, maxRows: number, session: Session = this.defaultSession, implicitBlock = false, io: CopyIo | null = null): Promise<PortalBatch> {
+    this.runnersInFlight++;
+    try {
+      return await this.runPortalNow(portal, maxRows, session, implicitBlock, io);
+    } finally {
+      this.runnersInFlight--;
+    }
+  }
+
+  private async runPortalNow(portal: Portal, maxRows: number, session: Session, implicitBlock: boolean, io: CopyIo | null): Promise<PortalBatch> {
     await this.yieldToBackground();
     this.checkOpen();
     if (portal.result === null && portal.statement.raw !== null) {
@@ -466,6 +486,15 @@ export class Database {
    * @throws PgError as {@link executeScript}; 40P01, 55P03 (lock_timeout), 57014 from a wait.
    */
   async runScript(sql: string, params: readonly unknown[], session: Session, emit: (r: StatementResult) => void, io: CopyIo | null = null): Promise<void> {
+    this.runnersInFlight++;
+    try {
+      await this.runScriptNow(sql, params, session, emit, io);
+    } finally {
+      this.runnersInFlight--;
+    }
+  }
+
+  private async runScriptNow(sql: string, params: readonly unknown[], session: Session, emit: (r: StatementResult) => void, io: CopyIo | null): Promise<void> {
     await this.yieldToBackground();
     this.checkOpen();
     const stmts = parseScript(sql);
@@ -502,6 +531,16 @@ export class Database {
    *   statement fails as if it had run).
    */
   private async searchAhead(session: Session, raw: RawStatement, params: readonly unknown[]): Promise<void> {
+    // Only while other sessions run statements too (another call of the runner in flight, or
+    // another session's statement started within CONCURRENT_WINDOW_MS: the wire server's
+    // connections come one message at a time): alone, a session's search costs the same on the
+    // main thread, and the step would only add its own cost (about 60-90 us of 300 a query,
+    // measured).
+    const now = session.interrupts.clock.nowMs();
+    const concurrent = this.runnersInFlight > 1 || (this.lastRunner !== session && now - this.lastRunnerMs < CONCURRENT_WINDOW_MS) || knnAheadTestHooks.always;
+    this.lastRunner = session;
+    this.lastRunnerMs = now;
+    if (!concurrent) return;
     const ahead = startSearchesAhead(session, raw, params, this.prepared);
     if (ahead.length === 0) return;
     session.searchAhead = ahead;

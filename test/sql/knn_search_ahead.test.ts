@@ -13,6 +13,7 @@ import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
 import { WorkerPool } from '../../src/kernels/workers.js';
 import { SearchAheadQueue, searchAheadTestHooks } from '../../src/access/hnsw/search_ahead.js';
+import { knnAheadTestHooks } from '../../src/sql/exec/knn_ahead.js';
 import { oracleForFile, type Oracle } from '../support/pglite.js';
 import { SEED } from '../support/seed.js';
 import { hold, track } from '../support/gates.js';
@@ -24,6 +25,7 @@ const queue = (): SearchAheadQueue => SearchAheadQueue.of(WorkerPool.shared());
 // Every search on a worker (a single session's would run on the main thread), except in the
 // concurrent test, which runs the mixed policy.
 searchAheadTestHooks.workersOnly = true;
+knnAheadTestHooks.always = true;
 
 function vec(p: Prng): string {
   return `[${Array.from({ length: DIM }, () => (p.next() * 2 - 1).toFixed(4)).join(',')}]`;
@@ -210,6 +212,57 @@ test('DROP INDEX, VACUUM and REINDEX while a search is held; cancel and statemen
     assert.equal((await a.query(KNN, [vec(p)])).rows.length, 10);
   } finally {
     searchAheadTestHooks.gate = null;
+    await db.close();
+  }
+});
+
+test('VACUUM, growth, REINDEX and DROP INDEX while a worker is inside a batch; statement_timeout during it', async () => {
+  const db = await Vecgres.create();
+  const a = await db.connect();
+  const b = await db.connect();
+  const hold = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    const p = await fill(db, SEED + 4, false);
+    const d = db.database;
+    const sync = d.openSession();
+    await a.query(KNN, [vec(p)]);
+    await b.query('DELETE FROM t WHERE id % 7 = 0');
+    const grow = Array.from({ length: 3000 }, (_, i) => `(${ROWS + i}, '${vec(p)}')`).join(',');
+    for (const change of ['VACUUM t', `INSERT INTO t VALUES ${grow}`, 'REINDEX INDEX t_v', 'DROP INDEX t_v']) {
+      Atomics.store(hold, 0, 0);
+      searchAheadTestHooks.holdWorker = hold;
+      const b0 = queue().batches;
+      const s0 = queue().quiesces;
+      const q = vec(p);
+      const held = track(a.query<{ id: number; d: number }>(KNN, [q]));
+      while (queue().batches === b0) await new Promise((r) => setImmediate(r));
+      // The worker waits inside the batch; the change stops it and waits for it to leave.
+      await b.query(change);
+      assert.equal(queue().quiesces, s0 + 1, `${change.slice(0, 20)} stopped the batch`);
+      searchAheadTestHooks.holdWorker = null;
+      // (A change that did not stop the batch leaves the worker waiting: it searches now.)
+      Atomics.store(hold, 0, 1);
+      Atomics.notify(hold, 0);
+      const got = (await held.promise).rows;
+      assert.deepEqual(got.map((r) => [r.id, r.d]), d.execute(KNN, [q], sync)[0]!.rows, `after ${change}`);
+    }
+    await db.query('CREATE INDEX t_v ON t USING hnsw (v vector_l2_ops)');
+    await a.query(KNN, [vec(p)]);
+    // statement_timeout while the worker holds the search: 57014; the worker's result is dropped.
+    Atomics.store(hold, 0, 0);
+    searchAheadTestHooks.holdWorker = hold;
+    await a.query("SET statement_timeout = '50ms'");
+    await assert.rejects(a.query(KNN, [vec(p)]), (e: { code?: string; message?: string }) => e.code === '57014' && /statement timeout/.test(e.message ?? ''));
+    searchAheadTestHooks.holdWorker = null;
+    Atomics.store(hold, 0, 1);
+    Atomics.notify(hold, 0);
+    await a.query('RESET statement_timeout');
+    const q = vec(p);
+    assert.deepEqual((await a.query(KNN, [q])).rows.map((r) => [r.id, r.d]), d.execute(KNN, [q], sync)[0]!.rows);
+  } finally {
+    searchAheadTestHooks.holdWorker = null;
+    Atomics.store(hold, 0, 1);
+    Atomics.notify(hold, 0);
     await db.close();
   }
 });

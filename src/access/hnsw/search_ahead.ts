@@ -72,9 +72,13 @@ const QUIESCE_MAX_MS = 60_000;
 
 /**
  * Tests only: a smaller {@link SEARCH_AHEAD_MIN_NODES}; a gate that holds results back;
- * `workersOnly`, every search on a worker (the main thread never takes one).
+ * `workersOnly`, every search on a worker (the main thread never takes one); `holdWorker`, a
+ * shared word a dispatched batch waits on (until it is non-zero, or the batch is stopped)
+ * before it searches, so a test holds a worker inside a batch.
  */
-export const searchAheadTestHooks: { minNodes: number | null; gate: Promise<void> | null; workersOnly: boolean } = { minNodes: null, gate: null, workersOnly: false };
+export const searchAheadTestHooks: { minNodes: number | null; gate: Promise<void> | null; workersOnly: boolean; holdWorker: Int32Array | null } = {
+  minNodes: null, gate: null, workersOnly: false, holdWorker: null,
+};
 
 /** One search started ahead (the statement's handle; am.ts IndexSearchAhead). */
 export class HnswSearchAhead implements IndexSearchAhead {
@@ -159,6 +163,8 @@ interface AheadTaskArgs {
   ctl: Int32Array;
   /** 5 words per search: mem, g, s, q, ef. */
   items: Int32Array;
+  /** Tests: wait until word 0 is non-zero or the batch is stopped ({@link searchAheadTestHooks}). */
+  hold?: Int32Array;
 }
 
 /**
@@ -169,6 +175,7 @@ export function searchAheadTask(a: AheadTaskArgs, ctx: WorkerContext): Int32Arra
   const n = a.items.length / 5;
   const out = new Int32Array(n).fill(-1);
   try {
+    if (a.hold !== undefined) while (Atomics.load(a.hold, 0) === 0 && Atomics.load(a.ctl, CTL_STOP) === 0) Atomics.wait(a.hold, 0, 0, 5);
     for (let k = 0; k < n; k++) {
       if (Atomics.load(a.ctl, CTL_STOP) !== 0) break;
       const it = 5 * k;
@@ -196,6 +203,8 @@ export class SearchAheadQueue {
   private running: HnswSearchAhead[] | null = null;
   /** Searches whose results came back (from a worker or the main thread), and those a scan took (monitoring, tests). */
   searched = 0;
+  /** Batches stopped by a change to a graph ({@link quiesce}). */
+  quiesces = 0;
   /** Of those, searches the main thread ran while the workers were busy. */
   mainSearches = 0;
   /** Searches submitted and not completed yet. */
@@ -309,7 +318,8 @@ export class SearchAheadQueue {
     Atomics.store(this.ctl, CTL_RUNNING, workers);
     this.running = batch;
     this.batches++;
-    const args: AheadTaskArgs[] = lists.map((items) => ({ ctl: this.ctl, items: Int32Array.from(items) }));
+    const hold = searchAheadTestHooks.holdWorker;
+    const args: AheadTaskArgs[] = lists.map((items) => ({ ctl: this.ctl, items: Int32Array.from(items), ...(hold === null ? {} : { hold }) }));
     this.pool.runAsync<Int32Array>(SEARCH_AHEAD_TASK, args, { memories: [...arenas.values()] }).then(
       (outs) => this.finish(batch, workers, outs),
       () => this.finish(batch, workers, null),
@@ -369,6 +379,7 @@ export class SearchAheadQueue {
    */
   quiesce(): void {
     if (this.running === null) return;
+    this.quiesces++;
     Atomics.store(this.ctl, CTL_STOP, 1);
     const deadline = Date.now() + QUIESCE_MAX_MS;
     for (;;) {

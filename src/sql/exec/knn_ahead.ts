@@ -25,6 +25,9 @@ import { toVectorKey } from './index_keys.js';
 import { cachedSelectPlan, type PreparedCache } from './statement.js';
 import { GUC_SEARCH_AHEAD } from '../settings.js';
 
+/** Tests only: `always`, the step runs for a session alone too (the engine skips it then). */
+export const knnAheadTestHooks: { always: boolean } = { always: false };
+
 /** A constant or a bound parameter, or a cast of one (no row, no outer value). */
 function knownBeforeExecution(e: Expr): boolean {
   if (e.k === 'const' || e.k === 'param') return true;

@@ -272,7 +272,9 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
   switch (raw.tag) {
     case 'SelectStmt': {
       const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
-      const values = paramValues(a.paramTypes, params, env.settings.timeZone());
+      const zone = env.settings.timeZone();
+      const converted = convertedParams.get(params);
+      const values = converted !== undefined && converted.types === a.paramTypes && converted.zone === zone ? converted.values : paramValues(a.paramTypes, params, zone);
       const prep = cache.get(raw.stmt)!;
       const plan = selectPlan(env, prep, a.query, values);
       const out = runSelect(env, plan.stmt, values);
@@ -563,6 +565,13 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
 }
 
 /**
+ * Parameter values {@link cachedSelectPlan} converted, by the client's array (a portal's, which
+ * the execution then passes): the execution reuses them instead of converting the same text
+ * again (a 100-d vector's text costs about 60 us). Weak: an entry goes with its array.
+ */
+const convertedParams = new WeakMap<readonly unknown[], { types: readonly SqlType[]; zone: TimeZone; values: Value[] }>();
+
+/**
  * The cached plan of a SELECT that its next execution with `params` will run, and the
  * parameter values converted, without running or planning anything (exec/knn_ahead.ts looks
  * ahead at it); null when there is none (not a SELECT, not analyzed or planned yet, stale, a
@@ -575,7 +584,9 @@ export function cachedSelectPlan(env: SqlEnv, raw: RawStatement, params: readonl
   env.catalog.viewer = env.txn;
   if (hit.version !== env.catalog.version || hit.viewKey !== env.catalog.viewKey() || hit.timeZone !== env.settings.get('TimeZone')) return null;
   try {
-    const values = paramValues(hit.analyzed.paramTypes, params, env.settings.timeZone());
+    const zone = env.settings.timeZone();
+    const values = paramValues(hit.analyzed.paramTypes, params, zone);
+    if (params.length > 0) convertedParams.set(params, { types: hit.analyzed.paramTypes, zone, values });
     // Planned here when this session has no valid plan yet: the execution then reuses it.
     return { stmt: selectPlan(env, hit, hit.analyzed.query as SelectQuery, values).stmt, values };
   } catch {
