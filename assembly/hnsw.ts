@@ -800,11 +800,16 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
  * layer 0 with `ef`. Results go to S_OUT in ascending distance; returns their number.
  */
 export function search(g: usize, s: usize, q: usize, ef: i32, mode: i32): i32 {
-  let ep = load<i32>(g + G_ENTRY);
+  // The max level before the entry point, both atomically: INSERT stores the entry point first
+  // (atomically too), so a search on a pool worker that sees a raised max level also sees the
+  // node that raised it; one that sees the old max level starts at most from a higher node
+  // (src/access/hnsw/search_ahead.ts).
+  const top = atomic.load<i32>(g + G_MAXLEVEL);
+  let ep = atomic.load<i32>(g + G_ENTRY);
   if (ep < 0) return 0;
   let d = qdist(load<i32>(g + G_METRIC), q, vec(g, ep), load<i32>(g + G_DIM));
   store<i32>(s + S_DCOUNT, load<i32>(s + S_DCOUNT) + 1);
-  for (let l = load<i32>(g + G_MAXLEVEL); l > 0; l--) {
+  for (let l = top; l > 0; l--) {
     ep = greedy(g, s, q, l, ep, d);
     d = load<f32>(s + S_GDIST);
   }
@@ -1171,8 +1176,8 @@ export function insert(g: usize, s: usize, node: i32, q: usize): void {
   let ep = load<i32>(g + G_ENTRY);
   const top = load<i32>(g + G_MAXLEVEL);
   if (ep < 0) {
-    store<i32>(g + G_ENTRY, node);
-    store<i32>(g + G_MAXLEVEL, level);
+    atomic.store<i32>(g + G_ENTRY, node);
+    atomic.store<i32>(g + G_MAXLEVEL, level);
     if (locks != 0) unlockWord(g + G_ELOCK);
     return;
   }
@@ -1269,8 +1274,9 @@ export function insert(g: usize, s: usize, node: i32, q: usize): void {
     }
   }
   if (level > top) {
-    store<i32>(g + G_ENTRY, node);
-    store<i32>(g + G_MAXLEVEL, level);
+    // Entry point first, then max level (see search).
+    atomic.store<i32>(g + G_ENTRY, node);
+    atomic.store<i32>(g + G_MAXLEVEL, level);
     if (locks != 0) unlockWord(g + G_ELOCK);
   }
 }

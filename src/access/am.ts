@@ -163,6 +163,20 @@ export interface RowFilter {
   stamp?: number;
 }
 
+/**
+ * A search an index started ahead of its statement's execution, off the calling thread
+ * ({@link VectorIndex.searchAhead}; access/hnsw/search_ahead.ts). The statement awaits
+ * {@link settled}, then runs; its scan takes the result when it matches the scan's query and
+ * settings and the structure has not changed in a way that invalidates it, else searches as
+ * usual.
+ */
+export interface IndexSearchAhead {
+  /** Resolves (never rejects) when the result is in, or the search was given up. */
+  readonly settled: Promise<void>;
+  /** The statement no longer waits for it (cancel, timeout, error): its result is dropped. */
+  cancel(): void;
+}
+
 /** Settings a scan reads, resolved by the SQL layer at scan start. */
 export interface ScanOptions {
   /** Current setting values (ef_search, probes, iterative_scan, ...). */
@@ -182,6 +196,11 @@ export interface ScanOptions {
    * bitset: the table has not changed since).
    */
   keyedFilter?: { key: string; stamp: number } | null;
+  /**
+   * Searches started ahead for the running statement ({@link VectorIndex.searchAhead}): a scan
+   * whose first search one of them answers takes its result instead of searching.
+   */
+  searchAhead?: readonly IndexSearchAhead[];
   /**
    * Continue past the first search until the caller stops asking, whatever the method's
    * iterative-scan setting says, with no tuple or memory cap (vecgres' default for filtered
@@ -292,6 +311,13 @@ export interface VectorIndex {
   save?(sink: ByteSink): void;
   /** Starts an ordered scan for query `q` (`dim` elements of the opclass's kind). */
   beginScan(q: VectorKey, opts: ScanOptions): IndexScan;
+  /**
+   * Starts the first search of a later {@link beginScan} with the same `q` and `opts` off the
+   * calling thread (a pool worker), for a caller that can await it before executing; null when
+   * the method does not (that scan's settings, a small index, no worker). The scan takes the
+   * result through {@link ScanOptions.searchAhead}.
+   */
+  searchAhead?(q: VectorKey, opts: ScanOptions): IndexSearchAhead | null;
   /** Bytes the index occupies (what pg_relation_size reports). */
   sizeBytes(): number;
   /** Releases the index's memory (DROP INDEX). */

@@ -27,6 +27,7 @@ import { RelationWait } from '../storage/catalog.js';
 import type { Session } from './session.js';
 import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
 import type { AsyncScan } from '../sql/exec/parallel_knn_async.js';
+import type { IndexSearchAhead } from '../access/am.js';
 
 /**
  * Awaits the end of `w.holder` for `session`, whose statement was undone. Records the wait in
@@ -111,6 +112,21 @@ export async function waitForScan(session: Session, scan: AsyncScan): Promise<vo
   await waitSettled(session, scan.settled, async (failed) => {
     scan.cancel();
     await scan.settled;
+    throw failed;
+  });
+}
+
+/**
+ * Awaits the searches started ahead of `session`'s statement (sql/exec/knn_ahead.ts) while
+ * other sessions run. statement_timeout counts from here, and the statement that runs next
+ * keeps the deadline. A cancel request or the timeout drops their results.
+ * @throws PgError 57014 `canceling statement due to user request` / `... due to statement timeout`.
+ */
+export async function waitForSearchesAhead(session: Session, ahead: readonly IndexSearchAhead[]): Promise<void> {
+  session.interrupts.startStatement(Number(session.settings.get('statement_timeout')));
+  session.interrupts.endStatement();
+  await waitSettled(session, Promise.all(ahead.map((a) => a.settled)).then(() => undefined), async (failed) => {
+    for (const a of ahead) a.cancel();
     throw failed;
   });
 }

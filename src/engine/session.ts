@@ -5,7 +5,7 @@
  */
 import type { Catalog } from '../storage/catalog.js';
 import type { Sequence } from '../storage/sequence.js';
-import type { IndexAm, OrderedIndex, OrderedIndexAm, VectorIndex } from '../access/am.js';
+import type { IndexAm, IndexSearchAhead, OrderedIndex, OrderedIndexAm, VectorIndex } from '../access/am.js';
 import type { EngineHooks, Notification, NotifyState, SqlEnv, TxnState } from '../sql/env.js';
 import { newNotifyState } from '../sql/exec/notify.js';
 import type { PlanNode } from '../sql/plan/plan.js';
@@ -40,6 +40,8 @@ export class Session implements SqlEnv {
   readonly asyncScans = new AsyncScans();
   /** The running statement's state across its reruns after a wait (SqlEnv.rerun). */
   readonly rerun = new StatementRerun();
+  /** Index searches started ahead of the running statement (SqlEnv.searchAhead). */
+  searchAhead: readonly IndexSearchAhead[] = [];
   /** Start of the current transaction and statement (now(), statement_timestamp()). */
   readonly timestamps = { transactionUs: 0n, statementUs: 0n };
   /** LISTEN / NOTIFY state (sql/exec/notify.ts). */

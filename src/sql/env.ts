@@ -6,7 +6,7 @@
 import type { Catalog, DdlUndo } from '../storage/catalog.js';
 import type { Sequence } from '../storage/sequence.js';
 import type { Table } from '../storage/table.js';
-import type { BuildProgress, IndexAm, OrderedIndex, OrderedIndexAm, VectorIndex } from '../access/am.js';
+import type { BuildProgress, IndexAm, IndexSearchAhead, OrderedIndex, OrderedIndexAm, VectorIndex } from '../access/am.js';
 import type { Settings } from './settings.js';
 import type { PlanNode } from './plan/plan.js';
 import type { Prng } from '../common/prng.js';
@@ -169,6 +169,11 @@ export interface SqlEnv {
    * state at its start (exec/statement_rerun.ts).
    */
   readonly rerun: StatementRerun;
+  /**
+   * Index searches started ahead of the running statement's execution (exec/knn_ahead.ts);
+   * its index scans take their results. Empty outside the awaiting runner.
+   */
+  searchAhead: readonly IndexSearchAhead[];
 }
 
 /** One notification: the channel, its payload and the process id of the session that sent it. */

@@ -89,6 +89,8 @@ export const GUC_FILTERED_SEARCH = 'vecgres.filtered_search';
 export const GUC_INDEX_HINTS = 'vecgres.index_hints';
 /** Name of the setting that lets filtered searches use the subgraphs an index keeps per filter (access/hnsw/subgraphs.ts). */
 export const GUC_FILTER_SUBGRAPHS = 'vecgres.filter_subgraphs';
+/** Name of the setting that lets index scans search on a worker thread ahead of execution (exec/knn_ahead.ts). */
+export const GUC_SEARCH_AHEAD = 'vecgres.search_ahead';
 
 /**
  * vecgres's own settings. `vecgres.filtered_search` fixes the strategy of filtered k-NN
@@ -143,6 +145,13 @@ export const VECGRES_GUCS: readonly GucDef[] = [
     default: true,
     shortDesc: 'Lets filtered vector searches on column = value use a graph of the value\'s rows (built at its second query).',
     category: 'Query Tuning / Planner Method Configuration',
+  },
+  {
+    name: GUC_SEARCH_AHEAD,
+    type: 'bool',
+    default: true,
+    shortDesc: 'Runs the first search of HNSW index scans on a worker thread before the query executes, while other sessions run.',
+    category: 'Resource Usage / Asynchronous Behavior',
   },
 ];
 

@@ -61,6 +61,20 @@ export class HnswGraph {
   private disposed = false;
   /** The keys of a sparsevec graph (sparse-heap.ts); null for the other metrics. */
   readonly sparse: SparseHeap | null;
+  /**
+   * Set while searches of this graph may run on pool workers (search_ahead.ts): called before
+   * anything that moves or frees graph memory or rewrites lists without the node locks
+   * (growth past {@link capacity}, the upper pool's growth, vacuum, dispose); it returns once
+   * no worker reads the graph, and clears itself.
+   */
+  beforeChange: (() => void) | null = null;
+  /**
+   * Lock words of searches on pool workers (search_ahead.ts): a block of one i32 per node for
+   * {@link searchLockNodes} nodes, kept between batches (its header pointer G_LOCKS is set only
+   * while a batch runs) and freed with the graph; 0 when none.
+   */
+  searchLocks = 0;
+  searchLockNodes = 0;
 
   /**
    * @param dim vector dimensions (1..16000; bits for a bit opclass; up to 1e9 for sparsevec)
@@ -120,6 +134,11 @@ export class HnswGraph {
    */
   setPruneRule(rule: number): void {
     this.arena.i32()[(this.g >>> 2) + G_PRUNE] = rule;
+  }
+
+  /** Nodes the records hold without growing (node ids below it never move memory). */
+  get capacity(): number {
+    return this.records.capacityRows;
   }
 
   /** Nodes in the graph (including deleted ones). */
@@ -228,6 +247,7 @@ export class HnswGraph {
    * {@link addNode} may reuse its record.
    */
   releaseNode(n: number): void {
+    this.beforeChange?.();
     this.freeNodes.push(n);
     if (this.sparse !== null) {
       const d = this.vecPtr(n) >>> 2;
@@ -246,6 +266,7 @@ export class HnswGraph {
   compactKeys(): void {
     const heap = this.sparse;
     if (heap === null || heap.freeBytes === 0 || heap.freeBytes * 4 < heap.usedBytes) return;
+    this.beforeChange?.();
     const descs: number[] = [];
     const u32 = this.arena.u32();
     for (let n = 0; n < this.count; n++) {
@@ -348,8 +369,10 @@ export class HnswGraph {
 
   dispose(): void {
     if (this.disposed) return;
+    this.beforeChange?.();
     this.disposed = true;
     this.freeBuildCache();
+    if (this.searchLocks !== 0) this.arena.free(this.searchLocks, this.searchLockNodes * 4);
     this.records.dispose();
     this.sparse?.dispose();
     if (this.chunkTableCap > 0) this.arena.free(this.chunkTable, this.chunkTableCap * 4);
@@ -366,6 +389,7 @@ export class HnswGraph {
    */
   private reserve(nodes: number): void {
     if (nodes <= this.records.capacityRows) return;
+    this.beforeChange?.();
     const chunks = Math.ceil(nodes / this.records.segmentRows);
     if (chunks > this.chunkTableCap) {
       const cap = Math.max(16, chunks, this.chunkTableCap * 2);
@@ -390,6 +414,7 @@ export class HnswGraph {
   }
 
   private reserveUpper(words: number): void {
+    this.beforeChange?.();
     const ptr = this.arena.alloc(words * 4, 'HNSW graph');
     if (this.upperCapWords > 0) {
       this.arena.u8().copyWithin(ptr, this.upper, this.upper + this.upperUsedWords * 4);

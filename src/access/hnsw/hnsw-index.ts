@@ -9,6 +9,13 @@ import { KeyedRowLists } from '../shared/keyed_rows.js';
 import { saveHnsw } from './persist.js';
 import type { ByteSink } from '../../storage/stream.js';
 import { assert } from '../../common/assert.js';
+import { WorkerPool } from '../../kernels/workers.js';
+import type { IndexSearchAhead } from '../am.js';
+import { hnswKernelName } from './kernel.js';
+import { isSparseMetric } from './layout.js';
+import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN } from './options.js';
+import { scanQuery } from './scan.js';
+import { HnswSearchAhead, SEARCH_AHEAD_MIN_NODES, SearchAheadQueue, searchAheadTestHooks } from './search_ahead.js';
 
 export class HnswIndex implements VectorIndex {
   readonly method = 'hnsw';
@@ -123,6 +130,32 @@ export class HnswIndex implements VectorIndex {
   }
 
   /**
+   * The first search of a later unfiltered, non-iterative {@link beginScan} with `q` and
+   * `opts`, started on a pool worker (search_ahead.ts); null when that scan would not take it
+   * (a filter, an iterative or continued scan, a sparsevec graph, a graph smaller than
+   * SEARCH_AHEAD_MIN_NODES, a zero query under cosine) or no worker can run it now.
+   */
+  searchAhead(q: VectorKey, opts: ScanOptions): IndexSearchAhead | null {
+    if (opts.filter != null || opts.keyedFilter != null || opts.exhaustive === true || opts.continueScan === true) return null;
+    if (String(opts.gucs.get(GUC_ITERATIVE_SCAN)) !== 'off') return null;
+    const st = this.state;
+    const g = st.graph;
+    if (hnswKernelName !== 'wasm-simd' || isSparseMetric(g.metric) || g.count < (searchAheadTestHooks.minNodes ?? SEARCH_AHEAD_MIN_NODES)) return null;
+    const pool = WorkerPool.shared();
+    if (pool.size === 0) return null;
+    const queue = SearchAheadQueue.of(pool);
+    if (!queue.available) return null;
+    const query = scanQuery(st, q);
+    if (query === null) return null;
+    const ef = Number(opts.gucs.get(GUC_EF_SEARCH));
+    const sc = st.pool.acquire(g.count);
+    st.writeQuery(query, sc.q);
+    const s = new HnswSearchAhead(st, query, ef, st.structureEpoch, sc, queue);
+    queue.submit(s);
+    return s;
+  }
+
+  /**
    * Bytes of the graph (records, upper lists, header) and of its filter subgraphs (being built
    * included), what `pg_relation_size` reports; scratch areas are not counted.
    */
@@ -131,6 +164,10 @@ export class HnswIndex implements VectorIndex {
   }
 
   dispose(): void {
+    // Searches on pool workers end first (search_ahead.ts); their results are dropped.
+    this.state.graph.beforeChange?.();
+    this.state.structureEpoch++;
+    this.state.disposed = true;
     this.subgraphs.dispose();
     this.rowLists.clear();
     this.state.pool.dispose();

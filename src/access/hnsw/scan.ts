@@ -23,7 +23,18 @@ import { MODE_KEEP_DISCARDED } from './kernel.js';
 import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES, GUC_SCAN_MEM_MULTIPLIER, type IterativeScan } from './options.js';
 import type { Scratch } from './scratch.js';
 import type { HnswState } from './state.js';
+import { HnswSearchAhead } from './search_ahead.js';
 import { EF_MAX, FLAG_DELETED, N_FLAGS, N_ROW } from './layout.js';
+
+/**
+ * The query as a scan of `st` copies it into its scratch: prepared for the opclass (cosine
+ * normalizes) in the kernel's query format, a copy; null for a zero vector under cosine.
+ * @throws PgError 22000 for NaN elements.
+ */
+export function scanQuery(st: HnswState, q: VectorKey): Uint8Array | null {
+  const prepared = st.prepare(q);
+  return prepared === null ? null : st.queryFormat(prepared).slice();
+}
 
 /** Bytes of scan memory one visited node stands for (see the module comment). */
 export const SCAN_BYTES_PER_TUPLE = 64;
@@ -104,11 +115,11 @@ export class HnswScan implements IndexScan {
       const memTuples = (Number(opts.gucs.get('work_mem')) * 1024 * Number(opts.gucs.get(GUC_SCAN_MEM_MULTIPLIER))) / SCAN_BYTES_PER_TUPLE;
       this.maxTuples = Math.min(Number(opts.gucs.get(GUC_MAX_SCAN_TUPLES)), Math.floor(memTuples));
     }
-    const prepared = st.prepare(q);
+    const query = scanQuery(st, q);
     // pgvector's cosine distance to a zero query is NaN for every row; ordering is arbitrary
     // (the zero vector itself is searched with).
-    this.queryZero = prepared === null;
-    this.query = prepared === null ? st.queryFormat(new Uint8Array(st.graph.hdrBytes)).slice() : st.queryFormat(prepared).slice();
+    this.queryZero = query === null;
+    this.query = query ?? st.queryFormat(new Uint8Array(st.graph.hdrBytes)).slice();
     const bound = opts.distanceBound;
     this.stopAbove = bound === undefined || this.mode === 'relaxed_order' ? Infinity : bound + STOP_MARGIN * (1 + Math.abs(bound));
     this.batchNodes = new Int32Array(this.ef);
@@ -244,6 +255,7 @@ export class HnswScan implements IndexScan {
     if (!this.started) {
       this.started = true;
       if (g.count === 0) return this.finish();
+      if (!iterative && this.filterPtr === 0 && this.takeAhead()) return this.batchLen > 0;
       const sc = st.pool.acquire(g.count);
       this.st.writeQuery(this.query, sc.q);
       if (this.filterPtr !== 0) sc.setFilter(this.filterPtr, this.filterBits);
@@ -275,6 +287,34 @@ export class HnswScan implements IndexScan {
     if (n === 0) return this.finish();
     this.take(sc, n, false);
     return true;
+  }
+
+  /**
+   * Takes the first batch from a search started ahead on a pool worker for this statement
+   * (ScanOptions.searchAhead, search_ahead.ts) that answers this scan; false when none does.
+   */
+  private takeAhead(): boolean {
+    const ahead = this.opts.searchAhead;
+    if (ahead === undefined) return false;
+    for (const a of ahead) {
+      if (!(a instanceof HnswSearchAhead)) continue;
+      const r = a.take(this.st, this.query, this.ef);
+      if (r === null) continue;
+      const n = r.nodes.length;
+      if (n > this.batchNodes.length) {
+        this.batchNodes = new Int32Array(n);
+        this.batchDist = new Float32Array(n);
+      }
+      this.batchNodes.set(r.nodes);
+      this.batchDist.set(r.dist);
+      this.batchLen = n;
+      this.batchPos = 0;
+      this.counters.searches++;
+      this.counters.distanceComputations += r.distanceCount;
+      this.done = true;
+      return true;
+    }
+    return false;
   }
 
   private setBatch(nodes: Int32Array, dist: Float32Array): void {

@@ -45,6 +45,13 @@ export class HnswState {
   unlinkedCount = 0;
   /** Threads the build ran on (1: serial; build.ts), for tests and EXPLAIN-like reports. */
   buildParticipants = 1;
+  /**
+   * Moves whenever node ids may change meaning (vacuum unlinks nodes whose records are then
+   * reused; dispose): a search's result found before it no longer answers (search_ahead.ts).
+   */
+  structureEpoch = 0;
+  /** Set once the graph and scratch areas are released. */
+  disposed = false;
 
   constructor(readonly dim: number, readonly opclass: OpClass, readonly options: HnswOptions, seed: number, capacity: number) {
     this.metric = opclass.metric;
@@ -86,6 +93,9 @@ export class HnswState {
 
   /** Releases the graph and the scratch areas. */
   dispose(): void {
+    this.graph.beforeChange?.();
+    this.structureEpoch++;
+    this.disposed = true;
     this.pool.dispose();
     this.graph.dispose();
   }

@@ -44,6 +44,10 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
     }
   }
   if (removed === 0) return { removed: 0, repairedLists: 0 };
+  // The repairs rewrite lists without the node locks and node ids change meaning: no search
+  // may run on a worker meanwhile (search_ahead.ts), and results found before are dropped.
+  graph.beforeChange?.();
+  st.structureEpoch++;
   let repairedLists = 0;
   const candIds = new Int32Array(graph.m0 * (graph.m0 + 1) + 1);
   const candDist = new Float64Array(candIds.length);

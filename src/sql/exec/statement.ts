@@ -40,7 +40,7 @@ import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices
 import { reindex } from './reindex.js';
 import { planSelect, planSelectCached, cachedPlanValid, type CachedPlan } from '../plan/planner.js';
 import { explainOutput, type ExplainOptions } from '../plan/explain.js';
-import type { PlanNode } from '../plan/plan.js';
+import type { PlanNode, PlannedStmt } from '../plan/plan.js';
 import { EState, execInitNode, runPlanned, type Instrumentation, type PlanState } from './executor.js';
 import { systemClock } from '../../common/clock.js';
 import { Interval, formatInterval, parseInterval } from '../../types/interval.js';
@@ -101,8 +101,13 @@ interface Prepared {
   analyzed: AnyAnalyzed | null;
   /** Parameter types the client declared (the extended protocol's Parse); kept for re-analysis. */
   declared?: readonly SqlType[];
-  /** The last plan of a SELECT, reused while valid (plan/planner.ts cachedPlanValid). */
-  plan?: CachedPlan;
+  /**
+   * The last plan of a SELECT per session settings object (each session has its own, and a
+   * plan is valid only for the settings it was made under: plan/planner.ts cachedPlanValid),
+   * reused while valid. One slot for all sessions made concurrent sessions running the same
+   * SQL text replan each other's plans at every execution.
+   */
+  plans?: WeakMap<object, CachedPlan>;
 }
 
 /** Analysis cache for one database: statement tree -> analyzed query. */
@@ -280,11 +285,13 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
   switch (raw.tag) {
     case 'SelectStmt': {
       const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
-      const values = paramValues(a.paramTypes, params, env.settings.timeZone());
+      const zone = env.settings.timeZone();
+      const converted = convertedParams.get(params);
+      const values = converted !== undefined && converted.types === a.paramTypes && converted.zone === zone ? converted.values : paramValues(a.paramTypes, params, zone);
       const prep = cache.get(raw.stmt)!;
-      if (prep.plan === undefined || !cachedPlanValid(env, prep.plan, values)) prep.plan = planSelectCached(env, a.query, values);
-      const out = runSelect(env, prep.plan.stmt, values);
-      for (const h of prep.plan.stmt.indexHints ?? []) notices.push(new PgError(SQLSTATE.successful_completion, h.message, { severity: 'NOTICE', hint: h.hint }));
+      const plan = selectPlan(env, prep, a.query, values);
+      const out = runSelect(env, plan.stmt, values);
+      for (const h of plan.stmt.indexHints ?? []) notices.push(new PgError(SQLSTATE.successful_completion, h.message, { severity: 'NOTICE', hint: h.hint }));
       return { command: 'SELECT', fields: fieldsOf(env, a.query.targets, (e) => selectOrigin(a.query, e)), rows: regOutputRows(env, a.query.targets, out.rows), affectedRows: 0, notices };
     }
     case 'InsertStmt': {
@@ -568,6 +575,47 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
     default:
       return { paramTypes: [...declared], fields: null };
   }
+}
+
+/**
+ * Parameter values {@link cachedSelectPlan} converted, by the client's array (a portal's, which
+ * the execution then passes): the execution reuses them instead of converting the same text
+ * again (a 100-d vector's text costs about 60 us). Weak: an entry goes with its array.
+ */
+const convertedParams = new WeakMap<readonly unknown[], { types: readonly SqlType[]; zone: TimeZone; values: Value[] }>();
+
+/**
+ * The cached plan of a SELECT that its next execution with `params` will run, and the
+ * parameter values converted, without running or planning anything (exec/knn_ahead.ts looks
+ * ahead at it); null when there is none (not a SELECT, not analyzed or planned yet, stale, a
+ * failed transaction, parameters that do not convert: the execution reports those).
+ */
+export function cachedSelectPlan(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): { stmt: PlannedStmt; values: Value[] } | null {
+  if (raw.tag !== 'SelectStmt' || env.txn.failed) return null;
+  const hit = cache.get(raw.stmt);
+  if (hit === undefined || hit.analyzed === null || hit.analyzed.paramTypes.includes('unknown')) return null;
+  env.catalog.viewer = env.txn;
+  if (hit.version !== env.catalog.version || hit.viewKey !== env.catalog.viewKey() || hit.timeZone !== env.settings.get('TimeZone')) return null;
+  try {
+    const zone = env.settings.timeZone();
+    const values = paramValues(hit.analyzed.paramTypes, params, zone);
+    if (params.length > 0) convertedParams.set(params, { types: hit.analyzed.paramTypes, zone, values });
+    // Planned here when this session has no valid plan yet: the execution then reuses it.
+    return { stmt: selectPlan(env, hit, hit.analyzed.query as SelectQuery, values).stmt, values };
+  } catch {
+    return null;
+  }
+}
+
+/** This session's cached plan of a SELECT for `values`, planned (and kept) when it has none valid. */
+function selectPlan(env: SqlEnv, prep: Prepared, query: SelectQuery, values: readonly Value[]): CachedPlan {
+  const plans = (prep.plans ??= new WeakMap());
+  let plan = plans.get(env.settings);
+  if (plan === undefined || !cachedPlanValid(env, plan, values)) {
+    plan = planSelectCached(env, query, values);
+    plans.set(env.settings, plan);
+  }
+  return plan;
 }
 
 /**

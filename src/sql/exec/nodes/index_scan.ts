@@ -139,7 +139,8 @@ export class IndexScanState extends PlanState {
   private options(extra: Partial<ScanOptions> = {}): ScanOptions {
     const table = this.p.table;
     const xid = this.es.xid;
-    return { gucs: this.es.env.settings, limit: this.bound, isLive: (rowId) => table.visibleTo(rowId, xid), ...extra };
+    const ahead = this.es.env.searchAhead;
+    return { gucs: this.es.env.settings, limit: this.bound, isLive: (rowId) => table.visibleTo(rowId, xid), ...(ahead.length > 0 ? { searchAhead: ahead } : {}), ...extra };
   }
 
   private begin(): void {
