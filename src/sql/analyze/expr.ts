@@ -1601,7 +1601,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     const arg = analyzeExpr(scope, argNode);
     const what = SIZE_FUNCTIONS[name]!;
     const cat = scope.catalogLookups?.();
-    if ((arg.type === 'int8' || arg.type === 'int4') && cat !== undefined) {
+    if ((arg.type === 'int8' || arg.type === 'int4' || isOidFamily(arg.type)) && cat !== undefined) {
       // An oid (psql's \d+ passes pg_class.oid): NULL when it names no relation, as PostgreSQL answers.
       return {
         k: 'op1', type: 'int8', arg, op: name,

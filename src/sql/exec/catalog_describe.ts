@@ -334,3 +334,33 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
     },
   };
 }
+
+/**
+ * Takes the oids PostgreSQL 18 gives the objects of a CREATE TABLE, in its order, from the
+ * statistics store's counter (checked against PGlite + pgvector): each serial or identity
+ * sequence first, then the table, its array and row types (not listed by vecgres: skipped),
+ * one pg_attrdef row per column default, one pg_constraint row per CHECK, then per NOT NULL
+ * column, a TOAST table and its index when a column is of a variable-length type (skipped),
+ * then each primary key or unique index followed by its constraint. Foreign keys take one oid
+ * each, after those (PostgreSQL's RI triggers, which also take oids, are not counted: oids of
+ * later objects may differ from PostgreSQL's after a table with foreign keys). Objects that
+ * already have an oid keep it.
+ */
+export function assignTableOids(env: SqlEnv, t: Table): void {
+  const st = env.stats;
+  const def = t.def;
+  for (const c of def.columns) if (c.sequence !== null) st.relOid(c.sequence);
+  st.relOid(t.name);
+  st.skipOids(2);
+  for (const c of def.columns) if (columnDefaultText(c) !== null) st.relOid(objectKey('d', t.name, c.name));
+  for (const k of def.checks ?? []) st.relOid(objectKey('c', t.name, k.name));
+  for (const c of def.columns) if (c.notNull) st.relOid(objectKey('c', t.name, `${t.name}_${c.name}_not_null`));
+  if (def.columns.some((c) => (typeIoByOid(TYPE_OID[c.type as SqlType])?.typlen ?? -1) < 0)) st.skipOids(2);
+  for (const d of env.catalog.indexesOf(t.name)) {
+    if (!d.primaryKey && d.constraint !== true) continue;
+    st.relOid(d.name);
+    st.relOid(objectKey('c', t.name, d.name));
+  }
+  for (const fk of def.foreignKeys ?? []) st.relOid(objectKey('c', t.name, fk.name));
+}
+

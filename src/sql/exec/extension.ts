@@ -22,6 +22,7 @@ import { createExtensionTx, dropExtensionTx, dropIndexTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
 import { OPCLASS_OID } from './system_views.js';
 import { TYPE_OID } from '../analyze/types.js';
+import { VECTOR_EXTENSION_OIDS } from '../stats/store.js';
 
 /** The version of pgvector whose SQL vecgres implements (pg_extension.extversion). */
 export const VECTOR_EXTENSION_VERSION = '0.8.7';
@@ -81,6 +82,9 @@ export function createExtension(env: SqlEnv, s: PgNode, notices: Notices): void 
   }
   ensureXid(env);
   createExtensionTx(env, env.txn, { name, version: VECTOR_EXTENSION_VERSION });
+  // pgvector's objects take oids from the same counter as tables (the first table after a
+  // fresh CREATE EXTENSION vector is 16712, as in PGlite); consumed even if rolled back.
+  env.stats.skipOids(VECTOR_EXTENSION_OIDS);
 }
 
 /**
