@@ -43,6 +43,7 @@ export const SQLSTATE = {
   undefined_table: '42P01',
   undefined_object: '42704',
   duplicate_table: '42P07',
+  invalid_schema_name: '3F000',
   duplicate_object: '42710',
   duplicate_column: '42701',
   ambiguous_column: '42702',

@@ -26,6 +26,8 @@ export class Interrupts {
   private deadlineMs = Infinity;
   /** The deadline of the statement that ended last (a lock wait keeps it across re-runs). */
   lastDeadlineMs = Infinity;
+  /** True while the running statement is the re-run of one that waited for a lock. */
+  rerun = false;
   /** A deadline the next {@link startStatement} takes over instead of starting afresh. */
   private resumeMs: number | null = null;
   /** Wakes a lock wait when a cancel request arrives (engine/lock_wait.ts). */
@@ -41,6 +43,7 @@ export class Interrupts {
    * less: none). PostgreSQL times each statement of a multi-statement query separately.
    */
   startStatement(timeoutMs: number): void {
+    this.rerun = this.resumeMs !== null;
     if (this.resumeMs !== null) {
       this.deadlineMs = this.resumeMs;
       this.resumeMs = null;

@@ -635,6 +635,16 @@ export class Catalog {
     this.lockRelation(extensionLockName(name), xid, 'exclusive');
   }
 
+  /**
+   * The transaction other than `xid` whose uncommitted CREATE / DROP EXTENSION holds extension
+   * `name`, or 0. PostgreSQL's second CREATE EXTENSION waits for it (on the unique index entry
+   * of pg_extension's name): the caller throws a LockWait on it.
+   */
+  extensionHolder(name: string, xid: number): number {
+    const l = this.locks.get(extensionLockName(name));
+    return l !== undefined && l.xid !== xid && this.rowLocks.inFlight(l.xid) ? l.xid : 0;
+  }
+
   /** An installed extension by name, or undefined. */
   getExtension(name: string): ExtensionRecord | undefined {
     this.resolveLegacyExtensions();

@@ -58,7 +58,8 @@ export type ScalarColumnType =
   | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'uuid'
   | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json'
   | 'timestamp' | 'timestamptz' | 'date' | 'interval'
-  | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
+  | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit'
+  | 'oid' | 'regclass' | 'regtype' | 'regproc' | 'regprocedure' | 'regnamespace';
 
 /**
  * Column storage types: a scalar type, or an array of one (`text[]`, `int4[]`: PostgreSQL's
@@ -71,7 +72,8 @@ export type ColumnType = ScalarColumnType | `${ScalarColumnType}[]`;
  * A value: what a column holds for one row, or an expression yields. int8 is a number when
  * safe, else bigint; vector a Float32Array, halfvec a Uint16Array of binary16 patterns,
  * sparsevec a SparseVector, bit / varbit a BitString, numeric a Numeric, bytea a Uint8Array,
- * jsonb a Jsonb, uuid / varchar / char / json strings, timestamp / timestamptz a bigint of
+ * jsonb a Jsonb, uuid / varchar / char / json strings, oid and the reg* types a number in
+ * [0, 2^32), timestamp / timestamptz a bigint of
  * microseconds since 2000-01-01, date a number of days since then, interval an Interval;
  * an array (`text[]` columns and array expressions) a PgArray.
  */

@@ -33,6 +33,7 @@ import { PgArray, type ArrayElement } from './pgarray.js';
 import { formatTimestamp, formatDate, TIMESTAMP_START_DAYS, DATE_END_DAYS } from './datetime.js';
 import { UTC_ZONE } from './timezone.js';
 import { Interval, formatInterval, intervalSend, intervalRecv } from './interval.js';
+import { oidSend, oidRecv } from './oid.js';
 import { adjustTimestampTypmod, checkTimestamp, isFiniteDate, isFiniteTimestamp } from './datetime_funcs.js';
 
 /** A runtime value of some SQL type (the SQL layer's `Value`). */
@@ -141,6 +142,16 @@ const TO_JS: Readonly<Record<string, ToJs>> = {
 };
 const identity: ToJs = (v) => v;
 
+/**
+ * oidsend for oid and the reg* types. A reg* result column's values are the objects' names
+ * by the time they are encoded (the statement's output step looks them up in the catalog),
+ * so their binary form is not available: 0A000.
+ */
+function regSend(v: Datum): Uint8Array {
+  if (typeof v !== 'number') throw new PgError(SQLSTATE.feature_not_supported, 'binary output of a reg* type result column is not supported');
+  return oidSend(v);
+}
+
 const SCALARS: readonly [name: string, oid: number, arrayOid: number, typlen: number, send: Send, recv: Recv][] = [
   ['bool', 16, 1000, 1, (v) => Uint8Array.of(v ? 1 : 0), (b) => fixed(b, 1).getUint8(0) !== 0],
   ['bytea', 17, 1001, -1, (v) => byteaSend(v as Uint8Array), (b) => byteaRecv(b)],
@@ -167,7 +178,9 @@ const SCALARS: readonly [name: string, oid: number, arrayOid: number, typlen: nu
     },
     (b) => fixed(b, 4).getInt32(0),
   ],
+  ['regproc', 24, 1008, 4, regSend, (b) => oidRecv(fixed(b, 4) && b)],
   ['text', 25, 1009, -1, (v) => utf8.encode(v as string), (b) => textRecv(b)],
+  ['oid', 26, 1028, 4, regSend, (b) => oidRecv(fixed(b, 4) && b)],
   ['json', 114, 199, -1, (v) => utf8.encode(v as string), (b) => parseJson(textRecv(b))],
   [
     'float4', 700, 1021, 4,
@@ -205,6 +218,9 @@ const SCALARS: readonly [name: string, oid: number, arrayOid: number, typlen: nu
   ['bit', 1560, 1561, -1, (v) => bitSend(v as BitString), (b, t) => bitRecv(b, t, false)],
   ['varbit', 1562, 1563, -1, (v) => bitSend(v as BitString), (b, t) => bitRecv(b, t, true)],
   ['numeric', 1700, 1231, -1, (v) => numericSend(v as Numeric), (b, t) => numericRecv(b, t)],
+  ['regprocedure', 2202, 2207, 4, regSend, (b) => oidRecv(fixed(b, 4) && b)],
+  ['regclass', 2205, 2210, 4, regSend, (b) => oidRecv(fixed(b, 4) && b)],
+  ['regtype', 2206, 2211, 4, regSend, (b) => oidRecv(fixed(b, 4) && b)],
   ['uuid', 2950, 2951, 16, (v) => uuidSend(v as string), (b) => (fixed(b, 16), uuidRecv(b))],
   [
     'jsonb', 3802, 3807, -1,
@@ -222,6 +238,7 @@ const SCALARS: readonly [name: string, oid: number, arrayOid: number, typlen: nu
       return parseJsonb(textRecv(b.subarray(1)));
     },
   ],
+  ['regnamespace', 4089, 4090, 4, regSend, (b) => oidRecv(fixed(b, 4) && b)],
   ['vector', 16385, 16391, -1, (v) => vectorSend(v as Float32Array), (b, t) => vectorRecv(b, t)],
   ['halfvec', 16498, 16504, -1, (v) => halfvecSend(v as Uint16Array), (b, t) => halfvecRecv(b, t)],
   ['sparsevec', 16633, 16639, -1, (v) => sparsevecSend(v as SparseVector), (b, t) => sparsevecRecv(b, t)],

@@ -15,8 +15,10 @@ import type { Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import {
   type SqlType, type ArraySqlType, type ArrayElemSqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, canCast, toInt8, isArrayType,
-  isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, isUnsupportedBuiltinType,
+  isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, isUnsupportedBuiltinType, formatType,
+  type OidSqlType, isOidFamily, regtypeIn, valueFromText, valueToText, NAMESPACE_NAMES, TYPE_OID,
 } from './types.js';
+import { UTC_ZONE } from '../../types/timezone.js';
 import { charTypmodIn, bpcharCmp } from '../../types/character.js';
 import { byteaCmp, byteaConcat } from '../../types/bytea.js';
 import { vectorTypmodIn } from '../../types/vector.js';
@@ -47,7 +49,6 @@ import {
   elementEquality, arrayCat, arrayPush, arrayPosition, arrayPositions, arrayRemove, arrayReplace, arrayDims, stringToArray,
 } from './array_ops.js';
 import { prettyStoredExpr } from '../parser/deparse_raw.js';
-import { formatType } from '../exec/catalog_describe.js';
 import { CATALOG_OIDS } from './system_views.js';
 import { quoteIdent } from '../exec/pg_get_indexdef.js';
 import { format as formatText } from '../../types/text_funcs.js';
@@ -525,10 +526,12 @@ export function coerceTo(scope: ExprScope, e: Expr, type: SqlType, typmod: numbe
     return e;
   }
   if (e.k === 'const' && e.type === 'unknown') {
+    const reg = regInputExpr(scope, e, type, location ?? -1);
+    if (reg !== null) return reg;
     const v = literalInput(scope, e.value, type, location);
     return { k: 'const', type, value: typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, scope.zone, false) : v };
   }
-  if (e.type === 'unknown') return { k: 'cast', type, from: 'text', typmod, arg: e };
+  if (e.type === 'unknown') return regInputExpr(scope, e, type, location ?? -1) ?? { k: 'cast', type, from: 'text', typmod, arg: e };
   if (isNumeric(e.type) && isNumeric(type)) return { k: 'cast', type, from: e.type, typmod, arg: e };
   // varchar and char are text to text's functions and operators (char without its padding).
   if (type === 'text' && isStringType(e.type)) {
@@ -590,10 +593,6 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'ColumnRef':
       return analyzeColumnRef(scope, n);
     case 'TypeCast': {
-      // `x::regclass::text` (psql's catalog queries): the name, as regclassout prints it.
-      if (regCastKind(n.arg) !== null && resolveTypeName(n.typeName).type === 'text') return regNameExpr(scope, n.arg);
-      const regclass = regclassLiteral(scope, n);
-      if (regclass !== null) return regclass;
       const { type, typmod } = resolveTypeName(n.typeName);
       // ARRAY[]::text[]: an empty constructor takes its type from the cast (transformArrayExpr).
       if (n.arg?.A_ArrayExpr !== undefined && (n.arg.A_ArrayExpr.elements ?? []).length === 0 && isArrayType(type)) {
@@ -741,6 +740,8 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
     if (hasTypmodCoercion(type) && typmod >= 0) return { k: 'cast', type, from: type, typmod, arg };
     return arg;
   }
+  const reg = regInputExpr(scope, arg, type, location) ?? regOutputExpr(scope, arg, type, typmod);
+  if (reg !== null) return reg;
   if (arg.k === 'const' && arg.type === 'unknown') {
     const v = literalInput(scope, arg.value, type, location);
     return { k: 'const', type, value: typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, scope.zone, true) : v };
@@ -998,26 +999,6 @@ export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
 }
 
 /**
- * `'name'::regclass`: a literal read as a relation name when the statement is analyzed, to
- * its oid (vecgres has no regclass type: the value is the oid as bigint, as oid columns are).
- * Null when `n` is not such a cast; 0A000 for a regclass cast of anything but a literal.
- * @throws PgError 42P01 for an unknown relation, at the literal.
- */
-function regclassLiteral(scope: ExprScope, n: PgNode): Expr | null {
-  const names = n.typeName?.names as PgNode[] | undefined;
-  if (names === undefined || names[names.length - 1]?.String?.sval !== 'regclass' || n.typeName.arrayBounds !== undefined) return null;
-  if (names.length === 2 && names[0]?.String?.sval !== 'pg_catalog') return null;
-  const c = n.arg?.A_Const;
-  if (c === undefined || c.sval === undefined) throw pgErr.featureNotSupported('type regclass (other than a relation name literal cast to it)');
-  try {
-    return { k: 'const', type: 'int8', value: scope.regclassOid(c.sval.sval as string) };
-  } catch (e) {
-    if (e instanceof PgError && e.code === SQLSTATE.undefined_table) throw new PgError(e.code, e.message, pos(c.location));
-    throw e;
-  }
-}
-
-/**
  * `array[i]`: one element of a one-dimensional array; NULL for a subscript out of range, and
  * for an array with more dimensions than subscripts (as PostgreSQL answers). Slices, field
  * selection and several subscripts are 0A000.
@@ -1044,61 +1025,87 @@ function arraySubscript(scope: ExprScope, n: PgNode): Expr {
   };
 }
 
-const REG_TYPES = new Set(['regclass', 'regtype', 'regnamespace']);
-
-/** The reg* type a raw TypeCast node casts to (`regclass`, `regtype`, `regnamespace`), or null. */
-export function regCastKind(node: PgNode): string | null {
-  const tc = node.TypeCast;
-  const names = tc?.typeName?.names as PgNode[] | undefined;
-  if (names === undefined || tc.typeName.arrayBounds !== undefined) return null;
-  const last = names[names.length - 1]?.String?.sval as string | undefined;
-  if (last === undefined || !REG_TYPES.has(last) || (names.length === 2 && names[0]?.String?.sval !== 'pg_catalog') || names.length > 2) return null;
-  return last;
+/**
+ * The reg* input function for `type` with the catalog at hand (regclassin, regtypein,
+ * regnamespacein, regprocin): a name to its oid, digits to the oid itself, `-` to 0.
+ * `strict` false gives null for an unknown name (to_regclass, to_regtype, to_regnamespace).
+ * @throws PgError 42P01 `relation "x" does not exist`, 42704 `type "x" does not exist`, 3F000
+ *   `schema "x" does not exist`; 0A000 for a function name (vecgres has no pg_proc).
+ */
+export function regInput(scope: ExprScope, type: Exclude<OidSqlType, 'oid'>, strict = true): (text: string) => number | null {
+  switch (type) {
+    case 'regtype':
+      return (text) => regtypeIn(text, strict);
+    case 'regclass':
+      return (text) => {
+        if (text.trim() === '-') return 0;
+        try {
+          return scope.regclassOid(text);
+        } catch (e) {
+          if (!strict && e instanceof PgError && e.code === SQLSTATE.undefined_table) return null;
+          throw e;
+        }
+      };
+    case 'regnamespace':
+      return (text) => {
+        const t = text.trim();
+        if (t === '-') return 0;
+        if (/^[0-9]+$/.test(t)) return valueFromText(text, 'regnamespace', -1, scope.zone) as number;
+        const name = t.startsWith('"') && t.endsWith('"') && t.length > 1 ? t.slice(1, -1) : t.toLowerCase();
+        const oid = Object.entries(NAMESPACE_NAMES).find(([, n]) => n === name)?.[0];
+        if (oid !== undefined) return Number(oid);
+        if (!strict) return null;
+        throw new PgError(SQLSTATE.invalid_schema_name, `schema "${name}" does not exist`);
+      };
+    default:
+      return (text) => valueFromText(text, type, -1, scope.zone) as number;
+  }
 }
-
-/** regnamespaceout of the namespaces vecgres has. */
-const NAMESPACE_NAMES: Record<number, string> = { 11: 'pg_catalog', 99: 'pg_toast', 2200: 'public', 12424: 'information_schema' };
-
-/** The reg* types vecgres reads: their values are oids (bigint), printed as names. */
-export type RegKind = 'regclass' | 'regtype' | 'regnamespace';
 
 /**
- * `x::regclass` / `::regtype` / `::regnamespace` as an oid (bigint), as PostgreSQL's reg*
- * values compare and sort: a relation name literal is read when the statement is analyzed
- * (regclassLiteral), text is read by regclassin at run time (42P01 for an unknown relation),
- * a number is the oid itself. The name is printed only on output ({@link regName}).
- * @throws PgError 0A000 for text cast to regtype / regnamespace, or where no database is at hand.
+ * A cast of text (or an untyped literal) to a reg* type, read with the catalog: a literal now
+ * (as PostgreSQL reads a reg* constant while parsing, errors at the literal), anything else
+ * when the statement runs. Null when `type` is not such a type or `arg` is not text.
  */
-export function regOidExpr(scope: ExprScope, node: PgNode): { oid: Expr; kind: RegKind } {
-  const kind = regCastKind(node)! as RegKind;
-  const tc = node.TypeCast;
-  const lit = tc.arg?.A_Const;
-  if (scope.catalogLookups === undefined) throw pgErr.featureNotSupported(`type ${kind}`);
-  if (kind === 'regclass' && lit?.sval !== undefined) return { oid: regclassLiteral(scope, tc)!, kind };
-  const arg = analyzeExpr(scope, tc.arg);
-  if (kind === 'regclass' && isStringType(arg.type)) {
-    return { oid: { k: 'op1', type: 'int8', arg, op: 'regclassin', fn: (v) => scope.regclassOid(v as string) }, kind };
+function regInputExpr(scope: ExprScope, arg: Expr, type: SqlType, location: number): Expr | null {
+  if (!isOidFamily(type) || type === 'oid' || !(arg.type === 'unknown' || isStringType(arg.type))) return null;
+  const input = regInput(scope, type);
+  if (arg.k === 'const') {
+    if (arg.value === null) return { k: 'const', type, value: null };
+    try {
+      return { k: 'const', type, value: input(arg.value as string) };
+    } catch (e) {
+      if (e instanceof PgError && e.position === undefined && location >= 0) e.position = String(location + 1);
+      throw e;
+    }
   }
-  if (isStringType(arg.type)) throw pgErr.featureNotSupported(`type ${kind} (a cast of text to it)`);
-  return { oid: oidArg(scope, kind, [arg], 0, tc.location ?? -1), kind };
+  if (arg.k === 'param' && arg.type === 'unknown') inferParam(scope, arg, 'text');
+  return { k: 'op1', type, arg, op: `${type}in`, fn: (v) => input(v as string) };
 }
 
-/** regclassout / regtypeout / regnamespaceout: the object's name, or the oid's digits when it names nothing. */
-export function regName(cat: CatalogLookups, kind: RegKind, o: number): string {
+/**
+ * A cast of a reg* value to text (regclassout, regtypeout...): the object's name, looked up in
+ * the catalog when the statement runs. Null when `arg` is not a reg* value or `to` not a string.
+ */
+function regOutputExpr(scope: ExprScope, arg: Expr, to: SqlType, typmod: number): Expr | null {
+  const from = arg.type;
+  if (!isOidFamily(from) || from === 'oid' || !isStringType(to) || scope.catalogLookups === undefined) return null;
+  const cat = scope.catalogLookups();
+  const text: Expr = { k: 'op1', type: 'text', arg, op: `${from}out`, fn: (v) => regName(cat, from, v as number) };
+  return to === 'text' && typmod < 0 ? text : { k: 'cast', type: to, from: 'text', typmod, arg: text, explicit: true };
+}
+
+/**
+ * regclassout / regtypeout / regnamespaceout / regprocout: the object's name, `-` for 0, or
+ * the oid's digits when it names nothing (a function: vecgres has no pg_proc).
+ */
+export function regName(cat: CatalogLookups, kind: Exclude<OidSqlType, 'oid'>, o: number): string {
+  if (o === 0) return '-';
   if (kind === 'regclass') {
     const rel = cat.relationName(o);
     return rel === null ? String(o) : quoteIdent(rel);
   }
-  if (kind === 'regnamespace') return NAMESPACE_NAMES[o] ?? String(o);
-  const t = formatType(o, null);
-  return t === '???' ? String(o) : t;
-}
-
-/** `x::regclass::text` (psql's catalog queries): the name as text. */
-export function regNameExpr(scope: ExprScope, node: PgNode): Expr {
-  const { oid, kind } = regOidExpr(scope, node);
-  const cat = scope.catalogLookups!();
-  return { k: 'op1', type: 'text', arg: oid, op: `${kind}out`, fn: (v) => regName(cat, kind, Number(v)) };
+  return valueToText(o, kind, UTC_ZONE)!;
 }
 
 /** Collations that order and compare as vecgres does (by code point: the database collation is C, as PGlite's). */
@@ -1323,9 +1330,18 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
     l = coerceTo(scope, l, 'text', -1);
     r = coerceTo(scope, r, 'text', -1);
   }
+  if (op === '!=') op = '<>';
+  // oid and reg* values compare as oids (oideq, oidlt...): an integer or another reg* side is
+  // coerced to oid (int4 -> oid wraps, int8 -> oid is range-checked), as PostgreSQL resolves
+  // `attrelid = 'docs'::regclass` and `oid = 1259`.
+  if ((isOidFamily(l.type) || isOidFamily(r.type)) && COMPARE_OPS.has(op)) {
+    const oidLike = (t: SqlType) => isOidFamily(t) || t === 'int2' || t === 'int4' || t === 'int8';
+    if (oidLike(l.type) && oidLike(r.type)) {
+      return foldConstants(scope, { k: 'op2', type: 'bool', fn: compareFn(op, numCmp), l: applyArg(scope, l, 'oid', location), r: applyArg(scope, r, 'oid', location), op });
+    }
+  }
   const lt = l.type;
   const rt = r.type;
-  if (op === '!=') op = '<>';
   if (isNumeric(lt) && isNumeric(rt)) {
     const t: SqlType = numericRank(lt) >= numericRank(rt) ? lt : rt;
     const rtype: SqlType = (lt === 'float4' && rt === 'float4') ? 'float4' : t === 'float4' ? 'float8' : t;
@@ -1400,7 +1416,7 @@ export function isNumberCmp(cmp: unknown): boolean {
 
 /** Total order used by ORDER BY on a column of `type` (nulls handled by the caller). */
 export function comparatorFor(type: SqlType): Cmp {
-  if (isNumeric(type)) return numCmp;
+  if (isNumeric(type) || isOidFamily(type)) return numCmp;
   if (type === 'text' || type === 'unknown' || type === 'uuid' || type === 'varchar') return textCmp;
   if (type === 'bpchar') return (a, b) => bpcharCmp(a as string, b as string);
   if (type === 'bytea') return (a, b) => byteaCmp(a as Uint8Array, b as Uint8Array);
@@ -1585,7 +1601,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     const arg = analyzeExpr(scope, argNode);
     const what = SIZE_FUNCTIONS[name]!;
     const cat = scope.catalogLookups?.();
-    if ((arg.type === 'int8' || arg.type === 'int4') && cat !== undefined) {
+    if ((arg.type === 'int8' || arg.type === 'int4' || isOidFamily(arg.type)) && cat !== undefined) {
       // An oid (psql's \d+ passes pg_class.oid): NULL when it names no relation, as PostgreSQL answers.
       return {
         k: 'op1', type: 'int8', arg, op: name,
@@ -1941,7 +1957,9 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   }
   // min / max(character varying) are min / max(text): PostgreSQL has no varchar aggregate.
   if ((name === 'min' || name === 'max') && arg.type === 'varchar') arg = coerceTo(scope, arg, 'text', -1);
-  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'text' || arg.type === 'bpchar' || isDatetimeFamily(arg.type) || (isArrayType(arg.type) && TYPE_CMP[arg.type] !== undefined) ? comparatorFor(arg.type) : null) : null;
+  // min(oid) / max(oid) serve the reg* types too (binary coercible to oid).
+  if ((name === 'min' || name === 'max') && isOidFamily(arg.type)) arg = applyArg(scope, arg, 'oid', n.location);
+  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'oid' || arg.type === 'text' || arg.type === 'bpchar' || isDatetimeFamily(arg.type) || (isArrayType(arg.type) && TYPE_CMP[arg.type] !== undefined) ? comparatorFor(arg.type) : null) : null;
   const sa = scalarAggregate(name, arg.type, cmp);
   if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
   analyzedArgs = [arg];
@@ -2308,6 +2326,26 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
         },
       });
     }
+    case 'pg_typeof': {
+      // pg_typeof("any"): the argument's type as regtype (its typmod dropped); an untyped
+      // literal or NULL is `unknown` (oid 705). Not strict: the argument is evaluated, its
+      // value unused.
+      if (args.length !== 1) throw undefinedFunction(name, types(), location);
+      const t = args[0]!.type;
+      const oid = t === 'unknown' ? UNKNOWN_TYPE_OID : TYPE_OID[t];
+      return foldConstants(scope, { k: 'fn', type: 'regtype', name, args, strict: false, fn: () => oid });
+    }
+    case 'to_regclass':
+    case 'to_regtype':
+    case 'to_regnamespace': {
+      // to_regclass(text) and friends: the reg* input, NULL instead of an error for an unknown name.
+      if (args.length !== 1) throw undefinedFunction(name, types(), location);
+      const a = applyArg(scope, args[0]!, 'text', location);
+      if (!isStringType(a.type)) throw undefinedFunction(name, types(), location);
+      const type = name.slice(3) as 'regclass' | 'regtype' | 'regnamespace';
+      const input = regInput(scope, type, false);
+      return foldConstants(scope, { k: 'op1', type, arg: a, op: name, fn: (v) => input(v as string) });
+    }
     case 'format_type': {
       // format_type(oid, typmod): not strict in its typmod (NULL prints the type without one).
       if (args.length !== 2) throw undefinedFunction(name, types(), location);
@@ -2510,7 +2548,12 @@ function arrayConcat(scope: ExprScope, name: 'array_cat' | 'array_append' | 'arr
   return foldConstants(scope, { k: 'fn', type: arrType, name: name === '||' ? kind : name, args: [a, b], strict: false, fn });
 }
 
+/** pg_type oid of `unknown`, the type of an untyped literal (vecgres reads it as text). */
+const UNKNOWN_TYPE_OID = 705;
+
+/** Argument `i` of an oid-taking catalog function (an integer, an oid or a reg* value) as bigint. */
 function oidArg(scope: ExprScope, name: string, args: Expr[], i: number, location: number): Expr {
+  if (isOidFamily(args[i]!.type)) return applyArg(scope, args[i]!, 'int8', location);
   return intArg(scope, name, args, i, 'int8', location);
 }
 

@@ -7,7 +7,6 @@
  */
 import { UTC_ZONE } from '../../types/timezone.js';
 import { SYSTEM_VIEWS } from './system_views.js';
-import { regCastKind, regOidExpr, type RegKind } from './expr.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
@@ -33,11 +32,6 @@ export interface Target {
    * there, as PostgreSQL does; the value is text.
    */
   nameType?: boolean;
-  /**
-   * A whole `x::regclass` / `::regtype` / `::regnamespace` item: the value is the oid; the
-   * top-level statement's result prints it as the name (a subquery's stays the oid).
-   */
-  regOutput?: RegKind;
   /** 0-based offset of the item in the statement text, when known. */
   loc?: number;
 }
@@ -147,13 +141,6 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType; pgType
     { name: 'tablespace', type: 'text', pgType: 'name' }, { name: 'indexdef', type: 'text' },
   ],
 };
-
-/** The reg* kind of the subquery column `e` reads directly (Target.regOutput), if any. */
-function subqueryRegOutput(ps: ParseState, e: Expr): RegKind | undefined {
-  if (e.k !== 'var' || e.levelsUp !== 0) return undefined;
-  const rte = ps.rtable[e.rti];
-  return rte?.kind === 'subquery' ? rte.query.targets[e.col]?.regOutput : undefined;
-}
 
 /** True when column `col` of `rte` is a system catalog column of type name (Target.nameType). */
 function readsNameColumn(rte: RangeTblEntry | undefined, col: number): boolean {
@@ -274,14 +261,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     }
     ps.allowSetReturning = true;
     ps.sawSetReturning = false;
-    // `x::regclass` as a whole output column: the oid, which the statement's result prints as
-    // the name (Target.regOutput); it compares and sorts as an oid, as PostgreSQL's regclass.
-    let regOutput: RegKind | undefined;
-    let expr: Expr;
-    if (regCastKind(val) !== null) ({ oid: expr, kind: regOutput } = regOidExpr(ps, val));
-    else expr = analyzeExpr(ps, val);
-    // A bare reference to a subquery's reg* column stays one.
-    if (regOutput === undefined && val.ColumnRef !== undefined) regOutput = subqueryRegOutput(ps, expr);
+    const expr = analyzeExpr(ps, val);
     ps.allowSetReturning = false;
     if ((ps.sawSetReturning as boolean | undefined) === true) {
       // Only a whole select-list item may be a set-returning call (ProjectSet over one level).
@@ -293,7 +273,6 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
     const nameType = val.ColumnRef !== undefined && expr.k === 'var' && expr.levelsUp === 0 && readsNameColumn(ps.rtable[expr.rti], expr.col);
     targets.push({
       name: r.name ?? figureColname(val), expr, ...(typeof loc === 'number' && loc >= 0 ? { loc } : {}), ...(nameType ? { nameType } : {}),
-      ...(regOutput !== undefined ? { regOutput } : {}),
     });
   }
   ps.allowAggregates = false;
@@ -580,8 +559,7 @@ function pushItemColumns(ps: ParseState, it: NsItem, targets: Target[]): void {
   it.colNames.forEach((name, i) => {
     const expr = it.colExprs[i]!;
     const nameType = expr.k === 'var' && expr.levelsUp === 0 && readsNameColumn(ps.rtable[expr.rti], expr.col);
-    const regOutput = subqueryRegOutput(ps, expr);
-    targets.push({ name, expr, ...(nameType ? { nameType } : {}), ...(regOutput !== undefined ? { regOutput } : {}) });
+    targets.push({ name, expr, ...(nameType ? { nameType } : {}) });
   });
 }
 

@@ -1,8 +1,8 @@
 /**
  * The system catalogs and views vecgres answers (pg_catalog), with PostgreSQL 18's column
  * names in PostgreSQL's order. Each column is declared with its PostgreSQL type name; the
- * value type is the nearest vecgres type where vecgres has no such type yet:
- * `oid` -> bigint; `name`, `regproc`, `"char"`, `xid`, `int2vector`, `oidvector`, `pg_node_tree`,
+ * value type is the nearest vecgres type where vecgres has no such type yet (`oid` columns are
+ * of type oid): `name`, `regproc`, `"char"`, `xid`, `int2vector`, `oidvector`, `pg_node_tree`,
  * `timestamptz` -> text; `anyarray`, `_aclitem`, `_text`, `_char` -> text[]; `_float4` -> real[];
  * `_oid` -> bigint[]. A `pg_node_tree` column holds the expression's SQL text (what
  * pg_get_expr prints), since vecgres keeps expressions as text.
@@ -18,7 +18,7 @@ export interface SystemViewColumn {
 }
 
 const TYPE_OF_PG: Record<string, SqlType> = {
-  oid: 'int8', regproc: 'text', name: 'text', char: 'text', xid: 'text', int2vector: 'text', oidvector: 'text',
+  oid: 'oid', regproc: 'text', name: 'text', char: 'text', xid: 'text', int2vector: 'text', oidvector: 'text',
   pg_node_tree: 'text', regtype: 'text', timestamptz: 'text', anyarray: 'text[]', _aclitem: 'text[]', _text: 'text[]', _float4: 'float4[]', _oid: 'int8[]',
   _int2: 'int2[]', _char: 'text[]', bytea: 'bytea',
   int2: 'int2', int4: 'int4', int8: 'int8', float4: 'float4', float8: 'float8', bool: 'bool', text: 'text',

@@ -33,9 +33,22 @@ import { parseTimestamp, parseDate, formatTimestamp, formatDate } from '../../ty
 import { Interval, parseInterval, formatInterval } from '../../types/interval.js';
 import { adjustTimestampTypmod, checkTimestamp, dateToTimestamp, isFiniteTimestamp, timestampToDate } from '../../types/datetime_funcs.js';
 import { localToUtc, utcToLocal, type TimeZone } from '../../types/timezone.js';
+import { typeIoByOid } from '../../types/type_io.js';
+import { parseOid, oidFromInt4, oidFromInt8, oidToInt4 } from '../../types/oid.js';
 
 /** Element types an array value may have (arrays are values only, never stored). */
-export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'timestamp' | 'timestamptz' | 'date' | 'interval' | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit';
+export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'timestamp' | 'timestamptz' | 'date' | 'interval' | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit' | OidSqlType;
+
+/**
+ * oid and the reg* types: unsigned 32-bit object identifiers (values are numbers in [0, 2^32)),
+ * the reg* ones printed as the object's name (regclassout, regtypeout...).
+ */
+export type OidSqlType = 'oid' | 'regclass' | 'regtype' | 'regproc' | 'regprocedure' | 'regnamespace';
+
+/** True for oid and the reg* types. */
+export function isOidFamily(t: SqlType): t is OidSqlType {
+  return t === 'oid' || t === 'regclass' || t === 'regtype' || t === 'regproc' || t === 'regprocedure' || t === 'regnamespace';
+}
 
 /** An array type: the element type followed by `[]`. */
 export type ArraySqlType = `${ArrayElemSqlType}[]`;
@@ -96,6 +109,18 @@ export const TYPE_OID: Record<SqlType, number> = {
   'sparsevec[]': 16639,
   'bit[]': 1561,
   'varbit[]': 1563,
+  oid: 26,
+  regclass: 2205,
+  regtype: 2206,
+  regproc: 24,
+  regprocedure: 2202,
+  regnamespace: 4089,
+  'oid[]': 1028,
+  'regclass[]': 2210,
+  'regtype[]': 2211,
+  'regproc[]': 1008,
+  'regprocedure[]': 2207,
+  'regnamespace[]': 4090,
 };
 
 const ELEM_NAME: Record<ArrayElemSqlType, string> = {
@@ -122,6 +147,12 @@ const ELEM_NAME: Record<ArrayElemSqlType, string> = {
   sparsevec: 'sparsevec',
   bit: 'bit',
   varbit: 'bit varying',
+  oid: 'oid',
+  regclass: 'regclass',
+  regtype: 'regtype',
+  regproc: 'regproc',
+  regprocedure: 'regprocedure',
+  regnamespace: 'regnamespace',
 };
 
 /** Every element type an array may have. */
@@ -165,6 +196,80 @@ export function formatSqlType(type: SqlType, typmod: number, schema = ''): strin
   }
 }
 
+let typeOfOid: Map<number, SqlType> | null = null;
+
+function sqlTypeOfOid(oid: number): SqlType | undefined {
+  typeOfOid ??= new Map(Object.entries(TYPE_OID).map(([t, o]) => [o, t as SqlType]));
+  return typeOfOid.get(oid);
+}
+
+/**
+ * format_type(type_oid, typmod): a type's SQL name as PostgreSQL prints it with the default
+ * search_path (format_type.c format_type_extended): `integer`, `numeric(8,2)`, `vector(3)`,
+ * `character varying(10)`, `real[]`; `-` for oid 0, `???` for an oid vecgres has no type for.
+ * A null typmod means "not given", which differs from -1 for two types: `bit` / `"bit"` (a bare
+ * `bit` reads back as bit(1)) and `character` / `bpchar`. A typmod on a type without its own
+ * modifier syntax is printed as given (`text(5)`), and the built-in types PostgreSQL spells
+ * specially (`boolean`, `integer`, `double precision`, `json`) ignore it.
+ */
+export function formatType(oid: number, typmod: number | null): string {
+  if (oid === 0) return '-';
+  const io = typeIoByOid(oid);
+  if (io === undefined) return pgOnlyFormatType(oid, typmod);
+  if (io.elemOid !== 0) return `${formatType(io.elemOid, typmod)}[]`;
+  const t = sqlTypeOfOid(oid);
+  const given = typmod !== null;
+  const mod = typmod ?? -1;
+  const withTypmod = mod >= 0;
+  switch (t) {
+    case 'bit':
+      return withTypmod ? `bit(${mod})` : given ? '"bit"' : 'bit';
+    case 'bpchar': {
+      if (!withTypmod) return given ? 'bpchar' : 'character';
+      // bpchartypmodout / varchartypmodout print a length only past the 4-byte header.
+      const n = charTypmodLength(mod);
+      return n <= 0 ? 'character' : `character(${n})`;
+    }
+    case 'varchar': {
+      const n = charTypmodLength(mod);
+      return n <= 0 ? 'character varying' : `character varying(${n})`;
+    }
+    case 'bool': case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'json':
+      return formatSqlType(t, -1);
+    case 'numeric': case 'varbit': case 'timestamp': case 'timestamptz': case 'interval':
+    case 'vector': case 'halfvec': case 'sparsevec':
+      return formatSqlType(t, mod);
+    default:
+      // No modifier syntax of its own (text, bytea, uuid, jsonb, date): printTypmod's `name(n)`.
+      return withTypmod ? `${io.typname}(${mod})` : io.typname;
+  }
+}
+
+/**
+ * PostgreSQL 18's built-in types that vecgres has no values of but that catalog queries name
+ * (catalog columns, pseudo-types), as format_type prints them (taken from PGlite's pg_type):
+ * oid -> name, and array oid -> element oid.
+ */
+const PG_ONLY_TYPE_NAMES: Record<number, string> = {
+  18: '"char"', 19: 'name', 22: 'int2vector', 27: 'tid', 28: 'xid', 29: 'cid', 30: 'oidvector',
+  194: 'pg_node_tree', 705: 'unknown', 1083: 'time', 1266: 'timetz', 2249: 'record',
+  2275: 'cstring', 2276: '"any"', 2277: 'anyarray', 2278: 'void', 2283: 'anyelement',
+};
+const PG_ONLY_ARRAY_ELEMS: Record<number, number> = {
+  1002: 18, 1003: 19, 1010: 27, 1011: 28, 1012: 29, 1183: 1083, 1270: 1266,
+};
+
+/** format_type of a type only PostgreSQL has ({@link PG_ONLY_TYPE_NAMES}); `???` for an oid neither has. */
+function pgOnlyFormatType(oid: number, typmod: number | null): string {
+  const elem = PG_ONLY_ARRAY_ELEMS[oid];
+  if (elem !== undefined) return `${pgOnlyFormatType(elem, typmod)}[]`;
+  const name = PG_ONLY_TYPE_NAMES[oid];
+  if (name === undefined) return '???';
+  const mod = typmod ?? -1;
+  if (oid === 1083 || oid === 1266) return `time${mod >= 0 ? `(${mod})` : ''} ${oid === 1083 ? 'without' : 'with'} time zone`;
+  return mod >= 0 ? `${name}(${mod})` : name;
+}
+
 /** Type names as written in SQL (after libpg-query's pg_catalog normalisation) -> SqlType. */
 const TYPE_BY_NAME: Record<string, SqlType> = {
   int4: 'int4', integer: 'int4', int: 'int4', serial: 'int4', serial4: 'int4',
@@ -185,6 +290,7 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
   sparsevec: 'sparsevec',
   bit: 'bit',
   varbit: 'varbit', 'bit varying': 'varbit',
+  oid: 'oid', regclass: 'regclass', regtype: 'regtype', regproc: 'regproc', regprocedure: 'regprocedure', regnamespace: 'regnamespace',
 };
 
 /**
@@ -194,8 +300,8 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
  */
 const UNSUPPORTED_TYPES = new Set([
   'time', 'timetz', 'money', 'inet', 'cidr', 'macaddr', 'macaddr8',
-  'point', 'line', 'lseg', 'box', 'path', 'polygon', 'circle', 'tsvector', 'tsquery', 'xml', 'oid', 'regclass', 'regtype',
-  'regproc', 'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'pg_lsn', 'txid_snapshot', 'jsonpath',
+  'point', 'line', 'lseg', 'box', 'path', 'polygon', 'circle', 'tsvector', 'tsquery', 'xml',
+  'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'pg_lsn', 'txid_snapshot', 'jsonpath',
   'smallserial', 'serial2', 'char',
 ]);
 
@@ -359,6 +465,15 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
       return parseBit(text, typmod, false);
     case 'varbit':
       return parseBit(text, typmod, true);
+    case 'oid':
+      return parseOid(text);
+    case 'regtype':
+      return regtypeIn(text, true)!;
+    case 'regclass':
+    case 'regproc':
+    case 'regprocedure':
+    case 'regnamespace':
+      return regNumericIn(text, type);
     default: {
       const elem = elemTypeOf(type);
       return parseArrayLiteral(text, TYPE_NAME[type], (t) => valueFromText(t, elem, -1, zone) as ArrayElement, elem);
@@ -408,6 +523,16 @@ export function valueToText(v: Value, type: SqlType, zone: TimeZone): string | n
       return formatDate(v as number);
     case 'interval':
       return formatInterval(v as Interval);
+    case 'oid':
+      return String(v);
+    case 'regtype':
+      // A result column's reg* values may already be names (exec/statement.ts regOutputRows).
+      return typeof v === 'string' ? v : formatType(v as number, null).replace(/^\?\?\?$/, String(v));
+    case 'regclass':
+    case 'regproc':
+    case 'regprocedure':
+    case 'regnamespace':
+      return typeof v === 'string' ? v : regOutFallback(v as number, type);
     default: {
       const elem = elemTypeOf(type);
       // array_out prints elements with their output function: boolout's t / f, where a cast
@@ -436,6 +561,8 @@ const NUMERIC_ARRAY_ELEMS = new Set<string>(['int4', 'float4', 'float8', 'numeri
 export function castContext(from: SqlType, to: SqlType): CastContext | null {
   if (from === to || from === 'unknown') return 'implicit';
   if (isStringType(from) && isStringType(to)) return 'implicit';
+  const oidCast = oidCastContext(from, to);
+  if (oidCast !== undefined) return oidCast;
   // Casts to the string types are I/O conversions: assignment; from them: explicit.
   if (isStringType(to)) return 'assignment';
   if (isStringType(from)) return 'explicit';
@@ -504,6 +631,12 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
     return adjustTimestampTypmod(v as bigint, typmod);
   }
   if (to === 'text') return valueToText(v, from, zone);
+  if (isOidFamily(to)) {
+    if (isOidFamily(from)) return v;
+    if (from === 'int4' || from === 'int2') return oidFromInt4(v as number);
+    if (from === 'int8') return oidFromInt8(v as number | bigint);
+  }
+  if (isOidFamily(from) && (to === 'int4' || to === 'int8')) return to === 'int4' ? oidToInt4(v as number) : v;
   switch (to) {
     case 'int2':
       if (!isNumeric(from)) break;
@@ -674,4 +807,99 @@ function toNumericValue(v: Value, from: SqlType): Numeric {
 function roundHalfEven(_from: SqlType, x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * pg_cast's rows between oid, the reg* types and the integers: int2 / int4 / int8 -> oid and
+ * reg* implicitly; oid <-> each reg* implicitly (binary coercible), regproc <-> regprocedure;
+ * oid and reg* -> int4 / int8 in assignment; text and varchar -> regclass implicitly (what
+ * lets `nextval('s')` take a name). Undefined when neither side is of the oid family; null
+ * for no cast between them (regclass -> regtype, oid -> smallint or numeric).
+ */
+function oidCastContext(from: SqlType, to: SqlType): CastContext | null | undefined {
+  const f = isOidFamily(from);
+  const t = isOidFamily(to);
+  if (!f && !t) return undefined;
+  if (f && t) {
+    if (from === 'oid' || to === 'oid') return 'implicit';
+    return (from === 'regproc' && to === 'regprocedure') || (from === 'regprocedure' && to === 'regproc') ? 'implicit' : null;
+  }
+  if (t) {
+    if (from === 'int2' || from === 'int4' || from === 'int8') return 'implicit';
+    if (to === 'regclass' && (from === 'text' || from === 'varchar')) return 'implicit';
+    return isStringType(from) ? 'explicit' : null;
+  }
+  if (to === 'int4' || to === 'int8') return 'assignment';
+  return isStringType(to) ? 'assignment' : null;
+}
+
+/** regnamespaceout of the schemas every database has (a user schema's name needs the catalog). */
+export const NAMESPACE_NAMES: Readonly<Record<number, string>> = { 11: 'pg_catalog', 99: 'pg_toast', 2200: 'public', 12424: 'information_schema' };
+
+/**
+ * The text of a reg* value where the catalog is not at hand: `-` for 0 (InvalidOid), a
+ * built-in schema's name, else the oid's digits, as regclassout prints an oid that names no
+ * relation. Result columns print names: exec/statement.ts looks them up.
+ */
+function regOutFallback(o: number, type: OidSqlType): string {
+  if (o === 0) return '-';
+  if (type === 'regnamespace') return NAMESPACE_NAMES[o] ?? String(o);
+  return String(o);
+}
+
+/**
+ * regclassin / regprocin / regnamespacein without a catalog: `-` is 0 and digits are the oid
+ * itself (oidin's rules). A name needs the catalog, which the analyzer's casts supply
+ * (analyze/expr.ts regInputExpr); anywhere else (a parameter, COPY) it is 0A000.
+ * @throws PgError 22P02 / 22003 from oidin, 0A000 for a name.
+ */
+function regNumericIn(text: string, type: OidSqlType): number {
+  const t = text.trim();
+  if (t === '-') return 0;
+  if (/^[0-9]+$/.test(t)) return parseOid(text, type);
+  throw new PgError(SQLSTATE.feature_not_supported, `type ${type} input of a name outside a cast in a statement is not supported`);
+}
+
+/** Multi-word type names (SQL's spellings) regtypein reads, lower case, single-spaced. */
+const REGTYPE_WORDS: Readonly<Record<string, SqlType>> = {
+  'double precision': 'float8', 'character varying': 'varchar', character: 'bpchar', char: 'bpchar', 'bit varying': 'varbit',
+  'timestamp with time zone': 'timestamptz', 'timestamp without time zone': 'timestamp', float: 'float8', dec: 'numeric',
+};
+
+/**
+ * regtypein: a type name as PostgreSQL's parseTypeString reads it (`integer`, `int4`,
+ * `character varying(10)`, `timestamp with time zone`, `integer[]`, `pg_catalog.int8`,
+ * `public.vector`, `"int4"`) to its oid; a typmod is read and dropped; digits are the oid, `-`
+ * is 0. `strict`: an unknown name is 42704 (regtypein) rather than null (to_regtype).
+ * Serial pseudo-types are not types here, as in PostgreSQL.
+ * @throws PgError 42704 `type "x" does not exist`; 0A000 for a type PostgreSQL has that
+ *   vecgres does not.
+ */
+export function regtypeIn(text: string, strict: boolean): number | null {
+  const t = text.trim();
+  if (t === '-') return 0;
+  if (/^[0-9]+$/.test(t)) return parseOid(text, 'regtype');
+  const m = /^((?:"[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)\s*\.\s*)?("[^"]+"|[A-Za-z_][A-Za-z0-9_$ ]*?)\s*(\(\s*[0-9]+\s*(?:,\s*-?[0-9]+\s*)?\))?\s*((?:\[\s*[0-9]*\s*\]\s*)*)$/.exec(t);
+  const fail = (name: string): null => {
+    if (!strict) return null;
+    throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
+  };
+  if (m === null) return fail(t);
+  const unquote = (x: string) => (x.startsWith('"') ? x.slice(1, -1) : x.toLowerCase().replace(/\s+/g, ' '));
+  const schema = m[1] === undefined ? null : unquote(m[1].replace(/\s*\.\s*$/, ''));
+  const name = unquote(m[2]!);
+  const isArray = m[4] !== undefined && m[4].length > 0;
+  // `timestamp(3) with time zone`: the precision sits inside the words.
+  let type: SqlType | null = REGTYPE_WORDS[name] ?? (name.includes(' ') ? null : TYPE_BY_NAME[name] ?? null);
+  if (/^(big|small)?serial[248]?$/.test(name)) type = null;
+  if (name === 'name' && schema !== 'public') type = null;
+  const pgvector = type === 'vector' || type === 'halfvec' || type === 'sparsevec';
+  if (type !== null && schema !== null && (pgvector ? schema !== 'public' : schema !== 'pg_catalog')) type = null;
+  const shown = schema === null ? name : `${schema}.${name}`;
+  if (type === null) {
+    if (schema === null && UNSUPPORTED_TYPES.has(name)) throw new PgError(SQLSTATE.feature_not_supported, `type ${name} is not supported`);
+    return fail(shown);
+  }
+  const oid = isArray ? TYPE_OID[arrayTypeOf(type)!] : TYPE_OID[type];
+  return oid;
 }

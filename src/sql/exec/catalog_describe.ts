@@ -16,10 +16,9 @@ import type { IndexDef } from '../../storage/catalog.js';
 import type { ColumnDef, FkAction, Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
+import { TYPE_OID, type SqlType, isArrayType, elemTypeOf, formatType } from '../analyze/types.js';
+import { columnDefaultSql } from '../dump/schema_sql.js';
 import { typeIoByOid } from '../../types/type_io.js';
-import { TYPE_OID, type SqlType, isArrayType, elemTypeOf } from '../analyze/types.js';
-import { charTypmodLength } from '../../types/character.js';
-import { columnDefaultSql, columnTypeSql } from '../dump/schema_sql.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { deparseRaw, displayCheckTree, prettyRawExpr, prettyStoredExpr, referencedColumns } from '../parser/deparse_raw.js';
 import { compileIndexDef, parseStoredExpr } from './index_keys.js';
@@ -49,80 +48,6 @@ const COLLATABLE = new Set<SqlType>(['text', 'varchar', 'bpchar']);
  * int8, float8 and timestamps by reference (a 64-bit PostgreSQL passes 8-byte types by value).
  */
 const BYVAL_BYTES_MAX = 4;
-let typeOfOid: Map<number, SqlType> | null = null;
-
-function sqlTypeOfOid(oid: number): SqlType | undefined {
-  typeOfOid ??= new Map(Object.entries(TYPE_OID).map(([t, o]) => [o, t as SqlType]));
-  return typeOfOid.get(oid);
-}
-
-/**
- * format_type(type_oid, typmod): a type's SQL name as PostgreSQL prints it with the default
- * search_path (format_type.c format_type_extended): `integer`, `numeric(8,2)`, `vector(3)`,
- * `character varying(10)`, `real[]`; `-` for oid 0, `???` for an oid vecgres has no type for.
- * A null typmod means "not given", which differs from -1 for two types: `bit` / `"bit"` (a bare
- * `bit` reads back as bit(1)) and `character` / `bpchar`. A typmod on a type without its own
- * modifier syntax is printed as given (`text(5)`), and the built-in types PostgreSQL spells
- * specially (`boolean`, `integer`, `double precision`, `json`) ignore it.
- */
-export function formatType(oid: number, typmod: number | null): string {
-  if (oid === 0) return '-';
-  const io = typeIoByOid(oid);
-  if (io === undefined) return pgOnlyFormatType(oid, typmod);
-  if (io.elemOid !== 0) return `${formatType(io.elemOid, typmod)}[]`;
-  const t = sqlTypeOfOid(oid);
-  const given = typmod !== null;
-  const mod = typmod ?? -1;
-  const withTypmod = mod >= 0;
-  switch (t) {
-    case 'bit':
-      return withTypmod ? `bit(${mod})` : given ? '"bit"' : 'bit';
-    case 'bpchar': {
-      if (!withTypmod) return given ? 'bpchar' : 'character';
-      // bpchartypmodout / varchartypmodout print a length only past the 4-byte header.
-      const n = charTypmodLength(mod);
-      return n <= 0 ? 'character' : `character(${n})`;
-    }
-    case 'varchar': {
-      const n = charTypmodLength(mod);
-      return n <= 0 ? 'character varying' : `character varying(${n})`;
-    }
-    case 'bool': case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'json':
-      return columnTypeSql({ name: '', type: t, typmod: -1, notNull: false, sequence: null, defaultSql: null });
-    case 'numeric': case 'varbit': case 'timestamp': case 'timestamptz': case 'interval':
-    case 'vector': case 'halfvec': case 'sparsevec':
-      return columnTypeSql({ name: '', type: t, typmod: mod, notNull: false, sequence: null, defaultSql: null }).replace(/^public\./, '');
-    default:
-      // No modifier syntax of its own (text, bytea, uuid, jsonb, date): printTypmod's `name(n)`.
-      return withTypmod ? `${io.typname}(${mod})` : io.typname;
-  }
-}
-
-/**
- * PostgreSQL 18's built-in types that vecgres has no values of but that catalog queries name
- * (catalog columns, pseudo-types), as format_type prints them (taken from PGlite's pg_type):
- * oid -> name, and array oid -> element oid.
- */
-const PG_ONLY_TYPE_NAMES: Record<number, string> = {
-  18: '"char"', 19: 'name', 22: 'int2vector', 24: 'regproc', 26: 'oid', 27: 'tid', 28: 'xid', 29: 'cid', 30: 'oidvector',
-  194: 'pg_node_tree', 705: 'unknown', 1083: 'time', 1266: 'timetz', 2205: 'regclass', 2206: 'regtype', 2249: 'record',
-  2275: 'cstring', 2276: '"any"', 2277: 'anyarray', 2278: 'void', 2283: 'anyelement',
-};
-const PG_ONLY_ARRAY_ELEMS: Record<number, number> = {
-  1002: 18, 1003: 19, 1008: 24, 1010: 27, 1011: 28, 1012: 29, 1028: 26, 1183: 1083, 1270: 1266, 2210: 2205, 2211: 2206,
-};
-
-/** format_type of a type only PostgreSQL has ({@link PG_ONLY_TYPE_NAMES}); `???` for an oid neither has. */
-function pgOnlyFormatType(oid: number, typmod: number | null): string {
-  const elem = PG_ONLY_ARRAY_ELEMS[oid];
-  if (elem !== undefined) return `${pgOnlyFormatType(elem, typmod)}[]`;
-  const name = PG_ONLY_TYPE_NAMES[oid];
-  if (name === undefined) return '???';
-  const mod = typmod ?? -1;
-  if (oid === 1083 || oid === 1266) return `time${mod >= 0 ? `(${mod})` : ''} ${oid === 1083 ? 'without' : 'with'} time zone`;
-  return mod >= 0 ? `${name}(${mod})` : name;
-}
-
 /** The key the statistics store numbers a non-relation object by (`kind` a letter). */
 function objectKey(kind: string, table: string, name: string): string {
   return `\0${kind}\0${table}\0${name}`;
@@ -409,3 +334,33 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
     },
   };
 }
+
+/**
+ * Takes the oids PostgreSQL 18 gives the objects of a CREATE TABLE, in its order, from the
+ * statistics store's counter (checked against PGlite + pgvector): each serial or identity
+ * sequence first, then the table, its array and row types (not listed by vecgres: skipped),
+ * one pg_attrdef row per column default, one pg_constraint row per CHECK, then per NOT NULL
+ * column, a TOAST table and its index when a column is of a variable-length type (skipped),
+ * then each primary key or unique index followed by its constraint. Foreign keys take one oid
+ * each, after those (PostgreSQL's RI triggers, which also take oids, are not counted: oids of
+ * later objects may differ from PostgreSQL's after a table with foreign keys). Objects that
+ * already have an oid keep it.
+ */
+export function assignTableOids(env: SqlEnv, t: Table): void {
+  const st = env.stats;
+  const def = t.def;
+  for (const c of def.columns) if (c.sequence !== null) st.relOid(c.sequence);
+  st.relOid(t.name);
+  st.skipOids(2);
+  for (const c of def.columns) if (columnDefaultText(c) !== null) st.relOid(objectKey('d', t.name, c.name));
+  for (const k of def.checks ?? []) st.relOid(objectKey('c', t.name, k.name));
+  for (const c of def.columns) if (c.notNull) st.relOid(objectKey('c', t.name, `${t.name}_${c.name}_not_null`));
+  if (def.columns.some((c) => (typeIoByOid(TYPE_OID[c.type as SqlType])?.typlen ?? -1) < 0)) st.skipOids(2);
+  for (const d of env.catalog.indexesOf(t.name)) {
+    if (!d.primaryKey && d.constraint !== true) continue;
+    st.relOid(d.name);
+    st.relOid(objectKey('c', t.name, d.name));
+  }
+  for (const fk of def.foreignKeys ?? []) st.relOid(objectKey('c', t.name, fk.name));
+}
+

@@ -19,6 +19,7 @@ import { TYPE_NAME } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
 import { buildUniqueChecked, orderedIndexDef } from './ordered_index.js';
 import { ensureXid } from './txn.js';
+import { assignTableOids } from './catalog_describe.js';
 import { createIndexTx, createTableTx, dropIndexTx, dropTableTx } from './ddl_txn.js';
 
 /**
@@ -210,6 +211,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     }, null);
   }
   if (prepared !== null) createUniqueConstraintIndexes(env, table, prepared.uniques);
+  assignTableOids(env, table);
 }
 
 /**

@@ -45,6 +45,7 @@ export function createTableTx(env: SqlEnv, txn: TxnState | null, def: TableDef, 
 
 /** CREATE SEQUENCE in `txn` (recovery passes the logged state). */
 export function createSequenceTx(env: SqlEnv, txn: TxnState | null, def: SequenceDef, last: bigint = def.start, called = false): void {
+  env.stats.relOid(def.name);
   registerDdl(txn, env.catalog.createSequence(def, xidOf(txn), last, called));
 }
 
@@ -90,6 +91,9 @@ export function truncateTx(env: SqlEnv, txn: TxnState | null, name: string): Tab
  * primary key's). The structure is disposed if the catalog refuses the definition.
  */
 export function createIndexTx(env: SqlEnv, txn: TxnState | null, def: IndexDef, index: IndexStructure | null): void {
+  // Its oid now, in creation order; a CREATE TABLE's indexes get theirs after the table's
+  // other objects (catalog_describe.ts assignTableOids).
+  if (env.stats.hasOid(def.table)) env.stats.relOid(def.name);
   let ddl: DdlUndo;
   try {
     ddl = env.catalog.createIndex(def, xidOf(txn));

@@ -12,6 +12,7 @@
  * here (0A000); any other extension is not available (0A000, PGlite's text).
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { LockWait } from '../../storage/row_locks.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
@@ -21,6 +22,7 @@ import { createExtensionTx, dropExtensionTx, dropIndexTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
 import { OPCLASS_OID } from './system_views.js';
 import { TYPE_OID } from '../analyze/types.js';
+import { VECTOR_EXTENSION_OIDS } from '../stats/store.js';
 
 /** The version of pgvector whose SQL vecgres implements (pg_extension.extversion). */
 export const VECTOR_EXTENSION_VERSION = '0.8.7';
@@ -39,14 +41,23 @@ function options(s: PgNode): Map<string, PgNode> {
 
 /**
  * CREATE EXTENSION [IF NOT EXISTS] name [WITH] [SCHEMA s] [VERSION v] [CASCADE].
- * @throws PgError 42710 when installed (a NOTICE with IF NOT EXISTS), 0A000 for an extension
+ * Waits while another transaction's uncommitted CREATE / DROP EXTENSION holds the name.
+ * @throws PgError 42710 when installed (a NOTICE with IF NOT EXISTS), 23505 when it was
+ *   committed by the transaction this statement waited for, 0A000 for an extension
  *   other than vector and plpgsql (PGlite's "is not available" with its hint), 22023 for a
  *   version other than pgvector's, 3F000 for a missing schema, 0A000 for a schema other than
  *   public.
  */
 export function createExtension(env: SqlEnv, s: PgNode, notices: Notices): void {
   const name = String(s.extname);
+  waitForExtension(env, name);
   const exists = name === 'plpgsql' || env.catalog.getExtension(name) !== undefined;
+  if (exists && env.interrupts.rerun) {
+    // It waited for another transaction's CREATE EXTENSION, which committed: PostgreSQL's
+    // insert into pg_extension then meets the committed row in the name's unique index
+    // (also with IF NOT EXISTS, whose check ran before the wait).
+    throw new PgError(SQLSTATE.unique_violation, 'duplicate key value violates unique constraint "pg_extension_name_index"', { detail: `Key (extname)=(${name}) already exists.` });
+  }
   if (exists) {
     if (s.if_not_exists === true) {
       notices.push(notice(SQLSTATE.duplicate_object, `extension "${name}" already exists, skipping`));
@@ -71,6 +82,22 @@ export function createExtension(env: SqlEnv, s: PgNode, notices: Notices): void 
   }
   ensureXid(env);
   createExtensionTx(env, env.txn, { name, version: VECTOR_EXTENSION_VERSION });
+  // pgvector's objects take oids from the same counter as tables (the first table after a
+  // fresh CREATE EXTENSION vector is 16712, as in PGlite); consumed even if rolled back.
+  env.stats.skipOids(VECTOR_EXTENSION_OIDS);
+}
+
+/**
+ * Waits (a LockWait: the statement is undone and runs again once the holder ends) while
+ * another transaction's uncommitted CREATE or DROP EXTENSION holds `name`, as PostgreSQL's
+ * second CREATE EXTENSION waits for the first: then 23505 on pg_extension_name_index if it
+ * committed (native PostgreSQL's answer), success if it rolled back. (PostgreSQL's DROP EXTENSION does not see an uncommitted CREATE and fails at
+ * once with 42704; here it waits too.)
+ * @throws LockWait on the holding transaction.
+ */
+function waitForExtension(env: SqlEnv, name: string): void {
+  const holder = env.catalog.extensionHolder(name, env.txn?.xid ?? 0);
+  if (holder !== 0) throw new LockWait(holder, name, -1);
 }
 
 /** An object that depends on the vector extension, as PostgreSQL's dependency report names it. */
@@ -136,6 +163,7 @@ export function dropExtensions(env: SqlEnv, s: PgNode, notices: Notices): void {
   const present: string[] = [];
   for (const name of names) {
     if (name === 'plpgsql') throw pgErr.featureNotSupported('DROP EXTENSION plpgsql');
+    waitForExtension(env, name);
     if (env.catalog.getExtension(name) !== undefined) present.push(name);
     else if (s.missing_ok === true) notices.push(notice(SQLSTATE.successful_completion, `extension "${name}" does not exist, skipping`));
     else throw new PgError(SQLSTATE.undefined_object, `extension "${name}" does not exist`);

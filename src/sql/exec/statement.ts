@@ -16,8 +16,8 @@ import type { Value } from '../../storage/table.js';
 import type { RawStatement, PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
-import { type SqlType, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
-import { regName, type Expr, type RegKind } from '../analyze/expr.js';
+import { type SqlType, type OidSqlType, TYPE_OID, valueFromText, toInt8, elemTypeOf, isOidFamily } from '../analyze/types.js';
+import { regName, type Expr } from '../analyze/expr.js';
 import { catalogLookups } from './catalog_describe.js';
 import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
 import { parseHalfvec, formatHalfvec } from '../../types/halfvec.js';
@@ -120,10 +120,8 @@ type Origin = { table: string; col: number } | null;
  * The result fields of `targets`; `origin` says which table column a target reads, if any
  * (PostgreSQL's markTargetListOrigins), for RowDescription's table oid and column number.
  */
-function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr; nameType?: boolean; regOutput?: RegKind }[], origin: (e: Expr) => Origin = () => null): ResultField[] {
+function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr; nameType?: boolean }[], origin: (e: Expr) => Origin = () => null): ResultField[] {
   return targets.map((t) => {
-    // A reg* output column is sent as its name's text.
-    if (t.regOutput !== undefined) return { name: t.name, dataTypeID: TYPE_OID.text, type: 'text' };
     const typmod = (t.expr as { typmod?: number }).typmod;
     const o = origin(t.expr);
     return {
@@ -133,9 +131,13 @@ function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr; nameType?: b
   });
 }
 
-/** Rows with the oids of reg* output columns (Target.regOutput) replaced by the objects' names. */
-function regOutputRows(env: SqlEnv, targets: readonly { regOutput?: RegKind }[], rows: Value[][]): Value[][] {
-  const cols = targets.flatMap((t, i) => (t.regOutput === undefined ? [] : [[i, t.regOutput] as const]));
+/**
+ * Rows with the oids of reg* output columns replaced by the objects' names, as regclassout /
+ * regnamespaceout / regtypeout print them: the names are looked up in the catalog here, where
+ * the statement's database is at hand (the type's output step has only the value).
+ */
+function regOutputRows(env: SqlEnv, targets: readonly { expr: Expr }[], rows: Value[][]): Value[][] {
+  const cols = targets.flatMap((t, i) => (isOidFamily(t.expr.type) && t.expr.type !== 'oid' ? [[i, t.expr.type as Exclude<OidSqlType, 'oid'>] as const] : []));
   if (cols.length === 0) return rows;
   const cat = catalogLookups(env);
   return rows.map((r) => {
@@ -718,6 +720,14 @@ export function coerceParam(v: unknown, type: SqlType, zone: TimeZone): Value {
       return valueFromText(v instanceof Date ? v.toISOString() : String(v), type, -1, zone);
     case 'interval':
       if (v instanceof Interval) return v;
+      return valueFromText(String(v), type, -1, zone);
+    case 'oid':
+    case 'regclass':
+    case 'regtype':
+    case 'regproc':
+    case 'regprocedure':
+    case 'regnamespace':
+      // As PGlite serializes a number: its text, read by the input function.
       return valueFromText(String(v), type, -1, zone);
     default: {
       // Arrays: a JS array (nested for several dimensions), a typed array, or array text.

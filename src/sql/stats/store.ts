@@ -122,6 +122,15 @@ function newTableStats(table: Table): TableStats {
  * The statistics of one database. Entries are keyed by the table object, so a dropped or
  * truncated table (TRUNCATE makes a new one) starts afresh, as PostgreSQL's relfilenode does.
  */
+/** PostgreSQL's FirstNormalObjectId: the first oid of a user object. */
+export const FIRST_NORMAL_OID = 16384;
+/**
+ * The oids `CREATE EXTENSION vector` takes in a fresh PGlite + pgvector 0.8.7 database: its
+ * pg_extension row (16384), types, functions, operators, operator classes and access methods,
+ * through 16711; the first table created after it is 16712.
+ */
+export const VECTOR_EXTENSION_OIDS = 328;
+
 export class StatsStore {
   private readonly tables = new WeakMap<Table, TableStats>();
   private readonly indexes = new Map<string, IndexStats>();
@@ -134,9 +143,15 @@ export class StatsStore {
   /** CREATE INDEX CONCURRENTLY builds running now (off the event loop; several sessions may run one). */
   readonly concurrentProgress = new Set<BuildProgressRow>();
 
-  /** Object ids handed out to relations by name (pg_class.oid), from PostgreSQL's first user oid. */
+  /**
+   * Object ids handed out to relations by name (pg_class.oid), and to constraints and column
+   * defaults under keys no relation name takes, from PostgreSQL's first user oid
+   * (FirstNormalObjectId, 16384). DDL takes its objects' oids when it runs, in PostgreSQL's
+   * order (exec/catalog_describe.ts assignTableOids); anything else on first use. Not stored:
+   * a database opened from its directory numbers its objects on first use again.
+   */
   private readonly oids = new Map<string, number>();
-  private nextOid = 16384;
+  private nextOid = FIRST_NORMAL_OID;
 
   /** @param nowMs wall-clock milliseconds since the Unix epoch (injected: tests use a fixed clock). */
   constructor(readonly nowMs: () => number) {}
@@ -152,6 +167,19 @@ export class StatsStore {
       this.oids.set(name, oid);
     }
     return oid;
+  }
+
+  /**
+   * Skips `n` oids: objects PostgreSQL numbers from the same counter that vecgres does not
+   * list (a table's array and row types, its TOAST table and index).
+   */
+  skipOids(n: number): void {
+    this.nextOid += n;
+  }
+
+  /** True when `name` has an oid already. */
+  hasOid(name: string): boolean {
+    return this.oids.has(name);
   }
 
   /** The entry of `table`, created on first use. */
