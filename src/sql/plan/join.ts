@@ -21,6 +21,7 @@ import { someNode } from '../analyze/query.js';
 import type { LayoutItem, PlanNode } from './plan.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase, qualSelectivity } from './cost.js';
 import { conjuncts, relsOf, type PlannerInfo } from './planner.js';
+import { classClause, type JoinClass } from './equivclass.js';
 import { knnKey, knnScan, planBaseRel, pkQual, type QualInfo, type RelPlan } from './scan.js';
 import type { VarExpr } from './setrefs.js';
 
@@ -46,12 +47,17 @@ function and(exprs: Expr[]): Expr | null {
  * @throws PgError 0A000 for a FULL JOIN without an equality condition.
  */
 export function planJoinTree(info: PlannerInfo, from: FromNode[], quals: QualInfo[], needed: Map<number, Set<number>>): PlanNode {
-  const r = planInnerGroup(info, from, quals, needed);
+  const r = planInnerGroup(info, from, quals, needed, info.joinClasses);
   return r.plan;
 }
 
-/** An inner join of `items` (a comma list, or the flattened operands of INNER JOINs). */
-function planInnerGroup(info: PlannerInfo, items: FromNode[], quals: QualInfo[], needed: Map<number, Set<number>>): RelPlan {
+/**
+ * An inner join of `items` (a comma list, or the flattened operands of INNER JOINs). The
+ * `classes` whose columns are all of tables among the items replace their written clauses:
+ * their columns of one table are equated on its scan, and each join takes one implied clause
+ * per class with columns on both sides (equivclass.ts JoinClass).
+ */
+function planInnerGroup(info: PlannerInfo, items: FromNode[], quals: QualInfo[], needed: Map<number, Set<number>>, classes: readonly JoinClass[] = []): RelPlan {
   // Flatten nested inner joins into one group, their ON conditions joining the WHERE clauses.
   const flat: FromNode[] = [];
   const all = [...quals];
@@ -65,6 +71,28 @@ function planInnerGroup(info: PlannerInfo, items: FromNode[], quals: QualInfo[],
     }
   };
   for (const it of items) flatten(it);
+  const tables = new Set(flat.flatMap((n) => (n.k === 'rte' ? [n.rti] : [])));
+  const usable = classes.filter((c) => c.members.every((m) => tables.has(m.rti)) && c.sources.every((s) => all.some((q) => q.expr === s)));
+  if (usable.length > 0) {
+    const absorbed = new Set(usable.flatMap((c) => c.sources));
+    all.splice(0, all.length, ...all.filter((q) => !absorbed.has(q.expr)));
+    // generate_base_implied_equalities_no_const: each table's columns of a class equated in turn.
+    for (const c of usable) {
+      const prev = new Map<number, Expr>();
+      for (const m of c.members) {
+        const p = prev.get(m.rti);
+        if (p !== undefined) all.push({ expr: classClause(c.sources[0]!, p, m), rels: new Set([m.rti]) });
+        prev.set(m.rti, m);
+      }
+    }
+  }
+  /** generate_join_implied_equalities: per class, its first member on each side. */
+  const implied = (a: Set<number>, b: Set<number>): QualInfo[] =>
+    usable.flatMap((c) => {
+      const o = c.members.find((m) => a.has(m.rti));
+      const i = c.members.find((m) => b.has(m.rti));
+      return o === undefined || i === undefined ? [] : [{ expr: classClause(c.sources[0]!, o, i), rels: new Set([o.rti, i.rti]) }];
+    });
   const itemRels = flat.map(relsOfNode);
   const used = new Set<QualInfo>();
   const plans = flat.map((it, i) => {
@@ -92,7 +120,7 @@ function planInnerGroup(info: PlannerInfo, items: FromNode[], quals: QualInfo[],
       const c = pending[k]!.p;
       if (!free(c, cur.rels)) continue;
       const rels = new Set([...cur.rels, ...c.rels]);
-      const applicable = rest.filter((q) => subset(q.rels, rels));
+      const applicable = [...rest.filter((q) => subset(q.rels, rels)), ...implied(cur.rels, c.rels)];
       const connected = applicable.length > 0 || c.lateral.some((l) => cur.rels.has(l.v.rti));
       const est = chooseJoin(info, cur, c, 'inner', applicable);
       if (best === null || (connected && !best.connected) || (connected === best.connected && est.cost < best.cost)) {
@@ -103,8 +131,9 @@ function planInnerGroup(info: PlannerInfo, items: FromNode[], quals: QualInfo[],
     if (bestK < 0) bestK = 0;
     const next = pending.splice(bestK, 1)[0]!.p;
     const rels = new Set([...cur.rels, ...next.rels]);
-    const applicable = rest.filter((q) => subset(q.rels, rels));
-    rest = rest.filter((q) => !applicable.includes(q));
+    const written = rest.filter((q) => subset(q.rels, rels));
+    rest = rest.filter((q) => !written.includes(q));
+    const applicable = [...written, ...implied(cur.rels, next.rels)];
     cur = makeJoin(info, cur, next, 'inner', applicable, []);
   }
   if (rest.length > 0) {
@@ -278,7 +307,10 @@ export function makeJoin(info: PlannerInfo, L: RelPlan, R: RelPlan, type: JoinTy
     node = hj;
   } else {
     let innerPlan = inner.plan;
-    if (choice.method === 'nl' && (innerPlan.node === 'SeqScan' || innerPlan.node === 'SubqueryScan' || innerPlan.node === 'Agg' || innerPlan.node === 'Sort')) {
+    // Materialized only when rescanned: PostgreSQL costs a Material for one outer row as
+    // more than the plain inner side (as after an equivalence class leaves a join no clause
+    // and each side is one row).
+    if (choice.method === 'nl' && outer.plan.rows > 1 && (innerPlan.node === 'SeqScan' || innerPlan.node === 'SubqueryScan' || innerPlan.node === 'Agg' || innerPlan.node === 'Sort')) {
       innerPlan = { ...planBase(innerPlan.rows, innerPlan.startupCost, innerPlan.totalCost + innerPlan.rows * CPU_OPERATOR_COST, innerPlan.layout, innerPlan.width), node: 'Material', input: innerPlan };
     }
     const nl: PlanNode = {

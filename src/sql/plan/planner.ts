@@ -16,6 +16,7 @@ import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
 import { forEachOperand, comparatorFor } from '../analyze/expr.js';
 import { pullUpSubqueries } from './pullup.js';
+import { applyEquivalences, joinClasses, type JoinClass } from './equivclass.js';
 import { type SelectQuery, type SortKey, type RangeTblEntry, setOpLeaves, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
 import type { RowMark } from '../analyze/locking.js';
 import { evalExpr, NO_CONTEXT, type EvalCtx } from '../exec/eval.js';
@@ -87,11 +88,22 @@ export class PlannerInfo implements LevelBinder {
   /** Materialized CTEs defined at this level, printed under its top node. */
   readonly cteDefs: { id: number; name: string; plan: PlanNode }[] = [];
 
-  /** The level's query, with its simple FROM subqueries pulled up (pullup.ts). */
+  /**
+   * The level's query, with its simple FROM subqueries pulled up (pullup.ts) and its
+   * equalities with constants rewritten by their equivalence classes (equivclass.ts).
+   */
   readonly q: SelectQuery;
+  /** True when an equivalence class holds two unequal constants: the level's FROM yields no row. */
+  readonly alwaysFalse: boolean;
+  /** Classes of columns equated across three or more tables, joined on implied clauses (join.ts). */
+  readonly joinClasses: JoinClass[];
 
   constructor(readonly global: PlannerGlobal, q: SelectQuery, readonly parent: PlannerInfo | null) {
-    this.q = pullUpSubqueries(q);
+    const pulled = pullUpSubqueries(q);
+    const eq = applyEquivalences(pulled);
+    this.q = eq?.q ?? pulled;
+    this.alwaysFalse = eq?.alwaysFalse ?? false;
+    this.joinClasses = joinClasses(this.q);
     global.nameRtes(this.q.rtable);
   }
 
@@ -521,12 +533,17 @@ export function planLevel(info: PlannerInfo): PlanNode {
 
   let plan: PlanNode;
   let ordered = false;
-  const knn = q.orderBy.length >= 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null
+  // A contradiction among the level's equalities (equivclass.ts): PostgreSQL's dummy relation,
+  // a Result with a false one-time filter that reads nothing, the nodes above it kept.
+  const dummy = info.alwaysFalse && q.from.length > 0 ? dummyResult(info, needed) : null;
+  const knn = dummy === null && q.orderBy.length >= 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null
     ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need) ?? (q.orderBy.length === 1 ? tryKnnOuterJoin(info, quals, needed, need) : null)) : null;
   // ORDER BY columns of one table: an Index Scan in that order when it beats scan + Sort.
-  const byIndex = knn === null && q.orderBy.length > 0 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning
+  const byIndex = dummy === null && knn === null && q.orderBy.length > 0 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning
     ? tryOrderedIndexPlan(info, quals, needed, need) : null;
-  if (knn !== null) {
+  if (dummy !== null) {
+    plan = dummy;
+  } else if (knn !== null) {
     plan = knn;
     ordered = true;
   } else if (byIndex !== null) {
@@ -606,6 +623,15 @@ export function planLevel(info: PlannerInfo): PlanNode {
   if (info.cteDefs.length > 0) top.cteDefs = info.cteDefs;
   hoistInitPlans(top);
   return top;
+}
+
+/** The empty FROM of a level whose WHERE cannot hold: every needed column in its layout, no row. */
+function dummyResult(info: PlannerInfo, needed: Map<number, Set<number>>): PlanNode {
+  const layout: LayoutItem[] = [];
+  for (const [rti, cols] of needed) for (const col of cols) layout.push({ rti, col });
+  const r: PlanNode = { ...planBase(0, 0, 0, layout), node: 'Result', input: null, oneTimeFilter: null };
+  r.oneTimeFilter = { k: 'const', type: 'bool', value: false };
+  return r;
 }
 
 /**

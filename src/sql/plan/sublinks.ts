@@ -186,7 +186,7 @@ function rightSemiJoin(info: PlannerInfo, outer: PlanNode, s: SemiJoin): PlanNod
   const lq = lazy.quals.length === 1 ? lazy.quals[0]! : ({ k: 'and', type: 'bool', args: lazy.quals } as Expr);
   hj.joinQual = child.bindFor(hj, lq, bindLayout);
   const pre = info.global.qualify;
-  const conds = s.outerKeys.map((k, i) => `(${child.text(s.inner.targets[i]!.expr, pre)} = ${info.text(k, pre)})`);
+  const conds = s.outerKeys.map((k, i) => `(${child.text(child.q.targets[i]!.expr, pre)} = ${info.text(k, pre)})`);
   hj.hashCondText = conds.length === 1 ? conds[0]! : `(${conds.join(' AND ')})`;
   return hj;
 }
@@ -217,7 +217,7 @@ export function addSemiJoins(info: PlannerInfo, plan: PlanNode, semis: SemiJoin[
     hj.outerKeys = s.outerKeys.map((k) => info.bindFor(hj, k, outer.layout));
     hj.innerKeys = s.inner.targets.map((_, i) => ({ k: 'slot', type: s.inner.targets[i]!.expr.type, idx: i, typmod: -1, name: '' }) as Expr);
     const pre = info.global.qualify;
-    const conds = s.outerKeys.map((k, i) => `(${info.text(k, pre)} = ${child.text(s.inner.targets[i]!.expr, pre)})`);
+    const conds = s.outerKeys.map((k, i) => `(${info.text(k, pre)} = ${child.text(child.q.targets[i]!.expr, pre)})`);
     hj.hashCondText = conds.length === 1 ? conds[0]! : `(${conds.join(' AND ')})`;
     plan = hj;
   }
