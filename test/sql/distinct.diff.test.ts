@@ -44,6 +44,10 @@ test('SELECT DISTINCT', async () => {
     'select distinct 1 as one from d',
     'select distinct g from d where false',
     'select distinct id % 3 as m, g is null as n from d order by m, n',
+    // The same subquery in the select list and ORDER BY is one expression, whatever positions
+    // its IN list and ARRAY constructor have in the text (found by the random-query generator).
+    'select distinct (a.g < any (select b.id from d b where b.g in (1, -1, 3))) as c from d a order by (a.g < any (select b.id from d b where b.g in (1, -1, 3))) desc',
+    'select distinct (select count(*) from d b where b.x = any (array[0.5, 1]) and b.g = a.g) as c from d a order by (select count(*) from d b where b.x = any (array[0.5, 1]) and b.g = a.g)',
     // 42P10
     'select distinct g from d order by s',
     'select distinct g from d order by id + 1',

@@ -653,6 +653,14 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
 }
 
 /**
+ * The raw parse tree's fields that hold positions in the statement text, not meaning: a
+ * sublink's identity (`src`, compared by exprEqual) leaves them out, so the same subquery
+ * written twice (in the select list and in ORDER BY) is one expression, as PostgreSQL's
+ * equal() ignores locations.
+ */
+const POSITION_FIELDS = new Set(['location', 'name_location', 'list_start', 'list_end', 'rexpr_list_start', 'rexpr_list_end', 'stmt_location', 'stmt_len']);
+
+/**
  * A subquery in an expression (PostgreSQL's transformSubLink): scalar, EXISTS, IN / op ANY,
  * op ALL. The comparison of `arg` with the subquery's column is resolved as `arg op column`.
  * @throws PgError 42601 `subquery must return only one column` (scalar, IN, ANY, ALL),
@@ -661,7 +669,7 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
 function analyzeSubLink(scope: ExprScope, n: PgNode): Expr {
   const kind = String(n.subLinkType);
   const loc: number = typeof n.location === 'number' ? n.location : -1;
-  const src = JSON.stringify(n.subselect, (key, v) => (key === 'location' ? undefined : v));
+  const src = JSON.stringify(n.subselect, (key, v) => (POSITION_FIELDS.has(key) ? undefined : v));
   if (kind === 'EXISTS_SUBLINK') {
     const sq = scope.subquery(n.subselect, loc);
     return { k: 'sublink', type: 'bool', typmod: -1, sub: 'exists', query: sq.query, arg: null, cmp: null, op: '', loc, src };
