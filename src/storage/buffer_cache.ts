@@ -73,7 +73,11 @@ export class BufferCache {
   /**
    * Clean resident segments that scans read whole: evicted before anything in {@link main}, so
    * a scan of a table larger than the cache recycles its own segments instead of flushing the
-   * pages random reads keep coming back to (PostgreSQL's ring buffer for bulk reads).
+   * pages random reads keep coming back to (PostgreSQL's ring buffer for bulk reads); and the
+   * newest first (most recently used), because scans repeat in the same order: evicting the
+   * oldest would evict each segment just before the next scan needs it, so every scan would
+   * read the whole table, while evicting the newest keeps a stable part resident (measured on
+   * 146.5 MiB with a 64 MB cache: 144 MiB read per exact query oldest-first, 92.8 MiB newest-first).
    */
   private readonly ring = new Clock();
 
@@ -139,7 +143,7 @@ export class BufferCache {
 
   /** Evicts one clean segment or page that is not pinned (scans' first); returns its bytes, or 0 when none can be. */
   private evictOne(): number {
-    const n = this.ring.evictOne(this.epoch) || this.main.evictOne(this.epoch);
+    const n = this.ring.evictNewest(this.epoch) || this.main.evictOne(this.epoch);
     if (n > 0) this.stats.evictions++;
     return n;
   }
@@ -191,6 +195,37 @@ class Clock {
   private drop(i: number): void {
     this.stores[i] = null;
     this.holes++;
+  }
+
+  /**
+   * Evicts the newest clean entry not pinned in statement `epoch` (most recently used first:
+   * the order for segments of repeated scans); its bytes, or 0.
+   */
+  evictNewest(epoch: number): number {
+    let freed = 0;
+    for (let i = this.stores.length - 1; i >= 0; i--) {
+      const store = this.stores[i];
+      if (store === null || store === undefined) continue;
+      const k = this.segs[i]!;
+      const page = this.pages[i]!;
+      if (!store.isClean(k, page)) {
+        this.drop(i);
+        continue;
+      }
+      if (store.isPinned(k, epoch, page)) continue;
+      this.drop(i);
+      freed = store.evict(k, page);
+      break;
+    }
+    // Holes at the end go at once (this end is where entries come and go).
+    while (this.stores.length > 0 && this.stores[this.stores.length - 1] === null) {
+      this.stores.pop();
+      this.segs.pop();
+      this.pages.pop();
+      this.holes--;
+    }
+    this.compact();
+    return freed;
   }
 
   /** Squeezes the holes out once they are half the clock, keeping the order and the hand's place. */

@@ -28,7 +28,10 @@
  * (buffer_cache.ts): a full segment that a checkpoint wrote to its own segment file
  * ({@link SegmentedRows.files}) is clean and may be evicted (pointer -1) and read back on the
  * next {@link SegmentedRows.ptr}. A full segment's bytes never change once its last row is
- * written (rows are appended; an UPDATE appends a version), so the file stays exact.
+ * written (rows are appended; an UPDATE appends a version), so the file stays exact. A random
+ * row of an evicted segment is read back as one page ({@link PAGE_BYTES_TARGET}: a power of two
+ * of rows, so a row never straddles pages) into a block of its own, while the segment stays
+ * evicted; scans read the whole segment (storage/buffer_cache.ts).
  */
 import { assert } from '../common/assert.js';
 import { SEGMENT_BYTES_MAX, type Space } from '../kernels/memories.js';
