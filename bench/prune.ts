@@ -26,7 +26,7 @@ import { HnswState } from '../src/access/hnsw/state.js';
 import { PRUNE_RULES } from '../src/access/hnsw/layout.js';
 import { floatToHalf } from '../src/kernels/half.js';
 import { HnswlibPeer } from './peers/hnswlib.js';
-import { lift, liftMatrix } from './scale.js';
+import { lift, liftMatrix } from './support/lift.js';
 import { parseBenchArgs, type OptionSpecs } from './support/args.js';
 import { loadAverage, machineLine } from './support/machine.js';
 import { nowMs } from './support/timing.js';

@@ -29,13 +29,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Vecgres } from '../src/index.js';
-import { loadGlove, GLOVE_DIM } from '../src/cli/glove.js';
+import { loadGlove } from '../src/cli/glove.js';
 import { Prng } from '../src/common/prng.js';
 import { nowMs } from './support/timing.js';
 import { formatBytes, sampleMemory } from './support/memory.js';
 import { exactKnn, recallAtK, type GroundTruth } from './support/truth.js';
 import { HnswlibPeer } from './peers/hnswlib.js';
 import { parseBenchArgs, type OptionSpecs } from './support/args.js';
+import { lift, liftMatrix } from './support/lift.js';
 
 interface Options {
   rows: number;
@@ -67,59 +68,6 @@ const SPECS = {
 function parse(args: string[]): Options {
   const o = parseBenchArgs('scale', 'Synthetic 1,536-d / 768-d rows (GloVe lifted): load, halfvec HNSW build, recall / QPS, checkpoint bytes, vs hnswlib-node.', SPECS, args);
   return { ...o, peerRows: Math.min(o.rows, o.peerRows) };
-}
-
-/** Standard normal from two uniforms (Box-Muller); deterministic given the generator. */
-function gauss(p: Prng): number {
-  const u = Math.max(p.next(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * p.next());
-}
-
-/** A dims x 100 matrix (row-major) with orthonormal columns, from seed 1536. */
-export function liftMatrix(dims: number): Float64Array {
-  const p = new Prng(1536);
-  const cols: Float64Array[] = [];
-  for (let c = 0; c < GLOVE_DIM; c++) {
-    const v = new Float64Array(dims);
-    for (let i = 0; i < dims; i++) v[i] = gauss(p);
-    for (const u of cols) {
-      let d = 0;
-      for (let i = 0; i < dims; i++) d += v[i]! * u[i]!;
-      for (let i = 0; i < dims; i++) v[i]! -= d * u[i]!;
-    }
-    let n = 0;
-    for (let i = 0; i < dims; i++) n += v[i]! * v[i]!;
-    n = Math.sqrt(n);
-    for (let i = 0; i < dims; i++) v[i]! /= n;
-    cols.push(v);
-  }
-  const m = new Float64Array(dims * GLOVE_DIM);
-  for (let i = 0; i < dims; i++) for (let c = 0; c < GLOVE_DIM; c++) m[i * GLOVE_DIM + c] = cols[c]![i]!;
-  return m;
-}
-
-/**
- * Lifts `count` rows of `src` (cycling through its rows, from row `first`) into a new
- * dims-wide matrix.
- */
-export function lift(src: Float32Array, count: number, dims: number, m: Float64Array, seed: number, first = 0): Float32Array {
-  const n = src.length / GLOVE_DIM;
-  const out = new Float32Array(count * dims);
-  const p = new Prng(seed);
-  for (let r = 0; r < count; r++) {
-    const s = ((first + r) % n) * GLOVE_DIM;
-    let norm = 0;
-    for (let c = 0; c < GLOVE_DIM; c++) norm += src[s + c]! * src[s + c]!;
-    const sigma = (0.1 * Math.sqrt(norm)) / Math.sqrt(dims);
-    const o = r * dims;
-    for (let i = 0; i < dims; i++) {
-      let x = 0;
-      const mi = i * GLOVE_DIM;
-      for (let c = 0; c < GLOVE_DIM; c++) x += m[mi + c]! * src[s + c]!;
-      out[o + i] = x + sigma * gauss(p);
-    }
-  }
-  return out;
 }
 
 function dirBytes(dir: string): number {

@@ -3,13 +3,14 @@
  *   [--dims 768] [--rows N] [--queries N] [--batch N] [--changed N] [--dir PATH]`.
  *
  * Data (SYNTHETIC, made here batch by batch, never held whole): GloVe 6B 100-d lifted to
- * --dims as bench/scale.ts does (fixed orthonormal map + 10% noise), --rows rows (default:
+ * --dims by bench/support/lift.ts (fixed orthonormal map + 10% Gaussian noise), --rows rows (default:
  * enough for 2.5x the cache). Ground truth: exact cosine top-10 of each held-out query,
  * computed in float64 over each batch as it is made (a brute-force check independent of the
  * engine's kernels).
  *
  * Steps, into a durable data directory with `shared_buffers` set:
- *   1. load by multi-row INSERT (rows/s), the automatic checkpoints making full segments clean;
+ *   1. load by multi-row INSERT with parameters (rows/s, not counting the data making and the
+ *      check, each timed apart), the automatic checkpoints making full segments clean;
  *   2. close and reopen (seconds; open reads no segment file);
  *   3. exact top-10 (no index: a streaming exact scan over segments read back from their files)
  *      for each query: recall@10 against the brute-force check, QPS;
@@ -25,7 +26,7 @@ import { Prng } from '../src/common/prng.js';
 import { bufferCache } from '../src/storage/buffer_cache.js';
 import { nowMs } from './support/timing.js';
 import { formatBytes, sampleMemory } from './support/memory.js';
-import { lift, liftMatrix } from './scale.js';
+import { lift, liftMatrix } from './support/lift.js';
 import { parseBenchArgs, type OptionSpecs } from './support/args.js';
 
 const SPECS = {
@@ -67,6 +68,46 @@ class Truth {
   }
 }
 
+/**
+ * Offers rows first..first+n-1 (n x dims float32 in `base`) to the brute-force check: each
+ * row's cosine distance to every query, in float64 (each row widened once, four partial sums).
+ */
+function offerBatch(truth: Truth, base: Float32Array, n: number, first: number, dims: number, qUnit: Float64Array): void {
+  const row = new Float64Array(dims);
+  const nq = truth.nq;
+  for (let r = 0; r < n; r++) {
+    let nn = 0;
+    const o = r * dims;
+    for (let j = 0; j < dims; j++) {
+      const x = base[o + j]!;
+      row[j] = x;
+      nn += x * x;
+    }
+    const inv = 1 / Math.sqrt(nn);
+    for (let q = 0; q < nq; q++) {
+      const qo = q * dims;
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      let j = 0;
+      for (; j + 4 <= dims; j += 4) {
+        d0 += row[j]! * qUnit[qo + j]!;
+        d1 += row[j + 1]! * qUnit[qo + j + 1]!;
+        d2 += row[j + 2]! * qUnit[qo + j + 2]!;
+        d3 += row[j + 3]! * qUnit[qo + j + 3]!;
+      }
+      for (; j < dims; j++) d0 += row[j]! * qUnit[qo + j]!;
+      truth.offer(q, first + r, 1 - (d0 + d1 + d2 + d3) * inv);
+    }
+  }
+}
+
+/** The 1, 5 and 15 minute load averages, for the log (the machine is shared). */
+function loadAvg(): string {
+  return os.loadavg().map((x) => x.toFixed(1)).join(' / ');
+}
+
 /** Runs the benchmark (see the module comment). */
 export async function benchScaleCached(args: string[]): Promise<void> {
   const o = parseBenchArgs('scale --shared-buffers SIZE', 'A table larger than the buffer cache: load, index, recall / QPS through the cache, checkpoint bytes.', SPECS, args);
@@ -83,14 +124,17 @@ export async function benchScaleCached(args: string[]): Promise<void> {
   const glove = loadGlove({ queries: nq });
   const m = liftMatrix(dims);
   const queries = lift(glove.queries, nq, dims, m, 8);
-  const qNorm = new Float64Array(nq);
+  // The queries as float64 unit vectors: a cosine distance is then 1 - (row . q) / |row|.
+  const qUnit = new Float64Array(nq * dims);
   for (let q = 0; q < nq; q++) {
     let s = 0;
     for (let i = 0; i < dims; i++) s += queries[q * dims + i]! ** 2;
-    qNorm[q] = Math.sqrt(s);
+    const inv = 1 / Math.sqrt(s);
+    for (let i = 0; i < dims; i++) qUnit[q * dims + i] = queries[q * dims + i]! * inv;
   }
   const truth = new Truth(nq, 10);
-  log(`RSS before the load (GloVe, the lift matrix, node): ${formatBytes(sampleMemory().rss)}`);
+  const rssBefore = sampleMemory().rss;
+  log(`RSS before the load (GloVe, the lift matrix, node): ${formatBytes(rssBefore)}; load average (1 / 5 / 15 min) ${loadAvg()} on ${os.cpus().length} cores`);
   const dir = dirArg ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-scale-cached-'));
   let db = await Vecgres.create(dir);
   const setCache = async (): Promise<void> => {
@@ -99,23 +143,19 @@ export async function benchScaleCached(args: string[]): Promise<void> {
   try {
     await setCache();
     await db.exec(`CREATE TABLE items (id int PRIMARY KEY, embedding vector(${dims}))`);
+    let makeMs = 0;
     let truthMs = 0;
-    const t0 = nowMs();
+    let insertMs = 0;
+    let nextReport = rows / 10;
     for (let i = 0; i < rows; i += batch) {
       const n = Math.min(batch, rows - i);
+      let t1 = nowMs();
       const base = lift(glove.base, n, dims, m, 7 + i, i);
-      const t1 = nowMs();
-      for (let r = 0; r < n; r++) {
-        let nn = 0;
-        for (let j = 0; j < dims; j++) nn += base[r * dims + j]! ** 2;
-        nn = Math.sqrt(nn);
-        for (let q = 0; q < nq; q++) {
-          let dot = 0;
-          for (let j = 0; j < dims; j++) dot += base[r * dims + j]! * queries[q * dims + j]!;
-          truth.offer(q, i + r, 1 - dot / (nn * qNorm[q]!));
-        }
-      }
-      truthMs += nowMs() - t1;
+      const t2 = nowMs();
+      makeMs += t2 - t1;
+      offerBatch(truth, base, n, i, dims, qUnit);
+      t1 = nowMs();
+      truthMs += t1 - t2;
       const vals: string[] = [];
       const params: unknown[] = [];
       for (let r = 0; r < n; r++) {
@@ -123,10 +163,15 @@ export async function benchScaleCached(args: string[]): Promise<void> {
         params.push(i + r, base.subarray(r * dims, (r + 1) * dims));
       }
       await db.query(`INSERT INTO items VALUES ${vals.join(',')}`, params);
+      insertMs += nowMs() - t1;
+      if (i + n >= nextReport && i + n < rows) {
+        log(`  ${i + n} rows: ${Math.round((i + n) / (insertMs / 1000))} rows/s so far; data ${(makeMs / 1000).toFixed(0)} s, check ${(truthMs / 1000).toFixed(0)} s; resident ${formatBytes(bufferCache.residentBytes)}; RSS ${formatBytes(sampleMemory().rss)}; load average ${loadAvg()}`);
+        nextReport += rows / 10;
+      }
     }
-    const loadS = (nowMs() - t0 - truthMs) / 1000;
+    const loadS = insertMs / 1000;
     const ck = db.database.durability!.checkpoints;
-    log(`load: ${rows} rows in ${loadS.toFixed(1)} s = ${Math.round(rows / loadS)} rows/s (durable, batches of ${batch}; data making and the brute-force check not counted); ${ck} automatic checkpoints; resident ${formatBytes(bufferCache.residentBytes)} (dirty ${formatBytes(bufferCache.dirtyBytes)}), peak resident ${formatBytes(bufferCache.peakResidentBytes)}; peak RSS ${formatBytes(sampleMemory().maxRss)}`);
+    log(`load: ${rows} rows in ${loadS.toFixed(1)} s = ${Math.round(rows / loadS)} rows/s (durable, batches of ${batch}; making the data took ${(makeMs / 1000).toFixed(1)} s and the float64 brute-force check ${(truthMs / 1000).toFixed(1)} s, not counted); load average ${loadAvg()}; ${ck} automatic checkpoints; resident ${formatBytes(bufferCache.residentBytes)} (dirty ${formatBytes(bufferCache.dirtyBytes)}), peak resident ${formatBytes(bufferCache.peakResidentBytes)}; peak RSS ${formatBytes(sampleMemory().maxRss)}`);
     let t = nowMs();
     await db.close();
     const closeS = (nowMs() - t) / 1000;
@@ -150,10 +195,15 @@ export async function benchScaleCached(args: string[]): Promise<void> {
     const pf0 = bufferCache.stats.pageFaults;
     t = nowMs();
     for (let q = 0; q < nq; q++) {
+      const tq = nowMs();
+      const rbq = bufferCache.stats.readBytes;
       const { rows: got } = await db.query<{ id: number }>(sql, [queries.subarray(q * dims, (q + 1) * dims)]);
       const want = new Set(truth.ids.subarray(q * 10, q * 10 + 10));
-      for (const r of got) if (want.has(r.id)) hits++;
+      let qHits = 0;
+      for (const r of got) if (want.has(r.id)) qHits++;
+      hits += qHits;
       if (got.every((r, j) => r.id === truth.ids[q * 10 + j])) exactOrder++;
+      if (nq <= 20 || q % 10 === 9) log(`  query ${q + 1}: ${qHits}/10 of the check's top-10, ${((nowMs() - tq) / 1000).toFixed(1)} s, ${formatBytes(bufferCache.stats.readBytes - rbq)} read; load average ${loadAvg()}`);
     }
     const s = (nowMs() - t) / 1000;
     log(`exact top-10 (streaming scan, no index): recall@10 ${(hits / (nq * 10)).toFixed(4)} against the brute-force check (${exactOrder}/${nq} in the same order), ${(nq / s).toFixed(2)} QPS, ${formatBytes((bufferCache.stats.readBytes - rb0) / nq)} read from segment files per query (${bufferCache.stats.faults - f0} segments, ${bufferCache.stats.pageFaults - pf0} pages in all), ${bufferCache.stats.evictions - ev0} evictions; peak resident ${formatBytes(bufferCache.peakResidentBytes)} for a cache of ${formatBytes(cacheBytes)}`);
@@ -174,7 +224,7 @@ export async function benchScaleCached(args: string[]): Promise<void> {
     const c = db.database.durability!.lastCheckpoint!;
     log(`${changed} rows updated in ${updS.toFixed(1)} s (read ${formatBytes(bufferCache.stats.readBytes - urb0)} from segment files: ${bufferCache.stats.faults - uf0} segments, ${bufferCache.stats.pageFaults - upf0} pages); CHECKPOINT wrote ${formatBytes(c.bytes)} (${c.tableDeltaFiles} delta, ${c.tableBaseFiles} base, ${c.segmentFiles} segment files; ${c.keptFiles} files kept)`);
     const mem = sampleMemory();
-    log(`peak RSS ${formatBytes(mem.maxRss)} (cache ${formatBytes(cacheBytes)}; peak resident segments ${formatBytes(bufferCache.peakResidentBytes)}); RSS now ${formatBytes(mem.rss)}, JS heap ${formatBytes(mem.heapUsed)}`);
+    log(`peak RSS ${formatBytes(mem.maxRss)} = cache ${formatBytes(cacheBytes)} + ${formatBytes(mem.maxRss - cacheBytes)} (of which ${formatBytes(rssBefore)} before the load: node, GloVe, the lift map); peak resident segments ${formatBytes(bufferCache.peakResidentBytes)}; RSS now ${formatBytes(mem.rss)}, JS heap ${formatBytes(mem.heapUsed)}; load average ${loadAvg()}`);
   } finally {
     await db.close();
     if (dirArg === null) fs.rmSync(dir, { recursive: true, force: true });

@@ -108,12 +108,12 @@ export type BuildSizes = Pick<BuildInput, 'dim' | 'opclass' | 'options' | 'rowCo
  * A build running off the event loop ({@link IndexAm.buildAsync}). Nothing it builds is
  * visible to anyone until the caller takes the structure `done` resolves with.
  */
-export interface AsyncBuild {
+export interface AsyncBuild<T = VectorIndex> {
   /**
    * Resolves with the structure (the caller owns it), or rejects with the build's error (a
    * PgError; 57014 after {@link cancel}); the half-built structure was freed then.
    */
-  readonly done: Promise<VectorIndex>;
+  readonly done: Promise<T>;
   /** Rows inserted so far (for pg_stat_progress_create_index). */
   tuplesDone(): number;
   /** Asks the build to stop: `done` rejects with 57014 once every thread stopped touching it. */
@@ -520,6 +520,10 @@ export interface OrderedBuildInput {
   keys: readonly OrderedKeySpec[];
   /** Calls `fn` for every live row with its key values (`values` may be reused between calls). */
   forEachRow(fn: (rowId: number, values: readonly Value[]) => void): void;
+  /** For {@link OrderedIndexAm.buildAsync}: as {@link BuildInput.forEachRowIn}. */
+  forEachRowIn?(from: number, to: number, fn: (rowId: number, values: readonly Value[]) => void): void;
+  /** The row id bound of {@link forEachRowIn} (the table's slot count when the build started). */
+  rowIdEnd?: number;
   onProgress?: (p: BuildProgress) => void;
   rowCount: number;
 }
@@ -532,6 +536,12 @@ export interface OrderedIndexAm {
   /** Validates WITH options (22023 for unknown ones or out-of-range values). */
   parseOptions(raw: RawOptions, dim?: number): unknown;
   build(input: OrderedBuildInput): OrderedIndex;
+  /**
+   * Builds as {@link build} without blocking the event loop for long (CREATE INDEX
+   * CONCURRENTLY): rows are read with `input.forEachRowIn` in ranges and the sort runs in
+   * slices between other work. Absent: the method builds synchronously with {@link build}.
+   */
+  buildAsync?(input: OrderedBuildInput): AsyncBuild<OrderedIndex>;
   /**
    * Estimated cost (PostgreSQL's units) of the index part of reading `selectivity` of the
    * entries: descent plus the leaf pages and index tuples read (btcostestimate); the planner

@@ -26,6 +26,34 @@ export class Prng {
     if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
   }
 
+  /** Copies the generator's state (four 32-bit words) into `out[0..3]`, for {@link restoreState}. */
+  saveState(out: Uint32Array): void {
+    out[0] = this.a;
+    out[1] = this.b;
+    out[2] = this.c;
+    out[3] = this.d;
+  }
+
+  /** Puts back a state {@link saveState} copied: the same values follow as after that copy. */
+  restoreState(from: Uint32Array): void {
+    this.a = from[0]!;
+    this.b = from[1]!;
+    this.c = from[2]!;
+    this.d = from[3]!;
+  }
+
+  /** The generator's state (four 32-bit words), to continue the same sequence on another thread ({@link fromState}). */
+  state(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d];
+  }
+
+  /** A generator that continues the sequence of the one whose {@link state} this is. */
+  static fromState(state: readonly number[]): Prng {
+    const p = new Prng(0);
+    p.restoreState(Uint32Array.from(state));
+    return p;
+  }
+
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
     const result = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0;

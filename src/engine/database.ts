@@ -492,11 +492,18 @@ export class Database {
     try {
       // CREATE INDEX's build (sql/exec/index_build_concurrent.ts), a parallel exact scan
       // (sql/exec/parallel_knn_async.ts), or a row lock.
-      if (w instanceof BuildWait) await waitForBuild(session, w.build);
+      if (w instanceof BuildWait) {
+        // CREATE INDEX CONCURRENTLY committed its INVALID definition first: durable before the
+        // build, so that a crash during it leaves the index INVALID, as PostgreSQL's does.
+        await this.sync(session);
+        await waitForBuild(session, w.build);
+      }
       else if (w instanceof ScanWait) await waitForScan(session, w.scan);
       else await waitForLock(session, w);
     } catch (e) {
       session.asyncScans.clear();
+      // The statement will not run again: what it kept for its rerun goes.
+      session.rerun.clear();
       if (e instanceof PgError && !this.closed) this.failStatement(session, e);
       throw e;
     } finally {
@@ -521,6 +528,7 @@ export class Database {
    * @throws PgError `err`.
    */
   private failStatement(session: Session, err: PgError): never {
+    session.rerun.clear();
     if (session.txn.inBlock) session.txn.failed = true;
     if (session.txn.implicit) endImplicitBlock(session, false);
     // A plain CREATE INDEX kept its statement's own transaction open while it built (sql/exec/statement.ts).

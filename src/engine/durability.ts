@@ -63,8 +63,12 @@ export const META_VERSION = 2;
 export const META_VERSION_FULL = 1;
 /**
  * A table's deltas are folded into a new base file once their bytes pass this share of the
- * base's: recovery then reads at most 1.25x the table's bytes, and a checkpoint writes a few
- * changed rows instead of the whole table.
+ * table's bytes (its base file and its segment files): a checkpoint writes a few changed rows
+ * instead of the whole table, and recovery reads at most the base plus this share of the table
+ * (and at most {@link DELTA_FILES_MAX} deltas). The segment files count because a base holds
+ * only the rows' other columns: for a table of wide vectors the base is a few percent of the
+ * table, and each delta carries the vectors of the rows past the last full segment (up to one
+ * segment), so against the base alone a large table's base was rewritten every few checkpoints.
  */
 export const DELTA_SHARE_MAX = 0.25;
 /** A table's deltas are folded into a new base at this many files even when they are small. */
@@ -412,7 +416,7 @@ export class Durability {
   /**
    * Names table `t`'s state in checkpoint `b`: the files of the latest checkpoint when nothing
    * changed it; a delta after them when the changes are small (the deltas' bytes within
-   * {@link DELTA_SHARE_MAX} of the base's, fewer than {@link DELTA_FILES_MAX} files, and the
+   * {@link DELTA_SHARE_MAX} of the base's and the segment files', fewer than {@link DELTA_FILES_MAX} files, and the
    * columns unchanged); else a new base file. Returns the files naming the state as of now.
    */
   private writeTable(b: CheckpointBuilder, t: Table, name: string, stats: CheckpointWriteStats, filing: SegmentedRows[]): TableFiles {
@@ -429,7 +433,7 @@ export class Durability {
       prev !== undefined &&
       !t.layoutChanged &&
       prev.deltas.length < DELTA_FILES_MAX &&
-      prev.deltaBytes <= DELTA_SHARE_MAX * prev.baseBytes &&
+      prev.deltaBytes <= DELTA_SHARE_MAX * (prev.baseBytes + segmentFileBytes(t)) &&
       // A delta of more rows than this share of the table would soon be folded anyway.
       t.deltaRows <= DELTA_SHARE_MAX * Math.max(t.slots, 1);
     if (useDelta) {
@@ -506,4 +510,11 @@ export function walDir(dataDir: string): string {
 /** XX001 for control-file metadata that is not what this version writes. */
 export function badMeta(what: string): PgError {
   return new PgError(SQLSTATE.data_corrupted, `invalid checkpoint metadata in "vecgres.control": ${what}`);
+}
+
+/** Bytes of table `t`'s full vector segments (each one a segment file after a checkpoint). */
+function segmentFileBytes(t: Table): number {
+  let bytes = 0;
+  for (const { store } of t.cachedStores()) bytes += store.completeSegments(t.slots) * store.segmentBytes;
+  return bytes;
 }

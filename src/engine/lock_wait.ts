@@ -9,7 +9,9 @@
  * version (its WHERE evaluated again, an UPDATE applied to it: two concurrent `n = n + 1` give
  * n + 2) or not at all when it was deleted. Where this differs from EvalPlanQual: PostgreSQL
  * re-checks only the rows its statement snapshot found, while the re-run also sees rows the
- * other transaction inserted, or updated into matching the WHERE, before it ended.
+ * other transaction inserted, or updated into matching the WHERE, before it ended. What the
+ * first run drew (nextval values, the random stream, clock readings, its start time) the rerun
+ * takes back instead of drawing again (sql/exec/statement_rerun.ts), for every wait kind.
  *
  * DDL and VACUUM of a table CREATE INDEX CONCURRENTLY builds on wait here too (a
  * {@link RelationWait}: PostgreSQL's ShareUpdateExclusiveLock), until the build's registration

@@ -16,6 +16,7 @@ import type { StatsStore } from '../sql/stats/store.js';
 import { Interrupts } from '../common/interrupts.js';
 import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
 import { AsyncScans } from '../sql/exec/parallel_knn_async.js';
+import { StatementRerun } from '../sql/exec/statement_rerun.js';
 
 export class Session implements SqlEnv {
   readonly settings: Settings;
@@ -37,6 +38,8 @@ export class Session implements SqlEnv {
   concurrentBuild: ConcurrentBuild | null = null;
   /** Exact scans run off the event loop for the running statement (SqlEnv.asyncScans). */
   readonly asyncScans = new AsyncScans();
+  /** The running statement's state across its reruns after a wait (SqlEnv.rerun). */
+  readonly rerun = new StatementRerun();
   /** Start of the current transaction and statement (now(), statement_timestamp()). */
   readonly timestamps = { transactionUs: 0n, statementUs: 0n };
   /** LISTEN / NOTIFY state (sql/exec/notify.ts). */

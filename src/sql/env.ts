@@ -15,6 +15,7 @@ import type { StatsStore } from './stats/store.js';
 import type { Interrupts } from '../common/interrupts.js';
 import type { ConcurrentBuild } from './exec/index_build_concurrent.js';
 import type { AsyncScans } from './exec/parallel_knn_async.js';
+import type { StatementRerun } from './exec/statement_rerun.js';
 
 /**
  * One row write of the current transaction: an inserted row (new or the new version of an
@@ -28,6 +29,16 @@ export interface RowWrite {
   table: Table;
   rowId: number;
   pkey: unknown;
+  /**
+   * Set on both halves of an UPDATE (the old version's delete, the new version's insert), so
+   * the statistics count one update, not an insert and a delete, as PostgreSQL's do.
+   */
+  update?: true;
+  /**
+   * On an UPDATE's delete half: no column an index refers to changed, the case in which
+   * PostgreSQL makes a heap-only tuple when the page has room (pg_stat_*.n_tup_hot_upd).
+   */
+  hot?: boolean;
 }
 
 /**
@@ -152,6 +163,12 @@ export interface SqlEnv {
   concurrentBuild: ConcurrentBuild | null;
   /** Exact scans run off the event loop for the running statement (exec/parallel_knn_async.ts). */
   readonly asyncScans: AsyncScans;
+  /**
+   * What the running statement keeps from its first run when it is undone to wait and run
+   * again: recorded sequence values and clock readings, the random stream's and the settings'
+   * state at its start (exec/statement_rerun.ts).
+   */
+  readonly rerun: StatementRerun;
 }
 
 /** One notification: the channel, its payload and the process id of the session that sent it. */

@@ -399,13 +399,16 @@ export class Catalog {
 
   /**
    * Registers CREATE INDEX CONCURRENTLY's build of index `name` on `table` (see
-   * {@link concurrentBuilds}); `cancel` stops it (close()).
-   * @throws PgError 42P07 when the name is taken; RelationWait when `table` is already under one
+   * {@link concurrentBuilds}); `cancel` stops it (close()). The name may be that of the build's
+   * own INVALID definition on `table`.
+   * @throws PgError 42P07 when the name is taken otherwise; RelationWait when `table` is already under one
    *   (the second build waits for the first, as PostgreSQL's lock conflicts with itself).
    */
   startConcurrentBuild(name: string, table: string, cancel: () => void): void {
     this.checkConcurrentBuild(table);
-    if (this.relationExists(name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+    // A CREATE INDEX CONCURRENTLY committed its INVALID definition just before.
+    const own = this.indexes.get(name);
+    if (own === undefined || own.valid !== false || own.table !== table) if (this.relationExists(name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
     let end = (): void => undefined;
     const ended = new Promise<void>((resolve) => {
       end = resolve;

@@ -7,7 +7,8 @@
  *
  * Input accepted: `YYYY-MM-DD`, then optionally `T` or spaces and `HH:MM[:SS[.ffffff]]`, then
  * optionally a zone (`Z`, `UTC`, `GMT`, `+HH`, `+HHMM`, `+HH:MM`, `+HH:MM:SS`, a zone name or
- * abbreviation: `America/New_York`, `EST`, types/timezone.ts), then optionally
+ * abbreviation: `America/New_York`, `EST`, or a POSIX zone such as `x7` (7 hours west, as
+ * pg_tzset reads a word run together with digits), types/timezone.ts), then optionally
  * `BC` / `AD`; `epoch`, `infinity`, `-infinity`. PostgreSQL accepts many more forms (month
  * names, `MM/DD/YYYY`, `now`, `today`, ...): those are 0A000 here rather than a
  * different answer, and text that is not a date at all is PostgreSQL's 22007.
@@ -93,7 +94,17 @@ export function isLeap(y: number): boolean {
 
 export const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-const ISO = /^\s*(\d{4,})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(?:(Z|UTC|GMT|[+-]\d+(?::\d+(?::\d+)?)?|(?!(?:BC|AD)\s*$)[A-Za-z][A-Za-z0-9_/-]*))?\s*(BC|AD)?\s*$/i;
+const ISO = /^\s*(\d{4,})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(?:(Z|UTC|GMT|[+-]\d+(?::\d+(?::\d+)?)?|(?!(?:BC|AD)\s*$)[A-Za-z][A-Za-z0-9_/+.:-]*))?\s*(BC|AD)?\s*$/i;
+
+/** Words of datetime.c's datetktbl (ParseDateTime keeps letters found there apart from digits that follow). */
+const DATETKTBL_WORDS: ReadonlySet<string> = new Set(
+  ('ad allballs am apr april at aug august bc d dec december dow doy dst epoch feb february fri friday h infinity isodow isoyear j jan ' +
+    'january jd jul julian july jun june m mar march may mm mon monday nov november now oct october on pm s sat saturday sep sept september ' +
+    'sun sunday t thu thur thurs thursday today tomorrow tue tues tuesday wed wednesday weds y yesterday').split(' '),
+);
+
+/** A POSIX zone with a daylight-saving name (`x7y`, `EST5EDT4`): pg_tzset reads US rules into it. */
+const POSIX_WITH_DST = /^[A-Za-z]+[+-]?\d+(?::\d+){0,2}[^\d:]/;
 
 /** The parts of a parsed ISO date/time. */
 interface Parsed {
@@ -105,7 +116,7 @@ interface Parsed {
   zone: TimeZone | null;
 }
 
-function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-infinity' {
+function parseIso(text: string, type: DateTimeType, session?: TimeZone): Parsed | 'infinity' | '-infinity' {
   const t = text.trim().toLowerCase();
   if (t === 'infinity' || t === '+infinity') return 'infinity';
   if (t === '-infinity') return '-infinity';
@@ -138,14 +149,19 @@ function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-inf
   let zone: TimeZone | null = null;
   const z = m[8];
   if (z !== undefined) {
-    const zu = z.toUpperCase();
-    if (zu === 'Z' || zu === 'UTC' || zu === 'GMT') offset = 0;
-    else if (/^[A-Za-z]/.test(z)) {
+    if (/^[A-Za-z]/.test(z)) {
       // A zone abbreviation or name (DecodeDateTime: an unknown word is tried as a zone name;
       // one with a slash that names no zone is an unknown zone, any other a syntax error).
-      zone = findTimeZone(z);
+      // The session zone's own abbreviations come first (`UTC` is -03 under `UTC+3`).
+      const lead = /^[A-Za-z]+/.exec(z)![0];
+      // Letters of datetktbl (`t`, `am`, month names) are words of their own, not a zone's.
+      if (lead.length < z.length && DATETKTBL_WORDS.has(lead.toLowerCase())) throw badSyntax(type, text);
+      zone = findTimeZone(z, session);
       if (zone === null) {
-        if (z.includes('/')) throw new PgError(SQLSTATE.invalid_parameter_value, `time zone "${z.toLowerCase()}" not recognized`);
+        if (POSIX_WITH_DST.test(z)) throw new PgError(SQLSTATE.feature_not_supported, `time zone "${z}" (a POSIX zone with daylight-saving time) is not supported`);
+        // ParseDateTime makes letters followed by `-`, `/`, `.`, a digit or `+` one field that
+        // DecodeDateTime hands to pg_tzset (`x7` is a POSIX zone); plain letters are a word.
+        if (/^[A-Za-z]+[-/.+\d]/.test(z)) throw new PgError(SQLSTATE.invalid_parameter_value, `time zone "${z.toLowerCase()}" not recognized`);
         throw badSyntax(type, text);
       }
     } else {
@@ -188,7 +204,7 @@ function parseIso(text: string, type: DateTimeType): Parsed | 'infinity' | '-inf
  *   forms this parser does not read.
  */
 export function parseTimestamp(text: string, type: 'timestamp' | 'timestamptz', session: TimeZone): bigint {
-  const p = parseIso(text, type);
+  const p = parseIso(text, type, session);
   if (p === 'infinity') return TIMESTAMP_INFINITY;
   if (p === '-infinity') return TIMESTAMP_MINUS_INFINITY;
   let us = BigInt(p.days) * USECS_PER_DAY + p.usecs;

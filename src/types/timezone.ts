@@ -1,7 +1,7 @@
 /**
  * Named time zones: IANA names (`America/New_York`, `Europe/Berlin`, `US/Eastern`, `EST5EDT`,
- * `Etc/GMT+5`), PostgreSQL's default time zone abbreviations (`EST`, `CET`, ...; fixed
- * offsets), and POSIX-style offsets (`+05`, `UTC+3`: hours WEST of Greenwich, as PostgreSQL's
+ * `Etc/GMT+5`), PostgreSQL's Default time zone abbreviations (`EST`, `CET`; `MSK`, whose
+ * offset depends on the date) and the session zone's own ones (types/tzdata.ts), and POSIX-style offsets (`+05`, `UTC+3`: hours WEST of Greenwich, as PostgreSQL's
  * pg_tzset reads them). The IANA rules come from the ICU data Node ships (`Intl.DateTimeFormat`
  * with `timeZone`), never from a table of our own.
  *
@@ -16,58 +16,101 @@
  * 48 hours apart.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
+import { abbrevInZone, abbrevOffsetNear, zoneHistory, type ZoneHistory } from './tzdata.js';
 
-/** A resolved time zone: a fixed offset, or IANA rules read through ICU. */
+/**
+ * A resolved time zone: a fixed offset; IANA rules read through ICU; or an abbreviation whose
+ * offset depends on the date (`MSK`, or one the session zone used with several offsets), read
+ * in its zone's history (`base` gives the zone's own offsets where the history has no answer).
+ */
 export type TimeZone =
   | { kind: 'fixed'; offsetSec: number; /** The abbreviation to_char's TZ prints, when known (`UTC`, `+02`). */ abbrev?: string }
-  | { kind: 'iana'; name: string; fmt: Intl.DateTimeFormat };
+  | { kind: 'iana'; name: string; fmt: Intl.DateTimeFormat }
+  | { kind: 'abbrev'; /** Upper case. */ abbrev: string; history: ZoneHistory; base: TimeZone };
 
 /** UTC: the default session time zone, and the zone of contexts that have no session. */
 export const UTC_ZONE: TimeZone = Object.freeze({ kind: 'fixed', offsetSec: 0, abbrev: 'UTC' });
 
 /**
- * PostgreSQL's `Default` abbreviation set (share/timezonesets/Default), the common ones whose
- * offset is fixed: seconds east of UTC. Abbreviations PostgreSQL maps to a zone's rules (MSK
- * and the like) resolve through their IANA zone in {@link DYNAMIC_ABBREVIATIONS}.
+ * PostgreSQL's `Default` abbreviation set (share/timezonesets/Default, the
+ * `timezone_abbreviations` default), the abbreviations of one fixed offset: seconds east of
+ * UTC. `z`, `zulu`, `ut`, `utc` and `gmt` are among them.
  */
 const ABBREVIATIONS: ReadonlyMap<string, number> = new Map([
-  ['utc', 0], ['gmt', 0], ['ut', 0], ['z', 0], ['zulu', 0], ['wet', 0],
-  ['bst', 3600], ['cet', 3600], ['met', 3600], ['mez', 3600],
-  ['cest', 7200], ['mest', 7200], ['mesz', 7200], ['eet', 7200], ['eest', 10800],
-  ['ist', 7200], ['idt', 10800],
-  ['est', -18000], ['edt', -14400], ['cst', -21600], ['cdt', -18000], ['mst', -25200], ['mdt', -21600],
-  ['pst', -28800], ['pdt', -25200], ['akst', -32400], ['akdt', -28800], ['hst', -36000],
-  ['ast', -14400], ['adt', -10800], ['nst', -12600], ['ndt', -9000],
-  ['jst', 32400], ['kst', 32400], ['hkt', 28800], ['awst', 28800],
-  ['aest', 36000], ['aedt', 39600], ['acst', 34200], ['acdt', 37800], ['nzst', 43200], ['nzdt', 46800],
+  ['eat', 10800], ['sast', 7200], ['wat', 3600], ['act', -18000], ['akdt', -28800], ['akst', -32400],
+  ['bot', -14400], ['bra', -10800], ['brst', -7200], ['brt', -10800], ['cot', -18000], ['cdt', -18000],
+  ['clst', -10800], ['cst', -21600], ['edt', -14400], ['egst', 0], ['egt', -3600], ['est', -18000], ['fnt', -7200],
+  ['fnst', -3600], ['gft', -10800], ['mdt', -21600], ['mst', -25200], ['ndt', -9000], ['nft', -12600],
+  ['nst', -12600], ['pet', -18000], ['pdt', -25200], ['pmdt', -7200], ['pmst', -10800], ['pst', -28800],
+  ['pyst', -10800], ['uyst', -7200], ['uyt', -10800], ['wgst', -7200], ['wgt', -10800], ['ddut', 36000],
+  ['aft', 16200], ['almt', 21600], ['almst', 25200], ['amt', -14400], ['bdt', 21600], ['bnt', 28800],
+  ['bort', 28800], ['btt', 21600], ['cct', 28800], ['hkt', 28800], ['ict', 25200], ['idt', 10800], ['irt', 12600],
+  ['ist', 7200], ['jayt', 32400], ['jst', 32400], ['kdt', 36000], ['kgst', 21600], ['kst', 32400], ['mmt', 23400],
+  ['myt', 28800], ['npt', 20700], ['pht', 28800], ['pkt', 18000], ['pkst', 21600], ['tjt', 18000], ['ulast', 32400],
+  ['uzst', 21600], ['uzt', 18000], ['xjt', 21600], ['yekst', 21600], ['adt', -10800], ['ast', -14400], ['azost', 0],
+  ['azot', -3600], ['acsst', 37800], ['acdt', 37800], ['acst', 34200], ['acwst', 31500], ['aesst', 39600],
+  ['aedt', 39600], ['aest', 36000], ['awsst', 32400], ['awst', 28800], ['cadt', 37800], ['cast', 34200],
+  ['lhst', 37800], ['ligt', 36000], ['nzt', 43200], ['sadt', 37800], ['wadt', 28800], ['wast', 25200],
+  ['wdt', 32400], ['gmt', 0], ['uct', 0], ['ut', 0], ['utc', 0], ['z', 0], ['zulu', 0], ['bst', 3600],
+  ['bdst', 7200], ['cest', 7200], ['cet', 3600], ['cetdst', 7200], ['eest', 10800], ['eet', 7200], ['eetdst', 10800],
+  ['fet', 10800], ['mest', 7200], ['mesz', 7200], ['met', 3600], ['metdst', 7200], ['mez', 3600], ['msd', 14400],
+  ['wet', 0], ['wetdst', 3600], ['cxt', 25200], ['mut', 14400], ['must', 18000], ['mvt', 18000], ['ret', 14400],
+  ['sct', 14400], ['tft', 18000], ['chadt', 49500], ['chast', 45900], ['chut', 36000], ['fjst', 46800],
+  ['fjt', 43200], ['galt', -21600], ['gamt', -32400], ['gilt', 43200], ['hst', -36000], ['mart', -34200],
+  ['mht', 43200], ['mpt', 36000], ['nzdt', 46800], ['nzst', 43200], ['pgt', 36000], ['pont', 39600], ['pwt', 32400],
+  ['taht', -36000], ['tot', 46800], ['trut', 36000], ['tvt', 43200], ['vut', 39600], ['wakt', 43200], ['wft', 43200],
+  ['yapt', 36000],
+]);
+
+/**
+ * The Default set's abbreviations defined by a zone's history (dynamic abbreviations, `MSK
+ * Europe/Moscow`): the offset is the one the abbreviation had in that zone nearest the instant
+ * (PostgreSQL's DetermineTimeZoneAbbrevOffset), read from tzdata (types/tzdata.ts).
+ */
+const DYNAMIC_ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
+  ['art', 'America/Argentina/Buenos_Aires'], ['arst', 'America/Argentina/Buenos_Aires'], ['clt', 'America/Santiago'],
+  ['gyt', 'America/Guyana'], ['pyt', 'America/Asuncion'], ['vet', 'America/Caracas'], ['davt', 'Antarctica/Davis'],
+  ['mawt', 'Antarctica/Mawson'], ['amst', 'Asia/Yerevan'], ['anast', 'Asia/Anadyr'], ['anat', 'Asia/Anadyr'],
+  ['azst', 'Asia/Baku'], ['azt', 'Asia/Baku'], ['gest', 'Asia/Tbilisi'], ['get', 'Asia/Tbilisi'],
+  ['irkst', 'Asia/Irkutsk'], ['irkt', 'Asia/Irkutsk'], ['kgt', 'Asia/Bishkek'], ['krast', 'Asia/Krasnoyarsk'],
+  ['krat', 'Asia/Krasnoyarsk'], ['lkt', 'Asia/Colombo'], ['magst', 'Asia/Magadan'], ['magt', 'Asia/Magadan'],
+  ['novst', 'Asia/Novosibirsk'], ['novt', 'Asia/Novosibirsk'], ['omsst', 'Asia/Omsk'], ['omst', 'Asia/Omsk'],
+  ['petst', 'Asia/Kamchatka'], ['pett', 'Asia/Kamchatka'], ['sgt', 'Asia/Singapore'], ['tmt', 'Asia/Ashgabat'],
+  ['ulat', 'Asia/Ulaanbaatar'], ['vlast', 'Asia/Vladivostok'], ['vlat', 'Asia/Vladivostok'],
+  ['yakst', 'Asia/Yakutsk'], ['yakt', 'Asia/Yakutsk'], ['yekt', 'Asia/Yekaterinburg'], ['fkst', 'Atlantic/Stanley'],
+  ['fkt', 'Atlantic/Stanley'], ['lhdt', 'Australia/Lord_Howe'], ['msk', 'Europe/Moscow'],
+  ['volt', 'Europe/Volgograd'], ['iot', 'Indian/Chagos'], ['ckt', 'Pacific/Rarotonga'], ['easst', 'Pacific/Easter'],
+  ['east', 'Pacific/Easter'], ['kost', 'Pacific/Kosrae'], ['lint', 'Pacific/Kiritimati'], ['nut', 'Pacific/Niue'],
+  ['tkt', 'Pacific/Fakaofo'],
 ]);
 
 /** The abbreviations {@link findTimeZone} reads (lower case), for tests against PostgreSQL's. */
-export const ABBREVIATION_NAMES: readonly string[] = [...ABBREVIATIONS.keys()];
-
-/**
- * Abbreviations PostgreSQL's Default set defines by a zone's history (dynamic abbreviations):
- * their offset is the one the abbreviation had nearest the instant, which ICU cannot tell
- * (it knows the zone's offsets, not its abbreviations' past): 0A000 rather than a wrong hour.
- */
-const DYNAMIC_ABBREVIATIONS: ReadonlySet<string> = new Set(['msk', 'msd', 'volt', 'yekt', 'omst', 'novt', 'krat', 'irkt', 'yakt', 'vlat', 'magt', 'pett', 'sakt', 'sret', 'vet', 'art', 'brt', 'sgt', 'ict', 'pkt', 'bdt', 'lkt', 'cat', 'eat', 'wat', 'sast']);
+export const ABBREVIATION_NAMES: readonly string[] = [...ABBREVIATIONS.keys(), ...DYNAMIC_ABBREVIATIONS.keys()];
 
 /** Names {@link findTimeZone} remembers at most (IANA has about 600 zones and aliases). */
 const ZONE_CACHE_MAX = 1024;
 /** Resolved zones by lower-cased name: ICU formatters are costly to build. */
 const cache = new Map<string, TimeZone | null>();
 
-/** POSIX `[UTC|GMT]±h[h][:mm[:ss]]`: offsets WEST of Greenwich. */
-const POSIX_OFFSET = /^(?:utc|gmt)?([+-])(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?$/i;
+/**
+ * A POSIX zone without DST rules, `[name][±]h[:mm[:ss]]` (`UTC+3`, `+05`, `x7`, `EST5`, `x.99`): hours
+ * WEST of Greenwich, at most 167 (a week less an hour), as pg_tzset's tzparse reads them.
+ */
+const POSIX_OFFSET = /^[^\d,+\-:\s]*([+-]?)(\d+)(?::(\d+)(?::(\d+))?)?$/;
 
 /**
- * Resolves a zone name as PostgreSQL's DecodeTimezoneName does: a time zone abbreviation
- * first, then a zone name (case-insensitive), then a POSIX-style offset. Returns null for a
- * name neither knows.
- * @throws PgError 0A000 for an abbreviation whose offset depends on the date (MSK ...).
+ * Resolves a zone name as PostgreSQL 18's DecodeTimezoneName does: an abbreviation the
+ * session's zone uses (`IST` is +05:30 when the session is in Asia/Kolkata, +02 otherwise;
+ * pg_timezone_abbrev_is_known), then one of the Default set, then a zone name
+ * (case-insensitive), then a POSIX-style offset. Returns null for a name none of them knows.
+ * @param session the TimeZone setting (omit where there is no session).
  */
-export function findTimeZone(name: string): TimeZone | null {
+export function findTimeZone(name: string, session?: TimeZone): TimeZone | null {
   const key = name.toLowerCase();
+  if (session !== undefined) {
+    const own = sessionAbbrev(session, key);
+    if (own !== null) return own;
+  }
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const z = resolve(name, key);
@@ -77,18 +120,37 @@ export function findTimeZone(name: string): TimeZone | null {
   return z;
 }
 
+/** The abbreviation `key` (lower case) as the session's zone uses it, or null when it does not. */
+function sessionAbbrev(session: TimeZone, key: string): TimeZone | null {
+  if (session.kind === 'fixed') {
+    // A POSIX setting's letters (`UTC+3` calls -03:00 `UTC`); offsets (`+05`) are never words.
+    return session.abbrev !== undefined && session.abbrev.toLowerCase() === key ? { kind: 'fixed', offsetSec: session.offsetSec } : null;
+  }
+  if (session.kind !== 'iana') return null;
+  const h = zoneHistory(session.name);
+  if (h === null) return null;
+  const m = abbrevInZone(h, key);
+  if (m === null) return null;
+  return m.fixed ? { kind: 'fixed', offsetSec: m.offsetSec } : { kind: 'abbrev', abbrev: key.toUpperCase(), history: h, base: session };
+}
+
 function resolve(name: string, key: string): TimeZone | null {
   const fixed = ABBREVIATIONS.get(key);
   if (fixed !== undefined) return { kind: 'fixed', offsetSec: fixed };
-  if (DYNAMIC_ABBREVIATIONS.has(key)) throw new PgError(SQLSTATE.feature_not_supported, `time zone abbreviation "${name}" is not supported: its offset depends on the date`);
+  const dynamic = DYNAMIC_ABBREVIATIONS.get(key);
+  if (dynamic !== undefined) {
+    const base = iana(dynamic);
+    const history = zoneHistory(dynamic);
+    if (base !== null && history !== null) return { kind: 'abbrev', abbrev: key.toUpperCase(), history, base };
+  }
   const posix = POSIX_OFFSET.exec(name);
   if (posix !== null) {
     const h = Number(posix[2]);
     const m = Number(posix[3] ?? 0);
     const s = Number(posix[4] ?? 0);
-    if (h > 24 || m > 59 || s > 59) return null;
+    if (h > 167 || m > 59 || s > 60) return null;
     const west = h * 3600 + m * 60 + s;
-    return { kind: 'fixed', offsetSec: posix[1] === '+' ? -west : west };
+    return { kind: 'fixed', offsetSec: posix[1] === '-' ? west : -west };
   }
   // Only names: ICU also reads `+05:00` with the ISO sign, which PostgreSQL does not.
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return null;
@@ -117,11 +179,11 @@ function iana(name: string): TimeZone | null {
 }
 
 /**
- * The zone named `name`.
+ * The zone named `name` (see {@link findTimeZone}; `session` is the TimeZone setting).
  * @throws PgError 22023 `time zone "<name>" not recognized`.
  */
-export function timeZoneOrError(name: string): TimeZone {
-  const z = findTimeZone(name);
+export function timeZoneOrError(name: string, session?: TimeZone): TimeZone {
+  const z = findTimeZone(name, session);
   if (z === null) throw new PgError(SQLSTATE.invalid_parameter_value, `time zone "${name}" not recognized`);
   return z;
 }
@@ -144,6 +206,10 @@ const LATEST_SEC = 15_778_540_800; // 2500-01-01
 /** Offset (seconds east of UTC) of `zone` at `utcSec` (seconds since 2000-01-01 UTC). */
 export function offsetAt(zone: TimeZone, utcSec: number): number {
   if (zone.kind === 'fixed') return zone.offsetSec;
+  if (zone.kind === 'abbrev') {
+    // DetermineTimeZoneAbbrevOffsetTS: the abbreviation's offset nearest the instant, else the zone's.
+    return abbrevOffsetNear(zone.history, zone.abbrev, utcSec * 1000 + PG_EPOCH_MS) ?? offsetAt(zone.base, utcSec);
+  }
   let t = utcSec;
   // Before 1800 every zone keeps its local mean time; after 2500 its last rule repeats.
   if (t < EARLIEST_SEC) t = EARLIEST_SEC;
@@ -194,6 +260,13 @@ export function utcToLocal(zone: TimeZone, utcUs: bigint): bigint {
  */
 export function localOffset(zone: TimeZone, localUs: bigint): number {
   if (zone.kind === 'fixed') return zone.offsetSec;
+  if (zone.kind === 'abbrev') {
+    // DetermineTimeZoneAbbrevOffset: the instant the zone's own rules give the local time,
+    // then the abbreviation's offset nearest it.
+    const zoneOffset = localOffset(zone.base, localUs);
+    const t = splitSeconds(localUs).sec - zoneOffset;
+    return abbrevOffsetNear(zone.history, zone.abbrev, t * 1000 + PG_EPOCH_MS) ?? zoneOffset;
+  }
   const local = splitSeconds(localUs).sec;
   // The offsets a day before and a day after: one transition at most lies between.
   const before = offsetAt(zone, local - DAY_SEC);

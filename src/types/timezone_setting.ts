@@ -30,12 +30,11 @@ const NOT_ZONE_FILES: ReadonlySet<string> = new Set([
   'jst', 'mit', 'net', 'nst', 'plt', 'pnt', 'prt', 'pst', 'sst', 'vst', 'cest', 'edt', 'pdt', 'mdt', 'cdt',
 ]);
 
-/** tzdata's zone files of one fixed offset (ICU maps EST to America/Panama, whose history differs). */
-const FIXED_ZONE_FILES: ReadonlyMap<string, { name: string; offsetSec: number }> = new Map([
-  ['est', { name: 'EST', offsetSec: -18000 }],
-  ['mst', { name: 'MST', offsetSec: -25200 }],
-  ['hst', { name: 'HST', offsetSec: -36000 }],
-]);
+/**
+ * tzdata's `EST`, `MST` and `HST`: links to America/Panama, America/Phoenix and
+ * Pacific/Honolulu since tzdata 2024b (as ICU and PostgreSQL 18 read them), shown in capitals.
+ */
+const LEGACY_ZONE_LINKS: ReadonlyMap<string, string> = new Map([['est', 'EST'], ['mst', 'MST'], ['hst', 'HST']]);
 
 /** Spelling of the UTC zone files PostgreSQL keeps (`utc` is shown `UTC`). */
 const UTC_FILES: ReadonlyMap<string, { name: string; abbrev: string }> = new Map([
@@ -48,6 +47,8 @@ const UTC_FILES: ReadonlyMap<string, { name: string; abbrev: string }> = new Map
   ['gmt+0', { name: 'GMT+0', abbrev: 'GMT' }], ['gmt-0', { name: 'GMT-0', abbrev: 'GMT' }],
   ['etc/gmt+0', { name: 'Etc/GMT+0', abbrev: 'GMT' }], ['etc/gmt-0', { name: 'Etc/GMT-0', abbrev: 'GMT' }],
   ['greenwich', { name: 'Greenwich', abbrev: 'GMT' }], ['etc/greenwich', { name: 'Etc/Greenwich', abbrev: 'GMT' }],
+  // tzdata's placeholder zone: UTC, its abbreviation `-00` ("local time unknown").
+  ['factory', { name: 'Factory', abbrev: '-00' }],
 ]);
 
 /** Canonical zone names by lower-cased name (ICU's list; links are not in it). */
@@ -103,8 +104,11 @@ export function zoneSetting(text: string): ZoneSetting | null {
   const key = text.toLowerCase();
   const utc = UTC_FILES.get(key);
   if (utc !== undefined) return { name: utc.name, zone: { kind: 'fixed', offsetSec: 0, abbrev: utc.abbrev } };
-  const fixed = FIXED_ZONE_FILES.get(key);
-  if (fixed !== undefined) return { name: fixed.name, zone: { kind: 'fixed', offsetSec: fixed.offsetSec, abbrev: fixed.name } };
+  const legacy = LEGACY_ZONE_LINKS.get(key);
+  if (legacy !== undefined) {
+    const zone = ianaZone(legacy);
+    return zone === null ? null : { name: legacy, zone };
+  }
   const posix = POSIX_FIXED.exec(text);
   if (posix !== null) {
     const h = Number(posix[4]);

@@ -123,7 +123,8 @@ export function toCharTimestamp(us: bigint, fmt: string, zone: TimeZone | null):
       case 'Q': out += String(Math.trunc((tm.month - 1) / 3) + 1); break;
       case 'SSSSS': case 'SSSS': out += String(tm.hour * 3600 + tm.minute * 60 + tm.second); break;
       case 'SS': out += num(tm.second, 2); break;
-      case 'TZ': out += zone === null ? '' : p === 'tz' ? zoneAbbrevAt(zone, us).toLowerCase() : zoneAbbrevAt(zone, us).toUpperCase(); break;
+      // As tzdata spells it (`ChST`); `tz` lower-cases it (DCH_tz).
+      case 'TZ': out += zone === null ? '' : p === 'tz' ? zoneAbbrevAt(zone, us).toLowerCase() : zoneAbbrevAt(zone, us); break;
       case 'US': out += num(tm.usec, 6); break;
       case 'WW': out += num(Math.trunc((dayOfYear(tm) - 1) / 7) + 1, 2); break;
       case 'YYYY': out += num(tm.year, 4); break;

@@ -16,7 +16,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { Vecgres } from '../../src/index.js';
-import type { AsyncBuild, BuildInput, IndexAm, OrderedIndexAm } from '../../src/access/am.js';
+import { gateBuilds } from '../support/gates.js';
 
 interface Conn {
   q(sql: string): Promise<{ rows: Record<string, unknown>[] }>;
@@ -29,33 +29,6 @@ interface Backend {
   /** Resolves once `n` statements other than the held build wait for a lock. */
   blocked(n: number): Promise<void>;
   close(): Promise<void>;
-}
-
-/**
- * Wraps method `name`'s asynchronous build so that its result is handed over only after
- * `release` (cancel still ends it at once). Returns the release and a restore of the method.
- */
-export function gateBuilds(db: Vecgres, name: string): { release(): void; restore(): void } {
-  const methods = db.database.methods as Map<string, IndexAm | OrderedIndexAm>;
-  const am = methods.get(name) as IndexAm;
-  let release = (): void => undefined;
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const gated = Object.create(am) as IndexAm & { buildAsync(input: BuildInput): AsyncBuild };
-  gated.buildAsync = (input: BuildInput): AsyncBuild => {
-    const b = am.buildAsync!(input);
-    return {
-      done: gate.then(() => b.done),
-      tuplesDone: () => b.tuplesDone(),
-      cancel: () => {
-        b.cancel();
-        release();
-      },
-    };
-  };
-  methods.set(name, gated);
-  return { release: () => release(), restore: () => methods.set(name, am) };
 }
 
 async function embeddedBackend(): Promise<Backend> {

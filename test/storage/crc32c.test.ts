@@ -50,3 +50,23 @@ test('sliced CRC-32C equals the bitwise definition at every length and offset, a
     }
   }
 });
+
+test('the word loop (views at every byte alignment, lengths about its threshold, shared memory) equals the bitwise definition', () => {
+  const seed = 20261202;
+  const p = new Prng(seed);
+  const bytes = new Uint8Array(2100).map(() => p.int(256));
+  const shared = new Uint8Array(new SharedArrayBuffer(2100));
+  shared.set(bytes);
+  for (const src of [bytes, shared]) {
+    for (let start = 0; start < 8; start++) {
+      const view = src.subarray(start, start + 2064);
+      for (const len of [255, 256, 257, 259, 263, 264, 1000, 2064]) {
+        for (const off of [0, 1, 2, 3, 4]) {
+          if (off + len > view.length) continue;
+          const want = crcBitwise(view.slice(off, off + len));
+          assert.equal(crc32c(view, off, len), want, `seed ${seed} start ${start} off ${off} len ${len} ${src === shared ? 'shared' : ''}`);
+        }
+      }
+    }
+  }
+});

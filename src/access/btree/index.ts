@@ -7,7 +7,7 @@
  * format unchanged and can never disagree with the table it indexes.
  */
 import type { OrderedIndexAm, RawOptions } from '../am.js';
-import { buildBtree } from './build.js';
+import { buildBtree, buildBtreeAsync } from './build.js';
 import { NODE_CAP } from './node.js';
 import { parseIntOptions, type IntOptionDef } from '../shared/reloptions.js';
 
@@ -36,6 +36,7 @@ export const btreeAm: OrderedIndexAm = {
     return parseIntOptions(raw, BTREE_OPTIONS);
   },
   build: buildBtree,
+  buildAsync: buildBtreeAsync,
   /**
    * btcostestimate, reduced: the descent (one comparison per level of a binary search over
    * the entries, plus 50 x cpu_operator_cost for the pages touched, as PostgreSQL 18 charges

@@ -27,7 +27,7 @@ import { PgError, SQLSTATE } from '../../common/errors.js';
 import { INDEX_MAX_BITS, INDEX_MAX_DIM } from '../../common/limits.js';
 import { Prng } from '../../common/prng.js';
 import { WorkerPool } from '../../kernels/workers.js';
-import type { BuildInput, BuildProgress } from '../am.js';
+import type { BuildInput, BuildProgress, VectorKey } from '../am.js';
 import { asFloat32, hasNorm, IvfflatIndex, ivfVectorBytes } from './ivfflat-index.js';
 import { kmeans, normalizeAt } from './kmeans.js';
 import { kmeansBits } from './kmeans-bits.js';
@@ -73,12 +73,7 @@ export function sampleSize(lists: number, rows: number): number {
  */
 export function buildIvfflat(input: BuildInput): IvfflatIndex {
   const { dim, opclass } = input;
-  if (!(dim > 0)) throw new PgError(SQLSTATE.invalid_parameter_value, 'column does not have dimensions');
-  const bits = opclass.kind === 'bit';
-  const maxDim = bits ? INDEX_MAX_BITS : INDEX_MAX_DIM;
-  if (dim > maxDim) {
-    throw new PgError(SQLSTATE.program_limit_exceeded, `column cannot have more than ${maxDim} dimensions for ivfflat index`);
-  }
+  const bits = checkDimensions(input);
   const options = input.options as IvfflatOptions;
   const k = options.lists;
   const spherical = opclass.metric === 'ip' || opclass.metric === 'cosine';
@@ -101,9 +96,71 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
   let samplesHeld = true;
   try {
     report?.({ phase: 'building index: performing k-means', tuplesTotal: 0, tuplesDone: 0 });
-    let seen = 0;
-    const cosine = opclass.metric === 'cosine';
-    input.forEachRow((_rowId, key) => {
+    const sample = sampler(input, lists, samplesPtr, want, prng);
+    input.forEachRow(sample.add);
+    const n = sample.count();
+    if (n < k) littleData(input);
+    const kmeansPar = n * k * dim >= (input.kmeansParallelMinWork ?? KMEANS_PARALLEL_MIN_WORK) ? par : undefined;
+    if (bits) kmeansBits(lists.arena, samplesPtr, n, rowBytes, dim, k, prng, lists.centersPtr, kmeansPar);
+    else kmeans(lists.arena, samplesPtr, n, dim, k, spherical, prng, lists.centersPtr, undefined, kmeansPar);
+    lists.arena.free(samplesPtr, want * rowBytes);
+    samplesHeld = false;
+    index = new IvfflatIndex(dim, opclass, options, lists);
+    const ix = index;
+    report?.({ phase: 'building index: assigning tuples', tuplesTotal: total, tuplesDone: 0 });
+    const assigned = assignBatched(input, ix, par, report);
+    loadRows(input, ix, assigned, report);
+    return ix;
+  } catch (e) {
+    // Out of memory (53200) or a bad value: everything built so far goes back to the memory.
+    if (samplesHeld) lists.arena.free(samplesPtr, want * rowBytes);
+    if (index === null) lists.dispose();
+    else index.dispose();
+    throw e;
+  }
+}
+
+/**
+ * The dimension checks of a build.
+ * @returns true for bit_hamming_ops (packed bits), false for float keys.
+ * @throws PgError 22023 `column does not have dimensions`, 54000 past the index limit.
+ */
+export function checkDimensions(input: BuildInput): boolean {
+  const { dim, opclass } = input;
+  if (!(dim > 0)) throw new PgError(SQLSTATE.invalid_parameter_value, 'column does not have dimensions');
+  const bits = opclass.kind === 'bit';
+  const maxDim = bits ? INDEX_MAX_BITS : INDEX_MAX_DIM;
+  if (dim > maxDim) {
+    throw new PgError(SQLSTATE.program_limit_exceeded, `column cannot have more than ${maxDim} dimensions for ivfflat index`);
+  }
+  return bits;
+}
+
+/** pgvector's NOTICE when the sample holds fewer rows than lists. */
+export function littleData(input: BuildInput): void {
+  input.onNotice?.({
+    message: 'ivfflat index created with little data',
+    detail: 'This will cause low recall.',
+    hint: 'Drop the index until the table has more data.',
+  });
+}
+
+/**
+ * The k-means sample of a build: `add` is the row callback of a reservoir sample (Vitter's
+ * Algorithm R with `prng`) of `want` rows into `want` vectors at `samplesPtr` of the lists'
+ * memory (unit length for inner product and cosine; rows cosine does not index are skipped);
+ * `count()` is how many it holds.
+ */
+export function sampler(input: BuildInput, lists: IvfLists, samplesPtr: number, want: number, prng: Prng): { add: (rowId: number, key: VectorKey) => void; count: () => number } {
+  const { dim, opclass } = input;
+  const bits = opclass.kind === 'bit';
+  const rowBytes = ivfVectorBytes(bits, dim);
+  const spherical = opclass.metric === 'ip' || opclass.metric === 'cosine';
+  const cosine = opclass.metric === 'cosine';
+  let seen = 0;
+  return {
+    count: () => Math.min(seen, want),
+    add: (_rowId, key) => {
       const vec = bits ? null : asFloat32(key, dim);
       if (cosine && !hasNorm(vec!, dim)) return; // not indexed (ivfflat-index.ts insert)
       let slot = seen;
@@ -123,33 +180,8 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
       const o = (samplesPtr + slot * rowBytes) >>> 2;
       f.set(vec.subarray(0, dim), o);
       if (spherical) normalizeAt(f, o, dim);
-    });
-    const n = Math.min(seen, want);
-    if (n < k) {
-      input.onNotice?.({
-        message: 'ivfflat index created with little data',
-        detail: 'This will cause low recall.',
-        hint: 'Drop the index until the table has more data.',
-      });
-    }
-    const kmeansPar = n * k * dim >= (input.kmeansParallelMinWork ?? KMEANS_PARALLEL_MIN_WORK) ? par : undefined;
-    if (bits) kmeansBits(lists.arena, samplesPtr, n, rowBytes, dim, k, prng, lists.centersPtr, kmeansPar);
-    else kmeans(lists.arena, samplesPtr, n, dim, k, spherical, prng, lists.centersPtr, undefined, kmeansPar);
-    lists.arena.free(samplesPtr, want * rowBytes);
-    samplesHeld = false;
-    index = new IvfflatIndex(dim, opclass, options, lists);
-    const ix = index;
-    report?.({ phase: 'building index: assigning tuples', tuplesTotal: total, tuplesDone: 0 });
-    const assigned = assignBatched(input, ix, par, report);
-    loadRows(input, ix, assigned, report);
-    return ix;
-  } catch (e) {
-    // Out of memory (53200) or a bad value: everything built so far goes back to the memory.
-    if (samplesHeld) lists.arena.free(samplesPtr, want * rowBytes);
-    if (index === null) lists.dispose();
-    else index.dispose();
-    throw e;
-  }
+    },
+  };
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import type { IndexAm, OpClass, RawOptions, VectorKind } from '../am.js';
 import { buildIvfflat } from './build.js';
+import { buildIvfflatAsync, ivfflatBuildsOnWorkers } from './build-async.js';
 import { ivfflatCostEstimate } from './cost.js';
 import { ivfflatGucs, parseIvfflatOptions } from './options.js';
 import { loadIvfflat } from './persist.js';
@@ -50,6 +51,8 @@ export const ivfflatAm: IndexAm = {
     return parseIvfflatOptions(raw);
   },
   build: buildIvfflat,
+  buildAsync: buildIvfflatAsync,
+  buildsOnWorkers: ivfflatBuildsOnWorkers,
   load: loadIvfflat,
   costEstimate: ivfflatCostEstimate,
 };

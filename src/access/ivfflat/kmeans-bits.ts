@@ -12,8 +12,8 @@
 import type { Prng } from '../../common/prng.js';
 import type { Arena } from '../../kernels/arena.js';
 import { kernelsOf } from '../../kernels/fast.js';
-import { KMEANS_CHANGES_MIN, KMEANS_ITERATIONS_MAX, kmeansppNext } from './kmeans.js';
-import { assign, ASSIGN_HAMMING, assignScratch, assignScratchBytes, boundsBytes, updateBounds, type Parallelism } from './parallel.js';
+import { KMEANS_CHANGES_MIN, KMEANS_ITERATIONS_MAX, kmeansppNext, kmeansScratchBytes } from './kmeans.js';
+import { assign, ASSIGN_HAMMING, assignScratch, assignScratchBytes, updateBounds, type Parallelism } from './parallel.js';
 
 /**
  * Computes `k` centers of the `n` samples (`n` x `bytes` at byte offset `samplesPtr`, `bits`
@@ -21,16 +21,22 @@ import { assign, ASSIGN_HAMMING, assignScratch, assignScratchBytes, boundsBytes,
  * rest are random bit strings (pgvector's RandomCenters binarized the same way).
  * @param arena the memory of the samples and centers (the scratch goes there too)
  * @param par where the assignment step runs (parallel.ts; the centers are the same either way)
+ * @param scratch byte offset of {@link kmeansScratchBytes} bytes the caller allocated (a pool
+ *   worker cannot allocate); absent: allocated and freed here
+ * @param onIteration called after each iteration's assignment (progress, or a stop check that throws)
  * @throws PgError 53200 when the memory cannot hold the scratch (about n + participants x k
- *   words); XX000 when a parallel worker is lost.
+ *   words); XX000 when a parallel worker is lost; what `onIteration` throws.
  */
-export function kmeansBits(arena: Arena, samplesPtr: number, n: number, bytes: number, bits: number, k: number, prng: Prng, centersPtr: number, par?: Parallelism): void {
+export function kmeansBits(
+  arena: Arena, samplesPtr: number, n: number, bytes: number, bits: number, k: number, prng: Prng, centersPtr: number, par?: Parallelism,
+  scratch?: number, onIteration?: (iteration: number) => void,
+): void {
   // Scratch: distances (n for a seeding step, k per participant for an assignment), then the
   // assignment of each sample (int32), the assignment's claim word and Hamerly's bounds.
   const distBytes = Math.max(n * 4, assignScratchBytes(k, par?.participants ?? 1));
-  const scratchBytes = distBytes + n * 4 + boundsBytes(n, k, bytes);
+  const scratchBytes = kmeansScratchBytes(n, k, bytes, par?.participants ?? 1);
   const fast = kernelsOf(arena);
-  const distPtr = arena.alloc(scratchBytes, 'IVFFlat k-means');
+  const distPtr = scratch ?? arena.alloc(scratchBytes, 'IVFFlat k-means');
   const assignPtr = distPtr + distBytes;
   const step = { mem: arena.id, kind: ASSIGN_HAMMING, vecsPtr: samplesPtr, vecBytes: bytes, count: n, rangeDim: bytes, centersPtr, k, assignPtr, ...assignScratch(distPtr, k, par?.participants ?? 1),
       boundsPtr: assignPtr + n * 4, bounded: false, maxMove: 0, maxMoveCenter: -1, secondMove: 0 };
@@ -66,6 +72,7 @@ export function kmeansBits(arena: Arena, samplesPtr: number, n: number, bytes: n
     const counts = new Int32Array(k);
     for (let it = 0; it < KMEANS_ITERATIONS_MAX; it++) {
       const changes = assign(arena, step, par);
+      onIteration?.(it + 1);
       if (it > 0 && changes <= n * KMEANS_CHANGES_MIN) break;
       // The centers before the update, for Hamerly's bounds (parallel.ts updateBounds).
       const oldCenters = step.boundsPtr + 8 * n + 8 * k;
@@ -101,6 +108,6 @@ export function kmeansBits(arena: Arena, samplesPtr: number, n: number, bytes: n
       updateBounds(arena, step);
     }
   } finally {
-    arena.free(distPtr, scratchBytes);
+    if (scratch === undefined) arena.free(distPtr, scratchBytes);
   }
 }

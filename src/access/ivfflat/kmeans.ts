@@ -25,6 +25,15 @@ export const KMEANS_ITERATIONS_MAX = 25;
  */
 export const KMEANS_CHANGES_MIN = 0.001;
 
+/**
+ * Bytes of scratch a k-means over `n` samples of `vecBytes` and `k` centers needs with
+ * `participants` threads (kmeans and kmeans-bits.ts): a seeding step's distances overlapping
+ * the assignment's scratch, the samples' assignment, Hamerly's bounds.
+ */
+export function kmeansScratchBytes(n: number, k: number, vecBytes: number, participants: number): number {
+  return Math.max(n * 4, assignScratchBytes(k, participants)) + n * 4 + boundsBytes(n, k, vecBytes);
+}
+
 /** Scales the `dim` float32 at float index `off` of `f` to unit length (zero vectors stay zero). */
 export function normalizeAt(f: Float32Array, off: number, dim: number): void {
   let s = 0;
@@ -82,6 +91,8 @@ export function argMin(f: Float32Array, off: number, n: number): number {
  * @param onIteration called after each iteration with its number (for progress).
  * @param arena the memory of the samples and centers (the scratch goes there too)
  * @param par where the assignment step runs (parallel.ts; the centers are the same either way)
+ * @param scratchPtr byte offset of {@link kmeansScratchBytes} bytes the caller allocated (a
+ *   pool worker cannot allocate); absent: allocated and freed here
  * @throws PgError 53200 when the memory cannot hold the scratch (about n + participants x k
  *   floats); XX000 when a parallel worker is lost.
  */
@@ -96,6 +107,7 @@ export function kmeans(
   centersPtr: number,
   onIteration?: (iteration: number) => void,
   par?: Parallelism,
+  scratchPtr?: number,
 ): void {
   const rowBytes = dim * 4;
   // Scratch: distances of a seeding step (n), overlapping the assignment's own scratch
@@ -103,9 +115,9 @@ export function kmeans(
   // bounds (parallel.ts: a sample whose bounds settle it skips the distance computations).
   const participants = par?.participants ?? 1;
   const distBytes = Math.max(n * 4, assignScratchBytes(k, participants));
-  const scratchBytes = distBytes + n * 4 + boundsBytes(n, k, rowBytes);
+  const scratchBytes = kmeansScratchBytes(n, k, rowBytes, participants);
   const fast = kernelsOf(arena);
-  const scratch = arena.alloc(scratchBytes, 'IVFFlat k-means');
+  const scratch = scratchPtr ?? arena.alloc(scratchBytes, 'IVFFlat k-means');
   const minDist = new Float64Array(n);
   try {
     const distPtr = scratch;
@@ -169,7 +181,7 @@ export function kmeans(
       updateBounds(arena, step);
     }
   } finally {
-    arena.free(scratch, scratchBytes);
+    if (scratchPtr === undefined) arena.free(scratch, scratchBytes);
   }
 }
 

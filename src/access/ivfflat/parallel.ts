@@ -333,3 +333,39 @@ export function assign(arena: Arena, a: AssignArgs, par: Parallelism | undefined
   for (const c of changes) sum += c;
   return sum;
 }
+
+/**
+ * As {@link assign}, without blocking the event loop (a build off the event loop,
+ * build-async.ts): `workers` pool workers (participants 0 .. workers - 1, through
+ * {@link WorkerPool.runAsync}) claim chunks of {@link CLAIM_VECTORS} from the shared counter,
+ * and with `callerJoins` so does the calling thread, as participant `workers`, one chunk per
+ * turn of the event loop. With `workers` 0 the calling thread assigns alone, one chunk per
+ * turn. The scratch must be laid out for `workers + 1` participants ({@link assignScratch}).
+ * Every vector's center is the one {@link assign} finds.
+ * @throws (rejects with) XX000 when a worker is lost or the pool is not idle.
+ */
+export async function assignAsync(arena: Arena, a: AssignArgs, pool: WorkerPool, workers: number, callerJoins: boolean): Promise<void> {
+  if (a.kind === ASSIGN_L2SQ) kernelsOf(arena).sqNormRange(a.centersPtr, a.k, a.rangeDim, a.cnormPtr);
+  Atomics.store(arena.i32(), a.claimPtr >>> 2, 0);
+  const self = workers;
+  const slices = async (): Promise<void> => {
+    for (;;) {
+      const start = Atomics.add(arena.i32(), a.claimPtr >>> 2, CLAIM_VECTORS);
+      if (start >= a.count) return;
+      assignVectors(arena, a, self, start, Math.min(a.count, start + CLAIM_VECTORS));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+  if (workers === 0) {
+    await slices();
+    return;
+  }
+  const args: AssignArgs[] = [];
+  for (let p = 0; p < workers; p++) args.push(a);
+  const onWorkers = pool.runAsync<number>(ASSIGN, args, { memories: [arena] });
+  // Awaited after the calling thread's part: handled now so an early failure is not reported
+  // as unhandled meanwhile.
+  onWorkers.catch(() => undefined);
+  if (callerJoins) await slices();
+  await onWorkers;
+}

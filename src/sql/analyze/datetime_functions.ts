@@ -65,9 +65,9 @@ function zoneShift(zone: Interval): bigint {
  * (`+05` is east), anything else as AT TIME ZONE reads a name.
  * @throws PgError 22023 `time zone "<name>" not recognized`, `numeric time zone "<name>" out of range`.
  */
-function saneZone(name: string): TimeZone {
+function saneZone(name: string, session: TimeZone): TimeZone {
   const m = /^\s*([+-])(\d{1,2})(?::?(\d{2})(?::(\d{2}))?)?\s*$/.exec(name);
-  if (m === null) return timeZoneOrError(name);
+  if (m === null) return timeZoneOrError(name, session);
   const h = Number(m[2]);
   const mi = Number(m[3] ?? 0);
   const sec = Number(m[4] ?? 0);
@@ -133,11 +133,11 @@ export function registerDatetimeFunctions(add: Add): void {
   const mk = (v: Value[]) => makeTimestamp(v[0] as number, v[1] as number, v[2] as number, v[3] as number, v[4] as number, v[5] as number);
   add('make_timestamp', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamp', mk));
   add('make_timestamptz', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'timestamptz', (v, { zone }) => checkTimestamp(localToUtc(zone, mk(v)))));
-  add('make_timestamptz', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8', 'text'], 'timestamptz', (v) => {
-    const zone = saneZone(v[6] as string);
+  add('make_timestamptz', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'float8', 'text'], 'timestamptz', (v, ctx) => {
+    const zone = saneZone(v[6] as string, ctx.zone);
     return checkTimestamp(localToUtc(zone, mk(v)));
   }));
-  add('date_trunc', fn(['text', 'timestamptz', 'text'], 'timestamptz', (v) => timestamptzTrunc(v[0] as string, v[1] as bigint, timeZoneOrError(v[2] as string))));
+  add('date_trunc', fn(['text', 'timestamptz', 'text'], 'timestamptz', (v, ctx) => timestamptzTrunc(v[0] as string, v[1] as bigint, timeZoneOrError(v[2] as string, ctx.zone))));
   add('to_timestamp', f1(['float8'], 'timestamptz', (a) => toTimestampFromEpoch(a as number)));
   add('justify_hours', f1(['interval'], 'interval', (a) => justifyHours(a as I)));
   add('justify_days', f1(['interval'], 'interval', (a) => justifyDays(a as I)));
@@ -145,12 +145,13 @@ export function registerDatetimeFunctions(add: Add): void {
   // a local timestamp placed in a zone is a timestamptz.
   const shift = (a: bigint, by: bigint): bigint => (isFiniteTimestamp(a) ? checkTimestamp(a + by) : a);
   // A named zone (types/timezone.ts): its offset at that instant, or at that local time.
-  add('timezone', f2(['text', 'timestamptz'], 'timestamp', (z, v) => {
-    const zone = timeZoneOrError(z as string);
+  // The session zone's own abbreviations come first (PostgreSQL 18's DecodeTimezoneAbbrev).
+  add('timezone', f2(['text', 'timestamptz'], 'timestamp', (z, v, session) => {
+    const zone = timeZoneOrError(z as string, session);
     return isFiniteTimestamp(v as bigint) ? checkTimestamp(utcToLocal(zone, v as bigint)) : v;
   }));
-  add('timezone', f2(['text', 'timestamp'], 'timestamptz', (z, v) => {
-    const zone = timeZoneOrError(z as string);
+  add('timezone', f2(['text', 'timestamp'], 'timestamptz', (z, v, session) => {
+    const zone = timeZoneOrError(z as string, session);
     return isFiniteTimestamp(v as bigint) ? checkTimestamp(localToUtc(zone, v as bigint)) : v;
   }));
   add('timezone', f2(['interval', 'timestamptz'], 'timestamp', (z, v) => shift(v as bigint, zoneShift(z as I))));

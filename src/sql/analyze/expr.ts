@@ -28,7 +28,7 @@ import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '..
 import { scalarAggregate } from './scalar_aggregates.js';
 import { analyzeWindowCall } from './window.js';
 import { arrayAgg, arrayAggArray, stringAgg, boolAnd, boolOr } from './collect_aggregates.js';
-import { jsonAgg, jsonbAgg, jsonObjectAgg, jsonbObjectAgg, toJsonbValue } from './json_aggregates.js';
+import { jsonAgg, jsonbAgg, jsonObjectAgg, jsonbObjectAgg, keyTextOf, toJsonText, toJsonbValue } from './json_aggregates.js';
 import { exprEqual } from './query.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
 import { utf8Length } from '../../storage/codec.js';
@@ -39,7 +39,7 @@ import { randomUuid } from '../../types/uuid.js';
 import {
   type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, BITWISE_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
 } from './overloads.js';
-import { Jsonb, type JsonbValue, jsonbBuildObject } from '../../types/jsonb.js';
+import { Jsonb, type JsonbValue, jsonbBuildObject, quoteJsonString } from '../../types/jsonb.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
 import { TEXT_MATCH_OPERATORS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
@@ -1617,10 +1617,15 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     return { k: 'srf', type: jsrf.cols[0]!.type, name, arg, expand: (v) => jsrf.rows(v as string).map((r) => r[0]!), loc: n.location };
   }
   if (name === 'jsonb_build_object' || name === 'jsonb_build_array' || name === 'to_jsonb') return jsonbBuildCall(scope, name, args, n.location);
+  if (name === 'json_build_object' || name === 'json_build_array' || name === 'to_json') return jsonBuildCall(scope, name, args, n.location);
   if ((name === 'gen_random_uuid' || name === 'uuidv4') && args.length === 0 && scope.random !== undefined) {
-    // Volatile: a new value per row, never folded into a constant.
-    const rng = scope.random();
-    return { k: 'fn', type: 'uuid', name, args: [], fn: () => randomUuid(() => rng.nextU32()) };
+    // Volatile: a new value per row, never folded into a constant. From the executing session's
+    // stream (an analysis is shared by the sessions that run the same statement text).
+    const own = scope.random();
+    return { k: 'fn', type: 'uuid', name, args: [], fn: (_a, ctx) => {
+      const rng = ctx.env?.random ?? own;
+      return randomUuid(() => rng.nextU32());
+    } };
   }
   const special = specialFunction(scope, name, args, n.location);
   if (special !== null) return special;
@@ -1726,6 +1731,51 @@ function jsonbBuildCall(scope: ExprScope, name: string, args: Expr[], location: 
   };
   return { k: 'fn', type: 'jsonb', name, args: wrapped, fn };
 }
+
+/**
+ * json_build_object(k, v, ...), json_build_array(v, ...) and to_json(v), as json text
+ * (json.c): `{"k" : v, "k2" : v2}`, `[v, v2]`, values as datum_to_json prints them
+ * (timestamptz in the session zone, `"2026-12-02T03:00:00+01:00"`). Not strict: a NULL value
+ * is `null`.
+ * @throws PgError 22023 `argument list must have even number of elements`, 22004 `null value
+ *   not allowed for object key`, 22023 for an array or json key, 42883 for to_json without
+ *   exactly one argument.
+ */
+function jsonBuildCall(scope: ExprScope, name: string, args: Expr[], location: number): Expr {
+  if (name === 'to_json' && args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), location);
+  const object = name === 'json_build_object';
+  if (object && args.length % 2 !== 0) {
+    throw new PgError(SQLSTATE.invalid_parameter_value, 'argument list must have even number of elements', {
+      hint: 'The arguments of json_build_object() must consist of alternating keys and values.',
+    });
+  }
+  const wrapped: Expr[] = args.map((a, i) => {
+    const e = a.type === 'unknown' ? coerceTo(scope, a, 'text', -1) : a;
+    const t = e.type;
+    const key = object && i % 2 === 0;
+    const conv: Expr = key
+      ? { k: 'op1', type: 'text', arg: e, fn: (v, zone) => quoteJsonString(keyTextOf(v, t, zone)) }
+      : { k: 'op1', type: 'text', arg: e, fn: (v, zone) => toJsonText(v, t, zone) };
+    // A NULL argument becomes NULL_TEXT (a NUL never starts JSON text): null, or an error for a key.
+    return { k: 'coalesce', type: 'text', args: [conv, { k: 'const', type: 'text', value: NULL_TEXT }] };
+  });
+  const fn: FnN = (vals) => {
+    const texts = vals as string[];
+    if (name === 'to_json') return texts[0] === NULL_TEXT ? null : texts[0]!;
+    const json = texts.map((x) => (x === NULL_TEXT ? 'null' : x));
+    if (!object) return `[${json.join(', ')}]`;
+    const parts: string[] = [];
+    for (let i = 0; i < texts.length; i += 2) {
+      if (texts[i] === NULL_TEXT) throw new PgError(SQLSTATE.null_value_not_allowed, 'null value not allowed for object key');
+      parts.push(`${texts[i]!} : ${json[i + 1]!}`);
+    }
+    return `{${parts.join(', ')}}`;
+  };
+  return { k: 'fn', type: 'json', name, args: wrapped, fn };
+}
+
+/** The stand-in for a NULL argument of the json builders. */
+const NULL_TEXT = '\u0000';
 
 /** The stand-in for a NULL argument of the jsonb builders (JSON null, told apart by identity). */
 const NULL_ARG = new Jsonb(null);
@@ -2128,9 +2178,13 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     }
     case 'random': {
       if (args.length !== 0 || scope.random === undefined) return null;
-      // Volatile: a new value per row from the session's seeded stream, never folded.
-      const rng = scope.random();
-      return { k: 'fn', type: 'float8', name, args: [], fn: () => (rng.nextU32() * 2 ** 21 + (rng.nextU32() >>> 11)) / 2 ** 53 };
+      // Volatile: a new value per row from the executing session's seeded stream (the analysis
+      // is shared by the sessions that run the same statement text), never folded.
+      const own = scope.random();
+      return { k: 'fn', type: 'float8', name, args: [], fn: (_a, ctx) => {
+        const rng = ctx.env?.random ?? own;
+        return (rng.nextU32() * 2 ** 21 + (rng.nextU32() >>> 11)) / 2 ** 53;
+      } };
     }
     case 'now':
     case 'transaction_timestamp':

@@ -104,7 +104,7 @@ export function toJsonText(v: Value, type: SqlType, zone: TimeZone): string {
 }
 
 /** The text of an object key (datum_to_json with key_scalar). @throws PgError 22023 for a non-scalar key type. */
-function keyTextOf(k: Value, type: SqlType, zone: TimeZone): string {
+export function keyTextOf(k: Value, type: SqlType, zone: TimeZone): string {
   if (isNonScalarKeyType(type)) throw new PgError(SQLSTATE.invalid_parameter_value, 'key value must be scalar, not array, composite, or json');
   if (type === 'date' || type === 'timestamp' || type === 'timestamptz') return xsdDateTime(outText(k, type, zone), type);
   return outText(k, type, zone);

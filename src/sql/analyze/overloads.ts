@@ -20,6 +20,7 @@
 import { jsonbSet, jsonbInsert } from '../../types/jsonb_set.js';
 import type { Value } from '../../storage/table.js';
 import type { TimeZone } from '../../types/timezone.js';
+import type { Prng } from '../../common/prng.js';
 import type { Fn1, Fn2 } from './expr.js';
 import { type SqlType, castContext, isNumeric, isArrayType, ARRAY_ELEM_TYPES } from './types.js';
 import {
@@ -52,9 +53,10 @@ import { registerDatetimeOperators, registerDatetimeFunctions, DATETIME_CMP } fr
 /**
  * A strict implementation over non-null arguments. `ctx` is the running statement: the
  * session's time zone (the TimeZone setting) for the date/time functions that read it, and
- * the session's settings for the few functions that read them (current_setting).
+ * the session's settings for the few functions that read them (current_setting), and the
+ * executing session's seeded random stream (random(), gen_random_uuid()).
  */
-export type FnN = (args: Value[], ctx: { setting?(name: string): string; readonly zone: TimeZone }) => Value;
+export type FnN = (args: Value[], ctx: { setting?(name: string): string; readonly zone: TimeZone; readonly env?: { readonly random: Prng } }) => Value;
 
 export interface Overload {
   args: readonly SqlType[];

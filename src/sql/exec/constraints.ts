@@ -7,8 +7,8 @@
  * index expressions are (index_keys.ts). Evaluation follows PostgreSQL's ExecRelCheck: the
  * constraints in name order, NULL passes, the first FALSE raises 23514.
  */
-/** Failing rows print timestamptz values in UTC (PostgreSQL: the session's zone; the same instant). */
-import { UTC_ZONE as DETAIL_ZONE } from '../../types/timezone.js';
+/** Failing rows print timestamptz values in the session's zone; UTC where a caller has none. */
+import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { CheckDef, Table, TableDef, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -90,8 +90,8 @@ function compile(env: SqlEnv, table: Table): CompiledChecks {
 }
 
 /** `Failing row contains (...)`: every column's text, NULL as `null` (PostgreSQL's ExecBuildSlotValueDescription). */
-export function failingRowDetail(table: Table, values: readonly Value[]): string {
-  const parts = table.def.columns.map((c, i) => valueToText(values[i] ?? null, c.type, DETAIL_ZONE) ?? 'null');
+export function failingRowDetail(table: Table, values: readonly Value[], zone: TimeZone = DETAIL_ZONE): string {
+  const parts = table.def.columns.map((c, i) => valueToText(values[i] ?? null, c.type, zone) ?? 'null');
   return `Failing row contains (${parts.join(', ')}).`;
 }
 
@@ -114,7 +114,7 @@ export function checkConstraints(env: SqlEnv, table: Table, values: readonly Val
   const failed = failedCheck(env, table, values);
   if (failed === null) return;
   throw new PgError(SQLSTATE.check_violation, `new row for relation "${table.name}" violates check constraint "${failed}"`, {
-    detail: failingRowDetail(table, values),
+    detail: failingRowDetail(table, values, env.settings.timeZone()),
   });
 }
 

@@ -12,7 +12,7 @@ import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { buildIndexOverTable } from './index_build.js';
-import { buildOrLeaveInvalid, buildsOffThread, canBuildConcurrently, startConcurrentBuild } from './index_build_concurrent.js';
+import { buildOrLeaveInvalid, buildsOffThread, canBuildConcurrently, startConcurrentBuild, startOrderedConcurrentBuild } from './index_build_concurrent.js';
 import { analyzeIndexExpression, analyzeIndexPredicate } from './index_def.js';
 import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME } from '../analyze/types.js';
@@ -302,7 +302,10 @@ function createBtreeIndex(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndex
     throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
   }
   const def = orderedIndexDef(env, s, table, am, options, name ?? '');
-  // CONCURRENTLY builds plainly; a failed build (23505 over duplicate keys) leaves it INVALID.
+  // CONCURRENTLY: read and sorted in slices, the statement runs again once it ended
+  // (index_build_concurrent.ts); where the session cannot await, built plainly. Either way a
+  // failed build (23505 over duplicate keys) leaves it INVALID.
+  if (s.concurrent === true && canBuildConcurrently(env, am)) throw startOrderedConcurrentBuild(env, am, s, def, table);
   const index = buildOrLeaveInvalid(env, s.concurrent === true, def, () => buildUniqueChecked(env, am, def, table));
   ensureXid(env);
   createIndexTx(env, env.txn, def, index);

@@ -22,9 +22,11 @@ import type { Expr } from '../analyze/expr.js';
 import type { EState } from './executor.js';
 import { ensureXid } from './txn.js';
 import { buildIndexOverTable } from './index_build.js';
+import { changedAny, indexedColumns } from './index_keys.js';
 import { buildOrderedIndex } from './ordered_index.js';
 import { isOrderedAm, isOrderedIndex, type OrderedIndex, type VectorIndex } from '../../access/am.js';
 import { truncateTx } from './ddl_txn.js';
+import { reindexOne } from './reindex.js';
 import type { Notices } from './ddl.js';
 import type { PgNode } from '../parser/parse.js';
 
@@ -49,9 +51,9 @@ function rowValues(table: Table, rowId: number): Value[] {
  * in the catalog, with its primary key `pkey` when the table has one, and logs the write so
  * commit and rollback see it.
  */
-function deleteVersion(env: SqlEnv, table: Table, rowId: number, xid: number, pkey: unknown, noKeyUpdate = false): void {
+function deleteVersion(env: SqlEnv, table: Table, rowId: number, xid: number, pkey: unknown, noKeyUpdate = false, update?: { hot: boolean }): void {
   env.catalog.deleteRow(table, rowId, xid, pkey, noKeyUpdate);
-  env.txn.writes.push({ kind: 'delete', table, rowId, pkey });
+  env.txn.writes.push(update === undefined ? { kind: 'delete', table, rowId, pkey } : { kind: 'delete', table, rowId, pkey, update: true, hot: update.hot });
 }
 
 /**
@@ -76,6 +78,7 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
   const xid = ensureXid(env);
   const fk = newFkQueue(env);
   const keys = keyColumns(env, table);
+  const indexed = indexedColumns(env, table);
   for (const rowId of ids) {
     const old = rowValues(table, rowId);
     const values = old.slice();
@@ -88,9 +91,9 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
     // PostgreSQL's UPDATE locks the old version FOR NO KEY UPDATE unless a key column changes.
     let keyChanged = false;
     for (const c of keys) if (!sameValue(old[c]!, values[c]!)) keyChanged = true;
-    deleteVersion(env, table, rowId, xid, oldKey, !keyChanged);
+    deleteVersion(env, table, rowId, xid, oldKey, !keyChanged, { hot: !changedAny(indexed, old, values) });
     checkNewRow(env, table, values, newKey, xid);
-    const newId = writeRow(env, table, values, newKey);
+    const newId = writeRow(env, table, values, newKey, true);
     if (!keyChanged) env.catalog.rowLocks.carryForward(table, rowId, newId, xid);
     fkRemoved(fk, table, old, values);
     fkWrote(fk, table, newId);
@@ -212,6 +215,13 @@ export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): v
   const xid = ensureXid(env);
   for (const t of tables) requireNoPendingRows(t, xid);
   for (const t of tables) truncateTx(env, env.txn, t.name);
+  // PostgreSQL's TRUNCATE rebuilds every index of the table (reindex_relation, without
+  // constraint checks): an INVALID one (a failed CREATE INDEX CONCURRENTLY) comes back valid,
+  // unless it is UNIQUE, whose uniqueness that rebuild does not check.
+  for (const t of tables) {
+    const fresh = env.catalog.getTable(t.name)!;
+    for (const d of env.catalog.indexesOf(t.name)) if (d.valid === false && !d.unique) reindexOne(env, d, fresh, notices);
+  }
 }
 
 /**

@@ -133,8 +133,12 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       return e.fn(args, {
         zone: ctx.zone,
         show: (name) => env.settings.show(name).value,
-        set: (name, value, isLocal) => env.settings.set(name, value, isLocal),
-        now: (kind) => (kind === 'clock' ? wallClockUs(env.clock) : kind === 'statement' ? env.timestamps.statementUs : env.timestamps.transactionUs),
+        set: (name, value, isLocal) => {
+          // Put back if the statement is undone to wait (statement_rerun.ts).
+          env.rerun.settingChanging(env);
+          env.settings.set(name, value, isLocal);
+        },
+        now: (kind) => (kind === 'clock' ? env.rerun.clock(() => wallClockUs(env.clock)) : kind === 'statement' ? env.timestamps.statementUs : env.timestamps.transactionUs),
         sequence: (fn, text) => {
           const seq = sequenceByText(env, text).def.name;
           return int8Of(fn === 'nextval' ? sessionNextval(env, seq) : sessionCurrval(env, seq));

@@ -19,7 +19,7 @@
  * MATCH SIMPLE: a referencing key with any NULL column references nothing and is not checked.
  */
 /** Keys and details print timestamptz values in UTC: keys must not depend on a session; details show the same instant. */
-import { UTC_ZONE as DETAIL_ZONE } from '../../types/timezone.js';
+import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
 import { int8Of, sessionNextval } from './sequences.js';
 import { PgError } from '../../common/errors.js';
 import { isOrderedIndex } from '../../access/am.js';
@@ -33,6 +33,7 @@ import type { PgNode } from '../parser/parse.js';
 import { bug, evalExpr, NO_CONTEXT } from './eval.js';
 import { checkConstraints } from './constraints.js';
 import { checkRow, pkeyOf, writeRow } from './insert.js';
+import { changedAny, indexedColumns } from './index_keys.js';
 import { checkUniqueIndexes } from './ordered_index.js';
 
 /** What one statement wrote that foreign keys must look at. */
@@ -93,8 +94,8 @@ function keyString(values: readonly Value[], types: readonly ColumnType[]): stri
 }
 
 /** `Key (a, b)=(1, x)` of a foreign-key violation's DETAIL. */
-function keyText(names: readonly string[], values: readonly Value[], types: readonly ColumnType[]): string {
-  return `Key (${names.join(', ')})=(${values.map((v, i) => valueToText(v, types[i]!, DETAIL_ZONE) ?? 'null').join(', ')})`;
+function keyText(names: readonly string[], values: readonly Value[], types: readonly ColumnType[], zone: TimeZone): string {
+  return `Key (${names.join(', ')})=(${values.map((v, i) => valueToText(v, types[i]!, zone) ?? 'null').join(', ')})`;
 }
 
 /**
@@ -162,17 +163,17 @@ function columnDefault(env: SqlEnv, table: Table, col: number): Value {
 }
 
 /** Ends row version `rowId` of `table` for the statement's transaction and records it for COMMIT / ROLLBACK. */
-function deleteRowVersion(env: SqlEnv, table: Table, rowId: number, old: readonly Value[]): void {
+function deleteRowVersion(env: SqlEnv, table: Table, rowId: number, old: readonly Value[], update?: { hot: boolean }): void {
   const key = table.def.primaryKey.length === 0 ? undefined : pkeyOf(table, old);
   env.catalog.deleteRow(table, rowId, env.txn.xid, key);
-  env.txn.writes.push({ kind: 'delete', table, rowId, pkey: key });
+  env.txn.writes.push(update === undefined ? { kind: 'delete', table, rowId, pkey: key } : { kind: 'delete', table, rowId, pkey: key, update: true, hot: update.hot });
 }
 
 /** 23503 for a new row whose key is missing from the referenced table. */
-function notPresent(table: Table, fk: ForeignKeyDef, key: readonly Value[]): PgError {
+function notPresent(table: Table, fk: ForeignKeyDef, key: readonly Value[], zone: TimeZone): PgError {
   const cols = table.def.columns;
   return new PgError('23503', `insert or update on table "${table.name}" violates foreign key constraint "${fk.name}"`, {
-    detail: `${keyText(fk.columns.map((c) => cols[c]!.name), key, fk.columns.map((c) => cols[c]!.type))} is not present in table "${fk.refTable}".`,
+    detail: `${keyText(fk.columns.map((c) => cols[c]!.name), key, fk.columns.map((c) => cols[c]!.type), zone)} is not present in table "${fk.refTable}".`,
   });
 }
 
@@ -180,9 +181,9 @@ function notPresent(table: Table, fk: ForeignKeyDef, key: readonly Value[]): PgE
  * A removed referenced key that rows of `holder` still reference: 23503 for NO ACTION, 23001
  * `violates RESTRICT setting` for RESTRICT (ri_ReportViolation).
  */
-function stillReferenced(ref: Table, holder: Table, fk: ForeignKeyDef, key: readonly Value[], restrict: boolean): PgError {
+function stillReferenced(ref: Table, holder: Table, fk: ForeignKeyDef, key: readonly Value[], restrict: boolean, zone: TimeZone): PgError {
   const cols = ref.def.columns;
-  const k = keyText(fk.refColumns.map((c) => cols[c]!.name), key, fk.refColumns.map((c) => cols[c]!.type));
+  const k = keyText(fk.refColumns.map((c) => cols[c]!.name), key, fk.refColumns.map((c) => cols[c]!.type), zone);
   if (restrict) {
     return new PgError('23001', `update or delete on table "${ref.name}" violates RESTRICT setting of foreign key constraint "${fk.name}" on table "${holder.name}"`, {
       detail: `${k} is referenced from table "${holder.name}".`,
@@ -201,7 +202,7 @@ function checkWritten(env: SqlEnv, table: Table, rowId: number): void {
     const key = fk.columns.map((c) => table.get(c, rowId));
     if (key.some((v) => v === null)) continue;
     const ref = env.catalog.getTable(fk.refTable)!;
-    if (!referencedKeyExists(env, ref, fk.refColumns, key, xid, true)) throw notPresent(table, fk, key);
+    if (!referencedKeyExists(env, ref, fk.refColumns, key, xid, true)) throw notPresent(table, fk, key, env.settings.timeZone());
   }
 }
 
@@ -229,10 +230,10 @@ function applyAction(env: SqlEnv, q: FkQueue, ref: Table, holder: Table, fk: For
     const g = gone.get(keyString(key, refTypes));
     if (g === undefined) continue;
     const action = g.neu === null ? fk.onDelete : fk.onUpdate;
-    if (action === 'a' || action === 'r') throw stillReferenced(ref, holder, fk, fk.refColumns.map((c) => g.old[c] ?? null), action === 'r');
+    if (action === 'a' || action === 'r') throw stillReferenced(ref, holder, fk, fk.refColumns.map((c) => g.old[c] ?? null), action === 'r', env.settings.timeZone());
     const old = rowValues(holder, r);
-    deleteRowVersion(env, holder, r, old);
     if (action === 'c' && g.neu === null) {
+      deleteRowVersion(env, holder, r, old);
       fkRemoved(q, holder, old, null);
       continue;
     }
@@ -240,12 +241,13 @@ function applyAction(env: SqlEnv, q: FkQueue, ref: Table, holder: Table, fk: For
     fk.columns.forEach((c, i) => {
       values[c] = action === 'n' ? null : action === 'd' ? columnDefault(env, holder, c) : (g.neu![fk.refColumns[i]!] ?? null);
     });
+    deleteRowVersion(env, holder, r, old, { hot: !changedAny(indexedColumns(env, holder), old, values) });
     const pkey = pkeyOf(holder, values);
-    checkRow(holder, values, undefined, xid);
+    checkRow(holder, values, undefined, xid, undefined, null, env.settings.timeZone());
     checkConstraints(env, holder, values);
-    checkRow(holder, values, pkey, xid);
+    checkRow(holder, values, pkey, xid, undefined, null, env.settings.timeZone());
     checkUniqueIndexes(env, holder, values, xid);
-    const newId = writeRow(env, holder, values, pkey);
+    const newId = writeRow(env, holder, values, pkey, true);
     fkRemoved(q, holder, old, values);
     fkWrote(q, holder, newId);
   }

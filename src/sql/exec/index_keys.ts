@@ -23,6 +23,7 @@ import { tableParseState } from '../analyze/query.js';
 import type { SqlType } from '../analyze/types.js';
 import { parseSql, type PgNode } from '../parser/parse.js';
 import { bug, evalExpr, NO_CONTEXT } from './eval.js';
+import { walkVars } from '../plan/planner.js';
 
 /** An index definition analyzed against its table. */
 export interface CompiledIndexDef {
@@ -161,4 +162,27 @@ export function insertIntoIndexes(env: SqlEnv, table: Table, rowId: number): voi
     const vec = vectorKey(env, d, table, rowId);
     if (vec !== null) idx.insert(rowId, vec);
   }
+}
+
+/**
+ * The columns any index of `table` refers to (keys, expression keys, partial predicates; the
+ * primary key's): PostgreSQL's HOT-blocking attributes. An UPDATE that changes none of them
+ * counts as a heap-only update (n_tup_hot_upd), as PostgreSQL's does when the page has room.
+ */
+export function indexedColumns(env: SqlEnv, table: Table): number[] {
+  const out = new Set<number>(table.def.primaryKey);
+  for (const d of env.catalog.indexesOf(table.name)) {
+    for (const k of d.keys) if (k.column >= 0) out.add(k.column);
+    if (d.predicate === null && d.keys.every((k) => k.expr === null)) continue;
+    const c = compileIndexDef(env, d, table);
+    for (const e of c.keyExprs) walkVars(e, (v) => out.add(v.col));
+    if (c.predicate !== null) walkVars(c.predicate, (v) => out.add(v.col));
+  }
+  return [...out];
+}
+
+/** True when one of `cols` holds a different value in `b` than in `a` (strict equality: a vector or other object value always counts as changed). */
+export function changedAny(cols: readonly number[], a: readonly Value[], b: readonly Value[]): boolean {
+  for (const c of cols) if (a[c] !== b[c]) return true;
+  return false;
 }

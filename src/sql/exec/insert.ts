@@ -4,9 +4,9 @@
  * the row as a write of the transaction (exec/txn.ts), and maintains every index of the table.
  */
 /** Keys and failing rows print timestamptz values in UTC: keys must not depend on a session; details show the same instant. */
-import { UTC_ZONE as DETAIL_ZONE } from '../../types/timezone.js';
+import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
 import { int8Of, sessionNextval } from './sequences.js';
-import { insertIntoIndexes } from './index_keys.js';
+import { changedAny, indexedColumns, insertIntoIndexes } from './index_keys.js';
 import { checkUniqueIndexes } from './ordered_index.js';
 import { isOrderedIndex } from '../../access/am.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
@@ -41,8 +41,8 @@ export function pkeyOf(table: Table, values: readonly Value[]): unknown {
   return JSON.stringify(pk.map((c) => valueToText(values[c] ?? null, table.def.columns[c]!.type, DETAIL_ZONE)));
 }
 
-function failingRow(table: Table, values: readonly Value[]): string {
-  const parts = table.def.columns.map((c, i) => valueToText(values[i] ?? null, c.type, DETAIL_ZONE) ?? 'null');
+function failingRow(table: Table, values: readonly Value[], zone: TimeZone): string {
+  const parts = table.def.columns.map((c, i) => valueToText(values[i] ?? null, c.type, zone) ?? 'null');
   return `Failing row contains (${parts.join(', ')}).`;
 }
 
@@ -53,14 +53,14 @@ function failingRow(table: Table, values: readonly Value[]): string {
  * waits for it first.
  * @throws PgError 23502 not-null violation, 23505 unique violation; LockWait.
  */
-export function checkRow(table: Table, values: readonly Value[], pkey: unknown, xid: number, pkeyName = `${table.name}_pkey`, locks: RowLocks | null = null): void {
+export function checkRow(table: Table, values: readonly Value[], pkey: unknown, xid: number, pkeyName = `${table.name}_pkey`, locks: RowLocks | null = null, zone: TimeZone = DETAIL_ZONE): void {
   const cols = table.def.columns;
   for (let c = 0; c < cols.length; c++) {
     if (values[c] === null && cols[c]!.notNull) {
       throw new PgError(
         SQLSTATE.not_null_violation,
         `null value in column "${cols[c]!.name}" of relation "${table.name}" violates not-null constraint`,
-        { detail: failingRow(table, values) },
+        { detail: failingRow(table, values, zone) },
       );
     }
   }
@@ -71,7 +71,7 @@ export function checkRow(table: Table, values: readonly Value[], pkey: unknown, 
     if (holder !== 0) throw new LockWait(holder, table.name, existing);
     const pk = table.def.primaryKey;
     const names = pk.map((c) => cols[c]!.name).join(', ');
-    const vals = pk.map((c) => valueToText(values[c] ?? null, cols[c]!.type, DETAIL_ZONE)).join(', ');
+    const vals = pk.map((c) => valueToText(values[c] ?? null, cols[c]!.type, zone)).join(', ');
     throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${pkeyName}"`, {
       detail: `Key (${names})=(${vals}) already exists.`,
     });
@@ -85,12 +85,13 @@ export function checkRow(table: Table, values: readonly Value[], pkey: unknown, 
  * @throws PgError 23502, 23514, 23505.
  */
 export function checkNewRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown, xid: number): void {
-  checkRow(table, values, undefined, xid);
+  const zone = env.settings.timeZone();
+  checkRow(table, values, undefined, xid, undefined, null, zone);
   checkConstraints(env, table, values);
   if (pkey !== undefined) {
     // The key's index keeps its name when the table is renamed.
     const pk = env.catalog.indexesOf(table.name).find((d) => d.primaryKey);
-    checkRow(table, values, pkey, xid, pk?.name, env.catalog.rowLocks);
+    checkRow(table, values, pkey, xid, pk?.name, env.catalog.rowLocks, zone);
   }
   checkUniqueIndexes(env, table, values, xid);
 }
@@ -100,10 +101,10 @@ export function checkNewRow(env: SqlEnv, table: Table, values: readonly Value[],
  * through the catalog (the logged path), remembered for COMMIT/ROLLBACK, added to every index
  * of the table. Returns the rowId.
  */
-export function writeRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown): number {
+export function writeRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown, update = false): number {
   const xid = ensureXid(env);
   const rowId = env.catalog.insertRow(table, values, pkey, xid);
-  env.txn.writes.push({ kind: 'insert', table, rowId, pkey });
+  env.txn.writes.push(update ? { kind: 'insert', table, rowId, pkey, update: true } : { kind: 'insert', table, rowId, pkey });
   insertIntoIndexes(env, table, rowId);
   return rowId;
 }
@@ -234,7 +235,7 @@ function bindOnConflict(oc: OnConflict, ncols: number): OnConflict {
  */
 function conflictingRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown, arbiters: readonly string[] | null): number | null {
   const xid = env.txn.xid;
-  checkRow(table, values, undefined, xid);
+  checkRow(table, values, undefined, xid, undefined, null, env.settings.timeZone());
   checkConstraints(env, table, values);
   for (const def of env.catalog.indexesOf(table.name)) {
     if (!def.unique || (arbiters !== null && !arbiters.includes(def.name))) continue;
@@ -283,10 +284,11 @@ function updateConflicting(env: SqlEnv, table: Table, rowId: number, excluded: r
   const xid = ensureXid(env);
   const oldKey = pkeyOf(table, old);
   env.catalog.deleteRow(table, rowId, xid, oldKey);
-  env.txn.writes.push({ kind: 'delete', table, rowId, pkey: oldKey });
+  const hot = !changedAny(indexedColumns(env, table), old, values);
+  env.txn.writes.push({ kind: 'delete', table, rowId, pkey: oldKey, update: true, hot });
   const newKey = pkeyOf(table, values);
   checkNewRow(env, table, values, newKey, xid);
-  const newId = writeRow(env, table, values, newKey);
+  const newId = writeRow(env, table, values, newKey, true);
   fkRemoved(fk, table, old, values);
   fkWrote(fk, table, newId);
   return newId;

@@ -4,10 +4,10 @@
  * column's type: its operator class's support function 1), and the unique check run before a
  * row is written (PostgreSQL's _bt_check_unique, with its messages).
  */
-/** Duplicate-key details print timestamptz values in UTC (PostgreSQL: the session's zone; the same instant). */
-import { UTC_ZONE as DETAIL_ZONE } from '../../types/timezone.js';
+/** Duplicate-key details print timestamptz values in the session's zone; UTC where a caller has none. */
+import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import { isOrderedAm, isOrderedIndex, type OrderedIndex, type OrderedIndexAm, type OrderedKeySpec } from '../../access/am.js';
+import { isOrderedAm, isOrderedIndex, type OrderedBuildInput, type OrderedIndex, type OrderedIndexAm, type OrderedKeySpec } from '../../access/am.js';
 import type { IndexDef, IndexKey } from '../../storage/catalog.js';
 import type { Table, Value } from '../../storage/table.js';
 import { LockWait } from '../../storage/row_locks.js';
@@ -56,11 +56,22 @@ export function keptValue(v: Value): Value {
  * index holds (NULL keys included: a B-tree indexes NULLs, for IS NULL and ORDER BY).
  */
 export function buildOrderedIndex(env: SqlEnv, am: OrderedIndexAm, def: IndexDef, table: Table): OrderedIndex {
+  return am.build(prepareOrderedBuild(env, am, def, table));
+}
+
+/**
+ * What `am.build` / `am.buildAsync` are given for ordered index `def` over `table`: every live
+ * row the index holds, with its key values (`forEachRowIn`: the rows below the table's slot
+ * count now, in ranges, without interrupt checks: the waiting session handles those).
+ * @throws PgError 22023 from the options.
+ */
+export function prepareOrderedBuild(env: SqlEnv, am: OrderedIndexAm, def: IndexDef, table: Table): OrderedBuildInput {
   am.parseOptions(new Map(def.options));
   const report = env.engine.onIndexBuildProgress;
   let rowCount = 0;
   for (let r = 0; r < table.slots; r++) if (table.isLive(r)) rowCount++;
-  return am.build({
+  const rowIdEnd = table.slots;
+  return {
     keys: orderedKeySpecs(def, table),
     rowCount,
     forEachRow(fn) {
@@ -71,15 +82,24 @@ export function buildOrderedIndex(env: SqlEnv, am: OrderedIndexAm, def: IndexDef
         if (keys !== null) fn(r, keys.map(keptValue));
       }
     },
+    forEachRowIn(from, to, fn) {
+      const end = Math.min(to, rowIdEnd, table.slots);
+      for (let r = from; r < end; r++) {
+        if (!table.isLive(r)) continue;
+        const keys = indexKeyValues(env, def, table, r);
+        if (keys !== null) fn(r, keys.map(keptValue));
+      }
+    },
+    rowIdEnd,
     ...(report === undefined ? {} : { onProgress: (p) => report({ index: def.name, ...p }) }),
-  });
+  };
 }
 
 /** `Key (a, b)=(1, x)` of a unique violation's DETAIL. */
-function keyText(table: Table, def: IndexDef, values: readonly Value[]): string {
+function keyText(table: Table, def: IndexDef, values: readonly Value[], zone: TimeZone): string {
   const cols = table.def.columns;
   const names = def.keys.map((k) => cols[k.column]!.name).join(', ');
-  const vals = def.keys.map((k, i) => valueToText(values[i] ?? null, cols[k.column]!.type, DETAIL_ZONE) ?? 'null').join(', ');
+  const vals = def.keys.map((k, i) => valueToText(values[i] ?? null, cols[k.column]!.type, zone) ?? 'null').join(', ');
   return `Key (${names})=(${vals})`;
 }
 
@@ -102,14 +122,14 @@ export function checkUniqueIndexes(env: SqlEnv, table: Table, values: readonly V
       const holder = env.catalog.rowLocks.keyHolder(table, r, xid);
       if (holder !== 0) throw new LockWait(holder, table.name, r);
       throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${def.name}"`, {
-        detail: `${keyText(table, def, keys)} already exists.`,
+        detail: `${keyText(table, def, keys, env.settings.timeZone())} already exists.`,
       });
     }
   }
 }
 
 /** 23505 at CREATE UNIQUE INDEX over rows that already repeat a key (the first duplicate in key order). */
-export function checkBuiltUnique(table: Table, def: IndexDef, index: OrderedIndex): void {
+export function checkBuiltUnique(table: Table, def: IndexDef, index: OrderedIndex, zone: TimeZone = DETAIL_ZONE): void {
   const seen = new Set<number>();
   for (let r = 0; r < table.slots; r++) {
     if (!table.isLive(r) || seen.has(r)) continue;
@@ -118,7 +138,7 @@ export function checkBuiltUnique(table: Table, def: IndexDef, index: OrderedInde
     for (const x of same) seen.add(x);
     if (same.length > 1) {
       throw new PgError(SQLSTATE.unique_violation, `could not create unique index "${def.name}"`, {
-        detail: `${keyText(table, def, keys)} is duplicated.`,
+        detail: `${keyText(table, def, keys, zone)} is duplicated.`,
       });
     }
   }
@@ -195,7 +215,7 @@ export function buildUniqueChecked(env: SqlEnv, am: OrderedIndexAm, def: IndexDe
   const index = buildOrderedIndex(env, am, def, table);
   if (def.unique) {
     try {
-      checkBuiltUnique(table, def, index);
+      checkBuiltUnique(table, def, index, env.settings.timeZone());
     } catch (e) {
       index.dispose();
       throw e;

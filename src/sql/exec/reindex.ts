@@ -86,7 +86,7 @@ export function reindex(env: SqlEnv, s: PgNode, notices: Notices): void {
  * built from its definition and becomes valid (Catalog.reindexIndex); a UNIQUE one over
  * duplicate keys fails with 23505 and stays INVALID.
  */
-function reindexOne(env: SqlEnv, def: IndexDef, table: Table, notices: Notices): void {
+export function reindexOne(env: SqlEnv, def: IndexDef, table: Table, notices: Notices): void {
   if (def.primaryKey) return;
   const am = env.methods.get(def.method);
   const old = env.indexes.get(def.name);

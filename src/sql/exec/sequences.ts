@@ -72,8 +72,9 @@ function splitQualified(text: string): string[] {
 
 /** nextval(name) for the session: advances the sequence and remembers it for currval / lastval. */
 export function sessionNextval(env: SqlEnv, name: string): bigint {
-  const v = env.catalog.nextval(name);
   const q = env.catalog.getSequence(name)!;
+  // A statement run again after a wait takes back the values its first run drew (statement_rerun.ts).
+  const v = env.rerun.nextval(q, () => env.catalog.nextval(name));
   env.sequenceValues.currval.set(q, v);
   env.sequenceValues.last = q;
   return v;
@@ -105,8 +106,10 @@ export function sessionLastval(env: SqlEnv): bigint {
 
 /** setval(name, value, is_called): is_called true also sets the session's currval (do_setval). */
 export function sessionSetval(env: SqlEnv, name: string, value: bigint, called: boolean): bigint {
-  env.catalog.setval(name, value, called);
-  if (called) env.sequenceValues.currval.set(env.catalog.getSequence(name)!, value);
+  const q = env.catalog.getSequence(name)!;
+  // Not applied again by a statement's rerun after a wait (statement_rerun.ts).
+  env.rerun.setval(q, value, called, () => env.catalog.setval(name, value, called));
+  if (called) env.sequenceValues.currval.set(q, value);
   return value;
 }
 

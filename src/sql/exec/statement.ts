@@ -198,11 +198,18 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   if (txn.failed && raw.tag !== 'TransactionStmt') {
     throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
   }
-  // The statement's start; outside a block (BEGIN included) also the transaction's.
-  const startUs = wallClockUs(env.clock);
+  if (raw.tag === 'TransactionStmt') {
+    env.rerun.clear();
+    const nowUs = wallClockUs(env.clock);
+    env.timestamps.statementUs = nowUs;
+    if (!txn.inBlock) env.timestamps.transactionUs = nowUs;
+    return transaction(env, raw.stmt.TransactionStmt);
+  }
+  // The statement's start; outside a block also the transaction's. A rerun after a wait keeps
+  // its first run's, and replays what that run drew (statement_rerun.ts).
+  const startUs = env.rerun.begin(env, raw, params, wallClockUs(env.clock));
   env.timestamps.statementUs = startUs;
   if (!txn.inBlock) env.timestamps.transactionUs = startUs;
-  if (raw.tag === 'TransactionStmt') return transaction(env, raw.stmt.TransactionStmt);
   // statement_timeout counts from here, for each statement of a multi-statement query (as
   // PostgreSQL 13 and later); the executor's loops check it.
   env.interrupts.startStatement(Number(env.settings.get('statement_timeout')));
@@ -221,6 +228,7 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     // A SET shared_buffers applies at once (the automatic analyze below reads through the cache).
     bufferCache.limitBytes = Number(env.settings.get(GUC_SHARED_BUFFERS)) * SHARED_BUFFERS_BLOCK_BYTES;
     // Outside a block every statement is its own transaction.
+    env.rerun.clear();
     if (!txn.inBlock) {
       endTransaction(env, true);
       // The statement boundary is where the automatic analyze runs (no timers).
@@ -228,11 +236,16 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     }
     return r;
   } catch (e) {
+    // A statement that waits (a row lock, a parallel exact scan, an index build) is undone and
+    // runs again: what it drew is kept for the rerun, the session-local state put back.
+    if (e instanceof LockWait) env.rerun.undo(env);
+    else env.rerun.clear();
     if (e instanceof LockWait && mark !== null) {
       // The statement waits for a lock: undone, to run again once the holder ends.
       try {
         rollbackStatement(env, mark);
       } catch (e2) {
+        env.rerun.clear();
         txn.failed = true;
         throw e2;
       }

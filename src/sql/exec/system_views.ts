@@ -391,7 +391,7 @@ function statTableRows(env: SqlEnv): Value[][] {
     }
     rows.push([
       st.relOid(name), 'public', name, s.seqScan, timestamptzText(s.lastSeqScanMs), s.seqTupRead, idxScan, timestamptzText(lastIdx), idxFetch,
-      s.tupIns, 0, s.tupDel, 0, 0, t.liveCount, s.deadRows, s.modsSinceAnalyze, s.insSinceVacuum,
+      s.tupIns, s.tupUpd, s.tupDel, s.tupHotUpd, 0, t.liveCount, s.deadRows, s.modsSinceAnalyze, s.insSinceVacuum,
       timestamptzText(s.lastVacuumMs), null, timestamptzText(s.lastAnalyzeMs), timestamptzText(s.lastAutoanalyzeMs),
       s.vacuumCount, 0, s.analyzeCount, s.autoanalyzeCount, 0, 0, 0, 0,
     ]);

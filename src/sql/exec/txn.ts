@@ -23,7 +23,7 @@
  */
 import type { UndoneWrite } from '../../storage/catalog.js';
 import type { SqlEnv, TxnState, TxnWrite } from '../env.js';
-import { abortNotify, commitNotify } from './notify.js';
+import { abortNotify, commitNotify, notifyMark, rollbackNotifyTo } from './notify.js';
 
 /** The transaction id for this session's writes, assigned on first use. */
 export function ensureXid(env: SqlEnv): number {
@@ -35,27 +35,33 @@ export function ensureXid(env: SqlEnv): number {
   return txn.xid;
 }
 
-/** Where a statement starts: its writes and row locks after this are undone if it must wait. */
+/**
+ * Where a statement starts: its writes, row locks and queued notifications (pg_notify) after
+ * this are undone if it must wait.
+ */
 export interface StatementMark {
   writes: number;
   locks: number;
+  notify: ReturnType<typeof notifyMark>;
 }
 
-/** The current position in the transaction's writes and row locks. */
+/** The current position in the transaction's writes, row locks and notification queue. */
 export function statementMark(env: SqlEnv): StatementMark {
   const xid = env.txn.xid;
-  return { writes: env.txn.writes.length, locks: xid === 0 ? 0 : env.catalog.rowLocks.mark(xid) };
+  return { writes: env.txn.writes.length, locks: xid === 0 ? 0 : env.catalog.rowLocks.mark(xid), notify: notifyMark(env) };
 }
 
 /**
  * Undoes a statement inside a transaction block that must wait for a lock (its writes, logged
- * as a rollback-to, and the row locks it took), so that it can run again once the holder ends,
- * as if it had not started.
+ * as a rollback-to, the row locks it took and the notifications it queued), so that it can run
+ * again once the holder ends, as if it had not started (what it did outside the transaction:
+ * exec/statement_rerun.ts).
  * @throws PgError when the log refuses the rollback-to record (the caller fails the transaction).
  */
 export function rollbackStatement(env: SqlEnv, mark: StatementMark): void {
   rollbackWritesTo(env, mark.writes);
   if (env.txn.xid !== 0) env.catalog.rowLocks.releaseSince(env.txn.xid, mark.locks);
+  rollbackNotifyTo(env, mark.notify);
 }
 
 /**
@@ -134,13 +140,11 @@ function finishWrite(env: SqlEnv, w: TxnWrite, committed: boolean): void {
   if (w.kind === 'insert') {
     catalog.finishInsert(w.table, w.rowId, w.pkey, committed);
     if (!committed) tombstone(env, w.table.name, w.rowId);
-    if (committed) env.stats.countWrite(w.table, true);
-    else env.stats.countAbortedInsert(w.table);
   } else {
     catalog.finishDelete(w.table, w.rowId, w.pkey, committed);
     if (committed) tombstone(env, w.table.name, w.rowId);
-    if (committed) env.stats.countWrite(w.table, false);
   }
+  env.stats.countWrite(w.table, w, committed);
 }
 
 /**

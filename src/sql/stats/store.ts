@@ -56,8 +56,14 @@ export interface TableStats {
   lastSeqScanMs: number | null;
   /** Rows inserted by committed transactions since the last VACUUM. */
   insSinceVacuum: number;
-  /** Rows inserted / deleted by committed transactions (pg_stat_user_tables.n_tup_ins / n_tup_del). */
+  /**
+   * Rows inserted / updated / deleted (pg_stat_user_tables.n_tup_ins / n_tup_upd / n_tup_del,
+   * n_tup_hot_upd), counted whether the transaction committed or not, as PostgreSQL counts
+   * attempted actions.
+   */
   tupIns: number;
+  tupUpd: number;
+  tupHotUpd: number;
   tupDel: number;
 }
 
@@ -106,6 +112,8 @@ function newTableStats(table: Table): TableStats {
     lastSeqScanMs: null,
     insSinceVacuum: 0,
     tupIns: 0,
+    tupUpd: 0,
+    tupHotUpd: 0,
     tupDel: 0,
   };
 }
@@ -176,19 +184,38 @@ export class StatsStore {
     this.indexes.delete(name);
   }
 
-  /** Counts one committed row insert (`insert`) or delete of `table`. */
-  countWrite(table: Table, insert: boolean): void {
+  /**
+   * Counts one row write of `table` when its transaction (or subtransaction) ends, by
+   * PostgreSQL's rules (pgstat_relation.c, AtEOXact_PgStat_Relations): inserts, updates and
+   * deletes are counted whether or not it `committed`; a commit makes the deleted and the
+   * updated-away versions dead and counts the changes toward the next automatic ANALYZE; an
+   * abort makes the inserted versions (an UPDATE's new one too) dead. An UPDATE arrives as its
+   * two halves (`update` set on both) and is counted once, on the delete half.
+   */
+  countWrite(table: Table, w: { kind: 'insert' | 'delete'; update?: true; hot?: boolean }, committed: boolean): void {
     const s = this.table(table);
-    s.modsSinceAnalyze++;
-    if (insert) {
-      s.tupIns++;
-      s.insSinceVacuum++;
-    }
-    else {
+    if (w.kind === 'insert') {
+      if (w.update === undefined) {
+        s.tupIns++;
+        s.insSinceVacuum++;
+        if (committed) s.modsSinceAnalyze++;
+      }
+      if (!committed) s.deadRows++;
+    } else if (w.update !== undefined) {
+      s.tupUpd++;
+      if (w.hot === true) s.tupHotUpd++;
+      if (committed) {
+        s.deadRows++;
+        s.modsSinceAnalyze++;
+      }
+    } else {
       s.tupDel++;
-      s.deadRows++;
+      if (committed) {
+        s.deadRows++;
+        s.modsSinceAnalyze++;
+      }
     }
-    this.changed.add(table);
+    if (committed) this.changed.add(table);
   }
 
   /** Counts a sequential scan of `table` that read `tuples` visible rows (nodeSeqscan). */
@@ -227,8 +254,4 @@ export class StatsStore {
     }
   }
 
-  /** Counts one aborted insert (a dead row, not a change). */
-  countAbortedInsert(table: Table): void {
-    this.table(table).deadRows++;
-  }
 }
