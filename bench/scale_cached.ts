@@ -191,6 +191,8 @@ export async function benchScaleCached(args: string[]): Promise<void> {
     let exactOrder = 0;
     const ev0 = bufferCache.stats.evictions;
     const rb0 = bufferCache.stats.readBytes;
+    const f0 = bufferCache.stats.faults;
+    const pf0 = bufferCache.stats.pageFaults;
     t = nowMs();
     for (let q = 0; q < nq; q++) {
       const tq = nowMs();
@@ -204,8 +206,11 @@ export async function benchScaleCached(args: string[]): Promise<void> {
       if (nq <= 20 || q % 10 === 9) log(`  query ${q + 1}: ${qHits}/10 of the check's top-10, ${((nowMs() - tq) / 1000).toFixed(1)} s, ${formatBytes(bufferCache.stats.readBytes - rbq)} read; load average ${loadAvg()}`);
     }
     const s = (nowMs() - t) / 1000;
-    log(`exact top-10 (streaming scan, no index): recall@10 ${(hits / (nq * 10)).toFixed(4)} against the brute-force check (${exactOrder}/${nq} in the same order), ${(nq / s).toFixed(2)} QPS, ${formatBytes((bufferCache.stats.readBytes - rb0) / nq)} read from segment files per query, ${bufferCache.stats.evictions - ev0} evictions; peak resident ${formatBytes(bufferCache.peakResidentBytes)} for a cache of ${formatBytes(cacheBytes)}`);
+    log(`exact top-10 (streaming scan, no index): recall@10 ${(hits / (nq * 10)).toFixed(4)} against the brute-force check (${exactOrder}/${nq} in the same order), ${(nq / s).toFixed(2)} QPS, ${formatBytes((bufferCache.stats.readBytes - rb0) / nq)} read from segment files per query (${bufferCache.stats.faults - f0} segments, ${bufferCache.stats.pageFaults - pf0} pages in all), ${bufferCache.stats.evictions - ev0} evictions; peak resident ${formatBytes(bufferCache.peakResidentBytes)} for a cache of ${formatBytes(cacheBytes)}`);
     const p = new Prng(99);
+    const urb0 = bufferCache.stats.readBytes;
+    const uf0 = bufferCache.stats.faults;
+    const upf0 = bufferCache.stats.pageFaults;
     t = nowMs();
     await db.transaction(async (tx) => {
       for (let i = 0; i < changed; i++) {
@@ -217,7 +222,7 @@ export async function benchScaleCached(args: string[]): Promise<void> {
     const updS = (nowMs() - t) / 1000;
     await db.exec('CHECKPOINT');
     const c = db.database.durability!.lastCheckpoint!;
-    log(`${changed} rows updated in ${updS.toFixed(1)} s; CHECKPOINT wrote ${formatBytes(c.bytes)} (${c.tableDeltaFiles} delta, ${c.tableBaseFiles} base, ${c.segmentFiles} segment files; ${c.keptFiles} files kept)`);
+    log(`${changed} rows updated in ${updS.toFixed(1)} s (read ${formatBytes(bufferCache.stats.readBytes - urb0)} from segment files: ${bufferCache.stats.faults - uf0} segments, ${bufferCache.stats.pageFaults - upf0} pages); CHECKPOINT wrote ${formatBytes(c.bytes)} (${c.tableDeltaFiles} delta, ${c.tableBaseFiles} base, ${c.segmentFiles} segment files; ${c.keptFiles} files kept)`);
     const mem = sampleMemory();
     log(`peak RSS ${formatBytes(mem.maxRss)} = cache ${formatBytes(cacheBytes)} + ${formatBytes(mem.maxRss - cacheBytes)} (of which ${formatBytes(rssBefore)} before the load: node, GloVe, the lift map); peak resident segments ${formatBytes(bufferCache.peakResidentBytes)}; RSS now ${formatBytes(mem.rss)}, JS heap ${formatBytes(mem.heapUsed)}; load average ${loadAvg()}`);
   } finally {

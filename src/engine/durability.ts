@@ -49,7 +49,8 @@ import { joinPath, type StorageBackend } from '../storage/fs.js';
 import { encodeRedo, indexDefToValue } from '../storage/redo.js';
 import { sequenceToValue } from '../storage/sequence.js';
 import { Wal } from '../storage/wal.js';
-import { bufferCache, KIND_SEGMENT, type SegmentFiles } from '../storage/buffer_cache.js';
+import { bufferCache } from '../storage/buffer_cache.js';
+import { KIND_SEGMENT, writeSegmentFile, type SegmentFiles } from '../storage/segment_file.js';
 import type { SegmentedRows } from '../storage/segments.js';
 
 /** Checkpoint file kinds (the container's `kind` field). */
@@ -400,7 +401,7 @@ export class Durability {
         pending = true;
         const fname = `${name}c${col}s${k}`;
         const w = b.file(fname, KIND_SEGMENT);
-        w.write(store.space.memoryOf(p).u8(), p >>> 0, store.segmentBytes);
+        writeSegmentFile(w, store.space.memoryOf(p).u8(), p >>> 0, store.segmentBytes, store.pageBytes);
         stats.bytes += w.length;
         w.commit();
         stats.segmentFiles++;

@@ -325,6 +325,21 @@ export class CheckpointReader {
     this.consumed += len;
   }
 
+  /**
+   * Copies payload bytes `[pos, pos + len)` into `dst[off..]` with one positioned read, outside
+   * the streaming order and without the payload CRC (which covers the whole payload): for
+   * formats that checksum their parts themselves (storage/segment_file.ts reads one page).
+   * @throws PgError XX001 when the range lies past the payload or the file ends early.
+   */
+  readPayloadAt(pos: number, dst: Uint8Array, off: number, len: number): void {
+    if (pos < 0 || pos + len > this.length) {
+      throw invalidCheckpoint(this.path, `payload ends after ${this.length} bytes, ${pos + len} needed`);
+    }
+    const at = CHECKPOINT_HEADER_BYTES + pos;
+    const n = withIo('read', this.path, () => this.fs.read(this.fd, dst, off, len, at));
+    if (n < len) throw invalidCheckpoint(this.path, `unexpected end of file at byte ${at + n}`);
+  }
+
   /** Loads the next chunk of payload into the internal buffer (and into the CRC). */
   private refill(): void {
     if (this.chunk.length === 0) this.chunk = new Uint8Array(CHECKPOINT_CHUNK_BYTES);

@@ -193,7 +193,7 @@ export class PackedColumn {
   get(rowId: number): Uint16Array | BitString | SparseVector | null {
     if (this.nulls[rowId] === 1) return null;
     if (this.store !== null) {
-      const p = this.store.ptrStream(rowId);
+      const p = this.store.ptrRow(rowId);
       const u8 = memories.memoryOf(p).u8();
       const off = p >>> 0;
       if (this.kind === 'halfvec') {

@@ -28,15 +28,30 @@
  * (buffer_cache.ts): a full segment that a checkpoint wrote to its own segment file
  * ({@link SegmentedRows.files}) is clean and may be evicted (pointer -1) and read back on the
  * next {@link SegmentedRows.ptr}. A full segment's bytes never change once its last row is
- * written (rows are appended; an UPDATE appends a version), so the file stays exact.
+ * written (rows are appended; an UPDATE appends a version), so the file stays exact. A random
+ * row of an evicted segment is read back as one page ({@link PAGE_BYTES_TARGET}: a power of two
+ * of rows, so a row never straddles pages) into a block of its own, while the segment stays
+ * evicted; scans read the whole segment (storage/buffer_cache.ts).
  */
 import { assert } from '../common/assert.js';
 import { SEGMENT_BYTES_MAX, type Space } from '../kernels/memories.js';
-import { bufferCache, readSegmentFile, type SegmentFiles } from './buffer_cache.js';
+import { bufferCache } from './buffer_cache.js';
+import { readSegmentFile, readSegmentPage, type SegmentFiles, type SegmentPageIndex } from './segment_file.js';
 
 export { SEGMENT_BYTES_MAX };
 /** Bytes the first segment starts with (rounded down to a power of two of rows, at least one). */
 export const FIRST_SEGMENT_BYTES = 4096;
+/**
+ * Target bytes of a page, the unit of a random row's read from a segment file: a page holds
+ * the largest power of two of whole rows within it (4 rows, 12 KiB, of `vector(768)`; 2 of
+ * `vector(1536)`; one row when a row is larger), and at most a sixteenth of a segment (small
+ * test memories). Why 16 KiB: a page read costs an open, one positioned read, its CRC-32C and a
+ * close; measured per page read (CPU time, file in the OS cache): 25 us at 8 KiB, 23 at 16 KiB,
+ * 43 at 32 KiB, 75 at 64 KiB, 151 at 128 KiB, 4,876 for a whole 4 MiB segment. Up to 16 KiB the
+ * fixed cost dominates, past it the checksum does, so a random row costs the least with 16 KiB
+ * pages. Exact scans do not depend on it: they read whole segments.
+ */
+export const PAGE_BYTES_TARGET = 16 * 1024;
 
 /** Largest power of two <= n (n >= 1). */
 function floorPow2(n: number): number {
@@ -69,6 +84,23 @@ export class SegmentedRows {
   /** The segment an exact scan streams over ({@link ptrStream}), pinned in {@link streamEpoch}. */
   private streamSeg = -1;
   private streamEpoch = 0;
+  /** Rows of a page (a power of two dividing {@link segmentRows}) and its log2. */
+  readonly pageRows: number;
+  readonly pageShift: number;
+  /** Pages of a full segment. */
+  readonly segmentPages: number;
+  /**
+   * Cached stores, per evicted segment: the addresses of its pages read alone (0 when not
+   * resident), the epoch that last pinned each, and its file's page index (null when the file
+   * is read whole only: format 1). Absent for segments never read by page.
+   */
+  private readonly pagePtrs: (number[] | undefined)[] = [];
+  private readonly pageStamps: (number[] | undefined)[] = [];
+  private readonly pageIndex: (SegmentPageIndex | null | undefined)[] = [];
+  /** Pages resident in their own blocks. */
+  private pagesResident = 0;
+  /** The last page read alone (segment * segmentPages + page): the next one means a scan. */
+  private lastPageRead = -2;
 
   /**
    * @param rowBytes bytes per row (> 0)
@@ -81,6 +113,15 @@ export class SegmentedRows {
     this.segmentRows = floorPow2(Math.max(1, Math.floor(space.segmentBytesMax / rowBytes)));
     this.shift = Math.log2(this.segmentRows);
     this.mask = this.segmentRows - 1;
+    const pageTarget = Math.min(PAGE_BYTES_TARGET, Math.floor(space.segmentBytesMax / 16));
+    this.pageRows = Math.min(this.segmentRows, floorPow2(Math.max(1, Math.floor(pageTarget / rowBytes))));
+    this.pageShift = Math.log2(this.pageRows);
+    this.segmentPages = this.segmentRows / this.pageRows;
+  }
+
+  /** Bytes of a page. */
+  get pageBytes(): number {
+    return this.pageRows * this.rowBytes;
   }
 
   /**
@@ -92,19 +133,127 @@ export class SegmentedRows {
    */
   ptr(rowId: number): number {
     const k = rowId >>> this.shift;
-    let s = this.segments[k]!;
+    const s = this.segments[k]!;
     if (this.cached) {
-      if (s < 0) s = this.fault(k);
+      if (s < 0) return this.evictedRow(rowId, k, true);
       this.stamps[k] = bufferCache.epoch;
     }
     return s + (rowId & this.mask) * this.rowBytes;
   }
 
   /**
+   * {@link ptr} for a read that copies the row (or runs one kernel on it) at once: the values a
+   * statement returns, a projected distance, a filtered scan gathering rows. An evicted segment
+   * is read one page at a time (whole when the reads step from one page to the next), and
+   * nothing is pinned: the address is valid until the next call of ptr, ptrRow or ptrStream on
+   * any cached store.
+   * @throws as {@link ptr}.
+   */
+  ptrRow(rowId: number): number {
+    const k = rowId >>> this.shift;
+    const s = this.segments[k]!;
+    if (this.cached && s < 0) return this.evictedRow(rowId, k, false);
+    return s + (rowId & this.mask) * this.rowBytes;
+  }
+
+  /**
+   * Address of row `rowId` of evicted segment `k`: from its page when resident, else read
+   * alone, or the whole segment when this read follows the previous page read (a scan by rows)
+   * or the file has no page index. `pin`: pinned until the statement ends.
+   */
+  private evictedRow(rowId: number, k: number, pin: boolean): number {
+    const pg = (rowId & this.mask) >>> this.pageShift;
+    const inPage = (rowId & (this.pageRows - 1)) * this.rowBytes;
+    const pages = this.pagePtrs[k];
+    let a = pages === undefined ? 0 : pages[pg]!;
+    if (a === 0) {
+      const g = k * this.segmentPages + pg;
+      const scan = g === this.lastPageRead + 1;
+      if (this.segmentPages > 1 && !scan && this.pageIndex[k] !== null) a = this.faultPage(k, pg);
+      if (a === 0) {
+        const s = this.fault(k, scan);
+        if (pin) this.stamps[k] = bufferCache.epoch;
+        return s + (rowId & this.mask) * this.rowBytes;
+      }
+      this.lastPageRead = g;
+    }
+    if (pin) this.pageStamps[k]![pg] = bufferCache.epoch;
+    return a + inPage;
+  }
+
+  /**
+   * Reads page `pg` of evicted segment `k` alone into a new block (evicting others first when
+   * the cache is full); returns its address, or 0 when the file can only be read whole (then
+   * nothing changed). @throws PgError XX001 for a damaged file, 53200, mapped I/O errors.
+   */
+  private faultPage(k: number, pg: number): number {
+    const file = this.files[k] ?? null;
+    const source = this.source;
+    assert(this.segments[k] === -1 && file !== null && source !== null, 'an evicted segment has a file');
+    const bytes = this.pageBytes;
+    bufferCache.makeRoom(bytes);
+    const p = this.space.alloc(bytes, this.use);
+    let idx: SegmentPageIndex | null;
+    try {
+      idx = readSegmentPage(source, file, this.segmentBytes, pg, bytes, this.space.memoryOf(p).u8(), p >>> 0, this.pageIndex[k] ?? undefined);
+    } catch (e) {
+      this.space.free(p, bytes);
+      throw e;
+    }
+    this.pageIndex[k] = idx;
+    if (idx === null) {
+      this.space.free(p, bytes);
+      return 0;
+    }
+    let pages = this.pagePtrs[k];
+    if (pages === undefined) {
+      pages = this.pagePtrs[k] = new Array<number>(this.segmentPages).fill(0);
+      this.pageStamps[k] = new Array<number>(this.segmentPages).fill(0);
+    }
+    pages[pg] = p;
+    this.pagesResident++;
+    bufferCache.account(bytes);
+    bufferCache.addClean(this, k, bytes, pg);
+    bufferCache.stats.pageFaults++;
+    bufferCache.stats.readBytes += bytes;
+    return p;
+  }
+
+  /**
+   * Frees the pages of segment `k` read alone (all, or only those not pinned in the running
+   * statement when `keepPinned`): they are clean copies of its file.
+   */
+  private freePages(k: number, keepPinned: boolean): void {
+    const pages = this.pagePtrs[k];
+    if (pages === undefined) return;
+    const stamps = this.pageStamps[k]!;
+    const bytes = this.pageBytes;
+    let left = 0;
+    for (let pg = 0; pg < pages.length; pg++) {
+      const p = pages[pg]!;
+      if (p === 0) continue;
+      if (keepPinned && (this.holds > 0 || stamps[pg] === bufferCache.epoch)) {
+        left++;
+        continue;
+      }
+      this.space.free(p, bytes);
+      pages[pg] = 0;
+      this.pagesResident--;
+      bufferCache.account(-bytes);
+      bufferCache.forgetClean(bytes);
+    }
+    if (left === 0) {
+      this.pagePtrs[k] = undefined;
+      this.pageStamps[k] = undefined;
+    }
+  }
+
+  /**
    * {@link ptr} for an exact scan that streams over the rows in order and uses each address
-   * at once (one kernel call): only the segment the scan is on is pinned, so a scan of more
-   * segments than the cache holds evicts behind itself. The address is valid until the next
-   * call of ptr or ptrStream on any cached store.
+   * at once (one kernel call): an evicted segment is read whole (one sequential read), and
+   * only the segment the scan is on is pinned, so a scan of more segments than the cache holds
+   * evicts behind itself. The address is valid until the next call of ptr, ptrRow or ptrStream
+   * on any cached store.
    */
   ptrStream(rowId: number): number {
     const k = rowId >>> this.shift;
@@ -112,7 +261,7 @@ export class SegmentedRows {
     if (this.cached) {
       this.streamSeg = k;
       this.streamEpoch = bufferCache.epoch;
-      if (s < 0) s = this.fault(k);
+      if (s < 0) s = this.fault(k, true);
     }
     return s + (rowId & this.mask) * this.rowBytes;
   }
@@ -124,14 +273,19 @@ export class SegmentedRows {
 
   /**
    * Reads evicted segment `k` back from its file into a new block (evicting others first when
-   * the cache is full). @throws PgError XX001 for a damaged file, 53200, mapped I/O errors;
-   * the segment stays evicted then.
+   * the cache is full); `scan`: for a scan (the cache evicts it first).
+   * @throws PgError XX001 for a damaged file, 53200, mapped I/O errors; the segment stays
+   *   evicted then.
    */
-  private fault(k: number): number {
+  private fault(k: number, scan: boolean): number {
     const file = this.files[k] ?? null;
     const source = this.source;
     assert(this.segments[k] === -1 && file !== null && source !== null, 'an evicted segment has a file');
     const bytes = this.segmentBytes;
+    // Its pages read alone are copies of what comes in now: only the pinned ones stay (views
+    // of them may be held), for the clock to evict once the statement ends.
+    this.freePages(k, true);
+    this.lastPageRead = k * this.segmentPages + this.segmentPages - 1;
     bufferCache.makeRoom(bytes);
     const p = this.space.alloc(bytes, this.use);
     try {
@@ -142,21 +296,30 @@ export class SegmentedRows {
     }
     this.segments[k] = p;
     bufferCache.account(bytes);
-    bufferCache.addClean(this, k, bytes);
+    bufferCache.addClean(this, k, bytes, -1, scan);
     bufferCache.stats.faults++;
     bufferCache.stats.readBytes += bytes;
     return p;
   }
 
-  /** True when segment `k` is resident and a completed checkpoint's file holds it. */
-  isClean(k: number): boolean {
+  /**
+   * True when segment `k` is resident and a completed checkpoint's file holds it; with `page`
+   * >= 0, when that page of it is resident alone (a page read alone is always clean).
+   */
+  isClean(k: number, page = -1): boolean {
+    if (page >= 0) {
+      const pages = this.pagePtrs[k];
+      return pages !== undefined && pages[page]! > 0;
+    }
     const p = this.segments[k];
     return p !== undefined && p > 0 && (this.files[k] ?? null) !== null;
   }
 
-  /** True when segment `k` must not be evicted in statement `epoch` (see buffer_cache.ts). */
-  isPinned(k: number, epoch: number): boolean {
-    return this.holds > 0 || this.stamps[k] === epoch || (this.streamSeg === k && this.streamEpoch === epoch);
+  /** True when segment `k` (or its page `page` read alone) must not be evicted in statement `epoch` (see buffer_cache.ts). */
+  isPinned(k: number, epoch: number, page = -1): boolean {
+    if (this.holds > 0) return true;
+    if (page >= 0) return this.pageStamps[k]?.[page] === epoch;
+    return this.stamps[k] === epoch || (this.streamSeg === k && this.streamEpoch === epoch);
   }
 
   /**
@@ -187,9 +350,19 @@ export class SegmentedRows {
     return true;
   }
 
-  /** Buffer cache only: frees clean segment `k` (its file holds it); returns its bytes. */
-  evict(k: number): number {
-    assert(this.isClean(k), 'only a clean segment is evicted');
+  /** Buffer cache only: frees clean segment `k` (or its page `page` read alone); returns its bytes. */
+  evict(k: number, page = -1): number {
+    assert(this.isClean(k, page), 'only a clean segment is evicted');
+    if (page >= 0) {
+      const bytes = this.pageBytes;
+      const pages = this.pagePtrs[k]!;
+      this.space.free(pages[page]!, bytes);
+      pages[page] = 0;
+      this.pagesResident--;
+      bufferCache.account(-bytes);
+      bufferCache.forgetClean(bytes);
+      return bytes;
+    }
     const bytes = this.segmentBytes;
     this.space.free(this.segments[k]!, bytes);
     this.segments[k] = -1;
@@ -315,7 +488,11 @@ export class SegmentedRows {
     const p = this.segments[k]!;
     if (p === 0 || (k === 0 && this.firstRows < this.segmentRows)) return;
     this.segments[k] = 0;
-    if (p < 0) return; // evicted: nothing resident
+    if (p < 0) {
+      // Evicted: only pages read alone may be resident.
+      this.freePages(k, false);
+      return;
+    }
     if (this.cached) {
       bufferCache.account(-this.segmentBytes);
       if ((this.files[k] ?? null) !== null) bufferCache.forgetClean(this.segmentBytes);
@@ -343,13 +520,13 @@ export class SegmentedRows {
     return bytes;
   }
 
-  /** Bytes of the segments resident in memories. */
+  /** Bytes of the segments (and pages read alone) resident in memories. */
   residentBytes(): number {
     let bytes = 0;
     for (let k = 0; k < this.segments.length; k++) {
       if (this.segments[k]! > 0) bytes += (k === 0 ? this.firstRows : this.segmentRows) * this.rowBytes;
     }
-    return bytes;
+    return bytes + this.pagesResident * this.pageBytes;
   }
 
   /** Releases every segment (the segment files are the checkpoint's: it deletes them once unnamed). */
@@ -364,6 +541,11 @@ export class SegmentedRows {
         if ((this.files[i] ?? null) !== null) bufferCache.forgetClean(bytes);
       }
     }
+    for (let k = 0; k < this.pagePtrs.length; k++) this.freePages(k, false);
+    this.pagePtrs.length = 0;
+    this.pageStamps.length = 0;
+    this.pageIndex.length = 0;
+    this.lastPageRead = -2;
     this.segments.length = 0;
     this.files.length = 0;
     this.pendingFiles.clear();

@@ -486,8 +486,9 @@ export class Table {
     if (vc.nulls[rowId] === 1) return null;
     if (vc.store !== null) {
       // A copy: the buffer cache may evict the segment once the read is done, so no view of a
-      // cached segment outlives this call (and the segment is pinned only while it is copied).
-      const p = vc.store.ptrStream(rowId);
+      // cached segment outlives this call (and nothing is pinned; an evicted segment is read
+      // one page, not whole).
+      const p = vc.store.ptrRow(rowId);
       return memories.memoryOf(p).f32().slice(p >>> 2, (p >>> 2) + vc.dim);
     }
     const ptr = vc.rowPtr[rowId]!;
@@ -550,6 +551,18 @@ export class Table {
     if (vc.nulls[rowId] === 1) return 0;
     if (vc.dim < 0) return vc.rowPtr[rowId]!;
     return vc.store!.ptrStream(rowId);
+  }
+
+  /**
+   * {@link vectorPtr} for a read that uses the row at once (one kernel call or copy) and may
+   * jump between rows (segments.ts `ptrRow`): an evicted segment is read one page, not whole,
+   * and nothing is pinned, so the address is valid until the next read of any vector.
+   */
+  vectorPtrRow(col: number, rowId: number): number {
+    const vc = this.vectors[col]!;
+    if (vc.nulls[rowId] === 1) return 0;
+    if (vc.dim < 0) return vc.rowPtr[rowId]!;
+    return vc.store!.ptrRow(rowId);
   }
 
   /**

@@ -81,9 +81,10 @@ export class GatheredRows implements KeyedRowBlock {
     const dst = n > 0 ? memories.memoryOf(addr) : null;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      // One row at a time straight into the block: a streamed address is valid until the next
-      // read of any vector (the buffer cache pins one segment), and views are taken after it.
-      const p = table.vectorPtrStream(col, r);
+      // One row at a time straight into the block: the address is valid until the next read
+      // of any vector (nothing pins it; an evicted segment is read one page, or whole when the
+      // rows step from page to page), and views are taken after it.
+      const p = table.vectorPtrRow(col, r);
       if (p === 0) {
         nullRows[z++] = r;
         continue;

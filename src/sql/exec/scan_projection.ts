@@ -128,16 +128,16 @@ export class ScanProjection {
     const table = this.table;
     const col = this.tableCol[i]!;
     let ptr: number;
-    // The row's address is taken last, just before the kernel reads it: a vector(n) segment
-    // is pinned in the buffer cache only while it streams (Table.vectorPtrStream).
+    // The row's address is taken last, just before the kernel reads it: nothing pins it in the
+    // buffer cache, and an evicted segment is read one page (Table.vectorPtrRow).
     if (d.queryLeft) {
       if (this.query(i, ctx) === null) return null;
-      ptr = table.vectorPtrStream(col, r);
+      ptr = table.vectorPtrRow(col, r);
       if (ptr === 0) return null;
     } else {
-      if (table.vectorPtrStream(col, r) === 0) return null;
+      if (table.vectorPtrRow(col, r) === 0) return null;
       if (this.query(i, ctx) === null) return null;
-      ptr = table.vectorPtrStream(col, r);
+      ptr = table.vectorPtrRow(col, r);
     }
     const q = this.qVal[i] as Value;
     if (!(q instanceof Float32Array) || table.vectorDim(col, r) !== q.length) {
