@@ -151,6 +151,13 @@ export class ScanProjection {
       this.qPtr[i] = this.qCopies[i]!.in(m);
       this.kernel[i] = d.pick(kernelsOf(m));
       this.memLo[i] = m.id * MEMORY_STRIDE;
+      // Copying the query may allocate, and an allocation may evict the row's unpinned page:
+      // take its address again, and if it came back in another memory, let the operator read it.
+      ptr = table.vectorPtrRow(col, r);
+      if (ptr < this.memLo[i]! || ptr >= this.memLo[i]! + MEMORY_STRIDE) {
+        const v = table.get(col, r);
+        return d.queryLeft ? d.e.fn(q, v, ctx.zone) : d.e.fn(v, q, ctx.zone);
+      }
     }
     const x = this.kernel[i]!(ptr >>> 0, this.qPtr[i]!, q.length);
     return d.post === 0 ? x : d.post === 1 ? Math.sqrt(x) : -x;
