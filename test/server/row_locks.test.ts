@@ -15,15 +15,14 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { Vecgres } from '../../src/index.js';
 import { startServer } from './helpers.js';
+import { sessionBackends, vecgresWaiting, type SessionBackend, type SessionConn } from '../support/session_backends.js';
 
 interface Result {
   rows: Record<string, unknown>[];
   count: number;
 }
 
-interface Conn {
-  q(sql: string, params?: unknown[]): Promise<Result>;
-}
+type Conn = Pick<SessionConn, 'q'>;
 
 interface Backend {
   name: string;
@@ -66,98 +65,9 @@ async function expectError(p: Promise<unknown>, code: string, message: string): 
   return e;
 }
 
-function pgConn(c: pg.Client): Conn {
-  return {
-    async q(sql, params) {
-      const r = await c.query(sql, params);
-      return { rows: r.rows, count: r.rowCount ?? 0 };
-    },
-  };
-}
-
-async function vecgresWaiting(db: Vecgres, n: number): Promise<void> {
-  const pending = lastPending;
-  while (db.database.catalog.rowLocks.waiting < n && !pending.done) await new Promise((r) => setImmediate(r));
-}
-
-async function embeddedBackend(): Promise<Backend> {
-  const db = await Vecgres.create();
-  return {
-    name: 'embedded',
-    native: false,
-    async open(n) {
-      const out: Conn[] = [];
-      for (let i = 0; i < n; i++) {
-        const s = await db.connect();
-        out.push({
-          async q(sql, params) {
-            const r = await s.query<Record<string, unknown>>(sql, params);
-            return { rows: r.rows, count: r.affectedRows ?? 0 };
-          },
-        });
-      }
-      return out;
-    },
-    blocked: (n) => vecgresWaiting(db, n),
-    close: () => db.close(),
-  };
-}
-
-async function serverBackend(): Promise<Backend> {
-  const s = await startServer();
-  const clients: pg.Client[] = [];
-  return {
-    name: 'server',
-    native: false,
-    async open(n) {
-      const out: Conn[] = [];
-      for (let i = 0; i < n; i++) {
-        const c = new pg.Client(s.conn);
-        await c.connect();
-        clients.push(c);
-        out.push(pgConn(c));
-      }
-      return out;
-    },
-    blocked: (n) => vecgresWaiting(s.db, n),
-    async close() {
-      for (const c of clients) await c.end();
-      await s.close();
-    },
-  };
-}
-
-/** Native PostgreSQL: every connection works in its own schema, dropped at the end. */
-async function nativeBackend(url: string): Promise<Backend> {
-  const schema = `vecgres_locks_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-  const clients: pg.Client[] = [];
-  return {
-    name: 'native PostgreSQL',
-    native: true,
-    async open(n) {
-      const out: Conn[] = [];
-      for (let i = 0; i < n; i++) {
-        const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}`, application_name: schema });
-        await c.connect();
-        clients.push(c);
-        out.push(pgConn(c));
-      }
-      return out;
-    },
-    async blocked(n) {
-      const sql = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = $1";
-      const pending = lastPending;
-      while ((await admin.query(sql, [schema])).rows[0].n < n && !pending.done) await new Promise((r) => setTimeout(r, 5));
-    },
-    async close() {
-      for (const c of clients) await c.end();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
+/** A backend of the shared set, with `blocked(n)` watching the statement most recently expected to wait. */
+function adapt(b: SessionBackend): Backend {
+  return { name: b.name, native: b.native, open: (n) => b.open(n), blocked: (n) => b.waiting(n, lastPending), close: () => b.close() };
 }
 
 type Scenario = (b: Backend) => Promise<void>;
@@ -477,11 +387,9 @@ const SCENARIOS: [string, Scenario][] = [
   }],
 ];
 
-const backends: [string, () => Promise<Backend>, string | false][] = [
-  ['embedded sessions', embeddedBackend, false],
-  ['node-postgres clients of the server', serverBackend, false],
-  ['native PostgreSQL + pgvector', () => nativeBackend(process.env['PGVECTOR_URL']!), process.env['PGVECTOR_URL'] === undefined ? 'PGVECTOR_URL not set: the native PostgreSQL run of these cases is skipped' : false],
-];
+const backends: [string, () => Promise<Backend>, string | false][] = sessionBackends('vecgres_locks').map(
+  ([label, make, skip]) => [label, async () => adapt(await make()), skip],
+);
 
 for (const [label, make, skip] of backends) {
   for (const [name, scenario] of SCENARIOS) {
@@ -509,7 +417,7 @@ test('a session that goes away while it waits: its statement never runs (server 
     await a.query('UPDATE gone SET n = 1 WHERE id = 1');
     await b.query('BEGIN');
     const waiting = settle(b.query('UPDATE gone SET n = n + 100 WHERE id = 1'));
-    await vecgresWaiting(s.db, 1);
+    await vecgresWaiting(s.db, 1, lastPending);
     (b as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
     assert.equal((await waiting.result).ok, false);
     await a.query('COMMIT');
@@ -527,7 +435,7 @@ test('a session that goes away while it waits: its statement never runs (server 
     await a.exec('CREATE TABLE gone (id int PRIMARY KEY, n int); INSERT INTO gone VALUES (1, 0)');
     await a.exec('BEGIN; UPDATE gone SET n = 1 WHERE id = 1');
     const waiting = settle(b.query('UPDATE gone SET n = n + 100 WHERE id = 1'));
-    await vecgresWaiting(db, 1);
+    await vecgresWaiting(db, 1, lastPending);
     await b.release();
     const r = await waiting.result;
     assert.equal(r.ok, false);

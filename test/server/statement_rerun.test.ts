@@ -13,14 +13,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { Vecgres } from '../../src/index.js';
 import { scanTestHooks } from '../../src/sql/exec/parallel_knn_async.js';
 import { hold, track } from '../support/gates.js';
 import { oracleForFile } from '../support/pglite.js';
-import { startServer } from './helpers.js';
-
-type Row = Record<string, unknown>;
+import { embeddedBackend, sessionBackends, type Row, type SessionBackend } from '../support/session_backends.js';
 
 interface Conn {
   q(sql: string, params?: unknown[]): Promise<Row[]>;
@@ -37,106 +34,16 @@ interface Backend {
   close(): Promise<void>;
 }
 
-function pgConn(c: pg.Client): Conn {
+/** A backend of the shared set, its statements answering rows. */
+function adapt(b: SessionBackend): Backend {
   return {
-    async q(sql, params) {
-      return (await c.query(sql, params)).rows as Row[];
-    },
-    async listen(channel) {
-      const got: string[] = [];
-      c.on('notification', (m) => {
-        if (m.channel === channel) got.push(m.payload ?? '');
-      });
-      await c.query(`LISTEN ${channel}`);
-      return got;
-    },
-  };
-}
-
-async function vecgresWaiting(db: Vecgres, pending: { done: boolean }): Promise<void> {
-  while (db.database.catalog.rowLocks.waiting < 1 && !pending.done) await new Promise((r) => setImmediate(r));
-}
-
-async function embeddedBackend(): Promise<Backend> {
-  const db = await Vecgres.create();
-  return {
-    name: 'embedded',
-    native: false,
+    name: b.name,
+    native: b.native,
     async open(n) {
-      const out: Conn[] = [];
-      for (let i = 0; i < n; i++) {
-        const s = await db.connect();
-        out.push({
-          async q(sql, params) {
-            return (await s.query<Row>(sql, params)).rows;
-          },
-          async listen(channel) {
-            const got: string[] = [];
-            await s.listen(channel, (p) => got.push(p));
-            return got;
-          },
-        });
-      }
-      return out;
+      return (await b.open(n)).map((c) => ({ q: async (sql, params) => (await c.q(sql, params)).rows, listen: (ch) => c.listen(ch) }));
     },
-    blocked: (p) => vecgresWaiting(db, p),
-    close: () => db.close(),
-  };
-}
-
-async function serverBackend(): Promise<Backend> {
-  const s = await startServer();
-  const clients: pg.Client[] = [];
-  return {
-    name: 'server',
-    native: false,
-    async open(n) {
-      const out: Conn[] = [];
-      for (let i = 0; i < n; i++) {
-        const c = new pg.Client(s.conn);
-        await c.connect();
-        clients.push(c);
-        out.push(pgConn(c));
-      }
-      return out;
-    },
-    blocked: (p) => vecgresWaiting(s.db, p),
-    async close() {
-      for (const c of clients) await c.end();
-      await s.close();
-    },
-  };
-}
-
-/** Native PostgreSQL: every connection works in its own schema, dropped at the end. */
-async function nativeBackend(url: string): Promise<Backend> {
-  const schema = `vecgres_rerun_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-  const clients: pg.Client[] = [];
-  return {
-    name: 'native PostgreSQL',
-    native: true,
-    async open(n) {
-      const out: Conn[] = [];
-      for (let i = 0; i < n; i++) {
-        const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}`, application_name: schema });
-        await c.connect();
-        clients.push(c);
-        out.push(pgConn(c));
-      }
-      return out;
-    },
-    async blocked(pending) {
-      const sql = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = $1";
-      while ((await admin.query(sql, [schema])).rows[0].n < 1 && !pending.done) await new Promise((r) => setTimeout(r, 5));
-    },
-    async close() {
-      for (const c of clients) await c.end();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
+    blocked: (pending) => b.waiting(1, pending),
+    close: () => b.close(),
   };
 }
 
@@ -286,11 +193,9 @@ const SCENARIOS: [string, Scenario][] = [
   }],
 ];
 
-const backends: [string, () => Promise<Backend>, string | false][] = [
-  ['embedded sessions', embeddedBackend, false],
-  ['node-postgres clients of the server', serverBackend, false],
-  ['native PostgreSQL + pgvector', () => nativeBackend(process.env['PGVECTOR_URL']!), process.env['PGVECTOR_URL'] === undefined ? 'PGVECTOR_URL not set: the native PostgreSQL run of these cases is skipped' : false],
-];
+const backends: [string, () => Promise<Backend>, string | false][] = sessionBackends('vecgres_rerun').map(
+  ([label, make, skip]) => [label, async () => adapt(await make()), skip],
+);
 
 for (const [label, make, skip] of backends) {
   for (const [name, scenario] of SCENARIOS) {
@@ -331,7 +236,7 @@ test('engine: a failed wait discards the rerun state even when the same statemen
 
 test('random() and gen_random_uuid() in a waiting statement: the values a single run draws, the stream drawn once', async () => {
   // Every session of a database starts the same seeded stream: a session that never waits is the reference.
-  const b = await embeddedBackend();
+  const b = adapt(await embeddedBackend());
   try {
     const [a, w, ref] = await b.open(3);
     await a!.q('CREATE TABLE t (id int PRIMARY KEY, r float8, u uuid)');

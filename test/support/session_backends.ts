@@ -1,0 +1,152 @@
+/**
+ * The three places a concurrency scenario runs, behind one interface: embedded sessions
+ * (`db.connect()`), node-postgres clients of the vecgres server, and node-postgres clients of
+ * native PostgreSQL + pgvector (each run in a schema of its own, dropped at the end). Tests
+ * that compare vecgres' lock waits with PostgreSQL's (row locks, statements that wait and run
+ * again) build on it, each adapting `SessionConn` to the shape its scenarios use.
+ */
+import pg from 'pg';
+import { Vecgres } from '../../src/index.js';
+import { startServer } from '../server/helpers.js';
+
+export type Row = Record<string, unknown>;
+
+/** One session: a statement's rows and affected-row count; LISTEN with the payloads received. */
+export interface SessionConn {
+  q(sql: string, params?: unknown[]): Promise<{ rows: Row[]; count: number }>;
+  /** LISTEN `channel`: the payloads received on it, in arrival order (the array grows). */
+  listen(channel: string): Promise<string[]>;
+}
+
+export interface SessionBackend {
+  name: string;
+  /** True for native PostgreSQL. */
+  native: boolean;
+  /** `n` new connections (sessions). */
+  open(n: number): Promise<SessionConn[]>;
+  /**
+   * Resolves once at least `n` sessions wait for a lock, or when `pending` (the statement
+   * expected to wait) has already ended: a wrong implementation that does not wait then fails
+   * its assertions instead of hanging.
+   */
+  waiting(n: number, pending: { done: boolean }): Promise<void>;
+  close(): Promise<void>;
+}
+
+function pgConn(c: pg.Client): SessionConn {
+  return {
+    async q(sql, params) {
+      const r = await c.query(sql, params);
+      return { rows: r.rows as Row[], count: r.rowCount ?? 0 };
+    },
+    async listen(channel) {
+      const got: string[] = [];
+      c.on('notification', (m) => {
+        if (m.channel === channel) got.push(m.payload ?? '');
+      });
+      await c.query(`LISTEN ${channel}`);
+      return got;
+    },
+  };
+}
+
+/** Resolves once `n` sessions of `db` wait for a row lock, or `pending` has ended. */
+export async function vecgresWaiting(db: Vecgres, n: number, pending: { done: boolean }): Promise<void> {
+  while (db.database.catalog.rowLocks.waiting < n && !pending.done) await new Promise((r) => setImmediate(r));
+}
+
+/** Embedded sessions of a new in-memory database. */
+export async function embeddedBackend(): Promise<SessionBackend> {
+  const db = await Vecgres.create();
+  return {
+    name: 'embedded',
+    native: false,
+    async open(n) {
+      const out: SessionConn[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = await db.connect();
+        out.push({
+          async q(sql, params) {
+            const r = await s.query<Row>(sql, params);
+            return { rows: r.rows, count: r.affectedRows ?? 0 };
+          },
+          async listen(channel) {
+            const got: string[] = [];
+            await s.listen(channel, (p) => got.push(p));
+            return got;
+          },
+        });
+      }
+      return out;
+    },
+    waiting: (n, pending) => vecgresWaiting(db, n, pending),
+    close: () => db.close(),
+  };
+}
+
+/** node-postgres clients of a vecgres server started for the test. */
+export async function serverBackend(): Promise<SessionBackend> {
+  const s = await startServer();
+  const clients: pg.Client[] = [];
+  return {
+    name: 'server',
+    native: false,
+    async open(n) {
+      const out: SessionConn[] = [];
+      for (let i = 0; i < n; i++) {
+        const c = new pg.Client(s.conn);
+        await c.connect();
+        clients.push(c);
+        out.push(pgConn(c));
+      }
+      return out;
+    },
+    waiting: (n, pending) => vecgresWaiting(s.db, n, pending),
+    async close() {
+      for (const c of clients) await c.end();
+      await s.close();
+    },
+  };
+}
+
+/** node-postgres clients of native PostgreSQL at `url`, every connection in schema `<prefix>_<pid>`. */
+export async function nativeBackend(url: string, prefix: string): Promise<SessionBackend> {
+  const schema = `${prefix}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+  const clients: pg.Client[] = [];
+  return {
+    name: 'native PostgreSQL',
+    native: true,
+    async open(n) {
+      const out: SessionConn[] = [];
+      for (let i = 0; i < n; i++) {
+        const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}`, application_name: schema });
+        await c.connect();
+        clients.push(c);
+        out.push(pgConn(c));
+      }
+      return out;
+    },
+    async waiting(n, pending) {
+      const sql = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = $1";
+      while ((await admin.query(sql, [schema])).rows[0].n < n && !pending.done) await new Promise((r) => setTimeout(r, 5));
+    },
+    async close() {
+      for (const c of clients) await c.end();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+/** The backends a scenario runs on: [label, make, skip reason or false]. */
+export function sessionBackends(prefix: string): [string, () => Promise<SessionBackend>, string | false][] {
+  const url = process.env['PGVECTOR_URL'];
+  return [
+    ['embedded sessions', embeddedBackend, false],
+    ['node-postgres clients of the server', serverBackend, false],
+    ['native PostgreSQL + pgvector', () => nativeBackend(url!, prefix), url === undefined ? 'PGVECTOR_URL not set: the native PostgreSQL run of these cases is skipped' : false],
+  ];
+}
