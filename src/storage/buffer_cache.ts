@@ -174,22 +174,32 @@ class Clock {
     let freed = 0;
     while (n-- > 0) {
       if (this.hand >= this.stores.length) this.hand = 0;
-      const i = this.hand++;
-      const store = this.stores[i];
-      if (store === null || store === undefined) continue;
-      const k = this.segs[i]!;
-      const page = this.pages[i]!;
-      if (!store.isClean(k, page)) {
-        this.drop(i);
-        continue;
-      }
-      if (store.isPinned(k, epoch, page)) continue;
-      this.drop(i);
-      freed = store.evict(k, page);
+      const got = this.tryEvict(this.hand++, epoch);
+      if (got < 0) continue;
+      freed = got;
       break;
     }
     this.compact();
     return freed;
+  }
+
+  /**
+   * Entry i as an eviction candidate: a gone or dirty entry leaves the clock (dirty segments
+   * cannot be evicted; see the module comment), a pinned one stays; otherwise it is evicted.
+   * The bytes freed, or -1 when nothing was evicted.
+   */
+  private tryEvict(i: number, epoch: number): number {
+    const store = this.stores[i];
+    if (store === null || store === undefined) return -1;
+    const k = this.segs[i]!;
+    const page = this.pages[i]!;
+    if (!store.isClean(k, page)) {
+      this.drop(i);
+      return -1;
+    }
+    if (store.isPinned(k, epoch, page)) return -1;
+    this.drop(i);
+    return store.evict(k, page);
   }
 
   private drop(i: number): void {
@@ -204,17 +214,9 @@ class Clock {
   evictNewest(epoch: number): number {
     let freed = 0;
     for (let i = this.stores.length - 1; i >= 0; i--) {
-      const store = this.stores[i];
-      if (store === null || store === undefined) continue;
-      const k = this.segs[i]!;
-      const page = this.pages[i]!;
-      if (!store.isClean(k, page)) {
-        this.drop(i);
-        continue;
-      }
-      if (store.isPinned(k, epoch, page)) continue;
-      this.drop(i);
-      freed = store.evict(k, page);
+      const got = this.tryEvict(i, epoch);
+      if (got < 0) continue;
+      freed = got;
       break;
     }
     // Holes at the end go at once (this end is where entries come and go).

@@ -22,15 +22,13 @@
  * the half-built structure is freed then.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { Prng } from '../../common/prng.js';
 import { WorkerPool } from '../../kernels/workers.js';
 import type { AsyncBuild, BuildInput, BuildSizes, VectorIndex } from '../am.js';
-import { checkDimensions, LOAD_BATCH_BYTES, littleData, PARALLEL_MIN_BYTES_DEFAULT, sampler, sampleSize } from './build.js';
+import { LOAD_BATCH_BYTES, startBuild, littleData, PARALLEL_MIN_BYTES_DEFAULT, sampler, sampleSize } from './build.js';
 import { IvfflatIndex, ivfVectorBytes } from './ivfflat-index.js';
 import { kmeans, kmeansScratchBytes } from './kmeans.js';
 import { kmeansBits } from './kmeans-bits.js';
 import { KMEANS, type KmeansTaskArgs } from './kmeans-task.js';
-import { IvfLists } from './lists.js';
 import type { IvfflatOptions } from './options.js';
 import { ASSIGN_HAMMING, ASSIGN_L2SQ, ASSIGN_NEG_DOT, assignAsync, assignScratch, assignScratchBytes, buildParticipants, CLAIM_VECTORS, type AssignArgs } from './parallel.js';
 
@@ -60,17 +58,8 @@ export function ivfflatBuildsOnWorkers(input: BuildSizes): boolean {
  *   worker), or what reading a row threw.
  */
 export function buildIvfflatAsync(input: BuildInput): AsyncBuild {
-  const { dim, opclass } = input;
-  const bits = checkDimensions(input);
-  const options = input.options as IvfflatOptions;
-  const k = options.lists;
-  const spherical = opclass.metric === 'ip' || opclass.metric === 'cosine';
-  const total = input.rowCount;
+  const { dim, bits, k, spherical, total, report, prng, rowBytes, lists } = startBuild(input);
   const end = input.rowIdEnd ?? 0;
-  const report = input.onProgress;
-  const prng = new Prng(input.seed);
-  const rowBytes = ivfVectorBytes(bits, dim);
-  const lists = new IvfLists(k, rowBytes, (k + total) * (rowBytes + 4));
   const arena = lists.arena;
   const pool = WorkerPool.shared();
   const want = sampleSize(k, total);
@@ -119,7 +108,7 @@ export function buildIvfflatAsync(input: BuildInput): AsyncBuild {
     if (stopped) throw canceled();
     arena.free(kmPtr, kmBytes);
     kmHeld = false;
-    const ix = new IvfflatIndex(dim, opclass, options, lists);
+    const ix = new IvfflatIndex(dim, input.opclass, input.options as IvfflatOptions, lists);
     index = ix;
     report?.({ phase: PHASE_ASSIGN, tuplesTotal: total, tuplesDone: 0 });
     await assignAndLoad(ix);

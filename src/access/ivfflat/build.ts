@@ -65,6 +65,24 @@ export function sampleSize(lists: number, rows: number): number {
 }
 
 /**
+ * What the serial and the off-thread builds (build-async.ts) start from: the checked dimension
+ * (`bits`: true for bit vectors), the number of lists, whether the metric works on the unit
+ * sphere (ip, cosine: centers normalized), the table's rows, the progress callback, the seeded
+ * generator, bytes per stored vector and the lists, sized for every row.
+ * @throws PgError as {@link checkDimensions}.
+ */
+export function startBuild(input: BuildInput) {
+  const { dim, opclass } = input;
+  const bits = checkDimensions(input);
+  const k = (input.options as IvfflatOptions).lists;
+  const spherical = opclass.metric === 'ip' || opclass.metric === 'cosine';
+  const total = input.rowCount;
+  const rowBytes = ivfVectorBytes(bits, dim);
+  const lists = new IvfLists(k, rowBytes, (k + total) * (rowBytes + 4));
+  return { dim, bits, k, spherical, total, report: input.onProgress, prng: new Prng(input.seed), rowBytes, lists };
+}
+
+/**
  * Builds the index over `input`'s rows.
  * @throws PgError 22023 `column does not have dimensions` when dim is unknown (0), 54000 when
  *   dim exceeds the index limit (16,000; 64,000 bits for bit_hamming_ops, pgvector's
@@ -72,16 +90,7 @@ export function sampleSize(lists: number, rows: number): number {
  *   when a parallel worker is lost. Nothing is left behind on error.
  */
 export function buildIvfflat(input: BuildInput): IvfflatIndex {
-  const { dim, opclass } = input;
-  const bits = checkDimensions(input);
-  const options = input.options as IvfflatOptions;
-  const k = options.lists;
-  const spherical = opclass.metric === 'ip' || opclass.metric === 'cosine';
-  const total = input.rowCount;
-  const report = input.onProgress;
-  const prng = new Prng(input.seed);
-  const rowBytes = ivfVectorBytes(bits, dim);
-  const lists = new IvfLists(k, rowBytes, (k + total) * (rowBytes + 4));
+  const { dim, bits, k, spherical, total, report, prng, rowBytes, lists } = startBuild(input);
   const participants = buildParticipants(input.parallelWorkers ?? 0, total * rowBytes, input.parallelMinBytes ?? PARALLEL_MIN_BYTES_DEFAULT, () => WorkerPool.shared().size);
   const par: Parallelism | undefined = participants > 1 ? { pool: WorkerPool.shared(), participants } : undefined;
   let index: IvfflatIndex | null = null;
@@ -105,7 +114,7 @@ export function buildIvfflat(input: BuildInput): IvfflatIndex {
     else kmeans(lists.arena, samplesPtr, n, dim, k, spherical, prng, lists.centersPtr, undefined, kmeansPar);
     lists.arena.free(samplesPtr, want * rowBytes);
     samplesHeld = false;
-    index = new IvfflatIndex(dim, opclass, options, lists);
+    index = new IvfflatIndex(dim, input.opclass, input.options as IvfflatOptions, lists);
     const ix = index;
     report?.({ phase: 'building index: assigning tuples', tuplesTotal: total, tuplesDone: 0 });
     const assigned = assignBatched(input, ix, par, report);
