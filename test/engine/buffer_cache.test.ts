@@ -15,46 +15,16 @@ import { memories } from '../../src/kernels/memories.js';
 import { bufferCache } from '../../src/storage/buffer_cache.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { readControl } from '../../src/storage/checkpoint.js';
+import { DIM, exactTop, l2sq, lit, load, randVec } from '../support/vector_model.js';
 
 const MB = 2 ** 20;
 memories.memoryBytesMax = 1 * MB;
-const DIM = 16;
 const SEGMENT_BYTES = memories.segmentBytesMax;
 const SEGMENT_ROWS = SEGMENT_BYTES / (DIM * 4);
 const SMALL = "'128kB'"; // 16 blocks: two segments
 const SMALL_BYTES = 128 * 1024;
 const seed = Number(process.env['VECGRES_SEED'] ?? 7);
 
-function randVec(p: Prng): number[] {
-  return Array.from({ length: DIM }, () => p.int(21) - 10);
-}
-
-function lit(v: readonly number[]): string {
-  return `[${v.join(',')}]`;
-}
-
-function l2sq(a: readonly number[], b: readonly number[]): number {
-  let s = 0;
-  for (let i = 0; i < DIM; i++) s += (a[i]! - b[i]!) ** 2;
-  return s;
-}
-
-async function load(db: Vecgres, model: Map<number, number[]>, p: Prng, from: number, n: number): Promise<void> {
-  for (let start = from; start < from + n; start += 500) {
-    const vals: string[] = [];
-    for (let i = start; i < Math.min(from + n, start + 500); i++) {
-      const v = randVec(p);
-      model.set(i, v);
-      vals.push(`(${i}, '${lit(v)}')`);
-    }
-    await db.query(`INSERT INTO t VALUES ${vals.join(',')}`);
-  }
-}
-
-/** The exact top-10 distances (squared L2) over the model. */
-function exactTop(model: Map<number, number[]>, q: number[]): number[] {
-  return [...model.values()].map((v) => l2sq(v, q)).sort((a, b) => a - b).slice(0, 10);
-}
 
 async function knn(db: Vecgres, q: number[]): Promise<{ ids: number[]; d: number[] }> {
   const r = await db.query<{ id: number; d: number }>(`SELECT id, (v <-> '${lit(q)}')::float8 AS d FROM t ORDER BY v <-> '${lit(q)}' LIMIT 10`);

@@ -33,10 +33,10 @@ import {
   writeSegmentFile,
 } from '../../src/storage/segment_file.js';
 import type { SegmentedRows } from '../../src/storage/segments.js';
+import { DIM, exactTop, l2sq, lit, load, randVec } from '../support/vector_model.js';
 
 const MB = 2 ** 20;
 memories.memoryBytesMax = 1 * MB;
-const DIM = 16;
 const ROW_BYTES = DIM * 4;
 const SEGMENT_BYTES = memories.segmentBytesMax;
 const SEGMENT_ROWS = SEGMENT_BYTES / ROW_BYTES;
@@ -47,36 +47,6 @@ const SMALL_BYTES = 128 * 1024;
 const seed = Number(process.env['VECGRES_SEED'] ?? 17);
 const rounds = Number(process.env['VECGRES_PAGES_ROUNDS'] ?? 60);
 
-function randVec(p: Prng): number[] {
-  return Array.from({ length: DIM }, () => p.int(21) - 10);
-}
-
-function lit(v: readonly number[]): string {
-  return `[${v.join(',')}]`;
-}
-
-function l2sq(a: readonly number[], b: readonly number[]): number {
-  let s = 0;
-  for (let i = 0; i < DIM; i++) s += (a[i]! - b[i]!) ** 2;
-  return s;
-}
-
-async function load(db: Vecgres, model: Map<number, number[]>, p: Prng, from: number, n: number): Promise<void> {
-  for (let start = from; start < from + n; start += 500) {
-    const vals: string[] = [];
-    for (let i = start; i < Math.min(from + n, start + 500); i++) {
-      const v = randVec(p);
-      model.set(i, v);
-      vals.push(`(${i}, '${lit(v)}')`);
-    }
-    await db.query(`INSERT INTO t VALUES ${vals.join(',')}`);
-  }
-}
-
-/** The exact top-10 squared L2 distances over the model. */
-function exactTop(model: Map<number, number[]>, q: number[]): number[] {
-  return [...model.values()].map((v) => l2sq(v, q)).sort((a, b) => a - b).slice(0, 10);
-}
 
 /** Exact top-10 with the rows' values: the distances (squared) and, for each row, that its value is the model's. */
 async function knn(db: Vecgres, model: Map<number, number[]>, q: number[]): Promise<number[]> {
