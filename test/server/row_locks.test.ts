@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { Vecgres } from '../../src/index.js';
 import { startServer } from './helpers.js';
-import { sessionBackends, vecgresWaiting, type SessionBackend, type SessionConn } from '../support/session_backends.js';
+import { testOnEveryBackend, vecgresWaiting, type SessionBackend, type SessionConn } from '../support/session_backends.js';
 
 interface Result {
   rows: Record<string, unknown>[];
@@ -387,22 +387,7 @@ const SCENARIOS: [string, Scenario][] = [
   }],
 ];
 
-const backends: [string, () => Promise<Backend>, string | false][] = sessionBackends('vecgres_locks').map(
-  ([label, make, skip]) => [label, async () => adapt(await make()), skip],
-);
-
-for (const [label, make, skip] of backends) {
-  for (const [name, scenario] of SCENARIOS) {
-    test(`${label}: ${name}`, { skip }, async () => {
-      const b = await make();
-      try {
-        await scenario(b);
-      } finally {
-        await b.close();
-      }
-    });
-  }
-}
+testOnEveryBackend('vecgres_locks', adapt, SCENARIOS);
 
 test('a session that goes away while it waits: its statement never runs (server disconnect, embedded release)', async () => {
   const s = await startServer();

@@ -17,7 +17,7 @@ import { Vecgres } from '../../src/index.js';
 import { scanTestHooks } from '../../src/sql/exec/parallel_knn_async.js';
 import { hold, track } from '../support/gates.js';
 import { oracleForFile } from '../support/pglite.js';
-import { embeddedBackend, sessionBackends, type Row, type SessionBackend } from '../support/session_backends.js';
+import { embeddedBackend, testOnEveryBackend, type Row, type SessionBackend } from '../support/session_backends.js';
 
 interface Conn {
   q(sql: string, params?: unknown[]): Promise<Row[]>;
@@ -193,22 +193,7 @@ const SCENARIOS: [string, Scenario][] = [
   }],
 ];
 
-const backends: [string, () => Promise<Backend>, string | false][] = sessionBackends('vecgres_rerun').map(
-  ([label, make, skip]) => [label, async () => adapt(await make()), skip],
-);
-
-for (const [label, make, skip] of backends) {
-  for (const [name, scenario] of SCENARIOS) {
-    test(`${label}: ${name}`, { skip }, async () => {
-      const b = await make();
-      try {
-        await scenario(b);
-      } finally {
-        await b.close();
-      }
-    });
-  }
-}
+testOnEveryBackend('vecgres_rerun', adapt, SCENARIOS);
 
 test('engine: a failed wait discards the rerun state even when the same statement and parameter array run next', async () => {
   const db = await Vecgres.create();

@@ -5,6 +5,7 @@
  * that compare vecgres' lock waits with PostgreSQL's (row locks, statements that wait and run
  * again) build on it, each adapting `SessionConn` to the shape its scenarios use.
  */
+import { test } from 'node:test';
 import pg from 'pg';
 import { Vecgres } from '../../src/index.js';
 import { startServer } from '../server/helpers.js';
@@ -149,4 +150,27 @@ export function sessionBackends(prefix: string): [string, () => Promise<SessionB
     ['node-postgres clients of the server', serverBackend, false],
     ['native PostgreSQL + pgvector', () => nativeBackend(url!, prefix), url === undefined ? 'PGVECTOR_URL not set: the native PostgreSQL run of these cases is skipped' : false],
   ];
+}
+
+/**
+ * Registers one test per backend and scenario: each opens the backend (adapted to the shape
+ * the scenarios use), runs the scenario and closes it.
+ */
+export function testOnEveryBackend<B extends { close(): Promise<void> }>(
+  prefix: string,
+  adapt: (b: SessionBackend) => B,
+  scenarios: readonly [string, (b: B) => Promise<void>][],
+): void {
+  for (const [label, make, skip] of sessionBackends(prefix)) {
+    for (const [name, scenario] of scenarios) {
+      test(`${label}: ${name}`, { skip }, async () => {
+        const b = adapt(await make());
+        try {
+          await scenario(b);
+        } finally {
+          await b.close();
+        }
+      });
+    }
+  }
 }
