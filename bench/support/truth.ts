@@ -36,36 +36,52 @@ export function exactKnn(base: Float32Array, queries: Float32Array, dim: number,
   }
   const dimP = Math.ceil(dim / 4) * 4;
   const rowBytes = dimP * 4;
-  const basePtr = arena.alloc(rows * rowBytes);
-  const qPtr = arena.alloc(rowBytes);
-  const f = arena.f32();
+  // The rows go through the memory in chunks of at most 1 GiB, so a base larger than one
+  // 4 GiB WebAssembly memory (1,000,000 x 1,536-d) is searched too; each query keeps its heap
+  // across chunks.
+  const chunkRows = Math.max(1, Math.min(rows, Math.floor(2 ** 30 / rowBytes)));
+  const basePtr = arena.alloc(chunkRows * rowBytes);
+  const qPtr = arena.alloc(nq * rowBytes);
   const normalize = metric === 'cosine';
-  for (let i = 0; i < rows; i++) copyRow(f, base, i * dim, (basePtr + i * rowBytes) >>> 2, dim, normalize);
+  for (let q = 0; q < nq; q++) copyRow(arena.f32(), queries, q * dim, (qPtr + q * rowBytes) >>> 2, dim, normalize);
   const kernel = metric === 'l1' ? fast.l1 : metric === 'l2' ? fast.l2sq : fast.dot;
   const negate = metric === 'cosine' || metric === 'ip';
   const ids = new Int32Array(nq * k);
-  const heapD = new Float64Array(k);
-  const heapI = new Int32Array(k);
-  for (let q = 0; q < nq; q++) {
-    copyRow(arena.f32(), queries, q * dim, qPtr >>> 2, dim, normalize);
-    let size = 0;
-    for (let i = 0; i < rows; i++) {
-      const raw = kernel(qPtr, basePtr + i * rowBytes, dimP);
-      const d = negate ? -raw : raw;
-      if (size < k) {
-        heapPush(heapD, heapI, size++, d, i);
-      } else if (d < heapD[0]!) {
-        heapReplaceTop(heapD, heapI, size, d, i);
+  const heapD = new Float64Array(nq * k);
+  const heapI = new Int32Array(nq * k);
+  const sizes = new Int32Array(nq);
+  for (let start = 0; start < rows; start += chunkRows) {
+    const n = Math.min(chunkRows, rows - start);
+    const f = arena.f32();
+    for (let i = 0; i < n; i++) copyRow(f, base, (start + i) * dim, (basePtr + i * rowBytes) >>> 2, dim, normalize);
+    for (let q = 0; q < nq; q++) {
+      const hD = heapD.subarray(q * k, (q + 1) * k);
+      const hI = heapI.subarray(q * k, (q + 1) * k);
+      const qp = qPtr + q * rowBytes;
+      let size = sizes[q]!;
+      for (let i = 0; i < n; i++) {
+        const raw = kernel(qp, basePtr + i * rowBytes, dimP);
+        const d = negate ? -raw : raw;
+        if (size < k) {
+          heapPush(hD, hI, size++, d, start + i);
+        } else if (d < hD[0]!) {
+          heapReplaceTop(hD, hI, size, d, start + i);
+        }
       }
-    }
-    // Pop the max-heap into ascending order.
-    for (let j = size - 1; j >= 0; j--) {
-      ids[q * k + j] = heapI[0]!;
-      heapReplaceTop(heapD, heapI, j, heapD[j]!, heapI[j]!);
+      sizes[q] = size;
     }
   }
-  arena.free(basePtr, rows * rowBytes);
-  arena.free(qPtr, rowBytes);
+  for (let q = 0; q < nq; q++) {
+    const hD = heapD.subarray(q * k, (q + 1) * k);
+    const hI = heapI.subarray(q * k, (q + 1) * k);
+    // Pop the max-heap into ascending order.
+    for (let j = sizes[q]! - 1; j >= 0; j--) {
+      ids[q * k + j] = hI[0]!;
+      heapReplaceTop(hD, hI, j, hD[j]!, hI[j]!);
+    }
+  }
+  arena.free(basePtr, chunkRows * rowBytes);
+  arena.free(qPtr, nq * rowBytes);
   if (cacheFile !== undefined) {
     mkdirSync(join(cacheFile, '..'), { recursive: true });
     writeFileSync(cacheFile, new Uint8Array(ids.buffer));
