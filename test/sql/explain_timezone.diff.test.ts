@@ -20,8 +20,8 @@ await both(`INSERT INTO ev SELECT i, timestamptz '2024-01-01 00:00+00' + i * int
 await both('CREATE TABLE evk (ts timestamptz PRIMARY KEY, v int)');
 await both(`INSERT INTO evk SELECT timestamptz '2024-01-01 00:00+00' + i * interval '1 day', i FROM generate_series(1, 30) i`);
 
-/** Session zones: UTC, DST both ways, the US change across the instants below, number and POSIX offsets, a half-hour zone. */
-const ZONES = ["'UTC'", "'Europe/Berlin'", "'America/New_York'", "'-3.5'", "INTERVAL '+05:30' HOUR TO MINUTE", "'Asia/Kolkata'", "'Australia/Sydney'"];
+/** Session zones: UTC, DST both ways, the US change across the instants below, number and POSIX offsets and rules, a half-hour zone. */
+const ZONES = ["'UTC'", "'Europe/Berlin'", "'America/New_York'", "'+05:30'", "'CET-1CEST,M3.5.0,M10.5.0/3'", "'-3.5'", "INTERVAL '+05:30' HOUR TO MINUTE", "'Asia/Kolkata'", "'Australia/Sydney'"];
 
 /** Queries whose EXPLAIN prints constants; instants on both sides of New York's and Berlin's 2024 changes. */
 const QUERIES = [
