@@ -143,13 +143,11 @@ const TO_JS: Readonly<Record<string, ToJs>> = {
 const identity: ToJs = (v) => v;
 
 /**
- * oidsend for oid and the reg* types. A reg* result column's values are the objects' names
- * by the time they are encoded (the statement's output step looks them up in the catalog),
- * so their binary form is not available: 0A000.
+ * oidsend for oid and the reg* types (regclasssend and the others are oidsend): a reg* value
+ * is its oid at every step up to the text output, which prints the name.
  */
 function regSend(v: Datum): Uint8Array {
-  if (typeof v !== 'number') throw new PgError(SQLSTATE.feature_not_supported, 'binary output of a reg* type result column is not supported');
-  return oidSend(v);
+  return oidSend(v as number);
 }
 
 const SCALARS: readonly [name: string, oid: number, arrayOid: number, typlen: number, send: Send, recv: Recv][] = [
