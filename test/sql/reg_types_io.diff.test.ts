@@ -89,6 +89,14 @@ test('reg* names as parameters: untyped, cast, typed by the column, arrays, erro
     'SELECT id, c::text AS c, t::text AS t, n::text AS n, p::text AS p, q::text AS q, c::oid::int8 > 0 AS x FROM refs ORDER BY id',
     'SELECT id, p::oid AS p, q::oid AS q, t::oid AS t FROM refs ORDER BY id',
     ['SELECT id FROM refs WHERE c = $1::regclass ORDER BY id', ['items']],
+    // A reg* column against an untyped literal or parameter compares as oid (the name is not read).
+    ['SELECT id FROM refs WHERE c = $1 ORDER BY id', ['items']],
+    "SELECT id FROM refs WHERE c = 'items' ORDER BY id",
+    "SELECT id FROM refs WHERE p <> 'now' ORDER BY id",
+    "SELECT id FROM refs WHERE c = '1259' OR '1299' = p ORDER BY id",
+    "SELECT id FROM refs WHERE c IN ('items', 'pg_class') ORDER BY id",
+    "SELECT id FROM refs WHERE c NOT IN ('items') ORDER BY id",
+    ['SELECT id FROM refs WHERE c IN ($1, $2) ORDER BY id', ['items', 'pg_class']],
     'SELECT array_agg(c ORDER BY id) AS c, array_agg(p ORDER BY id) AS p FROM refs',
   ]);
 });

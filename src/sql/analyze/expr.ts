@@ -1144,7 +1144,11 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       const items: PgNode[] = n.rexpr.List?.items ?? [];
       let eq: Fn2 | null = null;
       const list = items.map((it) => {
-        const e = analyzeExpr(scope, it);
+        let e = analyzeExpr(scope, it);
+        // Two or more items take a common type with the argument first (transformAExprIn):
+        // untyped items of a reg* argument read names (`c IN ('items', 'pg_class')`); one item
+        // is a plain `=`, where 'pg_class' is read as an oid.
+        if (items.length > 1 && isOidFamily(arg.type) && e.type === 'unknown') e = coerceTo(scope, e, arg.type, -1, exprLocation(e, n.location));
         const cmp = binaryOp(scope, '=', arg, e, n.location);
         if (cmp.k !== 'op2') throw pgErr.featureNotSupported('IN with this operand');
         eq = cmp.fn;
@@ -1305,7 +1309,12 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
   if (l.type === 'varchar' || l.type === 'bpchar') l = coerceTo(scope, l, 'text', -1);
   if (r.type === 'varchar' || r.type === 'bpchar') r = coerceTo(scope, r, 'text', -1);
   // An untyped side takes the other side's type (literal coercion and parameter inference),
-  // except for `||`, where it is text (textanycat / anytextcat).
+  // except for `||`, where it is text (textanycat / anytextcat), and for a reg* side, which has
+  // no operators of its own: the comparison is oid's, so `c = 'items'` reads 'items' as an oid
+  // (22P02), as PostgreSQL resolves it (`c = 'items'::regclass` reads the name).
+  const regSide = (t: SqlType) => isOidFamily(t) && t !== 'oid' && COMPARE_OPS.has(op);
+  if (l.type === 'unknown' && regSide(r.type)) l = coerceTo(scope, l, 'oid', -1, exprLocation(l, location));
+  else if (r.type === 'unknown' && regSide(l.type)) r = coerceTo(scope, r, 'oid', -1, exprLocation(r, location));
   if (op === '||' && l.type === 'unknown' && r.type !== 'unknown') l = coerceTo(scope, l, 'text', -1);
   else if (op === '||' && r.type === 'unknown' && l.type !== 'unknown') r = coerceTo(scope, r, 'text', -1);
   else if (l.type === 'unknown' && r.type !== 'unknown') l = coerceTo(scope, l, r.type, -1, exprLocation(l, location));
