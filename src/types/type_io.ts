@@ -19,6 +19,7 @@
  * the element's own send bytes.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
+import { assert } from '../common/assert.js';
 import { vectorSend, vectorRecv, formatVector } from './vector.js';
 import { halfvecSend, halfvecRecv, formatHalfvec, halfvecToFloats } from './halfvec.js';
 import { sparsevecSend, sparsevecRecv, formatSparsevec, type SparseVector } from './sparsevec.js';
@@ -147,7 +148,8 @@ const identity: ToJs = (v) => v;
  * is its oid at every step up to the text output, which prints the name.
  */
 function regSend(v: Datum): Uint8Array {
-  return oidSend(v as number);
+  assert(typeof v === 'number', 'a reg* value is an oid until its text output');
+  return oidSend(v);
 }
 
 const SCALARS: readonly [name: string, oid: number, arrayOid: number, typlen: number, send: Send, recv: Recv][] = [
