@@ -716,7 +716,7 @@ export class Vecgres implements VecgresApi, Notifications {
    */
   dump(write: (chunk: string) => void, opts: DumpOptions = {}): DumpSummary {
     if (this.#closed) throw new Error('Vecgres is closed');
-    return dumpCatalog(this.#db.catalog, this.#db.methods, opts, write);
+    return dumpCatalog(this.#db.catalog, this.#db.methods, opts, write, this.#db.stats);
   }
 
   /**

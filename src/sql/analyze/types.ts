@@ -418,6 +418,11 @@ export interface RegCatalog {
   regclassOid(name: string): number;
   /** The name of the relation with this oid (unquoted), null when there is none. */
   relationName(oid: number): string | null;
+  /**
+   * The schema regclassout qualifies that name with (unquoted), or null to print it bare: what
+   * it does for a relation outside the search path (a dump runs with an empty one).
+   */
+  relationSchema?(oid: number): string | null;
 }
 
 /**
@@ -502,7 +507,7 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
 }
 
 /** The text PostgreSQL prints for a value (type output functions). */
-export function valueToText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<RegCatalog, 'relationName'>): string | null {
+export function valueToText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<RegCatalog, 'relationName' | 'relationSchema'>): string | null {
   if (v === null) return null;
   switch (type) {
     case 'bool':
@@ -860,7 +865,7 @@ export const NAMESPACE_NAMES: Readonly<Record<number, string>> = { 11: 'pg_catal
  * nothing, as PostgreSQL prints a dangling oid. A relation's name needs `reg` (the catalog);
  * without it a regclass prints its digits.
  */
-export function regOut(o: number, type: Exclude<OidSqlType, 'oid'>, reg?: Pick<RegCatalog, 'relationName'>): string {
+export function regOut(o: number, type: Exclude<OidSqlType, 'oid'>, reg?: Pick<RegCatalog, 'relationName' | 'relationSchema'>): string {
   if (o === 0) return '-';
   switch (type) {
     case 'regtype':
@@ -873,9 +878,16 @@ export function regOut(o: number, type: Exclude<OidSqlType, 'oid'>, reg?: Pick<R
       return regprocedureOut(o);
     case 'regclass': {
       const rel = reg?.relationName(o) ?? null;
-      return rel === null ? String(o) : identNeedsQuotes(rel) ? `"${rel.replace(/"/g, '""')}"` : rel;
+      if (rel === null) return String(o);
+      const schema = reg?.relationSchema?.(o) ?? null;
+      return schema === null ? quoteRegIdent(rel) : `${quoteRegIdent(schema)}.${quoteRegIdent(rel)}`;
     }
   }
+}
+
+/** An identifier as quote_identifier prints it. */
+function quoteRegIdent(name: string): string {
+  return identNeedsQuotes(name) ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
 /** The reg* type input errors of a missing object, which to_regclass and friends turn into NULL. */

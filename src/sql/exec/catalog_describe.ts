@@ -270,7 +270,7 @@ export function rolesRows(): Value[][] {
 }
 
 /** The index whose pg_class oid is `oid`, or undefined. */
-export function indexByOid(env: SqlEnv, oid: number): IndexDef | undefined {
+export function indexByOid(env: Pick<SqlEnv, 'catalog' | 'stats'>, oid: number): IndexDef | undefined {
   return env.catalog.allIndexes().find((d) => env.stats.relOid(d.name) === oid);
 }
 
@@ -303,11 +303,16 @@ export function indexExprsText(d: IndexDef): string | null {
 }
 
 /** The name of the relation (table, index or system catalog) whose pg_class oid is `oid`; null for none. */
-export function relationNameByOid(env: SqlEnv, oid: number): string | null {
+export function relationNameByOid(env: Pick<SqlEnv, 'catalog' | 'stats'>, oid: number): string | null {
   for (const t of env.catalog.tableNames()) if (env.stats.relOid(t) === oid) return t;
   const d = indexByOid(env, oid);
   if (d !== undefined) return d.name;
   for (const q of env.catalog.allSequences()) if (env.stats.relOid(q.def.name) === oid) return q.def.name;
+  return systemRelationName(oid);
+}
+
+/** The name of the system catalog whose pg_class oid is `oid` (`pg_class`), null for none. */
+export function systemRelationName(oid: number): string | null {
   for (const [name, o] of Object.entries(CATALOG_OIDS)) if (o === oid) return name;
   return null;
 }
