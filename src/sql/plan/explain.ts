@@ -43,7 +43,7 @@ interface ExplainNode {
 }
 
 function joinName(t: string): string {
-  return t === 'inner' ? '' : t === 'semi' ? ' Semi' : t === 'anti' ? ' Anti' : t === 'right_semi' ? ' Right Semi' : ` ${t[0]!.toUpperCase()}${t.slice(1)}`;
+  return t === 'inner' ? '' : t === 'semi' ? ' Semi' : t === 'anti' ? ' Anti' : t === 'right_semi' ? ' Right Semi' : t === 'right_anti' ? ' Right Anti' : ` ${t[0]!.toUpperCase()}${t.slice(1)}`;
 }
 
 function scanName(s: { name: string; alias: string | null }): string {

@@ -283,8 +283,8 @@ function uniqueify(child: PlannerInfo, sub: PlanNode, s: SemiJoin, layout: Layou
  * `plan` semi / anti joined with each of `semis` (hash joins). A semi join whose subquery is
  * distinct on its keys (innerIsUnique), or made so by a HashAggregate when that is cheaper
  * (uniqueify), is an inner join, the smaller side hashed, as PostgreSQL plans it; otherwise
- * a semi join hashing the subquery, or the outer rows when they are the fewer (a Hash Right
- * Semi Join). Anti joins hash the subquery.
+ * a semi or anti join hashing the subquery, or the outer rows when they are the fewer (a
+ * Hash Right Semi / Anti Join).
  */
 export function addSemiJoins(info: PlannerInfo, plan: PlanNode, semis: SemiJoin[]): PlanNode {
   for (const s of semis) {
@@ -321,19 +321,20 @@ export function addSemiJoins(info: PlannerInfo, plan: PlanNode, semis: SemiJoin[
     // is much the smaller: as the inner side its keys are known unique, which PostgreSQL's
     // final_cost_hashjoin credits (a probe stops at the first match) and hashing the outer
     // rows forgoes.
-    // A semi join that stays one hashes the outer rows when they are the fewer (PostgreSQL 18's
-    // Hash Right Semi Join: each hashed row emitted once, at its first match).
-    const hashOuter = joinType === 'semi' ? outer.rows < sub.rows : joinType === 'inner' && (uniqueified ? outer.rows * 2 < sub.rows : outer.rows < sub.rows);
+    // A semi or anti join hashes the outer rows when they are the fewer (PostgreSQL's Hash
+    // Right Semi Join: each hashed row emitted once, at its first match; Hash Right Anti Join:
+    // the hashed rows never matched, at the end).
+    const hashOuter = joinType === 'inner' ? (uniqueified ? outer.rows * 2 < sub.rows : outer.rows < sub.rows) : outer.rows < sub.rows;
     if (hashOuter) {
       // The outer rows hashed, the subquery's rows probing them (an inner join emits
-      // subquery ++ outer, a right semi join outer ++ subquery). The subquery's columns are
+      // subquery ++ outer, a right semi or anti join outer ++ subquery). The subquery's columns are
       // masked in the join's layout: nothing above reads them, and a column of its range
       // table must not be taken for the outer level's column of the same number.
       const hash: PlanNode & { node: 'Hash' } = { ...planBase(outer.rows, outer.totalCost, outer.totalCost, outer.layout, outer.width), node: 'Hash', input: outer };
       const masked: LayoutItem[] = innerLayout.map(() => ({ rti: -1, col: -1 }));
       const hj: PlanNode & { node: 'HashJoin' } = {
-        ...planBase(rows, outer.totalCost + sub.startupCost, cost, joinType === 'semi' ? [...outer.layout, ...masked] : [...masked, ...outer.layout], outer.width),
-        node: 'HashJoin', joinType: joinType === 'semi' ? 'right_semi' : 'inner', outer: sub, inner: hash, outerKeys: [], innerKeys: [],
+        ...planBase(rows, outer.totalCost + sub.startupCost, cost, joinType === 'inner' ? [...masked, ...outer.layout] : [...outer.layout, ...masked], outer.width),
+        node: 'HashJoin', joinType: joinType === 'inner' ? 'inner' : joinType === 'semi' ? 'right_semi' : 'right_anti', outer: sub, inner: hash, outerKeys: [], innerKeys: [],
         keyEq: s.eq.map((f) => (a: unknown, b: unknown) => f(b, a)),
         hashCondText: '', joinQual: null, outerWidth: innerLayout.length, innerWidth: outer.layout.length,
       };
