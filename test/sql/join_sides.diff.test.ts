@@ -177,6 +177,19 @@ test('EXPLAIN (COSTS OFF): Hash Right / Full Join and semi joins as inner joins,
       'SELECT id FROM fb WHERE k IN (SELECT k FROM fm)',
       'SELECT id FROM fb WHERE w IN (SELECT x FROM fm)',
     ].map((q) => `EXPLAIN (COSTS OFF) ${q}`));
+    // VERBOSE: `Inner Unique: true` on the joins that were semi joins over a unique or
+    // unique-ified subquery (the rest of VERBOSE's output differs: schema-qualified names).
+    for (const q of [
+      'SELECT id FROM fb WHERE k IN (SELECT id FROM fs)',
+      'SELECT id FROM fb WHERE k IN (SELECT k FROM fs)',
+      'SELECT id FROM fb WHERE EXISTS (SELECT 1 FROM fs WHERE fs.id = fb.k)',
+      'SELECT id FROM fb WHERE w IN (SELECT v FROM fs)',
+      'SELECT id FROM fs WHERE NOT EXISTS (SELECT 1 FROM fb WHERE fb.w = fs.v)',
+    ]) {
+      const joinLines = async (r: Promise<{ rows: unknown[] }>): Promise<string[]> =>
+        (await r).rows.map((x) => (x as Record<string, string>)['QUERY PLAN']!.trim()).filter((l) => /Join$|^Inner Unique/.test(l));
+      assert.deepEqual(await joinLines(db.query(`EXPLAIN (COSTS OFF, VERBOSE) ${q}`)), await joinLines(oracle.query(`EXPLAIN (COSTS OFF, VERBOSE) ${q}`)), q);
+    }
     // k-NN over a semi join stays an index scan, as PostgreSQL's (whose plan is a Nested Loop
     // over a Memoize, a node vecgres does not have: vecgres filters the index scan instead).
     for (const q of [

@@ -204,6 +204,7 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       name = `Hash${joinName(p.joinType)} Join`;
       json['Node Type'] = 'Hash Join';
       json['Join Type'] = joinName(p.joinType).trim() || 'Inner';
+      if (verbose && p.innerUnique === true) props.push({ label: 'Inner Unique', value: true });
       props.push({ label: 'Hash Cond', value: p.hashCondText });
       if (p.joinQual !== null) props.push({ label: 'Join Filter', value: text(p.joinQual) });
       const i = lookup?.(p);

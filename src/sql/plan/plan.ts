@@ -326,6 +326,11 @@ export type PlanNode =
       /** Key equality for each pair (the `=` operator's implementation). */
       keyEq: ((a: unknown, b: unknown) => unknown)[];
       hashCondText: string;
+      /**
+       * Each outer row matches at most one inner row (a semi join over a subquery distinct on
+       * its keys, run as an inner join): EXPLAIN VERBOSE's `Inner Unique: true`.
+       */
+      innerUnique?: true;
       /** Remaining join condition over outer ++ inner, or null. */
       joinQual: Expr | null;
       outerWidth: number;

@@ -346,11 +346,12 @@ export function addSemiJoins(info: PlannerInfo, plan: PlanNode, semis: SemiJoin[
       continue;
     }
     const hash: PlanNode & { node: 'Hash' } = { ...planBase(sub.rows, sub.totalCost, sub.totalCost, innerLayout, sub.width), node: 'Hash', input: sub };
-    const hj: PlanNode = {
+    const hj: PlanNode & { node: 'HashJoin' } = {
       ...planBase(rows, sub.totalCost, cost, [...outer.layout, ...innerLayout], outer.width),
       node: 'HashJoin', joinType, outer, inner: hash, outerKeys: [], innerKeys: [], keyEq: s.eq,
       hashCondText: '', joinQual: null, outerWidth: outer.layout.length, innerWidth: innerLayout.length,
     };
+    if (joinType === 'inner') hj.innerUnique = true;
     hj.outerKeys = s.outerKeys.map((k) => info.bindFor(hj, k, outer.layout));
     hj.innerKeys = s.inner.targets.map((_, i) => ({ k: 'slot', type: s.inner.targets[i]!.expr.type, idx: i, typmod: -1, name: '' }) as Expr);
     const conds = s.outerKeys.map((k, i) => `(${info.text(k, pre)} = ${child.text(child.q.targets[i]!.expr, pre)})`);
