@@ -109,6 +109,18 @@ const semiJoins = [
   'SELECT id FROM sm WHERE NOT EXISTS (SELECT 1 FROM nothing n WHERE n.k = sm.k) ORDER BY id',
   'SELECT id FROM sm WHERE EXISTS (SELECT 1 FROM nothing n WHERE n.k = sm.k) ORDER BY id',
   'SELECT id FROM sm WHERE v > 5 AND NOT EXISTS (SELECT 1 FROM lg WHERE lg.u = sm.v) ORDER BY id',
+  // Subqueries that look like one table but are not distinct on the key.
+  'SELECT id FROM lg WHERE k IN (SELECT id FROM sm UNION ALL SELECT id FROM sm) ORDER BY id',
+  'SELECT id FROM lg WHERE k IN (SELECT id FROM sm WHERE id = 3 UNION ALL SELECT 3) ORDER BY id',
+  'SELECT id FROM lg WHERE k IN (SELECT k FROM sm UNION SELECT b FROM pk2) ORDER BY id',
+  'SELECT id FROM lg WHERE k IN (SELECT sm.id FROM sm JOIN pk2 ON sm.k = pk2.a) ORDER BY id',
+  'SELECT id FROM lg WHERE k IN (SELECT sm.id FROM sm LEFT JOIN pk2 ON sm.k = pk2.a) ORDER BY id',
+  'SELECT id FROM lg WHERE k IN (SELECT row_number() OVER () FROM sm) ORDER BY id',
+  'SELECT id FROM lg WHERE k IN (SELECT x FROM (SELECT id AS x FROM sm) s) ORDER BY id',
+  'SELECT id FROM lg WHERE k IN (WITH w AS (SELECT id FROM sm) SELECT id FROM w) ORDER BY id',
+  'SELECT id FROM lg WHERE k IN (SELECT id FROM sm ORDER BY id OFFSET 2) ORDER BY id',
+  'SELECT id FROM sm WHERE k IN (SELECT x FROM pk2 WHERE a = 1 AND b = 2) ORDER BY id',
+  'SELECT id FROM sm WHERE k IN (SELECT x FROM pk2 WHERE a = 1) ORDER BY id',
   // DISTINCT in EXISTS: its expressions are not the join keys (an assertion failed).
   'SELECT id FROM sm WHERE EXISTS (SELECT DISTINCT lg.w FROM lg WHERE lg.k = sm.k AND lg.w < 30) ORDER BY id',
   'SELECT id FROM sm WHERE NOT EXISTS (SELECT DISTINCT ON (lg.t) lg.w FROM lg WHERE lg.id = sm.v ORDER BY lg.t) ORDER BY id',
