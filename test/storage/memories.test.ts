@@ -214,6 +214,25 @@ test('an index larger than one memory is 53200 with a hint, and nothing changes'
   await db.exec('DROP TABLE wide');
 });
 
+test('an index expected to outgrow one memory still gets an empty memory, not a full one', async () => {
+  // The expected size carries a growth margin; past one memory it used to pick the memory with
+  // the most room, which table segments had filled (a 1,000,000 x 1,536-d halfvec index, 3.3 GB,
+  // failed this way after its table's load).
+  await db.exec('CREATE TABLE near (id integer, v vector(128))');
+  await db.exec(`INSERT INTO near SELECT i, (${vec128('i')})::vector(128) FROM generate_series(1, 2000) i`);
+  squeeze(64 * 1024);
+  const count = memories.memories.length;
+  const chosen = memories.forIndex(3 * MB);
+  try {
+    assert.equal(memories.memories.length, count + 1, 'a new memory');
+    assert.ok(chosen.isEmpty && !memoryIds('near', 'v').has(chosen.id));
+  } finally {
+    memories.unpin(chosen);
+  }
+  unsqueeze();
+  await db.exec('DROP TABLE near');
+});
+
 test('the total limit is 53200 over all memories, leaving the table as it was', async () => {
   await pair.both('CREATE TABLE lim (id integer, v vector(128))');
   await db.exec(`SET vecgres.memory_limit = ${Math.ceil((memories.usedBytes + 3 * MB) / 1024)}`);

@@ -16,6 +16,7 @@ import type { IndexHint } from './index_hints.js';
 import type { Expr } from '../analyze/expr.js';
 import type { JoinType } from '../analyze/query.js';
 import type { SqlType } from '../analyze/types.js';
+import type { DeparseContext } from './deparse.js';
 
 /**
  * What position i of a node's output tuple holds: column `col` of range-table entry `rti`
@@ -104,6 +105,8 @@ export interface PlannedStmt {
   subPlans: SubPlan[];
   /** EXPLAIN qualifies column names in join and upper-node expressions. */
   qualify: boolean;
+  /** How constants print in EXPLAIN: the session's zone when the statement was planned. */
+  deparse: DeparseContext;
   /** Vector indexes a k-NN ORDER BY could not use, and why (index_hints.ts); absent when none. */
   indexHints?: IndexHint[];
 }
