@@ -4,7 +4,9 @@
  * AND <conditions on x>)` run as a SubPlan would scan x once per outer row; as a hash semi
  * join x is read once. The subquery qualifies when, once its equality clauses with the outer
  * query are taken out as hash keys, it refers to nothing outside itself and has no grouping,
- * LIMIT, set-returning select list or WITH.
+ * LIMIT, set-returning select list or WITH. Which join each becomes follows PostgreSQL (see
+ * addSemiJoins): an inner join when the subquery is distinct on its keys or is made so by a
+ * HashAggregate, else a semi / anti join hashing the smaller side.
  */
 // Hash keys compare by `=` of one type (a cast to it is part of the key expression): no `=` reads the zone.
 import { UTC_ZONE as EQUALITY_ZONE } from '../../types/timezone.js';
