@@ -43,7 +43,7 @@ interface ExplainNode {
 }
 
 function joinName(t: string): string {
-  return t === 'inner' ? '' : t === 'semi' ? ' Semi' : t === 'anti' ? ' Anti' : t === 'right_semi' ? ' Right Semi' : ` ${t[0]!.toUpperCase()}${t.slice(1)}`;
+  return t === 'inner' ? '' : t === 'semi' ? ' Semi' : t === 'anti' ? ' Anti' : t === 'right_semi' ? ' Right Semi' : t === 'right_anti' ? ' Right Anti' : ` ${t[0]!.toUpperCase()}${t.slice(1)}`;
 }
 
 function scanName(s: { name: string; alias: string | null }): string {
@@ -204,6 +204,7 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       name = `Hash${joinName(p.joinType)} Join`;
       json['Node Type'] = 'Hash Join';
       json['Join Type'] = joinName(p.joinType).trim() || 'Inner';
+      if (verbose && p.innerUnique === true) props.push({ label: 'Inner Unique', value: true });
       props.push({ label: 'Hash Cond', value: p.hashCondText });
       if (p.joinQual !== null) props.push({ label: 'Join Filter', value: text(p.joinQual) });
       const i = lookup?.(p);

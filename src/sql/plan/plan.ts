@@ -320,13 +320,20 @@ export type PlanNode =
       /**
        * `right_semi` (PostgreSQL 18's Hash Right Semi Join): each hashed inner row is emitted
        * once, as inner ++ outer, when some outer row matches it and passes the join qual.
+       * `right_anti` (Hash Right Anti Join): the hashed inner rows no outer row matched, each
+       * once at the end, as inner ++ NULLs for the outer columns.
        */
-      node: 'HashJoin'; joinType: JoinType | 'semi' | 'anti' | 'right_semi'; outer: PlanNode; inner: PlanNode & { node: 'Hash' };
+      node: 'HashJoin'; joinType: JoinType | 'semi' | 'anti' | 'right_semi' | 'right_anti'; outer: PlanNode; inner: PlanNode & { node: 'Hash' };
       /** Hash keys: over the outer tuple, and over the inner tuple. */
       outerKeys: Expr[]; innerKeys: Expr[];
       /** Key equality for each pair (the `=` operator's implementation). */
       keyEq: ((a: unknown, b: unknown) => unknown)[];
       hashCondText: string;
+      /**
+       * Each outer row matches at most one inner row (a semi join over a subquery distinct on
+       * its keys, run as an inner join): EXPLAIN VERBOSE's `Inner Unique: true`.
+       */
+      innerUnique?: true;
       /** Remaining join condition over outer ++ inner, or null. */
       joinQual: Expr | null;
       outerWidth: number;
