@@ -4,7 +4,7 @@
  * partitions. For every operator class the index's answers carry pgvector's exact distances and
  * find its exact neighbours (recall@10, tie-aware); filtered and iterative scans and distance
  * bounds agree with pgvector's exact filtered answers; inserts past a full memory start a
- * partition; at `vecgres.memory_limit` an insert fails with 53200 and changes nothing; DROP
+ * partition; at `vecgres.memory_limit` an insert or a CREATE INDEX fails with 53200 and changes nothing; DROP
  * INDEX and TRUNCATE give the partitions' memories back; a partitioned index survives close,
  * reopen and a crash; searches ahead on pool workers cover every partition.
  */
@@ -313,4 +313,27 @@ test(`k-NN searches ahead on pool workers, one per partition, answer as the main
     knnAheadTestHooks.always = false;
     await db.exec('DROP INDEX p_v2');
   }
+});
+
+test(`CREATE INDEX whose partitions pass vecgres.memory_limit is 53200 and leaves nothing behind (seed ${SEED})`, async () => {
+  const count = memories.memories.length;
+  const held = memories.allocatedBytes;
+  await db.exec(`SET vecgres.memory_limit = ${Math.ceil((memories.usedBytes + 2 ** 20) / 1024)}`);
+  try {
+    await assert.rejects(db.exec('CREATE INDEX p_big ON p USING hnsw (v vector_l2_ops)'), (e: { code: string; message: string; detail: string }) => {
+      assert.equal(e.code, '53200');
+      assert.equal(e.message, 'out of memory');
+      assert.match(e.detail, /^Failed on request of size \d+ in memory context "HNSW graph"\.$/);
+      return true;
+    });
+  } finally {
+    await db.exec('RESET vecgres.memory_limit');
+  }
+  assert.equal(db.database.indexes.get('p_big'), undefined);
+  assert.equal(memories.allocatedBytes, held, 'the partitions made were freed');
+  assert.ok(memories.memories.length <= count + 1, `${memories.memories.length} memories (${count} before)`);
+  // Under the default limit the same statement succeeds.
+  await db.exec('CREATE INDEX p_big ON p USING hnsw (v vector_l2_ops)');
+  assert.ok(indexOf('p_big').partitions.length >= 2);
+  await db.exec('DROP INDEX p_big');
 });
