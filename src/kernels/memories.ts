@@ -238,6 +238,28 @@ export class MemorySet implements Space {
     return chosen;
   }
 
+  /**
+   * The memory of a new partition of an index (access/hnsw/partitions.ts): one no other index
+   * uses and that is empty, else a new one when the limit leaves room for it and `bytesHint`
+   * more; counted in {@link Arena.indexes} until {@link unpin}. A partition exists because
+   * its index's other memories are full, so it never shares one of them.
+   * @throws PgError 53200 `out of memory` (detail naming `bytesHint` and `use`) when no memory
+   *   is empty and the limit allows no new one; nothing changes then.
+   */
+  forPartition(bytesHint: number, use: string): Arena {
+    let chosen: Arena | null = null;
+    for (const a of this.slots) {
+      if (a !== undefined && a.indexes === 0 && a.isEmpty) {
+        chosen = a;
+        break;
+      }
+    }
+    chosen ??= this.tryAdd(Math.min(bytesHint, this.maxBytes - 2 * 65536));
+    if (chosen === null) throw outOfMemory(bytesHint, use);
+    chosen.indexes++;
+    return chosen;
+  }
+
   /** An index that {@link forIndex} placed in `a` is gone (its blocks freed). */
   unpin(a: Arena): void {
     assert(a.indexes > 0, 'unpin of a memory without indexes');
