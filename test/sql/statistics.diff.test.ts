@@ -124,10 +124,16 @@ test('estimates on a sampled table are within a factor of the true count and of 
       const theirs = await theirEstimate(w, 'b');
       const truth = await trueCount(w, 'b');
       // A sample of 7,500 rows estimates a rare value's count only roughly: compare within a
-      // factor of 3 or an absolute slack of 1% of the table.
-      const near = (a: number, b: number) => Math.max(a, b) <= 3 * Math.max(1, Math.min(a, b)) || Math.abs(a - b) <= big * 0.01;
-      if (!near(ours, truth)) mismatches.push(`${w}: ours ${ours}, true ${truth}`);
-      if (!near(ours, theirs)) mismatches.push(`${w}: ours ${ours}, PostgreSQL ${theirs}`);
+      // factor of 3 or an absolute slack of 1% of the table. A range inside one histogram bucket
+      // is interpolated linearly (ineq_histogram_selectivity), which PostgreSQL guarantees only
+      // to the bucket: up to 1 / 25 of the rows from the truth (26 bounds), and two buckets
+      // between two samples (PostgreSQL's and ours). PostgreSQL itself estimates `x >= 900`
+      // at 531 to 582 rows for a true 198 over five ANALYZEs of seed 184755770's table.
+      const range = /[<>]|BETWEEN/.test(w);
+      const near = (a: number, b: number, buckets: number) =>
+        Math.max(a, b) <= 3 * Math.max(1, Math.min(a, b)) || Math.abs(a - b) <= big * 0.01 || (range && Math.abs(a - b) <= (buckets * big) / 25);
+      if (!near(ours, truth, 1)) mismatches.push(`${w}: ours ${ours}, true ${truth}`);
+      if (!near(ours, theirs, 2)) mismatches.push(`${w}: ours ${ours}, PostgreSQL ${theirs}`);
     }
     reportMismatches('estimates (sampled)', mismatches, CLAUSES.length * 2, SEED);
     // The distinct count of a column with a long tail is the Haas-Stokes estimate, not the
