@@ -139,6 +139,13 @@ test(`random table: the parallel answer is the serial one, byte for byte (seed $
   const other = await db.connect();
   const me = await db.connect();
   const mismatches: string[] = [];
+  // The parallel plan is chosen on cost, not forced: with a WHERE clause the leader evaluates
+  // it over every row before the participants start (parallel.ts), so a selective clause on a
+  // small table can keep the serial plan cheaper, as PostgreSQL too keeps some of these queries
+  // serial (an index scan for `id < k`). Such a query must still give the serial answer; most
+  // queries must run in parallel, so the comparison cannot pass without testing anything.
+  let planned = 0;
+  let parallelPlans = 0;
   const run = async (sessions: { query(sql: string): Promise<{ rows: Record<string, unknown>[] }>; exec(sql: string): Promise<unknown> }[], phase: string): Promise<void> => {
     for (let i = 0; i < budget; i++) {
       const aggs = Array.from({ length: 1 + r.int(3) }, () => pick(['avg(v)', 'sum(v)', 'count(*)', 'count(v)', 'avg(hv)', 'count(hv)'])).join(', ');
@@ -152,8 +159,10 @@ test(`random table: the parallel answer is the serial one, byte for byte (seed $
         await s.exec(PARALLEL);
         const plan = (await s.query(`EXPLAIN (COSTS OFF) ${sql}`)).rows.map((x) => Object.values(x)[0]).join(' ');
         const parallel = JSON.stringify((await s.query(sql)).rows);
-        if (!plan.includes('Partial Aggregate')) mismatches.push(`${phase}: not parallel: ${sql}`);
-        else if (serial !== parallel) mismatches.push(`${phase}: ${sql}\n  serial   ${serial}\n  parallel ${parallel}`);
+        planned++;
+        if (plan.includes('Partial Aggregate')) parallelPlans++;
+        else if (where === '') mismatches.push(`${phase}: not parallel without a WHERE clause: ${sql}`);
+        if (serial !== parallel) mismatches.push(`${phase}: ${sql}\n  serial   ${serial}\n  parallel ${parallel}`);
       }
     }
   };
@@ -178,5 +187,6 @@ test(`random table: the parallel answer is the serial one, byte for byte (seed $
     await other.release();
     await db.query('DROP TABLE ra');
   }
+  if (parallelPlans * 2 < planned) mismatches.push(`only ${parallelPlans} of ${planned} queries ran in parallel`);
   reportMismatches('parallel vs serial aggregates', mismatches, budget * 3, SEED);
 });

@@ -124,10 +124,16 @@ test('estimates on a sampled table are within a factor of the true count and of 
       const theirs = await theirEstimate(w, 'b');
       const truth = await trueCount(w, 'b');
       // A sample of 7,500 rows estimates a rare value's count only roughly: compare within a
-      // factor of 3 or an absolute slack of 1% of the table.
-      const near = (a: number, b: number) => Math.max(a, b) <= 3 * Math.max(1, Math.min(a, b)) || Math.abs(a - b) <= big * 0.01;
-      if (!near(ours, truth)) mismatches.push(`${w}: ours ${ours}, true ${truth}`);
-      if (!near(ours, theirs)) mismatches.push(`${w}: ours ${ours}, PostgreSQL ${theirs}`);
+      // factor of 3 or an absolute slack of 1% of the table. A range inside one histogram bucket
+      // is interpolated linearly (ineq_histogram_selectivity), which PostgreSQL guarantees only
+      // to the bucket: up to 1 / 25 of the rows from the truth (26 bounds), and two buckets
+      // between two samples (PostgreSQL's and ours). PostgreSQL itself estimates `x >= 900`
+      // at 531 to 582 rows for a true 198 over five ANALYZEs of seed 184755770's table.
+      const range = /[<>]|BETWEEN/.test(w);
+      const near = (a: number, b: number, buckets: number) =>
+        Math.max(a, b) <= 3 * Math.max(1, Math.min(a, b)) || Math.abs(a - b) <= big * 0.01 || (range && Math.abs(a - b) <= (buckets * big) / 25);
+      if (!near(ours, truth, 1)) mismatches.push(`${w}: ours ${ours}, true ${truth}`);
+      if (!near(ours, theirs, 2)) mismatches.push(`${w}: ours ${ours}, PostgreSQL ${theirs}`);
     }
     reportMismatches('estimates (sampled)', mismatches, CLAUSES.length * 2, SEED);
     // The distinct count of a column with a long tail is the Haas-Stokes estimate, not the
@@ -143,23 +149,24 @@ test('estimates on a sampled table are within a factor of the true count and of 
 });
 
 test('without statistics the estimates are PostgreSQL\'s defaults', async () => {
+  // PGlite runs no automatic analyze: neither side has statistics. The row count is
+  // PostgreSQL's estimate of a never-analyzed table (10 pages at the columns' widths).
   await db.query('SET autovacuum = off');
   try {
-    await db.query('CREATE TABLE d (id int PRIMARY KEY, a int, t text, f bool)');
-    await db.query('INSERT INTO d SELECT i, i % 7, i::text, i % 2 = 0 FROM generate_series(1, 1000) i');
-    assert.equal(await ourEstimate('a = 3', 'd'), 5); // 1/200 of 1,000 rows
-    assert.equal(await ourEstimate('a < 3', 'd'), 333); // DEFAULT_INEQ_SEL
-    assert.equal(await ourEstimate('a > 1 AND a < 3', 'd'), 5); // DEFAULT_RANGE_INEQ_SEL
-    assert.equal(await ourEstimate('t IS NULL', 'd'), 5); // DEFAULT_UNK_SEL
-    assert.equal(await ourEstimate('f', 'd'), 500);
-    assert.equal(await ourEstimate('f = true', 'd'), 500); // a boolean has 2 values
-    assert.equal(await ourEstimate('id = 3', 'd'), 1); // unique
-    assert.equal(await ourEstimate('a = 3 OR a = 4', 'd'), 10);
-    assert.equal(await ourEstimate("t LIKE 'ab%'", 'd'), 5); // the prefix as `=`: 1/200
-    assert.equal(await ourEstimate("t LIKE '%ab%'", 'd'), 200); // like_selectivity: 0.2 x 0.2 x 5 (the trailing %)
+    await both('CREATE TABLE d (id int PRIMARY KEY, a int, t text, f bool)');
+    await both('INSERT INTO d SELECT i, i % 7, i::text, i % 2 = 0 FROM generate_series(1, 1000) i');
+    const mismatches: string[] = [];
+    const clauses = ['a = 3', 'a < 3', 'a > 1 AND a < 3', 't IS NULL', 'f', 'f = true', 'id = 3', 'a = 3 OR a = 4', "t LIKE 'ab%'", "t LIKE '%ab%'", 'true'];
+    for (const w of clauses) {
+      const ours = await ourEstimate(w, 'd');
+      const theirs = await theirEstimate(w, 'd');
+      if (ours !== theirs) mismatches.push(`${w}: ours ${ours}, PostgreSQL ${theirs}`);
+    }
+    reportMismatches('estimates without statistics', mismatches, clauses.length, SEED);
     assert.equal((await db.query("SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'd'")).rows[0]!['n'], 0);
   } finally {
     await db.query('RESET autovacuum');
+    await both('DROP TABLE d');
   }
 });
 

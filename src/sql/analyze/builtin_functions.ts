@@ -17,6 +17,7 @@ import {
 } from '../../types/math_funcs.js';
 import { type Numeric, numericAbs } from '../../types/numeric.js';
 import { PgArray } from '../../types/pgarray.js';
+import * as trig from '../../types/trig_funcs.js';
 import { checkInt2 } from '../../types/int.js';
 import { type BitString, bitCount, bitGetBit, bitPosition, bitSetBit, bitSubstring } from '../../types/bit.js';
 
@@ -169,4 +170,16 @@ export function registerMathFunctions(add: Add): void {
   add('degrees', f1(['float8'], 'float8', (a) => degrees(a as number)));
   add('radians', f1(['float8'], 'float8', (a) => radians(a as number)));
   add('pi', fn([], 'float8', () => Math.PI));
+  // Trigonometric and hyperbolic functions (float.c): float8 only, as PostgreSQL has them.
+  const trig1: [string, (x: number) => number][] = [
+    ['sin', trig.sinFloat8], ['cos', trig.cosFloat8], ['tan', trig.tanFloat8], ['cot', trig.cotFloat8],
+    ['asin', trig.asinFloat8], ['acos', trig.acosFloat8], ['atan', trig.atanFloat8],
+    ['sind', trig.sindFloat8], ['cosd', trig.cosdFloat8], ['tand', trig.tandFloat8], ['cotd', trig.cotdFloat8],
+    ['asind', trig.asindFloat8], ['acosd', trig.acosdFloat8], ['atand', trig.atandFloat8],
+    ['sinh', trig.sinhFloat8], ['cosh', trig.coshFloat8], ['tanh', trig.tanhFloat8],
+    ['asinh', trig.asinhFloat8], ['acosh', trig.acoshFloat8], ['atanh', trig.atanhFloat8],
+  ];
+  for (const [name, impl] of trig1) add(name, f1(['float8'], 'float8', (a) => impl(a as number)));
+  add('atan2', f2(['float8', 'float8'], 'float8', (a, b) => trig.atan2Float8(a as number, b as number)));
+  add('atan2d', f2(['float8', 'float8'], 'float8', (a, b) => trig.atan2dFloat8(a as number, b as number)));
 }

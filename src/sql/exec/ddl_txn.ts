@@ -19,6 +19,7 @@ import type { SqlEnv, TxnState } from '../env.js';
 import type { SequenceDef } from '../../storage/sequence.js';
 import { rebuildIndexes } from './dml.js';
 import { pkeyOf } from './insert.js';
+import { setRelStats } from '../stats/rel_size.js';
 
 type IndexStructure = VectorIndex | OrderedIndex;
 
@@ -102,6 +103,9 @@ export function createIndexTx(env: SqlEnv, txn: TxnState | null, def: IndexDef, 
     throw e;
   }
   if (index !== null) env.indexes.set(def.name, index);
+  // PostgreSQL's index build records the table's row count and pages in pg_class.
+  const table = env.catalog.peekTable(def.table);
+  if (table !== undefined) setRelStats(env.stats, table, false);
   registerDdl(txn, {
     commit: () => ddl.commit(),
     undo: () => {

@@ -17,6 +17,7 @@ import { fireForeignKeys, fkRemoved, fkWrote, newFkQueue } from './foreign_keys.
 import { runStatement } from './select.js';
 import { rowIdQuery } from '../analyze/query.js';
 import { analyzeTable } from '../stats/analyze.js';
+import { setRelStats } from '../stats/rel_size.js';
 import { planTableStatement } from '../plan/planner.js';
 import type { Expr } from '../analyze/expr.js';
 import type { EState } from './executor.js';
@@ -281,6 +282,7 @@ export function vacuum(env: SqlEnv, s: PgNode, notices: Notices): void {
       st.insSinceVacuum = 0;
       st.lastVacuumMs = env.stats.nowMs();
       st.vacuumCount++;
+      setRelStats(env.stats, t, true);
     }
     if (doAnalyze) analyzeTable(env, t, cols, false);
   }

@@ -322,7 +322,7 @@ function classRows(env: SqlEnv): Value[][] {
     const hasIndex = env.catalog.indexesOf(name).length > 0;
     rows.push([
       st.relOid(name), name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, HEAP_AM, st.relOid(name), 0,
-      reltuples < 0 ? 0 : relPages(t.sizeBytes()), Math.fround(reltuples), 0, 0, 0, hasIndex, false, 'p', 'r', t.def.columns.length, t.def.checks?.length ?? 0,
+      ts?.relpages ?? 0, Math.fround(reltuples), 0, 0, 0, hasIndex, false, 'p', 'r', t.def.columns.length, t.def.checks?.length ?? 0,
       false, withTriggers.has(name), false, false, false, true, 'd', false, 0, '1', '1', null, null, null,
     ]);
   }

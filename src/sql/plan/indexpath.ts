@@ -213,8 +213,8 @@ function indexSelectivity(cand: OrderedCandidate, matched: readonly MatchedQual[
 }
 
 /** Index-only part of a scan's cost (the method's estimate). */
-function indexCost(cand: OrderedCandidate, table: Table, sel: number): { startup: number; total: number } {
-  return cand.am.costEstimate(cand.index, { tableRows: Math.max(1, table.liveCount), selectivity: sel });
+function indexCost(cand: OrderedCandidate, tableRows: number, sel: number): { startup: number; total: number } {
+  return cand.am.costEstimate(cand.index, { tableRows: Math.max(1, tableRows), selectivity: sel });
 }
 
 /**
@@ -231,7 +231,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
   const seqPenalty = gucs.get('enable_seqscan') === true ? 0 : DISABLE_COST;
   const idxPenalty = gucs.get('enable_indexscan') === true ? 0 : DISABLE_COST;
   const bmPenalty = gucs.get('enable_bitmapscan') === true ? 0 : DISABLE_COST;
-  const N = Math.max(1, table.liveCount);
+  const N = Math.max(1, info.global.relRows(table));
   const pages = Math.max(1, Math.ceil(N / ROWS_PER_PAGE));
   const qualExprs = ctx.quals.map((q) => q.expr);
   // Estimates from ANALYZE's statistics, as the sequential scan's: without them a selective
@@ -249,7 +249,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
   for (const { cand, matched } of matches) {
     const sel = indexSelectivity(cand, matched, N, lookup);
     const rows = N * sel;
-    const ic = indexCost(cand, table, sel);
+    const ic = indexCost(cand, N, sel);
     const rest = qualExprs.filter((q) => !matched.some((m) => m.qual === q));
     const filterCost = rows * qualOps(andOf(rest)) * CPU_OPERATOR_COST;
     const specs = matched.map((m) => m.spec);
@@ -281,7 +281,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
       for (const { cand, matched } of ms) {
         if (matched.length !== armQuals.length) continue;
         const sel = qualsSelectivity(matched.map((m) => m.qual), lookup);
-        const ic = indexCost(cand, table, sel);
+        const ic = indexCost(cand, N, sel);
         const leafCost = ic.total + N * sel * 0.1 * CPU_OPERATOR_COST;
         if (pick !== null && pick.cost <= leafCost) continue;
         const specs = matched.map((m) => m.spec), conds = condsInKeyOrder(matched);
@@ -402,7 +402,7 @@ export function orderedIndexScan(ctx: ScanCtx, orderBy: readonly OrderKey[], nee
   const env = info.global.env;
   const gucs = env.settings;
   const idxPenalty = gucs.get('enable_indexscan') === true ? 0 : DISABLE_COST;
-  const N = Math.max(1, table.liveCount);
+  const N = Math.max(1, info.global.relRows(table));
   const pages = Math.max(1, Math.ceil(N / ROWS_PER_PAGE));
   const qualExprs = ctx.quals.map((q) => q.expr);
   const lookup = info.statsLookup();
@@ -438,7 +438,7 @@ export function orderedIndexScan(ctx: ScanCtx, orderBy: readonly OrderKey[], nee
     const used = hasLeading ? usable.map((m) => m.qual) : [];
     const sel = qualsSelectivity(used, lookup);
     const rows = N * sel;
-    const ic = indexCost(cand, table, sel);
+    const ic = indexCost(cand, N, sel);
     const rest = qualExprs.filter((q) => !used.includes(q));
     const total = ic.total + pagesFetched(rows, pages) * RANDOM_PAGE_COST + rows * (CPU_TUPLE_COST + qualOps(andOf(rest)) * CPU_OPERATOR_COST);
     // Only `need` of the output rows are read: the scan stops early (a fraction of its run cost).
@@ -476,7 +476,7 @@ export function tryOrderedIndexPlan(info: PlannerInfo, quals: QualInfo[], needed
   const ctx: ScanCtx = { info, rte, rti, cols, layout, quals, lateralRef: undefined };
   // The alternative: the table's best scan, then a Sort (its cost as makeSort computes it).
   const qualExpr = andOf(quals.map((x) => x.expr));
-  const N = table.liveCount;
+  const N = info.global.relRows(table);
   const seq: PlanNode = { ...planBase(N * qualsSelectivity(quals.map((x) => x.expr), info.statsLookup()), 0, seqScanCost(N, qualOps(qualExpr)), layout), node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table };
   const seqPenalty = env.settings.get('enable_seqscan') === true ? 0 : DISABLE_COST;
   const base = bestIndexedScan(ctx, seq);
@@ -513,7 +513,7 @@ export function filterBitmapIndex(
     }
     if (!matched.some((m) => m.spec.col === 0)) continue;
     if (!cand.am.capabilities.searchNulls && matched.some((m) => m.spec.op === 'isnull' || m.spec.op === 'notnull')) continue;
-    const sel = indexSelectivity(cand, matched, Math.max(1, table.liveCount), lookup);
+    const sel = indexSelectivity(cand, matched, Math.max(1, info.global.relRows(table)), lookup);
     if (best === null || sel < best.sel) best = { cand, matched, sel };
   }
   if (best === null) return null;

@@ -156,7 +156,7 @@ export function tryKnnOuterJoin(info: PlannerInfo, quals: QualInfo[], needed: Ma
   }
   const rte = q.rtable[rti]!;
   if (rte.kind !== 'relation') return null;
-  const tableRows = Math.max(1, rte.table.liveCount);
+  const tableRows = Math.max(1, info.global.relRows(rte.table));
   const needOuter = Math.min(tableRows, need / Math.max(keep, 1e-12));
 
   // Without lost rows the scan reads exactly `need` rows (an exact top-k scan may serve);

@@ -105,7 +105,7 @@ function parallelShape(top: PlanNode & { node: 'TopK' }): boolean {
  * Scan` when that is possible and cheaper, else `top` itself. `allowed`: the statement may run
  * in parallel (it writes nothing) and the scan is not correlated.
  */
-export function parallelTopK(top: PlanNode & { node: 'TopK' }, need: number, gucs: GucReader, allowed: boolean): PlanNode {
+export function parallelTopK(top: PlanNode & { node: 'TopK' }, need: number, gucs: GucReader, allowed: boolean, relRows: (t: Table) => number): PlanNode {
   if (!allowed || !parallelShape(top)) return top;
   const seq = top.input;
   const pages = tablePages(seq.table);
@@ -115,7 +115,7 @@ export function parallelTopK(top: PlanNode & { node: 'TopK' }, need: number, guc
   // The page cost is not shared (cost_seqscan's disk_run_cost), nor the WHERE clause, which the
   // leader evaluates over every row before the participants start; the rest of the scan is, and
   // the distances, of the rows that pass only.
-  const tableRows = Math.max(1, seq.table.liveCount);
+  const tableRows = Math.max(1, relRows(seq.table));
   const sel = Math.min(1, seq.rows / tableRows);
   const scanPages = Math.min(seq.totalCost, pages);
   const qualCost = seq.qual === null ? 0 : tableRows * qualOps(seq.qual) * CPU_OPERATOR_COST;
@@ -177,7 +177,7 @@ function partialColumns(agg: PlanNode & { node: 'Agg' }, seq: PlanNode & { node:
  * `parallel_setup_cost`, and `parallel_tuple_cost` per partial row); else `agg` itself.
  * `allowed`: the statement may run in parallel and the level is not correlated.
  */
-export function parallelAgg(agg: PlanNode, gucs: GucReader, allowed: boolean): PlanNode {
+export function parallelAgg(agg: PlanNode, gucs: GucReader, allowed: boolean, relRows: (t: Table) => number): PlanNode {
   if (!allowed || agg.node !== 'Agg' || agg.strategy !== 'plain' || agg.groupKeys.length > 0 || agg.split !== undefined) return agg;
   const seq = agg.input;
   if (seq.node !== 'SeqScan' || seq.project !== null || (seq.qual !== null && !leaderQual(seq.qual))) return agg;
@@ -188,7 +188,7 @@ export function parallelAgg(agg: PlanNode, gucs: GucReader, allowed: boolean): P
   if (workers === 0) return agg;
   const divisor = parallelDivisor(workers, gucs);
   const participants = workers + (gucs.get('parallel_leader_participation') === true ? 1 : 0);
-  const tableRows = Math.max(1, seq.table.liveCount);
+  const tableRows = Math.max(1, relRows(seq.table));
   const scanPages = Math.min(seq.totalCost, pages);
   const qualCost = seq.qual === null ? 0 : tableRows * qualOps(seq.qual) * CPU_OPERATOR_COST;
   const partialScan = scanPages + qualCost + Math.max(0, seq.totalCost - scanPages - qualCost) / divisor;

@@ -34,6 +34,7 @@ import { tryKnnOuterJoin } from './ordered_join.js';
 import { addSemiJoins, pullUpExists } from './sublinks.js';
 import { planWindows } from './window.js';
 import { statsLookup, type VarLookup } from './selfuncs.js';
+import { relSizeEstimate, type RelSize } from '../stats/rel_size.js';
 
 /** Statement-wide planning state (PostgreSQL's PlannerGlobal). */
 export class PlannerGlobal {
@@ -75,6 +76,21 @@ export class PlannerGlobal {
 
   constructor(readonly env: SqlEnv, readonly params: readonly Value[]) {
     this.deparse = { zone: env.settings.timeZone() };
+  }
+
+  private readonly relSizes = new Map<Table, RelSize>();
+
+  /**
+   * The rows the planner assumes `t` holds: PostgreSQL's estimate_rel_size, from its heap
+   * pages and statistics (stats/rel_size.ts; a never-analyzed table counts at least 10 pages).
+   */
+  relRows(t: Table): number {
+    let size = this.relSizes.get(t);
+    if (size === undefined) {
+      size = relSizeEstimate(t, this.env.stats.peekTable(t));
+      this.relSizes.set(t, size);
+    }
+    return size.tuples;
   }
 
   newParam(): number {
@@ -217,7 +233,7 @@ export class PlannerInfo implements LevelBinder {
 
   /** The statistics lookup of this level, estimating column-free sides as PostgreSQL does. */
   statsLookup(): VarLookup {
-    return statsLookup(this.global.env.stats, this.q.rtable, (e) => estimateValue(e, this.global));
+    return statsLookup(this.global.env.stats, this.q.rtable, (t) => this.global.relRows(t), (e) => estimateValue(e, this.global));
   }
 
   /** Evaluates a LIMIT / OFFSET made of constants and parameters now (null when it cannot). */
@@ -575,7 +591,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
   if (q.aggregate) {
     plan = planAgg(info, plan);
     // Finalize Aggregate -> Gather -> Partial Aggregate over a parallel scan when it pays (plan/parallel.ts).
-    plan = parallelAgg(plan, info.global.env.settings, info.global.parallelOk && info.outerParams.length === 0 && info.lateralParams.size === 0);
+    plan = parallelAgg(plan, info.global.env.settings, info.global.parallelOk && info.outerParams.length === 0 && info.lateralParams.size === 0, (t) => info.global.relRows(t));
   }
   if (q.windows !== undefined) plan = planWindows(info, plan);
 

@@ -122,7 +122,7 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
         if (rq !== null) node.qual = info.bindFor(node, rq, layout, lateralRef);
         return { plan: node, rels, lateral, base: { rti, quals, cols } };
       }
-      const rows = table.liveCount;
+      const rows = info.global.relRows(table);
       const node: PlanNode = {
         ...planBase(rows * sel, 0, seqCost(rows, qualOps(qualExpr)), layout),
         node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table,
@@ -406,7 +406,7 @@ export function tryKnnPlan(info: PlannerInfo, quals: QualInfo[], needed: Map<num
   // The exact scan may run on several participants (never in an index scan's place), unless its
   // query vector comes from an enclosing row: PostgreSQL keeps such a scan out of the workers,
   // and it would start them once per outer row.
-  if (plan?.node === 'TopK') plan = parallelTopK(plan, need, info.global.env.settings, info.global.parallelOk && info.outerParams.length === 0 && info.lateralParams.size === 0);
+  if (plan?.node === 'TopK') plan = parallelTopK(plan, need, info.global.env.settings, info.global.parallelOk && info.outerParams.length === 0 && info.lateralParams.size === 0, (t) => info.global.relRows(t));
   // Through a transform only the index scan gains anything: the exact path stays the Sort that
   // PostgreSQL shows (and prints the ORDER BY as written).
   if (transformed && plan?.node !== 'IndexScan') return null;
@@ -441,7 +441,7 @@ export function knnScan(
   const layout: LayoutItem[] = cols.map((c) => ({ rti, col: c }));
   const env = info.global.env;
   const gucs = env.settings;
-  const rows = table.liveCount;
+  const rows = info.global.relRows(table);
   const dimCol = col?.col ?? operandCols[0]!;
   const dim = Math.max(1, table.def.columns[dimCol]!.type === 'vector' ? Math.max(table.vectorColumnDim(dimCol), 16) : 16);
   const distanceCost = (dim / 4) * CPU_OPERATOR_COST;
@@ -463,7 +463,12 @@ export function knnScan(
       // come up short: the index holds no NULL keys, which the exact scan returns after the
       // others, as PostgreSQL's planner does by taking the sequential scan for such a LIMIT.
       // (With sequential scans disabled PostgreSQL takes the index and its shorter answer.)
-      if (needIsLimit && need >= Math.min(index.size, rows) && gucs.get('enable_seqscan') === true) continue;
+      // A table never vacuumed or analyzed is estimated at 10 pages or more, and PostgreSQL
+      // counts a full index's rows as the table's (get_relation_info): it takes the index for
+      // such a table's LIMIT whatever the index holds now.
+      const fresh = (env.stats.peekTable(table)?.reltuples ?? -1) < 0 && m.def.predicate === null;
+      const indexRows = fresh ? rows : Math.min(index.size, rows);
+      if (needIsLimit && need >= indexRows && gucs.get('enable_seqscan') === true) continue;
       // pgvector's post-filter: the plan pgvector makes (selectivity 0.5 for any WHERE clause).
       const post = am.costEstimate(index, { tableRows: rows, limit: need, selectivity: quals.length === 0 ? 1 : 0.5, gucs, filterMode: 'post' }).total;
       let cost = post;

@@ -13,7 +13,7 @@
 import { UTC_ZONE } from '../../types/timezone.js';
 import type { Expr } from '../analyze/expr.js';
 import type { RangeTblEntry } from '../analyze/range.js';
-import type { Value } from '../../storage/table.js';
+import type { Table, Value } from '../../storage/table.js';
 import { Numeric, numericToFloat8 } from '../../types/numeric.js';
 import { PgArray } from '../../types/pgarray.js';
 import { comparatorFor } from '../analyze/expr.js';
@@ -55,7 +55,7 @@ export type VarLookup = ((rti: number, col: number) => VarInfo | null) & { estim
 export const NO_STATS: VarLookup = () => null;
 
 /** The lookup over a query level's range table and the database's statistics. */
-export function statsLookup(store: StatsStore, rtable: readonly RangeTblEntry[], estimate?: (e: Expr) => Value | undefined): VarLookup {
+export function statsLookup(store: StatsStore, rtable: readonly RangeTblEntry[], relRows: (t: Table) => number, estimate?: (e: Expr) => Value | undefined): VarLookup {
   const lookup: VarLookup = (rti, col) => {
     const rte = rtable[rti];
     if (rte === undefined || rte.kind !== 'relation') return null;
@@ -65,7 +65,7 @@ export function statsLookup(store: StatsStore, rtable: readonly RangeTblEntry[],
     const st = store.peekTable(t);
     return {
       stats: st?.columns[col] ?? null,
-      rows: t.liveCount,
+      rows: relRows(t),
       type: c.type,
       unique: t.def.primaryKey.length === 1 && t.def.primaryKey[0] === col,
     };

@@ -30,6 +30,7 @@ import { comparatorFor, columnSizeOf } from '../analyze/expr.js';
 import { valueToText, type SqlType } from '../analyze/types.js';
 import { BitString } from '../../types/bit.js';
 import type { ColumnStats, TableStats } from './store.js';
+import { heapPages } from './rel_size.js';
 
 /** analyze.c: values wider than this (bytes) are left out of the sorted sample (toowide). */
 const WIDTH_THRESHOLD = 1024;
@@ -428,6 +429,7 @@ export function analyzeTable(env: SqlEnv, table: Table, cols: readonly number[] 
     st.columns[c] = computeColumnStats(values, type, orderingOf(type), liveRows, target);
   }
   st.reltuples = liveRows;
+  st.relpages = heapPages(table);
   store.generation++;
   const now = store.nowMs();
   if (auto) {

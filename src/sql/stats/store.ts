@@ -39,6 +39,11 @@ export interface TableStats {
   columns: (ColumnStats | null)[];
   /** Live rows when last analyzed (pg_class.reltuples; -1 never analyzed). */
   reltuples: number;
+  /**
+   * Heap pages in PostgreSQL's layout when reltuples was set (pg_class.relpages; 0 before):
+   * the planner scales reltuples / relpages to the current size (rel_size.ts).
+   */
+  relpages: number;
   /** Wall-clock milliseconds of the last manual / automatic analyze (null: never). */
   lastAnalyzeMs: number | null;
   lastAutoanalyzeMs: number | null;
@@ -99,6 +104,7 @@ function newTableStats(table: Table): TableStats {
   return {
     columns: table.def.columns.map(() => null),
     reltuples: -1,
+    relpages: 0,
     lastAnalyzeMs: null,
     lastAutoanalyzeMs: null,
     lastVacuumMs: null,
