@@ -29,6 +29,7 @@ import { ensureXid } from './txn.js';
 import { evalExpr, NO_CONTEXT } from './eval.js';
 import { referencedKeyExists } from './foreign_keys.js';
 import { parseStoredExpr } from './index_keys.js';
+import { assignAddedConstraintOids } from './catalog_describe.js';
 import { createUniqueConstraintIndexes, prepareConstraints, referencingForeignKeys, type PendingConstraint } from './table_constraints.js';
 import { valueToText } from '../analyze/types.js';
 
@@ -135,6 +136,7 @@ function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[]): vo
     }
   }
   createUniqueConstraintIndexes(env, t, prepared.uniques);
+  assignAddedConstraintOids(env, t, prepared.checks, prepared.foreignKeys);
   if (prepared.checks.length > 0 || prepared.foreignKeys.length > 0) {
     const def: TableDef = { ...t.def };
     if (prepared.checks.length > 0) def.checks = [...(t.def.checks ?? []), ...prepared.checks];
