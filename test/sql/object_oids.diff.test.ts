@@ -94,6 +94,8 @@ test('ALTER TABLE column changes, ADD PRIMARY KEY and CREATE TABLE AS take oids 
     'ALTER TABLE m3 ADD COLUMN gone int DEFAULT 2',
     'ALTER TABLE m3 DROP COLUMN gone',
     'ALTER TABLE m3 ADD COLUMN gone int DEFAULT 3',
+    'CREATE TABLE sq (id serial, n int)',
+    'ALTER SEQUENCE sq_id_seq RENAME TO sq_renamed',
     'CREATE TABLE ctas1 AS SELECT 1 AS a',
     "CREATE TABLE ctas2 AS SELECT 1 AS a, 'x'::text AS b",
     'CREATE TABLE m_end (id serial PRIMARY KEY)',

@@ -68,7 +68,20 @@ export function createSequenceTx(env: SqlEnv, txn: TxnState | null, def: Sequenc
 
 /** ALTER SEQUENCE in `txn`: a new definition (a new name renames it) and state. */
 export function alterSequenceTx(env: SqlEnv, txn: TxnState | null, name: string, def: SequenceDef, last: bigint, called: boolean, logCnt = 0): void {
-  registerDdl(txn, env.catalog.alterSequence(name, def, last, called, xidOf(txn), logCnt));
+  const ddl = env.catalog.alterSequence(name, def, last, called, xidOf(txn), logCnt);
+  if (def.name === name) {
+    registerDdl(txn, ddl);
+    return;
+  }
+  // A renamed sequence keeps its oid.
+  env.stats.moveOids([[name, def.name]]);
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      env.stats.moveOids([[def.name, name]]);
+    },
+  });
 }
 
 /** DROP SEQUENCE in `txn`. */
@@ -290,7 +303,10 @@ function alterOids(env: SqlEnv, oldDef: TableDef, def: TableDef): () => void {
       const now = def.columns[i]!;
       const d = objectKey('d', to, now.name);
       const nn = objectKey('c', to, `${to}_${now.name}_not_null`);
-      if (was.defaultSql !== now.defaultSql || was.sequence !== now.sequence) {
+      // A default that names a renamed sequence (one no longer there by its old name) is the same default.
+      const renamedSequence = was.sequence !== null && now.sequence !== null && was.defaultSql === null && now.defaultSql === null &&
+        !env.catalog.allSequences().some((q) => q.def.name === was.sequence);
+      if (!renamedSequence && (was.defaultSql !== now.defaultSql || was.sequence !== now.sequence)) {
         if (hasDefault(was)) forgetKeys.push(d);
         if (hasDefault(now)) addedKeys.push(d);
       }
