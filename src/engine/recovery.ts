@@ -451,7 +451,7 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       const table = catalog.getTable(r.def.table);
       if (table === undefined) throw new PgError(SQLSTATE.data_corrupted, `log creates index "${r.def.name}" on unknown table "${r.def.table}"`);
       const idx = buildIndexStructure(env, r.def, table);
-      createIndexTx(env, ddlTxn(r.xid), r.def, idx);
+      createIndexTx(env, ddlTxn(r.xid), r.def, idx, true);
       if (idx !== null) report.indexesRebuilt++;
       return;
     }

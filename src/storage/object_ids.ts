@@ -56,6 +56,16 @@ export class ObjectIds {
     this.next += n;
   }
 
+  /**
+   * Reports `key`'s oid again (nothing changes here): a change that recovery replays as a drop
+   * and a create of the same object (REINDEX) logs it after them, so that replay, which
+   * forgets the dropped object's oid, ends with the oid the object kept.
+   */
+  reassert(key: string): void {
+    const oid = this.map.get(key);
+    if (oid !== undefined) this.onAssign?.([[key, oid]], this.next);
+  }
+
   /** The next oid the counter hands out. */
   get nextOid(): number {
     return this.next;

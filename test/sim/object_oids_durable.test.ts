@@ -1,7 +1,7 @@
 /**
  * Object ids are durable: every table's, index's, sequence's, constraint's, default's and RI
  * trigger's oid is the same after a clean close and reopen, after a power cut and recovery
- * (also when a checkpoint came between DDL), after a SIGKILL of a process on the real file
+ * (also when a checkpoint came between DDL, and of a REINDEX), after a SIGKILL of a process on the real file
  * system, and in a dumpDataDir / loadDataDir copy; a table created after the reopen takes the
  * oid PGlite + pgvector gives for the same sequence of DDL. A data directory written before
  * oids were stored still opens, and numbers its objects once, in a deterministic order.
@@ -44,6 +44,8 @@ const SCRIPT_B = [
   'ALTER TABLE counter ADD PRIMARY KEY (n)',
   'CREATE TABLE copied AS SELECT id, title FROM docs',
 ];
+/** REINDEX, replayed as a drop and a create of the index, keeps its oid. */
+const SCRIPT_REINDEX = ['REINDEX INDEX chunks_e', 'REINDEX INDEX docs_slug_key'];
 /** DDL after the reopen: its oids must follow the stored counter, as PostgreSQL's do. */
 const SCRIPT_C = [
   'CREATE TABLE later (id serial PRIMARY KEY, doc bigint REFERENCES docs, v vector(2))',
@@ -89,6 +91,10 @@ test('oids survive a power cut, a checkpoint between DDL and a second crash; lat
   const afterB = await oids(db);
   db = await powerCut(db, fs);
   assert.deepEqual(await oids(db), afterB, 'after recovery from a checkpoint and the log after it');
+  await run(db, SCRIPT_REINDEX);
+  const afterReindex = await oids(db);
+  db = await powerCut(db, fs);
+  assert.deepEqual(await oids(db), afterReindex, 'after recovery of a REINDEX (replayed as a drop and a create)');
   await run(db, SCRIPT_C);
   const ours = await oids(db);
   db = await powerCut(db, fs);
@@ -97,7 +103,7 @@ test('oids survive a power cut, a checkpoint between DDL and a second crash; lat
 
   // The same DDL on PostgreSQL + pgvector (CREATE EXTENSION vector already run there).
   const oracle = await oracleForFile();
-  for (const sql of [...SCRIPT_A, ...SCRIPT_B, ...SCRIPT_C]) await oracle.exec(sql);
+  for (const sql of [...SCRIPT_A, ...SCRIPT_B, ...SCRIPT_REINDEX, ...SCRIPT_C]) await oracle.exec(sql);
   assert.deepEqual(ours, await oids(oracle));
 });
 

@@ -98,6 +98,14 @@ test('ALTER TABLE column changes, ADD PRIMARY KEY and CREATE TABLE AS take oids 
     'ALTER SEQUENCE sq_id_seq RENAME TO sq_renamed',
     'CREATE TABLE ctas1 AS SELECT 1 AS a',
     "CREATE TABLE ctas2 AS SELECT 1 AS a, 'x'::text AS b",
+    'CREATE TABLE rf (id int PRIMARY KEY, t text, v vector(2))',
+    'CREATE INDEX rf_v ON rf USING hnsw (v vector_l2_ops)',
+    "INSERT INTO rf VALUES (1, 'a', '[1,2]')",
+    'REINDEX INDEX rf_v',
+    'REINDEX INDEX rf_pkey',
+    'REINDEX TABLE rf',
+    'TRUNCATE rf',
+    'TRUNCATE m, m2',
     'CREATE TABLE m_end (id serial PRIMARY KEY)',
   ];
   for (const sql of script) await both(sql);

@@ -417,6 +417,18 @@ function isVarlena(type: ColumnDef['type']): boolean {
 }
 
 /**
+ * Skips the oids PostgreSQL spends on new storage files (relfilenodes come from the oid
+ * counter, GetNewRelFileNumber): TRUNCATE gives table `t`, each of its indexes and its TOAST
+ * table and index new ones; REINDEX TABLE each index and the TOAST index; REINDEX INDEX one.
+ */
+export function skipRelfilenodeOids(env: SqlEnv, t: Table, what: 'truncate' | 'reindex table' | 'reindex index'): void {
+  const toast = t.def.columns.some((c) => isVarlena(c.type));
+  const indexes = env.catalog.indexesOf(t.name).length;
+  const n = what === 'reindex index' ? 1 : what === 'reindex table' ? indexes + (toast ? 1 : 0) : 1 + indexes + (toast ? 2 : 0);
+  env.stats.skipOids(n);
+}
+
+/**
  * Takes the oids of column `col` of table `t` just added by ALTER TABLE ... ADD COLUMN, as
  * PostgreSQL 18 numbers them: its default (pg_attrdef), its NOT NULL constraint, then a TOAST
  * table and its index when it is the table's first variable-length column (skipped).

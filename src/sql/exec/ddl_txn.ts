@@ -137,12 +137,14 @@ export function truncateTx(env: SqlEnv, txn: TxnState | null, name: string): Tab
 
 /**
  * CREATE INDEX in `txn`: the definition (logged) and its built structure `index` (null for the
- * primary key's). The structure is disposed if the catalog refuses the definition.
+ * primary key's). The structure is disposed if the catalog refuses the definition. Recovery
+ * passes `replay`: the index's oid comes from the log (an OIDS record before this one, or
+ * after it for a REINDEX), never from the counter.
  */
-export function createIndexTx(env: SqlEnv, txn: TxnState | null, def: IndexDef, index: IndexStructure | null): void {
+export function createIndexTx(env: SqlEnv, txn: TxnState | null, def: IndexDef, index: IndexStructure | null, replay = false): void {
   // Its oid now, in creation order; a CREATE TABLE's indexes get theirs after the table's
   // other objects (catalog_describe.ts assignTableOids).
-  if (env.stats.hasOid(def.table)) env.stats.relOid(def.name);
+  if (!replay && env.stats.hasOid(def.table)) env.stats.relOid(def.name);
   let ddl: DdlUndo;
   try {
     ddl = env.catalog.createIndex(def, xidOf(txn));
@@ -206,6 +208,11 @@ export function reindexTx(env: SqlEnv, txn: TxnState | null, name: string, fresh
     fresh.dispose();
     throw e;
   }
+  // Logged after the drop and create records recovery replays it as, so the index (and its
+  // constraint) keeps its oid.
+  env.stats.reassertOid(name);
+  const table = env.catalog.allIndexes().find((d) => d.name === name)?.table;
+  if (table !== undefined) env.stats.reassertOid(objectKey('c', table, name));
   const old = env.indexes.get(name);
   env.indexes.set(name, fresh);
   registerDdl(txn, {

@@ -199,6 +199,11 @@ export class StatsStore {
     return this.oids.forget((k) => exact.has(k) || owners.has(keyTable(k) ?? '\0'));
   }
 
+  /** Logs `key`'s oid again (REINDEX: replayed as a DROP and a CREATE, it keeps its oid). */
+  reassertOid(key: string): void {
+    this.oids.reassert(key);
+  }
+
   /** Puts back oids {@link forgetOids} returned (the DROP was undone). */
   restoreOids(assigned: readonly OidAssignment[]): void {
     this.oids.restore(assigned);
