@@ -109,7 +109,7 @@ export class Database {
   readonly registry = new SettingsRegistry();
   readonly indexes = new Map<string, VectorIndex | OrderedIndex>();
   /** Column statistics and activity counters of all sessions (wall clock for last_analyze). */
-  readonly stats = new StatsStore(() => Date.now());
+  readonly stats = new StatsStore(() => Date.now(), this.catalog.oids);
   private readonly prepared: PreparedCache = new WeakMap();
   private readonly defaultSession: Session;
   /** Durable storage, or null for an in-memory database. */

@@ -57,7 +57,7 @@ import type { SegmentedRows } from '../storage/segments.js';
 export const KIND_TABLE = 16;
 export const KIND_INDEX = 17;
 export const KIND_TABLE_DELTA = 18;
-/** Format of the control file's catalog metadata (2: full file names, table deltas). */
+/** Format of the control file's catalog metadata (2: full file names, table deltas; an optional `oids` map, which older readers ignore and older files lack). */
 export const META_VERSION = 2;
 /** Metadata written before incremental checkpoints (file names without generation suffix). */
 export const META_VERSION_FULL = 1;
@@ -328,7 +328,8 @@ export class Durability {
       const sequences: CodecValue[] = this.catalog.allSequences().map((q) => sequenceToValue(q.def, q.state));
       if (!snapshot) this.catalog.sequencesCheckpointed();
       const extensions: CodecValue[] = this.catalog.allExtensions().map((e) => [e.name, e.version]);
-      b.commit({ version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences, extensions });
+      const oids = this.catalog.oids.toValue();
+      b.commit({ version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences, extensions, oids });
     } catch (e) {
       if (snapshot) {
         for (const st of filing) st.pendingFiles.clear();

@@ -138,6 +138,8 @@ interface Meta {
    * record is then derived from the tables: catalog.resolveLegacyExtensions).
    */
   extensions: ExtensionRecord[] | null;
+  /** The object id map (storage/object_ids.ts toValue), or null in a checkpoint older than it. */
+  oids: CodecValue | null;
 }
 
 /**
@@ -170,6 +172,7 @@ function parseMeta(v: CodecValue, checkpointId: number): Meta {
         if (typeof name !== 'string' || typeof version !== 'string') throw new Error('bad extension entry');
         return { name, version };
       }),
+      oids: o['oids'] ?? null,
     };
   } catch (e) {
     throw badMeta(e instanceof Error ? e.message : String(e));
@@ -246,6 +249,15 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   for (const v of meta.sequences) adoptSequence(catalog, v);
   if (meta.extensions === null) catalog.extensionsKnown = false;
   else for (const e of meta.extensions) catalog.adoptExtension(e);
+  // A checkpoint written before oids were stored has none: its objects are numbered on first
+  // use, in a deterministic order, as they always were.
+  if (meta.oids !== null) {
+    try {
+      catalog.oids.restoreValue(meta.oids);
+    } catch (e) {
+      throw badMeta(e instanceof Error ? e.message : String(e));
+    }
+  }
   for (const { def, file } of meta.indexes) {
     const table = catalog.getTable(def.table);
     if (table === undefined) throw badMeta(`index "${def.name}" of missing table "${def.table}"`);
@@ -439,7 +451,7 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       const table = catalog.getTable(r.def.table);
       if (table === undefined) throw new PgError(SQLSTATE.data_corrupted, `log creates index "${r.def.name}" on unknown table "${r.def.table}"`);
       const idx = buildIndexStructure(env, r.def, table);
-      createIndexTx(env, ddlTxn(r.xid), r.def, idx);
+      createIndexTx(env, ddlTxn(r.xid), r.def, idx, true);
       if (idx !== null) report.indexesRebuilt++;
       return;
     }
@@ -478,6 +490,9 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       return;
     case 'commentIndex':
       commentIndexTx(env, ddlTxn(r.xid), r.name, r.comment);
+      return;
+    case 'oids':
+      catalog.oids.restore(r.assigned, r.next);
       return;
   }
 }

@@ -11,6 +11,7 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { Table, type ColumnDef, type TableDef, type Value } from './table.js';
 import { LockWait, RowLockMode, RowLocks } from './row_locks.js';
+import { ObjectIds, type OidAssignment } from './object_ids.js';
 import { checkSetval, defaultSequenceDef, freshState, nextvalStep, type Sequence, type SequenceDef, type SequenceType } from './sequence.js';
 
 /**
@@ -112,7 +113,9 @@ export type Change =
   | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: readonly Value[] }
   | { kind: 'createExtension'; xid: number; ext: ExtensionRecord }
   | { kind: 'dropExtension'; xid: number; name: string }
-  | { kind: 'commentIndex'; xid: number; name: string; comment: string | null };
+  | { kind: 'commentIndex'; xid: number; name: string; comment: string | null }
+  /** Object ids handed out (none: skipped) and the counter after them; never undone. */
+  | { kind: 'oids'; assigned: readonly OidAssignment[]; next: number };
 
 /**
  * An installed extension (PostgreSQL's pg_extension row): what CREATE EXTENSION records and
@@ -226,6 +229,11 @@ export class Catalog {
    * throws, the change is not applied and the error propagates.
    */
   onChange: ((c: Change) => void) | null = null;
+  /**
+   * The object ids of tables, indexes, sequences, constraints and defaults (object_ids.ts),
+   * logged as `oids` changes and stored with each checkpoint.
+   */
+  readonly oids = new ObjectIds();
   /** Row locks, transactions in flight and lock waits (row_locks.ts); not logged. */
   readonly rowLocks = new RowLocks();
   /** Relations locked by uncommitted DDL: name -> holder. */
@@ -279,6 +287,10 @@ export class Catalog {
     if (l.mode === 'create') return false;
     if (l.mode === 'exclusive') throw lockNotAvailable(name);
     return true;
+  }
+
+  constructor() {
+    this.oids.onAssign = (assigned, next) => this.onChange?.({ kind: 'oids', assigned, next });
   }
 
   /** True while some transaction holds uncommitted DDL (checkpoints wait for it to end). */

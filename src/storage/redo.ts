@@ -35,14 +35,17 @@
  *     44  CREATE_EXTENSION extension name, version
  *     45  DROP_EXTENSION extension name
  *     46  COMMENT_INDEX  index name, has-comment u8, the comment (if any)
+ *     47  OIDS           the oid counter after the record (varuint), varuint n, then n
+ *                        assignments: object key (string), oid (varuint); n = 0 for a skip
  *
  * Row, DDL, ROLLBACK_TO and COMMIT/ABORT records carry their transaction id in the header:
  * DDL is transactional (recovery undoes the DDL of a transaction without a commit record).
- * SEQUENCE and SEQUENCE_SET records carry 0 (nextval and setval are never undone). DDL records of logs written before DDL
+ * SEQUENCE, SEQUENCE_SET and OIDS records carry 0 (nextval and setval are never undone). DDL records of logs written before DDL
  * was transactional carry 0 and are applied as committed.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { ByteReader, ByteWriter, CodecValue } from './codec.js';
+import type { OidAssignment } from './object_ids.js';
 import { columnKey, type Change, type ExtensionRecord, type IndexDef, type IndexKey, type UndoneWrite } from './catalog.js';
 import { tableDefFromValue, tableDefToValue, type ColumnDef, type TableDef, type Value } from './table.js';
 import { sequenceFromValue, sequenceToValue, type SequenceDef } from './sequence.js';
@@ -69,6 +72,7 @@ export const REDO_DROP_SEQUENCE = 43;
 export const REDO_CREATE_EXTENSION = 44;
 export const REDO_DROP_EXTENSION = 45;
 export const REDO_COMMENT_INDEX = 46;
+export const REDO_OIDS = 47;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -92,7 +96,8 @@ export type Redo =
   | { kind: 'rewriteColumn'; xid: number; name: string; column: number; def: ColumnDef; values: Value[] }
   | { kind: 'createExtension'; xid: number; ext: ExtensionRecord }
   | { kind: 'dropExtension'; xid: number; name: string }
-  | { kind: 'commentIndex'; xid: number; name: string; comment: string | null };
+  | { kind: 'commentIndex'; xid: number; name: string; comment: string | null }
+  | { kind: 'oids'; assigned: OidAssignment[]; next: number };
 
 /**
  * An index definition as a codec value: `{name, table, keys: [{column, expr, opclass,
@@ -237,6 +242,10 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
       if (c.comment === null) w.u8(0);
       else w.u8(1).string(c.comment);
       return { type: REDO_COMMENT_INDEX, xid: c.xid };
+    case 'oids':
+      w.varuint(c.next).varuint(c.assigned.length);
+      for (const [k, oid] of c.assigned) w.string(k).varuint(oid);
+      return { type: REDO_OIDS, xid: 0 };
   }
 }
 
@@ -322,6 +331,13 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
     case REDO_COMMENT_INDEX: {
       const name = r.string();
       return { kind: 'commentIndex', xid, name, comment: r.u8() === 1 ? r.string() : null };
+    }
+    case REDO_OIDS: {
+      const next = r.varuint();
+      const n = r.varuint();
+      const assigned: OidAssignment[] = [];
+      for (let i = 0; i < n; i++) assigned.push([r.string(), r.varuint()]);
+      return { kind: 'oids', assigned, next };
     }
     case REDO_ALTER_TABLE: {
       const name = r.string();

@@ -9,6 +9,7 @@ import { Vecgres } from '../../src/index.js';
 import { SEED } from '../support/seed.js';
 import { runCrashScript } from '../support/crash_script.js';
 import { Rng } from '../support/random_query/rng.js';
+import { oids } from '../support/object_oids.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
 import { tableDefFromValue, tableDefToValue } from '../../src/storage/table.js';
@@ -180,6 +181,8 @@ async function crashState(db: Vecgres): Promise<unknown> {
   const out: unknown[] = [];
   out.push((await db.query("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows);
   out.push((await db.query("SELECT indexname::text, tablename::text FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1")).rows);
+  // Every table, index, constraint, default and RI trigger keeps its oid.
+  out.push(await oids(db));
   for (const q of ['SELECT * FROM a ORDER BY 1', 'SELECT * FROM a2 ORDER BY 1', 'SELECT * FROM b ORDER BY 1', 'INSERT INTO a (id, x) VALUES (7, 7)', 'INSERT INTO b VALUES (7, 99)']) {
     await db.exec('BEGIN');
     try {

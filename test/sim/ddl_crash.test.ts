@@ -1,7 +1,7 @@
 /**
  * Crashes around transactional DDL and savepoints (power cut on the fault-injecting memory file
  * system, then recovery): a transaction killed between its DDL and its commit leaves nothing
- * (no table resurrected, none lost, no index left over), a committed one is all there, with
+ * (no table resurrected, none lost, no index left over, every object's oid kept), a committed one is all there, with
  * the rows it wrote into tables it created or truncated; rows rolled back to a savepoint do not
  * come back, also when a checkpoint was taken between the savepoint and the ROLLBACK TO. The
  * expected state is the database's own state at the last moment no transaction was open.
@@ -17,6 +17,7 @@ import { FaultyFs } from '../../src/storage/fs_faulty.js';
 import { SEED } from '../support/seed.js';
 import { runCrashScript } from '../support/crash_script.js';
 import { Rng } from '../support/random_query/rng.js';
+import { oids } from '../support/object_oids.js';
 
 async function open(fs: FaultyFs): Promise<Vecgres> {
   return Vecgres.create('db', { storage: fs, walSegmentBytes: 4096 });
@@ -36,6 +37,8 @@ async function state(db: Vecgres | VecgresSession): Promise<unknown> {
   const out: unknown[] = [];
   out.push((await db.query("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows);
   out.push((await db.query("SELECT indexname::text, tablename::text FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1")).rows);
+  // Every object keeps its oid (its DDL logged the oids it took).
+  out.push(await oids(db));
   for (const t of TABLES) {
     try {
       out.push((await db.query(`SELECT * FROM ${t} ORDER BY 1, 2`)).rows);

@@ -29,6 +29,7 @@ import { ensureXid } from './txn.js';
 import { evalExpr, NO_CONTEXT } from './eval.js';
 import { referencedKeyExists } from './foreign_keys.js';
 import { parseStoredExpr } from './index_keys.js';
+import { assignAddedColumnOids, assignAddedConstraintOids, assignAlteredColumnOids } from './catalog_describe.js';
 import { createUniqueConstraintIndexes, prepareConstraints, referencingForeignKeys, type PendingConstraint } from './table_constraints.js';
 import { valueToText } from '../analyze/types.js';
 
@@ -135,6 +136,7 @@ function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[]): vo
     }
   }
   createUniqueConstraintIndexes(env, t, prepared.uniques);
+  assignAddedConstraintOids(env, t, prepared.checks, prepared.foreignKeys);
   if (prepared.checks.length > 0 || prepared.foreignKeys.length > 0) {
     const def: TableDef = { ...t.def };
     if (prepared.checks.length > 0) def.checks = [...(t.def.checks ?? []), ...prepared.checks];
@@ -300,6 +302,8 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
     throw new PgError(SQLSTATE.not_null_violation, `column "${colname}" of relation "${t.name}" contains null values`);
   }
   addColumnTx(env, env.txn, t.name, col, fill);
+  const added = env.catalog.getTable(t.name)!;
+  assignAddedColumnOids(env, added, added.def.columns.length - 1);
   if (pending.length > 0) addConstraints(env, t, pending);
 }
 
@@ -352,6 +356,7 @@ function columnDefault(env: SqlEnv, t: Table, cmd: PgNode): void {
   const seq = nextvalDefault(env, t.def.columns[col]!.type, cmd.def); // an unknown sequence: 42P01 without a position
   analyzeDefault(env, t, col, cmd.def); // its errors (42804, 22P02, 42703) come now, as PostgreSQL's
   replaceDef(env, t, withColumn(t.def, col, seq !== null ? { defaultSql: null, sequence: seq } : { defaultSql: JSON.stringify(cmd.def), sequence: null }));
+  assignAlteredColumnOids(env, env.catalog.getTable(t.name)!, col);
 }
 
 /** ALTER COLUMN name SET NOT NULL (every row checked) / DROP NOT NULL. */
@@ -364,6 +369,7 @@ function notNull(env: SqlEnv, t: Table, cmd: PgNode, set: boolean): void {
     }
   }
   replaceDef(env, t, withColumn(t.def, col, { notNull: set }));
+  if (set) assignAlteredColumnOids(env, env.catalog.getTable(t.name)!, col);
 }
 
 /**

@@ -28,6 +28,7 @@ import { figureColname } from '../analyze/query.js';
 import type { CatalogLookups } from '../analyze/expr.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
 import { EXTENSIONS } from './system_views.js';
+import { objectKey } from '../stats/store.js';
 
 const NS_PUBLIC = 2200;
 const NS_CATALOG = 11;
@@ -49,10 +50,6 @@ const COLLATABLE = new Set<SqlType>(['text', 'varchar', 'bpchar']);
  * int8, float8 and timestamps by reference (a 64-bit PostgreSQL passes 8-byte types by value).
  */
 const BYVAL_BYTES_MAX = 4;
-/** The key the statistics store numbers a non-relation object by (`kind` a letter). */
-function objectKey(kind: string, table: string, name: string): string {
-  return `\0${kind}\0${table}\0${name}`;
-}
 
 /** One pg_constraint row of a table, with what pg_get_constraintdef prints. */
 interface ConstraintInfo {
@@ -117,7 +114,7 @@ function tableConstraints(env: SqlEnv, t: Table): ConstraintInfo[] {
     const ref = fk.refTable === t.name ? t : env.catalog.peekTable(fk.refTable);
     const refIndex = ref === undefined ? undefined : env.catalog.indexesOf(ref.name).find((d) => (d.primaryKey || d.unique) && d.predicate === null && d.keys.length === fk.refColumns.length && d.keys.every((k, i) => k.column === fk.refColumns[i]));
     out.push({
-      ...base, oid: st.relOid(objectKey('c', t.name, fk.name)), name: fk.name, contype: 'f', conkey: fk.columns.map((c) => c + 1),
+      ...base, oid: foreignKeyOid(env, t.name, fk.name), name: fk.name, contype: 'f', conkey: fk.columns.map((c) => c + 1),
       indexOid: refIndex === undefined ? 0 : st.relOid(refIndex.name), refTableOid: st.relOid(fk.refTable), confkey: fk.refColumns.map((c) => c + 1),
       onUpdate: fk.onUpdate, onDelete: fk.onDelete,
       def: () => {
@@ -136,6 +133,58 @@ function allConstraints(env: SqlEnv): ConstraintInfo[] {
 
 function int2Array(values: readonly number[] | null): PgArray | null {
   return values === null ? null : new PgArray('int2', [values.length], values);
+}
+
+/**
+ * The oid of foreign key `name` of table `table`, taken (on first use) with the four after it
+ * for its RI triggers, as PostgreSQL's CreateFKCheckTrigger / createForeignKeyActionTriggers
+ * number them right after the constraint: so they are always the constraint's oid + 1..4.
+ */
+function foreignKeyOid(env: SqlEnv, table: string, name: string): number {
+  const key = objectKey('c', table, name);
+  if (env.stats.hasOid(key)) return env.stats.relOid(key);
+  const oid = env.stats.relOid(key);
+  env.stats.skipOids(RI_TRIGGERS_PER_FOREIGN_KEY);
+  return oid;
+}
+
+/** PostgreSQL creates 2 triggers on the referenced table and 2 on the referencing one per foreign key. */
+const RI_TRIGGERS_PER_FOREIGN_KEY = 4;
+/** pg_proc oids of RI_FKey_<action>_del by ON DELETE action (the _upd function is the next oid). */
+const RI_ACTION_PROC: Record<FkAction, number> = { c: 1646, r: 1648, n: 1650, d: 1652, a: 1654 };
+/** pg_proc oids of RI_FKey_check_ins and RI_FKey_check_upd. */
+const RI_CHECK_INS_PROC = 1644;
+const RI_CHECK_UPD_PROC = 1645;
+/** pg_trigger.tgtype bits (trigger.h): ROW 1, INSERT 4, DELETE 8, UPDATE 16; RI triggers fire AFTER (0). */
+const TGTYPE_ROW_INSERT = 5;
+const TGTYPE_ROW_DELETE = 9;
+const TGTYPE_ROW_UPDATE = 17;
+
+/**
+ * pg_trigger's rows, in its column order (analyze/system_views.ts): the four internal RI
+ * triggers of each foreign key, as PostgreSQL creates them (ri_triggers.c, tablecmds.c
+ * createForeignKeyActionTriggers then createForeignKeyCheckTriggers): on the referenced table
+ * RI_ConstraintTrigger_a_<oid> for ON DELETE and ON UPDATE, on the referencing table
+ * RI_ConstraintTrigger_c_<oid> checking INSERT and UPDATE. vecgres enforces foreign keys
+ * itself; these rows are what catalog readers see.
+ */
+export function triggerRows(env: SqlEnv): Value[][] {
+  const rows: Value[][] = [];
+  for (const c of allConstraints(env)) {
+    if (c.contype !== 'f') continue;
+    const rel = env.stats.relOid(c.table);
+    const row = (k: number, kind: 'a' | 'c', on: number, other: number, proc: number, tgtype: number): Value[] => [
+      c.oid + k, on, 0, `RI_ConstraintTrigger_${kind}_${c.oid + k}`, proc, tgtype, 'O', true, other, c.indexOid, c.oid,
+      false, false, 0, '', new Uint8Array(0), null, null, null,
+    ];
+    const del = RI_ACTION_PROC[c.onDelete === ' ' ? 'a' : c.onDelete];
+    const upd = RI_ACTION_PROC[c.onUpdate === ' ' ? 'a' : c.onUpdate] + 1;
+    rows.push(row(1, 'a', c.refTableOid, rel, del, TGTYPE_ROW_DELETE));
+    rows.push(row(2, 'a', c.refTableOid, rel, upd, TGTYPE_ROW_UPDATE));
+    rows.push(row(3, 'c', rel, c.refTableOid, RI_CHECK_INS_PROC, TGTYPE_ROW_INSERT));
+    rows.push(row(4, 'c', rel, c.refTableOid, RI_CHECK_UPD_PROC, TGTYPE_ROW_UPDATE));
+  }
+  return rows.sort((a, b) => (a[0] as number) - (b[0] as number));
 }
 
 /** pg_constraint's rows, in its column order (analyze/system_views.ts). */
@@ -382,10 +431,8 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
  * sequence first, then the table, its array and row types (not listed by vecgres: skipped),
  * one pg_attrdef row per column default, one pg_constraint row per CHECK, then per NOT NULL
  * column, a TOAST table and its index when a column is of a variable-length type (skipped),
- * then each primary key or unique index followed by its constraint. Foreign keys take one oid
- * each, after those (PostgreSQL's RI triggers, which also take oids, are not counted: oids of
- * later objects may differ from PostgreSQL's after a table with foreign keys). Objects that
- * already have an oid keep it.
+ * then each primary key or unique index followed by its constraint, then each foreign key and
+ * its four RI triggers (listed in pg_trigger). Objects that already have an oid keep it.
  */
 export function assignTableOids(env: SqlEnv, t: Table): void {
   const st = env.stats;
@@ -396,12 +443,67 @@ export function assignTableOids(env: SqlEnv, t: Table): void {
   for (const c of def.columns) if (columnDefaultText(c) !== null) st.relOid(objectKey('d', t.name, c.name));
   for (const k of def.checks ?? []) st.relOid(objectKey('c', t.name, k.name));
   for (const c of def.columns) if (c.notNull) st.relOid(objectKey('c', t.name, `${t.name}_${c.name}_not_null`));
-  if (def.columns.some((c) => (typeIoByOid(TYPE_OID[c.type as SqlType])?.typlen ?? -1) < 0)) st.skipOids(2);
+  if (def.columns.some((c) => isVarlena(c.type))) st.skipOids(2);
   for (const d of env.catalog.indexesOf(t.name)) {
     if (!d.primaryKey && d.constraint !== true) continue;
     st.relOid(d.name);
     st.relOid(objectKey('c', t.name, d.name));
   }
-  for (const fk of def.foreignKeys ?? []) st.relOid(objectKey('c', t.name, fk.name));
+  for (const fk of def.foreignKeys ?? []) foreignKeyOid(env, t.name, fk.name);
+}
+
+/** True when column type `type` is variable-length (a table with one has a TOAST table). */
+function isVarlena(type: ColumnDef['type']): boolean {
+  return (typeIoByOid(TYPE_OID[type as SqlType])?.typlen ?? -1) < 0;
+}
+
+/**
+ * Skips the oids PostgreSQL spends on new storage files (relfilenodes come from the oid
+ * counter, GetNewRelFileNumber): TRUNCATE gives table `t`, each of its indexes and its TOAST
+ * table and index new ones; REINDEX TABLE each index and the TOAST index; REINDEX INDEX one.
+ */
+export function skipRelfilenodeOids(env: SqlEnv, t: Table, what: 'truncate' | 'reindex table' | 'reindex index'): void {
+  const toast = t.def.columns.some((c) => isVarlena(c.type));
+  const indexes = env.catalog.indexesOf(t.name).length;
+  const n = what === 'reindex index' ? 1 : what === 'reindex table' ? indexes + (toast ? 1 : 0) : 1 + indexes + (toast ? 2 : 0);
+  env.stats.skipOids(n);
+}
+
+/**
+ * Takes the oids of column `col` of table `t` just added by ALTER TABLE ... ADD COLUMN, as
+ * PostgreSQL 18 numbers them: its default (pg_attrdef), its NOT NULL constraint, then a TOAST
+ * table and its index when it is the table's first variable-length column (skipped).
+ */
+export function assignAddedColumnOids(env: SqlEnv, t: Table, col: number): void {
+  const st = env.stats;
+  if (!st.hasOid(t.name)) return;
+  const c = t.def.columns[col]!;
+  if (columnDefaultText(c) !== null) st.relOid(objectKey('d', t.name, c.name));
+  if (c.notNull) st.relOid(objectKey('c', t.name, `${t.name}_${c.name}_not_null`));
+  if (isVarlena(c.type) && !t.def.columns.some((x, i) => i !== col && isVarlena(x.type))) st.skipOids(2);
+}
+
+/**
+ * Takes the oids of what ALTER TABLE ... ALTER COLUMN changed on column `col` of table `t`: a
+ * new default takes a new pg_attrdef oid (SET DEFAULT replaces the row, as PostgreSQL's
+ * StoreAttrDefault), a column made NOT NULL its constraint's (SET NOT NULL, ADD PRIMARY KEY).
+ * The old ones were forgotten by the change (ddl_txn.ts alterTableTx).
+ */
+export function assignAlteredColumnOids(env: SqlEnv, t: Table, col: number): void {
+  const st = env.stats;
+  if (!st.hasOid(t.name)) return;
+  const c = t.def.columns[col]!;
+  if (columnDefaultText(c) !== null) st.relOid(objectKey('d', t.name, c.name));
+  if (c.notNull) st.relOid(objectKey('c', t.name, `${t.name}_${c.name}_not_null`));
+}
+
+/**
+ * Takes the oids of constraints ALTER TABLE ... ADD CONSTRAINT adds to table `t` (its UNIQUE
+ * indexes and their constraints took theirs already, in createUniqueConstraintIndexes): each
+ * CHECK one, each foreign key one and four for its RI triggers, as PostgreSQL 18 numbers them.
+ */
+export function assignAddedConstraintOids(env: SqlEnv, t: Table, checks: readonly { name: string }[], foreignKeys: readonly { name: string }[]): void {
+  for (const k of checks) env.stats.relOid(objectKey('c', t.name, k.name));
+  for (const fk of foreignKeys) foreignKeyOid(env, t.name, fk.name);
 }
 

@@ -15,6 +15,7 @@ import { checkCreationSchema, notice, type Notices } from './ddl.js';
 import { writeRow } from './insert.js';
 import { runSelect } from './select.js';
 import { createTableTx } from './ddl_txn.js';
+import { assignTableOids } from './catalog_describe.js';
 import { ensureXid } from './txn.js';
 
 /**
@@ -56,6 +57,7 @@ export function createTableAs(env: SqlEnv, s: PgNode, notices: Notices): number 
   const rows = into.skipData === true ? [] : runSelect(env, planSelect(env, query, []), []).rows;
   ensureXid(env);
   const table = createTableTx(env, env.txn, { name, columns, primaryKey: [] }, []);
+  assignTableOids(env, table);
   for (const r of rows) {
     const values: Value[] = columns.map((_, i) => {
       const v = (r as Value[])[i] ?? null;

@@ -20,6 +20,7 @@ import type { SequenceDef } from '../../storage/sequence.js';
 import { rebuildIndexes } from './dml.js';
 import { pkeyOf } from './insert.js';
 import { setRelStats } from '../stats/rel_size.js';
+import { objectKey } from '../stats/store.js';
 
 type IndexStructure = VectorIndex | OrderedIndex;
 
@@ -37,34 +38,81 @@ function xidOf(txn: TxnState | null): number {
   return txn === null ? 0 : txn.xid;
 }
 
-/** CREATE TABLE (definition and sequences) in `txn`. */
+/**
+ * CREATE TABLE (definition and sequences) in `txn`. Undone, it forgets the oids its objects
+ * took (they stay consumed: a new table of the same name takes new ones, as in PostgreSQL).
+ */
 export function createTableTx(env: SqlEnv, txn: TxnState | null, def: TableDef, sequences: readonly string[]): Table {
   const { table, ddl } = env.catalog.createTable(def, sequences, xidOf(txn));
-  registerDdl(txn, ddl);
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      env.stats.forgetOids([def.name, ...sequences], [def.name]);
+    },
+  });
   return table;
 }
 
 /** CREATE SEQUENCE in `txn` (recovery passes the logged state). */
 export function createSequenceTx(env: SqlEnv, txn: TxnState | null, def: SequenceDef, last: bigint = def.start, called = false): void {
   env.stats.relOid(def.name);
-  registerDdl(txn, env.catalog.createSequence(def, xidOf(txn), last, called));
+  const ddl = env.catalog.createSequence(def, xidOf(txn), last, called);
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      env.stats.forgetOids([def.name]);
+    },
+  });
 }
 
 /** ALTER SEQUENCE in `txn`: a new definition (a new name renames it) and state. */
 export function alterSequenceTx(env: SqlEnv, txn: TxnState | null, name: string, def: SequenceDef, last: bigint, called: boolean, logCnt = 0): void {
-  registerDdl(txn, env.catalog.alterSequence(name, def, last, called, xidOf(txn), logCnt));
+  const ddl = env.catalog.alterSequence(name, def, last, called, xidOf(txn), logCnt);
+  if (def.name === name) {
+    registerDdl(txn, ddl);
+    return;
+  }
+  // A renamed sequence keeps its oid.
+  env.stats.moveOids([[name, def.name]]);
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      env.stats.moveOids([[def.name, name]]);
+    },
+  });
 }
 
 /** DROP SEQUENCE in `txn`. */
 export function dropSequenceTx(env: SqlEnv, txn: TxnState | null, name: string): void {
-  registerDdl(txn, env.catalog.dropSequence(name, xidOf(txn)));
+  const ddl = env.catalog.dropSequence(name, xidOf(txn));
+  registerForgotten(env, txn, ddl, env.stats.forgetOids([name]));
+}
+
+/**
+ * Registers DROP `ddl` in `txn` with the oids it made the statistics store forget, which its
+ * undo puts back (a dropped object's name is free for a new object with a new oid at once,
+ * also inside the dropping transaction, as in PostgreSQL).
+ */
+function registerForgotten(env: SqlEnv, txn: TxnState | null, ddl: DdlUndo, forgotten: ReturnType<SqlEnv['stats']['forgetOids']>): void {
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      env.stats.restoreOids(forgotten);
+    },
+  });
 }
 
 /** DROP TABLE in `txn`: its index structures leave the index map now and are disposed at commit. */
 export function dropTableTx(env: SqlEnv, txn: TxnState | null, name: string): void {
   const names = env.catalog.indexesOf(name).map((d) => d.name);
+  const sequences = env.catalog.allSequences().filter((q) => q.def.ownedBy?.table === name).map((q) => q.def.name);
   const ddl = env.catalog.dropTable(name, xidOf(txn)); // logged first: if the log refuses it, nothing is dropped
   const kept = detach(env, names);
+  const forgotten = env.stats.forgetOids([name, ...names, ...sequences], [name]);
   registerDdl(txn, {
     commit: () => {
       ddl.commit();
@@ -76,6 +124,7 @@ export function dropTableTx(env: SqlEnv, txn: TxnState | null, name: string): vo
     undo: () => {
       ddl.undo();
       for (const [n, idx] of kept) env.indexes.set(n, idx);
+      env.stats.restoreOids(forgotten);
     },
   });
 }
@@ -89,12 +138,14 @@ export function truncateTx(env: SqlEnv, txn: TxnState | null, name: string): Tab
 
 /**
  * CREATE INDEX in `txn`: the definition (logged) and its built structure `index` (null for the
- * primary key's). The structure is disposed if the catalog refuses the definition.
+ * primary key's). The structure is disposed if the catalog refuses the definition. Recovery
+ * passes `replay`: the index's oid comes from the log (an OIDS record before this one, or
+ * after it for a REINDEX), never from the counter.
  */
-export function createIndexTx(env: SqlEnv, txn: TxnState | null, def: IndexDef, index: IndexStructure | null): void {
+export function createIndexTx(env: SqlEnv, txn: TxnState | null, def: IndexDef, index: IndexStructure | null, replay = false): void {
   // Its oid now, in creation order; a CREATE TABLE's indexes get theirs after the table's
   // other objects (catalog_describe.ts assignTableOids).
-  if (env.stats.hasOid(def.table)) env.stats.relOid(def.name);
+  if (!replay && env.stats.hasOid(def.table)) env.stats.relOid(def.name);
   let ddl: DdlUndo;
   try {
     ddl = env.catalog.createIndex(def, xidOf(txn));
@@ -110,6 +161,7 @@ export function createIndexTx(env: SqlEnv, txn: TxnState | null, def: IndexDef, 
     commit: () => ddl.commit(),
     undo: () => {
       ddl.undo();
+      env.stats.forgetOids([def.name, objectKey('c', def.table, def.name)]);
       if (index !== null && env.indexes.get(def.name) === index) {
         env.indexes.delete(def.name);
         env.stats.dropIndex(def.name);
@@ -121,8 +173,10 @@ export function createIndexTx(env: SqlEnv, txn: TxnState | null, def: IndexDef, 
 
 /** DROP INDEX in `txn`: the structure is disposed at commit, put back by the undo. */
 export function dropIndexTx(env: SqlEnv, txn: TxnState | null, name: string): void {
+  const table = env.catalog.allIndexes().find((d) => d.name === name)?.table;
   const ddl = env.catalog.dropIndex(name, xidOf(txn));
   const kept = detach(env, [name]);
+  const forgotten = env.stats.forgetOids(table === undefined ? [name] : [name, objectKey('c', table, name)]);
   registerDdl(txn, {
     commit: () => {
       ddl.commit();
@@ -134,6 +188,7 @@ export function dropIndexTx(env: SqlEnv, txn: TxnState | null, name: string): vo
     undo: () => {
       ddl.undo();
       for (const [n, idx] of kept) env.indexes.set(n, idx);
+      env.stats.restoreOids(forgotten);
     },
   });
 }
@@ -157,6 +212,11 @@ export function reindexTx(env: SqlEnv, txn: TxnState | null, name: string, fresh
     fresh.dispose();
     throw e;
   }
+  // Logged after the drop and create records recovery replays it as, so the index (and its
+  // constraint) keeps its oid.
+  env.stats.reassertOid(name);
+  const table = env.catalog.allIndexes().find((d) => d.name === name)?.table;
+  if (table !== undefined) env.stats.reassertOid(objectKey('c', table, name));
   const old = env.indexes.get(name);
   env.indexes.set(name, fresh);
   registerDdl(txn, {
@@ -195,7 +255,15 @@ function detach(env: SqlEnv, names: readonly string[]): Map<string, IndexStructu
 export function alterTableTx(env: SqlEnv, txn: TxnState | null, name: string, def: TableDef): void {
   const t = env.catalog.getTable(name);
   const oldDef = t?.def;
-  const ddl = env.catalog.alterTable(name, def, xidOf(txn));
+  const ddl0 = env.catalog.alterTable(name, def, xidOf(txn));
+  const undoOids = oldDef === undefined ? () => undefined : alterOids(env, oldDef, def);
+  const ddl: DdlUndo = {
+    commit: () => ddl0.commit(),
+    undo: () => {
+      ddl0.undo();
+      undoOids();
+    },
+  };
   if (t === undefined || oldDef === undefined || sameKey(oldDef.primaryKey, def.primaryKey)) {
     registerDdl(txn, ddl);
     return;
@@ -210,6 +278,87 @@ export function alterTableTx(env: SqlEnv, txn: TxnState | null, name: string, de
       rebuildPkeyMap(t);
     },
   });
+}
+
+/**
+ * The oids of an ALTER TABLE from `oldDef` to `def`, as PostgreSQL keeps them: a renamed table,
+ * constraint or column keeps its oid (and its default and NOT NULL constraint theirs); a
+ * dropped CHECK or foreign key forgets its oid, an added one's is forgotten if the change is
+ * undone. Returns the undo. (An ALTER TABLE changes one of these at a time: a constraint at
+ * the same place in its list with a new name is a RENAME CONSTRAINT, a column likewise.)
+ */
+function alterOids(env: SqlEnv, oldDef: TableDef, def: TableDef): () => void {
+  const from = oldDef.name;
+  const to = def.name;
+  const st = env.stats;
+  const undo: (() => void)[] = [];
+  if (to !== from) {
+    st.renameTableOids(from, to);
+    undo.push(() => st.renameTableOids(to, from));
+  }
+  const moves: [string, string][] = [];
+  if (oldDef.columns.length === def.columns.length) {
+    oldDef.columns.forEach((c, i) => {
+      const n = def.columns[i]!.name;
+      if (c.name === n) return;
+      moves.push([objectKey('d', to, c.name), objectKey('d', to, n)]);
+      moves.push([objectKey('c', to, `${to}_${c.name}_not_null`), objectKey('c', to, `${to}_${n}_not_null`)]);
+    });
+  }
+  const forgetKeys: string[] = [];
+  const addedKeys: string[] = [];
+  if (oldDef.columns.length === def.columns.length) {
+    // SET / DROP DEFAULT replaces the column's pg_attrdef row, DROP NOT NULL removes its
+    // constraint; a new default or NOT NULL takes its oid in the statement (alter_table.ts).
+    oldDef.columns.forEach((was, i) => {
+      const now = def.columns[i]!;
+      const d = objectKey('d', to, now.name);
+      const nn = objectKey('c', to, `${to}_${now.name}_not_null`);
+      // A default that names a renamed sequence (one no longer there by its old name) is the same default.
+      const renamedSequence = was.sequence !== null && now.sequence !== null && was.defaultSql === null && now.defaultSql === null &&
+        !env.catalog.allSequences().some((q) => q.def.name === was.sequence);
+      if (!renamedSequence && (was.defaultSql !== now.defaultSql || was.sequence !== now.sequence)) {
+        if (hasDefault(was)) forgetKeys.push(d);
+        if (hasDefault(now)) addedKeys.push(d);
+      }
+      if (was.notNull && !now.notNull) forgetKeys.push(nn);
+      if (!was.notNull && now.notNull) addedKeys.push(nn);
+    });
+  }
+  for (const [was, now] of [[oldDef.checks ?? [], def.checks ?? []], [oldDef.foreignKeys ?? [], def.foreignKeys ?? []]] as const) {
+    const wasNames = was.map((c) => c.name);
+    const nowNames = now.map((c) => c.name);
+    if (wasNames.length === nowNames.length) {
+      wasNames.forEach((n, i) => {
+        if (n !== nowNames[i]) moves.push([objectKey('c', to, n), objectKey('c', to, nowNames[i]!)]);
+      });
+      continue;
+    }
+    for (const n of wasNames) if (!nowNames.includes(n)) forgetKeys.push(objectKey('c', to, n));
+    for (const n of nowNames) if (!wasNames.includes(n)) addedKeys.push(objectKey('c', to, n));
+  }
+  if (moves.length > 0) {
+    st.moveOids(moves);
+    undo.push(() => st.moveOids(moves.map(([a, b]) => [b, a] as const)));
+  }
+  if (forgetKeys.length > 0) {
+    const forgotten = st.forgetOids(forgetKeys);
+    undo.push(() => st.restoreOids(forgotten));
+  }
+  if (addedKeys.length > 0) undo.push(() => st.forgetOids(addedKeys));
+  return () => {
+    for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+  };
+}
+
+/** True when column `c` has a pg_attrdef row (an identity column's sequence is not one). */
+function hasDefault(c: ColumnDef): boolean {
+  return c.defaultSql !== null || (c.sequence !== null && c.identity === undefined);
+}
+
+/** The oid-map keys of column `column`'s default and NOT NULL constraint in table `table`. */
+function columnOidKeys(table: string, column: string): string[] {
+  return [objectKey('d', table, column), objectKey('c', table, `${table}_${column}_not_null`)];
 }
 
 function sameKey(a: readonly number[], b: readonly number[]): boolean {
@@ -228,12 +377,21 @@ function rebuildPkeyMap(t: Table): void {
 
 /** ALTER TABLE ADD COLUMN in `txn`. */
 export function addColumnTx(env: SqlEnv, txn: TxnState | null, name: string, column: ColumnDef, fill: Value): void {
-  registerDdl(txn, env.catalog.addColumn(name, column, fill, xidOf(txn)));
+  const ddl = env.catalog.addColumn(name, column, fill, xidOf(txn));
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      env.stats.forgetOids(columnOidKeys(name, column.name));
+    },
+  });
 }
 
 /** ALTER TABLE DROP COLUMN in `txn`: the column's values are freed at commit. */
 export function dropColumnTx(env: SqlEnv, txn: TxnState | null, name: string, column: number): void {
-  registerDdl(txn, env.catalog.dropColumn(name, column, xidOf(txn)));
+  const colName = env.catalog.getTable(name)?.def.columns[column]?.name;
+  const ddl = env.catalog.dropColumn(name, column, xidOf(txn));
+  registerForgotten(env, txn, ddl, colName === undefined ? [] : env.stats.forgetOids(columnOidKeys(name, colName)));
 }
 
 /**

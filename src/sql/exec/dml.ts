@@ -27,6 +27,7 @@ import { changedAny, indexedColumns } from './index_keys.js';
 import { buildOrderedIndex } from './ordered_index.js';
 import { isOrderedAm, isOrderedIndex, type OrderedIndex, type VectorIndex } from '../../access/am.js';
 import { truncateTx } from './ddl_txn.js';
+import { skipRelfilenodeOids } from './catalog_describe.js';
 import { reindexOne } from './reindex.js';
 import type { Notices } from './ddl.js';
 import type { PgNode } from '../parser/parse.js';
@@ -215,7 +216,10 @@ export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): v
   truncateForeignKeys(env, tables, s.behavior === 'DROP_CASCADE', notices);
   const xid = ensureXid(env);
   for (const t of tables) requireNoPendingRows(t, xid);
-  for (const t of tables) truncateTx(env, env.txn, t.name);
+  for (const t of tables) {
+    truncateTx(env, env.txn, t.name);
+    skipRelfilenodeOids(env, t, 'truncate');
+  }
   // PostgreSQL's TRUNCATE rebuilds every index of the table (reindex_relation, without
   // constraint checks): an INVALID one (a failed CREATE INDEX CONCURRENTLY) comes back valid,
   // unless it is UNIQUE, whose uniqueness that rebuild does not check.

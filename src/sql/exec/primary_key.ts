@@ -11,6 +11,8 @@ import { TYPE_NAME, valueToText } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
 import { alterTableTx, createIndexTx } from './ddl_txn.js';
 import { pkeyOf } from './insert.js';
+import { assignAlteredColumnOids } from './catalog_describe.js';
+import { objectKey } from '../stats/store.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PgNode = any;
@@ -55,6 +57,11 @@ export function addPrimaryKey(env: SqlEnv, t: Table, node: PgNode): void {
     }
     seen.add(key);
   }
+  const nullable = cols.filter((c) => !t.def.columns[c]!.notNull);
   alterTableTx(env, env.txn, t.name, def);
+  // PostgreSQL 18's order: the NOT NULL constraints the key adds, its index, its constraint.
+  const altered = env.catalog.getTable(t.name)!;
+  for (const c of nullable) assignAlteredColumnOids(env, altered, c);
   createIndexTx(env, env.txn, { name: indexName, table: t.name, keys: cols.map((c) => columnKey(c, '')), predicate: null, unique: true, method: 'btree', options: [], primaryKey: true }, null);
+  if (env.stats.hasOid(t.name)) env.stats.relOid(objectKey('c', t.name, indexName));
 }

@@ -30,6 +30,7 @@ import { buildIndexOverTable } from './index_build.js';
 import { compileIndexDef } from './index_keys.js';
 import { buildUniqueChecked } from './ordered_index.js';
 import { reindexTx } from './ddl_txn.js';
+import { skipRelfilenodeOids } from './catalog_describe.js';
 import { ensureXid } from './txn.js';
 
 /**
@@ -59,6 +60,7 @@ export function reindex(env: SqlEnv, s: PgNode, notices: Notices): void {
       throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`); // no position, as PostgreSQL
     }
     reindexOne(env, def, env.catalog.getTable(def.table)!, notices);
+    if (!concurrently) skipRelfilenodeOids(env, env.catalog.getTable(def.table)!, 'reindex index');
     return;
   }
   const table = env.catalog.getTable(name);
@@ -75,6 +77,7 @@ export function reindex(env: SqlEnv, s: PgNode, notices: Notices): void {
     reindexOne(env, def, table, notices);
     rebuilt++;
   }
+  if (!concurrently) skipRelfilenodeOids(env, table, 'reindex table');
   if (concurrently && rebuilt === 0) {
     notices.push(new PgError(SQLSTATE.successful_completion, `table "${table.name}" has no indexes that can be reindexed concurrently`, { severity: 'NOTICE' }));
   }

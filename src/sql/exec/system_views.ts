@@ -20,7 +20,7 @@ import { TYPE_OID, toInt8, valueToText, type SqlType } from '../analyze/types.js
 import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
 import type { ColumnStats } from '../stats/store.js';
-import { attrdefRows, attributeRows, collationRows, constraintRows, indexExprsText, rolesRows } from './catalog_describe.js';
+import { attrdefRows, attributeRows, collationRows, constraintRows, indexExprsText, rolesRows, triggerRows } from './catalog_describe.js';
 
 const NS_CATALOG = 11;
 const NS_PUBLIC = 2200;
@@ -179,9 +179,10 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
     case 'pg_publication':
     case 'pg_publication_namespace':
     case 'pg_publication_rel':
-    case 'pg_trigger':
     case 'pg_inherits':
       return [];
+    case 'pg_trigger':
+      return triggerRows(env);
     case 'pg_extension':
       // plpgsql is in every PostgreSQL database; vector once CREATE EXTENSION recorded it
       // (its types and methods work either way: exec/extension.ts).

@@ -16,6 +16,7 @@ import { TYPE_NAME } from '../analyze/types.js';
 import type { PgNode } from '../parser/parse.js';
 import { analyzeCheck, chooseConstraintName } from './constraints.js';
 import { buildOrderedIndex, checkBuiltUnique, defaultBtreeOpclass } from './ordered_index.js';
+import { objectKey } from '../stats/store.js';
 
 /** A constraint as written: a table constraint (`column` null) or one on column `column`. */
 export interface PendingConstraint {
@@ -199,6 +200,9 @@ export function createUniqueConstraintIndexes(env: SqlEnv, table: Table, uniques
       throw e;
     }
     createIndexTx(env, env.txn, def, index);
+    // ALTER TABLE ADD UNIQUE: the constraint's oid follows its index's (a CREATE TABLE's, whose
+    // table has no oid yet, are taken in catalog_describe.ts assignTableOids).
+    if (env.stats.hasOid(table.name)) env.stats.relOid(objectKey('c', table.name, def.name));
   }
 }
 

@@ -10,6 +10,7 @@
  * open as a change since the last (never run) analyze.
  */
 import type { Table, Value } from '../../storage/table.js';
+import { ObjectIds, type OidAssignment } from '../../storage/object_ids.js';
 
 /** Statistics of one column, as ANALYZE computes them (analyze.c's VacAttrStats results). */
 export interface ColumnStats {
@@ -124,12 +125,22 @@ function newTableStats(table: Table): TableStats {
   };
 }
 
+export { FIRST_NORMAL_OID } from '../../storage/object_ids.js';
+
 /**
- * The statistics of one database. Entries are keyed by the table object, so a dropped or
- * truncated table (TRUNCATE makes a new one) starts afresh, as PostgreSQL's relfilenode does.
+ * The oid-map key of constraint (`c`) or column default (`d`) `name` of table `table`: it starts
+ * with a NUL, which no relation name holds.
  */
-/** PostgreSQL's FirstNormalObjectId: the first oid of a user object. */
-export const FIRST_NORMAL_OID = 16384;
+export function objectKey(kind: 'c' | 'd', table: string, name: string): string {
+  return `\0${kind}\0${table}\0${name}`;
+}
+
+/** The table a constraint's or default's key belongs to, or null for a relation's key. */
+function keyTable(key: string): string | null {
+  if (key.charCodeAt(0) !== 0) return null;
+  const end = key.indexOf('\0', 3);
+  return end < 0 ? null : key.slice(3, end);
+}
 /**
  * The oids `CREATE EXTENSION vector` takes in a fresh PGlite + pgvector 0.8.7 database: its
  * pg_extension row (16384), types, functions, operators, operator classes and access methods,
@@ -137,6 +148,10 @@ export const FIRST_NORMAL_OID = 16384;
  */
 export const VECTOR_EXTENSION_OIDS = 328;
 
+/**
+ * The statistics of one database. Entries are keyed by the table object, so a dropped or
+ * truncated table (TRUNCATE makes a new one) starts afresh, as PostgreSQL's relfilenode does.
+ */
 export class StatsStore {
   private readonly tables = new WeakMap<Table, TableStats>();
   private readonly indexes = new Map<string, IndexStats>();
@@ -150,29 +165,20 @@ export class StatsStore {
   readonly concurrentProgress = new Set<BuildProgressRow>();
 
   /**
-   * Object ids handed out to relations by name (pg_class.oid), and to constraints and column
-   * defaults under keys no relation name takes, from PostgreSQL's first user oid
-   * (FirstNormalObjectId, 16384). DDL takes its objects' oids when it runs, in PostgreSQL's
-   * order (exec/catalog_describe.ts assignTableOids); anything else on first use. Not stored:
-   * a database opened from its directory numbers its objects on first use again.
+   * @param nowMs wall-clock milliseconds since the Unix epoch (injected: tests use a fixed clock).
+   * @param oids the database's object ids (the catalog's: logged and checkpointed with it).
    */
-  private readonly oids = new Map<string, number>();
-  private nextOid = FIRST_NORMAL_OID;
-
-  /** @param nowMs wall-clock milliseconds since the Unix epoch (injected: tests use a fixed clock). */
-  constructor(readonly nowMs: () => number) {}
+  constructor(readonly nowMs: () => number, private readonly oids: ObjectIds = new ObjectIds()) {}
 
   /**
-   * The oid of relation `name` (table or index), assigned on first use and kept for the
-   * name while the database is open (not persisted: oids may differ after a restart).
+   * The oid of relation `name` (table, index or sequence), or of a constraint or column
+   * default under a key no relation name takes, from PostgreSQL's first user oid
+   * (FirstNormalObjectId, 16384). DDL takes its objects' oids when it runs, in PostgreSQL's
+   * order (exec/catalog_describe.ts assignTableOids); anything else on first use. Stored with
+   * the catalog (storage/object_ids.ts): the same after a reopen or a crash.
    */
   relOid(name: string): number {
-    let oid = this.oids.get(name);
-    if (oid === undefined) {
-      oid = this.nextOid++;
-      this.oids.set(name, oid);
-    }
-    return oid;
+    return this.oids.oidOf(name);
   }
 
   /**
@@ -180,12 +186,55 @@ export class StatsStore {
    * list (a table's array and row types, its TOAST table and index).
    */
   skipOids(n: number): void {
-    this.nextOid += n;
+    this.oids.skip(n);
   }
 
   /** True when `name` has an oid already. */
   hasOid(name: string): boolean {
-    return this.oids.has(name);
+    return this.oids.peek(name) !== undefined;
+  }
+
+  /**
+   * Forgets the oids of keys `keys` and of the constraints and defaults of tables `tables` (a
+   * DROP, or a CREATE undone: a new object of the same name takes a new oid, as in
+   * PostgreSQL). Returns what it forgot, for {@link restoreOids} when the DROP is undone.
+   */
+  forgetOids(keys: readonly string[], tables: readonly string[] = []): readonly OidAssignment[] {
+    const exact = new Set(keys);
+    const owners = new Set(tables);
+    return this.oids.forget((k) => exact.has(k) || owners.has(keyTable(k) ?? '\0'));
+  }
+
+  /** Logs `key`'s oid again (REINDEX: replayed as a DROP and a CREATE, it keeps its oid). */
+  reassertOid(key: string): void {
+    this.oids.reassert(key);
+  }
+
+  /** Puts back oids {@link forgetOids} returned (the DROP was undone). */
+  restoreOids(assigned: readonly OidAssignment[]): void {
+    this.oids.restore(assigned);
+  }
+
+  /**
+   * Table `from` renamed `to`: it keeps its oid, and its constraints and defaults theirs (a
+   * NOT NULL constraint, whose name vecgres derives from the table's, under its new name).
+   */
+  renameTableOids(from: string, to: string): void {
+    const notNull = `${from}_`;
+    this.oids.rekey((k) => {
+      if (k === from) return to;
+      if (keyTable(k) !== from) return null;
+      let rest = k.slice(3 + from.length + 1);
+      if (k[1] === 'c' && rest.startsWith(notNull) && rest.endsWith('_not_null')) rest = `${to}_${rest.slice(notNull.length)}`;
+      return objectKey(k[1] as 'c' | 'd', to, rest);
+    });
+  }
+
+  /** Objects renamed: each `[from, to]` key pair moves its oid (a renamed object keeps it). */
+  moveOids(moves: readonly (readonly [string, string])[]): void {
+    if (moves.length === 0) return;
+    const to = new Map(moves);
+    this.oids.rekey((k) => to.get(k) ?? null);
   }
 
   /** The entry of `table`, created on first use. */
