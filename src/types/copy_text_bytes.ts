@@ -32,7 +32,8 @@ export class CopyTextByteReader {
   private text: string | undefined = undefined;
   /** False once the current line's text must not be shown (its line-break errors). */
   private showText = true;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  // ignoreBOM: a byte order mark is data to PostgreSQL, not something to strip.
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   lineBuf: Uint8Array = EMPTY;
   lineStart = 0;
   lineEnd = 0;

@@ -343,3 +343,11 @@ test('COPY FROM text: rows read straight from the bytes and rows that need the g
     throw e;
   }
 });
+
+test('COPY FROM text keeps a byte order mark as data, as PostgreSQL does', async () => {
+  await both(`CREATE TABLE bom (id int, t text)`);
+  await same(`COPY bom (t) FROM '/dev/blob'`, '\uFEFFfirst\n\uFEFFsecond\n');
+  await same(`COPY bom (id) FROM '/dev/blob'`, '\uFEFF1\n');
+  // Lengths, not the text: a client decoding the value as UTF-8 may drop a leading BOM (PGlite does).
+  await sameRows(`SELECT length(t), octet_length(t), t LIKE '%first' FROM bom ORDER BY 1`);
+});
