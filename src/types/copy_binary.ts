@@ -86,35 +86,52 @@ export class CopyBinaryReader {
   /**
    * The next tuple's fields (views into the buffer; null for NULL), or null at the trailer or
    * the end of the data.
+   * @throws PgError as {@link nextTupleInto}.
+   */
+  nextTuple(expected: number): (Uint8Array | null)[] | null {
+    const offs = new Int32Array(expected);
+    const lens = new Int32Array(expected);
+    if (!this.nextTupleInto(expected, offs, lens)) return null;
+    const out: (Uint8Array | null)[] = new Array(expected);
+    for (let i = 0; i < expected; i++) out[i] = lens[i]! < 0 ? null : this.buf.subarray(offs[i]!, offs[i]! + lens[i]!);
+    return out;
+  }
+
+  /**
+   * Reads the next tuple's framing without copying: field i is `buffer[offs[i], offs[i] +
+   * lens[i])`, or SQL NULL when lens[i] is -1.
+   * @returns false at the trailer or the end of the data.
    * @throws PgError 22P04 `row field count is n, expected m`, `unexpected EOF in COPY data`,
    *   `invalid field size`.
    */
-  nextTuple(expected: number): (Uint8Array | null)[] | null {
+  nextTupleInto(expected: number, offs: Int32Array, lens: Int32Array): boolean {
     const b = this.buf;
-    if (this.pos >= b.length) return null;
+    if (this.pos >= b.length) return false;
     this.tupleNo++;
     this.field = -1;
     if (this.pos + 2 > b.length) throw badCopyFormat('unexpected EOF in COPY data');
     const count = this.dv.getInt16(this.pos);
     this.pos += 2;
-    if (count === -1) return null;
+    if (count === -1) return false;
     if (count !== expected) throw badCopyFormat(`row field count is ${count}, expected ${expected}`);
-    const out: (Uint8Array | null)[] = new Array(count);
     for (let i = 0; i < count; i++) {
       this.field = i;
       if (this.pos + 4 > b.length) throw badCopyFormat('unexpected EOF in COPY data');
       const len = this.dv.getInt32(this.pos);
       this.pos += 4;
-      if (len === -1) {
-        out[i] = null;
-        continue;
-      }
+      offs[i] = this.pos;
+      lens[i] = len;
+      if (len === -1) continue;
       if (len < -1) throw badCopyFormat('invalid field size');
       if (this.pos + len > b.length) throw badCopyFormat('unexpected EOF in COPY data');
-      out[i] = b.subarray(this.pos, this.pos + len);
       this.pos += len;
     }
-    return out;
+    return true;
+  }
+
+  /** The buffer the field offsets of {@link nextTupleInto} index. */
+  get buffer(): Uint8Array {
+    return this.buf;
   }
 }
 

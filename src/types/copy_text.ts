@@ -202,14 +202,9 @@ export class CopyLineReader {
       this.pos = end + eol.length;
     }
     this.lineNo++;
+    this.lineText = null;
+    checkTextLineBreaks(line, eol);
     this.lineText = line;
-    const badCr = eol === '\n' ? line.indexOf('\r') : eol === '\r\n' ? line.indexOf('\r') : -1;
-    const badLf = eol === '\r' ? line.indexOf('\n') : eol === '\r\n' ? line.indexOf('\n') : -1;
-    if (badCr >= 0 || badLf >= 0) {
-      this.lineText = null;
-      if (badLf >= 0 && (badCr < 0 || badLf < badCr)) throw badCopyFormat('literal newline found in data', 'Use "\\n" to represent newline.');
-      throw badCopyFormat('literal carriage return found in data', 'Use "\\r" to represent carriage return.');
-    }
     return line;
   }
 
@@ -220,51 +215,13 @@ export class CopyLineReader {
       this.sawEndMarker = true;
       return null;
     }
-    const fields: CopyField[] = [];
-    const delim = this.f.delimiter;
-    const nullString = this.f.nullString;
-    if (line.indexOf('\\') < 0) {
-      // No escapes (the common case, and every vector): split at each delimiter.
-      let start = 0;
-      for (;;) {
-        const end = line.indexOf(delim, start);
-        const raw = end < 0 ? line.slice(start) : line.slice(start, end);
-        fields.push({ text: raw === nullString ? null : raw, quoted: false });
-        if (end < 0) return fields;
-        start = end + 1;
-      }
+    try {
+      return splitCopyTextLine(line, this.f);
+    } catch (e) {
+      this.lineText = null;
+      throw e;
     }
-    let start = 0;
-    for (;;) {
-      // The field runs to the next delimiter that is not escaped by a backslash.
-      let i = start;
-      let escaped = false;
-      while (i < line.length) {
-        const ch = line[i]!;
-        if (ch === '\\') {
-          if (line[i + 1] === '.') {
-            // PostgreSQL 18: `\.` only ends the data alone on its line (CopyReadLineText).
-            this.lineText = null;
-            throw badCopyFormat('end-of-copy marker is not alone on its line');
-          }
-          escaped = true;
-          i += 2;
-          continue;
-        }
-        if (ch === delim) break;
-        i++;
-      }
-      const end = Math.min(i, line.length);
-      const raw = line.slice(start, end);
-      // The NULL string matches the field as written, before de-escaping (CopyReadAttributesText).
-      if (raw === nullString) fields.push({ text: null, quoted: false });
-      else fields.push({ text: escaped ? unescapeCopyText(raw) : raw, quoted: false });
-      if (i >= line.length) break;
-      start = i + 1;
-    }
-    return fields;
   }
-
   private nextCsv(): CopyField[] | null {
     const f = this.f;
     const buf = this.buf;
@@ -363,6 +320,71 @@ export class CopyLineReader {
   private csvField(text: string, quoted: boolean): CopyField {
     return { text: !quoted && text === this.f.nullString ? null : text, quoted };
   }
+}
+
+/**
+ * Text format: throws when a line terminated by `eol` holds another line break (a CR in LF
+ * data, an LF in CR data, either alone in CRLF data), as CopyReadLineText does.
+ * @throws PgError 22P04 `literal newline found in data` / `literal carriage return found in data`.
+ */
+export function checkTextLineBreaks(line: string, eol: '\n' | '\r' | '\r\n'): void {
+  const badCr = eol === '\n' ? line.indexOf('\r') : eol === '\r\n' ? line.indexOf('\r') : -1;
+  const badLf = eol === '\r' ? line.indexOf('\n') : eol === '\r\n' ? line.indexOf('\n') : -1;
+  if (badCr >= 0 || badLf >= 0) {
+    if (badLf >= 0 && (badCr < 0 || badLf < badCr)) throw badCopyFormat('literal newline found in data', 'Use "\\n" to represent newline.');
+    throw badCopyFormat('literal carriage return found in data', 'Use "\\r" to represent carriage return.');
+  }
+}
+
+/**
+ * Text format: one line (without its terminator, not the `\\.` end marker) split into fields
+ * at unescaped delimiters, escapes resolved, the NULL string (matched as written) as null
+ * (CopyReadAttributesText).
+ * @throws PgError 22P04 `end-of-copy marker is not alone on its line` (shown without the line).
+ */
+export function splitCopyTextLine(line: string, f: CopyTextFormat): CopyField[] {
+  const fields: CopyField[] = [];
+  const delim = f.delimiter;
+  const nullString = f.nullString;
+  if (line.indexOf('\\') < 0) {
+    // No escapes (the common case, and every vector): split at each delimiter.
+    let start = 0;
+    for (;;) {
+      const end = line.indexOf(delim, start);
+      const raw = end < 0 ? line.slice(start) : line.slice(start, end);
+      fields.push({ text: raw === nullString ? null : raw, quoted: false });
+      if (end < 0) return fields;
+      start = end + 1;
+    }
+  }
+  let start = 0;
+  for (;;) {
+    // The field runs to the next delimiter that is not escaped by a backslash.
+    let i = start;
+    let escaped = false;
+    while (i < line.length) {
+      const ch = line[i]!;
+      if (ch === '\\') {
+        if (line[i + 1] === '.') {
+          // PostgreSQL 18: `\.` only ends the data alone on its line (CopyReadLineText).
+          throw badCopyFormat('end-of-copy marker is not alone on its line');
+        }
+        escaped = true;
+        i += 2;
+        continue;
+      }
+      if (ch === delim) break;
+      i++;
+    }
+    const end = Math.min(i, line.length);
+    const raw = line.slice(start, end);
+    // The NULL string matches the field as written, before de-escaping (CopyReadAttributesText).
+    if (raw === nullString) fields.push({ text: null, quoted: false });
+    else fields.push({ text: escaped ? unescapeCopyText(raw) : raw, quoted: false });
+    if (i >= line.length) break;
+    start = i + 1;
+  }
+  return fields;
 }
 
 /** Text format: resolves backslash escapes (CopyReadAttributesText). */

@@ -340,15 +340,11 @@ export function scanFloat4(s: string, pos: number): number {
       i = j;
     }
   }
-  // Clinger's fast path: a mantissa of at most 15 digits and a power of ten of at most 22 are
-  // both exact doubles, so one multiplication or division is the correctly rounded double;
-  // when that double is itself a float32 no second rounding can err. Otherwise (and for
-  // values that would need it) the exact path decides.
-  const scale = exp - fracDigits;
-  if (expOk && sig <= 15 && scale >= -22 && scale <= 22 && mant !== 0) {
-    const dbl = scale >= 0 ? mant * POW10[scale]! : mant / POW10[-scale]!;
-    const f = float4UnlessMidpoint(dbl);
-    if (f === f && f !== Infinity && f !== 0) {
+  // Clinger's fast path (shortDecimalToFloat4) for short mantissas; otherwise, and where it
+  // cannot decide, the exact path.
+  if (expOk && sig <= 15) {
+    const f = shortDecimalToFloat4(mant, exp - fracDigits);
+    if (f === f) {
       scannedValue = neg ? -f : f;
       return i;
     }
@@ -357,6 +353,35 @@ export function scanFloat4(s: string, pos: number): number {
   scannedValue = neg ? -v : v;
   return i;
 }
+
+/**
+ * The float32 nearest to mant * 10^scale (strtof's result) for an integer `mant` of at most 15
+ * significant digits, or NaN when this fast path cannot decide (then the exact path must).
+ *
+ * Clinger's fast path (W. D. Clinger, "How to read floating point numbers accurately", PLDI
+ * 1990): mant and 10^|scale| (|scale| <= 22) are exact doubles, so one multiplication or
+ * division gives the correctly rounded double D of the decimal X. Rounding D to float32 is
+ * then exact unless D is a float32 midpoint: every float32 midpoint m is a double, and
+ * round-to-nearest is monotone, so X < m implies D <= m and X > m implies D >= m; with D != m,
+ * X and D lie on the same side of every midpoint and round to the same float32. So any
+ * decimal of at most 15 significant digits rounds correctly through a double (pgvector's
+ * 7-digit output, and float4out's 9 digits, included), except the rare exact-midpoint doubles,
+ * and except zero, overflow and underflow (strtof's ERANGE), which return NaN here too.
+ */
+export function shortDecimalToFloat4(mant: number, scale: number): number {
+  if (scale < -22 || scale > 22 || mant === 0) return NaN;
+  const dbl = scale >= 0 ? mant * POW10[scale]! : mant / POW10[-scale]!;
+  // A float32 midpoint has at most 25 significant bits, so the low 28 of its double's 52
+  // fraction bits are zero; when they are not, one fround is exact (the common case, cheaply).
+  scratchF64[0] = dbl;
+  if ((scratchF64Words[F64_LOW_WORD]! & 0x0fffffff) !== 0) return Math.fround(dbl);
+  const f = float4UnlessMidpoint(dbl);
+  return f === Infinity || f === 0 ? NaN : f;
+}
+
+/** The 32-bit words of {@link scratchF64}; the low word of the double's bits is at F64_LOW_WORD. */
+const scratchF64Words = new Uint32Array(scratchF64.buffer);
+const F64_LOW_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
 
 /**
  * fround of a positive correctly rounded double, or NaN when the double lies exactly midway

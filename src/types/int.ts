@@ -87,6 +87,33 @@ export function parseInt2(text: string): number {
   return Number(parseInteger(text, 'smallint'));
 }
 
+/**
+ * int2in / int4in / int8in's fast path over ASCII bytes `b[start, end)` (bulk loads): an
+ * optional sign and 1..`maxDigits` decimal digits, nothing else. With `maxDigits` 4 (int2), 9
+ * (int4) or 15 (int8) the value is in range and a safe integer, so it equals
+ * `Number(parseInteger(text))`; -0 reads as 0.
+ * @returns the value, or NaN when {@link parseInteger} must read the text (whitespace, other
+ *   bases, underscores, longer numbers, any error).
+ */
+export function integerFromAscii(b: Uint8Array, start: number, end: number, maxDigits: number): number {
+  let i = start;
+  let neg = false;
+  const c0 = b[i];
+  if (c0 === 45 /* - */ || c0 === 43 /* + */) {
+    neg = c0 === 45;
+    i++;
+  }
+  const n = end - i;
+  if (n < 1 || n > maxDigits) return NaN;
+  let v = 0;
+  for (; i < end; i++) {
+    const d = b[i]! - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return neg && v !== 0 ? -v : v;
+}
+
 /** A smallint result, checked. @throws PgError 22003 `smallint out of range` */
 export function checkInt2(x: number): number {
   if (!(x >= INT2_MIN && x <= INT2_MAX)) throw new PgError(SQLSTATE.numeric_value_out_of_range, 'smallint out of range');

@@ -30,9 +30,12 @@ import { runSelect } from './select.js';
 import { EState } from './executor.js';
 import { evalExpr } from './eval.js';
 import { insertNewRow, columnDefaultExpr } from './insert.js';
-import { fireForeignKeys, newFkQueue } from './foreign_keys.js';
+import { fireForeignKeys, newFkQueue, type FkQueue } from './foreign_keys.js';
 import { parseCopyOptions, type CopyOptions } from './copy_options.js';
 import { CopyLineReader, copyTextRow, badCopyFormat, type CopyField } from '../../types/copy_text.js';
+import { CopyTextByteReader } from '../../types/copy_text_bytes.js';
+import { Float32Slab, vectorFromAscii, vectorFromSend } from '../../types/vector_bytes.js';
+import { integerFromAscii } from '../../types/int.js';
 import { CopyBinaryReader, copyBinaryHeader, copyBinaryTrailer, copyBinaryTuple } from '../../types/copy_binary.js';
 import { typeIoByName, type Datum } from '../../types/type_io.js';
 
@@ -215,14 +218,14 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
   let count = 0;
   // Foreign keys are checked once every row is in (as INSERT's AFTER triggers).
   const fk = newFkQueue(env);
-  const insert = (values: Value[], lineNo: number, lineText: string | null): void => {
+  const insert = (values: Value[], lineNo: number, line: { readonly lineText: string | null } | null): void => {
     fill(values);
     try {
       insertNewRow(env, table, values, undefined, fk);
     } catch (e) {
       // PostgreSQL checks keys when it flushes its batch of rows, where the line's text is gone.
-      const text = lineText !== null && !(e instanceof PgError && e.code === SQLSTATE.unique_violation);
-      throw withContext(e, lineContext(rel, lineNo, text ? lineText : null));
+      const text = line !== null && !(e instanceof PgError && e.code === SQLSTATE.unique_violation) ? line.lineText : null;
+      throw withContext(e, lineContext(rel, lineNo, text));
     }
     count++;
   };
@@ -231,27 +234,43 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
     // Header errors carry no CONTEXT (BeginCopyFrom reads it before the error callback is set).
     reader.readHeader();
     const ios = targets.map((t) => typeIoByName(t.type));
+    const nt = targets.length;
+    const offs = new Int32Array(nt);
+    const lens = new Int32Array(nt);
+    const buf = reader.buffer;
+    const values0: Value[] = new Array(ncols).fill(undefined);
+    const slab = new Float32Slab();
     for (;;) {
-      let fields: (Uint8Array | null)[] | null;
       try {
-        fields = reader.nextTuple(targets.length);
+        if (!reader.nextTupleInto(nt, offs, lens)) break;
       } catch (e) {
         const at = reader.field >= 0 ? `, column ${targets[reader.field]!.name}` : '';
         throw withContext(e, `COPY ${rel}, line ${reader.tupleNo}${at}`);
       }
-      if (fields === null) break;
-      const values: Value[] = new Array(ncols).fill(undefined);
-      for (let i = 0; i < targets.length; i++) {
+      const values = values0.slice();
+      for (let i = 0; i < nt; i++) {
         const t = targets[i]!;
-        const f = fields[i]!;
-        if (f === null) {
+        const len = lens[i]!;
+        if (len < 0) {
           values[t.col] = null;
+          continue;
+        }
+        const off = offs[i]!;
+        if (t.type === 'vector') {
+          // vector_recv's fast path; null leaves the field to vector_recv (its error).
+          const v = vectorFromSend(buf, off, len, t.typmod > 0 ? t.typmod : -1, slab);
+          if (v !== null) {
+            values[t.col] = v;
+            continue;
+          }
+        } else if (t.type === 'int4' && len === 4) {
+          values[t.col] = (buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!;
           continue;
         }
         const io = ios[i];
         if (io === undefined) throw pgErr.featureNotSupported(`binary COPY of type ${t.type}`);
         try {
-          values[t.col] = io.recv(f, t.typmod) as Value;
+          values[t.col] = io.recv(buf.subarray(off, off + len), t.typmod) as Value;
         } catch (e) {
           throw withContext(e, `COPY ${rel}, line ${reader.tupleNo}, column ${t.name}`);
         }
@@ -261,6 +280,86 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
     fireForeignKeys(env, fk);
     return count;
   }
+  if (opts.text.csv) return copyFromCsv(env, table, targets, opts, data, names, insert, fk, () => count, reg);
+  const reader = new CopyTextByteReader(opts.text);
+  const fast = fastTextColumns(targets, opts.text);
+  const values0: Value[] = new Array(ncols).fill(undefined);
+  let headerPending = opts.header !== false;
+  const take = (): void => {
+    while (reader.nextLine()) {
+      if (headerPending) {
+        headerPending = false;
+        let fields: CopyField[];
+        try {
+          fields = reader.fields();
+        } catch (e) {
+          throw withContext(e, lineContext(rel, reader.lineNo, reader.lineText));
+        }
+        if (opts.header === 'match') checkHeader(fields, names, rel, reader.lineNo, reader.lineText ?? '');
+        continue;
+      }
+      const values = values0.slice();
+      if (fast === null || !fastTextRow(reader, fast, targets, values, zone)) {
+        let fields: CopyField[];
+        try {
+          fields = reader.fields();
+        } catch (e) {
+          throw withContext(e, lineContext(rel, reader.lineNo, reader.lineText));
+        }
+        convertFields(fields, targets, opts, values, zone, rel, reader.lineNo, () => reader.lineText, reg);
+      }
+      insert(values, reader.lineNo, reader);
+    }
+  };
+  for (const chunk of data) {
+    if (reader.sawEndMarker) break;
+    reader.push(chunk);
+    take();
+  }
+  reader.finish();
+  take();
+  fireForeignKeys(env, fk);
+  return count;
+}
+
+/**
+ * Text or CSV: converts one line's fields to the copied columns' values (NextCopyFrom), in
+ * order, so a bad value before a missing one is the error.
+ * @throws PgError 22P04 `extra data after last expected column` / `missing data for column`,
+ *   the types' input errors, with PostgreSQL's CONTEXT.
+ */
+function convertFields(fields: CopyField[], targets: readonly TargetColumn[], opts: CopyOptions, values: Value[], zone: TimeZone, rel: string, lineNo: number, lineText: () => string | null, reg?: RegCatalog): void {
+  const lineWhere = (): string => lineContext(rel, lineNo, lineText());
+  // An empty line is one empty field, which a one-column table can take.
+  if (fields.length > targets.length) throw withContext(badCopyFormat('extra data after last expected column'), lineWhere());
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i]!;
+    if (i >= fields.length) throw withContext(badCopyFormat(`missing data for column "${t.name}"`), lineWhere());
+    const f = fields[i]!;
+    let text = f.text;
+    if (text === null && t.forceNotNull) text = opts.text.nullString;
+    else if (text !== null && t.forceNull && f.quoted && text === opts.text.nullString) text = null;
+    if (text === null) {
+      values[t.col] = null;
+      continue;
+    }
+    try {
+      values[t.col] = valueFromText(text, t.type, t.typmod, zone, reg);
+    } catch (e) {
+      throw withContext(e, `COPY ${rel}, line ${lineNo}, column ${t.name}: "${limitDisplay(text)}"`);
+    }
+  }
+}
+
+/** CSV: rows from the string reader (quoted fields may span lines). */
+function copyFromCsv(
+  env: SqlEnv, table: Table, targets: readonly TargetColumn[], opts: CopyOptions, data: readonly Uint8Array[], names: readonly string[],
+  insert: (values: Value[], lineNo: number, line: { readonly lineText: string | null }) => void, fk: FkQueue | null, count: () => number,
+  reg: RegCatalog | undefined,
+): number {
+  const zone = env.settings.timeZone();
+  const rel = table.name;
+  const ncols = table.def.columns.length;
   const reader = new CopyLineReader(opts.text);
   let headerPending = opts.header !== false;
   const take = (): void => {
@@ -277,29 +376,9 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
         if (opts.header === 'match') checkHeader(fields, names, rel, reader.lineNo, reader.lineText ?? '');
         continue;
       }
-      const lineWhere = (): string => lineContext(rel, reader.lineNo, reader.lineText);
-      // An empty line is one empty field, which a one-column table can take.
-      if (fields.length > targets.length) throw withContext(badCopyFormat('extra data after last expected column'), lineWhere());
       const values: Value[] = new Array(ncols).fill(undefined);
-      for (let i = 0; i < targets.length; i++) {
-        const t = targets[i]!;
-        // Fields convert in order, so a bad value before a missing one is the error (NextCopyFrom).
-        if (i >= fields.length) throw withContext(badCopyFormat(`missing data for column "${t.name}"`), lineWhere());
-        const f = fields[i]!;
-        let text = f.text;
-        if (text === null && t.forceNotNull) text = opts.text.nullString;
-        else if (text !== null && t.forceNull && f.quoted && text === opts.text.nullString) text = null;
-        if (text === null) {
-          values[t.col] = null;
-          continue;
-        }
-        try {
-          values[t.col] = valueFromText(text, t.type, t.typmod, zone, reg);
-        } catch (e) {
-          throw withContext(e, `COPY ${rel}, line ${reader.lineNo}, column ${t.name}: "${limitDisplay(text)}"`);
-        }
-      }
-      insert(values, reader.lineNo, reader.lineText);
+      convertFields(fields, targets, opts, values, zone, rel, reader.lineNo, () => reader.lineText, reg);
+      insert(values, reader.lineNo, reader);
     }
   };
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -318,7 +397,111 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
   reader.finish();
   take();
   fireForeignKeys(env, fk);
-  return count;
+  return count();
+}
+
+/** How {@link fastTextRow} reads a column's field straight from the input bytes. */
+const enum FastKind {
+  /** `vector` (typmod: its dimension, or -1). */
+  Vector,
+  /** int2 / int4 / int8 (at most 4 / 9 / 15 digits: in range, safe integers). */
+  Integer,
+  /** Any other type: printable ASCII without backslashes, decoded, then the type's input. */
+  Other,
+}
+
+interface FastColumns {
+  kinds: FastKind[];
+  /** Integer columns: the most digits the fast path reads. */
+  maxDigits: number[];
+  delimiter: number;
+  nullBytes: Uint8Array;
+  /** Where the vectors of the rows are made. */
+  slab: Float32Slab;
+}
+
+/** Bytes the vector and integer fast paths accept; a delimiter among them would be ambiguous. */
+const FAST_FIELD_BYTES = '0123456789+-.,eE[]';
+
+/**
+ * The fast text-format plan of the copied columns, or null when every line takes the general
+ * path (CSV, FORCE options, no columns, a delimiter the fast parsers could mistake for data).
+ */
+function fastTextColumns(targets: readonly TargetColumn[], f: CopyOptions['text']): FastColumns | null {
+  if (f.csv || targets.length === 0 || FAST_FIELD_BYTES.includes(f.delimiter) || f.delimiter.charCodeAt(0) >= 0x80) return null;
+  if (targets.some((t) => t.forceNotNull || t.forceNull)) return null;
+  const kinds: FastKind[] = [];
+  const maxDigits: number[] = [];
+  for (const t of targets) {
+    const digits = t.type === 'int2' ? 4 : t.type === 'int4' ? 9 : t.type === 'int8' ? 15 : 0;
+    kinds.push(t.type === 'vector' ? FastKind.Vector : digits > 0 ? FastKind.Integer : FastKind.Other);
+    maxDigits.push(digits);
+  }
+  return { kinds, maxDigits, delimiter: f.delimiter.charCodeAt(0), nullBytes: new TextEncoder().encode(f.nullString), slab: new Float32Slab() };
+}
+
+const asciiDecoder = new TextDecoder('latin1');
+
+/**
+ * Text format: converts the reader's current line straight from its bytes into `values`
+ * when every field is plain (see vector_bytes.ts, int.ts integerFromAscii; other fields
+ * printable ASCII without escapes) and every conversion succeeds.
+ * @returns false, with `values` partly written, when the line must take the general path,
+ *   which then gives the same values or PostgreSQL's error; never throws.
+ */
+function fastTextRow(reader: CopyTextByteReader, fast: FastColumns, targets: readonly TargetColumn[], values: Value[], zone: TimeZone): boolean {
+  const b = reader.lineBuf;
+  const end = reader.lineEnd;
+  const delim = fast.delimiter;
+  const nb = fast.nullBytes;
+  let p = reader.lineStart;
+  const n = targets.length;
+  for (let i = 0; i < n; i++) {
+    const t = targets[i]!;
+    const kind = fast.kinds[i]!;
+    let fe: number;
+    if (kind === FastKind.Other) {
+      // Scanned byte by byte: printable ASCII only, no backslash.
+      fe = p;
+      while (fe < end) {
+        const c = b[fe]!;
+        if (c === delim) break;
+        if (c < 0x20 || c > 0x7e || c === 92) return false;
+        fe++;
+      }
+      if (fe === end ? i !== n - 1 : i === n - 1) return false;
+    } else if (i === n - 1) {
+      // The last field runs to the end of the line; its parser rejects a delimiter in it.
+      fe = end;
+    } else {
+      fe = b.indexOf(delim, p);
+      if (fe < 0 || fe >= end) return false;
+    }
+    if (fe - p === nb.length && bytesEqual(b, p, nb)) {
+      values[t.col] = null;
+    } else if (kind === FastKind.Vector) {
+      const v = vectorFromAscii(b, p, fe, t.typmod > 0 ? t.typmod : -1, fast.slab);
+      if (v === null) return false;
+      values[t.col] = v;
+    } else if (kind === FastKind.Integer) {
+      const v = integerFromAscii(b, p, fe, fast.maxDigits[i]!);
+      if (v !== v) return false;
+      values[t.col] = v;
+    } else {
+      try {
+        values[t.col] = valueFromText(asciiDecoder.decode(b.subarray(p, fe)), t.type, t.typmod, zone);
+      } catch {
+        return false;
+      }
+    }
+    p = fe + 1;
+  }
+  return true;
+}
+
+function bytesEqual(b: Uint8Array, p: number, x: Uint8Array): boolean {
+  for (let k = 0; k < x.length; k++) if (b[p + k] !== x[k]) return false;
+  return true;
 }
 
 /** HEADER MATCH: the header line's names must be the copied columns' (CopyReadLine's check). */

@@ -1,0 +1,156 @@
+/**
+ * Fast paths that read a `vector` straight from input bytes, for bulk loads (COPY FROM), with
+ * no intermediate string or DataView per value. Each one accepts only the plain, valid inputs
+ * it can decide exactly and returns null for anything else, so the caller runs the ordinary
+ * input function (vector_in / vector_recv, vector.ts), which gives the same value or
+ * pgvector's error. They never throw and never answer differently from those functions:
+ * the tests compare them on random and mutated inputs.
+ */
+import { VECTOR_MAX_DIM } from '../common/limits.js';
+import { shortDecimalToFloat4 } from './float.js';
+
+/** Parsed elements of a vector whose dimension is not fixed by a typmod (copied out after). */
+const anyDimScratch = new Float32Array(VECTOR_MAX_DIM);
+
+/** Floats per slab: 256 KiB, a few hundred rows of embeddings. */
+const SLAB_FLOATS = 1 << 16;
+
+/**
+ * Hands out vectors as views of large shared buffers, for a bulk load that makes one per
+ * row: a Float32Array of its own costs a buffer allocation each (V8 keeps only tiny typed
+ * arrays on its heap), a view of a slab only the view object. Each view is written once and
+ * owned by its row; a slab is freed once no row value refers to it.
+ */
+export class Float32Slab {
+  private buf = new Float32Array(0);
+  private used = 0;
+
+  /** A new zero-filled vector of `n` floats that shares no element with another. */
+  take(n: number): Float32Array {
+    if (this.used + n > this.buf.length) {
+      this.buf = new Float32Array(Math.max(SLAB_FLOATS, n));
+      this.used = 0;
+    }
+    const v = this.buf.subarray(this.used, this.used + n);
+    this.used += n;
+    return v;
+  }
+}
+
+/**
+ * vector_in's fast path over ASCII bytes `b[start, end)`: `[x,y,...]` with no whitespace,
+ * each element `[+-]digits[.digits][(e|E)[+-]digits]` (at most 15 significant digits, at most
+ * 4 exponent digits) that {@link shortDecimalToFloat4} rounds exactly: the float32 strtof
+ * gives (see there for the proof). `dim` > 0 requires exactly that many elements (a
+ * `vector(dim)` column); -1 accepts 1..16,000.
+ * @returns a vector from `slab`, or null when the text needs vector_in itself (whitespace,
+ *   hexadecimal, inf/nan, long mantissas, zero that is not `0`-digits, any syntax, range or
+ *   dimension error).
+ */
+export function vectorFromAscii(b: Uint8Array, start: number, end: number, dim: number, slab: Float32Slab): Float32Array | null {
+  if (end - start < 3 || b[start] !== 91 /* [ */ || b[end - 1] !== 93 /* ] */) return null;
+  const out = dim > 0 ? slab.take(dim) : anyDimScratch;
+  const cap = dim > 0 ? dim : VECTOR_MAX_DIM;
+  let n = 0;
+  let i = start + 1;
+  const last = end - 1; // the closing bracket
+  for (;;) {
+    let c = b[i]!;
+    let neg = false;
+    if (c === 45 /* - */ || c === 43 /* + */) {
+      neg = c === 45;
+      c = b[++i]!;
+    }
+    // Leading zeros are skipped, so `sig` counts significant digits (kept while at most 15:
+    // then mant < 10^15 is exact).
+    let mant = 0;
+    let sig = 0;
+    let digits = 0;
+    let fracDigits = 0;
+    while (c === 48) {
+      digits++;
+      c = b[++i]!;
+    }
+    while (c >= 48 && c <= 57) {
+      mant = mant * 10 + (c - 48);
+      sig++;
+      c = b[++i]!;
+    }
+    if (c === 46 /* . */) {
+      c = b[++i]!;
+      if (sig === 0) {
+        while (c === 48) {
+          digits++;
+          fracDigits++;
+          c = b[++i]!;
+        }
+      }
+      while (c >= 48 && c <= 57) {
+        mant = mant * 10 + (c - 48);
+        sig++;
+        fracDigits++;
+        c = b[++i]!;
+      }
+    }
+    digits += sig;
+    if (digits === 0 || sig > 15) return null;
+    let exp = 0;
+    if ((c | 0x20) === 0x65 /* e */) {
+      c = b[++i]!;
+      let expNeg = false;
+      if (c === 45 || c === 43) {
+        expNeg = c === 45;
+        c = b[++i]!;
+      }
+      let expDigits = 0;
+      while (c >= 48 && c <= 57) {
+        exp = exp * 10 + (c - 48);
+        expDigits++;
+        c = b[++i]!;
+      }
+      // strtof would leave an `e` without digits unread: junk for vector_in's own error.
+      if (expDigits === 0 || expDigits > 4) return null;
+      if (expNeg) exp = -exp;
+    }
+    let f: number;
+    if (mant === 0) {
+      f = 0;
+    } else {
+      f = shortDecimalToFloat4(mant, exp - fracDigits);
+      if (f !== f) return null;
+    }
+    if (n === cap) return null;
+    out[n++] = neg ? -f : f;
+    if (i === last) break;
+    if (c !== 44 /* , */ || i > last) return null;
+    i++;
+  }
+  if (dim > 0) return n === dim ? out : null;
+  const v = slab.take(n);
+  v.set(out.subarray(0, n));
+  return v;
+}
+
+/**
+ * vector_recv's fast path over `b[start, start + len)`: int16 dim, int16 unused = 0, then
+ * dim big-endian float4 values, nothing after; `dim` > 0 requires that dimension (-1: any).
+ * The floats are byte-swapped through a Uint32Array view, with the NaN / infinity check on
+ * the exponent bits.
+ * @returns a vector from `slab`, or null when vector_recv must decide (any error, a short or
+ *   long field).
+ */
+export function vectorFromSend(b: Uint8Array, start: number, len: number, dim: number, slab: Float32Slab): Float32Array | null {
+  if (len < 8) return null;
+  const d = (b[start]! << 8) | b[start + 1]!;
+  if (d === 0 || d > VECTOR_MAX_DIM || (dim > 0 && d !== dim) || b[start + 2] !== 0 || b[start + 3] !== 0 || len !== 4 + 4 * d) return null;
+  const out = slab.take(d);
+  const u = new Uint32Array(out.buffer, out.byteOffset, d);
+  let p = start + 4;
+  for (let k = 0; k < d; k++, p += 4) {
+    const w = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+    // An all-ones exponent is NaN or infinity: vector_recv's error.
+    if ((w & 0x7f800000) === 0x7f800000) return null;
+    u[k] = w;
+  }
+  return out;
+}
