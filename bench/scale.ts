@@ -44,6 +44,8 @@ interface Options {
   queries: number;
   batch: number;
   vectorIndex: boolean;
+  onlyVectorIndex: boolean;
+  oneIndexAtATime: boolean;
   noIndex: boolean;
   peerRows: number;
   efs: number[];
@@ -57,6 +59,8 @@ const SPECS = {
   queries: { kind: 'number', default: 200, help: 'queries' },
   batch: { kind: 'number', default: 200, help: 'rows per multi-row INSERT' },
   vectorIndex: { kind: 'flag', default: false, help: 'also index the vector column itself (vector_cosine_ops)' },
+  onlyVectorIndex: { kind: 'flag', default: false, help: 'index the vector column only (no halfvec expression index)' },
+  oneIndexAtATime: { kind: 'flag', default: false, help: 'build, measure and drop each index in turn, so memory holds one at a time (1,000,000 x 1,536-d)' },
   noIndex: { kind: 'flag', default: false, help: 'no index: measure the load and checkpoint alone' },
   peerRows: { kind: 'number', default: 50_000, help: 'rows for hnswlib-node (at most --rows)' },
   efs: { kind: 'numbers', default: [40, 100, 200], help: 'hnsw.ef_search values' },
@@ -129,28 +133,22 @@ export async function benchScale(args: string[]): Promise<void> {
     const loadS = (nowMs() - t) / 1000;
     log(`load: ${o.rows} rows in ${loadS.toFixed(1)} s = ${Math.round(o.rows / loadS)} rows/s (durable, batches of ${o.batch})`);
 
-    const indexes: { name: string; sql: string; query: string }[] = o.noIndex ? [] : [
-      {
+    const indexes: { name: string; sql: string; query: string }[] = [];
+    if (!o.noIndex && !o.onlyVectorIndex) {
+      indexes.push({
         name: 'items_half_idx',
         sql: `CREATE INDEX items_half_idx ON items USING hnsw ((embedding::halfvec(${dims})) halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)`,
         query: `SELECT id FROM items ORDER BY embedding::halfvec(${dims}) <=> $1::vector(${dims})::halfvec(${dims}) LIMIT 10`,
-      },
-    ];
-    if (o.vectorIndex && !o.noIndex) {
+      });
+    }
+    if ((o.vectorIndex || o.onlyVectorIndex) && !o.noIndex) {
       indexes.push({
         name: 'items_vec_idx',
         sql: 'CREATE INDEX items_vec_idx ON items USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)',
         query: 'SELECT id FROM items ORDER BY embedding <=> $1 LIMIT 10',
       });
     }
-    for (const ix of indexes) {
-      t = nowMs();
-      await db.exec(ix.sql);
-      const s = (nowMs() - t) / 1000;
-      const bytes = db.database.indexes.get(ix.name)!.sizeBytes();
-      log(`build ${ix.name}: ${s.toFixed(1)} s, ${formatBytes(bytes)} (${(bytes / o.rows).toFixed(0)} B/row)`);
-    }
-    for (const ix of indexes) {
+    const measure = async (ix: { name: string; query: string }): Promise<void> => {
       for (const ef of o.efs) {
         await db.exec(`SET hnsw.ef_search = ${ef}`);
         // EXPLAIN's text, not the plan object: the plan holds references to the table's data.
@@ -159,7 +157,20 @@ export async function benchScale(args: string[]): Promise<void> {
         const r = await searchLoop(db, ix.query, queries, dims, o.queries, truth);
         log(`${ix.name} ef_search ${String(ef).padStart(3)}: recall@10 ${r.recall.toFixed(3)}  QPS ${r.qps.toFixed(0)}${usesIndex ? '' : '  (PLAN DID NOT USE THE INDEX)'}`);
       }
+    };
+    for (const [n, ix] of indexes.entries()) {
+      t = nowMs();
+      await db.exec(ix.sql);
+      const s = (nowMs() - t) / 1000;
+      const bytes = db.database.indexes.get(ix.name)!.sizeBytes();
+      log(`build ${ix.name}: ${s.toFixed(1)} s, ${formatBytes(bytes)} (${(bytes / o.rows).toFixed(0)} B/row), peak RSS so far ${formatBytes(sampleMemory().maxRss)}`);
+      if (o.oneIndexAtATime) {
+        await measure(ix);
+        // The last index stays for the checkpoint measurement below.
+        if (n < indexes.length - 1) await db.exec(`DROP INDEX ${ix.name}`);
+      }
     }
+    if (!o.oneIndexAtATime) for (const ix of indexes) await measure(ix);
     await db.exec('RESET hnsw.ef_search');
 
     await db.exec('CHECKPOINT');
