@@ -6,8 +6,8 @@ import type { HnswState } from './state.js';
 import { vacuumHnsw } from './vacuum.js';
 import { FilterSubgraphs } from './subgraphs.js';
 import { KeyedRowLists } from '../shared/keyed_rows.js';
-import { saveHnsw } from './persist.js';
-import type { ByteSink } from '../../storage/stream.js';
+import { applyHnswDelta, hnswDeltaBytes, saveHnsw, saveHnswDelta } from './persist.js';
+import type { ByteSink, ByteSource } from '../../storage/stream.js';
 import { assert } from '../../common/assert.js';
 import { WorkerPool } from '../../kernels/workers.js';
 import type { IndexSearchAhead } from '../am.js';
@@ -63,6 +63,26 @@ export class HnswIndex implements VectorIndex {
   /** Writes the graph to a checkpoint file (persist.ts). */
   save(sink: ByteSink): void {
     saveHnsw(this.state, sink);
+  }
+
+  /** Bytes of a delta of the changes since the last save, or -1 when only a whole save will do (persist.ts). */
+  deltaBytes(): number {
+    return hnswDeltaBytes(this.state);
+  }
+
+  /** Writes the changes since the last save (persist.ts saveHnswDelta). */
+  saveDelta(sink: ByteSink): void {
+    saveHnswDelta(this.state, sink);
+  }
+
+  /** The checkpoint holding the latest save or delta is in force: changes count from now. */
+  markSaved(): void {
+    this.state.graph.changes.clear();
+  }
+
+  /** Lays a delta read from a checkpoint file over the loaded graph (persist.ts applyHnswDelta). */
+  applyDelta(source: ByteSource): void {
+    applyHnswDelta(this.state, source);
   }
 
   /** amvacuumcleanup: unlinks deleted nodes and repairs their neighbours' lists (vacuum.ts). */
