@@ -2,16 +2,18 @@
  * What changed in one HNSW graph since it was last saved (persist.ts), so that a checkpoint
  * writes a delta of the changed parts instead of the whole graph (engine/durability.ts).
  *
- * Units, measured on the scale benchmark's load (UPDATEs of a 1,536-d table: each is a delete
- * flag plus one insert): an insert writes the new node's record and adds a reverse link to, or
- * shrinks, the layer-0 lists of the nodes the new node chose (up to m of them, spread over the
- * whole graph). Tracked in fixed chunks of records (64 KiB: 10 records of 1,536-d float32),
- * 1,000 inserts into 50,000 nodes touch about 16,000 records in nearly every chunk: the delta
- * would be the whole graph. So the unit is one node, in two kinds: a node whose record is new
- * or reused ({@link NODE_RECORD}: vector, header and list are written), and a node whose header
- * or layer-0 list changed ({@link NODE_LINKS}: its vector did not, so the delta carries the
- * record's tail from the header on, 148 bytes at m = 16, against 6,292 for the whole record of
- * a 1,536-d float32 node). The upper-layer pool (about 1/(m-1) of the records' bytes) is
+ * Units. An insert writes the new node's record and adds a reverse link to, or shrinks, the
+ * layer-0 lists of the nodes the new node chose (up to m of them, spread over the whole graph);
+ * a delete sets a flag in the node's header. Measured (test/engine/index_delta_checkpoint.test.ts):
+ * 1,000 UPDATEs of a 50,000-row table (m = 16) change 1,000 whole records and the headers or
+ * lists of 11,394 other nodes. Tracked in fixed chunks of records (64 KiB: 10 records of
+ * 1,536-d float32, 5,000 chunks for 50,000 nodes), 11,394 scattered nodes fall in about 90% of
+ * the chunks (1 - e^(-11394/5000)): the delta would be nearly the whole graph. So the unit is
+ * one node, in two kinds: a node whose record is new or reused ({@link NODE_RECORD}: vector,
+ * header and list are written), and a node whose header or layer-0 list changed
+ * ({@link NODE_LINKS}: its vector did not, so the delta carries the record's tail from the
+ * header on, 148 bytes at m = 16, against 6,292 for the whole record of a 1,536-d float32
+ * node). The upper-layer pool (about 1/(m-1) of the records' bytes) is
  * tracked in chunks of {@link POOL_CHUNK_WORDS} words.
  *
  * The marks cost one byte per node and one per pool chunk, kept in the graph's own state (never
