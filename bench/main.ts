@@ -13,6 +13,7 @@
  *   exact    exact top-10 over GloVe, serial vs Gather Merge on 2 (3) participants, vs PGlite + pgvector (bench/exact.ts)
  *   scale    synthetic 1,536-d / 768-d rows (GloVe lifted): load, halfvec HNSW build, recall / QPS, incremental checkpoint bytes, vs hnswlib-node (bench/scale.ts)
  *   cic      CREATE INDEX vs CREATE INDEX CONCURRENTLY: build time, another session's query latency during it (bench/concurrent_build.ts)
+ *   partitions HNSW index in partitions (memories capped) vs one graph on the same rows: build time, recall@10 / QPS (bench/partitions.ts)
  *   prune    HNSW neighbour-selection rules: build CPU time and recall@10 per distance computation, vs hnswlib-node (bench/prune.ts)
  *   build    HNSW build on 1 and 2 participants vs hnswlib-node (and native pgvector's parallel build), recall@10 / QPS of each (bench/build.ts)
  *   worker   the same k-NN query on Vecgres and on VecgresWorker: what the thread's round trip adds (bench/worker.ts)
@@ -74,6 +75,11 @@ async function main(): Promise<void> {
     case 'exact': {
       const { benchExact } = await import('./exact.js');
       await benchExact(args);
+      return;
+    }
+    case 'partitions': {
+      const { benchPartitions } = await import('./partitions.js');
+      await benchPartitions(args);
       return;
     }
     case 'prune': {

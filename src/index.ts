@@ -36,7 +36,7 @@ import type { IndexBuildProgress } from './sql/env.js';
 import type { Value } from './storage/table.js';
 import { PgArray } from './types/pgarray.js';
 import { typeIoByName } from './types/type_io.js';
-import { TYPE_OID, valueToText, type SqlType } from './sql/analyze/types.js';
+import { TYPE_OID, valueToText, type SqlType, type RegCatalog } from './sql/analyze/types.js';
 import { formatArray } from './sql/analyze/arrays.js';
 import type { Notification } from './sql/env.js';
 import { dumpCatalog, type DumpOptions, type DumpSummary } from './sql/dump/dump.js';
@@ -716,7 +716,7 @@ export class Vecgres implements VecgresApi, Notifications {
    */
   dump(write: (chunk: string) => void, opts: DumpOptions = {}): DumpSummary {
     if (this.#closed) throw new Error('Vecgres is closed');
-    return dumpCatalog(this.#db.catalog, this.#db.methods, opts, write);
+    return dumpCatalog(this.#db.catalog, this.#db.methods, opts, write, this.#db.stats);
   }
 
   /**
@@ -779,10 +779,10 @@ function serializeParams(oids: readonly number[], params: readonly unknown[], q:
  * A value's text as PostgreSQL's output function prints it, what a parser receives: the text
  * of a cast to text, except boolean's boolout `t` / `f` (also inside arrays).
  */
-function outputText(v: Value, type: SqlType, zone: TimeZone): string {
+function outputText(v: Value, type: SqlType, zone: TimeZone, reg: Pick<RegCatalog, 'relationName'> | undefined): string {
   if (type === 'bool') return v ? 't' : 'f';
   if (type === 'bool[]') return formatArray(v as PgArray, (x) => (x ? 't' : 'f'));
-  return valueToText(v, type, zone)!;
+  return valueToText(v, type, zone, reg)!;
 }
 
 /**
@@ -807,7 +807,7 @@ function toResults<T>(r: StatementResult | undefined, opts: QueryOptions, parser
     for (let c = 0; c < n; c++) {
       const p = parse[c];
       const raw = src[c] ?? null;
-      const v = p === undefined ? outputValue(raw, types[c]!, vecArrays) : raw === null ? null : p(outputText(raw, types[c]!, zone), fields[c]!.dataTypeID);
+      const v = p === undefined ? outputValue(raw, types[c]!, vecArrays, r.regNames) : raw === null ? null : p(outputText(raw, types[c]!, zone, r.regNames), fields[c]!.dataTypeID);
       if (asArray) (out as unknown[])[c] = v;
       else (out as Record<string, unknown>)[fields[c]!.name] = v;
     }
@@ -874,9 +874,11 @@ function mapArrayText(text: string, f: (elem: string) => unknown): unknown[] {
 }
 
 /** A result value in PGlite's shape: the type registry's `toJs`, arrays element by element. */
-function outputValue(v: Value, type: string, vecArrays: boolean): unknown {
+function outputValue(v: Value, type: string, vecArrays: boolean, reg?: Pick<RegCatalog, 'relationName'>): unknown {
   if (v === null) return null;
-  if (v instanceof PgArray) return outputArray(v, type as SqlType);
+  if (v instanceof PgArray) return outputArray(v, type as SqlType, reg);
+  // A reg* value is the object's name, as PGlite returns the text of a type it has no parser for.
+  if (type.startsWith('reg')) return valueToText(v, type as SqlType, UTC_ZONE, reg);
   const io = typeIoByName(type);
   return io === undefined ? v : io.toJs(v, vecArrays);
 }
@@ -886,10 +888,10 @@ function outputValue(v: Value, type: string, vecArrays: boolean): unknown {
  * numeric, text, boolean, bigint, bit) as nested JS arrays of its parsed elements, arrays of
  * pgvector's types (whose OIDs PGlite does not know) as PostgreSQL's text.
  */
-function outputArray(a: PgArray, type: SqlType): unknown {
+function outputArray(a: PgArray, type: SqlType, reg?: Pick<RegCatalog, 'relationName'>): unknown {
   const elem = a.elemType;
   if (elem === 'vector' || elem === 'halfvec' || elem === 'sparsevec') return valueToText(a, type, UTC_ZONE);
-  const conv = (x: unknown): unknown => (x === null ? null : outputValue(x as Value, elem === 'varbit' ? 'bit' : elem, false));
+  const conv = (x: unknown): unknown => (x === null ? null : outputValue(x as Value, elem === 'varbit' ? 'bit' : elem, false, reg));
   if (a.dims.length <= 1) return a.elems.map(conv);
   let i = 0;
   const level = (d: number): unknown[] => {

@@ -63,6 +63,7 @@ export const SQLSTATE = {
   indeterminate_datatype: '42P18',
   statement_too_complex: '54001',
   invalid_name: '42602',
+  ambiguous_function: '42725',
   insufficient_privilege: '42501',
   disk_full: '53100',
   out_of_memory: '53200',

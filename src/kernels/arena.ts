@@ -451,16 +451,31 @@ export function outOfMemory(bytes: number, use: string): PgError {
 
 /**
  * 53200 for a request that the limit allows but the one memory it must go in cannot hold: an
- * index's structures live in one memory of at most 4 GiB (memories.ts). The hint is the way to
- * halve an index of float32 vectors.
+ * index's structures live in one memory of at most 4 GiB (memories.ts; an HNSW index then
+ * continues in a new partition, {@link isMemoryFull}). The hint is the way to halve an
+ * IVFFlat index of float32 vectors.
  */
 function memoryFull(bytes: number, use: string, maxBytes: number): PgError {
   const gib = maxBytes / 2 ** 30;
   const size = gib >= 1 ? `${+gib.toFixed(2)} GiB` : `${Math.round(maxBytes / 2 ** 20)} MiB`;
-  return new PgError(SQLSTATE.out_of_memory, 'out of memory', {
+  const e = new PgError(SQLSTATE.out_of_memory, 'out of memory', {
     detail: `Failed on request of size ${bytes} in memory context "${use}": an index lives in one WebAssembly memory, limited to ${size}.`,
-    hint: 'Index a halfvec expression instead, e.g. CREATE INDEX ON items USING hnsw ((embedding::halfvec(1536)) halfvec_cosine_ops), which takes half the space; or build one index per partition of the table.',
+    hint: 'Index a halfvec expression instead, e.g. CREATE INDEX ON items USING ivfflat ((embedding::halfvec(1536)) halfvec_cosine_ops), which takes half the space; or build one index per partition of the table.',
   });
+  memoryFullErrors.add(e);
+  return e;
+}
+
+/** The errors {@link memoryFull} made (the limit allowed the request; the one memory did not). */
+const memoryFullErrors = new WeakSet<object>();
+
+/**
+ * True when `e` is a 53200 raised because one memory was full while `vecgres.memory_limit`
+ * still allowed the request: an HNSW index then continues in a new partition
+ * (access/hnsw/partitions.ts); any other 53200 (the limit) is final.
+ */
+export function isMemoryFull(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && memoryFullErrors.has(e);
 }
 
 function roundUp(n: number, to: number): number {

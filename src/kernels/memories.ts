@@ -207,8 +207,8 @@ export class MemorySet implements Space {
    * The memory a new index's structures go in (every one of them, for its whole life), chosen
    * when the index is created and counted in {@link Arena.indexes} until {@link unpin}: the
    * memory of indexes with the most room if that is at least `bytesHint` (the expected size),
-   * else an empty memory, else a new one when the limit leaves room for it, else the memory
-   * with the most room.
+   * else an empty memory, else a new one when the limit leaves room for it (or for a whole
+   * memory, when the hint exceeds one), else the memory with the most room.
    */
   forIndex(bytesHint: number): Arena {
     let best: Arena | undefined;
@@ -230,7 +230,32 @@ export class MemorySet implements Space {
       if (empty === undefined && a.indexes === 0 && a.isEmpty) empty = a;
     }
     let chosen = best !== undefined && bestRoom >= bytesHint ? best : empty;
-    chosen ??= this.tryAdd(Math.min(bytesHint, this.maxBytes)) ?? bestAny ?? this.add();
+    // A hint beyond one memory (a 1,000,000 x 1,536-d halfvec graph with its growth margin)
+    // still wants a memory of its own: asking for the most a memory holds keeps the index out
+    // of a memory that table segments already filled.
+    chosen ??= this.tryAdd(Math.min(bytesHint, this.maxBytes - 65536)) ?? bestAny ?? this.add();
+    chosen.indexes++;
+    return chosen;
+  }
+
+  /**
+   * The memory of a new partition of an index (access/hnsw/partitions.ts): one no other index
+   * uses and that is empty, else a new one when the limit leaves room for it and `bytesHint`
+   * more; counted in {@link Arena.indexes} until {@link unpin}. A partition exists because
+   * its index's other memories are full, so it never shares one of them.
+   * @throws PgError 53200 `out of memory` (detail naming `bytesHint` and `use`) when no memory
+   *   is empty and the limit allows no new one; nothing changes then.
+   */
+  forPartition(bytesHint: number, use: string): Arena {
+    let chosen: Arena | null = null;
+    for (const a of this.slots) {
+      if (a !== undefined && a.indexes === 0 && a.isEmpty) {
+        chosen = a;
+        break;
+      }
+    }
+    chosen ??= this.tryAdd(Math.min(bytesHint, this.maxBytes - 2 * 65536));
+    if (chosen === null) throw outOfMemory(bytesHint, use);
     chosen.indexes++;
     return chosen;
   }

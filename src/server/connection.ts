@@ -538,7 +538,7 @@ export class Connection {
     if (r.fields.length > 0 || r.command === 'SELECT') this.out.rowDescription(fieldDescriptions(r.fields));
     for (const n of r.notices) this.notice(n);
     this.writeCopyOut(r);
-    writeRows(this.out, r.fields, r.rows, r.zone ?? this.session!.settings.timeZone());
+    writeRows(this.out, r.fields, r.rows, r.zone ?? this.session!.settings.timeZone(), undefined, r.regNames);
     this.out.commandComplete(commandTag(r, r.rows.length));
     if (this.out.length > FLUSH_BYTES) this.flush();
   }
@@ -655,7 +655,7 @@ export class Connection {
     const batch: PortalBatch = await this.ctx.db.runPortal(portal, maxRows, session, true);
     for (const n of batch.notices) this.notice(n);
     if (portal.result !== null && batch.tag !== '') this.writeCopyOut(portal.result);
-    writeRows(this.out, batch.fields, batch.rows, session.settings.timeZone(), portal.resultFormats);
+    writeRows(this.out, batch.fields, batch.rows, session.settings.timeZone(), portal.resultFormats, portal.result?.regNames);
     if (batch.suspended) this.out.portalSuspended();
     else this.out.commandComplete(batch.tag);
     if (this.out.length > FLUSH_BYTES) this.flush();

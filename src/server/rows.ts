@@ -6,7 +6,7 @@ import type { TimeZone } from '../types/timezone.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { BackendWriter, FieldDescription } from '../protocol/backend.js';
 import type { ResultField } from '../sql/exec/statement.js';
-import { valueToText, type SqlType } from '../sql/analyze/types.js';
+import { valueToText, type SqlType, type RegCatalog } from '../sql/analyze/types.js';
 import { formatArray } from '../sql/analyze/arrays.js';
 import type { PgArray } from '../types/pgarray.js';
 import type { Value } from '../storage/table.js';
@@ -49,10 +49,10 @@ export function fieldDescriptions(fields: readonly ResultField[], formats?: read
  * except for boolean, whose boolout prints `t` / `f` (also inside arrays), while `true::text`
  * is 'true'.
  */
-function textOut(v: Value, type: SqlType, zone: TimeZone): string {
+function textOut(v: Value, type: SqlType, zone: TimeZone, reg: Pick<RegCatalog, 'relationName'> | undefined): string {
   if (type === 'bool') return v ? 't' : 'f';
   if (type === 'bool[]') return formatArray(v as PgArray, (x) => (x ? 't' : 'f'));
-  return valueToText(v, type, zone)!;
+  return valueToText(v, type, zone, reg)!;
 }
 
 /** The registry row a column's values are sent with (an untyped literal is text). */
@@ -61,11 +61,12 @@ function ioOf(f: ResultField): TypeIo | undefined {
 }
 
 /**
- * Appends DataRows for `rows` in the given per-column formats (absent: all text).
+ * Appends DataRows for `rows` in the given per-column formats (absent: all text). `reg`: the
+ * relation names regclass values print in text (StatementResult.regNames).
  * @throws PgError 0A000 for binary output of a type without a send function (checked before
  *   any row is written).
  */
-export function writeRows(w: BackendWriter, fields: readonly ResultField[], rows: readonly Value[][], zone: TimeZone, formats?: readonly number[]): void {
+export function writeRows(w: BackendWriter, fields: readonly ResultField[], rows: readonly Value[][], zone: TimeZone, formats?: readonly number[], reg?: Pick<RegCatalog, 'relationName'>): void {
   const n = fields.length;
   const binary: (TypeIo | null)[] = fields.map((f, c) => {
     if (formats === undefined || formats[c] !== 1) return null;
@@ -83,7 +84,7 @@ export function writeRows(w: BackendWriter, fields: readonly ResultField[], rows
       }
       const io = binary[c]!;
       if (io !== null) w.binary(io.send(v as Datum));
-      else w.text(textOut(v, fields[c]!.type, zone));
+      else w.text(textOut(v, fields[c]!.type, zone, reg));
     }
     w.endDataRow();
   }

@@ -8,7 +8,7 @@
  * Values are validated with the same min/max/enum the definition declares, and rejected with
  * PostgreSQL's message texts (guc.c parse_and_validate_value), never clamped.
  */
-import { zoneSetting } from '../types/timezone_setting.js';
+import { zoneSetting, zoneSettingErrorDetail } from '../types/timezone_setting.js';
 import { UTC_ZONE, type TimeZone } from '../types/timezone.js';
 import type { GucDef, GucReader, GucValue } from '../common/guc.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
@@ -431,7 +431,11 @@ export function parseGucValue(def: GucDef, text: string): GucValue {
       if (def.name === 'TimeZone') {
         // Kept as SHOW prints it: the zone's own spelling, or the POSIX name of an offset.
         const z = zoneSetting(text);
-        if (z === null) throw invalid();
+        if (z === null) {
+          const detail = zoneSettingErrorDetail(text);
+          if (detail === undefined) throw invalid();
+          throw new PgError(SQLSTATE.invalid_parameter_value, `invalid value for parameter "${def.name}": "${text}"`, { detail });
+        }
         return z.name;
       }
       // Dates are printed in the ISO DateStyle only: another style would print differently,

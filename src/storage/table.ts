@@ -21,6 +21,7 @@
  * Mutations go only through {@link Catalog} (storage/catalog.ts), the one place a write-ahead
  * log can record them; the methods here that change data are marked "catalog only".
  */
+import { KeyMap, KeySet } from './key_map.js';
 import { sharedF32, sharedU32, sharedU8 } from '../common/shared_arrays.js';
 import { kernelsOf } from '../kernels/fast.js';
 import { memories } from '../kernels/memories.js';
@@ -147,35 +148,6 @@ export interface PreparedRow {
   readonly retired: number[];
   /** New per-row blocks (pointer, bytes), freed if the row is abandoned. */
   readonly blocks: number[];
-}
-
-/**
- * The primary-key map (key -> rowId) that remembers which keys changed since
- * {@link clearChanged}, so a checkpoint delta writes only those entries.
- */
-export class KeyMap extends Map<unknown, number> {
-  /** Keys set or deleted since the last checkpoint (null until the first checkpoint mark). */
-  changed: Set<unknown> | null = null;
-
-  override set(k: unknown, v: number): this {
-    this.changed?.add(k);
-    return super.set(k, v);
-  }
-
-  override delete(k: unknown): boolean {
-    this.changed?.add(k);
-    return super.delete(k);
-  }
-
-  override clear(): void {
-    for (const k of this.keys()) this.changed?.add(k);
-    super.clear();
-  }
-
-  /** Starts tracking afresh (after a checkpoint wrote the map's state). */
-  clearChanged(): void {
-    this.changed = new Set();
-  }
 }
 
 /** Storage for one vector column. */
@@ -1005,7 +977,7 @@ export class Table {
   writeDelta(sink: ByteSink): void {
     assert(!this.layoutChanged, 'a delta cannot carry a change of columns');
     const w = new ByteWriter(4096);
-    const keys = this.pkey.changed ?? new Set<unknown>();
+    const keys = this.pkey.changed ?? new KeySet();
     w.u32(TABLE_DELTA_VERSION).value(tableDefToValue(this.def)).varuint(this.markedSlots).varuint(this.slots).varuint(this.changedSlots).varuint(keys.size);
     writeBlock(sink, w);
     const flushIfFull = (): void => {

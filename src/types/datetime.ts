@@ -8,7 +8,8 @@
  * Input accepted: `YYYY-MM-DD`, then optionally `T` or spaces and `HH:MM[:SS[.ffffff]]`, then
  * optionally a zone (`Z`, `UTC`, `GMT`, `+HH`, `+HHMM`, `+HH:MM`, `+HH:MM:SS`, a zone name or
  * abbreviation: `America/New_York`, `EST`, or a POSIX zone such as `x7` (7 hours west, as
- * pg_tzset reads a word run together with digits), types/timezone.ts), then optionally
+ * pg_tzset reads a word run together with digits) or `x7y` (with US daylight-saving rules),
+ * types/timezone.ts), then optionally
  * `BC` / `AD`; `epoch`, `infinity`, `-infinity`. PostgreSQL accepts many more forms (month
  * names, `MM/DD/YYYY`, `now`, `today`, ...): those are 0A000 here rather than a
  * different answer, and text that is not a date at all is PostgreSQL's 22007.
@@ -103,9 +104,6 @@ const DATETKTBL_WORDS: ReadonlySet<string> = new Set(
     'sun sunday t thu thur thurs thursday today tomorrow tue tues tuesday wed wednesday weds y yesterday').split(' '),
 );
 
-/** A POSIX zone with a daylight-saving name (`x7y`, `EST5EDT4`): pg_tzset reads US rules into it. */
-const POSIX_WITH_DST = /^[A-Za-z]+[+-]?\d+(?::\d+){0,2}[^\d:]/;
-
 /** The parts of a parsed ISO date/time. */
 interface Parsed {
   days: number;
@@ -158,7 +156,6 @@ function parseIso(text: string, type: DateTimeType, session?: TimeZone): Parsed 
       if (lead.length < z.length && DATETKTBL_WORDS.has(lead.toLowerCase())) throw badSyntax(type, text);
       zone = findTimeZone(z, session);
       if (zone === null) {
-        if (POSIX_WITH_DST.test(z)) throw new PgError(SQLSTATE.feature_not_supported, `time zone "${z}" (a POSIX zone with daylight-saving time) is not supported`);
         // ParseDateTime makes letters followed by `-`, `/`, `.`, a digit or `+` one field that
         // DecodeDateTime hands to pg_tzset (`x7` is a POSIX zone); plain letters are a word.
         if (/^[A-Za-z]+[-/.+\d]/.test(z)) throw new PgError(SQLSTATE.invalid_parameter_value, `time zone "${z.toLowerCase()}" not recognized`);

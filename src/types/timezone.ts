@@ -1,8 +1,10 @@
 /**
  * Named time zones: IANA names (`America/New_York`, `Europe/Berlin`, `US/Eastern`, `EST5EDT`,
  * `Etc/GMT+5`), PostgreSQL's Default time zone abbreviations (`EST`, `CET`; `MSK`, whose
- * offset depends on the date) and the session zone's own ones (types/tzdata.ts), and POSIX-style offsets (`+05`, `UTC+3`: hours WEST of Greenwich, as PostgreSQL's
- * pg_tzset reads them). The IANA rules come from the ICU data Node ships (`Intl.DateTimeFormat`
+ * offset depends on the date) and the session zone's own ones (types/tzdata.ts), POSIX-style
+ * offsets (`+05`, `UTC+3`: hours WEST of Greenwich, as PostgreSQL's pg_tzset reads them) and
+ * POSIX TZ strings with daylight-saving rules (`CET-1CEST,M3.5.0,M10.5.0/3`, `x7y`:
+ * types/timezone_posix.ts). The IANA rules come from the ICU data Node ships (`Intl.DateTimeFormat`
  * with `timeZone`), never from a table of our own.
  *
  * Offsets are seconds EAST of UTC (local = utc + offset). Timestamps here are PostgreSQL's:
@@ -17,15 +19,18 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { abbrevInZone, abbrevOffsetNear, zoneHistory, type ZoneHistory } from './tzdata.js';
+import { parsePosixZone, posixLocalOffset, posixOffsetAt, type PosixZone } from './timezone_posix.js';
 
 /**
- * A resolved time zone: a fixed offset; IANA rules read through ICU; or an abbreviation whose
- * offset depends on the date (`MSK`, or one the session zone used with several offsets), read
- * in its zone's history (`base` gives the zone's own offsets where the history has no answer).
+ * A resolved time zone: a fixed offset; IANA rules read through ICU; a POSIX TZ string with
+ * daylight-saving rules (types/timezone_posix.ts); or an abbreviation whose offset depends on
+ * the date (`MSK`, or one the session zone used with several offsets), read in its zone's
+ * history (`base` gives the zone's own offsets where the history has no answer).
  */
 export type TimeZone =
   | { kind: 'fixed'; offsetSec: number; /** The abbreviation to_char's TZ prints, when known (`UTC`, `+02`). */ abbrev?: string }
   | { kind: 'iana'; name: string; fmt: Intl.DateTimeFormat }
+  | PosixZone
   | { kind: 'abbrev'; /** Upper case. */ abbrev: string; history: ZoneHistory; base: TimeZone };
 
 /** UTC: the default session time zone, and the zone of contexts that have no session. */
@@ -126,6 +131,14 @@ function sessionAbbrev(session: TimeZone, key: string): TimeZone | null {
     // A POSIX setting's letters (`UTC+3` calls -03:00 `UTC`); offsets (`+05`) are never words.
     return session.abbrev !== undefined && session.abbrev.toLowerCase() === key ? { kind: 'fixed', offsetSec: session.offsetSec } : null;
   }
+  if (session.kind === 'posix') {
+    // Each name has its one offset. When both are the same name, PostgreSQL's
+    // pg_interpret_timezone_abbrev finds the name at standard time's place in the zone's
+    // list and the transitions to that type: standard time's offset, summer and winter alike.
+    if (session.stdAbbrev.toLowerCase() === key) return { kind: 'fixed', offsetSec: session.stdOffsetSec };
+    if (session.dstAbbrev.toLowerCase() === key) return { kind: 'fixed', offsetSec: session.dstOffsetSec };
+    return null;
+  }
   if (session.kind !== 'iana') return null;
   const h = zoneHistory(session.name);
   if (h === null) return null;
@@ -153,8 +166,9 @@ function resolve(name: string, key: string): TimeZone | null {
     return { kind: 'fixed', offsetSec: posix[1] === '-' ? west : -west };
   }
   // Only names: ICU also reads `+05:00` with the ISO sign, which PostgreSQL does not.
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return null;
-  return iana(name);
+  const zone = /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name) ? iana(name) : null;
+  // pg_tzset: a name that is no zone file is read as a POSIX TZ string (`x7y`, `CET-1CEST,M3.5.0,M10.5.0/3`).
+  return zone ?? parsePosixZone(name);
 }
 
 /**
@@ -206,6 +220,7 @@ const LATEST_SEC = 15_778_540_800; // 2500-01-01
 /** Offset (seconds east of UTC) of `zone` at `utcSec` (seconds since 2000-01-01 UTC). */
 export function offsetAt(zone: TimeZone, utcSec: number): number {
   if (zone.kind === 'fixed') return zone.offsetSec;
+  if (zone.kind === 'posix') return posixOffsetAt(zone, utcSec);
   if (zone.kind === 'abbrev') {
     // DetermineTimeZoneAbbrevOffsetTS: the abbreviation's offset nearest the instant, else the zone's.
     return abbrevOffsetNear(zone.history, zone.abbrev, utcSec * 1000 + PG_EPOCH_MS) ?? offsetAt(zone.base, utcSec);
@@ -268,6 +283,7 @@ export function localOffset(zone: TimeZone, localUs: bigint): number {
     return abbrevOffsetNear(zone.history, zone.abbrev, t * 1000 + PG_EPOCH_MS) ?? zoneOffset;
   }
   const local = splitSeconds(localUs).sec;
+  if (zone.kind === 'posix') return posixLocalOffset(zone, local);
   // The offsets a day before and a day after: one transition at most lies between.
   const before = offsetAt(zone, local - DAY_SEC);
   const after = offsetAt(zone, local + DAY_SEC);

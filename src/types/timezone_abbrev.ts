@@ -8,6 +8,7 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { offsetAtUtc, type TimeZone } from './timezone.js';
 import { abbrevAt, zoneHistory } from './tzdata.js';
+import { posixAbbrevAt } from './timezone_posix.js';
 
 /** Milliseconds from 1970-01-01 to 2000-01-01 (PostgreSQL's epoch). */
 const PG_EPOCH_MS = 946_684_800_000;
@@ -39,6 +40,7 @@ export function zoneAbbrevAt(zone: TimeZone, utcUs: bigint): string {
     return numericAbbrev(zone.offsetSec);
   }
   if (zone.kind === 'abbrev') return zone.abbrev;
+  if (zone.kind === 'posix') return posixAbbrevAt(zone, Math.floor((utcMs(utcUs) - PG_EPOCH_MS) / 1000));
   const h = zoneHistory(zone.name);
   if (h !== null) {
     const name = abbrevAt(h, utcMs(utcUs), offsetAtUtc(zone, utcUs));

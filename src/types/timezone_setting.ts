@@ -4,16 +4,20 @@
  * named inside a date/time literal (types/timezone.ts findTimeZone, abbreviations first):
  *
  * - a number (`5`, `-3.5`, `'+02'`): hours EAST of Greenwich (the SQL sign convention), shown
- *   as the POSIX name pg_tzset_offset builds: `<+05>-05`, `<-03:30>+03:30`;
+ *   as the POSIX name pg_tzset_offset builds: `<+05>-05`, `<-03:30>+03:30`; below 168 hours;
  * - a zone name, case-insensitive, shown with the zone's own spelling (`europe/berlin` is
  *   `Europe/Berlin`; a link such as `US/Eastern` keeps its name);
- * - a POSIX zone without rules (`UTC+3`, `<+05>-05`): hours WEST, its letters the abbreviation.
+ * - else a POSIX TZ string (types/timezone_posix.ts), shown upper-cased as pg_tzset names it:
+ *   without rules (`UTC+3`, `<+05>-05`, `+05:30`: hours WEST, its letters the abbreviation) or
+ *   with daylight-saving time (`x7y` is `X7Y`, `CET-1CEST,M3.5.0,M10.5.0/3`).
  *
  * `SET TIME ZONE INTERVAL '...'` is read by the SQL layer and arrives here as its offset
  * ({@link offsetZoneName}). Time zone abbreviations (`PDT`, `CEST`) are not zone names: invalid,
  * as in PostgreSQL.
  */
 import { ianaZone, type TimeZone } from './timezone.js';
+import { parsePosixZone } from './timezone_posix.js';
+import { zoneSpelling } from './tzdata.js';
 
 /** A TimeZone setting: the name SHOW prints and the zone it means. */
 export interface ZoneSetting {
@@ -59,13 +63,12 @@ function canonicalSpelling(name: string): string {
     canonical = new Map();
     for (const z of Intl.supportedValuesOf('timeZone')) canonical.set(z.toLowerCase(), z);
   }
-  return canonical.get(name.toLowerCase()) ?? name;
+  // Links (`US/Eastern`, `EST5EDT`) are not in ICU's list: tzdata's own spelling.
+  return canonical.get(name.toLowerCase()) ?? zoneSpelling(name) ?? name;
 }
 
 /** A number as strtod reads the whole text (check_timezone's "numeric hours" form). */
 const HOURS = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
-/** A POSIX zone without DST rules: letters (or `<...>`) then hours west (`UTC+3`, `<+05>-05`). */
-const POSIX_FIXED = /^(?:([A-Za-z]{3,})|<([+-]?[A-Za-z0-9:+-]+)>)([+-]?)(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?$/;
 
 /**
  * The name pg_tzset_offset gives a fixed offset (`<+02>-02`, `<-03:30>+03:30`).
@@ -89,17 +92,36 @@ function offsetSetting(eastSec: number): ZoneSetting {
   return { name, zone: { kind: 'fixed', offsetSec: eastSec, abbrev: name.slice(1, name.indexOf('>')) } };
 }
 
+/** pg_tzset_offset's limit: the POSIX name it builds must parse, so hours stay below 168. */
+const OFFSET_HOURS_MAX = 167;
+
+/**
+ * check_timezone's number of hours east as seconds (C's conversion to long truncates:
+ * `15.9999999` is 15:59:59), or null when pg_tzset_offset refuses it (168 hours or more).
+ */
+function hoursOffsetSec(text: string): number | null {
+  const east = Math.trunc(Number(text) * 3600);
+  return Number.isFinite(east) && Math.abs(east) < (OFFSET_HOURS_MAX + 1) * 3600 ? east : null;
+}
+
+/**
+ * The DETAIL PostgreSQL gives a refused TimeZone value, when it gives one: a number of hours
+ * out of pg_tzset_offset's range is `UTC timezone offset is out of range.`
+ */
+export function zoneSettingErrorDetail(text: string): string | undefined {
+  // strtod also reads `inf` and `infinity`.
+  const outOfRange = (HOURS.test(text) && hoursOffsetSec(text) === null) || /^\s*[+-]?inf(inity)?\s*$/i.test(text);
+  return outOfRange ? 'UTC timezone offset is out of range.' : undefined;
+}
+
 /**
  * Reads a value of the TimeZone setting (see the module comment). Returns null for a value
  * PostgreSQL would not accept (its caller raises `invalid value for parameter "TimeZone"`).
  */
 export function zoneSetting(text: string): ZoneSetting | null {
   if (HOURS.test(text)) {
-    const hours = Number(text);
-    // pg_tzset_offset accepts any offset tzparse does: up to a week; PostgreSQL's own limit
-    // for display is 15:59:59, so larger ones are refused here.
-    if (!Number.isFinite(hours) || Math.abs(hours) >= 16) return null;
-    return offsetSetting(Math.round(hours * 3600));
+    const east = hoursOffsetSec(text);
+    return east === null ? null : offsetSetting(east);
   }
   const key = text.toLowerCase();
   const utc = UTC_FILES.get(key);
@@ -109,25 +131,22 @@ export function zoneSetting(text: string): ZoneSetting | null {
     const zone = ianaZone(legacy);
     return zone === null ? null : { name: legacy, zone };
   }
-  const posix = POSIX_FIXED.exec(text);
-  if (posix !== null) {
-    const h = Number(posix[4]);
-    const m = Number(posix[5] ?? 0);
-    const s = Number(posix[6] ?? 0);
-    if (h > 24 || m > 59 || s > 59) return null;
-    const west = h * 3600 + m * 60 + s;
-    const abbrev = posix[1] ?? posix[2]!;
-    // `EST5` reads as POSIX; `Etc/GMT+5` (a slash) never reaches here.
-    return { name: text, zone: { kind: 'fixed', offsetSec: posix[3] === '-' ? west : -west, abbrev } };
-  }
-  if (NOT_ZONE_FILES.has(key) || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(text)) return null;
+  // pg_tzset: a zone file first (`EST5EDT` and `Etc/GMT+5` are files), then a POSIX TZ string.
+  const file = NOT_ZONE_FILES.has(key) || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(text) ? null : zoneFile(key, text);
+  if (file !== null) return { name: canonicalSpelling(text), zone: file };
+  const posix = parsePosixZone(text);
+  return posix === null ? null : { name: text.toUpperCase(), zone: posix };
+}
+
+/** The IANA zone `text` (`key` lower-cased), or null, remembered by name. */
+function zoneFile(key: string, text: string): TimeZone | null {
   const hit = cache.get(key);
-  if (hit !== undefined) return hit === null ? null : { name: canonicalSpelling(text), zone: hit };
+  if (hit !== undefined) return hit;
   const zone = ianaZone(text);
   // Bounded: values come from clients, and a client may send any number of them.
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(key, zone);
-  return zone === null ? null : { name: canonicalSpelling(text), zone };
+  return zone;
 }
 
 /** Zones resolved by lower-cased name (ICU formatters are costly to build). */

@@ -19,6 +19,7 @@
  * the element's own send bytes.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
+import { assert } from '../common/assert.js';
 import { vectorSend, vectorRecv, formatVector } from './vector.js';
 import { halfvecSend, halfvecRecv, formatHalfvec, halfvecToFloats } from './halfvec.js';
 import { sparsevecSend, sparsevecRecv, formatSparsevec, type SparseVector } from './sparsevec.js';
@@ -143,12 +144,11 @@ const TO_JS: Readonly<Record<string, ToJs>> = {
 const identity: ToJs = (v) => v;
 
 /**
- * oidsend for oid and the reg* types. A reg* result column's values are the objects' names
- * by the time they are encoded (the statement's output step looks them up in the catalog),
- * so their binary form is not available: 0A000.
+ * oidsend for oid and the reg* types (regclasssend and the others are oidsend): a reg* value
+ * is its oid at every step up to the text output, which prints the name.
  */
 function regSend(v: Datum): Uint8Array {
-  if (typeof v !== 'number') throw new PgError(SQLSTATE.feature_not_supported, 'binary output of a reg* type result column is not supported');
+  assert(typeof v === 'number', 'a reg* value is an oid until its text output');
   return oidSend(v);
 }
 

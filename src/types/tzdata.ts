@@ -37,20 +37,35 @@ let packed: Map<string, string> | null = null;
 /** Unpacked histories by lower-cased name. Bounded by the number of zones (about 600 names). */
 const unpacked = new Map<string, ZoneHistory | null>();
 let dataVersion = '';
+/** Zone and link names as tzdata spells them, by lower-cased name (`est5edt` is `EST5EDT`). */
+const spellings = new Map<string, string>();
 
 function load(): Map<string, string> {
   if (packed !== null) return packed;
   const data = createRequire(import.meta.url)('moment-timezone/data/packed/latest.json') as PackedData;
   const m = new Map<string, string>();
-  for (const z of data.zones) m.set(z.slice(0, z.indexOf('|')).toLowerCase(), z);
+  for (const z of data.zones) {
+    const name = z.slice(0, z.indexOf('|'));
+    m.set(name.toLowerCase(), z);
+    spellings.set(name.toLowerCase(), name);
+  }
   for (const l of data.links) {
     const [target, alias] = l.split('|') as [string, string];
     const z = m.get(target.toLowerCase());
-    if (z !== undefined && !m.has(alias.toLowerCase())) m.set(alias.toLowerCase(), z);
+    if (z !== undefined && !m.has(alias.toLowerCase())) {
+      m.set(alias.toLowerCase(), z);
+      spellings.set(alias.toLowerCase(), alias);
+    }
   }
   dataVersion = data.version;
   packed = m;
   return m;
+}
+
+/** The zone or link `name` (any case) as tzdata spells it (PostgreSQL's file name), or null. */
+export function zoneSpelling(name: string): string | null {
+  load();
+  return spellings.get(name.toLowerCase()) ?? null;
 }
 
 /** The tzdata release the abbreviations come from (`2026f`). */

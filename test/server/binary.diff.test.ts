@@ -4,8 +4,9 @@
  * result columns) / Describe / Execute with a row limit / Sync to both servers and compares
  * every backend message that follows, except the few whose content is the server's own
  * (ParameterStatus, BackendKeyData) and RowDescription's table OID and column number. Covers pgvector's vector_send / halfvec_send /
- * sparsevec_send layouts, numeric, int8, float4, bool, text and arrays, parameters received
- * in binary, and PortalSuspended.
+ * sparsevec_send layouts, numeric, int8, float4, bool, text and arrays, the reg* types (oids in
+ * binary, names in text and in text parameters), parameters received in binary, and
+ * PortalSuspended.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -223,6 +224,19 @@ const CASES: Buffer[] = [
   // VACUUM may open a pipeline (it runs before the transaction starts), not follow a statement.
   pipeline('VACUUM v', 'SELECT 1'),
   pipeline('SELECT 1', 'VACUUM v'),
+  // reg* types: oids in binary (regclasssend is oidsend), names in text, names as text
+  // parameters typed by Parse or by the cast, oids as binary parameters. (Binary values name
+  // system catalogs only: this server's user tables do not get the oids PGlite's do.)
+  extended('CREATE TABLE r (id int, c regclass, t regtype, n regnamespace, p regproc, q regprocedure, ca regclass[], pa regproc[])', [], [], [], []),
+  extended("INSERT INTO r VALUES (1, 'pg_type', 'vector', 'public', 'now', 'sum(int4)', '{pg_attribute,pg_class}', '{now,-}'), (2, 0, 'int4[]', 'pg_catalog', 0, 'l2_distance(vector,vector)', '{}', NULL), (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL)", [], [], [], []),
+  extended('SELECT * FROM r ORDER BY id', [], [], [], [1]),
+  extended('SELECT * FROM r ORDER BY id', [], [], [], [0, 1, 0, 1, 0, 1, 0, 1]),
+  extended('SELECT $1::regclass AS a, $2::regproc AS b, $3::regtype AS c', [2205, 24, 2206], [Buffer.from('v'), Buffer.from('now'), Buffer.from('integer')], [0], [0]),
+  extended('SELECT $1::regclass AS a, $2::regproc AS b, $3::regtype AS c', [0, 0, 0], [Buffer.from('pg_catalog.pg_class'), Buffer.from('version'), Buffer.from('vector')], [0], [1]),
+  extended('SELECT $1::regclass AS a, $2::regproc AS b, $3::regprocedure AS c', [2205, 24, 2202], [be32(1259), be32(1299), be32(2108)], [1], [0]),
+  extended('SELECT $1 AS a, $2 AS b', [2210, 2210], [Buffer.from('{pg_type,pg_class}'), Buffer.from('{v}')], [0], [1, 0]),
+  extended('INSERT INTO r (id, c, p, q) VALUES ($1, $2, $3, $4) RETURNING c, p, q', [23, 2205, 24, 2202], [be32(4), be32(1259), be32(1299), be32(2108)], [1], [0]),
+  extended('SELECT $1::regclass AS a', [2205], [Buffer.from('0000', 'hex')], [1], [0]),
 ];
 
 /** Parse + Bind + Execute of one statement without parameters (no Sync). */

@@ -518,3 +518,27 @@ test('vecgres dump (the command): -f FILE, --inserts to stdout, --table, and an 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('regclass values are dumped as relation names, so they name the same relations where the dump loads', async () => {
+  const src = await Vecgres.create();
+  const peer = await PGlite.create({ extensions: { vector } });
+  const peerInserts = await PGlite.create({ extensions: { vector } });
+  try {
+    await src.exec("CREATE TABLE target_items (id int); CREATE TABLE refs (id int, c regclass, p regproc, s regclass); INSERT INTO refs VALUES (1, 'target_items', 'now', 'pg_class'), (2, NULL, NULL, NULL)");
+    let copy = '';
+    src.dump((c) => (copy += c));
+    assert.match(copy, /^1\tpublic\.target_items\tnow\tpg_class$/m, 'pg_dump writes names under its empty search_path');
+    let inserts = '';
+    src.dump((c) => (inserts += c), { inserts: true });
+    await loadCopyScript(peer, copy);
+    await peerInserts.exec(inserts.split('\n').filter((l) => !l.startsWith('\\')).join('\n'));
+    for (const p of [peer, peerInserts]) {
+      const r = await p.query<{ id: number; c: string | null; p: string | null; s: string | null }>('SELECT id, c::text AS c, p::text AS p, s::text AS s FROM refs ORDER BY id');
+      assert.deepEqual(r.rows, [{ id: 1, c: 'target_items', p: 'now', s: 'pg_class' }, { id: 2, c: null, p: null, s: null }]);
+    }
+  } finally {
+    await src.close();
+    await peer.close();
+    await peerInserts.close();
+  }
+});

@@ -110,20 +110,10 @@ test('IN (subquery) in UPDATE and DELETE', async () => {
   ]);
 });
 
-test('IN (subquery) plans: a hash semi join; NOT IN stays a hashed SubPlan', async () => {
+test('IN (subquery) plans: a hash join (an inner join over the unique docs.id, as PostgreSQL plans it); NOT IN stays a hashed SubPlan', async () => {
   const plan = async (sql: string): Promise<string> =>
     (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${sql}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
-  assert.equal(
-    await plan('SELECT id FROM chunks WHERE doc_id IN (SELECT id FROM docs WHERE cat = 2)'),
-    [
-      'Hash Semi Join',
-      '  Hash Cond: (chunks.doc_id = docs.id)',
-      '  ->  Seq Scan on chunks',
-      '  ->  Hash',
-      '        ->  Seq Scan on docs',
-      '              Filter: (cat = 2)',
-    ].join('\n'),
-  );
+  await all('IN over a primary key', ['EXPLAIN (COSTS OFF) SELECT id FROM chunks WHERE doc_id IN (SELECT id FROM docs WHERE cat = 2)']);
   assert.equal(
     await plan('SELECT id FROM chunks WHERE doc_id NOT IN (SELECT a FROM pairs)'),
     [

@@ -2,8 +2,8 @@
  * Several WebAssembly memories (kernels/memories.ts), tested with memories of 2 MiB (segments
  * of 128 KiB) so that tables span memories cheaply: a table's segments and per-row blocks lie
  * in several memories and every exact scan, k-NN strategy and index answers as PostgreSQL +
- * pgvector (PGlite) does; an index lives in one memory of its own; an index larger than one
- * memory is a clean 53200 with a hint; the total limit is 53200 leaving everything as it was;
+ * pgvector (PGlite) does; an index lives in one memory of its own; an HNSW index larger than
+ * one memory is split into partitions, an IVFFlat one is a clean 53200 with a hint; the total limit is 53200 leaving everything as it was;
  * a sparsevec HNSW index (its keys' side heap) and a bit IVFFlat index made in another memory
  * than their rows answer as pgvector; DROP, TRUNCATE, VACUUM and close give the memory back
  * and empty memories are released.
@@ -20,6 +20,7 @@ import { kernelsOf } from '../../src/kernels/fast.js';
 import { hnswKernelOf } from '../../src/access/hnsw/kernel.js';
 import { memories, MEMORY_STRIDE } from '../../src/kernels/memories.js';
 import { Vecgres } from '../../src/index.js';
+import type { HnswIndex } from '../../src/access/hnsw/index.js';
 import { openSqlPair } from '../support/sql_pair.js';
 import { parallelKnnOptions } from '../../src/sql/exec/parallel_knn_leader.js';
 
@@ -195,23 +196,52 @@ test('an index made before its rows keeps its memory to itself: rows go to other
   assert.equal(graphMemory.indexes, 0, 'DROP TABLE unpinned the index memory');
 });
 
-test('an index larger than one memory is 53200 with a hint, and nothing changes', async () => {
-  await db.exec('CREATE TABLE wide (id integer, v vector(1000))');
-  await db.exec(`INSERT INTO wide SELECT i, ('[' || repeat((i % 13)::text || ',', 999) || i::text || ']')::vector(1000) FROM generate_series(1, 700) i`);
+test('an index larger than one memory: HNSW is split into partitions; IVFFlat is 53200 with a hint, and nothing changes', async () => {
+  await pair.both('CREATE TABLE wide (id integer, v vector(1000))');
+  await pair.both(`INSERT INTO wide SELECT i, ('[' || repeat((i % 13)::text || ',', 999) || i::text || ']')::vector(1000) FROM generate_series(1, 700) i`);
   const held = allocated();
   const count = memories.memories.length;
-  await assert.rejects(db.exec('CREATE INDEX wide_hnsw ON wide USING hnsw (v vector_l2_ops)'), (e: { code: string; message: string; detail: string; hint: string }) => {
+  await assert.rejects(db.exec('CREATE INDEX wide_ivf ON wide USING ivfflat (v vector_l2_ops) WITH (lists = 1)'), (e: { code: string; message: string; detail: string; hint: string }) => {
     assert.equal(e.code, '53200');
     assert.equal(e.message, 'out of memory');
-    assert.match(e.detail, /^Failed on request of size \d+ in memory context "HNSW graph": an index lives in one WebAssembly memory, limited to 2 MiB\.$/);
+    assert.match(e.detail, /^Failed on request of size \d+ in memory context "IVFFlat[^"]*": an index lives in one WebAssembly memory, limited to 2 MiB\.$/);
     assert.match(e.hint, /halfvec/);
     return true;
   });
-  assert.equal(allocated(), held, 'the half-built graph was freed');
+  assert.equal(allocated(), held, 'the half-built lists were freed');
   assert.ok(memories.memories.length <= count + 1);
-  const r = await db.query<{ id: number }>(`SELECT id FROM wide ORDER BY v <-> '[${Array(1000).fill(3).join(',')}]', id LIMIT 3`);
-  assert.deepEqual(r.rows.map((x) => x.id), [3, 16, 29]);
-  await db.exec('DROP TABLE wide');
+  // HNSW: 700 x 1,000-d is 2.8 MB of graph, in partitions of memories of their own (access/hnsw/partitions.ts).
+  await db.exec('CREATE INDEX wide_hnsw ON wide USING hnsw (v vector_l2_ops)');
+  const ix = db.database.indexes.get('wide_hnsw') as HnswIndex;
+  assert.ok(ix.partitions.length >= 2, `${ix.partitions.length} partitions`);
+  await db.exec('SET hnsw.ef_search = 1000; SET enable_seqscan = off');
+  const q = `[${Array(1000).fill(3).join(',')}]`;
+  const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT id FROM wide ORDER BY v <-> '${q}' LIMIT 5`);
+  assert.match(plan.rows.map((r) => r['QUERY PLAN']).join('\n'), /Index Scan using wide_hnsw/);
+  // The three nearest have distinct distances (0, 13, 26; the next ones tie).
+  await pair.same(`SELECT id, v <-> '${q}' AS d FROM wide ORDER BY v <-> '${q}' LIMIT 3`);
+  await db.exec('RESET hnsw.ef_search; RESET enable_seqscan');
+  await pair.both('DROP TABLE wide');
+  assert.equal(memories.memories.filter((m) => m.indexes > 0).length, 0, 'DROP TABLE unpinned every partition');
+});
+
+test('an index expected to outgrow one memory still gets an empty memory, not a full one', async () => {
+  // The expected size carries a growth margin; past one memory it used to pick the memory with
+  // the most room, which table segments had filled (a 1,000,000 x 1,536-d halfvec index, 3.3 GB,
+  // failed this way after its table's load).
+  await db.exec('CREATE TABLE near (id integer, v vector(128))');
+  await db.exec(`INSERT INTO near SELECT i, (${vec128('i')})::vector(128) FROM generate_series(1, 2000) i`);
+  squeeze(64 * 1024);
+  const count = memories.memories.length;
+  const chosen = memories.forIndex(3 * MB);
+  try {
+    assert.equal(memories.memories.length, count + 1, 'a new memory');
+    assert.ok(chosen.isEmpty && !memoryIds('near', 'v').has(chosen.id));
+  } finally {
+    memories.unpin(chosen);
+  }
+  unsqueeze();
+  await db.exec('DROP TABLE near');
 });
 
 test('the total limit is 53200 over all memories, leaving the table as it was', async () => {

@@ -11,6 +11,11 @@
  *
  * Serial and parallel builds give the WebAssembly kernel a neighbour-distance cache for their
  * duration (graph.ts allocBuildCache): the same graph with far fewer distance computations.
+ *
+ * An index estimated larger than most of one memory is built as partitions, each in a memory
+ * of its own, one after another (partitions.ts): the rows in table order, split in equal
+ * shares; a parallel build appends every partition's nodes, then links each partition on all
+ * participants in turn.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { INDEX_MAX_BITS, INDEX_MAX_DIM } from '../../common/limits.js';
@@ -22,8 +27,10 @@ import { insertVector, randomLevel } from './insert.js';
 import type { HnswOptions } from './options.js';
 import { insertInParallel, linkAsync, type AsyncLink } from './parallel.js';
 import { HnswState, metricCode } from './state.js';
+import type { Scratch } from './scratch.js';
 import { hnswKernelName } from './kernel.js';
 import { paddedElements, vectorFormat } from './layout.js';
+import { newPartition, partitionPlan, PartitionRouter } from './partitions.js';
 
 const PROGRESS_EVERY = 1000;
 /** PostgreSQL's min_parallel_table_scan_size default: 1024 pages of 8 kB. */
@@ -37,18 +44,18 @@ const PHASE = 'building index: loading tuples';
  *   graph does not fit; XX000 when a parallel worker is lost. Nothing is left behind on error.
  */
 export function buildHnsw(input: BuildInput): HnswIndex {
-  const st = newBuildState(input);
-  const participants = parallelParticipants(input, st);
-  st.buildParticipants = participants;
+  const { parts, rowsEach } = newBuildStates(input);
+  const participants = parallelParticipants(input, parts[0]!);
   try {
-    if (participants > 1) buildParallel(input, st, participants);
-    else buildSerial(input, st);
+    if (participants > 1) buildParallel(input, parts, rowsEach, participants);
+    else buildSerial(input, parts, rowsEach);
   } catch (e) {
-    // Out of memory (53200), a bad value or a lost worker: the half-built graph goes back to the arena.
-    st.dispose();
+    // Out of memory (53200), a bad value or a lost worker: the half-built graphs go back to their memories.
+    for (const st of parts) st.dispose();
     throw e;
   }
-  return new HnswIndex(st);
+  for (const st of parts) st.buildParticipants = participants;
+  return new HnswIndex(parts[0]!, parts.slice(1));
 }
 
 /** Rows appended per turn of the event loop by a concurrent build that reads in ranges. */
@@ -65,33 +72,36 @@ const APPEND_SLICE_ROWS = 4096;
  * @throws PgError as {@link buildHnsw} for the dimension checks and while rows are appended.
  */
 export function buildHnswAsync(input: BuildInput): AsyncBuild {
-  const st = newBuildState(input);
+  const { parts, rowsEach } = newBuildStates(input);
   const total = input.rowCount;
   const report = input.onProgress;
-  if (st.graph.kernel.name !== 'wasm-simd') {
+  if (parts[0]!.graph.kernel.name !== 'wasm-simd') {
     try {
-      buildSerial(input, st);
+      buildSerial(input, parts, rowsEach);
     } catch (e) {
-      st.dispose();
+      for (const st of parts) st.dispose();
       throw e;
     }
-    const index = new HnswIndex(st);
+    const index = new HnswIndex(parts[0]!, parts.slice(1));
     return { done: Promise.resolve(index), tuplesDone: () => total, cancel: () => undefined };
   }
   const inRanges = input.forEachRowIn !== undefined && input.rowIdEnd !== undefined;
+  const router = new PartitionRouter(parts, rowsEach, appendNode);
+  const append = (rowId: number, key: VectorKey): void => router.add(rowId, key);
   try {
     report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: 0 });
-    if (!inRanges) appendNodes(input, st);
+    if (!inRanges) input.forEachRow(append);
   } catch (e) {
-    st.dispose();
+    for (const st of parts) st.dispose();
     throw e;
   }
   let link: AsyncLink | null = null;
+  /** Nodes of the partitions linked before the one `link` links. */
+  let linkedBefore = 0;
   let stopped = false;
   const canceled = (): PgError => new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request');
   const run = async (): Promise<VectorIndex> => {
     if (inRanges) {
-      const append = appender(st);
       for (let from = 0; from < input.rowIdEnd!; from += APPEND_SLICE_ROWS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (stopped) throw canceled();
@@ -99,22 +109,28 @@ export function buildHnswAsync(input: BuildInput): AsyncBuild {
       }
     }
     if (stopped) throw canceled();
+    router.dropEmpty();
     const pool = WorkerPool.shared();
-    st.buildParticipants = pool.idle ? 1 + pool.size : 1;
-    link = linkAsync(st, pool, 0, st.graph.count, input.callerJoins === true);
-    await link.done;
-    if (link.stopped) throw canceled();
+    // One partition after another, each on every participant (partitions.ts).
+    for (const st of parts) {
+      st.buildParticipants = pool.idle ? 1 + pool.size : 1;
+      link = linkAsync(st, pool, 0, st.graph.count, input.callerJoins === true);
+      await link.done;
+      if (link.stopped) throw canceled();
+      linkedBefore += st.graph.count;
+      link = null;
+    }
     report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: total });
-    return new HnswIndex(st);
+    return new HnswIndex(parts[0]!, parts.slice(1));
   };
   const done = run().catch((e: unknown) => {
-    // Out of memory (53200), a bad value, a lost worker or a cancel: the graph goes back to the arena.
-    st.dispose();
+    // Out of memory (53200), a bad value, a lost worker or a cancel: the graphs go back to their memories.
+    for (const st of parts) st.dispose();
     throw e;
   });
   return {
     done,
-    tuplesDone: () => (link === null ? 0 : (link as AsyncLink).linked()),
+    tuplesDone: () => linkedBefore + (link === null ? 0 : (link as AsyncLink).linked()),
     cancel: () => {
       stopped = true;
       (link as AsyncLink | null)?.stop();
@@ -122,8 +138,14 @@ export function buildHnswAsync(input: BuildInput): AsyncBuild {
   };
 }
 
-/** The empty graph of a build, after the dimension checks. */
-function newBuildState(input: BuildInput): HnswState {
+/**
+ * The empty graphs of a build, after the dimension checks: one (in a memory shared with other
+ * indexes), or the partitions of partitions.ts partitionPlan, each in a memory of its own,
+ * all allocated before any row is read; `rowsEach` is each one's share of the rows (Infinity
+ * for one graph).
+ * @throws PgError 53200 when they do not fit (`vecgres.memory_limit`); nothing stays allocated.
+ */
+function newBuildStates(input: BuildInput): { parts: HnswState[]; rowsEach: number } {
   const { dim, opclass } = input;
   if (!(dim > 0)) throw new PgError(SQLSTATE.invalid_parameter_value, 'column does not have dimensions');
   // Bits are 1/32 of a float: pgvector's bit opclasses allow 64,000 where vector allows 2,000.
@@ -133,7 +155,17 @@ function newBuildState(input: BuildInput): HnswState {
   if (dim > maxDim) {
     throw new PgError(SQLSTATE.program_limit_exceeded, `column cannot have more than ${maxDim} dimensions for hnsw index`);
   }
-  return new HnswState(dim, opclass, input.options as HnswOptions, input.seed, input.rowCount);
+  const options = input.options as HnswOptions;
+  const plan = partitionPlan(input.rowCount, dim, opclass, options);
+  if (plan.count === 1) return { parts: [new HnswState(dim, opclass, options, input.seed, input.rowCount)], rowsEach: Infinity };
+  const parts = [new HnswState(dim, opclass, options, input.seed, plan.rowsEach, true)];
+  try {
+    while (parts.length < plan.count) parts.push(newPartition(parts, plan.rowsEach));
+  } catch (e) {
+    for (const st of parts) st.dispose();
+    throw e;
+  }
+  return { parts, rowsEach: plan.rowsEach };
 }
 
 /** 1 + the workers this build gets (1: serial), see the module comment. */
@@ -157,61 +189,78 @@ export function hnswBuildsOnWorkers(input: BuildSizes): boolean {
   return WorkerPool.shared().size > 0;
 }
 
-function buildSerial(input: BuildInput, st: HnswState): void {
-  const sc = st.pool.acquire(Math.max(input.rowCount, 1));
+/**
+ * Inserts every row in table order into its partition (one partition: the whole build), each
+ * partition with one scratch and the build cache for its share while its rows go in.
+ */
+function buildSerial(input: BuildInput, parts: HnswState[], rowsEach: number): void {
   const total = input.rowCount;
   let done = 0;
   const report = input.onProgress;
   report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: 0 });
-  st.graph.allocBuildCache(total);
+  let sc: Scratch | null = null;
+  const enter = (next: HnswState | null, prev: HnswState | null): void => {
+    if (prev !== null) {
+      prev.graph.freeBuildCache();
+      if (sc !== null) prev.pool.release(sc);
+      sc = null;
+    }
+    if (next === null) return;
+    const share = Number.isFinite(rowsEach) ? rowsEach : total;
+    sc = next.pool.acquire(Math.max(share, 1));
+    next.graph.allocBuildCache(share);
+  };
+  const router = new PartitionRouter(parts, rowsEach, (st, rowId, vec) => {
+    insertVector(st, sc!, rowId, vec);
+  }, enter);
   try {
     input.forEachRow((rowId, vec) => {
-      insertVector(st, sc, rowId, vec);
+      router.add(rowId, vec);
       done++;
       if (report !== undefined && done % PROGRESS_EVERY === 0) {
         report({ phase: PHASE, tuplesTotal: total, tuplesDone: done });
       }
     });
   } finally {
-    st.graph.freeBuildCache();
-    st.pool.release(sc);
+    router.finish();
   }
+  router.dropEmpty();
   report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: done });
 }
 
-/** Appends a node (record, level drawn in table order, upper lists) for every row, unlinked. */
-function appendNodes(input: BuildInput, st: HnswState): void {
-  input.forEachRow(appender(st));
-}
-
-/** The row callback that appends one row's node, unlinked. */
-function appender(st: HnswState): (rowId: number, key: VectorKey) => void {
-  const graph = st.graph;
-  return (rowId, key) => {
-    const vec = st.prepare(key);
-    if (vec === null) return;
-    st.reserveRow(rowId);
-    const node = graph.addNode(rowId, vec, randomLevel(st));
-    st.setNode(rowId, node);
-  };
+/** Appends one row's node to `st`'s graph (record, level, upper lists), unlinked. */
+function appendNode(st: HnswState, rowId: number, key: VectorKey): void {
+  const vec = st.prepare(key);
+  if (vec === null) return;
+  st.reserveRow(rowId);
+  const node = st.graph.addNode(rowId, vec, randomLevel(st));
+  st.setNode(rowId, node);
 }
 
 /**
  * Appends every node (records, levels drawn in table order as the serial build draws them,
- * upper lists), then links them on `participants` threads (parallel.ts).
+ * upper lists) to its partition, then links each partition's on `participants` threads
+ * (parallel.ts), one partition after another.
  */
-function buildParallel(input: BuildInput, st: HnswState, participants: number): void {
+function buildParallel(input: BuildInput, parts: HnswState[], rowsEach: number, participants: number): void {
   const total = input.rowCount;
   const report = input.onProgress;
   report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: 0 });
-  appendNodes(input, st);
-  const graph = st.graph;
-  const nodes = graph.count;
-  graph.allocBuildCache(nodes);
-  try {
-    insertInParallel(st, WorkerPool.shared(), participants, 0, nodes, report === undefined ? undefined : (done) => report({ phase: PHASE, tuplesTotal: total, tuplesDone: done }));
-  } finally {
-    graph.freeBuildCache();
+  const router = new PartitionRouter(parts, rowsEach, appendNode);
+  input.forEachRow((rowId, key) => router.add(rowId, key));
+  router.dropEmpty();
+  let before = 0;
+  for (const st of parts) {
+    const graph = st.graph;
+    const nodes = graph.count;
+    graph.allocBuildCache(nodes);
+    try {
+      const base = before;
+      insertInParallel(st, WorkerPool.shared(), participants, 0, nodes, report === undefined ? undefined : (done) => report({ phase: PHASE, tuplesTotal: total, tuplesDone: base + done }));
+    } finally {
+      graph.freeBuildCache();
+    }
+    before += nodes;
   }
   report?.({ phase: PHASE, tuplesTotal: total, tuplesDone: total });
 }

@@ -67,9 +67,19 @@ export function graphDistanceFactor(dim: number): number {
  */
 export function hnswCostEstimate(index: VectorIndex, input: CostInput): CostEstimate {
   const ix = index as HnswIndex;
-  const m = ix.state.options.m;
+  const parts = ix.partitions.length;
+  if (parts === 1) return estimate(index, Math.max(ix.size, 1), input);
+  // A partitioned index (partitions.ts) searches each of its partitions, about size / parts
+  // rows each, with the same ef_search; the rows it returns are the whole index's.
+  const one = estimate(index, Math.max(ix.size / parts, 1), input);
+  const all = estimate(index, Math.max(ix.size, 1), input);
+  return { ...all, startup: one.startup * parts, total: one.total * parts };
+}
+
+/** The estimate of a scan of one graph of `rows` rows (the module comment). */
+function estimate(index: VectorIndex, rows: number, input: CostInput): CostEstimate {
+  const m = (index as HnswIndex).state.options.m;
   const m0 = 2 * m;
-  const rows = Math.max(ix.size, 1);
   const ef = Number(input.gucs.get(GUC_EF_SEARCH));
   const sel = Math.min(1, Math.max(input.selectivity, 1e-9));
   const passing = rows * sel;

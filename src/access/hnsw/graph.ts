@@ -86,8 +86,11 @@ export class HnswGraph {
    * @param dim vector dimensions (1..16000; bits for a bit opclass; up to 1e9 for sparsevec)
    * @param metric METRIC_* code of layout.ts (the distance and the element type)
    * @param capacity nodes to preallocate records for
+   * @param ownMemory a partition of a partitioned index (partitions.ts): the graph goes in a
+   *   memory of its own (MemorySet.forPartition), never one another index or partition uses
+   * @throws PgError 53200 when no memory can hold `capacity` nodes (nothing is left allocated)
    */
-  constructor(dim: number, metric: number, m: number, efConstruction: number, capacity: number) {
+  constructor(dim: number, metric: number, m: number, efConstruction: number, capacity: number, ownMemory = false) {
     this.dim = dim;
     this.metric = metric;
     this.dimP = paddedElements(metric, dim);
@@ -96,7 +99,8 @@ export class HnswGraph {
     this.hdrBytes = this.dimP * vectorFormat(metric).elemBytes;
     this.recBytes = roundUp(this.hdrBytes + 4 * (NODE_HEADER_WORDS + this.m0), 16);
     // Level-0 records plus the upper pool (about 1/(m-1) of them) and a quarter for growth.
-    this.arena = memories.forIndex(Math.max(capacity, 1) * this.recBytes * 1.25 * (1 + 1 / (m - 1)));
+    const bytesHint = Math.ceil(Math.max(capacity, 1) * this.recBytes * 1.25 * (1 + 1 / (m - 1)));
+    this.arena = ownMemory ? memories.forPartition(bytesHint, 'HNSW graph') : memories.forIndex(bytesHint);
     this.kernel = hnswKernelOf(this.arena);
     this.sparse = isSparseMetric(metric) ? new SparseHeap(this.arena) : null;
     this.records = new SegmentedRows(this.recBytes, 'HNSW graph', this.arena);

@@ -1,4 +1,8 @@
-/** The VectorIndex object of one HNSW index (what CREATE INDEX ... USING hnsw returns). */
+/**
+ * The VectorIndex object of one HNSW index (what CREATE INDEX ... USING hnsw returns): one
+ * graph, or several partitions each in a memory of its own when the index is larger than one
+ * memory (partitions.ts).
+ */
 import type { IndexScan, KeyedRowBlock, OpClass, RowFilter, ScanOptions, VectorIndex, VectorKey } from '../am.js';
 import { insertVector } from './insert.js';
 import { HnswScan } from './scan.js';
@@ -9,13 +13,20 @@ import { KeyedRowLists } from '../shared/keyed_rows.js';
 import { applyHnswDelta, hnswDeltaBytes, saveHnsw, saveHnswDelta } from './persist.js';
 import type { ByteSink, ByteSource } from '../../storage/stream.js';
 import { assert } from '../../common/assert.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
 import { WorkerPool } from '../../kernels/workers.js';
 import type { IndexSearchAhead } from '../am.js';
 import { hnswKernelName } from './kernel.js';
 import { isSparseMetric } from './layout.js';
 import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN } from './options.js';
 import { scanQuery } from './scan.js';
-import { HnswSearchAhead, SEARCH_AHEAD_MIN_NODES, SearchAheadQueue, searchAheadTestHooks } from './search_ahead.js';
+import { HnswSearchAhead, PartitionSearchAhead, SEARCH_AHEAD_MIN_NODES, SearchAheadQueue, searchAheadTestHooks } from './search_ahead.js';
+import { isMemoryFull } from '../../kernels/arena.js';
+import { MergedScan } from './merged_scan.js';
+import { newPartition, PARTITION_FIRST_NODES } from './partitions.js';
+import { savePartitions } from './persist.js';
+import { ScanBudget } from './scan.js';
+import type { Scratch } from './scratch.js';
 
 export class HnswIndex implements VectorIndex {
   readonly method = 'hnsw';
@@ -26,7 +37,18 @@ export class HnswIndex implements VectorIndex {
   /** Row lists of filters ranked exactly (access/shared/keyed_rows.ts); memory only. */
   readonly rowLists: KeyedRowLists;
 
-  constructor(readonly state: HnswState) {
+  /**
+   * The graphs of the index, in the order they were started: one, or several when the index
+   * outgrew one memory (partitions.ts); inserts go to the last. {@link state} is the first.
+   */
+  readonly partitions: HnswState[];
+
+  /**
+   * @param state the index's graph (its first partition)
+   * @param more the other partitions of a partitioned index, each in a memory of its own
+   */
+  constructor(readonly state: HnswState, more: readonly HnswState[] = []) {
+    this.partitions = [state, ...more];
     this.dim = state.dim;
     this.opclass = state.opclass;
     this.subgraphs = new FilterSubgraphs(state);
@@ -37,63 +59,114 @@ export class HnswIndex implements VectorIndex {
 
   /** Indexed rows including tombstones not yet vacuumed. */
   get size(): number {
-    return this.state.graph.count - this.state.unlinkedCount;
+    let n = 0;
+    for (const st of this.partitions) n += st.graph.count - st.unlinkedCount;
+    return n;
   }
 
-  /** aminsert: `vec` (dim elements of the opclass's type) is copied into the graph. */
+  /** True when the index has more than one partition (partitions.ts). */
+  get partitioned(): boolean {
+    return this.partitions.length > 1;
+  }
+
+  /**
+   * aminsert: `vec` (dim elements of the opclass's type) is copied into the graph of the first
+   * partition with a record vacuum freed, else of the last partition; when that memory is
+   * full, into a new partition in a new memory (partitions.ts).
+   * @throws PgError 53200 when neither has room (`vecgres.memory_limit`); the index is unchanged then.
+   */
   insert(rowId: number, vec: VectorKey): void {
-    const st = this.state;
-    const sc = st.pool.acquire(st.graph.count + 1);
-    try {
-      insertVector(st, sc, rowId, vec);
-    } finally {
-      st.pool.release(sc);
+    const parts = this.partitions;
+    // A record vacuum freed is reused first (graph.ts addNode), in whichever partition it is.
+    let k = parts.length - 1;
+    for (let p = 0; p < parts.length - 1; p++) {
+      if (parts[p]!.graph.reusableNodes > 0) {
+        k = p;
+        break;
+      }
     }
+    for (; k < parts.length; k++) {
+      const st = parts[k]!;
+      try {
+        insertInto(st, rowId, vec);
+        return;
+      } catch (e) {
+        if (!isMemoryFull(e) || st.graph.count === 0) throw e;
+      }
+    }
+    // Everything the new partition needs is allocated before the row is linked into it, and
+    // a failure frees it again: the index is then as before.
+    const st = newPartition(parts, PARTITION_FIRST_NODES);
+    try {
+      insertInto(st, rowId, vec);
+    } catch (e) {
+      st.dispose();
+      throw e;
+    }
+    parts.push(st);
+    // Filter subgraphs hold rows of the first partition only: dropped (keyedFilterEligible).
+    this.subgraphs.dispose();
   }
 
   /** Marks the row's node deleted; it keeps routing searches until vacuum (as pgvector). */
   delete(rowId: number): void {
     this.subgraphs.delete(rowId);
-    const node = this.state.nodeOf(rowId);
-    if (node < 0 || this.state.graph.isDeleted(node)) return;
-    this.state.graph.markDeleted(node);
-    this.state.deletedCount++;
+    for (const st of this.partitions) {
+      const node = st.nodeOf(rowId);
+      if (node < 0 || st.graph.isDeleted(node)) continue;
+      st.graph.markDeleted(node);
+      st.deletedCount++;
+    }
   }
 
-  /** Writes the graph to a checkpoint file (persist.ts). */
+  /** Writes the graph (each partition's) to a checkpoint file (persist.ts). */
   save(sink: ByteSink): void {
-    saveHnsw(this.state, sink);
+    if (this.partitioned) savePartitions(this.partitions, sink);
+    else saveHnsw(this.state, sink);
   }
 
-  /** Bytes of a delta of the changes since the last save, or -1 when only a whole save will do (persist.ts). */
+  /**
+   * Bytes of a delta of the changes since the last save, or -1 when only a whole save will do
+   * (persist.ts): a partitioned index is saved whole for now (its partitions track their changes
+   * each, changes.ts, so a delta per partition is the next step).
+   */
   deltaBytes(): number {
-    return hnswDeltaBytes(this.state);
+    return this.partitioned ? -1 : hnswDeltaBytes(this.state);
   }
 
-  /** Writes the changes since the last save (persist.ts saveHnswDelta). */
+  /** Writes the changes since the last save (persist.ts saveHnswDelta); one partition only. */
   saveDelta(sink: ByteSink): void {
+    assert(!this.partitioned, 'hnsw delta of a partitioned index');
     saveHnswDelta(this.state, sink);
   }
 
   /** The checkpoint holding the latest save or delta is in force: changes count from now. */
   markSaved(): void {
-    this.state.graph.changes.clear();
+    for (const st of this.partitions) st.graph.changes.clear();
   }
 
-  /** Lays a delta read from a checkpoint file over the loaded graph (persist.ts applyHnswDelta). */
+  /**
+   * Lays a delta read from a checkpoint file over the loaded graph (persist.ts applyHnswDelta).
+   * @throws PgError XX001 for a partitioned index (never given deltas) or a delta that does not fit.
+   */
   applyDelta(source: ByteSource): void {
+    if (this.partitioned) throw new PgError(SQLSTATE.data_corrupted, 'hnsw index delta of a partitioned index');
     applyHnswDelta(this.state, source);
   }
 
-  /** amvacuumcleanup: unlinks deleted nodes and repairs their neighbours' lists (vacuum.ts). */
+  /** amvacuumcleanup: unlinks deleted nodes and repairs their neighbours' lists (vacuum.ts), per partition. */
   vacuum(): void {
-    vacuumHnsw(this.state);
+    for (const st of this.partitions) vacuumHnsw(st);
     this.subgraphs.vacuum();
   }
 
-  /** Whether a filter keeping `rows` rows may get a subgraph (subgraphs.ts admission bounds). */
+  /**
+   * Whether a filter keeping `rows` rows may get a subgraph (subgraphs.ts admission bounds);
+   * never for a partitioned index (a subgraph is built from one graph's nodes), whose filtered
+   * scans consult the filter in every partition instead.
+   */
   keyedFilterEligible(rows: number): boolean {
-    return this.subgraphs.eligible(rows);
+    return !this.partitioned && this.subgraphs.eligible(rows);
   }
 
   /**
@@ -102,11 +175,12 @@ export class HnswIndex implements VectorIndex {
    * for it now (subgraphs.ts).
    */
   prepareKeyedFilter(filter: RowFilter): boolean {
-    return this.subgraphs.use(filter) !== null;
+    return !this.partitioned && this.subgraphs.use(filter) !== null;
   }
 
   /** The rows of the subgraph of `key` if it is current for `stamp`, else -1 (subgraphs.ts). */
   keyedFilterRows(key: string, stamp: number): number {
+    if (this.partitioned) return -1;
     return this.subgraphs.current(key, stamp)?.rows ?? -1;
   }
 
@@ -135,6 +209,11 @@ export class HnswIndex implements VectorIndex {
   }
 
   beginScan(q: VectorKey, opts: ScanOptions): IndexScan {
+    if (this.partitioned) {
+      assert(opts.keyedFilter == null, 'keyed scan of a partitioned hnsw index');
+      const budget = new ScanBudget();
+      return new MergedScan(this.partitions.map((st) => new HnswScan(st, q, opts, null, budget)));
+    }
     const kf = opts.keyedFilter;
     if (kf != null) {
       const cur = this.subgraphs.current(kf.key, kf.stamp);
@@ -158,39 +237,60 @@ export class HnswIndex implements VectorIndex {
   searchAhead(q: VectorKey, opts: ScanOptions): IndexSearchAhead | null {
     if (opts.filter != null || opts.keyedFilter != null || opts.exhaustive === true || opts.continueScan === true) return null;
     if (String(opts.gucs.get(GUC_ITERATIVE_SCAN)) !== 'off') return null;
-    const st = this.state;
-    const g = st.graph;
-    if (hnswKernelName !== 'wasm-simd' || isSparseMetric(g.metric) || g.count < (searchAheadTestHooks.minNodes ?? SEARCH_AHEAD_MIN_NODES)) return null;
+    const minNodes = searchAheadTestHooks.minNodes ?? SEARCH_AHEAD_MIN_NODES;
+    if (hnswKernelName !== 'wasm-simd' || isSparseMetric(this.state.graph.metric)) return null;
+    if (!this.partitions.some((st) => st.graph.count >= minNodes)) return null;
     const pool = WorkerPool.shared();
     if (pool.size === 0) return null;
     const queue = SearchAheadQueue.of(pool);
     if (!queue.available) return null;
-    const query = scanQuery(st, q);
-    if (query === null) return null;
     const ef = Number(opts.gucs.get(GUC_EF_SEARCH));
-    const sc = st.pool.acquire(g.count);
-    st.writeQuery(query, sc.q);
-    const s = new HnswSearchAhead(st, query, ef, st.structureEpoch, sc, queue);
-    queue.submit(s);
-    return s;
+    const parts: HnswSearchAhead[] = [];
+    for (const st of this.partitions) {
+      // A small partition is searched by the scan itself, on this thread.
+      if (st.graph.count < minNodes) continue;
+      const query = scanQuery(st, q);
+      if (query === null) break;
+      const sc: Scratch = st.pool.acquire(st.graph.count);
+      st.writeQuery(query, sc.q);
+      const s = new HnswSearchAhead(st, query, ef, st.structureEpoch, sc, queue);
+      queue.submit(s);
+      parts.push(s);
+    }
+    if (parts.length === 0) return null;
+    return this.partitioned ? new PartitionSearchAhead(parts) : parts[0]!;
   }
 
   /**
-   * Bytes of the graph (records, upper lists, header) and of its filter subgraphs (being built
-   * included), what `pg_relation_size` reports; scratch areas are not counted.
+   * Bytes of the graphs (records, upper lists, header; every partition's) and of the filter
+   * subgraphs (being built included), what `pg_relation_size` reports; scratch areas are not
+   * counted.
    */
   sizeBytes(): number {
-    return this.state.graph.sizeBytes() + this.subgraphs.sizeBytes();
+    let n = this.subgraphs.sizeBytes();
+    for (const st of this.partitions) n += st.graph.sizeBytes();
+    return n;
   }
 
   dispose(): void {
     // Searches on pool workers end first (search_ahead.ts); their results are dropped.
-    this.state.graph.beforeChange?.();
-    this.state.structureEpoch++;
-    this.state.disposed = true;
+    for (const st of this.partitions) {
+      st.graph.beforeChange?.();
+      st.structureEpoch++;
+      st.disposed = true;
+    }
     this.subgraphs.dispose();
     this.rowLists.clear();
-    this.state.pool.dispose();
-    this.state.graph.dispose();
+    for (const st of this.partitions) st.dispose();
+  }
+}
+
+/** Inserts `vec` for `rowId` into the graph of `st` (insert.ts) with a scratch of its pool. */
+function insertInto(st: HnswState, rowId: number, vec: VectorKey): void {
+  const sc = st.pool.acquire(st.graph.count + 1);
+  try {
+    insertVector(st, sc, rowId, vec);
+  } finally {
+    st.pool.release(sc);
   }
 }

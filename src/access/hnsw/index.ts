@@ -8,7 +8,8 @@
  * the records of deleted rows yet (vacuum.ts). Filtered scans: a row filter (access/am.ts
  * RowFilter) is consulted inside the layer-0 search (ACORN-1, assembly/hnsw.ts); a filter the
  * caller names by a key (`tenant = 7`) and that keeps many rows gets a graph of its own rows
- * (subgraphs.ts).
+ * (subgraphs.ts). An index larger than one WebAssembly memory is several graphs, each in a
+ * memory of its own, searched together (partitions.ts).
  */
 import type { IndexAm, OpClass, RawOptions, VectorKind } from '../am.js';
 import { buildHnsw, buildHnswAsync, hnswBuildsOnWorkers } from './build.js';

@@ -26,6 +26,13 @@
  * A graph is its base file's bytes with its deltas' records, tails and chunks laid over them
  * in order; nodes and pool words past the previous sizes are always in the delta whole.
  *
+ * A partitioned index (partitions.ts) is a list around such graphs:
+ *
+ *   block  u32 version 2 (HNSW_PARTITIONS_VERSION), varuint partition count (2 or more)
+ *   then   each partition's graph, in partition order, as above (each with its version 1 block)
+ *
+ * An index of one partition is written as one graph, as before partitions existed.
+ *
  * The rowId -> node map and the deleted/unlinked counters are rebuilt from the node headers.
  * The level generator restarts from the seed mixed with the node count (inserts after a load
  * are reproducible, though not identical to a never-closed index).
@@ -46,6 +53,18 @@ import { FLAG_UNLINKED } from './vacuum.js';
 export const HNSW_FILE_VERSION = 1;
 /** Version of the delta layout ({@link saveHnswDelta}). */
 export const HNSW_DELTA_VERSION = 1;
+/** The leading block's version of a partitioned index (the module comment). */
+export const HNSW_PARTITIONS_VERSION = 2;
+/** Partitions a file may list: more would be more memories than addresses name (kernels/memories.ts). */
+const PARTITIONS_MAX = 2 ** 21;
+
+/** Streams the partitions of a partitioned index to `sink` (format in the module comment). */
+export function savePartitions(parts: readonly HnswState[], sink: ByteSink): void {
+  const w = new ByteWriter(16);
+  w.u32(HNSW_PARTITIONS_VERSION).varuint(parts.length);
+  writeBlock(sink, w);
+  for (const st of parts) saveHnsw(st, sink);
+}
 
 /** Streams the graph of `st` to `sink` (format in the module comment). */
 export function saveHnsw(st: HnswState, sink: ByteSink): void {
@@ -78,13 +97,36 @@ function mismatch(what: string, got: number, want: number): PgError {
 }
 
 /**
- * Reads a graph written by {@link saveHnsw} for an index defined with `input`'s dimension,
- * opclass and options.
- * @throws PgError XX001 when the file's version, dimension, m, metric or sizes disagree.
+ * Reads an index written by {@link HnswIndex.save} (one graph from {@link saveHnsw}, or the
+ * partitions from {@link savePartitions}, each in a memory of its own) for an index defined
+ * with `input`'s dimension, opclass and options.
+ * @throws PgError XX001 when the file's version, dimension, m, metric or sizes disagree;
+ *   53200 when the memories cannot hold it. Nothing stays allocated then.
  */
 export function loadHnsw(input: LoadInput): HnswIndex {
   const r = readBlock(input.source);
   const version = r.u32();
+  if (version !== HNSW_PARTITIONS_VERSION) return new HnswIndex(loadGraph(input, r, version, 0, false));
+  const count = r.varuint();
+  if (count < 2 || count > PARTITIONS_MAX) throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw partition count ${count}`);
+  const parts: HnswState[] = [];
+  try {
+    for (let k = 0; k < count; k++) {
+      const b = readBlock(input.source);
+      parts.push(loadGraph(input, b, b.u32(), k, true));
+    }
+  } catch (e) {
+    for (const st of parts) st.dispose();
+    throw e;
+  }
+  return new HnswIndex(parts[0]!, parts.slice(1));
+}
+
+/**
+ * Reads one graph written by {@link saveHnsw} whose header block `r` is read up to its version
+ * (`version`): partition `k` of its index, in a memory of its own when `ownMemory`.
+ */
+function loadGraph(input: LoadInput, r: ByteReader, version: number, k: number, ownMemory: boolean): HnswState {
   if (version !== HNSW_FILE_VERSION) throw new PgError(SQLSTATE.data_corrupted, `unsupported hnsw index file version ${version}`);
   const dim = r.varuint();
   const m = r.varuint();
@@ -99,7 +141,8 @@ export function loadHnsw(input: LoadInput): HnswIndex {
   if (dim !== input.dim) throw mismatch('dimensions', dim, input.dim);
   if (m !== options.m) throw mismatch('m', m, options.m);
   if (efc !== options.efConstruction) throw mismatch('ef_construction', efc, options.efConstruction);
-  const st = new HnswState(dim, input.opclass, options, (input.seed ^ Math.imul(count, 0x9e3779b1)) >>> 0, count);
+  const seed = (input.seed ^ Math.imul(count, 0x9e3779b1) ^ Math.imul(k, 0x85ebca6b)) >>> 0;
+  const st = new HnswState(dim, input.opclass, options, seed, count, ownMemory);
   try {
     const g = st.graph;
     const h = g.arena.i32();
@@ -124,7 +167,7 @@ export function loadHnsw(input: LoadInput): HnswIndex {
     i[(g.g >>> 2) + G_MAXLEVEL] = maxLevel;
     rebuildNodeMaps(st);
     g.changes.clear();
-    return new HnswIndex(st);
+    return st;
   } catch (e) {
     st.pool.dispose();
     st.graph.dispose();

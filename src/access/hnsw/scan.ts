@@ -23,7 +23,7 @@ import { MODE_KEEP_DISCARDED } from './kernel.js';
 import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES, GUC_SCAN_MEM_MULTIPLIER, type IterativeScan } from './options.js';
 import type { Scratch } from './scratch.js';
 import type { HnswState } from './state.js';
-import { HnswSearchAhead } from './search_ahead.js';
+import { PartitionSearchAhead } from './search_ahead.js';
 import { EF_MAX, FLAG_DELETED, N_FLAGS, N_ROW } from './layout.js';
 
 /**
@@ -67,6 +67,26 @@ export function exhaustiveEf(ef: number, keep: number): number {
  */
 const STOP_MARGIN = 1e-3;
 
+/**
+ * The scans of the partitions of one partitioned index scan (merged_scan.ts): pgvector bounds
+ * one scan's visited tuples by hnsw.max_scan_tuples and its memory by work_mem *
+ * hnsw.scan_mem_multiplier, so the partitions' scans count their visited tuples together.
+ */
+export class ScanBudget {
+  private readonly scans: HnswScan[] = [];
+
+  add(scan: HnswScan): void {
+    this.scans.push(scan);
+  }
+
+  /** Tuples visited over all the scans. */
+  tuples(): number {
+    let n = 0;
+    for (const s of this.scans) n += s.visitedTuples;
+    return n;
+  }
+}
+
 export class HnswScan implements IndexScan {
   private readonly ef: number;
   private readonly mode: IterativeScan;
@@ -85,6 +105,8 @@ export class HnswScan implements IndexScan {
   private batchLen = 0;
   private batchPos = 0;
   private lastDistance = -Infinity;
+  /** Tuples the search visited, kept when its scratch goes back to the pool. */
+  private tuplesAtRelease = 0;
   /** A node bitset this scan allocated for its row filter (when node ids are not row ids). */
   private nodeBits = 0;
   private nodeBitsBytes = 0;
@@ -103,8 +125,17 @@ export class HnswScan implements IndexScan {
    * @param exclude with a subgraph: its nodes the filter does not pass now (they route the
    *   search but are not returned; empty: no filter), and `opts.filter` is not consulted, the
    *   subgraph being its rows. null: the index's own graph, `opts.filter` consulted.
+   * @param budget with a partition of a partitioned index: the scans of all its partitions,
+   *   whose visited tuples hnsw.max_scan_tuples and the memory bound count together
    */
-  constructor(private readonly st: HnswState, q: VectorKey, private readonly opts: ScanOptions, exclude: Int32Array | null = null) {
+  constructor(
+    private readonly st: HnswState,
+    q: VectorKey,
+    private readonly opts: ScanOptions,
+    exclude: Int32Array | null = null,
+    private readonly budget: ScanBudget | null = null,
+  ) {
+    budget?.add(this);
     const exhaustive = opts.exhaustive === true;
     this.ef = exhaustiveEf(Number(opts.gucs.get(GUC_EF_SEARCH)), exhaustive && opts.filter == null ? (opts.keepFraction ?? 1) : 1);
     const mode = String(opts.gucs.get(GUC_ITERATIVE_SCAN)) as IterativeScan;
@@ -168,6 +199,11 @@ export class HnswScan implements IndexScan {
 
   stats(): ScanStats {
     return { ...this.counters };
+  }
+
+  /** Tuples (nodes) this scan's searches visited so far. */
+  get visitedTuples(): number {
+    return this.scratch?.tuples ?? this.tuplesAtRelease;
   }
 
   close(): void {
@@ -273,7 +309,7 @@ export class HnswScan implements IndexScan {
     if (sc === null) return false;
     if (this.draining) return this.finish();
     if (sc.discardedSize === 0) return this.finish();
-    if (sc.tuples >= this.maxTuples) {
+    if ((this.budget === null ? sc.tuples : this.budget.tuples()) >= this.maxTuples) {
       // pgvector: "Reached max number of tuples or memory limit": return remaining tuples.
       const { dist, nodes } = sc.drainDiscarded();
       this.draining = true;
@@ -296,8 +332,7 @@ export class HnswScan implements IndexScan {
   private takeAhead(): boolean {
     const ahead = this.opts.searchAhead;
     if (ahead === undefined) return false;
-    for (const a of ahead) {
-      if (!(a instanceof HnswSearchAhead)) continue;
+    for (const a of PartitionSearchAhead.flatten(ahead)) {
       const r = a.take(this.st, this.query, this.ef);
       if (r === null) continue;
       const n = r.nodes.length;
@@ -349,6 +384,7 @@ export class HnswScan implements IndexScan {
 
   private releaseScratch(): void {
     if (this.scratch !== null) {
+      this.tuplesAtRelease = this.scratch.tuples;
       this.st.pool.release(this.scratch);
       this.scratch = null;
     }

@@ -159,6 +159,30 @@ export class HnswSearchAhead implements IndexSearchAhead {
   }
 }
 
+/**
+ * The searches ahead of one scan of a partitioned index (partitions.ts), one per partition
+ * large enough for one: settled when all are, each taken by its partition's scan.
+ */
+export class PartitionSearchAhead implements IndexSearchAhead {
+  readonly settled: Promise<void>;
+
+  constructor(readonly parts: readonly HnswSearchAhead[]) {
+    this.settled = Promise.all(parts.map((p) => p.settled)).then(() => undefined);
+  }
+
+  cancel(): void {
+    for (const p of this.parts) p.cancel();
+  }
+
+  /** The HNSW searches among `ahead`, those of partitioned scans one by one. */
+  static *flatten(ahead: readonly IndexSearchAhead[]): Generator<HnswSearchAhead> {
+    for (const a of ahead) {
+      if (a instanceof HnswSearchAhead) yield a;
+      else if (a instanceof PartitionSearchAhead) yield* a.parts;
+    }
+  }
+}
+
 /** What one worker is sent: per search its memory id, graph, scratch, query pointer and ef. */
 interface AheadTaskArgs {
   ctl: Int32Array;

@@ -53,10 +53,16 @@ export class HnswState {
   /** Set once the graph and scratch areas are released. */
   disposed = false;
 
-  constructor(readonly dim: number, readonly opclass: OpClass, readonly options: HnswOptions, seed: number, capacity: number) {
+  /**
+   * @param capacity nodes to preallocate
+   * @param ownMemory a partition of a partitioned index: its graph in a memory of its own
+   *   (graph.ts, partitions.ts)
+   * @throws PgError 53200 when the graph's memory cannot hold `capacity` nodes
+   */
+  constructor(readonly dim: number, readonly opclass: OpClass, readonly options: HnswOptions, seed: number, capacity: number, ownMemory = false) {
     this.metric = opclass.metric;
     this.normalize = opclass.metric === 'cosine';
-    this.graph = new HnswGraph(dim, metricCode(opclass), options.m, options.efConstruction, capacity);
+    this.graph = new HnswGraph(dim, metricCode(opclass), options.m, options.efConstruction, capacity, ownMemory);
     // A sparse key is its descriptor plus up to SPARSEVEC_MAX_NNZ (index, value) pairs.
     const sparse = opclass.kind === 'sparsevec';
     const keyBytes = SPARSE_DESC_BYTES + 8 * SPARSEVEC_MAX_NNZ;

@@ -16,9 +16,8 @@ import type { PgNode } from '../parser/parse.js';
 import {
   type SqlType, type ArraySqlType, type ArrayElemSqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, canCast, toInt8, isArrayType,
   isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, isUnsupportedBuiltinType, formatType,
-  type OidSqlType, isOidFamily, regtypeIn, valueFromText, valueToText, NAMESPACE_NAMES, TYPE_OID,
+  type OidSqlType, type RegCatalog, isOidFamily, regIn, regOut, valueFromText, TYPE_OID,
 } from './types.js';
-import { UTC_ZONE } from '../../types/timezone.js';
 import { charTypmodIn, bpcharCmp } from '../../types/character.js';
 import { byteaCmp, byteaConcat } from '../../types/bytea.js';
 import { vectorTypmodIn } from '../../types/vector.js';
@@ -50,7 +49,6 @@ import {
 } from './array_ops.js';
 import { prettyStoredExpr } from '../parser/deparse_raw.js';
 import { CATALOG_OIDS } from './system_views.js';
-import { quoteIdent } from '../exec/pg_get_indexdef.js';
 import { format as formatText } from '../../types/text_funcs.js';
 import { Interval, intervalNeg } from '../../types/interval.js';
 import {
@@ -784,6 +782,8 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
  */
 function literalInput(scope: ExprScope, value: Value, type: SqlType, location: number | undefined): Value {
   try {
+    // A reg* literal (or an array of them) names objects: its input reads the catalog.
+    if (type.startsWith('reg') && typeof value === 'string') return valueFromText(value, type, -1, scope.zone, scopeRegCatalog(scope));
     return castValue(value, 'unknown', type, -1, scope.zone);
   } catch (err) {
     if (err instanceof PgError && err.position === undefined && location !== undefined && location >= 0) {
@@ -1034,40 +1034,27 @@ function arraySubscript(scope: ExprScope, n: PgNode): Expr {
 }
 
 /**
+ * The catalog reg* input and output read relation names with (types.ts RegCatalog), over
+ * what this scope's statement sees.
+ */
+function scopeRegCatalog(scope: ExprScope): RegCatalog {
+  return {
+    regclassOid: (name) => scope.regclassOid(name),
+    relationName: (oid) => scope.catalogLookups?.().relationName(oid) ?? null,
+  };
+}
+
+/**
  * The reg* input function for `type` with the catalog at hand (regclassin, regtypein,
- * regnamespacein, regprocin): a name to its oid, digits to the oid itself, `-` to 0.
- * `strict` false gives null for an unknown name (to_regclass, to_regtype, to_regnamespace).
+ * regnamespacein, regprocin, regprocedurein; types.ts regIn): a name to its oid, digits to
+ * the oid itself, `-` to 0. `strict` false gives null for an unknown name (to_regclass,
+ * to_regtype, to_regnamespace, to_regproc, to_regprocedure).
  * @throws PgError 42P01 `relation "x" does not exist`, 42704 `type "x" does not exist`, 3F000
- *   `schema "x" does not exist`; 0A000 for a function name (vecgres has no pg_proc).
+ *   `schema "x" does not exist`, 42883 / 42725 for a function name.
  */
 export function regInput(scope: ExprScope, type: Exclude<OidSqlType, 'oid'>, strict = true): (text: string) => number | null {
-  switch (type) {
-    case 'regtype':
-      return (text) => regtypeIn(text, strict);
-    case 'regclass':
-      return (text) => {
-        if (text.trim() === '-') return 0;
-        try {
-          return scope.regclassOid(text);
-        } catch (e) {
-          if (!strict && e instanceof PgError && e.code === SQLSTATE.undefined_table) return null;
-          throw e;
-        }
-      };
-    case 'regnamespace':
-      return (text) => {
-        const t = text.trim();
-        if (t === '-') return 0;
-        if (/^[0-9]+$/.test(t)) return valueFromText(text, 'regnamespace', -1, scope.zone) as number;
-        const name = t.startsWith('"') && t.endsWith('"') && t.length > 1 ? t.slice(1, -1) : t.toLowerCase();
-        const oid = Object.entries(NAMESPACE_NAMES).find(([, n]) => n === name)?.[0];
-        if (oid !== undefined) return Number(oid);
-        if (!strict) return null;
-        throw new PgError(SQLSTATE.invalid_schema_name, `schema "${name}" does not exist`);
-      };
-    default:
-      return (text) => valueFromText(text, type, -1, scope.zone) as number;
-  }
+  const reg = scopeRegCatalog(scope);
+  return (text) => regIn(text, type, strict, reg);
 }
 
 /**
@@ -1104,16 +1091,11 @@ function regOutputExpr(scope: ExprScope, arg: Expr, to: SqlType, typmod: number)
 }
 
 /**
- * regclassout / regtypeout / regnamespaceout / regprocout: the object's name, `-` for 0, or
- * the oid's digits when it names nothing (a function: vecgres has no pg_proc).
+ * regclassout / regtypeout / regnamespaceout / regprocout / regprocedureout: the object's
+ * name, `-` for 0, or the oid's digits when it names nothing (types.ts regOut).
  */
 export function regName(cat: CatalogLookups, kind: Exclude<OidSqlType, 'oid'>, o: number): string {
-  if (o === 0) return '-';
-  if (kind === 'regclass') {
-    const rel = cat.relationName(o);
-    return rel === null ? String(o) : quoteIdent(rel);
-  }
-  return valueToText(o, kind, UTC_ZONE)!;
+  return regOut(o, kind, cat);
 }
 
 /** Collations that order and compare as vecgres does (by code point: the database collation is C, as PGlite's). */
@@ -1162,7 +1144,11 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       const items: PgNode[] = n.rexpr.List?.items ?? [];
       let eq: Fn2 | null = null;
       const list = items.map((it) => {
-        const e = analyzeExpr(scope, it);
+        let e = analyzeExpr(scope, it);
+        // Two or more items take a common type with the argument first (transformAExprIn):
+        // untyped items of a reg* argument read names (`c IN ('items', 'pg_class')`); one item
+        // is a plain `=`, where 'pg_class' is read as an oid.
+        if (items.length > 1 && isOidFamily(arg.type) && e.type === 'unknown') e = coerceTo(scope, e, arg.type, -1, exprLocation(e, n.location));
         const cmp = binaryOp(scope, '=', arg, e, n.location);
         if (cmp.k !== 'op2') throw pgErr.featureNotSupported('IN with this operand');
         eq = cmp.fn;
@@ -1323,7 +1309,12 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
   if (l.type === 'varchar' || l.type === 'bpchar') l = coerceTo(scope, l, 'text', -1);
   if (r.type === 'varchar' || r.type === 'bpchar') r = coerceTo(scope, r, 'text', -1);
   // An untyped side takes the other side's type (literal coercion and parameter inference),
-  // except for `||`, where it is text (textanycat / anytextcat).
+  // except for `||`, where it is text (textanycat / anytextcat), and for a reg* side, which has
+  // no operators of its own: the comparison is oid's, so `c = 'items'` reads 'items' as an oid
+  // (22P02), as PostgreSQL resolves it (`c = 'items'::regclass` reads the name).
+  const regSide = (t: SqlType) => isOidFamily(t) && t !== 'oid' && COMPARE_OPS.has(op);
+  if (l.type === 'unknown' && regSide(r.type)) l = coerceTo(scope, l, 'oid', -1, exprLocation(l, location));
+  else if (r.type === 'unknown' && regSide(l.type)) r = coerceTo(scope, r, 'oid', -1, exprLocation(r, location));
   if (op === '||' && l.type === 'unknown' && r.type !== 'unknown') l = coerceTo(scope, l, 'text', -1);
   else if (op === '||' && r.type === 'unknown' && l.type !== 'unknown') r = coerceTo(scope, r, 'text', -1);
   else if (l.type === 'unknown' && r.type !== 'unknown') l = coerceTo(scope, l, r.type, -1, exprLocation(l, location));
@@ -2345,12 +2336,14 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     }
     case 'to_regclass':
     case 'to_regtype':
-    case 'to_regnamespace': {
+    case 'to_regnamespace':
+    case 'to_regproc':
+    case 'to_regprocedure': {
       // to_regclass(text) and friends: the reg* input, NULL instead of an error for an unknown name.
       if (args.length !== 1) throw undefinedFunction(name, types(), location);
       const a = applyArg(scope, args[0]!, 'text', location);
       if (!isStringType(a.type)) throw undefinedFunction(name, types(), location);
-      const type = name.slice(3) as 'regclass' | 'regtype' | 'regnamespace';
+      const type = name.slice(3) as 'regclass' | 'regtype' | 'regnamespace' | 'regproc' | 'regprocedure';
       const input = regInput(scope, type, false);
       return foldConstants(scope, { k: 'op1', type, arg: a, op: name, fn: (v) => input(v as string) });
     }

@@ -19,7 +19,8 @@ import type { SqlEnv } from '../env.js';
 import type { Prng } from '../../common/prng.js';
 import type { CatalogLookups, Expr, ExprScope } from './expr.js';
 import { mapOperands, typmodOf } from './expr.js';
-import type { SqlType } from './types.js';
+import { type SqlType, NAMESPACE_NAMES } from './types.js';
+import { qualifiedNameList } from './regproc.js';
 import type { SelectQuery } from './query.js';
 import type { WindowClause } from './window.js';
 
@@ -285,18 +286,7 @@ export class ParseState implements ExprScope {
   }
 
   regclassOid(name: string): number {
-    // regclassin: an optionally schema-qualified name, unquoted parts folded to lower case.
-    const parts = name.split('.').map((s) => (/^".*"$/.test(s) ? s.slice(1, -1).replace(/""/g, '"') : s.toLowerCase()));
-    const rel = parts[parts.length - 1]!;
-    const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
-    const env = this.env;
-    // regclassin reads a number as the oid itself, without looking it up.
-    if (/^\s*\d+\s*$/.test(name)) return Number(name);
-    if (parts.length <= 3 && (schema === null || schema === 'pg_catalog') && CATALOG_OIDS[rel] !== undefined) return CATALOG_OIDS[rel]!;
-    if (parts.length <= 3 && (schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined || env.catalog.getSequence(rel) !== undefined)) {
-      return env.stats.relOid(rel);
-    }
-    throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`);
+    return regclassOidOf(this.env, name);
   }
 
   catalogLookups(): CatalogLookups {
@@ -332,3 +322,25 @@ function withLoc(e: Expr, location: number): Expr {
 }
 
 export { typmodOf } from './expr.js';
+
+/**
+ * regclassin over a database's catalog: an optionally schema-qualified relation name
+ * (`items`, `public.items`, `"Mixed"`, `pg_class`) to the relation's oid; digits are the oid.
+ * @throws PgError 42P01 `relation "x" does not exist`.
+ */
+export function regclassOidOf(env: SqlEnv, name: string): number {
+  // regclassin reads a number as the oid itself, without looking it up.
+  if (/^\s*\d+\s*$/.test(name)) return Number(name);
+  // An optionally qualified name: dots outside double quotes, unquoted parts folded to lower case.
+  const parts = qualifiedNameList(name);
+  if (parts.length > 3) throw new PgError(SQLSTATE.syntax_error, `improper qualified name (too many dotted names): ${parts.join('.')}`);
+  if (parts.length === 3 && parts[0] !== 'postgres') throw new PgError(SQLSTATE.feature_not_supported, `cross-database references are not implemented: ${parts.join('.')}`);
+  const rel = parts[parts.length - 1]!;
+  const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
+  if (schema !== null && !Object.values(NAMESPACE_NAMES).includes(schema)) throw new PgError(SQLSTATE.invalid_schema_name, `schema "${schema}" does not exist`);
+  if ((schema === null || schema === 'pg_catalog') && CATALOG_OIDS[rel] !== undefined) return CATALOG_OIDS[rel]!;
+  if ((schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined || env.catalog.getSequence(rel) !== undefined)) {
+    return env.stats.relOid(rel);
+  }
+  throw new PgError(SQLSTATE.undefined_table, `relation "${schema === null ? rel : `${schema}.${rel}`}" does not exist`);
+}

@@ -35,6 +35,8 @@ import { adjustTimestampTypmod, checkTimestamp, dateToTimestamp, isFiniteTimesta
 import { localToUtc, utcToLocal, type TimeZone } from '../../types/timezone.js';
 import { typeIoByOid } from '../../types/type_io.js';
 import { parseOid, oidFromInt4, oidFromInt8, oidToInt4 } from '../../types/oid.js';
+import { identNeedsQuotes } from '../parser/parse.js';
+import { regprocIn, regprocOut, regprocedureIn, regprocedureOut } from './regproc.js';
 
 /** Element types an array value may have (arrays are values only, never stored). */
 export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'timestamp' | 'timestamptz' | 'date' | 'interval' | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit' | OidSqlType;
@@ -402,12 +404,36 @@ function checkInt4(n: number): number {
 const FLOAT_TEXT = /^\s*[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|nan|infinity|inf)\s*$/i;
 
 /**
+ * What the reg* types' input and output need from a database's catalog: regclassin reads a
+ * relation name through the search path, regclassout prints a relation's name. (regtype,
+ * regnamespace, regproc and regprocedure name built-in objects only, so they need no catalog.)
+ * The analyzer builds one over its scope for literals, the executor over the session's
+ * catalog for parameters, COPY fields and result columns (exec/catalog_describe.ts regCatalog).
+ */
+export interface RegCatalog {
+  /**
+   * regclassin of a name (`items`, `public.items`, `"Mixed"`, a system catalog).
+   * @throws PgError 42P01 `relation "x" does not exist`.
+   */
+  regclassOid(name: string): number;
+  /** The name of the relation with this oid (unquoted), null when there is none. */
+  relationName(oid: number): string | null;
+  /**
+   * The schema regclassout qualifies that name with (unquoted), or null to print it bare: what
+   * it does for a relation outside the search path (a dump runs with an empty one).
+   */
+  relationSchema?(oid: number): string | null;
+}
+
+/**
  * Converts the text form of a value to `type` (PostgreSQL's type input functions), applying
  * `typmod` as the input function does (`'01'::bit(3)` fails where a cast of a bit value pads).
+ * `reg`: the catalog regclass input reads names with; without it a regclass name is 0A000
+ * (the other reg* types read names without a catalog).
  * @throws PgError 22P02 invalid input syntax, 22003 out of range, 22000 vector dimensions,
- *   22026 / 22001 bit lengths.
+ *   22026 / 22001 bit lengths; the reg* types' 42P01 / 42704 / 3F000 / 42883 / 42725.
  */
-export function valueFromText(text: string, type: SqlType, typmod: number, zone: TimeZone): Value {
+export function valueFromText(text: string, type: SqlType, typmod: number, zone: TimeZone, reg?: RegCatalog): Value {
   switch (type) {
     case 'int2':
       return parseInt2(text);
@@ -468,21 +494,20 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
     case 'oid':
       return parseOid(text);
     case 'regtype':
-      return regtypeIn(text, true)!;
     case 'regclass':
     case 'regproc':
     case 'regprocedure':
     case 'regnamespace':
-      return regNumericIn(text, type);
+      return regIn(text, type, true, reg)!;
     default: {
       const elem = elemTypeOf(type);
-      return parseArrayLiteral(text, TYPE_NAME[type], (t) => valueFromText(t, elem, -1, zone) as ArrayElement, elem);
+      return parseArrayLiteral(text, TYPE_NAME[type], (t) => valueFromText(t, elem, -1, zone, reg) as ArrayElement, elem);
     }
   }
 }
 
 /** The text PostgreSQL prints for a value (type output functions). */
-export function valueToText(v: Value, type: SqlType, zone: TimeZone): string | null {
+export function valueToText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<RegCatalog, 'relationName' | 'relationSchema'>): string | null {
   if (v === null) return null;
   switch (type) {
     case 'bool':
@@ -526,19 +551,17 @@ export function valueToText(v: Value, type: SqlType, zone: TimeZone): string | n
     case 'oid':
       return String(v);
     case 'regtype':
-      // A result column's reg* values may already be names (exec/statement.ts regOutputRows).
-      return typeof v === 'string' ? v : formatType(v as number, null).replace(/^\?\?\?$/, String(v));
     case 'regclass':
     case 'regproc':
     case 'regprocedure':
     case 'regnamespace':
-      return typeof v === 'string' ? v : regOutFallback(v as number, type);
+      return regOut(v as number, type, reg);
     default: {
       const elem = elemTypeOf(type);
       // array_out prints elements with their output function: boolout's t / f, where a cast
       // of a bool to text says true / false.
       if (elem === 'bool') return formatArray(v as PgArray, (x) => (x === true ? 't' : 'f'));
-      return formatArray(v as PgArray, (x) => valueToText(x as Value, elem, zone)!);
+      return formatArray(v as PgArray, (x) => valueToText(x as Value, elem, zone, reg)!);
     }
   }
 }
@@ -837,27 +860,81 @@ function oidCastContext(from: SqlType, to: SqlType): CastContext | null | undefi
 export const NAMESPACE_NAMES: Readonly<Record<number, string>> = { 11: 'pg_catalog', 99: 'pg_toast', 2200: 'public', 12424: 'information_schema' };
 
 /**
- * The text of a reg* value where the catalog is not at hand: `-` for 0 (InvalidOid), a
- * built-in schema's name, else the oid's digits, as regclassout prints an oid that names no
- * relation. Result columns print names: exec/statement.ts looks them up.
+ * The reg* output functions (regtypeout, regclassout, regnamespaceout, regprocout,
+ * regprocedureout): the object's name, `-` for 0 (InvalidOid), the oid's digits when it names
+ * nothing, as PostgreSQL prints a dangling oid. A relation's name needs `reg` (the catalog);
+ * without it a regclass prints its digits.
  */
-function regOutFallback(o: number, type: OidSqlType): string {
+export function regOut(o: number, type: Exclude<OidSqlType, 'oid'>, reg?: Pick<RegCatalog, 'relationName' | 'relationSchema'>): string {
   if (o === 0) return '-';
-  if (type === 'regnamespace') return NAMESPACE_NAMES[o] ?? String(o);
-  return String(o);
+  switch (type) {
+    case 'regtype':
+      return formatType(o, null).replace(/^\?\?\?$/, String(o));
+    case 'regnamespace':
+      return NAMESPACE_NAMES[o] ?? String(o);
+    case 'regproc':
+      return regprocOut(o);
+    case 'regprocedure':
+      return regprocedureOut(o);
+    case 'regclass': {
+      const rel = reg?.relationName(o) ?? null;
+      if (rel === null) return String(o);
+      const schema = reg?.relationSchema?.(o) ?? null;
+      return schema === null ? quoteRegIdent(rel) : `${quoteRegIdent(schema)}.${quoteRegIdent(rel)}`;
+    }
+  }
 }
 
+/** An identifier as quote_identifier prints it. */
+function quoteRegIdent(name: string): string {
+  return identNeedsQuotes(name) ? `"${name.replace(/"/g, '""')}"` : name;
+}
+
+/** The reg* type input errors of a missing object, which to_regclass and friends turn into NULL. */
+const NOT_FOUND_CODES: ReadonlySet<string> = new Set([SQLSTATE.undefined_table, SQLSTATE.undefined_object, SQLSTATE.invalid_schema_name, SQLSTATE.undefined_function]);
+
 /**
- * regclassin / regprocin / regnamespacein without a catalog: `-` is 0 and digits are the oid
- * itself (oidin's rules). A name needs the catalog, which the analyzer's casts supply
- * (analyze/expr.ts regInputExpr); anywhere else (a parameter, COPY) it is 0A000.
- * @throws PgError 22P02 / 22003 from oidin, 0A000 for a name.
+ * The reg* input functions (regtypein, regclassin, regnamespacein, regprocin,
+ * regprocedurein): `-` is 0 and digits the oid itself (oidin's rules, without a lookup); a name
+ * is looked up, a relation's in `reg` (the catalog). `strict` false gives null for a missing
+ * (or, for regproc, ambiguous) object, as to_regclass, to_regtype, to_regnamespace, to_regproc
+ * and to_regprocedure do.
+ * @throws PgError 22P02 / 22003 from oidin; 42P01 `relation "x" does not exist`, 42704 `type
+ *   "x" does not exist`, 3F000 `schema "x" does not exist`, 42883 `function "x" does not
+ *   exist`, 42725 `more than one function named "x"`; 0A000 for a regclass name without a
+ *   catalog and for objects PostgreSQL has that vecgres does not.
  */
-function regNumericIn(text: string, type: OidSqlType): number {
-  const t = text.trim();
-  if (t === '-') return 0;
-  if (/^[0-9]+$/.test(t)) return parseOid(text, type);
-  throw new PgError(SQLSTATE.feature_not_supported, `type ${type} input of a name outside a cast in a statement is not supported`);
+export function regIn(text: string, type: Exclude<OidSqlType, 'oid'>, strict: boolean, reg?: Pick<RegCatalog, 'regclassOid'>): number | null {
+  const oidOf = (t: string) => parseOid(t, type);
+  try {
+    switch (type) {
+      case 'regtype':
+        return regtypeIn(text, true);
+      case 'regproc':
+        return regprocIn(text, oidOf, strict);
+      case 'regprocedure':
+        return regprocedureIn(text, oidOf, (t) => regtypeIn(t, true)!, strict);
+      case 'regnamespace': {
+        const t = text.trim();
+        if (t === '-') return 0;
+        if (/^[0-9]+$/.test(t)) return oidOf(text);
+        const name = t.startsWith('"') && t.endsWith('"') && t.length > 1 ? t.slice(1, -1) : t.toLowerCase();
+        const oid = Object.entries(NAMESPACE_NAMES).find(([, n]) => n === name)?.[0];
+        if (oid !== undefined) return Number(oid);
+        throw new PgError(SQLSTATE.invalid_schema_name, `schema "${name}" does not exist`);
+      }
+      case 'regclass': {
+        const t = text.trim();
+        if (t === '-') return 0;
+        if (/^[0-9]+$/.test(t)) return oidOf(text);
+        if (reg === undefined) throw new PgError(SQLSTATE.feature_not_supported, 'type regclass input of a name without a catalog is not supported');
+        return reg.regclassOid(text);
+      }
+    }
+  } catch (e) {
+    if (!strict && e instanceof PgError && NOT_FOUND_CODES.has(e.code)) return null;
+    throw e;
+  }
 }
 
 /** Multi-word type names (SQL's spellings) regtypein reads, lower case, single-spaced. */

@@ -23,7 +23,9 @@ import { quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
 import { sqlStringLiteral } from '../../types/copy_text.js';
 import { createSequenceSql, identitySql, createTableSql, qualifiedName, serialDefaultSql, setvalSql, type ConstraintSql } from './schema_sql.js';
 import { catalogDumpSchema, type DumpSchema, type DumpSequence, type DumpTable } from './dump_schema.js';
-import { writeCopyData, writeInsertData } from './table_data.js';
+import { writeCopyData, writeInsertData, type DumpRegNames } from './table_data.js';
+import { relationNameByOid, systemRelationName } from '../exec/catalog_describe.js';
+import type { StatsStore } from '../stats/store.js';
 
 export interface DumpOptions {
   /** Data as INSERT statements instead of COPY blocks (pg_dump --inserts). */
@@ -72,16 +74,21 @@ function sortedByName<T>(items: T[], name: (x: T) => string): T[] {
 
 /**
  * Writes the dump of `catalog` to `out`, in chunks (each a whole number of lines); `methods`
- * (the database's index methods) name the operator classes CREATE INDEX may leave out.
+ * (the database's index methods) name the operator classes CREATE INDEX may leave out; `stats`
+ * (the object ids) lets regclass values print as relation names (without it, as oids).
  * @throws PgError 42P01 when `opts.tables` names a table that does not exist; 0A000 when a
  *   column default has a form the deparser cannot print (nothing is half-written then: the
  *   schema is checked before the first chunk).
  */
-export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpOptions, out: (chunk: string) => void): DumpSummary {
+export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpOptions, out: (chunk: string) => void, stats?: StatsStore): DumpSummary {
   const schema = catalogDumpSchema(catalog, methods, opts.tables);
+  const reg: DumpRegNames | undefined = stats === undefined ? undefined : {
+    relationName: (oid) => relationNameByOid({ catalog, stats }, oid),
+    relationSchema: (oid) => (systemRelationName(oid) !== null ? null : 'public'),
+  };
   return writeDump(schema, opts, out, (t, write) => {
     const table = catalog.getTable(t.name)!;
-    return opts.inserts === true ? writeInsertData(table, write) : writeCopyData(table, write);
+    return opts.inserts === true ? writeInsertData(table, write, reg) : writeCopyData(table, write, reg);
   });
 }
 

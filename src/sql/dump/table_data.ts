@@ -8,7 +8,7 @@
 import { UTC_ZONE } from '../../types/timezone.js';
 import type { Table, ColumnType } from '../../storage/table.js';
 import { copyTextField, COPY_TEXT_END, sqlStringLiteral } from '../../types/copy_text.js';
-import { valueToText } from '../analyze/types.js';
+import { valueToText, type RegCatalog } from '../analyze/types.js';
 import { quoteIdent } from '../exec/pg_get_indexdef.js';
 import { qualifiedName } from './schema_sql.js';
 
@@ -24,12 +24,19 @@ function forEachCommittedRow(t: Table, row: (rowId: number) => void): void {
  * The text of column `col` of row `rowId` as its type's output function prints it (what COPY
  * TO writes: a boolean is `t` / `f`), or null for NULL.
  */
-function cellText(t: Table, col: number, type: ColumnType, rowId: number): string | null {
+function cellText(t: Table, col: number, type: ColumnType, rowId: number, reg: DumpRegNames | undefined): string | null {
   const v = t.get(col, rowId);
   if (type === 'bool' && v !== null) return v === true ? 't' : 'f';
   // UTC: a timestamptz is written with its offset (`+00`), so it loads alike in any zone.
-  return valueToText(v, type, UTC_ZONE);
+  return valueToText(v, type, UTC_ZONE, reg);
 }
+
+/**
+ * How a dump prints a regclass value: the relation's name as regclassout prints it under
+ * pg_dump's empty search_path (`public.items`; a system catalog bare, `pg_class`), since an oid
+ * names another relation, or none, in the database that loads the dump.
+ */
+export type DumpRegNames = Pick<RegCatalog, 'relationName' | 'relationSchema'>;
 
 /** `(a, b)`: the column list of a table's COPY, '' for a table without columns (pg_dump's fmtCopyColumnList). */
 export function copyColumnListSql(columns: readonly string[]): string {
@@ -45,14 +52,14 @@ export function copyHeaderSql(table: string, columns: readonly string[]): string
  * Writes `t`'s committed rows as a COPY text-format block: the header, one line per row
  * (fields tab-separated, {@link copyTextField}), and the `\.` line. Returns the row count.
  */
-export function writeCopyData(t: Table, out: (chunk: string) => void): number {
+export function writeCopyData(t: Table, out: (chunk: string) => void, reg?: DumpRegNames): number {
   out(copyHeaderSql(t.name, t.def.columns.map((c) => c.name)));
   const types = t.def.columns.map((c) => c.type);
   let lines: string[] = [];
   let n = 0;
   forEachCommittedRow(t, (r) => {
     const fields = new Array<string>(types.length);
-    for (let c = 0; c < types.length; c++) fields[c] = copyTextField(cellText(t, c, types[c]!, r));
+    for (let c = 0; c < types.length; c++) fields[c] = copyTextField(cellText(t, c, types[c]!, r, reg));
     lines.push(fields.join('\t'));
     n++;
     if (lines.length === ROWS_PER_CHUNK) {
@@ -103,14 +110,14 @@ export function insertRowSql(table: string, prefix: string, literals: readonly s
 }
 
 /** Writes `t`'s committed rows as `INSERT INTO public.t VALUES (...);` statements. Returns the row count. */
-export function writeInsertData(t: Table, out: (chunk: string) => void): number {
+export function writeInsertData(t: Table, out: (chunk: string) => void, reg?: DumpRegNames): number {
   const types = t.def.columns.map((c) => c.type);
   const prefix = insertPrefixSql(t.name, t.def.columns.some((c) => c.identity === 'a'));
   let lines: string[] = [];
   let n = 0;
   forEachCommittedRow(t, (r) => {
     const vals = new Array<string>(types.length);
-    for (let c = 0; c < types.length; c++) vals[c] = insertLiteral(cellText(t, c, types[c]!, r), types[c]!);
+    for (let c = 0; c < types.length; c++) vals[c] = insertLiteral(cellText(t, c, types[c]!, r, reg), types[c]!);
     lines.push(insertRowSql(t.name, prefix, vals));
     n++;
     if (lines.length === ROWS_PER_CHUNK) {

@@ -16,7 +16,8 @@ import type { IndexDef } from '../../storage/catalog.js';
 import type { ColumnDef, FkAction, Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
-import { TYPE_OID, type SqlType, isArrayType, elemTypeOf, formatType } from '../analyze/types.js';
+import { TYPE_OID, type SqlType, type RegCatalog, isArrayType, elemTypeOf, formatType } from '../analyze/types.js';
+import { regclassOidOf } from '../analyze/range.js';
 import { columnDefaultSql } from '../dump/schema_sql.js';
 import { typeIoByOid } from '../../types/type_io.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
@@ -269,7 +270,7 @@ export function rolesRows(): Value[][] {
 }
 
 /** The index whose pg_class oid is `oid`, or undefined. */
-export function indexByOid(env: SqlEnv, oid: number): IndexDef | undefined {
+export function indexByOid(env: Pick<SqlEnv, 'catalog' | 'stats'>, oid: number): IndexDef | undefined {
   return env.catalog.allIndexes().find((d) => env.stats.relOid(d.name) === oid);
 }
 
@@ -302,13 +303,53 @@ export function indexExprsText(d: IndexDef): string | null {
 }
 
 /** The name of the relation (table, index or system catalog) whose pg_class oid is `oid`; null for none. */
-export function relationNameByOid(env: SqlEnv, oid: number): string | null {
+export function relationNameByOid(env: Pick<SqlEnv, 'catalog' | 'stats'>, oid: number): string | null {
   for (const t of env.catalog.tableNames()) if (env.stats.relOid(t) === oid) return t;
   const d = indexByOid(env, oid);
   if (d !== undefined) return d.name;
   for (const q of env.catalog.allSequences()) if (env.stats.relOid(q.def.name) === oid) return q.def.name;
+  return systemRelationName(oid);
+}
+
+/** The name of the system catalog whose pg_class oid is `oid` (`pg_class`), null for none. */
+export function systemRelationName(oid: number): string | null {
   for (const [name, o] of Object.entries(CATALOG_OIDS)) if (o === oid) return name;
   return null;
+}
+
+/**
+ * The catalog reg* input and output read relation names with (analyze/types.ts RegCatalog),
+ * as the session sees it when asked: parameters and COPY fields of a regclass type are read
+ * through it.
+ */
+export function regCatalog(env: SqlEnv): RegCatalog {
+  return { regclassOid: (name) => regclassOidOf(env, name), relationName: (oid) => relationNameByOid(env, oid) };
+}
+
+/**
+ * The relation names a result's regclass values (and regclass[] elements) print, looked up
+ * when the statement ends, where its catalog is at hand: the rows keep the oids (a binary
+ * result column sends them, regclasssend), their text output reads the names here. Undefined
+ * when no column is of a regclass type.
+ */
+export function resultRegNames(env: SqlEnv, fields: readonly { type: SqlType }[], rows: readonly Value[][]): Pick<RegCatalog, 'relationName'> | undefined {
+  const cols: number[] = [];
+  fields.forEach((f, i) => {
+    if (f.type === 'regclass' || f.type === 'regclass[]') cols.push(i);
+  });
+  if (cols.length === 0) return undefined;
+  const names = new Map<number, string | null>();
+  const add = (v: unknown): void => {
+    if (typeof v === 'number' && !names.has(v)) names.set(v, relationNameByOid(env, v));
+  };
+  for (const r of rows) {
+    for (const c of cols) {
+      const v = r[c];
+      if (v instanceof PgArray) v.elems.forEach(add);
+      else add(v);
+    }
+  }
+  return { relationName: (oid) => names.get(oid) ?? null };
 }
 
 /** The catalog lookups the analyzer's functions call at run time, over `env`'s live catalog. */

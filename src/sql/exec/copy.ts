@@ -21,7 +21,8 @@ import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import { parseSql } from '../parser/parse.js';
-import { valueFromText, valueToText, type SqlType } from '../analyze/types.js';
+import { valueFromText, valueToText, type SqlType, type RegCatalog } from '../analyze/types.js';
+import { regCatalog } from './catalog_describe.js';
 import { analyzeSelect, rowIdQuery } from '../analyze/query.js';
 import type { Expr } from '../analyze/expr.js';
 import { planSelect, planTableStatement } from '../plan/planner.js';
@@ -193,6 +194,8 @@ interface TargetColumn {
 
 function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, data: readonly Uint8Array[]): number {
   const zone = env.settings.timeZone();
+  // A reg* field may name an object (`items` for a regclass): its input reads the catalog.
+  const reg = cols.some((c) => table.def.columns[c]!.type.startsWith('reg')) ? regCatalog(env) : undefined;
   const defs = table.def.columns;
   const names = cols.map((c) => defs[c]!.name);
   const allNames = defs.map((d) => d.name);
@@ -291,7 +294,7 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
           continue;
         }
         try {
-          values[t.col] = valueFromText(text, t.type, t.typmod, zone);
+          values[t.col] = valueFromText(text, t.type, t.typmod, zone, reg);
         } catch (e) {
           throw withContext(e, `COPY ${rel}, line ${reader.lineNo}, column ${t.name}: "${limitDisplay(text)}"`);
         }
@@ -370,9 +373,9 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
  * where a cast to text says `true`); null for NULL. With `copyTextRow` (types/copy_text.ts)
  * this makes a COPY text line, e.g. for `vecgres dump`.
  */
-export function copyOutputText(v: Value, type: SqlType, zone: TimeZone): string | null {
+export function copyOutputText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<RegCatalog, 'relationName'>): string | null {
   if (type === 'bool' && v !== null) return v === true ? 't' : 'f';
-  return valueToText(v, type, zone);
+  return valueToText(v, type, zone, reg);
 }
 
 function quoteIdent(s: string): string {
@@ -424,7 +427,9 @@ function copyTo(env: SqlEnv, stmt: PgNode, opts: CopyOptions, toBlob: boolean): 
   } else {
     const fq = forceFlags(opts.forceQuote, names, 'FORCE_QUOTE', allNames ?? names, relName);
     if (opts.header === true) chunks.push(enc.encode(copyTextRow(names, opts.text, null)));
-    for (const r of rows) chunks.push(enc.encode(copyTextRow(r.map((v, i) => copyOutputText(v, types[i]!, zone)), opts.text, fq)));
+    // regclass values print relation names (regclassout).
+    const reg = types.some((t) => t.startsWith('regclass')) ? regCatalog(env) : undefined;
+    for (const r of rows) chunks.push(enc.encode(copyTextRow(r.map((v, i) => copyOutputText(v, types[i]!, zone, reg)), opts.text, fq)));
   }
   return { count: rows.length, output: { binary: opts.format === 'binary', columns: targets.length, chunks, toBlob } };
 }

@@ -16,9 +16,9 @@ import type { Value } from '../../storage/table.js';
 import type { RawStatement, PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
-import { type SqlType, type OidSqlType, TYPE_OID, valueFromText, toInt8, elemTypeOf, isOidFamily } from '../analyze/types.js';
-import { regName, type Expr } from '../analyze/expr.js';
-import { catalogLookups } from './catalog_describe.js';
+import { type SqlType, type RegCatalog, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
+import type { Expr } from '../analyze/expr.js';
+import { regCatalog, resultRegNames } from './catalog_describe.js';
 import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
 import { parseHalfvec, formatHalfvec } from '../../types/halfvec.js';
 import { SparseVector, parseSparsevec, formatSparsevec } from '../../types/sparsevec.js';
@@ -85,6 +85,11 @@ export interface StatementResult {
    * result's timestamptz values print in (a later SET of the same script does not change them).
    */
   zone?: TimeZone;
+  /**
+   * The relation names the result's regclass values print (set by executeStatement, looked up
+   * when the statement ended): rows keep the oids, which binary output sends.
+   */
+  regNames?: Pick<RegCatalog, 'relationName'>;
 }
 
 type AnyAnalyzed = Analyzed<SelectQuery> | Analyzed<InsertQuery> | Analyzed<UpdateQuery> | Analyzed<DeleteQuery>;
@@ -128,22 +133,6 @@ function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr; nameType?: b
       name: t.name, dataTypeID: t.nameType === true ? NAME_OID : isVoidCall(t.expr) ? VOID_OID : TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
       ...(o === null ? {} : { tableOid: env.stats.relOid(o.table), columnAttr: o.col + 1 }),
     };
-  });
-}
-
-/**
- * Rows with the oids of reg* output columns replaced by the objects' names, as regclassout /
- * regnamespaceout / regtypeout print them: the names are looked up in the catalog here, where
- * the statement's database is at hand (the type's output step has only the value).
- */
-function regOutputRows(env: SqlEnv, targets: readonly { expr: Expr }[], rows: Value[][]): Value[][] {
-  const cols = targets.flatMap((t, i) => (isOidFamily(t.expr.type) && t.expr.type !== 'oid' ? [[i, t.expr.type as Exclude<OidSqlType, 'oid'>] as const] : []));
-  if (cols.length === 0) return rows;
-  const cat = catalogLookups(env);
-  return rows.map((r) => {
-    const out = r.slice();
-    for (const [i, kind] of cols) if (out[i] !== null && out[i] !== undefined) out[i] = regName(cat, kind, Number(out[i]));
-    return out;
   });
 }
 
@@ -232,6 +221,7 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   try {
     const r = dispatch(env, raw, params, cache, io);
     r.zone = env.settings.timeZone();
+    if (r.fields.length > 0) r.regNames = resultRegNames(env, r.fields, r.rows);
     // A SET shared_buffers applies at once (the automatic analyze below reads through the cache).
     bufferCache.limitBytes = Number(env.settings.get(GUC_SHARED_BUFFERS)) * SHARED_BUFFERS_BLOCK_BYTES;
     // Outside a block every statement is its own transaction.
@@ -289,16 +279,16 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
       const zone = env.settings.timeZone();
       const converted = convertedParams.get(params);
-      const values = converted !== undefined && converted.types === a.paramTypes && converted.zone === zone ? converted.values : paramValues(a.paramTypes, params, zone);
+      const values = converted !== undefined && converted.types === a.paramTypes && converted.zone === zone ? converted.values : paramValues(env, a.paramTypes, params, zone);
       const prep = cache.get(raw.stmt)!;
       const plan = selectPlan(env, prep, a.query, values);
       const out = runSelect(env, plan.stmt, values);
       for (const h of plan.stmt.indexHints ?? []) notices.push(new PgError(SQLSTATE.successful_completion, h.message, { severity: 'NOTICE', hint: h.hint }));
-      return { command: 'SELECT', fields: fieldsOf(env, a.query.targets, (e) => selectOrigin(a.query, e)), rows: regOutputRows(env, a.query.targets, out.rows), affectedRows: 0, notices };
+      return { command: 'SELECT', fields: fieldsOf(env, a.query.targets, (e) => selectOrigin(a.query, e)), rows: out.rows, affectedRows: 0, notices };
     }
     case 'InsertStmt': {
       const a = prepare(env, raw, cache) as Analyzed<InsertQuery>;
-      const out = runInsert(env, a.query, paramValues(a.paramTypes, params, env.settings.timeZone()));
+      const out = runInsert(env, a.query, paramValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
         return { command: 'INSERT', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
@@ -306,7 +296,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'UpdateStmt': {
       const a = prepare(env, raw, cache) as Analyzed<UpdateQuery>;
-      const out = runUpdate(env, a.query, paramValues(a.paramTypes, params, env.settings.timeZone()));
+      const out = runUpdate(env, a.query, paramValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
         return { command: 'UPDATE', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
@@ -314,7 +304,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'DeleteStmt': {
       const a = prepare(env, raw, cache) as Analyzed<DeleteQuery>;
-      const out = runDelete(env, a.query, paramValues(a.paramTypes, params, env.settings.timeZone()));
+      const out = runDelete(env, a.query, paramValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
         return { command: 'DELETE', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
@@ -600,7 +590,7 @@ export function cachedSelectPlan(env: SqlEnv, raw: RawStatement, params: readonl
   if (hit.version !== env.catalog.version || hit.viewKey !== env.catalog.viewKey() || hit.timeZone !== env.settings.get('TimeZone')) return null;
   try {
     const zone = env.settings.timeZone();
-    const values = paramValues(hit.analyzed.paramTypes, params, zone);
+    const values = paramValues(env, hit.analyzed.paramTypes, params, zone);
     if (params.length > 0) convertedParams.set(params, { types: hit.analyzed.paramTypes, zone, values });
     // Planned here when this session has no valid plan yet: the execution then reuses it.
     return { stmt: selectPlan(env, hit, hit.analyzed.query as SelectQuery, values).stmt, values };
@@ -624,7 +614,7 @@ function selectPlan(env: SqlEnv, prep: Prepared, query: SelectQuery, values: rea
  * The client's parameter values converted to the types the statement inferred.
  * @throws PgError 08P01 when their number differs from the statement's.
  */
-function paramValues(types: SqlType[], params: readonly unknown[], zone: TimeZone): Value[] {
+function paramValues(env: SqlEnv, types: SqlType[], params: readonly unknown[], zone: TimeZone): Value[] {
   if (params.length !== types.length && !(params.length > types.length && types.length === 0 && params.length === 0)) {
     if (params.length < types.length || params.length > types.length) {
       throw new PgError(
@@ -634,7 +624,9 @@ function paramValues(types: SqlType[], params: readonly unknown[], zone: TimeZon
     }
   }
   const values: Value[] = new Array(types.length);
-  for (let i = 0; i < types.length; i++) values[i] = coerceParam(params[i], types[i]!, zone);
+  // A reg* parameter may name an object (`'items'` for a regclass): its input reads the catalog.
+  const reg = types.some((t) => t.startsWith('reg')) ? regCatalog(env) : undefined;
+  for (let i = 0; i < types.length; i++) values[i] = coerceParam(params[i], types[i]!, zone, reg);
   return values;
 }
 
@@ -644,7 +636,7 @@ function paramValues(types: SqlType[], params: readonly unknown[], zone: TimeZon
  * text; everything else is converted from its text form.
  * @throws PgError 22P02 etc. when the value does not convert.
  */
-export function coerceParam(v: unknown, type: SqlType, zone: TimeZone): Value {
+export function coerceParam(v: unknown, type: SqlType, zone: TimeZone, reg?: RegCatalog): Value {
   if (v === null || v === undefined) return null;
   switch (type) {
     case 'vector':
@@ -727,18 +719,19 @@ export function coerceParam(v: unknown, type: SqlType, zone: TimeZone): Value {
     case 'regproc':
     case 'regprocedure':
     case 'regnamespace':
-      // As PGlite serializes a number: its text, read by the input function.
-      return valueFromText(String(v), type, -1, zone);
+      // As PGlite serializes a number: its text, read by the input function (a name through
+      // the catalog, as a literal is).
+      return valueFromText(String(v), type, -1, zone, reg);
     default: {
       // Arrays: a JS array (nested for several dimensions), a typed array, or array text.
-      if (typeof v === 'string') return valueFromText(v, type, -1, zone);
+      if (typeof v === 'string') return valueFromText(v, type, -1, zone, reg);
       const elem = elemTypeOf(type);
       if (ArrayBuffer.isView(v)) v = Array.from(v as unknown as ArrayLike<number>);
-      if (!Array.isArray(v)) return valueFromText(String(v), type, -1, zone);
+      if (!Array.isArray(v)) return valueFromText(String(v), type, -1, zone, reg);
       const dims: number[] = [];
       for (let x: unknown = v; Array.isArray(x); x = x[0]) dims.push(x.length);
       const flat = (v as unknown[]).flat(dims.length - 1 as 1) as unknown[];
-      return new PgArray(elem, flat.length === 0 ? [] : dims, flat.map((x) => coerceParam(x, elem, zone) as ArrayElement));
+      return new PgArray(elem, flat.length === 0 ? [] : dims, flat.map((x) => coerceParam(x, elem, zone, reg) as ArrayElement));
     }
   }
 }
@@ -1017,7 +1010,7 @@ function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: Prep
   const clock = systemClock;
   const t0 = clock.nowMs();
   const a = prepare(env, { stmt: inner, tag }, cache) as Analyzed<SelectQuery>;
-  const values = paramValues(a.paramTypes, params, env.settings.timeZone());
+  const values = paramValues(env, a.paramTypes, params, env.settings.timeZone());
   const stmt = planSelect(env, a.query, values);
   env.lastPlan = stmt.plan;
   const planningMs = clock.nowMs() - t0;

@@ -4,16 +4,23 @@
  * statement has more than one range-table entry. Bound expressions print the name the planner
  * gave each tuple position or parameter when it bound them.
  */
-/**
- * Constants print in UTC (a timestamptz with its `+00`): the same instant PostgreSQL prints in
- * the session's zone, so stored definitions read back alike; EXPLAIN of a session in another
- * zone shows the offset `+00` where PostgreSQL shows the session's.
- */
-import { UTC_ZONE as DEPARSE_ZONE } from '../../types/timezone.js';
+import type { TimeZone } from '../../types/timezone.js';
 import type { Expr } from '../analyze/expr.js';
 import { type SqlType, type ArrayElemSqlType, ARRAY_ELEM_TYPES, castValue, formatSqlType, isNumeric, numericRank, valueToText } from '../analyze/types.js';
 import { type ArrayElement, PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from './plan.js';
+
+/**
+ * What the text of a constant depends on besides its value, as ruleutils' get_const_expr
+ * calls the type's output function under the session's settings: the TimeZone a timestamptz
+ * (and a date or timestamp cast to one) prints in. DateStyle is always ISO and IntervalStyle
+ * always postgres in vecgres, so they need no field. Built once per planned statement
+ * (PlannerGlobal) from the session's settings and carried by the plan to EXPLAIN; a plan is
+ * reused only while the settings are unchanged (planner.ts cachedPlanValid).
+ */
+export interface DeparseContext {
+  readonly zone: TimeZone;
+}
 
 const CAST_NAME: Partial<Record<SqlType, string>> = {
   float8: 'double precision',
@@ -58,7 +65,7 @@ function constText(text: string, type: SqlType): string {
  * `'{1,2}'::integer[]` when every item is a constant, else `ARRAY[...]`. The other items each
  * become `x = item`, ORed after it (`x <> item`, ANDed before it).
  */
-function inListText(arg: Expr, list: readonly Expr[], negate: boolean, d: (e: Expr) => string): string {
+function inListText(arg: Expr, list: readonly Expr[], negate: boolean, d: (e: Expr) => string, dc: DeparseContext): string {
   const hasVars = (x: Expr): boolean => x.k !== 'const' && x.k !== 'param';
   const nonVars = list.filter((x) => !hasVars(x));
   const parts: string[] = [];
@@ -72,11 +79,11 @@ function inListText(arg: Expr, list: readonly Expr[], negate: boolean, d: (e: Ex
     const head = `${lhs} ${negate ? '<> ALL' : '= ANY'}`;
     const elemType: SqlType = INTS.has(arg.type) && INTS.has(t) ? (numericRank(t) >= numericRank(arg.type) ? t : arg.type) : t;
     if (nonVars.every((x) => x.k === 'const') && ARRAY_ELEM_TYPES.includes(elemType as ArrayElemSqlType)) {
-      const elems = nonVars.map((x) => (x.k === 'const' && x.value !== null ? (x.type === elemType ? x.value : castValue(x.value, x.type, elemType, -1, DEPARSE_ZONE, false)) : null)) as ArrayElement[];
-      const text = valueToText(new PgArray(elemType, [elems.length], elems), `${elemType}[]` as SqlType, DEPARSE_ZONE)!;
+      const elems = nonVars.map((x) => (x.k === 'const' && x.value !== null ? (x.type === elemType ? x.value : castValue(x.value, x.type, elemType, -1, dc.zone, false)) : null)) as ArrayElement[];
+      const text = valueToText(new PgArray(elemType, [elems.length], elems), `${elemType}[]` as SqlType, dc.zone)!;
       parts.push(`(${head} ('${text.replace(/'/g, "''")}'::${typeName(elemType)}[]))`);
     } else {
-      parts.push(`(${head} (ARRAY[${nonVars.map((x) => (x.type === elemType || x.k !== 'const' ? d(x) : constText(valueToText(x.value, x.type, DEPARSE_ZONE)!, elemType))).join(', ')}]))`);
+      parts.push(`(${head} (ARRAY[${nonVars.map((x) => (x.type === elemType || x.k !== 'const' ? d(x) : constText(valueToText(x.value, x.type, dc.zone)!, elemType))).join(', ')}]))`);
     }
   }
   const single = rest.map((x) => `(${d(arg)} ${eq} ${d(x)})`);
@@ -121,14 +128,15 @@ function coercedOperands(op: string, lt: SqlType, rt: SqlType): [SqlType, SqlTyp
 }
 
 /**
- * Text of `e`. `varName` names an unbound column reference (the planner supplies the
- * qualified name); bound slots and parameters carry their own.
+ * Text of `e`, its constants printed under `dc` (the session's zone). `varName` names an
+ * unbound column reference (the planner supplies the qualified name); bound slots and
+ * parameters carry their own.
  */
-export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k: 'var' }>, prefix: boolean) => string = (v) => v.name): string {
-  const d = (x: Expr): string => deparse(x, prefix, varName);
+export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v: Extract<Expr, { k: 'var' }>, prefix: boolean) => string = (v) => v.name): string {
+  const d = (x: Expr): string => deparse(x, dc, prefix, varName);
   switch (e.k) {
     case 'const':
-      return e.value === null ? 'NULL' : constText(valueToText(e.value, e.type, DEPARSE_ZONE)!, e.type);
+      return e.value === null ? 'NULL' : constText(valueToText(e.value, e.type, dc.zone)!, e.type);
     case 'param':
       return `$${e.index + 1}`;
     case 'var':
@@ -152,7 +160,7 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
       const side = (x: Expr, t: SqlType): string => {
         if (x.type === t) return d(x);
         if (x.k === 'const' && x.value !== null) {
-          const text = valueToText(x.value, x.type, DEPARSE_ZONE)!;
+          const text = valueToText(x.value, x.type, dc.zone)!;
           return constText(t === 'float8' ? String(Number(text)) : text, t);
         }
         return `(${d(x)})::${typeName(t)}`;
@@ -174,7 +182,7 @@ export function deparse(e: Expr, prefix = false, varName: (v: Extract<Expr, { k:
     case 'isnull':
       return `(${d(e.arg)} IS ${e.negate ? 'NOT ' : ''}NULL)`;
     case 'in':
-      return inListText(e.arg, e.list, e.negate, d);
+      return inListText(e.arg, e.list, e.negate, d, dc);
     case 'arrayop':
       return `(${d(e.arg)} ${e.op} ${e.all ? 'ALL' : 'ANY'} (${d(e.arr)}))`;
     case 'coalesce':

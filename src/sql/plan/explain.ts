@@ -8,7 +8,7 @@
  */
 import type { PlanNode, PlannedStmt, SubPlan } from './plan.js';
 import { FILTER_STRATEGY_NAMES, planChildren } from './plan.js';
-import { deparse } from './deparse.js';
+import { deparse, type DeparseContext } from './deparse.js';
 import type { Instrumentation } from '../exec/executor.js';
 
 export interface ExplainOptions {
@@ -43,7 +43,7 @@ interface ExplainNode {
 }
 
 function joinName(t: string): string {
-  return t === 'inner' ? '' : t === 'semi' ? ' Semi' : t === 'anti' ? ' Anti' : t === 'right_semi' ? ' Right Semi' : ` ${t[0]!.toUpperCase()}${t.slice(1)}`;
+  return t === 'inner' ? '' : t === 'semi' ? ' Semi' : t === 'anti' ? ' Anti' : t === 'right_semi' ? ' Right Semi' : t === 'right_anti' ? ' Right Anti' : ` ${t[0]!.toUpperCase()}${t.slice(1)}`;
 }
 
 function scanName(s: { name: string; alias: string | null }): string {
@@ -54,11 +54,11 @@ function keyText(text: string, simple: boolean): string {
   return simple ? text : `(${text})`;
 }
 
-function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, qualify: boolean, verbose = false): ExplainNode {
+function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, rel: string | null, qualify: boolean, verbose = false): ExplainNode {
   // Scan quals print unqualified names, join and upper-node quals qualified (PostgreSQL's
   // useprefix); a Subquery Scan's always qualified (show_scan_qual's IsA(plan, SubqueryScan)).
   const scan = 'scan' in p && p.node !== 'SubqueryScan';
-  const text = (e: Parameters<typeof deparse>[0]): string => deparse(e, (!scan || verbose) && qualify);
+  const text = (e: Parameters<typeof deparse>[0]): string => deparse(e, dc, (!scan || verbose) && qualify);
   const props: Prop[] = [];
   const json: Record<string, unknown> = {};
   let name: string;
@@ -73,7 +73,7 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
   const children: PlanNode[] = planChildren(p);
   if (verbose) {
     // VERBOSE: the node's output columns (its projection, else the tuple it passes on).
-    let out = p.project !== null ? p.project.map((e) => deparse(e, true)) : p.layout.map((it) => ('expr' in it ? deparse(it.expr, true) : ''));
+    let out = p.project !== null ? p.project.map((e) => deparse(e, dc, true)) : p.layout.map((it) => ('expr' in it ? deparse(it.expr, dc, true) : ''));
     // Partial aggregation passes transition states up (PostgreSQL prints them as PARTIAL).
     if (p.node === 'Agg' && p.split === 'partial') out = out.map((x) => `PARTIAL ${x}`);
     else if (p.node === 'Gather') out = out.map((x) => `(PARTIAL ${x})`);
@@ -204,6 +204,7 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
       name = `Hash${joinName(p.joinType)} Join`;
       json['Node Type'] = 'Hash Join';
       json['Join Type'] = joinName(p.joinType).trim() || 'Inner';
+      if (verbose && p.innerUnique === true) props.push({ label: 'Inner Unique', value: true });
       props.push({ label: 'Hash Cond', value: p.hashCondText });
       if (p.joinQual !== null) props.push({ label: 'Join Filter', value: text(p.joinQual) });
       const i = lookup?.(p);
@@ -269,18 +270,18 @@ function describe(p: PlanNode, lookup: InstrLookup | null, rel: string | null, q
     props,
     json,
     initPlans: [
-      ...(p.cteDefs ?? []).map((c) => ({ label: `CTE ${c.name}`, node: describe(c.plan, lookup, 'InitPlan', qualify, verbose) })),
-      ...p.initPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, lookup, 'InitPlan', qualify, verbose) })),
+      ...(p.cteDefs ?? []).map((c) => ({ label: `CTE ${c.name}`, node: describe(c.plan, dc, lookup, 'InitPlan', qualify, verbose) })),
+      ...p.initPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, dc, lookup, 'InitPlan', qualify, verbose) })),
     ],
-    children: children.map((c, i) => describe(c, lookup, p.node === 'Append' || p.node === 'BitmapAnd' || p.node === 'BitmapOr' ? 'Member' : children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', qualify, verbose)),
-    subPlans: p.subPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, lookup, 'SubPlan', qualify, verbose) })),
+    children: children.map((c, i) => describe(c, dc, lookup, p.node === 'Append' || p.node === 'BitmapAnd' || p.node === 'BitmapOr' ? 'Member' : children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', qualify, verbose)),
+    subPlans: p.subPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, dc, lookup, 'SubPlan', qualify, verbose) })),
     costs: { startup: p.startupCost, total: p.totalCost, rows: p.rows, width: p.width },
     instr,
     relationship: rel,
   };
   if (p.node === 'TopK') {
     // The exact top-k scan is PostgreSQL's top-N heapsort over a sequential scan: print both.
-    node.children = [describe(p.input, lookup, 'Outer', qualify, verbose)];
+    node.children = [describe(p.input, dc, lookup, 'Outer', qualify, verbose)];
   }
   return node;
 }
@@ -387,7 +388,7 @@ const SCAN_LABEL = {
 } as const;
 
 export function explainOutput(stmt: PlannedStmt, opts: ExplainOptions, lookup: InstrLookup | null, summary: ExplainSummary | null): string[] {
-  const root = describe(stmt.plan, lookup, null, stmt.qualify || opts.verbose, opts.verbose);
+  const root = describe(stmt.plan, stmt.deparse, lookup, null, stmt.qualify || opts.verbose, opts.verbose);
   if (opts.format === 'json') {
     const doc: Record<string, unknown> = { Plan: jsonNode(root, opts, null, null) };
     if (stmt.indexHints !== undefined) doc['Index Not Used'] = stmt.indexHints.map((h) => h.explain);

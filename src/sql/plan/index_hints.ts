@@ -16,7 +16,7 @@ import type { Expr } from '../analyze/expr.js';
 import { exprEqual } from '../analyze/query.js';
 import { compileIndexDef } from '../exec/index_keys.js';
 import { GUC_INDEX_HINTS } from '../settings.js';
-import { deparse } from './deparse.js';
+import { deparse, type DeparseContext } from './deparse.js';
 import { isKnnIndex, knnOrderOf, toRti } from './knn_index.js';
 import { planChildren, type PlanNode } from './plan.js';
 import { predicateImpliedBy } from './predtest.js';
@@ -47,8 +47,8 @@ function columnsOf(e: Expr): Set<number> {
   return out;
 }
 
-function text(e: Expr): string {
-  return deparse(e, false);
+function text(e: Expr, dc: DeparseContext): string {
+  return deparse(e, dc, false);
 }
 
 /**
@@ -76,7 +76,7 @@ export function indexHints(info: PlannerInfo, plan: PlanNode): IndexHint[] {
   const operand = onlyRti(d.l) && !relsOf(d.r).has(rti) ? d.l : onlyRti(d.r) && !relsOf(d.l).has(rti) ? d.r : null;
   if (operand === null) return [];
   const opCols = columnsOf(operand);
-  const orderText = text(key.expr) + (key.desc ? ' DESC' : '');
+  const orderText = text(key.expr, info.global.deparse) + (key.desc ? ' DESC' : '');
   const clauses = conjuncts(q.where);
   const out: IndexHint[] = [];
   const add = (def: IndexDef, why: string, hint: string): void => {
@@ -94,12 +94,12 @@ export function indexHints(info: PlannerInfo, plan: PlanNode): IndexHint[] {
     const c = compileIndexDef(env, def, table);
     const keyExpr = toRti(c.keyExprs[0]!, rti);
     const served = index.opclass.operator;
-    const keyText = text(keyExpr);
+    const keyText = text(keyExpr, info.global.deparse);
     if (!exprEqual(keyExpr, operand)) {
       const keyCols = columnsOf(keyExpr);
       if (![...keyCols].some((x) => opCols.has(x))) continue;
-      add(def, `it holds ${keyText}, not ${text(operand)}`,
-        `Index "${def.name}" holds ${keyText}; ORDER BY ${keyText} ${served} ... to use it, or create an index on ${text(operand)}.`);
+      add(def, `it holds ${keyText}, not ${text(operand, info.global.deparse)}`,
+        `Index "${def.name}" holds ${keyText}; ORDER BY ${keyText} ${served} ... to use it, or create an index on ${text(operand, info.global.deparse)}.`);
       continue;
     }
     if (served !== d.op) {

@@ -7,7 +7,8 @@
  *
  * - nested loop over a primary-key lookup, when the inner side is a table whose key the join
  *   equates with an outer value and the outer side is small (one lookup per outer row);
- * - hash join on the equality clauses otherwise (the smaller side hashed);
+ * - hash join on the equality clauses otherwise (the smaller side hashed, also for LEFT and
+ *   FULL joins: a LEFT JOIN whose preserved side is the smaller runs as a Hash Right Join);
  * - nested loop over a materialized inner side when there is no equality clause;
  * - nested loop with a rescanned, parameterized inner side when it is a LATERAL item (its
  *   references to the outer side are executor parameters set per outer row).
@@ -207,7 +208,10 @@ interface JoinChoice {
   method: Method;
   cost: number;
   rows: number;
-  /** Hash join: hash the left operand instead (inner joins: the smaller side is hashed). */
+  /**
+   * Hash join: hash the left operand instead (the smaller side is hashed; a LEFT join then
+   * runs as a RIGHT join of the swapped operands).
+   */
   swap: boolean;
 }
 
@@ -237,7 +241,11 @@ function chooseJoin(info: PlannerInfo, L: RelPlan, R: RelPlan, type: JoinType, q
     swap: false,
   };
   if (equi.length > 0) {
-    const swap = type === 'inner' && !keepOrder && L.plan.rows < R.plan.rows;
+    // The smaller side is hashed, as hash_inner_and_outer tries both orders and the build
+    // cost grows with the hashed side. For a LEFT JOIN with the preserved side the smaller,
+    // that side is hashed and the join runs as a RIGHT join of the swapped operands (PostgreSQL's
+    // Hash Right Join: unmatched hashed rows are emitted at the end); a FULL JOIN stays FULL.
+    const swap = (type === 'inner' || type === 'left' || type === 'full') && !keepOrder && L.plan.rows < R.plan.rows;
     const build = swap ? L.plan.rows : R.plan.rows;
     const probe = swap ? R.plan.rows : L.plan.rows;
     const cost = L.plan.totalCost + R.plan.totalCost + build * CPU_TUPLE_COST * 2 + probe * CPU_OPERATOR_COST * 2 * equi.length + out;
@@ -279,7 +287,11 @@ export function makeJoin(info: PlannerInfo, L: RelPlan, R: RelPlan, type: JoinTy
   const rels = new Set([...L.rels, ...R.rels]);
   let outer = L;
   let inner = R;
-  if (choice.method === 'hash' && choice.swap) [outer, inner] = [R, L];
+  let joinType = type;
+  if (choice.method === 'hash' && choice.swap) {
+    [outer, inner] = [R, L];
+    if (type === 'left') joinType = 'right';
+  }
   if (choice.method === 'pk') inner = pkInner(info, L, R, joinQ);
   const equi = choice.method === 'hash' ? equiClauses(outer, inner, joinQ) : [];
   const usedQ = new Set<QualInfo>(equi.map((x) => x.q));
@@ -296,7 +308,7 @@ export function makeJoin(info: PlannerInfo, L: RelPlan, R: RelPlan, type: JoinTy
     };
     const hj: PlanNode = {
       ...planBase(choice.rows, hash.totalCost + outer.plan.startupCost, choice.cost, layout, width),
-      node: 'HashJoin', joinType: type, outer: outer.plan, inner: hash, outerKeys: [], innerKeys: [], keyEq: equi.map((x) => x.eq),
+      node: 'HashJoin', joinType, outer: outer.plan, inner: hash, outerKeys: [], innerKeys: [], keyEq: equi.map((x) => x.eq),
       hashCondText: '', joinQual: null, outerWidth: outer.plan.layout.length, innerWidth: inner.plan.layout.length,
     };
     hj.outerKeys = equi.map((x) => info.bindFor(hj, x.outer, outer.plan.layout));

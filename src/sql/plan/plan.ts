@@ -16,6 +16,7 @@ import type { IndexHint } from './index_hints.js';
 import type { Expr } from '../analyze/expr.js';
 import type { JoinType } from '../analyze/query.js';
 import type { SqlType } from '../analyze/types.js';
+import type { DeparseContext } from './deparse.js';
 
 /**
  * What position i of a node's output tuple holds: column `col` of range-table entry `rti`
@@ -104,6 +105,8 @@ export interface PlannedStmt {
   subPlans: SubPlan[];
   /** EXPLAIN qualifies column names in join and upper-node expressions. */
   qualify: boolean;
+  /** How constants print in EXPLAIN: the session's zone when the statement was planned. */
+  deparse: DeparseContext;
   /** Vector indexes a k-NN ORDER BY could not use, and why (index_hints.ts); absent when none. */
   indexHints?: IndexHint[];
 }
@@ -317,13 +320,20 @@ export type PlanNode =
       /**
        * `right_semi` (PostgreSQL 18's Hash Right Semi Join): each hashed inner row is emitted
        * once, as inner ++ outer, when some outer row matches it and passes the join qual.
+       * `right_anti` (Hash Right Anti Join): the hashed inner rows no outer row matched, each
+       * once at the end, as inner ++ NULLs for the outer columns.
        */
-      node: 'HashJoin'; joinType: JoinType | 'semi' | 'anti' | 'right_semi'; outer: PlanNode; inner: PlanNode & { node: 'Hash' };
+      node: 'HashJoin'; joinType: JoinType | 'semi' | 'anti' | 'right_semi' | 'right_anti'; outer: PlanNode; inner: PlanNode & { node: 'Hash' };
       /** Hash keys: over the outer tuple, and over the inner tuple. */
       outerKeys: Expr[]; innerKeys: Expr[];
       /** Key equality for each pair (the `=` operator's implementation). */
       keyEq: ((a: unknown, b: unknown) => unknown)[];
       hashCondText: string;
+      /**
+       * Each outer row matches at most one inner row (a semi join over a subquery distinct on
+       * its keys, run as an inner join): EXPLAIN VERBOSE's `Inner Unique: true`.
+       */
+      innerUnique?: true;
       /** Remaining join condition over outer ++ inner, or null. */
       joinQual: Expr | null;
       outerWidth: number;

@@ -25,7 +25,7 @@ import type { AggCall, LayoutItem, PlanNode, PlannedStmt, SortSpec, SubPlan } fr
 import { planChildren } from './plan.js';
 import { bindExpr, type BindCtx, type LevelBinder, type VarExpr } from './setrefs.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
-import { deparse } from './deparse.js';
+import { deparse, type DeparseContext } from './deparse.js';
 import { orderNodeQuals } from './qual_order.js';
 import { planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
 import { tryKnnPlan } from './scan.js';
@@ -70,7 +70,12 @@ export class PlannerGlobal {
    */
   parallelOk = true;
 
-  constructor(readonly env: SqlEnv, readonly params: readonly Value[]) {}
+  /** How constants print in the plan's EXPLAIN text: in the session's zone when planned. */
+  readonly deparse: DeparseContext;
+
+  constructor(readonly env: SqlEnv, readonly params: readonly Value[]) {
+    this.deparse = { zone: env.settings.timeZone() };
+  }
 
   newParam(): number {
     return this.nParams++;
@@ -143,9 +148,13 @@ export class PlannerInfo implements LevelBinder {
     return target.outerParams.find((x) => x.v.rti === v.rti && x.v.col === v.col)?.name ?? v.name;
   }
 
+  get deparseCtx(): DeparseContext {
+    return this.global.deparse;
+  }
+
   /** Deparses an unbound expression of this level (`prefix`: qualify column names). */
   text(e: Expr, prefix: boolean): string {
-    return deparse(e, prefix, (v, p) => {
+    return deparse(e, this.global.deparse, prefix, (v, p) => {
       if (v.levelsUp === 0) return this.varName(v, p);
       let owner: PlannerInfo | null = this;
       for (let i = 0; i < v.levelsUp && owner !== null; i++) owner = owner.parent;
@@ -373,7 +382,7 @@ function planWith(g: PlannerGlobal, q: SelectQuery): PlannedStmt {
   const plan = planLevel(info);
   finishPlan(plan, g);
   const hints = indexHints(info, plan);
-  return { plan, ctes: [...g.ctePlans.values()], nParams: g.nParams, subPlans: g.subPlans, qualify: g.qualify, ...(hints.length > 0 ? { indexHints: hints } : {}) };
+  return { plan, ctes: [...g.ctePlans.values()], nParams: g.nParams, subPlans: g.subPlans, qualify: g.qualify, deparse: g.deparse, ...(hints.length > 0 ? { indexHints: hints } : {}) };
 }
 
 /** Orders every Filter's conjuncts as PostgreSQL evaluates them (qual_order.ts) and fills extParams of every node of `plan` and of its SubPlans' plans. */
@@ -755,7 +764,7 @@ function makeHashDistinct(info: PlannerInfo, input: PlanNode, keys: readonly Exp
   agg.groupKeys = keys.map((e) => info.bindFor(agg, e, input.layout));
   agg.groupText = keys.map((e, i) => {
     const b = agg.groupKeys[i]!;
-    return b.k === 'slot' ? deparse(b, info.global.qualify) : info.text(e, info.global.qualify);
+    return b.k === 'slot' ? deparse(b, info.global.deparse, info.global.qualify) : info.text(e, info.global.qualify);
   });
   return agg;
 }
@@ -794,14 +803,14 @@ export function planTableStatement(
   const layout: LayoutItem[] = rte === undefined ? [] : rte.colNames.map((_, col) => ({ rti: 0, col }));
   const bound = exprs.map((list) => list.map((e) => info.bindFor(plan, e, layout)));
   finishPlan(plan, g);
-  return { stmt: { plan, ctes: [...g.ctePlans.values()], nParams: g.nParams, subPlans: g.subPlans, qualify: g.qualify }, bound };
+  return { stmt: { plan, ctes: [...g.ctePlans.values()], nParams: g.nParams, subPlans: g.subPlans, qualify: g.qualify, deparse: g.deparse }, bound };
 }
 
 /** A sort key as EXPLAIN's `Sort Key` prints it. */
 export function sortKeyText(info: PlannerInfo, e: Expr, bound: Expr, desc: boolean, nullsFirst: boolean): string {
   // A sort key that is not a plain column prints in parentheses (PostgreSQL's show_sort_keys).
   const q = info.global.qualify;
-  let text = e.k === 'var' ? info.varName(e, q) : bound.k === 'slot' || bound.k === 'execParam' ? deparse(bound, q) : `(${info.text(e, q)})`;
+  let text = e.k === 'var' ? info.varName(e, q) : bound.k === 'slot' || bound.k === 'execParam' ? deparse(bound, info.global.deparse, q) : `(${info.text(e, q)})`;
   if (bound.k === 'slot' && e.k !== 'var' && !/^[a-z_][a-z0-9_.]*$/i.test(text)) text = `(${text})`;
   if (desc) text += ' DESC';
   if (nullsFirst !== desc) text += nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
@@ -827,7 +836,7 @@ function planAgg(info: PlannerInfo, input: PlanNode): PlanNode {
   agg.groupKeys = q.groupBy.map((g) => info.bindFor(agg, g, input.layout));
   agg.groupText = q.groupBy.slice(0, q.groupByWritten ?? q.groupBy.length).map((g, i) => {
     const b = agg.groupKeys[i]!;
-    return b.k === 'slot' ? deparse(b, info.global.qualify) : info.text(g, info.global.qualify);
+    return b.k === 'slot' ? deparse(b, info.global.deparse, info.global.qualify) : info.text(g, info.global.qualify);
   });
   agg.aggs = calls.map((c): AggCall => {
     const call = c as Extract<Expr, { k: 'count' | 'agg' }>;

@@ -17,7 +17,7 @@ import { GUC_FILTERED_SEARCH } from '../settings.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualSelectivity, qualsSelectivity } from './cost.js';
 import { PlannerInfo, planLevel, relsOf, sortKeyText, walkVars } from './planner.js';
 import type { VarExpr } from './setrefs.js';
-import { deparse } from './deparse.js';
+import { deparse, type DeparseContext } from './deparse.js';
 import { bestIndexedScan, filterBitmapIndex } from './indexpath.js';
 import { planSetOp, setOpOutputNames } from './setop.js';
 import { distanceBound, knnOrderOf, matchKnnIndexes, type KnnIndexMatch } from './knn_index.js';
@@ -117,7 +117,7 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
           node: 'PkLookup', scan: scanTarget(info, rte, rti, cols), table, indexName: pkIndexName(info, table.name), key: pk.key, keyText: '',
         };
         node.key = info.bindFor(node, pk.key, [], lateralRef);
-        node.keyText = `(${rte.colNames[table.def.primaryKey[0]!]!} = ${deparse(node.key, false)})`;
+        node.keyText = `(${rte.colNames[table.def.primaryKey[0]!]!} = ${deparse(node.key, info.global.deparse, false)})`;
         const rq = and(rest.map((q) => q.expr));
         if (rq !== null) node.qual = info.bindFor(node, rq, layout, lateralRef);
         return { plan: node, rels, lateral, base: { rti, quals, cols } };
@@ -173,7 +173,7 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
       // The one FROM item of a set-operation level (which has no WHERE): the operation's plan.
       if (quals.length > 0) bug('a set operation level has no WHERE');
       const plan = planSetOp(info, rte.tree, rti);
-      info.setOpNames.set(rti, setOpOutputNames(plan, rte.colNames.length, info.global.qualify));
+      info.setOpNames.set(rti, setOpOutputNames(plan, rte.colNames.length, info.global.qualify, info.global.deparse));
       return { plan, rels, lateral, base: null };
     }
   }
@@ -186,7 +186,7 @@ function subqueryLike(
   const cols = rte.colNames.map((_, i) => i);
   const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
   const before = quals.length;
-  quals = quals.filter((q) => !runCondition(sub, rti, q.expr));
+  quals = quals.filter((q) => !runCondition(sub, rti, q.expr, info.global.deparse));
   // PostgreSQL keeps the scan over a partitioned WindowAgg that took a run condition.
   const keep = quals.length < before && sub.node === 'WindowAgg' && sub.partition.length > 0;
   const qualExpr = and(quals.map((q) => q.expr));
@@ -209,14 +209,14 @@ function subqueryLike(
  * True when qual `e` of subquery `rti` compares an output column with an integer constant in
  * a form the subquery's WindowAgg takes as its run condition (window.ts takeRunCondition).
  */
-function runCondition(sub: PlanNode, rti: number, e: Expr): boolean {
+function runCondition(sub: PlanNode, rti: number, e: Expr, dc: DeparseContext): boolean {
   if (sub.node !== 'WindowAgg' || e.k !== 'op2') return false;
   const op = e.op;
   if (op !== '<=' && op !== '<' && op !== '>=' && op !== '>') return false;
   const isCol = (x: Expr): x is VarExpr => x.k === 'var' && x.rti === rti && x.levelsUp === 0;
   const isInt = (x: Expr): x is Extract<Expr, { k: 'const' }> => x.k === 'const' && typeof x.value === 'number' && Number.isInteger(x.value);
-  if (isCol(e.l) && isInt(e.r)) return takeRunCondition(sub, e.l.col, op, e.r.value as number, false, deparse(e.r, false));
-  if (isInt(e.l) && isCol(e.r)) return takeRunCondition(sub, e.r.col, op, e.l.value as number, true, deparse(e.l, false));
+  if (isCol(e.l) && isInt(e.r)) return takeRunCondition(sub, e.l.col, op, e.r.value as number, false, deparse(e.r, dc, false));
+  if (isInt(e.l) && isCol(e.r)) return takeRunCondition(sub, e.r.col, op, e.l.value as number, true, deparse(e.l, dc, false));
   return false;
 }
 
@@ -488,7 +488,7 @@ export function knnScan(
     const bq = info.bindFor(node, query, [], lateralRef);
     const bexpr = info.bindFor(node, e, layout, lateralRef);
     // In the scan's Order By, its own columns print bare and other relations' qualified.
-    const text = deparse(e, false, (v) => (v.levelsUp === 0 && v.rti === rti ? v.name : info.text(v, true)));
+    const text = deparse(e, info.global.deparse, false, (v) => (v.levelsUp === 0 && v.rti === rti ? v.name : info.text(v, true)));
     return { col: col?.col ?? -1, op: e.op, query: bq, expr: bexpr, text, sortText: info.text(e, info.global.qualify), ...(k.signBits === true ? { signBits: true } : {}) };
   };
   if (best !== null && best.cost < exactCost) {

@@ -539,3 +539,24 @@ export function clauseSelectivity(e: Expr, lookup: VarLookup = NO_STATS): number
       return DEFAULT_BOOL_SEL;
   }
 }
+
+/**
+ * What a hash join's costing needs of a key column read from a relation that returns `rows`
+ * rows (after its restrictions): the distinct values among those rows (estimate_num_groups for
+ * one column: the column's distinct count, reduced for a restricted relation by PostgreSQL's
+ * formula `d * (1 - ((n - rows) / n) ^ (n / d))`, at most `rows`) and the frequency of its most
+ * common value among the non-NULL rows (0 without statistics). Null when `e` is not a column
+ * of the level.
+ */
+export function keyDistinct(e: Expr, lookup: VarLookup, rows: number): { nDistinct: number; mcvFreq: number } | null {
+  const v = varOf(e, lookup);
+  if (v === null) return null;
+  let d = numDistinct(v);
+  const n = v.rows;
+  if (n > 0 && rows < n && d > 0) d *= 1 - Math.pow((n - rows) / n, n / d);
+  d = Math.max(1, Math.min(Math.round(d), Math.max(1, Math.round(rows))));
+  const nf = v.stats?.nullFrac ?? 0;
+  // Among non-NULL rows (NULL keys are never hashed): estimate_hash_bucket_stats' skew ratio.
+  const mcv = v.stats !== null && v.stats.mcvFreqs.length > 0 && nf < 1 ? v.stats.mcvFreqs[0]! / (1 - nf) : 0;
+  return { nDistinct: d, mcvFreq: mcv };
+}

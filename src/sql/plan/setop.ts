@@ -11,7 +11,7 @@ import type { SetOpTree } from '../analyze/query.js';
 import type { SqlType } from '../analyze/types.js';
 import type { LayoutItem, PlanNode } from './plan.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
-import { deparse } from './deparse.js';
+import { deparse, type DeparseContext } from './deparse.js';
 import { PlannerInfo, planLevel } from './planner.js';
 
 /** Column types of a tree's output. */
@@ -65,7 +65,7 @@ export function planSetOp(info: PlannerInfo, t: SetOpTree, rti: number): PlanNod
       ...planBase(groups, aggCost, aggCost + groups * CPU_TUPLE_COST, layout),
       node: 'Agg', strategy: 'hashed', input: append, groupKeys: [], groupText: [], aggs: [],
     };
-    const names = setOpOutputNames(append, types.length, info.global.qualify);
+    const names = setOpOutputNames(append, types.length, info.global.qualify, info.global.deparse);
     agg.groupKeys = types.map((type, idx): Expr => ({ k: 'slot', type, idx, typmod: -1, name: names[idx]!.name, qname: names[idx]!.qname }));
     agg.groupText = names.map((n) => (info.global.qualify ? n.qname : n.name));
     return agg;
@@ -78,13 +78,13 @@ export function planSetOp(info: PlannerInfo, t: SetOpTree, rti: number): PlanNod
 }
 
 /** EXPLAIN names of a set operation's output columns: the leftmost leaf's select list. */
-export function setOpOutputNames(p: PlanNode, n: number, qualify: boolean): { name: string; qname: string }[] {
+export function setOpOutputNames(p: PlanNode, n: number, qualify: boolean, dc: DeparseContext): { name: string; qname: string }[] {
   const leaf = leftmostLeaf(p);
   const out: { name: string; qname: string }[] = [];
   for (let i = 0; i < n; i++) {
     const e = leaf.project?.[i];
-    const name = e === undefined ? `col${i + 1}` : deparse(e, false);
-    const qname = e === undefined ? name : deparse(e, qualify);
+    const name = e === undefined ? `col${i + 1}` : deparse(e, dc, false);
+    const qname = e === undefined ? name : deparse(e, dc, qualify);
     out.push({ name: e !== undefined && e.k !== 'slot' ? `(${name})` : name, qname: e !== undefined && e.k !== 'slot' ? `(${qname})` : qname });
   }
   return out;

@@ -9,7 +9,7 @@ import type { Expr } from '../analyze/expr.js';
 import { mapOperands } from '../analyze/expr.js';
 import { exprEqual } from '../analyze/query.js';
 import { bug } from '../exec/eval.js';
-import { deparse } from './deparse.js';
+import { deparse, type DeparseContext } from './deparse.js';
 import type { LayoutItem, SubPlan } from './plan.js';
 
 export type VarExpr = Extract<Expr, { k: 'var' }>;
@@ -24,6 +24,8 @@ export interface LevelBinder {
   outerParamName(v: VarExpr): string;
   /** EXPLAIN's name of a column of this level (`t.col` with `prefix`, else `col`). */
   varName(v: VarExpr, prefix: boolean): string;
+  /** How constants print in EXPLAIN (the statement's, deparse.ts). */
+  readonly deparseCtx: DeparseContext;
 }
 
 /** The node being bound: its input tuple, and where its SubPlans are recorded. */
@@ -89,5 +91,5 @@ function typmodOfExpr(e: Expr): number {
 function slotNames(e: Expr, ctx: BindCtx): { name: string; qname: string } {
   const level = ctx.level;
   const vn = (v: VarExpr, prefix: boolean): string => (v.levelsUp === 0 ? level.varName(v, prefix) : v.name);
-  return { name: deparse(e, false, vn), qname: deparse(e, true, vn) };
+  return { name: deparse(e, level.deparseCtx, false, vn), qname: deparse(e, level.deparseCtx, true, vn) };
 }

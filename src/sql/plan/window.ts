@@ -11,7 +11,7 @@ import { exprEqual, type SortKey } from '../analyze/query.js';
 import { FRAME, type WindowClause } from '../analyze/window.js';
 import type { PlanNode, WindowFunc } from './plan.js';
 import { CPU_OPERATOR_COST, planBase } from './cost.js';
-import { deparse } from './deparse.js';
+import { deparse, type DeparseContext } from './deparse.js';
 import { makeSort, type PlannerInfo } from './planner.js';
 import { groupableTypes } from '../exec/sort_order.js';
 
@@ -83,7 +83,7 @@ const RANKING = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cu
 function windowText(info: PlannerInfo, w: WindowClause, winref: number, wa: Extract<PlanNode, { node: 'WindowAgg' }>, calls: WindowExpr[]): string {
   const q = info.global.qualify;
   const parts: string[] = [];
-  const keyText = (e: Expr, bound: Expr): string => (bound.k === 'slot' ? deparse(bound, q) : info.text(e, q));
+  const keyText = (e: Expr, bound: Expr): string => (bound.k === 'slot' ? deparse(bound, info.global.deparse, q) : info.text(e, q));
   if (w.partitionBy.length > 0) parts.push(`PARTITION BY ${w.partitionBy.map((e, i) => keyText(e, wa.partition[i]!)).join(', ')}`);
   if (w.orderBy.length > 0) {
     parts.push(`ORDER BY ${w.orderBy.map((k, i) => {
@@ -97,18 +97,18 @@ function windowText(info: PlannerInfo, w: WindowClause, winref: number, wa: Extr
   if ((f & FRAME.NONDEFAULT) === 0 && calls.every((c) => RANKING.has(c.name)) && w.orderBy.length > 0) {
     f = FRAME.NONDEFAULT | FRAME.ROWS | FRAME.START_UNBOUNDED_PRECEDING | FRAME.END_CURRENT_ROW;
   }
-  const frame = frameText(f, wa);
+  const frame = frameText(f, wa, info.global.deparse);
   if (frame !== '') parts.push(frame);
   return `${w.name ?? `w${winref + 1}`} AS (${parts.join(' ')})`;
 }
 
 /** PostgreSQL's get_window_frame_options_for_explain text of frame bits `f`. */
-function frameText(f: number, wa: Extract<PlanNode, { node: 'WindowAgg' }>): string {
+function frameText(f: number, wa: Extract<PlanNode, { node: 'WindowAgg' }>, dc: DeparseContext): string {
   if ((f & FRAME.NONDEFAULT) === 0) return '';
   let s = (f & FRAME.RANGE) !== 0 ? 'RANGE ' : (f & FRAME.ROWS) !== 0 ? 'ROWS ' : 'GROUPS ';
   const between = (f & FRAME.BETWEEN) !== 0;
   if (between) s += 'BETWEEN ';
-  const off = (e: Expr | null): string => (e === null ? '?' : deparse(e, false));
+  const off = (e: Expr | null): string => (e === null ? '?' : deparse(e, dc, false));
   if ((f & FRAME.START_UNBOUNDED_PRECEDING) !== 0) s += 'UNBOUNDED PRECEDING';
   else if ((f & FRAME.START_CURRENT_ROW) !== 0) s += 'CURRENT ROW';
   else if ((f & FRAME.START_OFFSET_PRECEDING) !== 0) s += `${off(wa.startOffset)} PRECEDING`;

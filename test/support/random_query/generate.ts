@@ -1174,13 +1174,28 @@ export class QueryGenerator {
         const c = this.rng.pick(shared).name;
         corr = `${rel.ref}.${c} ${this.rng.weighted([[4, '='], [1, '<'], [1, '<>']])} ${outerRel.ref}.${c}`;
       }
+      // Or the subquery's id equated with an outer integer column: EXISTS over a key.
+      const ints = outerRel.cols.filter((o) => o.type === 'int4');
+      if (ints.length > 0 && this.rng.chance(0.25)) corr = `${rel.ref}.id = ${outerRel.ref}.${this.rng.pick(ints).name}`;
     }
     return { from: alias === null ? t.name : `${t.name} ${alias}`, scope, rel, corr };
   }
 
   #subqueryPredicate(sc: Scope): string {
-    const kind = this.rng.weighted<string>([[3, 'exists'], [3, 'in'], [2, 'any'], [1, 'all'], [2, 'scalar']]);
+    const kind = this.rng.weighted<string>([[3, 'exists'], [3, 'in'], [2, 'any'], [1, 'all'], [2, 'scalar'], [4, 'in-key'], [2, 'exists-key']]);
     if (kind === 'scalar') return `${this.#expr(sc, 'int4', 0)} ${this.rng.pick(['=', '<', '>='])} ${this.#scalarSubquery(sc, 'int4')}`;
+    if (kind === 'in-key' || kind === 'exists-key') {
+      // A semi join over a table's key (unique when it is the primary key) or its DISTINCT
+      // values: PostgreSQL runs it as an inner join, over a unique-ified subquery when needed.
+      const t = this.rng.pick(this.schema.tables);
+      const a = this.#alias('s');
+      const outerCol = this.#column(sc, 'int4');
+      const where = this.rng.chance(0.4) ? ` AND ${a}.k ${this.rng.pick(['<', '>=', '<>'])} ${this.rng.int(0, 6)}` : '';
+      if (kind === 'exists-key' && outerCol !== null) return `${this.rng.pick(['', '', 'NOT '])}EXISTS (SELECT 1 FROM ${t.name} ${a} WHERE ${a}.${this.rng.pick(['id', 'id', 'k'])} = ${outerCol}${where})`;
+      const col = this.rng.weighted([[3, 'id'], [1, 'k']]);
+      const distinct = col === 'k' && this.rng.chance(0.5) ? 'DISTINCT ' : '';
+      return `${outerCol ?? this.#expr(sc, 'int4', 0)} IN (SELECT ${distinct}${a}.${col} FROM ${t.name} ${a}${where === '' ? '' : ` WHERE true${where}`})`;
+    }
     const s = this.#subScope(sc);
     const conds = [...(s.corr === null ? [] : [s.corr]), ...(this.rng.chance(0.4) ? [this.#bool({ ...s.scope, sub: 'none' }, 1)] : [])];
     const where = conds.length === 0 ? '' : ` WHERE ${conds.join(' AND ')}`;
@@ -1190,8 +1205,14 @@ export class QueryGenerator {
     switch (kind) {
       case 'exists':
         return `${this.rng.pick(['', 'NOT '])}EXISTS (SELECT ${this.rng.pick(['1', '*', this.#column(s.scope, t) ?? '1'])} FROM ${s.from}${where})`;
-      case 'in':
-        return `${this.#expr(sc, t, 0)} ${this.rng.pick(['', 'NOT '])}IN (SELECT ${inner()} FROM ${s.from}${where})`;
+      case 'in': {
+        const lhs = this.#expr(sc, t, 0);
+        const not = this.rng.pick(['', 'NOT ']);
+        // Now and then the subquery's key (unique when it is the primary key) or DISTINCT
+        // values: a semi join over a unique inner side, which runs as an inner join.
+        const col = t === 'int4' && this.rng.chance(0.3) ? `${s.rel.ref}.id` : inner();
+        return `${lhs} ${not}IN (SELECT ${this.rng.chance(0.15) ? 'DISTINCT ' : ''}${col} FROM ${s.from}${where})`;
+      }
       case 'any':
         return `${this.#expr(sc, t, 0)} ${this.rng.pick(['=', '<', '>='])} ANY (SELECT ${inner()} FROM ${s.from}${where})`;
       default:

@@ -3,7 +3,8 @@
  * node) on the equality keys, then probes it with each outer tuple, confirming each candidate
  * with the keys' `=` and the remaining join qual. Join types: inner, left (unmatched outer
  * rows with NULLs), right and full (unmatched inner rows at the end), semi, anti, and
- * right_semi (each inner row once when matched, emitted as inner ++ outer).
+ * right_semi (each inner row once when matched, emitted as inner ++ outer) and right_anti
+ * (the inner rows never matched, at the end, emitted as inner ++ NULLs).
  */
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
@@ -102,6 +103,16 @@ export class HashJoinState extends PlanState {
       if (this.bi < this.bucket.length) {
         const entry = this.bucket[this.bi++]!;
         if (!this.keysEqual(entry)) continue;
+        if (type === 'right_anti') {
+          // Only marks the inner row; the unmatched ones come out at the end.
+          if (entry.matched) continue;
+          if (p.joinQual !== null && !passes(p.joinQual, concatTuples(entry.row, o), this.es)) {
+            this.instr.removedByJoinFilter++;
+            continue;
+          }
+          entry.matched = true;
+          continue;
+        }
         if (type === 'right_semi') {
           // Each inner row once, the first time an outer row matches it.
           if (entry.matched) continue;
@@ -134,6 +145,16 @@ export class HashJoinState extends PlanState {
         const row = concatTuples(o, this.innerNulls);
         if (this.qualPasses(p.qual, row)) return row;
       }
+    }
+    if (type === 'right_anti') {
+      const all = (this.children[1] as HashState).all;
+      while (this.ui < all.length) {
+        const e = all[this.ui++]!;
+        if (e.matched) continue;
+        const row = concatTuples(e.row, this.outerNulls);
+        if (this.qualPasses(p.qual, row)) return row;
+      }
+      return null;
     }
     if (type === 'right' || type === 'full') {
       const all = (this.children[1] as HashState).all;
