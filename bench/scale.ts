@@ -20,8 +20,9 @@
  *      measure a large table's load and checkpoint alone);
  *   3. recall@10 and QPS (one query at a time) per hnsw.ef_search for each index;
  *   4. UPDATE of --changed rows (default 1,000) in one transaction, then CHECKPOINT: the bytes it
- *      wrote, split into table delta bytes and index bytes (indexes are saved whole when their
- *      table changed), beside the table's base file size;
+ *      wrote, split into table delta bytes and index bytes (an index writes a delta of the
+ *      nodes and lists that changed, or a whole save when they pass a quarter of its base file),
+ *      beside the table's base file size and the indexes' base files;
  *   5. peak RSS; and hnswlib-node (float32, same m / ef_construction, single thread) on the
  *      first --peer-rows rows (default min(rows, 50,000)): build time, bytes, recall / QPS.
  */
@@ -193,10 +194,13 @@ export async function benchScale(args: string[]): Promise<void> {
     const updS = (nowMs() - t) / 1000;
     await db.exec('CHECKPOINT');
     const ck = db.database.durability!.lastCheckpoint!;
+    const dur = db.database.durability!;
+    const indexBase = indexes.reduce((a, ix) => a + (dur.files.indexes.get(db.database.indexes.get(ix.name)!)?.baseBytes ?? 0), 0);
     log(
       `${o.changed} rows updated in ${updS.toFixed(1)} s; CHECKPOINT wrote ${formatBytes(ck.bytes)}: table delta ${formatBytes(ck.bytes - ck.indexBytes)} ` +
         `(${ck.tableDeltaFiles} delta, ${ck.tableBaseFiles} base files; ${((100 * (ck.bytes - ck.indexBytes)) / tableBytes).toFixed(2)}% of the table's base file), ` +
-        `indexes ${formatBytes(ck.indexBytes)} (${ck.indexFiles} files, saved whole)`,
+        `indexes ${formatBytes(ck.indexBytes)} (${ck.indexDeltaFiles} delta, ${ck.indexFiles} whole files; ` +
+        `${indexBase > 0 ? ((100 * ck.indexBytes) / indexBase).toFixed(2) : '-'}% of the indexes' base files, ${formatBytes(indexBase)})`,
     );
     log(`peak RSS ${formatBytes(sampleMemory().maxRss)}`);
   } finally {

@@ -309,6 +309,24 @@ export interface VectorIndex {
    * instead of rebuilding it. Methods without it are rebuilt from the table at open.
    */
   save?(sink: ByteSink): void;
+  /**
+   * With {@link save}: the bytes {@link saveDelta} would write for the changes since the last
+   * save (or load), or -1 when only a whole save can describe them. Absent: always whole.
+   */
+  deltaBytes?(): number;
+  /**
+   * Writes the changes since the last save (or load) to a checkpoint file, read back with
+   * {@link applyDelta} over what that save wrote (incremental checkpoints, engine/durability.ts).
+   */
+  saveDelta?(sink: ByteSink): void;
+  /** The checkpoint holding the latest {@link save} or {@link saveDelta} is in force. */
+  markSaved?(): void;
+  /**
+   * Applies a delta {@link saveDelta} wrote to an index read back with IndexAm.load (and the
+   * deltas before it). The caller verifies the file's checksum afterwards.
+   * @throws PgError XX001 when the delta does not fit the index (the index must be disposed).
+   */
+  applyDelta?(source: ByteSource): void;
   /** Starts an ordered scan for query `q` (`dim` elements of the opclass's kind). */
   beginScan(q: VectorKey, opts: ScanOptions): IndexScan;
   /**

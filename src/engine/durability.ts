@@ -11,13 +11,15 @@
  *   <dir>/base/t<N>d.<id>    a delta of a table written by checkpoint <id> (Table.writeDelta):
  *                            the table's state is its base file plus its deltas, in order
  *   <dir>/base/i<N>.<id>     index N of checkpoint <id> (the method's save layout)
+ *   <dir>/base/i<N>d.<id>    a delta of an index written by checkpoint <id> (VectorIndex.saveDelta):
+ *                            the index is its base file plus its deltas, in order
  *   <dir>/base/t<N>c<C>s<K>.<id>  segment K of the vector(n) column C of table N, written by
  *                            checkpoint <id> once the segment was full (its raw rows; the
  *                            buffer cache evicts it and reads it back, storage/buffer_cache.ts)
  *   <dir>/wal/<LSN>.wal      write-ahead log segments, named by their first LSN (16 hex digits)
  *
- * A checkpoint names in the control file, per table, a base file and its deltas, and per index
- * a file; these may be files an earlier checkpoint wrote (nothing changed the relation since).
+ * A checkpoint names in the control file, per table and per index, a base file and its deltas;
+ * these may be files an earlier checkpoint wrote (nothing changed the relation since).
  * Every file under base/ and the control file use the checkpoint container format
  * (storage/checkpoint.ts: header, CRC-32C of header and payload); log records carry their own
  * LSN and CRC-32C (storage/wal_record.ts) and the logical payloads of storage/redo.ts.
@@ -57,8 +59,15 @@ import type { SegmentedRows } from '../storage/segments.js';
 export const KIND_TABLE = 16;
 export const KIND_INDEX = 17;
 export const KIND_TABLE_DELTA = 18;
-/** Format of the control file's catalog metadata (2: full file names, table deltas; an optional `oids` map, which older readers ignore and older files lack). */
-export const META_VERSION = 2;
+export const KIND_INDEX_DELTA = 19;
+/**
+ * Format of the control file's catalog metadata (2: full file names, table deltas; 3: index
+ * deltas). Either may carry an optional `oids` map, which older readers ignore and older files
+ * lack.
+ */
+export const META_VERSION = 3;
+/** Metadata of full file names and table deltas, no index deltas (read as version 3 without them). */
+export const META_VERSION_TABLE_DELTAS = 2;
 /** Metadata written before incremental checkpoints (file names without generation suffix). */
 export const META_VERSION_FULL = 1;
 /**
@@ -73,6 +82,15 @@ export const META_VERSION_FULL = 1;
 export const DELTA_SHARE_MAX = 0.25;
 /** A table's deltas are folded into a new base at this many files even when they are small. */
 export const DELTA_FILES_MAX = 32;
+
+/**
+ * Whether a relation's next change may go to one more delta file rather than a new base: fewer
+ * than {@link DELTA_FILES_MAX} deltas so far, and `deltaBytes` (its deltas' bytes) within
+ * {@link DELTA_SHARE_MAX} of `baseBytes`. The rule tables and indexes share.
+ */
+export function deltaWithinBounds(deltaFiles: number, deltaBytes: number, baseBytes: number): boolean {
+  return deltaFiles < DELTA_FILES_MAX && deltaBytes <= DELTA_SHARE_MAX * baseBytes;
+}
 /** How long a commit with synchronous_commit = off may stay unflushed (PostgreSQL's wal_writer_delay x 1). */
 export const ASYNC_FLUSH_DELAY_MS = 200;
 
@@ -98,9 +116,15 @@ export interface TableFiles {
   changes: number;
 }
 
-/** The checkpoint file holding one index, and the state of its table when it was saved. */
+/**
+ * The checkpoint files holding one index: a base file (a whole save) and the deltas after it,
+ * in order; and the state of its table when they were written.
+ */
 export interface IndexFile {
   file: string;
+  deltas: string[];
+  baseBytes: number;
+  deltaBytes: number;
   table: Table;
   /** The table's {@link Table.changes} and {@link Table.vacuums} at the save. */
   changes: number;
@@ -117,14 +141,16 @@ export interface CheckpointFiles {
 export interface CheckpointWriteStats {
   tableBaseFiles: number;
   tableDeltaFiles: number;
+  /** Index base files (whole saves) and index delta files written. */
   indexFiles: number;
+  indexDeltaFiles: number;
   /** Segment files written (full vector segments that no file held yet). */
   segmentFiles: number;
   /** Files of an earlier checkpoint named again without rewriting. */
   keptFiles: number;
   /** Payload bytes written to table and index files. */
   bytes: number;
-  /** Of {@link bytes}, those of index files (an index is saved whole when changed). */
+  /** Of {@link bytes}, those of index files (base files and deltas). */
   indexBytes: number;
 }
 
@@ -252,7 +278,7 @@ export class Durability {
   /**
    * Writes a checkpoint: flushes the log (write-ahead), writes what changed since the last
    * one to new files (incremental: an unchanged table or index keeps its files, a changed table
-   * gets a delta or a new base file, see {@link writeTable}; a changed index is saved whole),
+   * or index gets a delta or a new base file, see {@link writeTable} and {@link writeIndex}),
    * switches the control file to them, then removes log segments before the redo point.
    * Synchronous, so the state written is exactly the state at the redo LSN.
    * @throws PgError for I/O failures (53100 disk full, 42501...): the previous checkpoint and
@@ -276,10 +302,11 @@ export class Durability {
     }
     this.checkpointWaiting = false;
     const b = this.store.begin(redo);
-    const stats: CheckpointWriteStats = { tableBaseFiles: 0, tableDeltaFiles: 0, indexFiles: 0, segmentFiles: 0, keptFiles: 0, bytes: 0, indexBytes: 0 };
+    const stats: CheckpointWriteStats = { tableBaseFiles: 0, tableDeltaFiles: 0, indexFiles: 0, indexDeltaFiles: 0, segmentFiles: 0, keptFiles: 0, bytes: 0, indexBytes: 0 };
     const filing: SegmentedRows[] = [];
     const next: CheckpointFiles = { tables: new WeakMap(), indexes: new WeakMap() };
     const written: Table[] = [];
+    const savedIndexes: VectorIndex[] = [];
     try {
       const tables: CodecValue[] = [];
       let n = 0;
@@ -299,29 +326,13 @@ export class Durability {
       n = 0;
       for (const d of this.catalog.allIndexes()) {
         const idx = this.indexes.get(d.name);
-        let file: string | null = null;
+        let f: IndexFile | null = null;
         if (idx !== undefined && !isOrderedIndex(idx) && idx.save !== undefined) {
-          const t = this.catalog.peekTable(d.table)!;
-          const prev = this.files.indexes.get(idx);
-          if (prev !== undefined && prev.table === t && prev.changes === t.changes && prev.vacuums === t.vacuums) {
-            // Nothing changed the index: its table is unchanged and no VACUUM ran.
-            b.keep(prev.file);
-            stats.keptFiles++;
-            file = prev.file;
-            next.indexes.set(idx, prev);
-          } else {
-            const name = `i${++n}`;
-            const w = b.file(name, KIND_INDEX);
-            idx.save(w);
-            stats.bytes += w.length;
-            stats.indexBytes += w.length;
-            w.commit();
-            stats.indexFiles++;
-            file = b.fileName(name);
-            next.indexes.set(idx, { file, table: t, changes: t.changes, vacuums: t.vacuums });
-          }
+          f = this.writeIndex(b, idx, this.catalog.peekTable(d.table)!, `i${++n}`, stats);
+          if (f !== this.files.indexes.get(idx)) savedIndexes.push(idx);
+          next.indexes.set(idx, f);
         }
-        indexes.push({ def: indexDefToValue(d), file });
+        indexes.push({ def: indexDefToValue(d), file: f?.file ?? null, ...(f === null || f.deltas.length === 0 ? {} : { deltas: f.deltas }) });
       }
       // Each sequence as it stands; its next nextval logs again (sequencesCheckpointed), so
       // replay from this checkpoint never repeats a value handed out after it.
@@ -342,7 +353,7 @@ export class Durability {
         for (const st of filing) st.pendingFiles.clear();
         throw e;
       }
-      this.installed(written, next, stats, filing);
+      this.installed(written, savedIndexes, next, stats, filing);
       throw e;
     }
     if (snapshot) {
@@ -352,15 +363,16 @@ export class Durability {
       this.lastCheckpoint = stats;
       return;
     }
-    this.installed(written, next, stats, filing);
+    this.installed(written, savedIndexes, next, stats, filing);
     this.redoLsn = redo;
     this.checkpoints++;
     this.wal.removeSegmentsBefore(redo);
   }
 
-  /** The control file names `next`: changes of the tables written are tracked from now on. */
-  private installed(written: Table[], next: CheckpointFiles, stats: CheckpointWriteStats, filing: SegmentedRows[]): void {
+  /** The control file names `next`: changes of the tables and indexes written are tracked from now on. */
+  private installed(written: Table[], savedIndexes: VectorIndex[], next: CheckpointFiles, stats: CheckpointWriteStats, filing: SegmentedRows[]): void {
     for (const t of written) t.markCheckpointed();
+    for (const idx of savedIndexes) idx.markSaved?.();
     this.files = next;
     this.lastCheckpoint = stats;
     // The segment files are in force: their segments are clean, and the cache may evict
@@ -433,8 +445,7 @@ export class Durability {
     const useDelta =
       prev !== undefined &&
       !t.layoutChanged &&
-      prev.deltas.length < DELTA_FILES_MAX &&
-      prev.deltaBytes <= DELTA_SHARE_MAX * (prev.baseBytes + segmentFileBytes(t)) &&
+      deltaWithinBounds(prev.deltas.length, prev.deltaBytes, prev.baseBytes + segmentFileBytes(t)) &&
       // A delta of more rows than this share of the table would soon be folded anyway.
       t.deltaRows <= DELTA_SHARE_MAX * Math.max(t.slots, 1);
     if (useDelta) {
@@ -456,6 +467,45 @@ export class Durability {
     stats.tableBaseFiles++;
     stats.bytes += bytes;
     return { base: b.fileName(name), deltas: [], segments, baseBytes: bytes, deltaBytes: 0, changes: t.changes };
+  }
+
+  /**
+   * Names index `idx` (of table `t`) in checkpoint `b`: the files of the latest checkpoint when
+   * nothing changed it (its table unchanged, no VACUUM); a delta after them when the index can
+   * describe its changes ({@link VectorIndex.deltaBytes}) and the deltas stay within the bounds
+   * tables have ({@link deltaWithinBounds}, this delta included); else a whole save as a new
+   * base. Returns the files naming the index as of now.
+   */
+  private writeIndex(b: CheckpointBuilder, idx: VectorIndex, t: Table, name: string, stats: CheckpointWriteStats): IndexFile {
+    const prev = this.files.indexes.get(idx);
+    const same = prev !== undefined && prev.table === t;
+    if (same && prev.changes === t.changes && prev.vacuums === t.vacuums) {
+      for (const f of [prev.file, ...prev.deltas]) b.keep(f);
+      stats.keptFiles += 1 + prev.deltas.length;
+      return prev;
+    }
+    const estimate = same && idx.saveDelta !== undefined ? (idx.deltaBytes?.() ?? -1) : -1;
+    if (same && estimate >= 0 && deltaWithinBounds(prev.deltas.length, prev.deltaBytes + estimate, prev.baseBytes)) {
+      const dname = `${name}d`;
+      const w = b.file(dname, KIND_INDEX_DELTA);
+      idx.saveDelta!(w);
+      const bytes = w.length;
+      w.commit();
+      for (const f of [prev.file, ...prev.deltas]) b.keep(f);
+      stats.keptFiles += 1 + prev.deltas.length;
+      stats.indexDeltaFiles++;
+      stats.bytes += bytes;
+      stats.indexBytes += bytes;
+      return { file: prev.file, deltas: [...prev.deltas, b.fileName(dname)], baseBytes: prev.baseBytes, deltaBytes: prev.deltaBytes + bytes, table: t, changes: t.changes, vacuums: t.vacuums };
+    }
+    const w = b.file(name, KIND_INDEX);
+    idx.save!(w);
+    const bytes = w.length;
+    w.commit();
+    stats.indexFiles++;
+    stats.bytes += bytes;
+    stats.indexBytes += bytes;
+    return { file: b.fileName(name), deltas: [], baseBytes: bytes, deltaBytes: 0, table: t, changes: t.changes, vacuums: t.vacuums };
   }
 
   /** Final checkpoint (unless the log failed) and close of the log. */

@@ -36,7 +36,7 @@ import {
 } from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
-import { Durability, KIND_INDEX, KIND_TABLE, KIND_TABLE_DELTA, META_VERSION, META_VERSION_FULL, badMeta, walDir, type CheckpointFiles, type DurabilityOptions, type SegmentFileRef } from './durability.js';
+import { Durability, KIND_INDEX, KIND_INDEX_DELTA, KIND_TABLE, KIND_TABLE_DELTA, META_VERSION, META_VERSION_FULL, META_VERSION_TABLE_DELTAS, badMeta, walDir, type CheckpointFiles, type DurabilityOptions, type SegmentFileRef } from './durability.js';
 import type { SegmentFiles } from '../storage/buffer_cache.js';
 
 /** What recovery did, for logs, tests and the recovery benchmark. */
@@ -130,7 +130,8 @@ interface Meta {
   nextXid: number;
   /** Full file names (generation suffix included), deltas in the order they apply. */
   tables: { name: string; file: string; deltas: string[]; segments: SegmentFileRef[] }[];
-  indexes: { def: IndexDef; file: string | null }[];
+  /** An index's base file and its deltas (full names, in the order they apply). */
+  indexes: { def: IndexDef; file: string | null; deltas: string[] }[];
   /** Sequences (sequence.ts sequenceToValue), or `[name, last issued]` pairs of old checkpoints. */
   sequences: CodecValue[];
   /**
@@ -144,11 +145,12 @@ interface Meta {
 
 /**
  * The control file's metadata. Version 1 (before incremental checkpoints) names files without
- * their generation suffix, all of checkpoint `checkpointId`; version 2 names them in full.
+ * their generation suffix, all of checkpoint `checkpointId`; version 2 names them in full;
+ * version 3 adds index deltas.
  */
 function parseMeta(v: CodecValue, checkpointId: number): Meta {
   const o = v as Record<string, CodecValue> | null;
-  if (o === null || typeof o !== 'object' || (o['version'] !== META_VERSION && o['version'] !== META_VERSION_FULL)) throw badMeta('unsupported version');
+  if (o === null || typeof o !== 'object' || (o['version'] !== META_VERSION && o['version'] !== META_VERSION_TABLE_DELTAS && o['version'] !== META_VERSION_FULL)) throw badMeta('unsupported version');
   const full = (f: string): string => (o['version'] === META_VERSION_FULL ? `${f}.${checkpointId.toString(16)}` : f);
   try {
     return {
@@ -165,7 +167,11 @@ function parseMeta(v: CodecValue, checkpointId: number): Meta {
         const segments = segFiles.map((file, i) => ({ col: cols[i]!, seg: nums[i]!, file }));
         return { name: t['name'], file: full(t['file']), deltas, segments };
       }),
-      indexes: (o['indexes'] as Record<string, CodecValue>[]).map((x) => ({ def: indexDefFromValue(x['def']!), file: x['file'] === null ? null : full(x['file'] as string) })),
+      indexes: (o['indexes'] as Record<string, CodecValue>[]).map((x) => {
+        const deltas = (x['deltas'] ?? []) as string[];
+        if (!Array.isArray(deltas) || deltas.some((d) => typeof d !== 'string') || (deltas.length > 0 && x['file'] === null)) throw new Error('bad index entry');
+        return { def: indexDefFromValue(x['def']!), file: x['file'] === null ? null : full(x['file'] as string), deltas };
+      }),
       sequences: o['sequences'] as CodecValue[],
       extensions: o['extensions'] === undefined ? null : (o['extensions'] as CodecValue[]).map((e) => {
         const [name, version] = e as [string, string];
@@ -258,7 +264,7 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
       throw badMeta(e instanceof Error ? e.message : String(e));
     }
   }
-  for (const { def, file } of meta.indexes) {
+  for (const { def, file, deltas } of meta.indexes) {
     const table = catalog.getTable(def.table);
     if (table === undefined) throw badMeta(`index "${def.name}" of missing table "${def.table}"`);
     catalog.createIndex(def);
@@ -270,8 +276,24 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
     if (file !== null && am !== null && am.load !== undefined) {
       const { dim, opclass } = indexShape(env, am, def, table);
       const options = am.parseOptions(new Map(def.options), dim);
-      idx = readFile(store.readFile(file, KIND_INDEX), (r) => am.load!({ dim, opclass, options, seed: env.seed, source: r }), (i) => i.dispose());
-      files.indexes.set(idx, { file, table, changes: table.changes, vacuums: table.vacuums });
+      const base = store.readFile(file, KIND_INDEX);
+      const baseBytes = base.length;
+      const loadedIdx = readFile(base, (r) => am.load!({ dim, opclass, options, seed: env.seed, source: r }), (i) => i.dispose());
+      let deltaBytes = 0;
+      try {
+        for (const d of deltas) {
+          // A delta applies in place: a damaged one fails the whole open (the index is disposed).
+          if (loadedIdx.applyDelta === undefined) throw badMeta(`index "${def.name}" has deltas its method cannot read`);
+          const r = store.readFile(d, KIND_INDEX_DELTA);
+          deltaBytes += r.length;
+          readFile(r, (src) => loadedIdx.applyDelta!(src), () => undefined);
+        }
+      } catch (e) {
+        loadedIdx.dispose();
+        throw e;
+      }
+      idx = loadedIdx;
+      files.indexes.set(loadedIdx, { file, deltas, baseBytes, deltaBytes, table, changes: table.changes, vacuums: table.vacuums });
       report.indexesLoaded++;
     } else {
       idx = buildIndexStructure(env, def, table);

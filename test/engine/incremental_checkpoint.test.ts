@@ -113,13 +113,14 @@ test('relations nothing changed keep their files: only the changed table is writ
   assert.deepEqual(mem.list('db/base').sort(), readControl(mem, 'db')!.files.slice().sort());
   // Nothing changed at all: the checkpoint writes no table or index file.
   await db.exec('CHECKPOINT');
-  assert.deepEqual(db.database.durability!.lastCheckpoint, { tableBaseFiles: 0, tableDeltaFiles: 0, indexFiles: 0, segmentFiles: 0, keptFiles: 3, bytes: 0, indexBytes: 0 }); // a (one base), b (a base), b_v
-  // A VACUUM changes b's index (not b): the index is saved again, b keeps its files.
+  assert.deepEqual(db.database.durability!.lastCheckpoint, { tableBaseFiles: 0, tableDeltaFiles: 0, indexFiles: 0, indexDeltaFiles: 0, segmentFiles: 0, keptFiles: 3, bytes: 0, indexBytes: 0 }); // a (one base), b (a base), b_v
+  // A VACUUM changes b's index (not b): the index is saved again (whole here: the repairs rewrote
+  // most of the lists of this small graph, more than a delta may hold), b keeps its files.
   await db.query('DELETE FROM b WHERE id < 10');
   await db.exec('CHECKPOINT');
   await db.exec('VACUUM b');
   await db.exec('CHECKPOINT');
-  assert.equal(db.database.durability!.lastCheckpoint!.indexFiles, 1);
+  assert.deepEqual([db.database.durability!.lastCheckpoint!.indexFiles, db.database.durability!.lastCheckpoint!.indexDeltaFiles], [1, 0]);
   assert.equal(db.database.durability!.lastCheckpoint!.tableDeltaFiles + db.database.durability!.lastCheckpoint!.tableBaseFiles, 0);
   const rowsB = await dump(db, 'b', 'id');
   crash(db, fs);

@@ -8,7 +8,8 @@
  * search. Disk errors surface as PostgreSQL errors (53100, 58030, 42501). Seeds are printed.
  * Checkpoints are incremental: a second table (`notes`) changes in few transactions, so its
  * files are kept across checkpoints while `items` gets deltas and new bases, and VACUUM makes
- * the index be saved again with the table unchanged.
+ * the index be saved again with the table unchanged; the index too gets deltas (counted: the
+ * trials must write some) and new bases, so torn writes and failed fsyncs hit both.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,7 +39,7 @@ async function rowsOf(db: Vecgres): Promise<Model> {
 }
 
 test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`, { timeout: 300_000 }, async () => {
-  const stats = { acked: 0, failures: 0, crashes: 0, inFlightKept: 0, warnings: 0, codes: {} as Record<string, number> };
+  const stats = { acked: 0, failures: 0, crashes: 0, inFlightKept: 0, warnings: 0, indexDeltas: 0, codes: {} as Record<string, number> };
   for (let trial = 0; trial < TRIALS; trial++) {
     const seed = BASE_SEED + trial;
     const p = new Prng(seed);
@@ -99,7 +100,10 @@ test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`,
             inFlight = null;
             stats.acked++;
           }
-          if (p.next() < 0.05) await db.exec('CHECKPOINT');
+          if (p.next() < 0.05) {
+            await db.exec('CHECKPOINT');
+            stats.indexDeltas += db.database.durability!.lastCheckpoint?.indexDeltaFiles ?? 0;
+          }
           if (p.next() < 0.02) await db.exec('VACUUM items');
         } catch (e) {
           if (e instanceof PgError) stats.codes[e.code] = (stats.codes[e.code] ?? 0) + 1;
@@ -144,4 +148,5 @@ test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`,
   }
   console.log(`# engine fault trials: ${JSON.stringify(stats)}`);
   assert.ok(stats.acked > TRIALS * 10, JSON.stringify(stats));
+  assert.ok(stats.indexDeltas > 0, `the trials wrote index deltas: ${JSON.stringify(stats)}`);
 });

@@ -25,6 +25,7 @@ import {
   SPARSE_DESC_BYTES, vectorFormat,
 } from './layout.js';
 import { SparseHeap } from './sparse-heap.js';
+import { GraphChanges } from './changes.js';
 
 /** Cap on a node's level: hnswlib has none, but at mL = 1/ln(2) 31 layers hold 2^31 nodes. */
 export const HNSW_MAX_LEVEL = 31;
@@ -75,6 +76,11 @@ export class HnswGraph {
    */
   searchLocks = 0;
   searchLockNodes = 0;
+  /**
+   * What changed since the graph was last saved or loaded (changes.ts), for a checkpoint's
+   * delta (persist.ts saveHnswDelta). Every write to a record or the upper pool marks it.
+   */
+  readonly changes = new GraphChanges();
 
   /**
    * @param dim vector dimensions (1..16000; bits for a bit opclass; up to 1e9 for sparsevec)
@@ -187,6 +193,29 @@ export class HnswGraph {
 
   markDeleted(n: number): void {
     this.arena.i32()[this.hdrWord(n) + N_FLAGS]! |= FLAG_DELETED;
+    this.changes.markLinks(n);
+  }
+
+  /** Records that node `n`'s list on `level` was rewritten (changes.ts). */
+  markListChanged(n: number, level: number): void {
+    if (level === 0) this.changes.markLinks(n);
+    else this.changes.markPool(this.listWord(n, level) - (this.upper >>> 2), this.m + 1);
+  }
+
+  /**
+   * Records the lists an INSERT of node `n` by the kernel rewrote: the node's own (with its
+   * record) and, on each of its layers, those of the neighbours it chose, which got a reverse
+   * link or were shrunk (assembly/hnsw.ts insert: serially, `connect` runs on exactly the
+   * members of the node's final list, and rewrites no other list).
+   */
+  markInserted(n: number): void {
+    const top = this.level(n);
+    for (let l = 0; l <= top; l++) {
+      const w = this.listWord(n, l);
+      const i = this.arena.i32();
+      const c = i[w]!;
+      for (let j = 0; j < c; j++) this.markListChanged(i[w + 1 + j]!, l);
+    }
   }
 
   /**
@@ -243,6 +272,8 @@ export class HnswGraph {
     }
     for (let l = 1; l <= level; l++) i[this.listWord(n, l)] = 0;
     if (!reuse) i[(this.g >>> 2) + G_COUNT] = n + 1;
+    this.changes.markRecord(n);
+    if (level > 0) this.changes.markPool(i[h + N_UPPER]!, level * (this.m + 1));
     return n;
   }
 
@@ -285,6 +316,11 @@ export class HnswGraph {
     const d = this.vecPtr(n) >>> 2;
     const u32 = this.arena.u32();
     return { ptr: u32[d]!, nnz: u32[d + 1]! };
+  }
+
+  /** Forgets the records waiting for reuse (a delta reapplied over a loaded graph lists them anew). */
+  forgetFreeNodes(): void {
+    this.freeNodes.length = 0;
   }
 
   /** Unlinked nodes whose records wait for reuse. */

@@ -10,9 +10,10 @@ import type { HnswState } from './state.js';
 import { vacuumHnsw } from './vacuum.js';
 import { FilterSubgraphs } from './subgraphs.js';
 import { KeyedRowLists } from '../shared/keyed_rows.js';
-import { saveHnsw } from './persist.js';
-import type { ByteSink } from '../../storage/stream.js';
+import { applyHnswDelta, hnswDeltaBytes, saveHnsw, saveHnswDelta } from './persist.js';
+import type { ByteSink, ByteSource } from '../../storage/stream.js';
 import { assert } from '../../common/assert.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
 import { WorkerPool } from '../../kernels/workers.js';
 import type { IndexSearchAhead } from '../am.js';
 import { hnswKernelName } from './kernel.js';
@@ -122,6 +123,35 @@ export class HnswIndex implements VectorIndex {
   save(sink: ByteSink): void {
     if (this.partitioned) savePartitions(this.partitions, sink);
     else saveHnsw(this.state, sink);
+  }
+
+  /**
+   * Bytes of a delta of the changes since the last save, or -1 when only a whole save will do
+   * (persist.ts): a partitioned index is saved whole for now (its partitions track their changes
+   * each, changes.ts, so a delta per partition is the next step).
+   */
+  deltaBytes(): number {
+    return this.partitioned ? -1 : hnswDeltaBytes(this.state);
+  }
+
+  /** Writes the changes since the last save (persist.ts saveHnswDelta); one partition only. */
+  saveDelta(sink: ByteSink): void {
+    assert(!this.partitioned, 'hnsw delta of a partitioned index');
+    saveHnswDelta(this.state, sink);
+  }
+
+  /** The checkpoint holding the latest save or delta is in force: changes count from now. */
+  markSaved(): void {
+    for (const st of this.partitions) st.graph.changes.clear();
+  }
+
+  /**
+   * Lays a delta read from a checkpoint file over the loaded graph (persist.ts applyHnswDelta).
+   * @throws PgError XX001 for a partitioned index (never given deltas) or a delta that does not fit.
+   */
+  applyDelta(source: ByteSource): void {
+    if (this.partitioned) throw new PgError(SQLSTATE.data_corrupted, 'hnsw index delta of a partitioned index');
+    applyHnswDelta(this.state, source);
   }
 
   /** amvacuumcleanup: unlinks deleted nodes and repairs their neighbours' lists (vacuum.ts), per partition. */

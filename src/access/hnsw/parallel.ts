@@ -159,6 +159,8 @@ interface LinkMemory {
  */
 function acquireLink(st: HnswState, participants: number, first: number, end: number): LinkMemory {
   const graph = st.graph;
+  // Concurrent INSERTs rewrite lists that no one records (changes.ts): the next save is whole.
+  graph.changes.markWhole();
   const arena: Arena = graph.arena;
   const count = graph.count;
   const scratches: Scratch[] = [];

@@ -11,6 +11,21 @@
  *          values (nnz from the record's descriptor; the descriptor's pointer is rewritten at
  *          load to where the key lands in the new side heap)
  *
+ * A delta (saveHnswDelta: what changed since the last save, changes.ts; a checkpoint writes
+ * one instead of the whole graph when the changes are small) holds:
+ *
+ *   block  u32 delta version, then varuints: dim, m, record bytes, node count, entry + 1,
+ *          max level + 1, upper-pool words in use; then three run lists, each a varuint run
+ *          count and per run varuints (gap from the previous run's end, length): nodes whose
+ *          whole record changed, nodes whose header and layer-0 list changed, pool chunks
+ *          (changes.ts POOL_CHUNK_WORDS words) that changed
+ *   raw    the whole records of the first list, in order (recBytes each)
+ *   raw    the record tails of the second list, from the node header on (recBytes - hdrBytes)
+ *   raw    the pool chunks of the third list (the last one cut at the words in use)
+ *
+ * A graph is its base file's bytes with its deltas' records, tails and chunks laid over them
+ * in order; nodes and pool words past the previous sizes are always in the delta whole.
+ *
  * A partitioned index (partitions.ts) is a list around such graphs:
  *
  *   block  u32 version 2 (HNSW_PARTITIONS_VERSION), varuint partition count (2 or more)
@@ -22,10 +37,12 @@
  * The level generator restarts from the seed mixed with the node count (inserts after a load
  * are reproducible, though not identical to a never-closed index).
  */
+import { assert } from '../../common/assert.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { SPARSEVEC_MAX_NNZ } from '../../common/limits.js';
 import { ByteWriter, type ByteReader } from '../../storage/codec.js';
-import { readBlock, writeBlock, type ByteSink } from '../../storage/stream.js';
+import { readBlock, writeBlock, type ByteSink, type ByteSource } from '../../storage/stream.js';
+import { NODE_LINKS, NODE_RECORD, POOL_CHUNK_WORDS } from './changes.js';
 import type { LoadInput } from '../am.js';
 import { HnswIndex } from './hnsw-index.js';
 import { FLAG_DELETED, G_ENTRY, G_MAXLEVEL, G_METRIC, N_FLAGS, N_ROW } from './layout.js';
@@ -34,6 +51,8 @@ import { HnswState } from './state.js';
 import { FLAG_UNLINKED } from './vacuum.js';
 
 export const HNSW_FILE_VERSION = 1;
+/** Version of the delta layout ({@link saveHnswDelta}). */
+export const HNSW_DELTA_VERSION = 1;
 /** The leading block's version of a partitioned index (the module comment). */
 export const HNSW_PARTITIONS_VERSION = 2;
 /** Partitions a file may list: more would be more memories than addresses name (kernels/memories.ts). */
@@ -146,21 +165,198 @@ function loadGraph(input: LoadInput, r: ByteReader, version: number, k: number, 
     const i = g.arena.i32();
     i[(g.g >>> 2) + G_ENTRY] = entry;
     i[(g.g >>> 2) + G_MAXLEVEL] = maxLevel;
-    for (let n = 0; n < count; n++) {
-      const hw = g.hdrWord(n);
-      const flags = i[hw + N_FLAGS]!;
-      if ((flags & FLAG_UNLINKED) !== 0) {
-        st.unlinkedCount++;
-        g.releaseNode(n);
-        continue;
-      }
-      if ((flags & FLAG_DELETED) !== 0) st.deletedCount++;
-      st.setNode(i[hw + N_ROW]!, n);
-    }
+    rebuildNodeMaps(st);
+    g.changes.clear();
     return st;
   } catch (e) {
     st.pool.dispose();
     st.graph.dispose();
     throw e;
   }
+}
+
+/**
+ * Rebuilds what is derived from the node headers: the rowId -> node map, the deleted and
+ * unlinked counts, the records waiting for reuse.
+ */
+function rebuildNodeMaps(st: HnswState): void {
+  const g = st.graph;
+  const i = g.arena.i32();
+  st.rowToNode.fill(0);
+  st.rowIdsAreNodes = true;
+  st.deletedCount = 0;
+  st.unlinkedCount = 0;
+  g.forgetFreeNodes();
+  for (let n = 0; n < g.count; n++) {
+    const hw = g.hdrWord(n);
+    const flags = i[hw + N_FLAGS]!;
+    if ((flags & FLAG_UNLINKED) !== 0) {
+      st.unlinkedCount++;
+      g.releaseNode(n);
+      continue;
+    }
+    if ((flags & FLAG_DELETED) !== 0) st.deletedCount++;
+    st.setNode(i[hw + N_ROW]!, n);
+  }
+}
+
+/**
+ * Bytes {@link saveHnswDelta} would write for the changes since the last save or load, or -1
+ * when only a whole save can describe them (a sparsevec graph, whose keys live in a side heap
+ * that a load rebuilds elsewhere; a parallel link phase).
+ */
+export function hnswDeltaBytes(st: HnswState): number {
+  const g = st.graph;
+  const c = g.changes;
+  if (g.sparse !== null || c.whole) return -1;
+  return 64 + 8 * (c.recordNodes + c.linkNodes + c.poolChunks) + c.recordNodes * g.recBytes + c.linkNodes * (g.recBytes - g.hdrBytes) + c.poolChunks * POOL_CHUNK_WORDS * 4;
+}
+
+/** Runs of indexes `i` with `marks[i] === value`, below `end`, as [start, length] pairs. */
+function runsOf(marks: Uint8Array, value: number, end: number): number[] {
+  const out: number[] = [];
+  const stop = Math.min(end, marks.length);
+  for (let i = 0; i < stop; i++) {
+    if (marks[i] !== value) continue;
+    const start = i;
+    while (i + 1 < stop && marks[i + 1] === value) i++;
+    out.push(start, i + 1 - start);
+  }
+  return out;
+}
+
+function writeRuns(w: ByteWriter, runs: number[]): void {
+  w.varuint(runs.length / 2);
+  let end = 0;
+  for (let k = 0; k < runs.length; k += 2) {
+    w.varuint(runs[k]! - end).varuint(runs[k + 1]!);
+    end = runs[k]! + runs[k + 1]!;
+  }
+}
+
+function readRuns(r: ByteReader, limit: number, what: string): number[] {
+  const n = r.varuint();
+  const out: number[] = [];
+  let end = 0;
+  for (let k = 0; k < n; k++) {
+    const start = end + r.varuint();
+    const len = r.varuint();
+    if (len === 0 || start + len > limit) throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw delta: ${what} run ${start}+${len} past ${limit}`);
+    out.push(start, len);
+    end = start + len;
+  }
+  return out;
+}
+
+/**
+ * Streams the changes of `st`'s graph since its last save or load (changes.ts) to `sink`, to
+ * be applied with {@link applyHnswDelta} over what that save wrote (format in the module
+ * comment). The caller must have checked {@link hnswDeltaBytes} >= 0; it clears the marks
+ * once the checkpoint holding the delta is in force (HnswIndex.markSaved).
+ */
+export function saveHnswDelta(st: HnswState, sink: ByteSink): void {
+  const g = st.graph;
+  const c = g.changes;
+  assert(g.sparse === null && !c.whole, 'hnsw delta of a graph that must be saved whole');
+  const count = g.count;
+  const records = runsOf(c.nodes, NODE_RECORD, count);
+  const links = runsOf(c.nodes, NODE_LINKS, count);
+  const poolChunks = Math.ceil(g.upperUsed / POOL_CHUNK_WORDS);
+  const pool = runsOf(c.pool, 1, poolChunks);
+  const w = new ByteWriter(64 + 4 * (records.length + links.length + pool.length));
+  w.u32(HNSW_DELTA_VERSION)
+    .varuint(st.dim)
+    .varuint(g.m)
+    .varuint(g.recBytes)
+    .varuint(count)
+    .varuint(g.entry + 1)
+    .varuint(g.maxLevel + 1)
+    .varuint(g.upperUsed);
+  writeRuns(w, records);
+  writeRuns(w, links);
+  writeRuns(w, pool);
+  writeBlock(sink, w);
+  const u8 = g.arena.u8();
+  for (let k = 0; k < records.length; k += 2) {
+    for (let n = records[k]!, end = n + records[k + 1]!; n < end; n++) sink.write(u8, g.vecPtr(n), g.recBytes);
+  }
+  const tail = g.recBytes - g.hdrBytes;
+  for (let k = 0; k < links.length; k += 2) {
+    for (let n = links[k]!, end = n + links[k + 1]!; n < end; n++) sink.write(u8, g.vecPtr(n) + g.hdrBytes, tail);
+  }
+  for (let k = 0; k < pool.length; k += 2) {
+    const from = pool[k]! * POOL_CHUNK_WORDS;
+    const to = Math.min(g.upperUsed, (pool[k]! + pool[k + 1]!) * POOL_CHUNK_WORDS);
+    sink.write(u8, g.upperPtr + from * 4, (to - from) * 4);
+  }
+}
+
+/**
+ * Applies a delta written by {@link saveHnswDelta} to the graph of `st`, which must hold what
+ * the save before it wrote (a loaded base and the deltas before this one): grows the records
+ * and the pool to the delta's sizes, overwrites the changed records, record tails and pool
+ * chunks, sets the entry point, then rebuilds the rowId map and counts from the headers.
+ * @throws PgError XX001 when the delta does not fit the graph (dimensions, m, record bytes, a
+ *   smaller graph, a run past the end, a new node or pool word the delta does not carry); the
+ *   graph is then partly changed and must be disposed; 53200 when it does not fit in memory.
+ */
+export function applyHnswDelta(st: HnswState, source: ByteSource): void {
+  const g = st.graph;
+  const r = readBlock(source);
+  const version = r.u32();
+  if (version !== HNSW_DELTA_VERSION) throw new PgError(SQLSTATE.data_corrupted, `unsupported hnsw index delta version ${version}`);
+  const dim = r.varuint();
+  const m = r.varuint();
+  const recBytes = r.varuint();
+  const count = r.varuint();
+  const entry = r.varuint() - 1;
+  const maxLevel = r.varuint() - 1;
+  const upperWords = r.varuint();
+  if (g.sparse !== null) throw new PgError(SQLSTATE.data_corrupted, 'hnsw index delta of a sparsevec graph');
+  if (dim !== st.dim) throw mismatch('dimensions', dim, st.dim);
+  if (m !== g.m) throw mismatch('m', m, g.m);
+  if (recBytes !== g.recBytes) throw mismatch('record bytes', recBytes, g.recBytes);
+  const oldCount = g.count;
+  const oldUpper = g.upperUsed;
+  if (count < oldCount || upperWords < oldUpper) throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw delta: ${count} nodes and ${upperWords} pool words after ${oldCount} and ${oldUpper}`);
+  if (entry < -1 || entry >= Math.max(count, 1) || maxLevel < -1) throw new PgError(SQLSTATE.data_corrupted, 'invalid hnsw entry point');
+  const records = readRuns(r, count, 'record');
+  const links = readRuns(r, count, 'list');
+  const poolChunks = Math.ceil(upperWords / POOL_CHUNK_WORDS);
+  const pool = readRuns(r, poolChunks, 'pool');
+  // Every node and pool word past the old sizes is new, so the delta must carry it whole.
+  if (!covers(records, oldCount, count)) throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw delta: nodes ${oldCount} to ${count} are not all in it`);
+  if (upperWords > oldUpper && !covers(pool, Math.floor(oldUpper / POOL_CHUNK_WORDS), poolChunks)) throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw delta: pool words ${oldUpper} to ${upperWords} are not all in it`);
+  g.restoreSpace(count, upperWords);
+  const u8 = g.arena.u8();
+  for (let k = 0; k < records.length; k += 2) {
+    for (let n = records[k]!, end = n + records[k + 1]!; n < end; n++) source.readInto(u8, g.vecPtr(n), recBytes);
+  }
+  const tail = recBytes - g.hdrBytes;
+  for (let k = 0; k < links.length; k += 2) {
+    for (let n = links[k]!, end = n + links[k + 1]!; n < end; n++) source.readInto(u8, g.vecPtr(n) + g.hdrBytes, tail);
+  }
+  for (let k = 0; k < pool.length; k += 2) {
+    const from = pool[k]! * POOL_CHUNK_WORDS;
+    const to = Math.min(upperWords, (pool[k]! + pool[k + 1]!) * POOL_CHUNK_WORDS);
+    source.readInto(u8, g.upperPtr + from * 4, (to - from) * 4);
+  }
+  const i = g.arena.i32();
+  i[(g.g >>> 2) + G_ENTRY] = entry;
+  i[(g.g >>> 2) + G_MAXLEVEL] = maxLevel;
+  rebuildNodeMaps(st);
+  g.changes.clear();
+}
+
+/** Whether the runs (ascending [start, length] pairs) cover every index in [from, to). */
+function covers(runs: number[], from: number, to: number): boolean {
+  let next = from;
+  for (let k = 0; k < runs.length && next < to; k += 2) {
+    const start = runs[k]!;
+    const end = start + runs[k + 1]!;
+    if (end <= next) continue;
+    if (start > next) return false;
+    next = end;
+  }
+  return next >= to;
 }

@@ -110,6 +110,7 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
       w = graph.arena.i32();
       for (let j = 0; j < kept.length; j++) w[lw + 1 + j] = kept[j]!;
       w[lw] = kept.length;
+      graph.markListChanged(n, l);
       repairedLists++;
     }
   }
@@ -117,7 +118,10 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
   const w = graph.arena.i32();
   for (let n = 0; n < count; n++) {
     if (dead[n] === 0) continue;
-    for (let l = 0; l <= graph.level(n); l++) w[graph.listWord(n, l)] = 0;
+    for (let l = 0; l <= graph.level(n); l++) {
+      w[graph.listWord(n, l)] = 0;
+      graph.markListChanged(n, l);
+    }
     const h = graph.hdrWord(n);
     if ((w[h + N_FLAGS]! & FLAG_UNLINKED) !== 0) continue; // unlinked by an earlier vacuum
     w[h + N_FLAGS] = w[h + N_FLAGS]! | FLAG_UNLINKED;

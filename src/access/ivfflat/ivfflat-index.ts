@@ -7,13 +7,13 @@
 import { sqlDistance } from '../shared/distance.js';
 import { kernelsOf, type RangeKernel } from '../../kernels/fast.js';
 import { HALF_TO_F32 } from '../../kernels/half.js';
-import type { ByteSink } from '../../storage/stream.js';
+import type { ByteSink, ByteSource } from '../../storage/stream.js';
 import type { IndexScan, Metric, OpClass, ScanOptions, VectorIndex, VectorKey } from '../am.js';
 import { assert } from '../../common/assert.js';
 import { argMin, normalizeAt } from './kmeans.js';
 import { IvfLists } from './lists.js';
 import type { IvfflatOptions } from './options.js';
-import { saveIvfflat } from './persist.js';
+import { applyIvfflatDelta, ivfflatDeltaBytes, saveIvfflat, saveIvfflatDelta } from './persist.js';
 import { IvfflatScan } from './scan.js';
 
 export class IvfflatIndex implements VectorIndex {
@@ -141,6 +141,26 @@ export class IvfflatIndex implements VectorIndex {
   /** Writes centers and lists to a checkpoint file (persist.ts). */
   save(sink: ByteSink): void {
     saveIvfflat(this, sink);
+  }
+
+  /** Bytes of a delta of the lists changed since the last save (persist.ts). */
+  deltaBytes(): number {
+    return ivfflatDeltaBytes(this);
+  }
+
+  /** Writes the lists changed since the last save (persist.ts saveIvfflatDelta). */
+  saveDelta(sink: ByteSink): void {
+    saveIvfflatDelta(this, sink);
+  }
+
+  /** The checkpoint holding the latest save or delta is in force: changes count from now. */
+  markSaved(): void {
+    this.lists.markSaved();
+  }
+
+  /** Lays a delta read from a checkpoint file over the loaded lists (persist.ts applyIvfflatDelta). */
+  applyDelta(source: ByteSource): void {
+    applyIvfflatDelta(this, source);
   }
 
   beginScan(q: VectorKey, opts: ScanOptions): IndexScan {

@@ -11,6 +11,11 @@
  *             `count[l]` entries are in use; a full list moves to a block twice as large
  *             (at least LIST_CAP_MIN), so a list grows in chunks and is never copied per row.
  *
+ * Changes since the last save (persist.ts saveIvfflatDelta: a checkpoint writes a delta of
+ * them): per list, whether it changed at all and how many leading vectors did not move
+ * ({@link unchangedVectors}: appends and tombstones leave them, VACUUM's compaction moves the
+ * ones after the first tombstone). Kept in the index's own state.
+ *
  * Vectors of a list are contiguous, so a probe computes all of a list's distances with one
  * SIMD range kernel call (kernels/fast.ts l2sqRange / dotRange) where they lie.
  */
@@ -32,6 +37,10 @@ export class IvfLists {
   readonly cap: Int32Array;
   /** Entries in all lists, tombstones included. */
   total = 0;
+  /** Per list: 1 when its entries or row ids changed since the last save ({@link markSaved}). */
+  readonly changed: Uint8Array;
+  /** Per list: leading vectors unchanged (same bytes, same place in the list) since the last save. */
+  readonly unchangedVectors: Int32Array;
   private disposed = false;
 
   /** The memory that holds the centers and every list (chosen at creation, kernels/memories.ts). */
@@ -53,6 +62,20 @@ export class IvfLists {
     this.ptr = new Uint32Array(lists);
     this.count = new Int32Array(lists);
     this.cap = new Int32Array(lists);
+    this.changed = new Uint8Array(lists);
+    this.unchangedVectors = new Int32Array(lists);
+  }
+
+  /** The lists were saved (or loaded): nothing has changed since. */
+  markSaved(): void {
+    this.changed.fill(0);
+    this.unchangedVectors.set(this.count);
+  }
+
+  /** Records a write of list `l`'s vectors from entry `i` on (i = count: row ids only). */
+  private touch(l: number, i: number): void {
+    this.changed[l] = 1;
+    if (i < this.unchangedVectors[l]!) this.unchangedVectors[l] = i;
   }
 
   /** Bytes of one entry (vector + row id). */
@@ -118,6 +141,7 @@ export class IvfLists {
     this.arena.i32()[this.rowWord(l) + n] = rowId;
     this.count[l] = n + 1;
     this.total++;
+    this.touch(l, n);
   }
 
   /** Appends (`rowId`, the vector of vecBytes at arena byte offset `vecPtr`) to list `l`; room must be reserved. */
@@ -128,6 +152,7 @@ export class IvfLists {
     this.arena.i32()[this.rowWord(l) + n] = rowId;
     this.count[l] = n + 1;
     this.total++;
+    this.touch(l, n);
   }
 
   /**
@@ -165,6 +190,7 @@ export class IvfLists {
     for (let i = 0; i < n; i++) {
       if (i32[w + i] === rowId) {
         i32[w + i] = -1 - rowId;
+        this.touch(l, n);
         return true;
       }
     }
@@ -188,10 +214,12 @@ export class IvfLists {
         if (out !== i) {
           this.arena.u8().copyWithin(base + out * dimBytes, base + i * dimBytes, base + (i + 1) * dimBytes);
           i32[w + out] = r;
+          this.touch(l, out);
         }
         out++;
       }
       removed += n - out;
+      if (out !== n) this.touch(l, out);
       this.count[l] = out;
     }
     this.total -= removed;

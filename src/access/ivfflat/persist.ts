@@ -9,16 +9,27 @@
  *          a deleted entry as -1 - rowId)
  *
  * The rowId -> list map and the deleted count are rebuilt from the row ids.
+ *
+ * A delta (saveIvfflatDelta: the lists changed since the last save, lists.ts; a checkpoint
+ * writes one instead of the whole index when the changes are small) holds:
+ *
+ *   block  u32 delta version, then varuints: dim, lists, changed lists, and per changed list
+ *          its number, its entry count and `from`, the entries before which no vector changed
+ *   raw    per changed list: its vectors from `from` to its count, then all its row ids
+ *
+ * The centers never change after the build, so a delta never holds them.
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { ByteWriter } from '../../storage/codec.js';
-import { readBlock, writeBlock, type ByteSink } from '../../storage/stream.js';
+import { readBlock, writeBlock, type ByteSink, type ByteSource } from '../../storage/stream.js';
 import type { LoadInput, Metric } from '../am.js';
 import { IvfflatIndex, ivfVectorBytes } from './ivfflat-index.js';
 import { IvfLists } from './lists.js';
 import type { IvfflatOptions } from './options.js';
 
 export const IVFFLAT_FILE_VERSION = 1;
+/** Version of the delta layout ({@link saveIvfflatDelta}). */
+export const IVFFLAT_DELTA_VERSION = 1;
 
 const METRIC_CODES: readonly Metric[] = ['l2', 'ip', 'cosine', 'hamming'];
 
@@ -92,10 +103,102 @@ export function loadIvfflat(input: LoadInput): IvfflatIndex {
         ix.rowList[row] = l + 1;
       }
     }
+    lists.markSaved();
     return ix;
   } catch (e) {
     if (ix !== null) ix.dispose();
     else lists.dispose();
     throw e;
   }
+}
+
+/** Bytes {@link saveIvfflatDelta} would write for the lists changed since the last save or load. */
+export function ivfflatDeltaBytes(ix: IvfflatIndex): number {
+  const lists = ix.lists;
+  let bytes = 32;
+  for (let l = 0; l < lists.lists; l++) {
+    if (lists.changed[l] === 0) continue;
+    const n = lists.count[l]!;
+    bytes += 16 + (n - Math.min(n, lists.unchangedVectors[l]!)) * lists.vecBytes + n * 4;
+  }
+  return bytes;
+}
+
+/**
+ * Streams the lists of `ix` changed since its last save or load (lists.ts) to `sink`, to be
+ * applied with {@link applyIvfflatDelta} over what that save wrote (format in the module
+ * comment). The caller clears the marks once the checkpoint holding it is in force.
+ */
+export function saveIvfflatDelta(ix: IvfflatIndex, sink: ByteSink): void {
+  const lists = ix.lists;
+  const changed: number[] = [];
+  for (let l = 0; l < lists.lists; l++) if (lists.changed[l] !== 0) changed.push(l);
+  const w = new ByteWriter(64 + changed.length * 12);
+  w.u32(IVFFLAT_DELTA_VERSION).varuint(ix.dim).varuint(lists.lists).varuint(changed.length);
+  for (const l of changed) w.varuint(l).varuint(lists.count[l]!).varuint(Math.min(lists.count[l]!, lists.unchangedVectors[l]!));
+  writeBlock(sink, w);
+  const u8 = lists.arena.u8();
+  for (const l of changed) {
+    const n = lists.count[l]!;
+    if (n === 0) continue;
+    const from = Math.min(n, lists.unchangedVectors[l]!);
+    if (from < n) sink.write(u8, lists.vectorPtr(l, from), (n - from) * lists.vecBytes);
+    sink.write(u8, lists.rowWord(l) * 4, n * 4);
+  }
+}
+
+/**
+ * Applies a delta written by {@link saveIvfflatDelta} to `ix`, which must hold what the save
+ * before it wrote (a loaded base and the deltas before this one), then rebuilds the rowId map
+ * and the deleted count.
+ * @throws PgError XX001 when the delta does not fit the index (the index must then be
+ *   disposed); 53200 when a list cannot grow.
+ */
+export function applyIvfflatDelta(ix: IvfflatIndex, source: ByteSource): void {
+  const lists = ix.lists;
+  const r = readBlock(source);
+  const version = r.u32();
+  if (version !== IVFFLAT_DELTA_VERSION) throw new PgError(SQLSTATE.data_corrupted, `unsupported ivfflat index delta version ${version}`);
+  const dim = r.varuint();
+  const k = r.varuint();
+  if (dim !== ix.dim) throw mismatch('dimensions', dim, ix.dim);
+  if (k !== lists.lists) throw mismatch('lists', k, lists.lists);
+  const n = r.varuint();
+  const entries: number[] = [];
+  let prev = -1;
+  for (let i = 0; i < n; i++) {
+    const l = r.varuint();
+    const count = r.varuint();
+    const from = r.varuint();
+    if (l <= prev || l >= k || from > count || from > lists.count[l]!) throw new PgError(SQLSTATE.data_corrupted, `invalid ivfflat delta entry for list ${l}`);
+    prev = l;
+    entries.push(l, count, from);
+  }
+  const u8 = lists.arena.u8();
+  for (let i = 0; i < entries.length; i += 3) {
+    const l = entries[i]!;
+    const count = entries[i + 1]!;
+    const from = entries[i + 2]!;
+    lists.reserve(l, Math.max(0, count - lists.count[l]!));
+    if (from < count) source.readInto(u8, lists.vectorPtr(l, from), (count - from) * lists.vecBytes);
+    if (count > 0) source.readInto(u8, lists.rowWord(l) * 4, count * 4);
+    lists.total += count - lists.count[l]!;
+    lists.count[l] = count;
+  }
+  ix.rowList.fill(0);
+  ix.deletedCount = 0;
+  const i32 = lists.arena.i32();
+  for (let l = 0; l < k; l++) {
+    const w = lists.rowWord(l);
+    for (let i = 0; i < lists.count[l]!; i++) {
+      const row = i32[w + i]!;
+      if (row < 0) {
+        ix.deletedCount++;
+        continue;
+      }
+      ix.reserveRow(row);
+      ix.rowList[row] = l + 1;
+    }
+  }
+  lists.markSaved();
 }
