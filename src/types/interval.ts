@@ -382,6 +382,9 @@ export function parseInterval(text: string): Interval {
   // A sign glued to a digit before it: SQL-standard `Y-M` or `D H:M:S` forms, not read here.
   if (/\d[+-]/.test(t)) throw unsupported();
   if (t === 'infinity' || t === '+infinity' || t === '-infinity') throw unsupported();
+  // `13.w`: ParseDateTime reads digits, a dot and letters as one date field, which an interval
+  // refuses (`13.5w` and `13. w` are numbers before a unit).
+  if (/\d\.[a-z]/.test(t)) throw bad();
   // Split into fields as ParseDateTime does: a number glued to a unit word is two fields.
   const raw = t.replace(/^@\s*/, '').match(/[+-]?\d*\.?\d+(?::\d*(?:\.\d*)?)*(?:\.\d*)?|[a-z]+|\S/g);
   if (raw === null) throw bad();
