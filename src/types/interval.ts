@@ -98,6 +98,11 @@ function tsround(x: number): number {
   return rint(x * 1e6) / 1e6;
 }
 
+/** FLOAT8_FITS_IN_INT32: whether truncating `x` gives an int32 (so 2147483647.5 fits). */
+function fitsInt32(x: number): boolean {
+  return x >= INT32_MIN && x < 2147483648;
+}
+
 /**
  * interval_mul (and interval_div as multiplication by the reciprocal's pieces): each field is
  * multiplied, and the fractional months and days cascade down into days and time.
@@ -107,10 +112,10 @@ export function intervalMul(span: Interval, factor: number): Interval {
   if (Number.isNaN(factor)) throw outOfRange();
   if (!Number.isFinite(factor)) throw infiniteFactor();
   const monthD = span.months * factor;
-  if (!(monthD >= INT32_MIN && monthD <= INT32_MAX)) throw outOfRange();
+  if (!fitsInt32(monthD)) throw outOfRange();
   const months = Math.trunc(monthD);
   const dayD = span.days * factor;
-  if (!(dayD >= INT32_MIN && dayD <= INT32_MAX)) throw outOfRange();
+  if (!fitsInt32(dayD)) throw outOfRange();
   let days = Math.trunc(dayD);
   let monthRemainderDays = (monthD - months) * DAYS_PER_MONTH;
   monthRemainderDays = tsround(monthRemainderDays);
@@ -130,10 +135,13 @@ export function intervalMul(span: Interval, factor: number): Interval {
 export function intervalDiv(span: Interval, factor: number): Interval {
   if (factor === 0) throw new PgError(SQLSTATE.division_by_zero, 'division by zero');
   if (Number.isNaN(factor)) throw outOfRange();
-  if (!Number.isFinite(factor)) throw infiniteFactor();
+  // A finite interval divided by an infinite factor is a zero interval (PostgreSQL 17+).
+  if (!Number.isFinite(factor)) return new Interval(0, 0, 0n);
   const monthD = span.months / factor;
+  if (!fitsInt32(monthD)) throw outOfRange();
   const months = Math.trunc(monthD);
   const dayD = span.days / factor;
+  if (!fitsInt32(dayD)) throw outOfRange();
   let days = Math.trunc(dayD);
   let monthRemainderDays = (span.months / factor - months) * DAYS_PER_MONTH;
   monthRemainderDays = tsround(monthRemainderDays);
@@ -163,6 +171,60 @@ export function justifyHours(x: Interval): Interval {
     days++;
   }
   return makeIntervalChecked(x.months, days, time);
+}
+
+/** interval_justify_days: whole months out of the days (30 each), signs made to agree. @throws PgError 22008. */
+export function justifyDays(x: Interval): Interval {
+  let months = x.months + Math.trunc(x.days / DAYS_PER_MONTH);
+  let days = x.days % DAYS_PER_MONTH;
+  if (months > 0 && days < 0) {
+    days += DAYS_PER_MONTH;
+    months--;
+  } else if (months < 0 && days > 0) {
+    days -= DAYS_PER_MONTH;
+    months++;
+  }
+  return makeIntervalChecked(months, days, x.us);
+}
+
+/**
+ * interval_justify_interval: whole days out of the time, whole months out of the days, then
+ * the signs of months, days and time made to agree, in timestamp.c's order (days are
+ * pre-justified when day and time have the same sign, so the sum cannot overflow).
+ * @throws PgError 22008 `interval out of range`.
+ */
+export function justifyInterval(x: Interval): Interval {
+  let months = x.months;
+  let days = x.days;
+  let time = x.us;
+  if ((days > 0 && time > 0n) || (days < 0 && time < 0n)) {
+    const whole = Math.trunc(days / DAYS_PER_MONTH);
+    days -= whole * DAYS_PER_MONTH;
+    months += whole;
+    if (months > INT32_MAX || months < INT32_MIN) throw outOfRange();
+  }
+  const wholeDays = time / USECS_PER_DAY;
+  time -= wholeDays * USECS_PER_DAY;
+  days += Number(wholeDays);
+  const wholeMonths = Math.trunc(days / DAYS_PER_MONTH);
+  days -= wholeMonths * DAYS_PER_MONTH;
+  months += wholeMonths;
+  if (months > INT32_MAX || months < INT32_MIN) throw outOfRange();
+  if (months > 0 && (days < 0 || (days === 0 && time < 0n))) {
+    days += DAYS_PER_MONTH;
+    months--;
+  } else if (months < 0 && (days > 0 || (days === 0 && time > 0n))) {
+    days -= DAYS_PER_MONTH;
+    months++;
+  }
+  if (days > 0 && time < 0n) {
+    time += USECS_PER_DAY;
+    days--;
+  } else if (days < 0 && time > 0n) {
+    time -= USECS_PER_DAY;
+    days++;
+  }
+  return makeIntervalChecked(months, days, time);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,14 +305,25 @@ interface Acc {
   seen: Set<string>;
 }
 
-/** AdjustFractMicroseconds: `frac * scale` microseconds, rounded to the nearest. */
+/**
+ * AdjustFractMicroseconds: `frac * scale` microseconds, truncated toward zero, then one more
+ * only when the dropped part is strictly beyond one half (so `82.5 us` is 82 and `-82.5 us`
+ * is -82, not rint's or Math.round's answer). The float64 operations are PostgreSQL's, in its
+ * order, so the bits agree.
+ */
 function fractUs(acc: Acc, frac: number, scale: number): void {
   if (frac === 0) return;
   let f = frac * scale;
   let us = Math.trunc(f);
   f -= us;
-  if (Math.abs(f) >= 0.5) us += f > 0 ? 1 : -1;
+  if (f > 0.5) us++;
+  else if (f < -0.5) us--;
   acc.us += BigInt(us);
+}
+
+/** AdjustFractYears: `frac * scale` years as whole months, `rint((frac * scale) * 12)`. */
+function fractYears(acc: Acc, frac: number, scale: number): void {
+  acc.months += rint(frac * scale * 12);
 }
 
 /** AdjustFractDays: `frac * scale` days, whole days then the rest as microseconds. */
@@ -274,10 +347,10 @@ function applyUnit(acc: Acc, unit: Unit, whole: bigint, frac: number): void {
     case 'day': acc.days += n; fractUs(acc, frac, 86_400_000_000); break;
     case 'week': acc.days += n * 7; fractDays(acc, frac, 7); break;
     case 'month': acc.months += n; fractDays(acc, frac, DAYS_PER_MONTH); break;
-    case 'year': acc.months += n * 12; acc.months += rint(frac * 12); break;
-    case 'decade': acc.months += n * 120; acc.months += rint(frac * 120); break;
-    case 'century': acc.months += n * 1200; acc.months += rint(frac * 1200); break;
-    default: acc.months += n * 12000; acc.months += rint(frac * 12000); break;
+    case 'year': acc.months += n * 12; fractYears(acc, frac, 1); break;
+    case 'decade': acc.months += n * 120; fractYears(acc, frac, 10); break;
+    case 'century': acc.months += n * 1200; fractYears(acc, frac, 100); break;
+    default: acc.months += n * 12000; fractYears(acc, frac, 1000); break;
   }
 }
 
@@ -309,6 +382,9 @@ export function parseInterval(text: string): Interval {
   // A sign glued to a digit before it: SQL-standard `Y-M` or `D H:M:S` forms, not read here.
   if (/\d[+-]/.test(t)) throw unsupported();
   if (t === 'infinity' || t === '+infinity' || t === '-infinity') throw unsupported();
+  // `13.w`: ParseDateTime reads digits, a dot and letters as one date field, which an interval
+  // refuses (`13.5w` and `13. w` are numbers before a unit).
+  if (/\d\.[a-z]/.test(t)) throw bad();
   // Split into fields as ParseDateTime does: a number glued to a unit word is two fields.
   const raw = t.replace(/^@\s*/, '').match(/[+-]?\d*\.?\d+(?::\d*(?:\.\d*)?)*(?:\.\d*)?|[a-z]+|\S/g);
   if (raw === null) throw bad();
@@ -348,15 +424,17 @@ export function parseInterval(text: string): Interval {
         if (tm[4] !== undefined) s = BigInt(tm[4]);
         frac = tm[5] ?? '';
       }
-      if (m > 59n || s > 59n) throw fieldRange();
-      if (frac.length > 6) frac = frac.slice(0, 6); // PostgreSQL rounds; refuse below instead
-      if ((tm[5] ?? tm[6] ?? '').length > 6) throw unsupported();
-      let us = h * USECS_PER_HOUR + m * USECS_PER_MINUTE + s * USECS_PER_SEC + BigInt(frac === '' ? 0 : Number(frac.padEnd(6, '0')));
+      // ParseFractionalSecond: the fraction as a float64 (strtod), rint'ed to microseconds,
+      // so `.9999996` carries to a whole second. DecodeTimeCommon allows a leap second (60).
+      const fsec = frac === '' ? 0 : rint(Number(`0.${frac}`) * 1_000_000);
+      if (m > 59n || s > 60n) throw fieldRange();
+      let us = h * USECS_PER_HOUR + m * USECS_PER_MINUTE + s * USECS_PER_SEC + BigInt(fsec);
       if (neg) us = -us;
       acc.us += us;
       continue;
     }
-    if (/^[+-]?\./.test(f)) throw unsupported();
+    // A sign before a bare fraction (`-.5`) is not a field PostgreSQL's ParseDateTime reads.
+    if (/^[+-]\./.test(f)) throw bad();
     if (!NUMBER.test(f)) {
       if (/^[a-z]+$/.test(f) && unitOf(f) === undefined && !['ago', 'infinity'].includes(f)) throw bad();
       // A unit without a number: PostgreSQL gives it a neighbouring field's value.
@@ -414,9 +492,13 @@ function parseIso8601(text: string, t: string, bad: () => PgError, fieldRange: (
   for (let i = 0; i < units.length; i++) {
     const v = m[i + 1];
     if (v === undefined) continue;
-    const { whole, frac } = splitNumber(v);
-    if (whole > 2147483647n || whole < -2147483648n) throw fieldRange();
-    applyUnit(acc, units[i]!, whole, frac);
+    // ParseISO8601Number reads the whole number with strtod and takes the fraction as
+    // `val - trunc(val)`, which is not always the double nearest the fraction's digits.
+    const val = Number(v);
+    if (!(val >= -1e15 && val <= 1e15)) throw fieldRange();
+    const ipart = Math.trunc(val);
+    if (ipart > 2147483647 || ipart < -2147483648) throw fieldRange();
+    applyUnit(acc, units[i]!, BigInt(ipart), val - ipart);
   }
   if (!(acc.months >= INT32_MIN && acc.months <= INT32_MAX) || !(acc.days >= INT32_MIN && acc.days <= INT32_MAX)) throw fieldRange();
   return new Interval(acc.months, acc.days, acc.us);

@@ -3,7 +3,8 @@
  * field functions (types/datetime_funcs.ts) against PostgreSQL 18 (PGlite, TimeZone UTC):
  * random interval texts (unit pairs with fractions and signs, hh:mm:ss, `@ ... ago`, ISO 8601,
  * garbage spliced in) must print the same text or fail with the same SQLSTATE; random
- * timestamps plus random intervals, differences, date_trunc, extract and age must agree.
+ * timestamps plus random intervals, differences, date_trunc, extract, age, interval * and /
+ * float8 and justify_* must agree.
  * Inputs refused with 0A000 are counted and must stay a minority.
  * VECGRES_DATETIME_CASES=<n> runs more cases.
  */
@@ -13,7 +14,7 @@ import assert from 'node:assert/strict';
 import { oracleForFile } from '../support/pglite.js';
 import { SEED } from '../support/seed.js';
 import { Rng } from '../support/random_query/rng.js';
-import { parseInterval, formatInterval, intervalMul, type Interval } from '../../src/types/interval.js';
+import { parseInterval, formatInterval, intervalMul, intervalDiv, justifyHours, justifyDays, justifyInterval, type Interval } from '../../src/types/interval.js';
 import { parseTimestamp, formatTimestamp } from '../../src/types/datetime.js';
 import { timestampPlusInterval, timestampDiff, dateTrunc, extractTimestamp, age } from '../../src/types/datetime_funcs.js';
 import { typeIoByName } from '../../src/types/type_io.js';
@@ -39,6 +40,23 @@ function ours(fn: () => string | null): Outcome {
 
 const UNITS = ['microseconds', 'us', 'ms', 'msec', 'seconds', 'sec', 's', 'minute', 'mins', 'm', 'hours', 'h', 'hr', 'day', 'days', 'd', 'week', 'w', 'mon', 'months', 'year', 'years', 'y', 'decade', 'century', 'millennium'];
 
+function digits(rng: Rng, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String(rng.int(0, 9));
+  return s;
+}
+
+/**
+ * A number with a fraction, shaped to reach the rounding rules of every unit: exact halves
+ * (`82.5 us`: AdjustFractMicroseconds truncates a half), 1 to 8 fraction digits (past a
+ * microsecond for hours and days), and a bare `.5`.
+ */
+function randomFraction(rng: Rng): string {
+  const whole = rng.chance(0.15) ? '' : String(rng.int(0, 99));
+  if (rng.chance(0.25)) return `${whole === '' ? '0' : whole}.5${rng.chance(0.5) ? '0' : ''}`;
+  return `${whole}.${digits(rng, rng.int(1, 8))}`;
+}
+
 function randomInterval(rng: Rng): string {
   const pick = <T>(xs: readonly T[]): T => xs[rng.int(0, xs.length - 1)]!;
   if (rng.chance(0.1)) {
@@ -58,12 +76,13 @@ function randomInterval(rng: Rng): string {
     if (used.has(unit)) continue;
     used.add(unit);
     const sign = rng.chance(0.2) ? '-' : rng.chance(0.1) ? '+' : '';
-    const num = rng.chance(0.3) ? `${rng.int(0, 99)}.${rng.int(0, 999)}` : `${rng.int(0, rng.chance(0.1) ? 100000 : 60)}`;
+    const num = rng.chance(0.45) ? randomFraction(rng) : `${rng.int(0, rng.chance(0.1) ? 100000 : 60)}`;
     parts.push(`${sign}${num}${rng.chance(0.2) ? '' : ' '}${unit}`);
   }
   if (rng.chance(0.4)) {
     const sign = rng.chance(0.2) ? '-' : '';
-    parts.push(`${sign}${String(rng.int(0, 30)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}${rng.chance(0.6) ? `:${String(rng.int(0, 59)).padStart(2, '0')}` : ''}${rng.chance(0.3) ? `.${rng.int(0, 999999)}` : ''}`);
+    const frac = rng.chance(0.3) ? `.${digits(rng, rng.int(1, 8))}` : '';
+    parts.push(`${sign}${String(rng.int(0, 30)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}${rng.chance(0.6) ? `:${String(rng.int(0, 60)).padStart(2, '0')}` : ''}${frac}`);
   }
   let s = parts.join(' ');
   if (rng.chance(0.1)) s = `@ ${s}`;
@@ -101,6 +120,17 @@ function randomTimestamp(rng: Rng): string {
   return `${String(y).padStart(4, '0')}-${two(rng.int(1, 12))}-${two(rng.int(1, 31 - (rng.chance(0.5) ? 3 : 0)))} ${two(rng.int(0, 23))}:${two(rng.int(0, 59))}:${two(rng.int(0, 59))}${rng.chance(0.5) ? `.${rng.int(0, 999999)}` : ''}`;
 }
 
+/** Factors for interval * and /: quarters, sevenths, thirds of large numbers, tiny ones. */
+function randomFactor(rng: Rng): number {
+  const r = rng.int(0, 9);
+  if (r < 3) return rng.int(-30, 30) / 4;
+  if (r < 6) return rng.int(-1000, 1000) / 7;
+  if (r < 8) return rng.int(-3_000_000, 3_000_000) / 3;
+  return rng.int(-1000, 1000) / 1_000_003;
+}
+
+const JUSTIFY = { justify_hours: justifyHours, justify_days: justifyDays, justify_interval: justifyInterval };
+
 test(`timestamp arithmetic, date_trunc, extract and age agree with PostgreSQL (seed ${SEED})`, async () => {
   const rng = new Rng(SEED ^ 0x5a5a);
   const mismatches: string[] = [];
@@ -133,8 +163,12 @@ test(`timestamp arithmetic, date_trunc, extract and age agree with PostgreSQL (s
     await compare('ts +/- interval', `$1::timestamp ${sign === 1 ? '+' : '-'} $2::interval`, [a, iv], () => formatTimestamp(timestampPlusInterval(ta, ia, sign), 'timestamp', UTC_ZONE));
     await compare('ts - ts', '$1::timestamp - $2::timestamp', [a, b], () => formatInterval(timestampDiff(ta, tb)));
     await compare('age', 'age($1::timestamp, $2::timestamp)', [a, b], () => formatInterval(age(ta, tb)));
-    const f = rng.chance(0.3) ? rng.int(-30, 30) / 4 : rng.int(-1000, 1000) / 7;
+    const f = randomFactor(rng);
     await compare('interval * f', '$1::interval * $2::float8', [iv, f], () => formatInterval(intervalMul(ia, f)));
+    const g = rng.chance(0.03) ? 0 : rng.chance(0.03) ? Infinity : randomFactor(rng);
+    await compare('interval / f', '$1::interval / $2::float8', [iv, g], () => formatInterval(intervalDiv(ia, g)));
+    const j = (['justify_hours', 'justify_days', 'justify_interval'] as const)[rng.int(0, 2)]!;
+    await compare(j, `${j}($1::interval)`, [iv], () => formatInterval(JUSTIFY[j](ia)));
     const u = units[rng.int(0, units.length - 1)]!;
     await compare('date_trunc', `date_trunc('${u}', $1::timestamp)`, [a], () => formatTimestamp(dateTrunc(u, ta, 'timestamp'), 'timestamp', UTC_ZONE));
     const fld = fields[rng.int(0, fields.length - 1)]!;
@@ -186,6 +220,36 @@ test('now() is the transaction start: fixed inside a block, read from the inject
       { id: 1, at: '2024-01-15 12:00:01.50025+00', d: '2024-01-15' },
       { id: 2, at: '2024-01-16 12:01:02.50025+00', d: '2024-01-16' },
     ]);
+  } finally {
+    await db.close();
+  }
+});
+
+test('interval rounding regressions run through SQL as PostgreSQL rounds them', async () => {
+  const db = await Vecgres.create();
+  // Found by the seeded test above (VECGRES_SEED=194446188): `82.50 us` is 82 µs, since
+  // AdjustFractMicroseconds rounds up only past one half.
+  const exprs = [
+    "interval '82.50 us 77.33 hr 3seconds 30days' * 13.428571428571429",
+    "timestamp '1945-06-18 10:49:48.981457' - interval '82.50 us 77.33 hr 3seconds 30days'",
+    "interval '-82.5 us'", "interval '0.5 us'", "interval '1.5 us'", "interval '0.5 ms 0.0005 s'",
+    "interval '1.05 decade'", "interval '1.05 century'", "interval '0.0125 millennium'",
+    "interval '.5 hours'", "interval '13.w'", "interval '13. w'", "interval '13.'", "interval '-.5 hours'", "interval '00:00:60'", "interval '01:02:03.9999996'", "interval '01:02.1234567'",
+    "interval 'P1.3Y'", "interval 'PT1.0000005S'", "interval 'P0.7M1.1D'",
+    "interval '1 mon 1 day 1 us' * 2147483647.5", "interval '1 mon' * 2147483648", "interval '7 days 3 hours' / 'Infinity'::float8",
+    "interval '1 mon 40 days 25 hours' / 0.3", "interval '3 mons' / 1e-9", "interval '1 day' * 1e300",
+    "justify_interval(interval '1 mon -1 day -1 hour')", "justify_interval(interval '-1 mon 40 days 30 hours')",
+    "justify_interval(interval '2147483647 mons 30 days')", "justify_days(interval '-65 days 1 hour')",
+  ];
+  try {
+    for (const e of exprs) {
+      const want = await oracle.tryText(e);
+      const got = await db.query(`SELECT (${e})::text AS v`).then(
+        (r) => ({ ok: true, text: (r.rows[0] as { v: string | null }).v }),
+        (err: { code?: string }) => ({ ok: false, code: err.code ?? String(err) }),
+      );
+      assert.deepEqual(got, want.ok ? want : { ok: false, code: want.code }, e);
+    }
   } finally {
     await db.close();
   }

@@ -15,7 +15,7 @@ import type { Overload } from './overloads.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { toCharTimestamp } from '../../types/to_char.js';
 import {
-  Interval, intervalCmp, intervalAdd, intervalSub, intervalMul, intervalDiv, justifyHours, makeIntervalChecked,
+  Interval, intervalCmp, intervalAdd, intervalSub, intervalMul, intervalDiv, justifyHours, justifyDays, justifyInterval,
 } from '../../types/interval.js';
 import {
   timestampPlusInterval, timestampDiff, datePlusDays, dateDiff, dateToTimestamp, dateTrunc, dateTruncInterval, extractTimestamp,
@@ -141,6 +141,7 @@ export function registerDatetimeFunctions(add: Add): void {
   add('to_timestamp', f1(['float8'], 'timestamptz', (a) => toTimestampFromEpoch(a as number)));
   add('justify_hours', f1(['interval'], 'interval', (a) => justifyHours(a as I)));
   add('justify_days', f1(['interval'], 'interval', (a) => justifyDays(a as I)));
+  add('justify_interval', f1(['interval'], 'interval', (a) => justifyInterval(a as I)));
   // AT TIME ZONE: timezone(zone, value). A timestamptz seen in a zone is a local timestamp;
   // a local timestamp placed in a zone is a timestamptz.
   const shift = (a: bigint, by: bigint): bigint => (isFiniteTimestamp(a) ? checkTimestamp(a + by) : a);
@@ -156,18 +157,4 @@ export function registerDatetimeFunctions(add: Add): void {
   }));
   add('timezone', f2(['interval', 'timestamptz'], 'timestamp', (z, v) => shift(v as bigint, zoneShift(z as I))));
   add('timezone', f2(['interval', 'timestamp'], 'timestamptz', (z, v) => shift(v as bigint, -zoneShift(z as I))));
-}
-
-/** interval_justify_days: whole months out of the days (30 each), signs made to agree. */
-function justifyDays(x: Interval): Interval {
-  let months = x.months + Math.trunc(x.days / 30);
-  let days = x.days % 30;
-  if (months > 0 && days < 0) {
-    days += 30;
-    months--;
-  } else if (months < 0 && days > 0) {
-    days -= 30;
-    months++;
-  }
-  return makeIntervalChecked(months, days, x.us);
 }

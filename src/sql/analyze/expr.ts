@@ -65,7 +65,12 @@ export type Fn2 = (a: Value, b: Value, zone: TimeZone) => Value;
 export type Fn1 = (a: Value, zone: TimeZone) => Value;
 
 export type Expr =
-  | { k: 'const'; type: SqlType; value: Value; loc?: number }
+  /**
+   * `shown`: the constant as written, when analysis folded a date, timestamp or timestamptz
+   * literal into the other operand's type; EXPLAIN prints it so (PostgreSQL compares across
+   * those types with the datetime_ops family's cross-type operators, folding nothing).
+   */
+  | { k: 'const'; type: SqlType; value: Value; loc?: number; shown?: { type: SqlType; value: Value } }
   | { k: 'param'; type: SqlType; index: number; typmod: number }
   /**
    * A column of range-table entry `rti` of the query `levelsUp` levels out (0: this query;
@@ -802,7 +807,11 @@ function literalInput(scope: ExprScope, value: Value, type: SqlType, location: n
 function applyArg(scope: ExprScope, e: Expr, type: SqlType, location: number): Expr {
   if (e.type === type) return e;
   if (e.type === 'unknown') return coerceTo(scope, e, type, -1, exprLocation(e, location));
-  if (e.k === 'const') return { k: 'const', type, value: castValue(e.value, e.type, type, -1, scope.zone, false), ...(e.loc === undefined ? {} : { loc: e.loc }) };
+  if (e.k === 'const') {
+    const folded: Expr = { k: 'const', type, value: castValue(e.value, e.type, type, -1, scope.zone, false), ...(e.loc === undefined ? {} : { loc: e.loc }) };
+    if (e.value !== null && isDatetimeFamily(e.type) && isDatetimeFamily(type) && e.type !== 'interval' && type !== 'interval') folded.shown = e.shown ?? { type: e.type, value: e.value };
+    return folded;
+  }
   return { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
 }
 

@@ -150,7 +150,12 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
       // date, timestamp and timestamptz compare across types (the datetime_ops family's
       // cross-type operators), so PostgreSQL prints no cast where vecgres coerced one side.
       if (COMPARISONS.has(e.op)) {
-        const bare = (x: Expr): Expr => (x.k === 'cast' && x.explicit === false && DATETIMES.has(x.from) && DATETIMES.has(x.type) ? x.arg : x);
+        const bare = (x: Expr): Expr => {
+          if (x.k === 'cast' && x.explicit === false && DATETIMES.has(x.from) && DATETIMES.has(x.type)) return x.arg;
+          // A literal analysis folded into the other side's type prints as written.
+          if (x.k === 'const' && x.shown !== undefined && DATETIMES.has(x.shown.type)) return { k: 'const', type: x.shown.type, value: x.shown.value };
+          return x;
+        };
         const [l, r] = [bare(e.l), bare(e.r)];
         if (l !== e.l || r !== e.r) return `(${d(l)} ${e.op} ${d(r)})`;
       }
