@@ -66,6 +66,19 @@ function varlenaAlign(type: ColumnType): number {
   return (FIXED[type.slice(0, -2) as ColumnType]?.[1] ?? 4) === 8 ? 8 : 4;
 }
 
+/**
+ * Size of a datum of a fixed-dimension vector column (pgvector's layouts: a 4-byte varlena
+ * header, then dim and unused int16s and 4-byte floats for vector, 2-byte halves for halfvec;
+ * VARBITS's bit length then the bytes for bit(n)); null for any other column.
+ */
+function fixedVectorDatumBytes(type: ColumnType, typmod: number): number | null {
+  if (!(typmod > 0)) return null;
+  if (type === 'vector') return 8 + 4 * typmod;
+  if (type === 'halfvec') return 8 + 2 * typmod;
+  if (type === 'bit') return 8 + ((typmod + 7) >> 3);
+  return null;
+}
+
 /** Size of a varlena datum with a 4-byte header (what it is before it is stored). */
 function varlenaDatumBytes(v: Value, type: ColumnType): number {
   if (isVectorFamily(type)) return columnSize(v as VectorLike);
@@ -100,7 +113,9 @@ export function heapTupleBytes(table: Table, rowId: number): number {
       align[c] = fixed[1];
       continue;
     }
-    const datum = varlenaDatumBytes(table.get(c, rowId), type);
+    // A vector(n), halfvec(n) or bit(n) value's size follows from n: reading it would fault its
+    // segment's page in from disk for every planned statement.
+    const datum = fixedVectorDatumBytes(type, cols[c]!.typmod) ?? varlenaDatumBytes(table.get(c, rowId), type);
     if (datum - 3 <= 127) {
       len[c] = datum - 3; // VARATT_CAN_MAKE_SHORT: a 1-byte header, unaligned
     } else {
