@@ -10,18 +10,9 @@ import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
-import type { Fd } from '../../src/storage/fs.js';
+import { CountingFs } from '../support/counting_fs.js';
 import { readControl } from '../../src/storage/checkpoint.js';
 import { DELTA_SHARE_MAX } from '../../src/engine/durability.js';
-
-/** The in-memory backend, counting the bytes every write() hands it. */
-class CountingFs extends MemoryFs {
-  written = 0;
-  override write(fd: Fd, buf: Uint8Array, off: number, len: number, position: number): void {
-    this.written += len;
-    super.write(fd, buf, off, len, position);
-  }
-}
 
 function open(fs: FaultyFs): Promise<Vecgres> {
   return Vecgres.create('db', { storage: fs, walSegmentBytes: 64 * 1024 });

@@ -90,20 +90,7 @@ export function loadIvfflat(input: LoadInput): IvfflatIndex {
       lists.total += n;
     }
     ix = new IvfflatIndex(dim, input.opclass, options, lists);
-    const i32 = lists.arena.i32();
-    for (let l = 0; l < k; l++) {
-      const w = lists.rowWord(l);
-      for (let i = 0; i < counts[l]!; i++) {
-        const row = i32[w + i]!;
-        if (row < 0) {
-          ix.deletedCount++;
-          continue;
-        }
-        ix.reserveRow(row);
-        ix.rowList[row] = l + 1;
-      }
-    }
-    lists.markSaved();
+    indexRowsOfLists(ix, lists, k);
     return ix;
   } catch (e) {
     if (ix !== null) ix.dispose();
@@ -187,6 +174,14 @@ export function applyIvfflatDelta(ix: IvfflatIndex, source: ByteSource): void {
   }
   ix.rowList.fill(0);
   ix.deletedCount = 0;
+  indexRowsOfLists(ix, lists, k);
+}
+
+/**
+ * Rebuilds `ix`'s row -> list map and deleted count from the row ids in its `k` lists (a
+ * negative id is a deleted entry), after a load or a delta, and starts change tracking afresh.
+ */
+function indexRowsOfLists(ix: IvfflatIndex, lists: IvfLists, k: number): void {
   const i32 = lists.arena.i32();
   for (let l = 0; l < k; l++) {
     const w = lists.rowWord(l);
