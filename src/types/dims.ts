@@ -83,6 +83,15 @@ export function recvDimHeader(type: DimTypeName, maxDim: number, dv: DataView, t
   return dim;
 }
 
+/**
+ * A *_recv function read `used` of the field's `buf` bytes: bytes left over are PostgreSQL's
+ * 22P03 `incorrect binary data format` (what CopyReadBinaryAttribute and exec_bind_message
+ * raise after the receive function; the Bind path adds `in bind parameter n`).
+ */
+export function checkFullyRead(buf: Uint8Array, used: number): void {
+  if (used !== buf.byteLength) throw new PgError(SQLSTATE.invalid_binary_representation, 'incorrect binary data format');
+}
+
 /** 08P01 `insufficient data left in message`: a *_recv buffer ended early. */
 export function insufficientData(): PgError {
   return new PgError(SQLSTATE.protocol_violation, 'insufficient data left in message');

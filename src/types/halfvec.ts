@@ -39,6 +39,7 @@ import {
   recvDimHeader,
   sphericalFromDot,
   underflowError,
+  checkFullyRead,
 } from './dims.js';
 import { formatFloat4 } from './float.js';
 import { scanBracketList } from './text_input.js';
@@ -170,6 +171,7 @@ export function halfvecRecv(buf: Uint8Array, typmod = -1): Uint16Array {
     v[i] = dv.getUint16(4 + 2 * i);
     checkHalfElement(v[i]!);
   }
+  checkFullyRead(buf, 4 + 2 * dim);
   return v;
 }
 

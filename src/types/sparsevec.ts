@@ -26,6 +26,7 @@ import {
   dimTypmodOut,
   insufficientData,
   overflowError,
+  checkFullyRead,
 } from './dims.js';
 import { formatFloat4, scanFloat4, scannedRange, scannedValue } from './float.js';
 import { inputSyntaxError, skipSpace } from './text_input.js';
@@ -298,6 +299,7 @@ export function sparsevecRecv(buf: Uint8Array, typmod = -1): SparseVector {
       throw new PgError(SQLSTATE.data_exception, 'binary representation of sparsevec cannot contain zero values');
     }
   }
+  checkFullyRead(buf, 12 + 8 * nnz);
   return new SparseVector(dim, indices, values);
 }
 

@@ -28,6 +28,7 @@ import {
   recvDimHeader,
   sphericalFromDot,
   underflowError,
+  checkFullyRead,
 } from './dims.js';
 import { formatFloat4 } from './float.js';
 import { scanBracketList } from './text_input.js';
@@ -165,7 +166,8 @@ export function vectorSend(v: Float32Array): Uint8Array {
  * vector_recv: reads {@link vectorSend}'s layout from `buf` and applies `typmod`.
  * @throws PgError 08P01 `insufficient data left in message` for a short buffer; 22000/54000
  *   dimension errors as {@link checkDim}; 22000 `expected N dimensions, not M`; 22000
- *   `expected unused to be 0, not U`; 22000 NaN/infinite element.
+ *   `expected unused to be 0, not U`; 22000 NaN/infinite element; 22P03 `incorrect binary data
+ *   format` for bytes past the last element.
  */
 export function vectorRecv(buf: Uint8Array, typmod = -1): Float32Array {
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -176,6 +178,7 @@ export function vectorRecv(buf: Uint8Array, typmod = -1): Float32Array {
     v[i] = dv.getFloat32(4 + 4 * i);
     checkElement(v[i]!);
   }
+  checkFullyRead(buf, 4 + 4 * dim);
   return v;
 }
 
