@@ -76,6 +76,16 @@ function parse(args: string[]): Options {
   return { ...o, peerRows: Math.min(o.rows, o.peerRows) };
 }
 
+/** Seconds of CPU (user + system, every thread of the process) in a `process.cpuUsage` delta. */
+function cpuSeconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
+}
+
+/** The machine's 1-minute load average, printed beside timings (the machine may be shared). */
+function loadAverage(): string {
+  return os.loadavg()[0]!.toFixed(1);
+}
+
 function dirBytes(dir: string): number {
   let total = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -133,7 +143,7 @@ export async function benchScale(args: string[]): Promise<void> {
       await db.query(`INSERT INTO items VALUES ${vals.join(',')}`, params);
     }
     const loadS = (nowMs() - t) / 1000;
-    log(`load: ${o.rows} rows in ${loadS.toFixed(1)} s = ${Math.round(o.rows / loadS)} rows/s (durable, batches of ${o.batch})`);
+    log(`load: ${o.rows} rows in ${loadS.toFixed(1)} s = ${Math.round(o.rows / loadS)} rows/s (durable, batches of ${o.batch}; load average ${loadAverage()})`);
 
     const indexes: { name: string; sql: string; query: string }[] = [];
     if (!o.noIndex && !o.onlyVectorIndex) {
@@ -162,10 +172,12 @@ export async function benchScale(args: string[]): Promise<void> {
     };
     for (const [n, ix] of indexes.entries()) {
       t = nowMs();
+      const cpu0 = process.cpuUsage();
       await db.exec(ix.sql);
       const s = (nowMs() - t) / 1000;
+      const cpuS = cpuSeconds(process.cpuUsage(cpu0));
       const bytes = db.database.indexes.get(ix.name)!.sizeBytes();
-      log(`build ${ix.name}: ${s.toFixed(1)} s, ${formatBytes(bytes)} (${(bytes / o.rows).toFixed(0)} B/row), peak RSS so far ${formatBytes(sampleMemory().maxRss)}`);
+      log(`build ${ix.name}: ${s.toFixed(1)} s (${cpuS.toFixed(1)} CPU s, all threads; load average ${loadAverage()}), ${formatBytes(bytes)} (${(bytes / o.rows).toFixed(0)} B/row), peak RSS so far ${formatBytes(sampleMemory().maxRss)}`);
       if (o.oneIndexAtATime) {
         await measure(ix);
         // The last index stays for the checkpoint measurement below.
@@ -213,8 +225,10 @@ export async function benchScale(args: string[]): Promise<void> {
     const peer = new HnswlibPeer('cosine');
     const sub = base.subarray(0, o.peerRows * dims);
     const subTruth = o.peerRows === o.rows ? truth : exactKnn(sub, queries, dims, 10, 'cosine');
+    const cpu0 = process.cpuUsage();
     const build = await peer.build({ dim: dims, base: sub, rows: o.peerRows, queries, nq: o.queries }, 16, 64);
-    log(`hnswlib-node on ${o.peerRows} rows (float32): build ${build.seconds.toFixed(1)} s, ${formatBytes(build.indexBytes)} (${(build.indexBytes / o.peerRows).toFixed(0)} B/row)`);
+    const cpuS = cpuSeconds(process.cpuUsage(cpu0));
+    log(`hnswlib-node on ${o.peerRows} rows (float32): build ${build.seconds.toFixed(1)} s (${cpuS.toFixed(1)} CPU s; load average ${loadAverage()}), ${formatBytes(build.indexBytes)} (${(build.indexBytes / o.peerRows).toFixed(0)} B/row)`);
     const out = new Int32Array(o.queries * 10);
     for (const ef of o.efs) {
       await peer.setEf(ef);
