@@ -162,15 +162,18 @@ export function justifyHours(x: Interval): Interval {
   let time = x.us;
   const whole = time / USECS_PER_DAY;
   time -= whole * USECS_PER_DAY;
-  let days = x.days + Number(whole);
-  if (days > 0 && time < 0n) {
-    time += USECS_PER_DAY;
-    days--;
-  } else if (days < 0 && time > 0n) {
-    time -= USECS_PER_DAY;
-    days++;
-  }
-  return makeIntervalChecked(x.months, days, time);
+  const [days, us] = daysAndTimeSameSign(x.days + Number(whole), time);
+  return makeIntervalChecked(x.months, days, us);
+}
+
+/**
+ * The sign step shared by justify_hours and justify_interval: when days and time (µs, under a
+ * day) have opposite signs, one day moves into the time so that they agree (timestamp.c).
+ */
+function daysAndTimeSameSign(days: number, time: bigint): [number, bigint] {
+  if (days > 0 && time < 0n) return [days - 1, time + USECS_PER_DAY];
+  if (days < 0 && time > 0n) return [days + 1, time - USECS_PER_DAY];
+  return [days, time];
 }
 
 /** interval_justify_days: whole months out of the days (30 each), signs made to agree. @throws PgError 22008. */
@@ -217,14 +220,8 @@ export function justifyInterval(x: Interval): Interval {
     days -= DAYS_PER_MONTH;
     months++;
   }
-  if (days > 0 && time < 0n) {
-    time += USECS_PER_DAY;
-    days--;
-  } else if (days < 0 && time > 0n) {
-    time -= USECS_PER_DAY;
-    days++;
-  }
-  return makeIntervalChecked(months, days, time);
+  const [d, us] = daysAndTimeSameSign(days, time);
+  return makeIntervalChecked(months, d, us);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
 import { normalize } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
+import { Prng } from '../../src/common/prng.js';
 
 const pg = await PGlite.create({ extensions: { vector } });
 await pg.exec('CREATE EXTENSION vector');
@@ -237,15 +238,8 @@ test('COPY FROM maintains HNSW and B-tree indexes', async () => {
 });
 
 test('COPY round trip of seeded random rows (text, csv, binary)', async () => {
-  let s = SEED >>> 0 || 1;
-  const rnd = (): number => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
+  const prng = new Prng(SEED);
+  const rnd = (): number => prng.next();
   const alphabet = ['a', 'Z', '0', ' ', '\t', '\n', '\r', '\\', '"', "'", ',', '|', '.', 'N', 'é', '✓'];
   const str = (): string => Array.from({ length: Math.floor(rnd() * 8) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
   await both(`CREATE TABLE rr (id int, t text, v vector(4), h halfvec(2), n numeric)`);
@@ -289,15 +283,8 @@ test('COPY FROM checks CHECK, UNIQUE and FOREIGN KEY constraints and identity co
 });
 
 test('COPY FROM text: rows read straight from the bytes and rows that need the general path load as in PostgreSQL (seeded)', async () => {
-  let s = (SEED ^ 0x5bd1e995) >>> 0 || 1;
-  const rnd = (k: number): number => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % k;
-  };
+  const prng = new Prng(SEED ^ 0x5bd1e995);
+  const rnd = (k: number): number => prng.int(k);
   const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
   const num = (): string => {
     const sign = pick(['', '', '-', '+']);

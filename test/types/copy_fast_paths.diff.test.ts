@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { oracleForFile } from '../support/pglite.js';
 import { SEED } from '../support/seed.js';
+import { Prng } from '../../src/common/prng.js';
 import { parseVector, formatVector, vectorRecv } from '../../src/types/vector.js';
 import { Float32Slab, vectorFromAscii, vectorFromSend } from '../../src/types/vector_bytes.js';
 import { integerFromAscii, parseInteger } from '../../src/types/int.js';
@@ -18,15 +19,8 @@ import { CopyLineReader, COPY_TEXT_DEFAULT, type CopyField } from '../../src/typ
 import { CopyTextByteReader } from '../../src/types/copy_text_bytes.js';
 
 function rng(seed: number): (k: number) => number {
-  let s = seed >>> 0 || 7;
-  return (k) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % k;
-  };
+  const prng = new Prng(seed);
+  return (k) => prng.int(k);
 }
 
 const utf8 = new TextEncoder();

@@ -8,19 +8,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { oracleForFile } from '../support/pglite.js';
 import { SEED } from '../support/seed.js';
+import { Prng } from '../../src/common/prng.js';
 import { parseVector, formatVector } from '../../src/types/vector.js';
 
 test('vector input parses random decimals to the float32 PostgreSQL picks', async () => {
   const oracle = await oracleForFile();
-  let s = SEED >>> 0 || 7;
-  const rnd = (k: number): number => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % k;
-  };
+  const prng = new Prng(SEED);
+  const rnd = (k: number): number => prng.int(k);
   const digits = (n: number): string => Array.from({ length: n }, () => String(rnd(10))).join('');
   const values: string[] = [];
   for (let i = 0; i < 3000; i++) {
