@@ -13,6 +13,7 @@ import type { HnswIndex } from '../../src/access/hnsw/index.js';
 import { FilterSubgraphs, SUBGRAPH_IDLE_USES, SUBGRAPH_MAX_SHARE, SUBGRAPH_MIN_ROWS } from '../../src/access/hnsw/subgraphs.js';
 import { WorkerPool } from '../../src/kernels/workers.js';
 import { insertNodesTask, type InsertTaskArgs } from '../../src/access/hnsw/parallel.js';
+import { HnswScan } from '../../src/access/hnsw/scan.js';
 import { buildIndex, exactDistance, gucs, randomMatrix } from './hnsw-helpers.js';
 
 const arena = memories.memories[0]!;
@@ -265,6 +266,63 @@ test('filter subgraphs without a pool worker: the admitting request builds inlin
     a.free();
   } finally {
     subgraphs.dispose();
+    index.dispose();
+  }
+});
+
+test(`filter subgraphs: a scan asked past its first search searches again and goes on (seed ${SEED})`, async () => {
+  const base = randomMatrix(ROWS, DIM, SEED + 7);
+  const queries = randomMatrix(10, DIM, SEED + 8);
+  const index = buildIndex('l2', base, DIM) as HnswIndex;
+  try {
+    const inKey = (r: number): boolean => r % 5 === 2;
+    const a = bitset(inKey, 'k');
+    await admit(index, a.f);
+    const use = index.subgraphs.use(a.f)!;
+    assert.equal(use.excluded.length, 0);
+    // Few rows visible (as to a snapshot that sees 1 in 25 of them): the first search's
+    // ef_search nearest hold fewer than LIMIT, so the keyed scan (first search without the
+    // discarded candidates) must search again keeping them and resume from there.
+    const live = (r: number): boolean => r % 125 === 2;
+    const opts = { gucs: gucs({ 'hnsw.ef_search': 40 }), limit: 10, isLive: live, exhaustive: true };
+    const drain = (s: HnswScan, n: number): number[] => {
+      const ids: number[] = [];
+      const bi = new Int32Array(7);
+      const bd = new Float64Array(7);
+      while (ids.length < n) {
+        const want = Math.min(bi.length, n - ids.length);
+        const got = s.next(bi.subarray(0, want), bd.subarray(0, want));
+        if (got === 0) break;
+        for (let j = 0; j < got; j++) ids.push(bi[j]!);
+      }
+      return ids;
+    };
+    for (let i = 0; i < 10; i++) {
+      const q = queries.subarray(i * DIM, (i + 1) * DIM);
+      const keyed = new HnswScan(use.state, q, opts, new Int32Array(0));
+      const kept = new HnswScan(use.state, q, opts);
+      const got = drain(keyed, 40);
+      const want = drain(kept, 40);
+      // The same rows in the same order as a scan that kept the discarded candidates from the
+      // start, none twice, all passing and visible.
+      assert.deepEqual(got, want);
+      assert.equal(new Set(got).size, got.length);
+      for (const r of got) assert.ok(inKey(r) && live(r), `row ${r}`);
+      assert.equal(got.length, 40);
+      // First search, the search again, and at least one resumption.
+      assert.ok(keyed.stats().searches >= 3, `${keyed.stats().searches} searches`);
+      assert.equal(keyed.stats().searches, kept.stats().searches + 1);
+      keyed.close();
+      kept.close();
+      // The first search is enough when the rows are visible: one search.
+      const one = new HnswScan(use.state, q, { ...opts, isLive: () => true }, new Int32Array(0));
+      const first = drain(one, 10);
+      assert.equal(first.length, 10);
+      assert.equal(one.stats().searches, 1);
+      one.close();
+    }
+    a.free();
+  } finally {
     index.dispose();
   }
 });

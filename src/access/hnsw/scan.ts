@@ -119,6 +119,15 @@ export class HnswScan implements IndexScan {
    */
   private readonly stopAbove: number;
   private readonly counters: ScanStats = { searches: 0, distanceComputations: 0, tuplesReturned: 0 };
+  /**
+   * An exhaustive scan of a filter subgraph: its first search keeps no discarded candidates
+   * (the subgraph holds just the filter's rows, so its ef_search nearest almost always cover
+   * LIMIT, and pushing the other visited nodes into the discarded heap costs about a tenth of
+   * the search). Asked for more, the scan searches again keeping them ({@link searchAgainKeeping}).
+   */
+  private deferKeep = false;
+  /** Nodes handed out before a {@link searchAgainKeeping}, never handed out again; null: none. */
+  private handedOut: Set<number> | null = null;
 
   /**
    * @param st the graph to search: the index's, or a filter subgraph (subgraphs.ts) of it
@@ -157,6 +166,7 @@ export class HnswScan implements IndexScan {
     this.batchDist = new Float32Array(this.ef);
     if (exclude !== null) {
       this.counters.keyed = true;
+      this.deferKeep = exhaustive;
       if (exclude.length > 0) this.excludeNodes(exclude);
     } else if (opts.filter != null) this.prepareFilter(opts.filter);
   }
@@ -177,6 +187,7 @@ export class HnswScan implements IndexScan {
       const d = this.batchDist[this.batchPos++]!;
       const h = graph.hdrWord(node);
       if ((words[h + N_FLAGS]! & FLAG_DELETED) !== 0) continue;
+      if (this.handedOut !== null && this.handedOut.has(node)) continue;
       const rowId = words[h + N_ROW]!;
       if (!this.opts.isLive(rowId)) continue;
       if (strict) {
@@ -292,19 +303,16 @@ export class HnswScan implements IndexScan {
       this.started = true;
       if (g.count === 0) return this.finish();
       if (!iterative && this.filterPtr === 0 && this.takeAhead()) return this.batchLen > 0;
-      const sc = st.pool.acquire(g.count);
-      this.st.writeQuery(this.query, sc.q);
-      if (this.filterPtr !== 0) sc.setFilter(this.filterPtr, this.filterBits);
-      const n = g.kernel.search(g.g, sc.s, sc.q, this.ef, iterative ? MODE_KEEP_DISCARDED : 0);
-      this.counters.searches++;
-      this.take(sc, n);
-      if (iterative) this.scratch = sc;
+      const keep = iterative && !this.deferKeep;
+      const sc = this.search(keep);
+      if (keep) this.scratch = sc;
       else {
         st.pool.release(sc);
-        this.done = true;
+        if (!iterative) this.done = true;
       }
-      return n > 0 || (iterative && this.fetch());
+      return this.batchLen > 0 || (iterative && this.fetch());
     }
+    if (this.deferKeep) return this.searchAgainKeeping();
     const sc = this.scratch;
     if (sc === null) return false;
     if (this.draining) return this.finish();
@@ -323,6 +331,38 @@ export class HnswScan implements IndexScan {
     if (n === 0) return this.finish();
     this.take(sc, n, false);
     return true;
+  }
+
+  /**
+   * One search from the entry point into a scratch of the pool (returned to the caller, who
+   * keeps or releases it), its results taken as the batch; `keep`: the discarded candidates
+   * stay in the scratch's heap for resuming.
+   */
+  private search(keep: boolean): Scratch {
+    const st = this.st;
+    const g = st.graph;
+    const sc = st.pool.acquire(g.count);
+    st.writeQuery(this.query, sc.q);
+    if (this.filterPtr !== 0) sc.setFilter(this.filterPtr, this.filterBits);
+    const n = g.kernel.search(g.g, sc.s, sc.q, this.ef, keep ? MODE_KEEP_DISCARDED : 0);
+    this.counters.searches++;
+    this.take(sc, n);
+    return sc;
+  }
+
+  /**
+   * A deferred-keep scan (see {@link deferKeep}) asked for more than its first search gave:
+   * searches again, keeping the discarded candidates, and continues from there as any
+   * iterative scan. The nodes of the first batch (all handed out or skipped by now) are never
+   * handed out again; the search is deterministic, so the new first batch is the same nodes and
+   * the rows come out as a scan that kept them from the start returns them.
+   */
+  private searchAgainKeeping(): boolean {
+    this.deferKeep = false;
+    const seen = (this.handedOut = new Set<number>());
+    for (let i = 0; i < this.batchLen; i++) seen.add(this.batchNodes[i]!);
+    this.scratch = this.search(true);
+    return this.batchLen > 0 || this.fetch();
   }
 
   /**

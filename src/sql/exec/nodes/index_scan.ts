@@ -38,6 +38,7 @@ import { evalScanKeys } from './btree_scan_keys.js';
 import { fetchRow } from './seq_scan.js';
 import { boundValue } from '../../plan/knn_index.js';
 import type { Expr } from '../../analyze/expr.js';
+import { someNode } from '../../analyze/query.js';
 import { GUC_FILTER_SUBGRAPHS } from '../../settings.js';
 
 type IndexScanPlan = Extract<PlanNode, { node: 'IndexScan' }>;
@@ -65,9 +66,38 @@ function plannedKeep(estRows: number, tableRows: number): number {
  * the k rows of a filtered search are few, so they come out sorted.
  */
 function byDistance(ids: readonly number[], dists: readonly number[]): Int32Array {
+  // Usually already in order (one search's batch comes out ascending): no sort then.
+  let sorted = true;
+  for (let i = 1; i < ids.length && sorted; i++) {
+    const a = dists[i - 1]!;
+    const b = dists[i]!;
+    sorted = a < b || (a === b && ids[i - 1]! <= ids[i]!);
+  }
+  if (sorted) return Int32Array.from(ids);
   const order = ids.map((_, i) => i);
   order.sort((a, b) => (dists[a]! < dists[b]! ? -1 : dists[a]! > dists[b]! ? 1 : ids[a]! - ids[b]!));
   return Int32Array.from(order, (i) => ids[i]!);
+}
+
+/**
+ * Positions in a plan's scan columns its qual reads, all of them when the qual holds a
+ * subquery. Kept per plan node (plans are cached and never change), so a cached plan's
+ * executions do not walk the qual again.
+ */
+const qualColumnsOf = new WeakMap<IndexScanPlan, number[]>();
+function qualColumns(p: IndexScanPlan): number[] {
+  let need = qualColumnsOf.get(p);
+  if (need === undefined) {
+    const cols = p.scan.cols;
+    const used = new Set<number>();
+    const whole = p.qual != null && someNode(p.qual, (x) => {
+      if (x.k === 'slot') used.add(x.idx);
+      return x.k === 'subplan' || x.k === 'sublink';
+    });
+    need = whole ? cols.map((_, i) => i) : [...used].filter((i) => i < cols.length).sort((a, b) => a - b);
+    qualColumnsOf.set(p, need);
+  }
+  return need;
 }
 
 /** An expression without row references: a constant, a parameter, an outer value, or a cast of one. */
@@ -217,6 +247,24 @@ export class IndexScanState extends PlanState {
     return fetchRow(this.p.table, this.p.scan.cols, this.result[this.resultPos++]!);
   }
 
+  /**
+   * Row `r` as far as the qual reads it, into `row` (the other positions keep what they held):
+   * a filtered search tests the qual on candidates it may not return, and a row's vector column
+   * (a copy of its elements: Table.get) is rarely in the qual. A qual with a subquery gets the
+   * whole row.
+   */
+  private fetchForQual(r: number, row: Value[]): Value[] {
+    const cols = this.p.scan.cols;
+    const need = qualColumns(this.p);
+    const table = this.p.table;
+    for (let j = 0; j < need.length; j++) {
+      const i = need[j]!;
+      const c = cols[i]!;
+      row[i] = c < 0 ? r : table.get(c, r);
+    }
+    return row;
+  }
+
   /** The filtered search's result: at most k row ids in ascending distance (module comment). */
   private runFiltered(): Int32Array {
     const f = this.p.filtered!;
@@ -252,7 +300,7 @@ export class IndexScanState extends PlanState {
       // near the query than estimated) and decide again from the bitmap's exact count.
       const budget = scanBudget(k, f.estRows / tableRows);
       const row: Value[] = new Array(this.p.scan.cols.length);
-      const out = this.iterate(q, k, budget, plannedKeep(f.estRows, tableRows), (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
+      const out = this.iterate(q, k, budget, plannedKeep(f.estRows, tableRows), (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, this.fetchForQual(r, row)));
       if (out !== null) {
         this.usedStrategy = 'iterative';
         return out;
@@ -269,7 +317,7 @@ export class IndexScanState extends PlanState {
     const xid = this.es.xid;
     if (f.strategy === 'iterative') {
       const row: Value[] = new Array(this.p.scan.cols.length);
-      const out = this.iterate(q, k, Infinity, plannedKeep(f.estRows, tableRows), (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row)));
+      const out = this.iterate(q, k, Infinity, plannedKeep(f.estRows, tableRows), (r) => table.visibleTo(r, xid) && this.qualPasses(this.p.qual, this.fetchForQual(r, row)));
       this.usedStrategy = 'iterative';
       if (out !== null) return out;
       return this.withBitmap((bm) => this.exact(q, bm, k));
@@ -404,7 +452,7 @@ export class IndexScanState extends PlanState {
         if (n === 0) break;
         for (let i = 0; i < n && out.length < k; i++) {
           const r = this.ids[i]!;
-          if (table.visibleTo(r, xid) && this.qualPasses(this.p.qual, fetchRow(table, this.p.scan.cols, r, row))) {
+          if (table.visibleTo(r, xid) && this.qualPasses(this.p.qual, this.fetchForQual(r, row))) {
             out.push(r);
             dist.push(this.dists[i]!);
           }
