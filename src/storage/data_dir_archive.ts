@@ -93,8 +93,24 @@ export function packArchive(files: readonly ArchiveFile[], mtimeMs: number): Uin
     files: files.map((f): ManifestEntry => ({ path: f.path, size: f.data.length, crc32c: crc32c(f.data, 0, f.data.length) })),
   };
   const attrs = { mtime: mtimeMs, mode: '600' };
-  return createTar([{ name: ARCHIVE_MANIFEST_NAME, data: JSON.stringify(manifest), attrs }, ...files.map((f) => ({ name: f.path, data: f.data, attrs }))]);
+  const tar = createTar([{ name: ARCHIVE_MANIFEST_NAME, data: JSON.stringify(manifest), attrs }, ...files.map((f) => ({ name: f.path, data: f.data, attrs }))]);
+  return withEndOfArchive(tar);
 }
+
+/**
+ * `tar` followed by the two zero blocks (1,024 bytes) that end a POSIX tar archive. nanotar's
+ * createTar pads to a multiple of 10,240 bytes, which leaves no zero block when the entries
+ * fill it exactly, and its parser stops one block before the end: the last entry of such an
+ * archive (often an empty WAL segment) was lost. Readers skip the extra zero blocks.
+ */
+function withEndOfArchive(tar: Uint8Array): Uint8Array {
+  const out = new Uint8Array(tar.byteLength + END_OF_ARCHIVE_BYTES);
+  out.set(tar);
+  return out;
+}
+
+/** Two 512-byte zero blocks: the end-of-archive marker of POSIX ustar. */
+const END_OF_ARCHIVE_BYTES = 1024;
 
 /** True for a tar archive of a PostgreSQL data directory (PGlite's dumpDataDir writes these). */
 function isPostgresDataDir(names: readonly string[]): boolean {
@@ -109,8 +125,10 @@ function isPostgresDataDir(names: readonly string[]): boolean {
  *   a PostgreSQL (PGlite) data directory archive, which vecgres cannot load.
  */
 export function unpackArchive(tar: Uint8Array): ArchiveFile[] {
-  // nanotar reads `data.buffer` when it has one: hand it a buffer of exactly these bytes.
-  const own = tar.byteOffset === 0 && tar.byteLength === tar.buffer.byteLength ? tar : tar.slice();
+  // nanotar reads `data.buffer` when it has one: hand it a buffer of exactly these bytes, with
+  // the end-of-archive blocks added, so that an archive written without them (by vecgres
+  // before they were added, when the entries filled its last 10,240 bytes) loads whole.
+  const own = withEndOfArchive(tar);
   let entries: ParsedTarFileItem[];
   try {
     entries = parseTar(own) as ParsedTarFileItem[];
