@@ -139,6 +139,9 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
   const owner = new Map(deps.map((d) => [relName.get(String(d['seq']))!, { table: relName.get(String(d['rel']))!, column: String(d['col']), identity: d['deptype'] === 'i' }]));
 
   const tables = new Map<string, DumpTable>();
+  // Each table's columns by attnum: a dropped column keeps its number, so attnums (conkey,
+  // confkey, pg_description.objsubid) are not positions.
+  const byAttnum = new Map<DumpTable, Map<number, DumpColumn>>();
   for (const r of rels) if (r['kind'] === 'r') tables.set(String(r['oid']), { name: String(r['name']), columns: [], checks: [], constraints: [], indexes: [] });
   for (const c of cols) {
     const t = tables.get(String(c['rel']));
@@ -158,7 +161,10 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
       identity,
     };
     t.columns.push(column);
+    if (!byAttnum.has(t)) byAttnum.set(t, new Map());
+    byAttnum.get(t)!.set(Number(c['num']), column);
   }
+  const columnAt = (t: DumpTable, num: number): DumpColumn | undefined => byAttnum.get(t)?.get(num);
 
   const cons = await q(`SELECT conname::text AS name, conrelid::text AS rel, contype::text AS type, conkey, confrelid::text AS ref, confkey,
       confupdtype::text AS upd, confdeltype::text AS del, conindid::text AS idx, conbin AS expr
@@ -167,7 +173,7 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
   for (const c of cons) {
     const t = tables.get(String(c['rel']));
     if (t === undefined) continue;
-    const colNames = (rel: DumpTable, nums: number[]) => nums.map((n) => rel.columns[n - 1]!.name);
+    const colNames = (rel: DumpTable, nums: number[]) => nums.map((n) => columnAt(rel, n)!.name);
     const type = String(c['type']);
     if (type === 'c') t.checks.push({ name: String(c['name']), expr: String(c['expr']) });
     else if (type === 'p' || type === 'u') {
@@ -199,7 +205,10 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
     if (t === undefined) continue;
     const col = Number(d['col']);
     if (col === 0) t.comment = String(d['description']);
-    else if (t.columns[col - 1] !== undefined) t.columns[col - 1]!.comment = String(d['description']);
+    else {
+      const column = columnAt(t, col);
+      if (column !== undefined) column.comment = String(d['description']);
+    }
   }
 
   const seqs = await q(`SELECT c.relname::text AS name, format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start,

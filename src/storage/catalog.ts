@@ -9,7 +9,7 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
-import { Table, type ColumnDef, type TableDef, type Value } from './table.js';
+import { Table, withColumnAdded, withColumnDropped, type ColumnDef, type TableDef, type Value } from './table.js';
 import { LockWait, RowLockMode, RowLocks } from './row_locks.js';
 import { ObjectIds, type OidAssignment } from './object_ids.js';
 import { checkSetval, defaultSequenceDef, freshState, nextvalStep, type Sequence, type SequenceDef, type SequenceType } from './sequence.js';
@@ -1060,7 +1060,7 @@ export class Catalog {
     this.lockRelation(name, xid, 'exclusive');
     this.onChange?.({ kind: 'addColumn', xid, name, column, fill });
     const old = t.def;
-    t.addColumn({ ...t.def, columns: [...t.def.columns, column] }, fill);
+    t.addColumn(withColumnAdded(t.def, column), fill);
     this.version++;
     return {
       commit: () => undefined,
@@ -1090,7 +1090,9 @@ export class Catalog {
     this.onChange?.({ kind: 'dropColumn', xid, name, column });
     const d = t.def;
     const restore = this.snapshotAround(name);
-    const def: TableDef = { ...d, columns: d.columns.filter((_, i) => i !== column), primaryKey: d.primaryKey.map(renumber) };
+    // The column's attnum stays taken (pg_attribute keeps a dropped column's row): positions
+    // move down, attnums do not.
+    const def: TableDef = { ...withColumnDropped(d, column), primaryKey: d.primaryKey.map(renumber) };
     if (d.foreignKeys !== undefined) def.foreignKeys = d.foreignKeys.map((f) => ({ ...f, columns: f.columns.map(renumber), refColumns: f.refTable === name ? f.refColumns.map(renumber) : f.refColumns }));
     const detached = t.detachColumn(def, column);
     for (const x of [...this.indexes.values()]) {
@@ -1126,7 +1128,10 @@ export class Catalog {
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
     assert(t.pendingRows === 0, 'a column is rewritten with no transaction in flight');
     this.lockRelation(name, xid, 'exclusive');
-    const fresh = new Table({ ...t.def, columns: t.def.columns.map((c, i) => (i === column ? def : c)) });
+    // ALTER COLUMN TYPE keeps the column's attnum.
+    const attnum = t.def.columns[column]?.attnum;
+    const kept: ColumnDef = attnum === undefined ? def : { ...def, attnum };
+    const fresh = new Table({ ...t.def, columns: t.def.columns.map((c, i) => (i === column ? kept : c)) });
     try {
       let k = 0;
       const n = t.def.columns.length;

@@ -101,6 +101,22 @@ export interface ColumnDef {
   identity?: 'a' | 'd';
   /** COMMENT ON COLUMN text (pg_description); absent when none. */
   comment?: string;
+  /**
+   * PostgreSQL's attnum: the column's number in pg_attribute, which keeps the slots of dropped
+   * columns (so it may exceed the position + 1). Absent: position + 1 (a table no column was
+   * ever dropped from). Read it with {@link attnumOf}.
+   */
+  attnum?: number;
+}
+
+/**
+ * A column ALTER TABLE DROP COLUMN removed, as pg_attribute keeps it (attisdropped): its attnum
+ * and the type it had (attlen, attalign, attstorage and attcollation still describe it).
+ */
+export interface DroppedColumn {
+  attnum: number;
+  type: ColumnType;
+  typmod: number;
 }
 
 /** A CHECK constraint (pg_constraint contype 'c'): its name and expression as SQL text. */
@@ -137,6 +153,44 @@ export interface TableDef {
   foreignKeys?: ForeignKeyDef[];
   /** COMMENT ON TABLE text (pg_description); absent when none. */
   comment?: string;
+  /** Dropped columns, ascending by attnum (absent: none was dropped). */
+  dropped?: DroppedColumn[];
+}
+
+/** PostgreSQL's attnum of the column at position `i` (0-based) of `def`. */
+export function attnumOf(def: TableDef, i: number): number {
+  return def.columns[i]?.attnum ?? i + 1;
+}
+
+/** The position (0-based) of the live column whose attnum is `attnum`, or -1 (none, or dropped). */
+export function columnOfAttnum(def: TableDef, attnum: number): number {
+  if (def.dropped === undefined) return attnum >= 1 && attnum <= def.columns.length ? attnum - 1 : -1;
+  return def.columns.findIndex((_, i) => attnumOf(def, i) === attnum);
+}
+
+/** The highest attnum `def` has used, live or dropped (pg_class.relnatts). */
+export function maxAttnum(def: TableDef): number {
+  let n = def.columns.length === 0 ? 0 : attnumOf(def, def.columns.length - 1);
+  for (const d of def.dropped ?? []) n = Math.max(n, d.attnum);
+  return n;
+}
+
+/**
+ * `def` with column `i` removed as PostgreSQL's DROP COLUMN does: every live column keeps its
+ * attnum (made explicit) and the removed one is listed in `dropped`.
+ */
+export function withColumnDropped(def: TableDef, i: number): TableDef {
+  const c = def.columns[i]!;
+  const columns = def.columns.flatMap((x, j) => (j === i ? [] : [{ ...x, attnum: attnumOf(def, j) }]));
+  const dropped = [...(def.dropped ?? []), { attnum: attnumOf(def, i), type: c.type, typmod: c.typmod }].sort((a, b) => a.attnum - b.attnum);
+  return { ...def, columns, dropped };
+}
+
+/** `def` with `column` appended as ADD COLUMN does: its attnum is one past every used one. */
+export function withColumnAdded(def: TableDef, column: ColumnDef): TableDef {
+  const { attnum: _ignored, ...rest } = column;
+  const next = maxAttnum(def) + 1;
+  return { ...def, columns: [...def.columns, next === def.columns.length + 1 ? rest : { ...rest, attnum: next }] };
 }
 
 /** Memory taken for a row about to be appended ({@link Table.prepareRow}). */
@@ -1187,8 +1241,10 @@ export function tableDefToValue(def: TableDef): CodecValue {
       defaultSql: c.defaultSql,
       ...(c.identity === undefined ? {} : { identity: c.identity }),
       ...(c.comment === undefined ? {} : { comment: c.comment }),
+      ...(c.attnum === undefined ? {} : { attnum: c.attnum }),
     })),
     ...(def.comment === undefined ? {} : { comment: def.comment }),
+    ...(def.dropped === undefined || def.dropped.length === 0 ? {} : { dropped: def.dropped.map((d) => ({ attnum: d.attnum, type: d.type, typmod: d.typmod })) }),
     // Written only when present, so a table without constraints encodes as before.
     ...(def.checks === undefined || def.checks.length === 0 ? {} : { checks: def.checks.map((c) => ({ name: c.name, expr: c.expr })) }),
     ...(def.foreignKeys === undefined || def.foreignKeys.length === 0
@@ -1214,11 +1270,17 @@ export function tableDefFromValue(v: CodecValue): TableDef {
       defaultSql: c['defaultSql'] as string | null,
       ...(c['identity'] === 'a' || c['identity'] === 'd' ? { identity: c['identity'] } : {}),
       ...(typeof c['comment'] === 'string' ? { comment: c['comment'] } : {}),
+      ...(typeof c['attnum'] === 'number' ? { attnum: c['attnum'] } : {}),
     }));
     if (typeof o.name !== 'string' || columns.some((c) => typeof c.name !== 'string')) throw new Error('bad');
     const def: TableDef = { name: o.name, columns, primaryKey: Array.from(o.primaryKey) };
     const comment = (o as { comment?: CodecValue }).comment;
     if (typeof comment === 'string') def.comment = comment;
+    const dropped = (o as { dropped?: Record<string, CodecValue>[] }).dropped;
+    if (dropped !== undefined) {
+      def.dropped = dropped.map((d) => ({ attnum: d['attnum'] as number, type: d['type'] as ColumnType, typmod: d['typmod'] as number }));
+      if (def.dropped.some((d) => typeof d.attnum !== 'number' || typeof d.type !== 'string')) throw new Error('bad');
+    }
     if (o.checks !== undefined) {
       def.checks = o.checks.map((c) => ({ name: c['name'] as string, expr: c['expr'] as string }));
       if (def.checks.some((c) => typeof c.name !== 'string' || typeof c.expr !== 'string')) throw new Error('bad');

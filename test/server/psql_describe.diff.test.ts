@@ -4,7 +4,8 @@
  * shows them) and prints the answers; both outputs must be the same, byte for byte.
  *
  * `\d` covers a table with defaults, NOT NULL, PRIMARY KEY, UNIQUE, CHECK and FOREIGN KEY
- * constraints and HNSW / IVFFlat / B-tree / partial / expression indexes, and each kind of index.
+ * constraints and HNSW / IVFFlat / B-tree / partial / expression indexes, and each kind of index;
+ * a table with dropped columns (whose later columns keep their attnums).
  *
  * Where PostgreSQL 18 (PGlite) itself cannot answer psql 15 (`\l` asks for
  * pg_database.daticulocale, which PostgreSQL 17 renamed), vecgres fails the same way.
@@ -53,6 +54,13 @@ const SCHEMA = [
   "COMMENT ON TABLE tagged IS 'rows with labels'",
   "COMMENT ON COLUMN tagged.tags IS 'labels, lower case'",
   "COMMENT ON COLUMN tagged.scores IS 'one per model'",
+  // Dropped columns: later columns keep their numbers (indkey, conkey, adnum name them).
+  'CREATE TABLE shrunk (a int PRIMARY KEY, b text, c int NOT NULL DEFAULT 2, d vector(3), e int UNIQUE)',
+  'ALTER TABLE shrunk DROP COLUMN b',
+  "ALTER TABLE shrunk ADD COLUMN f text DEFAULT 'f'",
+  'CREATE INDEX shrunk_cf ON shrunk (c, f)',
+  "COMMENT ON COLUMN shrunk.f IS 'added'",
+  'ALTER TABLE shrunk DROP COLUMN d',
 ].join(';\n');
 
 let pglite: PGlite;
@@ -97,6 +105,7 @@ const DESCRIBE = [
   '\\d s_id_seq', '\\d+ s_id_seq', '\\d "Odd Table_n_seq"', '\\d plain_seq', '\\d+ "Odd Seq"', '\\d owned_seq', '\\ds+', '\\ds *seq',
   '\\d+ notes',
   '\\d tagged', '\\d+ tagged',
+  '\\d shrunk', '\\d+ shrunk', '\\d shrunk_cf', '\\d shrunk_e_key',
 ];
 for (const command of ['\\dt', '\\di', '\\dn', '\\dx', '\\dt items', '\\di items*', '\\dt nosuch', ...DESCRIBE]) {
   test(`psql ${command} prints what PostgreSQL prints`, { skip: PSQL === undefined && 'psql is not installed' }, async () => {

@@ -16,6 +16,10 @@ const SCHEMA = [
   'CREATE TABLE notes (note_id int PRIMARY KEY, item_id int, note text)',
   "INSERT INTO items VALUES (1, 'a', '[1,2]'), (2, 'b', '[2,1]')",
   "INSERT INTO notes VALUES (10, 1, 'x')",
+  // A dropped column keeps its number: y is column 3.
+  'CREATE TABLE thin (x int, gone int, y text)',
+  'ALTER TABLE thin DROP COLUMN gone',
+  "INSERT INTO thin VALUES (1, 'a')",
 ];
 
 const QUERIES: [string, unknown[]?][] = [
@@ -31,6 +35,8 @@ const QUERIES: [string, unknown[]?][] = [
   ["INSERT INTO notes VALUES (11, 2, 'y') RETURNING note_id, note, note_id * 2 AS twice"],
   ['UPDATE notes SET note = $1 WHERE note_id = 11 RETURNING *', ['z']],
   ['DELETE FROM notes WHERE note_id = 11 RETURNING item_id'],
+  ['SELECT y, x FROM thin'],
+  ["INSERT INTO thin VALUES (2, 'b') RETURNING y"],
 ];
 
 /** Fields as `name table.attnum`, the table named by this server's pg_class. */

@@ -13,7 +13,7 @@
  * as in `price > 0::numeric`, are not shown).
  */
 import type { IndexDef } from '../../storage/catalog.js';
-import type { ColumnDef, FkAction, Table, Value } from '../../storage/table.js';
+import { attnumOf, columnOfAttnum, type ColumnDef, type FkAction, type Table, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
 import { TYPE_OID, type SqlType, type RegCatalog, isArrayType, elemTypeOf, formatType } from '../analyze/types.js';
@@ -84,20 +84,23 @@ function tableConstraints(env: SqlEnv, t: Table): ConstraintInfo[] {
   t.def.columns.forEach((c, i) => {
     if (!c.notNull) return;
     const name = `${t.name}_${c.name}_not_null`;
-    out.push({ ...base, oid: st.relOid(objectKey('c', t.name, name)), name, contype: 'n', conkey: [i + 1], def: () => `NOT NULL ${quoteIdent(c.name)}` });
+    out.push({ ...base, oid: st.relOid(objectKey('c', t.name, name)), name, contype: 'n', conkey: [attnumOf(t.def, i)], def: () => `NOT NULL ${quoteIdent(c.name)}` });
   });
   for (const d of env.catalog.indexesOf(t.name)) {
     if (!d.primaryKey && d.constraint !== true) continue;
     const cols = d.keys.map((k) => k.column);
     const word = d.primaryKey ? 'PRIMARY KEY' : 'UNIQUE';
     out.push({
-      ...base, oid: st.relOid(objectKey('c', t.name, d.name)), name: d.name, contype: d.primaryKey ? 'p' : 'u', conkey: cols.map((c) => c + 1),
+      ...base, oid: st.relOid(objectKey('c', t.name, d.name)), name: d.name, contype: d.primaryKey ? 'p' : 'u', conkey: cols.map((c) => attnumOf(t.def, c)),
       indexOid: st.relOid(d.name), def: () => `${word} (${colList(t, cols)})`,
     });
   }
   for (const k of t.def.checks ?? []) {
     // conkey: the columns the expression reads, in the order it first reads them.
-    const conkey = referencedColumns(parseStoredExpr(k.expr)).map((n) => t.def.columns.findIndex((c) => c.name === n) + 1).filter((n) => n > 0);
+    const conkey = referencedColumns(parseStoredExpr(k.expr))
+      .map((n) => t.def.columns.findIndex((c) => c.name === n))
+      .filter((i) => i >= 0)
+      .map((i) => attnumOf(t.def, i));
     out.push({
       ...base, oid: st.relOid(objectKey('c', t.name, k.name)), name: k.name, contype: 'c', conkey, expr: k.expr,
       def: (pretty) => {
@@ -114,8 +117,8 @@ function tableConstraints(env: SqlEnv, t: Table): ConstraintInfo[] {
     const ref = fk.refTable === t.name ? t : env.catalog.peekTable(fk.refTable);
     const refIndex = ref === undefined ? undefined : env.catalog.indexesOf(ref.name).find((d) => (d.primaryKey || d.unique) && d.predicate === null && d.keys.length === fk.refColumns.length && d.keys.every((k, i) => k.column === fk.refColumns[i]));
     out.push({
-      ...base, oid: foreignKeyOid(env, t.name, fk.name), name: fk.name, contype: 'f', conkey: fk.columns.map((c) => c + 1),
-      indexOid: refIndex === undefined ? 0 : st.relOid(refIndex.name), refTableOid: st.relOid(fk.refTable), confkey: fk.refColumns.map((c) => c + 1),
+      ...base, oid: foreignKeyOid(env, t.name, fk.name), name: fk.name, contype: 'f', conkey: fk.columns.map((c) => attnumOf(t.def, c)),
+      indexOid: refIndex === undefined ? 0 : st.relOid(refIndex.name), refTableOid: st.relOid(fk.refTable), confkey: ref === undefined ? null : fk.refColumns.map((c) => attnumOf(ref.def, c)),
       onUpdate: fk.onUpdate, onDelete: fk.onDelete,
       def: () => {
         const refCols = ref === undefined ? '' : colList(ref, fk.refColumns);
@@ -239,11 +242,16 @@ export function attrdefRows(env: SqlEnv): Value[][] {
     const t = env.catalog.peekTable(name)!;
     t.def.columns.forEach((c, i) => {
       const text = columnDefaultText(c);
-      if (text !== null) rows.push([env.stats.relOid(objectKey('d', name, c.name)), env.stats.relOid(name), i + 1, text]);
+      if (text !== null) rows.push([env.stats.relOid(objectKey('d', name, c.name)), env.stats.relOid(name), attnumOf(t.def, i), text]);
     });
   }
   return rows;
 }
+
+/** Positions in a pg_attribute row (analyze/system_views.ts's column order). */
+const ATT_TYPID = 2;
+const ATT_NUM = 4;
+const ATT_ISDROPPED = 16;
 
 function attributeRow(relOid: number, name: string, type: SqlType, typmod: number, num: number, notNull: boolean, hasDef: boolean, identity: string): Value[] {
   const oid = TYPE_OID[type];
@@ -276,9 +284,19 @@ export function attributeRows(env: SqlEnv): Value[][] {
   for (const name of env.catalog.tableNames()) {
     const t = env.catalog.peekTable(name)!;
     const relOid = env.stats.relOid(name);
-    t.def.columns.forEach((c, i) => {
-      rows.push(attributeRow(relOid, c.name, c.type as SqlType, c.typmod, i + 1, c.notNull, columnDefaultText(c) !== null, c.identity ?? ''));
-    });
+    const cols: Value[][] = t.def.columns.map((c, i) =>
+      attributeRow(relOid, c.name, c.type as SqlType, c.typmod, attnumOf(t.def, i), c.notNull, columnDefaultText(c) !== null, c.identity ?? ''),
+    );
+    // A dropped column keeps its row (RemoveAttributeById): no type, renamed, attisdropped,
+    // its storage facts still those of the type it had.
+    for (const d of t.def.dropped ?? []) {
+      const row = attributeRow(relOid, `........pg.dropped.${d.attnum}........`, d.type as SqlType, d.typmod, d.attnum, false, false, '');
+      row[ATT_TYPID] = 0;
+      row[ATT_ISDROPPED] = true;
+      cols.push(row);
+    }
+    if (t.def.dropped !== undefined) cols.sort((a, b) => (a[ATT_NUM] as number) - (b[ATT_NUM] as number));
+    rows.push(...cols);
   }
   // A sequence relation's three columns, as PostgreSQL's.
   for (const { def: { name } } of env.catalog.allSequences()) {
@@ -416,7 +434,8 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
     },
     colDescription: (oid, attnum) => {
       const t = env.catalog.tableNames().find((n) => env.stats.relOid(n) === oid);
-      return t === undefined ? null : (env.catalog.getTable(t)?.def.columns[attnum - 1]?.comment ?? null);
+      const def = t === undefined ? undefined : env.catalog.getTable(t)?.def;
+      return def === undefined ? null : (def.columns[columnOfAttnum(def, attnum)]?.comment ?? null);
     },
     isPublishable: (oid) => {
       if (env.catalog.tableNames().some((t) => env.stats.relOid(t) === oid)) return true;

@@ -12,7 +12,7 @@ import { alterSequence, createSequence, dropSequences, renameSequence } from './
 import { alterTable, renameRelation } from './alter_table.js';
 import { createTableAs } from './create_table_as.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import type { Value } from '../../storage/table.js';
+import { attnumOf, type Table, type Value } from '../../storage/table.js';
 import type { RawStatement, PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
@@ -119,7 +119,8 @@ interface Prepared {
 export type PreparedCache = WeakMap<object, Prepared>;
 
 /** A table column a target reads: the table's name and the column's 0-based index. */
-type Origin = { table: string; col: number } | null;
+/** A result column's table and the column's attnum (not its position: dropped columns keep theirs). */
+type Origin = { table: string; attnum: number } | null;
 
 /**
  * The result fields of `targets`; `origin` says which table column a target reads, if any
@@ -131,7 +132,7 @@ function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr; nameType?: b
     const o = origin(t.expr);
     return {
       name: t.name, dataTypeID: t.nameType === true ? NAME_OID : isVoidCall(t.expr) ? VOID_OID : TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
-      ...(o === null ? {} : { tableOid: env.stats.relOid(o.table), columnAttr: o.col + 1 }),
+      ...(o === null ? {} : { tableOid: env.stats.relOid(o.table), columnAttr: o.attnum }),
     };
   });
 }
@@ -157,7 +158,7 @@ function selectOrigin(q: SelectQuery, e: Expr): Origin {
   if (rte === undefined) return null;
   switch (rte.kind) {
     case 'relation':
-      return { table: rte.table.name, col: e.col };
+      return { table: rte.table.name, attnum: attnumOf(rte.table.def, e.col) };
     case 'subquery': {
       const t = rte.query.targets[e.col];
       return t === undefined ? null : selectOrigin(rte.query, t.expr);
@@ -173,8 +174,8 @@ function selectOrigin(q: SelectQuery, e: Expr): Origin {
 }
 
 /** The target table's column a RETURNING expression reads directly (the table is range entry 0). */
-function returningOrigin(table: { name: string }): (e: Expr) => Origin {
-  return (e) => (e.k === 'var' && e.levelsUp === 0 && e.rti === 0 ? { table: table.name, col: e.col } : null);
+function returningOrigin(table: Pick<Table, 'name' | 'def'>): (e: Expr) => Origin {
+  return (e) => (e.k === 'var' && e.levelsUp === 0 && e.rti === 0 ? { table: table.name, attnum: attnumOf(table.def, e.col) } : null);
 }
 
 const EMPTY: Value[][] = [];
@@ -549,7 +550,7 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
       const a = prepare(env, raw, cache);
       const q = a.query;
       if (q.kind === 'select') return { paramTypes: a.paramTypes, fields: fieldsOf(env, q.targets, (e) => selectOrigin(q as SelectQuery, e)) };
-      const dml = q as { returning: { name: string; expr: Expr }[] | null; table: { name: string } };
+      const dml = q as { returning: { name: string; expr: Expr }[] | null; table: Table };
       return { paramTypes: a.paramTypes, fields: dml.returning === null ? null : fieldsOf(env, dml.returning, returningOrigin(dml.table)) };
     }
     case 'ExplainStmt': {

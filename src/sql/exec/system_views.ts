@@ -10,7 +10,7 @@
  * from 16384 on, in the order they are first shown.
  */
 import { UTC_ZONE } from '../../types/timezone.js';
-import type { Value } from '../../storage/table.js';
+import { attnumOf, maxAttnum, type Value } from '../../storage/table.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { SqlEnv } from '../env.js';
 import { isOrderedAm } from '../../access/am.js';
@@ -157,10 +157,13 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       return env.catalog.allIndexes().map((d) => {
         const st = env.stats;
         const keys = indexKeyColumns(d);
+        const def = env.catalog.peekTable(d.table)?.def;
+        // indkey: the columns' attnums (0 for an expression key).
+        const indkey = keys.map((k) => (k < 0 || def === undefined ? 0 : attnumOf(def, k)));
         return [
           st.relOid(d.name), st.relOid(d.table), keys.length, keys.length, d.unique || d.primaryKey, false, d.primaryKey, false, true, false,
           // indisvalid, indcheckxmin, indisready, indislive: an INVALID index is not ready either.
-          d.valid !== false, false, d.valid !== false, true, false, keys.map((k) => k + 1).join(' '), keys.map(() => '0').join(' '),
+          d.valid !== false, false, d.valid !== false, true, false, indkey.join(' '), keys.map(() => '0').join(' '),
           keys.map((_, i) => String(opclassOid(env, d, i))).join(' '), keys.map(() => '0').join(' '), indexExprsText(d), d.predicate,
         ];
       });
@@ -195,7 +198,7 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
         const oid = env.stats.relOid(name);
         if (def.comment !== undefined) rows.push([oid, CATALOG_OIDS['pg_class']!, 0, def.comment]);
         def.columns.forEach((c, i) => {
-          if (c.comment !== undefined) rows.push([oid, CATALOG_OIDS['pg_class']!, i + 1, c.comment]);
+          if (c.comment !== undefined) rows.push([oid, CATALOG_OIDS['pg_class']!, attnumOf(def, i), c.comment]);
         });
       }
       for (const d of env.catalog.allIndexes()) {
@@ -276,7 +279,7 @@ function dependRows(env: SqlEnv): Value[][] {
     if (col < 0) continue;
     const c = t!.def.columns[col]!;
     const identity = c.identity !== undefined && c.sequence === q.def.name;
-    rows.push([pgClass, env.stats.relOid(q.def.name), 0, pgClass, env.stats.relOid(owner.table), col + 1, identity ? 'i' : 'a']);
+    rows.push([pgClass, env.stats.relOid(q.def.name), 0, pgClass, env.stats.relOid(owner.table), attnumOf(t!.def, col), identity ? 'i' : 'a']);
   }
   return rows;
 }
@@ -323,7 +326,7 @@ function classRows(env: SqlEnv): Value[][] {
     const hasIndex = env.catalog.indexesOf(name).length > 0;
     rows.push([
       st.relOid(name), name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, HEAP_AM, st.relOid(name), 0,
-      ts?.relpages ?? 0, Math.fround(reltuples), 0, 0, 0, hasIndex, false, 'p', 'r', t.def.columns.length, t.def.checks?.length ?? 0,
+      ts?.relpages ?? 0, Math.fround(reltuples), 0, 0, 0, hasIndex, false, 'p', 'r', maxAttnum(t.def), t.def.checks?.length ?? 0,
       false, withTriggers.has(name), false, false, false, true, 'd', false, 0, '1', '1', null, null, null,
     ]);
   }

@@ -260,7 +260,8 @@ export function computeColumnStats(
     // Only NULLs (or an empty sample): PostgreSQL stores null_frac 1, width 0, n_distinct 0.
     return { ...empty, nullFrac: sampleRows > 0 ? 1 : 0 };
   }
-  const nullFrac = nullCnt / sampleRows;
+  // VacAttrStats.stanullfrac is a float4: n_distinct and the MCV cut-off read the rounded value.
+  const nullFrac = Math.fround(nullCnt / sampleRows);
   const avgWidth = Math.round(totalWidth / nonnullCnt);
   if (cmp === null) return distinctOnly(items, type, nullFrac, avgWidth, nonnullCnt, toowide, totalRows);
 
