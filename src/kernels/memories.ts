@@ -11,8 +11,9 @@
  * addresses, so one table spans memories and a scan switches kernels per segment. An index
  * instead lives in ONE memory ({@link MemorySet.forIndex}), holds plain offsets into it (the
  * WebAssembly graph search follows pointers stored in the memory, which cannot name another),
- * and runs the kernels of that memory; it is therefore limited to one memory's 4 GiB (a clean
- * 53200 with a hint, arena.ts).
+ * and runs the kernels of that memory; a larger index takes further memories of its own
+ * ({@link MemorySet.forPartition}: HNSW partitions, IVFFlat lists), and what must stay in one
+ * memory past its 4 GiB is a clean 53200 with a hint (arena.ts).
  *
  * Both a MemorySet and a single {@link Arena} are a {@link Space}: what segmented storage
  * (storage/segments.ts) allocates from, so the same code serves a table (any memory) and an
