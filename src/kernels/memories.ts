@@ -11,8 +11,9 @@
  * addresses, so one table spans memories and a scan switches kernels per segment. An index
  * instead lives in ONE memory ({@link MemorySet.forIndex}), holds plain offsets into it (the
  * WebAssembly graph search follows pointers stored in the memory, which cannot name another),
- * and runs the kernels of that memory; it is therefore limited to one memory's 4 GiB (a clean
- * 53200 with a hint, arena.ts).
+ * and runs the kernels of that memory; a larger index takes further memories of its own
+ * ({@link MemorySet.forPartition}: HNSW partitions, IVFFlat lists), and what must stay in one
+ * memory past its 4 GiB is a clean 53200 with a hint (arena.ts).
  *
  * Both a MemorySet and a single {@link Arena} are a {@link Space}: what segmented storage
  * (storage/segments.ts) allocates from, so the same code serves a table (any memory) and an
@@ -239,10 +240,12 @@ export class MemorySet implements Space {
   }
 
   /**
-   * The memory of a new partition of an index (access/hnsw/partitions.ts): one no other index
-   * uses and that is empty, else a new one when the limit leaves room for it and `bytesHint`
-   * more; counted in {@link Arena.indexes} until {@link unpin}. A partition exists because
-   * its index's other memories are full, so it never shares one of them.
+   * A further memory for an index whose memories are full: a new HNSW partition
+   * (access/hnsw/partitions.ts) or IVFFlat lists that fit in none of the index's memories
+   * (access/ivfflat/lists.ts). One no other index uses and that is empty, else a new one when
+   * the limit leaves room for it and `bytesHint` more; counted in {@link Arena.indexes} until
+   * {@link unpin}. It exists because its index's other memories are full, so it never shares
+   * one of them.
    * @throws PgError 53200 `out of memory` (detail naming `bytesHint` and `use`) when no memory
    *   is empty and the limit allows no new one; nothing changes then.
    */
@@ -260,10 +263,14 @@ export class MemorySet implements Space {
     return chosen;
   }
 
-  /** An index that {@link forIndex} placed in `a` is gone (its blocks freed). */
+  /**
+   * An index that {@link forIndex} or {@link forPartition} placed in `a` is gone (its blocks
+   * freed); a memory left empty and without indexes is released.
+   */
   unpin(a: Arena): void {
     assert(a.indexes > 0, 'unpin of a memory without indexes');
     a.indexes--;
+    if (a.indexes === 0 && a.isEmpty) this.release(a);
   }
 
   /** A new memory when the limit leaves room for it and `bytes` more, else null. */
@@ -282,9 +289,12 @@ export class MemorySet implements Space {
     return a;
   }
 
-  /** Drops an empty memory (never the last one: it would be created again at once). */
+  /**
+   * Drops an empty memory (never the last one: it would be created again at once, nor one an
+   * index holds: IVFFlat lists may all leave a memory the index keeps allocating in).
+   */
   private release(a: Arena): void {
-    if (this.slots[a.id] !== a || this.memories.length <= 1) return;
+    if (this.slots[a.id] !== a || this.memories.length <= 1 || a.indexes > 0) return;
     this.slots[a.id] = undefined;
     this.budget.usedBytes -= a.topBytes;
     this.releases++;

@@ -24,7 +24,7 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { WorkerPool } from '../../kernels/workers.js';
 import type { AsyncBuild, BuildInput, BuildSizes, VectorIndex } from '../am.js';
-import { LOAD_BATCH_BYTES, startBuild, littleData, PARALLEL_MIN_BYTES_DEFAULT, sampler, sampleSize } from './build.js';
+import { loadBatchBytes, startBuild, littleData, PARALLEL_MIN_BYTES_DEFAULT, sampler, sampleSize } from './build.js';
 import { IvfflatIndex, ivfVectorBytes } from './ivfflat-index.js';
 import { kmeans, kmeansScratchBytes } from './kmeans.js';
 import { kmeansBits } from './kmeans-bits.js';
@@ -119,7 +119,7 @@ export function buildIvfflatAsync(input: BuildInput): AsyncBuild {
   /** Phase 3 (module comment), batch by batch. */
   const assignAndLoad = async (ix: IvfflatIndex): Promise<void> => {
     const vecBytes = ix.vecBytes;
-    const cap = Math.max(2 * CLAIM_VECTORS, Math.floor(LOAD_BATCH_BYTES / vecBytes));
+    const cap = Math.max(2 * CLAIM_VECTORS, Math.floor(loadBatchBytes() / vecBytes));
     const workers = Math.min(pool.size, Math.max(1, input.parallelWorkers ?? 0));
     const blockBytes = cap * (vecBytes + 4) + assignScratchBytes(k, workers + 1);
     const block = arena.alloc(blockBytes, 'IVFFlat build');

@@ -26,6 +26,7 @@ import { assert } from '../../common/assert.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { INDEX_MAX_BITS, INDEX_MAX_DIM } from '../../common/limits.js';
 import { Prng } from '../../common/prng.js';
+import { memories } from '../../kernels/memories.js';
 import { WorkerPool } from '../../kernels/workers.js';
 import type { BuildInput, BuildProgress, VectorKey } from '../am.js';
 import { asFloat32, hasNorm, IvfflatIndex, ivfVectorBytes } from './ivfflat-index.js';
@@ -47,6 +48,15 @@ export const PARALLEL_MIN_BYTES_DEFAULT = 8 * 2 ** 20;
  * the build's memory (10,000 rows of 100-d).
  */
 export const LOAD_BATCH_BYTES = 4 * 2 ** 20;
+
+/**
+ * Bytes of prepared vectors per batch of rows: {@link LOAD_BATCH_BYTES}, at most a sixteenth
+ * of a memory (the batch goes in the index's first memory, beside the centers; tests make
+ * memories of a few MiB, kernels/memories.ts memoryBytesMax).
+ */
+export function loadBatchBytes(): number {
+  return Math.min(LOAD_BATCH_BYTES, Math.floor(memories.memoryBytesMax / 16));
+}
 
 /**
  * Samples x lists x dimensions from which k-means iterations run on the build's participants
@@ -205,7 +215,7 @@ function assignBatched(input: BuildInput, ix: IvfflatIndex, par: Parallelism | u
   const arena = ix.lists.arena;
   const vecBytes = ix.vecBytes;
   const k = ix.lists.lists;
-  const cap = Math.max(1, Math.min(Math.max(input.rowCount, 1), Math.max(2 * CLAIM_VECTORS, Math.floor(LOAD_BATCH_BYTES / vecBytes))));
+  const cap = Math.max(1, Math.min(Math.max(input.rowCount, 1), Math.max(2 * CLAIM_VECTORS, Math.floor(loadBatchBytes() / vecBytes))));
   const participants = par?.participants ?? 1;
   const blockBytes = cap * (vecBytes + 4) + assignScratchBytes(k, participants);
   const block = arena.alloc(blockBytes, 'IVFFlat build');
@@ -248,11 +258,13 @@ function assignBatched(input: BuildInput, ix: IvfflatIndex, par: Parallelism | u
 
 /**
  * Loads the rows into their lists (pgvector's "loading tuples"): each list is allocated once
- * at its final size from the assignment's counts, then a second pass over the rows prepares
+ * at its final size from the assignment's counts (in the index's first memory while it has
+ * room, then in the next: lists.ts), then a second pass over the rows prepares
  * each indexed row straight into its list's next slot, in table order. One block per list and
  * no copies: growing lists by doubling and shrinking them at the end allocated, zeroed and
  * copied the vectors about three times over (measured: a fifth of the serial build's CPU).
- * @throws PgError 53200 when a list does not fit (the lists allocated so far stay with the index).
+ * @throws PgError 53200 when a list does not fit under `vecgres.memory_limit` (the lists
+ *   allocated so far stay with the index, which the caller disposes).
  */
 function loadRows(input: BuildInput, ix: IvfflatIndex, listOf: Int32Array, report: ((p: BuildProgress) => void) | undefined): void {
   const lists = ix.lists;
@@ -267,7 +279,7 @@ function loadRows(input: BuildInput, ix: IvfflatIndex, listOf: Int32Array, repor
     done++;
     if (t < listOf.length) {
       const l = listOf[t]!;
-      if (ix.prepareInto(key, lists.vectorPtr(l, lists.count[l]!))) {
+      if (ix.prepareInto(key, lists.vectorPtr(l, lists.count[l]!), lists.arenaOf(l))) {
         lists.appendWritten(l, rowId);
         ix.reserveRow(rowId);
         ix.rowList[rowId] = l + 1;

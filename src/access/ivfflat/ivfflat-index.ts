@@ -5,6 +5,7 @@
  * (pgvector ivfinsert.c), deletes as tombstones and VACUUM removing them (ivfvacuum.c).
  */
 import { sqlDistance } from '../shared/distance.js';
+import type { Arena } from '../../kernels/arena.js';
 import { kernelsOf, type RangeKernel } from '../../kernels/fast.js';
 import { HALF_TO_F32 } from '../../kernels/half.js';
 import type { ByteSink, ByteSource } from '../../storage/stream.js';
@@ -23,8 +24,14 @@ export class IvfflatIndex implements VectorIndex {
   readonly normalize: boolean;
   /** Inner product and cosine: centers are unit length (spherical k-means). */
   readonly spherical: boolean;
-  /** Distances of a query to contiguous vectors (kernels of the lists' memory): squared L2, or the inner product (negated by the caller). */
+  /**
+   * Distances of a query to contiguous vectors, with the kernels of the index's first memory
+   * (the centers'): squared L2, or the inner product (negated by the caller). Lists in other
+   * memories are read with {@link rangeIn}.
+   */
   readonly range: RangeKernel;
+  /** The range kernels by memory (an index into lists.arenas), made on first use. */
+  private readonly ranges: RangeKernel[] = [];
   /** The kernel gives the inner product; the internal distance is its negation. */
   readonly negate: boolean;
   /** bit_hamming_ops: vectors are packed bits, distances Hamming counts. */
@@ -52,10 +59,23 @@ export class IvfflatIndex implements VectorIndex {
     this.vecBytes = ivfVectorBytes(opclass.kind === 'bit', dim);
     assert(lists.vecBytes === this.vecBytes, 'ivfflat lists of another vector size');
     this.rangeDim = this.bits ? this.vecBytes : dim;
-    const k = kernelsOf(lists.arena);
-    this.range = this.bits ? k.hammingRange : this.spherical ? k.dotRange : k.l2sqRange;
+    this.range = this.rangeIn(0);
     this.insertScratchBytes = this.vecBytes + lists.lists * 4;
     this.insertScratch = this.lists.arena.alloc(this.insertScratchBytes, 'IVFFlat scratch');
+  }
+
+  /**
+   * The range kernel ({@link range}) of memory `m` of the index (lists.arenas[m]): it reads
+   * vectors and writes distances in that memory.
+   */
+  rangeIn(m: number): RangeKernel {
+    let r = this.ranges[m];
+    if (r === undefined) {
+      const k = kernelsOf(this.lists.arenas[m]!);
+      r = this.bits ? k.hammingRange : this.spherical ? k.dotRange : k.l2sqRange;
+      this.ranges[m] = r;
+    }
+    return r;
   }
 
   /** Indexed rows including tombstones not yet vacuumed. */
@@ -89,10 +109,11 @@ export class IvfflatIndex implements VectorIndex {
   }
 
   /**
-   * Appends `rowId` with its prepared vector (at arena byte offset `ptr`, see
-   * {@link prepareInto}) to list `l`: the second half of {@link insert}, for a build that
-   * found the lists of many rows at once (parallel.ts).
-   * @throws PgError 53200 when the list cannot grow (nothing was written then).
+   * Appends `rowId` with its prepared vector (at byte offset `ptr` of the index's first memory,
+   * see {@link prepareInto}) to list `l`, in whichever memory holds the list: the second half of
+   * {@link insert}, for a build that found the lists of many rows at once (parallel.ts).
+   * @throws PgError 53200 when the list cannot grow, in its memories or a new one under
+   *   `vecgres.memory_limit` (nothing was written then).
    */
   appendPrepared(rowId: number, l: number, ptr: number): void {
     this.reserveRow(rowId);
@@ -102,20 +123,21 @@ export class IvfflatIndex implements VectorIndex {
   }
 
   /**
-   * Writes `key` as the lists store it ({@link vecBytes} at arena byte offset `ptr`): float32
-   * values (normalized for cosine), or the packed bits with a zero pad.
+   * Writes `key` as the lists store it ({@link vecBytes} at byte offset `ptr` of `arena`, by
+   * default the index's first memory): float32 values (normalized for cosine), or the packed
+   * bits with a zero pad.
    * @returns false for a zero vector under cosine (no direction: not indexed; as a query, its
    *   distances are NaN).
    */
-  prepareInto(key: VectorKey, ptr: number): boolean {
+  prepareInto(key: VectorKey, ptr: number, arena: Arena = this.lists.arena): boolean {
     if (this.bits) {
-      const u8 = this.lists.arena.u8();
+      const u8 = arena.u8();
       u8.fill(0, ptr, ptr + this.vecBytes);
       u8.set((key as Uint8Array).subarray(0, Math.ceil(this.dim / 8)), ptr);
       return true;
     }
     const vec = asFloat32(key, this.dim);
-    const f = this.lists.arena.f32();
+    const f = arena.f32();
     f.set(vec.subarray(0, this.dim), ptr >>> 2);
     if (!this.normalize) return true;
     if (!hasNorm(vec, this.dim)) return false;

@@ -1,9 +1,11 @@
 /**
- * The inverted lists of one IVFFlat index, in the arena (pgvector keeps them in list pages
- * behind a metapage and one list page of centers; here they are flat blocks):
+ * The inverted lists of one IVFFlat index (pgvector keeps them in list pages behind a
+ * metapage and one list page of centers; here they are flat blocks):
  *
- *   centers   one block, lists x vecBytes, center c at centersPtr + c * vecBytes
- *   list l    one block per list, capacity cap[l] entries:
+ *   centers   one block in the index's first memory ({@link IvfLists.arena}), lists x
+ *             vecBytes, center c at centersPtr + c * vecBytes
+ *   list l    one block per list, in any of the index's memories ({@link IvfLists.arenaOf}),
+ *             capacity cap[l] entries:
  *               cap x vecBytes      the entries' vectors: dim float32 (normalized for
  *                                   cosine), or for bit_hamming_ops the packed bits padded
  *                                   with zero bytes to a multiple of 4
@@ -11,13 +13,24 @@
  *             `count[l]` entries are in use; a full list moves to a block twice as large
  *             (at least LIST_CAP_MIN), so a list grows in chunks and is never copied per row.
  *
+ * Memories: one WebAssembly memory holds at most 4 GiB (kernels/memories.ts), and nothing in a
+ * list points into another block, so an index larger than one memory keeps each list whole in
+ * whichever of its memories has room ({@link IvfLists.arenas}: the first one, chosen with
+ * MemorySet.forIndex, then the ones added with MemorySet.forPartition when all were full). A
+ * block goes to the list's own memory if it has room, else to the first of the index's
+ * memories that has, else to a new memory, as long as `vecgres.memory_limit` allows one
+ * (else 53200 and nothing changed). A scan reads each list with the kernels of its memory
+ * (scan.ts); the same rows make the same lists, byte for byte, whatever memories they lie in.
+ * One list is limited to one memory.
+ *
  * Changes since the last save (persist.ts saveIvfflatDelta: a checkpoint writes a delta of
  * them): per list, whether it changed at all and how many leading vectors did not move
  * ({@link unchangedVectors}: appends and tombstones leave them, VACUUM's compaction moves the
- * ones after the first tombstone). Kept in the index's own state.
+ * ones after the first tombstone; a list moved to another block or memory keeps its bytes).
+ * Kept in the index's own state.
  *
- * Vectors of a list are contiguous, so a probe computes all of a list's distances with one
- * SIMD range kernel call (kernels/fast.ts l2sqRange / dotRange) where they lie.
+ * Vectors of a list are contiguous, so a probe computes all of a list's distances with SIMD
+ * range kernel calls (kernels/fast.ts l2sqRange / dotRange) where they lie.
  */
 import { assert } from '../../common/assert.js';
 import type { Arena } from '../../kernels/arena.js';
@@ -31,8 +44,10 @@ const USE = 'IVFFlat lists';
 export class IvfLists {
   /** Byte offset of the centers block. */
   readonly centersPtr: number;
-  /** Per list: byte offset of its block (0 = none yet), entries in use, capacity. */
+  /** Per list: byte offset of its block in its memory (0 = none yet), entries in use, capacity. */
   readonly ptr: Uint32Array;
+  /** Per list: its memory, as an index into {@link arenas}. */
+  readonly mem: Uint16Array;
   readonly count: Int32Array;
   readonly cap: Int32Array;
   /** Entries in all lists, tombstones included. */
@@ -43,8 +58,10 @@ export class IvfLists {
   readonly unchangedVectors: Int32Array;
   private disposed = false;
 
-  /** The memory that holds the centers and every list (chosen at creation, kernels/memories.ts). */
+  /** The memory that holds the centers and the index's scratch blocks (chosen at creation, kernels/memories.ts). */
   readonly arena: Arena;
+  /** The memories this index holds, {@link arena} first; each pinned until {@link dispose}. */
+  readonly arenas: Arena[];
 
   /**
    * @param vecBytes bytes of one vector (ivfVectorBytes: dim * 4, or the padded bits)
@@ -53,6 +70,7 @@ export class IvfLists {
    */
   constructor(readonly lists: number, readonly vecBytes: number, bytesHint: number) {
     this.arena = memories.forIndex(bytesHint);
+    this.arenas = [this.arena];
     try {
       this.centersPtr = this.arena.alloc(lists * vecBytes, USE);
     } catch (e) {
@@ -60,6 +78,7 @@ export class IvfLists {
       throw e;
     }
     this.ptr = new Uint32Array(lists);
+    this.mem = new Uint16Array(lists);
     this.count = new Int32Array(lists);
     this.cap = new Int32Array(lists);
     this.changed = new Uint8Array(lists);
@@ -83,12 +102,45 @@ export class IvfLists {
     return this.vecBytes + 4;
   }
 
+  /** The memory that holds list `l` (where {@link vectorPtr} and {@link rowWord} point). */
+  arenaOf(l: number): Arena {
+    return this.arenas[this.mem[l]!]!;
+  }
+
+  /**
+   * A block of `bytes` for list `l`: in the list's own memory when it has room, else in the
+   * first of the index's memories that has, else in a new memory of the index.
+   * @returns the block's offset and its memory (an index into {@link arenas}).
+   * @throws PgError 53200 when `vecgres.memory_limit` allows no new memory, or the block is
+   *   larger than a whole memory; nothing changed then.
+   */
+  private place(l: number, bytes: number): { ptr: number; mem: number } {
+    const own = this.mem[l]!;
+    let ptr = this.arenas[own]!.tryAlloc(bytes);
+    if (ptr >= 0) return { ptr, mem: own };
+    for (let m = 0; m < this.arenas.length; m++) {
+      if (m === own) continue;
+      ptr = this.arenas[m]!.tryAlloc(bytes);
+      if (ptr >= 0) return { ptr, mem: m };
+    }
+    assert(this.arenas.length < 0xffff, 'ivfflat memories fit a Uint16Array');
+    const a = memories.forPartition(bytes, USE);
+    try {
+      ptr = a.alloc(bytes, USE);
+    } catch (e) {
+      memories.unpin(a);
+      throw e;
+    }
+    this.arenas.push(a);
+    return { ptr, mem: this.arenas.length - 1 };
+  }
+
   /** Byte offset of list `l`'s vector `i`. */
   vectorPtr(l: number, i: number): number {
     return this.ptr[l]! + i * this.vecBytes;
   }
 
-  /** Int32 word index (arena.i32()) of list `l`'s first row id. */
+  /** Int32 word index (arenaOf(l).i32()) of list `l`'s first row id. */
   rowWord(l: number): number {
     return (this.ptr[l]! + this.cap[l]! * this.vecBytes) >>> 2;
   }
@@ -103,20 +155,33 @@ export class IvfLists {
     if (need <= cap) return;
     let next = Math.max(LIST_CAP_MIN, cap * 2);
     while (next < need) next *= 2;
-    const dimBytes = this.vecBytes;
-    const fresh = this.arena.alloc(next * (dimBytes + 4), USE);
-    const old = this.ptr[l]!;
-    const n = this.count[l]!;
-    if (old !== 0) {
-      const u8 = this.arena.u8();
-      u8.copyWithin(fresh, old, old + n * dimBytes);
-      const i32 = this.arena.i32();
-      const from = (old + cap * dimBytes) >>> 2;
-      i32.copyWithin((fresh + next * dimBytes) >>> 2, from, from + n);
-      this.arena.free(old, cap * (dimBytes + 4));
-    }
+    const { ptr: fresh, mem } = this.place(l, next * (this.vecBytes + 4));
+    if (this.ptr[l] !== 0) this.moveEntries(l, this.arenas[mem]!, fresh, next);
     this.ptr[l] = fresh;
+    this.mem[l] = mem;
     this.cap[l] = next;
+  }
+
+  /**
+   * Copies list `l`'s entries to the block of `cap` entries at `fresh` in memory `to` (the
+   * same memory or another) and frees its old block; the caller then points the list there.
+   */
+  private moveEntries(l: number, to: Arena, fresh: number, cap: number): void {
+    const dimBytes = this.vecBytes;
+    const from = this.arenaOf(l);
+    const old = this.ptr[l]!;
+    const oldCap = this.cap[l]!;
+    const n = this.count[l]!;
+    const rows = (old + oldCap * dimBytes) >>> 2;
+    const dst = (fresh + cap * dimBytes) >>> 2;
+    if (from === to) {
+      to.u8().copyWithin(fresh, old, old + n * dimBytes);
+      to.i32().copyWithin(dst, rows, rows + n);
+    } else {
+      to.u8().set(from.u8().subarray(old, old + n * dimBytes), fresh);
+      to.i32().set(from.i32().subarray(rows, rows + n), dst);
+    }
+    from.free(old, oldCap * (dimBytes + 4));
   }
 
   /**
@@ -127,29 +192,36 @@ export class IvfLists {
   reserveExact(l: number, entries: number): void {
     assert(this.count[l] === 0 && this.ptr[l] === 0, 'ivfflat reserveExact on a list in use');
     if (entries === 0) return;
-    this.ptr[l] = this.arena.alloc(entries * (this.vecBytes + 4), USE);
+    const { ptr, mem } = this.place(l, entries * (this.vecBytes + 4));
+    this.ptr[l] = ptr;
+    this.mem[l] = mem;
     this.cap[l] = entries;
   }
 
   /**
    * Appends `rowId` to list `l` whose vector the caller has already written at
-   * {@link vectorPtr}(l, count[l]); room must be reserved.
+   * {@link vectorPtr}(l, count[l]) of {@link arenaOf}(l); room must be reserved.
    */
   appendWritten(l: number, rowId: number): void {
     const n = this.count[l]!;
     assert(n < this.cap[l]!, 'ivfflat list append without room');
-    this.arena.i32()[this.rowWord(l) + n] = rowId;
+    this.arenaOf(l).i32()[this.rowWord(l) + n] = rowId;
     this.count[l] = n + 1;
     this.total++;
     this.touch(l, n);
   }
 
-  /** Appends (`rowId`, the vector of vecBytes at arena byte offset `vecPtr`) to list `l`; room must be reserved. */
+  /**
+   * Appends (`rowId`, the vector of vecBytes at byte offset `vecPtr` of {@link arena}, the
+   * index's first memory) to list `l`, in whichever memory holds it; room must be reserved.
+   */
   append(l: number, rowId: number, vecPtr: number): void {
     const n = this.count[l]!;
     assert(n < this.cap[l]!, 'ivfflat list append without room');
-    this.arena.u8().copyWithin(this.vectorPtr(l, n), vecPtr, vecPtr + this.vecBytes);
-    this.arena.i32()[this.rowWord(l) + n] = rowId;
+    const to = this.arenaOf(l);
+    if (to === this.arena) to.u8().copyWithin(this.vectorPtr(l, n), vecPtr, vecPtr + this.vecBytes);
+    else to.u8().set(this.arena.u8().subarray(vecPtr, vecPtr + this.vecBytes), this.vectorPtr(l, n));
+    to.i32()[this.rowWord(l) + n] = rowId;
     this.count[l] = n + 1;
     this.total++;
     this.touch(l, n);
@@ -158,25 +230,16 @@ export class IvfLists {
   /**
    * Moves every list whose block has unused room to a block of exactly its entries (after a
    * build, whose lists grew by doubling), so the index holds no slack until rows are inserted.
-   * A list that cannot be moved (53200) keeps its larger block.
+   * A list stays in its memory; one that cannot be moved there keeps its larger block.
    */
   shrinkToFit(): void {
-    const dimBytes = this.vecBytes;
     for (let l = 0; l < this.lists; l++) {
       const n = this.count[l]!;
-      const cap = this.cap[l]!;
-      if (n === cap || n === 0) continue;
-      let fresh: number;
-      try {
-        fresh = this.arena.alloc(n * (dimBytes + 4), USE);
-      } catch {
-        continue;
-      }
-      const old = this.ptr[l]!;
-      this.arena.u8().copyWithin(fresh, old, old + n * dimBytes);
-      const from = (old + cap * dimBytes) >>> 2;
-      this.arena.i32().copyWithin((fresh + n * dimBytes) >>> 2, from, from + n);
-      this.arena.free(old, cap * (dimBytes + 4));
+      if (n === this.cap[l]! || n === 0) continue;
+      const a = this.arenaOf(l);
+      const fresh = a.tryAlloc(n * (this.vecBytes + 4));
+      if (fresh < 0) continue;
+      this.moveEntries(l, a, fresh, n);
       this.ptr[l] = fresh;
       this.cap[l] = n;
     }
@@ -184,7 +247,7 @@ export class IvfLists {
 
   /** Marks `rowId`'s entry in list `l` deleted; false when it is not there. */
   tombstone(l: number, rowId: number): boolean {
-    const i32 = this.arena.i32();
+    const i32 = this.arenaOf(l).i32();
     const w = this.rowWord(l);
     const n = this.count[l]!;
     for (let i = 0; i < n; i++) {
@@ -206,13 +269,15 @@ export class IvfLists {
       if (n === 0) continue;
       const w = this.rowWord(l);
       const base = this.ptr[l]!;
+      const a = this.arenaOf(l);
+      const i32 = a.i32();
+      const u8 = a.u8();
       let out = 0;
       for (let i = 0; i < n; i++) {
-        const i32 = this.arena.i32();
         const r = i32[w + i]!;
         if (r < 0) continue;
         if (out !== i) {
-          this.arena.u8().copyWithin(base + out * dimBytes, base + i * dimBytes, base + (i + 1) * dimBytes);
+          u8.copyWithin(base + out * dimBytes, base + i * dimBytes, base + (i + 1) * dimBytes);
           i32[w + out] = r;
           this.touch(l, out);
         }
@@ -237,12 +302,13 @@ export class IvfLists {
     if (this.disposed) return;
     this.disposed = true;
     for (let l = 0; l < this.lists; l++) {
-      if (this.ptr[l] !== 0) this.arena.free(this.ptr[l]!, this.cap[l]! * this.entryBytes);
+      if (this.ptr[l] !== 0) this.arenaOf(l).free(this.ptr[l]!, this.cap[l]! * this.entryBytes);
       this.ptr[l] = 0;
+      this.mem[l] = 0;
       this.cap[l] = 0;
       this.count[l] = 0;
     }
     this.arena.free(this.centersPtr, this.lists * this.vecBytes);
-    memories.unpin(this.arena);
+    for (const a of this.arenas) memories.unpin(a);
   }
 }

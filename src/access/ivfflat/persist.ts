@@ -1,6 +1,7 @@
 /**
  * Saving an IVFFlat index to a checkpoint file and loading it back, so reopening a database
- * does not re-run k-means. Centers and lists are flat blocks of one memory, written verbatim:
+ * does not re-run k-means. Centers and lists are flat blocks, written verbatim (the file never
+ * names a memory: a load puts each list wherever the index's memories have room, lists.ts):
  *
  *   block  u32 version, then varuints: dim, lists, metric code (0 l2, 1 ip, 2 cosine,
  *          3 hamming), then per list its entry count
@@ -45,8 +46,9 @@ export function saveIvfflat(ix: IvfflatIndex, sink: ByteSink): void {
   for (let l = 0; l < lists.lists; l++) {
     const n = lists.count[l]!;
     if (n === 0) continue;
-    sink.write(lists.arena.u8(), lists.ptr[l]!, n * dimBytes);
-    sink.write(lists.arena.u8(), lists.rowWord(l) * 4, n * 4);
+    const u8 = lists.arenaOf(l).u8();
+    sink.write(u8, lists.ptr[l]!, n * dimBytes);
+    sink.write(u8, lists.rowWord(l) * 4, n * 4);
   }
 }
 
@@ -76,25 +78,31 @@ export function loadIvfflat(input: LoadInput): IvfflatIndex {
   for (let l = 0; l < k; l++) entries += counts[l]!;
   const vecBytes = ivfVectorBytes(input.opclass.kind === 'bit', dim);
   const lists = new IvfLists(k, vecBytes, (k + entries) * (vecBytes + 4));
-  let ix: IvfflatIndex | null = null;
+  let ix: IvfflatIndex;
+  try {
+    // Before the lists: its scratch block goes in the first memory, which the lists may fill.
+    ix = new IvfflatIndex(dim, input.opclass, options, lists);
+  } catch (e) {
+    lists.dispose();
+    throw e;
+  }
   try {
     const dimBytes = lists.vecBytes;
     input.source.readInto(lists.arena.u8(), lists.centersPtr, k * dimBytes);
     for (let l = 0; l < k; l++) {
       const n = counts[l]!;
       if (n === 0) continue;
-      lists.reserve(l, n);
-      input.source.readInto(lists.arena.u8(), lists.ptr[l]!, n * dimBytes);
-      input.source.readInto(lists.arena.u8(), lists.rowWord(l) * 4, n * 4);
+      lists.reserveExact(l, n);
+      const u8 = lists.arenaOf(l).u8();
+      input.source.readInto(u8, lists.ptr[l]!, n * dimBytes);
+      input.source.readInto(u8, lists.rowWord(l) * 4, n * 4);
       lists.count[l] = n;
       lists.total += n;
     }
-    ix = new IvfflatIndex(dim, input.opclass, options, lists);
     indexRowsOfLists(ix, lists, k);
     return ix;
   } catch (e) {
-    if (ix !== null) ix.dispose();
-    else lists.dispose();
+    ix.dispose();
     throw e;
   }
 }
@@ -124,10 +132,10 @@ export function saveIvfflatDelta(ix: IvfflatIndex, sink: ByteSink): void {
   w.u32(IVFFLAT_DELTA_VERSION).varuint(ix.dim).varuint(lists.lists).varuint(changed.length);
   for (const l of changed) w.varuint(l).varuint(lists.count[l]!).varuint(Math.min(lists.count[l]!, lists.unchangedVectors[l]!));
   writeBlock(sink, w);
-  const u8 = lists.arena.u8();
   for (const l of changed) {
     const n = lists.count[l]!;
     if (n === 0) continue;
+    const u8 = lists.arenaOf(l).u8();
     const from = Math.min(n, lists.unchangedVectors[l]!);
     if (from < n) sink.write(u8, lists.vectorPtr(l, from), (n - from) * lists.vecBytes);
     sink.write(u8, lists.rowWord(l) * 4, n * 4);
@@ -161,12 +169,12 @@ export function applyIvfflatDelta(ix: IvfflatIndex, source: ByteSource): void {
     prev = l;
     entries.push(l, count, from);
   }
-  const u8 = lists.arena.u8();
   for (let i = 0; i < entries.length; i += 3) {
     const l = entries[i]!;
     const count = entries[i + 1]!;
     const from = entries[i + 2]!;
     lists.reserve(l, Math.max(0, count - lists.count[l]!));
+    const u8 = lists.arenaOf(l).u8();
     if (from < count) source.readInto(u8, lists.vectorPtr(l, from), (count - from) * lists.vecBytes);
     if (count > 0) source.readInto(u8, lists.rowWord(l) * 4, count * 4);
     lists.total += count - lists.count[l]!;
@@ -182,8 +190,8 @@ export function applyIvfflatDelta(ix: IvfflatIndex, source: ByteSource): void {
  * negative id is a deleted entry), after a load or a delta, and starts change tracking afresh.
  */
 function indexRowsOfLists(ix: IvfflatIndex, lists: IvfLists, k: number): void {
-  const i32 = lists.arena.i32();
   for (let l = 0; l < k; l++) {
+    const i32 = lists.arenaOf(l).i32();
     const w = lists.rowWord(l);
     for (let i = 0; i < lists.count[l]!; i++) {
       const row = i32[w + i]!;

@@ -15,6 +15,12 @@
  *   unfiltered scan's;
  * - `continueScan` (a join filters the rows) continues in relaxed order up to max_probes.
  *
+ * Lists may lie in several memories (lists.ts): a list is read with the range kernel of its
+ * memory, over a copy of the prepared query made in that memory at its first list there. The
+ * kernel writes distances into a block of {@link SCAN_CHUNK} floats per memory, a list's
+ * entries a chunk at a time, so what a scan takes from each memory is small and fixed (it is
+ * taken as a short-lived block: a memory full of lists keeps headroom for it).
+ *
  * No state in module scope: the query, the center order and the candidates are this scan's.
  */
 import type { IndexScan, ScanOptions, ScanStats, VectorKey } from '../am.js';
@@ -28,6 +34,11 @@ import { GUC_ITERATIVE_SCAN, GUC_MAX_PROBES, GUC_PROBES } from './options.js';
  */
 const STOP_MARGIN = 1e-3;
 
+/** Entries (or centers) whose distances one range-kernel call computes: 16 KB of distances. */
+export const SCAN_CHUNK = 4096;
+
+const USE = 'IVFFlat scan';
+
 export class IvfflatScan implements IndexScan {
   private readonly probes: number;
   /** Lists read at most (the whole index for exhaustive and filtered scans). */
@@ -38,10 +49,13 @@ export class IvfflatScan implements IndexScan {
   private readonly firstRoundRows: number;
   private readonly stopAbove: number;
   private readonly queryZero: boolean;
-  /** Arena block: the prepared query (vecBytes) then distances (distCap floats). */
-  private block = 0;
-  private blockBytes = 0;
-  private distCap = 0;
+  /**
+   * Per memory of the index (an index into lists.arenas): a block holding the prepared query
+   * (vecBytes) then {@link SCAN_CHUNK} distances, or 0 before its first list there. The first
+   * memory's block is made at once and holds the query the others copy.
+   */
+  private readonly blocks: number[] = [];
+  private readonly blockBytes: number;
   /** Lists in ascending center distance (computed at the first fetch). */
   private order: Int32Array | null = null;
   private probed = 0;
@@ -79,14 +93,31 @@ export class IvfflatScan implements IndexScan {
     } else this.firstRoundRows = 0;
     const bound = opts.distanceBound;
     this.stopAbove = bound === undefined || this.iterative ? Infinity : bound + STOP_MARGIN * (1 + Math.abs(bound));
-    this.distCap = Math.max(lists, 256);
-    this.blockBytes = ix.vecBytes + this.distCap * 4;
-    this.block = this.ix.lists.arena.alloc(this.blockBytes, 'IVFFlat scan');
+    this.blockBytes = ix.vecBytes + SCAN_CHUNK * 4;
+    const home = ix.lists.arena.alloc(this.blockBytes, USE, true);
+    this.blocks.push(home);
     this.buffers = ix.acquireCandidates();
     this.candIds = this.buffers.ids;
     this.candDist = this.buffers.dist;
     // pgvector's cosine distance to a zero query is NaN for every row; ordering is arbitrary.
-    this.queryZero = !ix.prepareInto(q, this.block);
+    this.queryZero = !ix.prepareInto(q, home);
+  }
+
+  /**
+   * The block of memory `m` (see {@link blocks}), made with a copy of the query on first use.
+   * @throws PgError 53200 when the memory has no room for it.
+   */
+  private blockIn(m: number): number {
+    const b = this.blocks[m];
+    if (b !== undefined && b !== 0) return b;
+    const lists = this.ix.lists;
+    const a = lists.arenas[m]!;
+    const p = a.alloc(this.blockBytes, USE, true);
+    while (this.blocks.length <= m) this.blocks.push(0);
+    this.blocks[m] = p;
+    const home = this.blocks[0]!;
+    a.u8().set(lists.arena.u8().subarray(home, home + this.ix.vecBytes), p);
+    return p;
   }
 
   next(rowIds: Int32Array, distances: Float64Array): number {
@@ -122,9 +153,12 @@ export class IvfflatScan implements IndexScan {
   private finish(): void {
     this.done = true;
     this.batchPos = this.batchLen = 0;
-    if (this.block !== 0) {
-      this.ix.lists.arena.free(this.block, this.blockBytes);
-      this.block = 0;
+    if (this.blocks[0] !== 0) {
+      const arenas = this.ix.lists.arenas;
+      for (let m = 0; m < this.blocks.length; m++) {
+        if (this.blocks[m] !== 0) arenas[m]!.free(this.blocks[m]!, this.blockBytes);
+        this.blocks[m] = 0;
+      }
       this.ix.releaseCandidates(this.buffers);
     }
   }
@@ -163,13 +197,17 @@ export class IvfflatScan implements IndexScan {
   private orderLists(): void {
     const ix = this.ix;
     const k = ix.lists.lists;
-    const dist = this.block + ix.vecBytes;
-    ix.range(this.block, ix.lists.centersPtr, k, ix.rangeDim, dist);
-    this.counters.distanceComputations += k;
-    const f = this.ix.lists.arena.f32();
-    const keys = new Float64Array(k);
+    const q = this.blocks[0]!;
+    const dist = q + ix.vecBytes;
     const o = dist >>> 2;
-    for (let i = 0; i < k; i++) keys[i] = ix.negate ? -f[o + i]! : f[o + i]!;
+    const keys = new Float64Array(k);
+    for (let from = 0; from < k; from += SCAN_CHUNK) {
+      const c = Math.min(SCAN_CHUNK, k - from);
+      ix.range(q, ix.lists.centersPtr + from * ix.vecBytes, c, ix.rangeDim, dist);
+      const f = ix.lists.arena.f32();
+      for (let i = 0; i < c; i++) keys[from + i] = ix.negate ? -f[o + i]! : f[o + i]!;
+    }
+    this.counters.distanceComputations += k;
     const order = new Int32Array(k);
     for (let i = 0; i < k; i++) order[i] = i;
     order.sort((a, b) => keys[a]! - keys[b]! || a - b);
@@ -182,9 +220,11 @@ export class IvfflatScan implements IndexScan {
     const lists = ix.lists;
     const n = lists.count[l]!;
     if (n === 0) return;
-    if (n > this.distCap) this.growDist(n);
-    const dist = this.block + ix.vecBytes;
-    ix.range(this.block, lists.ptr[l]!, n, ix.rangeDim, dist);
+    const m = lists.mem[l]!;
+    const a = lists.arenas[m]!;
+    const q = this.blockIn(m);
+    const range = ix.rangeIn(m);
+    const dist = q + ix.vecBytes;
     this.counters.distanceComputations += n;
     if (this.candCount + n > this.candIds.length) {
       const size = Math.max(this.candCount + n, this.candIds.length * 2);
@@ -195,45 +235,38 @@ export class IvfflatScan implements IndexScan {
       this.candIds = this.buffers.ids = ids;
       this.candDist = this.buffers.dist = ds;
     }
-    const f = this.ix.lists.arena.f32();
-    const words = this.ix.lists.arena.i32();
+    const f = a.f32();
+    const words = a.i32();
     const o = dist >>> 2;
-    const w = lists.rowWord(l);
     const filter = this.opts.filter;
     const ids = this.candIds;
     const ds = this.candDist;
     let c = this.candCount;
     const neg = ix.negate;
-    if (filter == null) {
-      for (let i = 0; i < n; i++) {
-        const r = words[w + i]!;
-        if (r < 0) continue;
-        ids[c] = r;
-        ds[c++] = neg ? -f[o + i]! : f[o + i]!;
-      }
-    } else {
-      const bits = filter.bitmapPtr >>> 2;
-      const fw = filter.bitmapMemory.i32();
-      const rowBits = filter.rowBits;
-      for (let i = 0; i < n; i++) {
-        const r = words[w + i]!;
-        if (r < 0 || r >= rowBits || ((fw[bits + (r >>> 5)]! >>> (r & 31)) & 1) === 0) continue;
-        ids[c] = r;
-        ds[c++] = neg ? -f[o + i]! : f[o + i]!;
+    const bits = filter == null ? 0 : filter.bitmapPtr >>> 2;
+    const fw = filter == null ? null : filter.bitmapMemory.i32();
+    const rowBits = filter == null ? 0 : filter.rowBits;
+    for (let from = 0; from < n; from += SCAN_CHUNK) {
+      const len = Math.min(SCAN_CHUNK, n - from);
+      range(q, lists.vectorPtr(l, from), len, ix.rangeDim, dist);
+      const w = lists.rowWord(l) + from;
+      if (fw === null) {
+        for (let i = 0; i < len; i++) {
+          const r = words[w + i]!;
+          if (r < 0) continue;
+          ids[c] = r;
+          ds[c++] = neg ? -f[o + i]! : f[o + i]!;
+        }
+      } else {
+        for (let i = 0; i < len; i++) {
+          const r = words[w + i]!;
+          if (r < 0 || r >= rowBits || ((fw[bits + (r >>> 5)]! >>> (r & 31)) & 1) === 0) continue;
+          ids[c] = r;
+          ds[c++] = neg ? -f[o + i]! : f[o + i]!;
+        }
       }
     }
     this.candCount = c;
-  }
-
-  private growDist(n: number): void {
-    const qBytes = this.ix.vecBytes;
-    const bytes = qBytes + n * 4;
-    const fresh = this.ix.lists.arena.alloc(bytes, 'IVFFlat scan');
-    this.ix.lists.arena.u8().copyWithin(fresh, this.block, this.block + qBytes);
-    this.ix.lists.arena.free(this.block, this.blockBytes);
-    this.block = fresh;
-    this.blockBytes = bytes;
-    this.distCap = n;
   }
 
   /**

@@ -1,0 +1,225 @@
+/**
+ * IVFFlat indexes larger than one memory (access/ivfflat/lists.ts: the centers stay in the
+ * index's first memory, each list lives in whichever of the index's memories had room), at the
+ * access-method level: with memories of 2 MiB, 30,000 rows of 32 dimensions (about 4 MB of
+ * lists) need several. The lists are those of the same build in one memory of the default size,
+ * byte for byte, and every scan (plain, iterative, filtered, at several probes) returns the same
+ * rows with the same distances; recall against exact search; inserts past a full memory
+ * continue in another; at `vecgres.memory_limit` an insert fails with 53200 and changes
+ * nothing; save + load and base + delta round-trip; dispose gives the memories back.
+ * SQL, PostgreSQL's answers and crash recovery: test/sql/ivfflat_memories.diff.test.ts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { memories } from '../../src/kernels/memories.js';
+import { ARENA_MAX_BYTES } from '../../src/kernels/arena.js';
+import { ivfflatAm, type IvfflatIndex } from '../../src/access/ivfflat/index.js';
+import type { VectorIndex } from '../../src/access/am.js';
+import { MemorySink, MemorySource } from '../../src/storage/stream.js';
+import { exactTopK, randomMatrix } from './hnsw-helpers.js';
+import type { GucReader, GucValue } from '../../src/common/guc.js';
+
+const SEED = Number(process.env['VECGRES_SEED'] ?? 20261202);
+const DIM = 32;
+const ROWS = 30000;
+const EXTRA = 6000;
+const QUERIES = 20;
+const K = 10;
+const MIB = 2 ** 20;
+const LISTS = 60;
+
+const base = randomMatrix(ROWS + EXTRA, DIM, SEED);
+const queries = randomMatrix(QUERIES, DIM, SEED + 1);
+const opclass = ivfflatAm.opclasses.find((o) => o.name === 'vector_l2_ops')!;
+const options = ivfflatAm.parseOptions(new Map([['lists', String(LISTS)]]), DIM);
+
+function gucs(values: Record<string, GucValue> = {}): GucReader {
+  const all: Record<string, GucValue> = { 'ivfflat.probes': 1, 'ivfflat.iterative_scan': 'off', 'ivfflat.max_probes': 32768, ...values };
+  return { get: (name: string) => all[name]! };
+}
+
+function build(rows: number): IvfflatIndex {
+  return ivfflatAm.build({
+    dim: DIM,
+    opclass,
+    options,
+    rowCount: rows,
+    seed: SEED,
+    forEachRow(fn) {
+      for (let i = 0; i < rows; i++) fn(i, base.subarray(i * DIM, (i + 1) * DIM));
+    },
+  }) as IvfflatIndex;
+}
+
+function scan(ix: VectorIndex, q: Float32Array, g: GucReader, limit: number, filter?: (r: number) => boolean): Array<[number, number]> {
+  const s = ix.beginScan(q, { gucs: g, limit, isLive: filter ?? (() => true) });
+  const out: Array<[number, number]> = [];
+  const ids = new Int32Array(64);
+  const ds = new Float64Array(64);
+  while (out.length < limit) {
+    const n = s.next(ids, ds);
+    if (n === 0) break;
+    for (let j = 0; j < n && out.length < limit; j++) out.push([ids[j]!, ds[j]!]);
+  }
+  s.close();
+  return out;
+}
+
+/** Each list's vectors and row ids, wherever they lie, and the centers. */
+function contents(ix: IvfflatIndex): Buffer {
+  const l = ix.lists;
+  const parts: Buffer[] = [Buffer.from(l.arena.u8().subarray(l.centersPtr, l.centersPtr + l.lists * l.vecBytes))];
+  for (let k = 0; k < l.lists; k++) {
+    const n = l.count[k]!;
+    const u8 = l.arenaOf(k).u8();
+    parts.push(Buffer.from(Int32Array.of(n).buffer));
+    parts.push(Buffer.from(u8.subarray(l.vectorPtr(k, 0), l.vectorPtr(k, n))));
+    parts.push(Buffer.from(u8.subarray(l.rowWord(k) * 4, (l.rowWord(k) + n) * 4)));
+  }
+  return Buffer.concat(parts);
+}
+
+function memoriesOf(ix: IvfflatIndex): Set<number> {
+  const s = new Set<number>();
+  for (let k = 0; k < ix.lists.lists; k++) if (ix.lists.count[k]! > 0) s.add(ix.lists.arenaOf(k).id);
+  return s;
+}
+
+// Memories of 2 MiB: the lists need several.
+memories.memoryBytesMax = 2 * MIB;
+const spread = build(ROWS);
+// The same build in a new memory of the default size (4 GiB): one memory.
+memories.memoryBytesMax = ARENA_MAX_BYTES;
+const whole = build(ROWS);
+// Memories made from here on (inserts, loads) hold 2 MiB again.
+memories.memoryBytesMax = 2 * MIB;
+
+test(`a build larger than one memory spreads its lists over several, the same lists as in one (seed ${SEED})`, () => {
+  assert.equal(memoriesOf(whole).size, 1);
+  assert.ok(memoriesOf(spread).size >= 2, `${memoriesOf(spread).size} memories`);
+  for (const a of spread.lists.arenas) assert.equal(a.maxBytes, 2 * MIB);
+  assert.equal(spread.size, ROWS);
+  assert.ok(contents(spread).equals(contents(whole)), 'the lists differ');
+  assert.deepEqual(spread.rowList.subarray(0, ROWS), whole.rowList.subarray(0, ROWS));
+});
+
+test(`scans over lists in several memories return the rows and distances of the one-memory index (seed ${SEED})`, () => {
+  const settings: Array<Record<string, GucValue>> = [
+    { 'ivfflat.probes': 1 },
+    { 'ivfflat.probes': 7 },
+    { 'ivfflat.probes': LISTS },
+    { 'ivfflat.probes': 2, 'ivfflat.iterative_scan': 'relaxed_order', 'ivfflat.max_probes': 20 },
+  ];
+  for (const s of settings) {
+    for (let q = 0; q < QUERIES; q++) {
+      const qv = queries.subarray(q * DIM, (q + 1) * DIM);
+      assert.deepEqual(scan(spread, qv, gucs(s), 500), scan(whole, qv, gucs(s), 500), `${JSON.stringify(s)} query ${q}`);
+      const odd = (r: number): boolean => r % 3 === 1;
+      assert.deepEqual(scan(spread, qv, gucs(s), 50, odd), scan(whole, qv, gucs(s), 50, odd), `filtered ${JSON.stringify(s)} query ${q}`);
+    }
+  }
+  // Recall@10 against exact search: every list probed finds the exact neighbours; a third of
+  // them most (random data, the hard case for IVFFlat).
+  for (const [probes, min] of [[LISTS, 1], [20, 0.85]] as const) {
+    let hits = 0;
+    for (let q = 0; q < QUERIES; q++) {
+      const want = new Set(exactTopK('l2', base.subarray(0, ROWS * DIM), queries, q, DIM, K));
+      for (const [id] of scan(spread, queries.subarray(q * DIM, (q + 1) * DIM), gucs({ 'ivfflat.probes': probes }), K)) if (want.has(id)) hits++;
+    }
+    assert.ok(hits / (QUERIES * K) >= min, `probes ${probes}: recall@10 ${hits / (QUERIES * K)}`);
+  }
+});
+
+test(`inserts past a full memory continue in another; deletes and VACUUM; the same lists as one memory's (seed ${SEED})`, () => {
+  const before = memories.memories.length;
+  for (let i = ROWS; i < ROWS + EXTRA; i++) {
+    const key = base.subarray(i * DIM, (i + 1) * DIM);
+    whole.insert(i, key);
+    spread.insert(i, key);
+  }
+  assert.ok(memories.memories.length > before, 'no memory was added for the inserts');
+  for (let i = 0; i < ROWS + EXTRA; i += 7) {
+    whole.delete(i);
+    spread.delete(i);
+  }
+  assert.ok(contents(spread).equals(contents(whole)), 'the lists differ after inserts and deletes');
+  whole.vacuum();
+  spread.vacuum();
+  assert.ok(contents(spread).equals(contents(whole)), 'the lists differ after VACUUM');
+  const qv = queries.subarray(0, DIM);
+  assert.deepEqual(scan(spread, qv, gucs({ 'ivfflat.probes': 5 }), 300), scan(whole, qv, gucs({ 'ivfflat.probes': 5 }), 300));
+});
+
+test(`at vecgres.memory_limit an insert that needs a new memory fails with 53200 and changes nothing (seed ${SEED})`, () => {
+  const limit = memories.limitBytes;
+  // No room for another memory: an insert fails once its list is full and no memory of the
+  // index holds the list's next block.
+  memories.limitBytes = memories.usedBytes;
+  const first = ROWS + EXTRA;
+  const keyOf = (row: number): Float32Array => randomMatrix(1, DIM, SEED + row);
+  let failedAt = -1;
+  try {
+    for (let row = first; row < first + 40000 && failedAt < 0; row++) {
+      const l = spread.lists;
+      const shape = [l.total, spread.deletedCount, ...l.count, ...l.cap, ...l.ptr, ...l.mem, l.arenas.length];
+      try {
+        spread.insert(row, keyOf(row));
+      } catch (e) {
+        const err = e as { code?: string; detail?: string };
+        assert.equal(err.code, '53200');
+        assert.match(err.detail ?? '', /^Failed on request of size \d+ in memory context "IVFFlat lists"\.$/);
+        assert.deepEqual([l.total, spread.deletedCount, ...l.count, ...l.cap, ...l.ptr, ...l.mem, l.arenas.length], shape, 'a failed insert changed the lists');
+        assert.equal(spread.rowList[row] ?? 0, 0);
+        failedAt = row;
+      }
+    }
+  } finally {
+    memories.limitBytes = limit;
+  }
+  assert.ok(failedAt >= 0, 'the limit was never reached');
+  // The one-memory index given the rows that went in holds the same bytes: the failed insert
+  // wrote nothing. Under the limit the same row goes in.
+  for (let row = first; row < failedAt; row++) whole.insert(row, keyOf(row));
+  assert.ok(contents(spread).equals(contents(whole)), 'the lists differ from the one-memory index');
+  const n = spread.lists.arenas.length;
+  spread.insert(failedAt, keyOf(failedAt));
+  whole.insert(failedAt, keyOf(failedAt));
+  assert.ok(spread.lists.arenas.length >= n);
+  assert.notEqual(spread.rowList[failedAt], 0);
+  assert.ok(contents(spread).equals(contents(whole)));
+  whole.dispose();
+});
+
+test(`an index over several memories saves, loads, and takes deltas (seed ${SEED})`, () => {
+  const sink = new MemorySink();
+  spread.save(sink);
+  spread.markSaved();
+  const file = sink.bytes();
+  const loaded = ivfflatAm.load!({ dim: DIM, opclass, options, seed: SEED, source: new MemorySource(file) }) as IvfflatIndex;
+  try {
+    assert.ok(memoriesOf(loaded).size >= 2, `lists in memories ${[...memoriesOf(loaded)].join(', ')} of ${loaded.lists.arenas.map((a) => a.maxBytes).join(', ')} bytes`);
+    assert.ok(contents(loaded).equals(contents(spread)));
+    assert.deepEqual(loaded.rowList.subarray(0, spread.rowList.length), spread.rowList.subarray(0, loaded.rowList.length));
+    // Changes after the save: inserts (some lists grow and move), deletes, a VACUUM.
+    for (let i = 0; i < 3000; i++) spread.insert(100000 + i, randomMatrix(1, DIM, SEED + 50000 + i));
+    for (let i = 1; i < ROWS; i += 11) spread.delete(i);
+    spread.vacuum();
+    const d = new MemorySink();
+    spread.saveDelta(d);
+    loaded.applyDelta(new MemorySource(d.bytes()));
+    assert.ok(contents(loaded).equals(contents(spread)), 'base + delta differs from the live lists');
+    assert.equal(loaded.deletedCount, spread.deletedCount);
+    const qv = queries.subarray(0, DIM);
+    assert.deepEqual(scan(loaded, qv, gucs({ 'ivfflat.probes': 9 }), 400), scan(spread, qv, gucs({ 'ivfflat.probes': 9 }), 400));
+  } finally {
+    loaded.dispose();
+  }
+});
+
+test(`dispose gives every memory of the index back (seed ${SEED})`, () => {
+  const count = memories.memories.length;
+  const n = spread.lists.arenas.length;
+  assert.ok(n >= 2);
+  spread.dispose();
+  assert.ok(memories.memories.length <= count - n + 1, `${memories.memories.length} memories after dispose (${count} before)`);
+});
