@@ -94,6 +94,11 @@ export type Expr =
   | { k: 'not'; type: 'bool'; arg: Expr }
   | { k: 'isnull'; type: 'bool'; arg: Expr; negate: boolean }
   /**
+   * `arg IS [NOT] TRUE / FALSE / UNKNOWN` (PostgreSQL's BooleanTest): never NULL, and not
+   * strict (a NULL argument gives false, or true for IS NOT TRUE / IS NOT FALSE / IS UNKNOWN).
+   */
+  | { k: 'booltest'; type: 'bool'; arg: Expr; test: 'true' | 'false' | 'unknown'; negate: boolean }
+  /**
    * `arg [NOT] IN (list)`. `hashed` is set for a long list of constants of a type whose
    * equality is JS value identity (PostgreSQL hashes such ScalarArrayOpExprs too): the non-NULL
    * values, and whether a NULL was among them.
@@ -271,6 +276,7 @@ export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
     case 'cast':
     case 'not':
     case 'isnull':
+    case 'booltest':
     case 'srf':
       visit(e.arg);
       return;
@@ -325,6 +331,7 @@ export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
     case 'cast':
     case 'not':
     case 'isnull':
+    case 'booltest':
     case 'srf':
       return { ...e, arg: f(e.arg) } as Expr;
     case 'agg':
@@ -618,6 +625,13 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
       const arg = analyzeExpr(scope, n.arg);
       return { k: 'isnull', type: 'bool', arg, negate: n.nulltesttype === 'IS_NOT_NULL' };
     }
+    case 'BooleanTest': {
+      // transformBooleanTest: the argument is coerced to boolean, named by the test in errors.
+      const kind = BOOLEAN_TESTS[n.booltesttype as string];
+      if (kind === undefined) throw pgErr.featureNotSupported(`boolean test ${String(n.booltesttype)}`);
+      const arg = requireBool(scope, analyzeExpr(scope, n.arg), `argument of ${kind.name}`, n.arg);
+      return { k: 'booltest', type: 'bool', arg, test: kind.test, negate: kind.negate };
+    }
     case 'FuncCall':
       return analyzeFuncCall(scope, n);
     case 'SubLink':
@@ -719,6 +733,16 @@ function describeNode(tag: string): string {
   }
 }
 
+/** PostgreSQL's BoolTestType values: what each tests and its name in error messages. */
+const BOOLEAN_TESTS: Record<string, { test: 'true' | 'false' | 'unknown'; negate: boolean; name: string }> = {
+  IS_TRUE: { test: 'true', negate: false, name: 'IS TRUE' },
+  IS_NOT_TRUE: { test: 'true', negate: true, name: 'IS NOT TRUE' },
+  IS_FALSE: { test: 'false', negate: false, name: 'IS FALSE' },
+  IS_NOT_FALSE: { test: 'false', negate: true, name: 'IS NOT FALSE' },
+  IS_UNKNOWN: { test: 'unknown', negate: false, name: 'IS UNKNOWN' },
+  IS_NOT_UNKNOWN: { test: 'unknown', negate: true, name: 'IS NOT UNKNOWN' },
+};
+
 function boolOpName(op: string): string {
   return op === 'AND_EXPR' ? 'AND' : op === 'OR_EXPR' ? 'OR' : 'NOT';
 }
@@ -726,8 +750,9 @@ function boolOpName(op: string): string {
 /** WHERE and boolean operator arguments must be boolean (PostgreSQL 42804). */
 export function requireBool(scope: ExprScope, e: Expr, what: string, node?: PgNode): Expr {
   if (e.type === 'bool') return e;
-  if (e.type === 'unknown') return coerceTo(scope, e, 'bool', -1);
   const inner = node === undefined ? undefined : node[Object.keys(node)[0]!];
+  // A literal that is not a boolean is 22P02 at the literal, as coerce_to_boolean reports it.
+  if (e.type === 'unknown') return coerceTo(scope, e, 'bool', -1, typeof inner?.location === 'number' ? inner.location : undefined);
   throw new PgError(SQLSTATE.datatype_mismatch, `${what} must be type boolean, not type ${TYPE_NAME[e.type]}`, pos(inner?.location));
 }
 

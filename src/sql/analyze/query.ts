@@ -759,6 +759,10 @@ export function exprEqual(a: Expr, b: Expr): boolean {
       const o = b as typeof a;
       return a.negate === o.negate && exprEqual(a.arg, o.arg);
     }
+    case 'booltest': {
+      const o = b as typeof a;
+      return a.test === o.test && a.negate === o.negate && exprEqual(a.arg, o.arg);
+    }
     case 'and':
     case 'or':
     case 'coalesce':

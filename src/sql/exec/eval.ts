@@ -181,6 +181,10 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       const v = evalExpr(e.arg, row, ctx);
       return (v === null) !== e.negate;
     }
+    case 'booltest': {
+      const v = evalExpr(e.arg, row, ctx);
+      return (e.test === 'unknown' ? v === null : v === (e.test === 'true')) !== e.negate;
+    }
     case 'in': {
       const v = evalExpr(e.arg, row, ctx);
       if (v === null) return null;

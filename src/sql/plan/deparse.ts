@@ -186,6 +186,8 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
       return `(NOT ${d(e.arg)})`;
     case 'isnull':
       return `(${d(e.arg)} IS ${e.negate ? 'NOT ' : ''}NULL)`;
+    case 'booltest':
+      return `(${d(e.arg)} IS ${e.negate ? 'NOT ' : ''}${e.test.toUpperCase()})`;
     case 'in':
       return inListText(e.arg, e.list, e.negate, d, dc);
     case 'arrayop':

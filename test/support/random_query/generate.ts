@@ -18,7 +18,7 @@
  * comes after a total order, and window frames that depend on row order have one.
  */
 import type { Rng } from './rng.js';
-import { type Schema, type SqlT, type TableSpec, TEXTS, VECTOR_TYPES, randomComponents, vectorLiteral } from './schema.js';
+import { type Schema, type SqlT, type TableSpec, TEXTS, VECTOR_TYPES, dateText, randomComponents, timestampText, vectorLiteral } from './schema.js';
 
 /** How the two engines' rows compare (see the module comment). */
 export type Compare =
@@ -40,6 +40,9 @@ export const FEATURE_CLASSES = [
   'window',
   'distinct',
   'setop',
+  'outer-join',
+  'semi-join',
+  'grouping-sets',
 ] as const;
 export type FeatureClass = (typeof FEATURE_CLASSES)[number];
 
@@ -114,7 +117,7 @@ interface Output {
   readonly opaque?: true;
 }
 
-const ORDERABLE: readonly SqlT[] = ['int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bool'];
+const ORDERABLE: readonly SqlT[] = ['int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bool', 'timestamp', 'date'];
 /** A bare literal: in ORDER BY or GROUP BY an integer one is a position, any other an error. */
 const NESTED_CAST = /::[\w ]+(?:\(\d+\))?\)?::[\w ]+(?:\(\d+\))?$/;
 const BARE_CONSTANT = /^(?:'(?:[^']|'')*'|-?\d+(?:\.\d+)?|true|false)$/;
@@ -170,6 +173,9 @@ export class QueryGenerator {
       [7, 'window'],
       [6, 'distinct'],
       [6, 'setop'],
+      [8, 'outer-join'],
+      [8, 'semi-join'],
+      [3, 'grouping-sets'],
     ]);
     this.#params = [];
     this.#paramP = this.rng.chance(0.25) ? 0.4 : 0;
@@ -204,6 +210,12 @@ export class QueryGenerator {
         return this.#select(this.rng.chance(0.7) ? this.#singleFrom() : this.#joinFrom(0), 'none', this.rng.pick(['distinct', 'distinct-on'] as const));
       case 'setop':
         return this.#setop();
+      case 'outer-join':
+        return this.#outerJoin();
+      case 'semi-join':
+        return this.#semiJoin();
+      case 'grouping-sets':
+        return this.#groupingSets();
     }
   }
 
@@ -340,7 +352,7 @@ export class QueryGenerator {
   #select(from: From, sub: Scope['sub'], mode: 'rows' | 'star' | 'agg' | 'window' | 'distinct' | 'distinct-on', prefix = ''): { sql: string; compare: Compare } {
     const sc: Scope = { rels: from.rels, outer: from.outer, agg: false, depth: 0, sub, correlated: false };
     const keyExprs = this.#keyExprs(from.rels);
-    const where = this.rng.chance(sub === 'any' ? 0.9 : 0.55) ? ` WHERE ${this.#bool(sc, 2, sub === 'any')}` : '';
+    const where = from.where !== undefined ? (from.where === '' ? '' : ` WHERE ${from.where}`) : this.rng.chance(sub === 'any' ? 0.9 : 0.55) ? ` WHERE ${this.#bool(sc, 2, sub === 'any')}` : '';
     const head = `${prefix}SELECT`;
     const fromSql = ` FROM ${from.sql}`;
     if (mode === 'agg') return this.#aggSelect(from, sc, head, fromSql, where);
@@ -348,7 +360,7 @@ export class QueryGenerator {
     if ((mode === 'distinct' || mode === 'distinct-on') && keyExprs !== null) return this.#distinctSelect(sc, keyExprs, mode, head, fromSql, where);
     // Plain rows.
     const star = mode === 'star';
-    const outputs: Output[] = star ? [] : this.#outputs(sc, this.rng.int(1, 4), undefined, true);
+    const outputs: Output[] = star ? [] : [...(from.extra ?? []), ...this.#outputs(sc, this.rng.int(1, 4), undefined, true)];
     const list = star ? (this.rng.chance(0.5) || from.rels.length === 1 ? '*' : `${from.rels[0]!.ref}.*`) : this.#outputList(outputs);
     const r = this.rng.next();
     if (keyExprs !== null && r < 0.45) {
@@ -419,8 +431,19 @@ export class QueryGenerator {
     const partition = this.rng.chance(0.6) ? `PARTITION BY ${this.#column(sc, 'int4') ?? keyExprs[0]!}${this.rng.chance(0.3) ? `, ${this.#column(sc, 'text') ?? keyExprs[0]!}` : ''} ` : '';
     const byKey = (extra: string) => `ORDER BY ${extra}${keyExprs.map((k) => `${k}${this.#direction()}`).join(', ')}`;
     const pre = () => (this.rng.chance(0.5) ? `${this.#orderItems(sc, 1)[0]!}, ` : '');
-    const kind = this.rng.int(0, 9);
+    const kind = this.rng.int(0, 12);
     switch (kind) {
+      case 10:
+      case 11:
+        return this.#offsetFrameAggregate(sc, partition);
+      case 12: {
+        // ROWS with offsets and EXCLUDE over a total order: row positions are determined.
+        const fn = this.rng.pick(['first_value', 'last_value', 'nth_value', 'agg', 'agg']);
+        const t = this.rng.pick(ORDERABLE);
+        const arg = this.#column(sc, t) ?? keyExprs[0]!;
+        const f = fn === 'agg' ? this.#aggregate({ ...sc, agg: true }, true) : { sql: `${fn}(${arg}${fn === 'nth_value' ? `, ${this.rng.int(1, 3)}` : ''})`, type: this.#column(sc, t) === null ? 'int4' as SqlT : t };
+        return { sql: `${f.sql} OVER (${partition}${byKey(pre())} ${this.#frameClause('ROWS', this.rng.int(0, 3), this.rng.int(0, 3))})`, type: f.type };
+      }
       case 0:
         return { sql: `row_number() OVER (${partition}${byKey(pre())})`, type: 'int8' };
       case 1: {
@@ -480,12 +503,14 @@ export class QueryGenerator {
    * index scan. `sub` = 'scalar' puts an uncorrelated scalar subquery in WHERE (issue 7's
    * first wrong answer).
    */
-  #knn(from: From, sub: Scope['sub']): { sql: string; compare: Compare } {
+  #knn(from: From, sub: Scope['sub'] = 'none'): { sql: string; compare: Compare } {
     const sc: Scope = { rels: from.rels, outer: [], agg: false, depth: 0, sub, correlated: false };
     const dist = this.#distance(sc, 0, true) ?? this.#typedExpr(sc, 'float8', 1).sql;
     const outputs: Output[] = [{ sql: dist, name: 'c0', type: 'float8' }, ...this.#outputs(sc, this.rng.int(0, 3), undefined, true).map((o, i) => ({ ...o, name: `c${i + 1}` }))];
     const conds: string[] = [];
-    if (this.rng.chance(0.4)) conds.push(this.#bool({ ...sc, sub: 'none' }, 1));
+    if (from.where !== undefined) {
+      if (from.where !== '') conds.push(`(${from.where})`);
+    } else if (this.rng.chance(0.4)) conds.push(this.#bool({ ...sc, sub: 'none' }, 1));
     if (sub === 'scalar') conds.push(this.#knnSubqueryCond(from.rels[0]!));
     const where = conds.length === 0 ? '' : ` WHERE ${conds.join(' AND ')}`;
     const key = this.rng.weighted([[3, dist], [1, '1'], [1, 'c0']]);
@@ -680,6 +705,234 @@ export class QueryGenerator {
     return { sql, compare: { kind: 'multiset' } };
   }
 
+
+  /** `start` and `end` of a frame (some pairs are PostgreSQL's 42P20), and now and then EXCLUDE. */
+  #frameClause(mode: string, startN: string | number, endN: string | number): string {
+    const start = this.rng.weighted([[2, 'UNBOUNDED PRECEDING'], [4, `${startN} PRECEDING`], [2, 'CURRENT ROW'], [1, `${startN} FOLLOWING`]]);
+    const end = this.rng.weighted([[2, 'UNBOUNDED FOLLOWING'], [4, `${endN} FOLLOWING`], [2, 'CURRENT ROW'], [0.5, `${endN} PRECEDING`]]);
+    const exclude = this.rng.weighted([[5, ''], [1, ' EXCLUDE CURRENT ROW'], [1, ' EXCLUDE GROUP'], [1, ' EXCLUDE TIES'], [0.5, ' EXCLUDE NO OTHERS']]);
+    return this.rng.chance(0.1) ? `${mode} ${start.replace(/^(UNBOUNDED|\S+) FOLLOWING$/, 'CURRENT ROW')}${exclude}` : `${mode} BETWEEN ${start} AND ${end}${exclude}`;
+  }
+
+  /**
+   * An aggregate over a RANGE frame with offsets (one ORDER BY column; the offset has that
+   * column's type, an interval for timestamps and dates) or a GROUPS frame: its value depends
+   * on which rows the frame holds, never on their order among peers.
+   */
+  #offsetFrameAggregate(sc: Scope, partition: string): { sql: string; type: SqlT } {
+    const a = this.#aggregate({ ...sc, agg: true }, true);
+    if (this.rng.chance(0.4)) {
+      const items = this.#orderItems(sc, this.rng.int(1, 2));
+      return { sql: `${a.sql} OVER (${partition}ORDER BY ${items.join(', ')} ${this.#frameClause('GROUPS', this.rng.int(0, 2), this.rng.int(0, 2))})`, type: a.type };
+    }
+    const type = this.rng.pick(this.#present(sc, ['int4', 'int8', 'float4', 'float8', 'numeric', 'timestamp', 'date']));
+    const col = this.#column(sc, type) ?? this.#column(sc, 'int4') ?? 'id';
+    const colType = this.#column(sc, type) === null ? 'int4' : type;
+    const offset = (): string => {
+      // Rarely a negative or NULL offset: 22013 / 22004 on both sides.
+      if (this.rng.chance(0.04)) return this.rng.pick(['-1', 'NULL']);
+      switch (colType) {
+        case 'timestamp':
+        case 'date':
+          return `interval '${this.rng.int(0, 3)} ${this.rng.pick(['days', 'hours'])}'`;
+        case 'float4':
+        case 'float8':
+          return this.rng.pick(['0.5', '1', '2.25', "'1.5'::float8"]);
+        case 'numeric':
+          return this.rng.pick(['0.25', '1.5', '3']);
+        default:
+          return String(this.rng.int(0, 3));
+      }
+    };
+    return { sql: `${a.sql} OVER (${partition}ORDER BY ${col}${this.#direction()} ${this.#frameClause('RANGE', offset(), offset())})`, type: a.type };
+  }
+
+  /** A base table under a fresh alias, for the outer-join and semi-join shapes. */
+  #aliasedTable(prefix: string): { rel: Rel; item: string } {
+    const t = this.rng.pick(this.schema.tables);
+    const alias = this.#alias(prefix);
+    return { rel: this.#baseRel(t, alias, false), item: `${t.name} ${alias}` };
+  }
+
+  /** A condition on `rel`'s columns only (a one-sided filter). */
+  #sideFilter(rel: Rel): string {
+    const sc: Scope = { rels: [rel], outer: [], agg: false, depth: 0, sub: 'none', correlated: false };
+    return this.rng.weighted<() => string>([
+      [4, () => this.#bool(sc, 1)],
+      [2, () => `${this.#ref(rel, this.rng.pick(rel.cols.filter((c) => ORDERABLE.includes(c.type))).name)} IS ${this.rng.pick(['', 'NOT '])}NULL`],
+      [1, () => `${this.#ref(rel, 'k')} ${this.rng.pick(['=', '<', '>=', '<>'])} ${this.rng.int(0, 4)}`],
+    ])();
+  }
+
+  /** `left.c = right.c` on a column both have (k at least), and now and then a one-sided filter. */
+  #joinCond(left: readonly Rel[], right: Rel, full: boolean): string {
+    const shared = right.cols.filter((c) => ORDERABLE.includes(c.type) && left.some((r) => r.cols.some((o) => o.name === c.name && o.type === c.type)));
+    const c = this.rng.pick(shared).name;
+    const l = this.rng.pick(left.filter((r) => r.cols.some((o) => o.name === c)));
+    // FULL JOIN needs a merge- or hash-joinable condition (PostgreSQL's 0A000 otherwise): rarely not one.
+    const op = full && this.rng.chance(0.95) ? '=' : this.rng.weighted([[6, '='], [1, '<'], [1, 'IS NOT DISTINCT FROM'], [1, '<>']]);
+    const conds = [`${l.ref}.${c} ${op} ${right.ref}.${c}`];
+    if (this.rng.chance(0.5)) conds.push(this.#sideFilter(this.rng.chance(0.6) ? right : this.rng.pick(left)));
+    return conds.join(' AND ');
+  }
+
+  /**
+   * Outer joins as applications write them: LEFT / RIGHT / FULL joins on an equality, with a
+   * one-sided filter in ON (unmatched rows stay, NULL-extended) or in WHERE (it removes them,
+   * or keeps only them: the anti join `WHERE b.id IS NULL`), and a third table chained to the
+   * nullable side or joined inside parentheses.
+   */
+  #outerJoin(): { sql: string; compare: Compare } {
+    const a = this.#aliasedTable('o');
+    const b = this.#aliasedTable('o');
+    const kind = () => this.rng.weighted<string>([[4, 'LEFT JOIN'], [2, 'RIGHT JOIN'], [2, 'FULL JOIN'], [1, 'JOIN']]);
+    const k1 = kind();
+    const rels: Rel[] = [a.rel, b.rel];
+    let sql: string;
+    const third = this.rng.chance(0.45) ? this.#aliasedTable('o') : null;
+    if (third === null) {
+      sql = `${a.item} ${k1} ${b.item} ON ${this.#joinCond([a.rel], b.rel, k1 === 'FULL JOIN')}`;
+    } else if (this.rng.chance(0.5)) {
+      const k2 = kind();
+      // Chained: the third table joins on a column of either, most often the nullable one.
+      const left = this.rng.chance(0.7) ? [b.rel] : [a.rel, b.rel];
+      sql = `${a.item} ${k1} ${b.item} ON ${this.#joinCond([a.rel], b.rel, k1 === 'FULL JOIN')} ${k2} ${third.item} ON ${this.#joinCond(left, third.rel, k2 === 'FULL JOIN')}`;
+      rels.push(third.rel);
+    } else {
+      const k2 = kind();
+      sql = `${a.item} ${k1} (${b.item} ${k2} ${third.item} ON ${this.#joinCond([b.rel], third.rel, k2 === 'FULL JOIN')}) ON ${this.#joinCond([a.rel], this.rng.pick([b.rel, third.rel]), k1 === 'FULL JOIN')}`;
+      rels.push(third.rel);
+    }
+    const nullable = this.rng.pick(rels.slice(1));
+    const where = this.rng.weighted<() => string>([
+      [3, () => ''],
+      [3, () => this.#sideFilter(nullable)],
+      [2, () => `${nullable.ref}.id IS ${this.rng.pick(['', 'NOT '])}NULL`],
+      [1, () => `(${this.#sideFilter(a.rel)} OR ${nullable.ref}.id IS NULL)`],
+      [1, () => `coalesce(${nullable.ref}.k, ${this.rng.int(-1, 4)}) ${this.rng.pick(['=', '<>', '>'])} ${this.rng.int(0, 4)}`],
+      [1, () => `${a.rel.ref}.k IS ${this.rng.pick(['', 'NOT '])}DISTINCT FROM ${nullable.ref}.k`],
+      [2, () => this.#bool({ rels, outer: [], agg: false, depth: 0, sub: 'none', correlated: false }, 1)],
+    ])();
+    return this.#select({ sql, rels, outer: [], where }, 'none', this.rng.weighted([[6, 'rows'], [2, 'agg'], [1, 'distinct'], [1, 'window']]));
+  }
+
+  /**
+   * Semi and anti joins: [NOT] EXISTS and [NOT] IN / ANY / ALL over nullable columns
+   * (three-valued results), correlated or not, in WHERE and in the select list, and correlated
+   * scalar subqueries in the select list; now and then a k-NN filtered by one.
+   */
+  #semiJoin(): { sql: string; compare: Compare } {
+    const from = this.rng.chance(0.7) ? this.#singleFrom() : this.#joinFrom(0);
+    const sc: Scope = { rels: from.rels, outer: [], agg: false, depth: 0, sub: 'any', correlated: false };
+    const preds = [this.#semiPredicate(sc, 0)];
+    if (this.rng.chance(0.3)) preds.push(this.rng.chance(0.5) ? this.#semiPredicate(sc, 0) : this.#bool({ ...sc, sub: 'none' }, 1));
+    const where = this.rng.chance(0.85) ? preds.join(this.rng.pick([' AND ', ' AND ', ' OR '])) : '';
+    if (from.rels.length === 1 && this.rng.chance(0.2)) return this.#knn({ ...from, where });
+    const mode = this.rng.weighted<'rows' | 'agg' | 'distinct'>([[6, 'rows'], [1, 'agg'], [1, 'distinct']]);
+    // Only a plain SELECT writes them (an unwritten parameter would be 08P01).
+    const extra: Output[] = [];
+    if (mode === 'rows') for (let i = this.rng.weighted([[3, 0], [2, 1], [1, 2]]); i > 0; i--) extra.push({ ...this.#selectListSubquery(sc), name: `sq${i}` });
+    return this.#select({ ...from, where, extra }, 'none', mode);
+  }
+
+  /** A subquery in the select list: a semi-join predicate's value or a correlated scalar subquery. */
+  #selectListSubquery(sc: Scope): Output & { name: string } {
+    const outerRel = this.rng.pick(sc.rels);
+    const inner = this.#aliasedTable('s');
+    const shared = inner.rel.cols.filter((c) => ORDERABLE.includes(c.type) && outerRel.cols.some((o) => o.name === c.name && o.type === c.type));
+    const c = shared.length > 0 ? this.rng.pick(shared) : { name: 'k', type: 'int4' as SqlT };
+    const corr = `${inner.rel.ref}.${c.name} ${this.rng.weighted([[4, '='], [1, '<'], [1, '<>']])} ${outerRel.ref}.${c.name}`;
+    const k = outerRel.cols.some((x) => x.name === 'k') ? 'k' : 'id';
+    const col = this.rng.pick(inner.rel.cols.filter((x) => ORDERABLE.includes(x.type)));
+    return this.rng.weighted<() => Output & { name: string }>([
+      [3, () => ({ sql: `(${this.#semiPredicate(sc, 0)})`, name: '', type: 'bool' })],
+      [2, () => ({ sql: `(SELECT count(*) FROM ${inner.item} WHERE ${corr})`, name: '', type: 'int8' })],
+      // No max(boolean) in PostgreSQL.
+      [col.type === 'bool' ? 0 : 2, () => ({ sql: `(SELECT ${this.rng.pick(['max', 'min'])}(${inner.rel.ref}.${col.name}) FROM ${inner.item} WHERE ${corr})`, name: '', type: col.type })],
+      // At most one row: ids are unique in every table.
+      [2, () => ({ sql: `(SELECT ${inner.rel.ref}.${col.name} FROM ${inner.item} WHERE ${inner.rel.ref}.id = ${outerRel.ref}.${k})`, name: '', type: col.type })],
+      [1, () => ({ sql: `ARRAY(SELECT ${inner.rel.ref}.id FROM ${inner.item} WHERE ${corr} ORDER BY ${inner.rel.ref}.id${this.#direction()})`, name: '', type: 'text', opaque: true })],
+    ])();
+  }
+
+  /**
+   * A semi- or anti-join predicate from the enclosing scope's rows to a subquery; `nest` > 0
+   * inside another one.
+   */
+  #semiPredicate(sc: Scope, nest: number): string {
+    const outerRel = this.rng.pick(sc.rels);
+    const inner = this.#aliasedTable('s');
+    const innerSc: Scope = { rels: [inner.rel], outer: [], agg: false, depth: 1, sub: 'none', correlated: false };
+    const shared = inner.rel.cols.filter((c) => ORDERABLE.includes(c.type) && outerRel.cols.some((o) => o.name === c.name && o.type === c.type));
+    const c = this.rng.pick(shared);
+    const lhs = this.#ref(outerRel, c.name);
+    const ic = `${inner.rel.ref}.${c.name}`;
+    const d = this.rng.pick(shared).name;
+    const corr = `${inner.rel.ref}.${d} ${this.rng.weighted([[5, '='], [1, '<'], [1, '<>'], [1, 'IS NOT DISTINCT FROM']])} ${outerRel.ref}.${d}`;
+    // Every table has k; a VALUES list or generate_series in FROM may not.
+    const k = outerRel.cols.some((x) => x.name === 'k') ? 'k' : 'id';
+    const conds = (correlated: boolean): string => {
+      const cs = [...(correlated ? [corr] : []), ...(this.rng.chance(0.4) ? [this.#bool(innerSc, 1)] : []), ...(this.rng.chance(0.2) ? [`${ic} IS NOT NULL`] : [])];
+      if (nest === 0 && this.rng.chance(0.12)) cs.push(this.#semiPredicate({ ...innerSc, outer: [] }, nest + 1));
+      return cs.length === 0 ? '' : ` WHERE ${cs.join(' AND ')}`;
+    };
+    const not = () => this.rng.pick(['', 'NOT ']);
+    return this.rng.weighted<() => string>([
+      [3, () => `${not()}EXISTS (SELECT ${this.rng.pick(['1', '*', ic, 'NULL'])} FROM ${inner.item}${conds(true)})`],
+      [1, () => `${not()}EXISTS (SELECT 1 FROM ${inner.item}${conds(true)} ${this.rng.pick(['LIMIT 1', 'OFFSET 1', 'LIMIT 0'])})`],
+      // An aggregate without GROUP BY always returns one row; with HAVING maybe none.
+      [0.5, () => `${not()}EXISTS (SELECT count(*) FROM ${inner.item}${conds(true)}${this.rng.chance(0.5) ? ` HAVING count(*) > ${this.rng.int(0, 2)}` : ''})`],
+      [4, () => `${lhs} ${not()}IN (SELECT ${this.rng.chance(0.15) ? 'DISTINCT ' : ''}${ic} FROM ${inner.item}${conds(this.rng.chance(0.3))})`],
+      [1, () => `${lhs} ${not()}IN (${this.#literal(c.type)}, ${this.rng.chance(0.5) ? 'NULL' : this.#literal(c.type)})`],
+      [2, () => `${lhs} ${this.rng.pick(['=', '<>', '<', '>='])} ${this.rng.pick(['ANY', 'ALL', 'SOME'])} (SELECT ${ic} FROM ${inner.item}${conds(this.rng.chance(0.3))})`],
+      [1, () => `(${lhs} IN (SELECT ${ic} FROM ${inner.item}${conds(this.rng.chance(0.3))})) IS ${this.rng.pick(['NOT TRUE', 'NOT FALSE', 'UNKNOWN', 'TRUE'])}`],
+      [1, () => `NOT (${lhs} IN (SELECT ${ic} FROM ${inner.item}${conds(false)}))`],
+      [0.5, () => `(${this.#ref(outerRel, k)}, ${this.#ref(outerRel, 'id')}) ${not()}IN (SELECT ${inner.rel.ref}.k, ${inner.rel.ref}.id FROM ${inner.item}${conds(false)})`],
+    ])();
+  }
+
+  /**
+   * GROUP BY with ROLLUP, CUBE and GROUPING SETS, with grouping() now and then; ordered by the
+   * grouping columns (rows tied on them compare as a multiset) or compared as a multiset.
+   */
+  #groupingSets(): { sql: string; compare: Compare } {
+    const from = this.rng.chance(0.7) ? this.#singleFrom() : this.#joinFrom(0);
+    const sc: Scope = { rels: from.rels, outer: [], agg: false, depth: 0, sub: 'none', correlated: false };
+    const groups: string[] = [];
+    for (let i = this.rng.int(2, 3), tries = 0; groups.length < i && tries < 8; tries++) {
+      const col = this.#column(sc, this.rng.pick(this.#present(sc, ORDERABLE)));
+      if (col !== null && !groups.includes(col)) groups.push(col);
+    }
+    if (groups.length < 2) groups.push(this.#ref(from.rels[0]!, 'id'));
+    const [g1, g2] = [groups[0]!, groups[1]!];
+    // Every spec names all of the grouping columns (grouping() takes only those).
+    const g3 = groups[2] === undefined ? '' : `, ${groups[2]}`;
+    const spec = this.rng.pick([
+      `ROLLUP (${groups.join(', ')})`,
+      `CUBE (${groups.join(', ')})`,
+      `GROUPING SETS ((${groups.join(', ')}), (${g1}), ())`,
+      `GROUPING SETS (${groups.join(', ')})`,
+      `${g1}, ROLLUP (${g2}${g3})`,
+      `GROUPING SETS ((${g1}), ROLLUP (${g2}${g3}))`,
+      `ROLLUP ((${g1}, ${g2})${g3})`,
+      `${g1}, CUBE (${g2})${g3}`,
+    ]);
+    const outputs = groups.map((g, i) => `${g} AS c${i}`);
+    const grouping = this.rng.chance(0.5);
+    if (grouping) outputs.push(`grouping(${groups.join(', ')}) AS gr`);
+    const aggSc: Scope = { ...sc, agg: true };
+    for (let i = this.rng.int(1, 2); i > 0; i--) outputs.push(`${this.#aggregate(aggSc).sql} AS a${i}`);
+    const where = this.rng.chance(0.4) ? ` WHERE ${this.#bool(sc, 1)}` : '';
+    const having = this.rng.chance(0.25) ? ` HAVING ${this.rng.pick([`count(*) > ${this.rng.int(0, 3)}`, `grouping(${g1}) = ${this.rng.int(0, 1)}`, `${g1} IS NOT NULL`])}` : '';
+    const sql = `SELECT ${outputs.join(', ')} FROM ${from.sql}${where} GROUP BY ${spec}${having}`;
+    if (this.rng.chance(0.5)) {
+      const keys = range(groups.length + (grouping ? 1 : 0));
+      const limit = this.#limit(true);
+      return { sql: `${sql} ORDER BY ${keys.map((i) => `${i + 1}${this.#direction()}`).join(', ')}${limit}`, compare: { kind: 'keyed', keys, limited: /LIMIT|FETCH/.test(limit), offset: limit.includes('OFFSET') } };
+    }
+    return { sql, compare: { kind: 'multiset' } };
+  }
+
   // ---------------------------------------------------------------- pieces
 
   #keyExprs(rels: readonly Rel[]): string[] | null {
@@ -778,8 +1031,12 @@ export class QueryGenerator {
   #orderItems(sc: Scope, n: number): string[] {
     const out: string[] = [];
     for (let i = 0; i < n; i++) {
-      const e = this.rng.chance(0.3) ? (this.#distance(sc, 0, false) ?? this.#typedExpr(sc, 'int4', 1).sql) : this.#typedExpr(sc, this.rng.pick(this.#present(sc, ORDERABLE)), 1).sql;
-      out.push(`${this.#sortKey(sc, e)}${this.#direction()}`);
+      const type = this.rng.pick(this.#present(sc, ORDERABLE));
+      const typed = !this.rng.chance(0.3);
+      const e = !typed ? (this.#distance(sc, 0, false) ?? this.#typedExpr(sc, 'int4', 1).sql) : this.#typedExpr(sc, type, 1).sql;
+      // Text keys now and then in the C collation by name (the default here, so the same order).
+      const collate = typed && type === 'text' && this.rng.chance(0.2) ? ' COLLATE "C"' : '';
+      out.push(`${this.#sortKey(sc, e)}${collate}${this.#direction()}`);
     }
     return out;
   }
@@ -802,7 +1059,8 @@ export class QueryGenerator {
 
   #limit(optional: boolean): string {
     if (optional && this.rng.chance(0.5)) return '';
-    if (this.rng.chance(0.1)) return `${this.rng.chance(0.4) ? ` OFFSET ${this.rng.int(0, 5)} ROWS` : ''} FETCH FIRST ${this.rng.int(1, 12)} ROWS ONLY`;
+    // WITH TIES keeps the whole last tie group: the kept rows are then determined by SQL.
+    if (this.rng.chance(0.1)) return `${this.rng.chance(0.4) ? ` OFFSET ${this.rng.int(0, 5)} ROWS` : ''} FETCH FIRST ${this.rng.int(1, 12)} ROWS ${this.rng.chance(0.3) ? 'WITH TIES' : 'ONLY'}`;
     const parts: string[] = [];
     if (this.rng.chance(0.8)) parts.push(` LIMIT ${this.rng.int(0, 12)}`);
     if (this.rng.chance(0.3)) parts.push(` OFFSET ${this.rng.int(0, 5)}`);
@@ -852,6 +1110,10 @@ export class QueryGenerator {
         return this.#param(this.rng.pick(TEXTS), 'text');
       case 'bool':
         return this.#param(this.rng.chance(0.5), 'boolean');
+      case 'timestamp':
+        return this.#param(timestampText(this.rng), 'timestamp');
+      case 'date':
+        return this.#param(dateText(this.rng), 'date');
       case 'bit':
         return this.#param(vectorLiteral('bit', randomComponents(this.rng, false, 4)).slice(1, -1), 'bit(4)');
       default:
@@ -876,6 +1138,10 @@ export class QueryGenerator {
         return `'${this.rng.pick(TEXTS)}'`;
       case 'bool':
         return this.rng.pick(['true', 'false']);
+      case 'timestamp':
+        return this.rng.chance(0.3) ? `TIMESTAMP '${timestampText(this.rng)}'` : `'${timestampText(this.rng)}'::timestamp`;
+      case 'date':
+        return this.rng.chance(0.3) ? `DATE '${dateText(this.rng)}'` : `'${dateText(this.rng)}'::date`;
       case 'bit':
         return `${vectorLiteral('bit', randomComponents(this.rng, false, 4))}::bit(4)`;
       default:
@@ -924,6 +1190,9 @@ export class QueryGenerator {
           [0.4, () => `mod(${e('int4')}, ${this.rng.pick([-2, 1, 2, 3])})`],
           [0.3, () => `strpos(${e('text')}, '${this.rng.pick(['a', 'b', 'ab'])}')`],
           [0.3, () => `char_length(${e('text')})`],
+          // NULL for an infinity (a unit that does not grow with time): no error on any row.
+          [0.4, () => `date_part('${this.rng.pick(['day', 'month', 'hour', 'dow', 'isodow', 'doy', 'week'])}', ${e(this.rng.pick(['timestamp', 'date'] as const))})::int`],
+          [0.2, () => `extract(${this.rng.pick(['day', 'month', 'minute', 'quarter'])} FROM ${e('timestamp')})::int`],
         );
         if (sub) out.push([1, () => this.#scalarSubquery(sc, 'int4')]);
         break;
@@ -945,6 +1214,8 @@ export class QueryGenerator {
           [1, () => `${e('int4')}::float8`],
           [1, () => `abs(${e('float8')})`],
           [0.3, () => `${this.rng.pick(['round', 'ceil', 'floor', 'trunc', 'sign'])}(${e('float8')})`],
+          // Whole seconds (or +-Infinity): exact in float8, so sums of them are too.
+          [0.3, () => `date_part('epoch', ${e('timestamp')})`],
         );
         if (sc.exact !== true) out.push([1, () => `vector_norm(${e('vector')})`], [1, () => `l2_norm(${e(this.rng.pick(['halfvec', 'sparsevec'] as const))})`]);
         if (sub) out.push([1, () => this.#scalarSubquery(sc, 'float8')]);
@@ -955,11 +1226,30 @@ export class QueryGenerator {
       case 'numeric':
         out.push([1, () => `${e('int4')}::numeric`], [1, () => `(${e('numeric')} + ${this.#literal('numeric')})`], [1, () => `${e('int8')}::numeric`]);
         break;
+      case 'timestamp':
+        out.push(
+          [2, () => `(${e('timestamp')} ${this.rng.pick(['+', '-'])} interval '${this.rng.int(1, 40)} ${this.rng.pick(['minutes', 'hours', 'days', 'months'])}')`],
+          [1, () => `date_trunc('${this.rng.pick(['hour', 'day', 'week', 'month', 'year'])}', ${e('timestamp')})`],
+          [1, () => `${e('date')}::timestamp`],
+          [0.2, () => `(${e('date')} + time '${String(this.rng.int(0, 23)).padStart(2, '0')}:30')`],
+          [0.5, () => `coalesce(${e('timestamp')}, ${this.#literal('timestamp')})`],
+          [0.5, () => `${this.rng.pick(['greatest', 'least'])}(${e('timestamp')}, ${e('timestamp')})`],
+        );
+        break;
+      case 'date':
+        out.push(
+          [2, () => `(${e('date')} ${this.rng.pick(['+', '-'])} ${this.rng.int(0, 40)})`],
+          [1, () => `${e('timestamp')}::date`],
+          [0.5, () => `coalesce(${e('date')}, ${this.#literal('date')})`],
+        );
+        break;
       case 'text':
         out.push(
           [2, () => `(${e('text')} || ${e(this.rng.pick(['text', 'int4'] as const))})`],
           [1, () => `${this.rng.pick(['upper', 'lower'])}(${e('text')})`],
-          [1, () => `${e(this.rng.pick(['int4', 'int8', 'float4', 'float8', 'bool'] as const))}::text`],
+          [1, () => `${e(this.rng.pick(['int4', 'int8', 'float4', 'float8', 'bool', 'timestamp', 'date'] as const))}::text`],
+          // NULL for an infinity.
+          [0.3, () => `to_char(${e('timestamp')}, '${this.rng.pick(['YYYY-MM-DD HH24:MI', 'Dy DD Mon', 'IYYY-IW', 'HH12:MI AM', 'Q/YY'])}')`],
           [0.5, () => `${e(this.rng.pick(['vector', 'halfvec', 'sparsevec', 'bit'] as const))}::text`],
           [1, () => `coalesce(${e('text')}, 'z')`],
           [0.3, () => `CASE WHEN ${this.#bool(sc, d)} THEN ${e('text')} ELSE ${this.#literal('text')} END`],
@@ -1134,7 +1424,7 @@ export class QueryGenerator {
   }
 
   #comparison(sc: Scope, d: number): string {
-    const cat = this.rng.weighted<string>([[4, 'int'], [2, 'float'], [2, 'text'], [1, 'numeric'], [1, 'bool'], [1, 'vector'], [3, 'distance']]);
+    const cat = this.rng.weighted<string>([[4, 'int'], [2, 'float'], [2, 'text'], [1, 'numeric'], [1, 'bool'], [1, 'vector'], [3, 'distance'], [1.5, 'time']]);
     const op = () => this.rng.pick(['=', '<>', '<', '<=', '>', '>=']);
     switch (cat) {
       case 'int':
@@ -1142,7 +1432,14 @@ export class QueryGenerator {
       case 'float':
         return `${this.#expr(sc, this.rng.pick(['float4', 'float8'] as const), d)} ${op()} ${this.#expr(sc, this.rng.pick(['float8', 'int4', 'float4'] as const), d)}`;
       case 'text':
-        return `${this.#expr(sc, 'text', d)} ${op()} ${this.#expr(sc, 'text', d)}`;
+        // Now and then with an explicit collation (both engines' default is C).
+        return `${this.#expr(sc, 'text', d)}${this.rng.chance(0.15) ? ` COLLATE "${this.rng.pick(['C', 'POSIX', 'default'])}"` : ''} ${op()} ${this.#expr(sc, 'text', d)}`;
+      case 'time': {
+        // Timestamps and dates, also against each other (the date is midnight).
+        const l = this.rng.pick<SqlT>(['timestamp', 'timestamp', 'date']);
+        if (this.rng.chance(0.2)) return `${this.#expr(sc, l, d)} BETWEEN ${this.#literal(l)} AND ${this.#literal(this.rng.pick<SqlT>(['timestamp', 'date']))}`;
+        return `${this.#expr(sc, l, d)} ${op()} ${this.#expr(sc, this.rng.pick<SqlT>(['timestamp', 'date']), d)}`;
+      }
       case 'numeric':
         return `${this.#expr(sc, 'numeric', d)} ${op()} ${this.#expr(sc, this.rng.pick(['numeric', 'int4'] as const), d)}`;
       case 'bool':
@@ -1257,6 +1554,10 @@ interface From {
   readonly sql: string;
   readonly rels: readonly Rel[];
   readonly outer: readonly Rel[];
+  /** The WHERE condition to use ('' for none) instead of a random one. */
+  readonly where?: string;
+  /** Outputs to put first in a plain SELECT's list (subqueries in the select list). */
+  readonly extra?: readonly Output[];
 }
 
 /** Whether expressions in `sc` may name columns of enclosing queries (never in the uncorrelated-scalar mode). */

@@ -9,7 +9,7 @@
 import type { Rng } from './rng.js';
 
 /** The SQL types the generator knows. */
-export type SqlT = 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'text' | 'bool' | 'vector' | 'halfvec' | 'sparsevec' | 'bit';
+export type SqlT = 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'text' | 'bool' | 'timestamp' | 'date' | 'vector' | 'halfvec' | 'sparsevec' | 'bit';
 
 /** The vector-family types (compared with pgvector's distance operators). */
 export const VECTOR_TYPES: readonly SqlT[] = ['vector', 'halfvec', 'sparsevec', 'bit'];
@@ -60,6 +60,8 @@ const POOL: readonly ColumnSpec[] = [
   { name: 'r', type: 'float4', ddl: 'real' },
   { name: 'd', type: 'float8', ddl: 'double precision' },
   { name: 'm', type: 'numeric', ddl: 'numeric' },
+  { name: 'ts', type: 'timestamp', ddl: 'timestamp' },
+  { name: 'dt', type: 'date', ddl: 'date' },
   { name: 'v', type: 'vector', ddl: 'vector(3)' },
   { name: 'h', type: 'halfvec', ddl: 'halfvec(3)' },
   { name: 's', type: 'sparsevec', ddl: 'sparsevec(3)' },
@@ -74,8 +76,27 @@ export const HNSW_OPCLASSES: Partial<Record<SqlT, readonly string[]>> = {
   bit: ['bit_hamming_ops', 'bit_jaccard_ops'],
 };
 
-/** Text values: few and short, ASCII only so that every collation orders them alike. */
-export const TEXTS = ['a', 'b', 'c', 'ab', 'ba', ''];
+/**
+ * Text values: few and short, ASCII, with capitals and punctuation whose order differs between
+ * the C collation (both engines' default, also written as COLLATE "C") and linguistic ones.
+ */
+export const TEXTS = ['a', 'b', 'c', 'ab', 'ba', '', 'B', 'Ab', 'a b', 'b_'];
+
+/**
+ * A timestamp literal's text: a day around 2024-01-01 (across a month and a year boundary)
+ * at a whole quarter hour, or now and then an infinity.
+ */
+export function timestampText(rng: Rng): string {
+  if (rng.chance(0.04)) return rng.pick(['infinity', '-infinity']);
+  return `${dateText(rng, false)} ${String(rng.int(0, 23)).padStart(2, '0')}:${String(15 * rng.int(0, 3)).padStart(2, '0')}:00`;
+}
+
+/** A date literal's text (see {@link timestampText}). */
+export function dateText(rng: Rng, infinities = true): string {
+  if (infinities && rng.chance(0.04)) return rng.pick(['infinity', '-infinity']);
+  const d = new Date(Date.UTC(2024, 0, 1 + rng.int(-40, 40)));
+  return d.toISOString().slice(0, 10);
+}
 
 /** Small-integer components in [-2, 3]: 3 of them, or 4 for bit(4) (a component > 0 is a set bit). */
 export function randomComponents(rng: Rng, nonZero: boolean, dims = 3): number[] {
@@ -103,10 +124,10 @@ export function vectorLiteral(type: SqlT, xs: readonly number[]): string {
 }
 
 /** A random value of `col` as a SQL literal. */
-function randomValue(rng: Rng, col: ColumnSpec, indexed: IndexSpec | undefined): string {
+function randomValue(rng: Rng, col: ColumnSpec, indexed: IndexSpec | undefined, nullP: number): string {
   // Indexed columns hold no NULLs (an HNSW scan skips NULL vectors, a sort does not, and the
   // two engines may choose differently on a table this small); cosine ones no zero vectors.
-  if (indexed === undefined && rng.chance(0.15)) return 'NULL';
+  if (indexed === undefined && rng.chance(nullP)) return 'NULL';
   switch (col.type) {
     case 'int4':
       return String(col.name === 'k' ? rng.int(0, 4) : rng.int(-3, 12));
@@ -122,6 +143,10 @@ function randomValue(rng: Rng, col: ColumnSpec, indexed: IndexSpec | undefined):
       return String(rng.int(-32, 32) / 4);
     case 'numeric':
       return (rng.int(-400, 400) / 4).toFixed(2);
+    case 'timestamp':
+      return `'${timestampText(rng)}'`;
+    case 'date':
+      return `'${dateText(rng)}'`;
     default:
       return vectorLiteral(col.type, randomComponents(rng, indexed !== undefined && /cosine|jaccard/.test(indexed.opclass), col.type === 'bit' ? 4 : 3));
   }
@@ -147,6 +172,8 @@ export function generateSchema(rng: Rng, caps: SchemaCapabilities, tableCount = 
       if (ops !== undefined && rng.chance(c.type === 'vector' ? 0.35 : 0.15)) indexes.push({ name: `${name}_${c.name}_idx`, column: c.name, opclass: rng.pick(ops) });
     }
     const count = rng.int(5, 40);
+    // Some tables are NULL-heavy (outer joins, NOT IN and aggregates over mostly NULLs).
+    const nullP = rng.pick([0.15, 0.15, 0.5]);
     const ids = rng.shuffled(Array.from({ length: count }, (_, i) => i + 1));
     const rows: string[][] = [];
     for (const id of ids) {
@@ -156,7 +183,7 @@ export function generateSchema(rng: Rng, caps: SchemaCapabilities, tableCount = 
         rows.push([String(id), ...prev.slice(1)]);
         continue;
       }
-      rows.push(columns.map((c) => (c.name === 'id' ? String(id) : randomValue(rng, c, indexes.find((i) => i.column === c.name)))));
+      rows.push(columns.map((c) => (c.name === 'id' ? String(id) : randomValue(rng, c, indexes.find((i) => i.column === c.name), nullP))));
     }
     tables.push({ name, columns, primaryKey: rng.chance(0.5), rows, indexes, indexFirst: rng.chance(0.3) });
   }

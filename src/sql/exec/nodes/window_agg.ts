@@ -230,7 +230,10 @@ export class WindowAggState extends PlanState {
   /**
    * A RANGE offset bound of row i: the first (start) or last (end) row whose ORDER BY value lies
    * within `off` before (preceding) or after the current value in sort order. A NULL current
-   * value's bounds are its NULL peers; NULL rows are never within an offset of a value.
+   * value's bounds are its NULL peers. For a non-NULL current value the NULL rows sit where
+   * they sort, as in PostgreSQL's update_frameheadpos / update_frametailpos: NULLS LAST rows
+   * come after every bound (a start past the last value lands on the first NULL row, so they
+   * are in the frame up to an UNBOUNDED FOLLOWING end), NULLS FIRST rows before every bound.
    */
   private rangeBound(i: number, n: number, start: boolean, preceding: boolean, off: number): number {
     const v = this.key0[i]!;
@@ -251,9 +254,10 @@ export class WindowAggState extends PlanState {
       if (before(Number(this.key0[m]!))) a = m + 1;
       else b = m;
     }
-    // start: the first row not before the bound (n when none); end: the last row at or before it (-1 when none).
-    if (start) return a < hi ? a : n;
-    return a > lo ? a - 1 : -1;
+    // start: the first row not before the bound, the first trailing NULL row when no value is
+    // (n when there is none); end: the last row at or before it, the last leading NULL row when
+    // no value is (-1 when there is none).
+    return start ? a : a - 1;
   }
 
   /** True when row r is excluded from row i's frame. */
