@@ -21,6 +21,7 @@ import { NODE_LINKS, NODE_RECORD } from '../../src/access/hnsw/changes.js';
 import { SparseVector } from '../../src/types/sparsevec.js';
 import { buildIndex } from './hnsw-helpers.js';
 import { memories } from '../../src/kernels/memories.js';
+import { image, sameImage } from '../support/hnsw_image.js';
 
 const TRIALS = Number(process.env.VECGRES_HNSW_DELTA_TRIALS ?? 6);
 const BASE_SEED = Number(process.env.VECGRES_HNSW_DELTA_SEED ?? 500);
@@ -61,45 +62,6 @@ function newIndex(shape: (typeof SHAPES)[number], rows: number, p: Prng, m: numb
   }) as HnswIndex;
 }
 
-/**
- * The saved state of every partition: record bytes of every node (a sparse record's key
- * pointer left out: it names the key's place in this memory), pool words in use, the sparse
- * keys in node order, header scalars and derived maps; with `prng`, each level generator's state.
- */
-function image(ix: HnswIndex, prng = false): { bytes: Uint8Array; scalars: number[]; rows: number[] } {
-  const chunks: Uint8Array[] = [];
-  const parts: number[] = [ix.partitions.length];
-  const rows: number[] = [];
-  for (const st of ix.partitions) {
-    const g = st.graph;
-    const u8 = g.arena.u8();
-    const out = new Uint8Array(g.count * g.recBytes + g.upperUsed * 4);
-    for (let n = 0; n < g.count; n++) {
-      out.set(u8.subarray(g.vecPtr(n), g.vecPtr(n) + g.recBytes), n * g.recBytes);
-      if (g.sparse !== null) out.fill(0, n * g.recBytes, n * g.recBytes + 4);
-    }
-    out.set(u8.subarray(g.upperPtr, g.upperPtr + g.upperUsed * 4), g.count * g.recBytes);
-    chunks.push(out);
-    if (g.sparse !== null) {
-      for (let n = 0; n < g.count; n++) {
-        const k = g.sparseKey(n);
-        chunks.push(u8.slice(k.ptr, k.ptr + k.nnz * 8));
-      }
-    }
-    parts.push(g.count, g.entry, g.maxLevel, g.upperUsed, st.deletedCount, st.unlinkedCount, g.reusableNodes);
-    if (prng) parts.push(...st.prng.state());
-    for (let r = 0; r < st.rowToNode.length; r++) if (st.rowToNode[r] !== 0) rows.push(r, st.rowToNode[r]!);
-    rows.push(-1);
-  }
-  const bytes = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return { bytes, scalars: parts, rows };
-}
-
 function saveWhole(ix: HnswIndex): Uint8Array {
   const s = new MemorySink();
   ix.save(s);
@@ -123,16 +85,6 @@ function restore(live: HnswIndex, base: Uint8Array, deltas: Uint8Array[]): HnswI
   const ix = hnswAm.load!({ dim: st.dim, opclass: st.opclass, options: st.options, seed: 9, source: new MemorySource(base) }) as HnswIndex;
   for (const d of deltas) ix.applyDelta(new MemorySource(d));
   return ix;
-}
-
-function sameImage(a: HnswIndex, b: HnswIndex, where: string, prng = false): void {
-  const x = image(a, prng);
-  const y = image(b, prng);
-  assert.deepEqual(y.scalars, x.scalars, `${where}: partitions, and each one's count, entry, max level, pool words, deleted, unlinked, reusable`);
-  assert.equal(y.bytes.length, x.bytes.length, `${where}: image bytes`);
-  const at = x.bytes.findIndex((v, i) => v !== y.bytes[i]);
-  assert.equal(at, -1, `${where}: graphs differ at byte ${at} (record ${Math.floor(at / a.state.graph.recBytes)})`);
-  assert.deepEqual(y.rows, x.rows, `${where}: rowId map`);
 }
 
 /** The bytes of a whole save of `ix`, leaving its change marks as they are. */
