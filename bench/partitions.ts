@@ -7,10 +7,17 @@
  *
  *   npm run bench -- partitions [--rows N] [--dims 1536] [--queries N] [--memory-mib 256]
  *                               [--ef 10,20,...] [--workers N]
+ *                               [--checkpoint] [--ckpt-rows N] [--ckpt-dims N] [--ckpt-memory-mib N] [--updates N]
  *
  * Data: SYNTHETIC, the rows of bench/scale.ts (GloVe 100-d lifted to --dims by a fixed
  * orthonormal map plus 10% noise). Cosine, m = 16, ef_construction = 64; --workers adds pool
  * workers to each build as CREATE INDEX does (max_parallel_maintenance_workers).
+ *
+ * Then (alone with --checkpoint) the bytes a CHECKPOINT writes after --updates UPDATEs of a
+ * partitioned index, through SQL on an in-memory data directory: --ckpt-rows rows of
+ * --ckpt-dims SYNTHETIC uniform random dimensions in memories of --ckpt-memory-mib MiB (3
+ * partitions at the defaults), cosine, m = 16, ef_construction = 64; the index's whole save
+ * beside it (bench/support/checkpoint_bytes.ts).
  */
 import { loadGlove } from '../src/cli/glove.js';
 import type { GucReader, GucValue } from '../src/common/guc.js';
@@ -22,6 +29,10 @@ import { parseBenchArgs, type OptionSpecs } from './support/args.js';
 import { loadAverage, machineLine } from './support/machine.js';
 import { nowMs } from './support/timing.js';
 import { exactKnn, recallAtK, type GroundTruth } from './support/truth.js';
+import { checkpointAfterUpdates, checkpointLine } from './support/checkpoint_bytes.js';
+import { Prng } from '../src/common/prng.js';
+import { Vecgres } from '../src/index.js';
+import { MemoryFs } from '../src/storage/fs_memory.js';
 
 const K = 10;
 
@@ -32,6 +43,11 @@ const SPECS = {
   memoryMib: { kind: 'number', default: 256, help: 'cap on each memory for the partitioned build, MiB' },
   ef: { kind: 'numbers', default: [10, 20, 40, 80, 120, 200], help: 'hnsw.ef_search values' },
   workers: { kind: 'number', default: 0, help: 'pool workers each build may add (0: serial)' },
+  checkpoint: { kind: 'flag', default: false, help: 'only the checkpoint measurement' },
+  ckptRows: { kind: 'number', default: 20_000, help: 'rows of the checkpoint measurement' },
+  ckptDims: { kind: 'number', default: 128, help: 'dimensions of the checkpoint measurement' },
+  ckptMemoryMib: { kind: 'number', default: 8, help: 'cap on each memory for the checkpoint measurement, MiB' },
+  updates: { kind: 'number', default: 1000, help: 'UPDATEs before the measured checkpoint' },
 } satisfies OptionSpecs;
 
 /** Entry point: `npm run bench -- partitions ...`. */
@@ -39,6 +55,10 @@ export async function benchPartitions(args: string[]): Promise<void> {
   const o = parseBenchArgs('partitions', 'HNSW partitions vs one graph on the same rows: build time, recall@10 and QPS per ef_search.', SPECS, args);
   const log = (s: string): void => console.log(s);
   log(`# partitions: ${machineLine()}, load average ${loadAverage()}`);
+  if (o.checkpoint) {
+    await checkpointBench(o.ckptRows, o.ckptDims, o.ckptMemoryMib, o.updates, log);
+    return;
+  }
   const glove = loadGlove({ queries: o.queries });
   const m = liftMatrix(o.dims);
   const dim = o.dims;
@@ -62,6 +82,35 @@ export async function benchPartitions(args: string[]): Promise<void> {
   memories.memoryBytesMax = o.memoryMib * 2 ** 20;
   run(`partitioned (memories of ${o.memoryMib} MiB)`);
   log(`load average after: ${loadAverage()}`);
+  await checkpointBench(o.ckptRows, o.ckptDims, o.ckptMemoryMib, o.updates, log);
+}
+
+/** The checkpoint measurement of the module comment. */
+async function checkpointBench(rows: number, dim: number, memoryMib: number, updates: number, log: (s: string) => void): Promise<void> {
+  memories.memoryBytesMax = memoryMib * 2 ** 20;
+  const p = new Prng(11);
+  const vec = (): string => `[${Array.from({ length: dim }, () => (p.next() * 2 - 1).toFixed(4)).join(',')}]`;
+  const db = await Vecgres.create('db', { storage: new MemoryFs() });
+  try {
+    await db.exec(`CREATE TABLE t (id int PRIMARY KEY, v vector(${dim}))`);
+    for (let i = 0; i < rows; i += 500) {
+      const vals: string[] = [];
+      for (let r = i; r < Math.min(rows, i + 500); r++) vals.push(`(${r}, '${vec()}')`);
+      await db.exec(`INSERT INTO t VALUES ${vals.join(',')}`);
+    }
+    await db.exec('CREATE INDEX t_v ON t USING hnsw (v vector_cosine_ops) WITH (m = 16, ef_construction = 64)');
+    const ix = db.database.indexes.get('t_v') as HnswIndex;
+    const built = ix.partitions.length;
+    const parts = ix.partitions.map((st) => st.graph.count).join(' + ');
+    const ids = new Set<number>();
+    while (ids.size < Math.min(updates, rows)) ids.add(p.int(rows));
+    const order = [...ids];
+    const r = await checkpointAfterUpdates(db, 't_v', order.length, (k) => db.exec(`UPDATE t SET v = '${vec()}' WHERE id = ${order[k]}`).then(() => undefined));
+    log(`SYNTHETIC uniform random ${dim}-d, ${rows} rows, memories of ${memoryMib} MiB: ${built} partition(s) at the build (${parts} rows), ${ix.partitions.length} after the updates`);
+    log(checkpointLine(order.length, r));
+  } finally {
+    await db.close();
+  }
 }
 
 function build(base: Float32Array, rows: number, dim: number, workers: number): VectorIndex {

@@ -2,6 +2,7 @@
  * HNSW over sparsevec: vecgres against PGlite + pgvector, both through SQL, on the same data.
  *
  *   npm run bench -- sparsevec [--rows N] [--queries N] [--ef 40,80,...] [--op cosine|ip|l2|l1] [--peers vecgres,pglite]
+ *                              [--checkpoint] [--updates N]
  *
  * Data (synthetic, labelled so): bag-of-words vectors as learned sparse embeddings (SPLADE and
  * the like) look, 30,000 dimensions, 20-60 non-zeros each, 85% of the terms from one of 40
@@ -10,6 +11,10 @@
  * distance (the type's own distance functions); recall@10 is tie-aware (a returned row counts
  * when its distance is within the 10th nearest's). Both systems build with m = 16,
  * ef_construction = 64; queries run one at a time with the literal inlined.
+ *
+ * Then (alone with --checkpoint) the bytes a CHECKPOINT writes after --updates UPDATEs of the
+ * vecgres index (each row's vector replaced by one drawn from a third seed), on an in-memory
+ * data directory, with the index's whole save beside it (bench/support/checkpoint_bytes.ts).
  */
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -20,6 +25,9 @@ import {
 } from '../src/types/sparsevec.js';
 import { nowMs } from './support/timing.js';
 import { parseBenchArgs, type OptionSpecs } from './support/args.js';
+import { checkpointAfterUpdates, checkpointLine } from './support/checkpoint_bytes.js';
+import { loadAverage } from './support/machine.js';
+import { MemoryFs } from '../src/storage/fs_memory.js';
 
 const DIM = 30000;
 const K = 10;
@@ -36,6 +44,8 @@ const SPECS = {
   ef: { kind: 'numbers', default: [40, 80, 160, 320], help: 'hnsw.ef_search sweep' },
   op: { kind: 'string', default: 'cosine', help: 'the distance', choices: Object.keys(OPS) },
   peers: { kind: 'strings', default: ['vecgres', 'pglite'], help: 'systems, of vecgres, pglite' },
+  checkpoint: { kind: 'flag', default: false, help: 'only the checkpoint measurement' },
+  updates: { kind: 'number', default: 1000, help: 'UPDATEs before the measured checkpoint' },
 } satisfies OptionSpecs;
 
 /** The bench's sparse vectors (module comment). */
@@ -95,6 +105,10 @@ export async function benchSparsevec(args: string[]): Promise<void> {
   const base = sparseVectors(o.rows, 1);
   const queries = sparseVectors(o.queries, 2);
   const text = (v: SparseVector): string => `'${formatSparsevec(v)}'`;
+  if (o.checkpoint) {
+    await checkpointBench(base, o.updates, opclass, text);
+    return;
+  }
   // Tie-aware ground truth: each query's 10th smallest distance.
   const kth = queries.map((q) => base.map((b) => fn(q, b)).sort((a, b) => a - b)[K - 1]!);
   const nnz = base.reduce((s, v) => s + v.nnz, 0) / base.length;
@@ -141,5 +155,30 @@ export async function benchSparsevec(args: string[]): Promise<void> {
     } finally {
       await peer.close();
     }
+  }
+  if (o.peers.includes('vecgres')) await checkpointBench(base, o.updates, opclass, text);
+}
+
+/** The checkpoint measurement of the module comment. */
+async function checkpointBench(base: SparseVector[], updates: number, opclass: string, text: (v: SparseVector) => string): Promise<void> {
+  console.log(`# sparsevec checkpoint: load average ${loadAverage()}`);
+  const db = await Vecgres.create('db', { storage: new MemoryFs() });
+  try {
+    await db.exec(`CREATE TABLE items (id int PRIMARY KEY, s sparsevec(${DIM}))`);
+    for (let i = 0; i < base.length; i += 500) {
+      const parts: string[] = [];
+      for (let r = i; r < Math.min(base.length, i + 500); r++) parts.push(`(${r}, ${text(base[r]!)})`);
+      await db.exec(`INSERT INTO items VALUES ${parts.join(',')}`);
+    }
+    await db.exec(`CREATE INDEX items_s ON items USING hnsw (s ${opclass})`);
+    const fresh = sparseVectors(updates, 3);
+    const p = new Prng(4);
+    const ids = new Set<number>();
+    while (ids.size < Math.min(updates, base.length)) ids.add(Math.floor(p.next() * base.length));
+    const order = [...ids];
+    const r = await checkpointAfterUpdates(db, 'items_s', order.length, (k) => db.exec(`UPDATE items SET s = ${text(fresh[k]!)} WHERE id = ${order[k]}`).then(() => undefined));
+    console.log(`sparsevec ${opclass}, ${base.length} rows: ${checkpointLine(order.length, r)}`);
+  } finally {
+    await db.close();
   }
 }

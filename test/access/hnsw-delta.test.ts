@@ -1,10 +1,13 @@
 /**
- * HNSW deltas (access/hnsw/changes.ts, persist.ts saveHnswDelta / applyHnswDelta): after seeded
+ * HNSW deltas (access/hnsw/changes.ts, persist.ts saveHnswDelta / applyIndexDelta): after seeded
  * random inserts, deletes, updates (delete + insert) and vacuums, a graph read back as its base
  * save plus the deltas written since equals the live graph byte for byte (every node's record,
  * the upper pool in use, count, entry point, max level) and has the same rowId map, counts and
- * reusable records. Property style: VECGRES_HNSW_DELTA_TRIALS runs more seeds; a failing seed
- * is printed.
+ * reusable records; a sparsevec graph's keys (in its side heap, at other addresses) are equal
+ * too. An index of partitions (memories of 256 KiB) reads back the same way, partitions started
+ * by inserts after the base included, and equals what a whole save of the same state reads
+ * back, level generators included. Property style: VECGRES_HNSW_DELTA_TRIALS runs more seeds; a
+ * failing seed is printed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,20 +20,30 @@ import { MemorySink, MemorySource } from '../../src/storage/stream.js';
 import { NODE_LINKS, NODE_RECORD } from '../../src/access/hnsw/changes.js';
 import { SparseVector } from '../../src/types/sparsevec.js';
 import { buildIndex } from './hnsw-helpers.js';
+import { memories } from '../../src/kernels/memories.js';
+import { image, sameImage } from '../support/hnsw_image.js';
 
 const TRIALS = Number(process.env.VECGRES_HNSW_DELTA_TRIALS ?? 6);
 const BASE_SEED = Number(process.env.VECGRES_HNSW_DELTA_SEED ?? 500);
 
-type Kind = 'vector' | 'halfvec' | 'bit';
+type Kind = 'vector' | 'halfvec' | 'bit' | 'sparsevec';
 const SHAPES: { kind: Kind; opclass: string; dim: number }[] = [
   { kind: 'vector', opclass: 'vector_l2_ops', dim: 12 },
   { kind: 'halfvec', opclass: 'halfvec_cosine_ops', dim: 10 },
   { kind: 'bit', opclass: 'bit_hamming_ops', dim: 40 },
+  { kind: 'sparsevec', opclass: 'sparsevec_l2_ops', dim: 60 },
 ];
 
 function keyOf(kind: Kind, dim: number, p: Prng): VectorKey {
   if (kind === 'vector') return Float32Array.from({ length: dim }, () => p.next() * 2 - 1);
   if (kind === 'halfvec') return Uint16Array.from({ length: dim }, () => floatToHalf(p.next() * 2 - 1));
+  if (kind === 'sparsevec') {
+    // 0 to 12 non-zeros (an empty key has no bytes in the heap).
+    const idx = new Set<number>();
+    for (let n = p.int(13); idx.size < n; ) idx.add(p.int(dim));
+    const indices = Int32Array.from([...idx].sort((a, b) => a - b));
+    return new SparseVector(dim, indices, Float32Array.from(indices, () => p.next() * 2 - 1));
+  }
   return Uint8Array.from({ length: Math.ceil(dim / 8) }, () => p.int(256));
 }
 
@@ -49,20 +62,6 @@ function newIndex(shape: (typeof SHAPES)[number], rows: number, p: Prng, m: numb
   }) as HnswIndex;
 }
 
-/** The graph's saved state: record bytes of every node, pool words in use, header scalars, derived maps. */
-function image(ix: HnswIndex): { bytes: Uint8Array; scalars: number[]; rows: number[] } {
-  const g = ix.state.graph;
-  const parts: number[] = [];
-  const u8 = g.arena.u8();
-  const out = new Uint8Array(g.count * g.recBytes + g.upperUsed * 4);
-  for (let n = 0; n < g.count; n++) out.set(u8.subarray(g.vecPtr(n), g.vecPtr(n) + g.recBytes), n * g.recBytes);
-  out.set(u8.subarray(g.upperPtr, g.upperPtr + g.upperUsed * 4), g.count * g.recBytes);
-  parts.push(g.count, g.entry, g.maxLevel, g.upperUsed, ix.state.deletedCount, ix.state.unlinkedCount, g.reusableNodes);
-  const rows: number[] = [];
-  for (let r = 0; r < ix.state.rowToNode.length; r++) if (ix.state.rowToNode[r] !== 0) rows.push(r, ix.state.rowToNode[r]!);
-  return { bytes: out, scalars: parts, rows };
-}
-
 function saveWhole(ix: HnswIndex): Uint8Array {
   const s = new MemorySink();
   ix.save(s);
@@ -73,7 +72,7 @@ function saveWhole(ix: HnswIndex): Uint8Array {
 function saveDelta(ix: HnswIndex): Uint8Array {
   const s = new MemorySink();
   const estimate = ix.deltaBytes();
-  assert.ok(estimate >= 0, 'a dense graph can save a delta');
+  assert.ok(estimate >= 0, 'the index can save a delta');
   ix.saveDelta(s);
   const bytes = s.bytes();
   assert.ok(bytes.length <= estimate, `delta ${bytes.length} bytes within its estimate ${estimate}`);
@@ -88,14 +87,69 @@ function restore(live: HnswIndex, base: Uint8Array, deltas: Uint8Array[]): HnswI
   return ix;
 }
 
-function sameImage(a: HnswIndex, b: HnswIndex, where: string): void {
-  const x = image(a);
-  const y = image(b);
-  assert.deepEqual(y.scalars, x.scalars, `${where}: count, entry, max level, pool words, deleted, unlinked, reusable`);
-  assert.equal(y.bytes.length, x.bytes.length, `${where}: image bytes`);
-  const at = x.bytes.findIndex((v, i) => v !== y.bytes[i]);
-  assert.equal(at, -1, `${where}: graphs differ at byte ${at} (record ${Math.floor(at / a.state.graph.recBytes)})`);
-  assert.deepEqual(y.rows, x.rows, `${where}: rowId map`);
+/** The bytes of a whole save of `ix`, leaving its change marks as they are. */
+function wholeBytes(ix: HnswIndex): Uint8Array {
+  const s = new MemorySink();
+  ix.save(s);
+  return s.bytes();
+}
+
+/**
+ * `rounds` rounds of seeded inserts, updates, deletes and vacuums on `live` (rows 0 .. rows - 1
+ * in it), each ended by a whole save (sometimes) or a delta; after each, the base + deltas read
+ * back must equal the live index and what a whole save of it reads back (generators included).
+ * `insertsPerRound` adds that many plain inserts to each round (new partitions).
+ */
+function deltaTrial(live: HnswIndex, shape: (typeof SHAPES)[number], p: Prng, rows: number, where0: string, rounds: number, insertsPerRound = 0): void {
+  const alive = new Set<number>(Array.from({ length: rows }, (_, i) => i));
+  const opened: HnswIndex[] = [];
+  try {
+    let base = saveWhole(live);
+    let deltas: Uint8Array[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const where = `${where0} round ${round}`;
+      for (let i = 0; i < insertsPerRound; i++) {
+        live.insert(rows, keyOf(shape.kind, shape.dim, p));
+        alive.add(rows++);
+      }
+      for (let op = 1 + p.int(40); op > 0; op--) {
+        const r = p.next();
+        const ids = [...alive];
+        if (r < 0.4 || ids.length < 5) {
+          live.insert(rows, keyOf(shape.kind, shape.dim, p));
+          alive.add(rows++);
+        } else if (r < 0.7) {
+          // An UPDATE: the old version's node is flagged, the new one inserted.
+          const id = ids[p.int(ids.length)]!;
+          live.delete(id);
+          alive.delete(id);
+          live.insert(rows, keyOf(shape.kind, shape.dim, p));
+          alive.add(rows++);
+        } else if (r < 0.95) {
+          const id = ids[p.int(ids.length)]!;
+          live.delete(id);
+          alive.delete(id);
+        } else live.vacuum();
+      }
+      if (p.next() < 0.3) live.vacuum();
+      const whole = wholeBytes(live);
+      if (p.next() < 0.15) {
+        base = saveWhole(live);
+        deltas = [];
+      } else deltas.push(saveDelta(live));
+      const back = restore(live, base, deltas);
+      opened.push(back);
+      sameImage(live, back, where);
+      const again = restore(live, whole, []);
+      opened.push(again);
+      sameImage(again, back, `${where}: base + deltas against a whole save`, true);
+      // Nothing changed since: the next delta is empty of nodes and pool chunks.
+      for (const st of live.partitions) assert.ok(st.graph.changes.empty, `${where}: marks cleared by the save`);
+    }
+  } finally {
+    live.dispose();
+    for (const o of opened) o.dispose();
+  }
 }
 
 for (const shape of SHAPES) {
@@ -104,50 +158,40 @@ for (const shape of SHAPES) {
       const seed = BASE_SEED + trial;
       const p = new Prng(seed);
       const m = 4 + p.int(5);
-      let rows = 50 + p.int(150);
-      const live = newIndex(shape, rows, p, m);
-      const alive = new Set<number>(Array.from({ length: rows }, (_, i) => i));
-      const opened: HnswIndex[] = [];
-      try {
-        let base = saveWhole(live);
-        let deltas: Uint8Array[] = [];
-        for (let round = 0; round < 8; round++) {
-          const where = `seed ${seed} round ${round}`;
-          for (let op = 1 + p.int(40); op > 0; op--) {
-            const r = p.next();
-            const ids = [...alive];
-            if (r < 0.4 || ids.length < 5) {
-              live.insert(rows, keyOf(shape.kind, shape.dim, p));
-              alive.add(rows++);
-            } else if (r < 0.7) {
-              // An UPDATE: the old version's node is flagged, the new one inserted.
-              const id = ids[p.int(ids.length)]!;
-              live.delete(id);
-              alive.delete(id);
-              live.insert(rows, keyOf(shape.kind, shape.dim, p));
-              alive.add(rows++);
-            } else if (r < 0.95) {
-              const id = ids[p.int(ids.length)]!;
-              live.delete(id);
-              alive.delete(id);
-            } else live.vacuum();
-          }
-          if (p.next() < 0.3) live.vacuum();
-          if (p.next() < 0.15) {
-            base = saveWhole(live);
-            deltas = [];
-          } else deltas.push(saveDelta(live));
-          const back = restore(live, base, deltas);
-          opened.push(back);
-          sameImage(live, back, `${shape.opclass} ${where}`);
-          // Nothing changed since: the next delta is empty of nodes and pool chunks.
-          assert.ok(live.state.graph.changes.empty, `${where}: marks cleared by the save`);
-        }
-      } finally {
-        live.dispose();
-        for (const o of opened) o.dispose();
-      }
+      const rows = 50 + p.int(150);
+      deltaTrial(newIndex(shape, rows, p, m), shape, p, rows, `${shape.opclass} seed ${seed}`, 8);
     }
+  });
+}
+
+const PARTITIONED = [
+  { shape: { kind: 'vector' as Kind, opclass: 'vector_l2_ops', dim: 96 }, rows: 3000 },
+  { shape: SHAPES[3]!, rows: 7000 },
+];
+
+for (const { shape, rows } of PARTITIONED) {
+  const trials = Math.max(1, Math.ceil(TRIALS / 3));
+  test(`${shape.opclass}: an index of partitions reads back from base + deltas, partitions started since included (${trials} seeds)`, () => {
+    const max = memories.memoryBytesMax;
+    // Memories of 1 MiB: the build makes two or more partitions, and the inserts of the
+    // rounds fill the last one's memory and start more.
+    memories.memoryBytesMax = 2 ** 20;
+    let grew = 0;
+    try {
+      for (let trial = 0; trial < trials; trial++) {
+        const seed = BASE_SEED + 100 + trial;
+        const p = new Prng(seed);
+        const live = newIndex(shape, rows, p, 6);
+        const built = live.partitions.length;
+        assert.ok(built >= 2, `seed ${seed}: ${built} partitions`);
+        const partitions = live.partitions;
+        deltaTrial(live, shape, p, rows, `${shape.opclass} partitions seed ${seed}`, 8, Math.ceil(rows / 20));
+        grew += partitions.length - built;
+      }
+    } finally {
+      memories.memoryBytesMax = max;
+    }
+    assert.ok(grew > 0, 'inserts started partitions after the base');
   });
 }
 
@@ -179,7 +223,7 @@ test('an insert marks its record and exactly the lists it rewrote (against a byt
   }
 });
 
-test('a delta that does not fit its graph is XX001; sparsevec and parallel-linked graphs save whole', () => {
+test('a delta that does not fit its index is XX001; parallel-linked graphs save whole', () => {
   const p = new Prng(5);
   const shape = SHAPES[0]!;
   const live = newIndex(shape, 100, p, 5);
@@ -202,22 +246,6 @@ test('a delta that does not fit its graph is XX001; sparsevec and parallel-linke
   } finally {
     live.dispose();
     other.dispose();
-  }
-  const sparse = hnswAm.opclasses.find((o) => o.name === 'sparsevec_l2_ops')!;
-  const sp = hnswAm.build({
-    dim: 10,
-    opclass: sparse,
-    options: hnswAm.parseOptions(new Map(), 10),
-    rowCount: 3,
-    seed: 1,
-    forEachRow(fn) {
-      for (let i = 0; i < 3; i++) fn(i, new SparseVector(10, Int32Array.from([i]), Float32Array.from([1])));
-    },
-  });
-  try {
-    assert.equal(sp.deltaBytes!(), -1, 'a sparsevec graph is saved whole');
-  } finally {
-    sp.dispose();
   }
 });
 

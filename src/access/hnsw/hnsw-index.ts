@@ -10,10 +10,9 @@ import type { HnswState } from './state.js';
 import { vacuumHnsw } from './vacuum.js';
 import { FilterSubgraphs } from './subgraphs.js';
 import { KeyedRowLists } from '../shared/keyed_rows.js';
-import { applyHnswDelta, hnswDeltaBytes, saveHnsw, saveHnswDelta } from './persist.js';
+import { applyIndexDelta, hnswDeltaBytes, partitionsDeltaBytes, saveHnsw, saveHnswDelta, savePartitionsDelta } from './persist.js';
 import type { ByteSink, ByteSource } from '../../storage/stream.js';
 import { assert } from '../../common/assert.js';
-import { PgError, SQLSTATE } from '../../common/errors.js';
 import { WorkerPool } from '../../kernels/workers.js';
 import type { IndexSearchAhead } from '../am.js';
 import { hnswKernelName } from './kernel.js';
@@ -44,11 +43,21 @@ export class HnswIndex implements VectorIndex {
   readonly partitions: HnswState[];
 
   /**
+   * Partitions at the last save or load (markSaved, applyDelta): those after them are new to
+   * the next delta, which carries them whole (persist.ts).
+   */
+  savedPartitions: number;
+
+  /** The seed a load read the index with (persist.ts: the level generators restart from it after deltas). */
+  loadSeed = 0;
+
+  /**
    * @param state the index's graph (its first partition)
    * @param more the other partitions of a partitioned index, each in a memory of its own
    */
   constructor(readonly state: HnswState, more: readonly HnswState[] = []) {
     this.partitions = [state, ...more];
+    this.savedPartitions = this.partitions.length;
     this.dim = state.dim;
     this.opclass = state.opclass;
     this.subgraphs = new FilterSubgraphs(state);
@@ -126,32 +135,35 @@ export class HnswIndex implements VectorIndex {
   }
 
   /**
-   * Bytes of a delta of the changes since the last save, or -1 when only a whole save will do
-   * (persist.ts): a partitioned index is saved whole for now (its partitions track their changes
-   * each, changes.ts, so a delta per partition is the next step).
+   * Bytes of a delta of the changes since the last save (at most), or -1 when only a whole
+   * save will do (persist.ts): an index that had and has one partition writes its graph's
+   * delta; one that has or had several writes the deltas of the partitions that changed and
+   * the partitions started since whole.
    */
   deltaBytes(): number {
-    return this.partitioned ? -1 : hnswDeltaBytes(this.state);
+    if (this.savedPartitions === 1 && !this.partitioned) return hnswDeltaBytes(this.state);
+    return partitionsDeltaBytes(this.partitions, this.savedPartitions);
   }
 
-  /** Writes the changes since the last save (persist.ts saveHnswDelta); one partition only. */
+  /** Writes the changes since the last save (persist.ts saveHnswDelta, savePartitionsDelta). */
   saveDelta(sink: ByteSink): void {
-    assert(!this.partitioned, 'hnsw delta of a partitioned index');
-    saveHnswDelta(this.state, sink);
+    if (this.savedPartitions === 1 && !this.partitioned) saveHnswDelta(this.state, sink);
+    else savePartitionsDelta(this.partitions, this.savedPartitions, sink);
   }
 
   /** The checkpoint holding the latest save or delta is in force: changes count from now. */
   markSaved(): void {
     for (const st of this.partitions) st.graph.changes.clear();
+    this.savedPartitions = this.partitions.length;
   }
 
   /**
-   * Lays a delta read from a checkpoint file over the loaded graph (persist.ts applyHnswDelta).
-   * @throws PgError XX001 for a partitioned index (never given deltas) or a delta that does not fit.
+   * Lays a delta read from a checkpoint file over the loaded index (persist.ts applyIndexDelta).
+   * @throws PgError XX001 for a delta that does not fit (the index must then be disposed); 53200.
    */
   applyDelta(source: ByteSource): void {
-    if (this.partitioned) throw new PgError(SQLSTATE.data_corrupted, 'hnsw index delta of a partitioned index');
-    applyHnswDelta(this.state, source);
+    applyIndexDelta(this, source);
+    this.savedPartitions = this.partitions.length;
   }
 
   /** amvacuumcleanup: unlinks deleted nodes and repairs their neighbours' lists (vacuum.ts), per partition. */

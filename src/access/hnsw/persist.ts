@@ -22,20 +22,40 @@
  *   raw    the whole records of the first list, in order (recBytes each)
  *   raw    the record tails of the second list, from the node header on (recBytes - hdrBytes)
  *   raw    the pool chunks of the third list (the last one cut at the words in use)
+ *   raw    sparsevec graphs only: the keys of the first list's nodes, in order, nnz u32
+ *          indices then nnz f32 values each (nnz from the record's descriptor, as in a base
+ *          file); a node of the second list keeps its key (its vector area is not in the delta)
  *
  * A graph is its base file's bytes with its deltas' records, tails and chunks laid over them
- * in order; nodes and pool words past the previous sizes are always in the delta whole.
+ * in order; nodes and pool words past the previous sizes are always in the delta whole. A
+ * sparsevec record's descriptor names where its key lies in the writer's memory: applying the
+ * delta puts the key in the reader's side heap and rewrites the pointer (as a load does), and
+ * the key the node had before is counted free in that heap.
  *
  * A partitioned index (partitions.ts) is a list around such graphs:
  *
  *   block  u32 version 2 (HNSW_PARTITIONS_VERSION), varuint partition count (2 or more)
  *   then   each partition's graph, in partition order, as above (each with its version 1 block)
  *
- * An index of one partition is written as one graph, as before partitions existed.
+ * An index of one partition is written as one graph, as before partitions existed. Its delta
+ * is the graph's delta above. The delta of an index that has or had several partitions
+ * (savePartitionsDelta) is:
+ *
+ *   block  u32 version 2 (HNSW_PARTITIONS_DELTA_VERSION), varuints: partitions at the last
+ *          save (P0, at least 1), partitions now (P >= P0); a run list (as above) of the
+ *          partitions below P0 that changed
+ *   then   each changed partition's graph delta, in partition order (its version 1 block on)
+ *   then   partitions P0 .. P - 1 (started by inserts since the save) whole, as in a base file
+ *
+ * Partitions only ever come at the end (an INSERT into a full memory starts one; a build,
+ * TRUNCATE or REINDEX makes a new index, saved whole), so P0 names the same partitions in the
+ * writer and in the reader.
  *
  * The rowId -> node map and the deleted/unlinked counters are rebuilt from the node headers.
- * The level generator restarts from the seed mixed with the node count (inserts after a load
- * are reproducible, though not identical to a never-closed index).
+ * The level generator restarts from the seed mixed with the node count and the partition's
+ * number (inserts after a load are reproducible, though not identical to a never-closed
+ * index); after deltas it restarts the same way from the final counts, so a base read with
+ * its deltas is the index a whole save of the same state reads back, generator included.
  */
 import { assert } from '../../common/assert.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
@@ -48,6 +68,8 @@ import { HnswIndex } from './hnsw-index.js';
 import { FLAG_DELETED, G_ENTRY, G_MAXLEVEL, G_METRIC, N_FLAGS, N_ROW } from './layout.js';
 import type { HnswOptions } from './options.js';
 import { HnswState } from './state.js';
+import type { HnswGraph } from './graph.js';
+import { Prng } from '../../common/prng.js';
 import { FLAG_UNLINKED } from './vacuum.js';
 
 export const HNSW_FILE_VERSION = 1;
@@ -55,6 +77,8 @@ export const HNSW_FILE_VERSION = 1;
 export const HNSW_DELTA_VERSION = 1;
 /** The leading block's version of a partitioned index (the module comment). */
 export const HNSW_PARTITIONS_VERSION = 2;
+/** The leading block's version of a delta of an index that has or had several partitions. */
+export const HNSW_PARTITIONS_DELTA_VERSION = 2;
 /** Partitions a file may list: more would be more memories than addresses name (kernels/memories.ts). */
 const PARTITIONS_MAX = 2 ** 21;
 
@@ -106,7 +130,7 @@ function mismatch(what: string, got: number, want: number): PgError {
 export function loadHnsw(input: LoadInput): HnswIndex {
   const r = readBlock(input.source);
   const version = r.u32();
-  if (version !== HNSW_PARTITIONS_VERSION) return new HnswIndex(loadGraph(input, r, version, 0, false));
+  if (version !== HNSW_PARTITIONS_VERSION) return withSeed(new HnswIndex(loadGraph(input, r, version, 0, false)), input.seed);
   const count = r.varuint();
   if (count < 2 || count > PARTITIONS_MAX) throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw partition count ${count}`);
   const parts: HnswState[] = [];
@@ -119,7 +143,20 @@ export function loadHnsw(input: LoadInput): HnswIndex {
     for (const st of parts) st.dispose();
     throw e;
   }
-  return new HnswIndex(parts[0]!, parts.slice(1));
+  return withSeed(new HnswIndex(parts[0]!, parts.slice(1)), input.seed);
+}
+
+function withSeed(ix: HnswIndex, seed: number): HnswIndex {
+  ix.loadSeed = seed;
+  return ix;
+}
+
+/**
+ * The level generator's seed of partition `k` of `count` nodes read back with the index seed
+ * `seed` (a load's, and again after deltas: the module comment).
+ */
+function partitionSeed(seed: number, count: number, k: number): number {
+  return (seed ^ Math.imul(count, 0x9e3779b1) ^ Math.imul(k, 0x85ebca6b)) >>> 0;
 }
 
 /**
@@ -141,8 +178,7 @@ function loadGraph(input: LoadInput, r: ByteReader, version: number, k: number, 
   if (dim !== input.dim) throw mismatch('dimensions', dim, input.dim);
   if (m !== options.m) throw mismatch('m', m, options.m);
   if (efc !== options.efConstruction) throw mismatch('ef_construction', efc, options.efConstruction);
-  const seed = (input.seed ^ Math.imul(count, 0x9e3779b1) ^ Math.imul(k, 0x85ebca6b)) >>> 0;
-  const st = new HnswState(dim, input.opclass, options, seed, count, ownMemory);
+  const st = new HnswState(dim, input.opclass, options, partitionSeed(input.seed, count, k), count, ownMemory);
   try {
     const g = st.graph;
     const h = g.arena.i32();
@@ -201,15 +237,27 @@ function rebuildNodeMaps(st: HnswState): void {
 }
 
 /**
- * Bytes {@link saveHnswDelta} would write for the changes since the last save or load, or -1
- * when only a whole save can describe them (a sparsevec graph, whose keys live in a side heap
- * that a load rebuilds elsewhere; a parallel link phase).
+ * Bytes {@link saveHnswDelta} would write for the changes since the last save or load (at
+ * most), or -1 when only a whole save can describe them (a parallel link phase).
  */
 export function hnswDeltaBytes(st: HnswState): number {
   const g = st.graph;
   const c = g.changes;
-  if (g.sparse !== null || c.whole) return -1;
-  return 64 + 8 * (c.recordNodes + c.linkNodes + c.poolChunks) + c.recordNodes * g.recBytes + c.linkNodes * (g.recBytes - g.hdrBytes) + c.poolChunks * POOL_CHUNK_WORDS * 4;
+  if (c.whole) return -1;
+  let keys = 0;
+  if (g.sparse !== null && c.recordNodes > 0) {
+    // The keys of the records written whole travel with them.
+    const u32 = g.arena.u32();
+    for (let n = 0, end = Math.min(g.count, c.nodes.length); n < end; n++) if (c.nodes[n] === NODE_RECORD) keys += u32[(g.vecPtr(n) >>> 2) + 1]! * 8;
+  }
+  return 64 + 8 * (c.recordNodes + c.linkNodes + c.poolChunks) + c.recordNodes * g.recBytes + c.linkNodes * (g.recBytes - g.hdrBytes) + c.poolChunks * POOL_CHUNK_WORDS * 4 + keys;
+}
+
+/** Bytes {@link saveHnsw} writes for the graph of `st` (at most). */
+export function hnswSaveBytes(st: HnswState): number {
+  const g = st.graph;
+  const keys = g.sparse === null ? 0 : g.sparse.usedBytes - g.sparse.freeBytes;
+  return 64 + g.count * g.recBytes + g.upperUsed * 4 + keys;
 }
 
 /** Runs of indexes `i` with `marks[i] === value`, below `end`, as [start, length] pairs. */
@@ -257,7 +305,7 @@ function readRuns(r: ByteReader, limit: number, what: string): number[] {
 export function saveHnswDelta(st: HnswState, sink: ByteSink): void {
   const g = st.graph;
   const c = g.changes;
-  assert(g.sparse === null && !c.whole, 'hnsw delta of a graph that must be saved whole');
+  assert(!c.whole, 'hnsw delta of a graph that must be saved whole');
   const count = g.count;
   const records = runsOf(c.nodes, NODE_RECORD, count);
   const links = runsOf(c.nodes, NODE_LINKS, count);
@@ -289,22 +337,36 @@ export function saveHnswDelta(st: HnswState, sink: ByteSink): void {
     const to = Math.min(g.upperUsed, (pool[k]! + pool[k + 1]!) * POOL_CHUNK_WORDS);
     sink.write(u8, g.upperPtr + from * 4, (to - from) * 4);
   }
+  if (g.sparse !== null) {
+    for (let k = 0; k < records.length; k += 2) {
+      for (let n = records[k]!, end = n + records[k + 1]!; n < end; n++) {
+        const key = g.sparseKey(n);
+        if (key.nnz > 0) sink.write(u8, key.ptr, key.nnz * 8);
+      }
+    }
+  }
 }
 
 /**
  * Applies a delta written by {@link saveHnswDelta} to the graph of `st`, which must hold what
  * the save before it wrote (a loaded base and the deltas before this one): grows the records
  * and the pool to the delta's sizes, overwrites the changed records, record tails and pool
- * chunks, sets the entry point, then rebuilds the rowId map and counts from the headers.
+ * chunks, sets the entry point, then rebuilds the rowId map and counts from the headers; a
+ * sparsevec graph's new keys go to its side heap (module comment).
  * @throws PgError XX001 when the delta does not fit the graph (dimensions, m, record bytes, a
  *   smaller graph, a run past the end, a new node or pool word the delta does not carry); the
  *   graph is then partly changed and must be disposed; 53200 when it does not fit in memory.
  */
 export function applyHnswDelta(st: HnswState, source: ByteSource): void {
-  const g = st.graph;
   const r = readBlock(source);
   const version = r.u32();
   if (version !== HNSW_DELTA_VERSION) throw new PgError(SQLSTATE.data_corrupted, `unsupported hnsw index delta version ${version}`);
+  applyGraphDelta(st, r, source);
+}
+
+/** {@link applyHnswDelta} after the delta's version: its header block `r` is read up to it. */
+function applyGraphDelta(st: HnswState, r: ByteReader, source: ByteSource): void {
+  const g = st.graph;
   const dim = r.varuint();
   const m = r.varuint();
   const recBytes = r.varuint();
@@ -312,7 +374,6 @@ export function applyHnswDelta(st: HnswState, source: ByteSource): void {
   const entry = r.varuint() - 1;
   const maxLevel = r.varuint() - 1;
   const upperWords = r.varuint();
-  if (g.sparse !== null) throw new PgError(SQLSTATE.data_corrupted, 'hnsw index delta of a sparsevec graph');
   if (dim !== st.dim) throw mismatch('dimensions', dim, st.dim);
   if (m !== g.m) throw mismatch('m', m, g.m);
   if (recBytes !== g.recBytes) throw mismatch('record bytes', recBytes, g.recBytes);
@@ -328,24 +389,136 @@ export function applyHnswDelta(st: HnswState, source: ByteSource): void {
   if (!covers(records, oldCount, count)) throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw delta: nodes ${oldCount} to ${count} are not all in it`);
   if (upperWords > oldUpper && !covers(pool, Math.floor(oldUpper / POOL_CHUNK_WORDS), poolChunks)) throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw delta: pool words ${oldUpper} to ${upperWords} are not all in it`);
   g.restoreSpace(count, upperWords);
-  const u8 = g.arena.u8();
+  const sparse = g.sparse;
   for (let k = 0; k < records.length; k += 2) {
-    for (let n = records[k]!, end = n + records[k + 1]!; n < end; n++) source.readInto(u8, g.vecPtr(n), recBytes);
+    for (let n = records[k]!, end = n + records[k + 1]!; n < end; n++) {
+      // A rewritten sparse record's old key (a node vacuum removed and an insert reused, whose
+      // key a load had placed) is free in this heap from now on.
+      if (sparse !== null && n < oldCount) {
+        const d = g.vecPtr(n) >>> 2;
+        const nnz = g.arena.u32()[d + 1]!;
+        if (nnz > 0) sparse.release(nnz);
+      }
+      source.readInto(g.arena.u8(), g.vecPtr(n), recBytes);
+    }
   }
   const tail = recBytes - g.hdrBytes;
   for (let k = 0; k < links.length; k += 2) {
-    for (let n = links[k]!, end = n + links[k + 1]!; n < end; n++) source.readInto(u8, g.vecPtr(n) + g.hdrBytes, tail);
+    for (let n = links[k]!, end = n + links[k + 1]!; n < end; n++) source.readInto(g.arena.u8(), g.vecPtr(n) + g.hdrBytes, tail);
   }
   for (let k = 0; k < pool.length; k += 2) {
     const from = pool[k]! * POOL_CHUNK_WORDS;
     const to = Math.min(upperWords, (pool[k]! + pool[k + 1]!) * POOL_CHUNK_WORDS);
-    source.readInto(u8, g.upperPtr + from * 4, (to - from) * 4);
+    source.readInto(g.arena.u8(), g.upperPtr + from * 4, (to - from) * 4);
+  }
+  if (sparse !== null) {
+    for (let k = 0; k < records.length; k += 2) {
+      for (let n = records[k]!, end = n + records[k + 1]!; n < end; n++) readSparseKey(g, n, source);
+    }
   }
   const i = g.arena.i32();
   i[(g.g >>> 2) + G_ENTRY] = entry;
   i[(g.g >>> 2) + G_MAXLEVEL] = maxLevel;
   rebuildNodeMaps(st);
+  // Keys of nodes removed since the base were counted free: given back as vacuum gives them.
+  g.compactKeys();
   g.changes.clear();
+}
+
+/**
+ * Reads node `n`'s sparse key (nnz from the descriptor its record holds) from `source` into
+ * the graph's side heap and points the descriptor at it.
+ * @throws PgError XX001 for a descriptor of more non-zeros than a sparsevec holds; 53200.
+ */
+function readSparseKey(g: HnswGraph, n: number, source: ByteSource): void {
+  const d = g.vecPtr(n) >>> 2;
+  const nnz = g.arena.u32()[d + 1]!;
+  if (nnz > SPARSEVEC_MAX_NNZ) throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw sparse key of ${nnz} elements`);
+  const ptr = g.sparse!.alloc(nnz * 8);
+  if (nnz > 0) source.readInto(g.arena.u8(), ptr, nnz * 8);
+  g.arena.u32()[d] = ptr;
+}
+
+/**
+ * Bytes {@link savePartitionsDelta} would write (at most), or -1 when a whole save is needed:
+ * a changed partition below `saved` cannot describe its changes, or `saved` is not a count of
+ * the index's first partitions.
+ * @param parts the index's partitions now
+ * @param saved how many it had at its last save
+ */
+export function partitionsDeltaBytes(parts: readonly HnswState[], saved: number): number {
+  if (saved < 1 || saved > parts.length) return -1;
+  let n = 32 + 4 * saved;
+  for (let k = 0; k < saved; k++) {
+    if (parts[k]!.graph.changes.empty) continue;
+    const b = hnswDeltaBytes(parts[k]!);
+    if (b < 0) return -1;
+    n += b;
+  }
+  for (let k = saved; k < parts.length; k++) n += hnswSaveBytes(parts[k]!);
+  return n;
+}
+
+/**
+ * Streams the delta of an index of partitions `parts` that had `saved` of them at its last
+ * save: the deltas of the changed ones and the new ones whole (format in the module comment).
+ * The caller must have checked {@link partitionsDeltaBytes} >= 0.
+ */
+export function savePartitionsDelta(parts: readonly HnswState[], saved: number, sink: ByteSink): void {
+  assert(saved >= 1 && saved <= parts.length, 'hnsw partitions delta');
+  const changed = new Uint8Array(saved);
+  for (let k = 0; k < saved; k++) changed[k] = parts[k]!.graph.changes.empty ? 0 : 1;
+  const runs = runsOf(changed, 1, saved);
+  const w = new ByteWriter(32 + 4 * runs.length);
+  w.u32(HNSW_PARTITIONS_DELTA_VERSION).varuint(saved).varuint(parts.length);
+  writeRuns(w, runs);
+  writeBlock(sink, w);
+  for (let k = 0; k < saved; k++) if (changed[k] === 1) saveHnswDelta(parts[k]!, sink);
+  for (let k = saved; k < parts.length; k++) saveHnsw(parts[k]!, sink);
+}
+
+/**
+ * Applies a delta of the index `ix` (a loaded base and the deltas before this one): a graph
+ * delta ({@link saveHnswDelta}) to an index of one partition, or a partitions delta
+ * ({@link savePartitionsDelta}): the changed partitions' deltas, then the new partitions read
+ * whole, each in a memory of its own and added to `ix.partitions` as soon as it is read (so
+ * disposing `ix` frees it). Then every partition's level generator restarts as a load of the
+ * same state would start it (module comment).
+ * @throws PgError XX001 when the delta does not fit the index (its version, a graph delta of
+ *   a partitioned index, partition counts, or a partition's delta as applyHnswDelta says); the
+ *   index is then partly changed and must be disposed; 53200 when it does not fit in memory.
+ */
+export function applyIndexDelta(ix: HnswIndex, source: ByteSource): void {
+  const r = readBlock(source);
+  const version = r.u32();
+  if (version === HNSW_DELTA_VERSION) {
+    if (ix.partitions.length !== 1) throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw delta: a graph delta of an index of ${ix.partitions.length} partitions`);
+    applyGraphDelta(ix.state, r, source);
+  } else if (version === HNSW_PARTITIONS_DELTA_VERSION) {
+    const saved = r.varuint();
+    const count = r.varuint();
+    if (saved !== ix.partitions.length || count < saved || count > PARTITIONS_MAX) {
+      throw new PgError(SQLSTATE.data_corrupted, `invalid hnsw delta: partitions ${saved} to ${count} over an index of ${ix.partitions.length}`);
+    }
+    const runs = readRuns(r, saved, 'partition');
+    for (let k = 0; k < runs.length; k += 2) {
+      for (let p = runs[k]!, end = p + runs[k + 1]!; p < end; p++) {
+        const b = readBlock(source);
+        const v = b.u32();
+        if (v !== HNSW_DELTA_VERSION) throw new PgError(SQLSTATE.data_corrupted, `unsupported hnsw index delta version ${v}`);
+        applyGraphDelta(ix.partitions[p]!, b, source);
+      }
+    }
+    const first = ix.state;
+    const input: LoadInput = { dim: first.dim, opclass: first.opclass, options: first.options, seed: ix.loadSeed, source };
+    for (let k = saved; k < count; k++) {
+      const b = readBlock(source);
+      ix.partitions.push(loadGraph(input, b, b.u32(), k, true));
+    }
+    // Filter subgraphs hold rows of one partition only (HnswIndex.insert drops them the same way).
+    if (count > saved) ix.subgraphs.dispose();
+  } else throw new PgError(SQLSTATE.data_corrupted, `unsupported hnsw index delta version ${version}`);
+  ix.partitions.forEach((st, k) => st.prng.restoreState(Uint32Array.from(new Prng(partitionSeed(ix.loadSeed, st.graph.count, k)).state())));
 }
 
 /** Whether the runs (ascending [start, length] pairs) cover every index in [from, to). */
