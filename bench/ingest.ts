@@ -16,7 +16,10 @@
  *      --copy-rows rows, default 20,000, each its own transaction) into vecgres (in memory and
  *      in a data directory), beside multi-row INSERT into vecgres in memory, PGlite's COPY
  *      (through its '/dev/blob'), and native PostgreSQL's COPY FROM STDIN (pg-copy-streams)
- *      when PGVECTOR_URL is set. `--copy-only` runs only this step.
+ *      when PGVECTOR_URL is set. `--copy-only` runs only this step; `--dims N` tiles each GloVe
+ *      row to N floats (synthetic high-dimensional rows), `--vecgres-only` leaves the peers out.
+ *      Each line prints the process's CPU seconds beside the wall time (`process.cpuUsage()`:
+ *      steadier than wall time on a loaded machine).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -37,6 +40,8 @@ const SPECS = {
   copyRows: { kind: 'number', default: 20000, help: 'rows per COPY statement' },
   skipBuild: { kind: 'flag', default: false, help: 'skip CREATE INDEX over all rows and the reopen' },
   copyOnly: { kind: 'flag', default: false, help: 'run only the COPY comparison' },
+  dims: { kind: 'number', default: 100, help: 'COPY comparison: tile each GloVe row to this many floats (synthetic rows past 100)' },
+  vecgresOnly: { kind: 'flag', default: false, help: 'COPY comparison: leave PGlite and native PostgreSQL out' },
 } satisfies OptionSpecs;
 
 function literal(a: Float32Array, off: number, dim: number): string {
@@ -76,6 +81,21 @@ function line(name: string, rows: number, s: number, extra = ''): void {
   console.log(`${name.padEnd(34)} ${String(rows).padStart(7)} rows  ${s.toFixed(1).padStart(7)} s  ${Math.round(rows / s).toString().padStart(8)} rows/s${extra}`);
 }
 
+/** CPU seconds (user + system, all threads) this process has used so far. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Each GloVe row of `base` (`dim` floats) repeated to `dims` floats: synthetic wide rows. */
+function tile(base: Float32Array, dim: number, dims: number): Float32Array {
+  if (dims === dim) return base;
+  const rows = base.length / dim;
+  const out = new Float32Array(rows * dims);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < dims; i++) out[r * dims + i] = base[r * dim + (i % dim)]!;
+  return out;
+}
+
 /** COPY input for rows [from, to): text (`id<TAB>[v,...]` lines) or binary (int4, vector_send). */
 function copyData(base: Float32Array, dim: number, from: number, to: number, binary: boolean): Uint8Array {
   if (!binary) {
@@ -113,7 +133,7 @@ async function loadByCopy(run: (sql: string, data: Uint8Array) => Promise<unknow
   return (nowMs() - t) / 1000;
 }
 
-async function benchCopy(base: Float32Array, dim: number, rows: number, batch: number, per: number, root: string): Promise<void> {
+async function benchCopy(base: Float32Array, dim: number, rows: number, batch: number, per: number, root: string, peers: boolean): Promise<void> {
   const ddl = `CREATE TABLE items (id int PRIMARY KEY, embedding vector(${dim}))`;
   const chunksOf = (binary: boolean): Uint8Array[] => {
     const out: Uint8Array[] = [];
@@ -125,33 +145,65 @@ async function benchCopy(base: Float32Array, dim: number, rows: number, batch: n
   const mb = (cs: Uint8Array[]): string => (cs.reduce((n, c) => n + c.length, 0) / 1048576).toFixed(0);
   console.log(`\nCOPY FROM, statements of ${per} rows (${mb(text)} MB of text, ${mb(bin)} MB of binary input):`);
   const results: [string, number][] = [];
+  let cpu0 = cpuSeconds();
   const add = (name: string, s: number): void => {
-    results.push([name, rows / s]);
-    line(name, rows, s);
+    const cpu = cpuSeconds() - cpu0;
+    results.push([name, rows / cpu]);
+    line(name, rows, s, `  ${cpu.toFixed(2).padStart(6)} CPU s  ${Math.round(rows / cpu).toString().padStart(8)} rows/CPU s`);
   };
+  const start = (): void => {
+    (globalThis as { gc?: () => void }).gc?.();
+    cpu0 = cpuSeconds();
+  };
+  // Warm-up: every path once on a few rows, so that no measured line pays for compiling the engine.
+  {
+    const warm = Math.min(rows, 4 * batch, per);
+    const w = await Vecgres.create();
+    await w.exec(ddl);
+    await loadVecgres(w, base, dim, warm, batch);
+    await w.exec('TRUNCATE items');
+    for (const binary of [false, true]) {
+      await loadByCopy((q, d) => w.query(q, [], { blob: new Blob([d as Uint8Array<ArrayBuffer>]) }), [copyData(base, dim, 0, warm, binary)], binary);
+      await w.exec('TRUNCATE items');
+    }
+    await w.close();
+  }
   let mem = await Vecgres.create();
   await mem.exec(ddl);
+  start();
   add(`vecgres INSERT (${batch}-row), memory`, await loadVecgres(mem, base, dim, rows, batch));
   await mem.close();
   for (const [name, binary, chunks] of [['text', false, text], ['binary', true, bin]] as const) {
     mem = await Vecgres.create();
     await mem.exec(ddl);
+    start();
     add(`vecgres COPY ${name}, memory`, await loadByCopy((q, d) => mem.query(q, [], { blob: new Blob([d as Uint8Array<ArrayBuffer>]) }), chunks, binary));
     await mem.close();
   }
-  const dir = path.join(root, 'copy');
-  const durable = await Vecgres.create(dir);
-  await durable.exec(ddl);
-  add('vecgres COPY text, data directory', await loadByCopy((q, d) => durable.query(q, [], { blob: new Blob([d as Uint8Array<ArrayBuffer>]) }), text, false));
-  await durable.close();
+  const dirDdl = `${ddl}; SET max_wal_size = 1000000`; // no checkpoint inside the timed load
   for (const [name, binary, chunks] of [['text', false, text], ['binary', true, bin]] as const) {
+    const durable = await Vecgres.create(path.join(root, `copy-${name}`));
+    await durable.exec(dirDdl);
+    start();
+    add(`vecgres COPY ${name}, data directory`, await loadByCopy((q, d) => durable.query(q, [], { blob: new Blob([d as Uint8Array<ArrayBuffer>]) }), chunks, binary));
+    await durable.close();
+  }
+  {
+    const durable = await Vecgres.create(path.join(root, 'insert'));
+    await durable.exec(dirDdl);
+    start();
+    add(`vecgres INSERT (${batch}-row), data directory`, await loadVecgres(durable, base, dim, rows, batch));
+    await durable.close();
+  }
+  for (const [name, binary, chunks] of peers ? [['text', false, text], ['binary', true, bin]] as const : []) {
     const pg = await PGlite.create({ extensions: { vector } });
     await pg.exec(`CREATE EXTENSION vector; ${ddl}`);
+    start();
     add(`pglite COPY ${name} (memory)`, await loadByCopy((q, d) => pg.query(q, [], { blob: new Blob([d as Uint8Array<ArrayBuffer>]) }), chunks, binary));
     await pg.close();
   }
   const url = process.env['PGVECTOR_URL'];
-  if (url !== undefined) {
+  if (url !== undefined && peers) {
     const { default: pgClient } = await import('pg');
     const { from: copyFrom } = await import('pg-copy-streams');
     const { pipeline } = await import('node:stream/promises');
@@ -161,6 +213,7 @@ async function benchCopy(base: Float32Array, dim: number, rows: number, batch: n
     try {
       for (const [name, binary, chunks] of [['text', false, text], ['binary', true, bin]] as const) {
         await client.query(`CREATE EXTENSION IF NOT EXISTS vector; DROP TABLE IF EXISTS items; ${ddl}`);
+        start(); // the server's CPU time is not this process's: compare its wall time
         add(`native PostgreSQL COPY ${name}`, await loadByCopy((q, d) => pipeline(Readable.from([Buffer.from(d)]), client.query(copyFrom(q.replace(`'/dev/blob'`, 'STDIN')))), chunks, binary));
       }
       await client.query('DROP TABLE IF EXISTS items');
@@ -169,7 +222,7 @@ async function benchCopy(base: Float32Array, dim: number, rows: number, batch: n
     }
   }
   const insert = results[0]![1];
-  console.log(`COPY / INSERT rows/s: text ${(results[1]![1] / insert).toFixed(1)}x, binary ${(results[2]![1] / insert).toFixed(1)}x`);
+  console.log(`COPY / INSERT rows per CPU second, in memory: text ${(results[1]![1] / insert).toFixed(2)}x, binary ${(results[2]![1] / insert).toFixed(2)}x; data directory: text ${(results[3]![1] / results[5]![1]).toFixed(2)}x, binary ${(results[4]![1] / results[5]![1]).toFixed(2)}x (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
 }
 
 export async function benchIngest(args: string[]): Promise<void> {
@@ -180,7 +233,7 @@ export async function benchIngest(args: string[]): Promise<void> {
   if (o.copyOnly) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-ingest-'));
     try {
-      await benchCopy(base, dim, rows, o.batch, o.copyRows, root);
+      await benchCopy(tile(base, dim, o.dims), o.dims, rows, o.batch, o.copyRows, root, !o.vecgresOnly);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -246,7 +299,7 @@ export async function benchIngest(args: string[]): Promise<void> {
     line('pglite + pgvector + hnsw (memory)', indexRows, await loadPglite(pg, base, dim, indexRows, batch));
     await pg.close();
     // 5. COPY.
-    await benchCopy(base, dim, rows, batch, o.copyRows, root);
+    await benchCopy(tile(base, dim, o.dims), o.dims, rows, batch, o.copyRows, root, !o.vecgresOnly);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

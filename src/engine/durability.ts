@@ -240,7 +240,7 @@ export class Durability {
     // (PostgreSQL's nextval takes an xid so that its commit flushes the record). nextval logs
     // once per 32 values, so most calls wait for nothing.
     this.append(c);
-    if (c.kind !== 'insert' && c.kind !== 'delete' && c.kind !== 'abort') this.syncLsn = this.wal.insertLsn;
+    if (c.kind !== 'insert' && c.kind !== 'insertRows' && c.kind !== 'delete' && c.kind !== 'abort') this.syncLsn = this.wal.insertLsn;
   }
 
   private append(c: Change): void {

@@ -453,6 +453,16 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       insertIntoIndexes(env, t, rowId);
       return;
     }
+    case 'insertRows': {
+      const t = catalog.getTable(r.table)!;
+      if (r.rowId < t.slots) throw new PgError(SQLSTATE.data_corrupted, `log inserts row ${r.rowId} of "${r.table}" twice`);
+      while (t.slots < r.rowId) t.appendDeadSlot();
+      const first = catalog.insertRows(t, r.rows, r.pkeys, r.xid);
+      const writes = txnOf(r.xid).writes;
+      for (let i = 0; i < r.rows.length; i++) writes.push({ kind: 'insert', table: t, rowId: first + i, pkey: r.pkeys[i] });
+      for (let i = 0; i < r.rows.length; i++) insertIntoIndexes(env, t, first + i);
+      return;
+    }
     case 'delete': {
       const t = catalog.getTable(r.table)!;
       if (!t.isLive(r.rowId)) throw new PgError(SQLSTATE.data_corrupted, `log deletes dead row ${r.rowId} of "${r.table}"`);

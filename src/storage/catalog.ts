@@ -97,6 +97,8 @@ export type Change =
   | { kind: 'dropTable'; xid: number; name: string }
   | { kind: 'truncate'; xid: number; name: string }
   | { kind: 'insert'; xid: number; table: Table; rowId: number; values: readonly Value[]; pkey: unknown }
+  /** Rows `rowId` .. `rowId + rows.length - 1`, appended in order by one statement. */
+  | { kind: 'insertRows'; xid: number; table: Table; rowId: number; rows: readonly (readonly Value[])[]; pkeys: readonly unknown[] }
   | { kind: 'delete'; xid: number; table: Table; rowId: number; pkey: unknown }
   | { kind: 'commit'; xid: number }
   | { kind: 'abort'; xid: number }
@@ -817,6 +819,31 @@ export class Catalog {
     const got = table.commitRow(prep, values, xid);
     if (pkeyValue !== undefined) table.pkey.set(pkeyValue, got);
     return got;
+  }
+
+  /**
+   * {@link insertRow} for several rows of one statement, appended in order as ONE logged
+   * change: memory for all of them first (53200 changes nothing), then one log record, then
+   * the writes. `pkeys[i]` is row i's key map value (undefined without a primary key). Returns
+   * the first rowId; the rows take consecutive ids. One row is logged as a plain insert.
+   */
+  insertRows(table: Table, rows: readonly (readonly Value[])[], pkeys: readonly unknown[], xid: number): number {
+    if (rows.length === 1) return this.insertRow(table, rows[0]!, pkeys[0], xid);
+    this.checkWrite(table.name, xid);
+    const preps = table.prepareRows(rows);
+    const first = preps[0]!.rowId;
+    try {
+      this.onChange?.({ kind: 'insertRows', xid, table, rowId: first, rows, pkeys });
+    } catch (e) {
+      table.abandonRows(preps);
+      throw e;
+    }
+    for (let i = 0; i < rows.length; i++) {
+      const got = table.commitRow(preps[i]!, rows[i]!, xid);
+      const k = pkeys[i];
+      if (k !== undefined) table.pkey.set(k, got);
+    }
+    return first;
   }
 
   /**

@@ -114,6 +114,15 @@ export class PackedColumn {
     return this.store!.ptrStream(rowId);
   }
 
+  /**
+   * Fixed-width columns: room for rows 0 .. `last` (Table.prepareRows, before any of the
+   * batch's rows takes its place); `committed` rows are copied if the first segment moves.
+   * @throws PgError 53200 when the memories cannot hold them; nothing changes then.
+   */
+  reserveRows(last: number, committed: number, retired: number[]): void {
+    this.store?.reserve(last, committed, retired);
+  }
+
   /** Length (dims, bits or nnz) of row `rowId`. */
   len(rowId: number): number {
     return this.width >= 0 ? this.fixedLen : this.rowLen[rowId]!;
@@ -136,10 +145,12 @@ export class PackedColumn {
    * NULL or an empty block) without writing. A moved first segment goes to `retired` and a new
    * per-row block to `blocks` (pointer, bytes), for the caller to free after the write, or on
    * failure. A number for `v` (recovery: a checkpoint delta's row whose bytes a segment file
-   * holds, Table.writeDelta) only marks the row's segment as held by its file.
+   * holds, Table.writeDelta) only marks the row's segment as held by its file. `committed`:
+   * the rows written so far (a moved first segment copies them), `rowId` unless rows before it
+   * are prepared and not yet written (Table.prepareRows).
    * @throws PgError 53200 when the memories cannot hold it.
    */
-  place(rowId: number, v: PackedValue | number | null, retired: number[], blocks: number[]): number {
+  place(rowId: number, v: PackedValue | number | null, retired: number[], blocks: number[], committed = rowId): number {
     if (v === null) return 0;
     if (typeof v === 'number') {
       assert(this.store !== null, 'only a fixed-width row is held by a segment file');
@@ -147,7 +158,7 @@ export class PackedColumn {
       return 0;
     }
     if (this.store !== null) {
-      this.store.reserve(rowId, rowId, retired);
+      this.store.reserve(rowId, committed, retired);
       return this.store.ptr(rowId);
     }
     const bytes = blockBytes(this.kind, valueLen(v));

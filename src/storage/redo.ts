@@ -26,6 +26,10 @@
  *     14  DROP_COLUMN    table name, column number varuint
  *     15  REWRITE_COLUMN table name, column number varuint, the new column (one-column table
  *                        definition), varuint n, n codec values (one per live row, in order)
+ *     16  INSERT_ROWS    table name, first rowId varuint, varuint n, then n rows each as
+ *                        INSERT's has-key u8, key value (if any), one codec value per column:
+ *                        rows first .. first + n - 1 of one statement (COPY FROM, multi-row
+ *                        INSERT), replayed as n INSERTs
  *     40  SEQUENCE_SET   sequence name, last_value (codec bigint), is_called u8: where the
  *                        sequence stands after replay (nextval logs 32 values ahead; setval
  *                        logs its value); replaces SEQUENCE, which only read old logs
@@ -65,6 +69,7 @@ export const REDO_ALTER_TABLE = 12;
 export const REDO_ADD_COLUMN = 13;
 export const REDO_DROP_COLUMN = 14;
 export const REDO_REWRITE_COLUMN = 15;
+export const REDO_INSERT_ROWS = 16;
 export const REDO_SEQUENCE_SET = 40;
 export const REDO_CREATE_SEQUENCE = 41;
 export const REDO_ALTER_SEQUENCE = 42;
@@ -80,6 +85,7 @@ export type Redo =
   | { kind: 'dropTable'; xid: number; name: string }
   | { kind: 'truncate'; xid: number; name: string }
   | { kind: 'insert'; xid: number; table: string; rowId: number; values: Value[]; pkey: unknown }
+  | { kind: 'insertRows'; xid: number; table: string; rowId: number; rows: Value[][]; pkeys: unknown[] }
   | { kind: 'delete'; xid: number; table: string; rowId: number; pkey: unknown }
   | { kind: 'commit'; xid: number }
   | { kind: 'abort'; xid: number }
@@ -184,6 +190,18 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
       for (let i = 0; i < n; i++) w.value((c.values[i] ?? null) as CodecValue);
       return { type: REDO_INSERT, xid: c.xid };
     }
+    case 'insertRows': {
+      w.string(c.table.name).varuint(c.rowId).varuint(c.rows.length);
+      const n = c.table.def.columns.length;
+      for (let r = 0; r < c.rows.length; r++) {
+        const k = c.pkeys[r];
+        if (k === undefined) w.u8(0);
+        else w.u8(1).value(k as CodecValue);
+        const values = c.rows[r]!;
+        for (let i = 0; i < n; i++) w.value((values[i] ?? null) as CodecValue);
+      }
+      return { type: REDO_INSERT_ROWS, xid: c.xid };
+    }
     case 'delete':
       w.string(c.table.name).varuint(c.rowId);
       if (c.pkey === undefined) w.u8(0);
@@ -274,6 +292,22 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
       const values: Value[] = new Array(n);
       for (let i = 0; i < n; i++) values[i] = r.readValue() as Value;
       return { kind: 'insert', xid, table, rowId, values, pkey };
+    }
+    case REDO_INSERT_ROWS: {
+      const table = r.string();
+      const rowId = r.varuint();
+      const count = r.varuint();
+      const n = columnCount(table);
+      const rows: Value[][] = [];
+      const pkeys: unknown[] = [];
+      for (let k = 0; k < count; k++) {
+        pkeys.push(r.u8() === 1 ? r.readValue() : undefined);
+        const values: Value[] = new Array(n);
+        for (let i = 0; i < n; i++) values[i] = r.readValue() as Value;
+        rows.push(values);
+      }
+      if (count === 0) throw new PgError(SQLSTATE.data_corrupted, 'insert record without rows');
+      return { kind: 'insertRows', xid, table, rowId, rows, pkeys };
     }
     case REDO_DELETE: {
       const table = r.string();

@@ -679,6 +679,16 @@ export class Table {
   prepareRow(values: readonly Value[]): PreparedRow {
     const rowId = this.slots;
     if (rowId >= this.capacity) this.grow();
+    return this.prepareAt(rowId, values);
+  }
+
+  /**
+   * Takes the memory of row `rowId` (at or past `slots`; the slot arrays already hold it).
+   * Rows `slots` .. `rowId - 1` must be prepared and not yet committed: a fixed-width store
+   * must already hold `rowId` then (see {@link prepareRows}), as a moved first segment copies
+   * only committed rows.
+   */
+  private prepareAt(rowId: number, values: readonly Value[]): PreparedRow {
     const cols = this.def.columns;
     const prep: PreparedRow = { rowId, ptrs: new Array<number>(cols.length).fill(0), retired: [], blocks: [] };
     try {
@@ -686,7 +696,7 @@ export class Table {
         const v = values[c] ?? null;
         const pc = this.packed[c];
         if (pc !== null && pc !== undefined) {
-          prep.ptrs[c] = pc.place(rowId, v as PackedValue | number | null, prep.retired, prep.blocks);
+          prep.ptrs[c] = pc.place(rowId, v as PackedValue | number | null, prep.retired, prep.blocks, this.slots);
           continue;
         }
         const vc = this.vectors[c];
@@ -700,7 +710,7 @@ export class Table {
         const vec = v as Float32Array;
         if (vc.store !== null) {
           assert(vec.length === vc.dim, 'vector dimension checked before append');
-          vc.store.reserve(rowId, rowId, prep.retired);
+          vc.store.reserve(rowId, this.slots, prep.retired);
           prep.ptrs[c] = vc.store.ptr(rowId);
         } else {
           const ptr = memories.alloc(vec.length * 4, 'vector column');
@@ -713,6 +723,40 @@ export class Table {
       throw e;
     }
     return prep;
+  }
+
+  /**
+   * Catalog only: {@link prepareRow} for several rows appended in order (rowIds `slots` ..
+   * `slots + rows.length - 1`), so that one log record can cover them. Fixed-width storage is
+   * reserved for the last row first: a first segment that moves then moves before any row's
+   * place is taken, so every place stays valid until the rows are committed. Blocks that moved
+   * are freed when the last row is committed (values may view them).
+   * @throws PgError 53200 when the memories cannot hold the rows; the table is unchanged then.
+   */
+  prepareRows(rows: readonly (readonly Value[])[]): PreparedRow[] {
+    const first = this.slots;
+    const last = first + rows.length - 1;
+    assert(rows.length > 0, 'a batch has rows');
+    while (last >= this.capacity) this.grow();
+    const retired: number[] = [];
+    const preps: PreparedRow[] = [];
+    try {
+      for (const vc of this.vectors) vc?.store?.reserve(last, first, retired);
+      for (const pc of this.packed) pc?.reserveRows(last, first, retired);
+      for (let i = 0; i < rows.length; i++) preps.push(this.prepareAt(first + i, rows[i]!));
+    } catch (e) {
+      this.abandonRows(preps);
+      SegmentedRows.freeRetired(memories, retired);
+      throw e;
+    }
+    // The last row's commit frees what moved (commitRow frees its prepared row's retired list).
+    for (let i = 0; i < retired.length; i++) preps[preps.length - 1]!.retired.push(retired[i]!);
+    return preps;
+  }
+
+  /** Catalog only: gives back what {@link prepareRows} took. */
+  abandonRows(preps: readonly PreparedRow[]): void {
+    for (const p of preps) this.abandonRow(p);
   }
 
   /** Catalog only: gives back what {@link prepareRow} took (the insert could not be logged). */

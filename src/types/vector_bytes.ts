@@ -16,24 +16,43 @@ const anyDimScratch = new Float32Array(VECTOR_MAX_DIM);
 const SLAB_FLOATS = 1 << 16;
 
 /**
- * Hands out vectors as views of large shared buffers, for a bulk load that makes one per
- * row: a Float32Array of its own costs a buffer allocation each (V8 keeps only tiny typed
- * arrays on its heap), a view of a slab only the view object. Each view is written once and
- * owned by its row; a slab is freed once no row value refers to it.
+ * Hands out vectors as views of large buffers, for a bulk load that makes one per row: a
+ * Float32Array of its own costs a buffer allocation each (V8 keeps only tiny typed arrays on
+ * its heap), a view of a slab only the view object. Each view is written once and owned by its
+ * row until {@link reset}: a load that has stored its rows (COPY FROM after each batch) hands
+ * the same buffers out again, so the next rows are parsed into memory the cache and the page
+ * tables already hold instead of fresh pages (on a loaded machine, touching a fresh page costs
+ * more than parsing the floats written to it).
  */
 export class Float32Slab {
-  private buf = new Float32Array(0);
+  private readonly bufs: Float32Array[] = [];
+  private cur = -1;
+  private buf: Float32Array = new Float32Array(0);
   private used = 0;
 
-  /** A new zero-filled vector of `n` floats that shares no element with another. */
+  /** A vector of `n` floats (contents unspecified) that shares no element with another taken since the last reset. */
   take(n: number): Float32Array {
     if (this.used + n > this.buf.length) {
-      this.buf = new Float32Array(Math.max(SLAB_FLOATS, n));
+      this.cur++;
+      let b = this.bufs[this.cur];
+      if (b === undefined || b.length < n) {
+        b = new Float32Array(Math.max(SLAB_FLOATS, n));
+        if (this.cur < this.bufs.length) this.bufs[this.cur] = b;
+        else this.bufs.push(b);
+      }
+      this.buf = b;
       this.used = 0;
     }
     const v = this.buf.subarray(this.used, this.used + n);
     this.used += n;
     return v;
+  }
+
+  /** Every vector taken so far is no longer used: later ones reuse their memory. */
+  reset(): void {
+    this.cur = -1;
+    this.buf = new Float32Array(0);
+    this.used = 0;
   }
 }
 

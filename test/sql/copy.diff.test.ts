@@ -338,3 +338,77 @@ test('COPY FROM text keeps a byte order mark as data, as PostgreSQL does', async
   // Lengths, not the text: a client decoding the value as UTF-8 may drop a leading BOM (PGlite does).
   await sameRows(`SELECT length(t), octet_length(t), t LIKE '%first' FROM bom ORDER BY 1`);
 });
+
+test('COPY FROM and multi-row INSERT in batches: a failing row in the middle of a batch leaves the table unchanged, with PostgreSQL\'s SQLSTATE and CONTEXT', async () => {
+  await both('CREATE TABLE bt (id int PRIMARY KEY, e vector(3), n int NOT NULL CHECK (n > 0))');
+  await both('CREATE INDEX ON bt USING hnsw (e vector_l2_ops)');
+  await same(`COPY bt FROM '/dev/blob'`, '0\t[0,0,1]\t1\n100000\t[1,0,0]\t1\n');
+  // 2,500 lines: batches of up to 1,000 rows; each case breaks one line in the second or third.
+  const lines: string[] = [];
+  for (let i = 1; i <= 2500; i++) lines.push(`${i}\t[${i},${-i},${i % 5}]\t${(i % 9) + 1}`);
+  const text = (edit: (l: string[]) => void): string => {
+    const l = lines.slice();
+    edit(l);
+    return l.join('\n') + '\n';
+  };
+  const cases: string[] = [
+    text((l) => (l[1699] = l[1199]!)), // duplicate of a row held in the same batch
+    text((l) => (l[1699] = l[99]!)), // duplicate of a row of an earlier batch
+    text((l) => (l[2299] = '100000\t[1,1,1]\t1')), // duplicate of a committed row
+    text((l) => (l[1499] = '1500\t[1,2,3]\t\\N')), // NOT NULL
+    text((l) => (l[2299] = '2300\t[1,2,3]\t-1')), // CHECK
+    text((l) => (l[1799] = '1800\t[1,2]\t1')), // wrong dimensions
+    text((l) => (l[1799] = '1800\t[1,x,3]\t1')), // not a vector
+    text((l) => (l[2499] = '2500\t[1,2,3]')), // missing column
+  ];
+  for (const data of cases) {
+    const r = await same(`COPY bt FROM '/dev/blob'`, data);
+    assert.equal(r.ok, false);
+    await sameRows('SELECT count(*), sum(id) FROM bt');
+  }
+  // Binary: a duplicate and a bad vector in the middle of a batch.
+  const binary = (edit: (ids: number[], dims: number[]) => void): Uint8Array => {
+    const ids = Array.from({ length: 2500 }, (_, i) => i + 1);
+    const dims = ids.map(() => 3);
+    edit(ids, dims);
+    const out: number[] = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
+    const dv = new DataView(new ArrayBuffer(4));
+    const word = (set: () => void): void => {
+      set();
+      out.push(dv.getUint8(0), dv.getUint8(1), dv.getUint8(2), dv.getUint8(3));
+    };
+    for (let i = 0; i < ids.length; i++) {
+      const d = dims[i]!;
+      out.push(0, 3);
+      word(() => dv.setInt32(0, 4));
+      word(() => dv.setInt32(0, ids[i]!));
+      word(() => dv.setInt32(0, 4 + 4 * d));
+      out.push(d >> 8, d & 0xff, 0, 0);
+      for (let k = 0; k < d; k++) word(() => dv.setFloat32(0, k === 0 ? ids[i]! : -k));
+      word(() => dv.setInt32(0, 4));
+      word(() => dv.setInt32(0, (i % 9) + 1));
+    }
+    out.push(0xff, 0xff);
+    return new Uint8Array(out);
+  };
+  for (const data of [binary((ids) => (ids[1699] = ids[1199]!)), binary((_, dims) => (dims[1799] = 2)), binary((ids) => (ids[2199] = 100000))]) {
+    const r = await same(`COPY bt FROM '/dev/blob' WITH (FORMAT binary)`, data);
+    assert.equal(r.ok, false);
+    await sameRows('SELECT count(*), sum(id) FROM bt');
+  }
+  assert.equal((await same(`COPY bt FROM '/dev/blob' WITH (FORMAT binary)`, binary(() => {}))).ok, true);
+  await both('DELETE FROM bt WHERE id BETWEEN 1 AND 2500');
+  // A multi-row INSERT with a duplicate key held in its batch, then one that loads.
+  const values = (from: number, to: number, dup: number | null): string => {
+    const v: string[] = [];
+    for (let i = from; i <= to; i++) v.push(`(${i === dup ? from : i}, '[${i},0,1]', 1)`);
+    return `INSERT INTO bt VALUES ${v.join(',')}`;
+  };
+  for (const sql of [values(1, 1500, 1400), values(1, 1500, null)]) {
+    const want = await theirs(sql);
+    const got = await ours(sql);
+    assert.deepEqual(got, want, sql.slice(0, 80));
+    await sameRows('SELECT count(*), sum(id) FROM bt');
+  }
+  await sameRows(`SELECT id FROM bt ORDER BY e <-> '[700.2,0,1]' LIMIT 3`);
+});

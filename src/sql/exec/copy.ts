@@ -29,8 +29,8 @@ import { planSelect, planTableStatement } from '../plan/planner.js';
 import { runSelect } from './select.js';
 import { EState } from './executor.js';
 import { evalExpr } from './eval.js';
-import { insertNewRow, columnDefaultExpr } from './insert.js';
-import { fireForeignKeys, newFkQueue, type FkQueue } from './foreign_keys.js';
+import { RowWriter, columnDefaultExpr } from './insert.js';
+import { fireForeignKeys, newFkQueue } from './foreign_keys.js';
 import { parseCopyOptions, type CopyOptions } from './copy_options.js';
 import { CopyLineReader, copyTextRow, badCopyFormat, type CopyField } from '../../types/copy_text.js';
 import { CopyTextByteReader } from '../../types/copy_text_bytes.js';
@@ -215,19 +215,31 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
   const fill = defaultFiller(env, table, cols);
   const ncols = defs.length;
   const rel = table.name;
-  let count = 0;
   // Foreign keys are checked once every row is in (as INSERT's AFTER triggers).
   const fk = newFkQueue(env);
+  // The vectors of a batch's rows are parsed into `slab`, which each appended batch frees for
+  // the next (the table holds copies).
+  const slab = new Float32Slab();
+  const writer = new RowWriter(env, table, fk, {
+    // Appending a batch meets its rows' errors after later lines were read: their text is gone.
+    where: (lineNo) => lineContext(rel, lineNo, null),
+    afterFlush: () => slab.reset(),
+  });
   const insert = (values: Value[], lineNo: number, line: { readonly lineText: string | null } | null): void => {
     fill(values);
     try {
-      insertNewRow(env, table, values, undefined, fk);
+      writer.add(values, lineNo);
     } catch (e) {
       // PostgreSQL checks keys when it flushes its batch of rows, where the line's text is gone.
       const text = line !== null && !(e instanceof PgError && e.code === SQLSTATE.unique_violation) ? line.lineText : null;
       throw withContext(e, lineContext(rel, lineNo, text));
     }
-    count++;
+  };
+  /** Appends the last batch and checks the foreign keys; the rows copied. */
+  const finish = (): number => {
+    writer.flush();
+    fireForeignKeys(env, fk);
+    return writer.count;
   };
   if (opts.format === 'binary') {
     const reader = new CopyBinaryReader(concat(data));
@@ -239,7 +251,6 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
     const lens = new Int32Array(nt);
     const buf = reader.buffer;
     const values0: Value[] = new Array(ncols).fill(undefined);
-    const slab = new Float32Slab();
     for (;;) {
       try {
         if (!reader.nextTupleInto(nt, offs, lens)) break;
@@ -277,12 +288,11 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
       }
       insert(values, reader.tupleNo, null);
     }
-    fireForeignKeys(env, fk);
-    return count;
+    return finish();
   }
-  if (opts.text.csv) return copyFromCsv(env, table, targets, opts, data, names, insert, fk, () => count, reg);
+  if (opts.text.csv) return copyFromCsv(env, table, targets, opts, data, names, insert, finish, reg);
   const reader = new CopyTextByteReader(opts.text);
-  const fast = fastTextColumns(targets, opts.text);
+  const fast = fastTextColumns(targets, opts.text, slab);
   const values0: Value[] = new Array(ncols).fill(undefined);
   let headerPending = opts.header !== false;
   const take = (): void => {
@@ -318,8 +328,7 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
   }
   reader.finish();
   take();
-  fireForeignKeys(env, fk);
-  return count;
+  return finish();
 }
 
 /**
@@ -354,7 +363,7 @@ function convertFields(fields: CopyField[], targets: readonly TargetColumn[], op
 /** CSV: rows from the string reader (quoted fields may span lines). */
 function copyFromCsv(
   env: SqlEnv, table: Table, targets: readonly TargetColumn[], opts: CopyOptions, data: readonly Uint8Array[], names: readonly string[],
-  insert: (values: Value[], lineNo: number, line: { readonly lineText: string | null }) => void, fk: FkQueue | null, count: () => number,
+  insert: (values: Value[], lineNo: number, line: { readonly lineText: string | null }) => void, finish: () => number,
   reg: RegCatalog | undefined,
 ): number {
   const zone = env.settings.timeZone();
@@ -396,8 +405,7 @@ function copyFromCsv(
   }
   reader.finish();
   take();
-  fireForeignKeys(env, fk);
-  return count();
+  return finish();
 }
 
 /** How {@link fastTextRow} reads a column's field straight from the input bytes. */
@@ -427,7 +435,7 @@ const FAST_FIELD_BYTES = '0123456789+-.,eE[]';
  * The fast text-format plan of the copied columns, or null when every line takes the general
  * path (CSV, FORCE options, no columns, a delimiter the fast parsers could mistake for data).
  */
-function fastTextColumns(targets: readonly TargetColumn[], f: CopyOptions['text']): FastColumns | null {
+function fastTextColumns(targets: readonly TargetColumn[], f: CopyOptions['text'], slab: Float32Slab): FastColumns | null {
   if (f.csv || targets.length === 0 || FAST_FIELD_BYTES.includes(f.delimiter) || f.delimiter.charCodeAt(0) >= 0x80) return null;
   if (targets.some((t) => t.forceNotNull || t.forceNull)) return null;
   const kinds: FastKind[] = [];
@@ -437,7 +445,7 @@ function fastTextColumns(targets: readonly TargetColumn[], f: CopyOptions['text'
     kinds.push(t.type === 'vector' ? FastKind.Vector : digits > 0 ? FastKind.Integer : FastKind.Other);
     maxDigits.push(digits);
   }
-  return { kinds, maxDigits, delimiter: f.delimiter.charCodeAt(0), nullBytes: new TextEncoder().encode(f.nullString), slab: new Float32Slab() };
+  return { kinds, maxDigits, delimiter: f.delimiter.charCodeAt(0), nullBytes: new TextEncoder().encode(f.nullString), slab };
 }
 
 const asciiDecoder = new TextDecoder('latin1');

@@ -91,12 +91,7 @@ export function checkRow(table: Table, values: readonly Value[], pkey: unknown, 
   if (existing !== undefined && table.isLive(existing) && !(table.xmax[existing] === xid && xid !== 0)) {
     const holder = locks === null ? 0 : locks.keyHolder(table, existing, xid);
     if (holder !== 0) throw new LockWait(holder, table.name, existing);
-    const pk = table.def.primaryKey;
-    const names = pk.map((c) => cols[c]!.name).join(', ');
-    const vals = pk.map((c) => valueToText(values[c] ?? null, cols[c]!.type, zone)).join(', ');
-    throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${pkeyName}"`, {
-      detail: `Key (${names})=(${vals}) already exists.`,
-    });
+    throw duplicateKey(table, values, pkeyName, zone);
   }
 }
 
@@ -131,17 +126,183 @@ export function writeRow(env: SqlEnv, table: Table, values: readonly Value[], pk
   return rowId;
 }
 
+/** Rows a {@link RowWriter} holds before it appends them (PostgreSQL's COPY buffers 1,000). */
+const BATCH_ROWS_MAX = 1000;
 /**
- * Inserts a new row after the checks INSERT makes (NOT NULL, CHECK, primary key, UNIQUE
- * indexes; see {@link checkNewRow}): the one path INSERT and COPY FROM share. Its foreign keys
- * are queued on `fk`, checked when the caller fires the queue. Returns the rowId.
- * @throws PgError 23502, 23514, 23505.
+ * Bytes of values a {@link RowWriter} holds before it appends them: the batch's log record
+ * stays within the log's 1 MiB buffer, and the vectors parsed for it within memory that the
+ * next batch reuses (COPY's slabs), which is warm in the cache.
  */
-export function insertNewRow(env: SqlEnv, table: Table, values: readonly Value[], pkey: unknown = pkeyOf(table, values), fk: FkQueue | null = null): number {
-  checkNewRow(env, table, values, pkey, env.txn.xid);
-  const rowId = writeRow(env, table, values, pkey);
-  fkWrote(fk, table, rowId);
-  return rowId;
+const BATCH_BYTES_MAX = 256 * 1024;
+
+/** Options of a {@link RowWriter}. */
+export interface RowWriterOptions {
+  /** Rows held at most before they are appended (1: each row is written before the next is checked). */
+  maxRows?: number;
+  /** Called after each row is written and indexed, in order (INSERT's RETURNING). */
+  onRow?: ((rowId: number) => void) | null;
+  /**
+   * The CONTEXT of an error raised while row `tag` (the number {@link RowWriter.add} was
+   * given, COPY's line) is appended or indexed, after later rows were checked.
+   */
+  where?: ((tag: number) => string) | null;
+  /** Called after each batch is appended (COPY reuses the memory of the batch's vectors). */
+  afterFlush?: (() => void) | null;
+}
+
+/**
+ * The one append path of INSERT (VALUES and SELECT) and COPY FROM: checks each row as it is
+ * added, in PostgreSQL's order ({@link checkNewRow}: NOT NULL, CHECK, primary key, UNIQUE),
+ * and appends the rows in batches: one catalog call and one log record per batch
+ * (`Catalog.insertRows`), then the transaction's writes, every index and the foreign-key queue
+ * row by row. What does not change per row is resolved once: the primary key's constraint
+ * name, the session's time zone, whether there are CHECK constraints and UNIQUE indexes.
+ *
+ * A row's key is checked against the table and the batch's earlier rows (held in a map until
+ * they are appended). A table with a UNIQUE index (not the primary key) writes each row
+ * before the next is checked, as does one with an index whose keys are computed (an
+ * expression, a predicate, a sparsevec key: its insertion may fail on a row's value, and that
+ * error must come before a later row's), and a caller that asks for RETURNING (`maxRows` 1).
+ * An error leaves the rows of the statement to its rollback, as INSERT's.
+ */
+export class RowWriter {
+  private readonly rows: Value[][] = [];
+  private readonly keys: unknown[] = [];
+  private readonly tags: number[] = [];
+  /** Primary keys of the held rows (not yet in the table's key map) -> position in the batch. */
+  private readonly heldKeys = new Map<unknown, number>();
+  private bytes = 0;
+  private readonly maxRows: number;
+  private readonly zone: TimeZone;
+  private readonly pkName: string;
+  private readonly hasPk: boolean;
+  private readonly hasChecks: boolean;
+  private readonly hasUnique: boolean;
+  /** Columns with NOT NULL. */
+  private readonly notNull: number[];
+  private readonly onRow: ((rowId: number) => void) | null;
+  private readonly where: ((tag: number) => string) | null;
+  private readonly afterFlush: (() => void) | null;
+  /** Rows written so far. */
+  count = 0;
+
+  /** Foreign keys of the written rows are queued on `fk` (the caller fires the queue). */
+  constructor(private readonly env: SqlEnv, readonly table: Table, private readonly fk: FkQueue | null, opts: RowWriterOptions = {}) {
+    const def = table.def;
+    this.zone = env.settings.timeZone();
+    const indexes = env.catalog.indexesOf(table.name);
+    // The key's index keeps its name when the table is renamed.
+    this.pkName = indexes.find((d) => d.primaryKey)?.name ?? `${table.name}_pkey`;
+    this.hasPk = def.primaryKey.length > 0;
+    this.hasChecks = (def.checks ?? []).length > 0;
+    this.hasUnique = indexes.some((d) => d.unique && !d.primaryKey);
+    this.notNull = [];
+    for (let c = 0; c < def.columns.length; c++) if (def.columns[c]!.notNull) this.notNull.push(c);
+    const plainIndexes = indexes.every((d) => d.primaryKey || (d.predicate === null && d.keys.every((k) => k.expr === null && def.columns[k.column]?.type !== 'sparsevec')));
+    this.maxRows = this.hasUnique || !plainIndexes ? 1 : Math.max(1, Math.min(opts.maxRows ?? BATCH_ROWS_MAX, BATCH_ROWS_MAX));
+    this.onRow = opts.onRow ?? null;
+    this.where = opts.where ?? null;
+    this.afterFlush = opts.afterFlush ?? null;
+  }
+
+  /**
+   * Checks row `values` (every column, coerced) and holds it to be appended; `tag` names it
+   * in errors raised when it is appended (see {@link RowWriterOptions.where}). `values` is
+   * kept: the caller passes a new array per row.
+   * @throws PgError 23502, 23514, 23505 for this row (the caller adds its CONTEXT), or an
+   *   error of appending earlier rows (with theirs); LockWait.
+   */
+  add(values: Value[], tag = 0): void {
+    const table = this.table;
+    const env = this.env;
+    const xid = env.txn.xid;
+    for (let i = 0; i < this.notNull.length; i++) {
+      if (values[this.notNull[i]!] === null) checkRow(table, values, undefined, xid, undefined, null, this.zone);
+    }
+    if (this.hasChecks) checkConstraints(env, table, values);
+    let pkey: unknown = undefined;
+    if (this.hasPk) {
+      pkey = pkeyOf(table, values);
+      checkRow(table, values, pkey, xid, this.pkName, env.catalog.rowLocks, this.zone);
+      if (this.heldKeys.has(pkey)) throw duplicateKey(table, values, this.pkName, this.zone);
+    }
+    if (this.hasUnique) {
+      // The UNIQUE indexes hold the written rows only (maxRows is 1 here, so none is held).
+      checkUniqueIndexes(env, table, values, xid);
+    }
+    if (pkey !== undefined && this.maxRows > 1) this.heldKeys.set(pkey, this.rows.length);
+    this.rows.push(values);
+    this.keys.push(pkey);
+    this.tags.push(tag);
+    this.bytes += rowBytes(values);
+    if (this.rows.length >= this.maxRows || this.bytes >= BATCH_BYTES_MAX) this.flush();
+  }
+
+  /**
+   * Appends the held rows: one catalog call (one log record), then per row, in order, the
+   * transaction's write, its index entries, its foreign-key check and {@link RowWriterOptions.onRow}.
+   * @throws PgError 53200 and the indexes' errors, with the row's CONTEXT.
+   */
+  flush(): void {
+    const n = this.rows.length;
+    if (n === 0) return;
+    const env = this.env;
+    const table = this.table;
+    const xid = ensureXid(env);
+    let first: number;
+    try {
+      first = env.catalog.insertRows(table, this.rows, this.keys, xid);
+    } catch (e) {
+      throw this.context(e, 0);
+    }
+    const writes = env.txn.writes;
+    // Every row is a write of the transaction before any index sees one: a failure below
+    // leaves them all to the statement's rollback.
+    for (let i = 0; i < n; i++) writes.push({ kind: 'insert', table, rowId: first + i, pkey: this.keys[i] });
+    for (let i = 0; i < n; i++) {
+      const rowId = first + i;
+      try {
+        insertIntoIndexes(env, table, rowId);
+      } catch (e) {
+        throw this.context(e, i);
+      }
+      fkWrote(this.fk, table, rowId);
+      this.onRow?.(rowId);
+    }
+    this.count += n;
+    this.rows.length = 0;
+    this.keys.length = 0;
+    this.tags.length = 0;
+    this.heldKeys.clear();
+    this.bytes = 0;
+    this.afterFlush?.();
+  }
+
+  private context(e: unknown, i: number): unknown {
+    if (this.where !== null && e instanceof PgError && e.where === undefined) e.where = this.where(this.tags[i]!);
+    return e;
+  }
+}
+
+/** Bytes a row's values take in a batch, roughly (vectors by their elements). */
+function rowBytes(values: readonly Value[]): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    n += ArrayBuffer.isView(v) ? v.byteLength + 8 : typeof v === 'string' ? v.length + 8 : 8;
+  }
+  return n;
+}
+
+/** 23505 for primary key `pkName` held twice (checkRow's message). */
+function duplicateKey(table: Table, values: readonly Value[], pkName: string, zone: TimeZone): PgError {
+  const pk = table.def.primaryKey;
+  const cols = table.def.columns;
+  const names = pk.map((c) => cols[c]!.name).join(', ');
+  const vals = pk.map((c) => valueToText(values[c] ?? null, cols[c]!.type, zone)).join(', ');
+  return new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${pkName}"`, {
+    detail: `Key (${names})=(${vals}) already exists.`,
+  });
 }
 
 /**
@@ -188,24 +349,41 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
   const affected = new Set<number>();
   const fk = newFkQueue(env);
   let count = 0;
+  const returnRow = (rowId: number): void => {
+    if (returning === null) return;
+    const row = storedRow(table, rowId);
+    returning.push(ret.map((e) => evalExpr(e, row, es)));
+  };
+  // RETURNING (and ON CONFLICT, which must see each row written) takes each row to the
+  // table before the next is evaluated, as PostgreSQL's ModifyTable does.
+  const writer = new RowWriter(env, table, fk, returning !== null || oc !== null ? { maxRows: 1, onRow: returnRow } : {});
   const emit = (values: Value[]): void => {
+    if (oc === null) {
+      writer.add(values);
+      return;
+    }
     const pkey = pkeyOf(table, values);
     let rowId: number;
-    const existing = oc === null ? null : conflictingRow(env, table, values, pkey, oc.arbiters);
+    const existing = conflictingRow(env, table, values, pkey, oc.arbiters);
     if (existing !== null) {
-      if (oc!.action === 'nothing') return;
-      const r = updateConflicting(env, table, existing, values, oc!, es, affected, fk);
+      if (oc.action === 'nothing') return;
+      const r = updateConflicting(env, table, existing, values, oc, es, affected, fk);
       if (r === null) return;
       rowId = r;
+      returnRow(rowId);
+      count++;
     } else {
-      rowId = insertNewRow(env, table, values, pkey, fk);
+      const before = writer.count;
+      writer.add(values);
+      rowId = table.slots - 1;
+      assert(writer.count === before + 1, 'ON CONFLICT writes each row at once');
     }
     affected.add(rowId);
-    count++;
-    if (returning !== null) {
-      const row = storedRow(table, rowId);
-      returning.push(ret.map((e) => evalExpr(e, row, es)));
-    }
+  };
+  const finish = (): InsertOutput => {
+    writer.flush();
+    fireForeignKeys(env, fk);
+    return { count: count + writer.count, returning };
   };
   if (q.select !== null) {
     const sel = planSelect(env, q.select.query, params, { parallel: false });
@@ -219,8 +397,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
       }
       emit(values);
     }
-    fireForeignKeys(env, fk);
-    return { count, returning };
+    return finish();
   }
   for (let i = 0; i < q.rows.length; i++) {
     const rowExprs = bound[i + 1]!;
@@ -228,8 +405,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
     for (let c = 0; c < cols.length; c++) values[c] = evalExpr(rowExprs[c]!, null, es);
     emit(values);
   }
-  fireForeignKeys(env, fk);
-  return { count, returning };
+  return finish();
 }
 
 /** ON CONFLICT's expressions bound to the tuple [existing row..., EXCLUDED row...]. */
