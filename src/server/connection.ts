@@ -44,7 +44,7 @@ const FIXED_REPORTED: Record<string, string> = {
 };
 
 /** Startup parameters clients send that vecgres accepts and ignores (no such setting here yet). */
-const IGNORED_STARTUP = new Set(['extra_float_digits', 'intervalstyle', 'geqo', 'replication', 'lc_monetary', 'lc_numeric', 'lc_time', 'bytea_output']);
+const IGNORED_STARTUP = new Set(['intervalstyle', 'geqo', 'replication', 'lc_monetary', 'lc_numeric', 'lc_time', 'bytea_output']);
 
 /** Bytes the writer may hold before a large result is sent on in pieces. */
 const FLUSH_BYTES = 256 * 1024;
@@ -538,7 +538,7 @@ export class Connection {
     if (r.fields.length > 0 || r.command === 'SELECT') this.out.rowDescription(fieldDescriptions(r.fields));
     for (const n of r.notices) this.notice(n);
     this.writeCopyOut(r);
-    writeRows(this.out, r.fields, r.rows, r.zone ?? this.session!.settings.timeZone(), undefined, r.regNames);
+    writeRows(this.out, r.fields, r.rows, r.zone ?? this.session!.settings.timeZone(), undefined, r.regNames, r.floatDigits);
     this.out.commandComplete(commandTag(r, r.rows.length));
     if (this.out.length > FLUSH_BYTES) this.flush();
   }
@@ -655,7 +655,7 @@ export class Connection {
     const batch: PortalBatch = await this.ctx.db.runPortal(portal, maxRows, session, true);
     for (const n of batch.notices) this.notice(n);
     if (portal.result !== null && batch.tag !== '') this.writeCopyOut(portal.result);
-    writeRows(this.out, batch.fields, batch.rows, session.settings.timeZone(), portal.resultFormats, portal.result?.regNames);
+    writeRows(this.out, batch.fields, batch.rows, session.settings.timeZone(), portal.resultFormats, portal.result?.regNames, session.settings.extraFloatDigits());
     if (batch.suspended) this.out.portalSuspended();
     else this.out.commandComplete(batch.tag);
     if (this.out.length > FLUSH_BYTES) this.flush();

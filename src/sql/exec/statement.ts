@@ -86,6 +86,11 @@ export interface StatementResult {
    */
   zone?: TimeZone;
   /**
+   * The session's extra_float_digits when the statement ended (set by executeStatement): the
+   * digits the result's real and double precision values print with (absent: 1).
+   */
+  floatDigits?: number;
+  /**
    * The relation names the result's regclass values print (set by executeStatement, looked up
    * when the statement ended): rows keep the oids, which binary output sends.
    */
@@ -221,6 +226,7 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   try {
     const r = dispatch(env, raw, params, cache, io);
     r.zone = env.settings.timeZone();
+    r.floatDigits = env.settings.extraFloatDigits();
     if (r.fields.length > 0) r.regNames = resultRegNames(env, r.fields, r.rows);
     // A SET shared_buffers applies at once (the automatic analyze below reads through the cache).
     bufferCache.limitBytes = Number(env.settings.get(GUC_SHARED_BUFFERS)) * SHARED_BUFFERS_BLOCK_BYTES;
