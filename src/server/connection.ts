@@ -24,7 +24,7 @@ import { TLSSocket } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { PgError, SQLSTATE, isPgError } from '../common/errors.js';
 import type { Session } from '../engine/session.js';
-import { bindPortal, decodeParams, type PreparedStatement, type Portal, type PortalBatch } from '../engine/portal.js';
+import { decodeParams, type PreparedStatement, type Portal, type PortalBatch } from '../engine/portal.js';
 import { commandTag } from '../engine/portal.js';
 import { BackendWriter } from '../protocol/backend.js';
 import { FrontendDecoder, protocolNegotiation, type FrontendMessage, type ProtocolFailure, type StartupMessage } from '../protocol/frontend.js';
@@ -619,7 +619,8 @@ export class Connection {
     }
     const values = decodeParams(stmt, stmtName, params, paramFormats);
     const formats = resultFormats(codes, stmt.fields?.length ?? 0);
-    this.portals.set(portalName, bindPortal(stmt, values, formats));
+    // The parameters' input functions run now: a malformed value fails in reply to Bind.
+    this.portals.set(portalName, this.ctx.db.bind(stmt, values, formats, this.session!));
     this.out.bindComplete();
   }
 

@@ -70,6 +70,17 @@ test('extra_float_digits: SET range and syntax errors, SHOW, RESET, pg_settings 
   await same('SELECT pi()::text AS p');
 });
 
+test('float input out of range and float8 to real overflow fail as in PostgreSQL', async () => {
+  for (const v of ['1e39', '-1e39', '1e-50', '3.4028236e38', '1e-45', '1.5e-45', '0e-400', '0.0']) {
+    await same(`SELECT '${v}'::real AS r`);
+    await same('SELECT $1::real AS r', [v]);
+  }
+  for (const v of ['1e400', '-1e309', '1e-400', '4e-324', '2e-324', '0e999', '-0.000']) {
+    await same(`SELECT '${v}'::float8::text AS d`);
+  }
+  for (const v of ['1e39', '1e-46', '-1e-300', '3.4028235e38', '1e-45']) await same(`SELECT '${v}'::float8::real::text AS r`);
+});
+
 test('a prepared statement with a cast of a constant prints with the setting of each execution', async () => {
   // The analysis of `1.0/3::float8 ... ::text` is cached by SQL text: the cast is not folded.
   const sql = "SELECT (1::float8 / 3)::text AS a, '0.1'::float4::text AS b, ('2.5'::float8)::varchar AS c";

@@ -468,8 +468,14 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
         throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${name}: "${text}"`);
       }
       const t = text.trim().toLowerCase();
-      let n = t.endsWith('infinity') || t.endsWith('inf') ? (t.startsWith('-') ? -Infinity : Infinity) : t === 'nan' ? NaN : Number(t);
+      const special = t.endsWith('infinity') || t.endsWith('inf') || t.endsWith('nan');
+      let n = special ? (t.endsWith('nan') ? NaN : t.startsWith('-') ? -Infinity : Infinity) : Number(t);
       if (type === 'float4') n = Math.fround(n);
+      // strtod / strtof's ERANGE: a number that rounds to infinity, or a nonzero one to zero
+      // (float4in, float8in; a denormal result is no error).
+      if (!special && (n === Infinity || n === -Infinity || (n === 0 && /[1-9]/.test(t.replace(/e.*$/, ''))))) {
+        throw new PgError(SQLSTATE.numeric_value_out_of_range, `"${text.trim()}" is out of range for type ${type === 'float4' ? 'real' : 'double precision'}`);
+      }
       return n;
     }
     case 'bool': {
