@@ -34,6 +34,7 @@ import type { StatementResult } from './sql/exec/statement.js';
 import type { CopyIo } from './sql/exec/copy.js';
 import type { IndexBuildProgress } from './sql/env.js';
 import type { Value } from './storage/table.js';
+import { formatFloat4, formatFloat8 } from './types/float.js';
 import { PgArray } from './types/pgarray.js';
 import { typeIoByName } from './types/type_io.js';
 import { TYPE_OID, valueToText, type SqlType, type RegCatalog } from './sql/analyze/types.js';
@@ -779,10 +780,10 @@ function serializeParams(oids: readonly number[], params: readonly unknown[], q:
  * A value's text as PostgreSQL's output function prints it, what a parser receives: the text
  * of a cast to text, except boolean's boolout `t` / `f` (also inside arrays).
  */
-function outputText(v: Value, type: SqlType, zone: TimeZone, reg: Pick<RegCatalog, 'relationName'> | undefined): string {
+function outputText(v: Value, type: SqlType, zone: TimeZone, reg: Pick<RegCatalog, 'relationName'> | undefined, floatDigits: number): string {
   if (type === 'bool') return v ? 't' : 'f';
   if (type === 'bool[]') return formatArray(v as PgArray, (x) => (x ? 't' : 'f'));
-  return valueToText(v, type, zone, reg)!;
+  return valueToText(v, type, zone, reg, floatDigits)!;
 }
 
 /**
@@ -799,6 +800,7 @@ function toResults<T>(r: StatementResult | undefined, opts: QueryOptions, parser
   const parse = r.fields.map((f) => parsers?.[f.dataTypeID] ?? (dbParsers === undefined ? undefined : elementParser(f.type, dbParsers)));
   const vecArrays = opts.vectorFormat === 'float32array';
   const zone = r.zone ?? UTC_ZONE;
+  const floatDigits = r.floatDigits ?? 1;
   const asArray = opts.rowMode === 'array';
   const rows: unknown[] = new Array(r.rows.length);
   for (let i = 0; i < r.rows.length; i++) {
@@ -807,7 +809,7 @@ function toResults<T>(r: StatementResult | undefined, opts: QueryOptions, parser
     for (let c = 0; c < n; c++) {
       const p = parse[c];
       const raw = src[c] ?? null;
-      const v = p === undefined ? outputValue(raw, types[c]!, vecArrays, r.regNames) : raw === null ? null : p(outputText(raw, types[c]!, zone, r.regNames), fields[c]!.dataTypeID);
+      const v = p === undefined ? outputValue(raw, types[c]!, vecArrays, r.regNames, floatDigits) : raw === null ? null : p(outputText(raw, types[c]!, zone, r.regNames, floatDigits), fields[c]!.dataTypeID);
       if (asArray) (out as unknown[])[c] = v;
       else (out as Record<string, unknown>)[fields[c]!.name] = v;
     }
@@ -874,9 +876,13 @@ function mapArrayText(text: string, f: (elem: string) => unknown): unknown[] {
 }
 
 /** A result value in PGlite's shape: the type registry's `toJs`, arrays element by element. */
-function outputValue(v: Value, type: string, vecArrays: boolean, reg?: Pick<RegCatalog, 'relationName'>): unknown {
+function outputValue(v: Value, type: string, vecArrays: boolean, reg?: Pick<RegCatalog, 'relationName'>, floatDigits = 1): unknown {
   if (v === null) return null;
-  if (v instanceof PgArray) return outputArray(v, type as SqlType, reg);
+  if (v instanceof PgArray) return outputArray(v, type as SqlType, reg, floatDigits);
+  // PGlite parses the number from float4out / float8out's text: with extra_float_digits <= 0
+  // that is the value rounded to fewer digits.
+  if (floatDigits <= 0 && type === 'float8') return Number(formatFloat8(v as number, floatDigits));
+  if (floatDigits <= 0 && type === 'float4') return Number(formatFloat4(v as number, floatDigits));
   // A reg* value is the object's name, as PGlite returns the text of a type it has no parser for.
   if (type.startsWith('reg')) return valueToText(v, type as SqlType, UTC_ZONE, reg);
   const io = typeIoByName(type);
@@ -888,10 +894,10 @@ function outputValue(v: Value, type: string, vecArrays: boolean, reg?: Pick<RegC
  * numeric, text, boolean, bigint, bit) as nested JS arrays of its parsed elements, arrays of
  * pgvector's types (whose OIDs PGlite does not know) as PostgreSQL's text.
  */
-function outputArray(a: PgArray, type: SqlType, reg?: Pick<RegCatalog, 'relationName'>): unknown {
+function outputArray(a: PgArray, type: SqlType, reg?: Pick<RegCatalog, 'relationName'>, floatDigits = 1): unknown {
   const elem = a.elemType;
   if (elem === 'vector' || elem === 'halfvec' || elem === 'sparsevec') return valueToText(a, type, UTC_ZONE);
-  const conv = (x: unknown): unknown => (x === null ? null : outputValue(x as Value, elem === 'varbit' ? 'bit' : elem, false, reg));
+  const conv = (x: unknown): unknown => (x === null ? null : outputValue(x as Value, elem === 'varbit' ? 'bit' : elem, false, reg, floatDigits));
   if (a.dims.length <= 1) return a.elems.map(conv);
   let i = 0;
   const level = (d: number): unknown[] => {

@@ -13,7 +13,14 @@ interface GucBase {
   shortDesc: string;
   /** pg_settings.category. */
   category?: string;
+  /** pg_settings.extra_desc. */
+  extraDesc?: string;
+  /** pg_settings.context: who may change it and when (absent: `user`, any session's SET). */
+  context?: GucContext;
 }
+
+/** pg_settings.context values (guc.h GucContext). */
+export type GucContext = 'internal' | 'postmaster' | 'sighup' | 'superuser-backend' | 'backend' | 'superuser' | 'user';
 
 export interface IntGuc extends GucBase {
   type: 'integer';

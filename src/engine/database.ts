@@ -19,7 +19,7 @@ import { loadParser, type RawStatement } from '../sql/parser/parse.js';
 import { SettingsRegistry } from '../sql/settings.js';
 import type { IndexBuildProgress, Notification } from '../sql/env.js';
 import { StatsStore } from '../sql/stats/store.js';
-import { executeStatement, rollback, beginImplicitBlock, endImplicitBlock, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
+import { executeStatement, rollback, beginImplicitBlock, endImplicitBlock, convertBindParams, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
 import { endTransaction, finishWrites } from '../sql/exec/txn.js';
 import { describeCopyIn, isCopyFromStdin, type CopyIo, type CopyInDescription } from '../sql/exec/copy.js';
 import { loadIndexMethods } from './methods.js';
@@ -38,7 +38,7 @@ import { knnAheadTestHooks, startSearchesAhead } from '../sql/exec/knn_ahead.js'
 const CONCURRENT_WINDOW_MS = 5;
 import { BuildWait } from '../sql/exec/index_build_concurrent.js';
 import { ScanWait } from '../sql/exec/parallel_knn_async.js';
-import { prepareStatement, parseScript, nextBatch, type PreparedStatement, type Portal, type PortalBatch } from './portal.js';
+import { prepareStatement, parseScript, nextBatch, bindPortal, type PreparedStatement, type Portal, type PortalBatch } from './portal.js';
 
 /** Settings of durable storage (PostgreSQL's names, defaults and units). */
 export const STORAGE_GUCS: readonly GucDef[] = [
@@ -402,6 +402,28 @@ export class Database {
       if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
       throw e;
     }
+  }
+
+  /**
+   * Bind as PostgreSQL's exec_bind_message runs it (the wire server's Bind): {@link bindPortal},
+   * with the parameters converted by the statement's parameter types now, so a value that does
+   * not convert (`'abc'` for an integer, a malformed vector) fails in reply to Bind, before any
+   * Execute; the execution reuses the converted values. An error fails a transaction block.
+   * The embedded API binds with {@link bindPortal} and converts at execution.
+   * @throws PgError the input function's error (22P02, 22003, 22000, ...).
+   */
+  bind(stmt: PreparedStatement, params: readonly unknown[], resultFormats: readonly number[], session: Session = this.defaultSession): Portal {
+    this.checkOpen();
+    const portal = bindPortal(stmt, params, resultFormats);
+    if (stmt.raw === null || params.length === 0) return portal;
+    try {
+      session.catalog.viewer = session.txn;
+      convertBindParams(session, stmt.paramTypes, portal.params);
+    } catch (e) {
+      if (e instanceof PgError && session.txn.inBlock) session.txn.failed = true;
+      throw e;
+    }
+    return portal;
   }
 
   /**

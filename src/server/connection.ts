@@ -24,7 +24,7 @@ import { TLSSocket } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { PgError, SQLSTATE, isPgError } from '../common/errors.js';
 import type { Session } from '../engine/session.js';
-import { bindPortal, decodeParams, type PreparedStatement, type Portal, type PortalBatch } from '../engine/portal.js';
+import { decodeParams, type PreparedStatement, type Portal, type PortalBatch } from '../engine/portal.js';
 import { commandTag } from '../engine/portal.js';
 import { BackendWriter } from '../protocol/backend.js';
 import { FrontendDecoder, protocolNegotiation, type FrontendMessage, type ProtocolFailure, type StartupMessage } from '../protocol/frontend.js';
@@ -44,7 +44,7 @@ const FIXED_REPORTED: Record<string, string> = {
 };
 
 /** Startup parameters clients send that vecgres accepts and ignores (no such setting here yet). */
-const IGNORED_STARTUP = new Set(['extra_float_digits', 'intervalstyle', 'geqo', 'replication', 'lc_monetary', 'lc_numeric', 'lc_time', 'bytea_output']);
+const IGNORED_STARTUP = new Set(['intervalstyle', 'geqo', 'replication', 'lc_monetary', 'lc_numeric', 'lc_time', 'bytea_output']);
 
 /** Bytes the writer may hold before a large result is sent on in pieces. */
 const FLUSH_BYTES = 256 * 1024;
@@ -538,7 +538,7 @@ export class Connection {
     if (r.fields.length > 0 || r.command === 'SELECT') this.out.rowDescription(fieldDescriptions(r.fields));
     for (const n of r.notices) this.notice(n);
     this.writeCopyOut(r);
-    writeRows(this.out, r.fields, r.rows, r.zone ?? this.session!.settings.timeZone(), undefined, r.regNames);
+    writeRows(this.out, r.fields, r.rows, r.zone ?? this.session!.settings.timeZone(), undefined, r.regNames, r.floatDigits);
     this.out.commandComplete(commandTag(r, r.rows.length));
     if (this.out.length > FLUSH_BYTES) this.flush();
   }
@@ -619,7 +619,8 @@ export class Connection {
     }
     const values = decodeParams(stmt, stmtName, params, paramFormats);
     const formats = resultFormats(codes, stmt.fields?.length ?? 0);
-    this.portals.set(portalName, bindPortal(stmt, values, formats));
+    // The parameters' input functions run now: a malformed value fails in reply to Bind.
+    this.portals.set(portalName, this.ctx.db.bind(stmt, values, formats, this.session!));
     this.out.bindComplete();
   }
 
@@ -655,7 +656,7 @@ export class Connection {
     const batch: PortalBatch = await this.ctx.db.runPortal(portal, maxRows, session, true);
     for (const n of batch.notices) this.notice(n);
     if (portal.result !== null && batch.tag !== '') this.writeCopyOut(portal.result);
-    writeRows(this.out, batch.fields, batch.rows, session.settings.timeZone(), portal.resultFormats, portal.result?.regNames);
+    writeRows(this.out, batch.fields, batch.rows, session.settings.timeZone(), portal.resultFormats, portal.result?.regNames, session.settings.extraFloatDigits());
     if (batch.suspended) this.out.portalSuspended();
     else this.out.commandComplete(batch.tag);
     if (this.out.length > FLUSH_BYTES) this.flush();

@@ -14,6 +14,7 @@ import type { GucDef, GucReader, GucValue } from '../common/guc.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { defaultArenaLimitBytes } from '../kernels/arena.js';
+import { formatG as formatCG } from '../types/float.js';
 
 /**
  * PostgreSQL's isolation levels (the enum values of transaction_isolation). vecgres provides
@@ -22,6 +23,9 @@ import { defaultArenaLimitBytes } from '../kernels/arena.js';
  */
 const ISOLATION_LEVELS = ['serializable', 'repeatable read', 'read committed', 'read uncommitted'] as const;
 const PROVIDED_ISOLATION_LEVELS: ReadonlySet<string> = new Set(['read committed', 'read uncommitted']);
+
+/** Name of the setting that picks the digits real and double precision values print with. */
+export const GUC_EXTRA_FLOAT_DIGITS = 'extra_float_digits';
 
 /** PostgreSQL settings vecgres reads or that clients commonly SET/SHOW. */
 export const POSTGRES_GUCS: readonly GucDef[] = [
@@ -46,13 +50,20 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'parallel_tuple_cost', type: 'real', default: 0.1, min: 0, max: Number.MAX_VALUE, shortDesc: "Sets the planner's estimate of the cost of passing each tuple (row) from worker to leader backend.", category: 'Query Tuning / Planner Cost Constants' },
   { name: 'min_parallel_table_scan_size', type: 'integer', default: 1024, min: 0, max: 715827882, unit: '8kB', shortDesc: 'Sets the minimum amount of table data for a parallel scan.', category: 'Query Tuning / Planner Cost Constants' },
   { name: 'standard_conforming_strings', type: 'bool', default: true, shortDesc: "Causes '...' strings to treat backslashes literally.", category: 'Version and Platform Compatibility / Previous PostgreSQL Versions' },
-  { name: 'server_version', type: 'string', default: '18.0', shortDesc: 'Shows the server version.', category: 'Preset Options' },
+  { name: 'server_version', context: 'internal', type: 'string', default: '18.0', shortDesc: 'Shows the server version.', category: 'Preset Options' },
   { name: 'TimeZone', type: 'string', default: 'UTC', shortDesc: 'Sets the time zone for displaying and interpreting time stamps.', category: 'Client Connection Defaults / Locale and Formatting' },
   { name: 'default_statistics_target', type: 'integer', default: 100, min: 1, max: 10000, shortDesc: 'Sets the default statistics target.', category: 'Query Tuning / Other Planner Options' },
   { name: 'autovacuum', type: 'bool', default: true, shortDesc: 'Starts the autovacuum subprocess.', category: 'Autovacuum' },
   { name: 'autovacuum_naptime', type: 'integer', default: 60, min: 1, max: 2147483, unit: 's', shortDesc: 'Time to sleep between autovacuum runs.', category: 'Autovacuum' },
   { name: 'autovacuum_analyze_threshold', type: 'integer', default: 50, min: 0, max: 2147483647, shortDesc: 'Minimum number of tuple inserts, updates, or deletes prior to analyze.', category: 'Autovacuum' },
   { name: 'autovacuum_analyze_scale_factor', type: 'real', default: 0.1, min: 0, max: 100, shortDesc: 'Number of tuple inserts, updates, or deletes prior to analyze as a fraction of reltuples.', category: 'Autovacuum' },
+  // Float output (types/float.ts formatFloat4 / formatFloat8): above 0 the shortest exact digits.
+  {
+    name: GUC_EXTRA_FLOAT_DIGITS, type: 'integer', default: 1, min: -15, max: 3,
+    shortDesc: 'Sets the number of digits displayed for floating-point values.',
+    extraDesc: 'This affects real, double precision, and geometric data types. A zero or negative parameter value is added to the standard number of digits (FLT_DIG or DBL_DIG as appropriate). Any value greater than zero selects precise output mode.',
+    category: 'Client Connection Defaults / Locale and Formatting',
+  },
   { name: 'DateStyle', type: 'string', default: 'ISO, MDY', shortDesc: 'Sets the display format for date and time values.', category: 'Client Connection Defaults / Locale and Formatting' },
   // Settings a pg_dump script SETs in its prelude (accepted and shown; vecgres has no locks to wait
   // for, no function bodies, XML or row security, and one table access method).
@@ -246,6 +257,15 @@ export class Settings implements GucReader {
     const z = zoneSetting(name);
     assert(z !== null, `TimeZone "${name}" was validated when set`);
     return z.zone;
+  }
+
+  /**
+   * The session's extra_float_digits (-15 .. 3): the digits real and double precision values
+   * print with (types/float.ts formatFloat4 / formatFloat8). Passed down as the time zone is
+   * (EvalCtx.floatDigits, StatementResult.floatDigits).
+   */
+  extraFloatDigits(): number {
+    return this.get(GUC_EXTRA_FLOAT_DIGITS) as number;
   }
 
   /**
@@ -478,17 +498,9 @@ function formatWithUnit(v: number, unit: string): string {
   return `${v}${unit}`;
 }
 
-/** printf("%g"). */
+/** printf("%g"), as guc.c prints a real setting and its bounds (1.79769e+308). */
 export function formatG(v: number): string {
-  if (v === 0) return '0';
-  const p = Number(v.toPrecision(6));
-  const exp = Math.floor(Math.log10(Math.abs(p)));
-  if (exp < -4 || exp >= 6) {
-    const [m, e] = p.toExponential().split('e');
-    const en = Number(e);
-    return `${m}e${en < 0 ? '-' : '+'}${String(Math.abs(en)).padStart(2, '0')}`;
-  }
-  return String(p);
+  return formatCG(v, 6);
 }
 
 /** PostgreSQL parse_bool: on/off, true/false, yes/no, 1/0 and unique prefixes. */

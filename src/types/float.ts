@@ -27,11 +27,18 @@ export const FLOAT4_MAX = 3.4028234663852886e38;
 // Output
 // ---------------------------------------------------------------------------------------------
 
+/** C's FLT_DIG and DBL_DIG: the decimal digits float4out / float8out print for extra_float_digits = 0. */
+export const FLT_DIG = 6;
+export const DBL_DIG = 15;
+
 /**
  * float4out: `x` (a float32 value held in a number) as PostgreSQL prints a `real`.
- * `NaN`, `Infinity`, `-Infinity`, `-0` print as PostgreSQL prints them.
+ * `NaN`, `Infinity`, `-Infinity`, `-0` print as PostgreSQL prints them. `extraFloatDigits`
+ * is the session's extra_float_digits (-15 .. 3): above 0 the shortest round-trip digits,
+ * else `%.{FLT_DIG + extraFloatDigits}g` (at least one digit), as float4out does.
  */
-export function formatFloat4(x: number): string {
+export function formatFloat4(x: number, extraFloatDigits = 1): string {
+  if (extraFloatDigits <= 0) return formatG(x, FLT_DIG + extraFloatDigits);
   if (x !== x) return 'NaN';
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
@@ -45,8 +52,10 @@ export function formatFloat4(x: number): string {
 /**
  * float8out: `x` as PostgreSQL prints a `double precision` (shortest round-trip digits, the
  * same digits JavaScript's Number#toString picks, laid out with PostgreSQL's exponent rules).
+ * With `extraFloatDigits` (extra_float_digits) <= 0: `%.{DBL_DIG + extraFloatDigits}g`.
  */
-export function formatFloat8(x: number): string {
+export function formatFloat8(x: number, extraFloatDigits = 1): string {
+  if (extraFloatDigits <= 0) return formatG(x, DBL_DIG + extraFloatDigits);
   if (x !== x) return 'NaN';
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
@@ -67,6 +76,50 @@ export function formatFloat8(x: number): string {
     exp = Number(s.slice(ePos + 1));
   }
   const body = layout(digits, exp, 15);
+  return x < 0 ? '-' + body : body;
+}
+
+/**
+ * C's `printf("%.*g", precision, x)` as PostgreSQL's pg_strfromd calls it: `precision`
+ * significant digits (clamped to 1 .. 32) rounded from the exact binary value, ties to even
+ * (glibc's rounding), trailing zeros dropped; exponent form `d.dde±XX` when the decimal
+ * exponent is below -4 or at least `precision`. `NaN`, `Infinity`, `-Infinity` and `-0` as
+ * pg_strfromd writes them.
+ */
+export function formatG(x: number, precision: number): string {
+  if (x !== x) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const p = Math.max(1, Math.min(32, precision));
+  const a = Math.abs(x);
+  // toExponential rounds the exact value to nearest but a tie away from zero; C rounds a tie
+  // to even, so an exact tie (p + 1 digits ending in 5, equal to `a`) is settled here.
+  let s = a.toExponential(p - 1);
+  const t = a.toExponential(Math.min(100, p));
+  const te = t.indexOf('e');
+  if (t.charCodeAt(te - 1) === 53 /* 5 */) {
+    const tDigits = t.charCodeAt(1) === 46 ? t[0] + t.slice(2, te) : t.slice(0, te);
+    const tExp = Number(t.slice(te + 1));
+    if (compareDecimalToDouble(BigInt(tDigits), tExp - p, a) === 0 && (tDigits.charCodeAt(p - 1) & 1) === 0) {
+      // The digits below the tie, truncated, end in an even digit: C keeps them.
+      const kept = tDigits.slice(0, p);
+      s = p === 1 ? `${kept}e${tExp}` : `${kept[0]}.${kept.slice(1)}e${tExp}`;
+    }
+  }
+  const ePos = s.indexOf('e');
+  let digits = s.charCodeAt(1) === 46 ? s[0] + s.slice(2, ePos) : s.slice(0, ePos);
+  const exp = Number(s.slice(ePos + 1));
+  let end = digits.length;
+  while (end > 1 && digits.charCodeAt(end - 1) === 48) end--;
+  digits = digits.slice(0, end);
+  let body: string;
+  if (exp < -4 || exp >= p) {
+    const ae = Math.abs(exp);
+    body = (digits.length > 1 ? digits[0] + '.' + digits.slice(1) : digits) + (exp < 0 ? 'e-' : 'e+') + (ae < 10 ? '0' + ae : String(ae));
+  } else {
+    body = layout(digits, exp, p);
+  }
   return x < 0 ? '-' + body : body;
 }
 

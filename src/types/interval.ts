@@ -364,6 +364,8 @@ function splitNumber(s: string): { whole: bigint; frac: number } {
   return { whole: neg ? -whole : whole, frac: neg ? -frac : frac };
 }
 
+const TIME_UNITS: ReadonlySet<Unit> = new Set<Unit>(['hour', 'minute', 'second', 'ms', 'us']);
+
 /**
  * interval_in (IntervalStyle postgres, no typmod).
  * @throws PgError 22007 invalid syntax, 22015 `interval field value out of range`, 22008
@@ -394,16 +396,18 @@ export function parseInterval(text: string): Interval {
   const acc: Acc = { us: 0n, days: 0, months: 0, seen: new Set() };
   // PostgreSQL's fmask: each field sets bits, and a bit set twice is a syntax error. A time
   // field sets hour, minute and all the seconds bits; seconds with a fraction all seconds bits.
+  // DecodeInterval reads the fields backwards: each field is decoded (its range errors, 22015)
+  // and then checked against the fields after it (22007). Fields are decoded here in order and
+  // their bits and errors kept, then checked last to first, so the first error PostgreSQL meets wins.
+  const items: { keys: string[]; err: PgError | null }[] = [];
   const mark = (...keys: string[]) => {
-    for (const k of keys) if (acc.seen.has(k)) throw bad();
-    for (const k of keys) acc.seen.add(k);
+    items.push({ keys, err: null });
   };
   const unitBits = (unit: Unit, frac: number): string[] => (unit === 'second' && frac !== 0 ? ['second', 'ms', 'us'] : [unit]);
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
     const tm = TIME.exec(f);
     if (tm !== null && f.includes(':')) {
-      mark('hour', 'minute', 'second', 'ms', 'us');
       const neg = tm[1] === '-';
       let h: bigint;
       let m: bigint;
@@ -424,7 +428,13 @@ export function parseInterval(text: string): Interval {
       // ParseFractionalSecond: the fraction as a float64 (strtod), rint'ed to microseconds,
       // so `.9999996` carries to a whole second. DecodeTimeCommon allows a leap second (60).
       const fsec = frac === '' ? 0 : rint(Number(`0.${frac}`) * 1_000_000);
-      if (m > 59n || s > 60n) throw fieldRange();
+      // DecodeInterval decodes the field (DecodeTime's range checks: 22015) before it checks
+      // the field against those seen (22007), so `16 hr 20:260` is out of range, not a syntax error.
+      if (m > 59n || s > 60n) {
+        items.push({ keys: ['hour', 'minute', 'second', 'ms', 'us'], err: fieldRange() });
+        continue;
+      }
+      mark('hour', 'minute', 'second', 'ms', 'us');
       let us = h * USECS_PER_HOUR + m * USECS_PER_MINUTE + s * USECS_PER_SEC + BigInt(fsec);
       if (neg) us = -us;
       acc.us += us;
@@ -441,12 +451,22 @@ export function parseInterval(text: string): Interval {
     }
     const next = fields[i + 1];
     const { whole, frac } = splitNumber(f);
-    if (whole > 2147483647n || whole < -2147483648n) throw fieldRange();
+    const outOfInt = whole > 2147483647n || whole < -2147483648n;
     if (next !== undefined && unitOf(next) !== undefined) {
       const unit = unitOf(next)!;
+      // Time units take an int64 (AdjustMicroseconds); days, months and years an int32.
+      if (outOfInt && !TIME_UNITS.has(unit)) {
+        items.push({ keys: unitBits(unit, frac), err: fieldRange() });
+        i++;
+        continue;
+      }
       mark(...unitBits(unit, frac));
       applyUnit(acc, unit, whole, frac);
       i++;
+      continue;
+    }
+    if (outOfInt) {
+      items.push({ keys: [], err: fieldRange() });
       continue;
     }
     if (next !== undefined && TIME.test(next) && next.includes(':')) {
@@ -464,6 +484,12 @@ export function parseInterval(text: string): Interval {
     // Two numbers in a row, or a number before punctuation: PostgreSQL gives the first one the
     // unit below the next field's, a rule this parser does not follow.
     throw /^[a-z]+$/.test(next) ? bad() : unsupported();
+  }
+  for (let k = items.length - 1; k >= 0; k--) {
+    const it = items[k]!;
+    if (it.err !== null) throw it.err;
+    for (const key of it.keys) if (acc.seen.has(key)) throw bad();
+    for (const key of it.keys) acc.seen.add(key);
   }
   if (acc.seen.size === 0) throw bad();
   let { months, days, us } = acc;

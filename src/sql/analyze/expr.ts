@@ -14,7 +14,7 @@ import { ageTimestamptz, instantOf, localTimeOf } from '../../types/timestamptz_
 import type { Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import {
-  type SqlType, type ArraySqlType, type ArrayElemSqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, canCast, toInt8, isArrayType,
+  type SqlType, type ArraySqlType, type ArrayElemSqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, castPrintsFloats, canCast, toInt8, isArrayType,
   isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, isUnsupportedBuiltinType, formatType,
   type OidSqlType, type RegCatalog, isOidFamily, regIn, regOut, valueFromText, TYPE_OID,
 } from './types.js';
@@ -785,7 +785,7 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
   if (!canCast(arg.type, type)) {
     throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[arg.type]} to ${TYPE_NAME[type]}`, pos(location));
   }
-  if (arg.k === 'const') {
+  if (arg.k === 'const' && !castPrintsFloats(arg.type, type)) {
     try {
       return { k: 'const', type, value: castValue(arg.value, arg.type, type, typmod, scope.zone) };
     } catch (err) {
@@ -832,7 +832,7 @@ function literalInput(scope: ExprScope, value: Value, type: SqlType, location: n
 function applyArg(scope: ExprScope, e: Expr, type: SqlType, location: number): Expr {
   if (e.type === type) return e;
   if (e.type === 'unknown') return coerceTo(scope, e, type, -1, exprLocation(e, location));
-  if (e.k === 'const') {
+  if (e.k === 'const' && !castPrintsFloats(e.type, type)) {
     const folded: Expr = { k: 'const', type, value: castValue(e.value, e.type, type, -1, scope.zone, false), ...(e.loc === undefined ? {} : { loc: e.loc }) };
     if (e.value !== null && isDatetimeFamily(e.type) && isDatetimeFamily(type) && e.type !== 'interval' && type !== 'interval') folded.shown = e.shown ?? { type: e.type, value: e.value };
     return folded;
@@ -1399,6 +1399,10 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
     return { k: 'op2', type: 'bool', fn: compareFn(op, lt === 'bool' ? boolCmp : textCmp), l, r, op };
   }
   if (op === '||' && (lt === 'text' || rt === 'text')) {
+    // A real / double precision operand prints with the executing session's
+    // extra_float_digits: a cast node evaluates it with the session's value.
+    if (castPrintsFloats(lt, 'text')) return binaryOp(scope, op, { k: 'cast', type: 'text', from: lt, typmod: -1, arg: l, explicit: false }, r, location);
+    if (castPrintsFloats(rt, 'text')) return binaryOp(scope, op, l, { k: 'cast', type: 'text', from: rt, typmod: -1, arg: r, explicit: false }, location);
     const lf = lt, rf = rt;
     return {
       k: 'op2', type: 'text', l, r, op,

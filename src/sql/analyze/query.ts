@@ -132,7 +132,8 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType; pgType
   ...SYSTEM_VIEWS,
   pg_settings: [
     { name: 'name', type: 'text' }, { name: 'setting', type: 'text' }, { name: 'unit', type: 'text' },
-    { name: 'category', type: 'text' }, { name: 'short_desc', type: 'text' }, { name: 'vartype', type: 'text' },
+    { name: 'category', type: 'text' }, { name: 'short_desc', type: 'text' }, { name: 'extra_desc', type: 'text' },
+    { name: 'context', type: 'text' }, { name: 'vartype', type: 'text' },
     { name: 'min_val', type: 'text' }, { name: 'max_val', type: 'text' }, { name: 'boot_val', type: 'text' },
     { name: 'reset_val', type: 'text' },
   ],

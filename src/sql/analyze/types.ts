@@ -468,8 +468,14 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
         throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${name}: "${text}"`);
       }
       const t = text.trim().toLowerCase();
-      let n = t.endsWith('infinity') || t.endsWith('inf') ? (t.startsWith('-') ? -Infinity : Infinity) : t === 'nan' ? NaN : Number(t);
+      const special = t.endsWith('infinity') || t.endsWith('inf') || t.endsWith('nan');
+      let n = special ? (t.endsWith('nan') ? NaN : t.startsWith('-') ? -Infinity : Infinity) : Number(t);
       if (type === 'float4') n = Math.fround(n);
+      // strtod / strtof's ERANGE: a number that rounds to infinity, or a nonzero one to zero
+      // (float4in, float8in; a denormal result is no error).
+      if (!special && (n === Infinity || n === -Infinity || (n === 0 && /[1-9]/.test(t.replace(/e.*$/, ''))))) {
+        throw new PgError(SQLSTATE.numeric_value_out_of_range, `"${text.trim()}" is out of range for type ${type === 'float4' ? 'real' : 'double precision'}`);
+      }
       return n;
     }
     case 'bool': {
@@ -506,16 +512,20 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
   }
 }
 
-/** The text PostgreSQL prints for a value (type output functions). */
-export function valueToText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<RegCatalog, 'relationName' | 'relationSchema'>): string | null {
+/**
+ * The text PostgreSQL prints for a value (type output functions). `floatDigits` is the
+ * session's extra_float_digits, which real and double precision values (alone or in arrays)
+ * print with; pgvector's types print shortest digits whatever it is, as vector_out does.
+ */
+export function valueToText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<RegCatalog, 'relationName' | 'relationSchema'>, floatDigits = 1): string | null {
   if (v === null) return null;
   switch (type) {
     case 'bool':
       return v ? 'true' : 'false';
     case 'float4':
-      return formatFloat4(v as number);
+      return formatFloat4(v as number, floatDigits);
     case 'float8':
-      return formatFloat8(v as number);
+      return formatFloat8(v as number, floatDigits);
     case 'vector':
       return formatVector(v as Float32Array);
     case 'halfvec':
@@ -561,9 +571,20 @@ export function valueToText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<
       // array_out prints elements with their output function: boolout's t / f, where a cast
       // of a bool to text says true / false.
       if (elem === 'bool') return formatArray(v as PgArray, (x) => (x === true ? 't' : 'f'));
-      return formatArray(v as PgArray, (x) => valueToText(x as Value, elem, zone, reg)!);
+      return formatArray(v as PgArray, (x) => valueToText(x as Value, elem, zone, reg, floatDigits)!);
     }
   }
+}
+
+/**
+ * True when a cast from -> to prints real or double precision values (alone or in an array)
+ * as text, so its result depends on the executing session's extra_float_digits: such a cast
+ * of a constant is not folded at analysis (analyses are shared across sessions and settings).
+ */
+export function castPrintsFloats(from: SqlType, to: SqlType): boolean {
+  if (!isStringType(to)) return false;
+  const base = isArrayType(from) ? elemTypeOf(from) : from;
+  return base === 'float4' || base === 'float8';
 }
 
 /** How a cast may be applied, as pg_cast.castcontext: implicitly, in assignment, or explicitly. */
@@ -630,17 +651,18 @@ export function castContext(from: SqlType, to: SqlType): CastContext | null {
 /**
  * Casts `v` of type `from` to `to` (with `typmod`: dimensions for vector / halfvec /
  * sparsevec, length for bit / varbit, -1 for none). `explicit` selects the explicit form of a
- * length coercion (`::bit(n)` pads or truncates; an assignment must match).
+ * length coercion (`::bit(n)` pads or truncates; an assignment must match). `floatDigits`:
+ * extra_float_digits for a cast of real / double precision to a string type.
  * @throws PgError 22P02/22003/22000 for values that do not convert, 42846 when no cast exists.
  */
-export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, zone: TimeZone, explicit = true): Value {
+export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, zone: TimeZone, explicit = true, floatDigits = 1): Value {
   if (v === null) return null;
   if ((from === 'unknown' || isStringType(from)) && isStringType(to)) {
     // character -> text / varchar drops the padding; varchar(n) / char(n) then cut or pad.
     const s = from === 'bpchar' && to !== 'bpchar' ? bpcharToText(v as string) : (v as string);
     return to === 'text' ? s : charCoerce(to as CharType, s, typmod, explicit);
   }
-  if (isStringType(to)) return charCoerce(to as CharType, valueToText(v, from, zone)!, typmod, explicit);
+  if (isStringType(to)) return charCoerce(to as CharType, valueToText(v, from, zone, undefined, floatDigits)!, typmod, explicit);
   if (from === 'jsonb' && to === 'bool') return jsonbScalarFor(v as Jsonb, to);
   if (from === 'jsonb' && isNumeric(to)) return castValue(jsonbScalarFor(v as Jsonb, to), 'numeric', to, typmod, zone, explicit);
   if (from === 'unknown' || isStringType(from)) {
@@ -653,7 +675,7 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
   if (from === to && (to === 'timestamp' || to === 'timestamptz')) {
     return adjustTimestampTypmod(v as bigint, typmod);
   }
-  if (to === 'text') return valueToText(v, from, zone);
+  if (to === 'text') return valueToText(v, from, zone, undefined, floatDigits);
   if (isOidFamily(to)) {
     if (isOidFamily(from)) return v;
     if (from === 'int4' || from === 'int2') return oidFromInt4(v as number);
@@ -710,6 +732,13 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
     case 'float4':
       if (!isNumeric(from)) break;
       if (v instanceof Numeric) return numericToFloat4(v);
+      if (from === 'float8') {
+        // dtof: a finite double that rounds to infinity, or a nonzero one that rounds to 0, is an error.
+        const f = Math.fround(v as number);
+        if ((f === Infinity || f === -Infinity) && Number.isFinite(v as number)) throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: overflow');
+        if (f === 0 && v !== 0) throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: underflow');
+        return f;
+      }
       return Math.fround(Number(v));
     case 'float8':
       if (!isNumeric(from)) break;

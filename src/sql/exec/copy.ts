@@ -562,11 +562,12 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
 /**
  * A value as its type's output function prints it, as COPY TO writes it (boolout's `t` / `f`,
  * where a cast to text says `true`); null for NULL. With `copyTextRow` (types/copy_text.ts)
- * this makes a COPY text line, e.g. for `vecgres dump`.
+ * this makes a COPY text line, e.g. for `vecgres dump`. `floatDigits`: the session's
+ * extra_float_digits (COPY TO prints real and double precision with it; a dump uses the default).
  */
-export function copyOutputText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<RegCatalog, 'relationName'>): string | null {
+export function copyOutputText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<RegCatalog, 'relationName'>, floatDigits = 1): string | null {
   if (type === 'bool' && v !== null) return v === true ? 't' : 'f';
-  return valueToText(v, type, zone, reg);
+  return valueToText(v, type, zone, reg, floatDigits);
 }
 
 function quoteIdent(s: string): string {
@@ -620,7 +621,8 @@ function copyTo(env: SqlEnv, stmt: PgNode, opts: CopyOptions, toBlob: boolean): 
     if (opts.header === true) chunks.push(enc.encode(copyTextRow(names, opts.text, null)));
     // regclass values print relation names (regclassout).
     const reg = types.some((t) => t.startsWith('regclass')) ? regCatalog(env) : undefined;
-    for (const r of rows) chunks.push(enc.encode(copyTextRow(r.map((v, i) => copyOutputText(v, types[i]!, zone, reg)), opts.text, fq)));
+    const floatDigits = env.settings.extraFloatDigits();
+    for (const r of rows) chunks.push(enc.encode(copyTextRow(r.map((v, i) => copyOutputText(v, types[i]!, zone, reg, floatDigits)), opts.text, fq)));
   }
   return { count: rows.length, output: { binary: opts.format === 'binary', columns: targets.length, chunks, toBlob } };
 }

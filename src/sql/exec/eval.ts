@@ -28,6 +28,11 @@ export interface EvalCtx {
    * expression (index keys and CHECK constraints, which PostgreSQL requires to be immutable).
    */
   readonly zone: TimeZone;
+  /**
+   * The session's extra_float_digits (Settings.extraFloatDigits), what casts of real and double
+   * precision to text print with; absent: 1 (shortest exact digits), where no session runs it.
+   */
+  readonly floatDigits?: number;
   /** The client's parameter values ($1 is index 0). */
   params: readonly Value[];
   /** Executor parameter `id`'s current value (runs a pending InitPlan first). */
@@ -78,7 +83,7 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       return e.fn(a, b, ctx.zone);
     }
     case 'cast':
-      return castValue(evalExpr(e.arg, row, ctx), e.from, e.type, e.typmod, ctx.zone, e.explicit ?? true);
+      return castValue(evalExpr(e.arg, row, ctx), e.from, e.type, e.typmod, ctx.zone, e.explicit ?? true, ctx.floatDigits);
     case 'fn': {
       const args: Value[] = new Array(e.args.length);
       for (let i = 0; i < args.length; i++) {

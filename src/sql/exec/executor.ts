@@ -203,6 +203,8 @@ export class EState implements EvalCtx {
   srfValues: Map<object, Value> | null = null;
   /** The session's time zone when the statement started (EvalCtx.zone). */
   readonly zone: TimeZone;
+  /** The session's extra_float_digits when the statement started (EvalCtx.floatDigits). */
+  readonly floatDigits: number;
 
   constructor(
     readonly env: SqlEnv,
@@ -213,6 +215,7 @@ export class EState implements EvalCtx {
   ) {
     this.interrupts = env.interrupts;
     this.zone = env.settings.timeZone();
+    this.floatDigits = env.settings.extraFloatDigits();
     this.execParams = new Array(stmt.nParams).fill(null);
     this.pendingInit = new Array(stmt.nParams).fill(null);
     for (const sp of stmt.subPlans) if (sp.initPlan && sp.outParam >= 0) this.pendingInit[sp.outParam] = sp;

@@ -86,6 +86,11 @@ export interface StatementResult {
    */
   zone?: TimeZone;
   /**
+   * The session's extra_float_digits when the statement ended (set by executeStatement): the
+   * digits the result's real and double precision values print with (absent: 1).
+   */
+  floatDigits?: number;
+  /**
    * The relation names the result's regclass values print (set by executeStatement, looked up
    * when the statement ended): rows keep the oids, which binary output sends.
    */
@@ -222,6 +227,7 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   try {
     const r = dispatch(env, raw, params, cache, io);
     r.zone = env.settings.timeZone();
+    r.floatDigits = env.settings.extraFloatDigits();
     if (r.fields.length > 0) r.regNames = resultRegNames(env, r.fields, r.rows);
     // A SET shared_buffers applies at once (the automatic analyze below reads through the cache).
     bufferCache.limitBytes = Number(env.settings.get(GUC_SHARED_BUFFERS)) * SHARED_BUFFERS_BLOCK_BYTES;
@@ -279,8 +285,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     case 'SelectStmt': {
       const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
       const zone = env.settings.timeZone();
-      const converted = convertedParams.get(params);
-      const values = converted !== undefined && converted.types === a.paramTypes && converted.zone === zone ? converted.values : paramValues(env, a.paramTypes, params, zone);
+      const values = boundValues(env, a.paramTypes, params, zone);
       const prep = cache.get(raw.stmt)!;
       const plan = selectPlan(env, prep, a.query, values);
       const out = runSelect(env, plan.stmt, values);
@@ -289,7 +294,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'InsertStmt': {
       const a = prepare(env, raw, cache) as Analyzed<InsertQuery>;
-      const out = runInsert(env, a.query, paramValues(env, a.paramTypes, params, env.settings.timeZone()));
+      const out = runInsert(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
         return { command: 'INSERT', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
@@ -297,7 +302,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'UpdateStmt': {
       const a = prepare(env, raw, cache) as Analyzed<UpdateQuery>;
-      const out = runUpdate(env, a.query, paramValues(env, a.paramTypes, params, env.settings.timeZone()));
+      const out = runUpdate(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
         return { command: 'UPDATE', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
@@ -305,7 +310,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'DeleteStmt': {
       const a = prepare(env, raw, cache) as Analyzed<DeleteQuery>;
-      const out = runDelete(env, a.query, paramValues(env, a.paramTypes, params, env.settings.timeZone()));
+      const out = runDelete(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
         return { command: 'DELETE', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
       }
@@ -578,6 +583,38 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
 const convertedParams = new WeakMap<readonly unknown[], { types: readonly SqlType[]; zone: TimeZone; values: Value[] }>();
 
 /**
+ * The parameter values of an execution: those Bind ({@link convertBindParams}) or the look-ahead
+ * ({@link cachedSelectPlan}) converted from the same array for the same types and zone, else
+ * converted now.
+ */
+function boundValues(env: SqlEnv, types: readonly SqlType[], params: readonly unknown[], zone: TimeZone): Value[] {
+  const c = convertedParams.get(params);
+  if (c !== undefined && c.zone === zone && sameTypes(c.types, types)) return c.values;
+  return paramValues(env, types, params, zone);
+}
+
+function sameTypes(a: readonly SqlType[], b: readonly SqlType[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Bind's input step (PostgreSQL's exec_bind_message calls the parameter types' input
+ * functions): the client's parameter values converted to `types`, the prepared statement's
+ * parameter types, in the session's zone, and kept for the execution of the same array. A value
+ * that does not convert fails here, in reply to Bind, before any Execute.
+ * @throws PgError the input function's error (22P02, 22003, 22000, ...); 08P01 on a count mismatch.
+ */
+export function convertBindParams(env: SqlEnv, types: readonly SqlType[], params: readonly unknown[]): void {
+  if (params.length === 0) return;
+  const zone = env.settings.timeZone();
+  const values = paramValues(env, types, params, zone);
+  convertedParams.set(params, { types, zone, values });
+}
+
+/**
  * The cached plan of a SELECT that its next execution with `params` will run, and the
  * parameter values converted, without running or planning anything (exec/knn_ahead.ts looks
  * ahead at it); null when there is none (not a SELECT, not analyzed or planned yet, stale, a
@@ -615,7 +652,7 @@ function selectPlan(env: SqlEnv, prep: Prepared, query: SelectQuery, values: rea
  * The client's parameter values converted to the types the statement inferred.
  * @throws PgError 08P01 when their number differs from the statement's.
  */
-function paramValues(env: SqlEnv, types: SqlType[], params: readonly unknown[], zone: TimeZone): Value[] {
+function paramValues(env: SqlEnv, types: readonly SqlType[], params: readonly unknown[], zone: TimeZone): Value[] {
   if (params.length !== types.length && !(params.length > types.length && types.length === 0 && params.length === 0)) {
     if (params.length < types.length || params.length > types.length) {
       throw new PgError(

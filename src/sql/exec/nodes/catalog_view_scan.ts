@@ -72,6 +72,8 @@ function settingsRow(env: SqlEnv, def: GucDef): Value[] {
     def.type === 'integer' ? (def.unit ?? null) : null,
     def.category ?? 'Customized Options',
     def.shortDesc,
+    def.extraDesc ?? null,
+    def.context ?? 'user',
     vartype,
     min,
     max,

@@ -1,0 +1,174 @@
+/**
+ * The extended protocol message by message against PostgreSQL: a text parameter its type's
+ * input function refuses (`'abc'` for an integer, a malformed vector) fails in reply to Bind,
+ * and the messages after it are skipped until Sync; inside a transaction block the block is
+ * then failed. Also extra_float_digits in the startup packet (pgJDBC and psycopg send 3). The
+ * replies of `vecgres serve` are compared with PostgreSQL 18 + pgvector behind pglite-socket,
+ * and with a native PostgreSQL when PGVECTOR_URL names one. Expected values come from
+ * PostgreSQL at test time.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { serialize, parse } from 'pg-protocol';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { startServer } from './helpers.js';
+
+/** A raw protocol connection: every backend message, in order, as a short string. */
+class RawConn {
+  private readonly queue: string[] = [];
+  private wake: (() => void) | null = null;
+  private constructor(private readonly socket: net.Socket) {
+    void parse(socket, (m) => {
+      this.queue.push(describe(m as unknown as Record<string, unknown>));
+      this.wake?.();
+    });
+  }
+
+  static async open(host: string, port: number, user: string, database: string, options: Record<string, string>): Promise<RawConn> {
+    const socket = net.connect({ host, port });
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    const c = new RawConn(socket);
+    socket.write(serialize.startup({ user, database, ...options }));
+    const startup = await c.untilReady();
+    assert.ok(startup.some((m) => m.startsWith('authenticationOk')), `no AuthenticationOk: ${startup.join(' | ')}`);
+    return c;
+  }
+
+  /** Sends `bytes` and returns the messages up to and including the next ReadyForQuery. */
+  async exchange(...bytes: Buffer[]): Promise<string[]> {
+    this.socket.write(Buffer.concat(bytes));
+    return this.untilReady();
+  }
+
+  private async untilReady(): Promise<string[]> {
+    const out: string[] = [];
+    for (;;) {
+      while (this.queue.length > 0) {
+        const m = this.queue.shift()!;
+        // Parameter statuses and the key differ between servers and versions; not compared.
+        if (!m.startsWith('parameterStatus') && !m.startsWith('backendKeyData')) out.push(m);
+        if (m.startsWith('readyForQuery')) return out;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+  }
+
+  close(): void {
+    this.socket.end(serialize.end());
+  }
+}
+
+function describe(m: Record<string, unknown>): string {
+  switch (m['name']) {
+    case 'error':
+      return `error ${String(m['code'])} ${String(m['message'])}`;
+    case 'dataRow':
+      return `dataRow ${JSON.stringify(m['fields'])}`;
+    case 'commandComplete':
+      return `commandComplete ${String(m['text'])}`;
+    case 'readyForQuery':
+      return `readyForQuery ${String(m['status'])}`;
+    case 'rowDescription':
+      return `rowDescription ${JSON.stringify((m['fields'] as { name: string; dataTypeID: number }[]).map((f) => [f.name, f.dataTypeID]))}`;
+    default:
+      return String(m['name']);
+  }
+}
+
+/** Parse, Bind with text parameters, Describe, Execute, Sync. */
+function extended(sql: string, params: (string | null)[]): Buffer[] {
+  return [
+    serialize.parse({ text: sql, types: [] }),
+    serialize.bind({ values: params }),
+    serialize.describe({ type: 'P' }),
+    serialize.execute({}),
+    serialize.sync(),
+  ];
+}
+
+/** The conversation both servers hold; each step's messages. */
+async function conversation(c: RawConn): Promise<string[][]> {
+  const out: string[][] = [];
+  out.push(await c.exchange(serialize.query('SHOW extra_float_digits')));
+  out.push(await c.exchange(serialize.query("SELECT 1.0::float8 / 3 AS third, '0.1'::real AS r, '[0.1,1e-7]'::vector AS v")));
+  out.push(await c.exchange(...extended('SELECT $1::int AS a', ['42'])));
+  out.push(await c.exchange(...extended('SELECT $1::int AS a', ['abc'])));
+  out.push(await c.exchange(...extended('SELECT $1::int AS a, $2::vector AS v', ['1', '[1,2'])));
+  // (Not compared: PostgreSQL plans the unnamed statement at Bind with the values as constants,
+  // so `$1::vector <-> $2::vector` of different dimensions fails at Bind there; vecgres plans at Execute.)
+  out.push(await c.exchange(...extended('SELECT $1::int2 AS a', ['70000'])));
+  out.push(await c.exchange(...extended('SELECT $1::float4 AS a', ['1e39'])));
+  out.push(await c.exchange(...extended("SELECT $1::timestamptz AS a", ['2024-02-30 10:00'])));
+  // Several Executes after a failed Bind: all skipped until the Sync.
+  out.push(await c.exchange(serialize.parse({ text: 'SELECT $1::int AS a', types: [] }), serialize.bind({ values: ['x'] }), serialize.execute({}), serialize.bind({ values: ['1'] }), serialize.execute({}), serialize.sync()));
+  // In a transaction block the Bind error fails the block.
+  out.push(await c.exchange(serialize.query('BEGIN')));
+  out.push(await c.exchange(...extended('SELECT $1::bigint AS a', ['12x'])));
+  out.push(await c.exchange(serialize.query('SELECT 1 AS one')));
+  out.push(await c.exchange(serialize.query('ROLLBACK')));
+  out.push(await c.exchange(...extended('SELECT $1::bigint + 1 AS a', ['12'])));
+  // SET within the session, and an out-of-range value.
+  out.push(await c.exchange(serialize.query('SET extra_float_digits = 0')));
+  out.push(await c.exchange(serialize.query("SELECT 1.0::float8 / 3 AS third, '0.1'::real AS r, '[0.1,1e-7]'::vector AS v")));
+  out.push(await c.exchange(...extended('SELECT $1::float8 AS a', ['0.1234567890123456789'])));
+  out.push(await c.exchange(serialize.query('SET extra_float_digits = 4')));
+  return out;
+}
+
+async function vecgresConversation(startup: Record<string, string>): Promise<string[][]> {
+  const server = await startServer({ auth: 'trust' });
+  try {
+    const c = await RawConn.open('127.0.0.1', server.port, 'postgres', 'postgres', startup);
+    try {
+      return await conversation(c);
+    } finally {
+      c.close();
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+// pglite-socket answers the startup packet itself and drops its settings: only the native
+// server is asked with extra_float_digits in it.
+test('Bind errors, message by message, as PostgreSQL 18 (PGlite)', async () => {
+  const pglite = await PGlite.create({ extensions: { vector } });
+  await pglite.exec('CREATE EXTENSION vector');
+  const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
+  await socketServer.start();
+  let expected: string[][];
+  try {
+    const [, port] = socketServer.getServerConn().split(':');
+    const c = await RawConn.open('127.0.0.1', Number(port), 'postgres', 'postgres', {});
+    try {
+      expected = await conversation(c);
+    } finally {
+      c.close();
+    }
+  } finally {
+    await socketServer.stop();
+    await pglite.close();
+  }
+  const actual = await vecgresConversation({});
+  assert.deepEqual(actual, expected);
+});
+
+const nativeUrl = process.env['PGVECTOR_URL'];
+
+test('Bind errors and extra_float_digits at startup, message by message, as native PostgreSQL', { skip: nativeUrl === undefined ? 'PGVECTOR_URL is not set' : false }, async () => {
+  const u = new URL(nativeUrl!);
+  const c = await RawConn.open(u.hostname, Number(u.port || 5432), decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1) || 'postgres', { extra_float_digits: '3' });
+  let expected: string[][];
+  try {
+    await c.exchange(serialize.query('CREATE EXTENSION IF NOT EXISTS vector'));
+    expected = await conversation(c);
+  } finally {
+    c.close();
+  }
+  const actual = await vecgresConversation({ extra_float_digits: '3' });
+  assert.deepEqual(actual, expected);
+});
