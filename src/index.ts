@@ -185,6 +185,22 @@ const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /** The bytes of a dumpDataDir archive, gunzipped when they start with gzip's magic number. */
+/**
+ * The bytes of `blob` as the chunks its stream yields (one per part it was made of, for a blob
+ * of a few parts). COPY FROM reads text input chunk by chunk; `Blob.arrayBuffer()` would copy
+ * every byte a second time into one buffer (Node reads the chunks, then joins them), and
+ * freshly allocated memory costs a page fault per 4 KiB on first touch.
+ */
+async function blobChunks(blob: Blob): Promise<Uint8Array[]> {
+  const reader = blob.stream().getReader();
+  const out: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return out;
+    if (value.length > 0) out.push(value);
+  }
+}
+
 async function archiveBytes(blob: Blob): Promise<Uint8Array> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
@@ -469,7 +485,7 @@ class SessionRunner implements Queryable {
     const results: StatementResult[] = [];
     const onNotice = opts.onNotice ?? this.defaultOnNotice;
     // PGlite's '/dev/blob': the file name COPY reads the blob option from and writes result.blob to.
-    const io: CopyIo = { devBlob: true, blob: opts.blob === undefined ? null : new Uint8Array(await opts.blob.arrayBuffer()) };
+    const io: CopyIo = { devBlob: true, blob: opts.blob === undefined ? null : await blobChunks(opts.blob) };
     if (stdin !== undefined) io.stdin = [stdin];
     try {
       if (params.length === 0) {

@@ -412,3 +412,70 @@ test('COPY FROM and multi-row INSERT in batches: a failing row in the middle of 
   }
   await sameRows(`SELECT id FROM bt ORDER BY e <-> '[700.2,0,1]' LIMIT 3`);
 });
+
+test('COPY FROM a blob of several parts: rows, errors and CONTEXT line numbers as PostgreSQL, wherever the parts split the input', async () => {
+  /** `data` cut at `cuts` (byte offsets) into the parts of one Blob. */
+  const parts = (data: Uint8Array, cuts: number[]): Blob => {
+    const out: Uint8Array[] = [];
+    let p = 0;
+    for (const c of [...cuts, data.length]) {
+      out.push(data.slice(p, c));
+      p = c;
+    }
+    return new Blob(out as Uint8Array<ArrayBuffer>[]);
+  };
+  const run = async (q: (blob: Blob) => Promise<{ affectedRows?: number }>, blob: Blob): Promise<Outcome> => {
+    try {
+      return { ok: true, affected: (await q(blob)).affectedRows, bytes: null };
+    } catch (e) {
+      return failure(e);
+    }
+  };
+  await both('CREATE TABLE mp (id int PRIMARY KEY, t text, v vector(3))');
+  const prng = new Prng(SEED ^ 0x51);
+  const text = (bad: boolean): Uint8Array => {
+    let s = '';
+    for (let i = 1; i <= 40; i++) s += `${i}\tü✓${i}\t${bad && i === 31 ? '[1,x,3]' : `[${i},${i / 4},-${i}]`}\n`;
+    return new TextEncoder().encode(s);
+  };
+  const binary = (bad: boolean): Uint8Array => {
+    const out: number[] = [...copyBinaryHeaderBytes()];
+    const dv = new DataView(new ArrayBuffer(4));
+    const word = (set: () => void): void => {
+      set();
+      out.push(...new Uint8Array(dv.buffer));
+    };
+    for (let i = 1; i <= 40; i++) {
+      out.push(0, 3);
+      word(() => dv.setInt32(0, 4));
+      word(() => dv.setInt32(0, bad && i === 33 ? 7 : i));
+      const t = new TextEncoder().encode(`ü✓${i}`);
+      word(() => dv.setInt32(0, t.length));
+      out.push(...t);
+      word(() => dv.setInt32(0, 16));
+      out.push(0, 3, 0, 0);
+      for (let k = 0; k < 3; k++) word(() => dv.setFloat32(0, i * (k + 1)));
+    }
+    out.push(0xff, 0xff);
+    return new Uint8Array(out);
+  };
+  for (const [format, make] of [['', text], ['WITH (FORMAT binary)', binary]] as const) {
+    for (const bad of [false, true]) {
+      const data = make(bad);
+      for (let trial = 0; trial < 4; trial++) {
+        const cuts = Array.from({ length: trial }, () => 1 + prng.int(data.length - 1)).sort((a, b) => a - b);
+        const sql = `COPY mp FROM '/dev/blob' ${format}`;
+        const want = await run((b) => pg.query(sql, [], { blob: b }), parts(data, cuts));
+        const got = await run((b) => db.query(sql, [], { blob: b }), parts(data, cuts));
+        assert.deepEqual(got, want, `${sql}, parts cut at ${cuts.join(', ')}`);
+        await sameRows('SELECT count(*), sum(id), max(t), sum(vector_norm(v)) FROM mp');
+        await both('TRUNCATE mp');
+      }
+    }
+  }
+});
+
+/** The 19-byte header of binary COPY: signature, flags 0, no extension. */
+function copyBinaryHeaderBytes(): number[] {
+  return [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
+}

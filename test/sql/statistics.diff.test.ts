@@ -49,6 +49,21 @@ await both('CREATE TABLE wide (id int PRIMARY KEY, v vector(300), h halfvec(3))'
   await both(`INSERT INTO wide VALUES ${rows.join(', ')}`);
 }
 await both('ANALYZE wide');
+// An unconstrained vector column mixing short vectors (sorted into MCVs and the histogram),
+// vectors wider than 1 kB (left out) and NULLs: ANALYZE gathers the short ones into one buffer.
+await both('CREATE TABLE mixed (id int PRIMARY KEY, v vector)');
+{
+  const rng = new Prng(SEED ^ 0x3c);
+  const rows: string[] = [];
+  for (let i = 1; i <= 400; i++) {
+    const k = rng.int(10);
+    const dims = k === 0 ? 300 : k < 4 ? 1 + rng.int(3) : 2;
+    const v = k === 9 ? 'NULL' : `'[${Array.from({ length: dims }, () => rng.int(4)).join(',')}]'`;
+    rows.push(`(${i}, ${v})`);
+  }
+  await both(`INSERT INTO mixed VALUES ${rows.join(', ')}`);
+}
+await both('ANALYZE mixed');
 
 test('pg_stats equals PostgreSQL when the whole table is the sample', async () => {
   const mismatches: string[] = [];
@@ -61,6 +76,11 @@ test('pg_stats equals PostgreSQL when the whole table is the sample', async () =
   await check(
     `SELECT attname::text, null_frac, avg_width, n_distinct, most_common_vals::text, most_common_freqs, histogram_bounds::text, correlation
      FROM pg_stats WHERE tablename = 'wide' ORDER BY attname`,
+    mismatches,
+  );
+  await check(
+    `SELECT attname::text, null_frac, avg_width, n_distinct, most_common_vals::text, most_common_freqs, histogram_bounds::text, correlation
+     FROM pg_stats WHERE tablename = 'mixed' ORDER BY attname`,
     mismatches,
   );
   await check(`SELECT schemaname::text, tablename::text, attname::text, inherited FROM pg_stats WHERE tablename = 's' ORDER BY attname`, mismatches);

@@ -43,9 +43,12 @@ import { typeIoByName, type Datum } from '../../types/type_io.js';
 export interface CopyIo {
   /** COPY FROM STDIN's data (the CopyData messages), or null when the client sends none. */
   stdin?: readonly Uint8Array[] | null;
-  /** The embedded API: `'/dev/blob'` names a blob (PGlite's convention); FROM reads `blob`. */
+  /**
+   * The embedded API: `'/dev/blob'` names a blob (PGlite's convention); FROM reads `blob`, its
+   * bytes whole or as consecutive chunks.
+   */
   devBlob?: boolean;
-  blob?: Uint8Array | null;
+  blob?: Uint8Array | readonly Uint8Array[] | null;
 }
 
 /** COPY TO's output: the CopyData payloads in order, and how CopyOutResponse describes them. */
@@ -115,7 +118,10 @@ export function runCopy(env: SqlEnv, stmt: PgNode, io: CopyIo | null): CopyResul
   const cols = copyColumns(table, stmt.attlist);
   if (stmt.whereClause !== undefined) throw pgErr.featureNotSupported('COPY FROM ... WHERE');
   let data: readonly Uint8Array[];
-  if (toBlob) data = io!.blob == null ? [] : [io!.blob];
+  if (toBlob) {
+    const b = io!.blob;
+    data = b == null ? [] : b instanceof Uint8Array ? [b] : b;
+  }
   else if (io?.stdin != null) data = io.stdin;
   else {
     throw new PgError(SQLSTATE.feature_not_supported, 'COPY FROM STDIN is not supported here', {
