@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
-import { parseScript } from '../../src/engine/portal.js';
+import { bindPortal, parseScript } from '../../src/engine/portal.js';
 import { cachedSelectPlan, type PreparedCache } from '../../src/sql/exec/statement.js';
 import { EState, execInitNode, execProcNode } from '../../src/sql/exec/executor.js';
 import type { PlanNode } from '../../src/sql/plan/plan.js';
@@ -155,6 +155,16 @@ test(`two interleaved executions of one cached plan keep their own scan state (s
     assert.equal(scan.spareBuffers?.length, 2);
     assert.deepEqual(d.execute(SQL, b, session)[0]!.rows, gb);
     assert.equal(scan.spareBuffers?.length, 2);
+    // Two portals of one prepared statement, their row batches interleaved.
+    const st = d.prepare(SQL, [], session);
+    const p1 = bindPortal(st, a);
+    const p2 = bindPortal(st, b);
+    const got1 = d.executePortal(p1, 2, session).rows;
+    const got2 = d.executePortal(p2, 3, session).rows;
+    got1.push(...d.executePortal(p1, 0, session).rows);
+    got2.push(...d.executePortal(p2, 0, session).rows);
+    assert.deepEqual(got1, ga);
+    assert.deepEqual(got2, gb);
   }
 });
 
