@@ -23,6 +23,7 @@ import { bug, evalExpr, moreThanOneRow, passes, type EvalCtx } from './eval.js';
 import { keyText } from './hash_key.js';
 import { isNumeric, isVectorFamily, type SqlType } from '../analyze/types.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import { someNode } from '../analyze/query.js';
 
 /** EXPLAIN ANALYZE counters of one node (PostgreSQL's Instrumentation). */
 export interface Instrumentation {
@@ -61,8 +62,24 @@ export abstract class PlanState {
    * scan_projection.ts): `next` then returns the output tuple and execProcNode passes it on.
    */
   projectsItself = false;
+  /**
+   * The positions of this node's tuples that its parent reads (ascending), or null: any. Set
+   * by the parent through {@link setParentReads} before its first fetch. A scan may leave the
+   * other positions of the tuples it returns unset, as PostgreSQL's scans deform only the
+   * attributes their target list reads: a vector column that only an index scan's ORDER BY
+   * names is then never copied out of the table.
+   */
+  parentReads: readonly number[] | null = null;
 
   constructor(readonly plan: PlanNode, readonly es: EState) {}
+
+  /**
+   * Tells the node which positions of its tuples its parent reads ({@link parentReads}). A
+   * node that passes its child's tuples up unprojected forwards it (Limit).
+   */
+  setParentReads(pos: readonly number[] | null): void {
+    this.parentReads = pos;
+  }
 
   /**
    * The next tuple of the node (its own tuple, before `plan.project`, unless
@@ -145,6 +162,38 @@ export function execProcNode(ps: PlanState): Value[] | null {
   }
   if (row !== null) instr.rows++;
   return row;
+}
+
+/** Per plan node, the positions of its input's tuples that its projection and qual read (projectionReads). */
+const readsOf = new WeakMap<PlanNode, readonly number[] | null>();
+
+/**
+ * For a node whose own tuple is its input's (Limit, Result): the positions of its input's
+ * tuples that its projection and qual read, ascending; null when it has no projection (its
+ * parent then reads its input's tuples as they are) or an expression of it may read the whole
+ * tuple (a SubPlan is handed the tuple). Kept per plan node: plans are cached and never change.
+ */
+export function projectionReads(plan: PlanNode): readonly number[] | null {
+  let pos = readsOf.get(plan);
+  if (pos === undefined) {
+    pos = null;
+    if (plan.project !== null) {
+      const used = new Set<number>();
+      let whole = false;
+      const walk = (e: Expr): void => {
+        someNode(e, (x) => {
+          if (x.k === 'slot') used.add(x.idx);
+          else if (x.k === 'subplan' || x.k === 'sublink') whole = true;
+          return whole;
+        });
+      };
+      for (const e of plan.project) walk(e);
+      if (plan.qual !== null) walk(plan.qual);
+      pos = whole ? null : [...used].sort((a, b) => a - b);
+    }
+    readsOf.set(plan, pos);
+  }
+  return pos;
 }
 
 /**

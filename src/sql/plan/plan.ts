@@ -17,6 +17,7 @@ import type { Expr } from '../analyze/expr.js';
 import type { JoinType } from '../analyze/query.js';
 import type { SqlType } from '../analyze/types.js';
 import type { DeparseContext } from './deparse.js';
+import type { BatchBuffers } from '../exec/nodes/index_scan.js';
 
 /**
  * What position i of a node's output tuple holds: column `col` of range-table entry `rti`
@@ -253,6 +254,12 @@ export type PlanNode =
        * (ScanOptions.continueScan), instead of ending after hnsw.ef_search rows.
        */
       continueScan?: boolean;
+      /**
+       * The executor's batch buffers that no running scan of this plan holds
+       * (exec/nodes/index_scan.ts BatchBuffers): an execution takes one pair and gives it
+       * back when it ends, so the executions of a cached plan allocate none.
+       */
+      spareBuffers?: BatchBuffers[];
     })
   /**
    * A B-tree index scan in key order (PostgreSQL's Index Scan on a btree): the rows matching

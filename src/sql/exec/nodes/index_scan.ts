@@ -36,6 +36,7 @@ import { buildQualBitmap, keepPassing } from '../row_filter.js';
 import { RowBitmap } from '../row_bitmap.js';
 import { evalScanKeys } from './btree_scan_keys.js';
 import { fetchRow } from './seq_scan.js';
+import { compileScanProjection, type ScanProjection } from '../scan_projection.js';
 import { boundValue } from '../../plan/knn_index.js';
 import type { Expr } from '../../analyze/expr.js';
 import { someNode } from '../../analyze/query.js';
@@ -73,10 +74,16 @@ function byDistance(ids: readonly number[], dists: readonly number[]): Int32Arra
     const b = dists[i]!;
     sorted = a < b || (a === b && ids[i - 1]! <= ids[i]!);
   }
-  if (sorted) return Int32Array.from(ids);
+  const out = new Int32Array(ids.length);
+  // A copy loop: Int32Array.from takes the iterator protocol, a few microseconds per query.
+  if (sorted) {
+    for (let i = 0; i < ids.length; i++) out[i] = ids[i]!;
+    return out;
+  }
   const order = ids.map((_, i) => i);
   order.sort((a, b) => (dists[a]! < dists[b]! ? -1 : dists[a]! > dists[b]! ? 1 : ids[a]! - ids[b]!));
-  return Int32Array.from(order, (i) => ids[i]!);
+  for (let i = 0; i < order.length; i++) out[i] = ids[order[i]!]!;
+  return out;
 }
 
 /**
@@ -116,10 +123,55 @@ const BATCH = 256;
  */
 const FIRST_BATCH = 32;
 
+/**
+ * The row ids and distances of the batches an index scan reads (BATCH of each), with views of
+ * their first `n` entries for a smaller request. A scan takes a pair from its plan's spares at
+ * its first batch and gives it back when it ends ({@link takeBuffers}, {@link giveBack}), so
+ * the executions of a cached plan reuse one pair instead of allocating two arrays each; a scan
+ * of the same plan running meanwhile (another portal of the statement) finds none spare and
+ * makes its own, so two scans never share one.
+ */
+export class BatchBuffers {
+  readonly ids = new Int32Array(BATCH);
+  readonly dists = new Float64Array(BATCH);
+  private viewLength = BATCH;
+  private idsView = this.ids;
+  private distsView = this.dists;
+
+  /** Makes {@link idsView} / {@link distsView} the first `n` entries (n <= BATCH); the last views are kept. */
+  view(n: number): void {
+    if (n === this.viewLength) return;
+    this.viewLength = n;
+    this.idsView = n === BATCH ? this.ids : this.ids.subarray(0, n);
+    this.distsView = n === BATCH ? this.dists : this.dists.subarray(0, n);
+  }
+
+  /** The first n entries of {@link ids} as {@link view} last set them. */
+  get viewIds(): Int32Array {
+    return this.idsView;
+  }
+
+  /** The first n entries of {@link dists} as {@link view} last set them. */
+  get viewDists(): Float64Array {
+    return this.distsView;
+  }
+}
+
+/** A pair of batch buffers for a scan of `p`: one of its spares, or a new one. */
+function takeBuffers(p: IndexScanPlan): BatchBuffers {
+  return p.spareBuffers?.pop() ?? new BatchBuffers();
+}
+
+/** Gives a scan's batch buffers back to its plan's spares (a few are kept; the scan no longer reads them). */
+function giveBack(p: IndexScanPlan, b: BatchBuffers): void {
+  const spare = (p.spareBuffers ??= []);
+  if (spare.length < 4) spare.push(b);
+}
+
 export class IndexScanState extends PlanState {
   private scan: IndexScan | null = null;
-  private readonly ids = new Int32Array(BATCH);
-  private readonly dists = new Float64Array(BATCH);
+  /** This scan's batch buffers, taken at its first batch and given back when it ends. */
+  private buf: BatchBuffers | null = null;
   private got = 0;
   private pos = 0;
   private want = FIRST_BATCH;
@@ -145,9 +197,71 @@ export class IndexScanState extends PlanState {
   /** NULLS FIRST: the visible rows whose key is NULL (not in the index), emitted before the index's. */
   private nullRows: number[] | null = null;
   private nullPos = 0;
+  /** The plan's own projection computed from storage (scan_projection.ts), or null. */
+  private readonly proj: ScanProjection | null;
+  /** The qual is evaluated on this reused tuple when the projection copies the output out. */
+  private readonly scratch: Value[];
+  /**
+   * Positions of a tuple read from the table (ascending; null: all of them), decided at the
+   * first fetch: what the projection, the qual and the parent read ({@link tuplePositions}).
+   */
+  private positions: Int32Array | null | undefined = undefined;
 
   constructor(readonly p: IndexScanPlan, es: EState) {
     super(p, es);
+    this.scratch = new Array(p.scan.cols.length);
+    this.proj = p.project === null ? null : compileScanProjection(p.table, p.scan.cols, p.qual, p.project);
+    this.projectsItself = this.proj !== null;
+  }
+
+  /**
+   * The positions of the scan's tuple to read from the table: the projection's and the qual's
+   * when the scan projects itself, else the qual's and those the parent reads, when it said
+   * (PlanState.parentReads); null: every column. The ORDER BY's vector column is in the scan's
+   * columns for the exact fallback's sake, and copying it out for every row (Table.get copies
+   * a vector) cost a `SELECT id ... LIMIT 10` about a fifth of its time at a small ef_search.
+   */
+  private tuplePositions(): Int32Array | null {
+    if (this.positions !== undefined) return this.positions;
+    let pos: Int32Array | null = null;
+    if (this.proj !== null) pos = this.proj.fetch;
+    else if (this.parentReads !== null) {
+      const need = new Set<number>(this.parentReads);
+      for (const i of qualColumns(this.p)) need.add(i);
+      if (need.size < this.p.scan.cols.length) pos = Int32Array.from([...need].sort((a, b) => a - b));
+    }
+    this.positions = pos;
+    return pos;
+  }
+
+  /**
+   * Row `r` as the scan's tuple, read at {@link tuplePositions} (the other positions are left
+   * unset: nothing above reads them): a new tuple, or the scratch tuple when the scan projects.
+   */
+  private fetchTuple(r: number): Value[] {
+    const table = this.p.table;
+    const cols = this.p.scan.cols;
+    const pos = this.tuplePositions();
+    const out = this.proj !== null ? this.scratch : new Array<Value>(cols.length);
+    if (pos === null) return fetchRow(table, cols, r, out);
+    for (let j = 0; j < pos.length; j++) {
+      const i = pos[j]!;
+      const c = cols[i]!;
+      out[i] = c < 0 ? r : table.get(c, r);
+    }
+    return out;
+  }
+
+  /** The batch buffers, taken from the plan's spares at the first batch. */
+  private buffers(n: number): BatchBuffers {
+    const b = (this.buf ??= takeBuffers(this.p));
+    b.view(Math.min(BATCH, n));
+    return b;
+  }
+
+  /** The scan's output for row `r` read as `row`: projected from storage, or the tuple itself. */
+  private output(r: number, row: Value[]): Value[] {
+    return this.proj === null ? row : this.proj.project(r, row, this.es);
   }
 
   override setBound(n: number): void {
@@ -209,10 +323,11 @@ export class IndexScanState extends PlanState {
     if (this.p.nullsFirst) {
       this.nullRows ??= this.collectNullRows();
       while (this.nullPos < this.nullRows.length && this.emitted < this.bound) {
-        const row = fetchRow(table, this.p.scan.cols, this.nullRows[this.nullPos++]!);
+        const r = this.nullRows[this.nullPos++]!;
+        const row = this.fetchTuple(r);
         if (!this.qualPasses(this.p.qual, row)) continue;
         this.emitted++;
-        return row;
+        return this.output(r, row);
       }
     }
     // Filtered search after the NULL-key rows: its k rows are enough, as a LIMIT above stops
@@ -221,7 +336,8 @@ export class IndexScanState extends PlanState {
     if (this.scan === null && !this.done) this.begin();
     while (!this.done && this.emitted < this.bound) {
       if (this.pos >= this.got) {
-        this.got = this.scan!.next(this.want >= BATCH ? this.ids : this.ids.subarray(0, this.want), this.dists);
+        const b = this.buffers(this.want);
+        this.got = this.scan!.next(b.viewIds, b.dists);
         this.want = Math.min(BATCH, this.want * 2);
         this.pos = 0;
         if (this.got === 0) {
@@ -229,14 +345,14 @@ export class IndexScanState extends PlanState {
           break;
         }
       }
-      const r = this.ids[this.pos++]!;
+      const r = this.buf!.ids[this.pos++]!;
       this.idxRead++;
       if (!table.visibleTo(r, xid)) continue;
       this.idxFetched++;
-      const row = fetchRow(table, this.p.scan.cols, r);
+      const row = this.fetchTuple(r);
       if (!this.qualPasses(this.p.qual, row)) continue;
       this.emitted++;
-      return row;
+      return this.output(r, row);
     }
     return null;
   }
@@ -244,7 +360,8 @@ export class IndexScanState extends PlanState {
   private nextFiltered(): Value[] | null {
     if (this.result === null) this.result = this.runFiltered();
     if (this.resultPos >= this.result.length) return null;
-    return fetchRow(this.p.table, this.p.scan.cols, this.result[this.resultPos++]!);
+    const r = this.result[this.resultPos++]!;
+    return this.output(r, this.fetchTuple(r));
   }
 
   /**
@@ -406,14 +523,15 @@ export class IndexScanState extends PlanState {
     try {
       while (out.length < k) {
         const want = Math.min(BATCH, k - out.length);
-        const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
+        const b = this.buffers(want);
+        const n = scan.next(b.viewIds, b.viewDists);
         if (n === 0) break;
         for (let i = 0; i < n && out.length < k; i++) {
-          const r = this.ids[i]!;
+          const r = b.ids[i]!;
           // The index returns only bitmap rows; the test keeps a method that ignores it honest.
           if (bm.has(r)) {
             out.push(r);
-            dist.push(this.dists[i]!);
+            dist.push(b.dists[i]!);
           }
         }
       }
@@ -448,13 +566,14 @@ export class IndexScanState extends PlanState {
     try {
       while (out.length < k) {
         const want = Math.min(BATCH, k - out.length);
-        const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
+        const b = this.buffers(want);
+        const n = scan.next(b.viewIds, b.viewDists);
         if (n === 0) break;
         for (let i = 0; i < n && out.length < k; i++) {
-          const r = this.ids[i]!;
+          const r = b.ids[i]!;
           if (table.visibleTo(r, xid) && this.qualPasses(this.p.qual, this.fetchForQual(r, row))) {
             out.push(r);
-            dist.push(this.dists[i]!);
+            dist.push(b.dists[i]!);
           }
         }
       }
@@ -481,13 +600,14 @@ export class IndexScanState extends PlanState {
         if (seen >= budget) return null;
         // Ask for no more than are still missing: a larger request makes the index resume.
         const want = Math.min(BATCH, k - out.length);
-        const n = scan.next(this.ids.subarray(0, want), this.dists.subarray(0, want));
+        const b = this.buffers(want);
+        const n = scan.next(b.viewIds, b.viewDists);
         if (n === 0) return null;
         seen += n;
         for (let i = 0; i < n && out.length < k; i++) {
-          if (keep(this.ids[i]!)) {
-            out.push(this.ids[i]!);
-            dist.push(this.dists[i]!);
+          if (keep(b.ids[i]!)) {
+            out.push(b.ids[i]!);
+            dist.push(b.dists[i]!);
           }
         }
       }
@@ -633,10 +753,18 @@ export class IndexScanState extends PlanState {
     this.resultPos = 0;
     this.nullRows = null;
     this.nullPos = 0;
+    this.proj?.rescan();
   }
 
   override end(): void {
     this.close();
+    this.proj?.end();
+    if (this.buf !== null) {
+      giveBack(this.p, this.buf);
+      this.buf = null;
+    }
+    // The lines are EXPLAIN ANALYZE's only: an execution that is not explained builds none.
+    if (!this.es.instrumenting) return;
     const extra: [string, string | number][] = [];
     const f = this.p.filtered;
     if (f !== null && this.usedStrategy !== null) {

@@ -9,7 +9,7 @@ import type { Value } from '../../../storage/table.js';
 import type { Expr } from '../../analyze/expr.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr, type EvalCtx } from '../eval.js';
-import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
+import { PlanState, execInitNode, execProcNode, execReScan, projectionReads, type EState } from '../executor.js';
 
 type LimitPlan = Extract<PlanNode, { node: 'Limit' }>;
 
@@ -31,6 +31,14 @@ export class LimitState extends PlanState {
   constructor(readonly p: LimitPlan, es: EState) {
     super(p, es);
     this.children = [execInitNode(p.input, es)];
+    // The projection above the input's tuples is this node's: it alone says what they must hold.
+    if (p.project !== null) this.children[0]!.setParentReads(projectionReads(p));
+  }
+
+  /** Without a projection the parent reads the input's tuples themselves. */
+  override setParentReads(pos: readonly number[] | null): void {
+    super.setParentReads(pos);
+    if (this.p.project === null) this.children[0]!.setParentReads(pos);
   }
 
   next(): Value[] | null {

@@ -6,7 +6,7 @@
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { passes } from '../eval.js';
-import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
+import { PlanState, execInitNode, execProcNode, execReScan, projectionReads, type EState } from '../executor.js';
 
 type ResultPlan = Extract<PlanNode, { node: 'Result' }>;
 
@@ -16,7 +16,17 @@ export class ResultState extends PlanState {
 
   constructor(readonly p: ResultPlan, es: EState) {
     super(p, es);
-    if (p.input !== null) this.children = [execInitNode(p.input, es)];
+    if (p.input !== null) {
+      this.children = [execInitNode(p.input, es)];
+      // The projection (and the qual) above the input's tuples say what they must hold.
+      if (p.project !== null) this.children[0]!.setParentReads(projectionReads(p));
+    }
+  }
+
+  /** Without a projection or a qual the parent reads the input's tuples themselves. */
+  override setParentReads(pos: readonly number[] | null): void {
+    super.setParentReads(pos);
+    if (this.p.input !== null && this.p.project === null && this.p.qual === null) this.children[0]!.setParentReads(pos);
   }
 
   next(): Value[] | null {
