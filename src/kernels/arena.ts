@@ -245,6 +245,21 @@ export class Arena {
   }
 
   /**
+   * Bytes of the largest block {@link tryAlloc} (not short-lived) can give now without growing
+   * past the memory's cap or the budget's limit: the largest free block, or the room above
+   * the top, whichever is larger (a multiple of 64; 0 when none). A structure that may be split
+   * (IVFFlat list chunks, access/ivfflat/lists.ts) asks it before taking what room is left.
+   */
+  largestBlock(): number {
+    let best = 0;
+    for (let c = CLASS_COUNT - 1; c >= 0 && best === 0; c--) {
+      for (const p of this.bins[c]!) best = Math.max(best, this.freeStart.get(p)!);
+    }
+    const top = Math.min(this.maxBytes - this.headroomBytes - this.top, this.budget.limitBytes - this.budget.usedBytes);
+    return Math.max(best, Math.floor(Math.max(0, top) / ALIGN_BYTES) * ALIGN_BYTES);
+  }
+
+  /**
    * A block of at least `bytes` bytes for use inside one synchronous call (copying a query
    * vector beside stored ones for a kernel call): reused by the next call, never freed by the
    * caller, and not counted when deciding whether the memory is empty.
@@ -430,6 +445,15 @@ export class Arena {
     this.viewU8 = new Uint8Array(buf);
     this.viewU16 = new Uint16Array(buf);
   }
+}
+
+/**
+ * Bytes of the largest block a new, empty memory of `maxBytes` holds (not short-lived): the
+ * memory less the first 64 KiB the WebAssembly modules keep and the headroom of short-lived
+ * blocks ({@link Arena.headroomBytes}).
+ */
+export function blockBytesMax(maxBytes: number): number {
+  return Math.min(ARENA_MAX_BYTES, maxBytes) - RESERVED_BYTES - Math.min(2 ** 20, Math.floor(Math.min(ARENA_MAX_BYTES, maxBytes) / 32));
 }
 
 /**

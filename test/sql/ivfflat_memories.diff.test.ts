@@ -38,7 +38,8 @@ function indexOf(name: string, on: Vecgres = db): IvfflatIndex {
 /** The memories that hold the index's non-empty lists. */
 function listMemories(ix: IvfflatIndex): number {
   const s = new Set<number>();
-  for (let l = 0; l < ix.lists.lists; l++) if (ix.lists.count[l]! > 0) s.add(ix.lists.arenaOf(l).id);
+  const lists = ix.lists;
+  for (let l = 0; l < lists.lists; l++) for (let c = lists.firstChunk(l); c >= 0; c = lists.nextChunk(c)) s.add(lists.chunkArena(c).id);
   return s.size;
 }
 
