@@ -142,6 +142,13 @@ export class Arena {
   readonly headroomBytes: number;
   /** Indexes whose structures live in this memory (memories.ts keeps table data out of it). */
   indexes = 0;
+  /**
+   * True while the memory is an index's own further memory (MemorySet.forPartition: an HNSW
+   * partition, IVFFlat chunks): MemorySet.forIndex does not place another index in it, whose
+   * estimate may be short (sparsevec keys) and whose growth would take the room the partition
+   * was made for.
+   */
+  exclusive = false;
   /** True for an arena over a memory another thread owns ({@link ArenaOptions.memory}): no allocation. */
   readonly attached: boolean;
   /** A block for use inside one synchronous call ({@link scratch}), and its size. */
@@ -204,7 +211,7 @@ export class Arena {
     if (ptr >= 0) return ptr;
     const size = roundUp(Math.max(bytes, 1), ALIGN_BYTES);
     const underBudget = this.budget.usedBytes + size <= this.budget.limitBytes;
-    if (underBudget && this.top + size > this.maxBytes - (shortLived ? 0 : this.headroomBytes)) throw memoryFull(bytes, use, this.maxBytes);
+    if (underBudget && this.top + size > this.maxBytes - (shortLived ? 0 : this.headroomBytes)) throw memoryFull(bytes, use, this.maxBytes, this.largestBlock());
     throw outOfMemory(bytes, use);
   }
 
@@ -474,17 +481,18 @@ export function outOfMemory(bytes: number, use: string): PgError {
 }
 
 /**
- * 53200 for a request that the limit allows but the one memory it must go in cannot hold: an
- * index's structures live in one memory of at most 4 GiB (memories.ts; an HNSW index then
- * continues in a new partition, {@link isMemoryFull}). The hint is the way to halve an
- * IVFFlat index of float32 vectors.
+ * 53200 for a request that `vecgres.memory_limit` allows but the one memory it must go in
+ * cannot hold (`room` bytes left there): a block that another memory cannot stand in for (a
+ * structure of an HNSW partition, the centers or build scratch of an IVFFlat index, a scan's
+ * block beside the vectors it reads). HNSW catches it ({@link isMemoryFull}) and continues in a
+ * new partition; IVFFlat lists continue in further chunks; what reaches the user is a block
+ * that does not fit even so. The detail is PostgreSQL's (request size and use) and says what
+ * is full; the hint says the limit is not the cause and what shrinks the block.
  */
-function memoryFull(bytes: number, use: string, maxBytes: number): PgError {
-  const gib = maxBytes / 2 ** 30;
-  const size = gib >= 1 ? `${+gib.toFixed(2)} GiB` : `${Math.round(maxBytes / 2 ** 20)} MiB`;
+function memoryFull(bytes: number, use: string, maxBytes: number, room: number): PgError {
   const e = new PgError(SQLSTATE.out_of_memory, 'out of memory', {
-    detail: `Failed on request of size ${bytes} in memory context "${use}": an index lives in one WebAssembly memory, limited to ${size}.`,
-    hint: 'Index a halfvec expression instead, e.g. CREATE INDEX ON items USING ivfflat ((embedding::halfvec(1536)) halfvec_cosine_ops), which takes half the space; or build one index per partition of the table.',
+    detail: `Failed on request of size ${bytes} in memory context "${use}": the block must lie in one WebAssembly memory (at most ${sizeText(maxBytes)}), which has ${sizeText(room)} left.`,
+    hint: 'vecgres.memory_limit is not what failed: raising it does not help. One block of this structure is larger than a memory holds; make it smaller (an IVFFlat index with fewer lists keeps fewer centers, an index over a halfvec expression takes half the space).',
   });
   memoryFullErrors.add(e);
   return e;
@@ -500,6 +508,13 @@ const memoryFullErrors = new WeakSet<object>();
  */
 export function isMemoryFull(e: unknown): boolean {
   return typeof e === 'object' && e !== null && memoryFullErrors.has(e);
+}
+
+/** Bytes as the messages name them: GiB with two decimals, else MiB, else kB. */
+function sizeText(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${+(bytes / 2 ** 30).toFixed(2)} GiB`;
+  if (bytes >= 2 ** 20) return `${+(bytes / 2 ** 20).toFixed(2)} MiB`;
+  return `${Math.floor(bytes / 1024)} kB`;
 }
 
 function roundUp(n: number, to: number): number {
