@@ -205,7 +205,7 @@ test('an index larger than one memory: HNSW is split into partitions; an IVFFlat
     assert.equal(e.code, '53200');
     assert.equal(e.message, 'out of memory');
     // 700 rows of 1,000-d: the k-means sample (every row, 2.8 MB) lies with the centers in one memory.
-    assert.match(e.detail, /^Failed on request of size \\d+ in memory context "IVFFlat k-means samples": the block must lie in one WebAssembly memory \(at most 2 MiB\), which has [\d.]+ (kB|MiB) left\.$/);
+    assert.match(e.detail, /^Failed on request of size \d+ in memory context "IVFFlat k-means samples": the block must lie in one WebAssembly memory \(at most 2 MiB\), which has [\d.]+ (kB|MiB) left\.$/);
     assert.match(e.hint, /^vecgres\.memory_limit is not what failed/);
     return true;
   });
