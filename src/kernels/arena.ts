@@ -142,6 +142,13 @@ export class Arena {
   readonly headroomBytes: number;
   /** Indexes whose structures live in this memory (memories.ts keeps table data out of it). */
   indexes = 0;
+  /**
+   * True while the memory is an index's own further memory (MemorySet.forPartition: an HNSW
+   * partition, IVFFlat chunks): MemorySet.forIndex does not place another index in it, whose
+   * estimate may be short (sparsevec keys) and whose growth would take the room the partition
+   * was made for.
+   */
+  exclusive = false;
   /** True for an arena over a memory another thread owns ({@link ArenaOptions.memory}): no allocation. */
   readonly attached: boolean;
   /** A block for use inside one synchronous call ({@link scratch}), and its size. */
@@ -204,7 +211,7 @@ export class Arena {
     if (ptr >= 0) return ptr;
     const size = roundUp(Math.max(bytes, 1), ALIGN_BYTES);
     const underBudget = this.budget.usedBytes + size <= this.budget.limitBytes;
-    if (underBudget && this.top + size > this.maxBytes - (shortLived ? 0 : this.headroomBytes)) throw memoryFull(bytes, use, this.maxBytes);
+    if (underBudget && this.top + size > this.maxBytes - (shortLived ? 0 : this.headroomBytes)) throw memoryFull(bytes, use, this.maxBytes, this.largestBlock());
     throw outOfMemory(bytes, use);
   }
 
@@ -242,6 +249,21 @@ export class Arena {
     if (this.top > this.highWater) this.highWater = this.top;
     this.bytesInUse += size;
     return ptr;
+  }
+
+  /**
+   * Bytes of the largest block {@link tryAlloc} (not short-lived) can give now without growing
+   * past the memory's cap or the budget's limit: the largest free block, or the room above
+   * the top, whichever is larger (a multiple of 64; 0 when none). A structure that may be split
+   * (IVFFlat list chunks, access/ivfflat/lists.ts) asks it before taking what room is left.
+   */
+  largestBlock(): number {
+    let best = 0;
+    for (let c = CLASS_COUNT - 1; c >= 0 && best === 0; c--) {
+      for (const p of this.bins[c]!) best = Math.max(best, this.freeStart.get(p)!);
+    }
+    const top = Math.min(this.maxBytes - this.headroomBytes - this.top, this.budget.limitBytes - this.budget.usedBytes);
+    return Math.max(best, Math.floor(Math.max(0, top) / ALIGN_BYTES) * ALIGN_BYTES);
   }
 
   /**
@@ -433,6 +455,15 @@ export class Arena {
 }
 
 /**
+ * Bytes of the largest block a new, empty memory of `maxBytes` holds (not short-lived): the
+ * memory less the first 64 KiB the WebAssembly modules keep and the headroom of short-lived
+ * blocks ({@link Arena.headroomBytes}).
+ */
+export function blockBytesMax(maxBytes: number): number {
+  return Math.min(ARENA_MAX_BYTES, maxBytes) - RESERVED_BYTES - Math.min(2 ** 20, Math.floor(Math.min(ARENA_MAX_BYTES, maxBytes) / 32));
+}
+
+/**
  * The default cap on the memories' total: half the machine's memory (the rest is for Node.js,
  * the operating system's file cache and the application), rounded down to a MiB, at least 64
  * MiB. No cap of one memory applies: past 4 GiB the set adds memories (memories.ts).
@@ -450,17 +481,18 @@ export function outOfMemory(bytes: number, use: string): PgError {
 }
 
 /**
- * 53200 for a request that the limit allows but the one memory it must go in cannot hold: an
- * index's structures live in one memory of at most 4 GiB (memories.ts; an HNSW index then
- * continues in a new partition, {@link isMemoryFull}). The hint is the way to halve an
- * IVFFlat index of float32 vectors.
+ * 53200 for a request that `vecgres.memory_limit` allows but the one memory it must go in
+ * cannot hold (`room` bytes left there): a block that another memory cannot stand in for (a
+ * structure of an HNSW partition, the centers or build scratch of an IVFFlat index, a scan's
+ * block beside the vectors it reads). HNSW catches it ({@link isMemoryFull}) and continues in a
+ * new partition; IVFFlat lists continue in further chunks; what reaches the user is a block
+ * that does not fit even so. The detail is PostgreSQL's (request size and use) and says what
+ * is full; the hint says the limit is not the cause and what shrinks the block.
  */
-function memoryFull(bytes: number, use: string, maxBytes: number): PgError {
-  const gib = maxBytes / 2 ** 30;
-  const size = gib >= 1 ? `${+gib.toFixed(2)} GiB` : `${Math.round(maxBytes / 2 ** 20)} MiB`;
+function memoryFull(bytes: number, use: string, maxBytes: number, room: number): PgError {
   const e = new PgError(SQLSTATE.out_of_memory, 'out of memory', {
-    detail: `Failed on request of size ${bytes} in memory context "${use}": an index lives in one WebAssembly memory, limited to ${size}.`,
-    hint: 'Index a halfvec expression instead, e.g. CREATE INDEX ON items USING ivfflat ((embedding::halfvec(1536)) halfvec_cosine_ops), which takes half the space; or build one index per partition of the table.',
+    detail: `Failed on request of size ${bytes} in memory context "${use}": the block must lie in one WebAssembly memory (at most ${sizeText(maxBytes)}), which has ${sizeText(room)} left.`,
+    hint: 'vecgres.memory_limit is not what failed: raising it does not help. One block of this structure is larger than a memory holds; make it smaller (an IVFFlat index with fewer lists keeps fewer centers, an index over a halfvec expression takes half the space).',
   });
   memoryFullErrors.add(e);
   return e;
@@ -476,6 +508,13 @@ const memoryFullErrors = new WeakSet<object>();
  */
 export function isMemoryFull(e: unknown): boolean {
   return typeof e === 'object' && e !== null && memoryFullErrors.has(e);
+}
+
+/** Bytes as the messages name them: GiB with two decimals, else MiB, else kB. */
+function sizeText(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${+(bytes / 2 ** 30).toFixed(2)} GiB`;
+  if (bytes >= 2 ** 20) return `${+(bytes / 2 ** 20).toFixed(2)} MiB`;
+  return `${Math.floor(bytes / 1024)} kB`;
 }
 
 function roundUp(n: number, to: number): number {

@@ -207,7 +207,8 @@ export class MemorySet implements Space {
   /**
    * The memory a new index's structures go in (every one of them, for its whole life), chosen
    * when the index is created and counted in {@link Arena.indexes} until {@link unpin}: the
-   * memory of indexes with the most room if that is at least `bytesHint` (the expected size),
+   * memory of indexes with the most room if that is at least `bytesHint` (the expected size;
+   * never another index's own further memory, {@link Arena.exclusive}),
    * else an empty memory, else a new one when the limit leaves room for it (or for a whole
    * memory, when the hint exceeds one), else the memory with the most room.
    */
@@ -220,7 +221,7 @@ export class MemorySet implements Space {
     for (const a of this.slots) {
       if (a === undefined) continue;
       const room = a.maxBytes - a.headroomBytes - a.topBytes + a.freeBytes;
-      if (a.indexes > 0 && room > bestRoom) {
+      if (a.indexes > 0 && !a.exclusive && room > bestRoom) {
         best = a;
         bestRoom = room;
       }
@@ -260,6 +261,7 @@ export class MemorySet implements Space {
     chosen ??= this.tryAdd(Math.min(bytesHint, this.maxBytes - 2 * 65536));
     if (chosen === null) throw outOfMemory(bytesHint, use);
     chosen.indexes++;
+    chosen.exclusive = true;
     return chosen;
   }
 
@@ -270,6 +272,7 @@ export class MemorySet implements Space {
   unpin(a: Arena): void {
     assert(a.indexes > 0, 'unpin of a memory without indexes');
     a.indexes--;
+    if (a.indexes === 0) a.exclusive = false;
     if (a.indexes === 0 && a.isEmpty) this.release(a);
   }
 

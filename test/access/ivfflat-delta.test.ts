@@ -28,15 +28,14 @@ function keyOf(bits: boolean, dim: number, p: Prng): VectorKey {
 
 function lists(ix: IvfflatIndex): { bytes: Buffer; scalars: number[]; rows: number[] } {
   const l = ix.lists;
-  const u8 = l.arena.u8();
   const parts: Buffer[] = [];
   const scalars: number[] = [l.total, ix.deletedCount];
   for (let k = 0; k < l.lists; k++) {
     const n = l.count[k]!;
     scalars.push(n);
     if (n === 0) continue;
-    parts.push(Buffer.from(u8.subarray(l.vectorPtr(k, 0), l.vectorPtr(k, n))));
-    parts.push(Buffer.from(u8.subarray(l.rowWord(k) * 4, (l.rowWord(k) + n) * 4)));
+    const e = l.entriesOf(k);
+    parts.push(Buffer.from(e.vectors), Buffer.from(e.rowIds.buffer));
   }
   const rows: number[] = [];
   for (let r = 0; r < ix.rowList.length; r++) if (ix.rowList[r] !== 0) rows.push(r, ix.rowList[r]!);

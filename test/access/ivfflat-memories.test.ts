@@ -70,19 +70,25 @@ function contents(ix: IvfflatIndex): Buffer {
   const l = ix.lists;
   const parts: Buffer[] = [Buffer.from(l.arena.u8().subarray(l.centersPtr, l.centersPtr + l.lists * l.vecBytes))];
   for (let k = 0; k < l.lists; k++) {
-    const n = l.count[k]!;
-    const u8 = l.arenaOf(k).u8();
-    parts.push(Buffer.from(Int32Array.of(n).buffer));
-    parts.push(Buffer.from(u8.subarray(l.vectorPtr(k, 0), l.vectorPtr(k, n))));
-    parts.push(Buffer.from(u8.subarray(l.rowWord(k) * 4, (l.rowWord(k) + n) * 4)));
+    const e = l.entriesOf(k);
+    parts.push(Buffer.from(Int32Array.of(l.count[k]!).buffer), Buffer.from(e.vectors), Buffer.from(e.rowIds.buffer));
   }
   return Buffer.concat(parts);
 }
 
 function memoriesOf(ix: IvfflatIndex): Set<number> {
   const s = new Set<number>();
-  for (let k = 0; k < ix.lists.lists; k++) if (ix.lists.count[k]! > 0) s.add(ix.lists.arenaOf(k).id);
+  const l = ix.lists;
+  for (let k = 0; k < l.lists; k++) for (let c = l.firstChunk(k); c >= 0; c = l.nextChunk(c)) s.add(l.chunkArena(c).id);
   return s;
+}
+
+/** The lists' layout: counts, capacities, and per chunk its block, memory and capacity. */
+function shape(ix: IvfflatIndex): number[] {
+  const l = ix.lists;
+  const out = [l.total, ix.deletedCount, l.arenas.length, ...l.count, ...l.cap];
+  for (let k = 0; k < l.lists; k++) for (let c = l.firstChunk(k); c >= 0; c = l.nextChunk(c)) out.push(k, l.chunkBlock(c), l.chunkMemory(c), l.chunkCapacity(c));
+  return out;
 }
 
 // Memories of 2 MiB: the lists need several.
@@ -160,15 +166,14 @@ test(`at vecgres.memory_limit an insert that needs a new memory fails with 53200
   let failedAt = -1;
   try {
     for (let row = first; row < first + 40000 && failedAt < 0; row++) {
-      const l = spread.lists;
-      const shape = [l.total, spread.deletedCount, ...l.count, ...l.cap, ...l.ptr, ...l.mem, l.arenas.length];
+      const before = shape(spread);
       try {
         spread.insert(row, keyOf(row));
       } catch (e) {
         const err = e as { code?: string; detail?: string };
         assert.equal(err.code, '53200');
         assert.match(err.detail ?? '', /^Failed on request of size \d+ in memory context "IVFFlat lists"\.$/);
-        assert.deepEqual([l.total, spread.deletedCount, ...l.count, ...l.cap, ...l.ptr, ...l.mem, l.arenas.length], shape, 'a failed insert changed the lists');
+        assert.deepEqual(shape(spread), before, 'a failed insert changed the lists');
         assert.equal(spread.rowList[row] ?? 0, 0);
         failedAt = row;
       }

@@ -92,12 +92,10 @@ function assertSameIndex(a: IvfflatIndex, b: IvfflatIndex, what: string): void {
     const n = la.count[l]!;
     assert.equal(lb.count[l], n, `${what}: list ${l} size`);
     if (n === 0) continue;
-    const va = ua.subarray(la.vectorPtr(l, 0), la.vectorPtr(l, n));
-    const vb = ub.subarray(lb.vectorPtr(l, 0), lb.vectorPtr(l, n));
-    assert.ok(Buffer.from(va).equals(Buffer.from(vb)), `${what}: list ${l} vectors differ`);
-    const ia = la.arena.i32().subarray(la.rowWord(l), la.rowWord(l) + n);
-    const ib = lb.arena.i32().subarray(lb.rowWord(l), lb.rowWord(l) + n);
-    assert.deepEqual(Array.from(ib), Array.from(ia), `${what}: list ${l} row ids differ`);
+    const ea = la.entriesOf(l);
+    const eb = lb.entriesOf(l);
+    assert.ok(Buffer.from(ea.vectors).equals(Buffer.from(eb.vectors)), `${what}: list ${l} vectors differ`);
+    assert.deepEqual(Array.from(eb.rowIds), Array.from(ea.rowIds), `${what}: list ${l} row ids differ`);
   }
 }
 

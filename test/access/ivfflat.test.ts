@@ -161,9 +161,7 @@ test('inserts after build go to the nearest list; deletes are skipped; vacuum re
     // every inserted row is in the list of its nearest center
     const f = arena.f32();
     for (let l = 0; l < 8; l++) {
-      const w = index.lists.rowWord(l);
-      for (let i = 0; i < index.lists.count[l]!; i++) {
-        const row = arena.i32()[w + i]!;
+      for (const row of index.lists.entriesOf(l).rowIds) {
         assert.equal(listsByDistance(index, base.subarray(row * dim, (row + 1) * dim))[0], l, `row ${row}`);
       }
       void f;

@@ -340,3 +340,38 @@ test(`CREATE INDEX whose partitions pass vecgres.memory_limit is 53200 and leave
   assert.ok(indexOf('p_big').partitions.length >= 2);
   await db.exec('DROP INDEX p_big');
 });
+
+test(`an HNSW index over sparsevec made while a partitioned index exists gets memories of its own, not the partitions' (seed ${SEED})`, async () => {
+  // The build's estimate leaves sparsevec keys out, so it fit the room a partition's memory had
+  // left; the keys then filled that memory before the first node and the build failed with
+  // 53200 while vecgres.memory_limit had room.
+  await db.exec('CREATE INDEX p_vp ON p USING hnsw (v vector_l2_ops)');
+  const wide = (p: Prng = prng): string => {
+    const idx = new Set<number>();
+    while (idx.size < 40) idx.add(1 + p.int(2000));
+    return `{${[...idx].sort((a, b) => a - b).map((i) => `${i}:${(p.int(201) - 100) / 50 || 1}`).join(',')}}/2000`;
+  };
+  await oracle.exec('DROP TABLE IF EXISTS sp; CREATE TABLE sp (id int PRIMARY KEY, s sparsevec(2000))');
+  await db.exec('CREATE TABLE sp (id int PRIMARY KEY, s sparsevec(2000))');
+  try {
+    await load('INSERT INTO sp VALUES', Array.from({ length: 1000 }, (_, i) => `(${i}, '${wide()}')`));
+    const parts = indexOf('p_vp').partitions;
+    assert.ok(parts.length >= 2);
+    await db.exec('CREATE INDEX sp_s ON sp USING hnsw (s sparsevec_l2_ops)');
+    const ix = indexOf('sp_s');
+    const theirs = new Set(parts.map((st) => st.graph.arena));
+    for (const st of ix.partitions) assert.ok(!theirs.has(st.graph.arena), 'the sparsevec index shares a partition\'s memory');
+    await db.exec('SET enable_seqscan = off; SET hnsw.ef_search = 64');
+    const r = await recall(
+      'sp_s',
+      `SELECT id, s <-> '$q' AS d FROM sp ORDER BY s <-> '$q' LIMIT ${K}`,
+      `SELECT id, s <-> '$q' AS d FROM sp ORDER BY s <-> '$q', id LIMIT ${K}`,
+      Array.from({ length: 5 }, () => wide()),
+      (q, ids) => `SELECT id, s <-> '${q}' AS d FROM sp WHERE id IN (${ids.join(',')})`,
+    );
+    assert.ok(r >= 0.9, `recall@10 ${r}`);
+  } finally {
+    await db.exec('RESET enable_seqscan; RESET hnsw.ef_search; DROP TABLE sp; DROP INDEX p_vp');
+    await oracle.exec('DROP TABLE sp');
+  }
+});

@@ -38,7 +38,8 @@ function indexOf(name: string, on: Vecgres = db): IvfflatIndex {
 /** The memories that hold the index's non-empty lists. */
 function listMemories(ix: IvfflatIndex): number {
   const s = new Set<number>();
-  for (let l = 0; l < ix.lists.lists; l++) if (ix.lists.count[l]! > 0) s.add(ix.lists.arenaOf(l).id);
+  const lists = ix.lists;
+  for (let l = 0; l < lists.lists; l++) for (let c = lists.firstChunk(l); c >= 0; c = lists.nextChunk(c)) s.add(lists.chunkArena(c).id);
   return s.size;
 }
 
@@ -188,14 +189,36 @@ test(`inserts past a full memory continue in another; at vecgres.memory_limit an
   await oracle.exec('DROP TABLE g');
 });
 
-test(`an index over several memories survives close, reopen and a crash with the same answers (seed ${SEED})`, async () => {
+test(`lists = 1: the one list, larger than a memory, lies in chunks and gives pgvector's exact neighbours (seed ${SEED})`, async () => {
+  for (const c of [cases[0]!, cases[4]!]) {
+    await db.exec(`CREATE INDEX p_one ON p USING ivfflat (${c.col} ${c.opclass}) WITH (lists = 1)`);
+    try {
+      const ix = indexOf('p_one');
+      assert.equal(ix.size, ROWS);
+      assert.ok(ix.lists.chunks(0) >= 2 && listMemories(ix) >= 2, `${c.opclass}: ${ix.lists.chunks(0)} chunks in ${listMemories(ix)} memories`);
+      await db.exec('SET enable_seqscan = off');
+      const dist = `${c.col} ${c.op} '$q'::${c.cast}`;
+      await exactAnswers(
+        'p_one',
+        `SELECT id, ${dist} AS d FROM p ORDER BY ${dist} LIMIT ${K}`,
+        `SELECT id, ${dist} AS d FROM p ORDER BY ${dist}, id LIMIT ${K}`,
+        Array.from({ length: 4 }, c.lit),
+        (q, ids) => `SELECT id, ${dist.replaceAll('$q', q)} AS d FROM p WHERE id IN (${ids.join(',')})`,
+      );
+    } finally {
+      await db.exec('DROP INDEX p_one; RESET enable_seqscan');
+    }
+  }
+});
+
+for (const lists of [LISTS, 1]) test(`an index over several memories (lists = ${lists}) survives close, reopen and a crash with the same answers (seed ${SEED})`, async () => {
   const p = new Prng(SEED + 5);
   const fs = new FaultyFs(new MemoryFs(), { seed: SEED });
   let d = await Vecgres.create('db', { storage: fs });
   const queries = Array.from({ length: 5 }, () => vec(p));
   const answers = async (): Promise<unknown[]> => {
     const out: unknown[] = [];
-    for (const probes of [4, LISTS]) {
+    for (const probes of [4, lists]) {
       await d.exec(`SET enable_seqscan = off; SET ivfflat.probes = ${probes}`);
       for (const q of queries) out.push((await d.query(`SELECT id, v <=> '${q}' AS d FROM t ORDER BY v <=> '${q}' LIMIT ${K}`)).rows);
       await d.exec('RESET enable_seqscan; RESET ivfflat.probes');
@@ -206,7 +229,7 @@ test(`an index over several memories survives close, reopen and a crash with the
     await d.exec('CREATE TABLE t (id int PRIMARY KEY, v vector(16))');
     const rows = Array.from({ length: ROWS }, (_, i) => `(${i}, '${vec(p)}')`);
     for (let i = 0; i < rows.length; i += 1000) await d.exec(`INSERT INTO t VALUES ${rows.slice(i, i + 1000).join(',')}`);
-    await d.exec(`CREATE INDEX t_v ON t USING ivfflat (v vector_cosine_ops) WITH (lists = ${LISTS})`);
+    await d.exec(`CREATE INDEX t_v ON t USING ivfflat (v vector_cosine_ops) WITH (lists = ${lists})`);
     await d.exec('CHECKPOINT');
     // A delta checkpoint: inserts that grow (and move) lists, deletes.
     await d.exec(`INSERT INTO t VALUES ${Array.from({ length: 1500 }, (_, i) => `(${ROWS + i}, '${vec(p)}')`).join(',')}`);
@@ -216,6 +239,7 @@ test(`an index over several memories survives close, reopen and a crash with the
     await d.exec(`INSERT INTO t VALUES ${Array.from({ length: 300 }, (_, i) => `(${ROWS + 1500 + i}, '${vec(p)}')`).join(',')}`);
     await d.exec('DELETE FROM t WHERE id % 10 = 1');
     assert.ok(listMemories(indexOf('t_v', d)) >= 2);
+    if (lists === 1) assert.ok(indexOf('t_v', d).lists.chunks(0) >= 2);
     const want = await answers();
     await d.close();
     d = await Vecgres.create('db', { storage: fs });

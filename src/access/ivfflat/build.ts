@@ -259,7 +259,7 @@ function assignBatched(input: BuildInput, ix: IvfflatIndex, par: Parallelism | u
 /**
  * Loads the rows into their lists (pgvector's "loading tuples"): each list is allocated once
  * at its final size from the assignment's counts (in the index's first memory while it has
- * room, then in the next: lists.ts), then a second pass over the rows prepares
+ * room, then in the next; a list larger than a memory in chunks: lists.ts), then a second pass over the rows prepares
  * each indexed row straight into its list's next slot, in table order. One block per list and
  * no copies: growing lists by doubling and shrinking them at the end allocated, zeroed and
  * copied the vectors about three times over (measured: a fifth of the serial build's CPU).
@@ -279,7 +279,8 @@ function loadRows(input: BuildInput, ix: IvfflatIndex, listOf: Int32Array, repor
     done++;
     if (t < listOf.length) {
       const l = listOf[t]!;
-      if (ix.prepareInto(key, lists.vectorPtr(l, lists.count[l]!), lists.arenaOf(l))) {
+      const c = lists.chunkAt(l, lists.count[l]!);
+      if (ix.prepareInto(key, lists.chunkVectorPtr(c, lists.chunkOffset), lists.chunkArena(c))) {
         lists.appendWritten(l, rowId);
         ix.reserveRow(rowId);
         ix.rowList[rowId] = l + 1;

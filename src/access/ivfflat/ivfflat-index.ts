@@ -30,8 +30,12 @@ export class IvfflatIndex implements VectorIndex {
    * memories are read with {@link rangeIn}.
    */
   readonly range: RangeKernel;
-  /** The range kernels by memory (an index into lists.arenas), made on first use. */
+  /**
+   * The range kernels by memory (an index into lists.arenas) and the memory each was made for:
+   * a memory a failed insert added and gave back may be followed by another at its index.
+   */
   private readonly ranges: RangeKernel[] = [];
+  private readonly rangeArenas: Arena[] = [];
   /** The kernel gives the inner product; the internal distance is its negation. */
   readonly negate: boolean;
   /** bit_hamming_ops: vectors are packed bits, distances Hamming counts. */
@@ -69,11 +73,13 @@ export class IvfflatIndex implements VectorIndex {
    * vectors and writes distances in that memory.
    */
   rangeIn(m: number): RangeKernel {
+    const a = this.lists.arenas[m]!;
     let r = this.ranges[m];
-    if (r === undefined) {
-      const k = kernelsOf(this.lists.arenas[m]!);
+    if (r === undefined || this.rangeArenas[m] !== a) {
+      const k = kernelsOf(a);
       r = this.bits ? k.hammingRange : this.spherical ? k.dotRange : k.l2sqRange;
       this.ranges[m] = r;
+      this.rangeArenas[m] = a;
     }
     return r;
   }

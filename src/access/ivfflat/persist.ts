@@ -43,13 +43,21 @@ export function saveIvfflat(ix: IvfflatIndex, sink: ByteSink): void {
   writeBlock(sink, w);
   const dimBytes = lists.vecBytes;
   sink.write(lists.arena.u8(), lists.centersPtr, lists.lists * dimBytes);
-  for (let l = 0; l < lists.lists; l++) {
-    const n = lists.count[l]!;
-    if (n === 0) continue;
-    const u8 = lists.arenaOf(l).u8();
-    sink.write(u8, lists.ptr[l]!, n * dimBytes);
-    sink.write(u8, lists.rowWord(l) * 4, n * 4);
-  }
+  for (let l = 0; l < lists.lists; l++) writeEntries(lists, sink, l, 0, lists.count[l]!);
+}
+
+/** Writes list `l`'s vectors `from` .. `count - 1`, then all its `count` row ids, chunk by chunk. */
+function writeEntries(lists: IvfLists, sink: ByteSink, l: number, from: number, count: number): void {
+  const vecBytes = lists.vecBytes;
+  lists.forEachRun(l, from, count, (m, vecPtr, _w, _at, len) => sink.write(lists.arenas[m]!.u8(), vecPtr, len * vecBytes));
+  lists.forEachRun(l, 0, count, (m, _p, rowWord, _at, len) => sink.write(lists.arenas[m]!.u8(), rowWord * 4, len * 4));
+}
+
+/** Reads what {@link writeEntries} wrote into list `l`, whose room for `count` entries is reserved. */
+function readEntries(lists: IvfLists, source: ByteSource, l: number, from: number, count: number): void {
+  const vecBytes = lists.vecBytes;
+  lists.forEachRun(l, from, count, (m, vecPtr, _w, _at, len) => source.readInto(lists.arenas[m]!.u8(), vecPtr, len * vecBytes));
+  lists.forEachRun(l, 0, count, (m, _p, rowWord, _at, len) => source.readInto(lists.arenas[m]!.u8(), rowWord * 4, len * 4));
 }
 
 function mismatch(what: string, got: number | string, want: number | string): PgError {
@@ -93,9 +101,7 @@ export function loadIvfflat(input: LoadInput): IvfflatIndex {
       const n = counts[l]!;
       if (n === 0) continue;
       lists.reserveExact(l, n);
-      const u8 = lists.arenaOf(l).u8();
-      input.source.readInto(u8, lists.ptr[l]!, n * dimBytes);
-      input.source.readInto(u8, lists.rowWord(l) * 4, n * 4);
+      readEntries(lists, input.source, l, 0, n);
       lists.count[l] = n;
       lists.total += n;
     }
@@ -132,14 +138,7 @@ export function saveIvfflatDelta(ix: IvfflatIndex, sink: ByteSink): void {
   w.u32(IVFFLAT_DELTA_VERSION).varuint(ix.dim).varuint(lists.lists).varuint(changed.length);
   for (const l of changed) w.varuint(l).varuint(lists.count[l]!).varuint(Math.min(lists.count[l]!, lists.unchangedVectors[l]!));
   writeBlock(sink, w);
-  for (const l of changed) {
-    const n = lists.count[l]!;
-    if (n === 0) continue;
-    const u8 = lists.arenaOf(l).u8();
-    const from = Math.min(n, lists.unchangedVectors[l]!);
-    if (from < n) sink.write(u8, lists.vectorPtr(l, from), (n - from) * lists.vecBytes);
-    sink.write(u8, lists.rowWord(l) * 4, n * 4);
-  }
+  for (const l of changed) writeEntries(lists, sink, l, Math.min(lists.count[l]!, lists.unchangedVectors[l]!), lists.count[l]!);
 }
 
 /**
@@ -174,9 +173,7 @@ export function applyIvfflatDelta(ix: IvfflatIndex, source: ByteSource): void {
     const count = entries[i + 1]!;
     const from = entries[i + 2]!;
     lists.reserve(l, Math.max(0, count - lists.count[l]!));
-    const u8 = lists.arenaOf(l).u8();
-    if (from < count) source.readInto(u8, lists.vectorPtr(l, from), (count - from) * lists.vecBytes);
-    if (count > 0) source.readInto(u8, lists.rowWord(l) * 4, count * 4);
+    readEntries(lists, source, l, from, count);
     lists.total += count - lists.count[l]!;
     lists.count[l] = count;
   }
@@ -191,17 +188,18 @@ export function applyIvfflatDelta(ix: IvfflatIndex, source: ByteSource): void {
  */
 function indexRowsOfLists(ix: IvfflatIndex, lists: IvfLists, k: number): void {
   for (let l = 0; l < k; l++) {
-    const i32 = lists.arenaOf(l).i32();
-    const w = lists.rowWord(l);
-    for (let i = 0; i < lists.count[l]!; i++) {
-      const row = i32[w + i]!;
-      if (row < 0) {
-        ix.deletedCount++;
-        continue;
+    lists.forEachRun(l, 0, lists.count[l]!, (m, _p, w, _at, len) => {
+      const i32 = lists.arenas[m]!.i32();
+      for (let i = 0; i < len; i++) {
+        const row = i32[w + i]!;
+        if (row < 0) {
+          ix.deletedCount++;
+          continue;
+        }
+        ix.reserveRow(row);
+        ix.rowList[row] = l + 1;
       }
-      ix.reserveRow(row);
-      ix.rowList[row] = l + 1;
-    }
+    });
   }
   lists.markSaved();
 }

@@ -15,11 +15,12 @@
  *   unfiltered scan's;
  * - `continueScan` (a join filters the rows) continues in relaxed order up to max_probes.
  *
- * Lists may lie in several memories (lists.ts): a list is read with the range kernel of its
- * memory, over a copy of the prepared query made in that memory at its first list there. The
- * kernel writes distances into a block of {@link SCAN_CHUNK} floats per memory, a list's
- * entries a chunk at a time, so what a scan takes from each memory is small and fixed (it is
- * taken as a short-lived block: a memory full of lists keeps headroom for it).
+ * Lists may lie in several memories, a list larger than a memory in chunks in several
+ * (lists.ts): each chunk is read with the range kernel of its memory, over a copy of the
+ * prepared query made in that memory at its first chunk there. The kernel writes distances into
+ * a block of {@link SCAN_CHUNK} floats per memory, a chunk's entries {@link SCAN_CHUNK} at a
+ * time, so what a scan takes from each memory is small and fixed (it is taken as a short-lived
+ * block: a memory full of lists keeps headroom for it).
  *
  * No state in module scope: the query, the center order and the candidates are this scan's.
  */
@@ -214,17 +215,11 @@ export class IvfflatScan implements IndexScan {
     this.order = order;
   }
 
-  /** Appends list `l`'s live entries (passing the filter) to the candidates. */
+  /** Appends list `l`'s live entries (passing the filter) to the candidates, chunk by chunk. */
   private readList(l: number): void {
-    const ix = this.ix;
-    const lists = ix.lists;
+    const lists = this.ix.lists;
     const n = lists.count[l]!;
     if (n === 0) return;
-    const m = lists.mem[l]!;
-    const a = lists.arenas[m]!;
-    const q = this.blockIn(m);
-    const range = ix.rangeIn(m);
-    const dist = q + ix.vecBytes;
     this.counters.distanceComputations += n;
     if (this.candCount + n > this.candIds.length) {
       const size = Math.max(this.candCount + n, this.candIds.length * 2);
@@ -235,6 +230,20 @@ export class IvfflatScan implements IndexScan {
       this.candIds = this.buffers.ids = ids;
       this.candDist = this.buffers.dist = ds;
     }
+    lists.forEachRun(l, 0, n, this.readRun);
+  }
+
+  /**
+   * Appends the live entries of one run of a list (lists.ts forEachRun: `len` entries in
+   * memory `m`, vectors from byte offset `vecPtr`, row ids from word `rowWord`), reading
+   * distances with that memory's range kernel a {@link SCAN_CHUNK} at a time.
+   */
+  private readonly readRun = (m: number, vecPtr: number, rowWord: number, _at: number, len: number): void => {
+    const ix = this.ix;
+    const a = ix.lists.arenas[m]!;
+    const q = this.blockIn(m);
+    const range = ix.rangeIn(m);
+    const dist = q + ix.vecBytes;
     const f = a.f32();
     const words = a.i32();
     const o = dist >>> 2;
@@ -246,19 +255,19 @@ export class IvfflatScan implements IndexScan {
     const bits = filter == null ? 0 : filter.bitmapPtr >>> 2;
     const fw = filter == null ? null : filter.bitmapMemory.i32();
     const rowBits = filter == null ? 0 : filter.rowBits;
-    for (let from = 0; from < n; from += SCAN_CHUNK) {
-      const len = Math.min(SCAN_CHUNK, n - from);
-      range(q, lists.vectorPtr(l, from), len, ix.rangeDim, dist);
-      const w = lists.rowWord(l) + from;
+    for (let from = 0; from < len; from += SCAN_CHUNK) {
+      const step = Math.min(SCAN_CHUNK, len - from);
+      range(q, vecPtr + from * ix.vecBytes, step, ix.rangeDim, dist);
+      const w = rowWord + from;
       if (fw === null) {
-        for (let i = 0; i < len; i++) {
+        for (let i = 0; i < step; i++) {
           const r = words[w + i]!;
           if (r < 0) continue;
           ids[c] = r;
           ds[c++] = neg ? -f[o + i]! : f[o + i]!;
         }
       } else {
-        for (let i = 0; i < len; i++) {
+        for (let i = 0; i < step; i++) {
           const r = words[w + i]!;
           if (r < 0 || r >= rowBits || ((fw[bits + (r >>> 5)]! >>> (r & 31)) & 1) === 0) continue;
           ids[c] = r;
@@ -267,7 +276,7 @@ export class IvfflatScan implements IndexScan {
       }
     }
     this.candCount = c;
-  }
+  };
 
   /**
    * Orders the round's candidates for handing out: all of them when few, else the `limit`

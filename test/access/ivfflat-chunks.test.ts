@@ -1,0 +1,250 @@
+/**
+ * IVFFlat lists larger than one memory (access/ivfflat/lists.ts: a list continues in chunks,
+ * each in any memory of the index), at the access-method level: with memories of 1 MiB, one
+ * list of 30,000 rows of 16 dimensions (about 2 MB) cannot lie in one. `lists = 1` (which
+ * pgvector allows) and skewed data (one cluster holding most rows) give the rows and distances
+ * of exact search, and of the same build in one memory of the default size, at every probes;
+ * inserts continue in new chunks, deletes and VACUUM move entries across chunks; save + load and
+ * base + delta round-trip; at `vecgres.memory_limit` an insert is 53200 and changes nothing;
+ * dispose gives the memories back. SQL, PostgreSQL's answers and crash recovery:
+ * test/sql/ivfflat_memories.diff.test.ts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { memories } from '../../src/kernels/memories.js';
+import { ARENA_MAX_BYTES } from '../../src/kernels/arena.js';
+import { ivfflatAm, type IvfflatIndex } from '../../src/access/ivfflat/index.js';
+import type { VectorIndex } from '../../src/access/am.js';
+import { MemorySink, MemorySource } from '../../src/storage/stream.js';
+import { Prng } from '../../src/common/prng.js';
+import { randomMatrix } from './hnsw-helpers.js';
+import type { GucReader, GucValue } from '../../src/common/guc.js';
+
+const SEED = Number(process.env['VECGRES_SEED'] ?? 20261203);
+const DIM = 16;
+const ROWS = 30000;
+const QUERIES = 8;
+const MIB = 2 ** 20;
+
+const opclass = ivfflatAm.opclasses.find((o) => o.name === 'vector_l2_ops')!;
+
+/** Uniform rows (`lists = 1`), or skewed: 95% of rows in one tight cluster, the rest spread. */
+function rowsOf(kind: 'uniform' | 'skewed', n: number, seed: number): Float32Array {
+  const m = randomMatrix(n, DIM, seed);
+  if (kind === 'skewed') {
+    const p = new Prng(seed + 1);
+    for (let i = 0; i < n; i++) {
+      if (p.next() < 0.05) continue;
+      for (let d = 0; d < DIM; d++) m[i * DIM + d] = 3 + m[i * DIM + d]! * 0.05;
+    }
+  }
+  return m;
+}
+
+function gucs(values: Record<string, GucValue> = {}): GucReader {
+  const all: Record<string, GucValue> = { 'ivfflat.probes': 1, 'ivfflat.iterative_scan': 'off', 'ivfflat.max_probes': 32768, ...values };
+  return { get: (name: string) => all[name]! };
+}
+
+function build(base: Float32Array, lists: number): IvfflatIndex {
+  return ivfflatAm.build({
+    dim: DIM,
+    opclass,
+    options: ivfflatAm.parseOptions(new Map([['lists', String(lists)]]), DIM),
+    rowCount: ROWS,
+    seed: SEED,
+    forEachRow(fn) {
+      for (let i = 0; i < ROWS; i++) fn(i, base.subarray(i * DIM, (i + 1) * DIM));
+    },
+  }) as IvfflatIndex;
+}
+
+function scan(ix: VectorIndex, q: Float32Array, g: GucReader, limit: number): Array<[number, number]> {
+  const s = ix.beginScan(q, { gucs: g, limit, isLive: () => true });
+  const out: Array<[number, number]> = [];
+  const ids = new Int32Array(64);
+  const ds = new Float64Array(64);
+  while (out.length < limit) {
+    const n = s.next(ids, ds);
+    if (n === 0) break;
+    for (let j = 0; j < n && out.length < limit; j++) out.push([ids[j]!, ds[j]!]);
+  }
+  s.close();
+  return out;
+}
+
+/** Exact search: the `k` nearest of the rows `live` admits, by float64 L2 distance, ties by id. */
+function exact(base: Float32Array, rows: number, q: Float32Array, k: number, live: (r: number) => boolean = () => true): number[] {
+  const d: Array<[number, number]> = [];
+  for (let r = 0; r < rows; r++) {
+    if (!live(r)) continue;
+    let s = 0;
+    for (let i = 0; i < DIM; i++) {
+      const x = base[r * DIM + i]! - q[i]!;
+      s += x * x;
+    }
+    d.push([s, r]);
+  }
+  d.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return d.slice(0, k).map((x) => x[1]);
+}
+
+/** Each list's count, vectors and row ids, wherever its chunks lie, and the centers. */
+function contents(ix: IvfflatIndex): Buffer {
+  const l = ix.lists;
+  const parts: Buffer[] = [Buffer.from(l.arena.u8().subarray(l.centersPtr, l.centersPtr + l.lists * l.vecBytes))];
+  for (let k = 0; k < l.lists; k++) {
+    const e = l.entriesOf(k);
+    parts.push(Buffer.from(Int32Array.of(l.count[k]!).buffer), Buffer.from(e.vectors), Buffer.from(e.rowIds.buffer));
+  }
+  return Buffer.concat(parts);
+}
+
+/** The largest list's chunks and the memories they lie in. */
+function chunksOfLargest(ix: IvfflatIndex): { chunks: number; memories: number } {
+  const l = ix.lists;
+  let big = 0;
+  for (let k = 1; k < l.lists; k++) if (l.count[k]! > l.count[big]!) big = k;
+  const mems = new Set<number>();
+  for (let c = l.firstChunk(big); c >= 0; c = l.nextChunk(c)) mems.add(l.chunkArena(c).id);
+  return { chunks: l.chunks(big), memories: mems.size };
+}
+
+/** The lists' layout: counts, capacities, and per chunk its block, memory and capacity. */
+function shape(ix: IvfflatIndex): number[] {
+  const l = ix.lists;
+  const out = [l.total, ix.deletedCount, l.arenas.length, ...l.count, ...l.cap];
+  for (let k = 0; k < l.lists; k++) for (let c = l.firstChunk(k); c >= 0; c = l.nextChunk(c)) out.push(k, l.chunkBlock(c), l.chunkMemory(c), l.chunkCapacity(c));
+  return out;
+}
+
+const cases = [
+  { kind: 'uniform' as const, lists: 1 },
+  { kind: 'skewed' as const, lists: 4 },
+];
+
+for (const c of cases) {
+  const base = rowsOf(c.kind, ROWS + 6000, SEED);
+  const queries = randomMatrix(QUERIES, DIM, SEED + 9);
+  if (c.kind === 'skewed') for (let i = 0; i < QUERIES * DIM; i += 2) queries[i] = 3 + queries[i]! * 0.05;
+
+  test(`${c.kind}, lists = ${c.lists}: a list larger than a memory lies in chunks and scans as exact search at every probes (seed ${SEED})`, () => {
+    memories.memoryBytesMax = MIB;
+    const chained = build(base, c.lists);
+    memories.memoryBytesMax = ARENA_MAX_BYTES;
+    const whole = build(base, c.lists);
+    memories.memoryBytesMax = MIB;
+    try {
+      const big = chunksOfLargest(chained);
+      assert.ok(big.chunks >= 2 && big.memories >= 2, `largest list: ${big.chunks} chunks in ${big.memories} memories`);
+      assert.equal(chunksOfLargest(whole).chunks, 1);
+      for (const a of chained.lists.arenas) assert.equal(a.maxBytes, MIB);
+      assert.equal(chained.size, ROWS);
+      assert.ok(contents(chained).equals(contents(whole)), 'the lists differ from the one-memory build');
+      assert.equal(chained.sizeBytes(), whole.sizeBytes());
+      for (let probes = 1; probes <= c.lists; probes++) {
+        for (let q = 0; q < QUERIES; q++) {
+          const qv = queries.subarray(q * DIM, (q + 1) * DIM);
+          const got = scan(chained, qv, gucs({ 'ivfflat.probes': probes }), 200);
+          assert.deepEqual(got, scan(whole, qv, gucs({ 'ivfflat.probes': probes }), 200), `probes ${probes} query ${q}`);
+          if (probes === c.lists) assert.deepEqual(got.slice(0, 20).map((x) => x[0]), exact(base, ROWS, qv, 20), `probes ${probes} query ${q}: exact search`);
+        }
+      }
+
+      // Inserts go on in new chunks; deletes and VACUUM move entries across chunks.
+      const chunksBefore = chained.lists.chunks(0) + chained.lists.chunks(c.lists - 1);
+      for (let i = ROWS; i < ROWS + 6000; i++) {
+        const key = base.subarray(i * DIM, (i + 1) * DIM);
+        chained.insert(i, key);
+        whole.insert(i, key);
+      }
+      assert.ok(chained.lists.chunks(0) + chained.lists.chunks(c.lists - 1) > chunksBefore, 'inserts added no chunk');
+      assert.ok(contents(chained).equals(contents(whole)), 'the lists differ after inserts');
+      const dead = (r: number): boolean => r % 5 === 2 || (r > 1000 && r < 4000);
+      for (let r = 0; r < ROWS + 6000; r++) {
+        if (!dead(r)) continue;
+        chained.delete(r);
+        whole.delete(r);
+      }
+      const qv = queries.subarray(0, DIM);
+      const probesAll = gucs({ 'ivfflat.probes': c.lists });
+      assert.deepEqual(scan(chained, qv, probesAll, 20).map((x) => x[0]), exact(base, ROWS + 6000, qv, 20, (r) => !dead(r)));
+      chained.vacuum();
+      whole.vacuum();
+      assert.ok(contents(chained).equals(contents(whole)), 'the lists differ after VACUUM');
+      assert.deepEqual(scan(chained, qv, probesAll, 300), scan(whole, qv, probesAll, 300));
+      assert.deepEqual(scan(chained, qv, probesAll, 20).map((x) => x[0]), exact(base, ROWS + 6000, qv, 20, (r) => !dead(r)));
+
+      // Save + load, then base + delta.
+      const sink = new MemorySink();
+      chained.save(sink);
+      chained.markSaved();
+      const options = ivfflatAm.parseOptions(new Map([['lists', String(c.lists)]]), DIM);
+      const loaded = ivfflatAm.load!({ dim: DIM, opclass, options, seed: SEED, source: new MemorySource(sink.bytes()) }) as IvfflatIndex;
+      try {
+        assert.ok(chunksOfLargest(loaded).chunks >= 2);
+        assert.ok(contents(loaded).equals(contents(chained)), 'a load differs');
+        for (let i = 0; i < 3000; i++) chained.insert(50000 + i, rowsOf(c.kind, 1, SEED + 70000 + i));
+        for (let r = 0; r < ROWS; r += 13) chained.delete(r);
+        chained.vacuum();
+        const d = new MemorySink();
+        chained.saveDelta(d);
+        loaded.applyDelta(new MemorySource(d.bytes()));
+        assert.ok(contents(loaded).equals(contents(chained)), 'base + delta differs from the live lists');
+        assert.equal(loaded.deletedCount, chained.deletedCount);
+        assert.deepEqual(scan(loaded, qv, probesAll, 300), scan(chained, qv, probesAll, 300));
+      } finally {
+        loaded.dispose();
+      }
+    } finally {
+      whole.dispose();
+      const n = chained.lists.arenas.length;
+      const count = memories.memories.length;
+      chained.dispose();
+      assert.ok(memories.memories.length <= count - n + 1, `${memories.memories.length} memories after dispose (${count} before, ${n} of the index)`);
+    }
+  });
+}
+
+test(`at vecgres.memory_limit an insert into a chained list is 53200 and changes nothing (seed ${SEED})`, () => {
+  memories.memoryBytesMax = MIB;
+  const base = rowsOf('uniform', ROWS + 40000, SEED + 3);
+  const ix = build(base, 1);
+  const limit = memories.limitBytes;
+  // Room for some chunks in the memories' tops, not for a new memory's worth of rows.
+  memories.limitBytes = memories.usedBytes + 200_000;
+  let failedAt = -1;
+  try {
+    for (let row = ROWS; row < ROWS + 40000 && failedAt < 0; row++) {
+      const before = shape(ix);
+      try {
+        ix.insert(row, base.subarray(row * DIM, (row + 1) * DIM));
+      } catch (e) {
+        const err = e as { code?: string; detail?: string };
+        assert.equal(err.code, '53200');
+        assert.match(err.detail ?? '', /^Failed on request of size \d+ in memory context "IVFFlat lists"\.$/);
+        assert.deepEqual(shape(ix), before, 'a failed insert changed the lists');
+        assert.equal(ix.rowList[row] ?? 0, 0);
+        failedAt = row;
+      }
+    }
+    assert.ok(failedAt > ROWS, `the limit was reached at row ${failedAt}: the memories' room was not used first`);
+  } finally {
+    memories.limitBytes = limit;
+  }
+  // The entries are the rows that went in: exact search over them.
+  const queries = randomMatrix(QUERIES, DIM, SEED + 4);
+  for (let q = 0; q < QUERIES; q++) {
+    const qv = queries.subarray(q * DIM, (q + 1) * DIM);
+    assert.deepEqual(scan(ix, qv, gucs(), 20).map((x) => x[0]), exact(base, failedAt, qv, 20), `query ${q}`);
+  }
+  // Under the limit the same row goes in, in a new chunk.
+  const chunks = ix.lists.chunks(0);
+  ix.insert(failedAt, base.subarray(failedAt * DIM, (failedAt + 1) * DIM));
+  assert.ok(ix.lists.chunks(0) > chunks);
+  assert.notEqual(ix.rowList[failedAt], 0);
+  assert.equal(ix.size, failedAt + 1);
+  const qv = queries.subarray(0, DIM);
+  assert.deepEqual(scan(ix, qv, gucs(), 20).map((x) => x[0]), exact(base, failedAt + 1, qv, 20));
+  ix.dispose();
+});
