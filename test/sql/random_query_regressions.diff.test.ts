@@ -45,3 +45,15 @@ test('^@, starts_with and translate', async () => {
   await same(`SELECT 'abc' ^@ 'a' AS x, 'abc' ^@ 'b', starts_with('abc', ''), translate('12345', '143', 'ax'), translate(NULL, 'a', 'b')`);
   await same(`SELECT 1 ^@ 'a'`);
 });
+
+// Random DML seed 5, statement 3: `INSERT INTO t AS x ... RETURNING x.id` was 42P01 (missing
+// FROM-clause entry for table "x"): RETURNING did not see the target's alias.
+test('INSERT ... AS alias ... RETURNING names the alias', async () => {
+  await both(`CREATE TABLE ins_alias (id int PRIMARY KEY, k int)`);
+  await same(`INSERT INTO ins_alias AS x VALUES (1, 2) RETURNING x.id, x.k, k`);
+  await same(`INSERT INTO ins_alias AS x (id, k) VALUES (1, 5), (2, 6) ON CONFLICT DO NOTHING RETURNING x.id, x.k * 10 AS kk`);
+  await same(`INSERT INTO ins_alias AS x VALUES (2, 7) ON CONFLICT (id) DO UPDATE SET k = x.k + EXCLUDED.k RETURNING x.*`);
+  await same(`INSERT INTO ins_alias AS x VALUES (3, 1) RETURNING *`);
+  await same(`INSERT INTO ins_alias VALUES (4, 1) RETURNING ins_alias.id`);
+  await same(`SELECT * FROM ins_alias ORDER BY id`);
+});
