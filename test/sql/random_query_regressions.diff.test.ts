@@ -57,3 +57,10 @@ test('INSERT ... AS alias ... RETURNING names the alias', async () => {
   await same(`INSERT INTO ins_alias VALUES (4, 1) RETURNING ins_alias.id`);
   await same(`SELECT * FROM ins_alias ORDER BY id`);
 });
+
+// Random DML seed 6, statement 166: with errors in both, ON CONFLICT's was reported after
+// RETURNING's; PostgreSQL analyzes ON CONFLICT first.
+test('INSERT ... ON CONFLICT errors come before RETURNING errors', async () => {
+  await same(`INSERT INTO ins_alias AS x VALUES (1, 2) ON CONFLICT (id) DO UPDATE SET k = k + 1 RETURNING ins_alias.id`);
+  await same(`INSERT INTO ins_alias AS x VALUES (1, 2) ON CONFLICT (nosuch) DO NOTHING RETURNING nosuch2`);
+});

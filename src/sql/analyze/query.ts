@@ -1626,6 +1626,8 @@ export function analyzeInsert(
     }
     rows.push(row);
   }
+  // ON CONFLICT before RETURNING, as PostgreSQL's transformInsertStmt (which error comes first).
+  const onConflict = stmt.onConflictClause === undefined ? null : analyzeOnConflict(env, table, rv.alias?.aliasname as string | undefined, stmt.onConflictClause, paramTypes, paramNodes);
   let returning: Target[] | null = null;
   const rc: PgNode[] | undefined = stmt.returningClause?.exprs ?? stmt.returningList;
   if (rc !== undefined) {
@@ -1642,7 +1644,6 @@ export function analyzeInsert(
       returning.push({ name: r.name ?? figureColname(r.val), expr: e.type === 'unknown' ? coerceTo(rscope, e, 'text', -1) : e });
     }
   }
-  const onConflict = stmt.onConflictClause === undefined ? null : analyzeOnConflict(env, table, rv.alias?.aliasname as string | undefined, stmt.onConflictClause, paramTypes, paramNodes);
   return { query: { kind: 'insert', table, rows, select: insertSelect, returning, onConflict }, paramTypes };
 }
 
