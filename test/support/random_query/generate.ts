@@ -1526,7 +1526,7 @@ export class QueryGenerator {
     // Arguments use this level's columns only: an aggregate over outer columns belongs to the
     // outer query in SQL, which is a different (and here unintended) query.
     const inner: Scope = { ...sc, agg: false, sub: 'none', outer: [], exact: true };
-    const kind = this.rng.weighted<string>([[2, 'count*'], [2, 'count'], [3, 'sum'], [3, 'avg'], [3, 'minmax'], [1, 'vec'], [forWindow ? 0 : 0.4, 'distinct'], [0.4, 'filter'], [forWindow ? 0 : 0.3, 'ordered'], [forWindow ? 0 : 0.5, 'array'], [0.4, 'bool'], [0.3, 'interval']]);
+    const kind = this.rng.weighted<string>([[2, 'count*'], [2, 'count'], [3, 'sum'], [3, 'avg'], [3, 'minmax'], [1, 'vec'], [forWindow ? 0 : 0.4, 'distinct'], [0.4, 'filter'], [forWindow ? 0 : 0.3, 'ordered'], [forWindow ? 0 : 0.5, 'array'], [0.4, 'bool'], [forWindow ? 0 : 0.3, 'interval']]);
     switch (kind) {
       case 'array': {
         // Ordered by the aggregated value itself (equal values print alike), or DISTINCT.
@@ -1547,7 +1547,8 @@ export class QueryGenerator {
         return { sql: `${this.rng.pick(['bool_and', 'bool_or', 'every'])}(${this.#bool(inner, 1)})`, type: 'bool' };
       case 'interval':
         // Sums of intervals are exact (months, days and microseconds apart), so their text is
-        // determined; min / max could pick either of two equal intervals that print apart.
+        // determined; min / max could pick either of two equal intervals that print apart. Not
+        // as a window function: the ::text would come before OVER.
         return { sql: `${this.rng.pick(['sum', 'avg'])}(${this.#expr(inner, 'interval', 1)})::text`, type: 'text' };
       case 'distinct': {
         const t = this.rng.pick<SqlT>(['int4', 'int8', 'text']);
