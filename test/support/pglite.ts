@@ -19,7 +19,8 @@ export interface OracleResult {
 }
 
 export type OracleTry =
-  | { ok: true; rows: any[]; fields: OracleField[] }
+  /** `affectedRows`: the rows an INSERT, UPDATE, DELETE or MERGE wrote (PGlite's count). */
+  | { ok: true; rows: any[]; fields: OracleField[]; affectedRows?: number }
   | {
       ok: false;
       /** SQLSTATE. */
@@ -96,8 +97,8 @@ async function create(): Promise<Oracle> {
   };
   const tryQuery = async (sql: string, params?: unknown[], opts?: OracleQueryOptions): Promise<OracleTry> => {
     try {
-      const r = await query(sql, params, opts);
-      return { ok: true, rows: r.rows, fields: r.fields };
+      const r = await pg.query(sql, params as any[] | undefined, opts);
+      return { ok: true, rows: r.rows as any[], fields: r.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })), affectedRows: r.affectedRows ?? 0 };
     } catch (e) {
       return failure(e);
     }

@@ -96,6 +96,12 @@ export function registerTextFunctions(add: Add): void {
   add('left', f2(['text', 'int4'], 'text', (a, b) => left(a as S, b as number)));
   add('right', f2(['text', 'int4'], 'text', (a, b) => right(a as S, b as number)));
   add('strpos', f2(['text', 'text'], 'int4', (a, b) => strpos(a as S, b as S)));
+  // text_starts_with: a prefix test of the strings (the C collation's, which is deterministic).
+  add('starts_with', f2(['text', 'text'], 'bool', (a, b) => (a as S).startsWith(b as S)));
+  // translate(s, from, to): each character of `from` found in `s` becomes the character at
+  // the same position of `to`, or is removed when `to` is shorter; the first occurrence of a
+  // character in `from` wins (oracle_compat.c).
+  add('translate', fn(['text', 'text', 'text'], 'text', (v) => translate(v[0] as S, v[1] as S, v[2] as S)));
   // position(sub IN s) arrives as position(s, sub).
   add('position', f2(['text', 'text'], 'int4', (a, b) => strpos(a as S, b as S)));
   add('replace', fn(['text', 'text', 'text'], 'text', (v) => replace(v[0] as S, v[1] as S, v[2] as S)));
@@ -136,7 +142,22 @@ export const TEXT_MATCH_OPERATORS: Record<string, { fn: (a: string, b: string) =
   '!~': { fn: (a, b) => regexMatches(a, b, false), negate: true },
   '~*': { fn: (a, b) => regexMatches(a, b, true), negate: false },
   '!~*': { fn: (a, b) => regexMatches(a, b, true), negate: true },
+  // text ^@ text: starts_with.
+  '^@': { fn: (a, b) => a.startsWith(b), negate: false },
 };
+
+/** PostgreSQL's translate(string, from, to), by code point. */
+function translate(s: string, from: string, to: string): string {
+  const f = Array.from(from);
+  const t = Array.from(to);
+  let out = '';
+  for (const ch of s) {
+    const i = f.indexOf(ch);
+    if (i < 0) out += ch;
+    else if (i < t.length) out += t[i]!;
+  }
+  return out;
+}
 
 type N = Numeric;
 

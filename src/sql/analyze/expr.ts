@@ -1332,6 +1332,8 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
     // LIKE / ILIKE / regular expressions (textlike, texticlike, textregexeq, ...). A char(n)
     // left side keeps its padding (bpcharlike, bpcharregexeq); the pattern is text.
     if (r.type === 'varchar' || r.type === 'bpchar') r = coerceTo(scope, r, 'text', -1);
+    // ^@ exists for text only: a char(n) side is cast to text (its padding dropped).
+    if (op === '^@' && (l.type === 'varchar' || l.type === 'bpchar')) l = coerceTo(scope, l, 'text', -1);
     const textish = (t: SqlType) => t === 'text' || t === 'unknown' || t === 'varchar' || t === 'bpchar';
     if (!textish(l.type) || !textish(r.type)) throw noOperator(op, l.type, r.type, location);
     if (l.type === 'unknown') l = coerceTo(scope, l, 'text', -1, exprLocation(l, location));

@@ -168,10 +168,13 @@ export function newParseState(env: SqlEnv, paramTypes: SqlType[], paramNodes: Ex
   return new ParseState(env, null, paramTypes, paramNodes, (parent, select) => analyzeSelectLevel(env, parent, select), { n: 0 });
 }
 
-/** A parse state whose FROM is the one table `table` (UPDATE, DELETE, RETURNING): range-table index 0. */
-export function tableParseState(env: SqlEnv, table: Table, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[][]): ParseState {
+/**
+ * A parse state whose FROM is the one table `table` (UPDATE, DELETE, RETURNING): range-table
+ * index 0, named `alias` when the statement gives one (which hides the table's own name).
+ */
+export function tableParseState(env: SqlEnv, table: Table, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[][], alias?: string): ParseState {
   const ps = newParseState(env, paramTypes, paramNodes);
-  ps.addRte(relationRte(table, table.name, false, []));
+  ps.addRte(relationRte(table, alias ?? table.name, alias !== undefined, []));
   ps.namespace.push(ps.itemFor(0));
   return ps;
 }
@@ -1623,10 +1626,13 @@ export function analyzeInsert(
     }
     rows.push(row);
   }
+  // ON CONFLICT before RETURNING, as PostgreSQL's transformInsertStmt (which error comes first).
+  const onConflict = stmt.onConflictClause === undefined ? null : analyzeOnConflict(env, table, rv.alias?.aliasname as string | undefined, stmt.onConflictClause, paramTypes, paramNodes);
   let returning: Target[] | null = null;
   const rc: PgNode[] | undefined = stmt.returningClause?.exprs ?? stmt.returningList;
   if (rc !== undefined) {
-    const rscope = tableParseState(env, table, paramTypes, paramNodes);
+    // `INSERT INTO t AS x ... RETURNING x.id`: the alias names the target (and hides t's name).
+    const rscope = tableParseState(env, table, paramTypes, paramNodes, rv.alias?.aliasname as string | undefined);
     returning = [];
     for (const rt of rc) {
       const r = rt.ResTarget;
@@ -1638,7 +1644,6 @@ export function analyzeInsert(
       returning.push({ name: r.name ?? figureColname(r.val), expr: e.type === 'unknown' ? coerceTo(rscope, e, 'text', -1) : e });
     }
   }
-  const onConflict = stmt.onConflictClause === undefined ? null : analyzeOnConflict(env, table, rv.alias?.aliasname as string | undefined, stmt.onConflictClause, paramTypes, paramNodes);
   return { query: { kind: 'insert', table, rows, select: insertSelect, returning, onConflict }, paramTypes };
 }
 

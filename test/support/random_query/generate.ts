@@ -18,7 +18,7 @@
  * comes after a total order, and window frames that depend on row order have one.
  */
 import type { Rng } from './rng.js';
-import { type Schema, type SqlT, type TableSpec, TEXTS, VECTOR_TYPES, dateText, randomComponents, timestampText, vectorLiteral } from './schema.js';
+import { type Schema, type SqlT, type TableSpec, TEXTS, TIME_ZONES, VECTOR_TYPES, dateText, intArrayText, intervalText, jsonText, randomComponents, timestampText, timestamptzText, vectorLiteral } from './schema.js';
 
 /** How the two engines' rows compare (see the module comment). */
 export type Compare =
@@ -117,7 +117,14 @@ interface Output {
   readonly opaque?: true;
 }
 
-const ORDERABLE: readonly SqlT[] = ['int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bool', 'timestamp', 'date'];
+/**
+ * Types with an ordering whose equal values print alike (so DISTINCT, GROUP BY, min / max and
+ * set operations keep a determined text). Not interval ('1 mon' = '30 days') and not jsonb or
+ * integer[]: those are written inside other expressions (casts to text, operators, functions).
+ */
+const ORDERABLE: readonly SqlT[] = ['int4', 'int8', 'float4', 'float8', 'numeric', 'text', 'bool', 'timestamp', 'date', 'timestamptz'];
+/** Non-zero numeric divisors and factors of several scales (division's result scale depends on them). */
+const NUMERIC_FACTORS = ['3', '0.25', '-7', '1.5', '2.000', '0.3', '12'];
 /** A bare literal: in ORDER BY or GROUP BY an integer one is a position, any other an error. */
 const NESTED_CAST = /::[\w ]+(?:\(\d+\))?\)?::[\w ]+(?:\(\d+\))?$/;
 const BARE_CONSTANT = /^(?:'(?:[^']|'')*'|-?\d+(?:\.\d+)?|true|false)$/;
@@ -181,6 +188,29 @@ export class QueryGenerator {
     this.#paramP = this.rng.chance(0.25) ? 0.4 : 0;
     const q = this.#generate(cls);
     return { cls, params: this.#params, ...q };
+  }
+
+  /**
+   * An expression of `type` over `table`'s columns (written unqualified, or qualified by the
+   * table's name), `depth` levels deep, for the DML test's SET, VALUES and RETURNING lists.
+   * `sub`: subqueries allowed (uncorrelated scalar ones, or any).
+   */
+  expression(table: TableSpec, type: SqlT, depth = 1, sub: 'none' | 'scalar' | 'any' = 'none'): string {
+    return this.#expr(this.#tableScope(table, sub), type, depth);
+  }
+
+  /** A condition over `table`'s columns (see {@link expression}), for UPDATE and DELETE. */
+  condition(table: TableSpec, depth = 1, sub: 'none' | 'scalar' | 'any' = 'none'): string {
+    return this.#bool(this.#tableScope(table, sub), depth);
+  }
+
+  /** A literal (never NULL) of `type`. */
+  literal(type: SqlT): string {
+    return this.#literal(type);
+  }
+
+  #tableScope(table: TableSpec, sub: Scope['sub']): Scope {
+    return { rels: [this.#baseRel(table, null, true)], outer: [], agg: false, depth: 0, sub, correlated: false };
   }
 
   #generate(cls: FeatureClass): { sql: string; compare: Compare } {
@@ -647,6 +677,8 @@ export class QueryGenerator {
     const a = this.rng.pick(tables);
     const b = this.rng.pick(tables);
     const outer = this.#baseRel(a, this.#alias('a'), false);
+    const srf = this.#lateralFunction(a, outer);
+    if (srf !== null) return this.#select(srf, 'none', this.rng.weighted([[5, 'rows'], [1, 'agg'], [1, 'distinct']]));
     const inner = this.#baseRel(b, this.#alias('b'), false);
     const shared = VECTOR_TYPES.filter((t) => a.columns.some((c) => c.type === t) && b.columns.some((c) => c.type === t));
     const innerSc: Scope = { rels: [inner], outer: [outer], agg: false, depth: 1, sub: 'none', correlated: true };
@@ -680,9 +712,28 @@ export class QueryGenerator {
     return this.#select(from, 'none', this.rng.weighted([[5, 'rows'], [1, 'agg']]));
   }
 
+  /**
+   * Now and then (when `a` has an integer[] or jsonb column) a set-returning function over the
+   * outer row instead of a subquery: `unnest(a.ia)` or `jsonb_array_elements_text(a.j -> 'tags')`,
+   * with ORDINALITY (the outer key and the ordinal are then a key) or without.
+   */
+  #lateralFunction(a: TableSpec, outer: Rel): From | null {
+    const arr = a.columns.some((c) => c.type === 'intarr');
+    const json = a.columns.some((c) => c.type === 'jsonb');
+    if ((!arr && !json) || !this.rng.chance(0.35)) return null;
+    const useArr = arr && (!json || this.rng.chance(0.5));
+    const fn = useArr ? `unnest(${outer.ref}.ia)` : `jsonb_array_elements_text(${outer.ref}.j -> 'tags')`;
+    const ord = this.rng.chance(0.6);
+    const l = this.#alias('u');
+    const item = `${fn}${ord ? ' WITH ORDINALITY' : ''} AS ${l}(x${ord ? ', n' : ''})`;
+    const cols: Col[] = [{ name: 'x', type: useArr ? 'int4' : 'text' }, ...(ord ? [{ name: 'n', type: 'int8' as SqlT }] : [])];
+    const join = this.rng.weighted([[3, `CROSS JOIN LATERAL ${item}`], [2, `LEFT JOIN LATERAL ${item} ON true`], [2, `, ${item}`], [1, `JOIN ${item} ON ${l}.x IS NOT NULL`]]);
+    return { sql: `${a.name} ${outer.ref} ${join}`.replace(' , ', ', '), rels: [outer, { ref: l, bare: false, cols, key: ord ? ['n'] : null }], outer: [] };
+  }
+
   #setop(): { sql: string; compare: Compare } {
     const types: SqlT[] = [];
-    for (let i = this.rng.int(1, 3); i > 0; i--) types.push(this.rng.weighted<SqlT>([[3, 'int4'], [2, 'text'], [1, 'int8'], [1, 'float8'], [1, 'bool'], [1, 'vector']]));
+    for (let i = this.rng.int(1, 3); i > 0; i--) types.push(this.rng.weighted<SqlT>([[3, 'int4'], [2, 'text'], [1, 'int8'], [1, 'float8'], [1, 'bool'], [1, 'vector'], [0.5, 'timestamptz'], [0.5, 'date']]));
     const branch = (): string => {
       const t = this.rng.pick(this.schema.tables);
       const sc: Scope = { rels: [this.#baseRel(t, null, true)], outer: [], agg: false, depth: 1, sub: 'none', correlated: false };
@@ -725,7 +776,7 @@ export class QueryGenerator {
       const items = this.#orderItems(sc, this.rng.int(1, 2));
       return { sql: `${a.sql} OVER (${partition}ORDER BY ${items.join(', ')} ${this.#frameClause('GROUPS', this.rng.int(0, 2), this.rng.int(0, 2))})`, type: a.type };
     }
-    const type = this.rng.pick(this.#present(sc, ['int4', 'int8', 'float4', 'float8', 'numeric', 'timestamp', 'date']));
+    const type = this.rng.pick(this.#present(sc, ['int4', 'int8', 'float4', 'float8', 'numeric', 'timestamp', 'date', 'timestamptz']));
     const col = this.#column(sc, type) ?? this.#column(sc, 'int4') ?? 'id';
     const colType = this.#column(sc, type) === null ? 'int4' : type;
     const offset = (): string => {
@@ -734,6 +785,7 @@ export class QueryGenerator {
       switch (colType) {
         case 'timestamp':
         case 'date':
+        case 'timestamptz':
           return `interval '${this.rng.int(0, 3)} ${this.rng.pick(['days', 'hours'])}'`;
         case 'float4':
         case 'float8':
@@ -852,6 +904,10 @@ export class QueryGenerator {
       // At most one row: ids are unique in every table.
       [2, () => ({ sql: `(SELECT ${inner.rel.ref}.${col.name} FROM ${inner.item} WHERE ${inner.rel.ref}.id = ${outerRel.ref}.${k})`, name: '', type: col.type })],
       [1, () => ({ sql: `ARRAY(SELECT ${inner.rel.ref}.id FROM ${inner.item} WHERE ${corr} ORDER BY ${inner.rel.ref}.id${this.#direction()})`, name: '', type: 'text', opaque: true })],
+      // LIMIT after a total order (the id breaks ties).
+      [1, () => ({ sql: `(SELECT ${inner.rel.ref}.${col.name} FROM ${inner.item} WHERE ${corr} ORDER BY ${inner.rel.ref}.${col.name}${this.#direction()}, ${inner.rel.ref}.id LIMIT 1)`, name: '', type: col.type })],
+      [0.5, () => ({ sql: `(SELECT count(*) FROM (SELECT 1 FROM ${inner.item} WHERE ${corr} LIMIT ${this.rng.int(0, 3)}) AS lim)`, name: '', type: 'int8' })],
+      [0.5, () => ({ sql: `(SELECT array_agg(${inner.rel.ref}.id ORDER BY ${inner.rel.ref}.id) FROM ${inner.item} WHERE ${corr})::text`, name: '', type: 'text' })],
     ])();
   }
 
@@ -884,6 +940,8 @@ export class QueryGenerator {
       [0.5, () => `${not()}EXISTS (SELECT count(*) FROM ${inner.item}${conds(true)}${this.rng.chance(0.5) ? ` HAVING count(*) > ${this.rng.int(0, 2)}` : ''})`],
       [4, () => `${lhs} ${not()}IN (SELECT ${this.rng.chance(0.15) ? 'DISTINCT ' : ''}${ic} FROM ${inner.item}${conds(this.rng.chance(0.3))})`],
       [1, () => `${lhs} ${not()}IN (${this.#literal(c.type)}, ${this.rng.chance(0.5) ? 'NULL' : this.#literal(c.type)})`],
+      // A top-n subquery (total order: the id breaks ties).
+      [1, () => `${lhs} ${not()}IN (SELECT ${ic} FROM ${inner.item}${conds(this.rng.chance(0.3))} ORDER BY ${ic}${this.#direction()}, ${inner.rel.ref}.id LIMIT ${this.rng.int(0, 4)})`],
       [2, () => `${lhs} ${this.rng.pick(['=', '<>', '<', '>='])} ${this.rng.pick(['ANY', 'ALL', 'SOME'])} (SELECT ${ic} FROM ${inner.item}${conds(this.rng.chance(0.3))})`],
       [1, () => `(${lhs} IN (SELECT ${ic} FROM ${inner.item}${conds(this.rng.chance(0.3))})) IS ${this.rng.pick(['NOT TRUE', 'NOT FALSE', 'UNKNOWN', 'TRUE'])}`],
       [1, () => `NOT (${lhs} IN (SELECT ${ic} FROM ${inner.item}${conds(false)}))`],
@@ -1114,6 +1172,14 @@ export class QueryGenerator {
         return this.#param(timestampText(this.rng), 'timestamp');
       case 'date':
         return this.#param(dateText(this.rng), 'date');
+      case 'timestamptz':
+        return this.#param(timestamptzText(this.rng), 'timestamptz');
+      case 'interval':
+        return this.#param(intervalText(this.rng), 'interval');
+      case 'jsonb':
+        return this.#param(jsonText(this.rng), 'jsonb');
+      case 'intarr':
+        return this.#param(intArrayText(this.rng), 'int[]');
       case 'bit':
         return this.#param(vectorLiteral('bit', randomComponents(this.rng, false, 4)).slice(1, -1), 'bit(4)');
       default:
@@ -1142,6 +1208,14 @@ export class QueryGenerator {
         return this.rng.chance(0.3) ? `TIMESTAMP '${timestampText(this.rng)}'` : `'${timestampText(this.rng)}'::timestamp`;
       case 'date':
         return this.rng.chance(0.3) ? `DATE '${dateText(this.rng)}'` : `'${dateText(this.rng)}'::date`;
+      case 'timestamptz':
+        return this.rng.chance(0.3) ? `TIMESTAMPTZ '${timestamptzText(this.rng)}'` : `'${timestamptzText(this.rng)}'::timestamptz`;
+      case 'interval':
+        return this.rng.chance(0.5) ? `interval '${intervalText(this.rng)}'` : `'${intervalText(this.rng)}'::interval`;
+      case 'jsonb':
+        return `'${jsonText(this.rng)}'::jsonb`;
+      case 'intarr':
+        return this.rng.chance(0.7) ? `'${intArrayText(this.rng)}'::int[]` : `ARRAY[${this.rng.int(-1, 5)}, ${this.rng.int(-1, 5)}]`;
       case 'bit':
         return `${vectorLiteral('bit', randomComponents(this.rng, false, 4))}::bit(4)`;
       default:
@@ -1193,6 +1267,20 @@ export class QueryGenerator {
           // NULL for an infinity (a unit that does not grow with time): no error on any row.
           [0.4, () => `date_part('${this.rng.pick(['day', 'month', 'hour', 'dow', 'isodow', 'doy', 'week'])}', ${e(this.rng.pick(['timestamp', 'date'] as const))})::int`],
           [0.2, () => `extract(${this.rng.pick(['day', 'month', 'minute', 'quarter'])} FROM ${e('timestamp')})::int`],
+          // Application-shaped reads of jsonb and integer[] values (every "k" is an integer or null).
+          [0.4, () => `(${e('jsonb')} ->> 'k')::int`],
+          [0.2, () => `(${e('jsonb')} #>> '{n,x}')::int`],
+          [0.2, () => `jsonb_array_length(${e('jsonb')} -> 'tags')`],
+          [0.3, () => `cardinality(${e('intarr')})`],
+          [0.2, () => `array_length(${e('intarr')}, 1)`],
+          [0.3, () => `(${e('intarr')})[${this.rng.int(0, 3)}]`],
+          [0.2, () => `array_position(${e('intarr')}, ${this.rng.int(-1, 5)})`],
+          [0.2, () => `position('${this.rng.pick(['a', 'b', 'ab'])}' IN ${e('text')})`],
+          // A finite date minus a date (an infinite one is an error: guarded, as applications do).
+          [0.2, () => { const x = e('date'); return `CASE WHEN isfinite(${x}) THEN ${x} - DATE '${dateText(this.rng, false)}' END`; }],
+          // Units that oscillate: NULL for an infinite interval, never an infinite number.
+          [0.2, () => `extract(${this.rng.pick(['minute', 'month', 'second'])} FROM ${e('interval')})::int`],
+          [0.2, () => `date_part('${this.rng.pick(['day', 'month', 'hour', 'dow'])}', ${e('timestamptz')})::int`],
         );
         if (sub) out.push([1, () => this.#scalarSubquery(sc, 'int4')]);
         break;
@@ -1202,6 +1290,9 @@ export class QueryGenerator {
           [1, () => `${e('int4')}::bigint`],
           [1, () => `abs(${e('int8')})`],
           [1, () => `coalesce(${e('int8')}, 0)`],
+          // Mixed integer types: the common type is bigint.
+          [0.3, () => `coalesce(${e('int4')}, ${e('int8')})`],
+          [0.3, () => `CASE WHEN ${this.#bool(sc, d)} THEN ${e('int4')} ELSE ${e('int8')} END`],
         );
         if (sub) out.push([1, () => this.#scalarSubquery(sc, 'int8')]);
         break;
@@ -1216,6 +1307,11 @@ export class QueryGenerator {
           [0.3, () => `${this.rng.pick(['round', 'ceil', 'floor', 'trunc', 'sign'])}(${e('float8')})`],
           // Whole seconds (or +-Infinity): exact in float8, so sums of them are too.
           [0.3, () => `date_part('epoch', ${e('timestamp')})`],
+          [0.2, () => `date_part('${this.rng.pick(['epoch', 'day', 'hour'])}', ${e('interval')})`],
+          [0.2, () => `date_part('epoch', ${e('timestamptz')})`],
+          // "m" has two decimals of a quarter: exact in binary.
+          [0.2, () => `(${e('jsonb')} ->> 'm')::float8`],
+          [0.2, () => `CASE WHEN ${this.#bool(sc, d)} THEN ${e('int4')} ELSE ${e('float8')} END`],
         );
         if (sc.exact !== true) out.push([1, () => `vector_norm(${e('vector')})`], [1, () => `l2_norm(${e(this.rng.pick(['halfvec', 'sparsevec'] as const))})`]);
         if (sub) out.push([1, () => this.#scalarSubquery(sc, 'float8')]);
@@ -1224,7 +1320,28 @@ export class QueryGenerator {
         out.push([1, () => `(${e('float4')} + ${e('float4')})`], [1, () => `${e('int4')}::real`]);
         break;
       case 'numeric':
-        out.push([1, () => `${e('int4')}::numeric`], [1, () => `(${e('numeric')} + ${this.#literal('numeric')})`], [1, () => `${e('int8')}::numeric`]);
+        out.push(
+          [1, () => `${e('int4')}::numeric`],
+          [1, () => `(${e('numeric')} + ${this.#literal('numeric')})`],
+          [1, () => `${e('int8')}::numeric`],
+          // Rounding and scales: every template gives one scale for equal values (so equal
+          // results print alike), but scales differ between templates and with the operands.
+          [1, () => `round(${e('numeric')}${this.rng.chance(0.7) ? `, ${this.rng.int(-1, 3)}` : ''})`],
+          [0.5, () => `trunc(${e('numeric')}, ${this.rng.int(-1, 2)})`],
+          [0.5, () => `${this.rng.pick(['ceil', 'floor', 'abs', 'sign'])}(${e('numeric')})`],
+          [1, () => `(${e('numeric')} * ${this.rng.pick(NUMERIC_FACTORS)})`],
+          [1, () => `(${e('numeric')} / ${this.rng.pick(NUMERIC_FACTORS)})`],
+          [0.5, () => `(${e('numeric')} % ${this.rng.pick(NUMERIC_FACTORS)})`],
+          [0.5, () => `(${e('numeric')} - ${e('numeric')})`],
+          [0.3, () => `div(${e('numeric')}, ${this.rng.pick(NUMERIC_FACTORS)})`],
+          [0.5, () => `${e('numeric')}::numeric(12,${this.rng.int(0, 3)})`],
+          [0.3, () => `(${e('int4')} / ${this.rng.pick(['7', '3', '-4'])}::numeric)`],
+          [0.3, () => `sqrt(abs(${e('numeric')}))`],
+          [0.3, () => `nullif(${e('numeric')}, ${this.#literal('numeric')})`],
+          [0.3, () => `(${e('jsonb')} ->> 'm')::numeric`],
+          // float8 to numeric (15 significant digits); clamped, as an infinity has no numeric(p,s).
+          [0.2, () => `least(greatest(${e('float8')}, -1e6::float8), 1e6::float8)::numeric`],
+        );
         break;
       case 'timestamp':
         out.push(
@@ -1234,6 +1351,52 @@ export class QueryGenerator {
           [0.2, () => `(${e('date')} + time '${String(this.rng.int(0, 23)).padStart(2, '0')}:30')`],
           [0.5, () => `coalesce(${e('timestamp')}, ${this.#literal('timestamp')})`],
           [0.5, () => `${this.rng.pick(['greatest', 'least'])}(${e('timestamp')}, ${e('timestamp')})`],
+          [0.4, () => `(${e('timestamptz')} AT TIME ZONE '${this.rng.pick(TIME_ZONES)}')`],
+          [0.3, () => `${e('timestamptz')}::timestamp`],
+        );
+        break;
+      case 'timestamptz':
+        out.push(
+          [2, () => `(${e('timestamptz')} ${this.rng.pick(['+', '-'])} interval '${intervalText(this.rng)}')`],
+          [1, () => `${e('timestamp')}::timestamptz`],
+          [0.5, () => `${e('date')}::timestamptz`],
+          [1, () => `date_trunc('${this.rng.pick(['hour', 'day', 'week', 'month', 'year'])}', ${e('timestamptz')})`],
+          [0.3, () => `date_trunc('day', ${e('timestamptz')}, '${this.rng.pick(TIME_ZONES)}')`],
+          [0.5, () => `(${e('timestamp')} AT TIME ZONE '${this.rng.pick(TIME_ZONES)}')`],
+          [0.5, () => `coalesce(${e('timestamptz')}, ${this.#literal('timestamptz')})`],
+          [0.3, () => `${this.rng.pick(['greatest', 'least'])}(${e('timestamptz')}, ${e('timestamptz')})`],
+        );
+        break;
+      case 'interval':
+        // Differences from finite literals only: infinity minus infinity is an error on the
+        // rows that hold it, and which rows an engine evaluates is not fixed by SQL.
+        out.push(
+          [2, () => `(${e('timestamp')} - TIMESTAMP '${dateText(this.rng, false)} 12:00:00')`],
+          [1, () => `(${e('timestamptz')} - TIMESTAMPTZ '${dateText(this.rng, false)} 06:30:00+00')`],
+          [1, () => `(${e('interval')} ${this.rng.pick(['+', '-'])} interval '${intervalText(this.rng)}')`],
+          [1, () => `(${e('interval')} * ${this.rng.int(1, 3)})`],
+          [0.5, () => `${this.rng.pick(['justify_hours', 'justify_days', 'justify_interval'])}(${e('interval')})`],
+          [0.5, () => `age(${e('timestamp')}, TIMESTAMP '${dateText(this.rng, false)} 00:00:00')`],
+          [0.3, () => `make_interval(days => ${this.rng.int(-3, 3)}, hours => ${this.rng.int(0, 30)})`],
+        );
+        break;
+      case 'jsonb':
+        out.push(
+          [1, () => `jsonb_build_object('k', ${e('int4')}, 'g', ${e('text')}${this.rng.chance(0.4) ? `, 'tags', jsonb_build_array(${e('text')}, ${e('text')})` : ''})`],
+          [0.5, () => `(${e('jsonb')} || '${jsonText(this.rng)}'::jsonb)`],
+          [0.3, () => `jsonb_set(jsonb_build_object('k', ${e('int4')}), '{k}', to_jsonb(${e('int4')}))`],
+          [0.3, () => `coalesce(${e('jsonb')}, '{}')`],
+          [0.3, () => `(${e('jsonb')} -> ${this.rng.chance(0.5) ? "'n'" : this.rng.int(0, 1)})`],
+        );
+        break;
+      case 'intarr':
+        out.push(
+          [1, () => `ARRAY[${e('int4')}, ${e('int4')}]`],
+          [0.5, () => `(${e('intarr')} || ${e('int4')})`],
+          [0.3, () => `(${e('intarr')} || ${e('intarr')})`],
+          [0.3, () => `array_append(${e('intarr')}, ${this.rng.int(-1, 5)})`],
+          [0.3, () => `array_remove(${e('intarr')}, ${this.rng.int(-1, 5)})`],
+          [0.2, () => `(${e('intarr')})[${this.rng.int(1, 2)}:${this.rng.int(1, 3)}]`],
         );
         break;
       case 'date':
@@ -1241,6 +1404,7 @@ export class QueryGenerator {
           [2, () => `(${e('date')} ${this.rng.pick(['+', '-'])} ${this.rng.int(0, 40)})`],
           [1, () => `${e('timestamp')}::date`],
           [0.5, () => `coalesce(${e('date')}, ${this.#literal('date')})`],
+          [0.3, () => `${e('timestamptz')}::date`],
         );
         break;
       case 'text':
@@ -1264,6 +1428,32 @@ export class QueryGenerator {
           [0.2, () => `concat_ws('${this.rng.pick(['-', ', '])}', ${e('text')}, ${e('int4')}, ${e('text')})`],
           [0.2, () => `${this.rng.pick(['md5', 'reverse', 'initcap'])}(${e('text')})`],
           [0.2, () => `regexp_replace(${e('text')}, '${this.rng.pick(['a', '[ab]', 'b+', '^.'])}', '${this.rng.pick(['', 'X', '<\\&>'])}'${this.rng.chance(0.5) ? ", 'g'" : ''})`],
+          // jsonb and arrays as applications read them.
+          [0.5, () => `(${e('jsonb')} ->> '${this.rng.pick(['g', 'g', 'k', 'f', 'm', 'tags', 'n'])}')`],
+          [0.3, () => `${e('jsonb')}::text`],
+          [0.2, () => `(${e('jsonb')} -> '${this.rng.pick(['g', 'tags', 'n', 'k'])}')::text`],
+          [0.2, () => `jsonb_typeof(${e('jsonb')})`],
+          [0.2, () => `(${e('jsonb')} -> 'tags' ->> ${this.rng.int(-1, 2)})`],
+          [0.2, () => `(${e('jsonb')} #>> '{${this.rng.pick(['n,x', 'tags,0', 'g'])}}')`],
+          [0.3, () => `${e('intarr')}::text`],
+          [0.3, () => `array_to_string(${e('intarr')}, '${this.rng.pick([',', '-'])}'${this.rng.chance(0.5) ? ", '*'" : ''})`],
+          [0.4, () => `${e('numeric')}::text`],
+          [0.3, () => `${e('interval')}::text`],
+          [0.3, () => `${e('timestamptz')}::text`],
+          [0.2, () => `to_char(${e('timestamptz')}, '${this.rng.pick(['YYYY-MM-DD HH24:MI TZ', 'Dy DD Mon HH12 AM', 'IYYY-IW OF'])}')`],
+          // Mixed types in CASE / COALESCE / NULLIF: the result has the common type (numeric
+          // here; printed as text, so '2' and '2.00' from different branches stay apart).
+          [0.3, () => `(CASE WHEN ${this.#bool(sc, d)} THEN ${e('int4')} ELSE ${e('numeric')} END)::text`],
+          [0.3, () => `coalesce(${e('int4')}, ${e('numeric')}, 0.5)::text`],
+          [0.2, () => `coalesce(nullif(${e('int4')}, ${this.rng.int(0, 3)}), ${e('int8')})::text`],
+          [0.2, () => `(CASE ${e('text')} WHEN 'a' THEN ${e('float8')} WHEN 'b' THEN ${e('int4')} END)::text`],
+          [0.2, () => `translate(${e('text')}, '${this.rng.pick(['ab', 'a_', ' '])}', '${this.rng.pick(['xy', 'X', ''])}')`],
+          [0.2, () => `repeat(${e('text')}, ${this.rng.int(0, 3)})`],
+          [0.2, () => `format('%s/%s', ${e('text')}, ${e('int4')})`],
+          [0.2, () => `substring(${e('text')} FROM '${this.rng.pick(['a+', '[ab]b', '^.', 'b$'])}')`],
+          [0.2, () => `jsonb_build_object('k', ${e('int4')}, 'g', ${e('text')})::text`],
+          [0.2, () => `jsonb_build_array(${e('int4')}, ${e('text')}, ${e('bool')})::text`],
+          [0.2, () => `to_jsonb(${e(this.rng.pick(['numeric', 'timestamptz', 'timestamp', 'date', 'text'] as const))})::text`],
         );
         break;
       case 'bool':
@@ -1336,8 +1526,30 @@ export class QueryGenerator {
     // Arguments use this level's columns only: an aggregate over outer columns belongs to the
     // outer query in SQL, which is a different (and here unintended) query.
     const inner: Scope = { ...sc, agg: false, sub: 'none', outer: [], exact: true };
-    const kind = this.rng.weighted<string>([[2, 'count*'], [2, 'count'], [3, 'sum'], [3, 'avg'], [3, 'minmax'], [1, 'vec'], [forWindow ? 0 : 0.4, 'distinct'], [0.4, 'filter'], [forWindow ? 0 : 0.3, 'ordered']]);
+    const kind = this.rng.weighted<string>([[2, 'count*'], [2, 'count'], [3, 'sum'], [3, 'avg'], [3, 'minmax'], [1, 'vec'], [forWindow ? 0 : 0.4, 'distinct'], [0.4, 'filter'], [forWindow ? 0 : 0.3, 'ordered'], [forWindow ? 0 : 0.5, 'array'], [0.4, 'bool'], [forWindow ? 0 : 0.3, 'interval']]);
     switch (kind) {
+      case 'array': {
+        // Ordered by the aggregated value itself (equal values print alike), or DISTINCT.
+        const t = this.rng.pick<SqlT>(['int4', 'text', 'numeric', 'timestamptz', 'date']);
+        const e = this.#expr(inner, t, 1);
+        // An untyped literal would make the polymorphic aggregate ambiguous (42725).
+        const x = BARE_CONSTANT.test(e) ? `(${e})::${t}` : e;
+        const dir = this.#direction();
+        return this.rng.weighted<() => { sql: string; type: SqlT }>([
+          [3, () => ({ sql: `array_agg(${x} ORDER BY ${x}${dir})::text`, type: 'text' })],
+          [1, () => ({ sql: `array_agg(DISTINCT ${x} ORDER BY ${x}${dir})::text`, type: 'text' })],
+          [1, () => ({ sql: `array_to_string(array_agg(${x} ORDER BY ${x}${dir}), ',', 'null')`, type: 'text' })],
+          [1, () => ({ sql: `jsonb_agg(jsonb_build_object('x', ${x}) ORDER BY ${x}${dir})::text`, type: 'text' })],
+          [1, () => ({ sql: `cardinality(array_agg(${x}))`, type: 'int4' })],
+        ])();
+      }
+      case 'bool':
+        return { sql: `${this.rng.pick(['bool_and', 'bool_or', 'every'])}(${this.#bool(inner, 1)})`, type: 'bool' };
+      case 'interval':
+        // Sums of intervals are exact (months, days and microseconds apart), so their text is
+        // determined; min / max could pick either of two equal intervals that print apart. Not
+        // as a window function: the ::text would come before OVER.
+        return { sql: `${this.rng.pick(['sum', 'avg'])}(${this.#expr(inner, 'interval', 1)})::text`, type: 'text' };
       case 'distinct': {
         const t = this.rng.pick<SqlT>(['int4', 'int8', 'text']);
         const fn = t === 'text' ? 'count' : this.rng.pick(['count', 'sum']);
@@ -1412,6 +1624,11 @@ export class QueryGenerator {
         return this.rng.chance(0.7) ? `${col} = ${this.rng.int(1, 8)}` : `${col} IN (${this.rng.int(1, 8)}, ${this.rng.int(1, 8)})`;
       }],
     ];
+    choices.push(
+      [0.6, () => this.#jsonPredicate(sc, d)],
+      [0.6, () => this.#arrayPredicate(sc, d)],
+      [0.5, () => this.#patternPredicate(sc, d)],
+    );
     if (d > 0) {
       choices.push(
         [2, () => `(${this.#bool(sc, d - 1)} ${this.rng.pick(['AND', 'OR'])} ${this.#bool(sc, d - 1)})`],
@@ -1421,6 +1638,52 @@ export class QueryGenerator {
     if (sc.sub === 'scalar' && sc.depth === 0) choices.push([3, () => `${this.#expr(sc, 'int4', 0)} ${this.rng.pick(['<', '>=', '<>'])} ${this.#scalarSubquery(sc, 'int4')}`]);
     if (sc.sub === 'any' && sc.depth < 2) choices.push([wantSub ? 12 : 2, () => this.#subqueryPredicate(sc)]);
     return this.rng.weighted(choices)();
+  }
+
+  /** A jsonb predicate as applications write them: containment, key existence, a key's value. */
+  #jsonPredicate(sc: Scope, d: number): string {
+    const j = this.#expr(sc, 'jsonb', Math.min(d, 1));
+    return this.rng.weighted<() => string>([
+      [2, () => `${j} @> '{"k": ${this.rng.int(0, 4)}}'`],
+      [1, () => `${j} @> '{"tags": ["${this.rng.pick(['a', 'b', 'c'])}"]}'`],
+      [1, () => `${j} <@ ${this.#literal('jsonb')}`],
+      [2, () => `${j} ? '${this.rng.pick(['g', 'k', 'tags', 'a'])}'`],
+      [1, () => `${j} ${this.rng.pick(['?|', '?&'])} ARRAY['${this.rng.pick(['g', 'k', 'f'])}', '${this.rng.pick(['tags', 'n', 'm'])}']`],
+      [1, () => `(${j} ->> 'f')::boolean`],
+      [1, () => `(${j} ->> 'g') ${this.rng.pick(['=', '<>', '<'])} '${this.rng.pick(TEXTS)}'`],
+      [1, () => `(${j} -> 'k') ${this.rng.pick(['=', '<>'])} '${this.rng.int(0, 3)}'`],
+      [1, () => `jsonb_typeof(${j}) = '${this.rng.pick(['object', 'array', 'null', 'string'])}'`],
+      [0.5, () => `${j} = ${this.#literal('jsonb')}`],
+    ])();
+  }
+
+  /** An integer[] predicate: ANY / ALL over an array, overlap, containment, equality. */
+  #arrayPredicate(sc: Scope, d: number): string {
+    const a = this.#expr(sc, 'intarr', Math.min(d, 1));
+    const i = () => this.#expr(sc, 'int4', 0);
+    return this.rng.weighted<() => string>([
+      [2, () => `${i()} ${this.rng.pick(['=', '<>', '<', '>='])} ${this.rng.pick(['ANY', 'ALL', 'SOME'])} (${a})`],
+      [1, () => `${i()} = ANY ('{${this.rng.int(0, 3)},NULL,${this.rng.int(2, 5)}}'::int[])`],
+      [1, () => `${i()} <> ALL (ARRAY[${this.rng.int(0, 3)}, ${this.rng.int(2, 5)}])`],
+      [1, () => `${a} && ${this.#literal('intarr')}`],
+      [1, () => `${a} ${this.rng.pick(['@>', '<@'])} ${this.#literal('intarr')}`],
+      [0.5, () => `${a} ${this.rng.pick(['=', '<>'])} ${this.#literal('intarr')}`],
+      [0.5, () => `cardinality(${a}) ${this.rng.pick(['=', '>'])} ${this.rng.int(0, 2)}`],
+    ])();
+  }
+
+  /** LIKE / ILIKE with escapes (the default backslash, another character, none), SIMILAR TO, starts_with. */
+  #patternPredicate(sc: Scope, d: number): string {
+    const t = this.#expr(sc, 'text', Math.min(d, 1));
+    const not = () => this.rng.pick(['', 'NOT ']);
+    return this.rng.weighted<() => string>([
+      [2, () => `${t} ${not()}${this.rng.pick(['LIKE', 'ILIKE'])} '${this.rng.pick(['b#_', '%#_', 'a#%', '#a%', '_#_%', 'A%'])}' ESCAPE '#'`],
+      [1, () => `${t} ${not()}LIKE '${this.rng.pick(['b\\_', '%\\_', 'a\\%%', '\\a%'])}'`],
+      [1, () => `${t} ${not()}LIKE '${this.rng.pick(['b_', '%_%', 'a%'])}' ESCAPE ''`],
+      [1, () => `${t} ${not()}SIMILAR TO '${this.rng.pick(['(a|b)%', '[ab]_?', 'a*b', '%( )%'])}'`],
+      [1, () => `starts_with(${t}, '${this.rng.pick(['a', 'b', 'A', ''])}')`],
+      [0.5, () => `${t} ^@ '${this.rng.pick(['a', 'b'])}'`],
+    ])();
   }
 
   #comparison(sc: Scope, d: number): string {
@@ -1435,10 +1698,12 @@ export class QueryGenerator {
         // Now and then with an explicit collation (both engines' default is C).
         return `${this.#expr(sc, 'text', d)}${this.rng.chance(0.15) ? ` COLLATE "${this.rng.pick(['C', 'POSIX', 'default'])}"` : ''} ${op()} ${this.#expr(sc, 'text', d)}`;
       case 'time': {
-        // Timestamps and dates, also against each other (the date is midnight).
-        const l = this.rng.pick<SqlT>(['timestamp', 'timestamp', 'date']);
-        if (this.rng.chance(0.2)) return `${this.#expr(sc, l, d)} BETWEEN ${this.#literal(l)} AND ${this.#literal(this.rng.pick<SqlT>(['timestamp', 'date']))}`;
-        return `${this.#expr(sc, l, d)} ${op()} ${this.#expr(sc, this.rng.pick<SqlT>(['timestamp', 'date']), d)}`;
+        // Timestamps, timestamptz and dates, also against each other (the date is midnight,
+        // a timestamp is read in the session's zone).
+        if (this.rng.chance(0.15)) return `${this.#expr(sc, 'interval', d)} ${op()} interval '${intervalText(this.rng)}'`;
+        const l = this.rng.pick<SqlT>(['timestamp', 'timestamp', 'date', 'timestamptz']);
+        if (this.rng.chance(0.2)) return `${this.#expr(sc, l, d)} BETWEEN ${this.#literal(l)} AND ${this.#literal(this.rng.pick<SqlT>(['timestamp', 'date', 'timestamptz']))}`;
+        return `${this.#expr(sc, l, d)} ${op()} ${this.#expr(sc, this.rng.pick<SqlT>(['timestamp', 'date', 'timestamptz']), d)}`;
       }
       case 'numeric':
         return `${this.#expr(sc, 'numeric', d)} ${op()} ${this.#expr(sc, this.rng.pick(['numeric', 'int4'] as const), d)}`;

@@ -90,7 +90,7 @@ export async function probeCapabilities(db: EngineUnderTest): Promise<SchemaCapa
 
 /** The setup script of `schema` as run on both sides (for a failure report). */
 export function schemaSql(schema: Schema): string {
-  const out: string[] = [];
+  const out: string[] = [`SET TimeZone = '${schema.timeZone}'`];
   for (const t of schema.tables) {
     out.push(createTableSql(t));
     if (t.indexFirst) for (const i of t.indexes) out.push(createIndexSql(t, i));
@@ -105,7 +105,7 @@ export function schemaSql(schema: Schema): string {
  * 0A000 is dropped from the schema on both sides and recorded in `skipped`; any other failure
  * throws.
  */
-async function createSchema(db: EngineUnderTest, oracle: Oracle, schema: Schema, skipped: string[]): Promise<void> {
+export async function createSchema(db: EngineUnderTest, oracle: Oracle, schema: Schema, skipped: string[]): Promise<void> {
   const both = async (sql: string) => {
     await oracle.exec(sql);
     await db.exec(sql);
@@ -149,6 +149,10 @@ export async function runRandomQueries(db: EngineUnderTest, oracle: Oracle, opts
   let compared = 0;
   for (let start = 0, schemaNo = 0; start < opts.queries; start += opts.queriesPerSchema, schemaNo++) {
     const schema = generateSchema(new Rng(subSeed(opts.seed, schemaNo, 0)), caps);
+    // Both sides in the schema's zone (timestamptz input without a zone, text output, casts,
+    // date_trunc), set before the rows are inserted.
+    await oracle.exec(`SET TimeZone = '${schema.timeZone}'`);
+    await db.exec(`SET TimeZone = '${schema.timeZone}'`);
     await createSchema(db, oracle, schema, skippedDdl);
     // Tables this small never pay for an index scan, so on every other schema the engine under
     // test is told to avoid sequential scans: its HNSW and primary-key paths then answer, and

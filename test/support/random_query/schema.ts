@@ -9,7 +9,26 @@
 import type { Rng } from './rng.js';
 
 /** The SQL types the generator knows. */
-export type SqlT = 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'text' | 'bool' | 'timestamp' | 'date' | 'vector' | 'halfvec' | 'sparsevec' | 'bit';
+export type SqlT =
+  | 'int4'
+  | 'int8'
+  | 'float4'
+  | 'float8'
+  | 'numeric'
+  | 'text'
+  | 'bool'
+  | 'timestamp'
+  | 'date'
+  | 'timestamptz'
+  /** Never a column; written inside other expressions only (see generate.ts). */
+  | 'interval'
+  | 'jsonb'
+  /** integer[] */
+  | 'intarr'
+  | 'vector'
+  | 'halfvec'
+  | 'sparsevec'
+  | 'bit';
 
 /** The vector-family types (compared with pgvector's distance operators). */
 export const VECTOR_TYPES: readonly SqlT[] = ['vector', 'halfvec', 'sparsevec', 'bit'];
@@ -42,6 +61,8 @@ export interface TableSpec {
 
 export interface Schema {
   readonly tables: TableSpec[];
+  /** The session's TimeZone on both sides (timestamptz input, output, casts, date_trunc). */
+  readonly timeZone: string;
 }
 
 /** What vecgres supports in DDL, found by probing it (so the schema never needs 0A000 on setup). */
@@ -62,6 +83,9 @@ const POOL: readonly ColumnSpec[] = [
   { name: 'm', type: 'numeric', ddl: 'numeric' },
   { name: 'ts', type: 'timestamp', ddl: 'timestamp' },
   { name: 'dt', type: 'date', ddl: 'date' },
+  { name: 'tz', type: 'timestamptz', ddl: 'timestamptz' },
+  { name: 'j', type: 'jsonb', ddl: 'jsonb' },
+  { name: 'ia', type: 'intarr', ddl: 'integer[]' },
   { name: 'v', type: 'vector', ddl: 'vector(3)' },
   { name: 'h', type: 'halfvec', ddl: 'halfvec(3)' },
   { name: 's', type: 'sparsevec', ddl: 'sparsevec(3)' },
@@ -98,6 +122,54 @@ export function dateText(rng: Rng, infinities = true): string {
   return d.toISOString().slice(0, 10);
 }
 
+/**
+ * A timestamptz literal's text: a {@link timestampText} with no zone (the session's), `+00`,
+ * a whole or half-hour offset or a zone name, or now and then an infinity.
+ */
+export function timestamptzText(rng: Rng): string {
+  const t = timestampText(rng);
+  if (t.endsWith('infinity')) return t;
+  return t + rng.pick(['', '', '+00', '+05:30', '-08', ' Europe/Berlin', ' America/New_York']);
+}
+
+/**
+ * The session time zones a schema runs under: none has a daylight-saving change inside the
+ * data's range (late November to mid February), but their offsets differ in sign and by half
+ * hours, which moves day boundaries (date_trunc, casts to date).
+ */
+export const TIME_ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata'];
+
+/**
+ * A jsonb value's text. Keys keep one type wherever they occur, so casts of `->>` never fail:
+ * "k" an integer or null, "g" a string of {@link TEXTS}, "f" a boolean, "m" a number with two
+ * decimals, "tags" an array of strings, "n" an object with an integer "x". Now and then an
+ * array, a scalar or JSON null instead of an object (`->` on them is NULL, not an error).
+ */
+export function jsonText(rng: Rng): string {
+  if (rng.chance(0.15)) return rng.pick(['[1, "a", null]', '[]', '3', '"a"', 'null', '{}', 'true', '[{"k": 1}]']);
+  const parts: string[] = [];
+  if (rng.chance(0.7)) parts.push(`"k": ${rng.chance(0.15) ? 'null' : rng.int(0, 4)}`);
+  if (rng.chance(0.6)) parts.push(`"g": ${JSON.stringify(rng.pick(TEXTS))}`);
+  if (rng.chance(0.3)) parts.push(`"f": ${rng.chance(0.5)}`);
+  if (rng.chance(0.3)) parts.push(`"m": ${(rng.int(-40, 40) / 4).toFixed(2)}`);
+  if (rng.chance(0.4)) parts.push(`"tags": [${Array.from({ length: rng.int(0, 3) }, () => JSON.stringify(rng.pick(['a', 'b', 'c', 'ab']))).join(', ')}]`);
+  if (rng.chance(0.2)) parts.push(`"n": {"x": ${rng.int(0, 3)}}`);
+  return `{${rng.shuffled(parts).join(', ')}}`;
+}
+
+/** An integer[] literal's text: up to 4 elements in [-1, 5], now and then a NULL element. */
+export function intArrayText(rng: Rng): string {
+  return `{${Array.from({ length: rng.int(0, 4) }, () => (rng.chance(0.1) ? 'NULL' : String(rng.int(-1, 5)))).join(',')}}`;
+}
+
+/**
+ * An interval literal's text, finite and in canonical form (hours below 24, no unit written
+ * twice), so that equal intervals print alike wherever they come from a literal.
+ */
+export function intervalText(rng: Rng): string {
+  return rng.pick(['1 day', '2 days', '-1 days', '03:00:00', '1 day 02:00:00', '00:15:00', '1 mon', '1 mon -2 days', '-12:00:00', '7 days', '00:00:00']);
+}
+
 /** Small-integer components in [-2, 3]: 3 of them, or 4 for bit(4) (a component > 0 is a set bit). */
 export function randomComponents(rng: Rng, nonZero: boolean, dims = 3): number[] {
   for (;;) {
@@ -123,8 +195,11 @@ export function vectorLiteral(type: SqlT, xs: readonly number[]): string {
   }
 }
 
-/** A random value of `col` as a SQL literal. */
-function randomValue(rng: Rng, col: ColumnSpec, indexed: IndexSpec | undefined, nullP: number): string {
+/**
+ * A random value of `col` as a SQL literal: never NULL in an indexed column, never a zero
+ * vector in a cosine or Jaccard one; `nullP` is the chance of NULL elsewhere.
+ */
+export function randomValue(rng: Rng, col: ColumnSpec, indexed: IndexSpec | undefined, nullP: number): string {
   // Indexed columns hold no NULLs (an HNSW scan skips NULL vectors, a sort does not, and the
   // two engines may choose differently on a table this small); cosine ones no zero vectors.
   if (indexed === undefined && rng.chance(nullP)) return 'NULL';
@@ -147,6 +222,12 @@ function randomValue(rng: Rng, col: ColumnSpec, indexed: IndexSpec | undefined, 
       return `'${timestampText(rng)}'`;
     case 'date':
       return `'${dateText(rng)}'`;
+    case 'timestamptz':
+      return `'${timestamptzText(rng)}'`;
+    case 'jsonb':
+      return `'${jsonText(rng)}'`;
+    case 'intarr':
+      return `'${intArrayText(rng)}'`;
     default:
       return vectorLiteral(col.type, randomComponents(rng, indexed !== undefined && /cosine|jaccard/.test(indexed.opclass), col.type === 'bit' ? 4 : 3));
   }
@@ -187,7 +268,7 @@ export function generateSchema(rng: Rng, caps: SchemaCapabilities, tableCount = 
     }
     tables.push({ name, columns, primaryKey: rng.chance(0.5), rows, indexes, indexFirst: rng.chance(0.3) });
   }
-  return { tables };
+  return { tables, timeZone: rng.pick(TIME_ZONES) };
 }
 
 /** CREATE TABLE for `t`. */

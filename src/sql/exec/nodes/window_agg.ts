@@ -58,6 +58,8 @@ export class WindowAggState extends PlanState {
   private nonNullHi = 0;
   private startOff = 0;
   private endOff = 0;
+  /** False until the frame offsets are evaluated (at the first call, again after a rescan). */
+  private offsetsReady = false;
   /** The frame of the row last computed: [fs, fe], inclusive. */
   private fs = 0;
   private fe = -1;
@@ -70,6 +72,12 @@ export class WindowAggState extends PlanState {
   }
 
   next(): Value[] | null {
+    if (!this.offsetsReady) {
+      // At the first call, before any input row is read: an empty input still raises a NULL
+      // or negative offset's error, as PostgreSQL's ExecWindowAgg does.
+      this.computeOffsets();
+      this.offsetsReady = true;
+    }
     const rc = this.p.runCondition;
     for (;;) {
       while (this.pos >= this.part.length) {
@@ -95,6 +103,7 @@ export class WindowAggState extends PlanState {
     this.pos = 0;
     this.pending = null;
     this.done = false;
+    this.offsetsReady = false;
     execReScan(this.children[0]!);
   }
 
@@ -136,7 +145,6 @@ export class WindowAggState extends PlanState {
     // row_number, ntile, lag and lead read neither peers nor frames: skip evaluating the ORDER
     // BY keys again per row (a distance here) when those are the only functions.
     if (this.needsPeers) this.computePeers(rows);
-    this.computeOffsets(rows);
     this.vals = p.funcs.map((f) => this.compute(f, rows));
   }
 
@@ -177,16 +185,21 @@ export class WindowAggState extends PlanState {
     for (let i = n - 1; i >= 0; i--) this.peerEnd[i] = i === n - 1 || this.group[i + 1] !== this.group[i] ? i : this.peerEnd[i + 1]!;
   }
 
-  /** Frame offsets, evaluated once per partition (PostgreSQL evaluates them at executor start). */
-  private computeOffsets(rows: Value[][]): void {
+  /**
+   * Frame offsets, evaluated once per scan as PostgreSQL's ExecWindowAgg does at its first call
+   * (an offset holds no column of this query level, so no row is needed). A negative ROWS or
+   * GROUPS offset fails here; a negative RANGE offset only when a row's bound is computed from
+   * it (PostgreSQL's in_range functions check it per call: see rangeBound).
+   */
+  private computeOffsets(): void {
     const p = this.p;
     const range = (p.frameOptions & FRAME.RANGE) !== 0;
     const get = (e: typeof p.startOffset, which: 'starting' | 'ending'): number => {
       if (e === null) return 0;
-      const v = evalExpr(e, rows[0]!, this.es);
+      const v = evalExpr(e, [], this.es);
       if (v === null) throw new PgError('22004', `frame ${which} offset must not be null`);
       const n = Number(v);
-      if (n < 0) throw new PgError('22013', range ? 'invalid preceding or following size in window function' : `frame ${which} offset must not be negative`);
+      if (!range && n < 0) throw new PgError('22013', `frame ${which} offset must not be negative`);
       return n;
     };
     this.startOff = get(p.startOffset, 'starting');
@@ -238,6 +251,9 @@ export class WindowAggState extends PlanState {
   private rangeBound(i: number, n: number, start: boolean, preceding: boolean, off: number): number {
     const v = this.key0[i]!;
     if (v === null) return start ? this.peerStart[i]! : this.peerEnd[i]!;
+    // PostgreSQL's in_range support functions reject the offset when first called, i.e. for
+    // the first row with a non-NULL ORDER BY value (a partition of NULLs never calls them).
+    if (!(off >= 0)) throw new PgError('22013', 'invalid preceding or following size in window function');
     const desc = this.p.orderKeys[0]!.desc;
     const x = Number(v);
     // The bound in value space; "toward the start" is smaller for ASC, larger for DESC.
