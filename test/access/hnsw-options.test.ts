@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
+import { startPglite } from '../support/pglite.js';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { hnswAm } from '../../src/access/hnsw/index.js';
 import { parsePgInt } from '../../src/access/shared/reloptions.js';
@@ -11,7 +12,7 @@ import { PgError } from '../../src/common/errors.js';
 let pg: PGlite;
 
 before(async () => {
-  pg = await PGlite.create({ extensions: { vector } });
+  pg = await startPglite({ extensions: { vector } });
   await pg.exec('CREATE EXTENSION vector; CREATE TABLE t (id int, v vector(3))');
 });
 
