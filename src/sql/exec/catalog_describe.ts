@@ -23,7 +23,7 @@ import { typeIoByOid } from '../../types/type_io.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { deparseRaw, displayCheckTree, prettyRawExpr, prettyStoredExpr, referencedColumns } from '../parser/deparse_raw.js';
 import { compileIndexDef, parseStoredExpr } from './index_keys.js';
-import { pgGetIndexdef, quoteIdent } from './pg_get_indexdef.js';
+import { looksLikeFunction, pgGetIndexdef, quoteIdent } from './pg_get_indexdef.js';
 import { figureColname } from '../analyze/query.js';
 import type { CatalogLookups } from '../analyze/expr.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
@@ -355,7 +355,9 @@ export function pgGetIndexdefByOid(env: SqlEnv, oid: number, column: number, pre
     const k = d.keys[column - 1];
     if (k === undefined) return '';
     if (k.expr === null) return quoteIdent(t?.def.columns[k.column]?.name ?? '?');
-    return `(${pretty ? prettyStoredExpr(k.expr) : k.expr})`;
+    // As in the key list: a function call bare, any other expression in parentheses.
+    const text = pretty ? prettyStoredExpr(k.expr) : k.expr;
+    return looksLikeFunction(text) ? text : `(${text})`;
   }
   if (!pretty) return pgGetIndexdef(d, t, env.methods);
   const view = { ...d, keys: d.keys.map((k) => (k.expr === null ? k : { ...k, expr: prettyStoredExpr(k.expr) })), predicate: d.predicate === null ? null : prettyStoredExpr(d.predicate) };

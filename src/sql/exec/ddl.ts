@@ -13,7 +13,7 @@ import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { buildIndexOverTable } from './index_build.js';
 import { buildOrLeaveInvalid, buildsOffThread, canBuildConcurrently, startConcurrentBuild, startOrderedConcurrentBuild } from './index_build_concurrent.js';
-import { analyzeIndexExpression, analyzeIndexPredicate } from './index_def.js';
+import { analyzeIndexExpression, analyzeIndexPredicate, type AnalyzedIndexKey } from './index_def.js';
 import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
@@ -294,7 +294,7 @@ function optionText(arg: PgNode): string {
 }
 
 /** CREATE [UNIQUE] INDEX of an ordered method (ordered_index.ts), registered like any index. */
-function createBtreeIndex(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndexAm, options: [string, string][], notices: Notices): void {
+function createBtreeIndex(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndexAm, options: [string, string][], notices: Notices, exprKeys: readonly (AnalyzedIndexKey | null)[]): void {
   const name: string | undefined = s.idxname;
   if (name !== undefined && env.catalog.relationExists(name)) {
     if (s.if_not_exists) {
@@ -303,7 +303,7 @@ function createBtreeIndex(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndex
     }
     throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
   }
-  const def = orderedIndexDef(env, s, table, am, options, name ?? '');
+  const def = orderedIndexDef(env, s, table, am, options, name ?? '', exprKeys);
   // CONCURRENTLY: read and sorted in slices, the statement runs again once it ended
   // (index_build_concurrent.ts); where the session cannot await, built plainly. Either way a
   // failed build (23505 over duplicate keys) leaves it INVALID.
@@ -352,7 +352,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   am.parseOptions(new Map(options), 1);
   if (isOrderedAm(am)) {
     if (predicate !== null) throw pgErr.featureNotSupported('partial B-tree indexes');
-    createBtreeIndex(env, s, table, am, options, notices);
+    createBtreeIndex(env, s, table, am, options, notices, exprKeys);
     return;
   }
   if (s.unique) throw new PgError(SQLSTATE.feature_not_supported, `access method "${methodName}" does not support unique indexes`);
@@ -364,7 +364,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     const col = table.columnIndex(colName);
     if (col < 0) throw new PgError(SQLSTATE.undefined_column, `column "${colName}" does not exist`);
     const c = table.def.columns[col]!;
-    key = { column: col, expr: null, type: c.type, typmod: c.typmod, nameHint: colName };
+    key = { column: col, expr: null, type: c.type, typmod: c.typmod, nameHint: colName, analyzed: null };
   }
   const keyType = TYPE_NAME[key.type];
   const kind: VectorKind | null = vectorKindOf(key.type);

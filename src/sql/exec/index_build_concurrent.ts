@@ -311,7 +311,7 @@ export function finishConcurrentBuild(env: SqlEnv, b: ConcurrentBuild): IndexStr
         if (keys !== null) index.insert(r, keys.map(keptValue));
       }
       // Duplicates written during the build fail it here (PostgreSQL's validation does too).
-      if (def.unique) checkBuiltUnique(table, def, index);
+      if (def.unique) checkBuiltUnique(env, table, def, index);
     } else {
       for (let r = b.snapshotSlots; r < table.slots; r++) {
         if (!table.isLive(r)) continue;

@@ -9,7 +9,9 @@ import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeExpr, requireBool, type Expr } from '../analyze/expr.js';
-import { figureColname, tableParseState } from '../analyze/query.js';
+import { exprEqual, figureColname, tableParseState } from '../analyze/query.js';
+import { deparse } from '../plan/deparse.js';
+import { parseStoredExpr } from './index_keys.js';
 import { typmodOf } from '../analyze/range.js';
 import type { SqlType } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
@@ -36,6 +38,8 @@ export interface AnalyzedIndexKey {
   typmod: number;
   /** The name ChooseIndexName uses for this key (column name, function name, or `expr`). */
   nameHint: string;
+  /** The analyzed expression of an expression key; null for a column. */
+  analyzed: Expr | null;
 }
 
 function walkRaw(node: PgNode, visit: (tag: string, n: PgNode) => void): void {
@@ -73,6 +77,45 @@ function analyzeOver(env: SqlEnv, table: Table, raw: PgNode, clause: string): { 
   return { e: analyzeExpr(scope, raw), scope };
 }
 
+/** Functions PostgreSQL marks STABLE in their two-argument form over a timestamptz (they read the session's TimeZone). */
+const STABLE_OVER_TIMESTAMPTZ = new Set(['date_trunc', 'date_part', 'extract']);
+const DATETIME_TYPES = new Set<SqlType>(['date', 'timestamp', 'timestamptz']);
+const TEXT_TYPES = new Set<SqlType>(['text', 'varchar', 'bpchar']);
+
+/**
+ * A cast PostgreSQL carries out with a STABLE function: timestamptz to or from date and
+ * timestamp (the session's TimeZone), and date / timestamp[tz] to or from text (their
+ * input and output functions read DateStyle and TimeZone).
+ */
+function stableCast(from: SqlType, to: SqlType): boolean {
+  if (from === to) return false;
+  if (from === 'timestamptz' && (to === 'date' || to === 'timestamp')) return true;
+  if (to === 'timestamptz' && (from === 'date' || from === 'timestamp')) return true;
+  return (DATETIME_TYPES.has(from) && TEXT_TYPES.has(to)) || (TEXT_TYPES.has(from) && DATETIME_TYPES.has(to));
+}
+
+/**
+ * The checks that depend on argument types, after {@link checkRaw}'s by name: `date_trunc`,
+ * `date_part` and `extract` of a timestamptz, and the STABLE casts ({@link stableCast}), are
+ * 42P17 as PostgreSQL's CheckMutability finds them.
+ */
+function checkTypedMutability(env: SqlEnv, table: Table, raw: PgNode, what: 'expression' | 'predicate'): void {
+  const typeOf = (n: PgNode): SqlType => analyzeOver(env, table, n, `index ${what}s`).e.type;
+  const refuse = (): never => {
+    throw new PgError('42P17', `functions in index ${what} must be marked IMMUTABLE`);
+  };
+  walkRaw(raw, (tag, n) => {
+    if (tag === 'FuncCall') {
+      const name = n.funcname[n.funcname.length - 1].String.sval as string;
+      const args = (n.args ?? []) as PgNode[];
+      if (STABLE_OVER_TIMESTAMPTZ.has(name) && args.length === 2 && typeOf(args[1]) === 'timestamptz') refuse();
+    } else if (tag === 'TypeCast') {
+      const from = typeOf(n.arg);
+      if (from !== 'unknown' && stableCast(from, typeOf({ TypeCast: n }))) refuse();
+    }
+  });
+}
+
 /**
  * Analyzes an expression key `((expr) opclass)` of CREATE INDEX on `table`. An expression that
  * is only a column (`((embedding))`) becomes that column, as in PostgreSQL.
@@ -82,9 +125,29 @@ function analyzeOver(env: SqlEnv, table: Table, raw: PgNode, clause: string): { 
 export function analyzeIndexExpression(env: SqlEnv, table: Table, raw: PgNode): AnalyzedIndexKey {
   checkRaw(raw, 'expression');
   const { e } = analyzeOver(env, table, raw, 'index expressions');
-  if (e.k === 'var') return { column: e.col, expr: null, type: e.type, typmod: e.typmod, nameHint: e.name };
+  checkTypedMutability(env, table, raw, 'expression');
+  if (e.k === 'var') return { column: e.col, expr: null, type: e.type, typmod: e.typmod, nameHint: e.name, analyzed: null };
   const hint = figureColname(raw);
-  return { column: -1, expr: deparseRawChecked(raw, 'index expressions'), type: e.type, typmod: typmodOf(e), nameHint: hint === '?column?' ? 'expr' : hint };
+  return { column: -1, expr: deparseRawChecked(raw, 'index expressions'), type: e.type, typmod: typmodOf(e), nameHint: hint === '?column?' ? 'expr' : hint, analyzed: e };
+}
+
+/**
+ * The text a B-tree expression key is stored as: the analyzed expression as ruleutils prints
+ * it (`date_trunc('day'::text, ts)`, `(meta ->> 'k'::text)`), which pg_get_indexdef, the
+ * unique violation's DETAIL and dumps show as PostgreSQL does, provided it analyzes back to
+ * the same expression; otherwise the normalized text of what was written (`key.expr`).
+ */
+export function storedKeyText(env: SqlEnv, table: Table, key: AnalyzedIndexKey): string | null {
+  if (key.expr === null || key.analyzed === null) return key.expr;
+  let text: string;
+  try {
+    text = deparse(key.analyzed, { zone: env.settings.timeZone() });
+    const back = analyzeOver(env, table, parseStoredExpr(text), 'index expressions').e;
+    if (exprEqual(back, key.analyzed) && back.type === key.type) return text;
+  } catch (e) {
+    if (!(e instanceof PgError)) throw e;
+  }
+  return key.expr;
 }
 
 /**
@@ -95,6 +158,7 @@ export function analyzeIndexExpression(env: SqlEnv, table: Table, raw: PgNode): 
 export function analyzeIndexPredicate(env: SqlEnv, table: Table, raw: PgNode): string {
   checkRaw(raw, 'predicate');
   const { e, scope } = analyzeOver(env, table, raw, 'index predicates');
+  checkTypedMutability(env, table, raw, 'predicate');
   requireBool(scope, e, 'argument of WHERE', raw);
   return deparseRawChecked(raw, 'index predicates');
 }

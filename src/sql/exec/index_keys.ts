@@ -120,10 +120,22 @@ function storedRow(table: Table, rowId: number): Value[] {
 export function indexKeyValues(env: SqlEnv, def: IndexDef, table: Table, rowId: number): Value[] | null {
   const c = compileIndexDef(env, def, table);
   if (c.simple) return def.keys.map((k) => table.get(k.column, rowId));
-  const row = storedRow(table, rowId);
+  return indexKeysOfRow(env, def, table, storedRow(table, rowId));
+}
+
+/**
+ * The key values index `def` would store for a row of `table` given as its full list of column
+ * values (`row[i]` = column i), or null when the row fails the predicate: what a UNIQUE check
+ * or an ON CONFLICT probe looks up before the row is written. Same evaluation as
+ * {@link indexKeyValues}.
+ * @throws PgError raised by a key expression or the predicate.
+ */
+export function indexKeysOfRow(env: SqlEnv, def: IndexDef, table: Table, row: readonly Value[]): Value[] | null {
+  const c = compileIndexDef(env, def, table);
+  if (c.simple) return def.keys.map((k) => row[k.column] ?? null);
   // ExecQual: only TRUE passes (NULL and FALSE leave the row out of a partial index).
-  if (c.boundPredicate !== null && evalExpr(c.boundPredicate, row, NO_CONTEXT) !== true) return null;
-  return c.boundKeys.map((e) => evalExpr(e, row, NO_CONTEXT));
+  if (c.boundPredicate !== null && evalExpr(c.boundPredicate, row as Value[], NO_CONTEXT) !== true) return null;
+  return c.boundKeys.map((e) => evalExpr(e, row as Value[], NO_CONTEXT));
 }
 
 /**

@@ -6,7 +6,7 @@
 /** Keys and failing rows print timestamptz values in UTC: keys must not depend on a session; details show the same instant. */
 import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
 import { int8Of, sessionNextval } from './sequences.js';
-import { changedAny, indexedColumns, insertIntoIndexes } from './index_keys.js';
+import { changedAny, indexedColumns, indexKeysOfRow, insertIntoIndexes } from './index_keys.js';
 import { checkUniqueIndexes } from './ordered_index.js';
 import { isOrderedIndex } from '../../access/am.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
@@ -444,7 +444,8 @@ function conflictingRow(env: SqlEnv, table: Table, values: readonly Value[], pke
     } else {
       const index = env.indexes.get(def.name);
       if (index === undefined || !isOrderedIndex(index)) continue;
-      candidates = index.findEqual(def.keys.map((k) => values[k.column] ?? null));
+      const keys = indexKeysOfRow(env, def, table, values);
+      candidates = keys === null ? [] : index.findEqual(keys);
     }
     for (const r of candidates) {
       // A version this transaction deleted (an earlier update's old row) holds no key.

@@ -16,7 +16,9 @@ import type { SqlEnv } from '../env.js';
 import { comparatorFor } from '../analyze/expr.js';
 import { TYPE_NAME, type SqlType } from '../analyze/types.js';
 import { valueToText } from '../analyze/types.js';
-import { indexKeyValues } from './index_keys.js';
+import { compileIndexDef, indexKeyValues, indexKeysOfRow } from './index_keys.js';
+import { indexKeyColumnSql } from './pg_get_indexdef.js';
+import { storedKeyText, type AnalyzedIndexKey } from './index_def.js';
 
 /** PostgreSQL's INDEX_MAX_KEYS. */
 const INDEX_MAX_KEYS = 32;
@@ -38,10 +40,11 @@ export function defaultBtreeOpclass(type: SqlType): string | null {
   return `${type}_ops`;
 }
 
-/** The key specs of ordered index `def` over `table` (column keys only). */
-export function orderedKeySpecs(def: IndexDef, table: Table): OrderedKeySpec[] {
-  return def.keys.map((k) => {
-    const type = table.def.columns[k.column]!.type;
+/** The key specs of ordered index `def` over `table`: an expression key orders by its expression's type. */
+export function orderedKeySpecs(env: SqlEnv, def: IndexDef, table: Table): OrderedKeySpec[] {
+  const types = compileIndexDef(env, def, table).keyTypes;
+  return def.keys.map((k, i) => {
+    const type = types[i]!.type;
     return { cmp: comparatorFor(type) as OrderedKeySpec['cmp'], desc: k.descending, nullsFirst: k.nullsFirst, flat: FLAT_TYPES.has(type) };
   });
 }
@@ -72,7 +75,7 @@ export function prepareOrderedBuild(env: SqlEnv, am: OrderedIndexAm, def: IndexD
   for (let r = 0; r < table.slots; r++) if (table.isLive(r)) rowCount++;
   const rowIdEnd = table.slots;
   return {
-    keys: orderedKeySpecs(def, table),
+    keys: orderedKeySpecs(env, def, table),
     rowCount,
     forEachRow(fn) {
       for (let r = 0; r < table.slots; r++) {
@@ -95,11 +98,14 @@ export function prepareOrderedBuild(env: SqlEnv, am: OrderedIndexAm, def: IndexD
   };
 }
 
-/** `Key (a, b)=(1, x)` of a unique violation's DETAIL. */
-function keyText(table: Table, def: IndexDef, values: readonly Value[], zone: TimeZone): string {
-  const cols = table.def.columns;
-  const names = def.keys.map((k) => cols[k.column]!.name).join(', ');
-  const vals = def.keys.map((k, i) => valueToText(values[i] ?? null, cols[k.column]!.type, zone) ?? 'null').join(', ');
+/**
+ * `Key (a, b)=(1, x)` of a unique violation's DETAIL (BuildIndexValueDescription): the key
+ * columns as pg_get_indexdef_columns prints them (`lower(title)`, `(a + b)`).
+ */
+function keyText(env: SqlEnv, table: Table, def: IndexDef, values: readonly Value[], zone: TimeZone): string {
+  const types = compileIndexDef(env, def, table).keyTypes;
+  const names = def.keys.map((k) => indexKeyColumnSql(k, table, true)).join(', ');
+  const vals = def.keys.map((_, i) => valueToText(values[i] ?? null, types[i]!.type, zone) ?? 'null').join(', ');
   return `Key (${names})=(${vals})`;
 }
 
@@ -115,30 +121,32 @@ export function checkUniqueIndexes(env: SqlEnv, table: Table, values: readonly V
     if (!def.unique || def.primaryKey) continue;
     const index = env.indexes.get(def.name);
     if (index === undefined || !isOrderedIndex(index)) continue;
-    const keys = def.keys.map((k) => values[k.column] ?? null);
+    const keys = indexKeysOfRow(env, def, table, values);
+    if (keys === null) continue;
     for (const r of index.findEqual(keys)) {
       if (!table.isLive(r) || (table.xmax[r] === xid && xid !== 0)) continue;
       // Another in-flight transaction's row: wait for it to decide (PostgreSQL's _bt_check_unique).
       const holder = env.catalog.rowLocks.keyHolder(table, r, xid);
       if (holder !== 0) throw new LockWait(holder, table.name, r);
       throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${def.name}"`, {
-        detail: `${keyText(table, def, keys, env.settings.timeZone())} already exists.`,
+        detail: `${keyText(env, table, def, keys, env.settings.timeZone())} already exists.`,
       });
     }
   }
 }
 
 /** 23505 at CREATE UNIQUE INDEX over rows that already repeat a key (the first duplicate in key order). */
-export function checkBuiltUnique(table: Table, def: IndexDef, index: OrderedIndex, zone: TimeZone = DETAIL_ZONE): void {
+export function checkBuiltUnique(env: SqlEnv, table: Table, def: IndexDef, index: OrderedIndex, zone: TimeZone = DETAIL_ZONE): void {
   const seen = new Set<number>();
   for (let r = 0; r < table.slots; r++) {
     if (!table.isLive(r) || seen.has(r)) continue;
-    const keys = def.keys.map((k) => table.get(k.column, r));
+    const keys = indexKeyValues(env, def, table, r);
+    if (keys === null) continue;
     const same = index.findEqual(keys).filter((x) => table.isLive(x));
     for (const x of same) seen.add(x);
     if (same.length > 1) {
       throw new PgError(SQLSTATE.unique_violation, `could not create unique index "${def.name}"`, {
-        detail: `${keyText(table, def, keys, zone)} is duplicated.`,
+        detail: `${keyText(env, table, def, keys, zone)} is duplicated.`,
       });
     }
   }
@@ -160,7 +168,9 @@ function chooseName(env: SqlEnv, table: Table, cols: readonly string[]): string 
  *   class, 54011 more than 32 keys, 0A000 expression or partial keys, NULLS NOT DISTINCT,
  *   INCLUDE.
  */
-export function orderedIndexDef(env: SqlEnv, s: PgNode, table: Table, am: OrderedIndexAm, options: [string, string][], name: string): IndexDef {
+export function orderedIndexDef(
+  env: SqlEnv, s: PgNode, table: Table, am: OrderedIndexAm, options: [string, string][], name: string, exprKeys: readonly (AnalyzedIndexKey | null)[],
+): IndexDef {
   if (!isOrderedAm(am)) throw pgErr.featureNotSupported(`access method "${am}"`);
   if (s.nulls_not_distinct) throw pgErr.featureNotSupported('NULLS NOT DISTINCT');
   if (s.indexIncludingParams !== undefined && (s.indexIncludingParams as PgNode[]).length > 0) throw pgErr.featureNotSupported('INCLUDE columns');
@@ -174,12 +184,14 @@ export function orderedIndexDef(env: SqlEnv, s: PgNode, table: Table, am: Ordere
   }
   const keys: IndexKey[] = [];
   const colNames: string[] = [];
-  for (const p of params) {
-    const el = p.IndexElem;
-    if (el.expr !== undefined) throw pgErr.featureNotSupported('expression keys in B-tree indexes');
-    const col = table.columnIndex(el.name);
-    if (col < 0) throw new PgError(SQLSTATE.undefined_column, `column "${el.name}" does not exist`);
-    const type = table.def.columns[col]!.type;
+  for (let i = 0; i < params.length; i++) {
+    const el = params[i].IndexElem;
+    // An expression key (analyzed by the caller: immutable functions only, 42P17) orders by
+    // its expression's type; `((col))` was analyzed into that column.
+    const ek = exprKeys[i] ?? null;
+    const col = ek !== null ? ek.column : table.columnIndex(el.name);
+    if (col < 0 && ek === null) throw new PgError(SQLSTATE.undefined_column, `column "${el.name}" does not exist`);
+    const type = ek !== null ? ek.type : table.def.columns[col]!.type;
     const dflt = defaultBtreeOpclass(type);
     if (el.opclass !== undefined) {
       const names: string[] = el.opclass.map((n: PgNode) => n.String.sval as string);
@@ -196,8 +208,8 @@ export function orderedIndexDef(env: SqlEnv, s: PgNode, table: Table, am: Ordere
     if (el.collation !== undefined) throw pgErr.featureNotSupported('COLLATE in index keys');
     const desc = el.ordering === 'SORTBY_DESC';
     const nullsFirst = el.nulls_ordering === 'SORTBY_NULLS_FIRST' ? true : el.nulls_ordering === 'SORTBY_NULLS_LAST' ? false : desc;
-    keys.push({ column: col, expr: null, opclass: dflt ?? '', descending: desc, nullsFirst });
-    colNames.push(el.name);
+    keys.push({ column: col, expr: ek === null ? null : storedKeyText(env, table, ek), opclass: dflt ?? '', descending: desc, nullsFirst });
+    colNames.push(ek !== null ? ek.nameHint : el.name);
   }
   const def: IndexDef = {
     name: name === '' ? chooseName(env, table, colNames) : name,
@@ -215,7 +227,7 @@ export function buildUniqueChecked(env: SqlEnv, am: OrderedIndexAm, def: IndexDe
   const index = buildOrderedIndex(env, am, def, table);
   if (def.unique) {
     try {
-      checkBuiltUnique(table, def, index, env.settings.timeZone());
+      checkBuiltUnique(env, table, def, index, env.settings.timeZone());
     } catch (e) {
       index.dispose();
       throw e;

@@ -33,16 +33,52 @@ export type IndexMethods = ReadonlyMap<string, IndexAm | OrderedIndexAm>;
 function isDefaultOpclass(methods: IndexMethods, method: string, type: SqlType | null, opclass: string): boolean {
   if (type !== null && opclass === defaultBtreeOpclass(type)) return true;
   const am = methods.get(method);
-  if (am === undefined || isOrderedAm(am)) return false;
+  if (am === undefined) return false;
+  // A B-tree expression key always takes its type's default operator class (ordered_index.ts).
+  if (isOrderedAm(am)) return type === null;
   const kinds = type === null ? (['vector', 'halfvec'] as const) : type === 'vector' || type === 'halfvec' ? [type] : [];
   return kinds.some((kind) => am.defaultOpclass(kind)?.name === opclass);
 }
 
-/** The key list of `def` (`embedding vector_cosine_ops`, `a DESC NULLS LAST`, `(lower(t))`). */
+/**
+ * ruleutils' looks_like_function on an expression's text: a function call (`lower(title)`,
+ * `coalesce(a, b)`) whose closing parenthesis ends the text. Such a key is printed bare, any
+ * other expression inside parentheses.
+ */
+export function looksLikeFunction(text: string): boolean {
+  const m = /^(?:"[^"]+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\.(?:"[^"]+"|[A-Za-z_][A-Za-z0-9_$]*))?\(/.exec(text);
+  if (m === null || !text.endsWith(')')) return false;
+  // The call's own parenthesis must close at the end (not `f(a) + g(b)`).
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = m[0].length - 1; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i === text.length - 1;
+  }
+  return false;
+}
+
+/**
+ * One key as pg_get_indexdef prints it in the key list: a column's name, a function-call
+ * expression as it is, any other expression in parentheses. `attrsOnly`: as
+ * pg_get_indexdef_columns prints it for a unique violation's DETAIL, the expression as it is.
+ */
+export function indexKeyColumnSql(k: IndexDef['keys'][number], table: Table | undefined, attrsOnly = false): string {
+  if (k.expr === null) return quoteIdent(table?.def.columns[k.column]?.name ?? '?');
+  return attrsOnly || looksLikeFunction(k.expr) ? k.expr : `(${k.expr})`;
+}
+
+/** The key list of `def` (`embedding vector_cosine_ops`, `a DESC NULLS LAST`, `lower(t)`, `(a + b)`). */
 export function indexKeysSql(def: IndexDef, table: Table | undefined, methods: IndexMethods): string {
   return def.keys
     .map((k) => {
-      const col = k.expr === null ? quoteIdent(table?.def.columns[k.column]?.name ?? '?') : `(${k.expr})`;
+      const col = indexKeyColumnSql(k, table);
       const type = k.expr !== null ? null : table === undefined ? undefined : table.def.columns[k.column]!.type;
       const dflt = type !== undefined && isDefaultOpclass(methods, def.method, type, k.opclass);
       return (

@@ -194,7 +194,7 @@ export function createUniqueConstraintIndexes(env: SqlEnv, table: Table, uniques
   for (const def of uniques) {
     const index = buildOrderedIndex(env, am, def, table);
     try {
-      checkBuiltUnique(table, def, index, env.settings.timeZone());
+      checkBuiltUnique(env, table, def, index, env.settings.timeZone());
     } catch (e) {
       index.dispose();
       throw e;

@@ -18,7 +18,9 @@ import { isOrderedAm, isOrderedIndex, type OrderedIndex, type OrderedIndexAm, ty
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table } from '../../storage/table.js';
 import { forEachOperand, type Expr } from '../analyze/expr.js';
-import type { RangeTblEntry } from '../analyze/query.js';
+import { exprEqual, type RangeTblEntry } from '../analyze/query.js';
+import { compileIndexDef } from '../exec/index_keys.js';
+import { toRti } from './knn_index.js';
 import { arrayTypeOf, type SqlType } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualsSelectivity } from './cost.js';
@@ -38,8 +40,10 @@ export interface OrderedCandidate {
   def: IndexDef;
   am: OrderedIndexAm;
   index: OrderedIndex;
-  /** Table column of each key (-1 for an expression key, which quals never match yet). */
+  /** Table column of each key (-1 for an expression key). */
   cols: number[];
+  /** Each expression key analyzed over range-table entry 0 (null for a column key): what a qual's operand must equal. */
+  exprs: (Expr | null)[];
 }
 
 /** A WHERE conjunct an index answers: the qual, the key it constrains and the scan key to build. */
@@ -58,7 +62,8 @@ export function orderedCandidates(env: SqlEnv, table: Table): OrderedCandidate[]
     const am = env.methods.get(def.method);
     const index = env.indexes.get(def.name);
     if (am === undefined || index === undefined || !isOrderedAm(am) || !isOrderedIndex(index)) continue;
-    out.push({ def, am, index, cols: def.keys.map((k) => (k.expr === null ? k.column : -1)) });
+    const exprs = def.keys.some((k) => k.expr !== null) ? compileIndexDef(env, def, table).keyExprs.map((e, i) => (def.keys[i]!.expr === null ? null : e)) : def.keys.map(() => null);
+    out.push({ def, am, index, cols: def.keys.map((k) => (k.expr === null ? k.column : -1)), exprs });
   }
   return out;
 }
@@ -77,13 +82,22 @@ function comparable(key: SqlType, t: SqlType): boolean {
   return key === t || FAMILIES.some((f) => f.has(key) && f.has(t));
 }
 
-/** Key position of `e` if it is a column of table entry `rti` that index `cols` holds. */
-function keyPos(e: Expr, rti: number, cols: readonly number[]): number {
+/** The keys of one index as a qual's operand is matched against them. */
+type IndexKeys = Pick<OrderedCandidate, 'cols' | 'exprs'>;
+
+/**
+ * Key position of `e` if it is a key of the index over table entry `rti`: a column it holds,
+ * or an expression equal to an expression key (match_index_to_operand: the same analyzed
+ * tree, over this table only).
+ */
+function keyPos(e: Expr, rti: number, keys: IndexKeys): number {
+  const pos = keys.exprs.findIndex((x) => x !== null && exprEqual(toRti(x, rti), e));
+  if (pos >= 0) return pos;
   // varchar::text is binary-compatible (a RelabelType in PostgreSQL, which
   // match_index_to_operand looks through): the varchar key's order is the text order.
   if (e.k === 'cast' && e.from === 'varchar' && e.type === 'text') e = e.arg;
   if (e.k !== 'var' || e.levelsUp !== 0 || e.rti !== rti) return -1;
-  return cols.indexOf(e.col);
+  return keys.cols.indexOf(e.col);
 }
 
 /** The value side of a qual must not read the scanned table (it is evaluated once per scan). */
@@ -108,7 +122,7 @@ function containsVolatile(e: Expr): boolean {
 }
 
 /** `qual` as an index qual of an index with key columns `cols` over table entry `rti`, or null. */
-function matchQual(qual: Expr, rti: number, cols: readonly number[]): MatchedQual | null {
+function matchQual(qual: Expr, rti: number, cols: IndexKeys): MatchedQual | null {
   if (qual.k === 'op2' && COMMUTE[qual.op] !== undefined) {
     let pos = keyPos(qual.l, rti, cols);
     let op = qual.op as ScanKeyOp;
@@ -193,7 +207,7 @@ function matchAll(ctx: ScanCtx, cands: OrderedCandidate[], quals: readonly Expr[
   for (const cand of cands) {
     const matched: MatchedQual[] = [];
     for (const q of quals) {
-      const m = matchQual(q, ctx.rti, cand.cols);
+      const m = matchQual(q, ctx.rti, cand);
       if (m !== null && (m.spec.col < 1 || cand.am.capabilities.canMultiCol)) matched.push(m);
     }
     if (!matched.some((m) => m.spec.col === 0)) continue;
@@ -411,14 +425,20 @@ export function orderedIndexScan(ctx: ScanCtx, orderBy: readonly OrderKey[], nee
   for (const cand of orderedCandidates(env, table)) {
     if (!cand.am.capabilities.canOrder) continue;
     const keys = cand.def.keys;
-    const matched = qualExprs.map((q) => matchQual(q, ctx.rti, cand.cols)).filter((m): m is MatchedQual => m !== null);
+    const matched = qualExprs.map((q) => matchQual(q, ctx.rti, cand)).filter((m): m is MatchedQual => m !== null);
     const fixed = (pos: number): boolean => matched.some((m) => m.spec.col === pos && (m.spec.op === '=' || m.spec.op === 'isnull'));
     let pos = 0;
     let dir: boolean | null = null; // true: backward
     let ok = true;
+    // The ORDER BY expression is key `pos` (a column, or an expression key's expression).
+    const isKey = (e: Expr, p: number): boolean => {
+      const x = cand.exprs[p];
+      if (x !== null && x !== undefined) return exprEqual(toRti(x, ctx.rti), e);
+      return e.k === 'var' && e.rti === ctx.rti && e.levelsUp === 0 && e.col === cand.cols[p];
+    };
     for (const ob of orderBy) {
-      while (pos < keys.length && fixed(pos) && !(ob.expr.k === 'var' && ob.expr.rti === ctx.rti && ob.expr.levelsUp === 0 && ob.expr.col === cand.cols[pos])) pos++;
-      if (pos >= keys.length || ob.expr.k !== 'var' || ob.expr.levelsUp !== 0 || ob.expr.rti !== ctx.rti || ob.expr.col !== cand.cols[pos]) {
+      while (pos < keys.length && fixed(pos) && !isKey(ob.expr, pos)) pos++;
+      if (pos >= keys.length || !isKey(ob.expr, pos)) {
         ok = false;
         break;
       }
@@ -465,7 +485,8 @@ export function tryOrderedIndexPlan(info: PlannerInfo, quals: QualInfo[], needed
   const rti = q.from[0]!.rti;
   const rte = q.rtable[rti]!;
   if (rte.kind !== 'relation') return null;
-  if (!q.orderBy.every((k) => k.expr.k === 'var' && k.expr.levelsUp === 0 && k.expr.rti === rti)) return null;
+  // ORDER BY columns of the table, or expressions over them an expression key may hold.
+  if (!q.orderBy.every((k) => (k.expr.k === 'var' && k.expr.levelsUp === 0 && k.expr.rti === rti) || orderableExpr(k.expr, rti))) return null;
   if (quals.some((x) => [...x.rels].some((r) => r !== rti)) || pullUpExists(quals).semis.length > 0) return null;
   const table = rte.table;
   const env = info.global.env;
@@ -483,6 +504,13 @@ export function tryOrderedIndexPlan(info: PlannerInfo, quals: QualInfo[], needed
   const baseCost = base.totalCost + (base === seq ? seqPenalty : 0);
   const sortTotal = baseCost + base.rows * Math.log2(base.rows + 1) * 2 * CPU_OPERATOR_COST;
   return orderedIndexScan(ctx, q.orderBy, need, { startup: sortTotal, total: sortTotal, rows: base.rows });
+}
+
+/** An ORDER BY expression that reads table entry `rti` only and nothing volatile (an expression key may equal it). */
+function orderableExpr(e: Expr, rti: number): boolean {
+  if (e.k === 'var' || e.k === 'const' || e.k === 'param') return false;
+  const rels = relsOf(e);
+  return rels.size === 1 && rels.has(rti) && !containsVolatile(e);
 }
 
 /** A sequential scan's cost (as scan.ts's seqCost). */
@@ -508,7 +536,7 @@ export function filterBitmapIndex(
   for (const cand of orderedCandidates(env, table)) {
     const matched: MatchedQual[] = [];
     for (const q of quals) {
-      const m = matchQual(q, rti, cand.cols);
+      const m = matchQual(q, rti, cand);
       if (m !== null && (m.spec.col < 1 || cand.am.capabilities.canMultiCol)) matched.push(m);
     }
     if (!matched.some((m) => m.spec.col === 0)) continue;

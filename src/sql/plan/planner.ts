@@ -30,6 +30,7 @@ import { orderNodeQuals } from './qual_order.js';
 import { planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
 import { tryKnnPlan } from './scan.js';
 import { tryOrderedIndexPlan } from './indexpath.js';
+import { reduceOuterJoins } from './outer_join_reduce.js';
 import { tryKnnOuterJoin } from './ordered_join.js';
 import { addSemiJoins, pullUpExists } from './sublinks.js';
 import { planWindows } from './window.js';
@@ -110,7 +111,8 @@ export class PlannerInfo implements LevelBinder {
   readonly cteDefs: { id: number; name: string; plan: PlanNode }[] = [];
 
   /**
-   * The level's query, with its simple FROM subqueries pulled up (pullup.ts) and its
+   * The level's query, with its simple FROM subqueries pulled up (pullup.ts), its outer joins
+   * reduced where WHERE rejects their nullable side (outer_join_reduce.ts) and its
    * equalities with constants rewritten by their equivalence classes (equivclass.ts).
    */
   readonly q: SelectQuery;
@@ -120,7 +122,9 @@ export class PlannerInfo implements LevelBinder {
   readonly joinClasses: JoinClass[];
 
   constructor(readonly global: PlannerGlobal, q: SelectQuery, readonly parent: PlannerInfo | null) {
-    const pulled = pullUpSubqueries(q);
+    // prepjointree.c's order: pull up subqueries, then reduce outer joins (their WHERE may
+    // reject a nullable side only once it is one level), then the equivalence classes.
+    const pulled = reduceOuterJoins(pullUpSubqueries(q));
     const eq = applyEquivalences(pulled);
     this.q = eq?.q ?? pulled;
     this.alwaysFalse = eq?.alwaysFalse ?? false;
