@@ -11,8 +11,8 @@
  *
  * It reports to the parent over stdout the lines of crash_child.ts (`{"t":n,"ops":...}` before
  * COMMIT of transaction n, `{"a":n}` once it is acknowledged), `{"ready":1}` once the indexes
- * exist and the base checkpoint is written, and `{"ck":deltas}` after each CHECKPOINT (the
- * index delta files it wrote).
+ * exist and the base checkpoint is written, and `{"ck":deltas,"fileOps":n}` after each CHECKPOINT
+ * (the index delta files it wrote, the file operations it took).
  *
  * Usage: node crash_kinds_child.js <dataDir> <seed> <killAtOp>
  * With killAtOp >= 0 the process SIGKILLs itself before the killAtOp-th file operation (write,
@@ -62,8 +62,7 @@ class KillingFs extends NodeFs {
   }
 
   private step(): void {
-    if (!this.counting || this.killAt < 0) return;
-    if (this.ops++ === this.killAt) process.kill(process.pid, 'SIGKILL');
+    if (this.counting && this.ops++ === this.killAt) process.kill(process.pid, 'SIGKILL');
   }
 
   override write(fd: Fd, buf: Uint8Array, off: number, len: number, position: number): void {
@@ -137,10 +136,11 @@ async function main(): Promise<void> {
   for (;;) {
     const r = p.next();
     if (r < 0.1) {
+      const ops = fs.ops;
       fs.counting = true;
       await db.exec('CHECKPOINT');
       fs.counting = false;
-      say({ ck: db.database.durability!.lastCheckpoint?.indexDeltaFiles ?? 0 });
+      say({ ck: db.database.durability!.lastCheckpoint?.indexDeltaFiles ?? 0, fileOps: fs.ops - ops });
       continue;
     }
     if (r < 0.13) {

@@ -3,7 +3,9 @@
  * its transactions (crash_child.ts's protocol: `{"t":n,"ops":[...]}` before COMMIT of n,
  * `{"a":n}` once acknowledged), killing it, and the model of acknowledged rows.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import type { Vecgres } from '../../src/index.js';
 import type { ChildOp } from './crash_child.js';
 
 /** Acknowledged rows: id -> the value the child reported (whatever the trial compares). */
@@ -98,4 +100,15 @@ export function runChild(child: string, args: readonly string[], plan: KillPlan)
       else resolve(run);
     });
   });
+}
+
+/**
+ * Whether the child got as far as creating table `name`: a child killed before its CREATE
+ * TABLE committed (a slow start: the guard timer, or a kill soon after its start) leaves none,
+ * and must then have acknowledged nothing (`acked` rows in the model).
+ */
+export function tableCreated(db: Vecgres, name: string, acked: number, where: string): boolean {
+  if (db.database.catalog.getTable(name) !== undefined) return true;
+  assert.equal(acked, 0, `${where}: table ${name} is gone, with ${acked} rows acknowledged`);
+  return false;
 }
