@@ -109,7 +109,7 @@ async function searchChecks(db: Vecgres, model: Model, p: Prng, where: string): 
   await db.exec('RESET ALL');
 }
 
-test(`index-kind crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each (partitioned HNSW, sparsevec HNSW, IVFFlat over several memories)`, { timeout: 900_000 }, async () => {
+test(`index-kind crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each (partitioned HNSW, sparsevec HNSW, IVFFlat over several memories)`, { timeout: 3_600_000 }, async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-crashkinds-'));
   const stats = { acked: 0, inFlightKept: 0, selfKills: 0, parentKills: 0, indexDeltas: 0, checkpoints: 0, maxCheckpointOps: 0, maxPartitions: 0, maxListMemories: 0, rowsChecked: 0 };
   try {

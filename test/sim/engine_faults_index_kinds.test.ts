@@ -48,7 +48,7 @@ async function rowsOf(db: Vecgres): Promise<Model> {
 
 const RATES: FaultRates = { tornWrite: [0.5, 0.003], writeEnospc: [0.4, 0.003], fsyncEio: [0.4, 0.004], eacces: [0.2, 0.01], crashAt: [40, 400] };
 
-test(`partitioned and sparsevec index fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`, { timeout: 600_000 }, async () => {
+test(`partitioned and sparsevec index fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`, { timeout: 1_200_000 }, async () => {
   const stats = { ...faultStats(), indexDeltas: 0, maxPartitions: 0 };
   for (let trial = 0; trial < TRIALS; trial++) {
     const seed = BASE_SEED + trial;
