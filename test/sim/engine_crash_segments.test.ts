@@ -66,7 +66,7 @@ test(`segment-file crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each,
       const dir = path.join(root, `t${trial}`);
       let model: Model = new Map();
       for (let cycle = 0; cycle < CYCLES; cycle++) {
-        const run = await runChild(CHILD, [dir, String(seed * 31 + cycle)], { killAfterAcks: 40 + p.int(120), delayMs: p.int(20), guardMs: 30_000, env: { VECGRES_CHILD_SEGMENTS: '1' } });
+        const run = await runChild(CHILD, [dir, String(seed * 31 + cycle)], { killAfterAcks: 40 + p.int(120), delayMs: p.int(20), guardMs: 600_000, env: { VECGRES_CHILD_SEGMENTS: '1' } });
         for (const a of run.acked) applyOps(model, a.ops, entry);
         stats.acked += run.acked.length;
         const faults0 = bufferCache.stats.faults;
