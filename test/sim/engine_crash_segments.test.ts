@@ -9,11 +9,10 @@
  * and that an exact top-10 over evicted segments equals exact search over the model. The
  * table's `halfvec(8)` and `bit(256)` columns (the row's vector, and its bits) have segment
  * files too: every row must hold them intact, and exact top-10s over them equal exact search.
- * VECGRES_CRASH_TRIALS sets the number of trials (default 3), VECGRES_CRASH_SEED the base seed.
+ * VECGRES_CRASH_TRIALS sets the number of trials (default 2), VECGRES_CRASH_SEED the base seed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -22,22 +21,18 @@ import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
 import { memories } from '../../src/kernels/memories.js';
 import { bufferCache } from '../../src/storage/buffer_cache.js';
-import { bitsOf, type ChildOp } from './crash_child.js';
+import { bitsOf } from './crash_child.js';
+import { applyOps, runChild, tableCreated, type RowModel } from './kill_trials.js';
 
 memories.memoryBytesMax = 1024 * 1024; // as the child's, so segment numbers agree
-const TRIALS = Number(process.env.VECGRES_CRASH_TRIALS ?? 3);
+const TRIALS = Number(process.env.VECGRES_CRASH_TRIALS ?? 2);
 const BASE_SEED = Number(process.env.VECGRES_CRASH_SEED ?? 7707);
 const CYCLES = 3;
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash_child.js');
 
-type Model = Map<number, { v: string; n: number }>;
+type Model = RowModel<{ v: string; n: number }>;
 
-function applyOps(m: Model, ops: ChildOp[]): void {
-  for (const op of ops) {
-    if ('put' in op) m.set(op.put[0], { v: op.put[1], n: op.put[2] });
-    else if ('del' in op) m.delete(op.del);
-  }
-}
+const entry = (put: [number, string, number]): { v: string; n: number } => ({ v: put[1], n: put[2] });
 
 function sameAs(rows: { id: number; v: string; n: number; h: string; b: string }[], m: Model): boolean {
   if (rows.length !== m.size) return false;
@@ -46,46 +41,6 @@ function sameAs(rows: { id: number; v: string; n: number; h: string; b: string }
     if (e === undefined || e.v !== r.v || e.n !== r.n || r.h !== e.v || r.b !== bitsOf(e.v)) return false;
   }
   return true;
-}
-
-interface ChildRun {
-  acked: ChildOp[][];
-  inFlight: { t: number; ops: ChildOp[] } | null;
-}
-
-function runChild(dir: string, seed: number, killAfterAcks: number, delayMs: number): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, dir, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VECGRES_CHILD_SEGMENTS: '1' } });
-    const run: ChildRun = { acked: [], inFlight: null };
-    let buf = '';
-    let err = '';
-    let killing = false;
-    const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        const msg = JSON.parse(line) as { t?: number; ops?: ChildOp[]; a?: number };
-        if (msg.ops !== undefined) run.inFlight = { t: msg.t!, ops: msg.ops };
-        else if (msg.a !== undefined && run.inFlight !== null && run.inFlight.t === msg.a) {
-          run.acked.push(run.inFlight.ops);
-          run.inFlight = null;
-          if (!killing && run.acked.length >= killAfterAcks) {
-            killing = true;
-            setTimeout(() => child.kill('SIGKILL'), delayMs);
-          }
-        }
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code, signal) => {
-      clearTimeout(guard);
-      if (signal !== 'SIGKILL') reject(new Error(`child exited with ${code}: ${err}`));
-      else resolve(run);
-    });
-  });
 }
 
 function l2sq(v: string, q: readonly number[]): number {
@@ -111,18 +66,19 @@ test(`segment-file crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each,
       const dir = path.join(root, `t${trial}`);
       let model: Model = new Map();
       for (let cycle = 0; cycle < CYCLES; cycle++) {
-        const run = await runChild(dir, seed * 31 + cycle, 40 + p.int(120), p.int(20));
-        for (const ops of run.acked) applyOps(model, ops);
+        const run = await runChild(CHILD, [dir, String(seed * 31 + cycle)], { killAfterAcks: 40 + p.int(120), delayMs: p.int(20), guardMs: 600_000, env: { VECGRES_CHILD_SEGMENTS: '1' } });
+        for (const a of run.acked) applyOps(model, a.ops, entry);
         stats.acked += run.acked.length;
         const faults0 = bufferCache.stats.faults;
         const db = await Vecgres.create(dir);
         try {
           await db.exec("SET shared_buffers = '128kB'");
+          if (!tableCreated(db, 'items', model.size, `seed ${seed} cycle ${cycle}`)) continue;
           const rows = (await db.query<{ id: number; v: string; n: number; h: string; b: string }>('SELECT id, v, n, h::text AS h, b::text AS b FROM items')).rows;
           let ok = sameAs(rows, model);
           if (!ok && run.inFlight !== null) {
             const withIt = new Map([...model].map(([k, v]) => [k, { ...v }]));
-            applyOps(withIt, run.inFlight.ops);
+            applyOps(withIt, run.inFlight.ops, entry);
             if (sameAs(rows, withIt)) {
               ok = true;
               model = withIt;

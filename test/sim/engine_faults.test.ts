@@ -13,18 +13,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Vecgres } from '../../src/index.js';
-import { PgError } from '../../src/common/errors.js';
+import type { Transaction, Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
-import { FaultyFs, SimulatedCrash } from '../../src/storage/fs_faulty.js';
-import { openWithRetries, sameModel, type Model } from './fault_trials.js';
+import { FaultyFs } from '../../src/storage/fs_faulty.js';
+import { agreement, failureCycle, faultStats, openWithRetries, settleModel, type FaultRates, type Model } from './fault_trials.js';
 
 const TRIALS = Number(process.env.VECGRES_SIM_TRIALS ?? 30);
 const BASE_SEED = Number(process.env.VECGRES_SIM_SEED ?? 4242);
 const CYCLES = 4;
-
-/** items rows by id, and notes rows by -id (one map so a transaction's effect is one copy). */
 
 function vec(p: Prng): string {
   return `[${Array.from({ length: 4 }, () => p.int(21) - 10).join(',')}]`;
@@ -32,14 +29,47 @@ function vec(p: Prng): string {
 
 const open = (fs: FaultyFs, seed: number): Promise<Vecgres> => openWithRetries(fs, seed, 2048);
 
+/** items rows by id, and notes rows by -id (one map so a transaction's effect is one copy). */
 async function rowsOf(db: Vecgres): Promise<Model> {
   const rows = (await db.query<{ id: number; v: string }>('SELECT id, v FROM items')).rows;
   const notes = (await db.query<{ id: number; t: string }>('SELECT id, t FROM notes')).rows;
   return new Map([...rows.map((r): [number, string] => [r.id, r.v]), ...notes.map((r): [number, string] => [-r.id, r.t])]);
 }
 
+const RATES: FaultRates = { tornWrite: [0.5, 0.003], writeEnospc: [0.4, 0.004], fsyncEio: [0.4, 0.004], eacces: [0.2, 0.01], crashAt: [40, 300] };
+
+/** One transaction: 1 to 4 inserts, embedding updates and deletes of items, rarely a note. */
+async function body(tx: Transaction, next: Model, p: Prng, newId: () => number): Promise<void> {
+  for (let i = 1 + p.int(4); i > 0; i--) {
+    const r = p.next();
+    const ids = [...next.keys()].filter((k) => k > 0);
+    if (r < 0.03) {
+      // notes change rarely: most checkpoints keep its files.
+      const k = 1 + p.int(5);
+      const t = `note ${p.int(1000)}`;
+      if (next.has(-k)) await tx.query('UPDATE notes SET t = $1 WHERE id = $2', [t, k]);
+      else await tx.query('INSERT INTO notes VALUES ($1, $2)', [k, t]);
+      next.set(-k, t);
+    } else if (r < 0.5 || ids.length < 4) {
+      const id = newId();
+      const v = vec(p);
+      await tx.query('INSERT INTO items VALUES ($1, $2)', [id, v]);
+      next.set(id, v);
+    } else if (r < 0.8) {
+      const id = ids[p.int(ids.length)]!;
+      const v = vec(p);
+      await tx.query('UPDATE items SET v = $1 WHERE id = $2', [v, id]);
+      next.set(id, v);
+    } else {
+      const id = ids[p.int(ids.length)]!;
+      await tx.query('DELETE FROM items WHERE id = $1', [id]);
+      next.delete(id);
+    }
+  }
+}
+
 test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`, { timeout: 300_000 }, async () => {
-  const stats = { acked: 0, failures: 0, crashes: 0, inFlightKept: 0, warnings: 0, indexDeltas: 0, codes: {} as Record<string, number> };
+  const stats = { ...faultStats(), warnings: 0, indexDeltas: 0 };
   for (let trial = 0; trial < TRIALS; trial++) {
     const seed = BASE_SEED + trial;
     const p = new Prng(seed);
@@ -51,98 +81,25 @@ test(`engine fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`,
     await db.exec('CREATE TABLE notes (id int PRIMARY KEY, t text)');
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       const where = `seed ${seed} cycle ${cycle}`;
-      fs.setPlan({
-        seed: seed * 31 + cycle,
-        tornWrite: p.next() < 0.5 ? 0.003 : 0,
-        writeEnospc: p.next() < 0.4 ? 0.004 : 0,
-        fsyncEio: p.next() < 0.4 ? 0.004 : 0,
-        eacces: p.next() < 0.2 ? 0.01 : 0,
-        crashAtOp: 40 + p.int(300),
-        crash: { tornTail: 0.7, scribble: 0.3 },
-      });
-      let inFlight: Model | null = null;
-      for (let t = 0; t < 200; t++) {
-        const next = new Map(model);
-        const rollback = p.next() < 0.1;
-        try {
-          await db.transaction(async (tx) => {
-            for (let i = 1 + p.int(4); i > 0; i--) {
-              const r = p.next();
-              const ids = [...next.keys()].filter((k) => k > 0);
-              if (r < 0.03) {
-                // notes change rarely: most checkpoints keep its files.
-                const k = 1 + p.int(5);
-                const t = `note ${p.int(1000)}`;
-                if (next.has(-k)) await tx.query('UPDATE notes SET t = $1 WHERE id = $2', [t, k]);
-                else await tx.query('INSERT INTO notes VALUES ($1, $2)', [k, t]);
-                next.set(-k, t);
-              } else if (r < 0.5 || ids.length < 4) {
-                const id = nextId++;
-                const v = vec(p);
-                await tx.query('INSERT INTO items VALUES ($1, $2)', [id, v]);
-                next.set(id, v);
-              } else if (r < 0.8) {
-                const id = ids[p.int(ids.length)]!;
-                const v = vec(p);
-                await tx.query('UPDATE items SET v = $1 WHERE id = $2', [v, id]);
-                next.set(id, v);
-              } else {
-                const id = ids[p.int(ids.length)]!;
-                await tx.query('DELETE FROM items WHERE id = $1', [id]);
-                next.delete(id);
-              }
-            }
-            if (rollback) await tx.rollback();
-            else inFlight = next;
-          });
-          if (!rollback) {
-            model = next;
-            inFlight = null;
-            stats.acked++;
-          }
+      const live = db;
+      const out = await failureCycle({
+        db, fs, p, seed, cycle, rates: RATES, transactions: 200, model,
+        body: (tx, next) => body(tx, next, p, () => nextId++),
+        between: async () => {
           if (p.next() < 0.05) {
-            await db.exec('CHECKPOINT');
-            stats.indexDeltas += db.database.durability!.lastCheckpoint?.indexDeltaFiles ?? 0;
+            await live.exec('CHECKPOINT');
+            stats.indexDeltas += live.database.durability!.lastCheckpoint?.indexDeltaFiles ?? 0;
           }
-          if (p.next() < 0.02) await db.exec('VACUUM items');
-        } catch (e) {
-          if (e instanceof PgError) stats.codes[e.code] = (stats.codes[e.code] ?? 0) + 1;
-          else if (!(e instanceof SimulatedCrash)) throw e;
-          break;
-        }
-      }
-      // The process dies (after a crash, or a PANIC-style restart after an I/O error).
-      stats.failures++;
-      db.database.abandon();
-      fs.powerCut();
-      stats.crashes++;
-      fs.setPlan({ seed, crash: { tornTail: 0.7, scribble: 0.3 } });
-      db = await open(fs, seed);
+          if (p.next() < 0.02) await live.exec('VACUUM items');
+        },
+        reopen: () => open(fs, seed),
+      }, stats);
+      db = out.db;
       stats.warnings += db.notices.length;
-      const got = await rowsOf(db);
-      if (!sameModel(got, model)) {
-        assert.ok(inFlight !== null && sameModel(got, inFlight), `${where}: recovered ${got.size} rows, expected the ${model.size} acknowledged ones`);
-        model = inFlight!;
-        stats.inFlightKept++;
-      }
-      // The index must agree with exact search (distances compared: integer vectors tie often).
-      await db.exec('SET enable_seqscan = off; SET hnsw.ef_search = 200');
-      let good = 0;
-      let total = 0;
-      for (let q = 0; q < 3 && [...model.keys()].some((k) => k > 0); q++) {
-        const qv = vec(p);
-        const sql = 'SELECT id, v <-> $1 AS d FROM items ORDER BY v <-> $1 LIMIT 5';
-        const viaIndex = (await db.query<{ d: number }>(sql, [qv])).rows.map((r) => r.d);
-        assert.equal(db.database.session.lastPlan?.node === 'Limit' && db.database.session.lastPlan.input.node, 'IndexScan', where);
-        await db.exec('SET enable_seqscan = on; SET enable_indexscan = off');
-        const exact = (await db.query<{ d: number }>(sql, [qv])).rows.map((r) => r.d);
-        await db.exec('SET enable_seqscan = off; SET enable_indexscan = on');
-        const kth = exact[exact.length - 1]!;
-        total += exact.length;
-        for (const d of viaIndex) if (d <= kth + 1e-6) good++;
-      }
+      model = settleModel(await rowsOf(db), out.model, out.inFlight, where, stats);
+      // The index must agree with exact search.
+      const { good, total } = await agreement(db, 'v', '<->', [vec(p), vec(p), vec(p)], 5, where);
       assert.ok(good >= total * 0.8, `${where}: index agrees with exact search on ${good} of ${total} rows`);
-      await db.exec('RESET ALL');
     }
     db.database.abandon();
   }

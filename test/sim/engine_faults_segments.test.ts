@@ -15,21 +15,20 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Vecgres } from '../../src/index.js';
-import { PgError } from '../../src/common/errors.js';
+import type { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
 import { memories } from '../../src/kernels/memories.js';
 import { bufferCache } from '../../src/storage/buffer_cache.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
-import { FaultyFs, SimulatedCrash } from '../../src/storage/fs_faulty.js';
-import { openWithRetries, sameModel, type Model } from './fault_trials.js';
+import { FaultyFs } from '../../src/storage/fs_faulty.js';
+import { failureCycle, faultStats, openWithRetries, settleModel, type FaultRates, type Model } from './fault_trials.js';
 
 memories.memoryBytesMax = 256 * 1024;
 const TRIALS = Number(process.env.VECGRES_SIM_TRIALS ?? 4);
 const BASE_SEED = Number(process.env.VECGRES_SIM_SEED ?? 5151);
 const CYCLES = 3;
 const DIM = 16;
-
+const RATES: FaultRates = { tornWrite: [0.5, 0.002], writeEnospc: [0.4, 0.002], fsyncEio: [0.4, 0.003], eacces: [0.2, 0.005], crashAt: [200, 1500] };
 
 /** The bit(256) value of a vector text of 16 integers in [-10, 10]: each +10 in 16 bits. */
 function bitsOf(v: string): string {
@@ -59,7 +58,7 @@ function l2sq(a: string, q: readonly number[]): number {
 }
 
 test(`segment-file fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cycles`, { timeout: 600_000 }, async () => {
-  const stats = { acked: 0, failures: 0, inFlightKept: 0, faults: 0, evictions: 0, codes: {} as Record<string, number> };
+  const stats = { ...faultStats(), faults: 0, evictions: 0 };
   for (let trial = 0; trial < TRIALS; trial++) {
     const seed = BASE_SEED + trial;
     const p = new Prng(seed);
@@ -72,79 +71,50 @@ test(`segment-file fault trials: ${TRIALS} seeds x ${CYCLES} failure/recovery cy
     const evictions0 = bufferCache.stats.evictions;
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       const where = `seed ${seed} cycle ${cycle}`;
-      fs.setPlan({
-        seed: seed * 31 + cycle,
-        tornWrite: p.next() < 0.5 ? 0.002 : 0,
-        writeEnospc: p.next() < 0.4 ? 0.002 : 0,
-        fsyncEio: p.next() < 0.4 ? 0.003 : 0,
-        eacces: p.next() < 0.2 ? 0.005 : 0,
-        crashAtOp: 200 + p.int(1500),
-        crash: { tornTail: 0.7, scribble: 0.3 },
-      });
-      let inFlight: Model | null = null;
-      for (let t = 0; t < 120; t++) {
-        const next = new Map(model);
-        const rollback = p.next() < 0.1;
-        try {
-          await db.transaction(async (tx) => {
-            const r = p.next();
-            const ids = [...next.keys()];
-            if (r < 0.6 || ids.length < 10) {
-              // A batch: segments fill up and become segment files at the next checkpoint.
-              const vals: string[] = [];
-              for (let i = 20 + p.int(60); i > 0; i--) {
-                const id = nextId++;
-                const v = `[${randVec(p).join(',')}]`;
-                vals.push(`(${id}, '${v}', '${v}', B'${bitsOf(v)}')`);
-                next.set(id, v);
-              }
-              await tx.query(`INSERT INTO items VALUES ${vals.join(',')}`);
-            } else if (r < 0.85) {
-              // Updates of rows anywhere: their old versions may be in evicted segments.
-              for (let i = 1 + p.int(4); i > 0; i--) {
-                const id = ids[p.int(ids.length)]!;
-                const v = `[${randVec(p).join(',')}]`;
-                await tx.query('UPDATE items SET v = $1, h = $3, b = $4 WHERE id = $2', [v, id, v, bitsOf(v)]);
-                next.set(id, v);
-              }
-            } else {
-              const lo = ids[p.int(ids.length)]!;
-              const hi = lo + p.int(300);
-              await tx.query('DELETE FROM items WHERE id BETWEEN $1 AND $2', [lo, hi]);
-              for (const id of ids) if (id >= lo && id <= hi) next.delete(id);
+      const live = db;
+      const out = await failureCycle({
+        db, fs, p, seed, cycle, rates: RATES, transactions: 120, model,
+        body: async (tx, next) => {
+          const r = p.next();
+          const ids = [...next.keys()];
+          if (r < 0.6 || ids.length < 10) {
+            // A batch: segments fill up and become segment files at the next checkpoint.
+            const vals: string[] = [];
+            for (let i = 20 + p.int(60); i > 0; i--) {
+              const id = nextId++;
+              const v = `[${randVec(p).join(',')}]`;
+              vals.push(`(${id}, '${v}', '${v}', B'${bitsOf(v)}')`);
+              next.set(id, v);
             }
-            if (rollback) await tx.rollback();
-            else inFlight = next;
-          });
-          if (!rollback) {
-            model = next;
-            inFlight = null;
-            stats.acked++;
+            await tx.query(`INSERT INTO items VALUES ${vals.join(',')}`);
+          } else if (r < 0.85) {
+            // Updates of rows anywhere: their old versions may be in evicted segments.
+            for (let i = 1 + p.int(4); i > 0; i--) {
+              const id = ids[p.int(ids.length)]!;
+              const v = `[${randVec(p).join(',')}]`;
+              await tx.query('UPDATE items SET v = $1, h = $3, b = $4 WHERE id = $2', [v, id, v, bitsOf(v)]);
+              next.set(id, v);
+            }
+          } else {
+            const lo = ids[p.int(ids.length)]!;
+            const hi = lo + p.int(300);
+            await tx.query('DELETE FROM items WHERE id BETWEEN $1 AND $2', [lo, hi]);
+            for (const id of ids) if (id >= lo && id <= hi) next.delete(id);
           }
-          if (p.next() < 0.15) await db.exec('CHECKPOINT');
-          if (p.next() < 0.03) await db.exec('VACUUM items');
-          if (p.next() < 0.2) await db.query(`SELECT id FROM items ORDER BY v <-> '[${randVec(p).join(',')}]' LIMIT 10`);
-          if (p.next() < 0.1) await db.query(`SELECT id FROM items ORDER BY h <-> '[${randVec(p).join(',')}]' LIMIT 10`);
-          if (p.next() < 0.1) await db.query(`SELECT id FROM items ORDER BY b <~> B'${bitsOf(`[${randVec(p).join(',')}]`)}' LIMIT 10`);
-        } catch (e) {
-          if (e instanceof PgError) stats.codes[e.code] = (stats.codes[e.code] ?? 0) + 1;
-          else if (!(e instanceof SimulatedCrash)) throw e;
-          break;
-        }
-      }
-      stats.failures++;
-      db.database.abandon();
-      fs.powerCut();
-      fs.setPlan({ seed, crash: { tornTail: 0.7, scribble: 0.3 } });
-      db = await open(fs, seed);
+        },
+        between: async () => {
+          if (p.next() < 0.15) await live.exec('CHECKPOINT');
+          if (p.next() < 0.03) await live.exec('VACUUM items');
+          if (p.next() < 0.2) await live.query(`SELECT id FROM items ORDER BY v <-> '[${randVec(p).join(',')}]' LIMIT 10`);
+          if (p.next() < 0.1) await live.query(`SELECT id FROM items ORDER BY h <-> '[${randVec(p).join(',')}]' LIMIT 10`);
+          if (p.next() < 0.1) await live.query(`SELECT id FROM items ORDER BY b <~> B'${bitsOf(`[${randVec(p).join(',')}]`)}' LIMIT 10`);
+        },
+        reopen: () => open(fs, seed),
+      }, stats);
+      db = out.db;
       const rows = (await db.query<{ id: number; v: string; h: string; b: string }>('SELECT id, v, h::text AS h, b::text AS b FROM items')).rows;
       for (const r of rows) assert.ok(r.h === r.v && r.b === bitsOf(r.v), `${where}: row ${r.id} holds v ${r.v}, h ${r.h}, b ${r.b}`);
-      const got: Model = new Map(rows.map((r) => [r.id, r.v]));
-      if (!sameModel(got, model)) {
-        assert.ok(inFlight !== null && sameModel(got, inFlight), `${where}: recovered ${got.size} rows, expected the ${model.size} acknowledged ones`);
-        model = inFlight!;
-        stats.inFlightKept++;
-      }
+      model = settleModel(new Map(rows.map((r) => [r.id, r.v])), out.model, out.inFlight, where, stats);
       if (model.size > 0) {
         const q = randVec(p);
         const d = (await db.query<{ d: number }>(`SELECT (v <-> '[${q.join(',')}]')::float8 AS d FROM items ORDER BY v <-> '[${q.join(',')}]' LIMIT 10`)).rows.map((r) => Math.round(r.d * r.d));
