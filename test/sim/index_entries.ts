@@ -80,13 +80,15 @@ export function checkIvfflatEntries(db: Vecgres, tableName: string, col: string,
   const lists = (db.database.indexes.get(name) as IvfflatIndex).lists;
   const at = new Map<number, [number, number]>();
   const mems = new Set<number>();
+  const entries: { vectors: Float32Array; rowIds: Int32Array }[] = [];
   for (let l = 0; l < lists.lists; l++) {
-    if (lists.count[l]! === 0) continue;
-    mems.add(lists.arenaOf(l).id);
-    const i32 = lists.arenaOf(l).i32();
-    const w = lists.rowWord(l);
-    for (let i = 0; i < lists.count[l]!; i++) {
-      const r = i32[w + i]!;
+    const n = lists.count[l]!;
+    const { vectors, rowIds } = lists.entriesOf(l);
+    entries.push({ vectors: new Float32Array(vectors.buffer, vectors.byteOffset, vectors.byteLength >>> 2), rowIds });
+    if (n === 0) continue;
+    lists.forEachRun(l, 0, n, (m) => mems.add(lists.arenas[m]!.id));
+    for (let i = 0; i < n; i++) {
+      const r = rowIds[i]!;
       if (r < 0) continue; // a tombstone: deleted, not yet compacted by VACUUM
       assert.ok(!at.has(r), `${where}: ${name}: row ${r} is in lists ${at.get(r)?.[0]} and ${l}`);
       at.set(r, [l, i]);
@@ -97,8 +99,7 @@ export function checkIvfflatEntries(db: Vecgres, tableName: string, col: string,
     const e = at.get(r);
     assert.ok(e !== undefined, `${where}: ${name}: row ${r} is in no list`);
     const v = table.get(c, r) as Float32Array;
-    const p = lists.vectorPtr(e[0], e[1]) >>> 2;
-    const entry = lists.arenaOf(e[0]).f32().subarray(p, p + v.length);
+    const entry = entries[e[0]]!.vectors.subarray(e[1] * v.length, (e[1] + 1) * v.length);
     assert.equal(firstDiff(entry, v), -1, `${where}: ${name}: row ${r}'s entry holds ${JSON.stringify([...entry])}, the row ${JSON.stringify([...v])}`);
   }
   return { memories: mems.size, rows: rows.length };
