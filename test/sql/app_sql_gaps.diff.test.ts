@@ -42,3 +42,31 @@ test('pg_settings.context of server-level settings is PostgreSQL\'s', async () =
     await same(`SELECT name, context, vartype FROM pg_settings WHERE name = '${name}'`);
   }
 });
+
+test('extra_float_digits reaches format, concat, concat_ws, array_to_string, to_json(b), the json builders and aggregates', async () => {
+  // The same statement texts at each setting: an analysis cached at one setting must not fold
+  // a float's text into a constant.
+  const statements = [
+    "SELECT format('%s|%L|%I', 0.1::float8 + 0.2, 1/3::float4, 2/3::float8) AS f, format('%s', ARRAY[1/3::float4]) AS g, format('%L', 1e-7::float8) AS h, format('%s', NULL::float8) AS i",
+    "SELECT concat(0.1::float8 + 0.2, '|', 1/3::float4, '|', ARRAY[1/3::float8], 1e20::float8, 1e-5::float4) AS c",
+    "SELECT concat_ws(',', 0.1::float8 + 0.2, 1/3::float4, ARRAY[2/3::real]) AS c",
+    "SELECT 'x' || (0.1::float8 + 0.2) AS a, (1/3::float4) || 'y' AS b",
+    "SELECT to_json(0.1::float8+0.2)::text AS a, to_json(1/3::float4)::text AS b, to_jsonb(0.1::float8+0.2)::text AS c, to_jsonb(1/3::float4)::text AS d",
+    "SELECT json_build_object('a', 0.1::float8+0.2, 'b', 1/3::float4, 2/3::float8, 1)::text AS a, jsonb_build_object('a', 0.1::float8+0.2, 'b', 1/3::float4)::text AS b",
+    'SELECT json_build_array(0.1::float8+0.2, 1/3::float4)::text AS a, jsonb_build_array(0.1::float8+0.2, 1/3::float4)::text AS b',
+    "SELECT to_json(ARRAY[0.1::float8+0.2, 1e300])::text AS a, to_jsonb(ARRAY[1/3::float4])::text AS b, json_agg(x)::text AS c, jsonb_agg(x)::text AS d, json_agg(ARRAY[x, -x])::text AS e, jsonb_agg(ARRAY[x]) AS f FROM (VALUES (1/3::float8), (1e-20), (NULL)) v(x)",
+    "SELECT to_json('NaN'::float8)::text AS a, to_jsonb('Infinity'::float8)::text AS b, to_json('-0'::float8)::text AS c, to_jsonb('-0'::float8)::text AS d",
+    'SELECT to_jsonb(1e20::float8)::text AS a, to_jsonb(1e-7::float8)::text AS b, to_jsonb(123456789.123::float4)::text AS c',
+    "SELECT array_to_string(ARRAY[0.1::float8+0.2, 1/3, NULL], ',', '*') AS a, array_to_string(ARRAY[1/3::float4], ',') AS b, ARRAY[0.1::float8+0.2, 1/3]::text AS c",
+    "SELECT string_agg(x::text, ',' ORDER BY x DESC) AS a, string_agg(x::varchar, ';' ORDER BY x) AS b FROM (VALUES (1/3::float8), (0.1::float8+0.2)) v(x)",
+    "SELECT json_object_agg('k', x)::text AS a, jsonb_object_agg('k', x)::text AS b, json_object_agg(x, 1)::text AS c, jsonb_object_agg(x, x)::text AS d FROM (VALUES (1/3::float8)) v(x)",
+    'SELECT to_json(x)::text AS a, to_jsonb(x)::text AS b, to_json(y)::text AS c FROM (VALUES (1/3::float8, 2/3::real)) v(x, y)',
+  ];
+  const mismatches: string[] = [];
+  for (const digits of [-15, 0, 1, 3, -4, 2]) {
+    await both(`SET extra_float_digits = ${digits}`);
+    for (const sql of statements) await check(sql, mismatches);
+  }
+  await both('RESET extra_float_digits');
+  reportMismatches('extra_float_digits in functions', mismatches, statements.length * 6, 0);
+});
