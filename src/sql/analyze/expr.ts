@@ -2186,7 +2186,7 @@ function outputText(v: Value, type: SqlType, zone: TimeZone, floatDigits = 1): s
  * folded when one of them is real or double precision (alone or in an array), whose text
  * depends on the executing session's extra_float_digits (analyses are shared by sessions).
  */
-function foldPrinting(scope: ExprScope, e: Expr & { k: 'fn' }): Expr {
+function foldPrinting(scope: ExprScope, e: Extract<Expr, { k: 'fn' }>): Expr {
   return e.args.some((a) => castPrintsFloats(a.type, 'text')) ? e : foldConstants(scope, e);
 }
 
