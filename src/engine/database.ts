@@ -52,6 +52,7 @@ export const STORAGE_GUCS: readonly GucDef[] = [
   },
   {
     name: 'max_wal_size',
+    context: 'sighup',
     type: 'integer',
     default: 1024,
     min: 2,

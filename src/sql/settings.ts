@@ -53,10 +53,12 @@ export const POSTGRES_GUCS: readonly GucDef[] = [
   { name: 'server_version', context: 'internal', type: 'string', default: '18.0', shortDesc: 'Shows the server version.', category: 'Preset Options' },
   { name: 'TimeZone', type: 'string', default: 'UTC', shortDesc: 'Sets the time zone for displaying and interpreting time stamps.', category: 'Client Connection Defaults / Locale and Formatting' },
   { name: 'default_statistics_target', type: 'integer', default: 100, min: 1, max: 10000, shortDesc: 'Sets the default statistics target.', category: 'Query Tuning / Other Planner Options' },
-  { name: 'autovacuum', type: 'bool', default: true, shortDesc: 'Starts the autovacuum subprocess.', category: 'Autovacuum' },
-  { name: 'autovacuum_naptime', type: 'integer', default: 60, min: 1, max: 2147483, unit: 's', shortDesc: 'Time to sleep between autovacuum runs.', category: 'Autovacuum' },
-  { name: 'autovacuum_analyze_threshold', type: 'integer', default: 50, min: 0, max: 2147483647, shortDesc: 'Minimum number of tuple inserts, updates, or deletes prior to analyze.', category: 'Autovacuum' },
-  { name: 'autovacuum_analyze_scale_factor', type: 'real', default: 0.1, min: 0, max: 100, shortDesc: 'Number of tuple inserts, updates, or deletes prior to analyze as a fraction of reltuples.', category: 'Autovacuum' },
+  // Server-wide in PostgreSQL (pg_settings.context sighup: postgresql.conf and a reload); vecgres
+  // still lets a session SET them, for its own statements.
+  { name: 'autovacuum', context: 'sighup', type: 'bool', default: true, shortDesc: 'Starts the autovacuum subprocess.', category: 'Autovacuum' },
+  { name: 'autovacuum_naptime', context: 'sighup', type: 'integer', default: 60, min: 1, max: 2147483, unit: 's', shortDesc: 'Time to sleep between autovacuum runs.', category: 'Autovacuum' },
+  { name: 'autovacuum_analyze_threshold', context: 'sighup', type: 'integer', default: 50, min: 0, max: 2147483647, shortDesc: 'Minimum number of tuple inserts, updates, or deletes prior to analyze.', category: 'Autovacuum' },
+  { name: 'autovacuum_analyze_scale_factor', context: 'sighup', type: 'real', default: 0.1, min: 0, max: 100, shortDesc: 'Number of tuple inserts, updates, or deletes prior to analyze as a fraction of reltuples.', category: 'Autovacuum' },
   // Float output (types/float.ts formatFloat4 / formatFloat8): above 0 the shortest exact digits.
   {
     name: GUC_EXTRA_FLOAT_DIGITS, type: 'integer', default: 1, min: -15, max: 3,
@@ -126,6 +128,8 @@ export const VECGRES_GUCS: readonly GucDef[] = [
   },
   {
     name: GUC_SHARED_BUFFERS,
+    // PostgreSQL fixes it at server start; vecgres applies a session's SET per statement.
+    context: 'postmaster',
     type: 'integer',
     default: Math.floor(defaultArenaLimitBytes() / SHARED_BUFFERS_BLOCK_BYTES),
     // PostgreSQL's range: 16 blocks .. INT_MAX / 2.

@@ -313,6 +313,19 @@ export let scannedRange = false;
  * @returns the index just past the number, or `pos` when nothing could be read.
  */
 export function scanFloat4(s: string, pos: number): number {
+  return scanFloat(s, pos, false);
+}
+
+/**
+ * strtod over `s` starting at `pos`: {@link scanFloat4}'s grammar and results, rounded to a
+ * double (float8in's strtod).
+ */
+export function scanFloat8(s: string, pos: number): number {
+  return scanFloat(s, pos, true);
+}
+
+/** strtof (`double` false) or strtod (true): see {@link scanFloat4}. */
+function scanFloat(s: string, pos: number, double: boolean): number {
   scannedValue = 0;
   scannedRange = false;
   let i = pos;
@@ -341,7 +354,7 @@ export function scanFloat4(s: string, pos: number): number {
     return j;
   }
   if (c === 48 /* 0 */ && (s.charCodeAt(i + 1) | 0x20) === 0x78 /* x */) {
-    const end = scanHex(s, i + 2, neg);
+    const end = scanHex(s, i + 2, neg, double);
     if (end >= 0) return end;
     // "0x" without hex digits reads as the "0".
     scannedValue = neg ? -0 : 0;
@@ -392,6 +405,14 @@ export function scanFloat4(s: string, pos: number): number {
       if (sc === 45) exp = -exp;
       i = j;
     }
+  }
+  if (double) {
+    // JavaScript's Number() of a decimal string is correctly rounded (strtod's result); an
+    // overflow to infinity or a nonzero number rounding to zero is strtod's ERANGE.
+    const v = Number(s.slice(start, i));
+    if (v === Infinity || (v === 0 && /[1-9]/.test(s.slice(start, mantEnd)))) scannedRange = true;
+    scannedValue = neg ? -v : v;
+    return i;
   }
   // Clinger's fast path (shortDecimalToFloat4) for short mantissas; otherwise, and where it
   // cannot decide, the exact path.
@@ -461,6 +482,29 @@ export function parseFloat4(text: string, typeName = 'real'): number {
   let i = 0;
   while (i < text.length && isCSpace(text.charCodeAt(i))) i++;
   const end = i < text.length ? scanFloat4(text, i) : i;
+  if (end === i) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${typeName}: "${text}"`);
+  const v = scannedValue;
+  if (scannedRange) {
+    throw new PgError(SQLSTATE.numeric_value_out_of_range, `"${text.slice(i, end)}" is out of range for type ${typeName}`);
+  }
+  let j = end;
+  while (j < text.length && isCSpace(text.charCodeAt(j))) j++;
+  if (j !== text.length) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${typeName}: "${text}"`);
+  return v;
+}
+
+/**
+ * float8in: `text` as a PostgreSQL `double precision` (strtod's grammar as {@link scanFloat4}
+ * reads it: decimal, C99 hex `0x1.8p3`, `inf`/`infinity`/`nan` in any case; leading and
+ * trailing whitespace allowed).
+ * @throws PgError 22P02 `invalid input syntax for type double precision: "..."`; 22003
+ *         `"..." is out of range for type double precision` when a nonzero value rounds to 0
+ *         or a finite one overflows (`typeName` replaces the type's name in both messages).
+ */
+export function parseFloat8(text: string, typeName = 'double precision'): number {
+  let i = 0;
+  while (i < text.length && isCSpace(text.charCodeAt(i))) i++;
+  const end = i < text.length ? scanFloat8(text, i) : i;
   if (end === i) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${typeName}: "${text}"`);
   const v = scannedValue;
   if (scannedRange) {
@@ -547,7 +591,7 @@ function decimalStringToFloat4(s: string, start: number, mantEnd: number, end: n
 }
 
 /** Reads hex digits [. hexdigits] [p [sign] digits] after "0x"; returns -1 without digits. */
-function scanHex(s: string, i: number, neg: boolean): number {
+function scanHex(s: string, i: number, neg: boolean, double: boolean): number {
   const n = s.length;
   let mant = 0n;
   let exp2 = 0;
@@ -582,16 +626,19 @@ function scanHex(s: string, i: number, neg: boolean): number {
   } else {
     const bits = mant.toString(2).length;
     const top = bits + exp2; // value in [2^(top-1), 2^top)
-    if (top > 179) {
-      // musl reports ERANGE for hex input only this far past the float range; nearer
-      // overflows return infinity without it (vector_in then says "infinite value").
+    // musl reports ERANGE for hex input only past 2^(29 - emin) (its scaled mantissa's
+    // exponent passing -emin: 2^178 for float, 2^1103 for double); nearer overflows return
+    // infinity without it (vector_in then says "infinite value", float8in returns Infinity).
+    // Checked against PostgreSQL: 0x1p177::real and 0x1p1102::float8 are Infinity, 0x1p178
+    // and 0x1p1103 errors.
+    if (top > (double ? 1074 : 149) + 29) {
       scannedRange = true;
       v = Infinity;
-    } else if (top < -200) {
+    } else if (top < (double ? -1200 : -200)) {
       scannedRange = true;
       v = 0;
     } else {
-      v = binaryToFloat4(mant, exp2);
+      v = double ? binaryToFloat(mant, exp2, 53, 1074) : binaryToFloat(mant, exp2, 24, 149);
       if (v === 0) scannedRange = true;
     }
   }
@@ -599,8 +646,11 @@ function scanHex(s: string, i: number, neg: boolean): number {
   return i;
 }
 
-/** mant * 2^exp2 rounded to float32 (ties to even), Infinity past the range. */
-function binaryToFloat4(mant: bigint, exp2: number): number {
+/**
+ * mant * 2^exp2 rounded (ties to even) to a binary format of `precision` significand bits whose
+ * smallest subnormal is 2^-`minExp` (float32: 24, 149; double: 53, 1074), Infinity past its range.
+ */
+function binaryToFloat(mant: bigint, exp2: number, precision: number, minExp: number): number {
   const bits = mant.toString(2).length;
   // Keep 60 bits: enough for a correctly rounded double, plus a sticky bit for the rest.
   if (bits > 60) {
@@ -612,12 +662,13 @@ function binaryToFloat4(mant: bigint, exp2: number): number {
   // A 60-bit integer times a power of two: first round to float32 precision by hand.
   const b = mant.toString(2).length;
   const e = b + exp2; // value in [2^(e-1), 2^e)
-  // float32 keeps 24 bits for normals; fewer below 2^-126.
-  const keep = Math.min(24, e + 149);
+  // Normals keep `precision` bits; subnormals fewer.
+  const keep = Math.min(precision, e + minExp);
+  const round = precision === 24 ? Math.fround : (x: number) => x;
   if (keep < 0) return 0;
   if (keep === 0) {
-    // Below the smallest subnormal 2^-149: above its half rounds up, the exact half to even (0).
-    return mant > 1n << BigInt(b - 1) ? 1.401298464324817e-45 : 0;
+    // Below the smallest subnormal: above its half rounds up, the exact half to even (0).
+    return mant > 1n << BigInt(b - 1) ? 2 ** -minExp : 0;
   }
   if (b > keep) {
     const drop = BigInt(b - keep);
@@ -625,9 +676,10 @@ function binaryToFloat4(mant: bigint, exp2: number): number {
     const half = 1n << (drop - 1n);
     let q = mant >> drop;
     if (rem > half || (rem === half && (q & 1n) === 1n)) q += 1n;
-    return Math.fround(Number(q) * 2 ** (exp2 + b - keep));
+    // Exact: q has at most `keep` bits and lands on the format's grid (or overflows to Infinity).
+    return round(Number(q) * 2 ** (exp2 + b - keep));
   }
-  return Math.fround(Number(mant) * 2 ** exp2);
+  return round(Number(mant) * 2 ** exp2);
 }
 
 /**

@@ -146,6 +146,25 @@ export function repeat(s: string, n: number): string {
   return s.repeat(n);
 }
 
+/**
+ * chr(integer): the character with code point `n` (the database encoding is UTF8).
+ * @throws PgError 22023 `character number must be positive` for n < 0, 54000 `null character
+ *   not permitted` for 0, 54000 `requested character too large for encoding: n` above U+10FFFF
+ *   and `requested character not valid for encoding: n` for a surrogate (PostgreSQL's chr).
+ */
+export function chr(n: number): string {
+  if (n < 0) throw new PgError(SQLSTATE.invalid_parameter_value, 'character number must be positive');
+  if (n === 0) throw new PgError(SQLSTATE.program_limit_exceeded, 'null character not permitted');
+  if (n > 0x10ffff) throw new PgError(SQLSTATE.program_limit_exceeded, `requested character too large for encoding: ${n}`);
+  if (n >= 0xd800 && n <= 0xdfff) throw new PgError(SQLSTATE.program_limit_exceeded, `requested character not valid for encoding: ${n}`);
+  return String.fromCodePoint(n);
+}
+
+/** ascii(text): the code point of the first character, 0 for the empty string. */
+export function ascii(s: string): number {
+  return s === '' ? 0 : s.codePointAt(0)!;
+}
+
 /** reverse(text): the characters in reverse order. */
 export function reverse(s: string): string {
   return chars(s).reverse().join('');

@@ -10,7 +10,7 @@ import type { Overload } from './overloads.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import {
   pgLower, pgUpper, charLength, substr, left, right, strpos, replace, splitPart, trim, pad, repeat, reverse, md5, initcap,
-  like, likeEscape, regexMatches, regexpMatch, regexpReplace, quoteIdent, quoteLiteral,
+  like, likeEscape, regexMatches, regexpMatch, regexpReplace, quoteIdent, quoteLiteral, chr, ascii,
 } from '../../types/text_funcs.js';
 import {
   absInt, absInt8, modInt, modInt8, powerFloat8, sqrtFloat8, cbrtFloat8, expFloat8, lnFloat8, log10Float8, degrees, radians, sqrtNumeric,
@@ -117,6 +117,8 @@ export function registerTextFunctions(add: Add): void {
   }
   add('repeat', f2(['text', 'int4'], 'text', (a, b) => repeat(a as S, b as number)));
   add('reverse', f1(['text'], 'text', (a) => reverse(a as S)));
+  add('chr', f1(['int4'], 'text', (a) => chr(a as number)));
+  add('ascii', f1(['text'], 'int4', (a) => ascii(a as S)));
   add('md5', f1(['text'], 'text', (a) => md5(a as S)));
   add('quote_ident', f1(['text'], 'text', (a) => quoteIdent(a as S)));
   add('quote_literal', f1(['text'], 'text', (a) => quoteLiteral(a as S)));

@@ -1767,7 +1767,8 @@ function jsonbBuildCall(scope: ExprScope, name: string, args: Expr[], location: 
   const wrapped: Expr[] = args.map((a) => {
     const e = a.type === 'unknown' ? coerceTo(scope, a, 'text', -1) : a;
     const t = e.type;
-    const conv: Expr = { k: 'op1', type: 'jsonb', arg: e, fn: (v, zone) => new Jsonb(toJsonbValue(v, t, zone)) };
+    // Per row with the session's extra_float_digits (a float goes through float8out's text).
+    const conv: Expr = { k: 'fn', type: 'jsonb', name: 'to_jsonb', args: [e], fn: ([v], ctx) => new Jsonb(toJsonbValue(v!, t, ctx.zone, ctx.floatDigits)) };
     // A NULL argument becomes JSON null here (the key check below tells the two apart).
     return { k: 'coalesce', type: 'jsonb', args: [conv, { k: 'const', type: 'jsonb', value: NULL_ARG }] };
   });
@@ -1809,8 +1810,8 @@ function jsonBuildCall(scope: ExprScope, name: string, args: Expr[], location: n
     const t = e.type;
     const key = object && i % 2 === 0;
     const conv: Expr = key
-      ? { k: 'op1', type: 'text', arg: e, fn: (v, zone) => quoteJsonString(keyTextOf(v, t, zone)) }
-      : { k: 'op1', type: 'text', arg: e, fn: (v, zone) => toJsonText(v, t, zone) };
+      ? { k: 'fn', type: 'text', name: 'to_json', args: [e], fn: ([v], ctx) => quoteJsonString(keyTextOf(v!, t, ctx.zone, ctx.floatDigits)) }
+      : { k: 'fn', type: 'text', name: 'to_json', args: [e], fn: ([v], ctx) => toJsonText(v!, t, ctx.zone, ctx.floatDigits) };
     // A NULL argument becomes NULL_TEXT (a NUL never starts JSON text): null, or an error for a key.
     return { k: 'coalesce', type: 'text', args: [conv, { k: 'const', type: 'text', value: NULL_TEXT }] };
   });
@@ -1945,8 +1946,13 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     analyzedArgs = [k, v];
     scope.sawAggregate = true;
     const type = name === 'jsonb_object_agg' ? 'jsonb' : 'json';
-    const agg = type === 'jsonb' ? jsonbObjectAgg(k.type, v.type, scope.zone) : jsonObjectAgg(k.type, v.type, scope.zone);
-    return withMods({ k: 'agg', type, name, agg, arg: k, arg2: v });
+    // Float keys and values print with the session's extra_float_digits: converted per row
+    // (not under DISTINCT, which compares the values themselves).
+    const distinct = n.agg_distinct === true;
+    const ka = distinct || !castPrintsFloats(k.type, 'text') ? k : ({ k: 'cast', type: 'text', from: k.type, typmod: -1, arg: k, explicit: false } as Expr);
+    const va = distinct ? v : floatsAsJson(v, type === 'jsonb');
+    const agg = type === 'jsonb' ? jsonbObjectAgg(ka.type, va.type, scope.zone) : jsonObjectAgg(ka.type, va.type, scope.zone);
+    return withMods({ k: 'agg', type, name, agg, arg: ka, arg2: va });
   }
   if (args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), n.location);
   let arg = args[0]!;
@@ -1954,7 +1960,11 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     // (anyelement): an untyped literal has no type to resolve to.
     if (arg.type === 'unknown') throw new PgError(SQLSTATE.datatype_mismatch, 'could not determine polymorphic type because input has type unknown');
     scope.sawAggregate = true;
-    return withMods({ k: 'agg', type: name === 'jsonb_agg' ? 'jsonb' : 'json', name, agg: name === 'jsonb_agg' ? jsonbAgg(arg.type, scope.zone) : jsonAgg(arg.type, scope.zone), arg });
+    // Floats print with the session's extra_float_digits: converted per row (not under
+    // DISTINCT, which compares the values themselves).
+    const structured = isArrayType(arg.type);
+    const a = n.agg_distinct === true ? arg : floatsAsJson(arg, name === 'jsonb_agg');
+    return withMods({ k: 'agg', type: name === 'jsonb_agg' ? 'jsonb' : 'json', name, agg: name === 'jsonb_agg' ? jsonbAgg(a.type, scope.zone) : jsonAgg(a.type, scope.zone, structured), arg: a });
   }
   scope.sawAggregate = true;
   if (name === 'count') {
@@ -2163,11 +2173,36 @@ function clockCall(name: string, type: 'timestamptz' | 'timestamp' | 'date', kin
   };
 }
 
-/** An argument's output text, as concat and format print it (booleans as t / f). */
-function outputText(v: Value, type: SqlType, zone: TimeZone): string | null {
+/**
+ * An argument's output text, as concat and format print it (booleans as t / f; real and double
+ * precision with `floatDigits`, the executing session's extra_float_digits).
+ */
+function outputText(v: Value, type: SqlType, zone: TimeZone, floatDigits = 1): string | null {
   if (v === null) return null;
   if (type === 'bool') return v ? 't' : 'f';
-  return castValue(v, type, 'text', -1, zone) as string | null;
+  return castValue(v, type, 'text', -1, zone, true, floatDigits) as string | null;
+}
+
+/**
+ * foldConstants for a call that prints its arguments through their output functions: not
+ * folded when one of them is real or double precision (alone or in an array), whose text
+ * depends on the executing session's extra_float_digits (analyses are shared by sessions).
+ */
+function foldPrinting(scope: ExprScope, e: Extract<Expr, { k: 'fn' }>): Expr {
+  return e.args.some((a) => castPrintsFloats(a.type, 'text')) ? e : foldConstants(scope, e);
+}
+
+/**
+ * An aggregate argument as json (`jsonb` false) or jsonb text/value when it holds real or
+ * double precision values, converted per row with the executing session's extra_float_digits
+ * (an aggregate's step has no session); other arguments unchanged.
+ */
+function floatsAsJson(e: Expr, jsonb: boolean): Expr {
+  if (!castPrintsFloats(e.type, 'text')) return e;
+  const t = e.type;
+  return jsonb
+    ? { k: 'fn', type: 'jsonb', name: 'to_jsonb', args: [e], fn: ([v], ctx) => new Jsonb(toJsonbValue(v!, t, ctx.zone, ctx.floatDigits)) }
+    : { k: 'fn', type: 'json', name: 'to_json', args: [e], fn: ([v], ctx) => toJsonText(v!, t, ctx.zone, ctx.floatDigits) };
 }
 
 /**
@@ -2186,7 +2221,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (args.length === 0) throw undefinedFunction(name, [], location);
       const as = texts(0);
       const ts = as.map((a) => a.type);
-      return foldConstants(scope, { k: 'fn', type: 'text', name, args: as, strict: false, fn: (vals, { zone }) => vals.map((v, i) => outputText(v, ts[i]!, zone) ?? '').join('') });
+      return foldPrinting(scope, { k: 'fn', type: 'text', name, args: as, strict: false, fn: (vals, { zone, floatDigits }) => vals.map((v, i) => outputText(v, ts[i]!, zone, floatDigits) ?? '').join('') });
     }
     case 'concat_ws': {
       if (args.length < 2) throw undefinedFunction(name, types(), location);
@@ -2194,13 +2229,13 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (sep.type !== 'text') throw undefinedFunction(name, types(), location);
       const as = [sep, ...texts(1)];
       const ts = as.map((a) => a.type);
-      return foldConstants(scope, {
+      return foldPrinting(scope, {
         k: 'fn', type: 'text', name, args: as, strict: false,
-        fn: (vals, { zone }) => {
+        fn: (vals, { zone, floatDigits }) => {
           if (vals[0] === null) return null;
           const parts: string[] = [];
           for (let i = 1; i < vals.length; i++) {
-            const t = outputText(vals[i]!, ts[i]!, zone);
+            const t = outputText(vals[i]!, ts[i]!, zone, floatDigits);
             if (t !== null) parts.push(t);
           }
           return parts.join(vals[0] as string);
@@ -2213,9 +2248,9 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (f.type !== 'text') throw undefinedFunction(name, types(), location);
       const as = [f, ...texts(1)];
       const ts = as.map((a) => a.type);
-      return foldConstants(scope, {
+      return foldPrinting(scope, {
         k: 'fn', type: 'text', name, args: as, strict: false,
-        fn: (vals, { zone }) => {
+        fn: (vals, { zone, floatDigits }) => {
           if (vals[0] === null) return null;
           const rest = vals.slice(1);
           const widthOf = (i: number): number | null => {
@@ -2223,13 +2258,13 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
             if (v === null) return null;
             const t = ts[i + 1]!;
             if (t !== 'int4' && t !== 'int2' && t !== 'int8') {
-              const s = outputText(v, t, zone)!;
+              const s = outputText(v, t, zone, floatDigits)!;
               if (!/^\s*[+-]?\d+\s*$/.test(s)) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type integer: "${s}"`);
               return Number(s);
             }
             return Number(v);
           };
-          return formatText(vals[0] as string, rest.map((v, i) => outputText(v, ts[i + 1]!, zone)), widthOf);
+          return formatText(vals[0] as string, rest.map((v, i) => outputText(v, ts[i + 1]!, zone, floatDigits)), widthOf);
         },
       });
     }
@@ -2352,13 +2387,13 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       const et = elemTypeOf(args[0]!.type as ArraySqlType);
       const a = [args[0]!, ...args.slice(1).map((x) => applyArg(scope, x, 'text', location))];
       if (a.slice(1).some((x) => x.type !== 'text')) throw undefinedFunction(name, types(), location);
-      return foldConstants(scope, {
+      return foldPrinting(scope, {
         k: 'fn', type: 'text', name, args: a, strict: false,
-        fn: ([arr, delim, nullText], { zone }) => {
+        fn: ([arr, delim, nullText], { zone, floatDigits }) => {
           if (arr === null || delim === null) return null;
           const parts: string[] = [];
           for (const v of (arr as PgArray).elems) {
-            if (v !== null) parts.push(outputText(v, et, zone)!);
+            if (v !== null) parts.push(outputText(v, et, zone, floatDigits)!);
             else if (nullText !== null && nullText !== undefined) parts.push(nullText as string);
           }
           return parts.join(delim as string);

@@ -31,9 +31,9 @@ function xsdDateTime(text: string, type: SqlType): string {
   return s;
 }
 
-/** The text output of `v` (never NULL here). */
-function outText(v: Value, type: SqlType, zone: TimeZone): string {
-  return valueToText(v, type, zone)!;
+/** The text output of `v` (never NULL here); real / double precision with `floatDigits` (extra_float_digits). */
+function outText(v: Value, type: SqlType, zone: TimeZone, floatDigits = 1): string {
+  return valueToText(v, type, zone, undefined, floatDigits)!;
 }
 
 /** True for types whose values are JSON arrays, objects or JSON text (not valid object keys). */
@@ -55,15 +55,17 @@ function nestArray<T>(a: PgArray, leaf: (x: Value) => T): T[] | T[][] {
 }
 
 /**
- * datum_to_jsonb: `v` of `type` as a JSON value (SQL NULL is JSON null).
+ * datum_to_jsonb: `v` of `type` as a JSON value (SQL NULL is JSON null). A real / double
+ * precision value becomes the numeric its float4out / float8out text reads as, so it follows
+ * `floatDigits` (the session's extra_float_digits), as in PostgreSQL.
  */
-export function toJsonbValue(v: Value, type: SqlType, zone: TimeZone): JsonbValue {
+export function toJsonbValue(v: Value, type: SqlType, zone: TimeZone, floatDigits = 1): JsonbValue {
   if (v === null) return null;
   if (type === 'bool') return v as boolean;
   if (type === 'jsonb') return (v as Jsonb).root;
   if (type === 'json') return parseJsonb(v as string).root;
   if (type === 'float4' || type === 'float8') {
-    const t = type === 'float4' ? formatFloat4(v as number) : formatFloat8(v as number);
+    const t = type === 'float4' ? formatFloat4(v as number, floatDigits) : formatFloat8(v as number, floatDigits);
     return Number.isFinite(v as number) ? parseNumeric(t) : t;
   }
   if (isNumeric(type)) {
@@ -72,7 +74,7 @@ export function toJsonbValue(v: Value, type: SqlType, zone: TimeZone): JsonbValu
   }
   if (v instanceof PgArray) {
     const et = elemTypeOf(type as ArraySqlType);
-    return nestArray(v, (x) => toJsonbValue(x, et, zone)) as JsonbValue;
+    return nestArray(v, (x) => toJsonbValue(x, et, zone, floatDigits)) as JsonbValue;
   }
   if (type === 'date' || type === 'timestamp' || type === 'timestamptz') return xsdDateTime(outText(v, type, zone), type);
   return outText(v, type, zone);
@@ -83,31 +85,32 @@ const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 /**
  * datum_to_json: the JSON text of `v` of `type` (SQL NULL is `null`). jsonb prints as
- * jsonb_out, json as its own text, arrays as array_to_json (no spaces).
+ * jsonb_out, json as its own text, arrays as array_to_json (no spaces); real / double
+ * precision with `floatDigits` (extra_float_digits).
  */
-export function toJsonText(v: Value, type: SqlType, zone: TimeZone): string {
+export function toJsonText(v: Value, type: SqlType, zone: TimeZone, floatDigits = 1): string {
   if (v === null) return 'null';
   if (type === 'bool') return v ? 'true' : 'false';
   if (type === 'json') return v as string;
   if (type === 'jsonb') return (v as Jsonb).toString();
   if (isNumeric(type)) {
-    const t = outText(v, type, zone);
+    const t = outText(v, type, zone, floatDigits);
     return JSON_NUMBER.test(t) ? t : quoteJsonString(t);
   }
   if (v instanceof PgArray) {
     const et = elemTypeOf(type as ArraySqlType);
     const print = (x: unknown): string => (Array.isArray(x) ? '[' + x.map(print).join(',') + ']' : (x as string));
-    return print(nestArray(v, (x) => toJsonText(x, et, zone)));
+    return print(nestArray(v, (x) => toJsonText(x, et, zone, floatDigits)));
   }
   if (type === 'date' || type === 'timestamp' || type === 'timestamptz') return quoteJsonString(xsdDateTime(outText(v, type, zone), type));
   return quoteJsonString(outText(v, type, zone));
 }
 
 /** The text of an object key (datum_to_json with key_scalar). @throws PgError 22023 for a non-scalar key type. */
-export function keyTextOf(k: Value, type: SqlType, zone: TimeZone): string {
+export function keyTextOf(k: Value, type: SqlType, zone: TimeZone, floatDigits = 1): string {
   if (isNonScalarKeyType(type)) throw new PgError(SQLSTATE.invalid_parameter_value, 'key value must be scalar, not array, composite, or json');
   if (type === 'date' || type === 'timestamp' || type === 'timestamptz') return xsdDateTime(outText(k, type, zone), type);
-  return outText(k, type, zone);
+  return outText(k, type, zone, floatDigits);
 }
 
 /** jsonb_agg(T) -> jsonb: the inputs as a JSON array (NULL as null), in input order; NULL over no rows. */
@@ -126,10 +129,10 @@ export function jsonbAgg(type: SqlType, zone: TimeZone): MaybeNonStrict {
 
 /**
  * json_agg(T) -> json: json_agg_transfn's text, `[e1, e2]`; a non-NULL array element after the
- * first is preceded by a newline and a space, as PostgreSQL prints it.
+ * first (`structured`: the argument was an array) is preceded by a newline and a space, as
+ * PostgreSQL prints it.
  */
-export function jsonAgg(type: SqlType, zone: TimeZone): MaybeNonStrict {
-  const structured = isArrayType(type);
+export function jsonAgg(type: SqlType, zone: TimeZone, structured = isArrayType(type)): MaybeNonStrict {
   return {
     nonStrict: true,
     init: (): string | null => null,

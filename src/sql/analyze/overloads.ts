@@ -56,7 +56,11 @@ import { registerDatetimeOperators, registerDatetimeFunctions, DATETIME_CMP } fr
  * the session's settings for the few functions that read them (current_setting), and the
  * executing session's seeded random stream (random(), gen_random_uuid()).
  */
-export type FnN = (args: Value[], ctx: { setting?(name: string): string; readonly zone: TimeZone; readonly env?: { readonly random: Prng } }) => Value;
+/**
+ * An n-ary function's implementation. `ctx.floatDigits` is the executing session's
+ * extra_float_digits (absent: 1), for functions that print real / double precision values.
+ */
+export type FnN = (args: Value[], ctx: { setting?(name: string): string; readonly zone: TimeZone; readonly floatDigits?: number; readonly env?: { readonly random: Prng } }) => Value;
 
 export interface Overload {
   args: readonly SqlType[];
