@@ -158,7 +158,15 @@ export function sqlLiteral(s: string): string {
  */
 export async function startPglite(options: Omit<PGliteOptions, 'dataDir' | 'loadDataDir' | 'fs'> = {}, setup = ''): Promise<PGlite> {
   const archive = await clusterArchive(Object.keys(options.extensions ?? {}).sort(), options.extensions ?? {}, setup);
-  return PGlite.create({ ...options, loadDataDir: archive });
+  const pg = await PGlite.create({ ...options, loadDataDir: archive });
+  // A fresh backend that ran CREATE EXTENSION has the extension's library loaded, and with it
+  // the library's settings (pgvector's hnsw.* and ivfflat.*: pg_settings rows, range checks on
+  // SET). A backend started from the archive loads it only at the first use of one of its
+  // functions, so it is loaded here to be the same as the fresh one.
+  for (const m of setup.matchAll(/create\s+extension\s+(?:if\s+not\s+exists\s+)?"?(\w+)"?/gi)) {
+    if (options.extensions !== undefined && m[1]! in options.extensions) await pg.exec(`LOAD '${m[1]!}'`);
+  }
+  return pg;
 }
 
 /** Archives already read in this process, by cache key. */
