@@ -1,6 +1,8 @@
 /**
  * Analysis of UPDATE and DELETE (PostgreSQL's transformUpdateStmt / transformDeleteStmt) for
  * one table: WHERE, SET assignments coerced to the column types, RETURNING.
+ * `SET c = DEFAULT` assigns the column's default (NULL when it has none; nextval for identity and
+ * serial columns, which is also how a GENERATED ALWAYS identity column may be updated).
  * UPDATE ... FROM, DELETE ... USING, WITH and WHERE CURRENT OF are not supported (0A000).
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
@@ -59,8 +61,19 @@ function returningOf(scope: ExprScope, table: Table, stmt: PgNode): Target[] | n
   return out;
 }
 
-/** Analyzes `UPDATE t SET c = expr [, ...] [WHERE ...] [RETURNING ...]`. */
-export function analyzeUpdate(env: SqlEnv, stmt: PgNode, declared: readonly SqlType[] = []): Analyzed<UpdateQuery> {
+/**
+ * Analyzes `UPDATE t SET c = expr | DEFAULT [, ...] [WHERE ...] [RETURNING ...]`.
+ * `defaults(t, col)` gives a column's default expression (null when it has none), the same
+ * callback INSERT uses, so both statements evaluate defaults identically (once per row).
+ * Errors: 42703 unknown column, 42601 a column assigned twice, 428C9 a non-DEFAULT value for a
+ * GENERATED ALWAYS identity column, 0A000 unsupported forms.
+ */
+export function analyzeUpdate(
+  env: SqlEnv,
+  stmt: PgNode,
+  defaults: (t: Table, col: number) => Expr | null,
+  declared: readonly SqlType[] = [],
+): Analyzed<UpdateQuery> {
   if ((stmt.fromClause ?? []).length > 0) throw pgErr.featureNotSupported('UPDATE ... FROM');
   const table = targetTable(env, stmt);
   const paramTypes: SqlType[] = [...declared];
@@ -76,10 +89,15 @@ export function analyzeUpdate(env: SqlEnv, stmt: PgNode, declared: readonly SqlT
       throw new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table.name}" does not exist`, position === undefined ? {} : { position });
     }
     if (sets.some((x) => x.col === col)) {
-      throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`, position === undefined ? {} : { position });
+      // PostgreSQL raises this in the rewriter, which reports no position.
+      throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`);
     }
     if (r.val.MultiAssignRef !== undefined) throw pgErr.featureNotSupported('multiple-column assignment');
-    if (r.val.SetToDefault !== undefined) throw pgErr.featureNotSupported('SET ... = DEFAULT');
+    if (r.val.SetToDefault !== undefined) {
+      const c = table.def.columns[col]!;
+      sets.push({ col, expr: defaults(table, col) ?? { k: 'const', type: c.type, value: null } });
+      continue;
+    }
     if (table.def.columns[col]!.identity === 'a') {
       throw new PgError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
     }
