@@ -36,3 +36,10 @@ test('UPDATE SET col = DEFAULT: errors change nothing', async () => {
   await same(`UPDATE d SET k = DEFAULT WHERE k = 1`);
   await same(ROWS);
 });
+
+test('INSERT ... ON CONFLICT DO UPDATE SET col = DEFAULT', async () => {
+  await same(`INSERT INTO d (k, t, z) VALUES (1, 'again', 1) ON CONFLICT (k) DO UPDATE SET t = DEFAULT, z = DEFAULT, a = DEFAULT RETURNING k, t, z, a`);
+  await same(`INSERT INTO d (k, t) VALUES (2, 'again') ON CONFLICT (k) DO UPDATE SET n = DEFAULT, t = excluded.t RETURNING k, n, t`);
+  await same(`INSERT INTO d (k) VALUES (3) ON CONFLICT (k) DO UPDATE SET a = 1`);
+  await same(ROWS);
+});
