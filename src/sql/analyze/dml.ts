@@ -1,14 +1,16 @@
 /**
  * Analysis of UPDATE and DELETE (PostgreSQL's transformUpdateStmt / transformDeleteStmt) for
  * one table: WHERE, SET assignments coerced to the column types, RETURNING.
+ * `SET c = DEFAULT` assigns the column's default (NULL when it has none; nextval for identity and
+ * serial columns, which is also how a GENERATED ALWAYS identity column may be updated).
  * UPDATE ... FROM, DELETE ... USING, WITH and WHERE CURRENT OF are not supported (0A000).
  */
-import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { pgErr } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeExpr, coerceTo, requireBool, type Expr, type ExprScope } from './expr.js';
-import { assignCoerce, figureColname, tableParseState, undefinedTableAt, type Analyzed, type Target } from './query.js';
+import { analyzeSetList, figureColname, tableParseState, undefinedTableAt, type Analyzed, type Target } from './query.js';
 import type { SqlType } from './types.js';
 
 export interface UpdateQuery {
@@ -59,34 +61,24 @@ function returningOf(scope: ExprScope, table: Table, stmt: PgNode): Target[] | n
   return out;
 }
 
-/** Analyzes `UPDATE t SET c = expr [, ...] [WHERE ...] [RETURNING ...]`. */
-export function analyzeUpdate(env: SqlEnv, stmt: PgNode, declared: readonly SqlType[] = []): Analyzed<UpdateQuery> {
+/**
+ * Analyzes `UPDATE t SET c = expr | DEFAULT [, ...] [WHERE ...] [RETURNING ...]`.
+ * `defaults(t, col)` gives a column's default expression (null when it has none), the same
+ * callback INSERT uses, so both statements evaluate defaults identically (once per row).
+ * Errors: 42703 unknown column, 42601 a column assigned twice, 428C9 a non-DEFAULT value for a
+ * GENERATED ALWAYS identity column, 0A000 unsupported forms.
+ */
+export function analyzeUpdate(
+  env: SqlEnv,
+  stmt: PgNode,
+  defaults: (t: Table, col: number) => Expr | null,
+  declared: readonly SqlType[] = [],
+): Analyzed<UpdateQuery> {
   if ((stmt.fromClause ?? []).length > 0) throw pgErr.featureNotSupported('UPDATE ... FROM');
   const table = targetTable(env, stmt);
   const paramTypes: SqlType[] = [...declared];
   const scope = tableParseState(env, table, paramTypes, []);
-  const sets: { col: number; expr: Expr }[] = [];
-  for (const rt of (stmt.targetList ?? []) as PgNode[]) {
-    const r = rt.ResTarget;
-    const name: string = r.name;
-    const position = typeof r.location === 'number' && r.location >= 0 ? r.location + 1 : undefined;
-    if (r.indirection !== undefined) throw pgErr.featureNotSupported('assignment to a subfield or array element');
-    const col = table.columnIndex(name);
-    if (col < 0) {
-      throw new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table.name}" does not exist`, position === undefined ? {} : { position });
-    }
-    if (sets.some((x) => x.col === col)) {
-      throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`, position === undefined ? {} : { position });
-    }
-    if (r.val.MultiAssignRef !== undefined) throw pgErr.featureNotSupported('multiple-column assignment');
-    if (r.val.SetToDefault !== undefined) throw pgErr.featureNotSupported('SET ... = DEFAULT');
-    if (table.def.columns[col]!.identity === 'a') {
-      throw new PgError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
-    }
-    const e = analyzeExpr(scope, r.val);
-    const loc = r.val[Object.keys(r.val)[0]!]?.location;
-    sets.push({ col, expr: assignCoerce(scope, e, col, table, typeof loc === 'number' && loc >= 0 ? loc + 1 : undefined) });
-  }
+  const sets = analyzeSetList(scope, table, (stmt.targetList ?? []) as PgNode[], defaults);
   const where = whereOf(scope, stmt);
   const returning = returningOf(scope, table, stmt);
   return { query: { kind: 'update', table, where, sets, returning }, paramTypes };

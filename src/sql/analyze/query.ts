@@ -1627,7 +1627,7 @@ export function analyzeInsert(
     rows.push(row);
   }
   // ON CONFLICT before RETURNING, as PostgreSQL's transformInsertStmt (which error comes first).
-  const onConflict = stmt.onConflictClause === undefined ? null : analyzeOnConflict(env, table, rv.alias?.aliasname as string | undefined, stmt.onConflictClause, paramTypes, paramNodes);
+  const onConflict = stmt.onConflictClause === undefined ? null : analyzeOnConflict(env, table, rv.alias?.aliasname as string | undefined, stmt.onConflictClause, paramTypes, paramNodes, defaults);
   let returning: Target[] | null = null;
   const rc: PgNode[] | undefined = stmt.returningClause?.exprs ?? stmt.returningList;
   if (rc !== undefined) {
@@ -1657,7 +1657,15 @@ export function analyzeInsert(
  *   an unknown constraint name, 42601 for DO UPDATE without a target or a column assigned
  *   twice, 42703 for an unknown column; 0A000 for expressions as targets and subqueries.
  */
-function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined, oc: PgNode, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[][]): OnConflict {
+function analyzeOnConflict(
+  env: SqlEnv,
+  table: Table,
+  alias: string | undefined,
+  oc: PgNode,
+  paramTypes: SqlType[],
+  paramNodes: Extract<Expr, { k: 'param' }>[][],
+  defaults: (t: Table, col: number) => Expr | null,
+): OnConflict {
   const ps = newParseState(env, paramTypes, paramNodes);
   ps.addRte(relationRte(table, alias ?? table.name, alias !== undefined, []));
   // The conflict target's WHERE sees the target table only (EXCLUDED joins the range table
@@ -1703,22 +1711,7 @@ function analyzeOnConflict(env: SqlEnv, table: Table, alias: string | undefined,
   const sets: { col: number; expr: Expr }[] = [];
   let where: Expr | null = null;
   if (update) {
-    for (const rt of oc.targetList as PgNode[]) {
-      const r = rt.ResTarget;
-      const name: string = r.name;
-      if (r.indirection !== undefined) throw pgErr.featureNotSupported('assignment to a subfield or array element');
-      const col = table.columnIndex(name);
-      if (col < 0) throw new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table.name}" does not exist`, at(r.location));
-      if (sets.some((x) => x.col === col)) throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`);
-      if (r.val.MultiAssignRef !== undefined) throw pgErr.featureNotSupported('multiple-column assignment');
-      if (r.val.SetToDefault !== undefined) throw pgErr.featureNotSupported('SET ... = DEFAULT');
-      if (table.def.columns[col]!.identity === 'a') {
-        throw new PgError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
-      }
-      const e = analyzeExpr(ps, r.val);
-      const loc = r.val[Object.keys(r.val)[0]!]?.location;
-      sets.push({ col, expr: assignCoerce(ps, e, col, table, typeof loc === 'number' && loc >= 0 ? loc + 1 : undefined) });
-    }
+    sets.push(...analyzeSetList(ps, table, oc.targetList as PgNode[], defaults));
     if (oc.whereClause !== undefined) where = requireBool(ps, analyzeExpr(ps, oc.whereClause), 'argument of WHERE', oc.whereClause);
     for (const e of [...sets.map((x) => x.expr), ...(where === null ? [] : [where])]) {
       if (someNode(e, (x) => x.k === 'sublink') || containsAggregate(e)) throw pgErr.featureNotSupported('subqueries in ON CONFLICT DO UPDATE');
@@ -1740,6 +1733,47 @@ function exprLoc(node: PgNode): number | undefined {
     if (inner !== undefined && (typeof n.location !== 'number' || inner <= n.location + 1)) return inner;
   }
   return typeof n?.location === 'number' && n.location >= 0 ? n.location + 1 : undefined;
+}
+
+/**
+ * Analyzes the SET list of UPDATE and of INSERT ... ON CONFLICT DO UPDATE (PostgreSQL's
+ * transformUpdateTargetList plus the rewriter's checks): each `col = expr` coerced to the
+ * column's type as an assignment, `col = DEFAULT` as `defaults(table, col)` (NULL when the column
+ * has none). Errors: 42703 unknown column, 42601 a column assigned twice (no position, as the
+ * rewriter reports it), 428C9 a value other than DEFAULT for a GENERATED ALWAYS identity column,
+ * 0A000 for subfield / array-element targets and `SET (a, b) = ...`.
+ */
+export function analyzeSetList(
+  scope: ExprScope,
+  table: Table,
+  targetList: readonly PgNode[],
+  defaults: (t: Table, col: number) => Expr | null,
+): { col: number; expr: Expr }[] {
+  const sets: { col: number; expr: Expr }[] = [];
+  for (const rt of targetList) {
+    const r = rt.ResTarget;
+    const name: string = r.name;
+    if (r.indirection !== undefined) throw pgErr.featureNotSupported('assignment to a subfield or array element');
+    const col = table.columnIndex(name);
+    if (col < 0) {
+      const position = typeof r.location === 'number' && r.location >= 0 ? { position: r.location + 1 } : {};
+      throw new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table.name}" does not exist`, position);
+    }
+    if (sets.some((x) => x.col === col)) throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`);
+    if (r.val.MultiAssignRef !== undefined) throw pgErr.featureNotSupported('multiple-column assignment');
+    const c = table.def.columns[col]!;
+    if (r.val.SetToDefault !== undefined) {
+      sets.push({ col, expr: defaults(table, col) ?? { k: 'const', type: c.type, value: null } });
+      continue;
+    }
+    if (c.identity === 'a') {
+      throw new PgError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
+    }
+    const e = analyzeExpr(scope, r.val);
+    const loc = r.val[Object.keys(r.val)[0]!]?.location;
+    sets.push({ col, expr: assignCoerce(scope, e, col, table, typeof loc === 'number' && loc >= 0 ? loc + 1 : undefined) });
+  }
+  return sets;
 }
 
 /** Assignment coercion of a value for column `ci` (PostgreSQL's transformAssignedExpr). */

@@ -515,7 +515,7 @@ function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache):
     raw.tag === 'SelectStmt'
       ? analyzeSelect(env, s, declared)
       : raw.tag === 'UpdateStmt'
-        ? analyzeUpdate(env, s, declared)
+        ? analyzeUpdate(env, s, (t, col) => columnDefaultExpr(env, t, col), declared)
         : raw.tag === 'DeleteStmt'
           ? analyzeDelete(env, s, declared)
           : analyzeInsert(env, s, (t, col) => columnDefaultExpr(env, t, col), declared);
