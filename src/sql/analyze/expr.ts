@@ -1042,20 +1042,24 @@ export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
 
 /**
  * `array[i]`: one element of a one-dimensional array; NULL for a subscript out of range, and
- * for an array with more dimensions than subscripts (as PostgreSQL answers). Slices, field
+ * for an array with more dimensions than subscripts (as PostgreSQL answers). Slices go to arraySlice; field
  * selection and several subscripts are 0A000.
  * @throws PgError 42804 for a subscript of a type that is not an array.
  */
 function arraySubscript(scope: ExprScope, n: PgNode): Expr {
   const ind = (n.indirection ?? []) as PgNode[];
-  if (ind.length !== 1 || ind[0]!.A_Indices === undefined || ind[0]!.A_Indices.is_slice === true) throw pgErr.featureNotSupported('array subscript other than one [index]');
+  if (ind.length !== 1 || ind[0]!.A_Indices === undefined) throw pgErr.featureNotSupported('array subscript other than one [index] or one [lower:upper] slice');
   const arr = analyzeExpr(scope, n.arg);
   if (!isArrayType(arr.type)) {
     throw new PgError(SQLSTATE.datatype_mismatch, `cannot subscript type ${TYPE_NAME[arr.type]} because it does not support subscripting`, pos(leftmostLoc(n.arg)));
   }
-  const idx = analyzeExpr(scope, ind[0]!.A_Indices.uidx);
-  if (idx.type !== 'int4' && idx.type !== 'int2' && idx.type !== 'unknown' && idx.type !== 'int8') throw new PgError(SQLSTATE.datatype_mismatch, 'array subscript must have type integer', pos(leftmostLoc(ind[0]!.A_Indices.uidx)));
-  const i = idx.type === 'int8' ? idx : applyArg(scope, idx, 'int4', -1);
+  const subscript = (node: PgNode): Expr => {
+    const idx = analyzeExpr(scope, node);
+    if (idx.type !== 'int4' && idx.type !== 'int2' && idx.type !== 'unknown' && idx.type !== 'int8') throw new PgError(SQLSTATE.datatype_mismatch, 'array subscript must have type integer', pos(leftmostLoc(node)));
+    return idx.type === 'int8' ? idx : applyArg(scope, idx, 'int4', -1);
+  };
+  if (ind[0]!.A_Indices.is_slice === true) return arraySlice(scope, arr, ind[0]!.A_Indices.lidx === undefined ? null : subscript(ind[0]!.A_Indices.lidx), ind[0]!.A_Indices.uidx === undefined ? null : subscript(ind[0]!.A_Indices.uidx));
+  const i = subscript(ind[0]!.A_Indices.uidx);
   return {
     k: 'op2', type: elemTypeOf(arr.type as ArraySqlType), l: arr, r: i, op: '[]',
     fn: (a, b) => {
@@ -1065,6 +1069,35 @@ function arraySubscript(scope: ExprScope, n: PgNode): Expr {
       return (v.elems[k - 1] ?? null) as Value;
     },
   };
+}
+
+/**
+ * `array[lo:hi]`, `array[:hi]`, `array[lo:]`, `array[:]`: a slice of the first dimension
+ * (PostgreSQL's array_get_slice). An omitted bound is the dimension's own; bounds outside the
+ * array are clamped to it; an empty range (or an empty array) gives `{}`; a NULL array or bound
+ * gives NULL. Lower dimensions are kept whole. The result's lower bound is 1, as in PostgreSQL.
+ * Slice assignment (UPDATE ... SET a[1:2] = ...) is not supported.
+ */
+function arraySlice(scope: ExprScope, arr: Expr, lo: Expr | null, hi: Expr | null): Expr {
+  const args: Expr[] = [arr];
+  if (lo !== null) args.push(lo);
+  if (hi !== null) args.push(hi);
+  const type = arr.type as ArraySqlType;
+  return foldConstants(scope, {
+    k: 'fn', type, name: 'array slice', args,
+    fn: (vals) => {
+      const v = vals[0] as PgArray;
+      if (v.dims.length === 0) return v;
+      const n = v.dims[0]!;
+      // Compare as numbers: an int8 bound beyond 2^53 still clamps correctly.
+      const l = lo === null ? 1 : Math.max(1, Number(vals[1]));
+      const h = hi === null ? n : Math.min(n, Number(vals[lo === null ? 1 : 2]));
+      if (l > h) return new PgArray(v.elemType, [], []);
+      let per = 1;
+      for (let d = 1; d < v.dims.length; d++) per *= v.dims[d]!;
+      return new PgArray(v.elemType, [h - l + 1, ...v.dims.slice(1)], v.elems.slice((l - 1) * per, h * per));
+    },
+  });
 }
 
 /**

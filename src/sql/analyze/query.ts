@@ -57,6 +57,11 @@ export interface SelectQuery {
   orderBy: SortKey[];
   limit: Expr | null;
   offset: Expr | null;
+  /**
+   * FETCH FIRST n ROWS WITH TIES: after the n-th row, the rows equal to it on the ORDER BY keys
+   * are returned too (PostgreSQL's LIMIT_OPTION_WITH_TIES).
+   */
+  withTies?: boolean;
   /** An aggregate query: aggregates, GROUP BY or HAVING (one group of all rows without GROUP BY). */
   aggregate: boolean;
   /**
@@ -204,7 +209,11 @@ export function analyzeSelect(env: SqlEnv, stmt: PgNode, declared: readonly SqlT
 function rejectUnsupportedSelect(s: PgNode): void {
   if (s.groupDistinct === true) throw pgErr.featureNotSupported('GROUP BY DISTINCT');
   if (s.intoClause !== undefined) throw pgErr.featureNotSupported('SELECT INTO');
-  if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') throw pgErr.featureNotSupported('FETCH ... WITH TIES');
+  if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') {
+    // PostgreSQL's grammar checks this (gram.y insertSelectOptions).
+    if (s.sortClause === undefined) throw new PgError(SQLSTATE.syntax_error, 'WITH TIES cannot be specified without ORDER BY clause');
+    if (s.lockingClause !== undefined) throw pgErr.featureNotSupported('FOR UPDATE / SHARE with FETCH ... WITH TIES');
+  }
 }
 
 /** 42P20 `window "w" is already defined` for a name the WINDOW clause repeats. */
@@ -321,6 +330,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   const limit = s.limitCount === undefined ? null : limitExpr(ps, s.limitCount, 'LIMIT');
   const offset = s.limitOffset === undefined ? null : limitExpr(ps, s.limitOffset, 'OFFSET');
   const q: SelectQuery = { kind: 'select', rtable: ps.rtable, from, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, ctes: ps.ctes };
+  if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') q.withTies = true;
   if (ps.windows.length > 0) q.windows = ps.windows;
   if (s.distinctClause !== undefined) distinctClause(ps, s, q);
   if (groupBy.length > groupByWritten) q.groupByWritten = groupByWritten;
@@ -438,6 +448,7 @@ function setOpQuery(ps: ParseState, s: PgNode): SelectQuery {
   return {
     kind: 'select', rtable: ps.rtable, from: [{ k: 'rte', rti }], where: null, targets, orderBy, limit, offset,
     aggregate: false, groupBy: [], having: null, setReturning: false, ctes: ps.ctes,
+    ...(s.limitOption === 'LIMIT_OPTION_WITH_TIES' ? { withTies: true } : {}),
   };
 }
 
@@ -1401,6 +1412,7 @@ function valuesQuery(ps: ParseState, s: PgNode): SelectQuery {
   return {
     kind: 'select', rtable: ps.rtable, from: [{ k: 'rte', rti }], where: null, targets, orderBy, limit, offset,
     aggregate: false, groupBy: [], having: null, setReturning: false, ctes: ps.ctes,
+    ...(s.limitOption === 'LIMIT_OPTION_WITH_TIES' ? { withTies: true } : {}),
   };
 }
 

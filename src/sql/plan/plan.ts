@@ -358,7 +358,11 @@ export type PlanNode =
        */
       perGroup?: { prefix: number; limit: number };
     })
-  | (PlanBase & { node: 'Limit'; input: PlanNode; limit: Expr | null; offset: Expr | null })
+  /**
+   * `ties`: FETCH FIRST ... WITH TIES; the ORDER BY keys bound to the input tuple and their
+   * comparators (NULLs equal to each other), to keep returning rows equal to the last counted one.
+   */
+  | (PlanBase & { node: 'Limit'; input: PlanNode; limit: Expr | null; offset: Expr | null; ties?: { keys: Expr[]; cmps: ((a: unknown, b: unknown) => number)[] } })
   /**
    * FOR UPDATE / SHARE (PostgreSQL's LockRows, nodeLockRows.c): locks, for each tuple of its
    * input, the row of each marked table (`ctid` bound to the input tuple: that table's row

@@ -491,6 +491,7 @@ export function nodeExprs(p: PlanNode): Expr[] {
     case 'Limit':
       if (p.limit !== null) out.push(p.limit);
       if (p.offset !== null) out.push(p.offset);
+      if (p.ties !== undefined) out.push(...p.ties.keys);
       break;
     case 'Agg':
       out.push(...p.groupKeys);
@@ -558,7 +559,8 @@ export function planLevel(info: PlannerInfo): PlanNode {
   const quals: QualInfo[] = conjuncts(q.where).map((e) => ({ expr: e, rels: relsOf(e) }));
   const limit = info.planTimeValue(q.limit);
   const offset = info.planTimeValue(q.offset) ?? 0;
-  const need = q.limit === null ? Infinity : limit === null ? Infinity : limit + offset;
+  // WITH TIES may return more than LIMIT rows: no bound for a top-N sort or a k-NN scan.
+  const need = q.limit === null || q.withTies === true ? Infinity : limit === null ? Infinity : limit + offset;
 
   let plan: PlanNode;
   let ordered = false;
@@ -639,6 +641,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
     };
     lim.limit = q.limit === null ? null : info.bindFor(lim, q.limit, []);
     lim.offset = q.offset === null ? null : info.bindFor(lim, q.offset, []);
+    if (q.withTies === true) lim.ties = { keys: q.orderBy.map((k) => info.bindFor(lim, k.expr, input.layout)), cmps: q.orderBy.map((k) => k.cmp) };
     plan = lim;
   }
 
