@@ -396,6 +396,13 @@ export interface ExprScope {
   aggregateClause?: string;
   /** True while an aggregate's arguments are analyzed (nested aggregates are an error). */
   insideAggregate?: boolean;
+  /**
+   * True while an arm of a CASE that cannot be reached is analyzed (its WHEN folded to false or
+   * NULL, or an earlier WHEN folded to true): operators and functions over constants are not
+   * evaluated there, as PostgreSQL's eval_const_expressions drops such arms unsimplified, so an
+   * error they would raise (`'-infinity'::date - date '2024-02-05'`) is never raised.
+   */
+  unreachable?: boolean;
   /** Set-returning functions (unnest) allowed here: the top of a select-list item. */
   allowSetReturning?: boolean;
   /** Set when a set-returning function was seen. */
@@ -883,7 +890,7 @@ function overloadedOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: 
  */
 function foldConstants(scope: ExprScope, e: Expr): Expr {
   const args = e.k === 'op2' ? [e.l, e.r] : e.k === 'op1' ? [e.arg] : e.k === 'fn' ? e.args : null;
-  if (args === null || !args.every((x) => x.k === 'const')) return e;
+  if (args === null || scope.unreachable === true || !args.every((x) => x.k === 'const')) return e;
   const vals = args.map((x) => (x as { value: Value }).value);
   if (vals.some((v) => v === null) && !(e.k === 'fn' && e.strict === false)) return { k: 'const', type: e.type, value: null };
   const zone = scope.zone;
@@ -2100,9 +2107,20 @@ function analyzeCase(scope: ExprScope, n: PgNode): Expr {
   const raw = (n.args as PgNode[]).map((w) => w.CaseWhen);
   const whens: CaseWhen[] = [];
   const thens: Expr[] = [];
+  const wasUnreachable = scope.unreachable;
+  let taken = false; // an earlier WHEN folded to true: every later arm and ELSE are unreachable
   for (const w of raw) {
     if (arg === null) {
-      whens.push({ cond: requireBool(scope, analyzeExpr(scope, w.expr), 'argument of CASE/WHEN', w.expr), then: { k: 'const', type: 'unknown', value: null } });
+      const cond = requireBool(scope, analyzeExpr(scope, w.expr), 'argument of CASE/WHEN', w.expr);
+      whens.push({ cond, then: { k: 'const', type: 'unknown', value: null } });
+      const constant = cond.k === 'const' && !taken && wasUnreachable !== true;
+      if (constant) scope.unreachable = cond.value !== true;
+      thens.push(analyzeExpr(scope, w.result));
+      if (constant) {
+        taken = cond.value === true;
+        scope.unreachable = taken ? true : wasUnreachable;
+      }
+      continue;
     } else {
       const value = analyzeExpr(scope, w.expr);
       const cmp = binaryOp(scope, '=', standIn(arg.type, -1), value, leftmostLoc(w.expr));
@@ -2115,6 +2133,7 @@ function analyzeCase(scope: ExprScope, n: PgNode): Expr {
     thens.push(analyzeExpr(scope, w.result));
   }
   const elseExpr: Expr = n.defresult === undefined ? { k: 'const', type: 'unknown', value: null } : analyzeExpr(scope, n.defresult);
+  scope.unreachable = wasUnreachable;
   const results = [elseExpr, ...thens];
   const locs = [n.defresult === undefined ? -1 : leftmostLoc(n.defresult), ...raw.map((w) => leftmostLoc(w.result))];
   const type = commonType(results.map((r) => r.type), n.location, 'CASE', locs);
