@@ -479,18 +479,7 @@ const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => Number(`1e
  *         finite one to infinity (`typeName` replaces `real` in both messages).
  */
 export function parseFloat4(text: string, typeName = 'real'): number {
-  let i = 0;
-  while (i < text.length && isCSpace(text.charCodeAt(i))) i++;
-  const end = i < text.length ? scanFloat4(text, i) : i;
-  if (end === i) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${typeName}: "${text}"`);
-  const v = scannedValue;
-  if (scannedRange) {
-    throw new PgError(SQLSTATE.numeric_value_out_of_range, `"${text.slice(i, end)}" is out of range for type ${typeName}`);
-  }
-  let j = end;
-  while (j < text.length && isCSpace(text.charCodeAt(j))) j++;
-  if (j !== text.length) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${typeName}: "${text}"`);
-  return v;
+  return parseFloatText(text, typeName, scanFloat4);
 }
 
 /**
@@ -502,9 +491,14 @@ export function parseFloat4(text: string, typeName = 'real'): number {
  *         or a finite one overflows (`typeName` replaces the type's name in both messages).
  */
 export function parseFloat8(text: string, typeName = 'double precision'): number {
+  return parseFloatText(text, typeName, scanFloat8);
+}
+
+/** float4in / float8in around `scan` (scanFloat4 or scanFloat8): whitespace, then the errors. */
+function parseFloatText(text: string, typeName: string, scan: (text: string, i: number) => number): number {
   let i = 0;
   while (i < text.length && isCSpace(text.charCodeAt(i))) i++;
-  const end = i < text.length ? scanFloat8(text, i) : i;
+  const end = i < text.length ? scan(text, i) : i;
   if (end === i) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input syntax for type ${typeName}: "${text}"`);
   const v = scannedValue;
   if (scannedRange) {
