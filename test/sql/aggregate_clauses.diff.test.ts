@@ -48,7 +48,8 @@ test('DISTINCT, ORDER BY and FILTER in aggregate calls', async () => {
     'select g, string_agg(s, \',\' order by id) as a, string_agg(distinct s, \'-\') as b from ag group by g order by g',
     'select string_agg(s, \'\' order by s, id) filter (where v > 2) as a from ag',
     'select g, array_agg(x order by x, id) filter (where x is not null) as a from ag group by g order by g',
-    'select array_agg(e order by id) as a from ag where id < 6',
+    // As text: a PGlite that opened a database with pgvector returns vector[] as a JS array, one that ran CREATE EXTENSION in its session (and vecgres) as text.
+    'select array_agg(e order by id)::text as a from ag where id < 6',
     'select array_agg(id order by id) as a from ag where false',
     'select sum(v order by id) as a, count(v order by s) as b from ag',
     // 42P10, 42803, 42804
