@@ -3,7 +3,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
-import { startPglite } from '../support/pglite.js';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { hnswAm } from '../../src/access/hnsw/index.js';
 import { parsePgInt } from '../../src/access/shared/reloptions.js';
@@ -12,7 +11,7 @@ import { PgError } from '../../src/common/errors.js';
 let pg: PGlite;
 
 before(async () => {
-  pg = await startPglite({ extensions: { vector } });
+  pg = await PGlite.create({ extensions: { vector } });
   await pg.exec('CREATE EXTENSION vector; CREATE TABLE t (id int, v vector(3))');
 });
 

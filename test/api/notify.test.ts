@@ -9,7 +9,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPglite } from '../support/pglite.js';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { Vecgres } from '../../src/index.js';
 import { VecgresWorker } from '../../src/worker/vecgres_worker.js';
 
-const lite = await startPglite();
+const lite = await PGlite.create();
 const db = await Vecgres.create();
 const worker = await VecgresWorker.create();
 after(async () => {

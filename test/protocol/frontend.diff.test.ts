@@ -6,12 +6,12 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPglite } from '../support/pglite.js';
+import { PGlite } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
 import { Parser } from 'pg-protocol/dist/parser.js';
 import { bytes, decodeAll, int16, int32, msg } from './helpers.js';
 
-const pg = await startPglite();
+const pg = await PGlite.create();
 after(() => pg.close());
 
 /** The first ErrorResponse PostgreSQL answers to `input` followed by Sync, or null. */

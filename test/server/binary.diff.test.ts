@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { startPglite } from '../support/pglite.js';
+import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { startServer } from './helpers.js';
@@ -254,7 +254,7 @@ function pipeline(...sqls: string[]): Buffer {
 }
 
 test('binary wire format: byte for byte against PGlite + pgvector behind pglite-socket', async () => {
-  const pglite = await startPglite({ extensions: { vector } });
+  const pglite = await PGlite.create({ extensions: { vector } });
   await pglite.exec('CREATE EXTENSION vector');
   const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
   await socketServer.start();

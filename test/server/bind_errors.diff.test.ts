@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { serialize, parse } from 'pg-protocol';
-import { startPglite } from '../support/pglite.js';
+import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { startServer } from './helpers.js';
@@ -136,7 +136,7 @@ async function vecgresConversation(startup: Record<string, string>): Promise<str
 // pglite-socket answers the startup packet itself and drops its settings: only the native
 // server is asked with extra_float_digits in it.
 test('Bind errors, message by message, as PostgreSQL 18 (PGlite)', async () => {
-  const pglite = await startPglite({ extensions: { vector } });
+  const pglite = await PGlite.create({ extensions: { vector } });
   await pglite.exec('CREATE EXTENSION vector');
   const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
   await socketServer.start();

@@ -4,7 +4,7 @@
  * notices as `severity code message`.
  */
 import pg from 'pg';
-import { startPglite } from '../support/pglite.js';
+import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { startServer } from './helpers.js';
@@ -20,7 +20,7 @@ export interface PeerPair {
 
 /** Starts both servers and connects a client to each; `setupSql` runs on PGlite before it listens. */
 export async function connectPeerPair(setupSql?: string): Promise<PeerPair> {
-  const pglite = await startPglite({ extensions: { vector } });
+  const pglite = await PGlite.create({ extensions: { vector } });
   if (setupSql !== undefined) await pglite.exec(setupSql);
   const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
   await socketServer.start();

@@ -15,7 +15,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { startPglite } from '../support/pglite.js';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { startServer, PASSWORD, type TestServer } from './helpers.js';
@@ -71,7 +70,7 @@ let ours: TestServer;
 
 before(async () => {
   if (PSQL === undefined) return;
-  pglite = await startPglite({ extensions: { vector } });
+  pglite = await PGlite.create({ extensions: { vector } });
   await pglite.exec(SCHEMA);
   socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
   await socketServer.start();

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPglite } from '../support/pglite.js';
+import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
 
@@ -51,7 +51,7 @@ async function run(db: { query: (sql: string, params: unknown[], opts: { blob: B
 }
 
 test('binary COPY refuses a pgvector field with bytes past its value, as PostgreSQL does', async () => {
-  const peer = await startPglite({ extensions: { vector } });
+  const peer = await PGlite.create({ extensions: { vector } });
   const db = await Vecgres.create();
   try {
     await peer.exec('CREATE EXTENSION vector');

@@ -10,7 +10,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPglite } from '../support/pglite.js';
+import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
@@ -97,7 +97,7 @@ function stamp(x: Prng): string {
 }
 
 const db = await Vecgres.create();
-const peer = await startPglite({ extensions: { vector } });
+const peer = await PGlite.create({ extensions: { vector } });
 // vecgres computes in UTC (other zones are 0A000): the loaded copy prints timestamptz in UTC too.
 await peer.exec("SET TimeZone = 'UTC'");
 after(async () => {

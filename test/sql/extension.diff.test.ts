@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPglite } from '../support/pglite.js';
+import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
@@ -31,7 +31,7 @@ const PG_EXTENSION = 'SELECT extname::text AS name, extversion FROM pg_extension
 
 /** Runs `script` statement by statement on a fresh PGlite and a fresh vecgres database; returns the differences. */
 async function compare(script: readonly string[]): Promise<string[]> {
-  const pg = await startPglite({ extensions: { vector } });
+  const pg = await PGlite.create({ extensions: { vector } });
   const db = await Vecgres.create();
   const diffs: string[] = [];
   try {

@@ -4,7 +4,7 @@
 // and VACUUM after the build, filtered queries returning LIMIT rows, EXPLAIN and progress.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPglite } from '../support/pglite.js';
+import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Prng } from '../../src/common/prng.js';
 import { Vecgres } from '../../src/index.js';
@@ -157,7 +157,7 @@ test('option and opclass errors as pgvector', async () => {
 });
 
 test("CREATE INDEX on an empty or tiny table: pgvector's NOTICE, and the index works", async () => {
-  const pg = await startPglite({ extensions: { vector } });
+  const pg = await PGlite.create({ extensions: { vector } });
   after(() => pg.close());
   await pg.exec('CREATE EXTENSION vector');
   const notices: PgError[] = [];

@@ -9,7 +9,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
-import { startPglite } from '../support/pglite.js';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
 import { openSqlPair, normalize } from '../support/sql_pair.js';
@@ -102,7 +101,7 @@ test('reg* names as parameters: untyped, cast, typed by the column, arrays, erro
   ]);
 });
 
-const pg = await startPglite({ extensions: { vector } });
+const pg = await PGlite.create({ extensions: { vector } });
 await pg.exec('CREATE EXTENSION vector');
 const db = await Vecgres.create();
 await db.exec('CREATE EXTENSION vector');
