@@ -263,7 +263,8 @@ export function computeColumnStats(
   }
   // VacAttrStats.stanullfrac is a float4: n_distinct and the MCV cut-off read the rounded value.
   const nullFrac = Math.fround(nullCnt / sampleRows);
-  const avgWidth = Math.round(totalWidth / nonnullCnt);
+  // analyze.c: stawidth (an int32) = total_width / (double) nonnull_cnt, truncated by C.
+  const avgWidth = Math.trunc(totalWidth / nonnullCnt);
   if (cmp === null) return distinctOnly(items, type, nullFrac, avgWidth, nonnullCnt, toowide, totalRows);
 
   items.sort((a, b) => cmp(a.v, b.v) || a.tupno - b.tupno);
