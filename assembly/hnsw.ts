@@ -45,6 +45,10 @@ const G_CACHE_CAP: usize = 68;
 // Node header, relative to record + G_HDR.
 const N_LEVEL: usize = 4;
 const N_UPPER: usize = 8; // word index of the node's first upper list in the pool
+// Flags: bit 0 deleted, bit 1 unlinked, bits 2-31 the duplicate ring's next node + 1 (layout.ts
+// RING_SHIFT: byte-identical vectors, linked so that a search reaching one reaches them all).
+const N_FLAGS: usize = 12;
+const RING_SHIFT: u32 = 2;
 const N_COUNT: usize = 16; // level-0 neighbour count, followed by M0 neighbour ids
 
 // Per-search scratch, i32 words at `s`.
@@ -65,6 +69,7 @@ const S_FILTER: usize = 56; // bitset over node ids (bit n of u32 word n >>> 5),
 const S_FILTERN: usize = 60; // nodes the filter bitset covers
 const S_NM: usize = 64; // M0 + 2 i32 words: non-matching neighbours of the node being expanded
 const S_WIDE: usize = 68; // M0 slots of dimP float32: binary16 nodes widened for node-to-node distances (0 unless halfvec)
+const S_RING: usize = 72; // the node whose duplicate ring the last INSERT joined, -1 if none
 const S_TOUCH: usize = 32; // sink for the cache-warming loads, so they are not optimized away
 // Bytes between the warming loads of a neighbour's vector: one per 64-byte cache line.
 const TOUCH_STRIDE: usize = 64;
@@ -518,6 +523,37 @@ function lockWord(p: usize): void {
   return <usize>load<i32>(g + G_UPPER) + (<usize>(load<i32>(h + N_UPPER) + (level - 1) * m1) << 2);
 }
 
+/** The next node of the duplicate ring of the node whose header is at `h`, -1 when none. */
+@inline function ringNext(h: usize): i32 {
+  return <i32>(load<u32>(h + N_FLAGS) >> RING_SHIFT) - 1;
+}
+
+/** Sets the ring's next node (-1: none) in the flags word at header `h`, keeping the flag bits. */
+@inline function setRingNext(h: usize, next: i32): void {
+  const mask: u32 = (<u32>1 << RING_SHIFT) - 1;
+  store<u32>(h + N_FLAGS, (load<u32>(h + N_FLAGS) & mask) | (<u32>(next + 1) << RING_SHIFT));
+}
+
+/**
+ * True when nodes `a` and `b` store byte-identical vectors (for sparsevec, identical keys):
+ * then every distance to them is equal, which is what the duplicate ring relies on.
+ */
+function sameVector(g: usize, a: i32, b: i32): bool {
+  const va = vec(g, a);
+  const vb = vec(g, b);
+  if (load<i32>(g + G_METRIC) >= 8) {
+    const nnz = load<u32>(va + 4);
+    if (nnz != load<u32>(vb + 4)) return false;
+    return memory.compare(<usize>load<u32>(va), <usize>load<u32>(vb), <usize>nnz << 3) == 0;
+  }
+  return memory.compare(va, vb, <usize>load<i32>(g + G_HDR)) == 0;
+}
+
+/** sameVector for callers in JavaScript (vacuum's repairs). */
+export function sameNodes(g: usize, a: i32, b: i32): bool {
+  return sameVector(g, a, b);
+}
+
 // ---- binary heaps of (f32 dist, i32 node), 8 bytes per entry ----
 
 @inline function hd(h: usize, i: i32): f32 {
@@ -719,13 +755,17 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
     if (level == 0) l = rc + listOff;
     else l = upper + (<usize>(load<i32>(rc + <usize>load<i32>(g + G_HDR) + N_UPPER) + upperSkip) << 2);
     const cnt = load<i32>(l);
+    // On layer 0 the next copy in the node's duplicate ring (layout.ts RING_SHIFT) is one more
+    // neighbour, after the list.
+    const ring = level == 0 ? ringNext(rc + listOff - N_COUNT) : -1;
+    const cntR = ring >= 0 ? cnt + 1 : cnt;
     // Two passes over the list: first pick the unvisited neighbours and touch their vectors so
     // the cache misses overlap (WebAssembly has no prefetch instruction; hnswlib prefetches
     // here), then compute the distances.
     let nb = 0;
     let nnm = 0;
-    for (let j = 0; j < cnt; j++) {
-      const n = load<i32>(l + 4 + (<usize>j << 2));
+    for (let j = 0; j < cntR; j++) {
+      const n = j < cnt ? load<i32>(l + 4 + (<usize>j << 2)) : ring;
       if (n >= vcap) continue;
       const vp = visited + (<usize>n << 1);
       if (<u32>load<u16>(vp) == epoch) continue;
@@ -750,8 +790,10 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
       store<u16>(xp, epoch);
       const lx = recAt(chunks, shift, rec, x) + listOff;
       const cx = load<i32>(lx);
-      for (let j = 0; j < cx; j++) {
-        const n = load<i32>(lx + 4 + (<usize>j << 2));
+      const rx = ringNext(lx - N_COUNT);
+      const cxR = rx >= 0 ? cx + 1 : cx;
+      for (let j = 0; j < cxR; j++) {
+        const n = j < cx ? load<i32>(lx + 4 + (<usize>j << 2)) : rx;
         // The bitset (rows / 8 bytes) before the visited tags (2 bytes a node): most entries
         // fail it, and it is the likelier of the two to be in cache.
         if (n >= vcap || !passes(filter, filterN, n)) continue;
@@ -838,6 +880,34 @@ export function resume(g: usize, s: usize, q: usize, ef: i32): i32 {
 }
 
 // ---- insertion ----
+
+/**
+ * Removes from the `n` (dist, node) candidates at `h`, sorted by distance, every one that stores
+ * the same vector as an earlier candidate (node ids under `mask`; see shrinkCached's flag
+ * bits), and returns how many are left. Copies share every distance, so the neighbour
+ * selection would keep or prune them all alike, and lists full of copies shut out everything
+ * else; the copy kept stands for the others, which the duplicate ring (layout.ts RING_SHIFT)
+ * reaches. Only candidates at an equal distance are compared, so distinct float vectors pay
+ * one comparison of distances each.
+ */
+function dropCopies(g: usize, h: usize, n: i32, mask: i32): i32 {
+  let w = 0;
+  let run = 0; // first kept candidate at the current distance
+  for (let i = 0; i < n; i++) {
+    const d = hd(h, i);
+    const e = hn(h, i);
+    if (w > 0 && hd(h, w - 1) == d) {
+      let copy = false;
+      for (let j = run; j < w && !copy; j++) copy = sameVector(g, hn(h, j) & mask, e & mask);
+      if (copy) continue;
+    } else {
+      run = w;
+    }
+    if (w != i) hset(h, w, d, e);
+    w++;
+  }
+  return w;
+}
 
 /**
  * SELECT-NEIGHBORS-HEURISTIC (Algorithm 4, without extendCandidates): walks `n` candidates
@@ -1051,9 +1121,12 @@ function shrinkCached(g: usize, s: usize, nb: i32, node: i32, d: f32, mMax: i32,
     }
     hset(sel, k, de, v);
   }
+  const all = n;
+  n = dropCopies(g, sel, n, SEL_ID);
   // The heuristic's walk: with no flags cached (state 1) every candidate is checked against
-  // all kept ones, as the plain path does.
-  let removed = state != 2;
+  // all kept ones, as the plain path does; after copies were dropped too (one may have been
+  // closer before).
+  let removed = state != 2 || n != all;
   let kept = 0;
   for (let i = 0; i < n && kept < mMax; i++) {
     const v = hn(sel, i);
@@ -1154,7 +1227,34 @@ function connectLocked(g: usize, s: usize, nb: i32, node: i32, d: f32, level: i3
     hset(sel, k, de, e);
   }
   store<i32>(s + S_DCOUNT, load<i32>(s + S_DCOUNT) + c);
+  n = dropCopies(g, sel, n, -1);
   selectHeuristic(g, s, sel, n, mMax, l, (load<i32>(g + G_PRUNE) & PRUNE_NO_FILL_SHRUNK) == 0);
+}
+
+/**
+ * Joins node `node` to the duplicate ring of the first of the `n` layer-0 candidates at S_OUT
+ * that stores the same vector (layout.ts RING_SHIFT), right after it, and records that node at
+ * S_RING. Only candidates at exactly the node's distance from itself are compared byte by
+ * byte, so a graph without copies pays one distance per insert. In a parallel build the
+ * ring's links are changed under the found node's lock (the new node is written only by its
+ * inserter).
+ */
+function joinRing(g: usize, s: usize, node: i32, q: usize, n: i32, locks: usize): void {
+  const out = <usize>load<i32>(s + S_OUT);
+  const self = qdist(load<i32>(g + G_METRIC), q, vec(g, node), load<i32>(g + G_DIM));
+  store<i32>(s + S_DCOUNT, load<i32>(s + S_DCOUNT) + 1);
+  for (let k = 0; k < n; k++) {
+    const x = hn(out, k);
+    if (hd(out, k) != self || x == node || !sameVector(g, x, node)) continue;
+    lockNode(locks, x);
+    const hx = hdr(g, x);
+    const next = ringNext(hx);
+    setRingNext(hdr(g, node), next >= 0 ? next : x);
+    setRingNext(hx, node);
+    unlockNode(locks, x);
+    store<i32>(s + S_RING, x);
+    return;
+  }
 }
 
 /**
@@ -1169,6 +1269,7 @@ export function insert(g: usize, s: usize, node: i32, q: usize): void {
   const dim = load<i32>(g + G_DIM);
   const level = load<i32>(hdr(g, node) + N_LEVEL);
   const locks = <usize>load<u32>(g + G_LOCKS);
+  store<i32>(s + S_RING, -1);
   // A parallel build: a node that raises the max level holds the entry lock for its whole
   // insertion (hnswlib's `global` lock), so two such nodes never build their new top layers
   // apart from each other; the others take it only to read the entry point.
@@ -1208,6 +1309,8 @@ export function insert(g: usize, s: usize, node: i32, q: usize): void {
       }
       n = w;
     }
+    n = dropCopies(g, out, n, -1);
+    if (l == 0) joinRing(g, s, node, q, n, locks);
     const own = list(g, node, l);
     // In a parallel build other participants may already read or extend this node's list, so
     // the choice is made in private scratch (S_NM: M0 + 2 words, unused by unfiltered

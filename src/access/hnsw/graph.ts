@@ -21,7 +21,7 @@ import { SegmentedRows } from '../../storage/segments.js';
 import { hnswKernelOf, type HnswKernel } from './kernel.js';
 import {
   FLAG_DELETED, G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_REC,
-  G_UPPER, G_COUNT, G_CACHE, G_CACHE_CAP, G_PRUNE, GRAPH_HEADER_BYTES, cacheRecordBytes, isSparseMetric, N_FLAGS, N_LEVEL, N_ROW, N_UPPER, NODE_HEADER_WORDS, paddedElements, roundUp,
+  G_UPPER, G_COUNT, G_CACHE, G_CACHE_CAP, G_PRUNE, GRAPH_HEADER_BYTES, cacheRecordBytes, isSparseMetric, N_FLAGS, N_LEVEL, N_ROW, N_UPPER, NODE_HEADER_WORDS, paddedElements, ringNextOf, roundUp, withRingNext,
   SPARSE_DESC_BYTES, vectorFormat,
 } from './layout.js';
 import { SparseHeap } from './sparse-heap.js';
@@ -196,6 +196,19 @@ export class HnswGraph {
     this.changes.markLinks(n);
   }
 
+  /** The next node of `n`'s duplicate ring (layout.ts RING_SHIFT), -1 when none. */
+  ringNext(n: number): number {
+    return ringNextOf(this.arena.i32()[this.hdrWord(n) + N_FLAGS]!);
+  }
+
+  /** Sets the next node of `n`'s duplicate ring (-1: none), recorded as a change of its links. */
+  setRingNext(n: number, next: number): void {
+    const i = this.arena.i32();
+    const h = this.hdrWord(n) + N_FLAGS;
+    i[h] = withRingNext(i[h]!, next);
+    this.changes.markLinks(n);
+  }
+
   /** Records that node `n`'s list on `level` was rewritten (changes.ts). */
   markListChanged(n: number, level: number): void {
     if (level === 0) this.changes.markLinks(n);
@@ -206,9 +219,11 @@ export class HnswGraph {
    * Records the lists an INSERT of node `n` by the kernel rewrote: the node's own (with its
    * record) and, on each of its layers, those of the neighbours it chose, which got a reverse
    * link or were shrunk (assembly/hnsw.ts insert: serially, `connect` runs on exactly the
-   * members of the node's final list, and rewrites no other list).
+   * members of the node's final list, and rewrites no other list), and the flags of `ring`,
+   * the node whose duplicate ring it joined (Scratch.ringJoined; -1 when none).
    */
-  markInserted(n: number): void {
+  markInserted(n: number, ring: number): void {
+    if (ring >= 0) this.changes.markLinks(ring);
     const top = this.level(n);
     for (let l = 0; l <= top; l++) {
       const w = this.listWord(n, l);

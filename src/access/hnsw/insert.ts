@@ -36,7 +36,7 @@ export function insertVector(st: HnswState, sc: Scratch, rowId: number, key: Vec
   if (node < count) st.unlinkedCount--; // a vacuumed node's record, reused
   st.writeQuery(st.queryFormat(vec), sc.q);
   st.graph.kernel.insert(st.graph.g, sc.s, node, sc.q);
-  st.graph.markInserted(node);
+  st.graph.markInserted(node, sc.ringJoined);
   st.setNode(rowId, node);
   return true;
 }

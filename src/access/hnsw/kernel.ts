@@ -26,6 +26,8 @@ export interface HnswKernel {
   distanceTo(g: number, q: number, n: number): number;
   /** Internal distance between nodes `m` and `n`. */
   nodeDistance(g: number, m: number, n: number): number;
+  /** True when nodes `a` and `b` store byte-identical vectors (sparsevec: identical keys). */
+  sameNodes(g: number, a: number, b: number): boolean;
   /**
    * Widens `n` binary16 values at byte offset `src` (n a multiple of 8, finite: no infinity or
    * NaN) to float32 at `dst`, as the halfvec distances convert a node: exact.
@@ -39,10 +41,22 @@ export const MODE_KEEP_DISCARDED = 1;
 /** The compiled module (once per process), or null when it cannot load or is not wanted. */
 const wasmModule = compileWasm(new URL('../../../wasm/hnsw.wasm', import.meta.url));
 
+/** The module's exports: the kernel's functions, with WebAssembly's i32 for a boolean. */
+type WasmExports = Omit<HnswKernel, 'name' | 'sameNodes'> & { sameNodes(g: number, a: number, b: number): number };
+
 function wasmKernel(arena: Arena): HnswKernel | null {
-  const e = instantiateOn(wasmModule, arena) as unknown as Omit<HnswKernel, 'name'> | null;
+  const e = instantiateOn(wasmModule, arena) as unknown as WasmExports | null;
   if (e === null) return null;
-  return { name: 'wasm-simd', search: e.search, resume: e.resume, insert: e.insert, distanceTo: e.distanceTo, nodeDistance: e.nodeDistance, widenHalf: e.widenHalf };
+  return {
+    name: 'wasm-simd',
+    search: e.search,
+    resume: e.resume,
+    insert: e.insert,
+    distanceTo: e.distanceTo,
+    nodeDistance: e.nodeDistance,
+    sameNodes: (g, a, b) => e.sameNodes(g, a, b) !== 0,
+    widenHalf: e.widenHalf,
+  };
 }
 
 /** The name of the kernel {@link hnswKernelOf} returns: chosen once per process. */

@@ -39,7 +39,8 @@
  *     +hdrBytes + 0      rowId
  *              + 4      level
  *              + 8      upper      word index of the node's layer-1 list in the pool (-1 if none)
- *              +12      flags      bit 0: deleted
+ *              +12      flags      bit 0: deleted; bit 1: unlinked by vacuum (vacuum.ts);
+ *                                  bits 2-31: the duplicate ring's next node + 1 (0: none)
  *              +16      count      layer-0 neighbours
  *              +20      ids        int32[m0]
  *     recBytes = roundUp(hdrBytes + 20 + 4 * m0, 16)
@@ -95,6 +96,29 @@ export const N_COUNT = 4;
 export const N_IDS = 5;
 export const NODE_HEADER_WORDS = 5;
 export const FLAG_DELETED = 1;
+/**
+ * The duplicate ring: nodes whose stored vectors are byte-identical (updates that keep the
+ * embedding, re-inserted documents, boilerplate chunks) are linked in a circle through the
+ * upper bits of their flags word, next + 1 shifted by RING_SHIFT (0 = not in a ring). All
+ * copies are at one distance from every query and every node, so neighbour selection cannot
+ * tell them apart: once the lists around them are full of copies (live or tombstoned), a new
+ * copy gets no in-link at all and no search finds it. pgvector merges such copies into one
+ * element with up to 10 heap TIDs (hnswinsert.c, AddDuplicateOnDisk); here each copy stays a
+ * node with its own lists, and a layer-0 search that expands one copy also reaches the next
+ * one in the ring, so every copy is reachable from any of them. INSERT joins a new node to
+ * the ring of a byte-identical candidate it found; vacuum splices deleted nodes out.
+ */
+export const RING_SHIFT = 2;
+
+/** The duplicate ring's next node in a flags word, -1 when none. */
+export function ringNextOf(flags: number): number {
+  return (flags >>> RING_SHIFT) - 1;
+}
+
+/** The flags word `flags` with the ring's next node set to `next` (-1: none). */
+export function withRingNext(flags: number, next: number): number {
+  return (flags & ((1 << RING_SHIFT) - 1)) | ((next + 1) << RING_SHIFT);
+}
 
 /**
  * Per-search scratch header (80 bytes at `s`), words:
@@ -106,6 +130,8 @@ export const FLAG_DELETED = 1;
  *  16 nm: M0 + 2 i32 words, the non-matching neighbours a filtered expansion looks through
  *  17 wide: M0 slots of dimP float32, binary16 nodes widened once for the node-to-node
  *     distances of INSERT (halfvec graphs; 0 otherwise)
+ *  18 ring: the node whose duplicate ring the last INSERT joined (its flags word changed),
+ *     -1 when it joined none
  * Heaps and lists hold 8-byte (f32 dist, i32 node) entries.
  */
 export const S_VISITED = 0;
@@ -125,6 +151,7 @@ export const S_FILTER = 14;
 export const S_FILTERN = 15;
 export const S_NM = 16;
 export const S_WIDE = 17;
+export const S_RING = 18;
 export const SCRATCH_HEADER_BYTES = 80;
 
 /**

@@ -14,8 +14,8 @@ import { halfToFloat } from '../../kernels/half.js';
 import {
   G_CHUNK_SHIFT, G_DIM, G_EFC, G_ENTRY, G_HDR, G_L0, G_M, G_M0, G_MAXLEVEL, G_METRIC, G_PRUNE, G_REC, G_UPPER,
   PRUNE_NEW_M0, PRUNE_NO_FILL_NEW, PRUNE_NO_FILL_SHRUNK,
-  N_COUNT, N_LEVEL, N_UPPER, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_FILTER,
-  S_FILTERN, S_GDIST, S_NM, S_OUT, S_RES, S_SEL, S_TUPLES, S_VCAP, S_VISITED,
+  N_COUNT, N_FLAGS, N_LEVEL, N_UPPER, ringNextOf, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_FILTER,
+  S_FILTERN, S_GDIST, S_NM, S_OUT, S_RES, S_RING, S_SEL, S_TUPLES, S_VCAP, S_VISITED, withRingNext,
 } from './layout.js';
 import type { HnswKernel } from './kernel.js';
 
@@ -321,11 +321,14 @@ function searchLayer(g: number, s: number, q: number, nEntries: number, ef: numb
     minPop(cand, nc--);
     const l = list(g, c, level);
     const cnt = I[l]!;
+    // The next copy in the duplicate ring is one more layer-0 neighbour, after the list.
+    const ring = level === 0 ? ringNextOf(I[hdr(g, c) + N_FLAGS]!) : -1;
+    const cntR = ring >= 0 ? cnt + 1 : cnt;
     // The unvisited (passing) neighbours in list order, then the second hop, as the wasm batch.
     let nb = 0;
     let nnm = 0;
-    for (let j = 0; j < cnt; j++) {
-      const n = I[l + 1 + j]!;
+    for (let j = 0; j < cntR; j++) {
+      const n = j < cnt ? I[l + 1 + j]! : ring;
       if (n >= vcap || U[visited + n] === epoch) continue;
       if (filter !== 0 && !passes(filter, filterN, n)) {
         I[nm + nnm++] = n;
@@ -340,8 +343,10 @@ function searchLayer(g: number, s: number, q: number, nEntries: number, ef: numb
       U[visited + x] = epoch;
       const lx = list(g, x, 0);
       const cx = I[lx]!;
-      for (let j = 0; j < cx; j++) {
-        const n = I[lx + 1 + j]!;
+      const rx = ringNextOf(I[hdr(g, x) + N_FLAGS]!);
+      const cxR = rx >= 0 ? cx + 1 : cx;
+      for (let j = 0; j < cxR; j++) {
+        const n = j < cx ? I[lx + 1 + j]! : rx;
         if (n >= vcap || U[visited + n] === epoch || !passes(filter, filterN, n)) continue;
         U[visited + n] = epoch;
         I[batch + nb++] = n;
@@ -375,6 +380,27 @@ function searchLayer(g: number, s: number, q: number, nEntries: number, ef: numb
     maxPop(res, nr--);
   }
   return total;
+}
+
+/** assembly/hnsw.ts dropCopies: drops candidates storing the vector of an earlier one at an equal distance. */
+function dropCopies(g: number, h: number, n: number): number {
+  let w = 0;
+  let run = 0;
+  for (let i = 0; i < n; i++) {
+    const d = F[h + 2 * i]!;
+    const e = I[h + 2 * i + 1]!;
+    if (w > 0 && F[h + 2 * (w - 1)] === d) {
+      let copy = false;
+      for (let j = run; j < w && !copy; j++) copy = sameVector(g, I[h + 2 * j + 1]!, e);
+      if (copy) continue;
+    } else {
+      run = w;
+    }
+    F[h + 2 * w] = d;
+    I[h + 2 * w + 1] = e;
+    w++;
+  }
+  return w;
 }
 
 function selectHeuristic(g: number, s: number, cands: number, n: number, mMax: number, dst: number, fill: boolean): void {
@@ -436,6 +462,7 @@ function connect(g: number, s: number, nb: number, node: number, d: number, leve
     I[sel + 2 * k + 1] = e;
   }
   I[s + S_DCOUNT] = I[s + S_DCOUNT]! + c;
+  n = dropCopies(g, sel, n);
   selectHeuristic(g, s, sel, n, mMax, l, (I[g + G_PRUNE]! & PRUNE_NO_FILL_SHRUNK) === 0);
 }
 
@@ -477,6 +504,42 @@ function resume(arena: Arena, gp: number, sp: number, qp: number, ef: number): n
   return searchLayer(g, s, qp >>> 2, n, ef, 0, 3);
 }
 
+/** True when nodes a and b store byte-identical vectors (sparsevec: identical keys). */
+function sameVector(g: number, a: number, b: number): boolean {
+  const va = vec(g, a);
+  const vb = vec(g, b);
+  if (I[g + G_METRIC]! >= 8) {
+    const nnz = I[va + 1]!;
+    if (nnz !== I[vb + 1]!) return false;
+    return bytesEqual(I[va]!, I[vb]!, nnz * 8);
+  }
+  return bytesEqual(va * 4, vb * 4, I[g + G_HDR]!);
+}
+
+function bytesEqual(a: number, b: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (B[a + i] !== B[b + i]) return false;
+  return true;
+}
+
+/** assembly/hnsw.ts joinRing: the new node joins the ring of a byte-identical candidate. */
+function joinRing(g: number, s: number, node: number, q: number, n: number): void {
+  const out = I[s + S_OUT]! >>> 2;
+  // As stored in the float32 heaps the candidates' distances came from.
+  const self = Math.fround(qdist(I[g + G_METRIC]!, q, vec(g, node), I[g + G_DIM]!));
+  I[s + S_DCOUNT] = I[s + S_DCOUNT]! + 1;
+  for (let k = 0; k < n; k++) {
+    const x = I[out + 2 * k + 1]!;
+    if (F[out + 2 * k] !== self || x === node || !sameVector(g, x, node)) continue;
+    const hx = hdr(g, x);
+    const hn = hdr(g, node);
+    const next = ringNextOf(I[hx + N_FLAGS]!);
+    I[hn + N_FLAGS] = withRingNext(I[hn + N_FLAGS]!, next >= 0 ? next : x);
+    I[hx + N_FLAGS] = withRingNext(I[hx + N_FLAGS]!, node);
+    I[s + S_RING] = x;
+    return;
+  }
+}
+
 function insert(arena: Arena, gp: number, sp: number, node: number, qp: number): void {
   views(arena);
   const g = gp >>> 2;
@@ -484,6 +547,7 @@ function insert(arena: Arena, gp: number, sp: number, node: number, qp: number):
   const metric = I[g + G_METRIC]!;
   const dimP = I[g + G_DIM]!;
   const level = I[hdr(g, node) + N_LEVEL]!;
+  I[s + S_RING] = -1;
   let ep = I[g + G_ENTRY]!;
   const top = I[g + G_MAXLEVEL]!;
   if (ep < 0) {
@@ -507,7 +571,8 @@ function insert(arena: Arena, gp: number, sp: number, node: number, qp: number):
   I[entries + 1] = ep;
   let nEntries = 1;
   for (let l = Math.min(level, top); l >= 0; l--) {
-    const n = searchLayer(g, s, q, nEntries, efc, l, 0);
+    const n = dropCopies(g, out, searchLayer(g, s, q, nEntries, efc, l, 0));
+    if (l === 0) joinRing(g, s, node, q, n);
     const own = list(g, node, l);
     const mMax = l === 0 ? m0 : m;
     const ownMax = l === 0 && (I[g + G_PRUNE]! & PRUNE_NEW_M0) !== 0 ? m0 : m;
@@ -531,6 +596,11 @@ function insert(arena: Arena, gp: number, sp: number, node: number, qp: number):
     I[g + G_ENTRY] = node;
     I[g + G_MAXLEVEL] = level;
   }
+}
+
+function sameNodes(arena: Arena, gp: number, a: number, b: number): boolean {
+  views(arena);
+  return sameVector(gp >>> 2, a, b);
 }
 
 function distanceTo(arena: Arena, gp: number, qp: number, n: number): number {
@@ -561,6 +631,7 @@ export function referenceKernelOf(arena: Arena): HnswKernel {
     insert: (g, s, node, q) => insert(arena, g, s, node, q),
     distanceTo: (g, q, n) => distanceTo(arena, g, q, n),
     nodeDistance: (g, m, n) => nodeDistance(arena, g, m, n),
+    sameNodes: (g, a, b) => sameNodes(arena, g, a, b),
     widenHalf: (src, dst, n) => widenHalf(arena, src, dst, n),
   };
 }

@@ -8,7 +8,7 @@
 import type { Arena } from '../../kernels/arena.js';
 import {
   LIST_CAPACITY, S_CAND, S_DCOUNT, S_DISC, S_DISCSIZE, S_ENTRY, S_EPOCH, S_FILTER, S_FILTERN, S_NM,
-  S_OUT, S_RES, S_SEL, S_TUPLES, S_VCAP, S_VISITED, S_WIDE, SCRATCH_HEADER_BYTES,
+  S_OUT, S_RES, S_RING, S_SEL, S_TUPLES, S_VCAP, S_VISITED, S_WIDE, SCRATCH_HEADER_BYTES,
 } from './layout.js';
 
 export class Scratch {
@@ -145,6 +145,11 @@ export class Scratch {
 
   get tuples(): number {
     return this.arena.i32()[(this.s >>> 2) + S_TUPLES]! >>> 0;
+  }
+
+  /** The node whose duplicate ring the last INSERT with this scratch joined, -1 if none (layout.ts S_RING). */
+  get ringJoined(): number {
+    return this.arena.i32()[(this.s >>> 2) + S_RING]!;
   }
 
   get discardedSize(): number {

@@ -9,7 +9,10 @@
  * Algorithm 4, keeping pruned connections as the insert path does). pgvector instead re-searches the graph for each affected node with
  * ef_construction; the local repair costs far fewer distance computations and keeps recall
  * (test/access/hnsw.test.ts measures it). A deleted entry point is replaced by a live node of
- * the highest remaining level.
+ * the highest remaining level. Deleted nodes leave their duplicate rings (layout.ts
+ * RING_SHIFT): a repair that loses a deleted copy gets the next live copy of its ring as a
+ * candidate (at the same distance, so usually kept), so a ring whose linked copies were all
+ * deleted stays reachable through its live ones.
  *
  * Deleted records are not reused yet: vacuum makes them unreachable and drops them from the
  * rowId map, but the bytes stay allocated until the index is rebuilt (REINDEX).
@@ -53,6 +56,13 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
   const candDist = new Float64Array(candIds.length);
   const order = new Int32Array(candIds.length);
   const seen = new Set<number>();
+  /** The first live node after deleted node `e` in its duplicate ring, -1 when none. */
+  const liveCopy = (e: number): number => {
+    for (let r = graph.ringNext(e), steps = 0; r >= 0 && r !== e && steps < count; r = graph.ringNext(r), steps++) {
+      if (dead[r] === 0) return r;
+    }
+    return -1;
+  };
   for (let n = 0; n < count; n++) {
     if (dead[n] === 1) continue;
     const top = graph.level(n);
@@ -68,7 +78,7 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
       seen.add(n);
       let k = 0;
       const add = (e: number) => {
-        if (dead[e] === 1 || seen.has(e)) return;
+        if (e < 0 || dead[e] === 1 || seen.has(e)) return;
         seen.add(e);
         candIds[k] = e;
         candDist[k] = graph.kernel.nodeDistance(graph.g, n, e);
@@ -78,6 +88,7 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
         const e = w[lw + 1 + j]!;
         if (dead[e] === 0) add(e);
         else if (graph.level(e) >= l) {
+          if (l === 0 && k < candIds.length) add(liveCopy(e));
           const dw = graph.listWord(e, l);
           w = graph.arena.i32();
           const dc = w[dw]!;
@@ -85,7 +96,21 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
         }
       }
       for (let i = 0; i < k; i++) order[i] = i;
-      const ord = order.subarray(0, k).sort((a, b) => candDist[a]! - candDist[b]! || candIds[a]! - candIds[b]!);
+      let ord = order.subarray(0, k).sort((a, b) => candDist[a]! - candDist[b]! || candIds[a]! - candIds[b]!);
+      // One candidate per stored vector, as the kernel's INSERT (assembly/hnsw.ts dropCopies).
+      let kk = 0;
+      for (let i = 0, run = 0; i < ord.length; i++) {
+        const e = candIds[ord[i]!]!;
+        if (kk > 0 && candDist[ord[kk - 1]!] === candDist[ord[i]!]) {
+          let copy = false;
+          for (let j = run; j < kk && !copy; j++) copy = graph.kernel.sameNodes(graph.g, candIds[ord[j]!]!, e);
+          if (copy) continue;
+        } else {
+          run = kk;
+        }
+        ord[kk++] = ord[i]!;
+      }
+      ord = ord.subarray(0, kk);
       // SELECT-NEIGHBORS-HEURISTIC over the sorted candidates.
       const mMax = l === 0 ? graph.m0 : graph.m;
       const kept: number[] = [];
@@ -114,6 +139,18 @@ export function vacuumHnsw(st: HnswState): VacuumResult {
       repairedLists++;
     }
   }
+  // Splice the deleted nodes out of the duplicate rings: a live node's next skips the deleted
+  // ones after it (a ring left with one node dissolves), then the deleted nodes' links go.
+  for (let n = 0; n < count; n++) {
+    if (dead[n] === 1) continue;
+    const r = graph.ringNext(n);
+    if (r < 0) continue;
+    let next = r;
+    for (let steps = 0; dead[next] === 1 && steps < count; steps++) next = graph.ringNext(next);
+    if (next === n || dead[next] === 1) next = -1;
+    if (next !== r) graph.setRingNext(n, next);
+  }
+  for (let n = 0; n < count; n++) if (dead[n] === 1 && graph.ringNext(n) >= 0) graph.setRingNext(n, -1);
   // Unlink the deleted nodes themselves and forget their rowIds.
   const w = graph.arena.i32();
   for (let n = 0; n < count; n++) {
