@@ -53,6 +53,27 @@ test('FETCH FIRST ... WITH TIES agrees with PostgreSQL', async () => {
   reportMismatches('WITH TIES', mismatches, qs.length, SEED);
 });
 
+// An ordered B-tree index scan serves WITH TIES as PostgreSQL plans it (Limit -> Index Scan);
+// the scan returns the columns the projection reads and the ORDER BY keys the Limit compares.
+test('WITH TIES over a B-tree index scan: the plan and the rows agree with PostgreSQL', async () => {
+  await both(`CREATE TABLE wti (id int, x int, y text)`);
+  await both(`INSERT INTO wti SELECT g, g / 3, 'y' || g FROM generate_series(1, 3000) g`);
+  await both(`CREATE INDEX wti_x ON wti (x)`);
+  await both(`ANALYZE wti`);
+  const mismatches: string[] = [];
+  const qs = [
+    `EXPLAIN (COSTS OFF) SELECT id FROM wti ORDER BY x FETCH FIRST 2 ROWS WITH TIES`,
+    `EXPLAIN (COSTS OFF) SELECT y FROM wti WHERE x > 100 ORDER BY x DESC FETCH FIRST 1 ROWS WITH TIES`,
+    `SELECT id FROM wti ORDER BY x FETCH FIRST 2 ROWS WITH TIES`,
+    `SELECT id FROM wti ORDER BY x FETCH FIRST 1 ROWS WITH TIES`,
+    `SELECT id FROM wti ORDER BY x OFFSET 2 ROWS FETCH FIRST 2 ROWS WITH TIES`,
+    `SELECT y FROM wti WHERE x > 100 ORDER BY x DESC FETCH FIRST 1 ROWS WITH TIES`,
+    `SELECT y, id FROM wti WHERE x BETWEEN 7 AND 9 ORDER BY x FETCH FIRST 4 ROWS WITH TIES`,
+  ];
+  for (const q of qs) await check(q, mismatches);
+  reportMismatches('WITH TIES over an index scan', mismatches, qs.length, SEED);
+});
+
 test('array slices agree with PostgreSQL', async () => {
   const mismatches: string[] = [];
   const qs = [

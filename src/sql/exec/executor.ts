@@ -176,24 +176,28 @@ const readsOf = new WeakMap<PlanNode, readonly number[] | null>();
 export function projectionReads(plan: PlanNode): readonly number[] | null {
   let pos = readsOf.get(plan);
   if (pos === undefined) {
-    pos = null;
-    if (plan.project !== null) {
-      const used = new Set<number>();
-      let whole = false;
-      const walk = (e: Expr): void => {
-        someNode(e, (x) => {
-          if (x.k === 'slot') used.add(x.idx);
-          else if (x.k === 'subplan' || x.k === 'sublink') whole = true;
-          return whole;
-        });
-      };
-      for (const e of plan.project) walk(e);
-      if (plan.qual !== null) walk(plan.qual);
-      pos = whole ? null : [...used].sort((a, b) => a - b);
-    }
+    pos = plan.project === null ? null : slotsRead([...plan.project, ...(plan.qual === null ? [] : [plan.qual])]);
     readsOf.set(plan, pos);
   }
   return pos;
+}
+
+/**
+ * The input tuple positions `exprs` read, ascending; null when they may read any (a subplan
+ * or sublink gets the whole tuple).
+ */
+export function slotsRead(exprs: readonly Expr[]): number[] | null {
+  const used = new Set<number>();
+  let whole = false;
+  for (const e of exprs) {
+    someNode(e, (x) => {
+      if (x.k === 'slot') used.add(x.idx);
+      else if (x.k === 'subplan' || x.k === 'sublink') whole = true;
+      return whole;
+    });
+    if (whole) return null;
+  }
+  return [...used].sort((a, b) => a - b);
 }
 
 /**

@@ -559,8 +559,11 @@ export function planLevel(info: PlannerInfo): PlanNode {
   const quals: QualInfo[] = conjuncts(q.where).map((e) => ({ expr: e, rels: relsOf(e) }));
   const limit = info.planTimeValue(q.limit);
   const offset = info.planTimeValue(q.offset) ?? 0;
-  // WITH TIES may return more than LIMIT rows: no bound for a top-N sort or a k-NN scan.
-  const need = q.limit === null || q.withTies === true ? Infinity : limit === null ? Infinity : limit + offset;
+  // The rows the level's consumer reads: what costs an ordered scan's early stop and the Limit.
+  const want = q.limit === null || limit === null ? Infinity : limit + offset;
+  // WITH TIES may return more than LIMIT rows: no bound for a top-N sort or a k-NN scan (its
+  // estimate is still LIMIT + OFFSET, as PostgreSQL's limit_tuples).
+  const need = q.withTies === true ? Infinity : want;
 
   let plan: PlanNode;
   let ordered = false;
@@ -571,7 +574,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
     ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need) ?? (q.orderBy.length === 1 ? tryKnnOuterJoin(info, quals, needed, need) : null)) : null;
   // ORDER BY columns of one table: an Index Scan in that order when it beats scan + Sort.
   const byIndex = dummy === null && knn === null && q.orderBy.length > 0 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning
-    ? tryOrderedIndexPlan(info, quals, needed, need) : null;
+    ? tryOrderedIndexPlan(info, quals, needed, want) : null;
   if (dummy !== null) {
     plan = dummy;
   } else if (knn !== null) {
@@ -633,7 +636,7 @@ export function planLevel(info: PlannerInfo): PlanNode {
 
   if (q.limit !== null || q.offset !== null) {
     const input = plan;
-    const rows = Math.min(input.rows, need === Infinity ? input.rows : Math.max(need - offset, 0));
+    const rows = Math.min(input.rows, want === Infinity ? input.rows : Math.max(want - offset, 0));
     const frac = input.rows > 0 ? Math.min(1, (rows + offset) / input.rows) : 1;
     const lim: PlanNode = {
       ...planBase(rows, input.startupCost, input.startupCost + (input.totalCost - input.startupCost) * frac, input.layout),

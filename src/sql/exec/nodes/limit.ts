@@ -12,7 +12,7 @@ import type { Value } from '../../../storage/table.js';
 import type { Expr } from '../../analyze/expr.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr, type EvalCtx } from '../eval.js';
-import { PlanState, execInitNode, execProcNode, execReScan, projectionReads, type EState } from '../executor.js';
+import { PlanState, execInitNode, execProcNode, execReScan, projectionReads, slotsRead, type EState } from '../executor.js';
 
 type LimitPlan = Extract<PlanNode, { node: 'Limit' }>;
 
@@ -37,13 +37,21 @@ export class LimitState extends PlanState {
     super(p, es);
     this.children = [execInitNode(p.input, es)];
     // The projection above the input's tuples is this node's: it alone says what they must hold.
-    if (p.project !== null) this.children[0]!.setParentReads(projectionReads(p));
+    if (p.project !== null) this.children[0]!.setParentReads(this.withTieKeys(projectionReads(p)));
   }
 
   /** Without a projection the parent reads the input's tuples themselves. */
   override setParentReads(pos: readonly number[] | null): void {
     super.setParentReads(pos);
-    if (this.p.project === null) this.children[0]!.setParentReads(pos);
+    if (this.p.project === null) this.children[0]!.setParentReads(this.withTieKeys(pos));
+  }
+
+  /** `pos` and the positions WITH TIES compares (the ORDER BY keys), which this node reads itself. */
+  private withTieKeys(pos: readonly number[] | null): readonly number[] | null {
+    const ties = this.p.ties;
+    if (ties === undefined || pos === null) return pos;
+    const keys = slotsRead(ties.keys);
+    return keys === null ? null : [...new Set([...pos, ...keys])].sort((a, b) => a - b);
   }
 
   next(): Value[] | null {
