@@ -64,3 +64,50 @@ test('INSERT ... ON CONFLICT errors come before RETURNING errors', async () => {
   await same(`INSERT INTO ins_alias AS x VALUES (1, 2) ON CONFLICT (id) DO UPDATE SET k = k + 1 RETURNING ins_alias.id`);
   await same(`INSERT INTO ins_alias AS x VALUES (1, 2) ON CONFLICT (nosuch) DO NOTHING RETURNING nosuch2`);
 });
+
+// Seed 20261201: `CASE WHEN random() < 2 THEN 1 ELSE 1/0 END` answered 1; PostgreSQL folds
+// constant subexpressions while planning (eval_const_expressions), so `1/0` fails there,
+// except in arms and arguments the folding drops first: CASE arms after a WHEN that folds to
+// true (or whose WHEN folds to false), AND/OR arguments after a deciding constant, COALESCE
+// arguments after a non-null constant.
+test('constant subexpressions fail while planning, except where PostgreSQL drops them first', async () => {
+  await both(`CREATE TABLE cf (x int)`);
+  await both(`INSERT INTO cf VALUES (1), (2)`);
+  for (const e of [
+    'CASE WHEN random() < 2 THEN 1 ELSE 1/0 END',
+    'CASE WHEN x < 2 THEN 1 ELSE 1/0 END',
+    'CASE WHEN true THEN 1 ELSE 1/0 END',
+    'CASE WHEN false THEN 1/0 ELSE 2 END',
+    'CASE 1 WHEN 1 THEN 2 ELSE 1/0 END',
+    'CASE 1 WHEN 2 THEN 1/0 ELSE 3 END',
+    "CASE 'a' WHEN 'b' THEN 1/0 WHEN 'a' THEN 7 END",
+    'CASE NULL::int WHEN 1 THEN 1/0 ELSE 5 END',
+    'CASE x WHEN 1 THEN 2 ELSE 1/0 END',
+    'x < 2 OR 1/0 = 1',
+    'true OR 1/0 = 1',
+    'false AND 1/0 = 1',
+    '1/0 = 1 AND false',
+    "'a' = 'a' OR 1/0 = 1",
+    'x > 0 AND (false AND 1.0/0 > 1)',
+    'COALESCE(1, 1/0)',
+    'COALESCE(NULL, 1/0)',
+    'COALESCE(x, 1/0)',
+    'x + 1/0',
+    '2.5 * 4 - x',
+    "'a' || 'b' = 'ab'",
+  ]) {
+    await same(`SELECT ${e} AS v FROM cf ORDER BY x`);
+  }
+});
+
+// Seed 20261201: to_jsonb / to_json of an untyped literal answered a JSON string; their
+// argument is anyelement (42804), and an untyped parameter of the "any" builders cannot be
+// typed (42P18).
+test('to_jsonb of an untyped literal and json builders of untyped parameters fail as PostgreSQL', async () => {
+  for (const q of [`SELECT to_jsonb('b')`, `SELECT to_json('b')`, `SELECT to_jsonb(NULL)`, `SELECT to_jsonb('b'::text)`, `SELECT jsonb_build_array('x', 1)`, `SELECT json_build_object('a', 'b')`]) {
+    await same(q);
+  }
+  for (const q of [`SELECT jsonb_build_array($1)`, `SELECT json_build_object('a', $1)`, `SELECT to_jsonb($1)`, `SELECT jsonb_build_array($1::int)`]) {
+    await same(q, [7]);
+  }
+});

@@ -623,7 +623,17 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'A_Expr':
       return analyzeAExpr(scope, n);
     case 'BoolExpr': {
-      const args = (n.args as PgNode[]).map((a) => requireBool(scope, analyzeExpr(scope, a), 'argument of ' + boolOpName(n.boolop), a));
+      // As eval_const_expressions' simplify_and_arguments / simplify_or_arguments: after an
+      // argument that is constant false (AND) or true (OR), the rest are not folded, so an
+      // error they would raise is not raised.
+      const wasUnreachable = scope.unreachable;
+      const decides = n.boolop === 'AND_EXPR' ? false : n.boolop === 'OR_EXPR' ? true : null;
+      const args = (n.args as PgNode[]).map((a) => {
+        const e = requireBool(scope, analyzeExpr(scope, a), 'argument of ' + boolOpName(n.boolop), a);
+        if (e.k === 'const' && e.value === decides) scope.unreachable = true;
+        return e;
+      });
+      scope.unreachable = wasUnreachable;
       if (n.boolop === 'AND_EXPR') return { k: 'and', type: 'bool', args };
       if (n.boolop === 'OR_EXPR') return { k: 'or', type: 'bool', args };
       return { k: 'not', type: 'bool', arg: args[0]! };
@@ -647,7 +657,14 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
       return analyzeArrayExpr(scope, n);
     case 'CoalesceExpr': {
       const raw = n.args as PgNode[];
-      const args = raw.map((a) => analyzeExpr(scope, a));
+      // Arguments after a non-null constant are not folded (eval_const_expressions stops there).
+      const wasUnreachable = scope.unreachable;
+      const args = raw.map((a) => {
+        const e = analyzeExpr(scope, a);
+        if (e.k === 'const' && e.value !== null) scope.unreachable = true;
+        return e;
+      });
+      scope.unreachable = wasUnreachable;
       const type = commonType(args.map((a) => a.type), n.location, 'COALESCE', raw.map(leftmostLoc));
       return { k: 'coalesce', type, args: args.map((a, i) => applyArg(scope, a, type, leftmostLoc(raw[i]!))) };
     }
@@ -1430,15 +1447,15 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
     }
     // numeric against real / double precision compares as double precision (the numeric side
     // is cast), everything else by exact value.
-    if (COMPARE_OPS.has(op)) return { k: 'op2', type: 'bool', fn: compareFn(op, t === 'float4' || t === 'float8' ? floatCmp : numCmp), l, r, op };
+    if (COMPARE_OPS.has(op)) return foldConstants(scope, { k: 'op2', type: 'bool', fn: compareFn(op, t === 'float4' || t === 'float8' ? floatCmp : numCmp), l, r, op });
     if (ARITH_OPS.has(op)) {
       if (op === '%' && (rtype === 'float8' || rtype === 'float4')) throw noOperator(op, lt, rt, location);
-      return { k: 'op2', type: rtype, fn: arithFn(op, rtype), l, r, op };
+      return foldConstants(scope, { k: 'op2', type: rtype, fn: arithFn(op, rtype), l, r, op });
     }
     throw noOperator(op, lt, rt, location);
   }
   if (lt === rt && (lt === 'text' || lt === 'bool' || lt === 'uuid') && COMPARE_OPS.has(op)) {
-    return { k: 'op2', type: 'bool', fn: compareFn(op, lt === 'bool' ? boolCmp : textCmp), l, r, op };
+    return foldConstants(scope, { k: 'op2', type: 'bool', fn: compareFn(op, lt === 'bool' ? boolCmp : textCmp), l, r, op });
   }
   if (op === '||' && (lt === 'text' || rt === 'text')) {
     // A real / double precision operand prints with the executing session's
@@ -1788,6 +1805,29 @@ export function jsonSrfArg(scope: ExprScope, name: string, args: Expr[], locatio
   throw undefinedFunction(name, args.map((a) => a.type), location);
 }
 
+/**
+ * An argument of a function declared over "any" (concat, format, json[b]_build_*): an untyped
+ * literal is text; an untyped parameter stays undetermined, so the statement fails with
+ * PostgreSQL's 42P18 `could not determine data type of parameter $n` (prepare checks it).
+ */
+function anyArgument(scope: ExprScope, a: Expr): Expr {
+  return a.type === 'unknown' && a.k !== 'param' ? coerceTo(scope, a, 'text', -1) : a;
+}
+
+/**
+ * An anyelement argument (to_json, to_jsonb) must have a type: an untyped literal or parameter
+ * cannot resolve the polymorphic type.
+ * @throws PgError 42804 `could not determine polymorphic type because input has type unknown`.
+ */
+export function requireKnownPolymorphic(a: Expr): void {
+  if (a.type === 'unknown') throw unknownPolymorphic();
+}
+
+/** PostgreSQL's error for an anyelement argument of type unknown (42804). */
+export function unknownPolymorphic(): PgError {
+  return new PgError(SQLSTATE.datatype_mismatch, 'could not determine polymorphic type because input has type unknown');
+}
+
 /** Functions analyzeFuncCall handles by name for some argument types only. */
 const PARTLY_IMPLEMENTED = new Set(['age', 'pg_column_size', 'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_size_pretty', 'gen_random_uuid', 'uuidv4', 'random']);
 
@@ -1799,13 +1839,14 @@ const PARTLY_IMPLEMENTED = new Set(['age', 'pg_column_size', 'pg_relation_size',
  */
 function jsonbBuildCall(scope: ExprScope, name: string, args: Expr[], location: number): Expr {
   if (name === 'to_jsonb' && args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), location);
+  if (name === 'to_jsonb') requireKnownPolymorphic(args[0]!);
   if (name === 'jsonb_build_object' && args.length % 2 !== 0) {
     throw new PgError(SQLSTATE.invalid_parameter_value, 'argument list must have even number of elements', {
       hint: 'The arguments of jsonb_build_object() must consist of alternating keys and values.',
     });
   }
   const wrapped: Expr[] = args.map((a) => {
-    const e = a.type === 'unknown' ? coerceTo(scope, a, 'text', -1) : a;
+    const e = anyArgument(scope, a);
     const t = e.type;
     // Per row with the session's extra_float_digits (a float goes through float8out's text).
     const conv: Expr = { k: 'fn', type: 'jsonb', name: 'to_jsonb', args: [e], fn: ([v], ctx) => new Jsonb(toJsonbValue(v!, t, ctx.zone, ctx.floatDigits)) };
@@ -1839,6 +1880,7 @@ function jsonbBuildCall(scope: ExprScope, name: string, args: Expr[], location: 
  */
 function jsonBuildCall(scope: ExprScope, name: string, args: Expr[], location: number): Expr {
   if (name === 'to_json' && args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), location);
+  if (name === 'to_json') requireKnownPolymorphic(args[0]!);
   const object = name === 'json_build_object';
   if (object && args.length % 2 !== 0) {
     throw new PgError(SQLSTATE.invalid_parameter_value, 'argument list must have even number of elements', {
@@ -1846,7 +1888,7 @@ function jsonBuildCall(scope: ExprScope, name: string, args: Expr[], location: n
     });
   }
   const wrapped: Expr[] = args.map((a, i) => {
-    const e = a.type === 'unknown' ? coerceTo(scope, a, 'text', -1) : a;
+    const e = anyArgument(scope, a);
     const t = e.type;
     const key = object && i % 2 === 0;
     const conv: Expr = key
@@ -1998,7 +2040,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   let arg = args[0]!;
   if (name === 'jsonb_agg' || name === 'json_agg') {
     // (anyelement): an untyped literal has no type to resolve to.
-    if (arg.type === 'unknown') throw new PgError(SQLSTATE.datatype_mismatch, 'could not determine polymorphic type because input has type unknown');
+    requireKnownPolymorphic(arg);
     scope.sawAggregate = true;
     // Floats print with the session's extra_float_digits: converted per row (not under
     // DISTINCT, which compares the values themselves).
@@ -2110,17 +2152,13 @@ function analyzeCase(scope: ExprScope, n: PgNode): Expr {
   const wasUnreachable = scope.unreachable;
   let taken = false; // an earlier WHEN folded to true: every later arm and ELSE are unreachable
   for (const w of raw) {
+    // A WHEN known now: true makes every later arm and ELSE unreachable, false or NULL its own
+    // THEN (eval_const_expressions drops those arms before folding them).
+    let known: Value | undefined;
     if (arg === null) {
       const cond = requireBool(scope, analyzeExpr(scope, w.expr), 'argument of CASE/WHEN', w.expr);
       whens.push({ cond, then: { k: 'const', type: 'unknown', value: null } });
-      const constant = cond.k === 'const' && !taken && wasUnreachable !== true;
-      if (constant) scope.unreachable = cond.value !== true;
-      thens.push(analyzeExpr(scope, w.result));
-      if (constant) {
-        taken = cond.value === true;
-        scope.unreachable = taken ? true : wasUnreachable;
-      }
-      continue;
+      if (cond.k === 'const') known = cond.value;
     } else {
       const value = analyzeExpr(scope, w.expr);
       const cmp = binaryOp(scope, '=', standIn(arg.type, -1), value, leftmostLoc(w.expr));
@@ -2129,8 +2167,19 @@ function analyzeCase(scope: ExprScope, n: PgNode): Expr {
         throw new PgError(SQLSTATE.datatype_mismatch, `argument of CASE/WHEN must be type boolean, not type ${TYPE_NAME[cmp.type]}`, pos(leftmostLoc(w.expr)));
       }
       whens.push({ cond: cmp.r, test: cmp.l, fn: cmp.fn, then: { k: 'const', type: 'unknown', value: null } });
+      if (arg.k === 'const' && value.k === 'const' && scope.unreachable !== true) {
+        // Both sides constant: the comparison folds as PostgreSQL's CaseTestExpr does.
+        const folded = binaryOp(scope, '=', arg, value, leftmostLoc(w.expr));
+        if (folded.k === 'const') known = folded.value;
+      }
     }
+    const constant = known !== undefined && !taken && wasUnreachable !== true;
+    if (constant) scope.unreachable = known !== true;
     thens.push(analyzeExpr(scope, w.result));
+    if (constant) {
+      taken = known === true;
+      scope.unreachable = taken ? true : wasUnreachable;
+    }
   }
   const elseExpr: Expr = n.defresult === undefined ? { k: 'const', type: 'unknown', value: null } : analyzeExpr(scope, n.defresult);
   scope.unreachable = wasUnreachable;
@@ -2267,7 +2316,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
   const types = () => args.map((a) => a.type);
   // "any" arguments: an untyped literal is text; an untyped parameter stays undetermined
   // (PostgreSQL's 42P18 "could not determine data type of parameter").
-  const texts = (from: number): Expr[] => args.slice(from).map((a) => (a.type === 'unknown' && a.k !== 'param' ? coerceTo(scope, a, 'text', -1) : a));
+  const texts = (from: number): Expr[] => args.slice(from).map((a) => anyArgument(scope, a));
   switch (name) {
     case 'concat': {
       if (args.length === 0) throw undefinedFunction(name, [], location);

@@ -10,7 +10,7 @@
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { PgNode } from '../parser/parse.js';
-import { type Expr, type ExprScope, analyzeExpr, forEachOperand, coerceTo, comparatorFor, commonType, analyzeAggregate } from './expr.js';
+import { type Expr, type ExprScope, analyzeExpr, forEachOperand, coerceTo, comparatorFor, commonType, analyzeAggregate, unknownPolymorphic } from './expr.js';
 import { type SqlType, TYPE_NAME, isNumeric, castValue } from './types.js';
 import type { SortKey } from './query.js';
 import { exprEqual } from './query.js';
@@ -146,7 +146,6 @@ export function analyzeWindowCall(scope: ExprScope, n: PgNode, name: string): Ex
     // anyelement: an argument of type unknown (a literal, NULL or an untyped parameter) leaves
     // it unresolved (PostgreSQL's enforce_generic_type_consistency; only the anycompatible
     // three-argument lag/lead resolves unknown to text).
-    const unknownPolymorphic = (): PgError => new PgError(SQLSTATE.datatype_mismatch, 'could not determine polymorphic type because input has type unknown');
     let type: SqlType;
     switch (name) {
       case 'row_number':
