@@ -14,11 +14,10 @@ import assert from 'node:assert/strict';
 import { memories } from '../../src/kernels/memories.js';
 import { ARENA_MAX_BYTES } from '../../src/kernels/arena.js';
 import { ivfflatAm, type IvfflatIndex } from '../../src/access/ivfflat/index.js';
-import type { VectorIndex } from '../../src/access/am.js';
 import { MemorySink, MemorySource } from '../../src/storage/stream.js';
 import { Prng } from '../../src/common/prng.js';
-import { randomMatrix } from './hnsw-helpers.js';
-import type { GucReader, GucValue } from '../../src/common/guc.js';
+import { exactTopK, randomMatrix } from './hnsw-helpers.js';
+import { ivfflatGucs, listContents, listShape, scanPairs } from './ivfflat-helpers.js';
 
 const SEED = Number(process.env['VECGRES_SEED'] ?? 20261203);
 const DIM = 16;
@@ -41,11 +40,6 @@ function rowsOf(kind: 'uniform' | 'skewed', n: number, seed: number): Float32Arr
   return m;
 }
 
-function gucs(values: Record<string, GucValue> = {}): GucReader {
-  const all: Record<string, GucValue> = { 'ivfflat.probes': 1, 'ivfflat.iterative_scan': 'off', 'ivfflat.max_probes': 32768, ...values };
-  return { get: (name: string) => all[name]! };
-}
-
 function build(base: Float32Array, lists: number): IvfflatIndex {
   return ivfflatAm.build({
     dim: DIM,
@@ -59,47 +53,6 @@ function build(base: Float32Array, lists: number): IvfflatIndex {
   }) as IvfflatIndex;
 }
 
-function scan(ix: VectorIndex, q: Float32Array, g: GucReader, limit: number): Array<[number, number]> {
-  const s = ix.beginScan(q, { gucs: g, limit, isLive: () => true });
-  const out: Array<[number, number]> = [];
-  const ids = new Int32Array(64);
-  const ds = new Float64Array(64);
-  while (out.length < limit) {
-    const n = s.next(ids, ds);
-    if (n === 0) break;
-    for (let j = 0; j < n && out.length < limit; j++) out.push([ids[j]!, ds[j]!]);
-  }
-  s.close();
-  return out;
-}
-
-/** Exact search: the `k` nearest of the rows `live` admits, by float64 L2 distance, ties by id. */
-function exact(base: Float32Array, rows: number, q: Float32Array, k: number, live: (r: number) => boolean = () => true): number[] {
-  const d: Array<[number, number]> = [];
-  for (let r = 0; r < rows; r++) {
-    if (!live(r)) continue;
-    let s = 0;
-    for (let i = 0; i < DIM; i++) {
-      const x = base[r * DIM + i]! - q[i]!;
-      s += x * x;
-    }
-    d.push([s, r]);
-  }
-  d.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  return d.slice(0, k).map((x) => x[1]);
-}
-
-/** Each list's count, vectors and row ids, wherever its chunks lie, and the centers. */
-function contents(ix: IvfflatIndex): Buffer {
-  const l = ix.lists;
-  const parts: Buffer[] = [Buffer.from(l.arena.u8().subarray(l.centersPtr, l.centersPtr + l.lists * l.vecBytes))];
-  for (let k = 0; k < l.lists; k++) {
-    const e = l.entriesOf(k);
-    parts.push(Buffer.from(Int32Array.of(l.count[k]!).buffer), Buffer.from(e.vectors), Buffer.from(e.rowIds.buffer));
-  }
-  return Buffer.concat(parts);
-}
-
 /** The largest list's chunks and the memories they lie in. */
 function chunksOfLargest(ix: IvfflatIndex): { chunks: number; memories: number } {
   const l = ix.lists;
@@ -108,14 +61,6 @@ function chunksOfLargest(ix: IvfflatIndex): { chunks: number; memories: number }
   const mems = new Set<number>();
   for (let c = l.firstChunk(big); c >= 0; c = l.nextChunk(c)) mems.add(l.chunkArena(c).id);
   return { chunks: l.chunks(big), memories: mems.size };
-}
-
-/** The lists' layout: counts, capacities, and per chunk its block, memory and capacity. */
-function shape(ix: IvfflatIndex): number[] {
-  const l = ix.lists;
-  const out = [l.total, ix.deletedCount, l.arenas.length, ...l.count, ...l.cap];
-  for (let k = 0; k < l.lists; k++) for (let c = l.firstChunk(k); c >= 0; c = l.nextChunk(c)) out.push(k, l.chunkBlock(c), l.chunkMemory(c), l.chunkCapacity(c));
-  return out;
 }
 
 const cases = [
@@ -140,13 +85,13 @@ for (const c of cases) {
       assert.equal(chunksOfLargest(whole).chunks, 1);
       for (const a of chained.lists.arenas) assert.equal(a.maxBytes, MIB);
       assert.equal(chained.size, ROWS);
-      assert.ok(contents(chained).equals(contents(whole)), 'the lists differ from the one-memory build');
+      assert.ok(listContents(chained).equals(listContents(whole)), 'the lists differ from the one-memory build');
       assert.equal(chained.sizeBytes(), whole.sizeBytes());
       for (let probes = 1; probes <= c.lists; probes++) {
         for (let q = 0; q < QUERIES; q++) {
           const qv = queries.subarray(q * DIM, (q + 1) * DIM);
-          const got = scan(chained, qv, gucs({ 'ivfflat.probes': probes }), 200);
-          assert.deepEqual(got, scan(whole, qv, gucs({ 'ivfflat.probes': probes }), 200), `probes ${probes} query ${q}`);
+          const got = scanPairs(chained, qv, ivfflatGucs({ 'ivfflat.probes': probes }), 200);
+          assert.deepEqual(got, scanPairs(whole, qv, ivfflatGucs({ 'ivfflat.probes': probes }), 200), `probes ${probes} query ${q}`);
           if (probes === c.lists) assert.deepEqual(got.slice(0, 20).map((x) => x[0]), exact(base, ROWS, qv, 20), `probes ${probes} query ${q}: exact search`);
         }
       }
@@ -159,7 +104,7 @@ for (const c of cases) {
         whole.insert(i, key);
       }
       assert.ok(chained.lists.chunks(0) + chained.lists.chunks(c.lists - 1) > chunksBefore, 'inserts added no chunk');
-      assert.ok(contents(chained).equals(contents(whole)), 'the lists differ after inserts');
+      assert.ok(listContents(chained).equals(listContents(whole)), 'the lists differ after inserts');
       const dead = (r: number): boolean => r % 5 === 2 || (r > 1000 && r < 4000);
       for (let r = 0; r < ROWS + 6000; r++) {
         if (!dead(r)) continue;
@@ -167,13 +112,13 @@ for (const c of cases) {
         whole.delete(r);
       }
       const qv = queries.subarray(0, DIM);
-      const probesAll = gucs({ 'ivfflat.probes': c.lists });
-      assert.deepEqual(scan(chained, qv, probesAll, 20).map((x) => x[0]), exact(base, ROWS + 6000, qv, 20, (r) => !dead(r)));
+      const probesAll = ivfflatGucs({ 'ivfflat.probes': c.lists });
+      assert.deepEqual(scanPairs(chained, qv, probesAll, 20).map((x) => x[0]), exact(base, ROWS + 6000, qv, 20, (r) => !dead(r)));
       chained.vacuum();
       whole.vacuum();
-      assert.ok(contents(chained).equals(contents(whole)), 'the lists differ after VACUUM');
-      assert.deepEqual(scan(chained, qv, probesAll, 300), scan(whole, qv, probesAll, 300));
-      assert.deepEqual(scan(chained, qv, probesAll, 20).map((x) => x[0]), exact(base, ROWS + 6000, qv, 20, (r) => !dead(r)));
+      assert.ok(listContents(chained).equals(listContents(whole)), 'the lists differ after VACUUM');
+      assert.deepEqual(scanPairs(chained, qv, probesAll, 300), scanPairs(whole, qv, probesAll, 300));
+      assert.deepEqual(scanPairs(chained, qv, probesAll, 20).map((x) => x[0]), exact(base, ROWS + 6000, qv, 20, (r) => !dead(r)));
 
       // Save + load, then base + delta.
       const sink = new MemorySink();
@@ -183,16 +128,16 @@ for (const c of cases) {
       const loaded = ivfflatAm.load!({ dim: DIM, opclass, options, seed: SEED, source: new MemorySource(sink.bytes()) }) as IvfflatIndex;
       try {
         assert.ok(chunksOfLargest(loaded).chunks >= 2);
-        assert.ok(contents(loaded).equals(contents(chained)), 'a load differs');
+        assert.ok(listContents(loaded).equals(listContents(chained)), 'a load differs');
         for (let i = 0; i < 3000; i++) chained.insert(50000 + i, rowsOf(c.kind, 1, SEED + 70000 + i));
         for (let r = 0; r < ROWS; r += 13) chained.delete(r);
         chained.vacuum();
         const d = new MemorySink();
         chained.saveDelta(d);
         loaded.applyDelta(new MemorySource(d.bytes()));
-        assert.ok(contents(loaded).equals(contents(chained)), 'base + delta differs from the live lists');
+        assert.ok(listContents(loaded).equals(listContents(chained)), 'base + delta differs from the live lists');
         assert.equal(loaded.deletedCount, chained.deletedCount);
-        assert.deepEqual(scan(loaded, qv, probesAll, 300), scan(chained, qv, probesAll, 300));
+        assert.deepEqual(scanPairs(loaded, qv, probesAll, 300), scanPairs(chained, qv, probesAll, 300));
       } finally {
         loaded.dispose();
       }
@@ -216,14 +161,14 @@ test(`at vecgres.memory_limit an insert into a chained list is 53200 and changes
   let failedAt = -1;
   try {
     for (let row = ROWS; row < ROWS + 40000 && failedAt < 0; row++) {
-      const before = shape(ix);
+      const before = listShape(ix);
       try {
         ix.insert(row, base.subarray(row * DIM, (row + 1) * DIM));
       } catch (e) {
         const err = e as { code?: string; detail?: string };
         assert.equal(err.code, '53200');
         assert.match(err.detail ?? '', /^Failed on request of size \d+ in memory context "IVFFlat lists"\.$/);
-        assert.deepEqual(shape(ix), before, 'a failed insert changed the lists');
+        assert.deepEqual(listShape(ix), before, 'a failed insert changed the lists');
         assert.equal(ix.rowList[row] ?? 0, 0);
         failedAt = row;
       }
@@ -236,7 +181,7 @@ test(`at vecgres.memory_limit an insert into a chained list is 53200 and changes
   const queries = randomMatrix(QUERIES, DIM, SEED + 4);
   for (let q = 0; q < QUERIES; q++) {
     const qv = queries.subarray(q * DIM, (q + 1) * DIM);
-    assert.deepEqual(scan(ix, qv, gucs(), 20).map((x) => x[0]), exact(base, failedAt, qv, 20), `query ${q}`);
+    assert.deepEqual(scanPairs(ix, qv, ivfflatGucs(), 20).map((x) => x[0]), exact(base, failedAt, qv, 20), `query ${q}`);
   }
   // Under the limit the same row goes in, in a new chunk.
   const chunks = ix.lists.chunks(0);
@@ -245,6 +190,11 @@ test(`at vecgres.memory_limit an insert into a chained list is 53200 and changes
   assert.notEqual(ix.rowList[failedAt], 0);
   assert.equal(ix.size, failedAt + 1);
   const qv = queries.subarray(0, DIM);
-  assert.deepEqual(scan(ix, qv, gucs(), 20).map((x) => x[0]), exact(base, failedAt + 1, qv, 20));
+  assert.deepEqual(scanPairs(ix, qv, ivfflatGucs(), 20).map((x) => x[0]), exact(base, failedAt + 1, qv, 20));
   ix.dispose();
 });
+
+/** Exact search over the first `rows` rows: the `k` nearest that `live` admits, ties by id. */
+function exact(base: Float32Array, rows: number, q: Float32Array, k: number, live: (r: number) => boolean = () => true): number[] {
+  return exactTopK('l2', base, q, 0, DIM, k, (r) => r < rows && live(r));
+}

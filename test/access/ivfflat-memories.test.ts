@@ -14,10 +14,10 @@ import assert from 'node:assert/strict';
 import { memories } from '../../src/kernels/memories.js';
 import { ARENA_MAX_BYTES } from '../../src/kernels/arena.js';
 import { ivfflatAm, type IvfflatIndex } from '../../src/access/ivfflat/index.js';
-import type { VectorIndex } from '../../src/access/am.js';
 import { MemorySink, MemorySource } from '../../src/storage/stream.js';
 import { exactTopK, randomMatrix } from './hnsw-helpers.js';
-import type { GucReader, GucValue } from '../../src/common/guc.js';
+import type { GucValue } from '../../src/common/guc.js';
+import { ivfflatGucs, listContents, listShape, scanPairs } from './ivfflat-helpers.js';
 
 const SEED = Number(process.env['VECGRES_SEED'] ?? 20261202);
 const DIM = 32;
@@ -33,11 +33,6 @@ const queries = randomMatrix(QUERIES, DIM, SEED + 1);
 const opclass = ivfflatAm.opclasses.find((o) => o.name === 'vector_l2_ops')!;
 const options = ivfflatAm.parseOptions(new Map([['lists', String(LISTS)]]), DIM);
 
-function gucs(values: Record<string, GucValue> = {}): GucReader {
-  const all: Record<string, GucValue> = { 'ivfflat.probes': 1, 'ivfflat.iterative_scan': 'off', 'ivfflat.max_probes': 32768, ...values };
-  return { get: (name: string) => all[name]! };
-}
-
 function build(rows: number): IvfflatIndex {
   return ivfflatAm.build({
     dim: DIM,
@@ -51,44 +46,11 @@ function build(rows: number): IvfflatIndex {
   }) as IvfflatIndex;
 }
 
-function scan(ix: VectorIndex, q: Float32Array, g: GucReader, limit: number, filter?: (r: number) => boolean): Array<[number, number]> {
-  const s = ix.beginScan(q, { gucs: g, limit, isLive: filter ?? (() => true) });
-  const out: Array<[number, number]> = [];
-  const ids = new Int32Array(64);
-  const ds = new Float64Array(64);
-  while (out.length < limit) {
-    const n = s.next(ids, ds);
-    if (n === 0) break;
-    for (let j = 0; j < n && out.length < limit; j++) out.push([ids[j]!, ds[j]!]);
-  }
-  s.close();
-  return out;
-}
-
-/** Each list's vectors and row ids, wherever they lie, and the centers. */
-function contents(ix: IvfflatIndex): Buffer {
-  const l = ix.lists;
-  const parts: Buffer[] = [Buffer.from(l.arena.u8().subarray(l.centersPtr, l.centersPtr + l.lists * l.vecBytes))];
-  for (let k = 0; k < l.lists; k++) {
-    const e = l.entriesOf(k);
-    parts.push(Buffer.from(Int32Array.of(l.count[k]!).buffer), Buffer.from(e.vectors), Buffer.from(e.rowIds.buffer));
-  }
-  return Buffer.concat(parts);
-}
-
 function memoriesOf(ix: IvfflatIndex): Set<number> {
   const s = new Set<number>();
   const l = ix.lists;
   for (let k = 0; k < l.lists; k++) for (let c = l.firstChunk(k); c >= 0; c = l.nextChunk(c)) s.add(l.chunkArena(c).id);
   return s;
-}
-
-/** The lists' layout: counts, capacities, and per chunk its block, memory and capacity. */
-function shape(ix: IvfflatIndex): number[] {
-  const l = ix.lists;
-  const out = [l.total, ix.deletedCount, l.arenas.length, ...l.count, ...l.cap];
-  for (let k = 0; k < l.lists; k++) for (let c = l.firstChunk(k); c >= 0; c = l.nextChunk(c)) out.push(k, l.chunkBlock(c), l.chunkMemory(c), l.chunkCapacity(c));
-  return out;
 }
 
 // Memories of 2 MiB: the lists need several.
@@ -105,7 +67,7 @@ test(`a build larger than one memory spreads its lists over several, the same li
   assert.ok(memoriesOf(spread).size >= 2, `${memoriesOf(spread).size} memories`);
   for (const a of spread.lists.arenas) assert.equal(a.maxBytes, 2 * MIB);
   assert.equal(spread.size, ROWS);
-  assert.ok(contents(spread).equals(contents(whole)), 'the lists differ');
+  assert.ok(listContents(spread).equals(listContents(whole)), 'the lists differ');
   assert.deepEqual(spread.rowList.subarray(0, ROWS), whole.rowList.subarray(0, ROWS));
 });
 
@@ -119,9 +81,9 @@ test(`scans over lists in several memories return the rows and distances of the 
   for (const s of settings) {
     for (let q = 0; q < QUERIES; q++) {
       const qv = queries.subarray(q * DIM, (q + 1) * DIM);
-      assert.deepEqual(scan(spread, qv, gucs(s), 500), scan(whole, qv, gucs(s), 500), `${JSON.stringify(s)} query ${q}`);
+      assert.deepEqual(scanPairs(spread, qv, ivfflatGucs(s), 500), scanPairs(whole, qv, ivfflatGucs(s), 500), `${JSON.stringify(s)} query ${q}`);
       const odd = (r: number): boolean => r % 3 === 1;
-      assert.deepEqual(scan(spread, qv, gucs(s), 50, odd), scan(whole, qv, gucs(s), 50, odd), `filtered ${JSON.stringify(s)} query ${q}`);
+      assert.deepEqual(scanPairs(spread, qv, ivfflatGucs(s), 50, odd), scanPairs(whole, qv, ivfflatGucs(s), 50, odd), `filtered ${JSON.stringify(s)} query ${q}`);
     }
   }
   // Recall@10 against exact search: every list probed finds the exact neighbours; a third of
@@ -130,7 +92,7 @@ test(`scans over lists in several memories return the rows and distances of the 
     let hits = 0;
     for (let q = 0; q < QUERIES; q++) {
       const want = new Set(exactTopK('l2', base.subarray(0, ROWS * DIM), queries, q, DIM, K));
-      for (const [id] of scan(spread, queries.subarray(q * DIM, (q + 1) * DIM), gucs({ 'ivfflat.probes': probes }), K)) if (want.has(id)) hits++;
+      for (const [id] of scanPairs(spread, queries.subarray(q * DIM, (q + 1) * DIM), ivfflatGucs({ 'ivfflat.probes': probes }), K)) if (want.has(id)) hits++;
     }
     assert.ok(hits / (QUERIES * K) >= min, `probes ${probes}: recall@10 ${hits / (QUERIES * K)}`);
   }
@@ -148,12 +110,12 @@ test(`inserts past a full memory continue in another; deletes and VACUUM; the sa
     whole.delete(i);
     spread.delete(i);
   }
-  assert.ok(contents(spread).equals(contents(whole)), 'the lists differ after inserts and deletes');
+  assert.ok(listContents(spread).equals(listContents(whole)), 'the lists differ after inserts and deletes');
   whole.vacuum();
   spread.vacuum();
-  assert.ok(contents(spread).equals(contents(whole)), 'the lists differ after VACUUM');
+  assert.ok(listContents(spread).equals(listContents(whole)), 'the lists differ after VACUUM');
   const qv = queries.subarray(0, DIM);
-  assert.deepEqual(scan(spread, qv, gucs({ 'ivfflat.probes': 5 }), 300), scan(whole, qv, gucs({ 'ivfflat.probes': 5 }), 300));
+  assert.deepEqual(scanPairs(spread, qv, ivfflatGucs({ 'ivfflat.probes': 5 }), 300), scanPairs(whole, qv, ivfflatGucs({ 'ivfflat.probes': 5 }), 300));
 });
 
 test(`at vecgres.memory_limit an insert that needs a new memory fails with 53200 and changes nothing (seed ${SEED})`, () => {
@@ -166,14 +128,14 @@ test(`at vecgres.memory_limit an insert that needs a new memory fails with 53200
   let failedAt = -1;
   try {
     for (let row = first; row < first + 40000 && failedAt < 0; row++) {
-      const before = shape(spread);
+      const before = listShape(spread);
       try {
         spread.insert(row, keyOf(row));
       } catch (e) {
         const err = e as { code?: string; detail?: string };
         assert.equal(err.code, '53200');
         assert.match(err.detail ?? '', /^Failed on request of size \d+ in memory context "IVFFlat lists"\.$/);
-        assert.deepEqual(shape(spread), before, 'a failed insert changed the lists');
+        assert.deepEqual(listShape(spread), before, 'a failed insert changed the lists');
         assert.equal(spread.rowList[row] ?? 0, 0);
         failedAt = row;
       }
@@ -185,13 +147,13 @@ test(`at vecgres.memory_limit an insert that needs a new memory fails with 53200
   // The one-memory index given the rows that went in holds the same bytes: the failed insert
   // wrote nothing. Under the limit the same row goes in.
   for (let row = first; row < failedAt; row++) whole.insert(row, keyOf(row));
-  assert.ok(contents(spread).equals(contents(whole)), 'the lists differ from the one-memory index');
+  assert.ok(listContents(spread).equals(listContents(whole)), 'the lists differ from the one-memory index');
   const n = spread.lists.arenas.length;
   spread.insert(failedAt, keyOf(failedAt));
   whole.insert(failedAt, keyOf(failedAt));
   assert.ok(spread.lists.arenas.length >= n);
   assert.notEqual(spread.rowList[failedAt], 0);
-  assert.ok(contents(spread).equals(contents(whole)));
+  assert.ok(listContents(spread).equals(listContents(whole)));
   whole.dispose();
 });
 
@@ -203,7 +165,7 @@ test(`an index over several memories saves, loads, and takes deltas (seed ${SEED
   const loaded = ivfflatAm.load!({ dim: DIM, opclass, options, seed: SEED, source: new MemorySource(file) }) as IvfflatIndex;
   try {
     assert.ok(memoriesOf(loaded).size >= 2, `lists in memories ${[...memoriesOf(loaded)].join(', ')} of ${loaded.lists.arenas.map((a) => a.maxBytes).join(', ')} bytes`);
-    assert.ok(contents(loaded).equals(contents(spread)));
+    assert.ok(listContents(loaded).equals(listContents(spread)));
     assert.deepEqual(loaded.rowList.subarray(0, spread.rowList.length), spread.rowList.subarray(0, loaded.rowList.length));
     // Changes after the save: inserts (some lists grow and move), deletes, a VACUUM.
     for (let i = 0; i < 3000; i++) spread.insert(100000 + i, randomMatrix(1, DIM, SEED + 50000 + i));
@@ -212,10 +174,10 @@ test(`an index over several memories saves, loads, and takes deltas (seed ${SEED
     const d = new MemorySink();
     spread.saveDelta(d);
     loaded.applyDelta(new MemorySource(d.bytes()));
-    assert.ok(contents(loaded).equals(contents(spread)), 'base + delta differs from the live lists');
+    assert.ok(listContents(loaded).equals(listContents(spread)), 'base + delta differs from the live lists');
     assert.equal(loaded.deletedCount, spread.deletedCount);
     const qv = queries.subarray(0, DIM);
-    assert.deepEqual(scan(loaded, qv, gucs({ 'ivfflat.probes': 9 }), 400), scan(spread, qv, gucs({ 'ivfflat.probes': 9 }), 400));
+    assert.deepEqual(scanPairs(loaded, qv, ivfflatGucs({ 'ivfflat.probes': 9 }), 400), scanPairs(spread, qv, ivfflatGucs({ 'ivfflat.probes': 9 }), 400));
   } finally {
     loaded.dispose();
   }
