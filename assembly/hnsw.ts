@@ -684,7 +684,10 @@ export function greedy(g: usize, s: usize, q: usize, level: i32, cur: i32, curD:
  * keeping the `ef` nearest. Writes them in ascending distance to S_OUT and returns how many.
  * mode bit 0: keep the candidates that fell out of the result set in the discarded heap (the
  * iterative scans of pgvector 0.8 resume from them). mode bit 1: continue the previous visited
- * generation instead of starting a new one (resumed scans must not revisit nodes).
+ * generation instead of starting a new one (resumed scans must not revisit nodes). mode bit 2
+ * (layer 0): deleted nodes (tombstones until vacuum) are candidates, so the search walks
+ * through them, but never results, as hnswlib's searchBaseLayerST with deletions: ef live
+ * nodes are found however many rows were deleted or updated since the last vacuum.
  *
  * With a filter bitset at S_FILTER (layer 0 only), the search is ACORN-1's (Patel et al.,
  * "ACORN: Performant and Predicate-Agnostic Search Over Vector Embeddings and Structured
@@ -714,6 +717,8 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
   const disc = <usize>load<i32>(s + S_DISC);
   const entries = <usize>load<i32>(s + S_ENTRY);
   const keep = (mode & 1) != 0;
+  const skipDeleted = (mode & 4) != 0 && level == 0;
+  const flagsOff: usize = <usize>load<i32>(g + G_HDR) + N_FLAGS;
   const epoch: u32 = (mode & 2) != 0 ? load<u32>(s + S_EPOCH) : newEpoch(s);
   let discSize = load<i32>(s + S_DISCSIZE);
   let dcount = load<i32>(s + S_DCOUNT);
@@ -736,6 +741,7 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
     if (n < vcap) store<u16>(visited + (<usize>n << 1), epoch);
     minPush(cand, nc++, d, n);
     if (filter != 0 && !passes(filter, filterN, n)) continue;
+    if (skipDeleted && (load<i32>(recAt(chunks, shift, rec, n) + flagsOff) & 1) != 0) continue;
     maxPush(res, nr++, d, n);
     if (nr > ef) {
       if (keep) minPush(disc, discSize++, hd(res, 0), hn(res, 0));
@@ -810,9 +816,11 @@ export function searchLayer(g: usize, s: usize, q: usize, nEntries: i32, ef: i32
       const n = load<i32>(batch + (<usize>j << 2));
       tuples++;
       dcount++;
-      const d = qdist(metric, q, recAt(chunks, shift, rec, n), dim);
+      const rn = recAt(chunks, shift, rec, n);
+      const d = qdist(metric, q, rn, dim);
       if (nr < ef || d < worst) {
         minPush(cand, nc++, d, n);
+        if (skipDeleted && (load<i32>(rn + flagsOff) & 1) != 0) continue;
         maxPush(res, nr++, d, n);
         if (nr > ef) {
           if (keep) minPush(disc, discSize++, hd(res, 0), hn(res, 0));
@@ -863,9 +871,9 @@ export function search(g: usize, s: usize, q: usize, ef: i32, mode: i32): i32 {
 /**
  * Resumes an iterative scan (pgvector 0.8 ResumeScanItems): the `ef` nearest discarded
  * candidates become the entry points of another SEARCH-LAYER on layer 0 in the same visited
- * generation. Returns the number of results at S_OUT (0 when nothing is left).
+ * generation (`mode` bit 2 as searchLayer's). Returns the number of results at S_OUT (0 when nothing is left).
  */
-export function resume(g: usize, s: usize, q: usize, ef: i32): i32 {
+export function resume(g: usize, s: usize, q: usize, ef: i32, mode: i32): i32 {
   const disc = <usize>load<i32>(s + S_DISC);
   const entries = <usize>load<i32>(s + S_ENTRY);
   let discSize = load<i32>(s + S_DISCSIZE);
@@ -876,7 +884,7 @@ export function resume(g: usize, s: usize, q: usize, ef: i32): i32 {
   }
   store<i32>(s + S_DISCSIZE, discSize);
   if (n == 0) return 0;
-  return searchLayer(g, s, q, n, ef, 0, 3);
+  return searchLayer(g, s, q, n, ef, 0, 3 | (mode & 4));
 }
 
 // ---- insertion ----

@@ -18,8 +18,8 @@ export interface HnswKernel {
   readonly name: 'wasm-simd' | 'js';
   /** Greedy descent + SEARCH-LAYER(ef) on layer 0; results ascending at S_OUT; returns count. */
   search(g: number, s: number, q: number, ef: number, mode: number): number;
-  /** Continues an iterative scan from the discarded candidates; returns count at S_OUT. */
-  resume(g: number, s: number, q: number, ef: number): number;
+  /** Continues an iterative scan from the discarded candidates (`mode`: MODE_SKIP_DELETED or 0); returns count at S_OUT. */
+  resume(g: number, s: number, q: number, ef: number, mode: number): number;
   /** INSERT (Algorithm 1) of a node whose record is filled in; `q` its vector in query format. */
   insert(g: number, s: number, node: number, q: number): void;
   /** Internal distance (squared L2, negative dot, L1, Hamming, Jaccard) from the query to node `n`. */
@@ -37,6 +37,17 @@ export interface HnswKernel {
 
 /** Search mode bits. */
 export const MODE_KEEP_DISCARDED = 1;
+/**
+ * Deleted nodes (tombstones until vacuum) are walked through but never results, so a scan finds
+ * ef live nodes however many rows were deleted or updated since the last vacuum (hnswlib's
+ * searchBaseLayerST with deletions). Scans set it when the graph has tombstones.
+ */
+export const MODE_SKIP_DELETED = 4;
+
+/** The mode bits of a scan's search of a graph with `deleted` tombstones. */
+export function scanMode(deleted: number, keep: boolean): number {
+  return (keep ? MODE_KEEP_DISCARDED : 0) | (deleted > 0 ? MODE_SKIP_DELETED : 0);
+}
 
 /** The compiled module (once per process), or null when it cannot load or is not wanted. */
 const wasmModule = compileWasm(new URL('../../../wasm/hnsw.wasm', import.meta.url));

@@ -291,6 +291,9 @@ function searchLayer(g: number, s: number, q: number, nEntries: number, ef: numb
   const disc = I[s + S_DISC]! >>> 2;
   const entries = I[s + S_ENTRY]! >>> 2;
   const keep = (mode & 1) !== 0;
+  // Tombstones are walked through, never results (assembly/hnsw.ts searchLayer, mode bit 2).
+  const skipDeleted = (mode & 4) !== 0 && level === 0;
+  const deleted = (n: number): boolean => skipDeleted && (I[hdr(g, n) + N_FLAGS]! & 1) !== 0;
   const epoch = (mode & 2) !== 0 ? I[s + S_EPOCH]! : newEpoch(s);
   let discSize = I[s + S_DISCSIZE]!;
   let dcount = I[s + S_DCOUNT]!;
@@ -308,6 +311,7 @@ function searchLayer(g: number, s: number, q: number, nEntries: number, ef: numb
     if (n < vcap) U[visited + n] = epoch;
     minPush(cand, nc++, d, n);
     if (filter !== 0 && !passes(filter, filterN, n)) continue;
+    if (deleted(n)) continue;
     maxPush(res, nr++, d, n);
     if (nr > ef) {
       if (keep) minPush(disc, discSize++, F[res]!, I[res + 1]!);
@@ -359,6 +363,7 @@ function searchLayer(g: number, s: number, q: number, nEntries: number, ef: numb
       const d = qdist(metric, q, vec(g, n), dimP);
       if (nr < ef || d < F[res]!) {
         minPush(cand, nc++, d, n);
+        if (deleted(n)) continue;
         maxPush(res, nr++, d, n);
         if (nr > ef) {
           if (keep) minPush(disc, discSize++, F[res]!, I[res + 1]!);
@@ -485,7 +490,7 @@ function search(arena: Arena, gp: number, sp: number, qp: number, ef: number, mo
   return searchLayer(g, s, q, 1, ef, 0, mode);
 }
 
-function resume(arena: Arena, gp: number, sp: number, qp: number, ef: number): number {
+function resume(arena: Arena, gp: number, sp: number, qp: number, ef: number, mode: number): number {
   views(arena);
   const g = gp >>> 2;
   const s = sp >>> 2;
@@ -501,7 +506,7 @@ function resume(arena: Arena, gp: number, sp: number, qp: number, ef: number): n
   }
   I[s + S_DISCSIZE] = discSize;
   if (n === 0) return 0;
-  return searchLayer(g, s, qp >>> 2, n, ef, 0, 3);
+  return searchLayer(g, s, qp >>> 2, n, ef, 0, 3 | (mode & 4));
 }
 
 /** True when nodes a and b store byte-identical vectors (sparsevec: identical keys). */
@@ -627,7 +632,7 @@ export function referenceKernelOf(arena: Arena): HnswKernel {
   return {
     name: 'js',
     search: (g, s, q, ef, mode) => search(arena, g, s, q, ef, mode),
-    resume: (g, s, q, ef) => resume(arena, g, s, q, ef),
+    resume: (g, s, q, ef, mode) => resume(arena, g, s, q, ef, mode),
     insert: (g, s, node, q) => insert(arena, g, s, node, q),
     distanceTo: (g, q, n) => distanceTo(arena, g, q, n),
     nodeDistance: (g, m, n) => nodeDistance(arena, g, m, n),

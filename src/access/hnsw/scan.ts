@@ -19,7 +19,7 @@
  * heap node and its visited hash entry).
  */
 import type { IndexScan, RowFilter, ScanOptions, ScanStats, VectorKey } from '../am.js';
-import { MODE_KEEP_DISCARDED } from './kernel.js';
+import { scanMode } from './kernel.js';
 import { GUC_EF_SEARCH, GUC_ITERATIVE_SCAN, GUC_MAX_SCAN_TUPLES, GUC_SCAN_MEM_MULTIPLIER, type IterativeScan } from './options.js';
 import type { Scratch } from './scratch.js';
 import type { HnswState } from './state.js';
@@ -325,7 +325,7 @@ export class HnswScan implements IndexScan {
       return nodes.length > 0 || this.finish();
     }
     const before = sc.distanceCount;
-    const n = g.kernel.resume(g.g, sc.s, sc.q, this.ef);
+    const n = g.kernel.resume(g.g, sc.s, sc.q, this.ef, scanMode(st.deletedCount, true));
     this.counters.distanceComputations += sc.distanceCount - before;
     this.counters.searches++;
     if (n === 0) return this.finish();
@@ -344,7 +344,7 @@ export class HnswScan implements IndexScan {
     const sc = st.pool.acquire(g.count);
     st.writeQuery(this.query, sc.q);
     if (this.filterPtr !== 0) sc.setFilter(this.filterPtr, this.filterBits);
-    const n = g.kernel.search(g.g, sc.s, sc.q, this.ef, keep ? MODE_KEEP_DISCARDED : 0);
+    const n = g.kernel.search(g.g, sc.s, sc.q, this.ef, scanMode(st.deletedCount, keep));
     this.counters.searches++;
     this.take(sc, n);
     return sc;

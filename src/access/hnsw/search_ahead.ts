@@ -42,7 +42,7 @@ import { assert } from '../../common/assert.js';
 import type { Arena } from '../../kernels/arena.js';
 import { defineTask, type WorkerContext, type WorkerPool } from '../../kernels/workers.js';
 import type { IndexSearchAhead } from '../am.js';
-import { hnswKernelOf } from './kernel.js';
+import { hnswKernelOf, scanMode } from './kernel.js';
 import { G_ELOCK, G_LOCKS } from './layout.js';
 import type { Scratch } from './scratch.js';
 import type { HnswState } from './state.js';
@@ -186,7 +186,7 @@ export class PartitionSearchAhead implements IndexSearchAhead {
 /** What one worker is sent: per search its memory id, graph, scratch, query pointer and ef. */
 interface AheadTaskArgs {
   ctl: Int32Array;
-  /** 5 words per search: mem, g, s, q, ef. */
+  /** 6 words per search: mem, g, s, q, ef, mode (kernel.ts scanMode). */
   items: Int32Array;
   /** Tests: wait until word 0 is non-zero or the batch is stopped ({@link searchAheadTestHooks}). */
   hold?: Int32Array;
@@ -197,15 +197,15 @@ interface AheadTaskArgs {
  * answer -1). Decrements the running count and wakes a blocked quiesce when done.
  */
 export function searchAheadTask(a: AheadTaskArgs, ctx: WorkerContext): Int32Array {
-  const n = a.items.length / 5;
+  const n = a.items.length / 6;
   const out = new Int32Array(n).fill(-1);
   try {
     if (a.hold !== undefined) while (Atomics.load(a.hold, 0) === 0 && Atomics.load(a.ctl, CTL_STOP) === 0) Atomics.wait(a.hold, 0, 0, 5);
     for (let k = 0; k < n; k++) {
       if (Atomics.load(a.ctl, CTL_STOP) !== 0) break;
-      const it = 5 * k;
+      const it = 6 * k;
       const kernel = hnswKernelOf(ctx.memory(a.items[it]!));
-      out[k] = kernel.search(a.items[it + 1]!, a.items[it + 2]!, a.items[it + 3]!, a.items[it + 4]!, 0);
+      out[k] = kernel.search(a.items[it + 1]!, a.items[it + 2]!, a.items[it + 3]!, a.items[it + 4]!, a.items[it + 5]!);
     }
   } finally {
     Atomics.sub(a.ctl, CTL_RUNNING, 1);
@@ -307,7 +307,7 @@ export class SearchAheadQueue {
     }
     const g = s.state.graph;
     this.mainSearches++;
-    s.complete(g.kernel.search(g.g, s.sc.s, s.sc.q, s.ef, 0));
+    s.complete(g.kernel.search(g.g, s.sc.s, s.sc.q, s.ef, scanMode(s.state.deletedCount, false)));
   }
 
   /** Starts the next batch on the workers (they are free). */
@@ -337,7 +337,7 @@ export class SearchAheadQueue {
       const s = batch[k]!;
       const g = s.state.graph;
       arenas.set(g.arena.id, g.arena);
-      lists[k % workers]!.push(g.arena.id, g.g, s.sc.s, s.sc.q, s.ef);
+      lists[k % workers]!.push(g.arena.id, g.g, s.sc.s, s.sc.q, s.ef, scanMode(s.state.deletedCount, false));
     }
     Atomics.store(this.ctl, CTL_STOP, 0);
     Atomics.store(this.ctl, CTL_RUNNING, workers);
