@@ -95,6 +95,8 @@ test('target aliases on UPDATE and DELETE', async () => {
   await sameCount(`DELETE FROM t x WHERE x.id = 5 RETURNING x.*`);
   await sameCount(`DELETE FROM t AS x WHERE t.id = 4`);
   await sameCount(`UPDATE t AS a SET x = b.x FROM t AS b WHERE b.id = a.id - 1 RETURNING a.id, a.x, b.x AS prev`);
+  await sameCount(`UPDATE t AS a SET x = t.x * 10 FROM t WHERE t.id = a.id + 1 RETURNING a.id, a.x, t.id`);
+  await sameCount(`DELETE FROM t AS a USING t WHERE t.id = a.id AND t.x IS NULL RETURNING a.id`);
   await same(T);
 });
 
@@ -130,6 +132,10 @@ test('UPDATE / DELETE with FROM: errors change nothing', async () => {
   await sameCount(`UPDATE t SET x = u.y / 0 FROM u WHERE u.id = t.id AND u.y IS NOT NULL`);
   await sameCount(`DELETE FROM t USING u WHERE u.id = t.id RETURNING u.nope`);
   await sameCount(`UPDATE t SET id = u.id FROM u WHERE t.id = 1 AND u.id = 2`);
+  // PostgreSQL analyzes WHERE, then RETURNING, then SET: the first error is WHERE's.
+  await sameCount(`UPDATE t SET nope = 1 WHERE nope2 = 1 RETURNING nope3`);
+  await sameCount(`UPDATE t SET nope = 1 FROM u WHERE true RETURNING nope3`);
+  await sameCount(`DELETE FROM t USING u WHERE nope = 1 RETURNING nope3`);
   await same(T);
   await same(U);
   // Data-modifying WITH stays unsupported.
