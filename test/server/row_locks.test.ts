@@ -101,6 +101,32 @@ const SCENARIOS: [string, Scenario][] = [
     assert.deepEqual((await setup!.q('SELECT id, n FROM counter ORDER BY id')).rows, [{ id: 1, n: 25 }, { id: 2, n: 101 }]);
   }],
 
+  ['UPDATE ... FROM and DELETE ... USING wait for a target row and join its committed version', async (b) => {
+    const [a, w] = await b.open(2);
+    await a!.q('CREATE TABLE acct_from (id int PRIMARY KEY, n int)');
+    await a!.q('INSERT INTO acct_from VALUES (1, 10), (2, 10)');
+    await w!.q("SET lock_timeout = '60s'");
+    await a!.q('BEGIN');
+    await a!.q('UPDATE acct_from SET n = 20 WHERE id = 1');
+    const u = settle(w!.q('UPDATE acct_from SET n = acct_from.n + d.delta FROM (VALUES (1, 5), (2, 7)) AS d(id, delta) WHERE acct_from.id = d.id RETURNING acct_from.id, acct_from.n, d.delta'));
+    await b.blocked(1);
+    assert.equal(u.done, false);
+    await a!.q('COMMIT');
+    const x = await u.result;
+    assert.ok(x.ok);
+    assert.deepEqual([...x.value.rows].sort((p, q) => (p['id'] as number) - (q['id'] as number)), [{ id: 1, n: 25, delta: 5 }, { id: 2, n: 17, delta: 7 }]);
+    // The holder's committed change makes the row fail the join condition: not deleted.
+    await a!.q('BEGIN');
+    await a!.q('UPDATE acct_from SET n = 99 WHERE id = 2');
+    const d = settle(w!.q('DELETE FROM acct_from USING (VALUES (2, 17)) AS k(id, n) WHERE acct_from.id = k.id AND acct_from.n = k.n'));
+    await b.blocked(1);
+    await a!.q('COMMIT');
+    const y = await d.result;
+    assert.ok(y.ok);
+    assert.equal(y.value.count, 0);
+    assert.deepEqual((await a!.q('SELECT id, n FROM acct_from ORDER BY id')).rows, [{ id: 1, n: 25 }, { id: 2, n: 99 }]);
+  }],
+
   ['a wait ends at the holder\'s commit or rollback; the WHERE is re-checked on the newest version', async (b) => {
     const [a, w, r] = await b.open(3);
     await a!.q('CREATE TABLE acct (id int PRIMARY KEY, n int)');

@@ -187,13 +187,17 @@ export function tableParseState(env: SqlEnv, table: Table, paramTypes: SqlType[]
 /**
  * The query `SELECT <row id> FROM table WHERE where` over range-table entry 0 (UPDATE and
  * DELETE find their rows with it; `where` is analyzed against {@link tableParseState}).
+ * With `join` (UPDATE ... FROM, DELETE ... USING, WITH), the parse state `join.ps` holds the
+ * range table (the table at entry 0), the CTEs and the FROM items `join.from`, which the table
+ * is joined to; `join.extras`, vars of those items, follow the row id in the output.
  */
-export function rowIdQuery(table: Table, where: Expr | null): SelectQuery {
+export function rowIdQuery(table: Table, where: Expr | null, join?: { ps: ParseState; from: FromNode[]; extras: Expr[] }): SelectQuery {
   const ctid: Expr = { k: 'var', type: 'int4', rti: 0, col: -1, levelsUp: 0, typmod: -1, name: 'ctid' };
+  const extras: Target[] = (join?.extras ?? []).map((e) => ({ name: e.k === 'var' ? e.name : '?column?', expr: e }));
   return {
-    kind: 'select', rtable: [relationRte(table, table.name, false, [])], from: [{ k: 'rte', rti: 0 }], where,
-    targets: [{ name: 'ctid', expr: ctid }], orderBy: [], limit: null, offset: null, aggregate: false, groupBy: [], having: null,
-    setReturning: false, ctes: [],
+    kind: 'select', rtable: join?.ps.rtable ?? [relationRte(table, table.name, false, [])], from: [{ k: 'rte', rti: 0 }, ...(join?.from ?? [])], where,
+    targets: [{ name: 'ctid', expr: ctid }, ...extras], orderBy: [], limit: null, offset: null, aggregate: false, groupBy: [], having: null,
+    setReturning: false, ctes: join?.ps.ctes ?? [],
   };
 }
 
@@ -245,17 +249,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   if (s.op !== undefined && s.op !== 'SETOP_NONE') return setOpQuery(ps, s);
   if (s.valuesLists !== undefined) return valuesQuery(ps, s);
 
-  const from: FromNode[] = [];
-  for (const item of (s.fromClause ?? []) as PgNode[]) {
-    const r = transformFromItem(ps, item);
-    from.push(r.node);
-    for (const it of r.items) {
-      checkNameConflict(ps.namespace, it);
-      it.lateralOnly = true;
-      ps.namespace.push(it);
-    }
-  }
-  for (const it of ps.namespace) it.lateralOnly = false;
+  const from = transformFromClause(ps, (s.fromClause ?? []) as PgNode[]);
   ps.rawWindows = (s.windowClause ?? []) as PgNode[];
   checkWindowNames(ps.rawWindows);
 
@@ -536,8 +530,42 @@ function sortKeys(ps: ParseState, s: PgNode, targets: Target[]): SortKey[] {
   return orderBy;
 }
 
+/**
+ * PostgreSQL's transformFromClause: analyzes the comma-separated FROM items `items` of the
+ * level `ps` into its range table and namespace, and returns their join trees. Each item sees
+ * the items before it only through LATERAL (they are lateral-only while the clause is
+ * analyzed). What the namespace already held (UPDATE's target for its FROM, DELETE's for
+ * USING) is hidden from the items, LATERAL ones too, as PostgreSQL's p_lateral_ok = false.
+ * @throws PgError 42712 for a name two items (or an item and the namespace) share.
+ */
+export function transformFromClause(ps: ParseState, items: readonly PgNode[]): FromNode[] {
+  const from: FromNode[] = [];
+  const before = ps.namespace.slice();
+  for (const it of before) {
+    it.lateralOnly = true;
+    it.lateralOk = false;
+  }
+  for (const item of items) {
+    const r = transformFromItem(ps, item);
+    from.push(r.node);
+    for (const it of r.items) {
+      checkNameConflict(ps.namespace, it);
+      it.lateralOnly = true;
+      ps.namespace.push(it);
+    }
+  }
+  for (const it of ps.namespace) it.lateralOnly = false;
+  for (const it of before) delete it.lateralOk;
+  return from;
+}
+
+/** Analyzes a WITH clause into the level `ps` (its CTEs become visible to what follows). */
+export function transformWithClause(ps: ParseState, w: PgNode): void {
+  analyzeWith(ps, w);
+}
+
 /** `*` or `rel.*` in a select list: the visible columns of every FROM item, or of `rel`. */
-function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void {
+export function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void {
   const fields: PgNode[] = cr.fields;
   const loc: number = cr.location ?? 0;
   if (fields.length === 1) {

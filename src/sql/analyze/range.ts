@@ -96,6 +96,11 @@ export interface NsItem {
   colsVisible: boolean;
   /** Visible only to LATERAL items while the FROM clause is being analyzed. */
   lateralOnly: boolean;
+  /**
+   * False while not even LATERAL items may see it (PostgreSQL's p_lateral_ok: UPDATE's target
+   * during its FROM clause, DELETE's during USING).
+   */
+  lateralOk?: boolean;
   colNames: string[];
   /** Column `i` as an expression at this level. */
   colExprs: Expr[];
@@ -180,7 +185,26 @@ export class ParseState implements ExprScope {
   }
 
   private visible(it: NsItem): boolean {
-    return !it.lateralOnly || this.lateralActive;
+    return !it.lateralOnly || (this.lateralActive && it.lateralOk !== false);
+  }
+
+  /** True when a qualified reference `name.col` here would find the FROM item named `name`. */
+  private refnameVisible(name: string): boolean {
+    for (let p: ParseState | null = this; p !== null; p = p.parent) {
+      if (p.namespace.some((it) => it.relVisible && it.refname === name && p!.visible(it))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * PostgreSQL's check_lateral_ref_ok: a LATERAL item referencing an entry it may never see
+   * (UPDATE's target from its FROM clause) is an error, not a miss.
+   * @throws PgError 42P10.
+   */
+  private checkLateralRef(it: NsItem, location: number): void {
+    if (!it.lateralOnly || it.lateralOk !== false || !this.lateralActive) return;
+    const text = `There is an entry for table "${it.refname}", but it cannot be referenced from this part of the query.`;
+    throw new PgError(SQLSTATE.invalid_column_reference, `invalid reference to FROM-clause entry for table "${it.refname}"`, { hint: text, ...pos(location) });
   }
 
   /** PostgreSQL's colNameToVar / qualified lookup, level by level outwards. */
@@ -191,6 +215,7 @@ export class ParseState implements ExprScope {
       let hidden: NsItem | null = null;
       for (let p: ParseState | null = this, up = 0; p !== null; p = p.parent, up++) {
         const found = p.namespace.filter((it) => it.relVisible && it.refname === rel);
+        for (const it of found) p.checkLateralRef(it, location);
         const usable = found.filter((it) => p!.visible(it));
         if (usable.length > 1) throw new PgError('42P09', `table reference "${rel}" is ambiguous`, pos(location));
         if (usable.length === 1) {
@@ -203,10 +228,16 @@ export class ParseState implements ExprScope {
       }
       // PostgreSQL's errorMissingRTE: an entry of that name (or of that table) somewhere in scope.
       let rte: RangeTblEntry | undefined;
+      // The namespace item of that entry, when it has one (PostgreSQL's rte_visible_if_lateral).
+      let rteItem: NsItem | undefined;
       for (let p: ParseState | null = this; p !== null && rte === undefined; p = p.parent) {
         rte = p.rtable.find((r) => r.alias === rel) ?? p.rtable.find((r) => r.kind === 'relation' && r.table.name === rel);
+        if (rte !== undefined) rteItem = p.namespace.find((it) => it.rti === p!.rtable.indexOf(rte!));
       }
-      if (rte !== undefined && rte.aliased && rte.alias !== rel) {
+      const lateralItem = rteItem ?? hidden ?? undefined;
+      // The alias hint only when the alias itself could be referenced here (PostgreSQL's
+      // badAlias: refnameNamespaceItem finds it).
+      if (rte !== undefined && rte.aliased && rte.alias !== rel && this.refnameVisible(rte.alias)) {
         throw new PgError(SQLSTATE.undefined_table, `invalid reference to FROM-clause entry for table "${rel}"`, {
           hint: `Perhaps you meant to reference the table alias "${rte.alias}".`,
           ...pos(location),
@@ -214,8 +245,8 @@ export class ParseState implements ExprScope {
       }
       if (rte !== undefined || hidden !== null) {
         throw new PgError(SQLSTATE.undefined_table, `invalid reference to FROM-clause entry for table "${rel}"`, {
-          detail: `There is an entry for table "${rel}", but it cannot be referenced from this part of the query.`,
-          ...(hidden?.lateralOnly === true ? { hint: 'To reference that table, you must mark this subquery with LATERAL.' } : {}),
+          detail: `There is an entry for table "${rte?.alias ?? rel}", but it cannot be referenced from this part of the query.`,
+          ...(lateralItem?.lateralOnly === true && lateralItem.lateralOk !== false ? { hint: 'To reference that table, you must mark this subquery with LATERAL.' } : {}),
           ...pos(location),
         });
       }
@@ -224,6 +255,7 @@ export class ParseState implements ExprScope {
     for (let p: ParseState | null = this, up = 0; p !== null; p = p.parent, up++) {
       let hit: Expr | null = null;
       for (const it of p.namespace) {
+        if (it.colsVisible && it.colNames.includes(name)) p.checkLateralRef(it, location);
         if (!it.colsVisible || !p.visible(it)) continue;
         const i = it.colNames.indexOf(name);
         if (i < 0) continue;
@@ -239,7 +271,7 @@ export class ParseState implements ExprScope {
       if (hidden !== undefined) {
         throw new PgError(SQLSTATE.undefined_column, `column "${name}" does not exist`, {
           detail: `There is a column named "${name}" in table "${hidden.refname}", but it cannot be referenced from this part of the query.`,
-          ...(hidden.lateralOnly ? { hint: 'To reference that column, you must mark this subquery with LATERAL.' } : {}),
+          ...(hidden.lateralOnly && hidden.lateralOk !== false ? { hint: 'To reference that column, you must mark this subquery with LATERAL.' } : {}),
           ...pos(location),
         });
       }

@@ -5,6 +5,10 @@
  * heap does: the new version gets a new slot and is inserted into every index (so updating the
  * embedding re-indexes it), the old one becomes a tombstone when the transaction commits.
  * Matching rows are collected before anything is written, so new versions are never revisited.
+ * UPDATE ... FROM and DELETE ... USING find them with the same planned query, a join of the
+ * target to the FROM items (analyze/dml.ts); each target row is changed once, with the FROM
+ * columns of the first joined row that found it. Everything after that (constraints, foreign
+ * keys, index maintenance, WAL, row locks) is the single-table path.
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
@@ -15,7 +19,7 @@ import { checkNewRow, pkeyOf, writeRow } from './insert.js';
 import { truncateForeignKeys } from './table_constraints.js';
 import { fireForeignKeys, fkRemoved, fkWrote, newFkQueue } from './foreign_keys.js';
 import { runStatement } from './select.js';
-import { rowIdQuery } from '../analyze/query.js';
+import type { SelectQuery } from '../analyze/query.js';
 import { analyzeTable } from '../stats/analyze.js';
 import { setRelStats } from '../stats/rel_size.js';
 import { planTableStatement } from '../plan/planner.js';
@@ -59,21 +63,43 @@ function deleteVersion(env: SqlEnv, table: Table, rowId: number, xid: number, pk
 }
 
 /**
- * The row ids of `table` visible to the transaction that pass `where`, in scan order, found
- * by a planned scan (a primary-key lookup for `pk = value`), with `exprs` bound to the
- * table's full row for evaluation in the same statement state.
+ * The rows a DELETE or UPDATE changes: runs its planned row-finding query `scan` (the target
+ * joined to any FROM / USING items; a primary-key lookup for `pk = value`) and returns, in scan
+ * order, each target row id once with the FROM columns of the first joined row that found it
+ * (PostgreSQL's ModifyTable skips a row the command already changed), and `exprs` bound to the
+ * tuple [target row..., FROM columns...] for evaluation in the same statement state.
  */
-function targetRows(env: SqlEnv, table: Table, where: Expr | null, params: readonly Value[], exprs: Expr[][]): { ids: number[]; bound: Expr[][]; es: EState } {
-  const { stmt, bound } = planTableStatement(env, rowIdQuery(table, where), params, exprs);
+function targetRows(env: SqlEnv, scan: SelectQuery, params: readonly Value[], exprs: Expr[][]): { ids: number[]; extras: Value[][]; bound: Expr[][]; es: EState } {
+  const { stmt, bound } = planTableStatement(env, scan, params, exprs);
   env.lastPlan = stmt.plan;
   const { rows, es } = runStatement(env, stmt, params);
-  return { ids: rows.map((r) => r[0] as number), bound, es };
+  const ids: number[] = [];
+  const extras: Value[][] = [];
+  if (scan.from.length === 1) {
+    // The target alone: every row id comes once.
+    for (const r of rows) ids.push(r[0] as number);
+    return { ids, extras, bound, es };
+  }
+  const seen = new Set<number>();
+  for (const r of rows) {
+    const id = r[0] as number;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    ids.push(id);
+    extras.push(r.slice(1));
+  }
+  return { ids, extras, bound, es };
+}
+
+/** The tuple SET and RETURNING expressions read: the target's row, then the FROM columns. */
+function withExtras(row: Value[], extras: Value[][], i: number): Value[] {
+  return extras.length === 0 ? row : row.concat(extras[i]!);
 }
 
 /** Runs an analyzed UPDATE; returns the number of rows updated and RETURNING rows. */
 export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[]): DmlOutput {
   const table = q.table;
-  const { ids, bound, es } = targetRows(env, table, q.where, params, [q.sets.map((s) => s.expr), (q.returning ?? []).map((t) => t.expr)]);
+  const { ids, extras, bound, es } = targetRows(env, q.scan, params, [q.sets.map((s) => s.expr), (q.returning ?? []).map((t) => t.expr)]);
   const [sets, ret] = bound as [Expr[], Expr[]];
   const returning: Value[][] | null = q.returning === null ? null : [];
   if (ids.length === 0) return { count: 0, returning };
@@ -81,11 +107,13 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
   const fk = newFkQueue(env);
   const keys = keyColumns(env, table);
   const indexed = indexedColumns(env, table);
-  for (const rowId of ids) {
+  for (let r = 0; r < ids.length; r++) {
+    const rowId = ids[r]!;
     const old = rowValues(table, rowId);
+    const input = withExtras(old, extras, r);
     const values = old.slice();
     for (let i = 0; i < sets.length; i++) {
-      const v = evalExpr(sets[i]!, old, es);
+      const v = evalExpr(sets[i]!, input, es);
       values[q.sets[i]!.col] = v instanceof Float32Array ? v.slice() : v;
     }
     const oldKey = pkeyOf(table, old);
@@ -100,7 +128,7 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
     fkRemoved(fk, table, old, values);
     fkWrote(fk, table, newId);
     if (returning !== null) {
-      const row = rowValues(table, newId);
+      const row = withExtras(rowValues(table, newId), extras, r);
       returning.push(ret.map((e) => evalExpr(e, row, es)));
     }
   }
@@ -130,15 +158,19 @@ function sameValue(a: Value, b: Value): boolean {
 /** Runs an analyzed DELETE; returns the number of rows deleted and RETURNING rows. */
 export function runDelete(env: SqlEnv, q: DeleteQuery, params: readonly Value[]): DmlOutput {
   const table = q.table;
-  const { ids, bound, es } = targetRows(env, table, q.where, params, [(q.returning ?? []).map((t) => t.expr)]);
+  const { ids, extras, bound, es } = targetRows(env, q.scan, params, [(q.returning ?? []).map((t) => t.expr)]);
   const ret = bound[0]!;
   const returning: Value[][] | null = q.returning === null ? null : [];
   if (ids.length === 0) return { count: 0, returning };
   const xid = ensureXid(env);
   const fk = newFkQueue(env);
-  for (const rowId of ids) {
+  for (let r = 0; r < ids.length; r++) {
+    const rowId = ids[r]!;
     const row = rowValues(table, rowId);
-    if (returning !== null) returning.push(ret.map((e) => evalExpr(e, row, es)));
+    if (returning !== null) {
+      const input = withExtras(row, extras, r);
+      returning.push(ret.map((e) => evalExpr(e, input, es)));
+    }
     const key = table.def.primaryKey.length === 0 ? undefined : pkeyOf(table, row);
     deleteVersion(env, table, rowId, xid, key);
     fkRemoved(fk, table, row, null);

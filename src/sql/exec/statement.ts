@@ -304,7 +304,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       const a = prepare(env, raw, cache) as Analyzed<UpdateQuery>;
       const out = runUpdate(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
-        return { command: 'UPDATE', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
+        return { command: 'UPDATE', fields: fieldsOf(env, a.query.returning, (e) => selectOrigin(a.query.scan, e)), rows: out.returning!, affectedRows: out.count, notices };
       }
       return done('UPDATE', notices, out.count);
     }
@@ -312,7 +312,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       const a = prepare(env, raw, cache) as Analyzed<DeleteQuery>;
       const out = runDelete(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
-        return { command: 'DELETE', fields: fieldsOf(env, a.query.returning, returningOrigin(a.query.table)), rows: out.returning!, affectedRows: out.count, notices };
+        return { command: 'DELETE', fields: fieldsOf(env, a.query.returning, (e) => selectOrigin(a.query.scan, e)), rows: out.returning!, affectedRows: out.count, notices };
       }
       return done('DELETE', notices, out.count);
     }
@@ -555,8 +555,9 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
       const a = prepare(env, raw, cache);
       const q = a.query;
       if (q.kind === 'select') return { paramTypes: a.paramTypes, fields: fieldsOf(env, q.targets, (e) => selectOrigin(q as SelectQuery, e)) };
-      const dml = q as { returning: { name: string; expr: Expr }[] | null; table: Table };
-      return { paramTypes: a.paramTypes, fields: dml.returning === null ? null : fieldsOf(env, dml.returning, returningOrigin(dml.table)) };
+      const dml = q as { returning: { name: string; expr: Expr }[] | null; table: Table; scan?: SelectQuery };
+      const origin = dml.scan === undefined ? returningOrigin(dml.table) : (e: Expr): Origin => selectOrigin(dml.scan!, e);
+      return { paramTypes: a.paramTypes, fields: dml.returning === null ? null : fieldsOf(env, dml.returning, origin) };
     }
     case 'ExplainStmt': {
       const inner = s.query;

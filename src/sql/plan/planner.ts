@@ -813,10 +813,11 @@ function hoistInitPlans(top: PlanNode): void {
 }
 
 /**
- * Plans the scan of one table for UPDATE / DELETE (its output tuple is the row id of each
- * row passing `where`) and binds `exprs` (SET values, RETURNING, INSERT values) to the
- * table's full row (`slot` i = column i). Subqueries in any of them become SubPlans of the
- * returned statement.
+ * Plans the row-finding query of UPDATE / DELETE (range-table entry 0 is the target table;
+ * output column 0 is its row id, columns 1.. are vars of other entries, e.g. UPDATE ... FROM
+ * columns) and binds `exprs` (SET values, RETURNING, INSERT values) to the tuple [the
+ * target's full row..., output columns 1..] (`slot` i = column i of the table, `slot` n + k =
+ * output column 1 + k). Subqueries in any of them become SubPlans of the returned statement.
  */
 export function planTableStatement(
   env: SqlEnv, q: SelectQuery, params: readonly Value[], exprs: Expr[][],
@@ -827,6 +828,7 @@ export function planTableStatement(
   const plan = planLevel(info);
   const rte = q.rtable[0];
   const layout: LayoutItem[] = rte === undefined ? [] : rte.colNames.map((_, col) => ({ rti: 0, col }));
+  for (const t of q.targets.slice(1)) layout.push(t.expr.k === 'var' ? { rti: t.expr.rti, col: t.expr.col } : { expr: t.expr });
   const bound = exprs.map((list) => list.map((e) => info.bindFor(plan, e, layout)));
   finishPlan(plan, g);
   return { stmt: { plan, ctes: [...g.ctePlans.values()], nParams: g.nParams, subPlans: g.subPlans, qualify: g.qualify, deparse: g.deparse }, bound };

@@ -8,8 +8,10 @@
  * over an HNSW-indexed column checks that the index followed the writes.
  *
  * Determinism: statements never change `id` (a unique key that an UPDATE renumbers can collide
- * with itself halfway, in an order the plan chooses), UPDATE ... FROM is not generated (a row
- * with two matches takes either), RETURNING names only the written table's columns, values
+ * with itself halfway, in an order the plan chooses), UPDATE ... FROM joins an item unique on
+ * its join key (a GROUP BY subquery, a VALUES list of distinct ids: a target row with two
+ * matches would take either), RETURNING names only columns of the written table and of such an
+ * item, values
  * that a repeated UPDATE could grow without bound are cut (`left`, array slices, `round`), and
  * indexed vector columns keep the schema's rule: never NULL, never a zero vector under cosine
  * or Jaccard.
@@ -105,11 +107,15 @@ export class DmlGenerator {
     return `(${cols.map((c) => c.name).join(', ')}) VALUES ${rows.join(', ')}`;
   }
 
-  #returning(t: TableSpec, alias?: string): string {
+  /**
+   * A RETURNING clause (or none) over `t`, its columns qualified by `alias` when given; `star`
+   * replaces `*` (`t.*` where other FROM items would add columns of an arbitrary joined row).
+   */
+  #returning(t: TableSpec, alias?: string, star = '*'): string {
     const q = (c: string) => (alias === undefined ? c : `${alias}.${c}`);
     return this.rng.weighted<() => string>([
       [3, () => ''],
-      [2, () => ' RETURNING *'],
+      [2, () => ` RETURNING ${star}`],
       [2, () => ` RETURNING ${q('id')}, ${q('k')}`],
       [2, () => ` RETURNING ${q('id')}, ${this.#gen.expression(t, this.rng.pick(['int4', 'text', 'bool', 'numeric', 'timestamptz'] as const), 1)} AS r`],
       [1, () => ` RETURNING ${q('id')} * 10 AS ten, ${this.#gen.expression(t, 'text', 1)}`],
@@ -159,9 +165,9 @@ export class DmlGenerator {
     }
   }
 
-  #setList(t: TableSpec, excluded: boolean): string {
-    const cols = this.rng.subset(t.columns.slice(1), 0.3);
-    if (cols.length === 0) cols.push(t.columns[1]!);
+  #setList(t: TableSpec, excluded: boolean, skip?: string): string {
+    const cols = this.rng.subset(t.columns.slice(1), 0.3).filter((c) => c.name !== skip);
+    if (cols.length === 0) cols.push(t.columns.find((c) => c.name !== 'id' && c.name !== skip)!);
     return cols.map((c) => this.#assignment(t, c, excluded)).join(', ');
   }
 
@@ -176,18 +182,45 @@ export class DmlGenerator {
   }
 
   #update(t: TableSpec): string {
+    if (this.rng.chance(0.3)) return this.#updateFrom(t);
+    const alias = this.rng.chance(0.2) ? 'x' : undefined;
     const where = this.rng.chance(0.85) ? ` WHERE ${this.#gen.condition(t, 1, this.rng.chance(0.3) ? 'any' : 'none')}` : '';
-    return `UPDATE ${t.name} SET ${this.#setList(t, false)}${where}${this.#returning(t)}`;
+    return `UPDATE ${t.name}${alias === undefined ? '' : ` AS ${alias}`} SET ${this.#setList(t, false)}${where}${this.#returning(t, alias)}`;
+  }
+
+  /**
+   * UPDATE ... FROM an item with one row per join key, so every target row takes one value:
+   * the bulk-update VALUES list of ORMs (distinct ids) or a GROUP BY subquery over a table of
+   * the schema (the target itself too). The FROM item's columns are named apart from the
+   * tables' (`vid`, `jn`...) so the generated expressions' bare names stay unambiguous.
+   */
+  #updateFrom(t: TableSpec): string {
+    const alias = this.rng.chance(0.4) ? 'x' : undefined;
+    const name = alias ?? t.name;
+    const target = alias === undefined ? t.name : `${t.name} AS ${alias}`;
+    const more = this.rng.chance(0.4) ? `, ${this.#setList(t, false, 'k')}` : '';
+    const where = this.rng.chance(0.4) ? ` AND ${this.#gen.condition(t, 1)}` : '';
+    if (this.rng.chance(0.5)) {
+      const ids = [...new Set(Array.from({ length: this.rng.int(1, 4) }, () => this.rng.int(1, 30)))];
+      const rows = ids.map((id) => `(${id}, ${this.rng.chance(0.2) ? 'NULL::int' : this.rng.int(-2, 6)})`);
+      const ret = this.rng.chance(0.3) ? ` RETURNING ${name}.id, ${name}.k, v.vk` : this.#returning(t, name);
+      return `UPDATE ${target} SET k = v.vk${more} FROM (VALUES ${rows.join(', ')}) AS v(vid, vk) WHERE ${name}.id = v.vid${where}${ret}`;
+    }
+    const src = this.rng.pick(this.schema.tables);
+    const filter = this.rng.chance(0.4) ? ` WHERE id ${this.rng.pick(['<', '>'])} ${this.rng.int(1, 12)}` : '';
+    const ret = this.rng.chance(0.3) ? ` RETURNING ${name}.id, o.jn, o.jlo` : this.#returning(t, name);
+    return `UPDATE ${target} SET k = (o.jn % 5)::int${more} FROM (SELECT k AS jk, count(*) AS jn, min(id) AS jlo FROM ${src.name}${filter} GROUP BY k) AS o WHERE ${name}.k = o.jk${where}${ret}`;
   }
 
   #delete(t: TableSpec): string {
     if (this.rng.chance(0.2)) {
       const other = this.rng.pick(this.schema.tables.filter((x) => x !== t).concat([t]));
       const o = other === t ? 'o2' : other.name;
-      return `DELETE FROM ${t.name} USING ${other.name}${other === t ? ' o2' : ''} WHERE ${t.name}.k = ${o}.k AND ${o}.id ${this.rng.pick(['<', '=', '>'])} ${this.rng.int(1, 12)}${this.#returning(t, t.name)}`;
+      return `DELETE FROM ${t.name} USING ${other.name}${other === t ? ' o2' : ''} WHERE ${t.name}.k = ${o}.k AND ${o}.id ${this.rng.pick(['<', '=', '>'])} ${this.rng.int(1, 12)}${this.#returning(t, t.name, `${t.name}.*`)}`;
     }
+    const alias = this.rng.chance(0.2) ? 'x' : undefined;
     const where = this.rng.chance(0.95) ? ` WHERE ${this.#gen.condition(t, 1, this.rng.chance(0.3) ? 'any' : 'none')}` : '';
-    return `DELETE FROM ${t.name}${where}${this.#returning(t)}`;
+    return `DELETE FROM ${t.name}${alias === undefined ? '' : ` x`}${where}${this.#returning(t, alias)}`;
   }
 
   #cte(t: TableSpec): string {
