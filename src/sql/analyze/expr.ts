@@ -16,7 +16,7 @@ import type { PgNode } from '../parser/parse.js';
 import {
   type SqlType, type ArraySqlType, type ArrayElemSqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, castPrintsFloats, canCast, toInt8, isArrayType,
   isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, isUnsupportedBuiltinType, formatType,
-  type OidSqlType, type RegCatalog, isOidFamily, regIn, regOut, valueFromText, TYPE_OID,
+  type OidSqlType, type RegCatalog, isOidFamily, isDatetime, regIn, regOut, valueFromText, TYPE_OID,
 } from './types.js';
 import { charTypmodIn, bpcharCmp } from '../../types/character.js';
 import { byteaCmp, byteaConcat } from '../../types/bytea.js';
@@ -52,7 +52,7 @@ import { CATALOG_OIDS } from './system_views.js';
 import { format as formatText } from '../../types/text_funcs.js';
 import { Interval, intervalNeg } from '../../types/interval.js';
 import {
-  timestampTypmodIn, adjustTimestampTypmod, timestampToDate, dateToTimestamp, age as ageFn,
+  timestampTypmodIn, adjustTimestampTypmod, timestampToDate, dateToTimestamp, age as ageFn, adjustTimeTypmod, timestampToTime,
 } from '../../types/datetime_funcs.js';
 
 /**
@@ -505,6 +505,7 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
           case 'bit': typmod = bitTypmodIn(ns, false); break;
           case 'timestamp':
           case 'timestamptz': typmod = timestampTypmodIn(ns, base === 'timestamptz'); break;
+          case 'time': typmod = timestampTypmodIn(ns, false, 'TIME'); break;
           default: typmod = bitTypmodIn(ns, true); break;
         }
       } catch (err) {
@@ -841,14 +842,14 @@ function applyArg(scope: ExprScope, e: Expr, type: SqlType, location: number): E
   if (e.type === 'unknown') return coerceTo(scope, e, type, -1, exprLocation(e, location));
   if (e.k === 'const' && !castPrintsFloats(e.type, type)) {
     const folded: Expr = { k: 'const', type, value: castValue(e.value, e.type, type, -1, scope.zone, false), ...(e.loc === undefined ? {} : { loc: e.loc }) };
-    if (e.value !== null && isDatetimeFamily(e.type) && isDatetimeFamily(type) && e.type !== 'interval' && type !== 'interval') folded.shown = e.shown ?? { type: e.type, value: e.value };
+    if (e.value !== null && isDatetime(e.type) && isDatetime(type)) folded.shown = e.shown ?? { type: e.type, value: e.value };
     return folded;
   }
   return { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
 }
 
 function isDatetimeFamily(t: SqlType): boolean {
-  return t === 'timestamp' || t === 'timestamptz' || t === 'date' || t === 'interval';
+  return t === 'timestamp' || t === 'timestamptz' || t === 'date' || t === 'time' || t === 'interval';
 }
 
 /** True when `l op r` is resolved against pgvector's operator overloads. */
@@ -1020,6 +1021,7 @@ export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
       return 4;
     case 'timestamp':
     case 'timestamptz':
+    case 'time':
       return 8;
     case 'int4':
     case 'float4':
@@ -2193,6 +2195,13 @@ function sqlValueFunction(n: PgNode): Expr {
       return clockCall('localtimestamp', 'timestamp', 'transaction', typmod);
     case 'SVFOP_CURRENT_DATE':
       return clockCall('current_date', 'date', 'transaction', -1);
+    case 'SVFOP_LOCALTIME':
+    case 'SVFOP_LOCALTIME_N':
+      return clockCall('localtime', 'time', 'transaction', typmod);
+    case 'SVFOP_CURRENT_TIME':
+    case 'SVFOP_CURRENT_TIME_N':
+      // current_time is a time with time zone, a type vecgres does not have.
+      throw pgErr.featureNotSupported('current_time (type time with time zone)');
     case 'SVFOP_CURRENT_USER':
     case 'SVFOP_SESSION_USER':
     case 'SVFOP_USER':
@@ -2212,14 +2221,15 @@ function sqlValueFunction(n: PgNode): Expr {
  * statement's start, or the time of the call (clock_timestamp(), volatile). Evaluated when the
  * statement runs, never folded: a prepared statement reads a new time each execution.
  */
-function clockCall(name: string, type: 'timestamptz' | 'timestamp' | 'date', kind: ClockKind, typmod: number): Expr {
-  if (typmod >= 0) timestampTypmodIn([typmod], type === 'timestamptz');
+function clockCall(name: string, type: 'timestamptz' | 'timestamp' | 'date' | 'time', kind: ClockKind, typmod: number): Expr {
+  if (typmod >= 0) timestampTypmodIn([typmod], type === 'timestamptz', type === 'time' ? 'TIME' : 'TIMESTAMP');
   return {
     k: 'session', type, name, args: [],
     fn: (_args, s) => {
       // current_date and localtimestamp are the session zone's local date and time.
       const us = type === 'timestamptz' ? s.now(kind) : localTimeOf(s.now(kind), s.zone);
       if (type === 'date') return timestampToDate(us);
+      if (type === 'time') return adjustTimeTypmod(timestampToTime(us)!, typmod);
       return typmod >= 0 ? adjustTimestampTypmod(us, typmod) : us;
     },
   };
