@@ -2185,7 +2185,8 @@ const DATABASE_NAME = 'postgres';
  * vecgres has no `name` type). The date/time ones are 0A000 until the date/time types land.
  */
 function sqlValueFunction(n: PgNode): Expr {
-  const typmod = typeof n.typmod === 'number' ? n.typmod : -1;
+  // The parse tree leaves out a zero typmod: `localtime(0)` is an _N operation without one.
+  const typmod = typeof n.typmod === 'number' ? n.typmod : String(n.op).endsWith('_N') ? 0 : -1;
   switch (n.op as string) {
     case 'SVFOP_CURRENT_TIMESTAMP':
     case 'SVFOP_CURRENT_TIMESTAMP_N':
