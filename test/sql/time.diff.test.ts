@@ -133,6 +133,8 @@ test('a table of times: ORDER BY, DISTINCT, GROUP BY, min / max, B-tree indexes,
     'SELECT DISTINCT starts FROM shifts ORDER BY 1',
     'SELECT starts, count(*) FROM shifts GROUP BY starts ORDER BY starts',
     'SELECT min(starts), max(starts), min(ends), max(ends) FROM shifts',
+    'SELECT sum(starts), avg(ends), sum(ends) FILTER (WHERE id > 2) FROM shifts',
+    'SELECT id, sum(starts) OVER (ORDER BY id) FROM shifts ORDER BY id',
     'SELECT id, ends - starts AS length FROM shifts ORDER BY id',
     "SELECT id FROM shifts WHERE starts >= '09:00' AND starts < '13:00' ORDER BY id",
     "SELECT id FROM shifts WHERE ends > starts + interval '8 hours' ORDER BY id",
@@ -157,9 +159,19 @@ test('a table of times: ORDER BY, DISTINCT, GROUP BY, min / max, B-tree indexes,
     'SELECT id, ends FROM shifts WHERE ends IS NOT NULL ORDER BY ends DESC, id LIMIT 3',
     "SELECT id FROM shifts WHERE starts IN ('09:00', '00:00', '13:15:30.25') ORDER BY id",
     "EXPLAIN (COSTS OFF) SELECT * FROM slots WHERE at = '09:00'",
+    "EXPLAIN (COSTS OFF) SELECT id FROM shifts WHERE starts < localtime ORDER BY starts",
     "SELECT * FROM slots WHERE at = '09:00'",
   ]);
   await both('RESET enable_seqscan');
+  // A hash join on time keys: neither side has an index on its key.
+  await both("CREATE TABLE marks (at time, note text)");
+  await both("INSERT INTO marks VALUES ('09:00', 'a'), ('24:00:00', 'b'), ('00:00', 'c'), (NULL, 'd'), ('12:34:56.789', 'e'), ('9:00 am', 'f')");
+  await all('hash join', [
+    'EXPLAIN (COSTS OFF) SELECT s.id, m.note FROM shifts s JOIN marks m ON m.at = s.ends',
+    'SELECT s.id, m.note FROM shifts s JOIN marks m ON m.at = s.ends ORDER BY s.id, m.note',
+    'SELECT s.id, m.note FROM shifts s LEFT JOIN marks m ON m.at = s.ends ORDER BY s.id, m.note',
+    'SELECT m.at, count(*) FROM marks m GROUP BY m.at ORDER BY m.at',
+  ]);
   const copied = await db.query('COPY shifts TO STDOUT');
   assert.ok(copied !== undefined);
   await both('CREATE TABLE shifts_copy (id int PRIMARY KEY, starts time NOT NULL, ends time(0), breaks time[])');

@@ -2046,6 +2046,8 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
       });
     }
   }
+  // sum / avg(time) are sum / avg(interval) over time's implicit cast to interval.
+  if ((name === 'sum' || name === 'avg') && arg.type === 'time') arg = applyArg(scope, arg, 'interval', n.location);
   // min / max(character varying) are min / max(text): PostgreSQL has no varchar aggregate.
   if ((name === 'min' || name === 'max') && arg.type === 'varchar') arg = coerceTo(scope, arg, 'text', -1);
   // min(oid) / max(oid) serve the reg* types too (binary coercible to oid).
