@@ -316,12 +316,12 @@ function rint(x: number): number {
  * time_in (DecodeTimeOnly + tm2time): microseconds since midnight, 0 to 24:00:00. Reads
  * `12:34`, `12:34:56.789`, `1:02 PM`, `12:34.5` (minutes and seconds), `1234` / `123456.5`
  * (digits run together), `24:00:00`, `allballs`, optionally after a `YYYY-MM-DD` date (checked,
- * then dropped) or `T`, and followed by a zone (`Z`, `UTC`, `+05:30`, a fixed abbreviation such
- * as `EST`), which a time without time zone ignores, as PostgreSQL does. Fractions past
+ * then dropped) or `T`, and followed by a zone (`Z`, `UTC`, `+05:30`, an abbreviation such as
+ * `EST`), which a time without time zone ignores, as PostgreSQL does. Fractions past
  * microseconds round (rint), a leap second 60 rolls over (`23:59:60` is 24:00:00).
- * @throws PgError 22007 invalid syntax, 22008 field out of range, 22009 zone displacement out
- *   of range, 22023 unknown zone; 0A000 for forms PostgreSQL reads that this parser does not
- *   (`now`, a zone name with daylight-saving rules, BC, AM / PM before the time).
+ * @throws PgError 22007 invalid syntax (also a zone name with daylight-saving rules without a
+ *   date), 22008 field out of range, 22009 zone displacement out of range, 22023 unknown zone;
+ *   0A000 for forms PostgreSQL reads that this parser does not (`now`, BC, AM / PM before the time).
  */
 export function parseTime(text: string): number {
   const t = text.trim().toLowerCase();
@@ -386,10 +386,9 @@ export function parseTime(text: string): number {
         if (/^[a-z]+[-/.+\d]/.test(zone)) throw new PgError(SQLSTATE.invalid_parameter_value, `time zone "${zone}" not recognized`);
         throw new PgError('22007', `invalid input syntax for type time: "${text}"`);
       }
-      // A zone with daylight-saving rules needs a date to know its offset: without one
-      // DecodeTimeOnly rejects it; abbreviations whose meaning changed over time are not read here.
+      // A zone name with daylight-saving rules needs a date to know its offset: without one
+      // DecodeTimeOnly rejects it. Any other zone is read and ignored.
       if (z.kind === 'iana' && m[1] === undefined) throw new PgError('22007', `invalid input syntax for type time: "${text}"`);
-      if (z.kind !== 'fixed' && z.kind !== 'iana') throw notSupported();
     }
   }
   if (m[1] !== undefined) {
@@ -397,6 +396,7 @@ export function parseTime(text: string): number {
     const day = Number(m[3]);
     if (month < 1 || month > 12 || day < 1 || day > 31) throw monthDayOutOfRange(text);
     const year = Number(m[1]);
+    if (year === 0) throw outOfRange(text);
     if (day > (month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!)) throw outOfRange(text);
   }
   // DecodeTimeOnly's range check: 24:00:00 is the end of the day, nothing after it.

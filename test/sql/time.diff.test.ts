@@ -34,6 +34,10 @@ const INPUTS = [
   '12:34 pm utc', '12:34:56 z', '12:34:56Z', '12:34:56 EST', '12:34:56.5 am', '12:00:00.5 AM', '12:34 am pm',
   '12:34 xyz', '12:34 foo/bar', '12:34:56 America/New_York', 'abc', 'infinity', 'epoch', '-1:00', '1 PM', '1pm',
   '12.5', '1e2:00', '12:34:56.abc', '12 34', '12:34:56 12:34:56', '12:34 2024-01-01', '2024-01-01T12:34:56Z',
+  '2024-01-01 12:34 America/New_York', '2024-07-01 12:34 MSK', '12:34 MSK', '12:34 PM +05', '12:34:56.5 pm', '1234.5',
+  '12:34 zulu', '12:34 x7', '12:34 +5', '12:34 +05:30:15', '12:34 +1:2:3:4', '12:34+ab', '12:34 jst',
+  '99999999999999999999:00', '12:34:56.1234567890123456789', '0:0', '12:34 t', '12:34 allballs', '12:34 z z',
+  '2024-1-1 1:2', '99999-01-01 12:00', '0000-01-01 12:00', '12:34:56.5 AM EST', '24:00 pm', '00:00 am', '12:34:59.9999995',
 ];
 
 test('time_in: the forms PostgreSQL reads, and its errors', async () => {
@@ -112,9 +116,10 @@ test('localtime is the session zone\'s time of the transaction start', async () 
   await both("SET TimeZone = 'UTC'");
 });
 
-test('current_time is time with time zone, which is refused by name', async () => {
+test('current_time and time AT TIME ZONE are time with time zone, which is refused by name', async () => {
   await assert.rejects(db.query('SELECT current_time'), (e: unknown) => e instanceof PgError && e.code === '0A000' && /time with time zone/.test(e.message));
   await assert.rejects(db.query('SELECT current_time(2)'), (e: unknown) => e instanceof PgError && e.code === '0A000');
+  await assert.rejects(db.query("SELECT time '12:34' AT TIME ZONE 'UTC'"), (e: unknown) => e instanceof PgError && e.code === '0A000' && /time with time zone/.test(e.message));
 });
 
 test('a table of times: ORDER BY, DISTINCT, GROUP BY, min / max, B-tree indexes, joins, parameters and COPY', async () => {

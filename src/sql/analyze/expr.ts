@@ -1726,6 +1726,8 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   }
   const special = specialFunction(scope, name, args, n.location);
   if (special !== null) return special;
+  // time AT TIME ZONE (timezone(zone, time)) is a time with time zone, a type vecgres does not have.
+  if (name === 'timezone' && args.length === 2 && args[1]!.type === 'time') throw pgErr.featureNotSupported('AT TIME ZONE of a time (type time with time zone)');
   const overloads = functionOverloads(name);
   if (overloads !== undefined) return overloadedCall(scope, name, overloads, args, n.location);
   if (name === 'pg_column_size' && args.length === 1) {
