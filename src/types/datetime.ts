@@ -1,9 +1,10 @@
 /**
- * Text input and output of PostgreSQL's `timestamp`, `timestamptz` and `date` in the ISO
- * DateStyle with the UTC time zone (datetime.c, timestamp.c, date.c), as PostgreSQL keeps them:
- * a timestamp is microseconds since 2000-01-01 00:00:00 (UTC for timestamptz) as a BigInt,
+ * Text input and output of PostgreSQL's `timestamp`, `timestamptz`, `date` and `time` in the
+ * ISO DateStyle with the UTC time zone (datetime.c, timestamp.c, date.c), as PostgreSQL keeps
+ * them: a timestamp is microseconds since 2000-01-01 00:00:00 (UTC for timestamptz) as a BigInt,
  * a date is days since 2000-01-01; both over the proleptic Gregorian calendar (date2j / j2date),
- * with `infinity` and `-infinity` as the extreme values.
+ * with `infinity` and `-infinity` as the extreme values. A time is microseconds since midnight
+ * as a number, 0 to 24:00:00 ({@link parseTime} lists the forms it reads).
  *
  * Input accepted: `YYYY-MM-DD`, then optionally `T` or spaces and `HH:MM[:SS[.ffffff]]`, then
  * optionally a zone (`Z`, `UTC`, `GMT`, `+HH`, `+HHMM`, `+HH:MM`, `+HH:MM:SS`, a zone name or

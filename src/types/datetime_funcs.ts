@@ -1,7 +1,8 @@
 /**
- * Arithmetic, conversions and field functions of `timestamp`, `timestamptz`, `date` and
+ * Arithmetic, conversions and field functions of `timestamp`, `timestamptz`, `date`, `time` and
  * `interval` (PostgreSQL's timestamp.c and date.c), over the representations of datetime.ts
- * (timestamps: BigInt microseconds since 2000-01-01, dates: days since 2000-01-01) and
+ * (timestamps: BigInt microseconds since 2000-01-01, dates: days since 2000-01-01, times:
+ * microseconds since midnight as a number) and
  * interval.ts. Functions of timestamptz that read the session's zone are in timestamptz_funcs.ts.
  *
  * Civil fields use astronomical years (year 0 is 1 BC), as PostgreSQL's tm_year does.
