@@ -81,6 +81,11 @@ test('casts, operators, extract, date_part and make_time', async () => {
     "SELECT time '12:34' < time '13:00', time '12:34' = '12:34:00', time '12:34' <> time '12:35', time '12:34' >= time '12:34'",
     "SELECT time '12:34' BETWEEN time '12:00' AND '13:00', greatest(time '12:34', '13:00'), least(time '12:34', '13:00')",
     "SELECT time '12:34' - 1",
+    "SELECT + time '01:00'",
+    "SELECT - time '12:34', time '12:34' + '1 hour', '1 hour' + time '12:34', time '12:34' - '01:00'",
+    "SELECT time '12:34' = interval '12:34', time '12:34' < interval '13:00', time '12:34' + 1.5",
+    "SELECT time '12:34' + time '01:00'",
+    "SELECT time '12:34' * 2",
   ]);
   await all('fields', [
     "SELECT extract(hour from time '12:34:56.789'), extract(minute from time '12:34:56.789'), extract(second from time '12:34:56.789')",

@@ -1308,12 +1308,16 @@ function coerceAfterCompare(e: Expr): Expr {
 
 function noOperator(op: string, l: SqlType | null, r: SqlType, location: number): PgError {
   const sig = l === null ? `${op} ${TYPE_NAME[r]}` : `${TYPE_NAME[l]} ${op} ${TYPE_NAME[r]}`;
-  return new PgError(SQLSTATE.undefined_function, `operator does not exist: ${sig}`, { hint: NO_OP_HINT, ...pos(location) });
+  // op_error: a prefix operator's hint speaks of one argument type.
+  const hint = l === null ? 'No operator matches the given name and argument type. You might need to add an explicit type cast.' : NO_OP_HINT;
+  return new PgError(SQLSTATE.undefined_function, `operator does not exist: ${sig}`, { hint, ...pos(location) });
 }
 
 function unaryOp(scope: ExprScope, op: string, r: Expr, location: number): Expr {
   if (r.k === 'const' && r.type === 'unknown') r = coerceTo(scope, r, 'numeric', -1, location);
   if (r.k === 'param' && r.type === 'unknown') inferParam(scope, r, 'int4');
+  // `- time` is interval's, over time's implicit cast to interval (there is no unary `+` for either).
+  if (op === '-' && r.type === 'time') r = applyArg(scope, r, 'interval', location);
   if (op === '-' && r.type === 'interval') return foldConstants(scope, { k: 'op1', type: 'interval', arg: r, fn: (a) => intervalNeg(a as Interval) });
   if (op === '+' && r.type === 'interval') return r;
   // `~` (int2not, int4not, int8not, bitnot).
