@@ -58,7 +58,7 @@ const SCALAR_BLOCK_ROWS = 8192;
 export type ScalarColumnType =
   | 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'uuid'
   | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json'
-  | 'timestamp' | 'timestamptz' | 'date' | 'interval'
+  | 'timestamp' | 'timestamptz' | 'date' | 'time' | 'interval'
   | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit'
   | 'oid' | 'regclass' | 'regtype' | 'regproc' | 'regprocedure' | 'regnamespace';
 
@@ -75,7 +75,8 @@ export type ColumnType = ScalarColumnType | `${ScalarColumnType}[]`;
  * sparsevec a SparseVector, bit / varbit a BitString, numeric a Numeric, bytea a Uint8Array,
  * jsonb a Jsonb, uuid / varchar / char / json strings, oid and the reg* types a number in
  * [0, 2^32), timestamp / timestamptz a bigint of
- * microseconds since 2000-01-01, date a number of days since then, interval an Interval;
+ * microseconds since 2000-01-01, date a number of days since then, time a number of
+ * microseconds since midnight (0 to 86,400,000,000: 24:00:00), interval an Interval;
  * an array (`text[]` columns and array expressions) a PgArray.
  */
 export type Value = number | bigint | string | boolean | Numeric | Jsonb | Interval | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;

@@ -1,9 +1,10 @@
 /**
- * Text input and output of PostgreSQL's `timestamp`, `timestamptz` and `date` in the ISO
- * DateStyle with the UTC time zone (datetime.c, timestamp.c, date.c), as PostgreSQL keeps them:
- * a timestamp is microseconds since 2000-01-01 00:00:00 (UTC for timestamptz) as a BigInt,
+ * Text input and output of PostgreSQL's `timestamp`, `timestamptz`, `date` and `time` in the
+ * ISO DateStyle with the UTC time zone (datetime.c, timestamp.c, date.c), as PostgreSQL keeps
+ * them: a timestamp is microseconds since 2000-01-01 00:00:00 (UTC for timestamptz) as a BigInt,
  * a date is days since 2000-01-01; both over the proleptic Gregorian calendar (date2j / j2date),
- * with `infinity` and `-infinity` as the extreme values.
+ * with `infinity` and `-infinity` as the extreme values. A time is microseconds since midnight
+ * as a number, 0 to 24:00:00 ({@link parseTime} lists the forms it reads).
  *
  * Input accepted: `YYYY-MM-DD`, then optionally `T` or spaces and `HH:MM[:SS[.ffffff]]`, then
  * optionally a zone (`Z`, `UTC`, `GMT`, `+HH`, `+HHMM`, `+HH:MM`, `+HH:MM:SS`, a zone name or
@@ -262,10 +263,7 @@ export function formatTimestamp(us: bigint, type: 'timestamp' | 'timestamptz', s
     days -= 1n;
   }
   const { text, bc } = dateText(Number(days));
-  const secs = Number(rem / 1_000_000n);
-  const frac = Number(rem % 1_000_000n);
-  let out = `${text} ${pad(Math.floor(secs / 3600), 2)}:${pad(Math.floor(secs / 60) % 60, 2)}:${pad(secs % 60, 2)}`;
-  if (frac !== 0) out += `.${pad(frac, 6).replace(/0+$/, '')}`;
+  let out = `${text} ${timeOfDayText(Number(rem))}`;
   if (type === 'timestamptz') out += offsetText(offset, true);
   return bc ? `${out} BC` : out;
 }
@@ -283,4 +281,126 @@ export function offsetText(eastSec: number, withSeconds: boolean): string {
   if (m !== 0 || sec !== 0) out += `:${pad(m, 2)}`;
   if (withSeconds && sec !== 0) out += `:${pad(sec, 2)}`;
   return out;
+}
+
+/**
+ * `HH:MM:SS[.ffffff]` of microseconds since midnight (0 to 24:00:00 included), trailing zeros
+ * of the fraction dropped: EncodeTimeOnly's and EncodeDateTime's time of day (ISO DateStyle).
+ */
+function timeOfDayText(us: number): string {
+  const secs = Math.floor(us / 1_000_000);
+  const frac = us - secs * 1_000_000;
+  const out = `${pad(Math.floor(secs / 3600), 2)}:${pad(Math.floor(secs / 60) % 60, 2)}:${pad(secs % 60, 2)}`;
+  return frac === 0 ? out : `${out}.${pad(frac, 6).replace(/0+$/, '')}`;
+}
+
+/** Microseconds in a day: `time` holds 0 to this value, 24:00:00 included (PostgreSQL's USECS_PER_DAY). */
+export const TIME_END_US = 86_400_000_000;
+
+/** time_out (ISO DateStyle): `HH:MM:SS[.ffffff]`. */
+export function formatTime(us: number): string {
+  return timeOfDayText(us);
+}
+
+/** A time of day written as `h:m[:s][.f]` (h:m.f is minutes and seconds) or as digits `hhmm[.f]` / `hhmmss[.f]`. */
+const TIME_TEXT = /^(?:(\d+):(\d+)(?::(\d+))?(\.\d*)?|(\d{2})(\d{2})(\d{2})?(\.\d*)?)$/;
+/** The fields of time_in's input: an optional date, `T`, the time, AM / PM, an optional zone (ignored). */
+const TIME_INPUT = /^(?:(\d{4,})-(\d{1,2})-(\d{1,2})\s+|t)?([0-9:.]+)\s*(?:(am|pm)\b)?(?:\s*(z|[+-][0-9:]+)|\s+([a-z][a-z0-9_/+.:-]*))?$/;
+
+/** rint(x): round half to even, as the C library's rint in the default rounding mode. */
+function rint(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * time_in (DecodeTimeOnly + tm2time): microseconds since midnight, 0 to 24:00:00. Reads
+ * `12:34`, `12:34:56.789`, `1:02 PM`, `12:34.5` (minutes and seconds), `1234` / `123456.5`
+ * (digits run together), `24:00:00`, `allballs`, optionally after a `YYYY-MM-DD` date (checked,
+ * then dropped) or `T`, and followed by a zone (`Z`, `UTC`, `+05:30`, an abbreviation such as
+ * `EST`), which a time without time zone ignores, as PostgreSQL does. Fractions past
+ * microseconds round (rint), a leap second 60 rolls over (`23:59:60` is 24:00:00).
+ * @throws PgError 22007 invalid syntax (also a zone name with daylight-saving rules without a
+ *   date), 22008 field out of range, 22009 zone displacement out of range, 22023 unknown zone;
+ *   0A000 for forms PostgreSQL reads that this parser does not (`now`, BC, AM / PM before the time).
+ */
+export function parseTime(text: string): number {
+  const t = text.trim().toLowerCase();
+  if (t === 'allballs') return 0;
+  const notSupported = () => new PgError(SQLSTATE.feature_not_supported, `time without time zone input "${text}" is not supported`);
+  const m = TIME_INPUT.exec(t);
+  const f = m === null ? null : TIME_TEXT.exec(m[4]!);
+  if (m === null || f === null) {
+    // A word PostgreSQL gives a meaning to, or digits in a form not read here: refuse honestly.
+    // (A bare hour with AM / PM, `1 PM`, is a syntax error there too.)
+    const bareHour = /^\d+\s*(am|pm)$/.test(t);
+    if (/^(now|today|tomorrow|yesterday)$/.test(t) || (!bareHour && /\d/.test(t) && /(am|pm|\bbc|\bad|\bnow)\b/.test(t))) throw notSupported();
+    throw new PgError('22007', `invalid input syntax for type time: "${text}"`);
+  }
+  let hour: number;
+  let min: number;
+  let sec: number;
+  let frac: string | undefined;
+  if (f[1] !== undefined) {
+    if (f[3] === undefined && f[4] !== undefined) {
+      // mm:ss.fff is minutes and seconds (DecodeTime: "always assume mm:ss.sss is MINUTE TO SECOND").
+      hour = 0;
+      min = Number(f[1]);
+      sec = Number(f[2]);
+    } else {
+      hour = Number(f[1]);
+      min = Number(f[2]);
+      sec = f[3] === undefined ? 0 : Number(f[3]);
+    }
+    frac = f[4];
+  } else {
+    hour = Number(f[5]);
+    min = Number(f[6]);
+    sec = f[7] === undefined ? 0 : Number(f[7]);
+    frac = f[8];
+  }
+  const fsec = frac === undefined || frac.length <= 1 ? 0 : rint(Number(`0${frac}`) * 1e6);
+  if (min > 59 || sec > 60) throw outOfRange(text);
+  const mer = m[5];
+  if (mer !== undefined) {
+    if (hour > 12) throw outOfRange(text);
+    if (mer === 'am' && hour === 12) hour = 0;
+    else if (mer === 'pm' && hour !== 12) hour += 12;
+  }
+  const zone = m[6] ?? m[7];
+  if (zone === 'bc' || zone === 'ad') throw notSupported();
+  if (zone !== undefined && zone !== 'z' && zone !== 'zulu') {
+    if (zone[0] === '+' || zone[0] === '-') {
+      // DecodeTimezone: +h, +hh, +hh:mm[:ss], or digits run together read as hhmm.
+      const parts = zone.slice(1).split(':');
+      if (parts.some((p) => !/^\d+$/.test(p)) || parts.length > 3) throw new PgError('22007', `invalid input syntax for type time: "${text}"`);
+      let hh = Number(parts[0]);
+      let mm = Number(parts[1] ?? 0);
+      if (parts.length === 1 && parts[0]!.length > 2) {
+        mm = hh % 100;
+        hh = Math.floor(hh / 100);
+      }
+      if (hh > 15 || mm > 59 || Number(parts[2] ?? 0) > 59) throw new PgError('22009', `time zone displacement out of range: "${text}"`);
+    } else {
+      const z = findTimeZone(zone);
+      if (z === null) {
+        if (/^[a-z]+[-/.+\d]/.test(zone)) throw new PgError(SQLSTATE.invalid_parameter_value, `time zone "${zone}" not recognized`);
+        throw new PgError('22007', `invalid input syntax for type time: "${text}"`);
+      }
+      // A zone name with daylight-saving rules needs a date to know its offset: without one
+      // DecodeTimeOnly rejects it. Any other zone is read and ignored.
+      if (z.kind === 'iana' && m[1] === undefined) throw new PgError('22007', `invalid input syntax for type time: "${text}"`);
+    }
+  }
+  if (m[1] !== undefined) {
+    const month = Number(m[2]);
+    const day = Number(m[3]);
+    if (month < 1 || month > 12 || day < 1 || day > 31) throw monthDayOutOfRange(text);
+    const year = Number(m[1]);
+    if (year === 0) throw outOfRange(text);
+    if (day > (month === 2 && isLeap(year) ? 29 : MONTH_DAYS[month - 1]!)) throw outOfRange(text);
+  }
+  // DecodeTimeOnly's range check: 24:00:00 is the end of the day, nothing after it.
+  if (hour > 24 || (hour === 24 && (min > 0 || sec > 0 || fsec > 0))) throw outOfRange(text);
+  return ((hour * 60 + min) * 60 + sec) * 1_000_000 + fsec;
 }

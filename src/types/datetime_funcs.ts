@@ -1,7 +1,8 @@
 /**
- * Arithmetic, conversions and field functions of `timestamp`, `timestamptz`, `date` and
+ * Arithmetic, conversions and field functions of `timestamp`, `timestamptz`, `date`, `time` and
  * `interval` (PostgreSQL's timestamp.c and date.c), over the representations of datetime.ts
- * (timestamps: BigInt microseconds since 2000-01-01, dates: days since 2000-01-01) and
+ * (timestamps: BigInt microseconds since 2000-01-01, dates: days since 2000-01-01, times:
+ * microseconds since midnight as a number) and
  * interval.ts. Functions of timestamptz that read the session's zone are in timestamptz_funcs.ts.
  *
  * Civil fields use astronomical years (year 0 is 1 BC), as PostgreSQL's tm_year does.
@@ -39,7 +40,8 @@ export function isUtcZoneName(name: string): boolean {
 export function wallClockUs(clock: Clock): bigint {
   return BigInt(Math.round(clock.wallMs() * 1000)) - UNIX_EPOCH_OFFSET_US;
 }
-const TYPE_TEXT: Record<TsType | 'date' | 'interval', string> = {
+const TYPE_TEXT: Record<TsType | 'date' | 'interval' | 'time', string> = {
+  time: 'time without time zone',
   timestamp: 'timestamp without time zone',
   timestamptz: 'timestamp with time zone',
   date: 'date',
@@ -172,13 +174,13 @@ export function timestampToDate(us: bigint): number {
 const SCALES = [1000000n, 100000n, 10000n, 1000n, 100n, 10n, 1n];
 
 /**
- * anytimestamp_typmodin: `timestamp(p)`.
+ * anytimestamp_typmodin / anytime_typmodin (`word` TIME): `timestamp(p)`, `time(p)`.
  * @throws PgError 22023 for a negative precision, 0A000 above 6 (PostgreSQL reduces it with a warning).
  */
-export function timestampTypmodIn(mods: readonly number[], tz: boolean): number {
+export function timestampTypmodIn(mods: readonly number[], tz: boolean, word: 'TIMESTAMP' | 'TIME' = 'TIMESTAMP'): number {
   if (mods.length !== 1) throw new PgError(SQLSTATE.invalid_parameter_value, 'invalid type modifier');
   const p = mods[0]!;
-  const name = `TIMESTAMP(${p})${tz ? ' WITH TIME ZONE' : ''}`;
+  const name = `${word}(${p})${tz ? ' WITH TIME ZONE' : ''}`;
   if (p < 0) throw new PgError(SQLSTATE.invalid_parameter_value, `${name} precision must not be negative`);
   if (p > 6) throw new PgError(SQLSTATE.feature_not_supported, `${name} (precision above 6, which PostgreSQL reduces with a warning) is not supported`);
   return p;
@@ -545,6 +547,18 @@ export function makeTimestamp(year: number, month: number, mday: number, hour: n
   if (month < 1 || month > 12 || mday < 1 || mday > daysInMonth(year, month)) {
     throw new PgError(SQLSTATE.datetime_value_out_of_range, `date field value out of range: ${year}-${two(month)}-${two(mday)}`);
   }
+  const time = timeFromFields(hour, min, sec);
+  const days = daysFromCivil(year, month, mday) - PG_EPOCH_DAYS;
+  return checkTimestamp(BigInt(days) * USECS_PER_DAY + BigInt(time));
+}
+
+/**
+ * The time of day of hour, minute and (fractional) seconds in microseconds, the seconds
+ * rounded with rint (make_time's, make_timestamp's float_time_overflows and tm2time).
+ * @throws PgError 22008 `time field value out of range: h:mm:ss`.
+ */
+function timeFromFields(hour: number, min: number, sec: number): number {
+  const two = (n: number) => String(n).padStart(2, '0');
   if (Number.isNaN(sec) || hour < 0 || hour > 24 || min < 0 || min >= 60 || sec < 0 || sec > 60 || (hour === 24 && (min > 0 || sec > 0))) {
     const s = Number.isInteger(sec) ? two(sec) : String(sec);
     throw new PgError(SQLSTATE.datetime_value_out_of_range, `time field value out of range: ${hour}:${two(min)}:${s}`);
@@ -552,8 +566,12 @@ export function makeTimestamp(year: number, month: number, mday: number, hour: n
   const us = sec * 1e6;
   const r = Math.round(us);
   const rounded = Math.abs(us % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-  const days = daysFromCivil(year, month, mday) - PG_EPOCH_DAYS;
-  return checkTimestamp(BigInt(days) * USECS_PER_DAY + BigInt((hour * 60 + min) * 60) * USECS_PER_SEC + BigInt(rounded));
+  return (hour * 60 + min) * 60_000_000 + rounded;
+}
+
+/** make_time(hour, min, sec). @throws PgError 22008 `time field value out of range: h:mm:ss`. */
+export function makeTime(hour: number, min: number, sec: number): number {
+  return timeFromFields(hour, min, sec);
 }
 
 /**
@@ -608,4 +626,99 @@ export function dateTruncInterval(unitText: string, x: Interval): Interval {
     default: throw notSupported(unitText, 'interval');
   }
   return makeIntervalChecked(year * 12 + mon, day, ((hour * 60n + min) * 60n + sec) * 1000000n + usec);
+}
+
+// ---------------------------------------------------------------------------------------------
+// time without time zone (date.c): microseconds since midnight as a number, 0 to 24:00:00.
+
+/** Microseconds in a day, as a number (time values are below 2^53). */
+const DAY_US = Number(USECS_PER_DAY);
+
+/** AdjustTimeForTypmod: rounds to `typmod` fractional digits, halves up (24:00:00 may result). */
+export function adjustTimeTypmod(us: number, typmod: number): number {
+  if (typmod < 0 || typmod >= 6) return us;
+  const scale = Number(SCALES[typmod]!);
+  return Math.floor((us + scale / 2) / scale) * scale;
+}
+
+/** time_recv: int64 microseconds. @throws PgError 22008 `time out of range`. */
+export function timeRecv(us: bigint, typmod: number): number {
+  if (us < 0n || us > USECS_PER_DAY) throw new PgError(SQLSTATE.datetime_value_out_of_range, 'time out of range');
+  return adjustTimeTypmod(Number(us), typmod);
+}
+
+/** timestamp_time: the time of day of a timestamp (a local one: timestamptz is shifted first); NULL for an infinite one. */
+export function timestampToTime(us: bigint): number | null {
+  if (!isFiniteTimestamp(us)) return null;
+  const r = Number(us % USECS_PER_DAY);
+  return r < 0 ? r + DAY_US : r;
+}
+
+/** interval_time: the interval's time part modulo a day (months and days are dropped). */
+export function intervalToTime(iv: Interval): number {
+  const r = Number(iv.us % USECS_PER_DAY);
+  return r < 0 ? r + DAY_US : r;
+}
+
+/** time_interval: the time as an interval of that many microseconds. */
+export function timeToInterval(us: number): Interval {
+  return new Interval(0, 0, BigInt(us));
+}
+
+/**
+ * time_pl_interval (`sign` 1) / time_mi_interval (-1): the interval's time part added modulo
+ * a day (months and days are dropped), so 24:00:00 + 0 is 00:00:00 as in PostgreSQL.
+ */
+export function timePlusInterval(us: number, iv: Interval, sign: 1 | -1): number {
+  const span = Number(iv.us % USECS_PER_DAY) * sign;
+  const r = (us + span) % DAY_US;
+  return r < 0 ? r + DAY_US : r;
+}
+
+/** time_mi_time: the difference as an interval of microseconds (negative when a < b). */
+export function timeDiff(a: number, b: number): Interval {
+  return new Interval(0, 0, BigInt(a - b));
+}
+
+/** datetime_timestamp: `date + time`. @throws PgError 22008 `timestamp out of range`, `date out of range for timestamp`. */
+export function dateTimeToTimestamp(d: number, us: number): bigint {
+  const ts = dateToTimestamp(d);
+  return isFiniteTimestamp(ts) ? checkTimestamp(ts + BigInt(us)) : ts;
+}
+
+/** The units extract and date_part take for a time (time_part_common). @throws PgError 22023 unknown, 0A000 not a time field. */
+function timeUnit(unitText: string): DtUnit {
+  const unit = unitOf(unitText, 'time');
+  const ok: DtUnit[] = ['microseconds', 'milliseconds', 'second', 'minute', 'hour', 'epoch'];
+  if (!ok.includes(unit)) throw notSupported(unitText, 'time');
+  return unit;
+}
+
+/** extract(unit FROM time) (numeric; seconds with 6 decimals). @throws as {@link timeUnit}. */
+export function extractTime(unitText: string, us: number): Numeric {
+  const unit = timeUnit(unitText);
+  const secUs = BigInt(us % 60_000_000);
+  switch (unit) {
+    case 'microseconds': return Numeric.of(secUs, 0);
+    case 'milliseconds': return Numeric.of(secUs, 3);
+    case 'second': return Numeric.of(secUs, 6);
+    case 'minute': return Numeric.fromInt(Math.floor(us / 60_000_000) % 60);
+    case 'hour': return Numeric.fromInt(Math.floor(us / 3_600_000_000));
+    default: return Numeric.of(BigInt(us), 6);
+  }
+}
+
+/** date_part(unit, time) as float8, computed as PostgreSQL computes it. @throws as {@link timeUnit}. */
+export function datePartTime(unitText: string, us: number): number {
+  const unit = timeUnit(unitText);
+  const usec = us % 1_000_000;
+  const sec = Math.floor(us / 1_000_000) % 60;
+  switch (unit) {
+    case 'microseconds': return sec * 1000000 + usec;
+    case 'milliseconds': return sec * 1000 + usec / 1000;
+    case 'second': return sec + usec / 1000000;
+    case 'minute': return Math.floor(us / 60_000_000) % 60;
+    case 'hour': return Math.floor(us / 3_600_000_000);
+    default: return us / 1000000;
+  }
 }

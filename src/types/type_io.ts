@@ -31,11 +31,11 @@ import { uuidSend, uuidRecv } from './uuid.js';
 import { byteaSend, byteaRecv } from './bytea.js';
 import { Jsonb, parseJsonb, parseJson } from './jsonb.js';
 import { PgArray, type ArrayElement } from './pgarray.js';
-import { formatTimestamp, formatDate, TIMESTAMP_START_DAYS, DATE_END_DAYS } from './datetime.js';
+import { formatTimestamp, formatDate, formatTime, TIMESTAMP_START_DAYS, DATE_END_DAYS } from './datetime.js';
 import { UTC_ZONE } from './timezone.js';
 import { Interval, formatInterval, intervalSend, intervalRecv } from './interval.js';
 import { oidSend, oidRecv } from './oid.js';
-import { adjustTimestampTypmod, checkTimestamp, isFiniteDate, isFiniteTimestamp } from './datetime_funcs.js';
+import { adjustTimestampTypmod, checkTimestamp, isFiniteDate, isFiniteTimestamp, timeRecv } from './datetime_funcs.js';
 
 /** A runtime value of some SQL type (the SQL layer's `Value`). */
 export type Datum = ArrayElement | PgArray;
@@ -139,6 +139,8 @@ const TO_JS: Readonly<Record<string, ToJs>> = {
   timestamp: (v) => new Date(formatTimestamp(v as bigint, 'timestamp', UTC_ZONE)),
   timestamptz: (v) => new Date(formatTimestamp(v as bigint, 'timestamptz', UTC_ZONE)),
   date: (v) => new Date(formatDate(v as number)),
+  // PGlite leaves a time as the text PostgreSQL prints.
+  time: (v) => formatTime(v as number),
   interval: (v) => formatInterval(v as Interval),
 };
 const identity: ToJs = (v) => v;
@@ -212,6 +214,8 @@ const SCALARS: readonly [name: string, oid: number, arrayOid: number, typlen: nu
     },
     (b) => dateRecv(fixed(b, 4).getInt32(0)),
   ],
+  // time: int64 microseconds since midnight.
+  ['time', 1083, 1183, 8, (v) => int64Send(BigInt(v as number)), (b, t) => timeRecv(fixed(b, 8).getBigInt64(0), t)],
   ['timestamp', 1114, 1115, 8, (v) => int64Send(v as bigint), (b, t) => timestampRecv(fixed(b, 8).getBigInt64(0), t)],
   ['timestamptz', 1184, 1185, 8, (v) => int64Send(v as bigint), (b, t) => timestampRecv(fixed(b, 8).getBigInt64(0), t)],
   ['interval', 1186, 1187, 16, (v) => intervalSend(v as Interval), (b) => (fixed(b, 16), intervalRecv(b))],

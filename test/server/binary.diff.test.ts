@@ -164,6 +164,10 @@ const CASES: Buffer[] = [
   extended("SELECT timestamptz '2024-01-01 10:00+00' AS a, date '2024-02-29' AS b, timestamp '2024-01-01 10:00:00.5' AS c, interval '1 mon 2 days 03:00' AS d", [], [], [], [1]),
   extended("SELECT timestamptz '2024-01-01 10:00+00' AS a, date '2024-02-29' AS b, ARRAY[date 'infinity'] AS c, interval '-1 day' AS d", [], [], [], [0]),
   extended('SELECT $1::timestamptz AS a, $2::date AS b', [1184, 1082], [Buffer.from('0002b8f1b5a5c000', 'hex'), Buffer.from('00002000', 'hex')], [1, 1], [0]),
+  // time: int64 microseconds since midnight (time_send / time_recv), its typmod, array _time, and out of range.
+  extended("SELECT time '12:34:56.789' AS a, time '24:00' AS b, ARRAY[time '01:02', NULL] AS c, ('23:59:59.99'::time(1))::text AS d", [], [], [], [1]),
+  extended('SELECT $1::time AS a, $2::time(0) AS b', [1083, 1083], [Buffer.from('0000000a8be62608', 'hex'), Buffer.from('000000000007a121', 'hex')], [1, 1], [0]),
+  extended('SELECT $1::time AS a', [1083], [Buffer.from('000000141dd76001', 'hex')], [1], [0]),
   // A row limit: two rows, PortalSuspended, then the rest.
   extended('SELECT id FROM v ORDER BY id', [], [], [], [1], 2),
   extended('SELECT nope', [], [], [], []),

@@ -137,6 +137,24 @@ test('COPY FROM: PGlite output loads into the same rows, every format', async ()
   }
 });
 
+test('COPY of time columns: TO byte for byte and FROM PGlite output, every format; bad time fields fail as PostgreSQL', async () => {
+  const times = 'CREATE TABLE %s (id int, t time, t0 time(0), ta time[])';
+  await both(times.replace('%s', 'times'));
+  await both(`INSERT INTO times VALUES (1, '12:34:56.789', '12:34:56.789', '{01:02,NULL,24:00}'), (2, '24:00', '23:59:59.6', '{}'),
+    (3, NULL, NULL, NULL), (4, '00:00:00.000001', '00:00', '{allballs}')`);
+  for (const f of FORMATS.filter((x) => !x.includes('FORCE_QUOTE ('))) {
+    const out = await same(`COPY times TO '/dev/blob' ${f}`);
+    assert.ok(out.ok && out.bytes !== null);
+    await both(`DROP TABLE IF EXISTS times_in; ${times.replace('%s', 'times_in')}`);
+    await same(`COPY times_in FROM '/dev/blob' ${f.replace('FORCE_QUOTE *', 'FORCE_NOT_NULL (t)')}`, Buffer.from(out.bytes, 'hex'));
+    await sameRows('SELECT * FROM times_in ORDER BY id');
+  }
+  await same('COPY times_in FROM \'/dev/blob\'', '9\t25:00\t\\N\t\\N\n');
+  await same('COPY times_in FROM \'/dev/blob\'', '9\t12:34 xyz\t\\N\t\\N\n');
+  await same('COPY times_in FROM \'/dev/blob\'', '9\t1:02 PM\t12:00:00.5\t{1234,123456.5}\n');
+  await sameRows('SELECT * FROM times_in ORDER BY id');
+});
+
 test('COPY FROM: defaults, serials, column lists, HEADER MATCH, escapes', async () => {
   await both(`CREATE TABLE d (id serial PRIMARY KEY, label text DEFAULT 'none', n int NOT NULL DEFAULT 42, v vector(2))`);
   await same(`COPY d (v) FROM '/dev/blob'`, '[1,2]\n[3,4]\n');

@@ -53,7 +53,7 @@ interface ColGen {
 function columnGen(r: Prng): ColGen {
   const dim = 1 + r.int(6);
   const n = 1 + r.int(12);
-  switch (r.int(24)) {
+  switch (r.int(25)) {
     case 0: return { type: 'smallint', value: (x) => String(x.int(65536) - 32768) };
     case 1: return { type: 'integer', value: (x) => String([2147483647, -2147483648, x.int(2000) - 1000][x.int(3)]) };
     case 2: return { type: 'bigint', value: (x) => ['9223372036854775807', '-9223372036854775808', String(x.int(1 << 30) * 4096 - 7)][x.int(3)]! };
@@ -86,6 +86,10 @@ function columnGen(r: Prng): ColGen {
     }
     case 21: return { type: 'date', value: (x) => lit(stamp(x).slice(0, 10)) };
     case 22: return { type: 'interval', value: (x) => lit(`${x.int(30) - 10} years ${x.int(12)} mons ${x.int(60) - 30} days ${x.int(24)}:${x.int(60)}:${x.int(60)}.${x.int(1e6)}`) };
+    case 23: {
+      const p = r.int(8) - 1;
+      return { type: p < 0 ? 'time without time zone' : `time(${p}) without time zone`, value: (x) => lit(x.int(20) === 0 ? '24:00:00' : stamp(x).slice(11)) };
+    }
     default: return { type: r.int(2) === 0 ? 'bit varying' : `bit varying(${n})`, value: (x) => `B'${bits(x, x.int(n + 1))}'` };
   }
 }

@@ -1,8 +1,8 @@
 /**
  * PostgreSQL's date/time operators and functions as overload sets (their pg_operator and
  * pg_proc signatures), resolved by overloads.ts: comparisons, timestamp ± interval, timestamp
- * − timestamp, date ± integer, date − date, interval arithmetic, date_trunc, extract (numeric,
- * PostgreSQL 14+), date_part (double precision), age, make_date, to_timestamp, isfinite,
+ * − timestamp, date ± integer, date − date, time ± interval, time − time, date + time, interval arithmetic, date_trunc, extract (numeric,
+ * PostgreSQL 14+), date_part (double precision), age, make_date, make_time, to_timestamp, isfinite,
  * justify_hours / justify_days, and AT TIME ZONE (the `timezone` function) for named zones
  * (types/timezone.ts) and interval offsets. Implementations live in types/datetime_funcs.ts and types/interval.ts.
  *
@@ -20,7 +20,8 @@ import {
 import {
   timestampPlusInterval, timestampDiff, datePlusDays, dateDiff, dateToTimestamp, dateTrunc, dateTruncInterval, extractTimestamp,
   extractDate, extractInterval, datePartTimestamp, datePartInterval, age, makeDate, toTimestampFromEpoch, isFiniteTimestamp,
-  isFiniteDate, checkTimestamp, intervalZoneSeconds, makeTimestamp,
+  isFiniteDate, checkTimestamp, intervalZoneSeconds, makeTimestamp, timePlusInterval, timeDiff, dateTimeToTimestamp, extractTime,
+  datePartTime, makeTime,
 } from '../../types/datetime_funcs.js';
 import { localToUtc, timeZoneOrError, utcToLocal, type TimeZone } from '../../types/timezone.js';
 import { ageTimestamptz, datePartTimestamptz, extractTimestamptz, timestamptzPlusInterval, timestamptzTrunc } from '../../types/timestamptz_funcs.js';
@@ -52,6 +53,7 @@ export const DATETIME_CMP: Partial<Record<SqlType, (a: Value, b: Value) => numbe
   timestamp: bigCmp,
   timestamptz: bigCmp,
   date: intCmp,
+  time: intCmp,
   interval: (a, b) => intervalCmp(a as I, b as I),
 };
 
@@ -95,6 +97,13 @@ export function registerDatetimeOperators(add: Add): void {
   add('+', f2(['date', 'interval'], 'timestamp', (a, b) => timestampPlusInterval(dateToTimestamp(a as number), b as I, 1)));
   add('+', f2(['interval', 'date'], 'timestamp', (a, b) => timestampPlusInterval(dateToTimestamp(b as number), a as I, 1)));
   add('-', f2(['date', 'interval'], 'timestamp', (a, b) => timestampPlusInterval(dateToTimestamp(a as number), b as I, -1)));
+  // time ± interval wraps around midnight; time - time is an interval; date + time a timestamp.
+  add('+', f2(['time', 'interval'], 'time', (a, b) => timePlusInterval(a as number, b as I, 1)));
+  add('+', f2(['interval', 'time'], 'time', (a, b) => timePlusInterval(b as number, a as I, 1)));
+  add('-', f2(['time', 'interval'], 'time', (a, b) => timePlusInterval(a as number, b as I, -1)));
+  add('-', f2(['time', 'time'], 'interval', (a, b) => timeDiff(a as number, b as number)));
+  add('+', f2(['date', 'time'], 'timestamp', (a, b) => dateTimeToTimestamp(a as number, b as number)));
+  add('+', f2(['time', 'date'], 'timestamp', (a, b) => dateTimeToTimestamp(b as number, a as number)));
   add('+', f2(['interval', 'interval'], 'interval', (a, b) => intervalAdd(a as I, b as I)));
   add('-', f2(['interval', 'interval'], 'interval', (a, b) => intervalSub(a as I, b as I)));
   add('*', f2(['interval', 'float8'], 'interval', (a, b) => intervalMul(a as I, b as number)));
@@ -127,6 +136,9 @@ export function registerDatetimeFunctions(add: Add): void {
   // date_part(text, date) is SQL: date_part($1, $2::timestamp).
   add('date_part', f2(['text', 'date'], 'float8', (u, v) => datePartTimestamp(u as string, dateToTimestamp(v as number), 'timestamp')));
   add('date_part', f2(['text', 'interval'], 'float8', (u, v) => datePartInterval(u as string, v as I)));
+  add('extract', f2(['text', 'time'], 'numeric', (u, v) => extractTime(u as string, v as number)));
+  add('date_part', f2(['text', 'time'], 'float8', (u, v) => datePartTime(u as string, v as number)));
+  add('make_time', fn(['int4', 'int4', 'float8'], 'time', (v) => makeTime(v[0] as number, v[1] as number, v[2] as number)));
   add('isfinite', f1(['date'], 'bool', (a) => isFiniteDate(a as number)));
   add('isfinite', f1(['interval'], 'bool', () => true));
   add('make_date', fn(['int4', 'int4', 'int4'], 'date', (v) => makeDate(v[0] as number, v[1] as number, v[2] as number)));

@@ -16,7 +16,7 @@ import type { PgNode } from '../parser/parse.js';
 import {
   type SqlType, type ArraySqlType, type ArrayElemSqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, castPrintsFloats, canCast, toInt8, isArrayType,
   isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, isUnsupportedBuiltinType, formatType,
-  type OidSqlType, type RegCatalog, isOidFamily, regIn, regOut, valueFromText, TYPE_OID,
+  type OidSqlType, type RegCatalog, isOidFamily, isDatetime, regIn, regOut, valueFromText, TYPE_OID,
 } from './types.js';
 import { charTypmodIn, bpcharCmp } from '../../types/character.js';
 import { byteaCmp, byteaConcat } from '../../types/bytea.js';
@@ -52,7 +52,7 @@ import { CATALOG_OIDS } from './system_views.js';
 import { format as formatText } from '../../types/text_funcs.js';
 import { Interval, intervalNeg } from '../../types/interval.js';
 import {
-  timestampTypmodIn, adjustTimestampTypmod, timestampToDate, dateToTimestamp, age as ageFn,
+  timestampTypmodIn, adjustTimestampTypmod, timestampToDate, dateToTimestamp, age as ageFn, adjustTimeTypmod, timestampToTime,
 } from '../../types/datetime_funcs.js';
 
 /**
@@ -505,6 +505,7 @@ export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
           case 'bit': typmod = bitTypmodIn(ns, false); break;
           case 'timestamp':
           case 'timestamptz': typmod = timestampTypmodIn(ns, base === 'timestamptz'); break;
+          case 'time': typmod = timestampTypmodIn(ns, false, 'TIME'); break;
           default: typmod = bitTypmodIn(ns, true); break;
         }
       } catch (err) {
@@ -858,14 +859,14 @@ function applyArg(scope: ExprScope, e: Expr, type: SqlType, location: number): E
   if (e.type === 'unknown') return coerceTo(scope, e, type, -1, exprLocation(e, location));
   if (e.k === 'const' && !castPrintsFloats(e.type, type)) {
     const folded: Expr = { k: 'const', type, value: castValue(e.value, e.type, type, -1, scope.zone, false), ...(e.loc === undefined ? {} : { loc: e.loc }) };
-    if (e.value !== null && isDatetimeFamily(e.type) && isDatetimeFamily(type) && e.type !== 'interval' && type !== 'interval') folded.shown = e.shown ?? { type: e.type, value: e.value };
+    if (e.value !== null && isDatetime(e.type) && isDatetime(type)) folded.shown = e.shown ?? { type: e.type, value: e.value };
     return folded;
   }
   return { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
 }
 
 function isDatetimeFamily(t: SqlType): boolean {
-  return t === 'timestamp' || t === 'timestamptz' || t === 'date' || t === 'interval';
+  return t === 'timestamp' || t === 'timestamptz' || t === 'date' || t === 'time' || t === 'interval';
 }
 
 /** True when `l op r` is resolved against pgvector's operator overloads. */
@@ -1037,6 +1038,7 @@ export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
       return 4;
     case 'timestamp':
     case 'timestamptz':
+    case 'time':
       return 8;
     case 'int4':
     case 'float4':
@@ -1323,12 +1325,16 @@ function coerceAfterCompare(e: Expr): Expr {
 
 function noOperator(op: string, l: SqlType | null, r: SqlType, location: number): PgError {
   const sig = l === null ? `${op} ${TYPE_NAME[r]}` : `${TYPE_NAME[l]} ${op} ${TYPE_NAME[r]}`;
-  return new PgError(SQLSTATE.undefined_function, `operator does not exist: ${sig}`, { hint: NO_OP_HINT, ...pos(location) });
+  // op_error: a prefix operator's hint speaks of one argument type.
+  const hint = l === null ? 'No operator matches the given name and argument type. You might need to add an explicit type cast.' : NO_OP_HINT;
+  return new PgError(SQLSTATE.undefined_function, `operator does not exist: ${sig}`, { hint, ...pos(location) });
 }
 
 function unaryOp(scope: ExprScope, op: string, r: Expr, location: number): Expr {
   if (r.k === 'const' && r.type === 'unknown') r = coerceTo(scope, r, 'numeric', -1, location);
   if (r.k === 'param' && r.type === 'unknown') inferParam(scope, r, 'int4');
+  // `- time` is interval's, over time's implicit cast to interval (there is no unary `+` for either).
+  if (op === '-' && r.type === 'time') r = applyArg(scope, r, 'interval', location);
   if (op === '-' && r.type === 'interval') return foldConstants(scope, { k: 'op1', type: 'interval', arg: r, fn: (a) => intervalNeg(a as Interval) });
   if (op === '+' && r.type === 'interval') return r;
   // `~` (int2not, int4not, int8not, bitnot).
@@ -1741,6 +1747,8 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   }
   const special = specialFunction(scope, name, args, n.location);
   if (special !== null) return special;
+  // time AT TIME ZONE (timezone(zone, time)) is a time with time zone, a type vecgres does not have.
+  if (name === 'timezone' && args.length === 2 && args[1]!.type === 'time') throw pgErr.featureNotSupported('AT TIME ZONE of a time (type time with time zone)');
   const overloads = functionOverloads(name);
   if (overloads !== undefined) return overloadedCall(scope, name, overloads, args, n.location);
   if (name === 'pg_column_size' && args.length === 1) {
@@ -2086,6 +2094,8 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
       });
     }
   }
+  // sum / avg(time) are sum / avg(interval) over time's implicit cast to interval.
+  if ((name === 'sum' || name === 'avg') && arg.type === 'time') arg = applyArg(scope, arg, 'interval', n.location);
   // min / max(character varying) are min / max(text): PostgreSQL has no varchar aggregate.
   if ((name === 'min' || name === 'max') && arg.type === 'varchar') arg = coerceTo(scope, arg, 'text', -1);
   // min(oid) / max(oid) serve the reg* types too (binary coercible to oid).
@@ -2232,7 +2242,8 @@ const DATABASE_NAME = 'postgres';
  * vecgres has no `name` type). The date/time ones are 0A000 until the date/time types land.
  */
 function sqlValueFunction(n: PgNode): Expr {
-  const typmod = typeof n.typmod === 'number' ? n.typmod : -1;
+  // The parse tree leaves out a zero typmod: `localtime(0)` is an _N operation without one.
+  const typmod = typeof n.typmod === 'number' ? n.typmod : String(n.op).endsWith('_N') ? 0 : -1;
   switch (n.op as string) {
     case 'SVFOP_CURRENT_TIMESTAMP':
     case 'SVFOP_CURRENT_TIMESTAMP_N':
@@ -2242,6 +2253,13 @@ function sqlValueFunction(n: PgNode): Expr {
       return clockCall('localtimestamp', 'timestamp', 'transaction', typmod);
     case 'SVFOP_CURRENT_DATE':
       return clockCall('current_date', 'date', 'transaction', -1);
+    case 'SVFOP_LOCALTIME':
+    case 'SVFOP_LOCALTIME_N':
+      return clockCall('localtime', 'time', 'transaction', typmod);
+    case 'SVFOP_CURRENT_TIME':
+    case 'SVFOP_CURRENT_TIME_N':
+      // current_time is a time with time zone, a type vecgres does not have.
+      throw pgErr.featureNotSupported('current_time (type time with time zone)');
     case 'SVFOP_CURRENT_USER':
     case 'SVFOP_SESSION_USER':
     case 'SVFOP_USER':
@@ -2261,14 +2279,15 @@ function sqlValueFunction(n: PgNode): Expr {
  * statement's start, or the time of the call (clock_timestamp(), volatile). Evaluated when the
  * statement runs, never folded: a prepared statement reads a new time each execution.
  */
-function clockCall(name: string, type: 'timestamptz' | 'timestamp' | 'date', kind: ClockKind, typmod: number): Expr {
-  if (typmod >= 0) timestampTypmodIn([typmod], type === 'timestamptz');
+function clockCall(name: string, type: 'timestamptz' | 'timestamp' | 'date' | 'time', kind: ClockKind, typmod: number): Expr {
+  if (typmod >= 0) timestampTypmodIn([typmod], type === 'timestamptz', type === 'time' ? 'TIME' : 'TIMESTAMP');
   return {
     k: 'session', type, name, args: [],
     fn: (_args, s) => {
       // current_date and localtimestamp are the session zone's local date and time.
       const us = type === 'timestamptz' ? s.now(kind) : localTimeOf(s.now(kind), s.zone);
       if (type === 'date') return timestampToDate(us);
+      if (type === 'time') return adjustTimeTypmod(timestampToTime(us)!, typmod);
       return typmod >= 0 ? adjustTimestampTypmod(us, typmod) : us;
     },
   };

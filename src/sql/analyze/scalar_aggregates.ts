@@ -167,6 +167,7 @@ export function scalarAggregate(name: string, arg: SqlType, cmp: ((a: Value, b: 
         case 'timestamp':
         case 'timestamptz':
         case 'date':
+        case 'time':
         case 'interval':
         case 'oid':
           return cmp === null ? null : { type: arg, agg: extreme(cmp, name === 'max' ? 1 : -1) as AnyAgg };

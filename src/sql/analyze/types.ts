@@ -2,7 +2,7 @@
  * SQL types as the analyzer sees them: names, type OIDs (what clients receive in
  * RowDescription / PGlite's `fields[].dataTypeID`), input from text, casts, output to text.
  *
- * Runtime value representation: int4/float4/float8 are JS numbers (float4 rounded with
+ * Runtime value representation (the full list is storage/table.ts `Value`): int4/float4/float8 are JS numbers (float4 rounded with
  * Math.fround), int8 a number when it is a safe integer and a bigint otherwise, numeric a
  * {@link Numeric} (exact, with its display scale), bool a boolean, text a string, vector a
  * Float32Array.
@@ -29,9 +29,12 @@ import { type CharType, charCoerce, bpcharToText, charTypmodLength } from '../..
 import { parseBytea, formatBytea } from '../../types/bytea.js';
 import { Jsonb, parseJsonb, parseJson } from '../../types/jsonb.js';
 import { parseArrayLiteral, formatArray } from './arrays.js';
-import { parseTimestamp, parseDate, formatTimestamp, formatDate } from '../../types/datetime.js';
+import { parseTimestamp, parseDate, parseTime, formatTimestamp, formatDate, formatTime } from '../../types/datetime.js';
 import { Interval, parseInterval, formatInterval } from '../../types/interval.js';
-import { adjustTimestampTypmod, checkTimestamp, dateToTimestamp, isFiniteTimestamp, timestampToDate } from '../../types/datetime_funcs.js';
+import {
+  adjustTimestampTypmod, adjustTimeTypmod, checkTimestamp, dateToTimestamp, intervalToTime, isFiniteTimestamp, timestampToDate, timestampToTime,
+  timeToInterval,
+} from '../../types/datetime_funcs.js';
 import { localToUtc, utcToLocal, type TimeZone } from '../../types/timezone.js';
 import { typeIoByOid } from '../../types/type_io.js';
 import { parseOid, oidFromInt4, oidFromInt8, oidToInt4 } from '../../types/oid.js';
@@ -39,7 +42,7 @@ import { identNeedsQuotes } from '../parser/parse.js';
 import { regprocIn, regprocOut, regprocedureIn, regprocedureOut } from './regproc.js';
 
 /** Element types an array value may have (arrays are values only, never stored). */
-export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'timestamp' | 'timestamptz' | 'date' | 'interval' | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit' | OidSqlType;
+export type ArrayElemSqlType = 'int2' | 'int4' | 'int8' | 'uuid' | 'timestamp' | 'timestamptz' | 'date' | 'time' | 'interval' | 'varchar' | 'bpchar' | 'bytea' | 'jsonb' | 'json' | 'float4' | 'float8' | 'numeric' | 'bool' | 'text' | 'vector' | 'halfvec' | 'sparsevec' | 'bit' | 'varbit' | OidSqlType;
 
 /**
  * oid and the reg* types: unsigned 32-bit object identifiers (values are numbers in [0, 2^32)),
@@ -77,6 +80,7 @@ export const TYPE_OID: Record<SqlType, number> = {
   timestamp: 1114,
   timestamptz: 1184,
   date: 1082,
+  time: 1083,
   interval: 1186,
   text: 25,
   float4: 700,
@@ -100,6 +104,7 @@ export const TYPE_OID: Record<SqlType, number> = {
   'timestamp[]': 1115,
   'timestamptz[]': 1185,
   'date[]': 1182,
+  'time[]': 1183,
   'interval[]': 1187,
   'int4[]': 1007,
   'text[]': 1009,
@@ -132,6 +137,7 @@ const ELEM_NAME: Record<ArrayElemSqlType, string> = {
   timestamp: 'timestamp without time zone',
   timestamptz: 'timestamp with time zone',
   date: 'date',
+  time: 'time without time zone',
   interval: 'interval',
   varchar: 'character varying',
   bpchar: 'character',
@@ -191,6 +197,7 @@ export function formatSqlType(type: SqlType, typmod: number, schema = ''): strin
     // The precision sits after `timestamp`, before the zone words.
     case 'timestamp': return typmod >= 0 ? `timestamp(${typmod}) without time zone` : 'timestamp without time zone';
     case 'timestamptz': return typmod >= 0 ? `timestamp(${typmod}) with time zone` : 'timestamp with time zone';
+    case 'time': return typmod >= 0 ? `time(${typmod}) without time zone` : 'time without time zone';
     case 'bit': return dims('bit');
     case 'varbit': return dims('bit varying');
     case 'vector': case 'halfvec': case 'sparsevec': return dims(schema + type);
@@ -238,7 +245,7 @@ export function formatType(oid: number, typmod: number | null): string {
     }
     case 'bool': case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'json':
       return formatSqlType(t, -1);
-    case 'numeric': case 'varbit': case 'timestamp': case 'timestamptz': case 'interval':
+    case 'numeric': case 'varbit': case 'timestamp': case 'timestamptz': case 'time': case 'interval':
     case 'vector': case 'halfvec': case 'sparsevec':
       return formatSqlType(t, mod);
     default:
@@ -254,11 +261,11 @@ export function formatType(oid: number, typmod: number | null): string {
  */
 const PG_ONLY_TYPE_NAMES: Record<number, string> = {
   18: '"char"', 19: 'name', 22: 'int2vector', 27: 'tid', 28: 'xid', 29: 'cid', 30: 'oidvector',
-  194: 'pg_node_tree', 705: 'unknown', 1083: 'time', 1266: 'timetz', 2249: 'record',
+  194: 'pg_node_tree', 705: 'unknown', 1266: 'timetz', 2249: 'record',
   2275: 'cstring', 2276: '"any"', 2277: 'anyarray', 2278: 'void', 2283: 'anyelement',
 };
 const PG_ONLY_ARRAY_ELEMS: Record<number, number> = {
-  1002: 18, 1003: 19, 1010: 27, 1011: 28, 1012: 29, 1183: 1083, 1270: 1266,
+  1002: 18, 1003: 19, 1010: 27, 1011: 28, 1012: 29, 1270: 1266,
 };
 
 /** format_type of a type only PostgreSQL has ({@link PG_ONLY_TYPE_NAMES}); `???` for an oid neither has. */
@@ -268,7 +275,7 @@ function pgOnlyFormatType(oid: number, typmod: number | null): string {
   const name = PG_ONLY_TYPE_NAMES[oid];
   if (name === undefined) return '???';
   const mod = typmod ?? -1;
-  if (oid === 1083 || oid === 1266) return `time${mod >= 0 ? `(${mod})` : ''} ${oid === 1083 ? 'without' : 'with'} time zone`;
+  if (oid === 1266) return `time${mod >= 0 ? `(${mod})` : ''} with time zone`;
   return mod >= 0 ? `${name}(${mod})` : name;
 }
 
@@ -278,7 +285,7 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
   int8: 'int8', bigint: 'int8', bigserial: 'int8', serial8: 'int8',
   int2: 'int2', smallint: 'int2',
   uuid: 'uuid',
-  timestamp: 'timestamp', timestamptz: 'timestamptz', date: 'date', interval: 'interval',
+  timestamp: 'timestamp', timestamptz: 'timestamptz', date: 'date', time: 'time', interval: 'interval',
   float4: 'float4', real: 'float4',
   float8: 'float8', 'double precision': 'float8',
   numeric: 'numeric', decimal: 'numeric',
@@ -301,7 +308,7 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
  * exist", which would be false.
  */
 const UNSUPPORTED_TYPES = new Set([
-  'time', 'timetz', 'money', 'inet', 'cidr', 'macaddr', 'macaddr8',
+  'timetz', 'money', 'inet', 'cidr', 'macaddr', 'macaddr8',
   'point', 'line', 'lseg', 'box', 'path', 'polygon', 'circle', 'tsvector', 'tsquery', 'xml',
   'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'pg_lsn', 'txid_snapshot', 'jsonpath',
   'smallserial', 'serial2', 'char',
@@ -340,7 +347,7 @@ export function isVectorFamily(t: SqlType): boolean {
 export function hasTypmodCoercion(t: SqlType): boolean {
   // An array's typmod is its elements' (`varchar(3)[]`), applied element by element.
   if (isArrayType(t)) return hasTypmodCoercion(elemTypeOf(t));
-  return isVectorFamily(t) || t === 'numeric' || t === 'varchar' || t === 'bpchar' || t === 'timestamp' || t === 'timestamptz';
+  return isVectorFamily(t) || t === 'numeric' || t === 'varchar' || t === 'bpchar' || t === 'timestamp' || t === 'timestamptz' || t === 'time';
 }
 
 /** PostgreSQL's date/time category (typcategory D): date, timestamp, timestamptz. */
@@ -447,6 +454,8 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
       return parseTimestamp(text, type, zone);
     case 'date':
       return parseDate(text);
+    case 'time':
+      return adjustTimeTypmod(parseTime(text), typmod);
     case 'interval':
       return parseInterval(text);
     case 'varchar':
@@ -543,6 +552,8 @@ export function valueToText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<
       return formatTimestamp(v as bigint, type, zone);
     case 'date':
       return formatDate(v as number);
+    case 'time':
+      return formatTime(v as number);
     case 'interval':
       return formatInterval(v as Interval);
     case 'oid':
@@ -600,6 +611,7 @@ export function castContext(from: SqlType, to: SqlType): CastContext | null {
   if ((from === 'json' && to === 'jsonb') || (from === 'jsonb' && to === 'json')) return 'assignment';
   if (from === 'jsonb' && (isNumeric(to) || to === 'bool')) return 'explicit';
   if (isNumeric(from) && isNumeric(to)) return numericRank(to) >= numericRank(from) ? 'implicit' : 'assignment';
+  if (from === 'time' || to === 'time') return timeCastContext(from, to);
   if (isDatetime(from) && isDatetime(to)) {
     // pg_cast: date -> timestamp -> timestamptz widen implicitly; the reverse is assignment.
     const rank = (t: SqlType) => (t === 'date' ? 0 : t === 'timestamp' ? 1 : 2);
@@ -662,6 +674,7 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
   if (from === to && (to === 'timestamp' || to === 'timestamptz')) {
     return adjustTimestampTypmod(v as bigint, typmod);
   }
+  if (from === 'time' && to === 'time') return adjustTimeTypmod(v as number, typmod);
   if (to === 'text') return valueToText(v, from, zone, undefined, floatDigits);
   if (isOidFamily(to)) {
     if (isOidFamily(from)) return v;
@@ -693,8 +706,16 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
       if (from === 'timestamp') return timestampToDate(v as bigint);
       if (from === 'timestamptz') return timestampToDate(toLocal(v as bigint, zone));
       break;
+    case 'time': {
+      // timestamp_time, timestamptz_time (the local time in the session's zone), interval_time.
+      const t = from === 'timestamp' ? timestampToTime(v as bigint) : from === 'timestamptz' ? timestampToTime(toLocal(v as bigint, zone))
+        : from === 'interval' ? intervalToTime(v as Interval) : undefined;
+      if (t === undefined) break;
+      return t === null ? null : adjustTimeTypmod(t, typmod);
+    }
     case 'interval':
       if (from === 'interval') return v;
+      if (from === 'time') return timeToInterval(v as number);
       break;
     case 'jsonb':
       if (from === 'json') return parseJsonb(v as string);
@@ -791,6 +812,15 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
     return new PgArray(te, a.dims, a.elems.map((x) => castValue(x as Value, fe, te, typmod, zone, explicit) as ArrayElement));
   }
   throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
+}
+
+/**
+ * pg_cast's rows of time without time zone: to interval implicitly; from timestamp,
+ * timestamptz and interval in assignment; none with date (a string type was handled before).
+ */
+function timeCastContext(from: SqlType, to: SqlType): CastContext | null {
+  if (from === 'time') return to === 'interval' ? 'implicit' : null;
+  return from === 'timestamp' || from === 'timestamptz' || from === 'interval' ? 'assignment' : null;
 }
 
 /** A timestamptz's local time in `zone` (infinities stay). @throws PgError 22008 out of range. */

@@ -89,7 +89,9 @@ const TEXT_TYPES = new Set<SqlType>(['text', 'varchar', 'bpchar']);
  */
 function stableCast(from: SqlType, to: SqlType): boolean {
   if (from === to) return false;
-  if (from === 'timestamptz' && (to === 'date' || to === 'timestamp')) return true;
+  if (from === 'timestamptz' && (to === 'date' || to === 'timestamp' || to === 'time')) return true;
+  // time_in is STABLE (it reads `now`), time_out IMMUTABLE.
+  if (to === 'time' && TEXT_TYPES.has(from)) return true;
   if (to === 'timestamptz' && (from === 'date' || from === 'timestamp')) return true;
   return (DATETIME_TYPES.has(from) && TEXT_TYPES.has(to)) || (TEXT_TYPES.has(from) && DATETIME_TYPES.has(to));
 }

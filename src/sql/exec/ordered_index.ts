@@ -24,7 +24,7 @@ import { storedKeyText, type AnalyzedIndexKey } from './index_def.js';
 const INDEX_MAX_KEYS = 32;
 
 /** Key types whose values are always JS numbers: stored flat (Float64Array) in the tree. */
-const FLAT_TYPES = new Set<SqlType>(['int2', 'int4', 'float4', 'float8', 'date']);
+const FLAT_TYPES = new Set<SqlType>(['int2', 'int4', 'float4', 'float8', 'date', 'time']);
 
 /** The default btree operator class of a column type (PostgreSQL's pg_opclass names), or null. */
 export function defaultBtreeOpclass(type: SqlType): string | null {

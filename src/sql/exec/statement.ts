@@ -752,6 +752,9 @@ export function coerceParam(v: unknown, type: SqlType, zone: TimeZone, reg?: Reg
     case 'interval':
       if (v instanceof Interval) return v;
       return valueFromText(String(v), type, -1, zone);
+    case 'time':
+      // PGlite sends a time parameter as its text.
+      return valueFromText(String(v), type, -1, zone);
     case 'oid':
     case 'regclass':
     case 'regtype':

@@ -32,6 +32,7 @@ const CAST_NAME: Partial<Record<SqlType, string>> = {
   varbit: 'bit varying',
   timestamp: 'timestamp without time zone',
   timestamptz: 'timestamp with time zone',
+  time: 'time without time zone',
 };
 
 /**
@@ -95,7 +96,7 @@ function inListText(arg: Expr, list: readonly Expr[], negate: boolean, d: (e: Ex
 }
 
 /** Niladic SQL value functions (CURRENT_DATE ...), which PostgreSQL prints without parentheses. */
-const SQL_VALUE_FUNCTIONS: ReadonlySet<string> = new Set(['current_date', 'current_timestamp', 'localtimestamp']);
+const SQL_VALUE_FUNCTIONS: ReadonlySet<string> = new Set(['current_date', 'current_timestamp', 'localtimestamp', 'localtime']);
 
 const INTS: ReadonlySet<SqlType> = new Set(['int2', 'int4', 'int8']);
 const DATETIMES: ReadonlySet<SqlType> = new Set(['date', 'timestamp', 'timestamptz']);

@@ -50,7 +50,7 @@ export function orderQualClauses(quals: readonly Expr[], classes: boolean): Expr
 const MERGE_FAMILY: Partial<Record<SqlType, string>> = {
   int2: 'integer', int4: 'integer', int8: 'integer', float4: 'float', float8: 'float', numeric: 'numeric',
   text: 'text', varchar: 'text', bpchar: 'bpchar', bool: 'bool', bytea: 'bytea', uuid: 'uuid', jsonb: 'jsonb',
-  date: 'datetime', timestamp: 'datetime', timestamptz: 'datetime', interval: 'interval', bit: 'bit', varbit: 'varbit',
+  date: 'datetime', timestamp: 'datetime', timestamptz: 'datetime', interval: 'interval', time: 'time', bit: 'bit', varbit: 'varbit',
 };
 
 /**

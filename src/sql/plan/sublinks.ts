@@ -203,7 +203,7 @@ function rightSemiJoin(info: PlannerInfo, outer: PlanNode, s: SemiJoin): PlanNod
  * (byte for byte or by value with one representation per value): no float zeros or NaN, no
  * numeric scales, no character(n) blanks. A semi join is made an inner join only over these.
  */
-const UNIQUE_KEY_TYPES = new Set<string>(['int2', 'int4', 'int8', 'text', 'varchar', 'bool', 'uuid', 'date']);
+const UNIQUE_KEY_TYPES = new Set<string>(['int2', 'int4', 'int8', 'text', 'varchar', 'bool', 'uuid', 'date', 'time']);
 
 /**
  * True when the rows of subquery `q` are distinct on its select list (the semi join's inner
