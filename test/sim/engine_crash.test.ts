@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
-import { applyOps, runChild, tableCreated, type ChildRun, type RowModel } from './kill_trials.js';
+import { applyOps, closeOrAbandon, forEachTrial, runChild, tableCreated, type ChildRun, type RowModel } from './kill_trials.js';
 
 const TRIALS = Number(process.env.VECGRES_CRASH_TRIALS ?? 10);
 const BASE_SEED = Number(process.env.VECGRES_CRASH_SEED ?? 9001);
@@ -48,80 +48,71 @@ function runCrashChild(dir: string, seed: number, killAfterAcks: number, delayMs
 }
 
 test(`crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each, on the real file system`, { timeout: 600_000 }, async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-crash-'));
   const stats = { acked: 0, inFlightKept: 0, inFlightLost: 0, indexChecks: 0, btreeChecks: 0, warnings: 0 };
-  try {
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const seed = BASE_SEED + trial;
-      const p = new Prng(seed);
-      const dir = path.join(root, `t${trial}`);
-      let model: Model = new Map();
-      let hasIndex = false;
-      for (let cycle = 0; cycle < CYCLES; cycle++) {
-        const run = await runCrashChild(dir, seed * 31 + cycle, 3 + p.int(40), p.int(15));
-        for (const a of run.acked) {
-          applyOps(model, a.ops, entry);
-          if (a.ops.some((o) => 'index' in o)) hasIndex = true;
-        }
-        stats.acked += run.acked.length;
-        const db = await Vecgres.create(dir);
-        try {
-          stats.warnings += db.notices.length;
-          if (!tableCreated(db, 'items', model.size, `seed ${seed} cycle ${cycle}`)) continue;
-          const rows = (await db.query<{ id: number; v: string; n: number }>('SELECT id, v, n FROM items')).rows;
-          let ok = sameAs(rows, model);
-          if (!ok && run.inFlight !== null) {
-            const withIt = copyModel(model);
-            applyOps(withIt, run.inFlight.ops, entry);
-            if (sameAs(rows, withIt)) {
-              ok = true;
-              model = withIt;
-              if (run.inFlight.ops.some((o) => 'index' in o)) hasIndex = true;
-              stats.inFlightKept++;
-            }
-          } else if (run.inFlight !== null) stats.inFlightLost++;
-          assert.ok(ok, `seed ${seed} cycle ${cycle}: recovered ${rows.length} rows, expected ${model.size} (in flight: ${JSON.stringify(run.inFlight)})`);
-          // The B-tree on n answers ranges exactly as the sequential scan does.
-          for (let q = 0; q < 3; q++) {
-            const lo = p.int(1000), sql = `SELECT id FROM items WHERE n BETWEEN ${lo} AND ${lo + p.int(200)} ORDER BY id`;
-            await db.exec('SET enable_seqscan = off');
-            const viaIndex = (await db.query<{ id: number }>(sql)).rows;
-            await db.exec('RESET enable_seqscan; SET enable_indexscan = off; SET enable_bitmapscan = off');
-            const viaSeq = (await db.query<{ id: number }>(sql)).rows;
-            await db.exec('RESET enable_indexscan; RESET enable_bitmapscan');
-            assert.deepEqual(viaIndex, viaSeq, `seed ${seed}: B-tree scan ${sql}`);
-            stats.btreeChecks++;
+  await forEachTrial('vecgres-crash-', TRIALS, BASE_SEED, async ({ seed, p, dir }) => {
+    let model: Model = new Map();
+    let hasIndex = false;
+    for (let cycle = 0; cycle < CYCLES; cycle++) {
+      const run = await runCrashChild(dir, seed * 31 + cycle, 3 + p.int(40), p.int(15));
+      for (const a of run.acked) {
+        applyOps(model, a.ops, entry);
+        if (a.ops.some((o) => 'index' in o)) hasIndex = true;
+      }
+      stats.acked += run.acked.length;
+      const db = await Vecgres.create(dir);
+      try {
+        stats.warnings += db.notices.length;
+        if (!tableCreated(db, 'items', model.size, `seed ${seed} cycle ${cycle}`)) continue;
+        const rows = (await db.query<{ id: number; v: string; n: number }>('SELECT id, v, n FROM items')).rows;
+        let ok = sameAs(rows, model);
+        if (!ok && run.inFlight !== null) {
+          const withIt = copyModel(model);
+          applyOps(withIt, run.inFlight.ops, entry);
+          if (sameAs(rows, withIt)) {
+            ok = true;
+            model = withIt;
+            if (run.inFlight.ops.some((o) => 'index' in o)) hasIndex = true;
+            stats.inFlightKept++;
           }
-          const idx = (await db.query("SELECT indexname FROM pg_indexes WHERE indexname = 'items_v_idx'")).rows.length > 0;
-          if (hasIndex) assert.ok(idx, `seed ${seed}: acknowledged index lost`);
-          if (idx && model.size > 0) {
-            stats.indexChecks++;
-            await db.exec('SET hnsw.ef_search = 100; SET enable_seqscan = off');
-            let found = 0;
-            let wanted = 0;
-            for (let q = 0; q < 5; q++) {
-              const qv = `[${Array.from({ length: 8 }, () => p.int(41) - 20).join(',')}]`;
-              const viaIndex = (await db.query<{ id: number }>('SELECT id FROM items ORDER BY v <-> $1 LIMIT 10', [qv])).rows.map((r) => r.id);
-              assert.equal(db.database.session.lastPlan?.node === 'Limit' && db.database.session.lastPlan.input.node, 'IndexScan', `seed ${seed}: plan uses the index`);
-              await db.exec('SET enable_indexscan = off; SET enable_seqscan = on');
-              const exact = (await db.query<{ id: number; d: number }>('SELECT id, v <-> $1 AS d FROM items ORDER BY v <-> $1 LIMIT 10', [qv])).rows;
-              await db.exec('RESET enable_indexscan; SET enable_seqscan = off');
-              const set = new Set(viaIndex);
-              for (const r of exact) if (set.has(r.id)) found++;
-              wanted += exact.length;
-            }
-            assert.ok(found / wanted >= 0.9, `seed ${seed}: index recall ${found}/${wanted}`);
-          }
-        } finally {
-          // Alternate a clean close (checkpoint) and dropping the database as a crash would.
-          if (cycle % 2 === 0) await db.close();
-          else db.database.abandon();
+        } else if (run.inFlight !== null) stats.inFlightLost++;
+        assert.ok(ok, `seed ${seed} cycle ${cycle}: recovered ${rows.length} rows, expected ${model.size} (in flight: ${JSON.stringify(run.inFlight)})`);
+        // The B-tree on n answers ranges exactly as the sequential scan does.
+        for (let q = 0; q < 3; q++) {
+          const lo = p.int(1000), sql = `SELECT id FROM items WHERE n BETWEEN ${lo} AND ${lo + p.int(200)} ORDER BY id`;
+          await db.exec('SET enable_seqscan = off');
+          const viaIndex = (await db.query<{ id: number }>(sql)).rows;
+          await db.exec('RESET enable_seqscan; SET enable_indexscan = off; SET enable_bitmapscan = off');
+          const viaSeq = (await db.query<{ id: number }>(sql)).rows;
+          await db.exec('RESET enable_indexscan; RESET enable_bitmapscan');
+          assert.deepEqual(viaIndex, viaSeq, `seed ${seed}: B-tree scan ${sql}`);
+          stats.btreeChecks++;
         }
+        const idx = (await db.query("SELECT indexname FROM pg_indexes WHERE indexname = 'items_v_idx'")).rows.length > 0;
+        if (hasIndex) assert.ok(idx, `seed ${seed}: acknowledged index lost`);
+        if (idx && model.size > 0) {
+          stats.indexChecks++;
+          await db.exec('SET hnsw.ef_search = 100; SET enable_seqscan = off');
+          let found = 0;
+          let wanted = 0;
+          for (let q = 0; q < 5; q++) {
+            const qv = `[${Array.from({ length: 8 }, () => p.int(41) - 20).join(',')}]`;
+            const viaIndex = (await db.query<{ id: number }>('SELECT id FROM items ORDER BY v <-> $1 LIMIT 10', [qv])).rows.map((r) => r.id);
+            assert.equal(db.database.session.lastPlan?.node === 'Limit' && db.database.session.lastPlan.input.node, 'IndexScan', `seed ${seed}: plan uses the index`);
+            await db.exec('SET enable_indexscan = off; SET enable_seqscan = on');
+            const exact = (await db.query<{ id: number; d: number }>('SELECT id, v <-> $1 AS d FROM items ORDER BY v <-> $1 LIMIT 10', [qv])).rows;
+            await db.exec('RESET enable_indexscan; SET enable_seqscan = off');
+            const set = new Set(viaIndex);
+            for (const r of exact) if (set.has(r.id)) found++;
+            wanted += exact.length;
+          }
+          assert.ok(found / wanted >= 0.9, `seed ${seed}: index recall ${found}/${wanted}`);
+        }
+      } finally {
+        // Alternate a clean close (checkpoint) and dropping the database as a crash would.
+        await closeOrAbandon(db, cycle);
       }
     }
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
   console.log(`# engine crash trials: ${JSON.stringify(stats)}`);
   assert.ok(stats.acked > TRIALS, 'children acknowledged commits');
 });

@@ -19,15 +19,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
 import { KINDS_LISTS, kindsSparse, kindsVec } from './crash_kinds_child.js';
 import { checkHnswEntries, checkIvfflatEntries } from './index_entries.js';
-import { applyOps, runChild, type RowModel } from './kill_trials.js';
+import { applyOps, closeOrAbandon, forEachTrial, runChild, type RowModel } from './kill_trials.js';
 
 const TRIALS = Number(process.env.VECGRES_CRASH_TRIALS ?? 2);
 const BASE_SEED = Number(process.env.VECGRES_CRASH_SEED ?? 6606);
@@ -123,67 +121,58 @@ async function searchChecks(db: Vecgres, model: Model, p: Prng, where: string): 
 }
 
 test(`index-kind crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each (partitioned HNSW, sparsevec HNSW, IVFFlat over several memories)`, { timeout: 3_600_000 }, async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-crashkinds-'));
   const stats = { acked: 0, inFlightKept: 0, selfKills: 0, parentKills: 0, indexDeltas: 0, checkpoints: 0, maxCheckpointOps: 0, maxPartitions: 0, maxListMemories: 0, rowsChecked: 0 };
-  try {
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const seed = BASE_SEED + trial;
-      const p = new Prng(seed);
-      const dir = path.join(root, `t${trial}`);
-      let model: Model = new Map();
-      let ready = false;
-      for (let cycle = 0; cycle < CYCLES; cycle++) {
-        const where = `seed ${seed} cycle ${cycle}`;
-        // Alternate: a kill inside a CHECKPOINT at one of its first file operations, or after acks.
-        const killAt = cycle % 2 === 0 ? p.int(40) : -1;
-        const run = await runChild(CHILD, [dir, String(seed * 31 + cycle), String(killAt)], {
-          killAfterAcks: killAt >= 0 ? Infinity : 5 + p.int(60),
-          delayMs: p.int(30),
-          afterReady: true,
-          guardMs: 600_000,
-        });
-        assert.notEqual(run.killedBy, 'guard', `${where}: the child was still running after 600 s`);
-        stats[run.killedBy === 'self' ? 'selfKills' : 'parentKills']++;
-        for (const a of run.acked) applyOps(model, a.ops, value);
-        stats.acked += run.acked.length;
-        for (const e of run.events) {
-          if (e['ready'] !== undefined) ready = true;
-          if (typeof e['ck'] === 'number') {
-            stats.checkpoints++;
-            stats.indexDeltas += e['ck'];
-            stats.maxCheckpointOps = Math.max(stats.maxCheckpointOps, e['fileOps'] as number);
-          }
-        }
-        const db = await Vecgres.create(dir);
-        try {
-          const got = await rowsOf(db);
-          if (!sameModel(got, model)) {
-            assert.ok(run.inFlight !== null, `${where}: recovered ${got.size} rows, expected the ${model.size} acknowledged ones`);
-            const withIt = new Map(model);
-            applyOps(withIt, run.inFlight.ops, value);
-            assert.ok(sameModel(got, withIt), `${where}: recovered ${got.size} rows, expected the ${model.size} acknowledged ones (or ${withIt.size} with the one in flight)`);
-            model = withIt;
-            stats.inFlightKept++;
-          }
-          assert.ok(ready, `${where}: the child built its indexes`);
-          const hv = checkHnswEntries(db, 'items', 'v', 'items_v_hnsw', where);
-          const hs = checkHnswEntries(db, 'items', 's', 'items_s_hnsw', where);
-          const ivf = checkIvfflatEntries(db, 'items', 'v', 'items_v_ivf', where);
-          assert.equal(hv.rows, model.size, `${where}: live rows`);
-          stats.rowsChecked += hv.rows + hs.rows + ivf.rows;
-          stats.maxPartitions = Math.max(stats.maxPartitions, hv.partitions);
-          stats.maxListMemories = Math.max(stats.maxListMemories, ivf.memories);
-          await searchChecks(db, model, p, where);
-        } finally {
-          // Alternate a clean close (a checkpoint) and dropping the database as a crash would.
-          if (cycle % 2 === 0) await db.close();
-          else db.database.abandon();
+  await forEachTrial('vecgres-crashkinds-', TRIALS, BASE_SEED, async ({ seed, p, dir }) => {
+    let model: Model = new Map();
+    let ready = false;
+    for (let cycle = 0; cycle < CYCLES; cycle++) {
+      const where = `seed ${seed} cycle ${cycle}`;
+      // Alternate: a kill inside a CHECKPOINT at one of its first file operations, or after acks.
+      const killAt = cycle % 2 === 0 ? p.int(40) : -1;
+      const run = await runChild(CHILD, [dir, String(seed * 31 + cycle), String(killAt)], {
+        killAfterAcks: killAt >= 0 ? Infinity : 5 + p.int(60),
+        delayMs: p.int(30),
+        afterReady: true,
+        guardMs: 600_000,
+      });
+      assert.notEqual(run.killedBy, 'guard', `${where}: the child was still running after 600 s`);
+      stats[run.killedBy === 'self' ? 'selfKills' : 'parentKills']++;
+      for (const a of run.acked) applyOps(model, a.ops, value);
+      stats.acked += run.acked.length;
+      for (const e of run.events) {
+        if (e['ready'] !== undefined) ready = true;
+        if (typeof e['ck'] === 'number') {
+          stats.checkpoints++;
+          stats.indexDeltas += e['ck'];
+          stats.maxCheckpointOps = Math.max(stats.maxCheckpointOps, e['fileOps'] as number);
         }
       }
+      const db = await Vecgres.create(dir);
+      try {
+        const got = await rowsOf(db);
+        if (!sameModel(got, model)) {
+          assert.ok(run.inFlight !== null, `${where}: recovered ${got.size} rows, expected the ${model.size} acknowledged ones`);
+          const withIt = new Map(model);
+          applyOps(withIt, run.inFlight.ops, value);
+          assert.ok(sameModel(got, withIt), `${where}: recovered ${got.size} rows, expected the ${model.size} acknowledged ones (or ${withIt.size} with the one in flight)`);
+          model = withIt;
+          stats.inFlightKept++;
+        }
+        assert.ok(ready, `${where}: the child built its indexes`);
+        const hv = checkHnswEntries(db, 'items', 'v', 'items_v_hnsw', where);
+        const hs = checkHnswEntries(db, 'items', 's', 'items_s_hnsw', where);
+        const ivf = checkIvfflatEntries(db, 'items', 'v', 'items_v_ivf', where);
+        assert.equal(hv.rows, model.size, `${where}: live rows`);
+        stats.rowsChecked += hv.rows + hs.rows + ivf.rows;
+        stats.maxPartitions = Math.max(stats.maxPartitions, hv.partitions);
+        stats.maxListMemories = Math.max(stats.maxListMemories, ivf.memories);
+        await searchChecks(db, model, p, where);
+      } finally {
+        // Alternate a clean close (a checkpoint) and dropping the database as a crash would.
+        await closeOrAbandon(db, cycle);
+      }
     }
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
   console.log(`# index-kind crash trials: ${JSON.stringify(stats)}`);
   assert.ok(stats.maxPartitions >= 2, `the HNSW index was partitioned: ${JSON.stringify(stats)}`);
   assert.ok(stats.maxListMemories >= 2, `the IVFFlat lists lay in several memories: ${JSON.stringify(stats)}`);

@@ -14,15 +14,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Vecgres } from '../../src/index.js';
-import { Prng } from '../../src/common/prng.js';
 import { memories } from '../../src/kernels/memories.js';
 import { bufferCache } from '../../src/storage/buffer_cache.js';
 import { bitsOf } from './crash_child.js';
-import { applyOps, runChild, tableCreated, type RowModel } from './kill_trials.js';
+import { applyOps, closeOrAbandon, forEachTrial, runChild, tableCreated, type RowModel } from './kill_trials.js';
 
 memories.memoryBytesMax = 1024 * 1024; // as the child's, so segment numbers agree
 const TRIALS = Number(process.env.VECGRES_CRASH_TRIALS ?? 2);
@@ -57,63 +55,54 @@ function hamming(a: string, b: string): number {
 }
 
 test(`segment-file crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each, on the real file system`, { timeout: 900_000 }, async () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-crashseg-'));
   const stats = { acked: 0, inFlightKept: 0, maxRows: 0, segmentFiles: 0, packedSegmentFiles: 0, faults: 0 };
-  try {
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const seed = BASE_SEED + trial;
-      const p = new Prng(seed);
-      const dir = path.join(root, `t${trial}`);
-      let model: Model = new Map();
-      for (let cycle = 0; cycle < CYCLES; cycle++) {
-        const run = await runChild(CHILD, [dir, String(seed * 31 + cycle)], { killAfterAcks: 40 + p.int(120), delayMs: p.int(20), guardMs: 600_000, env: { VECGRES_CHILD_SEGMENTS: '1' } });
-        for (const a of run.acked) applyOps(model, a.ops, entry);
-        stats.acked += run.acked.length;
-        const faults0 = bufferCache.stats.faults;
-        const db = await Vecgres.create(dir);
-        try {
-          await db.exec("SET shared_buffers = '128kB'");
-          if (!tableCreated(db, 'items', model.size, `seed ${seed} cycle ${cycle}`)) continue;
-          const rows = (await db.query<{ id: number; v: string; n: number; h: string; b: string }>('SELECT id, v, n, h::text AS h, b::text AS b FROM items')).rows;
-          let ok = sameAs(rows, model);
-          if (!ok && run.inFlight !== null) {
-            const withIt = new Map([...model].map(([k, v]) => [k, { ...v }]));
-            applyOps(withIt, run.inFlight.ops, entry);
-            if (sameAs(rows, withIt)) {
-              ok = true;
-              model = withIt;
-              stats.inFlightKept++;
-            }
+  await forEachTrial('vecgres-crashseg-', TRIALS, BASE_SEED, async ({ seed, p, dir }) => {
+    let model: Model = new Map();
+    for (let cycle = 0; cycle < CYCLES; cycle++) {
+      const run = await runChild(CHILD, [dir, String(seed * 31 + cycle)], { killAfterAcks: 40 + p.int(120), delayMs: p.int(20), guardMs: 600_000, env: { VECGRES_CHILD_SEGMENTS: '1' } });
+      for (const a of run.acked) applyOps(model, a.ops, entry);
+      stats.acked += run.acked.length;
+      const faults0 = bufferCache.stats.faults;
+      const db = await Vecgres.create(dir);
+      try {
+        await db.exec("SET shared_buffers = '128kB'");
+        if (!tableCreated(db, 'items', model.size, `seed ${seed} cycle ${cycle}`)) continue;
+        const rows = (await db.query<{ id: number; v: string; n: number; h: string; b: string }>('SELECT id, v, n, h::text AS h, b::text AS b FROM items')).rows;
+        let ok = sameAs(rows, model);
+        if (!ok && run.inFlight !== null) {
+          const withIt = new Map([...model].map(([k, v]) => [k, { ...v }]));
+          applyOps(withIt, run.inFlight.ops, entry);
+          if (sameAs(rows, withIt)) {
+            ok = true;
+            model = withIt;
+            stats.inFlightKept++;
           }
-          assert.ok(ok, `seed ${seed} cycle ${cycle}: recovered ${rows.length} rows, expected ${model.size}`);
-          stats.maxRows = Math.max(stats.maxRows, rows.length);
-          const files = fs.readdirSync(path.join(dir, 'base'));
-          stats.segmentFiles = Math.max(stats.segmentFiles, files.filter((f) => /^t\d+c\d+s\d+\./.test(f)).length);
-          // Columns 3 and 4 (numbered from 0) are h and b.
-          stats.packedSegmentFiles = Math.max(stats.packedSegmentFiles, files.filter((f) => /^t\d+c[34]s\d+\./.test(f)).length);
-          await db.exec('SET enable_indexscan = off');
-          for (let q = 0; q < 3 && model.size > 0; q++) {
-            const qv = Array.from({ length: 8 }, () => p.int(41) - 20);
-            const d = (await db.query<{ d: number }>('SELECT (v <-> $1)::float8 AS d FROM items ORDER BY v <-> $1 LIMIT 10', [`[${qv.join(',')}]`])).rows.map((r) => Math.round(r.d * r.d));
-            const exact = [...model.values()].map((e) => l2sq(e.v, qv)).sort((a, b) => a - b).slice(0, 10);
-            assert.deepEqual(d, exact, `seed ${seed} cycle ${cycle}: exact top-10`);
-            const dh = (await db.query<{ d: number }>('SELECT (h <-> $1)::float8 AS d FROM items ORDER BY h <-> $1 LIMIT 10', [`[${qv.join(',')}]`])).rows.map((r) => Math.round(r.d * r.d));
-            assert.deepEqual(dh, exact, `seed ${seed} cycle ${cycle}: exact top-10 over halfvec`);
-            const qb = bitsOf(`[${qv.join(',')}]`);
-            const db2 = (await db.query<{ d: number }>('SELECT (b <~> $1)::float8 AS d FROM items ORDER BY b <~> $1 LIMIT 10', [qb])).rows.map((r) => r.d);
-            const exactB = [...model.values()].map((e) => hamming(bitsOf(e.v), qb)).sort((a, b) => a - b).slice(0, 10);
-            assert.deepEqual(db2, exactB, `seed ${seed} cycle ${cycle}: exact top-10 over bit`);
-          }
-          stats.faults += bufferCache.stats.faults - faults0;
-        } finally {
-          if (cycle % 2 === 0) await db.close();
-          else db.database.abandon();
         }
+        assert.ok(ok, `seed ${seed} cycle ${cycle}: recovered ${rows.length} rows, expected ${model.size}`);
+        stats.maxRows = Math.max(stats.maxRows, rows.length);
+        const files = fs.readdirSync(path.join(dir, 'base'));
+        stats.segmentFiles = Math.max(stats.segmentFiles, files.filter((f) => /^t\d+c\d+s\d+\./.test(f)).length);
+        // Columns 3 and 4 (numbered from 0) are h and b.
+        stats.packedSegmentFiles = Math.max(stats.packedSegmentFiles, files.filter((f) => /^t\d+c[34]s\d+\./.test(f)).length);
+        await db.exec('SET enable_indexscan = off');
+        for (let q = 0; q < 3 && model.size > 0; q++) {
+          const qv = Array.from({ length: 8 }, () => p.int(41) - 20);
+          const d = (await db.query<{ d: number }>('SELECT (v <-> $1)::float8 AS d FROM items ORDER BY v <-> $1 LIMIT 10', [`[${qv.join(',')}]`])).rows.map((r) => Math.round(r.d * r.d));
+          const exact = [...model.values()].map((e) => l2sq(e.v, qv)).sort((a, b) => a - b).slice(0, 10);
+          assert.deepEqual(d, exact, `seed ${seed} cycle ${cycle}: exact top-10`);
+          const dh = (await db.query<{ d: number }>('SELECT (h <-> $1)::float8 AS d FROM items ORDER BY h <-> $1 LIMIT 10', [`[${qv.join(',')}]`])).rows.map((r) => Math.round(r.d * r.d));
+          assert.deepEqual(dh, exact, `seed ${seed} cycle ${cycle}: exact top-10 over halfvec`);
+          const qb = bitsOf(`[${qv.join(',')}]`);
+          const db2 = (await db.query<{ d: number }>('SELECT (b <~> $1)::float8 AS d FROM items ORDER BY b <~> $1 LIMIT 10', [qb])).rows.map((r) => r.d);
+          const exactB = [...model.values()].map((e) => hamming(bitsOf(e.v), qb)).sort((a, b) => a - b).slice(0, 10);
+          assert.deepEqual(db2, exactB, `seed ${seed} cycle ${cycle}: exact top-10 over bit`);
+        }
+        stats.faults += bufferCache.stats.faults - faults0;
+      } finally {
+        await closeOrAbandon(db, cycle);
       }
     }
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
   console.log(`# segment-file crash trials: ${JSON.stringify(stats)}`);
   assert.ok(stats.acked > TRIALS * 20, 'children acknowledged commits');
   assert.ok(stats.segmentFiles > 0, `segment files were written: ${JSON.stringify(stats)}`);

@@ -5,6 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Prng } from '../../src/common/prng.js';
 import type { Vecgres } from '../../src/index.js';
 import type { ChildOp } from './crash_child.js';
 
@@ -111,4 +115,36 @@ export function tableCreated(db: Vecgres, name: string, acked: number, where: st
   if (db.database.catalog.getTable(name) !== undefined) return true;
   assert.equal(acked, 0, `${where}: table ${name} is gone, with ${acked} rows acknowledged`);
   return false;
+}
+
+/** One seeded trial of a kill test: its seed, its generator and its own data directory. */
+export interface KillTrial {
+  seed: number;
+  p: Prng;
+  dir: string;
+}
+
+/**
+ * Runs `trials` seeded trials (seeds baseSeed, baseSeed + 1, ...) one after another, each with
+ * a directory of its own under a temporary root named `prefix`, removed whatever happens.
+ */
+export async function forEachTrial(prefix: string, trials: number, baseSeed: number, run: (t: KillTrial) => Promise<void>): Promise<void> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    for (let trial = 0; trial < trials; trial++) {
+      const seed = baseSeed + trial;
+      await run({ seed, p: new Prng(seed), dir: path.join(root, `t${trial}`) });
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Ends a cycle's reopened database, alternating the two ways a process leaves it: a clean
+ * close (a checkpoint) on even cycles, dropped as a crash would on odd ones.
+ */
+export async function closeOrAbandon(db: Vecgres, cycle: number): Promise<void> {
+  if (cycle % 2 === 0) await db.close();
+  else db.database.abandon();
 }

@@ -21,7 +21,7 @@ import type { Oracle } from '../pglite.js';
 import { Rng } from './rng.js';
 import { type ColumnSpec, type Schema, type SchemaCapabilities, type TableSpec, VECTOR_TYPES, generateSchema, randomComponents, randomValue, vectorLiteral } from './schema.js';
 import { QueryGenerator } from './generate.js';
-import { type EngineUnderTest, createSchema, schemaSql, subSeed } from './run.js';
+import { type ClassTally, type EngineUnderTest, createSchema, schemaSql, subSeed } from './run.js';
 import { valueText } from './compare.js';
 
 /** The statement families a DML run tallies. */
@@ -271,13 +271,8 @@ function outcomeDifference(want: DmlOutcome, got: DmlOutcome, compareAffected: b
   return null;
 }
 
-export interface DmlTally {
-  generated: number;
-  compared: number;
-  unsupported: number;
-  mismatched: number;
-  oracleErrors: number;
-}
+/** Per statement kind, what the random-query test counts per feature class. */
+export type DmlTally = ClassTally;
 
 export interface DmlReport {
   readonly tallies: Record<DmlKind, DmlTally>;
