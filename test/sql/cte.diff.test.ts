@@ -7,10 +7,10 @@
  */
 import { test } from 'node:test';
 import { Prng } from '../../src/common/prng.js';
-import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { openSqlPair } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { check, both } = await openSqlPair();
+const { both, checkAll } = await openSqlPair();
 
 await both(`CREATE TABLE a (id int PRIMARY KEY, x int, t text, v vector(2))`);
 await both(`CREATE TABLE b (id int PRIMARY KEY, aid int, y int)`);
@@ -24,11 +24,7 @@ await both(`CREATE TABLE items (id int PRIMARY KEY, embedding vector(8))`);
   await both(`INSERT INTO items VALUES ${rows.join(', ')}`);
 }
 
-async function all(label: string, queries: string[]): Promise<void> {
-  const mismatches: string[] = [];
-  for (const q of queries) await check(q, mismatches);
-  reportMismatches(label, mismatches, queries.length, SEED);
-}
+const all = (label: string, queries: readonly string[]): Promise<void> => checkAll(label, queries, undefined, SEED);
 
 test('WITH: inlined and materialized CTEs', async () => {
   await all('WITH', [

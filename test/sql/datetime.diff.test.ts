@@ -8,20 +8,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { openSqlPair } from '../support/sql_pair.js';
 
-const { check, both, ours, theirs } = await openSqlPair();
+const { both, ours, theirs, checkAll } = await openSqlPair();
 await both("SET TimeZone = 'UTC'");
 
-/** Runs every statement on both sides and fails with all mismatches at once. */
-async function all(label: string, sqls: readonly (string | [string, unknown[]])[]): Promise<void> {
-  const mismatches: string[] = [];
-  for (const s of sqls) {
-    if (typeof s === 'string') await check(s, mismatches);
-    else await check(s[0], mismatches, s[1]);
-  }
-  reportMismatches(label, mismatches, sqls.length, 0);
-}
+const all = (label: string, sqls: readonly (string | [string, unknown[]])[]): Promise<void> => checkAll(label, sqls, undefined, 0);
 
 test('a RAG schema: created_at timestamptz NOT NULL DEFAULT now(), filters, ordering and indexes', async () => {
   await both(`CREATE TABLE documents (id bigserial PRIMARY KEY, title text NOT NULL,

@@ -7,10 +7,10 @@
  * may null-extend, NULL constants, different types) keep their rows too.
  */
 import { test } from 'node:test';
-import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { openSqlPair } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { check, both } = await openSqlPair();
+const { both, checkAll } = await openSqlPair();
 
 await both('CREATE TABLE items (id int PRIMARY KEY, cat int, title text, big bigint)');
 await both("INSERT INTO items SELECT i, CASE WHEN i % 7 = 0 THEN NULL ELSE i % 10 END, 't' || (i % 13), i % 4 FROM generate_series(1, 300) i");
@@ -18,11 +18,7 @@ await both("CREATE TABLE tags (id int, tag text); INSERT INTO tags SELECT i, 'g'
 await both("CREATE TABLE notes (id int, body text); INSERT INTO notes SELECT i, 'n' || (i % 5) FROM generate_series(1, 150) i");
 await both('ANALYZE items; ANALYZE tags; ANALYZE notes');
 
-async function all(label: string, queries: string[]): Promise<void> {
-  const mismatches: string[] = [];
-  for (const q of queries) await check(q, mismatches);
-  reportMismatches(label, mismatches, queries.length, SEED);
-}
+const all = (label: string, queries: readonly string[]): Promise<void> => checkAll(label, queries, undefined, SEED);
 
 const SHAPES = [
   'SELECT * FROM items WHERE cat = 1 AND cat = 2 ORDER BY id',

@@ -13,7 +13,7 @@ import { Prng } from '../../src/common/prng.js';
 import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { db, oracle, check, both } = await openSqlPair();
+const { db, oracle, both, checkAll } = await openSqlPair();
 
 await both(`CREATE TABLE t (id int PRIMARY KEY, x int, e vector(2))`);
 await both(`INSERT INTO t SELECT i, i % 10, ('[' || i || ',0]')::vector FROM generate_series(1, 200) i`);
@@ -32,11 +32,7 @@ await both(`CREATE TABLE articles (id int PRIMARY KEY, title text, embedding vec
   await both(`INSERT INTO articles VALUES ${rows.join(', ')}`);
 }
 
-async function all(label: string, queries: string[]): Promise<void> {
-  const mismatches: string[] = [];
-  for (const q of queries) await check(q, mismatches);
-  reportMismatches(label, mismatches, queries.length, SEED);
-}
+const all = (label: string, queries: readonly string[]): Promise<void> => checkAll(label, queries, undefined, SEED);
 
 test('EXPLAIN (COSTS OFF) plan shapes match PostgreSQL where the plans are the same', async () => {
   const shapes = [

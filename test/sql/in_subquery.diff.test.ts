@@ -11,10 +11,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
-import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { openSqlPair } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { db, check, both } = await openSqlPair();
+const { db, both, checkAll } = await openSqlPair();
 
 const rng = new Prng(SEED);
 await both('CREATE TABLE docs (id int PRIMARY KEY, cat int, code text, big bigint, score numeric)');
@@ -37,11 +37,7 @@ await both('CREATE TABLE pairs (a int, b bigint)');
   await both(`INSERT INTO pairs VALUES ${pairs.join(', ')}`);
 }
 
-async function all(label: string, queries: string[], params?: unknown[]): Promise<void> {
-  const mismatches: string[] = [];
-  for (const q of queries) await check(q, mismatches, params);
-  reportMismatches(label, mismatches, queries.length, SEED);
-}
+const all = (label: string, queries: string[], params?: unknown[]): Promise<void> => checkAll(label, queries, params, SEED);
 
 const IN_QUERIES = [
   'SELECT id FROM chunks WHERE doc_id IN (SELECT id FROM docs WHERE cat = 2) ORDER BY id',

@@ -15,10 +15,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
-import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { openSqlPair } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { db, oracle, check, both } = await openSqlPair();
+const { db, oracle, both, checkAll } = await openSqlPair();
 
 const rng = new Prng(SEED);
 const nul = (p: number, s: string): string => (rng.int(p) === 0 ? 'NULL' : s);
@@ -44,11 +44,7 @@ await both('CREATE TABLE nothing (id int PRIMARY KEY, k int)');
   await both(`INSERT INTO pk2 VALUES ${p.join(', ')}`);
 }
 
-async function all(label: string, queries: string[]): Promise<void> {
-  const mismatches: string[] = [];
-  for (const q of queries) await check(q, mismatches);
-  reportMismatches(label, mismatches, queries.length, SEED);
-}
+const all = (label: string, queries: readonly string[]): Promise<void> => checkAll(label, queries, undefined, SEED);
 
 const outerJoins = [
   'SELECT sm.id, lg.id FROM sm LEFT JOIN lg ON sm.k = lg.k ORDER BY 1, 2',

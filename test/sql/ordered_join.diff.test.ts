@@ -9,10 +9,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
-import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { openSqlPair } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { db, oracle, check, both } = await openSqlPair();
+const { db, oracle, both, checkAll } = await openSqlPair();
 
 const rng = new Prng(SEED);
 /** A vector literal of `dim` seeded coordinates with three decimals (ties in distance do not occur). */
@@ -37,11 +37,7 @@ await both('CREATE TABLE tags (chunk_id int, tag text)');
 await both('CREATE INDEX chunks_e_idx ON chunks USING hnsw (e vector_cosine_ops)');
 await both('CREATE INDEX chunks_e_l2_idx ON chunks USING hnsw (e vector_l2_ops)');
 
-async function all(label: string, queries: string[], params?: unknown[]): Promise<void> {
-  const mismatches: string[] = [];
-  for (const q of queries) await check(q, mismatches, params);
-  reportMismatches(label, mismatches, queries.length, SEED);
-}
+const all = (label: string, queries: string[], params?: unknown[]): Promise<void> => checkAll(label, queries, params, SEED);
 
 const Q = "'[1,2,3]'";
 

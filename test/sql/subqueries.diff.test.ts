@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { check, both } = await openSqlPair();
+const { check, both, checkAll } = await openSqlPair();
 
 await both(`CREATE TABLE a (id int PRIMARY KEY, x int, t text, v vector(2))`);
 await both(`CREATE TABLE b (id int PRIMARY KEY, aid int, y int)`);
@@ -20,11 +20,7 @@ await both(`INSERT INTO c VALUES ('p', 1), ('q', 2), ('q', 3), (NULL, 4)`);
 await both(`CREATE TABLE t (id int PRIMARY KEY, e vector(2))`);
 await both(`INSERT INTO t SELECT i, ('[' || i || ',0]')::vector FROM generate_series(1, 200) i`);
 
-async function all(label: string, queries: string[], params?: unknown[]): Promise<void> {
-  const mismatches: string[] = [];
-  for (const q of queries) await check(q, mismatches, params);
-  reportMismatches(label, mismatches, queries.length, SEED);
-}
+const all = (label: string, queries: string[], params?: unknown[]): Promise<void> => checkAll(label, queries, params, SEED);
 
 test('scalar subqueries, correlated and not', async () => {
   await all('scalar', [

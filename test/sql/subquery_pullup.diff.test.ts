@@ -10,10 +10,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
-import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { openSqlPair } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { db, check, both } = await openSqlPair();
+const { db, both, checkAll } = await openSqlPair();
 
 await both('CREATE TABLE items (id int PRIMARY KEY, cat int, title text, embedding vector(3))');
 {
@@ -29,11 +29,7 @@ await both('CREATE TABLE cats (cat int PRIMARY KEY, name text)');
 await both("INSERT INTO cats SELECT i, 'cat ' || i FROM generate_series(0, 12) i");
 await both("CREATE TABLE tags (id int, tag text); INSERT INTO tags SELECT i, 'g' || (i % 4) FROM generate_series(1, 200) i");
 
-async function all(label: string, queries: string[]): Promise<void> {
-  const mismatches: string[] = [];
-  for (const q of queries) await check(q, mismatches);
-  reportMismatches(label, mismatches, queries.length, SEED);
-}
+const all = (label: string, queries: readonly string[]): Promise<void> => checkAll(label, queries, undefined, SEED);
 
 const q = "'[1,2,3]'";
 

@@ -7,21 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { openSqlPair } from '../support/sql_pair.js';
 import { PgError } from '../../src/common/errors.js';
 
-const { check, both, db } = await openSqlPair();
+const { both, db, checkAll } = await openSqlPair();
 await both("SET TimeZone = 'UTC'");
 
-/** Runs every statement on both sides and fails with all mismatches at once. */
-async function all(label: string, sqls: readonly (string | [string, unknown[]])[]): Promise<void> {
-  const mismatches: string[] = [];
-  for (const s of sqls) {
-    if (typeof s === 'string') await check(s, mismatches);
-    else await check(s[0], mismatches, s[1]);
-  }
-  reportMismatches(label, mismatches, sqls.length, 0);
-}
+const all = (label: string, sqls: readonly (string | [string, unknown[]])[]): Promise<void> => checkAll(label, sqls, undefined, 0);
 
 /** Inputs time_in reads, and ones it rejects (22007 syntax, 22008 range, 22009 / 22023 zones). */
 const INPUTS = [

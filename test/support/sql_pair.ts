@@ -42,6 +42,11 @@ export interface SqlPair {
   check(sql: string, mismatches: string[], params?: unknown[]): Promise<void>;
   /** Executes a setup script on both (oracle first); either side's error fails the test. */
   both(sql: string): Promise<void>;
+  /**
+   * Runs every statement (a string, or `[sql, params]`; a bare string gets `params`) on both
+   * and fails with all mismatches at once ({@link reportMismatches}, naming `seed`).
+   */
+  checkAll(label: string, sqls: readonly (string | readonly [string, unknown[]])[], params?: unknown[], seed?: number): Promise<void>;
 }
 
 /**
@@ -67,6 +72,15 @@ export async function openSqlPair(): Promise<SqlPair> {
     if (r.ok) return { ok: true, rows: normalize(r.rows), fields: normalize(r.fields) };
     return failureOutcome(r);
   };
+  const check = async (sql: string, mismatches: string[], params?: unknown[]): Promise<void> => {
+    const want = await theirs(sql, params);
+    const got = await ours(sql, params);
+    try {
+      assert.deepEqual(got, want);
+    } catch {
+      mismatches.push(`${sql}\n  pgvector: ${JSON.stringify(want)}\n  vecgres:  ${JSON.stringify(got)}`);
+    }
+  };
   return {
     db,
     oracle,
@@ -77,18 +91,18 @@ export async function openSqlPair(): Promise<SqlPair> {
       const got = await ours(sql, params);
       assert.deepEqual(got, want, sql);
     },
-    check: async (sql, mismatches, params) => {
-      const want = await theirs(sql, params);
-      const got = await ours(sql, params);
-      try {
-        assert.deepEqual(got, want);
-      } catch {
-        mismatches.push(`${sql}\n  pgvector: ${JSON.stringify(want)}\n  vecgres:  ${JSON.stringify(got)}`);
-      }
-    },
+    check,
     both: async (sql) => {
       await oracle.exec(sql);
       await db.exec(sql);
+    },
+    checkAll: async (label, sqls, params, seed = 0) => {
+      const mismatches: string[] = [];
+      for (const s of sqls) {
+        if (typeof s === 'string') await check(s, mismatches, params);
+        else await check(s[0], mismatches, s[1]);
+      }
+      reportMismatches(label, mismatches, sqls.length, seed);
     },
   };
 }
