@@ -133,3 +133,18 @@ test('an HNSW index scan returns LIMIT rows however many tombstones wait for VAC
   await same(`SELECT id FROM tomb ORDER BY v <-> '[0.1,0.2,0.3]' LIMIT 4`);
   await both(`RESET enable_seqscan`);
 });
+
+// Seed 9191, query 16: `cardinality(array_agg(x)) FILTER (WHERE ...)` answered; FILTER,
+// DISTINCT or ORDER BY on a call that is not an aggregate is PostgreSQL's 42809.
+test('aggregate clauses on a plain function fail with 42809', async () => {
+  for (const q of [
+    'SELECT cardinality(array_agg(x)) FILTER (WHERE x > 1) FROM (VALUES (1), (2)) v(x)',
+    'SELECT abs(x) FILTER (WHERE x > 1) FROM (VALUES (1), (2)) v(x)',
+    'SELECT abs(DISTINCT x) FROM (VALUES (1)) v(x)',
+    'SELECT abs(x ORDER BY x) FROM (VALUES (1)) v(x)',
+    'SELECT nosuch(x) FILTER (WHERE x > 1) FROM (VALUES (1)) v(x)',
+    'SELECT count(x) FILTER (WHERE x > 1), array_agg(DISTINCT x ORDER BY x) FROM (VALUES (1), (2), (2)) v(x)',
+  ]) {
+    await same(q);
+  }
+});

@@ -1661,6 +1661,13 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   const name = names[names.length - 1]!.toLowerCase();
   if (n.over !== undefined) return analyzeWindowCall(scope, n, name);
   if (AGGREGATE_NAMES.has(name)) return analyzeAggregate(scope, name, n);
+  if (n.agg_distinct === true || n.agg_order !== undefined || n.agg_filter !== undefined) {
+    // An aggregate's clauses on a plain function (ParseFuncOrColumn): once the call resolves
+    // (an unknown or unsupported function fails first, as there), 42809.
+    analyzeFuncCall(scope, { ...n, agg_distinct: undefined, agg_order: undefined, agg_filter: undefined });
+    const clause = n.agg_distinct === true ? 'DISTINCT' : n.agg_order !== undefined ? 'ORDER BY' : 'FILTER';
+    throw new PgError(SQLSTATE.wrong_object_type, `${clause} specified, but ${name} is not an aggregate function`, pos(n.location));
+  }
   if (name === 'pg_partition_ancestors') {
     // A relation and the partitioned tables above it; none for a relation that is not a
     // partition (vecgres has no partitioning): unnest of an empty array, after the argument is
