@@ -183,17 +183,17 @@ async function benchCopy(base: Float32Array, dim: number, rows: number, batch: n
     add(`vecgres COPY ${name}, memory`, await loadByCopy((q, d) => mem.query(q, [], { blob: d }), chunks, binary));
     await mem.close();
   }
-  const dirDdl = `${ddl}; SET max_wal_size = 1000000`; // no checkpoint inside the timed load
   for (const [name, binary, chunks] of [['text', false, text], ['binary', true, bin]] as const) {
-    const durable = await Vecgres.create(path.join(root, `copy-${name}`));
-    await durable.exec(dirDdl);
+    // No checkpoint inside the timed load.
+    const durable = await Vecgres.create(path.join(root, `copy-${name}`), { settings: { max_wal_size: 1000000 } });
+    await durable.exec(ddl);
     start();
     add(`vecgres COPY ${name}, data directory`, await loadByCopy((q, d) => durable.query(q, [], { blob: d }), chunks, binary));
     await durable.close();
   }
   {
-    const durable = await Vecgres.create(path.join(root, 'insert'));
-    await durable.exec(dirDdl);
+    const durable = await Vecgres.create(path.join(root, 'insert'), { settings: { max_wal_size: 1000000 } });
+    await durable.exec(ddl);
     start();
     add(`vecgres INSERT (${batch}-row), data directory`, await loadVecgres(durable, base, dim, rows, batch));
     await durable.close();
@@ -250,8 +250,9 @@ export async function benchIngest(args: string[]): Promise<void> {
   try {
     // 1. No index.
     const dir = path.join(root, 'noindex');
-    let db = await Vecgres.create(dir);
-    await db.exec(`${ddl}; SET max_wal_size = 1000000`); // keep the whole load in the log for step 3
+    // Keep the whole load in the log for step 3.
+    let db = await Vecgres.create(dir, { settings: { max_wal_size: 1000000 } });
+    await db.exec(ddl);
     const wal0 = db.database.durability!.wal.insertLsn;
     const sDurable = await loadVecgres(db, base, dim, rows, batch);
     const walBytes = db.database.durability!.wal.insertLsn - wal0;

@@ -136,12 +136,10 @@ export async function benchScaleCached(args: string[]): Promise<void> {
   const rssBefore = sampleMemory().rss;
   log(`RSS before the load (GloVe, the lift matrix, node): ${formatBytes(rssBefore)}; load average (1 / 5 / 15 min) ${loadAvg()} on ${os.cpus().length} cores`);
   const dir = dirArg ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vecgres-scale-cached-'));
-  let db = await Vecgres.create(dir);
-  const setCache = async (): Promise<void> => {
-    await db.exec(`SET shared_buffers = '${cacheText}'`);
-  };
+  // shared_buffers is fixed when the database opens, as in PostgreSQL.
+  const settings = { shared_buffers: cacheText };
+  let db = await Vecgres.create(dir, { settings });
   try {
-    await setCache();
     await db.exec(`CREATE TABLE items (id int PRIMARY KEY, embedding vector(${dims}))`);
     let makeMs = 0;
     let truthMs = 0;
@@ -177,10 +175,9 @@ export async function benchScaleCached(args: string[]): Promise<void> {
     const closeS = (nowMs() - t) / 1000;
     t = nowMs();
     const faults0 = bufferCache.stats.faults;
-    db = await Vecgres.create(dir);
+    db = await Vecgres.create(dir, { settings });
     const openS = (nowMs() - t) / 1000;
     const openFaults = bufferCache.stats.faults - faults0;
-    await setCache();
     // The first statement after an open runs the automatic ANALYZE (it samples rows, reading
     // segments back); the cache size applies from the statement after SET.
     await db.query('SELECT 1');

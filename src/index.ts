@@ -176,6 +176,15 @@ export interface VecgresOptions {
    * written. PGlite's own archives (a PostgreSQL data directory) cannot be loaded.
    */
   loadDataDir?: Blob | File;
+  /**
+   * Settings by name, as PostgreSQL's postgresql.conf or `postgres -c name=value`
+   * (`{ shared_buffers: '2GB', 'hnsw.ef_search': 100, autovacuum: false }`): every session starts
+   * with these values and RESET returns to them. The settings PostgreSQL fixes at server start
+   * or reads from its configuration (`shared_buffers`, `max_wal_size`, `autovacuum*`) are given
+   * only here: a session's SET of them is 55P02, as in PostgreSQL.
+   * @throws (from create) PgError 42704 unknown name, 22023 invalid value, 55P02 read-only.
+   */
+  settings?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** dumpDataDir's compression, as PGlite's: 'auto' and 'gzip' gzip the tarball (Node always can). */
@@ -630,6 +639,7 @@ export class Vecgres implements VecgresApi, Notifications {
       ...(o.onNotice === undefined ? {} : { onNotice: o.onNotice }),
       ...(o.onIndexBuildProgress === undefined ? {} : { onIndexBuildProgress: o.onIndexBuildProgress }),
       ...(o.clock === undefined ? {} : { clock: o.clock }),
+      ...(o.settings === undefined ? {} : { settings: o.settings }),
     });
     return new Vecgres(db, o.dataDir, o.onNotice, {
       ...(o.parsers === undefined ? {} : { parsers: o.parsers }),

@@ -66,7 +66,8 @@ program
   .option('--tls-cert <file>', 'PEM certificate (chain) for TLS; with --tls-key, clients may connect with sslmode=require')
   .option('--tls-key <file>', 'PEM private key of --tls-cert')
   .option('--tls-required', 'refuse connections that do not use TLS')
-  .action(async (opts: { data?: string; host: string; port: number; maxConnections: number; auth: AuthMethod; user: string; password?: string; passwordFile?: string; maxMessageBytes?: number; tlsCert?: string; tlsKey?: string; tlsRequired?: boolean }) => {
+  .option('-c, --set <name=value>', 'a setting, as postgres -c (repeatable): shared_buffers=2GB, max_wal_size=4GB, hnsw.ef_search=100', (v: string, acc: string[] = []) => [...acc, v])
+  .action(async (opts: { data?: string; host: string; port: number; maxConnections: number; auth: AuthMethod; user: string; password?: string; passwordFile?: string; maxMessageBytes?: number; tlsCert?: string; tlsKey?: string; tlsRequired?: boolean; set?: string[] }) => {
     await runServe(opts);
   });
 

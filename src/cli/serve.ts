@@ -20,6 +20,22 @@ export interface ServeOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsRequired?: boolean;
+  /** `-c name=value` settings, as `postgres -c` (each session's start value; see VecgresOptions.settings). */
+  set?: string[];
+}
+
+/**
+ * The `-c name=value` options as a settings object.
+ * @throws Error naming an entry without `=`.
+ */
+export function serveSettings(o: ServeOptions): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of o.set ?? []) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new Error(`-c ${entry}: expected name=value`);
+    out[entry.slice(0, eq).trim()] = entry.slice(eq + 1);
+  }
+  return out;
 }
 
 /**
@@ -55,7 +71,7 @@ export function serveUsers(o: ServeOptions, env: NodeJS.ProcessEnv = process.env
 
 /** Runs the server until a signal; resolves after the database is closed. */
 export async function runServe(o: ServeOptions): Promise<void> {
-  const db = await Vecgres.create(o.data);
+  const db = await Vecgres.create({ ...(o.data === undefined ? {} : { dataDir: o.data }), settings: serveSettings(o) });
   let server: VecgresServer;
   try {
     const tls = serveTls(o);

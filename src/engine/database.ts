@@ -98,6 +98,13 @@ export interface DatabaseOptions {
    * without `dataDir`, recovered into memory.
    */
   restore?: readonly ArchiveFile[];
+  /**
+   * Settings by name, as PostgreSQL's postgresql.conf or `postgres -c name=value`: each
+   * session's value until it SETs another, and the only way to give the settings a session may
+   * not change (`shared_buffers`, `max_wal_size`, `autovacuum*`). Values as SET takes them
+   * (`'128MB'`, `'off'`, numbers in the setting's unit).
+   */
+  settings?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** Where a restore into memory puts the files it recovers from (on a private MemoryFs). */
@@ -156,13 +163,18 @@ export class Database {
   /**
    * Loads the SQL parser and the index methods and, for a data directory, locks it and
    * recovers its contents; everything after this is synchronous.
-   * @throws PgError 55006 if another process has the directory open; XX001 naming the file
+   * @throws PgError 42704 / 22023 / 55P02 for an unknown, invalid or read-only entry of
+   *   `opts.settings` (before any file is touched); 55006 if another process has the directory open; XX001 naming the file
    *   for a damaged checkpoint; mapped I/O errors (42501 permission denied, 53100 disk full).
    */
   static async create(opts: DatabaseOptions = {}): Promise<Database> {
     await loadParser();
     const methods = await loadIndexMethods();
     const db = new Database(methods, opts.seed ?? 1, opts.onNotice, opts.onIndexBuildProgress, opts.clock);
+    // Before anything reads a setting (recovery's checkpoint sizes, the buffer cache).
+    for (const [name, value] of Object.entries(opts.settings ?? {})) {
+      db.registry.setStartValue(name, typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value));
+    }
     if (opts.restore !== undefined && opts.dataDir !== undefined) {
       writeDataDirFiles(opts.storage ?? new NodeFs(), opts.dataDir, opts.restore);
     } else if (opts.restore !== undefined) {

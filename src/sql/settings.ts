@@ -170,14 +170,39 @@ export const VECGRES_GUCS: readonly GucDef[] = [
   },
 ];
 
-/** Read-only settings (SET fails with 55P02 "parameter ... cannot be changed"). */
-const READ_ONLY = new Set(['server_version']);
+/**
+ * Why a session may not SET a setting of this context, as PostgreSQL's set_config_option words
+ * it (all 55P02), or null when it may. `postmaster` settings are fixed when the database opens
+ * (the `settings`/`startParams` options, `vecgres serve -c`); `sighup` ones are read from the
+ * server's configuration, which for vecgres is the same set of start values.
+ */
+function sessionSetRefusal(def: GucDef): string | null {
+  switch (def.context) {
+    case 'internal':
+      return `parameter "${def.name}" cannot be changed`;
+    case 'postmaster':
+      return `parameter "${def.name}" cannot be changed without restarting the server`;
+    case 'sighup':
+      return `parameter "${def.name}" cannot be changed now`;
+    case 'backend':
+    case 'superuser-backend':
+      return `parameter "${def.name}" cannot be set after connection start`;
+    default:
+      return null;
+  }
+}
 
 /** The set of known settings, shared by all sessions of a database. */
 export class SettingsRegistry {
   private readonly defs = new Map<string, GucDef>();
   /** Prefixes owned by a loaded extension/method (`hnsw`): unknown names under them are errors. */
   private readonly reserved = new Set<string>();
+  /**
+   * Values given when the database opened (PostgreSQL's postgresql.conf and `postgres -c`):
+   * what every session starts from and RESET returns to (pg_settings.reset_val), by lower-case
+   * name.
+   */
+  private readonly startValues = new Map<string, GucValue>();
 
   constructor(defs: readonly GucDef[] = [...POSTGRES_GUCS, ...VECGRES_GUCS]) {
     for (const d of defs) this.register(d);
@@ -212,6 +237,46 @@ export class SettingsRegistry {
     throw new PgError(SQLSTATE.undefined_object, `unrecognized configuration parameter "${key}"`);
   }
 
+  /**
+   * Sets the value a setting has in every session from now on (the database's start value):
+   * `Vecgres.create({ settings })`, `vecgres serve -c name=value`. Called on an open database it
+   * acts as PostgreSQL's configuration reload (pg_reload_conf): sessions that have not SET the
+   * setting see the new value from their next statement.
+   * Any setting but an `internal` one may be given, `postmaster` and `sighup` ones included.
+   * @throws PgError 42704 unknown name (42602 under a reserved prefix; custom `a.b` names are
+   *   kept as text), 22023 invalid value, 55P02 an internal (read-only) setting.
+   */
+  setStartValue(name: string, value: string): void {
+    const def = this.lookup(name);
+    const key = name.toLowerCase();
+    if (def === null) {
+      this.startValues.set(key, value);
+      return;
+    }
+    if (def.context === 'internal') throw new PgError('55P02', `parameter "${def.name}" cannot be changed`);
+    this.startValues.set(key, parseGucValue(def, value));
+  }
+
+  /** Drops the start value of `name`: sessions start from the built-in default again. */
+  clearStartValue(name: string): void {
+    this.startValues.delete(name.toLowerCase());
+  }
+
+  /** The value a session starts from: the start value given at open, else the built-in default. */
+  startValue(def: GucDef): GucValue {
+    return this.startValues.get(def.name.toLowerCase()) ?? def.default;
+  }
+
+  /** Whether a value for `key` (lower case) was given when the database opened. */
+  hasStartValue(key: string): boolean {
+    return this.startValues.has(key);
+  }
+
+  /** The start value of a custom (placeholder) setting given at open, if any. */
+  customStartValue(key: string): GucValue | undefined {
+    return this.startValues.get(key);
+  }
+
   all(): GucDef[] {
     return [...this.defs.values()].sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1));
   }
@@ -236,8 +301,12 @@ export class Settings implements GucReader {
     const s = this.session.get(key);
     if (s !== undefined) return s;
     const def = this.registry.lookup(key);
-    assert(def !== null, `setting ${key} is registered`);
-    return def.default;
+    if (def === null) {
+      const custom = this.registry.customStartValue(key);
+      assert(custom !== undefined, `setting ${key} is registered`);
+      return custom;
+    }
+    return this.registry.startValue(def);
   }
 
   /**
@@ -247,7 +316,7 @@ export class Settings implements GucReader {
    */
   isExplicit(name: string): boolean {
     const key = name.toLowerCase();
-    return this.local.has(key) || this.session.has(key);
+    return this.local.has(key) || this.session.has(key) || this.registry.hasStartValue(key);
   }
 
   /**
@@ -275,14 +344,15 @@ export class Settings implements GucReader {
   /**
    * SET / SET LOCAL. `value` is the text as written (null = DEFAULT). Outside a transaction
    * block SET LOCAL has no effect (PostgreSQL warns and ignores it).
-   * @throws PgError 22023 invalid value, 42704/42602 unknown name, 55P02 read-only.
+   * @throws PgError 22023 invalid value, 42704/42602 unknown name, 55P02 a setting a session
+   *   cannot change (read-only, or fixed when the database opened: `shared_buffers`,
+   *   `autovacuum`, `max_wal_size`; give those in `Vecgres.create({ settings })`).
    */
   set(name: string, value: string | null, isLocal: boolean): void {
     const key = name.toLowerCase();
     const def = this.registry.lookup(key);
-    if (def !== null && READ_ONLY.has(def.name)) {
-      throw new PgError('55P02', `parameter "${def.name}" cannot be changed`);
-    }
+    const refusal = def === null ? null : sessionSetRefusal(def);
+    if (refusal !== null) throw new PgError('55P02', refusal);
     const target = isLocal ? this.local : this.session;
     if (isLocal && this.snapshot === null) return;
     this.generation++;
@@ -290,7 +360,7 @@ export class Settings implements GucReader {
       // RESET / SET ... TO DEFAULT: a session value is dropped (the default applies, and the
       // setting no longer counts as explicit); a local one must still hide the session's.
       if (def === null || !isLocal) target.delete(key);
-      else target.set(key, def.default);
+      else target.set(key, this.registry.startValue(def));
       if (!isLocal) this.local.delete(key);
       return;
     }
@@ -320,7 +390,7 @@ export class Settings implements GucReader {
     const key = name.toLowerCase();
     const def = this.registry.lookup(key);
     if (def === null) {
-      const v = this.local.get(key) ?? this.session.get(key);
+      const v = this.local.get(key) ?? this.session.get(key) ?? this.registry.customStartValue(key);
       if (v === undefined) throw new PgError(SQLSTATE.undefined_object, `unrecognized configuration parameter "${key}"`);
       return { name: key, value: String(v) };
     }

@@ -16,6 +16,7 @@ import { memories } from '../../src/kernels/memories.js';
 import { bufferCache } from '../../src/storage/buffer_cache.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { oracleForFile } from '../support/pglite.js';
+import { reloadSetting } from '../support/start_settings.js';
 
 memories.memoryBytesMax = 1024 * 1024;
 const ROWS = 2_000;
@@ -48,7 +49,7 @@ async function stats(db: Vecgres): Promise<[string, string]> {
 test('ANALYZE reads no segment of wide vector columns and only the sampled segments of a narrow one; pg_stats equals PostgreSQL', async () => {
   const fs = new MemoryFs();
   let db = await Vecgres.create('db', { storage: fs });
-  await db.exec('SET autovacuum = off');
+  reloadSetting(db, 'autovacuum', 'off');
   const p = new Prng(seed);
   for (const [name, cols, row] of TABLES) {
     const ddl = `CREATE TABLE ${name} (id int PRIMARY KEY, ${cols})`;
@@ -64,7 +65,7 @@ test('ANALYZE reads no segment of wide vector columns and only the sampled segme
   }
   await db.exec('CHECKPOINT');
   assert.ok(db.database.durability!.lastCheckpoint!.segmentFiles > 100, 'the wide columns are in segment files');
-  await db.exec("SET shared_buffers = '128kB'");
+  reloadSetting(db, 'shared_buffers', '128kB');
   await db.query('SELECT 1'); // evicts down to the cache
   const f0 = bufferCache.stats.faults;
   await db.exec('ANALYZE tv (id, v)');
@@ -82,13 +83,13 @@ test('ANALYZE reads no segment of wide vector columns and only the sampled segme
   // After a reopen, the first statement's automatic ANALYZE reads only the narrow column.
   const f1 = bufferCache.stats.faults;
   db = await Vecgres.create('db', { storage: fs });
-  await db.exec("SET shared_buffers = '128kB'");
+  reloadSetting(db, 'shared_buffers', '128kB');
   assert.equal((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tv')).rows[0]!.n, ROWS);
   await db.query('SELECT 1'); // the automatic analyze ran at the last boundary
   assert.ok(bufferCache.stats.faults - f1 <= 1, `seed ${seed}: the automatic analyze read ${bufferCache.stats.faults - f1} segments`);
   const [got2] = await stats(db);
   assert.equal(got2, want, `seed ${seed}: pg_stats after the automatic analyze`);
-  await db.exec('RESET shared_buffers');
+  reloadSetting(db, 'shared_buffers', null);
   await db.close();
   await oracle.exec('DROP TABLE tv, th, tb');
 });

@@ -16,12 +16,13 @@ import { bufferCache } from '../../src/storage/buffer_cache.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { readControl } from '../../src/storage/checkpoint.js';
 import { DIM, exactTop, l2sq, lit, load, randVec } from '../support/vector_model.js';
+import { reloadSetting } from '../support/start_settings.js';
 
 const MB = 2 ** 20;
 memories.memoryBytesMax = 1 * MB;
 const SEGMENT_BYTES = memories.segmentBytesMax;
 const SEGMENT_ROWS = SEGMENT_BYTES / (DIM * 4);
-const SMALL = "'128kB'"; // 16 blocks: two segments
+const SMALL = '128kB'; // 16 blocks: two segments
 const SMALL_BYTES = 128 * 1024;
 const seed = Number(process.env['VECGRES_SEED'] ?? 7);
 
@@ -60,7 +61,7 @@ test('an exact scan through a cache of 2 segments streams 11: answers equal a la
   const faults0 = bufferCache.stats.faults;
   for (const q of queries) large.push(await knn(db, q));
   assert.equal(bufferCache.stats.faults, faults0, 'nothing read back with a large cache');
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   assert.equal((await db.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]!.shared_buffers, '128kB');
   const ev0 = bufferCache.stats.evictions;
   for (let i = 0; i < queries.length; i++) {
@@ -85,7 +86,7 @@ test('an exact scan through a cache of 2 segments streams 11: answers equal a la
   // serially (streaming); with all resident it pins them for the statement.
   await db.exec('SET min_parallel_table_scan_size = 0; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0');
   for (let i = 0; i < 2; i++) assert.deepEqual(await knn(db, queries[i]!), large[i], `seed ${seed}: parallel-enabled query ${i}, small cache`);
-  await db.exec('RESET shared_buffers');
+  reloadSetting(db, 'shared_buffers', null);
   await dump(db); // reads every segment back under the large cache
   for (let i = 0; i < 2; i++) assert.deepEqual(await knn(db, queries[i]!), large[i], `seed ${seed}: parallel-enabled query ${i}, all resident`);
   await db.exec('RESET ALL');
@@ -100,7 +101,7 @@ test('INSERT, UPDATE, DELETE and VACUUM on evicted segments; reopen, crash and s
   const model = new Map<number, number[]>();
   await load(db, model, p, 0, 9_000);
   await db.exec('CHECKPOINT');
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   await knn(db, randVec(p)); // evicts all but two segments
   assert.ok(bufferCache.residentBytes <= SMALL_BYTES + SEGMENT_BYTES);
   // Updates of rows in evicted segments (the new versions append), deletes, a whole segment deleted.
@@ -133,7 +134,7 @@ test('INSERT, UPDATE, DELETE and VACUUM on evicted segments; reopen, crash and s
   db.database.abandon();
   fs.crash();
   db = await Vecgres.create('db', { storage: fs });
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   assert.deepEqual(await dump(db), modelDump(model), `seed ${seed}: the state after a crash`);
   assert.deepEqual((await knn(db, q)).d, exactTop(model, q));
   await db.close();
@@ -141,7 +142,7 @@ test('INSERT, UPDATE, DELETE and VACUUM on evicted segments; reopen, crash and s
   const faults = bufferCache.stats.faults;
   db = await Vecgres.create('db', { storage: fs });
   assert.equal(bufferCache.stats.faults, faults, 'open reads no segment file');
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   assert.deepEqual((await knn(db, q)).d, exactTop(model, q));
   assert.ok(segmentFiles(fs).length >= 10);
   await db.exec('CREATE TABLE u (id int, v vector(16))');
@@ -156,7 +157,7 @@ test('INSERT, UPDATE, DELETE and VACUUM on evicted segments; reopen, crash and s
   await db.exec('CHECKPOINT');
   assert.deepEqual(segmentFiles(fs), [], 'DROP TABLE drops the segment files at the next checkpoint');
   assert.deepEqual(fs.list('db/base').sort(), readControl(fs, 'db')!.files.slice().sort());
-  await db.exec('RESET shared_buffers');
+  reloadSetting(db, 'shared_buffers', null);
   await db.close();
 });
 
@@ -168,7 +169,7 @@ test('a damaged segment file is XX001 naming it when the segment is read back; t
   const model = new Map<number, number[]>();
   await load(db, model, p, 0, 6_000);
   await db.exec('CHECKPOINT');
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   await knn(db, randVec(p)); // the first segments are evicted by now
   const file = segmentFiles(fs).find((f) => f.startsWith('t1c1s0.'))!;
   const path = `db/base/${file}`;
@@ -182,24 +183,33 @@ test('a damaged segment file is XX001 naming it when the segment is read back; t
   // Rows of other segments still read.
   assert.equal((await db.query('SELECT count(*)::int AS n FROM t WHERE id >= 2000')).rows[0]!['n'], 4_000);
   assert.equal((await db.query<{ v: string }>('SELECT v FROM t WHERE id = 3000')).rows[0]!.v, lit(model.get(3000)!));
-  await db.exec('RESET shared_buffers');
+  reloadSetting(db, 'shared_buffers', null);
   await db.close();
 });
 
-test('shared_buffers: units, SHOW, pg_settings, bounds', async () => {
-  const db = await Vecgres.create();
-  await db.exec("SET shared_buffers = '2GB'");
-  const show = async (): Promise<string> => (await db.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]!.shared_buffers;
-  assert.equal(await show(), '2GB');
-  await db.exec('SET shared_buffers = 1000');
-  assert.equal(await show(), '8000kB');
-  await db.exec("SET shared_buffers = '256MB'");
-  assert.equal(await show(), '256MB');
-  const r = await db.query<Record<string, string>>("SELECT setting, unit, min_val, max_val FROM pg_settings WHERE name = 'shared_buffers'");
-  assert.deepEqual(r.rows[0], { setting: '32768', unit: '8kB', min_val: '16', max_val: '1073741823' });
-  await assert.rejects(db.exec("SET shared_buffers = '64kB'"), { code: '22023', message: '8 8kB is outside the valid range for parameter "shared_buffers" (16 8kB .. 1073741823 8kB)' });
-  await db.exec('RESET shared_buffers');
+test('shared_buffers: given when the database opens (units, SHOW, pg_settings, bounds); a session SET is 55P02', async () => {
+  const show = async (db: Vecgres): Promise<string> => (await db.query<{ shared_buffers: string }>('SHOW shared_buffers')).rows[0]!.shared_buffers;
+  for (const [given, shown] of [['2GB', '2GB'], [1000, '8000kB'], ['256MB', '256MB']] as const) {
+    const db = await Vecgres.create({ settings: { shared_buffers: given } });
+    assert.equal(await show(db), shown);
+    await db.close();
+  }
+  const db = await Vecgres.create({ settings: { shared_buffers: '256MB' } });
+  const r = await db.query<Record<string, string>>("SELECT setting, unit, min_val, max_val, reset_val FROM pg_settings WHERE name = 'shared_buffers'");
+  assert.deepEqual(r.rows[0], { setting: '32768', unit: '8kB', min_val: '16', max_val: '1073741823', reset_val: '32768' });
+  // PostgreSQL fixes it at server start: SET, SET LOCAL and RESET in a session are refused
+  // and change nothing.
+  const refused = { code: '55P02', message: 'parameter "shared_buffers" cannot be changed without restarting the server' };
+  await assert.rejects(db.exec("SET shared_buffers = '2GB'"), refused);
+  await assert.rejects(db.exec('RESET shared_buffers'), refused);
+  await assert.rejects(db.exec("BEGIN; SET LOCAL shared_buffers = '2GB'"), refused);
+  await db.exec('ROLLBACK');
+  await assert.rejects(db.query("SELECT set_config('shared_buffers', '2GB', false)"), refused);
+  assert.equal(await show(db), '256MB');
   await db.close();
+  await assert.rejects(Vecgres.create({ settings: { shared_buffers: '64kB' } }), { code: '22023', message: '8 8kB is outside the valid range for parameter "shared_buffers" (16 8kB .. 1073741823 8kB)' });
+  await assert.rejects(Vecgres.create({ settings: { no_such_setting: 1 } }), { code: '42704' });
+  await assert.rejects(Vecgres.create({ settings: { server_version: '9' } }), { code: '55P02' });
 });
 
 test('a delta carries rows of a segment that became full as their norms only: recovery reads base, segment files and deltas back', async () => {
@@ -234,14 +244,14 @@ test('a delta carries rows of a segment that became full as their norms only: re
   db.database.abandon();
   fs.crash();
   db = await Vecgres.create('db', { storage: fs });
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   assert.deepEqual(await got(), expected(), `seed ${seed}: base + segment files + deltas + log`);
   const q = randVec(p);
   const live = new Map([...model.entries()].filter(([, v]) => v.length > 0));
   assert.deepEqual((await knn(db, q)).d, exactTop(live, q));
   // Cosine uses the norms the delta carried.
   const c = await db.query<{ id: number }>(`SELECT id FROM t ORDER BY v <=> '${lit(q)}', id LIMIT 5`);
-  await db.exec('RESET shared_buffers');
+  reloadSetting(db, 'shared_buffers', null);
   const c2 = await db.query<{ id: number }>(`SELECT id FROM t ORDER BY v <=> '${lit(q)}', id LIMIT 5`);
   assert.deepEqual(c.rows, c2.rows);
   await db.close();
@@ -260,7 +270,7 @@ test('a checkpoint that runs out of disk while writing segment files leaves them
   fs.spaceLeftBytes = 3.5 * SEGMENT_BYTES;
   await assert.rejects(db.exec('CHECKPOINT'), { code: '53100' });
   assert.deepEqual(segmentFiles(mem).filter((f) => !f.endsWith('.tmp')).length, 0, 'the failed checkpoint removed its files');
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   const ev = bufferCache.stats.evictions;
   const q = randVec(p);
   assert.deepEqual((await knn(db, q)).d, exactTop(model, q));
@@ -325,7 +335,7 @@ test('a table of wide vectors keeps writing small deltas: their share is counted
   db.database.abandon();
   mem.crash();
   db = await Vecgres.create('db', { storage: mem });
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   const r = await db.query<{ id: number; v: Float32Array }>('SELECT id, v FROM w ORDER BY id', [], { vectorFormat: 'float32array' });
   assert.equal(r.rows.length, model.size);
   for (const row of r.rows) assert.deepEqual(row.v, model.get(row.id), `seed ${seed}: row ${row.id} after recovery from the base, four deltas and the segment files`);

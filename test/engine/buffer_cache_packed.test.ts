@@ -15,6 +15,7 @@ import { memories } from '../../src/kernels/memories.js';
 import { bufferCache } from '../../src/storage/buffer_cache.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { oracleForFile } from '../support/pglite.js';
+import { reloadSetting } from '../support/start_settings.js';
 
 const MB = 2 ** 20;
 memories.memoryBytesMax = 1 * MB;
@@ -22,7 +23,7 @@ const DIM = 16;
 const BITS = 256;
 const SEGMENT_BYTES = memories.segmentBytesMax;
 const SEGMENT_ROWS = SEGMENT_BYTES / (DIM * 2);
-const SMALL = "'128kB'"; // 16 blocks: two segments
+const SMALL = '128kB'; // 16 blocks: two segments
 const SMALL_BYTES = 128 * 1024;
 const ROWS = 12_000;
 const seed = Number(process.env['VECGRES_SEED'] ?? 5);
@@ -96,7 +97,7 @@ test('halfvec(n) and bit(n) segments: exact scans through a cache of 2 segments 
   assert.equal(db.database.durability!.lastCheckpoint!.segmentFiles, 2 * full, 'one file per full segment of each column');
   assert.equal(segmentFiles(fs).length, 2 * full);
   const queries = knnQueries(p);
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   await db.query('SELECT 1'); // evicts down to the cache at its start (not counted in a query's peak)
   const ev0 = bufferCache.stats.evictions;
   const faults0 = bufferCache.stats.faults;
@@ -169,7 +170,7 @@ test('halfvec(n) and bit(n) segments: exact scans through a cache of 2 segments 
   db.database.abandon();
   fs.crash();
   db = await Vecgres.create('db', { storage: fs });
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   await same(db, DUMP, 'the state after a crash');
   for (const q of knnQueries(p)) await same(db, q, 'exact top-10 after a crash');
   await db.close();
@@ -177,13 +178,13 @@ test('halfvec(n) and bit(n) segments: exact scans through a cache of 2 segments 
   const faults = bufferCache.stats.faults;
   db = await Vecgres.create('db', { storage: fs });
   assert.equal(bufferCache.stats.faults, faults, 'open reads no segment file');
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   for (const q of knnQueries(p)) await same(db, q, 'exact top-10 after a reopen');
   assert.ok(bufferCache.stats.faults > faults, 'the scans read segments back');
   await db.exec('DROP TABLE t');
   await db.exec('CHECKPOINT');
   assert.deepEqual(segmentFiles(fs), [], 'DROP TABLE drops the segment files at the next checkpoint');
-  await db.exec('RESET shared_buffers');
+  reloadSetting(db, 'shared_buffers', null);
   await db.close();
   await oracle.exec('DROP TABLE t');
 });

@@ -34,6 +34,7 @@ import {
 } from '../../src/storage/segment_file.js';
 import type { SegmentedRows } from '../../src/storage/segments.js';
 import { DIM, exactTop, l2sq, lit, load, randVec } from '../support/vector_model.js';
+import { reloadSetting } from '../support/start_settings.js';
 
 const MB = 2 ** 20;
 memories.memoryBytesMax = 1 * MB;
@@ -42,7 +43,7 @@ const SEGMENT_BYTES = memories.segmentBytesMax;
 const SEGMENT_ROWS = SEGMENT_BYTES / ROW_BYTES;
 const PAGE_BYTES = SEGMENT_BYTES / 16;
 const PAGE_ROWS = PAGE_BYTES / ROW_BYTES;
-const SMALL = "'128kB'"; // 16 blocks: two segments
+const SMALL = '128kB'; // 16 blocks: two segments
 const SMALL_BYTES = 128 * 1024;
 const seed = Number(process.env['VECGRES_SEED'] ?? 17);
 const rounds = Number(process.env['VECGRES_PAGES_ROUNDS'] ?? 60);
@@ -151,7 +152,7 @@ test('a random row of an evicted segment reads one page; an exact scan reads who
   const st = store(db);
   assert.deepEqual([st.pageRows, st.pageBytes, st.segmentPages], [PAGE_ROWS, PAGE_BYTES, 16]);
   // Four segments: a scan takes two (the one it is on and the next), pages the rest.
-  await db.exec("SET shared_buffers = '256kB'");
+  reloadSetting(db, 'shared_buffers', '256kB');
   await knn(db, model, randVec(p)); // evicts all but about four segments
   // A read of the page right after the last page read alone counts as a scan (read whole), so
   // the rows picked here keep off that page, and off the first page of a segment (a scan that
@@ -200,7 +201,7 @@ test('a random row of an evicted segment reads one page; an exact scan reads who
   const cs = await counting(async () => assert.equal((await db.query('SELECT v FROM t')).rows.length, model.size));
   assert.ok(cs.pages <= 12, `a sequential read reads at most one page per segment alone (${cs.pages})`);
   assert.ok(cs.faults >= 9);
-  await db.exec('RESET shared_buffers');
+  reloadSetting(db, 'shared_buffers', null);
   await db.close();
 });
 
@@ -212,7 +213,7 @@ test(`random reads, scans, updates and checkpoints through a cache of 2 segments
   const model = new Map<number, number[]>();
   await load(db, model, p, 0, 10 * SEGMENT_ROWS);
   await db.exec('CHECKPOINT');
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   let next = 20 * SEGMENT_ROWS;
   const ids = (): number[] => [...model.keys()];
   const [faults0, pages0] = [bufferCache.stats.faults, bufferCache.stats.pageFaults];
@@ -273,13 +274,13 @@ test(`random reads, scans, updates and checkpoints through a cache of 2 segments
       db.database.abandon();
       fs.crash();
       db = await Vecgres.create('db', { storage: fs });
-      await db.exec(`SET shared_buffers = ${SMALL}`);
+      reloadSetting(db, 'shared_buffers', SMALL);
     }
   }
   const all = await db.query<{ id: number; v: string }>('SELECT id, v FROM t ORDER BY id');
   assert.deepEqual(all.rows.map((x) => `${x.id}:${x.v}`), [...model.entries()].sort((a, b) => a[0] - b[0]).map(([id, v]) => `${id}:${lit(v)}`), `seed ${seed}: final state`);
   assert.ok(bufferCache.stats.pageFaults > pages0 && bufferCache.stats.faults > faults0, 'both kinds of reads ran');
-  await db.exec('RESET shared_buffers');
+  reloadSetting(db, 'shared_buffers', null);
   await db.close();
 });
 
@@ -305,7 +306,7 @@ test('a data directory whose segment files are in format 1 (one CRC per file) is
     assert.equal(fs.sizeOf(path), CHECKPOINT_HEADER_BYTES + SEGMENT_BYTES);
   }
   db = await Vecgres.create('db', { storage: fs });
-  await db.exec(`SET shared_buffers = ${SMALL}`);
+  reloadSetting(db, 'shared_buffers', SMALL);
   const q = randVec(p);
   assert.deepEqual(await knn(db, model, q), exactTop(model, q), `seed ${seed}: exact scan over format-1 files`);
   const st = store(db);

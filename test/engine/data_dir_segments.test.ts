@@ -13,6 +13,7 @@ import { memories } from '../../src/kernels/memories.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { parseTar } from 'nanotar';
 import { gunzipSync } from 'node:zlib';
+import { reloadSetting } from '../support/start_settings.js';
 
 memories.memoryBytesMax = 2 ** 20;
 const DIM = 16;
@@ -21,7 +22,8 @@ const seed = Number(process.env['VECGRES_SEED'] ?? 11);
 
 async function fill(db: Vecgres, p: Prng): Promise<string[]> {
   const model: string[] = [];
-  await db.exec(`CREATE TABLE t (id int PRIMARY KEY, v vector(${DIM})); SET shared_buffers = '128kB'`);
+  await db.exec(`CREATE TABLE t (id int PRIMARY KEY, v vector(${DIM}))`);
+  reloadSetting(db, 'shared_buffers', '128kB');
   for (let start = 0; start < ROWS; start += 500) {
     const vals: string[] = [];
     for (let i = start; i < start + 500; i++) {
@@ -55,8 +57,7 @@ test(`segment files travel in the archive, from disk and from memory (seed ${see
     assert.equal((await segmentEntries(dump)).length, 2, `${source}: two full segments`);
     if (source === 'memory') assert.equal(src.database.durability, null);
     assert.deepEqual(await rows(src), model, `${source}: the source after the dump`);
-    const mem = await Vecgres.create({ loadDataDir: dump });
-    await mem.query("SET shared_buffers = '128kB'");
+    const mem = await Vecgres.create({ loadDataDir: dump, settings: { shared_buffers: '128kB' } });
     assert.deepEqual(await rows(mem), model, `${source}: restored in memory`);
     const knn = "SELECT id FROM t ORDER BY v <-> '[1,2,3,4,5,6,7,8,9,10,0,0,0,0,0,0]', id LIMIT 5";
     const want = (await src.query(knn)).rows;

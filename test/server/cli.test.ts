@@ -51,16 +51,29 @@ test('vecgres serve: SCRAM password from VECGRES_PASSWORD, SIGTERM stops it clea
     assert.equal(await done, 0, a.stderr());
     assert.match(a.stderr(), /vecgres stopped/);
 
-    const b = await serve(['--data', dir]);
+    // Settings as postgres -c: every session starts with them; shared_buffers only this way.
+    const b = await serve(['--data', dir, '-c', 'shared_buffers=1MB', '--set', 'hnsw.ef_search=77']);
     const c2 = new pg.Client({ host: '127.0.0.1', port: b.port, user: 'postgres', password: 's3cret', database: 'postgres' });
     await c2.connect();
     assert.deepEqual((await c2.query('SELECT id, e::text AS e FROM kept')).rows, [{ id: 7, e: '[1,2]' }]);
+    assert.deepEqual((await c2.query("SELECT current_setting('shared_buffers') AS s, current_setting('hnsw.ef_search') AS e")).rows, [{ s: '1MB', e: '77' }]);
+    await assert.rejects(c2.query("SET shared_buffers = '2MB'"), (e: pg.DatabaseError) => e.code === '55P02');
     await c2.end();
     const done2 = exited(b.child);
     b.child.kill('SIGTERM');
     assert.equal(await done2, 0, b.stderr());
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('vecgres serve refuses to start with a -c setting it does not know or cannot take', async () => {
+  for (const [arg, message] of [['no_such=1', /unrecognized configuration parameter "no_such"/], ['shared_buffers=1kB', /outside the valid range for parameter "shared_buffers"/], ['shared_buffers', /expected name=value/]] as const) {
+    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '-c', arg], { env: { ...process.env, VECGRES_PASSWORD: 'x' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    assert.equal(await exited(child), 1, err);
+    assert.match(err, message);
   }
 });
 

@@ -47,12 +47,11 @@ async function main(): Promise<void> {
     return;
   }
   const p = new Prng(Number(seedText));
-  const db = await Vecgres.create(dir!, { walSegmentBytes: 64 * 1024 });
+  // Frequent automatic checkpoints (max_wal_size 2 MB); a small buffer cache with segments.
+  const db = await Vecgres.create(dir!, { walSegmentBytes: 64 * 1024, settings: { max_wal_size: 2, ...(SEGMENTS ? { shared_buffers: '128kB' } : {}) } });
   await db.exec(`CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, v vector(8), n int${SEGMENTS ? ', h halfvec(8), b bit(256)' : ''})`);
   // A B-tree on n: logged as a CREATE INDEX, rebuilt from the table at every open.
   await db.exec('CREATE INDEX IF NOT EXISTS items_n_idx ON items (n)');
-  await db.exec('SET max_wal_size = 2'); // frequent automatic checkpoints
-  if (SEGMENTS) await db.exec("SET shared_buffers = '128kB'");
   const ids = new Set<number>(((await db.query<{ id: number }>('SELECT id FROM items')).rows).map((r) => r.id));
   let nextId = 1;
   for (const id of ids) nextId = Math.max(nextId, id + 1);

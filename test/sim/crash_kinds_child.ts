@@ -27,6 +27,7 @@ import { memories } from '../../src/kernels/memories.js';
 import { NodeFs } from '../../src/storage/fs_node.js';
 import type { Fd } from '../../src/storage/fs.js';
 import type { ChildOp } from './crash_child.js';
+import { reloadSetting } from '../support/start_settings.js';
 
 /** Memories of 1 MiB: the parent sets the same, so segment numbers and partitions agree. */
 export const KINDS_MEMORY_BYTES = 2 ** 20;
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
     CREATE INDEX IF NOT EXISTS items_v_hnsw ON items USING hnsw (v vector_l2_ops) WITH (m = 4, ef_construction = 16);
     CREATE INDEX IF NOT EXISTS items_v_ivf ON items USING ivfflat (v vector_ip_ops) WITH (lists = ${KINDS_LISTS})`);
   await db.exec('CHECKPOINT'); // the base files the later checkpoints write deltas over
-  await db.exec('SET max_wal_size = 2'); // automatic checkpoints too
+  reloadSetting(db, 'max_wal_size', '2'); // automatic checkpoints too
   say({ ready: 1 });
   const pick = (): number => {
     const arr = [...ids];

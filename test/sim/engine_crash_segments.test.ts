@@ -63,9 +63,8 @@ test(`segment-file crash trials: ${TRIALS} seeded runs, ${CYCLES} SIGKILLs each,
       for (const a of run.acked) applyOps(model, a.ops, entry);
       stats.acked += run.acked.length;
       const faults0 = bufferCache.stats.faults;
-      const db = await Vecgres.create(dir);
+      const db = await Vecgres.create(dir, { settings: { shared_buffers: '128kB' } });
       try {
-        await db.exec("SET shared_buffers = '128kB'");
         if (!tableCreated(db, 'items', model.size, `seed ${seed} cycle ${cycle}`)) continue;
         const rows = (await db.query<{ id: number; v: string; n: number; h: string; b: string }>('SELECT id, v, n, h::text AS h, b::text AS b FROM items')).rows;
         let ok = sameAs(rows, model);

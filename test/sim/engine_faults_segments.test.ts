@@ -22,6 +22,7 @@ import { bufferCache } from '../../src/storage/buffer_cache.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
 import { failureCycle, faultStats, openWithRetries, settleModel, type FaultRates, type Model } from './fault_trials.js';
+import { reloadSetting } from '../support/start_settings.js';
 
 memories.memoryBytesMax = 256 * 1024;
 const TRIALS = Number(process.env.VECGRES_SIM_TRIALS ?? 4);
@@ -47,7 +48,7 @@ function randVec(p: Prng): number[] {
 
 const open = (fs: FaultyFs, seed: number): Promise<Vecgres> =>
   openWithRetries(fs, seed, 16 * 1024, async (db) => {
-    await db.exec("SET shared_buffers = '128kB'");
+    reloadSetting(db, 'shared_buffers', '128kB');
   });
 
 function l2sq(a: string, q: readonly number[]): number {

@@ -1,7 +1,8 @@
 /**
  * Application SQL against PostgreSQL 18 (PGlite): chr / ascii with their errors, float input
  * as strtod / strtof read it (hex, whitespace, infinities, NaN, range limits) for real, double
- * precision and numeric, pg_settings.context of server-level settings, and extra_float_digits
+ * precision and numeric, pg_settings.context of server-level settings and their refusal of a
+ * session's SET (55P02), and extra_float_digits
  * in every function that prints a float through float4out / float8out.
  */
 import { test } from 'node:test';
@@ -41,6 +42,23 @@ test('pg_settings.context of server-level settings is PostgreSQL\'s', async () =
   for (const name of ['shared_buffers', 'autovacuum', 'autovacuum_naptime', 'autovacuum_analyze_threshold', 'autovacuum_analyze_scale_factor', 'max_wal_size', 'server_version', 'work_mem', 'extra_float_digits']) {
     await same(`SELECT name, context, vartype FROM pg_settings WHERE name = '${name}'`);
   }
+});
+
+test('settings fixed at server start or read from its configuration: a session SET / RESET / set_config is 55P02 with PostgreSQL\'s message', async () => {
+  for (const name of ['shared_buffers', 'autovacuum', 'autovacuum_naptime', 'autovacuum_analyze_threshold', 'autovacuum_analyze_scale_factor', 'max_wal_size', 'server_version']) {
+    const value = { shared_buffers: "'64MB'", autovacuum: 'off', autovacuum_naptime: '5', autovacuum_analyze_threshold: '10', autovacuum_analyze_scale_factor: '0.5', max_wal_size: "'2GB'", server_version: "'9.6'" }[name]!;
+    await same(`SET ${name} = ${value}`);
+    await same(`RESET ${name}`);
+    await same(`SET ${name} TO DEFAULT`);
+    await same(`SELECT set_config('${name}', ${value.startsWith("'") ? value : `'${value}'`}, false) AS v`);
+    await same(`SELECT name, setting = reset_val AS unchanged FROM pg_settings WHERE name = '${name}'`);
+  }
+  await same('RESET ALL');
+  // Inside a block the error aborts it, as any error does.
+  await both('BEGIN');
+  await same("SET LOCAL shared_buffers = '64MB'");
+  await same('SELECT 1 AS one');
+  await both('ROLLBACK');
 });
 
 test('extra_float_digits reaches format, concat, concat_ws, array_to_string, to_json(b), the json builders and aggregates', async () => {

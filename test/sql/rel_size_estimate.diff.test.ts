@@ -9,9 +9,10 @@
 import { test } from 'node:test';
 import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
+import { reloadSetting } from '../support/start_settings.js';
 
 const { db, oracle, both } = await openSqlPair();
-await db.query('SET autovacuum = off');
+reloadSetting(db, 'autovacuum', 'off');
 
 /** EXPLAIN's lines with only their rows= estimates (vecgres' costs are its own). */
 async function estimates(q: { query(sql: string): Promise<{ rows: unknown[] }> }, sql: string): Promise<string> {

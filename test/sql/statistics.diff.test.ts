@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
 import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
+import { reloadSetting } from '../support/start_settings.js';
 
 const { db, oracle, check, both } = await openSqlPair();
 
@@ -179,7 +180,7 @@ test('estimates on a sampled table are within a factor of the true count and of 
 test('without statistics the estimates are PostgreSQL\'s defaults', async () => {
   // PGlite runs no automatic analyze: neither side has statistics. The row count is
   // PostgreSQL's estimate of a never-analyzed table (10 pages at the columns' widths).
-  await db.query('SET autovacuum = off');
+  reloadSetting(db, 'autovacuum', 'off');
   try {
     await both('CREATE TABLE d (id int PRIMARY KEY, a int, t text, f bool)');
     await both('INSERT INTO d SELECT i, i % 7, i::text, i % 2 = 0 FROM generate_series(1, 1000) i');
@@ -193,7 +194,7 @@ test('without statistics the estimates are PostgreSQL\'s defaults', async () => 
     reportMismatches('estimates without statistics', mismatches, clauses.length, SEED);
     assert.equal((await db.query("SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'd'")).rows[0]!['n'], 0);
   } finally {
-    await db.query('RESET autovacuum');
+    reloadSetting(db, 'autovacuum', null);
     await both('DROP TABLE d');
   }
 });
@@ -219,13 +220,13 @@ test('the automatic analyze runs after threshold + scale_factor x reltuples comm
   assert.equal((await stat()).mods, 55);
   await db.query('COMMIT');
   assert.deepEqual(await stat(), { n: 47, mods: 56, auto: 1, analyzed: true });
-  await db.query('SET autovacuum_naptime = 1');
+  reloadSetting(db, 'autovacuum_naptime', '1');
   try {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     await db.query('SELECT 1'); // the next statement boundary
     assert.deepEqual(await stat(), { n: 47, mods: 0, auto: 2, analyzed: true });
   } finally {
-    await db.query('RESET autovacuum_naptime');
+    reloadSetting(db, 'autovacuum_naptime', null);
   }
   const rows = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'auto_t'");
   assert.equal(rows.rows[0]!.n, 2);

@@ -229,8 +229,6 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     r.zone = env.settings.timeZone();
     r.floatDigits = env.settings.extraFloatDigits();
     if (r.fields.length > 0) r.regNames = resultRegNames(env, r.fields, r.rows);
-    // A SET shared_buffers applies at once (the automatic analyze below reads through the cache).
-    bufferCache.limitBytes = Number(env.settings.get(GUC_SHARED_BUFFERS)) * SHARED_BUFFERS_BLOCK_BYTES;
     // Outside a block every statement is its own transaction.
     env.rerun.clear();
     if (!txn.inBlock) {

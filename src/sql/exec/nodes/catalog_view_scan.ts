@@ -5,7 +5,7 @@
  */
 import { pgGetIndexdef } from '../pg_get_indexdef.js';
 import type { Value } from '../../../storage/table.js';
-import type { GucDef } from '../../../common/guc.js';
+import type { GucDef, GucValue } from '../../../common/guc.js';
 import { formatG } from '../../settings.js';
 import type { SqlEnv } from '../../env.js';
 import type { PlanNode } from '../../plan/plan.js';
@@ -65,7 +65,10 @@ function settingsRow(env: SqlEnv, def: GucDef): Value[] {
   // Reals as PostgreSQL prints them (%g: 1.79769e+308).
   const min = def.type === 'integer' ? String(def.min) : def.type === 'real' ? formatG(def.min) : null;
   const max = def.type === 'integer' ? String(def.max) : def.type === 'real' ? formatG(def.max) : null;
-  const boot = def.type === 'bool' ? (def.default ? 'on' : 'off') : String(def.default);
+  const text = (v: GucValue) => (def.type === 'bool' ? (v ? 'on' : 'off') : String(v));
+  const boot = text(def.default);
+  // reset_val: what RESET returns to, the value given when the database opened if any.
+  const reset = text(env.settings.registry.startValue(def));
   return [
     def.name,
     env.settings.showValue(def).replace(/^(\d+)(kB|MB|GB|ms|s|min|h)$/, (_m, n) => (def.type === 'integer' ? String(env.settings.get(def.name)) : n)),
@@ -78,6 +81,6 @@ function settingsRow(env: SqlEnv, def: GucDef): Value[] {
     min,
     max,
     boot,
-    boot,
+    reset,
   ];
 }
