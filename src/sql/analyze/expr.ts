@@ -1231,25 +1231,8 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       const r = analyzeExpr(scope, n.rexpr);
       return binaryOp(scope, op, l, r, n.location);
     }
-    case 'AEXPR_IN': {
-      const arg = analyzeExpr(scope, n.lexpr);
-      const op = opName(n);
-      const items: PgNode[] = n.rexpr.List?.items ?? [];
-      let eq: Fn2 | null = null;
-      const list = items.map((it) => {
-        let e = analyzeExpr(scope, it);
-        // Two or more items take a common type with the argument first (transformAExprIn):
-        // untyped items of a reg* argument read names (`c IN ('items', 'pg_class')`); one item
-        // is a plain `=`, where 'pg_class' is read as an oid.
-        if (items.length > 1 && isOidFamily(arg.type) && e.type === 'unknown') e = coerceTo(scope, e, arg.type, -1, exprLocation(e, n.location));
-        const cmp = binaryOp(scope, '=', arg, e, n.location);
-        if (cmp.k !== 'op2') throw pgErr.featureNotSupported('IN with this operand');
-        eq = cmp.fn;
-        return cmp.r;
-      });
-      const inArg = list.length > 0 ? coerceAfterCompare(arg) : arg;
-      return { k: 'in', type: 'bool', arg: inArg, list, eq: eq!, negate: op === '<>', hashed: hashedInList(inArg.type, list) };
-    }
+    case 'AEXPR_IN':
+      return analyzeIn(scope, n);
     case 'AEXPR_OP_ANY':
     case 'AEXPR_OP_ALL': {
       const op = opName(n);
@@ -1319,8 +1302,67 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
   }
 }
 
-function coerceAfterCompare(e: Expr): Expr {
-  return e;
+/**
+ * `x [NOT] IN (a, b, ...)`, as PostgreSQL's transformAExprIn. Two or more items without
+ * columns (constants, parameters) take a common type with the argument (select_common_type),
+ * are coerced to it and compared with the one `=` that `x = <common type>` resolves to (a
+ * cross-type operator keeps `x` as it is, as int4 = int8 does; otherwise `x` is cast too:
+ * `date IN (timestamp, ...)` compares timestamps). Every other item (one with a column, or all
+ * of them when there is no common type) is its own `x = item`; the parts are ORed (NOT IN:
+ * `<>`, ANDed), the array's first.
+ * @throws PgError 42883 when an item has no `=` with the argument.
+ */
+function analyzeIn(scope: ExprScope, n: PgNode): Expr {
+  const arg = analyzeExpr(scope, n.lexpr);
+  const negate = opName(n) === '<>';
+  const nodes: PgNode[] = n.rexpr.List?.items ?? [];
+  const items = nodes.map((it) => {
+    const e = analyzeExpr(scope, it);
+    // Untyped items of a reg* argument read names (`c IN ('items', 'pg_class')`) when there
+    // are two or more; one item is a plain `=`, where 'pg_class' is read as an oid.
+    return nodes.length > 1 && isOidFamily(arg.type) && e.type === 'unknown' ? coerceTo(scope, e, arg.type, -1, exprLocation(e, n.location)) : e;
+  });
+  const parts: Expr[] = [];
+  let rest = items;
+  const nonVars: Expr[] = items.filter((e) => e.k === 'const' || e.k === 'param');
+  if (nonVars.length > 1) {
+    const array = inArray(scope, arg, nonVars, negate, n.location);
+    if (array !== null) {
+      parts.push(array);
+      rest = items.filter((e) => !nonVars.includes(e));
+    }
+  }
+  for (const e of rest) parts.push(binaryOp(scope, negate ? '<>' : '=', arg, e, n.location));
+  return parts.length === 1 ? parts[0]! : { k: negate ? 'and' : 'or', type: 'bool', args: parts };
+}
+
+/**
+ * The `x = ANY (array)` part of an IN list (PostgreSQL's ScalarArrayOpExpr): null when the
+ * items and `x` have no common type, or `x = <common type>` is not a boolean operator.
+ */
+function inArray(scope: ExprScope, arg: Expr, items: readonly Expr[], negate: boolean, location: number): Expr | null {
+  let common: SqlType;
+  try {
+    common = commonType([arg.type, ...items.map((e) => e.type)], location);
+  } catch (e) {
+    if (e instanceof PgError) return null;
+    throw e;
+  }
+  // The operator is found against a stand-in item, so that nothing folds when x is a constant.
+  const standIn: Expr = { k: 'slot', type: common, idx: 0, typmod: -1, name: '' };
+  const cmp = binaryOp(scope, '=', arg, standIn, location);
+  if (cmp.k !== 'op2' || cmp.type !== 'bool') return null;
+  // The item side may be cast further (varchar items compare as text): each item takes the
+  // same casts.
+  let side: Expr = cmp.r;
+  while (side.k === 'cast') side = side.arg;
+  if (side !== standIn) return null;
+  const to = cmp.r.type;
+  const list = items.map((e) => {
+    const loc = exprLocation(e, location);
+    return applyArg(scope, applyArg(scope, e, common, loc), to, loc);
+  });
+  return { k: 'in', type: 'bool', arg: cmp.l, list, eq: cmp.fn, negate, hashed: hashedInList(cmp.l.type, list) };
 }
 
 function noOperator(op: string, l: SqlType | null, r: SqlType, location: number): PgError {
@@ -1330,13 +1372,43 @@ function noOperator(op: string, l: SqlType | null, r: SqlType, location: number)
   return new PgError(SQLSTATE.undefined_function, `operator does not exist: ${sig}`, { hint, ...pos(location) });
 }
 
+/**
+ * Prefix operators whose argument types all lie in the numeric category, so that an untyped
+ * argument resolves to its preferred type, float8 (PostgreSQL's oper_select_candidate); `-`
+ * and `~` also take interval / bit and inet, so theirs is not unique (42725).
+ */
+const FLOAT8_PREFIX_OPS = new Set(['+', '@', '|/', '||/']);
+/** `@ x`, `|/ x`, `||/ x`: the functions PostgreSQL's prefix operators call. */
+const PREFIX_OP_FUNCTIONS: Record<string, { name: string; types: readonly SqlType[] }> = {
+  '@': { name: 'abs', types: ['int2', 'int4', 'int8', 'float4', 'float8', 'numeric'] },
+  '|/': { name: 'sqrt', types: ['float8'] },
+  '||/': { name: 'cbrt', types: ['float8'] },
+};
+
 function unaryOp(scope: ExprScope, op: string, r: Expr, location: number): Expr {
-  if (r.k === 'const' && r.type === 'unknown') r = coerceTo(scope, r, 'numeric', -1, location);
-  if (r.k === 'param' && r.type === 'unknown') inferParam(scope, r, 'int4');
+  if (r.type === 'unknown' && (r.k === 'const' || r.k === 'param')) {
+    if (op === '-' || op === '~') {
+      throw new PgError('42725', `operator is not unique: ${op} unknown`, { hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.', ...pos(location) });
+    }
+    if (FLOAT8_PREFIX_OPS.has(op)) {
+      if (r.k === 'const') r = coerceTo(scope, r, 'float8', -1, exprLocation(r, location));
+      else inferParam(scope, r, 'float8');
+    }
+  }
+  const call = PREFIX_OP_FUNCTIONS[op];
+  if (call !== undefined) {
+    const overloads = functionOverloads(call.name)?.filter((o) => o.args.length === 1 && call.types.includes(o.args[0]!));
+    if (overloads === undefined || overloads.length === 0) throw noOperator(op, null, r.type, location);
+    try {
+      return overloadedCall(scope, call.name, overloads, [r], location);
+    } catch (e) {
+      if (e instanceof PgError && e.code === SQLSTATE.undefined_function) throw noOperator(op, null, r.type, location);
+      throw e;
+    }
+  }
   // `- time` is interval's, over time's implicit cast to interval (there is no unary `+` for either).
   if (op === '-' && r.type === 'time') r = applyArg(scope, r, 'interval', location);
   if (op === '-' && r.type === 'interval') return foldConstants(scope, { k: 'op1', type: 'interval', arg: r, fn: (a) => intervalNeg(a as Interval) });
-  if (op === '+' && r.type === 'interval') return r;
   // `~` (int2not, int4not, int8not, bitnot).
   if (op === '~' && (r.type === 'int2' || r.type === 'int4' || r.type === 'int8')) {
     const w = r.type === 'int2' ? 16 : r.type === 'int4' ? 32 : 64;
