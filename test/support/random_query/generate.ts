@@ -940,6 +940,8 @@ export class QueryGenerator {
       [0.5, () => `${not()}EXISTS (SELECT count(*) FROM ${inner.item}${conds(true)}${this.rng.chance(0.5) ? ` HAVING count(*) > ${this.rng.int(0, 2)}` : ''})`],
       [4, () => `${lhs} ${not()}IN (SELECT ${this.rng.chance(0.15) ? 'DISTINCT ' : ''}${ic} FROM ${inner.item}${conds(this.rng.chance(0.3))})`],
       [1, () => `${lhs} ${not()}IN (${this.#literal(c.type)}, ${this.rng.chance(0.5) ? 'NULL' : this.#literal(c.type)})`],
+      // Items of a related type: IN compares in the common type (date IN (timestamp, ...)).
+      [1, () => `${lhs} ${not()}IN (${this.#literal(c.type)}, ${this.#literal(relatedType(this.rng, c.type))}${this.rng.chance(0.3) ? `, ${this.#literal(relatedType(this.rng, c.type))}` : ''})`],
       // A top-n subquery (total order: the id breaks ties).
       [1, () => `${lhs} ${not()}IN (SELECT ${ic} FROM ${inner.item}${conds(this.rng.chance(0.3))} ORDER BY ${ic}${this.#direction()}, ${inner.rel.ref}.id LIMIT ${this.rng.int(0, 4)})`],
       [2, () => `${lhs} ${this.rng.pick(['=', '<>', '<', '>='])} ${this.rng.pick(['ANY', 'ALL', 'SOME'])} (SELECT ${ic} FROM ${inner.item}${conds(this.rng.chance(0.3))})`],
@@ -1839,3 +1841,20 @@ function opclassOperator(opclass: string): string {
   const metric = /_(l2|ip|cosine|l1|hamming|jaccard)_ops$/.exec(opclass)?.[1];
   return { l2: '<->', ip: '<#>', cosine: '<=>', l1: '<+>', hamming: '<~>', jaccard: '<%>' }[metric ?? 'l2']!;
 }
+
+/** A type `type`'s values compare with through a common type (for IN lists), or `type` itself. */
+function relatedType(rng: Rng, type: SqlT): SqlT {
+  const related: Partial<Record<SqlT, readonly SqlT[]>> = {
+    int4: ['int8', 'numeric', 'float8'],
+    int8: ['int4', 'numeric'],
+    numeric: ['int4', 'float8', 'int8'],
+    float4: ['float8', 'int4', 'numeric'],
+    float8: ['int4', 'numeric', 'float4'],
+    date: ['timestamp', 'timestamptz'],
+    timestamp: ['date', 'timestamptz'],
+    timestamptz: ['date', 'timestamp'],
+  };
+  const options = related[type];
+  return options === undefined ? type : rng.pick(options);
+}
+
