@@ -318,23 +318,28 @@ export function resolveOverload(candidates: readonly Overload[], actual: readonl
   const best = Math.max(...cands.map(exactCount));
   cands = cands.filter((c) => exactCount(c) === best);
   if (cands.length === 1) return { ok: true, overload: cands[0]! };
-  const prefCount = (c: Overload) => c.args.reduce((n, t, i) => n + (actual[i] !== t && preferred(t) ? 1 : 0), 0);
+  // Exact matches or preferred types of the input's own category at the typed positions
+  // (func_select_candidate: no preference for a cross-category conversion, none at unknowns).
+  const prefCount = (c: Overload) =>
+    c.args.reduce((n, t, i) => n + (actual[i] !== 'unknown' && (actual[i] === t || (preferred(t) && category(t) === category(actual[i]!))) ? 1 : 0), 0);
   const bestPref = Math.max(...cands.map(prefCount));
-  if (bestPref > 0) cands = cands.filter((c) => prefCount(c) === bestPref);
+  cands = cands.filter((c) => prefCount(c) === bestPref);
   if (cands.length === 1) return { ok: true, overload: cands[0]! };
-  // Unknown arguments: the candidates must agree on a category at each unknown position.
-  for (let i = 0; i < actual.length; i++) {
+  // Unknown arguments: the candidates must agree on a category at each unknown position (the
+  // string category wins a conflict); when they do not, go on to the last step unfiltered.
+  const slots: { i: number; cat: Category; hasPreferred: boolean }[] = [];
+  let resolved = true;
+  for (let i = 0; i < actual.length && resolved; i++) {
     if (actual[i] !== 'unknown') continue;
     const cats = new Set(cands.map((c) => category(c.args[i]!)));
-    if (cats.has('S')) {
-      cands = cands.filter((c) => category(c.args[i]!) === 'S');
-      continue;
-    }
-    if (cats.size > 1) return { ok: false, ambiguous: true };
-    const pref = cands.filter((c) => preferred(c.args[i]!));
-    if (pref.length > 0) cands = pref;
+    const cat: Category | null = cats.has('S') ? 'S' : cats.size === 1 ? [...cats][0]! : null;
+    if (cat === null) resolved = false;
+    else slots.push({ i, cat, hasPreferred: cands.some((c) => category(c.args[i]!) === cat && preferred(c.args[i]!)) });
   }
-  if (cands.length === 1) return { ok: true, overload: cands[0]! };
+  if (resolved && slots.length > 0) {
+    cands = cands.filter((c) => slots.every((s) => category(c.args[s.i]!) === s.cat && (!s.hasPreferred || preferred(c.args[s.i]!))));
+    if (cands.length === 1) return { ok: true, overload: cands[0]! };
+  }
   // All known arguments of one type: assume the unknown ones are that type too.
   const known = [...new Set(actual.filter((t) => t !== 'unknown'))];
   if (known.length === 1 && actual.includes('unknown')) {
