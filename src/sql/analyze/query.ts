@@ -104,6 +104,8 @@ export interface InsertQuery {
   returning: Target[] | null;
   /** ON CONFLICT, or null. */
   onConflict: OnConflict | null;
+  /** `INSERT INTO t AS alias`: the alias (EXPLAIN's `Insert on t alias`). */
+  alias?: string;
 }
 
 /**
@@ -1684,7 +1686,8 @@ export function analyzeInsert(
       returning.push({ name: r.name ?? figureColname(r.val), expr: e.type === 'unknown' ? coerceTo(rscope, e, 'text', -1) : e });
     }
   }
-  return { query: { kind: 'insert', table, rows, select: insertSelect, returning, onConflict }, paramTypes };
+  const alias = rv.alias?.aliasname as string | undefined;
+  return { query: { kind: 'insert', table, rows, select: insertSelect, returning, onConflict, ...(alias === undefined ? {} : { alias }) }, paramTypes };
 }
 
 /**
