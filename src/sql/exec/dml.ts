@@ -14,7 +14,7 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { DeleteQuery, UpdateQuery } from '../analyze/dml.js';
-import { evalExpr } from './eval.js';
+import { bug, evalExpr } from './eval.js';
 import { checkNewRow, pkeyOf, writeRow } from './insert.js';
 import { truncateForeignKeys } from './table_constraints.js';
 import { fireForeignKeys, fkRemoved, fkWrote, newFkQueue } from './foreign_keys.js';
@@ -35,7 +35,7 @@ import { skipRelfilenodeOids } from './catalog_describe.js';
 import { reindexOne } from './reindex.js';
 import type { Notices } from './ddl.js';
 import type { PgNode } from '../parser/parse.js';
-import type { PlannedStmt } from '../plan/plan.js';
+import type { PlannedStmt, SubPlan } from '../plan/plan.js';
 import type { ExplainProbe } from './explain_probe.js';
 
 export interface DmlOutput {
@@ -136,8 +136,18 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[],
     const input = withExtras(old, extras, r);
     const values = old.slice();
     for (let i = 0; i < sets.length; i++) {
+      const a = q.sets[i]!;
+      if ('cols' in a) {
+        // (a, b) = (SELECT ...): the sub-SELECT runs once for the row, each column coerced.
+        const sub = es.runMultiExpr(subPlanOf(sets[i]!), input, a.cols.length);
+        for (let j = 0; j < a.cols.length; j++) {
+          const v = evalExpr(a.coerce[j]!, sub, es);
+          values[a.cols[j]!] = v instanceof Float32Array ? v.slice() : v;
+        }
+        continue;
+      }
       const v = evalExpr(sets[i]!, input, es);
-      values[q.sets[i]!.col] = v instanceof Float32Array ? v.slice() : v;
+      values[a.col] = v instanceof Float32Array ? v.slice() : v;
     }
     const oldKey = pkeyOf(table, old);
     const newKey = pkeyOf(table, values);
@@ -157,6 +167,12 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[],
   }
   fireForeignKeys(env, fk);
   return { count: ids.length, returning };
+}
+
+/** The SubPlan a multiple-column assignment's sub-SELECT was planned as. */
+function subPlanOf(e: Expr): SubPlan {
+  if (e.k !== 'subplan') bug('a multiple-column sub-SELECT is planned as a SubPlan');
+  return e.sp as SubPlan;
 }
 
 /**

@@ -266,7 +266,9 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
   if (json['Node Type'] === undefined) json['Node Type'] = name.replace(/ on .*$/, '').replace(/ using .*$/, '');
   const instr = lookup?.(p);
   if (instr !== undefined) for (const [label, value] of instr.extra) props.push({ label, value });
-  const subLabel = (sp: SubPlan): string => (sp.initPlan && sp.outParam >= 0 ? `InitPlan ${sp.id}` : sp.initPlan ? `SubPlan ${sp.id}` : `SubPlan ${sp.id}`);
+  // An InitPlan sets parameters (a scalar's value, a multiple-column assignment's columns); a
+  // hashed ANY / ALL over an uncorrelated subquery is a SubPlan run once.
+  const subLabel = (sp: SubPlan): string => (sp.initPlan && (sp.outParam >= 0 || sp.sub === 'multiexpr') ? `InitPlan ${sp.id}` : `SubPlan ${sp.id}`);
   const node: ExplainNode = {
     name,
     props,
