@@ -165,6 +165,8 @@ test('EXPLAIN of DML: FORMAT JSON\'s ModifyTable, parameters, VERBOSE\'s RETURNI
     'DELETE FROM t WHERE id = 7 RETURNING *',
     'INSERT INTO b VALUES (1, 1, 1) ON CONFLICT (id) DO UPDATE SET y = 0 RETURNING b.id, y',
     'INSERT INTO b VALUES (400, 1, 1), (401, 1, 1) RETURNING id',
+    'INSERT INTO b VALUES (402, 1, 1) RETURNING *',
+    'UPDATE b SET y = a.x FROM a WHERE a.id = b.aid RETURNING b.id, a.t',
   ]) {
     const sql = `EXPLAIN (VERBOSE, COSTS OFF) ${q}`;
     assert.deepEqual(await head(db.query(sql)), await head(oracle.query(sql)), sql);

@@ -33,7 +33,7 @@ export function explainModify(env: SqlEnv, opts: ExplainOptions, q: InsertQuery 
   const table = q.table;
   const alias = aliasOf(q);
   // VERBOSE's Output of RETURNING, qualified when the statement has several range-table
-  // entries (ON CONFLICT's EXCLUDED, a VALUES list of several rows, a SELECT, FROM items).
+  // entries (an UPDATE's FROM items or subqueries).
   const names = q.kind === 'insert' ? [alias ?? table.name] : q.scan.rtable.map((r) => r.alias);
   const varName = (v: Extract<Expr, { k: 'var' }>, prefix: boolean): string => (prefix ? `${names[v.rti] ?? table.name}.${v.name}` : v.name);
   const returningText = (qualify: boolean): string[] | null => (q.returning === null ? null : q.returning.map((t) => deparse(t.expr, dc, qualify, varName)));
@@ -55,7 +55,8 @@ export function explainModify(env: SqlEnv, opts: ExplainOptions, q: InsertQuery 
         arbiters: oc.arbiters,
         filter: oc.where === null ? null : deparse(oc.where, dc, true, qualified),
       },
-      returning: returningText(oc !== null || q.select !== null || q.rows.length > 1 || planned.stmt.qualify),
+      // PostgreSQL qualifies an INSERT's RETURNING always (its range table never has one entry).
+      returning: returningText(true),
     };
     run = () => {
       const out = runInsert(env, q, params, planned, probe);
