@@ -86,7 +86,7 @@ test('EXPLAIN: Limit -> Gather Merge (Workers Planned) -> Sort -> Parallel Seq S
   assert.doesNotMatch(await planOf("SELECT id FROM t WHERE x + 1 = 2 ORDER BY v <-> '[1,2,3]' LIMIT 5"), /Gather/);
   assert.doesNotMatch(await planOf("SELECT id FROM t WHERE x = 1 OR x IS NULL ORDER BY v <-> '[1,2,3]' LIMIT 5"), /Gather/);
   assert.doesNotMatch(await planOf('SELECT id, (SELECT t2.id FROM t t2 ORDER BY t2.v <-> t.v LIMIT 1) FROM t WHERE id < 3'), /Gather/);
-  // INSERT ... SELECT plans its SELECT serially (EXPLAIN INSERT is not supported): same rows.
+  // INSERT ... SELECT plans its SELECT serially: same rows.
   await both('CREATE TABLE sink (n int, id int)');
   await same("INSERT INTO sink SELECT row_number() OVER (), id FROM (SELECT id FROM t ORDER BY v <-> '[1,2,3]', id LIMIT 5) s RETURNING *");
   await both('DROP TABLE sink');

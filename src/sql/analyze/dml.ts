@@ -8,6 +8,7 @@
  * SET and RETURNING read, so the statement has no join code of its own.
  * `SET c = DEFAULT` assigns the column's default (NULL when it has none; nextval for identity and
  * serial columns, which is also how a GENERATED ALWAYS identity column may be updated).
+ * `SET (a, b) = (x, y) | ROW(x, y) | (SELECT ...)` assigns several columns at once.
  * Data-modifying statements in WITH and WHERE CURRENT OF are not supported (0A000).
  */
 import { pgErr } from '../../common/errors.js';
@@ -17,7 +18,7 @@ import type { SqlEnv } from '../env.js';
 import { analyzeExpr, coerceTo, forEachOperand, requireBool, type Expr, type ExprScope } from './expr.js';
 import {
   analyzeSetList, expandStar, figureColname, forEachQueryExpr, rowIdQuery, tableParseState, transformFromClause, transformWithClause, undefinedTableAt,
-  type Analyzed, type FromNode, type SelectQuery, type Target,
+  type Analyzed, type Assignment, type FromNode, type SelectQuery, type Target,
 } from './query.js';
 import type { ParseState } from './range.js';
 import type { SqlType } from './types.js';
@@ -33,8 +34,11 @@ export interface UpdateQuery {
    * one counts, as in PostgreSQL.
    */
   scan: SelectQuery;
-  /** Assignments: column index and the value expression (over the old row and the FROM columns). */
-  sets: { col: number; expr: Expr }[];
+  /**
+   * Assignments: column index and the value expression (over the old row and the FROM
+   * columns), or a multiple-column sub-SELECT and the columns it sets.
+   */
+  sets: Assignment[];
   /** RETURNING, over the new row and the FROM columns. */
   returning: Target[] | null;
 }
@@ -119,7 +123,7 @@ function returningOf(scope: ParseState, stmt: PgNode): Target[] | null {
 }
 
 /**
- * Analyzes `[WITH ...] UPDATE t [[AS] a] SET c = expr | DEFAULT [, ...] [FROM ...] [WHERE ...]
+ * Analyzes `[WITH ...] UPDATE t [[AS] a] SET c = expr | DEFAULT | (c, ...) = source [, ...] [FROM ...] [WHERE ...]
  * [RETURNING ...]`. `defaults(t, col)` gives a column's default expression (null when it has
  * none), the same callback INSERT uses, so both statements evaluate defaults identically (once
  * per row).

@@ -116,8 +116,9 @@ export type Expr =
    * A subquery in an expression. `src` is its raw parse tree without token locations: two
    * sublinks of one query level with equal `src` are the same expression (PostgreSQL's equal()
    * on SubLinks), so `ORDER BY (SELECT ...)` finds the same subquery in the select list.
+   * 'multiexpr' is a multiple-column assignment's sub-SELECT ({@link analyzeMultiExprSubLink}).
    */
-  | { k: 'sublink'; type: SqlType; typmod: number; sub: 'expr' | 'exists' | 'any' | 'all' | 'array'; query: unknown; arg: Expr | null; cmp: Fn2 | null; op: string; loc?: number; src: string }
+  | { k: 'sublink'; type: SqlType; typmod: number; sub: 'expr' | 'exists' | 'any' | 'all' | 'array' | 'multiexpr'; query: unknown; arg: Expr | null; cmp: Fn2 | null; op: string; loc?: number; src: string }
   | { k: 'count'; type: 'int8'; arg: Expr | null; mods?: AggMods }
   /**
    * A function of three or more arguments (subvector), or any with an argument array: strict
@@ -652,6 +653,9 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     }
     case 'FuncCall':
       return analyzeFuncCall(scope, n);
+    case 'SetToDefault':
+      // DEFAULT stands only for a whole INSERT value or SET item (those callers take it first).
+      throw new PgError(SQLSTATE.syntax_error, 'DEFAULT is not allowed in this context', pos(n.location));
     case 'SubLink':
       return analyzeSubLink(scope, n);
     case 'A_ArrayExpr':
@@ -744,6 +748,26 @@ function analyzeSubLink(scope: ExprScope, n: PgNode): Expr {
   const cmp = binaryOp(scope, op, arg, col, loc);
   if (cmp.k !== 'op2' || cmp.type !== 'bool') throw pgErr.featureNotSupported(`${op} ${kind === 'ALL_SUBLINK' ? 'ALL' : 'ANY'} (subquery) with this operator`);
   return { k: 'sublink', type: 'bool', typmod: -1, sub: kind === 'ALL_SUBLINK' ? 'all' : 'any', query: sq.query, arg: cmp.l, cmp: cmp.fn, op, loc, src };
+}
+
+/**
+ * The sub-SELECT of a multiple-column assignment, `SET (a, b) = (SELECT x, y ...)` (PostgreSQL's
+ * transformMultiAssignRef relabelling the SubLink as MULTIEXPR_SUBLINK): a 'multiexpr' sublink
+ * whose one row the UPDATE reads whole (none: every column NULL; more: 21000 when it runs), and
+ * its output columns' types, typmods and positions (1-based, for the assignment's coercion
+ * errors).
+ */
+export function analyzeMultiExprSubLink(scope: ExprScope, n: PgNode): { expr: Expr; types: SqlType[]; typmods: number[]; positions: (number | undefined)[] } {
+  const loc: number = typeof n.location === 'number' ? n.location : -1;
+  const src = JSON.stringify(n.subselect, (key, v) => (POSITION_FIELDS.has(key) ? undefined : v));
+  const sq = scope.subquery(n.subselect, loc);
+  const targets = (sq.query as { targets?: { loc?: number }[] }).targets ?? [];
+  return {
+    expr: { k: 'sublink', type: sq.types[0] ?? 'unknown', typmod: -1, sub: 'multiexpr', query: sq.query, arg: null, cmp: null, op: '', loc, src },
+    types: sq.types,
+    typmods: sq.typmods,
+    positions: sq.types.map((_, j) => (targets[j]?.loc === undefined ? undefined : targets[j]!.loc! + 1)),
+  };
 }
 
 function describeNode(tag: string): string {

@@ -8,11 +8,12 @@
 import { UTC_ZONE } from '../../types/timezone.js';
 import { SYSTEM_VIEWS } from './system_views.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { assert } from '../../common/assert.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import {
-  type Expr, type ExprScope, type AggMods, analyzeExpr, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg,
+  type Expr, type ExprScope, type AggMods, analyzeExpr, analyzeMultiExprSubLink, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg,
 } from './expr.js';
 import { type SqlType, type ArraySqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf } from './types.js';
 import type { WindowClause } from './window.js';
@@ -104,6 +105,8 @@ export interface InsertQuery {
   returning: Target[] | null;
   /** ON CONFLICT, or null. */
   onConflict: OnConflict | null;
+  /** `INSERT INTO t AS alias`: the alias (EXPLAIN's `Insert on t alias`). */
+  alias?: string;
 }
 
 /**
@@ -1684,7 +1687,8 @@ export function analyzeInsert(
       returning.push({ name: r.name ?? figureColname(r.val), expr: e.type === 'unknown' ? coerceTo(rscope, e, 'text', -1) : e });
     }
   }
-  return { query: { kind: 'insert', table, rows, select: insertSelect, returning, onConflict }, paramTypes };
+  const alias = rv.alias?.aliasname as string | undefined;
+  return { query: { kind: 'insert', table, rows, select: insertSelect, returning, onConflict, ...(alias === undefined ? {} : { alias }) }, paramTypes };
 }
 
 /**
@@ -1751,7 +1755,11 @@ function analyzeOnConflict(
   const sets: { col: number; expr: Expr }[] = [];
   let where: Expr | null = null;
   if (update) {
-    sets.push(...analyzeSetList(ps, table, oc.targetList as PgNode[], defaults));
+    for (const a of analyzeSetList(ps, table, oc.targetList as PgNode[], defaults)) {
+      // A multiple-column sub-SELECT is a subquery, which DO UPDATE does not take here.
+      if ('cols' in a) throw pgErr.featureNotSupported('subqueries in ON CONFLICT DO UPDATE');
+      sets.push(a);
+    }
     if (oc.whereClause !== undefined) where = requireBool(ps, analyzeExpr(ps, oc.whereClause), 'argument of WHERE', oc.whereClause);
     for (const e of [...sets.map((x) => x.expr), ...(where === null ? [] : [where])]) {
       if (someNode(e, (x) => x.k === 'sublink') || containsAggregate(e)) throw pgErr.featureNotSupported('subqueries in ON CONFLICT DO UPDATE');
@@ -1776,44 +1784,104 @@ function exprLoc(node: PgNode): number | undefined {
 }
 
 /**
+ * One item of an UPDATE or ON CONFLICT DO UPDATE SET list: a column and its value (over the
+ * old row, the FROM columns or EXCLUDED), or the columns a multiple-column assignment's
+ * sub-SELECT sets, `(a, b) = (SELECT x, y ...)`: `expr` is the 'multiexpr' sublink, evaluated
+ * once per row, and `coerce[j]` turns its column j (slot j of its row) into column `cols[j]`.
+ */
+export type Assignment = { col: number; expr: Expr } | { cols: number[]; expr: Expr; coerce: Expr[] };
+
+/**
  * Analyzes the SET list of UPDATE and of INSERT ... ON CONFLICT DO UPDATE (PostgreSQL's
- * transformUpdateTargetList plus the rewriter's checks): each `col = expr` coerced to the
- * column's type as an assignment, `col = DEFAULT` as `defaults(table, col)` (NULL when the column
- * has none). Errors: 42703 unknown column, 42601 a column assigned twice (no position, as the
- * rewriter reports it), 428C9 a value other than DEFAULT for a GENERATED ALWAYS identity column,
- * 0A000 for subfield / array-element targets and `SET (a, b) = ...`.
+ * transformUpdateTargetList and transformMultiAssignRef, plus the rewriter's checks): each
+ * `col = expr` coerced to the column's type as an assignment, `col = DEFAULT` as
+ * `defaults(table, col)` (NULL when the column has none); `(a, b) = (x, y)` and
+ * `(a, b) = ROW(x, y)` as one assignment per column (DEFAULT allowed), `(a, b) = (SELECT ...)`
+ * as one {@link Assignment} of the columns. Errors: 42703 unknown column, 42601 a column
+ * assigned twice (no position, as the rewriter reports it) and `number of columns does not
+ * match number of values`, 428C9 a value other than DEFAULT for a GENERATED ALWAYS identity
+ * column, 0A000 for a multiple-column source that is neither a row nor a sub-SELECT (as
+ * PostgreSQL) and for subfield / array-element targets.
  */
 export function analyzeSetList(
   scope: ExprScope,
   table: Table,
   targetList: readonly PgNode[],
   defaults: (t: Table, col: number) => Expr | null,
-): { col: number; expr: Expr }[] {
-  const sets: { col: number; expr: Expr }[] = [];
+): Assignment[] {
+  const sets: Assignment[] = [];
+  const assigned = new Set<number>();
+  /** The source of the multiple-column assignment being read: its row items, or its sub-SELECT and the columns read so far. */
+  let group: { items: PgNode[] } | { sub: ReturnType<typeof analyzeMultiExprSubLink>; cols: number[]; coerce: Expr[] } | null = null;
   for (const rt of targetList) {
     const r = rt.ResTarget;
     const name: string = r.name;
     if (r.indirection !== undefined) throw pgErr.featureNotSupported('assignment to a subfield or array element');
+    const ma: PgNode | undefined = r.val.MultiAssignRef;
+    // PostgreSQL transforms a multiple-column source once, at its first column.
+    if (ma !== undefined && ma.colno === 1) group = multiAssignSource(scope, ma);
     const col = table.columnIndex(name);
     if (col < 0) {
       const position = typeof r.location === 'number' && r.location >= 0 ? { position: r.location + 1 } : {};
       throw new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table.name}" does not exist`, position);
     }
-    if (sets.some((x) => x.col === col)) throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`);
-    if (r.val.MultiAssignRef !== undefined) throw pgErr.featureNotSupported('multiple-column assignment');
-    const c = table.def.columns[col]!;
-    if (r.val.SetToDefault !== undefined) {
-      sets.push({ col, expr: defaults(table, col) ?? { k: 'const', type: c.type, value: null } });
+    if (assigned.has(col)) throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`);
+    assigned.add(col);
+    if (ma === undefined) {
+      sets.push({ col, expr: assignedValue(scope, table, col, r.val, defaults) });
       continue;
     }
-    if (c.identity === 'a') {
-      throw new PgError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
+    assert(group !== null, 'a multiple-column assignment reads its source');
+    if ('items' in group) {
+      sets.push({ col, expr: assignedValue(scope, table, col, group.items[ma.colno - 1], defaults) });
+      continue;
     }
-    const e = analyzeExpr(scope, r.val);
-    const loc = r.val[Object.keys(r.val)[0]!]?.location;
-    sets.push({ col, expr: assignCoerce(scope, e, col, table, typeof loc === 'number' && loc >= 0 ? loc + 1 : undefined) });
+    const j = ma.colno - 1;
+    if (table.def.columns[col]!.identity === 'a') throw identityAlways(name);
+    const slot: Expr = { k: 'slot', type: group.sub.types[j]!, idx: j, typmod: group.sub.typmods[j]!, name: '' };
+    group.cols.push(col);
+    group.coerce.push(assignCoerce(scope, slot, col, table, group.sub.positions[j]));
+    if (ma.colno === ma.ncolumns) sets.push({ cols: group.cols, expr: group.sub.expr, coerce: group.coerce });
   }
   return sets;
+}
+
+/**
+ * The source of `(a, b, ...) = source` (transformMultiAssignRef): a row's items, or the
+ * analyzed sub-SELECT.
+ * @throws PgError 42601 when its width is not the number of columns, 0A000 for anything else.
+ */
+function multiAssignSource(scope: ExprScope, ma: PgNode): { items: PgNode[] } | { sub: ReturnType<typeof analyzeMultiExprSubLink>; cols: number[]; coerce: Expr[] } {
+  const src: PgNode = ma.source;
+  const mismatch = (loc: unknown): PgError =>
+    new PgError(SQLSTATE.syntax_error, 'number of columns does not match number of values', typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {});
+  if (src.SubLink !== undefined && src.SubLink.subLinkType === 'EXPR_SUBLINK') {
+    const sub = analyzeMultiExprSubLink(scope, src.SubLink);
+    if (sub.types.length !== ma.ncolumns) throw mismatch(src.SubLink.location);
+    return { sub, cols: [], coerce: [] };
+  }
+  if (src.RowExpr !== undefined) {
+    const items: PgNode[] = src.RowExpr.args ?? [];
+    if (items.length !== ma.ncolumns) throw mismatch(src.RowExpr.location);
+    return { items };
+  }
+  const at = exprLoc(src);
+  throw new PgError(SQLSTATE.feature_not_supported, 'source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression', at === undefined ? {} : { position: at });
+}
+
+/** The value assigned to column `col` by `val` (an expression or DEFAULT), coerced to the column. */
+function assignedValue(scope: ExprScope, table: Table, col: number, val: PgNode, defaults: (t: Table, col: number) => Expr | null): Expr {
+  const c = table.def.columns[col]!;
+  if (val.SetToDefault !== undefined) return defaults(table, col) ?? { k: 'const', type: c.type, value: null };
+  if (c.identity === 'a') throw identityAlways(c.name);
+  const e = analyzeExpr(scope, val);
+  const loc = val[Object.keys(val)[0]!]?.location;
+  return assignCoerce(scope, e, col, table, typeof loc === 'number' && loc >= 0 ? loc + 1 : undefined);
+}
+
+/** 428C9: a GENERATED ALWAYS identity column takes DEFAULT and nothing else. */
+function identityAlways(name: string): PgError {
+  return new PgError('428C9', `column "${name}" can only be updated to DEFAULT`, { detail: `Column "${name}" is an identity column defined as GENERATED ALWAYS.` });
 }
 
 /** Assignment coercion of a value for column `ci` (PostgreSQL's transformAssignedExpr). */

@@ -14,7 +14,7 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { DeleteQuery, UpdateQuery } from '../analyze/dml.js';
-import { evalExpr } from './eval.js';
+import { bug, evalExpr } from './eval.js';
 import { checkNewRow, pkeyOf, writeRow } from './insert.js';
 import { truncateForeignKeys } from './table_constraints.js';
 import { fireForeignKeys, fkRemoved, fkWrote, newFkQueue } from './foreign_keys.js';
@@ -35,6 +35,8 @@ import { skipRelfilenodeOids } from './catalog_describe.js';
 import { reindexOne } from './reindex.js';
 import type { Notices } from './ddl.js';
 import type { PgNode } from '../parser/parse.js';
+import type { PlannedStmt, SubPlan } from '../plan/plan.js';
+import type { ExplainProbe } from './explain_probe.js';
 
 export interface DmlOutput {
   count: number;
@@ -63,22 +65,38 @@ function deleteVersion(env: SqlEnv, table: Table, rowId: number, xid: number, pk
 }
 
 /**
- * The rows a DELETE or UPDATE changes: runs its planned row-finding query `scan` (the target
- * joined to any FROM / USING items; a primary-key lookup for `pk = value`) and returns, in scan
- * order, each target row id once with the FROM columns of the first joined row that found it
- * (PostgreSQL's ModifyTable skips a row the command already changed), and `exprs` bound to the
- * tuple [target row..., FROM columns...] for evaluation in the same statement state.
+ * The planned row-finding query of an UPDATE or DELETE (the target joined to any FROM / USING
+ * items; a primary-key lookup for `pk = value`), with the SET values (UPDATE) and RETURNING
+ * bound to the tuple [target row..., FROM columns...]: `bound[0]` the SET list, `bound[1]`
+ * RETURNING (DELETE: `bound[0]` RETURNING). What the statement runs and EXPLAIN prints.
  */
-function targetRows(env: SqlEnv, scan: SelectQuery, params: readonly Value[], exprs: Expr[][]): { ids: number[]; extras: Value[][]; bound: Expr[][]; es: EState } {
-  const { stmt, bound } = planTableStatement(env, scan, params, exprs);
+export function planModify(env: SqlEnv, q: UpdateQuery | DeleteQuery, params: readonly Value[]): PlannedModify {
+  const ret = (q.returning ?? []).map((t) => t.expr);
+  return planTableStatement(env, q.scan, params, q.kind === 'update' ? [q.sets.map((s) => s.expr), ret] : [ret]);
+}
+
+/** An UPDATE / DELETE's planned scan and the expressions bound to its tuple ({@link planModify}). */
+export interface PlannedModify {
+  stmt: PlannedStmt;
+  bound: Expr[][];
+}
+
+/**
+ * The rows a DELETE or UPDATE changes: runs its planned row-finding query and returns, in scan
+ * order, each target row id once with the FROM columns of the first joined row that found it
+ * (PostgreSQL's ModifyTable skips a row the command already changed), and the statement state
+ * its bound expressions evaluate in. Under EXPLAIN ANALYZE (`probe`) the scan is instrumented.
+ */
+function targetRows(env: SqlEnv, scan: SelectQuery, planned: PlannedModify, params: readonly Value[], probe: ExplainProbe | null): { ids: number[]; extras: Value[][]; es: EState } {
+  const stmt = planned.stmt;
   env.lastPlan = stmt.plan;
-  const { rows, es } = runStatement(env, stmt, params);
+  const { rows, es } = runStatement(env, stmt, params, probe);
   const ids: number[] = [];
   const extras: Value[][] = [];
   if (scan.from.length === 1) {
     // The target alone: every row id comes once.
     for (const r of rows) ids.push(r[0] as number);
-    return { ids, extras, bound, es };
+    return { ids, extras, es };
   }
   const seen = new Set<number>();
   for (const r of rows) {
@@ -88,7 +106,7 @@ function targetRows(env: SqlEnv, scan: SelectQuery, params: readonly Value[], ex
     ids.push(id);
     extras.push(r.slice(1));
   }
-  return { ids, extras, bound, es };
+  return { ids, extras, es };
 }
 
 /** The tuple SET and RETURNING expressions read: the target's row, then the FROM columns. */
@@ -96,11 +114,16 @@ function withExtras(row: Value[], extras: Value[][], i: number): Value[] {
   return extras.length === 0 ? row : row.concat(extras[i]!);
 }
 
-/** Runs an analyzed UPDATE; returns the number of rows updated and RETURNING rows. */
-export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[]): DmlOutput {
+/**
+ * Runs an analyzed UPDATE; returns the number of rows updated and RETURNING rows. `planned`
+ * is its {@link planModify} (made now when absent); `probe` instruments the scan for EXPLAIN
+ * ANALYZE.
+ */
+export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[], planned: PlannedModify | null = null, probe: ExplainProbe | null = null): DmlOutput {
   const table = q.table;
-  const { ids, extras, bound, es } = targetRows(env, q.scan, params, [q.sets.map((s) => s.expr), (q.returning ?? []).map((t) => t.expr)]);
-  const [sets, ret] = bound as [Expr[], Expr[]];
+  const plan = planned ?? planModify(env, q, params);
+  const { ids, extras, es } = targetRows(env, q.scan, plan, params, probe);
+  const [sets, ret] = plan.bound as [Expr[], Expr[]];
   const returning: Value[][] | null = q.returning === null ? null : [];
   if (ids.length === 0) return { count: 0, returning };
   const xid = ensureXid(env);
@@ -113,8 +136,18 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
     const input = withExtras(old, extras, r);
     const values = old.slice();
     for (let i = 0; i < sets.length; i++) {
+      const a = q.sets[i]!;
+      if ('cols' in a) {
+        // (a, b) = (SELECT ...): the sub-SELECT runs once for the row, each column coerced.
+        const sub = es.runMultiExpr(subPlanOf(sets[i]!), input, a.cols.length);
+        for (let j = 0; j < a.cols.length; j++) {
+          const v = evalExpr(a.coerce[j]!, sub, es);
+          values[a.cols[j]!] = v instanceof Float32Array ? v.slice() : v;
+        }
+        continue;
+      }
       const v = evalExpr(sets[i]!, input, es);
-      values[q.sets[i]!.col] = v instanceof Float32Array ? v.slice() : v;
+      values[a.col] = v instanceof Float32Array ? v.slice() : v;
     }
     const oldKey = pkeyOf(table, old);
     const newKey = pkeyOf(table, values);
@@ -136,6 +169,12 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[])
   return { count: ids.length, returning };
 }
 
+/** The SubPlan a multiple-column assignment's sub-SELECT was planned as. */
+function subPlanOf(e: Expr): SubPlan {
+  if (e.k !== 'subplan') bug('a multiple-column sub-SELECT is planned as a SubPlan');
+  return e.sp as SubPlan;
+}
+
 /**
  * The key columns of `table` for row locking (PostgreSQL's INDEX_ATTR_BITMAP_KEY): the columns
  * of its primary key and of its unique indexes without expressions or predicates.
@@ -155,11 +194,12 @@ function sameValue(a: Value, b: Value): boolean {
   return a === b;
 }
 
-/** Runs an analyzed DELETE; returns the number of rows deleted and RETURNING rows. */
-export function runDelete(env: SqlEnv, q: DeleteQuery, params: readonly Value[]): DmlOutput {
+/** Runs an analyzed DELETE; returns the number of rows deleted and RETURNING rows (arguments as {@link runUpdate}). */
+export function runDelete(env: SqlEnv, q: DeleteQuery, params: readonly Value[], planned: PlannedModify | null = null, probe: ExplainProbe | null = null): DmlOutput {
   const table = q.table;
-  const { ids, extras, bound, es } = targetRows(env, q.scan, params, [(q.returning ?? []).map((t) => t.expr)]);
-  const ret = bound[0]!;
+  const plan = planned ?? planModify(env, q, params);
+  const { ids, extras, es } = targetRows(env, q.scan, plan, params, probe);
+  const ret = plan.bound[0]!;
   const returning: Value[][] | null = q.returning === null ? null : [];
   if (ids.length === 0) return { count: 0, returning };
   const xid = ensureXid(env);

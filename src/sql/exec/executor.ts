@@ -241,6 +241,8 @@ export class EState implements EvalCtx {
   /** Hashed `= ANY` InitPlans' values by hash key, and whether a NULL was among them. */
   private readonly subHashes = new Map<SubPlan, { keys: Map<string, Value[]>; hasNull: boolean }>();
   readonly ctes = new Map<number, CteStore>();
+  /** Uncorrelated multiple-column assignment sub-SELECTs' rows, read once ({@link runMultiExpr}). */
+  private readonly multiRows = new Map<SubPlan, Value[]>();
   /** Working tables of running recursive CTEs, by CTE id. */
   readonly workTables = new Map<number, Value[][]>();
   /**
@@ -315,7 +317,32 @@ export class EState implements EvalCtx {
     return first[0] ?? null;
   }
 
+  /**
+   * A multiple-column assignment's sub-SELECT for the calling tuple `row` (PostgreSQL's
+   * MULTIEXPR SubPlan): its one row's first `n` values, all NULL when it returns none; an
+   * uncorrelated one runs once per execution (an InitPlan).
+   * @throws PgError 21000 when it returns more than one row.
+   */
+  runMultiExpr(sp: SubPlan, row: readonly Value[] | null, n: number): Value[] {
+    if (sp.initPlan) {
+      const kept = this.multiRows.get(sp);
+      if (kept !== undefined) return kept;
+    }
+    for (const a of sp.args) this.execParams[a.id] = evalExpr(a.expr, row, this);
+    const st = this.stateOf(sp);
+    const first = execProcNode(st);
+    let out: Value[];
+    if (first === null) out = new Array<Value>(n).fill(null);
+    else {
+      if (execProcNode(st) !== null) throw moreThanOneRow();
+      out = first.slice(0, n);
+    }
+    if (sp.initPlan) this.multiRows.set(sp, out);
+    return out;
+  }
+
   runSubPlan(sp: SubPlan, row: readonly Value[] | null): Value {
+    if (sp.sub === 'multiexpr') bug('a multiple-column sub-SELECT is read by runMultiExpr');
     if (sp.initPlan && sp.sub !== 'any' && sp.sub !== 'all') return this.execParam(sp.outParam);
     for (const a of sp.args) this.execParams[a.id] = evalExpr(a.expr, row, this);
     if (sp.sub === 'exists') return execProcNode(this.stateOf(sp)) !== null;

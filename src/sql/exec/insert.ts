@@ -27,11 +27,40 @@ import { planSelect } from '../plan/planner.js';
 import { runStatement } from './select.js';
 import { EState } from './executor.js';
 import { checkConstraints } from './constraints.js';
+import type { PlannedStmt } from '../plan/plan.js';
+import type { ExplainProbe } from './explain_probe.js';
 import { fireForeignKeys, fkRemoved, fkWrote, newFkQueue, type FkQueue } from './foreign_keys.js';
 
 export interface InsertOutput {
   count: number;
   returning: Value[][] | null;
+  /** Rows proposed for insertion (the VALUES rows, or the rows the SELECT returned). */
+  proposed: number;
+  /** ON CONFLICT: proposed rows that met a conflicting row, and those DO UPDATE's WHERE then skipped. */
+  conflicting: number;
+  removedByConflictFilter: number;
+}
+
+/**
+ * An INSERT's plans: `stmt` holds RETURNING (`bound[0]`) and the VALUES rows (`bound[1 + i]`)
+ * bound to the new row (their subqueries are its SubPlans); `select` is INSERT ... SELECT's
+ * query, planned. What the statement runs and EXPLAIN prints.
+ */
+export interface PlannedInsert {
+  stmt: PlannedStmt;
+  bound: Expr[][];
+  select: PlannedStmt | null;
+}
+
+/** Plans an analyzed INSERT ({@link PlannedInsert}). */
+export function planInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[]): PlannedInsert {
+  const { stmt, bound } = planTableStatement(env, rowIdQuery(q.table, { k: 'const', type: 'bool', value: false }), params, [
+    (q.returning ?? []).map((t) => t.expr),
+    ...q.rows,
+  ]);
+  // The statement's range table holds the target first (EXPLAIN's names).
+  const select = q.select === null ? null : planSelect(env, q.select.query, params, { parallel: false, target: q.alias ?? q.table.name });
+  return { stmt, bound, select };
 }
 
 /** The primary key value of a row as stored in the key map (composite keys joined as text). */
@@ -331,24 +360,25 @@ function storedRow(table: Table, rowId: number): Value[] {
 /**
  * Runs an analyzed INSERT: the VALUES rows (evaluated in one statement state, so a subquery in
  * them is a SubPlan), or the rows of INSERT ... SELECT, which are all read before the first
- * is written (the query does not see the rows the statement inserts).
+ * is written (the query does not see the rows the statement inserts). `planned` is its
+ * {@link planInsert} (made now when absent); `probe` instruments it for EXPLAIN ANALYZE.
  */
-export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[]): InsertOutput {
+export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[], planned: PlannedInsert | null = null, probe: ExplainProbe | null = null): InsertOutput {
   const table = q.table;
   const cols = table.def.columns;
   const returning: Value[][] | null = q.returning === null ? null : [];
   // RETURNING and VALUES expressions bound to the new row (slot i = column i) in one planned statement.
-  const { stmt, bound } = planTableStatement(env, rowIdQuery(table, { k: 'const', type: 'bool', value: false }), params, [
-    (q.returning ?? []).map((t) => t.expr),
-    ...q.rows,
-  ]);
-  const es = new EState(env, stmt, params, null);
+  const { stmt, bound, select } = planned ?? planInsert(env, q, params);
+  const es = probe === null ? new EState(env, stmt, params, null) : probe.state(env, stmt, params);
   const ret = bound[0]!;
   const oc = q.onConflict === null ? null : bindOnConflict(q.onConflict, cols.length);
   /** Rows this statement inserted or updated (ON CONFLICT may not meet one twice). */
   const affected = new Set<number>();
   const fk = newFkQueue(env);
   let count = 0;
+  let proposed = 0;
+  let conflicting = 0;
+  let removedByConflictFilter = 0;
   const returnRow = (rowId: number): void => {
     if (returning === null) return;
     const row = storedRow(table, rowId);
@@ -358,6 +388,7 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
   // table before the next is evaluated, as PostgreSQL's ModifyTable does.
   const writer = new RowWriter(env, table, fk, returning !== null || oc !== null ? { maxRows: 1, onRow: returnRow } : {});
   const emit = (values: Value[]): void => {
+    proposed++;
     if (oc === null) {
       writer.add(values);
       return;
@@ -366,9 +397,13 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
     let rowId: number;
     const existing = conflictingRow(env, table, values, pkey, oc.arbiters);
     if (existing !== null) {
+      conflicting++;
       if (oc.action === 'nothing') return;
       const r = updateConflicting(env, table, existing, values, oc, es, affected, fk);
-      if (r === null) return;
+      if (r === null) {
+        removedByConflictFilter++;
+        return;
+      }
       rowId = r;
       returnRow(rowId);
       count++;
@@ -383,11 +418,10 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[])
   const finish = (): InsertOutput => {
     writer.flush();
     fireForeignKeys(env, fk);
-    return { count: count + writer.count, returning };
+    return { count: count + writer.count, returning, proposed, conflicting, removedByConflictFilter };
   };
   if (q.select !== null) {
-    const sel = planSelect(env, q.select.query, params, { parallel: false });
-    const { rows, es: ses } = runStatement(env, sel, params);
+    const { rows, es: ses } = runStatement(env, select!, params, probe);
     const exprs = q.select.columns;
     for (const r of rows) {
       const values: Value[] = new Array(cols.length);

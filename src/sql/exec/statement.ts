@@ -27,10 +27,12 @@ import { vectorToSparsevec } from '../../types/casts.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { Numeric } from '../../types/numeric.js';
 import { Jsonb } from '../../types/jsonb.js';
-import { runSelect } from './select.js';
+import { runSelect, runStatement } from './select.js';
 import { runInsert, columnDefaultExpr } from './insert.js';
 import { runCopy, type CopyIo, type CopyOutput } from './copy.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
+import { explainModify } from './explain_dml.js';
+import { ExplainProbe } from './explain_probe.js';
 import { endTransaction, rollbackStatement, rollbackWritesTo, statementMark } from './txn.js';
 import { LockWait } from '../../storage/row_locks.js';
 import { BuildWait, finishConcurrentBuild } from './index_build_concurrent.js';
@@ -41,7 +43,7 @@ import { reindex } from './reindex.js';
 import { planSelect, planSelectCached, cachedPlanValid, type CachedPlan } from '../plan/planner.js';
 import { explainOutput, type ExplainOptions } from '../plan/explain.js';
 import type { PlanNode, PlannedStmt } from '../plan/plan.js';
-import { EState, execInitNode, runPlanned, type Instrumentation, type PlanState } from './executor.js';
+import type { Instrumentation } from './executor.js';
 import { systemClock } from '../../common/clock.js';
 import { Interval, formatInterval, parseInterval } from '../../types/interval.js';
 import { offsetZoneName } from '../../types/timezone_setting.js';
@@ -560,7 +562,7 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
     case 'ExplainStmt': {
       const inner = s.query;
       const tag = Object.keys(inner)[0]!;
-      const d = tag === 'SelectStmt' ? describeStatement(env, { stmt: inner, tag }, declared, cache) : { paramTypes: [...declared] };
+      const d = ['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt'].includes(tag) ? describeStatement(env, { stmt: inner, tag }, declared, cache) : { paramTypes: [...declared] };
       const json = explainOptions(s).format === 'json';
       return { paramTypes: d.paramTypes, fields: [{ name: 'QUERY PLAN', dataTypeID: json ? 114 : TYPE_OID.text, type: 'text' }] };
     }
@@ -1041,11 +1043,20 @@ function explainOptions(s: PgNode): ExplainOptions {
   return o;
 }
 
-/** EXPLAIN [ANALYZE] of a SELECT: plans it (and runs it, under ANALYZE) and prints the plan. */
+/**
+ * EXPLAIN [ANALYZE] of a SELECT, INSERT, UPDATE or DELETE: plans it (and runs it, under
+ * ANALYZE, with its effects) and prints the plan.
+ * @throws PgError 0A000 for other statements.
+ */
 function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: PreparedCache): StatementResult {
   const opts = explainOptions(s);
   const inner = s.query;
   const tag = Object.keys(inner)[0]!;
+  if (tag === 'InsertStmt' || tag === 'UpdateStmt' || tag === 'DeleteStmt') {
+    const a = prepare(env, { stmt: inner, tag }, cache) as Analyzed<InsertQuery | UpdateQuery | DeleteQuery>;
+    const values = paramValues(env, a.paramTypes, params, env.settings.timeZone());
+    return explainResult(opts, explainModify(env, opts, a.query, values, systemClock));
+  }
   if (tag !== 'SelectStmt') throw pgErr.featureNotSupported(`EXPLAIN of ${tag.replace(/Stmt$/, '').toUpperCase()}`);
   const clock = systemClock;
   const t0 = clock.nowMs();
@@ -1058,22 +1069,16 @@ function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: Prep
   let executionMs: number | null = null;
   if (opts.analyze) {
     const t1 = clock.nowMs();
-    const es = new EState(env, stmt, values, opts.timing ? clock : null);
-    es.instrumenting = true;
-    const top = execInitNode(stmt.plan, es);
-    runPlanned(es, top);
+    const probe = new ExplainProbe(opts.timing ? clock : null);
+    runStatement(env, stmt, values, probe);
     executionMs = clock.nowMs() - t1;
-    const map = new Map<PlanNode, Instrumentation>();
-    const walk = (st: PlanState): void => {
-      map.set(st.plan, st.instr);
-      for (const c of st.children) walk(c);
-    };
-    walk(top);
-    for (const sub of es.subPlanStates) walk(sub.state);
-    for (const c of es.ctes.values()) walk(c.producer);
-    lookup = (p) => map.get(p);
+    lookup = probe.lookup();
   }
-  const lines = explainOutput(stmt, opts, lookup, opts.summary ? { planningMs, executionMs } : null);
+  return explainResult(opts, explainOutput(stmt, opts, lookup, opts.summary ? { planningMs, executionMs } : null));
+}
+
+/** EXPLAIN's result: one `QUERY PLAN` row per line (json for FORMAT JSON). */
+function explainResult(opts: ExplainOptions, lines: string[]): StatementResult {
   return {
     command: 'EXPLAIN',
     fields: [{ name: 'QUERY PLAN', dataTypeID: opts.format === 'json' ? 114 : TYPE_OID.text, type: 'text' }],

@@ -240,5 +240,8 @@ function subPlanText(sp: SubPlan, d: (x: Expr) => string): string {
       return `(ANY (${d(sp.testArg!)} ${sp.op} (${name}).col1))`;
     case 'all':
       return `(ALL (${d(sp.testArg!)} ${sp.op} (${name}).col1))`;
+    case 'multiexpr':
+      // ruleutils prints a MULTIEXPR SubPlan's columns as `(SubPlan 1).col1`, ... where read.
+      return `(${sp.initPlan ? 'InitPlan' : 'SubPlan'} ${sp.id})`;
   }
 }

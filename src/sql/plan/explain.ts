@@ -105,6 +105,7 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       json['Node Type'] = 'Index Scan';
       json['Index Name'] = p.indexName;
       json['Relation Name'] = p.scan.name;
+      json['Alias'] = p.scan.alias ?? p.scan.name;
       props.push({ label: 'Index Cond', value: p.keyText });
       filter();
       removed();
@@ -114,6 +115,7 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       json['Node Type'] = 'Index Scan';
       json['Index Name'] = p.def.name;
       json['Relation Name'] = p.scan.name;
+      json['Alias'] = p.scan.alias ?? p.scan.name;
       props.push({ label: 'Order By', value: p.knn.text });
       // vecgres's own line: the join above filters rows, so the scan runs on past its first search.
       if (p.continueScan === true) props.push({ label: 'Iterative Scan', value: 'relaxed order, until the rows above suffice' });
@@ -264,7 +266,9 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
   if (json['Node Type'] === undefined) json['Node Type'] = name.replace(/ on .*$/, '').replace(/ using .*$/, '');
   const instr = lookup?.(p);
   if (instr !== undefined) for (const [label, value] of instr.extra) props.push({ label, value });
-  const subLabel = (sp: SubPlan): string => (sp.initPlan && sp.outParam >= 0 ? `InitPlan ${sp.id}` : sp.initPlan ? `SubPlan ${sp.id}` : `SubPlan ${sp.id}`);
+  // An InitPlan sets parameters (a scalar's value, a multiple-column assignment's columns); a
+  // hashed ANY / ALL over an uncorrelated subquery is a SubPlan run once.
+  const subLabel = (sp: SubPlan): string => (sp.initPlan && (sp.outParam >= 0 || sp.sub === 'multiexpr') ? `InitPlan ${sp.id}` : `SubPlan ${sp.id}`);
   const node: ExplainNode = {
     name,
     props,
@@ -378,7 +382,6 @@ export interface ExplainSummary {
   executionMs: number | null;
 }
 
-/** EXPLAIN's output rows (one line each in TEXT, one JSON document in JSON). */
 /** EXPLAIN's names of the scans over a range-table entry that is not a table. */
 const SCAN_LABEL = {
   ValuesScan: 'Values Scan',
@@ -387,11 +390,17 @@ const SCAN_LABEL = {
   CteScan: 'CTE Scan',
 } as const;
 
+/** EXPLAIN's output rows (one line each in TEXT, one JSON document in JSON). */
 export function explainOutput(stmt: PlannedStmt, opts: ExplainOptions, lookup: InstrLookup | null, summary: ExplainSummary | null): string[] {
   const root = describe(stmt.plan, stmt.deparse, lookup, null, stmt.qualify || opts.verbose, opts.verbose);
+  return render(root, opts, stmt.indexHints ?? [], summary);
+}
+
+/** EXPLAIN's output rows for the node tree `root`, with the plan's index hints and the summary. */
+function render(root: ExplainNode, opts: ExplainOptions, hints: readonly { explain: string }[], summary: ExplainSummary | null): string[] {
   if (opts.format === 'json') {
     const doc: Record<string, unknown> = { Plan: jsonNode(root, opts, null, null) };
-    if (stmt.indexHints !== undefined) doc['Index Not Used'] = stmt.indexHints.map((h) => h.explain);
+    if (hints.length > 0) doc['Index Not Used'] = hints.map((h) => h.explain);
     if (summary !== null) {
       doc['Planning Time'] = Number(fmt3(summary.planningMs));
       if (summary.executionMs !== null) doc['Execution Time'] = Number(fmt3(summary.executionMs));
@@ -400,10 +409,109 @@ export function explainOutput(stmt: PlannedStmt, opts: ExplainOptions, lookup: I
   }
   const lines = textLines(root, opts);
   // vecgres's own line (PostgreSQL has none): why a vector index was not used (index_hints.ts).
-  for (const h of stmt.indexHints ?? []) lines.push(`Index Not Used: ${h.explain}`);
+  for (const h of hints) lines.push(`Index Not Used: ${h.explain}`);
   if (summary !== null) {
     lines.push(`Planning Time: ${fmt3(summary.planningMs)} ms`);
     if (summary.executionMs !== null) lines.push(`Execution Time: ${fmt3(summary.executionMs)} ms`);
   }
   return lines;
+}
+
+/**
+ * The ModifyTable node PostgreSQL prints above an INSERT, UPDATE or DELETE's plan
+ * (explain.c's show_modifytable_info): `Insert on t`, `Update on t a`, `Delete on t`.
+ */
+export interface ModifyTableExplain {
+  operation: 'Insert' | 'Update' | 'Delete';
+  relation: string;
+  alias: string | null;
+  /**
+   * What feeds it: the planned row-finding scan (UPDATE / DELETE) or SELECT (INSERT ...
+   * SELECT), or the number of rows of INSERT ... VALUES, which PostgreSQL plans as a `Result`
+   * (one row) or a `Values Scan on "*VALUES*"`; `width` its estimated row width.
+   */
+  input: PlannedStmt | { values: number; width: number };
+  /**
+   * How PostgreSQL shows an INSERT's SELECT it could not pull up into the statement: as
+   * `Subquery Scan on "*SELECT*"` ('subquery'), or as a `Result` projecting an `Append`.
+   */
+  wrap: 'subquery' | 'result' | null;
+  /**
+   * Statements holding RETURNING's (and VALUES') subqueries, whose top node's InitPlans PostgreSQL
+   * attaches to the ModifyTable, the statement's top node (as it does the input's, unless wrapped).
+   */
+  initPlansOf: PlannedStmt[];
+  /** ON CONFLICT: the action, the arbiter indexes (none listed: every unique index), DO UPDATE's WHERE as text. */
+  onConflict: { action: 'NOTHING' | 'UPDATE'; arbiters: readonly string[] | null; filter: string | null } | null;
+  /** RETURNING's expressions as text (null: no RETURNING). */
+  returning: string[] | null;
+  /** Under ANALYZE: rows returned, milliseconds, proposed rows (INSERT), conflicts met and skipped by DO UPDATE's WHERE. */
+  actual: { rows: number; ms: number; proposed: number; conflicting: number; removedByConflictFilter: number } | null;
+}
+
+/**
+ * EXPLAIN's output for an INSERT, UPDATE or DELETE: the ModifyTable node (cost of its input,
+ * rows 0 without RETURNING, as PostgreSQL estimates), its ON CONFLICT lines, then the plan
+ * that finds or makes the rows; under ANALYZE the rows RETURNING gave and the conflict counters.
+ */
+export function explainModifyOutput(m: ModifyTableExplain, opts: ExplainOptions, lookup: InstrLookup | null, summary: ExplainSummary | null): string[] {
+  const props: Prop[] = [];
+  const rel = m.alias === null ? m.relation : `${m.relation} ${m.alias}`;
+  if (opts.verbose && m.returning !== null && m.returning.length > 0) props.push({ label: 'Output', value: m.returning });
+  const oc = m.onConflict;
+  if (oc !== null) {
+    props.push({ label: 'Conflict Resolution', value: oc.action });
+    if (oc.arbiters !== null && oc.arbiters.length > 0) props.push({ label: 'Conflict Arbiter Indexes', value: [...oc.arbiters] });
+    if (oc.filter !== null) props.push({ label: 'Conflict Filter', value: oc.filter });
+    if (m.actual !== null) {
+      if (m.actual.removedByConflictFilter > 0) props.push({ label: 'Rows Removed by Conflict Filter', value: m.actual.removedByConflictFilter });
+      props.push({ label: 'Tuples Inserted', value: m.actual.proposed - m.actual.conflicting });
+      props.push({ label: 'Conflicting Tuples', value: m.actual.conflicting });
+    }
+  }
+  const synthetic = (name: string, costs: ExplainNode['costs'], instr: Instrumentation | undefined, children: ExplainNode[], json: Record<string, unknown>): ExplainNode => ({
+    name, props: [], json, initPlans: [], children, subPlans: [], costs, instr, relationship: 'Outer',
+  });
+  const timed = (rows: number, ms: number): Instrumentation => ({ rows, loops: 1, startupMs: ms, totalMs: ms, removedByFilter: 0, removedByJoinFilter: 0, extra: [] });
+  let child: ExplainNode;
+  const initPlans: ExplainNode['initPlans'] = [];
+  const hoist = (stmt: PlannedStmt): void => {
+    const top = describe(stmt.plan, stmt.deparse, lookup, null, stmt.qualify || opts.verbose, opts.verbose);
+    initPlans.push(...top.initPlans);
+  };
+  for (const s of m.initPlansOf) hoist(s);
+  let hints: readonly { explain: string }[] = [];
+  if ('values' in m.input) {
+    const n = m.input.values;
+    const actual = m.actual === null ? undefined : timed(m.actual.proposed, 0);
+    child = n === 1
+      ? synthetic('Result', { startup: 0, total: 0.01, rows: 1, width: m.input.width }, actual, [], { 'Node Type': 'Result' })
+      : synthetic('Values Scan on "*VALUES*"', { startup: 0, total: 0.0125 * n, rows: n, width: m.input.width }, actual, [], { 'Node Type': 'Values Scan', Alias: '*VALUES*' });
+  } else {
+    const stmt = m.input;
+    hints = stmt.indexHints ?? [];
+    child = describe(stmt.plan, stmt.deparse, lookup, 'Outer', stmt.qualify || opts.verbose, opts.verbose);
+    if (m.wrap === null) {
+      initPlans.unshift(...child.initPlans);
+      child.initPlans = [];
+    } else {
+      const name = m.wrap === 'subquery' ? 'Subquery Scan on "*SELECT*"' : 'Result';
+      child.relationship = m.wrap === 'subquery' ? 'Subquery' : 'Outer';
+      const json: Record<string, unknown> = m.wrap === 'subquery' ? { 'Node Type': 'Subquery Scan', Alias: '*SELECT*' } : { 'Node Type': 'Result' };
+      child = synthetic(name, child.costs, child.instr, [child], json);
+    }
+  }
+  const returning = m.returning !== null;
+  const root: ExplainNode = {
+    name: `${m.operation} on ${rel}`,
+    props,
+    json: { 'Node Type': 'ModifyTable', Operation: m.operation, 'Relation Name': m.relation, Alias: m.alias ?? m.relation },
+    initPlans,
+    children: [child],
+    subPlans: [],
+    costs: { startup: child.costs.startup, total: child.costs.total, rows: returning ? child.costs.rows : 0, width: returning ? 8 * Math.max(1, m.returning!.length) : 0 },
+    instr: m.actual === null ? undefined : timed(m.actual.rows, m.actual.ms),
+    relationship: null,
+  };
+  return render(root, opts, hints, summary);
 }

@@ -81,7 +81,12 @@ export interface SubPlan {
   /** 1-based number, as EXPLAIN names it (`SubPlan 2`, `InitPlan 1`). */
   id: number;
   plan: PlanNode;
-  sub: 'expr' | 'exists' | 'any' | 'all' | 'array';
+  /**
+   * 'multiexpr': the sub-SELECT of a multiple-column assignment (`SET (a, b) = (SELECT ...)`,
+   * PostgreSQL's MULTIEXPR_SUBLINK), whose one row the UPDATE reads whole
+   * (`EState.runMultiExpr`), never evaluated as an expression.
+   */
+  sub: 'expr' | 'exists' | 'any' | 'all' | 'array' | 'multiexpr';
   /** any / all: the left operand (bound to the caller's tuple) and the comparison. */
   testArg: Expr | null;
   cmp: ((a: unknown, b: unknown) => unknown) | null;

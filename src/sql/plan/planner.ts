@@ -62,6 +62,11 @@ export class PlannerGlobal {
     }
   }
 
+  /** Takes `name` for a range-table entry outside the planned query (INSERT's target). */
+  reserveName(name: string): void {
+    this.usedNames.add(name);
+  }
+
   /** LIMIT / OFFSET values the plan was built for (a cached plan is reused only while they hold). */
   readonly planTimeChecks: { e: Expr; value: number | null }[] = [];
   /** Tables whose size the plan's choices depend on. */
@@ -377,12 +382,19 @@ function countRtes(q: SelectQuery): number {
   for (const c of q.ctes) n += countRtes(c.query) + (c.recursive === null ? 0 : countRtes(c.recursive.term));
   forEachQueryExpr(q, 0, (e, depth) => {
     if (depth !== 0) return;
-    const subs = (y: Expr): void => {
-      if (y.k === 'sublink') n += countRtes(y.query as SelectQuery);
-      forEachOperand(y, subs);
-    };
-    subs(e);
+    n += sublinkRtes(e);
   });
+  return n;
+}
+
+/** Range-table entries of the subqueries in `e`. */
+function sublinkRtes(e: Expr): number {
+  let n = 0;
+  const subs = (y: Expr): void => {
+    if (y.k === 'sublink') n += countRtes(y.query as SelectQuery);
+    forEachOperand(y, subs);
+  };
+  subs(e);
   return n;
 }
 
@@ -390,14 +402,18 @@ function countRtes(q: SelectQuery): number {
  * Plans a SELECT for execution with the client's parameter values `params`.
  * @throws PgError 0A000 for a FULL JOIN without an equality condition.
  */
-export function planSelect(env: SqlEnv, q: SelectQuery, params: readonly Value[], options: { parallel?: boolean } = {}): PlannedStmt {
+export function planSelect(env: SqlEnv, q: SelectQuery, params: readonly Value[], options: { parallel?: boolean; target?: string } = {}): PlannedStmt {
   const g = new PlannerGlobal(env, params);
   if (options.parallel === false) g.parallelOk = false;
-  return planWith(g, q);
+  // INSERT ... SELECT: the target is the statement's first range-table entry, so EXPLAIN
+  // qualifies names and a scan of the same table is `t t_1`, as PostgreSQL names them.
+  if (options.target !== undefined) g.reserveName(options.target);
+  return planWith(g, q, options.target !== undefined);
 }
 
-function planWith(g: PlannerGlobal, q: SelectQuery): PlannedStmt {
-  g.qualify = countRtes(q) > 1;
+/** `qualify`: the statement has range-table entries besides `q`'s (INSERT ... SELECT's target). */
+function planWith(g: PlannerGlobal, q: SelectQuery, qualify = false): PlannedStmt {
+  g.qualify = qualify || countRtes(q) > 1;
   const info = new PlannerInfo(g, q, null);
   const plan = planLevel(info);
   finishPlan(plan, g);
@@ -824,6 +840,9 @@ export function planTableStatement(
 ): { stmt: PlannedStmt; bound: Expr[][] } {
   const g = new PlannerGlobal(env, params);
   g.parallelOk = false;
+  // EXPLAIN qualifies names when the statement has several range-table entries: the scan's,
+  // and those of subqueries in SET, RETURNING and VALUES.
+  g.qualify = countRtes(q) + exprs.reduce((n, list) => n + list.reduce((m, e) => m + sublinkRtes(e), 0), 0) > 1;
   const info = new PlannerInfo(g, q, null);
   const plan = planLevel(info);
   const rte = q.rtable[0];
