@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import { openSqlPair } from '../support/sql_pair.js';
 
-const { same } = await openSqlPair();
+const pair = await openSqlPair();
+const { same } = pair;
 
 test('format_type of every vecgres type with NULL, -1, small and usual typmods', async () => {
   const oids = [16, 17, 20, 21, 23, 25, 114, 700, 701, 1042, 1043, 1082, 1114, 1184, 1560, 1562, 1700, 2950, 3802, 1000, 1005, 1007, 1009, 1014, 1015, 1016, 1021, 1022, 1231, 1561, 1563,
@@ -26,4 +27,21 @@ test('format_type edge cases: oid 0, unknown oids, NULL arguments, wrong arity',
     'SELECT format_type(23, 1, 2)',
     'SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE false',
   ]) await same(sql);
+});
+
+test('a cast literal keeps its typmod in result columns: CREATE TABLE AS, set operations, VALUES', async () => {
+  const { both } = pair;
+  const selects = [
+    "SELECT '1.5'::numeric(5,2) AS a, 2.25::numeric(6,1) AS b, 'ab'::varchar(5) AS c, 'x'::char(3) AS d, '101'::bit(3) AS e, '[1,2]'::vector(2) AS f, now()::timestamp(0) AS g, '[1,2]'::halfvec(2) AS h",
+    "SELECT 'a'::varchar(3) AS a UNION ALL SELECT 'ab'::varchar(5)",
+    "SELECT 'a'::varchar(3) AS a UNION SELECT 'b'::varchar(3)",
+    "SELECT * FROM (VALUES ('1'::numeric(4,1)), ('2'::numeric(4,1))) v(a)",
+    "SELECT * FROM (VALUES ('1'::numeric(4,1)), ('2'::numeric(5,1))) v(a)",
+    "SELECT 1.5::numeric(5,2)::numeric AS a, 'ab'::varchar(5)::text AS b",
+  ];
+  for (const [i, sql] of selects.entries()) {
+    await both(`CREATE TABLE ctas_${i} AS ${sql}`);
+    await same(`SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'ctas_${i}'::regclass AND attnum > 0 ORDER BY attnum`);
+    await same(`SELECT * FROM ctas_${i} ORDER BY 1`);
+  }
 });

@@ -70,7 +70,7 @@ export type Expr =
    * literal into the other operand's type; EXPLAIN prints it so (PostgreSQL compares across
    * those types with the datetime_ops family's cross-type operators, folding nothing).
    */
-  | { k: 'const'; type: SqlType; value: Value; loc?: number; shown?: { type: SqlType; value: Value } }
+  | { k: 'const'; type: SqlType; value: Value; loc?: number; shown?: { type: SqlType; value: Value }; /** A cast literal's typmod (`'1.5'::numeric(5,2)`), for result columns. */ typmod?: number }
   | { k: 'param'; type: SqlType; index: number; typmod: number }
   /**
    * A column of range-table entry `rti` of the query `levelsUp` levels out (0: this query;
@@ -815,6 +815,7 @@ function analyzeColumnRef(scope: ExprScope, n: PgNode): Expr {
 
 /** The typmod an expression's value carries (columns, casts, parameters), else -1. */
 export function typmodOf(e: Expr): number {
+  if (e.k === 'const') return e.typmod ?? -1;
   return e.k === 'var' || e.k === 'cast' || e.k === 'param' || e.k === 'slot' || e.k === 'execParam' || e.k === 'sublink' || e.k === 'subplan' ? e.typmod : -1;
 }
 
@@ -829,14 +830,16 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
   if (reg !== null) return reg;
   if (arg.k === 'const' && arg.type === 'unknown') {
     const v = literalInput(scope, arg.value, type, location);
-    return { k: 'const', type, value: typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, scope.zone, true) : v };
+    if (typmod >= 0 && hasTypmodCoercion(type)) return { k: 'const', type, value: castValue(v, type, type, typmod, scope.zone, true), typmod };
+    return { k: 'const', type, value: v };
   }
   if (!canCast(arg.type, type)) {
     throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[arg.type]} to ${TYPE_NAME[type]}`, pos(location));
   }
   if (arg.k === 'const' && !castPrintsFloats(arg.type, type)) {
     try {
-      return { k: 'const', type, value: castValue(arg.value, arg.type, type, typmod, scope.zone) };
+      const value = castValue(arg.value, arg.type, type, typmod, scope.zone);
+      return typmod >= 0 && hasTypmodCoercion(type) ? { k: 'const', type, value, typmod } : { k: 'const', type, value };
     } catch (err) {
       if (err instanceof PgError && err.position === undefined && err.code === SQLSTATE.invalid_text_representation) {
         err.position = String(location + 1);
