@@ -21,6 +21,7 @@ import type { FromNode, JoinType } from '../analyze/query.js';
 import { someNode } from '../analyze/query.js';
 import type { LayoutItem, PlanNode } from './plan.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase, qualSelectivity } from './cost.js';
+import { eqJoinSelectivity, type VarLookup } from './selfuncs.js';
 import { conjuncts, relsOf, type PlannerInfo } from './planner.js';
 import { classClause, type JoinClass } from './equivclass.js';
 import { knnKey, knnScan, planBaseRel, pkQual, type QualInfo, type RelPlan } from './scan.js';
@@ -215,9 +216,16 @@ interface JoinChoice {
   swap: boolean;
 }
 
-function joinRows(L: RelPlan, R: RelPlan, type: JoinType, quals: QualInfo[], equi: EquiClause[]): number {
-  let rows = equi.length > 0 ? Math.max(L.plan.rows, R.plan.rows) : L.plan.rows * R.plan.rows;
-  for (const q of quals) if (!equi.some((x) => x.q === q)) rows *= qualSelectivity(q.expr);
+/**
+ * The rows of `L type JOIN R` (calc_joinrel_size_estimate): the cross product times each
+ * clause's selectivity, an equality between the sides by eqjoinsel (the larger distinct count
+ * of its two columns), the others as restrictions; an outer join keeps at least its preserved
+ * side's rows.
+ */
+function joinRows(L: RelPlan, R: RelPlan, type: JoinType, quals: QualInfo[], equi: EquiClause[], lookup: VarLookup): number {
+  let rows = L.plan.rows * R.plan.rows;
+  for (const x of equi) rows *= eqJoinSelectivity(x.outer, x.inner, lookup);
+  for (const q of quals) if (!equi.some((x) => x.q === q)) rows *= qualSelectivity(q.expr, lookup);
   if (type === 'left' || type === 'full') rows = Math.max(rows, L.plan.rows);
   if (type === 'full') rows = Math.max(rows, R.plan.rows);
   return Math.max(1, rows);
@@ -230,7 +238,7 @@ function joinRows(L: RelPlan, R: RelPlan, type: JoinType, quals: QualInfo[], equ
  */
 function chooseJoin(info: PlannerInfo, L: RelPlan, R: RelPlan, type: JoinType, quals: QualInfo[], keepOrder = false): JoinChoice {
   const equi = equiClauses(L, R, quals);
-  const rows = joinRows(L, R, type, quals, equi);
+  const rows = joinRows(L, R, type, quals, equi, info.statsLookup());
   const needsL = R.lateral.some((l) => L.rels.has(l.v.rti));
   if (needsL) return { method: 'lateral', cost: L.plan.totalCost + L.plan.rows * Math.max(R.plan.totalCost, CPU_TUPLE_COST), rows, swap: false };
   const out = rows * CPU_TUPLE_COST;

@@ -58,6 +58,12 @@ export const NO_STATS: VarLookup = () => null;
 export function statsLookup(store: StatsStore, rtable: readonly RangeTblEntry[], relRows: (t: Table) => number, estimate?: (e: Expr) => Value | undefined): VarLookup {
   const lookup: VarLookup = (rti, col) => {
     const rte = rtable[rti];
+    // A VALUES list: its row count, no statistics (PostgreSQL's distinct estimate for a small
+    // relation without statistics is its row count).
+    if (rte?.kind === 'values') {
+      const type = rte.colTypes[col];
+      return type === undefined ? null : { stats: null, rows: rte.rows.length, type, unique: false };
+    }
     if (rte === undefined || rte.kind !== 'relation') return null;
     const t = rte.table;
     const c = t.def.columns[col];
@@ -538,6 +544,22 @@ export function clauseSelectivity(e: Expr, lookup: VarLookup = NO_STATS): number
     default:
       return DEFAULT_BOOL_SEL;
   }
+}
+
+/**
+ * eqjoinsel_inner without MCV lists: the selectivity of the join clause `l = r` over the cross
+ * product of its two sides, (1 - nullfrac(l)) * (1 - nullfrac(r)) / max(nd(l), nd(r)), where nd
+ * is a column's distinct count (get_variable_numdistinct: a relation's row count when it is
+ * small and has no statistics) and DEFAULT_NUM_DISTINCT (200) for a side that is not a column.
+ */
+export function eqJoinSelectivity(l: Expr, r: Expr, lookup: VarLookup): number {
+  const side = (e: Expr): { nd: number; nullFrac: number } => {
+    const v = varOf(e, lookup);
+    return v === null ? { nd: DEFAULT_NUM_DISTINCT, nullFrac: 0 } : { nd: numDistinct(v), nullFrac: v.stats?.nullFrac ?? 0 };
+  };
+  const a = side(l);
+  const b = side(r);
+  return clamp(((1 - a.nullFrac) * (1 - b.nullFrac)) / Math.max(1, a.nd, b.nd));
 }
 
 /**
