@@ -1,5 +1,5 @@
 /**
- * UPDATE/DELETE churn on a real-data HNSW index, through SQL: on a seeded 20,000-word GloVe
+ * UPDATE/DELETE churn on a real-data HNSW index, through SQL: on a seeded 10,000-word GloVe
  * subset (100-d, cosine, m = 16, ef_construction = 64), delete 30% of the rows, insert as many
  * new ones, VACUUM; recall@10 (ef_search 40, 100 held-out query words, against exact search)
  * must stay within 0.02 of an index built fresh over the same final rows.
@@ -10,8 +10,8 @@ import { Vecgres } from '../../src/index.js';
 import { loadGlove } from '../../src/cli/glove.js';
 import { Prng } from '../../src/common/prng.js';
 
-const BASE = 20000;
-const CHURN = 6000;
+const BASE = 10000;
+const CHURN = 3000;
 const QUERIES = 100;
 
 async function recall(db: Vecgres, table: string, queries: Float32Array, dim: number): Promise<number> {

@@ -5,7 +5,7 @@
  * data directory and checks that every acknowledged transaction is there, that the one in
  * flight is either wholly there or wholly absent, that rolled-back work left no trace, and
  * that the index agrees with exact search. Several crash cycles run on each directory.
- * VECGRES_CRASH_TRIALS sets the number of trials (default 10), VECGRES_CRASH_SEED the base seed.
+ * VECGRES_CRASH_TRIALS sets the number of trials (default 6), VECGRES_CRASH_SEED the base seed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
 import { applyOps, closeOrAbandon, forEachTrial, runChild, tableCreated, type ChildRun, type RowModel } from './kill_trials.js';
 
-const TRIALS = Number(process.env.VECGRES_CRASH_TRIALS ?? 10);
+const TRIALS = Number(process.env.VECGRES_CRASH_TRIALS ?? 6);
 const BASE_SEED = Number(process.env.VECGRES_CRASH_SEED ?? 9001);
 const CYCLES = 2;
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash_child.js');
