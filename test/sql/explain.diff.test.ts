@@ -10,19 +10,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
+import { createExplainTables } from '../support/explain_fixture.js';
 import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
 const { db, oracle, both, checkAll } = await openSqlPair();
 
-await both(`CREATE TABLE t (id int PRIMARY KEY, x int, e vector(2))`);
-await both(`INSERT INTO t SELECT i, i % 10, ('[' || i || ',0]')::vector FROM generate_series(1, 200) i`);
-await both(`CREATE TABLE u (id int PRIMARY KEY, tid int)`);
-await both(`INSERT INTO u SELECT i, i % 50 FROM generate_series(1, 100) i`);
-await both(`CREATE TABLE a (id int PRIMARY KEY, x int, t text, v vector(2))`);
-await both(`CREATE TABLE b (id int PRIMARY KEY, aid int, y int)`);
-await both(`INSERT INTO a VALUES (1, 10, 'p', '[1,1]'), (2, 20, 'q', '[2,0]'), (3, NULL, 'r', NULL), (4, 40, NULL, '[0,5]')`);
-await both(`INSERT INTO b VALUES (1, 1, 100), (2, 1, 200), (3, 2, 300), (4, 9, 400), (5, NULL, 500)`);
+await createExplainTables(both);
 // Articles with distinct directions (no ties in cosine distance) for the cross-join trap.
 await both(`CREATE TABLE articles (id int PRIMARY KEY, title text, embedding vector(4))`);
 {
