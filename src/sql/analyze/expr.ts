@@ -145,7 +145,11 @@ export type Expr =
    */
   | { k: 'session'; type: SqlType; name: string; args: Expr[]; fn: (args: Value[], session: SessionContext) => Value }
   /** avg / sum over vector or halfvec (types/aggregates.ts), evaluated by the executor. */
-  | { k: 'agg'; type: SqlType; name: string; agg: Aggregate<any, any, any>; arg: Expr; arg2?: Expr; mods?: AggMods }
+  /**
+   * An aggregate call; `gargs` marks GROUPING(...) (name `GROUPING`, `arg` its first argument):
+   * the Agg node computes it from the grouping set of each output row, not from input rows.
+   */
+  | { k: 'agg'; type: SqlType; name: string; agg: Aggregate<any, any, any>; arg: Expr; arg2?: Expr; mods?: AggMods; gargs?: Expr[] }
   /** ARRAY[...]: elements of one type; nested ARRAY[...] elements make a multidimensional array. */
   | { k: 'array'; type: ArraySqlType; elems: Expr[] }
   /** unnest(array) in a select list: one output row per element (set-returning). */
@@ -213,6 +217,10 @@ export interface AggMods {
 }
 
 function visitAggOperands(e: Extract<Expr, { k: 'count' | 'agg' }>, visit: (x: Expr) => void): void {
+  if (e.k === 'agg' && e.gargs !== undefined) {
+    for (const a of e.gargs) visit(a);
+    return;
+  }
   if (e.arg !== null) visit(e.arg);
   if (e.k === 'agg' && e.arg2 !== undefined) visit(e.arg2);
   if (e.mods !== undefined) {
@@ -222,6 +230,10 @@ function visitAggOperands(e: Extract<Expr, { k: 'count' | 'agg' }>, visit: (x: E
 }
 
 function mapAggOperands(e: Extract<Expr, { k: 'count' | 'agg' }>, f: (x: Expr) => Expr): Expr {
+  if (e.k === 'agg' && e.gargs !== undefined) {
+    const gargs = e.gargs.map(f);
+    return { ...e, arg: gargs[0]!, gargs };
+  }
   const mods = e.mods === undefined ? undefined : {
     distinct: e.mods.distinct,
     order: e.mods.order.map((o) => ({ ...o, expr: f(o.expr) })),
@@ -652,6 +664,8 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     }
     case 'FuncCall':
       return analyzeFuncCall(scope, n);
+    case 'GroupingFunc':
+      return analyzeGroupingFunc(scope, n);
     case 'SubLink':
       return analyzeSubLink(scope, n);
     case 'A_ArrayExpr':
@@ -754,6 +768,7 @@ function describeNode(tag: string): string {
     case 'RowExpr': return 'ROW constructor';
     case 'SQLValueFunction': return 'SQL value function';
     case 'CollateClause': return 'COLLATE';
+    case 'GroupingSet': return 'GROUPING SETS, ROLLUP or CUBE here';
     default: return `expression ${tag}`;
   }
 }
@@ -1988,6 +2003,42 @@ function leftmostLoc(node: PgNode): number {
   };
   walk(node);
   return best;
+}
+
+/** GROUPING(...)'s aggregate slot: never folded (the Agg node computes the value per grouping set). */
+const GROUPING_AGG: Aggregate<any, any, any> = {
+  init: () => null,
+  step: (s: unknown) => s,
+  final: () => { throw new Error('GROUPING() is computed by the Agg node'); },
+} as unknown as Aggregate<any, any, any>;
+
+/**
+ * GROUPING(a, ...): an int4 bit mask, one bit per argument (the last the lowest), set when the
+ * argument is not grouped in the output row's grouping set (PostgreSQL's GroupingFunc,
+ * parse_agg.c transformGroupingFunc). Allowed where aggregates are; its arguments are checked
+ * against GROUP BY with the rest of the query (checkGrouped).
+ *
+ * @throws PgError 42803 `grouping operations are not allowed in <clause>`; 54011 `GROUPING must
+ *   have fewer than 32 arguments`.
+ */
+function analyzeGroupingFunc(scope: ExprScope, n: PgNode): Expr {
+  if (!scope.allowAggregates || scope.insideAggregate === true) {
+    // Inside an aggregate's arguments PostgreSQL reports the nesting as of an aggregate.
+    const msg = scope.insideAggregate === true ? 'aggregate function calls cannot be nested' : `grouping operations are not allowed in ${scope.aggregateClause ?? 'WHERE'}`;
+    throw new PgError(SQLSTATE.grouping_error, msg, pos(n.location));
+  }
+  const raw = (n.args ?? []) as PgNode[];
+  if (raw.length >= 32) throw new PgError(SQLSTATE.too_many_columns, 'GROUPING must have fewer than 32 arguments', pos(n.location));
+  const saved = scope.allowAggregates;
+  scope.allowAggregates = false;
+  let gargs: Expr[];
+  try {
+    gargs = raw.map((a) => analyzeExpr(scope, a));
+  } finally {
+    scope.allowAggregates = saved;
+  }
+  scope.sawAggregate = true;
+  return { k: 'agg', type: 'int4', name: 'GROUPING', agg: GROUPING_AGG, arg: gargs[0]!, gargs };
 }
 
 /** count / sum / avg / min / max / array_agg / string_agg / bool_and / bool_or / every: PostgreSQL's checks (parse_agg.c) and the aggregate's resolution. */

@@ -17,6 +17,7 @@ import {
 import { type SqlType, type ArraySqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf } from './types.js';
 import type { WindowClause } from './window.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
+import { expandGroupingSets, hasGroupingSets } from './grouping_sets.js';
 import { checkSelectLocking, firstLockingName, lockingWithSetOp, rowMarksOf, type RowMark } from './locking.js';
 import { ParseState, typmodOf, setOpLeaves, type SetOpTree, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
 
@@ -71,6 +72,11 @@ export interface SelectQuery {
   groupBy: Expr[];
   /** How many of `groupBy` were written, when dependent columns follow (EXPLAIN prints only those). */
   groupByWritten?: number;
+  /**
+   * GROUPING SETS / ROLLUP / CUBE: each set as indices into `groupBy` (the distinct grouping
+   * expressions); the Agg node groups by each set in turn, the others NULL. Absent for plain GROUP BY.
+   */
+  groupingSets?: number[][];
   /** HAVING condition over groups. */
   having: Expr | null;
   /** True when a target is unnest(...): each input row yields one row per array element. */
@@ -211,7 +217,6 @@ export function analyzeSelect(env: SqlEnv, stmt: PgNode, declared: readonly SqlT
 }
 
 function rejectUnsupportedSelect(s: PgNode): void {
-  if (s.groupDistinct === true) throw pgErr.featureNotSupported('GROUP BY DISTINCT');
   if (s.intoClause !== undefined) throw pgErr.featureNotSupported('SELECT INTO');
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') {
     // PostgreSQL's grammar checks this (gram.y insertSelectOptions).
@@ -293,7 +298,14 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
 
   const groupBy: Expr[] = [];
   ps.aggregateClause = 'GROUP BY';
-  for (const g of (s.groupClause ?? []) as PgNode[]) groupBy.push(groupExpr(ps, g, targets));
+  const groupClause = (s.groupClause ?? []) as PgNode[];
+  let groupingSets: number[][] | undefined;
+  if (hasGroupingSets(groupClause)) {
+    const x = expandGroupingSets(groupClause, s.groupDistinct === true, (g) => groupExpr(ps, g, targets), exprEqual);
+    groupBy.push(...x.exprs);
+    // One set of every expression is plain grouping (and `GROUP BY ()` alone is one group of all rows).
+    if (!(x.sets.length === 1 && x.sets[0]!.length === x.exprs.length)) groupingSets = x.sets;
+  } else for (const g of groupClause) groupBy.push(groupExpr(ps, g, targets));
   ps.aggregateClause = undefined;
 
   let having: Expr | null = null;
@@ -310,7 +322,7 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   const orderBy = sortKeys(ps, s, targets);
   ps.allowWindows = false;
   ps.allowAggregates = false;
-  const aggregate = ps.sawAggregate || groupBy.length > 0 || having !== null;
+  const aggregate = ps.sawAggregate || groupClause.length > 0 || having !== null;
   const groupByWritten = groupBy.length;
   if (aggregate) {
     if (setReturning) throw pgErr.featureNotSupported(`${srfSeen}() in an aggregate query`);
@@ -328,9 +340,14 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   if (ps.windows.length > 0) q.windows = ps.windows;
   if (s.distinctClause !== undefined) distinctClause(ps, s, q);
   if (groupBy.length > groupByWritten) q.groupByWritten = groupByWritten;
+  if (groupingSets !== undefined) {
+    // Columns grouped for a primary key's sake are grouped in every set.
+    for (let i = groupByWritten; i < groupBy.length; i++) for (const set of groupingSets) set.push(i);
+    q.groupingSets = groupingSets;
+  }
   if (locking !== undefined) {
     checkSelectLocking({
-      distinct: s.distinctClause !== undefined, groupBy: groupByWritten > 0, having: having !== null,
+      distinct: s.distinctClause !== undefined, groupBy: groupClause.length > 0, having: having !== null,
       aggregates: ps.sawAggregate, windows: ps.windows.length > 0, setReturning,
     }, locking);
     const marks = rowMarksOf(locking, ps.rtable, from);
@@ -830,6 +847,7 @@ export function exprEqual(a: Expr, b: Expr): boolean {
     }
     case 'agg': {
       const o = b as typeof a;
+      if (a.gargs !== undefined || o.gargs !== undefined) return a.gargs !== undefined && o.gargs !== undefined && listEqual(a.gargs, o.gargs);
       return a.name === o.name && exprEqual(a.arg, o.arg) && (a.arg2 === undefined ? o.arg2 === undefined : o.arg2 !== undefined && exprEqual(a.arg2, o.arg2)) &&
         modsEqual(a.mods, o.mods);
     }
@@ -900,7 +918,9 @@ function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[]): void {
           x.loc !== undefined && x.loc >= 0 ? { position: x.loc + 1 } : {},
         );
       case 'count':
+        return;
       case 'agg':
+        if (x.gargs !== undefined) checkGroupingArgs(x.gargs, groupBy);
         return;
       case 'sublink':
         if (x.arg !== null) visit(x.arg);
@@ -912,6 +932,20 @@ function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[]): void {
     }
   };
   visit(e);
+}
+
+/**
+ * GROUPING(...)'s arguments must each be a GROUP BY expression of its level (PostgreSQL's
+ * check_ungrouped_columns on a GroupingFunc).
+ *
+ * @throws PgError 42803 `arguments to GROUPING must be grouping expressions of the associated query level`.
+ */
+function checkGroupingArgs(args: Expr[], groupBy: Expr[]): void {
+  for (const a of args) {
+    if (groupBy.some((g) => exprEqual(g, a))) continue;
+    const loc = a.k === 'var' ? a.loc : undefined;
+    throw new PgError(SQLSTATE.grouping_error, 'arguments to GROUPING must be grouping expressions of the associated query level', loc !== undefined && loc >= 0 ? { position: loc + 1 } : {});
+  }
 }
 
 /**

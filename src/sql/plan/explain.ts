@@ -234,7 +234,15 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       if (p.split !== undefined) json['Partial Mode'] = p.split === 'partial' ? 'Partial' : 'Finalize';
       json['Node Type'] = 'Aggregate';
       json['Strategy'] = p.strategy === 'plain' ? 'Plain' : 'Hashed';
-      if (p.groupKeys.length > 0) props.push({ label: 'Group Key', value: p.groupText });
+      if (p.sets !== undefined) {
+        // Grouping sets as PostgreSQL hashes them: one Hash Key line per set, the set of no
+        // keys a `Group Key: ()` line, which makes the node a MixedAggregate.
+        const mixed = p.sets.some((set) => set.length === 0);
+        name = mixed ? 'MixedAggregate' : 'HashAggregate';
+        json['Strategy'] = mixed ? 'Mixed' : 'Hashed';
+        for (const set of p.sets) if (set.length > 0) props.push({ label: 'Hash Key', value: set.filter((i) => i < p.groupText.length).map((i) => p.groupText[i]!) });
+        for (const set of p.sets) if (set.length === 0) props.push({ label: 'Group Key', value: ['()'] });
+      } else if (p.groupKeys.length > 0) props.push({ label: 'Group Key', value: p.groupText });
       filter();
       removed();
       break;
