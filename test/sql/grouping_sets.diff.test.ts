@@ -63,6 +63,13 @@ const unordered = [
   'select s.a, s.n from (select a, count(*) as n from g group by rollup (a)) s where s.a is null',
   'select b, count(*) from g group by grouping sets ((b), (b))',
   'select id, a, count(*) from g group by rollup (id, a)',
+  'select id, a, count(*) from g group by id, rollup (b)',
+  'select * from (select a, count(*) as n from g group by rollup (a)) s where a = \'p\'',
+  'select * from (select a, b, count(*) as n from g group by rollup (a, b)) s where b = 1',
+  'select a, count(*) from g where id = any (select id from g group by rollup (id)) group by rollup (a)',
+  'select b, count(*) from g group by rollup (b) union all select 1, 2',
+  'select exists (select 1 from g group by rollup (a) having a is null)',
+  'select a, b from g group by grouping sets ((a, b), ()) having grouping(a) = 1',
 ];
 
 const ordered = [
@@ -86,6 +93,7 @@ const errors = [
   'select a, b, sum(x) from g group by rollup (a, 5)',
   'select count(*) from g group by rollup (sum(x))',
   'select count(*) from g group by cube (a, grouping(a))',
+  'select id, a, count(*) from g group by rollup (id)',
   'select count(*) from g group by grouping sets (x)' + ', grouping sets (x, x)'.repeat(12) + ', grouping sets (x, x, x, x, x)',
 ];
 
@@ -115,5 +123,9 @@ test('EXPLAIN of grouping sets: PostgreSQL\'s node and key lines', async () => {
   await checkAll('grouping sets explain', [
     'explain (costs off) select a, b, sum(x) from g group by rollup (a, b)',
     'explain (costs off) select a, b, count(*) from g group by grouping sets ((a), (b))',
+    'explain (costs off) select a, b, count(*) from g group by cube (a, b)',
+    'explain (costs off) select count(*) from g group by ()',
+    'explain (costs off) select a, b, grouping(a) from g group by grouping sets ((a, b))',
+    'explain (costs off) select * from (select a, count(*) as n from g group by rollup (a)) s where a = \'p\'',
   ]);
 });

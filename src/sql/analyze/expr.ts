@@ -2037,6 +2037,16 @@ function analyzeGroupingFunc(scope: ExprScope, n: PgNode): Expr {
   } finally {
     scope.allowAggregates = saved;
   }
+  // GROUPING of an outer query's columns belongs to that query (as an outer aggregate does).
+  const outer = (e: Expr): boolean => {
+    if (e.k === 'var') return e.levelsUp > 0;
+    let found = false;
+    forEachOperand(e, (x) => {
+      if (!found && outer(x)) found = true;
+    });
+    return found;
+  };
+  if (gargs.some(outer)) throw pgErr.featureNotSupported('GROUPING() of an outer query\'s columns');
   scope.sawAggregate = true;
   return { k: 'agg', type: 'int4', name: 'GROUPING', agg: GROUPING_AGG, arg: gargs[0]!, gargs };
 }

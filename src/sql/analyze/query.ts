@@ -303,8 +303,8 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   if (hasGroupingSets(groupClause)) {
     const x = expandGroupingSets(groupClause, s.groupDistinct === true, (g) => groupExpr(ps, g, targets), exprEqual);
     groupBy.push(...x.exprs);
-    // One set of every expression is plain grouping (and `GROUP BY ()` alone is one group of all rows).
-    if (!(x.sets.length === 1 && x.sets[0]!.length === x.exprs.length)) groupingSets = x.sets;
+    // One set of every expression is plain grouping.
+    if (!(x.sets.length === 1 && x.sets[0]!.length === x.exprs.length && x.exprs.length > 0)) groupingSets = x.sets;
   } else for (const g of groupClause) groupBy.push(groupExpr(ps, g, targets));
   ps.aggregateClause = undefined;
 
@@ -324,12 +324,15 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   ps.allowAggregates = false;
   const aggregate = ps.sawAggregate || groupClause.length > 0 || having !== null;
   const groupByWritten = groupBy.length;
+  // With grouping sets only the expressions grouped in every set make a primary key cover
+  // its table's columns (PostgreSQL's gset_common).
+  const pkBasis = groupingSets === undefined ? undefined : groupBy.filter((_, i) => groupingSets!.every((set) => set.includes(i)));
   if (aggregate) {
     if (setReturning) throw pgErr.featureNotSupported(`${srfSeen}() in an aggregate query`);
-    for (const t of targets) checkGrouped(t.expr, groupBy, ps.rtable);
-    if (having !== null) checkGrouped(having, groupBy, ps.rtable);
-    for (const k of orderBy) checkGrouped(k.expr, groupBy, ps.rtable);
-    for (const w of ps.windows) for (const e of [...w.partitionBy, ...w.orderBy.map((k) => k.expr)]) checkGrouped(e, groupBy, ps.rtable);
+    for (const t of targets) checkGrouped(t.expr, groupBy, ps.rtable, pkBasis);
+    if (having !== null) checkGrouped(having, groupBy, ps.rtable, pkBasis);
+    for (const k of orderBy) checkGrouped(k.expr, groupBy, ps.rtable, pkBasis);
+    for (const w of ps.windows) for (const e of [...w.partitionBy, ...w.orderBy.map((k) => k.expr)]) checkGrouped(e, groupBy, ps.rtable, pkBasis);
   }
   if (ps.windows.length > 0 && setReturning) throw pgErr.featureNotSupported(`window functions with ${srfSeen}() in the select list`);
 
@@ -338,12 +341,12 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   const q: SelectQuery = { kind: 'select', rtable: ps.rtable, from, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, ctes: ps.ctes };
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') q.withTies = true;
   if (ps.windows.length > 0) q.windows = ps.windows;
+  if (groupingSets !== undefined) q.groupingSets = groupingSets;
   if (s.distinctClause !== undefined) distinctClause(ps, s, q);
   if (groupBy.length > groupByWritten) q.groupByWritten = groupByWritten;
   if (groupingSets !== undefined) {
     // Columns grouped for a primary key's sake are grouped in every set.
     for (let i = groupByWritten; i < groupBy.length; i++) for (const set of groupingSets) set.push(i);
-    q.groupingSets = groupingSets;
   }
   if (locking !== undefined) {
     checkSelectLocking({
@@ -508,7 +511,9 @@ function distinctClause(ps: ParseState, s: PgNode, q: SelectQuery): void {
   ps.allowAggregates = true;
   const on = items.map((n) => ({ expr: sortExpr(ps, n, q.targets, 'DISTINCT ON'), loc: rawLoc(n) }));
   ps.allowAggregates = false;
-  if (q.aggregate) for (const d of on) checkGrouped(d.expr, q.groupBy, ps.rtable);
+  const sets = q.groupingSets;
+  const pkBasis = sets === undefined ? undefined : q.groupBy.filter((_, i) => sets.every((set) => set.includes(i)));
+  if (q.aggregate) for (const d of on) checkGrouped(d.expr, q.groupBy, ps.rtable, pkBasis);
   const keys: SortKey[] = [];
   let skipped = false;
   const mismatch = (loc: number): PgError =>
@@ -901,13 +906,13 @@ function listEqual(a: Expr[], b: Expr[]): boolean {
  * @throws PgError 42803 `column "t.c" must appear in the GROUP BY clause or be used in an
  *   aggregate function`, positioned at the column reference.
  */
-function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[]): void {
+function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[], pkBasis: Expr[] = groupBy): void {
   const visit = (x: Expr): void => {
     if (groupBy.some((g) => exprEqual(g, x))) return;
     switch (x.k) {
       case 'var':
         if (x.levelsUp !== 0) return;
-        if (groupedByPrimaryKey(x.rti, groupBy, rtable)) {
+        if (groupedByPrimaryKey(x.rti, pkBasis, rtable)) {
           // Grouping by the column too changes no group; it makes the Agg node emit it.
           groupBy.push(x);
           return;
@@ -924,7 +929,7 @@ function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[]): void {
         return;
       case 'sublink':
         if (x.arg !== null) visit(x.arg);
-        forEachQueryExpr(x.query as SelectQuery, 1, (y, depth) => checkOuterGrouped(y, depth, groupBy, rtable));
+        forEachQueryExpr(x.query as SelectQuery, 1, (y, depth) => checkOuterGrouped(y, depth, groupBy, rtable, pkBasis));
         return;
       default:
         forEachOperand(x, visit);
@@ -962,12 +967,12 @@ function groupedByPrimaryKey(rti: number, groupBy: Expr[], rtable: RangeTblEntry
 }
 
 /** Inside a subquery `depth` levels down: vars of the grouped level must be grouped too. */
-function checkOuterGrouped(e: Expr, depth: number, groupBy: Expr[], rtable: RangeTblEntry[]): void {
+function checkOuterGrouped(e: Expr, depth: number, groupBy: Expr[], rtable: RangeTblEntry[], pkBasis: Expr[] = groupBy): void {
   const visit = (x: Expr): void => {
     if (x.k === 'var' && x.levelsUp === depth) {
       const mine: Expr = { ...x, levelsUp: 0 };
       if (groupBy.some((g) => exprEqual(g, mine))) return;
-      if (groupedByPrimaryKey(x.rti, groupBy, rtable)) {
+      if (groupedByPrimaryKey(x.rti, pkBasis, rtable)) {
         groupBy.push(mine);
         return;
       }
