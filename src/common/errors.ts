@@ -34,6 +34,7 @@ export const SQLSTATE = {
   bad_copy_file_format: '22P04',
   division_by_zero: '22012',
   program_limit_exceeded: '54000',
+  too_many_columns: '54011',
   not_null_violation: '23502',
   unique_violation: '23505',
   check_violation: '23514',

@@ -146,7 +146,11 @@ export type Expr =
    */
   | { k: 'session'; type: SqlType; name: string; args: Expr[]; fn: (args: Value[], session: SessionContext) => Value }
   /** avg / sum over vector or halfvec (types/aggregates.ts), evaluated by the executor. */
-  | { k: 'agg'; type: SqlType; name: string; agg: Aggregate<any, any, any>; arg: Expr; arg2?: Expr; mods?: AggMods }
+  /**
+   * An aggregate call; `gargs` marks GROUPING(...) (name `GROUPING`, `arg` its first argument):
+   * the Agg node computes it from the grouping set of each output row, not from input rows.
+   */
+  | { k: 'agg'; type: SqlType; name: string; agg: Aggregate<any, any, any>; arg: Expr; arg2?: Expr; mods?: AggMods; gargs?: Expr[] }
   /** ARRAY[...]: elements of one type; nested ARRAY[...] elements make a multidimensional array. */
   | { k: 'array'; type: ArraySqlType; elems: Expr[] }
   /** unnest(array) in a select list: one output row per element (set-returning). */
@@ -214,6 +218,10 @@ export interface AggMods {
 }
 
 function visitAggOperands(e: Extract<Expr, { k: 'count' | 'agg' }>, visit: (x: Expr) => void): void {
+  if (e.k === 'agg' && e.gargs !== undefined) {
+    for (const a of e.gargs) visit(a);
+    return;
+  }
   if (e.arg !== null) visit(e.arg);
   if (e.k === 'agg' && e.arg2 !== undefined) visit(e.arg2);
   if (e.mods !== undefined) {
@@ -223,6 +231,10 @@ function visitAggOperands(e: Extract<Expr, { k: 'count' | 'agg' }>, visit: (x: E
 }
 
 function mapAggOperands(e: Extract<Expr, { k: 'count' | 'agg' }>, f: (x: Expr) => Expr): Expr {
+  if (e.k === 'agg' && e.gargs !== undefined) {
+    const gargs = e.gargs.map(f);
+    return { ...e, arg: gargs[0]!, gargs };
+  }
   const mods = e.mods === undefined ? undefined : {
     distinct: e.mods.distinct,
     order: e.mods.order.map((o) => ({ ...o, expr: f(o.expr) })),
@@ -656,6 +668,8 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'SetToDefault':
       // DEFAULT stands only for a whole INSERT value or SET item (those callers take it first).
       throw new PgError(SQLSTATE.syntax_error, 'DEFAULT is not allowed in this context', pos(n.location));
+    case 'GroupingFunc':
+      return analyzeGroupingFunc(scope, n);
     case 'SubLink':
       return analyzeSubLink(scope, n);
     case 'A_ArrayExpr':
@@ -778,6 +792,7 @@ function describeNode(tag: string): string {
     case 'RowExpr': return 'ROW constructor';
     case 'SQLValueFunction': return 'SQL value function';
     case 'CollateClause': return 'COLLATE';
+    case 'GroupingSet': return 'GROUPING SETS, ROLLUP or CUBE here';
     default: return `expression ${tag}`;
   }
 }
@@ -2087,6 +2102,52 @@ function leftmostLoc(node: PgNode): number {
   };
   walk(node);
   return best;
+}
+
+/** GROUPING(...)'s aggregate slot: never folded (the Agg node computes the value per grouping set). */
+const GROUPING_AGG: Aggregate<any, any, any> = {
+  init: () => null,
+  step: (s: unknown) => s,
+  final: () => { throw new Error('GROUPING() is computed by the Agg node'); },
+} as unknown as Aggregate<any, any, any>;
+
+/**
+ * GROUPING(a, ...): an int4 bit mask, one bit per argument (the last the lowest), set when the
+ * argument is not grouped in the output row's grouping set (PostgreSQL's GroupingFunc,
+ * parse_agg.c transformGroupingFunc). Allowed where aggregates are; its arguments are checked
+ * against GROUP BY with the rest of the query (checkGrouped).
+ *
+ * @throws PgError 42803 `grouping operations are not allowed in <clause>`; 54011 `GROUPING must
+ *   have fewer than 32 arguments`.
+ */
+function analyzeGroupingFunc(scope: ExprScope, n: PgNode): Expr {
+  if (!scope.allowAggregates || scope.insideAggregate === true) {
+    // Inside an aggregate's arguments PostgreSQL reports the nesting as of an aggregate.
+    const msg = scope.insideAggregate === true ? 'aggregate function calls cannot be nested' : `grouping operations are not allowed in ${scope.aggregateClause ?? 'WHERE'}`;
+    throw new PgError(SQLSTATE.grouping_error, msg, pos(n.location));
+  }
+  const raw = (n.args ?? []) as PgNode[];
+  if (raw.length >= 32) throw new PgError(SQLSTATE.too_many_columns, 'GROUPING must have fewer than 32 arguments', pos(n.location));
+  const saved = scope.allowAggregates;
+  scope.allowAggregates = false;
+  let gargs: Expr[];
+  try {
+    gargs = raw.map((a) => analyzeExpr(scope, a));
+  } finally {
+    scope.allowAggregates = saved;
+  }
+  // GROUPING of an outer query's columns belongs to that query (as an outer aggregate does).
+  const outer = (e: Expr): boolean => {
+    if (e.k === 'var') return e.levelsUp > 0;
+    let found = false;
+    forEachOperand(e, (x) => {
+      if (!found && outer(x)) found = true;
+    });
+    return found;
+  };
+  if (gargs.some(outer)) throw pgErr.featureNotSupported('GROUPING() of an outer query\'s columns');
+  scope.sawAggregate = true;
+  return { k: 'agg', type: 'int4', name: 'GROUPING', agg: GROUPING_AGG, arg: gargs[0]!, gargs };
 }
 
 /** count / sum / avg / min / max / array_agg / string_agg / bool_and / bool_or / every: PostgreSQL's checks (parse_agg.c) and the aggregate's resolution. */

@@ -18,6 +18,7 @@ import {
 import { type SqlType, type ArraySqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf } from './types.js';
 import type { WindowClause } from './window.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
+import { expandGroupingSets, hasGroupingSets } from './grouping_sets.js';
 import { checkSelectLocking, firstLockingName, lockingWithSetOp, rowMarksOf, type RowMark } from './locking.js';
 import { ParseState, typmodOf, setOpLeaves, type SetOpTree, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
 
@@ -72,6 +73,11 @@ export interface SelectQuery {
   groupBy: Expr[];
   /** How many of `groupBy` were written, when dependent columns follow (EXPLAIN prints only those). */
   groupByWritten?: number;
+  /**
+   * GROUPING SETS / ROLLUP / CUBE: each set as indices into `groupBy` (the distinct grouping
+   * expressions); the Agg node groups by each set in turn, the others NULL. Absent for plain GROUP BY.
+   */
+  groupingSets?: number[][];
   /** HAVING condition over groups. */
   having: Expr | null;
   /** True when a target is unnest(...): each input row yields one row per array element. */
@@ -214,7 +220,6 @@ export function analyzeSelect(env: SqlEnv, stmt: PgNode, declared: readonly SqlT
 }
 
 function rejectUnsupportedSelect(s: PgNode): void {
-  if (s.groupDistinct === true) throw pgErr.featureNotSupported('GROUP BY DISTINCT');
   if (s.intoClause !== undefined) throw pgErr.featureNotSupported('SELECT INTO');
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') {
     // PostgreSQL's grammar checks this (gram.y insertSelectOptions).
@@ -296,7 +301,14 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
 
   const groupBy: Expr[] = [];
   ps.aggregateClause = 'GROUP BY';
-  for (const g of (s.groupClause ?? []) as PgNode[]) groupBy.push(groupExpr(ps, g, targets));
+  const groupClause = (s.groupClause ?? []) as PgNode[];
+  let groupingSets: number[][] | undefined;
+  if (hasGroupingSets(groupClause)) {
+    const x = expandGroupingSets(groupClause, s.groupDistinct === true, (g) => groupExpr(ps, g, targets), exprEqual);
+    groupBy.push(...x.exprs);
+    // One set of every expression is plain grouping.
+    if (!(x.sets.length === 1 && x.sets[0]!.length === x.exprs.length && x.exprs.length > 0)) groupingSets = x.sets;
+  } else for (const g of groupClause) groupBy.push(groupExpr(ps, g, targets));
   ps.aggregateClause = undefined;
 
   let having: Expr | null = null;
@@ -313,14 +325,17 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   const orderBy = sortKeys(ps, s, targets);
   ps.allowWindows = false;
   ps.allowAggregates = false;
-  const aggregate = ps.sawAggregate || groupBy.length > 0 || having !== null;
+  const aggregate = ps.sawAggregate || groupClause.length > 0 || having !== null;
   const groupByWritten = groupBy.length;
+  // With grouping sets only the expressions grouped in every set make a primary key cover
+  // its table's columns (PostgreSQL's gset_common).
+  const pkBasis = groupingSets === undefined ? undefined : groupBy.filter((_, i) => groupingSets!.every((set) => set.includes(i)));
   if (aggregate) {
     if (setReturning) throw pgErr.featureNotSupported(`${srfSeen}() in an aggregate query`);
-    for (const t of targets) checkGrouped(t.expr, groupBy, ps.rtable);
-    if (having !== null) checkGrouped(having, groupBy, ps.rtable);
-    for (const k of orderBy) checkGrouped(k.expr, groupBy, ps.rtable);
-    for (const w of ps.windows) for (const e of [...w.partitionBy, ...w.orderBy.map((k) => k.expr)]) checkGrouped(e, groupBy, ps.rtable);
+    for (const t of targets) checkGrouped(t.expr, groupBy, ps.rtable, pkBasis);
+    if (having !== null) checkGrouped(having, groupBy, ps.rtable, pkBasis);
+    for (const k of orderBy) checkGrouped(k.expr, groupBy, ps.rtable, pkBasis);
+    for (const w of ps.windows) for (const e of [...w.partitionBy, ...w.orderBy.map((k) => k.expr)]) checkGrouped(e, groupBy, ps.rtable, pkBasis);
   }
   if (ps.windows.length > 0 && setReturning) throw pgErr.featureNotSupported(`window functions with ${srfSeen}() in the select list`);
 
@@ -329,11 +344,16 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   const q: SelectQuery = { kind: 'select', rtable: ps.rtable, from, where, targets, orderBy, limit, offset, aggregate, groupBy, having, setReturning, ctes: ps.ctes };
   if (s.limitOption === 'LIMIT_OPTION_WITH_TIES') q.withTies = true;
   if (ps.windows.length > 0) q.windows = ps.windows;
+  if (groupingSets !== undefined) q.groupingSets = groupingSets;
   if (s.distinctClause !== undefined) distinctClause(ps, s, q);
   if (groupBy.length > groupByWritten) q.groupByWritten = groupByWritten;
+  if (groupingSets !== undefined) {
+    // Columns grouped for a primary key's sake are grouped in every set.
+    for (let i = groupByWritten; i < groupBy.length; i++) for (const set of groupingSets) set.push(i);
+  }
   if (locking !== undefined) {
     checkSelectLocking({
-      distinct: s.distinctClause !== undefined, groupBy: groupByWritten > 0, having: having !== null,
+      distinct: s.distinctClause !== undefined, groupBy: groupClause.length > 0, having: having !== null,
       aggregates: ps.sawAggregate, windows: ps.windows.length > 0, setReturning,
     }, locking);
     const marks = rowMarksOf(locking, ps.rtable, from);
@@ -494,7 +514,9 @@ function distinctClause(ps: ParseState, s: PgNode, q: SelectQuery): void {
   ps.allowAggregates = true;
   const on = items.map((n) => ({ expr: sortExpr(ps, n, q.targets, 'DISTINCT ON'), loc: rawLoc(n) }));
   ps.allowAggregates = false;
-  if (q.aggregate) for (const d of on) checkGrouped(d.expr, q.groupBy, ps.rtable);
+  const sets = q.groupingSets;
+  const pkBasis = sets === undefined ? undefined : q.groupBy.filter((_, i) => sets.every((set) => set.includes(i)));
+  if (q.aggregate) for (const d of on) checkGrouped(d.expr, q.groupBy, ps.rtable, pkBasis);
   const keys: SortKey[] = [];
   let skipped = false;
   const mismatch = (loc: number): PgError =>
@@ -833,6 +855,7 @@ export function exprEqual(a: Expr, b: Expr): boolean {
     }
     case 'agg': {
       const o = b as typeof a;
+      if (a.gargs !== undefined || o.gargs !== undefined) return a.gargs !== undefined && o.gargs !== undefined && listEqual(a.gargs, o.gargs);
       return a.name === o.name && exprEqual(a.arg, o.arg) && (a.arg2 === undefined ? o.arg2 === undefined : o.arg2 !== undefined && exprEqual(a.arg2, o.arg2)) &&
         modsEqual(a.mods, o.mods);
     }
@@ -886,13 +909,13 @@ function listEqual(a: Expr[], b: Expr[]): boolean {
  * @throws PgError 42803 `column "t.c" must appear in the GROUP BY clause or be used in an
  *   aggregate function`, positioned at the column reference.
  */
-function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[]): void {
+function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[], pkBasis: Expr[] = groupBy): void {
   const visit = (x: Expr): void => {
     if (groupBy.some((g) => exprEqual(g, x))) return;
     switch (x.k) {
       case 'var':
         if (x.levelsUp !== 0) return;
-        if (groupedByPrimaryKey(x.rti, groupBy, rtable)) {
+        if (groupedByPrimaryKey(x.rti, pkBasis, rtable)) {
           // Grouping by the column too changes no group; it makes the Agg node emit it.
           groupBy.push(x);
           return;
@@ -903,11 +926,13 @@ function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[]): void {
           x.loc !== undefined && x.loc >= 0 ? { position: x.loc + 1 } : {},
         );
       case 'count':
+        return;
       case 'agg':
+        if (x.gargs !== undefined) checkGroupingArgs(x.gargs, groupBy);
         return;
       case 'sublink':
         if (x.arg !== null) visit(x.arg);
-        forEachQueryExpr(x.query as SelectQuery, 1, (y, depth) => checkOuterGrouped(y, depth, groupBy, rtable));
+        forEachQueryExpr(x.query as SelectQuery, 1, (y, depth) => checkOuterGrouped(y, depth, groupBy, rtable, pkBasis));
         return;
       default:
         forEachOperand(x, visit);
@@ -915,6 +940,20 @@ function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[]): void {
     }
   };
   visit(e);
+}
+
+/**
+ * GROUPING(...)'s arguments must each be a GROUP BY expression of its level (PostgreSQL's
+ * check_ungrouped_columns on a GroupingFunc).
+ *
+ * @throws PgError 42803 `arguments to GROUPING must be grouping expressions of the associated query level`.
+ */
+function checkGroupingArgs(args: Expr[], groupBy: Expr[]): void {
+  for (const a of args) {
+    if (groupBy.some((g) => exprEqual(g, a))) continue;
+    const loc = a.k === 'var' ? a.loc : undefined;
+    throw new PgError(SQLSTATE.grouping_error, 'arguments to GROUPING must be grouping expressions of the associated query level', loc !== undefined && loc >= 0 ? { position: loc + 1 } : {});
+  }
 }
 
 /**
@@ -931,12 +970,12 @@ function groupedByPrimaryKey(rti: number, groupBy: Expr[], rtable: RangeTblEntry
 }
 
 /** Inside a subquery `depth` levels down: vars of the grouped level must be grouped too. */
-function checkOuterGrouped(e: Expr, depth: number, groupBy: Expr[], rtable: RangeTblEntry[]): void {
+function checkOuterGrouped(e: Expr, depth: number, groupBy: Expr[], rtable: RangeTblEntry[], pkBasis: Expr[] = groupBy): void {
   const visit = (x: Expr): void => {
     if (x.k === 'var' && x.levelsUp === depth) {
       const mine: Expr = { ...x, levelsUp: 0 };
       if (groupBy.some((g) => exprEqual(g, mine))) return;
-      if (groupedByPrimaryKey(x.rti, groupBy, rtable)) {
+      if (groupedByPrimaryKey(x.rti, pkBasis, rtable)) {
         groupBy.push(mine);
         return;
       }

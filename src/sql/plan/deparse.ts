@@ -215,7 +215,7 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
     case 'count':
       return e.arg === null ? 'count(*)' : `count(${d(e.arg)})`;
     case 'agg':
-      return `${e.name}(${d(e.arg)})`;
+      return e.gargs !== undefined ? `GROUPING(${e.gargs.map(d).join(', ')})` : `${e.name}(${d(e.arg)})`;
     case 'srf':
       return e.field === undefined ? `${e.name}(${d(e.arg)})` : `(${e.name}(${d(e.arg)})).${e.field}`;
     case 'fn':

@@ -236,7 +236,16 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       if (p.split !== undefined) json['Partial Mode'] = p.split === 'partial' ? 'Partial' : 'Finalize';
       json['Node Type'] = 'Aggregate';
       json['Strategy'] = p.strategy === 'plain' ? 'Plain' : 'Hashed';
-      if (p.groupKeys.length > 0) props.push({ label: 'Group Key', value: p.groupText });
+      if (p.sets !== undefined) {
+        // Grouping sets as PostgreSQL hashes them: one Hash Key line per set, the set of no
+        // keys a `Group Key: ()` line, which makes the node a MixedAggregate.
+        const empty = p.sets.filter((set) => set.length === 0).length;
+        const mixed = empty > 0 && empty < p.sets.length;
+        name = mixed ? 'MixedAggregate' : empty > 0 ? 'Aggregate' : 'HashAggregate';
+        json['Strategy'] = mixed ? 'Mixed' : empty > 0 ? 'Plain' : 'Hashed';
+        for (const set of p.sets) if (set.length > 0) props.push({ label: 'Hash Key', value: set.filter((i) => i < p.groupText.length).map((i) => p.groupText[i]!) });
+        for (const set of p.sets) if (set.length === 0) props.push({ label: 'Group Key', value: ['()'] });
+      } else if (p.groupKeys.length > 0) props.push({ label: 'Group Key', value: p.groupText });
       filter();
       removed();
       break;

@@ -178,7 +178,7 @@ function partialColumns(agg: PlanNode & { node: 'Agg' }, seq: PlanNode & { node:
  * `allowed`: the statement may run in parallel and the level is not correlated.
  */
 export function parallelAgg(agg: PlanNode, gucs: GucReader, allowed: boolean, relRows: (t: Table) => number): PlanNode {
-  if (!allowed || agg.node !== 'Agg' || agg.strategy !== 'plain' || agg.groupKeys.length > 0 || agg.split !== undefined) return agg;
+  if (!allowed || agg.node !== 'Agg' || agg.strategy !== 'plain' || agg.groupKeys.length > 0 || agg.sets !== undefined || agg.split !== undefined) return agg;
   const seq = agg.input;
   if (seq.node !== 'SeqScan' || seq.project !== null || (seq.qual !== null && !leaderQual(seq.qual))) return agg;
   const cols = partialColumns(agg, seq);

@@ -54,6 +54,8 @@ export interface AggCall {
    * DISTINCT or ORDER BY is present the group's inputs are collected, sorted and then folded.
    */
   order: { expr: Expr; desc: boolean; nullsFirst: boolean; cmp: (a: unknown, b: unknown) => number }[];
+  /** GROUPING(...): its arguments as indices into the Agg's group keys (nothing is folded). */
+  grouping?: number[];
 }
 
 /** A window function of a WindowAgg: its name, arguments bound to the input tuple, and aggregate. */
@@ -384,6 +386,11 @@ export type PlanNode =
        * the aggregates. Absent: the whole aggregation.
        */
       split?: 'partial' | 'finalize'; partialCols?: number[];
+      /**
+       * GROUPING SETS: each set as indices into groupKeys; the node groups by each set, the
+       * keys outside it NULL in that set's rows. Absent: one set of all groupKeys.
+       */
+      sets?: number[][];
     })
   | (PlanBase & { node: 'ProjectSet'; input: PlanNode; targets: Expr[] })
   /** The tuples of each input in turn (UNION ALL); inputs emit tuples of one shape. */

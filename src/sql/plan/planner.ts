@@ -885,8 +885,15 @@ function planAgg(info: PlannerInfo, input: PlanNode): PlanNode {
     const b = agg.groupKeys[i]!;
     return b.k === 'slot' ? deparse(b, info.global.deparse, info.global.qualify) : info.text(g, info.global.qualify);
   });
+  if (q.groupingSets !== undefined) {
+    agg.sets = q.groupingSets;
+  }
   agg.aggs = calls.map((c): AggCall => {
     const call = c as Extract<Expr, { k: 'count' | 'agg' }>;
+    if (call.k === 'agg' && call.gargs !== undefined) {
+      const grouping = call.gargs.map((g) => q.groupBy.findIndex((x) => exprEqual(x, g)));
+      return { call: c, arg: null, kind: 'agg', arg2: null, filter: null, distinct: false, order: [], grouping };
+    }
     const bind = (e: Expr): Expr => info.bindFor(agg, e, input.layout);
     const mods = call.mods;
     return {

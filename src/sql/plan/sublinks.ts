@@ -218,7 +218,7 @@ function innerIsUnique(info: PlannerInfo, q: SelectQuery): boolean {
   const keys = q.targets.map((t) => t.expr);
   const covered = (group: readonly Expr[]): boolean => group.length > 0 && group.every((g) => keys.some((k) => exprEqual(k, g)));
   if (q.distinct !== undefined && covered(q.distinct)) return true;
-  if (q.aggregate) return q.groupBy.length === 0 || covered(q.groupBy);
+  if (q.aggregate) return q.groupingSets === undefined && (q.groupBy.length === 0 || covered(q.groupBy));
   if (q.distinctOn !== undefined || q.from.length !== 1) return false;
   const item = q.from[0]!;
   if (item.k !== 'rte') return false;

@@ -976,6 +976,8 @@ export class QueryGenerator {
       `GROUPING SETS ((${g1}), ROLLUP (${g2}${g3}))`,
       `ROLLUP ((${g1}, ${g2})${g3})`,
       `${g1}, CUBE (${g2})${g3}`,
+      `DISTINCT ROLLUP (${groups.join(', ')}), ROLLUP (${g1})`,
+      `CUBE ((${g1}, ${g2})${g3}), ()`,
     ]);
     const outputs = groups.map((g, i) => `${g} AS c${i}`);
     const grouping = this.rng.chance(0.5);

@@ -58,6 +58,7 @@ export class AggState extends PlanState {
 
   private run(): Value[][] {
     const p = this.p;
+    if (p.sets !== undefined) return this.runSets(p.sets);
     const child = this.children[0]!;
     const groups: Group[] = [];
     const byKey = new Map<unknown, Group>();
@@ -88,35 +89,104 @@ export class AggState extends PlanState {
         }
         g = found;
       }
-      const aggs = p.aggs;
-      const es = this.es;
-      for (let a = 0; a < aggs.length; a++) {
-        const call = aggs[a]!;
-        if (call.filter !== null && evalExpr(call.filter, row, es) !== true) continue;
-        const v = call.arg === null ? null : evalExpr(call.arg, row, es);
-        const d = call.arg2 === null ? null : evalExpr(call.arg2, row, es);
-        if (buffered(call)) {
-          const entry: Value[] = new Array(2 + call.order.length);
-          entry[0] = v;
-          entry[1] = d;
-          for (let k = 0; k < call.order.length; k++) entry[2 + k] = evalExpr(call.order[k]!.expr, row, es);
-          (g.states[a] as Value[][]).push(entry);
-          continue;
-        }
-        g.states[a] = fold(call, g.states[a], v, d);
-      }
+      this.foldRow([g], row);
     }
     if (p.strategy === 'hashed') this.instr.extra = [['Batches', `1  Memory Usage: ${Math.max(24, Math.ceil((groups.length * (p.width + 64)) / 1024))}kB`]];
     const out: Value[][] = [];
-    for (const g of groups) {
-      const row: Value[] = g.keys.slice();
-      p.aggs.forEach((a, i) => {
-        const st = buffered(a) ? this.foldSorted(a, g.states[i] as Value[][]) : g.states[i];
-        row.push(a.kind === 'count' ? (st as number) : ((a.call as { agg: Impl }).agg.final(st) as Value));
-      });
-      if (!this.qualPasses(p.qual, row)) continue;
-      out.push(row);
+    for (const g of groups) this.emit(g, null, out);
+    return out;
+  }
+
+  /**
+   * Folds one input row into its group of each grouping set (`groups`): arguments, FILTER and
+   * ORDER BY keys are evaluated once per row, whatever the number of sets (so a volatile
+   * argument is computed once, as PostgreSQL's Agg over several sets in one pass).
+   */
+  private foldRow(groups: Group[], row: Value[]): void {
+    const aggs = this.p.aggs;
+    const es = this.es;
+    for (let a = 0; a < aggs.length; a++) {
+      const call = aggs[a]!;
+      if (call.grouping !== undefined) continue;
+      if (call.filter !== null && evalExpr(call.filter, row, es) !== true) continue;
+      const v = call.arg === null ? null : evalExpr(call.arg, row, es);
+      const d = call.arg2 === null ? null : evalExpr(call.arg2, row, es);
+      if (buffered(call)) {
+        const entry: Value[] = new Array(2 + call.order.length);
+        entry[0] = v;
+        entry[1] = d;
+        for (let k = 0; k < call.order.length; k++) entry[2 + k] = evalExpr(call.order[k]!.expr, row, es);
+        for (const g of groups) (g.states[a] as Value[][]).push(entry);
+        continue;
+      }
+      for (const g of groups) g.states[a] = fold(call, g.states[a], v, d);
     }
+  }
+
+  /**
+   * Appends group `g`'s output tuple to `out` when HAVING passes: its keys, then each call's
+   * result. `set` is the grouping set's membership per key (null: every key is grouped); a
+   * GROUPING(...) call's bit is set for each argument outside it.
+   */
+  private emit(g: Group, set: boolean[] | null, out: Value[][]): void {
+    const row: Value[] = g.keys.slice();
+    this.p.aggs.forEach((a, i) => {
+      if (a.grouping !== undefined) {
+        let mask = 0;
+        for (const k of a.grouping) mask = (mask << 1) | (set === null || set[k] === true ? 0 : 1);
+        row.push(mask);
+        return;
+      }
+      const st = buffered(a) ? this.foldSorted(a, g.states[i] as Value[][]) : g.states[i];
+      row.push(a.kind === 'count' ? (st as number) : ((a.call as { agg: Impl }).agg.final(st) as Value));
+    });
+    if (this.qualPasses(this.p.qual, row)) out.push(row);
+  }
+
+  /**
+   * GROUPING SETS: one pass over the input, each row folded into its group of every set (a
+   * hash table per set, keyed on the set's keys); then each set's groups in first-seen order,
+   * the keys outside the set NULL. A set of no keys is one group even over no rows.
+   */
+  private runSets(sets: number[][]): Value[][] {
+    const p = this.p;
+    const child = this.children[0]!;
+    const gk = p.groupKeys;
+    const tables = sets.map(() => ({ groups: [] as Group[], byKey: new Map<string, Group>() }));
+    sets.forEach((set, s) => {
+      if (set.length === 0) tables[s]!.groups.push({ keys: gk.map(() => null), states: this.initStates() });
+    });
+    const mine: Group[] = new Array(sets.length);
+    for (let row = execProcNode(child); row !== null; row = execProcNode(child)) {
+      const vals = gk.map((k) => evalExpr(k, row, this.es));
+      const texts = vals.map((v, i) => keyText(v, gk[i]!.type));
+      for (let s = 0; s < sets.length; s++) {
+        const set = sets[s]!;
+        const t = tables[s]!;
+        if (set.length === 0) {
+          mine[s] = t.groups[0]!;
+          continue;
+        }
+        const key = set.map((i) => texts[i]).join('\u0001');
+        let g = t.byKey.get(key);
+        if (g === undefined) {
+          const keys: Value[] = gk.map(() => null);
+          for (const i of set) keys[i] = vals[i]!;
+          g = { keys, states: this.initStates() };
+          t.byKey.set(key, g);
+          t.groups.push(g);
+        }
+        mine[s] = g;
+      }
+      this.foldRow(mine, row);
+    }
+    const total = tables.reduce((n, t) => n + t.groups.length, 0);
+    this.instr.extra = [['Batches', `1  Memory Usage: ${Math.max(24, Math.ceil((total * (p.width + 64)) / 1024))}kB`]];
+    const out: Value[][] = [];
+    sets.forEach((set, s) => {
+      const member = gk.map((_, i) => set.includes(i));
+      for (const g of tables[s]!.groups) this.emit(g, member, out);
+    });
     return out;
   }
 
