@@ -1367,7 +1367,14 @@ function analyzeWith(ps: ParseState, w: PgNode): void {
       throw new PgError(SQLSTATE.duplicate_alias, `WITH query name "${name}" specified more than once`, typeof cte.location === 'number' ? { position: cte.location + 1 } : {});
     }
     const sel = cte.ctequery.SelectStmt;
-    if (sel === undefined) throw pgErr.featureNotSupported('data-modifying statements in WITH');
+    if (sel === undefined) {
+      // PostgreSQL's parse_cte.c: only the outermost statement's WITH may modify data. At the
+      // top, SELECT runs them (exec/modifying_with.ts); INSERT / UPDATE / DELETE do not yet.
+      if (ps.parent !== null) {
+        throw new PgError(SQLSTATE.feature_not_supported, 'WITH clause containing a data-modifying statement must be at the top level', typeof cte.location === 'number' ? { position: cte.location + 1 } : {});
+      }
+      throw pgErr.featureNotSupported('data-modifying statements in WITH of INSERT, UPDATE or DELETE');
+    }
     const materialized: CteDef['materialized'] =
       cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : 'default';
     const aliasCols: string[] = ((cte.aliascolnames ?? []) as PgNode[]).map((x) => x.String.sval as string);
