@@ -63,6 +63,30 @@ test('every data-modifying CTE runs to completion, read or not; the main query s
   await same(A);
 });
 
+test('WITH on INSERT, UPDATE and DELETE, with and without data-modifying CTEs', async () => {
+  await reset();
+  await same(`WITH moved AS (DELETE FROM a WHERE x < 25 RETURNING *) INSERT INTO b SELECT id + 10, x, t, v FROM moved RETURNING id, v`);
+  await same(A);
+  await same(B);
+  await same(`WITH moved AS (DELETE FROM a WHERE id = 3 RETURNING *) INSERT INTO b SELECT * FROM moved`);
+  await same(B);
+  await same(`WITH w AS (SELECT id * 100 AS id, t FROM a) INSERT INTO b (id, t) SELECT * FROM w ORDER BY id`);
+  await same(`WITH w AS (SELECT max(id) AS m FROM b) INSERT INTO b (id, x) VALUES ((SELECT m + 1 FROM w), 1) RETURNING *`);
+  await same(B);
+  await reset();
+  // A job queue: take the next row, mark it, report it.
+  await same(`WITH next AS (SELECT id FROM a WHERE x IS NOT NULL ORDER BY x LIMIT 1) UPDATE a SET t = 'taken' FROM next WHERE a.id = next.id RETURNING a.id, a.t`);
+  await same(`WITH d AS (DELETE FROM b RETURNING id, x) UPDATE a SET x = d.x FROM d WHERE a.id = d.id RETURNING a.*`);
+  await same(A);
+  await same(B);
+  await same(`WITH i AS (INSERT INTO b VALUES (2, 2, 'two', NULL), (3, 3, 'three', '[3,3]') RETURNING id) DELETE FROM a USING i WHERE a.id = i.id RETURNING a.id`);
+  await same(A);
+  await same(B);
+  await same(`WITH i AS (INSERT INTO log VALUES (2, 'side')) DELETE FROM a WHERE id = 4`);
+  await same(A);
+  await same('SELECT * FROM log ORDER BY n');
+});
+
 test('transaction blocks: the CTEs roll back with the statement and the block', async () => {
   await reset();
   await both('BEGIN');
@@ -94,7 +118,7 @@ test('what vecgres refuses is 0A000 and changes nothing', async () => {
     // The main query would see the table after the CTE instead of before.
     'WITH d AS (DELETE FROM a WHERE id = 1 RETURNING id) SELECT (SELECT count(*) FROM a), count(*) FROM d',
     'WITH d AS (DELETE FROM a WHERE id = 1 RETURNING id), u AS (UPDATE a SET x = 0 RETURNING id) SELECT 1',
-    `WITH moved AS (DELETE FROM a WHERE id = 1 RETURNING *) INSERT INTO b SELECT * FROM moved`,
+    'WITH d AS (DELETE FROM a WHERE id = 1 RETURNING id) UPDATE a SET x = 0 FROM d WHERE a.id = d.id + 1',
     'WITH RECURSIVE d AS (DELETE FROM a WHERE id = 1 RETURNING id) SELECT * FROM d',
   ]) {
     const r = await ours(sql);

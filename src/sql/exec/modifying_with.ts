@@ -56,15 +56,13 @@ export function maxParam(node: unknown): number {
 }
 
 /**
- * Checks a statement with data-modifying CTEs before anything runs: the main statement is a
- * SELECT, the WITH is not RECURSIVE, a CTE without RETURNING is not read, and no table a CTE
+ * Checks a statement with data-modifying CTEs before anything runs: the WITH is not RECURSIVE, a CTE without RETURNING is not read, and no table a CTE
  * writes is read or written anywhere else in the statement (the order vecgres runs the pieces
  * in would show).
  * @throws PgError 0A000 for what vecgres does not run, and PostgreSQL's 0A000 "WITH query ...
  * does not have a RETURNING clause" (parse_relation.c addRangeTableEntryForCTE).
  */
-export function checkModifyingWith(tag: string, stmt: PgNode, mods: readonly PgNode[]): void {
-  if (tag !== 'SelectStmt') throw pgErr.featureNotSupported('data-modifying statements in WITH of INSERT, UPDATE or DELETE');
+export function checkModifyingWith(stmt: PgNode, mods: readonly PgNode[]): void {
   if (stmt.withClause.recursive === true) throw pgErr.featureNotSupported('data-modifying statements in WITH RECURSIVE');
   const ctes = (stmt.withClause.ctes as PgNode[]).map((c) => c.CommonTableExpr);
   const cteNames = new Set(ctes.map((c) => c.ctename as string));

@@ -285,7 +285,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
   switch (raw.tag) {
     case 'SelectStmt': {
       const mods = modifyingCtes(s);
-      if (mods.length > 0) return selectWithModifyingCtes(env, raw, params, cache, mods);
+      if (mods.length > 0) return runWithModifyingCtes(env, raw, params, cache, mods);
       const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
       const zone = env.settings.timeZone();
       const values = boundValues(env, a.paramTypes, params, zone);
@@ -297,7 +297,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'InsertStmt': {
       const mods = modifyingCtes(s);
-      if (mods.length > 0) checkModifyingWith(raw.tag, s, mods);
+      if (mods.length > 0) return runWithModifyingCtes(env, raw, params, cache, mods);
       const a = prepare(env, raw, cache) as Analyzed<InsertQuery>;
       const out = runInsert(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
@@ -306,6 +306,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('INSERT', notices, out.count);
     }
     case 'UpdateStmt': {
+      if (modifyingCtes(s).length > 0) return runWithModifyingCtes(env, raw, params, cache, modifyingCtes(s));
       const a = prepare(env, raw, cache) as Analyzed<UpdateQuery>;
       const out = runUpdate(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
@@ -314,6 +315,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('UPDATE', notices, out.count);
     }
     case 'DeleteStmt': {
+      if (modifyingCtes(s).length > 0) return runWithModifyingCtes(env, raw, params, cache, modifyingCtes(s));
       const a = prepare(env, raw, cache) as Analyzed<DeleteQuery>;
       const out = runDelete(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
@@ -442,16 +444,16 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
 }
 
 /**
- * A SELECT whose WITH list holds INSERT / UPDATE / DELETE statements (modifying_with.ts): runs
- * each of them once, in order, as a statement of its own with the client's parameters, then the
- * main query with each such CTE replaced by its RETURNING rows (bound as further parameters
- * after the client's). A CTE without RETURNING runs and is dropped from the list. The command
- * tag and rows are the main query's, as PostgreSQL's.
+ * A statement whose WITH list holds INSERT / UPDATE / DELETE statements (modifying_with.ts):
+ * runs each of them once, in order, as a statement of its own with the client's parameters,
+ * then the main statement with each such CTE replaced by its RETURNING rows (bound as further
+ * parameters after the client's). A CTE without RETURNING runs and is dropped from the list.
+ * The command tag, rows and affected-row count are the main statement's, as PostgreSQL's.
  * @throws PgError 0A000 from checkModifyingWith before anything ran; the CTEs' own errors.
  */
-function selectWithModifyingCtes(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache, mods: readonly PgNode[]): StatementResult {
+function runWithModifyingCtes(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache, mods: readonly PgNode[]): StatementResult {
   const s = raw.stmt[raw.tag];
-  checkModifyingWith(raw.tag, s, mods);
+  checkModifyingWith(s, mods);
   const clientParams = maxParam(s);
   const returned: Value[] = [];
   let next = clientParams + 1;
@@ -472,13 +474,14 @@ function selectWithModifyingCtes(env: SqlEnv, raw: RawStatement, params: readonl
   const main: PgNode = { ...s };
   if (ctes.length > 0) main.withClause = { ...s.withClause, ctes };
   else delete main.withClause;
-  const mainRaw: RawStatement = { tag: 'SelectStmt', stmt: { SelectStmt: main } };
-  const a = prepare(env, mainRaw, cache) as Analyzed<SelectQuery>;
+  const mainRaw: RawStatement = { tag: raw.tag, stmt: { [raw.tag]: main } };
+  const a = prepare(env, mainRaw, cache);
   const zone = env.settings.timeZone();
   const values = [...paramValues(env, a.paramTypes.slice(0, clientParams), params, zone), ...returned];
-  const plan = selectPlan(env, cache.get(mainRaw.stmt)!, a.query, values);
-  const out = runSelect(env, plan.stmt, values);
-  return { command: 'SELECT', fields: fieldsOf(env, a.query.targets, (e) => selectOrigin(a.query, e)), rows: out.rows, affectedRows: 0, notices: [] };
+  // The main statement's run finds its parameters converted already (boundValues).
+  const all: unknown[] = [...params.slice(0, clientParams), ...returned];
+  convertedParams.set(all, { types: a.paramTypes, zone, values });
+  return dispatch(env, mainRaw, all, cache, null);
 }
 
 function statementName(tag: string): string {
