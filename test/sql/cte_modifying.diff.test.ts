@@ -24,7 +24,8 @@ async function reset(): Promise<void> {
 
 await both(`CREATE TABLE a (id int PRIMARY KEY, x int, t text, v vector(2));
   CREATE TABLE b (id int PRIMARY KEY, x int, t text, v vector(2));
-  CREATE TABLE log (n int, what text)`);
+  CREATE TABLE log (n int, what text);
+  CREATE TABLE child (id int PRIMARY KEY, bid int REFERENCES b ON DELETE CASCADE)`);
 
 test('DELETE / UPDATE / INSERT ... RETURNING read by the main SELECT', async () => {
   await reset();
@@ -87,6 +88,13 @@ test('WITH on INSERT, UPDATE and DELETE, with and without data-modifying CTEs', 
   await same('SELECT * FROM log ORDER BY n');
 });
 
+test('a foreign-key cascade from a data-modifying CTE', async () => {
+  await reset();
+  await both('INSERT INTO child VALUES (1, 1), (2, 1)');
+  await same('WITH d AS (DELETE FROM b WHERE id = 1 RETURNING id) SELECT count(*) FROM d');
+  await same('SELECT * FROM child ORDER BY id');
+});
+
 test('transaction blocks: the CTEs roll back with the statement and the block', async () => {
   await reset();
   await both('BEGIN');
@@ -120,6 +128,8 @@ test('what vecgres refuses is 0A000 and changes nothing', async () => {
     'WITH d AS (DELETE FROM a WHERE id = 1 RETURNING id), u AS (UPDATE a SET x = 0 RETURNING id) SELECT 1',
     'WITH d AS (DELETE FROM a WHERE id = 1 RETURNING id) UPDATE a SET x = 0 FROM d WHERE a.id = d.id + 1',
     'WITH RECURSIVE d AS (DELETE FROM a WHERE id = 1 RETURNING id) SELECT * FROM d',
+    // The cascade changes child, which the main query reads.
+    'WITH d AS (DELETE FROM b WHERE id = 1 RETURNING id) SELECT (SELECT count(*) FROM child), count(*) FROM d',
   ]) {
     const r = await ours(sql);
     assert.equal(r.ok ? 'ok' : r.code, '0A000', sql);

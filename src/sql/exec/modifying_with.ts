@@ -57,39 +57,51 @@ export function maxParam(node: unknown): number {
 
 /**
  * Checks a statement with data-modifying CTEs before anything runs: the WITH is not RECURSIVE, a CTE without RETURNING is not read, and no table a CTE
- * writes is read or written anywhere else in the statement (the order vecgres runs the pieces
- * in would show).
+ * changes (its target, or a table referencing it by a foreign key) is read or written anywhere
+ * else in the statement (the order vecgres runs the pieces in would show). `referencing` names
+ * the tables with a foreign key to a table.
  * @throws PgError 0A000 for what vecgres does not run, and PostgreSQL's 0A000 "WITH query ...
  * does not have a RETURNING clause" (parse_relation.c addRangeTableEntryForCTE).
  */
-export function checkModifyingWith(stmt: PgNode, mods: readonly PgNode[]): void {
+export function checkModifyingWith(stmt: PgNode, mods: readonly PgNode[], referencing: (table: string) => readonly string[]): void {
   if (stmt.withClause.recursive === true) throw pgErr.featureNotSupported('data-modifying statements in WITH RECURSIVE');
   const ctes = (stmt.withClause.ctes as PgNode[]).map((c) => c.CommonTableExpr);
   const cteNames = new Set(ctes.map((c) => c.ctename as string));
   const modNodes = new Set<unknown>(mods.map((c) => c.ctequery));
   // What the rest of the statement (main query and the other CTEs) reads.
   const rest = relationNames(stmt, new Map(), modNodes);
-  const written = new Map<string, string>();
+  // The tables each CTE changes: its target, and through foreign-key actions the tables
+  // referencing it (a cascade changes them within the CTE's run).
+  const changed = new Map<string, string>();
   for (const c of mods) {
     const q = c.ctequery[dmlTagOf(c.ctequery)!];
-    const target: string = q.relation.relname;
-    if (written.has(target)) throw pgErr.featureNotSupported(`two data-modifying statements in WITH on the same table ("${target}")`);
-    written.set(target, c.ctename);
     if (q.withClause !== undefined) throw pgErr.featureNotSupported('WITH inside a data-modifying statement in WITH');
     if ((q.returningClause?.exprs ?? q.returningList) === undefined && rest.has(c.ctename)) {
       const at = rest.get(c.ctename)!;
       throw new PgError(SQLSTATE.feature_not_supported, `WITH query "${c.ctename}" does not have a RETURNING clause`, at >= 0 ? { position: at + 1 } : {});
+    }
+    const todo: string[] = [q.relation.relname];
+    const mine = new Set<string>();
+    while (todo.length > 0) {
+      const t = todo.pop()!;
+      if (mine.has(t)) continue;
+      mine.add(t);
+      todo.push(...referencing(t));
+    }
+    for (const t of mine) {
+      if (changed.has(t)) throw pgErr.featureNotSupported(`two data-modifying statements in WITH that change the same table ("${t}")`);
+      changed.set(t, c.ctename);
     }
   }
   for (const c of mods) {
     const own = relationNames(c.ctequery, new Map());
     for (const name of own.keys()) {
       if (cteNames.has(name)) throw pgErr.featureNotSupported(`a data-modifying statement in WITH that reads another WITH query ("${name}")`);
-      const w = written.get(name);
+      const w = changed.get(name);
       if (w !== undefined && w !== c.ctename) throw pgErr.featureNotSupported(`reading table "${name}" that a data-modifying WITH query ("${w}") changes`);
     }
   }
-  for (const [table, cte] of written) {
+  for (const [table, cte] of changed) {
     if (rest.has(table) && !cteNames.has(table)) throw pgErr.featureNotSupported(`reading table "${table}" that a data-modifying WITH query ("${cte}") changes`);
   }
 }

@@ -453,7 +453,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
  */
 function runWithModifyingCtes(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache, mods: readonly PgNode[]): StatementResult {
   const s = raw.stmt[raw.tag];
-  checkModifyingWith(s, mods);
+  checkModifyingWith(s, mods, (name) => env.catalog.tableNames().filter((n) => (env.catalog.getTable(n)?.def.foreignKeys ?? []).some((f) => f.refTable === name)));
   const clientParams = maxParam(s);
   const returned: Value[] = [];
   let next = clientParams + 1;
