@@ -3,15 +3,20 @@
  * INSERT (ON CONFLICT included) with RETURNING read by the main SELECT, CTEs without RETURNING
  * that still run, CTEs the main query never reads, vector columns, the main query
  * not seeing the CTEs' changes, rollback in a transaction block, and the errors: a
- * data-modifying CTE below the top level, reading a CTE without RETURNING. Table contents are
+ * data-modifying CTE below the top level, reading a CTE without RETURNING; and the tables after
+ * a restart from a data directory. Table contents are
  * compared after each statement. Statements vecgres refuses (0A000) are checked to refuse
  * without changing anything.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSqlPair } from '../support/sql_pair.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Vecgres } from '../../src/index.js';
+import { openSqlPair, normalize } from '../support/sql_pair.js';
 
-const { both, same, ours, checkAll } = await openSqlPair();
+const { both, same, ours, checkAll, oracle } = await openSqlPair();
 
 const A = 'SELECT * FROM a ORDER BY id';
 const B = 'SELECT * FROM b ORDER BY id';
@@ -141,4 +146,34 @@ test('what vecgres refuses is 0A000 and changes nothing', async () => {
   }
   await same(A);
   await same(B);
+});
+
+test('durable: a data-modifying CTE and its main INSERT survive a restart', async () => {
+  const setup = [
+    'CREATE TABLE da (id int PRIMARY KEY, v vector(2))',
+    'CREATE TABLE db (id int PRIMARY KEY, v vector(2))',
+    "INSERT INTO da VALUES (1, '[1,1]'), (2, '[2,2]'), (3, '[3,3]')",
+    'WITH moved AS (DELETE FROM da WHERE id > 1 RETURNING *) INSERT INTO db SELECT * FROM moved',
+  ];
+  const read = ['SELECT * FROM da ORDER BY id', 'SELECT * FROM db ORDER BY id'];
+  for (const sql of setup) await oracle.query(sql);
+  const want: unknown[] = [];
+  for (const sql of read) want.push(normalize((await oracle.query(sql)).rows));
+  await oracle.query('DROP TABLE da, db');
+  const dir = mkdtempSync(join(tmpdir(), 'vecgres-cte-'));
+  try {
+    let db = await Vecgres.create({ dataDir: dir });
+    for (const sql of setup) await db.query(sql);
+    await db.close();
+    db = await Vecgres.create({ dataDir: dir });
+    try {
+      const got: unknown[] = [];
+      for (const sql of read) got.push(normalize((await db.query(sql)).rows));
+      assert.deepEqual(got, want);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
