@@ -1,14 +1,14 @@
 /**
  * Data-modifying statements in WITH (`WITH d AS (DELETE ... RETURNING *) SELECT ... FROM d`),
  * PostgreSQL's "Data-Modifying Statements in WITH": each INSERT / UPDATE / DELETE in the WITH
- * list runs once and to completion before the main query, and the main query reads its
- * RETURNING rows as a CTE.
+ * list runs once and to completion before the main statement (SELECT, INSERT, UPDATE or
+ * DELETE), which reads its RETURNING rows as a CTE.
  *
  * PostgreSQL runs the main query and the CTEs under one snapshot, so the main query never sees
  * what the CTEs changed in their tables. vecgres runs the CTEs first, so it accepts only
  * statements where that order cannot be observed: no other part of the statement (the main
- * query, another CTE) reads or writes a table a data-modifying CTE writes; anything else is
- * 0A000. The functions here work on the raw parse tree; the statement layer runs the pieces.
+ * query, another CTE) reads or writes a table a data-modifying CTE changes; anything else is
+ * 0A000 (so two CTEs never update the same row: PostgreSQL's "only one takes effect" case). The functions here work on the raw parse tree; the statement layer runs the pieces.
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { parseSql, type PgNode } from '../parser/parse.js';
@@ -56,8 +56,8 @@ export function maxParam(node: unknown): number {
 }
 
 /**
- * Checks a statement with data-modifying CTEs before anything runs: the WITH is not RECURSIVE, a CTE without RETURNING is not read, and no table a CTE
- * changes (its target, or a table referencing it by a foreign key) is read or written anywhere
+ * Checks a statement with data-modifying CTEs before anything runs: the WITH is not RECURSIVE,
+ * a CTE without RETURNING is not read, and no table a CTE changes (its target, or a table referencing it by a foreign key) is read or written anywhere
  * else in the statement (the order vecgres runs the pieces in would show). `referencing` names
  * the tables with a foreign key to a table.
  * @throws PgError 0A000 for what vecgres does not run, and PostgreSQL's 0A000 "WITH query ...
