@@ -1409,7 +1409,15 @@ function analyzeWith(ps: ParseState, w: PgNode): void {
       throw new PgError(SQLSTATE.duplicate_alias, `WITH query name "${name}" specified more than once`, typeof cte.location === 'number' ? { position: cte.location + 1 } : {});
     }
     const sel = cte.ctequery.SelectStmt;
-    if (sel === undefined) throw pgErr.featureNotSupported('data-modifying statements in WITH');
+    if (sel === undefined) {
+      // PostgreSQL's parse_cte.c: only the outermost statement's WITH may modify data. At the
+      // top, the statement layer runs them before analysis (exec/modifying_with.ts); what
+      // analyzes the statement without running it (EXPLAIN, Describe) gets here.
+      if (ps.parent !== null) {
+        throw new PgError(SQLSTATE.feature_not_supported, 'WITH clause containing a data-modifying statement must be at the top level', typeof cte.location === 'number' ? { position: cte.location + 1 } : {});
+      }
+      throw pgErr.featureNotSupported('EXPLAIN or Describe of data-modifying statements in WITH');
+    }
     const materialized: CteDef['materialized'] =
       cte.ctematerialized === 'CTEMaterializeAlways' ? 'always' : cte.ctematerialized === 'CTEMaterializeNever' ? 'never' : 'default';
     const aliasCols: string[] = ((cte.aliascolnames ?? []) as PgNode[]).map((x) => x.String.sval as string);
@@ -1622,6 +1630,20 @@ function identityOverridden(table: Table, ci: number, override: string | undefin
   return false;
 }
 
+/**
+ * `WITH w AS (...) INSERT INTO t SELECT ... FROM w` as `INSERT INTO t WITH w AS (...) SELECT
+ * ...`: the CTEs then scope the source query, which is where INSERT reads them (a CTE read only
+ * by RETURNING or ON CONFLICT is not visible there). Returns a new node; the raw one is cached.
+ * @throws PgError 0A000 for WITH on INSERT ... DEFAULT VALUES or with a WITH of its own.
+ */
+function withIntoSource(stmt: PgNode): PgNode {
+  const select = stmt.selectStmt?.SelectStmt;
+  if (select === undefined) throw pgErr.featureNotSupported('WITH on INSERT ... DEFAULT VALUES');
+  if (select.withClause !== undefined) throw pgErr.featureNotSupported('WITH on INSERT whose query has a WITH of its own');
+  const { withClause, ...rest } = stmt;
+  return { ...rest, selectStmt: { SelectStmt: { ...select, withClause } } };
+}
+
 export function analyzeInsert(
   env: SqlEnv,
   stmt: PgNode,
@@ -1629,7 +1651,7 @@ export function analyzeInsert(
   declared: readonly SqlType[] = [],
 ): Analyzed<InsertQuery> {
   const rv = stmt.relation;
-  if (stmt.withClause !== undefined) throw pgErr.featureNotSupported('WITH');
+  if (stmt.withClause !== undefined) stmt = withIntoSource(stmt);
   const table = env.catalog.getTable(rv.relname);
   if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
   const cols = table.def.columns;

@@ -28,6 +28,7 @@ import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { Numeric } from '../../types/numeric.js';
 import { Jsonb } from '../../types/jsonb.js';
 import { runSelect, runStatement } from './select.js';
+import { checkModifyingWith, dmlTagOf, maxParam, modifyingCtes, returnedRowsQuery } from './modifying_with.js';
 import { runInsert, columnDefaultExpr } from './insert.js';
 import { runCopy, type CopyIo, type CopyOutput } from './copy.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
@@ -283,6 +284,8 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
   const notices: Notices = [];
   switch (raw.tag) {
     case 'SelectStmt': {
+      const mods = modifyingCtes(s);
+      if (mods.length > 0) return runWithModifyingCtes(env, raw, params, cache, mods);
       const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
       const zone = env.settings.timeZone();
       const values = boundValues(env, a.paramTypes, params, zone);
@@ -293,6 +296,8 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return { command: 'SELECT', fields: fieldsOf(env, a.query.targets, (e) => selectOrigin(a.query, e)), rows: out.rows, affectedRows: 0, notices };
     }
     case 'InsertStmt': {
+      const mods = modifyingCtes(s);
+      if (mods.length > 0) return runWithModifyingCtes(env, raw, params, cache, mods);
       const a = prepare(env, raw, cache) as Analyzed<InsertQuery>;
       const out = runInsert(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
@@ -301,6 +306,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('INSERT', notices, out.count);
     }
     case 'UpdateStmt': {
+      if (modifyingCtes(s).length > 0) return runWithModifyingCtes(env, raw, params, cache, modifyingCtes(s));
       const a = prepare(env, raw, cache) as Analyzed<UpdateQuery>;
       const out = runUpdate(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
@@ -309,6 +315,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('UPDATE', notices, out.count);
     }
     case 'DeleteStmt': {
+      if (modifyingCtes(s).length > 0) return runWithModifyingCtes(env, raw, params, cache, modifyingCtes(s));
       const a = prepare(env, raw, cache) as Analyzed<DeleteQuery>;
       const out = runDelete(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
@@ -436,6 +443,47 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
   }
 }
 
+/**
+ * A statement whose WITH list holds INSERT / UPDATE / DELETE statements (modifying_with.ts):
+ * runs each of them once, in order, as a statement of its own with the client's parameters,
+ * then the main statement with each such CTE replaced by its RETURNING rows (bound as further
+ * parameters after the client's). A CTE without RETURNING runs and is dropped from the list.
+ * The command tag, rows and affected-row count are the main statement's, as PostgreSQL's.
+ * @throws PgError 0A000 from checkModifyingWith before anything ran; the CTEs' own errors.
+ */
+function runWithModifyingCtes(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache, mods: readonly PgNode[]): StatementResult {
+  const s = raw.stmt[raw.tag];
+  checkModifyingWith(s, mods, (name) => env.catalog.tableNames().filter((n) => (env.catalog.getTable(n)?.def.foreignKeys ?? []).some((f) => f.refTable === name)));
+  const clientParams = maxParam(s);
+  const returned: Value[] = [];
+  let next = clientParams + 1;
+  const ctes: PgNode[] = [];
+  for (const c of s.withClause.ctes as PgNode[]) {
+    const cte = c.CommonTableExpr;
+    const tag = dmlTagOf(cte.ctequery);
+    if (tag === null) {
+      ctes.push(c);
+      continue;
+    }
+    const r = dispatch(env, { tag, stmt: cte.ctequery }, params.slice(0, maxParam(cte.ctequery)), cache, null);
+    if ((cte.ctequery[tag].returningClause?.exprs ?? cte.ctequery[tag].returningList) === undefined) continue;
+    ctes.push({ CommonTableExpr: { ...cte, ctequery: returnedRowsQuery(r.fields, r.rows.length, next) } });
+    next += r.rows.length * r.fields.length;
+    for (const row of r.rows) for (const v of row) returned.push(v as Value);
+  }
+  const main: PgNode = { ...s };
+  if (ctes.length > 0) main.withClause = { ...s.withClause, ctes };
+  else delete main.withClause;
+  const mainRaw: RawStatement = { tag: raw.tag, stmt: { [raw.tag]: main } };
+  const a = prepare(env, mainRaw, cache);
+  const zone = env.settings.timeZone();
+  const values = [...paramValues(env, a.paramTypes.slice(0, clientParams), params, zone), ...returned];
+  // The main statement's run finds its parameters converted already (boundValues).
+  const all: unknown[] = [...params.slice(0, clientParams), ...returned];
+  convertedParams.set(all, { types: a.paramTypes, zone, values });
+  return dispatch(env, mainRaw, all, cache, null);
+}
+
 function statementName(tag: string): string {
   const names: Record<string, string> = {
     UpdateStmt: 'UPDATE',
@@ -551,6 +599,8 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
     case 'InsertStmt':
     case 'UpdateStmt':
     case 'DeleteStmt': {
+      // Describing needs the CTEs' RETURNING types without running them: not done yet.
+      if (modifyingCtes(s).length > 0) throw pgErr.featureNotSupported('data-modifying statements in WITH in a prepared statement or with parameters');
       if (declared.length > 0 && cache.get(raw.stmt)?.declared === undefined) cache.set(raw.stmt, { version: -1, analyzed: null, declared });
       const a = prepare(env, raw, cache);
       const q = a.query;
