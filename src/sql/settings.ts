@@ -173,8 +173,8 @@ export const VECGRES_GUCS: readonly GucDef[] = [
 /**
  * Why a session may not SET a setting of this context, as PostgreSQL's set_config_option words
  * it (all 55P02), or null when it may. `postmaster` settings are fixed when the database opens
- * (the `settings`/`startParams` options, `vecgres serve -c`); `sighup` ones are read from the
- * server's configuration, which for vecgres is the same set of start values.
+ * (the `settings` option, `vecgres serve -c`); `sighup` ones are read from the server's
+ * configuration, which for vecgres is the same set of start values.
  */
 function sessionSetRefusal(def: GucDef): string | null {
   switch (def.context) {
@@ -253,7 +253,7 @@ export class SettingsRegistry {
       this.startValues.set(key, value);
       return;
     }
-    if (def.context === 'internal') throw new PgError('55P02', `parameter "${def.name}" cannot be changed`);
+    if (def.context === 'internal') throw new PgError('55P02', sessionSetRefusal(def)!);
     this.startValues.set(key, parseGucValue(def, value));
   }
 
@@ -267,13 +267,8 @@ export class SettingsRegistry {
     return this.startValues.get(def.name.toLowerCase()) ?? def.default;
   }
 
-  /** Whether a value for `key` (lower case) was given when the database opened. */
-  hasStartValue(key: string): boolean {
-    return this.startValues.has(key);
-  }
-
-  /** The start value of a custom (placeholder) setting given at open, if any. */
-  customStartValue(key: string): GucValue | undefined {
+  /** The start value given for `key` (lower case, a registered or custom name), if any. */
+  startValueOf(key: string): GucValue | undefined {
     return this.startValues.get(key);
   }
 
@@ -300,13 +295,11 @@ export class Settings implements GucReader {
     if (l !== undefined) return l;
     const s = this.session.get(key);
     if (s !== undefined) return s;
+    const start = this.registry.startValueOf(key);
+    if (start !== undefined) return start;
     const def = this.registry.lookup(key);
-    if (def === null) {
-      const custom = this.registry.customStartValue(key);
-      assert(custom !== undefined, `setting ${key} is registered`);
-      return custom;
-    }
-    return this.registry.startValue(def);
+    assert(def !== null, `setting ${key} is registered`);
+    return def.default;
   }
 
   /**
@@ -316,7 +309,7 @@ export class Settings implements GucReader {
    */
   isExplicit(name: string): boolean {
     const key = name.toLowerCase();
-    return this.local.has(key) || this.session.has(key) || this.registry.hasStartValue(key);
+    return this.local.has(key) || this.session.has(key) || this.registry.startValueOf(key) !== undefined;
   }
 
   /**
@@ -390,7 +383,7 @@ export class Settings implements GucReader {
     const key = name.toLowerCase();
     const def = this.registry.lookup(key);
     if (def === null) {
-      const v = this.local.get(key) ?? this.session.get(key) ?? this.registry.customStartValue(key);
+      const v = this.local.get(key) ?? this.session.get(key) ?? this.registry.startValueOf(key);
       if (v === undefined) throw new PgError(SQLSTATE.undefined_object, `unrecognized configuration parameter "${key}"`);
       return { name: key, value: String(v) };
     }

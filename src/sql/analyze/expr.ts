@@ -834,6 +834,11 @@ export function typmodOf(e: Expr): number {
   return e.k === 'var' || e.k === 'cast' || e.k === 'param' || e.k === 'slot' || e.k === 'execParam' || e.k === 'sublink' || e.k === 'subplan' ? e.typmod : -1;
 }
 
+/** A constant cast to `type(typmod)`: it keeps the typmod where the type has one. */
+function castConst(type: SqlType, typmod: number, value: Value): Expr {
+  return typmod >= 0 && hasTypmodCoercion(type) ? { k: 'const', type, value, typmod } : { k: 'const', type, value };
+}
+
 /** Explicit cast `arg::type`. */
 export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: number, location: number): Expr {
   if (arg.k === 'param' && arg.type === 'unknown') {
@@ -845,16 +850,14 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
   if (reg !== null) return reg;
   if (arg.k === 'const' && arg.type === 'unknown') {
     const v = literalInput(scope, arg.value, type, location);
-    if (typmod >= 0 && hasTypmodCoercion(type)) return { k: 'const', type, value: castValue(v, type, type, typmod, scope.zone, true), typmod };
-    return { k: 'const', type, value: v };
+    return castConst(type, typmod, typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, scope.zone, true) : v);
   }
   if (!canCast(arg.type, type)) {
     throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[arg.type]} to ${TYPE_NAME[type]}`, pos(location));
   }
   if (arg.k === 'const' && !castPrintsFloats(arg.type, type)) {
     try {
-      const value = castValue(arg.value, arg.type, type, typmod, scope.zone);
-      return typmod >= 0 && hasTypmodCoercion(type) ? { k: 'const', type, value, typmod } : { k: 'const', type, value };
+      return castConst(type, typmod, castValue(arg.value, arg.type, type, typmod, scope.zone));
     } catch (err) {
       if (err instanceof PgError && err.position === undefined && err.code === SQLSTATE.invalid_text_representation) {
         err.position = String(location + 1);
