@@ -32,7 +32,7 @@ test('format_type edge cases: oid 0, unknown oids, NULL arguments, wrong arity',
 test('a cast literal keeps its typmod in result columns: CREATE TABLE AS, set operations, VALUES', async () => {
   const { both } = pair;
   const selects = [
-    "SELECT '1.5'::numeric(5,2) AS a, 2.25::numeric(6,1) AS b, 'ab'::varchar(5) AS c, 'x'::char(3) AS d, '101'::bit(3) AS e, '[1,2]'::vector(2) AS f, now()::timestamp(0) AS g, '[1,2]'::halfvec(2) AS h",
+    "SELECT '1.5'::numeric(5,2) AS a, 2.25::numeric(6,1) AS b, 'ab'::varchar(5) AS c, 'x'::char(3) AS d, '101'::bit(3) AS e, '[1,2]'::vector(2) AS f, '2024-01-01 12:00:00.6'::timestamp(0) AS g, '[1,2]'::halfvec(2) AS h",
     "SELECT 'a'::varchar(3) AS a UNION ALL SELECT 'ab'::varchar(5)",
     "SELECT 'a'::varchar(3) AS a UNION SELECT 'b'::varchar(3)",
     "SELECT * FROM (VALUES ('1'::numeric(4,1)), ('2'::numeric(4,1))) v(a)",
