@@ -77,6 +77,41 @@ test('EXPLAIN: LockRows above the Sort, below the Limit', async () => {
   reportMismatches('EXPLAIN locking', mismatches, qs.length, SEED);
 });
 
+test('locking clauses below the top level: sublinks, WITH items, subqueries in FROM', async () => {
+  const mismatches: string[] = [];
+  const qs = [
+    'SELECT id FROM lk WHERE id = (SELECT id FROM lk WHERE g = 1 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)',
+    'SELECT id FROM lk WHERE id IN (SELECT lk_id FROM lk2 WHERE id > 3 FOR SHARE) ORDER BY id',
+    'SELECT id FROM lk l WHERE EXISTS (SELECT 1 FROM lk2 WHERE lk2.lk_id = l.id FOR UPDATE) ORDER BY id',
+    'SELECT id, (SELECT s FROM lk2 WHERE lk2.id = lk.id FOR KEY SHARE) FROM lk WHERE id < 5 ORDER BY id',
+    'WITH next AS (SELECT id FROM lk WHERE g = 2 ORDER BY id LIMIT 3 FOR UPDATE SKIP LOCKED) SELECT lk.id, lk.g FROM lk JOIN next USING (id) ORDER BY lk.id',
+    'SELECT * FROM (SELECT id FROM lk WHERE g = 0 ORDER BY id LIMIT 2 FOR NO KEY UPDATE) s',
+    'SELECT * FROM (SELECT id FROM lk FOR UPDATE) s JOIN lk2 ON lk2.id = s.id ORDER BY s.id',
+    'WITH w AS (SELECT id FROM lk WHERE id < 3 FOR UPDATE) SELECT * FROM w ORDER BY id',
+    // The clause's own checks apply at every level.
+    'SELECT id FROM lk WHERE id IN (SELECT count(*)::int FROM lk2 FOR UPDATE)',
+    'SELECT * FROM (SELECT DISTINCT g FROM lk FOR SHARE) s',
+    'WITH w AS (SELECT id FROM lk UNION SELECT id FROM lk2 FOR UPDATE) SELECT * FROM w',
+    // Plans: LockRows inside the InitPlan / SubPlan / CTE, a WITH item that locks stays a CTE Scan.
+    'EXPLAIN (COSTS OFF) SELECT id, g FROM lk WHERE id = (SELECT id FROM lk2 WHERE s = $$s3$$ LIMIT 1 FOR UPDATE SKIP LOCKED)',
+    'EXPLAIN (COSTS OFF) SELECT id FROM lk l WHERE EXISTS (SELECT 1 FROM lk2 WHERE lk2.lk_id = l.id FOR UPDATE)',
+    'EXPLAIN (COSTS OFF) WITH w AS (SELECT id FROM lk WHERE g = 1 FOR UPDATE) SELECT * FROM w',
+    'EXPLAIN (COSTS OFF) WITH w AS (SELECT id FROM lk2 WHERE s > $$s3$$ FOR UPDATE) SELECT * FROM w WHERE id > 2',
+    'EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id FROM lk WHERE g = 3 FOR UPDATE) s',
+    // DML over a locking sublink or WITH item (the one-statement job queue).
+    'BEGIN',
+    'UPDATE lk SET g = g + 100 WHERE id = (SELECT id FROM lk WHERE g = 3 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, g',
+    'WITH next AS (SELECT id FROM lk WHERE g = 1 ORDER BY id LIMIT 2 FOR UPDATE SKIP LOCKED) UPDATE lk SET g = -1 FROM next WHERE lk.id = next.id RETURNING lk.id',
+    'DELETE FROM lk2 WHERE id = (SELECT id FROM lk2 ORDER BY id DESC LIMIT 1 FOR UPDATE) RETURNING *',
+    'SELECT id, g FROM lk WHERE g < 0 OR g > 99 ORDER BY id',
+    'ROLLBACK',
+  ];
+  for (const q of qs) await check(q, mismatches);
+  reportMismatches('locking below the top level', mismatches, qs.length, SEED);
+  // PostgreSQL pushes a top-level clause into a subquery in FROM; vecgres refuses it.
+  await assert.rejects(db.query('SELECT * FROM (SELECT id FROM lk) s FOR UPDATE'), { code: '0A000', message: 'FOR UPDATE of a subquery in FROM is not supported' });
+});
+
 test('inside a transaction block, the locking query and an UPDATE of the locked rows as PostgreSQL', async () => {
   const mismatches: string[] = [];
   const qs = [

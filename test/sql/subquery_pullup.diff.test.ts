@@ -75,6 +75,18 @@ test('EXPLAIN: the subquery\'s tables are scanned by the outer level, as in Post
     `EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, embedding <-> ${q} AS d FROM items) s ORDER BY d LIMIT 5`,
     `EXPLAIN (COSTS OFF) WITH s AS (SELECT id, embedding FROM items) SELECT id FROM s ORDER BY embedding <-> ${q} LIMIT 5`,
     'EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, cat FROM items) s WHERE cat > 5',
+    // Subqueries that stay: the Subquery Scan is left out when the level reads its columns as
+    // they are and the subquery's plan carries no others (sort keys, row ids), else it projects.
+    'EXPLAIN (COSTS OFF) SELECT * FROM (SELECT cat, count(*) FROM items GROUP BY cat) s',
+    'EXPLAIN (COSTS OFF) SELECT * FROM (SELECT count(*) FROM items GROUP BY cat) s',
+    'EXPLAIN (COSTS OFF) SELECT n, cat FROM (SELECT cat, count(*) AS n FROM items GROUP BY cat) s',
+    'EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id, cat FROM items ORDER BY cat, id LIMIT 3) s',
+    'EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id FROM items ORDER BY cat, id LIMIT 3) s',
+    'EXPLAIN (COSTS OFF) SELECT id + 1 FROM (SELECT id, cat FROM items ORDER BY cat, id LIMIT 3) s',
+    'EXPLAIN (COSTS OFF) SELECT id FROM (SELECT id, cat FROM items ORDER BY cat, id LIMIT 3) s',
+    'EXPLAIN (COSTS OFF) SELECT * FROM (SELECT DISTINCT ON (cat) cat, id FROM items ORDER BY cat, id) s',
+    'EXPLAIN (COSTS OFF) SELECT * FROM (SELECT id FROM items WHERE cat = 2 FOR UPDATE) s',
+    'EXPLAIN (COSTS OFF) WITH w AS (SELECT id FROM items ORDER BY title LIMIT 4) SELECT * FROM w',
   ]);
   // With a filter PostgreSQL's default iterative scan returns fewer rows, so vecgres' plan is
   // checked alone: the subquery is gone, its filter is the scan's (exact over 40 rows here).

@@ -248,9 +248,6 @@ function analyzeSelectLevel(env: SqlEnv, parent: ParseState | null, s: PgNode, r
   if (locking !== undefined) {
     if (s.op !== undefined && s.op !== 'SETOP_NONE') throw lockingWithSetOp(locking);
     if (s.valuesLists !== undefined) throw new PgError(SQLSTATE.feature_not_supported, `${firstLockingName(locking)} cannot be applied to VALUES`);
-    // Row locks are taken by the statement's top level only (PostgreSQL also pushes them into
-    // subqueries and WITH queries).
-    if (parent !== null) throw pgErr.featureNotSupported(`${firstLockingName(locking)} in a subquery`);
   }
   const ps = reuse ?? new ParseState(env, parent, parent!.paramTypes, parent!.paramNodes, parent!.analyzeSubquery, parent!.cteCounter);
   if (s.withClause !== undefined) analyzeWith(ps, s.withClause);

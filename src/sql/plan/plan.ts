@@ -174,6 +174,11 @@ export interface PlanBase {
   extParams: number[];
   /** Materialized CTEs of the query level this node is the top of (EXPLAIN prints `CTE name`). */
   cteDefs?: { id: number; name: string; plan: PlanNode }[];
+  /**
+   * Set on a subquery's top node when its SubqueryScan was left out: the scan it stood for,
+   * and whether PostgreSQL's plan of the subquery carries columns besides its select list.
+   */
+  elidedScan?: { scan: ScanTarget; junk: boolean };
 }
 
 /**

@@ -664,13 +664,23 @@ export function planLevel(info: PlannerInfo): PlanNode {
     plan = lim;
   }
 
-  if (plan.project !== null) {
-    // The plan is a subquery's top node (its SubqueryScan was left out): project in a Result above it.
+  // The plan is a subquery's top node (its SubqueryScan was left out) when it projects already.
+  // Reading its columns as they are, in order, this level needs no node of its own (PostgreSQL
+  // removes such a SubqueryScan: setrefs.c trivial_subqueryscan); else the SubqueryScan comes
+  // back to project (a Result where the subquery's scan is not known).
+  const passThrough = plan.project !== null && plan.elidedScan !== undefined && !plan.elidedScan.junk
+    && q.targets.length === plan.layout.length
+    && q.targets.every((t, i) => {
+      const l = plan.layout[i]!;
+      return t.expr.k === 'var' && t.expr.levelsUp === 0 && 'rti' in l && t.expr.rti === l.rti && t.expr.col === l.col;
+    });
+  if (plan.project !== null && !passThrough) {
     const input = plan;
-    plan = { ...planBase(input.rows, input.startupCost, input.totalCost, input.layout, input.width), node: 'Result', input, oneTimeFilter: null };
+    const base = planBase(input.rows, input.startupCost, input.totalCost, input.layout, input.width);
+    plan = input.elidedScan !== undefined ? { ...base, node: 'SubqueryScan', scan: input.elidedScan.scan, input } : { ...base, node: 'Result', input, oneTimeFilter: null };
   }
   const top = plan;
-  top.project = q.targets.map((t) => info.bindFor(top, t.expr, top.layout));
+  if (!passThrough) top.project = q.targets.map((t) => info.bindFor(top, t.expr, top.layout));
   if (info.cteDefs.length > 0) top.cteDefs = info.cteDefs;
   hoistInitPlans(top);
   return top;

@@ -25,7 +25,7 @@
 import type { Expr } from '../analyze/expr.js';
 import { forEachOperand, mapOperands } from '../analyze/expr.js';
 import type { FromNode, RangeTblEntry, SelectQuery } from '../analyze/query.js';
-import { forEachQueryExpr } from '../analyze/query.js';
+import { forEachQueryExpr, setOpLeaves, someNode } from '../analyze/query.js';
 import { VOLATILE_FNS } from './indexpath.js';
 
 /** A subquery FROM entry's place in the join tree: its top-level item and the joins above it. */
@@ -74,11 +74,43 @@ export function pullUpSubqueries(q: SelectQuery): SelectQuery {
 function pullableQuery(rte: RangeTblEntry): SelectQuery | null {
   if (rte.lateral) return null;
   if (rte.kind === 'subquery') return rte.query;
-  if (rte.kind === 'cte') {
-    const c = rte.cte;
-    if (c.refCount === 1 && c.materialized !== 'always' && c.recursive === null && rte.levelsUp === 0) return c.query;
-  }
+  if (rte.kind === 'cte' && cteInlined(rte)) return rte.cte.query;
   return null;
+}
+
+/**
+ * Whether a reference to a WITH item plans its query in place (as a subquery) rather than as a
+ * CTE Scan of its one shared plan: PostgreSQL's SS_process_ctes inlines a non-recursive WITH
+ * item of the same level referenced once and not MATERIALIZED, unless its query locks rows
+ * at any level (contain_dml counts a locking clause: the rows locked must be those the WITH
+ * item returns, once) or calls a volatile function (contain_volatile_functions).
+ */
+export function cteInlined(rte: Extract<RangeTblEntry, { kind: 'cte' }>): boolean {
+  const c = rte.cte;
+  return c.refCount === 1 && c.materialized !== 'always' && c.recursive === null && rte.levelsUp === 0 && !locksOrVolatile(c.query);
+}
+
+/** True when some level of `q` (sublinks, subqueries, WITH items) has a locking clause or calls a volatile function. */
+function locksOrVolatile(q: SelectQuery): boolean {
+  let found = false;
+  forEachQueryExpr(q, 0, (e) => {
+    if (!found && someNode(e, (y) => y.k === 'fn' && VOLATILE_FNS.has(y.name))) found = true;
+  });
+  if (found) return true;
+  const levels = (x: SelectQuery): boolean => {
+    if ((x.rowMarks?.length ?? 0) > 0) return true;
+    for (const rte of x.rtable) {
+      if (rte.kind === 'subquery' && levels(rte.query)) return true;
+      if (rte.kind === 'setop' && setOpLeaves(rte.tree).some(levels)) return true;
+    }
+    if (x.ctes.some((c) => levels(c.query) || (c.recursive !== null && levels(c.recursive.term)))) return true;
+    let inSublink = false;
+    forEachQueryExpr(x, 0, (e, depth) => {
+      if (!inSublink && depth === 0 && someNode(e, (y) => y.k === 'sublink' && levels(y.query as SelectQuery))) inSublink = true;
+    });
+    return inSublink;
+  };
+  return levels(q);
 }
 
 /** is_simple_subquery, narrowed (module comment); `s` has had its own subqueries pulled up. */

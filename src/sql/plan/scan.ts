@@ -9,7 +9,7 @@
  */
 import type { IndexAm, VectorIndex } from '../../access/am.js';
 import type { Expr } from '../analyze/expr.js';
-import { someNode, type RangeTblEntry, type SortKey } from '../analyze/query.js';
+import { exprEqual, someNode, type RangeTblEntry, type SelectQuery, type SortKey } from '../analyze/query.js';
 import { isVectorFamily } from '../analyze/types.js';
 import type { FilteredKnn, FilterStrategy, KnnSpec, LayoutItem, PlanNode, ScanTarget, SortSpec } from './plan.js';
 import type { GucReader } from '../../common/guc.js';
@@ -23,6 +23,7 @@ import { planSetOp, setOpOutputNames } from './setop.js';
 import { distanceBound, knnOrderOf, matchKnnIndexes, type KnnIndexMatch } from './knn_index.js';
 import { bug } from '../exec/eval.js';
 import { takeRunCondition } from './window.js';
+import { cteInlined } from './pullup.js';
 import { projectScanDistances } from './scan_distances.js';
 import { parallelTopK } from './parallel.js';
 import { vectorBinaryQuantize } from '../../types/vector.js';
@@ -194,7 +195,10 @@ function subqueryLike(
   if (qualExpr === null && sub.cteDefs === undefined && !keep) {
     // A SubqueryScan that neither filters nor projects is left out (PostgreSQL's
     // trivial_subqueryscan): the subquery's top node emits the columns in order already.
+    // The level puts it back when it projects over them (planner.ts planLevel).
     sub.layout = layout;
+    const subQuery = rte.kind === 'subquery' ? rte.query : rte.kind === 'cte' ? rte.cte.query : null;
+    sub.elidedScan = { scan: scanTarget(info, rte, rti, cols), junk: subQuery !== null && hasJunkColumns(subQuery) };
     return { plan: sub, rels: new Set([rti]), lateral, base: null };
   }
   const node: PlanNode = {
@@ -203,6 +207,20 @@ function subqueryLike(
   };
   if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
   return { plan: node, rels: new Set([rti]), lateral, base: null };
+}
+
+/**
+ * Whether PostgreSQL's plan of subquery `q` carries columns besides its select list (resjunk
+ * target entries: ORDER BY, GROUP BY, DISTINCT ON and window keys that are not select-list
+ * items, the row ids a locking clause adds), so its SubqueryScan projects them away and is
+ * not trivial (setrefs.c trivial_subqueryscan) even when the level reads every column.
+ */
+function hasJunkColumns(q: SelectQuery): boolean {
+  if ((q.rowMarks?.length ?? 0) > 0) return true;
+  const listed = (e: Expr): boolean => q.targets.some((t) => exprEqual(t.expr, e));
+  const keys: Expr[] = [...q.orderBy.map((k) => k.expr), ...q.groupBy, ...(q.distinctOn ?? []).map((k) => k.expr)];
+  for (const w of q.windows ?? []) keys.push(...w.partitionBy, ...w.orderBy.map((k) => k.expr));
+  return keys.some((e) => !listed(e));
 }
 
 /**
@@ -237,7 +255,7 @@ function planCteRef(
     if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
     return { plan: node, rels: new Set([rti]), lateral, base: null };
   }
-  if (cte.refCount === 1 && cte.materialized !== 'always' && cte.recursive === null && rte.levelsUp === 0) {
+  if (cteInlined(rte)) {
     const child = new PlannerInfo(g, cte.query, info);
     const sub = planLevel(child);
     for (const id of child.ext) info.ext.add(id);

@@ -115,7 +115,7 @@ function inSemiJoinOf(e: Extract<Expr, { k: 'sublink' }>): SemiJoin | null {
 }
 
 function semiJoinOf(sub: SelectQuery, anti: boolean): SemiJoin | null {
-  if (sub.aggregate || sub.limit !== null || sub.offset !== null || sub.setReturning || sub.ctes.length > 0 || sub.from.length === 0) return null;
+  if (sub.aggregate || sub.limit !== null || sub.offset !== null || sub.setReturning || sub.ctes.length > 0 || sub.from.length === 0 || sub.rowMarks !== undefined) return null;
   const innerKeys: Expr[] = [];
   const outerKeys: Expr[] = [];
   const eq: SemiJoin['eq'] = [];
