@@ -411,6 +411,41 @@ const SCENARIOS: [string, Scenario][] = [
     }));
     assert.deepEqual((await setup!.q('SELECT count(*)::int AS n, count(worker)::int AS w FROM jobs WHERE done')).rows, [{ n: 12, w: 12 }]);
   }],
+
+  ['one-statement job queues with parameters: UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED), WITH ... FOR UPDATE SKIP LOCKED, and a DELETE ... RETURNING WITH item', async (b) => {
+    const [setup, ...workers] = await b.open(4);
+    await setup!.q("CREATE TABLE q (id int PRIMARY KEY, state text NOT NULL DEFAULT 'queued', worker int)");
+    await setup!.q('CREATE TABLE q_done (id int PRIMARY KEY, worker int)');
+    await setup!.q('INSERT INTO q (id) SELECT g FROM generate_series(1, 30) g');
+    const TAKE_ONE = 'UPDATE q SET state = $1, worker = $2 WHERE id = (SELECT id FROM q WHERE state = $3 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id';
+    const TAKE_TWO = `WITH next AS (SELECT id FROM q WHERE state = 'queued' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+      UPDATE q SET state = 'running', worker = $2 FROM next WHERE q.id = next.id RETURNING q.id`;
+    const FINISH = 'WITH d AS (DELETE FROM q WHERE id = $1 AND worker = $2 RETURNING id, worker) INSERT INTO q_done SELECT * FROM d RETURNING id';
+    // Open transactions each hold the jobs they took: the next worker's statement skips them.
+    for (const w of workers) await w.q('BEGIN');
+    const first = [];
+    for (const [i, w] of workers.entries()) first.push((await w.q(TAKE_ONE, ['running', i, 'queued'])).rows.map((r) => r['id']));
+    assert.deepEqual(first, [[1], [2], [3]]);
+    const second = [];
+    for (const [i, w] of workers.entries()) second.push((await w.q(TAKE_TWO, [2, i])).rows.map((r) => r['id'] as number).sort((x, y) => x - y));
+    assert.deepEqual(second, [[4, 5], [6, 7], [8, 9]]);
+    for (const w of workers) await w.q('ROLLBACK');
+    // Workers draining the queue concurrently, each job done once.
+    await Promise.all(workers.map(async (w, i) => {
+      for (let round = 0; ; round++) {
+        await w.q('BEGIN');
+        const r = await w.q(round % 2 === 0 ? TAKE_ONE : TAKE_TWO, round % 2 === 0 ? ['running', i, 'queued'] : [2, i]);
+        if (r.rows.length === 0) {
+          await w.q('COMMIT');
+          return;
+        }
+        for (const row of r.rows) assert.deepEqual((await w.q(FINISH, [row['id'], i])).rows, [{ id: row['id'] }]);
+        await w.q('COMMIT');
+      }
+    }));
+    assert.deepEqual((await setup!.q('SELECT count(*)::int AS n FROM q')).rows, [{ n: 0 }]);
+    assert.deepEqual((await setup!.q('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, min(id) AS lo, max(id) AS hi FROM q_done')).rows, [{ n: 30, d: 30, lo: 1, hi: 30 }]);
+  }],
 ];
 
 testOnEveryBackend('vecgres_locks', adapt, SCENARIOS);

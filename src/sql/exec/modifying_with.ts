@@ -45,16 +45,6 @@ function relationNames(node: unknown, out: Map<string, number>, skip: ReadonlySe
   return out;
 }
 
-/** The highest `$n` a raw tree uses (0 when none). */
-export function maxParam(node: unknown): number {
-  if (node === null || typeof node !== 'object') return 0;
-  if (Array.isArray(node)) return node.reduce((m: number, x) => Math.max(m, maxParam(x)), 0);
-  const n = node as PgNode;
-  let m = n.ParamRef !== undefined && typeof n.ParamRef.number === 'number' ? n.ParamRef.number : 0;
-  for (const k of Object.keys(n)) m = Math.max(m, maxParam(n[k]));
-  return m;
-}
-
 /**
  * Checks a statement with data-modifying CTEs before anything runs: the WITH is not RECURSIVE,
  * a CTE without RETURNING is not read, and no table a CTE changes (its target, or a table referencing it by a foreign key) is read or written anywhere

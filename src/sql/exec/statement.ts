@@ -28,7 +28,7 @@ import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { Numeric } from '../../types/numeric.js';
 import { Jsonb } from '../../types/jsonb.js';
 import { runSelect, runStatement } from './select.js';
-import { checkModifyingWith, dmlTagOf, maxParam, modifyingCtes, returnedRowsQuery } from './modifying_with.js';
+import { checkModifyingWith, dmlTagOf, modifyingCtes, returnedRowsQuery } from './modifying_with.js';
 import { runInsert, columnDefaultExpr } from './insert.js';
 import { runCopy, type CopyIo, type CopyOutput } from './copy.js';
 import { runUpdate, runDelete, truncateTables, vacuum } from './dml.js';
@@ -284,8 +284,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
   const notices: Notices = [];
   switch (raw.tag) {
     case 'SelectStmt': {
-      const mods = modifyingCtes(s);
-      if (mods.length > 0) return runWithModifyingCtes(env, raw, params, cache, mods);
+      if (modifyingCtes(s).length > 0) return runWithModifyingCtes(env, raw, params, cache);
       const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
       const zone = env.settings.timeZone();
       const values = boundValues(env, a.paramTypes, params, zone);
@@ -296,8 +295,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return { command: 'SELECT', fields: fieldsOf(env, a.query.targets, (e) => selectOrigin(a.query, e)), rows: out.rows, affectedRows: 0, notices };
     }
     case 'InsertStmt': {
-      const mods = modifyingCtes(s);
-      if (mods.length > 0) return runWithModifyingCtes(env, raw, params, cache, mods);
+      if (modifyingCtes(s).length > 0) return runWithModifyingCtes(env, raw, params, cache);
       const a = prepare(env, raw, cache) as Analyzed<InsertQuery>;
       const out = runInsert(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
@@ -306,7 +304,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('INSERT', notices, out.count);
     }
     case 'UpdateStmt': {
-      if (modifyingCtes(s).length > 0) return runWithModifyingCtes(env, raw, params, cache, modifyingCtes(s));
+      if (modifyingCtes(s).length > 0) return runWithModifyingCtes(env, raw, params, cache);
       const a = prepare(env, raw, cache) as Analyzed<UpdateQuery>;
       const out = runUpdate(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
@@ -315,7 +313,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('UPDATE', notices, out.count);
     }
     case 'DeleteStmt': {
-      if (modifyingCtes(s).length > 0) return runWithModifyingCtes(env, raw, params, cache, modifyingCtes(s));
+      if (modifyingCtes(s).length > 0) return runWithModifyingCtes(env, raw, params, cache);
       const a = prepare(env, raw, cache) as Analyzed<DeleteQuery>;
       const out = runDelete(env, a.query, boundValues(env, a.paramTypes, params, env.settings.timeZone()));
       if (a.query.returning !== null) {
@@ -449,15 +447,17 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
  * then the main statement with each such CTE replaced by its RETURNING rows (bound as further
  * parameters after the client's). A CTE without RETURNING runs and is dropped from the list.
  * The command tag, rows and affected-row count are the main statement's, as PostgreSQL's.
- * @throws PgError 0A000 from checkModifyingWith before anything ran; the CTEs' own errors.
+ * @throws PgError 0A000 from checkModifyingWith before anything ran; 42P18 for a parameter no
+ *   part types; the CTEs' own errors.
  */
-function runWithModifyingCtes(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache, mods: readonly PgNode[]): StatementResult {
+function runWithModifyingCtes(env: SqlEnv, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): StatementResult {
   const s = raw.stmt[raw.tag];
-  checkModifyingWith(s, mods, (name) => env.catalog.tableNames().filter((n) => (env.catalog.getTable(n)?.def.foreignKeys ?? []).some((f) => f.refTable === name)));
-  const clientParams = maxParam(s);
+  const { types, parts } = describeModifyingWith(env, raw, cache);
+  const clientParams = types.length;
   const returned: Value[] = [];
   let next = clientParams + 1;
   const ctes: PgNode[] = [];
+  let part = 0;
   for (const c of s.withClause.ctes as PgNode[]) {
     const cte = c.CommonTableExpr;
     const tag = dmlTagOf(cte.ctequery);
@@ -465,23 +465,100 @@ function runWithModifyingCtes(env: SqlEnv, raw: RawStatement, params: readonly u
       ctes.push(c);
       continue;
     }
-    const r = dispatch(env, { tag, stmt: cte.ctequery }, params.slice(0, maxParam(cte.ctequery)), cache, null);
+    const r = dispatch(env, parts[part++]!, params, cache, null);
     if ((cte.ctequery[tag].returningClause?.exprs ?? cte.ctequery[tag].returningList) === undefined) continue;
     ctes.push({ CommonTableExpr: { ...cte, ctequery: returnedRowsQuery(r.fields, r.rows.length, next) } });
     next += r.rows.length * r.fields.length;
     for (const row of r.rows) for (const v of row) returned.push(v as Value);
   }
-  const main: PgNode = { ...s };
-  if (ctes.length > 0) main.withClause = { ...s.withClause, ctes };
-  else delete main.withClause;
-  const mainRaw: RawStatement = { tag: raw.tag, stmt: { [raw.tag]: main } };
+  const mainRaw = withCtes(raw, ctes);
+  // The client's parameters keep the types the whole statement gave them.
+  cache.set(mainRaw.stmt, { version: -1, analyzed: null, declared: types });
   const a = prepare(env, mainRaw, cache);
   const zone = env.settings.timeZone();
-  const values = [...paramValues(env, a.paramTypes.slice(0, clientParams), params, zone), ...returned];
+  const values = [...boundValues(env, types, params, zone), ...returned];
   // The main statement's run finds its parameters converted already (boundValues).
-  const all: unknown[] = [...params.slice(0, clientParams), ...returned];
+  const all: unknown[] = [...params, ...returned];
   convertedParams.set(all, { types: a.paramTypes, zone, values });
   return dispatch(env, mainRaw, all, cache, null);
+}
+
+/** `raw` with its WITH list replaced by `ctes` (dropped when empty): a new tree, `raw` unchanged. */
+function withCtes(raw: RawStatement, ctes: PgNode[]): RawStatement {
+  const main: PgNode = { ...raw.stmt[raw.tag] };
+  if (ctes.length > 0) main.withClause = { ...main.withClause, ctes };
+  else delete main.withClause;
+  return { tag: raw.tag, stmt: { [raw.tag]: main } };
+}
+
+/** What {@link describeModifyingWith} found for a statement tree, while the catalog and zone stay. */
+interface ModifyingWithDescription {
+  version: number;
+  viewKey: number;
+  timeZone: string;
+  declared: readonly SqlType[];
+  /** Every parameter's type ($1 first): declared, else inferred by the first part that types it. */
+  types: SqlType[];
+  /** The main statement's result columns (null: no rows). */
+  fields: ResultField[] | null;
+  /** The data-modifying WITH items' statements, in order, each its own analysis-cache key. */
+  parts: RawStatement[];
+}
+
+const modifyingWithDescriptions = new WeakMap<object, ModifyingWithDescription>();
+
+/**
+ * Parse analysis of a statement with data-modifying WITH items, without running anything (the
+ * extended protocol's Describe needs it, and each execution reads the types it found). As
+ * PostgreSQL's parse analysis (one set of parameter types for the whole statement, typed by
+ * the first part that types each): each INSERT / UPDATE / DELETE item is analyzed in order
+ * with the parameter types the client declared and earlier items inferred, then the main
+ * statement with each such item standing as an empty relation of its RETURNING columns. Each
+ * item's statement is then analyzed (cached under a key of its own for this tree) with the
+ * statement's final types, so its run converts the client's parameters as the whole does.
+ * @throws PgError 0A000 from checkModifyingWith; 42P18 for a parameter no part types; the
+ *   analysis errors of each part (42P01, 42703, ...).
+ */
+function describeModifyingWith(env: SqlEnv, raw: RawStatement, cache: PreparedCache): ModifyingWithDescription {
+  const s = raw.stmt[raw.tag];
+  const declared = cache.get(raw.stmt)?.declared ?? [];
+  const timeZone = env.settings.get('TimeZone') as string;
+  const had = modifyingWithDescriptions.get(raw.stmt);
+  if (had !== undefined && had.version === env.catalog.version && had.viewKey === env.catalog.viewKey() && had.timeZone === timeZone && sameTypes(had.declared, declared)) return had;
+  checkModifyingWith(s, modifyingCtes(s), (name) => env.catalog.tableNames().filter((n) => (env.catalog.getTable(n)?.def.foreignKeys ?? []).some((f) => f.refTable === name)));
+  const types: SqlType[] = [...declared];
+  const merge = (found: readonly SqlType[]): void => {
+    for (let i = 0; i < found.length; i++) if (types[i] === undefined || types[i] === 'unknown') types[i] = found[i]!;
+  };
+  const parts: RawStatement[] = had?.parts ?? [];
+  const ctes: PgNode[] = [];
+  let part = 0;
+  for (const c of s.withClause.ctes as PgNode[]) {
+    const cte = c.CommonTableExpr;
+    const tag = dmlTagOf(cte.ctequery);
+    if (tag === null) {
+      ctes.push(c);
+      continue;
+    }
+    // A wrapper of the item's own tree: the key of its analysis for this statement only (the
+    // parser shares trees by SQL text, and another Parse may declare other types).
+    const sub = (parts[part] ??= { tag, stmt: { [tag]: cte.ctequery[tag] } });
+    part++;
+    cache.set(sub.stmt, { version: -1, analyzed: null, declared: [...types] });
+    const a = prepare(env, sub, cache, true);
+    merge(a.paramTypes);
+    if ((cte.ctequery[tag].returningClause?.exprs ?? cte.ctequery[tag].returningList) === undefined) continue;
+    const dml = a.query as { returning: { name: string; expr: Expr }[] };
+    ctes.push({ CommonTableExpr: { ...cte, ctequery: returnedRowsQuery(fieldsOf(env, dml.returning), 0, 0) } });
+  }
+  const main = describeStatement(env, withCtes(raw, ctes), [...types], cache);
+  merge(main.paramTypes);
+  for (const p of parts) cache.set(p.stmt, { version: -1, analyzed: null, declared: types });
+  const out: ModifyingWithDescription = {
+    version: env.catalog.version, viewKey: env.catalog.viewKey(), timeZone, declared, types, fields: main.fields, parts,
+  };
+  modifyingWithDescriptions.set(raw.stmt, out);
+  return out;
 }
 
 function statementName(tag: string): string {
@@ -541,17 +618,18 @@ export function endImplicitBlock(env: SqlEnv, commit: boolean): void {
 }
 
 /**
- * Analyzes `raw` (or reuses its cached analysis).
+ * Analyzes `raw` (or reuses its cached analysis). `unknownOk`: a parameter left untyped is no
+ * error (a part of a statement whose other parts may type it: describeModifyingWith).
  * @throws PgError 42P18 `could not determine data type of parameter $n` when a parameter's type
  *   is still unknown after analysis: never referenced below a higher-numbered one, or only where
  *   nothing types it (PostgreSQL's exec_parse_message checks every parameter the same way).
  */
-function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache): AnyAnalyzed {
+function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache, unknownOk = false): AnyAnalyzed {
   const hit = cache.get(raw.stmt);
   const fresh = hit !== undefined && hit.analyzed !== null && hit.version === env.catalog.version && hit.viewKey === env.catalog.viewKey()
     && hit.timeZone === env.settings.get('TimeZone');
   const analyzed = fresh ? hit.analyzed! : analyzeStatement(env, raw, cache);
-  const unknown = analyzed.paramTypes.indexOf('unknown');
+  const unknown = unknownOk ? -1 : analyzed.paramTypes.indexOf('unknown');
   if (unknown >= 0) throw new PgError(SQLSTATE.indeterminate_datatype, `could not determine data type of parameter $${unknown + 1}`);
   return analyzed;
 }
@@ -599,9 +677,11 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
     case 'InsertStmt':
     case 'UpdateStmt':
     case 'DeleteStmt': {
-      // Describing needs the CTEs' RETURNING types without running them: not done yet.
-      if (modifyingCtes(s).length > 0) throw pgErr.featureNotSupported('data-modifying statements in WITH in a prepared statement or with parameters');
       if (declared.length > 0 && cache.get(raw.stmt)?.declared === undefined) cache.set(raw.stmt, { version: -1, analyzed: null, declared });
+      if (modifyingCtes(s).length > 0) {
+        const d = describeModifyingWith(env, raw, cache);
+        return { paramTypes: d.types, fields: d.fields };
+      }
       const a = prepare(env, raw, cache);
       const q = a.query;
       if (q.kind === 'select') return { paramTypes: a.paramTypes, fields: fieldsOf(env, q.targets, (e) => selectOrigin(q as SelectQuery, e)) };
