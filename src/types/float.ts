@@ -542,6 +542,41 @@ function roundDoubleToFloat4(dbl: number, cmp: () => number): number {
 
 /** Reads s[start, mantEnd) as digits with an optional '.', s[mantEnd, end) as `e[sign]digits`. */
 function decimalStringToFloat4(s: string, start: number, mantEnd: number, end: number): number {
+  // Number() of the decimal string is its correctly rounded double d. Rounding d to float32 gives
+  // strtof's result unless d sits exactly on a float32 midpoint: a midpoint between x and d
+  // would be a double nearer to x than d. roundDoubleToFloat4 asks the exact comparison only
+  // then, so the 17-digit shortest forms of doubles (what JavaScript and most clients print)
+  // cost one Number() instead of a digit string and a BigInt.
+  const dbl = Number(s.slice(start, end));
+  if (dbl !== 0 && dbl !== Infinity) {
+    const r = roundDoubleToFloat4(dbl, () => exactDecimalVersusDouble(s, start, mantEnd, end, dbl));
+    if (r === Infinity || r === 0) scannedRange = true;
+    return r;
+  }
+  return exactDecimalToFloat4(s, start, mantEnd, end);
+}
+
+/** {@link compareDecimalToDouble} of the decimal s[start, end) (see decimalStringToFloat4) and `dbl`. */
+function exactDecimalVersusDouble(s: string, start: number, mantEnd: number, end: number, dbl: number): number {
+  let digits = '';
+  let scale = 0;
+  let afterPoint = false;
+  for (let i = start; i < mantEnd; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      afterPoint = true;
+      continue;
+    }
+    if (afterPoint) scale--;
+    if (digits.length === 0 && c === 48) continue;
+    digits += s[i];
+  }
+  if (end > mantEnd) scale += Math.max(-100000, Math.min(100000, Number(s.slice(mantEnd + 1, end))));
+  return compareDecimalToDouble(BigInt(digits), scale, dbl);
+}
+
+/** decimalStringToFloat4 where Number() gave 0 or infinity: exact digits, range checks, rounding. */
+function exactDecimalToFloat4(s: string, start: number, mantEnd: number, end: number): number {
   // Collect significant digits, dropping leading zeros, and the power of ten of the last one.
   let digits = '';
   let scale = 0;

@@ -1,8 +1,8 @@
 /**
  * float4 text input (scanFloat4, used by real, vector and halfvec input and so by COPY) against
  * PostgreSQL's strtof (PGlite): seeded random decimal strings of the shapes the fast path takes
- * (up to 15 significant digits, powers of ten within 1e±22) and the ones it leaves to the exact
- * path, including values exactly midway between two float32 numbers. Set VECGRES_SEED to replay.
+ * (up to 15 significant digits, powers of ten within 1e±22), JavaScript's printed doubles, and the
+ * ones it leaves to the exact path, including values exactly midway between two float32 numbers. Set VECGRES_SEED to replay.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,11 +18,15 @@ test('vector input parses random decimals to the float32 PostgreSQL picks', asyn
   const digits = (n: number): string => Array.from({ length: n }, () => String(rnd(10))).join('');
   const values: string[] = [];
   for (let i = 0; i < 3000; i++) {
-    const shape = rnd(4);
+    const shape = rnd(5);
     if (shape === 0) values.push(`${rnd(2) ? '-' : ''}${digits(1 + rnd(8))}.${digits(rnd(10))}`);
     else if (shape === 1) values.push(`${digits(1 + rnd(12))}e${rnd(2) ? "-" : ""}${rnd(26)}`);
     else if (shape === 2) values.push(`0.${'0'.repeat(rnd(6))}${digits(1 + rnd(20))}`);
-    else {
+    else if (shape === 3) {
+      // What JavaScript prints for a double (up to 17 significant digits): the bulk of vector
+      // literals built by clients, read through Number() and rounded once more.
+      values.push(String(((rnd(2000000000) - 1000000000) / (1 + rnd(1000000))) * 10 ** (rnd(9) - 4)));
+    } else {
       // Midway between two float32 neighbours: exact in a double, so the decimal is exact too.
       const f = new Float32Array([(rnd(2000000) - 1000000) / (1 + rnd(1000))]);
       const u = new Uint32Array(f.buffer);
