@@ -26,6 +26,7 @@ export const SQLSTATE = {
   invalid_time_zone_displacement_value: '22009',
   interval_field_overflow: '22015',
   invalid_escape_sequence: '22025',
+  invalid_use_of_escape_character: '2200C',
   substring_error: '22011',
   invalid_regular_expression: '2201B',
   invalid_argument_for_logarithm: '2201E',

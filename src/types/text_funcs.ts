@@ -304,8 +304,21 @@ function literalAtom(c: string): string {
   return /[\p{L}\p{N}_ ]/u.test(c) ? c : `\\u{${c.codePointAt(0)!.toString(16)}}`;
 }
 
-/** Translates the escape at `p[i]` (after the backslash); returns the JS text and the next index. */
-function translateEscape(p: string[], i: number, inBracket: boolean): [string, number] {
+/** The capturing groups a pattern has opened (numbered from 1) and which of them it closed. */
+interface GroupState {
+  opened: number;
+  closed: boolean[];
+}
+const NO_GROUPS: GroupState = { opened: 0, closed: [] };
+
+/**
+ * Translates the escape at `p[i]` (after the backslash); returns the JS text and the next index.
+ * `groups`: the capturing groups before it; a multi-digit `\mnn` is a back reference only up to
+ * the number opened and an octal character otherwise (regc_lex.c's lexescape), and a back
+ * reference must name a group already closed (regcomp.c; JavaScript would match a forward or
+ * self reference as empty).
+ */
+function translateEscape(p: string[], i: number, inBracket: boolean, groups: GroupState = NO_GROUPS): [string, number] {
   const c = p[i];
   if (c === undefined) throw invalidRegex('invalid escape \\ sequence');
   switch (c) {
@@ -347,10 +360,38 @@ function translateEscape(p: string[], i: number, inBracket: boolean): [string, n
       case 'Z': return ['(?![\\s\\S])', i + 1];
       default: break;
     }
-    if (/[1-9]/.test(c)) return [`\\${c}`, i + 1];
+    if (/[0-9]/.test(c)) return translateDigits(p, i, groups);
   }
   if (/[\p{L}\p{N}]/u.test(c)) throw invalidRegex('invalid escape \\ sequence');
   return [literalAtom(c), i + 1];
+}
+
+/**
+ * `\` then digits at `p[i]`, outside a bracket expression: one digit 1-9 is a back reference;
+ * several are one when their value is at most the groups opened; otherwise (and after `\0`) up to three
+ * octal digits name a character, one fewer if three would pass 0377 (regc_lex.c).
+ * @throws PgError 2201B when no octal digit follows (`\8` with nothing to refer to is a back
+ *   reference, whose number JavaScript then refuses).
+ */
+function translateDigits(p: string[], i: number, groups: GroupState): [string, number] {
+  if (p[i] !== '0') {
+    let j = i;
+    let v = 0;
+    while (j < p.length && j - i < 255 && isDigitChar(p[j])) v = v * 10 + (p[j++]!.charCodeAt(0) - 48);
+    if (j === i + 1 || (v > 0 && v <= groups.opened)) {
+      if (groups.closed[v] !== true) throw invalidRegex('invalid backreference number');
+      return [`(?:\\${v})`, j];
+    }
+  }
+  let j = i;
+  let v = 0;
+  while (j < p.length && j - i < 3 && p[j]! >= '0' && p[j]! <= '7') v = v * 8 + (p[j++]!.charCodeAt(0) - 48);
+  if (j === i) throw invalidRegex('invalid escape \\ sequence');
+  if (v > 0xff) {
+    j--;
+    v >>= 3;
+  }
+  return [literalAtom(String.fromCodePoint(v)), j];
 }
 
 /** A bracket expression starting at `p[i]` (the `[`); returns the JS class and the next index. */
@@ -465,6 +506,8 @@ export function compileRegex(pattern: string, opts: RegexOptions): RegExp {
   if (o.literal) src = p.map(literalAtom).join('');
   else {
     let i = 0;
+    const groups: GroupState = { opened: 0, closed: [] };
+    const open: number[] = []; // group numbers of the open parentheses, 0 when not capturing
     while (i < p.length) {
       const c = p[i]!;
       if (o.expanded && /\s/.test(c)) {
@@ -472,11 +515,15 @@ export function compileRegex(pattern: string, opts: RegexOptions): RegExp {
       } else if (o.expanded && c === '#') {
         while (i < p.length && p[i] !== '\n') i++;
       } else if (c === '\\') {
-        const [t, next] = translateEscape(p, i + 1, false);
+        const [t, next] = translateEscape(p, i + 1, false, groups);
         src += t;
         i = next;
       } else if (c === '[') {
         const [t, next] = translateBracket(p, i);
+        src += t;
+        i = next;
+      } else if (c === '{') {
+        const [t, next] = translateBound(p, i);
         src += t;
         i = next;
       } else if (c === ']' || c === '}') {
@@ -490,6 +537,8 @@ export function compileRegex(pattern: string, opts: RegexOptions): RegExp {
         src += '(?<=\\n|^)';
         i++;
       } else {
+        if (c === '(') open.push(p[i + 1] === '?' ? 0 : ++groups.opened);
+        else if (c === ')' && open.length > 0) groups.closed[open.pop()!] = true;
         src += c;
         i++;
       }
@@ -504,6 +553,34 @@ export function compileRegex(pattern: string, opts: RegexOptions): RegExp {
   if (regexCache.size >= REGEX_CACHE_MAX) regexCache.clear();
   regexCache.set(key, re);
   return re;
+}
+
+/**
+ * The `{` at `p[i]`: a bound `{m}`, `{m,}` or `{m,n}` (m, n at most 255, RE_DUP_MAX) is copied
+ * as it is; a `{` not followed by a digit is an ordinary character in an ARE (escaped, since
+ * JavaScript's `u` flag refuses a lone brace). Returns the JavaScript text and the next index.
+ * @throws PgError 2201B for an unclosed or out-of-range bound, as regcomp.c.
+ */
+function translateBound(p: string[], i: number): [string, number] {
+  if (!isDigitChar(p[i + 1])) return ['\\{', i + 1];
+  let j = i + 1;
+  let m = '';
+  while (isDigitChar(p[j])) m += p[j++];
+  let n: string | null = m;
+  if (p[j] === ',') {
+    j++;
+    n = '';
+    while (isDigitChar(p[j])) n += p[j++];
+  }
+  if (p[j] !== '}') throw invalidRegex(j >= p.length ? 'braces {} not balanced' : 'invalid repetition count(s)');
+  const lo = Number(m);
+  const hi = n === '' ? null : Number(n);
+  if (lo > 255 || (hi !== null && (hi > 255 || hi < lo))) throw invalidRegex('invalid repetition count(s)');
+  return [`{${m}${n === m ? '' : `,${n}`}}`, j + 1];
+}
+
+function isDigitChar(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '9';
 }
 
 /** PostgreSQL's message (regerror) for the common kinds of JavaScript pattern error. */
@@ -693,4 +770,66 @@ export function format(fmt: string, args: readonly (string | null)[], widthArg: 
     out += text;
   }
   return out;
+}
+
+/**
+ * similar_to_escape(pattern [, escape]): the SQL-standard regular expression of `SIMILAR TO`
+ * as the POSIX ARE that `~` then matches (regexp.c, similar_escape_internal): anchored as
+ * `^(?:...)$`, `%` -> `.*`, `_` -> `.`, `(` -> `(?:`, the ARE's own `\ . ^ $` made literal,
+ * bracket expressions copied (nested `[` counted so a `]` that starts or follows `^` stays
+ * literal), and the escape character (default backslash; `escape` '' means none) making the
+ * next character literal, or, before `"`, one of the two part separators of SUBSTRING's
+ * three-part form. Counted in characters, which is what PostgreSQL's byte loop amounts to in
+ * UTF8 (a multi-byte character never equals a single-byte one).
+ * @throws PgError 22025 when `escape` is longer than one character; 2200C for a third
+ *   escape-double-quote separator.
+ */
+export function similarToEscape(pattern: string, escape?: string): string {
+  let esc: string | null = '\\';
+  if (escape !== undefined) {
+    const e = chars(escape);
+    if (e.length > 1) throw new PgError(SQLSTATE.invalid_escape_sequence, 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+    esc = e.length === 0 ? null : e[0]!;
+  }
+  let out = '^(?:';
+  let afterEscape = false;
+  let quotes = 0;
+  let bracketDepth = 0;
+  // 1 right after `[`, 2 after a leading `^`, 3 once an element was seen: a `]` ends the class
+  // only at 3.
+  let classPos = 0;
+  for (const c of pattern) {
+    if (afterEscape) {
+      if (c === '"' && bracketDepth < 1) {
+        if (quotes === 0) out += '){1,1}?(';
+        else if (quotes === 1) out += '){1,1}(?:';
+        else throw new PgError(SQLSTATE.invalid_use_of_escape_character, 'SQL regular expression may not contain more than two escape-double-quote separators');
+        quotes++;
+      } else {
+        out += `\\${c}`;
+        classPos = 3;
+      }
+      afterEscape = false;
+    } else if (esc !== null && c === esc) {
+      afterEscape = true;
+    } else if (bracketDepth > 0) {
+      if (c === '\\') out += '\\';
+      out += c;
+      if (c === ']' && classPos > 2) bracketDepth--;
+      else if (c === '[') {
+        bracketDepth++;
+        classPos = 3;
+      } else if (c === '^') classPos++;
+      else classPos = 3;
+    } else if (c === '[') {
+      out += c;
+      bracketDepth = 1;
+      classPos = 1;
+    } else if (c === '%') out += '.*';
+    else if (c === '_') out += '.';
+    else if (c === '(') out += '(?:';
+    else if (c === '\\' || c === '.' || c === '^' || c === '$') out += `\\${c}`;
+    else out += c;
+  }
+  return `${out})$`;
 }

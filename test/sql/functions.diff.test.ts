@@ -1,9 +1,9 @@
 /**
  * Differential tests of the expressions and functions applications write: CASE (both forms),
- * COALESCE, NULLIF, GREATEST / LEAST, LIKE / ILIKE (with ESCAPE), regular expressions, the
+ * COALESCE, NULLIF, GREATEST / LEAST, LIKE / ILIKE / SIMILAR TO (with ESCAPE), regular expressions, the
  * string and math functions, bool_and / bool_or / every, and the session functions, against
  * PostgreSQL 18 + pgvector (PGlite): values as text, types, column names, and errors by
- * SQLSTATE, message and position. Also a seeded property test of LIKE and of the regular
+ * SQLSTATE, message and position. Also a seeded property test of LIKE, SIMILAR TO and of the regular
  * expression translation over random strings and patterns.
  */
 import { test } from 'node:test';
@@ -76,6 +76,21 @@ test('LIKE, ILIKE and regular expressions', async () => {
     `SELECT regexp_match('foobarbequebaz', 'ba.'), regexp_match('foobarbequebaz', '(bar)(beque)'), regexp_match('abc', 'z'), regexp_match('abc', '(a)|(z)')`,
     `SELECT regexp_match('abc', 'a', 'g')`,
     `SELECT substring('foobar' from 'o(.)b'), substring('foobar' from 'zz'), substring('foobar' from 'o.b')`,
+    `SELECT 'aa' ~ '^a{1,2}$', 'aaa' ~ '^a{1,2}$', 'abab' ~ '^(ab){2}$', 'a' ~ 'a{2,}', 'a{' ~ 'a{', 'a{x}' ~ 'a{x}', 'x' ~ '^x{0}x$'`,
+    `SELECT 'a' ~ 'a{1'`,
+    `SELECT 'a' ~ 'a{3,1}'`,
+    `SELECT 'a' ~ 'a{256}'`,
+    `SELECT E'\\t' ~ '^\\11$', 'a9' ~ '^\\19$', E'\\001' ~ '\\0001', 'aa' ~ '^(a)\\1$', 'x' ~ '\\101', 'A' ~ '^\\101$', 'A1' ~ '^\\1011$'`,
+    `SELECT 'a' ~ '\\1'`,
+    `SELECT 'a' ~ '\\8'`,
+    `SELECT id, a SIMILAR TO '%o%', a NOT SIMILAR TO 'H%', b SIMILAR TO '(abc|XYZ)', b SIMILAR TO '[a-z]+', a SIMILAR TO 'foo#_bar#%baz' ESCAPE '#', b SIMILAR TO 'a_c' ESCAPE '' FROM fs ORDER BY id`,
+    `SELECT id FROM fs WHERE a SIMILAR TO '%(World|baz)' ORDER BY id`,
+    `SELECT 'abc' SIMILAR TO 'a%', 'abc' SIMILAR TO 'b%', 'aab' SIMILAR TO 'a{2}b', 'ab' SIMILAR TO 'a|b', 'a.c' SIMILAR TO 'a.c', 'abc' SIMILAR TO 'a.c', 'a^b$' SIMILAR TO 'a^b$', 'a]' SIMILAR TO '[]a]+', 'b' SIMILAR TO '[^]a]'`,
+    `SELECT similar_to_escape('a%b_c(d)'), similar_to_escape('a#%', '#'), similar_to_escape('a\\%', ''), similar_to_escape('%\\"x\\"%')`,
+    `SELECT NULL SIMILAR TO 'a', 'a' SIMILAR TO NULL, 'a' SIMILAR TO 'a' ESCAPE NULL`,
+    `SELECT 'abc' SIMILAR TO 'a%' ESCAPE 'ab'`,
+    `SELECT 'abc' SIMILAR TO '\\"a\\"b\\"c'`,
+    `EXPLAIN (COSTS OFF) SELECT id FROM fs WHERE a SIMILAR TO 'H%' ESCAPE '#'`,
   ]);
 });
 
@@ -163,6 +178,14 @@ test('a PostgreSQL function vecgres lacks is 0A000, an unknown name 42883', asyn
   await run('unknown functions', [`SELECT nosuchfn(1)`, `SELECT length(1)`, `SELECT lower(1)`, `SELECT sqrt('a'::text)`]);
 });
 
+/** `check`, except that an invalid pattern need only be 2201B on both sides: the texts of regerror are not copied. */
+async function checkPattern(q: string, mismatches: string[]): Promise<void> {
+  const want = await theirs(q);
+  const got = await ours(q);
+  const bothInvalid = !want.ok && !got.ok && want.code === '2201B' && got.code === '2201B';
+  if (!bothInvalid && JSON.stringify(want) !== JSON.stringify(got)) mismatches.push(`${q}\n  pgvector: ${JSON.stringify(want)}\n  vecgres:  ${JSON.stringify(got)}`);
+}
+
 /** A random string over a small alphabet that makes LIKE and regex edge cases likely. */
 function randomString(rng: Rng, alphabet: string, maxLen: number): string {
   let s = '';
@@ -178,14 +201,26 @@ test(`LIKE and regular expressions agree on random strings (seed ${SEED})`, asyn
   for (let i = 0; i < n; i++) {
     const s = randomString(rng, 'abAB_%\\. ', 6);
     const likeP = randomString(rng, 'abA_%\\', 5);
-    const reP = randomString(rng, 'abA.*+?|()^$[]', 5);
+    const reP = randomString(rng, 'abA.*+?|()^$[]{}1,', 5);
     await check(`SELECT ${lit(s)} LIKE ${lit(likeP)}, ${lit(s)} ILIKE ${lit(likeP)}, ${lit(s)} LIKE ${lit(likeP)} ESCAPE 'a'`, mismatches);
-    // An invalid pattern must be 2201B on both sides; the texts of regerror are not copied.
-    const q = `SELECT ${lit(s)} ~ ${lit(reP)}, ${lit(s)} ~* ${lit(reP)}`;
-    const want = await theirs(q);
-    const got = await ours(q);
-    const bothInvalid = !want.ok && !got.ok && want.code === '2201B' && got.code === '2201B';
-    if (!bothInvalid && JSON.stringify(want) !== JSON.stringify(got)) mismatches.push(`${q}\n  pgvector: ${JSON.stringify(want)}\n  vecgres:  ${JSON.stringify(got)}`);
+    const similarP = randomString(rng, 'ab_%|()*+[]^{}1,\\', 5);
+    await checkPattern(`SELECT ${lit(s)} SIMILAR TO ${lit(similarP)}, ${lit(s)} SIMILAR TO ${lit(similarP)} ESCAPE 'b'`, mismatches);
+    await checkPattern(`SELECT ${lit(s)} ~ ${lit(reP)}, ${lit(s)} ~* ${lit(reP)}, ${lit(s)} ~ ${lit(`\\1${reP}`)}`, mismatches);
   }
-  reportMismatches('random LIKE / regex', mismatches, n * 2, SEED);
+  reportMismatches('random LIKE / SIMILAR TO / regex', mismatches, n * 3, SEED);
+});
+
+test('SQL forms vecgres lacks are 0A000 named in words, never by a parser node', async () => {
+  for (const [q, what] of [
+    [`SELECT make_interval(days => 1)`, 'named argument notation (name => value)'],
+    [`SELECT xmlelement(name a)`, 'XML'],
+    [`SELECT json_object('a': 1)`, 'JSON_OBJECT'],
+    [`SELECT '1' IS JSON`, 'IS JSON'],
+    [`SELECT json_value('1', '$')`, 'SQL/JSON query function (JSON_VALUE, JSON_QUERY, JSON_EXISTS)'],
+  ] as const) {
+    const want = await theirs(q);
+    if (!want.ok) throw new Error(`${q} fails on PostgreSQL: ${want.message}`);
+    const got = await ours(q);
+    if (got.ok || got.code !== '0A000' || got.message !== `${what} is not supported`) throw new Error(`${q}: ${JSON.stringify(got)}`);
+  }
 });

@@ -9,7 +9,7 @@ import type { SqlType } from './types.js';
 import type { Overload } from './overloads.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import {
-  pgLower, pgUpper, charLength, substr, left, right, strpos, replace, splitPart, trim, pad, repeat, reverse, md5, initcap,
+  pgLower, pgUpper, similarToEscape, charLength, substr, left, right, strpos, replace, splitPart, trim, pad, repeat, reverse, md5, initcap,
   like, likeEscape, regexMatches, regexpMatch, regexpReplace, quoteIdent, quoteLiteral, chr, ascii,
 } from '../../types/text_funcs.js';
 import {
@@ -120,6 +120,10 @@ export function registerTextFunctions(add: Add): void {
   add('chr', f1(['int4'], 'text', (a) => chr(a as number)));
   add('ascii', f1(['text'], 'int4', (a) => ascii(a as S)));
   add('md5', f1(['text'], 'text', (a) => md5(a as S)));
+  // `x SIMILAR TO p [ESCAPE e]` arrives as `x ~ similar_to_escape(p [, e])`, as PostgreSQL's
+  // grammar writes it; the call folds to the ARE when p and e are constants.
+  add('similar_to_escape', f1(['text'], 'text', (a) => similarToEscape(a as S)));
+  add('similar_to_escape', f2(['text', 'text'], 'text', (a, b) => similarToEscape(a as S, b as S)));
   add('quote_ident', f1(['text'], 'text', (a) => quoteIdent(a as S)));
   add('quote_literal', f1(['text'], 'text', (a) => quoteLiteral(a as S)));
   add('like_escape', f2(['text', 'text'], 'text', (a, b) => likeEscape(a as S, b as S)));

@@ -793,7 +793,24 @@ function describeNode(tag: string): string {
     case 'SQLValueFunction': return 'SQL value function';
     case 'CollateClause': return 'COLLATE';
     case 'GroupingSet': return 'GROUPING SETS, ROLLUP or CUBE here';
-    default: return `expression ${tag}`;
+    case 'NamedArgExpr': return 'named argument notation (name => value)';
+    case 'XmlExpr': return 'XML';
+    case 'XmlSerialize': return 'XMLSERIALIZE';
+    case 'JsonObjectConstructor': return 'JSON_OBJECT';
+    case 'JsonArrayConstructor': case 'JsonArrayQueryConstructor': return 'JSON_ARRAY';
+    case 'JsonObjectAgg': return 'JSON_OBJECTAGG';
+    case 'JsonArrayAgg': return 'JSON_ARRAYAGG';
+    case 'JsonIsPredicate': return 'IS JSON';
+    case 'JsonFuncExpr': return 'SQL/JSON query function (JSON_VALUE, JSON_QUERY, JSON_EXISTS)';
+    case 'JsonScalarExpr': return 'JSON_SCALAR';
+    case 'JsonSerializeExpr': return 'JSON_SERIALIZE';
+    case 'JsonParseExpr': return 'JSON()';
+    case 'MergeSupportFunc': return 'MERGE_ACTION()';
+    case 'SetToDefault': return 'DEFAULT in this place';
+    case 'CurrentOfExpr': return 'WHERE CURRENT OF';
+    // Any other parser node, in words rather than by its internal name ("BooleanTest" ->
+    // "boolean test expression").
+    default: return `${tag.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase().replace(/ expr$/, '')} expression`;
   }
 }
 
@@ -1332,7 +1349,9 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       });
     }
     case 'AEXPR_LIKE':
-    case 'AEXPR_ILIKE': {
+    case 'AEXPR_ILIKE':
+    case 'AEXPR_SIMILAR': {
+      // SIMILAR TO is `~` / `!~` over similar_to_escape(pattern [, escape]) from the grammar.
       // `~~` / `!~~` / `~~*` / `!~~*`; ESCAPE arrives as like_escape(pattern, escape).
       const l = analyzeExpr(scope, n.lexpr);
       const r = analyzeExpr(scope, n.rexpr);
@@ -1340,8 +1359,6 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
     }
     case 'AEXPR_NULLIF':
       return analyzeNullIf(scope, n);
-    case 'AEXPR_SIMILAR':
-      throw pgErr.featureNotSupported('SIMILAR TO');
     default:
       throw pgErr.featureNotSupported(`operator expression ${String(n.kind).replace(/^AEXPR_/, '')}`);
   }
