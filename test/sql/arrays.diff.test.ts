@@ -254,6 +254,25 @@ test(`random array expressions agree with PostgreSQL (seed ${SEED})`, async () =
   reportMismatches('array expressions', mismatches, budget, SEED);
 });
 
+test(`random array literal text parses, or fails, as PostgreSQL's array_in (seed ${SEED})`, async () => {
+  // Strings over the characters the array grammar gives meaning to: every token error (junk
+  // after "}", quotes mid-element, unbalanced or deeper braces) and its order against the
+  // element's own conversion.
+  const rng = new Prng(SEED ^ 0x41a7);
+  const budget = Number(process.env['VECGRES_ARRAY_CASES'] ?? 150);
+  const alphabet = ['{', '{', '}', '}', ',', ',', '"', '\\', '\\\\', ' ', '1', '2', 'a', 'x', 'NULL'];
+  const mismatches: string[] = [];
+  for (let i = 0; i < budget; i++) {
+    let text = '{';
+    const n = rng.int(9);
+    for (let j = 0; j < n; j++) text += alphabet[rng.int(alphabet.length)]!;
+    if (rng.int(3) > 0) text += '}';
+    const elem = rng.int(2) === 0 ? 'int' : 'text';
+    await check(`SELECT '${text}'::${elem}[] AS v`, mismatches);
+  }
+  reportMismatches('array literals', mismatches, budget, SEED);
+});
+
 test('a typical tags schema: filter by tag, count by tag, results as JS arrays', async () => {
   await both(`CREATE TABLE posts (id bigserial PRIMARY KEY, title text NOT NULL, tags text[] NOT NULL DEFAULT '{}', scores integer[])`);
   await same(`INSERT INTO posts (title, tags, scores) VALUES ($1, $2, $3)`, ['one', ['db', 'vector search', 'a"b'], [1, 2]]);

@@ -41,8 +41,9 @@ export function parseArrayLiteral(text: string, _typeName: string, parseElem: (t
       continue;
     }
     if (c === '{') {
-      if (maxDepth >= 0 && depth >= maxDepth) throw malformed(text, 'Unexpected "{" character.');
       if (!expectElem) throw malformed(text, 'Unexpected "{" character.');
+      // Elements fixed the number of dimensions; a deeper level cannot follow them.
+      if (maxDepth >= 0 && depth >= maxDepth) throw malformed(text, 'Multidimensional arrays must have sub-arrays with matching dimensions.');
       depth++;
       counts[depth - 1] = 0;
       p++;
@@ -68,11 +69,10 @@ export function parseArrayLiteral(text: string, _typeName: string, parseElem: (t
       p++;
       continue;
     }
-    if (!expectElem) throw malformed(text, `Unexpected array element.`);
-    if (maxDepth >= 0 && depth !== maxDepth) throw malformed(text, 'Multidimensional arrays must have sub-arrays with matching dimensions.');
     // An element: quoted or bare (trailing whitespace trimmed), backslash escapes in both.
     let s = '';
     let quoted = false;
+    let escaped = false;
     if (c === '"') {
       quoted = true;
       p++;
@@ -92,15 +92,24 @@ export function parseArrayLiteral(text: string, _typeName: string, parseElem: (t
         s += d;
         p++;
       }
+      // Only white space may come between the closing quote and the next token (ReadArrayToken).
+      while (p < text.length && isSpace(text[p]!)) p++;
+      if (p >= text.length) throw malformed(text, 'Unexpected end of input.');
+      const next = text[p]!;
+      if (next !== ',' && next !== '}' && next !== '{') throw malformed(text, 'Incorrectly quoted array element.');
     } else {
       let trailing = '';
       while (p < text.length) {
         const d = text[p]!;
-        if (d === ',' || d === '}' || d === '{' || d === '"') break;
+        if (d === ',' || d === '}') break;
+        // A token error comes before the element's conversion, as ReadArrayToken reads it first.
+        if (d === '{') throw malformed(text, 'Unexpected "{" character.');
+        if (d === '"') throw malformed(text, 'Incorrectly quoted array element.');
         if (d === '\\') {
           if (p + 1 >= text.length) throw malformed(text, 'Unexpected end of input.');
           s += trailing + text[p + 1]!;
           trailing = '';
+          escaped = true;
           p += 2;
           continue;
         }
@@ -111,15 +120,21 @@ export function parseArrayLiteral(text: string, _typeName: string, parseElem: (t
         }
         p++;
       }
+      if (p >= text.length) throw malformed(text, 'Unexpected end of input.');
     }
-    // Elements are converted as they are read (array_in does), before later syntax errors.
-    elems.push(!quoted && s.toUpperCase() === 'NULL' ? null : parseElem(s));
+    // The token is read first (its own errors come first), then placed, then converted, before
+    // later syntax errors, as array_in's ReadArrayStr does.
+    if (!expectElem) throw malformed(text, `Unexpected array element.`);
+    // Only a bare NULL is the null element: `"NULL"` and `\NULL` are the string.
+    elems.push(!quoted && !escaped && s.toUpperCase() === 'NULL' ? null : parseElem(s));
+    if (maxDepth >= 0 && depth !== maxDepth) throw malformed(text, 'Multidimensional arrays must have sub-arrays with matching dimensions.');
     counts[depth - 1]!++;
     expectElem = false;
     if (maxDepth < 0) maxDepth = depth;
   }
   if (depth !== 0) throw malformed(text, 'Unexpected end of input.');
-  for (p++; p < text.length; p++) if (!isSpace(text[p]!)) throw malformed(text, 'Junk after closing right brace.');
+  // The loop stopped just past the outermost "}".
+  for (; p < text.length; p++) if (!isSpace(text[p]!)) throw malformed(text, 'Junk after closing right brace.');
   const outDims = elems.length === 0 ? [] : dims.slice(0, maxDepth);
   return new PgArray(elemType, outDims, elems);
 }
