@@ -104,7 +104,8 @@ test('the SQL benchmark shapes over scan-projected distances: DISTINCT ON, windo
 
 test('the scan computes the distances and leaves the vector column it reads only through them', async () => {
   // EXPLAIN VERBOSE's Output of the Seq Scan is its target list: the distance, not the vector
-  // (column names qualified only when the query joins).
+  // (column names qualified only when the query joins), the parameter printed as its value as
+  // in PostgreSQL's custom plan.
   const scanOutput = async (sql: string): Promise<string> => {
     const r = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (VERBOSE, COSTS OFF) ${sql}`, ['[1,0,-1]']);
     const lines = r.rows.map((x) => x['QUERY PLAN']);
@@ -114,19 +115,19 @@ test('the scan computes the distances and leaves the vector column it reads only
   };
   assert.equal(
     await scanOutput('SELECT DISTINCT ON (g) g, id, v <=> $1 AS dist FROM t ORDER BY g, v <=> $1, id'),
-    'Output: id, g, (v <=> $1)',
+    "Output: id, g, (v <=> '[1,0,-1]'::vector)",
   );
   assert.equal(
     await scanOutput('SELECT g, id, row_number() OVER (PARTITION BY g ORDER BY v <-> $1, id) AS rn, v <-> $1 AS dist FROM t'),
-    'Output: id, g, (v <-> $1)',
+    "Output: id, g, (v <-> '[1,0,-1]'::vector)",
   );
   assert.equal(
     await scanOutput('SELECT d.category, count(*), min(t.v <=> $1) FROM t JOIN d ON d.id = t.g GROUP BY d.category'),
-    'Output: t.g, (t.v <=> $1)',
+    "Output: t.g, (t.v <=> '[1,0,-1]'::vector)",
   );
   // Read elsewhere too: the vector stays.
   assert.equal(
     await scanOutput('SELECT DISTINCT ON (g) g, v, v <=> $1 AS dist FROM t ORDER BY g, v <=> $1, id'),
-    'Output: id, g, v, (v <=> $1)',
+    "Output: id, g, v, (v <=> '[1,0,-1]'::vector)",
   );
 });

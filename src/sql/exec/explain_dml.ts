@@ -29,7 +29,7 @@ type Actual = NonNullable<ModifyTableExplain['actual']>;
 export function explainModify(env: SqlEnv, opts: ExplainOptions, q: InsertQuery | UpdateQuery | DeleteQuery, params: readonly Value[], clock: Clock): string[] {
   const t0 = clock.nowMs();
   const probe = opts.analyze ? new ExplainProbe(opts.timing ? clock : null) : null;
-  const dc: DeparseContext = { zone: env.settings.timeZone() };
+  const dc: DeparseContext = { zone: env.settings.timeZone(), params };
   const table = q.table;
   const alias = aliasOf(q);
   // VERBOSE's Output of RETURNING, qualified when the statement has several range-table

@@ -7,6 +7,7 @@
 import type { TimeZone } from '../../types/timezone.js';
 import type { Expr } from '../analyze/expr.js';
 import { type SqlType, type ArrayElemSqlType, ARRAY_ELEM_TYPES, castValue, formatSqlType, isNumeric, numericRank, valueToText } from '../analyze/types.js';
+import type { Value } from '../../storage/table.js';
 import { type ArrayElement, PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from './plan.js';
 
@@ -20,6 +21,12 @@ import type { SubPlan } from './plan.js';
  */
 export interface DeparseContext {
   readonly zone: TimeZone;
+  /**
+   * The parameter values the statement was planned for: `$n` prints as its value, as in
+   * PostgreSQL's custom plans (the planner folds bound parameters into constants). Absent:
+   * `$n` prints as is.
+   */
+  readonly params?: readonly Value[];
 }
 
 const CAST_NAME: Partial<Record<SqlType, string>> = {
@@ -138,8 +145,12 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
   switch (e.k) {
     case 'const':
       return e.value === null ? 'NULL' : constText(valueToText(e.value, e.type, dc.zone)!, e.type);
-    case 'param':
-      return `$${e.index + 1}`;
+    case 'param': {
+      const params = dc.params;
+      if (params === undefined || e.index >= params.length) return `$${e.index + 1}`;
+      const v = params[e.index]!;
+      return v === null ? 'NULL' : constText(valueToText(v, e.type, dc.zone)!, e.type);
+    }
     case 'var':
       return varName(e, prefix);
     case 'slot':

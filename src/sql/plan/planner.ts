@@ -77,11 +77,11 @@ export class PlannerGlobal {
    */
   parallelOk = true;
 
-  /** How constants print in the plan's EXPLAIN text: in the session's zone when planned. */
+  /** How constants and parameters print in the plan's EXPLAIN text: in the session's zone when planned, with its values. */
   readonly deparse: DeparseContext;
 
   constructor(readonly env: SqlEnv, readonly params: readonly Value[]) {
-    this.deparse = { zone: env.settings.timeZone() };
+    this.deparse = { zone: env.settings.timeZone(), params };
   }
 
   private readonly relSizes = new Map<Table, RelSize>();
