@@ -834,10 +834,11 @@ export class Database {
   }
 }
 
-/** VACUUM, CREATE / DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY: statements PostgreSQL runs only outside a transaction block. */
+/** VACUUM, CREATE / DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, DISCARD ALL: statements PostgreSQL runs only outside a transaction block. */
 function runsOutsideBlocks(raw: RawStatement): boolean {
   const s = raw.stmt[raw.tag];
   return (raw.tag === 'VacuumStmt' && s.is_vacuumcmd === true) || (raw.tag === 'IndexStmt' && s.concurrent === true)
+    || (raw.tag === 'DiscardStmt' && s.target === 'DISCARD_ALL')
     || (raw.tag === 'DropStmt' && s.concurrent === true)
     || (raw.tag === 'ReindexStmt' && ((s.params ?? []) as { DefElem?: { defname?: string } }[]).some((p) => p.DefElem?.defname === 'concurrently'));
 }

@@ -18,19 +18,9 @@ import { TYPE_OID, valueToText, type SqlType } from '../sql/analyze/types.js';
 import type { Value } from '../storage/table.js';
 import { describeStatement, type PreparedCache, type ResultField, type StatementResult } from '../sql/exec/statement.js';
 import { typeIoByOid } from '../types/type_io.js';
+import type { PreparedStatement } from '../sql/exec/prepared.js';
 
-/** A parsed and analyzed statement (one), ready to be bound any number of times. */
-export interface PreparedStatement {
-  readonly sql: string;
-  /** The statement, or null for an empty query string (Execute answers EmptyQueryResponse). */
-  readonly raw: RawStatement | null;
-  /** The type of each parameter, `$1` first: declared by the client or inferred. */
-  readonly paramTypes: readonly SqlType[];
-  /** The same as type OIDs (ParameterDescription). */
-  readonly paramOids: readonly number[];
-  /** Result columns, or null when the statement returns no rows (NoData). */
-  readonly fields: readonly ResultField[] | null;
-}
+export type { PreparedStatement } from '../sql/exec/prepared.js';
 
 /** A bound statement (PostgreSQL's portal): parameter values, and the result once it ran. */
 export interface Portal {

@@ -17,6 +17,7 @@ import { Interrupts } from '../common/interrupts.js';
 import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
 import { AsyncScans } from '../sql/exec/parallel_knn_async.js';
 import { StatementRerun } from '../sql/exec/statement_rerun.js';
+import type { PreparedStatement } from '../sql/exec/prepared.js';
 
 export class Session implements SqlEnv {
   readonly settings: Settings;
@@ -44,6 +45,11 @@ export class Session implements SqlEnv {
   searchAhead: readonly IndexSearchAhead[] = [];
   /** Start of the current transaction and statement (now(), statement_timestamp()). */
   readonly timestamps = { transactionUs: 0n, statementUs: 0n };
+  /**
+   * Named prepared statements (SqlEnv.preparedStatements): PREPARE's and the wire protocol's
+   * Parse share them, and the unnamed statement ('').
+   */
+  readonly preparedStatements = new Map<string, PreparedStatement>();
   /** LISTEN / NOTIFY state (sql/exec/notify.ts). */
   readonly notify: NotifyState = newNotifyState();
   /**

@@ -24,7 +24,8 @@ import { TLSSocket } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { PgError, SQLSTATE, isPgError } from '../common/errors.js';
 import type { Session } from '../engine/session.js';
-import { decodeParams, type PreparedStatement, type Portal, type PortalBatch } from '../engine/portal.js';
+import { decodeParams, type Portal, type PortalBatch } from '../engine/portal.js';
+import { lookupPrepared, storePrepared } from '../sql/exec/prepared.js';
 import { commandTag } from '../engine/portal.js';
 import { BackendWriter } from '../protocol/backend.js';
 import { FrontendDecoder, protocolNegotiation, type FrontendMessage, type ProtocolFailure, type StartupMessage } from '../protocol/frontend.js';
@@ -63,7 +64,6 @@ export class Connection {
   private session: Session | null = null;
   private auth: AuthExchange | null = null;
   private startup: StartupMessage | null = null;
-  private readonly statements = new Map<string, PreparedStatement>();
   private readonly portals = new Map<string, Portal>();
   /** After an error in an extended-protocol message: ignore messages until Sync. */
   private skipToSync = false;
@@ -261,7 +261,8 @@ export class Connection {
         case 'Execute':
           return await this.onExecute(m.portal, m.maxRows);
         case 'Close':
-          if (m.kind === 'S') this.statements.delete(m.name);
+          // Closing a statement or portal that does not exist is no error (exec_close_message).
+          if (m.kind === 'S') this.session?.preparedStatements.delete(m.name);
           else this.portals.delete(m.name);
           this.out.closeComplete();
           return;
@@ -451,7 +452,7 @@ export class Connection {
   private async onQuery(sql: string): Promise<void> {
     const session = this.requireSession();
     // A simple Query destroys the unnamed statement and portal (postgres.c exec_simple_query).
-    this.statements.delete('');
+    session.preparedStatements.delete('');
     this.portals.delete('');
     try {
       this.checkCancel();
@@ -597,20 +598,13 @@ export class Connection {
 
   private onParse(name: string, sql: string, paramTypes: Uint32Array): void {
     const session = this.requireSession();
-    if (name !== '' && this.statements.has(name)) {
-      throw new PgError(SQLSTATE.duplicate_pstatement, `prepared statement "${name}" already exists`);
-    }
-    const stmt = this.ctx.db.prepare(sql, paramTypes, session);
-    this.statements.set(name, stmt);
+    // A name in use fails once the statement is analyzed (exec_parse_message stores it last).
+    storePrepared(session, name, this.ctx.db.prepare(sql, paramTypes, session));
     this.out.parseComplete();
   }
 
   private onBind(portalName: string, stmtName: string, params: (Uint8Array | null)[], paramFormats: Int16Array, codes: Int16Array): void {
-    this.requireSession();
-    const stmt = this.statements.get(stmtName);
-    if (stmt === undefined) {
-      throw new PgError(SQLSTATE.undefined_pstatement, stmtName === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${stmtName}" does not exist`);
-    }
+    const stmt = lookupPrepared(this.requireSession(), stmtName);
     if (portalName !== '' && this.portals.has(portalName)) {
       throw new PgError(SQLSTATE.duplicate_cursor, `cursor "${portalName}" already exists`);
     }
@@ -625,12 +619,9 @@ export class Connection {
   }
 
   private onDescribe(kind: 'S' | 'P', name: string): void {
-    this.requireSession();
+    const session = this.requireSession();
     if (kind === 'S') {
-      const stmt = this.statements.get(name);
-      if (stmt === undefined) {
-        throw new PgError(SQLSTATE.undefined_pstatement, name === '' ? 'unnamed prepared statement does not exist' : `prepared statement "${name}" does not exist`);
-      }
+      const stmt = lookupPrepared(session, name);
       this.out.parameterDescription(stmt.paramOids);
       if (stmt.fields === null) this.out.noData();
       else this.out.rowDescription(fieldDescriptions(stmt.fields));

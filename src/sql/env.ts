@@ -16,6 +16,7 @@ import type { Interrupts } from '../common/interrupts.js';
 import type { ConcurrentBuild } from './exec/index_build_concurrent.js';
 import type { AsyncScans } from './exec/parallel_knn_async.js';
 import type { StatementRerun } from './exec/statement_rerun.js';
+import type { PreparedStatement } from './exec/prepared.js';
 
 /**
  * One row write of the current transaction: an inserted row (new or the new version of an
@@ -151,6 +152,11 @@ export interface SqlEnv {
   readonly sequenceValues: { currval: Map<Sequence, bigint>; last: Sequence | null };
   /** The session's process id (pg_backend_pid; a deadlock's DETAIL names processes by it). */
   readonly pid: number;
+  /**
+   * The session's prepared statements by name (exec/prepared.ts): SQL PREPARE and the
+   * extended protocol's Parse share one namespace, as in PostgreSQL.
+   */
+  readonly preparedStatements: Map<string, PreparedStatement>;
   /** LISTEN / NOTIFY state of the session (exec/notify.ts). */
   readonly notify: NotifyState;
   /**

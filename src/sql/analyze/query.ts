@@ -1945,23 +1945,34 @@ function identityAlways(name: string): PgError {
 /** Assignment coercion of a value for column `ci` (PostgreSQL's transformAssignedExpr). */
 export function assignCoerce(scope: ExprScope, e: Expr, ci: number, table: Table, position?: number): Expr {
   const c = table.def.columns[ci]!;
-  const coerced = coerceTo(scope, e, c.type, c.typmod, position === undefined ? undefined : position - 1);
-  if (coerced.type === c.type) {
-    if (hasTypmodCoercion(c.type) && c.typmod >= 0 && coerced.k !== 'const') return { k: 'cast', type: c.type, from: c.type, typmod: c.typmod, arg: coerced, explicit: false };
+  return assignmentCoercion(scope, e, c.type, c.typmod, position === undefined ? undefined : position - 1, (from) =>
+    new PgError(SQLSTATE.datatype_mismatch, `column "${c.name}" is of type ${TYPE_NAME[c.type]} but expression is of type ${TYPE_NAME[from]}`, {
+      hint: 'You will need to rewrite or cast the expression.',
+      ...(position === undefined ? {} : { position }),
+    }));
+}
+
+/**
+ * `e` coerced to `type` (typmod `typmod`, -1 none) in assignment context (PostgreSQL's
+ * coerce_to_target_type with COERCION_ASSIGNMENT): an untyped literal through the type's input
+ * function, numbers among themselves, and the implicit and assignment casts; a column's
+ * assignment, an EXECUTE parameter. `location` is 0-based.
+ * @throws PgError `mismatch(fromType)` when no assignment cast exists; the input function's errors.
+ */
+export function assignmentCoercion(scope: ExprScope, e: Expr, type: SqlType, typmod: number, location: number | undefined, mismatch: (from: SqlType) => PgError): Expr {
+  const coerced = coerceTo(scope, e, type, typmod, location);
+  if (coerced.type === type) {
+    if (hasTypmodCoercion(type) && typmod >= 0 && coerced.k !== 'const') return { k: 'cast', type, from: type, typmod, arg: coerced, explicit: false };
     return coerced;
   }
-  if (isNumeric(coerced.type) && isNumeric(c.type)) return castExpr(scope, coerced, c.type, c.typmod, position ?? 0);
+  if (isNumeric(coerced.type) && isNumeric(type)) return castExpr(scope, coerced, type, typmod, location === undefined ? 0 : location + 1);
   // Assignment casts (pgvector: halfvec -> vector, arrays -> vector, ...; bit <-> varbit).
-  const cc = castContext(coerced.type, c.type);
+  const cc = castContext(coerced.type, type);
   if (cc === 'implicit' || cc === 'assignment') {
-    if (coerced.k === 'const') return { k: 'const', type: c.type, value: castValue(coerced.value, coerced.type, c.type, c.typmod, scope.zone, false) };
-    return { k: 'cast', type: c.type, from: coerced.type, typmod: c.typmod, arg: coerced, explicit: false };
+    if (coerced.k === 'const') return { k: 'const', type, value: castValue(coerced.value, coerced.type, type, typmod, scope.zone, false) };
+    return { k: 'cast', type, from: coerced.type, typmod, arg: coerced, explicit: false };
   }
-  throw new PgError(
-    SQLSTATE.datatype_mismatch,
-    `column "${c.name}" is of type ${TYPE_NAME[c.type]}${c.type === 'vector' ? '' : ''} but expression is of type ${TYPE_NAME[coerced.type]}`,
-    { hint: 'You will need to rewrite or cast the expression.', ...(position === undefined ? {} : { position }) },
-  );
+  throw mismatch(coerced.type);
 }
 
 /** Analyzes a DEFAULT expression (no columns, no parameters). */

@@ -32,24 +32,13 @@ import { parseStoredExpr } from './index_keys.js';
 import { assignAddedColumnOids, assignAddedConstraintOids, assignAlteredColumnOids } from './catalog_describe.js';
 import { createUniqueConstraintIndexes, prepareConstraints, referencingForeignKeys, type PendingConstraint } from './table_constraints.js';
 import { valueToText } from '../analyze/types.js';
+import { walkRaw } from '../parser/walk.js';
 
 /** Functions PostgreSQL marks VOLATILE: a DEFAULT calling one is evaluated per existing row. */
 const VOLATILE = new Set(['random', 'random_normal', 'gen_random_uuid', 'uuidv4', 'uuidv7', 'nextval', 'clock_timestamp', 'timeofday', 'setseed', 'setval']);
 
 /** The user vecgres runs every session as (current_user). */
 const ONLY_USER = 'postgres';
-
-function walkRaw(node: PgNode, visit: (tag: string, n: PgNode) => void): void {
-  if (node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const x of node) walkRaw(x, visit);
-    return;
-  }
-  for (const [k, v] of Object.entries(node)) {
-    if (/^[A-Z]/.test(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) visit(k, v);
-    walkRaw(v, visit);
-  }
-}
 
 /** The last name part of each ColumnRef in a stored expression's text. */
 export function columnsNamed(text: string): Set<string> {

@@ -19,6 +19,7 @@ import { deparseRawChecked } from '../parser/deparse_raw.js';
 import type { PgNode } from '../parser/parse.js';
 import { parseStoredExpr } from './index_keys.js';
 import { evalExpr, NO_CONTEXT } from './eval.js';
+import { leftmostLocation, rejectSubqueriesAndParams } from '../parser/walk.js';
 
 /** A table's CHECK constraints analyzed against it, bound to row positions, in name order. */
 interface CompiledChecks {
@@ -34,18 +35,6 @@ function bindToRow(e: Expr): Expr {
   return mapOperands(e, bindToRow);
 }
 
-function walkRaw(node: PgNode, visit: (tag: string, n: PgNode) => void): void {
-  if (node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const x of node) walkRaw(x, visit);
-    return;
-  }
-  for (const [k, v] of Object.entries(node)) {
-    if (/^[A-Z]/.test(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) visit(k, v);
-    walkRaw(v, visit);
-  }
-}
-
 /**
  * Analyzes a CHECK expression of `table` as PostgreSQL's transformExpr with
  * EXPR_KIND_CHECK_CONSTRAINT does; returns its normalized SQL text and the columns it reads.
@@ -53,20 +42,13 @@ function walkRaw(node: PgNode, visit: (tag: string, n: PgNode) => void): void {
  *   parameter, 42804 not boolean, 42703 unknown column.
  */
 export function analyzeCheck(env: SqlEnv, table: Table, raw: PgNode): { expr: string; columns: number[] } {
-  walkRaw(raw, (tag, n) => {
-    const at = typeof n.location === 'number' ? { position: n.location + 1 } : {};
-    if (tag === 'SubLink') throw new PgError(SQLSTATE.feature_not_supported, 'cannot use subquery in check constraint', at);
-    if (tag === 'ParamRef') throw new PgError(SQLSTATE.undefined_parameter, `there is no parameter $${n.number ?? 0}`, at);
-  });
+  rejectSubqueriesAndParams(raw, 'check constraint');
   const scope = tableParseState(env, table, [], []);
   scope.aggregateClause = 'check constraints';
   scope.windowClause = 'check constraints';
   // PostgreSQL reports a non-boolean CHECK at the expression's leftmost token.
-  let first = Infinity;
-  walkRaw(raw, (_tag, n) => {
-    if (typeof n.location === 'number' && n.location >= 0 && n.location < first) first = n.location;
-  });
-  const e = requireBool(scope, analyzeExpr(scope, raw), 'argument of CHECK', first === Infinity ? raw : { X: { location: first } });
+  const first = leftmostLocation(raw);
+  const e = requireBool(scope, analyzeExpr(scope, raw), 'argument of CHECK', first === undefined ? raw : { X: { location: first } });
   const columns = new Set<number>();
   const collect = (x: Expr): Expr => {
     if (x.k === 'var' && x.levelsUp === 0) columns.add(x.col);

@@ -17,12 +17,15 @@ import { runSelect } from './select.js';
 import { createTableTx } from './ddl_txn.js';
 import { assignTableOids } from './catalog_describe.js';
 import { ensureXid } from './txn.js';
+import { executeParams, lookupPrepared } from './prepared.js';
+import type { SqlType } from '../analyze/types.js';
 
 /**
  * Runs CREATE TABLE AS; returns the number of rows written (the command tag's `SELECT n`).
  * @throws PgError 42P07 when the name is taken (NOTICE and 0 rows with IF NOT EXISTS), 42601
  *   more column names than output columns, 42701 a repeated column name, 0A000 for
- *   materialized views, temporary tables and array-typed outputs.
+ *   materialized views, temporary tables and array-typed outputs; with AS EXECUTE, 26000 for an
+ *   unknown statement, 42809 `prepared statement is not a SELECT`, the arguments' errors.
  */
 export function createTableAs(env: SqlEnv, s: PgNode, notices: Notices): number {
   if (s.objtype !== 'OBJECT_TABLE') throw pgErr.featureNotSupported('CREATE MATERIALIZED VIEW');
@@ -38,9 +41,20 @@ export function createTableAs(env: SqlEnv, s: PgNode, notices: Notices): number 
     }
     throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
   }
-  const select = s.query.SelectStmt;
+  let select = s.query.SelectStmt;
+  let declared: readonly SqlType[] = [];
+  let params: Value[] = [];
+  if (s.query.ExecuteStmt !== undefined) {
+    // CREATE TABLE ... AS EXECUTE name(args): the prepared SELECT with those values.
+    const e = s.query.ExecuteStmt;
+    const p = lookupPrepared(env, e.name as string);
+    if (p.raw?.tag !== 'SelectStmt') throw new PgError(SQLSTATE.wrong_object_type, 'prepared statement is not a SELECT');
+    params = executeParams(env, e.name as string, p, (e.params ?? []) as PgNode[]);
+    select = p.raw.stmt.SelectStmt;
+    declared = p.paramTypes;
+  }
   if (select === undefined) throw pgErr.featureNotSupported(`CREATE TABLE AS ${Object.keys(s.query)[0]}`);
-  const { query } = analyzeSelect(env, select);
+  const { query } = analyzeSelect(env, select, declared);
   const names: string[] = ((into.colNames ?? []) as PgNode[]).map((n) => n.String.sval as string);
   if (names.length > query.targets.length) throw new PgError(SQLSTATE.syntax_error, 'too many column names were specified');
   const columns: ColumnDef[] = query.targets.map((t, i) => {
@@ -54,7 +68,7 @@ export function createTableAs(env: SqlEnv, s: PgNode, notices: Notices): number 
     seen.add(c.name);
   }
   // The rows are read before the table exists (the query cannot see it).
-  const rows = into.skipData === true ? [] : runSelect(env, planSelect(env, query, []), []).rows;
+  const rows = into.skipData === true ? [] : runSelect(env, planSelect(env, query, params), params).rows;
   ensureXid(env);
   const table = createTableTx(env, env.txn, { name, columns, primaryKey: [] }, []);
   assignTableOids(env, table);

@@ -5,7 +5,7 @@
  * are stored as normalized SQL text ({@link deparseRawChecked}) and analyzed again from that
  * text whenever the index is used (index_keys.ts), so what is stored is what is evaluated.
  */
-import { PgError, SQLSTATE } from '../../common/errors.js';
+import { PgError } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeExpr, requireBool, type Expr } from '../analyze/expr.js';
@@ -16,6 +16,7 @@ import { typmodOf } from '../analyze/range.js';
 import type { SqlType } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
 import type { PgNode } from '../parser/parse.js';
+import { walkRaw, rejectSubqueriesAndParams } from '../parser/walk.js';
 
 /**
  * Functions that PostgreSQL does not mark IMMUTABLE (volatile or stable): an index over them
@@ -42,27 +43,14 @@ export interface AnalyzedIndexKey {
   analyzed: Expr | null;
 }
 
-function walkRaw(node: PgNode, visit: (tag: string, n: PgNode) => void): void {
-  if (node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const x of node) walkRaw(x, visit);
-    return;
-  }
-  for (const [k, v] of Object.entries(node)) {
-    if (/^[A-Z]/.test(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) visit(k, v);
-    walkRaw(v, visit);
-  }
-}
-
 /**
  * Checks PostgreSQL makes on an index expression or predicate before and while analyzing it:
  * 0A000 `cannot use subquery in index <what>`, 42P02 for a parameter, 42P17 `functions in
  * index <what> must be marked IMMUTABLE`.
  */
 function checkRaw(node: PgNode, what: 'expression' | 'predicate'): void {
+  rejectSubqueriesAndParams(node, `index ${what}`);
   walkRaw(node, (tag, n) => {
-    if (tag === 'SubLink') throw new PgError(SQLSTATE.feature_not_supported, `cannot use subquery in index ${what}`, typeof n.location === 'number' ? { position: n.location + 1 } : {});
-    if (tag === 'ParamRef') throw new PgError(SQLSTATE.undefined_parameter, `there is no parameter $${n.number ?? 0}`, typeof n.location === 'number' ? { position: n.location + 1 } : {});
     if (tag === 'FuncCall') {
       const name = n.funcname[n.funcname.length - 1].String.sval as string;
       if (NOT_IMMUTABLE.has(name)) throw new PgError('42P17', `functions in index ${what} must be marked IMMUTABLE`);

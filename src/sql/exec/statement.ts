@@ -17,7 +17,7 @@ import type { RawStatement, PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
 import { type SqlType, type RegCatalog, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
-import type { Expr } from '../analyze/expr.js';
+import { resolveTypeName, type Expr } from '../analyze/expr.js';
 import { regCatalog, resultRegNames } from './catalog_describe.js';
 import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
 import { parseHalfvec, formatHalfvec } from '../../types/halfvec.js';
@@ -41,6 +41,7 @@ import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
 import { reindex } from './reindex.js';
+import { PREPARABLE, deallocate, executeParams, lookupPrepared, storePrepared, type PreparedStatement } from './prepared.js';
 import { planSelect, planSelectCached, cachedPlanValid, type CachedPlan } from '../plan/planner.js';
 import { explainOutput, type ExplainOptions } from '../plan/explain.js';
 import type { PlanNode, PlannedStmt } from '../plan/plan.js';
@@ -431,6 +432,19 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'ExplainStmt':
       return explain(env, s, params, cache);
+    case 'PrepareStmt':
+      prepareNamed(env, s, cache);
+      return done('PREPARE');
+    case 'ExecuteStmt': {
+      const p = lookupPrepared(env, s.name);
+      if (p.raw === null) return done('EXECUTE');
+      return dispatch(env, p.raw, executeValues(env, s, p), cache, null);
+    }
+    case 'DeallocateStmt':
+      deallocate(env, s.isall === true ? null : (s.name as string));
+      return done(s.isall === true ? 'DEALLOCATE ALL' : 'DEALLOCATE');
+    case 'DiscardStmt':
+      return discard(env, s.target as string);
     case 'CopyStmt': {
       const out = runCopy(env, s, io);
       const r = done('COPY', notices, out.count);
@@ -561,6 +575,66 @@ function describeModifyingWith(env: SqlEnv, raw: RawStatement, cache: PreparedCa
   return out;
 }
 
+/**
+ * PREPARE name [(types)] AS statement (PostgreSQL's PrepareQuery): analyzes the statement with
+ * the declared parameter types (their typmods ignored, as PostgreSQL's), inferring the rest, and
+ * stores it in the session under `name`.
+ * @throws PgError 0A000 for MERGE; the analysis' errors (42P01, 42703, 42P18 a parameter whose
+ *   type nothing decides ...); 42P05 when the session already has a statement `name`.
+ */
+function prepareNamed(env: SqlEnv, s: PgNode, cache: PreparedCache): void {
+  const tag = Object.keys(s.query)[0]!;
+  if (!PREPARABLE.has(tag)) throw pgErr.featureNotSupported(`PREPARE of ${statementName(tag)}`);
+  const declared = ((s.argtypes ?? []) as PgNode[]).map((t) => resolveTypeName(t.TypeName).type);
+  // A key of its own: parse trees are shared by SQL text, and its declared types are its own.
+  const raw: RawStatement = { stmt: { [tag]: s.query[tag] }, tag };
+  const d = describeStatement(env, raw, declared, cache);
+  storePrepared(env, s.name as string, { sql: '', raw, paramTypes: d.paramTypes, paramOids: d.paramTypes.map((t) => TYPE_OID[t]), fields: d.fields });
+}
+
+/**
+ * The parameter values of EXECUTE `s` of `p` (prepared.ts executeParams), marked as converted
+ * to `p`'s types so the execution takes them as they are (boundValues).
+ */
+function executeValues(env: SqlEnv, s: PgNode, p: PreparedStatement): Value[] {
+  const values = executeParams(env, s.name as string, p, (s.params ?? []) as PgNode[]);
+  if (values.length > 0) convertedParams.set(values, { types: p.paramTypes, zone: env.settings.timeZone(), values });
+  return values;
+}
+
+/**
+ * DISCARD ALL | PLANS | SEQUENCES | TEMP (PostgreSQL's DiscardCommand). ALL resets the session
+ * as a connection pooler needs it: settings (RESET ALL), prepared statements (DEALLOCATE ALL),
+ * LISTEN (UNLISTEN *), sequence state. PLANS has nothing to drop that a user could see (cached
+ * plans are checked against the catalog and settings at each use); TEMP has no temporary
+ * tables to drop (vecgres refuses CREATE TEMP TABLE).
+ * @throws PgError 25001 `DISCARD ALL cannot run inside a transaction block`.
+ */
+function discard(env: SqlEnv, target: string): StatementResult {
+  switch (target) {
+    case 'DISCARD_ALL':
+      if (env.txn.inBlock) throw new PgError(SQLSTATE.active_sql_transaction, 'DISCARD ALL cannot run inside a transaction block');
+      env.settings.resetAll();
+      deallocate(env, null);
+      queueListen(env, null, false);
+      discardSequences(env);
+      return done('DISCARD ALL');
+    case 'DISCARD_PLANS':
+      return done('DISCARD PLANS');
+    case 'DISCARD_SEQUENCES':
+      discardSequences(env);
+      return done('DISCARD SEQUENCES');
+    default:
+      return done('DISCARD TEMP');
+  }
+}
+
+/** Forgets currval and lastval (DISCARD SEQUENCES: ResetSequenceCaches). */
+function discardSequences(env: SqlEnv): void {
+  env.sequenceValues.currval.clear();
+  env.sequenceValues.last = null;
+}
+
 function statementName(tag: string): string {
   const names: Record<string, string> = {
     UpdateStmt: 'UPDATE',
@@ -571,8 +645,7 @@ function statementName(tag: string): string {
     ViewStmt: 'CREATE VIEW',
     CreateTableAsStmt: 'CREATE TABLE AS',
     VacuumStmt: 'VACUUM',
-    PrepareStmt: 'PREPARE',
-    ExecuteStmt: 'EXECUTE',
+    MergeStmt: 'MERGE',
     CreateSchemaStmt: 'CREATE SCHEMA',
     DoStmt: 'DO',
     CreateFunctionStmt: 'CREATE FUNCTION',
@@ -700,6 +773,12 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
       if (s.name === 'all') throw pgErr.featureNotSupported('SHOW ALL');
       const { name } = env.settings.show(s.name as string);
       return { paramTypes: [...declared], fields: [{ name, dataTypeID: TYPE_OID.text, type: 'text' }] };
+    }
+    case 'ExecuteStmt': {
+      // The prepared statement's columns (FetchPreparedStatementResultDesc); none while the
+      // name is unknown, which the execution then reports.
+      const fields = env.preparedStatements.get(s.name as string)?.fields;
+      return { paramTypes: [...declared], fields: fields === undefined || fields === null ? null : [...fields] };
     }
     default:
       return { paramTypes: [...declared], fields: null };
@@ -1180,18 +1259,26 @@ function explainOptions(s: PgNode): ExplainOptions {
  */
 function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: PreparedCache): StatementResult {
   const opts = explainOptions(s);
-  const inner = s.query;
-  const tag = Object.keys(inner)[0]!;
+  let raw: RawStatement = { stmt: s.query, tag: Object.keys(s.query)[0]! };
+  if (raw.tag === 'ExecuteStmt') {
+    // EXPLAIN EXECUTE: the prepared statement's plan for these argument values.
+    const e = s.query.ExecuteStmt;
+    const p = lookupPrepared(env, e.name as string);
+    params = executeValues(env, e, p);
+    if (p.raw === null) throw pgErr.featureNotSupported('EXPLAIN of an empty prepared statement');
+    raw = p.raw;
+  }
+  const tag = raw.tag;
   if (tag === 'InsertStmt' || tag === 'UpdateStmt' || tag === 'DeleteStmt') {
-    const a = prepare(env, { stmt: inner, tag }, cache) as Analyzed<InsertQuery | UpdateQuery | DeleteQuery>;
-    const values = paramValues(env, a.paramTypes, params, env.settings.timeZone());
+    const a = prepare(env, raw, cache) as Analyzed<InsertQuery | UpdateQuery | DeleteQuery>;
+    const values = boundValues(env, a.paramTypes, params, env.settings.timeZone());
     return explainResult(opts, explainModify(env, opts, a.query, values, systemClock));
   }
   if (tag !== 'SelectStmt') throw pgErr.featureNotSupported(`EXPLAIN of ${tag.replace(/Stmt$/, '').toUpperCase()}`);
   const clock = systemClock;
   const t0 = clock.nowMs();
-  const a = prepare(env, { stmt: inner, tag }, cache) as Analyzed<SelectQuery>;
-  const values = paramValues(env, a.paramTypes, params, env.settings.timeZone());
+  const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
+  const values = boundValues(env, a.paramTypes, params, env.settings.timeZone());
   const stmt = planSelect(env, a.query, values);
   env.lastPlan = stmt.plan;
   const planningMs = clock.nowMs() - t0;
