@@ -1276,6 +1276,81 @@ function collateClause(scope: ExprScope, n: PgNode): Expr {
   return arg;
 }
 
+/** PostgreSQL's volatile functions among those vecgres has (pg_proc.provolatile = 'v'). */
+export const VOLATILE_FNS: ReadonlySet<string> = new Set(['random', 'gen_random_uuid', 'nextval', 'setseed', 'clock_timestamp']);
+
+/**
+ * `ROW(a1, ..., an) op ROW(b1, ..., bn)` (PostgreSQL's make_row_comparison_op; `(a, b)` is a
+ * row too). Each pair is `ai op bi`, resolved as any operator call. `=` is their AND, `<>` their
+ * OR; `<`, `<=`, `>`, `>=` compare lexicographically, the first pair that is not equal
+ * deciding, and NULL as soon as a pair up to that one is NULL (RowCompareExpr): written here as
+ * `a1 <= b1 AND (a1 < b1 OR (a1 = b1 AND (... an op bn)))`, which gives the same three-valued
+ * result. That form reads the columns before the last more than once, so a volatile call among
+ * them is refused.
+ * @throws PgError 42601 `unequal number of entries in row expressions`; 0A000 `cannot compare
+ *   rows of zero length`; the pairs' operator errors (42883 ...); 42804 `row comparison operator
+ *   must yield type boolean, not type X`; 0A000 `could not determine interpretation of row
+ *   comparison operator X` for an operator without a B-tree meaning, and for volatile columns.
+ */
+function rowComparison(scope: ExprScope, op: string, lRaw: readonly PgNode[], rRaw: readonly PgNode[], location: number): Expr {
+  if (lRaw.length !== rRaw.length) throw new PgError(SQLSTATE.syntax_error, 'unequal number of entries in row expressions', pos(location));
+  if (lRaw.length === 0) throw new PgError(SQLSTATE.feature_not_supported, 'cannot compare rows of zero length', pos(location));
+  const pair = (o: string, i: number): Expr => binaryOp(scope, o, analyzeExpr(scope, lRaw[i]!), analyzeExpr(scope, rRaw[i]!), location);
+  const pairs = lRaw.map((_, i) => {
+    const e = pair(op, i);
+    if (e.type !== 'bool') throw new PgError(SQLSTATE.datatype_mismatch, `row comparison operator must yield type boolean, not type ${TYPE_NAME[e.type]}`, pos(location));
+    return e;
+  });
+  if (pairs.length === 1) return pairs[0]!;
+  if (op === '=') return { k: 'and', type: 'bool', args: pairs };
+  if (op === '<>') return { k: 'or', type: 'bool', args: pairs };
+  if (op !== '<' && op !== '<=' && op !== '>' && op !== '>=') {
+    throw new PgError(SQLSTATE.feature_not_supported, `could not determine interpretation of row comparison operator ${op}`, {
+      hint: 'Row comparison operators must be associated with btree operator families.',
+      ...pos(location),
+    });
+  }
+  const strict = op[0]!;
+  let e = pairs[pairs.length - 1]!;
+  for (let i = pairs.length - 2; i >= 0; i--) {
+    const before = pair(strict, i);
+    if (someNode(before, (x) => x.k === 'fn' && VOLATILE_FNS.has(x.name))) throw pgErr.featureNotSupported('row comparison of a volatile expression');
+    e = { k: 'or', type: 'bool', args: [before, { k: 'and', type: 'bool', args: [pair('=', i), e] }] };
+  }
+  // `a1 <= b1 AND (...)`: implied by the rest (NULL exactly when it is), and a plain bound on
+  // the leading column that an index scan can start from, as PostgreSQL's index condition on
+  // the whole row does (keyset pagination reads from the cursor on, not from the first row).
+  return { k: 'and', type: 'bool', args: [pair(strict === '<' ? '<=' : '>=', 0), e] };
+}
+
+/**
+ * `ROW(...) IS [NOT] DISTINCT FROM ROW(...)` (make_row_distinct_op): the OR of the pairs'
+ * IS DISTINCT FROM, negated for NOT DISTINCT.
+ * @throws PgError 42601 `unequal number of entries in row expressions`; the pairs' errors.
+ */
+function rowDistinct(scope: ExprScope, n: PgNode, lRaw: readonly PgNode[], rRaw: readonly PgNode[]): Expr {
+  if (lRaw.length !== rRaw.length) throw new PgError(SQLSTATE.syntax_error, 'unequal number of entries in row expressions', pos(n.location));
+  const pairs = lRaw.map((l, i) => analyzeAExpr(scope, { ...n, kind: 'AEXPR_DISTINCT', lexpr: l, rexpr: rRaw[i] }));
+  const any: Expr = pairs.length === 0 ? { k: 'const', type: 'bool', value: false } : pairs.length === 1 ? pairs[0]! : { k: 'or', type: 'bool', args: pairs };
+  return n.kind === 'AEXPR_DISTINCT' ? any : { k: 'not', type: 'bool', arg: any };
+}
+
+/** True when some node of `e` (not looking into subqueries) satisfies `pred`. */
+export function someNode(e: Expr, pred: (x: Expr) => boolean): boolean {
+  if (pred(e)) return true;
+  let found = false;
+  forEachOperand(e, (x) => {
+    if (!found && someNode(x, pred)) found = true;
+  });
+  return found;
+}
+
+/** The items of a row constructor operand (`(a, b)`, `ROW(a)`), or null for any other node. */
+function rowItems(node: PgNode | undefined): PgNode[] | null {
+  const row = node?.RowExpr;
+  return row === undefined ? null : ((row.args ?? []) as PgNode[]);
+}
+
 function opName(n: PgNode): string {
   const names: PgNode[] = n.name;
   return names[names.length - 1].String.sval as string;
@@ -1289,6 +1364,10 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
         const r = analyzeExpr(scope, n.rexpr);
         return unaryOp(scope, op, r, n.location);
       }
+      const lRow = rowItems(n.lexpr);
+      const rRow = rowItems(n.rexpr);
+      if (lRow !== null && rRow !== null) return rowComparison(scope, op, lRow, rRow, n.location);
+      if (lRow !== null && n.rexpr?.SubLink !== undefined) throw pgErr.featureNotSupported('row comparison with a subquery');
       const l = analyzeExpr(scope, n.lexpr);
       const r = analyzeExpr(scope, n.rexpr);
       return binaryOp(scope, op, l, r, n.location);
@@ -1325,6 +1404,9 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
     }
     case 'AEXPR_DISTINCT':
     case 'AEXPR_NOT_DISTINCT': {
+      const lRow = rowItems(n.lexpr);
+      const rRow = rowItems(n.rexpr);
+      if (lRow !== null && rRow !== null) return rowDistinct(scope, n, lRow, rRow);
       // `=` as resolved for the operands, with NULL a value like any other (DistinctExpr).
       // Resolved over stand-ins (so nothing folds); their implicit casts become converters.
       let l = analyzeExpr(scope, n.lexpr);
@@ -1375,9 +1457,25 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
  * @throws PgError 42883 when an item has no `=` with the argument.
  */
 function analyzeIn(scope: ExprScope, n: PgNode): Expr {
-  const arg = analyzeExpr(scope, n.lexpr);
   const negate = opName(n) === '<>';
   const nodes: PgNode[] = n.rexpr.List?.items ?? [];
+  const lRow = rowItems(n.lexpr);
+  if (lRow !== null) {
+    // `(a, b) [NOT] IN ((1, 2), (3, 4))`: a row comparison per item, ORed (NOT IN: `<>`, ANDed).
+    const parts = nodes.map((it) => {
+      const rRow = rowItems(it);
+      if (rRow === null) {
+        const e = analyzeExpr(scope, it);
+        throw new PgError(SQLSTATE.undefined_function, `operator does not exist: record ${negate ? '<>' : '='} ${TYPE_NAME[e.type]}`, {
+          hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.',
+          ...pos(n.location),
+        });
+      }
+      return rowComparison(scope, negate ? '<>' : '=', lRow, rRow, n.location);
+    });
+    return parts.length === 1 ? parts[0]! : { k: negate ? 'and' : 'or', type: 'bool', args: parts };
+  }
+  const arg = analyzeExpr(scope, n.lexpr);
   const items = nodes.map((it) => {
     const e = analyzeExpr(scope, it);
     // Untyped items of a reg* argument read names (`c IN ('items', 'pg_class')`) when there

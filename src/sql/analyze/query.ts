@@ -13,7 +13,7 @@ import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import {
-  type Expr, type ExprScope, type AggMods, analyzeExpr, analyzeMultiExprSubLink, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg,
+  type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg,
 } from './expr.js';
 import { type SqlType, type ArraySqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf } from './types.js';
 import type { WindowClause } from './window.js';
@@ -773,15 +773,7 @@ function containsSrf(e: Expr): boolean {
   return someNode(e, (x) => x.k === 'srf');
 }
 
-/** True when some node of `e` (not looking into subqueries) satisfies `pred`. */
-export function someNode(e: Expr, pred: (x: Expr) => boolean): boolean {
-  if (pred(e)) return true;
-  let found = false;
-  forEachOperand(e, (x) => {
-    if (!found && someNode(x, pred)) found = true;
-  });
-  return found;
-}
+export { someNode } from './expr.js';
 
 /** Structural equality of two analyzed expressions (GROUP BY matching, PostgreSQL's equal()). */
 export function exprEqual(a: Expr, b: Expr): boolean {

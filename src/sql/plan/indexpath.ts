@@ -17,7 +17,7 @@
 import { isOrderedAm, isOrderedIndex, type OrderedIndex, type OrderedIndexAm, type ScanKeyOp } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table } from '../../storage/table.js';
-import { forEachOperand, type Expr } from '../analyze/expr.js';
+import { VOLATILE_FNS, forEachOperand, type Expr } from '../analyze/expr.js';
 import { exprEqual, type RangeTblEntry } from '../analyze/query.js';
 import { compileIndexDef } from '../exec/index_keys.js';
 import { toRti } from './knn_index.js';
@@ -104,9 +104,6 @@ function keyPos(e: Expr, rti: number, keys: IndexKeys): number {
 function constantFor(e: Expr, rti: number): boolean {
   return !relsOf(e).has(rti) && !containsVolatile(e);
 }
-
-/** PostgreSQL's volatile functions among those vecgres has (pg_proc.provolatile = 'v'). */
-export const VOLATILE_FNS: ReadonlySet<string> = new Set(['random', 'gen_random_uuid', 'nextval', 'setseed', 'clock_timestamp']);
 
 /**
  * Sublinks and volatile functions are left to the Filter: PostgreSQL makes no index qual with

@@ -26,7 +26,7 @@ import type { Expr } from '../analyze/expr.js';
 import { forEachOperand, mapOperands } from '../analyze/expr.js';
 import type { FromNode, RangeTblEntry, SelectQuery } from '../analyze/query.js';
 import { forEachQueryExpr, setOpLeaves, someNode } from '../analyze/query.js';
-import { VOLATILE_FNS } from './indexpath.js';
+import { VOLATILE_FNS } from '../analyze/expr.js';
 
 /** A subquery FROM entry's place in the join tree: its top-level item and the joins above it. */
 interface Leaf {

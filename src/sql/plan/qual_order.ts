@@ -21,7 +21,7 @@ import type { Expr } from '../analyze/expr.js';
 import { forEachOperand } from '../analyze/expr.js';
 import type { SqlType } from '../analyze/types.js';
 import { CPU_OPERATOR_COST } from './cost.js';
-import { VOLATILE_FNS } from './indexpath.js';
+import { VOLATILE_FNS } from '../analyze/expr.js';
 import type { PlanNode, SubPlan } from './plan.js';
 import { PgArray } from '../../types/pgarray.js';
 
