@@ -1632,6 +1632,7 @@ export class QueryGenerator {
       [0.6, () => this.#jsonPredicate(sc, d)],
       [0.6, () => this.#arrayPredicate(sc, d)],
       [0.5, () => this.#patternPredicate(sc, d)],
+      [0.5, () => this.#rowPredicate(sc, d)],
     );
     if (d > 0) {
       choices.push(
@@ -1642,6 +1643,17 @@ export class QueryGenerator {
     if (sc.sub === 'scalar' && sc.depth === 0) choices.push([3, () => `${this.#expr(sc, 'int4', 0)} ${this.rng.pick(['<', '>=', '<>'])} ${this.#scalarSubquery(sc, 'int4')}`]);
     if (sc.sub === 'any' && sc.depth < 2) choices.push([wantSub ? 12 : 2, () => this.#subqueryPredicate(sc)]);
     return this.rng.weighted(choices)();
+  }
+
+  /** A row comparison: keyset pagination's `(a, b) < (x, y)`, row equality, IN lists of rows. */
+  #rowPredicate(sc: Scope, d: number): string {
+    const row = `(${this.#expr(sc, 'int4', Math.min(d, 1))}, ${this.#expr(sc, 'text', Math.min(d, 1))})`;
+    const lit = (): string => `(${this.rng.chance(0.1) ? 'NULL' : this.rng.int(-1, 6)}, ${this.rng.chance(0.1) ? 'NULL' : `'${this.rng.pick(TEXTS)}'`})`;
+    return this.rng.weighted<() => string>([
+      [4, () => `${row} ${this.rng.pick(['=', '<>', '<', '<=', '>', '>='])} ${lit()}`],
+      [1, () => `${row} IS ${this.rng.pick(['', 'NOT '])}DISTINCT FROM ${lit()}`],
+      [1, () => `${row} ${this.rng.pick(['', 'NOT '])}IN (${lit()}, ${lit()})`],
+    ])();
   }
 
   /** A jsonb predicate as applications write them: containment, key existence, a key's value. */
