@@ -118,7 +118,14 @@ export type Expr =
    * on SubLinks), so `ORDER BY (SELECT ...)` finds the same subquery in the select list.
    * 'multiexpr' is a multiple-column assignment's sub-SELECT ({@link analyzeMultiExprSubLink}).
    */
-  | { k: 'sublink'; type: SqlType; typmod: number; sub: 'expr' | 'exists' | 'any' | 'all' | 'array' | 'multiexpr'; query: unknown; arg: Expr | null; cmp: Fn2 | null; op: string; loc?: number; src: string }
+  | {
+      k: 'sublink'; type: SqlType; typmod: number; sub: 'expr' | 'exists' | 'any' | 'all' | 'array' | 'multiexpr'; query: unknown;
+      /** any / all: the left operand, one per subquery column (`(a, b) IN (SELECT x, y ...)`); else empty. */
+      args: Expr[];
+      /** any / all: the operator comparing args[i] with column i. */
+      cmps: Fn2[];
+      op: string; loc?: number; src: string;
+    }
   | { k: 'count'; type: 'int8'; arg: Expr | null; mods?: AggMods }
   /**
    * A function of three or more arguments (subvector), or any with an argument array: strict
@@ -310,7 +317,7 @@ export function forEachOperand(e: Expr, visit: (x: Expr) => void): void {
       for (const a of e.list) visit(a);
       return;
     case 'sublink':
-      if (e.arg !== null) visit(e.arg);
+      for (const a of e.args) visit(a);
       return;
     default:
       return;
@@ -357,7 +364,7 @@ export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
     case 'in':
       return { ...e, arg: f(e.arg), list: e.list.map(f) };
     case 'sublink':
-      return e.arg === null ? e : { ...e, arg: f(e.arg) };
+      return e.args.length === 0 ? e : { ...e, args: e.args.map(f) };
     default:
       return e;
   }
@@ -732,7 +739,7 @@ function analyzeSubLink(scope: ExprScope, n: PgNode): Expr {
   const src = JSON.stringify(n.subselect, (key, v) => (POSITION_FIELDS.has(key) ? undefined : v));
   if (kind === 'EXISTS_SUBLINK') {
     const sq = scope.subquery(n.subselect, loc);
-    return { k: 'sublink', type: 'bool', typmod: -1, sub: 'exists', query: sq.query, arg: null, cmp: null, op: '', loc, src };
+    return { k: 'sublink', type: 'bool', typmod: -1, sub: 'exists', query: sq.query, args: [], cmps: [], op: '', loc, src };
   }
   if (kind === 'ARRAY_SUBLINK') {
     // ARRAY(subquery): the one column's values as a one-dimensional array (`{}` for no rows).
@@ -741,27 +748,36 @@ function analyzeSubLink(scope: ExprScope, n: PgNode): Expr {
     const elem = sq.types[0]! === 'unknown' ? 'text' : sq.types[0]!;
     const type = arrayTypeOf(elem);
     if (type === null || isArrayType(elem)) throw pgErr.featureNotSupported(`ARRAY subquery of type ${TYPE_NAME[elem]}`);
-    return { k: 'sublink', type, typmod: -1, sub: 'array', query: sq.query, arg: null, cmp: null, op: '', loc, src };
+    return { k: 'sublink', type, typmod: -1, sub: 'array', query: sq.query, args: [], cmps: [], op: '', loc, src };
   }
   if (kind !== 'EXPR_SUBLINK' && kind !== 'ANY_SUBLINK' && kind !== 'ALL_SUBLINK') {
     throw pgErr.featureNotSupported(`${kind.replace('_SUBLINK', '')} subquery`);
   }
-  if (kind !== 'EXPR_SUBLINK' && n.testexpr?.RowExpr !== undefined) throw pgErr.featureNotSupported('row comparison with a subquery');
+  const row = kind === 'EXPR_SUBLINK' ? null : rowItems(n.testexpr);
   const sq = scope.subquery(n.subselect, loc);
-  if (sq.types.length !== 1) {
+  const width = row?.length ?? 1;
+  if (sq.types.length !== width) {
     if (kind === 'EXPR_SUBLINK') throw new PgError(SQLSTATE.syntax_error, 'subquery must return only one column', pos(loc));
-    throw new PgError(SQLSTATE.syntax_error, sq.types.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns', pos(loc));
+    throw new PgError(SQLSTATE.syntax_error, sq.types.length > width ? 'subquery has too many columns' : 'subquery has too few columns', pos(loc));
   }
   if (kind === 'EXPR_SUBLINK') {
-    return { k: 'sublink', type: sq.types[0]!, typmod: sq.typmods[0]!, sub: 'expr', query: sq.query, arg: null, cmp: null, op: '', loc, src };
+    return { k: 'sublink', type: sq.types[0]!, typmod: sq.typmods[0]!, sub: 'expr', query: sq.query, args: [], cmps: [], op: '', loc, src };
   }
   const op = n.operName === undefined ? '=' : (n.operName[n.operName.length - 1].String.sval as string);
-  const arg = analyzeExpr(scope, n.testexpr);
-  // A stand-in for the subquery's column (not a constant, so nothing folds).
-  const col: Expr = { k: 'slot', type: sq.types[0]!, idx: 0, typmod: sq.typmods[0]!, name: '' };
-  const cmp = binaryOp(scope, op, arg, col, loc);
-  if (cmp.k !== 'op2' || cmp.type !== 'bool') throw pgErr.featureNotSupported(`${op} ${kind === 'ALL_SUBLINK' ? 'ALL' : 'ANY'} (subquery) with this operator`);
-  return { k: 'sublink', type: 'bool', typmod: -1, sub: kind === 'ALL_SUBLINK' ? 'all' : 'any', query: sq.query, arg: cmp.l, cmp: cmp.fn, op, loc, src };
+  // A row on the left (`(a, b) IN (SELECT x, y ...)`) compares column by column: `=` all of
+  // them (ANY), `<>` any of them (ALL, NOT IN), as PostgreSQL's row comparison of each row.
+  if (row !== null && row.length > 1 && op !== '=' && op !== '<>') throw pgErr.featureNotSupported(`row comparison ${op} with a subquery`);
+  const args: Expr[] = [];
+  const cmps: Fn2[] = [];
+  (row ?? [n.testexpr as PgNode]).forEach((raw, i) => {
+    // A stand-in for the subquery's column (not a constant, so nothing folds).
+    const col: Expr = { k: 'slot', type: sq.types[i]!, idx: i, typmod: sq.typmods[i]!, name: '' };
+    const cmp = binaryOp(scope, op, analyzeExpr(scope, raw), col, loc);
+    if (cmp.k !== 'op2' || cmp.type !== 'bool') throw pgErr.featureNotSupported(`${op} ${kind === 'ALL_SUBLINK' ? 'ALL' : 'ANY'} (subquery) with this operator`);
+    args.push(cmp.l);
+    cmps.push(cmp.fn);
+  });
+  return { k: 'sublink', type: 'bool', typmod: -1, sub: kind === 'ALL_SUBLINK' ? 'all' : 'any', query: sq.query, args, cmps, op, loc, src };
 }
 
 /**
@@ -777,7 +793,7 @@ export function analyzeMultiExprSubLink(scope: ExprScope, n: PgNode): { expr: Ex
   const sq = scope.subquery(n.subselect, loc);
   const targets = (sq.query as { targets?: { loc?: number }[] }).targets ?? [];
   return {
-    expr: { k: 'sublink', type: sq.types[0] ?? 'unknown', typmod: -1, sub: 'multiexpr', query: sq.query, arg: null, cmp: null, op: '', loc, src },
+    expr: { k: 'sublink', type: sq.types[0] ?? 'unknown', typmod: -1, sub: 'multiexpr', query: sq.query, args: [], cmps: [], op: '', loc, src },
     types: sq.types,
     typmods: sq.typmods,
     positions: sq.types.map((_, j) => (targets[j]?.loc === undefined ? undefined : targets[j]!.loc! + 1)),

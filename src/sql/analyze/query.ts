@@ -856,7 +856,7 @@ export function exprEqual(a: Expr, b: Expr): boolean {
     case 'sublink': {
       const o = b as typeof a;
       return a.sub === o.sub && a.op === o.op && a.src === o.src &&
-        (a.arg === null ? o.arg === null : o.arg !== null && exprEqual(a.arg, o.arg));
+        listEqual(a.args, o.args);
     }
     case 'case': {
       const o = b as typeof a;
@@ -920,7 +920,7 @@ function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[], pkBasis
         if (x.gargs !== undefined) checkGroupingArgs(x.gargs, groupBy);
         return;
       case 'sublink':
-        if (x.arg !== null) visit(x.arg);
+        for (const a of x.args) visit(a);
         forEachQueryExpr(x.query as SelectQuery, 1, (y, depth) => checkOuterGrouped(y, depth, groupBy, rtable, pkBasis));
         return;
       default:

@@ -238,6 +238,10 @@ export class EState implements EvalCtx {
   private readonly subStates = new Map<SubPlan, PlanState>();
   /** Hashed uncorrelated ANY/ALL subplans: their rows, read once. */
   private readonly subRows = new Map<SubPlan, Value[]>();
+  /** Uncorrelated ANY/ALL subplans over a row of test arguments: their rows, read once. */
+  private readonly subRowTuples = new Map<SubPlan, Value[][]>();
+  /** Hashed uncorrelated `(a, b) = ANY` subplans: their rows by key ({@link subRowHash}). */
+  private readonly subRowHashes = new Map<SubPlan, { keys: Map<string, Value[][]>; withNull: Value[][] }>();
   /** Hashed `= ANY` InitPlans' values by hash key, and whether a NULL was among them. */
   private readonly subHashes = new Map<SubPlan, { keys: Map<string, Value[]>; hasNull: boolean }>();
   readonly ctes = new Map<number, CteStore>();
@@ -355,8 +359,9 @@ export class EState implements EvalCtx {
       return first[0] ?? null;
     }
     // any / all: SQL's quantified comparison, three-valued.
-    const l = evalExpr(sp.testArg!, row, this);
-    const cmp = sp.cmp!;
+    if (sp.testArgs.length > 1) return this.runRowSubPlan(sp, row);
+    const l = evalExpr(sp.testArgs[0]!, row, this);
+    const cmp = sp.cmps[0]!;
     const any = sp.sub === 'any';
     let sawNull = false;
     const test = (v: Value): boolean | null => {
@@ -366,7 +371,7 @@ export class EState implements EvalCtx {
     if (sp.initPlan && any && l !== null && hashableAny(sp)) {
       // A hashed SubPlan (PostgreSQL's ExecHashSubPlan): only values with x's hash key can
       // equal it; any other value compares FALSE, or NULL if it is NULL.
-      const type = sp.testArg!.type;
+      const type = sp.testArgs[0]!.type;
       const h = this.subHash(sp, type);
       const cands = h.keys.get(keyText(l, type));
       if (cands !== undefined) {
@@ -400,6 +405,84 @@ export class EState implements EvalCtx {
       }
     }
     return sawNull ? null : !any;
+  }
+
+  /**
+   * `(a, b) = ANY (SELECT x, y ...)` / `(a, b) <> ALL (...)`: each subquery row is compared with
+   * the row of test arguments column by column, `=` joined by AND and `<>` by OR (three-valued,
+   * as PostgreSQL's row comparison); ANY is true once a row compares true, ALL false once one
+   * compares false; otherwise NULL when a row compared NULL. An uncorrelated subquery's rows
+   * are read once.
+   */
+  private runRowSubPlan(sp: SubPlan, row: readonly Value[] | null): Value {
+    const ls = sp.testArgs.map((a) => evalExpr(a, row, this));
+    const any = sp.sub === 'any';
+    const and = sp.op === '=';
+    const test = (r: readonly Value[]): boolean | null => {
+      let sawNull = false;
+      for (let i = 0; i < ls.length; i++) {
+        const l = ls[i]!;
+        const v = r[i] ?? null;
+        const t = l === null || v === null ? null : (sp.cmps[i]!(l, v) as boolean | null);
+        if (t === null) sawNull = true;
+        else if (t !== and) return t;
+      }
+      return sawNull ? null : and;
+    };
+    if (sp.initPlan && any && and && !ls.includes(null) && hashableAny(sp)) {
+      // Hashed (ExecHashSubPlan): only rows with the test row's keys can equal it; a row with a
+      // NULL column is never equal but may make the result NULL.
+      const h = this.subRowHash(sp);
+      for (const r of h.keys.get(rowKey(ls, sp.testArgs)) ?? []) if (test(r) === true) return true;
+      for (const r of h.withNull) if (test(r) === null) return null;
+      return false;
+    }
+    let rows: readonly (readonly Value[])[];
+    if (sp.initPlan) {
+      let cached = this.subRowTuples.get(sp);
+      if (cached === undefined) {
+        cached = [];
+        const st = this.stateOf(sp);
+        for (let r = execProcNode(st); r !== null; r = execProcNode(st)) cached.push(r.slice(0, ls.length));
+        this.subRowTuples.set(sp, cached);
+      }
+      rows = cached;
+    } else {
+      const out: Value[][] = [];
+      const st = this.stateOf(sp);
+      for (let r = execProcNode(st); r !== null; r = execProcNode(st)) out.push(r.slice(0, ls.length));
+      rows = out;
+    }
+    let sawNull = false;
+    for (const r of rows) {
+      const t = test(r);
+      if (t === null) sawNull = true;
+      else if (t === any) return any;
+    }
+    return sawNull ? null : !any;
+  }
+
+  /** The rows of uncorrelated `(a, b) = ANY` SubPlan `sp` by their keys; those with a NULL column apart. */
+  private subRowHash(sp: SubPlan): { keys: Map<string, Value[][]>; withNull: Value[][] } {
+    let h = this.subRowHashes.get(sp);
+    if (h === undefined) {
+      h = { keys: new Map(), withNull: [] };
+      const st = this.stateOf(sp);
+      const n = sp.testArgs.length;
+      for (let r = execProcNode(st); r !== null; r = execProcNode(st)) {
+        const row = r.slice(0, n);
+        if (row.includes(null)) {
+          h.withNull.push(row);
+          continue;
+        }
+        const k = rowKey(row, sp.testArgs);
+        const list = h.keys.get(k);
+        if (list === undefined) h.keys.set(k, [row]);
+        else list.push(row);
+      }
+      this.subRowHashes.set(sp, h);
+    }
+    return h;
   }
 
   /** The values of uncorrelated `= ANY` SubPlan `sp`, hashed as `type` (its test argument's type). */
@@ -437,10 +520,20 @@ export class EState implements EvalCtx {
  * error for different dimensions that a lookup would not raise, nor character(n), whose `=`
  * ignores the trailing blanks its text keeps.
  */
+/**
+ * The hash key of a row of non-NULL values, each keyed as the type of its test argument (the
+ * types hash alike: hashableAny), joined unambiguously.
+ */
+function rowKey(row: readonly Value[], args: readonly Expr[]): string {
+  return JSON.stringify(row.map((v, i) => keyText(v, args[i]!.type)));
+}
+
 function hashableAny(sp: SubPlan): boolean {
-  if (sp.op !== '=' || sp.testArg === null || sp.types.length !== 1) return false;
-  const a = sp.testArg.type;
-  const b = sp.types[0]!;
+  if (sp.op !== '=' || sp.testArgs.length !== sp.types.length) return false;
+  return sp.testArgs.every((t, i) => hashablePair(t.type, sp.types[i]!));
+}
+
+function hashablePair(a: SqlType, b: SqlType): boolean {
   if (isVectorFamily(a) || isVectorFamily(b) || a === 'bpchar' || a === 'json') return false;
   return a === b || (isNumeric(a) && isNumeric(b));
 }

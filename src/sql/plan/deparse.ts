@@ -248,9 +248,13 @@ function subPlanText(sp: SubPlan, d: (x: Expr) => string): string {
     case 'array':
       return `ARRAY(${name})`;
     case 'any':
-      return `(ANY (${d(sp.testArg!)} ${sp.op} (${name}).col1))`;
-    case 'all':
-      return `(ALL (${d(sp.testArg!)} ${sp.op} (${name}).col1))`;
+    case 'all': {
+      // One column: `(ANY (x = (SubPlan 1).col1))`; a row: each column's comparison, joined
+      // as the row comparison joins them (AND for =, OR for <>), as ruleutils prints it.
+      const parts = sp.testArgs.map((a, i) => `${d(a)} ${sp.op} (${name}).col${i + 1}`);
+      const test = parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(sp.op === '=' ? ' AND ' : ' OR ');
+      return `(${sp.sub === 'any' ? 'ANY' : 'ALL'} (${test}))`;
+    }
     case 'multiexpr':
       // ruleutils prints a MULTIEXPR SubPlan's columns as `(SubPlan 1).col1`, ... where read.
       return `(${sp.initPlan ? 'InitPlan' : 'SubPlan'} ${sp.id})`;

@@ -89,9 +89,12 @@ export interface SubPlan {
    * (`EState.runMultiExpr`), never evaluated as an expression.
    */
   sub: 'expr' | 'exists' | 'any' | 'all' | 'array' | 'multiexpr';
-  /** any / all: the left operand (bound to the caller's tuple) and the comparison. */
-  testArg: Expr | null;
-  cmp: ((a: unknown, b: unknown) => unknown) | null;
+  /**
+   * any / all: the left operands (bound to the caller's tuple), one per subquery column, and
+   * the comparison of each with its column; empty otherwise.
+   */
+  testArgs: Expr[];
+  cmps: ((a: unknown, b: unknown) => unknown)[];
   op: string;
   args: ParamAssign[];
   /** Uncorrelated: evaluated once per execution (InitPlan, or a hashed SubPlan for ANY / ALL). */

@@ -207,8 +207,8 @@ export class PlannerInfo implements LevelBinder {
       id: g.subPlans.length + 1,
       plan,
       sub: e.sub,
-      testArg: e.arg === null ? null : bindExpr(e.arg, ctx),
-      cmp: e.cmp as SubPlan['cmp'],
+      testArgs: e.args.map((a) => bindExpr(a, ctx)),
+      cmps: e.cmps as SubPlan['cmps'],
       op: e.op,
       args: child.outerParams.map((p) => ({ id: p.id, expr: bindExpr(p.v, ctx) })),
       initPlan: child.ext.size === 0,
@@ -455,7 +455,7 @@ function collectParams(e: Expr, out: Set<number>, visitPlan: (p: PlanNode) => Se
     const args = new Set(sp.args.map((a) => a.id));
     for (const id of inner) if (!args.has(id)) out.add(id);
     for (const a of sp.args) collectParams(a.expr, out, visitPlan);
-    if (sp.testArg !== null) collectParams(sp.testArg, out, visitPlan);
+    for (const a of sp.testArgs) collectParams(a, out, visitPlan);
   }
   forEachOperand(e, (x) => collectParams(x, out, visitPlan));
 }

@@ -122,7 +122,7 @@ export function qualCost(e: Expr): number {
         own = perCall / CPU_OPERATOR_COST;
       }
       for (const a of sp.args) own += qualCost(a.expr);
-      if (sp.testArg !== null) own += qualCost(sp.testArg);
+      for (const a of sp.testArgs) own += qualCost(a);
       break;
     }
     default:

@@ -94,7 +94,8 @@ export function pullUpExists(quals: QualInfo[]): { rest: QualInfo[]; semis: Semi
 }
 
 /**
- * `x IN (SELECT y ...)` (`= ANY`) as a WHERE conjunct, uncorrelated: a semi join on x = y
+ * `x IN (SELECT y ...)` (`= ANY`; a row `(a, b) IN (SELECT x, y ...)` the same on each
+ * column) as a WHERE conjunct, uncorrelated: a semi join on x = y
  * (PostgreSQL's convert_ANY_sublink_to_join). In WHERE a NULL result rejects the row as FALSE
  * does, so a row passes exactly when some y equals x: a NULL x or y never matches, duplicate
  * y values match once. NOT IN stays a SubPlan: with a NULL among the y values it is NULL for
@@ -103,15 +104,18 @@ export function pullUpExists(quals: QualInfo[]): { rest: QualInfo[]; semis: Semi
  */
 function inSemiJoinOf(e: Extract<Expr, { k: 'sublink' }>): SemiJoin | null {
   const sub = e.query as SelectQuery;
-  if (e.op !== '=' || e.arg === null || e.cmp === null || sub.targets.length !== 1) return null;
-  const arg = e.arg;
-  const innerType = sub.targets[0]!.expr.type;
-  if (arg.type !== innerType && !(isNumeric(arg.type) && isNumeric(innerType))) return null;
-  // character(n)'s `=` ignores trailing blanks, which its hash key keeps.
-  if (arg.type === 'bpchar') return null;
-  if (someNode(arg, (x) => x.k === 'sublink') || refersOutside(sub)) return null;
-  const cmp = e.cmp;
-  return { anti: false, inner: sub, outerKeys: [arg], eq: [(a, b) => cmp(a as never, b as never, EQUALITY_ZONE)], text: '' };
+  // `(a, b) IN (SELECT x, y ...)` joins on a = x AND b = y: one key per column.
+  if (e.op !== '=' || e.args.length === 0 || sub.targets.length !== e.args.length) return null;
+  for (const [i, arg] of e.args.entries()) {
+    const innerType = sub.targets[i]!.expr.type;
+    if (arg.type !== innerType && !(isNumeric(arg.type) && isNumeric(innerType))) return null;
+    // character(n)'s `=` ignores trailing blanks, which its hash key keeps.
+    if (arg.type === 'bpchar') return null;
+    if (someNode(arg, (x) => x.k === 'sublink')) return null;
+  }
+  if (refersOutside(sub)) return null;
+  const eq: SemiJoin['eq'] = e.cmps.map((cmp) => (a, b) => cmp(a as never, b as never, EQUALITY_ZONE));
+  return { anti: false, inner: sub, outerKeys: e.args, eq, text: '' };
 }
 
 function semiJoinOf(sub: SelectQuery, anti: boolean): SemiJoin | null {
