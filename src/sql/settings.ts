@@ -15,6 +15,7 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { defaultArenaLimitBytes } from '../kernels/arena.js';
 import { formatG as formatCG } from '../types/float.js';
+import { rint } from '../common/rint.js';
 
 /**
  * PostgreSQL's isolation levels (the enum values of transaction_isolation). vecgres provides
@@ -455,11 +456,6 @@ const UNIT_SCALE: Record<string, { kind: 'memory' | 'time'; factor: number }> = 
 const MEMORY_UNITS_HINT = 'Valid units for this parameter are "B", "kB", "MB", "GB", and "TB".';
 const TIME_UNITS_HINT = 'Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".';
 
-/** C's rint(): round half to even. */
-function rint(v: number): number {
-  const r = Math.round(v);
-  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 const REAL_RE = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
 
 /** Validates and converts a SET value for `def` (PostgreSQL guc.c parse_and_validate_value). */

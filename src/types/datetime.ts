@@ -17,6 +17,7 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { findTimeZone, localToUtc, offsetAtUtc, type TimeZone } from './timezone.js';
+import { rint } from '../common/rint.js';
 
 /** Days from 0000-03-01-based civil date to 1970-01-01 (Hinnant's days_from_civil), proleptic Gregorian. */
 export function daysFromCivil(y: number, m: number, d: number): number {
@@ -306,12 +307,6 @@ export function formatTime(us: number): string {
 const TIME_TEXT = /^(?:(\d+):(\d+)(?::(\d+))?(\.\d*)?|(\d{2})(\d{2})(\d{2})?(\.\d*)?)$/;
 /** The fields of time_in's input: an optional date, `T`, the time, AM / PM, an optional zone (ignored). */
 const TIME_INPUT = /^(?:(\d{4,})-(\d{1,2})-(\d{1,2})\s+|t)?([0-9:.]+)\s*(?:(am|pm)\b)?(?:\s*(z|[+-][0-9:]+)|\s+([a-z][a-z0-9_/+.:-]*))?$/;
-
-/** rint(x): round half to even, as the C library's rint in the default rounding mode. */
-function rint(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /**
  * time_in (DecodeTimeOnly + tm2time): microseconds since midnight, 0 to 24:00:00. Reads

@@ -17,6 +17,7 @@
  * hours, so `'1 mon'` equals `'30 days'` though they print differently.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
+import { rint } from '../common/rint.js';
 
 export const USECS_PER_SEC = 1_000_000n;
 export const USECS_PER_DAY = 86_400_000_000n;
@@ -85,12 +86,6 @@ export function intervalSub(a: Interval, b: Interval): Interval {
 /** interval_um. @throws PgError 22008 `interval out of range`. */
 export function intervalNeg(a: Interval): Interval {
   return makeIntervalChecked(-a.months, -a.days, -a.us);
-}
-
-/** rint: round half to even, as C's rint in the default rounding mode. */
-function rint(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** PostgreSQL's TSROUND: to microsecond precision. */

@@ -12,6 +12,7 @@
  *   `Valid values are between "<min>" and "<max>".`
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
+import { rint } from '../../common/rint.js';
 
 /** An integer option: name, default and inclusive bounds (pgvector's HNSW_MIN_M etc.). */
 export interface IntOptionDef {
@@ -56,13 +57,6 @@ export function parsePgInt(text: string): number | null {
   val = rint(val);
   if (val > INT_MAX || val < INT_MIN) return null;
   return val + 0; // no -0 (rint(-0.4) is -0 in C too, but as an int it is 0)
-}
-
-/** C rint in the default rounding mode: to nearest, ties to even. */
-function rint(x: number): number {
-  const r = Math.round(x);
-  if (Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0) return r - 1;
-  return r;
 }
 
 /**

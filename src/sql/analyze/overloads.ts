@@ -49,6 +49,7 @@ import {
 } from '../../types/numeric.js';
 import { registerTextFunctions, registerMathFunctions } from './builtin_functions.js';
 import { registerDatetimeOperators, registerDatetimeFunctions, DATETIME_CMP } from './datetime_functions.js';
+import { rint } from '../../common/rint.js';
 
 /**
  * A strict implementation over non-null arguments. `ctx` is the running statement: the
@@ -181,11 +182,6 @@ add(funcs, 'trunc', { args: ['numeric', 'int4'], result: 'numeric', impl: (a: Va
 add(funcs, 'div', { args: ['numeric', 'numeric'], result: 'numeric', impl: (a: Value, b: Value) => numericDivTrunc(a as N, b as N) });
 add(funcs, 'mod', { args: ['numeric', 'numeric'], result: 'numeric', impl: (a: Value, b: Value) => numericMod(a as N, b as N) });
 add(funcs, 'sign', { args: ['numeric'], result: 'numeric', impl: (a: Value) => numericSign(a as N) });
-/** rint: round half to even, as C's default rounding mode. */
-function rint(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 const f8: [string, (x: number) => number][] = [['round', rint], ['trunc', Math.trunc], ['ceil', Math.ceil], ['ceiling', Math.ceil], ['floor', Math.floor], ['sign', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0)]];
 // -0 prints as "-0" for float8, as PostgreSQL's ceil(-0.5) does.
 for (const [name, f] of f8) add(funcs, name, { args: ['float8'], result: 'float8', impl: f as (a: Value) => Value });

@@ -34,6 +34,7 @@ import { numericTypmodPrecision } from '../../types/numeric.js';
 import { columnSizeOf } from '../analyze/expr.js';
 import { isVectorFamily } from '../analyze/types.js';
 import type { StatsStore, TableStats } from './store.js';
+import { rint } from '../../common/rint.js';
 
 /** BLCKSZ - SizeOfPageHeaderData: bytes of a heap page that hold line pointers and tuples. */
 export const HEAP_USABLE_BYTES_PER_PAGE = 8192 - 24;
@@ -182,12 +183,6 @@ export function typeAvgWidth(type: ColumnType, typmod: number): number {
   if (max <= 0) return 32;
   if (type === 'bpchar' || max <= 32) return max;
   return max < 1000 ? 32 + Math.floor((max - 32) / 2) : 32 + Math.floor((1000 - 32) / 2);
-}
-
-/** rint: round half to even. */
-function rint(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** The planner's size of a table: heap pages and estimated rows (see the module comment). */
