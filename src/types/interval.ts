@@ -61,6 +61,30 @@ export function makeIntervalChecked(months: number, days: number, us: bigint): I
   return new Interval(months, days, us);
 }
 
+/**
+ * make_interval(years, months, weeks, days, hours, mins, secs) (PostgreSQL 17's timestamp.c):
+ * years and months to months, weeks and days to days (int32, checked), hours, minutes and the
+ * seconds rounded to microseconds (rint) to the time part.
+ * @throws PgError 22008 `interval out of range` for a part outside its range, infinite or NaN
+ *   seconds, or the sentinel of an infinite interval; 22003 `value out of range: overflow` when
+ *   the seconds in microseconds overflow a double.
+ */
+export function makeInterval(years: number, months: number, weeks: number, days: number, hours: number, mins: number, secs: number): Interval {
+  if (!Number.isFinite(secs)) throw outOfRange();
+  const m = years * 12 + months;
+  const d = weeks * 7 + days;
+  if (!(m >= INT32_MIN && m <= INT32_MAX) || !(d >= INT32_MIN && d <= INT32_MAX)) throw outOfRange();
+  const micros = secs * 1e6;
+  if (!Number.isFinite(micros)) throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: overflow');
+  const rounded = rint(micros);
+  if (!(rounded >= -9223372036854775808 && rounded < 9223372036854775808)) throw outOfRange();
+  const us = BigInt(hours) * USECS_PER_HOUR + BigInt(mins) * USECS_PER_MINUTE + BigInt(rounded);
+  if (us < INT64_MIN || us > INT64_MAX) throw outOfRange();
+  // PostgreSQL 17's infinite intervals are these extremes; as a result they are out of range.
+  if ((m === INT32_MAX && d === INT32_MAX && us === INT64_MAX) || (m === INT32_MIN && d === INT32_MIN && us === INT64_MIN)) throw outOfRange();
+  return new Interval(m, d, us);
+}
+
 /** interval_cmp_value: the span in microseconds with 30-day months and 24-hour days. */
 export function intervalSpan(x: Interval): bigint {
   return x.us + (BigInt(x.days) + BigInt(x.months) * 30n) * USECS_PER_DAY;

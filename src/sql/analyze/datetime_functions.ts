@@ -16,6 +16,7 @@ import { PgError, SQLSTATE } from '../../common/errors.js';
 import { toCharTimestamp } from '../../types/to_char.js';
 import {
   Interval, intervalCmp, intervalAdd, intervalSub, intervalMul, intervalDiv, justifyHours, justifyDays, justifyInterval,
+  makeInterval,
 } from '../../types/interval.js';
 import {
   timestampPlusInterval, timestampDiff, datePlusDays, dateDiff, dateToTimestamp, dateTrunc, dateTruncInterval, extractTimestamp,
@@ -139,6 +140,9 @@ export function registerDatetimeFunctions(add: Add): void {
   add('extract', f2(['text', 'time'], 'numeric', (u, v) => extractTime(u as string, v as number)));
   add('date_part', f2(['text', 'time'], 'float8', (u, v) => datePartTime(u as string, v as number)));
   add('make_time', fn(['int4', 'int4', 'float8'], 'time', (v) => makeTime(v[0] as number, v[1] as number, v[2] as number)));
+  // Defaults and parameter names (make_interval(days => 7)): named_args.ts.
+  add('make_interval', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'interval', (v) =>
+    makeInterval(v[0] as number, v[1] as number, v[2] as number, v[3] as number, v[4] as number, v[5] as number, v[6] as number)));
   add('isfinite', f1(['date'], 'bool', (a) => isFiniteDate(a as number)));
   add('isfinite', f1(['interval'], 'bool', () => true));
   add('make_date', fn(['int4', 'int4', 'int4'], 'date', (v) => makeDate(v[0] as number, v[1] as number, v[2] as number)));

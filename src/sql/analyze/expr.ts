@@ -54,6 +54,7 @@ import { Interval, intervalNeg } from '../../types/interval.js';
 import {
   timestampTypmodIn, adjustTimestampTypmod, timestampToDate, dateToTimestamp, age as ageFn, adjustTimeTypmod, timestampToTime,
 } from '../../types/datetime_funcs.js';
+import { positionalArgs, type PositionalArgs } from './named_args.js';
 
 /**
  * A binary implementation; called only with non-null arguments unless `nullSafe`. `zone` is
@@ -1907,6 +1908,8 @@ function sequenceCall(scope: ExprScope, name: string, argNodes: PgNode[], locati
 function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   const names: string[] = (n.funcname as PgNode[]).map((x) => x.String.sval as string);
   const name = names[names.length - 1]!.toLowerCase();
+  const positional = positionalArgs(name, (n.args ?? []) as PgNode[]);
+  if (positional !== null) return namedArgsCall(scope, n, name, positional);
   if (n.over !== undefined) return analyzeWindowCall(scope, n, name);
   if (AGGREGATE_NAMES.has(name)) return analyzeAggregate(scope, name, n);
   if (n.agg_distinct === true || n.agg_order !== undefined || n.agg_filter !== undefined) {
@@ -2406,6 +2409,29 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
   analyzedArgs = [arg];
   return withMods({ k: 'agg', type: sa.type, name, agg: sa.agg, arg });
+}
+
+/**
+ * A call with named or defaulted arguments (named_args.ts), analyzed in its positional form. A
+ * call that fits no parameter list, or whose positional form resolves to no function, is
+ * 42883 with the call as written: `function make_interval(days => numeric) does not exist`.
+ */
+function namedArgsCall(scope: ExprScope, n: PgNode, name: string, positional: Exclude<PositionalArgs, null>): Expr {
+  const asWritten = (): PgError => {
+    const sig = ((n.args ?? []) as PgNode[]).map((a) => {
+      const na = a.NamedArgExpr;
+      const type = TYPE_NAME[analyzeExpr(scope, na === undefined ? a : na.arg).type];
+      return na === undefined ? type : `${na.name} => ${type}`;
+    });
+    return new PgError(SQLSTATE.undefined_function, `function ${name}(${sig.join(', ')}) does not exist`, { hint: NO_FN_HINT, ...pos(n.location) });
+  };
+  if ('unmatched' in positional) throw asWritten();
+  try {
+    return analyzeFuncCall(scope, { ...n, args: positional.args });
+  } catch (e) {
+    if (e instanceof PgError && e.code === SQLSTATE.undefined_function) throw asWritten();
+    throw e;
+  }
 }
 
 function undefinedFunction(name: string, types: SqlType[], location: number): PgError {
