@@ -6,7 +6,7 @@
  * against, so a statement text run thousands of times is analyzed once.
  */
 import { UTC_ZONE } from '../../types/timezone.js';
-import { SYSTEM_VIEWS } from './system_views.js';
+import { INFORMATION_SCHEMA_OTHER, INFORMATION_SCHEMA_VIEWS, SYSTEM_VIEWS } from './system_views.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
@@ -155,6 +155,8 @@ export const VIRTUAL_VIEWS: Record<string, { name: string; type: SqlType; pgType
     { name: 'schemaname', type: 'text', pgType: 'name' }, { name: 'tablename', type: 'text', pgType: 'name' }, { name: 'indexname', type: 'text', pgType: 'name' },
     { name: 'tablespace', type: 'text', pgType: 'name' }, { name: 'indexdef', type: 'text' },
   ],
+  // Keyed by their qualified names: they resolve only as information_schema.<name>.
+  ...Object.fromEntries(Object.entries(INFORMATION_SCHEMA_VIEWS).map(([k, v]) => [`information_schema.${k}`, v])),
 };
 
 /** True when column `col` of `rte` is a system catalog column of type name (Target.nameType). */
@@ -1097,7 +1099,19 @@ function rangeVarRte(ps: ParseState, rv: PgNode): number {
       });
     }
   }
-  if (VIRTUAL_VIEWS[name] !== undefined && (schema === undefined || schema === 'pg_catalog')) {
+  if (schema === 'information_schema') {
+    const key = `information_schema.${name}`;
+    const v = VIRTUAL_VIEWS[key];
+    if (v === undefined) {
+      if (INFORMATION_SCHEMA_OTHER.has(name)) throw pgErr.featureNotSupported(`information_schema.${name}`);
+      throw undefinedTableAt(key, rv.location);
+    }
+    return ps.addRte({
+      kind: 'virtual', name: key, alias: alias ?? name, aliased: alias !== undefined, lateral: false,
+      colNames: renameColumns(v.map((c) => c.name), cols, alias ?? name), colTypes: v.map((c) => c.type), colTypmods: v.map(() => -1),
+    });
+  }
+  if (VIRTUAL_VIEWS[name] !== undefined && (schema === undefined || schema === 'pg_catalog') && !name.startsWith('information_schema.')) {
     const v = VIRTUAL_VIEWS[name]!;
     return ps.addRte({
       kind: 'virtual', name, alias: alias ?? name, aliased: alias !== undefined, lateral: false,

@@ -22,6 +22,7 @@ const TYPE_OF_PG: Record<string, SqlType> = {
   pg_node_tree: 'text', regtype: 'text', timestamptz: 'text', anyarray: 'text[]', _aclitem: 'text[]', _text: 'text[]', _float4: 'float4[]', _oid: 'int8[]',
   _int2: 'int2[]', _char: 'text[]', bytea: 'bytea',
   int2: 'int2', int4: 'int4', int8: 'int8', float4: 'float4', float8: 'float8', bool: 'bool', text: 'text',
+  varchar: 'varchar',
 };
 
 /**
@@ -121,3 +122,38 @@ export const CATALOG_OIDS: Record<string, number> = {
   pg_collation: 3456, pg_policy: 3256, pg_statistic_ext: 3381, pg_publication: 6104, pg_publication_namespace: 6237,
   pg_publication_rel: 6106, pg_trigger: 2620, pg_inherits: 2611, pg_authid: 1260, pg_sequence: 2224, pg_depend: 2608,
 };
+
+/**
+ * The information_schema views vecgres answers, with PostgreSQL's columns (its domains by their
+ * base types, as RowDescription reports them: sql_identifier is name, character_data and
+ * yes_or_no are character varying, cardinal_number is integer). Rows: exec/system_views.ts.
+ */
+export const INFORMATION_SCHEMA_VIEWS: Record<string, SystemViewColumn[]> = {
+  schemata: cols(`catalog_name:name schema_name:name schema_owner:name default_character_set_catalog:name
+    default_character_set_schema:name default_character_set_name:name sql_path:varchar`),
+  tables: cols(`table_catalog:name table_schema:name table_name:name table_type:varchar self_referencing_column_name:name
+    reference_generation:varchar user_defined_type_catalog:name user_defined_type_schema:name user_defined_type_name:name
+    is_insertable_into:varchar is_typed:varchar commit_action:varchar`),
+  columns: cols(`table_catalog:name table_schema:name table_name:name column_name:name ordinal_position:int4
+    column_default:varchar is_nullable:varchar data_type:varchar character_maximum_length:int4 character_octet_length:int4
+    numeric_precision:int4 numeric_precision_radix:int4 numeric_scale:int4 datetime_precision:int4 interval_type:varchar
+    interval_precision:int4 character_set_catalog:name character_set_schema:name character_set_name:name
+    collation_catalog:name collation_schema:name collation_name:name domain_catalog:name domain_schema:name domain_name:name
+    udt_catalog:name udt_schema:name udt_name:name scope_catalog:name scope_schema:name scope_name:name
+    maximum_cardinality:int4 dtd_identifier:name is_self_referencing:varchar is_identity:varchar identity_generation:varchar
+    identity_start:varchar identity_increment:varchar identity_maximum:varchar identity_minimum:varchar identity_cycle:varchar
+    is_generated:varchar generation_expression:varchar is_updatable:varchar`),
+};
+
+/** PostgreSQL's other information_schema views: named in a 0A000 rather than 42P01. */
+export const INFORMATION_SCHEMA_OTHER = new Set((`_pg_foreign_data_wrappers _pg_foreign_servers _pg_foreign_table_columns
+  _pg_foreign_tables _pg_user_mappings administrable_role_authorizations applicable_roles attributes character_sets
+  check_constraint_routine_usage check_constraints collation_character_set_applicability collations column_column_usage
+  column_domain_usage column_options column_privileges column_udt_usage constraint_column_usage constraint_table_usage
+  data_type_privileges domain_constraints domain_udt_usage domains element_types enabled_roles foreign_data_wrapper_options
+  foreign_data_wrappers foreign_server_options foreign_servers foreign_table_options foreign_tables
+  information_schema_catalog_name key_column_usage parameters referential_constraints role_column_grants role_routine_grants
+  role_table_grants role_udt_grants role_usage_grants routine_column_usage routine_privileges routine_routine_usage
+  routine_sequence_usage routine_table_usage routines sequences sql_features sql_implementation_info sql_parts sql_sizing
+  table_constraints table_privileges transforms triggered_update_columns triggers udt_privileges usage_privileges
+  user_defined_types user_mapping_options user_mappings view_column_usage view_routine_usage view_table_usage views`).split(/\s+/));

@@ -214,7 +214,7 @@ export function pgGetConstraintdef(env: SqlEnv, oid: number, pretty: boolean): s
  * null for none. pg_get_expr(adbin, rel, true) prints it pretty. A form the dump's deparser
  * refuses is kept in the pretty form it was shown in before.
  */
-function columnDefaultText(c: ColumnDef): string | null {
+export function columnDefaultText(c: ColumnDef): string | null {
   if (c.sequence !== null) return c.identity !== undefined ? null : `nextval(${quoteLiteral(quoteIdent(c.sequence))}::regclass)`;
   if (c.defaultSql === null) return null;
   try {

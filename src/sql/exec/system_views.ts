@@ -19,6 +19,7 @@ import { allTypeIo, typeIoByOid } from '../../types/type_io.js';
 import { TYPE_OID, toInt8, valueToText, type SqlType } from '../analyze/types.js';
 import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
+import { informationSchemaRows } from './information_schema.js';
 import type { ColumnStats } from '../stats/store.js';
 import { attrdefRows, attributeRows, collationRows, constraintRows, indexExprsText, rolesRows, triggerRows } from './catalog_describe.js';
 
@@ -120,6 +121,7 @@ function relPages(bytes: number): number {
 
 /** The rows of system view `name` in its column order, or null when `name` is not one. */
 export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
+  if (name.startsWith('information_schema.')) return informationSchemaRows(env, name.slice('information_schema.'.length));
   switch (name) {
     case 'pg_namespace':
       return [
