@@ -8,19 +8,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { openSqlPair } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { check, both, ours } = await openSqlPair();
+const { checkAll, both, ours } = await openSqlPair();
 
 await both(`CREATE TABLE pe (id int PRIMARY KEY, name text, score float8, embedding vector(3))`);
 await both(`INSERT INTO pe VALUES (1, 'a', 0.5, '[1,0,0]'), (2, 'b', 1.5, '[0,1,0]'), (3, 'c', NULL, '[0,0,1]'), (4, NULL, 2.5, '[1,1,1]')`);
 
-async function run(label: string, qs: readonly string[]): Promise<void> {
-  const mismatches: string[] = [];
-  for (const q of qs) await check(q, mismatches);
-  reportMismatches(label, mismatches, qs.length, SEED);
-}
+const run = (label: string, qs: readonly string[]): Promise<void> => checkAll(label, qs, undefined, SEED);
 
 test('PREPARE and EXECUTE of SELECT, with declared and inferred parameter types', async () => {
   await run('prepare / execute select', [

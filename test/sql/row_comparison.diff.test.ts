@@ -12,21 +12,14 @@ import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 import { Prng } from '../../src/common/prng.js';
 
-const { check, both, ours, theirs } = await openSqlPair();
+const { check, checkAll, both, ours, theirs } = await openSqlPair();
 
 await both(`CREATE TABLE rc (id int PRIMARY KEY, created date, score float8, tag text)`);
 await both(`INSERT INTO rc SELECT i, DATE '2024-01-01' + (i / 3), (i % 4) * 0.5, CASE WHEN i % 5 = 0 THEN NULL ELSE 't' || (i % 3) END
   FROM generate_series(1, 40) i`);
 await both(`CREATE INDEX rc_created_id ON rc (created, id)`);
 
-async function run(label: string, qs: readonly (string | [string, unknown[]])[]): Promise<void> {
-  const mismatches: string[] = [];
-  for (const q of qs) {
-    if (typeof q === 'string') await check(q, mismatches);
-    else await check(q[0], mismatches, q[1]);
-  }
-  reportMismatches(label, mismatches, qs.length, SEED);
-}
+const run = (label: string, qs: readonly (string | [string, unknown[]])[]): Promise<void> => checkAll(label, qs, undefined, SEED);
 
 test('row comparisons: values, NULLs, types and errors', async () => {
   await run('row comparisons', [
