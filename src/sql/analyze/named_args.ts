@@ -14,13 +14,17 @@ const int = (v: number): PgNode => ({ A_Const: { ival: { ival: v }, location: -1
 const float = (v: string): PgNode => ({ A_Const: { fval: { fval: v }, location: -1 } });
 const bool = (v: boolean): PgNode => ({ A_Const: { boolval: { boolval: v }, location: -1 } });
 
-/** Parameter names, and the defaults of the trailing ones, of the functions vecgres has. */
-const FUNCTION_PARAMS: Record<string, { names: readonly string[]; defaults: readonly PgNode[] }> = {
+/**
+ * Parameter names, and the defaults of the trailing ones, of the functions vecgres has;
+ * `shortest`: the fewest leading parameters another overload takes (make_timestamptz without
+ * its zone), so a call may leave the rest out.
+ */
+const FUNCTION_PARAMS: Record<string, { names: readonly string[]; defaults: readonly PgNode[]; shortest?: number }> = {
   make_interval: { names: ['years', 'months', 'weeks', 'days', 'hours', 'mins', 'secs'], defaults: [int(0), int(0), int(0), int(0), int(0), int(0), float('0.0')] },
   make_date: { names: ['year', 'month', 'day'], defaults: [] },
   make_time: { names: ['hour', 'min', 'sec'], defaults: [] },
   make_timestamp: { names: ['year', 'month', 'mday', 'hour', 'min', 'sec'], defaults: [] },
-  make_timestamptz: { names: ['year', 'month', 'mday', 'hour', 'min', 'sec', 'timezone'], defaults: [] },
+  make_timestamptz: { names: ['year', 'month', 'mday', 'hour', 'min', 'sec', 'timezone'], defaults: [], shortest: 6 },
   jsonb_set: { names: ['jsonb_in', 'path', 'replacement', 'create_if_missing'], defaults: [bool(true)] },
   jsonb_insert: { names: ['jsonb_in', 'path', 'replacement', 'insert_after'], defaults: [bool(false)] },
 };
@@ -51,7 +55,8 @@ export function positionalArgs(name: string, args: readonly PgNode[]): Positiona
     if (firstNamed >= 0) throw new PgError(SQLSTATE.feature_not_supported, `named argument notation (name => value) of function ${name} is not supported`);
     return null;
   }
-  if (firstNamed < 0 && args.length === params.names.length) return null;
+  // Positional calls: the overloads decide, unless defaults fill the parameters left out.
+  if (firstNamed < 0 && (args.length === params.names.length || params.defaults.length === 0)) return null;
   const positional = firstNamed < 0 ? args.length : firstNamed;
   const seen = new Set<string>();
   for (const a of args.slice(positional)) {
@@ -66,9 +71,14 @@ export function positionalArgs(name: string, args: readonly PgNode[]): Positiona
     if (i < positional) return { unmatched: true };
     slots[i] = a.NamedArgExpr.arg;
   }
+  // The overload of the fewest parameters that takes every argument given.
+  let arity = params.names.length;
+  if (params.shortest !== undefined) {
+    while (arity > params.shortest && slots[arity - 1] === undefined) arity--;
+  }
   const firstDefault = params.names.length - params.defaults.length;
   const out: PgNode[] = [];
-  for (let i = 0; i < params.names.length; i++) {
+  for (let i = 0; i < arity; i++) {
     const given = slots[i];
     if (given !== undefined) out.push(given);
     else if (i >= firstDefault) out.push(params.defaults[i - firstDefault]!);
