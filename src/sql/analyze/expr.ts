@@ -213,6 +213,8 @@ export interface SessionContext {
   notify(channel: string | null, payload: string | null): void;
   /** pg_listening_channels: the channels the session listens on. */
   listeningChannels(): string[];
+  /** pg_backend_pid: the session's process id (the wire server's BackendKeyData). */
+  readonly pid: number;
 }
 
 /**
@@ -2754,6 +2756,9 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     case 'current_database':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);
       return { k: 'const', type: 'text', value: DATABASE_NAME };
+    case 'pg_backend_pid':
+      if (args.length !== 0) throw undefinedFunction(name, types(), location);
+      return { k: 'session', type: 'int4', name, args: [], fn: (_v, session) => session.pid };
     case 'current_schema':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);
       return { k: 'const', type: 'text', value: 'public' };

@@ -153,6 +153,7 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
         serialSequence: (table, column) => serialSequenceOf(env, table, column),
         notify: (channel, payload) => queueNotify(env, channel, payload),
         listeningChannels: () => listeningChannels(env),
+        pid: env.pid,
       });
     }
     case 'array': {

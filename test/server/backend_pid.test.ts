@@ -1,0 +1,31 @@
+/**
+ * pg_backend_pid() over the wire: as in PostgreSQL it is the process id the server sent in
+ * BackendKeyData (what a cancel request names and pg_stat_activity.pid shows), one per
+ * connection, the same for every statement of a connection.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { startServer } from './helpers.js';
+
+test('pg_backend_pid() is the BackendKeyData process id of the connection', async () => {
+  const server = await startServer();
+  const a = new pg.Client(server.conn);
+  const b = new pg.Client(server.conn);
+  try {
+    await a.connect();
+    await b.connect();
+    const pid = async (c: pg.Client): Promise<number> => (await c.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]!.p;
+    const keyOf = (c: pg.Client): number => (c as unknown as { processID: number }).processID;
+    assert.equal(await pid(a), keyOf(a));
+    assert.equal(await pid(b), keyOf(b));
+    assert.notEqual(keyOf(a), keyOf(b));
+    assert.equal(await pid(a), await pid(a));
+    const r = await a.query('SELECT pg_typeof(pg_backend_pid())::text AS t');
+    assert.deepEqual(r.rows, [{ t: 'integer' }]);
+  } finally {
+    await a.end().catch(() => undefined);
+    await b.end().catch(() => undefined);
+    await server.close();
+  }
+});
