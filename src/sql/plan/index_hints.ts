@@ -47,8 +47,13 @@ function columnsOf(e: Expr): Set<number> {
   return out;
 }
 
+/**
+ * `e` as a hint names it: parameters as `$n`, not their values (a hint is kept with a cached
+ * plan that later runs with other values, and a query vector's literal is thousands of
+ * characters).
+ */
 function text(e: Expr, dc: DeparseContext): string {
-  return deparse(e, dc, false);
+  return deparse(e, { zone: dc.zone }, false);
 }
 
 /**
