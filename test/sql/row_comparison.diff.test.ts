@@ -65,9 +65,18 @@ test('rows IN (SELECT ...), NOT IN, = ANY and <> ALL over subqueries', async () 
     `SELECT count(*) FROM rc WHERE (id, tag) IN (SELECT i, t, d FROM rc_pairs)`,
     `SELECT count(*) FROM rc WHERE (id, tag) IN (SELECT t, i FROM rc_pairs)`,
   ]);
-  // Rows compared with a scalar subquery, and ordering operators over a subquery, are 0A000.
+  // A row compared with a subquery's one row (ROWCOMPARE_SUBLINK): none is NULL, two are 21000.
+  await run('row against a subquery row', [
+    `SELECT count(*) FROM rc WHERE (created, id) = (SELECT created, id FROM rc WHERE id = 7)`,
+    `SELECT id, (id, tag) < (SELECT i, t FROM rc_pairs WHERE i = 10) AS lt, (id, tag) = (SELECT i, t FROM rc_pairs WHERE i = 99) AS none FROM rc WHERE id <= 12 ORDER BY id`,
+    `SELECT id FROM rc o WHERE (o.created, o.id) = (SELECT i.created, i.id FROM rc i WHERE i.id = o.id AND i.score > 0) ORDER BY id`,
+    `SELECT (1, 2) = (SELECT i, i FROM rc_pairs)`,
+    `SELECT (1, 2) = (SELECT 1)`,
+    `SELECT (1, 2) <> (SELECT 1, 2, 3)`,
+  ]);
+  // Ordering operators over ANY / ALL, and a volatile sub-SELECT compared as a row, are 0A000.
   for (const [q, message] of [
-    [`SELECT count(*) FROM rc WHERE (created, id) = (SELECT created, id FROM rc WHERE id = 7)`, 'row comparison with a subquery is not supported'],
+    [`SELECT (1, 2) = (SELECT random()::int, 2)`, 'row comparison with a subquery that calls a volatile function is not supported'],
     [`SELECT count(*) FROM rc WHERE (created, id) < ANY (SELECT created, id FROM rc WHERE id = 7)`, 'row comparison < with a subquery is not supported'],
   ] as const) {
     assert.deepEqual(await ours(q), { ok: false, code: '0A000', message });

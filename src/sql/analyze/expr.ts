@@ -55,6 +55,7 @@ import {
   timestampTypmodIn, adjustTimestampTypmod, timestampToDate, dateToTimestamp, age as ageFn, adjustTimeTypmod, timestampToTime,
 } from '../../types/datetime_funcs.js';
 import { positionalArgs, type PositionalArgs } from './named_args.js';
+import { walkRaw } from '../parser/walk.js';
 
 /**
  * A binary implementation; called only with non-null arguments unless `nullSafe`. `zone` is
@@ -1343,6 +1344,42 @@ function rowComparison(scope: ExprScope, op: string, lRaw: readonly PgNode[], rR
 }
 
 /**
+ * `(a, b) op (SELECT x, y ...)` (PostgreSQL's ROWCOMPARE_SUBLINK): a row comparison with the
+ * subquery's one row, NULL when it has none, 21000 when it has more. Written as the row
+ * comparison of `(a, b)` with one scalar subquery per column over the same sub-SELECT
+ * (`(SELECT s.c1 FROM (sub-SELECT) s(c1, c2))`, ...), which gives those results; the sub-SELECT
+ * then runs once per column it decides, so one calling a volatile function is refused.
+ * @throws PgError 42601 `subquery has too many columns` / `too few columns`; 0A000 for a
+ *   volatile sub-SELECT; the row comparison's errors.
+ */
+function rowSubqueryComparison(scope: ExprScope, op: string, lRow: readonly PgNode[], sub: PgNode, location: number): Expr {
+  const loc: number = typeof sub.location === 'number' ? sub.location : -1;
+  const width = scope.subquery(sub.subselect, loc).types.length;
+  if (width !== lRow.length) throw new PgError(SQLSTATE.syntax_error, width > lRow.length ? 'subquery has too many columns' : 'subquery has too few columns', pos(location));
+  let volatile = false;
+  walkRaw(sub.subselect, (tag, x) => {
+    if (tag === 'FuncCall' && VOLATILE_FNS.has(String(x.funcname[x.funcname.length - 1].String.sval).toLowerCase())) volatile = true;
+  });
+  if (volatile) throw pgErr.featureNotSupported('row comparison with a subquery that calls a volatile function');
+  const names = lRow.map((_, i) => `?rowcompare?${i + 1}`);
+  const column = (i: number): PgNode => ({
+    SubLink: {
+      subLinkType: 'EXPR_SUBLINK',
+      location: loc,
+      subselect: {
+        SelectStmt: {
+          targetList: [{ ResTarget: { val: { ColumnRef: { fields: [{ String: { sval: '?rowcompare?' } }, { String: { sval: names[i]! } }], location: loc } }, location: loc } }],
+          fromClause: [{ RangeSubselect: { subquery: sub.subselect, alias: { aliasname: '?rowcompare?', colnames: names.map((sval) => ({ String: { sval } })) } } }],
+          limitOption: 'LIMIT_OPTION_DEFAULT',
+          op: 'SETOP_NONE',
+        },
+      },
+    },
+  });
+  return rowComparison(scope, op, lRow, lRow.map((_, i) => column(i)), location);
+}
+
+/**
  * `ROW(...) IS [NOT] DISTINCT FROM ROW(...)` (make_row_distinct_op): the OR of the pairs'
  * IS DISTINCT FROM, negated for NOT DISTINCT.
  * @throws PgError 42601 `unequal number of entries in row expressions`; the pairs' errors.
@@ -1386,6 +1423,7 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       const lRow = rowItems(n.lexpr);
       const rRow = rowItems(n.rexpr);
       if (lRow !== null && rRow !== null) return rowComparison(scope, op, lRow, rRow, n.location);
+      if (lRow !== null && n.rexpr?.SubLink?.subLinkType === 'EXPR_SUBLINK') return rowSubqueryComparison(scope, op, lRow, n.rexpr.SubLink, n.location);
       if (lRow !== null && n.rexpr?.SubLink !== undefined) throw pgErr.featureNotSupported('row comparison with a subquery');
       const l = analyzeExpr(scope, n.lexpr);
       const r = analyzeExpr(scope, n.rexpr);
