@@ -466,12 +466,9 @@ class SessionRunner implements Queryable {
     if (this.released) return;
     this.released = true;
     while (this.#tx !== null) await this.#tx.catch(() => undefined);
-    // A query still waiting for a row lock is cancelled: it must not run after the release.
-    this.session.interrupts.requestCancel();
-    if (!this.isClosed()) this.db.abort(this.session);
-    // A connection that ends stops listening (PostgreSQL's Async_UnlistenOnExit).
-    this.session.notify.listening.clear();
-    this.session.inbox.length = 0;
+    // A query still waiting for a lock is cancelled, an open transaction rolled back, advisory
+    // locks released and LISTENs dropped, as when a connection ends.
+    this.db.endSession(this.session);
     this.#callbacks.clear();
   }
 

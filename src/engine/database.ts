@@ -636,7 +636,8 @@ export class Database {
     if (session.txn.inBlock) session.txn.failed = true;
     if (session.txn.implicit) endImplicitBlock(session, false);
     // A plain CREATE INDEX kept its statement's own transaction open while it built (sql/exec/statement.ts).
-    else if (!session.txn.inBlock && session.txn.xid !== 0) endTransaction(session, false);
+    // Outside a block also the transaction-level advisory locks its run took end here.
+    else if (!session.txn.inBlock) endTransaction(session, false);
     throw err;
   }
 
@@ -776,6 +777,28 @@ export class Database {
   /** Rolls back an open transaction of `session` (the embedded API's transaction() on error). */
   abort(session: Session = this.defaultSession): void {
     if (session.txn.inBlock) rollback(session);
+  }
+
+  /**
+   * Session `session` ended (a connection closed, an embedded session released), as
+   * PostgreSQL's backend exit: a statement still waiting for a lock is cancelled (it must not
+   * run afterwards), an open transaction rolled back, its advisory locks released
+   * (LockReleaseAll: also those a client never unlocked) and its LISTENs dropped
+   * (Async_UnlistenOnExit).
+   */
+  endSession(session: Session): void {
+    session.interrupts.requestCancel();
+    if (!this.closed) {
+      try {
+        this.abort(session);
+      } catch {
+        // The log may have failed: an unlogged abort is rolled back by recovery anyway.
+      }
+      this.catalog.advisoryLocks.endSession(session.pid);
+    }
+    session.notify.listening.clear();
+    session.inbox.length = 0;
+    session.onNotification = null;
   }
 
   /**

@@ -23,28 +23,27 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import type { LockWait } from '../storage/row_locks.js';
-import { RelationWait } from '../storage/catalog.js';
 import type { Session } from './session.js';
 import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
 import type { AsyncScan } from '../sql/exec/parallel_knn_async.js';
 import type { IndexSearchAhead } from '../access/am.js';
 
 /**
- * Awaits the end of `w.holder` for `session`, whose statement was undone. Records the wait in
- * the wait-for graph for the time it lasts. On return the caller runs the statement again
+ * Awaits what ends the wait `w` for `session`, whose statement was undone (the holder
+ * transaction's end, a release of the advisory lock, a concurrent build's end). Records the
+ * wait in the wait-for graph for the time it lasts. On return the caller runs the statement again
  * (with the deadline of its first run).
  * @throws PgError 40P01 `deadlock detected`, 55P03 `canceling statement due to lock timeout`,
  *   57014 `canceling statement due to statement timeout` / `... due to user request`.
  */
 export async function waitForLock(session: Session, w: LockWait): Promise<void> {
   const locks = session.catalog.rowLocks;
-  const waiter = session.txn.xid;
   const interrupts = session.interrupts;
   const deadline = interrupts.lastDeadlineMs;
-  const relation = w instanceof RelationWait;
-  // A relation wait has no holder transaction: counted as a wait, outside the wait-for graph.
-  const graphWaiter = relation ? 0 : waiter;
-  locks.startWait(graphWaiter, w.holder);
+  // The holder transaction's session, an advisory lock's holder, or none (a relation wait:
+  // counted as a wait, outside the wait-for graph).
+  const blocker = w.blocker(locks);
+  locks.startWait(session.pid, blocker);
   let timer: ReturnType<typeof setTimeout> | null = null;
   let failed: PgError | null = null;
   try {
@@ -68,12 +67,12 @@ export async function waitForLock(session: Session, w: LockWait): Promise<void> 
           ? new PgError('55P03', 'canceling statement due to lock timeout')
           : new PgError(SQLSTATE.query_canceled, 'canceling statement due to statement timeout')), limit);
       }
-      (relation ? w.done : locks.whenEnded(w.holder)).then(() => settle(null), () => settle(null));
+      blocker.ended.then(() => settle(null), () => settle(null));
     });
   } finally {
     if (timer !== null) clearTimeout(timer);
     interrupts.waker = null;
-    locks.endWait(graphWaiter);
+    locks.endWait(session.pid);
   }
   if (failed !== null) {
     if ((failed as PgError).message.endsWith('user request')) interrupts.cancelPending = false;

@@ -14,6 +14,7 @@ import { Prng } from '../common/prng.js';
 import { systemClock, type Clock } from '../common/clock.js';
 import type { StatsStore } from '../sql/stats/store.js';
 import { Interrupts } from '../common/interrupts.js';
+import type { PgError } from '../common/errors.js';
 import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
 import { AsyncScans } from '../sql/exec/parallel_knn_async.js';
 import { StatementRerun } from '../sql/exec/statement_rerun.js';
@@ -43,6 +44,8 @@ export class Session implements SqlEnv {
   readonly rerun = new StatementRerun();
   /** Index searches started ahead of the running statement (SqlEnv.searchAhead). */
   searchAhead: readonly IndexSearchAhead[] = [];
+  /** Notices raised while the running statement executes (SqlEnv.runtimeNotices). */
+  readonly runtimeNotices: PgError[] = [];
   /** Start of the current transaction and statement (now(), statement_timestamp()). */
   readonly timestamps = { transactionUs: 0n, statementUs: 0n };
   /**

@@ -143,19 +143,8 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.stopIdleTimer();
-    if (this.session !== null && !this.ctx.db.isClosed) {
-      // A statement waiting for a lock ends with the connection (it must not run afterwards).
-      this.session.interrupts.requestCancel();
-      try {
-        this.ctx.db.abort(this.session);
-      } catch {
-        // The database may be closing; nothing is left to undo then.
-      }
-      // A connection that ends stops listening (PostgreSQL's Async_UnlistenOnExit).
-      this.session.notify.listening.clear();
-      this.session.inbox.length = 0;
-      this.session.onNotification = null;
-    }
+    // An open transaction is rolled back, advisory locks and LISTENs end with the connection.
+    if (this.session !== null) this.ctx.db.endSession(this.session);
     this.ctx.onClose(this);
     this.socket.destroy();
   }

@@ -3,6 +3,7 @@
  * registered index methods, the session's settings and transaction state. The engine
  * implements it once per session; the SQL layer never imports the engine or a concrete index.
  */
+import type { PgError } from '../common/errors.js';
 import type { Catalog, DdlUndo } from '../storage/catalog.js';
 import type { Sequence } from '../storage/sequence.js';
 import type { Table } from '../storage/table.js';
@@ -65,6 +66,8 @@ export interface Savepoint {
   settings: unknown;
   /** Lengths of the session's queued LISTEN actions and notifications then (exec/notify.ts). */
   notifyMark?: { actions: number; pending: number };
+  /** Transaction-level advisory locks the session held then (storage/advisory_locks.ts `xactMark`). */
+  advisoryMark?: number;
 }
 
 export interface TxnState {
@@ -180,6 +183,11 @@ export interface SqlEnv {
    * its index scans take their results. Empty outside the awaiting runner.
    */
   searchAhead: readonly IndexSearchAhead[];
+  /**
+   * WARNINGs and NOTICEs raised while the running statement executes (pg_advisory_unlock of a
+   * lock not held), added to its result's notices; emptied at each statement's start.
+   */
+  readonly runtimeNotices: PgError[];
 }
 
 /** One notification: the channel, its payload and the process id of the session that sent it. */

@@ -10,7 +10,8 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { Table, withColumnAdded, withColumnDropped, type ColumnDef, type TableDef, type Value } from './table.js';
-import { LockWait, RowLockMode, RowLocks } from './row_locks.js';
+import { LockWait, RowLockMode, RowLocks, type WaitBlocker } from './row_locks.js';
+import { AdvisoryLocks } from './advisory_locks.js';
 import { ObjectIds, type OidAssignment } from './object_ids.js';
 import { checkSetval, defaultSequenceDef, freshState, nextvalStep, type Sequence, type SequenceDef, type SequenceType } from './sequence.js';
 
@@ -199,6 +200,11 @@ export class RelationWait extends LockWait {
   override unavailable(): PgError {
     return lockNotAvailable(this.table);
   }
+
+  /** No session is waited for (the build waits for none: no cycle), only the build's registration. */
+  override blocker(): WaitBlocker {
+    return { pid: 0, what: '', ended: this.done };
+  }
 }
 
 /** One CREATE INDEX CONCURRENTLY registered in the catalog (see Catalog's `concurrentBuilds`). */
@@ -238,6 +244,8 @@ export class Catalog {
   readonly oids = new ObjectIds();
   /** Row locks, transactions in flight and lock waits (row_locks.ts); not logged. */
   readonly rowLocks = new RowLocks();
+  /** Advisory locks of the database's sessions (pg_advisory_lock and its family). */
+  readonly advisoryLocks = new AdvisoryLocks();
   /** Relations locked by uncommitted DDL: name -> holder. */
   private readonly locks = new Map<string, { xid: number; mode: RelationLockMode }>();
   /**
@@ -1220,6 +1228,7 @@ export class Catalog {
     this.sequences.clear();
     this.locks.clear();
     this.rowLocks.clear();
+    this.advisoryLocks.clear();
   }
 }
 

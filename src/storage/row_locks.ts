@@ -14,9 +14,10 @@
  * them). Like PostgreSQL's locks on replicas they are not logged: they vanish on restart, as
  * the transactions holding them do.
  *
- * Deadlocks: each waiting transaction waits for one other (`waitsFor`); a wait that would close
- * a cycle fails at once with 40P01 (PostgreSQL finds it after deadlock_timeout; the outcome,
- * one of the transactions failing, is the same).
+ * Deadlocks: each waiting session waits for one other (`waitsFor`, by process id: a session
+ * holding advisory locks takes part outside a transaction too); a wait that would close a cycle
+ * fails at once with 40P01 (PostgreSQL finds it after deadlock_timeout; the outcome, one of the
+ * sessions failing, is the same).
  */
 import { PgError } from '../common/errors.js';
 import type { Table } from './table.js';
@@ -64,6 +65,22 @@ export class LockWait extends Error {
   unavailable(): PgError {
     return this.rowId < 0 ? new PgError('55P03', `could not obtain lock on relation "${this.table}"`) : rowLockNotAvailable(this.table);
   }
+
+  /** The session this wait waits for, what for, and what ends the wait (here: the holder transaction's end). */
+  blocker(locks: RowLocks): WaitBlocker {
+    return { pid: locks.pidOf(this.holder), what: `ShareLock on transaction ${this.holder}`, ended: locks.whenEnded(this.holder) };
+  }
+}
+
+/**
+ * A wait's edge in the wait-for graph: the process id of the session waited for (0: none, the
+ * wait takes no part in deadlock detection), the lock as a deadlock's DETAIL names it
+ * (`ShareLock on transaction 7`), and a promise resolved when the wait may be over.
+ */
+export interface WaitBlocker {
+  pid: number;
+  what: string;
+  ended: Promise<void>;
 }
 
 interface Held {
@@ -96,14 +113,19 @@ export class RowLocks {
   /** New version -> old version of the rows in-flight UPDATEs of no key column wrote (heap's t_ctid chain, backwards). */
   private readonly prior = new Map<Table, Map<number, number>>();
   private readonly priorOf = new Map<number, { table: Table; rowId: number }[]>();
-  /** The transaction each waiting transaction waits for (the wait-for graph; one edge each). */
-  private readonly waitsFor = new Map<number, number>();
+  /** The session (process id) each waiting session waits for, and on what lock (the wait-for graph; one edge each). */
+  private readonly waitsFor = new Map<number, { pid: number; what: string }>();
   /** Statements waiting now (also those outside a transaction, which are not in the graph). */
   waiting = 0;
 
   /** Transaction `xid` started on the session with process id `pid`. */
   begin(xid: number, pid: number): void {
     this.active.set(xid, pid);
+  }
+
+  /** The process id of the session running transaction `xid`; 0 when it is not in flight. */
+  pidOf(xid: number): number {
+    return this.active.get(xid) ?? 0;
   }
 
   /** True while `xid` has begun and not ended. */
@@ -252,7 +274,6 @@ export class RowLocks {
       this.priorOf.delete(xid);
     }
     this.active.delete(xid);
-    this.waitsFor.delete(xid);
     const e = this.ends.get(xid);
     if (e !== undefined) {
       this.ends.delete(xid);
@@ -273,43 +294,32 @@ export class RowLocks {
   }
 
   /**
-   * Records that `waiter` (0: a statement outside any transaction, which holds nothing) waits
-   * for `holder`.
-   * @throws PgError 40P01 `deadlock detected` when `holder` waits, directly or through others,
+   * Records that session `waiter` (a process id) waits for `b.pid` on `b.what`; a blocker of
+   * pid 0 (a concurrent index build) takes no part in the graph.
+   * @throws PgError 40P01 `deadlock detected` when `b.pid` waits, directly or through others,
    *   for `waiter`; the DETAIL lists the cycle as PostgreSQL's DeadLockReport does.
    */
-  startWait(waiter: number, holder: number): void {
+  startWait(waiter: number, b: { pid: number; what: string }): void {
     this.waiting++;
-    if (waiter === 0) return;
-    const cycle = [waiter];
-    for (let x = holder; ; ) {
+    if (waiter === 0 || b.pid === 0) return;
+    const cycle = [{ pid: waiter, what: b.what }];
+    for (let x = b.pid; ; ) {
       if (x === waiter) {
         this.waiting--;
-        throw this.deadlock(cycle);
+        throw deadlock(cycle);
       }
-      cycle.push(x);
       const next = this.waitsFor.get(x);
       if (next === undefined || cycle.length > this.waitsFor.size + 2) break;
-      x = next;
+      cycle.push({ pid: x, what: next.what });
+      x = next.pid;
     }
-    this.waitsFor.set(waiter, holder);
+    this.waitsFor.set(waiter, { pid: b.pid, what: b.what });
   }
 
-  /** `waiter` stopped waiting (woken, timed out, cancelled). */
+  /** Session `waiter` stopped waiting (woken, timed out, cancelled). */
   endWait(waiter: number): void {
     this.waiting--;
-    if (waiter !== 0) this.waitsFor.delete(waiter);
-  }
-
-  private deadlock(cycle: number[]): PgError {
-    const pid = (x: number): number => this.active.get(x) ?? 0;
-    const lines: string[] = [];
-    for (let i = 0; i < cycle.length; i++) {
-      const x = cycle[i]!;
-      const next = cycle[(i + 1) % cycle.length]!;
-      lines.push(`Process ${pid(x)} waits for ShareLock on transaction ${next}; blocked by process ${pid(next)}.`);
-    }
-    return new PgError('40P01', 'deadlock detected', { detail: lines.join('\n'), hint: 'See server log for query details.' });
+    this.waitsFor.delete(waiter);
   }
 
   /** Forgets everything (the database is closing). */
@@ -325,4 +335,14 @@ export class RowLocks {
     for (const e of this.ends.values()) e.resolve();
     this.ends.clear();
   }
+}
+
+/** 40P01 for a cycle of waits, each waiting for the next (the last for the first). */
+function deadlock(cycle: { pid: number; what: string }[]): PgError {
+  const lines: string[] = [];
+  for (let i = 0; i < cycle.length; i++) {
+    const next = cycle[(i + 1) % cycle.length]!;
+    lines.push(`Process ${cycle[i]!.pid} waits for ${cycle[i]!.what}; blocked by process ${next.pid}.`);
+  }
+  return new PgError('40P01', 'deadlock detected', { detail: lines.join('\n'), hint: 'See server log for query details.' });
 }

@@ -5,7 +5,7 @@
  * always come from here, never from hand-written numbers.
  */
 import { after } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type QueryOptions } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 
 export interface OracleField {
@@ -31,10 +31,8 @@ export type OracleTry =
       position?: string;
     };
 
-/** PGlite's query options that tests use: rows as objects (default) or as value arrays. */
-export interface OracleQueryOptions {
-  rowMode?: 'object' | 'array';
-}
+/** PGlite's query options that tests use: rows as objects (default) or as value arrays; the statement's NOTICEs and WARNINGs. */
+export type OracleQueryOptions = Pick<QueryOptions, 'rowMode' | 'onNotice'>;
 
 export interface Oracle {
   /** Runs one statement; throws PGlite's DatabaseError (with `.code`) on failure. */

@@ -216,6 +216,11 @@ export interface SessionContext {
   listeningChannels(): string[];
   /** pg_backend_pid: the session's process id (the wire server's BackendKeyData). */
   readonly pid: number;
+  /**
+   * An advisory lock function (exec/advisory.ts) on the key of `keyArgs` (one bigint, or two
+   * integers; none for unlock_all): its boolean result. @throws AdvisoryWait where 'lock' must wait.
+   */
+  advisory(op: 'lock' | 'try' | 'unlock' | 'unlock_all', keyArgs: readonly Value[], shared: boolean, xact: boolean): boolean;
 }
 
 /**
@@ -1297,6 +1302,19 @@ function collateClause(scope: ExprScope, n: PgNode): Expr {
 }
 
 /** PostgreSQL's volatile functions among those vecgres has (pg_proc.provolatile = 'v'). */
+/** pg_type oid of `void`, the result type of pg_notify and the advisory lock functions. */
+export const VOID_OID = 2278;
+
+/** The functions returning void, whose calls are computed as text '' (their result column and pg_typeof say void). */
+const VOID_FUNCTIONS: ReadonlySet<string> = new Set([
+  'pg_notify', 'pg_advisory_lock', 'pg_advisory_lock_shared', 'pg_advisory_xact_lock', 'pg_advisory_xact_lock_shared', 'pg_advisory_unlock_all',
+]);
+
+/** A call of a function returning void (pg_notify, pg_advisory_lock), computed as text ''. */
+export function isVoidCall(e: Expr): boolean {
+  return e.k === 'session' && VOID_FUNCTIONS.has(e.name);
+}
+
 export const VOLATILE_FNS: ReadonlySet<string> = new Set(['random', 'gen_random_uuid', 'nextval', 'setseed', 'clock_timestamp']);
 
 /**
@@ -2896,7 +2914,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       // value unused.
       if (args.length !== 1) throw undefinedFunction(name, types(), location);
       const t = args[0]!.type;
-      const oid = t === 'unknown' ? UNKNOWN_TYPE_OID : TYPE_OID[t];
+      const oid = isVoidCall(args[0]!) ? VOID_OID : t === 'unknown' ? UNKNOWN_TYPE_OID : TYPE_OID[t];
       return foldConstants(scope, { k: 'fn', type: 'regtype', name, args, strict: false, fn: () => oid });
     }
     case 'to_regclass':
@@ -3014,6 +3032,39 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
         },
       };
     }
+    case 'pg_advisory_lock':
+    case 'pg_advisory_lock_shared':
+    case 'pg_advisory_xact_lock':
+    case 'pg_advisory_xact_lock_shared':
+    case 'pg_try_advisory_lock':
+    case 'pg_try_advisory_lock_shared':
+    case 'pg_try_advisory_xact_lock':
+    case 'pg_try_advisory_xact_lock_shared':
+    case 'pg_advisory_unlock':
+    case 'pg_advisory_unlock_shared': {
+      // Each takes one bigint key or two integer keys (two lock spaces that never meet).
+      const want: SqlType[] | null = args.length === 1 ? ['int8'] : args.length === 2 ? ['int4', 'int4'] : null;
+      if (want === null || args.some((x, i) => x.type !== want[i] && x.type !== 'unknown' && castContext(x.type, want[i]!) !== 'implicit')) {
+        throw undefinedFunction(name, types(), location);
+      }
+      const a = args.map((x, i) => applyArg(scope, x, want[i]!, location));
+      const op = name.startsWith('pg_try_') ? 'try' : name.startsWith('pg_advisory_unlock') ? 'unlock' : 'lock';
+      const shared = name.endsWith('_shared');
+      const xact = name.includes('_xact_');
+      // The lock functions return void (computed as text '': exec/statement.ts), the others boolean.
+      return {
+        k: 'session', type: op === 'lock' ? 'text' : 'bool', name, args: a,
+        fn: (v, s) => {
+          // Strict: a NULL key does nothing and returns NULL.
+          if (v.some((x) => x === null)) return null;
+          const r = s.advisory(op, v, shared, xact);
+          return op === 'lock' ? '' : r;
+        },
+      };
+    }
+    case 'pg_advisory_unlock_all':
+      if (args.length !== 0) throw undefinedFunction(name, types(), location);
+      return { k: 'session', type: 'text', name, args: [], fn: (_v, s) => (s.advisory('unlock_all', [], false, false), '') };
     case 'pg_listening_channels': {
       if (args.length !== 0) throw undefinedFunction(name, types(), location);
       if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list`);

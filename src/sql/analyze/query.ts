@@ -6,7 +6,7 @@
  * against, so a statement text run thousands of times is analyzed once.
  */
 import { UTC_ZONE } from '../../types/timezone.js';
-import { INFORMATION_SCHEMA_OTHER, INFORMATION_SCHEMA_VIEWS, SYSTEM_VIEWS } from './system_views.js';
+import { INFORMATION_SCHEMA_OTHER, INFORMATION_SCHEMA_VIEWS, PG_CATALOG_RELATIONS, SYSTEM_VIEWS } from './system_views.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
@@ -1118,6 +1118,9 @@ function rangeVarRte(ps: ParseState, rv: PgNode): number {
       colNames: renameColumns(v.map((c) => c.name), cols, alias ?? name), colTypes: v.map((c) => c.type), colTypmods: v.map(() => -1),
     });
   }
+  // pg_catalog comes first in PostgreSQL's search path: its relation is what an unqualified
+  // name means there, so one vecgres lacks is refused by name (never a user's table).
+  if ((schema === undefined || schema === 'pg_catalog') && PG_CATALOG_RELATIONS.has(name)) throw pgErr.featureNotSupported(`pg_catalog.${name}`);
   if (schema !== undefined && schema !== 'public') throw undefinedTableAt(`${schema}.${name}`, rv.location);
   const t = ps.env.catalog.getTable(name);
   if (t === undefined && ps.env.catalog.getSequence(name) !== undefined) {

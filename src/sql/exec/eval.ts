@@ -6,6 +6,7 @@
  * return NULL for a NULL argument.
  */
 import { listeningChannels, queueNotify } from './notify.js';
+import { advisoryCall, advisoryKey } from './advisory.js';
 import { int8Of, sequenceByText, serialSequenceOf, sessionCurrval, sessionLastval, sessionNextval, sessionSetval } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { AssertionError } from '../../common/assert.js';
@@ -154,6 +155,7 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
         notify: (channel, payload) => queueNotify(env, channel, payload),
         listeningChannels: () => listeningChannels(env),
         pid: env.pid,
+        advisory: (op, keyArgs, shared, xact) => advisoryCall(env, op, advisoryKey(keyArgs), shared, xact),
       });
     }
     case 'array': {

@@ -17,7 +17,7 @@ import type { RawStatement, PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
 import { type SqlType, type RegCatalog, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
-import { resolveTypeName, type Expr } from '../analyze/expr.js';
+import { isVoidCall, resolveTypeName, VOID_OID, type Expr } from '../analyze/expr.js';
 import { regCatalog, resultRegNames } from './catalog_describe.js';
 import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
 import { parseHalfvec, formatHalfvec } from '../../types/halfvec.js';
@@ -148,13 +148,6 @@ function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr; nameType?: b
 
 /** pg_type oid of `name`, the type of the system catalogs' name columns (its text is text's). */
 const NAME_OID = 19;
-/** pg_type oid of `void`, pg_notify's result type (its value is the empty string). */
-const VOID_OID = 2278;
-
-/** A call of a function returning void (pg_notify), computed as text ''. */
-function isVoidCall(e: Expr): boolean {
-  return e.k === 'session' && e.name === 'pg_notify';
-}
 
 /**
  * The table column a SELECT's output expression reads directly, following subqueries and
@@ -214,6 +207,7 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   // The statement's start; outside a block also the transaction's. A rerun after a wait keeps
   // its first run's, and replays what that run drew (statement_rerun.ts).
   const startUs = env.rerun.begin(env, raw, params, wallClockUs(env.clock));
+  env.runtimeNotices.length = 0;
   env.timestamps.statementUs = startUs;
   if (!txn.inBlock) env.timestamps.transactionUs = startUs;
   // statement_timeout counts from here, for each statement of a multi-statement query (as
@@ -230,6 +224,7 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   const mark = txn.inBlock ? statementMark(env) : null;
   try {
     const r = dispatch(env, raw, params, cache, io);
+    if (env.runtimeNotices.length > 0) r.notices.push(...env.runtimeNotices.splice(0));
     r.zone = env.settings.timeZone();
     r.floatDigits = env.settings.extraFloatDigits();
     if (r.fields.length > 0) r.regNames = resultRegNames(env, r.fields, r.rows);
@@ -1076,7 +1071,10 @@ function savepointStatement(env: SqlEnv, kind: string, name: string): StatementR
       throw new PgError(SQLSTATE.in_failed_sql_transaction, 'current transaction is aborted, commands ignored until end of transaction block');
     }
     if (kind === 'TRANS_STMT_SAVEPOINT') {
-      txn.savepoints.push({ name, mark: txn.writes.length, lockMark: txn.xid === 0 ? 0 : env.catalog.rowLocks.mark(txn.xid), settings: env.settings.mark(), notifyMark: notifyMark(env) });
+      txn.savepoints.push({
+        name, mark: txn.writes.length, lockMark: txn.xid === 0 ? 0 : env.catalog.rowLocks.mark(txn.xid), settings: env.settings.mark(), notifyMark: notifyMark(env),
+        advisoryMark: env.catalog.advisoryLocks.xactMark(env.pid),
+      });
       return done('SAVEPOINT');
     }
     let at = -1;
@@ -1090,6 +1088,8 @@ function savepointStatement(env: SqlEnv, kind: string, name: string): StatementR
     rollbackWritesTo(env, sp.mark);
     // Row locks taken after the savepoint go with it (PostgreSQL's subtransaction aborts).
     if (txn.xid !== 0) env.catalog.rowLocks.releaseSince(txn.xid, sp.lockMark ?? 0);
+    // So do transaction-level advisory locks (session-level ones stay, as in PostgreSQL).
+    env.catalog.advisoryLocks.releaseXactSince(env.pid, sp.advisoryMark ?? 0);
     env.settings.rollbackToMark(sp.settings);
     rollbackNotifyTo(env, sp.notifyMark);
     txn.savepoints.length = at + 1;

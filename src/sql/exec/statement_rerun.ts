@@ -24,6 +24,14 @@
  *   stay the statement's start (PostgreSQL's statement waited, it did not start again);
  *   clock_timestamp() readings of the first run are replayed in order, later calls read the
  *   clock.
+ * - Advisory locks the first run took stay held through the wait (as PostgreSQL's statement
+ *   holds them while it waits) and are not taken again: the rerun's calls of the advisory
+ *   lock functions, in the same order with the same arguments, return the first run's results
+ *   (unlocks included: a lock released by the first run may be another session's by now). A
+ *   rerun that calls them differently, or ends before reaching them, releases the acquisitions
+ *   it did not make again. When the wait fails the statement fails as if it had run once: what
+ *   it took stays, session-level locks with the session, transaction-level ones until the
+ *   transaction ends.
  * - currval and lastval are not put back: as in PostgreSQL, a value nextval handed out counts
  *   for them even when the row it was drawn for was not written in the end; the rerun's
  *   (replayed) calls set them again.
@@ -79,6 +87,14 @@ export class StatementRerun {
   /** clock_timestamp() readings in call order, and how many the current run has replayed. */
   private clockUs: bigint[] | null = null;
   private clockReplayed = 0;
+  /** Advisory lock calls in order: the call (function and key), its result, and how to undo an acquisition. */
+  private advisoryCalls: { call: string; result: boolean; undo: (() => void) | null }[] | null = null;
+  private advisoryReplayed = 0;
+
+  /** True between the undo of a statement that must wait and the start of its rerun. */
+  get waiting(): boolean {
+    return this.undone;
+  }
 
   /**
    * Starts a run of `raw` with `params` at `nowUs`. When it is the rerun of the statement
@@ -91,6 +107,7 @@ export class StatementRerun {
       this.undone = false;
       env.random.restoreState(this.prng);
       this.clockReplayed = 0;
+      this.advisoryReplayed = 0;
       if (this.sequences !== null) {
         for (const j of this.sequences.values()) {
           j.at = 0;
@@ -121,8 +138,14 @@ export class StatementRerun {
     this.undone = true;
   }
 
-  /** The statement completed or failed (or its wait did): nothing is kept. */
+  /**
+   * The statement completed or failed (or its wait did): nothing is kept. Advisory locks a
+   * rerun did not take again are released (a failed wait keeps what its one run took).
+   */
   clear(): void {
+    if (!this.undone) this.dropAdvisoryFrom(this.advisoryReplayed);
+    this.advisoryCalls = null;
+    this.advisoryReplayed = 0;
     this.raw = null;
     this.params = null;
     this.undone = false;
@@ -222,6 +245,36 @@ export class StatementRerun {
     log.push(us);
     this.clockReplayed++;
     return us;
+  }
+
+  /**
+   * An advisory lock function's call (`call` names the function and its key): the first run's
+   * result at this point of a rerun, else `run()`'s (recorded, with `run`'s undo of an
+   * acquisition for a rerun that does not make it again).
+   */
+  advisory(call: string, run: () => { result: boolean; undo: (() => void) | null }): boolean {
+    if (this.raw === null) return run().result;
+    const log = (this.advisoryCalls ??= []);
+    if (this.advisoryReplayed < log.length) {
+      const c = log[this.advisoryReplayed]!;
+      if (c.call === call) {
+        this.advisoryReplayed++;
+        return c.result;
+      }
+      // The rerun went another way: what the first run took from here on is given back.
+      this.dropAdvisoryFrom(this.advisoryReplayed);
+    }
+    const r = run();
+    log.push({ call, result: r.result, undo: r.undo });
+    this.advisoryReplayed = log.length;
+    return r.result;
+  }
+
+  private dropAdvisoryFrom(at: number): void {
+    const log = this.advisoryCalls;
+    if (log === null) return;
+    for (let i = log.length - 1; i >= at; i--) log[i]!.undo?.();
+    log.length = Math.min(log.length, at);
   }
 
   private journal(seq: Sequence): SequenceJournal | null {

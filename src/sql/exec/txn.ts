@@ -21,6 +21,7 @@
  * writes over and finishes them once its commit record is durable (EngineHooks.deferCommit):
  * until then other sessions do not see it.
  */
+import { endTransactionAdvisory } from './advisory.js';
 import type { UndoneWrite } from '../../storage/catalog.js';
 import type { SqlEnv, TxnState, TxnWrite } from '../env.js';
 import { abortNotify, commitNotify, notifyMark, rollbackNotifyTo } from './notify.js';
@@ -67,10 +68,12 @@ export function rollbackStatement(env: SqlEnv, mark: StatementMark): void {
 /**
  * Ends the current transaction. Committing logs a commit record first; if that fails (the log
  * refused it), the transaction is rolled back in memory and the error rethrown: it was never
- * acknowledged. Rolling back logs an abort record when the log still works.
+ * acknowledged. Rolling back logs an abort record when the log still works. Transaction-level
+ * advisory locks end with it (exec/advisory.ts).
  */
 export function endTransaction(env: SqlEnv, commit: boolean): void {
   const txn = env.txn;
+  endTransactionAdvisory(env);
   if (txn.xid === 0) {
     txn.writes.length = 0;
     txn.savepoints.length = 0;
