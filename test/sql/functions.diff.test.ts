@@ -244,6 +244,12 @@ test('named and defaulted arguments: make_interval, make_date, make_timestamptz,
     `SELECT make_interval(days => 1, 2)`,
     `SELECT make_interval(mins => -2147483648, hours => -2147483648, secs => -0.5) AS a`,
     `SELECT id, make_interval(days => n) AS i FROM fs ORDER BY id`,
+    // Functions without parameter names in PostgreSQL: a named argument matches no candidate.
+    `SELECT abs(x => 1)`,
+    `SELECT lower(a => 'x')`,
+    `SELECT abs(1, x => 2)`,
+    `SELECT no_such_function(a => 1)`,
+    `SELECT l2_distance(a => '[1]'::vector, b => '[2]'::vector)`,
   ]);
 });
 

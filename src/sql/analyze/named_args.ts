@@ -29,6 +29,58 @@ const FUNCTION_PARAMS: Record<string, { names: readonly string[]; defaults: read
   jsonb_insert: { names: ['jsonb_in', 'path', 'replacement', 'insert_after'], defaults: [bool(false)] },
 };
 
+/**
+ * The functions PostgreSQL 18 + pgvector give parameter names (pg_proc.proargnames not NULL,
+ * in pg_catalog and the extension's schema), taken from the oracle's catalog when this list
+ * was made. A named argument to one vecgres knows no names of is 0A000; to any other function
+ * it is PostgreSQL's 42883 `function abs(x => integer) does not exist`.
+ */
+const PG_FUNCTIONS_WITH_PARAM_NAMES: ReadonlySet<string> = new Set(`aclexplode array_sort cursor_to_xml cursor_to_xmlschema database_to_xml
+  database_to_xml_and_xmlschema database_to_xmlschema json_array_element json_array_element_text
+  json_array_elements json_array_elements_text json_each json_each_text json_extract_path
+  json_extract_path_text json_object_agg json_object_agg_strict json_object_agg_unique
+  json_object_agg_unique_strict json_object_field json_object_field_text json_populate_record
+  json_populate_recordset json_strip_nulls jsonb_array_element jsonb_array_element_text
+  jsonb_array_elements jsonb_array_elements_text jsonb_delete jsonb_each jsonb_each_text
+  jsonb_extract_path jsonb_extract_path_text jsonb_insert jsonb_object_agg jsonb_object_agg_strict
+  jsonb_object_agg_unique jsonb_object_agg_unique_strict jsonb_object_field
+  jsonb_object_field_text jsonb_path_exists jsonb_path_exists_tz jsonb_path_match
+  jsonb_path_match_tz jsonb_path_query jsonb_path_query_array jsonb_path_query_array_tz
+  jsonb_path_query_first jsonb_path_query_first_tz jsonb_path_query_tz jsonb_set jsonb_set_lax
+  jsonb_strip_nulls make_date make_interval make_time make_timestamp make_timestamptz parse_ident
+  pg_available_extension_versions pg_available_extensions pg_available_wal_summaries
+  pg_backup_start pg_backup_stop pg_clear_attribute_stats pg_clear_relation_stats pg_config
+  pg_control_checkpoint pg_control_init pg_control_recovery pg_control_system
+  pg_copy_logical_replication_slot pg_copy_physical_replication_slot
+  pg_create_logical_replication_slot pg_create_physical_replication_slot pg_cursor
+  pg_event_trigger_ddl_commands pg_event_trigger_dropped_objects
+  pg_event_trigger_table_rewrite_oid pg_extension_update_paths pg_get_acl pg_get_aios
+  pg_get_backend_memory_contexts pg_get_catalog_foreign_keys pg_get_keywords pg_get_loaded_modules
+  pg_get_multixact_members pg_get_object_address pg_get_publication_tables
+  pg_get_replication_slots pg_get_sequence_data pg_get_shmem_allocations
+  pg_get_shmem_allocations_numa pg_get_wait_events pg_get_wal_resource_managers
+  pg_get_wal_summarizer_state pg_hba_file_rules pg_ident_file_mappings pg_identify_object
+  pg_identify_object_as_address pg_input_error_info pg_last_committed_xact pg_lock_status
+  pg_logical_emit_message pg_logical_slot_get_binary_changes pg_logical_slot_get_changes
+  pg_logical_slot_peek_binary_changes pg_logical_slot_peek_changes pg_ls_archive_statusdir
+  pg_ls_logdir pg_ls_logicalmapdir pg_ls_logicalsnapdir pg_ls_replslotdir pg_ls_summariesdir
+  pg_ls_tmpdir pg_ls_waldir pg_mcv_list_items pg_options_to_table pg_partition_ancestors
+  pg_partition_tree pg_prepared_statement pg_prepared_xact pg_promote pg_replication_slot_advance
+  pg_restore_attribute_stats pg_restore_relation_stats pg_sequence_parameters
+  pg_show_all_file_settings pg_show_all_settings pg_show_replication_origin_status
+  pg_split_walfile_name pg_stat_file pg_stat_get_activity pg_stat_get_archiver
+  pg_stat_get_backend_io pg_stat_get_backend_subxact pg_stat_get_backend_wal pg_stat_get_io
+  pg_stat_get_progress_info pg_stat_get_recovery_prefetch pg_stat_get_replication_slot
+  pg_stat_get_slru pg_stat_get_subscription pg_stat_get_subscription_stats pg_stat_get_wal
+  pg_stat_get_wal_receiver pg_stat_get_wal_senders pg_stat_reset_shared pg_stat_reset_slru
+  pg_terminate_backend pg_timezone_abbrevs_abbrevs pg_timezone_abbrevs_zone pg_timezone_names
+  pg_wal_summary_contents pg_walfile_name_offset pg_xact_commit_timestamp_origin query_to_xml
+  query_to_xml_and_xmlschema query_to_xmlschema random random_normal regexp_count regexp_instr
+  regexp_like regexp_match regexp_matches regexp_replace regexp_split_to_array
+  regexp_split_to_table regexp_substr schema_to_xml schema_to_xml_and_xmlschema
+  schema_to_xmlschema string_agg table_to_xml table_to_xml_and_xmlschema table_to_xmlschema
+  ts_debug ts_parse ts_stat ts_token_type unnest uuidv7`.split(/\s+/));
+
 /** A call whose arguments need no rewriting, or cannot be matched (the caller's 42883). */
 export type PositionalArgs = { args: PgNode[] } | { unmatched: true } | null;
 
@@ -39,8 +91,8 @@ export type PositionalArgs = { args: PgNode[] } | { unmatched: true } | null;
  * `{ unmatched: true }` when the names or the count fit no parameter list (PostgreSQL reports
  * `function f(...) does not exist`).
  * @throws PgError 42601 `argument name "x" used more than once`, `positional argument cannot
- *   follow named argument`; 0A000 named argument notation
- *   for a function vecgres knows no parameter names of.
+ *   follow named argument`; 0A000 named argument notation for a function PostgreSQL gives
+ *   parameter names that vecgres does not know.
  */
 export function positionalArgs(name: string, args: readonly PgNode[]): PositionalArgs {
   const firstNamed = args.findIndex((a) => a.NamedArgExpr !== undefined);
@@ -52,8 +104,10 @@ export function positionalArgs(name: string, args: readonly PgNode[]): Positiona
   }
   const params = FUNCTION_PARAMS[name];
   if (params === undefined) {
-    if (firstNamed >= 0) throw new PgError(SQLSTATE.feature_not_supported, `named argument notation (name => value) of function ${name} is not supported`);
-    return null;
+    if (firstNamed < 0) return null;
+    // No parameter names in PostgreSQL either: no candidate takes a named argument.
+    if (!PG_FUNCTIONS_WITH_PARAM_NAMES.has(name)) return { unmatched: true };
+    throw new PgError(SQLSTATE.feature_not_supported, `named argument notation (name => value) of function ${name} is not supported`);
   }
   // Positional calls: the overloads decide, unless defaults fill the parameters left out.
   if (firstNamed < 0 && (args.length === params.names.length || params.defaults.length === 0)) return null;
