@@ -57,6 +57,10 @@ test('advisory locks: transaction-level locks end with the transaction or a save
     `SELECT pg_advisory_unlock(11) AS a, pg_advisory_unlock(11) AS b`,
     `SELECT pg_try_advisory_xact_lock(14) AS a, pg_advisory_unlock(14) AS b`,
     `SELECT pg_advisory_unlock_all()`,
+    // DISCARD ALL releases session-level locks, as a connection pooler expects.
+    `SELECT pg_advisory_lock(15) AS a, pg_advisory_lock_shared(16) AS b`,
+    `DISCARD ALL`,
+    `SELECT pg_advisory_unlock(15) AS a, pg_advisory_unlock_shared(16) AS b`,
   ]);
 });
 

@@ -600,7 +600,7 @@ function executeValues(env: SqlEnv, s: PgNode, p: PreparedStatement): Value[] {
 /**
  * DISCARD ALL | PLANS | SEQUENCES | TEMP (PostgreSQL's DiscardCommand). ALL resets the session
  * as a connection pooler needs it: settings (RESET ALL), prepared statements (DEALLOCATE ALL),
- * LISTEN (UNLISTEN *), sequence state. PLANS has nothing to drop that a user could see (cached
+ * LISTEN (UNLISTEN *), session-level advisory locks (pg_advisory_unlock_all), sequence state. PLANS has nothing to drop that a user could see (cached
  * plans are checked against the catalog and settings at each use); TEMP has no temporary
  * tables to drop (vecgres refuses CREATE TEMP TABLE).
  * @throws PgError 25001 `DISCARD ALL cannot run inside a transaction block`.
@@ -612,6 +612,8 @@ function discard(env: SqlEnv, target: string): StatementResult {
       env.settings.resetAll();
       deallocate(env, null);
       queueListen(env, null, false);
+      // pg_advisory_unlock_all(): the session-level advisory locks.
+      env.catalog.advisoryLocks.releaseSession(env.pid);
       discardSequences(env);
       return done('DISCARD ALL');
     case 'DISCARD_PLANS':
