@@ -14,6 +14,7 @@ import type { SqlType } from './types.js';
 import type { Overload } from './overloads.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { toCharTimestamp } from '../../types/to_char.js';
+import { toDateFromText, toTimestampFromText } from '../../types/from_char.js';
 import {
   Interval, intervalCmp, intervalAdd, intervalSub, intervalMul, intervalDiv, justifyHours, justifyDays, justifyInterval,
   makeInterval,
@@ -126,11 +127,11 @@ export function registerDatetimeFunctions(add: Add): void {
   for (const t of ['timestamp', 'timestamptz'] as const) add('isfinite', f1([t], 'bool', (a) => isFiniteTimestamp(a as bigint)));
   add('to_char', f2(['timestamp', 'text'], 'text', (v, f) => toCharTimestamp(v as bigint, f as string, null)));
   add('to_char', f2(['timestamptz', 'text'], 'text', (v, f, zone) => toCharTimestamp(v as bigint, f as string, zone)));
-  // to_char of numbers and intervals, and to_timestamp / to_date with a template, are not
-  // implemented: 0A000 for the signatures PostgreSQL has.
+  // to_char of numbers and intervals is not implemented: 0A000 for the signatures PostgreSQL has.
   for (const t of ['int4', 'int8', 'float4', 'float8', 'numeric', 'interval'] as const) add('to_char', f2([t, 'text'], 'text', notYet('function to_char()')));
-  add('to_timestamp', f2(['text', 'text'], 'timestamptz', notYet('function to_timestamp(text, text)')));
-  add('to_date', f2(['text', 'text'], 'date', notYet('function to_date()')));
+  // The input read by a template, as a local time of the session's zone unless it gives an offset.
+  add('to_timestamp', f2(['text', 'text'], 'timestamptz', (v, f, zone) => toTimestampFromText(v as string, f as string, zone)));
+  add('to_date', f2(['text', 'text'], 'date', (v, f) => toDateFromText(v as string, f as string)));
   add('date_trunc', f2(['text', 'interval'], 'interval', (u, v) => dateTruncInterval(u as string, v as I)));
   add('extract', f2(['text', 'date'], 'numeric', (u, v) => extractDate(u as string, v as number)));
   add('extract', f2(['text', 'interval'], 'numeric', (u, v) => extractInterval(u as string, v as I)));
