@@ -21,7 +21,7 @@ export interface DchKeyword {
 
 /** A template node (FormatNode). */
 export type DchNode =
-  | { kind: 'action'; key: DchKeyword; fm: boolean; tm: boolean; th: boolean; sp: boolean }
+  | { kind: 'action'; key: DchKeyword; fm: boolean; tm: boolean; th: 'TH' | 'th' | null; sp: boolean }
   | { kind: 'space' | 'separator' | 'char'; ch: string };
 
 // name, id, is_digit, date mode: in DCH_keywords' order, which the search depends on (a longer
@@ -110,9 +110,9 @@ export function parseDchFormat(fmt: string): DchNode[] {
     if (key !== undefined) {
       i += key.name.length;
       const post = fmt.slice(i, i + 2);
-      const th = post === 'TH' || post === 'th';
+      const th = post === 'TH' || post === 'th' ? post : null;
       const sp = post === 'SP';
-      if (th || sp) i += 2;
+      if (th !== null || sp) i += 2;
       nodes.push({ kind: 'action', key, fm, tm, th, sp });
       continue;
     }

@@ -68,7 +68,7 @@ class Reader {
   /** True when the node after `idx` cannot be part of a number (is_next_separator). */
   private nextIsSeparator(idx: number): boolean {
     const n = this.nodes[idx]!;
-    if (n.kind === 'action' && n.th) return true;
+    if (n.kind === 'action' && n.th !== null) return true;
     const next = this.nodes[idx + 1];
     if (next === undefined) return true;
     if (next.kind === 'action') return !next.key.isDigit;
@@ -133,7 +133,7 @@ class Reader {
   /** SKIP_THth: an ordinal suffix after the number (two characters). */
   skipTh(idx: number): void {
     const n = this.nodes[idx] as Extract<DchNode, { kind: 'action' }>;
-    if (!n.th) return;
+    if (n.th === null) return;
     for (let k = 0; k < 2 && this.pos < this.input.length; k++) this.pos += charLength(this.input, this.pos);
   }
 }

@@ -102,3 +102,21 @@ test(`to_timestamp of random templates and inputs agrees with PostgreSQL (seed $
   for (const [v, f] of pairs) if ((await oracle.tryQuery(`SELECT to_timestamp($1, $2)`, [v, f])).ok) read++;
   assert.ok(read >= pairs.length * 0.3 && read <= pairs.length * 0.95, `${read} of ${pairs.length} read by PostgreSQL`);
 });
+
+const CHAR_TOKENS = [...TOKENS, 'J', 'W', 'IW', 'IYYY', 'IYY', 'IY', 'I', 'ID', 'IDDD', 'rm', 'FF1', 'FF4', 'FF6', 'Y,YYY', 'SSSSS', 'a.m.', 'B.C.', 'ad',
+  'DDth', 'DDTH', 'MMth', 'HH24th', 'Jth', 'YYYYth', 'Q', 'OF', 'TZ', 'tz', 'TMMonth', 'FMDay', 'day', 'dy', 'mon', 'month', 'k', 'é', 'FX'];
+
+test(`to_char of random templates agrees with PostgreSQL (seed ${SEED})`, async () => {
+  const rng = new Rng(SEED ^ 0x7c4a);
+  const runs = Number(process.env['VECGRES_TO_TIMESTAMP_CASES'] ?? 150);
+  const qs: [string, unknown[]][] = [];
+  for (let i = 0; i < runs; i++) {
+    let f = '';
+    const n = rng.int(1, 5);
+    for (let k = 0; k < n; k++) f += (k > 0 ? rng.pick(GLUE) : '') + (rng.chance(0.2) ? 'FM' : '') + rng.pick(CHAR_TOKENS);
+    const us = BigInt(rng.int(-3155673600, 3155760000)) * 1_000_000n + BigInt(rng.int(0, 999_999));
+    const ts = new Date(Number(us / 1000n) + Date.UTC(2000, 0, 1)).toISOString();
+    qs.push([`SELECT to_char($1::timestamptz, $2) AS tz, to_char($1::timestamp, $2) AS t`, [ts, f]]);
+  }
+  await checkAll('random to_char', qs, undefined, SEED);
+});
