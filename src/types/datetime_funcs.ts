@@ -301,8 +301,11 @@ function isoDow(days: number): number {
   return dow === 0 ? 7 : dow;
 }
 
-/** date2isoweek / date2isoyear: the ISO 8601 week number and its year. */
-function isoWeek(year: number, days: number): { week: number; isoyear: number } {
+/**
+ * date2isoweek / date2isoyear: the ISO 8601 week number and its year, of the day `days` (since
+ * 2000-01-01) of calendar year `year`.
+ */
+export function isoWeek(year: number, days: number): { week: number; isoyear: number } {
   // The Monday of ISO week 1 of year y is the Monday on or before January 4th.
   const week1 = (y: number) => {
     const jan4 = daysFromCivil(y, 1, 4) - PG_EPOCH_DAYS;

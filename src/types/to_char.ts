@@ -18,11 +18,12 @@
  * all the same, as PostgreSQL documents it as not implemented.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { timestampToTm, isFiniteTimestamp, isoWeekOf, dayOfYear, isoDayOfWeek, checkTimestamp } from './datetime_funcs.js';
+import { timestampToTm, isFiniteTimestamp, isoWeek, dayOfYear, isoDayOfWeek, checkTimestamp } from './datetime_funcs.js';
 import { offsetAtUtc, type TimeZone } from './timezone.js';
 import { zoneAbbrevAt } from './timezone_abbrev.js';
 import { parseDchFormat } from './datetime_format.js';
 import { daysFromCivil, PG_EPOCH_DAYS } from './datetime.js';
+import type { Interval } from './interval.js';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -31,7 +32,7 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
 const ROMAN_MONTHS = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII'];
 
 /** The numeric fields a TH / th suffix gives an ordinal ending (str_numth). */
-const ORDINAL_FIELDS: ReadonlySet<string> = new Set(['CC', 'DDD', 'IDDD', 'DD', 'D', 'ID', 'HH24', 'HH', 'IW', 'WW', 'W', 'J', 'MI', 'MM', 'MS', 'Q',
+const ORDINAL_FIELDS: ReadonlySet<string> = new Set(['FF1', 'FF2', 'FF3', 'FF4', 'FF5', 'FF6', 'CC', 'DDD', 'IDDD', 'DD', 'D', 'ID', 'HH24', 'HH', 'IW', 'WW', 'W', 'J', 'MI', 'MM', 'MS', 'Q',
   'SSSS', 'SS', 'US', 'Y,YYY', 'YYYY', 'YYY', 'YY', 'Y', 'IYYY', 'IYY', 'IY', 'I']);
 
 /** get_th: ST, ND, RD or TH by the last digit of `num` (teens take TH); lower case unless `upper`. */
@@ -55,98 +56,184 @@ function cased(name: string, pattern: string): string {
 }
 
 /**
- * to_char(timestamp, fmt), and to_char(timestamptz, fmt) with `zone` the session's time zone:
- * the local time there, TZ its abbreviation (types/timezone_abbrev.ts), OF / TZH / TZM its
- * offset. NULL for an infinite timestamp, as PostgreSQL.
- * @throws PgError 0A000 for the SP suffix, a year before 1 AD, or a zone abbreviation vecgres
- *   does not know.
+ * The broken-down value DCH_to_char prints: a timestamp's local fields, or an interval's
+ * (interval2itm: years and months of its months, its days, hours past 24 and negative fields
+ * kept).
  */
-export function toCharTimestamp(us: bigint, fmt: string, zone: TimeZone | null): string | null {
-  if (!isFiniteTimestamp(us)) return null;
-  // tm_gmtoff: the zone's offset for a timestamptz, 0 for a timestamp (its TZ prints nothing).
-  const offset = zone === null ? 0 : offsetAtUtc(zone, us);
-  const tm = timestampToTm(zone === null ? us : checkTimestamp(us + BigInt(offset) * 1_000_000n));
-  const absOff = Math.abs(offset);
-  if (tm.year < 1) throw new PgError(SQLSTATE.feature_not_supported, 'to_char() of a year before 1 AD is not supported');
+interface CharTm {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  usec: number;
+  /** Day of the year (an interval's: (years * 12 + months) * 30 + days). */
+  yday: number;
+  /** A timestamp's extra facts: days since 2000-01-01, the zone's offset (seconds east) and abbreviation; null for an interval. */
+  ts: { days: number; offset: number; abbrev: () => string; hasZone: boolean } | null;
+}
+
+/** C's `%0*d`: zero-padded to `width` characters, the sign counted. */
+function cpad(v: number, width: number): string {
+  return v < 0 ? '-' + String(-v).padStart(width - 1, '0') : String(v).padStart(width, '0');
+}
+
+const invalidForInterval = (): PgError =>
+  new PgError('22007', 'invalid format specification for an interval value', { hint: 'Intervals are not tied to specific calendar dates.' });
+
+/** DCH_to_char: `t` printed by the template `fmt`. */
+function dchToChar(fmt: string, t: CharTm): string {
+  const iv = t.ts === null;
   let out = '';
-  const hour12 = tm.hour % 12 === 0 ? 12 : tm.hour % 12;
-  const dow = (isoDayOfWeek(tm.days)) % 7;
   for (const n of parseDchFormat(fmt)) {
     if (n.kind !== 'action') {
       out += n.ch;
       continue;
     }
     const fm = n.fm;
-    const num = (v: number, width: number): string => (fm ? String(v) : String(v).padStart(width, '0'));
+    // Zero-padded to `width` unless FM (then as many digits as the value has).
+    const num = (v: number, width: number): string => (fm ? String(v) : cpad(v, width));
     const name = (v: string, pad: boolean): string => {
       const s = cased(v, n.key.name);
       // TM's localized names are not padded (DCH_to_char's S_TM branch).
       return pad && !fm && !n.tm ? s.padEnd(9, ' ') : s;
     };
     if (n.sp) throw new PgError(SQLSTATE.feature_not_supported, 'to_char() suffix "SP" is not supported');
-    const iso = (): number => isoWeekOf(tm).isoyear;
+    const ts = t.ts;
+    // The fields that need a calendar date: PostgreSQL's INVALID_FOR_INTERVAL, or (ISO weeks,
+    // Julian days, Roman months of intervals) ones vecgres does not print for intervals.
+    const dated = (): NonNullable<CharTm['ts']> => {
+      if (ts === null) throw invalidForInterval();
+      return ts;
+    };
+    const notForInterval = (): NonNullable<CharTm['ts']> => {
+      if (ts === null) throw new PgError(SQLSTATE.feature_not_supported, `to_char() of an interval with pattern "${n.key.name}" is not supported`);
+      return ts;
+    };
+    const dow = (): number => isoDayOfWeek(dated().days) % 7;
+    const iso = (): number => isoWeek(t.year, notForInterval().days).isoyear;
+    const hour12 = t.hour % 12 === 0 ? 12 : t.hour % 12;
+    const offset = (): number => dated().offset;
+    const absOff = (): number => Math.abs(offset());
     let v: string;
     switch (n.key.id) {
       case 'FX': v = ''; break;
-      case 'A.M.': v = cased(tm.hour >= 12 ? 'P.M.' : 'A.M.', n.key.name); break;
-      case 'AM': v = cased(tm.hour >= 12 ? 'PM' : 'AM', n.key.name); break;
-      // Years before 1 AD are refused above.
-      case 'A.D.': v = cased('A.D.', n.key.name); break;
-      case 'AD': v = cased('AD', n.key.name); break;
-      case 'CC': v = num(Math.trunc((tm.year - 1) / 100) + 1, 2); break;
-      case 'DAY': v = name(DAYS[dow]!, true); break;
-      case 'DY': v = cased(DAYS[dow]!.slice(0, 3), n.key.name); break;
-      case 'DDD': v = num(dayOfYear(tm), 3); break;
-      case 'IDDD': v = num(tm.days - isoYearStart(iso()) + 1, 3); break;
-      case 'DD': v = num(tm.day, 2); break;
-      case 'D': v = String(dow + 1); break;
-      case 'ID': v = String(isoDayOfWeek(tm.days)); break;
-      case 'FF1': case 'FF2': case 'FF3': case 'FF4': case 'FF5': case 'FF6': {
-        const digits = Number(n.key.id[2]);
-        v = String(Math.trunc(tm.usec / 10 ** (6 - digits))).padStart(digits, '0');
+      case 'A.M.': v = cased(t.hour % 24 >= 12 ? 'P.M.' : 'A.M.', n.key.name); break;
+      case 'AM': v = cased(t.hour % 24 >= 12 ? 'PM' : 'AM', n.key.name); break;
+      // Years before 1 AD are refused by the caller.
+      case 'A.D.': dated(); v = cased('A.D.', n.key.name); break;
+      case 'AD': dated(); v = cased('AD', n.key.name); break;
+      case 'CC': {
+        const c = iv ? Math.trunc(t.year / 100) : Math.trunc((t.year - 1) / 100) + 1;
+        v = c <= 99 && c >= -99 ? num(c, c >= 0 ? 2 : 3) : String(c);
         break;
       }
-      case 'HH24': v = num(tm.hour, 2); break;
-      case 'HH': v = num(hour12, 2); break;
-      case 'IW': v = num(isoWeekOf(tm).week, 2); break;
+      case 'DAY': v = name(DAYS[dow()]!, true); break;
+      case 'DY': v = cased(DAYS[dow()]!.slice(0, 3), n.key.name); break;
+      case 'DDD': v = num(t.yday, 3); break;
+      case 'IDDD': v = num(notForInterval().days - isoYearStart(iso()) + 1, 3); break;
+      case 'DD': v = num(t.day, 2); break;
+      case 'D': v = String(dow() + 1); break;
+      case 'ID': v = String(isoDayOfWeek(dated().days)); break;
+      case 'FF1': case 'FF2': case 'FF3': case 'FF4': case 'FF5': case 'FF6': {
+        const digits = Number(n.key.id[2]);
+        v = cpad(Math.trunc(t.usec / 10 ** (6 - digits)), digits);
+        break;
+      }
+      case 'HH24': v = num(t.hour, t.hour >= 0 ? 2 : 3); break;
+      case 'HH': v = num(hour12, t.hour >= 0 ? 2 : 3); break;
+      case 'IW': v = num(isoWeek(t.year, notForInterval().days).week, 2); break;
       case 'IYYY': v = num(iso(), 4); break;
       case 'IYY': v = num(iso() % 1000, 3); break;
       case 'IY': v = num(iso() % 100, 2); break;
       case 'I': v = String(iso() % 10); break;
-      case 'J': v = String(tm.days + 2451545); break;
-      case 'MI': v = num(tm.minute, 2); break;
-      case 'MM': v = num(tm.month, 2); break;
-      case 'MONTH': v = name(MONTHS[tm.month - 1]!, true); break;
-      case 'MON': v = cased(MONTHS[tm.month - 1]!.slice(0, 3), n.key.name); break;
+      case 'J': v = String(notForInterval().days + 2451545); break;
+      case 'MI': v = num(t.minute, t.minute >= 0 ? 2 : 3); break;
+      case 'MM': v = num(t.month, t.month >= 0 ? 2 : 3); break;
+      case 'MONTH': dated(); v = name(MONTHS[t.month - 1]!, true); break;
+      case 'MON': dated(); v = cased(MONTHS[t.month - 1]!.slice(0, 3), n.key.name); break;
       // MS and US ignore FM, as PostgreSQL's.
-      case 'MS': v = String(Math.trunc(tm.usec / 1000)).padStart(3, '0'); break;
+      case 'MS': v = cpad(Math.trunc(t.usec / 1000), 3); break;
       case 'OF':
-        v = `${offset >= 0 ? '+' : '-'}${fm ? String(Math.floor(absOff / 3600)) : String(Math.floor(absOff / 3600)).padStart(2, '0')}`;
-        if (absOff % 3600 !== 0) v += `:${String(Math.floor((absOff % 3600) / 60)).padStart(2, '0')}`;
+        v = `${offset() >= 0 ? '+' : '-'}${fm ? String(Math.floor(absOff() / 3600)) : String(Math.floor(absOff() / 3600)).padStart(2, '0')}`;
+        if (absOff() % 3600 !== 0) v += `:${String(Math.floor((absOff() % 3600) / 60)).padStart(2, '0')}`;
         break;
-      case 'TZH': v = `${offset >= 0 ? '+' : '-'}${String(Math.floor(absOff / 3600)).padStart(2, '0')}`; break;
-      case 'TZM': v = String(Math.floor(absOff / 60) % 60).padStart(2, '0'); break;
-      case 'Q': v = String(Math.trunc((tm.month - 1) / 3) + 1); break;
+      case 'TZH': v = `${offset() >= 0 ? '+' : '-'}${String(Math.floor(absOff() / 3600)).padStart(2, '0')}`; break;
+      case 'TZM': v = String(Math.floor(absOff() / 60) % 60).padStart(2, '0'); break;
+      case 'Q': v = t.month === 0 ? '' : String(Math.trunc((t.month - 1) / 3) + 1); break;
       case 'RM': {
-        const roman = ROMAN_MONTHS[tm.month - 1]!;
+        notForInterval();
+        const roman = ROMAN_MONTHS[t.month - 1]!;
         v = n.key.name === 'rm' ? roman.toLowerCase() : roman;
         if (!fm) v = v.padEnd(4, ' ');
         break;
       }
-      case 'SSSS': v = String(tm.hour * 3600 + tm.minute * 60 + tm.second); break;
-      case 'SS': v = num(tm.second, 2); break;
-      // As tzdata spells it (`ChST`); `tz` lower-cases it (DCH_tz).
-      case 'TZ': v = zone === null ? '' : n.key.name === 'tz' ? zoneAbbrevAt(zone, us).toLowerCase() : zoneAbbrevAt(zone, us); break;
-      case 'US': v = String(tm.usec).padStart(6, '0'); break;
-      case 'WW': v = num(Math.trunc((dayOfYear(tm) - 1) / 7) + 1, 2); break;
-      case 'W': v = String(Math.trunc((tm.day - 1) / 7) + 1); break;
-      case 'Y,YYY': v = `${Math.trunc(tm.year / 1000)},${String(tm.year % 1000).padStart(3, '0')}`; break;
-      case 'YYYY': v = num(tm.year, 4); break;
-      case 'YYY': v = num(tm.year % 1000, 3); break;
-      case 'YY': v = num(tm.year % 100, 2); break;
-      default: v = String(tm.year % 10); break;
+      case 'SSSS': v = String(t.hour * 3600 + t.minute * 60 + t.second); break;
+      case 'SS': v = num(t.second, t.second >= 0 ? 2 : 3); break;
+      // As tzdata spells it (`ChST`); `tz` lower-cases it (DCH_tz). Empty for a timestamp.
+      case 'TZ': {
+        const z = dated();
+        v = !z.hasZone ? '' : n.key.name === 'tz' ? z.abbrev().toLowerCase() : z.abbrev();
+        break;
+      }
+      case 'US': v = cpad(t.usec, 6); break;
+      case 'WW': v = num(Math.trunc((t.yday - 1) / 7) + 1, 2); break;
+      case 'W': v = String(Math.trunc((t.day - 1) / 7) + 1); break;
+      case 'Y,YYY': {
+        const th = Math.trunc(t.year / 1000);
+        v = `${th},${cpad(t.year - th * 1000, 3)}`;
+        break;
+      }
+      case 'YYYY': v = num(t.year, t.year >= 0 ? 4 : 5); break;
+      case 'YYY': v = num(t.year % 1000, t.year >= 0 ? 3 : 4); break;
+      case 'YY': v = num(t.year % 100, t.year >= 0 ? 2 : 3); break;
+      default: v = String(t.year % 10); break;
     }
-    out += n.th !== null && ORDINAL_FIELDS.has(n.key.id) ? v + ordinal(v, n.th === 'TH') : v;
+    out += n.th !== null && ORDINAL_FIELDS.has(n.key.id) && v !== '' ? v + ordinal(v, n.th === 'TH') : v;
   }
   return out;
+}
+
+/**
+ * to_char(timestamp, fmt), and to_char(timestamptz, fmt) with `zone` the session's time zone:
+ * the local time there, TZ its abbreviation (types/timezone_abbrev.ts), OF / TZH / TZM its
+ * offset. NULL for an infinite timestamp or an empty template, as PostgreSQL.
+ * @throws PgError 0A000 for the SP suffix, a year before 1 AD, or a zone abbreviation vecgres
+ *   does not know.
+ */
+export function toCharTimestamp(us: bigint, fmt: string, zone: TimeZone | null): string | null {
+  if (fmt === '' || !isFiniteTimestamp(us)) return null;
+  // tm_gmtoff: the zone's offset for a timestamptz, 0 for a timestamp (its TZ prints nothing).
+  const offset = zone === null ? 0 : offsetAtUtc(zone, us);
+  const tm = timestampToTm(zone === null ? us : checkTimestamp(us + BigInt(offset) * 1_000_000n));
+  if (tm.year < 1) throw new PgError(SQLSTATE.feature_not_supported, 'to_char() of a year before 1 AD is not supported');
+  return dchToChar(fmt, {
+    year: tm.year, month: tm.month, day: tm.day, hour: tm.hour, minute: tm.minute, second: tm.second, usec: tm.usec, yday: dayOfYear(tm),
+    ts: { days: tm.days, offset, hasZone: zone !== null, abbrev: () => zoneAbbrevAt(zone!, us) },
+  });
+}
+
+/**
+ * to_char(interval, fmt): its fields as interval2itm splits them (years and months of its
+ * months, days, then hours (past 24), minutes, seconds and microseconds of its time, each
+ * with the sign of its part). NULL for an empty template.
+ * @throws PgError 22007 `invalid format specification for an interval value` for calendar
+ *   patterns (month and day names, D, ID, AD/BC, zones); 0A000 for J, ISO weeks and RM.
+ */
+export function toCharInterval(i: Interval, fmt: string): string | null {
+  if (fmt === '') return null;
+  const year = Math.trunc(i.months / 12);
+  const month = i.months % 12;
+  let rest = i.us;
+  const hour = rest / 3_600_000_000n;
+  rest -= hour * 3_600_000_000n;
+  const minute = rest / 60_000_000n;
+  rest -= minute * 60_000_000n;
+  const second = rest / 1_000_000n;
+  rest -= second * 1_000_000n;
+  return dchToChar(fmt, {
+    year, month, day: i.days, hour: Number(hour), minute: Number(minute), second: Number(second), usec: Number(rest),
+    yday: (year * 12 + month) * 30 + i.days, ts: null,
+  });
 }

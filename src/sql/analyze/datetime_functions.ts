@@ -13,7 +13,7 @@ import type { Value } from '../../storage/table.js';
 import type { SqlType } from './types.js';
 import type { Overload } from './overloads.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { toCharTimestamp } from '../../types/to_char.js';
+import { toCharInterval, toCharTimestamp } from '../../types/to_char.js';
 import { toDateFromText, toTimestampFromText } from '../../types/from_char.js';
 import {
   Interval, intervalCmp, intervalAdd, intervalSub, intervalMul, intervalDiv, justifyHours, justifyDays, justifyInterval,
@@ -127,8 +127,9 @@ export function registerDatetimeFunctions(add: Add): void {
   for (const t of ['timestamp', 'timestamptz'] as const) add('isfinite', f1([t], 'bool', (a) => isFiniteTimestamp(a as bigint)));
   add('to_char', f2(['timestamp', 'text'], 'text', (v, f) => toCharTimestamp(v as bigint, f as string, null)));
   add('to_char', f2(['timestamptz', 'text'], 'text', (v, f, zone) => toCharTimestamp(v as bigint, f as string, zone)));
-  // to_char of numbers and intervals is not implemented: 0A000 for the signatures PostgreSQL has.
-  for (const t of ['int4', 'int8', 'float4', 'float8', 'numeric', 'interval'] as const) add('to_char', f2([t, 'text'], 'text', notYet('function to_char()')));
+  add('to_char', f2(['interval', 'text'], 'text', (v, f) => toCharInterval(v as I, f as string)));
+  // to_char of numbers is not implemented: 0A000 for the signatures PostgreSQL has.
+  for (const t of ['int4', 'int8', 'float4', 'float8', 'numeric'] as const) add('to_char', f2([t, 'text'], 'text', notYet('function to_char()')));
   // The input read by a template, as a local time of the session's zone unless it gives an offset.
   add('to_timestamp', f2(['text', 'text'], 'timestamptz', (v, f, zone) => toTimestampFromText(v as string, f as string, zone)));
   add('to_date', f2(['text', 'text'], 'date', (v, f) => toDateFromText(v as string, f as string)));
