@@ -221,6 +221,11 @@ export interface SessionContext {
    * integers; none for unlock_all): its boolean result. @throws AdvisoryWait where 'lock' must wait.
    */
   advisory(op: 'lock' | 'try' | 'unlock' | 'unlock_all', keyArgs: readonly Value[], shared: boolean, xact: boolean): boolean;
+  /**
+   * txid_current: the transaction's id, assigned now if it has none (`assign`); without
+   * `assign` (txid_current_if_assigned) null when it has none.
+   */
+  txid(assign: boolean): number | null;
 }
 
 /**
@@ -2815,6 +2820,12 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     case 'pg_backend_pid':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);
       return { k: 'session', type: 'int4', name, args: [], fn: (_v, session) => session.pid };
+    case 'txid_current':
+    case 'txid_current_if_assigned':
+      // The transaction id (vecgres' own numbering: ids grow, are never reused and survive
+      // restarts, but do not equal PostgreSQL's). Volatile: assigned at execution.
+      if (args.length !== 0) throw undefinedFunction(name, types(), location);
+      return { k: 'session', type: 'int8', name, args: [], fn: (_v, session) => session.txid(name === 'txid_current') };
     case 'current_schema':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);
       return { k: 'const', type: 'text', value: 'public' };
