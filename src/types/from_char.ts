@@ -8,8 +8,8 @@
  * (then as many digits as there are). Fields left out take 0001-01-01 BC 00:00:00's values, as
  * PostgreSQL's (year 0).
  *
- * Not read here, 0A000: the TZ pattern (time zone abbreviations) and ISO week dates (IW, ID,
- * IDDD with IYYY), which need PostgreSQL's abbreviation table and ISO-week arithmetic.
+ * Not read here, 0A000: the TZ pattern (time zone abbreviations), which needs PostgreSQL's
+ * abbreviation table.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { parseDchFormat, isCSpace, isSeparatorChar, type DchNode, type DchKeyword } from './datetime_format.js';
@@ -358,19 +358,19 @@ function doToTimestamp(input: string, fmt: string): FromCharResult {
   }
   let ddd = f.ddd;
   let dd = f.dd;
+  const setDays = (days: number): void => {
+    [year, month, day] = civilOf(days);
+  };
+  if (dateFromJulian) setDays(f.j - 2451545);
   if (f.ww !== 0) {
-    if (f.mode === 'isoweek') throw new PgError(SQLSTATE.feature_not_supported, 'to_timestamp() of ISO week dates (IW) is not supported');
-    ddd = (f.ww - 1) * 7 + 1;
+    if (f.mode === 'isoweek') {
+      // ISO week `ww` of ISO year `year`, on ISO day D (Monday when none is given).
+      const monday = isoWeekStart(year, f.ww);
+      setDays(f.d === 0 ? monday : monday + (f.d > 1 ? f.d - 2 : 6));
+      hasYear = hasMonth = hasDay = true;
+    } else ddd = (f.ww - 1) * 7 + 1;
   }
   if (f.w !== 0) dd = (f.w - 1) * 7 + 1;
-  let days: number | null = null;
-  if (dateFromJulian) {
-    days = f.j - 2451545;
-    const [y, m, d] = civilOf(days);
-    year = y;
-    month = m;
-    day = d;
-  }
   if (dd !== 0) {
     day = dd;
     hasDay = true;
@@ -381,13 +381,18 @@ function doToTimestamp(input: string, fmt: string): FromCharResult {
   }
   if (ddd !== 0 && (month <= 1 || day <= 1)) {
     if (year === 0 && f.bc === 0) throw badFormat('cannot calculate day of year without year information');
-    if (f.mode === 'isoweek') throw new PgError(SQLSTATE.feature_not_supported, 'to_timestamp() of ISO week dates (IDDD) is not supported');
-    const ysum = cumulativeDays(isLeap(year));
-    let i = 1;
-    for (; i <= 12; i++) if (ddd <= ysum[i]!) break;
-    if (month <= 1) month = i;
-    if (day <= 1) day = ddd - ysum[i - 1]!;
-    hasMonth = hasDay = true;
+    if (f.mode === 'isoweek') {
+      // Day `ddd` of ISO year `year` (IDDD), counted from the Monday of its first week.
+      setDays(isoWeekStart(year, 1) - 1 + ddd);
+      hasYear = hasMonth = hasDay = true;
+    } else {
+      const ysum = cumulativeDays(isLeap(year));
+      let i = 1;
+      for (; i <= 12; i++) if (ddd <= ysum[i]!) break;
+      if (month <= 1) month = i;
+      if (day <= 1) day = ddd - ysum[i - 1]!;
+      hasMonth = hasDay = true;
+    }
   }
   let fsec = 0;
   if (f.ms !== 0) fsec += f.ms * 1000;
@@ -403,6 +408,14 @@ function doToTimestamp(input: string, fmt: string): FromCharResult {
     offset = f.tzsign * (f.tzh * 3600 + f.tzm * 60);
   }
   return { year, month, day, timeUs: BigInt(((hour * 60 + min) * 60 + sec) * 1_000_000 + fsec), offset, fprec: f.ff };
+}
+
+/** isoweek2j: the Monday of ISO week `week` of ISO year `year` (days since 2000-01-01). */
+function isoWeekStart(year: number, week: number): number {
+  const jan4 = daysFromCivil(year, 1, 4) - PG_EPOCH_DAYS;
+  // 2000-01-01 was a Saturday: day 0 of the week (Sunday) is (days + 6) mod 7.
+  const weekday = (((jan4 - 1 + 6) % 7) + 7) % 7;
+  return (week - 1) * 7 + jan4 - weekday;
 }
 
 /** ysum of do_to_timestamp: days before each month (index 1..12), and the year's total at 12. */
@@ -431,7 +444,7 @@ function civilOf(days: number): [number, number, number] {
  * OF) when it gives one, else the local time in `zone` (the session's TimeZone). FFn rounds to
  * n digits.
  * @throws PgError 22007 for input the template does not read, 22008 out of range, 22009 zone
- *   displacement, 0A000 for TZ and ISO week dates.
+ *   displacement, 0A000 for TZ.
  */
 export function toTimestampFromText(input: string, fmt: string, zone: TimeZone): bigint {
   const t = doToTimestamp(input, fmt);

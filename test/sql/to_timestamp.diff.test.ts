@@ -2,7 +2,7 @@
  * to_timestamp(text, text) and to_date(text, text) against PostgreSQL (PGlite), in a session
  * zone with daylight saving: the common templates, 12-hour clocks, fractions (MS, US, FFn),
  * offsets (TZH, TZM, OF), names (Month, Mon, Day), BC, centuries, Julian days, day of year,
- * weeks, FM and FX, quoted literals, and their errors. Then a seeded sweep: random templates,
+ * weeks, ISO week dates, FM and FX, quoted literals, and their errors. Then a seeded sweep: random templates,
  * the text PostgreSQL's to_char makes of random timestamps with them, and that text mutated
  * (characters dropped, doubled, changed, spaces added), read back by both.
  */
@@ -47,7 +47,8 @@ test('to_timestamp and to_date: templates, fields and errors as PostgreSQL', asy
       ['1st 2024', 'DDth YYYY'], ['2024-03-10 02:30', 'YYYY-MM-DD HH24:MI'], ['2024-11-03 01:30', 'YYYY-MM-DD HH24:MI'],
       ['a.m. 10', 'a.m. HH'], ['10000000', 'YYYY'], ['-44', 'YYYY'], ['294277', 'YYYY'], ['2024 Q3', 'YYYY "Q"Q'], ['24:00', 'HH24:MI'],
       ['2024-03-05T14:07', 'YYYY-MM-DD"T"HH24:MI'], ['2024-03-05T14:07', 'YYYY-MM-DDTHH24:MI'], ['14h07', 'HH24"h"MI'], ['12:60', 'HH24:MI'],
-      ['2024 W', 'YYYY IW'], ['2024 1', 'IYYY D'], ['5000000', 'J'], ['2024-03-05 14:07:09.1234567', 'YYYY-MM-DD HH24:MI:SS.US'],
+      ['2024 W', 'YYYY IW'], ['2024 1', 'IYYY D'], ['2024 10 3', 'IYYY IW ID'], ['2024 10', 'IYYY IW'], ['2024 100', 'IYYY IDDD'],
+      ['2024 1 7', 'IYYY IW ID'], ['2020 53 1', 'IYYY IW ID'], ['2021 53 1', 'IYYY IW ID'], ['2024 10 3', 'YYYY IW D'], ['100', 'IDDD'], ['2019 371', 'IYYY IDDD'], ['5000000', 'J'], ['2024-03-05 14:07:09.1234567', 'YYYY-MM-DD HH24:MI:SS.US'],
     ]),
     [`SELECT to_timestamp(NULL, 'YYYY') AS a, to_date('2024', NULL) AS b`, []],
     [`SELECT to_char(interval '1 day 02:03:04.5', 'HH24:MI:SS') AS a, to_char(interval '-1 day -02:03:04.5', 'HH24:MI:SS.MS') AS b, to_char(interval '-27 hours -5 min', 'HH24:MI HH12 AM') AS c`, []],
