@@ -43,6 +43,21 @@ function ordinal(num: string, upper: boolean): string {
   return upper ? th.toUpperCase() : th;
 }
 
+/** date2j: the Julian day of year / month / day, with C's truncating division (an interval's fields may be 0 or negative). */
+function date2j(year: number, month: number, day: number): number {
+  let y = year;
+  let m = month;
+  if (m > 2) {
+    m += 1;
+    y += 4800;
+  } else {
+    m += 13;
+    y += 4799;
+  }
+  const century = Math.trunc(y / 100);
+  return y * 365 - 32167 + Math.trunc(y / 4) - century + Math.trunc(century / 4) + Math.trunc((7834 * m) / 256) + day;
+}
+
 /** The first day (since 2000-01-01) of ISO year `isoyear`: the Monday of the week with January 4. */
 function isoYearStart(isoyear: number): number {
   const jan4 = daysFromCivil(isoyear, 1, 4) - PG_EPOCH_DAYS;
@@ -148,7 +163,7 @@ function dchToChar(fmt: string, t: CharTm): string {
       case 'IYY': v = num(iso() % 1000, 3); break;
       case 'IY': v = num(iso() % 100, 2); break;
       case 'I': v = String(iso() % 10); break;
-      case 'J': v = String(notForInterval().days + 2451545); break;
+      case 'J': v = String(ts !== null ? ts.days + 2451545 : date2j(t.year, t.month, t.day)); break;
       case 'MI': v = num(t.minute, t.minute >= 0 ? 2 : 3); break;
       case 'MM': v = num(t.month, t.month >= 0 ? 2 : 3); break;
       case 'MONTH': dated(); v = name(MONTHS[t.month - 1]!, true); break;
@@ -163,8 +178,14 @@ function dchToChar(fmt: string, t: CharTm): string {
       case 'TZM': v = String(Math.floor(absOff() / 60) % 60).padStart(2, '0'); break;
       case 'Q': v = t.month === 0 ? '' : String(Math.trunc((t.month - 1) / 3) + 1); break;
       case 'RM': {
-        notForInterval();
-        const roman = ROMAN_MONTHS[t.month - 1]!;
+        // An interval's months may be 0 (a whole number of years: XII, or I when negative)
+        // or negative (-1 is December); nothing when it has neither months nor years.
+        if (t.month === 0 && t.year === 0) {
+          v = '';
+          break;
+        }
+        const at = t.month === 0 ? (t.year >= 0 ? 0 : 11) : t.month < 0 ? -(t.month + 1) : 12 - t.month;
+        const roman = ROMAN_MONTHS[11 - at]!;
         v = n.key.name === 'rm' ? roman.toLowerCase() : roman;
         if (!fm) v = v.padEnd(4, ' ');
         break;
@@ -219,7 +240,7 @@ export function toCharTimestamp(us: bigint, fmt: string, zone: TimeZone | null):
  * months, days, then hours (past 24), minutes, seconds and microseconds of its time, each
  * with the sign of its part). NULL for an empty template.
  * @throws PgError 22007 `invalid format specification for an interval value` for calendar
- *   patterns (month and day names, D, ID, AD/BC, zones); 0A000 for J, ISO weeks and RM.
+ *   patterns (month and day names, D, ID, AD/BC, zones); 0A000 for the ISO week patterns.
  */
 export function toCharInterval(i: Interval, fmt: string): string | null {
   if (fmt === '') return null;
