@@ -18,7 +18,7 @@
  * all the same, as PostgreSQL documents it as not implemented.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { timestampToTm, isFiniteTimestamp, isoWeek, dayOfYear, isoDayOfWeek, checkTimestamp } from './datetime_funcs.js';
+import { timestampToTm, isFiniteTimestamp, isoWeek, dayOfYear, isoDayOfWeek, checkTimestamp, type Tm } from './datetime_funcs.js';
 import { offsetAtUtc, type TimeZone } from './timezone.js';
 import { zoneAbbrevAt } from './timezone_abbrev.js';
 import { parseDchFormat } from './datetime_format.js';
@@ -75,14 +75,7 @@ function cased(name: string, pattern: string): string {
  * (interval2itm: years and months of its months, its days, hours past 24 and negative fields
  * kept).
  */
-interface CharTm {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  usec: number;
+interface CharTm extends Omit<Tm, 'days'> {
   /** Day of the year (an interval's: (years * 12 + months) * 30 + days). */
   yday: number;
   /** A timestamp's extra facts: days since 2000-01-01, the zone's offset (seconds east) and abbreviation; null for an interval. */

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { Vecgres } from '../../src/index.js';
 import { startServer } from './helpers.js';
-import { testOnEveryBackend, type Row, type SessionBackend, type SessionConn } from '../support/session_backends.js';
+import { closerDetectsDeadlock, settle, testOnEveryBackend, type Row, type SessionBackend, type SessionConn } from '../support/session_backends.js';
 
 interface Backend {
   native: boolean;
@@ -23,20 +23,6 @@ interface Backend {
   /** Resolves once at least `n` sessions wait for a lock (or `pending` ended). */
   blocked(n: number, pending: { done: boolean }): Promise<void>;
   close(): Promise<void>;
-}
-
-/** A statement's outcome, without rejecting, and whether it has ended yet. */
-function pending<T>(p: Promise<T>): { done: boolean; result: Promise<{ ok: true; value: T } | { ok: false; error: { code?: string; message: string; detail?: string } }> } {
-  const s = {
-    done: false,
-    result: p.then(
-      (value) => ({ ok: true as const, value }),
-      (error: { code?: string; message: string; detail?: string }) => ({ ok: false as const, error }),
-    ).finally(() => {
-      s.done = true;
-    }),
-  };
-  return s;
 }
 
 /** The single value of a one-row, one-column result. */
@@ -51,7 +37,7 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     await a!.q('SELECT pg_advisory_lock(72707369)');
     assert.equal(await one(w!, 'SELECT pg_try_advisory_lock(72707369)'), false);
     assert.equal(await one(w!, 'SELECT pg_try_advisory_lock_shared(72707369)'), false);
-    const p = pending(w!.q('SELECT pg_advisory_lock(72707369)'));
+    const p = settle(w!.q('SELECT pg_advisory_lock(72707369)'));
     await b.blocked(1, p);
     assert.equal(p.done, false, 'the second session waits');
     // Taken twice by the holder: the first unlock keeps it.
@@ -70,7 +56,7 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     await a!.q('SELECT pg_advisory_lock_shared(5)');
     assert.equal(await one(c!, 'SELECT pg_try_advisory_lock_shared(5)'), true);
     assert.equal(await one(w!, 'SELECT pg_try_advisory_lock(5)'), false);
-    const p = pending(w!.q('SELECT pg_advisory_lock(5)'));
+    const p = settle(w!.q('SELECT pg_advisory_lock(5)'));
     await b.blocked(1, p);
     await a!.q('SELECT pg_advisory_unlock_shared(5)');
     assert.equal(await one(a!, 'SELECT pg_try_advisory_lock_shared(6)'), true);
@@ -90,7 +76,7 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     await a!.q('ROLLBACK TO s');
     assert.equal(await one(w!, 'SELECT pg_try_advisory_lock(3)'), true, 'the savepoint took the transaction-level lock with it');
     assert.equal(await one(w!, 'SELECT pg_try_advisory_lock(4)'), false, 'not the session-level one');
-    const p = pending(w!.q('SELECT pg_advisory_xact_lock(1)'));
+    const p = settle(w!.q('SELECT pg_advisory_xact_lock(1)'));
     await b.blocked(1, p);
     await a!.q('ROLLBACK');
     assert.equal((await p.result).ok, true);
@@ -102,7 +88,7 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
   ['a statement that waits holds what it took before the wait, and takes it once', async (b) => {
     const [a, w] = await b.open(2);
     await a!.q('SELECT pg_advisory_lock(21)');
-    const p = pending(w!.q('SELECT pg_advisory_lock(20), pg_advisory_xact_lock(22), pg_advisory_lock(21)'));
+    const p = settle(w!.q('SELECT pg_advisory_lock(20), pg_advisory_xact_lock(22), pg_advisory_lock(21)'));
     await b.blocked(1, p);
     assert.equal(await one(a!, 'SELECT pg_try_advisory_lock(20)'), false, 'held while the statement waits');
     assert.equal(await one(a!, 'SELECT pg_try_advisory_lock(22)'), false, 'held while the statement waits');
@@ -124,16 +110,12 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
   }],
   ['a cycle of advisory waits is a deadlock: 40P01 names both locks, the other session goes on', async (b) => {
     const [a, w] = await b.open(2);
-    if (b.native) {
-      // PostgreSQL checks after deadlock_timeout in the waiting session: the closing one first.
-      await a!.q("SET deadlock_timeout = '60s'");
-      await w!.q("SET deadlock_timeout = '10ms'");
-    }
+    await closerDetectsDeadlock(b, a!, w!);
     await a!.q('SELECT pg_advisory_lock(41)');
     await w!.q('SELECT pg_advisory_lock(42)');
-    const p = pending(a!.q('SELECT pg_advisory_lock(42)'));
+    const p = settle(a!.q('SELECT pg_advisory_lock(42)'));
     await b.blocked(1, p);
-    const r = await pending(w!.q('SELECT pg_advisory_lock(41)')).result;
+    const r = await settle(w!.q('SELECT pg_advisory_lock(41)')).result;
     assert.equal(r.ok, false);
     const e = (r as { error: { code?: string; message: string; detail?: string } }).error;
     assert.equal(e.code, '40P01');
@@ -147,17 +129,14 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     const [setup, a, w] = await b.open(3);
     await setup!.q('CREATE TABLE adv_rows (id int PRIMARY KEY, n int)');
     await setup!.q('INSERT INTO adv_rows VALUES (1, 0)');
-    if (b.native) {
-      await w!.q("SET deadlock_timeout = '60s'");
-      await a!.q("SET deadlock_timeout = '10ms'");
-    }
+    await closerDetectsDeadlock(b, w!, a!);
     await a!.q('BEGIN');
     await a!.q('UPDATE adv_rows SET n = 1 WHERE id = 1');
     // w holds an advisory lock at session level and, outside any block, waits for the row.
     await w!.q('SELECT pg_advisory_lock(50)');
-    const p = pending(w!.q('UPDATE adv_rows SET n = n + 10 WHERE id = 1'));
+    const p = settle(w!.q('UPDATE adv_rows SET n = n + 10 WHERE id = 1'));
     await b.blocked(1, p);
-    const r = await pending(a!.q('SELECT pg_advisory_lock(50)')).result;
+    const r = await settle(a!.q('SELECT pg_advisory_lock(50)')).result;
     assert.equal(r.ok, false);
     assert.equal((r as { error: { code?: string } }).error.code, '40P01');
     await a!.q('ROLLBACK');

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { Vecgres } from '../../src/index.js';
 import { startServer } from './helpers.js';
-import { testOnEveryBackend, vecgresWaiting, type SessionBackend, type SessionConn } from '../support/session_backends.js';
+import { closerDetectsDeadlock, settle as settleShared, testOnEveryBackend, vecgresWaiting, type SessionBackend, type SessionConn, type Settled } from '../support/session_backends.js';
 
 interface Result {
   rows: Record<string, unknown>[];
@@ -41,17 +41,9 @@ interface Backend {
  */
 let lastPending: { done: boolean } = { done: true };
 
-/** A promise's outcome without rejecting, and whether it has settled yet. */
-function settle<T>(p: Promise<T>, expectWait = true): { done: boolean; result: Promise<{ ok: true; value: T } | { ok: false; error: { code?: string; message: string; detail?: string } }> } {
-  const s = {
-    done: false,
-    result: p.then(
-      (value) => ({ ok: true as const, value }),
-      (error: { code?: string; message: string; detail?: string }) => ({ ok: false as const, error }),
-    ).finally(() => {
-      s.done = true;
-    }),
-  };
+/** A promise's outcome without rejecting (shared `settle`); one expected to wait becomes the statement `blocked()` watches. */
+function settle<T>(p: Promise<T>, expectWait = true): Settled<T> {
+  const s = settleShared(p);
   if (expectWait) lastPending = s;
   return s;
 }
@@ -195,12 +187,7 @@ const SCENARIOS: [string, Scenario][] = [
     const [a, w, r] = await b.open(3);
     await a!.q('CREATE TABLE dl (id int PRIMARY KEY, n int)');
     await a!.q('INSERT INTO dl VALUES (1, 0), (2, 0)');
-    if (b.native) {
-      // PostgreSQL checks for a deadlock deadlock_timeout after a wait starts, in the waiting
-      // session, which then fails: make the second waiter check first, as vecgres does at once.
-      await a!.q("SET deadlock_timeout = '60s'");
-      await w!.q("SET deadlock_timeout = '10ms'");
-    }
+    await closerDetectsDeadlock(b, a!, w!);
     await a!.q('BEGIN');
     await w!.q('BEGIN');
     await a!.q('UPDATE dl SET n = 1 WHERE id = 1');

@@ -34,6 +34,38 @@ export interface SessionBackend {
   close(): Promise<void>;
 }
 
+/** A statement's outcome without rejecting, and whether it has ended yet. */
+export interface Settled<T> {
+  done: boolean;
+  result: Promise<{ ok: true; value: T } | { ok: false; error: { code?: string; message: string; detail?: string } }>;
+}
+
+/** Watches `p`: its outcome as a value, and `done` once it has ended (a statement expected to wait). */
+export function settle<T>(p: Promise<T>): Settled<T> {
+  const s: Settled<T> = {
+    done: false,
+    result: p.then(
+      (value) => ({ ok: true as const, value }),
+      (error: { code?: string; message: string; detail?: string }) => ({ ok: false as const, error }),
+    ).finally(() => {
+      s.done = true;
+    }),
+  };
+  return s;
+}
+
+/**
+ * Native PostgreSQL looks for a deadlock deadlock_timeout after a wait starts, in the waiting
+ * session, which then fails; vecgres fails the session that closes the cycle at once. On a
+ * native backend this makes `closer` look first (and `first`, already waiting, much later), so
+ * both fail the same session.
+ */
+export async function closerDetectsDeadlock(backend: { native: boolean }, first: Pick<SessionConn, 'q'>, closer: Pick<SessionConn, 'q'>): Promise<void> {
+  if (!backend.native) return;
+  await first.q("SET deadlock_timeout = '60s'");
+  await closer.q("SET deadlock_timeout = '10ms'");
+}
+
 function pgConn(c: pg.Client): SessionConn {
   return {
     async q(sql, params) {
