@@ -430,8 +430,8 @@ export function extractDate(unitText: string, d: number): Numeric | null {
   return Numeric.fromInt(u);
 }
 
-/** interval2itm: the fields extract reads. */
-function intervalFields(x: Interval): { year: number; mon: number; day: number; hour: bigint; min: bigint; sec: bigint; usec: bigint } {
+/** interval2itm: an interval's fields as extract and to_char read them (each with the sign of its part). */
+export function intervalFields(x: Interval): { year: number; mon: number; day: number; hour: bigint; min: bigint; sec: bigint; usec: bigint } {
   let t = x.us;
   const hour = t / 3_600_000_000n;
   t -= hour * 3_600_000_000n;

@@ -18,7 +18,7 @@
  * all the same, as PostgreSQL documents it as not implemented.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { timestampToTm, isFiniteTimestamp, isoWeek, dayOfYear, isoDayOfWeek, checkTimestamp, type Tm } from './datetime_funcs.js';
+import { timestampToTm, isFiniteTimestamp, isoWeek, dayOfYear, isoDayOfWeek, checkTimestamp, intervalFields, type Tm } from './datetime_funcs.js';
 import { offsetAtUtc, type TimeZone } from './timezone.js';
 import { zoneAbbrevAt } from './timezone_abbrev.js';
 import { parseDchFormat } from './datetime_format.js';
@@ -237,17 +237,9 @@ export function toCharTimestamp(us: bigint, fmt: string, zone: TimeZone | null):
  */
 export function toCharInterval(i: Interval, fmt: string): string | null {
   if (fmt === '') return null;
-  const year = Math.trunc(i.months / 12);
-  const month = i.months % 12;
-  let rest = i.us;
-  const hour = rest / 3_600_000_000n;
-  rest -= hour * 3_600_000_000n;
-  const minute = rest / 60_000_000n;
-  rest -= minute * 60_000_000n;
-  const second = rest / 1_000_000n;
-  rest -= second * 1_000_000n;
+  const f = intervalFields(i);
   return dchToChar(fmt, {
-    year, month, day: i.days, hour: Number(hour), minute: Number(minute), second: Number(second), usec: Number(rest),
-    yday: (year * 12 + month) * 30 + i.days, ts: null,
+    year: f.year, month: f.mon, day: f.day, hour: Number(f.hour), minute: Number(f.min), second: Number(f.sec), usec: Number(f.usec),
+    yday: (f.year * 12 + f.mon) * 30 + f.day, ts: null,
   });
 }
