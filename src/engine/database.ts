@@ -258,10 +258,19 @@ export class Database {
     this.onNotice?.(n);
   }
 
-  /** A new session (its own settings and transaction state). */
-  openSession(): Session {
+  /**
+   * A process id no other session of this database has had: embedded sessions and the wire
+   * server's connections draw from this one counter, since locks (advisory locks, the wait-for
+   * graph) and pg_backend_pid tell sessions apart by it.
+   */
+  allocatePid(): number {
+    return this.nextPid++;
+  }
+
+  /** A new session (its own settings and transaction state) with process id `pid`. */
+  openSession(pid: number = this.allocatePid()): Session {
     const session = this.newSession();
-    session.pid = this.nextPid++;
+    session.pid = pid;
     for (const r of this.sessions) if (r.deref() === undefined) this.sessions.delete(r);
     this.sessions.add(new WeakRef(session));
     return session;

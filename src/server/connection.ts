@@ -338,8 +338,7 @@ export class Connection {
   /** AuthenticationOk, the session with the startup settings, ParameterStatus, BackendKeyData, ReadyForQuery. */
   private authenticated(): void {
     const m = this.startup!;
-    const session = this.ctx.db.openSession();
-    session.pid = this.processId;
+    const session = this.ctx.db.openSession(this.processId);
     try {
       for (const [name, value] of m.parameters) {
         if (name === 'user' || name === 'database') continue;

@@ -60,7 +60,6 @@ export class VecgresServer implements ServerContext {
   private readonly secrets = new Map<string, string>();
   private readonly connections = new Map<number, Connection>();
   private admitted = 0;
-  private nextProcessId = 1000 + (randomBytes(2).readUInt16BE(0) % 30000);
   private readonly logLine: (line: string) => void;
   private closing = false;
 
@@ -140,7 +139,8 @@ export class VecgresServer implements ServerContext {
       socket.destroy();
       return;
     }
-    const pid = this.nextProcessId++;
+    // The database's own counter: embedded sessions of the same database never share it.
+    const pid = this.db.allocatePid();
     const conn = new Connection(socket, this, pid);
     this.connections.set(pid, conn);
   }

@@ -29,3 +29,27 @@ test('pg_backend_pid() is the BackendKeyData process id of the connection', asyn
     await server.close();
   }
 });
+
+test('embedded sessions and connections of one database never share a process id (advisory locks tell sessions apart by it)', async () => {
+  const server = await startServer();
+  const clients: pg.Client[] = [];
+  try {
+    const pids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await server.db.connect();
+      pids.push((await s.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]!.p);
+      const c = new pg.Client(server.conn);
+      await c.connect();
+      clients.push(c);
+      pids.push((await c.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]!.p);
+    }
+    assert.equal(new Set(pids).size, pids.length, pids.join(' '));
+    // An advisory lock one connection holds is another session's conflict, whichever kind.
+    await clients[0]!.query('SELECT pg_advisory_lock(1)');
+    const s = await server.db.connect();
+    assert.deepEqual((await s.query('SELECT pg_try_advisory_lock(1) AS ok')).rows, [{ ok: false }]);
+  } finally {
+    for (const c of clients) await c.end().catch(() => undefined);
+    await server.close();
+  }
+});
