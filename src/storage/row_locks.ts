@@ -115,7 +115,7 @@ export class RowLocks {
   private readonly priorOf = new Map<number, { table: Table; rowId: number }[]>();
   /** The session (process id) each waiting session waits for, and on what lock (the wait-for graph; one edge each). */
   private readonly waitsFor = new Map<number, { pid: number; what: string }>();
-  /** Statements waiting now (also those outside a transaction, which are not in the graph). */
+  /** Statements waiting now (also those waiting for a concurrent index build, which are not in the graph). */
   waiting = 0;
 
   /** Transaction `xid` started on the session with process id `pid`. */

@@ -91,8 +91,25 @@ export function isCSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
 }
 
-/** Reads a template into nodes (parse_format with DCH_FLAG). */
-export function parseDchFormat(fmt: string): DchNode[] {
+/**
+ * Templates read lately (DCH_cache_fetch): to_char or to_timestamp over a table reads its
+ * template once, not once per row. The nodes are never changed by their readers.
+ */
+const FORMAT_CACHE = new Map<string, readonly DchNode[]>();
+const FORMAT_CACHE_ENTRIES = 64;
+
+/** Reads a template into nodes (parse_format with DCH_FLAG), from the cache when it was read lately. */
+export function parseDchFormat(fmt: string): readonly DchNode[] {
+  let nodes = FORMAT_CACHE.get(fmt);
+  if (nodes === undefined) {
+    nodes = readDchFormat(fmt);
+    if (FORMAT_CACHE.size >= FORMAT_CACHE_ENTRIES) FORMAT_CACHE.delete(FORMAT_CACHE.keys().next().value!);
+    FORMAT_CACHE.set(fmt, nodes);
+  }
+  return nodes;
+}
+
+function readDchFormat(fmt: string): DchNode[] {
   const nodes: DchNode[] = [];
   let i = 0;
   while (i < fmt.length) {

@@ -93,6 +93,7 @@ const invalidForInterval = (): PgError =>
 /** DCH_to_char: `t` printed by the template `fmt`. */
 function dchToChar(fmt: string, t: CharTm): string {
   const iv = t.ts === null;
+  const hour12 = t.hour % 12 === 0 ? 12 : t.hour % 12;
   let out = '';
   for (const n of parseDchFormat(fmt)) {
     if (n.kind !== 'action') {
@@ -121,7 +122,6 @@ function dchToChar(fmt: string, t: CharTm): string {
     };
     const dow = (): number => isoDayOfWeek(dated().days) % 7;
     const iso = (): number => isoWeek(t.year, notForInterval().days).isoyear;
-    const hour12 = t.hour % 12 === 0 ? 12 : t.hour % 12;
     const offset = (): number => dated().offset;
     const absOff = (): number => Math.abs(offset());
     let v: string;

@@ -1306,7 +1306,6 @@ function collateClause(scope: ExprScope, n: PgNode): Expr {
   return arg;
 }
 
-/** PostgreSQL's volatile functions among those vecgres has (pg_proc.provolatile = 'v'). */
 /** pg_type oid of `void`, the result type of pg_notify and the advisory lock functions. */
 export const VOID_OID = 2278;
 
@@ -1320,6 +1319,7 @@ export function isVoidCall(e: Expr): boolean {
   return e.k === 'session' && VOID_FUNCTIONS.has(e.name);
 }
 
+/** PostgreSQL's volatile functions among those vecgres has (pg_proc.provolatile = 'v'). */
 export const VOLATILE_FNS: ReadonlySet<string> = new Set(['random', 'gen_random_uuid', 'nextval', 'setseed', 'clock_timestamp']);
 
 /**

@@ -18,6 +18,7 @@ import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
 import { type SqlType, type RegCatalog, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
 import { isVoidCall, resolveTypeName, VOID_OID, type Expr } from '../analyze/expr.js';
+import { advisoryCall } from './advisory.js';
 import { regCatalog, resultRegNames } from './catalog_describe.js';
 import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
 import { parseHalfvec, formatHalfvec } from '../../types/halfvec.js';
@@ -600,9 +601,10 @@ function executeValues(env: SqlEnv, s: PgNode, p: PreparedStatement): Value[] {
 /**
  * DISCARD ALL | PLANS | SEQUENCES | TEMP (PostgreSQL's DiscardCommand). ALL resets the session
  * as a connection pooler needs it: settings (RESET ALL), prepared statements (DEALLOCATE ALL),
- * LISTEN (UNLISTEN *), session-level advisory locks (pg_advisory_unlock_all), sequence state. PLANS has nothing to drop that a user could see (cached
- * plans are checked against the catalog and settings at each use); TEMP has no temporary
- * tables to drop (vecgres refuses CREATE TEMP TABLE).
+ * LISTEN (UNLISTEN *), session-level advisory locks (pg_advisory_unlock_all), sequence state.
+ * PLANS has nothing to drop that a user could see (cached plans are checked against the
+ * catalog and settings at each use); TEMP has no temporary tables to drop (vecgres refuses
+ * CREATE TEMP TABLE).
  * @throws PgError 25001 `DISCARD ALL cannot run inside a transaction block`.
  */
 function discard(env: SqlEnv, target: string): StatementResult {
@@ -612,8 +614,7 @@ function discard(env: SqlEnv, target: string): StatementResult {
       env.settings.resetAll();
       deallocate(env, null);
       queueListen(env, null, false);
-      // pg_advisory_unlock_all(): the session-level advisory locks.
-      env.catalog.advisoryLocks.releaseSession(env.pid);
+      advisoryCall(env, 'unlock_all', '', false, false);
       discardSequences(env);
       return done('DISCARD ALL');
     case 'DISCARD_PLANS':
