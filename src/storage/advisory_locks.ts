@@ -18,6 +18,7 @@
  */
 import { PgError } from '../common/errors.js';
 import { LockWait, type WaitBlocker } from './row_locks.js';
+import { Wakeups } from './wakeups.js';
 
 /** PostgreSQL's oid of the one database (pg_database.oid of `postgres`), the first field of an advisory lock tag. */
 const DATABASE_OID = 5;
@@ -77,7 +78,7 @@ export class AdvisoryLocks {
   /** Per session, its transaction-level acquisitions in order (a savepoint rolls back a tail). */
   private readonly xact = new Map<number, { key: string; shared: boolean }[]>();
   /** Waiters per key: resolved at its next release. */
-  private readonly releases = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  private readonly releases = new Wakeups<string>();
 
   /**
    * The process id of a session other than `pid` holding `key` in a mode that conflicts with
@@ -103,7 +104,7 @@ export class AdvisoryLocks {
     const holder = this.conflicting(key, pid, shared);
     if (holder !== 0) {
       if (tryOnly) return false;
-      throw new AdvisoryWait(key, shared, holder, this.whenReleased(key));
+      throw new AdvisoryWait(key, shared, holder, this.releases.next(key));
     }
     let holders = this.keys.get(key);
     if (holders === undefined) this.keys.set(key, (holders = new Map()));
@@ -200,8 +201,7 @@ export class AdvisoryLocks {
   clear(): void {
     this.keys.clear();
     this.xact.clear();
-    for (const r of this.releases.values()) r.resolve();
-    this.releases.clear();
+    this.releases.wakeAll();
   }
 
   private dropXact(key: string, pid: number, shared: boolean): void {
@@ -219,20 +219,6 @@ export class AdvisoryLocks {
       holders.delete(pid);
       if (holders.size === 0) this.keys.delete(key);
     }
-    const r = this.releases.get(key);
-    if (r !== undefined) {
-      this.releases.delete(key);
-      r.resolve();
-    }
-  }
-
-  private whenReleased(key: string): Promise<void> {
-    let r = this.releases.get(key);
-    if (r === undefined) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((res) => (resolve = res));
-      this.releases.set(key, (r = { promise, resolve }));
-    }
-    return r.promise;
+    this.releases.wake(key);
   }
 }

@@ -21,6 +21,7 @@
  */
 import { PgError } from '../common/errors.js';
 import type { Table } from './table.js';
+import { Wakeups } from './wakeups.js';
 
 /** The four row lock strengths, weakest first (PostgreSQL's LockTupleMode). */
 export const enum RowLockMode {
@@ -102,7 +103,7 @@ export class RowLocks {
   /** Transactions in flight (begun, not yet ended) with the process id of their session. */
   private readonly active = new Map<number, number>();
   /** Waiters per transaction: resolved when it ends. */
-  private readonly ends = new Map<number, { promise: Promise<void>; resolve: () => void }>();
+  private readonly ends = new Wakeups<number>();
   /**
    * Row versions whose deleter (`Table.xmax`) is an UPDATE that changed no key column
    * (PostgreSQL takes FOR NO KEY UPDATE strength for it, which FOR KEY SHARE does not block):
@@ -274,23 +275,13 @@ export class RowLocks {
       this.priorOf.delete(xid);
     }
     this.active.delete(xid);
-    const e = this.ends.get(xid);
-    if (e !== undefined) {
-      this.ends.delete(xid);
-      e.resolve();
-    }
+    this.ends.wake(xid);
   }
 
   /** A promise resolved when `holder` ends (at once if it is not in flight). */
   whenEnded(holder: number): Promise<void> {
     if (!this.active.has(holder)) return Promise.resolve();
-    let e = this.ends.get(holder);
-    if (e === undefined) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.ends.set(holder, (e = { promise, resolve }));
-    }
-    return e.promise;
+    return this.ends.next(holder);
   }
 
   /**
@@ -332,8 +323,7 @@ export class RowLocks {
     this.priorOf.clear();
     this.active.clear();
     this.waitsFor.clear();
-    for (const e of this.ends.values()) e.resolve();
-    this.ends.clear();
+    this.ends.wakeAll();
   }
 }
 

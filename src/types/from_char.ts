@@ -103,8 +103,10 @@ class Reader {
       if (used > 0 && used < len) {
         throw badFormat(`invalid value "${copy}" for "${n.key.name}"`, { detail: `Field requires ${len} characters, but only ${used} could be parsed.`, hint: NOT_FIXED_WIDTH });
       }
-      if (used === 0) throw badFormat(`invalid value "${copy}" for "${n.key.name}"`, { detail: 'Value must be an integer.' });
-      value = Number(m![0].trim());
+      // strtol reads nothing: 0, and an error only when no space was skipped either (the
+      // `*src == init` test of from_char_parse_int_len).
+      if (used === 0 && p === init) throw badFormat(`invalid value "${copy}" for "${n.key.name}"`, { detail: 'Value must be an integer.' });
+      value = used === 0 ? 0 : Number(m![0].trim());
       p += used;
     }
     if (!(value >= INT_MIN && value <= INT_MAX)) {

@@ -47,6 +47,7 @@ test('to_timestamp and to_date: templates, fields and errors as PostgreSQL', asy
       ['1st 2024', 'DDth YYYY'], ['2024-03-10 02:30', 'YYYY-MM-DD HH24:MI'], ['2024-11-03 01:30', 'YYYY-MM-DD HH24:MI'],
       ['a.m. 10', 'a.m. HH'], ['10000000', 'YYYY'], ['-44', 'YYYY'], ['294277', 'YYYY'], ['2024 Q3', 'YYYY "Q"Q'], ['24:00', 'HH24:MI'],
       ['2024-03-05T14:07', 'YYYY-MM-DD"T"HH24:MI'], ['2024-03-05T14:07', 'YYYY-MM-DDTHH24:MI'], ['14h07', 'HH24"h"MI'], ['12:60', 'HH24:MI'],
+      ['IV  ,08607,2416960-7T08', 'FXRM,MSMI,J-FMMITFMFF2'], ['16Sunday  /1637014.am,III', 'FXMIDay/MIFMSSSS.pm,FMRM'], ['2024  x', 'FXYYYY,MM'],
       ['2024 W', 'YYYY IW'], ['2024 1', 'IYYY D'], ['2024 10 3', 'IYYY IW ID'], ['2024 10', 'IYYY IW'], ['2024 100', 'IYYY IDDD'],
       ['2024 1 7', 'IYYY IW ID'], ['2020 53 1', 'IYYY IW ID'], ['2021 53 1', 'IYYY IW ID'], ['2024 10 3', 'YYYY IW D'], ['100', 'IDDD'], ['2019 371', 'IYYY IDDD'], ['5000000', 'J'], ['2024-03-05 14:07:09.1234567', 'YYYY-MM-DD HH24:MI:SS.US'],
     ]),
