@@ -48,22 +48,24 @@ export function advisoryKeyOf32(a: number, b: number): string {
 }
 
 /**
- * The signal of a request that must wait: `holder` (a process id) holds `key` in a mode that
- * conflicts. `released` resolves at the next release of the key (the statement then runs
- * again and asks anew).
+ * The signal of a request that must wait: other sessions hold `key` in a mode that conflicts;
+ * `holders()` names them as they are at each look (a shared lock may gain holders while an
+ * exclusive request waits). `released` resolves at the next release of the key (the statement
+ * then runs again and asks anew).
  */
 export class AdvisoryWait extends LockWait {
   constructor(
     readonly key: string,
     readonly shared: boolean,
-    readonly holderPid: number,
+    readonly holders: () => readonly number[],
     readonly released: Promise<void>,
   ) {
     super(0, 'advisory lock', -1);
   }
 
+  /** Every conflicting holder is an edge of the wait-for graph (as PostgreSQL's lock manager has one per holder). */
   override blocker(): WaitBlocker {
-    return { pid: this.holderPid, what: `${advisoryModeName(this.shared)} on advisory lock [${DATABASE_OID},${this.key}]`, ended: this.released };
+    return { waitsFor: this.holders, what: `${advisoryModeName(this.shared)} on advisory lock [${DATABASE_OID},${this.key}]`, ended: this.released };
   }
 
   /** Where no wait is possible (a synchronous engine call): 55P03. */
@@ -81,18 +83,18 @@ export class AdvisoryLocks {
   private readonly releases = new Wakeups<string>();
 
   /**
-   * The process id of a session other than `pid` holding `key` in a mode that conflicts with
-   * the request (exclusive conflicts with everything, shared with exclusive), or 0.
+   * The process ids of the sessions other than `pid` holding `key` in a mode that conflicts
+   * with the request (exclusive conflicts with everything, shared with exclusive).
    */
-  conflicting(key: string, pid: number, shared: boolean): number {
+  conflicting(key: string, pid: number, shared: boolean): number[] {
     const holders = this.keys.get(key);
-    if (holders === undefined) return 0;
+    const out: number[] = [];
+    if (holders === undefined) return out;
     for (const [p, h] of holders) {
       if (p === pid) continue;
-      if (h.exclusiveSession + h.exclusiveXact > 0) return p;
-      if (!shared && h.sharedSession + h.sharedXact > 0) return p;
+      if (h.exclusiveSession + h.exclusiveXact > 0 || (!shared && h.sharedSession + h.sharedXact > 0)) out.push(p);
     }
-    return 0;
+    return out;
   }
 
   /**
@@ -101,10 +103,9 @@ export class AdvisoryLocks {
    * @throws AdvisoryWait (not with `tryOnly`).
    */
   acquire(key: string, pid: number, shared: boolean, xact: boolean, tryOnly: boolean): boolean {
-    const holder = this.conflicting(key, pid, shared);
-    if (holder !== 0) {
+    if (this.conflicting(key, pid, shared).length > 0) {
       if (tryOnly) return false;
-      throw new AdvisoryWait(key, shared, holder, this.releases.next(key));
+      throw new AdvisoryWait(key, shared, () => this.conflicting(key, pid, shared), this.releases.next(key));
     }
     let holders = this.keys.get(key);
     if (holders === undefined) this.keys.set(key, (holders = new Map()));

@@ -203,7 +203,7 @@ export class RelationWait extends LockWait {
 
   /** No session is waited for (the build waits for none: no cycle), only the build's registration. */
   override blocker(): WaitBlocker {
-    return { pid: 0, what: '', ended: this.done };
+    return { waitsFor: () => [], what: '', ended: this.done };
   }
 }
 

@@ -14,10 +14,13 @@
  * them). Like PostgreSQL's locks on replicas they are not logged: they vanish on restart, as
  * the transactions holding them do.
  *
- * Deadlocks: each waiting session waits for one other (`waitsFor`, by process id: a session
- * holding advisory locks takes part outside a transaction too); a wait that would close a cycle
- * fails at once with 40P01 (PostgreSQL finds it after deadlock_timeout; the outcome, one of the
- * sessions failing, is the same).
+ * Deadlocks: each waiting session waits for the sessions its wait names (`waitsFor`, by process
+ * id: a session holding advisory locks takes part outside a transaction too): the transaction a
+ * row wait sleeps on, every holder of an advisory lock whose mode conflicts. A wait that would
+ * close a cycle fails at once with 40P01 (PostgreSQL finds it after deadlock_timeout; the
+ * outcome, one of the sessions failing, is the same). As in PostgreSQL, a row locked by several
+ * transactions (its MultiXact) is waited for one member at a time (Do_MultiXactIdWait), so a
+ * row wait has one edge.
  */
 import { PgError } from '../common/errors.js';
 import type { Table } from './table.js';
@@ -69,17 +72,20 @@ export class LockWait extends Error {
 
   /** The session this wait waits for, what for, and what ends the wait (here: the holder transaction's end). */
   blocker(locks: RowLocks): WaitBlocker {
-    return { pid: locks.pidOf(this.holder), what: `ShareLock on transaction ${this.holder}`, ended: locks.whenEnded(this.holder) };
+    const pid = locks.pidOf(this.holder);
+    return { waitsFor: () => (pid === 0 ? [] : [pid]), what: `ShareLock on transaction ${this.holder}`, ended: locks.whenEnded(this.holder) };
   }
 }
 
 /**
- * A wait's edge in the wait-for graph: the process id of the session waited for (0: none, the
- * wait takes no part in deadlock detection), the lock as a deadlock's DETAIL names it
- * (`ShareLock on transaction 7`), and a promise resolved when the wait may be over.
+ * A wait's edges in the wait-for graph: `waitsFor()` gives the process ids of the sessions
+ * waited for as they are now (none: the wait takes no part in deadlock detection; read at each
+ * detection, since an advisory lock's holders come and go while a request waits), `what` the
+ * lock as a deadlock's DETAIL names it (`ShareLock on transaction 7`), `ended` a promise
+ * resolved when the wait may be over.
  */
 export interface WaitBlocker {
-  pid: number;
+  waitsFor(): readonly number[];
   what: string;
   ended: Promise<void>;
 }
@@ -114,8 +120,8 @@ export class RowLocks {
   /** New version -> old version of the rows in-flight UPDATEs of no key column wrote (heap's t_ctid chain, backwards). */
   private readonly prior = new Map<Table, Map<number, number>>();
   private readonly priorOf = new Map<number, { table: Table; rowId: number }[]>();
-  /** The session (process id) each waiting session waits for, and on what lock (the wait-for graph; one edge each). */
-  private readonly waitsFor = new Map<number, { pid: number; what: string }>();
+  /** What each waiting session (process id) waits for: the wait-for graph's edges from it. */
+  private readonly waitsFor = new Map<number, WaitBlocker>();
   /** Statements waiting now (also those waiting for a concurrent index build, which are not in the graph). */
   waiting = 0;
 
@@ -285,26 +291,44 @@ export class RowLocks {
   }
 
   /**
-   * Records that session `waiter` (a process id) waits for `b.pid` on `b.what`; a blocker of
-   * pid 0 (a concurrent index build) takes no part in the graph.
-   * @throws PgError 40P01 `deadlock detected` when `b.pid` waits, directly or through others,
-   *   for `waiter`; the DETAIL lists the cycle as PostgreSQL's DeadLockReport does.
+   * Records that session `waiter` (a process id) waits on `b`; a blocker that names no session
+   * (a concurrent index build) takes no part in the graph.
+   * @throws PgError 40P01 `deadlock detected` when a session `b` waits for waits, directly or
+   *   through others, for `waiter`; the DETAIL lists the cycle as PostgreSQL's DeadLockReport does.
    */
-  startWait(waiter: number, b: { pid: number; what: string }): void {
+  startWait(waiter: number, b: WaitBlocker): void {
     this.waiting++;
-    if (waiter === 0 || b.pid === 0) return;
-    const cycle = [{ pid: waiter, what: b.what }];
-    for (let x = b.pid; ; ) {
-      if (x === waiter) {
-        this.waiting--;
-        throw deadlock(cycle);
-      }
-      const next = this.waitsFor.get(x);
-      if (next === undefined || cycle.length > this.waitsFor.size + 2) break;
-      cycle.push({ pid: x, what: next.what });
-      x = next.pid;
+    if (waiter === 0) return;
+    const cycle = this.cycleThrough(waiter, b);
+    if (cycle !== null) {
+      this.waiting--;
+      throw deadlock(cycle);
     }
-    this.waitsFor.set(waiter, { pid: b.pid, what: b.what });
+    this.waitsFor.set(waiter, b);
+  }
+
+  /**
+   * A cycle of waits from `waiter` (about to wait on `b`) back to it, each entry a session and
+   * the lock it waits for (the next entry's session holds it), or null. A depth-first search
+   * over every edge (PostgreSQL's FindLockCycle), each session visited once.
+   */
+  private cycleThrough(waiter: number, b: WaitBlocker): { pid: number; what: string }[] | null {
+    const path = [{ pid: waiter, what: b.what }];
+    const seen = new Set<number>([waiter]);
+    const visit = (pids: readonly number[]): boolean => {
+      for (const p of pids) {
+        if (p === waiter) return true;
+        if (seen.has(p)) continue;
+        seen.add(p);
+        const next = this.waitsFor.get(p);
+        if (next === undefined) continue;
+        path.push({ pid: p, what: next.what });
+        if (visit(next.waitsFor())) return true;
+        path.pop();
+      }
+      return false;
+    };
+    return visit(b.waitsFor()) ? path : null;
   }
 
   /** Session `waiter` stopped waiting (woken, timed out, cancelled). */

@@ -125,6 +125,26 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     assert.equal((await p.result).ok, true);
     await a!.q('SELECT pg_advisory_unlock_all()');
   }],
+  ['a cycle through any holder of a shared lock is a deadlock, not only through the first one', async (b) => {
+    const [a, c, w] = await b.open(3);
+    await closerDetectsDeadlock(b, w!, c!);
+    await a!.q('SELECT pg_advisory_lock_shared(60)');
+    await c!.q('SELECT pg_advisory_lock_shared(60)');
+    await w!.q('SELECT pg_advisory_lock(61)');
+    // w waits for both holders of 60; the cycle goes through c, the second one.
+    const p = settle(w!.q('SELECT pg_advisory_lock(60)'));
+    await b.blocked(1, p);
+    const r = await settle(c!.q('SELECT pg_advisory_lock(61)')).result;
+    assert.equal(r.ok, false);
+    const e = (r as { error: { code?: string; detail?: string } }).error;
+    assert.equal(e.code, '40P01');
+    assert.match(e.detail ?? '', /^Process \d+ waits for ExclusiveLock on advisory lock \[5,0,61,1\]; blocked by process \d+\.\nProcess \d+ waits for ExclusiveLock on advisory lock \[5,0,60,1\]; blocked by process \d+\.$/);
+    await c!.q('SELECT pg_advisory_unlock_all()');
+    assert.equal(p.done, false, 'a still holds 60 shared');
+    await a!.q('SELECT pg_advisory_unlock_all()');
+    assert.equal((await p.result).ok, true);
+    await w!.q('SELECT pg_advisory_unlock_all()');
+  }],
   ['a cycle through a row lock and an advisory lock is a deadlock too', async (b) => {
     const [setup, a, w] = await b.open(3);
     await setup!.q('CREATE TABLE adv_rows (id int PRIMARY KEY, n int)');
