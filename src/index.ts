@@ -508,7 +508,11 @@ class SessionRunner implements Queryable {
       await this.db.sync(this.session).catch(() => undefined);
       // The statements before the failing one raised their notices too (a COMMIT's warning),
       // as PostgreSQL sends them before the error.
-      if (onNotice !== undefined) for (const r of results) for (const n of r.notices) onNotice(n);
+      if (onNotice !== undefined) {
+        for (const r of results) for (const n of r.notices) onNotice(n);
+        // And the failing statement's own, raised before its error.
+        if (e instanceof PgError) for (const n of e.notices ?? []) onNotice(n);
+      }
       throw e;
     }
     await this.db.sync(this.session);

@@ -114,6 +114,11 @@ export class PgError extends Error {
   position?: string;
   /** PostgreSQL's CONTEXT ('W' field), e.g. the COPY line an error was found on. */
   where?: string;
+  /**
+   * Notices (WARNINGs) the failing statement raised before this error: PostgreSQL sends each
+   * as it is raised, so a client sees them before the ErrorResponse.
+   */
+  notices?: PgError[];
 
   constructor(code: string, message: string, fields: PgErrorFields = {}) {
     super(message);

@@ -282,6 +282,7 @@ export class Connection {
   }
 
   private error(e: PgError): void {
+    for (const n of e.notices ?? []) this.notice(n);
     this.out.errorResponse(e);
   }
 

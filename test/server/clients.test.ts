@@ -75,6 +75,16 @@ test('node-postgres: simple and extended queries, named statements, binary param
     client.on('notice', (n) => notices.push(`${n.severity} ${n.code} ${n.message}`));
     await client.query('COMMIT');
     assert.deepEqual(notices, ['WARNING 25P01 there is no transaction in progress']);
+    // A statement that warns and then fails: the NoticeResponse comes before the ErrorResponse,
+    // on the simple and the extended protocol.
+    for (const params of [undefined, [24]]) {
+      notices.length = 0;
+      const sql = params === undefined ? 'SELECT pg_advisory_unlock(n), 1 / (n - 24) FROM generate_series(24, 24) n' : 'SELECT pg_advisory_unlock(n), 1 / (n - $1) FROM generate_series(24, 24) n';
+      await assert.rejects(client.query(sql, params), (e: pg.DatabaseError) => {
+        assert.deepEqual(notices, ["WARNING 01000 you don't own a lock of type ExclusiveLock"]);
+        return e.code === '22012';
+      });
+    }
   } finally {
     await client.end().catch(() => undefined);
     await s.close();

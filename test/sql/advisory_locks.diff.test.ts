@@ -78,6 +78,17 @@ test('advisory locks: an unlock of a lock not held warns as PostgreSQL', async (
     assert.ok(want.length > 0, sql);
     assert.deepEqual(got, want, sql);
   }
+  // A statement that warns and then fails: the WARNING comes first, then the error.
+  for (const sql of [`SELECT pg_advisory_unlock(n), 1 / (n - 24) FROM generate_series(24, 24) n`, `SELECT pg_advisory_unlock(n) FROM (VALUES (25), (26), (0)) v(n) WHERE 1 / (n - 26) IS NOT NULL`]) {
+    const want: string[] = [];
+    const got: string[] = [];
+    const w = await oracle.query(sql, [], { onNotice: (n) => want.push(`${n.severity} ${n.code} ${n.message}`) }).then(() => 'ok', (e: { code?: string }) => `error ${e.code}`);
+    const g = await db.query(sql, [], { onNotice: (n) => got.push(`${n.severity} ${n.code} ${n.message}`) }).then(() => 'ok', (e: { code?: string }) => `error ${e.code}`);
+    assert.equal(w, 'error 22012', sql);
+    assert.equal(g, w, sql);
+    assert.ok(want.length > 0, sql);
+    assert.deepEqual(got, want, sql);
+  }
 });
 
 test('pg_locks and the other pg_catalog relations vecgres lacks are 0A000 by name, never 42P01', async () => {

@@ -259,7 +259,10 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     // Inside a block the transaction is rolled back at ROLLBACK, or to a savepoint.
     if (txn.inBlock) txn.failed = true;
     else endTransaction(env, false);
-    throw hostOutOfMemory(e);
+    const failure = hostOutOfMemory(e);
+    // What the statement raised before it failed reaches the client first, as in PostgreSQL.
+    if (failure instanceof PgError && env.runtimeNotices.length > 0) failure.notices = [...(failure.notices ?? []), ...env.runtimeNotices.splice(0)];
+    throw failure;
   } finally {
     env.interrupts.endStatement();
   }
