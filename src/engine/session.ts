@@ -48,6 +48,10 @@ export class Session implements SqlEnv {
   readonly runtimeNotices: PgError[] = [];
   /** Start of the current transaction and statement (now(), statement_timestamp()). */
   readonly timestamps = { transactionUs: 0n, statementUs: 0n };
+  /** The transaction's start as the words 'now' and 'today' read it (SqlEnv.transactionClock). */
+  readonly transactionClock = (): bigint => this.timestamps.transactionUs;
+  /** Whether the analysis under way read the clock, and where it may not (SqlEnv.analysisClock). */
+  readonly analysisClock: { read: boolean; storedIn: string | null } = { read: false, storedIn: null };
   /**
    * Named prepared statements (SqlEnv.preparedStatements): PREPARE's and the wire protocol's
    * Parse share them, and the unnamed statement ('').

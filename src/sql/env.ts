@@ -146,6 +146,21 @@ export interface SqlEnv {
    * executeStatement.
    */
   readonly timestamps: { transactionUs: bigint; statementUs: bigint };
+  /**
+   * The current transaction's start (timestamps.transactionUs): what the input words `'now'`,
+   * `'today'`, `'tomorrow'` and `'yesterday'` read where a cast runs at execution
+   * (`'now'::text::timestamptz`), and where bound parameters and COPY fields are read.
+   */
+  readonly transactionClock: () => bigint;
+  /**
+   * The analyzer's use of that clock. PostgreSQL reads those words when it parses the literal,
+   * so an analysis that folded one (`read`, set by the analyzer) holds the value of its
+   * transaction and is reused in that transaction only (exec/statement.ts). `storedIn` names
+   * the stored expression under analysis (`a column default`, `a check constraint`, `an index
+   * expression`): PostgreSQL fixes such a literal when the object is created, which vecgres
+   * does for a default that is only the literal (exec/clock_literals.ts) and refuses elsewhere.
+   */
+  readonly analysisClock: { read: boolean; storedIn: string | null };
   /** The plan of the last SELECT executed, for EXPLAIN-free plan assertions in tests. */
   lastPlan: PlanNode | null;
   /**

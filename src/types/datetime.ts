@@ -11,9 +11,12 @@
  * abbreviation: `America/New_York`, `EST`, or a POSIX zone such as `x7` (7 hours west, as
  * pg_tzset reads a word run together with digits) or `x7y` (with US daylight-saving rules),
  * types/timezone.ts), then optionally
- * `BC` / `AD`; `epoch`, `infinity`, `-infinity`. PostgreSQL accepts many more forms (month
- * names, `MM/DD/YYYY`, `now`, `today`, ...): those are 0A000 here rather than a
- * different answer, and text that is not a date at all is PostgreSQL's 22007.
+ * `BC` / `AD`; `epoch`, `infinity`, `-infinity`; and, given the clock ({@link DateTimeClock}),
+ * `now` (the transaction's start), `today`, `tomorrow` and `yesterday` (midnight of that day in
+ * the session's zone, optionally followed by a time and a zone: `tomorrow 10:30 +02`), as
+ * datetime.c's DTK_NOW / DTK_TODAY / DTK_TOMORROW / DTK_YESTERDAY. PostgreSQL accepts many
+ * more forms (month names, `MM/DD/YYYY`, ...): those are 0A000 here rather than a different
+ * answer, and text that is not a date at all is PostgreSQL's 22007.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { findTimeZone, localToUtc, offsetAtUtc, type TimeZone } from './timezone.js';
@@ -88,6 +91,21 @@ function monthDayOutOfRange(text: string): PgError {
   return new PgError('22008', `date/time field value out of range: "${text}"`, { hint: 'Perhaps you need a different "DateStyle" setting.' });
 }
 
+/**
+ * What the special inputs `now`, `today`, `tomorrow` and `yesterday` read, as PostgreSQL's
+ * GetCurrentTimeUsec / GetCurrentDateTime: the start of the current transaction
+ * (microseconds since 2000-01-01 UTC), its local date and time taken in the session's zone.
+ * Called only when the text is one of those words (the analyzer notes that its analysis read
+ * the clock). Where a caller has no transaction (index keys, a value read without a session)
+ * it passes none, and the words are 0A000.
+ */
+export type DateTimeClock = (() => bigint) | undefined;
+
+/** True when date/time input of `text` reads the clock: `now`, `today`, `tomorrow`, `yesterday` (and what may follow the day words). */
+export function readsClock(text: string): boolean {
+  return /^\s*(now|today|tomorrow|yesterday)(\s|$)/i.test(text);
+}
+
 /** `<number> <interval unit>`: an interval, which no date/time input function reads. */
 const INTERVAL_LIKE = /^\s*[+-]?\d+(\.\d+)?\s*(microseconds?|milliseconds?|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|mons?|years?|yrs?)\s*$/i;
 
@@ -116,15 +134,19 @@ interface Parsed {
   zone: TimeZone | null;
 }
 
-function parseIso(text: string, type: DateTimeType, session?: TimeZone): Parsed | 'infinity' | '-infinity' {
+function parseIso(text: string, type: DateTimeType, session?: TimeZone, clock?: DateTimeClock): Parsed | 'infinity' | '-infinity' {
   const t = text.trim().toLowerCase();
   if (t === 'infinity' || t === '+infinity') return 'infinity';
   if (t === '-infinity') return '-infinity';
   if (t === 'epoch') return { days: daysFromCivil(1970, 1, 1) - PG_EPOCH_DAYS, usecs: 0n, offset: 0, zone: null };
+  const special = /^(now|today|tomorrow|yesterday)(?:\s+(.*))?$/.exec(t);
+  if (special !== null) return parseRelative(text, type, special[1]!, special[2], session, clock);
+  // The words that set every field stand alone (DecodeDateTime: any other field conflicts).
+  if (/^(epoch|infinity|[+-]infinity)\s/.test(t)) throw badSyntax(type, text);
   const m = ISO.exec(text);
   if (m === null) {
     // Something PostgreSQL may read that this parser does not: refuse honestly.
-    if ((/\d/.test(text) && !INTERVAL_LIKE.test(text)) || /^\s*(now|today|tomorrow|yesterday|allballs)\s*$/i.test(text)) {
+    if ((/\d/.test(text) && !INTERVAL_LIKE.test(text)) || /^\s*allballs\s*$/i.test(text)) {
       throw new PgError(SQLSTATE.feature_not_supported, `${TYPE_TEXT[type]} input "${text}" is not supported`);
     }
     throw badSyntax(type, text);
@@ -195,6 +217,46 @@ function parseIso(text: string, type: DateTimeType, session?: TimeZone): Parsed 
 }
 
 /**
+ * `now`, or `today` / `tomorrow` / `yesterday` with what follows them (`rest`: a time and a zone,
+ * or `allballs`), read against the transaction's start `clock` gives in the session's zone. `now`
+ * is the instant itself and takes no other field; the day words set only the date, so the time
+ * and zone of the rest apply (DecodeDateTime's DTK_NOW sets DTK_ALL, DTK_TODAY DTK_DATE_M).
+ * Errors name the text as written.
+ */
+function parseRelative(text: string, type: DateTimeType, word: string, rest: string | undefined, session: TimeZone | undefined, clock: DateTimeClock): Parsed {
+  if (clock === undefined || session === undefined) {
+    throw new PgError(SQLSTATE.feature_not_supported, `${TYPE_TEXT[type]} input "${text}" is not supported here`);
+  }
+  const nowUs = clock();
+  if (word === 'now') {
+    if (rest !== undefined) throw badSyntax(type, text);
+    // timestamptz: the instant (an offset of 0 keeps it as it is); the others: its local time.
+    const us = type === 'timestamptz' ? nowUs : nowUs + BigInt(offsetAtUtc(session, nowUs)) * 1_000_000n;
+    const days = Number(us / USECS_PER_DAY) - (us % USECS_PER_DAY < 0n ? 1 : 0);
+    return { days, usecs: us - BigInt(days) * USECS_PER_DAY, offset: type === 'timestamptz' ? 0 : null, zone: null };
+  }
+  const local = nowUs + BigInt(offsetAtUtc(session, nowUs)) * 1_000_000n;
+  const today = Number(local / USECS_PER_DAY) - (local % USECS_PER_DAY < 0n ? 1 : 0);
+  const days = today + (word === 'tomorrow' ? 1 : word === 'yesterday' ? -1 : 0);
+  if (rest === undefined) return { days, usecs: 0n, offset: null, zone: null };
+  // A date of its own conflicts with the word's date fields.
+  if (/\d+[-/]\d+/.test(rest)) throw badSyntax(type, text);
+  // The rest read as the time and zone after an ISO date of that day (midnight when it gives
+  // only a zone: `today EST`).
+  const { text: date, bc } = dateText(days);
+  const time = rest.replace(/\ballballs\b/, '00:00');
+  const written = `${date} ${/^\d/.test(time) ? '' : '00:00 '}${time}${bc ? ' BC' : ''}`;
+  try {
+    const p = parseIso(written, type, session);
+    if (p === 'infinity' || p === '-infinity') throw badSyntax(type, text);
+    return p;
+  } catch (e) {
+    if (e instanceof PgError) throw new PgError(e.code, e.message.split(`"${written}"`).join(`"${text}"`), e.hint === undefined ? {} : { hint: e.hint });
+    throw e;
+  }
+}
+
+/**
  * timestamp_in / timestamptz_in: microseconds since 2000-01-01. A zone in the text shifts a
  * timestamptz to UTC and is ignored by a timestamp, as PostgreSQL does; a timestamptz written
  * without one is a local time of `session` (the TimeZone setting), read as
@@ -202,8 +264,8 @@ function parseIso(text: string, type: DateTimeType, session?: TimeZone): Parsed 
  * @throws PgError 22007 invalid syntax, 22008 field or value out of range, 0A000 for input
  *   forms this parser does not read.
  */
-export function parseTimestamp(text: string, type: 'timestamp' | 'timestamptz', session: TimeZone): bigint {
-  const p = parseIso(text, type, session);
+export function parseTimestamp(text: string, type: 'timestamp' | 'timestamptz', session: TimeZone, clock?: DateTimeClock): bigint {
+  const p = parseIso(text, type, session, clock);
   if (p === 'infinity') return TIMESTAMP_INFINITY;
   if (p === '-infinity') return TIMESTAMP_MINUS_INFINITY;
   let us = BigInt(p.days) * USECS_PER_DAY + p.usecs;
@@ -216,9 +278,12 @@ export function parseTimestamp(text: string, type: 'timestamp' | 'timestamptz', 
   return us;
 }
 
-/** date_in: days since 2000-01-01. @throws as {@link parseTimestamp}; 22008 `date out of range`. */
-export function parseDate(text: string): number {
-  const p = parseIso(text, 'date');
+/**
+ * date_in: days since 2000-01-01; `today` and the like are dates of `session` at the transaction start `clock` gives.
+ * @throws as {@link parseTimestamp}; 22008 `date out of range`.
+ */
+export function parseDate(text: string, session?: TimeZone, clock?: DateTimeClock): number {
+  const p = parseIso(text, 'date', session, clock);
   if (p === 'infinity') return DATE_INFINITY;
   if (p === '-infinity') return DATE_MINUS_INFINITY;
   if (p.days < TIMESTAMP_START_DAYS || p.days >= DATE_END_DAYS) throw new PgError('22008', `date out of range: "${text}"`);
@@ -317,11 +382,20 @@ const TIME_INPUT = /^(?:(\d{4,})-(\d{1,2})-(\d{1,2})\s+|t)?([0-9:.]+)\s*(?:(am|p
  * microseconds round (rint), a leap second 60 rolls over (`23:59:60` is 24:00:00).
  * @throws PgError 22007 invalid syntax (also a zone name with daylight-saving rules without a
  *   date), 22008 field out of range, 22009 zone displacement out of range, 22023 unknown zone;
- *   0A000 for forms PostgreSQL reads that this parser does not (`now`, BC, AM / PM before the time).
+ *   0A000 for forms PostgreSQL reads that this parser does not (BC, AM / PM before the time),
+ *   and for `now` without a clock. `today` and the other day words are 22007, as there.
  */
-export function parseTime(text: string): number {
+export function parseTime(text: string, session?: TimeZone, clock?: DateTimeClock): number {
   const t = text.trim().toLowerCase();
   if (t === 'allballs') return 0;
+  if (t === 'now') {
+    // The transaction's start as a local time of the session's zone (DecodeTimeOnly's DTK_NOW).
+    if (clock === undefined || session === undefined) throw new PgError(SQLSTATE.feature_not_supported, `time without time zone input "${text}" is not supported here`);
+    const at = clock();
+    const local = at + BigInt(offsetAtUtc(session, at)) * 1_000_000n;
+    const r = local % USECS_PER_DAY;
+    return Number(r < 0n ? r + USECS_PER_DAY : r);
+  }
   const notSupported = () => new PgError(SQLSTATE.feature_not_supported, `time without time zone input "${text}" is not supported`);
   const m = TIME_INPUT.exec(t);
   const f = m === null ? null : TIME_TEXT.exec(m[4]!);
@@ -329,7 +403,7 @@ export function parseTime(text: string): number {
     // A word PostgreSQL gives a meaning to, or digits in a form not read here: refuse honestly.
     // (A bare hour with AM / PM, `1 PM`, is a syntax error there too.)
     const bareHour = /^\d+\s*(am|pm)$/.test(t);
-    if (/^(now|today|tomorrow|yesterday)$/.test(t) || (!bareHour && /\d/.test(t) && /(am|pm|\bbc|\bad|\bnow)\b/.test(t))) throw notSupported();
+    if (!bareHour && /\d/.test(t) && /(am|pm|\bbc|\bad|\bnow)\b/.test(t)) throw notSupported();
     throw new PgError('22007', `invalid input syntax for type time: "${text}"`);
   }
   let hour: number;

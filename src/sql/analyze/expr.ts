@@ -4,6 +4,7 @@
  * a result type and an implementation, literals are coerced to the type their context needs,
  * and parameter types are inferred from the other operand (as PostgreSQL does for `$n`).
  */
+import { readsClock } from '../../types/datetime.js';
 import {
   Numeric, compareNumeric, parseNumeric, numericTypmodIn, numericAdd, numericSub, numericMul, numericDiv, numericMod,
   numericNeg, numericSizePretty, numericDatumSize, toNumeric,
@@ -411,6 +412,13 @@ export interface ExprScope {
    * (exec/statement.ts).
    */
   readonly zone: TimeZone;
+  /**
+   * The transaction's start, for the literals `'now'`, `'today'`, `'tomorrow'` and
+   * `'yesterday'` folded here (PostgreSQL reads them at parse time). Called only for those
+   * words; the call marks the analysis as good for this transaction only (SqlEnv.analysisClock).
+   * @throws PgError 0A000 inside a stored expression (a CHECK constraint, an index expression).
+   */
+  readonly clock: () => bigint;
   /**
    * Resolves a column reference (`name`, `rel.name`) against the FROM items in scope, this
    * query's first, then enclosing queries' (a correlated reference).
@@ -902,9 +910,12 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
   if (!canCast(arg.type, type)) {
     throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[arg.type]} to ${TYPE_NAME[type]}`, pos(location));
   }
-  if (arg.k === 'const' && !castPrintsFloats(arg.type, type)) {
+  // A cast of a text value to a date/time type is stable in PostgreSQL, not folded: of 'now'
+  // it reads the clock when it runs (a column default `'now'::text::timestamptz`).
+  const atRun = arg.k === 'const' && typeof arg.value === 'string' && (isDatetime(type) || type === 'time') && readsClock(arg.value);
+  if (arg.k === 'const' && !castPrintsFloats(arg.type, type) && !atRun) {
     try {
-      return castConst(type, typmod, castValue(arg.value, arg.type, type, typmod, scope.zone));
+      return castConst(type, typmod, castValue(arg.value, arg.type, type, typmod, scope.zone, true, 1, scope.clock));
     } catch (err) {
       if (err instanceof PgError && err.position === undefined && err.code === SQLSTATE.invalid_text_representation) {
         err.position = String(location + 1);
@@ -931,7 +942,7 @@ function literalInput(scope: ExprScope, value: Value, type: SqlType, location: n
   try {
     // A reg* literal (or an array of them) names objects: its input reads the catalog.
     if (type.startsWith('reg') && typeof value === 'string') return valueFromText(value, type, -1, scope.zone, scopeRegCatalog(scope));
-    return castValue(value, 'unknown', type, -1, scope.zone);
+    return castValue(value, 'unknown', type, -1, scope.zone, true, 1, scope.clock);
   } catch (err) {
     if (err instanceof PgError && err.position === undefined && location !== undefined && location >= 0) {
       // The input function runs under the parser's error callback, which adds the literal's

@@ -11,6 +11,7 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
+import { inStoredExpression } from './clock_literals.js';
 import type { SqlEnv } from '../env.js';
 import {
   type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg,
@@ -1986,9 +1987,11 @@ export function assignmentCoercion(scope: ExprScope, e: Expr, type: SqlType, typ
 
 /** Analyzes a DEFAULT expression (no columns, no parameters). */
 export function analyzeDefault(env: SqlEnv, table: Table, col: number, raw: PgNode): Expr {
-  const scope = newParseState(env, [], []);
-  const e = analyzeExpr(scope, raw);
-  return assignCoerce(scope, e, col, table);
+  return inStoredExpression(env, 'column defaults', () => {
+    const scope = newParseState(env, [], []);
+    const e = analyzeExpr(scope, raw);
+    return assignCoerce(scope, e, col, table);
+  });
 }
 
 /** 42P01 relation "x" does not exist, with the position of the name. */

@@ -157,6 +157,14 @@ export class ParseState implements ExprScope {
     readonly cteCounter: { n: number },
   ) {}
 
+  /** ExprScope.clock: the transaction's start, noted as read (or 0A000 in a stored expression). */
+  readonly clock = (): bigint => {
+    const c = this.env.analysisClock;
+    if (c.storedIn !== null) throw new PgError(SQLSTATE.feature_not_supported, `'now', 'today', 'tomorrow' and 'yesterday' in ${c.storedIn} are not supported`);
+    c.read = true;
+    return this.env.timestamps.transactionUs;
+  };
+
   /** The session's time zone when analyzed (ExprScope.zone). */
   get zone(): TimeZone {
     return this.env.settings.timeZone();

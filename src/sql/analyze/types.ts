@@ -29,7 +29,7 @@ import { type CharType, charCoerce, bpcharToText, charTypmodLength } from '../..
 import { parseBytea, formatBytea } from '../../types/bytea.js';
 import { Jsonb, parseJsonb, parseJson } from '../../types/jsonb.js';
 import { parseArrayLiteral, formatArray } from './arrays.js';
-import { parseTimestamp, parseDate, parseTime, formatTimestamp, formatDate, formatTime } from '../../types/datetime.js';
+import { parseTimestamp, parseDate, parseTime, formatTimestamp, formatDate, formatTime, type DateTimeClock } from '../../types/datetime.js';
 import { Interval, parseInterval, formatInterval } from '../../types/interval.js';
 import {
   adjustTimestampTypmod, adjustTimeTypmod, checkTimestamp, dateToTimestamp, intervalToTime, isFiniteTimestamp, timestampToDate, timestampToTime,
@@ -435,11 +435,12 @@ export interface RegCatalog {
  * Converts the text form of a value to `type` (PostgreSQL's type input functions), applying
  * `typmod` as the input function does (`'01'::bit(3)` fails where a cast of a bit value pads).
  * `reg`: the catalog regclass input reads names with; without it a regclass name is 0A000
- * (the other reg* types read names without a catalog).
+ * (the other reg* types read names without a catalog). `clock`: the transaction's start, what
+ * `'now'`, `'today'` and the like read in `zone` (without it they are 0A000).
  * @throws PgError 22P02 invalid input syntax, 22003 out of range, 22000 vector dimensions,
  *   22026 / 22001 bit lengths; the reg* types' 42P01 / 42704 / 3F000 / 42883 / 42725.
  */
-export function valueFromText(text: string, type: SqlType, typmod: number, zone: TimeZone, reg?: RegCatalog): Value {
+export function valueFromText(text: string, type: SqlType, typmod: number, zone: TimeZone, reg?: RegCatalog, clock?: DateTimeClock): Value {
   switch (type) {
     case 'int2':
       return parseInt2(text);
@@ -451,11 +452,11 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
       return parseUuid(text);
     case 'timestamp':
     case 'timestamptz':
-      return parseTimestamp(text, type, zone);
+      return parseTimestamp(text, type, zone, clock);
     case 'date':
-      return parseDate(text);
+      return parseDate(text, zone, clock);
     case 'time':
-      return adjustTimeTypmod(parseTime(text), typmod);
+      return adjustTimeTypmod(parseTime(text, zone, clock), typmod);
     case 'interval':
       return parseInterval(text);
     case 'varchar':
@@ -503,7 +504,7 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
       return regIn(text, type, true, reg)!;
     default: {
       const elem = elemTypeOf(type);
-      return parseArrayLiteral(text, TYPE_NAME[type], (t) => valueFromText(t, elem, -1, zone, reg) as ArrayElement, elem);
+      return parseArrayLiteral(text, TYPE_NAME[type], (t) => valueFromText(t, elem, -1, zone, reg, clock) as ArrayElement, elem);
     }
   }
 }
@@ -651,10 +652,11 @@ export function castContext(from: SqlType, to: SqlType): CastContext | null {
  * Casts `v` of type `from` to `to` (with `typmod`: dimensions for vector / halfvec /
  * sparsevec, length for bit / varbit, -1 for none). `explicit` selects the explicit form of a
  * length coercion (`::bit(n)` pads or truncates; an assignment must match). `floatDigits`:
- * extra_float_digits for a cast of real / double precision to a string type.
+ * extra_float_digits for a cast of real / double precision to a string type. `clock`: the
+ * transaction's start, what `'now'`, `'today'` and the like read (types/datetime.ts).
  * @throws PgError 22P02/22003/22000 for values that do not convert, 42846 when no cast exists.
  */
-export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, zone: TimeZone, explicit = true, floatDigits = 1): Value {
+export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, zone: TimeZone, explicit = true, floatDigits = 1, clock?: DateTimeClock): Value {
   if (v === null) return null;
   if ((from === 'unknown' || isStringType(from)) && isStringType(to)) {
     // character -> text / varchar drops the padding; varchar(n) / char(n) then cut or pad.
@@ -668,7 +670,7 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
     if (to === 'text') return v;
     // As PostgreSQL's coerce_type: the input function without a typmod, then the length
     // coercion (so `'01'::bit(3)` pads while an INSERT into bit(3) must match).
-    const x = valueFromText(v as string, to, -1, zone);
+    const x = valueFromText(v as string, to, -1, zone, undefined, clock);
     return typmod >= 0 && hasTypmodCoercion(to) ? castValue(x, to, to, typmod, zone, explicit) : x;
   }
   if (from === to && (to === 'timestamp' || to === 'timestamptz')) {

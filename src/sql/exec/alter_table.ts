@@ -11,6 +11,7 @@
  * savepoint) or a crash before the commit record leaves the table as it was. DROP COLUMN and
  * ALTER COLUMN ... TYPE must be the statement's only subcommand.
  */
+import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { addPrimaryKey } from './primary_key.js';
 import { addIdentity, nextvalDefault } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
@@ -246,8 +247,8 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
       case 'CONSTR_NULL':
         break;
       case 'CONSTR_DEFAULT':
-        rawDefault = c.raw_expr;
-        col.defaultSql = JSON.stringify(c.raw_expr);
+        rawDefault = foldClockLiterals(env, c.raw_expr, col.type, col.typmod);
+        col.defaultSql = JSON.stringify(rawDefault);
         break;
       case 'CONSTR_CHECK':
       case 'CONSTR_UNIQUE':
@@ -343,8 +344,9 @@ function columnDefault(env: SqlEnv, t: Table, cmd: PgNode): void {
     return;
   }
   const seq = nextvalDefault(env, t.def.columns[col]!.type, cmd.def); // an unknown sequence: 42P01 without a position
-  analyzeDefault(env, t, col, cmd.def); // its errors (42804, 22P02, 42703) come now, as PostgreSQL's
-  replaceDef(env, t, withColumn(t.def, col, seq !== null ? { defaultSql: null, sequence: seq } : { defaultSql: JSON.stringify(cmd.def), sequence: null }));
+  const def = foldClockLiterals(env, cmd.def, t.def.columns[col]!.type, t.def.columns[col]!.typmod);
+  analyzeDefault(env, t, col, def); // its errors (42804, 22P02, 42703) come now, as PostgreSQL's
+  replaceDef(env, t, withColumn(t.def, col, seq !== null ? { defaultSql: null, sequence: seq } : { defaultSql: JSON.stringify(def), sequence: null }));
   assignAlteredColumnOids(env, env.catalog.getTable(t.name)!, col);
 }
 

@@ -8,6 +8,7 @@
  * constraints in name order, NULL passes, the first FALSE raises 23514.
  */
 /** Failing rows print timestamptz values in the session's zone; UTC where a caller has none. */
+import { inStoredExpression } from '../analyze/clock_literals.js';
 import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { CheckDef, Table, TableDef, Value } from '../../storage/table.js';
@@ -48,7 +49,7 @@ export function analyzeCheck(env: SqlEnv, table: Table, raw: PgNode): { expr: st
   scope.windowClause = 'check constraints';
   // PostgreSQL reports a non-boolean CHECK at the expression's leftmost token.
   const first = leftmostLocation(raw);
-  const e = requireBool(scope, analyzeExpr(scope, raw), 'argument of CHECK', first === undefined ? raw : { X: { location: first } });
+  const e = requireBool(scope, inStoredExpression(env, 'check constraints', () => analyzeExpr(scope, raw)), 'argument of CHECK', first === undefined ? raw : { X: { location: first } });
   const columns = new Set<number>();
   const collect = (x: Expr): Expr => {
     if (x.k === 'var' && x.levelsUp === 0) columns.add(x.col);

@@ -16,6 +16,7 @@
  * on a client's behalf (PostgreSQL would require superuser or pg_read/write_server_files).
  */
 import type { TimeZone } from '../../types/timezone.js';
+import type { DateTimeClock } from '../../types/datetime.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -315,14 +316,14 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
         continue;
       }
       const values = values0.slice();
-      if (fast === null || !fastTextRow(reader, fast, targets, values, zone)) {
+      if (fast === null || !fastTextRow(reader, fast, targets, values, zone, env.transactionClock)) {
         let fields: CopyField[];
         try {
           fields = reader.fields();
         } catch (e) {
           throw withContext(e, lineContext(rel, reader.lineNo, reader.lineText));
         }
-        convertFields(fields, targets, opts, values, zone, rel, reader.lineNo, () => reader.lineText, reg);
+        convertFields(fields, targets, opts, values, zone, env.transactionClock, rel, reader.lineNo, () => reader.lineText, reg);
       }
       insert(values, reader.lineNo, reader);
     }
@@ -343,7 +344,7 @@ function copyFrom(env: SqlEnv, table: Table, cols: number[], opts: CopyOptions, 
  * @throws PgError 22P04 `extra data after last expected column` / `missing data for column`,
  *   the types' input errors, with PostgreSQL's CONTEXT.
  */
-function convertFields(fields: CopyField[], targets: readonly TargetColumn[], opts: CopyOptions, values: Value[], zone: TimeZone, rel: string, lineNo: number, lineText: () => string | null, reg?: RegCatalog): void {
+function convertFields(fields: CopyField[], targets: readonly TargetColumn[], opts: CopyOptions, values: Value[], zone: TimeZone, clock: DateTimeClock, rel: string, lineNo: number, lineText: () => string | null, reg?: RegCatalog): void {
   const lineWhere = (): string => lineContext(rel, lineNo, lineText());
   // An empty line is one empty field, which a one-column table can take.
   if (fields.length > targets.length) throw withContext(badCopyFormat('extra data after last expected column'), lineWhere());
@@ -359,7 +360,7 @@ function convertFields(fields: CopyField[], targets: readonly TargetColumn[], op
       continue;
     }
     try {
-      values[t.col] = valueFromText(text, t.type, t.typmod, zone, reg);
+      values[t.col] = valueFromText(text, t.type, t.typmod, zone, reg, clock);
     } catch (e) {
       throw withContext(e, `COPY ${rel}, line ${lineNo}, column ${t.name}: "${limitDisplay(text)}"`);
     }
@@ -392,7 +393,7 @@ function copyFromCsv(
         continue;
       }
       const values: Value[] = new Array(ncols).fill(undefined);
-      convertFields(fields, targets, opts, values, zone, rel, reader.lineNo, () => reader.lineText, reg);
+      convertFields(fields, targets, opts, values, zone, env.transactionClock, rel, reader.lineNo, () => reader.lineText, reg);
       insert(values, reader.lineNo, reader);
     }
   };
@@ -463,7 +464,7 @@ const asciiDecoder = new TextDecoder('latin1');
  * @returns false, with `values` partly written, when the line must take the general path,
  *   which then gives the same values or PostgreSQL's error; never throws.
  */
-function fastTextRow(reader: CopyTextByteReader, fast: FastColumns, targets: readonly TargetColumn[], values: Value[], zone: TimeZone): boolean {
+function fastTextRow(reader: CopyTextByteReader, fast: FastColumns, targets: readonly TargetColumn[], values: Value[], zone: TimeZone, clock: DateTimeClock): boolean {
   const b = reader.lineBuf;
   const end = reader.lineEnd;
   const delim = fast.delimiter;
@@ -503,7 +504,7 @@ function fastTextRow(reader: CopyTextByteReader, fast: FastColumns, targets: rea
       values[t.col] = v;
     } else {
       try {
-        values[t.col] = valueFromText(asciiDecoder.decode(b.subarray(p, fe)), t.type, t.typmod, zone);
+        values[t.col] = valueFromText(asciiDecoder.decode(b.subarray(p, fe)), t.type, t.typmod, zone, undefined, clock);
       } catch {
         return false;
       }

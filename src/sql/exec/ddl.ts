@@ -4,6 +4,7 @@
  * methods, never imported). Every change belongs to the session's transaction and is undone
  * with it (ddl_txn.ts).
  */
+import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { nextvalDefault } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
@@ -134,7 +135,8 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
             throw new PgError('42601', `multiple default values specified for column "${colname}" of table "${name}"`);
           }
           col.sequence = nextvalDefault(env, type, c.raw_expr, true);
-          if (col.sequence === null) col.defaultSql = JSON.stringify(c.raw_expr);
+          // 'now' and the like are read now, as PostgreSQL stores the constant (clock_literals.ts).
+          if (col.sequence === null) col.defaultSql = JSON.stringify(foldClockLiterals(env, c.raw_expr, type, typmod));
           break;
         case 'CONSTR_UNIQUE':
         case 'CONSTR_CHECK':

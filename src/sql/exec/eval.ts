@@ -85,7 +85,7 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       return e.fn(a, b, ctx.zone);
     }
     case 'cast':
-      return castValue(evalExpr(e.arg, row, ctx), e.from, e.type, e.typmod, ctx.zone, e.explicit ?? true, ctx.floatDigits);
+      return castValue(evalExpr(e.arg, row, ctx), e.from, e.type, e.typmod, ctx.zone, e.explicit ?? true, ctx.floatDigits, ctx.env?.transactionClock);
     case 'fn': {
       const args: Value[] = new Array(e.args.length);
       for (let i = 0; i < args.length; i++) {

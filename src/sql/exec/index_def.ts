@@ -5,6 +5,7 @@
  * are stored as normalized SQL text ({@link deparseRawChecked}) and analyzed again from that
  * text whenever the index is used (index_keys.ts), so what is stored is what is evaluated.
  */
+import { inStoredExpression } from '../analyze/clock_literals.js';
 import { PgError } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -62,7 +63,7 @@ function analyzeOver(env: SqlEnv, table: Table, raw: PgNode, clause: string): { 
   const scope = tableParseState(env, table, [], []);
   scope.aggregateClause = clause;
   scope.windowClause = clause;
-  return { e: analyzeExpr(scope, raw), scope };
+  return { e: inStoredExpression(env, clause, () => analyzeExpr(scope, raw)), scope };
 }
 
 /** Functions PostgreSQL marks STABLE in their two-argument form over a timestamptz (they read the session's TimeZone). */

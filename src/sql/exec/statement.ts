@@ -51,6 +51,7 @@ import { systemClock } from '../../common/clock.js';
 import { Interval, formatInterval, parseInterval } from '../../types/interval.js';
 import { offsetZoneName } from '../../types/timezone_setting.js';
 import { wallClockUs } from '../../types/datetime_funcs.js';
+import type { DateTimeClock } from '../../types/datetime.js';
 import { memories } from '../../kernels/memories.js';
 import { GUC_MEMORY_LIMIT, GUC_SHARED_BUFFERS, SHARED_BUFFERS_BLOCK_BYTES } from '../settings.js';
 import { bufferCache } from '../../storage/buffer_cache.js';
@@ -113,6 +114,12 @@ interface Prepared {
    * in that zone, so another zone analyzes again.
    */
   timeZone?: string;
+  /**
+   * The transaction start the analysis read when it folded `'now'`, `'today'` and the like
+   * (SqlEnv.analysisClock); absent when it read none. PostgreSQL parses a simple query anew
+   * each time, so such an analysis is reused only in the transaction it read.
+   */
+  clockUs?: bigint;
   analyzed: AnyAnalyzed | null;
   /** Parameter types the client declared (the extended protocol's Parse); kept for re-analysis. */
   declared?: readonly SqlType[];
@@ -700,26 +707,46 @@ export function endImplicitBlock(env: SqlEnv, commit: boolean): void {
  */
 function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache, unknownOk = false): AnyAnalyzed {
   const hit = cache.get(raw.stmt);
-  const fresh = hit !== undefined && hit.analyzed !== null && hit.version === env.catalog.version && hit.viewKey === env.catalog.viewKey()
-    && hit.timeZone === env.settings.get('TimeZone');
-  const analyzed = fresh ? hit.analyzed! : analyzeStatement(env, raw, cache);
+  const analyzed = hit !== undefined && analysisFresh(env, hit) ? hit.analyzed! : analyzeStatement(env, raw, cache);
   const unknown = unknownOk ? -1 : analyzed.paramTypes.indexOf('unknown');
   if (unknown >= 0) throw new PgError(SQLSTATE.indeterminate_datatype, `could not determine data type of parameter $${unknown + 1}`);
   return analyzed;
 }
 
+/**
+ * True when the cached analysis `hit` still holds: made under this catalog version, view of
+ * the catalog and TimeZone, and, when it read the clock, in this transaction.
+ */
+function analysisFresh(env: SqlEnv, hit: Prepared): boolean {
+  return hit.analyzed !== null && hit.version === env.catalog.version && hit.viewKey === env.catalog.viewKey()
+    && hit.timeZone === env.settings.get('TimeZone') && (hit.clockUs === undefined || hit.clockUs === env.timestamps.transactionUs);
+}
+
 function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache): AnyAnalyzed {
   const s = raw.stmt[raw.tag];
   const declared = cache.get(raw.stmt)?.declared ?? [];
-  const analyzed: AnyAnalyzed =
-    raw.tag === 'SelectStmt'
-      ? analyzeSelect(env, s, declared)
-      : raw.tag === 'UpdateStmt'
-        ? analyzeUpdate(env, s, (t, col) => columnDefaultExpr(env, t, col), declared)
-        : raw.tag === 'DeleteStmt'
-          ? analyzeDelete(env, s, declared)
-          : analyzeInsert(env, s, (t, col) => columnDefaultExpr(env, t, col), declared);
-  cache.set(raw.stmt, { version: env.catalog.version, viewKey: env.catalog.viewKey(), timeZone: env.settings.get('TimeZone') as string, analyzed, declared });
+  const clock = env.analysisClock;
+  const outerRead = clock.read;
+  clock.read = false;
+  let analyzed: AnyAnalyzed;
+  let read: boolean;
+  try {
+    analyzed =
+      raw.tag === 'SelectStmt'
+        ? analyzeSelect(env, s, declared)
+        : raw.tag === 'UpdateStmt'
+          ? analyzeUpdate(env, s, (t, col) => columnDefaultExpr(env, t, col), declared)
+          : raw.tag === 'DeleteStmt'
+            ? analyzeDelete(env, s, declared)
+            : analyzeInsert(env, s, (t, col) => columnDefaultExpr(env, t, col), declared);
+  } finally {
+    read = clock.read;
+    clock.read = outerRead || read;
+  }
+  cache.set(raw.stmt, {
+    version: env.catalog.version, viewKey: env.catalog.viewKey(), timeZone: env.settings.get('TimeZone') as string, analyzed, declared,
+    ...(read ? { clockUs: env.timestamps.transactionUs } : {}),
+  });
   return analyzed;
 }
 
@@ -821,8 +848,25 @@ function sameTypes(a: readonly SqlType[], b: readonly SqlType[]): boolean {
 export function convertBindParams(env: SqlEnv, types: readonly SqlType[], params: readonly unknown[]): void {
   if (params.length === 0) return;
   const zone = env.settings.timeZone();
-  const values = paramValues(env, types, params, zone);
-  convertedParams.set(params, { types, zone, values });
+  const ahead = clockAhead(env);
+  const values = paramValues(env, types, params, zone, ahead.clock);
+  if (!ahead.read) convertedParams.set(params, { types, zone, values });
+}
+
+/**
+ * The clock of a conversion made before the statement's transaction starts (Bind, a search
+ * started ahead): a `'now'` read through it is noted, and the values are then not kept, so the
+ * execution converts them again at its transaction's start (where PostgreSQL's Bind runs).
+ */
+function clockAhead(env: SqlEnv): { clock: () => bigint; read: boolean } {
+  const ahead = {
+    read: false,
+    clock: (): bigint => {
+      ahead.read = true;
+      return env.timestamps.transactionUs;
+    },
+  };
+  return ahead;
 }
 
 /**
@@ -836,10 +880,12 @@ export function cachedSelectPlan(env: SqlEnv, raw: RawStatement, params: readonl
   const hit = cache.get(raw.stmt);
   if (hit === undefined || hit.analyzed === null || hit.analyzed.paramTypes.includes('unknown')) return null;
   env.catalog.viewer = env.txn;
-  if (hit.version !== env.catalog.version || hit.viewKey !== env.catalog.viewKey() || hit.timeZone !== env.settings.get('TimeZone')) return null;
+  if (!analysisFresh(env, hit)) return null;
   try {
     const zone = env.settings.timeZone();
-    const values = paramValues(env, hit.analyzed.paramTypes, params, zone);
+    const ahead = clockAhead(env);
+    const values = paramValues(env, hit.analyzed.paramTypes, params, zone, ahead.clock);
+    if (ahead.read) return null;
     if (params.length > 0) convertedParams.set(params, { types: hit.analyzed.paramTypes, zone, values });
     // Planned here when this session has no valid plan yet: the execution then reuses it.
     return { stmt: selectPlan(env, hit, hit.analyzed.query as SelectQuery, values).stmt, values };
@@ -863,7 +909,7 @@ function selectPlan(env: SqlEnv, prep: Prepared, query: SelectQuery, values: rea
  * The client's parameter values converted to the types the statement inferred.
  * @throws PgError 08P01 when their number differs from the statement's.
  */
-function paramValues(env: SqlEnv, types: readonly SqlType[], params: readonly unknown[], zone: TimeZone): Value[] {
+function paramValues(env: SqlEnv, types: readonly SqlType[], params: readonly unknown[], zone: TimeZone, clock: DateTimeClock = env.transactionClock): Value[] {
   if (params.length !== types.length && !(params.length > types.length && types.length === 0 && params.length === 0)) {
     if (params.length < types.length || params.length > types.length) {
       throw new PgError(
@@ -875,7 +921,7 @@ function paramValues(env: SqlEnv, types: readonly SqlType[], params: readonly un
   const values: Value[] = new Array(types.length);
   // A reg* parameter may name an object (`'items'` for a regclass): its input reads the catalog.
   const reg = types.some((t) => t.startsWith('reg')) ? regCatalog(env) : undefined;
-  for (let i = 0; i < types.length; i++) values[i] = coerceParam(params[i], types[i]!, zone, reg);
+  for (let i = 0; i < types.length; i++) values[i] = coerceParam(params[i], types[i]!, zone, reg, clock);
   return values;
 }
 
@@ -885,7 +931,7 @@ function paramValues(env: SqlEnv, types: readonly SqlType[], params: readonly un
  * text; everything else is converted from its text form.
  * @throws PgError 22P02 etc. when the value does not convert.
  */
-export function coerceParam(v: unknown, type: SqlType, zone: TimeZone, reg?: RegCatalog): Value {
+export function coerceParam(v: unknown, type: SqlType, zone: TimeZone, reg?: RegCatalog, clock?: DateTimeClock): Value {
   if (v === null || v === undefined) return null;
   switch (type) {
     case 'vector':
@@ -958,13 +1004,13 @@ export function coerceParam(v: unknown, type: SqlType, zone: TimeZone, reg?: Reg
       // As PGlite serializes a Date parameter (and a number, as epoch milliseconds): its
       // toISOString() text.
       if (typeof v === 'number' && Number.isFinite(v)) v = new Date(v);
-      return valueFromText(v instanceof Date ? v.toISOString() : String(v), type, -1, zone);
+      return valueFromText(v instanceof Date ? v.toISOString() : String(v), type, -1, zone, undefined, clock);
     case 'interval':
       if (v instanceof Interval) return v;
       return valueFromText(String(v), type, -1, zone);
     case 'time':
       // PGlite sends a time parameter as its text.
-      return valueFromText(String(v), type, -1, zone);
+      return valueFromText(String(v), type, -1, zone, undefined, clock);
     case 'oid':
     case 'regclass':
     case 'regtype':
@@ -976,14 +1022,14 @@ export function coerceParam(v: unknown, type: SqlType, zone: TimeZone, reg?: Reg
       return valueFromText(String(v), type, -1, zone, reg);
     default: {
       // Arrays: a JS array (nested for several dimensions), a typed array, or array text.
-      if (typeof v === 'string') return valueFromText(v, type, -1, zone, reg);
+      if (typeof v === 'string') return valueFromText(v, type, -1, zone, reg, clock);
       const elem = elemTypeOf(type);
       if (ArrayBuffer.isView(v)) v = Array.from(v as unknown as ArrayLike<number>);
       if (!Array.isArray(v)) return valueFromText(String(v), type, -1, zone, reg);
       const dims: number[] = [];
       for (let x: unknown = v; Array.isArray(x); x = x[0]) dims.push(x.length);
       const flat = (v as unknown[]).flat(dims.length - 1 as 1) as unknown[];
-      return new PgArray(elem, flat.length === 0 ? [] : dims, flat.map((x) => coerceParam(x, elem, zone, reg) as ArrayElement));
+      return new PgArray(elem, flat.length === 0 ? [] : dims, flat.map((x) => coerceParam(x, elem, zone, reg, clock) as ArrayElement));
     }
   }
 }
