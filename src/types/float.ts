@@ -123,6 +123,76 @@ export function formatG(x: number, precision: number): string {
   return x < 0 ? '-' + body : body;
 }
 
+/** Most digits C's printf is asked for by PostgreSQL's snprintf (fmtfloat); more are zeros. */
+const PRINTF_MAX_PRECISION = 350;
+
+/**
+ * `x` (a finite double >= 0) as the binary fraction m * 2^e2, exactly: [m, e2].
+ */
+function binaryParts(x: number): [bigint, number] {
+  scratchF64[0] = x;
+  const bits = scratchU64[0]!;
+  const bexp = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & 0xfffffffffffffn;
+  return bexp === 0 ? [frac, -1074] : [frac | (1n << 52n), bexp - 1075];
+}
+
+/** m * 2^e2 * 10^k rounded to an integer, an exact tie to even (C's printf in the default rounding mode). */
+function roundScaled(m: bigint, e2: number, k: number): bigint {
+  let num = m;
+  let den = 1n;
+  if (e2 >= 0) num <<= BigInt(e2);
+  else den <<= BigInt(-e2);
+  if (k >= 0) num *= 10n ** BigInt(k);
+  else den *= 10n ** BigInt(-k);
+  let q = num / den;
+  const r2 = (num - q * den) * 2n;
+  if (r2 > den || (r2 === den && (q & 1n) === 1n)) q += 1n;
+  return q;
+}
+
+/**
+ * PostgreSQL's own snprintf (src/port/snprintf.c, fmtfloat) for `%.*f` and `%.*e` (with `+`
+ * when `forceSign`), as formatting.c's to_char calls it through psprintf: `NaN` (never signed)
+ * and `Infinity` / `-Infinity` instead of the C library's nan / inf; a negative zero keeps its
+ * `-`; at most 350 digits come from rounding the exact binary value (ties to even, as glibc
+ * and musl round), any further ones are zeros; the exponent has at least two digits.
+ */
+export function pgPrintfFloat(x: number, type: 'f' | 'e', precision: number, forceSign = false): string {
+  if (x !== x) return 'NaN';
+  const p = Math.min(Math.max(precision, 0), PRINTF_MAX_PRECISION);
+  const pad = Math.max(precision, 0) - p;
+  const neg = x < 0 || Object.is(x, -0);
+  const sign = neg ? '-' : forceSign ? '+' : '';
+  const a = Math.abs(x);
+  if (a === Infinity) return sign + 'Infinity';
+  const [m, e2] = binaryParts(a);
+  if (type === 'f') {
+    let digits = roundScaled(m, e2, p).toString();
+    if (digits.length <= p) digits = '0'.repeat(p + 1 - digits.length) + digits;
+    const body = p > 0 ? `${digits.slice(0, digits.length - p)}.${digits.slice(digits.length - p)}` : digits;
+    return sign + body + '0'.repeat(pad);
+  }
+  let exp = 0;
+  let digits: string;
+  if (a === 0) digits = '0'.repeat(p + 1);
+  else {
+    // The decimal exponent of the leading digit, exactly: 10^exp <= a < 10^(exp + 1).
+    exp = Math.floor(Math.log10(a));
+    if (compareDecimalToDouble(1n, exp, a) > 0) exp--;
+    else if (compareDecimalToDouble(1n, exp + 1, a) <= 0) exp++;
+    let q = roundScaled(m, e2, p - exp);
+    if (q === 10n ** BigInt(p + 1)) {
+      q /= 10n;
+      exp++;
+    }
+    digits = q.toString();
+  }
+  const mant = p > 0 ? `${digits[0]}.${digits.slice(1)}${'0'.repeat(pad)}` : digits;
+  const ae = Math.abs(exp);
+  return `${sign}${mant}e${exp < 0 ? '-' : '+'}${ae < 10 ? '0' + ae : String(ae)}`;
+}
+
 /**
  * Shortest digits for a double a >= 2^52 (an integer), by exact integer arithmetic: the
  * nearest p-digit decimal strictly inside the open rounding interval, smallest p, ties to even

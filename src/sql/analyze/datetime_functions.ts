@@ -3,7 +3,7 @@
  * pg_proc signatures), resolved by overloads.ts: comparisons, timestamp ± interval, timestamp
  * − timestamp, date ± integer, date − date, time ± interval, time − time, date + time, interval arithmetic, date_trunc, extract (numeric,
  * PostgreSQL 14+), date_part (double precision), age, make_date, make_time, to_timestamp, isfinite,
- * justify_hours / justify_days, and AT TIME ZONE (the `timezone` function) for named zones
+ * justify_hours / justify_days, to_char of numbers and to_number (types/to_char_number.ts), and AT TIME ZONE (the `timezone` function) for named zones
  * (types/timezone.ts) and interval offsets. Implementations live in types/datetime_funcs.ts and types/interval.ts.
  *
  * The functions that read the clock (now(), current_timestamp, ...) read the session and are
@@ -14,6 +14,8 @@ import type { SqlType } from './types.js';
 import type { Overload } from './overloads.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { toCharInterval, toCharTimestamp } from '../../types/to_char.js';
+import { toCharFloat4, toCharFloat8, toCharInt4, toCharInt8, toCharNumeric, toNumber } from '../../types/to_char_number.js';
+import type { Numeric } from '../../types/numeric.js';
 import { toDateFromText, toTimestampFromText } from '../../types/from_char.js';
 import {
   Interval, intervalCmp, intervalAdd, intervalSub, intervalMul, intervalDiv, justifyHours, justifyDays, justifyInterval,
@@ -30,12 +32,6 @@ import { ageTimestamptz, datePartTimestamptz, extractTimestamptz, timestamptzPlu
 
 type Add = (name: string, o: Overload) => void;
 
-/** A signature PostgreSQL has that vecgres does not compute yet (0A000 when called). */
-function notYet(what: string): () => never {
-  return () => {
-    throw new PgError(SQLSTATE.feature_not_supported, `${what} is not supported`);
-  };
-}
 type I = Interval;
 
 const f1 = (args: SqlType[], result: SqlType, impl: (a: Value) => Value): Overload => ({ args, result, impl });
@@ -128,8 +124,13 @@ export function registerDatetimeFunctions(add: Add): void {
   add('to_char', f2(['timestamp', 'text'], 'text', (v, f) => toCharTimestamp(v as bigint, f as string, null)));
   add('to_char', f2(['timestamptz', 'text'], 'text', (v, f, zone) => toCharTimestamp(v as bigint, f as string, zone)));
   add('to_char', f2(['interval', 'text'], 'text', (v, f) => toCharInterval(v as I, f as string)));
-  // to_char of numbers is not implemented: 0A000 for the signatures PostgreSQL has.
-  for (const t of ['int4', 'int8', 'float4', 'float8', 'numeric'] as const) add('to_char', f2([t, 'text'], 'text', notYet('function to_char()')));
+  // Numbers by a template of 9 0 . , S MI PR RN EEEE ... (formatting.c's NUM_processor), and back.
+  add('to_char', f2(['int4', 'text'], 'text', (v, f) => toCharInt4(v as number, f as string)));
+  add('to_char', f2(['int8', 'text'], 'text', (v, f) => toCharInt8(v as bigint, f as string)));
+  add('to_char', f2(['float4', 'text'], 'text', (v, f) => toCharFloat4(v as number, f as string)));
+  add('to_char', f2(['float8', 'text'], 'text', (v, f) => toCharFloat8(v as number, f as string)));
+  add('to_char', f2(['numeric', 'text'], 'text', (v, f) => toCharNumeric(v as Numeric, f as string)));
+  add('to_number', f2(['text', 'text'], 'numeric', (v, f) => toNumber(v as string, f as string)));
   // The input read by a template, as a local time of the session's zone unless it gives an offset.
   add('to_timestamp', f2(['text', 'text'], 'timestamptz', (v, f, zone) => toTimestampFromText(v as string, f as string, zone)));
   add('to_date', f2(['text', 'text'], 'date', (v, f) => toDateFromText(v as string, f as string)));
