@@ -15,7 +15,7 @@ import type { Overload } from './overloads.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { toCharInterval, toCharTimestamp } from '../../types/to_char.js';
 import { toCharFloat4, toCharFloat8, toCharInt4, toCharInt8, toCharNumeric, toNumber } from '../../types/to_char_number.js';
-import type { Numeric } from '../../types/numeric.js';
+import { toNumeric, type Numeric } from '../../types/numeric.js';
 import { toDateFromText, toTimestampFromText } from '../../types/from_char.js';
 import {
   Interval, intervalCmp, intervalAdd, intervalSub, intervalMul, intervalDiv, justifyHours, justifyDays, justifyInterval,
@@ -129,7 +129,7 @@ export function registerDatetimeFunctions(add: Add): void {
   add('to_char', f2(['int8', 'text'], 'text', (v, f) => toCharInt8(v as bigint, f as string)));
   add('to_char', f2(['float4', 'text'], 'text', (v, f) => toCharFloat4(v as number, f as string)));
   add('to_char', f2(['float8', 'text'], 'text', (v, f) => toCharFloat8(v as number, f as string)));
-  add('to_char', f2(['numeric', 'text'], 'text', (v, f) => toCharNumeric(v as Numeric, f as string)));
+  add('to_char', f2(['numeric', 'text'], 'text', (v, f) => toCharNumeric(toNumeric(v as Numeric), f as string)));
   add('to_number', f2(['text', 'text'], 'numeric', (v, f) => toNumber(v as string, f as string)));
   // The input read by a template, as a local time of the session's zone unless it gives an offset.
   add('to_timestamp', f2(['text', 'text'], 'timestamptz', (v, f, zone) => toTimestampFromText(v as string, f as string, zone)));
