@@ -56,6 +56,11 @@ const F_PLUS_POST = 1 << 12;
 const F_MINUS_POST = 1 << 13;
 const F_EEEE = 1 << 14;
 
+/** Whether the description has flag `f` (IS_DECIMAL, IS_ZERO, ...). */
+function has(num: NumDesc, f: number): boolean {
+  return (num.flag & f) !== 0;
+}
+
 const LSIGN_PRE = -1;
 const LSIGN_POST = 1;
 const LSIGN_NONE = 0;
@@ -115,30 +120,29 @@ function isCSpace(c: string): boolean {
  * PostgreSQL refuses (42601), in template order.
  */
 function prepare(num: NumDesc, id: NumId): void {
-  const is = (f: number): boolean => (num.flag & f) !== 0;
-  if (is(F_EEEE) && id !== 'E') throw syntaxError('"EEEE" must be the last pattern used');
+  if (has(num, F_EEEE) && id !== 'E') throw syntaxError('"EEEE" must be the last pattern used');
   switch (id) {
     case '9':
-      if (is(F_BRACKET)) throw syntaxError('"9" must be ahead of "PR"');
-      if (is(F_MULTI)) {
+      if (has(num, F_BRACKET)) throw syntaxError('"9" must be ahead of "PR"');
+      if (has(num, F_MULTI)) {
         num.multi++;
         break;
       }
-      if (is(F_DECIMAL)) num.post++;
+      if (has(num, F_DECIMAL)) num.post++;
       else num.pre++;
       break;
     case '0':
-      if (is(F_BRACKET)) throw syntaxError('"0" must be ahead of "PR"');
-      if (!is(F_ZERO) && !is(F_DECIMAL)) {
+      if (has(num, F_BRACKET)) throw syntaxError('"0" must be ahead of "PR"');
+      if (!has(num, F_ZERO) && !has(num, F_DECIMAL)) {
         num.flag |= F_ZERO;
         num.zeroStart = num.pre + 1;
       }
-      if (!is(F_DECIMAL)) num.pre++;
+      if (!has(num, F_DECIMAL)) num.pre++;
       else num.post++;
       num.zeroEnd = num.pre + num.post;
       break;
     case 'B':
-      if (num.pre === 0 && num.post === 0 && !is(F_ZERO)) num.flag |= F_BLANK;
+      if (num.pre === 0 && num.post === 0 && !has(num, F_ZERO)) num.flag |= F_BLANK;
       break;
     case 'D':
     case '.':
@@ -146,17 +150,17 @@ function prepare(num: NumDesc, id: NumId): void {
         num.flag |= F_LDECIMAL;
         num.needLocale = true;
       }
-      if (is(F_DECIMAL)) throw syntaxError('multiple decimal points');
-      if (is(F_MULTI)) throw syntaxError('cannot use "V" and decimal point together');
+      if (has(num, F_DECIMAL)) throw syntaxError('multiple decimal points');
+      if (has(num, F_MULTI)) throw syntaxError('cannot use "V" and decimal point together');
       num.flag |= F_DECIMAL;
       break;
     case 'FM':
       num.flag |= F_FILLMODE;
       break;
     case 'S':
-      if (is(F_LSIGN)) throw syntaxError('cannot use "S" twice');
-      if (is(F_PLUS) || is(F_MINUS) || is(F_BRACKET)) throw syntaxError('cannot use "S" and "PL"/"MI"/"SG"/"PR" together');
-      if (!is(F_DECIMAL)) {
+      if (has(num, F_LSIGN)) throw syntaxError('cannot use "S" twice');
+      if (has(num, F_PLUS) || has(num, F_MINUS) || has(num, F_BRACKET)) throw syntaxError('cannot use "S" and "PL"/"MI"/"SG"/"PR" together');
+      if (!has(num, F_DECIMAL)) {
         num.lsign = LSIGN_PRE;
         num.preLsignNum = num.pre;
         num.needLocale = true;
@@ -168,26 +172,26 @@ function prepare(num: NumDesc, id: NumId): void {
       }
       break;
     case 'MI':
-      if (is(F_LSIGN)) throw syntaxError('cannot use "S" and "MI" together');
+      if (has(num, F_LSIGN)) throw syntaxError('cannot use "S" and "MI" together');
       num.flag |= F_MINUS;
-      if (is(F_DECIMAL)) num.flag |= F_MINUS_POST;
+      if (has(num, F_DECIMAL)) num.flag |= F_MINUS_POST;
       break;
     case 'PL':
-      if (is(F_LSIGN)) throw syntaxError('cannot use "S" and "PL" together');
+      if (has(num, F_LSIGN)) throw syntaxError('cannot use "S" and "PL" together');
       num.flag |= F_PLUS;
-      if (is(F_DECIMAL)) num.flag |= F_PLUS_POST;
+      if (has(num, F_DECIMAL)) num.flag |= F_PLUS_POST;
       break;
     case 'SG':
-      if (is(F_LSIGN)) throw syntaxError('cannot use "S" and "SG" together');
+      if (has(num, F_LSIGN)) throw syntaxError('cannot use "S" and "SG" together');
       num.flag |= F_MINUS | F_PLUS;
       break;
     case 'PR':
-      if (is(F_LSIGN) || is(F_PLUS) || is(F_MINUS)) throw syntaxError('cannot use "PR" and "S"/"PL"/"MI"/"SG" together');
+      if (has(num, F_LSIGN) || has(num, F_PLUS) || has(num, F_MINUS)) throw syntaxError('cannot use "PR" and "S"/"PL"/"MI"/"SG" together');
       num.flag |= F_BRACKET;
       break;
     case 'RN':
     case 'rn':
-      if (is(F_ROMAN)) throw syntaxError('cannot use "RN" twice');
+      if (has(num, F_ROMAN)) throw syntaxError('cannot use "RN" twice');
       num.flag |= F_ROMAN;
       break;
     case 'L':
@@ -195,12 +199,12 @@ function prepare(num: NumDesc, id: NumId): void {
       num.needLocale = true;
       break;
     case 'V':
-      if (is(F_DECIMAL)) throw syntaxError('cannot use "V" and decimal point together');
+      if (has(num, F_DECIMAL)) throw syntaxError('cannot use "V" and decimal point together');
       num.flag |= F_MULTI;
       break;
     case 'E':
-      if (is(F_EEEE)) throw syntaxError('cannot use "EEEE" twice');
-      if (is(F_BLANK) || is(F_FILLMODE) || is(F_LSIGN) || is(F_BRACKET) || is(F_MINUS) || is(F_PLUS) || is(F_ROMAN) || is(F_MULTI)) {
+      if (has(num, F_EEEE)) throw syntaxError('cannot use "EEEE" twice');
+      if (has(num, F_BLANK) || has(num, F_FILLMODE) || has(num, F_LSIGN) || has(num, F_BRACKET) || has(num, F_MINUS) || has(num, F_PLUS) || has(num, F_ROMAN) || has(num, F_MULTI)) {
         throw syntaxError('"EEEE" is incompatible with other formats', '"EEEE" may only be used together with digit and decimal point patterns.');
       }
       num.flag |= F_EEEE;
@@ -208,7 +212,7 @@ function prepare(num: NumDesc, id: NumId): void {
     default:
       break;
   }
-  if (is(F_ROMAN) && (num.flag & ~(F_ROMAN | F_FILLMODE)) !== 0) {
+  if (has(num, F_ROMAN) && (num.flag & ~(F_ROMAN | F_FILLMODE)) !== 0) {
     throw syntaxError('"RN" is incompatible with other formats', '"RN" may only be used together with "FM".');
   }
 }
@@ -309,24 +313,23 @@ function ordinalSuffix(num: string, upper: boolean): string {
 function numToChar(nodes: readonly NumNode[], num: NumDesc, number: string, outPreSpaces: number, sign: string): string {
   // C's string reads: the NUL past the end is '\0'.
   const at = (i: number): string => (i < number.length ? number[i]! : '\0');
-  const is = (f: number): boolean => (num.flag & f) !== 0;
   const out: string[] = [];
   if (num.zeroStart) num.zeroStart--;
-  if (is(F_EEEE)) return number;
+  if (has(num, F_EEEE)) return number;
 
   let signWrote: boolean;
-  if (is(F_PLUS) || is(F_MINUS)) {
+  if (has(num, F_PLUS) || has(num, F_MINUS)) {
     // MI / PL / SG write the sign themselves (PL alone still leaves one to the digits).
-    signWrote = !(is(F_PLUS) && !is(F_MINUS));
+    signWrote = !(has(num, F_PLUS) && !has(num, F_MINUS));
   } else {
-    if (sign !== '-' && is(F_FILLMODE)) num.flag &= ~F_BRACKET;
-    signWrote = sign === '+' && is(F_FILLMODE) && !is(F_LSIGN);
+    if (sign !== '-' && has(num, F_FILLMODE)) num.flag &= ~F_BRACKET;
+    signWrote = sign === '+' && has(num, F_FILLMODE) && !has(num, F_LSIGN);
     if (num.lsign === LSIGN_PRE && num.pre === num.preLsignNum) num.lsign = LSIGN_POST;
   }
 
   let numCount = num.post + num.pre - 1;
   let lastRelevant = -1; // index into number, or -1 for none
-  if (is(F_FILLMODE) && is(F_DECIMAL)) {
+  if (has(num, F_FILLMODE) && has(num, F_DECIMAL)) {
     // get_last_relevant_decnum: the last nonzero fraction digit, or the point itself.
     const p = number.indexOf('.');
     if (p >= 0) {
@@ -349,24 +352,24 @@ function numToChar(nodes: readonly NumNode[], num: NumDesc, number: string, outP
     out.push(sign === '-' ? L_NEGATIVE_SIGN : L_POSITIVE_SIGN);
   };
   // IS_PREDEC_SPACE: a lone 0 before the point prints as a blank ("9.9" of 0.1 is " .1").
-  const predecSpace = (): boolean => !is(F_ZERO) && np === 0 && at(0) === '0' && num.post !== 0;
+  const predecSpace = (): boolean => !has(num, F_ZERO) && np === 0 && at(0) === '0' && num.post !== 0;
   const lastRelevantIsPoint = (): boolean => lastRelevant >= 0 && at(lastRelevant) === '.';
 
   // NUM_numpart_to_char
   const numpart = (id: NumId): void => {
-    if (is(F_ROMAN)) return;
+    if (has(num, F_ROMAN)) return;
     numIn = false;
-    if (!signWrote && (numCurr >= outPreSpaces || (is(F_ZERO) && num.zeroStart === numCurr)) && (!predecSpace() || lastRelevantIsPoint())) {
-      if (is(F_LSIGN)) {
+    if (!signWrote && (numCurr >= outPreSpaces || (has(num, F_ZERO) && num.zeroStart === numCurr)) && (!predecSpace() || lastRelevantIsPoint())) {
+      if (has(num, F_LSIGN)) {
         if (num.lsign === LSIGN_PRE) {
           addSign();
           signWrote = true;
         }
-      } else if (is(F_BRACKET)) {
+      } else if (has(num, F_BRACKET)) {
         out.push(sign === '+' ? ' ' : '<');
         signWrote = true;
       } else if (sign === '+') {
-        if (!is(F_FILLMODE)) out.push(' ');
+        if (!has(num, F_FILLMODE)) out.push(' ');
         signWrote = true;
       } else if (sign === '-') {
         out.push('-');
@@ -374,18 +377,18 @@ function numToChar(nodes: readonly NumNode[], num: NumDesc, number: string, outP
       }
     }
     if (id === '9' || id === '0' || id === 'D' || id === '.') {
-      if (numCurr < outPreSpaces && (num.zeroStart > numCurr || !is(F_ZERO))) {
-        if (!is(F_FILLMODE)) out.push(' ');
-      } else if (is(F_ZERO) && numCurr < outPreSpaces && num.zeroStart <= numCurr) {
+      if (numCurr < outPreSpaces && (num.zeroStart > numCurr || !has(num, F_ZERO))) {
+        if (!has(num, F_FILLMODE)) out.push(' ');
+      } else if (has(num, F_ZERO) && numCurr < outPreSpaces && num.zeroStart <= numCurr) {
         out.push('0');
         numIn = true;
       } else {
         if (at(np) === '.') {
-          if (!lastRelevantIsPoint() || is(F_FILLMODE)) out.push(L_DECIMAL);
+          if (!lastRelevantIsPoint() || has(num, F_FILLMODE)) out.push(L_DECIMAL);
         } else if (lastRelevant >= 0 && np > lastRelevant && id !== '0') {
           // a trailing fraction zero under FM: nothing
         } else if (predecSpace()) {
-          if (!is(F_FILLMODE)) out.push(' ');
+          if (!has(num, F_FILLMODE)) out.push(' ');
           else if (lastRelevantIsPoint()) out.push('0');
         } else {
           // The digit, or the NUL past the end of a short digit string: the text ends there.
@@ -394,11 +397,11 @@ function numToChar(nodes: readonly NumNode[], num: NumDesc, number: string, outP
         }
         if (np < number.length) np++;
       }
-      let end = numCount + (outPreSpaces ? 1 : 0) + (is(F_DECIMAL) ? 1 : 0);
+      let end = numCount + (outPreSpaces ? 1 : 0) + (has(num, F_DECIMAL) ? 1 : 0);
       if (lastRelevant >= 0 && lastRelevant === np) end = numCurr;
       if (numCurr + 1 === end) {
-        if (signWrote && is(F_BRACKET)) out.push(sign === '+' ? ' ' : '>');
-        else if (is(F_LSIGN) && num.lsign === LSIGN_POST) addSign();
+        if (signWrote && has(num, F_BRACKET)) out.push(sign === '+' ? ' ' : '>');
+        else if (has(num, F_LSIGN) && num.lsign === LSIGN_POST) addSign();
       }
     }
     numCurr++;
@@ -418,12 +421,12 @@ function numToChar(nodes: readonly NumNode[], num: NumDesc, number: string, outP
         break;
       case ',':
         if (!numIn) {
-          if (!is(F_FILLMODE)) out.push(' ');
+          if (!has(num, F_FILLMODE)) out.push(' ');
         } else out.push(',');
         break;
       case 'G':
         if (!numIn) {
-          if (!is(F_FILLMODE)) out.push(' '.repeat(L_THOUSANDS_SEP.length));
+          if (!has(num, F_FILLMODE)) out.push(' '.repeat(L_THOUSANDS_SEP.length));
         } else out.push(L_THOUSANDS_SEP);
         break;
       case 'L':
@@ -432,21 +435,21 @@ function numToChar(nodes: readonly NumNode[], num: NumDesc, number: string, outP
       case 'RN':
       case 'rn': {
         const r = n.id === 'rn' ? number.slice(np).toLowerCase() : number.slice(np);
-        out.push(is(F_FILLMODE) ? r : r.padStart(15));
+        out.push(has(num, F_FILLMODE) ? r : r.padStart(15));
         break;
       }
       case 'th':
       case 'TH':
-        if (is(F_ROMAN) || at(0) === '#' || sign === '-' || is(F_DECIMAL)) break;
+        if (has(num, F_ROMAN) || at(0) === '#' || sign === '-' || has(num, F_DECIMAL)) break;
         out.push(ordinalSuffix(number, n.id === 'TH'));
         break;
       case 'MI':
         if (sign === '-') out.push('-');
-        else if (!is(F_FILLMODE)) out.push(' ');
+        else if (!has(num, F_FILLMODE)) out.push(' ');
         break;
       case 'PL':
         if (sign === '+') out.push('+');
-        else if (!is(F_FILLMODE)) out.push(' ');
+        else if (!has(num, F_FILLMODE)) out.push(' ');
         break;
       case 'SG':
         out.push(sign === '' ? '\0' : sign);
@@ -558,13 +561,13 @@ function bigintOutOfRange(): PgError {
 export function toCharInt4(value: number, fmt: string): string {
   if (tooShortOrLong(fmt)) return '';
   const { nodes, num } = descOf(fmt);
-  if (is(num, F_ROMAN)) return numToChar(nodes, num, intToRoman(value), 0, '');
-  if (is(num, F_EEEE)) {
+  if (has(num, F_ROMAN)) return numToChar(nodes, num, intToRoman(value), 0, '');
+  if (has(num, F_EEEE)) {
     const s = pgPrintfFloat(value, 'e', num.post, true);
     return numToChar(nodes, num, s[0] === '+' ? ' ' + s.slice(1) : s, 0, '');
   }
   let v = value;
-  if (is(num, F_MULTI)) {
+  if (has(num, F_MULTI)) {
     const p = 10 ** num.multi;
     v = Math.imul(value, p >= 2147483648 ? INT32_MAX : p);
     num.pre += num.multi;
@@ -579,10 +582,6 @@ function finishInt(nodes: readonly NumNode[], num: NumDesc, v: number | bigint):
   return numToChar(nodes, num, number, outPreSpaces, sign);
 }
 
-function is(num: NumDesc, f: number): boolean {
-  return (num.flag & f) !== 0;
-}
-
 /**
  * to_char(int8, text) (int8_to_char): EEEE through numeric (no precision lost), V by int8
  * arithmetic.
@@ -593,16 +592,16 @@ export function toCharInt8(value: bigint | number, fmt: string): string {
   if (tooShortOrLong(fmt)) return '';
   const { nodes, num } = descOf(fmt);
   const v8 = BigInt(value);
-  if (is(num, F_ROMAN)) {
+  if (has(num, F_ROMAN)) {
     const n = v8 <= 2147483647n && v8 >= -2147483648n ? Number(v8) : INT32_MAX;
     return numToChar(nodes, num, intToRoman(n), 0, '');
   }
-  if (is(num, F_EEEE)) {
+  if (has(num, F_EEEE)) {
     const s = numericOutSci(Numeric.fromInt(v8), num.post);
     return numToChar(nodes, num, s[0] !== '-' ? ' ' + s : s, 0, '');
   }
   let v = v8;
-  if (is(num, F_MULTI)) {
+  if (has(num, F_MULTI)) {
     // dtoi8(pow(10, multi)), then int8mul.
     const p = 10 ** num.multi;
     if (!(p < 9223372036854775808)) throw bigintOutOfRange();
@@ -617,18 +616,18 @@ export function toCharInt8(value: bigint | number, fmt: string): string {
 function toCharFloat(value: number, fmt: string, digits: number, round: (x: number) => number): string {
   if (tooShortOrLong(fmt)) return '';
   const { nodes, num } = descOf(fmt);
-  if (is(num, F_ROMAN)) {
+  if (has(num, F_ROMAN)) {
     const r = rint(value);
     const n = r === r && r >= -2147483648 && r < 2147483648 ? r : INT32_MAX;
     return numToChar(nodes, num, intToRoman(n), 0, '');
   }
-  if (is(num, F_EEEE)) {
+  if (has(num, F_EEEE)) {
     if (value !== value || value === Infinity || value === -Infinity) return numToChar(nodes, num, eeeeOverflow(num), 0, '');
     const s = pgPrintfFloat(value, 'e', num.post, true);
     return numToChar(nodes, num, s[0] === '+' ? ' ' + s.slice(1) : s, 0, '');
   }
   let val = value;
-  if (is(num, F_MULTI)) {
+  if (has(num, F_MULTI)) {
     val = round(value * round(Number(`1e${num.multi}`)));
     num.pre += num.multi;
   }
@@ -668,7 +667,7 @@ export function toCharFloat8(value: number, fmt: string): string {
 export function toCharNumeric(value: Numeric, fmt: string): string {
   if (tooShortOrLong(fmt)) return '';
   const { nodes, num } = descOf(fmt);
-  if (is(num, F_ROMAN)) {
+  if (has(num, F_ROMAN)) {
     let n = INT32_MAX;
     try {
       n = Number(numericToInt(value, 'integer'));
@@ -677,13 +676,13 @@ export function toCharNumeric(value: Numeric, fmt: string): string {
     }
     return numToChar(nodes, num, intToRoman(n), 0, '');
   }
-  if (is(num, F_EEEE)) {
+  if (has(num, F_EEEE)) {
     const s = numericOutSci(value, num.post);
     if (s === 'NaN' || s === 'Infinity' || s === '-Infinity') return numToChar(nodes, num, eeeeOverflow(num), 0, '');
     return numToChar(nodes, num, s[0] !== '-' ? ' ' + s : s, 0, '');
   }
   let val = value;
-  if (is(num, F_MULTI)) {
+  if (has(num, F_MULTI)) {
     if (val.kind === NumericKind.Finite) val = Numeric.unchecked(val.u * pow10(num.multi), val.scale);
     num.pre += num.multi;
   }
@@ -745,7 +744,7 @@ export function toNumber(value: string, fmt: string): Numeric | null {
   if (len <= 0 || len >= Math.floor(2147483647 / 8)) return null;
   const { nodes, num } = descOf(fmt);
   if (num.zeroStart) num.zeroStart--;
-  if (is(num, F_EEEE)) throw new PgError(SQLSTATE.feature_not_supported, '"EEEE" not supported for input');
+  if (has(num, F_EEEE)) throw new PgError(SQLSTATE.feature_not_supported, '"EEEE" not supported for input');
 
   const inp = Buffer.from(value, 'utf8');
   const inputLen = inp.length;
@@ -778,7 +777,7 @@ export function toNumber(value: string, fmt: string): Numeric | null {
     if (inp[ip] === 32) ip++;
     if (overload()) return;
     if (number[0] === ' ' && (id === '0' || id === '9') && readPre + readPost === 0) {
-      if (is(num, F_LSIGN) && num.lsign === LSIGN_PRE) {
+      if (has(num, F_LSIGN) && num.lsign === LSIGN_PRE) {
         if (matches(L_NEGATIVE_SIGN)) {
           ip += L_NEGATIVE_SIGN.length;
           number[0] = '-';
@@ -786,7 +785,7 @@ export function toNumber(value: string, fmt: string): Numeric | null {
           ip += L_POSITIVE_SIGN.length;
           number[0] = '+';
         }
-      } else if (inp[ip] === 45 /* - */ || (is(num, F_BRACKET) && inp[ip] === 60 /* < */)) {
+      } else if (inp[ip] === 45 /* - */ || (has(num, F_BRACKET) && inp[ip] === 60 /* < */)) {
         number[0] = '-';
         ip++;
       } else if (inp[ip] === 43 /* + */) {
@@ -801,8 +800,8 @@ export function toNumber(value: string, fmt: string): Numeric | null {
       if (readDec) readPost++;
       else readPre++;
       isread = true;
-    } else if (is(num, F_DECIMAL) && !readDec) {
-      const decimal = is(num, F_LDECIMAL) ? L_DECIMAL : '.';
+    } else if (has(num, F_DECIMAL) && !readDec) {
+      const decimal = has(num, F_LDECIMAL) ? L_DECIMAL : '.';
       if (matches(decimal)) {
         ip += decimal.length - 1;
         put('.');
@@ -813,7 +812,7 @@ export function toNumber(value: string, fmt: string): Numeric | null {
     if (overload()) return;
     // A sign behind the last digit.
     if (number[0] === ' ' && readPre + readPost > 0) {
-      if (is(num, F_LSIGN) && isread && ip + 1 < inputLen && !isDigitByte(inp[ip + 1])) {
+      if (has(num, F_LSIGN) && isread && ip + 1 < inputLen && !isDigitByte(inp[ip + 1])) {
         const tmp = ip++;
         if (matches(L_NEGATIVE_SIGN)) {
           ip += L_NEGATIVE_SIGN.length - 1;
@@ -823,7 +822,7 @@ export function toNumber(value: string, fmt: string): Numeric | null {
           number[0] = '+';
         }
         if (number[0] === ' ') ip = tmp;
-      } else if (!isread && !is(num, F_LSIGN) && (is(num, F_PLUS) || is(num, F_MINUS))) {
+      } else if (!isread && !has(num, F_LSIGN) && (has(num, F_PLUS) || has(num, F_MINUS))) {
         if (inp[ip] === 45 || inp[ip] === 43) number[0] = String.fromCharCode(inp[ip]!);
       }
     }
@@ -904,11 +903,11 @@ export function toNumber(value: string, fmt: string): Numeric | null {
         numpart(n.id);
         break;
       case ',':
-        if (is(num, F_FILLMODE)) continue;
+        if (has(num, F_FILLMODE)) continue;
         if (inp[ip] !== 44) continue;
         break;
       case 'G':
-        if (is(num, F_FILLMODE)) continue;
+        if (has(num, F_FILLMODE)) continue;
         if (matches(L_THOUSANDS_SEP)) ip += L_THOUSANDS_SEP.length - 1;
         else continue;
         break;
@@ -927,7 +926,7 @@ export function toNumber(value: string, fmt: string): Numeric | null {
       }
       case 'th':
       case 'TH':
-        if (is(num, F_ROMAN) || number[0] === '#' || is(num, F_DECIMAL)) continue;
+        if (has(num, F_ROMAN) || number[0] === '#' || has(num, F_DECIMAL)) continue;
         eatNonData(2);
         continue;
       case 'MI':
@@ -963,7 +962,7 @@ export function toNumber(value: string, fmt: string): Numeric | null {
   const scale = num.post;
   const precision = num.pre + num.multi + scale;
   let result = parseNumeric(text, makeNumericTypmod(precision, scale));
-  if (is(num, F_MULTI)) result = numericMul(result, tenToMinus(num.multi));
+  if (has(num, F_MULTI)) result = numericMul(result, tenToMinus(num.multi));
   return result;
 }
 
