@@ -13,7 +13,7 @@
  */
 import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { addPrimaryKey } from './primary_key.js';
-import { addIdentity, nextvalDefault } from './sequences.js';
+import { addIdentity, dropIdentity, nextvalDefault, setIdentity } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -530,6 +530,12 @@ export function alterTable(env: SqlEnv, s: PgNode, notices: Notices): void {
         break;
       case 'AT_AddIdentity':
         addIdentity(env, cur, cmd);
+        break;
+      case 'AT_SetIdentity':
+        setIdentity(env, cur, cmd);
+        break;
+      case 'AT_DropIdentity':
+        dropIdentity(env, cur, cmd, notices);
         break;
       default:
         throw pgErr.featureNotSupported(SUBCOMMAND_NAMES[cmd.subtype] ?? `ALTER TABLE ... ${String(cmd.subtype).replace('AT_', '')}`);

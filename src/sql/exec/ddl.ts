@@ -5,7 +5,7 @@
  * with it (ddl_txn.ts).
  */
 import { foldClockLiterals } from '../analyze/clock_literals.js';
-import { nextvalDefault } from './sequences.js';
+import { identitySequence, nextvalDefault } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
 import { createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
@@ -21,7 +21,7 @@ import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/
 import { buildUniqueChecked, orderedIndexDef } from './ordered_index.js';
 import { ensureXid } from './txn.js';
 import { assignTableOids } from './catalog_describe.js';
-import { createIndexTx, createTableTx, dropIndexTx, dropTableTx } from './ddl_txn.js';
+import { alterSequenceTx, createIndexTx, createTableTx, dropIndexTx, dropTableTx } from './ddl_txn.js';
 
 /**
  * Notices and warnings raised by a statement, returned to the client with the result: each a
@@ -91,6 +91,8 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const columns: ColumnDef[] = [];
   const primaryKey: number[] = [];
   const sequences: string[] = [];
+  /** The identity sequences whose options differ from the defaults createTableTx gives them. */
+  const identityOptions: ReturnType<typeof identitySequence>[] = [];
   const pkError = () => new PgError('42P16', `multiple primary keys for table "${name}" are not allowed`);
   const tableConstraints: PgNode[] = [];
   /** CHECK / UNIQUE / FOREIGN KEY constraints, in the order written (table_constraints.ts). */
@@ -151,11 +153,15 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
           }
           if (col.defaultSql !== null) throw new PgError('42601', `both default and identity specified for column "${colname}" of table "${name}"`, pos(c.location));
           if (col.identity !== undefined) throw new PgError('42601', `multiple identity specifications for column "${colname}" of table "${name}"`);
-          if (c.options !== undefined && (c.options as PgNode[]).length > 0) throw pgErr.featureNotSupported('identity sequence options');
           col.identity = c.generated_when === 'a' ? 'a' : 'd';
           col.notNull = true;
-          col.sequence = `${name}_${colname}_seq`;
-          sequences.push(col.sequence);
+          {
+            // Its sequence, with the options written (Drizzle writes all of them out).
+            const seq = identitySequence(env, name, colname, type, c.options, (n) => n === name || sequences.includes(n) || env.catalog.relationExists(n), true);
+            col.sequence = seq.def.name;
+            sequences.push(col.sequence);
+            if ((c.options as PgNode[] | undefined)?.length) identityOptions.push(seq);
+          }
           break;
         case 'CONSTR_GENERATED':
           throw pgErr.featureNotSupported('generated columns');
@@ -200,6 +206,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   ensureXid(env);
   const table = createTableTx(env, env.txn, def, sequences);
+  for (const q of identityOptions) alterSequenceTx(env, env.txn, q.def.name, q.def, q.last, q.called);
   if (primaryKey.length > 0) {
     createIndexTx(env, env.txn, {
       name: `${name}_pkey`,

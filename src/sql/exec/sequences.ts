@@ -401,19 +401,109 @@ export function addIdentity(env: SqlEnv, t: Table, cmd: PgNode): void {
   if (col.identity !== undefined) throw new PgError('55000', `column "${colName}" of relation "${t.name}" is already an identity column`);
   if (col.defaultSql !== null || col.sequence !== null) throw new PgError('55000', `column "${colName}" of relation "${t.name}" already has a default value`);
   const c = cmd.def.Constraint;
-  const o = readSequenceOptions(c.options, false);
-  if (o.ownedBy !== undefined) throw new PgError(SQLSTATE.syntax_error, 'invalid sequence option OWNED BY for an identity column');
-  const nameParts = o.sequenceName;
-  if (nameParts !== undefined && referencedSchema(nameParts) === 'missing') throw missingSchema(nameParts);
-  const name = nameParts !== undefined ? nameParts[nameParts.length - 1]! : `${t.name}_${colName}_seq`;
-  if (env.catalog.relationExists(name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
-  o.type = col.type;
-  const { def, last, called } = applySequenceOptions(name, o, null);
-  def.ownedBy = { table: t.name, column: colName };
+  const { def, last, called } = identitySequence(env, t.name, colName, col.type, c.options, (name) => env.catalog.relationExists(name), false);
   ensureXid(env);
   createSequenceTx(env, env.txn, def, last, called);
   const identity: 'a' | 'd' = c.generated_when === 'a' ? 'a' : 'd';
-  alterTableTx(env, env.txn, t.name, { ...t.def, columns: t.def.columns.map((x, k) => (k === i ? { ...x, sequence: name, identity } : x)) });
+  alterTableTx(env, env.txn, t.name, { ...t.def, columns: t.def.columns.map((x, k) => (k === i ? { ...x, sequence: def.name, identity } : x)) });
+}
+
+/**
+ * The sequence of identity column `column` of `table` (of integer type `type`) with the
+ * options of its `GENERATED ... AS IDENTITY (options)`, as PostgreSQL's generateSerialExtraStmts
+ * makes it: named by SEQUENCE NAME, else `<table>_<column>_seq`; of the column's type (an AS
+ * option conflicts with it); the other options as CREATE SEQUENCE reads them (RESTART too);
+ * owned by the column. In CREATE TABLE an OWNED BY is checked, then replaced by the column
+ * (`ownedByOk`); ALTER TABLE ... ADD GENERATED refuses it. Drizzle writes every option out.
+ * @throws PgError 42601 `conflicting or redundant options`, or OWNED BY where refused; 3F000
+ *   for SEQUENCE NAME in a missing schema; 42P07 when `taken(name)`; init_params' 22023.
+ */
+export function identitySequence(env: SqlEnv, table: string, column: string, type: 'int2' | 'int4' | 'int8', options: readonly PgNode[] | undefined, taken: (name: string) => boolean, ownedByOk: boolean): { def: SequenceDef; last: bigint; called: boolean } {
+  const asOption = (options ?? []).find((el) => el.DefElem?.defname === 'as');
+  if (asOption !== undefined) throw new PgError(SQLSTATE.syntax_error, 'conflicting or redundant options', pos(asOption.DefElem.location));
+  const o = readSequenceOptions(options, true);
+  if (o.ownedBy !== undefined) {
+    if (!ownedByOk) throw new PgError(SQLSTATE.syntax_error, 'invalid sequence option OWNED BY for an identity column');
+    ownerOf(env, o.ownedBy);
+  }
+  const nameParts = o.sequenceName;
+  if (nameParts !== undefined && referencedSchema(nameParts) === 'missing') throw missingSchema(nameParts);
+  const name = nameParts !== undefined ? nameParts[nameParts.length - 1]! : `${table}_${column}_seq`;
+  if (taken(name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+  o.type = type;
+  const { def, last, called } = applySequenceOptions(name, o, null);
+  def.ownedBy = { table, column };
+  return { def, last, called };
+}
+
+/** The identity column `cmd.name` of `t` and its position. @throws PgError 42703 when missing. */
+function identityColumn(t: Table, colName: string): { i: number; col: ColumnDef } {
+  const i = t.def.columns.findIndex((c) => c.name === colName);
+  if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${colName}" of relation "${t.name}" does not exist`);
+  return { i, col: t.def.columns[i]! };
+}
+
+function notIdentity(t: Table, colName: string): PgError {
+  return new PgError('55000', `column "${colName}" of relation "${t.name}" is not an identity column`);
+}
+
+/**
+ * ALTER TABLE t ALTER COLUMN c SET GENERATED {ALWAYS | BY DEFAULT} | SET sequence option |
+ * RESTART [[WITH] n] (PostgreSQL's ATExecSetIdentity): the kind changes on the column, the
+ * options on its sequence, as ALTER SEQUENCE changes them.
+ * @throws PgError 42703; 55000 `column "c" of relation "t" is not an identity column`; 42601
+ *   `conflicting or redundant options`; ALTER SEQUENCE's 22023; 0A000 for SET AS, SEQUENCE
+ *   NAME and OWNED BY.
+ */
+export function setIdentity(env: SqlEnv, t: Table, cmd: PgNode): void {
+  const { i, col } = identityColumn(t, cmd.name as string);
+  if (col.identity === undefined || col.sequence === null) throw notIdentity(t, cmd.name as string);
+  let generated: 'a' | 'd' | undefined;
+  const options: PgNode[] = [];
+  for (const el of (cmd.def?.List?.items ?? []) as PgNode[]) {
+    const d = el.DefElem;
+    if (d.defname !== 'generated') {
+      options.push(el);
+      continue;
+    }
+    // (ATExecSetIdentity reports it without a position.)
+    if (generated !== undefined) throw new PgError(SQLSTATE.syntax_error, 'conflicting or redundant options');
+    generated = d.arg.Integer.ival === 97 ? 'a' : 'd';
+  }
+  ensureXid(env);
+  if (options.length > 0) {
+    const o = readSequenceOptions(options, true);
+    if (o.type !== undefined || o.sequenceName !== undefined || o.ownedBy !== undefined) {
+      throw pgErr.featureNotSupported(`ALTER COLUMN ... SET ${o.type !== undefined ? 'AS' : o.sequenceName !== undefined ? 'SEQUENCE NAME' : 'OWNED BY'} of an identity column`);
+    }
+    const q = env.catalog.getSequence(col.sequence)!;
+    const { def, last, called, logCnt } = applySequenceOptions(q.def.name, o, q);
+    alterSequenceTx(env, env.txn, q.def.name, def, last, called, logCnt);
+  }
+  if (generated !== undefined && generated !== col.identity) {
+    alterTableTx(env, env.txn, t.name, { ...t.def, columns: t.def.columns.map((x, k) => (k === i ? { ...x, identity: generated } : x)) });
+  }
+}
+
+/**
+ * ALTER TABLE t ALTER COLUMN c DROP IDENTITY [IF EXISTS] (ATExecDropIdentity): the column
+ * keeps its values and NOT NULL, loses its default; its sequence is dropped.
+ * @throws PgError 42703; 55000 `column "c" of relation "t" is not an identity column` (a
+ *   NOTICE `..., skipping` with IF EXISTS).
+ */
+export function dropIdentity(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
+  const colName = cmd.name as string;
+  const { i, col } = identityColumn(t, colName);
+  if (col.identity === undefined || col.sequence === null) {
+    if (cmd.missing_ok !== true) throw notIdentity(t, colName);
+    notices.push(notice(SQLSTATE.successful_completion, `column "${colName}" of relation "${t.name}" is not an identity column, skipping`));
+    return;
+  }
+  ensureXid(env);
+  const kept: ColumnDef = { ...col, sequence: null };
+  delete kept.identity;
+  alterTableTx(env, env.txn, t.name, { ...t.def, columns: t.def.columns.map((x, k) => (k === i ? kept : x)) });
+  dropSequenceTx(env, env.txn, col.sequence);
 }
 
 /** ALTER SEQUENCE name RENAME TO new. */
