@@ -44,6 +44,11 @@ export interface SortKey {
   desc: boolean;
   nullsFirst: boolean;
   cmp: (a: unknown, b: unknown) => number;
+  /**
+   * No NULL reaches this sort (the planner's min / max subqueries test IS NOT NULL): an index
+   * may return the order with its NULLs at either end (plan/minmax.ts).
+   */
+  nullsAnywhere?: boolean;
 }
 
 /**

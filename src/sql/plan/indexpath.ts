@@ -398,6 +398,8 @@ export interface OrderKey {
   expr: Expr;
   desc: boolean;
   nullsFirst: boolean;
+  /** No NULL is ordered: the index's NULLs may be at either end (SortKey.nullsAnywhere). */
+  nullsAnywhere?: boolean;
 }
 
 /**
@@ -441,7 +443,7 @@ export function orderedIndexScan(ctx: ScanCtx, orderBy: readonly OrderKey[], nee
       }
       const k = keys[pos]!;
       const back = ob.desc !== k.descending;
-      if ((back ? !k.nullsFirst : k.nullsFirst) !== ob.nullsFirst || (dir !== null && dir !== back)) {
+      if (((back ? !k.nullsFirst : k.nullsFirst) !== ob.nullsFirst && ob.nullsAnywhere !== true) || (dir !== null && dir !== back)) {
         ok = false;
         break;
       }

@@ -34,6 +34,7 @@ import { reduceOuterJoins } from './outer_join_reduce.js';
 import { tryKnnOuterJoin } from './ordered_join.js';
 import { addSemiJoins, pullUpExists } from './sublinks.js';
 import { planWindows } from './window.js';
+import { allIndexScans, minMaxRewrite } from './minmax.js';
 import { statsLookup, type VarLookup } from './selfuncs.js';
 import { relSizeEstimate, type RelSize } from '../stats/rel_size.js';
 
@@ -59,6 +60,30 @@ export class PlannerGlobal {
       for (let i = 1; this.usedNames.has(name); i++) name = `${base}_${i}`;
       this.usedNames.add(name);
       this.rteNames.set(rte, name);
+      this.named.push(rte);
+    }
+  }
+
+  /** The entries named so far, in order (a {@link mark} undoes the names given after it). */
+  private readonly named: RangeTblEntry[] = [];
+
+  /**
+   * Where planning stands: SubPlans, parameters, names and LIMIT checks so far. Planning an
+   * alternative and dropping it ({@link reset}) leaves the statement as if it never ran
+   * (minmax.ts: the chosen plan numbers its InitPlans and names its tables from here).
+   */
+  mark(): { subPlans: number; nParams: number; named: number; checks: number } {
+    return { subPlans: this.subPlans.length, nParams: this.nParams, named: this.named.length, checks: this.planTimeChecks.length };
+  }
+
+  /** Drops what planning added after `m` (see {@link mark}). */
+  reset(m: ReturnType<PlannerGlobal['mark']>): void {
+    this.subPlans.length = m.subPlans;
+    this.nParams = m.nParams;
+    this.planTimeChecks.length = m.checks;
+    for (const rte of this.named.splice(m.named)) {
+      this.usedNames.delete(this.rteNames.get(rte)!);
+      this.rteNames.delete(rte);
     }
   }
 
@@ -114,6 +139,8 @@ export class PlannerInfo implements LevelBinder {
   readonly lateralParams = new Map<string, number>();
   /** Materialized CTEs defined at this level, printed under its top node. */
   readonly cteDefs: { id: number; name: string; plan: PlanNode }[] = [];
+  /** The parameter of each scalar InitPlan planned at this level, by its subquery expression. */
+  private readonly initPlanParams = new Map<object, Expr>();
 
   /**
    * The level's query, with its simple FROM subqueries pulled up (pullup.ts), its outer joins
@@ -199,6 +226,10 @@ export class PlannerInfo implements LevelBinder {
   }
 
   planSubLink(e: Extract<Expr, { k: 'sublink' }>, ctx: BindCtx): Expr {
+    // One subquery object met again (a min / max InitPlan read by the select list and HAVING):
+    // its InitPlan's parameter, planned once.
+    const planned = this.initPlanParams.get(e);
+    if (planned !== undefined) return planned;
     const g = this.global;
     const child = new PlannerInfo(g, e.query as SelectQuery, this);
     const plan = planLevel(child);
@@ -220,7 +251,9 @@ export class PlannerInfo implements LevelBinder {
     if (sp.initPlan && (sp.sub === 'expr' || sp.sub === 'exists' || sp.sub === 'array')) {
       sp.outParam = g.newParam();
       ctx.initPlans.push(sp);
-      return { k: 'execParam', type: e.type, id: sp.outParam, typmod: e.typmod, name: `(InitPlan ${sp.id}).col1` };
+      const param: Expr = { k: 'execParam', type: e.type, id: sp.outParam, typmod: e.typmod, name: `(InitPlan ${sp.id}).col1` };
+      this.initPlanParams.set(e, param);
+      return param;
     }
     (sp.initPlan ? ctx.initPlans : ctx.subPlans).push(sp);
     return { k: 'subplan', type: e.type, typmod: e.typmod, sp };
@@ -561,6 +594,27 @@ function gatherAggregates(e: Expr, out: Expr[]): void {
  * subquery (its correlated columns become parameters, see PlannerInfo.outerParam).
  */
 export function planLevel(info: PlannerInfo): PlanNode {
+  const g = info.global;
+  const q = info.q;
+  const rel = q.from.length === 1 && q.from[0]!.k === 'rte' ? q.rtable[q.from[0]!.rti] : undefined;
+  const alt = rel?.kind === 'relation' ? minMaxRewrite(q, (col) => rel.table.def.columns[col]?.notNull === true) : null;
+  if (alt === null) return planPaths(info);
+  // MIN / MAX by index (minmax.ts): planned both ways from the same point, the cheaper kept.
+  const start = g.mark();
+  const planAlt = (): { plan: PlanNode; ok: boolean } => {
+    const plan = planPaths(new PlannerInfo(g, alt, info.parent));
+    return { plan, ok: allIndexScans(g.subPlans.slice(start.subPlans)) };
+  };
+  const byIndex = planAlt();
+  g.reset(start);
+  const normal = planPaths(info);
+  if (!byIndex.ok || byIndex.plan.totalCost >= normal.totalCost) return normal;
+  g.reset(start);
+  return planAlt().plan;
+}
+
+/** The plan of one query level as written (planLevel may also try another form of it). */
+function planPaths(info: PlannerInfo): PlanNode {
   const q = info.q;
   const needed = neededColumns(q);
   // FOR UPDATE / SHARE: the scans of the locked tables emit their row ids for LockRows. A query
