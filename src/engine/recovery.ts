@@ -16,7 +16,7 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { isOrderedAm, type IndexAm, type OpClass, type OrderedIndex, type OrderedIndexAm, type VectorIndex } from '../access/am.js';
-import { buildOrderedIndex } from '../sql/exec/ordered_index.js';
+import { buildOrderedIndex, primaryKeyIndex } from '../sql/exec/ordered_index.js';
 import { bug } from '../sql/exec/eval.js';
 import { ByteReader, type CodecValue } from '../storage/codec.js';
 import type { Catalog, ExtensionRecord, IndexDef } from '../storage/catalog.js';
@@ -58,11 +58,12 @@ export interface RecoveryReport {
 
 /**
  * Builds the structure of index `def` over the rows of `table` (CREATE INDEX, or recovery of
- * an index without a usable file). Returns null for the primary key and an INVALID index (no
- * structure).
+ * an index without a usable file). Returns null for an INVALID index (no structure) and for a
+ * primary key of a type without a B-tree order.
  */
 export function buildIndexStructure(env: SqlEnv, def: IndexDef, table: Table): VectorIndex | OrderedIndex | null {
-  if (def.primaryKey || def.valid === false) return null;
+  if (def.valid === false) return null;
+  if (def.primaryKey) return primaryKeyIndex(env, def, table);
   const any = env.methods.get(def.method);
   // B-trees are never saved in checkpoints: rebuilt from the table (sort + bottom-up load).
   if (any !== undefined && isOrderedAm(any)) return buildOrderedIndex(env, any, def, table);
@@ -268,8 +269,8 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
     const table = catalog.getTable(def.table);
     if (table === undefined) throw badMeta(`index "${def.name}" of missing table "${def.table}"`);
     catalog.createIndex(def);
-    // The primary key and an INVALID index have no structure.
-    if (def.primaryKey || def.valid === false) continue;
+    // An INVALID index has no structure; the primary key's B-tree is built from the table.
+    if (def.valid === false) continue;
     let idx: VectorIndex | OrderedIndex | null = null;
     const maybe = env.methods.get(def.method);
     const am = maybe !== undefined && isOrderedAm(maybe) ? null : methodOf(env.methods, def);

@@ -18,7 +18,7 @@ import { analyzeIndexExpression, analyzeIndexPredicate, type AnalyzedIndexKey } 
 import { resolveTypeName } from '../analyze/expr.js';
 import { TYPE_NAME } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
-import { buildUniqueChecked, orderedIndexDef } from './ordered_index.js';
+import { buildUniqueChecked, orderedIndexDef, primaryKeyIndex } from './ordered_index.js';
 import { ensureXid } from './txn.js';
 import { assignTableOids } from './catalog_describe.js';
 import { alterSequenceTx, createIndexTx, createTableTx, dropIndexTx, dropTableTx } from './ddl_txn.js';
@@ -208,7 +208,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const table = createTableTx(env, env.txn, def, sequences);
   for (const q of identityOptions) alterSequenceTx(env, env.txn, q.def.name, q.def, q.last, q.called);
   if (primaryKey.length > 0) {
-    createIndexTx(env, env.txn, {
+    const pkDef: IndexDef = {
       name: `${name}_pkey`,
       table: name,
       keys: primaryKey.map((c) => columnKey(c, '')),
@@ -217,7 +217,8 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       method: 'btree',
       options: [],
       primaryKey: true,
-    }, null);
+    };
+    createIndexTx(env, env.txn, pkDef, primaryKeyIndex(env, pkDef, table));
   }
   if (prepared !== null) createUniqueConstraintIndexes(env, table, prepared.uniques);
   assignTableOids(env, table);

@@ -241,7 +241,6 @@ export function requireNoPendingRows(table: Table, xid: number): void {
 export function rebuildIndexes(env: SqlEnv, table: Table): Map<string, VectorIndex | OrderedIndex> {
   const replaced = new Map<string, VectorIndex | OrderedIndex>();
   for (const d of env.catalog.indexesOf(table.name)) {
-    if (d.primaryKey) continue;
     const am = env.methods.get(d.method);
     const old = env.indexes.get(d.name);
     if (am === undefined || old === undefined) continue;

@@ -162,7 +162,6 @@ export function toVectorKey(v: Value): VectorKey {
 /** Adds row `rowId` of `table` to every index of the table that holds it (INSERT, UPDATE, replay). */
 export function insertIntoIndexes(env: SqlEnv, table: Table, rowId: number): void {
   for (const d of env.catalog.indexesOf(table.name)) {
-    if (d.primaryKey) continue;
     const idx = env.indexes.get(d.name);
     if (idx === undefined) continue;
     if (isOrderedIndex(idx)) {

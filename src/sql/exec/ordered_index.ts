@@ -55,6 +55,20 @@ export function keptValue(v: Value): Value {
 }
 
 /**
+ * The structure of the primary key's index `def` (`t_pkey`): a B-tree over the key columns, for
+ * the planner's ordered paths as PostgreSQL's primary key index serves them (`ORDER BY id DESC
+ * LIMIT n`, ranges, `IN` lists, min / max), or null when a key type has no B-tree order.
+ * Uniqueness stays with the table's key map (Table.pkey, which also answers `id = v`): the
+ * structure is never checked for duplicates (checkUniqueIndexes skips it).
+ */
+export function primaryKeyIndex(env: SqlEnv, def: IndexDef, table: Table): OrderedIndex | null {
+  const am = env.methods.get('btree');
+  if (am === undefined || !isOrderedAm(am)) return null;
+  if (compileIndexDef(env, def, table).keyTypes.some((t) => defaultBtreeOpclass(t.type) === null)) return null;
+  return buildOrderedIndex(env, am, def, table);
+}
+
+/**
  * Builds ordered method `am`'s structure for `def` over every live row of `table` that the
  * index holds (NULL keys included: a B-tree indexes NULLs, for IS NULL and ORDER BY).
  */

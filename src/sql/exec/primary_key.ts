@@ -5,7 +5,8 @@
  * then the definition and the key's index are installed in the statement's transaction.
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import { columnKey } from '../../storage/catalog.js';
+import { columnKey, type IndexDef } from '../../storage/catalog.js';
+import { primaryKeyIndex } from './ordered_index.js';
 import type { Table, TableDef, Value } from '../../storage/table.js';
 import { TYPE_NAME, valueToText } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
@@ -62,6 +63,7 @@ export function addPrimaryKey(env: SqlEnv, t: Table, node: PgNode): void {
   // PostgreSQL 18's order: the NOT NULL constraints the key adds, its index, its constraint.
   const altered = env.catalog.getTable(t.name)!;
   for (const c of nullable) assignAlteredColumnOids(env, altered, c);
-  createIndexTx(env, env.txn, { name: indexName, table: t.name, keys: cols.map((c) => columnKey(c, '')), predicate: null, unique: true, method: 'btree', options: [], primaryKey: true }, null);
+  const pkDef: IndexDef = { name: indexName, table: t.name, keys: cols.map((c) => columnKey(c, '')), predicate: null, unique: true, method: 'btree', options: [], primaryKey: true };
+  createIndexTx(env, env.txn, pkDef, primaryKeyIndex(env, pkDef, altered));
   if (env.stats.hasOid(t.name)) env.stats.relOid(objectKey('c', t.name, indexName));
 }

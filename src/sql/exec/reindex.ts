@@ -90,7 +90,6 @@ export function reindex(env: SqlEnv, s: PgNode, notices: Notices): void {
  * duplicate keys fails with 23505 and stays INVALID.
  */
 export function reindexOne(env: SqlEnv, def: IndexDef, table: Table, notices: Notices): void {
-  if (def.primaryKey) return;
   const am = env.methods.get(def.method);
   const old = env.indexes.get(def.name);
   if (am === undefined || (old === undefined && def.valid !== false)) return;

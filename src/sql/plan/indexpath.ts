@@ -58,7 +58,7 @@ interface MatchedQual {
 export function orderedCandidates(env: SqlEnv, table: Table): OrderedCandidate[] {
   const out: OrderedCandidate[] = [];
   for (const def of env.catalog.indexesOf(table.name)) {
-    if (def.primaryKey || def.predicate !== null) continue;
+    if (def.predicate !== null) continue;
     const am = env.methods.get(def.method);
     const index = env.indexes.get(def.name);
     if (am === undefined || index === undefined || !isOrderedAm(am) || !isOrderedIndex(index)) continue;
