@@ -76,8 +76,8 @@ test('answers equal PostgreSQL\'s: integer-valued rows, NULLs, WHERE, HAVING, no
     'SELECT avg(h) FROM a',
     'SELECT avg(v) FROM a WHERE x = 2',
     'SELECT sum(v), count(*) FROM a WHERE x IN (0, 3) AND id > 40',
-    'SELECT avg(v) FROM a WHERE id < 0',
-    'SELECT sum(v), count(v) FROM a WHERE id > 1000',
+    'SELECT avg(v) FROM a WHERE x < 0',
+    'SELECT sum(v), count(v) FROM a WHERE x > 1000',
     'SELECT avg(v) FROM a HAVING count(*) > 5',
     'SELECT avg(v) FROM a HAVING count(*) > 5000',
     'SELECT avg(v)::text, count(*) + 1 AS n FROM a',
@@ -86,7 +86,8 @@ test('answers equal PostgreSQL\'s: integer-valued rows, NULLs, WHERE, HAVING, no
   const mismatches: string[] = [];
   for (const q of queries) await check(q, mismatches);
   reportMismatches('parallel aggregates', mismatches, queries.length, SEED);
-  // They ran in parallel (not a serial plan that happens to agree).
+  // They ran in parallel (not a serial plan that happens to agree; the filters are on columns
+  // without an index, so the scan is the parallel sequential one).
   for (const q of queries) assert.match(await planOf(q), /Partial Aggregate/, q);
 });
 

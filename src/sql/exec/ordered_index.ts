@@ -65,7 +65,10 @@ export function primaryKeyIndex(env: SqlEnv, def: IndexDef, table: Table): Order
   const am = env.methods.get('btree');
   if (am === undefined || !isOrderedAm(am)) return null;
   if (compileIndexDef(env, def, table).keyTypes.some((t) => defaultBtreeOpclass(t.type) === null)) return null;
-  return buildOrderedIndex(env, am, def, table);
+  // Built with its table (CREATE TABLE, ADD PRIMARY KEY, recovery): no CREATE INDEX progress.
+  const input = prepareOrderedBuild(env, am, def, table);
+  delete input.onProgress;
+  return am.build(input);
 }
 
 /**
