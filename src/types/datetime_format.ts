@@ -136,25 +136,39 @@ function readDchFormat(fmt: string): DchNode[] {
     if (i >= fmt.length) break;
     const c = fmt[i]!;
     if (c === '"') {
-      // A double-quoted literal: each character a node; a backslash quotes the next one.
-      i++;
-      while (i < fmt.length) {
-        if (fmt[i] === '"') {
-          i++;
-          break;
-        }
-        if (fmt[i] === '\\' && i + 1 < fmt.length) i++;
-        const ch = String.fromCodePoint(fmt.codePointAt(i)!);
-        nodes.push({ kind: 'char', ch });
-        i += ch.length;
-      }
+      i = readQuotedText(fmt, i, (ch) => nodes.push({ kind: 'char', ch }));
       continue;
     }
-    // Outside quotes a backslash is special only before a double quote.
-    if (c === '\\' && fmt[i + 1] === '"') i++;
-    const ch = String.fromCodePoint(fmt.codePointAt(i)!);
+    const { ch, next } = readTemplateChar(fmt, i);
     nodes.push({ kind: isSeparatorChar(ch) ? 'separator' : isCSpace(ch) ? 'space' : 'char', ch });
-    i += ch.length;
+    i = next;
   }
   return nodes;
+}
+
+/**
+ * A double-quoted literal of a template (parse_format, shared by the date/time and the number
+ * templates): from `fmt[i]`, the opening quote, to the closing one, each character given to
+ * `push`, a backslash quoting the next. Returns the index after the closing quote (or the end).
+ */
+export function readQuotedText(fmt: string, i: number, push: (ch: string) => void): number {
+  i++;
+  while (i < fmt.length) {
+    if (fmt[i] === '"') return i + 1;
+    if (fmt[i] === '\\' && i + 1 < fmt.length) i++;
+    const ch = String.fromCodePoint(fmt.codePointAt(i)!);
+    push(ch);
+    i += ch.length;
+  }
+  return i;
+}
+
+/**
+ * One template character outside quotes and keywords (a code point), and the index after it;
+ * a backslash is special only before a double quote, which it makes literal (parse_format).
+ */
+export function readTemplateChar(fmt: string, i: number): { ch: string; next: number } {
+  if (fmt[i] === '\\' && fmt[i + 1] === '"') i++;
+  const ch = String.fromCodePoint(fmt.codePointAt(i)!);
+  return { ch, next: i + ch.length };
 }

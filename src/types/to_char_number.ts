@@ -27,6 +27,7 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { DBL_DIG, FLT_DIG, pgPrintfFloat } from './float.js';
+import { readQuotedText, readTemplateChar } from './datetime_format.js';
 import {
   Numeric, NumericKind, makeNumericTypmod, numericMul, numericRound, numericToInt, parseNumeric, pow10,
 } from './numeric.js';
@@ -231,25 +232,12 @@ function readNumFormat(fmt: string): NumTemplate {
       continue;
     }
     if (fmt[i] === '"') {
-      // A double-quoted literal: each character a node; a backslash quotes the next one.
-      i++;
-      while (i < fmt.length) {
-        if (fmt[i] === '"') {
-          i++;
-          break;
-        }
-        if (fmt[i] === '\\' && i + 1 < fmt.length) i++;
-        const ch = String.fromCodePoint(fmt.codePointAt(i)!);
-        nodes.push({ kind: 'char', ch });
-        i += ch.length;
-      }
+      i = readQuotedText(fmt, i, (ch) => nodes.push({ kind: 'char', ch }));
       continue;
     }
-    // Outside quotes a backslash is special only before a double quote.
-    if (fmt[i] === '\\' && fmt[i + 1] === '"') i++;
-    const ch = String.fromCodePoint(fmt.codePointAt(i)!);
+    const { ch, next } = readTemplateChar(fmt, i);
     nodes.push({ kind: 'char', ch });
-    i += ch.length;
+    i = next;
   }
   return { nodes, desc };
 }

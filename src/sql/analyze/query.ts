@@ -1760,6 +1760,9 @@ export function analyzeInsert(
       returning.push({ name: r.name ?? figureColname(r.val), expr: e.type === 'unknown' ? coerceTo(rscope, e, 'text', -1) : e });
     }
   }
+  if (onConflict !== null && onConflict.arbiters !== null && onConflict.arbiters.length === 0) {
+    throw new PgError(SQLSTATE.invalid_column_reference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+  }
   const alias = rv.alias?.aliasname as string | undefined;
   return { query: { kind: 'insert', table, rows, select: insertSelect, returning, onConflict, ...(alias === undefined ? {} : { alias }) }, paramTypes };
 }
@@ -1770,8 +1773,8 @@ export function analyzeInsert(
  * every unique index (primary key or UNIQUE B-tree index over every row) whose key columns
  * are exactly those columns; a constraint name must be the primary key's (CREATE UNIQUE INDEX
  * makes an index, not a constraint, as in PostgreSQL).
- * @throws PgError 42P10 when no unique index has exactly the target's columns, 42704 for
- *   an unknown constraint name, 42601 for DO UPDATE without a target or a column assigned
+ * `arbiters` is [] when no unique index has exactly the target's columns (the caller's 42P10,
+ * after RETURNING). @throws PgError 42704 for an unknown constraint name, 42601 for DO UPDATE without a target or a column assigned
  *   twice, 42703 for an unknown column; 0A000 for expressions as targets and subqueries.
  */
 function analyzeOnConflict(
@@ -1838,10 +1841,8 @@ function analyzeOnConflict(
       if (someNode(e, (x) => x.k === 'sublink') || containsAggregate(e)) throw pgErr.featureNotSupported('subqueries in ON CONFLICT DO UPDATE');
     }
   }
-  // PostgreSQL infers the arbiters in the planner, after the whole statement was analyzed.
-  if (arbiters !== null && arbiters.length === 0) {
-    throw new PgError(SQLSTATE.invalid_column_reference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
-  }
+  // No arbiter ([]) is 42P10, raised by the caller once the whole statement is analyzed (as
+  // PostgreSQL infers the arbiters in the planner: RETURNING's errors come first).
   return { action: update ? 'update' : 'nothing', arbiters, sets, where };
 }
 
