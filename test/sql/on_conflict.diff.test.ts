@@ -121,6 +121,9 @@ test('ON CONFLICT with UNIQUE indexes as arbiters, and updates that duplicate th
     `INSERT INTO uq VALUES (9, 'w', 20) ON CONFLICT (id, code) DO UPDATE SET nosuch = 1`,
     `INSERT INTO uq VALUES (9, 'w', 20) ON CONFLICT (id, code) DO UPDATE SET hits = 1 WHERE code > 0`,
     `INSERT INTO uq VALUES (9, 'w', 20) ON CONFLICT (code, code) DO UPDATE SET hits = 4 RETURNING *`,
+    // ... RETURNING's too: the table's own name under an alias is 42P01 before 42P10.
+    `INSERT INTO nq AS x VALUES (9, 'w') ON CONFLICT (b) DO NOTHING RETURNING nq.a`,
+    `INSERT INTO nq AS x VALUES (9, 'w') ON CONFLICT (b) DO NOTHING RETURNING x.a`,
     'BEGIN',
     'DELETE FROM nq WHERE a = 1',
     `INSERT INTO nq VALUES (1, 'after delete') ON CONFLICT (a) DO UPDATE SET b = 'updated' RETURNING *`,
