@@ -101,9 +101,12 @@ function monthDayOutOfRange(text: string): PgError {
  */
 export type DateTimeClock = (() => bigint) | undefined;
 
+/** The input words that read the clock, and what follows them (of trimmed, lower-case text). */
+const CLOCK_WORDS = /^(now|today|tomorrow|yesterday)(?:\s+(.*))?$/;
+
 /** True when date/time input of `text` reads the clock: `now`, `today`, `tomorrow`, `yesterday` (and what may follow the day words). */
 export function readsClock(text: string): boolean {
-  return /^\s*(now|today|tomorrow|yesterday)(\s|$)/i.test(text);
+  return CLOCK_WORDS.test(text.trim().toLowerCase());
 }
 
 /** `<number> <interval unit>`: an interval, which no date/time input function reads. */
@@ -139,7 +142,7 @@ function parseIso(text: string, type: DateTimeType, session?: TimeZone, clock?: 
   if (t === 'infinity' || t === '+infinity') return 'infinity';
   if (t === '-infinity') return '-infinity';
   if (t === 'epoch') return { days: daysFromCivil(1970, 1, 1) - PG_EPOCH_DAYS, usecs: 0n, offset: 0, zone: null };
-  const special = /^(now|today|tomorrow|yesterday)(?:\s+(.*))?$/.exec(t);
+  const special = CLOCK_WORDS.exec(t);
   if (special !== null) return parseRelative(text, type, special[1]!, special[2], session, clock);
   // The words that set every field stand alone (DecodeDateTime: any other field conflicts).
   if (/^(epoch|infinity|[+-]infinity)\s/.test(t)) throw badSyntax(type, text);
