@@ -10,6 +10,7 @@
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { PgNode } from '../parser/parse.js';
+import { leftmostLocation } from '../parser/walk.js';
 import { type Expr, type ExprScope, analyzeExpr, forEachOperand, coerceTo, comparatorFor, commonType, analyzeAggregate, unknownPolymorphic } from './expr.js';
 import { type SqlType, TYPE_NAME, isNumeric, castValue } from './types.js';
 import type { SortKey } from './query.js';
@@ -196,9 +197,9 @@ export function analyzeWindowCall(scope: ExprScope, n: PgNode, name: string): Ex
   }
 }
 
-function coerceOrCast(scope: ExprScope, e: Expr, t: SqlType): Expr {
+function coerceOrCast(scope: ExprScope, e: Expr, t: SqlType, location?: number): Expr {
   if (e.type === t) return e;
-  const c = coerceTo(scope, e, t, -1);
+  const c = coerceTo(scope, e, t, -1, location);
   if (c.type === t) return c;
   return { k: 'cast', type: t, from: e.type, typmod: -1, arg: e, explicit: false };
 }
@@ -270,10 +271,23 @@ function resolveUnknown(ws: ExprScope, e: Expr): Expr {
   return e.type === 'unknown' ? coerceTo(ws, e, 'text', -1) : e;
 }
 
+/** The numeric types in the order of PostgreSQL's implicit casts (each casts to those after it). */
+const NUMERIC_RANK: Partial<Record<SqlType, number>> = { int2: 0, int4: 1, int8: 2, numeric: 3, float4: 4, float8: 5 };
+
+/**
+ * The ORDER BY column types whose RANGE offset is an interval (PostgreSQL's in_range support
+ * functions in_range_{timestamp,timestamptz,date,time,interval}_interval).
+ */
+export function isIntervalOffsetType(t: SqlType): t is 'timestamp' | 'timestamptz' | 'date' | 'time' | 'interval' {
+  return t === 'timestamp' || t === 'timestamptz' || t === 'date' || t === 'time' || t === 'interval';
+}
+
 /**
  * PostgreSQL's frame checks (transformFrameOffset): RANGE with an offset needs exactly one
- * numeric ORDER BY column, GROUPS needs ORDER BY; offsets hold no columns and are int8 for
- * ROWS / GROUPS, the ORDER BY column's type for RANGE.
+ * ORDER BY column of a type with an in_range function (numeric, or date / time with an
+ * interval offset: 0A000 `not supported for column type X and offset type Y` for another
+ * offset type), GROUPS needs ORDER BY; offsets hold no columns and are int8 for ROWS /
+ * GROUPS, the ORDER BY column's type (numeric) or interval (date / time) for RANGE.
  */
 function checkFrame(ws: ExprScope, w: WindowClause, def: PgNode): void {
   const f = w.frameOptions;
@@ -292,11 +306,32 @@ function checkFrame(ws: ExprScope, w: WindowClause, def: PgNode): void {
     } finally {
       ws.aggregateClause = saved;
     }
-    if (hasVar(e)) throw new PgError(SQLSTATE.invalid_column_reference, `argument of ${what} must not contain variables`, pos(node[Object.keys(node)[0]!]?.location));
+    // PostgreSQL checks for variables after choosing the offset's type (checkExprIsVarFree).
+    const c = offsetOfType(e, node, what);
+    if (hasVar(c)) throw new PgError(SQLSTATE.invalid_column_reference, `argument of ${what} must not contain variables`, pos(node[Object.keys(node)[0]!]?.location));
+    return c;
+  };
+  const offsetOfType = (e: Expr, node: PgNode, what: string): Expr => {
     if ((f & FRAME.RANGE) !== 0) {
       const t = w.orderBy[0]!.expr.type;
-      if (!isNumeric(t)) throw new PgError(SQLSTATE.feature_not_supported, `RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${TYPE_NAME[t]}`, pos(node[Object.keys(node)[0]!]?.location));
-      return coerceOrCast(ws, e, t === 'int4' && e.type === 'int8' ? 'int8' : e.type === 'unknown' ? t : e.type);
+      // PostgreSQL places these errors at the offset's leftmost token (exprLocation: a cast
+      // literal's own location).
+      const loc = e.k === 'const' && e.loc !== undefined && e.loc >= 0 ? e.loc : leftmostLocation(node);
+      // The operator class's input type names the column (varchar sorts with text_ops).
+      const colName = TYPE_NAME[t === 'varchar' ? 'text' : t];
+      if (!isIntervalOffsetType(t) && !isNumeric(t)) throw new PgError(SQLSTATE.feature_not_supported, `RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${colName}`, pos(loc));
+      // No in_range function of the column's type takes the offset's type (or one it casts to
+      // implicitly): the date/time types' take an interval (a time casts to it); int2 / int4
+      // columns' take up to int8, int8's int8, numeric's numeric, float4 / float8's float8.
+      const accepts = e.type === 'unknown' ? true
+        : isIntervalOffsetType(t) ? e.type === 'interval' || e.type === 'time'
+        : NUMERIC_RANK[e.type] !== undefined && NUMERIC_RANK[e.type]! <= NUMERIC_RANK[t === 'int2' || t === 'int4' ? 'int8' : t === 'float4' ? 'float8' : t]!;
+      if (!accepts) {
+        throw new PgError(SQLSTATE.feature_not_supported, `RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${colName} and offset type ${TYPE_NAME[e.type]}`,
+          { ...pos(loc), hint: 'Cast the offset value to an appropriate type.' });
+      }
+      if (isIntervalOffsetType(t)) return e.type === 'time' ? coerceOrCast(ws, e, 'interval') : coerceTo(ws, e, 'interval', -1, loc);
+      return coerceOrCast(ws, e, t === 'int4' && e.type === 'int8' ? 'int8' : e.type === 'unknown' ? t : e.type, loc);
     }
     let c = coerceTo(ws, e, 'int8', -1);
     // A constant offset folds to a bigint constant (EXPLAIN prints '2'::bigint, as PostgreSQL).

@@ -9,18 +9,23 @@
  * lag / lead ignore the frame (as PostgreSQL's). Aggregates whose frame starts at UNBOUNDED
  * PRECEDING with no exclusion are accumulated incrementally (the frame end only moves
  * forward); other frames are aggregated afresh per row. RANGE offset bounds are found by
- * binary search over the partition's run of non-NULL ORDER BY values.
+ * binary search over the partition's run of non-NULL ORDER BY values: by value ± offset for
+ * the numeric types, by PostgreSQL's in_range functions (types/in_range.ts: value ± an
+ * interval) for timestamp, timestamptz, date, time and interval, whose frame head and tail
+ * only move forward along a partition as in PostgreSQL.
  *
  * Per-partition scratch (peer group bounds, key values) lives in flat typed arrays reused
  * across partitions. A run condition (PostgreSQL 15's, plan/window.ts takeRunCondition) ends
  * a partition's output at its first row whose ranking value exceeds the condition's limit.
  * @throws PgError 22014 ntile <= 0, 22016 nth_value <= 0, 22004 NULL frame offset, 22013
- *   negative frame offset.
+ *   negative frame offset, 22008 a date/time RANGE bound out of range.
  */
 import { PgError } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode, WindowFunc } from '../../plan/plan.js';
-import { FRAME } from '../../analyze/window.js';
+import { FRAME, isIntervalOffsetType } from '../../analyze/window.js';
+import { type InRangeType, inRangeCmp, inRangeSum } from '../../../types/in_range.js';
+import type { Interval } from '../../../types/interval.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
 
@@ -58,6 +63,16 @@ export class WindowAggState extends PlanState {
   private nonNullHi = 0;
   private startOff = 0;
   private endOff = 0;
+  /**
+   * For a RANGE offset over a date/time ORDER BY column: its type (the in_range function,
+   * types/in_range.ts), the offsets as intervals, and the frame head and tail positions of
+   * the row last framed (the first row in the frame, the first row after it).
+   */
+  private readonly inRangeType: InRangeType | null;
+  private startIv: Interval | null = null;
+  private endIv: Interval | null = null;
+  private headPos = 0;
+  private tailPos = 0;
   /** False until the frame offsets are evaluated (at the first call, again after a rescan). */
   private offsetsReady = false;
   /** The frame of the row last computed: [fs, fe], inclusive. */
@@ -69,6 +84,8 @@ export class WindowAggState extends PlanState {
     this.children = [execInitNode(p.input, es)];
     this.partKey = new Array(p.partition.length).fill(null);
     this.needsPeers = p.funcs.some((f) => !PEERLESS.has(f.name));
+    const t = p.order.length === 1 ? p.order[0]!.type : null;
+    this.inRangeType = (p.frameOptions & FRAME.RANGE) !== 0 && t !== null && isIntervalOffsetType(t) ? t : null;
   }
 
   next(): Value[] | null {
@@ -198,6 +215,11 @@ export class WindowAggState extends PlanState {
       if (e === null) return 0;
       const v = evalExpr(e, [], this.es);
       if (v === null) throw new PgError('22004', `frame ${which} offset must not be null`);
+      if (this.inRangeType !== null) {
+        if (which === 'starting') this.startIv = v as Interval;
+        else this.endIv = v as Interval;
+        return 0;
+      }
       const n = Number(v);
       if (!range && n < 0) throw new PgError('22013', `frame ${which} offset must not be negative`);
       return n;
@@ -227,6 +249,15 @@ export class WindowAggState extends PlanState {
       else if ((f & FRAME.END_CURRENT_ROW) !== 0) this.fe = gLast(g);
       else if ((f & FRAME.END_OFFSET_PRECEDING) !== 0) this.fe = g - this.endOff < 0 ? -1 : gLast(g - this.endOff);
       else this.fe = gLast(Math.min(last, g + this.endOff));
+    } else if (this.inRangeType !== null) {
+      // RANGE over a date/time column: PostgreSQL's head and tail advance from the last row's.
+      if (i === 0) this.headPos = this.tailPos = 0;
+      if ((f & FRAME.START_UNBOUNDED_PRECEDING) !== 0) this.fs = 0;
+      else if ((f & FRAME.START_CURRENT_ROW) !== 0) this.fs = this.peerStart[i]!;
+      else this.fs = this.headPos = this.inRangeBound(i, true, (f & FRAME.START_OFFSET_PRECEDING) !== 0, this.startIv!);
+      if ((f & FRAME.END_UNBOUNDED_FOLLOWING) !== 0) this.fe = n - 1;
+      else if ((f & FRAME.END_CURRENT_ROW) !== 0) this.fe = this.peerEnd[i]!;
+      else this.fe = (this.tailPos = this.inRangeBound(i, false, (f & FRAME.END_OFFSET_PRECEDING) !== 0, this.endIv!)) - 1;
     } else {
       // RANGE: peers for CURRENT ROW; by the ORDER BY value for offsets.
       if ((f & FRAME.START_UNBOUNDED_PRECEDING) !== 0) this.fs = 0;
@@ -274,6 +305,46 @@ export class WindowAggState extends PlanState {
     // (n when there is none); end: the last row at or before it, the last leading NULL row when
     // no value is (-1 when there is none).
     return start ? a : a - 1;
+  }
+
+  /**
+   * A RANGE offset bound of row i over a date/time ORDER BY column, as PostgreSQL's
+   * update_frameheadpos / update_frametailpos find it with the column's in_range function:
+   * the frame head (start) is the first row at or after the last row's head for which
+   * `in_range(value, current, offset, sub, less)` holds; the frame tail (end) the first row at
+   * or after the last row's tail for which it fails. sub is PRECEDING, less is false for the
+   * head and true for the tail, both flipped for DESC. NULL rows sit where they sort (see
+   * rangeBound); a NULL current row's bounds are its NULL peers. Because the head and tail never
+   * move back, a sum that steps back (a day added across a DST gap) frames as PostgreSQL's.
+   * in_range is called, and its errors raised, only when the search starts at a non-NULL row.
+   * @throws PgError 22013 negative offset, 22008 a sum out of range (types/in_range.ts).
+   */
+  private inRangeBound(i: number, start: boolean, preceding: boolean, off: Interval): number {
+    const prev = start ? this.headPos : this.tailPos;
+    const v = this.key0[i]!;
+    if (v === null) return Math.max(prev, start ? this.peerStart[i]! : this.peerEnd[i]! + 1);
+    const hi = this.nonNullHi;
+    if (prev >= hi) return prev;
+    const type = this.inRangeType!;
+    const desc = this.p.orderKeys[0]!.desc;
+    const sub = preceding !== desc;
+    const less = start === desc;
+    const sum = inRangeSum(type, v, off, sub, this.es.zone);
+    // The head is the first row where in_range holds, the tail the first where it fails:
+    // `past(w)` is that condition, false then true along the sorted non-NULL run.
+    const past = (w: Value): boolean => {
+      const c = inRangeCmp(type, w, sum);
+      const ok = less ? c <= 0 : c >= 0;
+      return start ? ok : !ok;
+    };
+    let a = Math.max(prev, this.nonNullLo);
+    let b = hi;
+    while (a < b) {
+      const m = (a + b) >>> 1;
+      if (past(this.key0[m]!)) b = m;
+      else a = m + 1;
+    }
+    return a;
   }
 
   /** True when row r is excluded from row i's frame. */
