@@ -95,18 +95,29 @@ export function isCSpace(c: string | undefined): boolean {
  * Templates read lately (DCH_cache_fetch): to_char or to_timestamp over a table reads its
  * template once, not once per row. The nodes are never changed by their readers.
  */
-const FORMAT_CACHE = new Map<string, readonly DchNode[]>();
-const FORMAT_CACHE_ENTRIES = 64;
+const readDchCached = templateCache(readDchFormat);
 
 /** Reads a template into nodes (parse_format with DCH_FLAG), from the cache when it was read lately. */
 export function parseDchFormat(fmt: string): readonly DchNode[] {
-  let nodes = FORMAT_CACHE.get(fmt);
-  if (nodes === undefined) {
-    nodes = readDchFormat(fmt);
-    if (FORMAT_CACHE.size >= FORMAT_CACHE_ENTRIES) FORMAT_CACHE.delete(FORMAT_CACHE.keys().next().value!);
-    FORMAT_CACHE.set(fmt, nodes);
-  }
-  return nodes;
+  return readDchCached(fmt);
+}
+
+/**
+ * `read` with the last `entries` templates it read kept (PostgreSQL's DCH_cache / NUM_cache: 64
+ * each), the oldest dropped first. What `read` returns must never change; a template it
+ * refuses (throws for) is not kept.
+ */
+export function templateCache<T>(read: (fmt: string) => T, entries = 64): (fmt: string) => T {
+  const cache = new Map<string, T>();
+  return (fmt) => {
+    let t = cache.get(fmt);
+    if (t === undefined) {
+      t = read(fmt);
+      if (cache.size >= entries) cache.delete(cache.keys().next().value!);
+      cache.set(fmt, t);
+    }
+    return t;
+  };
 }
 
 function readDchFormat(fmt: string): DchNode[] {

@@ -27,7 +27,7 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { DBL_DIG, FLT_DIG, pgPrintfFloat } from './float.js';
-import { readQuotedText, readTemplateChar } from './datetime_format.js';
+import { readQuotedText, readTemplateChar, templateCache } from './datetime_format.js';
 import {
   Numeric, NumericKind, makeNumericTypmod, numericMul, numericRound, numericToInt, parseNumeric, pow10,
 } from './numeric.js';
@@ -246,8 +246,7 @@ function readNumFormat(fmt: string): NumTemplate {
  * Templates read lately (NUM_cache_fetch): to_char or to_number over a table reads its
  * template once, not once per row. A template that fails to read is not kept.
  */
-const NUM_CACHE = new Map<string, NumTemplate>();
-const NUM_CACHE_ENTRIES = 64;
+const readNumCached = templateCache(readNumFormat);
 
 /**
  * A number template read into nodes and its description (PostgreSQL's parse_format with
@@ -257,13 +256,7 @@ const NUM_CACHE_ENTRIES = 64;
  *   formats`, `"RN" is incompatible with other formats`, `cannot use "S" twice`, ...
  */
 export function parseNumFormat(fmt: string): NumTemplate {
-  let t = NUM_CACHE.get(fmt);
-  if (t === undefined) {
-    t = readNumFormat(fmt);
-    if (NUM_CACHE.size >= NUM_CACHE_ENTRIES) NUM_CACHE.delete(NUM_CACHE.keys().next().value!);
-    NUM_CACHE.set(fmt, t);
-  }
-  return t;
+  return readNumCached(fmt);
 }
 
 // ---------------------------------------------------------------------------------------
