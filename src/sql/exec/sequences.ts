@@ -393,9 +393,7 @@ export function alterSequence(env: SqlEnv, s: PgNode, notices: Notices): void {
  */
 export function addIdentity(env: SqlEnv, t: Table, cmd: PgNode): void {
   const colName: string = cmd.name;
-  const i = t.def.columns.findIndex((c) => c.name === colName);
-  if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${colName}" of relation "${t.name}" does not exist`);
-  const col = t.def.columns[i]!;
+  const { i, col } = tableColumn(t, colName);
   if (col.type !== 'int2' && col.type !== 'int4' && col.type !== 'int8') throw badOption('identity column type must be smallint, integer, or bigint');
   if (!col.notNull) throw new PgError('55000', `column "${colName}" of relation "${t.name}" must be declared NOT NULL before identity can be added`);
   if (col.identity !== undefined) throw new PgError('55000', `column "${colName}" of relation "${t.name}" is already an identity column`);
@@ -436,8 +434,8 @@ export function identitySequence(env: SqlEnv, table: string, column: string, typ
   return { def, last, called };
 }
 
-/** The identity column `cmd.name` of `t` and its position. @throws PgError 42703 when missing. */
-function identityColumn(t: Table, colName: string): { i: number; col: ColumnDef } {
+/** Column `colName` of `t` and its position (the identity subcommands'). @throws PgError 42703 when missing. */
+function tableColumn(t: Table, colName: string): { i: number; col: ColumnDef } {
   const i = t.def.columns.findIndex((c) => c.name === colName);
   if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column "${colName}" of relation "${t.name}" does not exist`);
   return { i, col: t.def.columns[i]! };
@@ -456,7 +454,7 @@ function notIdentity(t: Table, colName: string): PgError {
  *   NAME and OWNED BY.
  */
 export function setIdentity(env: SqlEnv, t: Table, cmd: PgNode): void {
-  const { i, col } = identityColumn(t, cmd.name as string);
+  const { i, col } = tableColumn(t, cmd.name as string);
   if (col.identity === undefined || col.sequence === null) throw notIdentity(t, cmd.name as string);
   let generated: 'a' | 'd' | undefined;
   const options: PgNode[] = [];
@@ -493,7 +491,7 @@ export function setIdentity(env: SqlEnv, t: Table, cmd: PgNode): void {
  */
 export function dropIdentity(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   const colName = cmd.name as string;
-  const { i, col } = identityColumn(t, colName);
+  const { i, col } = tableColumn(t, colName);
   if (col.identity === undefined || col.sequence === null) {
     if (cmd.missing_ok !== true) throw notIdentity(t, colName);
     notices.push(notice(SQLSTATE.successful_completion, `column "${colName}" of relation "${t.name}" is not an identity column, skipping`));
