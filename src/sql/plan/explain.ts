@@ -101,8 +101,8 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       removed();
       break;
     case 'PkLookup':
-      name = `Index Scan using ${p.indexName} on ${scanName(p.scan)}`;
-      json['Node Type'] = 'Index Scan';
+      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan using ${p.indexName} on ${scanName(p.scan)}`;
+      json['Node Type'] = p.indexOnly ? 'Index Only Scan' : 'Index Scan';
       json['Index Name'] = p.indexName;
       json['Relation Name'] = p.scan.name;
       json['Alias'] = p.scan.alias ?? p.scan.name;

@@ -255,7 +255,7 @@ export type PlanNode =
    */
   | (PlanBase & { node: 'SeqScan'; scan: ScanTarget; table: Table; parallel?: boolean })
   | (PlanBase & { node: 'VirtualScan'; scan: ScanTarget; view: string })
-  | (PlanBase & { node: 'PkLookup'; scan: ScanTarget; table: Table; indexName: string; key: Expr; keyText: string })
+  | (PlanBase & { node: 'PkLookup'; scan: ScanTarget; table: Table; indexName: string; key: Expr; keyText: string; /** Reads no column but the key: an Index Only Scan. */ indexOnly: boolean })
   /**
    * Ordered vector index scan. `nullsFirst`: rows whose key is NULL (not in the index) come
    * first. `distanceBound`: rows farther than it are not wanted (a WHERE `dist < c`), so the

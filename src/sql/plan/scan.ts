@@ -116,6 +116,9 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
         const node: PlanNode = {
           ...planBase(1, 0.29, 8.3, layout),
           node: 'PkLookup', scan: scanTarget(info, rte, rti, cols), table, indexName: pkIndexName(info, table.name), key: pk.key, keyText: '',
+          // PostgreSQL's check_index_only: every column the query reads of the table is in the index.
+          // (the needed columns include those its filter reads).
+          indexOnly: cols.every((c) => c === table.def.primaryKey[0]),
         };
         node.key = info.bindFor(node, pk.key, [], lateralRef);
         node.keyText = `(${rte.colNames[table.def.primaryKey[0]!]!} = ${deparse(node.key, info.global.deparse, false)})`;

@@ -15,6 +15,8 @@ type PkPlan = Extract<PlanNode, { node: 'PkLookup' }>;
 export class PkScanState extends PlanState {
   private ids: number[] | null = null;
   private i = 0;
+  private searches = 0;
+  private fetched = 0;
 
   constructor(readonly p: PkPlan, es: EState) {
     super(p, es);
@@ -42,6 +44,11 @@ export class PkScanState extends PlanState {
     if (this.ids === null) {
       this.ids = this.lookup();
       this.es.env.stats.countIndexScan(this.p.indexName, this.ids.length, this.ids.length);
+      this.searches++;
+      this.fetched += this.ids.length;
+      // EXPLAIN ANALYZE's counters, as nodeIndexscan / nodeIndexonlyscan report them (every
+      // row is read from the table: vecgres keeps no visibility map).
+      this.instr.extra = this.p.indexOnly ? [['Heap Fetches', this.fetched], ['Index Searches', this.searches]] : [['Index Searches', this.searches]];
     }
     while (this.i < this.ids.length) {
       const row = fetchRow(this.p.table, this.p.scan.cols, this.ids[this.i++]!);
