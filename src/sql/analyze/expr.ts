@@ -31,7 +31,7 @@ import { scalarAggregate } from './scalar_aggregates.js';
 import { analyzeWindowCall } from './window.js';
 import { arrayAgg, arrayAggArray, stringAgg, boolAnd, boolOr } from './collect_aggregates.js';
 import { jsonAgg, jsonbAgg, jsonObjectAgg, jsonbObjectAgg, keyTextOf, toJsonText, toJsonbValue } from './json_aggregates.js';
-import { exprEqual } from './query.js';
+import { exprEqual, forEachQueryExpr, type SelectQuery } from './query.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
 import { utf8Length } from '../../storage/codec.js';
 import type { Prng } from '../../common/prng.js';
@@ -677,19 +677,29 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
         return e;
       });
       scope.unreachable = wasUnreachable;
-      if (n.boolop === 'AND_EXPR') return { k: 'and', type: 'bool', args };
-      if (n.boolop === 'OR_EXPR') return { k: 'or', type: 'bool', args };
-      return { k: 'not', type: 'bool', arg: args[0]! };
+      if (decides === null) {
+        const a = args[0]!;
+        return a.k === 'const' ? { k: 'const', type: 'bool', value: a.value === null ? null : !a.value } : { k: 'not', type: 'bool', arg: a };
+      }
+      return simplifyBoolArgs(n.boolop === 'AND_EXPR' ? 'and' : 'or', args);
     }
     case 'NullTest': {
       const arg = analyzeExpr(scope, n.arg);
-      return { k: 'isnull', type: 'bool', arg, negate: n.nulltesttype === 'IS_NOT_NULL' };
+      const negate = n.nulltesttype === 'IS_NOT_NULL';
+      // eval_const_expressions folds a test of a constant: `'...'::timestamptz IS NULL` is
+      // false before the planner reduces outer joins or drops the query's scans.
+      if (arg.k === 'const') return { k: 'const', type: 'bool', value: (arg.value === null) !== negate };
+      return { k: 'isnull', type: 'bool', arg, negate };
     }
     case 'BooleanTest': {
       // transformBooleanTest: the argument is coerced to boolean, named by the test in errors.
       const kind = BOOLEAN_TESTS[n.booltesttype as string];
       if (kind === undefined) throw pgErr.featureNotSupported(`boolean test ${String(n.booltesttype)}`);
       const arg = requireBool(scope, analyzeExpr(scope, n.arg), `argument of ${kind.name}`, n.arg);
+      if (arg.k === 'const') {
+        const v = arg.value;
+        return { k: 'const', type: 'bool', value: (kind.test === 'unknown' ? v === null : v === (kind.test === 'true')) !== kind.negate };
+      }
       return { k: 'booltest', type: 'bool', arg, test: kind.test, negate: kind.negate };
     }
     case 'FuncCall':
@@ -1002,6 +1012,35 @@ function overloadedOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: 
   const a = applyArg(scope, l, o.args[0]!, location);
   const b = applyArg(scope, r, o.args[1]!, location);
   return foldConstants(scope, { k: 'op2', type: o.result, fn: o.impl as Fn2, l: a, r: b, op });
+}
+
+/**
+ * AND / OR over analyzed arguments with their constants folded away, as eval_const_expressions'
+ * simplify_and_arguments / simplify_or_arguments: an argument that decides the result (false
+ * for AND, true for OR) makes the whole expression that constant; the neutral constant is
+ * dropped; a nested AND in an AND (OR in an OR) gives its arguments; NULL constants become
+ * one NULL argument at the end; no argument left is the neutral
+ * constant and one argument left is that argument. So `WHERE x > 1 AND 'c'::text IS NULL` is
+ * constant false, which the planner turns into PostgreSQL's one-time filter.
+ */
+function simplifyBoolArgs(k: 'and' | 'or', args: Expr[]): Expr {
+  const decides = k === 'or';
+  const kept: Expr[] = [];
+  let sawNull = false;
+  for (const a of args) {
+    if (a.k === 'const') {
+      if (a.value === null) sawNull = true;
+      else if (a.value === decides) return { k: 'const', type: 'bool', value: decides };
+      continue;
+    }
+    // Nested ANDs (ORs) flatten into one, as simplify_and_arguments does.
+    if (a.k === k) kept.push(...a.args);
+    else kept.push(a);
+  }
+  if (sawNull) kept.push({ k: 'const', type: 'bool', value: null });
+  if (kept.length === 0) return { k: 'const', type: 'bool', value: !decides };
+  if (kept.length === 1) return kept[0]!;
+  return { k, type: 'bool', args: kept };
 }
 
 /**
@@ -1539,7 +1578,7 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
 
 /**
  * `x [NOT] IN (a, b, ...)`, as PostgreSQL's transformAExprIn. Two or more items without
- * columns (constants, parameters) take a common type with the argument (select_common_type),
+ * columns of this level (constants, parameters, uncorrelated subqueries) take a common type with the argument (select_common_type),
  * are coerced to it and compared with the one `=` that `x = <common type>` resolves to (a
  * cross-type operator keeps `x` as it is, as int4 = int8 does; otherwise `x` is cast too:
  * `date IN (timestamp, ...)` compares timestamps). Every other item (one with a column, or all
@@ -1575,7 +1614,7 @@ function analyzeIn(scope: ExprScope, n: PgNode): Expr {
   });
   const parts: Expr[] = [];
   let rest = items;
-  const nonVars: Expr[] = items.filter((e) => e.k === 'const' || e.k === 'param');
+  const nonVars: Expr[] = items.filter((e) => !readsLevelColumns(e));
   if (nonVars.length > 1) {
     const array = inArray(scope, arg, nonVars, negate, n.location);
     if (array !== null) {
@@ -1585,6 +1624,23 @@ function analyzeIn(scope: ExprScope, n: PgNode): Expr {
   }
   for (const e of rest) parts.push(binaryOp(scope, negate ? '<>' : '=', arg, e, n.location));
   return parts.length === 1 ? parts[0]! : { k: negate ? 'and' : 'or', type: 'bool', args: parts };
+}
+
+/**
+ * True when `e` reads a column of the query level it belongs to, itself or through a subquery
+ * correlated to that level (PostgreSQL's contain_vars_of_level(e, 0)). IN items that read none
+ * (constants, parameters, functions of them, uncorrelated scalar subqueries) form the array.
+ */
+function readsLevelColumns(e: Expr): boolean {
+  return someNode(e, (x) => {
+    if (x.k === 'var') return x.levelsUp === 0;
+    if (x.k !== 'sublink') return false;
+    let found = false;
+    forEachQueryExpr(x.query as SelectQuery, 0, (y, depth) => {
+      if (!found) found = someNode(y, (v) => v.k === 'var' && v.levelsUp === depth + 1);
+    });
+    return found;
+  });
 }
 
 /**

@@ -197,14 +197,17 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
     }
     case 'in': {
       const v = evalExpr(e.arg, row, ctx);
-      if (v === null) return null;
       if (e.hashed !== null) {
+        if (v === null) return null;
         if (e.hashed.values.has(v)) return !e.negate;
         return e.hashed.hasNull ? null : e.negate;
       }
+      // The list is PostgreSQL's ARRAY[...]: every item is evaluated before any comparison, so
+      // an item that fails fails even after a match.
+      const items = e.list.map((item) => evalExpr(item, row, ctx));
+      if (v === null) return null;
       let sawNull = false;
-      for (const item of e.list) {
-        const w = evalExpr(item, row, ctx);
+      for (const w of items) {
         if (w === null) sawNull = true;
         else if (e.eq(v, w, ctx.zone) === true) return !e.negate;
       }

@@ -5,7 +5,7 @@
  * gave each tuple position or parameter when it bound them.
  */
 import type { TimeZone } from '../../types/timezone.js';
-import type { Expr } from '../analyze/expr.js';
+import { someNode, type Expr } from '../analyze/expr.js';
 import { type SqlType, type ArrayElemSqlType, ARRAY_ELEM_TYPES, castValue, formatSqlType, isNumeric, numericRank, valueToText } from '../analyze/types.js';
 import type { Value } from '../../storage/table.js';
 import { type ArrayElement, PgArray } from '../../types/pgarray.js';
@@ -74,7 +74,9 @@ function constText(text: string, type: SqlType): string {
  * become `x = item`, ORed after it (`x <> item`, ANDed before it).
  */
 function inListText(arg: Expr, list: readonly Expr[], negate: boolean, d: (e: Expr) => string, dc: DeparseContext): string {
-  const hasVars = (x: Expr): boolean => x.k !== 'const' && x.k !== 'param';
+  // As analyzeIn splits the list: an item reading a column of the row (a var, or a slot once
+  // bound) is compared on its own.
+  const hasVars = (x: Expr): boolean => someNode(x, (y) => (y.k === 'var' && y.levelsUp === 0) || y.k === 'slot');
   const nonVars = list.filter((x) => !hasVars(x));
   const parts: string[] = [];
   const eq = negate ? '<>' : '=';
@@ -144,7 +146,9 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
   const d = (x: Expr): string => deparse(x, dc, prefix, varName);
   switch (e.k) {
     case 'const':
-      return e.value === null ? 'NULL' : constText(valueToText(e.value, e.type, dc.zone)!, e.type);
+      // get_const_expr: a null constant shows its type, as any constant does (`NULL::boolean`).
+      if (e.value === null) return e.type === 'unknown' ? 'NULL' : `NULL::${typeName(e.type)}`;
+      return constText(valueToText(e.value, e.type, dc.zone)!, e.type);
     case 'param': {
       const params = dc.params;
       if (params === undefined || e.index >= params.length) return `$${e.index + 1}`;

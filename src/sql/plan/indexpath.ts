@@ -18,7 +18,7 @@ import { isOrderedAm, isOrderedIndex, type OrderedIndex, type OrderedIndexAm, ty
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table } from '../../storage/table.js';
 import { VOLATILE_FNS, forEachOperand, type Expr } from '../analyze/expr.js';
-import { exprEqual, type RangeTblEntry } from '../analyze/query.js';
+import { exprEqual, type RangeTblEntry, type SelectQuery } from '../analyze/query.js';
 import { compileIndexDef } from '../exec/index_keys.js';
 import { toRti } from './knn_index.js';
 import { arrayTypeOf, type SqlType } from '../analyze/types.js';
@@ -29,7 +29,7 @@ import type { FilterBitmapIndex, IndexQualSpec, LayoutItem, PlanNode } from './p
 import { relsOf, type PlannerInfo } from './planner.js';
 import { scanTarget, type QualInfo } from './scan.js';
 import type { VarExpr } from './setrefs.js';
-import { pullUpExists } from './sublinks.js';
+import { pullUpExists, refersOutside } from './sublinks.js';
 
 /** PostgreSQL's random_page_cost and seq_page_cost. */
 const RANDOM_PAGE_COST = 4;
@@ -107,9 +107,13 @@ function constantFor(e: Expr, rti: number): boolean {
 
 /**
  * Sublinks and volatile functions are left to the Filter: PostgreSQL makes no index qual with
- * a volatile value, and a SubPlan would run once per scan instead of once per row.
+ * a volatile value, and a SubPlan would run once per scan instead of once per row. A scalar
+ * subquery that reads nothing of the enclosing query is not one: it runs once as an InitPlan,
+ * and its parameter is a constant of the scan (PostgreSQL's SS_process_sublinks replaces it by
+ * the Param before index paths are made, so `a = (SELECT max(b) FROM u)` is an Index Cond).
  */
 function containsVolatile(e: Expr): boolean {
+  if (e.k === 'sublink' && e.sub === 'expr' && !refersOutside(e.query as SelectQuery)) return false;
   if (e.k === 'sublink' || e.k === 'subplan' || (e.k === 'fn' && VOLATILE_FNS.has(e.name))) return true;
   let found = false;
   forEachOperand(e, (x) => {
@@ -401,10 +405,12 @@ function makeIndexScan(
   const node: PlanNode = {
     ...planBase(rows, startup, total, ctx.layout),
     node: 'BtreeIndexScan', scan: scanTarget(info, rte, ctx.rti, ctx.cols), table: rte.table, indexName: cand.def.name, index: cand.index,
-    quals: [], condText: conds.length === 0 ? null : condText(info, conds), backward,
+    quals: [], condText: null, backward,
     indexOnly: ctx.cols.length > 0 && ctx.cols.every((c) => c >= 0 && cand.cols.includes(c)),
   };
+  // Bound first: the text then names the InitPlans the quals read, numbered as bound.
   node.quals = bindSpecs(info, node, specs, ctx.lateralRef);
+  if (conds.length > 0) node.condText = condText(info, conds);
   const rq = andOf(rest);
   if (rq !== null) node.qual = info.bindFor(node, rq, ctx.layout, ctx.lateralRef);
   return node;
@@ -414,9 +420,10 @@ function makeBitmapIndexScan(ctx: ScanCtx, cand: OrderedCandidate, specs: IndexQ
   const { info, rte } = ctx;
   const node: PlanNode = {
     ...planBase(rows, cost, cost, []),
-    node: 'BitmapIndexScan', table: rte.table, indexName: cand.def.name, index: cand.index, quals: [], condText: condText(info, conds),
+    node: 'BitmapIndexScan', table: rte.table, indexName: cand.def.name, index: cand.index, quals: [], condText: '',
   };
   node.quals = bindSpecs(info, node, specs, ctx.lateralRef);
+  node.condText = condText(info, conds);
   return node;
 }
 

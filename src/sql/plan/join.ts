@@ -179,6 +179,26 @@ function planNode(info: PlannerInfo, n: FromNode, pushed: QualInfo[], needed: Ma
   return makeJoin(info, L, R, type, joinQ, filterQ);
 }
 
+/**
+ * Raises PostgreSQL's 0A000 for a FULL JOIN anywhere in `from` whose ON condition has no
+ * equality between its two sides to hash on. makeJoin raises it while planning; a level whose
+ * WHERE cannot hold plans no join (planner.ts dummyResult) yet must refuse the same query, as
+ * PostgreSQL, which builds the join paths under a constant-false qual, does. `exemptTop`: the
+ * single item of `from` is not checked (its children are).
+ */
+export function checkFullJoins(from: readonly FromNode[], exemptTop = false): void {
+  for (const n of from) {
+    if (n.k !== 'join') continue;
+    if (n.type === 'full' && !exemptTop) {
+      const quals = conjuncts(n.quals).map((c) => ({ expr: c, rels: relsOf(c) }));
+      if (equiClauses({ rels: relsOfNode(n.left) }, { rels: relsOfNode(n.right) }, quals).length === 0) {
+        throw new PgError(SQLSTATE.feature_not_supported, 'FULL JOIN is only supported with merge-joinable or hash-joinable join conditions');
+      }
+    }
+    checkFullJoins([n.left, n.right]);
+  }
+}
+
 /** An equality clause usable as a hash key: one side over the outer rels, the other over the inner. */
 interface EquiClause {
   q: QualInfo;
@@ -187,7 +207,7 @@ interface EquiClause {
   eq: (a: unknown, b: unknown) => unknown;
 }
 
-function equiClauses(L: RelPlan, R: RelPlan, quals: QualInfo[]): EquiClause[] {
+function equiClauses(L: { rels: Set<number> }, R: { rels: Set<number> }, quals: QualInfo[]): EquiClause[] {
   const out: EquiClause[] = [];
   for (const q of quals) {
     const e = q.expr;

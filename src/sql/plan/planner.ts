@@ -14,10 +14,10 @@ import { pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
-import { forEachOperand, comparatorFor } from '../analyze/expr.js';
+import { forEachOperand, comparatorFor, mapOperands } from '../analyze/expr.js';
 import { pullUpSubqueries } from './pullup.js';
 import { applyEquivalences, joinClasses, type JoinClass } from './equivclass.js';
-import { type SelectQuery, type SortKey, type RangeTblEntry, setOpLeaves, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
+import { type FromNode, type SelectQuery, type SortKey, type RangeTblEntry, setOpLeaves, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
 import type { RowMark } from '../analyze/locking.js';
 import { evalExpr, NO_CONTEXT, type EvalCtx } from '../exec/eval.js';
 import { groupableTypes } from '../exec/sort_order.js';
@@ -27,7 +27,7 @@ import { bindExpr, type BindCtx, type LevelBinder, type VarExpr } from './setref
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
 import { deparse, type DeparseContext } from './deparse.js';
 import { orderNodeQuals } from './qual_order.js';
-import { planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
+import { checkFullJoins, planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
 import { tryKnnPlan } from './scan.js';
 import { tryOrderedIndexPlan } from './indexpath.js';
 import { reduceOuterJoins } from './outer_join_reduce.js';
@@ -139,8 +139,8 @@ export class PlannerInfo implements LevelBinder {
   readonly lateralParams = new Map<string, number>();
   /** Materialized CTEs defined at this level, printed under its top node. */
   readonly cteDefs: { id: number; name: string; plan: PlanNode }[] = [];
-  /** The parameter of each scalar InitPlan planned at this level, by its subquery expression. */
-  private readonly initPlanParams = new Map<object, Expr>();
+  /** The parameter of each scalar InitPlan planned at this level, and the InitPlan, by its subquery expression. */
+  private readonly initPlanParams = new Map<object, { param: Expr; sp: SubPlan }>();
 
   /**
    * The level's query, with its simple FROM subqueries pulled up (pullup.ts), its outer joins
@@ -204,8 +204,15 @@ export class PlannerInfo implements LevelBinder {
     return this.global.deparse;
   }
 
-  /** Deparses an unbound expression of this level (`prefix`: qualify column names). */
+  /**
+   * Deparses an unbound expression of this level (`prefix`: qualify column names). A scalar
+   * subquery already planned as an InitPlan prints as its parameter, `(InitPlan 1).col1`.
+   */
   text(e: Expr, prefix: boolean): string {
+    if (this.initPlanParams.size > 0 && someNode(e, (x) => x.k === 'sublink')) {
+      const swap = (x: Expr): Expr => (x.k === 'sublink' ? this.initPlanParams.get(x)?.param ?? x : mapOperands(x, swap));
+      e = swap(e);
+    }
     return deparse(e, this.global.deparse, prefix, (v, p) => {
       if (v.levelsUp === 0) return this.varName(v, p);
       let owner: PlannerInfo | null = this;
@@ -226,10 +233,15 @@ export class PlannerInfo implements LevelBinder {
   }
 
   planSubLink(e: Extract<Expr, { k: 'sublink' }>, ctx: BindCtx): Expr {
-    // One subquery object met again (a min / max InitPlan read by the select list and HAVING):
-    // its InitPlan's parameter, planned once.
+    // One subquery object met again (a min / max InitPlan read by the select list and HAVING;
+    // a WHERE clause bound for a sequential scan and again as an index qual): its InitPlan's
+    // parameter, planned once. The InitPlan goes with every node that reads it, as the node
+    // bound first may be a path the planner drops; hoistInitPlans keeps one per level.
     const planned = this.initPlanParams.get(e);
-    if (planned !== undefined) return planned;
+    if (planned !== undefined) {
+      ctx.initPlans.push(planned.sp);
+      return planned.param;
+    }
     const g = this.global;
     const child = new PlannerInfo(g, e.query as SelectQuery, this);
     const plan = planLevel(child);
@@ -252,7 +264,7 @@ export class PlannerInfo implements LevelBinder {
       sp.outParam = g.newParam();
       ctx.initPlans.push(sp);
       const param: Expr = { k: 'execParam', type: e.type, id: sp.outParam, typmod: e.typmod, name: `(InitPlan ${sp.id}).col1` };
-      this.initPlanParams.set(e, param);
+      this.initPlanParams.set(e, { param, sp });
       return param;
     }
     (sp.initPlan ? ctx.initPlans : ctx.subPlans).push(sp);
@@ -407,7 +419,8 @@ function neededColumns(q: SelectQuery): Map<number, Set<number>> {
 
 /** Number of range-table entries in the statement, all levels (EXPLAIN qualifies names when > 1). */
 function countRtes(q: SelectQuery): number {
-  let n = q.rtable.length;
+  // A query without FROM has one entry in PostgreSQL, its RTE_RESULT.
+  let n = q.rtable.length === 0 && q.from.length === 0 ? 1 : q.rtable.length;
   for (const rte of q.rtable) {
     if (rte.kind === 'subquery') n += countRtes(rte.query);
     else if (rte.kind === 'setop') for (const leaf of setOpLeaves(rte.tree)) n += countRtes(leaf);
@@ -637,9 +650,16 @@ function planPaths(info: PlannerInfo): PlanNode {
 
   let plan: PlanNode;
   let ordered = false;
-  // A contradiction among the level's equalities (equivclass.ts): PostgreSQL's dummy relation,
-  // a Result with a false one-time filter that reads nothing, the nodes above it kept.
-  const dummy = info.alwaysFalse && q.from.length > 0 ? dummyResult(info, needed) : null;
+  // A contradiction among the level's equalities (equivclass.ts), or a WHERE that folded to
+  // constant false or NULL: PostgreSQL's dummy relation, a Result with a false one-time filter
+  // that reads nothing, the nodes above it kept. PostgreSQL still builds the join paths first,
+  // so a FULL JOIN it cannot run is refused as it would be: every one under a contradiction (a
+  // dummy base relation does not exempt its join), all but the level's top join under a false
+  // WHERE (the join whose restriction list holds the constant, which populate_joinrel_with_paths
+  // marks dummy without trying a method).
+  const whereFalse = gatingConjuncts(q).some((e) => e.k === 'const' && e.value !== true);
+  if (q.from.length > 0 && (info.alwaysFalse || whereFalse)) checkFullJoins(q.from, !info.alwaysFalse && q.from.length === 1);
+  const dummy = (info.alwaysFalse || whereFalse) && q.from.length > 0 ? dummyResult(info, needed) : null;
   const knn = dummy === null && q.orderBy.length >= 1 && q.windows === undefined && q.distinct === undefined && q.distinctOn === undefined && !q.aggregate && !q.setReturning && q.limit !== null
     ? (tryKnnPlan(info, quals, needed, need) ?? tryKnnJoin(info, quals, needed, need) ?? (q.orderBy.length === 1 ? tryKnnOuterJoin(info, quals, needed, need) : null)) : null;
   // ORDER BY columns of one table: an Index Scan in that order when it beats scan + Sort.
@@ -738,6 +758,23 @@ function planPaths(info: PlannerInfo): PlanNode {
   if (info.cteDefs.length > 0) top.cteDefs = info.cteDefs;
   hoistInitPlans(top);
   return top;
+}
+
+/**
+ * The conjuncts that gate a whole level: its WHERE's and the ON conditions' of its inner joins
+ * that no outer join is above (PostgreSQL distributes those to the top of the join tree, so a
+ * constant false there empties the level; one under an outer join only empties that join).
+ */
+function gatingConjuncts(q: SelectQuery): Expr[] {
+  const out = conjuncts(q.where);
+  const visit = (n: FromNode): void => {
+    if (n.k !== 'join' || n.type !== 'inner') return;
+    out.push(...conjuncts(n.quals));
+    visit(n.left);
+    visit(n.right);
+  };
+  for (const n of q.from) visit(n);
+  return out;
 }
 
 /** The empty FROM of a level whose WHERE cannot hold: every needed column in its layout, no row. */
@@ -889,7 +926,8 @@ function hoistInitPlans(top: PlanNode): void {
     for (const c of planChildren(p)) visit(c);
   };
   visit(top);
-  top.initPlans.sort((a, b) => a.id - b.id);
+  // One InitPlan read by several nodes (planSubLink) is attached once.
+  top.initPlans = [...new Set(top.initPlans)].sort((a, b) => a.id - b.id);
 }
 
 /**

@@ -43,7 +43,7 @@ export interface SemiJoin {
 const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
 
 /** True when `e` (at `depth` levels below the subquery) refers to anything outside the subquery. */
-function refersOutside(q: SelectQuery): boolean {
+export function refersOutside(q: SelectQuery): boolean {
   let found = false;
   forEachQueryExpr(q, 0, (e, depth) => {
     const walk = (x: Expr): void => {
