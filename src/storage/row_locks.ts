@@ -16,15 +16,20 @@
  *
  * Deadlocks: each waiting session waits for the sessions its wait names (`waitsFor`, by process
  * id: a session holding advisory locks takes part outside a transaction too): the transaction a
- * row wait sleeps on, every holder of an advisory lock whose mode conflicts. A wait that would
- * close a cycle fails at once with 40P01 (PostgreSQL finds it after deadlock_timeout; the
- * outcome, one of the sessions failing, is the same). As in PostgreSQL, a row locked by several
+ * row wait sleeps on, every holder of an advisory lock whose mode conflicts, and (soft edges)
+ * every session queued ahead on that advisory lock with a conflicting request. A wait that
+ * would close a cycle fails at once with 40P01 (PostgreSQL finds it after deadlock_timeout; the
+ * outcome, one of the sessions failing, is the same), unless rearranging a wait queue breaks
+ * the cycle (storage/deadlock.ts). As in PostgreSQL, a row locked by several
  * transactions (its MultiXact) is waited for one member at a time (Do_MultiXactIdWait), so a
  * row wait has one edge.
  */
 import { PgError } from '../common/errors.js';
 import type { Table } from './table.js';
 import { Wakeups } from './wakeups.js';
+import { deadlockError, findDeadlock, type WaitBlocker } from './deadlock.js';
+
+export type { WaitBlocker } from './deadlock.js';
 
 /** The four row lock strengths, weakest first (PostgreSQL's LockTupleMode). */
 export const enum RowLockMode {
@@ -75,19 +80,6 @@ export class LockWait extends Error {
     const pid = locks.pidOf(this.holder);
     return { waitsFor: () => (pid === 0 ? [] : [pid]), what: `ShareLock on transaction ${this.holder}`, ended: locks.whenEnded(this.holder) };
   }
-}
-
-/**
- * A wait's edges in the wait-for graph: `waitsFor()` gives the process ids of the sessions
- * waited for as they are now (none: the wait takes no part in deadlock detection; read at each
- * detection, since an advisory lock's holders come and go while a request waits), `what` the
- * lock as a deadlock's DETAIL names it (`ShareLock on transaction 7`), `ended` a promise
- * resolved when the wait may be over.
- */
-export interface WaitBlocker {
-  waitsFor(): readonly number[];
-  what: string;
-  ended: Promise<void>;
 }
 
 interface Held {
@@ -292,43 +284,26 @@ export class RowLocks {
 
   /**
    * Records that session `waiter` (a process id) waits on `b`; a blocker that names no session
-   * (a concurrent index build) takes no part in the graph.
+   * (a concurrent index build) takes no part in the graph. A cycle that only a rearranged wait
+   * queue closes is resolved by rearranging it (storage/deadlock.ts), which may wake waiters.
    * @throws PgError 40P01 `deadlock detected` when a session `b` waits for waits, directly or
    *   through others, for `waiter`; the DETAIL lists the cycle as PostgreSQL's DeadLockReport does.
    */
   startWait(waiter: number, b: WaitBlocker): void {
     this.waiting++;
     if (waiter === 0) return;
-    const cycle = this.cycleThrough(waiter, b);
+    this.waitsFor.set(waiter, b);
+    const cycle = findDeadlock(waiter, (pid) => this.waitsFor.get(pid));
     if (cycle !== null) {
       this.waiting--;
-      throw deadlock(cycle);
+      this.waitsFor.delete(waiter);
+      throw deadlockError(cycle);
     }
-    this.waitsFor.set(waiter, b);
   }
 
-  /**
-   * A cycle of waits from `waiter` (about to wait on `b`) back to it, each entry a session and
-   * the lock it waits for (the next entry's session holds it), or null. A depth-first search
-   * over every edge (PostgreSQL's FindLockCycle), each session visited once.
-   */
-  private cycleThrough(waiter: number, b: WaitBlocker): { pid: number; what: string }[] | null {
-    const path = [{ pid: waiter, what: b.what }];
-    const seen = new Set<number>([waiter]);
-    const visit = (pids: readonly number[]): boolean => {
-      for (const p of pids) {
-        if (p === waiter) return true;
-        if (seen.has(p)) continue;
-        seen.add(p);
-        const next = this.waitsFor.get(p);
-        if (next === undefined) continue;
-        path.push({ pid: p, what: next.what });
-        if (visit(next.waitsFor())) return true;
-        path.pop();
-      }
-      return false;
-    };
-    return visit(b.waitsFor()) ? path : null;
+  /** What session `pid` waits for now, or undefined (pg_locks, pg_blocking_pids). */
+  waitOf(pid: number): WaitBlocker | undefined {
+    return this.waitsFor.get(pid);
   }
 
   /** Session `waiter` stopped waiting (woken, timed out, cancelled). */
@@ -349,14 +324,4 @@ export class RowLocks {
     this.waitsFor.clear();
     this.ends.wakeAll();
   }
-}
-
-/** 40P01 for a cycle of waits, each waiting for the next (the last for the first). */
-function deadlock(cycle: { pid: number; what: string }[]): PgError {
-  const lines: string[] = [];
-  for (let i = 0; i < cycle.length; i++) {
-    const next = cycle[(i + 1) % cycle.length]!;
-    lines.push(`Process ${cycle[i]!.pid} waits for ${cycle[i]!.what}; blocked by process ${next.pid}.`);
-  }
-  return new PgError('40P01', 'deadlock detected', { detail: lines.join('\n'), hint: 'See server log for query details.' });
 }

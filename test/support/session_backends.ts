@@ -17,6 +17,8 @@ export interface SessionConn {
   q(sql: string, params?: unknown[]): Promise<{ rows: Row[]; count: number }>;
   /** LISTEN `channel`: the payloads received on it, in arrival order (the array grows). */
   listen(channel: string): Promise<string[]>;
+  /** Ends the session (an embedded session released, a connection closed), a statement of it still running. */
+  end(): Promise<void>;
 }
 
 export interface SessionBackend {
@@ -80,6 +82,7 @@ function pgConn(c: pg.Client): SessionConn {
       await c.query(`LISTEN ${channel}`);
       return got;
     },
+    end: () => c.end(),
   };
 }
 
@@ -108,6 +111,7 @@ export async function embeddedBackend(): Promise<SessionBackend> {
             await s.listen(channel, (p) => got.push(p));
             return got;
           },
+          end: () => s.release(),
         });
       }
       return out;

@@ -6,7 +6,7 @@
  * back to; session-level ones with the session (engine/database.ts `endSession`).
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { advisoryKeyOf32, advisoryKeyOf64, advisoryModeName } from '../../storage/advisory_locks.js';
+import { AdvisoryWait, advisoryKeyOf32, advisoryKeyOf64, advisoryModeName } from '../../storage/advisory_locks.js';
 import type { Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 
@@ -25,7 +25,8 @@ export function advisoryKey(args: readonly Value[]): string {
  * text; '' for unlock_all). Returns the function's boolean (true for the void ones). A rerun
  * after a wait replays the first run's calls (exec/statement_rerun.ts). An unlock of a lock the
  * session does not hold at session level returns false with PostgreSQL's WARNING.
- * @throws AdvisoryWait when `op` is 'lock' and another session holds the key in a conflicting mode.
+ * @throws AdvisoryWait when `op` is 'lock' and another session holds the key in a conflicting
+ *   mode or waits for it ahead with a conflicting request (the session is queued).
  */
 export function advisoryCall(env: SqlEnv, op: AdvisoryOp, key: string, shared: boolean, xact: boolean): boolean {
   const locks = env.catalog.advisoryLocks;
@@ -34,7 +35,15 @@ export function advisoryCall(env: SqlEnv, op: AdvisoryOp, key: string, shared: b
     switch (op) {
       case 'lock':
       case 'try': {
-        const got = locks.acquire(key, pid, shared, xact, op === 'try');
+        let got: boolean;
+        try {
+          got = locks.acquire(key, pid, shared, xact, op === 'try');
+        } catch (e) {
+          // Queued: the place is kept across the rerun and given up when the statement ends
+          // (completed, failed, or its wait failed) without having taken the lock.
+          if (e instanceof AdvisoryWait) env.rerun.whenCleared(() => locks.leaveQueue(pid));
+          throw e;
+        }
         return { result: got, undo: got ? () => locks.undoAcquire(key, pid, shared, xact) : null };
       }
       case 'unlock':

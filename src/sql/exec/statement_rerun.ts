@@ -31,7 +31,9 @@
  *   rerun that calls them differently, or ends before reaching them, releases the acquisitions
  *   it did not make again. When the wait fails the statement fails as if it had run once: what
  *   it took stays, session-level locks with the session, transaction-level ones until the
- *   transaction ends.
+ *   transaction ends. The place in an advisory lock's wait queue the waiting call took is
+ *   kept across the undo (its rerun takes the lock in its turn) and given up when the
+ *   statement ends ({@link StatementRerun.whenCleared}).
  * - currval and lastval are not put back: as in PostgreSQL, a value nextval handed out counts
  *   for them even when the row it was drawn for was not written in the end; the rerun's
  *   (replayed) calls set them again.
@@ -90,6 +92,8 @@ export class StatementRerun {
   /** Advisory lock calls in order: the call (function and key), its result, and how to undo an acquisition. */
   private advisoryCalls: { call: string; result: boolean; undo: (() => void) | null }[] | null = null;
   private advisoryReplayed = 0;
+  /** What ends with the statement, not with its undo: leaving an advisory lock's wait queue. */
+  private cleared: (() => void)[] = [];
 
   /** True between the undo of a statement that must wait and the start of its rerun. */
   get waiting(): boolean {
@@ -144,6 +148,9 @@ export class StatementRerun {
    */
   clear(): void {
     if (!this.undone) this.dropAdvisoryFrom(this.advisoryReplayed);
+    const cleared = this.cleared;
+    this.cleared = [];
+    for (const f of cleared) f();
     this.advisoryCalls = null;
     this.advisoryReplayed = 0;
     this.raw = null;
@@ -153,6 +160,11 @@ export class StatementRerun {
     this.sequences = null;
     this.clockUs = null;
     this.clockReplayed = 0;
+  }
+
+  /** Runs `f` when the statement ends (completes, fails, or its wait fails), not when it is undone to wait. */
+  whenCleared(f: () => void): void {
+    this.cleared.push(f);
   }
 
   /** Before the statement changes a setting (set_config): remembers the settings to put back. */
