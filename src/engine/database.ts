@@ -271,6 +271,7 @@ export class Database {
   openSession(pid: number = this.allocatePid()): Session {
     const session = this.newSession();
     session.pid = pid;
+    this.catalog.lockSessions.add(session);
     for (const r of this.sessions) if (r.deref() === undefined) this.sessions.delete(r);
     this.sessions.add(new WeakRef(session));
     return session;
@@ -805,6 +806,7 @@ export class Database {
       }
       this.catalog.advisoryLocks.endSession(session.pid);
     }
+    this.catalog.lockSessions.remove(session.pid);
     session.notify.listening.clear();
     session.inbox.length = 0;
     session.onNotification = null;

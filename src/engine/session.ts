@@ -34,6 +34,8 @@ export class Session implements SqlEnv {
   readonly interrupts = new Interrupts();
   /** Process id (the wire server's BackendKeyData; the engine numbers embedded sessions). */
   pid = 0;
+  /** Local transactions begun (SqlEnv.lxid). */
+  lxid = 0;
   /** The engine's awaiting runner runs the current statement (SqlEnv.awaitable). */
   awaitable = false;
   /** CREATE INDEX CONCURRENTLY between its two runs (SqlEnv.concurrentBuild). */

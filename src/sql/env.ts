@@ -170,6 +170,8 @@ export interface SqlEnv {
   readonly sequenceValues: { currval: Map<Sequence, bigint>; last: Sequence | null };
   /** The session's process id (pg_backend_pid; a deadlock's DETAIL names processes by it). */
   readonly pid: number;
+  /** Local transactions the session has begun (the second half of its virtual transaction id in pg_locks). */
+  lxid: number;
   /**
    * The session's prepared statements by name (exec/prepared.ts): SQL PREPARE and the
    * extended protocol's Parse share one namespace, as in PostgreSQL.

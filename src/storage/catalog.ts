@@ -11,6 +11,7 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { Table, withColumnAdded, withColumnDropped, type ColumnDef, type TableDef, type Value } from './table.js';
 import { LockWait, RowLockMode, RowLocks, type WaitBlocker } from './row_locks.js';
+import { LockSessions } from './lock_sessions.js';
 import { AdvisoryLocks } from './advisory_locks.js';
 import { ObjectIds, type OidAssignment } from './object_ids.js';
 import { checkSetval, defaultSequenceDef, freshState, nextvalStep, type Sequence, type SequenceDef, type SequenceType } from './sequence.js';
@@ -246,6 +247,8 @@ export class Catalog {
   readonly rowLocks = new RowLocks();
   /** Advisory locks of the database's sessions (pg_advisory_lock and its family). */
   readonly advisoryLocks = new AdvisoryLocks();
+  /** The sessions of the database as pg_locks shows them (storage/lock_sessions.ts). */
+  readonly lockSessions = new LockSessions();
   /** Relations locked by uncommitted DDL: name -> holder. */
   private readonly locks = new Map<string, { xid: number; mode: RelationLockMode }>();
   /**

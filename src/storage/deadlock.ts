@@ -37,14 +37,16 @@ export interface WaitQueue {
  * waited for as they are now (none: the wait takes no part in deadlock detection; read at each
  * detection, since an advisory lock's holders come and go while a request waits), `what` the
  * lock as a deadlock's DETAIL names it (`ShareLock on transaction 7`), `ended` a promise
- * resolved when the wait may be over, and `queue` the lock's wait queue where it has one (its
- * soft edges).
+ * resolved when the wait may be over, `queue` the lock's wait queue where it has one (its
+ * soft edges), and `transaction` the transaction id a row lock wait sleeps on (pg_locks shows
+ * the waiter's ShareLock on it).
  */
 export interface WaitBlocker {
   waitsFor(): readonly number[];
   what: string;
   ended: Promise<void>;
   queue?: WaitQueue;
+  transaction?: number;
 }
 
 /** One entry of a cycle: a session and the lock it waits for (held or requested ahead by the next entry's session). */

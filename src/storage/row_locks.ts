@@ -78,7 +78,10 @@ export class LockWait extends Error {
   /** The session this wait waits for, what for, and what ends the wait (here: the holder transaction's end). */
   blocker(locks: RowLocks): WaitBlocker {
     const pid = locks.pidOf(this.holder);
-    return { waitsFor: () => (pid === 0 ? [] : [pid]), what: `ShareLock on transaction ${this.holder}`, ended: locks.whenEnded(this.holder) };
+    const b: WaitBlocker = { waitsFor: () => (pid === 0 ? [] : [pid]), what: `ShareLock on transaction ${this.holder}`, ended: locks.whenEnded(this.holder) };
+    // A row's holder is waited for on its transaction id (a relation lock's wait is not).
+    if (this.rowId >= 0) b.transaction = this.holder;
+    return b;
   }
 }
 
@@ -114,6 +117,8 @@ export class RowLocks {
   private readonly priorOf = new Map<number, { table: Table; rowId: number }[]>();
   /** What each waiting session (process id) waits for: the wait-for graph's edges from it. */
   private readonly waitsFor = new Map<number, WaitBlocker>();
+  /** When each waiting session's wait started (ms since the epoch: pg_locks.waitstart). */
+  private readonly waitStarts = new Map<number, number>();
   /** Statements waiting now (also those waiting for a concurrent index build, which are not in the graph). */
   waiting = 0;
 
@@ -293,10 +298,12 @@ export class RowLocks {
     this.waiting++;
     if (waiter === 0) return;
     this.waitsFor.set(waiter, b);
+    this.waitStarts.set(waiter, Date.now());
     const cycle = findDeadlock(waiter, (pid) => this.waitsFor.get(pid));
     if (cycle !== null) {
       this.waiting--;
       this.waitsFor.delete(waiter);
+      this.waitStarts.delete(waiter);
       throw deadlockError(cycle);
     }
   }
@@ -306,10 +313,16 @@ export class RowLocks {
     return this.waitsFor.get(pid);
   }
 
+  /** When the wait of session `pid` started (ms since the epoch), or null when it does not wait. */
+  waitStartOf(pid: number): number | null {
+    return this.waitStarts.get(pid) ?? null;
+  }
+
   /** Session `waiter` stopped waiting (woken, timed out, cancelled). */
   endWait(waiter: number): void {
     this.waiting--;
     this.waitsFor.delete(waiter);
+    this.waitStarts.delete(waiter);
   }
 
   /** Forgets everything (the database is closing). */
@@ -322,6 +335,7 @@ export class RowLocks {
     this.priorOf.clear();
     this.active.clear();
     this.waitsFor.clear();
+    this.waitStarts.clear();
     this.ends.wakeAll();
   }
 }

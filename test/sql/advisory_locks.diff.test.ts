@@ -64,6 +64,24 @@ test('advisory locks: transaction-level locks end with the transaction or a save
   ]);
 });
 
+test('pg_locks shows the session\'s advisory locks and its own virtual transaction; pg_blocking_pids of a session not waiting is empty', async () => {
+  await run('pg_locks in one session', [
+    `SELECT pg_advisory_lock(5) AS a, pg_advisory_lock(5) AS b, pg_advisory_lock_shared(6, 7) AS c, pg_advisory_lock(-1) AS d`,
+    `SELECT locktype, database, relation, page, tuple, virtualxid IS NULL AS v, transactionid IS NULL AS x, classid, objid, objsubid, mode, granted, fastpath, waitstart IS NULL AS w
+       FROM pg_locks WHERE locktype = 'advisory' ORDER BY objid, mode`,
+    `SELECT locktype, mode, granted, fastpath, virtualxid = virtualtransaction AS own, pid = pg_backend_pid() AS mine FROM pg_locks WHERE locktype IN ('virtualxid', 'transactionid')`,
+    `BEGIN`,
+    `SELECT pg_advisory_xact_lock(5) AS a, txid_current() > 0 AS b`,
+    `SELECT locktype, mode, granted, fastpath, pid = pg_backend_pid() AS mine FROM pg_locks WHERE locktype IN ('virtualxid', 'transactionid', 'advisory') ORDER BY 1, 2, objid`,
+    `COMMIT`,
+    `SELECT pg_advisory_unlock_all()`,
+    `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory'`,
+    `SELECT pg_blocking_pids(pg_backend_pid()) AS a, pg_blocking_pids(NULL) AS b, pg_blocking_pids(0) AS c, pg_typeof(pg_blocking_pids(1)) AS t`,
+    `SELECT pg_blocking_pids(1::bigint)`,
+    `SELECT pg_blocking_pids()`,
+  ]);
+});
+
 test('advisory locks: an unlock of a lock not held warns as PostgreSQL', async () => {
   const statements = [
     `SELECT pg_advisory_unlock(21)`,
@@ -91,8 +109,8 @@ test('advisory locks: an unlock of a lock not held warns as PostgreSQL', async (
   }
 });
 
-test('pg_locks and the other pg_catalog relations vecgres lacks are 0A000 by name, never 42P01', async () => {
-  for (const sql of ['SELECT count(*) FROM pg_locks', 'SELECT count(*) FROM pg_catalog.pg_locks', 'SELECT name FROM pg_prepared_statements', 'SELECT * FROM pg_stat_activity']) {
+test('pg_catalog relations vecgres lacks are 0A000 by name, never 42P01; pg_locks exists', async () => {
+  for (const sql of ['SELECT name FROM pg_prepared_statements', 'SELECT * FROM pg_stat_activity', 'SELECT * FROM pg_catalog.pg_stat_activity']) {
     const want = await oracle.tryQuery(sql);
     assert.equal(want.ok, true, `PostgreSQL has it: ${sql}`);
     await assert.rejects(db.query(sql), (e: { code?: string; message: string }) => {
@@ -100,6 +118,9 @@ test('pg_locks and the other pg_catalog relations vecgres lacks are 0A000 by nam
       assert.match(e.message, /^pg_catalog\.pg_\w+ is not supported$/);
       return true;
     });
+  }
+  for (const sql of ['SELECT count(*) >= 1 AS n FROM pg_locks', 'SELECT count(*) >= 1 AS n FROM pg_catalog.pg_locks']) {
+    assert.deepEqual((await db.query(sql)).rows, (await oracle.query(sql)).rows, sql);
   }
   // A table of that name in public is the user's, as in PostgreSQL when qualified.
   await db.exec('CREATE TABLE public.pg_locks (id int)');

@@ -217,6 +217,8 @@ export interface SessionContext {
   listeningChannels(): string[];
   /** pg_backend_pid: the session's process id (the wire server's BackendKeyData). */
   readonly pid: number;
+  /** pg_blocking_pids: the sessions blocking session `pid`'s lock wait (exec/lock_status.ts). */
+  blockingPids(pid: number): number[];
   /**
    * An advisory lock function (exec/advisory.ts) on the key of `keyArgs` (one bigint, or two
    * integers; none for unlock_all): its boolean result. @throws AdvisoryWait where 'lock' must wait.
@@ -2887,6 +2889,21 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     case 'pg_backend_pid':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);
       return { k: 'session', type: 'int4', name, args: [], fn: (_v, session) => session.pid };
+    case 'pg_blocking_pids': {
+      // pg_blocking_pids(integer) returns integer[]: strict, volatile (read when it runs).
+      if (args.length !== 1 || (args[0]!.type !== 'unknown' && args[0]!.type !== 'int4' && castContext(args[0]!.type, 'int4') !== 'implicit')) {
+        throw undefinedFunction(name, types(), location);
+      }
+      const a = [applyArg(scope, args[0]!, 'int4', location)];
+      return {
+        k: 'session', type: 'int4[]', name, args: a,
+        fn: (v, s) => {
+          if (v[0] === null) return null;
+          const pids = s.blockingPids(v[0] as number);
+          return new PgArray('int4', pids.length === 0 ? [] : [pids.length], pids);
+        },
+      };
+    }
     case 'txid_current':
     case 'txid_current_if_assigned':
       // The transaction id (vecgres' own numbering: ids grow, are never reused and survive

@@ -51,6 +51,8 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
     relhassubclass:bool relrowsecurity:bool relforcerowsecurity:bool relispopulated:bool relreplident:char relispartition:bool
     relrewrite:oid relfrozenxid:xid relminmxid:xid relacl:_aclitem reloptions:_text relpartbound:pg_node_tree`),
   pg_namespace: cols('oid:oid nspname:name nspowner:oid nspacl:_aclitem'),
+  pg_locks: cols(`locktype:text database:oid relation:oid page:int4 tuple:int2 virtualxid:text transactionid:xid classid:oid
+    objid:oid objsubid:int2 virtualtransaction:text pid:int4 mode:text granted:bool fastpath:bool waitstart:timestamptz`),
   pg_sequences: cols(`schemaname:name sequencename:name sequenceowner:name data_type:regtype start_value:int8 min_value:int8
     max_value:int8 increment_by:int8 cycle:bool cache_size:int8 last_value:int8`),
   pg_sequence: cols('seqrelid:oid seqtypid:oid seqstart:int8 seqincrement:int8 seqmax:int8 seqmin:int8 seqcache:int8 seqcycle:bool'),

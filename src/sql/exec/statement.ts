@@ -209,7 +209,11 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
     env.rerun.clear();
     const nowUs = wallClockUs(env.clock);
     env.timestamps.statementUs = nowUs;
-    if (!txn.inBlock) env.timestamps.transactionUs = nowUs;
+    if (!txn.inBlock) {
+      env.timestamps.transactionUs = nowUs;
+      // A new local transaction (pg_locks' virtual transaction id).
+      env.lxid++;
+    }
     return transaction(env, raw.stmt.TransactionStmt);
   }
   // The statement's start; outside a block also the transaction's. A rerun after a wait keeps
@@ -217,7 +221,11 @@ export function executeStatement(env: SqlEnv, raw: RawStatement, params: readonl
   const startUs = env.rerun.begin(env, raw, params, wallClockUs(env.clock));
   env.runtimeNotices.length = 0;
   env.timestamps.statementUs = startUs;
-  if (!txn.inBlock) env.timestamps.transactionUs = startUs;
+  if (!txn.inBlock) {
+    env.timestamps.transactionUs = startUs;
+    // A rerun after a wait is the same statement, in the same virtual transaction.
+    if (!env.rerun.rerunning) env.lxid++;
+  }
   // statement_timeout counts from here, for each statement of a multi-statement query (as
   // PostgreSQL 13 and later); the executor's loops check it.
   env.interrupts.startStatement(Number(env.settings.get('statement_timeout')));
@@ -674,6 +682,7 @@ export function beginImplicitBlock(env: SqlEnv): void {
   // The block's transaction starts now (StartTransaction's xactStartTimestamp): its statements
   // see inBlock already set, so none of them would set the timestamp now() reads.
   env.timestamps.transactionUs = wallClockUs(env.clock);
+  env.lxid++;
   env.settings.beginTransaction();
 }
 

@@ -95,6 +95,9 @@ export class StatementRerun {
   /** What ends with the statement, not with its undo: leaving an advisory lock's wait queue. */
   private cleared: (() => void)[] = [];
 
+  /** True while the current run is a rerun after a wait (set by {@link begin}). */
+  rerunning = false;
+
   /** True between the undo of a statement that must wait and the start of its rerun. */
   get waiting(): boolean {
     return this.undone;
@@ -107,7 +110,8 @@ export class StatementRerun {
    * the statement's timestamp.
    */
   begin(env: SqlEnv, raw: object, params: readonly unknown[], nowUs: bigint): bigint {
-    if (this.undone && this.raw === raw && this.params === params) {
+    this.rerunning = this.undone && this.raw === raw && this.params === params;
+    if (this.rerunning) {
       this.undone = false;
       env.random.restoreState(this.prng);
       this.clockReplayed = 0;

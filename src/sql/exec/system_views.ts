@@ -1,7 +1,8 @@
 /**
  * Rows of the system catalogs and statistics views (analyze/system_views.ts declares their
  * columns): pg_class, pg_namespace, pg_am, pg_opclass, pg_type, pg_index, pg_tables, pg_stats,
- * pg_stat_user_tables, pg_stat_user_indexes, pg_stat_progress_create_index. Built from the
+ * pg_stat_user_tables, pg_stat_user_indexes, pg_stat_progress_create_index, pg_locks
+ * (exec/lock_status.ts). Built from the
  * catalog, the index methods and the database's statistics store when a scan starts.
  *
  * Object ids: PostgreSQL's fixed ones for built-in objects (namespaces, types, the btree and
@@ -20,6 +21,7 @@ import { TYPE_OID, toInt8, valueToText, type SqlType } from '../analyze/types.js
 import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
 import { informationSchemaRows } from './information_schema.js';
+import { pgLocksRows } from './lock_status.js';
 import type { ColumnStats } from '../stats/store.js';
 import { attrdefRows, attributeRows, collationRows, constraintRows, indexExprsText, rolesRows, triggerRows } from './catalog_describe.js';
 
@@ -242,6 +244,8 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       }
       return rows;
     }
+    case 'pg_locks':
+      return pgLocksRows(env);
     case 'pg_stat_progress_create_index': {
       const rows: Value[][] = [];
       const builds = env.stats.progress === null ? [...env.stats.concurrentProgress] : [env.stats.progress, ...env.stats.concurrentProgress];
