@@ -130,6 +130,23 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     assert.equal(await one(extra!, 'SELECT pg_try_advisory_lock(4)'), false);
     for (const s of [a!, c!, extra!]) await s.q('SELECT pg_advisory_unlock_all()');
   }],
+  ['a waiter whose statement is cancelled leaves the queue: the shared request behind it is granted', async (b) => {
+    const [a, w, c] = await b.open(3);
+    await a!.q('SELECT pg_advisory_lock_shared(8)');
+    const pw = settle(w!.q('SELECT pg_advisory_lock(8)'));
+    await b.blocked(1, pw);
+    const pc = settle(c!.q('SELECT pg_advisory_lock_shared(8)'));
+    await b.blocked(2, pc);
+    assert.equal(pc.done, false, 'c waits behind w');
+    await w!.cancel();
+    const rw = await pw.result;
+    assert.equal(rw.ok, false);
+    assert.equal((rw as { error: { code?: string } }).error.code, '57014');
+    assert.equal((await pc.result).ok, true);
+    assert.equal(await one(w!, 'SELECT pg_try_advisory_lock(8)'), false);
+    assert.equal(await one(w!, 'SELECT pg_try_advisory_lock_shared(8)'), true, 'no exclusive request waits any more');
+    for (const s of [a!, w!, c!]) await s.q('SELECT pg_advisory_unlock_all()');
+  }],
   ['a cycle through a queued request is broken by letting the waiter behind go first, not by an error', async (b) => {
     const [h, w1, w2] = await b.open(3);
     const order: string[] = [];

@@ -6,8 +6,10 @@
  * again) build on it, each adapting `SessionConn` to the shape its scenarios use.
  */
 import { test } from 'node:test';
+import { connect } from 'node:net';
 import pg from 'pg';
 import { Vecgres } from '../../src/index.js';
+import type { Session } from '../../src/engine/session.js';
 import { startServer } from '../server/helpers.js';
 
 export type Row = Record<string, unknown>;
@@ -19,6 +21,8 @@ export interface SessionConn {
   listen(channel: string): Promise<string[]>;
   /** Ends the session (an embedded session released, a connection closed), a statement of it still running. */
   end(): Promise<void>;
+  /** Asks the session's running statement to stop (a wire CancelRequest; the engine's cancel for an embedded session). */
+  cancel(): Promise<void>;
 }
 
 export interface SessionBackend {
@@ -68,6 +72,23 @@ export async function closerDetectsDeadlock(backend: { native: boolean }, first:
   await closer.q("SET deadlock_timeout = '10ms'");
 }
 
+/** Sends the CancelRequest of `c`'s connection (its process id and secret key) on a connection of its own. */
+function sendCancelRequest(c: pg.Client): Promise<void> {
+  const { processID, secretKey, host, port } = c as unknown as { processID: number; secretKey: number; host: string; port: number };
+  return new Promise<void>((resolve) => {
+    const sock = connect(port, host, () => {
+      const b = Buffer.alloc(16);
+      b.writeInt32BE(16, 0);
+      b.writeInt32BE(80877102, 4);
+      b.writeInt32BE(processID, 8);
+      b.writeInt32BE(secretKey, 12);
+      sock.write(b);
+    });
+    sock.on('error', () => undefined);
+    sock.on('close', () => resolve());
+  });
+}
+
 function pgConn(c: pg.Client): SessionConn {
   return {
     async q(sql, params) {
@@ -83,6 +104,7 @@ function pgConn(c: pg.Client): SessionConn {
       return got;
     },
     end: () => c.end(),
+    cancel: () => sendCancelRequest(c),
   };
 }
 
@@ -101,6 +123,7 @@ export async function embeddedBackend(): Promise<SessionBackend> {
       const out: SessionConn[] = [];
       for (let i = 0; i < n; i++) {
         const s = await db.connect();
+        const pid = (await s.query<{ p: number }>('SELECT pg_backend_pid() AS p')).rows[0]!.p;
         out.push({
           async q(sql, params) {
             const r = await s.query<Row>(sql, params);
@@ -112,6 +135,8 @@ export async function embeddedBackend(): Promise<SessionBackend> {
             return got;
           },
           end: () => s.release(),
+          // What the wire server does with a CancelRequest for a busy connection.
+          cancel: async () => (db.database.catalog.lockSessions.get(pid)!.session as unknown as Session).interrupts.requestCancel(),
         });
       }
       return out;
