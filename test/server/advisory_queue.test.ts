@@ -147,6 +147,21 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     assert.equal(await one(w!, 'SELECT pg_try_advisory_lock_shared(8)'), true, 'no exclusive request waits any more');
     for (const s of [a!, w!, c!]) await s.q('SELECT pg_advisory_unlock_all()');
   }],
+  ['a waiter whose lock_timeout or statement_timeout ends its wait leaves the queue', async (b) => {
+    const [a, w, c] = await b.open(3);
+    await a!.q('SELECT pg_advisory_lock_shared(9)');
+    for (const setting of ['lock_timeout', 'statement_timeout']) {
+      await w!.q(`SET ${setting} = '50ms'`);
+      const r = await settle(w!.q('SELECT pg_advisory_lock(9)')).result;
+      assert.equal(r.ok, false);
+      assert.equal((r as { error: { code?: string } }).error.code, setting === 'lock_timeout' ? '55P03' : '57014');
+      await w!.q(`RESET ${setting}`);
+      // Had the exclusive request stayed queued, a shared request would have to wait behind it.
+      assert.equal(await one(c!, 'SELECT pg_try_advisory_lock_shared(9)'), true, setting);
+      assert.equal(await one(c!, 'SELECT pg_advisory_unlock_shared(9)'), true);
+    }
+    await a!.q('SELECT pg_advisory_unlock_all()');
+  }],
   ['a cycle through a queued request is broken by letting the waiter behind go first, not by an error', async (b) => {
     const [h, w1, w2] = await b.open(3);
     const order: string[] = [];
