@@ -163,32 +163,39 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     await a!.q('SELECT pg_advisory_unlock_all()');
   }],
   ['a cycle through a queued request is broken by letting the waiter behind go first, not by an error', async (b) => {
-    const [h, w1, w2] = await b.open(3);
+    const [h, w1, w2, w3] = await b.open(4);
     const order: string[] = [];
     await closerDetectsDeadlock(b, w1!, h!);
-    if (b.native) await w2!.q("SET deadlock_timeout = '60s'");
+    if (b.native) for (const s of [w2!, w3!]) await s.q("SET deadlock_timeout = '60s'");
     await h!.q('SELECT pg_advisory_lock_shared(50)');
     await w2!.q('SELECT pg_advisory_lock(51)');
     const p1 = waiting(w1!, 'SELECT pg_advisory_lock(50)', 'w1', order);
     await b.blocked(1, p1);
-    // w2's shared request waits behind w1's exclusive one (w1 waits for h).
+    // w2's shared request waits behind w1's exclusive one (w1 waits for h); w3's behind both.
     const p2 = waiting(w2!, 'SELECT pg_advisory_lock_shared(50)', 'w2', order);
     await b.blocked(2, p2);
     assert.equal(p2.done, false, 'w2 waits behind w1');
-    // h waits for w2: h -> w2 -> (queued behind) w1 -> h. Putting w2 ahead of w1 breaks it.
+    const p3 = waiting(w3!, 'SELECT pg_advisory_lock_shared(50)', 'w3', order);
+    await b.blocked(3, p3);
+    // h waits for w2: h -> w2 -> (queued behind) w1 -> h. Putting w2 ahead of w1 breaks it;
+    // w3, in no cycle, keeps its place behind w1.
     const ph = waiting(h!, 'SELECT pg_advisory_lock(51)', 'h', order);
     const r2 = await p2.result;
     assert.equal(r2.ok, true, 'w2 was granted its shared lock ahead of w1');
     assert.equal(ph.done, false, 'h waits for w2');
     assert.equal(p1.done, false, 'w1 waits for h and w2');
+    assert.equal(p3.done, false, 'w3 waits behind w1');
     await w2!.q('SELECT pg_advisory_unlock(51)');
     assert.equal((await ph.result).ok, true);
     await h!.q('SELECT pg_advisory_unlock_all()');
-    assert.equal(p1.done, false, 'w1 waits for w2');
+    assert.equal(p1.done || p3.done, false, 'w1 waits for w2, w3 behind w1');
     await w2!.q('SELECT pg_advisory_unlock_all()');
     assert.equal((await p1.result).ok, true);
-    assert.deepEqual(order, ['w2', 'h', 'w1']);
+    assert.equal(p3.done, false, 'w3 waits for w1');
     await w1!.q('SELECT pg_advisory_unlock_all()');
+    assert.equal((await p3.result).ok, true);
+    assert.deepEqual(order, ['w2', 'h', 'w1', 'w3']);
+    await w3!.q('SELECT pg_advisory_unlock_all()');
   }],
   ['a request that would have to wait for a waiter that waits for it is a deadlock at once', async (b) => {
     const [a, w] = await b.open(2);
