@@ -23,7 +23,7 @@ import { compileIndexDef } from '../exec/index_keys.js';
 import { toRti } from './knn_index.js';
 import { arrayTypeOf, type SqlType } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
-import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualOps, qualsSelectivity } from './cost.js';
+import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualsSelectivity } from './cost.js';
 import type { VarLookup } from './selfuncs.js';
 import type { FilterBitmapIndex, IndexQualSpec, LayoutItem, PlanNode } from './plan.js';
 import { relsOf, type PlannerInfo } from './planner.js';
@@ -293,7 +293,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
     const rows = N * sel;
     const ic = indexCost(cand, N, sel);
     const rest = qualExprs.filter((q) => !matched.some((m) => m.qual === q));
-    const filterCost = rows * qualOps(andOf(rest)) * CPU_OPERATOR_COST;
+    const filterCost = rows * info.qualOps(andOf(rest)) * CPU_OPERATOR_COST;
     const specs = matched.map((m) => m.spec);
     const conds = condsInKeyOrder(matched);
     // Plain index scan: the heap pages its rows lie on, in index order.
@@ -493,7 +493,7 @@ export function orderedIndexScan(ctx: ScanCtx, orderBy: readonly OrderKey[], nee
     const rows = N * sel;
     const ic = indexCost(cand, N, sel);
     const rest = qualExprs.filter((q) => !used.includes(q));
-    const total = ic.total + heapFetchCost(rows, sel, pages, indexCorrelation(cand, ctx.rti, lookup)) + rows * (CPU_TUPLE_COST + qualOps(andOf(rest)) * CPU_OPERATOR_COST);
+    const total = ic.total + heapFetchCost(rows, sel, pages, indexCorrelation(cand, ctx.rti, lookup)) + rows * (CPU_TUPLE_COST + info.qualOps(andOf(rest)) * CPU_OPERATOR_COST);
     // Only `need` of the output rows are read: the scan stops early (a fraction of its run cost).
     const frac = need === Infinity ? 1 : Math.min(1, need / outRows);
     const cost = ic.startup + (total - ic.startup) * frac + idxPenalty;
@@ -531,9 +531,13 @@ export function tryOrderedIndexPlan(info: PlannerInfo, quals: QualInfo[], needed
   // The alternative: the table's best scan, then a Sort (its cost as makeSort computes it).
   const qualExpr = andOf(quals.map((x) => x.expr));
   const N = info.global.relRows(table);
-  const seq: PlanNode = { ...planBase(N * qualsSelectivity(quals.map((x) => x.expr), info.statsLookup()), 0, seqScanCost(N, qualOps(qualExpr)), layout), node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table };
+  const seq: PlanNode = { ...planBase(N * qualsSelectivity(quals.map((x) => x.expr), info.statsLookup()), 0, seqScanCost(N, info.qualOps(qualExpr)), layout), node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table };
   const seqPenalty = env.settings.get('enable_seqscan') === true ? 0 : DISABLE_COST;
+  // Only the alternative's cost is wanted: what building it bound (its SubPlans) is dropped, so
+  // the plan kept numbers its SubPlans from where this one started.
+  const start = info.global.mark();
   const base = bestIndexedScan(ctx, seq);
+  info.global.reset(start);
   const baseCost = base.totalCost + (base === seq ? seqPenalty : 0);
   const sortTotal = baseCost + base.rows * Math.log2(base.rows + 1) * 2 * CPU_OPERATOR_COST;
   return orderedIndexScan(ctx, q.orderBy, need, { startup: sortTotal, total: sortTotal, rows: base.rows });

@@ -24,7 +24,7 @@ import { groupableTypes } from '../exec/sort_order.js';
 import type { AggCall, LayoutItem, PlanNode, PlannedStmt, SortSpec, SubPlan } from './plan.js';
 import { planChildren } from './plan.js';
 import { bindExpr, type BindCtx, type LevelBinder, type VarExpr } from './setrefs.js';
-import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
+import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase, qualOps } from './cost.js';
 import { deparse, type DeparseContext } from './deparse.js';
 import { orderNodeQuals } from './qual_order.js';
 import { checkFullJoins, planJoinTree, tryKnnJoin, type QualInfo } from './join.js';
@@ -32,7 +32,7 @@ import { tryKnnPlan } from './scan.js';
 import { tryOrderedIndexPlan } from './indexpath.js';
 import { reduceOuterJoins } from './outer_join_reduce.js';
 import { tryKnnOuterJoin } from './ordered_join.js';
-import { addSemiJoins, pullUpExists } from './sublinks.js';
+import { addSemiJoins, pullUpExists, refersOutside } from './sublinks.js';
 import { planWindows } from './window.js';
 import { allIndexScans, minMaxRewrite } from './minmax.js';
 import { statsLookup, type VarLookup } from './selfuncs.js';
@@ -210,7 +210,11 @@ export class PlannerInfo implements LevelBinder {
    */
   text(e: Expr, prefix: boolean): string {
     if (this.initPlanParams.size > 0 && someNode(e, (x) => x.k === 'sublink')) {
-      const swap = (x: Expr): Expr => (x.k === 'sublink' ? this.initPlanParams.get(x)?.param ?? x : mapOperands(x, swap));
+      const live = (x: object): Expr | undefined => {
+        const p = this.initPlanParams.get(x);
+        return p !== undefined && this.global.subPlans[p.sp.id - 1] === p.sp ? p.param : undefined;
+      };
+      const swap = (x: Expr): Expr => (x.k === 'sublink' ? live(x) ?? x : mapOperands(x, swap));
       e = swap(e);
     }
     return deparse(e, this.global.deparse, prefix, (v, p) => {
@@ -219,6 +223,55 @@ export class PlannerInfo implements LevelBinder {
       for (let i = 0; i < v.levelsUp && owner !== null; i++) owner = owner.parent;
       return owner === null ? v.name : owner.varName({ ...v, levelsUp: 0 }, true);
     });
+  }
+
+  /** Per-call cost of each correlated subquery costed so far (see {@link qualOps}). */
+  private readonly subPlanCosts = new Map<object, number>();
+
+  /**
+   * The cost of evaluating qual `e` once per row, in cpu_operator_cost units: one per operator
+   * (cost.ts qualOps), plus, for each subquery correlated to this level, the cost of running its
+   * plan once, as cost_qual_eval charges a SubPlan (an EXISTS only to its first row). So a
+   * scan that stops early under LIMIT wins over one that runs the subquery for every row and
+   * sorts. An uncorrelated subquery runs once (an InitPlan) and adds nothing per row.
+   */
+  qualOps(e: Expr | null): number {
+    if (e === null) return 0;
+    let ops = qualOps(e);
+    const visit = (x: Expr): void => {
+      if (x.k === 'sublink') ops += this.subPlanCost(x) / CPU_OPERATOR_COST;
+      forEachOperand(x, visit);
+    };
+    visit(e);
+    return ops;
+  }
+
+  /**
+   * The per-call cost of correlated subquery `e`, planned now and dropped (PlannerGlobal.mark /
+   * reset: the statement's SubPlans and names are as if it never ran); 0 for one that reads
+   * nothing of the enclosing query, and for one that reads a level further out or a CTE (its
+   * planning would leave traces there).
+   */
+  private subPlanCost(e: Extract<Expr, { k: 'sublink' }>): number {
+    const known = this.subPlanCosts.get(e);
+    if (known !== undefined) return known;
+    let cost = 0;
+    const q = e.query as SelectQuery;
+    if (refersOutside(q) && !refersBeyond(q) && !usesCte(q)) {
+      const g = this.global;
+      const m = g.mark();
+      try {
+        const plan = planLevel(new PlannerInfo(g, q, this));
+        cost = e.sub === 'exists' ? plan.startupCost + (plan.totalCost - plan.startupCost) / Math.max(1, plan.rows) : plan.totalCost;
+      } catch {
+        // The error is raised again where the subquery is bound for execution.
+        cost = 0;
+      } finally {
+        g.reset(m);
+      }
+    }
+    this.subPlanCosts.set(e, cost);
+    return cost;
   }
 
   /** The executor parameter a LATERAL reference to neighbour column `v` is passed in. */
@@ -237,8 +290,10 @@ export class PlannerInfo implements LevelBinder {
     // a WHERE clause bound for a sequential scan and again as an index qual): its InitPlan's
     // parameter, planned once. The InitPlan goes with every node that reads it, as the node
     // bound first may be a path the planner drops; hoistInitPlans keeps one per level.
+    // A plan dropped by PlannerGlobal.reset takes its SubPlans with it: one planned there is
+    // planned again.
     const planned = this.initPlanParams.get(e);
-    if (planned !== undefined) {
+    if (planned !== undefined && this.global.subPlans[planned.sp.id - 1] === planned.sp) {
       ctx.initPlans.push(planned.sp);
       return planned.param;
     }
@@ -431,6 +486,26 @@ function countRtes(q: SelectQuery): number {
     n += sublinkRtes(e);
   });
   return n;
+}
+
+/** True when subquery `q` reads a column more than one level out (of a query enclosing its parent). */
+function refersBeyond(q: SelectQuery): boolean {
+  let found = false;
+  forEachQueryExpr(q, 0, (e, depth) => {
+    if (!found) found = someNode(e, (v) => v.k === 'var' && v.levelsUp > depth + 1);
+  });
+  return found;
+}
+
+/** True when `q` or a query inside it reads a CTE or defines one. */
+function usesCte(q: SelectQuery): boolean {
+  if (q.ctes.length > 0) return true;
+  if (q.rtable.some((r) => r.kind === 'cte' || (r.kind === 'subquery' && usesCte(r.query)) || (r.kind === 'setop' && setOpLeaves(r.tree).some(usesCte)))) return true;
+  let found = false;
+  forEachQueryExpr(q, 0, (e) => {
+    if (!found) found = someNode(e, (x) => x.k === 'sublink' && usesCte(x.query as SelectQuery));
+  });
+  return found;
 }
 
 /** Range-table entries of the subqueries in `e`. */

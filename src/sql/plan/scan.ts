@@ -128,7 +128,7 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
       }
       const rows = info.global.relRows(table);
       const node: PlanNode = {
-        ...planBase(rows * sel, 0, seqCost(rows, qualOps(qualExpr)), layout),
+        ...planBase(rows * sel, 0, seqCost(rows, info.qualOps(qualExpr)), layout),
         node: 'SeqScan', scan: scanTarget(info, rte, rti, cols), table,
       };
       if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
