@@ -145,6 +145,25 @@ export const INFORMATION_SCHEMA_VIEWS: Record<string, SystemViewColumn[]> = {
     maximum_cardinality:int4 dtd_identifier:name is_self_referencing:varchar is_identity:varchar identity_generation:varchar
     identity_start:varchar identity_increment:varchar identity_maximum:varchar identity_minimum:varchar identity_cycle:varchar
     is_generated:varchar generation_expression:varchar is_updatable:varchar`),
+  table_constraints: cols(`constraint_catalog:name constraint_schema:name constraint_name:name table_catalog:name
+    table_schema:name table_name:name constraint_type:varchar is_deferrable:varchar initially_deferred:varchar enforced:varchar
+    nulls_distinct:varchar`),
+  key_column_usage: cols(`constraint_catalog:name constraint_schema:name constraint_name:name table_catalog:name
+    table_schema:name table_name:name column_name:name ordinal_position:int4 position_in_unique_constraint:int4`),
+  constraint_column_usage: cols(`table_catalog:name table_schema:name table_name:name column_name:name
+    constraint_catalog:name constraint_schema:name constraint_name:name`),
+  constraint_table_usage: cols(`table_catalog:name table_schema:name table_name:name constraint_catalog:name
+    constraint_schema:name constraint_name:name`),
+  referential_constraints: cols(`constraint_catalog:name constraint_schema:name constraint_name:name
+    unique_constraint_catalog:name unique_constraint_schema:name unique_constraint_name:name match_option:varchar
+    update_rule:varchar delete_rule:varchar`),
+  check_constraints: cols('constraint_catalog:name constraint_schema:name constraint_name:name check_clause:varchar'),
+  sequences: cols(`sequence_catalog:name sequence_schema:name sequence_name:name data_type:varchar numeric_precision:int4
+    numeric_precision_radix:int4 numeric_scale:int4 start_value:varchar minimum_value:varchar maximum_value:varchar
+    increment:varchar cycle_option:varchar`),
+  views: cols(`table_catalog:name table_schema:name table_name:name view_definition:varchar check_option:varchar
+    is_updatable:varchar is_insertable_into:varchar is_trigger_updatable:varchar is_trigger_deletable:varchar
+    is_trigger_insertable_into:varchar`),
 };
 
 /**
@@ -183,13 +202,12 @@ export const PG_CATALOG_RELATIONS: ReadonlySet<string> = new Set(`pg_aggregate p
 
 /** PostgreSQL's other information_schema views: named in a 0A000 rather than 42P01. */
 export const INFORMATION_SCHEMA_OTHER = new Set((`_pg_foreign_data_wrappers _pg_foreign_servers _pg_foreign_table_columns
-  _pg_foreign_tables _pg_user_mappings administrable_role_authorizations applicable_roles attributes character_sets
-  check_constraint_routine_usage check_constraints collation_character_set_applicability collations column_column_usage
-  column_domain_usage column_options column_privileges column_udt_usage constraint_column_usage constraint_table_usage
-  data_type_privileges domain_constraints domain_udt_usage domains element_types enabled_roles foreign_data_wrapper_options
-  foreign_data_wrappers foreign_server_options foreign_servers foreign_table_options foreign_tables
-  information_schema_catalog_name key_column_usage parameters referential_constraints role_column_grants role_routine_grants
-  role_table_grants role_udt_grants role_usage_grants routine_column_usage routine_privileges routine_routine_usage
-  routine_sequence_usage routine_table_usage routines sequences sql_features sql_implementation_info sql_parts sql_sizing
-  table_constraints table_privileges transforms triggered_update_columns triggers udt_privileges usage_privileges
-  user_defined_types user_mapping_options user_mappings view_column_usage view_routine_usage view_table_usage views`).split(/\s+/));
+  _pg_foreign_tables _pg_user_mappings administrable_role_authorizations applicable_roles attributes character_sets check_constraint_routine_usage
+  collation_character_set_applicability collations column_column_usage column_domain_usage column_options
+  column_privileges column_udt_usage data_type_privileges domain_constraints domain_udt_usage domains element_types
+  enabled_roles foreign_data_wrapper_options foreign_data_wrappers foreign_server_options foreign_servers
+  foreign_table_options foreign_tables information_schema_catalog_name parameters role_column_grants
+  role_routine_grants role_table_grants role_udt_grants role_usage_grants routine_column_usage routine_privileges
+  routine_routine_usage routine_sequence_usage routine_table_usage routines sql_features sql_implementation_info
+  sql_parts sql_sizing table_privileges transforms triggered_update_columns triggers udt_privileges usage_privileges
+  user_defined_types user_mapping_options user_mappings view_column_usage view_routine_usage view_table_usage`).split(/\s+/));

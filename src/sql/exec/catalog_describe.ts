@@ -52,7 +52,7 @@ const COLLATABLE = new Set<SqlType>(['text', 'varchar', 'bpchar']);
 const BYVAL_BYTES_MAX = 4;
 
 /** One pg_constraint row of a table, with what pg_get_constraintdef prints. */
-interface ConstraintInfo {
+export interface ConstraintInfo {
   oid: number;
   name: string;
   table: string;
@@ -65,6 +65,15 @@ interface ConstraintInfo {
   onDelete: FkAction | ' ';
   /** The CHECK expression's stored text (conbin), or null. */
   expr: string | null;
+  /**
+   * information_schema.check_clause: pg_get_expr(conbin, conrelid) of a CHECK (ruleutils'
+   * non-pretty form), `<column> IS NOT NULL` of a NOT NULL; null for the other kinds.
+   */
+  checkClause: () => string | null;
+  /** A foreign key's referenced table (null for the other kinds). */
+  refTable: string | null;
+  /** The unique index a foreign key's referenced columns match (conindid), if any. */
+  refIndex: IndexDef | undefined;
   /** pg_get_constraintdef's text: [non-pretty, pretty]. */
   def: (pretty: boolean) => string;
 }
@@ -79,12 +88,19 @@ function colList(t: Table, cols: readonly number[]): string {
 function tableConstraints(env: SqlEnv, t: Table): ConstraintInfo[] {
   const st = env.stats;
   const out: ConstraintInfo[] = [];
-  const base = { table: t.name, indexOid: 0, refTableOid: 0, confkey: null, onUpdate: ' ' as const, onDelete: ' ' as const, expr: null };
+  const base = {
+    table: t.name, indexOid: 0, refTableOid: 0, confkey: null, onUpdate: ' ' as const, onDelete: ' ' as const, expr: null,
+    checkClause: () => null, refTable: null, refIndex: undefined,
+  };
   // PostgreSQL 18 names a column's NOT NULL constraint <table>_<column>_not_null (primary key columns too).
   t.def.columns.forEach((c, i) => {
     if (!c.notNull) return;
     const name = `${t.name}_${c.name}_not_null`;
-    out.push({ ...base, oid: st.relOid(objectKey('c', t.name, name)), name, contype: 'n', conkey: [attnumOf(t.def, i)], def: () => `NOT NULL ${quoteIdent(c.name)}` });
+    out.push({
+      ...base, oid: st.relOid(objectKey('c', t.name, name)), name, contype: 'n', conkey: [attnumOf(t.def, i)],
+      // information_schema's format('%s IS NOT NULL', attname): the name as is, never quoted.
+      checkClause: () => `${c.name} IS NOT NULL`, def: () => `NOT NULL ${quoteIdent(c.name)}`,
+    });
   });
   for (const d of env.catalog.indexesOf(t.name)) {
     if (!d.primaryKey && d.constraint !== true) continue;
@@ -101,25 +117,26 @@ function tableConstraints(env: SqlEnv, t: Table): ConstraintInfo[] {
       .map((n) => t.def.columns.findIndex((c) => c.name === n))
       .filter((i) => i >= 0)
       .map((i) => attnumOf(t.def, i));
+    const tree = (): unknown => {
+      const typeOf = (name: string): string | undefined => {
+        const c = t.def.columns.find((x) => x.name === name);
+        return c === undefined ? undefined : formatType(TYPE_OID[c.type as SqlType], -1);
+      };
+      return displayCheckTree(parseStoredExpr(k.expr), typeOf);
+    };
     out.push({
       ...base, oid: st.relOid(objectKey('c', t.name, k.name)), name: k.name, contype: 'c', conkey, expr: k.expr,
-      def: (pretty) => {
-        const typeOf = (name: string): string | undefined => {
-          const c = t.def.columns.find((x) => x.name === name);
-          return c === undefined ? undefined : formatType(TYPE_OID[c.type as SqlType], -1);
-        };
-        const tree = displayCheckTree(parseStoredExpr(k.expr), typeOf);
-        return `CHECK (${pretty ? prettyRawExpr(tree) : deparseRaw(tree)})`;
-      },
+      checkClause: () => deparseRaw(tree()),
+      def: (pretty) => `CHECK (${pretty ? prettyRawExpr(tree()) : deparseRaw(tree())})`,
     });
   }
   for (const fk of t.def.foreignKeys ?? []) {
     const ref = fk.refTable === t.name ? t : env.catalog.peekTable(fk.refTable);
-    const refIndex = ref === undefined ? undefined : env.catalog.indexesOf(ref.name).find((d) => (d.primaryKey || d.unique) && d.predicate === null && d.keys.length === fk.refColumns.length && d.keys.every((k, i) => k.column === fk.refColumns[i]));
+    const refIndex = ref === undefined ? undefined : referencedIndex(env, ref.name, fk.refColumns);
     out.push({
       ...base, oid: foreignKeyOid(env, t.name, fk.name), name: fk.name, contype: 'f', conkey: fk.columns.map((c) => attnumOf(t.def, c)),
       indexOid: refIndex === undefined ? 0 : st.relOid(refIndex.name), refTableOid: st.relOid(fk.refTable), confkey: ref === undefined ? null : fk.refColumns.map((c) => attnumOf(ref.def, c)),
-      onUpdate: fk.onUpdate, onDelete: fk.onDelete,
+      onUpdate: fk.onUpdate, onDelete: fk.onDelete, refTable: fk.refTable, refIndex,
       def: () => {
         const refCols = ref === undefined ? '' : colList(ref, fk.refColumns);
         const actions = (fk.onUpdate === 'a' ? '' : ` ON UPDATE ${FK_ACTION_WORDS[fk.onUpdate]}`) + (fk.onDelete === 'a' ? '' : ` ON DELETE ${FK_ACTION_WORDS[fk.onDelete]}`);
@@ -130,7 +147,20 @@ function tableConstraints(env: SqlEnv, t: Table): ConstraintInfo[] {
   return out;
 }
 
-function allConstraints(env: SqlEnv): ConstraintInfo[] {
+/**
+ * The unique index a foreign key's referenced columns (0-based, in the key's order) match:
+ * the primary key's or a UNIQUE index's (no predicate, no expression) over the same set of
+ * columns in any order, as transformFkeyCheckAttrs accepts them; the primary key first.
+ */
+function referencedIndex(env: SqlEnv, table: string, refColumns: readonly number[]): IndexDef | undefined {
+  const sameSet = (d: IndexDef): boolean =>
+    d.keys.length === refColumns.length && d.keys.every((k) => k.expr === null && refColumns.includes(k.column));
+  const candidates = env.catalog.indexesOf(table).filter((d) => (d.primaryKey || d.unique) && d.predicate === null && sameSet(d));
+  return candidates.find((d) => d.primaryKey) ?? candidates[0];
+}
+
+/** Every constraint of the database's tables, each table's in {@link tableConstraints}' order. */
+export function allConstraints(env: SqlEnv): ConstraintInfo[] {
   return env.catalog.tableNames().flatMap((n) => tableConstraints(env, env.catalog.peekTable(n)!));
 }
 

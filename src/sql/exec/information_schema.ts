@@ -1,15 +1,20 @@
 /**
  * Rows of the information_schema views vecgres answers (analyze/system_views.ts declares their
- * columns): schemata, tables and columns, as PostgreSQL 18's information_schema.sql computes
- * them for the database's own tables (schema public). PostgreSQL's own catalog relations,
- * which its views list too, are not listed: applications read these views filtered by their
- * schema or table (Knex's hasTable / hasColumn, ORMs' introspection).
+ * columns): schemata, tables, columns, table_constraints, key_column_usage,
+ * constraint_column_usage, constraint_table_usage, referential_constraints, check_constraints,
+ * sequences and views, as PostgreSQL 18's information_schema.sql computes them for the
+ * database's own objects (schema public). PostgreSQL's own catalog relations, which its views
+ * list too, are not listed: applications read these views filtered by their schema or table
+ * (Knex's hasTable / hasColumn, ORMs' introspection and schema sync). The constraint views
+ * read the same constraint list pg_constraint shows (catalog_describe.ts allConstraints), so
+ * names, NOT NULL constraints, CHECK text and foreign key actions agree with it.
  */
-import { attnumOf, type ColumnDef, type Value } from '../../storage/table.js';
+import { attnumOf, columnOfAttnum, type ColumnDef, type FkAction, type Table, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { TYPE_OID, elemTypeOf, formatType, isArrayType, type SqlType } from '../analyze/types.js';
 import { typeIoByOid } from '../../types/type_io.js';
-import { columnDefaultText } from './catalog_describe.js';
+import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
+import { allConstraints, columnDefaultText, type ConstraintInfo } from './catalog_describe.js';
 
 /** current_database(): the one database vecgres serves, named as PGlite's. */
 const CATALOG = 'postgres';
@@ -35,9 +40,124 @@ export function informationSchemaRows(env: SqlEnv, name: string): Value[][] | nu
       }
       return rows;
     }
+    case 'table_constraints':
+      return allConstraints(env).map((c) => [
+        CATALOG, 'public', c.name, CATALOG, 'public', c.table, CONSTRAINT_TYPE[c.contype], 'NO', 'NO', 'YES',
+        // NULLS NOT DISTINCT is refused (0A000), so every UNIQUE constraint treats nulls as distinct.
+        c.contype === 'u' ? 'YES' : null,
+      ]);
+    case 'key_column_usage':
+      return keyColumnUsageRows(env);
+    case 'constraint_column_usage':
+      return constraintColumnUsageRows(env);
+    case 'constraint_table_usage':
+      return allConstraints(env)
+        .filter((c) => c.contype === 'p' || c.contype === 'u' || c.contype === 'f')
+        .map((c) => [CATALOG, 'public', c.refTable ?? c.table, CATALOG, 'public', c.name]);
+    case 'referential_constraints':
+      return allConstraints(env).filter((c) => c.contype === 'f').map((c) => {
+        // The constraint that owns the referenced index (pg_depend); none for a plain unique index.
+        const unique = c.refIndex !== undefined && (c.refIndex.primaryKey || c.refIndex.constraint === true) ? c.refIndex.name : null;
+        return [
+          CATALOG, 'public', c.name, unique === null ? null : CATALOG, unique === null ? null : 'public', unique,
+          // MATCH FULL / PARTIAL are refused (0A000): every foreign key is MATCH SIMPLE.
+          'NONE', FK_RULE[c.onUpdate as FkAction], FK_RULE[c.onDelete as FkAction],
+        ];
+      });
+    case 'check_constraints':
+      return allConstraints(env).filter((c) => c.contype === 'c' || c.contype === 'n').map((c) => [CATALOG, 'public', c.name, c.checkClause()]);
+    case 'sequences':
+      return sequenceRows(env);
+    case 'views':
+      // vecgres has no CREATE VIEW: schema public holds no views.
+      return [];
     default:
       return null;
   }
+}
+
+/** table_constraints.constraint_type by pg_constraint.contype (NOT NULL is listed as CHECK). */
+const CONSTRAINT_TYPE: Record<ConstraintInfo['contype'], string> = { c: 'CHECK', n: 'CHECK', f: 'FOREIGN KEY', p: 'PRIMARY KEY', u: 'UNIQUE' };
+/** referential_constraints.update_rule / delete_rule by confupdtype / confdeltype. */
+const FK_RULE: Record<FkAction, string> = { c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT', r: 'RESTRICT', a: 'NO ACTION' };
+
+function tableOf(env: SqlEnv, name: string): Table | undefined {
+  return env.catalog.peekTable(name);
+}
+
+/** The name of column `attnum` of `t`, or null when no live column has it. */
+function attname(t: Table | undefined, attnum: number): string | null {
+  if (t === undefined) return null;
+  const i = columnOfAttnum(t.def, attnum);
+  return i < 0 ? null : t.def.columns[i]!.name;
+}
+
+/**
+ * key_column_usage: one row per column of each primary key, UNIQUE and foreign key constraint
+ * (conkey, in key order); a foreign key's position_in_unique_constraint is the referenced
+ * column's position in the referenced index (_pg_index_position of confkey[n]).
+ */
+function keyColumnUsageRows(env: SqlEnv): Value[][] {
+  const rows: Value[][] = [];
+  for (const c of allConstraints(env)) {
+    if (c.contype !== 'p' && c.contype !== 'u' && c.contype !== 'f') continue;
+    const t = tableOf(env, c.table);
+    const ref = c.refTable === null ? undefined : tableOf(env, c.refTable);
+    (c.conkey ?? []).forEach((attnum, n) => {
+      const col = attname(t, attnum);
+      if (col === null) return;
+      let position: number | null = null;
+      if (c.contype === 'f' && c.refIndex !== undefined && ref !== undefined && c.confkey !== null) {
+        const refCol = columnOfAttnum(ref.def, c.confkey[n]!);
+        const k = c.refIndex.keys.findIndex((key) => key.expr === null && key.column === refCol);
+        position = k < 0 ? null : k + 1;
+      }
+      rows.push([CATALOG, 'public', c.name, CATALOG, 'public', c.table, col, n + 1, position]);
+    });
+  }
+  return rows;
+}
+
+/**
+ * constraint_column_usage: the columns each constraint uses. A CHECK's are the columns its
+ * expression reads (pg_depend), a NOT NULL's its column, a primary key's or UNIQUE's its key
+ * columns, a foreign key's the referenced columns of the referenced table; each once per
+ * constraint.
+ */
+function constraintColumnUsageRows(env: SqlEnv): Value[][] {
+  const rows: Value[][] = [];
+  for (const c of allConstraints(env)) {
+    const table = c.contype === 'f' ? c.refTable! : c.table;
+    const t = tableOf(env, table);
+    const attnums = c.contype === 'f' ? c.confkey ?? [] : c.contype === 'n' ? (c.conkey ?? []).slice(0, 1) : c.conkey ?? [];
+    for (const attnum of [...new Set(attnums)].sort((a, b) => a - b)) {
+      const col = attname(t, attnum);
+      if (col !== null) rows.push([CATALOG, 'public', table, col, CATALOG, 'public', c.name]);
+    }
+  }
+  return rows;
+}
+
+/**
+ * information_schema.sequences: every sequence but an identity column's (PostgreSQL leaves
+ * out the ones an internal dependency ties to a column); serial columns' sequences are listed.
+ * The bounds and increment are text columns.
+ */
+function sequenceRows(env: SqlEnv): Value[][] {
+  const rows: Value[][] = [];
+  for (const q of env.catalog.allSequences()) {
+    const d = q.def;
+    if (env.catalog.getSequence(d.name) !== q) continue;
+    if (d.ownedBy !== null) {
+      const owner = env.catalog.peekTable(d.ownedBy.table)?.def.columns.find((c) => c.name === d.ownedBy!.column);
+      if (owner?.identity !== undefined && owner.sequence === d.name) continue;
+    }
+    rows.push([
+      CATALOG, 'public', d.name, SEQUENCE_TYPE_NAME[d.type], numericPrecision(d.type, -1), 2, 0,
+      String(d.start), String(d.min), String(d.max), String(d.increment), d.cycle ? 'YES' : 'NO',
+    ]);
+  }
+  return rows;
 }
 
 /** One information_schema.columns row (PostgreSQL's view over pg_attribute, pg_type and pg_attrdef). */
