@@ -168,14 +168,18 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
 
   const cons = await q(`SELECT conname::text AS name, conrelid::text AS rel, contype::text AS type, conkey, confrelid::text AS ref, confkey,
       confupdtype::text AS upd, confdeltype::text AS del, conindid::text AS idx, conbin AS expr
-    FROM pg_constraint WHERE contype IN ('p', 'u', 'f', 'c') ORDER BY conname`);
+    FROM pg_constraint WHERE contype IN ('p', 'u', 'f', 'c', 'n') ORDER BY conname`);
   const constraintIndexes = new Set<string>();
   for (const c of cons) {
     const t = tables.get(String(c['rel']));
     if (t === undefined) continue;
     const colNames = (rel: DumpTable, nums: number[]) => nums.map((n) => columnAt(rel, n)!.name);
     const type = String(c['type']);
-    if (type === 'c') t.checks.push({ name: String(c['name']), expr: String(c['expr']) });
+    if (type === 'n') {
+      // A NOT NULL constraint: its name is written only when it is not the one a load would give.
+      const column = columnAt(t, intList(c['conkey'])[0]!);
+      if (column !== undefined && String(c['name']) !== `${t.name}_${column.name}_not_null`) column.notNullName = String(c['name']);
+    } else if (type === 'c') t.checks.push({ name: String(c['name']), expr: String(c['expr']) });
     else if (type === 'p' || type === 'u') {
       constraintIndexes.add(String(c['idx']));
       t.constraints.push(keyConstraintSql(t.name, String(c['name']), type === 'p', colNames(t, intList(c['conkey']))));

@@ -91,6 +91,13 @@ export interface ColumnDef {
   type: ColumnType;
   typmod: number;
   notNull: boolean;
+  /**
+   * The name of the column's NOT NULL constraint (pg_constraint contype 'n') when it is not
+   * `<table>_<column>_not_null`: one written as `CONSTRAINT name NOT NULL`, renamed, or the name
+   * it was given before the table or the column was renamed (PostgreSQL keeps a constraint's
+   * name across both). Absent: that derived name. Read it with {@link notNullConstraintName}.
+   */
+  notNullName?: string;
   /** Name of the sequence that fills the column by default (serial/bigserial), or null. */
   sequence: string | null;
   /** DEFAULT expression as SQL text, evaluated by the SQL layer (null: no default). */
@@ -167,6 +174,14 @@ export function attnumOf(def: TableDef, i: number): number {
 export function columnOfAttnum(def: TableDef, attnum: number): number {
   if (def.dropped === undefined) return attnum >= 1 && attnum <= def.columns.length ? attnum - 1 : -1;
   return def.columns.findIndex((_, i) => attnumOf(def, i) === attnum);
+}
+
+/**
+ * The name of the NOT NULL constraint of column `c` of table `table` (meaningful when
+ * `c.notNull`): its recorded name, else PostgreSQL 18's `<table>_<column>_not_null`.
+ */
+export function notNullConstraintName(table: string, c: ColumnDef): string {
+  return c.notNullName ?? `${table}_${c.name}_not_null`;
 }
 
 /** The highest attnum `def` has used, live or dropped (pg_class.relnatts). */
@@ -1284,6 +1299,7 @@ export function tableDefToValue(def: TableDef): CodecValue {
       notNull: c.notNull,
       sequence: c.sequence,
       defaultSql: c.defaultSql,
+      ...(c.notNullName === undefined ? {} : { notNullName: c.notNullName }),
       ...(c.identity === undefined ? {} : { identity: c.identity }),
       ...(c.comment === undefined ? {} : { comment: c.comment }),
       ...(c.attnum === undefined ? {} : { attnum: c.attnum }),
@@ -1313,6 +1329,7 @@ export function tableDefFromValue(v: CodecValue): TableDef {
       notNull: c['notNull'] as boolean,
       sequence: c['sequence'] as string | null,
       defaultSql: c['defaultSql'] as string | null,
+      ...(typeof c['notNullName'] === 'string' ? { notNullName: c['notNullName'] } : {}),
       ...(c['identity'] === 'a' || c['identity'] === 'd' ? { identity: c['identity'] } : {}),
       ...(typeof c['comment'] === 'string' ? { comment: c['comment'] } : {}),
       ...(typeof c['attnum'] === 'number' ? { attnum: c['attnum'] } : {}),

@@ -45,7 +45,11 @@ const ALTERS = [
   `CREATE INDEX chunks_e ON chunks USING hnsw (e vector_l2_ops)`,
   `ALTER TABLE chunks ALTER COLUMN e TYPE vector(2) USING subvector(e, 1, 2)::vector(2)`,
 ];
-const READS = ['SELECT * FROM documents ORDER BY id', 'SELECT * FROM chunks ORDER BY id', `SELECT id FROM chunks ORDER BY e <-> '[3,3]' LIMIT 2`];
+const READS = [
+  'SELECT * FROM documents ORDER BY id', 'SELECT * FROM chunks ORDER BY id', `SELECT id FROM chunks ORDER BY e <-> '[3,3]' LIMIT 2`,
+  // NOT NULL constraints keep the names they had before RENAME (docs_id_not_null of documents).
+  `SELECT conname::text, conrelid::regclass::text FROM pg_constraint WHERE contype = 'n' ORDER BY 1`,
+];
 /** Statements whose outcome (rows or SQLSTATE) shows the constraints at work; each runs in a rolled-back block. */
 const PROBES = [
   `INSERT INTO documents VALUES (4, 10, 'dup code')`,
@@ -113,7 +117,7 @@ test('a table definition written before constraints existed reads as one without
   const def = tableDefFromValue(new ByteReader(w.finish()).readValue());
   assert.equal(def.checks, undefined);
   assert.equal(def.foreignKeys, undefined);
-  const withFk = { ...def, columns: [...def.columns, { name: 'n', type: 'int8' as const, typmod: -1, notNull: true, sequence: 't_n_seq', defaultSql: null, identity: 'a' as const }], checks: [{ name: 't_id_check', expr: 'id > 0' }], foreignKeys: [{ name: 'f', columns: [0], refTable: 'u', refColumns: [1], onDelete: 'c' as const, onUpdate: 'a' as const }] };
+  const withFk = { ...def, columns: [...def.columns, { name: 'n', type: 'int8' as const, typmod: -1, notNull: true, notNullName: 'n_nn', sequence: 't_n_seq', defaultSql: null, identity: 'a' as const }], checks: [{ name: 't_id_check', expr: 'id > 0' }], foreignKeys: [{ name: 'f', columns: [0], refTable: 'u', refColumns: [1], onDelete: 'c' as const, onUpdate: 'a' as const }] };
   const w2 = new ByteWriter();
   w2.value(tableDefToValue(withFk));
   assert.deepEqual(tableDefFromValue(new ByteReader(w2.finish()).readValue()), withFk);

@@ -546,3 +546,45 @@ test('regclass values are dumped as relation names, so they name the same relati
     await peerInserts.close();
   }
 });
+
+test('NOT NULL constraints keep their names through a dump: named, renamed, and after RENAME of the table or column', async () => {
+  const src = await Vecgres.create();
+  const direct = await PGlite.create({ extensions: { vector } });
+  const peer = await PGlite.create({ extensions: { vector } });
+  const back = await Vecgres.create();
+  try {
+    const schema = [
+      'CREATE TABLE nn (id int PRIMARY KEY, a int CONSTRAINT a_nn NOT NULL, b int NOT NULL, c int NOT NULL DEFAULT 3, d int NOT NULL)',
+      'ALTER TABLE nn RENAME CONSTRAINT nn_b_not_null TO "B nn"',
+      'ALTER TABLE nn RENAME COLUMN c TO c2',
+      'ALTER TABLE nn RENAME TO nn2',
+      'ALTER TABLE nn2 ALTER COLUMN d DROP NOT NULL',
+      'ALTER TABLE nn2 ALTER COLUMN d SET NOT NULL',
+      'INSERT INTO nn2 VALUES (1, 2, 3, 4, 5)',
+    ];
+    for (const q of schema) {
+      await src.exec(q);
+      await direct.exec(q);
+    }
+    const names = 'SELECT conname::text AS conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = \'nn2\'::regclass ORDER BY 1';
+    const want = (await direct.query(names)).rows;
+    let copy = '';
+    src.dump((c) => (copy += c));
+    let inserts = '';
+    src.dump((c) => (inserts += c), { inserts: true });
+    await loadCopyScript(peer, copy);
+    await back.exec(inserts.split('\n').filter((l) => !l.startsWith('\\')).join('\n'));
+    assert.deepEqual(normalizeRows((await src.query(names)).rows), want, 'the source');
+    assert.deepEqual((await peer.query(names)).rows, want, 'loaded into PostgreSQL');
+    assert.deepEqual(normalizeRows((await back.query(names)).rows), want, 'loaded into vecgres');
+  } finally {
+    await src.close();
+    await back.close();
+    await direct.close();
+    await peer.close();
+  }
+});
+
+function normalizeRows(rows: unknown[]): unknown[] {
+  return rows.map((r) => ({ ...(r as object) }));
+}

@@ -49,9 +49,21 @@ await both(`ALTER TABLE ic_child ADD CONSTRAINT ic_child_line_fkey FOREIGN KEY (
 await both(`ALTER TABLE ic_child DROP COLUMN drop_me`);
 await both(`ALTER TABLE ic_child DROP CONSTRAINT price_positive`);
 await both(`ALTER TABLE ic_child RENAME COLUMN note TO remark`);
+await both(`ALTER TABLE ic_child RENAME COLUMN qty TO quantity`);
 await both(`ALTER TABLE ic_child RENAME CONSTRAINT note_len TO remark_len`);
 await both(`ALTER TABLE ic_child ALTER COLUMN r SET NOT NULL`);
 await both(`ALTER TABLE ic_parent ALTER COLUMN code DROP NOT NULL`);
+// NOT NULL constraints keep their names across renames of the table and the column; a named
+// one, a renamed one, one dropped by DROP CONSTRAINT, one dropped and set again.
+await both(`CREATE TABLE ic_nn (id int PRIMARY KEY, a int CONSTRAINT ic_a_nn NOT NULL, b int NOT NULL, c int NOT NULL, d int, e int NOT NULL)`);
+await both(`ALTER TABLE ic_nn RENAME CONSTRAINT ic_nn_b_not_null TO ic_b_nn`);
+await both(`ALTER TABLE ic_nn RENAME COLUMN c TO c2`);
+await both(`ALTER TABLE ic_nn RENAME TO ic_nn2`);
+await both(`ALTER TABLE ic_nn2 ADD COLUMN f int CONSTRAINT ic_f_nn NOT NULL DEFAULT 1`);
+await both(`ALTER TABLE ic_nn2 ALTER COLUMN d SET NOT NULL`);
+await both(`ALTER TABLE ic_nn2 ALTER COLUMN c2 DROP NOT NULL`);
+await both(`ALTER TABLE ic_nn2 ALTER COLUMN c2 SET NOT NULL`);
+await both(`ALTER TABLE ic_nn2 DROP CONSTRAINT ic_nn_e_not_null`);
 await both(`CREATE SEQUENCE ic_seq AS integer START 5 INCREMENT -2 MINVALUE -100 MAXVALUE 100 CYCLE`);
 await both(`CREATE SEQUENCE ic_seq2`);
 await both(`CREATE SEQUENCE ic_seq3 AS smallint INCREMENT 10 NO MAXVALUE CACHE 5`);
@@ -163,6 +175,12 @@ test('information_schema constraint views, sequences and views as PostgreSQL com
       WHERE tc.table_name = 'ic_child' AND tc.constraint_type = 'CHECK' ORDER BY 1`],
     [`SELECT ctu.table_name, ctu.constraint_name FROM information_schema.constraint_table_usage ctu
       JOIN information_schema.table_constraints tc USING (constraint_name) WHERE tc.table_name = 'ic_child' ORDER BY 1, 2`],
+    [`SELECT conname, contype::text AS contype, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'ic_nn2'::regclass ORDER BY 1`],
+    // A NOT NULL constraint's name is taken; its primary key column's cannot be dropped.
+    [`ALTER TABLE ic_nn2 ADD CONSTRAINT ic_a_nn CHECK (a > 0)`],
+    [`ALTER TABLE ic_nn2 RENAME CONSTRAINT ic_b_nn TO ic_f_nn`],
+    [`ALTER TABLE ic_nn2 DROP CONSTRAINT ic_nn_id_not_null`],
+    [`SELECT * FROM information_schema.check_constraints WHERE constraint_name LIKE 'ic_%' ORDER BY constraint_name`],
   ];
   const mismatches: string[] = [];
   for (const [q, params] of unordered) await checkSorted(q, mismatches, params);

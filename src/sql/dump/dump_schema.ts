@@ -6,7 +6,7 @@
  * command line's `vecgres dump --host`), so both give the same script.
  */
 import type { Catalog } from '../../storage/catalog.js';
-import type { ColumnType } from '../../storage/table.js';
+import { notNullConstraintName, type ColumnType } from '../../storage/table.js';
 import type { SequenceDef } from '../../storage/sequence.js';
 import type { IndexMethods } from '../exec/pg_get_indexdef.js';
 import {
@@ -68,6 +68,7 @@ export function catalogDumpSchema(catalog: Catalog, methods: IndexMethods, only?
       name,
       columns: t.def.columns.map((c) => ({
         name: c.name, typeSql: columnTypeSql(c), defaultSql: columnDefaultSql(c), notNull: c.notNull, type: c.type,
+        ...(c.notNull && notNullConstraintName(name, c) !== `${name}_${c.name}_not_null` ? { notNullName: notNullConstraintName(name, c) } : {}),
         sequence: c.sequence, identity: c.identity ?? null, ...(c.comment !== undefined ? { comment: c.comment } : {}),
       })),
       ...(t.def.comment !== undefined ? { comment: t.def.comment } : {}),

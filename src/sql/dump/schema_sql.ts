@@ -62,6 +62,16 @@ export interface DumpColumnSql {
   /** DEFAULT's text ({@link columnDefaultSql}), or null. */
   defaultSql: string | null;
   notNull: boolean;
+  /**
+   * The NOT NULL constraint's name when it is not `<table>_<column>_not_null` (pg_dump 18 then
+   * writes `CONSTRAINT name NOT NULL`, so the name survives the load); absent otherwise.
+   */
+  notNullName?: string;
+}
+
+function notNullSql(c: DumpColumnSql): string {
+  if (!c.notNull) return '';
+  return c.notNullName === undefined ? ' NOT NULL' : ` CONSTRAINT ${quoteIdent(c.notNullName)} NOT NULL`;
 }
 
 /**
@@ -70,7 +80,7 @@ export interface DumpColumnSql {
  * name, as pg_dump writes validated ones (the rows were checked when each was added or written).
  */
 export function createTableSql(name: string, columns: readonly DumpColumnSql[], checks: readonly { name: string; expr: string }[]): string {
-  const cols = columns.map((c) => `    ${quoteIdent(c.name)} ${c.typeSql}${c.defaultSql === null ? '' : ` DEFAULT ${c.defaultSql}`}${c.notNull ? ' NOT NULL' : ''}`);
+  const cols = columns.map((c) => `    ${quoteIdent(c.name)} ${c.typeSql}${c.defaultSql === null ? '' : ` DEFAULT ${c.defaultSql}`}${notNullSql(c)}`);
   // pg_get_constraintdef: CHECK around the stored (already parenthesized) expression.
   for (const k of [...checks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) cols.push(`    CONSTRAINT ${quoteIdent(k.name)} CHECK (${k.expr})`);
   return `CREATE TABLE ${qualifiedName(name)} (\n${cols.length === 0 ? '' : cols.join(',\n') + '\n'});\n`;

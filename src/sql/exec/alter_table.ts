@@ -15,7 +15,7 @@ import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { addPrimaryKey } from './primary_key.js';
 import { addIdentity, dropIdentity, nextvalDefault, setIdentity } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import { Table, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
+import { Table, notNullConstraintName, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import { analyzeExpr, mapOperands, resolveTypeName, type Expr } from '../analyze/expr.js';
@@ -71,6 +71,14 @@ function replaceDef(env: SqlEnv, t: Table, def: TableDef): void {
 
 function withColumn(def: TableDef, col: number, change: Partial<ColumnDef>): TableDef {
   return { ...def, columns: def.columns.map((c, i) => (i === col ? { ...c, ...change } : c)) };
+}
+
+/**
+ * Column `c` of table `table` with its NOT NULL constraint's name recorded, before a rename of
+ * the table or the column would change the name derived from them (PostgreSQL keeps it).
+ */
+function keepNotNullName(table: string, c: ColumnDef): ColumnDef {
+  return c.notNull && c.notNullName === undefined ? { ...c, notNullName: notNullConstraintName(table, c) } : c;
 }
 
 /** True when live row `r` is visible to everyone (no in-flight writes: checked by the caller). */
@@ -187,6 +195,9 @@ function dropConstraint(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): v
   const name: string = cmd.name;
   if ((t.def.checks ?? []).some((c) => c.name === name)) return dropCheck(env, t, name);
   if ((t.def.foreignKeys ?? []).some((f) => f.name === name)) return dropForeignKey(env, t, name);
+  // A NOT NULL constraint (PostgreSQL 18 lists them by name): dropping it is DROP NOT NULL.
+  const nn = t.def.columns.find((c) => c.notNull && notNullConstraintName(t.name, c) === name);
+  if (nn !== undefined) return notNull(env, t, { name: nn.name }, false);
   const idx = env.catalog.getIndex(name);
   if (idx !== undefined && idx.table === t.name && (idx.primaryKey || idx.constraint === true)) {
     if (idx.primaryKey) throw pgErr.featureNotSupported('ALTER TABLE ... DROP CONSTRAINT of a primary key');
@@ -243,6 +254,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
     switch (c.contype) {
       case 'CONSTR_NOTNULL':
         col.notNull = true;
+        if (typeof c.conname === 'string') col.notNullName = c.conname;
         break;
       case 'CONSTR_NULL':
         break;
@@ -359,7 +371,9 @@ function notNull(env: SqlEnv, t: Table, cmd: PgNode, set: boolean): void {
       if (t.get(col, r) === null) throw new PgError(SQLSTATE.not_null_violation, `column "${cmd.name}" of relation "${t.name}" contains null values`);
     }
   }
-  replaceDef(env, t, withColumn(t.def, col, { notNull: set }));
+  // SET NOT NULL on a NOT NULL column keeps its constraint (and name); DROP removes it, so a
+  // later SET makes one named after the current table and column.
+  replaceDef(env, t, withColumn(t.def, col, set ? { notNull: true } : { notNull: false, notNullName: undefined }));
   if (set) assignAlteredColumnOids(env, env.catalog.getTable(t.name)!, col);
 }
 
@@ -574,7 +588,8 @@ export function renameRelation(env: SqlEnv, s: PgNode, notices: Notices): void {
   const to: string = s.newname;
   if (type === 'OBJECT_TABLE') {
     if (env.catalog.relationExists(to)) throw new PgError(SQLSTATE.duplicate_table, `relation "${to}" already exists`);
-    replaceDef(env, t, { ...t.def, name: to });
+    // NOT NULL constraints keep the names they were given under the old table name.
+    replaceDef(env, t, { ...t.def, name: to, columns: t.def.columns.map((c) => keepNotNullName(t.name, c)) });
     return;
   }
   const from: string = s.subname;
@@ -588,6 +603,11 @@ export function renameRelation(env: SqlEnv, s: PgNode, notices: Notices): void {
       replaceDef(env, t, { ...t.def, foreignKeys: t.def.foreignKeys!.map((f) => (f.name === from ? { ...f, name: to } : f)) });
       return;
     }
+    const nn = t.def.columns.findIndex((c) => c.notNull && notNullConstraintName(t.name, c) === from);
+    if (nn >= 0) {
+      replaceDef(env, t, withColumn(t.def, nn, { notNullName: to }));
+      return;
+    }
     if (constraintNamesOf(env, t.def).includes(from)) throw pgErr.featureNotSupported('renaming a primary key or UNIQUE constraint');
     throw new PgError(SQLSTATE.undefined_object, `constraint "${from}" for table "${t.name}" does not exist`);
   }
@@ -599,7 +619,7 @@ export function renameRelation(env: SqlEnv, s: PgNode, notices: Notices): void {
       throw pgErr.featureNotSupported(`renaming a column used by the expression or predicate of index "${d.name}"`);
     }
   }
-  const def = withColumn(t.def, col, { name: to });
+  const def = withColumn(t.def, col, { ...keepNotNullName(t.name, t.def.columns[col]!), name: to });
   if (def.checks !== undefined) def.checks = def.checks.map((c) => (columnsNamed(c.expr).has(from) ? { ...c, expr: renameInExpr(c.expr, from, to) } : c));
   replaceDef(env, t, def);
 }

@@ -13,7 +13,7 @@
  * as in `price > 0::numeric`, are not shown).
  */
 import type { IndexDef } from '../../storage/catalog.js';
-import { attnumOf, columnOfAttnum, type ColumnDef, type FkAction, type Table, type Value } from '../../storage/table.js';
+import { attnumOf, columnOfAttnum, notNullConstraintName, type ColumnDef, type FkAction, type Table, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
 import { TYPE_OID, type SqlType, type RegCatalog, isArrayType, elemTypeOf, formatType } from '../analyze/types.js';
@@ -92,12 +92,14 @@ function tableConstraints(env: SqlEnv, t: Table): ConstraintInfo[] {
     table: t.name, indexOid: 0, refTableOid: 0, confkey: null, onUpdate: ' ' as const, onDelete: ' ' as const, expr: null,
     checkClause: () => null, refTable: null, refIndex: undefined,
   };
-  // PostgreSQL 18 names a column's NOT NULL constraint <table>_<column>_not_null (primary key columns too).
+  // PostgreSQL 18 names a column's NOT NULL constraint <table>_<column>_not_null (primary key
+  // columns too) and keeps that name across renames. Its oid is keyed by the derived name of
+  // the moment, which the statements that rename move (ddl_txn.ts alterOids).
   t.def.columns.forEach((c, i) => {
     if (!c.notNull) return;
-    const name = `${t.name}_${c.name}_not_null`;
+    const name = notNullConstraintName(t.name, c);
     out.push({
-      ...base, oid: st.relOid(objectKey('c', t.name, name)), name, contype: 'n', conkey: [attnumOf(t.def, i)],
+      ...base, oid: st.relOid(objectKey('c', t.name, `${t.name}_${c.name}_not_null`)), name, contype: 'n', conkey: [attnumOf(t.def, i)],
       // information_schema's format('%s IS NOT NULL', attname): the name as is, never quoted.
       checkClause: () => `${c.name} IS NOT NULL`, def: () => `NOT NULL ${quoteIdent(c.name)}`,
     });

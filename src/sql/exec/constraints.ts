@@ -11,7 +11,7 @@
 import { inStoredExpression } from '../analyze/clock_literals.js';
 import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import type { CheckDef, Table, TableDef, Value } from '../../storage/table.js';
+import { notNullConstraintName, type CheckDef, type Table, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeExpr, mapOperands, requireBool, type Expr } from '../analyze/expr.js';
 import { tableParseState } from '../analyze/query.js';
@@ -101,12 +101,13 @@ export function checkConstraints(env: SqlEnv, table: Table, values: readonly Val
   });
 }
 
-/** Every constraint name a table holds: primary key, UNIQUE, CHECK, FOREIGN KEY. */
+/** Every constraint name a table holds: primary key, UNIQUE, CHECK, FOREIGN KEY, NOT NULL. */
 export function constraintNamesOf(env: SqlEnv, def: TableDef): string[] {
   const out: string[] = [];
   for (const d of env.catalog.indexesOf(def.name)) if (d.primaryKey || d.constraint === true) out.push(d.name);
   for (const c of def.checks ?? []) out.push(c.name);
   for (const f of def.foreignKeys ?? []) out.push(f.name);
+  for (const c of def.columns) if (c.notNull) out.push(notNullConstraintName(def.name, c));
   return out;
 }
 

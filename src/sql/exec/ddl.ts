@@ -128,6 +128,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
           break;
         case 'CONSTR_NOTNULL':
           col.notNull = true;
+          if (typeof c.conname === 'string') col.notNullName = c.conname;
           break;
         case 'CONSTR_NULL':
           break;
