@@ -7,10 +7,11 @@
  * Every statement's outcome is compared, and the tables after every statement.
  */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { check, both } = await openSqlPair();
+const { check, both, ours } = await openSqlPair();
 
 /** Runs each statement on both sides, then compares each of `tables` in full. */
 async function run(label: string, qs: readonly string[], tables: readonly string[]): Promise<void> {
@@ -374,4 +375,31 @@ test('PRIMARY KEY of every keyable type: duplicates refused, lookups, UPDATE and
       `DROP TABLE pkc, pkt`,
     ], []);
   }
+});
+
+test('constraint attributes vecgres does not have are 0A000 in SQL words; ENFORCED and NOT VALID are taken', async () => {
+  await both('CREATE TABLE attr_ref (id int PRIMARY KEY)');
+  const refused: [string, string][] = [
+    // A table constraint's NOT ENFORCED only shows as a missing is_enforced: it was enforced.
+    ['CREATE TABLE attr_t (a int, CONSTRAINT c CHECK (a > 0) NOT ENFORCED)', 'NOT ENFORCED constraints'],
+    ['CREATE TABLE attr_t (a int, FOREIGN KEY (a) REFERENCES attr_ref NOT ENFORCED)', 'NOT ENFORCED constraints'],
+    ['ALTER TABLE attr_ref ADD CHECK (id > 0) NOT ENFORCED', 'NOT ENFORCED constraints'],
+    ['CREATE TABLE attr_t (a int CHECK (a > 0) NOT ENFORCED)', 'constraint NOT ENFORCED'],
+    ['ALTER TABLE attr_ref ADD COLUMN c int CHECK (c > 0) NOT ENFORCED', 'constraint NOT ENFORCED'],
+    ['CREATE TABLE attr_t (a int UNIQUE DEFERRABLE)', 'constraint DEFERRABLE'],
+    ['CREATE TABLE attr_t (a int, CONSTRAINT nn NOT NULL a)', 'table constraint NOT NULL'],
+    ['CREATE TABLE attr_t (a int, EXCLUDE (a WITH =))', 'table constraint EXCLUDE'],
+  ];
+  for (const [q, feature] of refused) assert.deepEqual(await ours(q), { ok: false, code: '0A000', message: `${feature} is not supported` }, q);
+  const mismatches: string[] = [];
+  const taken = [
+    'CREATE TABLE attr_t (a int, b int CHECK (b > 0) ENFORCED, CONSTRAINT c CHECK (a > 0) ENFORCED, FOREIGN KEY (a) REFERENCES attr_ref ENFORCED)',
+    'INSERT INTO attr_ref VALUES (1)',
+    'INSERT INTO attr_t VALUES (1, 1)',
+    'INSERT INTO attr_t VALUES (-1, 1)',
+    'INSERT INTO attr_t VALUES (2, 1)',
+    "SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'attr_t'::regclass ORDER BY 1",
+  ];
+  for (const q of taken) await check(q, mismatches);
+  reportMismatches('constraint attributes', mismatches, taken.length, SEED);
 });

@@ -31,7 +31,7 @@ import { evalExpr, NO_CONTEXT } from './eval.js';
 import { referencedKeyExists } from './foreign_keys.js';
 import { parseStoredExpr } from './index_keys.js';
 import { assignAddedColumnOids, assignAddedConstraintOids, assignAlteredColumnOids } from './catalog_describe.js';
-import { createUniqueConstraintIndexes, prepareConstraints, referencingForeignKeys, type PendingConstraint } from './table_constraints.js';
+import { constraintKeyword, enforceable, createUniqueConstraintIndexes, prepareConstraints, referencingForeignKeys, type PendingConstraint } from './table_constraints.js';
 import { valueToText } from '../analyze/types.js';
 import { walkRaw } from '../parser/walk.js';
 
@@ -271,10 +271,14 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
         throw pgErr.featureNotSupported('ALTER TABLE ... ADD COLUMN ... PRIMARY KEY');
       case 'CONSTR_IDENTITY':
         throw pgErr.featureNotSupported('identity columns');
+      case 'CONSTR_ATTR_ENFORCED':
+        // ENFORCED after a CHECK or FOREIGN KEY is what it already is (PostgreSQL rejects it elsewhere).
+        if (!enforceable(cd.constraints, cn)) throw pgErr.featureNotSupported(`constraint ${constraintKeyword(c.contype)}`);
+        break;
       case 'CONSTR_GENERATED':
         throw pgErr.featureNotSupported('generated columns');
       default:
-        throw pgErr.featureNotSupported(`constraint ${String(c.contype)}`);
+        throw pgErr.featureNotSupported(`constraint ${constraintKeyword(c.contype)}`);
     }
   }
   // The existing rows get the default, evaluated once (PostgreSQL's attmissingval); a

@@ -8,7 +8,7 @@ import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { identitySequence, nextvalDefault } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
-import { createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
+import { constraintKeyword, enforceable, createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
 import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
@@ -164,10 +164,14 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
             if ((c.options as PgNode[] | undefined)?.length) identityOptions.push(seq);
           }
           break;
+        case 'CONSTR_ATTR_ENFORCED':
+          // ENFORCED after a CHECK or FOREIGN KEY is what it already is (PostgreSQL rejects it elsewhere).
+          if (!enforceable(cd.constraints, cn)) throw pgErr.featureNotSupported(`constraint ${constraintKeyword(c.contype)}`);
+          break;
         case 'CONSTR_GENERATED':
           throw pgErr.featureNotSupported('generated columns');
         default:
-          throw pgErr.featureNotSupported(`constraint ${String(c.contype)}`);
+          throw pgErr.featureNotSupported(`constraint ${constraintKeyword(c.contype)}`);
       }
     }
     columns.push(col);
@@ -177,7 +181,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       pending.push({ node: c, column: null });
       continue;
     }
-    if (c.contype !== 'CONSTR_PRIMARY') throw pgErr.featureNotSupported(`table constraint ${String(c.contype).replace('CONSTR_', '')}`);
+    if (c.contype !== 'CONSTR_PRIMARY') throw pgErr.featureNotSupported(`table constraint ${constraintKeyword(c.contype)}`);
     if (primaryKey.length > 0) throw pkError();
     for (const k of c.keys as PgNode[]) {
       const kn: string = k.String.sval;

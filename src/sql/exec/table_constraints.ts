@@ -94,6 +94,27 @@ function foreignKeyColumns(env: SqlEnv, self: TableDef, fk: PgNode, fkCols: numb
   return { refTable: refName, refColumns };
 }
 
+/** The SQL words of a parsed constraint kind, for messages (parser node names never reach users). */
+const CONSTRAINT_KEYWORDS: Record<string, string> = {
+  CONSTR_NULL: 'NULL', CONSTR_NOTNULL: 'NOT NULL', CONSTR_DEFAULT: 'DEFAULT', CONSTR_IDENTITY: 'GENERATED AS IDENTITY',
+  CONSTR_GENERATED: 'GENERATED ... STORED', CONSTR_CHECK: 'CHECK', CONSTR_PRIMARY: 'PRIMARY KEY', CONSTR_UNIQUE: 'UNIQUE',
+  CONSTR_EXCLUSION: 'EXCLUDE', CONSTR_FOREIGN: 'FOREIGN KEY', CONSTR_ATTR_DEFERRABLE: 'DEFERRABLE',
+  CONSTR_ATTR_NOT_DEFERRABLE: 'NOT DEFERRABLE', CONSTR_ATTR_DEFERRED: 'INITIALLY DEFERRED', CONSTR_ATTR_IMMEDIATE: 'INITIALLY IMMEDIATE',
+  CONSTR_ATTR_ENFORCED: 'ENFORCED', CONSTR_ATTR_NOT_ENFORCED: 'NOT ENFORCED',
+};
+
+/** True when column constraint `attr` (ENFORCED) follows a CHECK or FOREIGN KEY in `list`, as it must. */
+export function enforceable(list: readonly PgNode[], attr: PgNode): boolean {
+  const at = list.indexOf(attr);
+  const prev = at > 0 ? list[at - 1]?.Constraint?.contype : undefined;
+  return prev === 'CONSTR_CHECK' || prev === 'CONSTR_FOREIGN';
+}
+
+/** `contype` of a parsed Constraint as SQL writes it (`NOT ENFORCED`, `EXCLUDE`). */
+export function constraintKeyword(contype: unknown): string {
+  return CONSTRAINT_KEYWORDS[String(contype)] ?? 'of this kind';
+}
+
 function fkAction(a: unknown): FkAction {
   return a === 'r' || a === 'c' || a === 'n' || a === 'd' ? a : 'a';
 }
@@ -103,7 +124,7 @@ function fkAction(a: unknown): FkAction {
  * first (42710 when one repeats a constraint of the table), then CHECKs, UNIQUEs and FOREIGN
  * KEYs get PostgreSQL's default names in the order written.
  * @throws PgError 42710 duplicate constraint name, 42703 unknown key column, 0A000 for
- *   DEFERRABLE, MATCH FULL / PARTIAL, SET NULL (columns), NO INHERIT, NULLS NOT DISTINCT,
+ *   DEFERRABLE, NOT ENFORCED, MATCH FULL / PARTIAL, SET NULL (columns), NO INHERIT, NULLS NOT DISTINCT,
  *   and the errors of {@link analyzeCheck} and {@link foreignKeyColumns}.
  */
 export function prepareConstraints(env: SqlEnv, table: Table, pending: readonly PendingConstraint[], taken: Set<string>): PreparedConstraints {
@@ -131,6 +152,9 @@ export function prepareConstraints(env: SqlEnv, table: Table, pending: readonly 
   for (const p of pending) {
     const c = p.node;
     if (c.deferrable === true || c.initdeferred === true) throw pgErr.featureNotSupported('DEFERRABLE constraints');
+    // The grammar marks a table CHECK / FOREIGN KEY written NOT ENFORCED by leaving is_enforced
+    // unset (ENFORCED, or nothing, sets it); a column's NOT ENFORCED comes as its own node.
+    if ((c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_FOREIGN') && c.is_enforced !== true) throw pgErr.featureNotSupported('NOT ENFORCED constraints');
     if (c.is_no_inherit === true) throw pgErr.featureNotSupported('NO INHERIT constraints');
     switch (c.contype) {
       case 'CONSTR_CHECK': {
@@ -177,7 +201,7 @@ export function prepareConstraints(env: SqlEnv, table: Table, pending: readonly 
         break;
       }
       default:
-        throw pgErr.featureNotSupported(`constraint ${String(c.contype).replace('CONSTR_', '')}`);
+        throw pgErr.featureNotSupported(`constraint ${constraintKeyword(c.contype)}`);
     }
   }
   return out;
