@@ -146,9 +146,16 @@ test('information_schema constraint views, sequences and views as PostgreSQL com
       JOIN information_schema.constraint_column_usage AS ccu USING (constraint_schema, constraint_name)
       JOIN information_schema.columns AS c ON c.table_schema = tc.constraint_schema AND tc.table_name = c.table_name AND ccu.column_name = c.column_name
       WHERE tc.table_name = 'ic_child' and constraint_schema = 'public'`],
+    // Knex columnInfo; TypeORM hasTable (quoted names).
+    [`select * from information_schema.columns where table_name = $1 and table_catalog = current_database() and table_schema = current_schema()`, ['ic_ref']],
+    [`SELECT * FROM "information_schema"."tables" WHERE "table_schema" = 'public' AND "table_name" = 'ic_child'`],
   ];
   const ordered: [string, unknown[]?][] = [
     [`SELECT * FROM information_schema.sequences ORDER BY sequence_name`],
+    // Prisma's sequence introspection: the text columns cast back to numbers.
+    [`SELECT sequence_name, sequence_schema AS namespace, start_value::INT8, minimum_value::INT8 AS min_value,
+      maximum_value::INT8 AS max_value, increment::INT8 AS increment_by, (CASE cycle_option WHEN 'YES' THEN TRUE ELSE FALSE END) AS cycle
+      FROM information_schema.sequences WHERE sequence_schema = ANY ($1) ORDER BY sequence_name`, [['public']]],
     [`SELECT constraint_name, ordinal_position, column_name, position_in_unique_constraint FROM information_schema.key_column_usage
       WHERE table_name = 'ic_child' ORDER BY constraint_name, ordinal_position`],
     // A foreign key listing as migration checks write it (TypeORM / Knex users, admin tools).
