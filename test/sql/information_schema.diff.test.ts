@@ -64,6 +64,16 @@ await both(`ALTER TABLE ic_nn2 ALTER COLUMN d SET NOT NULL`);
 await both(`ALTER TABLE ic_nn2 ALTER COLUMN c2 DROP NOT NULL`);
 await both(`ALTER TABLE ic_nn2 ALTER COLUMN c2 SET NOT NULL`);
 await both(`ALTER TABLE ic_nn2 DROP CONSTRAINT ic_nn_e_not_null`);
+// Default names are unique in the schema, not only in their table (ChooseConstraintName), NOT
+// NULL ones included, and cut to 63 bytes.
+await both(`CREATE TABLE ic_names1 (a int, CONSTRAINT ic_names2_a_check CHECK (a > 0), CONSTRAINT ic_names2_b_not_null CHECK (a > 1),
+  CONSTRAINT ic_names2_a_fkey CHECK (a > 2))`);
+await both(`CREATE TABLE ic_names2 (a int CHECK (a > 0) REFERENCES ic_parent, b int NOT NULL, c int, d int,
+  CONSTRAINT ic_names2_c_not_null CHECK (c > 0), CONSTRAINT ic_names2_d_not_null CHECK (d > 0))`);
+await both(`ALTER TABLE ic_names2 ALTER COLUMN c SET NOT NULL`);
+await both(`ALTER TABLE ic_names2 ADD PRIMARY KEY (d)`);
+await both(`ALTER TABLE ic_names2 ADD COLUMN e int CHECK (e > 0) NOT NULL DEFAULT 1`);
+await both(`CREATE TABLE ic_a_table_name_that_is_rather_long_for_names (a_column_name_that_is_long_too int NOT NULL CHECK (a_column_name_that_is_long_too > 0))`);
 await both(`CREATE SEQUENCE ic_seq AS integer START 5 INCREMENT -2 MINVALUE -100 MAXVALUE 100 CYCLE`);
 await both(`CREATE SEQUENCE ic_seq2`);
 await both(`CREATE SEQUENCE ic_seq3 AS smallint INCREMENT 10 NO MAXVALUE CACHE 5`);
@@ -188,6 +198,13 @@ test('information_schema constraint views, sequences and views as PostgreSQL com
     [`ALTER TABLE ic_nn2 RENAME CONSTRAINT ic_b_nn TO ic_f_nn`],
     [`ALTER TABLE ic_nn2 DROP CONSTRAINT ic_nn_id_not_null`],
     [`SELECT * FROM information_schema.check_constraints WHERE constraint_name LIKE 'ic_%' ORDER BY constraint_name`],
+    [`SELECT conrelid::regclass::text AS rel, conname, contype::text AS contype FROM pg_constraint
+      WHERE conrelid IN ('ic_names1'::regclass, 'ic_names2'::regclass, 'ic_a_table_name_that_is_rather_long_for_names'::regclass) ORDER BY 1, 2`],
+    // An identity column's NOT NULL stays.
+    [`ALTER TABLE ic_ref ALTER COLUMN b DROP NOT NULL`],
+    [`ALTER TABLE ic_ref ALTER COLUMN id DROP NOT NULL`],
+    [`ALTER TABLE ic_ref DROP CONSTRAINT ic_ref_b_not_null`],
+    [`ALTER TABLE ic_ref DROP CONSTRAINT ic_ref_id_not_null`],
   ];
   const mismatches: string[] = [];
   for (const [q, params] of unordered) await checkSorted(q, mismatches, params);

@@ -22,7 +22,7 @@ import { analyzeExpr, mapOperands, resolveTypeName, type Expr } from '../analyze
 import { analyzeDefault, assignCoerce, tableParseState } from '../analyze/query.js';
 import { TYPE_NAME } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
-import { constraintNamesOf, failedCheck } from './constraints.js';
+import { constraintNamesOf, failedCheck, nameNewNotNulls } from './constraints.js';
 import { missingSchema, notice, referencedSchema, type Notices } from './ddl.js';
 import { requireNoPendingRows } from './dml.js';
 import { addColumnTx, alterTableTx, dropColumnTx, dropIndexTx, rewriteColumnTx } from './ddl_txn.js';
@@ -197,7 +197,12 @@ function dropConstraint(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): v
   if ((t.def.foreignKeys ?? []).some((f) => f.name === name)) return dropForeignKey(env, t, name);
   // A NOT NULL constraint (PostgreSQL 18 lists them by name): dropping it is DROP NOT NULL.
   const nn = t.def.columns.find((c) => c.notNull && notNullConstraintName(t.name, c) === name);
-  if (nn !== undefined) return notNull(env, t, { name: nn.name }, false);
+  if (nn !== undefined) {
+    // PostgreSQL's dropconstraint_internal: the primary key's column first, then identity.
+    if (t.def.primaryKey.includes(t.def.columns.indexOf(nn))) throw new PgError('42P16', `column "${nn.name}" is in a primary key`);
+    if (nn.identity !== undefined) throw new PgError('55000', `column "${nn.name}" of relation "${t.name}" is an identity column`);
+    return notNull(env, t, { name: nn.name }, false);
+  }
   const idx = env.catalog.getIndex(name);
   if (idx !== undefined && idx.table === t.name && (idx.primaryKey || idx.constraint === true)) {
     if (idx.primaryKey) throw pgErr.featureNotSupported('ALTER TABLE ... DROP CONSTRAINT of a primary key');
@@ -307,7 +312,8 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   if (col.notNull && fill === null && t.liveCount > 0) {
     throw new PgError(SQLSTATE.not_null_violation, `column "${colname}" of relation "${t.name}" contains null values`);
   }
-  addColumnTx(env, env.txn, t.name, col, fill);
+  const [named] = nameNewNotNulls(env, t.name, [col], [0], new Set(constraintNamesOf(env, t.def)));
+  addColumnTx(env, env.txn, t.name, named!, fill);
   const added = env.catalog.getTable(t.name)!;
   assignAddedColumnOids(env, added, added.def.columns.length - 1);
   if (pending.length > 0) addConstraints(env, t, pending);
@@ -369,6 +375,7 @@ function columnDefault(env: SqlEnv, t: Table, cmd: PgNode): void {
 /** ALTER COLUMN name SET NOT NULL (every row checked) / DROP NOT NULL. */
 function notNull(env: SqlEnv, t: Table, cmd: PgNode, set: boolean): void {
   const col = columnIndex(t, cmd.name);
+  if (!set && t.def.columns[col]!.identity !== undefined) throw new PgError('42601', `column "${cmd.name}" of relation "${t.name}" is an identity column`);
   if (!set && t.def.primaryKey.includes(col)) throw new PgError('42P16', `column "${cmd.name}" is in a primary key`);
   if (set) {
     for (const r of liveRows(t)) {
@@ -377,7 +384,11 @@ function notNull(env: SqlEnv, t: Table, cmd: PgNode, set: boolean): void {
   }
   // SET NOT NULL on a NOT NULL column keeps its constraint (and name); DROP removes it, so a
   // later SET makes one named after the current table and column.
-  replaceDef(env, t, withColumn(t.def, col, set ? { notNull: true } : { notNull: false, notNullName: undefined }));
+  let def: TableDef;
+  if (!set) def = withColumn(t.def, col, { notNull: false, notNullName: undefined });
+  else if (t.def.columns[col]!.notNull) def = withColumn(t.def, col, { notNull: true });
+  else def = { ...t.def, columns: nameNewNotNulls(env, t.name, withColumn(t.def, col, { notNull: true }).columns, [col], new Set(constraintNamesOf(env, t.def))) };
+  replaceDef(env, t, def);
   if (set) assignAlteredColumnOids(env, env.catalog.getTable(t.name)!, col);
 }
 

@@ -11,7 +11,7 @@
 import { inStoredExpression } from '../analyze/clock_literals.js';
 import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { notNullConstraintName, type CheckDef, type Table, type TableDef, type Value } from '../../storage/table.js';
+import { notNullConstraintName, type CheckDef, type ColumnDef, type Table, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeExpr, mapOperands, requireBool, type Expr } from '../analyze/expr.js';
 import { tableParseState } from '../analyze/query.js';
@@ -112,17 +112,62 @@ export function constraintNamesOf(env: SqlEnv, def: TableDef): string[] {
 }
 
 /**
+ * Every constraint name of the schema's tables: PostgreSQL chooses a default name unique in the
+ * namespace (ConstraintNameExists), not only in its table.
+ */
+export function schemaConstraintNames(env: SqlEnv): Set<string> {
+  const out = new Set<string>();
+  for (const n of env.catalog.tableNames()) for (const c of constraintNamesOf(env, env.catalog.peekTable(n)!.def)) out.add(c);
+  return out;
+}
+
+/**
  * PostgreSQL's ChooseConstraintName: `<table>_<col>[_<col>...]_<label>` (`t_check` with no
- * column), then `...1`, `...2` while the name is in `taken` or names a relation (`label`
- * `key` and `pkey` name an index too). Names are cut to 63 bytes as NAMEDATALEN does.
+ * column), then `...1`, `...2` while the name is in `taken`, is a constraint's anywhere in the
+ * schema, or (`label` `key` and `pkey`: the name of an index) names a relation. Names are cut
+ * to 63 bytes as NAMEDATALEN does.
  */
 export function chooseConstraintName(env: SqlEnv, table: string, columns: readonly string[], label: string, taken: ReadonlySet<string>): string {
-  const base = [table, ...columns].join('_');
+  const used = schemaConstraintNames(env);
+  const isIndex = label === 'key' || label === 'pkey';
   for (let i = 0; ; i++) {
-    const suffix = i === 0 ? `_${label}` : `_${label}${i}`;
-    const name = base.slice(0, 63 - suffix.length) + suffix;
-    if (!taken.has(name) && !env.catalog.relationExists(name)) return name;
+    const name = makeObjectName(table, columns.length === 0 ? null : columns.join('_'), i === 0 ? label : `${label}${i}`);
+    if (!taken.has(name) && !used.has(name) && !(isIndex && env.catalog.relationExists(name))) return name;
   }
+}
+
+/**
+ * PostgreSQL's makeObjectName: `name1[_name2]_label` within 63 characters, cutting the longer of
+ * the two names first (one character at a time), so both stay recognizable.
+ */
+function makeObjectName(name1: string, name2: string | null, label: string): string {
+  const avail = NAME_CHARS_MAX - (label.length + 1) - (name2 === null ? 0 : 1);
+  let n1 = name1.length;
+  let n2 = name2?.length ?? 0;
+  while (n1 + n2 > avail) {
+    if (n1 > n2) n1--;
+    else n2--;
+  }
+  return `${name1.slice(0, n1)}${name2 === null ? '' : `_${name2.slice(0, n2)}`}_${label}`;
+}
+
+/** NAMEDATALEN - 1: the longest identifier PostgreSQL keeps. */
+const NAME_CHARS_MAX = 63;
+
+/**
+ * `columns` of table `table` with the NOT NULL constraints of the columns at `fresh` (being made
+ * NOT NULL now, without a written name) named as PostgreSQL 18's AddRelationNotNullConstraints
+ * names them, ChooseConstraintName(table, column, 'not_null'): a name `taken` or a constraint of
+ * the schema holds gets a number, a long one is cut to 63 bytes. A name other than
+ * `<table>_<column>_not_null` is recorded in `notNullName`. Adds the names to `taken`.
+ */
+export function nameNewNotNulls(env: SqlEnv, table: string, columns: readonly ColumnDef[], fresh: readonly number[], taken: Set<string>): ColumnDef[] {
+  return columns.map((c, i) => {
+    if (!fresh.includes(i) || !c.notNull || c.notNullName !== undefined) return c;
+    const name = chooseConstraintName(env, table, [c.name], 'not_null', taken);
+    taken.add(name);
+    return name === notNullConstraintName(table, c) ? c : { ...c, notNullName: name };
+  });
 }
 
 /** A copy of `checks` (never mutated in place: compiled forms are cached per definition). */

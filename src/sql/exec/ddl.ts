@@ -6,6 +6,7 @@
  */
 import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { identitySequence, nextvalDefault } from './sequences.js';
+import { nameNewNotNulls } from './constraints.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
 import { constraintKeyword, enforceable, createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
@@ -209,6 +210,12 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     if (prepared.checks.length > 0) def.checks = prepared.checks;
     if (prepared.foreignKeys.length > 0) def.foreignKeys = prepared.foreignKeys;
   }
+  // NOT NULL constraints are named after the others (PostgreSQL adds them last), avoiding theirs.
+  const taken = new Set([
+    ...(primaryKey.length > 0 ? [`${name}_pkey`] : []), ...(def.checks ?? []).map((c) => c.name), ...(def.foreignKeys ?? []).map((f) => f.name),
+    ...(prepared?.uniques ?? []).map((u) => u.name), ...columns.flatMap((c) => (c.notNull && c.notNullName !== undefined ? [c.notNullName] : [])),
+  ]);
+  def.columns = nameNewNotNulls(env, name, columns, columns.map((_, i) => i), taken);
   ensureXid(env);
   const table = createTableTx(env, env.txn, def, sequences);
   for (const q of identityOptions) alterSequenceTx(env, env.txn, q.def.name, q.def, q.last, q.called);

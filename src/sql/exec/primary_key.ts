@@ -14,6 +14,7 @@ import { alterTableTx, createIndexTx } from './ddl_txn.js';
 import { pkeyOf } from './insert.js';
 import { assignAlteredColumnOids } from './catalog_describe.js';
 import { objectKey } from '../stats/store.js';
+import { constraintNamesOf, nameNewNotNulls } from './constraints.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PgNode = any;
@@ -40,7 +41,11 @@ export function addPrimaryKey(env: SqlEnv, t: Table, node: PgNode): void {
   const def: TableDef = {
     ...t.def,
     primaryKey: cols,
-    columns: t.def.columns.map((c, i) => (cols.includes(i) ? { ...c, notNull: true } : c)),
+    // The key's columns become NOT NULL; a new constraint is named as CREATE TABLE names it.
+    columns: nameNewNotNulls(
+      env, t.name, t.def.columns.map((c, i) => (cols.includes(i) ? { ...c, notNull: true } : c)),
+      cols.filter((i) => !t.def.columns[i]!.notNull), new Set([...constraintNamesOf(env, t.def), indexName]),
+    ),
   };
   // The rows, checked before anything changes.
   const shell = { def } as Table;
