@@ -6,9 +6,12 @@
  * constraint_table_usage, referential_constraints, check_constraints), sequences and views
  * over a schema with every constraint kind (composite and named keys, every foreign key
  * action, constraints added by ALTER TABLE, dropped and renamed columns, identity, serial and
- * CREATE SEQUENCE sequences). Then the queries migration tools and ORMs send (Knex's hasTable /
- * hasColumn, Sequelize's describeTable, showConstraint and foreign key queries, Drizzle Kit's
- * pull, a hand-written foreign key listing). The other information_schema views are 0A000, named.
+ * CREATE SEQUENCE sequences; NOT NULL constraints named, renamed, dropped and kept across
+ * renames; default names unique in the schema and cut to 63 characters). Then the queries
+ * migration tools and ORMs send (Knex's hasTable / hasColumn / columnInfo, Sequelize's
+ * describeTable, showConstraint and foreign key queries, Drizzle Kit's pull, TypeORM's hasTable,
+ * Prisma's sequences, a hand-written foreign key listing). The other information_schema views
+ * are 0A000, named.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
