@@ -77,6 +77,7 @@ await both(`ALTER TABLE ic_names2 ALTER COLUMN c SET NOT NULL`);
 await both(`ALTER TABLE ic_names2 ADD PRIMARY KEY (d)`);
 await both(`ALTER TABLE ic_names2 ADD COLUMN e int CHECK (e > 0) NOT NULL DEFAULT 1`);
 await both(`CREATE TABLE ic_a_table_name_that_is_rather_long_for_names (a_column_name_that_is_long_too int NOT NULL CHECK (a_column_name_that_is_long_too > 0))`);
+await both(`CREATE TABLE "ic_größentabelle_mit_einem_langen_namen_ä" ("spalte_mit_umlauten_äöü_und_noch_mehr" int NOT NULL CHECK ("spalte_mit_umlauten_äöü_und_noch_mehr" > 0))`);
 await both(`CREATE SEQUENCE ic_seq AS integer START 5 INCREMENT -2 MINVALUE -100 MAXVALUE 100 CYCLE`);
 await both(`CREATE SEQUENCE ic_seq2`);
 await both(`CREATE SEQUENCE ic_seq3 AS smallint INCREMENT 10 NO MAXVALUE CACHE 5`);
@@ -202,7 +203,8 @@ test('information_schema constraint views, sequences and views as PostgreSQL com
     [`ALTER TABLE ic_nn2 DROP CONSTRAINT ic_nn_id_not_null`],
     [`SELECT * FROM information_schema.check_constraints WHERE constraint_name LIKE 'ic_%' ORDER BY constraint_name`],
     [`SELECT conrelid::regclass::text AS rel, conname, contype::text AS contype FROM pg_constraint
-      WHERE conrelid IN ('ic_names1'::regclass, 'ic_names2'::regclass, 'ic_a_table_name_that_is_rather_long_for_names'::regclass) ORDER BY 1, 2`],
+      WHERE conrelid IN ('ic_names1'::regclass, 'ic_names2'::regclass, 'ic_a_table_name_that_is_rather_long_for_names'::regclass,
+        '"ic_größentabelle_mit_einem_langen_namen_ä"'::regclass) ORDER BY 1, 2`],
     // An identity column's NOT NULL stays.
     [`ALTER TABLE ic_ref ALTER COLUMN b DROP NOT NULL`],
     [`ALTER TABLE ic_ref ALTER COLUMN id DROP NOT NULL`],

@@ -137,22 +137,36 @@ export function chooseConstraintName(env: SqlEnv, table: string, columns: readon
 }
 
 /**
- * PostgreSQL's makeObjectName: `name1[_name2]_label` within 63 characters, cutting the longer of
- * the two names first (one character at a time), so both stay recognizable.
+ * PostgreSQL's makeObjectName: `name1[_name2]_label` within 63 bytes of UTF-8, cutting the
+ * longer of the two names first (a byte at a time), then each back to a whole character
+ * (pg_mbcliplen), so both stay recognizable.
  */
 function makeObjectName(name1: string, name2: string | null, label: string): string {
-  const avail = NAME_CHARS_MAX - (label.length + 1) - (name2 === null ? 0 : 1);
-  let n1 = name1.length;
-  let n2 = name2?.length ?? 0;
+  const avail = NAME_BYTES_MAX - (utf8.encode(label).length + 1) - (name2 === null ? 0 : 1);
+  let n1 = utf8.encode(name1).length;
+  let n2 = name2 === null ? 0 : utf8.encode(name2).length;
   while (n1 + n2 > avail) {
     if (n1 > n2) n1--;
     else n2--;
   }
-  return `${name1.slice(0, n1)}${name2 === null ? '' : `_${name2.slice(0, n2)}`}_${label}`;
+  return `${clipBytes(name1, n1)}${name2 === null ? '' : `_${clipBytes(name2, n2)}`}_${label}`;
 }
 
-/** NAMEDATALEN - 1: the longest identifier PostgreSQL keeps. */
-const NAME_CHARS_MAX = 63;
+/** NAMEDATALEN - 1: the most bytes of an identifier PostgreSQL keeps. */
+const NAME_BYTES_MAX = 63;
+const utf8 = new TextEncoder();
+
+/** The longest prefix of `s` of whole characters within `bytes` bytes of UTF-8. */
+function clipBytes(s: string, bytes: number): string {
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    used += utf8.encode(ch).length;
+    if (used > bytes) break;
+    out += ch;
+  }
+  return out;
+}
 
 /**
  * `columns` of table `table` with the NOT NULL constraints of the columns at `fresh` (being made
