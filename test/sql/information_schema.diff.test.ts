@@ -77,6 +77,14 @@ await both(`ALTER TABLE ic_names2 ALTER COLUMN c SET NOT NULL`);
 await both(`ALTER TABLE ic_names2 ADD PRIMARY KEY (d)`);
 await both(`ALTER TABLE ic_names2 ADD COLUMN e int CHECK (e > 0) NOT NULL DEFAULT 1`);
 await both(`CREATE TABLE ic_a_table_name_that_is_rather_long_for_names (a_column_name_that_is_long_too int NOT NULL CHECK (a_column_name_that_is_long_too > 0))`);
+// Primary keys named as written, else t_pkey unless a relation or constraint of the schema has it.
+await both(`CREATE TABLE ic_pk1 (id int, CONSTRAINT ic_pk1_pk PRIMARY KEY (id), CONSTRAINT ic_pk3_pkey CHECK (id > 0))`);
+await both(`CREATE TABLE ic_pk2 (id int CONSTRAINT "PK_ic_pk2" PRIMARY KEY)`);
+await both(`CREATE INDEX ic_pk4_pkey ON ic_pk1 (id)`);
+await both(`CREATE TABLE ic_pk3 (id int PRIMARY KEY)`);
+await both(`CREATE TABLE ic_pk4 (id int PRIMARY KEY)`);
+await both(`CREATE TABLE ic_pk5 (id int, u int, CONSTRAINT ic_pk5_pkey CHECK (u > 0))`);
+await both(`ALTER TABLE ic_pk5 ADD PRIMARY KEY (id)`);
 await both(`CREATE TABLE "ic_größentabelle_mit_einem_langen_namen_ä" ("spalte_mit_umlauten_äöü_und_noch_mehr" int NOT NULL CHECK ("spalte_mit_umlauten_äöü_und_noch_mehr" > 0))`);
 await both(`CREATE SEQUENCE ic_seq AS integer START 5 INCREMENT -2 MINVALUE -100 MAXVALUE 100 CYCLE`);
 await both(`CREATE SEQUENCE ic_seq2`);
@@ -205,6 +213,12 @@ test('information_schema constraint views, sequences and views as PostgreSQL com
     [`SELECT conrelid::regclass::text AS rel, conname, contype::text AS contype FROM pg_constraint
       WHERE conrelid IN ('ic_names1'::regclass, 'ic_names2'::regclass, 'ic_a_table_name_that_is_rather_long_for_names'::regclass,
         '"ic_größentabelle_mit_einem_langen_namen_ä"'::regclass) ORDER BY 1, 2`],
+    [`SELECT conrelid::regclass::text AS rel, conname, contype::text AS contype, pg_get_constraintdef(oid) AS def FROM pg_constraint
+      WHERE conrelid::regclass::text LIKE 'ic_pk%' ORDER BY 1, 2`],
+    [`SELECT tc.table_name, tc.constraint_name, kcu.column_name FROM information_schema.table_constraints tc
+      JOIN information_schema.key_column_usage kcu USING (constraint_schema, constraint_name)
+      WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_name LIKE 'ic_pk%' ORDER BY 1`],
+    [`INSERT INTO ic_pk2 VALUES (1), (1)`],
     // An identity column's NOT NULL stays.
     [`ALTER TABLE ic_ref ALTER COLUMN b DROP NOT NULL`],
     [`ALTER TABLE ic_ref ALTER COLUMN id DROP NOT NULL`],

@@ -6,7 +6,7 @@
  */
 import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { identitySequence, nextvalDefault } from './sequences.js';
-import { nameNewNotNulls } from './constraints.js';
+import { chooseConstraintName, nameNewNotNulls } from './constraints.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
 import { constraintKeyword, enforceable, createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
@@ -91,6 +91,8 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   const columns: ColumnDef[] = [];
   const primaryKey: number[] = [];
+  /** The primary key's written name (CONSTRAINT name PRIMARY KEY), if any. */
+  let pkConname: string | null = null;
   const sequences: string[] = [];
   /** The identity sequences whose options differ from the defaults createTableTx gives them. */
   const identityOptions: ReturnType<typeof identitySequence>[] = [];
@@ -125,6 +127,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
         case 'CONSTR_PRIMARY':
           if (primaryKey.length > 0) throw pkError();
           primaryKey.push(columns.length);
+          if (typeof c.conname === 'string') pkConname = c.conname;
           col.notNull = true;
           break;
         case 'CONSTR_NOTNULL':
@@ -184,6 +187,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     }
     if (c.contype !== 'CONSTR_PRIMARY') throw pgErr.featureNotSupported(`table constraint ${constraintKeyword(c.contype)}`);
     if (primaryKey.length > 0) throw pkError();
+    if (typeof c.conname === 'string') pkConname = c.conname;
     for (const k of c.keys as PgNode[]) {
       const kn: string = k.String.sval;
       const i = columns.findIndex((col) => col.name === kn);
@@ -198,12 +202,17 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar' || t === 'jsonb' || t.endsWith('[]'));
   if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
   const def: TableDef = { name, columns, primaryKey };
+  // The key's index is named as it is written, else as ChooseIndexName names it (`t_pkey`, or
+  // `t_pkey1` when a relation or a constraint of the schema holds that name).
+  const written = new Set([...pending.flatMap((p) => (typeof p.node.conname === 'string' ? [p.node.conname as string] : [])), ...columns.flatMap((c) => c.notNullName ?? [])]);
+  const pkName = primaryKey.length === 0 ? null : (pkConname ?? chooseConstraintName(env, name, [], 'pkey', written));
+  if (pkConname !== null && env.catalog.relationExists(pkConname)) throw new PgError(SQLSTATE.duplicate_table, `relation "${pkConname}" already exists`);
   let prepared = null;
   if (pending.length > 0) {
     // The constraints are analyzed against the table before it exists (an unstored shell).
     const shell = new Table(def);
     try {
-      prepared = prepareConstraints(env, shell, pending, new Set(primaryKey.length > 0 ? [`${name}_pkey`] : []));
+      prepared = prepareConstraints(env, shell, pending, new Set(pkName !== null ? [pkName] : []));
     } finally {
       shell.dispose();
     }
@@ -212,16 +221,16 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   // NOT NULL constraints are named after the others (PostgreSQL adds them last), avoiding theirs.
   const taken = new Set([
-    ...(primaryKey.length > 0 ? [`${name}_pkey`] : []), ...(def.checks ?? []).map((c) => c.name), ...(def.foreignKeys ?? []).map((f) => f.name),
+    ...(pkName !== null ? [pkName] : []), ...(def.checks ?? []).map((c) => c.name), ...(def.foreignKeys ?? []).map((f) => f.name),
     ...(prepared?.uniques ?? []).map((u) => u.name), ...columns.flatMap((c) => (c.notNull && c.notNullName !== undefined ? [c.notNullName] : [])),
   ]);
   def.columns = nameNewNotNulls(env, name, columns, columns.map((_, i) => i), taken);
   ensureXid(env);
   const table = createTableTx(env, env.txn, def, sequences);
   for (const q of identityOptions) alterSequenceTx(env, env.txn, q.def.name, q.def, q.last, q.called);
-  if (primaryKey.length > 0) {
+  if (pkName !== null) {
     const pkDef: IndexDef = {
-      name: `${name}_pkey`,
+      name: pkName,
       table: name,
       keys: primaryKey.map((c) => columnKey(c, '')),
       predicate: null,

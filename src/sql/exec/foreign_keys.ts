@@ -248,7 +248,7 @@ function applyAction(env: SqlEnv, q: FkQueue, ref: Table, holder: Table, fk: For
     const pkey = pkeyOf(holder, values);
     checkRow(holder, values, undefined, xid, undefined, null, env.settings.timeZone());
     checkConstraints(env, holder, values);
-    checkRow(holder, values, pkey, xid, undefined, null, env.settings.timeZone());
+    checkRow(holder, values, pkey, xid, env.catalog.indexesOf(holder.name).find((d) => d.primaryKey)?.name, null, env.settings.timeZone());
     checkUniqueIndexes(env, holder, values, xid);
     const newId = writeRow(env, holder, values, pkey, true);
     fkRemoved(q, holder, old, values);

@@ -14,7 +14,7 @@ import { alterTableTx, createIndexTx } from './ddl_txn.js';
 import { pkeyOf } from './insert.js';
 import { assignAlteredColumnOids } from './catalog_describe.js';
 import { objectKey } from '../stats/store.js';
-import { constraintNamesOf, nameNewNotNulls } from './constraints.js';
+import { chooseConstraintName, constraintNamesOf, nameNewNotNulls } from './constraints.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PgNode = any;
@@ -36,7 +36,7 @@ export function addPrimaryKey(env: SqlEnv, t: Table, node: PgNode): void {
   });
   const unkeyed = cols.map((i) => t.def.columns[i]!.type).find((ty) => ty === 'numeric' || ty === 'bytea' || ty === 'bpchar' || ty === 'jsonb' || ty.endsWith('[]'));
   if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
-  const indexName: string = node.conname ?? `${t.name}_pkey`;
+  const indexName: string = node.conname ?? chooseConstraintName(env, t.name, [], 'pkey', new Set(constraintNamesOf(env, t.def)));
   if (env.catalog.relationExists(indexName)) throw new PgError(SQLSTATE.duplicate_table, `relation "${indexName}" already exists`);
   const def: TableDef = {
     ...t.def,
