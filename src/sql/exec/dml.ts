@@ -68,11 +68,12 @@ function deleteVersion(env: SqlEnv, table: Table, rowId: number, xid: number, pk
  * The planned row-finding query of an UPDATE or DELETE (the target joined to any FROM / USING
  * items; a primary-key lookup for `pk = value`), with the SET values (UPDATE) and RETURNING
  * bound to the tuple [target row..., FROM columns...]: `bound[0]` the SET list, `bound[1]`
- * RETURNING (DELETE: `bound[0]` RETURNING). What the statement runs and EXPLAIN prints.
+ * RETURNING (DELETE: `bound[0]` RETURNING). What the statement runs and EXPLAIN prints
+ * (`verbose`: with EXPLAIN (VERBOSE)'s names).
  */
-export function planModify(env: SqlEnv, q: UpdateQuery | DeleteQuery, params: readonly Value[]): PlannedModify {
+export function planModify(env: SqlEnv, q: UpdateQuery | DeleteQuery, params: readonly Value[], verbose = false): PlannedModify {
   const ret = (q.returning ?? []).map((t) => t.expr);
-  return planTableStatement(env, q.scan, params, q.kind === 'update' ? [q.sets.map((s) => s.expr), ret] : [ret]);
+  return planTableStatement(env, q.scan, params, q.kind === 'update' ? [q.sets.map((s) => s.expr), ret] : [ret], verbose);
 }
 
 /** An UPDATE / DELETE's planned scan and the expressions bound to its tuple ({@link planModify}). */

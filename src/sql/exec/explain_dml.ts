@@ -40,7 +40,7 @@ export function explainModify(env: SqlEnv, opts: ExplainOptions, q: InsertQuery 
   let info: Omit<ModifyTableExplain, 'actual'>;
   let run: () => Actual;
   if (q.kind === 'insert') {
-    const planned = planInsert(env, q, params);
+    const planned = planInsert(env, q, params, opts.verbose);
     env.lastPlan = (planned.select ?? planned.stmt).plan;
     const oc = q.onConflict;
     // DO UPDATE's WHERE reads the target (under its alias) and EXCLUDED.
@@ -63,7 +63,7 @@ export function explainModify(env: SqlEnv, opts: ExplainOptions, q: InsertQuery 
       return { rows: out.returning?.length ?? 0, ms: 0, proposed: out.proposed, conflicting: out.conflicting, removedByConflictFilter: out.removedByConflictFilter };
     };
   } else {
-    const planned = planModify(env, q, params);
+    const planned = planModify(env, q, params, opts.verbose);
     env.lastPlan = planned.stmt.plan;
     info = { operation: q.kind === 'update' ? 'Update' : 'Delete', relation: table.name, alias, input: planned.stmt, wrap: null, initPlansOf: [], onConflict: null, returning: returningText(planned.stmt.qualify) };
     run = () => {

@@ -52,14 +52,14 @@ export interface PlannedInsert {
   select: PlannedStmt | null;
 }
 
-/** Plans an analyzed INSERT ({@link PlannedInsert}). */
-export function planInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[]): PlannedInsert {
+/** Plans an analyzed INSERT ({@link PlannedInsert}); `verbose`: for EXPLAIN (VERBOSE)'s names. */
+export function planInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[], verbose = false): PlannedInsert {
   const { stmt, bound } = planTableStatement(env, rowIdQuery(q.table, { k: 'const', type: 'bool', value: false }), params, [
     (q.returning ?? []).map((t) => t.expr),
     ...q.rows,
-  ]);
+  ], verbose);
   // The statement's range table holds the target first (EXPLAIN's names).
-  const select = q.select === null ? null : planSelect(env, q.select.query, params, { parallel: false, target: q.alias ?? q.table.name });
+  const select = q.select === null ? null : planSelect(env, q.select.query, params, { parallel: false, target: q.alias ?? q.table.name, verbose });
   return { stmt, bound, select };
 }
 

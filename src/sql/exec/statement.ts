@@ -1340,7 +1340,7 @@ function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: Prep
   const t0 = clock.nowMs();
   const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;
   const values = boundValues(env, a.paramTypes, params, env.settings.timeZone());
-  const stmt = planSelect(env, a.query, values);
+  const stmt = planSelect(env, a.query, values, { verbose: opts.verbose });
   env.lastPlan = stmt.plan;
   const planningMs = clock.nowMs() - t0;
   let lookup: ((p: PlanNode) => Instrumentation | undefined) | null = null;

@@ -27,6 +27,12 @@ export interface DeparseContext {
    * `$n` prints as is.
    */
   readonly params?: readonly Value[];
+  /**
+   * The plan is printed by EXPLAIN (VERBOSE): every column reference in a qual, key or
+   * condition is qualified by its relation's name, a scan's own quals included (explain.c's
+   * useprefix is true under es->verbose); only Output lists keep the range-table rule.
+   */
+  readonly verbose?: boolean;
 }
 
 const CAST_NAME: Partial<Record<SqlType, string>> = {

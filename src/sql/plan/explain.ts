@@ -54,7 +54,11 @@ function keyText(text: string, simple: boolean): string {
   return simple ? text : `(${text})`;
 }
 
-function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, rel: string | null, qualify: boolean, verbose = false): ExplainNode {
+/**
+ * `qualify`: quals qualify column names (several range-table entries, or VERBOSE); `outputPrefix`:
+ * VERBOSE's Output lists do (several range-table entries only, explain.c's show_plan_tlist).
+ */
+function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, rel: string | null, qualify: boolean, verbose = false, outputPrefix = qualify): ExplainNode {
   // Scan quals print unqualified names, join and upper-node quals qualified (PostgreSQL's
   // useprefix); a Subquery Scan's always qualified (show_scan_qual's IsA(plan, SubqueryScan)).
   const scan = 'scan' in p && p.node !== 'SubqueryScan';
@@ -73,7 +77,7 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
   const children: PlanNode[] = planChildren(p);
   if (verbose) {
     // VERBOSE: the node's output columns (its projection, else the tuple it passes on).
-    let out = p.project !== null ? p.project.map((e) => deparse(e, dc, true)) : p.layout.map((it) => ('expr' in it ? deparse(it.expr, dc, true) : ''));
+    let out = p.project !== null ? p.project.map((e) => deparse(e, dc, outputPrefix)) : p.layout.map((it) => ('expr' in it ? deparse(it.expr, dc, outputPrefix) : ''));
     // Partial aggregation passes transition states up (PostgreSQL prints them as PARTIAL).
     if (p.node === 'Agg' && p.split === 'partial') out = out.map((x) => `PARTIAL ${x}`);
     else if (p.node === 'Gather') out = out.map((x) => `(PARTIAL ${x})`);
@@ -283,18 +287,18 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
     props,
     json,
     initPlans: [
-      ...(p.cteDefs ?? []).map((c) => ({ label: `CTE ${c.name}`, node: describe(c.plan, dc, lookup, 'InitPlan', qualify, verbose) })),
-      ...p.initPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, dc, lookup, 'InitPlan', qualify, verbose) })),
+      ...(p.cteDefs ?? []).map((c) => ({ label: `CTE ${c.name}`, node: describe(c.plan, dc, lookup, 'InitPlan', qualify, verbose, outputPrefix) })),
+      ...p.initPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, dc, lookup, 'InitPlan', qualify, verbose, outputPrefix) })),
     ],
-    children: children.map((c, i) => describe(c, dc, lookup, p.node === 'Append' || p.node === 'BitmapAnd' || p.node === 'BitmapOr' ? 'Member' : children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', qualify, verbose)),
-    subPlans: p.subPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, dc, lookup, 'SubPlan', qualify, verbose) })),
+    children: children.map((c, i) => describe(c, dc, lookup, p.node === 'Append' || p.node === 'BitmapAnd' || p.node === 'BitmapOr' ? 'Member' : children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', qualify, verbose, outputPrefix)),
+    subPlans: p.subPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, dc, lookup, 'SubPlan', qualify, verbose, outputPrefix) })),
     costs: { startup: p.startupCost, total: p.totalCost, rows: p.rows, width: p.width },
     instr,
     relationship: rel,
   };
   if (p.node === 'TopK') {
     // The exact top-k scan is PostgreSQL's top-N heapsort over a sequential scan: print both.
-    node.children = [describe(p.input, dc, lookup, 'Outer', qualify, verbose)];
+    node.children = [describe(p.input, dc, lookup, 'Outer', qualify, verbose, outputPrefix)];
   }
   return node;
 }
@@ -401,7 +405,7 @@ const SCAN_LABEL = {
 
 /** EXPLAIN's output rows (one line each in TEXT, one JSON document in JSON). */
 export function explainOutput(stmt: PlannedStmt, opts: ExplainOptions, lookup: InstrLookup | null, summary: ExplainSummary | null): string[] {
-  const root = describe(stmt.plan, stmt.deparse, lookup, null, stmt.qualify || opts.verbose, opts.verbose);
+  const root = describe(stmt.plan, stmt.deparse, lookup, null, stmt.qualify || opts.verbose, opts.verbose, stmt.qualify);
   return render(root, opts, stmt.indexHints ?? [], summary);
 }
 
@@ -485,7 +489,7 @@ export function explainModifyOutput(m: ModifyTableExplain, opts: ExplainOptions,
   let child: ExplainNode;
   const initPlans: ExplainNode['initPlans'] = [];
   const hoist = (stmt: PlannedStmt): void => {
-    const top = describe(stmt.plan, stmt.deparse, lookup, null, stmt.qualify || opts.verbose, opts.verbose);
+    const top = describe(stmt.plan, stmt.deparse, lookup, null, stmt.qualify || opts.verbose, opts.verbose, stmt.qualify);
     initPlans.push(...top.initPlans);
   };
   for (const s of m.initPlansOf) hoist(s);
@@ -499,7 +503,7 @@ export function explainModifyOutput(m: ModifyTableExplain, opts: ExplainOptions,
   } else {
     const stmt = m.input;
     hints = stmt.indexHints ?? [];
-    child = describe(stmt.plan, stmt.deparse, lookup, 'Outer', stmt.qualify || opts.verbose, opts.verbose);
+    child = describe(stmt.plan, stmt.deparse, lookup, 'Outer', stmt.qualify || opts.verbose, opts.verbose, stmt.qualify);
     if (m.wrap === null) {
       initPlans.unshift(...child.initPlans);
       child.initPlans = [];

@@ -191,7 +191,7 @@ function condsInKeyOrder(matched: readonly MatchedQual[]): Expr[] {
 
 function condText(info: PlannerInfo, conds: Expr[]): string {
   const e = andOf(conds)!;
-  return info.text(e, false);
+  return info.text(e, info.global.useprefix('scan'));
 }
 
 function bindSpecs(info: PlannerInfo, node: PlanNode, specs: IndexQualSpec[], lateralRef: ScanCtx['lateralRef']): IndexQualSpec[] {

@@ -341,7 +341,7 @@ export function makeJoin(info: PlannerInfo, L: RelPlan, R: RelPlan, type: JoinTy
     };
     hj.outerKeys = equi.map((x) => info.bindFor(hj, x.outer, outer.plan.layout));
     hj.innerKeys = equi.map((x) => info.bindFor(hj, x.inner, inner.plan.layout));
-    const pre = info.global.qualify;
+    const pre = info.global.useprefix('upper');
     const condText = equi.map((x) => `(${info.text(x.outer, pre)} = ${info.text(x.inner, pre)})`);
     hj.hashCondText = condText.length === 1 ? condText[0]! : `(${condText.join(' AND ')})`;
     node = hj;

@@ -45,7 +45,10 @@ export class PlannerGlobal {
   readonly ctePlans = new Map<number, { id: number; name: string; plan: PlanNode }>();
   /** CTEs whose recursive term is being planned: their self-references are WorkTableScans. */
   readonly recursiveCtes = new Set<number>();
-  /** Qualify column names in EXPLAIN (more than one range-table entry in the statement). */
+  /**
+   * More than one range-table entry in the statement: EXPLAIN qualifies column names in join
+   * and upper-node expressions, and in VERBOSE's Output lists.
+   */
   qualify = false;
   /** EXPLAIN's unique name of each range-table entry (`a`, then `a_1` for a second `a`). */
   readonly rteNames = new Map<RangeTblEntry, string>();
@@ -105,8 +108,19 @@ export class PlannerGlobal {
   /** How constants and parameters print in the plan's EXPLAIN text: in the session's zone when planned, with its values. */
   readonly deparse: DeparseContext;
 
-  constructor(readonly env: SqlEnv, readonly params: readonly Value[]) {
-    this.deparse = { zone: env.settings.timeZone(), params };
+  /** `verbose`: the plan is for EXPLAIN (VERBOSE), which qualifies every column name. */
+  constructor(readonly env: SqlEnv, readonly params: readonly Value[], verbose = false) {
+    this.deparse = verbose ? { zone: env.settings.timeZone(), params, verbose } : { zone: env.settings.timeZone(), params };
+  }
+
+  /**
+   * Whether EXPLAIN qualifies column names in text the planner prints: in a scan's own quals
+   * (Index Cond, Order By) only under VERBOSE; in join conditions and upper nodes' keys also
+   * when the statement has several range-table entries (explain.c's show_scan_qual and
+   * show_upper_qual).
+   */
+  useprefix(where: 'scan' | 'upper'): boolean {
+    return this.deparse.verbose === true || (where === 'upper' && this.qualify);
   }
 
   private readonly relSizes = new Map<Table, RelSize>();
@@ -185,11 +199,11 @@ export class PlannerInfo implements LevelBinder {
 
   varName(v: VarExpr, prefix: boolean): string {
     const so = this.setOpNames.get(v.rti)?.[v.col];
-    if (so !== undefined) return prefix && this.global.qualify ? so.qname : so.name;
+    if (so !== undefined) return prefix && this.global.useprefix('upper') ? so.qname : so.name;
     const rte = this.q.rtable[v.rti];
     // A VALUES list's columns print by their own names ("*VALUES*".column1), as PostgreSQL's.
     const name = rte?.kind === 'values' ? `column${v.col + 1}` : v.name;
-    if (!prefix || !this.global.qualify || rte === undefined) return name;
+    if (!prefix || !this.global.useprefix('upper') || rte === undefined) return name;
     const rel = this.global.rteNames.get(rte) ?? rte.alias;
     return `${/^[a-z_][a-z0-9_]*$/.test(rel) ? rel : `"${rel}"`}.${name}`;
   }
@@ -523,8 +537,8 @@ function sublinkRtes(e: Expr): number {
  * Plans a SELECT for execution with the client's parameter values `params`.
  * @throws PgError 0A000 for a FULL JOIN without an equality condition.
  */
-export function planSelect(env: SqlEnv, q: SelectQuery, params: readonly Value[], options: { parallel?: boolean; target?: string } = {}): PlannedStmt {
-  const g = new PlannerGlobal(env, params);
+export function planSelect(env: SqlEnv, q: SelectQuery, params: readonly Value[], options: { parallel?: boolean; target?: string; verbose?: boolean } = {}): PlannedStmt {
+  const g = new PlannerGlobal(env, params, options.verbose);
   if (options.parallel === false) g.parallelOk = false;
   // INSERT ... SELECT: the target is the statement's first range-table entry, so EXPLAIN
   // qualifies names and a scan of the same table is `t t_1`, as PostgreSQL names them.
@@ -982,7 +996,7 @@ function makeHashDistinct(info: PlannerInfo, input: PlanNode, keys: readonly Exp
   agg.groupKeys = keys.map((e) => info.bindFor(agg, e, input.layout));
   agg.groupText = keys.map((e, i) => {
     const b = agg.groupKeys[i]!;
-    return b.k === 'slot' ? deparse(b, info.global.deparse, info.global.qualify) : info.text(e, info.global.qualify);
+    return b.k === 'slot' ? deparse(b, info.global.deparse, info.global.useprefix('upper')) : info.text(e, info.global.useprefix('upper'));
   });
   return agg;
 }
@@ -1013,9 +1027,9 @@ function hoistInitPlans(top: PlanNode): void {
  * output column 1 + k). Subqueries in any of them become SubPlans of the returned statement.
  */
 export function planTableStatement(
-  env: SqlEnv, q: SelectQuery, params: readonly Value[], exprs: Expr[][],
+  env: SqlEnv, q: SelectQuery, params: readonly Value[], exprs: Expr[][], verbose = false,
 ): { stmt: PlannedStmt; bound: Expr[][] } {
-  const g = new PlannerGlobal(env, params);
+  const g = new PlannerGlobal(env, params, verbose);
   g.parallelOk = false;
   // EXPLAIN qualifies names when the statement has several range-table entries: the scan's,
   // and those of subqueries in SET, RETURNING and VALUES.
@@ -1033,7 +1047,7 @@ export function planTableStatement(
 /** A sort key as EXPLAIN's `Sort Key` prints it. */
 export function sortKeyText(info: PlannerInfo, e: Expr, bound: Expr, desc: boolean, nullsFirst: boolean): string {
   // A sort key that is not a plain column prints in parentheses (PostgreSQL's show_sort_keys).
-  const q = info.global.qualify;
+  const q = info.global.useprefix('upper');
   let text = e.k === 'var' ? info.varName(e, q) : bound.k === 'slot' || bound.k === 'execParam' ? deparse(bound, info.global.deparse, q) : `(${info.text(e, q)})`;
   if (bound.k === 'slot' && e.k !== 'var' && !/^[a-z_][a-z0-9_.]*$/i.test(text)) text = `(${text})`;
   if (desc) text += ' DESC';
@@ -1060,7 +1074,7 @@ function planAgg(info: PlannerInfo, input: PlanNode): PlanNode {
   agg.groupKeys = q.groupBy.map((g) => info.bindFor(agg, g, input.layout));
   agg.groupText = q.groupBy.slice(0, q.groupByWritten ?? q.groupBy.length).map((g, i) => {
     const b = agg.groupKeys[i]!;
-    return b.k === 'slot' ? deparse(b, info.global.deparse, info.global.qualify) : info.text(g, info.global.qualify);
+    return b.k === 'slot' ? deparse(b, info.global.deparse, info.global.useprefix('upper')) : info.text(g, info.global.useprefix('upper'));
   });
   if (q.groupingSets !== undefined) {
     agg.sets = q.groupingSets;

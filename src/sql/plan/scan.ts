@@ -121,7 +121,10 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
           indexOnly: cols.every((c) => c === table.def.primaryKey[0]),
         };
         node.key = info.bindFor(node, pk.key, [], lateralRef);
-        node.keyText = `(${rte.colNames[table.def.primaryKey[0]!]!} = ${deparse(node.key, info.global.deparse, false)})`;
+        const pre = info.global.useprefix('scan');
+        const keyCol = table.def.primaryKey[0]!;
+        const keyVar: VarExpr = { k: 'var', type: table.def.columns[keyCol]!.type, rti, col: keyCol, levelsUp: 0, typmod: -1, name: rte.colNames[keyCol]! };
+        node.keyText = `(${info.varName(keyVar, pre)} = ${deparse(node.key, info.global.deparse, pre)})`;
         const rq = and(rest.map((q) => q.expr));
         if (rq !== null) node.qual = info.bindFor(node, rq, layout, lateralRef);
         return { plan: node, rels, lateral, base: { rti, quals, cols } };
@@ -177,7 +180,7 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
       // The one FROM item of a set-operation level (which has no WHERE): the operation's plan.
       if (quals.length > 0) bug('a set operation level has no WHERE');
       const plan = planSetOp(info, rte.tree, rti);
-      info.setOpNames.set(rti, setOpOutputNames(plan, rte.colNames.length, info.global.qualify, info.global.deparse));
+      info.setOpNames.set(rti, setOpOutputNames(plan, rte.colNames.length, info.global.useprefix('upper'), info.global.deparse));
       return { plan, rels, lateral, base: null };
     }
   }
@@ -514,8 +517,8 @@ export function knnScan(
     const bq = info.bindFor(node, query, [], lateralRef);
     const bexpr = info.bindFor(node, e, layout, lateralRef);
     // In the scan's Order By, its own columns print bare and other relations' qualified.
-    const text = deparse(e, info.global.deparse, false, (v) => (v.levelsUp === 0 && v.rti === rti ? v.name : info.text(v, true)));
-    return { col: col?.col ?? -1, op: e.op, query: bq, expr: bexpr, text, sortText: info.text(e, info.global.qualify), ...(k.signBits === true ? { signBits: true } : {}) };
+    const text = info.global.useprefix('scan') ? info.text(e, true) : deparse(e, info.global.deparse, false, (v) => (v.levelsUp === 0 && v.rti === rti ? v.name : info.text(v, true)));
+    return { col: col?.col ?? -1, op: e.op, query: bq, expr: bexpr, text, sortText: info.text(e, info.global.useprefix('upper')), ...(k.signBits === true ? { signBits: true } : {}) };
   };
   if (best !== null && best.cost < exactCost) {
     const def = best.def;

@@ -65,9 +65,9 @@ export function planSetOp(info: PlannerInfo, t: SetOpTree, rti: number): PlanNod
       ...planBase(groups, aggCost, aggCost + groups * CPU_TUPLE_COST, layout),
       node: 'Agg', strategy: 'hashed', input: append, groupKeys: [], groupText: [], aggs: [],
     };
-    const names = setOpOutputNames(append, types.length, info.global.qualify, info.global.deparse);
+    const names = setOpOutputNames(append, types.length, info.global.useprefix('upper'), info.global.deparse);
     agg.groupKeys = types.map((type, idx): Expr => ({ k: 'slot', type, idx, typmod: -1, name: names[idx]!.name, qname: names[idx]!.qname }));
-    agg.groupText = names.map((n) => (info.global.qualify ? n.qname : n.name));
+    agg.groupText = names.map((n) => (info.global.useprefix('upper') ? n.qname : n.name));
     return agg;
   }
   const left = planSetOp(info, t.left, rti);

@@ -196,7 +196,7 @@ function rightSemiJoin(info: PlannerInfo, outer: PlanNode, s: SemiJoin): PlanNod
   const bindLayout: LayoutItem[] = [...outer.layout.map(() => ({ rti: -1, col: -1 })), ...s.inner.targets.map(() => ({ rti: -1, col: -1 })), ...lazy.vars.map((v) => ({ rti: v.rti, col: v.col }))];
   const lq = lazy.quals.length === 1 ? lazy.quals[0]! : ({ k: 'and', type: 'bool', args: lazy.quals } as Expr);
   hj.joinQual = child.bindFor(hj, lq, bindLayout);
-  const pre = info.global.qualify;
+  const pre = info.global.useprefix('upper');
   const conds = s.outerKeys.map((k, i) => `(${child.text(child.q.targets[i]!.expr, pre)} = ${info.text(k, pre)})`);
   hj.hashCondText = conds.length === 1 ? conds[0]! : `(${conds.join(' AND ')})`;
   return hj;
@@ -281,7 +281,7 @@ function uniqueify(child: PlannerInfo, sub: PlanNode, s: SemiJoin, layout: Layou
     node: 'Agg', strategy: 'hashed', input: sub, groupKeys: [], groupText: [], aggs: [],
   };
   agg.groupKeys = s.inner.targets.map((t) => child.bindFor(agg, t.expr, layout));
-  agg.groupText = s.inner.targets.map((t) => child.text(t.expr, child.global.qualify));
+  agg.groupText = s.inner.targets.map((t) => child.text(t.expr, child.global.useprefix('upper')));
   return agg;
 }
 
@@ -322,7 +322,7 @@ export function addSemiJoins(info: PlannerInfo, plan: PlanNode, semis: SemiJoin[
     }
     const rows = Math.max(1, outer.rows * 0.5);
     const cost = outer.totalCost + sub.totalCost + (outer.rows + sub.rows) * (CPU_TUPLE_COST + CPU_OPERATOR_COST);
-    const pre = info.global.qualify;
+    const pre = info.global.useprefix('upper');
     // The smaller side is hashed. A unique-ified subquery stays hashed unless the outer side
     // is much the smaller: as the inner side its keys are known unique, which PostgreSQL's
     // final_cost_hashjoin credits (a probe stops at the first match) and hashing the outer

@@ -81,7 +81,7 @@ const RANKING = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cu
  * calls are all ranking functions prints as `ROWS UNBOUNDED PRECEDING`.
  */
 function windowText(info: PlannerInfo, w: WindowClause, winref: number, wa: Extract<PlanNode, { node: 'WindowAgg' }>, calls: WindowExpr[]): string {
-  const q = info.global.qualify;
+  const q = info.global.useprefix('upper');
   const parts: string[] = [];
   const keyText = (e: Expr, bound: Expr): string => (bound.k === 'slot' ? deparse(bound, info.global.deparse, q) : info.text(e, q));
   if (w.partitionBy.length > 0) parts.push(`PARTITION BY ${w.partitionBy.map((e, i) => keyText(e, wa.partition[i]!)).join(', ')}`);
