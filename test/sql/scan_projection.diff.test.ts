@@ -109,7 +109,7 @@ test('the scan computes the distances and leaves the vector column it reads only
   const scanOutput = async (sql: string): Promise<string> => {
     const r = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (VERBOSE, COSTS OFF) ${sql}`, ['[1,0,-1]']);
     const lines = r.rows.map((x) => x['QUERY PLAN']);
-    const at = lines.findIndex((l) => l.includes('Seq Scan on t'));
+    const at = lines.findIndex((l) => l.includes('Seq Scan on public.t'));
     assert.ok(at >= 0, lines.join('\n'));
     return lines[at + 1]!.trim();
   };

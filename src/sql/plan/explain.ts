@@ -46,8 +46,10 @@ function joinName(t: string): string {
   return t === 'inner' ? '' : t === 'semi' ? ' Semi' : t === 'anti' ? ' Anti' : t === 'right_semi' ? ' Right Semi' : t === 'right_anti' ? ' Right Anti' : ` ${t[0]!.toUpperCase()}${t.slice(1)}`;
 }
 
-function scanName(s: { name: string; alias: string | null }): string {
-  return s.alias === null ? s.name : `${s.name} ${s.alias}`;
+/** `Seq Scan on <this>`: under VERBOSE a table or function with its schema (`public.t t2`). */
+function scanName(s: { name: string; alias: string | null; schema?: string | null }, verbose: boolean): string {
+  const name = verbose && s.schema != null ? `${s.schema}.${s.name}` : s.name;
+  return s.alias === null ? name : `${name} ${s.alias}`;
 }
 
 function keyText(text: string, simple: boolean): string {
@@ -90,7 +92,7 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       filter();
       break;
     case 'SeqScan':
-      name = `${p.parallel === true ? 'Parallel ' : ''}Seq Scan on ${scanName(p.scan)}`;
+      name = `${p.parallel === true ? 'Parallel ' : ''}Seq Scan on ${scanName(p.scan, verbose)}`;
       json['Node Type'] = 'Seq Scan';
       if (p.parallel === true) json['Parallel Aware'] = true;
       json['Relation Name'] = p.scan.name;
@@ -99,13 +101,13 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       removed();
       break;
     case 'VirtualScan':
-      name = `Function Scan on ${scanName(p.scan)}`;
+      name = `Function Scan on ${scanName(p.scan, verbose)}`;
       json['Node Type'] = 'Function Scan';
       filter();
       removed();
       break;
     case 'PkLookup':
-      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan using ${p.indexName} on ${scanName(p.scan)}`;
+      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan using ${p.indexName} on ${scanName(p.scan, verbose)}`;
       json['Node Type'] = p.indexOnly ? 'Index Only Scan' : 'Index Scan';
       json['Index Name'] = p.indexName;
       json['Relation Name'] = p.scan.name;
@@ -115,7 +117,7 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       removed();
       break;
     case 'IndexScan':
-      name = `Index Scan using ${p.def.name} on ${scanName(p.scan)}`;
+      name = `Index Scan using ${p.def.name} on ${scanName(p.scan, verbose)}`;
       json['Node Type'] = 'Index Scan';
       json['Index Name'] = p.def.name;
       json['Relation Name'] = p.scan.name;
@@ -137,7 +139,7 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       }
       break;
     case 'BtreeIndexScan':
-      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan${p.backward ? ' Backward' : ''} using ${p.indexName} on ${scanName(p.scan)}`;
+      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan${p.backward ? ' Backward' : ''} using ${p.indexName} on ${scanName(p.scan, verbose)}`;
       json['Node Type'] = p.indexOnly ? 'Index Only Scan' : 'Index Scan';
       json['Scan Direction'] = p.backward ? 'Backward' : 'Forward';
       json['Index Name'] = p.indexName;
@@ -158,7 +160,7 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       name = p.node;
       break;
     case 'BitmapHeapScan':
-      name = `Bitmap Heap Scan on ${scanName(p.scan)}`;
+      name = `Bitmap Heap Scan on ${scanName(p.scan, verbose)}`;
       json['Node Type'] = 'Bitmap Heap Scan';
       json['Relation Name'] = p.scan.name;
       json['Alias'] = p.scan.alias ?? p.scan.name;
@@ -180,16 +182,21 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       // Under ANALYZE the node adds Workers Launched (exec/nodes/gather_merge.ts).
       props.push({ label: 'Workers Planned', value: p.workers });
       break;
-    case 'ValuesScan':
     case 'FunctionScan':
+      name = `${SCAN_LABEL[p.node]} on ${scanName(p.scan, verbose)}`;
+      if (verbose) props.push({ label: 'Function Call', value: `${p.fname}(${p.args.map((a) => deparse(a, dc, qualify)).join(', ')})` });
+      filter();
+      removed();
+      break;
+    case 'ValuesScan':
     case 'SubqueryScan':
     case 'CteScan':
-      name = `${SCAN_LABEL[p.node]} on ${scanName(p.scan)}`;
+      name = `${SCAN_LABEL[p.node]} on ${scanName(p.scan, verbose)}`;
       filter();
       removed();
       break;
     case 'WorkTableScan':
-      name = `WorkTable Scan on ${scanName(p.scan)}`;
+      name = `WorkTable Scan on ${scanName(p.scan, verbose)}`;
       filter();
       break;
     case 'RecursiveUnion':
@@ -469,7 +476,7 @@ export interface ModifyTableExplain {
  */
 export function explainModifyOutput(m: ModifyTableExplain, opts: ExplainOptions, lookup: InstrLookup | null, summary: ExplainSummary | null): string[] {
   const props: Prop[] = [];
-  const rel = m.alias === null ? m.relation : `${m.relation} ${m.alias}`;
+  const rel = scanName({ name: m.relation, alias: m.alias, schema: 'public' }, opts.verbose);
   if (opts.verbose && m.returning !== null && m.returning.length > 0) props.push({ label: 'Output', value: m.returning });
   const oc = m.onConflict;
   if (oc !== null) {

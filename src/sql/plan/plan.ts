@@ -245,6 +245,8 @@ export interface ScanTarget {
   alias: string | null;
   /** Columns emitted (col -1: the row id). */
   cols: number[];
+  /** EXPLAIN (VERBOSE)'s schema before `name`: `public` for a table, `pg_catalog` for a function; else null. */
+  schema: string | null;
 }
 
 export type PlanNode =

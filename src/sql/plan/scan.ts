@@ -76,7 +76,9 @@ export function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, c
       break;
   }
   const alias = rte.kind === 'subquery' || rte.kind === 'values' ? null : explainName !== name ? explainName : null;
-  return { rti, name: rte.kind === 'subquery' ? explainName : name, alias, cols };
+  // vecgres has one schema for tables; the functions a FROM item calls are built in.
+  const schema = rte.kind === 'relation' ? 'public' : rte.kind === 'function' ? 'pg_catalog' : null;
+  return { rti, name: rte.kind === 'subquery' ? explainName : name, alias, cols, schema };
 }
 
 function sortedCols(needed: Map<number, Set<number>>, rti: number): number[] {
