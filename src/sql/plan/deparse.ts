@@ -5,7 +5,7 @@
  * gave each tuple position or parameter when it bound them.
  */
 import type { TimeZone } from '../../types/timezone.js';
-import { someNode, type Expr } from '../analyze/expr.js';
+import { someNode, type AggMods, type Expr } from '../analyze/expr.js';
 import { type SqlType, type ArrayElemSqlType, ARRAY_ELEM_TYPES, castValue, formatSqlType, isNumeric, numericRank, valueToText } from '../analyze/types.js';
 import type { Value } from '../../storage/table.js';
 import { type ArrayElement, PgArray } from '../../types/pgarray.js';
@@ -67,7 +67,8 @@ function constText(text: string, type: SqlType): string {
   if (type === 'bool') return text;
   if (type === 'int4' && /^[0-9]+$/.test(text)) return text;
   if (type === 'numeric' && /^[0-9][0-9.eE+-]*$/.test(text) && /[.eE]/.test(text)) return text;
-  const cast = type === 'text' ? '::text' : `::${typeName(type)}`;
+  // An untyped literal left in a select list is text to PostgreSQL (resolved at the end of analysis).
+  const cast = type === 'text' || type === 'unknown' ? '::text' : `::${typeName(type)}`;
   return `'${text.replace(/'/g, "''")}'${cast}`;
 }
 
@@ -234,9 +235,9 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
     case 'subplan':
       return subPlanText(e.sp as SubPlan, d);
     case 'count':
-      return e.arg === null ? 'count(*)' : `count(${d(e.arg)})`;
+      return (e.arg === null ? 'count(*)' : `count(${e.mods?.distinct === true ? 'DISTINCT ' : ''}${d(e.arg)})`) + aggFilterText(e.mods, d);
     case 'agg':
-      return e.gargs !== undefined ? `GROUPING(${e.gargs.map(d).join(', ')})` : `${e.name}(${d(e.arg)})`;
+      return e.gargs !== undefined ? `GROUPING(${e.gargs.map(d).join(', ')})` : `${e.name}(${e.mods?.distinct === true ? 'DISTINCT ' : ''}${d(e.arg)})${aggFilterText(e.mods, d)}`;
     case 'srf':
       return e.field === undefined ? `${e.name}(${d(e.arg)})` : `(${e.name}(${d(e.arg)})).${e.field}`;
     case 'fn':
@@ -246,6 +247,11 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
     case 'array':
       return `ARRAY[${e.elems.map(d).join(', ')}]`;
   }
+}
+
+/** An aggregate call's FILTER clause as ruleutils prints it (` FILTER (WHERE (a > 3))`), or nothing. */
+function aggFilterText(mods: AggMods | undefined, d: (x: Expr) => string): string {
+  return mods?.filter == null ? '' : ` FILTER (WHERE ${d(mods.filter)})`;
 }
 
 function subPlanText(sp: SubPlan, d: (x: Expr) => string): string {

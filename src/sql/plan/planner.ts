@@ -488,8 +488,9 @@ function neededColumns(q: SelectQuery): Map<number, Set<number>> {
 
 /** Number of range-table entries in the statement, all levels (EXPLAIN qualifies names when > 1). */
 function countRtes(q: SelectQuery): number {
-  // A query without FROM has one entry in PostgreSQL, its RTE_RESULT.
-  let n = q.rtable.length === 0 && q.from.length === 0 ? 1 : q.rtable.length;
+  // A query without FROM has one entry in PostgreSQL, its RTE_RESULT; a VALUES list in FROM is
+  // two: the subquery and its VALUES.
+  let n = q.rtable.length === 0 && q.from.length === 0 ? 1 : q.rtable.length + q.rtable.filter((r) => r.kind === 'values').length;
   for (const rte of q.rtable) {
     if (rte.kind === 'subquery') n += countRtes(rte.query);
     else if (rte.kind === 'setop') for (const leaf of setOpLeaves(rte.tree)) n += countRtes(leaf);
