@@ -7,7 +7,8 @@
  * effects, as PostgreSQL's EXPLAIN ANALYZE does: they stay unless its transaction rolls back.
  */
 import type { Clock } from '../../common/clock.js';
-import type { Value } from '../../storage/table.js';
+import type { ColumnDef, Value } from '../../storage/table.js';
+import { formatSqlType } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
 import type { DeleteQuery, UpdateQuery } from '../analyze/dml.js';
 import type { Expr } from '../analyze/expr.js';
@@ -57,6 +58,8 @@ export function explainModify(env: SqlEnv, opts: ExplainOptions, q: InsertQuery 
       },
       // PostgreSQL qualifies an INSERT's RETURNING always (its range table never has one entry).
       returning: returningText(true),
+      // One row is a Result computing it; more are a Values Scan's columns.
+      inputOutput: q.select !== null ? null : q.rows.length === 1 ? q.rows[0]!.map((e, i) => rowValueText(e, table.def.columns[i]!, dc)) : table.def.columns.map((_, i) => `"*VALUES*".column${i + 1}`),
     };
     run = () => {
       const out = runInsert(env, q, params, planned, probe);
@@ -65,7 +68,10 @@ export function explainModify(env: SqlEnv, opts: ExplainOptions, q: InsertQuery 
   } else {
     const planned = planModify(env, q, params, opts.verbose);
     env.lastPlan = planned.stmt.plan;
-    info = { operation: q.kind === 'update' ? 'Update' : 'Delete', relation: table.name, alias, input: planned.stmt, wrap: null, initPlansOf: [], onConflict: null, returning: returningText(planned.stmt.qualify) };
+    info = {
+      operation: q.kind === 'update' ? 'Update' : 'Delete', relation: table.name, alias, input: planned.stmt, wrap: null, initPlansOf: [], onConflict: null,
+      returning: returningText(planned.stmt.qualify), inputOutput: modifyScanOutput(q, planned.bound[0]!, planned.stmt.qualify, dc),
+    };
     run = () => {
       const out = q.kind === 'update' ? runUpdate(env, q, params, planned, probe) : runDelete(env, q, params, planned, probe);
       return { rows: out.returning?.length ?? 0, ms: 0, proposed: 0, conflicting: 0, removedByConflictFilter: 0 };
@@ -109,4 +115,40 @@ function insertSelectWrap(select: NonNullable<InsertQuery['select']>, ncols: num
   const simple = !sq.aggregate && sq.groupBy.length === 0 && sq.having === null && (sq.distinct ?? []).length === 0 && (sq.distinctOn ?? []).length === 0
     && (sq.windows ?? []).length === 0 && !sq.setReturning && sq.orderBy.length === 0 && sq.limit === null && sq.offset === null && sq.ctes.length === 0;
   return simple ? null : 'subquery';
+}
+
+/**
+ * What PostgreSQL's plan under an UPDATE or DELETE emits (VERBOSE's Output): an UPDATE's new
+ * values of the columns it sets, in column order, then the target's ctid and the ctid of each
+ * other table the statement reads (its row marks). Null where vecgres cannot say: a
+ * multiple-column assignment, or a FROM / USING item that is not a table.
+ */
+function modifyScanOutput(q: UpdateQuery | DeleteQuery, sets: readonly Expr[], qualify: boolean, dc: DeparseContext): string[] | null {
+  const rtes = q.scan.rtable;
+  if (rtes.some((r, i) => i > 0 && r.kind !== 'relation')) return null;
+  const ctid = (alias: string): string => (qualify ? `${alias}.ctid` : 'ctid');
+  const out: string[] = [];
+  if (q.kind === 'update') {
+    if (q.sets.some((a) => !('col' in a))) return null;
+    const byCol = q.sets.map((a, i) => {
+      const col = (a as { col: number }).col;
+      return { col, text: typedConstText(sets[i]!, q.table.def.columns[col]!, deparse(sets[i]!, dc, qualify)) };
+    }).sort((a, b) => a.col - b.col);
+    out.push(...byCol.map((x) => x.text));
+  }
+  return [...out, ...rtes.map((r) => ctid(r.alias))];
+}
+/**
+ * A value of INSERT ... VALUES' one row (or an UPDATE's new value) as PostgreSQL prints it:
+ * coerced to its column, a constant of a type with a modifier shows it (`'[1,1]'::vector(2)`).
+ */
+function rowValueText(e: Expr, col: ColumnDef, dc: DeparseContext): string {
+  return typedConstText(e, col, deparse(e, dc, false));
+}
+
+/** `text`, the deparsed `e`, with its column's type modifier when `e` is a constant of a modified type. */
+function typedConstText(e: Expr, col: ColumnDef, text: string): string {
+  if (e.k !== 'const' || e.value === null || col.typmod < 0) return text;
+  const plain = `::${formatSqlType(e.type, -1)}`;
+  return text.endsWith(plain) ? `${text.slice(0, -plain.length)}::${formatSqlType(e.type, col.typmod)}` : text;
 }

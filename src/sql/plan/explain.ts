@@ -6,9 +6,10 @@
  * and loops, time unless TIMING OFF, Rows Removed by Filter, Sort Method, the vector index
  * scan's searches and distance computations).
  */
-import type { PlanNode, PlannedStmt, SubPlan } from './plan.js';
+import type { PlanNode, PlannedStmt, ScanTarget, SubPlan } from './plan.js';
 import { FILTER_STRATEGY_NAMES, planChildren } from './plan.js';
 import { deparse, type DeparseContext } from './deparse.js';
+import { forEachOperand, type Expr } from '../analyze/expr.js';
 import type { Instrumentation } from '../exec/executor.js';
 
 export interface ExplainOptions {
@@ -57,10 +58,263 @@ function keyText(text: string, simple: boolean): string {
 }
 
 /**
- * `qualify`: quals qualify column names (several range-table entries, or VERBOSE); `outputPrefix`:
- * VERBOSE's Output lists do (several range-table entries only, explain.c's show_plan_tlist).
+ * What EXPLAIN prints a plan with, the same for every node: the session's deparse context, the
+ * ANALYZE counters, whether quals qualify column names (PostgreSQL's useprefix: several
+ * range-table entries, or VERBOSE), whether Output lists do (several range-table entries
+ * only), and VERBOSE itself.
  */
-function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, rel: string | null, qualify: boolean, verbose = false, outputPrefix = qualify): ExplainNode {
+interface DescribeCtx {
+  dc: DeparseContext;
+  lookup: InstrLookup | null;
+  qualify: boolean;
+  outputPrefix: boolean;
+  verbose: boolean;
+}
+
+function describeCtx(stmt: PlannedStmt, opts: ExplainOptions, lookup: InstrLookup | null): DescribeCtx {
+  return { dc: stmt.deparse, lookup, qualify: stmt.qualify || opts.verbose, outputPrefix: stmt.qualify, verbose: opts.verbose };
+}
+
+/**
+ * What a node's parent takes from it, as PostgreSQL's create_plan_recurse flags decide a
+ * scan's target list: 'physical', the table's whole row as stored where the parent reads the
+ * columns it needs itself (an aggregate, a join's outer side, a nested loop's sides:
+ * use_physical_tlist); 'exact', just the columns and values needed (the top of a plan, the
+ * input of a Sort, Hash, Materialize or WindowAgg, a member of an Append).
+ */
+type Tlist = 'physical' | 'exact';
+
+/**
+ * One entry of an Output list: its text where it is computed, and whether it is an expression
+ * (not a column): a node above that passes it on prints it in parentheses, as ruleutils prints
+ * a reference to a computed target-list entry of a child plan.
+ */
+interface OutItem {
+  text: string;
+  computed: boolean;
+}
+
+/** An entry as the node above a computing node prints it. */
+function passedOn(items: readonly OutItem[]): OutItem[] {
+  return items.map((it) => (it.computed ? { text: `(${it.text})`, computed: false } : it));
+}
+
+const SCAN_NODES: ReadonlySet<PlanNode['node']> = new Set(['SeqScan', 'VirtualScan', 'PkLookup', 'IndexScan', 'BtreeIndexScan', 'BitmapHeapScan', 'ValuesScan', 'FunctionScan', 'SubqueryScan', 'CteScan', 'WorkTableScan']);
+
+/** Nodes that emit their input's tuple as it is (PostgreSQL plans them without a projection of their own). */
+const PASS_THROUGH: ReadonlySet<PlanNode['node']> = new Set(['Sort', 'Limit', 'Hash', 'Material', 'Unique', 'LockRows', 'SetOp']);
+
+/** Nodes whose Output PostgreSQL leaves out (an Append's target list is not helpful; bitmaps have none). */
+const NO_OUTPUT: ReadonlySet<PlanNode['node']> = new Set(['Append', 'RecursiveUnion', 'BitmapIndexScan', 'BitmapAnd', 'BitmapOr']);
+
+/** The scans of `p`'s query level at or below it, by range-table index (a subquery's own level excluded). */
+function levelScans(p: PlanNode, out = new Map<number, ScanTarget>()): Map<number, ScanTarget> {
+  if (p.elidedScan !== undefined) {
+    out.set(p.elidedScan.scan.rti, p.elidedScan.scan);
+    return out;
+  }
+  if ('scan' in p) out.set(p.scan.rti, p.scan);
+  if (p.node === 'SubqueryScan') return out;
+  for (const c of planChildren(p)) levelScans(c, out);
+  return out;
+}
+
+/** What `p` asks of child `c` (see {@link Tlist}); `tlist` is what `p`'s parent asks of `p`. */
+function childTlist(p: PlanNode, c: PlanNode, tlist: Tlist): Tlist {
+  switch (p.node) {
+    case 'Agg':
+      // A grouping on expressions makes the scan compute them (CP_LABEL_TLIST).
+      return p.groupKeys.every((k) => k.k === 'slot' && 'rti' in (c.layout[k.idx] ?? {})) ? 'physical' : 'exact';
+    case 'HashJoin':
+      return c === p.outer ? 'physical' : 'exact';
+    case 'NestLoop':
+    case 'ProjectSet':
+    case 'Unique':
+      return 'physical';
+    case 'Limit':
+    case 'LockRows':
+      return tlist;
+    default:
+      return 'exact';
+  }
+}
+
+/** Positions of the input tuple the expressions `es` read. */
+function slotsOf(es: readonly Expr[], out: Set<number>): Set<number> {
+  const walk = (e: Expr): void => {
+    if (e.k === 'slot') out.add(e.idx);
+    forEachOperand(e, walk);
+  };
+  for (const e of es) walk(e);
+  return out;
+}
+
+/**
+ * The positions of a pass-through node's input tuple that are needed above it, given `need`,
+ * those of its own output the parent reads (null: all): what its projection keeps and what
+ * its own keys read. PostgreSQL's scan below emits only these (its quals read the row first).
+ */
+function childNeed(p: PlanNode, need: ReadonlySet<number> | null): Set<number> | null {
+  if (!PASS_THROUGH.has(p.node) && p.node !== 'TopK') return null;
+  let out: Set<number>;
+  if (p.project !== null) out = slotsOf(p.project.filter((_, i) => need === null || need.has(i)), new Set());
+  else if (need === null) return null;
+  else out = new Set(need);
+  const own: Expr[] = [];
+  if (p.node === 'Sort') own.push(...p.keys.map((k) => k.expr));
+  else if (p.node === 'Unique') own.push(...p.keys);
+  else if (p.node === 'Limit' && p.ties !== undefined) own.push(...p.ties.keys);
+  else if (p.node === 'LockRows') own.push(...p.marks.map((m) => m.ctid));
+  return slotsOf(own, out);
+}
+
+/**
+ * How a node's Output names its entries: a column of its query level by the scan that reads
+ * it, an expression as the node computes it or (in parentheses) as a node below computed it.
+ * `failed` turns true when a column has no scan to name it (the list is then left out).
+ */
+function itemNamer(p: PlanNode, c: DescribeCtx): { layoutItem: (i: number) => OutItem; exprItem: (e: Expr) => OutItem; failed: () => boolean } {
+  const scans = levelScans(p);
+  let failed = false;
+  const column = (rti: number, col: number): string => {
+    const s = scans.get(rti);
+    const name = s === undefined ? undefined : col === -1 ? 'ctid' : s.colNames[col];
+    if (s === undefined || name === undefined) {
+      failed = true;
+      return '';
+    }
+    return c.outputPrefix ? `${s.ref}.${name}` : name;
+  };
+  const varName = (v: Extract<Expr, { k: 'var' }>): string => (v.levelsUp === 0 ? column(v.rti, v.col) : v.name);
+  // The node computes what its own layout holds as expressions: an aggregate its calls, a
+  // window its functions; anything else got its expressions from below.
+  const own = (i: number): boolean => p.node === 'Agg' || p.node === 'ProjectSet' || (p.node === 'WindowAgg' && i >= p.input.layout.length);
+  const layoutItem = (i: number): OutItem => {
+    const it = p.layout[i]!;
+    if ('rti' in it) return { text: column(it.rti, it.col), computed: false };
+    const item = { text: deparse(it.expr, c.dc, c.outputPrefix, varName), computed: it.expr.k !== 'var' };
+    return own(i) ? item : passedOn([item])[0]!;
+  };
+  const exprItem = (e: Expr): OutItem => {
+    if (e.k === 'slot') {
+      const it = p.layout[e.idx];
+      if (it !== undefined && 'expr' in it) return layoutItem(e.idx);
+      return { text: deparse(e, c.dc, c.outputPrefix), computed: false };
+    }
+    return { text: deparse(e, c.dc, c.outputPrefix, varName), computed: e.k !== 'var' && e.k !== 'execParam' && e.k !== 'const' && e.k !== 'param' };
+  };
+  return { layoutItem, exprItem, failed: () => failed };
+}
+
+/**
+ * What a Sort, Limit or other node that cannot project asks the node below to compute for it
+ * (null: nothing beyond the columns): PostgreSQL computes the expressions of the final target
+ * list in the scan or join below such nodes, which pass them on. `pushed` is what its own
+ * parent asked of it.
+ */
+function pushedDown(p: PlanNode, c: DescribeCtx, pushed: readonly OutItem[] | null): readonly OutItem[] | null {
+  if (!PASS_THROUGH.has(p.node) && p.node !== 'TopK') return null;
+  if (pushed !== null) return pushed;
+  if (p.project === null || p.project.every((e) => e.k === 'slot')) return null;
+  const n = itemNamer(p, c);
+  const items = p.project.map(n.exprItem);
+  return n.failed() ? null : items;
+}
+
+/**
+ * The Output list of `p` under VERBOSE (null: none printed): a scan's projection, else the
+ * whole row where its parent takes it ('physical'), else the columns it reads; a node that
+ * passes its input on, its input's list; a join, an aggregate or a window its own target list.
+ * `need`: the positions of `p`'s output its parent reads (null: all); `pushed`: expressions
+ * a parent that cannot project has `p` compute ({@link pushedDown}).
+ */
+function outputItems(p: PlanNode, tlist: Tlist, c: DescribeCtx, need: ReadonlySet<number> | null, pushed: readonly OutItem[] | null): OutItem[] | null {
+  if (NO_OUTPUT.has(p.node)) return null;
+  const n = itemNamer(p, c);
+  let items: OutItem[];
+  if (p.node === 'TopK') {
+    // PostgreSQL's Sort above the scan: the scan's columns and the distance it computes.
+    items = passedOn(topKScanItems(p, c, need, pushed) ?? []);
+  } else if (PASS_THROUGH.has(p.node)) {
+    const child = planChildren(p)[0]!;
+    const below = outputItems(child, childTlist(p, child, tlist), c, childNeed(p, need), pushedDown(p, c, pushed));
+    if (below === null) return null;
+    items = passedOn(below);
+  } else if (pushed !== null) {
+    items = [...pushed];
+  } else if ('scan' in p && tlist === 'physical' && wholeRow(p)) {
+    const s = p.scan;
+    items = s.colNames.map((name) => ({ text: c.outputPrefix ? `${s.ref}.${name}` : name, computed: false }));
+  } else if (p.project !== null) {
+    items = p.project.map(n.exprItem);
+    if (p.node === 'WindowAgg') {
+      // The window's keys stay in PostgreSQL's target list as junk columns after the select list.
+      for (const k of [...p.partition, ...p.order]) {
+        const it = n.exprItem(k);
+        if (!items.some((x) => x.text === it.text)) items.push(it);
+      }
+    }
+  } else {
+    // A scan's own quals read columns before it projects: only those needed above are emitted.
+    const keep = SCAN_NODES.has(p.node) && need !== null ? p.layout.map((_, i) => i).filter((i) => need.has(i)) : p.layout.map((_, i) => i);
+    items = keep.map(n.layoutItem);
+  }
+  if (p.node === 'IndexScan') {
+    // The ORDER BY distance stays in PostgreSQL's target list (a junk column the scan computes).
+    const it = n.exprItem(p.knn.expr);
+    if (!items.some((x) => x.text === it.text)) items.push(it);
+  }
+  return n.failed() || items.length === 0 ? null : items;
+}
+
+/**
+ * Whether a scan whose parent takes the whole row emits it (use_physical_tlist): a table,
+ * function, VALUES, CTE or subquery scan that computes no expression and reads no system
+ * column (an Index Only Scan emits the index's columns, which vecgres does not list).
+ */
+function wholeRow(p: PlanNode): boolean {
+  if (!('scan' in p) || p.node === 'VirtualScan' || (p.node === 'BtreeIndexScan' && p.indexOnly)) return false;
+  if (p.project !== null && !p.project.every((e) => e.k === 'slot')) return false;
+  return !p.layout.some((it) => 'rti' in it && it.col === -1);
+}
+
+/** The Output of the scan under a TopK (printed as Sort over Seq Scan): what the TopK emits, then its sort keys that are not among them. */
+function topKScanItems(p: PlanNode & { node: 'TopK' }, c: DescribeCtx, need: ReadonlySet<number> | null, pushed: readonly OutItem[] | null): OutItem[] | null {
+  const down = pushedDown(p, c, pushed);
+  // The columns needed above the Sort, not those only the distance reads.
+  const base = down !== null ? [...down] : outputItems(p.input, 'exact', c, p.project !== null ? slotsOf(p.project.filter((_, i) => need === null || need.has(i)), new Set()) : need, null);
+  if (base === null) return null;
+  const items = [...base];
+  const n = itemNamer(p.input, c);
+  for (const k of p.keys) {
+    const it = n.exprItem(k.expr);
+    if (k.expr.k !== 'slot' && !items.some((x) => x.text === it.text)) items.push(it);
+  }
+  return n.failed() ? null : items;
+}
+
+/**
+ * PostgreSQL's inner_unique (analyzejoins.c innerrel_is_unique) as VERBOSE shows it: each outer
+ * row matches at most one inner row, because the hash keys cover the inner table's primary key
+ * or the inner side is that key's lookup (or the planner proved it for a unique-ified semi
+ * join). Semi and anti joins are never marked: they stop at the first match anyway.
+ */
+function innerUnique(p: PlanNode & { node: 'HashJoin' | 'NestLoop' }): boolean {
+  if (p.node === 'HashJoin' && p.innerUnique === true) return true;
+  if (p.joinType === 'semi' || p.joinType === 'anti') return false;
+  if (p.node === 'NestLoop') return p.inner.node === 'PkLookup';
+  const scan = p.inner.input;
+  if (!('table' in scan) || !('scan' in scan) || scan.table.def.primaryKey.length === 0) return false;
+  const keyCols = new Set<number>();
+  for (const k of p.innerKeys) {
+    const it = k.k === 'slot' ? scan.layout[k.idx] : undefined;
+    if (it !== undefined && 'rti' in it && it.rti === scan.scan.rti) keyCols.add(it.col);
+  }
+  return scan.table.def.primaryKey.every((col) => keyCols.has(col));
+}
+
+function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist = 'exact', need: ReadonlySet<number> | null = null, pushed: readonly OutItem[] | null = null): ExplainNode {
+  const { dc, lookup, qualify, verbose } = c;
   // Scan quals print unqualified names, join and upper-node quals qualified (PostgreSQL's
   // useprefix); a Subquery Scan's always qualified (show_scan_qual's IsA(plan, SubqueryScan)).
   const scan = 'scan' in p && p.node !== 'SubqueryScan';
@@ -78,12 +332,18 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
   };
   const children: PlanNode[] = planChildren(p);
   if (verbose) {
-    // VERBOSE: the node's output columns (its projection, else the tuple it passes on).
-    let out = p.project !== null ? p.project.map((e) => deparse(e, dc, outputPrefix)) : p.layout.map((it) => ('expr' in it ? deparse(it.expr, dc, outputPrefix) : ''));
-    // Partial aggregation passes transition states up (PostgreSQL prints them as PARTIAL).
-    if (p.node === 'Agg' && p.split === 'partial') out = out.map((x) => `PARTIAL ${x}`);
-    else if (p.node === 'Gather') out = out.map((x) => `(PARTIAL ${x})`);
-    if (out.length > 0 && out.every((x) => x !== '')) props.push({ label: 'Output', value: out });
+    // VERBOSE: the node's output columns. Partial aggregation passes transition states up
+    // (PostgreSQL prints them as PARTIAL).
+    if (p.node === 'Agg' && p.split === 'partial') {
+      const out = p.layout.map((it) => ('expr' in it ? `PARTIAL ${deparse(it.expr, dc, c.outputPrefix)}` : ''));
+      if (out.every((x) => x !== 'PARTIAL ')) props.push({ label: 'Output', value: out });
+    } else if (p.node === 'Gather') {
+      const out = p.layout.map((it) => ('expr' in it ? `(PARTIAL ${deparse(it.expr, dc, c.outputPrefix)})` : ''));
+      if (out.every((x) => x !== '')) props.push({ label: 'Output', value: out });
+    } else {
+      const out = outputItems(p, tlist, c, need, pushed);
+      if (out !== null) props.push({ label: 'Output', value: out.map((it) => it.text) });
+    }
   }
   switch (p.node) {
     case 'Result':
@@ -206,6 +466,7 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       name = p.joinType === 'inner' ? 'Nested Loop' : `Nested Loop${joinName(p.joinType)} Join`;
       json['Node Type'] = 'Nested Loop';
       json['Join Type'] = p.joinType[0]!.toUpperCase() + p.joinType.slice(1);
+      if (verbose && innerUnique(p)) props.push({ label: 'Inner Unique', value: true });
       if (p.joinQual !== null) props.push({ label: 'Join Filter', value: text(p.joinQual) });
       const i = lookup?.(p);
       if (i !== undefined && i.removedByJoinFilter > 0) props.push({ label: 'Rows Removed by Join Filter', value: Number((i.removedByJoinFilter / Math.max(1, i.loops)).toFixed(0)) });
@@ -217,7 +478,7 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
       name = `Hash${joinName(p.joinType)} Join`;
       json['Node Type'] = 'Hash Join';
       json['Join Type'] = joinName(p.joinType).trim() || 'Inner';
-      if (verbose && p.innerUnique === true) props.push({ label: 'Inner Unique', value: true });
+      if (verbose && innerUnique(p)) props.push({ label: 'Inner Unique', value: true });
       props.push({ label: 'Hash Cond', value: p.hashCondText });
       if (p.joinQual !== null) props.push({ label: 'Join Filter', value: text(p.joinQual) });
       const i = lookup?.(p);
@@ -294,18 +555,25 @@ function describe(p: PlanNode, dc: DeparseContext, lookup: InstrLookup | null, r
     props,
     json,
     initPlans: [
-      ...(p.cteDefs ?? []).map((c) => ({ label: `CTE ${c.name}`, node: describe(c.plan, dc, lookup, 'InitPlan', qualify, verbose, outputPrefix) })),
-      ...p.initPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, dc, lookup, 'InitPlan', qualify, verbose, outputPrefix) })),
+      ...(p.cteDefs ?? []).map((cte) => ({ label: `CTE ${cte.name}`, node: describe(cte.plan, c, 'InitPlan') })),
+      ...p.initPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, c, 'InitPlan') })),
     ],
-    children: children.map((c, i) => describe(c, dc, lookup, p.node === 'Append' || p.node === 'BitmapAnd' || p.node === 'BitmapOr' ? 'Member' : children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', qualify, verbose, outputPrefix)),
-    subPlans: p.subPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, dc, lookup, 'SubPlan', qualify, verbose, outputPrefix) })),
+    children: children.map((ch, i) => describe(ch, c, p.node === 'Append' || p.node === 'BitmapAnd' || p.node === 'BitmapOr' ? 'Member' : children.length === 2 ? (i === 0 ? 'Outer' : 'Inner') : p.node === 'SubqueryScan' ? 'Subquery' : 'Outer', childTlist(p, ch, tlist), childNeed(p, need), pushedDown(p, c, pushed))),
+    subPlans: p.subPlans.map((sp) => ({ label: subLabel(sp), node: describe(sp.plan, c, 'SubPlan') })),
     costs: { startup: p.startupCost, total: p.totalCost, rows: p.rows, width: p.width },
     instr,
     relationship: rel,
   };
   if (p.node === 'TopK') {
-    // The exact top-k scan is PostgreSQL's top-N heapsort over a sequential scan: print both.
-    node.children = [describe(p.input, dc, lookup, 'Outer', qualify, verbose, outputPrefix)];
+    // The exact top-k scan is PostgreSQL's top-N heapsort over a sequential scan: print both,
+    // the scan with the distance it computes for the Sort.
+    const scanNode = describe(p.input, c, 'Outer');
+    if (verbose) {
+      const items = topKScanItems(p, c, need, pushed);
+      scanNode.props = scanNode.props.filter((pr) => pr.label !== 'Output');
+      if (items !== null) scanNode.props.unshift({ label: 'Output', value: items.map((it) => it.text) });
+    }
+    node.children = [scanNode];
   }
   return node;
 }
@@ -412,7 +680,7 @@ const SCAN_LABEL = {
 
 /** EXPLAIN's output rows (one line each in TEXT, one JSON document in JSON). */
 export function explainOutput(stmt: PlannedStmt, opts: ExplainOptions, lookup: InstrLookup | null, summary: ExplainSummary | null): string[] {
-  const root = describe(stmt.plan, stmt.deparse, lookup, null, stmt.qualify || opts.verbose, opts.verbose, stmt.qualify);
+  const root = describe(stmt.plan, describeCtx(stmt, opts, lookup), null);
   return render(root, opts, stmt.indexHints ?? [], summary);
 }
 
@@ -465,6 +733,13 @@ export interface ModifyTableExplain {
   onConflict: { action: 'NOTHING' | 'UPDATE'; arbiters: readonly string[] | null; filter: string | null } | null;
   /** RETURNING's expressions as text (null: no RETURNING). */
   returning: string[] | null;
+  /**
+   * VERBOSE's Output of the node under the ModifyTable, where PostgreSQL's differs from what
+   * the plan emits: INSERT ... VALUES' one row (`Result`) or the VALUES columns; an UPDATE's
+   * new values and the rows' ctids, which PostgreSQL's scan computes (vecgres evaluates SET in
+   * the ModifyTable). Null: the plan's own.
+   */
+  inputOutput: string[] | null;
   /** Under ANALYZE: rows returned, milliseconds, proposed rows (INSERT), conflicts met and skipped by DO UPDATE's WHERE. */
   actual: { rows: number; ms: number; proposed: number; conflicting: number; removedByConflictFilter: number } | null;
 }
@@ -496,7 +771,7 @@ export function explainModifyOutput(m: ModifyTableExplain, opts: ExplainOptions,
   let child: ExplainNode;
   const initPlans: ExplainNode['initPlans'] = [];
   const hoist = (stmt: PlannedStmt): void => {
-    const top = describe(stmt.plan, stmt.deparse, lookup, null, stmt.qualify || opts.verbose, opts.verbose, stmt.qualify);
+    const top = describe(stmt.plan, describeCtx(stmt, opts, lookup), null);
     initPlans.push(...top.initPlans);
   };
   for (const s of m.initPlansOf) hoist(s);
@@ -507,10 +782,12 @@ export function explainModifyOutput(m: ModifyTableExplain, opts: ExplainOptions,
     child = n === 1
       ? synthetic('Result', { startup: 0, total: 0.01, rows: 1, width: m.input.width }, actual, [], { 'Node Type': 'Result' })
       : synthetic('Values Scan on "*VALUES*"', { startup: 0, total: 0.0125 * n, rows: n, width: m.input.width }, actual, [], { 'Node Type': 'Values Scan', Alias: '*VALUES*' });
+    if (opts.verbose && m.inputOutput !== null) child.props.push({ label: 'Output', value: m.inputOutput });
   } else {
     const stmt = m.input;
     hints = stmt.indexHints ?? [];
-    child = describe(stmt.plan, stmt.deparse, lookup, 'Outer', stmt.qualify || opts.verbose, opts.verbose, stmt.qualify);
+    child = describe(stmt.plan, describeCtx(stmt, opts, lookup), 'Outer');
+    if (opts.verbose && m.inputOutput !== null) child.props = [{ label: 'Output', value: m.inputOutput }, ...child.props.filter((pr) => pr.label !== 'Output')];
     if (m.wrap === null) {
       initPlans.unshift(...child.initPlans);
       child.initPlans = [];

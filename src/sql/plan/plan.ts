@@ -247,6 +247,10 @@ export interface ScanTarget {
   cols: number[];
   /** EXPLAIN (VERBOSE)'s schema before `name`: `public` for a table, `pg_catalog` for a function; else null. */
   schema: string | null;
+  /** The range-table entry's EXPLAIN name, quoted when needed: what qualifies its columns (`t_1.id`). */
+  ref: string;
+  /** Every column's name, in order (the physical row VERBOSE's Output lists for a whole-row scan). */
+  colNames: readonly string[];
 }
 
 export type PlanNode =

@@ -78,7 +78,10 @@ export function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, c
   const alias = rte.kind === 'subquery' || rte.kind === 'values' ? null : explainName !== name ? explainName : null;
   // vecgres has one schema for tables; the functions a FROM item calls are built in.
   const schema = rte.kind === 'relation' ? 'public' : rte.kind === 'function' ? 'pg_catalog' : null;
-  return { rti, name: rte.kind === 'subquery' ? explainName : name, alias, cols, schema };
+  const ref = rte.kind === 'values' ? name : /^[a-z_][a-z0-9_]*$/.test(explainName) ? explainName : `"${explainName.replace(/"/g, '""')}"`;
+  // A VALUES list's columns are column1, column2, ... whatever the FROM item's alias calls them.
+  const colNames = rte.kind === 'values' ? rte.colNames.map((_, i) => `column${i + 1}`) : rte.colNames;
+  return { rti, name: rte.kind === 'subquery' ? explainName : name, alias, cols, schema, ref, colNames };
 }
 
 function sortedCols(needed: Map<number, Set<number>>, rti: number): number[] {
