@@ -179,3 +179,20 @@ test('EXPLAIN (VERBOSE, COSTS OFF) of INSERT, UPDATE and DELETE', async () => {
 test('EXPLAIN (ANALYZE, VERBOSE) with COSTS, TIMING and SUMMARY off', async () => {
   await compare('VERBOSE ANALYZE', 'ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF', ANALYZED);
 });
+
+test('EXPLAIN (VERBOSE, FORMAT JSON): each node\'s Schema and Output as PostgreSQL\'s', async () => {
+  const shape = (n: Record<string, unknown>): unknown => ({
+    type: n['Node Type'], rel: n['Relation Name'] ?? null, schema: n['Schema'] ?? null, output: n['Output'] ?? null,
+    plans: ((n['Plans'] ?? []) as Record<string, unknown>[]).map(shape),
+  });
+  const mismatches: string[] = [];
+  const queries = ['SELECT id FROM t WHERE a = 1', 'SELECT a, count(*) FROM t GROUP BY a', 'SELECT a.id, b.id FROM a JOIN b ON a.id = b.aid'];
+  for (const q of queries) {
+    const sql = `EXPLAIN (VERBOSE, COSTS OFF, FORMAT JSON) ${q}`;
+    const plan = ((await oracle.query(sql)).rows[0] as { 'QUERY PLAN': { Plan: Record<string, unknown> }[] })['QUERY PLAN'][0]!.Plan;
+    const want = JSON.stringify(shape(plan));
+    const got = JSON.stringify(shape(JSON.parse((await db.query<{ 'QUERY PLAN': string }>(sql)).rows[0]!['QUERY PLAN'])[0].Plan));
+    if (got !== want) mismatches.push(`${sql}\n  pgvector: ${want}\n  vecgres:  ${got}`);
+  }
+  reportMismatches('VERBOSE JSON', mismatches, queries.length, 0);
+});

@@ -545,6 +545,14 @@ function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist 
     }
   }
   if (json['Node Type'] === undefined) json['Node Type'] = name.replace(/ on .*$/, '').replace(/ using .*$/, '');
+  if (verbose && 'scan' in p && p.scan.schema !== null && json['Relation Name'] !== undefined) {
+    // FORMAT JSON under VERBOSE: the table's schema, after its name (explain.c's ExplainTargetRel).
+    const entries = Object.entries(json);
+    const at = entries.findIndex(([k]) => k === 'Relation Name') + 1;
+    entries.splice(at, 0, ['Schema', p.scan.schema]);
+    for (const k of Object.keys(json)) delete json[k];
+    Object.assign(json, Object.fromEntries(entries));
+  }
   const instr = lookup?.(p);
   if (instr !== undefined) for (const [label, value] of instr.extra) props.push({ label, value });
   // An InitPlan sets parameters (a scalar's value, a multiple-column assignment's columns); a
