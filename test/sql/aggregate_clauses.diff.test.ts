@@ -7,11 +7,12 @@
  * otherwise unspecified.
  */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { Prng } from '../../src/common/prng.js';
 import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { check, both, oracle } = await openSqlPair();
+const { check, both, oracle, ours } = await openSqlPair();
 // Grouping by hashing keeps scan order within a group, as vecgres does (see aggregate.diff.test.ts).
 await oracle.exec('SET enable_sort = off');
 
@@ -81,4 +82,21 @@ test('array_agg, string_agg, bool_and, bool_or, every', async () => {
   ];
   for (const q of qs) await check(q, mismatches);
   reportMismatches('collecting and boolean aggregates', mismatches, qs.length, SEED);
+});
+
+test('an aggregate of an outer query\'s columns is 0A000, not an aggregate per row of the subquery', async () => {
+  // PostgreSQL evaluates `max(ag.v)` in the outer query (one value for the whole outer group);
+  // vecgres does not, and says so rather than aggregating over the subquery's rows.
+  for (const sql of [
+    'SELECT (SELECT max(ag.v) FROM (VALUES (1)) w(x)) FROM ag',
+    'SELECT id FROM ag WHERE v = (SELECT max(v) FROM (VALUES (1)) w(x))',
+    "SELECT (SELECT string_agg(ag.s, ',') FROM (VALUES (1)) w(x)) FROM ag",
+  ]) {
+    const r = await ours(sql);
+    assert.equal(r.ok ? 'ok' : r.code, '0A000', sql);
+  }
+  // Arguments reading this level's columns too: aggregated here, as PostgreSQL does.
+  const mismatches: string[] = [];
+  await check('SELECT id, (SELECT max(ag.v + w.x) FROM (VALUES (1), (2)) w(x)) FROM ag ORDER BY id', mismatches);
+  reportMismatches('aggregate levels', mismatches, 1, SEED);
 });

@@ -2419,6 +2419,21 @@ function analyzeGroupingFunc(scope: ExprScope, n: PgNode): Expr {
   return { k: 'agg', type: 'int4', name: 'GROUPING', agg: GROUPING_AGG, arg: gargs[0]!, gargs };
 }
 
+/** `es` read columns, all of them of enclosing queries (levelsUp > 0). */
+function onlyOuterColumns(es: readonly Expr[]): boolean {
+  let outer = false;
+  let local = false;
+  const walk = (x: Expr): void => {
+    if (x.k === 'var') {
+      if (x.levelsUp > 0) outer = true;
+      else local = true;
+    }
+    forEachOperand(x, walk);
+  };
+  for (const e of es) walk(e);
+  return outer && !local;
+}
+
 /** count / sum / avg / min / max / array_agg / string_agg / bool_and / bool_or / every: PostgreSQL's checks (parse_agg.c) and the aggregate's resolution. */
 export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
   if (!scope.allowAggregates) {
@@ -2456,6 +2471,10 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   }
   const args: Expr[] = inArgs(() => rawArgs.map((a) => analyzeExpr(scope, a)));
   analyzedArgs = args;
+  // An aggregate whose arguments read only an enclosing query's columns belongs to that query
+  // (parse_agg.c's agglevelsup): one value for the outer group, not one per row of this level.
+  // vecgres would aggregate at this level, a different answer.
+  if (!overWindow && onlyOuterColumns(args)) throw pgErr.featureNotSupported(`${name}() of an outer query's columns`);
   if (name === 'string_agg') {
     if (args.length !== 2) throw undefinedFunction(name, args.map((a) => a.type), n.location);
     const v = coerceTo(scope, args[0]!, 'text', -1);
