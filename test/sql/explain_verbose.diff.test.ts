@@ -74,6 +74,10 @@ const QUERIES = [
   'SELECT a, count(*) FROM t GROUP BY a HAVING count(*) > 1',
   'SELECT a, count(*) FROM t GROUP BY a ORDER BY a',
   'SELECT DISTINCT a FROM t',
+  'SELECT a % 3, count(*) FROM t GROUP BY a % 3',
+  'SELECT a % 3, sum(id) FROM t GROUP BY a % 3',
+  'SELECT a % 3, a, count(*) FROM t GROUP BY a % 3, a',
+  'SELECT DISTINCT a % 3 FROM t',
   // Joins.
   'SELECT a.id, b.id FROM a JOIN b ON a.id = b.aid',
   'SELECT * FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.aid = a.id)',
@@ -149,8 +153,7 @@ const ANALYZED = [
  *   (`SELECT a.t, b.y FROM a LEFT JOIN b ...`: `a.t, a.id`; `SELECT DISTINCT ON (a) a, id`;
  *   a window's sort input, its keys first), vecgres in table order;
  * - where an expression is computed: vecgres' scan computes a distance an aggregate reads
- *   (`max(e <-> '[0,0]')`) and an aggregate computes its grouping expression (`GROUP BY a % 3`),
- *   PostgreSQL the other way round;
+ *   (`max(e <-> '[0,0]')`), PostgreSQL's aggregate;
  * - UPDATE ... FROM / DELETE ... USING: PostgreSQL's scans carry every table's ctid.
  */
 

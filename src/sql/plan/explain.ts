@@ -188,7 +188,8 @@ function itemNamer(p: PlanNode, c: DescribeCtx): { layoutItem: (i: number) => Ou
   const varName = (v: Extract<Expr, { k: 'var' }>): string => (v.levelsUp === 0 ? column(v.rti, v.col) : v.name);
   // The node computes what its own layout holds as expressions: an aggregate its calls, a
   // window its functions; anything else got its expressions from below.
-  const own = (i: number): boolean => p.node === 'Agg' || p.node === 'ProjectSet' || (p.node === 'WindowAgg' && i >= p.input.layout.length);
+  // A grouping on expressions has them computed below, where PostgreSQL computes them ({@link pushedDown}).
+  const own = (i: number): boolean => (p.node === 'Agg' && (i >= p.groupKeys.length || !groupsOnExpressions(p))) || p.node === 'ProjectSet' || (p.node === 'WindowAgg' && i >= p.input.layout.length);
   const layoutItem = (i: number): OutItem => {
     const it = p.layout[i]!;
     if ('rti' in it) return { text: column(it.rti, it.col), computed: false };
@@ -206,6 +207,11 @@ function itemNamer(p: PlanNode, c: DescribeCtx): { layoutItem: (i: number) => Ou
   return { layoutItem, exprItem, failed: () => failed };
 }
 
+/** An aggregation (not a parallel one) grouping on an expression, not only on columns. */
+function groupsOnExpressions(p: PlanNode & { node: 'Agg' }): boolean {
+  return p.split === undefined && p.sets === undefined && p.groupKeys.some((k) => k.k !== 'slot');
+}
+
 /**
  * What a Sort, Limit or other node that cannot project asks the node below to compute for it
  * (null: nothing beyond the columns): PostgreSQL computes the expressions of the final target
@@ -213,6 +219,17 @@ function itemNamer(p: PlanNode, c: DescribeCtx): { layoutItem: (i: number) => Ou
  * parent asked of it.
  */
 function pushedDown(p: PlanNode, c: DescribeCtx, pushed: readonly OutItem[] | null): readonly OutItem[] | null {
+  if (p.node === 'Agg' && groupsOnExpressions(p)) {
+    // PostgreSQL's input of a grouping on expressions (make_group_input_target): the grouping
+    // expressions, then the columns the aggregates read.
+    const n = itemNamer(p.input, c);
+    const items = p.groupKeys.map(n.exprItem).map((it, i) => (p.groupKeys[i]!.k === 'slot' ? it : { text: it.text, computed: true }));
+    for (const i of slotsOf(p.aggs.flatMap((a) => [a.arg, a.arg2, a.filter, ...a.order.map((o) => o.expr)].filter((e): e is Expr => e !== null)), new Set())) {
+      const it = n.layoutItem(i);
+      if (!items.some((x) => x.text === it.text)) items.push(it);
+    }
+    return n.failed() ? null : items;
+  }
   if (!PASS_THROUGH.has(p.node) && p.node !== 'TopK') return null;
   if (pushed !== null) return pushed;
   if (p.project === null || p.project.every((e) => e.k === 'slot')) return null;
