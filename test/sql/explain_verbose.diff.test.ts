@@ -92,6 +92,10 @@ const QUERIES = [
   'SELECT id FROM t WHERE a NOT IN (SELECT tid FROM u)',
   // Window functions.
   'SELECT id, rank() OVER (PARTITION BY a ORDER BY id) FROM t',
+  'SELECT id, row_number() OVER (ORDER BY a) FROM t',
+  'SELECT id, sum(a) OVER (PARTITION BY a) FROM t',
+  'SELECT id, rank() OVER (PARTITION BY a ORDER BY id), sum(id) OVER (ORDER BY a) FROM t',
+  'SELECT id, e, row_number() OVER (PARTITION BY a ORDER BY id) FROM t WHERE id < 50',
   'SELECT id, count(*) OVER () FROM t',
   // CTEs, set operations, functions, VALUES.
   'WITH w AS MATERIALIZED (SELECT id, a FROM t WHERE a < 1) SELECT * FROM w',
@@ -150,11 +154,13 @@ const ANALYZED = [
  *   Seq Scan), joins of t and u (PostgreSQL's Merge Joins, or the other side hashed), the
  *   sides of INTERSECT, `SELECT a.x, b.y FROM a JOIN b ON a.id = b.aid WHERE b.y > 150`;
  * - column order: PostgreSQL lists a scan's columns in the order the query first names them
- *   (`SELECT a.t, b.y FROM a LEFT JOIN b ...`: `a.t, a.id`; `SELECT DISTINCT ON (a) a, id`;
- *   a window's sort input, its keys first), vecgres in table order;
+ *   (`SELECT a.t, b.y FROM a LEFT JOIN b ...`: `a.t, a.id`; `SELECT DISTINCT ON (a) a, id`),
+ *   vecgres in table order;
  * - where an expression is computed: vecgres' scan computes a distance an aggregate reads
  *   (`max(e <-> '[0,0]')`), PostgreSQL's aggregate;
- * - UPDATE ... FROM / DELETE ... USING: PostgreSQL's scans carry every table's ctid.
+ * - UPDATE ... FROM / DELETE ... USING: PostgreSQL's scans carry every table's ctid;
+ * - a window's `ORDER BY x DESC`: PostgreSQL 18's `Window:` line leaves out the DESC (vecgres
+ *   prints it), with or without VERBOSE.
  */
 
 test('EXPLAIN (VERBOSE, COSTS OFF) prints what PostgreSQL prints', async () => {

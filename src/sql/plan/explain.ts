@@ -207,6 +207,29 @@ function itemNamer(p: PlanNode, c: DescribeCtx): { layoutItem: (i: number) => Ou
   return { layoutItem, exprItem, failed: () => failed };
 }
 
+/**
+ * PostgreSQL's input of a window over columns (make_window_input_target): the window's
+ * PARTITION BY and ORDER BY columns first, in the order of the window's own Output, then the
+ * other columns it reads. Null (the input's own list) where the keys or the input hold
+ * expressions, or the input is another window.
+ */
+function windowInput(p: PlanNode & { node: 'WindowAgg' }, c: DescribeCtx): readonly OutItem[] | null {
+  const keys = [...p.partition, ...p.order];
+  const column = (k: Expr): boolean => k.k === 'slot' && 'rti' in (p.input.layout[k.idx] ?? {});
+  if (!keys.every(column) || !p.input.layout.every((it) => 'rti' in it) || !(PASS_THROUGH.has(p.input.node) || SCAN_NODES.has(p.input.node))) return null;
+  const own = outputItems(p, 'exact', c, null, null);
+  const n = itemNamer(p.input, c);
+  const input = p.input.layout.map((_, i) => n.layoutItem(i));
+  if (own === null || n.failed()) return null;
+  const keyPos = new Set(keys.map((k) => (k as { idx: number }).idx));
+  const rank = (i: number): number => {
+    const at = own.findIndex((it) => it.text === input[i]!.text);
+    return at < 0 ? own.length : at;
+  };
+  const first = [...keyPos].sort((x, y) => rank(x) - rank(y));
+  return [...first, ...input.map((_, i) => i).filter((i) => !keyPos.has(i))].map((i) => input[i]!);
+}
+
 /** An aggregation (not a parallel one) grouping on an expression, not only on columns. */
 function groupsOnExpressions(p: PlanNode & { node: 'Agg' }): boolean {
   return p.split === undefined && p.sets === undefined && p.groupKeys.some((k) => k.k !== 'slot');
@@ -230,6 +253,7 @@ function pushedDown(p: PlanNode, c: DescribeCtx, pushed: readonly OutItem[] | nu
     }
     return n.failed() ? null : items;
   }
+  if (p.node === 'WindowAgg') return windowInput(p, c);
   if (!PASS_THROUGH.has(p.node) && p.node !== 'TopK') return null;
   if (pushed !== null) return pushed;
   if (p.project === null || p.project.every((e) => e.k === 'slot')) return null;
