@@ -716,9 +716,43 @@ export function planLevel(info: PlannerInfo): PlanNode {
   return planAlt().plan;
 }
 
+/**
+ * Plans the level's uncorrelated scalar, EXISTS and ARRAY subqueries as InitPlans in the order
+ * PostgreSQL's subquery_planner preprocesses the level's expressions (select list with its
+ * ORDER BY / GROUP BY entries, each JOIN's ON after its inputs, WHERE, HAVING, OFFSET, LIMIT),
+ * so they are numbered as PostgreSQL numbers them whichever node binds one first. A subquery
+ * that turns out not to be an InitPlan is dropped (PlannerGlobal.reset) and planned where it
+ * is bound.
+ */
+function planInitPlansInOrder(info: PlannerInfo): void {
+  const q = info.q;
+  const exprs: Expr[] = [...q.targets.map((t) => t.expr), ...q.orderBy.map((k) => k.expr), ...q.groupBy];
+  const joinQuals = (n: FromNode): void => {
+    if (n.k !== 'join') return;
+    joinQuals(n.left);
+    joinQuals(n.right);
+    if (n.quals !== null) exprs.push(n.quals);
+  };
+  for (const n of q.from) joinQuals(n);
+  for (const e of [q.where, q.having, q.offset, q.limit]) if (e !== null) exprs.push(e);
+  const g = info.global;
+  const visit = (x: Expr): void => {
+    if (x.k === 'sublink') {
+      if ((x.sub === 'expr' || x.sub === 'exists' || x.sub === 'array') && !refersOutside(x.query as SelectQuery)) {
+        const m = g.mark();
+        if (info.planSubLink(x, info.bindCtx([])).k !== 'execParam') g.reset(m);
+      }
+      return;
+    }
+    forEachOperand(x, visit);
+  };
+  for (const e of exprs) visit(e);
+}
+
 /** The plan of one query level as written (planLevel may also try another form of it). */
 function planPaths(info: PlannerInfo): PlanNode {
   const q = info.q;
+  planInitPlansInOrder(info);
   const needed = neededColumns(q);
   // FOR UPDATE / SHARE: the scans of the locked tables emit their row ids for LockRows. A query
   // that locks rows never runs in parallel (PostgreSQL: row locks are taken by the leader's
