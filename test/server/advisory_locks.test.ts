@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { Vecgres } from '../../src/index.js';
 import { startServer } from './helpers.js';
-import { closerDetectsDeadlock, settle, testOnEveryBackend, type Row, type SessionBackend, type SessionConn } from '../support/session_backends.js';
+import { closerDetectsDeadlock, one, settle, testOnEveryBackend, type SessionBackend, type SessionConn } from '../support/session_backends.js';
 
 interface Backend {
   native: boolean;
@@ -23,12 +23,6 @@ interface Backend {
   /** Resolves once at least `n` sessions wait for a lock (or `pending` ended). */
   blocked(n: number, pending: { done: boolean }): Promise<void>;
   close(): Promise<void>;
-}
-
-/** The single value of a one-row, one-column result. */
-async function one(c: SessionConn, sql: string): Promise<unknown> {
-  const r = await c.q(sql);
-  return Object.values(r.rows[0] as Row)[0];
 }
 
 const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [

@@ -10,21 +10,7 @@
  * cannot grant c's lock before a later step of the script.
  */
 import assert from 'node:assert/strict';
-import { closerDetectsDeadlock, settle, testOnEveryBackend, type Row, type SessionBackend, type SessionConn, type Settled } from '../support/session_backends.js';
-
-interface Backend {
-  native: boolean;
-  open(n: number): Promise<SessionConn[]>;
-  /** Resolves once at least `n` sessions wait for a lock (or `pending` ended). */
-  blocked(n: number, pending: { done: boolean }): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** The single value of a one-row, one-column result. */
-async function one(c: SessionConn, sql: string): Promise<unknown> {
-  const r = await c.q(sql);
-  return Object.values(r.rows[0] as Row)[0];
-}
+import { closerDetectsDeadlock, one, settle, testOnEveryBackend, type SessionBackend, type SessionConn, type Settled } from '../support/session_backends.js';
 
 /** Starts `sql` on `c` expected to wait; its name goes to `order` when it returns. */
 function waiting(c: SessionConn, sql: string, name: string, order: string[]): Settled<unknown> {
@@ -33,19 +19,19 @@ function waiting(c: SessionConn, sql: string, name: string, order: string[]): Se
   return s;
 }
 
-const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
+const SCENARIOS: [string, (b: SessionBackend) => Promise<void>][] = [
   ['a shared request waits behind a queued exclusive one; try returns false; the exclusive waiter goes first', async (b) => {
     const [a, w, c] = await b.open(3);
     const order: string[] = [];
     await a!.q('SELECT pg_advisory_lock_shared(1)');
     const pw = waiting(w!, 'SELECT pg_advisory_lock(1)', 'w', order);
-    await b.blocked(1, pw);
+    await b.waiting(1, pw);
     assert.equal(await one(c!, 'SELECT pg_try_advisory_lock_shared(1)'), false, 'a shared lock is held, but an exclusive request is queued');
     assert.equal(await one(c!, 'SELECT pg_try_advisory_xact_lock_shared(1)'), false);
     assert.equal(await one(a!, 'SELECT pg_try_advisory_lock_shared(1)'), true, 'the holder takes a mode it holds again at once');
     assert.equal(await one(a!, 'SELECT pg_advisory_unlock_shared(1)'), true);
     const pc = waiting(c!, 'SELECT pg_advisory_lock_shared(1)', 'c', order);
-    await b.blocked(2, pc);
+    await b.waiting(2, pc);
     assert.equal(await one(a!, 'SELECT pg_advisory_unlock_shared(1)'), true);
     assert.equal((await pw.result).ok, true);
     assert.equal(pc.done, false, 'the shared waiter waits for the exclusive holder now');
@@ -62,13 +48,13 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     const order: string[] = [];
     await a!.q('SELECT pg_advisory_lock(2)');
     const p1 = waiting(s1!, 'SELECT pg_advisory_lock_shared(2)', 's1', order);
-    await b.blocked(1, p1);
+    await b.waiting(1, p1);
     const p2 = waiting(x1!, 'SELECT pg_advisory_lock(2)', 'x1', order);
-    await b.blocked(2, p2);
+    await b.waiting(2, p2);
     const p3 = waiting(s2!, 'SELECT pg_advisory_lock_shared(2)', 's2', order);
-    await b.blocked(3, p3);
+    await b.waiting(3, p3);
     const p4 = waiting(s3!, 'SELECT pg_advisory_lock_shared(2)', 's3', order);
-    await b.blocked(4, p4);
+    await b.waiting(4, p4);
     await a!.q('SELECT pg_advisory_unlock(2)');
     assert.equal((await p1.result).ok, true);
     assert.equal(p2.done || p3.done || p4.done, false, 'the exclusive waiter waits for s1, the shared ones behind it for it');
@@ -87,11 +73,11 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     const order: string[] = [];
     await a!.q('SELECT pg_advisory_lock_shared(3)');
     const pw = waiting(w!, 'SELECT pg_advisory_lock(3)', 'w', order);
-    await b.blocked(1, pw);
+    await b.waiting(1, pw);
     // Nothing else conflicts: granted at once (a conditional request sees the queued mode and says no).
     assert.equal(await one(a!, 'SELECT pg_try_advisory_lock(3)'), false);
     const now = settle(a!.q('SELECT pg_advisory_lock(3)'));
-    await b.blocked(2, now);
+    await b.waiting(2, now);
     assert.equal(now.done, true, 'granted without waiting');
     assert.equal(await one(a!, 'SELECT pg_advisory_unlock(3)'), true);
     // Another shared holder: a waits for it, still ahead of w.
@@ -103,9 +89,9 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     await a!.q('SELECT pg_advisory_lock_shared(3)');
     await d!.q('SELECT pg_advisory_lock_shared(3)');
     const pw2 = waiting(w!, 'SELECT pg_advisory_lock(3)', 'w', order);
-    await b.blocked(1, pw2);
+    await b.waiting(1, pw2);
     const pa = waiting(a!, 'SELECT pg_advisory_lock(3)', 'a', order);
-    await b.blocked(2, pa);
+    await b.waiting(2, pa);
     await d!.q('SELECT pg_advisory_unlock_shared(3)');
     assert.equal((await pa.result).ok, true);
     assert.equal(pw2.done, false, 'w waits for a');
@@ -120,9 +106,9 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     if (b.native) await w!.q("SET client_connection_check_interval = '10ms'");
     await a!.q('SELECT pg_advisory_lock_shared(4)');
     const pw = settle(w!.q('SELECT pg_advisory_lock(4)'));
-    await b.blocked(1, pw);
+    await b.waiting(1, pw);
     const pc = settle(c!.q('SELECT pg_advisory_lock_shared(4)'));
-    await b.blocked(2, pc);
+    await b.waiting(2, pc);
     await w!.end();
     assert.equal((await pw.result).ok, false);
     assert.equal((await pc.result).ok, true);
@@ -134,9 +120,9 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     const [a, w, c] = await b.open(3);
     await a!.q('SELECT pg_advisory_lock_shared(8)');
     const pw = settle(w!.q('SELECT pg_advisory_lock(8)'));
-    await b.blocked(1, pw);
+    await b.waiting(1, pw);
     const pc = settle(c!.q('SELECT pg_advisory_lock_shared(8)'));
-    await b.blocked(2, pc);
+    await b.waiting(2, pc);
     assert.equal(pc.done, false, 'c waits behind w');
     await w!.cancel();
     const rw = await pw.result;
@@ -170,13 +156,13 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     await h!.q('SELECT pg_advisory_lock_shared(50)');
     await w2!.q('SELECT pg_advisory_lock(51)');
     const p1 = waiting(w1!, 'SELECT pg_advisory_lock(50)', 'w1', order);
-    await b.blocked(1, p1);
+    await b.waiting(1, p1);
     // w2's shared request waits behind w1's exclusive one (w1 waits for h); w3's behind both.
     const p2 = waiting(w2!, 'SELECT pg_advisory_lock_shared(50)', 'w2', order);
-    await b.blocked(2, p2);
+    await b.waiting(2, p2);
     assert.equal(p2.done, false, 'w2 waits behind w1');
     const p3 = waiting(w3!, 'SELECT pg_advisory_lock_shared(50)', 'w3', order);
-    await b.blocked(3, p3);
+    await b.waiting(3, p3);
     // h waits for w2: h -> w2 -> (queued behind) w1 -> h. Putting w2 ahead of w1 breaks it;
     // w3, in no cycle, keeps its place behind w1.
     const ph = waiting(h!, 'SELECT pg_advisory_lock(51)', 'h', order);
@@ -202,7 +188,7 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     await a!.q('SELECT pg_advisory_lock_shared(70)');
     await w!.q('SELECT pg_advisory_lock_shared(70)');
     const pw = settle(w!.q('SELECT pg_advisory_lock(70)'));
-    await b.blocked(1, pw);
+    await b.waiting(1, pw);
     // a holds a shared lock w's request waits for, and w holds one a's request would wait for.
     const r = await settle(a!.q('SELECT pg_advisory_lock(70)')).result;
     assert.equal(r.ok, false);
@@ -215,9 +201,4 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
   }],
 ];
 
-testOnEveryBackend('vecgres_advq', (b: SessionBackend): Backend => ({
-  native: b.native,
-  open: (n) => b.open(n),
-  blocked: (n, p) => b.waiting(n, p),
-  close: () => b.close(),
-}), SCENARIOS);
+testOnEveryBackend('vecgres_advq', (b: SessionBackend): SessionBackend => b, SCENARIOS);

@@ -14,16 +14,10 @@
 import assert from 'node:assert/strict';
 import { settle, testOnEveryBackend, type Row, type SessionBackend, type SessionConn } from '../support/session_backends.js';
 
-interface Backend {
-  open(n: number): Promise<SessionConn[]>;
-  blocked(n: number, pending: { done: boolean }): Promise<void>;
-  close(): Promise<void>;
-}
-
 /** Named sessions: name -> connection and its pg_backend_pid. */
 type Sessions = Record<string, { c: SessionConn; pid: number }>;
 
-async function named(b: Backend, names: string[]): Promise<Sessions> {
+async function named(b: SessionBackend, names: string[]): Promise<Sessions> {
   const conns = await b.open(names.length);
   const out: Sessions = {};
   for (let i = 0; i < names.length; i++) {
@@ -84,14 +78,14 @@ const vxidRow = (who: string): string => row({ locktype: 'virtualxid', virtualxi
 const advisoryRow = (who: string, vxid: string, objid: number, mode: string, extra: Record<string, unknown> = {}): string =>
   row({ locktype: 'advisory', database: 5, classid: 0, objid, objsubid: 1, virtualtransaction: vxid, pid: who, mode, ...extra });
 
-const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
+const SCENARIOS: [string, (b: SessionBackend) => Promise<void>][] = [
   ['advisory locks held at session and transaction level, by an idle session and one in a block, and a waiter', async (b) => {
     const s = await named(b, ['a', 'w', 'c', 'q']);
     await s['a']!.c.q('SELECT pg_advisory_lock(1), pg_advisory_lock(1), pg_advisory_lock_shared(1), pg_advisory_lock(7, 8)');
     await s['c']!.c.q('BEGIN');
     await s['c']!.c.q('SELECT pg_advisory_xact_lock_shared(3), pg_advisory_lock_shared(3)');
     const pw = settle(s['w']!.c.q('SELECT pg_advisory_lock(1)'));
-    await b.blocked(1, pw);
+    await b.waiting(1, pw);
     const got = await lockRows(s, 'q');
     const want = [
       advisoryRow('a', 'no transaction', 1, 'ExclusiveLock'),
@@ -121,9 +115,9 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     const s = await named(b, ['a', 'w', 'c', 'q']);
     await s['a']!.c.q('SELECT pg_advisory_lock_shared(5)');
     const pw = settle(s['w']!.c.q('SELECT pg_advisory_lock(5)'));
-    await b.blocked(1, pw);
+    await b.waiting(1, pw);
     const pc = settle(s['c']!.c.q('SELECT pg_advisory_lock_shared(5)'));
-    await b.blocked(2, pc);
+    await b.waiting(2, pc);
     assert.deepEqual(await lockRows(s, 'q'), [
       advisoryRow('a', 'no transaction', 5, 'ShareLock'),
       advisoryRow('w', 'w', 5, 'ExclusiveLock', { granted: false, waiting: true }),
@@ -150,7 +144,7 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
     await s['w']!.c.q('BEGIN');
     await s['w']!.c.q('UPDATE lv_rows SET n = 2 WHERE id = 2');
     const pw = settle(s['w']!.c.q('UPDATE lv_rows SET n = 3 WHERE id = 1'));
-    await b.blocked(1, pw);
+    await b.waiting(1, pw);
     const xidRow = (who: string, owner: string, mode: string, extra: Record<string, unknown> = {}): string =>
       row({ locktype: 'transactionid', transactionid: owner, virtualtransaction: who, pid: who, mode, ...extra });
     assert.deepEqual(await lockRows(s, 'q'), [
@@ -172,8 +166,4 @@ const SCENARIOS: [string, (b: Backend) => Promise<void>][] = [
   }],
 ];
 
-testOnEveryBackend('vecgres_lockviews', (b: SessionBackend): Backend => ({
-  open: (n) => b.open(n),
-  blocked: (n, p) => b.waiting(n, p),
-  close: () => b.close(),
-}), SCENARIOS);
+testOnEveryBackend('vecgres_lockviews', (b: SessionBackend): SessionBackend => b, SCENARIOS);

@@ -40,6 +40,12 @@ export interface SessionBackend {
   close(): Promise<void>;
 }
 
+/** The single value of a one-row, one-column result of `sql` on `c`. */
+export async function one(c: Pick<SessionConn, 'q'>, sql: string): Promise<unknown> {
+  const r = await c.q(sql);
+  return Object.values(r.rows[0] as Row)[0];
+}
+
 /** A statement's outcome without rejecting, and whether it has ended yet. */
 export interface Settled<T> {
   done: boolean;
