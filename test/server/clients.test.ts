@@ -13,6 +13,7 @@ import pg from 'pg';
 import pgvector from 'pgvector/pg';
 import postgres from 'postgres';
 import { startServer, PASSWORD } from './helpers.js';
+import { cancelRequestBytes } from '../support/session_backends.js';
 
 test('node-postgres: simple and extended queries, named statements, binary parameters, rollback, errors, pgvector types', async () => {
   const s = await startServer();
@@ -116,14 +117,7 @@ test('server: a CancelRequest closes its own connection and leaves an idle targe
     const { processID, secretKey } = a as unknown as { processID: number; secretKey: number };
     for (const key of [secretKey ^ 1, secretKey]) {
       const closed = await new Promise<boolean>((resolve) => {
-        const sock = connect(s.port, '127.0.0.1', () => {
-          const b = Buffer.alloc(16);
-          b.writeInt32BE(16, 0);
-          b.writeInt32BE(80877102, 4);
-          b.writeInt32BE(processID, 8);
-          b.writeInt32BE(key, 12);
-          sock.write(b);
-        });
+        const sock = connect(s.port, '127.0.0.1', () => sock.write(cancelRequestBytes(processID, key)));
         sock.on('error', () => undefined);
         sock.on('close', () => resolve(true));
       });

@@ -78,18 +78,21 @@ export async function closerDetectsDeadlock(backend: { native: boolean }, first:
   await closer.q("SET deadlock_timeout = '10ms'");
 }
 
+/** The CancelRequest message (16 bytes: length, code 80877102, process id, secret key). */
+export function cancelRequestBytes(processID: number, secretKey: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeInt32BE(16, 0);
+  b.writeInt32BE(80877102, 4);
+  b.writeInt32BE(processID, 8);
+  b.writeInt32BE(secretKey, 12);
+  return b;
+}
+
 /** Sends the CancelRequest of `c`'s connection (its process id and secret key) on a connection of its own. */
 function sendCancelRequest(c: pg.Client): Promise<void> {
   const { processID, secretKey, host, port } = c as unknown as { processID: number; secretKey: number; host: string; port: number };
   return new Promise<void>((resolve) => {
-    const sock = connect(port, host, () => {
-      const b = Buffer.alloc(16);
-      b.writeInt32BE(16, 0);
-      b.writeInt32BE(80877102, 4);
-      b.writeInt32BE(processID, 8);
-      b.writeInt32BE(secretKey, 12);
-      sock.write(b);
-    });
+    const sock = connect(port, host, () => sock.write(cancelRequestBytes(processID, secretKey)));
     sock.on('error', () => undefined);
     sock.on('close', () => resolve());
   });
