@@ -224,11 +224,7 @@ export class PlannerInfo implements LevelBinder {
    */
   text(e: Expr, prefix: boolean): string {
     if (this.initPlanParams.size > 0 && someNode(e, (x) => x.k === 'sublink')) {
-      const live = (x: object): Expr | undefined => {
-        const p = this.initPlanParams.get(x);
-        return p !== undefined && this.global.subPlans[p.sp.id - 1] === p.sp ? p.param : undefined;
-      };
-      const swap = (x: Expr): Expr => (x.k === 'sublink' ? live(x) ?? x : mapOperands(x, swap));
+      const swap = (x: Expr): Expr => (x.k === 'sublink' ? this.liveInitPlan(x)?.param ?? x : mapOperands(x, swap));
       e = swap(e);
     }
     return deparse(e, this.global.deparse, prefix, (v, p) => {
@@ -237,6 +233,12 @@ export class PlannerInfo implements LevelBinder {
       for (let i = 0; i < v.levelsUp && owner !== null; i++) owner = owner.parent;
       return owner === null ? v.name : owner.varName({ ...v, levelsUp: 0 }, true);
     });
+  }
+
+  /** The InitPlan planned for subquery `e` at this level, unless a PlannerGlobal.reset dropped it since. */
+  private liveInitPlan(e: object): { param: Expr; sp: SubPlan } | undefined {
+    const p = this.initPlanParams.get(e);
+    return p !== undefined && this.global.subPlans[p.sp.id - 1] === p.sp ? p : undefined;
   }
 
   /** Per-call cost of each correlated subquery costed so far (see {@link qualOps}). */
@@ -271,7 +273,7 @@ export class PlannerInfo implements LevelBinder {
     if (known !== undefined) return known;
     let cost = 0;
     const q = e.query as SelectQuery;
-    if (refersOutside(q) && !refersBeyond(q) && !usesCte(q)) {
+    if (refersOutside(q) && !refersOutside(q, 1) && !usesCte(q)) {
       const g = this.global;
       const m = g.mark();
       try {
@@ -306,8 +308,8 @@ export class PlannerInfo implements LevelBinder {
     // bound first may be a path the planner drops; hoistInitPlans keeps one per level.
     // A plan dropped by PlannerGlobal.reset takes its SubPlans with it: one planned there is
     // planned again.
-    const planned = this.initPlanParams.get(e);
-    if (planned !== undefined && this.global.subPlans[planned.sp.id - 1] === planned.sp) {
+    const planned = this.liveInitPlan(e);
+    if (planned !== undefined) {
       ctx.initPlans.push(planned.sp);
       return planned.param;
     }
@@ -501,15 +503,6 @@ function countRtes(q: SelectQuery): number {
     n += sublinkRtes(e);
   });
   return n;
-}
-
-/** True when subquery `q` reads a column more than one level out (of a query enclosing its parent). */
-function refersBeyond(q: SelectQuery): boolean {
-  let found = false;
-  forEachQueryExpr(q, 0, (e, depth) => {
-    if (!found) found = someNode(e, (v) => v.k === 'var' && v.levelsUp > depth + 1);
-  });
-  return found;
 }
 
 /** True when `q` or a query inside it reads a CTE or defines one. */

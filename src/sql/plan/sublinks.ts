@@ -42,12 +42,15 @@ export interface SemiJoin {
 
 const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
 
-/** True when `e` (at `depth` levels below the subquery) refers to anything outside the subquery. */
-export function refersOutside(q: SelectQuery): boolean {
+/**
+ * True when subquery `q` reads a column outside itself, or with `beyond` 1, outside the query
+ * it is written in too (a level further out).
+ */
+export function refersOutside(q: SelectQuery, beyond = 0): boolean {
   let found = false;
   forEachQueryExpr(q, 0, (e, depth) => {
     const walk = (x: Expr): void => {
-      if (x.k === 'var' && x.levelsUp > depth) found = true;
+      if (x.k === 'var' && x.levelsUp > depth + beyond) found = true;
       forEachOperand(x, walk);
     };
     if (!found) walk(e);
