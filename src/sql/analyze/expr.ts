@@ -785,7 +785,9 @@ function analyzeSubLink(scope: ExprScope, n: PgNode): Expr {
     return { k: 'sublink', type, typmod: -1, sub: 'array', query: sq.query, args: [], cmps: [], op: '', loc, src };
   }
   if (kind !== 'EXPR_SUBLINK' && kind !== 'ANY_SUBLINK' && kind !== 'ALL_SUBLINK') {
-    throw pgErr.featureNotSupported(`${kind.replace('_SUBLINK', '')} subquery`);
+    // ROWCOMPARE: `(a, b) < (SELECT ...)`; MULTIEXPR: UPDATE's `SET (a, b) = (SELECT ...)`.
+    const what = kind === 'ROWCOMPARE_SUBLINK' ? 'row comparison with a subquery' : kind === 'MULTIEXPR_SUBLINK' ? 'SET (column, ...) = (subquery)' : `${kind.replace('_SUBLINK', '')} subquery`;
+    throw pgErr.featureNotSupported(what);
   }
   const row = kind === 'EXPR_SUBLINK' ? null : rowItems(n.testexpr);
   const sq = scope.subquery(n.subselect, loc);

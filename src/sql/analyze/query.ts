@@ -1073,6 +1073,13 @@ function baseResult(ps: ParseState, rti: number): FromResult {
   return { node: { k: 'rte', rti }, items: [it], colNames: it.colNames, colExprs: it.colExprs };
 }
 
+/** FROM items vecgres does not have, by their SQL names (the parse nodes' names mean nothing to a user). */
+const FROM_ITEM_NAMES: Record<string, string> = {
+  RangeTableSample: 'TABLESAMPLE',
+  RangeTableFunc: 'XMLTABLE',
+  JsonTable: 'JSON_TABLE',
+};
+
 function transformFromItem(ps: ParseState, item: PgNode): FromResult {
   const tag = Object.keys(item)[0]!;
   const n = item[tag];
@@ -1086,7 +1093,7 @@ function transformFromItem(ps: ParseState, item: PgNode): FromResult {
     case 'JoinExpr':
       return transformJoin(ps, n);
     default:
-      throw pgErr.featureNotSupported(`FROM item ${tag}`);
+      throw pgErr.featureNotSupported(FROM_ITEM_NAMES[tag] ?? `FROM item ${tag}`);
   }
 }
 

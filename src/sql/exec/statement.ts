@@ -55,6 +55,7 @@ import type { DateTimeClock } from '../../types/datetime.js';
 import { memories } from '../../kernels/memories.js';
 import { GUC_MEMORY_LIMIT, GUC_SHARED_BUFFERS, SHARED_BUFFERS_BLOCK_BYTES } from '../settings.js';
 import { bufferCache } from '../../storage/buffer_cache.js';
+import { commandTag } from '../parser/command_tag.js';
 
 /** pgvector's extension comment (pg_description of extension vector). */
 const VECTOR_EXTENSION_COMMENT = 'vector data type and ivfflat and hnsw access methods';
@@ -465,7 +466,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return out.output === null ? r : { ...r, copyOut: out.output };
     }
     default:
-      throw pgErr.featureNotSupported(statementName(raw.tag));
+      throw pgErr.featureNotSupported(commandTag(raw.tag, s));
   }
 }
 
@@ -598,7 +599,7 @@ function describeModifyingWith(env: SqlEnv, raw: RawStatement, cache: PreparedCa
  */
 function prepareNamed(env: SqlEnv, s: PgNode, cache: PreparedCache): void {
   const tag = Object.keys(s.query)[0]!;
-  if (!PREPARABLE.has(tag)) throw pgErr.featureNotSupported(`PREPARE of ${statementName(tag)}`);
+  if (!PREPARABLE.has(tag)) throw pgErr.featureNotSupported(`PREPARE of ${commandTag(tag, s.query[tag])}`);
   const declared = ((s.argtypes ?? []) as PgNode[]).map((t) => resolveTypeName(t.TypeName).type);
   // A key of its own: parse trees are shared by SQL text, and its declared types are its own.
   const raw: RawStatement = { stmt: { [tag]: s.query[tag] }, tag };
@@ -649,24 +650,6 @@ function discard(env: SqlEnv, target: string): StatementResult {
 function discardSequences(env: SqlEnv): void {
   env.sequenceValues.currval.clear();
   env.sequenceValues.last = null;
-}
-
-function statementName(tag: string): string {
-  const names: Record<string, string> = {
-    UpdateStmt: 'UPDATE',
-    DeleteStmt: 'DELETE',
-    TruncateStmt: 'TRUNCATE',
-    CopyStmt: 'COPY',
-    AlterTableStmt: 'ALTER TABLE',
-    ViewStmt: 'CREATE VIEW',
-    CreateTableAsStmt: 'CREATE TABLE AS',
-    VacuumStmt: 'VACUUM',
-    MergeStmt: 'MERGE',
-    CreateSchemaStmt: 'CREATE SCHEMA',
-    DoStmt: 'DO',
-    CreateFunctionStmt: 'CREATE FUNCTION',
-  };
-  return names[tag] ?? `statement ${tag.replace(/Stmt$/, '')}`;
 }
 
 /**
@@ -1335,7 +1318,7 @@ function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: Prep
     const values = boundValues(env, a.paramTypes, params, env.settings.timeZone());
     return explainResult(opts, explainModify(env, opts, a.query, values, systemClock));
   }
-  if (tag !== 'SelectStmt') throw pgErr.featureNotSupported(`EXPLAIN of ${tag.replace(/Stmt$/, '').toUpperCase()}`);
+  if (tag !== 'SelectStmt') throw pgErr.featureNotSupported(`EXPLAIN of ${commandTag(tag, raw.stmt[tag])}`);
   const clock = systemClock;
   const t0 = clock.nowMs();
   const a = prepare(env, raw, cache) as Analyzed<SelectQuery>;

@@ -1396,7 +1396,9 @@ export class QueryGenerator {
       case 'intarr':
         out.push(
           [1, () => `ARRAY[${e('int4')}, ${e('int4')}]`],
-          [0.5, () => `(${e('intarr')} || ${e('int4')})`],
+          // An untyped `$n` beside an array is read as an array (`int[] || unknown` resolves to
+          // array || array), so a scalar parameter there must be cast.
+          [0.5, () => `(${e('intarr')} || ${castBareParam(e('int4'), 'int')})`],
           [0.3, () => `(${e('intarr')} || ${e('intarr')})`],
           [0.3, () => `array_append(${e('intarr')}, ${this.rng.int(-1, 5)})`],
           [0.3, () => `array_remove(${e('intarr')}, ${this.rng.int(-1, 5)})`],
@@ -1872,3 +1874,8 @@ function relatedType(rng: Rng, type: SqlT): SqlT {
   return options === undefined ? type : rng.pick(options);
 }
 
+
+/** `sql` with `::cast` appended when it is a bare parameter (`$3`), else `sql` unchanged. */
+function castBareParam(sql: string, cast: string): string {
+  return /^\$\d+$/.test(sql) ? `${sql}::${cast}` : sql;
+}
