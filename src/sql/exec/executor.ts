@@ -358,7 +358,12 @@ export class EState implements EvalCtx {
       if (execProcNode(st) !== null) throw moreThanOneRow();
       return first[0] ?? null;
     }
-    // any / all: SQL's quantified comparison, three-valued.
+    const v = this.runQuantified(sp, row);
+    return v === null && sp.unknownEqFalse === true ? false : v;
+  }
+
+  /** ANY / ALL (subquery): SQL's quantified comparison, three-valued. */
+  private runQuantified(sp: SubPlan, row: readonly Value[] | null): Value {
     if (sp.testArgs.length > 1) return this.runRowSubPlan(sp, row);
     const l = evalExpr(sp.testArgs[0]!, row, this);
     const cmp = sp.cmps[0]!;

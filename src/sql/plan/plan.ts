@@ -103,6 +103,11 @@ export interface SubPlan {
   outParam: number;
   /** Output column types (EXPLAIN's `(InitPlan 1).col1`). */
   types: SqlType[];
+  /**
+   * any: FALSE where the comparison is NULL (PostgreSQL's unknownEqFalse), for a correlated
+   * EXISTS run as a hashed `= ANY` (planner.ts hashedExists): EXISTS is never NULL.
+   */
+  unknownEqFalse?: boolean;
 }
 
 /**

@@ -32,7 +32,7 @@ import { tryKnnPlan } from './scan.js';
 import { tryOrderedIndexPlan } from './indexpath.js';
 import { reduceOuterJoins } from './outer_join_reduce.js';
 import { tryKnnOuterJoin } from './ordered_join.js';
-import { addSemiJoins, pullUpExists, refersOutside } from './sublinks.js';
+import { addSemiJoins, existsAsAny, pullUpExists, refersOutside } from './sublinks.js';
 import { planWindows } from './window.js';
 import { allIndexScans, minMaxRewrite } from './minmax.js';
 import { statsLookup, type VarLookup } from './selfuncs.js';
@@ -141,6 +141,17 @@ export class PlannerGlobal {
   newParam(): number {
     return this.nParams++;
   }
+}
+
+/** A SubPlan planned at a level (PlannerInfo.planSubLink), kept to bind it again for another node. */
+interface PlannedSubPlan {
+  sp: SubPlan;
+  /** The subquery's references to this level, passed as parameters at each call. */
+  outerParams: { id: number; v: VarExpr }[];
+  /** A correlated EXISTS's hashed `= ANY` alternative, with its outer keys (hashedExists). */
+  hashed: { sp: SubPlan; outerKeys: Expr[] } | null;
+  /** `sp` itself is bound in some node: later bindings get copies. */
+  used: boolean;
 }
 
 /** One query level being planned (PostgreSQL's PlannerInfo). */
@@ -313,6 +324,10 @@ export class PlannerInfo implements LevelBinder {
       ctx.initPlans.push(planned.sp);
       return planned.param;
     }
+    // A SubPlan met again: the same plan under the same number (PostgreSQL plans each SubLink
+    // once, before it weighs paths), its arguments bound for this node.
+    const memo = this.liveSubPlan(e);
+    if (memo !== undefined) return this.useSubPlan(memo, e, ctx);
     const g = this.global;
     const child = new PlannerInfo(g, e.query as SelectQuery, this);
     const plan = planLevel(child);
@@ -338,8 +353,83 @@ export class PlannerInfo implements LevelBinder {
       this.initPlanParams.set(e, { param, sp });
       return param;
     }
-    (sp.initPlan ? ctx.initPlans : ctx.subPlans).push(sp);
-    return { k: 'subplan', type: e.type, typmod: e.typmod, sp };
+    const made: PlannedSubPlan = { sp, outerParams: child.outerParams, hashed: e.sub === 'exists' && !sp.initPlan ? this.hashedExists(e) : null, used: false };
+    this.subPlanMemo.set(e, made);
+    return this.useSubPlan(made, e, ctx);
+  }
+
+  /** SubPlans (not InitPlans) planned at this level, by subquery (see planSubLink). */
+  private readonly subPlanMemo = new Map<object, PlannedSubPlan>();
+
+  /** The SubPlan planned for subquery `e` at this level, unless a PlannerGlobal.reset dropped it since. */
+  private liveSubPlan(e: object): PlannedSubPlan | undefined {
+    const p = this.subPlanMemo.get(e);
+    return p !== undefined && this.global.subPlans[p.sp.id - 1] === p.sp ? p : undefined;
+  }
+
+  /**
+   * SubPlan `m` of subquery `e` read by the node `ctx` binds for: the planned SubPlan the first
+   * time, then a copy with the arguments bound to this node's tuple. A correlated EXISTS with a
+   * hashed alternative runs as the cheaper of the two for the node's `calls` evaluations, as
+   * setrefs.c's fix_alternative_subplan chooses: the correlated plan's first row per call,
+   * against the hashed plan's whole run and hash table once and a comparison per key per call
+   * (cost_subplan). Without an estimate of the calls the correlated plan is kept.
+   */
+  private useSubPlan(m: PlannedSubPlan, e: Extract<Expr, { k: 'sublink' }>, ctx: BindCtx): Expr {
+    let sp = m.sp;
+    let outerParams = m.outerParams;
+    let testArgs = e.args;
+    const h = m.hashed;
+    if (h !== null && ctx.calls !== undefined) {
+      const corr = m.sp.plan;
+      const corrPerCall = corr.startupCost + (corr.totalCost - corr.startupCost) / Math.max(1, corr.rows);
+      const hashOnce = h.sp.plan.totalCost + CPU_OPERATOR_COST * h.sp.plan.rows;
+      if (hashOnce + ctx.calls * CPU_OPERATOR_COST * h.outerKeys.length < ctx.calls * corrPerCall) {
+        sp = h.sp;
+        outerParams = [];
+        testArgs = h.outerKeys;
+      }
+    }
+    const bound = sp === m.sp && !m.used ? sp : { ...sp };
+    if (sp === m.sp) m.used = true;
+    bound.testArgs = testArgs.map((a) => bindExpr(a, ctx));
+    bound.args = outerParams.map((p) => ({ id: p.id, expr: bindExpr(p.v, ctx) }));
+    // A hashed (uncorrelated) ANY / ALL SubPlan stays with the node that evaluates it, as in
+    // PostgreSQL: it is no InitPlan, whose value a parameter carries to any node. An
+    // uncorrelated multiple-column assignment's is one (MULTIEXPR).
+    (bound.initPlan && bound.sub !== 'any' && bound.sub !== 'all' ? ctx.initPlans : ctx.subPlans).push(bound);
+    return { k: 'subplan', type: e.type, typmod: e.typmod, sp: bound };
+  }
+
+  /**
+   * The hashed alternative of correlated EXISTS `e`: the uncorrelated SubPlan of `(outer keys)
+   * = ANY (SELECT inner keys ...)` (PostgreSQL's make_subplan plans it beside the correlated
+   * one with convert_EXISTS_to_ANY, so it is numbered after it whichever runs). It answers
+   * FALSE where ANY would be NULL (a NULL key, or NULLs among the subquery's keys), as EXISTS
+   * is never NULL (unknownEqFalse). Null when the EXISTS does not convert (existsAsAny).
+   */
+  private hashedExists(e: Extract<Expr, { k: 'sublink' }>): { sp: SubPlan; outerKeys: Expr[] } | null {
+    const d = existsAsAny(e.query as SelectQuery);
+    if (d === null) return null;
+    const g = this.global;
+    const child = new PlannerInfo(g, d.inner, this);
+    const plan = planLevel(child);
+    if (child.ext.size !== 0) return null;
+    const sp: SubPlan = {
+      id: g.subPlans.length + 1,
+      plan,
+      sub: 'any',
+      testArgs: [],
+      cmps: d.eq,
+      op: '=',
+      args: [],
+      initPlan: true,
+      outParam: -1,
+      types: d.inner.targets.map((t) => t.expr.type),
+      unknownEqFalse: true,
+    };
+    g.subPlans.push(sp);
+    return { sp, outerKeys: d.outerKeys };
   }
 
   /** A bind context for a node reading `layout`. */
@@ -348,8 +438,10 @@ export class PlannerInfo implements LevelBinder {
   }
 
   /** Binds `e` for `node` (whose input tuple is `layout`), recording its SubPlans on the node. */
-  bindFor(node: { initPlans: SubPlan[]; subPlans: SubPlan[] }, e: Expr, layout: readonly LayoutItem[], lateral?: (v: VarExpr) => number | null): Expr {
+  bindFor(node: { initPlans: SubPlan[]; subPlans: SubPlan[]; rows?: number }, e: Expr, layout: readonly LayoutItem[], lateral?: (v: VarExpr) => number | null): Expr {
     const ctx = this.bindCtx(layout, lateral);
+    // How often the node evaluates `e`: twice its rows, setrefs.c's NUM_EXEC_QUAL guess.
+    if (node.rows !== undefined) ctx.calls = 2 * node.rows;
     const out = bindExpr(e, ctx);
     node.initPlans.push(...ctx.initPlans);
     node.subPlans.push(...ctx.subPlans);

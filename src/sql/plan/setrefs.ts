@@ -40,6 +40,8 @@ export interface BindCtx {
   lateral?: (v: VarExpr) => number | null;
   initPlans: SubPlan[];
   subPlans: SubPlan[];
+  /** Estimated evaluations of the expression bound (for choosing between SubPlans), if known. */
+  calls?: number;
 }
 
 /** Binds `e` for the node `ctx` describes. */

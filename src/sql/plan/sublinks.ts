@@ -14,7 +14,7 @@ import type { Expr } from '../analyze/expr.js';
 import { forEachOperand } from '../analyze/expr.js';
 import type { VarExpr } from './setrefs.js';
 import { type SelectQuery, exprEqual, forEachQueryExpr, someNode } from '../analyze/query.js';
-import { isNumeric } from '../analyze/types.js';
+import { isNumeric, isVectorFamily, type SqlType } from '../analyze/types.js';
 import { shiftLevels } from '../analyze/range.js';
 import type { LayoutItem, PlanNode } from './plan.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
@@ -121,7 +121,26 @@ function inSemiJoinOf(e: Extract<Expr, { k: 'sublink' }>): SemiJoin | null {
   return { anti: false, inner: sub, outerKeys: e.args, eq, text: '' };
 }
 
-function semiJoinOf(sub: SelectQuery, anti: boolean): SemiJoin | null {
+/** An EXISTS subquery taken apart by {@link decorrelateExists}. */
+export interface DecorrelatedExists {
+  /** The subquery without its correlation clauses; its select list is the inner keys. */
+  inner: SelectQuery;
+  /** The outer keys, as expressions of the level the EXISTS is written in. */
+  outerKeys: Expr[];
+  /** `eq[i](outer, inner)`: the clause's `=` with its operands in their written order. */
+  eq: SemiJoin['eq'];
+  /** The subquery's other conditions (the inner query's WHERE). */
+  kept: Expr[];
+}
+
+/**
+ * EXISTS subquery `sub` as `(outer keys) = (SELECT inner keys FROM ... WHERE <the rest>)`:
+ * its `inner expr = outer expr` conjuncts taken out, when every other part of it refers to
+ * nothing outside it (PostgreSQL's convert_EXISTS_to_ANY, which pull_up_sublinks'
+ * convert_EXISTS_sublink_to_join shares the tests of). Null for a subquery with grouping,
+ * LIMIT / OFFSET, a set-returning select list, WITH, row locks, no FROM or no such clause.
+ */
+export function decorrelateExists(sub: SelectQuery): DecorrelatedExists | null {
   if (sub.aggregate || sub.limit !== null || sub.offset !== null || sub.setReturning || sub.ctes.length > 0 || sub.from.length === 0 || sub.rowMarks !== undefined) return null;
   const innerKeys: Expr[] = [];
   const outerKeys: Expr[] = [];
@@ -153,6 +172,39 @@ function semiJoinOf(sub: SelectQuery, anti: boolean): SemiJoin | null {
   delete inner.distinct;
   delete inner.distinctOn;
   if (refersOutside(inner)) return null;
+  return { inner, outerKeys, eq, kept };
+}
+
+/**
+ * True when values of `outer` and `inner` can be matched through a hash of their keys (the
+ * same type, or two numeric types) and the executor hashes them: not vectors (compared as
+ * floats), `character(n)` (whose `=` ignores trailing blanks the key keeps) or json.
+ */
+export function hashableKeyPair(outer: SqlType, inner: SqlType): boolean {
+  if (isVectorFamily(outer) || isVectorFamily(inner) || outer === 'bpchar' || outer === 'json') return false;
+  return outer === inner || (isNumeric(outer) && isNumeric(inner));
+}
+
+/**
+ * A correlated EXISTS that is not a WHERE conjunct (under OR or NOT, in the select list) as
+ * the uncorrelated `(outer keys) = ANY (SELECT inner keys ...)` a hashed SubPlan answers
+ * (convert_EXISTS_to_ANY), or null when it cannot be (see {@link decorrelateExists}) or its
+ * keys do not hash ({@link hashableKeyPair}).
+ */
+export function existsAsAny(sub: SelectQuery): DecorrelatedExists | null {
+  const d = decorrelateExists(sub);
+  if (d === null) return null;
+  for (const [i, k] of d.outerKeys.entries()) {
+    if (!hashableKeyPair(k.type, d.inner.targets[i]!.expr.type)) return null;
+    if (someNode(k, (x) => x.k === 'sublink')) return null;
+  }
+  return d;
+}
+
+function semiJoinOf(sub: SelectQuery, anti: boolean): SemiJoin | null {
+  const d = decorrelateExists(sub);
+  if (d === null) return null;
+  const { inner, outerKeys, eq, kept } = d;
   const out: SemiJoin = { anti, inner, outerKeys, eq, text: '' };
   const costly = kept.filter((c) => someNode(c, (x) => x.k === 'op2' && DISTANCE_OPS.has(x.op)) && !someNode(c, (x) => x.k === 'sublink'));
   if (!anti && costly.length > 0 && sub.from.length === 1) {
