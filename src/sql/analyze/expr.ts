@@ -679,10 +679,7 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
         return e;
       });
       scope.unreachable = wasUnreachable;
-      if (decides === null) {
-        const a = args[0]!;
-        return a.k === 'const' ? { k: 'const', type: 'bool', value: a.value === null ? null : !a.value } : { k: 'not', type: 'bool', arg: a };
-      }
+      if (decides === null) return negateClause(scope, args[0]!);
       return simplifyBoolArgs(n.boolop === 'AND_EXPR' ? 'and' : 'or', args);
     }
     case 'NullTest': {
@@ -1534,7 +1531,8 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
         type: 'bool',
         args: [binaryOp(scope, '>=', arg, lo!, n.location), binaryOp(scope, '<=', arg, hi!, n.location)],
       };
-      return n.kind === 'AEXPR_BETWEEN' ? both : { k: 'not', type: 'bool', arg: both };
+      // NOT BETWEEN is `arg < lo OR arg > hi`, as PostgreSQL's transformAExprBetween builds it.
+      return n.kind === 'AEXPR_BETWEEN' ? both : negateClause(scope, both);
     }
     case 'AEXPR_DISTINCT':
     case 'AEXPR_NOT_DISTINCT': {
@@ -1745,6 +1743,67 @@ function checkI4(n: number): number {
 
 const COMPARE_OPS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 const ARITH_OPS = new Set(['+', '-', '*', '/', '%']);
+
+
+/** Comparison operators and their negators (pg_operator.oprnegate) that {@link negateClause} uses. */
+const NEGATORS: Record<string, string> = {
+  '=': '<>', '<>': '=', '<': '>=', '>=': '<', '>': '<=', '<=': '>',
+  '~~': '!~~', '!~~': '~~', '~~*': '!~~*', '!~~*': '~~*', '~': '!~', '!~': '~', '~*': '!~*', '!~*': '~*',
+};
+
+/**
+ * `NOT e` simplified as PostgreSQL's eval_const_expressions does it (negate_clause): a
+ * constant folds; a comparison becomes its negator (`NOT (a > 5)` is `a <= 5`, which an index
+ * answers); `IS [NOT] NULL` and `IS [NOT] TRUE / FALSE / UNKNOWN` flip; NOT NOT cancels; NOT
+ * of AND / OR becomes OR / AND of the negated arguments (De Morgan, exact in three-valued
+ * logic). Anything else stays `NOT e`. Each rewrite gives the same value for every input,
+ * NULL included, so answers cannot change, and EXPLAIN prints what PostgreSQL prints.
+ */
+function negateClause(scope: ExprScope, e: Expr): Expr {
+  switch (e.k) {
+    case 'const':
+      return { k: 'const', type: 'bool', value: e.value === null ? null : !e.value };
+    case 'not':
+      return e.arg;
+    case 'and':
+    case 'or':
+      return { k: e.k === 'and' ? 'or' : 'and', type: 'bool', args: e.args.map((a) => negateClause(scope, a)) };
+    case 'isnull':
+      return { ...e, negate: !e.negate };
+    case 'booltest':
+      return { ...e, negate: !e.negate };
+    case 'in':
+      // `x IN (list)` and `x NOT IN (list)` are each other's negation in three-valued logic.
+      return { ...e, negate: !e.negate };
+    case 'arrayop': {
+      // `x = ANY (arr)` is `x <> ALL (arr)` negated, and the reverse.
+      const neg = NEGATORS[e.op];
+      const arrType = e.arr.type;
+      if (neg === undefined || !isArrayType(arrType)) break;
+      const elem: Expr = { k: 'slot', type: elemTypeOf(arrType), idx: 0, typmod: -1, name: '' };
+      try {
+        const c = binaryOp(scope, neg, e.arg, elem, -1);
+        if (c.k === 'op2' && c.type === 'bool' && c.l === e.arg) return { ...e, fn: c.fn, op: neg, all: !e.all };
+      } catch {
+        // No negator for these types: NOT stays.
+      }
+      break;
+    }
+    case 'op2': {
+      const neg = NEGATORS[e.op];
+      if (neg === undefined || e.type !== 'bool') break;
+      try {
+        const n = binaryOp(scope, neg, e.l, e.r, -1);
+        // The negator must resolve over the same operands, as oprnegate pairs them.
+        if (n.k === 'op2' && n.type === 'bool' && n.l === e.l && n.r === e.r) return n;
+      } catch {
+        // No negator for these types: NOT stays.
+      }
+      break;
+    }
+  }
+  return { k: 'not', type: 'bool', arg: e };
+}
 
 /** Resolves `l op r` (PostgreSQL's oper() with implicit coercions, for vecgres' types). */
 export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: number): Expr {
