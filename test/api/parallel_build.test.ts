@@ -2,8 +2,8 @@
  * CREATE INDEX ... USING hnsw through SQL runs in parallel when the keys reach 8 MB and
  * max_parallel_maintenance_workers allows it (the worker pool runs its insert task), serially
  * under max_parallel_maintenance_workers = 0 or below the size; either way progress rises to
- * every row and the index answers k-NN queries as an exact scan does (at ef_search 400 on
- * 2,200 rows).
+ * every row and the index answers k-NN queries with recall@10 of at least 0.9 against an exact
+ * scan (at ef_search 400 on 2,200 rows).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,7 +49,12 @@ test(`CREATE INDEX USING hnsw: parallel past 8 MB of keys, serial under max_para
         assert.match(plan, /Index Scan using t_v/);
         const got = (await db.query<{ id: number }>(knn(q))).rows.map((r) => r.id);
         await db.exec('RESET hnsw.ef_search; RESET enable_seqscan');
-        assert.deepEqual(got, want, `workers ${workers}, query row ${q}`);
+        // recall@10 against the exact scan: HNSW is approximate, and on 960-d random vectors a
+        // graph built in parallel (whose link order varies) may miss one true neighbour even at
+        // ef_search 400; a broken build misses most.
+        const found = got.filter((id) => want.includes(id)).length;
+        assert.equal(got.length, 10, `workers ${workers}, query row ${q}: rows`);
+        assert.ok(found >= 9, `workers ${workers}, query row ${q}: recall@10 ${found / 10} (${JSON.stringify(got)} against ${JSON.stringify(want)})`);
       }
       await db.exec('DROP INDEX t_v');
     }
