@@ -244,9 +244,31 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
       return `${e.name}(${e.args.map(d).join(', ')})`;
     case 'window':
       return `${e.name}(${e.agg !== null && e.args.length === 0 ? '*' : e.args.map(d).join(', ')}) OVER w${e.winref + 1}`;
-    case 'array':
-      return `ARRAY[${e.elems.map(d).join(', ')}]`;
+    case 'array': {
+      const folded = foldedArrayText(e, dc);
+      return folded ?? `ARRAY[${e.elems.map(d).join(', ')}]`;
+    }
   }
+}
+
+/**
+ * An ARRAY[...] of constants and bound parameters as the array constant PostgreSQL's
+ * eval_const_expressions folds it into (`'{1,2}'::integer[]`; bound parameters are
+ * constants in a custom plan), or null when an element is anything else or the element type
+ * has no array literal here.
+ */
+function foldedArrayText(e: Extract<Expr, { k: 'array' }>, dc: DeparseContext): string | null {
+  const elemType = e.type.slice(0, -2) as SqlType;
+  if (!ARRAY_ELEM_TYPES.includes(elemType as ArrayElemSqlType)) return null;
+  const elems: Value[] = [];
+  for (const x of e.elems) {
+    if (x.type !== elemType) return null;
+    if (x.k === 'const') elems.push(x.value);
+    else if (x.k === 'param' && dc.params !== undefined && x.index < dc.params.length) elems.push(dc.params[x.index]!);
+    else return null;
+  }
+  const text = valueToText(new PgArray(elemType, [elems.length], elems as ArrayElement[]), e.type, dc.zone)!;
+  return `'${text.replace(/'/g, "''")}'::${typeName(elemType)}[]`;
 }
 
 /** An aggregate call's FILTER clause as ruleutils prints it (` FILTER (WHERE (a > 3))`), or nothing. */

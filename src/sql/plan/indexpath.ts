@@ -2,7 +2,7 @@
  * B-tree index paths for one table (PostgreSQL's indxpath.c, costsize.c cost_index /
  * cost_bitmap_heap_scan, much reduced): which WHERE conjuncts an ordered index can answer
  * (match_clause_to_indexcol: `col op value` with the column on either side, `IN`, `= ANY`,
- * `IS [NOT] NULL`), and the cheapest of
+ * `IS [NOT] NULL`, an OR of equalities on one column as `= ANY`), and the cheapest of
  *
  *   - an Index Scan (rows in key order; also for ORDER BY col [DESC] [LIMIT n]),
  *   - a Bitmap Heap Scan over one Bitmap Index Scan, a BitmapAnd of scans of several indexes,
@@ -52,6 +52,8 @@ interface MatchedQual {
   spec: IndexQualSpec;
   /** The qual as EXPLAIN prints it in Index Cond: the indexed column on the left. */
   cond: Expr;
+  /** What the index's selectivity is estimated from, when not `qual`. */
+  estimate?: Expr;
 }
 
 /** The ordered indexes of `table` the planner may use (complete ones; partial indexes wait for predicate tests). */
@@ -122,8 +124,49 @@ function containsVolatile(e: Expr): boolean {
   return found;
 }
 
+/** An OR arm `key = value` (the key on either side): the key's position, the key and the value; null for another arm. */
+function eqArm(arm: Expr, rti: number, keys: IndexKeys): { pos: number; key: Expr; val: Expr; fn: Extract<Expr, { k: 'op2' }>['fn'] } | null {
+  if (arm.k !== 'op2' || arm.op !== '=') return null;
+  let pos = keyPos(arm.l, rti, keys);
+  let key = arm.l, val = arm.r;
+  if (pos < 0) {
+    pos = keyPos(arm.r, rti, keys);
+    key = arm.r;
+    val = arm.l;
+  }
+  if (pos < 0 || !constantFor(val, rti) || !comparable(key.type, val.type)) return null;
+  return { pos, key, val, fn: arm.fn };
+}
+
+/**
+ * An OR of `key = value` arms on one key as the index qual `key = ANY (values)`
+ * (PostgreSQL 18's match_orclause_to_indexcol): every arm an equality of the same key with a
+ * value that reads nothing of the table, the values all of one type (as the array needs).
+ * The OR itself stays the qual (a bitmap scan rechecks it as written); the `= ANY` form is
+ * the Index Cond. Other operators (`a < 1 OR a < 5`, which PostgreSQL also turns into
+ * `< ANY`) are not matched: their arms go to a BitmapOr as before. Null when not that shape.
+ */
+function matchOrAsAny(qual: Extract<Expr, { k: 'or' }>, rti: number, keys: IndexKeys): MatchedQual | null {
+  const arms = qual.args.map((a) => eqArm(a, rti, keys));
+  const first = arms[0];
+  if (first == null || arms.some((a) => a === null || a.pos !== first.pos || a.val.type !== first.val.type)) return null;
+  const arrType = arrayTypeOf(first.val.type);
+  if (arrType === null) return null;
+  const list = arms.map((a) => a!.val);
+  // PostgreSQL builds the array's left side from the last arm's key (all arms' keys are equal).
+  const last = arms[arms.length - 1]!;
+  // The array is of the values' type (make_SAOP_expr), not the key's: `d = 1 OR d = 2` on a
+  // bigint key is `d = ANY ('{1,2}'::integer[])`.
+  const arr: Expr = { k: 'array', type: arrType, elems: list };
+  const cond: Expr = { k: 'arrayop', type: 'bool', op: '=', all: false, arg: last.key, arr, fn: last.fn };
+  // Estimated as the IN list it equals (scalararraysel: the values are disjoint events).
+  const estimate: Expr = { k: 'in', type: 'bool', arg: last.key, list, eq: last.fn, negate: false, hashed: null };
+  return { qual, spec: { col: first.pos, op: 'in', arg: null, list, array: false }, cond, estimate };
+}
+
 /** `qual` as an index qual of an index with key columns `cols` over table entry `rti`, or null. */
 function matchQual(qual: Expr, rti: number, cols: IndexKeys): MatchedQual | null {
+  if (qual.k === 'or') return matchOrAsAny(qual, rti, cols);
   if (qual.k === 'op2' && COMMUTE[qual.op] !== undefined) {
     let pos = keyPos(qual.l, rti, cols);
     let op = qual.op as ScanKeyOp;
@@ -160,6 +203,51 @@ function pagesFetched(rows: number, pages: number): number {
   return Math.max(1, Math.min(pages, (2 * pages * rows) / (2 * pages + rows)));
 }
 
+/** A bitmap index scan, or a BitmapOr of them, a bitmap heap scan may read. */
+interface BitmapLeaf {
+  /** Fraction of the table's rows it selects. */
+  sel: number;
+  cost: number;
+  make: () => PlanNode;
+  /** The WHERE conjuncts it answers. */
+  quals: Expr[];
+  /** What the heap scan rechecks for it. */
+  cond: Expr;
+  /** Its recheck is not its quals as written: the heap scan also filters them. */
+  refilter?: boolean;
+}
+
+/**
+ * The arms of an OR with equalities on one index key gathered, in PostgreSQL's order
+ * (indxpath.c group_similar_or_args): each group where its first arm stood, its arms in their
+ * order. An arm `key = value` (either side) belongs to the group of the first index, among
+ * `cands`, with a key it compares; other arms, other operators included, stay alone.
+ * Returns groups of one or more arms covering `arms` once.
+ */
+function groupSimilarOrArms(arms: readonly Expr[], rti: number, cands: readonly OrderedCandidate[]): Expr[][] {
+  const keyOf = (arm: Expr): string | null => {
+    for (let i = 0; i < cands.length; i++) {
+      const m = eqArm(arm, rti, cands[i]!);
+      if (m !== null) return `${i}:${m.pos}`;
+    }
+    return null;
+  };
+  const groups: Expr[][] = [];
+  const byKey = new Map<string, Expr[]>();
+  for (const arm of arms) {
+    const key = keyOf(arm);
+    const g = key === null ? undefined : byKey.get(key);
+    if (g !== undefined) {
+      g.push(arm);
+      continue;
+    }
+    const fresh = [arm];
+    groups.push(fresh);
+    if (key !== null) byKey.set(key, fresh);
+  }
+  return groups;
+}
+
 /** A scan of one table the planner may choose, before binding. */
 interface Path {
   cost: number;
@@ -186,7 +274,20 @@ function andOf(exprs: Expr[]): Expr | null {
 
 /** Index Cond lists the quals in index column order, as PostgreSQL prints them. */
 function condsInKeyOrder(matched: readonly MatchedQual[]): Expr[] {
-  return matched.map((m, i) => ({ m, i })).sort((a, b) => a.m.spec.col - b.m.spec.col || a.i - b.i).map((x) => x.m.cond);
+  return inKeyOrder(matched).map((m) => m.cond);
+}
+
+/**
+ * A bitmap scan's Recheck Cond lists the quals as written (`1 = a`, an OR turned into
+ * `= ANY`), in index column order: create_bitmap_subplan rechecks each index clause's
+ * original RestrictInfo, not the index qual made of it.
+ */
+function rechecksInKeyOrder(matched: readonly MatchedQual[]): Expr[] {
+  return inKeyOrder(matched).map((m) => m.qual);
+}
+
+function inKeyOrder(matched: readonly MatchedQual[]): MatchedQual[] {
+  return matched.map((m, i) => ({ m, i })).sort((a, b) => a.m.spec.col - b.m.spec.col || a.i - b.i).map((x) => x.m);
 }
 
 function condText(info: PlannerInfo, conds: Expr[]): string {
@@ -224,7 +325,16 @@ function matchAll(ctx: ScanCtx, cands: OrderedCandidate[], quals: readonly Expr[
  */
 function indexSelectivity(cand: OrderedCandidate, matched: readonly MatchedQual[], rows: number, lookup: VarLookup): number {
   if (cand.def.unique && cand.cols.every((_, pos) => matched.some((m) => m.spec.col === pos && m.spec.op === '='))) return 1 / rows;
-  return qualsSelectivity(matched.map((m) => m.qual), lookup);
+  return qualsSelectivity(matched.map(estimatedQual), lookup);
+}
+
+/**
+ * The clause a matched qual's index selectivity is estimated from: the `= ANY` form of an OR
+ * turned into one (btcostestimate estimates the index quals, where the distinct values are
+ * disjoint events), else the qual.
+ */
+function estimatedQual(m: MatchedQual): Expr {
+  return m.estimate ?? m.qual;
 }
 
 /**
@@ -287,7 +397,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
   };
   const matches = matchAll(ctx, cands, qualExprs);
   /** A Bitmap Index Scan of `m`: its cost and selectivity. */
-  const bitmapLeaves: { sel: number; cost: number; make: () => PlanNode; quals: Expr[]; cond: Expr }[] = [];
+  const bitmapLeaves: BitmapLeaf[] = [];
   for (const { cand, matched } of matches) {
     const sel = indexSelectivity(cand, matched, N, lookup);
     const rows = N * sel;
@@ -306,40 +416,64 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
     if (cand.am.capabilities.canReturnBitmap) {
       const leafCost = ic.total + rows * 0.1 * CPU_OPERATOR_COST;
       bitmapLeaves.push({
-        sel, cost: leafCost, quals: matched.map((m) => m.qual), cond: andOf(conds)!,
+        sel, cost: leafCost, quals: matched.map((m) => m.qual), cond: andOf(rechecksInKeyOrder(matched))!,
         make: () => makeBitmapIndexScan(ctx, cand, specs, conds, rows, leafCost),
       });
     }
   }
   // OR of arms each answered by an index: a BitmapOr (PostgreSQL's generate_bitmap_or_paths).
+  const bitmapCands = cands.filter((c) => c.am.capabilities.canReturnBitmap);
+  /** The cheapest bitmap index scan answering the whole of `arm` (its every conjunct an index qual), or null. */
+  const armLeaf = (arm: Expr): BitmapLeaf | null => {
+    const armQuals = arm.k === 'and' ? arm.args : [arm];
+    let pick: BitmapLeaf | null = null;
+    for (const { cand, matched } of matchAll(ctx, bitmapCands, armQuals)) {
+      if (matched.length !== armQuals.length) continue;
+      const sel = qualsSelectivity(matched.map(estimatedQual), lookup);
+      const ic = indexCost(cand, N, sel);
+      const leafCost = ic.total + N * sel * 0.1 * CPU_OPERATOR_COST;
+      if (pick !== null && pick.cost <= leafCost) continue;
+      const specs = matched.map((m) => m.spec), conds = condsInKeyOrder(matched);
+      pick = { sel, cost: leafCost, quals: [arm], cond: arm, make: () => makeBitmapIndexScan(ctx, cand, specs, conds, N * sel, leafCost) };
+    }
+    return pick;
+  };
   for (const q of qualExprs) {
     if (q.k !== 'or') continue;
-    const arms: typeof bitmapLeaves = [];
-    for (const arm of q.args) {
-      const armQuals = arm.k === 'and' ? arm.args : [arm];
-      const ms = matchAll(ctx, cands.filter((c) => c.am.capabilities.canReturnBitmap), armQuals);
-      // The arm must be answered whole by one index (its every conjunct an index qual).
-      let pick: (typeof bitmapLeaves)[number] | null = null;
-      for (const { cand, matched } of ms) {
-        if (matched.length !== armQuals.length) continue;
-        const sel = qualsSelectivity(matched.map((m) => m.qual), lookup);
-        const ic = indexCost(cand, N, sel);
-        const leafCost = ic.total + N * sel * 0.1 * CPU_OPERATOR_COST;
-        if (pick !== null && pick.cost <= leafCost) continue;
-        const specs = matched.map((m) => m.spec), conds = condsInKeyOrder(matched);
-        pick = { sel, cost: leafCost, quals: [arm], cond: arm, make: () => makeBitmapIndexScan(ctx, cand, specs, conds, N * sel, leafCost) };
+    const groups = groupSimilarOrArms(q.args, ctx.rti, bitmapCands);
+    const arms: BitmapLeaf[] = [];
+    let everyArm = true;
+    for (const group of groups) {
+      if (group.length === 1) {
+        const leaf = armLeaf(group[0]!);
+        everyArm = leaf !== null;
+        if (leaf === null) break;
+        arms.push(leaf);
+        continue;
       }
-      if (pick === null) {
-        arms.length = 0;
+      // A group of equalities on one key: one scan with `= ANY`, or a scan per arm when that
+      // costs less or the group cannot be one (make_bitmap_paths_for_or_group).
+      const joint = armLeaf({ k: 'or', type: 'bool', args: group });
+      const split = group.map(armLeaf);
+      const splitOk = split.every((x) => x !== null);
+      const splitCost = splitOk ? split.reduce((c, x) => c + x!.cost, 0) : Infinity;
+      if (joint !== null && (qualExprs.length === 1 || joint.cost <= splitCost)) arms.push(joint);
+      else if (splitOk) arms.push(...(split as BitmapLeaf[]));
+      else {
+        everyArm = false;
         break;
       }
-      arms.push(pick);
     }
-    if (arms.length < 2) continue;
+    // One arm left is one group of them all as one `= ANY` index qual: a leaf made above.
+    if (!everyArm || arms.length < 2) continue;
     const sel = Math.min(1, arms.reduce((s, a) => s + a.sel, 0));
     const cost = arms.reduce((s, a) => s + a.cost, 0) + 0.1 * CPU_OPERATOR_COST * N * sel;
+    // Regrouped arms make a recheck that is no longer the OR as written: PostgreSQL then also
+    // keeps the OR itself as the scan's Filter.
+    const flat = arms.map((a) => a.cond);
+    const regrouped = flat.length !== q.args.length || flat.some((c, i) => c !== q.args[i]);
     bitmapLeaves.push({
-      sel, cost, quals: [q], cond: q,
+      sel, cost, quals: [q], cond: regrouped ? { k: 'or', type: 'bool', args: flat } : q, refilter: regrouped,
       make: () => {
         const inputs = arms.map((a) => a.make());
         return { ...planBase(N * sel, cost, cost, []), node: 'BitmapOr', inputs };
@@ -373,7 +507,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
         total = nTotal;
       }
     }
-    const used = chosen.flatMap((c) => c.quals);
+    const used = chosen.flatMap((c) => (c.refilter === true ? [] : c.quals));
     const rest = qualExprs.filter((q) => !used.includes(q));
     const startup = idx, cost = total;
     const out = Math.min(outRows, N * sel);
