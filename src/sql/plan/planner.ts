@@ -32,7 +32,7 @@ import { tryKnnPlan } from './scan.js';
 import { tryOrderedIndexPlan } from './indexpath.js';
 import { reduceOuterJoins } from './outer_join_reduce.js';
 import { tryKnnOuterJoin } from './ordered_join.js';
-import { addSemiJoins, existsAsAny, pullUpExists, refersOutside } from './sublinks.js';
+import { addSemiJoins, constantInSubLinkAsEquality, existsAsAny, pullUpExists, refersOutside } from './sublinks.js';
 import { planWindows } from './window.js';
 import { allIndexScans, minMaxRewrite } from './minmax.js';
 import { statsLookup, type VarLookup } from './selfuncs.js';
@@ -848,7 +848,8 @@ function planPaths(info: PlannerInfo): PlanNode {
     if (s === undefined) needed.set(m.rti, (s = new Set()));
     s.add(-1);
   }
-  const quals: QualInfo[] = conjuncts(q.where).map((e) => ({ expr: e, rels: relsOf(e) }));
+  // `x IN (SELECT 5)`: PostgreSQL's pulled-up FROM-less subquery leaves `x = 5` (an index qual).
+  const quals: QualInfo[] = conjuncts(q.where).flatMap((w) => conjuncts(constantInSubLinkAsEquality(w))).map((e) => ({ expr: e, rels: relsOf(e) }));
   const limit = info.planTimeValue(q.limit);
   const offset = info.planTimeValue(q.offset) ?? 0;
   // The rows the level's consumer reads: what costs an ordered scan's early stop and the Limit.

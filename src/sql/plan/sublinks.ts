@@ -11,7 +11,7 @@
 // Hash keys compare by `=` of one type (a cast to it is part of the key expression): no `=` reads the zone.
 import { UTC_ZONE as EQUALITY_ZONE } from '../../types/timezone.js';
 import type { Expr } from '../analyze/expr.js';
-import { forEachOperand } from '../analyze/expr.js';
+import { VOLATILE_FNS, forEachOperand } from '../analyze/expr.js';
 import type { VarExpr } from './setrefs.js';
 import { type SelectQuery, exprEqual, forEachQueryExpr, someNode } from '../analyze/query.js';
 import { isNumeric, isVectorFamily, type SqlType } from '../analyze/types.js';
@@ -119,6 +119,30 @@ function inSemiJoinOf(e: Extract<Expr, { k: 'sublink' }>): SemiJoin | null {
   if (refersOutside(sub)) return null;
   const eq: SemiJoin['eq'] = e.cmps.map((cmp) => (a, b) => cmp(a as never, b as never, EQUALITY_ZONE));
   return { anti: false, inner: sub, outerKeys: e.args, eq, text: '' };
+}
+
+/**
+ * A WHERE conjunct `x IN (SELECT v)` (`= ANY`; `(a, b) IN (SELECT v, w)` the same per column)
+ * over a subquery without FROM as the comparison `x = v` (`a = v AND b = w`), or `e` itself
+ * for anything else. PostgreSQL makes the IN a semi join with the subquery
+ * (convert_ANY_sublink_to_join), pulls the FROM-less subquery up into a Result relation
+ * (pull_up_simple_subquery) and removes that relation (remove_useless_result_rtes), leaving
+ * `x = v` as a qual of the table, which an index answers: `id IN (SELECT 5)` is
+ * `Index Cond: (id = 5)`. The subquery's one row equals x exactly when `x = v` is true; NULL
+ * and false both reject the row in WHERE. Only a subquery of constant expressions qualifies:
+ * no WHERE, grouping, aggregate, window, DISTINCT, ORDER BY, LIMIT, set-returning or volatile
+ * function, nested subquery, or reference to an outer query.
+ */
+export function constantInSubLinkAsEquality(e: Expr): Expr {
+  if (e.k !== 'sublink' || e.sub !== 'any' || e.op !== '=' || e.args.length === 0) return e;
+  const sub = e.query as SelectQuery;
+  if (sub.from.length !== 0 || sub.where !== null || sub.aggregate || sub.groupBy.length > 0 || sub.having !== null || sub.setReturning) return e;
+  if (sub.limit !== null || sub.offset !== null || sub.orderBy.length > 0 || sub.ctes.length > 0 || sub.windows !== undefined || sub.distinct !== undefined || sub.distinctOn !== undefined) return e;
+  if (sub.targets.length !== e.args.length || refersOutside(sub)) return e;
+  const unsafe = (x: Expr): boolean => someNode(x, (y) => y.k === 'sublink' || y.k === 'subplan' || (y.k === 'fn' && VOLATILE_FNS.has(y.name)));
+  if (sub.targets.some((t) => unsafe(t.expr)) || e.args.some(unsafe)) return e;
+  const eqs: Expr[] = e.args.map((arg, i) => ({ k: 'op2', type: 'bool', op: '=', l: arg, r: sub.targets[i]!.expr, fn: e.cmps[i]! }));
+  return eqs.length === 1 ? eqs[0]! : { k: 'and', type: 'bool', args: eqs };
 }
 
 /** An EXISTS subquery taken apart by {@link decorrelateExists}. */
