@@ -1,11 +1,12 @@
 /**
- * An OR of equalities on one indexed key as one `= ANY (...)` index qual, against PostgreSQL 18
+ * An OR of comparisons of one indexed key as one `op ANY (...)` index qual, against PostgreSQL 18
  * (PGlite), which makes it in indxpath.c (match_orclause_to_indexcol, and
  * group_similar_or_args for a BitmapOr whose arms compare other keys too):
  * - `a = 1 OR a = 2 OR 3 = a` is a Bitmap Index Scan (or an Index Scan) with Index Cond
  *   `a = ANY ('{1,2,3}'::integer[])`, the Recheck Cond being the OR as written;
  * - arms on different keys stay a BitmapOr, the arms on one key gathered into one `= ANY`
  *   scan, and PostgreSQL then filters the OR as written as well;
+ * - `a < 2 OR a < 5` is `a < ANY ('{2,5}'::integer[])` (scanned up to the greatest value);
  * - text, bigint, a key of a two-key index, InitPlan and bound parameter values; values of
  *   different types are not one array (a BitmapOr, as PostgreSQL);
  * - a filtered k-NN query takes its B-tree bitmap from the `= ANY` qual.
@@ -88,6 +89,24 @@ const SAME_PLAN = [
   `SELECT id FROM oa WHERE a = 1 OR a = (SELECT 2) ORDER BY id`,
   `SELECT id FROM oa WHERE a = (SELECT 2) OR a = (SELECT 3) ORDER BY id`,
   `SELECT id FROM oa WHERE a = 1 OR a = (SELECT 2) OR a = (SELECT 3) ORDER BY id`,
+  // Other operators: `op ANY`, the scan bounded by the greatest (`<`) or least (`>`) value;
+  // a group of them under a BitmapOr is not filtered again.
+  `SELECT id FROM oa WHERE a < 2 OR a < 5 ORDER BY id`,
+  `SELECT id FROM oa WHERE 5 > a OR a < 2 ORDER BY id`,
+  `SELECT id FROM oa WHERE a > 998 OR a >= 990 ORDER BY id`,
+  `SELECT id FROM oa WHERE a <= 2 OR a <= 1 ORDER BY id`,
+  `SELECT id FROM oa WHERE a < 2 OR a = 5 ORDER BY id`,
+  `SELECT id FROM oa WHERE a < 2 OR a > 997 ORDER BY id`,
+  `SELECT id FROM oa WHERE id < 3 OR id < 5 ORDER BY id`,
+  `SELECT id FROM oa WHERE id > 19998 OR id > 19990 ORDER BY id DESC`,
+  `SELECT id FROM oa WHERE c < 'c100' OR c < 'c1' ORDER BY id`,
+  `SELECT id FROM om WHERE x = 1 AND (y < 2 OR y < 3) ORDER BY id`,
+  `SELECT id FROM oa WHERE a < 2 OR b = 3 OR a < 5 ORDER BY id`,
+  `SELECT id FROM oa WHERE a < 2 OR b = 3 OR a < 5 OR b = 4 ORDER BY id`,
+  `SELECT id FROM oa WHERE a = 1 OR b < 3 OR a = 2 ORDER BY id`,
+  `SELECT id FROM oa WHERE a < 2 OR b < 3 OR a < 5 ORDER BY id`,
+  `SELECT id FROM oa WHERE a > 998 OR b = 3 OR a > 997 ORDER BY id`,
+  `SELECT id FROM oa WHERE a < 2 OR a < 5 OR a IS NULL ORDER BY id`,
   // Joins: the OR of one table's key is that table's index qual.
   `SELECT oa.id FROM oa JOIN om ON oa.id = om.id WHERE oa.a = 1 OR oa.a = 2 ORDER BY 1`,
 ];
@@ -95,11 +114,12 @@ const SAME_PLAN = [
 /**
  * Plans that differ from PostgreSQL's for reasons other than the OR as `= ANY` (their answers
  * are compared):
- * - PostgreSQL folds `a = NULL` to NULL and drops a NULL arm of a WHERE's OR, and drops a
- *   repeated arm (`a = 1 OR a = 1`), before planning; vecgres keeps them (an array with a NULL
- *   or a repeated element, the same rows);
- * - `a < 2 OR a < 5`: PostgreSQL makes `a < ANY (...)`, vecgres only gathers equalities (a
- *   BitmapOr of the arms, the same rows);
+ * - PostgreSQL folds `a = NULL` (`a < NULL`) to NULL and drops a NULL arm of a WHERE's OR,
+ *   and drops a repeated arm (`a = 1 OR a = 1`), before planning; vecgres keeps them (an array
+ *   with a NULL or a repeated element, the same rows);
+ * - cost: `(a < 2 OR a < 3) AND a > 0` (PostgreSQL: a BitmapOr of both arms with `a > 0`),
+ *   `a < (SELECT 2) OR a < 1` (PostgreSQL: the primary key in order with a Filter, vecgres a
+ *   scan and a Sort), `a < 100 OR a < 200` (a fifth of the table: vecgres scans it);
  * - `NOT (a = 1 OR a = 2)`: PostgreSQL prints the negation pushed down (`a <> 1 AND a <> 2`);
  * - an arm that is an AND of quals of two indexes: PostgreSQL makes a BitmapAnd under the
  *   BitmapOr, vecgres scans;
@@ -113,7 +133,11 @@ const PLAN_DIFFERS = [
   `SELECT id FROM oa WHERE a = 1 OR a = NULL ORDER BY id`,
   `SELECT id FROM oa WHERE a = NULL OR a = NULL ORDER BY id`,
   `SELECT id FROM oa WHERE a = 1 OR a = 1 ORDER BY id`,
-  `SELECT id FROM oa WHERE a < 2 OR a < 5 ORDER BY id`,
+  `SELECT id FROM oa WHERE a < 2 OR a < NULL ORDER BY id`,
+  `SELECT id FROM oa WHERE a < NULL::int OR a < NULL::int ORDER BY id`,
+  `SELECT id FROM oa WHERE (a < 2 OR a < 3) AND a > 0 ORDER BY id`,
+  `SELECT id FROM oa WHERE a < (SELECT 2) OR a < 1 ORDER BY id`,
+  `SELECT count(*) FROM oa WHERE a < 100 OR a < 200`,
   `SELECT id FROM oa WHERE NOT (a = 1 OR a = 2) AND id < 10 ORDER BY id`,
   `SELECT id FROM oa WHERE (a = 1 AND b = 1) OR a = 2 ORDER BY id`,
   `SELECT * FROM oa WHERE (a = 1 OR a = 2) AND (b = 1 OR b = 978) ORDER BY id`,
@@ -157,6 +181,11 @@ test('bound parameters: the array of parameters, the rows PostgreSQL returns', a
     [`SELECT id FROM oa WHERE a = $1 OR a = $2 ORDER BY id`, [1, 2]],
     [`SELECT id FROM oa WHERE a = $1 OR a = $2 ORDER BY id`, [1, null]],
     [`SELECT id FROM oa WHERE c = $1 OR c = $2 OR b = $3 ORDER BY id`, ['c7', 'c8', 9]],
+    [`EXPLAIN (COSTS OFF) SELECT id FROM oa WHERE a < $1 OR a < $2 ORDER BY id`, [2, 5]],
+    [`SELECT id FROM oa WHERE a < $1 OR a < $2 ORDER BY id`, [2, 5]],
+    [`SELECT id FROM oa WHERE a < $1 OR a < $2 ORDER BY id`, [null, 3]],
+    [`SELECT id FROM oa WHERE a > $1 OR a > $2 ORDER BY id`, [null, null]],
+    [`SELECT id FROM oa WHERE a >= $1 OR a >= $2 ORDER BY id`, [999, 998]],
   ]);
 });
 

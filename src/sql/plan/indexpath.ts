@@ -2,7 +2,7 @@
  * B-tree index paths for one table (PostgreSQL's indxpath.c, costsize.c cost_index /
  * cost_bitmap_heap_scan, much reduced): which WHERE conjuncts an ordered index can answer
  * (match_clause_to_indexcol: `col op value` with the column on either side, `IN`, `= ANY`,
- * `IS [NOT] NULL`, an OR of equalities on one column as `= ANY`), and the cheapest of
+ * `IS [NOT] NULL`, an OR of comparisons of one column as `op ANY`), and the cheapest of
  *
  *   - an Index Scan (rows in key order; also for ORDER BY col [DESC] [LIMIT n]),
  *   - a Bitmap Heap Scan over one Bitmap Index Scan, a BitmapAnd of scans of several indexes,
@@ -17,7 +17,7 @@
 import { isOrderedAm, isOrderedIndex, type OrderedIndex, type OrderedIndexAm, type ScanKeyOp } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table } from '../../storage/table.js';
-import { VOLATILE_FNS, forEachOperand, type Expr } from '../analyze/expr.js';
+import { VOLATILE_FNS, comparatorFor, forEachOperand, type Expr } from '../analyze/expr.js';
 import { exprEqual, type RangeTblEntry, type SelectQuery } from '../analyze/query.js';
 import { compileIndexDef } from '../exec/index_keys.js';
 import { toRti } from './knn_index.js';
@@ -124,33 +124,41 @@ function containsVolatile(e: Expr): boolean {
   return found;
 }
 
-/** An OR arm `key = value` (the key on either side): the key's position, the key and the value; null for another arm. */
-function eqArm(arm: Expr, rti: number, keys: IndexKeys): { pos: number; key: Expr; val: Expr; fn: Extract<Expr, { k: 'op2' }>['fn'] } | null {
-  if (arm.k !== 'op2' || arm.op !== '=') return null;
+/**
+ * An OR arm `key op value` (the key on either side, the operator then commuted): the key's
+ * position, the key, the value and the operator as seen from the key; null for another arm.
+ */
+function cmpArm(arm: Expr, rti: number, keys: IndexKeys): { pos: number; key: Expr; val: Expr; op: ScanKeyOp; fn: Extract<Expr, { k: 'op2' }>['fn'] } | null {
+  if (arm.k !== 'op2' || COMMUTE[arm.op] === undefined) return null;
   let pos = keyPos(arm.l, rti, keys);
-  let key = arm.l, val = arm.r;
+  let key = arm.l, val = arm.r, op = arm.op as ScanKeyOp;
   if (pos < 0) {
     pos = keyPos(arm.r, rti, keys);
     key = arm.r;
     val = arm.l;
+    op = COMMUTE[arm.op]!;
   }
   if (pos < 0 || !constantFor(val, rti) || !comparable(key.type, val.type)) return null;
-  return { pos, key, val, fn: arm.fn };
+  return { pos, key, val, op, fn: arm.fn };
 }
 
 /**
- * An OR of `key = value` arms on one key as the index qual `key = ANY (values)`
- * (PostgreSQL 18's match_orclause_to_indexcol): every arm an equality of the same key with a
- * value that reads nothing of the table, the values all of one type (as the array needs).
- * The OR itself stays the qual (a bitmap scan rechecks it as written); the `= ANY` form is
- * the Index Cond. Other operators (`a < 1 OR a < 5`, which PostgreSQL also turns into
- * `< ANY`) are not matched: their arms go to a BitmapOr as before. Null when not that shape.
+ * An OR of `key op value` arms on one key with one operator as the index qual
+ * `key op ANY (values)` (PostgreSQL 18's match_orclause_to_indexcol): every arm compares the
+ * same key by the same operator (`=`, `<`, `<=`, `>`, `>=`, either side) with a value that
+ * reads nothing of the table, the values all of one type (as the array needs). The OR itself
+ * stays the qual (a bitmap scan rechecks it as written); the `op ANY` form is the Index Cond.
+ * `=` scans each value (an IN scan key); `<` / `<=` ANY is `<` / `<=` the greatest value and
+ * `>` / `>=` ANY is `>` / `>=` the least (as the B-tree's array preprocessing keeps the most
+ * permissive element; GREATEST and LEAST skip NULLs as ANY does, and all NULL compares with
+ * NULL, which selects nothing). Null when not that shape.
  */
 function matchOrAsAny(qual: Extract<Expr, { k: 'or' }>, rti: number, keys: IndexKeys): MatchedQual | null {
-  const arms = qual.args.map((a) => eqArm(a, rti, keys));
+  const arms = qual.args.map((a) => cmpArm(a, rti, keys));
   const first = arms[0];
-  if (first == null || arms.some((a) => a === null || a.pos !== first.pos || a.val.type !== first.val.type)) return null;
-  const arrType = arrayTypeOf(first.val.type);
+  if (first == null || arms.some((a) => a === null || a.pos !== first.pos || a.op !== first.op || a.val.type !== first.val.type)) return null;
+  const valType = first.val.type;
+  const arrType = arrayTypeOf(valType);
   if (arrType === null) return null;
   const list = arms.map((a) => a!.val);
   // PostgreSQL builds the array's left side from the last arm's key (all arms' keys are equal).
@@ -158,10 +166,26 @@ function matchOrAsAny(qual: Extract<Expr, { k: 'or' }>, rti: number, keys: Index
   // The array is of the values' type (make_SAOP_expr), not the key's: `d = 1 OR d = 2` on a
   // bigint key is `d = ANY ('{1,2}'::integer[])`.
   const arr: Expr = { k: 'array', type: arrType, elems: list };
-  const cond: Expr = { k: 'arrayop', type: 'bool', op: '=', all: false, arg: last.key, arr, fn: last.fn };
+  const cond: Expr = { k: 'arrayop', type: 'bool', op: first.op, all: false, arg: last.key, arr, fn: last.fn };
+  if (first.op !== '=') {
+    const cmp = orderOf(valType);
+    // No order of the values' own type to pick the bound by: left to a BitmapOr of the arms.
+    if (cmp === null) return null;
+    const bound: Expr = { k: 'minmax', type: valType, greatest: first.op === '<' || first.op === '<=', args: list, cmp };
+    return { qual, spec: { col: first.pos, op: first.op, arg: bound, list: null, array: false }, cond };
+  }
   // Estimated as the IN list it equals (scalararraysel: the values are disjoint events).
   const estimate: Expr = { k: 'in', type: 'bool', arg: last.key, list, eq: last.fn, negate: false, hashed: null };
   return { qual, spec: { col: first.pos, op: 'in', arg: null, list, array: false }, cond, estimate };
+}
+
+/** The total order GREATEST / LEAST use for `t` (the one its `<` compares by), or null when `t` has none. */
+function orderOf(t: SqlType): ReturnType<typeof comparatorFor> | null {
+  try {
+    return comparatorFor(t);
+  } catch {
+    return null;
+  }
 }
 
 /** `qual` as an index qual of an index with key columns `cols` over table entry `rti`, or null. */
@@ -218,17 +242,18 @@ interface BitmapLeaf {
 }
 
 /**
- * The arms of an OR with equalities on one index key gathered, in PostgreSQL's order
+ * The arms of an OR comparing one index key by one operator gathered, in PostgreSQL's order
  * (indxpath.c group_similar_or_args): each group where its first arm stood, its arms in their
- * order. An arm `key = value` (either side) belongs to the group of the first index, among
- * `cands`, with a key it compares; other arms, other operators included, stay alone.
+ * order. An arm `key op value` (either side) belongs to the group of the first index, among
+ * `cands`, with a key it compares, and of its operator and value type; other arms stay alone.
  * Returns groups of one or more arms covering `arms` once.
  */
 function groupSimilarOrArms(arms: readonly Expr[], rti: number, cands: readonly OrderedCandidate[]): Expr[][] {
   const keyOf = (arm: Expr): string | null => {
     for (let i = 0; i < cands.length; i++) {
-      const m = eqArm(arm, rti, cands[i]!);
-      if (m !== null) return `${i}:${m.pos}`;
+      const m = cmpArm(arm, rti, cands[i]!);
+      // PostgreSQL groups by operator OID: `a = 1` (int4eq) and `a = 2::bigint` (int48eq) differ.
+      if (m !== null) return `${i}:${m.pos}:${m.op}:${m.val.type}`;
     }
     return null;
   };
@@ -443,6 +468,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
     const groups = groupSimilarOrArms(q.args, ctx.rti, bitmapCands);
     const arms: BitmapLeaf[] = [];
     let everyArm = true;
+    let eqGroup = false;
     for (const group of groups) {
       if (group.length === 1) {
         const leaf = armLeaf(group[0]!);
@@ -451,14 +477,16 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
         arms.push(leaf);
         continue;
       }
-      // A group of equalities on one key: one scan with `= ANY`, or a scan per arm when that
-      // costs less or the group cannot be one (make_bitmap_paths_for_or_group).
+      // A group of comparisons of one key: one scan with `op ANY`, or a scan per arm when
+      // that costs less or the group cannot be one (make_bitmap_paths_for_or_group).
       const joint = armLeaf({ k: 'or', type: 'bool', args: group });
       const split = group.map(armLeaf);
       const splitOk = split.every((x) => x !== null);
       const splitCost = splitOk ? split.reduce((c, x) => c + x!.cost, 0) : Infinity;
-      if (joint !== null && (qualExprs.length === 1 || joint.cost <= splitCost)) arms.push(joint);
-      else if (splitOk) arms.push(...(split as BitmapLeaf[]));
+      if (joint !== null && (qualExprs.length === 1 || joint.cost <= splitCost)) {
+        arms.push(joint);
+        eqGroup ||= group[0]!.k === 'op2' && group[0]!.op === '=';
+      } else if (splitOk) arms.push(...(split as BitmapLeaf[]));
       else {
         everyArm = false;
         break;
@@ -468,12 +496,14 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
     if (!everyArm || arms.length < 2) continue;
     const sel = Math.min(1, arms.reduce((s, a) => s + a.sel, 0));
     const cost = arms.reduce((s, a) => s + a.cost, 0) + 0.1 * CPU_OPERATOR_COST * N * sel;
-    // Regrouped arms make a recheck that is no longer the OR as written: PostgreSQL then also
-    // keeps the OR itself as the scan's Filter.
+    // Gathered arms make a recheck that is no longer the OR as written. PostgreSQL's
+    // create_bitmap_scan_plan then keeps the OR itself as the scan's Filter unless it proves
+    // it from the index quals: it does for a group scanned by `<`, `<=`, `>`, `>=` ANY, not
+    // for one scanned by `= ANY` (as PostgreSQL 18.6 prints these plans).
     const flat = arms.map((a) => a.cond);
     const regrouped = flat.length !== q.args.length || flat.some((c, i) => c !== q.args[i]);
     bitmapLeaves.push({
-      sel, cost, quals: [q], cond: regrouped ? { k: 'or', type: 'bool', args: flat } : q, refilter: regrouped,
+      sel, cost, quals: [q], cond: regrouped ? { k: 'or', type: 'bool', args: flat } : q, refilter: regrouped && eqGroup,
       make: () => {
         const inputs = arms.map((a) => a.make());
         return { ...planBase(N * sel, cost, cost, []), node: 'BitmapOr', inputs };
