@@ -20,6 +20,11 @@ export const INTERRUPT_CHECK_TICKS = 1024;
 export class Interrupts {
   /** A cancel request arrived: the next check fails the running statement (then it is cleared). */
   cancelPending = false;
+  /**
+   * pg_terminate_backend asked the session to end: every check from now on fails with FATAL
+   * 57P01 (never cleared; the engine ends the session once its statement has stopped).
+   */
+  terminatePending = false;
   /** Where time comes from (replaceable for tests). */
   clock: Clock;
   /** Clock time (ms) at which the running statement times out; Infinity: no timeout. */
@@ -73,6 +78,20 @@ export class Interrupts {
     this.waker?.();
   }
 
+  /**
+   * pg_terminate_backend: the running statement fails at its next check, a lock wait at once,
+   * and so does every later statement (PostgreSQL's die(): ProcDiePending).
+   */
+  requestTerminate(): void {
+    this.terminatePending = true;
+    this.waker?.();
+  }
+
+  /** The error a pending interrupt raises at a lock wait: termination before a cancel. */
+  pendingError(): PgError {
+    return this.terminatePending ? terminationError() : new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request');
+  }
+
   /** Per visited row: a full {@link check} every {@link INTERRUPT_CHECK_TICKS} calls. */
   tick(): void {
     if (++this.ticks >= INTERRUPT_CHECK_TICKS) {
@@ -83,10 +102,13 @@ export class Interrupts {
 
   /**
    * Fails the running statement when an interrupt is pending.
-   * @throws PgError 57014 `canceling statement due to user request` (a cancel, cleared by this)
+   * @throws PgError FATAL 57P01 `terminating connection due to administrator command` once
+   *   {@link requestTerminate} was called;
+   *   57014 `canceling statement due to user request` (a cancel, cleared by this)
    *   or `canceling statement due to statement timeout` (deadline passed).
    */
   check(): void {
+    if (this.terminatePending) throw terminationError();
     if (this.cancelPending) {
       this.cancelPending = false;
       throw new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request');
@@ -96,4 +118,9 @@ export class Interrupts {
       throw new PgError(SQLSTATE.query_canceled, 'canceling statement due to statement timeout');
     }
   }
+}
+
+/** FATAL 57P01, as postgres.c's ProcessInterrupts reports a backend told to end (pg_terminate_backend). */
+export function terminationError(): PgError {
+  return new PgError(SQLSTATE.admin_shutdown, 'terminating connection due to administrator command', { severity: 'FATAL' });
 }

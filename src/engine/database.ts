@@ -24,6 +24,9 @@ import { endTransaction, finishWrites } from '../sql/exec/txn.js';
 import { describeCopyIn, isCopyFromStdin, type CopyIo, type CopyInDescription } from '../sql/exec/copy.js';
 import { loadIndexMethods } from './methods.js';
 import { Session } from './session.js';
+import { endActivity, startActivity } from '../storage/backend_activity.js';
+import { terminationError } from '../common/interrupts.js';
+import { wallClockUs } from '../types/datetime_funcs.js';
 import { writeSnapshot, type Durability } from './durability.js';
 import { recover, type RecoveryReport } from './recovery.js';
 import { bufferCache } from '../storage/buffer_cache.js';
@@ -280,6 +283,7 @@ export class Database {
   private newSession(): Session {
     return new Session(this.catalog, this.registry, this.methods, this.indexes, this.seed, {
       checkpoint: () => this.durability?.checkpoint(),
+      signalBackend: (pid, terminate) => this.signalBackend(pid, terminate),
       deferCommit: (env, txn) => {
         const d = this.durability;
         if (d === null || env.settings.get('synchronous_commit') === 'off') return false;
@@ -360,8 +364,69 @@ export class Database {
    */
   execute(sql: string, params: readonly unknown[] = [], session: Session = this.defaultSession, io: CopyIo | null = null): StatementResult[] {
     const out: StatementResult[] = [];
-    this.executeScript(sql, params, session, (r) => out.push(r), io);
+    this.beginActivity(session, sql);
+    try {
+      this.executeScript(sql, params, session, (r) => out.push(r), io);
+    } finally {
+      this.endActivity(session);
+    }
     return out;
+  }
+
+  /**
+   * Query `sql` of `session` starts (pg_stat_activity: state active, query, query_start).
+   * @throws PgError FATAL 57P01 when pg_terminate_backend ended the session.
+   */
+  private beginActivity(session: Session, sql: string): void {
+    if (session.interrupts.terminatePending) throw terminationError();
+    startActivity(session.activity, sql, wallClockUs(this.clock));
+  }
+
+  /** The query of `session` ended; a session pg_terminate_backend told to end ends now. */
+  private endActivity(session: Session): void {
+    endActivity(session.activity, wallClockUs(this.clock));
+    if (session.interrupts.terminatePending) this.terminated(session);
+  }
+
+  /** Ends `session` after pg_terminate_backend (once) and tells its client (the wire server closes it). */
+  private terminated(session: Session): void {
+    if (session.onTerminate === null) return;
+    const tell = session.onTerminate;
+    session.onTerminate = null;
+    this.endSession(session);
+    tell();
+  }
+
+  /** The live session with process id `pid`, or undefined. */
+  private sessionByPid(pid: number): Session | undefined {
+    for (const r of this.sessions) {
+      const s = r.deref();
+      if (s !== undefined && s.pid === pid && this.catalog.lockSessions.get(pid) !== undefined) return s;
+    }
+    return undefined;
+  }
+
+  /**
+   * pg_cancel_backend (`terminate` false) and pg_terminate_backend (true) of session `pid`, as
+   * PostgreSQL's pg_signal_backend (signalfuncs.c) signals a backend: a cancel fails the
+   * session's running statement with 57014 (an idle session ignores it); a termination fails
+   * it with FATAL 57P01 and ends the session (its transaction rolled back, its locks released,
+   * its connection closed), at once when it is idle, else once its statement has stopped.
+   * @returns false when `pid` is no live session of this database (the caller warns).
+   */
+  signalBackend(pid: number, terminate: boolean): boolean {
+    const s = this.sessionByPid(pid);
+    if (s === undefined) return false;
+    if (!terminate) {
+      if (s.activity.running) s.interrupts.requestCancel();
+      return true;
+    }
+    s.interrupts.requestTerminate();
+    // After the signalling statement: an idle session's rollback must not run inside it.
+    if (!s.activity.running) queueMicrotask(() => {
+      if (!s.activity.running) this.terminated(s);
+    });
+    return true;
   }
 
   /**
@@ -461,9 +526,14 @@ export class Database {
   executePortal(portal: Portal, maxRows: number, session: Session = this.defaultSession, implicitBlock = false, io: CopyIo | null = null): PortalBatch {
     this.checkOpen();
     if (portal.result === null && portal.statement.raw !== null) {
-      // A statement that would wait for a row lock fails with 55P03 here (runPortal waits).
-      const blocked = this.executePortalOnce(portal, session, implicitBlock, io);
-      if (blocked !== null) this.failStatement(session, blocked.unavailable());
+      this.beginActivity(session, portal.statement.sql);
+      try {
+        // A statement that would wait for a row lock fails with 55P03 here (runPortal waits).
+        const blocked = this.executePortalOnce(portal, session, implicitBlock, io);
+        if (blocked !== null) this.failStatement(session, blocked.unavailable());
+      } finally {
+        this.endActivity(session);
+      }
     }
     return nextBatch(portal, maxRows);
   }
@@ -474,10 +544,13 @@ export class Database {
    */
   async runPortal(portal: Portal, maxRows: number, session: Session = this.defaultSession, implicitBlock = false, io: CopyIo | null = null): Promise<PortalBatch> {
     this.runnersInFlight++;
+    const runs = portal.result === null && portal.statement.raw !== null;
     try {
+      if (runs) this.beginActivity(session, portal.statement.sql);
       return await this.runPortalNow(portal, maxRows, session, implicitBlock, io);
     } finally {
       this.runnersInFlight--;
+      if (runs) this.endActivity(session);
     }
   }
 
@@ -532,10 +605,14 @@ export class Database {
    */
   async runScript(sql: string, params: readonly unknown[], session: Session, emit: (r: StatementResult) => void, io: CopyIo | null = null): Promise<void> {
     this.runnersInFlight++;
+    let began = false;
     try {
+      this.beginActivity(session, sql);
+      began = true;
       await this.runScriptNow(sql, params, session, emit, io);
     } finally {
       this.runnersInFlight--;
+      if (began) this.endActivity(session);
     }
   }
 

@@ -59,7 +59,7 @@ export async function waitForLock(session: Session, w: LockWait): Promise<void> 
         failed = e;
         resolve();
       };
-      interrupts.waker = () => settle(new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request'));
+      interrupts.waker = () => settle(interrupts.pendingError());
       const limit = Math.min(lockTimeoutMs > 0 ? lockTimeoutMs : Infinity, statementMs);
       if (limit !== Infinity) {
         const byLock = lockTimeoutMs > 0 && lockTimeoutMs <= statementMs;

@@ -19,6 +19,8 @@ import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
 import { AsyncScans } from '../sql/exec/parallel_knn_async.js';
 import { StatementRerun } from '../sql/exec/statement_rerun.js';
 import type { PreparedStatement } from '../sql/exec/prepared.js';
+import { newBackendActivity, type BackendActivity } from '../storage/backend_activity.js';
+import { wallClockUs } from '../types/datetime_funcs.js';
 
 export class Session implements SqlEnv {
   readonly settings: Settings;
@@ -34,6 +36,8 @@ export class Session implements SqlEnv {
   readonly interrupts = new Interrupts();
   /** Process id (the wire server's BackendKeyData; the engine numbers embedded sessions). */
   pid = 0;
+  /** The running or last statement, and the client, as pg_stat_activity shows them. */
+  readonly activity: BackendActivity;
   /** Local transactions begun (SqlEnv.lxid). */
   lxid = 0;
   /** The engine's awaiting runner runs the current statement (SqlEnv.awaitable). */
@@ -71,6 +75,11 @@ export class Session implements SqlEnv {
    * hand them on once the session is outside a transaction block, as PostgreSQL does.
    */
   onNotification: (() => void) | null = null;
+  /**
+   * Called once when pg_terminate_backend has ended this session (the engine already rolled
+   * back and released it): the wire server sends FATAL 57P01 and closes the connection.
+   */
+  onTerminate: (() => void) | null = () => undefined;
 
   constructor(
     readonly catalog: Catalog,
@@ -84,6 +93,7 @@ export class Session implements SqlEnv {
   ) {
     this.settings = new Settings(registry);
     this.random = new Prng(seed ^ 0x5eed5eed);
+    this.activity = newBackendActivity(wallClockUs(clock));
   }
 
   /**

@@ -31,6 +31,7 @@ import { BackendWriter } from '../protocol/backend.js';
 import { FrontendDecoder, protocolNegotiation, type FrontendMessage, type ProtocolFailure, type StartupMessage } from '../protocol/frontend.js';
 import { AuthExchange } from '../protocol/auth.js';
 import { parseStartupOptions } from '../protocol/startup_options.js';
+import { terminationError } from '../common/interrupts.js';
 import type { StatementResult } from '../sql/exec/statement.js';
 import { fieldDescriptions, resultFormats, writeRows } from './rows.js';
 import type { ServerContext } from './context.js';
@@ -156,6 +157,7 @@ export class Connection {
     } finally {
       this.busy = false;
     }
+    if (this.session?.interrupts.terminatePending === true && !this.closed) return this.fatal(terminationError());
     // Notifications that arrived after the last ReadyForQuery, now that the connection is idle.
     if (!this.closed && this.writeNotifications()) this.flush();
   }
@@ -283,6 +285,8 @@ export class Connection {
 
   private error(e: PgError): void {
     for (const n of e.notices ?? []) this.notice(n);
+    // A statement pg_terminate_backend stopped: its FATAL 57P01 ends the connection.
+    if (this.session?.interrupts.terminatePending === true) return this.fatal(e.severity === 'FATAL' ? e : terminationError());
     this.out.errorResponse(e);
   }
 
@@ -364,6 +368,14 @@ export class Connection {
       return this.fatal(e);
     }
     this.session = session;
+    const addr = this.socket.remoteAddress;
+    const port = this.socket.remotePort;
+    if (addr !== undefined && port !== undefined) session.activity.client = { addr, port };
+    // pg_terminate_backend ended the session: an idle connection is told and closed now, a
+    // busy one once its messages are handled (drain), as PostgreSQL's backend exits.
+    session.onTerminate = () => {
+      if (!this.busy) this.fatal(terminationError());
+    };
     // A notification for an idle connection goes out at once; for a busy one, or one inside a
     // transaction block, before its next ReadyForQuery that reports it idle (as PostgreSQL).
     session.onNotification = () => {
@@ -516,6 +528,7 @@ export class Connection {
 
   /** The end of a simple query: its commits made durable, ParameterStatus, ReadyForQuery. */
   private async endQuery(): Promise<void> {
+    if (this.closed) return;
     await this.syncDurable();
     this.session!.interrupts.cancelPending = false;
     this.reportParameters();

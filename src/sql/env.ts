@@ -93,6 +93,11 @@ export interface EngineHooks {
   /** Runs a checkpoint now (CHECKPOINT). No-op for an in-memory database. */
   checkpoint(): void;
   /**
+   * pg_cancel_backend / pg_terminate_backend of session `pid` (engine/database.ts
+   * signalBackend): false when it is no session of this database.
+   */
+  signalBackend?: (pid: number, terminate: boolean) => boolean;
+  /**
    * Called after CREATE INDEX built `rows` entries: the engine may checkpoint so that a crash
    * does not cost a rebuild (recovery rebuilds an index created after the last checkpoint).
    */

@@ -6,13 +6,20 @@
  * is in a transaction block, and its transaction id when one is assigned. Sessions are held
  * weakly: an embedded session dropped without release() disappears with it.
  */
+import type { BackendActivity } from './backend_activity.js';
 
-/** What the lock views read of a session. */
+/** What the lock views and pg_stat_activity read of a session. */
 export interface LockSessionState {
   readonly pid: number;
   /** Local transactions begun so far (incremented at each transaction's start). */
   readonly lxid: number;
-  readonly txn: { readonly inBlock: boolean; readonly xid: number };
+  readonly txn: { readonly inBlock: boolean; readonly failed: boolean; readonly xid: number };
+  /** The start of the current transaction (µs since 2000-01-01 UTC: pg_stat_activity.xact_start). */
+  readonly timestamps: { readonly transactionUs: bigint };
+  /** The running or last statement and the client (pg_stat_activity). */
+  readonly activity: BackendActivity;
+  /** The session's settings (application_name). */
+  readonly settings: { get(name: string): unknown };
 }
 
 /** A live session and its backend id. */

@@ -219,6 +219,8 @@ export interface SessionContext {
   readonly pid: number;
   /** pg_blocking_pids: the sessions blocking session `pid`'s lock wait (exec/lock_status.ts). */
   blockingPids(pid: number): number[];
+  /** pg_cancel_backend / pg_terminate_backend (exec/backend_signal.ts). */
+  signalBackend(pid: number, terminate: boolean): boolean;
   /**
    * An advisory lock function (exec/advisory.ts) on the key of `keyArgs` (one bigint, or two
    * integers; none for unlock_all): its boolean result. @throws AdvisoryWait where 'lock' must wait.
@@ -2982,6 +2984,20 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
           const pids = s.blockingPids(v[0] as number);
           return new PgArray('int4', pids.length === 0 ? [] : [pids.length], pids);
         },
+      };
+    }
+    case 'pg_cancel_backend':
+    case 'pg_terminate_backend': {
+      // pg_cancel_backend(integer) and pg_terminate_backend(integer, timeout bigint DEFAULT 0)
+      // return boolean: strict, volatile. A timeout (wait for the end) is not supported.
+      if (name === 'pg_terminate_backend' && args.length === 2) throw pgErr.featureNotSupported('pg_terminate_backend with a timeout');
+      if (args.length !== 1 || (args[0]!.type !== 'unknown' && args[0]!.type !== 'int4' && castContext(args[0]!.type, 'int4') !== 'implicit')) {
+        throw undefinedFunction(name, types(), location);
+      }
+      const a = [applyArg(scope, args[0]!, 'int4', location)];
+      return {
+        k: 'session', type: 'bool', name, args: a,
+        fn: (v, s) => (v[0] === null ? null : s.signalBackend(v[0] as number, name === 'pg_terminate_backend')),
       };
     }
     case 'txid_current':

@@ -3,7 +3,7 @@
  * names in PostgreSQL's order. Each column is declared with its PostgreSQL type name; the
  * value type is the nearest vecgres type where vecgres has no such type yet (`oid` columns are
  * of type oid): `name`, `regproc`, `"char"`, `xid`, `int2vector`, `oidvector`, `pg_node_tree`,
- * `timestamptz` -> text; `anyarray`, `_aclitem`, `_text`, `_char` -> text[]; `_float4` -> real[];
+ * `timestamptz` (but pg_stat_activity's, which are timestamptz), `inet` -> text; `anyarray`, `_aclitem`, `_text`, `_char` -> text[]; `_float4` -> real[];
  * `_oid` -> bigint[]. A `pg_node_tree` column holds the expression's SQL text (what
  * pg_get_expr prints), since vecgres keeps expressions as text.
  * Rows come from the executor (exec/system_views.ts).
@@ -19,7 +19,7 @@ export interface SystemViewColumn {
 
 const TYPE_OF_PG: Record<string, SqlType> = {
   oid: 'oid', regproc: 'text', name: 'text', char: 'text', xid: 'text', int2vector: 'text', oidvector: 'text',
-  pg_node_tree: 'text', regtype: 'text', timestamptz: 'text', anyarray: 'text[]', _aclitem: 'text[]', _text: 'text[]', _float4: 'float4[]', _oid: 'int8[]',
+  pg_node_tree: 'text', regtype: 'text', inet: 'text', timestamptz: 'text', anyarray: 'text[]', _aclitem: 'text[]', _text: 'text[]', _float4: 'float4[]', _oid: 'int8[]',
   _int2: 'int2[]', _char: 'text[]', bytea: 'bytea',
   int2: 'int2', int4: 'int4', int8: 'int8', float4: 'float4', float8: 'float8', bool: 'bool', text: 'text',
   varchar: 'varchar',
@@ -53,6 +53,10 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
   pg_namespace: cols('oid:oid nspname:name nspowner:oid nspacl:_aclitem'),
   pg_locks: cols(`locktype:text database:oid relation:oid page:int4 tuple:int2 virtualxid:text transactionid:xid classid:oid
     objid:oid objsubid:int2 virtualtransaction:text pid:int4 mode:text granted:bool fastpath:bool waitstart:timestamptz`),
+  pg_stat_activity: cols(`datid:oid datname:name pid:int4 leader_pid:int4 usesysid:oid usename:name application_name:text
+    client_addr:inet client_hostname:text client_port:int4 backend_start:timestamptz=timestamptz xact_start:timestamptz=timestamptz
+    query_start:timestamptz=timestamptz state_change:timestamptz=timestamptz wait_event_type:text wait_event:text state:text
+    backend_xid:xid backend_xmin:xid query_id:int8 query:text backend_type:text`),
   pg_sequences: cols(`schemaname:name sequencename:name sequenceowner:name data_type:regtype start_value:int8 min_value:int8
     max_value:int8 increment_by:int8 cycle:bool cache_size:int8 last_value:int8`),
   pg_sequence: cols('seqrelid:oid seqtypid:oid seqstart:int8 seqincrement:int8 seqmax:int8 seqmin:int8 seqcache:int8 seqcycle:bool'),
@@ -183,7 +187,7 @@ export const PG_CATALOG_RELATIONS: ReadonlySet<string> = new Set(`pg_aggregate p
   pg_publication_rel pg_publication_tables pg_range pg_replication_origin
   pg_replication_origin_status pg_replication_slots pg_rewrite pg_roles pg_rules pg_seclabel
   pg_seclabels pg_sequence pg_sequences pg_settings pg_shadow pg_shdepend pg_shdescription
-  pg_shmem_allocations pg_shmem_allocations_numa pg_shseclabel pg_stat_activity
+  pg_shmem_allocations pg_shmem_allocations_numa pg_shseclabel
   pg_stat_all_indexes pg_stat_all_tables pg_stat_archiver pg_stat_bgwriter pg_stat_checkpointer
   pg_stat_database pg_stat_database_conflicts pg_stat_gssapi pg_stat_io pg_stat_progress_analyze
   pg_stat_progress_basebackup pg_stat_progress_cluster pg_stat_progress_copy

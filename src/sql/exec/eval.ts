@@ -9,6 +9,7 @@ import { listeningChannels, queueNotify } from './notify.js';
 import { advisoryCall, advisoryKey } from './advisory.js';
 import { ensureXid } from './txn.js';
 import { blockingPids } from './lock_status.js';
+import { signalBackend } from './backend_signal.js';
 import { int8Of, sequenceByText, serialSequenceOf, sessionCurrval, sessionLastval, sessionNextval, sessionSetval } from './sequences.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { AssertionError } from '../../common/assert.js';
@@ -158,6 +159,7 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
         listeningChannels: () => listeningChannels(env),
         pid: env.pid,
         blockingPids: (pid) => blockingPids(env, pid),
+        signalBackend: (pid, terminate) => signalBackend(env, pid, terminate),
         advisory: (op, keyArgs, shared, xact) => advisoryCall(env, op, advisoryKey(keyArgs), shared, xact),
         txid: (assign) => (assign ? ensureXid(env) : env.txn.xid === 0 ? null : env.txn.xid),
       });
