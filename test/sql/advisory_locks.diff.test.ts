@@ -109,8 +109,8 @@ test('advisory locks: an unlock of a lock not held warns as PostgreSQL', async (
   }
 });
 
-test('pg_catalog relations vecgres lacks are 0A000 by name, never 42P01; pg_locks exists', async () => {
-  for (const sql of ['SELECT name FROM pg_prepared_statements', 'SELECT * FROM pg_stat_activity', 'SELECT * FROM pg_catalog.pg_stat_activity']) {
+test('pg_catalog relations vecgres lacks are 0A000 by name, never 42P01; pg_locks and pg_stat_activity exist', async () => {
+  for (const sql of ['SELECT name FROM pg_prepared_statements', 'SELECT * FROM pg_catalog.pg_prepared_statements', 'SELECT * FROM pg_stat_wal']) {
     const want = await oracle.tryQuery(sql);
     assert.equal(want.ok, true, `PostgreSQL has it: ${sql}`);
     await assert.rejects(db.query(sql), (e: { code?: string; message: string }) => {
@@ -119,7 +119,8 @@ test('pg_catalog relations vecgres lacks are 0A000 by name, never 42P01; pg_lock
       return true;
     });
   }
-  for (const sql of ['SELECT count(*) >= 1 AS n FROM pg_locks', 'SELECT count(*) >= 1 AS n FROM pg_catalog.pg_locks']) {
+  for (const sql of ['SELECT count(*) >= 1 AS n FROM pg_locks', 'SELECT count(*) >= 1 AS n FROM pg_catalog.pg_locks', 'SELECT count(*) >= 1 AS n FROM pg_stat_activity',
+    'SELECT count(*) >= 1 AS n FROM pg_catalog.pg_stat_activity']) {
     assert.deepEqual((await db.query(sql)).rows, (await oracle.query(sql)).rows, sql);
   }
   // A table of that name in public is the user's, as in PostgreSQL when qualified.
