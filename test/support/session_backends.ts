@@ -167,6 +167,8 @@ export async function serverBackend(): Promise<SessionBackend> {
       for (let i = 0; i < n; i++) {
         const c = new pg.Client(s.conn);
         await c.connect();
+        // A connection the server ends (pg_terminate_backend) fails its query, or the next one.
+        c.on('error', () => undefined);
         clients.push(c);
         out.push(pgConn(c));
       }
@@ -174,7 +176,7 @@ export async function serverBackend(): Promise<SessionBackend> {
     },
     waiting: (n, pending) => vecgresWaiting(s.db, n, pending),
     async close() {
-      for (const c of clients) await c.end();
+      for (const c of clients) await c.end().catch(() => undefined);
       await s.close();
     },
   };
@@ -195,6 +197,8 @@ export async function nativeBackend(url: string, prefix: string): Promise<Sessio
       for (let i = 0; i < n; i++) {
         const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}`, application_name: schema });
         await c.connect();
+        // A connection the server ends (pg_terminate_backend) fails its query, or the next one.
+        c.on('error', () => undefined);
         clients.push(c);
         out.push(pgConn(c));
       }
@@ -205,7 +209,7 @@ export async function nativeBackend(url: string, prefix: string): Promise<Sessio
       while ((await admin.query(sql, [schema])).rows[0].n < n && !pending.done) await new Promise((r) => setTimeout(r, 5));
     },
     async close() {
-      for (const c of clients) await c.end();
+      for (const c of clients) await c.end().catch(() => undefined);
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
     },

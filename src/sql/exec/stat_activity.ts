@@ -67,8 +67,12 @@ function stateOf(s: LockSessionState, running: boolean): string {
   return s.txn.inBlock ? 'idle in transaction' : 'idle';
 }
 
-/** When the session's transaction started; null outside one. */
+/**
+ * When the session's transaction started; null outside one, and in a failed block (PostgreSQL
+ * has aborted that transaction and reports no start until ROLLBACK ends the block).
+ */
 function xactStart(s: LockSessionState, running: boolean): bigint | null {
+  if (s.txn.failed) return null;
   if (s.txn.inBlock) return s.timestamps.transactionUs;
   if (!running) return null;
   // A statement outside a block is its own transaction; until it has set the transaction's
