@@ -132,8 +132,9 @@ export async function waitForSearchesAhead(session: Session, ahead: readonly Ind
 
 /**
  * Awaits `settled` unless a cancel request or the statement's deadline comes first: then
- * `stop(failed)` runs with the 57014 error (it throws it, or records it for the statement's
- * next run) and the statement's deadline is not resumed.
+ * `stop(failed)` runs with the 57014 error, or FATAL 57P01 after pg_terminate_backend (it
+ * throws it, or records it for the statement's next run), and the statement's deadline is not
+ * resumed.
  */
 async function waitSettled(session: Session, settled: Promise<void>, stop: (failed: PgError) => Promise<void>): Promise<void> {
   const interrupts = session.interrupts;
@@ -149,9 +150,8 @@ async function waitSettled(session: Session, settled: Promise<void>, stop: (fail
         failed = e;
         resolve();
       };
-      const canceled = (): PgError => new PgError(SQLSTATE.query_canceled, 'canceling statement due to user request');
-      if (interrupts.cancelPending) settle(canceled());
-      interrupts.waker = () => settle(canceled());
+      if (interrupts.cancelPending || interrupts.terminatePending) settle(interrupts.pendingError());
+      interrupts.waker = () => settle(interrupts.pendingError());
       if (deadline !== Infinity) {
         const timedOut = (): PgError => new PgError(SQLSTATE.query_canceled, 'canceling statement due to statement timeout');
         const leftMs = deadline - interrupts.clock.nowMs();
