@@ -94,6 +94,29 @@ const SCENARIOS: [string, (b: SessionBackend) => Promise<void>][] = [
       ['x', 'idle', 'ROLLBACK'],
     ]);
   }],
+  ['a row lock waiter (a statement with parameters) waits on Lock / transactionid; the holder is idle in its transaction', async (b) => {
+    const s = await named(b, ['a', 'w', 'q']);
+    await s['a']!.c.q('CREATE TABLE sa_rows (id int PRIMARY KEY, n int)');
+    await s['a']!.c.q('INSERT INTO sa_rows VALUES (1, 0)');
+    await s['a']!.c.q('BEGIN');
+    await s['a']!.c.q('UPDATE sa_rows SET n = 1 WHERE id = 1');
+    // In a block, as test/server/lock_views.test.ts: outside one, vecgres undoes the waiting
+    // statement's transaction, and its id with it (README, pg_locks).
+    await s['w']!.c.q('BEGIN');
+    const pw = settle(s['w']!.c.q('UPDATE sa_rows SET n = $1 WHERE id = $2', [2, 1]));
+    await b.waiting(1, pw);
+    assert.deepEqual(await activity(s, 'q'), [
+      { pid: 'a', ...idle('UPDATE sa_rows SET n = 1 WHERE id = 1', { state: 'idle in transaction', in_xact: true, has_xid: true }) },
+      {
+        pid: 'w', ...idle('UPDATE sa_rows SET n = $1 WHERE id = $2', { state: 'active', wait_event_type: 'Lock', wait_event: 'transactionid', in_xact: true, has_xid: true }),
+      },
+    ]);
+    await s['a']!.c.q('COMMIT');
+    assert.equal((await pw.result).ok, true);
+    await s['w']!.c.q('COMMIT');
+    assert.deepEqual((await s['q']!.c.q('SELECT n FROM sa_rows')).rows, [{ n: 2 }]);
+    await s['a']!.c.q('DROP TABLE sa_rows');
+  }],
   ['pg_cancel_backend and pg_terminate_backend of another session, waiting, idle or in a transaction, and of the session itself', async (b) => {
     const s = await named(b, ['h', 'w', 'i', 't', 'q']);
     await s['h']!.c.q('SELECT pg_advisory_lock(42)');
