@@ -38,6 +38,21 @@ test('pg_stat_activity has PostgreSQL 18\'s columns, in its order, with its type
   ]);
 });
 
+test('pg_stat_activity as a regclass (what \\d-like catalog queries start from) is 0A000, never "does not exist"', async () => {
+  for (const sql of [`SELECT 'pg_stat_activity'::regclass::oid > 0 AS a`, `SELECT 'pg_catalog.pg_locks'::regclass::oid > 0 AS a`]) {
+    assert.deepEqual((await oracle.query(sql)).rows, [{ a: true }], sql);
+    await assert.rejects(db.query(sql), (e: { code?: string; message: string }) => {
+      assert.equal(e.code, '0A000', e.message);
+      assert.match(e.message, /^regclass of pg_catalog\.pg_\w+ is not supported$/);
+      return true;
+    });
+  }
+  // A table of the user's is found as before.
+  await db.exec('CREATE TABLE sa_t (id int)');
+  assert.equal(typeof (await db.query<{ o: unknown }>(`SELECT 'sa_t'::regclass::oid AS o`)).rows[0]!.o, 'number');
+  await db.exec('DROP TABLE sa_t');
+});
+
 test('pg_stat_activity: the session sees itself active, running this query, in a transaction, not waiting', async () => {
   await run('pg_stat_activity of the session itself', [
     // client_addr and backend_xid are text here (inet, xid there): compared through IS NULL.

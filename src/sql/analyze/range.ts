@@ -11,9 +11,9 @@
  * joinaliasvars, flattened at once), so the planner sees only base relations.
  */
 import type { TimeZone } from '../../types/timezone.js';
-import { CATALOG_OIDS } from './system_views.js';
+import { CATALOG_OIDS, PG_CATALOG_RELATIONS, SYSTEM_VIEWS } from './system_views.js';
 import { catalogLookups } from '../exec/catalog_describe.js';
-import { PgError, SQLSTATE } from '../../common/errors.js';
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Prng } from '../../common/prng.js';
@@ -366,7 +366,8 @@ export { typmodOf } from './expr.js';
 /**
  * regclassin over a database's catalog: an optionally schema-qualified relation name
  * (`items`, `public.items`, `"Mixed"`, `pg_class`) to the relation's oid; digits are the oid.
- * @throws PgError 42P01 `relation "x" does not exist`.
+ * @throws PgError 42P01 `relation "x" does not exist`; 0A000 for a pg_catalog relation vecgres
+ *   has no oid for (a system view such as pg_locks or pg_stat_activity).
  */
 export function regclassOidOf(env: SqlEnv, name: string): number {
   // regclassin reads a number as the oid itself, without looking it up.
@@ -379,6 +380,11 @@ export function regclassOidOf(env: SqlEnv, name: string): number {
   const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
   if (schema !== null && !Object.values(NAMESPACE_NAMES).includes(schema)) throw new PgError(SQLSTATE.invalid_schema_name, `schema "${schema}" does not exist`);
   if ((schema === null || schema === 'pg_catalog') && CATALOG_OIDS[rel] !== undefined) return CATALOG_OIDS[rel]!;
+  // A pg_catalog relation without a fixed oid here (pg_locks, pg_stat_activity, ...): it
+  // exists in PostgreSQL, so "does not exist" would be a different answer.
+  if ((schema === null || schema === 'pg_catalog') && (PG_CATALOG_RELATIONS.has(rel) || SYSTEM_VIEWS[rel] !== undefined)) {
+    throw pgErr.featureNotSupported(`regclass of pg_catalog.${rel}`);
+  }
   if ((schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined || env.catalog.getSequence(rel) !== undefined)) {
     return env.stats.relOid(rel);
   }
