@@ -23,6 +23,16 @@ test('pg_backend_pid() is the BackendKeyData process id of the connection', asyn
     assert.equal(await pid(a), await pid(a));
     const r = await a.query('SELECT pg_typeof(pg_backend_pid())::text AS t');
     assert.deepEqual(r.rows, [{ t: 'integer' }]);
+    // pg_stat_activity lists each connection under that process id, with its peer's address.
+    const sa = await b.query<{ pid: number; client_addr: string; client_port: number }>(
+      'SELECT pid, client_addr, client_port FROM pg_stat_activity WHERE pid IN ($1, $2) ORDER BY pid', [keyOf(a), keyOf(b)]);
+    assert.deepEqual(sa.rows.map((x) => x.pid), [keyOf(a), keyOf(b)].sort((x, y) => x - y));
+    // The client's end of its socket: the server's peer port.
+    const localPort = (c: pg.Client): number => (c as unknown as { connection: { stream: { localPort: number } } }).connection.stream.localPort;
+    for (const [c, row] of [[a, sa.rows.find((x) => x.pid === keyOf(a))!], [b, sa.rows.find((x) => x.pid === keyOf(b))!]] as const) {
+      assert.equal(row.client_addr, '127.0.0.1');
+      assert.equal(row.client_port, localPort(c));
+    }
   } finally {
     await a.end().catch(() => undefined);
     await b.end().catch(() => undefined);
