@@ -202,4 +202,17 @@ export const QUERIES: readonly AppQuery[] = [
       params: [c.vec(i), c.category(i)],
     }),
   },
+  {
+    // Under OR the EXISTS is no semi join: a SubPlan per document, or (as PostgreSQL plans it)
+    // a hashed `doc_id = ANY (SELECT ...)` over the chunks read once.
+    name: 'exists_or',
+    what: `documents of one category or with a chunk within cosine distance ${NEAR}, EXISTS under OR`,
+    kind: 'exact',
+    make: (c, i) => ({
+      sql:
+        'SELECT count(*) FROM documents d WHERE d.category = $2 OR EXISTS ' +
+        `(SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.embedding <=> $1 < ${NEAR})`,
+      params: [c.vec(i), c.category(i)],
+    }),
+  },
 ];
