@@ -12,21 +12,9 @@
  * sorted (PostgreSQL lists them in the order of its lock's process list).
  */
 import assert from 'node:assert/strict';
-import { settle, testOnEveryBackend, type Row, type SessionBackend, type SessionConn } from '../support/session_backends.js';
+import { openNamed, settle, testOnEveryBackend, type NamedSessions, type Row, type SessionBackend } from '../support/session_backends.js';
 
-/** Named sessions: name -> connection and its pg_backend_pid. */
-type Sessions = Record<string, { c: SessionConn; pid: number }>;
-
-async function named(b: SessionBackend, names: string[]): Promise<Sessions> {
-  const conns = await b.open(names.length);
-  const out: Sessions = {};
-  for (let i = 0; i < names.length; i++) {
-    const c = conns[i]!;
-    const pid = Number(Object.values((await c.q('SELECT pg_backend_pid() AS p')).rows[0] as Row)[0]);
-    out[names[i]!] = { c, pid };
-  }
-  return out;
-}
+type Sessions = NamedSessions;
 
 /** What `observer` sees in pg_locks of the scenario's sessions, with ids named by session, sorted. */
 async function lockRows(s: Sessions, observer: string): Promise<string[]> {
@@ -80,7 +68,7 @@ const advisoryRow = (who: string, vxid: string, objid: number, mode: string, ext
 
 const SCENARIOS: [string, (b: SessionBackend) => Promise<void>][] = [
   ['advisory locks held at session and transaction level, by an idle session and one in a block, and a waiter', async (b) => {
-    const s = await named(b, ['a', 'w', 'c', 'q']);
+    const s = await openNamed(b, ['a', 'w', 'c', 'q']);
     await s['a']!.c.q('SELECT pg_advisory_lock(1), pg_advisory_lock(1), pg_advisory_lock_shared(1), pg_advisory_lock(7, 8)');
     await s['c']!.c.q('BEGIN');
     await s['c']!.c.q('SELECT pg_advisory_xact_lock_shared(3), pg_advisory_lock_shared(3)');
@@ -112,7 +100,7 @@ const SCENARIOS: [string, (b: SessionBackend) => Promise<void>][] = [
     for (const x of ['c', 'w']) await s[x]!.c.q('SELECT pg_advisory_unlock_all()');
   }],
   ['a shared request queued behind an exclusive one is blocked by the waiter, not the shared holder', async (b) => {
-    const s = await named(b, ['a', 'w', 'c', 'q']);
+    const s = await openNamed(b, ['a', 'w', 'c', 'q']);
     await s['a']!.c.q('SELECT pg_advisory_lock_shared(5)');
     const pw = settle(s['w']!.c.q('SELECT pg_advisory_lock(5)'));
     await b.waiting(1, pw);
@@ -136,7 +124,7 @@ const SCENARIOS: [string, (b: SessionBackend) => Promise<void>][] = [
     await s['c']!.c.q('SELECT pg_advisory_unlock_all()');
   }],
   ['a row lock waiter awaits ShareLock on the holder transaction; both hold their own transaction ids', async (b) => {
-    const s = await named(b, ['a', 'w', 'q']);
+    const s = await openNamed(b, ['a', 'w', 'q']);
     await s['a']!.c.q('CREATE TABLE lv_rows (id int PRIMARY KEY, n int)');
     await s['a']!.c.q('INSERT INTO lv_rows VALUES (1, 0), (2, 0)');
     await s['a']!.c.q('BEGIN');

@@ -7,21 +7,9 @@
  * named by the session whose pg_backend_pid they carry; times are compared by their order.
  */
 import assert from 'node:assert/strict';
-import { settle, testOnEveryBackend, type Row, type SessionBackend, type SessionConn } from '../support/session_backends.js';
+import { openNamed, settle, testOnEveryBackend, type NamedSessions, type Row, type SessionBackend } from '../support/session_backends.js';
 
-/** Named sessions: name -> connection and its pg_backend_pid. */
-type Sessions = Record<string, { c: SessionConn; pid: number }>;
-
-async function named(b: SessionBackend, names: string[]): Promise<Sessions> {
-  const conns = await b.open(names.length);
-  const out: Sessions = {};
-  for (let i = 0; i < names.length; i++) {
-    const c = conns[i]!;
-    const pid = Number(Object.values((await c.q('SELECT pg_backend_pid() AS p')).rows[0] as Row)[0]);
-    out[names[i]!] = { c, pid };
-  }
-  return out;
-}
+type Sessions = NamedSessions;
 
 /** What `observer` sees in pg_stat_activity of the scenario's other sessions, by session name. */
 async function activity(s: Sessions, observer: string): Promise<Row[]> {
@@ -59,7 +47,7 @@ const idle = (query: string, extra: Record<string, unknown> = {}): Row => ({
 
 const SCENARIOS: [string, (b: SessionBackend) => Promise<void>][] = [
   ['an idle session, one idle in a transaction, one in a failed transaction, a lock holder and a waiter', async (b) => {
-    const s = await named(b, ['i', 't', 'x', 'h', 'w', 'q']);
+    const s = await openNamed(b, ['i', 't', 'x', 'h', 'w', 'q']);
     await s['i']!.c.q("SET application_name = 'stat activity idle'");
     await s['i']!.c.q("SELECT 'i' AS i");
     await s['t']!.c.q('BEGIN');
@@ -95,7 +83,7 @@ const SCENARIOS: [string, (b: SessionBackend) => Promise<void>][] = [
     ]);
   }],
   ['a row lock waiter (a statement with parameters) waits on Lock / transactionid; the holder is idle in its transaction', async (b) => {
-    const s = await named(b, ['a', 'w', 'q']);
+    const s = await openNamed(b, ['a', 'w', 'q']);
     await s['a']!.c.q('CREATE TABLE sa_rows (id int PRIMARY KEY, n int)');
     await s['a']!.c.q('INSERT INTO sa_rows VALUES (1, 0)');
     await s['a']!.c.q('BEGIN');
@@ -118,7 +106,7 @@ const SCENARIOS: [string, (b: SessionBackend) => Promise<void>][] = [
     await s['a']!.c.q('DROP TABLE sa_rows');
   }],
   ['pg_cancel_backend and pg_terminate_backend of another session, waiting, idle or in a transaction, and of the session itself', async (b) => {
-    const s = await named(b, ['h', 'w', 'i', 't', 'q']);
+    const s = await openNamed(b, ['h', 'w', 'i', 't', 'q']);
     await s['h']!.c.q('SELECT pg_advisory_lock(42)');
     let pw = settle(s['w']!.c.q('SELECT pg_advisory_lock(42)'));
     await b.waiting(1, pw);

@@ -46,6 +46,22 @@ export async function one(c: Pick<SessionConn, 'q'>, sql: string): Promise<unkno
   return Object.values(r.rows[0] as Row)[0];
 }
 
+
+/** Sessions of a scenario by name: each connection and its pg_backend_pid. */
+export type NamedSessions = Record<string, { c: SessionConn; pid: number }>;
+
+/** Opens one connection of `b` per name in `names` and reads each one's pg_backend_pid. */
+export async function openNamed(b: SessionBackend, names: string[]): Promise<NamedSessions> {
+  const conns = await b.open(names.length);
+  const out: NamedSessions = {};
+  for (let i = 0; i < names.length; i++) {
+    const c = conns[i]!;
+    const pid = Number(Object.values((await c.q('SELECT pg_backend_pid() AS p')).rows[0] as Row)[0]);
+    out[names[i]!] = { c, pid };
+  }
+  return out;
+}
+
 /** A statement's outcome without rejecting, and whether it has ended yet. */
 export interface Settled<T> {
   done: boolean;
