@@ -20,8 +20,8 @@ import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
 import type { PlanNode, PlanNodeKind, PlannedStmt, SubPlan } from '../plan/plan.js';
 import { bug, evalExpr, moreThanOneRow, passes, type EvalCtx } from './eval.js';
-import { keyText } from './hash_key.js';
-import { isNumeric, isVectorFamily, type SqlType } from '../analyze/types.js';
+import { hashablePair, keyText } from './hash_key.js';
+import type { SqlType } from '../analyze/types.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { someNode } from '../analyze/query.js';
 
@@ -520,12 +520,6 @@ export class EState implements EvalCtx {
 }
 
 /**
- * True when `x = ANY (subquery)` may be answered by hash lookup: `=` between values that
- * hash alike when equal (one type, or numbers: hash_key.ts); not vectors, whose `=` raises an
- * error for different dimensions that a lookup would not raise, nor character(n), whose `=`
- * ignores the trailing blanks its text keeps.
- */
-/**
  * The hash key of a row of non-NULL values, each keyed as the type of its test argument (the
  * types hash alike: hashableAny), joined unambiguously.
  */
@@ -533,14 +527,10 @@ function rowKey(row: readonly Value[], args: readonly Expr[]): string {
   return JSON.stringify(row.map((v, i) => keyText(v, args[i]!.type)));
 }
 
+/** True when `x = ANY (subquery)` may be answered by hash lookup (hash_key.ts hashablePair on every column). */
 function hashableAny(sp: SubPlan): boolean {
   if (sp.op !== '=' || sp.testArgs.length !== sp.types.length) return false;
   return sp.testArgs.every((t, i) => hashablePair(t.type, sp.types[i]!));
-}
-
-function hashablePair(a: SqlType, b: SqlType): boolean {
-  if (isVectorFamily(a) || isVectorFamily(b) || a === 'bpchar' || a === 'json') return false;
-  return a === b || (isNumeric(a) && isNumeric(b));
 }
 
 /** Runs `stmt` to completion; returns its rows (the top node's output tuples). */

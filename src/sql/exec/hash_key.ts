@@ -7,10 +7,22 @@
 // Keys are the same in every session: text of a timestamptz in UTC.
 import { UTC_ZONE } from '../../types/timezone.js';
 import type { Value } from '../../storage/table.js';
-import { type SqlType, isNumeric, valueToText, isArrayType, elemTypeOf } from '../analyze/types.js';
+import { type SqlType, isNumeric, isVectorFamily, valueToText, isArrayType, elemTypeOf } from '../analyze/types.js';
 import { PgArray } from '../../types/pgarray.js';
 import { Numeric, numericKey } from '../../types/numeric.js';
 import { Interval, intervalSpan } from '../../types/interval.js';
+
+/**
+ * True when `=` between values of `a` and `b` may be answered by a lookup of {@link keyText}
+ * keys: values that hash alike when equal (one type, or numbers); not vectors, whose `=`
+ * raises an error for different dimensions that a lookup would not raise, nor character(n),
+ * whose `=` ignores the trailing blanks its text keeps, nor json, which has no `=`. The
+ * executor's hashed `= ANY` SubPlans and the planner's EXISTS-as-ANY conversion both ask it.
+ */
+export function hashablePair(a: SqlType, b: SqlType): boolean {
+  if (isVectorFamily(a) || isVectorFamily(b) || a === 'bpchar' || a === 'json') return false;
+  return a === b || (isNumeric(a) && isNumeric(b));
+}
 
 /** The key of `v` of `type`; NULL has a key of its own (callers decide whether NULL matches). */
 export function keyText(v: Value, type: SqlType): string {

@@ -14,7 +14,8 @@ import type { Expr } from '../analyze/expr.js';
 import { VOLATILE_FNS, forEachOperand } from '../analyze/expr.js';
 import type { VarExpr } from './setrefs.js';
 import { type SelectQuery, exprEqual, forEachQueryExpr, someNode } from '../analyze/query.js';
-import { isNumeric, isVectorFamily, type SqlType } from '../analyze/types.js';
+import { isNumeric } from '../analyze/types.js';
+import { hashablePair } from '../exec/hash_key.js';
 import { shiftLevels } from '../analyze/range.js';
 import type { LayoutItem, PlanNode } from './plan.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, planBase } from './cost.js';
@@ -200,26 +201,16 @@ export function decorrelateExists(sub: SelectQuery): DecorrelatedExists | null {
 }
 
 /**
- * True when values of `outer` and `inner` can be matched through a hash of their keys (the
- * same type, or two numeric types) and the executor hashes them: not vectors (compared as
- * floats), `character(n)` (whose `=` ignores trailing blanks the key keeps) or json.
- */
-export function hashableKeyPair(outer: SqlType, inner: SqlType): boolean {
-  if (isVectorFamily(outer) || isVectorFamily(inner) || outer === 'bpchar' || outer === 'json') return false;
-  return outer === inner || (isNumeric(outer) && isNumeric(inner));
-}
-
-/**
  * A correlated EXISTS that is not a WHERE conjunct (under OR or NOT, in the select list) as
  * the uncorrelated `(outer keys) = ANY (SELECT inner keys ...)` a hashed SubPlan answers
  * (convert_EXISTS_to_ANY), or null when it cannot be (see {@link decorrelateExists}) or its
- * keys do not hash ({@link hashableKeyPair}).
+ * keys do not hash (hash_key.ts hashablePair).
  */
 export function existsAsAny(sub: SelectQuery): DecorrelatedExists | null {
   const d = decorrelateExists(sub);
   if (d === null) return null;
   for (const [i, k] of d.outerKeys.entries()) {
-    if (!hashableKeyPair(k.type, d.inner.targets[i]!.expr.type)) return null;
+    if (!hashablePair(k.type, d.inner.targets[i]!.expr.type)) return null;
     if (someNode(k, (x) => x.k === 'sublink')) return null;
   }
   return d;
