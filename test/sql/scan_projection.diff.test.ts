@@ -131,3 +131,57 @@ test('the scan computes the distances and leaves the vector column it reads only
     "Output: id, g, v, (v <=> '[1,0,-1]'::vector)",
   );
 });
+
+test('distances in a scan filter, computed from storage: every operator, NULLs, parameters, errors, what reads the row above', async () => {
+  const queries: [string, unknown[]?][] = [];
+  for (const op of OPS) {
+    queries.push([`SELECT id FROM t WHERE v ${op} '[1,0,-1]' < 1.5`]);
+    queries.push([`SELECT count(*) FROM t WHERE '[2,1,0]' ${op} v >= 1`]);
+    queries.push([`SELECT * FROM t WHERE v ${op} $1 < $2 ORDER BY id`, ['[0,1,1]', 2]]);
+    queries.push([`SELECT id, v FROM l WHERE v ${op} $1 < 4`, [q33]]);
+    queries.push([`SELECT count(*) FROM t WHERE v ${op} NULL::vector < 1`]);
+    queries.push([`SELECT id FROM t WHERE NOT (v ${op} '[1,1,0]' < 1.5)`]);
+    queries.push([`SELECT id FROM t WHERE (v ${op} '[1,1,0]' < 1.5) IS NOT TRUE`]);
+  }
+  // What the parent reads: count(*) reads nothing, aggregates read their arguments and FILTER.
+  queries.push(["SELECT count(*) FILTER (WHERE v IS NOT NULL), sum(x), max(g) FROM t WHERE v <=> '[1,0,0]' < 0.5 OR x = 1"]);
+  queries.push(["SELECT g, count(*), array_agg(id ORDER BY id), avg(v) FROM t WHERE v <#> '[1,1,1]' < 0 GROUP BY g ORDER BY g"]);
+  queries.push(["SELECT avg(v), sum(v) FROM l WHERE v <-> $1 < 5", [q33]]);
+  queries.push(["SELECT count(DISTINCT v) FROM t WHERE v <+> '[0,0,0]' <= 3"]);
+  // The zero vector's cosine distance is NaN, which no bound passes and NaN = NaN does.
+  queries.push(["SELECT id FROM t WHERE v <=> '[0,0,0]' < 2 OR v <=> '[1,1,1]' = 'NaN'"]);
+  queries.push(["SELECT id, x FROM t WHERE x > 1 AND v <-> '[1,1,1]' < 2.5 AND g < 9"]);
+  queries.push(["SELECT id FROM t WHERE (v <-> '[1,1,1]') * 2 + (v <=> '[1,0,0]') < 4"]);
+  queries.push(["SELECT id FROM t WHERE CASE WHEN x = 1 THEN v <-> '[1,1,1]' < 2 ELSE v <#> '[1,1,1]' < -1 END"]);
+  // A subquery in the filter is handed the whole row.
+  queries.push(["SELECT id FROM t WHERE v <-> '[1,1,1]' < 2.5 AND x IN (SELECT t3.x FROM t t3 WHERE t3.g = t.g AND t3.id <> t.id) ORDER BY id"]);
+  // The query vector from the outer row: not a constant, so the operator computes it.
+  queries.push(["SELECT id FROM t WHERE EXISTS (SELECT 1 FROM t t2 WHERE t2.v <-> t.v < 1 AND t2.id <> t.id) ORDER BY id"]);
+  // Rescans: the filter of a correlated subquery with a parameter query, run once per outer row.
+  queries.push(["SELECT t.id, (SELECT count(*) FROM l WHERE l.v <-> $1 < t.id / 10.0) AS n FROM t WHERE t.id <= 60 ORDER BY t.id", [q33]]);
+  queries.push(["SELECT t.id, n.c FROM t CROSS JOIN LATERAL (SELECT count(*) AS c FROM t t2 WHERE t2.v <=> $1 < 0.5 AND t2.g = t.g) n ORDER BY t.id", ['[1,2,0]']]);
+  queries.push(["SELECT t.id, d.category FROM t JOIN d ON d.id = t.g WHERE t.v <=> '[0,1,1]' < 0.3 ORDER BY t.id"]);
+  queries.push(["SELECT d.id FROM d WHERE EXISTS (SELECT 1 FROM t WHERE t.g = d.id AND t.v <-> '[1,1,1]' < 1.5) ORDER BY d.id"]);
+  // Vectors of other dimensions: the error, or rows an earlier arm decides.
+  queries.push(["SELECT id FROM u WHERE v <-> '[1,2,3]' < 5"]);
+  queries.push(["SELECT id FROM u WHERE CASE WHEN vector_dims(v) = 3 THEN v <-> '[1,2,3]' < 5 ELSE false END ORDER BY id"]);
+  queries.push(["SELECT id FROM t WHERE v <=> '[1,2]' < 1"]);
+  queries.push(["SELECT id FROM t WHERE id > 1000 AND v <=> '[1,2]' < 1"]);
+  // halfvec and sparsevec distances go through their operators, the other columns read after the filter.
+  queries.push(["SELECT * FROM h WHERE v <-> '[1,1,1]' < 2 AND s <=> '{1:1}/3' < 0.9 ORDER BY id"]);
+  const mismatches: string[] = [];
+  for (const [q, params] of queries) await check(q, mismatches, params);
+  reportMismatches('scan-filter distances', mismatches, queries.length, SEED);
+});
+
+test('UPDATE and DELETE whose WHERE is a distance change the rows PostgreSQL changes', async () => {
+  await both('CREATE TABLE w AS SELECT * FROM t');
+  const queries: [string, unknown[]?][] = [
+    ["UPDATE w SET x = coalesce(x, 0) + 10 WHERE v <-> '[1,1,1]' < 2 RETURNING id, x"],
+    ['DELETE FROM w WHERE v <=> $1 < 0.4 RETURNING id', ['[1,0,1]']],
+    ['SELECT * FROM w ORDER BY id'],
+  ];
+  const mismatches: string[] = [];
+  for (const [q, params] of queries) await check(q, mismatches, params);
+  reportMismatches('distance DML', mismatches, queries.length, SEED);
+});

@@ -26,8 +26,7 @@ import { MEMORY_STRIDE, memories } from '../../kernels/memories.js';
 import { QueryCopies } from '../../kernels/query_copies.js';
 import type { Table, Value } from '../../storage/table.js';
 import { cosineDistance, l1Distance, l2Distance, negativeInnerProduct } from '../../types/vector.js';
-import type { Expr } from '../analyze/expr.js';
-import { someNode } from '../analyze/query.js';
+import { forEachOperand, mapOperands, someNode, type Expr } from '../analyze/expr.js';
 import { evalExpr, type EvalCtx } from './eval.js';
 
 type Op2 = Extract<Expr, { k: 'op2' }>;
@@ -36,15 +35,17 @@ type Op2 = Extract<Expr, { k: 'op2' }>;
 const enum Item {
   /** Column `tableCol[i]` of the row (-1: the row id). */
   Column,
-  /** A distance between vector column `tableCol[i]` and the query `dist[i]`. */
+  /** Distance `distOf[i]`. */
   Distance,
   /** `exprs[i]` evaluated on the fetched tuple. */
   Expr,
 }
 
-/** A distance item: its operator expression, kernel and query operand. */
+/** A distance the scan computes: its operator expression, vector column, kernel and query operand. */
 interface DistanceItem {
   e: Op2;
+  /** The table column of the vector operand. */
+  col: number;
   /** The query operand (constant or parameter) and whether it is the left operand. */
   query: Expr;
   queryLeft: boolean;
@@ -52,6 +53,12 @@ interface DistanceItem {
   pick: (k: FastKernels) => PtrKernel;
   /** The kernel's value to the operator's: sqrt for `<->`, negation for `<#>`. */
   post: 0 | 1 | 2;
+}
+
+/** A distance operator of the qual and the {@link DistanceItem} (by index) computing it. */
+interface QualDistance {
+  e: Op2;
+  id: number;
 }
 
 /** The vector operators' implementations a distance item may stand for, and their kernels. */
@@ -64,42 +71,91 @@ function distanceKernel(fn: unknown): { pick: (k: FastKernels) => PtrKernel; pos
 }
 
 /**
- * The projection `project` of a scan of `table` emitting columns `cols` (col -1: the row id)
- * with filter `qual`, compiled for {@link project}. Use {@link compileScanProjection}.
+ * The qual and projection of a scan of `table`, compiled to read the table's storage. The
+ * scan fetches the {@link fetch} positions of row r ({@link load}), tests {@link qual} on them
+ * and, when it passes, builds the output with {@link project} (when the scan has a projection).
+ * Use {@link compileScanProjection}.
  */
 export class ScanProjection {
   /** Tuple positions the qual and the expression items read: fetched before `qual` and `project`. */
   readonly fetch: Int32Array;
+  /**
+   * The scan's qual as the scan evaluates it (null: none): each distance of a vector column to
+   * the query replaced by a call that computes it from storage for the row {@link load}ed, so
+   * the vector is not fetched for the qual (nor at all when nothing else reads it). The
+   * call sits where the operator sat, so it runs only when the operator would (an OR arm that
+   * is not reached computes nothing and raises nothing).
+   */
+  readonly qual: Expr | null;
+  /** The scan has a projection ({@link project}). */
+  readonly projects: boolean;
   private readonly kind: Item[];
   private readonly tableCol: Int32Array;
-  private readonly dist: (DistanceItem | null)[];
+  private readonly distOf: Int32Array;
   private readonly exprs: Expr[];
-  /** The query vector of each distance item for this scan: its value (undefined: not yet read). */
+  private readonly dists: DistanceItem[];
+  /** The query vector of each distance for this scan: its value (undefined: not yet read). */
   private readonly qVal: (Value | undefined)[];
-  /** Its copies, one in each memory a row of the item was met in. */
-  private readonly qCopies: (QueryCopies | null)[];
-  /** Per item, the memory of the last row computed on (addresses [lo, lo + 2^32)), its kernel and query copy. */
+  /** Its copies, one in each memory a row of the distance was met in. */
+  private readonly qCopies: QueryCopies[];
+  /** Per distance, the memory of the last row computed on (addresses [lo, lo + 2^32)), its kernel and query copy. */
   private readonly memLo: Float64Array;
   private readonly kernel: (PtrKernel | null)[];
   private readonly qPtr: Float64Array;
+  /** The row {@link load} read last, and the context its qual is evaluated in. */
+  private cur = -1;
+  private ctx: EvalCtx | null = null;
 
   constructor(
     private readonly table: Table,
-    project: readonly Expr[],
+    qual: Expr | null,
+    qualDists: readonly QualDistance[],
+    project: readonly Expr[] | null,
     fetch: number[],
-    items: { kind: Item; col: number; dist: DistanceItem | null }[],
+    items: { kind: Item; col: number; dist: number }[],
+    dists: DistanceItem[],
   ) {
     this.fetch = Int32Array.from(fetch);
-    const n = project.length;
+    this.projects = project !== null;
     this.kind = items.map((x) => x.kind);
     this.tableCol = Int32Array.from(items, (x) => x.col);
-    this.dist = items.map((x) => x.dist);
-    this.exprs = project.slice();
+    this.distOf = Int32Array.from(items, (x) => x.dist);
+    this.exprs = project === null ? [] : project.slice();
+    this.dists = dists;
+    const n = dists.length;
     this.qVal = new Array(n).fill(undefined);
-    this.qCopies = items.map((x) => (x.dist === null ? null : new QueryCopies()));
+    this.qCopies = dists.map(() => new QueryCopies());
     this.memLo = new Float64Array(n).fill(-2 * MEMORY_STRIDE);
     this.kernel = new Array(n).fill(null);
     this.qPtr = new Float64Array(n);
+    this.qual = qual === null ? null : this.scanQual(qual, qualDists);
+  }
+
+  /** `e` with each distance of `qualDists` replaced by a call computing it on the row {@link load}ed. */
+  private scanQual(e: Expr, qualDists: readonly QualDistance[]): Expr {
+    const d = qualDists.find((x) => x.e === e);
+    if (d !== undefined) {
+      const i = d.id;
+      return { k: 'fn', type: d.e.type, name: d.e.op, args: [], strict: false, fn: () => this.distance(i, this.cur, this.ctx!) };
+    }
+    if (e.k === 'subplan' || !someNode(e, (x) => qualDists.some((q) => q.e === x))) return e;
+    return mapOperands(e, (x) => this.scanQual(x, qualDists));
+  }
+
+  /**
+   * Reads row `r`'s values at the {@link fetch} positions into `row` (slot i is table column
+   * `cols[i]`, -1 the row id) and makes `r` the row {@link qual}'s distances are computed on.
+   */
+  load(r: number, cols: readonly number[], row: Value[], ctx: EvalCtx): Value[] {
+    const fetch = this.fetch;
+    const table = this.table;
+    for (let i = 0; i < fetch.length; i++) {
+      const c = cols[fetch[i]!]!;
+      row[fetch[i]!] = c < 0 ? r : table.get(c, r);
+    }
+    this.cur = r;
+    this.ctx = ctx;
+    return row;
   }
 
   /**
@@ -116,17 +172,17 @@ export class ScanProjection {
       if (k === Item.Column) {
         const c = this.tableCol[i]!;
         out[i] = c < 0 ? r : this.table.get(c, r);
-      } else if (k === Item.Distance) out[i] = this.distance(i, r, ctx);
+      } else if (k === Item.Distance) out[i] = this.distance(this.distOf[i]!, r, ctx);
       else out[i] = evalExpr(this.exprs[i]!, row, ctx);
     }
     return out;
   }
 
-  /** Distance item i on row r (NULL when an operand is NULL). */
+  /** Distance i on row r (NULL when an operand is NULL). */
   private distance(i: number, r: number, ctx: EvalCtx): Value {
-    const d = this.dist[i]!;
+    const d = this.dists[i]!;
     const table = this.table;
-    const col = this.tableCol[i]!;
+    const col = d.col;
     let ptr: number;
     // The row's address is taken last, just before the kernel reads it: nothing pins it in the
     // buffer cache, and an evicted segment is read one page (Table.vectorPtrRow).
@@ -164,13 +220,13 @@ export class ScanProjection {
   }
 
   /**
-   * The query of distance item i for this scan, read once; its copies in the memories are made
+   * The query of distance i for this scan, read once; its copies in the memories are made
    * when a row of each memory is first met ({@link QueryCopies}).
    */
   private query(i: number, ctx: EvalCtx): Value {
     let q = this.qVal[i];
     if (q !== undefined) return q;
-    q = evalExpr(this.dist[i]!.query, null, ctx);
+    q = evalExpr(this.dists[i]!.query, null, ctx);
     if (q instanceof Float32Array && q.length > 0) {
       const vec = q;
       this.qCopies[i]!.reset(vec.length * 4, (m, p) => m.f32().set(vec, p >>> 2));
@@ -187,10 +243,11 @@ export class ScanProjection {
 
   /** Frees the copies of the queries. */
   end(): void {
-    for (const c of this.qCopies) c?.free();
+    for (const c of this.qCopies) c.free();
     this.memLo.fill(-2 * MEMORY_STRIDE);
     this.kernel.fill(null);
     this.qVal.fill(undefined);
+    this.ctx = null;
   }
 }
 
@@ -206,37 +263,88 @@ function slotsOf(e: Expr, out: Set<number>): boolean {
 }
 
 /**
- * The compiled projection of a scan of `table` emitting `cols` with `qual` and `project`, or
- * null when computing it from storage saves nothing (no item is a column or a distance, and no
- * column goes unread).
+ * The compiled qual and projection of a scan of `table` emitting `cols` (`project` null: the
+ * scan emits its tuple as it is), or null when computing them from storage saves nothing (no
+ * distance in the qual, no item of the projection is a column or a distance, and the qual, with
+ * the projection's expressions, reads every column). With `qualDistances` false the qual stays as planned (the scan evaluates
+ * `plan.qual` on the fetched positions, which then include all it reads): an index scan tests
+ * its qual on few rows, from several strategies.
  */
-export function compileScanProjection(table: Table, cols: readonly number[], qual: Expr | null, project: readonly Expr[]): ScanProjection | null {
+export function compileScanProjection(
+  table: Table,
+  cols: readonly number[],
+  qual: Expr | null,
+  project: readonly Expr[] | null,
+  qualDistances = true,
+): ScanProjection | null {
+  const dists: DistanceItem[] = [];
+  const distanceId = (d: DistanceItem): number => {
+    const i = dists.findIndex((x) => x.e === d.e);
+    if (i >= 0) return i;
+    dists.push(d);
+    return dists.length - 1;
+  };
+  // The qual's distances, found first; each becomes a call once the projection exists.
+  const qualDists: QualDistance[] = [];
+  const findQualDistances = (e: Expr): void => {
+    if (e.k === 'subplan') return;
+    const d = distanceItem(table, cols, e);
+    if (d !== null) {
+      qualDists.push({ e: d.e, id: distanceId(d) });
+      return;
+    }
+    forEachOperand(e, findQualDistances);
+  };
+  if (qual !== null && qualDistances) findQualDistances(qual);
+  if (project === null && qual === null) return null;
+  const items: { kind: Item; col: number; dist: number }[] = [];
   const need = new Set<number>();
-  let all = qual !== null && !slotsOf(qual, need);
-  const items: { kind: Item; col: number; dist: DistanceItem | null }[] = [];
+  let all = false;
   let direct = 0;
-  for (const e of project) {
+  for (const e of project ?? []) {
     if (e.k === 'slot') {
-      items.push({ kind: Item.Column, col: cols[e.idx]!, dist: null });
+      items.push({ kind: Item.Column, col: cols[e.idx]!, dist: -1 });
       direct++;
       continue;
     }
     const d = distanceItem(table, cols, e);
     if (d !== null) {
-      items.push({ kind: Item.Distance, col: d.col, dist: d.item });
+      items.push({ kind: Item.Distance, col: d.col, dist: distanceId(d) });
       direct++;
       continue;
     }
-    items.push({ kind: Item.Expr, col: -1, dist: null });
+    items.push({ kind: Item.Expr, col: -1, dist: -1 });
     if (!slotsOf(e, need)) all = true;
   }
+  const qualFetch = new Set<number>();
+  // A qual with a SubPlan hands it the whole tuple (its arguments are not walked).
+  if (qual !== null && !qualReads(qual, qualDists, qualFetch)) all = true;
+  for (const i of qualFetch) need.add(i);
   const fetch = all ? cols.map((_, i) => i) : [...need].sort((a, b) => a - b);
-  if (direct === 0 && fetch.length === cols.length) return null;
-  return new ScanProjection(table, project, fetch, items);
+  // Nothing to gain: no distance computed from storage, and every column read before the qual
+  // (with no projection, the columns the qual does not read are read only for rows that pass).
+  if (qualDists.length === 0 && direct === 0 && fetch.length === cols.length) return null;
+  return new ScanProjection(table, qual, qualDists, project, fetch, items, dists);
 }
 
-/** `e` as a distance item over a float32 vector column of the scan, or null. */
-function distanceItem(table: Table, cols: readonly number[], e: Expr): { col: number; item: DistanceItem } | null {
+/**
+ * Tuple positions `qual` reads outside its distances `dists`, into `out`; false when it holds a
+ * SubPlan (whose arguments are not walked).
+ */
+function qualReads(qual: Expr, dists: readonly { e: Op2 }[], out: Set<number>): boolean {
+  let sub = false;
+  const walk = (x: Expr): void => {
+    if (sub || dists.some((d) => d.e === x)) return;
+    if (x.k === 'slot') out.add(x.idx);
+    else if (x.k === 'subplan') sub = true;
+    else forEachOperand(x, walk);
+  };
+  walk(qual);
+  return !sub;
+}
+
+/** `e` as a distance over a float32 vector column of the scan and a constant or parameter query, or null. */
+function distanceItem(table: Table, cols: readonly number[], e: Expr): DistanceItem | null {
   if (e.k !== 'op2' || e.l.type !== 'vector' || e.r.type !== 'vector') return null;
   const k = distanceKernel(e.fn);
   if (k === null) return null;
@@ -247,8 +355,8 @@ function distanceItem(table: Table, cols: readonly number[], e: Expr): { col: nu
     return c >= 0 && table.def.columns[c]!.type === 'vector' && table.packedColumn(c) === null ? c : -1;
   };
   let col = vectorCol(e.l);
-  if (col >= 0 && isQuery(e.r)) return { col, item: { e, query: e.r, queryLeft: false, ...k } };
+  if (col >= 0 && isQuery(e.r)) return { e, col, query: e.r, queryLeft: false, ...k };
   col = vectorCol(e.r);
-  if (col >= 0 && isQuery(e.l)) return { col, item: { e, query: e.l, queryLeft: true, ...k } };
+  if (col >= 0 && isQuery(e.l)) return { e, col, query: e.l, queryLeft: true, ...k };
   return null;
 }

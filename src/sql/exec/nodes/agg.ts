@@ -14,7 +14,8 @@
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
-import { PlanState, execInitNode, execProcNode, execReScan, type EState } from '../executor.js';
+import { PlanState, execInitNode, execProcNode, execReScan, slotsRead, type EState } from '../executor.js';
+import type { Expr } from '../../analyze/expr.js';
 import { keyText } from '../hash_key.js';
 import type { AggCall } from '../../plan/plan.js';
 import { sortOrder } from './sort.js';
@@ -36,6 +37,18 @@ function buffered(call: AggCall): boolean {
 
 type AggPlan = Extract<PlanNode, { node: 'Agg' }>;
 
+/** The expressions an Agg evaluates on its input tuples: group keys, and each call's arguments, FILTER and ORDER BY keys. */
+function inputExprs(p: AggPlan): Expr[] {
+  const out: Expr[] = [...p.groupKeys];
+  for (const a of p.aggs) {
+    if (a.arg !== null) out.push(a.arg);
+    if (a.arg2 !== null) out.push(a.arg2);
+    if (a.filter !== null) out.push(a.filter);
+    for (const o of a.order) out.push(o.expr);
+  }
+  return out;
+}
+
 interface Group {
   keys: Value[];
   states: unknown[];
@@ -50,6 +63,9 @@ export class AggState extends PlanState {
     this.children = [execInitNode(p.input, es)];
     // run() evaluates keys and arguments on each tuple and keeps only values.
     this.children[0]!.parentKeepsNoTuple = true;
+    // ... and reads nothing else of it: a scan below leaves the other positions unread (a
+    // vector column that only the WHERE reads is not copied out of the table for each row).
+    if (p.split === undefined) this.children[0]!.setParentReads(slotsRead(inputExprs(p)));
   }
 
   private initStates(): unknown[] {

@@ -210,7 +210,7 @@ export class IndexScanState extends PlanState {
   constructor(readonly p: IndexScanPlan, es: EState) {
     super(p, es);
     this.scratch = new Array(p.scan.cols.length);
-    this.proj = p.project === null ? null : compileScanProjection(p.table, p.scan.cols, p.qual, p.project);
+    this.proj = p.project === null ? null : compileScanProjection(p.table, p.scan.cols, p.qual, p.project, false);
     this.projectsItself = this.proj !== null;
   }
 

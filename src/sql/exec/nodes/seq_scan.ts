@@ -30,14 +30,23 @@ export class SeqScanState extends PlanState {
   private readonly scratch: Value[];
   /** Visible rows read by this scan, added to pg_stat_user_tables.seq_tup_read when it ends. */
   private read = 0;
-  /** The projection computed from storage, or null (no projection, or nothing to gain). */
+  /**
+   * The qual and projection computed from storage, or null (neither has anything to gain):
+   * distances in the qual, and the projection's columns and distances.
+   */
   private readonly proj: ScanProjection | null;
+  /**
+   * Without a projection, the positions of a row that passed the qual still to be read before
+   * it goes up: those the parent reads (PlanState.parentReads) that the qual did not fetch.
+   * Computed at the first row (the parent says what it reads before its first fetch).
+   */
+  private rest: Int32Array | null = null;
 
   constructor(readonly p: SeqScanPlan, es: EState) {
     super(p, es);
     this.scratch = new Array(p.scan.cols.length);
-    this.proj = p.project === null ? null : compileScanProjection(p.table, p.scan.cols, p.qual, p.project);
-    this.projectsItself = this.proj !== null;
+    this.proj = compileScanProjection(p.table, p.scan.cols, p.qual, p.project);
+    this.projectsItself = this.proj !== null && this.proj.projects;
   }
 
   next(): Value[] | null {
@@ -49,33 +58,51 @@ export class SeqScanState extends PlanState {
     const n = this.end_;
     const xid = this.es.xid;
     const cols = this.p.scan.cols;
-    const qual = this.p.qual;
     // A projection copies what it needs into a tuple of its own (execProcNode): the scratch
     // tuple can go up as it is, one allocation per row fewer.
     const projected = this.p.project !== null;
     const interrupts = this.es.interrupts;
     const proj = this.proj;
+    if (proj !== null) {
+      const qual = proj.qual;
+      const row = this.scratch;
+      while (this.r < n) {
+        const r = this.r++;
+        interrupts.tick();
+        if (!table.visibleTo(r, xid)) continue;
+        this.read++;
+        proj.load(r, cols, row, this.es);
+        if (qual !== null && !this.qualPasses(qual, row)) continue;
+        if (proj.projects) return proj.project(r, row, this.es);
+        const rest = (this.rest ??= this.restPositions(proj));
+        for (let j = 0; j < rest.length; j++) {
+          const i = rest[j]!;
+          const c = cols[i]!;
+          row[i] = c < 0 ? r : table.get(c, r);
+        }
+        return projected ? row : row.slice();
+      }
+      return null;
+    }
+    const qual = this.p.qual;
     while (this.r < n) {
       const r = this.r++;
       interrupts.tick();
       if (!table.visibleTo(r, xid)) continue;
       this.read++;
-      if (proj !== null) {
-        const row = this.scratch;
-        const fetch = proj.fetch;
-        for (let i = 0; i < fetch.length; i++) {
-          const c = cols[fetch[i]!]!;
-          row[fetch[i]!] = c < 0 ? r : table.get(c, r);
-        }
-        if (qual !== null && !this.qualPasses(qual, row)) continue;
-        return proj.project(r, row, this.es);
-      }
       if (qual === null) return projected ? fetchRow(table, cols, r, this.scratch) : fetchRow(table, cols, r);
       const row = fetchRow(table, cols, r, this.scratch);
       if (!this.qualPasses(qual, row)) continue;
       return projected ? row : row.slice();
     }
     return null;
+  }
+
+  /** The positions {@link rest} holds: those the parent reads (all when it did not say) less those `proj` fetched. */
+  private restPositions(proj: ScanProjection): Int32Array {
+    const fetched = new Set(proj.fetch);
+    const reads = this.parentReads ?? this.p.scan.cols.map((_, i) => i);
+    return Int32Array.from(reads.filter((i) => !fetched.has(i)));
   }
 
   rescan(): void {
