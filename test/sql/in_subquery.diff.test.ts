@@ -4,9 +4,9 @@
  * (exec/executor.ts), against PostgreSQL 18 + pgvector 0.8.7 (PGlite): duplicates and NULLs
  * on both sides, NOT IN with NULLs (never an anti join), IN beside joins, under OR and NOT,
  * across numeric types, with LIMIT / aggregates / set operations inside the subquery, and in
- * UPDATE / DELETE. Also EXISTS with a distance condition, run as a Hash Right Semi Join whose
- * join filter computes distances only for rows whose key matched. Rows must be identical;
- * every query orders its rows completely.
+ * UPDATE / DELETE. Also EXISTS with a distance condition, planned as PostgreSQL plans it (the
+ * distance condition a filter of the subquery's scan). Rows must be identical; every query
+ * orders its rows completely.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -121,7 +121,7 @@ test('IN (subquery) plans: a hash join (an inner join over the unique docs.id, a
   );
 });
 
-test('EXISTS with a distance condition: a Hash Right Semi Join, same rows as PostgreSQL', async () => {
+test('EXISTS with a distance condition: same rows and plan as PostgreSQL', async () => {
   await all('EXISTS with distances', [
     "SELECT d.id FROM docs d WHERE d.cat = 2 AND EXISTS (SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.e <-> '[1,1,1]' < 4.5) ORDER BY d.id",
     "SELECT d.id FROM docs d WHERE EXISTS (SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.e <=> '[1,0,1]' < 0.5 AND c.tag IS NOT NULL) ORDER BY d.id",
@@ -131,18 +131,7 @@ test('EXISTS with a distance condition: a Hash Right Semi Join, same rows as Pos
     "SELECT d.id FROM docs d WHERE d.cat = 4 AND EXISTS (SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.e <-> $1 < $2) ORDER BY d.id",
     "SELECT p.a, p.b FROM pairs p WHERE p.a < 10 AND EXISTS (SELECT 1 FROM chunks c WHERE c.doc_id = p.a AND c.e <-> '[0,1,0]' < 5) ORDER BY 1, 2",
   ].map((q) => (q.includes('$1') ? q.replace('$1', "'[2,-1,0]'").replace('$2', '5') : q)));
-  const plan = (await db.query<{ 'QUERY PLAN': string }>(
+  await all('EXISTS with distances: the plan', [
     "EXPLAIN (COSTS OFF) SELECT d.id FROM docs d WHERE d.cat = 2 AND EXISTS (SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.e <-> '[1,1,1]' < 4.5) ORDER BY d.id",
-  )).rows.map((r) => r['QUERY PLAN']).join('\n');
-  assert.equal(plan, [
-    'Sort',
-    '  Sort Key: d.id',
-    '  ->  Hash Right Semi Join',
-    '        Hash Cond: (c.doc_id = d.id)',
-    "        Join Filter: ((c.e <-> '[1,1,1]'::vector) < '4.5'::double precision)",
-    '        ->  Seq Scan on chunks c',
-    '        ->  Hash',
-    '              ->  Seq Scan on docs d',
-    '                    Filter: (cat = 2)',
-  ].join('\n'));
+  ]);
 });

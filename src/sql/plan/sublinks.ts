@@ -32,16 +32,7 @@ export interface SemiJoin {
   outerKeys: Expr[];
   eq: ((a: unknown, b: unknown) => unknown)[];
   text: string;
-  /**
-   * EXISTS only: the subquery's conditions that compute vector distances, and the subquery's
-   * columns they read. When the outer side is the smaller, the join hashes it and probes
-   * with the subquery's rows, and these conditions run as the join filter on the rows whose
-   * key matched (a Hash Right Semi Join), not on every row of the subquery.
-   */
-  lazy?: { quals: Expr[]; rest: Expr[]; vars: VarExpr[] };
 }
-
-const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
 
 /**
  * True when subquery `q` reads a column outside itself, or with `beyond` 1, outside the query
@@ -219,57 +210,8 @@ export function existsAsAny(sub: SelectQuery): DecorrelatedExists | null {
 function semiJoinOf(sub: SelectQuery, anti: boolean): SemiJoin | null {
   const d = decorrelateExists(sub);
   if (d === null) return null;
-  const { inner, outerKeys, eq, kept } = d;
-  const out: SemiJoin = { anti, inner, outerKeys, eq, text: '' };
-  const costly = kept.filter((c) => someNode(c, (x) => x.k === 'op2' && DISTANCE_OPS.has(x.op)) && !someNode(c, (x) => x.k === 'sublink'));
-  if (!anti && costly.length > 0 && sub.from.length === 1) {
-    const vars: VarExpr[] = [];
-    const walk = (x: Expr): void => {
-      if (x.k === 'var' && !vars.some((v) => v.rti === x.rti && v.col === x.col)) vars.push(x);
-      forEachOperand(x, walk);
-    };
-    for (const c of costly) walk(c);
-    out.lazy = { quals: costly, rest: kept.filter((c) => !costly.includes(c)), vars };
-  }
-  return out;
-}
-
-/**
- * The semi join of `outer` with EXISTS subquery `s` as a Hash Right Semi Join: `outer`
- * hashed on its keys, the subquery (without its distance conditions) probing it, the
- * distance conditions evaluated as the join filter on probe rows whose key matched. Null
- * when hashing the subquery is estimated cheaper.
- */
-function rightSemiJoin(info: PlannerInfo, outer: PlanNode, s: SemiJoin): PlanNode | null {
-  const lazy = s.lazy!;
-  const restWhere = lazy.rest.length === 0 ? null : lazy.rest.length === 1 ? lazy.rest[0]! : ({ k: 'and', type: 'bool', args: lazy.rest } as Expr);
-  const q: SelectQuery = { ...s.inner, where: restWhere, targets: [...s.inner.targets, ...lazy.vars.map((v, i) => ({ name: `v${i}`, expr: v as Expr }))] };
-  const child = new PlannerInfo(info.global, q, info);
-  const sub = planLevel(child);
-  if (outer.rows >= sub.rows) return null;
-  const subLayout: LayoutItem[] = q.targets.map((t) => ({ expr: t.expr }));
-  sub.layout = subLayout;
-  const hash: PlanNode & { node: 'Hash' } = { ...planBase(outer.rows, outer.totalCost, outer.totalCost, outer.layout, outer.width), node: 'Hash', input: outer };
-  const rows = Math.max(1, outer.rows * 0.5);
-  const cost = outer.totalCost + sub.totalCost + (outer.rows + sub.rows) * (CPU_TUPLE_COST + CPU_OPERATOR_COST);
-  const eq = s.eq;
-  const hj: PlanNode & { node: 'HashJoin' } = {
-    ...planBase(rows, outer.totalCost, cost, [...outer.layout, ...subLayout], outer.width),
-    node: 'HashJoin', joinType: 'right_semi', outer: sub, inner: hash, outerKeys: [], innerKeys: [],
-    keyEq: eq.map((f) => (a: unknown, b: unknown) => f(b, a)),
-    hashCondText: '', joinQual: null, outerWidth: subLayout.length, innerWidth: outer.layout.length,
-  };
-  hj.outerKeys = s.inner.targets.map((t, i) => ({ k: 'slot', type: t.expr.type, idx: i, typmod: -1, name: '' }) as Expr);
-  hj.innerKeys = s.outerKeys.map((k) => info.bindFor(hj, k, outer.layout));
-  // The join filter reads the subquery's columns where the emitted row (outer ++ subquery)
-  // holds them: bound at the subquery's level, the outer positions matching nothing.
-  const bindLayout: LayoutItem[] = [...outer.layout.map(() => ({ rti: -1, col: -1 })), ...s.inner.targets.map(() => ({ rti: -1, col: -1 })), ...lazy.vars.map((v) => ({ rti: v.rti, col: v.col }))];
-  const lq = lazy.quals.length === 1 ? lazy.quals[0]! : ({ k: 'and', type: 'bool', args: lazy.quals } as Expr);
-  hj.joinQual = child.bindFor(hj, lq, bindLayout);
-  const pre = info.global.useprefix('upper');
-  const conds = s.outerKeys.map((k, i) => `(${child.text(child.q.targets[i]!.expr, pre)} = ${info.text(k, pre)})`);
-  hj.hashCondText = conds.length === 1 ? conds[0]! : `(${conds.join(' AND ')})`;
-  return hj;
+  const { inner, outerKeys, eq } = d;
+  return { anti, inner, outerKeys, eq, text: '' };
 }
 
 /**
@@ -364,13 +306,6 @@ function uniqueify(child: PlannerInfo, sub: PlanNode, s: SemiJoin, layout: Layou
  */
 export function addSemiJoins(info: PlannerInfo, plan: PlanNode, semis: SemiJoin[]): PlanNode {
   for (const s of semis) {
-    if (s.lazy !== undefined) {
-      const r = rightSemiJoin(info, plan, s);
-      if (r !== null) {
-        plan = r;
-        continue;
-      }
-    }
     const child = new PlannerInfo(info.global, s.inner, info);
     let sub = planLevel(child);
     const innerLayout: LayoutItem[] = s.inner.targets.map((t) => ({ expr: t.expr }));
