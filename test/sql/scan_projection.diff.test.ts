@@ -143,6 +143,13 @@ test('distances in a scan filter, computed from storage: every operator, NULLs, 
     queries.push([`SELECT id FROM t WHERE NOT (v ${op} '[1,1,0]' < 1.5)`]);
     queries.push([`SELECT id FROM t WHERE (v ${op} '[1,1,0]' < 1.5) IS NOT TRUE`]);
   }
+  // Bounds the small-integer vectors reach exactly (L2 2, inner product -2, cosine 1 for
+  // orthogonal vectors, L1 3): a distance off in its last bit moves rows across them.
+  for (const [op, bound] of [['<->', '2'], ['<#>', '-2'], ['<=>', '1'], ['<+>', '3']] as const) {
+    queries.push([`SELECT id FROM t WHERE v ${op} '[1,1,0]' <= ${bound}`]);
+    queries.push([`SELECT id FROM t WHERE v ${op} '[1,1,0]' = ${bound}`]);
+    queries.push([`SELECT count(*) FROM t WHERE '[0,1,-1]' ${op} v >= ${bound}`]);
+  }
   // What the parent reads: count(*) reads nothing, aggregates read their arguments and FILTER.
   queries.push(["SELECT count(*) FILTER (WHERE v IS NOT NULL), sum(x), max(g) FROM t WHERE v <=> '[1,0,0]' < 0.5 OR x = 1"]);
   queries.push(["SELECT g, count(*), array_agg(id ORDER BY id), avg(v) FROM t WHERE v <#> '[1,1,1]' < 0 GROUP BY g ORDER BY g"]);
@@ -184,4 +191,29 @@ test('UPDATE and DELETE whose WHERE is a distance change the rows PostgreSQL cha
   const mismatches: string[] = [];
   for (const [q, params] of queries) await check(q, mismatches, params);
   reportMismatches('distance DML', mismatches, queries.length, SEED);
+});
+
+test('a bitmap heap scan computes a distance in its filter from storage too', async () => {
+  await both('CREATE INDEX t_g_idx ON t (g)');
+  await both('SET enable_seqscan = off');
+  await both('SET enable_indexscan = off');
+  try {
+    const queries: [string, unknown[]?][] = [
+      ["SELECT id, x FROM t WHERE g IN (2, 5, 7) AND v <-> '[1,1,1]' < 2.5 ORDER BY id"],
+      ['SELECT count(*) FROM t WHERE g < 6 AND v <=> $1 < 0.5', ['[1,0,1]']],
+      ["SELECT * FROM t WHERE g = 3 AND (v <#> '[1,2,0]' < -1 OR x IS NULL) ORDER BY id"],
+      ["SELECT id FROM t WHERE g = 4 AND v <=> '[1,2]' < 1"],
+    ];
+    const mismatches: string[] = [];
+    for (const [q, params] of queries) await check(q, mismatches, params);
+    reportMismatches('bitmap heap scan distances', mismatches, queries.length, SEED);
+    const plan = (await db.query<{ 'QUERY PLAN': string }>("EXPLAIN (COSTS OFF) SELECT id, x FROM t WHERE g IN (2, 5, 7) AND v <-> '[1,1,1]' < 2.5")).rows
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    assert.match(plan, /^Bitmap Heap Scan on t\n {2}Recheck Cond: .*\n {2}Filter: \(\(v <-> '\[1,1,1\]'::vector\) < '2.5'::double precision\)/, plan);
+  } finally {
+    await both('RESET enable_seqscan');
+    await both('RESET enable_indexscan');
+    await both('DROP INDEX t_g_idx');
+  }
 });

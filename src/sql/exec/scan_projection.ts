@@ -105,6 +105,8 @@ export class ScanProjection {
   /** The row {@link load} read last, and the context its qual is evaluated in. */
   private cur = -1;
   private ctx: EvalCtx | null = null;
+  /** The positions {@link complete} reads, computed at its first call. */
+  private rest: Int32Array | null = null;
 
   constructor(
     private readonly table: Table,
@@ -156,6 +158,27 @@ export class ScanProjection {
     this.cur = r;
     this.ctx = ctx;
     return row;
+  }
+
+  /**
+   * Without a projection, the tuple of row `r` that passed the qual: `row` (as {@link load}
+   * filled it) completed at the positions `reads` that load did not read (null: every
+   * position; the others keep what they held: nothing reads them), as a new array. `reads`
+   * is the parent's (PlanState.parentReads), the same on every call of a scan.
+   */
+  complete(r: number, cols: readonly number[], row: Value[], reads: readonly number[] | null): Value[] {
+    if (this.rest === null) {
+      const fetched = new Set(this.fetch);
+      this.rest = Int32Array.from((reads ?? cols.map((_, i) => i)).filter((i) => !fetched.has(i)));
+    }
+    const rest = this.rest;
+    const table = this.table;
+    for (let j = 0; j < rest.length; j++) {
+      const i = rest[j]!;
+      const c = cols[i]!;
+      row[i] = c < 0 ? r : table.get(c, r);
+    }
+    return row.slice();
   }
 
   /**

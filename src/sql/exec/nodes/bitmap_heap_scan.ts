@@ -11,6 +11,7 @@ import { ROWS_PER_PAGE } from '../../plan/cost.js';
 import { PlanState, execInitNode, type EState } from '../executor.js';
 import { bitmapProducer } from './bitmap_index_scan.js';
 import { fetchRow } from './seq_scan.js';
+import { compileScanProjection, type ScanProjection } from '../scan_projection.js';
 
 type Plan = Extract<PlanNode, { node: 'BitmapHeapScan' }>;
 
@@ -21,9 +22,16 @@ export class BitmapHeapScanState extends PlanState {
   private pages = 0;
   private lastPage = -1;
 
+  /** The qual compiled against storage (scan_projection.ts), or null when that gains nothing. */
+  private readonly proj: ScanProjection | null;
+  private readonly scratch: Value[];
+
   constructor(readonly p: Plan, es: EState) {
     super(p, es);
     this.children = [execInitNode(p.input, es)];
+    // The projection, if any, is execProcNode's.
+    this.proj = compileScanProjection(p.table, p.scan.cols, p.qual, null);
+    this.scratch = new Array(p.scan.cols.length);
   }
 
   next(): Value[] | null {
@@ -53,9 +61,17 @@ export class BitmapHeapScanState extends PlanState {
         this.pages++;
         this.lastPage = page;
       }
-      const tuple = fetchRow(table, this.p.scan.cols, row);
-      if (!this.qualPasses(this.p.qual, tuple)) continue;
-      return tuple;
+      const proj = this.proj;
+      if (proj === null) {
+        const tuple = fetchRow(table, this.p.scan.cols, row);
+        if (!this.qualPasses(this.p.qual, tuple)) continue;
+        return tuple;
+      }
+      // The qual's columns first (a distance computed from storage), the rest for rows that pass.
+      const cols = this.p.scan.cols;
+      proj.load(row, cols, this.scratch, this.es);
+      if (proj.qual !== null && !this.qualPasses(proj.qual, this.scratch)) continue;
+      return proj.complete(row, cols, this.scratch, this.parentReads);
     }
     this.instr.extra = this.pages > 0 ? [['Heap Blocks', `exact=${this.pages}`]] : [];
     return null;
@@ -65,5 +81,11 @@ export class BitmapHeapScanState extends PlanState {
     this.bm = null;
     this.r = 0;
     this.lastPage = -1;
+    this.proj?.rescan();
+  }
+
+  override end(): void {
+    this.proj?.end();
+    super.end();
   }
 }

@@ -35,12 +35,6 @@ export class SeqScanState extends PlanState {
    * distances in the qual, and the projection's columns and distances.
    */
   private readonly proj: ScanProjection | null;
-  /**
-   * Without a projection, the positions of a row that passed the qual still to be read before
-   * it goes up: those the parent reads (PlanState.parentReads) that the qual did not fetch.
-   * Computed at the first row (the parent says what it reads before its first fetch).
-   */
-  private rest: Int32Array | null = null;
 
   constructor(readonly p: SeqScanPlan, es: EState) {
     super(p, es);
@@ -73,14 +67,7 @@ export class SeqScanState extends PlanState {
         this.read++;
         proj.load(r, cols, row, this.es);
         if (qual !== null && !this.qualPasses(qual, row)) continue;
-        if (proj.projects) return proj.project(r, row, this.es);
-        const rest = (this.rest ??= this.restPositions(proj));
-        for (let j = 0; j < rest.length; j++) {
-          const i = rest[j]!;
-          const c = cols[i]!;
-          row[i] = c < 0 ? r : table.get(c, r);
-        }
-        return projected ? row : row.slice();
+        return proj.projects ? proj.project(r, row, this.es) : proj.complete(r, cols, row, this.parentReads);
       }
       return null;
     }
@@ -96,13 +83,6 @@ export class SeqScanState extends PlanState {
       return projected ? row : row.slice();
     }
     return null;
-  }
-
-  /** The positions {@link rest} holds: those the parent reads (all when it did not say) less those `proj` fetched. */
-  private restPositions(proj: ScanProjection): Int32Array {
-    const fetched = new Set(proj.fetch);
-    const reads = this.parentReads ?? this.p.scan.cols.map((_, i) => i);
-    return Int32Array.from(reads.filter((i) => !fetched.has(i)));
   }
 
   rescan(): void {
