@@ -1,6 +1,10 @@
 /**
- * A table scan's projection, computed by the scan from the table's storage (PostgreSQL's
- * ExecProject over a scan slot that only deforms the attributes the target list reads):
+ * A table scan's qual and projection, computed by the scan from the table's storage
+ * (PostgreSQL's ExecQual and ExecProject over a scan slot that only deforms the attributes
+ * they read). The scan reads the columns its qual reads, tests the qual, and reads the others
+ * only for the rows that pass (and without a projection only those its parent reads). In the
+ * qual, a distance of the shape below is replaced by a call computing it from storage, placed
+ * where the operator was, so it runs only when the operator would have. In the projection:
  *
  * - a column the projection passes up is read from the table directly;
  * - a vector distance `column <op> query` (`<->`, `<#>`, `<=>`, `<+>` on float32 vectors,
@@ -307,7 +311,7 @@ export function compileScanProjection(
     dists.push(d);
     return dists.length - 1;
   };
-  // The qual's distances, found first; each becomes a call once the projection exists.
+  // The qual's distances (the ScanProjection replaces each by a call into itself).
   const qualDists: QualDistance[] = [];
   const findQualDistances = (e: Expr): void => {
     if (e.k === 'subplan') return;
