@@ -20,6 +20,7 @@ import { SettingsRegistry } from '../sql/settings.js';
 import type { IndexBuildProgress, Notification } from '../sql/env.js';
 import { StatsStore } from '../sql/stats/store.js';
 import { executeStatement, rollback, beginImplicitBlock, endImplicitBlock, convertBindParams, type PreparedCache, type StatementResult } from '../sql/exec/statement.js';
+import { countPlan } from '../sql/exec/prepared.js';
 import { endTransaction, finishWrites } from '../sql/exec/txn.js';
 import { describeCopyIn, isCopyFromStdin, type CopyIo, type CopyInDescription } from '../sql/exec/copy.js';
 import { loadIndexMethods } from './methods.js';
@@ -503,14 +504,17 @@ export class Database {
   bind(stmt: PreparedStatement, params: readonly unknown[], resultFormats: readonly number[], session: Session = this.defaultSession): Portal {
     this.checkOpen();
     const portal = bindPortal(stmt, params, resultFormats);
-    if (stmt.raw === null || params.length === 0) return portal;
-    try {
-      session.catalog.viewer = session.txn;
-      convertBindParams(session, stmt.paramTypes, portal.params);
-    } catch (e) {
-      if (e instanceof PgError && session.txn.inBlock) session.txn.failed = true;
-      throw e;
+    if (stmt.raw !== null && params.length > 0) {
+      try {
+        session.catalog.viewer = session.txn;
+        convertBindParams(session, stmt.paramTypes, portal.params);
+      } catch (e) {
+        if (e instanceof PgError && session.txn.inBlock) session.txn.failed = true;
+        throw e;
+      }
     }
+    // PostgreSQL plans at Bind (exec_bind_message's GetCachedPlan): pg_prepared_statements counts it.
+    countPlan(stmt, params.length);
     return portal;
   }
 

@@ -18,6 +18,7 @@ import { TYPE_OID, valueToText, type SqlType } from '../sql/analyze/types.js';
 import type { Value } from '../storage/table.js';
 import { describeStatement, type PreparedCache, type ResultField, type StatementResult } from '../sql/exec/statement.js';
 import { typeIoByOid } from '../types/type_io.js';
+import { wallClockUs } from '../types/datetime_funcs.js';
 import type { PreparedStatement } from '../sql/exec/prepared.js';
 
 export type { PreparedStatement } from '../sql/exec/prepared.js';
@@ -59,12 +60,14 @@ export function prepareStatement(env: SqlEnv, sql: string, paramOids: ArrayLike<
   if (stmts.length > 1) throw new PgError(SQLSTATE.syntax_error, 'cannot insert multiple commands into a prepared statement');
   const declared: SqlType[] = [];
   for (let i = 0; i < paramOids.length; i++) declared.push(typeOfOid(paramOids[i]!));
-  if (stmts.length === 0) return { sql, raw: null, paramTypes: declared, paramOids: Array.from(paramOids), fields: null };
+  // Parse's statement start: when pg_prepared_statements says it was prepared.
+  const made = { sql, fromSql: false, prepareTimeUs: wallClockUs(env.clock), plans: { generic: 0, custom: 0 } };
+  if (stmts.length === 0) return { ...made, raw: null, paramTypes: declared, paramOids: Array.from(paramOids), fields: null };
   let raw = stmts[0]!;
   if (declared.some((t) => t !== 'unknown')) raw = { stmt: { [raw.tag]: raw.stmt[raw.tag] }, tag: raw.tag };
   const d = describeStatement(env, raw, declared, cache);
   const paramOidsOut = d.paramTypes.map((t) => oidOfType(t));
-  return { sql, raw, paramTypes: d.paramTypes, paramOids: paramOidsOut, fields: d.fields };
+  return { ...made, raw, paramTypes: d.paramTypes, paramOids: paramOidsOut, fields: d.fields };
 }
 
 /**

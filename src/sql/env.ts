@@ -18,6 +18,7 @@ import type { ConcurrentBuild } from './exec/index_build_concurrent.js';
 import type { AsyncScans } from './exec/parallel_knn_async.js';
 import type { StatementRerun } from './exec/statement_rerun.js';
 import type { PreparedStatement } from './exec/prepared.js';
+import type { BackendActivity } from '../storage/backend_activity.js';
 
 /**
  * One row write of the current transaction: an inserted row (new or the new version of an
@@ -182,6 +183,11 @@ export interface SqlEnv {
    * extended protocol's Parse share one namespace, as in PostgreSQL.
    */
   readonly preparedStatements: Map<string, PreparedStatement>;
+  /**
+   * The running or last query and its client (pg_stat_activity); its text is the query string
+   * a PREPARE came in (pg_prepared_statements.statement).
+   */
+  readonly activity: BackendActivity;
   /** LISTEN / NOTIFY state of the session (exec/notify.ts). */
   readonly notify: NotifyState;
   /**

@@ -17,7 +17,7 @@ import { runSelect } from './select.js';
 import { createTableTx } from './ddl_txn.js';
 import { assignTableOids } from './catalog_describe.js';
 import { ensureXid } from './txn.js';
-import { executeParams, lookupPrepared } from './prepared.js';
+import { countPlan, executeParams, lookupPrepared, type PreparedStatement } from './prepared.js';
 import type { SqlType } from '../analyze/types.js';
 
 /**
@@ -44,6 +44,7 @@ export function createTableAs(env: SqlEnv, s: PgNode, notices: Notices): number 
   let select = s.query.SelectStmt;
   let declared: readonly SqlType[] = [];
   let params: Value[] = [];
+  let executed: PreparedStatement | null = null;
   if (s.query.ExecuteStmt !== undefined) {
     // CREATE TABLE ... AS EXECUTE name(args): the prepared SELECT with those values.
     const e = s.query.ExecuteStmt;
@@ -52,6 +53,7 @@ export function createTableAs(env: SqlEnv, s: PgNode, notices: Notices): number 
     params = executeParams(env, e.name as string, p, (e.params ?? []) as PgNode[]);
     select = p.raw.stmt.SelectStmt;
     declared = p.paramTypes;
+    executed = p;
   }
   if (select === undefined) throw pgErr.featureNotSupported(`CREATE TABLE AS ${Object.keys(s.query)[0]}`);
   const { query } = analyzeSelect(env, select, declared);
@@ -68,7 +70,11 @@ export function createTableAs(env: SqlEnv, s: PgNode, notices: Notices): number 
     seen.add(c.name);
   }
   // The rows are read before the table exists (the query cannot see it).
-  const rows = into.skipData === true ? [] : runSelect(env, planSelect(env, query, params), params).rows;
+  const plan = into.skipData === true ? null : planSelect(env, query, params);
+  // A planning of the prepared statement pg_prepared_statements counts, as PostgreSQL's
+  // ExecuteQuery gets a plan (WITH NO DATA included).
+  if (executed !== null) countPlan(executed, params.length);
+  const rows = plan === null ? [] : runSelect(env, plan, params).rows;
   ensureXid(env);
   const table = createTableTx(env, env.txn, { name, columns, primaryKey: [] }, []);
   assignTableOids(env, table);

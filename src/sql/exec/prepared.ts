@@ -22,10 +22,28 @@ import { evalExpr, NO_CONTEXT, type EvalCtx } from './eval.js';
 import type { Value } from '../../storage/table.js';
 import type { ResultField } from './statement.js';
 
+/**
+ * How often a prepared statement was planned for an execution, by kind (pg_prepared_statements'
+ * generic_plans and custom_plans; see {@link countPlan}).
+ */
+export interface PlanCounts {
+  generic: number;
+  custom: number;
+}
+
 /** A parsed and analyzed statement (one), ready to be bound and executed any number of times. */
 export interface PreparedStatement {
-  /** The client's query text (Parse's); empty for a statement SQL PREPARE made. */
+  /**
+   * The client's query text: Parse's, or for a statement SQL PREPARE made the whole query
+   * string the PREPARE came in (pg_prepared_statements.statement, PostgreSQL's query_string).
+   */
   readonly sql: string;
+  /** True for a statement SQL PREPARE made, false for the extended protocol's Parse. */
+  readonly fromSql: boolean;
+  /** When it was prepared (µs since 2000-01-01 UTC: the PREPARE's or Parse's statement start). */
+  readonly prepareTimeUs: bigint;
+  /** Executions planned so far (EXECUTE, EXPLAIN EXECUTE, CREATE TABLE AS EXECUTE, Bind). */
+  readonly plans: PlanCounts;
   /** The statement, or null for an empty query string (Execute answers EmptyQueryResponse). */
   readonly raw: RawStatement | null;
   /** The type of each parameter, `$1` first: declared by the client or inferred. */
@@ -72,6 +90,40 @@ export function deallocate(env: SqlEnv, name: string | null): void {
     return;
   }
   if (!env.preparedStatements.delete(name)) throw undefinedStatement(name);
+}
+
+/**
+ * Counts one planning of `stmt` for an execution with `paramCount` parameter values, as
+ * PostgreSQL's GetCachedPlan counts it for pg_prepared_statements: generic without parameters
+ * (PostgreSQL never makes a custom plan then), else custom. vecgres always plans with the bound
+ * values (a plan cached for other values is reused only where it does not depend on them:
+ * plan/planner.ts cachedPlanValid), so an execution with parameters is always a custom plan;
+ * PostgreSQL's switch to a generic plan after five custom ones, when it estimates it cheaper,
+ * does not happen here.
+ */
+export function countPlan(stmt: PreparedStatement, paramCount: number): void {
+  if (paramCount === 0) stmt.plans.generic++;
+  else stmt.plans.custom++;
+}
+
+/**
+ * Runs `run`, an execution of `stmt` with `paramCount` parameter values, and counts its plan
+ * ({@link countPlan}) unless it failed before PostgreSQL would have planned it: an error of
+ * analysis (class 42: a table dropped since PREPARE) or 0A000. A rerun after a wait
+ * (statement_rerun.ts) was counted by its first run.
+ */
+export function runCountingPlan<T>(env: SqlEnv, stmt: PreparedStatement, paramCount: number, run: () => T): T {
+  if (env.rerun.rerunning) return run();
+  let r: T;
+  try {
+    r = run();
+  } catch (e) {
+    const beforePlan = e instanceof PgError && (e.code.startsWith('42') || e.code === SQLSTATE.feature_not_supported);
+    if (!beforePlan) countPlan(stmt, paramCount);
+    throw e;
+  }
+  countPlan(stmt, paramCount);
+  return r;
 }
 
 function undefinedStatement(name: string): PgError {

@@ -42,7 +42,7 @@ import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
 import { reindex } from './reindex.js';
-import { PREPARABLE, deallocate, executeParams, lookupPrepared, storePrepared, type PreparedStatement } from './prepared.js';
+import { PREPARABLE, deallocate, executeParams, lookupPrepared, runCountingPlan, storePrepared, type PreparedStatement } from './prepared.js';
 import { planSelect, planSelectCached, cachedPlanValid, type CachedPlan } from '../plan/planner.js';
 import { explainOutput, type ExplainOptions } from '../plan/explain.js';
 import type { PlanNode, PlannedStmt } from '../plan/plan.js';
@@ -453,7 +453,8 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     case 'ExecuteStmt': {
       const p = lookupPrepared(env, s.name);
       if (p.raw === null) return done('EXECUTE');
-      return dispatch(env, p.raw, executeValues(env, s, p), cache, null);
+      const values = executeValues(env, s, p);
+      return runCountingPlan(env, p, values.length, () => dispatch(env, p.raw!, values, cache, null));
     }
     case 'DeallocateStmt':
       deallocate(env, s.isall === true ? null : (s.name as string));
@@ -604,7 +605,18 @@ function prepareNamed(env: SqlEnv, s: PgNode, cache: PreparedCache): void {
   // A key of its own: parse trees are shared by SQL text, and its declared types are its own.
   const raw: RawStatement = { stmt: { [tag]: s.query[tag] }, tag };
   const d = describeStatement(env, raw, declared, cache);
-  storePrepared(env, s.name as string, { sql: '', raw, paramTypes: d.paramTypes, paramOids: d.paramTypes.map((t) => TYPE_OID[t]), fields: d.fields });
+  storePrepared(env, s.name as string, {
+    // The query string the PREPARE came in, whole (other statements of it included), as
+    // PostgreSQL keeps it for pg_prepared_statements.
+    sql: env.activity.query,
+    fromSql: true,
+    prepareTimeUs: env.timestamps.statementUs,
+    plans: { generic: 0, custom: 0 },
+    raw,
+    paramTypes: d.paramTypes,
+    paramOids: d.paramTypes.map((t) => TYPE_OID[t]),
+    fields: d.fields,
+  });
 }
 
 /**
@@ -1303,15 +1315,20 @@ function explainOptions(s: PgNode): ExplainOptions {
  */
 function explain(env: SqlEnv, s: PgNode, params: readonly unknown[], cache: PreparedCache): StatementResult {
   const opts = explainOptions(s);
-  let raw: RawStatement = { stmt: s.query, tag: Object.keys(s.query)[0]! };
-  if (raw.tag === 'ExecuteStmt') {
-    // EXPLAIN EXECUTE: the prepared statement's plan for these argument values.
-    const e = s.query.ExecuteStmt;
-    const p = lookupPrepared(env, e.name as string);
-    params = executeValues(env, e, p);
-    if (p.raw === null) throw pgErr.featureNotSupported('EXPLAIN of an empty prepared statement');
-    raw = p.raw;
-  }
+  const raw: RawStatement = { stmt: s.query, tag: Object.keys(s.query)[0]! };
+  if (raw.tag !== 'ExecuteStmt') return explainStatement(env, opts, raw, params, cache);
+  // EXPLAIN EXECUTE: the prepared statement's plan for these argument values (a planning
+  // pg_prepared_statements counts, as PostgreSQL's ExplainExecuteQuery gets a cached plan).
+  const e = s.query.ExecuteStmt;
+  const p = lookupPrepared(env, e.name as string);
+  const values = executeValues(env, e, p);
+  const prepared = p.raw;
+  if (prepared === null) throw pgErr.featureNotSupported('EXPLAIN of an empty prepared statement');
+  return runCountingPlan(env, p, values.length, () => explainStatement(env, opts, prepared, values, cache));
+}
+
+/** EXPLAIN of the SELECT, INSERT, UPDATE or DELETE `raw` with `params` (see {@link explain}). */
+function explainStatement(env: SqlEnv, opts: ExplainOptions, raw: RawStatement, params: readonly unknown[], cache: PreparedCache): StatementResult {
   const tag = raw.tag;
   if (tag === 'InsertStmt' || tag === 'UpdateStmt' || tag === 'DeleteStmt') {
     const a = prepare(env, raw, cache) as Analyzed<InsertQuery | UpdateQuery | DeleteQuery>;
