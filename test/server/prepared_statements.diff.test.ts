@@ -68,3 +68,45 @@ test('the extended protocol and SQL PREPARE / EXECUTE / DEALLOCATE share the ses
     await pair.close();
   }
 });
+
+test('pg_prepared_statements lists the protocol\'s named statements (not the unnamed one) beside PREPARE\'s', async () => {
+  const pair = await connectPeerPair();
+  const view = `SELECT name, statement, parameter_types, result_types, from_sql, generic_plans, custom_plans,
+      pg_typeof(prepare_time) AS t, prepare_time <= now() AS before_now FROM pg_prepared_statements ORDER BY name`;
+  try {
+    const steps: Step[] = [
+      `CREATE EXTENSION IF NOT EXISTS vector`,
+      `CREATE TABLE IF NOT EXISTS docs (id int PRIMARY KEY, body text, embedding vector(3))`,
+      `INSERT INTO docs VALUES (1, 'one', '[1,0,0]'), (2, 'two', '[0,1,0]'), (3, 'three', '[0,0,1]')`,
+      view,
+      // Parsed once by name, bound at each run: each Bind is a plan PostgreSQL counts.
+      { name: 'near', text: 'SELECT id, body FROM docs ORDER BY embedding <-> $1 LIMIT $2', values: ['[1,0.2,0]', 2] },
+      { name: 'near', text: 'SELECT id, body FROM docs ORDER BY embedding <-> $1 LIMIT $2', values: ['[0,0,1]', 1] },
+      { name: 'count_docs', text: 'SELECT count(*)::int AS n FROM docs', values: [] },
+      { name: 'add', text: 'INSERT INTO docs (id, body) VALUES ($1, $2)', values: [4, 'four'] },
+      { name: 'echo', text: 'SELECT $1 AS v', values: ['a'] },
+      // The unnamed statement is not listed.
+      { text: 'SELECT $1::int AS x', values: [7] },
+      `PREPARE twice(int) AS SELECT $1 * 2 AS doubled`,
+      // A name parsed through the protocol runs as SQL EXECUTE too, and that counts.
+      `EXECUTE near('[0,1,0]', 3)`,
+      view,
+      // A parameter that does not convert fails at Bind, before any plan.
+      { name: 'near', text: 'SELECT id, body FROM docs ORDER BY embedding <-> $1 LIMIT $2', values: ['[1,0]', 2] },
+      { name: 'add', text: 'INSERT INTO docs (id, body) VALUES ($1, $2)', values: ['x', 'four'] },
+      `SELECT name, generic_plans, custom_plans FROM pg_prepared_statements ORDER BY name`,
+      `DEALLOCATE near`,
+      `SELECT name, from_sql FROM pg_prepared_statements ORDER BY name`,
+    ];
+    const want = await run(pair.theirs, steps);
+    const got = await run(pair.mine, steps);
+    assert.deepEqual(got, want);
+    // The view listed the protocol's statements with their plans.
+    const listed = want[12] as { rows: { name: string; from_sql: boolean; custom_plans: string; generic_plans: string }[] };
+    assert.deepEqual(listed.rows.map((r) => [r.name, r.from_sql, Number(r.generic_plans), Number(r.custom_plans)]), [
+      ['add', false, 0, 1], ['count_docs', false, 1, 0], ['echo', false, 0, 1], ['near', false, 0, 3], ['twice', true, 0, 0],
+    ]);
+  } finally {
+    await pair.close();
+  }
+});

@@ -191,6 +191,15 @@ const SCENARIOS: [string, Scenario][] = [
     // PostgreSQL evaluates the count once, before the wait; vecgres' rerun counts the committed row too.
     assert.match(got[0]!, b.native ? /^rows 2$/ : /^rows [23]$/);
   }],
+
+  ['an EXECUTE that waits and runs again counts one plan in pg_prepared_statements', async (b) => {
+    const [a, w] = await b.open(2);
+    await a!.q('CREATE TABLE t (id int PRIMARY KEY, n bigint)');
+    await a!.q('INSERT INTO t VALUES (1, 0)');
+    await w!.q('PREPARE bump(int) AS UPDATE t SET n = n + 1 WHERE id = $1 RETURNING n');
+    assert.deepEqual(await whileHeld(b, a!, 'SELECT * FROM t WHERE id = 1 FOR UPDATE', w!, 'EXECUTE bump(1)', async () => undefined), [{ n: 1 }]);
+    assert.deepEqual(nums(await w!.q(`SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'bump'`)), [{ generic_plans: 0, custom_plans: 1 }]);
+  }],
 ];
 
 testOnEveryBackend('vecgres_rerun', adapt, SCENARIOS);
