@@ -167,10 +167,11 @@ export class ScanProjection {
   /**
    * Without a projection, the tuple of row `r` that passed the qual: `row` (as {@link load}
    * filled it) completed at the positions `reads` that load did not read (null: every
-   * position; the others keep what they held: nothing reads them), as a new array. `reads`
-   * is the parent's (PlanState.parentReads), the same on every call of a scan.
+   * position; the others keep what they held: nothing reads them), as a new array unless
+   * `reuse` (the parent keeps no tuple: PlanState.parentKeepsNoTuple). `reads` is the
+   * parent's (PlanState.parentReads), the same on every call of a scan.
    */
-  complete(r: number, cols: readonly number[], row: Value[], reads: readonly number[] | null): Value[] {
+  complete(r: number, cols: readonly number[], row: Value[], reads: readonly number[] | null, reuse = false): Value[] {
     if (this.rest === null) {
       const fetched = new Set(this.fetch);
       this.rest = Int32Array.from((reads ?? cols.map((_, i) => i)).filter((i) => !fetched.has(i)));
@@ -182,7 +183,7 @@ export class ScanProjection {
       const c = cols[i]!;
       row[i] = c < 0 ? r : table.get(c, r);
     }
-    return row.slice();
+    return reuse ? row : row.slice();
   }
 
   /**

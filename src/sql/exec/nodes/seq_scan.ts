@@ -67,7 +67,7 @@ export class SeqScanState extends PlanState {
         this.read++;
         proj.load(r, cols, row, this.es);
         if (qual !== null && !this.qualPasses(qual, row)) continue;
-        return proj.projects ? proj.project(r, row, this.es) : proj.complete(r, cols, row, this.parentReads);
+        return proj.projects ? proj.project(r, row, this.es) : proj.complete(r, cols, row, this.parentReads, this.parentKeepsNoTuple);
       }
       return null;
     }
