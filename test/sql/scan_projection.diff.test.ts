@@ -203,6 +203,10 @@ test('a bitmap heap scan computes a distance in its filter from storage too', as
       ['SELECT count(*) FROM t WHERE g < 6 AND v <=> $1 < 0.5', ['[1,0,1]']],
       ["SELECT * FROM t WHERE g = 3 AND (v <#> '[1,2,0]' < -1 OR x IS NULL) ORDER BY id"],
       ["SELECT id FROM t WHERE g = 4 AND v <=> '[1,2]' < 1"],
+      // Under a Limit and an aggregate that read only some positions: the scan reads, for the
+      // rows that pass, the columns the expressions above read (id and x), not the qual's.
+      ["SELECT count(*), sum(y), min(y) FROM (SELECT coalesce(x, 7) * 1000 + id AS y FROM t WHERE g IN (2, 5) AND v <-> '[1,1,1]' < 2.5 LIMIT 30) s"],
+      ["SELECT max(y) FROM (SELECT (v <=> '[1,0,0]') + coalesce(x, 0) * 10 + id AS y FROM t WHERE g IN (1, 3) AND v <#> '[1,1,1]' < 0 LIMIT 40) s"],
     ];
     const mismatches: string[] = [];
     for (const [q, params] of queries) await check(q, mismatches, params);

@@ -8,7 +8,7 @@ import type { RowBitmap } from '../../../access/am.js';
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { ROWS_PER_PAGE } from '../../plan/cost.js';
-import { PlanState, execInitNode, type EState } from '../executor.js';
+import { PlanState, execInitNode, projectionReads, type EState } from '../executor.js';
 import { bitmapProducer } from './bitmap_index_scan.js';
 import { fetchRow } from './seq_scan.js';
 import { compileScanProjection, type ScanProjection } from '../scan_projection.js';
@@ -71,7 +71,9 @@ export class BitmapHeapScanState extends PlanState {
       const cols = this.p.scan.cols;
       proj.load(row, cols, this.scratch, this.es);
       if (proj.qual !== null && !this.qualPasses(proj.qual, this.scratch)) continue;
-      return proj.complete(row, cols, this.scratch, this.parentReads);
+      // What is read of the tuple: the parent's positions, or with a projection (execProcNode's,
+      // over this tuple) the projection's.
+      return proj.complete(row, cols, this.scratch, this.p.project === null ? this.parentReads : projectionReads(this.p));
     }
     this.instr.extra = this.pages > 0 ? [['Heap Blocks', `exact=${this.pages}`]] : [];
     return null;
