@@ -31,6 +31,7 @@ import { ByteReader, ByteWriter, type CodecValue } from './codec.js';
 import { readBlock, writeBlock, type ByteSink, type ByteSource } from './stream.js';
 import { PackedColumn, type PackedKind, type PackedValue } from './packed_column.js';
 import { SegmentedRows, releaseDeadSegments } from './segments.js';
+import { VectorCopies } from './vector_copies.js';
 import type { BitString } from '../types/bit.js';
 import type { SparseVector } from '../types/sparsevec.js';
 import type { PgArray } from '../types/pgarray.js';
@@ -233,6 +234,8 @@ class VectorColumn {
   /** Unconstrained columns: per-row address (kernels/memories.ts) and length (0 address = null). */
   rowPtr = new Float64Array(0);
   rowDim = new Int32Array(0);
+  /** Where the copies {@link Table.get} hands out come from. */
+  readonly copies = new VectorCopies();
 
   constructor(dim: number) {
     this.dim = dim;
@@ -529,9 +532,9 @@ export class Table {
     if (vc.store !== null) {
       // A copy: the buffer cache may evict the segment once the read is done, so no view of a
       // cached segment outlives this call (and nothing is pinned; an evicted segment is read
-      // one page, not whole).
+      // one page, not whole). Small copies come from the column's pool (vector_copies.ts).
       const p = vc.store.ptrRow(rowId);
-      return memories.memoryOf(p).f32().slice(p >>> 2, (p >>> 2) + vc.dim);
+      return vc.copies.copy(memories.memoryOf(p).f32(), p >>> 2, vc.dim);
     }
     const ptr = vc.rowPtr[rowId]!;
     if (ptr === 0) return null;
