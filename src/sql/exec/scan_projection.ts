@@ -279,17 +279,6 @@ export class ScanProjection {
   }
 }
 
-/** Tuple positions `e` reads, into `out`; false when it holds a SubPlan (whose arguments are not walked). */
-function slotsOf(e: Expr, out: Set<number>): boolean {
-  let sub = false;
-  someNode(e, (x) => {
-    if (x.k === 'slot') out.add(x.idx);
-    else if (x.k === 'subplan') sub = true;
-    return false;
-  });
-  return !sub;
-}
-
 /**
  * The compiled qual and projection of a scan of `table` emitting `cols` (`project` null: the
  * scan emits its tuple as it is), or null when computing them from storage saves nothing (no
@@ -342,12 +331,10 @@ export function compileScanProjection(
       continue;
     }
     items.push({ kind: Item.Expr, col: -1, dist: -1 });
-    if (!slotsOf(e, need)) all = true;
+    if (!slotsRead(e, [], need)) all = true;
   }
-  const qualFetch = new Set<number>();
   // A qual with a SubPlan hands it the whole tuple (its arguments are not walked).
-  if (qual !== null && !qualReads(qual, qualDists, qualFetch)) all = true;
-  for (const i of qualFetch) need.add(i);
+  if (qual !== null && !slotsRead(qual, qualDists, need)) all = true;
   const fetch = all ? cols.map((_, i) => i) : [...need].sort((a, b) => a - b);
   // Nothing to gain: no distance computed from storage, and every column read before the qual
   // (with no projection, the columns the qual does not read are read only for rows that pass).
@@ -356,10 +343,11 @@ export function compileScanProjection(
 }
 
 /**
- * Tuple positions `qual` reads outside its distances `dists`, into `out`; false when it holds a
- * SubPlan (whose arguments are not walked).
+ * Tuple positions `e` reads outside the distances `dists` (which the scan computes from
+ * storage), into `out`; false when it holds a SubPlan (handed the whole tuple; its arguments
+ * are not walked).
  */
-function qualReads(qual: Expr, dists: readonly { e: Op2 }[], out: Set<number>): boolean {
+function slotsRead(e: Expr, dists: readonly { e: Op2 }[], out: Set<number>): boolean {
   let sub = false;
   const walk = (x: Expr): void => {
     if (sub || dists.some((d) => d.e === x)) return;
@@ -367,7 +355,7 @@ function qualReads(qual: Expr, dists: readonly { e: Op2 }[], out: Set<number>): 
     else if (x.k === 'subplan') sub = true;
     else forEachOperand(x, walk);
   };
-  walk(qual);
+  walk(e);
   return !sub;
 }
 
