@@ -128,7 +128,7 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
     WHERE c.relnamespace = ${NS_PUBLIC} AND c.relkind IN ('r', 'S')`);
   const relName = new Map(rels.map((r) => [String(r['oid']), String(r['name'])]));
   const cols = await q(`SELECT a.attrelid::text AS rel, a.attnum AS num, a.attname::text AS name, a.atttypid::text AS typid,
-      format_type(a.atttypid, a.atttypmod) AS type, t.typnamespace::text AS typns, a.attnotnull AS notnull, a.attidentity::text AS identity,
+      format_type(a.atttypid, a.atttypmod) AS type, t.typnamespace::text AS typns, a.attnotnull AS notnull, a.attidentity::text AS identity, a.attgenerated::text AS generated,
       pg_get_expr(d.adbin, d.adrelid) AS dflt
     FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
     WHERE a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`);
@@ -159,6 +159,8 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
       type: COLUMN_TYPE_BY_OID.get(Number(c['typid'])) ?? 'text',
       sequence,
       identity,
+      // A generated column (PostgreSQL 18's virtual ones too) is written as a stored one.
+      ...(c['generated'] === 's' || c['generated'] === 'v' ? { generated: true } : {}),
     };
     t.columns.push(column);
     if (!byAttnum.has(t)) byAttnum.set(t, new Map());
@@ -251,7 +253,9 @@ function serialSequence(dflt: string): string | null {
  * the row count.
  */
 async function copyTable(client: pg.Client, t: DumpTable, inserts: boolean, out: (chunk: string) => void): Promise<number> {
-  const names = t.columns.map((c) => c.name);
+  // Generated columns are left out, as pg_dump leaves them (the load computes them).
+  const copied = t.columns.filter((c) => c.generated !== true);
+  const names = copied.map((c) => c.name);
   const list = copyColumnListSql(names);
   if (!inserts) out(copyHeaderSql(t.name, names));
   const prefix = insertPrefixSql(t.name, t.columns.some((c) => c.identity === 'a'));
@@ -274,8 +278,9 @@ async function copyTable(client: pg.Client, t: DumpTable, inserts: boolean, out:
       return;
     }
     out(lines.map((line) => {
-      const fields = t.columns.length === 0 ? [] : line.split('\t');
-      return insertRowSql(t.name, prefix, fields.map((f, i) => insertLiteral(copyTextFieldParse(f), t.columns[i]!.type)));
+      const fields = copied.length === 0 ? [] : line.split('\t');
+      let k = 0;
+      return insertRowSql(t.name, prefix, t.columns.map((c) => (c.generated === true ? 'DEFAULT' : insertLiteral(copyTextFieldParse(fields[k]!), copied[k++]!.type))));
     }).join('\n') + '\n');
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) emit(decoder.write(chunk));

@@ -101,8 +101,16 @@ export interface ColumnDef {
   notNullName?: string;
   /** Name of the sequence that fills the column by default (serial/bigserial), or null. */
   sequence: string | null;
-  /** DEFAULT expression as SQL text, evaluated by the SQL layer (null: no default). */
+  /**
+   * DEFAULT expression as SQL text, evaluated by the SQL layer (null: no default). For a
+   * generated column, its generation expression (PostgreSQL keeps both in pg_attrdef).
+   */
   defaultSql: string | null;
+  /**
+   * GENERATED ALWAYS AS (`defaultSql`) STORED ('s', PostgreSQL's attgenerated): the SQL layer
+   * computes the column from the row's other columns on every write. Absent: not generated.
+   */
+  generated?: 's';
   /**
    * GENERATED ALWAYS ('a') or BY DEFAULT ('d') AS IDENTITY (PostgreSQL's attidentity); the
    * column is filled from `sequence` as a serial column is. Absent: not an identity column.
@@ -1304,6 +1312,7 @@ export function tableDefToValue(def: TableDef): CodecValue {
       defaultSql: c.defaultSql,
       ...(c.notNullName === undefined ? {} : { notNullName: c.notNullName }),
       ...(c.identity === undefined ? {} : { identity: c.identity }),
+      ...(c.generated === undefined ? {} : { generated: c.generated }),
       ...(c.comment === undefined ? {} : { comment: c.comment }),
       ...(c.attnum === undefined ? {} : { attnum: c.attnum }),
     })),
@@ -1334,6 +1343,7 @@ export function tableDefFromValue(v: CodecValue): TableDef {
       defaultSql: c['defaultSql'] as string | null,
       ...(typeof c['notNullName'] === 'string' ? { notNullName: c['notNullName'] } : {}),
       ...(c['identity'] === 'a' || c['identity'] === 'd' ? { identity: c['identity'] } : {}),
+      ...(c['generated'] === 's' ? { generated: 's' as const } : {}),
       ...(typeof c['comment'] === 'string' ? { comment: c['comment'] } : {}),
       ...(typeof c['attnum'] === 'number' ? { attnum: c['attnum'] } : {}),
     }));

@@ -1701,6 +1701,8 @@ export function analyzeInsert(
   const select = stmt.selectStmt?.SelectStmt;
   let valuesLists: PgNode[];
   const defaultExprs = cols.map((_, i) => defaults(table, i));
+  /** Generated columns given a value other than DEFAULT (the rewriter's 428C9, after analysis). */
+  const generatedGiven = new Set<number>();
   let insertSelect: InsertQuery['select'] = null;
   if (select === undefined) {
     valuesLists = [{ List: { items: [] } }];
@@ -1719,6 +1721,7 @@ export function analyzeInsert(
     const columns: Expr[] = defaultExprs.map((d, i) => d ?? { k: 'const', type: cols[i]!.type, value: null });
     sub.targets.forEach((t, k) => {
       const ci = targetCols[k]!;
+      if (cols[ci]!.generated !== undefined) generatedGiven.add(ci);
       if (identityOverridden(table, ci, stmt.override)) return;
       const slot: Expr = { k: 'slot', type: t.expr.type, idx: k, typmod: typmodOf(t.expr), name: t.name };
       columns[ci] = assignCoerce(scope, slot, ci, table, t.loc === undefined ? undefined : t.loc + 1);
@@ -1743,6 +1746,7 @@ export function analyzeInsert(
     for (let k = 0; k < items.length; k++) {
       const ci = targetCols[k]!;
       if (items[k].SetToDefault !== undefined) continue;
+      if (cols[ci]!.generated !== undefined) generatedGiven.add(ci);
       if (identityOverridden(table, ci, stmt.override)) continue;
       const e = analyzeExpr(scope, items[k]);
       row[ci] = assignCoerce(scope, e, ci, table, exprLoc(items[k]));
@@ -1770,6 +1774,9 @@ export function analyzeInsert(
   if (onConflict !== null && onConflict.arbiters !== null && onConflict.arbiters.length === 0) {
     throw new PgError(SQLSTATE.invalid_column_reference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
   }
+  // PostgreSQL's rewriter refuses the first such column in column order, once analysis is done.
+  const given = cols.findIndex((_, i) => generatedGiven.has(i));
+  if (given >= 0) throw generatedColumnAssigned(cols[given]!.name, true);
   const alias = rv.alias?.aliasname as string | undefined;
   return { query: { kind: 'insert', table, rows, select: insertSelect, returning, onConflict, ...(alias === undefined ? {} : { alias }) }, paramTypes };
 }
@@ -1919,6 +1926,7 @@ export function analyzeSetList(
     }
     const j = ma.colno - 1;
     if (table.def.columns[col]!.identity === 'a') throw identityAlways(name);
+    if (table.def.columns[col]!.generated !== undefined) throw generatedColumnAssigned(name, false);
     const slot: Expr = { k: 'slot', type: group.sub.types[j]!, idx: j, typmod: group.sub.typmods[j]!, name: '' };
     group.cols.push(col);
     group.coerce.push(assignCoerce(scope, slot, col, table, group.sub.positions[j]));
@@ -1955,9 +1963,20 @@ function assignedValue(scope: ExprScope, table: Table, col: number, val: PgNode,
   const c = table.def.columns[col]!;
   if (val.SetToDefault !== undefined) return defaults(table, col) ?? { k: 'const', type: c.type, value: null };
   if (c.identity === 'a') throw identityAlways(c.name);
+  if (c.generated !== undefined) throw generatedColumnAssigned(c.name, false);
   const e = analyzeExpr(scope, val);
   const loc = val[Object.keys(val)[0]!]?.location;
   return assignCoerce(scope, e, col, table, typeof loc === 'number' && loc >= 0 ? loc + 1 : undefined);
+}
+
+/**
+ * 428C9 for a value other than DEFAULT given to generated column `name` by INSERT (`insert`)
+ * or by UPDATE's SET and ON CONFLICT DO UPDATE (PostgreSQL's rewriteTargetListIU).
+ */
+function generatedColumnAssigned(name: string, insert: boolean): PgError {
+  return new PgError('428C9', insert ? `cannot insert a non-DEFAULT value into column "${name}"` : `column "${name}" can only be updated to DEFAULT`, {
+    detail: `Column "${name}" is a generated column.`,
+  });
 }
 
 /** 428C9: a GENERATED ALWAYS identity column takes DEFAULT and nothing else. */

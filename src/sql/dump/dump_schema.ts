@@ -67,7 +67,7 @@ export function catalogDumpSchema(catalog: Catalog, methods: IndexMethods, only?
     return {
       name,
       columns: t.def.columns.map((c) => ({
-        name: c.name, typeSql: columnTypeSql(c), defaultSql: columnDefaultSql(c), notNull: c.notNull, type: c.type,
+        name: c.name, typeSql: columnTypeSql(c), defaultSql: columnDefaultSql(c), notNull: c.notNull, type: c.type, ...(c.generated !== undefined ? { generated: true } : {}),
         ...(c.notNull && notNullConstraintName(name, c) !== `${name}_${c.name}_not_null` ? { notNullName: notNullConstraintName(name, c) } : {}),
         sequence: c.sequence, identity: c.identity ?? null, ...(c.comment !== undefined ? { comment: c.comment } : {}),
       })),

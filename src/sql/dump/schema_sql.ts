@@ -59,14 +59,22 @@ export interface DumpColumnSql {
   name: string;
   /** The type as format_type prints it under an empty search_path ({@link columnTypeSql}). */
   typeSql: string;
-  /** DEFAULT's text ({@link columnDefaultSql}), or null. */
+  /** DEFAULT's text ({@link columnDefaultSql}), or a generated column's expression, or null. */
   defaultSql: string | null;
+  /** True for a stored generated column: `defaultSql` is written as GENERATED ALWAYS AS (...) STORED. */
+  generated?: boolean;
   notNull: boolean;
   /**
    * The NOT NULL constraint's name when it is not `<table>_<column>_not_null` (pg_dump 18 then
    * writes `CONSTRAINT name NOT NULL`, so the name survives the load); absent otherwise.
    */
   notNullName?: string;
+}
+
+/** ` DEFAULT e`, ` GENERATED ALWAYS AS (e) STORED` (pg_dump's form), or ''. */
+function columnDefaultClause(c: DumpColumnSql): string {
+  if (c.defaultSql === null) return '';
+  return c.generated === true ? ` GENERATED ALWAYS AS (${c.defaultSql}) STORED` : ` DEFAULT ${c.defaultSql}`;
 }
 
 function notNullSql(c: DumpColumnSql): string {
@@ -80,7 +88,7 @@ function notNullSql(c: DumpColumnSql): string {
  * name, as pg_dump writes validated ones (the rows were checked when each was added or written).
  */
 export function createTableSql(name: string, columns: readonly DumpColumnSql[], checks: readonly { name: string; expr: string }[]): string {
-  const cols = columns.map((c) => `    ${quoteIdent(c.name)} ${c.typeSql}${c.defaultSql === null ? '' : ` DEFAULT ${c.defaultSql}`}${notNullSql(c)}`);
+  const cols = columns.map((c) => `    ${quoteIdent(c.name)} ${c.typeSql}${columnDefaultClause(c)}${notNullSql(c)}`);
   // pg_get_constraintdef: CHECK around the stored (already parenthesized) expression.
   for (const k of [...checks].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) cols.push(`    CONSTRAINT ${quoteIdent(k.name)} CHECK (${k.expr})`);
   return `CREATE TABLE ${qualifiedName(name)} (\n${cols.length === 0 ? '' : cols.join(',\n') + '\n'});\n`;

@@ -51,15 +51,17 @@ export function copyHeaderSql(table: string, columns: readonly string[]): string
 /**
  * Writes `t`'s committed rows as a COPY text-format block: the header, one line per row
  * (fields tab-separated, {@link copyTextField}), and the `\.` line. Returns the row count.
+ * Generated columns are left out, as pg_dump leaves them (the load computes them).
  */
 export function writeCopyData(t: Table, out: (chunk: string) => void, reg?: DumpRegNames): number {
-  out(copyHeaderSql(t.name, t.def.columns.map((c) => c.name)));
-  const types = t.def.columns.map((c) => c.type);
+  const cols = t.def.columns.flatMap((c, i) => (c.generated === undefined ? [i] : []));
+  out(copyHeaderSql(t.name, cols.map((i) => t.def.columns[i]!.name)));
+  const types = cols.map((i) => t.def.columns[i]!.type);
   let lines: string[] = [];
   let n = 0;
   forEachCommittedRow(t, (r) => {
     const fields = new Array<string>(types.length);
-    for (let c = 0; c < types.length; c++) fields[c] = copyTextField(cellText(t, c, types[c]!, r, reg));
+    for (let k = 0; k < types.length; k++) fields[k] = copyTextField(cellText(t, cols[k]!, types[k]!, r, reg));
     lines.push(fields.join('\t'));
     n++;
     if (lines.length === ROWS_PER_CHUNK) {
@@ -109,7 +111,10 @@ export function insertRowSql(table: string, prefix: string, literals: readonly s
   return literals.length === 0 ? `INSERT INTO ${qualifiedName(table)} DEFAULT VALUES;` : `${prefix}${literals.join(', ')});`;
 }
 
-/** Writes `t`'s committed rows as `INSERT INTO public.t VALUES (...);` statements. Returns the row count. */
+/**
+ * Writes `t`'s committed rows as `INSERT INTO public.t VALUES (...);` statements, DEFAULT for a
+ * generated column as pg_dump writes it. Returns the row count.
+ */
 export function writeInsertData(t: Table, out: (chunk: string) => void, reg?: DumpRegNames): number {
   const types = t.def.columns.map((c) => c.type);
   const prefix = insertPrefixSql(t.name, t.def.columns.some((c) => c.identity === 'a'));
@@ -117,7 +122,7 @@ export function writeInsertData(t: Table, out: (chunk: string) => void, reg?: Du
   let n = 0;
   forEachCommittedRow(t, (r) => {
     const vals = new Array<string>(types.length);
-    for (let c = 0; c < types.length; c++) vals[c] = insertLiteral(cellText(t, c, types[c]!, r, reg), types[c]!);
+    for (let c = 0; c < types.length; c++) vals[c] = t.def.columns[c]!.generated !== undefined ? 'DEFAULT' : insertLiteral(cellText(t, c, types[c]!, r, reg), types[c]!);
     lines.push(insertRowSql(t.name, prefix, vals));
     n++;
     if (lines.length === ROWS_PER_CHUNK) {

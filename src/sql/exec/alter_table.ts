@@ -18,12 +18,13 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, notNullConstraintName, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
-import { analyzeExpr, mapOperands, resolveTypeName, type Expr } from '../analyze/expr.js';
+import { analyzeExpr, resolveTypeName, type Expr } from '../analyze/expr.js';
 import { analyzeDefault, assignCoerce, tableParseState } from '../analyze/query.js';
 import { TYPE_NAME } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
-import { constraintNamesOf, failedCheck, nameNewNotNulls } from './constraints.js';
-import { missingSchema, notice, referencedSchema, type Notices } from './ddl.js';
+import { bindToRow, constraintNamesOf, failedCheck, nameNewNotNulls } from './constraints.js';
+import { analyzeGeneration, generatedDependents, generatedValues, renameInGeneration, requireStored } from './generated_columns.js';
+import { missingSchema, notice, pos, referencedSchema, type Notices } from './ddl.js';
 import { requireNoPendingRows } from './dml.js';
 import { addColumnTx, alterTableTx, dropColumnTx, dropIndexTx, rewriteColumnTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
@@ -253,6 +254,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   const col: ColumnDef = { name: colname, type, typmod, notNull: false, sequence: null, defaultSql: null };
   const pending: PendingConstraint[] = [];
   let rawDefault: PgNode | null = null;
+  let rawGeneration: PgNode | null = null;
   const at = t.def.columns.length;
   for (const cn of (cd.constraints ?? []) as PgNode[]) {
     const c = cn.Constraint;
@@ -264,6 +266,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
       case 'CONSTR_NULL':
         break;
       case 'CONSTR_DEFAULT':
+        if (rawGeneration !== null) throw new PgError('42601', `both default and generation expression specified for column "${colname}" of table "${t.name}"`);
         rawDefault = foldClockLiterals(env, c.raw_expr, col.type, col.typmod);
         col.defaultSql = JSON.stringify(rawDefault);
         break;
@@ -281,10 +284,25 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
         if (!enforceable(cd.constraints, cn)) throw pgErr.featureNotSupported(`constraint ${constraintKeyword(c.contype)}`);
         break;
       case 'CONSTR_GENERATED':
-        throw pgErr.featureNotSupported('generated columns');
+        if (rawGeneration !== null) throw new PgError('42601', `multiple generation clauses specified for column "${colname}" of table "${t.name}"`);
+        if (rawDefault !== null) throw new PgError('42601', `both default and generation expression specified for column "${colname}" of table "${t.name}"`);
+        requireStored(c);
+        rawGeneration = c.raw_expr;
+        break;
       default:
         throw pgErr.featureNotSupported(`constraint ${constraintKeyword(c.contype)}`);
     }
+  }
+  if (rawGeneration !== null) {
+    col.generated = 's';
+    const shell = new Table({ ...t.def, columns: [...t.def.columns, col] });
+    try {
+      col.defaultSql = analyzeGeneration(env, shell, at, rawGeneration);
+    } finally {
+      shell.dispose();
+    }
+    addGeneratedColumn(env, t, col, pending);
+    return;
   }
   // The existing rows get the default, evaluated once (PostgreSQL's attmissingval); a
   // volatile default would need a value per row.
@@ -319,6 +337,27 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   if (pending.length > 0) addConstraints(env, t, pending);
 }
 
+/**
+ * ADD COLUMN ... GENERATED ALWAYS AS (e) STORED (column `col`, its expression analyzed): the
+ * column is added, then every row's value computed and written, a rewrite as PostgreSQL's.
+ * @throws PgError the expression's errors for a row, 23502 for a NULL under NOT NULL.
+ */
+function addGeneratedColumn(env: SqlEnv, t: Table, col: ColumnDef, pending: PendingConstraint[]): void {
+  const at = t.def.columns.length;
+  const values = t.liveCount > 0 ? generatedValues(env, t, at, col) : [];
+  // Its rows are copied as committed: the transaction's own uncommitted rows are refused.
+  if (values.length > 0 && t.pendingRows > 0) throw pgErr.featureNotSupported('ALTER TABLE ... ADD COLUMN ... GENERATED on a table the same transaction has written');
+  if (col.notNull && values.some((v) => v === null)) {
+    throw new PgError(SQLSTATE.not_null_violation, `column "${col.name}" of relation "${t.name}" contains null values`);
+  }
+  const [named] = nameNewNotNulls(env, t.name, [col], [0], new Set(constraintNamesOf(env, t.def)));
+  addColumnTx(env, env.txn, t.name, named!, null);
+  if (values.length > 0) rewriteColumnTx(env, env.txn, t.name, at, env.catalog.getTable(t.name)!.def.columns[at]!, values);
+  const added = env.catalog.getTable(t.name)!;
+  assignAddedColumnOids(env, added, at);
+  if (pending.length > 0) addConstraints(env, added, pending);
+}
+
 /** DROP COLUMN [IF EXISTS] name [CASCADE]: its indexes and the table's constraints on it go with it (also DROP EXTENSION ... CASCADE's). */
 export function dropColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   const name: string = cmd.name;
@@ -332,10 +371,12 @@ export function dropColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices)
   }
   if (t.def.columns.length === 1) throw pgErr.featureNotSupported('dropping the last column of a table');
   if (t.def.primaryKey.includes(col)) throw pgErr.featureNotSupported('ALTER TABLE ... DROP COLUMN of a primary key column');
-  // Other tables' foreign keys on the column need CASCADE (PostgreSQL's dependency check).
+  // Other tables' foreign keys on the column and the generated columns that read it need
+  // CASCADE (PostgreSQL's dependency check).
   const deps = referencingForeignKeys(env, t.name).filter((d) => d.fk.refColumns.includes(col));
-  if (deps.length > 0) {
-    const lines = deps.map((d) => `constraint ${d.fk.name} on table ${d.holder.name}`);
+  const generated = generatedDependents(t.def, name).filter((i) => i !== col).map((i) => t.def.columns[i]!.name);
+  if (deps.length > 0 || generated.length > 0) {
+    const lines = [...generated.map((g) => `column ${g} of table ${t.name}`), ...deps.map((d) => `constraint ${d.fk.name} on table ${d.holder.name}`)];
     if (cmd.behavior !== 'DROP_CASCADE') {
       throw new PgError('2BP01', `cannot drop column ${name} of table ${t.name} because other objects depend on it`, {
         detail: lines.map((l) => `${l} depends on column ${name} of table ${t.name}`).join('\n'),
@@ -343,11 +384,14 @@ export function dropColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices)
       });
     }
     notices.push(
-      deps.length === 1
+      lines.length === 1
         ? notice(SQLSTATE.successful_completion, `drop cascades to ${lines[0]}`)
-        : new PgError(SQLSTATE.successful_completion, `drop cascades to ${deps.length} other objects`, { severity: 'NOTICE', detail: lines.map((l) => `drop cascades to ${l}`).join('\n') }),
+        : new PgError(SQLSTATE.successful_completion, `drop cascades to ${lines.length} other objects`, { severity: 'NOTICE', detail: lines.map((l) => `drop cascades to ${l}`).join('\n') }),
     );
     for (const d of deps) dropForeignKey(env, env.catalog.getTable(d.holder.name)!, d.fk.name);
+    for (const g of generated) dropColumn(env, env.catalog.getTable(t.name)!, { name: g, behavior: 'DROP_CASCADE' }, []);
+    dropColumn(env, env.catalog.getTable(t.name)!, { ...cmd, behavior: 'DROP_RESTRICT' }, notices);
+    return;
   }
   for (const fk of t.def.foreignKeys ?? []) if (fk.columns.includes(col) || (fk.refTable === t.name && fk.refColumns.includes(col))) dropForeignKey(env, t, fk.name);
   for (const c of t.def.checks ?? []) if (columnsNamed(c.expr).has(name)) dropCheck(env, t, c.name);
@@ -361,6 +405,11 @@ export function dropColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices)
 /** ALTER COLUMN name SET DEFAULT e / DROP DEFAULT. */
 function columnDefault(env: SqlEnv, t: Table, cmd: PgNode): void {
   const col = columnIndex(t, cmd.name);
+  if (t.def.columns[col]!.generated !== undefined) {
+    throw new PgError(SQLSTATE.syntax_error, `column "${cmd.name}" of relation "${t.name}" is a generated column`, {
+      hint: `Use ALTER TABLE ... ALTER COLUMN ... ${cmd.def === undefined ? 'DROP' : 'SET'} EXPRESSION instead.`,
+    });
+  }
   if (cmd.def === undefined) {
     replaceDef(env, t, withColumn(t.def, col, { defaultSql: null, sequence: null }));
     return;
@@ -411,13 +460,20 @@ function alterColumnType(env: SqlEnv, t: Table, cmd: PgNode): void {
   if (t.pendingRows > 0) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE of a table the same transaction has written');
   const old = t.def.columns[col]!;
   const name = old.name;
+  if (old.generated !== undefined && cd.raw_default !== undefined) {
+    throw new PgError('42611', 'cannot specify USING when altering type of generated column', { detail: `Column "${name}" is a generated column.`, ...pos(cmd.def.ColumnDef.location) });
+  }
+  const readers = generatedDependents(t.def, name).filter((i) => i !== col);
+  if (readers.length > 0) {
+    throw new PgError(SQLSTATE.feature_not_supported, 'cannot alter type of a column used by a generated column', { detail: `Column "${name}" is used by generated column "${t.def.columns[readers[0]!]!.name}".` });
+  }
   const blocked =
     t.def.primaryKey.includes(col) ||
     (t.def.foreignKeys ?? []).some((f) => f.columns.includes(col)) ||
     referencingForeignKeys(env, t.name).some((d) => d.fk.refColumns.includes(col)) ||
     (t.def.checks ?? []).some((c) => columnsNamed(c.expr).has(name));
   if (blocked) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE of a column in a key or constraint');
-  if (old.defaultSql !== null || old.sequence !== null) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE of a column with a default');
+  if ((old.defaultSql !== null && old.generated === undefined) || old.sequence !== null) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE of a column with a default');
   for (const d of env.catalog.indexesOf(t.name)) {
     const onCol = d.keys.some((k) => k.expr === null && k.column === col);
     if (d.keys.some((k) => k.expr !== null && columnsNamed(k.expr).has(name)) || (d.predicate !== null && columnsNamed(d.predicate).has(name))) {
@@ -426,16 +482,32 @@ function alterColumnType(env: SqlEnv, t: Table, cmd: PgNode): void {
     if (onCol && d.method !== 'btree' && type !== old.type) throw pgErr.featureNotSupported(`ALTER COLUMN ... TYPE to another type under index "${d.name}"`);
   }
   const def: ColumnDef = { ...old, type, typmod };
+  // A generated column is computed again, its expression assigned to the new type.
+  const values = old.generated !== undefined ? generatedValues(env, t, col, def) : convertedValues(env, t, col, def, cd.raw_default);
+  if (def.notNull && values.some((v) => v === null)) {
+    throw new PgError(SQLSTATE.not_null_violation, `column "${name}" of relation "${t.name}" contains null values`);
+  }
+  rewriteColumnTx(env, env.txn, t.name, col, def, values);
+}
+
+/**
+ * ALTER COLUMN ... TYPE's new values of column `col` (its new definition `def`): the USING
+ * expression `using` (default: the column) of each live row, assigned to the new type.
+ * @throws PgError 42804 `column "x" cannot be cast automatically to type y` (with PostgreSQL's
+ *   HINT), errors of the expression for any row.
+ */
+function convertedValues(env: SqlEnv, t: Table, col: number, def: ColumnDef, using: PgNode | undefined): Value[] {
+  const name = def.name;
+  const type = def.type;
   const shell = new Table({ ...t.def, columns: t.def.columns.map((c, i) => (i === col ? def : c)) });
-  let values: Value[];
   try {
     const scope = tableParseState(env, t, [], []);
-    const raw: PgNode = cd.raw_default ?? { ColumnRef: { fields: [{ String: { sval: name } }], location: -1 } };
+    const raw: PgNode = using ?? { ColumnRef: { fields: [{ String: { sval: name } }], location: -1 } };
     let e: Expr;
     try {
       e = assignCoerce(scope, analyzeExpr(scope, raw), col, shell);
     } catch (err) {
-      if (cd.raw_default === undefined && err instanceof PgError && err.code === SQLSTATE.datatype_mismatch) {
+      if (using === undefined && err instanceof PgError && err.code === SQLSTATE.datatype_mismatch) {
         throw new PgError(SQLSTATE.datatype_mismatch, `column "${name}" cannot be cast automatically to type ${TYPE_NAME[type]}`, {
           hint: `You might need to specify "USING ${name}::${TYPE_NAME[type]}".`,
         });
@@ -443,24 +515,55 @@ function alterColumnType(env: SqlEnv, t: Table, cmd: PgNode): void {
       throw err;
     }
     const bound = bindToRow(e);
-    values = [];
+    const values: Value[] = [];
     for (const r of liveRows(t)) {
       const v = evalExpr(bound, rowOf(t, r), NO_CONTEXT);
       values.push(v instanceof Float32Array || v instanceof Uint16Array ? v.slice() : v);
     }
+    return values;
   } finally {
     shell.dispose();
   }
-  if (def.notNull && values.some((v) => v === null)) {
-    throw new PgError(SQLSTATE.not_null_violation, `column "${name}" of relation "${t.name}" contains null values`);
-  }
-  rewriteColumnTx(env, env.txn, t.name, col, def, values);
 }
 
-/** A column reference of entry 0 becomes row position `col` (the row is the table's full row). */
-function bindToRow(e: Expr): Expr {
-  if (e.k === 'var') return { k: 'slot', type: e.type, idx: e.col, typmod: e.typmod, name: e.name };
-  return mapOperands(e, bindToRow);
+/** 55000 for SET / DROP EXPRESSION of a column that is not generated. */
+function notGenerated(t: Table, name: string): PgError {
+  return new PgError(SQLSTATE.object_not_in_prerequisite_state, `column "${name}" of relation "${t.name}" is not a generated column`);
+}
+
+/**
+ * ALTER COLUMN name SET EXPRESSION AS (e): the new generation expression, every row computed
+ * again with it (a rewrite, as PostgreSQL 17's ATExecSetExpression).
+ * @throws PgError 55000 for a column that is not generated, the expression's errors
+ *   (analyzeGeneration's, and for any row).
+ */
+function setExpression(env: SqlEnv, t: Table, cmd: PgNode): void {
+  const col = columnIndex(t, cmd.name);
+  const old = t.def.columns[col]!;
+  if (old.generated === undefined) throw notGenerated(t, cmd.name);
+  if (t.pendingRows > 0) throw pgErr.featureNotSupported('ALTER COLUMN ... SET EXPRESSION of a table the same transaction has written');
+  const def: ColumnDef = { ...old, defaultSql: analyzeGeneration(env, t, col, cmd.def) };
+  const values = generatedValues(env, t, col, def);
+  if (def.notNull && values.some((v) => v === null)) {
+    throw new PgError(SQLSTATE.not_null_violation, `column "${old.name}" of relation "${t.name}" contains null values`);
+  }
+  rewriteColumnTx(env, env.txn, t.name, col, def, values);
+  assignAlteredColumnOids(env, env.catalog.getTable(t.name)!, col);
+}
+
+/**
+ * ALTER COLUMN name DROP EXPRESSION [IF EXISTS]: the column keeps its values and becomes an
+ * ordinary column.
+ * @throws PgError 55000 for a column that is not generated (a NOTICE with IF EXISTS).
+ */
+function dropExpression(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
+  const col = columnIndex(t, cmd.name);
+  if (t.def.columns[col]!.generated === undefined) {
+    if (cmd.missing_ok !== true) throw notGenerated(t, cmd.name);
+    notices.push(notice(SQLSTATE.successful_completion, `column "${cmd.name}" of relation "${t.name}" is not a generated column, skipping`));
+    return;
+  }
+  replaceDef(env, t, withColumn(t.def, col, { defaultSql: null, generated: undefined }));
 }
 
 /** True when `rv` names a sequence of the public schema. */
@@ -554,6 +657,12 @@ export function alterTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       case 'AT_AlterColumnType':
         alterColumnType(env, cur, cmd);
         break;
+      case 'AT_SetExpression':
+        setExpression(env, cur, cmd);
+        break;
+      case 'AT_DropExpression':
+        dropExpression(env, cur, cmd, notices);
+        break;
       case 'AT_ChangeOwner':
         changeOwner(cmd);
         break;
@@ -635,6 +744,7 @@ export function renameRelation(env: SqlEnv, s: PgNode, notices: Notices): void {
     }
   }
   const def = withColumn(t.def, col, { ...keepNotNullName(t.name, t.def.columns[col]!), name: to });
+  def.columns = def.columns.map((c) => renameInGeneration(c, from, to));
   if (def.checks !== undefined) def.checks = def.checks.map((c) => (columnsNamed(c.expr).has(from) ? { ...c, expr: renameInExpr(c.expr, from, to) } : c));
   replaceDef(env, t, def);
 }

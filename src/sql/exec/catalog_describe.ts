@@ -285,7 +285,7 @@ const ATT_TYPID = 2;
 const ATT_NUM = 4;
 const ATT_ISDROPPED = 16;
 
-function attributeRow(relOid: number, name: string, type: SqlType, typmod: number, num: number, notNull: boolean, hasDef: boolean, identity: string): Value[] {
+function attributeRow(relOid: number, name: string, type: SqlType, typmod: number, num: number, notNull: boolean, hasDef: boolean, identity: string, generated = ''): Value[] {
   const oid = TYPE_OID[type];
   const len = typeIoByOid(oid)?.typlen ?? -1;
   // An array column: extended storage, its element's double alignment, one declared
@@ -295,7 +295,7 @@ function attributeRow(relOid: number, name: string, type: SqlType, typmod: numbe
   const storage = elem !== null ? 'x' : (TYPE_STORAGE[type] ?? 'p');
   return [
     relOid, name, oid, len, num, typmod, elem !== null ? 1 : 0, len > 0 && len <= BYVAL_BYTES_MAX, align, storage, '', notNull, hasDef, false,
-    identity, '', false, true, 0, COLLATABLE.has(elem ?? type) ? DEFAULT_COLLATION : 0, null, null, null, null, null,
+    identity, generated, false, true, 0, COLLATABLE.has(elem ?? type) ? DEFAULT_COLLATION : 0, null, null, null, null, null,
   ];
 }
 
@@ -317,7 +317,7 @@ export function attributeRows(env: SqlEnv): Value[][] {
     const t = env.catalog.peekTable(name)!;
     const relOid = env.stats.relOid(name);
     const cols: Value[][] = t.def.columns.map((c, i) =>
-      attributeRow(relOid, c.name, c.type as SqlType, c.typmod, attnumOf(t.def, i), c.notNull, columnDefaultText(c) !== null, c.identity ?? ''),
+      attributeRow(relOid, c.name, c.type as SqlType, c.typmod, attnumOf(t.def, i), c.notNull, columnDefaultText(c) !== null, c.identity ?? '', c.generated ?? ''),
     );
     // A dropped column keeps its row (RemoveAttributeById): no type, renamed, attisdropped,
     // its storage facts still those of the type it had.

@@ -31,7 +31,7 @@ interface CompiledChecks {
 const compiledChecks = new WeakMap<TableDef, CompiledChecks>();
 
 /** A column reference of entry 0 becomes row position `col` (the row is the table's full row). */
-function bindToRow(e: Expr): Expr {
+export function bindToRow(e: Expr): Expr {
   if (e.k === 'var') return { k: 'slot', type: e.type, idx: e.col, typmod: e.typmod, name: e.name };
   return mapOperands(e, bindToRow);
 }

@@ -39,6 +39,7 @@ import { Float32Slab, vectorFromAscii, vectorFromSend } from '../../types/vector
 import { integerFromAscii } from '../../types/int.js';
 import { CopyBinaryReader, copyBinaryHeader, copyBinaryTrailer, copyBinaryTuple } from '../../types/copy_binary.js';
 import { typeIoByName, type Datum } from '../../types/type_io.js';
+import { computeGenerated, hasGeneratedColumns } from './generated_columns.js';
 
 /** Where COPY's data comes from and goes to, supplied by the caller of the statement. */
 export interface CopyIo {
@@ -140,15 +141,22 @@ function copyTable(env: SqlEnv, stmt: PgNode): Table {
   return t;
 }
 
-/** The column list as column numbers (all columns when absent; CopyGetAttnums). */
+/**
+ * The column list as column numbers (CopyGetAttnums): when absent, every column but the
+ * generated ones.
+ * @throws PgError 42703 unknown column, 42701 a column twice, 42P10 a generated column.
+ */
 function copyColumns(table: Table, attlist: PgNode[] | undefined): number[] {
   const defs = table.def.columns;
-  if (attlist === undefined) return defs.map((_, i) => i);
+  if (attlist === undefined) return defs.flatMap((d, i) => (d.generated === undefined ? [i] : []));
   const out: number[] = [];
   for (const n of attlist) {
     const name = n.String.sval as string;
     const c = defs.findIndex((d) => d.name === name);
     if (c < 0) throw new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table.name}" does not exist`);
+    if (defs[c]!.generated !== undefined) {
+      throw new PgError(SQLSTATE.invalid_column_reference, `column "${name}" is a generated column`, { detail: 'Generated columns cannot be used in COPY.' });
+    }
     if (out.includes(c)) throw new PgError(SQLSTATE.duplicate_column, `column "${name}" specified more than once`);
     out.push(c);
   }
@@ -534,7 +542,8 @@ function checkHeader(fields: CopyField[], names: readonly string[], rel: string,
 
 /**
  * A function that fills the columns COPY does not list with their defaults (a sequence's
- * nextval, the DEFAULT expression, else NULL), evaluated per row as INSERT does.
+ * nextval, the DEFAULT expression, else NULL), evaluated per row as INSERT does, then computes
+ * the generated columns.
  */
 function defaultFiller(env: SqlEnv, table: Table, listed: readonly number[]): (values: Value[]) => void {
   const missing: number[] = [];
@@ -544,8 +553,11 @@ function defaultFiller(env: SqlEnv, table: Table, listed: readonly number[]): (v
   const { stmt, bound } = planTableStatement(env, rowIdQuery(table, { k: 'const', type: 'bool', value: false }), [], [exprs]);
   const es = new EState(env, stmt, [], null);
   const b = bound[0]!;
+  const generated = hasGeneratedColumns(table);
   return (values) => {
     for (let i = 0; i < missing.length; i++) values[missing[i]!] = evalExpr(b[i]!, null, es);
+    // The generated columns are never listed: computed once the others are filled.
+    if (generated) computeGenerated(env, table, values);
   };
 }
 

@@ -4,6 +4,7 @@
  * methods, never imported). Every change belongs to the session's transaction and is undone
  * with it (ddl_txn.ts).
  */
+import { analyzeGeneration, requireStored } from './generated_columns.js';
 import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { identitySequence, nextvalDefault } from './sequences.js';
 import { chooseConstraintName, nameNewNotNulls } from './constraints.js';
@@ -35,7 +36,8 @@ export function notice(code: string, message: string, severity: 'NOTICE' | 'WARN
   return new PgError(code, message, { severity });
 }
 
-function pos(loc: unknown): { position?: number } {
+/** An error's position field for parser location `loc` (0-based; absent when unknown). */
+export function pos(loc: unknown): { position?: number } {
   return typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
 }
 
@@ -100,6 +102,8 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const tableConstraints: PgNode[] = [];
   /** CHECK / UNIQUE / FOREIGN KEY constraints, in the order written (table_constraints.ts). */
   const pending: PendingConstraint[] = [];
+  /** Generation expressions of GENERATED ALWAYS AS (...) STORED columns, in column order. */
+  const generations: { column: number; raw: PgNode }[] = [];
   for (const el of (s.tableElts ?? []) as PgNode[]) {
     if (el.Constraint !== undefined) {
       tableConstraints.push(el.Constraint);
@@ -138,6 +142,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
           break;
         case 'CONSTR_DEFAULT':
           if (col.identity !== undefined) throw new PgError('42601', `both default and identity specified for column "${colname}" of table "${name}"`, pos(c.location));
+          if (col.generated !== undefined) throw new PgError('42601', `both default and generation expression specified for column "${colname}" of table "${name}"`, pos(c.location));
           if (serial || col.defaultSql !== null || col.sequence !== null) {
             throw new PgError('42601', `multiple default values specified for column "${colname}" of table "${name}"`);
           }
@@ -156,6 +161,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
           if (type !== 'int2' && type !== 'int4' && type !== 'int8') {
             throw new PgError(SQLSTATE.invalid_parameter_value, 'identity column type must be smallint, integer, or bigint');
           }
+          if (col.generated !== undefined) throw new PgError('42601', `both identity and generation expression specified for column "${colname}" of table "${name}"`, pos(c.location));
           if (col.defaultSql !== null) throw new PgError('42601', `both default and identity specified for column "${colname}" of table "${name}"`, pos(c.location));
           if (col.identity !== undefined) throw new PgError('42601', `multiple identity specifications for column "${colname}" of table "${name}"`);
           col.identity = c.generated_when === 'a' ? 'a' : 'd';
@@ -173,7 +179,14 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
           if (!enforceable(cd.constraints, cn)) throw pgErr.featureNotSupported(`constraint ${constraintKeyword(c.contype)}`);
           break;
         case 'CONSTR_GENERATED':
-          throw pgErr.featureNotSupported('generated columns');
+          // Analyzed once every column is known: the expression may read a later column.
+          if (col.identity !== undefined) throw new PgError('42601', `both identity and generation expression specified for column "${colname}" of table "${name}"`, pos(c.location));
+          if (col.generated !== undefined) throw new PgError('42601', `multiple generation clauses specified for column "${colname}" of table "${name}"`, pos(c.location));
+          if (serial || col.defaultSql !== null) throw new PgError('42601', `both default and generation expression specified for column "${colname}" of table "${name}"`, pos(c.location));
+          requireStored(c);
+          col.generated = 's';
+          generations.push({ column: columns.length, raw: c.raw_expr });
+          break;
         default:
           throw pgErr.featureNotSupported(`constraint ${constraintKeyword(c.contype)}`);
       }
@@ -208,6 +221,15 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const pkName = primaryKey.length === 0 ? null : (pkConname ?? chooseConstraintName(env, name, [], 'pkey', written));
   if (pkConname !== null && env.catalog.relationExists(pkConname)) throw new PgError(SQLSTATE.duplicate_table, `relation "${pkConname}" already exists`);
   let prepared = null;
+  if (generations.length > 0) {
+    // Analyzed against the table before it exists (an unstored shell), as the constraints are.
+    const shell = new Table(def);
+    try {
+      for (const g of generations) columns[g.column]!.defaultSql = analyzeGeneration(env, shell, g.column, g.raw);
+    } finally {
+      shell.dispose();
+    }
+  }
   if (pending.length > 0) {
     // The constraints are analyzed against the table before it exists (an unstored shell).
     const shell = new Table(def);

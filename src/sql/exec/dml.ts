@@ -16,6 +16,7 @@ import type { SqlEnv } from '../env.js';
 import type { DeleteQuery, UpdateQuery } from '../analyze/dml.js';
 import { bug, evalExpr } from './eval.js';
 import { checkNewRow, pkeyOf, writeRow } from './insert.js';
+import { computeGenerated } from './generated_columns.js';
 import { truncateForeignKeys } from './table_constraints.js';
 import { fireForeignKeys, fkRemoved, fkWrote, newFkQueue } from './foreign_keys.js';
 import { runStatement } from './select.js';
@@ -150,6 +151,7 @@ export function runUpdate(env: SqlEnv, q: UpdateQuery, params: readonly Value[],
       const v = evalExpr(sets[i]!, input, es);
       values[a.col] = v instanceof Float32Array ? v.slice() : v;
     }
+    computeGenerated(env, table, values);
     const oldKey = pkeyOf(table, old);
     const newKey = pkeyOf(table, values);
     // PostgreSQL's UPDATE locks the old version FOR NO KEY UPDATE unless a key column changes.

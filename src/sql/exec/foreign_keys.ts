@@ -32,6 +32,7 @@ import { analyzeDefault } from '../analyze/query.js';
 import type { PgNode } from '../parser/parse.js';
 import { bug, evalExpr, NO_CONTEXT } from './eval.js';
 import { checkConstraints } from './constraints.js';
+import { computeGenerated } from './generated_columns.js';
 import { checkRow, pkeyOf, writeRow } from './insert.js';
 import { tupleKey } from './hash_key.js';
 import { changedAny, indexedColumns } from './index_keys.js';
@@ -244,6 +245,7 @@ function applyAction(env: SqlEnv, q: FkQueue, ref: Table, holder: Table, fk: For
     fk.columns.forEach((c, i) => {
       values[c] = action === 'n' ? null : action === 'd' ? columnDefault(env, holder, c) : (g.neu![fk.refColumns[i]!] ?? null);
     });
+    computeGenerated(env, holder, values);
     deleteRowVersion(env, holder, r, old, { hot: !changedAny(indexedColumns(env, holder), old, values) });
     const pkey = pkeyOf(holder, values);
     checkRow(holder, values, undefined, xid, undefined, null, env.settings.timeZone());

@@ -51,12 +51,20 @@ export interface AnalyzedIndexKey {
  */
 function checkRaw(node: PgNode, what: 'expression' | 'predicate'): void {
   rejectSubqueriesAndParams(node, `index ${what}`);
+  if (callsMutableFunction(node)) throw new PgError('42P17', `functions in index ${what} must be marked IMMUTABLE`);
+}
+
+/**
+ * True when raw expression `node` calls, by name, a function PostgreSQL does not mark
+ * IMMUTABLE ({@link NOT_IMMUTABLE}). Index expressions, index predicates and generation
+ * expressions refuse these (contain_mutable_functions).
+ */
+export function callsMutableFunction(node: PgNode): boolean {
+  let found = false;
   walkRaw(node, (tag, n) => {
-    if (tag === 'FuncCall') {
-      const name = n.funcname[n.funcname.length - 1].String.sval as string;
-      if (NOT_IMMUTABLE.has(name)) throw new PgError('42P17', `functions in index ${what} must be marked IMMUTABLE`);
-    }
+    if (tag === 'FuncCall' && NOT_IMMUTABLE.has(n.funcname[n.funcname.length - 1].String.sval as string)) found = true;
   });
+  return found;
 }
 
 function analyzeOver(env: SqlEnv, table: Table, raw: PgNode, clause: string): { e: Expr; scope: ReturnType<typeof tableParseState> } {
@@ -91,20 +99,30 @@ function stableCast(from: SqlType, to: SqlType): boolean {
  * 42P17 as PostgreSQL's CheckMutability finds them.
  */
 function checkTypedMutability(env: SqlEnv, table: Table, raw: PgNode, what: 'expression' | 'predicate'): void {
-  const typeOf = (n: PgNode): SqlType => analyzeOver(env, table, n, `index ${what}s`).e.type;
-  const refuse = (): never => {
-    throw new PgError('42P17', `functions in index ${what} must be marked IMMUTABLE`);
-  };
-  walkRaw(raw, (tag, n) => {
+  if (callsStableByType(env, table, raw, `index ${what}s`)) throw new PgError('42P17', `functions in index ${what} must be marked IMMUTABLE`);
+}
+
+/**
+ * True when raw expression `node` over `table` (already analyzed without error; `clause` names
+ * it as the analysis does) calls a function that is STABLE for the types of its arguments:
+ * `date_trunc`, `date_part` and `extract` of a timestamptz, or a STABLE cast
+ * ({@link stableCast}).
+ */
+export function callsStableByType(env: SqlEnv, table: Table, node: PgNode, clause: string): boolean {
+  const typeOf = (n: PgNode): SqlType => analyzeOver(env, table, n, clause).e.type;
+  let found = false;
+  walkRaw(node, (tag, n) => {
+    if (found) return;
     if (tag === 'FuncCall') {
       const name = n.funcname[n.funcname.length - 1].String.sval as string;
       const args = (n.args ?? []) as PgNode[];
-      if (STABLE_OVER_TIMESTAMPTZ.has(name) && args.length === 2 && typeOf(args[1]) === 'timestamptz') refuse();
+      if (STABLE_OVER_TIMESTAMPTZ.has(name) && args.length === 2 && typeOf(args[1]) === 'timestamptz') found = true;
     } else if (tag === 'TypeCast') {
       const from = typeOf(n.arg);
-      if (from !== 'unknown' && stableCast(from, typeOf({ TypeCast: n }))) refuse();
+      if (from !== 'unknown' && stableCast(from, typeOf({ TypeCast: n }))) found = true;
     }
   });
+  return found;
 }
 
 /**

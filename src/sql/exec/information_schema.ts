@@ -171,7 +171,7 @@ function columnRow(env: SqlEnv, table: string, c: ColumnDef, attnum: number): Va
   const schemaOfType = EXTENSION_TYPES.has(isArrayType(type) ? elemTypeOf(type) : type) ? 'public' : 'pg_catalog';
   return [
     CATALOG, 'public', table, c.name, attnum,
-    c.identity !== undefined ? null : columnDefaultText(c),
+    c.identity !== undefined || c.generated !== undefined ? null : columnDefaultText(c),
     c.notNull ? 'NO' : 'YES',
     dataType,
     charMaxLength(base, typmod), charOctetLength(base, typmod),
@@ -187,7 +187,7 @@ function columnRow(env: SqlEnv, table: string, c: ColumnDef, attnum: number): Va
     identity === null ? null : String(identity.max),
     identity === null ? null : String(identity.min),
     identity?.cycle === true ? 'YES' : 'NO',
-    'NEVER', null, 'YES',
+    c.generated !== undefined ? 'ALWAYS' : 'NEVER', c.generated !== undefined ? columnDefaultText(c) : null, 'YES',
   ];
 }
 

@@ -27,6 +27,7 @@ import { planSelect } from '../plan/planner.js';
 import { runStatement } from './select.js';
 import { EState } from './executor.js';
 import { checkConstraints } from './constraints.js';
+import { computeGenerated, hasGeneratedColumns } from './generated_columns.js';
 import type { PlannedStmt } from '../plan/plan.js';
 import type { ExplainProbe } from './explain_probe.js';
 import { fireForeignKeys, fkRemoved, fkWrote, newFkQueue, type FkQueue } from './foreign_keys.js';
@@ -341,6 +342,8 @@ function duplicateKey(table: Table, values: readonly Value[], pkName: string, zo
  */
 export function columnDefaultExpr(env: SqlEnv, t: Table, col: number): Expr | null {
   const c = t.def.columns[col]!;
+  // A generated column's value is computed from the row once the row is complete.
+  if (c.generated !== undefined) return null;
   if (c.sequence !== null) {
     const seq = c.sequence;
     return { k: 'op1', type: c.type, arg: { k: 'const', type: 'text', value: seq }, fn: () => int8Of(sessionNextval(env, seq)) };
@@ -387,8 +390,10 @@ export function runInsert(env: SqlEnv, q: InsertQuery, params: readonly Value[],
   // RETURNING (and ON CONFLICT, which must see each row written) takes each row to the
   // table before the next is evaluated, as PostgreSQL's ModifyTable does.
   const writer = new RowWriter(env, table, fk, returning !== null || oc !== null ? { maxRows: 1, onRow: returnRow } : {});
+  const generated = hasGeneratedColumns(table);
   const emit = (values: Value[]): void => {
     proposed++;
+    if (generated) computeGenerated(env, table, values);
     if (oc === null) {
       writer.add(values);
       return;
@@ -514,6 +519,7 @@ function updateConflicting(env: SqlEnv, table: Table, rowId: number, excluded: r
     const v = evalExpr(set.expr, tuple, es);
     values[set.col] = v instanceof Float32Array ? v.slice() : v;
   }
+  computeGenerated(env, table, values);
   const xid = ensureXid(env);
   const oldKey = pkeyOf(table, old);
   env.catalog.deleteRow(table, rowId, xid, oldKey);

@@ -197,7 +197,15 @@ export function prepareConstraints(env: SqlEnv, table: Table, pending: readonly 
         const name = c.conname ?? chooseConstraintName(env, def.name, fkNames, 'fkey', taken);
         taken.add(name);
         const { refTable, refColumns } = foreignKeyColumns(env, def, c, cols, name, out.uniques);
-        out.foreignKeys.push({ name, columns: cols, refTable, refColumns, onDelete: fkAction(c.fk_del_action), onUpdate: fkAction(c.fk_upd_action) });
+        const onDelete = fkAction(c.fk_del_action);
+        const onUpdate = fkAction(c.fk_upd_action);
+        // The SQL standard's restrictions on a generated column in the key (ATAddForeignKeyConstraint).
+        if (cols.some((i) => def.columns[i]!.generated !== undefined)) {
+          const invalid = (what: string): PgError => new PgError(SQLSTATE.syntax_error, `invalid ${what} action for foreign key constraint containing generated column`);
+          if (onUpdate === 'n' || onUpdate === 'd' || onUpdate === 'c') throw invalid('ON UPDATE');
+          if (onDelete === 'n' || onDelete === 'd') throw invalid('ON DELETE');
+        }
+        out.foreignKeys.push({ name, columns: cols, refTable, refColumns, onDelete, onUpdate });
         break;
       }
       default:
