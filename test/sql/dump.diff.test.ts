@@ -66,7 +66,7 @@ const SCHEMA = [
   'CREATE TABLE pairs (a int, b text, w real DEFAULT 0.5, PRIMARY KEY (a, b))',
   'CREATE TABLE never_used (id serial PRIMARY KEY, note text)',
   'CREATE TABLE no_columns ()',
-  "CREATE TABLE defaults_t (id int PRIMARY KEY, h int DEFAULT -1, j int DEFAULT (1 + 2) * 3, s text DEFAULT E'a\\nb\\\\c''d', c char, d bpchar, vb bit varying, y numeric(4,-2), v vector DEFAULT '[1,2]'::vector(2))",
+  "CREATE TABLE defaults_t (id int PRIMARY KEY, h int DEFAULT -1, j int DEFAULT (1 + 2) * 3, s text DEFAULT E'a\\nb\\\\c''d', c char, d bpchar, vb bit varying, y numeric(4,-2), v vector DEFAULT '[1,2]'::vector(2), g int GENERATED ALWAYS AS (h * j + id) STORED, gv halfvec GENERATED ALWAYS AS (v::halfvec) STORED)",
   'CREATE INDEX docs_embedding_idx ON docs USING hnsw (embedding vector_cosine_ops) WITH (m = 8, ef_construction = 40)',
   'CREATE INDEX ON docs USING hnsw (embedding vector_l1_ops)',
   'CREATE INDEX docs_flagged_idx ON docs USING hnsw (embedding vector_l2_ops) WHERE flag',
@@ -181,7 +181,7 @@ const TABLE_QUERIES = [
   'SELECT id::text, note FROM never_used ORDER BY id',
   'SELECT count(*)::text FROM no_columns',
   "SELECT count(*)::text FROM pg_tables WHERE tablename = 'injected'",
-  'SELECT id, h, j, s, c::text, d::text, vb::text, y::text, v::text FROM defaults_t ORDER BY id',
+  'SELECT id, h, j, s, c::text, d::text, vb::text, y::text, v::text, g, gv::text FROM defaults_t ORDER BY id',
   'SELECT id::text, name, age::text FROM authors ORDER BY id',
   'SELECT id::text, author::text, parent::text, title FROM books ORDER BY id',
   'SELECT id::text, note FROM zz_renamed ORDER BY id',
@@ -258,7 +258,7 @@ async function compare(label: string, ours: Rows, theirs: Rows, knn: string[], s
     "INSERT INTO docs (title) VALUES ('next') RETURNING id, title, flag",
     'INSERT INTO "Mixed Case" ("select") VALUES (NULL) RETURNING id',
     "INSERT INTO never_used (note) VALUES ('first') RETURNING id",
-    'INSERT INTO defaults_t (id) VALUES (2) RETURNING h, j, s, v::text',
+    'INSERT INTO defaults_t (id) VALUES (2) RETURNING h, j, s, v::text, g, gv::text',
   ]) assert.deepEqual(await theirs(q), await ours(q), msg(q));
   for (const q of CONSTRAINT_PROBES) assert.deepEqual(await outcome(theirs, q), await outcome(ours, q), msg(q));
   await setTheirs('ROLLBACK');
@@ -341,6 +341,9 @@ test('the COPY dump loads into PGlite + pgvector: same rows, exact k-NN results,
 
 test('the --inserts dump loads with psql -f (through pglite-socket) and gives the same answers', async () => {
   assert.match(insertDump, /^INSERT INTO public\.pairs VALUES \(1, 'x', 0\.5\);$/m);
+  // Generated columns: DEFAULT in the rows (the load computes them), the expression in the schema.
+  assert.match(insertDump, /^INSERT INTO public\.defaults_t VALUES \(1, -1, 9, [\s\S]*?, DEFAULT, DEFAULT\);$/m);
+  assert.match(insertDump, /^ {4}g integer GENERATED ALWAYS AS \(\(\(h \* j\) \+ id\)\) STORED,$/m);
   const peer = await PGlite.create({ extensions: { vector } });
   const server = new PGLiteSocketServer({ db: peer, port: 0, host: '127.0.0.1' });
   await server.start();

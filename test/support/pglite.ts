@@ -16,6 +16,8 @@ export interface OracleField {
 export interface OracleResult {
   rows: any[];
   fields: OracleField[];
+  /** What `COPY ... TO '/dev/blob'` wrote. */
+  blob?: Blob;
 }
 
 export type OracleTry =
@@ -31,8 +33,11 @@ export type OracleTry =
       position?: string;
     };
 
-/** PGlite's query options that tests use: rows as objects (default) or as value arrays; the statement's NOTICEs and WARNINGs. */
-export type OracleQueryOptions = Pick<QueryOptions, 'rowMode' | 'onNotice'>;
+/**
+ * PGlite's query options that tests use: rows as objects (default) or as value arrays; the
+ * statement's NOTICEs and WARNINGs; the data `COPY ... FROM '/dev/blob'` reads.
+ */
+export type OracleQueryOptions = Pick<QueryOptions, 'rowMode' | 'onNotice' | 'blob'>;
 
 export interface Oracle {
   /** Runs one statement; throws PGlite's DatabaseError (with `.code`) on failure. */
@@ -82,7 +87,7 @@ async function create(): Promise<Oracle> {
 
   const query = async (sql: string, params?: unknown[], opts?: OracleQueryOptions): Promise<OracleResult> => {
     const r = await pg.query(sql, params as any[] | undefined, opts);
-    return { rows: r.rows as any[], fields: r.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) };
+    return { rows: r.rows as any[], fields: r.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })), ...(r.blob === undefined ? {} : { blob: r.blob }) };
   };
   const failure = (e: unknown): Extract<OracleTry, { ok: false }> => {
     const err = e as { code?: string; message?: string; detail?: string; hint?: string; position?: string };

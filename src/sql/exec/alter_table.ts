@@ -297,7 +297,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
     col.generated = 's';
     const shell = new Table({ ...t.def, columns: [...t.def.columns, col] });
     try {
-      col.defaultSql = analyzeGeneration(env, shell, at, rawGeneration);
+      col.defaultSql = analyzeGeneration(env, shell, at, rawGeneration, false);
     } finally {
       shell.dispose();
     }
@@ -542,7 +542,7 @@ function setExpression(env: SqlEnv, t: Table, cmd: PgNode): void {
   const old = t.def.columns[col]!;
   if (old.generated === undefined) throw notGenerated(t, cmd.name);
   if (t.pendingRows > 0) throw pgErr.featureNotSupported('ALTER COLUMN ... SET EXPRESSION of a table the same transaction has written');
-  const def: ColumnDef = { ...old, defaultSql: analyzeGeneration(env, t, col, cmd.def) };
+  const def: ColumnDef = { ...old, defaultSql: analyzeGeneration(env, t, col, cmd.def, false) };
   const values = generatedValues(env, t, col, def);
   if (def.notNull && values.some((v) => v === null)) {
     throw new PgError(SQLSTATE.not_null_violation, `column "${old.name}" of relation "${t.name}" contains null values`);

@@ -15,7 +15,7 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { inStoredExpression } from '../analyze/clock_literals.js';
-import { analyzeExpr, mapOperands, type Expr } from '../analyze/expr.js';
+import { analyzeExpr, type Expr } from '../analyze/expr.js';
 import { assignCoerce, tableParseState } from '../analyze/query.js';
 import type { PgNode } from '../parser/parse.js';
 import { rejectSubqueriesAndParams, walkRaw } from '../parser/walk.js';
@@ -50,9 +50,20 @@ export function requireStored(constraint: PgNode): void {
  *   expression`, 42P02 a parameter, 42P17 a whole-row reference, 42P10 a system column,
  *   analysis errors (42703, 42883, 42803 aggregate, 42P20 window function), 42P17 a reference
  *   to another generated column or a function that is not immutable, 42804 a result that is
- *   not assignable to the column.
+ *   not assignable to the column. `positions`: false for ALTER TABLE, whose errors have none.
  */
-export function analyzeGeneration(env: SqlEnv, table: Table, col: number, raw: PgNode): string {
+export function analyzeGeneration(env: SqlEnv, table: Table, col: number, raw: PgNode, positions = true): string {
+  if (positions) return analyzeWithPositions(env, table, col, raw);
+  // ALTER TABLE's expressions are analyzed without the statement's text: no error has a position.
+  try {
+    return analyzeWithPositions(env, table, col, raw);
+  } catch (e) {
+    if (e instanceof PgError) delete e.position;
+    throw e;
+  }
+}
+
+function analyzeWithPositions(env: SqlEnv, table: Table, col: number, raw: PgNode): string {
   rejectSubqueriesAndParams(raw, CLAUSE);
   walkRaw(raw, (tag, n) => {
     if (tag !== 'ColumnRef') return;
@@ -61,7 +72,10 @@ export function analyzeGeneration(env: SqlEnv, table: Table, col: number, raw: P
     const last = names[names.length - 1];
     const wholeRow = fields.some((f) => f.A_Star !== undefined) || (fields.length === 1 && last === table.name && table.columnIndex(last) < 0);
     if (wholeRow) {
-      throw new PgError('42P17', `cannot use whole-row variable in ${CLAUSE}`, { detail: 'This would cause the generated column to depend on its own value.' });
+      throw new PgError('42P17', `cannot use whole-row variable in ${CLAUSE}`, {
+        detail: 'This would cause the generated column to depend on its own value.',
+        ...(typeof n.location === 'number' ? { position: n.location + 1 } : {}),
+      });
     }
     if (last !== undefined && SYSTEM_COLUMNS.has(last) && table.columnIndex(last) < 0) {
       throw new PgError(SQLSTATE.invalid_column_reference, `cannot use system column "${last}" in ${CLAUSE}`, typeof n.location === 'number' ? { position: n.location + 1 } : {});
@@ -71,13 +85,18 @@ export function analyzeGeneration(env: SqlEnv, table: Table, col: number, raw: P
   scope.aggregateClause = `${CLAUSE}s`;
   scope.windowClause = `${CLAUSE}s`;
   const e = inStoredExpression(env, `${CLAUSE}s`, () => analyzeExpr(scope, raw));
-  const visit = (x: Expr): Expr => {
-    if (x.k === 'var' && x.levelsUp === 0 && isGenerated(table.def.columns[x.col]!)) {
-      throw new PgError('42P17', `cannot use generated column "${x.name}" in ${CLAUSE}`, { detail: 'A generated column cannot reference another generated column.' });
+  // check_nested_generated, once the expression analyzed (so every name is a column here).
+  walkRaw(raw, (tag, n) => {
+    if (tag !== 'ColumnRef') return;
+    const last = (n.fields as PgNode[])[n.fields.length - 1]?.String?.sval as string | undefined;
+    const i = last === undefined ? -1 : table.columnIndex(last);
+    if (i >= 0 && isGenerated(table.def.columns[i]!)) {
+      throw new PgError('42P17', `cannot use generated column "${last}" in ${CLAUSE}`, {
+        detail: 'A generated column cannot reference another generated column.',
+        ...(typeof n.location === 'number' ? { position: n.location + 1 } : {}),
+      });
     }
-    return mapOperands(x, visit);
-  };
-  visit(e);
+  });
   if (callsMutableFunction(raw) || callsStableByType(env, table, raw, `${CLAUSE}s`)) throw new PgError('42P17', 'generation expression is not immutable');
   coerced(scope, e, col, table);
   return JSON.stringify(raw);
