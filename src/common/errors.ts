@@ -132,6 +132,19 @@ export class PgError extends Error {
   }
 }
 
+/**
+ * Runs `f`, dropping the position of a PgError it throws: ALTER TABLE analyzes its expressions
+ * without the statement's text, so PostgreSQL reports their errors without a position.
+ */
+export function withoutPosition<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof PgError) delete e.position;
+    throw e;
+  }
+}
+
 /** True for errors raised deliberately for the user (as opposed to bugs and host exceptions). */
 export function isPgError(e: unknown): e is PgError {
   return e instanceof PgError;

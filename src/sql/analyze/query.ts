@@ -11,6 +11,7 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
+import { leftmostLocation, rejectSubqueriesAndParams, walkRaw } from '../parser/walk.js';
 import { inStoredExpression } from './clock_literals.js';
 import type { SqlEnv } from '../env.js';
 import {
@@ -1700,10 +1701,18 @@ export function analyzeInsert(
   }
   const select = stmt.selectStmt?.SelectStmt;
   let valuesLists: PgNode[];
-  const defaultExprs = cols.map((_, i) => defaults(table, i));
+  const defaultCache: (Expr | undefined)[] = new Array(cols.length);
+  /**
+   * Column `i`'s default (NULL when it has none), analyzed when a row first needs it: the
+   * default of a column every row gives is never evaluated, so its errors are not the statement's.
+   */
+  const defaultOf = (i: number): Expr => (defaultCache[i] ??= defaults(table, i) ?? { k: 'const', type: cols[i]!.type, value: null });
   /** Generated columns given a value other than DEFAULT (the rewriter's 428C9, after analysis). */
   const generatedGiven = new Set<number>();
-  let insertSelect: InsertQuery['select'] = null;
+  /** Each row's expressions by column (VALUES rows, or INSERT ... SELECT's one); defaults fill the rest after (the rewriter's step). */
+  const givenRows: (Expr | undefined)[][] = [];
+  /** INSERT ... SELECT's query; its row of expressions is `givenRows`' only one. */
+  let selectQuery: ReturnType<typeof analyzeSelectLevel> | null = null;
   if (select === undefined) {
     valuesLists = [{ List: { items: [] } }];
     targetCols = [];
@@ -1718,20 +1727,20 @@ export function analyzeInsert(
     if (sub.targets.length < targetCols.length) {
       throw new PgError(SQLSTATE.syntax_error, 'INSERT has more target columns than expressions', { position: stmt.cols?.[sub.targets.length]?.ResTarget?.location + 1 });
     }
-    const columns: Expr[] = defaultExprs.map((d, i) => d ?? { k: 'const', type: cols[i]!.type, value: null });
+    const given: (Expr | undefined)[] = new Array(cols.length);
     sub.targets.forEach((t, k) => {
       const ci = targetCols[k]!;
       if (cols[ci]!.generated !== undefined) generatedGiven.add(ci);
       if (identityOverridden(table, ci, stmt.override)) return;
       const slot: Expr = { k: 'slot', type: t.expr.type, idx: k, typmod: typmodOf(t.expr), name: t.name };
-      columns[ci] = assignCoerce(scope, slot, ci, table, t.loc === undefined ? undefined : t.loc + 1);
+      given[ci] = assignCoerce(scope, slot, ci, table, t.loc === undefined ? undefined : t.loc + 1);
     });
-    insertSelect = { query: sub, columns };
+    selectQuery = sub;
+    givenRows.push(given);
     valuesLists = [];
   } else {
     valuesLists = select.valuesLists;
   }
-  const rows: Expr[][] = [];
   const allTargets = targetCols;
   for (const vl of valuesLists) {
     const items: PgNode[] = vl.List.items;
@@ -1742,17 +1751,18 @@ export function analyzeInsert(
     if (items.length < targetCols.length) {
       throw new PgError(SQLSTATE.syntax_error, 'INSERT has more target columns than expressions', { position: stmt.cols?.[items.length]?.ResTarget?.location + 1 });
     }
-    const row: Expr[] = defaultExprs.map((d, i) => d ?? { k: 'const', type: cols[i]!.type, value: null });
+    const given: (Expr | undefined)[] = new Array(cols.length);
     for (let k = 0; k < items.length; k++) {
       const ci = targetCols[k]!;
       if (items[k].SetToDefault !== undefined) continue;
       if (cols[ci]!.generated !== undefined) generatedGiven.add(ci);
       if (identityOverridden(table, ci, stmt.override)) continue;
       const e = analyzeExpr(scope, items[k]);
-      row[ci] = assignCoerce(scope, e, ci, table, exprLoc(items[k]));
+      given[ci] = assignCoerce(scope, e, ci, table, exprLoc(items[k]));
     }
-    rows.push(row);
+    givenRows.push(given);
   }
+
   // ON CONFLICT before RETURNING, as PostgreSQL's transformInsertStmt (which error comes first).
   const onConflict = stmt.onConflictClause === undefined ? null : analyzeOnConflict(env, table, rv.alias?.aliasname as string | undefined, stmt.onConflictClause, paramTypes, paramNodes, defaults);
   let returning: Target[] | null = null;
@@ -1774,9 +1784,13 @@ export function analyzeInsert(
   if (onConflict !== null && onConflict.arbiters !== null && onConflict.arbiters.length === 0) {
     throw new PgError(SQLSTATE.invalid_column_reference, 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
   }
-  // PostgreSQL's rewriter refuses the first such column in column order, once analysis is done.
+  // PostgreSQL's rewriter, once analysis is done: it refuses the first generated column given a
+  // value (in column order), then fills the columns no row gives with their defaults.
   const given = cols.findIndex((_, i) => generatedGiven.has(i));
   if (given >= 0) throw generatedColumnAssigned(cols[given]!.name, true);
+  const filled: Expr[][] = givenRows.map((g) => cols.map((_, i) => g[i] ?? defaultOf(i)));
+  const insertSelect: InsertQuery['select'] = selectQuery === null ? null : { query: selectQuery, columns: filled[0]! };
+  const rows = selectQuery === null ? filled : [];
   const alias = rv.alias?.aliasname as string | undefined;
   return { query: { kind: 'insert', table, rows, select: insertSelect, returning, onConflict, ...(alias === undefined ? {} : { alias }) }, paramTypes };
 }
@@ -2017,13 +2031,42 @@ export function assignmentCoercion(scope: ExprScope, e: Expr, type: SqlType, typ
   throw mismatch(coerced.type);
 }
 
-/** Analyzes a DEFAULT expression (no columns, no parameters). */
+/**
+ * Analyzes the DEFAULT expression `raw` of column `col` of `table`, as PostgreSQL's
+ * cookDefault: no column references, subqueries, parameters, aggregates or window functions,
+ * and a result assignable to the column.
+ * @throws PgError 0A000 `cannot use column reference in DEFAULT expression` or `cannot use
+ *   subquery in DEFAULT expression`, 42P02 a parameter, 42803 / 42P20 an aggregate / window
+ *   function, 42804 `column "a" is of type integer but default expression is of type text`,
+ *   the analysis' errors (42883, 22P02 for a literal the type does not read).
+ */
 export function analyzeDefault(env: SqlEnv, table: Table, col: number, raw: PgNode): Expr {
+  rejectSubqueriesAndParams(raw, 'DEFAULT expression');
+  walkRaw(raw, (tag, n) => {
+    if (tag === 'ColumnRef') {
+      throw new PgError(SQLSTATE.feature_not_supported, 'cannot use column reference in DEFAULT expression', typeof n.location === 'number' && n.location >= 0 ? { position: n.location + 1 } : {});
+    }
+  });
   return inStoredExpression(env, 'column defaults', () => {
     const scope = newParseState(env, [], []);
-    const e = analyzeExpr(scope, raw);
-    return assignCoerce(scope, e, col, table);
+    scope.aggregateClause = 'DEFAULT expressions';
+    scope.windowClause = 'DEFAULT expressions';
+    return storedCoerce(scope, analyzeExpr(scope, raw), col, table, leftmostLocation(raw));
   });
+}
+
+/**
+ * `e` assigned to column `col` of `table` as a stored default or generation expression
+ * (cookDefault's coerce_to_target_type); `location` (0-based) is the expression's, for the
+ * input error of a literal.
+ * @throws PgError 42804 `column "a" is of type integer but default expression is of type text`.
+ */
+export function storedCoerce(scope: ExprScope, e: Expr, col: number, table: Table, location?: number): Expr {
+  const c = table.def.columns[col]!;
+  return assignmentCoercion(scope, e, c.type, c.typmod, location, (from) =>
+    new PgError(SQLSTATE.datatype_mismatch, `column "${c.name}" is of type ${TYPE_NAME[c.type]} but default expression is of type ${TYPE_NAME[from]}`, {
+      hint: 'You will need to rewrite or cast the expression.',
+    }));
 }
 
 /** 42P01 relation "x" does not exist, with the position of the name. */

@@ -14,7 +14,7 @@
 import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { addPrimaryKey } from './primary_key.js';
 import { addIdentity, dropIdentity, nextvalDefault, setIdentity } from './sequences.js';
-import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { PgError, SQLSTATE, pgErr, withoutPosition } from '../../common/errors.js';
 import { Table, notNullConstraintName, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
@@ -297,7 +297,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
     col.generated = 's';
     const shell = new Table({ ...t.def, columns: [...t.def.columns, col] });
     try {
-      col.defaultSql = analyzeGeneration(env, shell, at, rawGeneration, false);
+      col.defaultSql = withoutPosition(() => analyzeGeneration(env, shell, at, rawGeneration));
     } finally {
       shell.dispose();
     }
@@ -310,7 +310,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   if (rawDefault !== null) {
     const shell = new Table({ ...t.def, columns: [...t.def.columns, col] });
     try {
-      const e = analyzeDefault(env, shell, at, rawDefault);
+      const e = withoutPosition(() => analyzeDefault(env, shell, at, rawDefault));
       let volatile = false;
       walkRaw(rawDefault, (tag, n) => {
         if (tag === 'FuncCall' && VOLATILE.has((n.funcname as PgNode[])[n.funcname.length - 1].String.sval as string)) volatile = true;
@@ -416,7 +416,7 @@ function columnDefault(env: SqlEnv, t: Table, cmd: PgNode): void {
   }
   const seq = nextvalDefault(env, t.def.columns[col]!.type, cmd.def); // an unknown sequence: 42P01 without a position
   const def = foldClockLiterals(env, cmd.def, t.def.columns[col]!.type, t.def.columns[col]!.typmod);
-  analyzeDefault(env, t, col, def); // its errors (42804, 22P02, 42703) come now, as PostgreSQL's
+  withoutPosition(() => analyzeDefault(env, t, col, def)); // its errors (42804, 22P02, 0A000) come now, as PostgreSQL's
   replaceDef(env, t, withColumn(t.def, col, seq !== null ? { defaultSql: null, sequence: seq } : { defaultSql: JSON.stringify(def), sequence: null }));
   assignAlteredColumnOids(env, env.catalog.getTable(t.name)!, col);
 }
@@ -542,7 +542,7 @@ function setExpression(env: SqlEnv, t: Table, cmd: PgNode): void {
   const old = t.def.columns[col]!;
   if (old.generated === undefined) throw notGenerated(t, cmd.name);
   if (t.pendingRows > 0) throw pgErr.featureNotSupported('ALTER COLUMN ... SET EXPRESSION of a table the same transaction has written');
-  const def: ColumnDef = { ...old, defaultSql: analyzeGeneration(env, t, col, cmd.def, false) };
+  const def: ColumnDef = { ...old, defaultSql: withoutPosition(() => analyzeGeneration(env, t, col, cmd.def)) };
   const values = generatedValues(env, t, col, def);
   if (def.notNull && values.some((v) => v === null)) {
     throw new PgError(SQLSTATE.not_null_violation, `column "${old.name}" of relation "${t.name}" contains null values`);

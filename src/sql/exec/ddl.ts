@@ -18,6 +18,7 @@ import { buildIndexOverTable } from './index_build.js';
 import { buildOrLeaveInvalid, buildsOffThread, canBuildConcurrently, startConcurrentBuild, startOrderedConcurrentBuild } from './index_build_concurrent.js';
 import { analyzeIndexExpression, analyzeIndexPredicate, type AnalyzedIndexKey } from './index_def.js';
 import { resolveTypeName } from '../analyze/expr.js';
+import { analyzeDefault } from '../analyze/query.js';
 import { TYPE_NAME } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
 import { buildUniqueChecked, orderedIndexDef, primaryKeyIndex } from './ordered_index.js';
@@ -221,11 +222,18 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const pkName = primaryKey.length === 0 ? null : (pkConname ?? chooseConstraintName(env, name, [], 'pkey', written));
   if (pkConname !== null && env.catalog.relationExists(pkConname)) throw new PgError(SQLSTATE.duplicate_table, `relation "${pkConname}" already exists`);
   let prepared = null;
-  if (generations.length > 0) {
-    // Analyzed against the table before it exists (an unstored shell), as the constraints are.
-    const shell = new Table(def);
+  if (generations.length > 0 || columns.some((c) => c.defaultSql !== null)) {
+    // Defaults and generation expressions are analyzed in column order (AddRelationNewConstraints'
+    // cookDefault), against the table before it exists (an unstored shell), as the constraints
+    // are. Without the columns' typmods: PostgreSQL's length coercion (`vector(3)`,
+    // `varchar(2)`) is a call evaluated by the INSERT that uses the default, where its error comes.
+    const shell = new Table({ ...def, columns: def.columns.map((c) => ({ ...c, typmod: -1 })) });
     try {
-      for (const g of generations) columns[g.column]!.defaultSql = analyzeGeneration(env, shell, g.column, g.raw);
+      columns.forEach((c, i) => {
+        const g = generations.find((x) => x.column === i);
+        if (g !== undefined) c.defaultSql = analyzeGeneration(env, shell, i, g.raw);
+        else if (c.defaultSql !== null) analyzeDefault(env, shell, i, JSON.parse(c.defaultSql) as PgNode);
+      });
     } finally {
       shell.dispose();
     }

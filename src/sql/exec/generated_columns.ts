@@ -16,7 +16,7 @@ import { Table, type ColumnDef, type TableDef, type Value } from '../../storage/
 import type { SqlEnv } from '../env.js';
 import { inStoredExpression } from '../analyze/clock_literals.js';
 import { analyzeExpr, type Expr } from '../analyze/expr.js';
-import { assignCoerce, tableParseState } from '../analyze/query.js';
+import { storedCoerce, tableParseState } from '../analyze/query.js';
 import type { PgNode } from '../parser/parse.js';
 import { rejectSubqueriesAndParams, walkRaw } from '../parser/walk.js';
 import { bindToRow } from './constraints.js';
@@ -50,20 +50,9 @@ export function requireStored(constraint: PgNode): void {
  *   expression`, 42P02 a parameter, 42P17 a whole-row reference, 42P10 a system column,
  *   analysis errors (42703, 42883, 42803 aggregate, 42P20 window function), 42P17 a reference
  *   to another generated column or a function that is not immutable, 42804 a result that is
- *   not assignable to the column. `positions`: false for ALTER TABLE, whose errors have none.
+ *   not assignable to the column.
  */
-export function analyzeGeneration(env: SqlEnv, table: Table, col: number, raw: PgNode, positions = true): string {
-  if (positions) return analyzeWithPositions(env, table, col, raw);
-  // ALTER TABLE's expressions are analyzed without the statement's text: no error has a position.
-  try {
-    return analyzeWithPositions(env, table, col, raw);
-  } catch (e) {
-    if (e instanceof PgError) delete e.position;
-    throw e;
-  }
-}
-
-function analyzeWithPositions(env: SqlEnv, table: Table, col: number, raw: PgNode): string {
+export function analyzeGeneration(env: SqlEnv, table: Table, col: number, raw: PgNode): string {
   rejectSubqueriesAndParams(raw, CLAUSE);
   walkRaw(raw, (tag, n) => {
     if (tag !== 'ColumnRef') return;
@@ -98,24 +87,10 @@ function analyzeWithPositions(env: SqlEnv, table: Table, col: number, raw: PgNod
     }
   });
   if (callsMutableFunction(raw) || callsStableByType(env, table, raw, `${CLAUSE}s`)) throw new PgError('42P17', 'generation expression is not immutable');
-  coerced(scope, e, col, table);
+  storedCoerce(scope, e, col, table);
   return JSON.stringify(raw);
 }
 
-/**
- * `e` assigned to column `col`; a type without an assignment cast is cookDefault's 42804,
- * which names the expression a default expression for generated columns too.
- */
-function coerced(scope: ReturnType<typeof tableParseState>, e: Expr, col: number, table: Table): Expr {
-  try {
-    return assignCoerce(scope, e, col, table);
-  } catch (err) {
-    if (!(err instanceof PgError) || err.code !== SQLSTATE.datatype_mismatch) throw err;
-    throw new PgError(SQLSTATE.datatype_mismatch, err.message.replace(/ but expression is/, ' but default expression is'), {
-      hint: 'You will need to rewrite or cast the expression.',
-    });
-  }
-}
 
 /** A table's generated columns: their positions and expressions bound to the full row. */
 interface CompiledGenerated {
@@ -134,7 +109,7 @@ function compile(env: SqlEnv, table: Table): CompiledGenerated | null {
   table.def.columns.forEach((c, i) => {
     if (!isGenerated(c)) return;
     cols.push(i);
-    exprs.push(bindToRow(coerced(scope, analyzeExpr(scope, JSON.parse(c.defaultSql!) as PgNode), i, table)));
+    exprs.push(bindToRow(storedCoerce(scope, analyzeExpr(scope, JSON.parse(c.defaultSql!) as PgNode), i, table)));
   });
   const out = cols.length === 0 ? null : { cols, exprs };
   compiled.set(table.def, out);
@@ -206,7 +181,7 @@ export function generatedValues(env: SqlEnv, table: Table, col: number, def: Col
   const shell = new Table({ ...table.def, columns });
   try {
     const scope = tableParseState(env, shell, [], []);
-    const e = bindToRow(coerced(scope, analyzeExpr(scope, JSON.parse(def.defaultSql!) as PgNode), col, shell));
+    const e = bindToRow(storedCoerce(scope, analyzeExpr(scope, JSON.parse(def.defaultSql!) as PgNode), col, shell));
     const ctx = { ...NO_CONTEXT, zone: env.settings.timeZone() };
     const n = table.def.columns.length;
     const out: Value[] = [];

@@ -1,0 +1,48 @@
+/**
+ * DEFAULT expressions checked where PostgreSQL checks them (cookDefault): CREATE TABLE, ADD
+ * COLUMN and SET DEFAULT refuse column references, subqueries, parameters, aggregates, window
+ * functions, unknown functions, literals the type cannot read and results of another type,
+ * and change nothing; a length coercion (`vector(3)`, `varchar(2)`, `numeric(2,1)`) is the
+ * INSERT's, as there.
+ */
+import { test } from 'node:test';
+import { openSqlPair } from '../support/sql_pair.js';
+
+const { same, both } = await openSqlPair();
+
+test('CREATE TABLE: DEFAULT errors as PostgreSQL reports them, and no table', async () => {
+  for (const sql of [
+    `CREATE TABLE d1 (a int DEFAULT 'x'::text)`,
+    `CREATE TABLE d1 (a int, b int DEFAULT a)`,
+    `CREATE TABLE d1 (a int DEFAULT (SELECT 1))`,
+    `CREATE TABLE d1 (a int DEFAULT count(*))`,
+    `CREATE TABLE d1 (a int DEFAULT row_number() OVER ())`,
+    `CREATE TABLE d1 (a int DEFAULT 'abc')`,
+    `CREATE TABLE d1 (a int DEFAULT 1, b text DEFAULT 5, c int DEFAULT 'q')`,
+    `CREATE TABLE d1 (a int DEFAULT nosuchfn())`,
+    `CREATE TABLE d1 (a int DEFAULT $1)`,
+    `SELECT count(*) FROM pg_class WHERE relname = 'd1'`,
+  ]) await same(sql);
+});
+
+test('CREATE TABLE: a length coercion of a DEFAULT fails the INSERT that uses it', async () => {
+  await same(`CREATE TABLE d2 (id int, v vector(3) DEFAULT '[1,2]', s varchar(2) DEFAULT 'abc', n numeric(2,1) DEFAULT 123)`);
+  await same(`INSERT INTO d2 (id, s, n) VALUES (1, 'ok', 1)`);
+  await same(`INSERT INTO d2 (id, v, n) VALUES (2, '[1,2,3]', 1)`);
+  await same(`INSERT INTO d2 (id, v, s) VALUES (3, '[1,2,3]', 'ok')`);
+  await same(`INSERT INTO d2 (id, v, s, n) VALUES (4, '[1,2,3]', 'ok', 1.25) RETURNING *`);
+});
+
+test('ALTER TABLE: SET DEFAULT and ADD COLUMN ... DEFAULT errors, without positions', async () => {
+  await both(`CREATE TABLE d3 (a int)`);
+  for (const sql of [
+    `ALTER TABLE d3 ALTER COLUMN a SET DEFAULT a`,
+    `ALTER TABLE d3 ALTER COLUMN a SET DEFAULT 'x'::text`,
+    `ALTER TABLE d3 ALTER COLUMN a SET DEFAULT (SELECT 1)`,
+    `ALTER TABLE d3 ALTER COLUMN a SET DEFAULT 'abc'`,
+    `ALTER TABLE d3 ADD COLUMN b int DEFAULT (SELECT 1)`,
+    `ALTER TABLE d3 ADD COLUMN b int DEFAULT a`,
+    `ALTER TABLE d3 ADD COLUMN b int DEFAULT sum(1)`,
+    `SELECT column_name, column_default FROM information_schema.columns WHERE table_name = 'd3'`,
+  ]) await same(sql);
+});
