@@ -102,7 +102,7 @@ export class DmlGenerator {
 
   /** `(cols) VALUES (...), ...`: id and every indexed column always, the others now and then. */
   #valuesRows(t: TableSpec, n: number): string {
-    const cols = t.columns.filter((c) => c.name === 'id' || this.#indexOf(t, c) !== undefined || this.rng.chance(0.7));
+    const cols = t.columns.filter((c) => c.generated !== true && (c.name === 'id' || this.#indexOf(t, c) !== undefined || this.rng.chance(0.7)));
     const rows = Array.from({ length: n }, () => `(${cols.map((c) => (c.name !== 'id' && this.#indexOf(t, c) === undefined && this.rng.chance(0.1) ? 'DEFAULT' : this.#value(t, c))).join(', ')})`);
     return `(${cols.map((c) => c.name).join(', ')}) VALUES ${rows.join(', ')}`;
   }
@@ -124,7 +124,7 @@ export class DmlGenerator {
 
   #insertSelect(t: TableSpec): string {
     const src = this.rng.pick(this.schema.tables);
-    const shared = t.columns.filter((c) => c.name !== 'id' && this.#indexOf(t, c) === undefined && src.columns.some((o) => o.name === c.name && o.type === c.type) && this.rng.chance(0.8));
+    const shared = t.columns.filter((c) => c.name !== 'id' && c.generated !== true && this.#indexOf(t, c) === undefined && src.columns.some((o) => o.name === c.name && o.type === c.type) && this.rng.chance(0.8));
     const indexed = t.columns.filter((c) => this.#indexOf(t, c) !== undefined);
     const cols = ['id', ...shared.map((c) => c.name), ...indexed.map((c) => c.name)];
     const exprs = [`id + ${this.rng.pick([0, 20, 40, 100])}`, ...shared.map((c) => c.name), ...indexed.map((c) => randomValue(this.rng, c, this.#indexOf(t, c), 0))];
@@ -170,8 +170,8 @@ export class DmlGenerator {
   }
 
   #setList(t: TableSpec, excluded: boolean, skip?: string): string {
-    const cols = this.rng.subset(t.columns.slice(1), 0.3).filter((c) => c.name !== skip);
-    if (cols.length === 0) cols.push(t.columns.find((c) => c.name !== 'id' && c.name !== skip)!);
+    const cols = this.rng.subset(t.columns.slice(1), 0.3).filter((c) => c.name !== skip && c.generated !== true);
+    if (cols.length === 0) cols.push(t.columns.find((c) => c.name !== 'id' && c.name !== skip && c.generated !== true)!);
     return cols.map((c) => this.#assignment(t, c, excluded)).join(', ');
   }
 

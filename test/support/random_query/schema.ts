@@ -38,7 +38,12 @@ export interface ColumnSpec {
   readonly type: SqlT;
   /** The type as written in CREATE TABLE. */
   readonly ddl: string;
+  /** A stored generated column (its DDL holds the expression): rows give it DEFAULT, writes leave it out. */
+  readonly generated?: boolean;
 }
+
+/** The stored generated column some tables get; it reads `id` and `k`, which every table has. */
+const GENERATED_COLUMN: ColumnSpec = { name: 'kg', type: 'int8', ddl: 'bigint GENERATED ALWAYS AS (id * 10 + k) STORED', generated: true };
 
 export interface IndexSpec {
   readonly name: string;
@@ -245,6 +250,7 @@ export function generateSchema(rng: Rng, caps: SchemaCapabilities, tableCount = 
       const name = rng.pick(['v', 'h', 's', 'bt']);
       columns.push(POOL.find((c) => c.name === name)!);
     }
+    if (rng.chance(0.3)) columns.push(GENERATED_COLUMN);
     // Shuffle all but id so that SELECT * and positional references vary.
     columns = [columns[0]!, ...rng.shuffled(columns.slice(1))];
     const indexes: IndexSpec[] = [];
@@ -264,7 +270,7 @@ export function generateSchema(rng: Rng, caps: SchemaCapabilities, tableCount = 
         rows.push([String(id), ...prev.slice(1)]);
         continue;
       }
-      rows.push(columns.map((c) => (c.name === 'id' ? String(id) : randomValue(rng, c, indexes.find((i) => i.column === c.name), nullP))));
+      rows.push(columns.map((c) => (c.name === 'id' ? String(id) : c.generated === true ? 'DEFAULT' : randomValue(rng, c, indexes.find((i) => i.column === c.name), nullP))));
     }
     tables.push({ name, columns, primaryKey: rng.chance(0.5), rows, indexes, indexFirst: rng.chance(0.3) });
   }
