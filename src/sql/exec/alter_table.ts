@@ -34,7 +34,7 @@ import { parseStoredExpr } from './index_keys.js';
 import { assignAddedColumnOids, assignAddedConstraintOids, assignAlteredColumnOids } from './catalog_describe.js';
 import { constraintKeyword, enforceable, createUniqueConstraintIndexes, prepareConstraints, referencingForeignKeys, type PendingConstraint } from './table_constraints.js';
 import { valueToText } from '../analyze/types.js';
-import { walkRaw } from '../parser/walk.js';
+import { columnRefNames, renameColumnRefs, walkRaw } from '../parser/walk.js';
 
 /** Functions PostgreSQL marks VOLATILE: a DEFAULT calling one is evaluated per existing row. */
 const VOLATILE = new Set(['random', 'random_normal', 'gen_random_uuid', 'uuidv4', 'uuidv7', 'nextval', 'clock_timestamp', 'timeofday', 'setseed', 'setval']);
@@ -44,13 +44,7 @@ const ONLY_USER = 'postgres';
 
 /** The last name part of each ColumnRef in a stored expression's text. */
 export function columnsNamed(text: string): Set<string> {
-  const out = new Set<string>();
-  walkRaw(parseStoredExpr(text), (tag, n) => {
-    if (tag !== 'ColumnRef') return;
-    const last = (n.fields as PgNode[])[n.fields.length - 1];
-    if (last?.String !== undefined) out.add(last.String.sval as string);
-  });
-  return out;
+  return columnRefNames(parseStoredExpr(text));
 }
 
 
@@ -686,12 +680,7 @@ function renameInExpr(text: string, from: string, to: string): string {
   // A copy: parsed trees are cached by text, and the old text must keep meaning the old column
   // (a rolled-back RENAME COLUMN puts it back).
   const raw = structuredClone(parseStoredExpr(text)) as PgNode;
-  walkRaw(raw, (tag, n) => {
-    if (tag !== 'ColumnRef') return;
-    const f = n.fields as PgNode[];
-    const last = f[f.length - 1];
-    if (last?.String?.sval === from) last.String.sval = to;
-  });
+  renameColumnRefs(raw, from, to);
   return deparseRawChecked(raw, 'check constraints');
 }
 

@@ -18,7 +18,7 @@ import { inStoredExpression } from '../analyze/clock_literals.js';
 import { analyzeExpr, type Expr } from '../analyze/expr.js';
 import { storedCoerce, tableParseState } from '../analyze/query.js';
 import type { PgNode } from '../parser/parse.js';
-import { rejectSubqueriesAndParams, walkRaw } from '../parser/walk.js';
+import { columnRefNames, rejectSubqueriesAndParams, renameColumnRefs, walkRaw } from '../parser/walk.js';
 import { bindToRow } from './constraints.js';
 import { evalExpr, NO_CONTEXT } from './eval.js';
 import { callsMutableFunction, callsStableByType } from './index_def.js';
@@ -138,14 +138,8 @@ export function computeGenerated(env: SqlEnv, table: Table, values: Value[]): vo
 
 /** The names of the columns generated column `c`'s expression reads. */
 export function generationReads(c: ColumnDef): Set<string> {
-  const out = new Set<string>();
-  if (c.generated === undefined || c.defaultSql === null) return out;
-  walkRaw(JSON.parse(c.defaultSql) as PgNode, (tag, n) => {
-    if (tag !== 'ColumnRef') return;
-    const last = (n.fields as PgNode[])[n.fields.length - 1];
-    if (last?.String !== undefined) out.add(last.String.sval as string);
-  });
-  return out;
+  if (c.generated === undefined || c.defaultSql === null) return new Set();
+  return columnRefNames(JSON.parse(c.defaultSql) as PgNode);
 }
 
 /** The generated columns of `def` whose expressions read column `name`, in column order. */
@@ -161,11 +155,7 @@ export function generatedDependents(def: TableDef, name: string): number[] {
 export function renameInGeneration(c: ColumnDef, from: string, to: string): ColumnDef {
   if (!generationReads(c).has(from)) return c;
   const raw = JSON.parse(c.defaultSql!) as PgNode;
-  walkRaw(raw, (tag, n) => {
-    if (tag !== 'ColumnRef') return;
-    const last = (n.fields as PgNode[])[n.fields.length - 1];
-    if (last?.String?.sval === from) last.String.sval = to;
-  });
+  renameColumnRefs(raw, from, to);
   return { ...c, defaultSql: JSON.stringify(raw) };
 }
 

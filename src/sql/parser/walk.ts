@@ -18,6 +18,26 @@ export function walkRaw(node: PgNode, visit: (tag: string, n: PgNode) => void): 
   }
 }
 
+/** The last name part of each ColumnRef in raw expression `node` (the columns it names). */
+export function columnRefNames(node: PgNode): Set<string> {
+  const out = new Set<string>();
+  walkRaw(node, (tag, n) => {
+    if (tag !== 'ColumnRef') return;
+    const last = (n.fields as PgNode[])[n.fields.length - 1];
+    if (last?.String !== undefined) out.add(last.String.sval as string);
+  });
+  return out;
+}
+
+/** Renames column `from` to `to` in every ColumnRef of raw expression `node`, in place (RENAME COLUMN). */
+export function renameColumnRefs(node: PgNode, from: string, to: string): void {
+  walkRaw(node, (tag, n) => {
+    if (tag !== 'ColumnRef') return;
+    const last = (n.fields as PgNode[])[n.fields.length - 1];
+    if (last?.String?.sval === from) last.String.sval = to;
+  });
+}
+
 /**
  * Refuses a subquery or a parameter reference in an expression that has neither (`what`, as
  * PostgreSQL's messages name it: `check constraint`, `index expression`, `EXECUTE parameter`).
