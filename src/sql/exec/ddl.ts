@@ -111,7 +111,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
       continue;
     }
     const cd = el.ColumnDef;
-    if (cd === undefined) throw pgErr.featureNotSupported(`table element ${Object.keys(el)[0]}`);
+    if (cd === undefined) throw pgErr.featureNotSupported(el.TableLikeClause !== undefined ? 'CREATE TABLE ... (LIKE ...)' : 'this CREATE TABLE element');
     const colname: string = cd.colname;
     if (columns.some((c) => c.name === colname)) {
       throw new PgError(SQLSTATE.duplicate_column, `column "${colname}" specified more than once`);
