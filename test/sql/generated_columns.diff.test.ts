@@ -196,10 +196,3 @@ test('generated columns survive a reopen of the data directory', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-test('CREATE TABLE (LIKE t [INCLUDING GENERATED]) is 0A000 naming the clause, and creates nothing', async () => {
-  for (const sql of [`CREATE TABLE lk (LIKE items)`, `CREATE TABLE lk (LIKE items INCLUDING GENERATED)`]) {
-    assert.deepEqual(await ours(sql), { ok: false, code: '0A000', message: 'CREATE TABLE ... (LIKE ...) is not supported' });
-  }
-  assert.deepEqual(await ours(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'lk'`), { ok: true, rows: [{ n: 0 }], fields: [{ name: 'n', dataTypeID: 23 }] });
-});

@@ -5,6 +5,7 @@
  * with it (ddl_txn.ts).
  */
 import { analyzeGeneration, requireStored } from './generated_columns.js';
+import { expandTableLike } from './table_like.js';
 import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { identitySequence, nextvalDefault } from './sequences.js';
 import { chooseConstraintName, nameNewNotNulls } from './constraints.js';
@@ -105,13 +106,27 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const pending: PendingConstraint[] = [];
   /** Generation expressions of GENERATED ALWAYS AS (...) STORED columns, in column order. */
   const generations: { column: number; raw: PgNode }[] = [];
+  // LIKE clauses become the elements they copy (table_like.ts); their indexes come after the table.
+  const elements: PgNode[] = [];
+  const likeIndexes: PgNode[] = [];
+  const likeComments = new Map<string, string>();
   for (const el of (s.tableElts ?? []) as PgNode[]) {
+    if (el.TableLikeClause === undefined) {
+      elements.push(el);
+      continue;
+    }
+    const copy = expandTableLike(env, el.TableLikeClause, name);
+    elements.push(...copy.elements);
+    likeIndexes.push(...copy.indexes);
+    for (const [k, v] of copy.comments) likeComments.set(k, v);
+  }
+  for (const el of elements) {
     if (el.Constraint !== undefined) {
       tableConstraints.push(el.Constraint);
       continue;
     }
     const cd = el.ColumnDef;
-    if (cd === undefined) throw pgErr.featureNotSupported(el.TableLikeClause !== undefined ? 'CREATE TABLE ... (LIKE ...)' : 'this CREATE TABLE element');
+    if (cd === undefined) throw pgErr.featureNotSupported('this CREATE TABLE element');
     const colname: string = cd.colname;
     if (columns.some((c) => c.name === colname)) {
       throw new PgError(SQLSTATE.duplicate_column, `column "${colname}" specified more than once`);
@@ -255,6 +270,10 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     ...(prepared?.uniques ?? []).map((u) => u.name), ...columns.flatMap((c) => (c.notNull && c.notNullName !== undefined ? [c.notNullName] : [])),
   ]);
   def.columns = nameNewNotNulls(env, name, columns, columns.map((_, i) => i), taken);
+  for (const c of def.columns) {
+    const comment = likeComments.get(c.name);
+    if (comment !== undefined) c.comment = comment;
+  }
   ensureXid(env);
   const table = createTableTx(env, env.txn, def, sequences);
   for (const q of identityOptions) alterSequenceTx(env, env.txn, q.def.name, q.def, q.last, q.called);
@@ -273,6 +292,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   if (prepared !== null) createUniqueConstraintIndexes(env, table, prepared.uniques);
   assignTableOids(env, table);
+  for (const ix of likeIndexes) createIndex(env, ix, notices);
 }
 
 /**
