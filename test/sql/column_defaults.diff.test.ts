@@ -46,3 +46,13 @@ test('ALTER TABLE: SET DEFAULT and ADD COLUMN ... DEFAULT errors, without positi
     `SELECT column_name, column_default FROM information_schema.columns WHERE table_name = 'd3'`,
   ]) await same(sql);
 });
+
+test('DEFAULT casts of literals print as PostgreSQL prints the constant (information_schema, pg_get_expr)', async () => {
+  await both(`CREATE TABLE shown (a text DEFAULT 'x'::text, b int DEFAULT '5'::int, c varchar(3) DEFAULT 'a'::varchar(3),
+    d vector(2) DEFAULT '[1,2]'::vector(2), e numeric DEFAULT '1.5'::numeric, f text DEFAULT ('y')::text, g int DEFAULT (-1)::int,
+    h jsonb DEFAULT '{"b":1,"a":2}'::jsonb, i boolean DEFAULT 'yes'::boolean, j text DEFAULT 'it''s'::text,
+    k uuid DEFAULT '00000000-0000-0000-0000-000000000000'::uuid, l int DEFAULT 5::int, m halfvec(2) DEFAULT '[1,2]'::halfvec,
+    n boolean DEFAULT true::boolean, o numeric DEFAULT 2.50::numeric, p jsonb NOT NULL DEFAULT '{}'::jsonb, q text[] DEFAULT '{}'::text[])`);
+  await same(`SELECT column_name, column_default FROM information_schema.columns WHERE table_name = 'shown' ORDER BY ordinal_position`);
+  await same(`SELECT adnum, pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'shown'::regclass ORDER BY adnum`);
+});

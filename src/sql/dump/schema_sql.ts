@@ -6,10 +6,13 @@
  * since the extension lives in `public`.
  */
 import type { IndexDef } from '../../storage/catalog.js';
-import type { ColumnDef, FkAction, Table } from '../../storage/table.js';
+import type { ColumnDef, FkAction, Table, Value } from '../../storage/table.js';
 import { SEQUENCE_TYPE_NAME, SEQUENCE_TYPE_RANGE, type SequenceDef } from '../../storage/sequence.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { formatSqlType } from '../analyze/types.js';
+import { formatSqlType, valueFromText, valueToText, type SqlType } from '../analyze/types.js';
+import { resolveTypeName } from '../analyze/expr.js';
+import { UTC_ZONE } from '../../types/timezone.js';
+import type { PgNode } from '../parser/parse.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
 import { pgGetIndexdef, quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
 
@@ -36,12 +39,55 @@ export function columnTypeSql(c: ColumnDef): string {
 export function columnDefaultSql(c: ColumnDef): string | null {
   if (c.sequence !== null || c.defaultSql === null) return null;
   const raw = JSON.parse(c.defaultSql);
+  const cast = castLiteralSql(raw);
+  if (cast !== null) return cast;
   const text = deparseRawChecked(raw, 'a column default');
   const lit = raw.A_Const ?? (raw.TypeCast?.typeName?.names?.[0]?.String?.sval === 'pg_catalog' ? raw.TypeCast.arg.A_Const : undefined);
   if (lit?.sval !== undefined) return `${deparseRawChecked({ A_Const: lit }, 'a column default')}::${literalCastTypeSql(c)}`;
   // ruleutils quotes a negative number constant and casts it (`'-1'::integer`).
   if (raw.A_Const !== undefined && text.startsWith('-')) return `'${text}'::${literalCastTypeSql(c)}`;
   return text;
+}
+
+/** Types whose literals (and arrays of them) print the same in every session (no TimeZone, DateStyle or catalog in their text). */
+const SESSION_FREE_TYPES: ReadonlySet<SqlType> = new Set<SqlType>([
+  'int2', 'int4', 'int8', 'numeric', 'float4', 'float8', 'bool', 'text', 'varchar', 'bpchar', 'json', 'jsonb', 'uuid', 'bytea',
+  'vector', 'halfvec', 'sparsevec', 'bit', 'varbit',
+]);
+
+/**
+ * A literal cast, `'{}'::jsonb` or `(-1)::integer`, as ruleutils' get_const_expr prints the
+ * constant the parser folds it into: the cast type's output text, an int4 bare unless negative,
+ * a numeric bare when it reads as a float constant and has no typmod, a boolean bare, anything
+ * else quoted with its type and typmod (`'a'::character varying(3)`, `'[1,2]'::vector(2)`).
+ * Null when `raw` is not such a cast, or its type's text depends on the session.
+ */
+function castLiteralSql(raw: PgNode): string | null {
+  const tc = raw?.TypeCast;
+  const lit = tc?.arg?.A_Const;
+  if (lit === undefined || lit.isnull === true) return null;
+  let type: SqlType;
+  let typmod: number;
+  let value: Value;
+  try {
+    ({ type, typmod } = resolveTypeName(tc.typeName));
+    if (!SESSION_FREE_TYPES.has((type.endsWith('[]') ? type.slice(0, -2) : type) as SqlType)) return null;
+    // A string literal is folded into any type; a number or boolean only when the cast is to
+    // its own type (else the cast is a function call, which the deparser prints).
+    if (lit.sval !== undefined) value = valueFromText(lit.sval.sval as string, type, typmod, UTC_ZONE);
+    else if (lit.ival !== undefined && type === 'int4') value = Number(lit.ival.ival ?? 0);
+    else if (lit.fval !== undefined && type === 'numeric' && typmod < 0) value = valueFromText(lit.fval.fval as string, type, typmod, UTC_ZONE);
+    else if (lit.boolval !== undefined && type === 'bool') value = lit.boolval.boolval === true;
+    else return null;
+  } catch (e) {
+    if (e instanceof PgError) return null;
+    throw e;
+  }
+  if (type === 'bool') return value === true ? 'true' : 'false';
+  const text = valueToText(value, type, UTC_ZONE)!;
+  if (type === 'int4' && !text.startsWith('-')) return text;
+  if (type === 'numeric' && typmod < 0 && /^[0-9]/.test(text) && /[eE.]/.test(text)) return text;
+  return `'${text.replace(/'/g, "''")}'::${formatSqlType(type, typmod)}`;
 }
 
 /**
