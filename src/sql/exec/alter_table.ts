@@ -1,9 +1,9 @@
 /**
  * ALTER TABLE and ALTER TABLE ... RENAME (PostgreSQL's tablecmds.c): ADD COLUMN, DROP COLUMN,
- * ALTER COLUMN SET / DROP DEFAULT and SET / DROP NOT NULL, ADD CONSTRAINT (CHECK, UNIQUE,
- * FOREIGN KEY) validated against the existing rows, DROP CONSTRAINT, RENAME TO, RENAME
- * COLUMN, RENAME CONSTRAINT, and OWNER TO the one user vecgres has. Any other subcommand is
- * 0A000 naming it.
+ * ALTER COLUMN SET / DROP DEFAULT, SET / DROP NOT NULL, SET / DROP EXPRESSION and TYPE, ADD
+ * CONSTRAINT (CHECK, UNIQUE, FOREIGN KEY) validated against the existing rows, DROP
+ * CONSTRAINT, RENAME TO, RENAME COLUMN, RENAME CONSTRAINT, and OWNER TO the one user vecgres
+ * has. Any other subcommand is 0A000 naming it.
  *
  * Each subcommand is one or more catalog changes of the session's transaction (ddl_txn.ts:
  * alterTableTx, addColumnTx, dropColumnTx, rewriteColumnTx, createIndexTx, dropIndexTx), each
@@ -47,6 +47,11 @@ export function columnsNamed(text: string): Set<string> {
   return columnRefNames(parseStoredExpr(text));
 }
 
+
+/** 23502 for a NOT NULL column a rewrite or a check of the rows finds a NULL in. */
+function containsNulls(t: Table, column: string): PgError {
+  return new PgError(SQLSTATE.not_null_violation, `column "${column}" of relation "${t.name}" contains null values`);
+}
 
 function columnMissing(name: string, table: string): PgError {
   return new PgError(SQLSTATE.undefined_column, `column "${name}" of relation "${table}" does not exist`);
@@ -322,7 +327,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
     throw pgErr.featureNotSupported(`ALTER TABLE ... ADD COLUMN of type ${TYPE_NAME[type]} with a DEFAULT on a table with rows`);
   }
   if (col.notNull && fill === null && t.liveCount > 0) {
-    throw new PgError(SQLSTATE.not_null_violation, `column "${colname}" of relation "${t.name}" contains null values`);
+    throw containsNulls(t, colname);
   }
   const [named] = nameNewNotNulls(env, t.name, [col], [0], new Set(constraintNamesOf(env, t.def)));
   addColumnTx(env, env.txn, t.name, named!, fill);
@@ -342,7 +347,7 @@ function addGeneratedColumn(env: SqlEnv, t: Table, col: ColumnDef, pending: Pend
   // Its rows are copied as committed: the transaction's own uncommitted rows are refused.
   if (values.length > 0 && t.pendingRows > 0) throw pgErr.featureNotSupported('ALTER TABLE ... ADD COLUMN ... GENERATED on a table the same transaction has written');
   if (col.notNull && values.some((v) => v === null)) {
-    throw new PgError(SQLSTATE.not_null_violation, `column "${col.name}" of relation "${t.name}" contains null values`);
+    throw containsNulls(t, col.name);
   }
   const [named] = nameNewNotNulls(env, t.name, [col], [0], new Set(constraintNamesOf(env, t.def)));
   addColumnTx(env, env.txn, t.name, named!, null);
@@ -422,7 +427,7 @@ function notNull(env: SqlEnv, t: Table, cmd: PgNode, set: boolean): void {
   if (!set && t.def.primaryKey.includes(col)) throw new PgError('42P16', `column "${cmd.name}" is in a primary key`);
   if (set) {
     for (const r of liveRows(t)) {
-      if (t.get(col, r) === null) throw new PgError(SQLSTATE.not_null_violation, `column "${cmd.name}" of relation "${t.name}" contains null values`);
+      if (t.get(col, r) === null) throw containsNulls(t, cmd.name);
     }
   }
   // SET NOT NULL on a NOT NULL column keeps its constraint (and name); DROP removes it, so a
@@ -479,7 +484,7 @@ function alterColumnType(env: SqlEnv, t: Table, cmd: PgNode): void {
   // A generated column is computed again, its expression assigned to the new type.
   const values = old.generated !== undefined ? generatedValues(env, t, col, def) : convertedValues(env, t, col, def, cd.raw_default);
   if (def.notNull && values.some((v) => v === null)) {
-    throw new PgError(SQLSTATE.not_null_violation, `column "${name}" of relation "${t.name}" contains null values`);
+    throw containsNulls(t, name);
   }
   rewriteColumnTx(env, env.txn, t.name, col, def, values);
 }
@@ -539,7 +544,7 @@ function setExpression(env: SqlEnv, t: Table, cmd: PgNode): void {
   const def: ColumnDef = { ...old, defaultSql: withoutPosition(() => analyzeGeneration(env, t, col, cmd.def)) };
   const values = generatedValues(env, t, col, def);
   if (def.notNull && values.some((v) => v === null)) {
-    throw new PgError(SQLSTATE.not_null_violation, `column "${old.name}" of relation "${t.name}" contains null values`);
+    throw containsNulls(t, old.name);
   }
   rewriteColumnTx(env, env.txn, t.name, col, def, values);
   assignAlteredColumnOids(env, env.catalog.getTable(t.name)!, col);

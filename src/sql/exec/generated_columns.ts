@@ -91,6 +91,11 @@ export function analyzeGeneration(env: SqlEnv, table: Table, col: number, raw: P
   return JSON.stringify(raw);
 }
 
+/** Generated column `col` of `table`'s expression, assigned to the column and bound to the table's full row. */
+function boundGeneration(env: SqlEnv, table: Table, col: number): Expr {
+  const scope = tableParseState(env, table, [], []);
+  return bindToRow(storedCoerce(scope, analyzeExpr(scope, JSON.parse(table.def.columns[col]!.defaultSql!) as PgNode), col, table));
+}
 
 /** A table's generated columns: their positions and expressions bound to the full row. */
 interface CompiledGenerated {
@@ -105,11 +110,10 @@ function compile(env: SqlEnv, table: Table): CompiledGenerated | null {
   if (hit !== undefined) return hit;
   const cols: number[] = [];
   const exprs: Expr[] = [];
-  const scope = tableParseState(env, table, [], []);
   table.def.columns.forEach((c, i) => {
     if (!isGenerated(c)) return;
     cols.push(i);
-    exprs.push(bindToRow(storedCoerce(scope, analyzeExpr(scope, JSON.parse(c.defaultSql!) as PgNode), i, table)));
+    exprs.push(boundGeneration(env, table, i));
   });
   const out = cols.length === 0 ? null : { cols, exprs };
   compiled.set(table.def, out);
@@ -170,8 +174,7 @@ export function generatedValues(env: SqlEnv, table: Table, col: number, def: Col
   columns[col] = def;
   const shell = new Table({ ...table.def, columns });
   try {
-    const scope = tableParseState(env, shell, [], []);
-    const e = bindToRow(storedCoerce(scope, analyzeExpr(scope, JSON.parse(def.defaultSql!) as PgNode), col, shell));
+    const e = boundGeneration(env, shell, col);
     const ctx = { ...NO_CONTEXT, zone: env.settings.timeZone() };
     const n = table.def.columns.length;
     const out: Value[] = [];
