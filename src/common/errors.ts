@@ -84,6 +84,7 @@ export const SQLSTATE = {
   undefined_cursor: '34000',
   duplicate_pstatement: '42P05',
   duplicate_cursor: '42P03',
+  invalid_cursor_definition: '42P11',
   connection_failure: '08006',
 } as const;
 

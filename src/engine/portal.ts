@@ -192,7 +192,8 @@ export function nextBatch(portal: Portal, maxRows: number): PortalBatch {
 
 /**
  * PostgreSQL's command tag for a statement's result: `SELECT n` (n the rows of the last
- * batch, as PortalRun reports), `INSERT 0 n`, `UPDATE n`, `DELETE n`, `COPY n`, else the command.
+ * batch, as PortalRun reports), `INSERT 0 n`, `UPDATE n`, `DELETE n`, `COPY n`,
+ * `FETCH n` and `MOVE n` (the rows moved over), else the command.
  */
 export function commandTag(r: StatementResult, rows: number): string {
   switch (r.command) {
@@ -204,6 +205,9 @@ export function commandTag(r: StatementResult, rows: number): string {
     case 'DELETE':
     case 'COPY':
       return `${r.command} ${r.affectedRows}`;
+    case 'FETCH':
+    case 'MOVE':
+      return `${r.command} ${r.moved ?? 0}`;
     default:
       return r.command;
   }

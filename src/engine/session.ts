@@ -19,6 +19,7 @@ import type { ConcurrentBuild } from '../sql/exec/index_build_concurrent.js';
 import { AsyncScans } from '../sql/exec/parallel_knn_async.js';
 import { StatementRerun } from '../sql/exec/statement_rerun.js';
 import type { PreparedStatement } from '../sql/exec/prepared.js';
+import type { SqlCursor } from '../sql/exec/cursors.js';
 import { newBackendActivity, type BackendActivity } from '../storage/backend_activity.js';
 import { wallClockUs } from '../types/datetime_funcs.js';
 
@@ -63,6 +64,8 @@ export class Session implements SqlEnv {
    * Parse share them, and the unnamed statement ('').
    */
   readonly preparedStatements = new Map<string, PreparedStatement>();
+  /** Open SQL cursors (SqlEnv.cursors). */
+  readonly cursors = new Map<string, SqlCursor>();
   /** LISTEN / NOTIFY state (sql/exec/notify.ts). */
   readonly notify: NotifyState = newNotifyState();
   /**

@@ -17,6 +17,7 @@ import type { Interrupts } from '../common/interrupts.js';
 import type { ConcurrentBuild } from './exec/index_build_concurrent.js';
 import type { AsyncScans } from './exec/parallel_knn_async.js';
 import type { StatementRerun } from './exec/statement_rerun.js';
+import type { SqlCursor } from './exec/cursors.js';
 import type { PreparedStatement } from './exec/prepared.js';
 import type { BackendActivity } from '../storage/backend_activity.js';
 
@@ -183,6 +184,8 @@ export interface SqlEnv {
    * extended protocol's Parse share one namespace, as in PostgreSQL.
    */
   readonly preparedStatements: Map<string, PreparedStatement>;
+  /** The session's open SQL cursors by name (exec/cursors.ts: DECLARE, FETCH, MOVE, CLOSE). */
+  readonly cursors: Map<string, SqlCursor>;
   /**
    * The running or last query and its client (pg_stat_activity); its text is the query string
    * a PREPARE came in (pg_prepared_statements.statement).

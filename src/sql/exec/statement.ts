@@ -42,6 +42,7 @@ import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
 import { reindex } from './reindex.js';
+import { closeCursor, cursorsAtRelease, cursorsAtRollbackTo, declareCursor, fetchCursor } from './cursors.js';
 import { PREPARABLE, deallocate, executeParams, lookupPrepared, runCountingPlan, storePrepared, type PreparedStatement } from './prepared.js';
 import { planSelect, planSelectCached, cachedPlanValid, type CachedPlan } from '../plan/planner.js';
 import { explainOutput, type ExplainOptions } from '../plan/explain.js';
@@ -85,6 +86,8 @@ export interface StatementResult {
   affectedRows: number;
   /** NOTICEs and WARNINGs the statement raised (severity, SQLSTATE and PostgreSQL's text). */
   notices: PgError[];
+  /** FETCH and MOVE: the rows moved over, the count of their command tag (`FETCH 2`, `MOVE 3`). */
+  moved?: number;
   /** COPY TO: the output (CopyData payloads), for the server or the embedded API's blob. */
   copyOut?: CopyOutput;
   /**
@@ -461,6 +464,16 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done(s.isall === true ? 'DEALLOCATE ALL' : 'DEALLOCATE');
     case 'DiscardStmt':
       return discard(env, s.target as string);
+    case 'DeclareCursorStmt':
+      declareCursor(env, s, (query) => dispatch(env, { stmt: query, tag: Object.keys(query)[0]! }, params, cache, null));
+      return done('DECLARE CURSOR');
+    case 'FetchStmt': {
+      const f = fetchCursor(env, s);
+      return { command: s.ismove === true ? 'MOVE' : 'FETCH', fields: f.fields, rows: f.rows, affectedRows: 0, moved: f.count, notices };
+    }
+    case 'ClosePortalStmt':
+      closeCursor(env, s);
+      return done(s.portalname === undefined ? 'CLOSE CURSOR ALL' : 'CLOSE CURSOR');
     case 'CopyStmt': {
       const out = runCopy(env, s, io);
       const r = done('COPY', notices, out.count);
@@ -644,6 +657,7 @@ function discard(env: SqlEnv, target: string): StatementResult {
       if (env.txn.inBlock) throw new PgError(SQLSTATE.active_sql_transaction, 'DISCARD ALL cannot run inside a transaction block');
       env.settings.resetAll();
       deallocate(env, null);
+      env.cursors.clear();
       queueListen(env, null, false);
       advisoryCall(env, 'unlock_all', '', false, false);
       discardSequences(env);
@@ -805,6 +819,11 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
       if (s.name === 'all') throw pgErr.featureNotSupported('SHOW ALL');
       const { name } = env.settings.show(s.name as string);
       return { paramTypes: [...declared], fields: [{ name, dataTypeID: TYPE_OID.text, type: 'text' }] };
+    }
+    case 'FetchStmt': {
+      // The cursor's columns (UtilityTupleDescriptor); none for MOVE or an unknown cursor.
+      const c = s.ismove === true ? undefined : env.cursors.get(String(s.portalname ?? ''));
+      return { paramTypes: [...declared], fields: c === undefined ? null : [...c.fields] };
     }
     case 'ExecuteStmt': {
       // The prepared statement's columns (FetchPreparedStatementResultDesc); none while the
@@ -1138,6 +1157,7 @@ function savepointStatement(env: SqlEnv, kind: string, name: string): StatementR
     if (at < 0) throw new PgError('3B001', `savepoint "${name}" does not exist`);
     const sp = txn.savepoints[at]!;
     if (kind === 'TRANS_STMT_RELEASE') {
+      cursorsAtRelease(env, at);
       txn.savepoints.length = at;
       return done('RELEASE');
     }
@@ -1148,6 +1168,7 @@ function savepointStatement(env: SqlEnv, kind: string, name: string): StatementR
     env.catalog.advisoryLocks.releaseXactSince(env.pid, sp.advisoryMark ?? 0);
     env.settings.rollbackToMark(sp.settings);
     rollbackNotifyTo(env, sp.notifyMark);
+    cursorsAtRollbackTo(env, at);
     txn.savepoints.length = at + 1;
     txn.failed = false;
     return done('ROLLBACK');

@@ -22,6 +22,7 @@
  * until then other sessions do not see it.
  */
 import { endTransactionAdvisory } from './advisory.js';
+import { cursorsAtTransactionEnd } from './cursors.js';
 import type { UndoneWrite } from '../../storage/catalog.js';
 import type { SqlEnv, TxnState, TxnWrite } from '../env.js';
 import { abortNotify, commitNotify, notifyMark, rollbackNotifyTo } from './notify.js';
@@ -74,6 +75,7 @@ export function rollbackStatement(env: SqlEnv, mark: StatementMark): void {
 export function endTransaction(env: SqlEnv, commit: boolean): void {
   const txn = env.txn;
   endTransactionAdvisory(env);
+  cursorsAtTransactionEnd(env, commit);
   if (txn.xid === 0) {
     txn.writes.length = 0;
     txn.savepoints.length = 0;
