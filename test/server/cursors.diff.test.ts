@@ -1,0 +1,150 @@
+/**
+ * SQL cursors over the wire, message by message against PostgreSQL 18 (PGlite behind
+ * pglite-socket): DECLARE / FETCH / MOVE / CLOSE in simple queries and in the extended
+ * protocol (Describe of a FETCH statement and portal gives the cursor's columns, MOVE none;
+ * Execute with a row limit suspends a FETCH portal), and the errors that fail a block.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { serialize, parse } from 'pg-protocol';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { startServer } from './helpers.js';
+
+/** A raw protocol connection: every backend message, in order, as a short string. */
+class RawConn {
+  private readonly queue: string[] = [];
+  private wake: (() => void) | null = null;
+  private constructor(private readonly socket: net.Socket) {
+    void parse(socket, (m) => {
+      this.queue.push(describe(m as unknown as Record<string, unknown>));
+      this.wake?.();
+    });
+  }
+
+  static async open(host: string, port: number, user: string, database: string, options: Record<string, string>): Promise<RawConn> {
+    const socket = net.connect({ host, port });
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    const c = new RawConn(socket);
+    socket.write(serialize.startup({ user, database, ...options }));
+    const startup = await c.untilReady();
+    assert.ok(startup.some((m) => m.startsWith('authenticationOk')), `no AuthenticationOk: ${startup.join(' | ')}`);
+    return c;
+  }
+
+  /** Sends `bytes` and returns the messages up to and including the next ReadyForQuery. */
+  async exchange(...bytes: Buffer[]): Promise<string[]> {
+    this.socket.write(Buffer.concat(bytes));
+    return this.untilReady();
+  }
+
+  private async untilReady(): Promise<string[]> {
+    const out: string[] = [];
+    for (;;) {
+      while (this.queue.length > 0) {
+        const m = this.queue.shift()!;
+        // Parameter statuses and the key differ between servers and versions; not compared.
+        if (!m.startsWith('parameterStatus') && !m.startsWith('backendKeyData')) out.push(m);
+        if (m.startsWith('readyForQuery')) return out;
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+    }
+  }
+
+  close(): void {
+    this.socket.end(serialize.end());
+  }
+}
+
+function describe(m: Record<string, unknown>): string {
+  switch (m['name']) {
+    case 'error':
+      return `error ${String(m['code'])} ${String(m['message'])}`;
+    case 'dataRow':
+      return `dataRow ${JSON.stringify(m['fields'])}`;
+    case 'commandComplete':
+      return `commandComplete ${String(m['text'])}`;
+    case 'readyForQuery':
+      return `readyForQuery ${String(m['status'])}`;
+    case 'rowDescription':
+      return `rowDescription ${JSON.stringify((m['fields'] as { name: string; dataTypeID: number }[]).map((f) => [f.name, f.dataTypeID]))}`;
+    default:
+      return String(m['name']);
+  }
+}
+
+/** Parse, Bind, Describe (statement and portal), Execute (at most `rows`, 0 all), Sync. */
+function extended(sql: string, rows = 0): Buffer[] {
+  return [
+    serialize.parse({ text: sql, types: [] }),
+    serialize.describe({ type: 'S' }),
+    serialize.bind({ values: [] }),
+    serialize.describe({ type: 'P' }),
+    serialize.execute({ rows }),
+    serialize.sync(),
+  ];
+}
+
+/** The conversation both servers hold; each step's messages. */
+async function conversation(c: RawConn): Promise<string[][]> {
+  const out: string[][] = [];
+  const q = async (sql: string): Promise<void> => void out.push(await c.exchange(serialize.query(sql)));
+  await q('CREATE TABLE wc (id int PRIMARY KEY, name text)');
+  await q("INSERT INTO wc SELECT g, 'n' || g FROM generate_series(1, 6) g");
+  await q('DECLARE c CURSOR FOR SELECT id, name FROM wc ORDER BY id');
+  await q('BEGIN');
+  await q('DECLARE c SCROLL CURSOR FOR SELECT id, name FROM wc ORDER BY id');
+  await q('FETCH 2 FROM c');
+  out.push(await c.exchange(...extended('FETCH 2 FROM c')));
+  out.push(await c.exchange(...extended('FETCH ALL FROM c', 1)));
+  out.push(await c.exchange(...extended('MOVE BACKWARD ALL IN c')));
+  out.push(await c.exchange(...extended('FETCH NEXT FROM nosuch')));
+  await q('ROLLBACK');
+  await q('BEGIN');
+  out.push(await c.exchange(...extended('DECLARE d NO SCROLL CURSOR FOR SELECT id FROM wc ORDER BY id')));
+  out.push(await c.exchange(...extended('FETCH 3 d')));
+  await q('FETCH 0 d; CLOSE d');
+  await q('FETCH 1 d');
+  await q('COMMIT');
+  await q('DECLARE h CURSOR WITH HOLD FOR SELECT name FROM wc ORDER BY id DESC; FETCH h; MOVE 2 h');
+  await q('FETCH h; CLOSE h; FETCH h');
+  await q('CLOSE ALL');
+  return out;
+}
+
+async function vecgresConversation(): Promise<string[][]> {
+  const server = await startServer({ auth: 'trust' });
+  try {
+    const c = await RawConn.open('127.0.0.1', server.port, 'postgres', 'postgres', {});
+    try {
+      return await conversation(c);
+    } finally {
+      c.close();
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+test('cursors over the simple and the extended protocol, as PostgreSQL 18 (PGlite)', async () => {
+  const pglite = await PGlite.create();
+  const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
+  await socketServer.start();
+  let expected: string[][];
+  try {
+    const [, port] = socketServer.getServerConn().split(':');
+    const c = await RawConn.open('127.0.0.1', Number(port), 'postgres', 'postgres', {});
+    try {
+      expected = await conversation(c);
+    } finally {
+      c.close();
+    }
+  } finally {
+    await socketServer.stop();
+    await pglite.close();
+  }
+  const actual = await vecgresConversation();
+  assert.deepEqual(actual, expected);
+});
