@@ -110,7 +110,7 @@ test('advisory locks: an unlock of a lock not held warns as PostgreSQL', async (
 });
 
 test('pg_catalog relations vecgres lacks are 0A000 by name, never 42P01; pg_locks and pg_stat_activity exist', async () => {
-  for (const sql of ['SELECT name FROM pg_cursors', 'SELECT * FROM pg_catalog.pg_cursors', 'SELECT * FROM pg_stat_wal']) {
+  for (const sql of ['SELECT gid FROM pg_prepared_xacts', 'SELECT * FROM pg_catalog.pg_prepared_xacts', 'SELECT * FROM pg_stat_wal']) {
     const want = await oracle.tryQuery(sql);
     assert.equal(want.ok, true, `PostgreSQL has it: ${sql}`);
     await assert.rejects(db.query(sql), (e: { code?: string; message: string }) => {

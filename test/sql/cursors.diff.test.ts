@@ -203,6 +203,23 @@ test('cursors in a multi-statement query (the implicit block) and DISCARD ALL', 
   await same(['FETCH h', 'DISCARD ALL', 'FETCH h']);
 });
 
+// Over the simple protocol: PostgreSQL also lists the extended protocol's portals (the unnamed
+// one of the running query among them), which vecgres does not.
+test('pg_cursors lists the open cursors with their statement, options and creation time', async () => {
+  const view = 'SELECT name, statement, is_holdable, is_binary, is_scrollable, creation_time >= transaction_timestamp() AND creation_time <= clock_timestamp() AS t FROM pg_cursors ORDER BY name';
+  await sameScript('SELECT * FROM pg_cursors');
+  await sameScript('BEGIN');
+  await sameScript('DECLARE a CURSOR FOR SELECT id FROM cur ORDER BY id');
+  await sameScript('DECLARE b NO SCROLL CURSOR FOR SELECT * FROM cur; DECLARE c SCROLL CURSOR WITH HOLD FOR SELECT count(*) FROM cur');
+  await sameScript('DECLARE d CURSOR FOR SELECT count(*) FROM cur');
+  await sameScript(view);
+  await sameScript('SELECT pg_typeof(name), pg_typeof(statement), pg_typeof(is_holdable), pg_typeof(is_binary), pg_typeof(is_scrollable), pg_typeof(creation_time) FROM pg_cursors LIMIT 1');
+  await sameScript('COMMIT');
+  await sameScript('SELECT name, statement, is_holdable, is_scrollable FROM pg_cursors');
+  await sameScript('CLOSE c; SELECT count(*) FROM pg_cursors');
+  await sameScript(`BEGIN; DECLARE m CURSOR FOR SELECT 1; SELECT name, statement FROM pg_cursors; COMMIT`);
+});
+
 test('unsupported cursor forms fail with 0A000 naming them', async () => {
   for (const sql of ['DECLARE b BINARY CURSOR FOR SELECT 1', 'DECLARE u CURSOR FOR SELECT id FROM cur FOR UPDATE']) {
     await db.query('BEGIN');

@@ -3,7 +3,7 @@
  * names in PostgreSQL's order. Each column is declared with its PostgreSQL type name; the
  * value type is the nearest vecgres type where vecgres has no such type yet (`oid` columns are
  * of type oid): `name`, `regproc`, `"char"`, `xid`, `int2vector`, `oidvector`, `pg_node_tree`,
- * `timestamptz` (but pg_stat_activity's and pg_prepared_statements', which are timestamptz), `inet` -> text; `anyarray`, `_aclitem`, `_text`, `_char` -> text[]; `_float4` -> real[];
+ * `timestamptz` (but pg_stat_activity's, pg_prepared_statements' and pg_cursors', which are timestamptz), `inet` -> text; `anyarray`, `_aclitem`, `_text`, `_char` -> text[]; `_float4` -> real[];
  * `_oid` -> bigint[]. A `pg_node_tree` column holds the expression's SQL text (what
  * pg_get_expr prints), since vecgres keeps expressions as text.
  * Rows come from the executor (exec/system_views.ts).
@@ -57,6 +57,7 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
     client_addr:inet client_hostname:text client_port:int4 backend_start:timestamptz=timestamptz xact_start:timestamptz=timestamptz
     query_start:timestamptz=timestamptz state_change:timestamptz=timestamptz wait_event_type:text wait_event:text state:text
     backend_xid:xid backend_xmin:xid query_id:int8 query:text backend_type:text`),
+  pg_cursors: cols('name:text statement:text is_holdable:bool is_binary:bool is_scrollable:bool creation_time:timestamptz=timestamptz'),
   pg_prepared_statements: cols(`name:text statement:text prepare_time:timestamptz=timestamptz parameter_types:_regtype
     result_types:_regtype from_sql:bool generic_plans:int8 custom_plans:int8`),
   pg_sequences: cols(`schemaname:name sequencename:name sequenceowner:name data_type:regtype start_value:int8 min_value:int8

@@ -37,6 +37,10 @@ const OPT = { binary: 0x1, scroll: 0x2, noScroll: 0x4, insensitive: 0x8, asensit
 /** One open cursor of a session. */
 export interface SqlCursor {
   readonly name: string;
+  /** The whole query string the DECLARE came in (pg_cursors.statement, PostgreSQL's sourceText). */
+  readonly statement: string;
+  /** The DECLARE's statement start (pg_cursors.creation_time: µs since 2000-01-01 UTC). */
+  readonly creationTimeUs: bigint;
   /** Result columns of every FETCH. */
   readonly fields: ResultField[];
   /** The query's rows, in order (the tuple store). */
@@ -88,7 +92,7 @@ export function declareCursor(env: SqlEnv, s: PgNode, run: (query: PgNode) => St
   const r = run(query);
   const scroll = (options & OPT.scroll) !== 0 ? true : (options & OPT.noScroll) !== 0 ? false : env.lastPlan !== null && defaultScroll(env.lastPlan);
   env.cursors.set(name, {
-    name, fields: r.fields, rows: r.rows, scroll, holdable, depth: env.txn.savepoints.length,
+    name, statement: env.activity.query, creationTimeUs: env.timestamps.statementUs, fields: r.fields, rows: r.rows, scroll, holdable, depth: env.txn.savepoints.length,
     at: 0, portalPos: 0, atStart: true, atEnd: false, failed: false,
   });
 }
@@ -129,6 +133,16 @@ export function closeCursor(env: SqlEnv, s: PgNode): void {
   }
   const name = String(s.portalname);
   if (!env.cursors.delete(name)) throw new PgError(SQLSTATE.undefined_cursor, `cursor "${name}" does not exist`);
+}
+
+/**
+ * The rows of pg_cursors (PostgreSQL's pg_cursor()) in its column order: name, statement,
+ * is_holdable, is_binary (always false: BINARY is refused), is_scrollable, creation_time.
+ */
+export function cursorsRows(env: SqlEnv): Value[][] {
+  const rows: Value[][] = [];
+  for (const c of env.cursors.values()) rows.push([c.name, c.statement, c.holdable, false, c.scroll, c.creationTimeUs]);
+  return rows;
 }
 
 /**

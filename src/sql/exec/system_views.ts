@@ -3,7 +3,7 @@
  * columns): pg_class, pg_namespace, pg_am, pg_opclass, pg_type, pg_index, pg_tables, pg_stats,
  * pg_stat_user_tables, pg_stat_user_indexes, pg_stat_progress_create_index, pg_locks
  * (exec/lock_status.ts), pg_stat_activity (exec/stat_activity.ts), pg_prepared_statements
- * (exec/prepared_statements_view.ts). Built from the
+ * (exec/prepared_statements_view.ts), pg_cursors (exec/cursors.ts). Built from the
  * catalog, the index methods and the database's statistics store when a scan starts.
  *
  * Object ids: PostgreSQL's fixed ones for built-in objects (namespaces, types, the btree and
@@ -25,6 +25,7 @@ import { informationSchemaRows } from './information_schema.js';
 import { pgLocksRows } from './lock_status.js';
 import { statActivityRows } from './stat_activity.js';
 import { preparedStatementsRows } from './prepared_statements_view.js';
+import { cursorsRows } from './cursors.js';
 import type { ColumnStats } from '../stats/store.js';
 import { attrdefRows, attributeRows, collationRows, constraintRows, indexExprsText, rolesRows, triggerRows } from './catalog_describe.js';
 
@@ -253,6 +254,8 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       return statActivityRows(env);
     case 'pg_prepared_statements':
       return preparedStatementsRows(env);
+    case 'pg_cursors':
+      return cursorsRows(env);
     case 'pg_stat_progress_create_index': {
       const rows: Value[][] = [];
       const builds = env.stats.progress === null ? [...env.stats.concurrentProgress] : [env.stats.progress, ...env.stats.concurrentProgress];
