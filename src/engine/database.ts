@@ -589,7 +589,7 @@ export class Database {
     // The messages up to Sync are one transaction: the first statement outside a block opens
     // an implicit one, ended by endImplicitTransaction at Sync. VACUUM and CREATE INDEX
     // CONCURRENTLY may run first (PostgreSQL refuses them only after another statement).
-    if (implicitBlock && !session.txn.inBlock && raw.tag !== 'TransactionStmt' && !runsOutsideBlocks(raw)) beginImplicitBlock(session);
+    if (implicitBlock && !session.txn.inBlock && raw.tag !== 'TransactionStmt' && !runsOutsideBlocks(raw)) beginImplicitBlock(session, true);
     try {
       const blocked = this.executeParsed([raw], portal.params, session, (r) => {
         portal.result = r;

@@ -82,6 +82,12 @@ export interface TxnState {
    * which PostgreSQL runs as one transaction (exec_simple_query); BEGIN makes it explicit.
    */
   implicit: boolean;
+  /**
+   * With `implicit`: the block holds the extended protocol's messages up to Sync (PostgreSQL's
+   * TBLOCK_STARTED, which is no transaction block: DECLARE CURSOR refuses it), not the
+   * statements of a multi-statement simple query.
+   */
+  pipeline?: boolean;
   /** Transaction id, assigned at the first write (0: none yet, a reader). */
   xid: number;
   /** Row and DDL writes of the current transaction (or statement, outside a block), oldest first. */

@@ -111,6 +111,11 @@ async function conversation(c: RawConn): Promise<string[][]> {
   await q('DECLARE h CURSOR WITH HOLD FOR SELECT name FROM wc ORDER BY id DESC; FETCH h; MOVE 2 h');
   await q('FETCH h; CLOSE h; FETCH h');
   await q('CLOSE ALL');
+  // Outside a block the messages up to Sync are one transaction, but not a transaction block.
+  out.push(await c.exchange(...extended('DECLARE e CURSOR FOR SELECT 1')));
+  out.push(await c.exchange(...extended('DECLARE e CURSOR WITH HOLD FOR SELECT 1 AS one')));
+  out.push(await c.exchange(...extended('FETCH e')));
+  out.push(await c.exchange(...extended('CLOSE e')));
   return out;
 }
 

@@ -76,8 +76,9 @@ export function declareCursor(env: SqlEnv, s: PgNode, run: (query: PgNode) => St
   const name = String(s.portalname ?? '');
   const options = Number(s.options ?? 0);
   const holdable = (options & OPT.hold) !== 0;
-  // RequireTransactionBlock: an implicit block (a multi-statement query) counts as one.
-  if (!holdable && !env.txn.inBlock) throw new PgError(SQLSTATE.no_active_sql_transaction, 'DECLARE CURSOR can only be used in transaction blocks');
+  // RequireTransactionBlock: the implicit block of a multi-statement query counts as one, the
+  // extended protocol's messages up to Sync do not.
+  if (!holdable && (!env.txn.inBlock || (env.txn.implicit && env.txn.pipeline === true))) throw new PgError(SQLSTATE.no_active_sql_transaction, 'DECLARE CURSOR can only be used in transaction blocks');
   // PostgreSQL looks the name up before it analyzes the query (PerformCursorOpen).
   if (env.cursors.has(name)) throw new PgError(SQLSTATE.duplicate_cursor, `cursor "${name}" already exists`);
   if ((options & OPT.scroll) !== 0 && (options & OPT.noScroll) !== 0) throw new PgError(SQLSTATE.invalid_cursor_definition, 'cannot specify both SCROLL and NO SCROLL');

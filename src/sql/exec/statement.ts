@@ -682,12 +682,14 @@ function discardSequences(env: SqlEnv): void {
  * Opens the implicit transaction block that holds the statements of a multi-statement simple
  * query (PostgreSQL's BeginImplicitTransactionBlock): they commit together at its end, and an
  * error rolls all of them back. The engine calls it before each statement run outside a block.
+ * `pipeline`: the block holds the extended protocol's messages up to Sync instead (TxnState.pipeline).
  */
-export function beginImplicitBlock(env: SqlEnv): void {
+export function beginImplicitBlock(env: SqlEnv, pipeline = false): void {
   const txn = env.txn;
   if (txn.inBlock) return;
   txn.inBlock = true;
   txn.implicit = true;
+  txn.pipeline = pipeline;
   // The block's transaction starts now (StartTransaction's xactStartTimestamp): its statements
   // see inBlock already set, so none of them would set the timestamp now() reads.
   env.timestamps.transactionUs = wallClockUs(env.clock);
