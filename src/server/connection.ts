@@ -607,7 +607,10 @@ export class Connection {
 
   private onBind(portalName: string, stmtName: string, params: (Uint8Array | null)[], paramFormats: Int16Array, codes: Int16Array): void {
     const stmt = lookupPrepared(this.requireSession(), stmtName);
-    if (portalName !== '' && this.portals.has(portalName)) {
+    // SQL cursors (DECLARE) and portals share PostgreSQL's one namespace of portals.
+    if (portalName !== '' && (this.portals.has(portalName) || this.session!.cursors.has(portalName))) {
+      // An error, which fails a transaction block as any does.
+      if (this.session!.txn.inBlock) this.session!.txn.failed = true;
       throw new PgError(SQLSTATE.duplicate_cursor, `cursor "${portalName}" already exists`);
     }
     if (this.session!.txn.failed && stmt.raw?.tag !== 'TransactionStmt') {

@@ -105,6 +105,11 @@ async function conversation(c: RawConn): Promise<string[][]> {
   await q('BEGIN');
   out.push(await c.exchange(...extended('DECLARE d NO SCROLL CURSOR FOR SELECT id FROM wc ORDER BY id')));
   out.push(await c.exchange(...extended('FETCH 3 d')));
+  // A Bind to a portal name a cursor holds.
+  out.push(await c.exchange(serialize.parse({ text: 'SELECT 1', types: [] }), serialize.bind({ portal: 'd', values: [] }), serialize.sync()));
+  await q('ROLLBACK');
+  await q('BEGIN');
+  await q('DECLARE d NO SCROLL CURSOR FOR SELECT id FROM wc ORDER BY id; FETCH 3 d');
   await q('FETCH 0 d; CLOSE d');
   await q('FETCH 1 d');
   await q('COMMIT');
