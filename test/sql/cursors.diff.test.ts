@@ -220,6 +220,21 @@ test('pg_cursors lists the open cursors with their statement, options and creati
   await sameScript(`BEGIN; DECLARE m CURSOR FOR SELECT 1; SELECT name, statement FROM pg_cursors; COMMIT`);
 });
 
+// A known difference, pinned: vecgres runs the query at DECLARE, PostgreSQL as FETCH reaches
+// each row. Both fail the block with PostgreSQL's error; the rows before it are not fetched here.
+test('a run-time error of the query comes at DECLARE, where PostgreSQL raises it at the FETCH that reaches the row', async () => {
+  const decl = 'DECLARE z CURSOR FOR SELECT 10 / (id - 3) AS q FROM cur ORDER BY id';
+  await pg.query('BEGIN');
+  await db.query('BEGIN');
+  await pg.query(decl);
+  assert.deepEqual((await pg.query('FETCH 2 z', [], { rowMode: 'array' })).rows, [[-5], [-10]]);
+  await assert.rejects(pg.query('FETCH z'), (e: { code?: string; message: string }) => e.code === '22012' && e.message === 'division by zero');
+  await assert.rejects(db.query(decl), (e: { code?: string; message: string }) => e.code === '22012' && e.message === 'division by zero');
+  await assert.rejects(db.query('FETCH z'), (e: { code?: string }) => e.code === '25P02');
+  await pg.query('ROLLBACK');
+  await db.query('ROLLBACK');
+});
+
 test('unsupported cursor forms fail with 0A000 naming them', async () => {
   for (const sql of ['DECLARE b BINARY CURSOR FOR SELECT 1', 'DECLARE u CURSOR FOR SELECT id FROM cur FOR UPDATE']) {
     await db.query('BEGIN');
