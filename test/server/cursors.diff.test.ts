@@ -68,6 +68,8 @@ function describe(m: Record<string, unknown>): string {
       return `commandComplete ${String(m['text'])}`;
     case 'readyForQuery':
       return `readyForQuery ${String(m['status'])}`;
+    case 'parameterDescription':
+      return `parameterDescription ${JSON.stringify(m['dataTypeIDs'])}`;
     case 'rowDescription':
       return `rowDescription ${JSON.stringify((m['fields'] as { name: string; dataTypeID: number }[]).map((f) => [f.name, f.dataTypeID]))}`;
     default:
@@ -116,6 +118,17 @@ async function conversation(c: RawConn): Promise<string[][]> {
   await q('DECLARE h CURSOR WITH HOLD FOR SELECT name FROM wc ORDER BY id DESC; FETCH h; MOVE 2 h');
   await q('FETCH h; CLOSE h; FETCH h');
   await q('CLOSE ALL');
+  await q('BEGIN');
+  // A cursor's query with parameters: ParameterDescription gives their types, Bind their values.
+  out.push(await c.exchange(
+    serialize.parse({ text: 'DECLARE pc CURSOR FOR SELECT id, name FROM wc WHERE id > $1 AND name <> $2 ORDER BY id', types: [] }),
+    serialize.describe({ type: 'S' }),
+    serialize.bind({ values: ['2', 'n4'] }),
+    serialize.execute({}),
+    serialize.sync(),
+  ));
+  await q('FETCH ALL pc');
+  await q('COMMIT');
   // Outside a block the messages up to Sync are one transaction, but not a transaction block.
   out.push(await c.exchange(...extended('DECLARE e CURSOR FOR SELECT 1')));
   out.push(await c.exchange(...extended('DECLARE e CURSOR WITH HOLD FOR SELECT 1 AS one')));

@@ -220,6 +220,31 @@ test('pg_cursors lists the open cursors with their statement, options and creati
   await sameScript(`BEGIN; DECLARE m CURSOR FOR SELECT 1; SELECT name, statement FROM pg_cursors; COMMIT`);
 });
 
+test('a cursor over a query with parameters (the extended protocol binds them)', async () => {
+  const bad: string[] = [];
+  const steps: [string, unknown[]][] = [
+    ['BEGIN', []],
+    ['DECLARE p CURSOR FOR SELECT id, name FROM cur WHERE id > $1 AND name <> $2 ORDER BY id', [2, 'n4']],
+    ['FETCH 2 p', []],
+    ['FETCH ALL p', []],
+    ['DECLARE p2 CURSOR FOR SELECT $1::int + 1 AS x', [41]],
+    ['FETCH p2', []],
+    ['DECLARE p3 CURSOR FOR SELECT $1 AS x', ['abc']],
+    ['DECLARE p4 CURSOR FOR SELECT id FROM cur WHERE id = $1', ['nope']],
+    ['ROLLBACK', []],
+  ];
+  for (const [sql, params] of steps) {
+    const want = await outcome(() => pg.query(sql, params, { rowMode: 'array' }));
+    const got = await outcome(() => db.query(sql, params, { rowMode: 'array' }));
+    try {
+      assert.deepEqual(got, want);
+    } catch {
+      bad.push(`${sql}\n  postgres: ${JSON.stringify(want)}\n  vecgres:  ${JSON.stringify(got)}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
 // A known difference, pinned: vecgres runs the query at DECLARE, PostgreSQL as FETCH reaches
 // each row. Both fail the block with PostgreSQL's error; the rows before it are not fetched here.
 test('a run-time error of the query comes at DECLARE, where PostgreSQL raises it at the FETCH that reaches the row', async () => {

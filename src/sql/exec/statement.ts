@@ -822,6 +822,12 @@ export function describeStatement(env: SqlEnv, raw: RawStatement, declared: read
       const { name } = env.settings.show(s.name as string);
       return { paramTypes: [...declared], fields: [{ name, dataTypeID: TYPE_OID.text, type: 'text' }] };
     }
+    case 'DeclareCursorStmt': {
+      // The query's parameters (a driver may bind values into a cursor's query); no rows.
+      const inner = s.query as PgNode;
+      const d = describeStatement(env, { stmt: inner, tag: Object.keys(inner)[0]! }, declared, cache);
+      return { paramTypes: d.paramTypes, fields: null };
+    }
     case 'FetchStmt': {
       // The cursor's columns (UtilityTupleDescriptor); none for MOVE or an unknown cursor.
       const c = s.ismove === true ? undefined : env.cursors.get(String(s.portalname ?? ''));
