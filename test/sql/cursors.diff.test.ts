@@ -173,6 +173,9 @@ test('cursors and transaction ends: COMMIT and ROLLBACK close them, WITH HOLD su
     'BEGIN', 'DECLARE s CURSOR FOR SELECT id FROM cur ORDER BY id', 'INSERT INTO cur VALUES (8, \'n8\', 12)', 'FETCH ALL s', 'ROLLBACK',
     'BEGIN', 'INSERT INTO cur VALUES (9, \'n9\', 13.5)', 'DECLARE s CURSOR FOR SELECT id FROM cur WHERE id > 6 ORDER BY id', 'DELETE FROM cur WHERE id = 9', 'FETCH ALL s', 'ROLLBACK',
     'SELECT count(*) FROM cur',
+    // A held cursor whose FETCH failed cannot run again; one moved in a rolled-back block keeps its place.
+    'DECLARE hn NO SCROLL CURSOR WITH HOLD FOR SELECT 1 AS x UNION ALL SELECT 2', 'FETCH hn', 'FETCH PRIOR hn', 'FETCH hn', 'CLOSE hn',
+    'BEGIN', 'DECLARE k SCROLL CURSOR WITH HOLD FOR SELECT 1 AS x', 'COMMIT', 'BEGIN', 'FETCH k', 'SELECT 1/0', 'ROLLBACK', 'FETCH k', 'FETCH PRIOR k', 'CLOSE k',
   ]);
 });
 
