@@ -252,8 +252,7 @@ function rewind(c: SqlCursor): void {
 }
 
 /** PortalRunSelect over the kept rows: moves at most `count` rows (Infinity: all) one way. */
-function runSelect(c: SqlCursor, forward: boolean, countIn: number, out: Value[][] | null): number {
-  let count = countIn;
+function runSelect(c: SqlCursor, forward: boolean, count: number, out: Value[][] | null): number {
   const n = c.rows.length;
   let done = 0;
   if (forward) {
@@ -271,7 +270,6 @@ function runSelect(c: SqlCursor, forward: boolean, countIn: number, out: Value[]
   }
   if (!c.scroll) throw forwardOnly();
   if (c.atStart || count <= 0) return 0;
-  count = countIn;
   while (done < count && c.at > 1) {
     c.at--;
     out?.push(c.rows[c.at - 1]!);
