@@ -6,76 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { serialize, parse } from 'pg-protocol';
+import { serialize } from 'pg-protocol';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { startServer } from './helpers.js';
-
-/** A raw protocol connection: every backend message, in order, as a short string. */
-class RawConn {
-  private readonly queue: string[] = [];
-  private wake: (() => void) | null = null;
-  private constructor(private readonly socket: net.Socket) {
-    void parse(socket, (m) => {
-      this.queue.push(describe(m as unknown as Record<string, unknown>));
-      this.wake?.();
-    });
-  }
-
-  static async open(host: string, port: number, user: string, database: string, options: Record<string, string>): Promise<RawConn> {
-    const socket = net.connect({ host, port });
-    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-    const c = new RawConn(socket);
-    socket.write(serialize.startup({ user, database, ...options }));
-    const startup = await c.untilReady();
-    assert.ok(startup.some((m) => m.startsWith('authenticationOk')), `no AuthenticationOk: ${startup.join(' | ')}`);
-    return c;
-  }
-
-  /** Sends `bytes` and returns the messages up to and including the next ReadyForQuery. */
-  async exchange(...bytes: Buffer[]): Promise<string[]> {
-    this.socket.write(Buffer.concat(bytes));
-    return this.untilReady();
-  }
-
-  private async untilReady(): Promise<string[]> {
-    const out: string[] = [];
-    for (;;) {
-      while (this.queue.length > 0) {
-        const m = this.queue.shift()!;
-        // Parameter statuses and the key differ between servers and versions; not compared.
-        if (!m.startsWith('parameterStatus') && !m.startsWith('backendKeyData')) out.push(m);
-        if (m.startsWith('readyForQuery')) return out;
-      }
-      await new Promise<void>((resolve) => (this.wake = resolve));
-      this.wake = null;
-    }
-  }
-
-  close(): void {
-    this.socket.end(serialize.end());
-  }
-}
-
-function describe(m: Record<string, unknown>): string {
-  switch (m['name']) {
-    case 'error':
-      return `error ${String(m['code'])} ${String(m['message'])}`;
-    case 'dataRow':
-      return `dataRow ${JSON.stringify(m['fields'])}`;
-    case 'commandComplete':
-      return `commandComplete ${String(m['text'])}`;
-    case 'readyForQuery':
-      return `readyForQuery ${String(m['status'])}`;
-    case 'parameterDescription':
-      return `parameterDescription ${JSON.stringify(m['dataTypeIDs'])}`;
-    case 'rowDescription':
-      return `rowDescription ${JSON.stringify((m['fields'] as { name: string; dataTypeID: number }[]).map((f) => [f.name, f.dataTypeID]))}`;
-    default:
-      return String(m['name']);
-  }
-}
+import { RawConn } from './raw_conn.js';
 
 /** Parse, Bind, Describe (statement and portal), Execute (at most `rows`, 0 all), Sync. */
 function extended(sql: string, rows = 0): Buffer[] {
