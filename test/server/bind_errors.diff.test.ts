@@ -12,9 +12,8 @@ import assert from 'node:assert/strict';
 import { serialize } from 'pg-protocol';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { startServer } from './helpers.js';
-import { RawConn } from './raw_conn.js';
+import { RawConn, overPgliteSocket } from './raw_conn.js';
 
 /** Parse, Bind with text parameters, Describe, Execute, Sync. */
 function extended(sql: string, params: (string | null)[]): Buffer[] {
@@ -75,21 +74,7 @@ async function vecgresConversation(startup: Record<string, string>): Promise<str
 test('Bind errors, message by message, as PostgreSQL 18 (PGlite)', async () => {
   const pglite = await PGlite.create({ extensions: { vector } });
   await pglite.exec('CREATE EXTENSION vector');
-  const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
-  await socketServer.start();
-  let expected: string[][];
-  try {
-    const [, port] = socketServer.getServerConn().split(':');
-    const c = await RawConn.open('127.0.0.1', Number(port), 'postgres', 'postgres', {});
-    try {
-      expected = await conversation(c);
-    } finally {
-      c.close();
-    }
-  } finally {
-    await socketServer.stop();
-    await pglite.close();
-  }
+  const expected = await overPgliteSocket(pglite, conversation);
   const actual = await vecgresConversation({});
   assert.deepEqual(actual, expected);
 });

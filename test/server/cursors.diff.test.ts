@@ -8,9 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serialize } from 'pg-protocol';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { startServer } from './helpers.js';
-import { RawConn } from './raw_conn.js';
+import { RawConn, overPgliteSocket } from './raw_conn.js';
 
 /** Parse, Bind, Describe (statement and portal), Execute (at most `rows`, 0 all), Sync. */
 function extended(sql: string, rows = 0): Buffer[] {
@@ -88,21 +87,7 @@ async function vecgresConversation(): Promise<string[][]> {
 
 test('cursors over the simple and the extended protocol, as PostgreSQL 18 (PGlite)', async () => {
   const pglite = await PGlite.create();
-  const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
-  await socketServer.start();
-  let expected: string[][];
-  try {
-    const [, port] = socketServer.getServerConn().split(':');
-    const c = await RawConn.open('127.0.0.1', Number(port), 'postgres', 'postgres', {});
-    try {
-      expected = await conversation(c);
-    } finally {
-      c.close();
-    }
-  } finally {
-    await socketServer.stop();
-    await pglite.close();
-  }
+  const expected = await overPgliteSocket(pglite, conversation);
   const actual = await vecgresConversation();
   assert.deepEqual(actual, expected);
 });

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { serialize, parse } from 'pg-protocol';
+import type { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /** A raw protocol connection: every backend message, in order, as a short string. */
 export class RawConn {
@@ -70,5 +72,26 @@ export function describe(m: Record<string, unknown>): string {
       return `rowDescription ${JSON.stringify((m['fields'] as { name: string; dataTypeID: number }[]).map((f) => [f.name, f.dataTypeID]))}`;
     default:
       return String(m['name']);
+  }
+}
+
+/**
+ * Runs `conversation` on a connection to `pglite` through pglite-socket (PostgreSQL's side of a
+ * differential protocol test); stops the socket server and closes `pglite` after.
+ */
+export async function overPgliteSocket<T>(pglite: PGlite, conversation: (c: RawConn) => Promise<T>): Promise<T> {
+  const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
+  await socketServer.start();
+  try {
+    const [, port] = socketServer.getServerConn().split(':');
+    const c = await RawConn.open('127.0.0.1', Number(port), 'postgres', 'postgres', {});
+    try {
+      return await conversation(c);
+    } finally {
+      c.close();
+    }
+  } finally {
+    await socketServer.stop();
+    await pglite.close();
   }
 }
