@@ -12,8 +12,7 @@ import assert from 'node:assert/strict';
 import { serialize } from 'pg-protocol';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { startServer } from './helpers.js';
-import { RawConn, overPgliteSocket } from './raw_conn.js';
+import { overPgliteSocket, overVecgresServer, withRawConn, type RawConn } from './raw_conn.js';
 
 /** Parse, Bind with text parameters, Describe, Execute, Sync. */
 function extended(sql: string, params: (string | null)[]): Buffer[] {
@@ -55,27 +54,13 @@ async function conversation(c: RawConn): Promise<string[][]> {
   return out;
 }
 
-async function vecgresConversation(startup: Record<string, string>): Promise<string[][]> {
-  const server = await startServer({ auth: 'trust' });
-  try {
-    const c = await RawConn.open('127.0.0.1', server.port, 'postgres', 'postgres', startup);
-    try {
-      return await conversation(c);
-    } finally {
-      c.close();
-    }
-  } finally {
-    await server.close();
-  }
-}
-
 // pglite-socket answers the startup packet itself and drops its settings: only the native
 // server is asked with extra_float_digits in it.
 test('Bind errors, message by message, as PostgreSQL 18 (PGlite)', async () => {
   const pglite = await PGlite.create({ extensions: { vector } });
   await pglite.exec('CREATE EXTENSION vector');
   const expected = await overPgliteSocket(pglite, conversation);
-  const actual = await vecgresConversation({});
+  const actual = await overVecgresServer({}, conversation);
   assert.deepEqual(actual, expected);
 });
 
@@ -83,14 +68,10 @@ const nativeUrl = process.env['PGVECTOR_URL'];
 
 test('Bind errors and extra_float_digits at startup, message by message, as native PostgreSQL', { skip: nativeUrl === undefined ? 'PGVECTOR_URL is not set' : false }, async () => {
   const u = new URL(nativeUrl!);
-  const c = await RawConn.open(u.hostname, Number(u.port || 5432), decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1) || 'postgres', { extra_float_digits: '3' });
-  let expected: string[][];
-  try {
+  const expected = await withRawConn(u.hostname, Number(u.port || 5432), { extra_float_digits: '3' }, async (c) => {
     await c.exchange(serialize.query('CREATE EXTENSION IF NOT EXISTS vector'));
-    expected = await conversation(c);
-  } finally {
-    c.close();
-  }
-  const actual = await vecgresConversation({ extra_float_digits: '3' });
+    return conversation(c);
+  }, decodeURIComponent(u.username || 'postgres'), u.pathname.slice(1) || 'postgres');
+  const actual = await overVecgresServer({ extra_float_digits: '3' }, conversation);
   assert.deepEqual(actual, expected);
 });

@@ -8,8 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serialize } from 'pg-protocol';
 import { PGlite } from '@electric-sql/pglite';
-import { startServer } from './helpers.js';
-import { RawConn, overPgliteSocket } from './raw_conn.js';
+import { overPgliteSocket, overVecgresServer, type RawConn } from './raw_conn.js';
 
 /** Parse, Bind, Describe (statement and portal), Execute (at most `rows`, 0 all), Sync. */
 function extended(sql: string, rows = 0): Buffer[] {
@@ -71,23 +70,9 @@ async function conversation(c: RawConn): Promise<string[][]> {
   return out;
 }
 
-async function vecgresConversation(): Promise<string[][]> {
-  const server = await startServer({ auth: 'trust' });
-  try {
-    const c = await RawConn.open('127.0.0.1', server.port, 'postgres', 'postgres', {});
-    try {
-      return await conversation(c);
-    } finally {
-      c.close();
-    }
-  } finally {
-    await server.close();
-  }
-}
-
 test('cursors over the simple and the extended protocol, as PostgreSQL 18 (PGlite)', async () => {
   const pglite = await PGlite.create();
   const expected = await overPgliteSocket(pglite, conversation);
-  const actual = await vecgresConversation();
+  const actual = await overVecgresServer({}, conversation);
   assert.deepEqual(actual, expected);
 });

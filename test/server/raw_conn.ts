@@ -8,6 +8,7 @@ import net from 'node:net';
 import { serialize, parse } from 'pg-protocol';
 import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { startServer } from './helpers.js';
 
 /** A raw protocol connection: every backend message, in order, as a short string. */
 export class RawConn {
@@ -84,14 +85,29 @@ export async function overPgliteSocket<T>(pglite: PGlite, conversation: (c: RawC
   await socketServer.start();
   try {
     const [, port] = socketServer.getServerConn().split(':');
-    const c = await RawConn.open('127.0.0.1', Number(port), 'postgres', 'postgres', {});
-    try {
-      return await conversation(c);
-    } finally {
-      c.close();
-    }
+    return await withRawConn('127.0.0.1', Number(port), {}, conversation);
   } finally {
     await socketServer.stop();
     await pglite.close();
+  }
+}
+
+/** Runs `conversation` on a connection to a new vecgres server (trust authentication), with startup options `options`. */
+export async function overVecgresServer<T>(options: Record<string, string>, conversation: (c: RawConn) => Promise<T>): Promise<T> {
+  const server = await startServer({ auth: 'trust' });
+  try {
+    return await withRawConn('127.0.0.1', server.port, options, conversation);
+  } finally {
+    await server.close();
+  }
+}
+
+/** Runs `conversation` on a new connection to `host`:`port` as postgres (startup options `options`), closing it after. */
+export async function withRawConn<T>(host: string, port: number, options: Record<string, string>, conversation: (c: RawConn) => Promise<T>, user = 'postgres', database = 'postgres'): Promise<T> {
+  const c = await RawConn.open(host, port, user, database, options);
+  try {
+    return await conversation(c);
+  } finally {
+    c.close();
   }
 }
