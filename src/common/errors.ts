@@ -133,6 +133,11 @@ export class PgError extends Error {
   }
 }
 
+/** The position field of an error at parser location `loc` (0-based; none when unknown). */
+export function pos(loc: unknown): { position?: number } {
+  return typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
+}
+
 /**
  * Runs `f`, dropping the position of a PgError it throws: ALTER TABLE analyzes its expressions
  * without the statement's text, so PostgreSQL reports their errors without a position.

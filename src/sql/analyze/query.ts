@@ -7,7 +7,7 @@
  */
 import { UTC_ZONE } from '../../types/timezone.js';
 import { INFORMATION_SCHEMA_OTHER, INFORMATION_SCHEMA_VIEWS, PG_CATALOG_RELATIONS, SYSTEM_VIEWS } from './system_views.js';
-import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
@@ -2044,7 +2044,7 @@ export function analyzeDefault(env: SqlEnv, table: Table, col: number, raw: PgNo
   rejectSubqueriesAndParams(raw, 'DEFAULT expression');
   walkRaw(raw, (tag, n) => {
     if (tag === 'ColumnRef') {
-      throw new PgError(SQLSTATE.feature_not_supported, 'cannot use column reference in DEFAULT expression', typeof n.location === 'number' && n.location >= 0 ? { position: n.location + 1 } : {});
+      throw new PgError(SQLSTATE.feature_not_supported, 'cannot use column reference in DEFAULT expression', pos(n.location));
     }
   });
   return inStoredExpression(env, 'column defaults', () => {

@@ -14,7 +14,7 @@
 import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { addPrimaryKey } from './primary_key.js';
 import { addIdentity, dropIdentity, nextvalDefault, setIdentity } from './sequences.js';
-import { PgError, SQLSTATE, pgErr, withoutPosition } from '../../common/errors.js';
+import { PgError, SQLSTATE, pgErr, pos, withoutPosition } from '../../common/errors.js';
 import { Table, notNullConstraintName, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
@@ -24,7 +24,7 @@ import { TYPE_NAME } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
 import { bindToRow, constraintNamesOf, failedCheck, nameNewNotNulls } from './constraints.js';
 import { analyzeGeneration, generatedDependents, generatedValues, renameInGeneration, requireStored } from './generated_columns.js';
-import { missingSchema, notice, pos, referencedSchema, type Notices } from './ddl.js';
+import { missingSchema, notice, referencedSchema, type Notices } from './ddl.js';
 import { requireNoPendingRows } from './dml.js';
 import { addColumnTx, alterTableTx, dropColumnTx, dropIndexTx, rewriteColumnTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';

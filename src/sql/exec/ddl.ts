@@ -9,7 +9,7 @@ import { expandTableLike } from './table_like.js';
 import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { identitySequence, nextvalDefault } from './sequences.js';
 import { chooseConstraintName, nameNewNotNulls } from './constraints.js';
-import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
 import { constraintKeyword, enforceable, createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
 import { columnKey, type IndexDef } from '../../storage/catalog.js';
@@ -36,11 +36,6 @@ export type Notices = PgError[];
 /** A NOTICE (or WARNING) as PostgreSQL's ereport(NOTICE, ...); SQLSTATE 00000 when it names none. */
 export function notice(code: string, message: string, severity: 'NOTICE' | 'WARNING' = 'NOTICE'): PgError {
   return new PgError(code, message, { severity });
-}
-
-/** An error's position field for parser location `loc` (0-based; absent when unknown). */
-export function pos(loc: unknown): { position?: number } {
-  return typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
 }
 
 /**

@@ -11,7 +11,7 @@
  * PostgreSQL 18's VIRTUAL generated columns (its default when neither keyword is written) are
  * refused with 0A000.
  */
-import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { inStoredExpression } from '../analyze/clock_literals.js';
@@ -63,11 +63,11 @@ export function analyzeGeneration(env: SqlEnv, table: Table, col: number, raw: P
     if (wholeRow) {
       throw new PgError('42P17', `cannot use whole-row variable in ${CLAUSE}`, {
         detail: 'This would cause the generated column to depend on its own value.',
-        ...(typeof n.location === 'number' ? { position: n.location + 1 } : {}),
+        ...pos(n.location),
       });
     }
     if (last !== undefined && SYSTEM_COLUMNS.has(last) && table.columnIndex(last) < 0) {
-      throw new PgError(SQLSTATE.invalid_column_reference, `cannot use system column "${last}" in ${CLAUSE}`, typeof n.location === 'number' ? { position: n.location + 1 } : {});
+      throw new PgError(SQLSTATE.invalid_column_reference, `cannot use system column "${last}" in ${CLAUSE}`, pos(n.location));
     }
   });
   const scope = tableParseState(env, table, [], []);
@@ -82,7 +82,7 @@ export function analyzeGeneration(env: SqlEnv, table: Table, col: number, raw: P
     if (i >= 0 && isGenerated(table.def.columns[i]!)) {
       throw new PgError('42P17', `cannot use generated column "${last}" in ${CLAUSE}`, {
         detail: 'A generated column cannot reference another generated column.',
-        ...(typeof n.location === 'number' ? { position: n.location + 1 } : {}),
+        ...pos(n.location),
       });
     }
   });

@@ -4,7 +4,7 @@
  * catalog keeps definitions and values (storage/sequence.ts); nextval and setval are never
  * rolled back, the DDL is (ddl_txn.ts).
  */
-import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import type { ColumnDef, Table, Value } from '../../storage/table.js';
 import {
   SEQUENCE_TYPE_NAME, SEQUENCE_TYPE_RANGE, type Sequence, type SequenceDef, type SequenceType,
@@ -17,10 +17,6 @@ import { ensureXid } from './txn.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PgNode = any;
-
-function pos(loc: unknown): { position?: number } {
-  return typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
-}
 
 /** A sequence value as an int8 SQL value (a number when exact, else a bigint). */
 export function int8Of(v: bigint): Value {

@@ -7,7 +7,7 @@
  * definition.
  */
 import { alterTableTx, createIndexTx } from './ddl_txn.js';
-import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import { isOrderedAm } from '../../access/am.js';
 import { columnKey, lockNotAvailable, type IndexDef } from '../../storage/catalog.js';
 import type { CheckDef, ColumnType, FkAction, ForeignKeyDef, Table, TableDef } from '../../storage/table.js';
@@ -29,10 +29,6 @@ export interface PreparedConstraints {
   checks: CheckDef[];
   foreignKeys: ForeignKeyDef[];
   uniques: IndexDef[];
-}
-
-function pos(loc: unknown): { position?: number } {
-  return typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
 }
 
 function names(list: PgNode[] | undefined): string[] {

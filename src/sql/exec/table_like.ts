@@ -12,7 +12,7 @@
  * index texts) and parsed again, with the source's stored DEFAULT and generation trees, so the
  * new table's definition goes through CREATE TABLE's and CREATE INDEX's own analysis.
  */
-import { PgError, SQLSTATE } from '../../common/errors.js';
+import { PgError, SQLSTATE, pos } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { parseSql, type PgNode } from '../parser/parse.js';
@@ -47,7 +47,7 @@ export function expandTableLike(env: SqlEnv, like: PgNode, table: string): Table
   const src = rv.schemaname === undefined || rv.schemaname === 'public' ? env.catalog.getTable(rv.relname) : undefined;
   if (src === undefined) {
     const name = rv.schemaname === undefined ? rv.relname : `${rv.schemaname}.${rv.relname}`;
-    throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`, typeof rv.location === 'number' ? { position: rv.location + 1 } : {});
+    throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`, pos(rv.location));
   }
   const options: number = like.options ?? 0;
   const has = (bit: number): boolean => (options & bit) !== 0;
