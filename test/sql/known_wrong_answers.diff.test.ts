@@ -101,3 +101,30 @@ test('a whole-row reference is 0A000 where PostgreSQL returns the row as a recor
   // A column of that name still wins, as in PostgreSQL.
   await same('SELECT t FROM (VALUES (1)) v(t)');
 });
+
+test('the select list is computed below the Sort, so a row LIMIT drops can still fail the query', async () => {
+  // The select list was computed above the Limit: a numeric overflow on a row the LIMIT left
+  // out returned a row where PostgreSQL fails (make_sort_input_target). Volatile calls and,
+  // under a LIMIT, expressions of more than 10 operators stay above it, as in PostgreSQL.
+  await both(`CREATE TABLE kw (id int, n float8, d int)`);
+  await both(`INSERT INTO kw VALUES (1, 1, 1), (2, 1e12, 0), (3, 2, 2)`);
+  await both(`CREATE SEQUENCE kw_seq`);
+  const mismatches: string[] = [];
+  const qs = [
+    `SELECT n::numeric(12,3) FROM kw ORDER BY id LIMIT 1`,
+    `SELECT id, 10 / d FROM kw ORDER BY id LIMIT 1`,
+    `SELECT id, 10 / d FROM kw ORDER BY id DESC LIMIT 1`,
+    `SELECT DISTINCT ON (id) id, n::numeric(12,3) FROM kw ORDER BY id LIMIT 1`,
+    `SELECT id, sum(n)::numeric(12,3) FROM kw GROUP BY id ORDER BY id LIMIT 1`,
+    `SELECT id, (row_number() OVER (ORDER BY id) * n)::numeric(12,3) FROM kw ORDER BY id LIMIT 1`,
+    `SELECT id, nextval('kw_seq') FROM kw ORDER BY id DESC LIMIT 2`,
+    `SELECT id, 10 / d + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 FROM kw ORDER BY id LIMIT 1`,
+    `SELECT id, 10 / d + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 FROM kw ORDER BY id LIMIT 1`,
+    `SELECT id, CASE WHEN d = 0 THEN NULL ELSE 10 / d END FROM kw ORDER BY id LIMIT 2`,
+    `SELECT id, (SELECT 10 / d) FROM kw ORDER BY id LIMIT 1`,
+    `SELECT id, 10 / d FROM kw ORDER BY id OFFSET 2`,
+    `SELECT lower(id::text), 10 / d FROM kw ORDER BY lower(id::text) LIMIT 1`,
+  ];
+  for (const q of qs) await check(q, mismatches);
+  reportMismatches('select list below the Sort', mismatches, qs.length, SEED);
+});

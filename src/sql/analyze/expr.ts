@@ -1373,7 +1373,22 @@ export function isVoidCall(e: Expr): boolean {
 }
 
 /** PostgreSQL's volatile functions among those vecgres has (pg_proc.provolatile = 'v'). */
-export const VOLATILE_FNS: ReadonlySet<string> = new Set(['random', 'gen_random_uuid', 'nextval', 'setseed', 'clock_timestamp']);
+export const VOLATILE_FNS: ReadonlySet<string> = new Set([
+  'random', 'random_normal', 'gen_random_uuid', 'uuidv4', 'uuidv7', 'setseed', 'clock_timestamp', 'timeofday',
+  'nextval', 'currval', 'lastval', 'setval', 'set_config', 'pg_sleep', 'pg_notify', 'pg_advisory_lock',
+  'pg_advisory_lock_shared', 'pg_advisory_xact_lock', 'pg_advisory_xact_lock_shared', 'pg_advisory_unlock',
+  'pg_advisory_unlock_shared', 'pg_advisory_unlock_all', 'pg_try_advisory_lock', 'pg_try_advisory_lock_shared',
+  'pg_try_advisory_xact_lock', 'pg_try_advisory_xact_lock_shared',
+]);
+
+/**
+ * True when `e` itself (not its operands) calls a volatile function: a plain function or one
+ * that reads the session (nextval, set_config, the advisory locks). PostgreSQL's
+ * contain_volatile_functions, one node at a time (use with someNode).
+ */
+export function isVolatileCall(e: Expr): boolean {
+  return (e.k === 'fn' || e.k === 'session') && VOLATILE_FNS.has(e.name);
+}
 
 /**
  * `ROW(a1, ..., an) op ROW(b1, ..., bn)` (PostgreSQL's make_row_comparison_op; `(a, b)` is a
@@ -1410,7 +1425,7 @@ function rowComparison(scope: ExprScope, op: string, lRaw: readonly PgNode[], rR
   let e = pairs[pairs.length - 1]!;
   for (let i = pairs.length - 2; i >= 0; i--) {
     const before = pair(strict, i);
-    if (someNode(before, (x) => x.k === 'fn' && VOLATILE_FNS.has(x.name))) throw pgErr.featureNotSupported('row comparison of a volatile expression');
+    if (someNode(before, isVolatileCall)) throw pgErr.featureNotSupported('row comparison of a volatile expression');
     e = { k: 'or', type: 'bool', args: [before, { k: 'and', type: 'bool', args: [pair('=', i), e] }] };
   }
   // `a1 <= b1 AND (...)`: implied by the rest (NULL exactly when it is), and a plain bound on

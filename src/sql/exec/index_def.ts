@@ -9,7 +9,7 @@ import { inStoredExpression } from '../analyze/clock_literals.js';
 import { PgError } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
-import { analyzeExpr, requireBool, type Expr } from '../analyze/expr.js';
+import { VOLATILE_FNS, analyzeExpr, requireBool, type Expr } from '../analyze/expr.js';
 import { exprEqual, figureColname, tableParseState } from '../analyze/query.js';
 import { deparse } from '../plan/deparse.js';
 import { parseStoredExpr } from './index_keys.js';
@@ -25,8 +25,7 @@ import { walkRaw, rejectSubqueriesAndParams } from '../parser/walk.js';
  * function vecgres does not implement still gets PostgreSQL's 42P17 rather than 42883.
  */
 const NOT_IMMUTABLE = new Set([
-  'random', 'random_normal', 'setseed', 'gen_random_uuid', 'uuidv4', 'uuidv7', 'now', 'clock_timestamp', 'statement_timestamp',
-  'transaction_timestamp', 'timeofday', 'nextval', 'currval', 'lastval', 'setval', 'current_setting', 'set_config',
+  ...VOLATILE_FNS, 'now', 'statement_timestamp', 'transaction_timestamp', 'current_setting',
   'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_indexes_size', 'to_char', 'to_timestamp', 'age',
 ]);
 

@@ -17,7 +17,7 @@
 import { isOrderedAm, isOrderedIndex, type OrderedIndex, type OrderedIndexAm, type ScanKeyOp } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import type { Table } from '../../storage/table.js';
-import { VOLATILE_FNS, comparatorFor, forEachOperand, type Expr } from '../analyze/expr.js';
+import { isVolatileCall, comparatorFor, forEachOperand, type Expr } from '../analyze/expr.js';
 import { exprEqual, type RangeTblEntry, type SelectQuery } from '../analyze/query.js';
 import { compileIndexDef } from '../exec/index_keys.js';
 import { toRti } from './knn_index.js';
@@ -116,7 +116,7 @@ function constantFor(e: Expr, rti: number): boolean {
  */
 function containsVolatile(e: Expr): boolean {
   if (e.k === 'sublink' && e.sub === 'expr' && !refersOutside(e.query as SelectQuery)) return false;
-  if (e.k === 'sublink' || e.k === 'subplan' || (e.k === 'fn' && VOLATILE_FNS.has(e.name))) return true;
+  if (e.k === 'sublink' || e.k === 'subplan' || isVolatileCall(e)) return true;
   let found = false;
   forEachOperand(e, (x) => {
     if (!found && containsVolatile(x)) found = true;

@@ -14,7 +14,7 @@ import { pgErr } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { Expr } from '../analyze/expr.js';
-import { forEachOperand, comparatorFor, mapOperands } from '../analyze/expr.js';
+import { forEachOperand, comparatorFor, mapOperands, isVolatileCall } from '../analyze/expr.js';
 import { pullUpSubqueries } from './pullup.js';
 import { applyEquivalences, joinClasses, type JoinClass } from './equivclass.js';
 import { type FromNode, type SelectQuery, type SortKey, type RangeTblEntry, setOpLeaves, forEachQueryExpr, exprEqual, someNode } from '../analyze/query.js';
@@ -33,7 +33,7 @@ import { tryOrderedIndexPlan } from './indexpath.js';
 import { reduceOuterJoins } from './outer_join_reduce.js';
 import { tryKnnOuterJoin } from './ordered_join.js';
 import { addSemiJoins, constantInSubLinkAsEquality, existsAsAny, pullUpExists, refersOutside } from './sublinks.js';
-import { planWindows } from './window.js';
+import { planWindows, sameKeys } from './window.js';
 import { allIndexScans, minMaxRewrite } from './minmax.js';
 import { statsLookup, type VarLookup } from './selfuncs.js';
 import { relSizeEstimate, type RelSize } from '../stats/rel_size.js';
@@ -896,13 +896,20 @@ function planPaths(info: PlannerInfo): PlanNode {
     plan = addSemiJoins(info, planJoinTree(info, q.from, rest, needed), semis);
   }
 
-  if (!q.aggregate && knn === null) plan = precomputeDistances(info, plan);
+  // A Sort for ORDER BY or DISTINCT ON follows right above the scan or join: the select list is
+  // computed below it, with the distances.
+  const sortAboveScan = !ordered && (q.orderBy.length > 0 || q.distinctOn !== undefined) && !q.aggregate && q.windows === undefined && !q.setReturning;
+  if (!q.aggregate && knn === null) plan = precomputeDistances(info, plan, sortAboveScan ? sortInputTargets(q) : []);
   if (q.aggregate) {
     plan = planAgg(info, plan);
     // Finalize Aggregate -> Gather -> Partial Aggregate over a parallel scan when it pays (plan/parallel.ts).
     plan = parallelAgg(plan, info.global.env.settings, info.global.parallelOk && info.outerParams.length === 0 && info.lateralParams.size === 0, (t) => info.global.relRows(t));
   }
-  if (q.windows !== undefined) plan = planWindows(info, plan);
+  if (q.windows !== undefined) {
+    const w = planWindows(info, plan);
+    plan = w.plan;
+    if (q.orderBy.length > 0 && q.distinctOn === undefined && q.distinct === undefined && !q.setReturning && sameKeys(q.orderBy, w.sortedOn)) ordered = true;
+  }
 
   if (q.setReturning) {
     const ps: PlanNode = {
@@ -914,6 +921,10 @@ function planPaths(info: PlannerInfo): PlanNode {
     plan = ps;
   }
 
+  // A Sort above an Aggregate or WindowAgg computes the select list below it too.
+  if ((q.aggregate || q.windows !== undefined) && !ordered && (q.orderBy.length > 0 || q.distinctOn !== undefined) && plan.project === null) {
+    plan = projectBelowSort(info, plan, sortInputTargets(q));
+  }
   if (q.distinctOn !== undefined) {
     // DISTINCT ON: Unique over a Sort on the longer of the DISTINCT ON sort list and ORDER BY
     // (one is a prefix of the other), which also gives the ORDER BY.
@@ -1021,9 +1032,10 @@ const DISTANCE_OPS = new Set(['<->', '<#>', '<=>', '<+>', '<~>', '<%>']);
  * WindowAgg, as PostgreSQL's scan computes a sort expression into its target list for the
  * nodes above to read: `plan` gets a projection that appends them to its tuple, and the upper
  * nodes bind each occurrence to that position. Distances over this level's columns only (no
- * subqueries); the plan is returned unchanged when there are none or it projects already.
+ * subqueries). `sortInput` ({@link sortInputTargets}) joins them when a Sort follows. The plan
+ * is returned unchanged when there are none or it projects already.
  */
-function precomputeDistances(info: PlannerInfo, plan: PlanNode): PlanNode {
+function precomputeDistances(info: PlannerInfo, plan: PlanNode, sortInput: readonly Expr[]): PlanNode {
   const q = info.q;
   if (plan.project !== null || (q.orderBy.length === 0 && q.windows === undefined && q.distinctOn === undefined)) return plan;
   const found: { e: Expr; n: number }[] = [];
@@ -1046,8 +1058,70 @@ function precomputeDistances(info: PlannerInfo, plan: PlanNode): PlanNode {
     for (const k of w.orderBy) visit(k.expr);
   }
   const exprs = found.filter((x) => x.n >= 2).map((x) => x.e);
+  for (const e of sortInput) if (!exprs.some((x) => exprEqual(x, e))) exprs.push(e);
+  return projectBelowSort(info, plan, exprs);
+}
+
+/**
+ * The select-list expressions PostgreSQL computes below the level's Sort rather than above its
+ * Limit (planner.c make_sort_input_target): every one but volatile calls, set-returning
+ * functions, subqueries and, under a LIMIT, expensive ones (more than 10 operator calls, its
+ * "10 x cpu_operator_cost"). So an expression that fails on a row the LIMIT leaves out (a
+ * numeric overflow, a division by zero) fails the query, as in PostgreSQL; columns and
+ * constants need no computing.
+ */
+function sortInputTargets(q: SelectQuery): Expr[] {
+  const out: Expr[] = [];
+  for (const t of q.targets) {
+    const e = t.expr;
+    if (e.k === 'var' || e.k === 'const' || e.k === 'param' || out.some((x) => exprEqual(x, e))) continue;
+    if (someNode(e, (x) => x.k === 'subplan' || x.k === 'srf' || isVolatileCall(x) || (x.k === 'sublink' && callsVolatile(x.query as SelectQuery)))) continue;
+    if (q.limit !== null && (operatorCalls(e) > 10 || someNode(e, (x) => x.k === 'sublink' && !cheapSubquery(x)))) continue;
+    out.push(e);
+  }
+  return out;
+}
+
+/** True when some expression of `q`, at any level of its subqueries, calls a volatile function. */
+function callsVolatile(q: SelectQuery): boolean {
+  let found = false;
+  forEachQueryExpr(q, 0, (e) => {
+    if (!found && someNode(e, isVolatileCall)) found = true;
+  });
+  return found;
+}
+
+/**
+ * A scalar subquery whose plan costs less than 10 operator calls per row: one without FROM,
+ * WHERE or aggregates that computes at most 6 calls (a Result's cpu_tuple_cost is 4 of them).
+ * Any other plan reads a table and counts as expensive.
+ */
+function cheapSubquery(e: Extract<Expr, { k: 'sublink' }>): boolean {
+  const sq = e.query as SelectQuery;
+  return e.sub === 'expr' && sq.kind === 'select' && sq.from.length === 0 && sq.where === null && !sq.aggregate && sq.ctes.length === 0
+    && sq.targets.length === 1 && sq.targets.every((t) => !someNode(t.expr, (x) => x.k === 'sublink') && operatorCalls(t.expr) <= 6);
+}
+
+/** The function and operator calls `e` makes per row (cost_qual_eval's count, every call at cost 1). */
+function operatorCalls(e: Expr): number {
+  let n = 0;
+  someNode(e, (x) => {
+    if (x.k === 'fn' || x.k === 'op1' || x.k === 'op2' || x.k === 'cast' || x.k === 'session' || x.k === 'in' || x.k === 'arrayop' || x.k === 'minmax' || x.k === 'nullif') n++;
+    return false;
+  });
+  return n;
+}
+
+/**
+ * `plan` with a projection that appends `exprs` (expressions of the level) to its tuple, for
+ * the Sort and the nodes above to read by position; `plan` unchanged when `exprs` is empty or
+ * the expressions are in its tuple already.
+ */
+function projectBelowSort(info: PlannerInfo, plan: PlanNode, wanted: readonly Expr[]): PlanNode {
+  const q = info.q;
+  const exprs = wanted.filter((e) => !plan.layout.some((it) => 'expr' in it && exprEqual(it.expr, e)));
   if (exprs.length === 0) return plan;
-  // Columns no node above reads except through the distances are left out of the projection
+  // Columns no node above reads except through these expressions are left out of the projection
   // (PostgreSQL's target list holds only what the plan above needs): a vector column then
   // never leaves the scan. A subquery above may read any column: then all stay.
   const used = new Set<string>();

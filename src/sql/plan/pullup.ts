@@ -26,7 +26,7 @@ import type { Expr } from '../analyze/expr.js';
 import { forEachOperand, mapOperands } from '../analyze/expr.js';
 import type { FromNode, RangeTblEntry, SelectQuery } from '../analyze/query.js';
 import { forEachQueryExpr, setOpLeaves, someNode } from '../analyze/query.js';
-import { VOLATILE_FNS } from '../analyze/expr.js';
+import { isVolatileCall } from '../analyze/expr.js';
 
 /** A subquery FROM entry's place in the join tree: its top-level item and the joins above it. */
 interface Leaf {
@@ -94,7 +94,7 @@ export function cteInlined(rte: Extract<RangeTblEntry, { kind: 'cte' }>): boolea
 function locksOrVolatile(q: SelectQuery): boolean {
   let found = false;
   forEachQueryExpr(q, 0, (e) => {
-    if (!found && someNode(e, (y) => y.k === 'fn' && VOLATILE_FNS.has(y.name))) found = true;
+    if (!found && someNode(e, isVolatileCall)) found = true;
   });
   if (found) return true;
   const levels = (x: SelectQuery): boolean => {
@@ -132,7 +132,7 @@ function isSimple(s: SelectQuery): boolean {
 /** True when `e` holds no sublink, no volatile function, no aggregate or window call and no column of an outer level. */
 function flat(e: Expr): boolean {
   if (e.k === 'sublink' || e.k === 'subplan' || e.k === 'session' || e.k === 'agg' || e.k === 'count' || e.k === 'window' || e.k === 'srf') return false;
-  if (e.k === 'fn' && VOLATILE_FNS.has(e.name)) return false;
+  if (isVolatileCall(e)) return false;
   if (e.k === 'var' && e.levelsUp !== 0) return false;
   let ok = true;
   forEachOperand(e, (x) => {

@@ -21,7 +21,7 @@ import type { Expr } from '../analyze/expr.js';
 import { forEachOperand } from '../analyze/expr.js';
 import type { SqlType } from '../analyze/types.js';
 import { CPU_OPERATOR_COST } from './cost.js';
-import { VOLATILE_FNS } from '../analyze/expr.js';
+import { isVolatileCall } from '../analyze/expr.js';
 import type { PlanNode, SubPlan } from './plan.js';
 import { PgArray } from '../../types/pgarray.js';
 
@@ -69,7 +69,7 @@ function isClassEquality(e: Expr): boolean {
 }
 
 function unsafe(e: Expr): boolean {
-  if (e.k === 'subplan' || e.k === 'sublink' || (e.k === 'fn' && VOLATILE_FNS.has(e.name))) return true;
+  if (e.k === 'subplan' || e.k === 'sublink' || isVolatileCall(e)) return true;
   let found = false;
   forEachOperand(e, (x) => {
     if (!found && unsafe(x)) found = true;

@@ -11,7 +11,7 @@
 // Hash keys compare by `=` of one type (a cast to it is part of the key expression): no `=` reads the zone.
 import { UTC_ZONE as EQUALITY_ZONE } from '../../types/timezone.js';
 import type { Expr } from '../analyze/expr.js';
-import { VOLATILE_FNS, forEachOperand } from '../analyze/expr.js';
+import { isVolatileCall, forEachOperand } from '../analyze/expr.js';
 import type { VarExpr } from './setrefs.js';
 import { type SelectQuery, exprEqual, forEachQueryExpr, someNode } from '../analyze/query.js';
 import { isNumeric } from '../analyze/types.js';
@@ -131,7 +131,7 @@ export function constantInSubLinkAsEquality(e: Expr): Expr {
   if (sub.from.length !== 0 || sub.where !== null || sub.aggregate || sub.groupBy.length > 0 || sub.having !== null || sub.setReturning) return e;
   if (sub.limit !== null || sub.offset !== null || sub.orderBy.length > 0 || sub.ctes.length > 0 || sub.windows !== undefined || sub.distinct !== undefined || sub.distinctOn !== undefined) return e;
   if (sub.targets.length !== e.args.length || refersOutside(sub)) return e;
-  const unsafe = (x: Expr): boolean => someNode(x, (y) => y.k === 'sublink' || y.k === 'subplan' || (y.k === 'fn' && VOLATILE_FNS.has(y.name)));
+  const unsafe = (x: Expr): boolean => someNode(x, (y) => y.k === 'sublink' || y.k === 'subplan' || isVolatileCall(y));
   if (sub.targets.some((t) => unsafe(t.expr)) || e.args.some(unsafe)) return e;
   const eqs: Expr[] = e.args.map((arg, i) => ({ k: 'op2', type: 'bool', op: '=', l: arg, r: sub.targets[i]!.expr, fn: e.cmps[i]! }));
   return eqs.length === 1 ? eqs[0]! : { k: 'and', type: 'bool', args: eqs };

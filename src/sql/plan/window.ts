@@ -25,12 +25,17 @@ function gatherWindows(e: Expr, out: WindowExpr[]): void {
   forEachOperand(e, (x) => gatherWindows(x, out));
 }
 
-function sameKeys(a: readonly SortKey[], b: readonly SortKey[]): boolean {
+/** True when sort order `a` is a prefix of sort order `b` (same expressions, directions and NULLS placement). */
+export function sameKeys(a: readonly SortKey[], b: readonly SortKey[]): boolean {
   return a.length <= b.length && a.every((k, i) => exprEqual(k.expr, b[i]!.expr) && k.desc === b[i]!.desc && k.nullsFirst === b[i]!.nullsFirst);
 }
 
-/** The WindowAgg nodes of `info`'s level over `input`. */
-export function planWindows(info: PlannerInfo, input: PlanNode): PlanNode {
+/**
+ * The WindowAgg nodes of `info`'s level over `input`, and the sort order their output keeps
+ * (the last window's PARTITION BY and ORDER BY; empty when no window sorted): a query ORDER BY
+ * that is a prefix of it needs no Sort of its own, as in PostgreSQL.
+ */
+export function planWindows(info: PlannerInfo, input: PlanNode): { plan: PlanNode; sortedOn: readonly SortKey[] } {
   const q = info.q;
   const calls: WindowExpr[] = [];
   for (const t of q.targets) gatherWindows(t.expr, calls);
@@ -70,7 +75,7 @@ export function planWindows(info: PlannerInfo, input: PlanNode): PlanNode {
     wa.windowText = windowText(info, w, winref, wa, mine);
     plan = wa;
   });
-  return plan;
+  return { plan, sortedOn };
 }
 
 const RANKING = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile']);
