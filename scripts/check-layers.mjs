@@ -15,7 +15,7 @@ const rank = (rel) => {
   if (i < 0) throw new Error(`src/${rel}: not in a known layer folder`);
   return i;
 };
-const INDEX_METHODS = ['hnsw', 'ivfflat', 'diskann', 'btree'];
+const INDEX_METHODS = ['hnsw', 'ivfflat', 'diskann', 'btree', 'gin'];
 const problems = [];
 (function walk(dir) {
   for (const entry of readdirSync(dir)) {

@@ -442,7 +442,8 @@ export interface LoadInput {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Ordered (B-tree) access methods: scalar keys, index quals, ordered scans and bitmaps.
+// Scalar-key ("ordered") access methods, B-tree and GIN: scalar keys, index quals, ordered
+// scans (B-tree) and bitmaps (both).
 // PostgreSQL's IndexAmRoutine answers the same questions with amcanorder, amcanunique,
 // amcanmulticol, amgetbitmap and amsearchnulls; the planner reads the flags, never the method.
 // ---------------------------------------------------------------------------------------------
@@ -489,10 +490,28 @@ export interface OrderedKeySpec {
    * instead of an array of boxed values.
    */
   flat: boolean;
+  /** The key's operator class (IndexKey.opclass): what a GIN files a value under. */
+  opclass?: string;
 }
 
-/** An index qual's strategy (B-tree strategy numbers 1-5, plus IS [NOT] NULL and `= ANY`). */
-export type ScanKeyOp = '<' | '<=' | '=' | '>=' | '>' | 'isnull' | 'notnull' | 'in';
+/**
+ * An operator class of a method whose keys are not the column type's B-tree order (GIN):
+ * the key types it takes and the operators it answers (its pg_amop entries).
+ */
+export interface KeyOpClass {
+  name: string;
+  /** The operator class used when CREATE INDEX names none for a type it accepts (opcdefault). */
+  isDefault: boolean;
+  /** Whether it indexes a key of this SQL type (`jsonb`, `text[]`). */
+  accepts(type: string): boolean;
+  operators: readonly ScanKeyOp[];
+}
+
+/**
+ * An index qual's strategy: B-tree strategy numbers 1-5, plus IS [NOT] NULL and `= ANY`; GIN's
+ * containment and existence operators (`@>`, `<@`, `&&`, `?`, `?|`, `?&`; `=` of arrays).
+ */
+export type ScanKeyOp = '<' | '<=' | '=' | '>=' | '>' | 'isnull' | 'notnull' | 'in' | '@>' | '<@' | '&&' | '?' | '?|' | '?&';
 
 /**
  * An index qual `key column <op> value` (PostgreSQL's ScanKey). `value` is the comparison
@@ -572,11 +591,16 @@ export interface OrderedBuildInput {
   rowCount: number;
 }
 
-/** An ordered index method (CREATE INDEX ... USING btree). */
+/** A scalar-key index method (CREATE INDEX ... USING btree | gin). */
 export interface OrderedIndexAm {
   readonly kind: 'ordered';
   readonly name: string;
   readonly capabilities: AmCapabilities;
+  /**
+   * The method's own operator classes (GIN). Absent: each key takes its type's B-tree
+   * operator class, and the comparison operators are the ones answered.
+   */
+  readonly keyOpclasses?: readonly KeyOpClass[];
   /** Validates WITH options (22023 for unknown ones or out-of-range values). */
   parseOptions(raw: RawOptions, dim?: number): unknown;
   build(input: OrderedBuildInput): OrderedIndex;

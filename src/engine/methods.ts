@@ -13,5 +13,7 @@ export async function loadIndexMethods(): Promise<Map<string, IndexAm | OrderedI
   methods.set(ivfflat.ivfflatAm.name, ivfflat.ivfflatAm);
   const btree = (await import('../access/btree/index.js')) as { btreeAm: OrderedIndexAm };
   methods.set(btree.btreeAm.name, btree.btreeAm);
+  const gin = (await import('../access/gin/index.js')) as { ginAm: OrderedIndexAm };
+  methods.set(gin.ginAm.name, gin.ginAm);
   return methods;
 }

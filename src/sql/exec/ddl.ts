@@ -427,7 +427,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   am.parseOptions(new Map(options), 1);
   if (isOrderedAm(am)) {
-    if (predicate !== null) throw pgErr.featureNotSupported('partial B-tree indexes');
+    if (predicate !== null) throw pgErr.featureNotSupported(`partial ${am.name === 'btree' ? 'B-tree' : am.name.toUpperCase()} indexes`);
     createBtreeIndex(env, s, table, am, options, notices, exprKeys);
     return;
   }

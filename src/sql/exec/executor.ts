@@ -36,6 +36,8 @@ export interface Instrumentation {
   totalMs: number;
   /** Rows a qual removed (`Rows Removed by Filter`) and a join qual (`Rows Removed by Join Filter`). */
   removedByFilter: number;
+  /** Rows a lossy bitmap's recheck removed (`Rows Removed by Index Recheck`). */
+  removedByRecheck: number;
   removedByJoinFilter: number;
   /** Node-specific lines for EXPLAIN ANALYZE (`Sort Method`, index scan counters), filled at end. */
   extra: [string, string | number][];
@@ -46,7 +48,7 @@ export interface Instrumentation {
  * file in exec/nodes/ and implement `next`, `rescan` and (when they hold resources) `end`.
  */
 export abstract class PlanState {
-  readonly instr: Instrumentation = { rows: 0, loops: 0, startupMs: 0, totalMs: 0, removedByFilter: 0, removedByJoinFilter: 0, extra: [] };
+  readonly instr: Instrumentation = { rows: 0, loops: 0, startupMs: 0, totalMs: 0, removedByFilter: 0, removedByRecheck: 0, removedByJoinFilter: 0, extra: [] };
   /** True once the current loop has been counted. */
   started = false;
   /** Child states, outer first (EXPLAIN ANALYZE walks them). */

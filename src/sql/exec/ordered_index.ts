@@ -43,10 +43,17 @@ export function defaultBtreeOpclass(type: SqlType): string | null {
 /** The key specs of ordered index `def` over `table`: an expression key orders by its expression's type. */
 export function orderedKeySpecs(env: SqlEnv, def: IndexDef, table: Table): OrderedKeySpec[] {
   const types = compileIndexDef(env, def, table).keyTypes;
+  const am = env.methods.get(def.method);
+  // A method with operator classes of its own (GIN) never compares keys: jsonb has no order here.
+  const unordered = am !== undefined && isOrderedAm(am) && am.keyOpclasses !== undefined;
   return def.keys.map((k, i) => {
     const type = types[i]!.type;
-    return { cmp: comparatorFor(type) as OrderedKeySpec['cmp'], desc: k.descending, nullsFirst: k.nullsFirst, flat: FLAT_TYPES.has(type) };
+    return { cmp: unordered ? noKeyOrder : (comparatorFor(type) as OrderedKeySpec['cmp']), desc: k.descending, nullsFirst: k.nullsFirst, flat: FLAT_TYPES.has(type), opclass: k.opclass };
   });
+}
+
+function noKeyOrder(): number {
+  throw new PgError(SQLSTATE.internal_error, 'the keys of this index method are not ordered');
 }
 
 /** A key value as the index keeps it: arena views (vectors) are copied, other values are immutable. */
@@ -197,6 +204,8 @@ export function orderedIndexDef(
   const params: PgNode[] = s.indexParams;
   if (params.length > INDEX_MAX_KEYS) throw new PgError('54011', `cannot use more than ${INDEX_MAX_KEYS} columns in an index`);
   if (params.length > 1 && !am.capabilities.canMultiCol) {
+    // PostgreSQL's GIN takes several columns; vecgres' does not yet.
+    if (am.keyOpclasses !== undefined) throw pgErr.featureNotSupported(`multicolumn ${am.name.toUpperCase()} indexes`);
     throw new PgError(SQLSTATE.feature_not_supported, `access method "${am.name}" does not support multicolumn indexes`);
   }
   const keys: IndexKey[] = [];
@@ -209,8 +218,17 @@ export function orderedIndexDef(
     const col = ek !== null ? ek.column : table.columnIndex(el.name);
     if (col < 0 && ek === null) throw new PgError(SQLSTATE.undefined_column, `column "${el.name}" does not exist`);
     const type = ek !== null ? ek.type : table.def.columns[col]!.type;
-    const dflt = defaultBtreeOpclass(type);
-    if (el.opclass !== undefined) {
+    if (!am.capabilities.canOrder) {
+      // ComputeIndexAttrs: only an ordering method takes ASC / DESC and NULLS FIRST / LAST.
+      if (el.ordering !== undefined && el.ordering !== 'SORTBY_DEFAULT') throw new PgError(SQLSTATE.feature_not_supported, `access method "${am.name}" does not support ASC/DESC options`);
+      if (el.nulls_ordering !== undefined && el.nulls_ordering !== 'SORTBY_NULLS_DEFAULT') throw new PgError(SQLSTATE.feature_not_supported, `access method "${am.name}" does not support NULLS FIRST/LAST options`);
+    }
+    // A method with operator classes of its own resolves them; a B-tree takes the type's.
+    const own = am.keyOpclasses !== undefined;
+    const dflt = own ? methodOpclass(am, el, type) : defaultBtreeOpclass(type);
+    if (own) {
+      // methodOpclass checked the operator class.
+    } else if (el.opclass !== undefined) {
       const names: string[] = el.opclass.map((n: PgNode) => n.String.sval as string);
       const oc = names[names.length - 1]!;
       if (oc !== dflt && !(type === 'varchar' && oc === 'varchar_ops')) {
@@ -233,6 +251,33 @@ export function orderedIndexDef(
     table: table.name, keys, predicate: null, unique: s.unique === true, method: am.name, options, primaryKey: false,
   };
   return def;
+}
+
+/**
+ * The operator class of a key of method `am` with its own operator classes (GIN): the one
+ * named, else the type's default (PostgreSQL's ResolveOpClass).
+ * @throws PgError 42704 unknown operator class or no default for the type; 42804 an operator
+ *   class that does not take the type.
+ */
+function methodOpclass(am: OrderedIndexAm, el: PgNode, type: SqlType): string {
+  const ocs = am.keyOpclasses!;
+  if (el.opclass === undefined) {
+    const dflt = ocs.find((o) => o.isDefault && o.accepts(type));
+    if (dflt === undefined) {
+      // PostgreSQL's array_ops takes every array; here only arrays whose elements compare as their text.
+      if (type.endsWith('[]')) throw pgErr.featureNotSupported(`access method "${am.name}" on type ${TYPE_NAME[type]}`);
+      throw new PgError(SQLSTATE.undefined_object, `data type ${TYPE_NAME[type]} has no default operator class for access method "${am.name}"`, {
+        hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
+      });
+    }
+    return dflt.name;
+  }
+  const names: string[] = el.opclass.map((n: PgNode) => n.String.sval as string);
+  const name = names[names.length - 1]!;
+  const oc = ocs.find((o) => o.name === name);
+  if (oc === undefined) throw new PgError(SQLSTATE.undefined_object, `operator class "${name}" does not exist for access method "${am.name}"`);
+  if (!oc.accepts(type)) throw new PgError(SQLSTATE.datatype_mismatch, `operator class "${name}" does not accept data type ${TYPE_NAME[type]}`);
+  return oc.name;
 }
 
 /**

@@ -15,6 +15,14 @@ import { identNeedsQuotes } from '../parser/parse.js';
 import { defaultBtreeOpclass } from './ordered_index.js';
 import type { SqlType } from '../analyze/types.js';
 
+/**
+ * A reloption's value as flatten_reloptions prints it: bare when it is an identifier that
+ * needs no quoting (`fastupdate=off`), else a quoted literal (`m='16'`).
+ */
+function reloptionValue(v: string): string {
+  return quoteIdent(v) === v ? v : `'${v.replace(/'/g, "''")}'`;
+}
+
 /** `name` as quote_identifier prints it. */
 export function quoteIdent(name: string): string {
   return identNeedsQuotes(name) ? `"${name.replace(/"/g, '""')}"` : name;
@@ -25,7 +33,7 @@ export type IndexMethods = ReadonlyMap<string, IndexAm | OrderedIndexAm>;
 
 /**
  * True when `opclass` is what `method` uses for a `type` key without an operator class
- * (GetDefaultOpClass): B-tree's for its types, a vector method's `defaultOpclass` for vector
+ * (GetDefaultOpClass): B-tree's for its types, GIN's flagged ones, a vector method's `defaultOpclass` for vector
  * and halfvec keys. `type` null: an expression key (its type is not kept), where only a vector
  * method's default is recognized, by the kind the operator class takes (a vector opclass
  * accepts only its own type: vector and halfvec are not binary coercible).
@@ -34,6 +42,8 @@ function isDefaultOpclass(methods: IndexMethods, method: string, type: SqlType |
   if (type !== null && opclass === defaultBtreeOpclass(type)) return true;
   const am = methods.get(method);
   if (am === undefined) return false;
+  // A method's own operator classes (GIN) each take one type family: the default is its flag.
+  if (isOrderedAm(am) && am.keyOpclasses !== undefined) return am.keyOpclasses.some((o) => o.name === opclass && o.isDefault);
   // A B-tree expression key always takes its type's default operator class (ordered_index.ts).
   if (isOrderedAm(am)) return type === null;
   const kinds = type === null ? (['vector', 'halfvec'] as const) : type === 'vector' || type === 'halfvec' ? [type] : [];
@@ -94,7 +104,7 @@ export function indexKeysSql(def: IndexDef, table: Table | undefined, methods: I
 export function pgGetIndexdef(def: IndexDef, table: Table | undefined, methods: IndexMethods): string {
   return (
     `CREATE ${def.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(def.name)} ON public.${quoteIdent(def.table)} USING ${def.method} (${indexKeysSql(def, table, methods)})` +
-    (def.options.length > 0 ? ` WITH (${def.options.map(([k, v]) => `${k}='${v.replace(/'/g, "''")}'`).join(', ')})` : '') +
+    (def.options.length > 0 ? ` WITH (${def.options.map(([k, v]) => `${k}=${reloptionValue(v)}`).join(', ')})` : '') +
     (def.predicate === null ? '' : ` WHERE ${def.predicate}`)
   );
 }

@@ -47,6 +47,14 @@ export const OPCLASS_OID: Record<string, number> = {
   'hnsw/halfvec_l2_ops': 16593, 'hnsw/halfvec_ip_ops': 16598, 'hnsw/halfvec_cosine_ops': 16603, 'hnsw/halfvec_l1_ops': 16609,
   'ivfflat/bit_hamming_ops': 16618, 'hnsw/bit_hamming_ops': 16624, 'hnsw/bit_jaccard_ops': 16629,
   'hnsw/sparsevec_l2_ops': 16692, 'hnsw/sparsevec_ip_ops': 16697, 'hnsw/sparsevec_cosine_ops': 16702, 'hnsw/sparsevec_l1_ops': 16708,
+  'gin/array_ops': 10064, 'gin/jsonb_ops': 10090, 'gin/jsonb_path_ops': 10091,
+};
+
+/** PostgreSQL 18's GIN operator classes (pg_catalog): family, input type and key type oids. */
+const GIN_OPCLASS_ROWS: Record<string, { family: number; intype: number; keytype: number }> = {
+  array_ops: { family: 2745, intype: 2277, keytype: 2283 },
+  jsonb_ops: { family: 4036, intype: 3802, keytype: 25 },
+  jsonb_path_ops: { family: 4037, intype: 3802, keytype: 23 },
 };
 
 /** pg_type's category and alignment of vecgres' base types (the rest of a row comes from types/type_io.ts). */
@@ -146,8 +154,13 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
     }
     case 'pg_opclass': {
       const rows: Value[][] = [];
-      // The vector methods' operator classes; the B-tree's per-type ones are not listed yet.
+      // The vector methods' and GIN's operator classes; the B-tree's per-type ones are not listed yet.
       for (const am of env.methods.values()) {
+        for (const oc of (isOrderedAm(am) ? am.keyOpclasses : undefined) ?? []) {
+          const row = GIN_OPCLASS_ROWS[oc.name];
+          if (row === undefined) continue;
+          rows.push([OPCLASS_OID[`${am.name}/${oc.name}`]!, amOid(env, am.name), oc.name, NS_CATALOG, BOOTSTRAP_SUPERUSER, row.family, row.intype, oc.isDefault, row.keytype]);
+        }
         if (isOrderedAm(am)) continue;
         for (const oc of am.opclasses) {
           const oid = OPCLASS_OID[`${am.name}/${oc.name}`] ?? opclassFallbackOid(env, am.name, oc.name);

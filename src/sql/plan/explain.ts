@@ -466,6 +466,10 @@ function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist 
       json['Relation Name'] = p.scan.name;
       json['Alias'] = p.scan.alias ?? p.scan.name;
       props.push({ label: 'Recheck Cond', value: p.recheckText });
+      {
+        const i = lookup?.(p);
+        if (i !== undefined && i.removedByRecheck > 0) props.push({ label: 'Rows Removed by Index Recheck', value: Number((i.removedByRecheck / Math.max(1, i.loops)).toFixed(0)) });
+      }
       filter();
       removed();
       break;
@@ -816,7 +820,7 @@ export function explainModifyOutput(m: ModifyTableExplain, opts: ExplainOptions,
   const synthetic = (name: string, costs: ExplainNode['costs'], instr: Instrumentation | undefined, children: ExplainNode[], json: Record<string, unknown>): ExplainNode => ({
     name, props: [], json, initPlans: [], children, subPlans: [], costs, instr, relationship: 'Outer',
   });
-  const timed = (rows: number, ms: number): Instrumentation => ({ rows, loops: 1, startupMs: ms, totalMs: ms, removedByFilter: 0, removedByJoinFilter: 0, extra: [] });
+  const timed = (rows: number, ms: number): Instrumentation => ({ rows, loops: 1, startupMs: ms, totalMs: ms, removedByFilter: 0, removedByRecheck: 0, removedByJoinFilter: 0, extra: [] });
   let child: ExplainNode;
   const initPlans: ExplainNode['initPlans'] = [];
   const hoist = (stmt: PlannedStmt): void => {

@@ -44,6 +44,11 @@ export interface OrderedCandidate {
   cols: number[];
   /** Each expression key analyzed over range-table entry 0 (null for a column key): what a qual's operand must equal. */
   exprs: (Expr | null)[];
+  /**
+   * The operators the key's operator class answers when the method has its own (GIN: `@>`,
+   * `?`, `&&`...); null for a B-tree, which answers the comparisons of the key's type.
+   */
+  ops: readonly ScanKeyOp[] | null;
 }
 
 /** A WHERE conjunct an index answers: the qual, the key it constrains and the scan key to build. */
@@ -54,6 +59,8 @@ interface MatchedQual {
   cond: Expr;
   /** What the index's selectivity is estimated from, when not `qual`. */
   estimate?: Expr;
+  /** The index returns a superset of the rows `qual` keeps: the heap scan rechecks it (GIN). */
+  lossy?: boolean;
 }
 
 /** The ordered indexes of `table` the planner may use (complete ones; partial indexes wait for predicate tests). */
@@ -65,7 +72,8 @@ export function orderedCandidates(env: SqlEnv, table: Table): OrderedCandidate[]
     const index = env.indexes.get(def.name);
     if (am === undefined || index === undefined || !isOrderedAm(am) || !isOrderedIndex(index)) continue;
     const exprs = def.keys.some((k) => k.expr !== null) ? compileIndexDef(env, def, table).keyExprs.map((e, i) => (def.keys[i]!.expr === null ? null : e)) : def.keys.map(() => null);
-    out.push({ def, am, index, cols: def.keys.map((k) => (k.expr === null ? k.column : -1)), exprs });
+    const ops = am.keyOpclasses?.find((o) => o.name === def.keys[0]!.opclass)?.operators ?? (am.keyOpclasses === undefined ? null : []);
+    out.push({ def, am, index, cols: def.keys.map((k) => (k.expr === null ? k.column : -1)), exprs, ops });
   }
   return out;
 }
@@ -85,7 +93,7 @@ function comparable(key: SqlType, t: SqlType): boolean {
 }
 
 /** The keys of one index as a qual's operand is matched against them. */
-type IndexKeys = Pick<OrderedCandidate, 'cols' | 'exprs'>;
+type IndexKeys = Pick<OrderedCandidate, 'cols' | 'exprs'> & { ops?: OrderedCandidate['ops'] };
 
 /**
  * Key position of `e` if it is a key of the index over table entry `rti`: a column it holds,
@@ -188,8 +196,37 @@ function orderOf(t: SqlType): ReturnType<typeof comparatorFor> | null {
   }
 }
 
+/** The operator of `b op a` that means `a op b` (its pg_operator.oprcom), for the operators an operator class answers. */
+const OPCLASS_COMMUTE: Partial<Record<string, ScanKeyOp>> = { '@>': '<@', '<@': '@>', '&&': '&&', '=': '=' };
+
+/**
+ * `qual` as an index qual of a key whose operator class answers `ops` (GIN): `key op value`
+ * with `op` among them, or `value op key` commuted (`'{a}' <@ tags` is `tags @> '{a}'`), the
+ * value reading nothing of the table and of the type the operator takes (the key's own type,
+ * text for `?`, text[] for `?|` and `?&`). The index returns a superset of the rows: `lossy`.
+ */
+function matchOpclassQual(qual: Expr, rti: number, keys: IndexKeys, ops: readonly ScanKeyOp[]): MatchedQual | null {
+  if (qual.k !== 'op2') return null;
+  let pos = keyPos(qual.l, rti, keys);
+  let op = qual.op as ScanKeyOp;
+  let key = qual.l, val = qual.r;
+  if (pos < 0) {
+    const com = OPCLASS_COMMUTE[qual.op];
+    if (com === undefined) return null;
+    pos = keyPos(qual.r, rti, keys);
+    op = com;
+    key = qual.r;
+    val = qual.l;
+  }
+  if (pos < 0 || !ops.includes(op) || !constantFor(val, rti)) return null;
+  const valType: SqlType = op === '?' ? 'text' : op === '?|' || op === '?&' ? 'text[]' : key.type;
+  if (val.type !== valType) return null;
+  return { qual, spec: { col: pos, op, arg: val, list: null, array: false }, cond: key === qual.l ? qual : { ...qual, op, l: key, r: val }, lossy: true };
+}
+
 /** `qual` as an index qual of an index with key columns `cols` over table entry `rti`, or null. */
 function matchQual(qual: Expr, rti: number, cols: IndexKeys): MatchedQual | null {
+  if (cols.ops !== undefined && cols.ops !== null) return matchOpclassQual(qual, rti, cols, cols.ops);
   if (qual.k === 'or') return matchOrAsAny(qual, rti, cols);
   if (qual.k === 'op2' && COMMUTE[qual.op] !== undefined) {
     let pos = keyPos(qual.l, rti, cols);
@@ -239,6 +276,8 @@ interface BitmapLeaf {
   cond: Expr;
   /** Its recheck is not its quals as written: the heap scan also filters them. */
   refilter?: boolean;
+  /** The index returns a superset of the rows its quals keep: the heap scan rechecks `cond` (GIN). */
+  lossy?: boolean;
 }
 
 /**
@@ -434,14 +473,17 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
     // Plain index scan: the heap pages its rows lie on, in index order.
     const heap = heapFetchCost(rows, sel, pages, indexCorrelation(cand, ctx.rti, lookup)) + rows * CPU_TUPLE_COST;
     const out = Math.min(outRows, rows);
-    consider({
-      cost: ic.total + heap + filterCost + idxPenalty, startup: ic.startup, rows: out,
-      make: () => makeIndexScan(ctx, cand, specs, conds, rest, false, out, ic.startup, ic.total + heap + filterCost),
-    });
+    // A method without ordered scans (GIN) returns its rows as a bitmap only (no amgettuple).
+    if (cand.am.capabilities.canOrder) {
+      consider({
+        cost: ic.total + heap + filterCost + idxPenalty, startup: ic.startup, rows: out,
+        make: () => makeIndexScan(ctx, cand, specs, conds, rest, false, out, ic.startup, ic.total + heap + filterCost),
+      });
+    }
     if (cand.am.capabilities.canReturnBitmap) {
       const leafCost = ic.total + rows * 0.1 * CPU_OPERATOR_COST;
       bitmapLeaves.push({
-        sel, cost: leafCost, quals: matched.map((m) => m.qual), cond: andOf(rechecksInKeyOrder(matched))!,
+        sel, cost: leafCost, quals: matched.map((m) => m.qual), cond: andOf(rechecksInKeyOrder(matched))!, lossy: matched.some((m) => m.lossy === true),
         make: () => makeBitmapIndexScan(ctx, cand, specs, conds, rows, leafCost),
       });
     }
@@ -459,13 +501,14 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
       const leafCost = ic.total + N * sel * 0.1 * CPU_OPERATOR_COST;
       if (pick !== null && pick.cost <= leafCost) continue;
       const specs = matched.map((m) => m.spec), conds = condsInKeyOrder(matched);
-      pick = { sel, cost: leafCost, quals: [arm], cond: arm, make: () => makeBitmapIndexScan(ctx, cand, specs, conds, N * sel, leafCost) };
+      pick = { sel, cost: leafCost, quals: [arm], cond: arm, lossy: matched.some((m) => m.lossy === true), make: () => makeBitmapIndexScan(ctx, cand, specs, conds, N * sel, leafCost) };
     }
     return pick;
   };
   for (const q of qualExprs) {
     if (q.k !== 'or') continue;
-    const groups = groupSimilarOrArms(q.args, ctx.rti, bitmapCands);
+    // Arms are gathered into `op ANY` scans of a B-tree key only.
+    const groups = groupSimilarOrArms(q.args, ctx.rti, bitmapCands.filter((c) => c.ops === null));
     const arms: BitmapLeaf[] = [];
     let everyArm = true;
     let eqGroup = false;
@@ -503,7 +546,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
     const flat = arms.map((a) => a.cond);
     const regrouped = flat.length !== q.args.length || flat.some((c, i) => c !== q.args[i]);
     bitmapLeaves.push({
-      sel, cost, quals: [q], cond: regrouped ? { k: 'or', type: 'bool', args: flat } : q, refilter: regrouped && eqGroup,
+      sel, cost, quals: [q], cond: regrouped ? { k: 'or', type: 'bool', args: flat } : q, refilter: regrouped && eqGroup, lossy: arms.some((a) => a.lossy === true),
       make: () => {
         const inputs = arms.map((a) => a.make());
         return { ...planBase(N * sel, cost, cost, []), node: 'BitmapOr', inputs };
@@ -552,6 +595,9 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
           node: 'BitmapHeapScan', scan: scanTarget(info, rte, ctx.rti, ctx.cols), table, input,
           recheckText: condText(info, chosen.map((c) => c.cond)),
         };
+        // A lossy leaf's quals are rechecked on every row it returns (Recheck Cond, not a Filter).
+        const recheck = andOf(chosen.filter((c) => c.lossy === true && c.refilter !== true).flatMap((c) => c.quals));
+        if (recheck !== null && node.node === 'BitmapHeapScan') node.recheck = info.bindFor(node, recheck, ctx.layout, ctx.lateralRef);
         const rq = andOf(rest);
         if (rq !== null) node.qual = info.bindFor(node, rq, ctx.layout, ctx.lateralRef);
         return node;
@@ -746,7 +792,8 @@ export function filterBitmapIndex(
     if (best === null || sel < best.sel) best = { cand, matched, sel };
   }
   if (best === null) return null;
-  const used = new Set(best.matched.map((m) => m.qual));
+  // A lossy index qual (GIN) stays among the conjuncts evaluated on the index's rows.
+  const used = new Set(best.matched.filter((m) => m.lossy !== true).map((m) => m.qual));
   const rest = andOf(quals.filter((q) => !used.has(q)));
   const specs = best.matched.map((m) => m.spec);
   return {

@@ -311,7 +311,11 @@ export type PlanNode =
    * `qual`. The bitmaps are exact, so `recheckText` (the index conditions) is printed as
    * PostgreSQL's Recheck Cond but never needs evaluating.
    */
-  | (PlanBase & { node: 'BitmapHeapScan'; scan: ScanTarget; table: Table; input: PlanNode; recheckText: string })
+  | (PlanBase & {
+    node: 'BitmapHeapScan'; scan: ScanTarget; table: Table; input: PlanNode; recheckText: string;
+    /** The quals of lossy bitmap scans (GIN), evaluated on each row before `qual` (EXPLAIN prints them only as Recheck Cond). */
+    recheck?: Expr;
+  })
   /**
    * Exact k-NN: a top-k heap over the SeqScan below it, SIMD distances; prints as Sort over Seq
    * Scan. `keys` is the whole ORDER BY bound to the scan's tuple: the distance (`knn.expr`)

@@ -32,6 +32,8 @@ export const DEFAULT_CONTAIN_SEL = 0.005;
 const DEFAULT_OVERLAP_SEL = 0.01;
 /** A boolean expression PostgreSQL knows nothing about (clausesel.c). */
 const DEFAULT_BOOL_SEL = 0.5;
+/** PostgreSQL's DEFAULT_MATCHING_SEL: jsonb containment and key existence without statistics. */
+const DEFAULT_MATCHING_SEL = 0.01;
 
 /** What the estimator knows about one column of a relation of the query level. */
 export interface VarInfo {
@@ -361,10 +363,45 @@ function opSel(e: Extract<Expr, { k: 'op2' }>, lookup: VarLookup): number {
     }
     case '@>': case '<@': case '&&':
       if (e.l.type.endsWith('[]') && e.r.type.endsWith('[]')) return arrayContSel(e, lookup);
+      if (e.l.type === 'jsonb' && op !== '&&') return jsonbMatchSel(e, v, c);
+      return DEFAULT_BOOL_SEL;
+    case '?': case '?|': case '?&':
+      if (e.l.type === 'jsonb') return jsonbMatchSel(e, v, c);
       return DEFAULT_BOOL_SEL;
     default:
       return DEFAULT_BOOL_SEL;
   }
+}
+
+/**
+ * matchingsel, PostgreSQL's estimate of jsonb's `@>`, `<@`, `?`, `?|` and `?&` with a column on
+ * the left and a constant on the right (generic_restriction_selectivity): the operator applied
+ * to the most common values counts their frequencies exactly; the rest of the rows take the
+ * fraction of the histogram's values it holds for (with 10 or more of them, blended with the
+ * default below 100) or DEFAULT_MATCHING_SEL. Without statistics, DEFAULT_MATCHING_SEL.
+ */
+function jsonbMatchSel(e: Extract<Expr, { k: 'op2' }>, v: VarInfo | null, c: Value | undefined): number {
+  if (c === null) return 0;
+  if (v === null || c === undefined) return DEFAULT_MATCHING_SEL;
+  const s = v.stats;
+  if (s === null) return DEFAULT_MATCHING_SEL;
+  const matches = (x: Value): boolean => e.fn(x, c, UTC_ZONE) === true;
+  const hist = s.histogram ?? [];
+  let sel = DEFAULT_MATCHING_SEL;
+  if (hist.length >= 10) {
+    let n = 0;
+    for (const x of hist) if (matches(x)) n++;
+    sel = n / hist.length;
+    if (hist.length < 100) sel = sel * (hist.length / 100) + DEFAULT_MATCHING_SEL * (1 - hist.length / 100);
+  }
+  sel = Math.min(0.9999, Math.max(0.0001, sel));
+  let mcvSel = 0;
+  let sumCommon = 0;
+  for (let i = 0; i < s.mcvVals.length; i++) {
+    sumCommon += s.mcvFreqs[i]!;
+    if (matches(s.mcvVals[i]!)) mcvSel += s.mcvFreqs[i]!;
+  }
+  return clamp(sel * (1 - s.nullFrac - sumCommon) + mcvSel);
 }
 
 /** A plain column of this query level (PostgreSQL's get_restriction_variable, without casts). */

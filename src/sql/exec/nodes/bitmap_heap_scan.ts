@@ -2,13 +2,15 @@
  * BitmapHeapScan (PostgreSQL's nodeBitmapHeapscan.c): takes the bitmap its input builds and
  * returns the rows it holds in row order (table order, as PostgreSQL reads heap pages in
  * block order), visible ones only, filtered by the node's qual. The bitmaps are exact (one
- * bit per row id, never lossy pages), so the index conditions need no recheck.
+ * bit per row id, never lossy pages), so a B-tree's conditions need no recheck; a GIN's
+ * bitmap holds a superset of the rows its operators keep, rechecked here (`recheck`).
  */
 import type { RowBitmap } from '../../../access/am.js';
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
 import { ROWS_PER_PAGE } from '../../plan/cost.js';
 import { PlanState, execInitNode, projectionReads, type EState } from '../executor.js';
+import { passes } from '../eval.js';
 import { bitmapProducer } from './bitmap_index_scan.js';
 import { fetchRow } from './seq_scan.js';
 import { compileScanProjection, type ScanProjection } from '../scan_projection.js';
@@ -29,8 +31,8 @@ export class BitmapHeapScanState extends PlanState {
   constructor(readonly p: Plan, es: EState) {
     super(p, es);
     this.children = [execInitNode(p.input, es)];
-    // The projection, if any, is execProcNode's.
-    this.proj = compileScanProjection(p.table, p.scan.cols, p.qual, null);
+    // The projection, if any, is execProcNode's. A recheck reads the whole row first.
+    this.proj = p.recheck === undefined ? compileScanProjection(p.table, p.scan.cols, p.qual, null) : null;
     this.scratch = new Array(p.scan.cols.length);
   }
 
@@ -64,6 +66,10 @@ export class BitmapHeapScanState extends PlanState {
       const proj = this.proj;
       if (proj === null) {
         const tuple = fetchRow(table, this.p.scan.cols, row);
+        if (this.p.recheck !== undefined && !passes(this.p.recheck, tuple, this.es)) {
+          this.instr.removedByRecheck++;
+          continue;
+        }
         if (!this.qualPasses(this.p.qual, tuple)) continue;
         return tuple;
       }
