@@ -451,6 +451,91 @@ function contains(a: JsonbValue, b: JsonbValue, top: boolean): boolean {
   return isScalar(b) && jsonbValueEquals(a, b);
 }
 
+/** jbvType's order, which orders values of different types: null < string < number < boolean < array < object. */
+function typeRank(v: JsonbValue): number {
+  if (v === null) return 0;
+  if (typeof v === 'string') return 1;
+  if (v instanceof Numeric) return 2;
+  if (typeof v === 'boolean') return 3;
+  return Array.isArray(v) ? 16 : 17;
+}
+
+/** One token of JsonbIteratorNext's walk: a container's start (with its size) or end, a key, or a scalar. */
+type Token =
+  | { k: 'begin'; rank: 16 | 17; n: number; raw: boolean }
+  | { k: 'end' }
+  | { k: 'key'; key: string }
+  | { k: 'scalar'; v: JsonbValue };
+
+/** The tokens of `v`: a top-level scalar is a one-element "raw scalar" array, as jsonb stores it. */
+function* tokens(v: JsonbValue, top: boolean): Generator<Token> {
+  if (v instanceof JsonbObject) {
+    yield { k: 'begin', rank: 17, n: v.keys.length, raw: false };
+    for (let i = 0; i < v.keys.length; i++) {
+      yield { k: 'key', key: v.keys[i]! };
+      yield* tokens(v.values[i]!, false);
+    }
+    yield { k: 'end' };
+  } else if (Array.isArray(v)) {
+    yield { k: 'begin', rank: 16, n: v.length, raw: false };
+    for (const x of v) yield* tokens(x, false);
+    yield { k: 'end' };
+  } else if (top) {
+    yield { k: 'begin', rank: 16, n: 1, raw: true };
+    yield { k: 'scalar', v };
+    yield { k: 'end' };
+  } else {
+    yield { k: 'scalar', v };
+  }
+}
+
+const tokenRank = (t: Token): number => (t.k === 'begin' ? t.rank : t.k === 'key' ? 1 : t.k === 'scalar' ? typeRank(t.v) : 0);
+
+function scalarCmp(a: JsonbValue, b: JsonbValue): number {
+  if (typeof a === 'string') return a === b ? 0 : a < (b as string) ? -1 : 1;
+  if (a instanceof Numeric) return numericCmp(a, b as Numeric);
+  if (typeof a === 'boolean') return a === b ? 0 : a ? 1 : -1;
+  return 0;
+}
+
+/**
+ * jsonb's B-tree order (compareJsonbContainers, jsonb_util.c): both values walked token by
+ * token. Values of different types order by type (null < string < number < boolean < array <
+ * object); an object with more pairs is greater, then keys (in storage order: shorter first)
+ * and values pair by pair; an array with more elements is greater, then element by element;
+ * scalars as their types. A top-level scalar is a one-element raw-scalar array: it sorts before
+ * any one-element array, and, as PostgreSQL's known anomaly, after an empty top-level array.
+ */
+export function jsonbCmp(a: Jsonb, b: Jsonb): number {
+  const ia = tokens(a.root, true);
+  const ib = tokens(b.root, true);
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done === true || y.done === true) return x.done === y.done ? 0 : x.done === true ? -1 : 1;
+    const ta = x.value, tb = y.value;
+    let res = 0;
+    if (ta.k === tb.k) {
+      if (ta.k === 'end') continue;
+      if (ta.k === 'key') res = scalarCmp(ta.key, (tb as typeof ta).key);
+      else if (ta.k === 'begin') {
+        const ub = tb as typeof ta;
+        if (ta.rank !== ub.rank) res = ta.rank > ub.rank ? 1 : -1;
+        else {
+          if (ta.raw !== ub.raw) res = ta.raw ? -1 : 1;
+          if (ta.n !== ub.n) res = ta.n > ub.n ? 1 : -1;
+        }
+      } else {
+        const ra = typeRank(ta.v), rb = typeRank((tb as typeof ta).v);
+        res = ra !== rb ? (ra > rb ? 1 : -1) : scalarCmp(ta.v, (tb as typeof ta).v);
+      }
+    } else {
+      res = tokenRank(ta) > tokenRank(tb) ? 1 : -1;
+    }
+    if (res !== 0) return res;
+  }
+}
+
 /** `@>`. */
 export function jsonbContains(a: Jsonb, b: Jsonb): boolean {
   return contains(a.root, b.root, true);

@@ -11,6 +11,7 @@ import { type SqlType, isNumeric, isVectorFamily, valueToText, isArrayType, elem
 import { PgArray } from '../../types/pgarray.js';
 import { Numeric, numericKey } from '../../types/numeric.js';
 import { Interval, intervalSpan } from '../../types/interval.js';
+import { Jsonb, type JsonbValue } from '../../types/jsonb.js';
 
 /**
  * True when `=` between values of `a` and `b` may be answered by a lookup of {@link keyText}
@@ -45,10 +46,24 @@ export function keyText(v: Value, type: SqlType): string {
   }
   // interval_cmp equates spans ('1 mon' = '30 days'): key by the span, as interval_hash does.
   if (type === 'interval') return `i${intervalSpan(v as Interval)}`;
+  // jsonb's `=` compares numbers by value ({"a": 1} = {"a": 1.0}): key them so, as jsonb_hash does.
+  if (type === 'jsonb' && v instanceof Jsonb) return `j${jsonbKey(v.root)}`;
   // vector_cmp / halfvec_cmp compare elements as floats, where -0 equals 0: key them alike.
   if (type === 'vector' && v instanceof Float32Array && v.includes(0)) return `t${valueToText(v.map((x) => x + 0), type, UTC_ZONE)}`;
   if (type === 'halfvec' && v instanceof Uint16Array && v.includes(0x8000)) return `t${valueToText(v.map((x) => (x === 0x8000 ? 0 : x)), type, UTC_ZONE)}`;
   return `t${valueToText(v, type, UTC_ZONE)}`;
+}
+
+/** A jsonb value's key: its text with every number by exact value (numericKey), whatever its scale. */
+function jsonbKey(v: JsonbValue): string {
+  if (v === null) return 'z';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (v instanceof Numeric) return `n${numericKey(v)}`;
+  if (Array.isArray(v)) return `[${v.map(jsonbKey).join(',')}]`;
+  let s = '{';
+  for (let i = 0; i < v.keys.length; i++) s += `${JSON.stringify(v.keys[i])}:${jsonbKey(v.values[i]!)},`;
+  return `${s}}`;
 }
 
 /** The key of a tuple of values of `types`. */

@@ -389,9 +389,10 @@ function jsonbMatchSel(e: Extract<Expr, { k: 'op2' }>, v: VarInfo | null, c: Val
   const hist = s.histogram ?? [];
   let sel = DEFAULT_MATCHING_SEL;
   if (hist.length >= 10) {
+    // histogram_selectivity with n_skip 1: the extreme bounds are left out.
     let n = 0;
-    for (const x of hist) if (matches(x)) n++;
-    sel = n / hist.length;
+    for (let i = 1; i < hist.length - 1; i++) if (matches(hist[i]!)) n++;
+    sel = n / (hist.length - 2);
     if (hist.length < 100) sel = sel * (hist.length / 100) + DEFAULT_MATCHING_SEL * (1 - hist.length / 100);
   }
   sel = Math.min(0.9999, Math.max(0.0001, sel));

@@ -372,9 +372,9 @@ function nameHash(s: string): number {
   return h;
 }
 
-/** The comparator of `type`, or null when it has no ordering. */
+/** The comparator of `type`, or null when it has no ordering (json has none; jsonb has its B-tree order). */
 function orderingOf(type: SqlType): ((a: Value, b: Value) => number) | null {
-  if (type === 'json' || type === 'jsonb') return null;
+  if (type === 'json') return null;
   try {
     return comparatorFor(type);
   } catch {
