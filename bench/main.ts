@@ -6,6 +6,7 @@
  *   sql      application queries (joins, CTE, LATERAL, window functions, ...) vs PGlite + pgvector (bench/sql.ts)
  *   protocol wire codec throughput: DataRow encoding, frontend decoding (bench/protocol.ts)
  *   filtered WHERE <filter> ORDER BY ... LIMIT 10 at every selectivity vs PGlite + pgvector (bench/filtered.ts)
+ *   gin      metadata filters (jsonb @>, array &&) beside k-NN: vecgres with and without GIN vs PGlite + pgvector with GIN (bench/gin.ts)
  *   tenants  WHERE tenant = $2 ... LIMIT 10 vs the same query on the tenant's own table, interleaved rounds (bench/tenants.ts)
  *   ivfflat  IVFFlat vs PGlite + pgvector's ivfflat on GloVe, recall@10 / QPS per probes (bench/ivfflat.ts)
  *   sparsevec HNSW over sparsevec vs PGlite + pgvector on synthetic sparse data (bench/sparsevec.ts)
@@ -50,6 +51,11 @@ async function main(): Promise<void> {
     case 'filtered': {
       const { benchFiltered } = await import('./filtered.js');
       await benchFiltered(args);
+      return;
+    }
+    case 'gin': {
+      const { benchGin } = await import('./gin.js');
+      await benchGin(args);
       return;
     }
     case 'tenants': {
