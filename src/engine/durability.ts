@@ -50,6 +50,7 @@ import { CheckpointStore, type CheckpointBuilder } from '../storage/checkpoint.j
 import { joinPath, type StorageBackend } from '../storage/fs.js';
 import { encodeRedo, indexDefToValue } from '../storage/redo.js';
 import { sequenceToValue } from '../storage/sequence.js';
+import { viewDefToValue } from '../storage/view.js';
 import { Wal } from '../storage/wal.js';
 import { bufferCache } from '../storage/buffer_cache.js';
 import { KIND_SEGMENT, writeSegmentFile, type SegmentFiles } from '../storage/segment_file.js';
@@ -340,7 +341,9 @@ export class Durability {
       if (!snapshot) this.catalog.sequencesCheckpointed();
       const extensions: CodecValue[] = this.catalog.allExtensions().map((e) => [e.name, e.version]);
       const oids = this.catalog.oids.toValue();
-      b.commit({ version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences, extensions, oids });
+      // Written only when there are views, so a database without any writes what it did before.
+      const views = this.catalog.allViews().map(viewDefToValue);
+      b.commit({ version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences, extensions, oids, ...(views.length === 0 ? {} : { views }) });
     } catch (e) {
       if (snapshot) {
         for (const st of filing) st.pendingFiles.clear();

@@ -26,13 +26,14 @@ import { FILE_SQLSTATE } from '../storage/io_errors.js';
 import { decodeRedo, indexDefFromValue, type Redo } from '../storage/redo.js';
 import { Table, type ColumnDef } from '../storage/table.js';
 import { defaultSequenceDef, sequenceFromValue } from '../storage/sequence.js';
+import { viewDefFromValue, type ViewDef } from '../storage/view.js';
 import { Wal, listSegments, replayStopWarning, segmentName } from '../storage/wal.js';
 import type { WalRecord } from '../storage/wal_record.js';
 import type { SqlEnv, TxnState } from '../sql/env.js';
 import { finishWrites, replayRollbackTo } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
 import {
-  addColumnTx, alterSequenceTx, alterTableTx, commentIndexTx, createExtensionTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropExtensionTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
+  addColumnTx, alterSequenceTx, alterViewTx, createViewTx, dropViewTx, alterTableTx, commentIndexTx, createExtensionTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropExtensionTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
 } from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
@@ -145,6 +146,8 @@ interface Meta {
   extensions: ExtensionRecord[] | null;
   /** The object id map (storage/object_ids.ts toValue), or null in a checkpoint older than it. */
   oids: CodecValue | null;
+  /** Views (storage/view.ts viewDefToValue), in creation order; none in older checkpoints. */
+  views: ViewDef[];
 }
 
 /**
@@ -183,6 +186,7 @@ function parseMeta(v: CodecValue, checkpointId: number): Meta {
         return { name, version };
       }),
       oids: o['oids'] ?? null,
+      views: ((o['views'] ?? []) as CodecValue[]).map(viewDefFromValue),
     };
   } catch (e) {
     throw badMeta(e instanceof Error ? e.message : String(e));
@@ -259,6 +263,7 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   for (const v of meta.sequences) adoptSequence(catalog, v);
   if (meta.extensions === null) catalog.extensionsKnown = false;
   else for (const e of meta.extensions) catalog.adoptExtension(e);
+  for (const v of meta.views) catalog.adoptView(v);
   // A checkpoint written before oids were stored has none: its objects are numbered on first
   // use, in a deterministic order, as they always were.
   if (meta.oids !== null) {
@@ -526,6 +531,15 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       return;
     case 'commentIndex':
       commentIndexTx(env, ddlTxn(r.xid), r.name, r.comment);
+      return;
+    case 'createView':
+      createViewTx(env, ddlTxn(r.xid), r.def);
+      return;
+    case 'alterView':
+      alterViewTx(env, ddlTxn(r.xid), r.name, r.def);
+      return;
+    case 'dropView':
+      dropViewTx(env, ddlTxn(r.xid), r.name);
       return;
     case 'oids':
       catalog.oids.restore(r.assigned, r.next);

@@ -14,6 +14,7 @@ import { LockWait, RowLockMode, RowLocks, type WaitBlocker } from './row_locks.j
 import { LockSessions } from './lock_sessions.js';
 import { AdvisoryLocks } from './advisory_locks.js';
 import { ObjectIds, type OidAssignment } from './object_ids.js';
+import type { ViewDef } from './view.js';
 import { checkSetval, defaultSequenceDef, freshState, nextvalStep, type Sequence, type SequenceDef, type SequenceType } from './sequence.js';
 
 /**
@@ -118,6 +119,10 @@ export type Change =
   | { kind: 'createExtension'; xid: number; ext: ExtensionRecord }
   | { kind: 'dropExtension'; xid: number; name: string }
   | { kind: 'commentIndex'; xid: number; name: string; comment: string | null }
+  | { kind: 'createView'; xid: number; def: ViewDef }
+  /** CREATE OR REPLACE VIEW, ALTER VIEW ... RENAME: view `name` gets definition `def` (a new name renames it). */
+  | { kind: 'alterView'; xid: number; name: string; def: ViewDef }
+  | { kind: 'dropView'; xid: number; name: string }
   /** Object ids handed out (none: skipped) and the counter after them; never undone. */
   | { kind: 'oids'; assigned: readonly OidAssignment[]; next: number };
 
@@ -221,6 +226,8 @@ export class Catalog {
   private readonly tables = new Map<string, Table>();
   private readonly indexes = new Map<string, IndexDef>();
   private readonly sequences = new Map<string, Sequence>();
+  /** Views by name, in creation order. */
+  private readonly views = new Map<string, ViewDef>();
   /** Installed extensions by name, in creation order (see {@link extensionsKnown}). */
   private readonly extensions = new Map<string, ExtensionRecord>();
   /**
@@ -419,7 +426,103 @@ export class Catalog {
   relationExists(name: string): boolean {
     const l = this.locks.get(name);
     if (l !== undefined && l.mode !== 'share' && this.viewer !== null && l.xid !== this.viewer.xid) throw lockNotAvailable(name);
-    return this.tables.has(name) || this.indexes.has(name) || this.sequences.has(name) || this.concurrentBuilds.has(name);
+    return this.tables.has(name) || this.indexes.has(name) || this.sequences.has(name) || this.views.has(name) || this.concurrentBuilds.has(name);
+  }
+
+  /**
+   * A view by name as the {@link viewer} sees it.
+   * @throws PgError 55P03 when another transaction's uncommitted DDL holds it exclusively.
+   */
+  getView(name: string): ViewDef | undefined {
+    const v = this.views.get(name);
+    if (v === undefined || this.locks.size === 0) return v;
+    return this.visible(name) ? v : undefined;
+  }
+
+  /** The views the {@link viewer} sees (others' uncommitted ones left out), in creation order. */
+  viewsVisible(): ViewDef[] {
+    const defs = [...this.views.values()];
+    if (this.locks.size === 0 || this.viewer === null) return defs;
+    const xid = this.viewer.xid;
+    return defs.filter((d) => {
+      const l = this.locks.get(d.name);
+      return l === undefined || l.mode !== 'create' || l.xid === xid;
+    });
+  }
+
+  /** Every view, whatever the transactions in flight (checkpoints), in creation order. */
+  allViews(): ViewDef[] {
+    return [...this.views.values()];
+  }
+
+  /** Installs a view read from a checkpoint (recovery only; not logged). */
+  adoptView(def: ViewDef): void {
+    this.views.set(def.name, def);
+  }
+
+  /**
+   * CREATE VIEW for transaction `xid` (invisible to others until it ends).
+   * @throws PgError 42P07 when the name is taken; 55P03 when another transaction holds it.
+   */
+  createView(def: ViewDef, xid = 0): DdlUndo {
+    if (this.relationExists(def.name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
+    this.onChange?.({ kind: 'createView', xid, def });
+    this.views.set(def.name, def);
+    this.lockRelation(def.name, xid, 'create');
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        if (this.views.get(def.name) === def) this.views.delete(def.name);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * Gives view `name` definition `def` for transaction `xid` (CREATE OR REPLACE VIEW; a new
+   * name renames it, a new column name renames the column); the undo puts the old one back.
+   * @throws PgError 42P01 when missing; 42P07 when the new name is taken; 55P03.
+   */
+  alterView(name: string, def: ViewDef, xid = 0): DdlUndo {
+    const old = this.views.get(name);
+    if (old === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    const renamed = def.name !== name;
+    if (renamed && this.relationExists(def.name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
+    this.lockRelation(name, xid, 'exclusive');
+    if (renamed) this.lockRelation(def.name, xid, 'create');
+    this.onChange?.({ kind: 'alterView', xid, name, def });
+    this.views.delete(name);
+    this.views.set(def.name, def);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        this.views.delete(def.name);
+        this.views.set(name, old);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * DROP VIEW for transaction `xid`; the undo puts it back.
+   * @throws PgError 42P01 when missing; 55P03 when another transaction holds it.
+   */
+  dropView(name: string, xid = 0): DdlUndo {
+    if (!this.views.has(name)) throw new PgError(SQLSTATE.undefined_table, `view "${name}" does not exist`);
+    this.lockRelation(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'dropView', xid, name });
+    const old = this.views.get(name)!;
+    this.views.delete(name);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        this.views.set(name, old);
+        this.version++;
+      },
+    };
   }
 
   /**
@@ -1229,6 +1332,7 @@ export class Catalog {
     this.tables.clear();
     this.indexes.clear();
     this.sequences.clear();
+    this.views.clear();
     this.locks.clear();
     this.rowLocks.clear();
     this.advisoryLocks.clear();

@@ -41,6 +41,9 @@
  *     46  COMMENT_INDEX  index name, has-comment u8, the comment (if any)
  *     47  OIDS           the oid counter after the record (varuint), varuint n, then n
  *                        assignments: object key (string), oid (varuint); n = 0 for a skip
+ *     48  CREATE_VIEW    the view (view.ts viewDefToValue)
+ *     49  ALTER_VIEW     old name, the view (a new name renames it)
+ *     50  DROP_VIEW      view name
  *
  * Row, DDL, ROLLBACK_TO and COMMIT/ABORT records carry their transaction id in the header:
  * DDL is transactional (recovery undoes the DDL of a transaction without a commit record).
@@ -53,6 +56,7 @@ import type { OidAssignment } from './object_ids.js';
 import { columnKey, type Change, type ExtensionRecord, type IndexDef, type IndexKey, type UndoneWrite } from './catalog.js';
 import { tableDefFromValue, tableDefToValue, type ColumnDef, type TableDef, type Value } from './table.js';
 import { sequenceFromValue, sequenceToValue, type SequenceDef } from './sequence.js';
+import { viewDefFromValue, viewDefToValue, type ViewDef } from './view.js';
 
 export const REDO_CREATE_TABLE = 1;
 export const REDO_DROP_TABLE = 2;
@@ -78,6 +82,9 @@ export const REDO_CREATE_EXTENSION = 44;
 export const REDO_DROP_EXTENSION = 45;
 export const REDO_COMMENT_INDEX = 46;
 export const REDO_OIDS = 47;
+export const REDO_CREATE_VIEW = 48;
+export const REDO_ALTER_VIEW = 49;
+export const REDO_DROP_VIEW = 50;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -103,6 +110,9 @@ export type Redo =
   | { kind: 'createExtension'; xid: number; ext: ExtensionRecord }
   | { kind: 'dropExtension'; xid: number; name: string }
   | { kind: 'commentIndex'; xid: number; name: string; comment: string | null }
+  | { kind: 'createView'; xid: number; def: ViewDef }
+  | { kind: 'alterView'; xid: number; name: string; def: ViewDef }
+  | { kind: 'dropView'; xid: number; name: string }
   | { kind: 'oids'; assigned: OidAssignment[]; next: number };
 
 /**
@@ -260,6 +270,15 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
       if (c.comment === null) w.u8(0);
       else w.u8(1).string(c.comment);
       return { type: REDO_COMMENT_INDEX, xid: c.xid };
+    case 'createView':
+      w.value(viewDefToValue(c.def));
+      return { type: REDO_CREATE_VIEW, xid: c.xid };
+    case 'alterView':
+      w.string(c.name).value(viewDefToValue(c.def));
+      return { type: REDO_ALTER_VIEW, xid: c.xid };
+    case 'dropView':
+      w.string(c.name);
+      return { type: REDO_DROP_VIEW, xid: c.xid };
     case 'oids':
       w.varuint(c.next).varuint(c.assigned.length);
       for (const [k, oid] of c.assigned) w.string(k).varuint(oid);
@@ -366,6 +385,14 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
       const name = r.string();
       return { kind: 'commentIndex', xid, name, comment: r.u8() === 1 ? r.string() : null };
     }
+    case REDO_CREATE_VIEW:
+      return { kind: 'createView', xid, def: viewFromRecord(r.readValue()) };
+    case REDO_ALTER_VIEW: {
+      const name = r.string();
+      return { kind: 'alterView', xid, name, def: viewFromRecord(r.readValue()) };
+    }
+    case REDO_DROP_VIEW:
+      return { kind: 'dropView', xid, name: r.string() };
     case REDO_OIDS: {
       const next = r.varuint();
       const n = r.varuint();
@@ -399,5 +426,14 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
     }
     default:
       throw new PgError(SQLSTATE.data_corrupted, `invalid redo record type ${type}`);
+  }
+}
+
+/** A view definition of a log record; a malformed one is XX001. */
+function viewFromRecord(v: CodecValue): ViewDef {
+  try {
+    return viewDefFromValue(v);
+  } catch (e) {
+    throw new PgError(SQLSTATE.data_corrupted, e instanceof Error ? e.message : String(e));
   }
 }

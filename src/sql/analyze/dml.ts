@@ -12,6 +12,7 @@
  * Data-modifying statements in WITH and WHERE CURRENT OF are not supported (0A000).
  */
 import { pgErr } from '../../common/errors.js';
+import { refuseViewWrite } from '../exec/views.js';
 import type { Table } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
@@ -60,6 +61,8 @@ function targetScope(env: SqlEnv, stmt: PgNode, fromItems: readonly PgNode[], pa
   const rv = stmt.relation;
   if (rv.schemaname !== undefined && rv.schemaname !== 'public') throw undefinedTableAt(`${rv.schemaname}.${rv.relname}`, rv.location);
   const table = env.catalog.getTable(rv.relname);
+  // UPDATE has a SET list, DELETE none.
+  if (table === undefined) refuseViewWrite(env, rv.relname, stmt.targetList === undefined ? 'DELETE from' : 'UPDATE of');
   if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
   const alias: string | undefined = rv.alias?.aliasname;
   const ps = tableParseState(env, table, paramTypes, [], alias);

@@ -400,6 +400,8 @@ export interface CatalogLookups {
   constraintDef(oid: number, pretty: boolean): string | null;
   /** pg_get_indexdef(oid, column, pretty). */
   indexDef(oid: number, column: number, pretty: boolean): string | null;
+  /** pg_get_viewdef(oid [, pretty]): the view's definition, null for an oid that is no view. */
+  viewDef(oid: number): string | null;
   /** obj_description(oid, catalog). */
   objDescription(oid: number, catalog: string): string | null;
   /** col_description(table oid, column number): a COMMENT ON COLUMN text. */
@@ -3151,6 +3153,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     }
     case 'pg_get_constraintdef':
     case 'pg_get_indexdef':
+    case 'pg_get_viewdef':
     case 'obj_description':
     case 'pg_relation_is_publishable': {
       const cat = scope.catalogLookups?.();
@@ -3162,6 +3165,11 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (name === 'pg_get_indexdef' && (args.length === 1 || args.length === 3)) {
         const a = [oidArg(scope, name, args, 0, location), ...(args.length === 3 ? [intArg(scope, name, args, 1, 'int4', location), boolArg(scope, name, args, 2, location)] : [])];
         return { k: 'fn', type: 'text', name, args: a, fn: ([o, c, p]) => cat.indexDef(Number(o), c === undefined ? 0 : Number(c), p === true) };
+      }
+      if (name === 'pg_get_viewdef' && (args.length === 1 || args.length === 2)) {
+        // The text is the same with and without `pretty` (exec/views.ts viewDefinitionText).
+        const a = [oidArg(scope, name, args, 0, location), ...(args.length === 2 ? [boolArg(scope, name, args, 1, location)] : [])];
+        return { k: 'fn', type: 'text', name, args: a, fn: ([o]) => cat.viewDef(Number(o)) };
       }
       if (name === 'obj_description' && args.length === 1) {
         // The deprecated one-argument form: a relation's comment.

@@ -10,7 +10,9 @@ import { INFORMATION_SCHEMA_OTHER, INFORMATION_SCHEMA_VIEWS, PG_CATALOG_RELATION
 import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
 import type { Table, TableDef, ColumnType } from '../../storage/table.js';
-import type { PgNode } from '../parser/parse.js';
+import { identNeedsQuotes, parseSql, type PgNode } from '../parser/parse.js';
+import type { ViewDef } from '../../storage/view.js';
+import { refuseViewWrite } from '../exec/views.js';
 import { leftmostLocation, rejectSubqueriesAndParams, walkRaw } from '../parser/walk.js';
 import { inStoredExpression } from './clock_literals.js';
 import type { SqlEnv } from '../env.js';
@@ -603,6 +605,9 @@ export function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void 
     const items = ps.namespace.filter((it) => it.colsVisible && !it.lateralOnly);
     if (items.length === 0) throw new PgError(SQLSTATE.syntax_error, 'SELECT * with no tables specified is not valid', { position: loc + 1 });
     for (const it of items) pushItemColumns(ps, it, targets);
+    // With one FROM item at this level its column names alone name its columns (as
+    // PostgreSQL prints a view of one table).
+    ps.starSinkOf()?.(loc, items.length === 1 && items[0]!.refname !== null && ps.namespace.filter((it) => it.colsVisible).length === 1 ? items[0]!.colNames.map(quoteIdent) : items.flatMap((it) => starColumnRefs(ps, it)));
     return;
   }
   if (fields.length !== 2) throw pgErr.featureNotSupported('qualified column names with schema');
@@ -615,6 +620,29 @@ export function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void 
     throw new PgError(SQLSTATE.undefined_table, `missing FROM-clause entry for table "${rel}"`, { position: loc + 1 });
   }
   pushItemColumns(ps, it, targets);
+  ps.starSinkOf()?.(loc, starColumnRefs(ps, it));
+}
+
+/**
+ * The columns of FROM item `it` as references that name them alone at this level: qualified
+ * by the item's name, or for a join without alias by the entry a column comes from (its
+ * inputs' names stay visible); a merged USING column of such a join by its bare name.
+ */
+function starColumnRefs(ps: ParseState, it: NsItem): string[] {
+  return it.colNames.map((name, i) => {
+    if (it.refname !== null) return `${quoteIdent(it.refname)}.${quoteIdent(name)}`;
+    const e = it.colExprs[i]!;
+    if (e.k === 'var' && e.levelsUp === 0 && e.col >= 0) {
+      const rte = ps.rtable[e.rti]!;
+      return `${quoteIdent(rte.alias)}.${quoteIdent(rte.colNames[e.col]!)}`;
+    }
+    return quoteIdent(name);
+  });
+}
+
+/** `name` as an identifier in SQL text (quoted when it must be: PostgreSQL's quote_identifier). */
+function quoteIdent(name: string): string {
+  return identNeedsQuotes(name) ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
 /**
@@ -1136,6 +1164,8 @@ function rangeVarRte(ps: ParseState, rv: PgNode): number {
   // name means there, so one vecgres lacks is refused by name (never a user's table).
   if ((schema === undefined || schema === 'pg_catalog') && PG_CATALOG_RELATIONS.has(name)) throw pgErr.featureNotSupported(`pg_catalog.${name}`);
   if (schema !== undefined && schema !== 'public') throw undefinedTableAt(`${schema}.${name}`, rv.location);
+  const view = ps.env.catalog.getView(name);
+  if (view !== undefined) return ps.addRte(viewRte(ps, view, alias, cols));
   const t = ps.env.catalog.getTable(name);
   if (t === undefined && ps.env.catalog.getSequence(name) !== undefined) {
     // A sequence reads as its one row (last_value, log_cnt, is_called), built at scan start.
@@ -1146,6 +1176,50 @@ function rangeVarRte(ps: ParseState, rv: PgNode): number {
   }
   if (t === undefined) throw undefinedTableAt(name, rv.location);
   return ps.addRte(relationRte(t, alias ?? name, alias !== undefined, cols));
+}
+
+/** Views whose query is being analyzed (analysis is synchronous): one reaching itself is 42P17. */
+const expandingViews = new Set<string>();
+
+/**
+ * View `view` in FROM, expanded as PostgreSQL's rewriter expands it: its stored SELECT,
+ * analyzed again as a query level of its own (it sees no name of the query it is used in,
+ * and takes its CTE numbers from the statement's counter), becomes a subquery entry named by
+ * the view, with the view's column names (renamed by an alias's column list). The planner then
+ * sees what it sees for the same subquery written out.
+ * @throws PgError 42P17 for a view whose query reaches itself (CREATE OR REPLACE made it so);
+ *   XX000 when the stored query no longer gives the view's column types (DDL keeps them: never expected).
+ */
+function viewRte(ps: ParseState, view: ViewDef, alias: string | undefined, cols: string[]): RangeTblEntry {
+  if (expandingViews.has(view.name)) throw new PgError('42P17', `infinite recursion detected in rules for relation "${view.name}"`);
+  const sel = parseSql(view.query)[0]!.stmt.SelectStmt;
+  const level = new ParseState(ps.env, null, [], [], ps.analyzeSubquery, ps.cteCounter);
+  expandingViews.add(view.name);
+  let q: SelectQuery;
+  try {
+    q = analyzeSelectLevel(ps.env, null, sel, level);
+  } finally {
+    expandingViews.delete(view.name);
+  }
+  const same = q.targets.length === view.columns.length && q.targets.every((t, i) => t.expr.type === view.columns[i]!.type);
+  if (!same) throw new PgError(SQLSTATE.internal_error, `view "${view.name}" no longer matches its definition`);
+  const refname = alias ?? view.name;
+  return {
+    kind: 'subquery', query: q, view: view.name, alias: refname, aliased: alias !== undefined, lateral: false,
+    colNames: renameColumns(view.columns.map((c) => c.name), cols, refname),
+    colTypes: view.columns.map((c) => c.type as SqlType),
+    colTypmods: view.columns.map((c) => c.typmod),
+  };
+}
+
+/**
+ * Analyzes the SELECT of a CREATE VIEW as {@link viewRte} will analyze it on each use (a level
+ * of its own, no parameters), telling `onStar` of each `*` it expands (see ParseState.starSink).
+ */
+export function analyzeViewQuery(env: SqlEnv, select: PgNode, onStar: (location: number, columns: string[]) => void): SelectQuery {
+  const level = newParseState(env, [], []);
+  level.starSink = onStar;
+  return analyzeSelectLevel(env, null, select, level);
 }
 
 function subselectRte(ps: ParseState, n: PgNode): number {
@@ -1673,6 +1747,7 @@ export function analyzeInsert(
   const rv = stmt.relation;
   if (stmt.withClause !== undefined) stmt = withIntoSource(stmt);
   const table = env.catalog.getTable(rv.relname);
+  if (table === undefined) refuseViewWrite(env, rv.relname, 'INSERT into');
   if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
   const cols = table.def.columns;
   const paramTypes: SqlType[] = [...declared];

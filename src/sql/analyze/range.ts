@@ -39,7 +39,8 @@ interface RteBase {
 export type RangeTblEntry =
   | (RteBase & { kind: 'relation'; table: Table })
   | (RteBase & { kind: 'virtual'; name: string })
-  | (RteBase & { kind: 'subquery'; query: SelectQuery })
+  /** `view`: the view this subquery expands (sql/exec/views.ts), whose name the entry keeps. */
+  | (RteBase & { kind: 'subquery'; query: SelectQuery; view?: string })
   /** The set operation (UNION / INTERSECT / EXCEPT) a set-operation query level reads. */
   | (RteBase & { kind: 'setop'; tree: SetOpTree })
   | (RteBase & { kind: 'values'; rows: Expr[][] })
@@ -147,6 +148,12 @@ export class ParseState implements ExprScope {
   readonly windows: WindowClause[] = [];
   rawWindows: PgNodeLike[] = [];
   readonly namedWindows = new Map<string, WindowClause>();
+  /**
+   * Told of each `*` / `rel.*` of this level and the levels below as it is expanded: where it
+   * is and the qualified column references it stands for (CREATE VIEW stores them written
+   * out). Set on the top level only; {@link starSinkOf} finds it.
+   */
+  starSink: ((location: number, columns: string[]) => void) | null = null;
 
   constructor(
     readonly env: SqlEnv,
@@ -168,6 +175,12 @@ export class ParseState implements ExprScope {
   /** The session's time zone when analyzed (ExprScope.zone). */
   get zone(): TimeZone {
     return this.env.settings.timeZone();
+  }
+
+  /** The {@link starSink} of this level or the nearest enclosing one that has one. */
+  starSinkOf(): ((location: number, columns: string[]) => void) | null {
+    for (let p: ParseState | null = this; p !== null; p = p.parent) if (p.starSink !== null) return p.starSink;
+    return null;
   }
 
   /** Adds an entry; returns its index. */
@@ -385,7 +398,7 @@ export function regclassOidOf(env: SqlEnv, name: string): number {
   if ((schema === null || schema === 'pg_catalog') && (PG_CATALOG_RELATIONS.has(rel) || SYSTEM_VIEWS[rel] !== undefined)) {
     throw pgErr.featureNotSupported(`regclass of pg_catalog.${rel}`);
   }
-  if ((schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined || env.catalog.getSequence(rel) !== undefined)) {
+  if ((schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined || env.catalog.getSequence(rel) !== undefined || env.catalog.getView(rel) !== undefined)) {
     return env.stats.relOid(rel);
   }
   throw new PgError(SQLSTATE.undefined_table, `relation "${schema === null ? rel : `${schema}.${rel}`}" does not exist`);

@@ -80,6 +80,7 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
   pg_database: cols(`oid:oid datname:name datdba:oid encoding:int4 datlocprovider:char datistemplate:bool datallowconn:bool
     dathasloginevt:bool datconnlimit:int4 datfrozenxid:xid datminmxid:xid dattablespace:oid datcollate:text datctype:text
     datlocale:text daticurules:text datcollversion:text datacl:_aclitem`),
+  pg_views: cols('schemaname:name viewname:name viewowner:name definition:text'),
   pg_tables: cols('schemaname:name tablename:name tableowner:name tablespace:name hasindexes:bool hasrules:bool hastriggers:bool rowsecurity:bool'),
   pg_stat_user_tables: cols(`relid:oid schemaname:name relname:name seq_scan:int8 last_seq_scan:timestamptz seq_tup_read:int8
     idx_scan:int8 last_idx_scan:timestamptz idx_tup_fetch:int8 n_tup_ins:int8 n_tup_upd:int8 n_tup_del:int8 n_tup_hot_upd:int8

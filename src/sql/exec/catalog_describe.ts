@@ -12,6 +12,7 @@
  * prints it in ruleutils' pretty form when asked (implicit casts PostgreSQL's analysis adds,
  * as in `price > 0::numeric`, are not shown).
  */
+import { viewDefinitionText } from './views.js';
 import type { IndexDef } from '../../storage/catalog.js';
 import { attnumOf, columnOfAttnum, notNullConstraintName, type ColumnDef, type FkAction, type Table, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -330,6 +331,10 @@ export function attributeRows(env: SqlEnv): Value[][] {
     if (t.def.dropped !== undefined) cols.sort((a, b) => (a[ATT_NUM] as number) - (b[ATT_NUM] as number));
     rows.push(...cols);
   }
+  for (const v of env.catalog.viewsVisible()) {
+    const relOid = env.stats.relOid(v.name);
+    v.columns.forEach((c, i) => rows.push(attributeRow(relOid, c.name, c.type as SqlType, c.typmod, i + 1, false, false, '')));
+  }
   // A sequence relation's three columns, as PostgreSQL's.
   for (const { def: { name } } of env.catalog.allSequences()) {
     const relOid = env.stats.relOid(name);
@@ -409,6 +414,7 @@ export function relationNameByOid(env: Pick<SqlEnv, 'catalog' | 'stats'>, oid: n
   const d = indexByOid(env, oid);
   if (d !== undefined) return d.name;
   for (const q of env.catalog.allSequences()) if (env.stats.relOid(q.def.name) === oid) return q.def.name;
+  for (const v of env.catalog.viewsVisible()) if (env.stats.relOid(v.name) === oid) return v.name;
   return systemRelationName(oid);
 }
 
@@ -459,6 +465,10 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
     relationName: (oid) => relationNameByOid(env, oid),
     constraintDef: (oid, pretty) => pgGetConstraintdef(env, oid, pretty),
     indexDef: (oid, column, pretty) => pgGetIndexdefByOid(env, oid, column, pretty),
+    viewDef: (oid) => {
+      const v = env.catalog.viewsVisible().find((x) => env.stats.relOid(x.name) === oid);
+      return v === undefined ? null : viewDefinitionText(v);
+    },
     objDescription: (oid, catalog) => {
       if (catalog === 'pg_extension') return EXTENSIONS.find((e) => e.oid === oid)?.comment ?? null;
       if (catalog !== 'pg_class') return null;

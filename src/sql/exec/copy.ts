@@ -137,6 +137,11 @@ function copyTable(env: SqlEnv, stmt: PgNode): Table {
   const rv = stmt.relation as PgNode;
   if (rv.schemaname !== undefined && rv.schemaname !== 'public') throw pgErr.undefinedTable(`${rv.schemaname}.${rv.relname}`);
   const t = env.catalog.getTable(rv.relname);
+  if (t === undefined && env.catalog.getView(rv.relname) !== undefined) {
+    throw stmt.is_from === true
+      ? new PgError(SQLSTATE.wrong_object_type, `cannot copy to view "${rv.relname}"`, { hint: 'To enable copying to a view, provide an INSTEAD OF INSERT trigger.' })
+      : new PgError(SQLSTATE.wrong_object_type, `cannot copy from view "${rv.relname}"`, { hint: 'Try the COPY (SELECT ...) TO variant.' });
+  }
   if (t === undefined) throw pgErr.undefinedTable(rv.relname);
   return t;
 }

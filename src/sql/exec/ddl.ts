@@ -12,6 +12,7 @@ import { chooseConstraintName, nameNewNotNulls } from './constraints.js';
 import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
 import { constraintKeyword, enforceable, createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
+import { dropDependentViews, wrongObjectType } from './views.js';
 import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
@@ -312,6 +313,7 @@ export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
     if (target === null) continue;
     const { name, schema } = target;
     const t = schema === 'system' ? undefined : env.catalog.getTable(name);
+    if (t === undefined && schema !== 'system' && env.catalog.getView(name) !== undefined) throw wrongObjectType(name, 'a table', 'Use DROP VIEW to remove a view.');
     if (t === undefined) {
       if (s.missing_ok) {
         notices.push(notice(SQLSTATE.successful_completion, `table "${name}" does not exist, skipping`));
@@ -322,6 +324,7 @@ export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
     const xid = ensureXid(env);
     if (t.pendingRowsOfOthers(xid)) throw new PgError('55P03', `could not obtain lock on relation "${name}"`);
     dropDependentForeignKeys(env, name, dropping, s.behavior === 'DROP_CASCADE', notices);
+    dropDependentViews(env, name, 'table', dropping, s.behavior === 'DROP_CASCADE', notices);
     dropTableTx(env, env.txn, name);
   }
 }
@@ -399,6 +402,9 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   const schema = referencedSchema(rv.schemaname === undefined ? [rv.relname] : [rv.schemaname, rv.relname]);
   if (schema === 'missing') throw missingSchema([rv.schemaname, rv.relname]);
   const table = schema === 'system' ? undefined : env.catalog.getTable(rv.relname);
+  if (table === undefined && schema !== 'system' && env.catalog.getView(rv.relname) !== undefined) {
+    throw new PgError(SQLSTATE.wrong_object_type, `cannot create index on relation "${rv.relname}"`, { detail: 'This operation is not supported for views.' });
+  }
   if (table === undefined) {
     throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);
   }

@@ -17,6 +17,7 @@ import type { ColumnDef, Table, TableDef, Value } from '../../storage/table.js';
 import type { OrderedIndex, VectorIndex } from '../../access/am.js';
 import type { SqlEnv, TxnState } from '../env.js';
 import type { SequenceDef } from '../../storage/sequence.js';
+import type { ViewDef } from '../../storage/view.js';
 import { rebuildIndexes } from './dml.js';
 import { pkeyOf } from './insert.js';
 import { setRelStats } from '../stats/rel_size.js';
@@ -451,4 +452,44 @@ export function dropExtensionTx(env: SqlEnv, txn: TxnState | null, name: string,
 /** COMMENT ON INDEX in `txn` (null removes the comment). */
 export function commentIndexTx(env: SqlEnv, txn: TxnState | null, name: string, comment: string | null): void {
   registerDdl(txn, env.catalog.commentIndex(name, comment, xidOf(txn)));
+}
+
+/**
+ * CREATE VIEW in `txn`: the view takes its oid, then the two of its row and array types and
+ * the one of its rewrite rule are spent as PostgreSQL spends them. Undone, it forgets its oid.
+ */
+export function createViewTx(env: SqlEnv, txn: TxnState | null, def: ViewDef): void {
+  const ddl = env.catalog.createView(def, xidOf(txn));
+  env.stats.relOid(def.name);
+  env.stats.skipOids(3);
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      env.stats.forgetOids([def.name]);
+    },
+  });
+}
+
+/** CREATE OR REPLACE VIEW / ALTER VIEW ... RENAME in `txn`: a renamed view keeps its oid. */
+export function alterViewTx(env: SqlEnv, txn: TxnState | null, name: string, def: ViewDef): void {
+  const ddl = env.catalog.alterView(name, def, xidOf(txn));
+  if (def.name === name) {
+    registerDdl(txn, ddl);
+    return;
+  }
+  env.stats.moveOids([[name, def.name]]);
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      env.stats.moveOids([[def.name, name]]);
+    },
+  });
+}
+
+/** DROP VIEW in `txn`. */
+export function dropViewTx(env: SqlEnv, txn: TxnState | null, name: string): void {
+  const ddl = env.catalog.dropView(name, xidOf(txn));
+  registerForgotten(env, txn, ddl, env.stats.forgetOids([name]));
 }

@@ -281,6 +281,7 @@ export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): v
   for (const r of (s.relations ?? []) as PgNode[]) {
     const rv = r.RangeVar;
     const t = env.catalog.getTable(rv.relname);
+    if (t === undefined && env.catalog.getView(rv.relname) !== undefined) throw new PgError(SQLSTATE.wrong_object_type, `"${rv.relname}" is not a table`);
     if (t === undefined) {
       // PostgreSQL's TRUNCATE reports no position for it.
       throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);

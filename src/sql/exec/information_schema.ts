@@ -9,6 +9,7 @@
  * read the same constraint list pg_constraint shows (catalog_describe.ts allConstraints), so
  * names, NOT NULL constraints, CHECK text and foreign key actions agree with it.
  */
+import { viewDefinitionText } from './views.js';
 import { attnumOf, columnOfAttnum, type ColumnDef, type FkAction, type Table, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { TYPE_OID, elemTypeOf, formatType, isArrayType, type SqlType } from '../analyze/types.js';
@@ -31,12 +32,23 @@ export function informationSchemaRows(env: SqlEnv, name: string): Value[][] | nu
     case 'schemata':
       return ['information_schema', 'pg_catalog', 'pg_toast', 'public'].map((n) => [CATALOG, n, n === 'public' ? 'pg_database_owner' : 'postgres', null, null, null, null]);
     case 'tables':
-      return env.catalog.tableNames().map((t) => [CATALOG, 'public', t, 'BASE TABLE', null, null, null, null, null, 'YES', 'NO', null]);
+      return [
+        ...env.catalog.tableNames().map((t) => [CATALOG, 'public', t, 'BASE TABLE', null, null, null, null, null, 'YES', 'NO', null]),
+        // vecgres does not write through views (views.ts refuseViewWrite): none is insertable into.
+        ...env.catalog.viewsVisible().map((v) => [CATALOG, 'public', v.name, 'VIEW', null, null, null, null, null, 'NO', 'NO', null]),
+      ];
     case 'columns': {
       const rows: Value[][] = [];
       for (const t of env.catalog.tableNames()) {
         const table = env.catalog.peekTable(t)!;
         table.def.columns.forEach((c, i) => rows.push(columnRow(env, t, c, attnumOf(table.def, i))));
+      }
+      for (const v of env.catalog.viewsVisible()) {
+        v.columns.forEach((c, i) => {
+          const row = columnRow(env, v.name, { name: c.name, type: c.type, typmod: c.typmod, notNull: false, sequence: null, defaultSql: null }, i + 1);
+          row[row.length - 1] = 'NO';
+          rows.push(row);
+        });
       }
       return rows;
     }
@@ -69,8 +81,8 @@ export function informationSchemaRows(env: SqlEnv, name: string): Value[][] | nu
     case 'sequences':
       return sequenceRows(env);
     case 'views':
-      // vecgres has no CREATE VIEW: schema public holds no views.
-      return [];
+      // Not updatable: vecgres does not write through views (views.ts refuseViewWrite).
+      return env.catalog.viewsVisible().map((v) => [CATALOG, 'public', v.name, viewDefinitionText(v), 'NONE', 'NO', 'NO', 'NO', 'NO', 'NO']);
     default:
       return null;
   }

@@ -10,6 +10,7 @@ import { createExtension, dropExtensions } from './extension.js';
 import { notifyMark, queueListen, queueNotify, rollbackNotifyTo } from './notify.js';
 import { alterSequence, createSequence, dropSequences, renameSequence } from './sequences.js';
 import { alterTable, renameRelation } from './alter_table.js';
+import { alterTableChange, createView, dropViews, guardDependentViews, isView, renameChange, renameViewStatement } from './views.js';
 import { createTableAs } from './create_table_as.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { attnumOf, type Table, type Value } from '../../storage/table.js';
@@ -357,15 +358,20 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('SELECT', notices, n);
     }
     case 'AlterTableStmt':
-      alterTable(env, s, notices);
+      if (s.objtype === 'OBJECT_VIEW' || isView(env, s.relation)) throw pgErr.featureNotSupported(`${s.objtype === 'OBJECT_VIEW' ? 'ALTER VIEW' : 'ALTER TABLE'} of a view other than RENAME`);
+      guardDependentViews(env, s.relation.relname, alterTableChange(s), notices, () => alterTable(env, s, notices));
       return done('ALTER TABLE', notices);
     case 'RenameStmt':
       if (s.renameType === 'OBJECT_SEQUENCE') {
         renameSequence(env, s, notices);
         return done('ALTER SEQUENCE', notices);
       }
-      renameRelation(env, s, notices);
+      if (renameViewStatement(env, s, notices)) return done(s.renameType === 'OBJECT_VIEW' ? 'ALTER VIEW' : 'ALTER TABLE', notices);
+      guardDependentViews(env, s.relation?.relname ?? '', renameChange(s), notices, () => renameRelation(env, s, notices));
       return done('ALTER TABLE', notices);
+    case 'ViewStmt':
+      createView(env, raw, s, notices);
+      return done('CREATE VIEW', notices);
     case 'CreateSeqStmt':
       createSequence(env, s, notices);
       return done('CREATE SEQUENCE', notices);
@@ -380,6 +386,10 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       if (s.removeType === 'OBJECT_EXTENSION') {
         dropExtensions(env, s, notices);
         return done('DROP EXTENSION', notices);
+      }
+      if (s.removeType === 'OBJECT_VIEW') {
+        dropViews(env, s, notices);
+        return done('DROP VIEW', notices);
       }
       const what = s.removeType === 'OBJECT_TABLE' ? 'TABLE' : s.removeType === 'OBJECT_INDEX' ? 'INDEX' : null;
       if (what === null) throw pgErr.featureNotSupported(`DROP ${String(s.removeType).replace('OBJECT_', '')}`);

@@ -11,6 +11,7 @@
  * operator classes), so catalog joins written for PostgreSQL work; tables and indexes get oids
  * from 16384 on, in the order they are first shown.
  */
+import { viewDefinitionText } from './views.js';
 import { UTC_ZONE } from '../../types/timezone.js';
 import { attnumOf, maxAttnum, type Value } from '../../storage/table.js';
 import type { IndexDef } from '../../storage/catalog.js';
@@ -247,6 +248,8 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       });
     case 'pg_depend':
       return dependRows(env);
+    case 'pg_views':
+      return env.catalog.viewsVisible().map((v) => ['public', v.name, 'postgres', viewDefinitionText(v)]);
     case 'pg_tables':
       return env.catalog.tableNames().map((t) => ['public', t, 'postgres', null, env.catalog.indexesOf(t).length > 0, false, false, false]);
     case 'pg_stats':
@@ -357,6 +360,13 @@ function classRows(env: SqlEnv): Value[][] {
       st.relOid(name), name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, HEAP_AM, st.relOid(name), 0,
       ts?.relpages ?? 0, Math.fround(reltuples), 0, 0, 0, hasIndex, false, 'p', 'r', maxAttnum(t.def), t.def.checks?.length ?? 0,
       false, withTriggers.has(name), false, false, false, true, 'd', false, 0, '1', '1', null, null, null,
+    ]);
+  }
+  // Views: relkind 'v', no storage, their `_RETURN` rule.
+  for (const v of env.catalog.viewsVisible()) {
+    rows.push([
+      st.relOid(v.name), v.name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, 0, 0, 0, 0, Math.fround(-1), 0, 0, 0, false, false, 'p', 'v', v.columns.length, 0,
+      true, false, false, false, false, true, 'n', false, 0, '0', '0', null, null, null,
     ]);
   }
   // Sequences (serial and identity columns'): relkind 'S', no access method, 8 kB each.

@@ -21,6 +21,12 @@ export interface RawStatement {
   stmt: PgNode;
   /** Node tag (`SelectStmt`, `InsertStmt`, ...). */
   tag: string;
+  /**
+   * The text the statement was parsed from (the whole query string, shared by its
+   * statements) and where the statement lies in it: its nodes' locations index `source`.
+   * Absent for statements built by vecgres itself.
+   */
+  source?: { sql: string; start: number; end: number };
 }
 
 let loaded = false;
@@ -68,7 +74,9 @@ export function parseSql(sql: string): RawStatement[] {
   for (const raw of (tree.stmts ?? []) as PgNode[]) {
     const stmt = raw.stmt;
     if (stmt === undefined) continue;
-    out.push({ stmt, tag: Object.keys(stmt)[0]! });
+    const start: number = raw.stmt_location ?? 0;
+    const end = raw.stmt_len === undefined || raw.stmt_len === 0 ? sql.length : start + (raw.stmt_len as number);
+    out.push({ stmt, tag: Object.keys(stmt)[0]!, source: { sql, start, end } });
   }
   if (sql.length > CACHE_SQL_CHARS_MAX) return out;
   if (cache.size >= CACHE_MAX) cache.clear();
@@ -86,4 +94,18 @@ export function identNeedsQuotes(name: string): boolean {
   assert(loaded, 'loadParser() must run before identNeedsQuotes()');
   const toks = scanSync(name).tokens;
   return toks.length !== 1 || (toks[0]!.keywordName !== 'NO_KEYWORD' && toks[0]!.keywordName !== 'UNRESERVED_KEYWORD');
+}
+
+/** One token of {@link scanTokens}: its span in the text, its text, and whether it is a keyword. */
+export interface ScannedToken {
+  start: number;
+  end: number;
+  text: string;
+  keyword: boolean;
+}
+
+/** The tokens of `sql` as PostgreSQL's scanner reads them (comments and white space left out). */
+export function scanTokens(sql: string): ScannedToken[] {
+  assert(loaded, 'loadParser() must run before scanTokens()');
+  return scanSync(sql).tokens.map((t) => ({ start: t.start, end: t.end, text: t.text, keyword: t.keywordName !== 'NO_KEYWORD' }));
 }
