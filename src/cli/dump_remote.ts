@@ -20,7 +20,7 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { writeDump, type DumpOptions, type DumpSummary } from '../sql/dump/dump.js';
-import type { DumpColumn, DumpSchema, DumpSequence, DumpTable } from '../sql/dump/dump_schema.js';
+import type { DumpColumn, DumpSchema, DumpSequence, DumpTable, DumpView } from '../sql/dump/dump_schema.js';
 import { foreignKeyConstraintSql, keyConstraintSql, type ConstraintSql } from '../sql/dump/schema_sql.js';
 import { copyColumnListSql, copyHeaderSql, insertLiteral, insertPrefixSql, insertRowSql } from '../sql/dump/table_data.js';
 import { quoteIdent } from '../sql/exec/pg_get_indexdef.js';
@@ -236,7 +236,15 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
       called: state['called'] === true,
     });
   }
-  return { tables: [...tables.values()], sequences };
+  // Views in oid order (creation order), each with its column names and definition.
+  const views: DumpView[] = [];
+  const viewRels = await q(`SELECT c.oid::text AS oid, c.relname::text AS name, pg_get_viewdef(c.oid) AS def FROM pg_class c
+    WHERE c.relnamespace = ${NS_PUBLIC} AND c.relkind = 'v' ORDER BY c.oid`);
+  for (const v of viewRels) {
+    const columns = cols.filter((c) => String(c['rel']) === String(v['oid'])).map((c) => String(c['name']));
+    views.push({ name: String(v['name']), columns, query: String(v['def']).trim().replace(/;$/, '') });
+  }
+  return { tables: [...tables.values()], sequences, views };
 }
 
 /** The sequence of a `nextval('seq'::regclass)` default (a serial column's), or null for another default. */

@@ -93,6 +93,10 @@ const SCHEMA = [
   // Comments, written by both the data-directory dump and the one through a server.
   "COMMENT ON TABLE pairs IS 'pairs of a and b'",
   "COMMENT ON COLUMN pairs.w IS 'the weight, it''s 0.5 by default'",
+  // Views (written after the tables they read, a view of a view after its view).
+  'CREATE VIEW titled AS SELECT id, title, category FROM docs WHERE flag',
+  'CREATE VIEW "Odd View" (k, "Title") AS SELECT d.id, b.title FROM docs d JOIN books b ON b.id = d.id',
+  "CREATE VIEW a_titled AS SELECT * FROM titled WHERE category = 'a'",
 ];
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -185,6 +189,9 @@ const TABLE_QUERIES = [
   'SELECT id::text, name, age::text FROM authors ORDER BY id',
   'SELECT id::text, author::text, parent::text, title FROM books ORDER BY id',
   'SELECT id::text, note FROM zz_renamed ORDER BY id',
+  'SELECT id::text, title, category::text FROM titled ORDER BY id',
+  'SELECT k::text, "Title" FROM "Odd View" ORDER BY k',
+  'SELECT * FROM a_titled ORDER BY id',
 ];
 
 /** Statements whose outcome shows the constraints and identity columns at work (run in a rolled-back block). */

@@ -2,7 +2,7 @@
  * `vecgres dump`: a database as a SQL script that PostgreSQL + pgvector loads as it is, in
  * pg_dump's plain format and order (pg_dump_sort.c's object priorities):
  *
- *   header SETs; CREATE EXTENSION vector; tables and their sequences (by name); serial
+ *   header SETs; CREATE EXTENSION vector; tables and their sequences (by name); views; serial
  *   defaults (ALTER TABLE ... SET DEFAULT nextval); table data (COPY or INSERT, by table name);
  *   sequence values (setval); constraints (PRIMARY KEY ...); indexes; foreign keys.
  *
@@ -21,7 +21,7 @@ import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import type { Catalog } from '../../storage/catalog.js';
 import { quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
 import { sqlStringLiteral } from '../../types/copy_text.js';
-import { createSequenceSql, identitySql, createTableSql, qualifiedName, serialDefaultSql, setvalSql, type ConstraintSql } from './schema_sql.js';
+import { createSequenceSql, createViewSql, identitySql, createTableSql, qualifiedName, serialDefaultSql, setvalSql, type ConstraintSql } from './schema_sql.js';
 import { catalogDumpSchema, type DumpSchema, type DumpSequence, type DumpTable } from './dump_schema.js';
 import { writeCopyData, writeInsertData, type DumpRegNames } from './table_data.js';
 import { relationNameByOid, systemRelationName } from '../exec/catalog_describe.js';
@@ -143,6 +143,12 @@ export function writeDump(
     relations.push({ name: key, text: toc(q.def.name, 'SEQUENCE') + createSequenceSql(q.def) + '\n\n' });
   }
   for (const r of sortedByName(relations, (r) => r.name)) out(r.text);
+
+  // Views read tables by name: after all of them (pg_dump sorts them among the tables by
+  // their dependencies). Only in a dump of the whole database: --table names tables.
+  if (opts.tables === undefined || opts.tables.length === 0) {
+    for (const v of schema.views) out(toc(v.name, 'VIEW') + createViewSql(v) + '\n\n');
+  }
 
   for (const t of tables) {
     for (const c of t.columns) {

@@ -46,10 +46,19 @@ export interface DumpSequence {
   called: boolean;
 }
 
+/** A view: its column names and its SELECT (no closing semicolon). */
+export interface DumpView {
+  name: string;
+  columns: string[];
+  query: string;
+}
+
 /** Everything a dump writes but the rows. */
 export interface DumpSchema {
   tables: DumpTable[];
   sequences: DumpSequence[];
+  /** In an order that creates each after the views it reads. */
+  views: DumpView[];
 }
 
 /**
@@ -79,5 +88,7 @@ export function catalogDumpSchema(catalog: Catalog, methods: IndexMethods, only?
     };
   });
   const sequences = catalog.allSequences().map((q) => ({ def: q.def, last: q.state.last, called: q.state.called }));
-  return { tables, sequences };
+  // The catalog keeps views in the order they were last defined: each after what it reads.
+  const views = catalog.viewsVisible().map((v) => ({ name: v.name, columns: v.columns.map((c) => c.name), query: v.query }));
+  return { tables, sequences, views };
 }

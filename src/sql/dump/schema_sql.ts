@@ -262,3 +262,11 @@ export function isConstraintIndex(d: IndexDef): boolean {
 export function createIndexSql(d: IndexDef, t: Table, methods: IndexMethods): string {
   return `${pgGetIndexdef(d, t, methods)};\n`;
 }
+
+/**
+ * `CREATE VIEW public.v (a, b) AS\n SELECT ...;` of dumped view `v`: its column list written
+ * out, since the query may name its outputs otherwise (a view's own column list).
+ */
+export function createViewSql(v: { name: string; columns: readonly string[]; query: string }): string {
+  return `CREATE VIEW ${qualifiedName(v.name)} (${v.columns.map(quoteIdent).join(', ')}) AS\n ${v.query};\n`;
+}
