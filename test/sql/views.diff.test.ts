@@ -65,6 +65,15 @@ test('CREATE VIEW and SELECT through it: WHERE, joins, ORDER BY, aggregates, col
   await same('ALTER TABLE tags ADD COLUMN extra int');
   await same('SELECT * FROM vstar ORDER BY item');
   await same('ALTER TABLE tags DROP COLUMN extra');
+  // `*` inside EXISTS, in a UNION, of a VALUES list, through a CTE.
+  await same('CREATE VIEW vexists AS SELECT * FROM items WHERE EXISTS (SELECT * FROM tags t WHERE t.item = items.id)');
+  await same('SELECT id FROM vexists ORDER BY id');
+  await same('CREATE VIEW vunion AS SELECT item FROM tags UNION SELECT id + 10 FROM items');
+  await same('SELECT * FROM vunion ORDER BY 1');
+  await same(`CREATE VIEW vvalues AS VALUES (1, 'x'), (2, 'y')`);
+  await same('SELECT * FROM vvalues');
+  await same('CREATE VIEW vcte AS WITH c AS (SELECT * FROM items) SELECT id FROM c');
+  await same('WITH c AS (SELECT 5 AS id) SELECT * FROM vcte, c ORDER BY 1');
   await same(PUBLIC_VIEWS);
 });
 
@@ -95,6 +104,11 @@ test('CREATE OR REPLACE VIEW: adds columns at the end; 42P16 when one is dropped
   await same('CREATE OR REPLACE VIEW items AS SELECT 1');
   await same(`SELECT oid = 'vr'::regclass::oid FROM pg_class WHERE relname = 'vr'`);
   await same('SELECT * FROM vr ORDER BY id');
+  // A view made to read itself: PostgreSQL's 42P17 where it is used.
+  await same('CREATE VIEW vself AS SELECT 1 AS x');
+  await same('CREATE OR REPLACE VIEW vself AS SELECT * FROM vself');
+  await same('SELECT * FROM vself');
+  await same('DROP VIEW vself');
 });
 
 test('k-NN through a view plans as the same subquery (HNSW index scan) and gives its rows', async () => {
@@ -137,6 +151,10 @@ test('DROP VIEW and DROP TABLE: 42809 for the other kind, 42P01, IF EXISTS, 2BP0
   await sameNotices('DROP TABLE d CASCADE');
   await same(PUBLIC_VIEWS);
   await same('SELECT * FROM dv');
+  await both('CREATE SEQUENCE dseq; CREATE VIEW dsv AS SELECT last_value FROM dseq');
+  await same('DROP SEQUENCE dseq');
+  await sameNotices('DROP SEQUENCE dseq CASCADE');
+  await same('SELECT * FROM dsv');
 });
 
 test('ALTER VIEW ... RENAME and RENAME COLUMN; ALTER TABLE on a view', async () => {

@@ -13,6 +13,7 @@ import { toInt8 } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
 import { alterSequenceTx, alterTableTx, createSequenceTx, dropSequenceTx } from './ddl_txn.js';
 import { checkCreationSchema, notice, referencedSchema, missingSchema, type Notices } from './ddl.js';
+import { dropDependentViews } from './views.js';
 import { ensureXid } from './txn.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -551,6 +552,7 @@ export function dropSequences(env: SqlEnv, s: PgNode, notices: Notices): void {
       });
     }
     ensureXid(env);
+    dropDependentViews(env, name, 'sequence', new Set(), cascade, notices);
     if (users.length > 0) {
       notices.push(notice(SQLSTATE.successful_completion, users.length === 1
         ? `drop cascades to default value for column ${users[0]!.column} of table ${users[0]!.table}`

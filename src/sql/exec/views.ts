@@ -61,8 +61,9 @@ function bindingOf(query: SelectQuery): ViewBinding {
   // whether an analysis shares them says nothing about what the query reads.
   const met = new Map<object, number>();
   const fingerprint = JSON.stringify(query, (key, v: unknown) => {
-    // Where a name was written in the text is no part of what it means.
-    if (key === 'loc' || key === 'locs' || key === 'location') return undefined;
+    // Where a name was written in the text is no part of what it means, nor is a sublink's
+    // raw tree (`src`: the text as written, `*` and all).
+    if (key === 'loc' || key === 'locs' || key === 'location' || key === 'src') return undefined;
     if (typeof v === 'bigint') return `${v}n`;
     if (typeof v !== 'object' || v === null) return v;
     if ('refCount' in v && 'materialized' in v) {
@@ -87,6 +88,8 @@ function bindingOf(query: SelectQuery): ViewBinding {
       reads.add(o['view']);
       return { view: o['view'], alias: o['alias'] };
     }
+    // A sequence read as a relation (`SELECT last_value FROM s`).
+    if (o['kind'] === 'virtual' && typeof o['name'] === 'string') reads.add(o['name']);
     if (o['k'] === 'var') return { var: o['name'], rti: o['rti'], up: o['levelsUp'], type: o['type'], typmod: o['typmod'] };
     return v;
   });
@@ -119,7 +122,8 @@ function dependentViews(bindings: Map<ViewDef, ViewBinding | null>, name: string
 
 /** `relkind name` as PostgreSQL's dependency messages name a relation. */
 function described(env: SqlEnv, name: string): string {
-  return env.catalog.getView(name) !== undefined ? `view ${name}` : `table ${name}`;
+  if (env.catalog.getView(name) !== undefined) return `view ${name}`;
+  return env.catalog.getSequence(name) !== undefined ? `sequence ${name}` : `table ${name}`;
 }
 
 /** The DETAIL lines of a dependency error: each view and what it reads directly among `among`. */
@@ -141,12 +145,12 @@ function cascadeNotice(views: readonly ViewDef[]): PgError {
 }
 
 /**
- * Before relation `name` (a table or a view) is dropped: the views that read it are dropped
+ * Before relation `name` (a table, view or sequence) is dropped: the views that read it are dropped
  * too with CASCADE (a NOTICE naming them), else it is refused. `dropping`: relations the same
  * statement drops (a view among them is no obstacle).
  * @throws PgError 2BP01 `cannot drop <kind> <name> because other objects depend on it`.
  */
-export function dropDependentViews(env: SqlEnv, name: string, kind: 'table' | 'view', dropping: ReadonlySet<string>, cascade: boolean, notices: Notices): void {
+export function dropDependentViews(env: SqlEnv, name: string, kind: 'table' | 'view' | 'sequence', dropping: ReadonlySet<string>, cascade: boolean, notices: Notices): void {
   if (env.catalog.viewsVisible().length === 0) return;
   const bindings = allBindings(env);
   const deps = dependentViews(bindings, name);
