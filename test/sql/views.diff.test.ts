@@ -172,6 +172,11 @@ test('ALTER VIEW ... RENAME and RENAME COLUMN; ALTER TABLE on a view', async () 
   await same('ALTER VIEW items RENAME TO x');
   await same('ALTER VIEW nosuch RENAME TO x');
   await sameNotices('ALTER VIEW IF EXISTS nosuch RENAME TO x');
+  // OWNER TO, as pg_dump writes it: vecgres has one user.
+  for (const sql of ['ALTER VIEW rv3 OWNER TO postgres', 'ALTER TABLE rv3 OWNER TO CURRENT_USER', 'ALTER VIEW rv3 OWNER TO nobody', 'ALTER VIEW items OWNER TO postgres', 'ALTER VIEW nosuch OWNER TO postgres']) await same(sql);
+  await sameNotices('ALTER VIEW IF EXISTS nosuch OWNER TO postgres');
+  // Column defaults on a view (for INSERT through it) are not supported.
+  assert.equal((await ours('ALTER VIEW rv3 ALTER COLUMN ident SET DEFAULT 1')).ok, false);
   await same('CREATE OR REPLACE VIEW rv3 AS SELECT id AS ident, cat AS category, 1 AS one FROM items');
   await same('SELECT * FROM rv3 ORDER BY 1');
   await same(PUBLIC_VIEWS);

@@ -571,7 +571,11 @@ function isSequenceRelation(env: SqlEnv, rv: PgNode): boolean {
 }
 
 /** OWNER TO: vecgres has one user; naming it (or CURRENT_USER / SESSION_USER) changes nothing. */
-function changeOwner(cmd: PgNode): void {
+/**
+ * OWNER TO of one relation: vecgres has one user, so the owner stays; another role is refused.
+ * @throws PgError 42704 for a role other than postgres / CURRENT_USER.
+ */
+export function changeOwner(cmd: PgNode): void {
   const role = cmd.newowner;
   if (role.roletype === 'ROLESPEC_CSTRING' && role.rolename !== ONLY_USER) {
     throw new PgError(SQLSTATE.undefined_object, `role "${role.rolename}" does not exist`);

@@ -10,7 +10,7 @@ import { createExtension, dropExtensions } from './extension.js';
 import { notifyMark, queueListen, queueNotify, rollbackNotifyTo } from './notify.js';
 import { alterSequence, createSequence, dropSequences, renameSequence } from './sequences.js';
 import { alterTable, renameRelation } from './alter_table.js';
-import { alterTableChange, createView, dropViews, guardDependentViews, isView, renameChange, renameViewStatement } from './views.js';
+import { alterTableChange, alterViewStatement, createView, dropViews, guardDependentViews, renameChange, renameViewStatement } from './views.js';
 import { createTableAs } from './create_table_as.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { attnumOf, type Table, type Value } from '../../storage/table.js';
@@ -358,7 +358,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       return done('SELECT', notices, n);
     }
     case 'AlterTableStmt':
-      if (s.objtype === 'OBJECT_VIEW' || isView(env, s.relation)) throw pgErr.featureNotSupported(`${s.objtype === 'OBJECT_VIEW' ? 'ALTER VIEW' : 'ALTER TABLE'} of a view other than RENAME`);
+      if (alterViewStatement(env, s, notices)) return done(s.objtype === 'OBJECT_VIEW' ? 'ALTER VIEW' : 'ALTER TABLE', notices);
       guardDependentViews(env, s.relation.relname, alterTableChange(s), notices, () => alterTable(env, s, notices));
       return done('ALTER TABLE', notices);
     case 'RenameStmt':

@@ -29,6 +29,7 @@ import type { ViewColumn, ViewDef } from '../../storage/view.js';
 import { alterViewTx, createViewTx, dropViewTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
 import { missingSchema, notice, referencedSchema, type Notices } from './ddl.js';
+import { changeOwner } from './alter_table.js';
 
 /** What a view's query resolves to: the relations it names directly and its binding's fingerprint. */
 interface ViewBinding {
@@ -423,6 +424,32 @@ export function renameViewStatement(env: SqlEnv, s: PgNode, notices: Notices): b
   }
   if (env.catalog.relationExists(to)) throw new PgError(SQLSTATE.duplicate_table, `relation "${to}" already exists`);
   guardDependentViews(env, name, { kind: 'renameTable' }, notices, () => alterViewTx(env, env.txn, name, { ...v, name: to }));
+  return true;
+}
+
+/**
+ * AlterTableStmt `s` when it is ALTER VIEW or names a view: `OWNER TO` (vecgres has one user:
+ * checked, nothing changes, as pg_dump's `ALTER VIEW ... OWNER TO postgres` needs); other
+ * subcommands are 0A000. False when it is ALTER TABLE of something else, left to the caller.
+ * @throws PgError 42809 for ALTER VIEW of a table; 42P01 for an unknown relation (a NOTICE with
+ *   IF EXISTS); 42704 for an unknown role; 0A000 for other subcommands.
+ */
+export function alterViewStatement(env: SqlEnv, s: PgNode, notices: Notices): boolean {
+  const name: string = s.relation.relname;
+  if (!isView(env, s.relation)) {
+    if (s.objtype !== 'OBJECT_VIEW') return false;
+    if (s.missing_ok === true && !env.catalog.relationExists(name)) {
+      notices.push(notice(SQLSTATE.successful_completion, `relation "${name}" does not exist, skipping`));
+      return true;
+    }
+    if (env.catalog.getTable(name) !== undefined) throw wrongObjectType(name, 'a view');
+    throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+  }
+  for (const c of (s.cmds ?? []) as PgNode[]) {
+    const cmd = c.AlterTableCmd;
+    if (cmd.subtype !== 'AT_ChangeOwner') throw pgErr.featureNotSupported(`ALTER ${s.objtype === 'OBJECT_VIEW' ? 'VIEW' : 'TABLE'} of a view other than RENAME and OWNER TO`);
+    changeOwner(cmd);
+  }
   return true;
 }
 
