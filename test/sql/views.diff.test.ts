@@ -258,3 +258,22 @@ test('views in transaction blocks: CREATE, REPLACE, RENAME and DROP are undone b
   await same('SELECT * FROM tv');
   await same(PUBLIC_VIEWS);
 });
+
+test('another session does not see an uncommitted view, and its DDL of what the view reads waits (55P03 here)', async () => {
+  await both('CREATE TABLE sess (id int); INSERT INTO sess VALUES (1)');
+  const a = await db.connect();
+  const b = await db.connect();
+  try {
+    await a.exec('BEGIN; CREATE VIEW sessv AS SELECT id FROM sess');
+    await assert.rejects(b.query('SELECT * FROM sessv'), { code: '42P01' });
+    await assert.rejects(b.query('DROP TABLE sess'), { code: '55P03' });
+    await assert.rejects(b.query('ALTER TABLE sess DROP COLUMN id'), { code: '55P03' });
+    await a.exec('COMMIT');
+    assert.deepEqual((await b.query('SELECT * FROM sessv')).rows, [{ id: 1 }]);
+  } finally {
+    await a.release();
+    await b.release();
+  }
+  await oracle.exec('CREATE VIEW sessv AS SELECT id FROM sess');
+  await same('DROP TABLE sess');
+});

@@ -26,6 +26,7 @@ import { TYPE_NAME, type SqlType } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
 import { Table, type ColumnType } from '../../storage/table.js';
 import type { ViewColumn, ViewDef } from '../../storage/view.js';
+import { lockNotAvailable } from '../../storage/catalog.js';
 import { alterViewTx, createViewTx, dropViewTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
 import { missingSchema, notice, referencedSchema, type Notices } from './ddl.js';
@@ -97,11 +98,23 @@ function bindingOf(query: SelectQuery): ViewBinding {
   return { reads, fingerprint };
 }
 
-/** Every view's binding (null: broken), in creation order. */
+/**
+ * Every view's binding (null: broken), in creation order: also the views other transactions
+ * created and have not committed, which {@link heldByOthers} turns into a lock conflict.
+ */
 function allBindings(env: SqlEnv): Map<ViewDef, ViewBinding | null> {
   const out = new Map<ViewDef, ViewBinding | null>();
-  for (const v of env.catalog.viewsVisible()) out.set(v, viewBinding(env, v));
+  for (const v of env.catalog.allViews()) out.set(v, viewBinding(env, v));
   return out;
+}
+
+/**
+ * 55P03 when one of the views `deps` is another transaction's uncommitted view (PostgreSQL's
+ * DDL would wait for the lock its CREATE VIEW holds on what the view reads), or one another
+ * transaction changes (getView throws it).
+ */
+function heldByOthers(env: SqlEnv, deps: readonly ViewDef[]): void {
+  for (const v of deps) if (env.catalog.getView(v.name) !== v) throw lockNotAvailable(v.name);
 }
 
 /** The views that read relation `name`, directly or through other views, in creation order. */
@@ -152,9 +165,10 @@ function cascadeNotice(views: readonly ViewDef[]): PgError {
  * @throws PgError 2BP01 `cannot drop <kind> <name> because other objects depend on it`.
  */
 export function dropDependentViews(env: SqlEnv, name: string, kind: 'table' | 'view' | 'sequence', dropping: ReadonlySet<string>, cascade: boolean, notices: Notices): void {
-  if (env.catalog.viewsVisible().length === 0) return;
+  if (env.catalog.allViews().length === 0) return;
   const bindings = allBindings(env);
   const deps = dependentViews(bindings, name);
+  heldByOthers(env, deps);
   // Views the statement names are dropped when it reaches them.
   const gone = deps.filter((v) => !dropping.has(v.name));
   if (gone.length === 0) return;
@@ -187,12 +201,13 @@ export type TableChange =
  *   other change that would change what a view reads.
  */
 export function guardDependentViews(env: SqlEnv, name: string, what: TableChange, notices: Notices, change: () => void): void {
-  if (env.catalog.viewsVisible().length === 0) {
+  if (env.catalog.allViews().length === 0) {
     change();
     return;
   }
   const before = allBindings(env);
   const deps = dependentViews(before, name);
+  heldByOthers(env, deps);
   change();
   if (deps.length === 0) return;
   const broken = deps.filter((v) => {
