@@ -222,7 +222,11 @@ test('the catalog: pg_class, pg_attribute, pg_views, information_schema, regclas
 });
 
 test('pg_get_viewdef: a definition that creates the same view', async () => {
-  for (const v of ['va', 'vcols', 'vagg', 'vjoin', 'vrec', 'vstar']) {
+  // Comments are left out of the stored text (a trailing one would swallow what follows it).
+  await same(`CREATE VIEW vcomment AS SELECT id /* the id */, '-- no comment' AS c -- trailing\n FROM items -- the end`);
+  const text = await ours(`SELECT pg_get_viewdef('vcomment'::regclass) AS d`);
+  assert.deepEqual(text.ok && text.rows, [{ d: " SELECT id , '-- no comment' AS c FROM items;" }]);
+  for (const v of ['va', 'vcols', 'vagg', 'vjoin', 'vrec', 'vstar', 'vcomment']) {
     const def = await db.query(`SELECT pg_get_viewdef('${v}'::regclass) AS d, pg_get_viewdef('${v}'::regclass, true) AS p, definition FROM pg_views WHERE viewname = '${v}'`);
     const row = def.rows[0] as { d: string; p: string; definition: string };
     assert.equal(row.p, row.d);

@@ -273,7 +273,7 @@ function queryStart(raw: RawStatement): number {
   for (const t of scanTokens(text)) {
     if (t.text === '(') depth++;
     else if (t.text === ')') depth--;
-    else if (depth === 0 && t.keyword && t.text.toUpperCase() === 'AS') return src.start + t.end;
+    else if (depth === 0 && t.keyword && !t.comment && t.text.toUpperCase() === 'AS') return src.start + t.end;
   }
   throw pgErr.featureNotSupported('CREATE VIEW without AS');
 }
@@ -291,7 +291,27 @@ function writeOutStars(sql: string, from: number, to: number, stars: ReadonlyMap
     out += sql.slice(at, loc) + stars.get(loc)!.join(', ');
     at = from + star.end;
   }
-  return (out + sql.slice(at, to)).trim();
+  return withoutComments(out + sql.slice(at, to));
+}
+
+/**
+ * `text` with its comments replaced by a space: the stored text is written after other text
+ * (`CREATE VIEW v AS` in a dump, a closing `;` in pg_get_viewdef), where a trailing `--`
+ * comment would swallow it. Between two other tokens there is only white space and comments.
+ */
+function withoutComments(text: string): string {
+  let out = '';
+  let end = -1;
+  for (const t of scanTokens(text)) {
+    if (t.comment) continue;
+    if (end >= 0) {
+      const gap = text.slice(end, t.start);
+      out += /^\s*$/.test(gap) ? gap : ' ';
+    }
+    out += text.slice(t.start, t.end);
+    end = t.end;
+  }
+  return out;
 }
 
 /** 42P02 for a parameter in a view's query (it has none to take). */

@@ -96,16 +96,22 @@ export function identNeedsQuotes(name: string): boolean {
   return toks.length !== 1 || (toks[0]!.keywordName !== 'NO_KEYWORD' && toks[0]!.keywordName !== 'UNRESERVED_KEYWORD');
 }
 
-/** One token of {@link scanTokens}: its span in the text, its text, and whether it is a keyword. */
+/**
+ * One token of {@link scanTokens}: its span in the text, its text, whether it is a keyword and
+ * whether it is a comment (`-- ...`, `/* ... *\/`).
+ */
 export interface ScannedToken {
   start: number;
   end: number;
   text: string;
   keyword: boolean;
+  comment: boolean;
 }
 
-/** The tokens of `sql` as PostgreSQL's scanner reads them (comments and white space left out). */
+/** The tokens of `sql` as PostgreSQL's scanner reads them, comments included (white space left out). */
 export function scanTokens(sql: string): ScannedToken[] {
   assert(loaded, 'loadParser() must run before scanTokens()');
-  return scanSync(sql).tokens.map((t) => ({ start: t.start, end: t.end, text: t.text, keyword: t.keywordName !== 'NO_KEYWORD' }));
+  return scanSync(sql).tokens.map((t) => ({
+    start: t.start, end: t.end, text: t.text, keyword: t.keywordName !== 'NO_KEYWORD', comment: t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT',
+  }));
 }
