@@ -91,6 +91,15 @@ test('CREATE VIEW errors', async () => {
   await same('CREATE VIEW nosuch.bad AS SELECT 1');
   await same('CREATE VIEW bad AS SELECT $1');
   await same(`SELECT count(*) FROM pg_class WHERE relname = 'bad'`);
+  // PostgreSQL has these; vecgres refuses them by name.
+  for (const [sql, message] of [
+    ['CREATE RECURSIVE VIEW bad (n) AS VALUES (1) UNION ALL SELECT n + 1 FROM bad WHERE n < 5', 'CREATE RECURSIVE VIEW is not supported'],
+    ['CREATE TEMPORARY VIEW bad AS SELECT 1', 'CREATE TEMPORARY VIEW is not supported'],
+    ['CREATE VIEW bad WITH (security_barrier) AS SELECT 1', 'CREATE VIEW ... WITH (options) is not supported'],
+    ['CREATE VIEW bad AS SELECT id FROM items WITH CHECK OPTION', 'CREATE VIEW ... WITH CHECK OPTION is not supported'],
+  ] as const) {
+    assert.deepEqual(await ours(sql), { ok: false, code: '0A000', message }, sql);
+  }
 });
 
 test('CREATE OR REPLACE VIEW: adds columns at the end; 42P16 when one is dropped, renamed or retyped; 42809 on a table', async () => {

@@ -273,7 +273,8 @@ function queryStart(raw: RawStatement): number {
   for (const t of scanTokens(text)) {
     if (t.text === '(') depth++;
     else if (t.text === ')') depth--;
-    else if (depth === 0 && t.keyword && !t.comment && t.text.toUpperCase() === 'AS') return src.start + t.end;
+    else if (depth === 0 && t.keyword && t.text.toUpperCase() === 'RECURSIVE') throw pgErr.featureNotSupported('CREATE RECURSIVE VIEW');
+    else if (depth === 0 && t.keyword && t.text.toUpperCase() === 'AS') return src.start + t.end;
   }
   throw pgErr.featureNotSupported('CREATE VIEW without AS');
 }
@@ -371,7 +372,7 @@ export function createView(env: SqlEnv, raw: RawStatement, s: PgNode, notices: N
   const def: ViewDef = { name, query: writeOutStars(src.sql, queryStart(raw), src.end, stars), columns };
   // The stored text must read what the query as written reads (a `*` over columns of the same
   // name that no reference can tell apart cannot be written out).
-  if (viewBinding(env, def)?.fingerprint !== bindingOf(query).fingerprint) throw pgErr.featureNotSupported('this * in CREATE VIEW');
+  if (viewBinding(env, def)?.fingerprint !== bindingOf(query).fingerprint) throw pgErr.featureNotSupported(stars.size > 0 ? 'this * in CREATE VIEW' : 'CREATE VIEW of this query');
   const old = s.replace === true ? env.catalog.getView(name) : undefined;
   ensureXid(env);
   if (old === undefined) {
