@@ -13,7 +13,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSqlPair } from '../support/sql_pair.js';
+import { PGlite } from '@electric-sql/pglite';
+import { openSqlPair, failureOutcome } from '../support/sql_pair.js';
 
 const { db, oracle, same, both, ours } = await openSqlPair();
 
@@ -289,4 +290,25 @@ test('another session does not see an uncommitted view, and its DDL of what the 
   }
   await oracle.exec('CREATE VIEW sessv AS SELECT id FROM sess');
   await same('DROP TABLE sess');
+});
+
+test('writes to PostgreSQL\'s system views are its 55000 (they are not automatically updatable)', async () => {
+  for (const sql of [
+    "INSERT INTO pg_views VALUES ('a')",
+    "UPDATE pg_catalog.pg_tables SET tablename = 'x'",
+    'DELETE FROM information_schema.check_constraints',
+    'DELETE FROM pg_stat_user_tables',
+    'INSERT INTO information_schema.tables DEFAULT VALUES',
+    "UPDATE pg_roles SET rolname = 'x' WHERE false",
+  ]) {
+    // A fresh PostgreSQL each time: PGlite's instance does not always stay usable after these.
+    const pg = await PGlite.create();
+    try {
+      const want = await pg.query(sql).then(() => ({ ok: true }), failureOutcome);
+      assert.equal((want as { code?: string }).code, '55000', sql);
+      assert.deepEqual(await ours(sql), want, sql);
+    } finally {
+      await pg.close();
+    }
+  }
 });

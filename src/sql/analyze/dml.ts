@@ -59,10 +59,10 @@ export interface DeleteQuery {
  */
 function targetScope(env: SqlEnv, stmt: PgNode, fromItems: readonly PgNode[], paramTypes: SqlType[]): { table: Table; ps: ParseState; from: FromNode[] } {
   const rv = stmt.relation;
+  // UPDATE has a SET list, DELETE none.
+  refuseViewWrite(env, rv, stmt.targetList === undefined ? 'DELETE from' : 'UPDATE of');
   if (rv.schemaname !== undefined && rv.schemaname !== 'public') throw undefinedTableAt(`${rv.schemaname}.${rv.relname}`, rv.location);
   const table = env.catalog.getTable(rv.relname);
-  // UPDATE has a SET list, DELETE none.
-  if (table === undefined) refuseViewWrite(env, rv.relname, stmt.targetList === undefined ? 'DELETE from' : 'UPDATE of');
   if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
   const alias: string | undefined = rv.alias?.aliasname;
   const ps = tableParseState(env, table, paramTypes, [], alias);

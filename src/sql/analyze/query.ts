@@ -1746,8 +1746,8 @@ export function analyzeInsert(
 ): Analyzed<InsertQuery> {
   const rv = stmt.relation;
   if (stmt.withClause !== undefined) stmt = withIntoSource(stmt);
+  refuseViewWrite(env, rv, 'INSERT into');
   const table = env.catalog.getTable(rv.relname);
-  if (table === undefined) refuseViewWrite(env, rv.relname, 'INSERT into');
   if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
   const cols = table.def.columns;
   const paramTypes: SqlType[] = [...declared];

@@ -257,12 +257,49 @@ export function wrongObjectType(name: string, kind: 'a table' | 'a view', hint?:
 }
 
 /**
- * INSERT / UPDATE / DELETE naming view `name`: PostgreSQL writes through a simple view to its
- * table; vecgres does not yet, and says so rather than report the view missing.
- * @throws PgError 0A000 when `name` is a view.
+ * The system views vecgres answers that PostgreSQL refuses to write through, by schema-qualified
+ * name: the view its error names and why (PostgreSQL's view_query_is_auto_updatable; checked
+ * against PGlite). A system view not listed here is a table in PostgreSQL.
  */
-export function refuseViewWrite(env: SqlEnv, name: string, verb: 'INSERT into' | 'UPDATE of' | 'DELETE from'): void {
-  if (env.catalog.getView(name) !== undefined) throw pgErr.featureNotSupported(`${verb} a view`);
+const SYSTEM_VIEW_WRITES: Record<string, readonly [view: string, detail: string]> = (() => {
+  const notOne = 'Views that do not select from a single table or view are not automatically updatable.';
+  const out: Record<string, readonly [string, string]> = {};
+  for (const n of ['pg_stats', 'pg_locks', 'pg_stat_activity', 'pg_cursors', 'pg_prepared_statements', 'pg_sequences', 'pg_views', 'pg_tables', 'pg_stat_user_indexes', 'pg_roles', 'pg_stat_progress_create_index']) {
+    out[`pg_catalog.${n}`] = [n === 'pg_stat_user_indexes' ? 'pg_stat_all_indexes' : n, notOne];
+  }
+  // pg_stat_user_tables is a simple view of pg_stat_all_tables, which is not updatable.
+  out['pg_catalog.pg_stat_user_tables'] = ['pg_stat_all_tables', 'Views containing GROUP BY are not automatically updatable.'];
+  for (const n of ['schemata', 'tables', 'columns', 'table_constraints', 'key_column_usage', 'constraint_column_usage', 'constraint_table_usage', 'referential_constraints', 'sequences', 'views']) {
+    out[`information_schema.${n}`] = [n, notOne];
+  }
+  out['information_schema.check_constraints'] = ['check_constraints', 'Views containing UNION, INTERSECT, or EXCEPT are not automatically updatable.'];
+  return out;
+})();
+
+/** PostgreSQL's message and hint for a write a view refuses, by the statement's verb. */
+const VIEW_WRITE_TEXT: Record<'INSERT into' | 'UPDATE of' | 'DELETE from', readonly [message: string, hint: string]> = {
+  'INSERT into': ['cannot insert into view', 'To enable inserting into the view, provide an INSTEAD OF INSERT trigger or an unconditional ON INSERT DO INSTEAD rule.'],
+  'UPDATE of': ['cannot update view', 'To enable updating the view, provide an INSTEAD OF UPDATE trigger or an unconditional ON UPDATE DO INSTEAD rule.'],
+  'DELETE from': ['cannot delete from view', 'To enable deleting from the view, provide an INSTEAD OF DELETE trigger or an unconditional ON DELETE DO INSTEAD rule.'],
+};
+
+/**
+ * INSERT / UPDATE / DELETE naming range variable `rv`, before its table is looked up: a system
+ * view is PostgreSQL's 55000 (it is not automatically updatable there either); a user's view
+ * is 0A000, since PostgreSQL writes through a simple view to its table and vecgres does not
+ * yet (never a "does not exist").
+ * @throws PgError 55000 for a system view; 0A000 for a view.
+ */
+export function refuseViewWrite(env: SqlEnv, rv: PgNode, verb: 'INSERT into' | 'UPDATE of' | 'DELETE from'): void {
+  const name: string = rv.relname;
+  const schema: string | undefined = rv.schemaname;
+  const system = SYSTEM_VIEW_WRITES[`${schema ?? 'pg_catalog'}.${name}`];
+  // pg_catalog comes first on the search path; information_schema only when written.
+  if (system !== undefined) {
+    const [message, hint] = VIEW_WRITE_TEXT[verb];
+    throw new PgError(SQLSTATE.object_not_in_prerequisite_state, `${message} "${system[0]}"`, { detail: system[1], hint });
+  }
+  if ((schema === undefined || schema === 'public') && env.catalog.getView(name) !== undefined) throw pgErr.featureNotSupported(`${verb} a view`);
 }
 
 /** Where the SELECT of CREATE VIEW `raw` starts in its source: after the statement's AS. */
