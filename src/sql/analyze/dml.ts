@@ -12,13 +12,12 @@
  * Data-modifying statements in WITH and WHERE CURRENT OF are not supported (0A000).
  */
 import { pgErr } from '../../common/errors.js';
-import { refuseViewWrite } from '../exec/views.js';
 import type { Table } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeExpr, coerceTo, forEachOperand, requireBool, type Expr, type ExprScope } from './expr.js';
 import {
-  analyzeSetList, expandStar, figureColname, forEachQueryExpr, rowIdQuery, tableParseState, transformFromClause, transformWithClause, undefinedTableAt,
+  analyzeSetList, expandStar, figureColname, forEachQueryExpr, rowIdQuery, tableParseState, transformFromClause, transformWithClause, writeTarget,
   type Analyzed, type Assignment, type FromNode, type SelectQuery, type Target,
 } from './query.js';
 import type { ParseState } from './range.js';
@@ -60,10 +59,7 @@ export interface DeleteQuery {
 function targetScope(env: SqlEnv, stmt: PgNode, fromItems: readonly PgNode[], paramTypes: SqlType[]): { table: Table; ps: ParseState; from: FromNode[] } {
   const rv = stmt.relation;
   // UPDATE has a SET list, DELETE none.
-  refuseViewWrite(env, rv, stmt.targetList === undefined ? 'DELETE from' : 'UPDATE of');
-  if (rv.schemaname !== undefined && rv.schemaname !== 'public') throw undefinedTableAt(`${rv.schemaname}.${rv.relname}`, rv.location);
-  const table = env.catalog.getTable(rv.relname);
-  if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
+  const table = writeTarget(env, rv, stmt.targetList === undefined ? 'DELETE from' : 'UPDATE of');
   const alias: string | undefined = rv.alias?.aliasname;
   const ps = tableParseState(env, table, paramTypes, [], alias);
   if (stmt.withClause !== undefined) transformWithClause(ps, stmt.withClause);

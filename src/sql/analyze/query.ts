@@ -1746,9 +1746,7 @@ export function analyzeInsert(
 ): Analyzed<InsertQuery> {
   const rv = stmt.relation;
   if (stmt.withClause !== undefined) stmt = withIntoSource(stmt);
-  refuseViewWrite(env, rv, 'INSERT into');
-  const table = env.catalog.getTable(rv.relname);
-  if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
+  const table = writeTarget(env, rv, 'INSERT into');
   const cols = table.def.columns;
   const paramTypes: SqlType[] = [...declared];
   const paramNodes: Extract<Expr, { k: 'param' }>[][] = [];
@@ -2145,6 +2143,20 @@ export function storedCoerce(scope: ExprScope, e: Expr, col: number, table: Tabl
 }
 
 /** 42P01 relation "x" does not exist, with the position of the name. */
+/**
+ * The table INSERT, UPDATE or DELETE writes, named by range variable `rv`: views are refused
+ * first (refuseViewWrite), and a name in a schema other than `public` is no table of vecgres'
+ * (its tables all live there), as PostgreSQL's parserOpenTable reports it.
+ * @throws PgError 55000 / 0A000 for a view; 42P01 `relation "[schema.]t" does not exist` at the name.
+ */
+export function writeTarget(env: SqlEnv, rv: PgNode, verb: 'INSERT into' | 'UPDATE of' | 'DELETE from'): Table {
+  refuseViewWrite(env, rv, verb);
+  if (rv.schemaname !== undefined && rv.schemaname !== 'public') throw undefinedTableAt(`${rv.schemaname}.${rv.relname}`, rv.location);
+  const table = env.catalog.getTable(rv.relname);
+  if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
+  return table;
+}
+
 export function undefinedTableAt(name: string, location: number | undefined): PgError {
   return new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`, typeof location === 'number' && location >= 0 ? { position: location + 1 } : {});
 }

@@ -15,6 +15,7 @@
  * Server-side files and programs are not supported (0A000): vecgres reads and writes no files
  * on a client's behalf (PostgreSQL would require superuser or pg_read/write_server_files).
  */
+import { checkUtilitySchema } from './ddl.js';
 import type { TimeZone } from '../../types/timezone.js';
 import type { DateTimeClock } from '../../types/datetime.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
@@ -135,7 +136,7 @@ export function runCopy(env: SqlEnv, stmt: PgNode, io: CopyIo | null): CopyResul
 
 function copyTable(env: SqlEnv, stmt: PgNode): Table {
   const rv = stmt.relation as PgNode;
-  if (rv.schemaname !== undefined && rv.schemaname !== 'public') throw pgErr.undefinedTable(`${rv.schemaname}.${rv.relname}`);
+  checkUtilitySchema(rv);
   const t = env.catalog.getTable(rv.relname);
   if (t === undefined && env.catalog.getView(rv.relname) !== undefined) {
     throw stmt.is_from === true

@@ -75,6 +75,23 @@ export function missingSchema(parts: readonly string[]): PgError {
   return new PgError('3F000', `schema "${parts[parts.length - 2]}" does not exist`);
 }
 
+/**
+ * Checks the schema of the table a utility statement names (TRUNCATE, COPY, VACUUM, ANALYZE),
+ * as RangeVarGetRelid does: tables live in `public` only, so another name is no table of it.
+ * `atName`: the error points at the name (CREATE TABLE's LIKE, which PostgreSQL resolves while
+ * parsing).
+ * @throws PgError 3F000 for a schema that does not exist; 42P01 naming `schema.table` for a
+ *   system schema (which holds no user table).
+ */
+export function checkUtilitySchema(rv: PgNode, atName = false): void {
+  if (rv.schemaname === undefined) return;
+  const parts = [rv.schemaname as string, rv.relname as string];
+  const schema = referencedSchema(parts);
+  const at = atName ? pos(rv.location) : {};
+  if (schema === 'missing') throw new PgError('3F000', `schema "${parts[0]}" does not exist`, at);
+  if (schema === 'system') throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`, at);
+}
+
 export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const rv = s.relation;
   const name: string = rv.relname;

@@ -34,7 +34,7 @@ import { isOrderedAm, isOrderedIndex, type OrderedIndex, type VectorIndex } from
 import { truncateTx } from './ddl_txn.js';
 import { skipRelfilenodeOids } from './catalog_describe.js';
 import { reindexOne } from './reindex.js';
-import type { Notices } from './ddl.js';
+import { checkUtilitySchema, type Notices } from './ddl.js';
 import type { PgNode } from '../parser/parse.js';
 import type { PlannedStmt, SubPlan } from '../plan/plan.js';
 import type { ExplainProbe } from './explain_probe.js';
@@ -280,6 +280,7 @@ export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): v
   const tables: Table[] = [];
   for (const r of (s.relations ?? []) as PgNode[]) {
     const rv = r.RangeVar;
+    checkUtilitySchema(rv);
     const t = env.catalog.getTable(rv.relname);
     if (t === undefined && env.catalog.getView(rv.relname) !== undefined) throw new PgError(SQLSTATE.wrong_object_type, `"${rv.relname}" is not a table`);
     if (t === undefined) {
@@ -324,6 +325,7 @@ export function vacuum(env: SqlEnv, s: PgNode, notices: Notices): void {
   for (const r of (s.rels ?? []) as PgNode[]) {
     const rv = r.VacuumRelation?.relation;
     if (rv === undefined) continue;
+    checkUtilitySchema(rv);
     const t = env.catalog.getTable(rv.relname);
     if (t === undefined) {
       throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);

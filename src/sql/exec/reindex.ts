@@ -19,6 +19,7 @@
  * Not supported (0A000): REINDEX SCHEMA / DATABASE / SYSTEM, options other than CONCURRENTLY
  * (VERBOSE, TABLESPACE).
  */
+import { checkUtilitySchema } from './ddl.js';
 import { isOrderedAm, isOrderedIndex } from '../../access/am.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { IndexDef } from '../../storage/catalog.js';
@@ -52,6 +53,7 @@ export function reindex(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   // PostgreSQL's PreventInTransactionBlock (ExecReindex), before the relation is looked up.
   if (concurrently && env.txn.inBlock) throw new PgError(SQLSTATE.active_sql_transaction, 'REINDEX CONCURRENTLY cannot run inside a transaction block');
+  checkUtilitySchema(s.relation);
   const name: string = s.relation.relname;
   if (kind === 'REINDEX_OBJECT_INDEX') {
     const def = env.catalog.getIndex(name);

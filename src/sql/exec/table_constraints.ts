@@ -6,6 +6,7 @@
  * constraint (`IndexDef.constraint`); CHECK and FOREIGN KEY constraints live in the table
  * definition.
  */
+import { checkUtilitySchema } from './ddl.js';
 import { alterTableTx, createIndexTx } from './ddl_txn.js';
 import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import { isOrderedAm } from '../../access/am.js';
@@ -52,6 +53,7 @@ function keyTypeFamily(t: ColumnType): string {
  */
 function foreignKeyColumns(env: SqlEnv, self: TableDef, fk: PgNode, fkCols: number[], name: string, pendingUniques: readonly IndexDef[]): { refTable: string; refColumns: number[] } {
   const rv = fk.pktable;
+  checkUtilitySchema(rv);
   const refName: string = rv.relname;
   const isSelf = refName === self.name;
   const ref = isSelf ? null : env.catalog.getTable(refName);

@@ -12,6 +12,7 @@
  * index texts) and parsed again, with the source's stored DEFAULT and generation trees, so the
  * new table's definition goes through CREATE TABLE's and CREATE INDEX's own analysis.
  */
+import { checkUtilitySchema } from './ddl.js';
 import { PgError, SQLSTATE, pos } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -44,7 +45,8 @@ export interface TableLikeCopy {
  */
 export function expandTableLike(env: SqlEnv, like: PgNode, table: string): TableLikeCopy {
   const rv = like.relation;
-  const src = rv.schemaname === undefined || rv.schemaname === 'public' ? env.catalog.getTable(rv.relname) : undefined;
+  checkUtilitySchema(rv, true);
+  const src = env.catalog.getTable(rv.relname);
   if (src === undefined) {
     const name = rv.schemaname === undefined ? rv.relname : `${rv.schemaname}.${rv.relname}`;
     throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`, pos(rv.location));
