@@ -70,18 +70,24 @@ export function createSequenceTx(env: SqlEnv, txn: TxnState | null, def: Sequenc
 
 /** ALTER SEQUENCE in `txn`: a new definition (a new name renames it) and state. */
 export function alterSequenceTx(env: SqlEnv, txn: TxnState | null, name: string, def: SequenceDef, last: bigint, called: boolean, logCnt = 0): void {
-  const ddl = env.catalog.alterSequence(name, def, last, called, xidOf(txn), logCnt);
-  if (def.name === name) {
+  registerRenamed(env, txn, env.catalog.alterSequence(name, def, last, called, xidOf(txn), logCnt), name, def.name);
+}
+
+/**
+ * Registers `ddl`, which may rename a relation from `from` to `to`: a renamed relation keeps its
+ * oid (moved now, moved back if the transaction rolls back).
+ */
+function registerRenamed(env: SqlEnv, txn: TxnState | null, ddl: DdlUndo, from: string, to: string): void {
+  if (from === to) {
     registerDdl(txn, ddl);
     return;
   }
-  // A renamed sequence keeps its oid.
-  env.stats.moveOids([[name, def.name]]);
+  env.stats.moveOids([[from, to]]);
   registerDdl(txn, {
     commit: () => ddl.commit(),
     undo: () => {
       ddl.undo();
-      env.stats.moveOids([[def.name, name]]);
+      env.stats.moveOids([[to, from]]);
     },
   });
 }
@@ -473,19 +479,7 @@ export function createViewTx(env: SqlEnv, txn: TxnState | null, def: ViewDef): v
 
 /** CREATE OR REPLACE VIEW / ALTER VIEW ... RENAME in `txn`: a renamed view keeps its oid. */
 export function alterViewTx(env: SqlEnv, txn: TxnState | null, name: string, def: ViewDef): void {
-  const ddl = env.catalog.alterView(name, def, xidOf(txn));
-  if (def.name === name) {
-    registerDdl(txn, ddl);
-    return;
-  }
-  env.stats.moveOids([[name, def.name]]);
-  registerDdl(txn, {
-    commit: () => ddl.commit(),
-    undo: () => {
-      ddl.undo();
-      env.stats.moveOids([[def.name, name]]);
-    },
-  });
+  registerRenamed(env, txn, env.catalog.alterView(name, def, xidOf(txn)), name, def.name);
 }
 
 /** DROP VIEW in `txn`. */

@@ -295,11 +295,7 @@ function likeSel(v: VarInfo, patt: string, matches: (x: Value) => boolean): numb
   const s = v.stats;
   const hist = s?.histogram ?? [];
   let sel = -1;
-  if (hist.length >= 10) {
-    let n = 0;
-    for (let i = 1; i < hist.length - 1; i++) if (matches(hist[i]!)) n++;
-    sel = n / (hist.length - 2);
-  }
+  if (hist.length >= 10) sel = histogramFraction(hist, matches);
   if (hist.length < 100) {
     let prefixSel = 1;
     if (prefix !== '') {
@@ -314,7 +310,21 @@ function likeSel(v: VarInfo, patt: string, matches: (x: Value) => boolean): numb
     sel = sel < 0 ? heur : sel * (hist.length / 100) + heur * (1 - hist.length / 100);
   }
   sel = Math.min(0.9999, Math.max(0.0001, sel));
-  if (s === null) return sel;
+  return s === null ? sel : withMcvs(s, sel, matches);
+}
+
+/** histogram_selectivity with n_skip 1: the fraction of the histogram's inner bounds `matches` holds for. */
+function histogramFraction(hist: readonly Value[], matches: (x: Value) => boolean): number {
+  let n = 0;
+  for (let i = 1; i < hist.length - 1; i++) if (matches(hist[i]!)) n++;
+  return n / (hist.length - 2);
+}
+
+/**
+ * `sel`, the estimate for the rows outside the most common values, combined with those values'
+ * frequencies where `matches` holds (mcv_selectivity; the NULLs never match).
+ */
+function withMcvs(s: ColumnStats, sel: number, matches: (x: Value) => boolean): number {
   let mcvSel = 0;
   let sumCommon = 0;
   for (let i = 0; i < s.mcvVals.length; i++) {
@@ -389,20 +399,10 @@ function jsonbMatchSel(e: Extract<Expr, { k: 'op2' }>, v: VarInfo | null, c: Val
   const hist = s.histogram ?? [];
   let sel = DEFAULT_MATCHING_SEL;
   if (hist.length >= 10) {
-    // histogram_selectivity with n_skip 1: the extreme bounds are left out.
-    let n = 0;
-    for (let i = 1; i < hist.length - 1; i++) if (matches(hist[i]!)) n++;
-    sel = n / (hist.length - 2);
+    sel = histogramFraction(hist, matches);
     if (hist.length < 100) sel = sel * (hist.length / 100) + DEFAULT_MATCHING_SEL * (1 - hist.length / 100);
   }
-  sel = Math.min(0.9999, Math.max(0.0001, sel));
-  let mcvSel = 0;
-  let sumCommon = 0;
-  for (let i = 0; i < s.mcvVals.length; i++) {
-    sumCommon += s.mcvFreqs[i]!;
-    if (matches(s.mcvVals[i]!)) mcvSel += s.mcvFreqs[i]!;
-  }
-  return clamp(sel * (1 - s.nullFrac - sumCommon) + mcvSel);
+  return withMcvs(s, Math.min(0.9999, Math.max(0.0001, sel)), matches);
 }
 
 /** A plain column of this query level (PostgreSQL's get_restriction_variable, without casts). */
