@@ -23,11 +23,20 @@ import { walkRaw, rejectSubqueriesAndParams } from '../parser/walk.js';
  * Functions that PostgreSQL does not mark IMMUTABLE (volatile or stable): an index over them
  * would hold values a later evaluation disagrees with. Checked by name on the raw tree, so a
  * function vecgres does not implement still gets PostgreSQL's 42P17 rather than 42883.
+ * These are the STABLE ones; the volatile ones are analyze/expr.ts's VOLATILE_FNS.
  */
-const NOT_IMMUTABLE = new Set([
-  ...VOLATILE_FNS, 'now', 'statement_timestamp', 'transaction_timestamp', 'current_setting',
+const STABLE_FNS = new Set([
+  'now', 'statement_timestamp', 'transaction_timestamp', 'current_setting',
   'pg_relation_size', 'pg_table_size', 'pg_total_relation_size', 'pg_indexes_size', 'to_char', 'to_timestamp', 'age',
 ]);
+
+/**
+ * Read at call time, not when this module loads: analyze/expr.ts and this module import each
+ * other, so VOLATILE_FNS may not be initialized yet at this module's top level.
+ */
+function notImmutable(name: string): boolean {
+  return STABLE_FNS.has(name) || VOLATILE_FNS.has(name);
+}
 
 /** One analyzed key of CREATE INDEX. */
 export interface AnalyzedIndexKey {
@@ -55,13 +64,13 @@ function checkRaw(node: PgNode, what: 'expression' | 'predicate'): void {
 
 /**
  * True when raw expression `node` calls, by name, a function PostgreSQL does not mark
- * IMMUTABLE ({@link NOT_IMMUTABLE}). Index expressions, index predicates and generation
+ * IMMUTABLE (notImmutable). Index expressions, index predicates and generation
  * expressions refuse these (contain_mutable_functions).
  */
 export function callsMutableFunction(node: PgNode): boolean {
   let found = false;
   walkRaw(node, (tag, n) => {
-    if (tag === 'FuncCall' && NOT_IMMUTABLE.has(n.funcname[n.funcname.length - 1].String.sval as string)) found = true;
+    if (tag === 'FuncCall' && notImmutable(n.funcname[n.funcname.length - 1].String.sval as string)) found = true;
   });
   return found;
 }
