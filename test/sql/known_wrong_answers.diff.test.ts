@@ -124,6 +124,11 @@ test('the select list is computed below the Sort, so a row LIMIT drops can still
     `SELECT id, (SELECT 10 / d) FROM kw ORDER BY id LIMIT 1`,
     `SELECT id, 10 / d FROM kw ORDER BY id OFFSET 2`,
     `SELECT lower(id::text), 10 / d FROM kw ORDER BY lower(id::text) LIMIT 1`,
+    // One-argument functions built from one closure were one expression to the planner:
+    // GROUP BY sind(x), cosd(x) returned sind twice.
+    `SELECT id, sind(n), cosd(n), tand(n) FROM kw ORDER BY id`,
+    `SELECT sind(n), cosd(n), count(*) FROM kw GROUP BY sind(n), cosd(n) ORDER BY 1`,
+    `SELECT DISTINCT asind(n / 1e12), acosd(n / 1e12) FROM kw ORDER BY 1`,
   ];
   for (const q of qs) await check(q, mismatches);
   reportMismatches('select list below the Sort', mismatches, qs.length, SEED);

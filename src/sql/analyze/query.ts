@@ -834,8 +834,10 @@ export function exprEqual(a: Expr, b: Expr): boolean {
     case 'execParam':
       return a.id === (b as typeof a).id;
     case 'op1': {
+      // The name first: one-argument functions built from one closure (sind, cosd, ...) have
+      // the same source text.
       const o = b as typeof a;
-      return (a.fn === o.fn || a.fn.toString() === o.fn.toString()) && exprEqual(a.arg, o.arg);
+      return a.op === o.op && (a.fn === o.fn || a.fn.toString() === o.fn.toString()) && exprEqual(a.arg, o.arg);
     }
     case 'op2': {
       const o = b as typeof a;
