@@ -7,15 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Vecgres } from '../../src/index.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
 import { decodeValue, encodeValue } from '../../src/storage/codec.js';
 import { PgArray } from '../../src/types/pgarray.js';
+import { openSmallSegments } from '../support/power_loss.js';
 
-async function open(fs: FaultyFs): Promise<Vecgres> {
-  return Vecgres.create('db', { storage: fs, walSegmentBytes: 4096 });
-}
+const open = openSmallSegments;
 
 const SNAPSHOT = 'SELECT id, tags::text, ns::text, us::text, js::text, ms::text, extra::text FROM t ORDER BY id';
 

@@ -14,16 +14,11 @@ import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
 import { tableDefFromValue, tableDefToValue } from '../../src/storage/table.js';
 import { ByteReader, ByteWriter } from '../../src/storage/codec.js';
+import { openSmallSegments, powerLoss } from '../support/power_loss.js';
 
-async function open(fs: FaultyFs): Promise<Vecgres> {
-  return Vecgres.create('db', { storage: fs, walSegmentBytes: 4096 });
-}
+const open = openSmallSegments;
 
-/** Power loss: unsynced bytes vanish, the process state is dropped. */
-function crash(db: Vecgres, fs: FaultyFs): void {
-  db.database.abandon();
-  fs.powerCut();
-}
+const crash = powerLoss;
 
 const SCHEMA = [
   `CREATE TABLE docs (id int PRIMARY KEY, code int UNIQUE, title text CHECK (length(title) < 10))`,

@@ -11,10 +11,9 @@ import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
 import { tableDefFromValue, tableDefToValue, type TableDef } from '../../src/storage/table.js';
 import { ByteReader, ByteWriter } from '../../src/storage/codec.js';
+import { openSmallSegments } from '../support/power_loss.js';
 
-async function open(fs: FaultyFs): Promise<Vecgres> {
-  return Vecgres.create('db', { storage: fs, walSegmentBytes: 4096 });
-}
+const open = openSmallSegments;
 
 const READS = [
   `SELECT attname::text, attnum, atttypid::int, attisdropped, attlen, atttypmod FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0 ORDER BY attnum`,

@@ -13,6 +13,7 @@ import { Vecgres } from '../../src/index.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
 import type { PgError } from '../../src/common/errors.js';
+import { powerLoss } from '../support/power_loss.js';
 
 const ROWS = 'SELECT id, e::text AS e FROM t ORDER BY id';
 
@@ -20,11 +21,7 @@ async function open(fs: FaultyFs, notices: PgError[] = []): Promise<Vecgres> {
   return Vecgres.create('db', { storage: fs, walSegmentBytes: 4096, onNotice: (n) => notices.push(n) });
 }
 
-/** Power loss: unsynced bytes vanish, the process state is dropped. */
-function crash(db: Vecgres, fs: FaultyFs): void {
-  db.database.abandon();
-  fs.powerCut();
-}
+const crash = powerLoss;
 
 test('replay after a crash: committed work survives, in-flight and rolled-back work does not, across a checkpoint', async () => {
   const fs = new FaultyFs(new MemoryFs(), { seed: 1 });

@@ -13,15 +13,13 @@ import { FaultyFs } from '../../src/storage/fs_faulty.js';
 import { CountingFs } from '../support/counting_fs.js';
 import { readControl } from '../../src/storage/checkpoint.js';
 import { DELTA_SHARE_MAX } from '../../src/engine/durability.js';
+import { powerLoss } from '../support/power_loss.js';
 
 function open(fs: FaultyFs): Promise<Vecgres> {
   return Vecgres.create('db', { storage: fs, walSegmentBytes: 64 * 1024 });
 }
 
-function crash(db: Vecgres, fs: FaultyFs): void {
-  db.database.abandon();
-  fs.powerCut();
-}
+const crash = powerLoss;
 
 function vec(p: Prng, dim: number): string {
   return `[${Array.from({ length: dim }, () => (p.int(2001) - 1000) / 100).join(',')}]`;

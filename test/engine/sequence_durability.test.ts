@@ -11,15 +11,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Vecgres } from '../../src/index.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
 import { Prng } from '../../src/common/prng.js';
 import { SEED } from '../support/seed.js';
+import { openSmallSegments } from '../support/power_loss.js';
 
-async function open(fs: FaultyFs): Promise<Vecgres> {
-  return Vecgres.create('db', { storage: fs, walSegmentBytes: 4096 });
-}
+const open = openSmallSegments;
 
 /** Values one statement returned (nextval / RETURNING ids), as bigints. */
 function values(rows: Record<string, unknown>[]): bigint[] {

@@ -9,16 +9,11 @@ import assert from 'node:assert/strict';
 import { Vecgres } from '../../src/index.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
+import { openSmallSegments, powerLoss } from '../support/power_loss.js';
 
-async function open(fs: FaultyFs): Promise<Vecgres> {
-  return Vecgres.create('db', { storage: fs, walSegmentBytes: 4096 });
-}
+const open = openSmallSegments;
 
-/** Power loss: unsynced bytes vanish, the process state is dropped. */
-function crash(db: Vecgres, fs: FaultyFs): void {
-  db.database.abandon();
-  fs.powerCut();
-}
+const crash = powerLoss;
 
 const SCHEMA = [
   'CREATE TABLE items (id int PRIMARY KEY, cat text, embedding vector(3))',

@@ -18,10 +18,9 @@ import { SEED } from '../support/seed.js';
 import { runCrashScript } from '../support/crash_script.js';
 import { Rng } from '../support/random_query/rng.js';
 import { oids } from '../support/object_oids.js';
+import { openSmallSegments } from '../support/power_loss.js';
 
-async function open(fs: FaultyFs): Promise<Vecgres> {
-  return Vecgres.create('db', { storage: fs, walSegmentBytes: 4096 });
-}
+const open = openSmallSegments;
 
 async function crashAndReopen(db: Vecgres, fs: FaultyFs): Promise<Vecgres> {
   db.database.abandon();
