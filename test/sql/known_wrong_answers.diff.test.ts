@@ -85,6 +85,10 @@ test('output column names follow FigureColname', async () => {
     `SELECT (SELECT 1 UNION SELECT 2 LIMIT 1), (SELECT 1 AS z), (SELECT 2 AS y UNION SELECT 3 ORDER BY 1 LIMIT 1)`,
     `SELECT id::text, (id)::text, (kp.id + 1)::text, s::varchar FROM kp ORDER BY 1`,
     `SELECT coalesce(1, 2)::text, ARRAY[1]::int[]::text[], (SELECT max(k) FROM kp)::text, EXISTS (SELECT 1)::int`,
+    // ORDER BY a bare name takes an output of that name before an input column: here the
+    // subquery (named s by FigureColname), not kp.s, which is output as c1.
+    `SELECT (SELECT x.s FROM kp x WHERE x.id = 4 - kp.id), s AS c1, id FROM kp ORDER BY s, id`,
+    `SELECT (SELECT x.s FROM kp x WHERE x.id = 4 - kp.id), s AS c1, id FROM kp ORDER BY s DESC, id LIMIT 2`,
   ];
   for (const q of qs) await check(q, mismatches);
   reportMismatches('column names', mismatches, qs.length, SEED);

@@ -400,7 +400,7 @@ export class QueryGenerator {
     const orderable = outputs.findIndex((o) => o.opaque === true || (!ORDERABLE.includes(o.type) && o.type !== 'vector'));
     if (!star && r < 0.75 && orderable !== 0) {
       const m = this.rng.int(1, orderable < 0 ? outputs.length : orderable);
-      const items = outputs.slice(0, m).map((o, i) => `${this.#orderRef(o, i)}${this.#direction()}`);
+      const items = outputs.slice(0, m).map((o, i) => `${this.#orderRef(o, i, outputs)}${this.#direction()}`);
       const limit = this.#limit(false);
       return { sql: `${head} ${list}${fromSql}${where} ORDER BY ${items.join(', ')}${limit}`, compare: { kind: 'keyed', keys: range(m), limited: /LIMIT|FETCH/.test(limit), offset: limit.includes('OFFSET') } };
     }
@@ -432,7 +432,7 @@ export class QueryGenerator {
     const having = this.rng.chance(0.3) ? ` HAVING ${this.#havingCond(aggSc, groups)}` : '';
     const list = this.#outputList(outputs);
     if (groups.length > 0 && this.rng.chance(0.6)) {
-      const items = groups.map((o, i) => `${this.#orderRef(o, i)}${this.#direction()}`);
+      const items = groups.map((o, i) => `${this.#orderRef(o, i, outputs)}${this.#direction()}`);
       const limit = this.#limit(false);
       // Group keys are unique per row, so the order is total.
       return { sql: `${head} ${list}${fromSql}${where}${groupBy}${having} ORDER BY ${items.join(', ')}${limit}`, compare: { kind: 'list' } };
@@ -514,7 +514,7 @@ export class QueryGenerator {
       const outputs = this.#outputs(sc, this.rng.int(1, 3), ORDERABLE);
       const list = this.#outputList(outputs);
       if (this.rng.chance(0.6)) {
-        const items = outputs.map((o, i) => `${this.#orderRef(o, i)}${this.#direction()}`);
+        const items = outputs.map((o, i) => `${this.#orderRef(o, i, outputs)}${this.#direction()}`);
         // DISTINCT rows are unique, so ordering by all of them is total.
         return { sql: `${head} DISTINCT ${list}${fromSql}${where} ORDER BY ${items.join(', ')}${this.#limit(false)}`, compare: { kind: 'list' } };
       }
@@ -1077,11 +1077,21 @@ export class QueryGenerator {
   }
 
 
-  /** How ORDER BY names output `o` (position `i`): the expression, its position or its alias. */
-  #orderRef(o: Output, i: number): string {
+  /**
+   * How ORDER BY names output `o` (position `i` of `outputs`): the expression or its position.
+   * A bare column name is looked up among the output names first (PostgreSQL's
+   * findTargetlistEntrySQL92), so `ORDER BY f` sorts by `(SELECT s.f ...)`, which is named
+   * f, rather than by `f AS c1`: when another output mentions the name, use the position.
+   */
+  #orderRef(o: Output, i: number, outputs: readonly { sql: string }[]): string {
     // A bare literal there would be a position (integers) or a constant (42601): use the position.
     if (BARE_CONSTANT.test(o.sql)) return String(i + 1);
-    return this.rng.weighted([[2, o.sql], [1, String(i + 1)]]);
+    const ref = this.rng.weighted([[2, o.sql], [1, String(i + 1)]]);
+    if (ref === o.sql && /^[a-z_]\w*$/.test(o.sql)) {
+      const word = new RegExp(`\\b${o.sql}\\b`);
+      if (outputs.some((p, j) => j !== i && word.test(p.sql))) return String(i + 1);
+    }
+    return ref;
   }
 
   #direction(): string {
