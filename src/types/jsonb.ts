@@ -43,24 +43,59 @@ export class Jsonb {
   }
 }
 
-const encoder = new TextEncoder();
-
-/** lengthCompareJsonbString: shorter UTF-8 first, then bytewise. */
-function keyCmp(a: string, b: string): number {
-  if (a === b) return 0;
-  const x = encoder.encode(a);
-  const y = encoder.encode(b);
-  if (x.length !== y.length) return x.length - y.length;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return 0;
+/**
+ * The length of `s` in UTF-8 bytes, without encoding it: a surrogate pair is 4 bytes, each
+ * half counted 2. (A lone surrogate cannot reach a key: the JSON lexer refuses one.)
+ */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) n += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+  }
+  return n;
 }
 
+/**
+ * Code unit `c` moved so that UTF-16 units order as code points (and so as UTF-8 bytes do):
+ * surrogates, which stand for code points above U+FFFF, go after U+E000..U+FFFF.
+ */
+function codePointRank(c: number): number {
+  return c < 0xd800 ? c : c >= 0xe000 ? c - 0x800 : c + 0x2000;
+}
+
+/** Bytewise order of the UTF-8 encodings of `a` and `b`, which have the same UTF-8 length. */
+function sameLengthCmp(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/**
+ * lengthCompareJsonbString: shorter UTF-8 first, then bytewise. Neither string is encoded:
+ * this runs for every key an object lookup or a containment test visits.
+ */
+function keyCmp(a: string, b: string): number {
+  if (a === b) return 0;
+  const la = utf8Length(a);
+  const lb = utf8Length(b);
+  return la !== lb ? la - lb : sameLengthCmp(a, b);
+}
+
+/** The index of `key` in the sorted `keys`, or -1 (a binary search in keyCmp's order). */
 function findKey(keys: readonly string[], key: string): number {
+  const len = utf8Length(key);
   let lo = 0;
   let hi = keys.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const c = keyCmp(keys[mid]!, key);
+    const k = keys[mid]!;
+    const kl = k === key ? len : utf8Length(k);
+    const c = kl !== len ? kl - len : k === key ? 0 : sameLengthCmp(k, key);
     if (c === 0) return mid;
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;

@@ -48,6 +48,11 @@ test('jsonb builders, operators on literals and errors', async () => {
   await same(`SELECT '[1,2,3]'::jsonb - -1, '["a","b","a"]'::jsonb - 'a', '{"a":1,"b":2}'::jsonb - '{a,c}'::text[]`);
   await same(`SELECT '{"a":}'::jsonb`);
   await same(`SELECT '{"a" 1}'::jsonb`);
+  // Keys order by UTF-8 length, then bytes: U+FFFF (3 bytes) and a surrogate pair (4) are
+  // ordered as code points, not as UTF-16 units; lookups binary-search that order.
+  const keys = `{"\\ud83d\\ude00": 1, "\\uffff": 2, "\\ue000": 3, "中": 4, "é": 5, "ab": 6, "\\u00ff": 7, "abc": 8, "\\ud800\\udc00": 9, "z": 10, "\\uffffa": 11, "a\\uffff": 12}`;
+  await same(`SELECT '${keys}'::jsonb, jsonb_object_keys('${keys}')`);
+  await same(`SELECT k, '${keys}'::jsonb -> k, '${keys}'::jsonb ? k FROM unnest(ARRAY['\u{1F600}', '\u{FFFF}', '\u{E000}', '中', 'é', 'ab', 'ÿ', 'abc', '\u{10000}', 'z', 'y', '\u{1F601}', '\u{FFFF}a', 'a\u{FFFF}']) k`);
   await same(`SELECT '"\\u0000"'::jsonb`);
   await same(`SELECT '{"a": 1, "a": 2}'::json, '[1,2]'::json::jsonb, '{"b": 1, "a": 2}'::jsonb::json`);
   await same(`SELECT '{"a": tru}'::json`);
