@@ -10,6 +10,7 @@
  *   character compare    trailing spaces are insignificant (bpchareq, bpcharcmp)
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
+import { textOrder } from './text_order.js';
 
 const VARHDRSZ = 4;
 /** Largest length a varchar(n) / char(n) typmod may give (MaxAttrSize). */
@@ -93,9 +94,7 @@ export function bpcharToText(s: string): string {
   return end === s.length ? s : s.slice(0, end);
 }
 
-/** bpcharcmp: order without trailing spaces (then by code unit, as the C collation). */
+/** bpcharcmp: order without trailing spaces, then as text in the C collation. */
 export function bpcharCmp(a: string, b: string): number {
-  const x = bpcharToText(a);
-  const y = bpcharToText(b);
-  return x === y ? 0 : x < y ? -1 : 1;
+  return textOrder(bpcharToText(a), bpcharToText(b));
 }

@@ -15,6 +15,7 @@
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { Numeric, parseNumeric, numericCmp } from './numeric.js';
+import { textOrder, utf8Length } from './text_order.js';
 
 /** A JSON object with PostgreSQL's key order. */
 export class JsonbObject {
@@ -44,38 +45,6 @@ export class Jsonb {
 }
 
 /**
- * The length of `s` in UTF-8 bytes, without encoding it: a surrogate pair is 4 bytes, each
- * half counted 2. (A lone surrogate cannot reach a key: the JSON lexer refuses one.)
- */
-function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) n += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
-  }
-  return n;
-}
-
-/**
- * Code unit `c` moved so that UTF-16 units order as code points (and so as UTF-8 bytes do):
- * surrogates, which stand for code points above U+FFFF, go after U+E000..U+FFFF.
- */
-function codePointRank(c: number): number {
-  return c < 0xd800 ? c : c >= 0xe000 ? c - 0x800 : c + 0x2000;
-}
-
-/** Bytewise order of the UTF-8 encodings of `a` and `b`, which have the same UTF-8 length. */
-function sameLengthCmp(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codePointRank(x) - codePointRank(y);
-  }
-  return a.length - b.length;
-}
-
-/**
  * lengthCompareJsonbString: shorter UTF-8 first, then bytewise. Neither string is encoded:
  * this runs for every key an object lookup or a containment test visits.
  */
@@ -83,7 +52,7 @@ function keyCmp(a: string, b: string): number {
   if (a === b) return 0;
   const la = utf8Length(a);
   const lb = utf8Length(b);
-  return la !== lb ? la - lb : sameLengthCmp(a, b);
+  return la !== lb ? la - lb : textOrder(a, b);
 }
 
 /** The index of `key` in the sorted `keys`, or -1 (a binary search in keyCmp's order). */
@@ -95,7 +64,7 @@ function findKey(keys: readonly string[], key: string): number {
     const mid = (lo + hi) >> 1;
     const k = keys[mid]!;
     const kl = k === key ? len : utf8Length(k);
-    const c = kl !== len ? kl - len : k === key ? 0 : sameLengthCmp(k, key);
+    const c = kl !== len ? kl - len : textOrder(k, key);
     if (c === 0) return mid;
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
@@ -527,7 +496,7 @@ function* tokens(v: JsonbValue, top: boolean): Generator<Token> {
 const tokenRank = (t: Token): number => (t.k === 'begin' ? t.rank : t.k === 'key' ? 1 : t.k === 'scalar' ? typeRank(t.v) : 0);
 
 function scalarCmp(a: JsonbValue, b: JsonbValue): number {
-  if (typeof a === 'string') return a === b ? 0 : a < (b as string) ? -1 : 1;
+  if (typeof a === 'string') return textOrder(a, b as string);
   if (a instanceof Numeric) return numericCmp(a, b as Numeric);
   if (typeof a === 'boolean') return a === b ? 0 : a ? 1 : -1;
   return 0;

@@ -47,3 +47,32 @@ test("'name'::regclass, pg_table_is_visible, pg_get_userbyid, pg_encoding_to_cha
   }
   assert.deepEqual(mismatches, []);
 });
+
+test('text orders as UTF-8 bytes: a character above U+FFFF after U+E000..U+FFFF, as PostgreSQL', async () => {
+  // JavaScript compares UTF-16 units, in which a surrogate (half of an emoji) is below the
+  // fullwidth forms (U+FF00..U+FFEF): 'Ａ' < '😀' was false in vecgres, true in PostgreSQL.
+  await both(`CREATE TABLE u8 (id int PRIMARY KEY, s text, c char(3), v varchar(5), a text[], j jsonb)`);
+  const words = ['Ａ', '😀', 'a', '中', '', 'a😀', 'aＡ', '\u{E000}', '\u{FFFF}', '\u{10000}', 'é', 'ｚ', '𝔸b'];
+  const rows = words.map((w, i) => `(${i}, '${w}', '${w}', '${w}', ARRAY['${w}', 'x'], '{"${w}": 1, "k": "${w}"}')`);
+  await both(`INSERT INTO u8 VALUES ${rows.join(', ')}`);
+  const mismatches: string[] = [];
+  const qs = [
+    `SELECT id, s FROM u8 ORDER BY s, id`,
+    `SELECT id, c FROM u8 ORDER BY c DESC, id`,
+    `SELECT id, v FROM u8 ORDER BY v COLLATE "C", id`,
+    `SELECT min(s), max(s), min(v), max(c) FROM u8`,
+    `SELECT a.id, b.id FROM u8 a JOIN u8 b ON a.s < b.s ORDER BY 1, 2`,
+    `SELECT 'Ａ' < '😀' AS lt, '😀' > 'Ａ' AS gt, greatest('Ａ', '😀') AS g, least('Ａ', '😀') AS l`,
+    `SELECT id FROM u8 WHERE s > 'Ａ' ORDER BY id`,
+    `SELECT id, a FROM u8 ORDER BY a, id`,
+    `SELECT id, j FROM u8 ORDER BY j, id`,
+    `SELECT id, j->'k' FROM u8 ORDER BY j->'k', id`,
+    `SELECT s, count(*) FROM u8 GROUP BY s ORDER BY s`,
+    `SELECT DISTINCT ON (s) s, id FROM u8 ORDER BY s, id`,
+    `SELECT id, s, rank() OVER (ORDER BY s) FROM u8 ORDER BY id`,
+  ];
+  for (const q of qs) await check(q, mismatches);
+  await both(`CREATE INDEX u8_s ON u8 (s)`);
+  for (const q of [`SELECT id, s FROM u8 WHERE s >= 'Ａ' ORDER BY s`, `SELECT id FROM u8 WHERE s < '😀' ORDER BY s DESC LIMIT 4`, `SELECT s FROM u8 ORDER BY s LIMIT 3`]) await check(q, mismatches);
+  assert.deepEqual(mismatches, []);
+});

@@ -21,6 +21,7 @@ import { halfvecCmp } from '../../types/halfvec.js';
 import { sparsevecCmp, type SparseVector } from '../../types/sparsevec.js';
 import { bitCmp, type BitString } from '../../types/bit.js';
 import { type Jsonb, jsonbValueEquals } from '../../types/jsonb.js';
+import { textOrder } from '../../types/text_order.js';
 import { DATETIME_CMP } from './datetime_functions.js';
 import type { SqlType } from './types.js';
 
@@ -38,7 +39,7 @@ function numberCmp(a: Value, b: Value): number {
   return xn === Number.isNaN(y) ? 0 : xn ? 1 : -1;
 }
 
-const stringCmp: Cmp = (a, b) => (a === b ? 0 : (a as string) < (b as string) ? -1 : 1);
+const stringCmp: Cmp = (a, b) => textOrder(a as string, b as string);
 
 /**
  * The default B-tree comparison of array elements of type `t` (the element type's

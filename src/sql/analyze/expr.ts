@@ -19,6 +19,7 @@ import {
   isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, isUnsupportedBuiltinType, formatType,
   type OidSqlType, type RegCatalog, isOidFamily, isDatetime, regIn, regOut, valueFromText, TYPE_OID,
 } from './types.js';
+import { textOrder } from '../../types/text_order.js';
 import { charTypmodIn, bpcharCmp } from '../../types/character.js';
 import { byteaCmp, byteaConcat } from '../../types/bytea.js';
 import { vectorTypmodIn } from '../../types/vector.js';
@@ -1962,7 +1963,7 @@ function floatCmp(a: Value, b: Value): number {
 }
 
 function textCmp(a: Value, b: Value): number {
-  return a === b ? 0 : (a as string) < (b as string) ? -1 : 1;
+  return textOrder(a as string, b as string);
 }
 
 function boolCmp(a: Value, b: Value): number {
@@ -1975,6 +1976,11 @@ function boolCmp(a: Value, b: Value): number {
  */
 export function isNumberCmp(cmp: unknown): boolean {
   return cmp === numCmp || cmp === floatCmp;
+}
+
+/** True when `cmp` is the text comparison (the C collation's order, {@link textOrder}). */
+export function isTextCmp(cmp: unknown): boolean {
+  return cmp === textCmp;
 }
 
 /** Total order used by ORDER BY on a column of `type` (nulls handled by the caller). */

@@ -15,7 +15,7 @@
  */
 import type { Value } from '../../storage/table.js';
 import type { SortSpec } from '../plan/plan.js';
-import { isNumberCmp } from '../analyze/expr.js';
+import { isNumberCmp, isTextCmp } from '../analyze/expr.js';
 import type { SqlType } from '../analyze/types.js';
 import { keyText } from './hash_key.js';
 
@@ -25,17 +25,23 @@ export type SortKeyOrder = Pick<SortSpec, 'desc' | 'nullsFirst' | 'cmp'>;
 /** A total order on item numbers: negative when item x sorts before item y. */
 export type ItemCmp = (x: number, y: number) => number;
 
+/** A UTF-16 surrogate: the only units whose order differs from their code points'. */
+const SURROGATE = /[\ud800-\udfff]/;
+
 /**
  * The comparator of `n` items by the sort keys' values. A key whose values are all numbers
  * (not NaN) or NULL and whose comparison is the numeric one is first copied into a
  * Float64Array (and a NULL flag array), so the comparator reads typed arrays instead of
  * calling the key's comparison function (PostgreSQL's sort keys are likewise datums compared
- * by a fast path when the type allows). Ties on every key fall to the item number.
+ * by a fast path when the type allows). A text key none of whose values holds a character
+ * above U+FFFF compares with JavaScript's `<`, which orders such strings by code point as the
+ * C collation does. Ties on every key fall to the item number.
  */
 export function rowComparator(keys: readonly SortKeyOrder[], vals: Value[][], n: number): ItemCmp {
   const nk = keys.length;
   const nums: (Float64Array | null)[] = new Array(nk);
   const nulls: (Uint8Array | null)[] = new Array(nk);
+  const cmps = keys.map((key, k) => (isTextCmp(key.cmp) && vals[k]!.every((v, i) => i >= n || v === null || !SURROGATE.test(v as string)) ? nativeCmp : key.cmp));
   for (let k = 0; k < nk; k++) {
     nums[k] = null;
     nulls[k] = null;
@@ -80,11 +86,15 @@ export function rowComparator(keys: readonly SortKeyOrder[], vals: Value[][], n:
         if (a === b) continue;
         return (a === null) === key.nullsFirst ? -1 : 1;
       }
-      const c = key.cmp(a, b);
+      const c = cmps[k]!(a, b);
       if (c !== 0) return key.desc ? -c : c;
     }
     return x - y;
   };
+}
+
+function nativeCmp(a: Value, b: Value): number {
+  return a === b ? 0 : (a as string) < (b as string) ? -1 : 1;
 }
 
 /** A stable sort permutation of `n` items by the sort keys' values (see {@link rowComparator}). */

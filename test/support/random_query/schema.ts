@@ -106,10 +106,11 @@ export const HNSW_OPCLASSES: Partial<Record<SqlT, readonly string[]>> = {
 };
 
 /**
- * Text values: few and short, ASCII, with capitals and punctuation whose order differs between
- * the C collation (both engines' default, also written as COLLATE "C") and linguistic ones.
+ * Text values: few and short, with capitals and punctuation whose order differs between the C
+ * collation (both engines' default, also written as COLLATE "C") and linguistic ones, and a
+ * fullwidth letter and an emoji, which UTF-16 units order one way and UTF-8 bytes the other.
  */
-export const TEXTS = ['a', 'b', 'c', 'ab', 'ba', '', 'B', 'Ab', 'a b', 'b_'];
+export const TEXTS = ['a', 'b', 'c', 'ab', 'ba', '', 'B', 'Ab', 'a b', 'b_', 'Ａ', '😀b'];
 
 /**
  * A timestamp literal's text: a day around 2024-01-01 (across a month and a year boundary)

@@ -1,0 +1,46 @@
+/**
+ * The order of text under the C collation, vecgres' only collation (PostgreSQL's varstr_cmp
+ * with collation "C": memcmp of the UTF-8 bytes, a prefix first), computed on JavaScript's
+ * UTF-16 strings without encoding them.
+ *
+ * UTF-8 bytes order as code points do. UTF-16 code units order as code points too, except
+ * that a surrogate (half of a code point above U+FFFF) is below U+E000..U+FFFF as a unit and
+ * above them as a code point: `'Ａ' < '😀'` is false in JavaScript and true in PostgreSQL.
+ */
+
+/**
+ * Code unit `c` moved so that units order as the code points they belong to: surrogates go
+ * after U+E000..U+FFFF.
+ */
+function codePointRank(c: number): number {
+  return c < 0xd800 ? c : c >= 0xe000 ? c - 0x800 : c + 0x2000;
+}
+
+/**
+ * Negative, zero or positive as `a` sorts before, with or after `b` in the C collation
+ * (bytewise UTF-8). Both are strings of any length; allocates nothing.
+ */
+export function textOrder(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length < b.length ? -1 : 1;
+  const x = a.charCodeAt(i);
+  const y = b.charCodeAt(i);
+  if (x < 0xd800 && y < 0xd800) return x < y ? -1 : 1;
+  return codePointRank(x) < codePointRank(y) ? -1 : 1;
+}
+
+/**
+ * The length of `s` in UTF-8 bytes, without encoding it: a surrogate pair is 4 bytes, each
+ * half counted 2; a lone surrogate (which UTF-8 cannot hold) counts 2.
+ */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) n += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+  }
+  return n;
+}
