@@ -56,3 +56,20 @@ test('DEFAULT casts of literals print as PostgreSQL prints the constant (informa
   await same(`SELECT column_name, column_default FROM information_schema.columns WHERE table_name = 'shown' ORDER BY ordinal_position`);
   await same(`SELECT adnum, pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'shown'::regclass ORDER BY adnum`);
 });
+
+test('DEFAULT number constants and casts print as ruleutils prints the analyzed expression', async () => {
+  // A number is an int4, int8 or numeric constant by its size (make_const), printed bare or
+  // quoted and labelled with that type, not the column's (`'-7'::integer` for a bigint column);
+  // a cast names its type as format_type does (`(7)::bigint`, not `(7)::pg_catalog.int8`).
+  await both(`CREATE TABLE nums (a bigint DEFAULT 7::bigint, b int DEFAULT -3, c numeric DEFAULT -1.5, e real DEFAULT 2.5::real,
+    f smallint DEFAULT 1::smallint, h float8 DEFAULT 1e3, i bigint DEFAULT 3000000000, j numeric DEFAULT 99999999999999999999,
+    k bigint DEFAULT -3000000000, l float8 DEFAULT 1.5::float8, m bigint DEFAULT -7, n numeric(5,2) DEFAULT 1.5, o int DEFAULT (-3),
+    p float8 DEFAULT -2.5e1, q int DEFAULT 3::int, r numeric DEFAULT 5::numeric, s double precision DEFAULT (1 + 1)::float8,
+    t varchar(5) DEFAULT 'ab'::varchar, u bigint DEFAULT (7)::int8, a2 int DEFAULT (1 + -2), b2 int DEFAULT abs(-5),
+    c2 bigint DEFAULT 3000000000 + 1, d2 bigint DEFAULT (-7)::bigint, e2 int DEFAULT -(7), f2 numeric DEFAULT - 1e3,
+    g2 numeric DEFAULT 1.50, h2 numeric DEFAULT 0.0, i2 numeric DEFAULT 1.5::numeric, j2 float8 DEFAULT 1e3::float8,
+    k2 int[] DEFAULT ARRAY[1,-2], l2 bigint DEFAULT '5'::int8 + 1, m2 numeric DEFAULT -0.5, o2 float8 DEFAULT 2.5e-3,
+    p2 numeric DEFAULT 1e-2, r2 bigint DEFAULT 9223372036854775807, s2 numeric DEFAULT 9223372036854775808, t2 int DEFAULT +3)`);
+  await same(`SELECT column_name, column_default FROM information_schema.columns WHERE table_name = 'nums' ORDER BY ordinal_position`);
+  await same(`SELECT adnum, pg_get_expr(adbin, adrelid), pg_get_expr(adbin, adrelid, true) FROM pg_attrdef WHERE adrelid = 'nums'::regclass ORDER BY adnum`);
+});

@@ -13,7 +13,7 @@ import { formatSqlType, valueFromText, valueToText, type SqlType } from '../anal
 import { resolveTypeName } from '../analyze/expr.js';
 import { UTC_ZONE } from '../../types/timezone.js';
 import type { PgNode } from '../parser/parse.js';
-import { deparseRawChecked } from '../parser/deparse_raw.js';
+import { deparseRaw, deparseRawChecked, displayConstTree } from '../parser/deparse_raw.js';
 import { pgGetIndexdef, quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
 
 /** `public.name`, quoted where quote_identifier would. */
@@ -41,12 +41,10 @@ export function columnDefaultSql(c: ColumnDef): string | null {
   const raw = JSON.parse(c.defaultSql);
   const cast = castLiteralSql(raw);
   if (cast !== null) return cast;
-  const text = deparseRawChecked(raw, 'a column default');
+  deparseRawChecked(raw, 'a column default');
   const lit = raw.A_Const ?? (raw.TypeCast?.typeName?.names?.[0]?.String?.sval === 'pg_catalog' ? raw.TypeCast.arg.A_Const : undefined);
   if (lit?.sval !== undefined) return `${deparseRawChecked({ A_Const: lit }, 'a column default')}::${literalCastTypeSql(c)}`;
-  // ruleutils quotes a negative number constant and casts it (`'-1'::integer`).
-  if (raw.A_Const !== undefined && text.startsWith('-')) return `'${text}'::${literalCastTypeSql(c)}`;
-  return text;
+  return deparseRaw(displayConstTree(raw));
 }
 
 /** Types whose literals (and arrays of them) print the same in every session (no TimeZone, DateStyle or catalog in their text). */

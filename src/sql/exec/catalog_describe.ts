@@ -22,7 +22,7 @@ import { regclassOidOf } from '../analyze/range.js';
 import { columnDefaultSql } from '../dump/schema_sql.js';
 import { typeIoByOid } from '../../types/type_io.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
-import { deparseRaw, displayCheckTree, prettyRawExpr, prettyStoredExpr, referencedColumns } from '../parser/deparse_raw.js';
+import { deparseRaw, displayCheckTree, displayConstTree, prettyRawExpr, prettyStoredExpr, referencedColumns } from '../parser/deparse_raw.js';
 import { compileIndexDef, parseStoredExpr } from './index_keys.js';
 import { looksLikeFunction, pgGetIndexdef, quoteIdent } from './pg_get_indexdef.js';
 import { figureColname } from '../analyze/query.js';
@@ -256,7 +256,7 @@ export function columnDefaultText(c: ColumnDef): string | null {
     if (!(e instanceof PgError) || e.code !== SQLSTATE.feature_not_supported) throw e;
   }
   const raw = JSON.parse(c.defaultSql);
-  const text = prettyRawExpr(raw);
+  const text = prettyRawExpr(displayConstTree(raw));
   // An untyped literal is coerced to the column's type when the default is stored: ruleutils
   // prints the constant with that type, as `'x'::text`.
   const lit = raw.A_Const ?? (raw.TypeCast?.typeName?.names?.[0]?.String?.sval === 'pg_catalog' ? raw.TypeCast.arg.A_Const : undefined);

@@ -13,6 +13,7 @@
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { identNeedsQuotes, parseSql, type PgNode } from './parse.js';
+import { parseNumeric } from '../../types/numeric.js';
 
 class Unsupported extends Error {}
 
@@ -142,6 +143,8 @@ function d(node: PgNode): string {
     case 'DisplayCast':
       // A literal is a constant of the type (`''::text`); a number a cast of one (`(0)::numeric`).
       return n.arg.A_Const?.sval !== undefined ? `${d(n.arg)}::${n.type as string}` : `(${d(n.arg)})::${n.type as string}`;
+    case 'DisplayConst':
+      return n.text as string;
     default:
       throw new Unsupported();
   }
@@ -191,7 +194,7 @@ function isSimple(child: PgNode, parent: PgNode | null, isLeft: boolean): boolea
   const tag = Object.keys(child)[0]!;
   const c = child[tag];
   if (tag === 'ColumnRef' || tag === 'ParamRef' || tag === 'FuncCall' || tag === 'CoalesceExpr' || tag === 'A_ArrayExpr' || tag === 'SQLValueFunction') return true;
-  if (tag === 'A_Const') return true;
+  if (tag === 'A_Const' || tag === 'DisplayConst') return true;
   if (tag === 'TypeCast' || tag === 'DisplayCast') return true;
   if (parent === null) return true;
   const ptag = Object.keys(parent)[0]!;
@@ -240,6 +243,67 @@ function pp(node: PgNode, parent: PgNode | null, isLeft = false): string {
   return isSimple(node, parent, isLeft) ? text : `(${text})`;
 }
 
+const INT4_MIN = -2147483648;
+const INT4_MAX = 2147483647;
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
+
+/** The type make_const gives a number constant's text: int4, int8 (an integer beyond int4) or numeric. */
+function numberConstType(c: PgNode): 'int4' | 'int8' | 'numeric' {
+  if (c.ival !== undefined) return 'int4';
+  const text = String(c.fval.fval);
+  if (!/^-?\d+$/.test(text)) return 'numeric';
+  const v = BigInt(text);
+  if (v >= INT4_MIN && v <= INT4_MAX) return 'int4';
+  return v >= INT8_MIN && v <= INT8_MAX ? 'int8' : 'numeric';
+}
+
+/**
+ * A number constant as ruleutils' get_const_expr prints it: an int4 bare unless negative, a
+ * numeric bare when its output has a decimal point and no sign, anything else quoted and
+ * labelled (`'-3'::integer`, `'3000000000'::bigint`, `'1000'::numeric` for 1e3).
+ */
+function numberConstText(c: PgNode): string {
+  const type = numberConstType(c);
+  const raw = c.ival !== undefined ? String(c.ival.ival ?? 0) : String(c.fval.fval);
+  const text = type === 'numeric' ? parseNumeric(raw).toString() : String(BigInt(raw));
+  if (type === 'int4') return text.startsWith('-') ? `'${text}'::integer` : text;
+  if (type === 'numeric' && /^\d/.test(text) && text.includes('.')) return text;
+  return `'${text}'::${type === 'int8' ? 'bigint' : 'numeric'}`;
+}
+
+/** The type a TypeName names, when it is int4, int8 or numeric without a typmod. */
+function plainNumberType(tn: PgNode): 'int4' | 'int8' | 'numeric' | null {
+  if ((tn.typmods ?? []).length > 0 || (tn.arrayBounds ?? []).length > 0) return null;
+  const parts = (tn.names as PgNode[]).map((x) => x.String.sval as string);
+  const name = parts.length === 2 && parts[0] === 'pg_catalog' ? parts[1]! : parts.length === 1 ? parts[0]! : '';
+  return name === 'int4' || name === 'integer' ? 'int4' : name === 'int8' ? 'int8' : name === 'numeric' || name === 'decimal' ? 'numeric' : null;
+}
+
+/**
+ * `node` with its number constants and casts as ruleutils prints the analyzed expression, for
+ * display (pg_get_expr of a column default, pg_dump): a number constant as get_const_expr
+ * prints it ({@link numberConstText}), a cast with its type named as format_type names it
+ * (`(7)::bigint`, `::double precision`), and a cast of a number constant to its own type gone
+ * (the parser folds it: `3::int` is `3`). Not for stored text: the result does not parse back
+ * to `node`.
+ */
+export function displayConstTree(node: PgNode): PgNode {
+  if (Array.isArray(node)) return node.map(displayConstTree);
+  if (node === null || typeof node !== 'object') return node;
+  const tag = Object.keys(node)[0];
+  if (tag === 'A_Const' && (node.A_Const.ival !== undefined || node.A_Const.fval !== undefined)) return { DisplayConst: { text: numberConstText(node.A_Const) } };
+  if (tag === 'TypeCast') {
+    const tc = node.TypeCast;
+    const c = tc.arg?.A_Const;
+    if (c !== undefined && (c.ival !== undefined || c.fval !== undefined) && numberConstType(c) === plainNumberType(tc.typeName)) return displayConstTree(tc.arg);
+    return { DisplayCast: { arg: displayConstTree(tc.arg), type: displayTypeName(tc.typeName) } };
+  }
+  const out: PgNode = {};
+  for (const [k, v] of Object.entries(node)) out[k] = displayConstTree(v as PgNode);
+  return out;
+}
+
 /** format_type's names of the built-in types the parser spells `pg_catalog.<typname>`. */
 const BUILTIN_TYPE_NAMES: Record<string, string> = {
   int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean',
@@ -249,7 +313,9 @@ const BUILTIN_TYPE_NAMES: Record<string, string> = {
 /** A TypeName as format_type prints it (`character varying(10)`, `integer`, `vector(3)`). */
 function displayTypeName(tn: PgNode): string {
   const parts = (tn.names as PgNode[]).map((x) => x.String.sval as string);
-  const builtin = parts.length === 2 && parts[0] === 'pg_catalog' ? BUILTIN_TYPE_NAMES[parts[1]!] ?? parts[1]! : null;
+  // The parser spells keywords' types pg_catalog.<typname>; a typname written bare
+  // (`::int8`, `::float8`) resolves to the same built-in type.
+  const builtin = parts.length === 2 && parts[0] === 'pg_catalog' ? BUILTIN_TYPE_NAMES[parts[1]!] ?? parts[1]! : parts.length === 1 ? BUILTIN_TYPE_NAMES[parts[0]!] ?? null : null;
   if (builtin === null || (tn.arrayBounds ?? []).length > 0) return typeName(tn);
   const mods = (tn.typmods ?? []) as PgNode[];
   const withMods = mods.length > 0 ? `${builtin}(${mods.map(d).join(',')})` : builtin;
@@ -272,6 +338,8 @@ function pretty(node: PgNode): string {
       return `${pp(n.arg, node, true)}::${displayTypeName(n.typeName)}`;
     case 'DisplayCast':
       return `${pp(n.arg, node, true)}::${n.type as string}`;
+    case 'DisplayConst':
+      return n.text as string;
     case 'FuncCall':
       if (n.agg_order !== undefined || n.agg_filter !== undefined || n.over !== undefined || n.agg_within_group || n.agg_distinct || n.func_variadic) throw new Unsupported();
       return `${names(n.funcname)}(${n.agg_star ? '*' : ((n.args ?? []) as PgNode[]).map((a) => pretty(a)).join(', ')})`;
