@@ -27,6 +27,7 @@ import { Numeric, parseNumeric } from '../types/numeric.js';
 import { Jsonb, parseJsonb } from '../types/jsonb.js';
 import { Interval } from '../types/interval.js';
 import { PgArray, type ArrayElement } from '../types/pgarray.js';
+import { utf8Length } from '../types/text_order.js';
 
 /** A value the self-describing encoding round-trips exactly. */
 export type CodecValue =
@@ -85,23 +86,6 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** UTF-8 byte length of a JS string (lone surrogates count as U+FFFD, 3 bytes, as TextEncoder). */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}
 
 /** Appends encoded data to a growable buffer. `finish()` returns a view of what was written. */
 export class ByteWriter {

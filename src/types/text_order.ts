@@ -32,15 +32,20 @@ export function textOrder(a: string, b: string): number {
   return codePointRank(x) < codePointRank(y) ? -1 : 1;
 }
 
-/**
- * The length of `s` in UTF-8 bytes, without encoding it: a surrogate pair is 4 bytes, each
- * half counted 2; a lone surrogate (which UTF-8 cannot hold) counts 2.
- */
+/** UTF-8 byte length of a JS string (lone surrogates count as U+FFFD, 3 bytes, as TextEncoder). */
 export function utf8Length(s: string): number {
-  let n = s.length;
+  let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x80) n += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
   }
   return n;
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ByteReader, ByteWriter, decodeValue, encodeValue, utf8Length, type CodecValue } from '../../src/storage/codec.js';
+import { ByteReader, ByteWriter, decodeValue, encodeValue, type CodecValue } from '../../src/storage/codec.js';
+import { utf8Length } from '../../src/types/text_order.js';
 import { PgError } from '../../src/common/errors.js';
 
 test('typed fields round-trip and use the documented sizes', () => {

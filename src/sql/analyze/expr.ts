@@ -34,7 +34,7 @@ import { arrayAgg, arrayAggArray, stringAgg, boolAnd, boolOr } from './collect_a
 import { jsonAgg, jsonbAgg, jsonObjectAgg, jsonbObjectAgg, keyTextOf, toJsonText, toJsonbValue } from './json_aggregates.js';
 import { exprEqual, forEachQueryExpr, type SelectQuery } from './query.js';
 import { storedColumnSize, columnSize, type VectorLike } from '../../types/size.js';
-import { utf8Length } from '../../storage/codec.js';
+import { utf8Length } from '../../types/text_order.js';
 import type { Prng } from '../../common/prng.js';
 import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import { checkInt2, intNot } from '../../types/int.js';
@@ -1168,8 +1168,22 @@ export function buildArray(type: ArraySqlType, values: Value[]): PgArray {
 /** Rows wider than this (bytes) have their largest vector values moved out of line by TOAST. */
 const TOAST_TUPLE_THRESHOLD = 2032;
 
-/** pg_column_size of a value of `type`; `stored` for a table column (short headers, TOAST). */
+/**
+ * pg_column_size of a value of `type`; `stored` for a table column (short headers, TOAST).
+ * @throws PgError 0A000 for a type whose datum size vecgres does not model (jsonb, json, arrays).
+ */
 export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
+  const size = knownColumnSize(v, type, stored);
+  if (size === null) throw pgErr.featureNotSupported(`pg_column_size of type ${TYPE_NAME[type]}`);
+  return size;
+}
+
+/**
+ * {@link columnSizeOf}, or null for a type whose datum size is not modelled: the planner's
+ * and ANALYZE's width estimates then fall back to the text length without raising an error
+ * per sampled row.
+ */
+export function knownColumnSize(v: Value, type: SqlType, stored: boolean): number | null {
   if (isVectorFamily(type)) {
     const size = columnSize(v as VectorLike);
     if (!stored) return size;
@@ -1210,7 +1224,7 @@ export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
       return stored && len + 1 <= 127 ? len + 1 : len + 4;
     }
     default:
-      throw pgErr.featureNotSupported(`pg_column_size of type ${TYPE_NAME[type]}`);
+      return null;
   }
 }
 

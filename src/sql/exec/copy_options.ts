@@ -7,6 +7,7 @@
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { PgNode } from '../parser/parse.js';
 import type { CopyTextFormat } from '../../types/copy_text.js';
+import { utf8Length } from '../../types/text_order.js';
 
 /** Validated COPY options. */
 export interface CopyOptions {
@@ -205,6 +206,3 @@ export function parseCopyOptions(list: readonly PgNode[] | undefined, isFrom: bo
   };
 }
 
-function utf8Length(s: string): number {
-  return new TextEncoder().encode(s).length;
-}

@@ -522,8 +522,20 @@ export function knnScan(
     const bq = info.bindFor(node, query, [], lateralRef);
     const bexpr = info.bindFor(node, e, layout, lateralRef);
     // In the scan's Order By, its own columns print bare and other relations' qualified.
-    const text = info.global.useprefix('scan') ? info.text(e, true) : deparse(e, info.global.deparse, false, (v) => (v.levelsUp === 0 && v.rti === rti ? v.name : info.text(v, true)));
-    return { col: col?.col ?? -1, op: e.op, query: bq, expr: bexpr, text, sortText: info.text(e, info.global.useprefix('upper')), ...(k.signBits === true ? { signBits: true } : {}) };
+    // Printed on demand: only EXPLAIN reads them, and a query vector of 1,536 dimensions
+    // takes longer to print than the search takes to run.
+    let text: string | undefined;
+    let sortText: string | undefined;
+    return {
+      col: col?.col ?? -1, op: e.op, query: bq, expr: bexpr,
+      get text() {
+        return (text ??= info.global.useprefix('scan') ? info.text(e, true) : deparse(e, info.global.deparse, false, (v) => (v.levelsUp === 0 && v.rti === rti ? v.name : info.text(v, true))));
+      },
+      get sortText() {
+        return (sortText ??= info.text(e, info.global.useprefix('upper')));
+      },
+      ...(k.signBits === true ? { signBits: true } : {}),
+    };
   };
   if (best !== null && best.cost < exactCost) {
     const def = best.def;

@@ -26,7 +26,7 @@ import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { Prng } from '../../common/prng.js';
 import { PgError } from '../../common/errors.js';
-import { comparatorFor, columnSizeOf } from '../analyze/expr.js';
+import { comparatorFor, knownColumnSize } from '../analyze/expr.js';
 import { valueToText, type SqlType } from '../analyze/types.js';
 import { BitString } from '../../types/bit.js';
 import type { ColumnStats, TableStats } from './store.js';
@@ -151,12 +151,10 @@ export class TooWide {
 
 /** A stored width that never throws (types pg_column_size does not know: their text length). */
 function storedWidth(v: Value, type: SqlType): number {
-  try {
-    return columnSizeOf(v, type, true);
-  } catch {
-    const len = Buffer.byteLength(valueToText(v, type, UTC_ZONE) ?? '', 'utf8');
-    return len + 1 <= 127 ? len + 1 : len + 4;
-  }
+  const known = knownColumnSize(v, type, true);
+  if (known !== null) return known;
+  const len = Buffer.byteLength(valueToText(v, type, UTC_ZONE) ?? '', 'utf8');
+  return len + 1 <= 127 ? len + 1 : len + 4;
 }
 
 /** The fixed-width types (typlen > 0: no varlena header, never too wide). */

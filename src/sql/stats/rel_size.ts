@@ -31,7 +31,7 @@
 import type { ColumnType, Table, Value } from '../../storage/table.js';
 import { columnSize, type VectorLike } from '../../types/size.js';
 import { numericTypmodPrecision } from '../../types/numeric.js';
-import { columnSizeOf } from '../analyze/expr.js';
+import { knownColumnSize } from '../analyze/expr.js';
 import { isVectorFamily } from '../analyze/types.js';
 import type { StatsStore, TableStats } from './store.js';
 import { rint } from '../../common/rint.js';
@@ -83,12 +83,8 @@ function fixedVectorDatumBytes(type: ColumnType, typmod: number): number | null 
 /** Size of a varlena datum with a 4-byte header (what it is before it is stored). */
 function varlenaDatumBytes(v: Value, type: ColumnType): number {
   if (isVectorFamily(type)) return columnSize(v as VectorLike);
-  try {
-    return columnSizeOf(v, type, false);
-  } catch {
-    // Types pg_column_size does not know (json, arrays): their text length is near enough.
-    return 4 + Buffer.byteLength(String(v), 'utf8');
-  }
+  // Types pg_column_size does not know (json, arrays): their text length is near enough.
+  return knownColumnSize(v, type, false) ?? 4 + Buffer.byteLength(String(v), 'utf8');
 }
 
 /**
@@ -154,6 +150,21 @@ export function heapTupleBytes(table: Table, rowId: number): number {
  * average tuple size. 0 for a table that never held a row.
  */
 export function heapPages(table: Table): number {
+  const seen = pagesSeen.get(table);
+  if (seen !== undefined && seen.changes === table.changes && seen.slots === table.slots && seen.live === table.liveCount && seen.def === table.def) return seen.pages;
+  const pages = samplePages(table);
+  pagesSeen.set(table, { changes: table.changes, slots: table.slots, live: table.liveCount, def: table.def, pages });
+  return pages;
+}
+
+/**
+ * {@link heapPages} as last computed per table, with the table's state it was computed from:
+ * every statement's plan asks, and the sample decodes 32 rows' values (a jsonb value is
+ * printed to be measured).
+ */
+const pagesSeen = new WeakMap<Table, { changes: number; slots: number; live: number; def: Table['def']; pages: number }>();
+
+function samplePages(table: Table): number {
   const n = table.slots;
   if (n === 0) return 0;
   const step = Math.max(1, Math.floor(n / SAMPLE_ROWS));
