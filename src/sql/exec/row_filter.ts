@@ -15,6 +15,7 @@ import type { Table, Value } from '../../storage/table.js';
 import type { Expr } from '../analyze/expr.js';
 import { evalExpr, passes, type EvalCtx } from './eval.js';
 import { fetchRow } from './nodes/seq_scan.js';
+import { slotsRead } from './executor.js';
 import { RowBitmap } from './row_bitmap.js';
 
 /** What {@link buildQualBitmap} returns. */
@@ -88,8 +89,14 @@ export function buildQualBitmap(table: Table, qual: Expr, cols: readonly number[
 export function keepPassing(bitmap: RowBitmap, table: Table, qual: Expr, cols: readonly number[], ctx: EvalCtx): void {
   const row: Value[] = new Array(cols.length);
   const drop: number[] = [];
+  // Only the columns the qual reads: the tuple also holds the vector the search orders by,
+  // which a jsonb or text filter would otherwise copy out of storage for every row.
+  const read = slotsRead([qual]);
+  const fetchCols = read === null ? null : read.map((i) => cols[i]!);
   bitmap.forEach((r) => {
-    if (!passes(qual, fetchRow(table, cols, r, row), ctx)) drop.push(r);
+    if (fetchCols === null) fetchRow(table, cols, r, row);
+    else for (let j = 0; j < fetchCols.length; j++) row[read![j]!] = fetchCols[j]! < 0 ? r : table.get(fetchCols[j]!, r);
+    if (!passes(qual, row, ctx)) drop.push(r);
   });
   const v = bitmap.view();
   for (const r of drop) v[r >>> 5] = v[r >>> 5]! & ~(1 << (r & 31));
