@@ -244,7 +244,16 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
     const columns = cols.filter((c) => String(c['rel']) === String(v['oid'])).map((c) => String(c['name']));
     views.push({ name: String(v['name']), columns, query: String(v['def']).trim().replace(/;$/, '') });
   }
-  return { tables: [...tables.values()], sequences, views };
+  const typeRows = await q(`SELECT t.typname::text AS name, e.enumlabel::text AS label FROM pg_type t
+      LEFT JOIN pg_enum e ON e.enumtypid = t.oid
+    WHERE t.typtype = 'e' AND t.typnamespace = 'public'::regnamespace ORDER BY t.typname, e.enumsortorder`);
+  const types = new Map<string, string[]>();
+  for (const r of typeRows) {
+    const labels = types.get(String(r['name'])) ?? [];
+    if (r['label'] !== null) labels.push(String(r['label']));
+    types.set(String(r['name']), labels);
+  }
+  return { tables: [...tables.values()], sequences, views, types: [...types].map(([name, labels]) => ({ name, labels })) };
 }
 
 /** The sequence of a `nextval('seq'::regclass)` default (a serial column's), or null for another default. */

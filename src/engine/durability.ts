@@ -45,6 +45,7 @@ import { isOrderedIndex, type OrderedIndex, type VectorIndex } from '../access/a
 import { ByteWriter, type CodecValue } from '../storage/codec.js';
 import type { Catalog, Change } from '../storage/catalog.js';
 import type { Table } from '../storage/table.js';
+import { enumTypeToValue } from '../storage/enum_type.js';
 import type { TxnState } from '../sql/env.js';
 import { CheckpointStore, type CheckpointBuilder } from '../storage/checkpoint.js';
 import { joinPath, type StorageBackend } from '../storage/fs.js';
@@ -341,9 +342,15 @@ export class Durability {
       if (!snapshot) this.catalog.sequencesCheckpointed();
       const extensions: CodecValue[] = this.catalog.allExtensions().map((e) => [e.name, e.version]);
       const oids = this.catalog.oids.toValue();
-      // Written only when there are views, so a database without any writes what it did before.
+      // Views and types are written only when there are some, so a database without any writes
+      // what it did before them.
       const views = this.catalog.allViews().map(viewDefToValue);
-      b.commit({ version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences, extensions, oids, ...(views.length === 0 ? {} : { views }) });
+      const types: CodecValue[] = this.catalog.allEnumTypes().map(enumTypeToValue);
+      b.commit({
+        version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences, extensions, oids,
+        ...(views.length === 0 ? {} : { views }),
+        ...(types.length === 0 ? {} : { types }),
+      });
     } catch (e) {
       if (snapshot) {
         for (const st of filing) st.pendingFiles.clear();

@@ -27,13 +27,14 @@ import { decodeRedo, indexDefFromValue, type Redo } from '../storage/redo.js';
 import { Table, type ColumnDef } from '../storage/table.js';
 import { defaultSequenceDef, sequenceFromValue } from '../storage/sequence.js';
 import { viewDefFromValue, type ViewDef } from '../storage/view.js';
+import { enumTypeFromValue, type EnumTypeDef } from '../storage/enum_type.js';
 import { Wal, listSegments, replayStopWarning, segmentName } from '../storage/wal.js';
 import type { WalRecord } from '../storage/wal_record.js';
 import type { SqlEnv, TxnState } from '../sql/env.js';
 import { finishWrites, replayRollbackTo } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
 import {
-  addColumnTx, alterSequenceTx, alterViewTx, createViewTx, dropViewTx, alterTableTx, commentIndexTx, createExtensionTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropExtensionTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
+  addColumnTx, alterSequenceTx, alterViewTx, createViewTx, dropViewTx, alterTableTx, alterEnumTypeTx, commentIndexTx, createEnumTypeTx, createExtensionTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropEnumTypeTx, dropExtensionTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
 } from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
@@ -148,6 +149,8 @@ interface Meta {
   oids: CodecValue | null;
   /** Views (storage/view.ts viewDefToValue), in creation order; none in older checkpoints. */
   views: ViewDef[];
+  /** Enum types (storage/enum_type.ts); none in a checkpoint older than them. */
+  types: EnumTypeDef[];
 }
 
 /**
@@ -187,6 +190,7 @@ function parseMeta(v: CodecValue, checkpointId: number): Meta {
       }),
       oids: o['oids'] ?? null,
       views: ((o['views'] ?? []) as CodecValue[]).map(viewDefFromValue),
+      types: ((o['types'] ?? []) as CodecValue[]).map(enumTypeFromValue),
     };
   } catch (e) {
     throw badMeta(e instanceof Error ? e.message : String(e));
@@ -264,6 +268,7 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   if (meta.extensions === null) catalog.extensionsKnown = false;
   else for (const e of meta.extensions) catalog.adoptExtension(e);
   for (const v of meta.views) catalog.adoptView(v);
+  for (const d of meta.types) catalog.adoptEnumType(d);
   // A checkpoint written before oids were stored has none: its objects are numbered on first
   // use, in a deterministic order, as they always were.
   if (meta.oids !== null) {
@@ -540,6 +545,15 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       return;
     case 'dropView':
       dropViewTx(env, ddlTxn(r.xid), r.name);
+      return;
+    case 'createType':
+      createEnumTypeTx(env, ddlTxn(r.xid), r.def);
+      return;
+    case 'alterType':
+      alterEnumTypeTx(env, ddlTxn(r.xid), r.name, r.def);
+      return;
+    case 'dropType':
+      dropEnumTypeTx(env, ddlTxn(r.xid), r.name);
       return;
     case 'oids':
       catalog.oids.restore(r.assigned, r.next);

@@ -15,6 +15,7 @@ import { LockSessions } from './lock_sessions.js';
 import { AdvisoryLocks } from './advisory_locks.js';
 import { ObjectIds, type OidAssignment } from './object_ids.js';
 import type { ViewDef } from './view.js';
+import type { EnumTypeDef } from './enum_type.js';
 import { checkSetval, defaultSequenceDef, freshState, nextvalStep, type Sequence, type SequenceDef, type SequenceType } from './sequence.js';
 
 /**
@@ -123,6 +124,10 @@ export type Change =
   /** CREATE OR REPLACE VIEW, ALTER VIEW ... RENAME: view `name` gets definition `def` (a new name renames it). */
   | { kind: 'alterView'; xid: number; name: string; def: ViewDef }
   | { kind: 'dropView'; xid: number; name: string }
+  | { kind: 'createType'; xid: number; def: EnumTypeDef }
+  /** A type's new definition (labels added or renamed; a new name renames it). */
+  | { kind: 'alterType'; xid: number; name: string; def: EnumTypeDef }
+  | { kind: 'dropType'; xid: number; name: string }
   /** Object ids handed out (none: skipped) and the counter after them; never undone. */
   | { kind: 'oids'; assigned: readonly OidAssignment[]; next: number };
 
@@ -230,6 +235,8 @@ export class Catalog {
   private readonly views = new Map<string, ViewDef>();
   /** Installed extensions by name, in creation order (see {@link extensionsKnown}). */
   private readonly extensions = new Map<string, ExtensionRecord>();
+  /** User-defined enum types by name (all in schema public), in creation order. */
+  private readonly enumTypes = new Map<string, EnumTypeDef>();
   /**
    * False for a database whose checkpoint was written before extension records existed: its
    * record of `vector` is derived from its tables ({@link resolveLegacyExtensions}) at the
@@ -597,6 +604,7 @@ export class Catalog {
     if (this.relationExists(def.name)) {
       throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
     }
+    this.checkNoTypeNamed(def.name);
     this.onChange?.({ kind: 'createTable', xid, def, sequences });
     const t = new Table(def);
     this.tables.set(def.name, t);
@@ -652,6 +660,7 @@ export class Catalog {
    */
   createSequence(def: SequenceDef, xid = 0, last: bigint = def.start, called = false): DdlUndo {
     if (this.relationExists(def.name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
+    this.checkNoTypeNamed(def.name);
     this.onChange?.({ kind: 'createSequence', xid, def, last, called });
     const q: Sequence = { def, state: { ...freshState(last), called } };
     this.sequences.set(def.name, q);
@@ -844,6 +853,119 @@ export class Catalog {
       undo: () => {
         this.extensions.clear();
         for (const e of before) this.extensions.set(e.name, e);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * A new table or sequence takes a row type of its name, as in PostgreSQL.
+   * @throws PgError 42710 `type "x" already exists` when an enum type has it.
+   */
+  private checkNoTypeNamed(name: string): void {
+    if (this.enumTypes.has(name)) {
+      throw new PgError(SQLSTATE.duplicate_object, `type "${name}" already exists`, {
+        hint: "A relation has an associated type of the same name, so you must use a name that doesn't conflict with any existing type.",
+      });
+    }
+  }
+
+  /** An enum type by name, or undefined. */
+  getEnumType(name: string): EnumTypeDef | undefined {
+    return this.enumTypes.get(name);
+  }
+
+  /** The enum type whose type or array type has this oid, or undefined. */
+  enumTypeByOid(oid: number): EnumTypeDef | undefined {
+    for (const d of this.enumTypes.values()) if (d.oid === oid || d.arrayOid === oid) return d;
+    return undefined;
+  }
+
+  /** Every enum type, in creation order (checkpoints, pg_type, pg_enum). */
+  allEnumTypes(): EnumTypeDef[] {
+    return [...this.enumTypes.values()];
+  }
+
+  /** Installs an enum type of a checkpoint's metadata (not logged). */
+  adoptEnumType(def: EnumTypeDef): void {
+    this.enumTypes.set(def.name, def);
+  }
+
+  /**
+   * Holds type `name` for `xid`'s DDL until it ends (no relation name holds a NUL).
+   * @throws PgError 55P03 while another transaction's uncommitted DDL holds it.
+   */
+  private lockType(name: string, xid: number): void {
+    const key = `\0type ${name}`;
+    const l = this.locks.get(key);
+    if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on type "${name}"`);
+    this.lockRelation(key, xid, 'exclusive');
+  }
+
+  /**
+   * CREATE TYPE ... AS ENUM for transaction `xid`; the undo removes it (its oids stay used).
+   * @throws PgError 42710 `type "x" already exists` when a type or a table (its row type) has the name.
+   */
+  createEnumType(def: EnumTypeDef, xid = 0): DdlUndo {
+    if (this.enumTypes.has(def.name) || this.tables.has(def.name)) throw new PgError(SQLSTATE.duplicate_object, `type "${def.name}" already exists`);
+    this.lockType(def.name, xid);
+    this.onChange?.({ kind: 'createType', xid, def });
+    this.enumTypes.set(def.name, def);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        if (this.enumTypes.get(def.name) === def) this.enumTypes.delete(def.name);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * ALTER TYPE for transaction `xid`: the type's new definition (a new name renames it); the
+   * undo puts the old one back in its place.
+   * @throws PgError 42704 when missing; 42710 when the new name is taken; 55P03.
+   */
+  alterEnumType(name: string, def: EnumTypeDef, xid = 0): DdlUndo {
+    const old = this.enumTypes.get(name);
+    if (old === undefined) throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
+    const renamed = def.name !== name;
+    if (renamed && (this.enumTypes.has(def.name) || this.tables.has(def.name))) throw new PgError(SQLSTATE.duplicate_object, `type "${def.name}" already exists in schema "public"`);
+    this.lockType(name, xid);
+    if (renamed) this.lockType(def.name, xid);
+    this.onChange?.({ kind: 'alterType', xid, name, def });
+    const before = [...this.enumTypes.values()];
+    this.enumTypes.clear();
+    for (const d of before) this.enumTypes.set(d === old ? def.name : d.name, d === old ? def : d);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        this.enumTypes.clear();
+        for (const d of before) this.enumTypes.set(d.name, d);
+        this.version++;
+      },
+    };
+  }
+
+  /**
+   * DROP TYPE for transaction `xid` (the caller checked that nothing uses it); the undo puts
+   * it back in its place.
+   * @throws PgError 42704 when missing; 55P03.
+   */
+  dropEnumType(name: string, xid = 0): DdlUndo {
+    const old = this.enumTypes.get(name);
+    if (old === undefined) throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
+    this.lockType(name, xid);
+    this.onChange?.({ kind: 'dropType', xid, name });
+    const before = [...this.enumTypes.values()];
+    this.enumTypes.delete(name);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        this.enumTypes.clear();
+        for (const d of before) this.enumTypes.set(d.name, d);
         this.version++;
       },
     };

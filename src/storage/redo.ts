@@ -44,6 +44,9 @@
  *     48  CREATE_VIEW    the view (view.ts viewDefToValue)
  *     49  ALTER_VIEW     old name, the view (a new name renames it)
  *     50  DROP_VIEW      view name
+ *     51  CREATE_TYPE    the enum type (enum_type.ts enumTypeToValue: oids, name, labels)
+ *     52  ALTER_TYPE     old name, the enum type's new definition (a new name renames it)
+ *     53  DROP_TYPE      type name
  *
  * Row, DDL, ROLLBACK_TO and COMMIT/ABORT records carry their transaction id in the header:
  * DDL is transactional (recovery undoes the DDL of a transaction without a commit record).
@@ -57,6 +60,7 @@ import { columnKey, type Change, type ExtensionRecord, type IndexDef, type Index
 import { tableDefFromValue, tableDefToValue, type ColumnDef, type TableDef, type Value } from './table.js';
 import { sequenceFromValue, sequenceToValue, type SequenceDef } from './sequence.js';
 import { viewDefFromValue, viewDefToValue, type ViewDef } from './view.js';
+import { enumTypeFromValue, enumTypeToValue, type EnumTypeDef } from './enum_type.js';
 
 export const REDO_CREATE_TABLE = 1;
 export const REDO_DROP_TABLE = 2;
@@ -85,6 +89,9 @@ export const REDO_OIDS = 47;
 export const REDO_CREATE_VIEW = 48;
 export const REDO_ALTER_VIEW = 49;
 export const REDO_DROP_VIEW = 50;
+export const REDO_CREATE_TYPE = 51;
+export const REDO_ALTER_TYPE = 52;
+export const REDO_DROP_TYPE = 53;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -113,6 +120,9 @@ export type Redo =
   | { kind: 'createView'; xid: number; def: ViewDef }
   | { kind: 'alterView'; xid: number; name: string; def: ViewDef }
   | { kind: 'dropView'; xid: number; name: string }
+  | { kind: 'createType'; xid: number; def: EnumTypeDef }
+  | { kind: 'alterType'; xid: number; name: string; def: EnumTypeDef }
+  | { kind: 'dropType'; xid: number; name: string }
   | { kind: 'oids'; assigned: OidAssignment[]; next: number };
 
 /**
@@ -279,6 +289,15 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
     case 'dropView':
       w.string(c.name);
       return { type: REDO_DROP_VIEW, xid: c.xid };
+    case 'createType':
+      w.value(enumTypeToValue(c.def));
+      return { type: REDO_CREATE_TYPE, xid: c.xid };
+    case 'alterType':
+      w.string(c.name).value(enumTypeToValue(c.def));
+      return { type: REDO_ALTER_TYPE, xid: c.xid };
+    case 'dropType':
+      w.string(c.name);
+      return { type: REDO_DROP_TYPE, xid: c.xid };
     case 'oids':
       w.varuint(c.next).varuint(c.assigned.length);
       for (const [k, oid] of c.assigned) w.string(k).varuint(oid);
@@ -393,6 +412,14 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
     }
     case REDO_DROP_VIEW:
       return { kind: 'dropView', xid, name: r.string() };
+    case REDO_CREATE_TYPE:
+      return { kind: 'createType', xid, def: enumTypeFromValue(r.readValue()) };
+    case REDO_ALTER_TYPE: {
+      const name = r.string();
+      return { kind: 'alterType', xid, name, def: enumTypeFromValue(r.readValue()) };
+    }
+    case REDO_DROP_TYPE:
+      return { kind: 'dropType', xid, name: r.string() };
     case REDO_OIDS: {
       const next = r.varuint();
       const n = r.varuint();

@@ -55,6 +55,9 @@ const AWKWARD = [
 
 /** The schema: every column type vecgres stores, serial ids (one sequence never used), a composite key. */
 const SCHEMA = [
+  // Enum types come first in the dump (no column of one yet: their values are 0A000).
+  "CREATE TYPE doc_status AS ENUM ('draft', 'it''s \\ live', 'archived')",
+  'CREATE TYPE "Empty Enum" AS ENUM ()',
   `CREATE TABLE docs (
     id serial PRIMARY KEY, embedding vector(${DIM}), h halfvec(${DIM}), s sparsevec(10), free vector,
     title text NOT NULL DEFAULT 'untitled', category varchar(16), code char(4), price numeric(10,2), nfree numeric,
@@ -240,6 +243,8 @@ function knnQueries(rng: Prng): string[] {
 }
 
 /** The test's indexes (a native server's database may hold other tables). */
+/** The enum types with their labels in sort order. */
+const ENUMS_QUERY = "SELECT t.typname::text, e.enumlabel::text FROM pg_type t LEFT JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typtype = 'e' ORDER BY 1, e.enumsortorder";
 const INDEXES_QUERY =
   "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' " +
   "AND tablename IN ('docs', 'Mixed Case', 'pairs', 'never_used', 'defaults_t', 'no_columns', 'authors', 'books', 'zz_renamed') ORDER BY indexname";
@@ -341,6 +346,8 @@ test('the COPY dump loads into PGlite + pgvector: same rows, exact k-NN results,
       await direct.close();
     }
     await compare('COPY dump in PGlite', vecgresRows(db), pgliteRows(peer), knn, (s) => peer.exec(s));
+    assert.match(copyDump, /^CREATE TYPE public\.doc_status AS ENUM \(\n    'draft',\n    'it''s \\ live',\n    'archived'\n\);$/m);
+    assert.deepEqual(await pgliteRows(peer)(ENUMS_QUERY), await vecgresRows(db)(ENUMS_QUERY), 'enum types after the load');
   } finally {
     await peer.close();
   }

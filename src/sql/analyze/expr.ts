@@ -485,6 +485,8 @@ export interface ExprScope {
   relationVisible(oid: number): boolean | null;
   /** Catalog lookups by oid (psql's describe functions, reg* output); absent where no database is at hand. */
   catalogLookups?(): CatalogLookups;
+  /** True when `name` is a user-defined (enum) type of the database; absent where none is at hand. */
+  isUserType?(name: string): boolean;
   /** The session's seeded random stream (gen_random_uuid); absent where none is needed. */
   random?: () => Prng;
 }
@@ -519,11 +521,15 @@ function constValue(c: PgNode): { type: SqlType; value: Value } {
 }
 
 /** Name components of a TypeName -> (type, typmod). */
-export function resolveTypeName(tn: PgNode): { type: SqlType; typmod: number } {
+export function resolveTypeName(tn: PgNode, isUserType?: (name: string) => boolean): { type: SqlType; typmod: number } {
   const names: string[] = (tn.names ?? []).map((n: PgNode) => n.String?.sval as string);
   const last = names[names.length - 1] ?? '';
   const base = typeByName(last);
   if (base === null || isArrayType(base)) {
+    // Enum types exist in the catalog (CREATE TYPE ... AS ENUM), their values not yet.
+    if (isUserType?.(last) === true && (names.length === 1 || names[0] === 'public')) {
+      throw new PgError(SQLSTATE.feature_not_supported, `columns and values of enum type ${last} are not supported`, pos(tn.location));
+    }
     // `"char"` (the one-byte type) reaches here quoted; plain CHAR is bpchar.
     if (isUnsupportedBuiltinType(last)) {
       throw new PgError(SQLSTATE.feature_not_supported, `type ${last === 'char' ? '"char"' : last} is not supported`, pos(tn.location));
@@ -660,7 +666,7 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'ColumnRef':
       return analyzeColumnRef(scope, n);
     case 'TypeCast': {
-      const { type, typmod } = resolveTypeName(n.typeName);
+      const { type, typmod } = resolveTypeName(n.typeName, scope.isUserType?.bind(scope));
       // ARRAY[]::text[]: an empty constructor takes its type from the cast (transformArrayExpr).
       if (n.arg?.A_ArrayExpr !== undefined && (n.arg.A_ArrayExpr.elements ?? []).length === 0 && isArrayType(type)) {
         return { k: 'const', type, value: new PgArray(elemTypeOf(type), [], []) };

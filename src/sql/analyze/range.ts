@@ -342,6 +342,10 @@ export class ParseState implements ExprScope {
     return regclassOidOf(this.env, name);
   }
 
+  isUserType(name: string): boolean {
+    return this.env.catalog.getEnumType(name) !== undefined;
+  }
+
   catalogLookups(): CatalogLookups {
     return catalogLookups(this.env);
   }

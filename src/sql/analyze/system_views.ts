@@ -75,6 +75,7 @@ export const SYSTEM_VIEWS: Record<string, SystemViewColumn[]> = {
     indisprimary:bool indisexclusion:bool indimmediate:bool indisclustered:bool indisvalid:bool indcheckxmin:bool indisready:bool
     indislive:bool indisreplident:bool indkey:int2vector indcollation:oidvector indclass:oidvector indoption:int2vector
     indexprs:pg_node_tree indpred:pg_node_tree`),
+  pg_enum: cols('oid:oid enumtypid:oid enumsortorder:float4 enumlabel:name'),
   pg_extension: cols('oid:oid extname:name extowner:oid extnamespace:oid extrelocatable:bool extversion:text extconfig:_oid extcondition:_text'),
   pg_description: cols('objoid:oid classoid:oid objsubid:int4 description:text'),
   pg_database: cols(`oid:oid datname:name datdba:oid encoding:int4 datlocprovider:char datistemplate:bool datallowconn:bool
@@ -130,7 +131,7 @@ export const CATALOG_OIDS: Record<string, number> = {
   pg_type: 1247, pg_attribute: 1249, pg_proc: 1255, pg_class: 1259, pg_database: 1262, pg_am: 2601, pg_attrdef: 2604,
   pg_constraint: 2606, pg_description: 2609, pg_index: 2610, pg_namespace: 2615, pg_opclass: 2616, pg_extension: 3079,
   pg_collation: 3456, pg_policy: 3256, pg_statistic_ext: 3381, pg_publication: 6104, pg_publication_namespace: 6237,
-  pg_publication_rel: 6106, pg_trigger: 2620, pg_inherits: 2611, pg_authid: 1260, pg_sequence: 2224, pg_depend: 2608,
+  pg_publication_rel: 6106, pg_trigger: 2620, pg_inherits: 2611, pg_authid: 1260, pg_sequence: 2224, pg_depend: 2608, pg_enum: 3501,
 };
 
 /**

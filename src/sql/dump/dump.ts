@@ -2,9 +2,9 @@
  * `vecgres dump`: a database as a SQL script that PostgreSQL + pgvector loads as it is, in
  * pg_dump's plain format and order (pg_dump_sort.c's object priorities):
  *
- *   header SETs; CREATE EXTENSION vector; tables and their sequences (by name); views; serial
- *   defaults (ALTER TABLE ... SET DEFAULT nextval); table data (COPY or INSERT, by table name);
- *   sequence values (setval); constraints (PRIMARY KEY ...); indexes; foreign keys.
+ *   header SETs; CREATE EXTENSION vector; enum types; tables and their sequences (by name);
+ *   views; serial defaults (ALTER TABLE ... SET DEFAULT nextval); table data (COPY or INSERT, by
+ *   table name); sequence values (setval); constraints (PRIMARY KEY ...); indexes; foreign keys.
  *
  * Differences from pg_dump, each needed for the script to load: after CREATE EXTENSION the
  * search_path is set to `public`, because index expressions, partial-index predicates and
@@ -113,6 +113,15 @@ export function writeDump(
   out('-- Index expressions, predicates and defaults name pgvector\'s objects unqualified.\n');
   out("SELECT pg_catalog.set_config('search_path', 'public', false);\n\n");
   out("SET default_tablespace = '';\n\nSET default_table_access_method = heap;\n\n");
+
+  // Types come before the tables (pg_dump's DO_TYPE priority); a dump of some tables has none,
+  // as pg_dump --table (no column can be of an enum type yet).
+  if (opts.tables === undefined || opts.tables.length === 0) {
+    for (const ty of sortedByName([...schema.types], (x) => x.name)) {
+      out(toc(ty.name, 'TYPE'));
+      out(`CREATE TYPE ${qualifiedName(ty.name)} AS ENUM (${ty.labels.map((l) => `\n    ${sqlStringLiteral(l)}`).join(',')}\n);\n\n\n`);
+    }
+  }
 
   // Tables and sequences share pg_dump's priority: one list by name.
   const relations: { name: string; text: string }[] = [];

@@ -1,6 +1,7 @@
 /**
  * What a dump writes about a database, apart from its rows: tables (columns, CHECKs, key and
- * foreign-key constraints, indexes as SQL text) and sequences (definition and current value).
+ * foreign-key constraints, indexes as SQL text), sequences (definition and current value) and
+ * enum types (labels in sort order).
  * A dump is written from this one shape (dump.ts), whether it was read from an open database's
  * catalog ({@link catalogDumpSchema}) or from a server's system catalogs over the wire (the
  * command line's `vecgres dump --host`), so both give the same script.
@@ -8,6 +9,7 @@
 import type { Catalog } from '../../storage/catalog.js';
 import { notNullConstraintName, type ColumnType } from '../../storage/table.js';
 import type { SequenceDef } from '../../storage/sequence.js';
+import { labelsInOrder } from '../../storage/enum_type.js';
 import type { IndexMethods } from '../exec/pg_get_indexdef.js';
 import {
   columnDefaultSql, columnTypeSql, createIndexSql, isConstraintIndex, tableConstraintsSql, type ConstraintSql, type DumpColumnSql,
@@ -53,12 +55,20 @@ export interface DumpView {
   query: string;
 }
 
+/** An enum type: its name and its labels in sort order. */
+export interface DumpEnumType {
+  name: string;
+  labels: string[];
+}
+
 /** Everything a dump writes but the rows. */
 export interface DumpSchema {
   tables: DumpTable[];
   sequences: DumpSequence[];
   /** In an order that creates each after the views it reads. */
   views: DumpView[];
+  /** Enum types (CREATE TYPE ... AS ENUM), written before the tables. */
+  types: DumpEnumType[];
 }
 
 /**
@@ -90,5 +100,6 @@ export function catalogDumpSchema(catalog: Catalog, methods: IndexMethods, only?
   const sequences = catalog.allSequences().map((q) => ({ def: q.def, last: q.state.last, called: q.state.called }));
   // The catalog keeps views in the order they were last defined: each after what it reads.
   const views = catalog.viewsVisible().map((v) => ({ name: v.name, columns: v.columns.map((c) => c.name), query: v.query }));
-  return { tables, sequences, views };
+  const types = catalog.allEnumTypes().map((d) => ({ name: d.name, labels: labelsInOrder(d).map((l) => l.label) }));
+  return { tables, sequences, views, types };
 }

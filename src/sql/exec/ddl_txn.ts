@@ -18,6 +18,7 @@ import type { OrderedIndex, VectorIndex } from '../../access/am.js';
 import type { SqlEnv, TxnState } from '../env.js';
 import type { SequenceDef } from '../../storage/sequence.js';
 import type { ViewDef } from '../../storage/view.js';
+import type { EnumTypeDef } from '../../storage/enum_type.js';
 import { rebuildIndexes } from './dml.js';
 import { pkeyOf } from './insert.js';
 import { setRelStats } from '../stats/rel_size.js';
@@ -486,4 +487,19 @@ export function alterViewTx(env: SqlEnv, txn: TxnState | null, name: string, def
 export function dropViewTx(env: SqlEnv, txn: TxnState | null, name: string): void {
   const ddl = env.catalog.dropView(name, xidOf(txn));
   registerForgotten(env, txn, ddl, env.stats.forgetOids([name]));
+}
+
+/** CREATE TYPE ... AS ENUM in `txn` (its oids were reserved from the counter, never given back). */
+export function createEnumTypeTx(env: SqlEnv, txn: TxnState | null, def: EnumTypeDef): void {
+  registerDdl(txn, env.catalog.createEnumType(def, xidOf(txn)));
+}
+
+/** ALTER TYPE (ADD VALUE, RENAME VALUE, RENAME TO) in `txn`: type `name`'s new definition. */
+export function alterEnumTypeTx(env: SqlEnv, txn: TxnState | null, name: string, def: EnumTypeDef): void {
+  registerDdl(txn, env.catalog.alterEnumType(name, def, xidOf(txn)));
+}
+
+/** DROP TYPE in `txn` (nothing uses the type: the caller checked). */
+export function dropEnumTypeTx(env: SqlEnv, txn: TxnState | null, name: string): void {
+  registerDdl(txn, env.catalog.dropEnumType(name, xidOf(txn)));
 }

@@ -7,6 +7,7 @@
 import type { TimeZone } from '../../types/timezone.js';
 import { commentOn } from './comment.js';
 import { createExtension, dropExtensions } from './extension.js';
+import { alterEnum, createEnumType, dropTypes, renameType } from './enum_types.js';
 import { notifyMark, queueListen, queueNotify, rollbackNotifyTo } from './notify.js';
 import { alterSequence, createSequence, dropSequences, renameSequence } from './sequences.js';
 import { alterTable, renameRelation } from './alter_table.js';
@@ -362,6 +363,10 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       guardDependentViews(env, s.relation.relname, alterTableChange(s), notices, () => alterTable(env, s, notices));
       return done('ALTER TABLE', notices);
     case 'RenameStmt':
+      if (s.renameType === 'OBJECT_TYPE') {
+        renameType(env, s);
+        return done('ALTER TYPE', notices);
+      }
       if (s.renameType === 'OBJECT_SEQUENCE') {
         renameSequence(env, s, notices);
         return done('ALTER SEQUENCE', notices);
@@ -382,6 +387,10 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       if (s.removeType === 'OBJECT_SEQUENCE') {
         dropSequences(env, s, notices);
         return done('DROP SEQUENCE', notices);
+      }
+      if (s.removeType === 'OBJECT_TYPE') {
+        dropTypes(env, s, notices);
+        return done('DROP TYPE', notices);
       }
       if (s.removeType === 'OBJECT_EXTENSION') {
         dropExtensions(env, s, notices);
@@ -434,6 +443,12 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     case 'NotifyStmt':
       queueNotify(env, String(s.conditionname ?? ''), s.payload === undefined ? null : String(s.payload));
       return done('NOTIFY', notices);
+    case 'CreateEnumStmt':
+      createEnumType(env, s);
+      return done('CREATE TYPE', notices);
+    case 'AlterEnumStmt':
+      alterEnum(env, s, notices);
+      return done('ALTER TYPE', notices);
     case 'CreateExtensionStmt':
       createExtension(env, s, notices);
       return done('CREATE EXTENSION', notices);
@@ -624,7 +639,7 @@ function describeModifyingWith(env: SqlEnv, raw: RawStatement, cache: PreparedCa
 function prepareNamed(env: SqlEnv, s: PgNode, cache: PreparedCache): void {
   const tag = Object.keys(s.query)[0]!;
   if (!PREPARABLE.has(tag)) throw pgErr.featureNotSupported(`PREPARE of ${commandTag(tag, s.query[tag])}`);
-  const declared = ((s.argtypes ?? []) as PgNode[]).map((t) => resolveTypeName(t.TypeName).type);
+  const declared = ((s.argtypes ?? []) as PgNode[]).map((t) => resolveTypeName(t.TypeName, (n) => env.catalog.getEnumType(n) !== undefined).type);
   // A key of its own: parse trees are shared by SQL text, and its declared types are its own.
   const raw: RawStatement = { stmt: { [tag]: s.query[tag] }, tag };
   const d = describeStatement(env, raw, declared, cache);

@@ -172,7 +172,9 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       return rows;
     }
     case 'pg_type':
-      return typeRows();
+      return typeRows(env);
+    case 'pg_enum':
+      return env.catalog.allEnumTypes().flatMap((d) => d.labels.map((l) => [l.oid, d.oid, l.sortOrder, l.label]));
     case 'pg_class':
       return classRows(env);
     case 'pg_index':
@@ -316,7 +318,7 @@ function dependRows(env: SqlEnv): Value[][] {
   return rows;
 }
 
-function typeRows(): Value[][] {
+function typeRows(env: SqlEnv): Value[][] {
   const rows: Value[][] = [];
   const add = (oid: number, name: string, len: number, cat: string, align: string, ns: number, elem: number, arr: number, preferred: boolean, collation: number): void => {
     const io = ns === NS_PUBLIC ? `${name}_` : name;
@@ -335,6 +337,14 @@ function typeRows(): Value[][] {
     const coll = COLLATABLE_TYPES.has(base.typname) ? 100 : 0;
     if (t.elemOid === 0) add(t.oid, t.typname, t.typlen, cat, align, ns, 0, t.arrayOid, PREFERRED_TYPES.has(t.typname), coll);
     else add(t.oid, t.typname, -1, 'A', align === 'd' ? 'd' : 'i', ns, t.elemOid, 0, false, coll);
+  }
+  // Enum types (DefineEnum): a 4-byte pass-by-value type of category E, and its array.
+  for (const d of env.catalog.allEnumTypes()) {
+    rows.push([
+      d.oid, d.name, NS_PUBLIC, BOOTSTRAP_SUPERUSER, 4, true, 'e', 'E', false, true, ',', 0, '-', 0, d.arrayOid,
+      'enum_in', 'enum_out', 'enum_recv', 'enum_send', '-', '-', '-', 'i', 'p', false, 0, -1, 0, 0, null, null, null,
+    ]);
+    add(d.arrayOid, `_${d.name}`, -1, 'A', 'i', NS_PUBLIC, d.oid, 0, false, 0);
   }
   return rows;
 }

@@ -1,0 +1,198 @@
+/**
+ * CREATE TYPE ... AS ENUM, ALTER TYPE (ADD VALUE, RENAME VALUE, RENAME TO) and DROP TYPE
+ * (PostgreSQL's commands/typecmds.c and catalog/pg_enum.c) over the catalog's enum types
+ * (storage/enum_type.ts: logged, checkpointed, rolled back with the transaction).
+ *
+ * Types live in schema public, as vecgres' relations do. A name that is one of vecgres'
+ * built-in types is refused with 0A000 where PostgreSQL would create a second type of that
+ * name in public (its resolution order is not modelled). Columns and values of an enum type
+ * are not supported yet: naming the type where a column or value type goes is 0A000
+ * (analyze/expr.ts resolveTypeName), so nothing depends on a type and DROP TYPE never cascades.
+ */
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { checkEnumLabel, enumCreateOids, withEnumLabel, type EnumTypeDef } from '../../storage/enum_type.js';
+import type { SqlEnv } from '../env.js';
+import type { PgNode } from '../parser/parse.js';
+import { TYPE_NAME, TYPE_OID, isUnsupportedBuiltinType, typeByName, type SqlType } from '../analyze/types.js';
+import { notice, type Notices } from './ddl.js';
+import { alterEnumTypeTx, createEnumTypeTx, dropEnumTypeTx } from './ddl_txn.js';
+import { ensureXid } from './txn.js';
+import { FIRST_NORMAL_OID } from '../../storage/object_ids.js';
+import { VECTOR_EXTENSION_OIDS } from '../stats/store.js';
+
+/** pgvector's types: they belong to the extension, not to pg_catalog. */
+const EXTENSION_TYPE_NAMES: ReadonlySet<string> = new Set(['vector', 'halfvec', 'sparsevec']);
+
+/** The parts of a type name list (`[schema,] name`) as strings. */
+function nameParts(names: readonly PgNode[]): string[] {
+  return names.map((n) => String(n.String?.sval));
+}
+
+/**
+ * The name of a user type a DDL statement names: the last part, after checking the schema
+ * (public; pg_catalog only holds built-in types).
+ * @throws PgError 3F000 for a schema that does not exist; 0A000 for cross-database names.
+ */
+function typeNameOf(parts: readonly string[]): { name: string; schema: string | null } {
+  if (parts.length > 2) throw new PgError(SQLSTATE.feature_not_supported, `cross-database references are not implemented: ${parts.join('.')}`);
+  const schema = parts.length === 2 ? parts[0]! : null;
+  if (schema !== null && schema !== 'public' && schema !== 'pg_catalog' && schema !== 'information_schema') {
+    throw new PgError('3F000', `schema "${schema}" does not exist`);
+  }
+  return { name: parts[parts.length - 1]!, schema };
+}
+
+/**
+ * The built-in type a name denotes (pg_type's own names and the ones the grammar maps to
+ * them), or null. pgvector's types count as built in: vecgres has them in every database.
+ */
+function builtinType(name: string): SqlType | null {
+  const t = typeByName(name);
+  return t !== null && TYPE_OID[t] !== undefined && (t === name || TYPE_NAME[t] === name) ? t : null;
+}
+
+/**
+ * CREATE TYPE name AS ENUM ('label', ...).
+ * @throws PgError 42710 when a type (or a table's row type) has the name; 42602 for a label
+ *   over 63 bytes; 23505 for a repeated label (pg_enum's unique index, as PostgreSQL), both
+ *   after the type's oids were consumed; 3F000
+ *   for a missing schema; 0A000 for a built-in type's name or a system schema.
+ */
+export function createEnumType(env: SqlEnv, s: PgNode): void {
+  const { name, schema } = typeNameOf(nameParts(s.typeName ?? []));
+  if (schema === 'pg_catalog' || schema === 'information_schema') throw pgErr.featureNotSupported(`creating types in schema ${schema}`);
+  if (builtinType(name) !== null || isUnsupportedBuiltinType(name)) throw pgErr.featureNotSupported(`an enum type named as the built-in type ${name}`);
+  if (env.catalog.getEnumType(name) !== undefined || env.catalog.getTable(name) !== undefined) {
+    throw new PgError(SQLSTATE.duplicate_object, `type "${name}" already exists`);
+  }
+  const labels = ((s.vals ?? []) as PgNode[]).map((v) => String(v.String?.sval));
+  ensureXid(env);
+  // pgvector's types keep the oids CREATE EXTENSION vector gives them in PGlite even where it
+  // did not run: a type oid of the range they sit in would name two types.
+  const pgvectorEnd = FIRST_NORMAL_OID + VECTOR_EXTENSION_OIDS;
+  if (env.catalog.oids.nextOid < pgvectorEnd) env.stats.skipOids(pgvectorEnd - env.catalog.oids.nextOid);
+  const oids = enumCreateOids(env.catalog.oids.nextOid, labels.length);
+  // The oids are consumed before the labels are checked, as PostgreSQL's TypeCreate and
+  // EnumValuesCreate's oid loop run before it checks each label in turn and inserts it (a
+  // repeat meets the unique index).
+  env.stats.skipOids(oids.after - env.catalog.oids.nextOid);
+  const seen = new Set<string>();
+  for (const l of labels) {
+    checkEnumLabel(l);
+    if (seen.has(l)) {
+      throw new PgError(SQLSTATE.unique_violation, 'duplicate key value violates unique constraint "pg_enum_typid_label_index"', {
+        detail: `Key (enumtypid, enumlabel)=(${oids.oid}, ${l}) already exists.`,
+      });
+    }
+    seen.add(l);
+  }
+  const def: EnumTypeDef = { oid: oids.oid, arrayOid: oids.arrayOid, name, labels: labels.map((label, i) => ({ oid: oids.labels[i]!, label, sortOrder: i + 1 })) };
+  createEnumTypeTx(env, env.txn, def);
+}
+
+/**
+ * The enum type ALTER TYPE names.
+ * @throws PgError 42704 when no type has the name; 42809 `x is not an enum` for a built-in
+ *   type or a table's row type.
+ */
+function enumTypeToAlter(env: SqlEnv, parts: readonly string[]): EnumTypeDef {
+  const { name, schema } = typeNameOf(parts);
+  const builtin = builtinType(name);
+  if (builtin !== null && schema !== 'public') throw new PgError(SQLSTATE.wrong_object_type, `${TYPE_NAME[builtin]} is not an enum`);
+  const def = schema === 'pg_catalog' || schema === 'information_schema' ? undefined : env.catalog.getEnumType(name);
+  if (def !== undefined) return def;
+  if (schema !== 'pg_catalog' && env.catalog.getTable(name) !== undefined) throw new PgError(SQLSTATE.wrong_object_type, `${name} is not an enum`);
+  throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
+}
+
+/**
+ * ALTER TYPE name ADD VALUE [IF NOT EXISTS] 'x' [BEFORE | AFTER 'y'] and ALTER TYPE name
+ * RENAME VALUE 'a' TO 'b'.
+ * @throws PgError 42710 `enum label "x" already exists` (a NOTICE with IF NOT EXISTS); 22023
+ *   `"y" is not an existing enum label`; 42602 for a label over 63 bytes; and
+ *   {@link enumTypeToAlter}'s.
+ */
+export function alterEnum(env: SqlEnv, s: PgNode, notices: Notices): void {
+  const def = enumTypeToAlter(env, nameParts(s.typeName ?? []));
+  const newVal = String(s.newVal);
+  checkEnumLabel(newVal);
+  const exists = def.labels.some((l) => l.label === newVal);
+  if (s.oldVal !== undefined) {
+    const oldVal = String(s.oldVal);
+    const at = def.labels.findIndex((l) => l.label === oldVal);
+    if (at < 0) throw new PgError(SQLSTATE.invalid_parameter_value, `"${oldVal}" is not an existing enum label`);
+    if (exists) throw new PgError(SQLSTATE.duplicate_object, `enum label "${newVal}" already exists`);
+    ensureXid(env);
+    alterEnumTypeTx(env, env.txn, def.name, { ...def, labels: def.labels.map((l, i) => (i === at ? { ...l, label: newVal } : l)) });
+    return;
+  }
+  if (exists) {
+    if (s.skipIfNewValExists === true) {
+      notices.push(notice(SQLSTATE.duplicate_object, `enum label "${newVal}" already exists, skipping`));
+      return;
+    }
+    throw new PgError(SQLSTATE.duplicate_object, `enum label "${newVal}" already exists`);
+  }
+  const neighbor = s.newValNeighbor === undefined ? null : { label: String(s.newValNeighbor), before: s.newValIsAfter !== true };
+  ensureXid(env);
+  const added = withEnumLabel(def, newVal, neighbor, env.catalog.oids.nextOid);
+  env.stats.skipOids(added.after - env.catalog.oids.nextOid);
+  alterEnumTypeTx(env, env.txn, def.name, added.def);
+}
+
+/**
+ * ALTER TYPE name RENAME TO new_name.
+ * @throws PgError 42710 `type "x" already exists` when the new name is taken; 42809 for a
+ *   table's row type (`Use ALTER TABLE instead.`); 0A000 for a built-in type or a built-in
+ *   type's name as the new one; and {@link enumTypeToAlter}'s.
+ */
+export function renameType(env: SqlEnv, s: PgNode): void {
+  const parts = nameParts(s.object?.List?.items ?? []);
+  const { name, schema } = typeNameOf(parts);
+  if (builtinType(name) !== null && schema !== 'public') throw pgErr.featureNotSupported(`renaming the built-in type ${name}`);
+  if (schema !== 'pg_catalog' && env.catalog.getEnumType(name) === undefined && env.catalog.getTable(name) !== undefined) {
+    throw new PgError(SQLSTATE.wrong_object_type, `${name} is a table's row type`, { hint: 'Use ALTER TABLE instead.' });
+  }
+  const def = enumTypeToAlter(env, parts);
+  const to = String(s.newname);
+  if (env.catalog.getEnumType(to) !== undefined || env.catalog.getTable(to) !== undefined) {
+    throw new PgError(SQLSTATE.duplicate_object, `type "${to}" already exists`);
+  }
+  if (builtinType(to) !== null || isUnsupportedBuiltinType(to)) throw pgErr.featureNotSupported(`an enum type named as the built-in type ${to}`);
+  ensureXid(env);
+  alterEnumTypeTx(env, env.txn, def.name, { ...def, name: to });
+}
+
+/**
+ * DROP TYPE [IF EXISTS] name [, ...] [CASCADE | RESTRICT]. Every name is checked before any
+ * type is dropped.
+ * @throws PgError 42704 `type "x" does not exist` (a NOTICE with IF EXISTS); 2BP01 for a
+ *   built-in type (`it is required by the database system`), pgvector's types (the
+ *   extension requires them) and a table's row type (the table requires it).
+ */
+export function dropTypes(env: SqlEnv, s: PgNode, notices: Notices): void {
+  const found: string[] = [];
+  for (const o of (s.objects ?? []) as PgNode[]) {
+    const parts = nameParts(o.TypeName?.names ?? []);
+    const { name, schema } = typeNameOf(parts);
+    const builtin = builtinType(name);
+    if (builtin !== null && schema !== 'public' && !EXTENSION_TYPE_NAMES.has(name)) {
+      throw new PgError('2BP01', `cannot drop type ${TYPE_NAME[builtin]} because it is required by the database system`);
+    }
+    if (EXTENSION_TYPE_NAMES.has(name) && schema !== 'pg_catalog') throw pgErr.featureNotSupported(`DROP TYPE ${name} (pgvector's types are built into vecgres)`);
+    if (schema !== 'pg_catalog' && schema !== 'information_schema') {
+      if (env.catalog.getEnumType(name) !== undefined) {
+        found.push(name);
+        continue;
+      }
+      if (env.catalog.getTable(name) !== undefined) {
+        throw new PgError('2BP01', `cannot drop type ${name} because table ${name} requires it`, { hint: `You can drop table ${name} instead.` });
+      }
+    }
+    if (s.missing_ok === true) notices.push(notice(SQLSTATE.successful_completion, `type "${name}" does not exist, skipping`));
+    else throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
+  }
+  if (found.length === 0) return;
+  ensureXid(env);
+  for (const name of new Set(found)) dropEnumTypeTx(env, env.txn, name);
+}

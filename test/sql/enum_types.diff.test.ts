@@ -1,0 +1,182 @@
+/**
+ * Enum types (CREATE TYPE ... AS ENUM, ALTER TYPE, DROP TYPE) against PGlite: the statements
+ * and their errors, pg_type and pg_enum (oids, sort orders of values added BEFORE / AFTER),
+ * transactions that roll them back, and a data directory reopened or recovered after a crash.
+ * Columns and values of enum types are 0A000 in vecgres.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Vecgres } from '../../src/index.js';
+import { MemoryFs } from '../../src/storage/fs_memory.js';
+import { FaultyFs } from '../../src/storage/fs_faulty.js';
+import { openSqlPair } from '../support/sql_pair.js';
+
+const { db, same, both } = await openSqlPair();
+
+/** Runs each statement on both sides in turn; they must agree on every one. */
+async function sameAll(sqls: readonly string[]): Promise<void> {
+  for (const sql of sqls) await same(sql);
+}
+
+// pg_type's "char" and regproc columns are text in vecgres: compared as text.
+const CATALOG = [
+  `SELECT t.oid, t.typname, t.typnamespace, t.typlen, t.typbyval, t.typtype::text, t.typcategory::text, t.typelem, t.typarray,
+     t.typinput::text, t.typoutput::text, t.typreceive::text, t.typsend::text, t.typalign::text, t.typstorage::text, t.typcollation
+   FROM pg_type t WHERE t.typtype = 'e' OR t.typelem IN (SELECT oid FROM pg_type WHERE typtype = 'e') ORDER BY t.oid`,
+  'SELECT oid, enumtypid, enumsortorder, enumlabel FROM pg_enum ORDER BY enumtypid, enumsortorder',
+];
+
+test('enum types: CREATE TYPE, pg_type and pg_enum rows with PostgreSQL oids', async () => {
+  await both('CREATE TABLE before_types (id int)');
+  await same("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')");
+  await same("CREATE TYPE public.status AS ENUM ('draft', 'published', 'archived')");
+  await same('CREATE TYPE empty_enum AS ENUM ()');
+  await sameAll(CATALOG);
+  // Later objects take the oids after the enums' (table oids follow PostgreSQL's counter).
+  await both('CREATE TABLE after_types (id int)');
+  await same("SELECT relname, oid FROM pg_class WHERE relname IN ('before_types', 'after_types') ORDER BY 1");
+});
+
+test('enum types: CREATE TYPE errors change nothing', async () => {
+  await sameAll([
+    "CREATE TYPE mood AS ENUM ('x')",
+    "CREATE TYPE before_types AS ENUM ('x')",
+    "CREATE TYPE dup AS ENUM ('x', 'y', 'x')",
+    `CREATE TYPE long_label AS ENUM ('${'a'.repeat(64)}')`,
+    "CREATE TYPE nope.e AS ENUM ('a')",
+    'CREATE TABLE mood (a int)',
+    'CREATE SEQUENCE mood',
+  ]);
+  await sameAll(CATALOG);
+  // 63 bytes is the longest label.
+  await same(`CREATE TYPE long_ok AS ENUM ('${'b'.repeat(63)}', '')`);
+  await same('DROP TYPE long_ok');
+});
+
+test('enum types: ALTER TYPE ADD VALUE places values by sort order', async () => {
+  await sameAll([
+    "ALTER TYPE mood ADD VALUE 'ecstatic'",
+    "ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok'",
+    "ALTER TYPE mood ADD VALUE 'fine' AFTER 'meh'",
+    "ALTER TYPE mood ADD VALUE 'miserable' BEFORE 'sad'",
+    "ALTER TYPE mood ADD VALUE 'glad' AFTER 'happy'",
+    "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'ok'",
+    "ALTER TYPE mood ADD VALUE IF NOT EXISTS 'calm' AFTER 'fine'",
+  ]);
+  await sameAll(CATALOG);
+  // Many values between the same two: float4 runs out of midpoints and the labels are renumbered.
+  for (let i = 0; i < 30; i++) await same(`ALTER TYPE status ADD VALUE 'v${i}' BEFORE 'published'`);
+  await sameAll(CATALOG);
+});
+
+test('enum types: ALTER TYPE errors', async () => {
+  await sameAll([
+    "ALTER TYPE mood ADD VALUE 'ok'",
+    "ALTER TYPE mood ADD VALUE 'x' BEFORE 'nope'",
+    "ALTER TYPE mood ADD VALUE 'x' AFTER 'nope'",
+    `ALTER TYPE mood ADD VALUE '${'c'.repeat(64)}'`,
+    "ALTER TYPE mood RENAME VALUE 'nope' TO 'y'",
+    "ALTER TYPE mood RENAME VALUE 'sad' TO 'ok'",
+    "ALTER TYPE nosuch ADD VALUE 'x'",
+    'ALTER TYPE nosuch RENAME TO y',
+    'ALTER TYPE mood RENAME TO before_types',
+    'ALTER TYPE mood RENAME TO status',
+    "ALTER TYPE before_types ADD VALUE 'x'",
+    "ALTER TYPE int4 ADD VALUE 'x'",
+    'ALTER TYPE before_types RENAME TO zz',
+  ]);
+  await sameAll(CATALOG);
+});
+
+test('enum types: RENAME VALUE and RENAME TO keep oids and order', async () => {
+  await sameAll([
+    "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'",
+    'ALTER TYPE mood RENAME TO feeling',
+    "ALTER TYPE feeling ADD VALUE 'new' BEFORE 'blue'",
+  ]);
+  await sameAll(CATALOG);
+  await same("ALTER TYPE mood ADD VALUE 'x'");
+});
+
+test('enum types: DROP TYPE', async () => {
+  await sameAll([
+    'DROP TYPE nosuch',
+    'DROP TYPE IF EXISTS nosuch',
+    'DROP TYPE feeling, nosuch',
+    'DROP TYPE before_types',
+    'DROP TYPE int4',
+    'DROP TYPE IF EXISTS empty_enum, nosuch',
+  ]);
+  await sameAll(CATALOG);
+  await same('DROP TYPE feeling RESTRICT');
+  await same('DROP TYPE public.status CASCADE');
+  await sameAll(CATALOG);
+});
+
+test('enum types: DDL in transactions is undone by ROLLBACK and ROLLBACK TO SAVEPOINT', async () => {
+  await both("CREATE TYPE kept AS ENUM ('a', 'b')");
+  await sameAll([
+    'BEGIN',
+    "CREATE TYPE gone AS ENUM ('x')",
+    "ALTER TYPE kept ADD VALUE 'c' BEFORE 'a'",
+    'ALTER TYPE kept RENAME TO kept2',
+    CATALOG[0]!,
+    'ROLLBACK',
+    'BEGIN',
+    'SAVEPOINT s',
+    'DROP TYPE kept',
+    "CREATE TYPE kept AS ENUM ('other')",
+    'ROLLBACK TO SAVEPOINT s',
+    "ALTER TYPE kept RENAME VALUE 'a' TO 'aa'",
+    'COMMIT',
+    'BEGIN',
+    "CREATE TYPE failed AS ENUM ('x')",
+    "ALTER TYPE kept ADD VALUE 'b'",
+    'COMMIT',
+  ]);
+  await sameAll(CATALOG);
+});
+
+test('enum types: naming one where a column or a value type goes is 0A000', async () => {
+  for (const sql of ["SELECT 'a'::kept", 'CREATE TABLE uses (k kept)', 'ALTER TABLE before_types ADD COLUMN k kept', 'PREPARE p(kept) AS SELECT 1']) {
+    await assert.rejects(db.query(sql), { code: '0A000', message: 'columns and values of enum type kept are not supported' }, sql);
+  }
+});
+
+const CATALOG_ONLY = CATALOG;
+
+async function snapshot(v: Vecgres): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const q of CATALOG_ONLY) out.push((await v.query(q)).rows);
+  return out;
+}
+
+test('enum types survive a clean reopen and a crash, with and without a checkpoint', async () => {
+  for (const checkpoint of [false, true]) {
+    const fs = new FaultyFs(new MemoryFs(), { seed: 5 });
+    const open = () => Vecgres.create('db', { storage: fs, walSegmentBytes: 4096 });
+    let v = await open();
+    await v.exec(`CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+      CREATE TYPE gone AS ENUM ('x');
+      ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok';
+      ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';
+      DROP TYPE gone;`);
+    if (checkpoint) await v.exec('CHECKPOINT');
+    await v.exec(`ALTER TYPE mood RENAME TO feeling; CREATE TYPE later AS ENUM ('p', 'q')`);
+    const committed = await snapshot(v);
+    // Uncommitted at the crash: undone by recovery.
+    await v.exec(`BEGIN; CREATE TYPE open_txn AS ENUM ('z'); ALTER TYPE later ADD VALUE 'r'`);
+    v.database.abandon();
+    fs.powerCut();
+    v = await open();
+    assert.deepEqual(await snapshot(v), committed, `checkpoint: ${checkpoint}`);
+    // The oid counter went past the types' oids: a new type does not reuse one.
+    await v.exec("CREATE TYPE fresh AS ENUM ('n')");
+    const oids = (await v.query<{ oid: number }>('SELECT oid FROM pg_enum UNION ALL SELECT oid FROM pg_type WHERE typnamespace = 2200')).rows.map((r) => r.oid);
+    assert.equal(new Set(oids).size, oids.length);
+    await v.close();
+    v = await open();
+    assert.deepEqual((await v.query("SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'fresh'")).rows, [{ enumlabel: 'n' }]);
+    await v.close();
+  }
+});
