@@ -807,7 +807,7 @@ function serializeParams(oids: readonly number[], params: readonly unknown[], q:
  * A value's text as PostgreSQL's output function prints it, what a parser receives: the text
  * of a cast to text, except boolean's boolout `t` / `f` (also inside arrays).
  */
-function outputText(v: Value, type: SqlType, zone: TimeZone, reg: Pick<RegCatalog, 'relationName'> | undefined, floatDigits: number): string {
+function outputText(v: Value, type: SqlType, zone: TimeZone, reg: Pick<RegCatalog, 'relationName' | 'userType'> | undefined, floatDigits: number): string {
   if (type === 'bool') return v ? 't' : 'f';
   if (type === 'bool[]') return formatArray(v as PgArray, (x) => (x ? 't' : 'f'));
   return valueToText(v, type, zone, reg, floatDigits)!;
@@ -903,7 +903,7 @@ function mapArrayText(text: string, f: (elem: string) => unknown): unknown[] {
 }
 
 /** A result value in PGlite's shape: the type registry's `toJs`, arrays element by element. */
-function outputValue(v: Value, type: string, vecArrays: boolean, reg?: Pick<RegCatalog, 'relationName'>, floatDigits = 1): unknown {
+function outputValue(v: Value, type: string, vecArrays: boolean, reg?: Pick<RegCatalog, 'relationName' | 'userType'>, floatDigits = 1): unknown {
   if (v === null) return null;
   if (v instanceof PgArray) return outputArray(v, type as SqlType, reg, floatDigits);
   // PGlite parses the number from float4out / float8out's text: with extra_float_digits <= 0
@@ -921,7 +921,7 @@ function outputValue(v: Value, type: string, vecArrays: boolean, reg?: Pick<RegC
  * numeric, text, boolean, bigint, bit) as nested JS arrays of its parsed elements, arrays of
  * pgvector's types (whose OIDs PGlite does not know) as PostgreSQL's text.
  */
-function outputArray(a: PgArray, type: SqlType, reg?: Pick<RegCatalog, 'relationName'>, floatDigits = 1): unknown {
+function outputArray(a: PgArray, type: SqlType, reg?: Pick<RegCatalog, 'relationName' | 'userType'>, floatDigits = 1): unknown {
   const elem = a.elemType;
   if (elem === 'vector' || elem === 'halfvec' || elem === 'sparsevec') return valueToText(a, type, UTC_ZONE);
   const conv = (x: unknown): unknown => (x === null ? null : outputValue(x as Value, elem === 'varbit' ? 'bit' : elem, false, reg, floatDigits));

@@ -49,7 +49,7 @@ export function fieldDescriptions(fields: readonly ResultField[], formats?: read
  * except for boolean, whose boolout prints `t` / `f` (also inside arrays), while `true::text`
  * is 'true'.
  */
-function textOut(v: Value, type: SqlType, zone: TimeZone, reg: Pick<RegCatalog, 'relationName'> | undefined, floatDigits: number): string {
+function textOut(v: Value, type: SqlType, zone: TimeZone, reg: Pick<RegCatalog, 'relationName' | 'userType'> | undefined, floatDigits: number): string {
   if (type === 'bool') return v ? 't' : 'f';
   if (type === 'bool[]') return formatArray(v as PgArray, (x) => (x ? 't' : 'f'));
   return valueToText(v, type, zone, reg, floatDigits)!;
@@ -62,12 +62,13 @@ function ioOf(f: ResultField): TypeIo | undefined {
 
 /**
  * Appends DataRows for `rows` in the given per-column formats (absent: all text). `reg`: the
- * relation names regclass values print in text (StatementResult.regNames); `floatDigits`: the
+ * relation names regclass values and the enum type names regtype values print in text
+ * (StatementResult.regNames); `floatDigits`: the
  * extra_float_digits real and double precision values print with in text (StatementResult.floatDigits).
  * @throws PgError 0A000 for binary output of a type without a send function (checked before
  *   any row is written).
  */
-export function writeRows(w: BackendWriter, fields: readonly ResultField[], rows: readonly Value[][], zone: TimeZone, formats?: readonly number[], reg?: Pick<RegCatalog, 'relationName'>, floatDigits = 1): void {
+export function writeRows(w: BackendWriter, fields: readonly ResultField[], rows: readonly Value[][], zone: TimeZone, formats?: readonly number[], reg?: Pick<RegCatalog, 'relationName' | 'userType'>, floatDigits = 1): void {
   const n = fields.length;
   const binary: (TypeIo | null)[] = fields.map((f, c) => {
     if (formats === undefined || formats[c] !== 1) return null;

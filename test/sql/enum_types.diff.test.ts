@@ -137,6 +137,25 @@ test('enum types: DDL in transactions is undone by ROLLBACK and ROLLBACK TO SAVE
   await sameAll(CATALOG);
 });
 
+test('enum types: regtype input and output, to_regtype and format_type name them', async () => {
+  await both(`CREATE TYPE "Mixed Case" AS ENUM ('x')`);
+  await sameAll([
+    `SELECT 'kept'::regtype, 'kept[]'::regtype, 'public.kept'::regtype::oid, '"Mixed Case"'::regtype::text, 'kept'::regtype::oid::regtype`,
+    "SELECT to_regtype('kept'), to_regtype('_kept'), to_regtype('nosuch'), to_regtype('public.kept[]')",
+    "SELECT 'nosuch'::regtype",
+    `SELECT t.typname, format_type(t.oid, NULL), format_type(t.oid, -1), format_type(t.oid, 4), t.oid::regtype::text, t.oid::regtype
+     FROM pg_type t WHERE t.typtype = 'e' OR t.typelem IN (SELECT oid FROM pg_type WHERE typtype = 'e') ORDER BY t.oid`,
+    `SELECT e.enumlabel, t.typname, n.nspname FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid
+     JOIN pg_namespace n ON n.oid = t.typnamespace ORDER BY t.typname, e.enumsortorder`,
+  ]);
+  await both(`CREATE TABLE type_refs (t regtype)`);
+  await same(`INSERT INTO type_refs VALUES ('"Mixed Case"'), ('kept[]'), ('int4') RETURNING t, t::oid`);
+  await same('COPY type_refs TO STDOUT');
+  await same(`DROP TYPE "Mixed Case"`);
+  await same('SELECT t FROM type_refs ORDER BY t::oid');
+  await both('DROP TABLE type_refs');
+});
+
 test('enum types: naming one where a column or a value type goes is 0A000', async () => {
   for (const sql of ["SELECT 'a'::kept", 'CREATE TABLE uses (k kept)', 'ALTER TABLE before_types ADD COLUMN k kept', 'PREPARE p(kept) AS SELECT 1']) {
     await assert.rejects(db.query(sql), { code: '0A000', message: 'columns and values of enum type kept are not supported' }, sql);

@@ -394,7 +394,7 @@ export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
  * Catalog lookups by object id that functions evaluate at run time (exec/catalog_describe.ts
  * implements them over the live catalog): each returns null for an oid naming nothing.
  */
-export interface CatalogLookups {
+export interface CatalogLookups extends Required<Pick<RegCatalog, 'userType' | 'userTypeOid'>> {
   /** A relation's name (a system catalog's too), unquoted. */
   relationName(oid: number): string | null;
   /** pg_get_constraintdef(oid, pretty). */
@@ -1302,6 +1302,8 @@ function scopeRegCatalog(scope: ExprScope): RegCatalog {
   return {
     regclassOid: (name) => scope.regclassOid(name),
     relationName: (oid) => scope.catalogLookups?.().relationName(oid) ?? null,
+    userType: (oid) => scope.catalogLookups?.().userType(oid) ?? null,
+    userTypeOid: (name, array) => scope.catalogLookups?.().userTypeOid(name, array) ?? null,
   };
 }
 
@@ -3168,7 +3170,9 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       // format_type(oid, typmod): not strict in its typmod (NULL prints the type without one).
       if (args.length !== 2) throw undefinedFunction(name, types(), location);
       const a = [oidArg(scope, name, args, 0, location), intArg(scope, name, args, 1, 'int4', location)];
-      return foldConstants(scope, { k: 'fn', type: 'text', name, args: a, strict: false, fn: ([o, m]) => (o === null ? null : formatType(Number(o), m === null ? null : Number(m))) });
+      // The catalog is read when the call runs (a type created after the analysis has a name).
+      const users = scope.catalogLookups?.();
+      return foldConstants(scope, { k: 'fn', type: 'text', name, args: a, strict: false, fn: ([o, m]) => (o === null ? null : formatType(Number(o), m === null ? null : Number(m), users)) });
     }
     case 'pg_get_expr': {
       // pg_get_expr(pg_node_tree, relation [, pretty]): vecgres keeps expressions as SQL text.

@@ -216,15 +216,22 @@ function sqlTypeOfOid(oid: number): SqlType | undefined {
  * format_type(type_oid, typmod): a type's SQL name as PostgreSQL prints it with the default
  * search_path (format_type.c format_type_extended): `integer`, `numeric(8,2)`, `vector(3)`,
  * `character varying(10)`, `real[]`; `-` for oid 0, `???` for an oid vecgres has no type for.
- * A null typmod means "not given", which differs from -1 for two types: `bit` / `"bit"` (a bare
+ * `users` names the database's enum types (as format_type prints a type on the search path:
+ * its name, quoted where needed). A null typmod means "not given", which differs from -1 for two types: `bit` / `"bit"` (a bare
  * `bit` reads back as bit(1)) and `character` / `bpchar`. A typmod on a type without its own
  * modifier syntax is printed as given (`text(5)`), and the built-in types PostgreSQL spells
  * specially (`boolean`, `integer`, `double precision`, `json`) ignore it.
  */
-export function formatType(oid: number, typmod: number | null): string {
+export function formatType(oid: number, typmod: number | null, users?: UserTypeNames): string {
   if (oid === 0) return '-';
   const io = typeIoByOid(oid);
-  if (io === undefined) return pgOnlyFormatType(oid, typmod);
+  if (io === undefined) {
+    // A user type has no modifier syntax of its own: printTypmod's `name(n)`.
+    const u = users?.userType?.(oid) ?? null;
+    if (u === null) return pgOnlyFormatType(oid, typmod);
+    const name = quoteRegIdent(u.name) + (typmod !== null && typmod >= 0 ? `(${typmod})` : '');
+    return u.array ? `${name}[]` : name;
+  }
   if (io.elemOid !== 0) return `${formatType(io.elemOid, typmod)}[]`;
   const t = sqlTypeOfOid(oid);
   const given = typmod !== null;
@@ -429,7 +436,17 @@ export interface RegCatalog {
    * it does for a relation outside the search path (a dump runs with an empty one).
    */
   relationSchema?(oid: number): string | null;
+  /**
+   * A user-defined (enum) type by oid: its name (unquoted) and whether the oid is its array
+   * type's; null when no user type has the oid. Absent: there are none to look up.
+   */
+  userType?(oid: number): { name: string; array: boolean } | null;
+  /** The oid of user-defined type `name` (unquoted), or of its array type; null when none has the name. */
+  userTypeOid?(name: string, array: boolean): number | null;
 }
+
+/** What format_type and regtypeout need from the catalog: the user-defined types. */
+export type UserTypeNames = Pick<RegCatalog, 'userType'>;
 
 /**
  * Converts the text form of a value to `type` (PostgreSQL's type input functions), applying
@@ -514,7 +531,7 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
  * session's extra_float_digits, which real and double precision values (alone or in arrays)
  * print with; pgvector's types print shortest digits whatever it is, as vector_out does.
  */
-export function valueToText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<RegCatalog, 'relationName' | 'relationSchema'>, floatDigits = 1): string | null {
+export function valueToText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<RegCatalog, 'relationName' | 'relationSchema' | 'userType'>, floatDigits = 1): string | null {
   if (v === null) return null;
   switch (type) {
     case 'bool':
@@ -913,11 +930,11 @@ export const NAMESPACE_NAMES: Readonly<Record<number, string>> = { 11: 'pg_catal
  * nothing, as PostgreSQL prints a dangling oid. A relation's name needs `reg` (the catalog);
  * without it a regclass prints its digits.
  */
-export function regOut(o: number, type: Exclude<OidSqlType, 'oid'>, reg?: Pick<RegCatalog, 'relationName' | 'relationSchema'>): string {
+export function regOut(o: number, type: Exclude<OidSqlType, 'oid'>, reg?: Pick<RegCatalog, 'relationName' | 'relationSchema' | 'userType'>): string {
   if (o === 0) return '-';
   switch (type) {
     case 'regtype':
-      return formatType(o, null).replace(/^\?\?\?$/, String(o));
+      return formatType(o, null, reg).replace(/^\?\?\?$/, String(o));
     case 'regnamespace':
       return NAMESPACE_NAMES[o] ?? String(o);
     case 'regproc':
@@ -952,16 +969,16 @@ const NOT_FOUND_CODES: ReadonlySet<string> = new Set([SQLSTATE.undefined_table, 
  *   exist`, 42725 `more than one function named "x"`; 0A000 for a regclass name without a
  *   catalog and for objects PostgreSQL has that vecgres does not.
  */
-export function regIn(text: string, type: Exclude<OidSqlType, 'oid'>, strict: boolean, reg?: Pick<RegCatalog, 'regclassOid'>): number | null {
+export function regIn(text: string, type: Exclude<OidSqlType, 'oid'>, strict: boolean, reg?: Pick<RegCatalog, 'regclassOid' | 'userTypeOid'>): number | null {
   const oidOf = (t: string) => parseOid(t, type);
   try {
     switch (type) {
       case 'regtype':
-        return regtypeIn(text, true);
+        return regtypeIn(text, true, reg);
       case 'regproc':
         return regprocIn(text, oidOf, strict);
       case 'regprocedure':
-        return regprocedureIn(text, oidOf, (t) => regtypeIn(t, true)!, strict);
+        return regprocedureIn(text, oidOf, (t) => regtypeIn(t, true, reg)!, strict);
       case 'regnamespace': {
         const t = text.trim();
         if (t === '-') return 0;
@@ -994,13 +1011,13 @@ const REGTYPE_WORDS: Readonly<Record<string, SqlType>> = {
 /**
  * regtypein: a type name as PostgreSQL's parseTypeString reads it (`integer`, `int4`,
  * `character varying(10)`, `timestamp with time zone`, `integer[]`, `pg_catalog.int8`,
- * `public.vector`, `"int4"`) to its oid; a typmod is read and dropped; digits are the oid, `-`
- * is 0. `strict`: an unknown name is 42704 (regtypein) rather than null (to_regtype).
+ * `public.vector`, `"int4"`, an enum type of `reg`'s catalog) to its oid; a typmod is read and
+ * dropped; digits are the oid, `-` is 0. `strict`: an unknown name is 42704 (regtypein) rather than null (to_regtype).
  * Serial pseudo-types are not types here, as in PostgreSQL.
  * @throws PgError 42704 `type "x" does not exist`; 0A000 for a type PostgreSQL has that
  *   vecgres does not.
  */
-export function regtypeIn(text: string, strict: boolean): number | null {
+export function regtypeIn(text: string, strict: boolean, reg?: Pick<RegCatalog, 'userTypeOid'>): number | null {
   const t = text.trim();
   if (t === '-') return 0;
   if (/^[0-9]+$/.test(t)) return parseOid(text, 'regtype');
@@ -1023,7 +1040,8 @@ export function regtypeIn(text: string, strict: boolean): number | null {
   const shown = schema === null ? name : `${schema}.${name}`;
   if (type === null) {
     if (schema === null && UNSUPPORTED_TYPES.has(name)) throw new PgError(SQLSTATE.feature_not_supported, `type ${name} is not supported`);
-    return fail(shown);
+    const user = schema === null || schema === 'public' ? reg?.userTypeOid?.(name, isArray) ?? null : null;
+    return user ?? fail(shown);
   }
   const oid = isArray ? TYPE_OID[arrayTypeOf(type)!] : TYPE_OID[type];
   return oid;

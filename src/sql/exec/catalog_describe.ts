@@ -430,38 +430,65 @@ export function systemRelationName(oid: number): string | null {
  * through it.
  */
 export function regCatalog(env: SqlEnv): RegCatalog {
-  return { regclassOid: (name) => regclassOidOf(env, name), relationName: (oid) => relationNameByOid(env, oid) };
+  return { regclassOid: (name) => regclassOidOf(env, name), relationName: (oid) => relationNameByOid(env, oid), ...userTypes(env) };
+}
+
+/** The database's enum types by oid and by name, for format_type and regtype input and output. */
+export function userTypes(env: SqlEnv): Required<Pick<RegCatalog, 'userType' | 'userTypeOid'>> {
+  return {
+    userType: (oid) => {
+      const d = env.catalog.enumTypeByOid(oid);
+      return d === undefined ? null : { name: d.name, array: d.arrayOid === oid };
+    },
+    userTypeOid: (name, array) => {
+      const d = env.catalog.getEnumType(name);
+      if (d !== undefined) return array ? d.arrayOid : d.oid;
+      // The array type's own name (pg_type.typname `_mood`).
+      const elem = name.startsWith('_') && !array ? env.catalog.getEnumType(name.slice(1)) : undefined;
+      return elem === undefined ? null : elem.arrayOid;
+    },
+  };
 }
 
 /**
- * The relation names a result's regclass values (and regclass[] elements) print, looked up
- * when the statement ends, where its catalog is at hand: the rows keep the oids (a binary
- * result column sends them, regclasssend), their text output reads the names here. Undefined
- * when no column is of a regclass type.
+ * The relation names a result's regclass values (and regclass[] elements) print, and the enum
+ * type names its regtype values print, looked up when the statement ends, where its catalog is
+ * at hand: the rows keep the oids (a binary result column sends them, regclasssend), their
+ * text output reads the names here. Undefined when no column is of a regclass or regtype type.
  */
-export function resultRegNames(env: SqlEnv, fields: readonly { type: SqlType }[], rows: readonly Value[][]): Pick<RegCatalog, 'relationName'> | undefined {
-  const cols: number[] = [];
+export function resultRegNames(env: SqlEnv, fields: readonly { type: SqlType }[], rows: readonly Value[][]): Pick<RegCatalog, 'relationName' | 'userType'> | undefined {
+  const relCols: number[] = [];
+  const typeCols: number[] = [];
   fields.forEach((f, i) => {
-    if (f.type === 'regclass' || f.type === 'regclass[]') cols.push(i);
+    if (f.type === 'regclass' || f.type === 'regclass[]') relCols.push(i);
+    if (f.type === 'regtype' || f.type === 'regtype[]') typeCols.push(i);
   });
-  if (cols.length === 0) return undefined;
+  if (relCols.length === 0 && typeCols.length === 0) return undefined;
   const names = new Map<number, string | null>();
-  const add = (v: unknown): void => {
-    if (typeof v === 'number' && !names.has(v)) names.set(v, relationNameByOid(env, v));
-  };
-  for (const r of rows) {
-    for (const c of cols) {
-      const v = r[c];
-      if (v instanceof PgArray) v.elems.forEach(add);
-      else add(v);
+  const types = new Map<number, { name: string; array: boolean } | null>();
+  const lookup = userTypes(env).userType;
+  const each = (cols: readonly number[], add: (v: unknown) => void): void => {
+    for (const r of rows) {
+      for (const c of cols) {
+        const v = r[c];
+        if (v instanceof PgArray) v.elems.forEach(add);
+        else add(v);
+      }
     }
-  }
-  return { relationName: (oid) => names.get(oid) ?? null };
+  };
+  each(relCols, (v) => {
+    if (typeof v === 'number' && !names.has(v)) names.set(v, relationNameByOid(env, v));
+  });
+  each(typeCols, (v) => {
+    if (typeof v === 'number' && !types.has(v)) types.set(v, lookup(v));
+  });
+  return { relationName: (oid) => names.get(oid) ?? null, userType: (oid) => types.get(oid) ?? null };
 }
 
 /** The catalog lookups the analyzer's functions call at run time, over `env`'s live catalog. */
 export function catalogLookups(env: SqlEnv): CatalogLookups {
   return {
+    ...userTypes(env),
     relationName: (oid) => relationNameByOid(env, oid),
     constraintDef: (oid, pretty) => pgGetConstraintdef(env, oid, pretty),
     indexDef: (oid, column, pretty) => pgGetIndexdefByOid(env, oid, column, pretty),

@@ -590,7 +590,7 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
  * this makes a COPY text line, e.g. for `vecgres dump`. `floatDigits`: the session's
  * extra_float_digits (COPY TO prints real and double precision with it; a dump uses the default).
  */
-export function copyOutputText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<RegCatalog, 'relationName'>, floatDigits = 1): string | null {
+export function copyOutputText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<RegCatalog, 'relationName' | 'userType'>, floatDigits = 1): string | null {
   if (type === 'bool' && v !== null) return v === true ? 't' : 'f';
   return valueToText(v, type, zone, reg, floatDigits);
 }
@@ -644,8 +644,8 @@ function copyTo(env: SqlEnv, stmt: PgNode, opts: CopyOptions, toBlob: boolean): 
   } else {
     const fq = forceFlags(opts.forceQuote, names, 'FORCE_QUOTE', allNames ?? names, relName);
     if (opts.header === true) chunks.push(enc.encode(copyTextRow(names, opts.text, null)));
-    // regclass values print relation names (regclassout).
-    const reg = types.some((t) => t.startsWith('regclass')) ? regCatalog(env) : undefined;
+    // regclass values print relation names (regclassout), regtype values enum types' names.
+    const reg = types.some((t) => t.startsWith('regclass') || t.startsWith('regtype')) ? regCatalog(env) : undefined;
     const floatDigits = env.settings.extraFloatDigits();
     for (const r of rows) chunks.push(enc.encode(copyTextRow(r.map((v, i) => copyOutputText(v, types[i]!, zone, reg, floatDigits)), opts.text, fq)));
   }

@@ -106,7 +106,7 @@ export interface StatementResult {
    * The relation names the result's regclass values print (set by executeStatement, looked up
    * when the statement ended): rows keep the oids, which binary output sends.
    */
-  regNames?: Pick<RegCatalog, 'relationName'>;
+  regNames?: Pick<RegCatalog, 'relationName' | 'userType'>;
 }
 
 type AnyAnalyzed = Analyzed<SelectQuery> | Analyzed<InsertQuery> | Analyzed<UpdateQuery> | Analyzed<DeleteQuery>;
