@@ -859,7 +859,8 @@ export class Catalog {
   }
 
   /**
-   * A new table or sequence takes a row type of its name, as in PostgreSQL.
+   * A new table or sequence takes a row type of its name, as in PostgreSQL (a renamed table's
+   * row type is renamed too: {@link alterTable} checks the same).
    * @throws PgError 42710 `type "x" already exists` when an enum type has it.
    */
   private checkNoTypeNamed(name: string): void {
@@ -1248,7 +1249,7 @@ export class Catalog {
    * `name` renames it, with its index definitions and the foreign keys of other tables that
    * reference it). The stored columns (count, types) must stay the same. The table is locked
    * (a new name too, invisible to others until commit); the undo restores every definition.
-   * @throws PgError 42P01 when the table is missing, 42P07 when the new name is taken, 55P03
+   * @throws PgError 42P01 when the table is missing, 42P07 when the new name is taken (42710 by an enum type), 55P03
    *   when another transaction holds either name.
    */
   alterTable(name: string, def: TableDef, xid = 0): DdlUndo {
@@ -1258,6 +1259,8 @@ export class Catalog {
     if (renamed && this.relationExists(def.name)) {
       throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
     }
+    // The table's row type is renamed with it (RenameTypeInternal).
+    if (renamed && this.enumTypes.has(def.name)) throw new PgError(SQLSTATE.duplicate_object, `type "${def.name}" already exists`);
     this.lockRelation(name, xid, 'exclusive');
     if (renamed) this.lockRelation(def.name, xid, 'create');
     this.onChange?.({ kind: 'alterTable', xid, name, def });

@@ -156,6 +156,25 @@ test('enum types: regtype input and output, to_regtype and format_type name them
   await both('DROP TABLE type_refs');
 });
 
+test("enum types: a table's row type takes its name; psql's \\dT lists them", async () => {
+  await both('CREATE TABLE renamed_t (a int); CREATE SEQUENCE renamed_s');
+  await sameAll([
+    'ALTER TABLE renamed_t RENAME TO kept',
+    'ALTER SEQUENCE renamed_s RENAME TO kept',
+    'CREATE TABLE IF NOT EXISTS kept (a int)',
+    "SELECT pg_type_is_visible(23), pg_type_is_visible(1), pg_type_is_visible('kept'::regtype), pg_type_is_visible('kept[]'::regtype), pg_type_is_visible(NULL)",
+    // psql 16's \dT
+    `SELECT n.nspname as "Schema", pg_catalog.format_type(t.oid, NULL) AS "Name",
+       pg_catalog.obj_description(t.oid, 'pg_type') as "Description"
+     FROM pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+     WHERE (t.typrelid = 0 OR (SELECT c.relkind = 'c' FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid))
+       AND NOT EXISTS(SELECT 1 FROM pg_catalog.pg_type el WHERE el.oid = t.typelem AND el.typarray = t.oid)
+       AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' AND pg_catalog.pg_type_is_visible(t.oid)
+     ORDER BY 1, 2`,
+  ]);
+  await both('DROP TABLE renamed_t; DROP SEQUENCE kept');
+});
+
 test('enum types: naming one where a column or a value type goes is 0A000', async () => {
   for (const sql of ["SELECT 'a'::kept", 'CREATE TABLE uses (k kept)', 'ALTER TABLE before_types ADD COLUMN k kept', 'PREPARE p(kept) AS SELECT 1']) {
     await assert.rejects(db.query(sql), { code: '0A000', message: 'columns and values of enum type kept are not supported' }, sql);

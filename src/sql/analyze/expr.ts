@@ -3236,6 +3236,14 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (a.type !== 'int8') throw undefinedFunction(name, types(), location);
       return { k: 'op1', type: 'bool', arg: a, fn: (v) => scope.relationVisible(Number(v)) };
     }
+    case 'pg_type_is_visible': {
+      // Every type vecgres has is on the search path (pg_catalog, public: enum types may not
+      // take a built-in type's name); NULL for an oid naming no type, as PostgreSQL.
+      if (args.length !== 1) throw undefinedFunction(name, types(), location);
+      const a = oidArg(scope, name, args, 0, location);
+      const users = scope.catalogLookups?.();
+      return { k: 'op1', type: 'bool', arg: a, fn: (v) => (formatType(Number(v), null, users) === '???' ? null : true) };
+    }
     case 'pg_encoding_to_char': {
       if (args.length !== 1) throw undefinedFunction(name, types(), location);
       const a = applyArg(scope, args[0]!, 'int4', location);

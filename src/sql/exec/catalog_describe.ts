@@ -485,6 +485,11 @@ export function resultRegNames(env: SqlEnv, fields: readonly { type: SqlType }[]
   return { relationName: (oid) => names.get(oid) ?? null, userType: (oid) => types.get(oid) ?? null };
 }
 
+/** pgvector's COMMENT ON TYPE texts (pg_description), by type oid. */
+const PGVECTOR_TYPE_COMMENTS: Readonly<Record<number, string>> = {
+  [TYPE_OID.vector]: 'single-precision vector', [TYPE_OID.halfvec]: 'half-precision vector', [TYPE_OID.sparsevec]: 'single-precision sparse vector',
+};
+
 /** The catalog lookups the analyzer's functions call at run time, over `env`'s live catalog. */
 export function catalogLookups(env: SqlEnv): CatalogLookups {
   return {
@@ -498,6 +503,7 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
     },
     objDescription: (oid, catalog) => {
       if (catalog === 'pg_extension') return EXTENSIONS.find((e) => e.oid === oid)?.comment ?? null;
+      if (catalog === 'pg_type') return env.catalog.getExtension('vector') === undefined ? null : PGVECTOR_TYPE_COMMENTS[oid] ?? null;
       if (catalog !== 'pg_class') return null;
       const t = env.catalog.tableNames().find((n) => env.stats.relOid(n) === oid);
       if (t === undefined) return env.catalog.allIndexes().find((d) => env.stats.relOid(d.name) === oid)?.comment ?? null;
