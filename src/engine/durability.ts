@@ -345,7 +345,7 @@ export class Durability {
       // Views and types are written only when there are some, so a database without any writes
       // what it did before them.
       const views = this.catalog.allViews().map(viewDefToValue);
-      const types: CodecValue[] = this.catalog.allEnumTypes().map(enumTypeToValue);
+      const types: CodecValue[] = this.catalog.peekEnumTypes().map(enumTypeToValue);
       b.commit({
         version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences, extensions, oids,
         ...(views.length === 0 ? {} : { views }),

@@ -151,6 +151,11 @@ function extensionLockName(name: string): string {
   return `\0extension ${name}`;
 }
 
+/** The name under which uncommitted DDL of enum type `name` holds its lock (no relation name holds a NUL). */
+function typeLockName(name: string): string {
+  return `\0type ${name}`;
+}
+
 /** Index methods that belong to the vector extension. */
 const EXTENSION_METHODS: ReadonlySet<string> = new Set(['hnsw', 'ivfflat']);
 
@@ -871,20 +876,36 @@ export class Catalog {
     }
   }
 
-  /** An enum type by name, or undefined. */
+  /**
+   * An enum type by name as the {@link viewer} sees it (one another transaction created and
+   * has not committed is not there), or undefined.
+   */
   getEnumType(name: string): EnumTypeDef | undefined {
-    return this.enumTypes.get(name);
+    const d = this.enumTypes.get(name);
+    return d === undefined || this.typeVisible(name) ? d : undefined;
   }
 
-  /** The enum type whose type or array type has this oid, or undefined. */
+  /** As {@link getEnumType}, by the oid of the type or of its array type. */
   enumTypeByOid(oid: number): EnumTypeDef | undefined {
-    for (const d of this.enumTypes.values()) if (d.oid === oid || d.arrayOid === oid) return d;
+    for (const d of this.enumTypes.values()) if ((d.oid === oid || d.arrayOid === oid) && this.typeVisible(d.name)) return d;
     return undefined;
   }
 
-  /** Every enum type, in creation order (checkpoints, pg_type, pg_enum). */
+  /** Every enum type the {@link viewer} sees, in creation order (pg_type, pg_enum, dumps). */
   allEnumTypes(): EnumTypeDef[] {
+    return [...this.enumTypes.values()].filter((d) => this.typeVisible(d.name));
+  }
+
+  /** Every enum type regardless of uncommitted DDL (checkpoints). */
+  peekEnumTypes(): EnumTypeDef[] {
     return [...this.enumTypes.values()];
+  }
+
+  /** False when type `name` was created by another transaction's uncommitted DDL. */
+  private typeVisible(name: string): boolean {
+    if (this.locks.size === 0) return true;
+    const l = this.locks.get(typeLockName(name));
+    return l === undefined || this.viewer === null || l.xid === this.viewer.xid || l.mode !== 'create';
   }
 
   /** Installs an enum type of a checkpoint's metadata (not logged). */
@@ -893,23 +914,28 @@ export class Catalog {
   }
 
   /**
-   * Holds type `name` for `xid`'s DDL until it ends (no relation name holds a NUL).
+   * Holds type `name` for `xid`'s DDL until it ends (`create`: others do not see it).
    * @throws PgError 55P03 while another transaction's uncommitted DDL holds it.
    */
-  private lockType(name: string, xid: number): void {
-    const key = `\0type ${name}`;
+  private lockType(name: string, xid: number, mode: 'create' | 'exclusive' = 'exclusive'): void {
+    const key = typeLockName(name);
     const l = this.locks.get(key);
     if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on type "${name}"`);
-    this.lockRelation(key, xid, 'exclusive');
+    this.lockRelation(key, xid, mode);
   }
 
   /**
-   * CREATE TYPE ... AS ENUM for transaction `xid`; the undo removes it (its oids stay used).
-   * @throws PgError 42710 `type "x" already exists` when a type or a table (its row type) has the name.
+   * CREATE TYPE ... AS ENUM for transaction `xid`, invisible to other transactions until it
+   * commits; the undo removes it (its oids stay used).
+   * @throws PgError 42710 `type "x" already exists` when a type or a table (its row type) has
+   *   the name; 55P03 while another transaction's uncommitted DDL holds the name.
    */
   createEnumType(def: EnumTypeDef, xid = 0): DdlUndo {
+    // Another transaction's uncommitted CREATE or DROP of the name: PostgreSQL would wait.
+    const l = this.locks.get(typeLockName(def.name));
+    if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on type "${def.name}"`);
     if (this.enumTypes.has(def.name) || this.tables.has(def.name)) throw new PgError(SQLSTATE.duplicate_object, `type "${def.name}" already exists`);
-    this.lockType(def.name, xid);
+    this.lockType(def.name, xid, 'create');
     this.onChange?.({ kind: 'createType', xid, def });
     this.enumTypes.set(def.name, def);
     this.version++;

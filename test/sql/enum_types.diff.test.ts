@@ -175,6 +175,30 @@ test("enum types: a table's row type takes its name; psql's \\dT lists them", as
   await both('DROP TABLE renamed_t; DROP SEQUENCE kept');
 });
 
+test("enum types: another session does not see an uncommitted CREATE TYPE, and waits on its name", async () => {
+  // vecgres only (PostgreSQL's side would block): it takes oids the oracle does not, so it
+  // runs after the tests that compare oids.
+  const a = await db.connect();
+  const b = await db.connect();
+  try {
+    await a.exec("BEGIN; CREATE TYPE pending AS ENUM ('p')");
+    const seen = "SELECT count(*)::int AS n FROM pg_type WHERE typname IN ('pending', '_pending')";
+    assert.deepEqual((await a.query(seen)).rows, [{ n: 2 }]);
+    assert.deepEqual((await b.query(seen)).rows, [{ n: 0 }]);
+    assert.deepEqual((await b.query("SELECT to_regtype('pending') AS t")).rows, [{ t: null }]);
+    await assert.rejects(b.query("ALTER TYPE pending ADD VALUE 'q'"), { code: '42704' });
+    await assert.rejects(b.query('DROP TYPE pending'), { code: '42704' });
+    // PostgreSQL waits for the creator here; vecgres refuses at once.
+    await assert.rejects(b.query("CREATE TYPE pending AS ENUM ('other')"), { code: '55P03', message: 'could not obtain lock on type "pending"' });
+    await a.exec('COMMIT');
+    assert.deepEqual((await b.query(seen)).rows, [{ n: 2 }]);
+    await b.exec('DROP TYPE pending');
+  } finally {
+    await a.release();
+    await b.release();
+  }
+});
+
 test('enum types: naming one where a column or a value type goes is 0A000', async () => {
   for (const sql of ["SELECT 'a'::kept", 'CREATE TABLE uses (k kept)', 'ALTER TABLE before_types ADD COLUMN k kept', 'PREPARE p(kept) AS SELECT 1']) {
     await assert.rejects(db.query(sql), { code: '0A000', message: 'columns and values of enum type kept are not supported' }, sql);
