@@ -67,7 +67,7 @@ export function enumCreateOids(next: number, labelCount: number): { arrayOid: nu
  * A new definition with `label` added (ALTER TYPE ... ADD VALUE), placed at the end or next
  * to `neighbor` (`before` true: in front of it), as pg_enum.c AddEnumLabel: the sort order is
  * the last one + 1, or the float4 midpoint of the neighbours (1 less than the first one when
- * it goes first); when float4 has no value strictly between them, the labels are numbered
+ * it goes first, 1 more than the last); when float4 has no value strictly between them, the labels are numbered
  * 1..n in their order first (RenumberEnumType). The new label's oid is the first oid from
  * `next` of the right parity: even when the label sorts after every even-oid label (the oid
  * order is then the sort order), odd otherwise. Returns the definition and the counter after.
@@ -84,12 +84,12 @@ export function withEnumLabel(def: EnumTypeDef, label: string, neighbor: { label
       const s = sorted();
       const i = s.findIndex((l) => l.label === neighbor.label);
       if (i < 0) throw new PgError(SQLSTATE.invalid_parameter_value, `"${neighbor.label}" is not an existing enum label`);
-      const lo = neighbor.before ? s[i - 1] : s[i];
-      const hi = neighbor.before ? s[i] : s[i + 1];
-      if (lo === undefined) return hi!.sortOrder - 1;
-      if (hi === undefined) return lo.sortOrder + 1;
-      const mid = Math.fround((lo.sortOrder + hi.sortOrder) / 2);
-      return mid === lo.sortOrder || mid === hi.sortOrder ? null : mid;
+      const nbr = s[i]!.sortOrder;
+      const other = s[neighbor.before ? i - 1 : i + 1];
+      if (other === undefined) return Math.fround(neighbor.before ? nbr - 1 : nbr + 1);
+      // In float4 arithmetic, from the named neighbour towards the other, as pg_enum.c computes it.
+      const mid = Math.fround(nbr + Math.fround(Math.fround(other.sortOrder - nbr) / 2));
+      return mid === nbr || mid === other.sortOrder ? null : mid;
     };
     let p = place();
     if (p === null) {

@@ -66,6 +66,8 @@ test('enum types: ALTER TYPE ADD VALUE places values by sort order', async () =>
   await sameAll(CATALOG);
   // Many values between the same two: float4 runs out of midpoints and the labels are renumbered.
   for (let i = 0; i < 30; i++) await same(`ALTER TYPE status ADD VALUE 'v${i}' BEFORE 'published'`);
+  for (let i = 0; i < 30; i++) await same(`ALTER TYPE status ADD VALUE 'w${i}' AFTER '${i === 0 ? 'draft' : `w${i - 1}`}'`);
+  for (let i = 0; i < 12; i++) await same(`ALTER TYPE status ADD VALUE 'x${i}' ${i % 2 === 0 ? 'BEFORE' : 'AFTER'} 'v${29 - i}'`);
   await sameAll(CATALOG);
 });
 
