@@ -100,6 +100,20 @@ test('enum types: RENAME VALUE and RENAME TO keep oids and order', async () => {
   await same("ALTER TYPE mood ADD VALUE 'x'");
 });
 
+test('enum types: ALTER TYPE ... OWNER TO the one user changes nothing, as pg_dump writes it', async () => {
+  await sameAll([
+    'ALTER TYPE public.feeling OWNER TO postgres',
+    'ALTER TYPE feeling OWNER TO CURRENT_USER',
+    'ALTER TYPE pg_catalog.int4 OWNER TO SESSION_USER',
+    'ALTER TYPE feeling OWNER TO someone',
+    'ALTER TYPE nosuch OWNER TO someone',
+    'ALTER TYPE nosuch OWNER TO postgres',
+    'ALTER TYPE feeling OWNER TO public',
+    'ALTER TYPE before_types OWNER TO postgres',
+    'ALTER TYPE nope.feeling OWNER TO postgres',
+  ]);
+});
+
 test('enum types: DROP TYPE', async () => {
   await sameAll([
     'DROP TYPE nosuch',

@@ -570,10 +570,10 @@ function isSequenceRelation(env: SqlEnv, rv: PgNode): boolean {
   return (rv.schemaname === undefined || rv.schemaname === 'public') && env.catalog.getSequence(rv.relname) !== undefined;
 }
 
-/** OWNER TO: vecgres has one user; naming it (or CURRENT_USER / SESSION_USER) changes nothing. */
 /**
- * OWNER TO of one relation: vecgres has one user, so the owner stays; another role is refused.
- * @throws PgError 42704 for a role other than postgres / CURRENT_USER.
+ * OWNER TO (a command or statement with `newowner`): vecgres has one user; naming it (or
+ * CURRENT_USER / SESSION_USER) changes nothing.
+ * @throws PgError 42704 `role "x" does not exist` for any other role.
  */
 export function changeOwner(cmd: PgNode): void {
   const role = cmd.newowner;

@@ -1,5 +1,5 @@
 /**
- * CREATE TYPE ... AS ENUM, ALTER TYPE (ADD VALUE, RENAME VALUE, RENAME TO) and DROP TYPE
+ * CREATE TYPE ... AS ENUM, ALTER TYPE (ADD VALUE, RENAME VALUE, RENAME TO, OWNER TO) and DROP TYPE
  * (PostgreSQL's commands/typecmds.c and catalog/pg_enum.c) over the catalog's enum types
  * (storage/enum_type.ts: logged, checkpointed, rolled back with the transaction).
  *
@@ -16,6 +16,7 @@ import type { PgNode } from '../parser/parse.js';
 import { TYPE_NAME, TYPE_OID, isUnsupportedBuiltinType, typeByName, type SqlType } from '../analyze/types.js';
 import { notice, type Notices } from './ddl.js';
 import { alterEnumTypeTx, createEnumTypeTx, dropEnumTypeTx } from './ddl_txn.js';
+import { changeOwner } from './alter_table.js';
 import { ensureXid } from './txn.js';
 import { FIRST_NORMAL_OID } from '../../storage/object_ids.js';
 import { VECTOR_EXTENSION_OIDS } from '../stats/store.js';
@@ -150,9 +151,7 @@ export function renameType(env: SqlEnv, s: PgNode): void {
   const parts = nameParts(s.object?.List?.items ?? []);
   const { name, schema } = typeNameOf(parts);
   if (builtinType(name) !== null && schema !== 'public') throw pgErr.featureNotSupported(`renaming the built-in type ${name}`);
-  if (schema !== 'pg_catalog' && env.catalog.getEnumType(name) === undefined && env.catalog.getTable(name) !== undefined) {
-    throw new PgError(SQLSTATE.wrong_object_type, `${name} is a table's row type`, { hint: 'Use ALTER TABLE instead.' });
-  }
+  checkNotRowType(env, name, schema);
   const def = enumTypeToAlter(env, parts);
   const to = String(s.newname);
   if (env.catalog.getEnumType(to) !== undefined || env.catalog.getTable(to) !== undefined) {
@@ -161,6 +160,31 @@ export function renameType(env: SqlEnv, s: PgNode): void {
   if (builtinType(to) !== null || isUnsupportedBuiltinType(to)) throw pgErr.featureNotSupported(`an enum type named as the built-in type ${to}`);
   ensureXid(env);
   alterEnumTypeTx(env, env.txn, def.name, { ...def, name: to });
+}
+
+/**
+ * Refuses a table's row type where ALTER TYPE would change it.
+ * @throws PgError 42809 `t is a table's row type` (`Use ALTER TABLE instead.`).
+ */
+function checkNotRowType(env: SqlEnv, name: string, schema: string | null): void {
+  if (schema !== 'pg_catalog' && schema !== 'information_schema' && env.catalog.getEnumType(name) === undefined && env.catalog.getTable(name) !== undefined) {
+    throw new PgError(SQLSTATE.wrong_object_type, `${name} is a table's row type`, { hint: 'Use ALTER TABLE instead.' });
+  }
+}
+
+/**
+ * ALTER TYPE name OWNER TO role (pg_dump writes one after each CREATE TYPE): vecgres has one
+ * user, who owns every type, so naming it changes nothing (also for a built-in type).
+ * @throws PgError 42704 for another role (checked first, as PostgreSQL) or a missing type;
+ *   42809 for a table's row type.
+ */
+export function alterTypeOwner(env: SqlEnv, s: PgNode): void {
+  changeOwner(s);
+  const parts = nameParts(s.object?.List?.items ?? []);
+  const { name, schema } = typeNameOf(parts);
+  if (builtinType(name) !== null && schema !== 'public') return;
+  checkNotRowType(env, name, schema);
+  enumTypeToAlter(env, parts);
 }
 
 /**

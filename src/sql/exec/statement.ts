@@ -7,7 +7,7 @@
 import type { TimeZone } from '../../types/timezone.js';
 import { commentOn } from './comment.js';
 import { createExtension, dropExtensions } from './extension.js';
-import { alterEnum, createEnumType, dropTypes, renameType } from './enum_types.js';
+import { alterEnum, alterTypeOwner, createEnumType, dropTypes, renameType } from './enum_types.js';
 import { notifyMark, queueListen, queueNotify, rollbackNotifyTo } from './notify.js';
 import { alterSequence, createSequence, dropSequences, renameSequence } from './sequences.js';
 import { alterTable, renameRelation } from './alter_table.js';
@@ -446,6 +446,10 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     case 'CreateEnumStmt':
       createEnumType(env, s);
       return done('CREATE TYPE', notices);
+    case 'AlterOwnerStmt':
+      if (s.objectType !== 'OBJECT_TYPE') throw pgErr.featureNotSupported(commandTag(raw.tag, s));
+      alterTypeOwner(env, s);
+      return done('ALTER TYPE', notices);
     case 'AlterEnumStmt':
       alterEnum(env, s, notices);
       return done('ALTER TYPE', notices);
