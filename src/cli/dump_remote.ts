@@ -20,7 +20,7 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { writeDump, type DumpOptions, type DumpSummary } from '../sql/dump/dump.js';
-import type { DumpColumn, DumpSchema, DumpSequence, DumpTable, DumpView } from '../sql/dump/dump_schema.js';
+import type { DumpColumn, DumpEnumType, DumpSchema, DumpSequence, DumpTable, DumpView } from '../sql/dump/dump_schema.js';
 import { foreignKeyConstraintSql, keyConstraintSql, type ConstraintSql } from '../sql/dump/schema_sql.js';
 import { copyColumnListSql, copyHeaderSql, insertLiteral, insertPrefixSql, insertRowSql } from '../sql/dump/table_data.js';
 import { quoteIdent } from '../sql/exec/pg_get_indexdef.js';
@@ -244,16 +244,20 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
     const columns = cols.filter((c) => String(c['rel']) === String(v['oid'])).map((c) => String(c['name']));
     views.push({ name: String(v['name']), columns, query: String(v['def']).trim().replace(/;$/, '') });
   }
-  const typeRows = await q(`SELECT t.typname::text AS name, e.enumlabel::text AS label FROM pg_type t
-      LEFT JOIN pg_enum e ON e.enumtypid = t.oid
+  const typeRows = await q(`SELECT t.typname::text AS name, e.enumlabel::text AS label, obj_description(t.oid, 'pg_type') AS comment
+    FROM pg_type t LEFT JOIN pg_enum e ON e.enumtypid = t.oid
     WHERE t.typtype = 'e' AND t.typnamespace = 'public'::regnamespace ORDER BY t.typname, e.enumsortorder`);
-  const types = new Map<string, string[]>();
+  const types = new Map<string, DumpEnumType>();
   for (const r of typeRows) {
-    const labels = types.get(String(r['name'])) ?? [];
-    if (r['label'] !== null) labels.push(String(r['label']));
-    types.set(String(r['name']), labels);
+    const name = String(r['name']);
+    let ty = types.get(name);
+    if (ty === undefined) {
+      ty = { name, labels: [], ...(r['comment'] !== null ? { comment: String(r['comment']) } : {}) };
+      types.set(name, ty);
+    }
+    if (r['label'] !== null) ty.labels.push(String(r['label']));
   }
-  return { tables: [...tables.values()], sequences, views, types: [...types].map(([name, labels]) => ({ name, labels })) };
+  return { tables: [...tables.values()], sequences, views, types: [...types.values()] };
 }
 
 /** The sequence of a `nextval('seq'::regclass)` default (a serial column's), or null for another default. */

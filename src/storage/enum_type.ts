@@ -30,6 +30,8 @@ export interface EnumTypeDef {
   arrayOid: number;
   name: string;
   labels: readonly EnumLabel[];
+  /** COMMENT ON TYPE text (pg_description); absent when none. */
+  comment?: string;
 }
 
 /**
@@ -105,9 +107,12 @@ export function withEnumLabel(def: EnumTypeDef, label: string, neighbor: { label
   return { def: { ...def, labels }, after: oid + 1 };
 }
 
-/** The definition as a codec value: `{oid, arrayOid, name, labels: [[oid, label, sortOrder]...]}`. */
+/** The definition as a codec value: `{oid, arrayOid, name, labels: [[oid, label, sortOrder]...]}`, plus `comment` when it has one. */
 export function enumTypeToValue(def: EnumTypeDef): CodecValue {
-  return { oid: def.oid, arrayOid: def.arrayOid, name: def.name, labels: def.labels.map((l) => [l.oid, l.label, l.sortOrder]) };
+  return {
+    oid: def.oid, arrayOid: def.arrayOid, name: def.name, labels: def.labels.map((l) => [l.oid, l.label, l.sortOrder]),
+    ...(def.comment !== undefined ? { comment: def.comment } : {}),
+  };
 }
 
 /**
@@ -122,5 +127,7 @@ export function enumTypeFromValue(v: CodecValue): EnumTypeDef {
     if (!Array.isArray(l) || typeof l[0] !== 'number' || typeof l[1] !== 'string' || typeof l[2] !== 'number') throw bad();
     return { oid: l[0], label: l[1], sortOrder: l[2] };
   });
-  return { oid: o['oid'], arrayOid: o['arrayOid'], name: o['name'], labels };
+  const comment = o['comment'];
+  if (comment !== undefined && typeof comment !== 'string') throw bad();
+  return { oid: o['oid'], arrayOid: o['arrayOid'], name: o['name'], labels, ...(comment !== undefined ? { comment } : {}) };
 }

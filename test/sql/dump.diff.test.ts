@@ -58,6 +58,7 @@ const SCHEMA = [
   // Enum types come first in the dump (no column of one yet: their values are 0A000).
   "CREATE TYPE doc_status AS ENUM ('draft', 'it''s \\ live', 'archived')",
   'CREATE TYPE "Empty Enum" AS ENUM ()',
+  "COMMENT ON TYPE doc_status IS 'where a document is'",
   `CREATE TABLE docs (
     id serial PRIMARY KEY, embedding vector(${DIM}), h halfvec(${DIM}), s sparsevec(10), free vector,
     title text NOT NULL DEFAULT 'untitled', category varchar(16), code char(4), price numeric(10,2), nfree numeric,
@@ -244,7 +245,7 @@ function knnQueries(rng: Prng): string[] {
 
 /** The test's indexes (a native server's database may hold other tables). */
 /** The enum types with their labels in sort order. */
-const ENUMS_QUERY = "SELECT t.typname::text, e.enumlabel::text FROM pg_type t LEFT JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typtype = 'e' ORDER BY 1, e.enumsortorder";
+const ENUMS_QUERY = "SELECT t.typname::text, e.enumlabel::text, obj_description(t.oid, 'pg_type') FROM pg_type t LEFT JOIN pg_enum e ON e.enumtypid = t.oid WHERE t.typtype = 'e' ORDER BY 1, e.enumsortorder";
 const INDEXES_QUERY =
   "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' " +
   "AND tablename IN ('docs', 'Mixed Case', 'pairs', 'never_used', 'defaults_t', 'no_columns', 'authors', 'books', 'zz_renamed') ORDER BY indexname";
@@ -348,6 +349,7 @@ test('the COPY dump loads into PGlite + pgvector: same rows, exact k-NN results,
     await compare('COPY dump in PGlite', vecgresRows(db), pgliteRows(peer), knn, (s) => peer.exec(s));
     assert.match(copyDump, /^CREATE TYPE public\.doc_status AS ENUM \(\n    'draft',\n    'it''s \\ live',\n    'archived'\n\);$/m);
     assert.deepEqual(await pgliteRows(peer)(ENUMS_QUERY), await vecgresRows(db)(ENUMS_QUERY), 'enum types after the load');
+    assert.match(copyDump, /^COMMENT ON TYPE public\.doc_status IS 'where a document is';$/m);
   } finally {
     await peer.close();
   }

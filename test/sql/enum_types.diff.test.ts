@@ -114,6 +114,25 @@ test('enum types: ALTER TYPE ... OWNER TO the one user changes nothing, as pg_du
   ]);
 });
 
+test('enum types: COMMENT ON TYPE, in pg_description and obj_description', async () => {
+  const comments = `SELECT objoid::regtype::text, classoid::regclass::text, objsubid, description FROM pg_description
+    WHERE classoid = 'pg_type'::regclass AND objoid >= 16384 ORDER BY 1`;
+  await sameAll([
+    "COMMENT ON TYPE feeling IS 'how one feels'",
+    "COMMENT ON TYPE public.status IS 'a document''s state'",
+    "COMMENT ON TYPE nosuch IS 'x'",
+    "COMMENT ON TYPE nope.feeling IS 'x'",
+    comments,
+    "SELECT obj_description('feeling'::regtype, 'pg_type'), obj_description('feeling[]'::regtype, 'pg_type'), obj_description('vector'::regtype, 'pg_type')",
+    'BEGIN',
+    'COMMENT ON TYPE feeling IS NULL',
+    comments,
+    'ROLLBACK',
+    "COMMENT ON TYPE status IS ''",
+    comments,
+  ]);
+});
+
 test('enum types: DROP TYPE', async () => {
   await sameAll([
     'DROP TYPE nosuch',
@@ -221,7 +240,7 @@ test('enum types: naming one where a column or a value type goes is 0A000', asyn
   }
 });
 
-const CATALOG_ONLY = CATALOG;
+const CATALOG_ONLY = [...CATALOG, "SELECT objoid, description FROM pg_description WHERE classoid = 'pg_type'::regclass ORDER BY 1"];
 
 async function snapshot(v: Vecgres): Promise<unknown[]> {
   const out: unknown[] = [];
@@ -240,7 +259,7 @@ test('enum types survive a clean reopen and a crash, with and without a checkpoi
       ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';
       DROP TYPE gone;`);
     if (checkpoint) await v.exec('CHECKPOINT');
-    await v.exec(`ALTER TYPE mood RENAME TO feeling; CREATE TYPE later AS ENUM ('p', 'q')`);
+    await v.exec(`ALTER TYPE mood RENAME TO feeling; CREATE TYPE later AS ENUM ('p', 'q'); COMMENT ON TYPE later IS 'kept'`);
     const committed = await snapshot(v);
     // Uncommitted at the crash: undone by recovery.
     await v.exec(`BEGIN; CREATE TYPE open_txn AS ENUM ('z'); ALTER TYPE later ADD VALUE 'r'`);

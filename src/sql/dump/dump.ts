@@ -120,6 +120,7 @@ export function writeDump(
     for (const ty of sortedByName([...schema.types], (x) => x.name)) {
       out(toc(ty.name, 'TYPE'));
       out(`CREATE TYPE ${qualifiedName(ty.name)} AS ENUM (${ty.labels.map((l) => `\n    ${sqlStringLiteral(l)}`).join(',')}\n);\n\n\n`);
+      if (ty.comment !== undefined) out(toc(`TYPE ${ty.name}`, 'COMMENT') + `COMMENT ON TYPE ${qualifiedName(ty.name)} IS ${sqlStringLiteral(ty.comment)};\n\n\n`);
     }
   }
 

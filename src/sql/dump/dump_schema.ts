@@ -59,6 +59,8 @@ export interface DumpView {
 export interface DumpEnumType {
   name: string;
   labels: string[];
+  /** COMMENT ON TYPE, if any. */
+  comment?: string;
 }
 
 /** Everything a dump writes but the rows. */
@@ -100,6 +102,6 @@ export function catalogDumpSchema(catalog: Catalog, methods: IndexMethods, only?
   const sequences = catalog.allSequences().map((q) => ({ def: q.def, last: q.state.last, called: q.state.called }));
   // The catalog keeps views in the order they were last defined: each after what it reads.
   const views = catalog.viewsVisible().map((v) => ({ name: v.name, columns: v.columns.map((c) => c.name), query: v.query }));
-  const types = catalog.allEnumTypes().map((d) => ({ name: d.name, labels: labelsInOrder(d).map((l) => l.label) }));
+  const types = catalog.allEnumTypes().map((d) => ({ name: d.name, labels: labelsInOrder(d).map((l) => l.label), ...(d.comment !== undefined ? { comment: d.comment } : {}) }));
   return { tables, sequences, views, types };
 }

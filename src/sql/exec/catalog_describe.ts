@@ -486,7 +486,7 @@ export function resultRegNames(env: SqlEnv, fields: readonly { type: SqlType }[]
 }
 
 /** pgvector's COMMENT ON TYPE texts (pg_description), by type oid. */
-const PGVECTOR_TYPE_COMMENTS: Readonly<Record<number, string>> = {
+export const PGVECTOR_TYPE_COMMENTS: Readonly<Record<number, string>> = {
   [TYPE_OID.vector]: 'single-precision vector', [TYPE_OID.halfvec]: 'half-precision vector', [TYPE_OID.sparsevec]: 'single-precision sparse vector',
 };
 
@@ -503,7 +503,11 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
     },
     objDescription: (oid, catalog) => {
       if (catalog === 'pg_extension') return EXTENSIONS.find((e) => e.oid === oid)?.comment ?? null;
-      if (catalog === 'pg_type') return env.catalog.getExtension('vector') === undefined ? null : PGVECTOR_TYPE_COMMENTS[oid] ?? null;
+      if (catalog === 'pg_type') {
+        const d = env.catalog.enumTypeByOid(oid);
+        if (d !== undefined) return d.oid === oid ? d.comment ?? null : null;
+        return env.catalog.getExtension('vector') === undefined ? null : PGVECTOR_TYPE_COMMENTS[oid] ?? null;
+      }
       if (catalog !== 'pg_class') return null;
       const t = env.catalog.tableNames().find((n) => env.stats.relOid(n) === oid);
       if (t === undefined) return env.catalog.allIndexes().find((d) => env.stats.relOid(d.name) === oid)?.comment ?? null;

@@ -1,7 +1,7 @@
 /**
- * COMMENT ON TABLE | COLUMN | INDEX ... IS '...' | NULL (PostgreSQL's CommentObject,
- * commands/comment.c): the text is kept in the table's or index's definition (TableDef.comment,
- * ColumnDef.comment, IndexDef.comment), so it is
+ * COMMENT ON TABLE | COLUMN | INDEX | TYPE ... IS '...' | NULL (PostgreSQL's CommentObject,
+ * commands/comment.c): the text is kept in the table's, index's or enum type's definition
+ * (TableDef.comment, ColumnDef.comment, IndexDef.comment, EnumTypeDef.comment), so it is
  * logged, checkpointed and rolled back with the transaction like any other ALTER TABLE, read by
  * obj_description / col_description and psql's `\d+`, and written by `vecgres dump`. An empty
  * string or NULL removes the comment, as PostgreSQL does. pgvector's own extension comment
@@ -10,7 +10,8 @@
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
-import { alterTableTx, commentIndexTx } from './ddl_txn.js';
+import { alterEnumTypeTx, alterTableTx, commentIndexTx } from './ddl_txn.js';
+import { typeByName } from '../analyze/types.js';
 import { ensureXid } from './txn.js';
 
 /** The comment as stored: absent for NULL or ''. */
@@ -26,9 +27,10 @@ function relationName(names: string[]): string {
 }
 
 /**
- * Runs a CommentStmt on a table, one of its columns or an index, in the session's transaction.
- * @throws PgError 42P01 for a missing table or index, 42703 for a missing column, 0A000 for
- *   other objects.
+ * Runs a CommentStmt on a table, one of its columns, an index or an enum type, in the
+ * session's transaction.
+ * @throws PgError 42P01 for a missing table or index, 42703 for a missing column, 42704 for a
+ *   missing type, 0A000 for other objects (a built-in type, a table's row type).
  */
 export function commentOn(env: SqlEnv, s: PgNode): void {
   const items = ((s.object?.List?.items ?? []) as PgNode[]).map((n) => n.String?.sval as string);
@@ -70,6 +72,21 @@ export function commentOn(env: SqlEnv, s: PgNode): void {
         throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
       }
       commentIndexTx(env, env.txn, name, comment ?? null);
+      return;
+    }
+    case 'OBJECT_TYPE': {
+      const names = ((s.object?.TypeName?.names ?? []) as PgNode[]).map((n) => n.String?.sval as string);
+      const name = relationName(names);
+      const def = env.catalog.getEnumType(name);
+      if (def === undefined) {
+        // A built-in type or a table's row type can take a comment in PostgreSQL.
+        if (env.catalog.getTable(name) !== undefined || typeByName(name) !== null) throw pgErr.featureNotSupported(`COMMENT ON TYPE ${name}`);
+        throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
+      }
+      const next = { ...def };
+      if (comment === undefined) delete next.comment;
+      else next.comment = comment;
+      alterEnumTypeTx(env, env.txn, name, next);
       return;
     }
     default:

@@ -28,7 +28,7 @@ import { statActivityRows } from './stat_activity.js';
 import { preparedStatementsRows } from './prepared_statements_view.js';
 import { cursorsRows } from './cursors.js';
 import type { ColumnStats } from '../stats/store.js';
-import { attrdefRows, attributeRows, collationRows, constraintRows, indexExprsText, rolesRows, triggerRows } from './catalog_describe.js';
+import { PGVECTOR_TYPE_COMMENTS, attrdefRows, attributeRows, collationRows, constraintRows, indexExprsText, rolesRows, triggerRows } from './catalog_describe.js';
 
 const NS_CATALOG = 11;
 const NS_PUBLIC = 2200;
@@ -227,6 +227,13 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       }
       for (const d of env.catalog.allIndexes()) {
         if (d.comment !== undefined) rows.push([env.stats.relOid(d.name), CATALOG_OIDS['pg_class']!, 0, d.comment]);
+      }
+      // COMMENT ON TYPE: pgvector's on its types (once the extension is created), enum types'.
+      if (env.catalog.getExtension('vector') !== undefined) {
+        for (const [oid, text] of Object.entries(PGVECTOR_TYPE_COMMENTS)) rows.push([Number(oid), CATALOG_OIDS['pg_type']!, 0, text]);
+      }
+      for (const d of env.catalog.allEnumTypes()) {
+        if (d.comment !== undefined) rows.push([d.oid, CATALOG_OIDS['pg_type']!, 0, d.comment]);
       }
       return rows;
     }
