@@ -240,7 +240,7 @@ export class Catalog {
   private readonly views = new Map<string, ViewDef>();
   /** Installed extensions by name, in creation order (see {@link extensionsKnown}). */
   private readonly extensions = new Map<string, ExtensionRecord>();
-  /** User-defined enum types by name (all in schema public), in creation order. */
+  /** User-defined enum types by name (all in schema public); listed in oid order. */
   private readonly enumTypes = new Map<string, EnumTypeDef>();
   /**
    * False for a database whose checkpoint was written before extension records existed: its
@@ -891,14 +891,14 @@ export class Catalog {
     return undefined;
   }
 
-  /** Every enum type the {@link viewer} sees, in creation order (pg_type, pg_enum, dumps). */
+  /** Every enum type the {@link viewer} sees, in creation (oid) order (pg_type, pg_enum, dumps). */
   allEnumTypes(): EnumTypeDef[] {
-    return [...this.enumTypes.values()].filter((d) => this.typeVisible(d.name));
+    return this.peekEnumTypes().filter((d) => this.typeVisible(d.name));
   }
 
-  /** Every enum type regardless of uncommitted DDL (checkpoints). */
+  /** Every enum type regardless of uncommitted DDL, in creation (oid) order (checkpoints). */
   peekEnumTypes(): EnumTypeDef[] {
-    return [...this.enumTypes.values()];
+    return [...this.enumTypes.values()].sort((a, b) => a.oid - b.oid);
   }
 
   /** False when type `name` was created by another transaction's uncommitted DDL. */
@@ -961,15 +961,15 @@ export class Catalog {
     this.lockType(name, xid);
     if (renamed) this.lockType(def.name, xid);
     this.onChange?.({ kind: 'alterType', xid, name, def });
-    const before = [...this.enumTypes.values()];
-    this.enumTypes.clear();
-    for (const d of before) this.enumTypes.set(d === old ? def.name : d.name, d === old ? def : d);
+    this.enumTypes.delete(name);
+    this.enumTypes.set(def.name, def);
     this.version++;
     return {
       commit: () => undefined,
+      // Only this type is put back: other transactions may have created or dropped others since.
       undo: () => {
-        this.enumTypes.clear();
-        for (const d of before) this.enumTypes.set(d.name, d);
+        if (this.enumTypes.get(def.name) === def) this.enumTypes.delete(def.name);
+        this.enumTypes.set(name, old);
         this.version++;
       },
     };
@@ -985,14 +985,12 @@ export class Catalog {
     if (old === undefined) throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
     this.lockType(name, xid);
     this.onChange?.({ kind: 'dropType', xid, name });
-    const before = [...this.enumTypes.values()];
     this.enumTypes.delete(name);
     this.version++;
     return {
       commit: () => undefined,
       undo: () => {
-        this.enumTypes.clear();
-        for (const d of before) this.enumTypes.set(d.name, d);
+        this.enumTypes.set(name, old);
         this.version++;
       },
     };

@@ -228,6 +228,15 @@ test("enum types: another session does not see an uncommitted CREATE TYPE, and w
     await a.exec('COMMIT');
     assert.deepEqual((await b.query(seen)).rows, [{ n: 2 }]);
     await b.exec('DROP TYPE pending');
+    // A rollback puts back only its own types: others' DDL in between stays.
+    const names = "SELECT string_agg(typname, ',' ORDER BY oid) AS n FROM pg_type WHERE typtype = 'e'";
+    await b.exec('CREATE TYPE b_gone AS ENUM ()');
+    const start = (await b.query<{ n: string }>(names)).rows[0]!.n;
+    await a.exec("BEGIN; ALTER TYPE kept ADD VALUE 'rolled' BEFORE 'aa'; ALTER TYPE kept RENAME TO kept_renamed; CREATE TYPE a_new AS ENUM ()");
+    await b.exec("CREATE TYPE b_new AS ENUM ('b'); DROP TYPE b_gone");
+    await a.exec('ROLLBACK');
+    assert.deepEqual((await b.query(names)).rows, [{ n: `${start.replace(/,?b_gone/, '')},b_new` }]);
+    assert.deepEqual((await b.query("SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) AS l FROM pg_enum WHERE enumtypid = 'kept'::regtype")).rows, [{ l: 'aa,b' }]);
   } finally {
     await a.release();
     await b.release();
