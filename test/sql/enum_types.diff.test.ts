@@ -269,6 +269,9 @@ test('enum types survive a clean reopen and a crash, with and without a checkpoi
       DROP TYPE gone;`);
     if (checkpoint) await v.exec('CHECKPOINT');
     await v.exec(`ALTER TYPE mood RENAME TO feeling; CREATE TYPE later AS ENUM ('p', 'q'); COMMENT ON TYPE later IS 'kept'`);
+    // A savepoint's DDL undone inside a committed block replays as undone.
+    await v.exec(`BEGIN; SAVEPOINT s; CREATE TYPE undone AS ENUM ('u'); ALTER TYPE later ADD VALUE 'o' BEFORE 'p';
+      ROLLBACK TO SAVEPOINT s; ALTER TYPE later ADD VALUE 'm' AFTER 'p'; COMMIT`);
     const committed = await snapshot(v);
     // Uncommitted at the crash: undone by recovery.
     await v.exec(`BEGIN; CREATE TYPE open_txn AS ENUM ('z'); ALTER TYPE later ADD VALUE 'r'`);
