@@ -474,10 +474,12 @@ export class Catalog {
 
   /**
    * CREATE VIEW for transaction `xid` (invisible to others until it ends).
-   * @throws PgError 42P07 when the name is taken; 55P03 when another transaction holds it.
+   * @throws PgError 42P07 when the name is taken; 42710 when an enum type has it; 55P03 when
+   *   another transaction holds it.
    */
   createView(def: ViewDef, xid = 0): DdlUndo {
     if (this.relationExists(def.name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
+    this.checkNoTypeNamed(def.name);
     this.onChange?.({ kind: 'createView', xid, def });
     this.views.set(def.name, def);
     this.lockRelation(def.name, xid, 'create');
@@ -494,13 +496,16 @@ export class Catalog {
   /**
    * Gives view `name` definition `def` for transaction `xid` (CREATE OR REPLACE VIEW; a new
    * name renames it, a new column name renames the column); the undo puts the old one back.
-   * @throws PgError 42P01 when missing; 42P07 when the new name is taken; 55P03.
+   * @throws PgError 42P01 when missing; 42P07 when the new name is taken (42710 by an enum
+   *   type); 55P03.
    */
   alterView(name: string, def: ViewDef, xid = 0): DdlUndo {
     const old = this.views.get(name);
     if (old === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
     const renamed = def.name !== name;
     if (renamed && this.relationExists(def.name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
+    // The view's row type is renamed with it (RenameTypeInternal).
+    if (renamed && this.enumTypes.has(def.name)) throw new PgError(SQLSTATE.duplicate_object, `type "${def.name}" already exists`);
     this.lockRelation(name, xid, 'exclusive');
     if (renamed) this.lockRelation(def.name, xid, 'create');
     this.onChange?.({ kind: 'alterView', xid, name, def });
@@ -864,8 +869,19 @@ export class Catalog {
   }
 
   /**
-   * A new table or sequence takes a row type of its name, as in PostgreSQL (a renamed table's
-   * row type is renamed too: {@link alterTable} checks the same).
+   * The kind of relation whose row type has `name` as the {@link viewer} sees it, or undefined.
+   * Tables and views have one in PostgreSQL (heap_create_with_catalog); sequences and indexes
+   * do not.
+   */
+  rowTypeRelation(name: string): 'table' | 'view' | undefined {
+    if (this.getTable(name) !== undefined) return 'table';
+    return this.getView(name) !== undefined ? 'view' : undefined;
+  }
+
+  /**
+   * A new relation checks that no type has its name, as PostgreSQL's heap_create_with_catalog
+   * (also for a sequence, which takes no row type; a renamed table's or view's row type is
+   * renamed too: {@link alterTable} and {@link alterView} check the same).
    * @throws PgError 42710 `type "x" already exists` when an enum type has it.
    */
   private checkNoTypeNamed(name: string): void {
@@ -927,14 +943,14 @@ export class Catalog {
   /**
    * CREATE TYPE ... AS ENUM for transaction `xid`, invisible to other transactions until it
    * commits; the undo removes it (its oids stay used).
-   * @throws PgError 42710 `type "x" already exists` when a type or a table (its row type) has
-   *   the name; 55P03 while another transaction's uncommitted DDL holds the name.
+   * @throws PgError 42710 `type "x" already exists` when a type or a table or view (its row
+   *   type) has the name; 55P03 while another transaction's uncommitted DDL holds the name.
    */
   createEnumType(def: EnumTypeDef, xid = 0): DdlUndo {
     // Another transaction's uncommitted CREATE or DROP of the name: PostgreSQL would wait.
     const l = this.locks.get(typeLockName(def.name));
     if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on type "${def.name}"`);
-    if (this.enumTypes.has(def.name) || this.tables.has(def.name)) throw new PgError(SQLSTATE.duplicate_object, `type "${def.name}" already exists`);
+    if (this.enumTypes.has(def.name) || this.tables.has(def.name) || this.views.has(def.name)) throw new PgError(SQLSTATE.duplicate_object, `type "${def.name}" already exists`);
     this.lockType(def.name, xid, 'create');
     this.onChange?.({ kind: 'createType', xid, def });
     this.enumTypes.set(def.name, def);
@@ -957,7 +973,7 @@ export class Catalog {
     const old = this.enumTypes.get(name);
     if (old === undefined) throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
     const renamed = def.name !== name;
-    if (renamed && (this.enumTypes.has(def.name) || this.tables.has(def.name))) throw new PgError(SQLSTATE.duplicate_object, `type "${def.name}" already exists in schema "public"`);
+    if (renamed && (this.enumTypes.has(def.name) || this.tables.has(def.name) || this.views.has(def.name))) throw new PgError(SQLSTATE.duplicate_object, `type "${def.name}" already exists in schema "public"`);
     this.lockType(name, xid);
     if (renamed) this.lockType(def.name, xid);
     this.onChange?.({ kind: 'alterType', xid, name, def });

@@ -210,6 +210,33 @@ test("enum types: a table's row type takes its name; psql's \\dT lists them", as
   await both('DROP TABLE renamed_t; DROP SEQUENCE kept');
 });
 
+test("enum types: a view's row type takes its name as a table's does", async () => {
+  await both("CREATE VIEW rowtype_v AS SELECT 1 AS a; CREATE TYPE rowtype_e AS ENUM ('a')");
+  await sameAll([
+    "CREATE TYPE rowtype_v AS ENUM ('x')",
+    'CREATE VIEW rowtype_e AS SELECT 1 AS a',
+    'CREATE OR REPLACE VIEW rowtype_e AS SELECT 1 AS a',
+    'ALTER VIEW rowtype_v RENAME TO rowtype_e',
+    'ALTER TABLE rowtype_v RENAME TO rowtype_e',
+    'ALTER TYPE rowtype_e RENAME TO rowtype_v',
+    'DROP TYPE rowtype_v',
+    'DROP TYPE IF EXISTS rowtype_v',
+    "ALTER TYPE rowtype_v ADD VALUE 'z'",
+    "ALTER TYPE rowtype_v RENAME VALUE 'a' TO 'b'",
+    'ALTER TYPE rowtype_v OWNER TO postgres',
+    'ALTER TYPE rowtype_v RENAME TO rowtype_w',
+    "SELECT relname, relkind::text FROM pg_class WHERE relname LIKE 'rowtype%' ORDER BY 1",
+    ...CATALOG,
+  ]);
+  // A dropped view's name is free for a type, and the other way round.
+  await same('DROP VIEW rowtype_v');
+  await same("CREATE TYPE rowtype_v AS ENUM ('x')");
+  await same('DROP TYPE rowtype_e');
+  await same('CREATE VIEW rowtype_e AS SELECT 1 AS a');
+  await sameAll(CATALOG);
+  await both('DROP VIEW rowtype_e; DROP TYPE rowtype_v');
+});
+
 test("enum types: another session does not see an uncommitted CREATE TYPE, and waits on its name", async () => {
   // vecgres only (PostgreSQL's side would block): it takes oids the oracle does not, so it
   // runs after the tests that compare oids.

@@ -80,7 +80,7 @@ export function commentOn(env: SqlEnv, s: PgNode): void {
       const def = env.catalog.getEnumType(name);
       if (def === undefined) {
         // A built-in type or a table's row type can take a comment in PostgreSQL.
-        if (env.catalog.getTable(name) !== undefined || typeByName(name) !== null) throw pgErr.featureNotSupported(`COMMENT ON TYPE ${name}`);
+        if (env.catalog.rowTypeRelation(name) !== undefined || typeByName(name) !== null) throw pgErr.featureNotSupported(`COMMENT ON TYPE ${name}`);
         throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
       }
       const next = { ...def };

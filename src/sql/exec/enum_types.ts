@@ -54,16 +54,16 @@ function builtinType(name: string): SqlType | null {
 
 /**
  * CREATE TYPE name AS ENUM ('label', ...).
- * @throws PgError 42710 when a type (or a table's row type) has the name; 42602 for a label
- *   over 63 bytes; 23505 for a repeated label (pg_enum's unique index, as PostgreSQL), both
- *   after the type's oids were consumed; 3F000
- *   for a missing schema; 0A000 for a built-in type's name or a system schema.
+ * @throws PgError 42710 when a type (or a table's or view's row type) has the name; 42602 for
+ *   a label over 63 bytes; 23505 for a repeated label (pg_enum's unique index, as PostgreSQL),
+ *   both after the type's oids were consumed; 3F000 for a missing schema; 0A000 for a built-in
+ *   type's name or a system schema.
  */
 export function createEnumType(env: SqlEnv, s: PgNode): void {
   const { name, schema } = typeNameOf(nameParts(s.typeName ?? []));
   if (schema === 'pg_catalog' || schema === 'information_schema') throw pgErr.featureNotSupported(`creating types in schema ${schema}`);
   if (builtinType(name) !== null || isUnsupportedBuiltinType(name)) throw pgErr.featureNotSupported(`an enum type named as the built-in type ${name}`);
-  if (env.catalog.getEnumType(name) !== undefined || env.catalog.getTable(name) !== undefined) {
+  if (env.catalog.getEnumType(name) !== undefined || env.catalog.rowTypeRelation(name) !== undefined) {
     throw new PgError(SQLSTATE.duplicate_object, `type "${name}" already exists`);
   }
   const labels = ((s.vals ?? []) as PgNode[]).map((v) => String(v.String?.sval));
@@ -94,7 +94,7 @@ export function createEnumType(env: SqlEnv, s: PgNode): void {
 /**
  * The enum type ALTER TYPE names.
  * @throws PgError 42704 when no type has the name; 42809 `x is not an enum` for a built-in
- *   type or a table's row type.
+ *   type or a table's or view's row type.
  */
 function enumTypeToAlter(env: SqlEnv, parts: readonly string[]): EnumTypeDef {
   const { name, schema } = typeNameOf(parts);
@@ -102,7 +102,7 @@ function enumTypeToAlter(env: SqlEnv, parts: readonly string[]): EnumTypeDef {
   if (builtin !== null && schema !== 'public') throw new PgError(SQLSTATE.wrong_object_type, `${TYPE_NAME[builtin]} is not an enum`);
   const def = schema === 'pg_catalog' || schema === 'information_schema' ? undefined : env.catalog.getEnumType(name);
   if (def !== undefined) return def;
-  if (schema !== 'pg_catalog' && env.catalog.getTable(name) !== undefined) throw new PgError(SQLSTATE.wrong_object_type, `${name} is not an enum`);
+  if (schema !== 'pg_catalog' && env.catalog.rowTypeRelation(name) !== undefined) throw new PgError(SQLSTATE.wrong_object_type, `${name} is not an enum`);
   throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
 }
 
@@ -154,7 +154,7 @@ export function renameType(env: SqlEnv, s: PgNode): void {
   checkNotRowType(env, name, schema);
   const def = enumTypeToAlter(env, parts);
   const to = String(s.newname);
-  if (env.catalog.getEnumType(to) !== undefined || env.catalog.getTable(to) !== undefined) {
+  if (env.catalog.getEnumType(to) !== undefined || env.catalog.rowTypeRelation(to) !== undefined) {
     throw new PgError(SQLSTATE.duplicate_object, `type "${to}" already exists`);
   }
   if (builtinType(to) !== null || isUnsupportedBuiltinType(to)) throw pgErr.featureNotSupported(`an enum type named as the built-in type ${to}`);
@@ -163,11 +163,11 @@ export function renameType(env: SqlEnv, s: PgNode): void {
 }
 
 /**
- * Refuses a table's row type where ALTER TYPE would change it.
+ * Refuses a table's or view's row type where ALTER TYPE would change it.
  * @throws PgError 42809 `t is a table's row type` (`Use ALTER TABLE instead.`).
  */
 function checkNotRowType(env: SqlEnv, name: string, schema: string | null): void {
-  if (schema !== 'pg_catalog' && schema !== 'information_schema' && env.catalog.getEnumType(name) === undefined && env.catalog.getTable(name) !== undefined) {
+  if (schema !== 'pg_catalog' && schema !== 'information_schema' && env.catalog.getEnumType(name) === undefined && env.catalog.rowTypeRelation(name) !== undefined) {
     throw new PgError(SQLSTATE.wrong_object_type, `${name} is a table's row type`, { hint: 'Use ALTER TABLE instead.' });
   }
 }
@@ -192,7 +192,7 @@ export function alterTypeOwner(env: SqlEnv, s: PgNode): void {
  * type is dropped.
  * @throws PgError 42704 `type "x" does not exist` (a NOTICE with IF EXISTS); 2BP01 for a
  *   built-in type (`it is required by the database system`), pgvector's types (the
- *   extension requires them) and a table's row type (the table requires it).
+ *   extension requires them) and a table's or view's row type (the relation requires it).
  */
 export function dropTypes(env: SqlEnv, s: PgNode, notices: Notices): void {
   const found: string[] = [];
@@ -209,8 +209,9 @@ export function dropTypes(env: SqlEnv, s: PgNode, notices: Notices): void {
         found.push(name);
         continue;
       }
-      if (env.catalog.getTable(name) !== undefined) {
-        throw new PgError('2BP01', `cannot drop type ${name} because table ${name} requires it`, { hint: `You can drop table ${name} instead.` });
+      const owner = env.catalog.rowTypeRelation(name);
+      if (owner !== undefined) {
+        throw new PgError('2BP01', `cannot drop type ${name} because ${owner} ${name} requires it`, { hint: `You can drop ${owner} ${name} instead.` });
       }
     }
     if (s.missing_ok === true) notices.push(notice(SQLSTATE.successful_completion, `type "${name}" does not exist, skipping`));
