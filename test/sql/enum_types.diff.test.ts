@@ -276,7 +276,12 @@ test('enum types: naming one where a column or a value type goes is 0A000', asyn
   }
 });
 
-const CATALOG_ONLY = [...CATALOG, "SELECT objoid, description FROM pg_description WHERE classoid = 'pg_type'::regclass ORDER BY 1"];
+const CATALOG_ONLY = [
+  ...CATALOG,
+  "SELECT objoid, description FROM pg_description WHERE classoid = 'pg_type'::regclass ORDER BY 1",
+  // Views' redo records sit beside the types' in the log: both kinds replay.
+  "SELECT c.oid, c.relname, pg_get_viewdef(c.oid) FROM pg_class c WHERE c.relkind = 'v' ORDER BY 1",
+];
 
 async function snapshot(v: Vecgres): Promise<unknown[]> {
   const out: unknown[] = [];
@@ -293,15 +298,17 @@ test('enum types survive a clean reopen and a crash, with and without a checkpoi
       CREATE TYPE gone AS ENUM ('x');
       ALTER TYPE mood ADD VALUE 'meh' BEFORE 'ok';
       ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';
+      CREATE VIEW v1 AS SELECT 1 AS a;
       DROP TYPE gone;`);
     if (checkpoint) await v.exec('CHECKPOINT');
-    await v.exec(`ALTER TYPE mood RENAME TO feeling; CREATE TYPE later AS ENUM ('p', 'q'); COMMENT ON TYPE later IS 'kept'`);
+    await v.exec(`ALTER TYPE mood RENAME TO feeling; CREATE VIEW v2 AS SELECT 2 AS b; CREATE TYPE later AS ENUM ('p', 'q');
+      ALTER VIEW v1 RENAME TO v1_renamed; COMMENT ON TYPE later IS 'kept'`);
     // A savepoint's DDL undone inside a committed block replays as undone.
     await v.exec(`BEGIN; SAVEPOINT s; CREATE TYPE undone AS ENUM ('u'); ALTER TYPE later ADD VALUE 'o' BEFORE 'p';
       ROLLBACK TO SAVEPOINT s; ALTER TYPE later ADD VALUE 'm' AFTER 'p'; COMMIT`);
     const committed = await snapshot(v);
     // Uncommitted at the crash: undone by recovery.
-    await v.exec(`BEGIN; CREATE TYPE open_txn AS ENUM ('z'); ALTER TYPE later ADD VALUE 'r'`);
+    await v.exec(`BEGIN; CREATE TYPE open_txn AS ENUM ('z'); CREATE VIEW open_v AS SELECT 3 AS c; ALTER TYPE later ADD VALUE 'r'; DROP VIEW v2`);
     v.database.abandon();
     fs.powerCut();
     v = await open();
