@@ -8,6 +8,17 @@
  * above them as a code point: `'Ａ' < '😀'` is false in JavaScript and true in PostgreSQL.
  */
 
+/** A UTF-16 surrogate: the only code units that order otherwise than their code points. */
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * True when `s` holds a character above U+FFFF (a surrogate pair): only then can JavaScript's
+ * `<` order it otherwise than the C collation does.
+ */
+export function hasSurrogate(s: string): boolean {
+  return SURROGATE.test(s);
+}
+
 /**
  * Code unit `c` moved so that units order as the code points they belong to: surrogates go
  * after U+E000..U+FFFF.
@@ -22,6 +33,10 @@ function codePointRank(c: number): number {
  */
 export function textOrder(a: string, b: string): number {
   if (a === b) return 0;
+  // Without a surrogate on either side, UTF-16 units are code points, and JavaScript's own
+  // comparison (native; the test is immediate on a one-byte string, which cannot hold one)
+  // is the answer. The loop below costs about 6 times as much over a long common prefix.
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
   const n = Math.min(a.length, b.length);
   let i = 0;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;

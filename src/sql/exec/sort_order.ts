@@ -18,15 +18,13 @@ import type { SortSpec } from '../plan/plan.js';
 import { isNumberCmp, isTextCmp } from '../analyze/expr.js';
 import type { SqlType } from '../analyze/types.js';
 import { keyText } from './hash_key.js';
+import { hasSurrogate } from '../../types/text_order.js';
 
 /** What a comparator needs of a sort key. */
 export type SortKeyOrder = Pick<SortSpec, 'desc' | 'nullsFirst' | 'cmp'>;
 
 /** A total order on item numbers: negative when item x sorts before item y. */
 export type ItemCmp = (x: number, y: number) => number;
-
-/** A UTF-16 surrogate: the only units whose order differs from their code points'. */
-const SURROGATE = /[\ud800-\udfff]/;
 
 /**
  * The comparator of `n` items by the sort keys' values. A key whose values are all numbers
@@ -41,7 +39,7 @@ export function rowComparator(keys: readonly SortKeyOrder[], vals: Value[][], n:
   const nk = keys.length;
   const nums: (Float64Array | null)[] = new Array(nk);
   const nulls: (Uint8Array | null)[] = new Array(nk);
-  const cmps = keys.map((key, k) => (isTextCmp(key.cmp) && vals[k]!.every((v, i) => i >= n || v === null || !SURROGATE.test(v as string)) ? nativeCmp : key.cmp));
+  const cmps = keys.map((key, k) => (isTextCmp(key.cmp) && vals[k]!.every((v, i) => i >= n || v === null || !hasSurrogate(v as string)) ? nativeCmp : key.cmp));
   for (let k = 0; k < nk; k++) {
     nums[k] = null;
     nulls[k] = null;
