@@ -73,3 +73,9 @@ test('DEFAULT number constants and casts print as ruleutils prints the analyzed 
   await same(`SELECT column_name, column_default FROM information_schema.columns WHERE table_name = 'nums' ORDER BY ordinal_position`);
   await same(`SELECT adnum, pg_get_expr(adbin, adrelid), pg_get_expr(adbin, adrelid, true) FROM pg_attrdef WHERE adrelid = 'nums'::regclass ORDER BY adnum`);
 });
+
+test('CHECK constraints print their number constants as PostgreSQL (pg_get_constraintdef, information_schema)', async () => {
+  await both(`CREATE TABLE checked (x numeric CHECK (x > 1e3), y int CHECK (y > -5), z bigint CHECK (z < 3000000000), w float8 CHECK (w <> -2.5), v int CHECK (v BETWEEN -1 AND 2))`);
+  await same(`SELECT conname, pg_get_constraintdef(oid), pg_get_constraintdef(oid, true) FROM pg_constraint WHERE conrelid = 'checked'::regclass ORDER BY 1`);
+  await same(`SELECT constraint_name, check_clause FROM information_schema.check_constraints WHERE constraint_name LIKE 'checked%' ORDER BY 1`);
+});

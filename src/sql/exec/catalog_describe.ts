@@ -129,8 +129,8 @@ function tableConstraints(env: SqlEnv, t: Table): ConstraintInfo[] {
     };
     out.push({
       ...base, oid: st.relOid(objectKey('c', t.name, k.name)), name: k.name, contype: 'c', conkey, expr: k.expr,
-      checkClause: () => deparseRaw(tree()),
-      def: (pretty) => `CHECK (${pretty ? prettyRawExpr(tree()) : deparseRaw(tree())})`,
+      checkClause: () => deparseRaw(displayConstTree(tree())),
+      def: (pretty) => `CHECK (${pretty ? prettyRawExpr(tree()) : deparseRaw(displayConstTree(tree()))})`,
     });
   }
   for (const fk of t.def.foreignKeys ?? []) {

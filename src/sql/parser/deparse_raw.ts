@@ -328,12 +328,10 @@ function pretty(node: PgNode): string {
   const tag = Object.keys(node)[0]!;
   const n = node[tag];
   switch (tag) {
-    case 'A_Const': {
-      // A negative number is a constant ruleutils quotes and labels: '-1'::integer.
-      if (n.ival !== undefined && (n.ival.ival ?? 0) < 0) return `'${n.ival.ival}'::integer`;
-      if (n.fval !== undefined && String(n.fval.fval).startsWith('-')) return `'${n.fval.fval}'::numeric`;
-      return d(node);
-    }
+    case 'A_Const':
+      // A number is the constant make_const makes of it, as get_const_expr prints it
+      // ('-1'::integer, '1000'::numeric for 1e3).
+      return n.ival !== undefined || n.fval !== undefined ? numberConstText(n) : d(node);
     case 'TypeCast':
       return `${pp(n.arg, node, true)}::${displayTypeName(n.typeName)}`;
     case 'DisplayCast':
