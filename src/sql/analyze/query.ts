@@ -13,6 +13,9 @@ import type { Table, TableDef, ColumnType } from '../../storage/table.js';
 import { identNeedsQuotes, parseSql, type PgNode } from '../parser/parse.js';
 import type { ViewDef } from '../../storage/view.js';
 import { refuseViewWrite } from '../exec/views.js';
+import type { IndexDef } from '../../storage/catalog.js';
+import { compileIndexDef } from '../exec/index_keys.js';
+import { predicateImpliedBy } from '../plan/predtest.js';
 import { leftmostLocation, rejectSubqueriesAndParams, walkRaw } from '../parser/walk.js';
 import { inStoredExpression } from './clock_literals.js';
 import type { SqlEnv } from '../env.js';
@@ -1921,12 +1924,18 @@ function analyzeOnConflict(
       if (c < 0) throw new PgError(SQLSTATE.undefined_column, `column "${ie.name}" does not exist`, at(infer.location));
       cols.add(c);
     }
-    if (infer.whereClause !== undefined) requireBool(ps, analyzeExpr(ps, infer.whereClause), 'argument of WHERE', infer.whereClause);
-    // An index matches when its key columns, as a set, are the target's (no expression keys,
-    // no predicate: vecgres's unique indexes have neither yet).
+    const inferWhere = infer.whereClause === undefined ? null : requireBool(ps, analyzeExpr(ps, infer.whereClause), 'argument of WHERE', infer.whereClause);
+    // An index matches when its key columns, as a set, are the target's (no expression keys)
+    // and, for a partial index, the target's WHERE implies its predicate (plancat.c
+    // infer_arbiter_indexes; both are analyzed over the target table as range table entry 0).
+    const impliesPredicate = (d: IndexDef): boolean => {
+      if (d.predicate === null) return true;
+      const pred = compileIndexDef(env, d, table).predicate;
+      return pred !== null && inferWhere !== null && predicateImpliedBy(pred, [inferWhere]);
+    };
     arbiters = env.catalog
       .indexesOf(table.name)
-      .filter((d) => d.unique && d.predicate === null && d.keys.every((k) => k.expr === null && cols.has(k.column)) && new Set(d.keys.map((k) => k.column)).size === cols.size)
+      .filter((d) => d.unique && d.keys.every((k) => k.expr === null && cols.has(k.column)) && new Set(d.keys.map((k) => k.column)).size === cols.size && impliesPredicate(d))
       .map((d) => d.name);
   }
   ps.addRte(relationRte(table, 'excluded', true, []));

@@ -21,6 +21,7 @@ import { isVolatileCall, comparatorFor, forEachOperand, type Expr } from '../ana
 import { exprEqual, type RangeTblEntry, type SelectQuery } from '../analyze/query.js';
 import { compileIndexDef } from '../exec/index_keys.js';
 import { toRti } from './knn_index.js';
+import { predicateImpliedBy, redundantClauses } from './predtest.js';
 import { arrayTypeOf, type SqlType } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
 import { CPU_OPERATOR_COST, CPU_TUPLE_COST, DISABLE_COST, ROWS_PER_PAGE, planBase, qualsSelectivity } from './cost.js';
@@ -49,6 +50,13 @@ export interface OrderedCandidate {
    * `?`, `&&`...); null for a B-tree, which answers the comparisons of the key's type.
    */
   ops: readonly ScanKeyOp[] | null;
+  /**
+   * The WHERE conjuncts a partial index's predicate makes redundant: true for every row it
+   * holds, so its scans do not filter them (create_indexscan_plan).
+   */
+  redundant: ReadonlySet<Expr>;
+  /** A partial index's predicate over the query's range table entry; null for a complete index. */
+  predicate: Expr | null;
 }
 
 /** A WHERE conjunct an index answers: the qual, the key it constrains and the scan key to build. */
@@ -63,19 +71,43 @@ interface MatchedQual {
   lossy?: boolean;
 }
 
-/** The ordered indexes of `table` the planner may use (complete ones; partial indexes wait for predicate tests). */
-export function orderedCandidates(env: SqlEnv, table: Table): OrderedCandidate[] {
+/**
+ * The ordered indexes of `table` (range table entry `rti`) the planner may use under the WHERE
+ * conjuncts `clauses`: complete ones, and partial ones whose predicate the conjuncts imply
+ * (check_index_predicates: the rows the index leaves out are rows the query does not want).
+ */
+export function orderedCandidates(env: SqlEnv, table: Table, rti: number, clauses: readonly Expr[]): OrderedCandidate[] {
   const out: OrderedCandidate[] = [];
   for (const def of env.catalog.indexesOf(table.name)) {
-    if (def.predicate !== null) continue;
     const am = env.methods.get(def.method);
     const index = env.indexes.get(def.name);
     if (am === undefined || index === undefined || !isOrderedAm(am) || !isOrderedIndex(index)) continue;
+    let redundant: ReadonlySet<Expr> = NONE_REDUNDANT;
+    let pred: Expr | null = null;
+    if (def.predicate !== null) {
+      const c = compileIndexDef(env, def, table).predicate;
+      pred = c === null ? null : toRti(c, rti);
+      if (pred === null || !predicateImpliedBy(pred, clauses)) continue;
+      redundant = redundantClauses(pred, clauses);
+    }
     const exprs = def.keys.some((k) => k.expr !== null) ? compileIndexDef(env, def, table).keyExprs.map((e, i) => (def.keys[i]!.expr === null ? null : e)) : def.keys.map(() => null);
     const ops = am.keyOpclasses?.find((o) => o.name === def.keys[0]!.opclass)?.operators ?? (am.keyOpclasses === undefined ? null : []);
-    out.push({ def, am, index, cols: def.keys.map((k) => (k.expr === null ? k.column : -1)), exprs, ops });
+    out.push({ def, am, index, cols: def.keys.map((k) => (k.expr === null ? k.column : -1)), exprs, ops, redundant, predicate: pred });
   }
   return out;
+}
+
+const NONE_REDUNDANT: ReadonlySet<Expr> = new Set();
+
+/**
+ * A bitmap scan's recheck conditions `conds` of a partial index with the predicate's
+ * conjuncts they do not imply (create_bitmap_subplan: the heap scan's recheck holds the
+ * predicate, so that the conjuncts it guarantees need no filter).
+ */
+function withPredicate(cand: OrderedCandidate, conds: Expr[]): Expr[] {
+  if (cand.predicate === null) return conds;
+  const preds = cand.predicate.k === 'and' ? cand.predicate.args : [cand.predicate];
+  return [...conds, ...preds.filter((p) => !predicateImpliedBy(p, conds))];
 }
 
 const COMMUTE: Record<string, ScanKeyOp> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
@@ -93,7 +125,7 @@ function comparable(key: SqlType, t: SqlType): boolean {
 }
 
 /** The keys of one index as a qual's operand is matched against them. */
-type IndexKeys = Pick<OrderedCandidate, 'cols' | 'exprs'> & { ops?: OrderedCandidate['ops'] };
+type IndexKeys = Pick<OrderedCandidate, 'cols' | 'exprs'> & { ops?: OrderedCandidate['ops']; redundant?: OrderedCandidate['redundant'] };
 
 /**
  * Key position of `e` if it is a key of the index over table entry `rti`: a column it holds,
@@ -226,6 +258,9 @@ function matchOpclassQual(qual: Expr, rti: number, keys: IndexKeys, ops: readonl
 
 /** `qual` as an index qual of an index with key columns `cols` over table entry `rti`, or null. */
 function matchQual(qual: Expr, rti: number, cols: IndexKeys): MatchedQual | null {
+  // A conjunct the partial index's predicate already guarantees is no index qual
+  // (check_index_predicates leaves it out of the index's restriction clauses).
+  if (cols.redundant?.has(qual) === true) return null;
   if (cols.ops !== undefined && cols.ops !== null) return matchOpclassQual(qual, rti, cols, cols.ops);
   if (qual.k === 'or') return matchOrAsAny(qual, rti, cols);
   if (qual.k === 'op2' && COMMUTE[qual.op] !== undefined) {
@@ -278,6 +313,8 @@ interface BitmapLeaf {
   refilter?: boolean;
   /** The index returns a superset of the rows its quals keep: the heap scan rechecks `cond` (GIN). */
   lossy?: boolean;
+  /** Conjuncts its partial index's predicate makes redundant (not filtered by the heap scan). */
+  redundant?: ReadonlySet<Expr>;
 }
 
 /**
@@ -441,7 +478,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
   const { info, rte } = ctx;
   const table = rte.table;
   const env = info.global.env;
-  const cands = orderedCandidates(env, table);
+  const cands = orderedCandidates(env, table, ctx.rti, ctx.quals.map((q) => q.expr));
   if (cands.length === 0 || ctx.quals.length === 0) return seq;
   const gucs = env.settings;
   const seqPenalty = gucs.get('enable_seqscan') === true ? 0 : DISABLE_COST;
@@ -466,7 +503,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
     const sel = indexSelectivity(cand, matched, N, lookup);
     const rows = N * sel;
     const ic = indexCost(cand, N, sel);
-    const rest = qualExprs.filter((q) => !matched.some((m) => m.qual === q));
+    const rest = qualExprs.filter((q) => !matched.some((m) => m.qual === q) && !cand.redundant.has(q));
     const filterCost = rows * info.qualOps(andOf(rest)) * CPU_OPERATOR_COST;
     const specs = matched.map((m) => m.spec);
     const conds = condsInKeyOrder(matched);
@@ -483,7 +520,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
     if (cand.am.capabilities.canReturnBitmap) {
       const leafCost = ic.total + rows * 0.1 * CPU_OPERATOR_COST;
       bitmapLeaves.push({
-        sel, cost: leafCost, quals: matched.map((m) => m.qual), cond: andOf(rechecksInKeyOrder(matched))!, lossy: matched.some((m) => m.lossy === true),
+        sel, cost: leafCost, quals: matched.map((m) => m.qual), cond: andOf(withPredicate(cand, rechecksInKeyOrder(matched)))!, lossy: matched.some((m) => m.lossy === true), redundant: cand.redundant,
         make: () => makeBitmapIndexScan(ctx, cand, specs, conds, rows, leafCost),
       });
     }
@@ -581,7 +618,7 @@ export function bestIndexedScan(ctx: ScanCtx, seq: PlanNode): PlanNode {
       }
     }
     const used = chosen.flatMap((c) => (c.refilter === true ? [] : c.quals));
-    const rest = qualExprs.filter((q) => !used.includes(q));
+    const rest = qualExprs.filter((q) => !used.includes(q) && !chosen.some((c) => c.redundant?.has(q) === true));
     const startup = idx, cost = total;
     const out = Math.min(outRows, N * sel);
     consider({
@@ -665,7 +702,7 @@ export function orderedIndexScan(ctx: ScanCtx, orderBy: readonly OrderKey[], nee
   const lookup = info.statsLookup();
   const outRows = Math.max(1, N * qualsSelectivity(qualExprs, lookup));
   let best: { cost: number; make: () => PlanNode } | null = null;
-  for (const cand of orderedCandidates(env, table)) {
+  for (const cand of orderedCandidates(env, table, ctx.rti, qualExprs)) {
     if (!cand.am.capabilities.canOrder) continue;
     const keys = cand.def.keys;
     const matched = qualExprs.map((q) => matchQual(q, ctx.rti, cand)).filter((m): m is MatchedQual => m !== null);
@@ -702,7 +739,7 @@ export function orderedIndexScan(ctx: ScanCtx, orderBy: readonly OrderKey[], nee
     const sel = qualsSelectivity(used, lookup);
     const rows = N * sel;
     const ic = indexCost(cand, N, sel);
-    const rest = qualExprs.filter((q) => !used.includes(q));
+    const rest = qualExprs.filter((q) => !used.includes(q) && !cand.redundant.has(q));
     const total = ic.total + heapFetchCost(rows, sel, pages, indexCorrelation(cand, ctx.rti, lookup)) + rows * (CPU_TUPLE_COST + info.qualOps(andOf(rest)) * CPU_OPERATOR_COST);
     // Only `need` of the output rows are read: the scan stops early (a fraction of its run cost).
     const frac = need === Infinity ? 1 : Math.min(1, need / outRows);
@@ -733,7 +770,7 @@ export function tryOrderedIndexPlan(info: PlannerInfo, quals: QualInfo[], needed
   if (quals.some((x) => [...x.rels].some((r) => r !== rti)) || pullUpExists(quals).semis.length > 0) return null;
   const table = rte.table;
   const env = info.global.env;
-  if (orderedCandidates(env, table).length === 0) return null;
+  if (orderedCandidates(env, table, rti, quals.map((x) => x.expr)).length === 0) return null;
   info.global.tables.add(table);
   const cols = [...(needed.get(rti) ?? [])].sort((a, b) => a - b);
   const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
@@ -780,7 +817,7 @@ export function filterBitmapIndex(
   if (env.settings.get('enable_bitmapscan') !== true || quals.length === 0) return null;
   let best: { cand: OrderedCandidate; matched: MatchedQual[]; sel: number } | null = null;
   const lookup = info.statsLookup();
-  for (const cand of orderedCandidates(env, table)) {
+  for (const cand of orderedCandidates(env, table, rti, quals)) {
     const matched: MatchedQual[] = [];
     for (const q of quals) {
       const m = matchQual(q, rti, cand);
@@ -794,7 +831,7 @@ export function filterBitmapIndex(
   if (best === null) return null;
   // A lossy index qual (GIN) stays among the conjuncts evaluated on the index's rows.
   const used = new Set(best.matched.filter((m) => m.lossy !== true).map((m) => m.qual));
-  const rest = andOf(quals.filter((q) => !used.has(q)));
+  const rest = andOf(quals.filter((q) => !used.has(q) && !best!.cand.redundant.has(q)));
   const specs = best.matched.map((m) => m.spec);
   return {
     indexName: best.cand.def.name,
