@@ -481,16 +481,9 @@ export class Catalog {
     if (this.relationExists(def.name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${def.name}" already exists`);
     this.checkNoTypeNamed(def.name);
     this.onChange?.({ kind: 'createView', xid, def });
-    this.views.set(def.name, def);
+    const undo = this.replaceNamed(this.views, null, def.name, def);
     this.lockRelation(def.name, xid, 'create');
-    this.version++;
-    return {
-      commit: () => undefined,
-      undo: () => {
-        if (this.views.get(def.name) === def) this.views.delete(def.name);
-        this.version++;
-      },
-    };
+    return undo;
   }
 
   /**
@@ -509,17 +502,7 @@ export class Catalog {
     this.lockRelation(name, xid, 'exclusive');
     if (renamed) this.lockRelation(def.name, xid, 'create');
     this.onChange?.({ kind: 'alterView', xid, name, def });
-    this.views.delete(name);
-    this.views.set(def.name, def);
-    this.version++;
-    return {
-      commit: () => undefined,
-      undo: () => {
-        this.views.delete(def.name);
-        this.views.set(name, old);
-        this.version++;
-      },
-    };
+    return this.replaceNamed(this.views, name, def.name, def);
   }
 
   /**
@@ -530,16 +513,7 @@ export class Catalog {
     if (!this.views.has(name)) throw new PgError(SQLSTATE.undefined_table, `view "${name}" does not exist`);
     this.lockRelation(name, xid, 'exclusive');
     this.onChange?.({ kind: 'dropView', xid, name });
-    const old = this.views.get(name)!;
-    this.views.delete(name);
-    this.version++;
-    return {
-      commit: () => undefined,
-      undo: () => {
-        this.views.set(name, old);
-        this.version++;
-      },
-    };
+    return this.replaceNamed(this.views, name, null, null);
   }
 
   /**
@@ -953,15 +927,7 @@ export class Catalog {
     if (this.enumTypes.has(def.name) || this.tables.has(def.name) || this.views.has(def.name)) throw new PgError(SQLSTATE.duplicate_object, `type "${def.name}" already exists`);
     this.lockType(def.name, xid, 'create');
     this.onChange?.({ kind: 'createType', xid, def });
-    this.enumTypes.set(def.name, def);
-    this.version++;
-    return {
-      commit: () => undefined,
-      undo: () => {
-        if (this.enumTypes.get(def.name) === def) this.enumTypes.delete(def.name);
-        this.version++;
-      },
-    };
+    return this.replaceNamed(this.enumTypes, null, def.name, def);
   }
 
   /**
@@ -977,18 +943,7 @@ export class Catalog {
     this.lockType(name, xid);
     if (renamed) this.lockType(def.name, xid);
     this.onChange?.({ kind: 'alterType', xid, name, def });
-    this.enumTypes.delete(name);
-    this.enumTypes.set(def.name, def);
-    this.version++;
-    return {
-      commit: () => undefined,
-      // Only this type is put back: other transactions may have created or dropped others since.
-      undo: () => {
-        if (this.enumTypes.get(def.name) === def) this.enumTypes.delete(def.name);
-        this.enumTypes.set(name, old);
-        this.version++;
-      },
-    };
+    return this.replaceNamed(this.enumTypes, name, def.name, def);
   }
 
   /**
@@ -1001,12 +956,25 @@ export class Catalog {
     if (old === undefined) throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
     this.lockType(name, xid);
     this.onChange?.({ kind: 'dropType', xid, name });
-    this.enumTypes.delete(name);
+    return this.replaceNamed(this.enumTypes, name, null, null);
+  }
+
+  /**
+   * The catalog change of a view or an enum type, objects held whole under their name in
+   * `map`: the entry named `from` (null: none, a CREATE) is replaced by `def` under `to` (null:
+   * none, a DROP). The undo puts back these entries only: other transactions may have created
+   * or dropped other names since.
+   */
+  private replaceNamed<T>(map: Map<string, T>, from: string | null, to: string | null, def: T | null): DdlUndo {
+    const old = from === null ? undefined : map.get(from);
+    if (from !== null) map.delete(from);
+    if (to !== null) map.set(to, def!);
     this.version++;
     return {
       commit: () => undefined,
       undo: () => {
-        this.enumTypes.set(name, old);
+        if (to !== null && map.get(to) === def) map.delete(to);
+        if (from !== null && old !== undefined) map.set(from, old);
         this.version++;
       },
     };
