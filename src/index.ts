@@ -740,7 +740,8 @@ export class Vecgres implements VecgresApi, Notifications {
    * Synchronous: no other statement runs meanwhile, so the data is one snapshot of the
    * committed rows. See sql/dump/dump.ts for what is and is not dumped.
    * @throws PgError 42P01 for an `opts.tables` name that does not exist; 0A000 for a column
-   *   default the deparser cannot print (before anything is written).
+   *   default the deparser cannot print and for a database with schemas other than public
+   *   (before anything is written).
    */
   dump(write: (chunk: string) => void, opts: DumpOptions = {}): DumpSummary {
     if (this.#closed) throw new Error('Vecgres is closed');

@@ -46,6 +46,7 @@ import { ByteWriter, type CodecValue } from '../storage/codec.js';
 import type { Catalog, Change } from '../storage/catalog.js';
 import type { Table } from '../storage/table.js';
 import { enumTypeToValue } from '../storage/enum_type.js';
+import { schemaToValue } from '../storage/schema_def.js';
 import type { TxnState } from '../sql/env.js';
 import { CheckpointStore, type CheckpointBuilder } from '../storage/checkpoint.js';
 import { joinPath, type StorageBackend } from '../storage/fs.js';
@@ -346,10 +347,12 @@ export class Durability {
       // what it did before them.
       const views = this.catalog.allViews().map(viewDefToValue);
       const types: CodecValue[] = this.catalog.peekEnumTypes().map(enumTypeToValue);
+      const schemas: CodecValue[] = this.catalog.peekSchemas().map(schemaToValue);
       b.commit({
         version: META_VERSION, nextXid: this.catalog.nextXid, tables, indexes, sequences, extensions, oids,
         ...(views.length === 0 ? {} : { views }),
         ...(types.length === 0 ? {} : { types }),
+        ...(schemas.length === 0 ? {} : { schemas }),
       });
     } catch (e) {
       if (snapshot) {

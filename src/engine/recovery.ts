@@ -28,13 +28,14 @@ import { Table, type ColumnDef } from '../storage/table.js';
 import { defaultSequenceDef, sequenceFromValue } from '../storage/sequence.js';
 import { viewDefFromValue, type ViewDef } from '../storage/view.js';
 import { enumTypeFromValue, type EnumTypeDef } from '../storage/enum_type.js';
+import { schemaFromValue, type SchemaDef } from '../storage/schema_def.js';
 import { Wal, listSegments, replayStopWarning, segmentName } from '../storage/wal.js';
 import type { WalRecord } from '../storage/wal_record.js';
 import type { SqlEnv, TxnState } from '../sql/env.js';
 import { finishWrites, replayRollbackTo } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
 import {
-  addColumnTx, alterSequenceTx, alterViewTx, createViewTx, dropViewTx, alterTableTx, alterEnumTypeTx, commentIndexTx, createEnumTypeTx, createExtensionTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropEnumTypeTx, dropExtensionTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
+  addColumnTx, alterSequenceTx, alterViewTx, createViewTx, dropViewTx, alterTableTx, alterEnumTypeTx, commentIndexTx, createEnumTypeTx, createExtensionTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropEnumTypeTx, createSchemaTx, dropSchemaTx, dropExtensionTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
 } from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
@@ -151,6 +152,8 @@ interface Meta {
   views: ViewDef[];
   /** Enum types (storage/enum_type.ts); none in a checkpoint older than them. */
   types: EnumTypeDef[];
+  /** User schemas (storage/schema_def.ts); none in a checkpoint older than them. */
+  schemas: SchemaDef[];
 }
 
 /**
@@ -191,6 +194,7 @@ function parseMeta(v: CodecValue, checkpointId: number): Meta {
       oids: o['oids'] ?? null,
       views: ((o['views'] ?? []) as CodecValue[]).map(viewDefFromValue),
       types: ((o['types'] ?? []) as CodecValue[]).map(enumTypeFromValue),
+      schemas: ((o['schemas'] ?? []) as CodecValue[]).map(schemaFromValue),
     };
   } catch (e) {
     throw badMeta(e instanceof Error ? e.message : String(e));
@@ -268,6 +272,7 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
   if (meta.extensions === null) catalog.extensionsKnown = false;
   else for (const e of meta.extensions) catalog.adoptExtension(e);
   for (const v of meta.views) catalog.adoptView(v);
+  for (const d of meta.schemas) catalog.adoptSchema(d);
   for (const d of meta.types) catalog.adoptEnumType(d);
   // A checkpoint written before oids were stored has none: its objects are numbered on first
   // use, in a deterministic order, as they always were.
@@ -554,6 +559,12 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       return;
     case 'dropType':
       dropEnumTypeTx(env, ddlTxn(r.xid), r.name);
+      return;
+    case 'createSchema':
+      createSchemaTx(env, ddlTxn(r.xid), r.def);
+      return;
+    case 'dropSchema':
+      dropSchemaTx(env, ddlTxn(r.xid), r.name);
       return;
     case 'oids':
       catalog.oids.restore(r.assigned, r.next);

@@ -16,6 +16,7 @@ import { AdvisoryLocks } from './advisory_locks.js';
 import { ObjectIds, type OidAssignment } from './object_ids.js';
 import type { ViewDef } from './view.js';
 import type { EnumTypeDef } from './enum_type.js';
+import { splitRelationKey, type SchemaDef } from './schema_def.js';
 import { checkSetval, defaultSequenceDef, freshState, nextvalStep, type Sequence, type SequenceDef, type SequenceType } from './sequence.js';
 
 /**
@@ -128,6 +129,8 @@ export type Change =
   /** A type's new definition (labels added or renamed; a new name renames it). */
   | { kind: 'alterType'; xid: number; name: string; def: EnumTypeDef }
   | { kind: 'dropType'; xid: number; name: string }
+  | { kind: 'createSchema'; xid: number; def: SchemaDef }
+  | { kind: 'dropSchema'; xid: number; name: string }
   /** Object ids handed out (none: skipped) and the counter after them; never undone. */
   | { kind: 'oids'; assigned: readonly OidAssignment[]; next: number };
 
@@ -154,6 +157,11 @@ function extensionLockName(name: string): string {
 /** The name under which uncommitted DDL of enum type `name` holds its lock (no relation name holds a NUL). */
 function typeLockName(name: string): string {
   return `\0type ${name}`;
+}
+
+/** The name under which uncommitted DDL of schema `name` holds its lock (no relation name holds a NUL). */
+function schemaLockName(name: string): string {
+  return `\0schema ${name}`;
 }
 
 /** Index methods that belong to the vector extension. */
@@ -242,6 +250,8 @@ export class Catalog {
   private readonly extensions = new Map<string, ExtensionRecord>();
   /** User-defined enum types by name (all in schema public); listed in oid order. */
   private readonly enumTypes = new Map<string, EnumTypeDef>();
+  /** Schemas CREATE SCHEMA made (schema_def.ts), by name; `public` and the system ones are not here. */
+  private readonly schemas = new Map<string, SchemaDef>();
   /**
    * False for a database whose checkpoint was written before extension records existed: its
    * record of `vector` is derived from its tables ({@link resolveLegacyExtensions}) at the
@@ -957,6 +967,110 @@ export class Catalog {
     this.lockType(name, xid);
     this.onChange?.({ kind: 'dropType', xid, name });
     return this.replaceNamed(this.enumTypes, name, null, null);
+  }
+
+  /**
+   * A schema CREATE SCHEMA made, as the {@link viewer} sees it (one another transaction created
+   * and has not committed is not there), or undefined.
+   */
+  getSchema(name: string): SchemaDef | undefined {
+    const d = this.schemas.get(name);
+    return d === undefined || this.schemaVisible(name) ? d : undefined;
+  }
+
+  /** Every user schema the {@link viewer} sees, in oid order (pg_namespace, dumps). */
+  allSchemas(): SchemaDef[] {
+    return this.peekSchemas().filter((d) => this.schemaVisible(d.name));
+  }
+
+  /** Every user schema regardless of uncommitted DDL, in oid order (checkpoints). */
+  peekSchemas(): SchemaDef[] {
+    return [...this.schemas.values()].sort((a, b) => a.oid - b.oid);
+  }
+
+  /**
+   * The schema and name of relation key `key` (schema_def.ts): a key of a schema that exists,
+   * visible or not, splits at its first dot; any other is a name in `public`.
+   */
+  splitKey(key: string): { schema: string; name: string } {
+    if (this.schemas.size === 0) return { schema: 'public', name: key };
+    return splitRelationKey(key, (s) => this.schemas.has(s));
+  }
+
+  /** The relation keys in schema `name` (tables, indexes, sequences, views). */
+  relationsInSchema(name: string): string[] {
+    const prefix = `${name}.`;
+    const out: string[] = [];
+    for (const m of [this.tables, this.indexes, this.sequences, this.views] as Map<string, unknown>[]) {
+      for (const k of m.keys()) if (k.startsWith(prefix)) out.push(k);
+    }
+    return out;
+  }
+
+  /** False when schema `name` was created by another transaction's uncommitted DDL. */
+  private schemaVisible(name: string): boolean {
+    if (this.locks.size === 0) return true;
+    const l = this.locks.get(schemaLockName(name));
+    return l === undefined || this.viewer === null || l.xid === this.viewer.xid || l.mode !== 'create';
+  }
+
+  /** Installs a schema of a checkpoint's metadata (not logged). */
+  adoptSchema(def: SchemaDef): void {
+    this.schemas.set(def.name, def);
+  }
+
+  /**
+   * Holds schema `name` for `xid`'s DDL until it ends (`create`: others do not see it).
+   * @throws PgError 55P03 while another transaction's uncommitted DDL holds it.
+   */
+  private lockSchema(name: string, xid: number, mode: 'create' | 'exclusive'): void {
+    const key = schemaLockName(name);
+    const l = this.locks.get(key);
+    if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on schema "${name}"`);
+    this.lockRelation(key, xid, mode);
+  }
+
+  /**
+   * CREATE SCHEMA for transaction `xid`, invisible to other transactions until it commits.
+   * @throws PgError 42P06 `schema "x" already exists`; 0A000 when a relation of `public` is
+   *   named as a key of the schema would be (`x.t`); 55P03 while another transaction's
+   *   uncommitted DDL holds the name.
+   */
+  createSchema(def: SchemaDef, xid = 0): DdlUndo {
+    const l = this.locks.get(schemaLockName(def.name));
+    if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on schema "${def.name}"`);
+    if (this.schemas.has(def.name)) throw new PgError('42P06', `schema "${def.name}" already exists`);
+    const clash = this.relationsInSchema(def.name)[0];
+    if (clash !== undefined) throw new PgError(SQLSTATE.feature_not_supported, `a schema named as the start of relation "${clash}" of schema public is not supported`);
+    this.lockSchema(def.name, xid, 'create');
+    this.onChange?.({ kind: 'createSchema', xid, def });
+    return this.replaceNamed(this.schemas, null, def.name, def);
+  }
+
+  /**
+   * DROP SCHEMA for transaction `xid` of a schema holding no relation (the caller drops them
+   * first for CASCADE).
+   * @throws PgError 3F000 when it does not exist; 2BP01 while a relation is in it; 55P03 while
+   *   another transaction's uncommitted DDL holds it.
+   */
+  dropSchema(name: string, xid = 0): DdlUndo {
+    if (!this.schemas.has(name)) throw new PgError('3F000', `schema "${name}" does not exist`);
+    if (this.relationsInSchema(name).length > 0) throw new PgError('2BP01', `cannot drop schema ${name} because other objects depend on it`);
+    this.lockSchema(name, xid, 'exclusive');
+    this.onChange?.({ kind: 'dropSchema', xid, name });
+    return this.replaceNamed(this.schemas, name, null, null);
+  }
+
+  /**
+   * Refuses a relation of `public` named as a key of a user schema reads (`s.t` while schema
+   * `s` exists): schema_def.ts keeps every key one reading.
+   * @throws PgError 0A000 for such a name.
+   */
+  checkPublicName(name: string): void {
+    const dot = name.indexOf('.');
+    if (dot > 0 && this.schemas.has(name.slice(0, dot))) {
+      throw new PgError(SQLSTATE.feature_not_supported, `a relation of schema public named "${name}" while schema ${name.slice(0, dot)} exists`);
+    }
   }
 
   /**

@@ -47,6 +47,8 @@
  *     51  CREATE_TYPE    the enum type (enum_type.ts enumTypeToValue: oids, name, labels)
  *     52  ALTER_TYPE     old name, the enum type's new definition (a new name renames it)
  *     53  DROP_TYPE      type name
+ *     54  CREATE_SCHEMA  the schema (schema_def.ts schemaToValue: oid, name)
+ *     55  DROP_SCHEMA    schema name
  *
  * Row, DDL, ROLLBACK_TO and COMMIT/ABORT records carry their transaction id in the header:
  * DDL is transactional (recovery undoes the DDL of a transaction without a commit record).
@@ -61,6 +63,7 @@ import { tableDefFromValue, tableDefToValue, type ColumnDef, type TableDef, type
 import { sequenceFromValue, sequenceToValue, type SequenceDef } from './sequence.js';
 import { viewDefFromValue, viewDefToValue, type ViewDef } from './view.js';
 import { enumTypeFromValue, enumTypeToValue, type EnumTypeDef } from './enum_type.js';
+import { schemaFromValue, schemaToValue, type SchemaDef } from './schema_def.js';
 
 export const REDO_CREATE_TABLE = 1;
 export const REDO_DROP_TABLE = 2;
@@ -92,6 +95,8 @@ export const REDO_DROP_VIEW = 50;
 export const REDO_CREATE_TYPE = 51;
 export const REDO_ALTER_TYPE = 52;
 export const REDO_DROP_TYPE = 53;
+export const REDO_CREATE_SCHEMA = 54;
+export const REDO_DROP_SCHEMA = 55;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -123,6 +128,8 @@ export type Redo =
   | { kind: 'createType'; xid: number; def: EnumTypeDef }
   | { kind: 'alterType'; xid: number; name: string; def: EnumTypeDef }
   | { kind: 'dropType'; xid: number; name: string }
+  | { kind: 'createSchema'; xid: number; def: SchemaDef }
+  | { kind: 'dropSchema'; xid: number; name: string }
   | { kind: 'oids'; assigned: OidAssignment[]; next: number };
 
 /**
@@ -298,6 +305,12 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
     case 'dropType':
       w.string(c.name);
       return { type: REDO_DROP_TYPE, xid: c.xid };
+    case 'createSchema':
+      w.value(schemaToValue(c.def));
+      return { type: REDO_CREATE_SCHEMA, xid: c.xid };
+    case 'dropSchema':
+      w.string(c.name);
+      return { type: REDO_DROP_SCHEMA, xid: c.xid };
     case 'oids':
       w.varuint(c.next).varuint(c.assigned.length);
       for (const [k, oid] of c.assigned) w.string(k).varuint(oid);
@@ -420,6 +433,10 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
     }
     case REDO_DROP_TYPE:
       return { kind: 'dropType', xid, name: r.string() };
+    case REDO_CREATE_SCHEMA:
+      return { kind: 'createSchema', xid, def: schemaFromValue(r.readValue()) };
+    case REDO_DROP_SCHEMA:
+      return { kind: 'dropSchema', xid, name: r.string() };
     case REDO_OIDS: {
       const next = r.varuint();
       const n = r.varuint();

@@ -17,7 +17,7 @@ import type { PgNode } from '../parser/parse.js';
 import {
   type SqlType, type ArraySqlType, type ArrayElemSqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, castPrintsFloats, canCast, toInt8, isArrayType,
   isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, isUnsupportedBuiltinType, formatType,
-  type OidSqlType, type RegCatalog, isOidFamily, isDatetime, regIn, regOut, valueFromText, TYPE_OID,
+  type OidSqlType, type RegCatalog, type RegNames, isOidFamily, isDatetime, regIn, regOut, valueFromText, TYPE_OID,
 } from './types.js';
 import { textOrder } from '../../types/text_order.js';
 import { charTypmodIn, bpcharCmp } from '../../types/character.js';
@@ -395,8 +395,10 @@ export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
  * implements them over the live catalog): each returns null for an oid naming nothing.
  */
 export interface CatalogLookups extends Required<Pick<RegCatalog, 'userType' | 'userTypeOid'>> {
-  /** A relation's name (a system catalog's too), unquoted. */
+  /** A relation's catalog key (storage/schema_def.ts; a system catalog's name), unquoted. */
   relationName(oid: number): string | null;
+  /** What reg* output prints for relations and schemas. */
+  regNames: RegNames;
   /** pg_get_constraintdef(oid, pretty). */
   constraintDef(oid: number, pretty: boolean): string | null;
   /** pg_get_indexdef(oid, column, pretty). */
@@ -1301,7 +1303,10 @@ function arraySlice(scope: ExprScope, arr: Expr, lo: Expr | null, hi: Expr | nul
 function scopeRegCatalog(scope: ExprScope): RegCatalog {
   return {
     regclassOid: (name) => scope.regclassOid(name),
-    relationName: (oid) => scope.catalogLookups?.().relationName(oid) ?? null,
+    relationName: (oid) => scope.catalogLookups?.().regNames.relationName(oid) ?? null,
+    relationSchema: (oid) => scope.catalogLookups?.().regNames.relationSchema(oid) ?? null,
+    userSchemaName: (oid) => scope.catalogLookups?.().regNames.userSchemaName(oid) ?? null,
+    userSchemaOid: (name) => scope.catalogLookups?.().regNames.userSchemaOid(name) ?? null,
     userType: (oid) => scope.catalogLookups?.().userType(oid) ?? null,
     userTypeOid: (name, array) => scope.catalogLookups?.().userTypeOid(name, array) ?? null,
   };
@@ -1358,7 +1363,7 @@ function regOutputExpr(scope: ExprScope, arg: Expr, to: SqlType, typmod: number)
  * name, `-` for 0, or the oid's digits when it names nothing (types.ts regOut).
  */
 export function regName(cat: CatalogLookups, kind: Exclude<OidSqlType, 'oid'>, o: number): string {
-  return regOut(o, kind, cat);
+  return regOut(o, kind, { ...cat.regNames, userType: cat.userType });
 }
 
 /** Collations that order and compare as vecgres does (by code point: the database collation is C, as PGlite's). */

@@ -22,6 +22,7 @@ import type { SqlEnv } from '../env.js';
 import {
   type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg,
 } from './expr.js';
+import { existingRelationKey } from './namespace.js';
 import { type SqlType, type ArraySqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf } from './types.js';
 import type { WindowClause } from './window.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
@@ -1168,18 +1169,19 @@ function rangeVarRte(ps: ParseState, rv: PgNode): number {
   // pg_catalog comes first in PostgreSQL's search path: its relation is what an unqualified
   // name means there, so one vecgres lacks is refused by name (never a user's table).
   if ((schema === undefined || schema === 'pg_catalog') && PG_CATALOG_RELATIONS.has(name)) throw pgErr.featureNotSupported(`pg_catalog.${name}`);
-  if (schema !== undefined && schema !== 'public') throw undefinedTableAt(`${schema}.${name}`, rv.location);
-  const view = ps.env.catalog.getView(name);
+  const key = existingRelationKey(ps.env, schema, name);
+  if (key === null) throw undefinedTableAt(`${schema}.${name}`, rv.location);
+  const view = ps.env.catalog.getView(key);
   if (view !== undefined) return ps.addRte(viewRte(ps, view, alias, cols));
-  const t = ps.env.catalog.getTable(name);
-  if (t === undefined && ps.env.catalog.getSequence(name) !== undefined) {
+  const t = ps.env.catalog.getTable(key);
+  if (t === undefined && ps.env.catalog.getSequence(key) !== undefined) {
     // A sequence reads as its one row (last_value, log_cnt, is_called), built at scan start.
     return ps.addRte({
-      kind: 'virtual', name, alias: alias ?? name, aliased: alias !== undefined, lateral: false,
+      kind: 'virtual', name: key, alias: alias ?? name, aliased: alias !== undefined, lateral: false,
       colNames: renameColumns(SEQUENCE_COLUMNS.map((c) => c.name), cols, alias ?? name), colTypes: SEQUENCE_COLUMNS.map((c) => c.type), colTypmods: SEQUENCE_COLUMNS.map(() => -1),
     });
   }
-  if (t === undefined) throw undefinedTableAt(name, rv.location);
+  if (t === undefined) throw undefinedTableAt(schema === undefined ? name : `${schema}.${name}`, rv.location);
   return ps.addRte(relationRte(t, alias ?? name, alias !== undefined, cols));
 }
 
@@ -2162,9 +2164,10 @@ export function storedCoerce(scope: ExprScope, e: Expr, col: number, table: Tabl
  */
 export function writeTarget(env: SqlEnv, rv: PgNode, verb: 'INSERT into' | 'UPDATE of' | 'DELETE from'): Table {
   refuseViewWrite(env, rv, verb);
-  if (rv.schemaname !== undefined && rv.schemaname !== 'public') throw undefinedTableAt(`${rv.schemaname}.${rv.relname}`, rv.location);
-  const table = env.catalog.getTable(rv.relname);
-  if (table === undefined) throw undefinedTableAt(rv.relname, rv.location);
+  const key = existingRelationKey(env, rv.schemaname, rv.relname);
+  if (key === null) throw undefinedTableAt(`${rv.schemaname}.${rv.relname}`, rv.location);
+  const table = env.catalog.getTable(key);
+  if (table === undefined) throw undefinedTableAt(rv.schemaname === undefined ? rv.relname : `${rv.schemaname}.${rv.relname}`, rv.location);
   return table;
 }
 

@@ -20,6 +20,7 @@ import type { Prng } from '../../common/prng.js';
 import type { CatalogLookups, Expr, ExprScope } from './expr.js';
 import { mapOperands, typmodOf } from './expr.js';
 import { type SqlType, NAMESPACE_NAMES } from './types.js';
+import { existingRelationKey, schemaKind } from './namespace.js';
 import { qualifiedNameList } from './regproc.js';
 import type { SelectQuery } from './query.js';
 import type { WindowClause } from './window.js';
@@ -395,15 +396,16 @@ export function regclassOidOf(env: SqlEnv, name: string): number {
   if (parts.length === 3 && parts[0] !== 'postgres') throw new PgError(SQLSTATE.feature_not_supported, `cross-database references are not implemented: ${parts.join('.')}`);
   const rel = parts[parts.length - 1]!;
   const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
-  if (schema !== null && !Object.values(NAMESPACE_NAMES).includes(schema)) throw new PgError(SQLSTATE.invalid_schema_name, `schema "${schema}" does not exist`);
+  if (schema !== null && !Object.values(NAMESPACE_NAMES).includes(schema) && schemaKind(env, schema) === 'missing') throw new PgError(SQLSTATE.invalid_schema_name, `schema "${schema}" does not exist`);
   if ((schema === null || schema === 'pg_catalog') && CATALOG_OIDS[rel] !== undefined) return CATALOG_OIDS[rel]!;
   // A pg_catalog relation without a fixed oid here (pg_locks, pg_stat_activity, ...): it
   // exists in PostgreSQL, so "does not exist" would be a different answer.
   if ((schema === null || schema === 'pg_catalog') && (PG_CATALOG_RELATIONS.has(rel) || SYSTEM_VIEWS[rel] !== undefined)) {
     throw pgErr.featureNotSupported(`regclass of pg_catalog.${rel}`);
   }
-  if ((schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined || env.catalog.getSequence(rel) !== undefined || env.catalog.getView(rel) !== undefined)) {
-    return env.stats.relOid(rel);
+  const key = existingRelationKey(env, schema ?? undefined, rel);
+  if (key !== null && (env.catalog.getTable(key) !== undefined || env.catalog.getIndex(key) !== undefined || env.catalog.getSequence(key) !== undefined || env.catalog.getView(key) !== undefined)) {
+    return env.stats.relOid(key);
   }
   throw new PgError(SQLSTATE.undefined_table, `relation "${schema === null ? rel : `${schema}.${rel}`}" does not exist`);
 }

@@ -83,7 +83,18 @@ function isSpace(c: string): boolean {
  * @throws PgError 42602 `invalid name syntax`.
  */
 export function qualifiedNameList(s: string): string[] {
-  const invalid = () => new PgError(SQLSTATE.invalid_name, 'invalid name syntax');
+  const parts = splitIdentifierString(s, '.');
+  if (parts === null) throw new PgError(SQLSTATE.invalid_name, 'invalid name syntax');
+  return parts;
+}
+
+/**
+ * PostgreSQL's SplitIdentifierString (utils/adt/varlena.c): identifiers separated by
+ * `separator` (`.` for qualified names, `,` for search_path), white space around each, double
+ * quotes keep case and separators (`""` is a quote), unquoted parts folded to lower case.
+ * Null for a malformed list (an empty or unterminated part).
+ */
+export function splitIdentifierString(s: string, separator: '.' | ','): string[] | null {
   const out: string[] = [];
   let i = 0;
   for (;;) {
@@ -91,7 +102,7 @@ export function qualifiedNameList(s: string): string[] {
     let part = '';
     if (s[i] === '"') {
       for (i++; ; i++) {
-        if (i >= s.length) throw invalid();
+        if (i >= s.length) return null;
         if (s[i] === '"') {
           if (s[i + 1] !== '"') break;
           i++;
@@ -99,17 +110,17 @@ export function qualifiedNameList(s: string): string[] {
         part += s[i];
       }
       i++;
-      if (part === '') throw invalid();
+      if (part === '') return null;
     } else {
       const start = i;
-      while (i < s.length && s[i] !== '.' && !isSpace(s[i]!)) i++;
+      while (i < s.length && s[i] !== separator && !isSpace(s[i]!)) i++;
       part = s.slice(start, i).toLowerCase();
-      if (part === '') throw invalid();
+      if (part === '') return null;
     }
     out.push(part);
     while (i < s.length && isSpace(s[i]!)) i++;
     if (i >= s.length) return out;
-    if (s[i] !== '.') throw invalid();
+    if (s[i] !== separator) return null;
     i++;
   }
 }

@@ -443,6 +443,9 @@ export interface RegCatalog {
   userType?(oid: number): { name: string; array: boolean } | null;
   /** The oid of user-defined type `name` (unquoted), or of its array type; null when none has the name. */
   userTypeOid?(name: string, array: boolean): number | null;
+  /** A schema CREATE SCHEMA made, by oid (its name) or by name (its oid); null when none. */
+  userSchemaName?(oid: number): string | null;
+  userSchemaOid?(name: string): number | null;
 }
 
 /** What format_type and regtypeout need from the catalog: the user-defined types. */
@@ -930,13 +933,13 @@ export const NAMESPACE_NAMES: Readonly<Record<number, string>> = { 11: 'pg_catal
  * nothing, as PostgreSQL prints a dangling oid. A relation's name needs `reg` (the catalog);
  * without it a regclass prints its digits.
  */
-export function regOut(o: number, type: Exclude<OidSqlType, 'oid'>, reg?: Pick<RegCatalog, 'relationName' | 'relationSchema' | 'userType'>): string {
+export function regOut(o: number, type: Exclude<OidSqlType, 'oid'>, reg?: Pick<RegCatalog, 'relationName' | 'relationSchema' | 'userType' | 'userSchemaName'>): string {
   if (o === 0) return '-';
   switch (type) {
     case 'regtype':
       return formatType(o, null, reg).replace(/^\?\?\?$/, String(o));
     case 'regnamespace':
-      return NAMESPACE_NAMES[o] ?? String(o);
+      return NAMESPACE_NAMES[o] ?? ((n) => (n === null ? String(o) : quoteRegIdent(n)))(reg?.userSchemaName?.(o) ?? null);
     case 'regproc':
       return regprocOut(o);
     case 'regprocedure':
@@ -955,6 +958,9 @@ function quoteRegIdent(name: string): string {
   return identNeedsQuotes(name) ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
+/** The names regclassout and regnamespaceout print, and regnamespacein's user schemas. */
+export type RegNames = Required<Pick<RegCatalog, 'relationName' | 'relationSchema' | 'userSchemaName' | 'userSchemaOid'>>;
+
 /** The reg* type input errors of a missing object, which to_regclass and friends turn into NULL. */
 const NOT_FOUND_CODES: ReadonlySet<string> = new Set([SQLSTATE.undefined_table, SQLSTATE.undefined_object, SQLSTATE.invalid_schema_name, SQLSTATE.undefined_function]);
 
@@ -969,7 +975,7 @@ const NOT_FOUND_CODES: ReadonlySet<string> = new Set([SQLSTATE.undefined_table, 
  *   exist`, 42725 `more than one function named "x"`; 0A000 for a regclass name without a
  *   catalog and for objects PostgreSQL has that vecgres does not.
  */
-export function regIn(text: string, type: Exclude<OidSqlType, 'oid'>, strict: boolean, reg?: Pick<RegCatalog, 'regclassOid' | 'userTypeOid'>): number | null {
+export function regIn(text: string, type: Exclude<OidSqlType, 'oid'>, strict: boolean, reg?: Pick<RegCatalog, 'regclassOid' | 'userTypeOid' | 'userSchemaOid'>): number | null {
   const oidOf = (t: string) => parseOid(t, type);
   try {
     switch (type) {
@@ -986,6 +992,8 @@ export function regIn(text: string, type: Exclude<OidSqlType, 'oid'>, strict: bo
         const name = t.startsWith('"') && t.endsWith('"') && t.length > 1 ? t.slice(1, -1) : t.toLowerCase();
         const oid = Object.entries(NAMESPACE_NAMES).find(([, n]) => n === name)?.[0];
         if (oid !== undefined) return Number(oid);
+        const user = reg?.userSchemaOid?.(name) ?? null;
+        if (user !== null) return user;
         throw new PgError(SQLSTATE.invalid_schema_name, `schema "${name}" does not exist`);
       }
       case 'regclass': {

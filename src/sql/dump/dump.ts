@@ -16,7 +16,7 @@
  * The dump reads the catalog synchronously from start to end, so no statement of another
  * session can run in between: the data is one consistent snapshot of the committed rows.
  */
-import { PgError, SQLSTATE } from '../../common/errors.js';
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import type { Catalog } from '../../storage/catalog.js';
 import { quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
@@ -76,11 +76,15 @@ function sortedByName<T>(items: T[], name: (x: T) => string): T[] {
  * Writes the dump of `catalog` to `out`, in chunks (each a whole number of lines); `methods`
  * (the database's index methods) name the operator classes CREATE INDEX may leave out; `stats`
  * (the object ids) lets regclass values print as relation names (without it, as oids).
- * @throws PgError 42P01 when `opts.tables` names a table that does not exist; 0A000 when a
- *   column default has a form the deparser cannot print (nothing is half-written then: the
+ * @throws PgError 42P01 when `opts.tables` names a table that does not exist; 0A000 for a
+ *   database with schemas other than public, and when a column default has a form the deparser cannot print (nothing is half-written then: the
  *   schema is checked before the first chunk).
  */
 export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpOptions, out: (chunk: string) => void, stats?: StatsStore): DumpSummary {
+  // The dump writes every object as `public.name`; one of another schema would land in
+  // public under a dotted name, so it is refused before anything is written.
+  const other = catalog.allSchemas()[0];
+  if (other !== undefined) throw pgErr.featureNotSupported(`vecgres dump of a database with schemas other than public (schema ${other.name})`);
   const schema = catalogDumpSchema(catalog, methods, opts.tables);
   const reg: DumpRegNames | undefined = stats === undefined ? undefined : {
     relationName: (oid) => relationNameByOid({ catalog, stats }, oid),

@@ -11,6 +11,7 @@
  * savepoint) or a crash before the commit record leaves the table as it was. DROP COLUMN and
  * ALTER COLUMN ... TYPE must be the statement's only subcommand.
  */
+import { relationKey } from '../../storage/schema_def.js';
 import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { addPrimaryKey } from './primary_key.js';
 import { addIdentity, dropIdentity, nextvalDefault, setIdentity } from './sequences.js';
@@ -24,7 +25,7 @@ import { TYPE_NAME } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
 import { bindToRow, constraintNamesOf, failedCheck, nameNewNotNulls } from './constraints.js';
 import { analyzeGeneration, generatedDependents, generatedValues, renameInGeneration, requireStored } from './generated_columns.js';
-import { missingSchema, notice, referencedSchema, type Notices } from './ddl.js';
+import { missingSchema, notice, referencedRelation, type Notices } from './ddl.js';
 import { requireNoPendingRows } from './dml.js';
 import { addColumnTx, alterTableTx, dropColumnTx, dropIndexTx, rewriteColumnTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
@@ -567,7 +568,8 @@ function dropExpression(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): v
 
 /** True when `rv` names a sequence of the public schema. */
 function isSequenceRelation(env: SqlEnv, rv: PgNode): boolean {
-  return (rv.schemaname === undefined || rv.schemaname === 'public') && env.catalog.getSequence(rv.relname) !== undefined;
+  const key = referencedRelation(env, rv.schemaname === undefined ? [rv.relname] : [rv.schemaname, rv.relname]).key;
+  return key !== null && env.catalog.getSequence(key) !== undefined;
 }
 
 /**
@@ -585,13 +587,13 @@ export function changeOwner(cmd: PgNode): void {
 
 /** The table an ALTER / RENAME names, or null (with PostgreSQL's NOTICE) for IF EXISTS on a missing one. */
 function targetTable(env: SqlEnv, rv: PgNode, missingOk: boolean, notices: Notices): Table | null {
-  const schema = referencedSchema(rv.schemaname === undefined ? [rv.relname] : [rv.schemaname, rv.relname]);
-  if (schema === 'missing') {
+  const { kind, key } = referencedRelation(env, rv.schemaname === undefined ? [rv.relname] : [rv.schemaname, rv.relname]);
+  if (kind === 'missing') {
     if (!missingOk) throw missingSchema([rv.schemaname, rv.relname]);
     notices.push(notice(SQLSTATE.successful_completion, `schema "${rv.schemaname}" does not exist, skipping`));
     return null;
   }
-  const t = schema === 'system' ? undefined : env.catalog.getTable(rv.relname);
+  const t = key === null ? undefined : env.catalog.getTable(key);
   if (t === undefined) {
     if (missingOk) {
       notices.push(notice(SQLSTATE.successful_completion, `relation "${rv.relname}" does not exist, skipping`));
@@ -707,8 +709,9 @@ export function renameRelation(env: SqlEnv, s: PgNode, notices: Notices): void {
   const t = targetTable(env, s.relation, s.missing_ok === true, notices);
   if (t === null) return;
   requireNoPendingRows(t, ensureXid(env));
-  const to: string = s.newname;
+  const to: string = type === 'OBJECT_TABLE' ? relationKey(env.catalog.splitKey(t.name).schema, s.newname as string) : s.newname;
   if (type === 'OBJECT_TABLE') {
+    if (env.catalog.splitKey(t.name).schema === 'public') env.catalog.checkPublicName(to);
     if (env.catalog.relationExists(to)) throw new PgError(SQLSTATE.duplicate_table, `relation "${to}" already exists`);
     // NOT NULL constraints keep the names they were given under the old table name.
     replaceDef(env, t, { ...t.def, name: to, columns: t.def.columns.map((c) => keepNotNullName(t.name, c)) });

@@ -17,8 +17,9 @@ import type { IndexDef } from '../../storage/catalog.js';
 import { attnumOf, columnOfAttnum, notNullConstraintName, type ColumnDef, type FkAction, type Table, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
-import { TYPE_OID, type SqlType, type RegCatalog, isArrayType, elemTypeOf, formatType } from '../analyze/types.js';
+import { TYPE_OID, type SqlType, type RegCatalog, type RegNames, isArrayType, elemTypeOf, formatType } from '../analyze/types.js';
 import { regclassOidOf } from '../analyze/range.js';
+import { lookupRelationKey } from '../analyze/namespace.js';
 import { columnDefaultSql } from '../dump/schema_sql.js';
 import { typeIoByOid } from '../../types/type_io.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
@@ -396,10 +397,10 @@ export function pgGetIndexdefByOid(env: SqlEnv, oid: number, column: number, pre
     const text = pretty ? prettyStoredExpr(k.expr) : k.expr;
     return looksLikeFunction(text) ? text : `(${text})`;
   }
-  if (!pretty) return pgGetIndexdef(d, t, env.methods);
+  if (!pretty) return pgGetIndexdef(d, t, env.methods, (k) => env.catalog.splitKey(k));
   const view = { ...d, keys: d.keys.map((k) => (k.expr === null ? k : { ...k, expr: prettyStoredExpr(k.expr) })), predicate: d.predicate === null ? null : prettyStoredExpr(d.predicate) };
   // Pretty mode qualifies the table only when it is not visible on the search path (it always is).
-  return pgGetIndexdef(view, t, env.methods).replace(` ON public.${quoteIdent(d.table)} USING `, ` ON ${quoteIdent(d.table)} USING `);
+  return pgGetIndexdef(view, t, env.methods, (k) => env.catalog.splitKey(k)).replace(` ON public.${quoteIdent(d.table)} USING `, ` ON ${quoteIdent(d.table)} USING `);
 }
 
 /** pg_index.indpred / indexprs as kept here: the predicate's text, the expression keys' texts joined. */
@@ -425,12 +426,38 @@ export function systemRelationName(oid: number): string | null {
 }
 
 /**
+ * What regclassout and regnamespaceout print over `env`'s catalog, given the relation key of
+ * an oid (`keyOf`): a relation's bare name, with its schema when the search path would not
+ * find it by that name; a user schema's name; and regnamespacein's oid of one.
+ */
+export function regOutNames(env: SqlEnv, keyOf: (oid: number) => string | null): RegNames {
+  return {
+    relationName: (oid) => {
+      const key = keyOf(oid);
+      return key === null ? null : env.catalog.splitKey(key).name;
+    },
+    relationSchema: (oid) => {
+      const key = keyOf(oid);
+      if (key === null || systemRelationName(oid) !== null) return null;
+      const { schema, name } = env.catalog.splitKey(key);
+      return lookupRelationKey(env, name) === key ? null : schema;
+    },
+    userSchemaName: (oid) => env.catalog.allSchemas().find((d) => d.oid === oid)?.name ?? null,
+    userSchemaOid: (name) => env.catalog.getSchema(name)?.oid ?? null,
+  };
+}
+
+/**
  * The catalog reg* input and output read relation names with (analyze/types.ts RegCatalog),
  * as the session sees it when asked: parameters and COPY fields of a regclass type are read
  * through it.
  */
 export function regCatalog(env: SqlEnv): RegCatalog {
-  return { regclassOid: (name) => regclassOidOf(env, name), relationName: (oid) => relationNameByOid(env, oid), ...userTypes(env) };
+  return {
+    regclassOid: (name) => regclassOidOf(env, name),
+    ...regOutNames(env, (oid) => relationNameByOid(env, oid)),
+    ...userTypes(env),
+  };
 }
 
 /** The database's enum types by oid and by name, for format_type and regtype input and output. */
@@ -452,18 +479,20 @@ export function userTypes(env: SqlEnv): Required<Pick<RegCatalog, 'userType' | '
 
 /**
  * The relation names a result's regclass values (and regclass[] elements) print, and the enum
- * type names its regtype values print, looked up when the statement ends, where its catalog is
+ * type names its regtype values print (and user schemas' regnamespace values), looked up when the statement ends, where its catalog is
  * at hand: the rows keep the oids (a binary result column sends them, regclasssend), their
  * text output reads the names here. Undefined when no column is of a regclass or regtype type.
  */
-export function resultRegNames(env: SqlEnv, fields: readonly { type: SqlType }[], rows: readonly Value[][]): Pick<RegCatalog, 'relationName' | 'userType'> | undefined {
+export function resultRegNames(env: SqlEnv, fields: readonly { type: SqlType }[], rows: readonly Value[][]): Pick<RegCatalog, 'relationName' | 'relationSchema' | 'userType' | 'userSchemaName'> | undefined {
   const relCols: number[] = [];
   const typeCols: number[] = [];
   fields.forEach((f, i) => {
     if (f.type === 'regclass' || f.type === 'regclass[]') relCols.push(i);
     if (f.type === 'regtype' || f.type === 'regtype[]') typeCols.push(i);
   });
-  if (relCols.length === 0 && typeCols.length === 0) return undefined;
+  // regnamespace values of user schemas print their names (few schemas: no cache needed).
+  const nsCols = env.catalog.allSchemas().length > 0 && fields.some((f) => f.type === 'regnamespace' || f.type === 'regnamespace[]');
+  if (relCols.length === 0 && typeCols.length === 0 && !nsCols) return undefined;
   const names = new Map<number, string | null>();
   const types = new Map<number, { name: string; array: boolean } | null>();
   const lookup = userTypes(env).userType;
@@ -482,7 +511,7 @@ export function resultRegNames(env: SqlEnv, fields: readonly { type: SqlType }[]
   each(typeCols, (v) => {
     if (typeof v === 'number' && !types.has(v)) types.set(v, lookup(v));
   });
-  return { relationName: (oid) => names.get(oid) ?? null, userType: (oid) => types.get(oid) ?? null };
+  return { ...regOutNames(env, (oid) => names.get(oid) ?? null), userType: (oid) => types.get(oid) ?? null };
 }
 
 /** pgvector's COMMENT ON TYPE texts (pg_description), by type oid. */
@@ -495,6 +524,7 @@ export function catalogLookups(env: SqlEnv): CatalogLookups {
   return {
     ...userTypes(env),
     relationName: (oid) => relationNameByOid(env, oid),
+    regNames: regOutNames(env, (oid) => relationNameByOid(env, oid)),
     constraintDef: (oid, pretty) => pgGetConstraintdef(env, oid, pretty),
     indexDef: (oid, column, pretty) => pgGetIndexdefByOid(env, oid, column, pretty),
     viewDef: (oid) => {

@@ -136,9 +136,9 @@ export function runCopy(env: SqlEnv, stmt: PgNode, io: CopyIo | null): CopyResul
 
 function copyTable(env: SqlEnv, stmt: PgNode): Table {
   const rv = stmt.relation as PgNode;
-  checkUtilitySchema(rv);
-  const t = env.catalog.getTable(rv.relname);
-  if (t === undefined && env.catalog.getView(rv.relname) !== undefined) {
+  const key = checkUtilitySchema(env, rv);
+  const t = env.catalog.getTable(key);
+  if (t === undefined && env.catalog.getView(key) !== undefined) {
     throw stmt.is_from === true
       ? new PgError(SQLSTATE.wrong_object_type, `cannot copy to view "${rv.relname}"`, { hint: 'To enable copying to a view, provide an INSTEAD OF INSERT trigger.' })
       : new PgError(SQLSTATE.wrong_object_type, `cannot copy from view "${rv.relname}"`, { hint: 'Try the COPY (SELECT ...) TO variant.' });

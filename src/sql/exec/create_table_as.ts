@@ -31,15 +31,14 @@ export function createTableAs(env: SqlEnv, s: PgNode, notices: Notices): number 
   if (s.objtype !== 'OBJECT_TABLE') throw pgErr.featureNotSupported('CREATE MATERIALIZED VIEW');
   const into = s.into;
   const rv = into.rel;
-  const name: string = rv.relname;
   if (rv.relpersistence === 't') throw pgErr.featureNotSupported('temporary tables');
-  checkCreationSchema(rv);
+  const name = checkCreationSchema(env, rv);
   if (env.catalog.relationExists(name)) {
     if (s.if_not_exists) {
-      notices.push(notice(SQLSTATE.duplicate_table, `relation "${name}" already exists, skipping`));
+      notices.push(notice(SQLSTATE.duplicate_table, `relation "${rv.relname}" already exists, skipping`));
       return 0;
     }
-    throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+    throw new PgError(SQLSTATE.duplicate_table, `relation "${rv.relname}" already exists`);
   }
   let select = s.query.SelectStmt;
   let declared: readonly SqlType[] = [];

@@ -14,12 +14,14 @@ import { Table, type ColumnDef, type TableDef } from '../../storage/table.js';
 import { constraintKeyword, enforceable, createUniqueConstraintIndexes, dropDependentForeignKeys, prepareConstraints, type PendingConstraint } from './table_constraints.js';
 import { dropDependentViews, wrongObjectType } from './views.js';
 import { columnKey, type IndexDef } from '../../storage/catalog.js';
+import { relationKey } from '../../storage/schema_def.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { buildIndexOverTable } from './index_build.js';
 import { buildOrLeaveInvalid, buildsOffThread, canBuildConcurrently, startConcurrentBuild, startOrderedConcurrentBuild } from './index_build_concurrent.js';
 import { analyzeIndexExpression, analyzeIndexPredicate, type AnalyzedIndexKey } from './index_def.js';
 import { resolveTypeName } from '../analyze/expr.js';
+import { creationKey, existingRelationKey, isSystemSchema, lookupRelationKey, schemaKind, type SchemaKind } from '../analyze/namespace.js';
 import { analyzeDefault } from '../analyze/query.js';
 import { TYPE_NAME } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
@@ -40,35 +42,33 @@ export function notice(code: string, message: string, severity: 'NOTICE' | 'WARN
 }
 
 /**
- * The schema a new relation goes in: vecgres has one, `public` (the default; PostgreSQL's
- * own pg_catalog and information_schema hold no user tables here).
- * @throws PgError 3F000 `schema "<name>" does not exist` (with its position); 0A000 for
- *   PostgreSQL's system schemas.
+ * The catalog key of the relation a CREATE names (analyze/namespace.ts): in the schema it
+ * names, or the first of the search path.
+ * @throws PgError 3F000 `schema "<name>" does not exist` (with its position) or `no schema
+ *   has been selected to create in`; 0A000 for PostgreSQL's system schemas and cross-database
+ *   names.
  */
-export function checkCreationSchema(rv: PgNode): void {
+export function checkCreationSchema(env: SqlEnv, rv: PgNode): string {
   const schema: string | undefined = rv.schemaname;
-  if (schema === undefined || schema === 'public') return;
   if (rv.catalogname !== undefined) {
     throw new PgError(SQLSTATE.feature_not_supported, `cross-database references are not implemented: "${rv.catalogname}.${schema}.${rv.relname}"`, pos(rv.location));
   }
-  if (isSystemSchema(schema)) throw pgErr.featureNotSupported(`creating relations in schema ${schema}`);
-  throw new PgError('3F000', `schema "${schema}" does not exist`, pos(rv.location));
-}
-
-function isSystemSchema(schema: string): boolean {
-  return schema === 'pg_catalog' || schema === 'information_schema' || schema.startsWith('pg_');
+  if (schema !== undefined && isSystemSchema(schema)) throw pgErr.featureNotSupported(`creating relations in schema ${schema}`);
+  return creationKey(env, schema, rv.relname as string, pos(rv.location).position);
 }
 
 /**
- * How a schema-qualified reference to an existing relation resolves: `public` (or no schema)
- * is where vecgres' relations live, PostgreSQL's system schemas exist but hold none of them
- * (`system`), any other schema does not exist (`missing`: PostgreSQL's 3F000).
+ * How a reference to an existing relation (`[schema,] name` parts) resolves: its catalog key
+ * in `public` or a user schema (an unqualified name through the search path), or `system`
+ * (PostgreSQL's own schemas, which hold none of vecgres' relations) or `missing` (PostgreSQL's
+ * 3F000) with no key.
  */
-export function referencedSchema(parts: readonly string[]): 'public' | 'system' | 'missing' {
-  if (parts.length < 2) return 'public';
+export function referencedRelation(env: SqlEnv, parts: readonly string[]): { kind: SchemaKind; key: string | null } {
+  const name = parts[parts.length - 1]!;
+  if (parts.length < 2) return { kind: 'public', key: lookupRelationKey(env, name) };
   const schema = parts[parts.length - 2]!;
-  if (schema === 'public') return 'public';
-  return isSystemSchema(schema) ? 'system' : 'missing';
+  const kind = schemaKind(env, schema);
+  return { kind, key: existingRelationKey(env, schema, name) };
 }
 
 export function missingSchema(parts: readonly string[]): PgError {
@@ -76,35 +76,35 @@ export function missingSchema(parts: readonly string[]): PgError {
 }
 
 /**
- * Checks the schema of the table a utility statement names (TRUNCATE, COPY, VACUUM, ANALYZE),
- * as RangeVarGetRelid does: tables live in `public` only, so another name is no table of it.
- * `atName`: the error points at the name (CREATE TABLE's LIKE, which PostgreSQL resolves while
- * parsing).
+ * The catalog key of the table a utility statement names (TRUNCATE, COPY, VACUUM, ANALYZE),
+ * as RangeVarGetRelid finds it. `atName`: the error points at the name (CREATE TABLE's LIKE,
+ * which PostgreSQL resolves while parsing).
  * @throws PgError 3F000 for a schema that does not exist; 42P01 naming `schema.table` for a
  *   system schema (which holds no user table).
  */
-export function checkUtilitySchema(rv: PgNode, atName = false): void {
-  if (rv.schemaname === undefined) return;
-  const parts = [rv.schemaname as string, rv.relname as string];
-  const schema = referencedSchema(parts);
+export function checkUtilitySchema(env: SqlEnv, rv: PgNode, atName = false): string {
+  const parts = rv.schemaname === undefined ? [rv.relname as string] : [rv.schemaname as string, rv.relname as string];
+  const { kind, key } = referencedRelation(env, parts);
   const at = atName ? pos(rv.location) : {};
-  if (schema === 'missing') throw new PgError('3F000', `schema "${parts[0]}" does not exist`, at);
-  if (schema === 'system') throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`, at);
+  if (kind === 'missing') throw new PgError('3F000', `schema "${parts[0]}" does not exist`, at);
+  if (kind === 'system') throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`, at);
+  return key!;
 }
 
 export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   const rv = s.relation;
-  const name: string = rv.relname;
   if (s.inhRelations !== undefined) throw pgErr.featureNotSupported('INHERITS');
   if (s.partspec !== undefined) throw pgErr.featureNotSupported('partitioned tables');
   if (rv.relpersistence === 't') throw pgErr.featureNotSupported('temporary tables');
-  checkCreationSchema(rv);
+  // The catalog key: the name itself in public, `schema.name` in a user schema (its implicit
+  // index and sequence names, `${name}_pkey`, then land in the same schema).
+  const name = checkCreationSchema(env, rv);
   if (env.catalog.relationExists(name)) {
     if (s.if_not_exists) {
-      notices.push(notice(SQLSTATE.duplicate_table, `relation "${name}" already exists, skipping`));
+      notices.push(notice(SQLSTATE.duplicate_table, `relation "${rv.relname}" already exists, skipping`));
       return;
     }
-    throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+    throw new PgError(SQLSTATE.duplicate_table, `relation "${rv.relname}" already exists`);
   }
   const columns: ColumnDef[] = [];
   const primaryKey: number[] = [];
@@ -309,24 +309,31 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
 }
 
 /**
- * The object a DROP names: its last name part and where its schema points. A schema that does
- * not exist is 3F000, or with IF EXISTS PostgreSQL's "skipping" NOTICE and null.
+ * The object a DROP names: its catalog key (analyze/namespace.ts) and where its schema points.
+ * A schema that does not exist is 3F000, or with IF EXISTS PostgreSQL's "skipping" NOTICE and
+ * null. `name` is the key, `shown` the name as messages print it (the last part).
  */
-function dropTarget(obj: PgNode, missingOk: boolean, notices: Notices): { name: string; schema: ReturnType<typeof referencedSchema> } | null {
+function dropTarget(env: SqlEnv, obj: PgNode, missingOk: boolean, notices: Notices): { name: string; shown: string; schema: SchemaKind } | null {
   const parts: string[] = obj.List.items.map((x: PgNode) => x.String.sval as string);
-  const schema = referencedSchema(parts);
-  if (schema === 'missing') {
+  const { kind, key } = referencedRelation(env, parts);
+  if (kind === 'missing') {
     if (!missingOk) throw missingSchema(parts);
     notices.push(notice(SQLSTATE.successful_completion, `schema "${parts[parts.length - 2]}" does not exist, skipping`));
     return null;
   }
-  return { name: parts[parts.length - 1]!, schema };
+  const shown = parts[parts.length - 1]!;
+  return { name: key ?? shown, shown, schema: kind };
 }
 
 export function dropTables(env: SqlEnv, s: PgNode, notices: Notices): void {
-  const dropping = new Set<string>(((s.objects ?? []) as PgNode[]).map((o) => o.List.items[o.List.items.length - 1].String.sval as string));
+  const dropping = new Set<string>();
+  for (const o of (s.objects ?? []) as PgNode[]) {
+    const parts: string[] = o.List.items.map((x: PgNode) => x.String.sval as string);
+    const key = referencedRelation(env, parts).key;
+    if (key !== null) dropping.add(key);
+  }
   for (const obj of s.objects as PgNode[]) {
-    const target = dropTarget(obj, s.missing_ok === true, notices);
+    const target = dropTarget(env, obj, s.missing_ok === true, notices);
     if (target === null) continue;
     const { name, schema } = target;
     const t = schema === 'system' ? undefined : env.catalog.getTable(name);
@@ -354,7 +361,7 @@ export function dropIndexes(env: SqlEnv, s: PgNode, notices: Notices): void {
     if (s.behavior === 'DROP_CASCADE') throw new PgError(SQLSTATE.feature_not_supported, 'DROP INDEX CONCURRENTLY does not support CASCADE');
   }
   for (const obj of s.objects as PgNode[]) {
-    const target = dropTarget(obj, s.missing_ok === true, notices);
+    const target = dropTarget(env, obj, s.missing_ok === true, notices);
     if (target === null) continue;
     const { name, schema } = target;
     const d = schema === 'system' ? undefined : env.catalog.getIndex(name);
@@ -422,10 +429,10 @@ function createBtreeIndex(
  */
 export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   const rv = s.relation;
-  const schema = referencedSchema(rv.schemaname === undefined ? [rv.relname] : [rv.schemaname, rv.relname]);
+  const { kind: schema, key: tableKey } = referencedRelation(env, rv.schemaname === undefined ? [rv.relname] : [rv.schemaname, rv.relname]);
   if (schema === 'missing') throw missingSchema([rv.schemaname, rv.relname]);
-  const table = schema === 'system' ? undefined : env.catalog.getTable(rv.relname);
-  if (table === undefined && schema !== 'system' && env.catalog.getView(rv.relname) !== undefined) {
+  const table = tableKey === null ? undefined : env.catalog.getTable(tableKey);
+  if (table === undefined && tableKey !== null && env.catalog.getView(tableKey) !== undefined) {
     throw new PgError(SQLSTATE.wrong_object_type, `cannot create index on relation "${rv.relname}"`, { detail: 'This operation is not supported for views.' });
   }
   if (table === undefined) {
@@ -433,6 +440,10 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   // A CREATE INDEX CONCURRENTLY building on the table holds it (its ShareUpdateExclusiveLock).
   env.catalog.checkConcurrentBuild(table.name);
+  // An index lives in its table's schema: a name given for it becomes a key of that schema
+  // (one chosen for it derives from the table's key and is one already).
+  const tableSchema = env.catalog.splitKey(table.name).schema;
+  if (s.idxname !== undefined && tableSchema !== 'public') s = { ...s, idxname: relationKey(tableSchema, s.idxname as string) };
   // transformIndexStmt: expressions and the predicate are analyzed first (their errors come
   // before the access method's), then DefineIndex's checks in its order.
   const params: PgNode[] = s.indexParams;

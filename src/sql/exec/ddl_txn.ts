@@ -19,6 +19,7 @@ import type { SqlEnv, TxnState } from '../env.js';
 import type { SequenceDef } from '../../storage/sequence.js';
 import type { ViewDef } from '../../storage/view.js';
 import type { EnumTypeDef } from '../../storage/enum_type.js';
+import type { SchemaDef } from '../../storage/schema_def.js';
 import { rebuildIndexes } from './dml.js';
 import { pkeyOf } from './insert.js';
 import { setRelStats } from '../stats/rel_size.js';
@@ -502,4 +503,14 @@ export function alterEnumTypeTx(env: SqlEnv, txn: TxnState | null, name: string,
 /** DROP TYPE in `txn` (nothing uses the type: the caller checked). */
 export function dropEnumTypeTx(env: SqlEnv, txn: TxnState | null, name: string): void {
   registerDdl(txn, env.catalog.dropEnumType(name, xidOf(txn)));
+}
+
+/** CREATE SCHEMA in `txn`. */
+export function createSchemaTx(env: SqlEnv, txn: TxnState | null, def: SchemaDef): void {
+  registerDdl(txn, env.catalog.createSchema(def, xidOf(txn)));
+}
+
+/** DROP SCHEMA in `txn` of a schema holding no relation (the caller dropped them). */
+export function dropSchemaTx(env: SqlEnv, txn: TxnState | null, name: string): void {
+  registerDdl(txn, env.catalog.dropSchema(name, xidOf(txn)));
 }

@@ -280,9 +280,9 @@ export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): v
   const tables: Table[] = [];
   for (const r of (s.relations ?? []) as PgNode[]) {
     const rv = r.RangeVar;
-    checkUtilitySchema(rv);
-    const t = env.catalog.getTable(rv.relname);
-    if (t === undefined && env.catalog.getView(rv.relname) !== undefined) throw new PgError(SQLSTATE.wrong_object_type, `"${rv.relname}" is not a table`);
+    const key = checkUtilitySchema(env, rv);
+    const t = env.catalog.getTable(key);
+    if (t === undefined && env.catalog.getView(key) !== undefined) throw new PgError(SQLSTATE.wrong_object_type, `"${rv.relname}" is not a table`);
     if (t === undefined) {
       // PostgreSQL's TRUNCATE reports no position for it.
       throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);
@@ -325,8 +325,7 @@ export function vacuum(env: SqlEnv, s: PgNode, notices: Notices): void {
   for (const r of (s.rels ?? []) as PgNode[]) {
     const rv = r.VacuumRelation?.relation;
     if (rv === undefined) continue;
-    checkUtilitySchema(rv);
-    const t = env.catalog.getTable(rv.relname);
+    const t = env.catalog.getTable(checkUtilitySchema(env, rv));
     if (t === undefined) {
       throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);
     }
@@ -342,7 +341,7 @@ export function vacuum(env: SqlEnv, s: PgNode, notices: Notices): void {
     // VACUUM (and ANALYZE) take PostgreSQL's ShareUpdateExclusiveLock, which a CREATE INDEX
     // CONCURRENTLY building on the table holds: they wait for the build (a RelationWait).
     env.catalog.checkConcurrentBuild(t.name);
-    targets.push({ name: rv.relname, cols: cols.length > 0 ? cols : null });
+    targets.push({ name: t.name, cols: cols.length > 0 ? cols : null });
   }
   // A database-wide VACUUM waits for such a table too (PostgreSQL's vacuum_rel locks each
   // table without SKIP_LOCKED), before it vacuums any: its run again starts over.

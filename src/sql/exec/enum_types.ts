@@ -53,6 +53,17 @@ function builtinType(name: string): SqlType | null {
 }
 
 /**
+ * The next oid a type or schema may take from the object-id counter. pgvector's types keep
+ * the oids CREATE EXTENSION vector gives them in PGlite even where it did not run, so the
+ * counter first moves past that range: an oid in it would name two objects.
+ */
+export function firstFreeOid(env: SqlEnv): number {
+  const pgvectorEnd = FIRST_NORMAL_OID + VECTOR_EXTENSION_OIDS;
+  if (env.catalog.oids.nextOid < pgvectorEnd) env.stats.skipOids(pgvectorEnd - env.catalog.oids.nextOid);
+  return env.catalog.oids.nextOid;
+}
+
+/**
  * CREATE TYPE name AS ENUM ('label', ...).
  * @throws PgError 42710 when a type (or a table's or view's row type) has the name; 42602 for
  *   a label over 63 bytes; 23505 for a repeated label (pg_enum's unique index, as PostgreSQL),
@@ -68,11 +79,7 @@ export function createEnumType(env: SqlEnv, s: PgNode): void {
   }
   const labels = ((s.vals ?? []) as PgNode[]).map((v) => String(v.String?.sval));
   ensureXid(env);
-  // pgvector's types keep the oids CREATE EXTENSION vector gives them in PGlite even where it
-  // did not run: a type oid of the range they sit in would name two types.
-  const pgvectorEnd = FIRST_NORMAL_OID + VECTOR_EXTENSION_OIDS;
-  if (env.catalog.oids.nextOid < pgvectorEnd) env.stats.skipOids(pgvectorEnd - env.catalog.oids.nextOid);
-  const oids = enumCreateOids(env.catalog.oids.nextOid, labels.length);
+  const oids = enumCreateOids(firstFreeOid(env), labels.length);
   // The oids are consumed before the labels are checked, as PostgreSQL's TypeCreate and
   // EnumValuesCreate's oid loop run before it checks each label in turn and inserts it (a
   // repeat meets the unique index).

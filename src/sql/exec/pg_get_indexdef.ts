@@ -100,10 +100,18 @@ export function indexKeysSql(def: IndexDef, table: Table | undefined, methods: I
     .join(', ');
 }
 
-/** pg_get_indexdef(index): the whole CREATE [UNIQUE] INDEX statement, without a semicolon. */
-export function pgGetIndexdef(def: IndexDef, table: Table | undefined, methods: IndexMethods): string {
+/**
+ * pg_get_indexdef(index): the whole CREATE [UNIQUE] INDEX statement, without a semicolon.
+ * `splitKey` reads the schema and name of a relation key (storage/schema_def.ts; the
+ * catalog's, where schemas other than public may exist).
+ */
+export function pgGetIndexdef(
+  def: IndexDef, table: Table | undefined, methods: IndexMethods,
+  splitKey: (key: string) => { schema: string; name: string } = (name) => ({ schema: 'public', name }),
+): string {
+  const t = splitKey(def.table);
   return (
-    `CREATE ${def.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(def.name)} ON public.${quoteIdent(def.table)} USING ${def.method} (${indexKeysSql(def, table, methods)})` +
+    `CREATE ${def.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(splitKey(def.name).name)} ON ${quoteIdent(t.schema)}.${quoteIdent(t.name)} USING ${def.method} (${indexKeysSql(def, table, methods)})` +
     (def.options.length > 0 ? ` WITH (${def.options.map(([k, v]) => `${k}=${reloptionValue(v)}`).join(', ')})` : '') +
     (def.predicate === null ? '' : ` WHERE ${def.predicate}`)
   );

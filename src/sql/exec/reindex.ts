@@ -53,8 +53,7 @@ export function reindex(env: SqlEnv, s: PgNode, notices: Notices): void {
   }
   // PostgreSQL's PreventInTransactionBlock (ExecReindex), before the relation is looked up.
   if (concurrently && env.txn.inBlock) throw new PgError(SQLSTATE.active_sql_transaction, 'REINDEX CONCURRENTLY cannot run inside a transaction block');
-  checkUtilitySchema(s.relation);
-  const name: string = s.relation.relname;
+  const name = checkUtilitySchema(env, s.relation);
   if (kind === 'REINDEX_OBJECT_INDEX') {
     const def = env.catalog.getIndex(name);
     if (def === undefined) {

@@ -4,6 +4,8 @@
  * catalog keeps definitions and values (storage/sequence.ts); nextval and setval are never
  * rolled back, the DDL is (ddl_txn.ts).
  */
+import { relationKey } from '../../storage/schema_def.js';
+import { qualifiedRelationName, relationKeyOfText } from '../analyze/namespace.js';
 import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
 import type { ColumnDef, Table, Value } from '../../storage/table.js';
 import {
@@ -12,7 +14,7 @@ import {
 import { toInt8 } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
 import { alterSequenceTx, alterTableTx, createSequenceTx, dropSequenceTx } from './ddl_txn.js';
-import { checkCreationSchema, notice, referencedSchema, missingSchema, type Notices } from './ddl.js';
+import { checkCreationSchema, notice, referencedRelation, missingSchema, type Notices } from './ddl.js';
 import { dropDependentViews } from './views.js';
 import { ensureXid } from './txn.js';
 
@@ -29,42 +31,13 @@ export function int8Of(v: bigint): Value {
  * @throws PgError 42P01 when no relation has the name; 42809 when it is not a sequence.
  */
 export function sequenceByText(env: SqlEnv, text: string): Sequence {
-  const parts = splitQualified(text);
-  const rel = parts[parts.length - 1]!;
-  const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
-  const q = schema === null || schema === 'public' ? env.catalog.getSequence(rel) : undefined;
+  const { key, parts } = relationKeyOfText(env, text);
+  const q = key === null ? undefined : env.catalog.getSequence(key);
   if (q !== undefined) return q;
-  if ((schema === null || schema === 'public') && (env.catalog.getTable(rel) !== undefined || env.catalog.getIndex(rel) !== undefined)) {
-    throw new PgError('42809', `"${rel}" is not a sequence`);
+  if (key !== null && (env.catalog.getTable(key) !== undefined || env.catalog.getIndex(key) !== undefined)) {
+    throw new PgError('42809', `"${parts[parts.length - 1]}" is not a sequence`);
   }
   throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`);
-}
-
-/** regclassin's name splitting: dots outside double quotes, unquoted parts folded to lower case. */
-function splitQualified(text: string): string[] {
-  const parts: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === '.') {
-      parts.push(cur);
-      cur = '';
-    } else cur += c.toLowerCase();
-  }
-  parts.push(cur);
-  if (quoted || parts.some((p) => p === '') || parts.length > 3) {
-    throw new PgError('42602', 'invalid name syntax');
-  }
-  return parts;
 }
 
 /** nextval(name) for the session: advances the sequence and remembers it for currval / lastval. */
@@ -116,21 +89,14 @@ export function sessionSetval(env: SqlEnv, name: string, value: bigint, called: 
  * @throws PgError 42P01 for a missing table; 42703 for a missing column.
  */
 export function serialSequenceOf(env: SqlEnv, tableText: string, column: string): string | null {
-  const parts = splitQualified(tableText);
-  const table = parts[parts.length - 1]!;
-  const schema = parts.length > 1 ? parts[parts.length - 2]! : null;
-  const t = schema === null || schema === 'public' ? env.catalog.getTable(table) : undefined;
+  const { key, parts } = relationKeyOfText(env, tableText);
+  const t = key === null ? undefined : env.catalog.getTable(key);
   if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${parts.join('.')}" does not exist`);
-  if (!t.def.columns.some((c) => c.name === column)) throw new PgError(SQLSTATE.undefined_column, `column "${column}" of relation "${table}" does not exist`);
+  if (!t.def.columns.some((c) => c.name === column)) throw new PgError(SQLSTATE.undefined_column, `column "${column}" of relation "${parts[parts.length - 1]}" does not exist`);
   for (const q of env.catalog.allSequences()) {
-    if (q.def.ownedBy?.table === table && q.def.ownedBy.column === column) return `public.${quoteIdentIfNeeded(q.def.name)}`;
+    if (q.def.ownedBy?.table === t.name && q.def.ownedBy.column === column) return qualifiedRelationName(env, q.def.name);
   }
   return null;
-}
-
-/** An identifier as quote_ident prints it. */
-function quoteIdentIfNeeded(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
 /**
@@ -308,11 +274,11 @@ function ownerOf(env: SqlEnv, parts: readonly string[]): SequenceDef['ownedBy'] 
     if (parts[0] === 'none') return null;
     throw new PgError(SQLSTATE.syntax_error, 'invalid OWNED BY option', { hint: 'Specify OWNED BY table.column or OWNED BY NONE.' });
   }
-  const table = parts[parts.length - 2]!;
   const column = parts[parts.length - 1]!;
-  const schema = referencedSchema(parts.slice(0, -1));
-  if (schema === 'missing') throw missingSchema(parts.slice(0, -1));
-  const t = schema === 'public' ? env.catalog.getTable(table) : undefined;
+  const { kind, key } = referencedRelation(env, parts.slice(0, -1));
+  if (kind === 'missing') throw missingSchema(parts.slice(0, -1));
+  const table = key ?? parts[parts.length - 2]!;
+  const t = key === null ? undefined : env.catalog.getTable(key);
   if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${table}" does not exist`);
   if (!t.def.columns.some((c) => c.name === column)) throw new PgError(SQLSTATE.undefined_column, `column "${column}" of relation "${table}" does not exist`);
   return { table, column };
@@ -321,18 +287,17 @@ function ownerOf(env: SqlEnv, parts: readonly string[]): SequenceDef['ownedBy'] 
 /** CREATE SEQUENCE [IF NOT EXISTS] name [options]. */
 export function createSequence(env: SqlEnv, s: PgNode, notices: Notices): void {
   const rv = s.sequence;
-  const name: string = rv.relname;
   if (rv.relpersistence === 't') throw pgErr.featureNotSupported('temporary sequences');
   if (rv.relpersistence === 'u') throw pgErr.featureNotSupported('unlogged sequences');
-  checkCreationSchema({ ...rv, location: -1 }); // CREATE SEQUENCE's 3F000 has no position
+  const name = checkCreationSchema(env, { ...rv, location: -1 }); // CREATE SEQUENCE's 3F000 has no position
   const o = readSequenceOptions(s.options, false);
   if (o.sequenceName !== undefined) throw pgErr.featureNotSupported('SEQUENCE NAME in CREATE SEQUENCE');
   if (env.catalog.relationExists(name)) {
     if (s.if_not_exists === true) {
-      notices.push(notice(SQLSTATE.duplicate_table, `relation "${name}" already exists, skipping`));
+      notices.push(notice(SQLSTATE.duplicate_table, `relation "${rv.relname}" already exists, skipping`));
       return;
     }
-    throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+    throw new PgError(SQLSTATE.duplicate_table, `relation "${rv.relname}" already exists`);
   }
   const { def, last, called } = applySequenceOptions(name, o, null);
   if (o.ownedBy !== undefined) def.ownedBy = ownerOf(env, o.ownedBy);
@@ -346,16 +311,16 @@ export function createSequence(env: SqlEnv, s: PgNode, notices: Notices): void {
  * @throws PgError 42P01; 42809 when it names a table or index.
  */
 function namedSequence(env: SqlEnv, parts: readonly string[], missingOk: boolean, notices: Notices, what: 'relation' | 'sequence'): Sequence | null {
-  const schema = referencedSchema(parts);
-  if (schema === 'missing') {
+  const { kind, key } = referencedRelation(env, parts);
+  if (kind === 'missing') {
     if (!missingOk) throw missingSchema(parts);
     notices.push(notice(SQLSTATE.successful_completion, `schema "${parts[parts.length - 2]}" does not exist, skipping`));
     return null;
   }
-  const name = parts[parts.length - 1]!;
-  const q = schema === 'public' ? env.catalog.getSequence(name) : undefined;
+  const name = key ?? parts[parts.length - 1]!;
+  const q = key !== null ? env.catalog.getSequence(name) : undefined;
   if (q !== undefined) return q;
-  if (schema === 'public' && (env.catalog.getTable(name) !== undefined || env.catalog.getIndex(name) !== undefined)) {
+  if (key !== null && (env.catalog.getTable(name) !== undefined || env.catalog.getIndex(name) !== undefined)) {
     const table = env.catalog.getTable(name) !== undefined;
     if (what === 'sequence') throw new PgError('42809', `"${name}" is not a sequence`, { hint: `Use DROP ${table ? 'TABLE' : 'INDEX'} to remove ${table ? 'a table' : 'an index'}.` });
     throw new PgError('42809', `cannot open relation "${name}"`, { detail: `This operation is not supported for ${table ? 'tables' : 'indexes'}.` });
@@ -422,8 +387,9 @@ export function identitySequence(env: SqlEnv, table: string, column: string, typ
     ownerOf(env, o.ownedBy);
   }
   const nameParts = o.sequenceName;
-  if (nameParts !== undefined && referencedSchema(nameParts) === 'missing') throw missingSchema(nameParts);
-  const name = nameParts !== undefined ? nameParts[nameParts.length - 1]! : `${table}_${column}_seq`;
+  const named = nameParts === undefined ? null : referencedRelation(env, nameParts);
+  if (named?.kind === 'missing') throw missingSchema(nameParts!);
+  const name = named?.key ?? `${table}_${column}_seq`;
   if (taken(name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
   o.type = type;
   const { def, last, called } = applySequenceOptions(name, o, null);
@@ -507,8 +473,8 @@ export function renameSequence(env: SqlEnv, s: PgNode, notices: Notices): void {
   const parts = rv.schemaname !== undefined ? [rv.schemaname, rv.relname] : [rv.relname];
   const q = namedSequence(env, parts, s.missing_ok === true, notices, 'relation');
   if (q === null) return;
-  const to: string = s.newname;
   const from = q.def.name;
+  const to = relationKey(env.catalog.splitKey(from).schema, s.newname as string);
   if (env.catalog.relationExists(to)) throw new PgError(SQLSTATE.duplicate_table, `relation "${to}" already exists`);
   ensureXid(env);
   alterSequenceTx(env, env.txn, from, { ...q.def, name: to }, q.state.last, q.state.called, q.state.logCnt);

@@ -42,7 +42,8 @@ import { LockWait } from '../../storage/row_locks.js';
 import { BuildWait, finishConcurrentBuild } from './index_build_concurrent.js';
 import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
-import { createTable, dropTables, createIndex, dropIndexes, notice, type Notices } from './ddl.js';
+import { createSchema, dropSchemas } from './schemas.js';
+import { createTable, dropTables, createIndex, dropIndexes, notice, referencedRelation, type Notices } from './ddl.js';
 import { reindex } from './reindex.js';
 import { closeCursor, cursorsAtRelease, cursorsAtRollbackTo, declareCursor, fetchCursor } from './cursors.js';
 import { PREPARABLE, deallocate, executeParams, lookupPrepared, runCountingPlan, storePrepared, type PreparedStatement } from './prepared.js';
@@ -116,10 +117,10 @@ interface Prepared {
   /** The catalog's view key when analyzed (Catalog.viewKey: per transaction while DDL is in flight). */
   viewKey?: number;
   /**
-   * The TimeZone setting when analyzed: literals of timestamptz were read and constants folded
-   * in that zone, so another zone analyzes again.
+   * The settings the analysis read ({@link analysisSettings}): another TimeZone or search_path
+   * analyzes again.
    */
-  timeZone?: string;
+  settings?: string;
   /**
    * The transaction start the analysis read when it folded `'now'`, `'today'` and the like
    * (SqlEnv.analysisClock); absent when it read none. PostgreSQL parses a simple query anew
@@ -360,7 +361,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     }
     case 'AlterTableStmt':
       if (alterViewStatement(env, s, notices)) return done(s.objtype === 'OBJECT_VIEW' ? 'ALTER VIEW' : 'ALTER TABLE', notices);
-      guardDependentViews(env, s.relation.relname, alterTableChange(s), notices, () => alterTable(env, s, notices));
+      guardDependentViews(env, relationKeyOf(env, s.relation), alterTableChange(s), notices, () => alterTable(env, s, notices));
       return done('ALTER TABLE', notices);
     case 'RenameStmt':
       if (s.renameType === 'OBJECT_TYPE') {
@@ -372,7 +373,7 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
         return done('ALTER SEQUENCE', notices);
       }
       if (renameViewStatement(env, s, notices)) return done(s.renameType === 'OBJECT_VIEW' ? 'ALTER VIEW' : 'ALTER TABLE', notices);
-      guardDependentViews(env, s.relation?.relname ?? '', renameChange(s), notices, () => renameRelation(env, s, notices));
+      guardDependentViews(env, s.relation === undefined ? '' : relationKeyOf(env, s.relation), renameChange(s), notices, () => renameRelation(env, s, notices));
       return done('ALTER TABLE', notices);
     case 'ViewStmt':
       createView(env, raw, s, notices);
@@ -395,6 +396,10 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       if (s.removeType === 'OBJECT_EXTENSION') {
         dropExtensions(env, s, notices);
         return done('DROP EXTENSION', notices);
+      }
+      if (s.removeType === 'OBJECT_SCHEMA') {
+        dropSchemas(env, s, notices);
+        return done('DROP SCHEMA', notices);
       }
       if (s.removeType === 'OBJECT_VIEW') {
         dropViews(env, s, notices);
@@ -443,6 +448,9 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     case 'NotifyStmt':
       queueNotify(env, String(s.conditionname ?? ''), s.payload === undefined ? null : String(s.payload));
       return done('NOTIFY', notices);
+    case 'CreateSchemaStmt':
+      createSchema(env, s, notices);
+      return done('CREATE SCHEMA', notices);
     case 'CreateEnumStmt':
       createEnumType(env, s);
       return done('CREATE TYPE', notices);
@@ -567,7 +575,7 @@ function withCtes(raw: RawStatement, ctes: PgNode[]): RawStatement {
 interface ModifyingWithDescription {
   version: number;
   viewKey: number;
-  timeZone: string;
+  settings: string;
   declared: readonly SqlType[];
   /** Every parameter's type ($1 first): declared, else inferred by the first part that types it. */
   types: SqlType[];
@@ -594,9 +602,9 @@ const modifyingWithDescriptions = new WeakMap<object, ModifyingWithDescription>(
 function describeModifyingWith(env: SqlEnv, raw: RawStatement, cache: PreparedCache): ModifyingWithDescription {
   const s = raw.stmt[raw.tag];
   const declared = cache.get(raw.stmt)?.declared ?? [];
-  const timeZone = env.settings.get('TimeZone') as string;
+  const settings = analysisSettings(env);
   const had = modifyingWithDescriptions.get(raw.stmt);
-  if (had !== undefined && had.version === env.catalog.version && had.viewKey === env.catalog.viewKey() && had.timeZone === timeZone && sameTypes(had.declared, declared)) return had;
+  if (had !== undefined && had.version === env.catalog.version && had.viewKey === env.catalog.viewKey() && had.settings === settings && sameTypes(had.declared, declared)) return had;
   checkModifyingWith(s, modifyingCtes(s), (name) => env.catalog.tableNames().filter((n) => (env.catalog.getTable(n)?.def.foreignKeys ?? []).some((f) => f.refTable === name)));
   const types: SqlType[] = [...declared];
   const merge = (found: readonly SqlType[]): void => {
@@ -627,7 +635,7 @@ function describeModifyingWith(env: SqlEnv, raw: RawStatement, cache: PreparedCa
   merge(main.paramTypes);
   for (const p of parts) cache.set(p.stmt, { version: -1, analyzed: null, declared: types });
   const out: ModifyingWithDescription = {
-    version: env.catalog.version, viewKey: env.catalog.viewKey(), timeZone, declared, types, fields: main.fields, parts,
+    version: env.catalog.version, viewKey: env.catalog.viewKey(), settings, declared, types, fields: main.fields, parts,
   };
   modifyingWithDescriptions.set(raw.stmt, out);
   return out;
@@ -764,11 +772,19 @@ function prepare(env: SqlEnv, raw: RawStatement, cache: PreparedCache, unknownOk
 
 /**
  * True when the cached analysis `hit` still holds: made under this catalog version, view of
- * the catalog and TimeZone, and, when it read the clock, in this transaction.
+ * the catalog, TimeZone and search_path, and, when it read the clock, in this transaction.
  */
+/**
+ * The settings an analysis depends on, as one string: TimeZone (timestamptz literals were read
+ * and constants folded in it) and search_path (unqualified relation names were looked up on it).
+ */
+function analysisSettings(env: SqlEnv): string {
+  return `${env.settings.get('TimeZone') as string}\0${env.settings.get('search_path') as string}`;
+}
+
 function analysisFresh(env: SqlEnv, hit: Prepared): boolean {
   return hit.analyzed !== null && hit.version === env.catalog.version && hit.viewKey === env.catalog.viewKey()
-    && hit.timeZone === env.settings.get('TimeZone') && (hit.clockUs === undefined || hit.clockUs === env.timestamps.transactionUs);
+    && hit.settings === analysisSettings(env) && (hit.clockUs === undefined || hit.clockUs === env.timestamps.transactionUs);
 }
 
 function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache): AnyAnalyzed {
@@ -793,7 +809,7 @@ function analyzeStatement(env: SqlEnv, raw: RawStatement, cache: PreparedCache):
     clock.read = outerRead || read;
   }
   cache.set(raw.stmt, {
-    version: env.catalog.version, viewKey: env.catalog.viewKey(), timeZone: env.settings.get('TimeZone') as string, analyzed, declared,
+    version: env.catalog.version, viewKey: env.catalog.viewKey(), settings: analysisSettings(env), analyzed, declared,
     ...(read ? { clockUs: env.timestamps.transactionUs } : {}),
   });
   return analyzed;
@@ -1422,4 +1438,9 @@ function explainResult(opts: ExplainOptions, lines: string[]): StatementResult {
     affectedRows: 0,
     notices: [],
   };
+}
+
+/** The catalog key range variable `rv` names (its own name when its schema holds no relation of vecgres'). */
+function relationKeyOf(env: SqlEnv, rv: PgNode): string {
+  return referencedRelation(env, rv.schemaname === undefined ? [rv.relname] : [rv.schemaname, rv.relname]).key ?? (rv.relname as string);
 }

@@ -135,6 +135,23 @@ function relPages(bytes: number): number {
 }
 
 /** The rows of system view `name` in its column order, or null when `name` is not one. */
+/** The schema and name of relation key `key` (storage/schema_def.ts), as catalog views show them. */
+function schemaAndName(env: SqlEnv, key: string): [string, string] {
+  const { schema, name } = env.catalog.splitKey(key);
+  return [schema, name];
+}
+
+/** pg_class.relname of relation key `key`. */
+function relName(env: SqlEnv, key: string): string {
+  return env.catalog.splitKey(key).name;
+}
+
+/** pg_class.relnamespace of relation key `key`: public's oid or the user schema's. */
+export function namespaceOid(env: SqlEnv, key: string): number {
+  const { schema } = env.catalog.splitKey(key);
+  return schema === 'public' ? NS_PUBLIC : env.catalog.getSchema(schema)?.oid ?? NS_PUBLIC;
+}
+
 export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
   if (name.startsWith('information_schema.')) return informationSchemaRows(env, name.slice('information_schema.'.length));
   switch (name) {
@@ -144,6 +161,7 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
         [NS_CATALOG, 'pg_catalog', BOOTSTRAP_SUPERUSER, null],
         [NS_PUBLIC, 'public', 6171, null],
         [12424, 'information_schema', BOOTSTRAP_SUPERUSER, null],
+        ...env.catalog.allSchemas().map((d) => [d.oid, d.name, BOOTSTRAP_SUPERUSER, null]),
       ];
     case 'pg_am': {
       const rows: Value[][] = [[HEAP_AM, 'heap', 'heap_tableam_handler', 't'], [403, 'btree', 'bthandler', 'i']];
@@ -248,7 +266,8 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       // last_value is NULL until nextval (or setval with is_called) has run.
       return env.catalog.allSequences().filter((q) => env.catalog.getSequence(q.def.name) === q).map((q) => {
         const d = q.def;
-        return ['public', d.name, 'postgres', SEQUENCE_TYPE_NAME[d.type], toInt8(d.start), toInt8(d.min), toInt8(d.max), toInt8(d.increment), d.cycle, toInt8(d.cache), q.state.called ? toInt8(q.state.last) : null];
+        const { schema, name } = env.catalog.splitKey(d.name);
+        return [schema, name, 'postgres', SEQUENCE_TYPE_NAME[d.type], toInt8(d.start), toInt8(d.min), toInt8(d.max), toInt8(d.increment), d.cycle, toInt8(d.cache), q.state.called ? toInt8(q.state.last) : null];
       });
     case 'pg_sequence':
       return env.catalog.allSequences().filter((q) => env.catalog.getSequence(q.def.name) === q).map((q) => {
@@ -260,7 +279,7 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
     case 'pg_views':
       return env.catalog.viewsVisible().map((v) => ['public', v.name, 'postgres', viewDefinitionText(v)]);
     case 'pg_tables':
-      return env.catalog.tableNames().map((t) => ['public', t, 'postgres', null, env.catalog.indexesOf(t).length > 0, false, false, false]);
+      return env.catalog.tableNames().map((t) => [...schemaAndName(env, t), 'postgres', null, env.catalog.indexesOf(t).length > 0, false, false, false]);
     case 'pg_stats':
       return statsRows(env);
     case 'pg_stat_user_tables':
@@ -269,7 +288,8 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
       const rows: Value[][] = [];
       for (const d of env.catalog.allIndexes()) {
         const s = env.stats.index(d.name);
-        rows.push([env.stats.relOid(d.table), env.stats.relOid(d.name), 'public', d.table, d.name, s.idxScan, timestamptzText(s.lastIdxScanMs), s.idxTupRead, s.idxTupFetch]);
+        const [schema, table] = schemaAndName(env, d.table);
+        rows.push([env.stats.relOid(d.table), env.stats.relOid(d.name), schema, table, env.catalog.splitKey(d.name).name, s.idxScan, timestamptzText(s.lastIdxScanMs), s.idxTupRead, s.idxTupFetch]);
       }
       return rows;
     }
@@ -374,7 +394,7 @@ function classRows(env: SqlEnv): Value[][] {
     const reltuples = ts === undefined ? -1 : ts.reltuples;
     const hasIndex = env.catalog.indexesOf(name).length > 0;
     rows.push([
-      st.relOid(name), name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, HEAP_AM, st.relOid(name), 0,
+      st.relOid(name), relName(env, name), namespaceOid(env, name), 0, 0, BOOTSTRAP_SUPERUSER, HEAP_AM, st.relOid(name), 0,
       ts?.relpages ?? 0, Math.fround(reltuples), 0, 0, 0, hasIndex, false, 'p', 'r', maxAttnum(t.def), t.def.checks?.length ?? 0,
       false, withTriggers.has(name), false, false, false, true, 'd', false, 0, '1', '1', null, null, null,
     ]);
@@ -389,7 +409,7 @@ function classRows(env: SqlEnv): Value[][] {
   // Sequences (serial and identity columns'): relkind 'S', no access method, 8 kB each.
   for (const { def: { name } } of env.catalog.allSequences()) {
     rows.push([
-      st.relOid(name), name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, 0, st.relOid(name), 0, 1, Math.fround(1), 0, 0, 0, false, false, 'p', 'S', 3, 0,
+      st.relOid(name), relName(env, name), namespaceOid(env, name), 0, 0, BOOTSTRAP_SUPERUSER, 0, st.relOid(name), 0, 1, Math.fround(1), 0, 0, 0, false, false, 'p', 'S', 3, 0,
       false, false, false, false, false, true, 'n', false, 0, '0', '0', null, null, null,
     ]);
   }
@@ -400,7 +420,7 @@ function classRows(env: SqlEnv): Value[][] {
     const bytes = idx?.sizeBytes() ?? 0;
     const reloptions = d.options.length > 0 ? new PgArray('text', [d.options.length], d.options.map(([k, v]) => `${k}=${v}`)) : null;
     rows.push([
-      st.relOid(d.name), d.name, NS_PUBLIC, 0, 0, BOOTSTRAP_SUPERUSER, d.primaryKey ? 403 : amOid(env, d.method), st.relOid(d.name), 0,
+      st.relOid(d.name), relName(env, d.name), namespaceOid(env, d.name), 0, 0, BOOTSTRAP_SUPERUSER, d.primaryKey ? 403 : amOid(env, d.method), st.relOid(d.name), 0,
       relPages(bytes), Math.fround(ts === undefined ? -1 : ts.reltuples), 0, 0, 0, false, false, 'p', 'i', indexKeyColumns(d).length, 0,
       false, false, false, false, false, true, 'n', false, 0, '0', '0', null, reloptions, null,
     ]);
@@ -408,9 +428,9 @@ function classRows(env: SqlEnv): Value[][] {
   return rows;
 }
 
-function statsRow(table: string, attname: string, s: ColumnStats, type: SqlType): Value[] {
+function statsRow(table: readonly [string, string], attname: string, s: ColumnStats, type: SqlType): Value[] {
   return [
-    'public', table, attname, false, Math.fround(s.nullFrac), s.avgWidth, Math.fround(s.nDistinct),
+    table[0], table[1], attname, false, Math.fround(s.nullFrac), s.avgWidth, Math.fround(s.nDistinct),
     s.mcvVals.length > 0 ? textArray(s.mcvVals, type) : null,
     s.mcvFreqs.length > 0 ? float4Array(s.mcvFreqs) : null,
     s.histogram.length > 0 ? textArray(s.histogram, type) : null,
@@ -427,7 +447,7 @@ function statsRows(env: SqlEnv): Value[][] {
     if (ts === undefined) continue;
     t.def.columns.forEach((c, i) => {
       const s = ts.columns[i];
-      if (s !== null && s !== undefined) rows.push(statsRow(name, c.name, s, c.type));
+      if (s !== null && s !== undefined) rows.push(statsRow(schemaAndName(env, name), c.name, s, c.type));
     });
   }
   return rows;
@@ -450,7 +470,7 @@ function statTableRows(env: SqlEnv): Value[][] {
       if (is.lastIdxScanMs !== null && (lastIdx === null || is.lastIdxScanMs > lastIdx)) lastIdx = is.lastIdxScanMs;
     }
     rows.push([
-      st.relOid(name), 'public', name, s.seqScan, timestamptzText(s.lastSeqScanMs), s.seqTupRead, idxScan, timestamptzText(lastIdx), idxFetch,
+      st.relOid(name), ...schemaAndName(env, name), s.seqScan, timestamptzText(s.lastSeqScanMs), s.seqTupRead, idxScan, timestamptzText(lastIdx), idxFetch,
       s.tupIns, s.tupUpd, s.tupDel, s.tupHotUpd, 0, t.liveCount, s.deadRows, s.modsSinceAnalyze, s.insSinceVacuum,
       timestamptzText(s.lastVacuumMs), null, timestamptzText(s.lastAnalyzeMs), timestamptzText(s.lastAutoanalyzeMs),
       s.vacuumCount, 0, s.analyzeCount, s.autoanalyzeCount, 0, 0, 0, 0,

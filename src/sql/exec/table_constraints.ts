@@ -53,8 +53,7 @@ function keyTypeFamily(t: ColumnType): string {
  */
 function foreignKeyColumns(env: SqlEnv, self: TableDef, fk: PgNode, fkCols: number[], name: string, pendingUniques: readonly IndexDef[]): { refTable: string; refColumns: number[] } {
   const rv = fk.pktable;
-  checkUtilitySchema(rv);
-  const refName: string = rv.relname;
+  const refName = checkUtilitySchema(env, rv);
   const isSelf = refName === self.name;
   const ref = isSelf ? null : env.catalog.getTable(refName);
   if (!isSelf && ref === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${refName}" does not exist`);

@@ -45,8 +45,7 @@ export interface TableLikeCopy {
  */
 export function expandTableLike(env: SqlEnv, like: PgNode, table: string): TableLikeCopy {
   const rv = like.relation;
-  checkUtilitySchema(rv, true);
-  const src = env.catalog.getTable(rv.relname);
+  const src = env.catalog.getTable(checkUtilitySchema(env, rv, true));
   if (src === undefined) {
     const name = rv.schemaname === undefined ? rv.relname : `${rv.schemaname}.${rv.relname}`;
     throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`, pos(rv.location));
@@ -113,8 +112,9 @@ function quoteLiteral(s: string): string {
  * generateClonedIndexStmt: the name is chosen again, ChooseIndexName's).
  */
 function clonedIndex(env: SqlEnv, src: Table, d: Parameters<typeof pgGetIndexdef>[0], table: string): PgNode {
-  const stmt = structuredClone(parseSql(pgGetIndexdef(d, src, env.methods))[0]!.stmt.IndexStmt) as PgNode;
+  const stmt = structuredClone(parseSql(pgGetIndexdef(d, src, env.methods, (k) => env.catalog.splitKey(k)))[0]!.stmt.IndexStmt) as PgNode;
   delete stmt.idxname;
-  stmt.relation = { ...stmt.relation, relname: table, schemaname: undefined };
+  const { schema, name } = env.catalog.splitKey(table);
+  stmt.relation = { ...stmt.relation, relname: name, schemaname: schema };
   return stmt;
 }

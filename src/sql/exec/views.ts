@@ -29,7 +29,7 @@ import type { ViewColumn, ViewDef } from '../../storage/view.js';
 import { lockNotAvailable } from '../../storage/catalog.js';
 import { alterViewTx, createViewTx, dropViewTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
-import { missingSchema, notice, referencedSchema, type Notices } from './ddl.js';
+import { missingSchema, notice, referencedRelation, type Notices } from './ddl.js';
 import { changeOwner } from './alter_table.js';
 
 /** What a view's query resolves to: the relations it names directly and its binding's fingerprint. */
@@ -388,9 +388,12 @@ export function createView(env: SqlEnv, raw: RawStatement, s: PgNode, notices: N
   if (s.withCheckOption !== undefined && s.withCheckOption !== 'NO_CHECK_OPTION') throw pgErr.featureNotSupported('CREATE VIEW ... WITH CHECK OPTION');
   if (raw.source === undefined) throw pgErr.featureNotSupported('CREATE VIEW in this context');
   const parts: string[] = rv.schemaname === undefined ? [rv.relname] : [rv.schemaname, rv.relname];
-  const schema = referencedSchema(parts);
+  const { kind: schema, key } = referencedRelation(env, parts);
   if (schema === 'missing') throw missingSchema(parts);
   if (schema === 'system') throw new PgError('42501', `permission denied for schema ${rv.schemaname}`);
+  // A view's stored query is analyzed again where it is used, so its names would resolve
+  // through the search path of that moment; PostgreSQL binds them when the view is created.
+  if (key !== rv.relname) throw pgErr.featureNotSupported('views in a schema other than public');
   const name: string = rv.relname;
   const select = s.query.SelectStmt;
   rejectParams(s.query);
@@ -439,16 +442,16 @@ export function dropViews(env: SqlEnv, s: PgNode, notices: Notices): void {
   const dropping = new Set<string>(objects.map((o) => o.List.items[o.List.items.length - 1].String.sval as string));
   for (const obj of objects) {
     const parts: string[] = obj.List.items.map((x: PgNode) => x.String.sval as string);
-    const schema = referencedSchema(parts);
+    const { kind: schema, key } = referencedRelation(env, parts);
     if (schema === 'missing') {
       if (s.missing_ok !== true) throw missingSchema(parts);
       notices.push(notice(SQLSTATE.successful_completion, `schema "${parts[parts.length - 2]}" does not exist, skipping`));
       continue;
     }
-    const name = parts[parts.length - 1]!;
-    const v = schema === 'system' ? undefined : env.catalog.getView(name);
+    const name = key ?? parts[parts.length - 1]!;
+    const v = key === null ? undefined : env.catalog.getView(name);
     if (v === undefined) {
-      if (schema !== 'system' && env.catalog.getTable(name) !== undefined) throw wrongObjectType(name, 'a view', 'Use DROP TABLE to remove a table.');
+      if (key !== null && env.catalog.getTable(name) !== undefined) throw wrongObjectType(name, 'a view', 'Use DROP TABLE to remove a table.');
       if (s.missing_ok === true) {
         notices.push(notice(SQLSTATE.successful_completion, `view "${name}" does not exist, skipping`));
         continue;

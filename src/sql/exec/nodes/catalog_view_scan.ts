@@ -52,8 +52,10 @@ function viewRows(env: SqlEnv, name: string): Value[][] {
   } else if (name === 'pg_indexes') {
     for (const d of env.catalog.allIndexes()) {
       // peekTable: a catalog view reads past other sessions' DDL locks.
-      const indexdef = pgGetIndexdef(d, env.catalog.peekTable(d.table), env.methods);
-      out.push(['public', d.table, d.name, null, indexdef]);
+      const split = (k: string) => env.catalog.splitKey(k);
+      const indexdef = pgGetIndexdef(d, env.catalog.peekTable(d.table), env.methods, split);
+      const t = split(d.table);
+      out.push([t.schema, t.name, split(d.name).name, null, indexdef]);
     }
   }
   return out;
