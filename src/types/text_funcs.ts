@@ -19,6 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PgError, SQLSTATE } from '../common/errors.js';
+import { overlayTailStart } from './bytea_funcs.js';
 
 /** Characters (code points) of `s`. */
 function chars(s: string): string[] {
@@ -183,6 +184,98 @@ export function initcap(s: string): string {
     out += inWord ? pgLower(c) : pgUpper(c);
     inWord = /[\p{L}\p{N}]/u.test(c);
   }
+  return out;
+}
+
+/**
+ * casefold(text) (PostgreSQL 18): the database's case folding. Under the libc provider of
+ * PostgreSQL's default C.UTF-8 ctype that is lower() (str_casefold falls back to it), so
+ * `casefold('ẞ')` is `ß` but `casefold('ς')` stays `ς`.
+ */
+export function casefold(s: string): string {
+  return pgLower(s);
+}
+
+/** to_hex(int4) (varlena.c to_hex32): lower-case hex of the 32-bit two's complement. */
+export function toHex32(n: number): string {
+  return (n >>> 0).toString(16);
+}
+
+/** to_hex(int8) (to_hex64): lower-case hex of the 64-bit two's complement. */
+export function toHex64(n: bigint | number): string {
+  return BigInt.asUintN(64, BigInt(n)).toString(16);
+}
+
+/**
+ * overlay(text PLACING text FROM start [FOR count]) (varlena.c text_overlay): characters
+ * 1..start-1 of `s`, then `placing`, then `s` from character start+count (count defaults to
+ * the length of `placing`; a negative count repeats part of `s`, as PostgreSQL's definition
+ * by substrings gives).
+ * @throws PgError 22011 `negative substring length not allowed` for start < 1; 22003
+ *   `integer out of range` when start + count overflows.
+ */
+export function overlay(s: string, placing: string, start: number, count: number = charLength(placing)): string {
+  const tail = overlayTailStart(start, count);
+  return substr(s, 1, start - 1) + placing + substr(s, tail);
+}
+
+/** quote_nullable(text): `NULL` for NULL, else quote_literal. */
+export function quoteNullable(s: string | null): string {
+  return s === null ? 'NULL' : quoteLiteral(s);
+}
+
+function unistrError(message: string, hint?: string): PgError {
+  return new PgError(SQLSTATE.syntax_error, message, hint === undefined ? {} : { hint });
+}
+
+/**
+ * unistr(text) (varlena.c unistr): `\XXXX`, `\uXXXX`, `\+XXXXXX` and `\UXXXXXXXX` (hex code
+ * points, a UTF-16 surrogate pair written as two escapes) become their characters and `\\`
+ * a backslash; every other character stays.
+ * @throws PgError 42601 `invalid Unicode escape` (with PostgreSQL's hint) for any other
+ *   backslash, `invalid Unicode surrogate pair` for a surrogate not in a pair; 22023
+ *   `invalid Unicode code point: XXXX` for 0 or above U+10FFFF.
+ */
+export function unistr(s: string): string {
+  const hexRun = (i: number, n: number): number | null => {
+    const h = s.slice(i, i + n);
+    return h.length === n && /^[0-9A-Fa-f]+$/.test(h) ? parseInt(h, 16) : null;
+  };
+  const invalidPair = (): PgError => unistrError('invalid Unicode surrogate pair');
+  let out = '';
+  let pairFirst = 0;
+  let i = 0;
+  while (i < s.length) {
+    if (s[i] !== '\\') {
+      if (pairFirst !== 0) throw invalidPair();
+      out += s[i++];
+      continue;
+    }
+    if (s[i + 1] === '\\') {
+      if (pairFirst !== 0) throw invalidPair();
+      out += '\\';
+      i += 2;
+      continue;
+    }
+    let cp: number | null;
+    if ((cp = hexRun(i + 1, 4)) !== null) i += 5;
+    else if (s[i + 1] === 'u' && (cp = hexRun(i + 2, 4)) !== null) i += 6;
+    else if (s[i + 1] === '+' && (cp = hexRun(i + 2, 6)) !== null) i += 8;
+    else if (s[i + 1] === 'U' && (cp = hexRun(i + 2, 8)) !== null) i += 10;
+    else throw unistrError('invalid Unicode escape', 'Unicode escapes must be \\XXXX, \\+XXXXXX, \\uXXXX, or \\UXXXXXXXX.');
+    if (cp <= 0 || cp > 0x10ffff) {
+      throw new PgError(SQLSTATE.invalid_parameter_value, `invalid Unicode code point: ${cp.toString(16).toUpperCase().padStart(4, '0')}`);
+    }
+    const second = cp >= 0xdc00 && cp <= 0xdfff;
+    if (pairFirst !== 0) {
+      if (!second) throw invalidPair();
+      cp = ((pairFirst & 0x3ff) << 10) + 0x10000 + (cp & 0x3ff);
+      pairFirst = 0;
+    } else if (second) throw invalidPair();
+    if (cp >= 0xd800 && cp <= 0xdbff) pairFirst = cp;
+    else out += String.fromCodePoint(cp);
+  }
+  if (pairFirst !== 0) throw invalidPair();
   return out;
 }
 
@@ -597,59 +690,6 @@ function regexMessage(js: string): string {
 export function regexMatches(s: string, pattern: string, caseInsensitive: boolean): boolean {
   const re = compileRegex(pattern, { caseInsensitive, newlineSensitive: false, literal: false, expanded: false, global: false });
   return re.test(s);
-}
-
-/**
- * regexp_match(text, pattern [, flags]): the first match's capture groups (the whole match
- * when the pattern has none), null when there is no match; an unmatched group is NULL.
- * @throws PgError 22023 for the `g` flag (regexp_match has no global form).
- */
-export function regexpMatch(s: string, pattern: string, flags: string): (string | null)[] | null {
-  if (flags.includes('g')) {
-    throw new PgError(SQLSTATE.invalid_parameter_value, 'regexp_match() does not support the "global" option', {
-      hint: 'Use the regexp_matches function instead.',
-    });
-  }
-  const re = compileRegex(pattern, parseRegexFlags(flags, false));
-  const m = re.exec(s);
-  if (m === null) return null;
-  if (m.length === 1) return [m[0]];
-  return m.slice(1).map((g) => g ?? null);
-}
-
-/**
- * regexp_replace(text, pattern, replacement [, flags]): the first match (every match with
- * `g`) replaced; in the replacement `\1`..`\9` insert a group, `\&` the whole match and `\\`
- * a backslash (PostgreSQL's replace_text_regexp).
- */
-export function regexpReplace(s: string, pattern: string, replacement: string, flags: string): string {
-  const re = compileRegex(pattern, parseRegexFlags(flags, true));
-  // The number of capture groups: what an always-matching alternative of the pattern captures.
-  const groups = new RegExp(`${re.source}|`, re.flags.replace('g', '')).exec('')!.length - 1;
-  return s.replace(re, (...args: unknown[]) => {
-    const whole = args[0] as string;
-    let out = '';
-    for (let i = 0; i < replacement.length; i++) {
-      const c = replacement[i]!;
-      if (c !== '\\' || i + 1 >= replacement.length) {
-        out += c;
-        continue;
-      }
-      const n = replacement[i + 1]!;
-      if (n >= '1' && n <= '9') {
-        const g = args[Number(n)];
-        if (Number(n) <= groups && typeof g === 'string') out += g;
-        i++;
-      } else if (n === '&') {
-        out += whole;
-        i++;
-      } else if (n === '\\') {
-        out += '\\';
-        i++;
-      } else out += c;
-    }
-    return out;
-  });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -10,8 +10,14 @@ import type { Overload } from './overloads.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import {
   pgLower, pgUpper, similarToEscape, charLength, substr, left, right, strpos, replace, splitPart, trim, pad, repeat, reverse, md5, initcap,
-  like, likeEscape, regexMatches, regexpMatch, regexpReplace, quoteIdent, quoteLiteral, chr, ascii,
+  like, likeEscape, regexMatches, quoteIdent, quoteLiteral, chr, ascii, casefold, toHex32, toHex64, overlay, quoteNullable, unistr,
 } from '../../types/text_funcs.js';
+import {
+  regexpMatch, regexpReplace, regexpReplaceFlags, regexpSplit, regexpCount, regexpInstr, regexpSubstr, regexpLike,
+} from '../../types/regexp_funcs.js';
+import {
+  encodeBytea, decodeText, getByte, setByte, byteaOverlay, shaDigest, md5Bytea, crc32, crc32c, convertBytes, convertFrom, convertTo,
+} from '../../types/bytea_funcs.js';
 import {
   absInt, absInt8, modInt, modInt8, powerFloat8, sqrtFloat8, cbrtFloat8, expFloat8, lnFloat8, log10Float8, degrees, radians, sqrtNumeric,
 } from '../../types/math_funcs.js';
@@ -134,8 +140,59 @@ export function registerTextFunctions(add: Add): void {
   const matchArray = (m: (string | null)[] | null): Value => (m === null ? null : new PgArray('text', [m.length], m));
   add('regexp_match', f2(['text', 'text'], 'text[]', (a, b) => matchArray(regexpMatch(a as S, b as S, ''))));
   add('regexp_match', fn(['text', 'text', 'text'], 'text[]', (v) => matchArray(regexpMatch(v[0] as S, v[1] as S, v[2] as S))));
-  add('regexp_replace', fn(['text', 'text', 'text'], 'text', (v) => regexpReplace(v[0] as S, v[1] as S, v[2] as S, '')));
-  add('regexp_replace', fn(['text', 'text', 'text', 'text'], 'text', (v) => regexpReplace(v[0] as S, v[1] as S, v[2] as S, v[3] as S)));
+  add('regexp_replace', fn(['text', 'text', 'text'], 'text', (v) => regexpReplace(v[0] as S, v[1] as S, v[2] as S)));
+  add('regexp_replace', fn(['text', 'text', 'text', 'text'], 'text', (v) => regexpReplaceFlags(v[0] as S, v[1] as S, v[2] as S, v[3] as S)));
+  // PostgreSQL 15's forms: a start position, then which match (0: all), then flags.
+  type I = number;
+  add('regexp_replace', fn(['text', 'text', 'text', 'int4'], 'text', (v) => regexpReplace(v[0] as S, v[1] as S, v[2] as S, '', v[3] as I)));
+  add('regexp_replace', fn(['text', 'text', 'text', 'int4', 'int4'], 'text', (v) => regexpReplace(v[0] as S, v[1] as S, v[2] as S, '', v[3] as I, v[4] as I)));
+  add('regexp_replace', fn(['text', 'text', 'text', 'int4', 'int4', 'text'], 'text', (v) => regexpReplace(v[0] as S, v[1] as S, v[2] as S, v[5] as S, v[3] as I, v[4] as I)));
+  const splitArray = (v: Value[]): Value => {
+    const parts = regexpSplit(v[0] as S, v[1] as S, (v[2] as S | undefined) ?? '', 'regexp_split_to_array()');
+    return new PgArray('text', [parts.length], parts);
+  };
+  add('regexp_split_to_array', fn(['text', 'text'], 'text[]', splitArray));
+  add('regexp_split_to_array', fn(['text', 'text', 'text'], 'text[]', splitArray));
+  // regexp_count / regexp_instr / regexp_substr / regexp_like (PostgreSQL 15): each shorter
+  // form is the longest one with its trailing parameters left at their defaults.
+  const regexpForms = (name: string, params: SqlType[], result: SqlType, impl: (v: Value[]) => Value): void => {
+    for (let n = 2; n <= params.length; n++) add(name, fn(params.slice(0, n), result, impl));
+  };
+  regexpForms('regexp_count', ['text', 'text', 'int4', 'text'], 'int4', (v) => regexpCount(v[0] as S, v[1] as S, v[2] as I | undefined, v[3] as S | undefined));
+  regexpForms('regexp_instr', ['text', 'text', 'int4', 'int4', 'int4', 'text', 'int4'], 'int4', (v) =>
+    regexpInstr(v[0] as S, v[1] as S, v[2] as I | undefined, v[3] as I | undefined, v[4] as I | undefined, v[5] as S | undefined, v[6] as I | undefined));
+  regexpForms('regexp_substr', ['text', 'text', 'int4', 'int4', 'text', 'int4'], 'text', (v) =>
+    regexpSubstr(v[0] as S, v[1] as S, v[2] as I | undefined, v[3] as I | undefined, v[4] as S | undefined, v[5] as I | undefined));
+  regexpForms('regexp_like', ['text', 'text', 'text'], 'bool', (v) => regexpLike(v[0] as S, v[1] as S, v[2] as S | undefined));
+  add('casefold', f1(['text'], 'text', (a) => casefold(a as S)));
+  add('to_hex', f1(['int4'], 'text', (a) => toHex32(a as I)));
+  add('to_hex', f1(['int8'], 'text', (a) => toHex64(a as bigint | number)));
+  // overlay(s PLACING r FROM start [FOR count]) arrives as overlay(s, r, start [, count]).
+  add('overlay', fn(['text', 'text', 'int4'], 'text', (v) => overlay(v[0] as S, v[1] as S, v[2] as I)));
+  add('overlay', fn(['text', 'text', 'int4', 'int4'], 'text', (v) => overlay(v[0] as S, v[1] as S, v[2] as I, v[3] as I)));
+  // Not strict: NULL is quoted as the word NULL.
+  add('quote_nullable', { ...fn(['text'], 'text', (v) => quoteNullable(v[0] as S | null)), strict: false });
+  add('unistr', f1(['text'], 'text', (a) => unistr(a as S)));
+  registerByteaFunctions(add);
+}
+
+/** Registers the functions over bytea (encode.c, varlena.c, cryptohashfuncs.c, mbutils.c). */
+export function registerByteaFunctions(add: Add): void {
+  type U = Uint8Array;
+  add('encode', f2(['bytea', 'text'], 'text', (a, b) => encodeBytea(a as U, b as S)));
+  add('decode', f2(['text', 'text'], 'bytea', (a, b) => decodeText(a as S, b as S)));
+  for (const alg of ['sha224', 'sha256', 'sha384', 'sha512'] as const) add(alg, f1(['bytea'], 'bytea', (a) => shaDigest(alg, a as U)));
+  add('md5', f1(['bytea'], 'text', (a) => md5Bytea(a as U)));
+  add('crc32', f1(['bytea'], 'int8', (a) => crc32(a as U)));
+  add('crc32c', f1(['bytea'], 'int8', (a) => crc32c(a as U)));
+  add('get_byte', f2(['bytea', 'int4'], 'int4', (a, b) => getByte(a as U, b as number)));
+  add('set_byte', fn(['bytea', 'int4', 'int4'], 'bytea', (v) => setByte(v[0] as U, v[1] as number, v[2] as number)));
+  add('overlay', fn(['bytea', 'bytea', 'int4'], 'bytea', (v) => byteaOverlay(v[0] as U, v[1] as U, v[2] as number)));
+  add('overlay', fn(['bytea', 'bytea', 'int4', 'int4'], 'bytea', (v) => byteaOverlay(v[0] as U, v[1] as U, v[2] as number, v[3] as number)));
+  // The encoding names are of type name; text reaches them by its implicit cast.
+  add('convert_from', f2(['bytea', 'text'], 'text', (a, b) => convertFrom(a as U, b as S)));
+  add('convert_to', f2(['text', 'text'], 'bytea', (a, b) => convertTo(a as S, b as S)));
+  add('convert', fn(['bytea', 'text', 'text'], 'bytea', (v) => convertBytes(v[0] as U, v[1] as S, v[2] as S)));
 }
 
 /** The operators over text that these functions implement (textlike, texticregexeq, ...). */

@@ -72,6 +72,8 @@ export interface Overload {
   nary?: boolean;
   /** Array arguments take only their own array type (anyarray), never one cast to it. */
   exactArrays?: true;
+  /** An n-ary function that is not strict: `impl` sees NULL arguments (quote_nullable). */
+  strict?: false;
 }
 
 type V = Float32Array;
