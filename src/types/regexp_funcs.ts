@@ -11,17 +11,13 @@
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { compileRegex, parseRegexFlags, type RegexOptions } from './text_funcs.js';
 
-/** The global, index-reporting twin of each compiled pattern (immutable but for lastIndex, which every walk sets first). */
-const walkers = new WeakMap<RegExp, RegExp>();
-
+/**
+ * A global, index-reporting (`d`) copy of the translated pattern. A fresh RegExp per walk,
+ * since a walk moves its lastIndex; the translation itself is compileRegex's (cached there).
+ */
 function walker(pattern: string, opts: RegexOptions): RegExp {
   const re = compileRegex(pattern, { ...opts, global: false });
-  let w = walkers.get(re);
-  if (w === undefined) {
-    w = new RegExp(re.source, `${re.flags}gd`);
-    walkers.set(re, w);
-  }
-  return w;
+  return new RegExp(re.source, `${re.flags}gd`);
 }
 
 /**

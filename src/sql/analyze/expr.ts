@@ -1095,7 +1095,9 @@ function overloadedCall(scope: ExprScope, name: string, overloads: readonly Over
   }
   const o = res.overload;
   const a = args.map((x, i) => applyArg(scope, x, o.args[i]!, location));
-  if (o.nary === true) return foldConstants(scope, { k: 'fn', type: o.result, name, fn: o.impl as FnN, args: a });
+  if (o.nary === true) {
+    return foldConstants(scope, { k: 'fn', type: o.result, name, fn: o.impl as FnN, args: a, ...(o.strict === false ? { strict: false as const } : {}) });
+  }
   if (a.length === 1) return foldConstants(scope, { k: 'op1', type: o.result, fn: o.impl as Fn1, arg: a[0]!, op: name });
   return foldConstants(scope, { k: 'op2', type: o.result, fn: o.impl as Fn2, l: a[0]!, r: a[1]!, op: name });
 }
