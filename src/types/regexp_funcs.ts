@@ -2,8 +2,9 @@
  * PostgreSQL's regular-expression functions that find matches (regexp.c): regexp_match,
  * regexp_matches, regexp_split_to_array / _to_table, and PostgreSQL 15's regexp_count,
  * regexp_instr, regexp_like and regexp_substr. The patterns are translated by text_funcs.ts
- * compileRegex (see its module comment for where a translated ARE can still differ); this
- * module only walks the matches as regexp.c's setup_regexp_matches does.
+ * compileRegex, asked for the match's extent (`spans`), so a pattern whose ARE match could
+ * differ from JavaScript's fails with 0A000; this module only walks the matches as regexp.c's
+ * setup_regexp_matches does.
  *
  * Positions are counted in characters (code points), as PostgreSQL counts them in a UTF8
  * database; internally the walk uses JavaScript string offsets and converts at the edges.
@@ -16,7 +17,7 @@ import { compileRegex, parseRegexFlags, type RegexOptions } from './text_funcs.j
  * since a walk moves its lastIndex; the translation itself is compileRegex's (cached there).
  */
 function walker(pattern: string, opts: RegexOptions): RegExp {
-  const re = compileRegex(pattern, { ...opts, global: false });
+  const re = compileRegex(pattern, { ...opts, global: false }, true);
   return new RegExp(re.source, `${re.flags}gd`);
 }
 
@@ -92,7 +93,8 @@ function invalidParameter(name: string, value: number): PgError {
  * regexp_match(text, pattern [, flags]): the first match's capture groups (the whole match
  * when the pattern has none), null when there is no match; an unmatched group is NULL.
  * @throws PgError 22023 for the `g` flag (regexp_match has no global form) or an unknown
- *   flag; 2201B for an invalid pattern.
+ *   flag; 2201B for an invalid pattern;
+ *   0A000 for one whose match could differ from PostgreSQL's (compileRegex `spans`).
  */
 export function regexpMatch(s: string, pattern: string, flags: string): (string | null)[] | null {
   const o = flagsWithoutGlobal(flags, 'regexp_match()', 'Use the regexp_matches function instead.');
@@ -104,7 +106,8 @@ export function regexpMatch(s: string, pattern: string, flags: string): (string 
  * regexp_matches(text, pattern [, flags]) (a set-returning function): one row per match with
  * `g`, else at most one; each row the match's capture groups (the whole match when the
  * pattern has none), an unmatched group NULL.
- * @throws PgError 22023 for an unknown flag; 2201B for an invalid pattern.
+ * @throws PgError 22023 for an unknown flag; 2201B for an invalid pattern;
+ *   0A000 for one whose match could differ from PostgreSQL's (compileRegex `spans`).
  */
 export function regexpMatches(s: string, pattern: string, flags: string): (string | null)[][] {
   const o = parseRegexFlags(flags, true);
@@ -116,7 +119,8 @@ export function regexpMatches(s: string, pattern: string, flags: string): (strin
  * between matches of `pattern`; zero-length matches at the start or end of `s` or right
  * after a previous match do not split (so an empty pattern splits into characters).
  * @throws PgError 22023 `regexp_split_to_array() does not support the "global" option`
- *   (`fn` names the function), or for an unknown flag; 2201B for an invalid pattern.
+ *   (`fn` names the function), or for an unknown flag; 2201B for an invalid pattern;
+ *   0A000 for one whose match could differ from PostgreSQL's (compileRegex `spans`).
  */
 export function regexpSplit(s: string, pattern: string, flags: string, fn: string): string[] {
   const o = flagsWithoutGlobal(flags, fn);
@@ -134,7 +138,8 @@ export function regexpSplit(s: string, pattern: string, flags: string, fn: strin
  * regexp_count(text, pattern [, start [, flags]]) (PostgreSQL 15): the number of matches,
  * searching from character `start` (1-based).
  * @throws PgError 22023 `invalid value for parameter "start": n` for start < 1, `regexp_count()
- *   does not support the "global" option`, or an unknown flag; 2201B for an invalid pattern.
+ *   does not support the "global" option`, or an unknown flag; 2201B for an invalid pattern;
+ *   0A000 for one whose match could differ from PostgreSQL's (compileRegex `spans`).
  */
 export function regexpCount(s: string, pattern: string, start = 1, flags = ''): number {
   if (start <= 0) throw invalidParameter('start', start);
@@ -145,11 +150,13 @@ export function regexpCount(s: string, pattern: string, start = 1, flags = ''): 
 /**
  * regexp_like(text, pattern [, flags]) (PostgreSQL 15): whether the pattern matches.
  * @throws PgError 22023 `regexp_like() does not support the "global" option` or an unknown
- *   flag; 2201B for an invalid pattern.
+ *   flag; 2201B for an invalid pattern;
+ *   0A000 for one whose match could differ from PostgreSQL's (compileRegex `spans`).
  */
 export function regexpLike(s: string, pattern: string, flags = ''): boolean {
   const o = flagsWithoutGlobal(flags, 'regexp_like()');
-  return findMatches(s, pattern, o, 0, false, false).length > 0;
+  // Only whether there is a match: every pattern translates faithfully for that.
+  return compileRegex(pattern, { ...o, global: false }).test(s);
 }
 
 /**
@@ -238,7 +245,8 @@ function expandReplacement(replacement: string, m: RegExpExecArray): string {
  * character `start` (1-based); the n-th one replaced, or every one when n is 0. Without `n`
  * the `g` flag means every match and its absence the first; with `n`, `g` is ignored.
  * @throws PgError 22023 `invalid value for parameter "start": n` for start < 1, `"n"` for
- *   n < 0, or an unknown flag; 2201B for an invalid pattern.
+ *   n < 0, or an unknown flag; 2201B for an invalid pattern;
+ *   0A000 for one whose match could differ from PostgreSQL's (compileRegex `spans`).
  */
 export function regexpReplace(s: string, pattern: string, replacement: string, flags = '', start = 1, n?: number): string {
   if (start <= 0) throw invalidParameter('start', start);

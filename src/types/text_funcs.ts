@@ -11,11 +11,11 @@
  * PostgreSQL's default non-newline-sensitive mode) and rewrites what the two spell differently:
  * `\b` (backspace in an ARE), `\m` `\M` `\y` `\Y` (word boundaries), `\A` `\Z`, `\e` `\a`,
  * `\xhhh` with any number of hex digits, `[[:alpha:]]` classes, a `***=` literal prefix and
- * leading embedded options `(?i)`. Where they still differ: an ARE takes the greediness of the
- * whole match from its first quantifier (JavaScript quantifiers are each greedy or lazy on
- * their own), so a pattern mixing `*?` and `*` may match a different substring; error texts
- * of invalid patterns are mapped for the common cases only; and case-insensitive matching uses
- * Unicode simple case folding.
+ * leading embedded options `(?i)`. Where they still differ: an ARE's match is the longest (or
+ * shortest) at the leftmost position, JavaScript's the first its backtracking finds, so where
+ * the match's extent is used compileRegex refuses (0A000) the patterns that could tell the two
+ * apart (SpanGuard); error texts of invalid patterns are mapped for the common cases only; and
+ * case-insensitive matching uses Unicode simple case folding.
  */
 import { createHash } from 'node:crypto';
 import { PgError, SQLSTATE } from '../common/errors.js';
@@ -563,6 +563,116 @@ function applyFlag(o: RegexOptions, f: string, allowGlobal: boolean): void {
   }
 }
 
+/** One parenthesized level of a pattern, as {@link SpanGuard} walks it. */
+interface SpanFrame {
+  /** Per branch, the literal character every match of the branch starts with (null: not known). */
+  firsts: (string | null)[];
+  /** Whether the next atom starts a branch. */
+  atStart: boolean;
+  /** Whether the level has alternatives. */
+  alt: boolean;
+  /** The enclosing level's branch this level starts (its first character is that branch's), if any. */
+  slot: { frame: SpanFrame; index: number } | null;
+}
+
+function unfaithful(what: string): PgError {
+  return new PgError(SQLSTATE.feature_not_supported, `regular expression ${what} is not supported where the matched text is used`, {
+    hint: 'PostgreSQL takes the longest (or shortest) match at the leftmost position, which vecgres cannot reproduce for this pattern; the ~ operator and regexp_like() accept it.',
+  });
+}
+
+/**
+ * Refuses, while compileRegex translates a pattern for a function that uses the match's
+ * extent, the constructs where an ARE's longest-leftmost match (regcomp.c / regexec.c) and
+ * JavaScript's first backtracking match can differ:
+ * - a non-greedy quantifier (`*?` `+?` `??` `{m,n}?`: an ARE takes the whole match's
+ *   greediness from its first quantifier);
+ * - a quantified parenthesized group (`(ab)?(abcd)?` and `(a*)+` match differently);
+ * - alternation, unless every alternative starts with its own literal character (so at any
+ *   position at most one alternative can match and there is nothing to choose): `(a)|(z)`
+ *   is kept, `ab|abcd` refused.
+ * This is a sufficient condition, conservative by design: a refused pattern fails with
+ * 0A000, never with a different answer.
+ */
+class SpanGuard {
+  private readonly stack: SpanFrame[] = [{ firsts: [], atStart: true, alt: false, slot: null }];
+  private afterGroup = false;
+
+  constructor(private readonly caseInsensitive: boolean) {}
+
+  private get top(): SpanFrame {
+    return this.stack[this.stack.length - 1]!;
+  }
+
+  /** Records what the branch starts with, in this frame and in every frame it starts. */
+  private static setFirst(frame: SpanFrame, index: number, first: string | null): void {
+    frame.firsts[index] = first;
+    if (index === 0 && frame.slot !== null) SpanGuard.setFirst(frame.slot.frame, frame.slot.index, first);
+  }
+
+  /** An atom: `literal` the character it matches, null for anything else; `next` the pattern character after it. */
+  atom(literal: string | null, next: string | undefined): void {
+    this.afterGroup = false;
+    const f = this.top;
+    if (!f.atStart) return;
+    f.atStart = false;
+    f.firsts.push(null);
+    // An optional first atom may match nothing, so the branch need not start with it.
+    const quantified = next === '*' || next === '?' || next === '+' || next === '{';
+    let first = quantified ? null : literal;
+    if (first !== null && this.caseInsensitive) first = /^[A-Za-z0-9]$/.test(first) ? first.toLowerCase() : /^[\x20-\x7e]$/.test(first) ? first : null;
+    SpanGuard.setFirst(f, f.firsts.length - 1, first);
+  }
+
+  /** `(`: `consuming` false for a lookahead, whose first character does not start the match. */
+  open(consuming: boolean): void {
+    const f = this.top;
+    let slot: SpanFrame['slot'] = null;
+    if (f.atStart) {
+      f.atStart = false;
+      f.firsts.push(null);
+      if (consuming) slot = { frame: f, index: f.firsts.length - 1 };
+    }
+    this.stack.push({ firsts: [], atStart: true, alt: false, slot });
+    this.afterGroup = false;
+  }
+
+  close(): void {
+    const f = this.stack.pop()!;
+    this.check(f);
+    if (f.alt && f.slot !== null) SpanGuard.setFirst(f.slot.frame, f.slot.index, null);
+    this.afterGroup = true;
+  }
+
+  alternation(): void {
+    const f = this.top;
+    if (f.atStart) f.firsts.push(null);
+    f.alt = true;
+    f.atStart = true;
+    this.afterGroup = false;
+  }
+
+  /** A quantifier (`*` `+` `?` or a bound); `next` the pattern character after it. */
+  quantifier(next: string | undefined): void {
+    if (next === '?') throw unfaithful('non-greedy quantifier');
+    if (this.afterGroup) throw unfaithful('quantifier on a parenthesized group');
+  }
+
+  end(): void {
+    this.check(this.stack[0]!);
+  }
+
+  private check(f: SpanFrame): void {
+    if (!f.alt) return;
+    if (f.atStart) f.firsts.push(null);
+    const seen = new Set<string>();
+    for (const c of f.firsts) {
+      if (c === null || seen.has(c)) throw unfaithful('alternation (|) between alternatives that can start alike');
+      seen.add(c);
+    }
+  }
+}
+
 const regexCache = new Map<string, RegExp>();
 const REGEX_CACHE_MAX = 256;
 
@@ -570,10 +680,17 @@ const REGEX_CACHE_MAX = 256;
  * The JavaScript RegExp for a PostgreSQL ARE `pattern` with options (see the module comment
  * for the translation). Compiled patterns are cached by pattern and options (immutable
  * values, as PostgreSQL's own compiled-regex cache), never any per-query state.
- * @throws PgError 2201B `invalid regular expression: ...`.
+ *
+ * `spans`: the caller uses where the match starts and ends or what its groups captured
+ * (regexp_match, regexp_replace, regexp_substr, ...), not only whether there is one. An ARE
+ * then picks the longest (or, led by a non-greedy quantifier, the shortest) match at the
+ * leftmost position, while JavaScript takes the first its backtracking finds; the two agree
+ * for the patterns {@link SpanGuard} accepts, and the others fail rather than differ.
+ * @throws PgError 2201B `invalid regular expression: ...`; 0A000 with `spans` for a pattern
+ *   whose match could differ (see {@link SpanGuard}).
  */
-export function compileRegex(pattern: string, opts: RegexOptions): RegExp {
-  const key = `${opts.caseInsensitive ? 'i' : ''}${opts.newlineSensitive ? 'n' : ''}${opts.literal ? 'q' : ''}${opts.expanded ? 'x' : ''}${opts.global ? 'g' : ''}/${pattern}`;
+export function compileRegex(pattern: string, opts: RegexOptions, spans = false): RegExp {
+  const key = `${opts.caseInsensitive ? 'i' : ''}${opts.newlineSensitive ? 'n' : ''}${opts.literal ? 'q' : ''}${opts.expanded ? 'x' : ''}${opts.global ? 'g' : ''}${spans ? 's' : ''}/${pattern}`;
   const hit = regexCache.get(key);
   if (hit !== undefined) return hit;
   const o = { ...opts };
@@ -601,6 +718,7 @@ export function compileRegex(pattern: string, opts: RegexOptions): RegExp {
     let i = 0;
     const groups: GroupState = { opened: 0, closed: [] };
     const open: number[] = []; // group numbers of the open parentheses, 0 when not capturing
+    const guard = spans ? new SpanGuard(o.caseInsensitive) : null;
     while (i < p.length) {
       const c = p[i]!;
       if (o.expanded && /\s/.test(c)) {
@@ -610,32 +728,54 @@ export function compileRegex(pattern: string, opts: RegexOptions): RegExp {
       } else if (c === '\\') {
         const [t, next] = translateEscape(p, i + 1, false, groups);
         src += t;
+        guard?.atom(null, p[next]);
         i = next;
       } else if (c === '[') {
         const [t, next] = translateBracket(p, i);
         src += t;
+        guard?.atom(null, p[next]);
         i = next;
       } else if (c === '{') {
         const [t, next] = translateBound(p, i);
         src += t;
+        if (t !== '\\{') guard?.quantifier(p[next]);
+        else guard?.atom(null, p[next]);
         i = next;
       } else if (c === ']' || c === '}') {
         // Literal outside a bracket expression or bound (an error under JavaScript's u flag).
         src += `\\${c}`;
+        guard?.atom(c, p[i + 1]);
         i++;
       } else if (c === '$' && o.newlineSensitive) {
         src += '(?=\\n|(?![\\s\\S]))';
+        guard?.atom(null, p[i + 1]);
         i++;
       } else if (c === '^' && o.newlineSensitive) {
         src += '(?<=\\n|^)';
+        guard?.atom(null, p[i + 1]);
         i++;
+      } else if (c === '(' && p[i + 1] === '?' && p[i + 2] !== undefined && ':=!<'.includes(p[i + 2]!)) {
+        // (?: (?= (?! (?<= (?<!: the opener is one token; a lookaround consumes nothing.
+        const len = p[i + 2] === '<' ? 4 : 3;
+        open.push(0);
+        guard?.open(p[i + 2] === ':');
+        src += p.slice(i, i + len).join('');
+        i += len;
       } else {
-        if (c === '(') open.push(p[i + 1] === '?' ? 0 : ++groups.opened);
-        else if (c === ')' && open.length > 0) groups.closed[open.pop()!] = true;
+        if (c === '(') {
+          open.push(p[i + 1] === '?' ? 0 : ++groups.opened);
+          guard?.open(true);
+        } else if (c === ')' && open.length > 0) {
+          groups.closed[open.pop()!] = true;
+          guard?.close();
+        } else if (c === '|') guard?.alternation();
+        else if (c === '*' || c === '+' || c === '?') guard?.quantifier(p[i + 1]);
+        else guard?.atom(c === '.' || c === '^' || c === '$' ? null : c, p[i + 1]);
         src += c;
         i++;
       }
     }
+    guard?.end();
   }
   let re: RegExp;
   try {
