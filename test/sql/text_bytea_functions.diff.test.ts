@@ -132,7 +132,7 @@ test('to_hex, overlay, quote_nullable, unistr and casefold', async () => {
 
 test('regexp_matches, regexp_split_to_array / _to_table and string_to_table', async () => {
   await run('set-returning text functions', [
-    `SELECT regexp_matches('abcabc', '(b)(c)?', 'g')`,
+    `SELECT regexp_matches('abcabc', '(b)(c|x)', 'g')`,
     `SELECT regexp_matches('abcabc', 'b')`,
     `SELECT regexp_matches('abc', '', 'g')`,
     `SELECT regexp_matches('abc', 'z')`,
@@ -177,6 +177,15 @@ test('regexp_matches, regexp_split_to_array / _to_table and string_to_table', as
     `SELECT string_to_table(1, ',')`,
     `SELECT regexp_split_to_table('a b', ' '), regexp_matches('ab', '.', 'g')`,
     `SELECT count(*) FROM (SELECT regexp_split_to_table(t, '') FROM tb) s`,
+    `SELECT * FROM (VALUES ('a1b2'), ('c3')) v(s), LATERAL regexp_matches(v.s, '\\d', 'g') AS m ORDER BY 1, 2`,
+    `SELECT * FROM regexp_split_to_table('a b c', ' ') AS t(w) WHERE w <> 'b'`,
+    `SELECT count(*), array_agg(x) FROM regexp_split_to_table('c b a', ' ') x`,
+    `SELECT string_to_table('a,b,NULL', ',', 'NULL') IS NULL, string_to_table('a,b', ',', NULL)`,
+    `SELECT regexp_matches('a'::varchar, 'a'::char(1)), regexp_matches('ab', '.', 'g') FROM (VALUES (1), (2)) v(x)`,
+    `SELECT * FROM regexp_matches('a', 'a') AS m(x, y)`,
+    `SELECT * FROM string_to_table('a b', ' ') WITH ORDINALITY`,
+    `EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM regexp_matches('abc', 'b', 'g') AS m`,
+    `EXPLAIN (VERBOSE, COSTS OFF) SELECT regexp_split_to_table('a b', ' ')`,
   ]);
 });
 

@@ -13,8 +13,9 @@ import {
   like, likeEscape, regexMatches, quoteIdent, quoteLiteral, chr, ascii, casefold, toHex32, toHex64, overlay, quoteNullable, unistr,
 } from '../../types/text_funcs.js';
 import {
-  regexpMatch, regexpReplace, regexpReplaceFlags, regexpSplit, regexpCount, regexpInstr, regexpSubstr, regexpLike,
+  regexpMatch, regexpMatches, regexpReplace, regexpReplaceFlags, regexpSplit, regexpCount, regexpInstr, regexpSubstr, regexpLike,
 } from '../../types/regexp_funcs.js';
+import { stringToArray } from './array_ops.js';
 import {
   encodeBytea, decodeText, getByte, setByte, byteaOverlay, shaDigest, md5Bytea, crc32, crc32c, convertBytes, convertFrom, convertTo,
 } from '../../types/bytea_funcs.js';
@@ -175,6 +176,34 @@ export function registerTextFunctions(add: Add): void {
   add('unistr', f1(['text'], 'text', (a) => unistr(a as S)));
   registerByteaFunctions(add);
 }
+
+/**
+ * The set-returning functions over text, by name: regexp_matches, regexp_split_to_table and
+ * string_to_table. Each overload's `result` is the type of one row (its single column) and its
+ * `impl` computes all the rows at once, as a one-dimensional PgArray whose elements are the
+ * rows (for regexp_matches, text[] values). The analyzer wraps the call in a set-returning node
+ * (select list) or a FunctionScan (FROM) that returns the elements one per row, as unnest does;
+ * a strict call with a NULL argument yields no rows. string_to_table is string_to_array's rows
+ * (varlena.c implements both with one split), regexp_split_to_table regexp_split_to_array's.
+ */
+export const TEXT_SRFS: Readonly<Record<string, readonly Overload[]>> = (() => {
+  const rows = (r: readonly Value[]): PgArray => new PgArray('text', r.length === 0 ? [] : [r.length], r as PgArray['elems']);
+  const matches = (v: Value[]): Value => {
+    const found = regexpMatches(v[0] as S, v[1] as S, (v[2] as S | undefined) ?? '');
+    return rows(found.map((m) => new PgArray('text', [m.length], m)));
+  };
+  const split = (v: Value[]): Value => rows(regexpSplit(v[0] as S, v[1] as S, (v[2] as S | undefined) ?? '', 'regexp_split_to_table()'));
+  // Not strict in the delimiter or the null string (string_to_array's rules), strict in the string.
+  const table = (v: Value[]): Value => (v[0] === null ? null : stringToArray(v[0] as S, v[1] as S | null, (v[2] ?? null) as S | null));
+  return {
+    regexp_matches: [fn(['text', 'text'], 'text[]', matches), fn(['text', 'text', 'text'], 'text[]', matches)],
+    regexp_split_to_table: [fn(['text', 'text'], 'text', split), fn(['text', 'text', 'text'], 'text', split)],
+    string_to_table: [
+      { ...fn(['text', 'text'], 'text', table), strict: false },
+      { ...fn(['text', 'text', 'text'], 'text', table), strict: false },
+    ],
+  };
+})();
 
 /** Registers the functions over bytea (encode.c, varlena.c, cryptohashfuncs.c, mbutils.c). */
 export function registerByteaFunctions(add: Add): void {

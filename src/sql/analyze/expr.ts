@@ -44,7 +44,7 @@ import {
 } from './overloads.js';
 import { Jsonb, type JsonbValue, jsonbBuildObject, quoteJsonString } from '../../types/jsonb.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
-import { TEXT_MATCH_OPERATORS } from './builtin_functions.js';
+import { TEXT_MATCH_OPERATORS, TEXT_SRFS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 import {
   elementEquality, arrayCat, arrayPush, arrayPosition, arrayPositions, arrayRemove, arrayReplace, arrayDims, stringToArray,
@@ -173,6 +173,8 @@ export type Expr =
     field?: string;
     /** The call's offset in the statement (0-based), for error positions. */
     loc?: number;
+    /** `arg` is the call computing the whole set from this call's own arguments (TEXT_SRFS), printed as this call. */
+    spread?: true;
   }
   /**
    * A window function call `name(args) OVER window winref` of its query level's window list
@@ -2239,6 +2241,12 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     scope.sawSetReturning = true;
     return { k: 'srf', type: jsrf.cols[0]!.type, name, arg, expand: (v) => jsrf.rows(v as string).map((r) => r[0]!), loc: n.location };
   }
+  if (TEXT_SRFS[name] !== undefined) {
+    const { call, rowType } = textSrfCall(scope, name, args, n.location);
+    if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
+    scope.sawSetReturning = true;
+    return { k: 'srf', type: rowType, name, arg: call, loc: n.location, spread: true };
+  }
   if (name === 'jsonb_build_object' || name === 'jsonb_build_array' || name === 'to_jsonb') return jsonbBuildCall(scope, name, args, n.location);
   if (name === 'json_build_object' || name === 'json_build_array' || name === 'to_json') return jsonBuildCall(scope, name, args, n.location);
   if ((name === 'gen_random_uuid' || name === 'uuidv4') && args.length === 0 && scope.random !== undefined) {
@@ -2305,6 +2313,27 @@ function srfFieldSelection(scope: ExprScope, n: PgNode): Expr | null {
   if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
   scope.sawSetReturning = true;
   return { k: 'srf', type: srf.cols[col]!.type, name, arg, field, expand: (v) => srf.rows(v as string).map((r) => r[col]!), loc: fc.location };
+}
+
+/**
+ * A call of one of the set-returning functions over text (builtin_functions.ts TEXT_SRFS),
+ * resolved among its overloads: `call` computes all the rows as one array (never folded into a
+ * constant, so it runs, and fails, when the rows are read), `rowType` is one row's type.
+ * @throws PgError 42883 when no overload takes the arguments, 42725 when several do.
+ */
+export function textSrfCall(scope: ExprScope, name: string, args: Expr[], location: number): { call: Expr; rowType: SqlType } {
+  const res = resolveOverload(TEXT_SRFS[name]!, args.map((a) => a.type), false);
+  if (!res.ok) {
+    if (!res.ambiguous) throw undefinedFunction(name, args.map((a) => a.type), location);
+    throw new PgError('42725', `function ${name}(${args.map((a) => TYPE_NAME[a.type]).join(', ')}) is not unique`, {
+      hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+      ...pos(location),
+    });
+  }
+  const o = res.overload;
+  const a = args.map((x, i) => applyArg(scope, x, o.args[i]!, location));
+  const call: Expr = { k: 'fn', type: 'text[]', name, fn: o.impl as FnN, args: a, ...(o.strict === false ? { strict: false as const } : {}) };
+  return { call, rowType: o.result };
 }
 
 /**

@@ -20,12 +20,13 @@ import { leftmostLocation, rejectSubqueriesAndParams, walkRaw } from '../parser/
 import { inStoredExpression } from './clock_literals.js';
 import type { SqlEnv } from '../env.js';
 import {
-  type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg,
+  type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg, textSrfCall,
 } from './expr.js';
 import { existingRelationKey } from './namespace.js';
 import { type SqlType, type ArraySqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf } from './types.js';
 import type { WindowClause } from './window.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
+import { TEXT_SRFS } from './builtin_functions.js';
 import { expandGroupingSets, hasGroupingSets } from './grouping_sets.js';
 import { checkSelectLocking, firstLockingName, lockingWithSetOp, rowMarksOf, type RowMark } from './locking.js';
 import { ParseState, typmodOf, setOpLeaves, type SetOpTree, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
@@ -1274,6 +1275,7 @@ function functionRte(ps: ParseState, rf: PgNode): number {
   const fc = call.FuncCall;
   const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval?.toLowerCase();
   if (fname !== undefined && JSON_SRFS[fname] !== undefined) return jsonFunctionRte(ps, rf, fc, fname);
+  if (fname !== undefined && TEXT_SRFS[fname] !== undefined) return textFunctionRte(ps, rf, fc, fname);
   if (fname === 'unnest' && (fc.args ?? []).length > 1) return multiUnnestRte(ps, rf, fc);
   if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series' && fname !== 'pg_partition_ancestors')) {
     throw pgErr.featureNotSupported('functions in FROM other than unnest, generate_series, pg_partition_ancestors and the json set-returning functions');
@@ -1382,6 +1384,34 @@ function jsonFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string):
   if (ord) colTypes.push('int8');
   return ps.addRte({
     kind: 'function', fname, args: [arg], alias: refname, aliased: alias !== undefined, lateral: true,
+    colNames, colTypes, colTypmods: colTypes.map(() => -1), ...(ord ? { ordinality: true } : {}),
+  });
+}
+
+/**
+ * `FROM regexp_matches(...) [WITH ORDINALITY] [AS alias[(column)]]` and the other
+ * set-returning functions over text (builtin_functions.ts TEXT_SRFS): one column, named as a
+ * scalar function's (column alias, else relation alias, else the function). The scan reads the
+ * computed set as unnest reads an array. Implicitly LATERAL.
+ * @throws PgError 42883 / 42725 as textSrfCall; 42P10 for too many column aliases.
+ */
+function textFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string): number {
+  const savedLateral = ps.lateralActive;
+  ps.lateralActive = true;
+  let set: { call: Expr; rowType: SqlType };
+  try {
+    const args = ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(ps, a));
+    set = textSrfCall(ps, fname, args, fc.location);
+  } finally {
+    ps.lateralActive = savedLateral;
+  }
+  const { name: alias, cols } = aliasOf(rf);
+  const refname = alias ?? fname;
+  const ord = rf.ordinality === true;
+  const colNames = renameColumns(ord ? [refname, 'ordinality'] : [refname], cols, refname);
+  const colTypes: SqlType[] = ord ? [set.rowType, 'int8'] : [set.rowType];
+  return ps.addRte({
+    kind: 'function', fname, args: [set.call], alias: refname, aliased: alias !== undefined, lateral: true,
     colNames, colTypes, colTypmods: colTypes.map(() => -1), ...(ord ? { ordinality: true } : {}),
   });
 }

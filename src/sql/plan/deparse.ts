@@ -239,6 +239,7 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
     case 'agg':
       return e.gargs !== undefined ? `GROUPING(${e.gargs.map(d).join(', ')})` : `${e.name}(${e.mods?.distinct === true ? 'DISTINCT ' : ''}${d(e.arg)})${aggFilterText(e.mods, d)}`;
     case 'srf':
+      if (e.spread === true) return d(e.arg);
       return e.field === undefined ? `${e.name}(${d(e.arg)})` : `(${e.name}(${d(e.arg)})).${e.field}`;
     case 'fn':
       return `${e.name}(${e.args.map(d).join(', ')})`;

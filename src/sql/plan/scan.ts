@@ -164,8 +164,9 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
     case 'function': {
       const cols = rte.colNames.map((_, i) => i);
       const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
-      // PostgreSQL's default for a set-returning function: 1000 rows, or 100 for the json ones (prorows).
-      const n = rte.fname === 'unnest' || rte.fname === 'generate_series' ? 1000 : 100;
+      // PostgreSQL's estimate for a set-returning function (prorows): 1000 rows, 100 for the
+      // json ones, 10 for regexp_matches.
+      const n = rte.fname === 'regexp_matches' ? 10 : rte.fname === 'unnest' || rte.fname === 'generate_series' || rte.fname.endsWith('_to_table') ? 1000 : 100;
       const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, cols), fname: rte.fname, args: [] };
       node.args = rte.args.map((e) => info.bindFor(node, e, [], lateralRef));
       if (rte.ordinality === true) node.ordinality = true;

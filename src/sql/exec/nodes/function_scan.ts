@@ -1,7 +1,8 @@
 /**
  * FunctionScan (PostgreSQL's nodeFunctionscan.c) for `unnest(array)`,
- * `generate_series(start, stop [, step])` and the json set-returning functions
- * (types/json_srf.ts, one or two columns) in FROM: the arguments are evaluated per (re)scan
+ * `generate_series(start, stop [, step])`, the json set-returning functions
+ * (types/json_srf.ts, one or two columns) and the text ones (regexp_matches, ...,
+ * analyze/builtin_functions.ts TEXT_SRFS) in FROM: the arguments are evaluated per (re)scan
  * (a LATERAL call sees the current outer row through executor parameters); a series is
  * produced one value at a time without materializing it, a json function's rows all at once
  * (PostgreSQL materializes them in a tuplestore too).
@@ -13,6 +14,7 @@ import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 import { JSON_SRFS } from '../../../types/json_srf.js';
+import { TEXT_SRFS } from '../../analyze/builtin_functions.js';
 
 type FunctionPlan = Extract<PlanNode, { node: 'FunctionScan' }>;
 
@@ -57,7 +59,8 @@ export class FunctionScanState extends PlanState {
       this.i = 0;
       return;
     }
-    if (this.p.fname === 'unnest') {
+    if (this.p.fname === 'unnest' || TEXT_SRFS[this.p.fname] !== undefined) {
+      // A text set-returning function's argument is the call computing its rows as an array.
       const a = args[0] as PgArray | null;
       this.elems = a === null ? [] : (a.elems as readonly Value[]);
       this.i = 0;
