@@ -727,6 +727,12 @@ export function compileRegex(pattern: string, opts: RegexOptions, spans = false)
         while (i < p.length && p[i] !== '\n') i++;
       } else if (c === '\\') {
         const [t, next] = translateEscape(p, i + 1, false, groups);
+        // A constraint escape matches no character, so it cannot be quantified (regcomp.c);
+        // JavaScript would repeat the lookaround some of them become.
+        const q = p[next];
+        if (p[i + 1] !== undefined && 'mMyYAZ'.includes(p[i + 1]!) && (q === '*' || q === '+' || q === '?' || (q === '{' && isDigitChar(p[next + 1])))) {
+          throw invalidRegex('quantifier operand invalid');
+        }
         src += t;
         guard?.atom(null, p[next]);
         i = next;

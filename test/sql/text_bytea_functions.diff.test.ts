@@ -269,6 +269,10 @@ test('a pattern whose longest-leftmost match JavaScript could miss is 0A000 wher
     `SELECT 'abcd' ~ 'ab|abcd', regexp_like('xyy', 'x*?y+'), 'abcd' ~ '(ab)?(abcd)?', regexp_like('aaa', '(a*)+')`,
     `SELECT regexp_match('zab', '((a)|b)'), regexp_match('xabc', 'x(?:a|b)c?'), regexp_match('ab', '(?<=a)b'), regexp_match('ab', '(a)(?=b)')`,
     `SELECT regexp_replace('cat dog', 'c|d', 'X', 'g'), regexp_count('a-b_c', '-|_'), regexp_split_to_array('a-b_c', '-|_'), regexp_match('DOG', '(c)|(d)', 'i')`,
+    // A constraint escape cannot be quantified (a `{` not starting a bound is a literal).
+    `SELECT 'ab' ~ '\\Y+'`,
+    `SELECT regexp_match('ab', '\\m{1}a')`,
+    `SELECT 'ab' ~ '\\y{x', 'a{' ~ 'a\\M{'`,
   ]);
 });
 
@@ -284,7 +288,7 @@ test('random patterns: every one vecgres accepts where the match is used matches
     if (r < 6) return pick(['[ab]', '.', '[^a]', '\\w']);
     if (r < 8 && d < 3) return `(${pattern(d + 1)})`;
     if (r < 9 && d < 3) return `(?:${pattern(d + 1)})`;
-    return pick(['^', '$']);
+    return pick(['^', '$', '\\y', '\\m']);
   };
   const piece = (d: number): string => atom(d) + (rng.int(2) === 0 ? '' : pick(['*', '+', '?', '{1,2}', '{2}', '*?', '+?', '??']));
   const branch = (d: number): string => Array.from({ length: 1 + rng.int(3) }, () => piece(d)).join('');
