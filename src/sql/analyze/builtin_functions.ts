@@ -186,7 +186,7 @@ export function registerTextFunctions(add: Add): void {
  * a strict call with a NULL argument yields no rows. string_to_table is string_to_array's rows
  * (varlena.c implements both with one split), regexp_split_to_table regexp_split_to_array's.
  */
-export const TEXT_SRFS: Readonly<Record<string, readonly Overload[]>> = (() => {
+export const TEXT_SRFS: ReadonlyMap<string, readonly Overload[]> = (() => {
   const rows = (r: readonly Value[]): PgArray => new PgArray('text', r.length === 0 ? [] : [r.length], r as PgArray['elems']);
   const matches = (v: Value[]): Value => {
     const found = regexpMatches(v[0] as S, v[1] as S, (v[2] as S | undefined) ?? '');
@@ -195,14 +195,12 @@ export const TEXT_SRFS: Readonly<Record<string, readonly Overload[]>> = (() => {
   const split = (v: Value[]): Value => rows(regexpSplit(v[0] as S, v[1] as S, (v[2] as S | undefined) ?? '', 'regexp_split_to_table()'));
   // Not strict in the delimiter or the null string (string_to_array's rules), strict in the string.
   const table = (v: Value[]): Value => (v[0] === null ? null : stringToArray(v[0] as S, v[1] as S | null, (v[2] ?? null) as S | null));
-  return {
-    regexp_matches: [fn(['text', 'text'], 'text[]', matches), fn(['text', 'text', 'text'], 'text[]', matches)],
-    regexp_split_to_table: [fn(['text', 'text'], 'text', split), fn(['text', 'text', 'text'], 'text', split)],
-    string_to_table: [
-      { ...fn(['text', 'text'], 'text', table), strict: false },
-      { ...fn(['text', 'text', 'text'], 'text', table), strict: false },
-    ],
-  };
+  // A Map, so that no name reaches Object.prototype's members (`constructor`).
+  return new Map([
+    ['regexp_matches', [fn(['text', 'text'], 'text[]', matches), fn(['text', 'text', 'text'], 'text[]', matches)]],
+    ['regexp_split_to_table', [fn(['text', 'text'], 'text', split), fn(['text', 'text', 'text'], 'text', split)]],
+    ['string_to_table', [{ ...fn(['text', 'text'], 'text', table), strict: false }, { ...fn(['text', 'text', 'text'], 'text', table), strict: false }]],
+  ]);
 })();
 
 /** Registers the functions over bytea (encode.c, varlena.c, cryptohashfuncs.c, mbutils.c). */

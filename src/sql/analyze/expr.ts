@@ -2241,7 +2241,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     scope.sawSetReturning = true;
     return { k: 'srf', type: jsrf.cols[0]!.type, name, arg, expand: (v) => jsrf.rows(v as string).map((r) => r[0]!), loc: n.location };
   }
-  if (TEXT_SRFS[name] !== undefined) {
+  if (TEXT_SRFS.has(name)) {
     const { call, rowType } = textSrfCall(scope, name, args, n.location);
     if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
     scope.sawSetReturning = true;
@@ -2322,7 +2322,7 @@ function srfFieldSelection(scope: ExprScope, n: PgNode): Expr | null {
  * @throws PgError 42883 when no overload takes the arguments, 42725 when several do.
  */
 export function textSrfCall(scope: ExprScope, name: string, args: Expr[], location: number): { call: Expr; rowType: SqlType } {
-  const res = resolveOverload(TEXT_SRFS[name]!, args.map((a) => a.type), false);
+  const res = resolveOverload(TEXT_SRFS.get(name)!, args.map((a) => a.type), false);
   if (!res.ok) {
     if (!res.ambiguous) throw undefinedFunction(name, args.map((a) => a.type), location);
     throw new PgError('42725', `function ${name}(${args.map((a) => TYPE_NAME[a.type]).join(', ')}) is not unique`, {

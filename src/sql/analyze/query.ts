@@ -1275,7 +1275,7 @@ function functionRte(ps: ParseState, rf: PgNode): number {
   const fc = call.FuncCall;
   const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval?.toLowerCase();
   if (fname !== undefined && JSON_SRFS[fname] !== undefined) return jsonFunctionRte(ps, rf, fc, fname);
-  if (fname !== undefined && TEXT_SRFS[fname] !== undefined) return textFunctionRte(ps, rf, fc, fname);
+  if (fname !== undefined && TEXT_SRFS.has(fname)) return textFunctionRte(ps, rf, fc, fname);
   if (fname === 'unnest' && (fc.args ?? []).length > 1) return multiUnnestRte(ps, rf, fc);
   if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series' && fname !== 'pg_partition_ancestors')) {
     throw pgErr.featureNotSupported('functions in FROM other than unnest, generate_series, pg_partition_ancestors and the json set-returning functions');

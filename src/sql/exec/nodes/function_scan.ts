@@ -59,7 +59,7 @@ export class FunctionScanState extends PlanState {
       this.i = 0;
       return;
     }
-    if (this.p.fname === 'unnest' || TEXT_SRFS[this.p.fname] !== undefined) {
+    if (this.p.fname === 'unnest' || TEXT_SRFS.has(this.p.fname)) {
       // A text set-returning function's argument is the call computing its rows as an array.
       const a = args[0] as PgArray | null;
       this.elems = a === null ? [] : (a.elems as readonly Value[]);
