@@ -719,6 +719,19 @@ export function compileRegex(pattern: string, opts: RegexOptions, spans = false)
     const groups: GroupState = { opened: 0, closed: [] };
     const open: number[] = []; // group numbers of the open parentheses, 0 when not capturing
     const guard = spans ? new SpanGuard(o.caseInsensitive) : null;
+    // The pattern character at `j`, skipping what expanded syntax (x) ignores there, so that
+    // `a *` is seen as a quantified atom, as the ARE reads it.
+    const peek = (j: number, k = 0): string | undefined => {
+      let at = j;
+      for (let n = 0; ; n++) {
+        while (o.expanded && at < p.length && (/\s/.test(p[at]!) || p[at] === '#')) {
+          if (p[at] === '#') while (at < p.length && p[at] !== '\n') at++;
+          else at++;
+        }
+        if (n === k) return p[at];
+        at++;
+      }
+    };
     while (i < p.length) {
       const c = p[i]!;
       if (o.expanded && /\s/.test(c)) {
@@ -729,36 +742,36 @@ export function compileRegex(pattern: string, opts: RegexOptions, spans = false)
         const [t, next] = translateEscape(p, i + 1, false, groups);
         // A constraint escape matches no character, so it cannot be quantified (regcomp.c);
         // JavaScript would repeat the lookaround some of them become.
-        const q = p[next];
-        if (p[i + 1] !== undefined && 'mMyYAZ'.includes(p[i + 1]!) && (q === '*' || q === '+' || q === '?' || (q === '{' && isDigitChar(p[next + 1])))) {
+        const q = peek(next);
+        if (p[i + 1] !== undefined && 'mMyYAZ'.includes(p[i + 1]!) && (q === '*' || q === '+' || q === '?' || (q === '{' && isDigitChar(peek(next, 1))))) {
           throw invalidRegex('quantifier operand invalid');
         }
         src += t;
-        guard?.atom(null, p[next]);
+        guard?.atom(null, peek(next));
         i = next;
       } else if (c === '[') {
         const [t, next] = translateBracket(p, i);
         src += t;
-        guard?.atom(null, p[next]);
+        guard?.atom(null, peek(next));
         i = next;
       } else if (c === '{') {
         const [t, next] = translateBound(p, i);
         src += t;
-        if (t !== '\\{') guard?.quantifier(p[next]);
-        else guard?.atom(null, p[next]);
+        if (t !== '\\{') guard?.quantifier(peek(next));
+        else guard?.atom(null, peek(next));
         i = next;
       } else if (c === ']' || c === '}') {
         // Literal outside a bracket expression or bound (an error under JavaScript's u flag).
         src += `\\${c}`;
-        guard?.atom(c, p[i + 1]);
+        guard?.atom(c, peek(i + 1));
         i++;
       } else if (c === '$' && o.newlineSensitive) {
         src += '(?=\\n|(?![\\s\\S]))';
-        guard?.atom(null, p[i + 1]);
+        guard?.atom(null, peek(i + 1));
         i++;
       } else if (c === '^' && o.newlineSensitive) {
         src += '(?<=\\n|^)';
-        guard?.atom(null, p[i + 1]);
+        guard?.atom(null, peek(i + 1));
         i++;
       } else if (c === '(' && p[i + 1] === '?' && p[i + 2] !== undefined && ':=!<'.includes(p[i + 2]!)) {
         // (?: (?= (?! (?<= (?<!: the opener is one token; a lookaround consumes nothing.
@@ -775,8 +788,8 @@ export function compileRegex(pattern: string, opts: RegexOptions, spans = false)
           groups.closed[open.pop()!] = true;
           guard?.close();
         } else if (c === '|') guard?.alternation();
-        else if (c === '*' || c === '+' || c === '?') guard?.quantifier(p[i + 1]);
-        else guard?.atom(c === '.' || c === '^' || c === '$' ? null : c, p[i + 1]);
+        else if (c === '*' || c === '+' || c === '?') guard?.quantifier(peek(i + 1));
+        else guard?.atom(c === '.' || c === '^' || c === '$' ? null : c, peek(i + 1));
         src += c;
         i++;
       }

@@ -255,6 +255,8 @@ test('a pattern whose longest-leftmost match JavaScript could miss is 0A000 wher
     `SELECT regexp_split_to_array('aXbxc', 'x|X|xb')`,
     `SELECT regexp_match('ABC', '(a)|(A)', 'i')`,
     `SELECT regexp_match('aaa', 'a{1,2}?')`,
+    // Expanded syntax (x) ignores the space: the first alternative is a*b.
+    `SELECT regexp_match('bc', 'a *b|bc', 'x')`,
   ]) {
     const want = await theirs(q);
     const got = await ours(q);
@@ -271,6 +273,8 @@ test('a pattern whose longest-leftmost match JavaScript could miss is 0A000 wher
     `SELECT regexp_replace('cat dog', 'c|d', 'X', 'g'), regexp_count('a-b_c', '-|_'), regexp_split_to_array('a-b_c', '-|_'), regexp_match('DOG', '(c)|(d)', 'i')`,
     // A constraint escape cannot be quantified (a `{` not starting a bound is a literal).
     `SELECT 'ab' ~ '\\Y+'`,
+    `SELECT regexp_match('ab', '\\y +a', 'x')`,
+    `SELECT regexp_match('xbc', 'x (a|b) c', 'x')`,
     `SELECT regexp_match('ab', '\\m{1}a')`,
     `SELECT 'ab' ~ '\\y{x', 'a{' ~ 'a\\M{'`,
   ]);
