@@ -30,18 +30,22 @@ export function modifyingCtes(stmt: PgNode): PgNode[] {
 }
 
 /**
- * Every relation name a raw tree mentions (FROM items, DML targets; CTE references included),
- * with the location of its first mention (-1 when the parser gave none).
+ * Every relation a raw tree mentions (FROM items, DML targets; CTE references included), by
+ * catalog key (`keyOf`: storage/schema_def.ts) and, written without a schema, by name too (it
+ * may be a CTE's), with the location of its first mention (-1 when the parser gave none).
  */
-function relationNames(node: unknown, out: Map<string, number>, skip: ReadonlySet<unknown> = new Set()): Map<string, number> {
+function relationNames(node: unknown, keyOf: (rv: PgNode) => string, out: Map<string, number>, skip: ReadonlySet<unknown> = new Set()): Map<string, number> {
   if (node === null || typeof node !== 'object' || skip.has(node)) return out;
   if (Array.isArray(node)) {
-    for (const x of node) relationNames(x, out, skip);
+    for (const x of node) relationNames(x, keyOf, out, skip);
     return out;
   }
   const n = node as PgNode;
-  if (typeof n.relname === 'string' && !out.has(n.relname)) out.set(n.relname, typeof n.location === 'number' ? n.location : -1);
-  for (const k of Object.keys(n)) relationNames(n[k], out, skip);
+  if (typeof n.relname === 'string') {
+    const at = typeof n.location === 'number' ? n.location : -1;
+    for (const k of n.schemaname === undefined ? [n.relname, keyOf(n)] : [keyOf(n)]) if (!out.has(k)) out.set(k, at);
+  }
+  for (const k of Object.keys(n)) relationNames(n[k], keyOf, out, skip);
   return out;
 }
 
@@ -49,17 +53,17 @@ function relationNames(node: unknown, out: Map<string, number>, skip: ReadonlySe
  * Checks a statement with data-modifying CTEs before anything runs: the WITH is not RECURSIVE,
  * a CTE without RETURNING is not read, and no table a CTE changes (its target, or a table referencing it by a foreign key) is read or written anywhere
  * else in the statement (the order vecgres runs the pieces in would show). `referencing` names
- * the tables with a foreign key to a table.
+ * the tables with a foreign key to a table; `keyOf` gives a range variable's catalog key.
  * @throws PgError 0A000 for what vecgres does not run, and PostgreSQL's 0A000 "WITH query ...
  * does not have a RETURNING clause" (parse_relation.c addRangeTableEntryForCTE).
  */
-export function checkModifyingWith(stmt: PgNode, mods: readonly PgNode[], referencing: (table: string) => readonly string[]): void {
+export function checkModifyingWith(stmt: PgNode, mods: readonly PgNode[], referencing: (table: string) => readonly string[], keyOf: (rv: PgNode) => string): void {
   if (stmt.withClause.recursive === true) throw pgErr.featureNotSupported('data-modifying statements in WITH RECURSIVE');
   const ctes = (stmt.withClause.ctes as PgNode[]).map((c) => c.CommonTableExpr);
   const cteNames = new Set(ctes.map((c) => c.ctename as string));
   const modNodes = new Set<unknown>(mods.map((c) => c.ctequery));
   // What the rest of the statement (main query and the other CTEs) reads.
-  const rest = relationNames(stmt, new Map(), modNodes);
+  const rest = relationNames(stmt, keyOf, new Map(), modNodes);
   // The tables each CTE changes: its target, and through foreign-key actions the tables
   // referencing it (a cascade changes them within the CTE's run).
   const changed = new Map<string, string>();
@@ -70,7 +74,7 @@ export function checkModifyingWith(stmt: PgNode, mods: readonly PgNode[], refere
       const at = rest.get(c.ctename)!;
       throw new PgError(SQLSTATE.feature_not_supported, `WITH query "${c.ctename}" does not have a RETURNING clause`, at >= 0 ? { position: at + 1 } : {});
     }
-    const todo: string[] = [q.relation.relname];
+    const todo: string[] = [keyOf(q.relation)];
     const mine = new Set<string>();
     while (todo.length > 0) {
       const t = todo.pop()!;
@@ -84,7 +88,7 @@ export function checkModifyingWith(stmt: PgNode, mods: readonly PgNode[], refere
     }
   }
   for (const c of mods) {
-    const own = relationNames(c.ctequery, new Map());
+    const own = relationNames(c.ctequery, keyOf, new Map());
     for (const name of own.keys()) {
       if (cteNames.has(name)) throw pgErr.featureNotSupported(`a data-modifying statement in WITH that reads another WITH query ("${name}")`);
       const w = changed.get(name);

@@ -605,7 +605,7 @@ function describeModifyingWith(env: SqlEnv, raw: RawStatement, cache: PreparedCa
   const settings = analysisSettings(env);
   const had = modifyingWithDescriptions.get(raw.stmt);
   if (had !== undefined && had.version === env.catalog.version && had.viewKey === env.catalog.viewKey() && had.settings === settings && sameTypes(had.declared, declared)) return had;
-  checkModifyingWith(s, modifyingCtes(s), (name) => env.catalog.tableNames().filter((n) => (env.catalog.getTable(n)?.def.foreignKeys ?? []).some((f) => f.refTable === name)));
+  checkModifyingWith(s, modifyingCtes(s), (name) => env.catalog.tableNames().filter((n) => (env.catalog.getTable(n)?.def.foreignKeys ?? []).some((f) => f.refTable === name)), (rv) => relationKeyOf(env, rv));
   const types: SqlType[] = [...declared];
   const merge = (found: readonly SqlType[]): void => {
     for (let i = 0; i < found.length; i++) if (types[i] === undefined || types[i] === 'unknown') types[i] = found[i]!;
