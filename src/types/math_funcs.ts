@@ -120,19 +120,20 @@ export function radians(x: number): number {
   return x * (Math.PI / 180);
 }
 
-/** floor(sqrt(n)) for n >= 0 (Newton's method on BigInt). */
+/**
+ * floor(sqrt(n)) for n >= 0: Newton's method on BigInt, started above the root so that the
+ * iterates fall monotonically to it (a start below it, such as a double's estimate of a
+ * 200-digit number, would leave a long walk up). Quadratic convergence: O(log bits) steps.
+ */
 function isqrt(n: bigint): bigint {
   if (n < 2n) return n;
-  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
-  // Correct the double's estimate (exact for any size after a few steps).
+  // 2^(2 * hex digits) > sqrt(16^(hex digits)) > sqrt(n).
+  let x = 1n << BigInt(2 * n.toString(16).length);
   for (;;) {
     const y = (x + n / x) >> 1n;
-    if (y >= x) break;
+    if (y >= x) return x;
     x = y;
   }
-  while (x * x > n) x--;
-  while ((x + 1n) * (x + 1n) <= n) x++;
-  return x;
 }
 
 /**
@@ -150,7 +151,16 @@ export function sqrtNumeric(x: Numeric): Numeric {
   const sweight = Math.trunc(((weight + 1) * 4) / 2) - 1;
   let rscale = NUMERIC_MIN_SIG_DIGITS - sweight;
   rscale = Math.min(Math.max(rscale, x.scale, 0), NUMERIC_MAX_DISPLAY_SCALE);
+  return sqrtNumericAt(x, rscale);
+}
+
+/**
+ * The square root of a finite, non-negative numeric at `rscale` places, rounded half up
+ * (numeric.c's sqrt_var, which numeric_sqrt and the numeric stddev aggregates share).
+ */
+export function sqrtNumericAt(x: Numeric, rscale: number): Numeric {
   // sqrt(u / 10^s) at rscale + 1 places: isqrt(u * 10^(2 (rscale + 1) - s)), then round.
-  const r = isqrt(x.u * pow10(2 * (rscale + 1) - x.scale));
+  const e = 2 * (rscale + 1) - x.scale;
+  const r = e >= 0 ? isqrt(x.u * pow10(e)) : isqrt(x.u / pow10(-e));
   return Numeric.of((r + 5n) / 10n, rscale);
 }

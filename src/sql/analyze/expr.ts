@@ -29,6 +29,7 @@ import { parseBit, bitTypmodIn, bitNot, type BitString } from '../../types/bit.j
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '../../types/aggregates.js';
 import { scalarAggregate } from './scalar_aggregates.js';
+import { REGRESSION_AGGREGATES, STAT_AGGREGATE_NAMES, regressionAggregate, statAggregate, statAggregateUnknownType } from './stat_aggregates.js';
 import { analyzeWindowCall } from './window.js';
 import { arrayAgg, arrayAggArray, stringAgg, boolAnd, boolOr } from './collect_aggregates.js';
 import { jsonAgg, jsonbAgg, jsonObjectAgg, jsonbObjectAgg, keyTextOf, toJsonText, toJsonbValue } from './json_aggregates.js';
@@ -2461,7 +2462,7 @@ const NULL_TEXT = '\u0000';
 const NULL_ARG = new Jsonb(null);
 
 /** The aggregate functions vecgres knows. */
-const AGGREGATE_NAMES = new Set(['count', 'avg', 'sum', 'min', 'max', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every', 'jsonb_agg', 'json_agg', 'jsonb_object_agg', 'json_object_agg']);
+const AGGREGATE_NAMES = new Set(['count', 'avg', 'sum', 'min', 'max', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every', 'jsonb_agg', 'json_agg', 'jsonb_object_agg', 'json_object_agg', ...STAT_AGGREGATE_NAMES]);
 
 /**
  * The DISTINCT / ORDER BY / FILTER clauses of an aggregate call (PostgreSQL's transformAggregateCall).
@@ -2643,8 +2644,25 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     const agg = type === 'jsonb' ? jsonbObjectAgg(ka.type, va.type, scope.zone) : jsonObjectAgg(ka.type, va.type, scope.zone);
     return withMods({ k: 'agg', type, name, agg, arg: ka, arg2: va });
   }
+  if (REGRESSION_AGGREGATES.has(name)) {
+    // (double precision Y, double precision X): other numbers and untyped literals convert.
+    if (args.length !== 2) throw undefinedFunction(name, args.map((a) => a.type), n.location);
+    const [y, x] = args.map((a) => coerceTo(scope, a, 'float8', -1)) as [Expr, Expr];
+    if (y.type !== 'float8' || x.type !== 'float8') throw undefinedFunction(name, args.map((a) => a.type), n.location);
+    analyzedArgs = [y, x];
+    scope.sawAggregate = true;
+    const ra = regressionAggregate(name);
+    return withMods({ k: 'agg', type: ra.type, name, agg: ra.agg, arg: y, arg2: x });
+  }
   if (args.length !== 1) throw undefinedFunction(name, args.map((a) => a.type), n.location);
   let arg = args[0]!;
+  if (name === 'any_value') {
+    // (anyelement): an untyped literal has no type to resolve to.
+    requireKnownPolymorphic(arg);
+    scope.sawAggregate = true;
+    const sa = statAggregate(name, arg.type)!;
+    return withMods({ k: 'agg', type: sa.type, name, agg: sa.agg, arg });
+  }
   if (name === 'jsonb_agg' || name === 'json_agg') {
     // (anyelement): an untyped literal has no type to resolve to.
     requireKnownPolymorphic(arg);
@@ -2685,7 +2703,8 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   // An untyped literal resolves as PostgreSQL's preferred candidate would: text for min/max,
   // double precision... is ambiguous for sum/avg (PostgreSQL says "is not unique").
   if (arg.type === 'unknown') {
-    if (name === 'min' || name === 'max') arg = coerceTo(scope, arg, 'text', -1);
+    const resolved = name === 'min' || name === 'max' ? 'text' : statAggregateUnknownType(name);
+    if (resolved !== null) arg = coerceTo(scope, arg, resolved, -1);
     else {
       throw new PgError('42725', `function ${name}(unknown) is not unique`, {
         hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
@@ -2700,7 +2719,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   // min(oid) / max(oid) serve the reg* types too (binary coercible to oid).
   if ((name === 'min' || name === 'max') && isOidFamily(arg.type)) arg = applyArg(scope, arg, 'oid', n.location);
   const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'oid' || arg.type === 'text' || arg.type === 'bpchar' || isDatetimeFamily(arg.type) || (isArrayType(arg.type) && TYPE_CMP[arg.type] !== undefined) ? comparatorFor(arg.type) : null) : null;
-  const sa = scalarAggregate(name, arg.type, cmp);
+  const sa = scalarAggregate(name, arg.type, cmp) ?? statAggregate(name, arg.type);
   if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
   analyzedArgs = [arg];
   return withMods({ k: 'agg', type: sa.type, name, agg: sa.agg, arg });

@@ -15,6 +15,7 @@ import { type Expr, type ExprScope, analyzeExpr, forEachOperand, coerceTo, compa
 import { type SqlType, TYPE_NAME, isNumeric, castValue } from './types.js';
 import type { SortKey } from './query.js';
 import { exprEqual } from './query.js';
+import { STAT_AGGREGATE_NAMES } from './stat_aggregates.js';
 
 /** PostgreSQL's FRAMEOPTION_* bits (parsenodes.h), as libpg-query passes them. */
 export const FRAME = {
@@ -63,7 +64,7 @@ export interface WindowScope extends ExprScope {
 
 const RANKING = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile']);
 const VALUE_FNS = new Set(['lag', 'lead', 'first_value', 'last_value', 'nth_value']);
-const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every']);
+const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'array_agg', 'string_agg', 'bool_and', 'bool_or', 'every', ...STAT_AGGREGATE_NAMES]);
 
 function pos(loc: unknown): { position?: number } {
   return typeof loc === 'number' && loc >= 0 ? { position: loc + 1 } : {};
