@@ -31,6 +31,7 @@ export const SQLSTATE = {
   invalid_regular_expression: '2201B',
   invalid_argument_for_logarithm: '2201E',
   invalid_argument_for_power_function: '2201F',
+  invalid_argument_for_width_bucket_function: '2201G',
   invalid_text_representation: '22P02',
   bad_copy_file_format: '22P04',
   division_by_zero: '22012',

@@ -21,6 +21,7 @@ import {
 } from '../../types/bytea_funcs.js';
 import {
   absInt, absInt8, modInt, modInt8, powerFloat8, sqrtFloat8, cbrtFloat8, expFloat8, lnFloat8, log10Float8, degrees, radians, sqrtNumeric,
+  gcdInt, lcmInt, gcdNumeric, lcmNumeric, factorialNumeric, widthBucketFloat8, widthBucketNumeric, numericScale, numericMinScale, numericTrimScale,
 } from '../../types/math_funcs.js';
 import { type Numeric, numericAbs } from '../../types/numeric.js';
 import { PgArray } from '../../types/pgarray.js';
@@ -278,6 +279,20 @@ export function registerMathFunctions(add: Add): void {
     add(name, f1(['numeric'], 'numeric', notYet(`${name}(numeric)`)));
   }
   add('log', f2(['numeric', 'numeric'], 'numeric', notYet('log(numeric, numeric)')));
+  // gcd / lcm over integer, bigint and numeric; smallint arguments fit both integer forms, so
+  // PostgreSQL (and the resolver) call them ambiguous.
+  for (const t of ['int4', 'int8'] as const) {
+    add('gcd', f2([t, t], t, (a, b) => gcdInt(a as number | bigint, b as number | bigint, t)));
+    add('lcm', f2([t, t], t, (a, b) => lcmInt(a as number | bigint, b as number | bigint, t)));
+  }
+  add('gcd', f2(['numeric', 'numeric'], 'numeric', (a, b) => gcdNumeric(a as N, b as N)));
+  add('lcm', f2(['numeric', 'numeric'], 'numeric', (a, b) => lcmNumeric(a as N, b as N)));
+  add('factorial', f1(['int8'], 'numeric', (a) => factorialNumeric(a as number | bigint)));
+  add('width_bucket', fn(['float8', 'float8', 'float8', 'int4'], 'int4', (v) => widthBucketFloat8(v[0] as number, v[1] as number, v[2] as number, v[3] as number)));
+  add('width_bucket', fn(['numeric', 'numeric', 'numeric', 'int4'], 'int4', (v) => widthBucketNumeric(v[0] as N, v[1] as N, v[2] as N, v[3] as number)));
+  add('scale', f1(['numeric'], 'int4', (a) => numericScale(a as N)));
+  add('min_scale', f1(['numeric'], 'int4', (a) => numericMinScale(a as N)));
+  add('trim_scale', f1(['numeric'], 'numeric', (a) => numericTrimScale(a as N)));
   add('degrees', f1(['float8'], 'float8', (a) => degrees(a as number)));
   add('radians', f1(['float8'], 'float8', (a) => radians(a as number)));
   add('pi', fn([], 'float8', () => Math.PI));

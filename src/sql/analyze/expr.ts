@@ -2160,6 +2160,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   const name = names[names.length - 1]!.toLowerCase();
   const positional = positionalArgs(name, (n.args ?? []) as PgNode[]);
   if (positional !== null) return namedArgsCall(scope, n, name, positional);
+  if (n.func_variadic === true) return variadicCall(scope, name, n);
   if (n.over !== undefined) return analyzeWindowCall(scope, n, name);
   if (AGGREGATE_NAMES.has(name)) return analyzeAggregate(scope, name, n);
   if (n.agg_distinct === true || n.agg_order !== undefined || n.agg_filter !== undefined) {
@@ -2966,6 +2967,30 @@ function floatsAsJson(e: Expr, jsonb: boolean): Expr {
     : { k: 'fn', type: 'json', name: 'to_json', args: [e], fn: ([v], ctx) => toJsonText(v!, t, ctx.zone, ctx.floatDigits) };
 }
 
+/** num_nulls (`nulls`) or num_nonnulls over argument values (count_nulls of misc.c). */
+function countNulls(vals: readonly (Value | undefined)[], nulls: boolean): number {
+  let n = 0;
+  for (const v of vals) if ((v === null) === nulls) n++;
+  return n;
+}
+
+/**
+ * A call written with VARIADIC (`f(VARIADIC array)`): num_nulls and num_nonnulls count the
+ * array's elements (NULL for a NULL array, as count_nulls); other functions are 0A000, never
+ * the array taken as one argument.
+ * @throws PgError 42804 `VARIADIC argument must be an array`; 0A000 for other functions.
+ */
+function variadicCall(scope: ExprScope, name: string, n: PgNode): Expr {
+  const raw = (n.args ?? []) as PgNode[];
+  if (name !== 'num_nulls' && name !== 'num_nonnulls') throw pgErr.featureNotSupported(`${name}() with VARIADIC`);
+  // VARIADIC "any" takes the array alone: f(x, VARIADIC a) matches no function.
+  if (raw.length !== 1) throw undefinedFunction(name, raw.map((r) => analyzeExpr(scope, r).type), n.location);
+  const arg = analyzeExpr(scope, raw[0]!);
+  if (!isArrayType(arg.type)) throw new PgError(SQLSTATE.datatype_mismatch, 'VARIADIC argument must be an array', pos(leftmostLoc(raw[0]!)));
+  const nulls = name === 'num_nulls';
+  return foldConstants(scope, { k: 'fn', type: 'int4', name, args: [arg], fn: ([a]) => countNulls((a as PgArray).elems, nulls) });
+}
+
 /**
  * Functions outside the overload tables: variadic "any" ones (concat, concat_ws, format),
  * volatile ones (random), and those that read the session (current_setting, set_config,
@@ -2978,6 +3003,17 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
   // (PostgreSQL's 42P18 "could not determine data type of parameter").
   const texts = (from: number): Expr[] => args.slice(from).map((a) => anyArgument(scope, a));
   switch (name) {
+    case 'num_nulls':
+    case 'num_nonnulls': {
+      // (VARIADIC "any"), not strict: how many arguments are (not) NULL.
+      if (args.length === 0) throw undefinedFunction(name, [], location);
+      const nulls = name === 'num_nulls';
+      return foldConstants(scope, { k: 'fn', type: 'int4', name, args, strict: false, fn: (vals) => countNulls(vals, nulls) });
+    }
+    case 'width_bucket':
+      // width_bucket(anycompatible, anycompatiblearray): buckets from a sorted array of thresholds.
+      if (args.length === 2) throw pgErr.featureNotSupported('width_bucket(anycompatible, anycompatiblearray)');
+      return null;
     case 'concat': {
       if (args.length === 0) throw undefinedFunction(name, [], location);
       const as = texts(0);
