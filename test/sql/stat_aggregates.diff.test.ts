@@ -69,6 +69,10 @@ test('stddev and variance as window functions', async () => {
     qs.push(`SELECT id, ${a}(d) OVER (ORDER BY id) FROM st ORDER BY id`);
     qs.push(`SELECT id, ${a}(m) OVER (PARTITION BY g ORDER BY id ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING) FROM st ORDER BY id`);
     qs.push(`SELECT id, ${a}(n) FILTER (WHERE id % 2 = 0) OVER (ORDER BY id ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) FROM st ORDER BY id`);
+    // Moving frames whose rows leave: the result's scale follows the rows in the frame, and a
+    // NaN that left the frame no longer counts.
+    qs.push(`SELECT i, ${a}(x) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM (VALUES (1, 1.0000000000000000000001), (2, 2), (3, 3), (4, 'NaN'), (5, 5), (6, 7)) t(i, x) ORDER BY i`);
+    qs.push(`SELECT i, ${a}(x) OVER (ORDER BY i ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) FROM (VALUES (1, 1e300::float8), (2, 'Infinity'), (3, 3), (4, 4.5)) t(i, x) ORDER BY i`);
   }
   await run('variance windows', qs);
 });
