@@ -48,7 +48,7 @@ import { JSON_SRFS } from '../../types/json_srf.js';
 import { TEXT_MATCH_OPERATORS, TEXT_SRFS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 import {
-  elementEquality, arrayCat, arrayPush, arrayPosition, arrayPositions, arrayRemove, arrayReplace, arrayDims, stringToArray,
+  elementEquality, elementComparator, arrayCat, arrayPush, arrayPosition, arrayPositions, arrayRemove, arrayReplace, arrayDims, stringToArray,
 } from './array_ops.js';
 import { prettyStoredExpr } from '../parser/deparse_raw.js';
 import { CATALOG_OIDS } from './system_views.js';
@@ -2967,6 +2967,27 @@ function floatsAsJson(e: Expr, jsonb: boolean): Expr {
     : { k: 'fn', type: 'json', name: 'to_json', args: [e], fn: ([v], ctx) => toJsonText(v!, t, ctx.zone, ctx.floatDigits) };
 }
 
+/**
+ * width_bucket(operand, thresholds) (arrayfuncs.c width_bucket_array): PostgreSQL's binary
+ * search for the number of thresholds at or below the operand, assuming them sorted (an
+ * unsorted array gives the same answer as there); 0 for an empty array. `cmp` compares the
+ * elements' type.
+ * @throws PgError 2202E `thresholds must be one-dimensional array`; 22004 `thresholds array
+ *   must not contain NULLs`.
+ */
+function widthBucketArray(x: Value, a: PgArray, cmp: (p: ArrayElement, q: ArrayElement) => number): number {
+  if (a.ndim > 1) throw new PgError(SQLSTATE.array_subscript_error, 'thresholds must be one-dimensional array');
+  if (a.elems.some((e) => e === null)) throw new PgError(SQLSTATE.null_value_not_allowed, 'thresholds array must not contain NULLs');
+  let left = 0;
+  let right = a.elems.length;
+  while (left < right) {
+    const mid = (left + right) >> 1;
+    if (cmp(x as ArrayElement, a.elems[mid]!) < 0) right = mid;
+    else left = mid + 1;
+  }
+  return left;
+}
+
 /** num_nulls (`nulls`) or num_nonnulls over argument values (count_nulls of misc.c). */
 function countNulls(vals: readonly (Value | undefined)[], nulls: boolean): number {
   let n = 0;
@@ -3010,10 +3031,15 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       const nulls = name === 'num_nulls';
       return foldConstants(scope, { k: 'fn', type: 'int4', name, args, strict: false, fn: (vals) => countNulls(vals, nulls) });
     }
-    case 'width_bucket':
-      // width_bucket(anycompatible, anycompatiblearray): buckets from a sorted array of thresholds.
-      if (args.length === 2) throw pgErr.featureNotSupported('width_bucket(anycompatible, anycompatiblearray)');
-      return null;
+    case 'width_bucket': {
+      // width_bucket(anycompatible, anycompatiblearray): the bucket of the operand among
+      // thresholds (the numeric / float8 forms take four arguments, in the overload tables).
+      if (args.length !== 2) return null;
+      const { arr, elems, elemType } = polymorphicArrayArgs(scope, name, args[1]!, [args[0]!], args, location);
+      const cmp = elementComparator(elemType);
+      if (cmp === null) throw pgErr.featureNotSupported(`width_bucket over ${TYPE_NAME[elemType]}`);
+      return foldConstants(scope, { k: 'fn', type: 'int4', name, args: [elems[0]!, arr], fn: ([x, a]) => widthBucketArray(x!, a as PgArray, cmp) });
+    }
     case 'concat': {
       if (args.length === 0) throw undefinedFunction(name, [], location);
       const as = texts(0);
