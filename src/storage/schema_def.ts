@@ -57,3 +57,16 @@ export function schemaFromValue(v: CodecValue): SchemaDef {
   if (comment !== undefined && typeof comment !== 'string') throw new PgError(SQLSTATE.data_corrupted, 'invalid schema definition');
   return { oid: o['oid'], name: o['name'], ...(comment !== undefined ? { comment } : {}) };
 }
+
+/**
+ * A relation's or constraint's name as messages and EXPLAIN print it, without the schema
+ * prefix the key of a table in a user schema gives it and the names derived from it
+ * (`app.orders` and `app.orders_qty_check` print `orders`, `orders_qty_check`, as
+ * PostgreSQL's messages name them). `tableKey` is the key of the table the name belongs to;
+ * its part before the first dot is taken for the schema (a `public` table's name holding a
+ * dot prints shortened, the one case this reads wrong).
+ */
+export function shownName(name: string, tableKey: string): string {
+  const dot = tableKey.indexOf('.');
+  return dot > 0 && name.startsWith(tableKey.slice(0, dot + 1)) ? name.slice(dot + 1) : name;
+}

@@ -65,6 +65,23 @@ test('schemas: tables, indexes and sequences in a schema, beside public ones of 
     'SELECT id, v, n, extra FROM app.items ORDER BY id',
     'TRUNCATE app.items',
     'SELECT count(*) FROM app.items',
+    'CREATE TABLE app.orders (id int CONSTRAINT orders_pk PRIMARY KEY, item bigint REFERENCES app.items(id), qty int CHECK (qty > 0), CONSTRAINT one_per UNIQUE (item, qty))',
+    "SELECT c.conname, c.contype::text, n.nspname, pg_get_constraintdef(c.oid) FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.conrelid = 'app.orders'::regclass ORDER BY 1",
+    "SELECT constraint_schema, constraint_name, table_schema, table_name, constraint_type FROM information_schema.table_constraints WHERE table_schema = 'app' ORDER BY 2",
+    "SELECT table_schema, table_name, column_name, ordinal_position FROM information_schema.columns WHERE table_schema = 'app' ORDER BY 2, 4",
+    "SELECT schema_name FROM information_schema.schemata WHERE schema_name = 'app'",
+    "INSERT INTO app.items (v, n) VALUES ('z', 1) RETURNING id",
+    'INSERT INTO app.orders VALUES (1, 1, 0)',
+    'INSERT INTO app.orders VALUES (1, 999, 1)',
+    'ALTER TABLE app.orders DROP CONSTRAINT one_per',
+    'ALTER TABLE app.orders DROP CONSTRAINT orders_qty_check',
+    'ALTER TABLE app.orders ADD CONSTRAINT qty_positive CHECK (qty > 0)',
+    "SELECT conname FROM pg_constraint WHERE conrelid = 'app.orders'::regclass ORDER BY 1",
+    'EXPLAIN (COSTS OFF) SELECT * FROM app.orders WHERE id = 1',
+    'EXPLAIN (COSTS OFF, VERBOSE) SELECT * FROM app.items WHERE n = 1',
+    'EXPLAIN (COSTS OFF, VERBOSE) UPDATE app.items SET n = 2 WHERE id = 1',
+    'ALTER TABLE app.orders RENAME TO purchases',
+    "SELECT relname, relnamespace::regnamespace::text FROM pg_class WHERE relname IN ('purchases', 'orders', 'orders_pk') ORDER BY 1",
   ]);
   await sameAll(CATALOG);
 });

@@ -204,7 +204,7 @@ export function newParseState(env: SqlEnv, paramTypes: SqlType[], paramNodes: Ex
  */
 export function tableParseState(env: SqlEnv, table: Table, paramTypes: SqlType[], paramNodes: Extract<Expr, { k: 'param' }>[][], alias?: string): ParseState {
   const ps = newParseState(env, paramTypes, paramNodes);
-  ps.addRte(relationRte(table, alias ?? table.name, alias !== undefined, []));
+  ps.addRte(relationRte(table, alias ?? env.catalog.splitKey(table.name).name, alias !== undefined, []));
   ps.namespace.push(ps.itemFor(0));
   return ps;
 }
@@ -1925,7 +1925,7 @@ function analyzeOnConflict(
   defaults: (t: Table, col: number) => Expr | null,
 ): OnConflict {
   const ps = newParseState(env, paramTypes, paramNodes);
-  ps.addRte(relationRte(table, alias ?? table.name, alias !== undefined, []));
+  ps.addRte(relationRte(table, alias ?? env.catalog.splitKey(table.name).name, alias !== undefined, []));
   // The conflict target's WHERE sees the target table only (EXCLUDED joins the range table
   // after it); DO UPDATE sees both, so there an unqualified column is ambiguous (42702).
   ps.namespace.push(ps.itemFor(0));

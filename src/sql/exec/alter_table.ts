@@ -11,7 +11,7 @@
  * savepoint) or a crash before the commit record leaves the table as it was. DROP COLUMN and
  * ALTER COLUMN ... TYPE must be the statement's only subcommand.
  */
-import { relationKey } from '../../storage/schema_def.js';
+import { relationKey, shownName } from '../../storage/schema_def.js';
 import { foldClockLiterals } from '../analyze/clock_literals.js';
 import { addPrimaryKey } from './primary_key.js';
 import { addIdentity, dropIdentity, nextvalDefault, setIdentity } from './sequences.js';
@@ -127,8 +127,8 @@ function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[]): vo
         if (key.some((v) => v === null)) continue;
         if (!referencedKeyExists(env, ref, fk.refColumns, key, 0)) {
           const cols = t.def.columns;
-          throw new PgError('23503', `insert or update on table "${t.name}" violates foreign key constraint "${fk.name}"`, {
-            detail: `Key (${fk.columns.map((c) => cols[c]!.name).join(', ')})=(${key.map((v, i) => valueToText(v, cols[fk.columns[i]!]!.type, env.settings.timeZone()) ?? 'null').join(', ')}) is not present in table "${fk.refTable}".`,
+          throw new PgError('23503', `insert or update on table "${shownName(t.name, t.name)}" violates foreign key constraint "${shownName(fk.name, t.name)}"`, {
+            detail: `Key (${fk.columns.map((c) => cols[c]!.name).join(', ')})=(${key.map((v, i) => valueToText(v, cols[fk.columns[i]!]!.type, env.settings.timeZone()) ?? 'null').join(', ')}) is not present in table "${shownName(fk.refTable, fk.refTable)}".`,
           });
         }
       }
@@ -151,8 +151,8 @@ function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[]): vo
       if (key.some((v) => v === null)) continue;
       if (!referencedKeyExists(env, t, fk.refColumns, key, 0)) {
         const cols = t.def.columns;
-        throw new PgError('23503', `insert or update on table "${t.name}" violates foreign key constraint "${fk.name}"`, {
-          detail: `Key (${fk.columns.map((c) => cols[c]!.name).join(', ')})=(${key.map((v, i) => valueToText(v, cols[fk.columns[i]!]!.type, env.settings.timeZone()) ?? 'null').join(', ')}) is not present in table "${t.name}".`,
+        throw new PgError('23503', `insert or update on table "${shownName(t.name, t.name)}" violates foreign key constraint "${shownName(fk.name, t.name)}"`, {
+          detail: `Key (${fk.columns.map((c) => cols[c]!.name).join(', ')})=(${key.map((v, i) => valueToText(v, cols[fk.columns[i]!]!.type, env.settings.timeZone()) ?? 'null').join(', ')}) is not present in table "${shownName(t.name, t.name)}".`,
         });
       }
     }
@@ -191,9 +191,20 @@ function dropCheck(env: SqlEnv, t: Table, name: string): void {
   replaceDef(env, t, checks.length > 0 ? { ...rest, checks } : rest);
 }
 
+/**
+ * The name constraint `written` of `t` is stored under: names chosen for a table of a user
+ * schema, and its constraints' indexes, carry the schema's prefix (storage/schema_def.ts).
+ */
+function storedConstraintName(env: SqlEnv, t: Table, written: string): string {
+  const prefixed = relationKey(env.catalog.splitKey(t.name).schema, written);
+  if (prefixed === written) return written;
+  const names = constraintNamesOf(env, t.def);
+  return names.includes(prefixed) && !names.includes(written) ? prefixed : written;
+}
+
 /** DROP CONSTRAINT [IF EXISTS] name [CASCADE]. */
 function dropConstraint(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
-  const name: string = cmd.name;
+  const name = storedConstraintName(env, t, cmd.name as string);
   if ((t.def.checks ?? []).some((c) => c.name === name)) return dropCheck(env, t, name);
   if ((t.def.foreignKeys ?? []).some((f) => f.name === name)) return dropForeignKey(env, t, name);
   // A NOT NULL constraint (PostgreSQL 18 lists them by name): dropping it is DROP NOT NULL.
@@ -717,7 +728,7 @@ export function renameRelation(env: SqlEnv, s: PgNode, notices: Notices): void {
     replaceDef(env, t, { ...t.def, name: to, columns: t.def.columns.map((c) => keepNotNullName(t.name, c)) });
     return;
   }
-  const from: string = s.subname;
+  const from: string = type === 'OBJECT_TABCONSTRAINT' ? storedConstraintName(env, t, s.subname as string) : s.subname;
   if (type === 'OBJECT_TABCONSTRAINT') {
     if (constraintNamesOf(env, t.def).includes(to)) throw new PgError(SQLSTATE.duplicate_object, `constraint "${to}" for relation "${t.name}" already exists`);
     if ((t.def.checks ?? []).some((c) => c.name === from)) {

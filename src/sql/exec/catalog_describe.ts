@@ -19,7 +19,7 @@ import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
 import { TYPE_OID, type SqlType, type RegCatalog, type RegNames, isArrayType, elemTypeOf, formatType } from '../analyze/types.js';
 import { regclassOidOf } from '../analyze/range.js';
-import { lookupRelationKey } from '../analyze/namespace.js';
+import { displayRelationName, lookupRelationKey } from '../analyze/namespace.js';
 import { columnDefaultSql } from '../dump/schema_sql.js';
 import { typeIoByOid } from '../../types/type_io.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
@@ -29,10 +29,9 @@ import { looksLikeFunction, pgGetIndexdef, quoteIdent } from './pg_get_indexdef.
 import { figureColname } from '../analyze/query.js';
 import type { CatalogLookups } from '../analyze/expr.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
-import { EXTENSIONS } from './system_views.js';
+import { EXTENSIONS, namespaceOid } from './system_views.js';
 import { objectKey } from '../stats/store.js';
 
-const NS_PUBLIC = 2200;
 const NS_CATALOG = 11;
 const BOOTSTRAP_SUPERUSER = 10;
 const DEFAULT_COLLATION = 100;
@@ -144,7 +143,7 @@ function tableConstraints(env: SqlEnv, t: Table): ConstraintInfo[] {
       def: () => {
         const refCols = ref === undefined ? '' : colList(ref, fk.refColumns);
         const actions = (fk.onUpdate === 'a' ? '' : ` ON UPDATE ${FK_ACTION_WORDS[fk.onUpdate]}`) + (fk.onDelete === 'a' ? '' : ` ON DELETE ${FK_ACTION_WORDS[fk.onDelete]}`);
-        return `FOREIGN KEY (${colList(t, fk.columns)}) REFERENCES ${quoteIdent(fk.refTable)}(${refCols})${actions}`;
+        return `FOREIGN KEY (${colList(t, fk.columns)}) REFERENCES ${displayRelationName(env, fk.refTable)}(${refCols})${actions}`;
       },
     });
   }
@@ -165,7 +164,12 @@ function referencedIndex(env: SqlEnv, table: string, refColumns: readonly number
 
 /** Every constraint of the database's tables, each table's in {@link tableConstraints}' order. */
 export function allConstraints(env: SqlEnv): ConstraintInfo[] {
-  return env.catalog.tableNames().flatMap((n) => tableConstraints(env, env.catalog.peekTable(n)!));
+  return env.catalog.tableNames().flatMap((n) => tableConstraints(env, env.catalog.peekTable(n)!)).map((c) => {
+    // Names chosen for a table of a user schema derive from its key (`app.items_pkey`); the
+    // constraint's own name is what follows the schema.
+    const { schema } = env.catalog.splitKey(c.table);
+    return schema !== 'public' && c.name.startsWith(`${schema}.`) ? { ...c, name: c.name.slice(schema.length + 1) } : c;
+  });
 }
 
 function int2Array(values: readonly number[] | null): PgArray | null {
@@ -227,7 +231,7 @@ export function triggerRows(env: SqlEnv): Value[][] {
 /** pg_constraint's rows, in its column order (analyze/system_views.ts). */
 export function constraintRows(env: SqlEnv): Value[][] {
   return allConstraints(env).map((c) => [
-    c.oid, c.name, NS_PUBLIC, c.contype, false, false, true, true, env.stats.relOid(c.table), 0, c.indexOid, 0, c.refTableOid,
+    c.oid, c.name, namespaceOid(env, c.table), c.contype, false, false, true, true, env.stats.relOid(c.table), 0, c.indexOid, 0, c.refTableOid,
     c.onUpdate, c.onDelete, c.contype === 'f' ? 's' : ' ', true, 0, c.contype === 'p' || c.contype === 'u' || c.contype === 'f', false,
     int2Array(c.conkey), int2Array(c.confkey), null, null, null, null, null, c.expr,
   ]);

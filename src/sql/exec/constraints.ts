@@ -8,6 +8,7 @@
  * constraints in name order, NULL passes, the first FALSE raises 23514.
  */
 /** Failing rows print timestamptz values in the session's zone; UTC where a caller has none. */
+import { shownName } from '../../storage/schema_def.js';
 import { inStoredExpression } from '../analyze/clock_literals.js';
 import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
@@ -96,7 +97,7 @@ export function failedCheck(env: SqlEnv, table: Table, values: readonly Value[])
 export function checkConstraints(env: SqlEnv, table: Table, values: readonly Value[]): void {
   const failed = failedCheck(env, table, values);
   if (failed === null) return;
-  throw new PgError(SQLSTATE.check_violation, `new row for relation "${table.name}" violates check constraint "${failed}"`, {
+  throw new PgError(SQLSTATE.check_violation, `new row for relation "${shownName(table.name, table.name)}" violates check constraint "${shownName(failed, table.name)}"`, {
     detail: failingRowDetail(table, values, env.settings.timeZone()),
   });
 }

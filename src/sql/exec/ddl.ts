@@ -247,8 +247,9 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   // The key's index is named as it is written, else as ChooseIndexName names it (`t_pkey`, or
   // `t_pkey1` when a relation or a constraint of the schema holds that name).
   const written = new Set([...pending.flatMap((p) => (typeof p.node.conname === 'string' ? [p.node.conname as string] : [])), ...columns.flatMap((c) => c.notNullName ?? [])]);
-  const pkName = primaryKey.length === 0 ? null : (pkConname ?? chooseConstraintName(env, name, [], 'pkey', written));
-  if (pkConname !== null && env.catalog.relationExists(pkConname)) throw new PgError(SQLSTATE.duplicate_table, `relation "${pkConname}" already exists`);
+  const pkKey = pkConname === null ? null : relationKey(env.catalog.splitKey(name).schema, pkConname);
+  const pkName = primaryKey.length === 0 ? null : (pkKey ?? chooseConstraintName(env, name, [], 'pkey', written));
+  if (pkKey !== null && env.catalog.relationExists(pkKey)) throw new PgError(SQLSTATE.duplicate_table, `relation "${pkConname}" already exists`);
   let prepared = null;
   if (generations.length > 0 || columns.some((c) => c.defaultSql !== null)) {
     // Defaults and generation expressions are analyzed in column order (AddRelationNewConstraints'

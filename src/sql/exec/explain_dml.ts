@@ -32,11 +32,11 @@ export function explainModify(env: SqlEnv, opts: ExplainOptions, q: InsertQuery 
   const probe = opts.analyze ? new ExplainProbe(opts.timing ? clock : null) : null;
   const dc: DeparseContext = { zone: env.settings.timeZone(), params };
   const table = q.table;
-  const alias = aliasOf(q);
+  const alias = aliasOf(env, q);
   // VERBOSE's Output of RETURNING, qualified when the statement has several range-table
   // entries (an UPDATE's FROM items or subqueries).
-  const names = q.kind === 'insert' ? [alias ?? table.name] : q.scan.rtable.map((r) => r.alias);
-  const varName = (v: Extract<Expr, { k: 'var' }>, prefix: boolean): string => (prefix ? `${names[v.rti] ?? table.name}.${v.name}` : v.name);
+  const names = q.kind === 'insert' ? [alias ?? env.catalog.splitKey(table.name).name] : q.scan.rtable.map((r) => r.alias);
+  const varName = (v: Extract<Expr, { k: 'var' }>, prefix: boolean): string => (prefix ? `${names[v.rti] ?? env.catalog.splitKey(table.name).name}.${v.name}` : v.name);
   const returningText = (qualify: boolean): string[] | null => (q.returning === null ? null : q.returning.map((t) => deparse(t.expr, dc, qualify, varName)));
   let info: Omit<ModifyTableExplain, 'actual'>;
   let run: () => Actual;
@@ -45,9 +45,9 @@ export function explainModify(env: SqlEnv, opts: ExplainOptions, q: InsertQuery 
     env.lastPlan = (planned.select ?? planned.stmt).plan;
     const oc = q.onConflict;
     // DO UPDATE's WHERE reads the target (under its alias) and EXCLUDED.
-    const qualified = (v: Extract<Expr, { k: 'var' }>): string => `${v.rti === 0 ? (alias ?? table.name) : 'excluded'}.${v.name}`;
+    const qualified = (v: Extract<Expr, { k: 'var' }>): string => `${v.rti === 0 ? (alias ?? env.catalog.splitKey(table.name).name) : 'excluded'}.${v.name}`;
     info = {
-      operation: 'Insert', relation: table.name, alias,
+      operation: 'Insert', ...relationOf(env, table.name), alias,
       input: planned.select ?? { values: q.rows.length, width: 8 * table.def.columns.length },
       wrap: q.select === null ? null : insertSelectWrap(q.select, table.def.columns.length),
       initPlansOf: [planned.stmt],
@@ -69,7 +69,7 @@ export function explainModify(env: SqlEnv, opts: ExplainOptions, q: InsertQuery 
     const planned = planModify(env, q, params, opts.verbose);
     env.lastPlan = planned.stmt.plan;
     info = {
-      operation: q.kind === 'update' ? 'Update' : 'Delete', relation: table.name, alias, input: planned.stmt, wrap: null, initPlansOf: [], onConflict: null,
+      operation: q.kind === 'update' ? 'Update' : 'Delete', ...relationOf(env, table.name), alias, input: planned.stmt, wrap: null, initPlansOf: [], onConflict: null,
       returning: returningText(planned.stmt.qualify), inputOutput: modifyScanOutput(q, planned.bound[0]!, planned.stmt.qualify, dc),
     };
     run = () => {
@@ -90,10 +90,10 @@ export function explainModify(env: SqlEnv, opts: ExplainOptions, q: InsertQuery 
 }
 
 /** The target's alias (`UPDATE t AS a`, `INSERT INTO t AS a`), or null. */
-function aliasOf(q: InsertQuery | UpdateQuery | DeleteQuery): string | null {
+function aliasOf(env: SqlEnv, q: InsertQuery | UpdateQuery | DeleteQuery): string | null {
   if (q.kind === 'insert') return q.alias ?? null;
   const rte = q.scan.rtable[0];
-  return rte !== undefined && rte.alias !== q.table.name ? rte.alias : null;
+  return rte !== undefined && rte.alias !== env.catalog.splitKey(q.table.name).name ? rte.alias : null;
 }
 
 /**
@@ -151,4 +151,10 @@ function typedConstText(e: Expr, col: ColumnDef, text: string): string {
   if (e.k !== 'const' || e.value === null || col.typmod < 0) return text;
   const plain = `::${formatSqlType(e.type, -1)}`;
   return text.endsWith(plain) ? `${text.slice(0, -plain.length)}::${formatSqlType(e.type, col.typmod)}` : text;
+}
+
+/** ModifyTable's relation and schema for table key `key` (storage/schema_def.ts). */
+function relationOf(env: SqlEnv, key: string): { relation: string; schema: string } {
+  const { schema, name } = env.catalog.splitKey(key);
+  return { relation: name, schema };
 }

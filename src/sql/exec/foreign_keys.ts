@@ -19,6 +19,7 @@
  * MATCH SIMPLE: a referencing key with any NULL column references nothing and is not checked.
  */
 /** Keys and details print timestamptz values in UTC: keys must not depend on a session; details show the same instant. */
+import { shownName } from '../../storage/schema_def.js';
 import type { TimeZone } from '../../types/timezone.js';
 import { int8Of, sessionNextval } from './sequences.js';
 import { PgError } from '../../common/errors.js';
@@ -176,8 +177,8 @@ function deleteRowVersion(env: SqlEnv, table: Table, rowId: number, old: readonl
 /** 23503 for a new row whose key is missing from the referenced table. */
 function notPresent(table: Table, fk: ForeignKeyDef, key: readonly Value[], zone: TimeZone): PgError {
   const cols = table.def.columns;
-  return new PgError('23503', `insert or update on table "${table.name}" violates foreign key constraint "${fk.name}"`, {
-    detail: `${keyText(fk.columns.map((c) => cols[c]!.name), key, fk.columns.map((c) => cols[c]!.type), zone)} is not present in table "${fk.refTable}".`,
+  return new PgError('23503', `insert or update on table "${shownName(table.name, table.name)}" violates foreign key constraint "${shownName(fk.name, table.name)}"`, {
+    detail: `${keyText(fk.columns.map((c) => cols[c]!.name), key, fk.columns.map((c) => cols[c]!.type), zone)} is not present in table "${shownName(fk.refTable, fk.refTable)}".`,
   });
 }
 
@@ -193,8 +194,8 @@ function stillReferenced(ref: Table, holder: Table, fk: ForeignKeyDef, key: read
       detail: `${k} is referenced from table "${holder.name}".`,
     });
   }
-  return new PgError('23503', `update or delete on table "${ref.name}" violates foreign key constraint "${fk.name}" on table "${holder.name}"`, {
-    detail: `${k} is still referenced from table "${holder.name}".`,
+  return new PgError('23503', `update or delete on table "${shownName(ref.name, ref.name)}" violates foreign key constraint "${shownName(fk.name, holder.name)}" on table "${shownName(holder.name, holder.name)}"`, {
+    detail: `${k} is still referenced from table "${shownName(holder.name, holder.name)}".`,
   });
 }
 

@@ -26,14 +26,23 @@ const MAX_ENCODING_LENGTH = 4;
 /** character_octet_length of an unconstrained character type (information_schema._pg_char_octet_length). */
 const MAX_OCTETS = 1073741824;
 
+/** The schema and name of relation key `key` (storage/schema_def.ts), as the views show them. */
+function sn(env: SqlEnv, key: string): [string, string] {
+  const { schema, name } = env.catalog.splitKey(key);
+  return [schema, name];
+}
+
 /** The rows of information_schema view `name` (its bare name), or null when vecgres has no such view. */
 export function informationSchemaRows(env: SqlEnv, name: string): Value[][] | null {
   switch (name) {
     case 'schemata':
-      return ['information_schema', 'pg_catalog', 'pg_toast', 'public'].map((n) => [CATALOG, n, n === 'public' ? 'pg_database_owner' : 'postgres', null, null, null, null]);
+      return [
+        ...['information_schema', 'pg_catalog', 'pg_toast', 'public'].map((n) => [CATALOG, n, n === 'public' ? 'pg_database_owner' : 'postgres', null, null, null, null]),
+        ...env.catalog.allSchemas().map((d) => [CATALOG, d.name, 'postgres', null, null, null, null]),
+      ];
     case 'tables':
       return [
-        ...env.catalog.tableNames().map((t) => [CATALOG, 'public', t, 'BASE TABLE', null, null, null, null, null, 'YES', 'NO', null]),
+        ...env.catalog.tableNames().map((t) => [CATALOG, ...sn(env, t), 'BASE TABLE', null, null, null, null, null, 'YES', 'NO', null]),
         // vecgres does not write through views (views.ts refuseViewWrite): none is insertable into.
         ...env.catalog.viewsVisible().map((v) => [CATALOG, 'public', v.name, 'VIEW', null, null, null, null, null, 'NO', 'NO', null]),
       ];
@@ -54,7 +63,7 @@ export function informationSchemaRows(env: SqlEnv, name: string): Value[][] | nu
     }
     case 'table_constraints':
       return allConstraints(env).map((c) => [
-        CATALOG, 'public', c.name, CATALOG, 'public', c.table, CONSTRAINT_TYPE[c.contype], 'NO', 'NO', 'YES',
+        CATALOG, sn(env, c.table)[0], c.name, CATALOG, ...sn(env, c.table), CONSTRAINT_TYPE[c.contype], 'NO', 'NO', 'YES',
         // NULLS NOT DISTINCT is refused (0A000), so every UNIQUE constraint treats nulls as distinct.
         c.contype === 'u' ? 'YES' : null,
       ]);
@@ -65,19 +74,19 @@ export function informationSchemaRows(env: SqlEnv, name: string): Value[][] | nu
     case 'constraint_table_usage':
       return allConstraints(env)
         .filter((c) => c.contype === 'p' || c.contype === 'u' || c.contype === 'f')
-        .map((c) => [CATALOG, 'public', c.refTable ?? c.table, CATALOG, 'public', c.name]);
+        .map((c) => [CATALOG, ...sn(env, c.refTable ?? c.table), CATALOG, sn(env, c.table)[0], c.name]);
     case 'referential_constraints':
       return allConstraints(env).filter((c) => c.contype === 'f').map((c) => {
         // The constraint that owns the referenced index (pg_depend); none for a plain unique index.
         const unique = c.refIndex !== undefined && (c.refIndex.primaryKey || c.refIndex.constraint === true) ? c.refIndex.name : null;
         return [
-          CATALOG, 'public', c.name, unique === null ? null : CATALOG, unique === null ? null : 'public', unique,
+          CATALOG, sn(env, c.table)[0], c.name, unique === null ? null : CATALOG, unique === null ? null : sn(env, c.refTable ?? c.table)[0], unique === null ? null : sn(env, unique)[1],
           // MATCH FULL / PARTIAL are refused (0A000): every foreign key is MATCH SIMPLE.
           'NONE', FK_RULE[c.onUpdate as FkAction], FK_RULE[c.onDelete as FkAction],
         ];
       });
     case 'check_constraints':
-      return allConstraints(env).filter((c) => c.contype === 'c' || c.contype === 'n').map((c) => [CATALOG, 'public', c.name, c.checkClause()]);
+      return allConstraints(env).filter((c) => c.contype === 'c' || c.contype === 'n').map((c) => [CATALOG, sn(env, c.table)[0], c.name, c.checkClause()]);
     case 'sequences':
       return sequenceRows(env);
     case 'views':
@@ -124,7 +133,7 @@ function keyColumnUsageRows(env: SqlEnv): Value[][] {
         const k = c.refIndex.keys.findIndex((key) => key.expr === null && key.column === refCol);
         position = k < 0 ? null : k + 1;
       }
-      rows.push([CATALOG, 'public', c.name, CATALOG, 'public', c.table, col, n + 1, position]);
+      rows.push([CATALOG, sn(env, c.table)[0], c.name, CATALOG, ...sn(env, c.table), col, n + 1, position]);
     });
   }
   return rows;
@@ -144,7 +153,7 @@ function constraintColumnUsageRows(env: SqlEnv): Value[][] {
     const attnums = c.contype === 'f' ? c.confkey ?? [] : c.contype === 'n' ? (c.conkey ?? []).slice(0, 1) : c.conkey ?? [];
     for (const attnum of [...new Set(attnums)].sort((a, b) => a - b)) {
       const col = attname(t, attnum);
-      if (col !== null) rows.push([CATALOG, 'public', table, col, CATALOG, 'public', c.name]);
+      if (col !== null) rows.push([CATALOG, ...sn(env, table), col, CATALOG, sn(env, c.table)[0], c.name]);
     }
   }
   return rows;
@@ -165,7 +174,7 @@ function sequenceRows(env: SqlEnv): Value[][] {
       if (owner?.identity !== undefined && owner.sequence === d.name) continue;
     }
     rows.push([
-      CATALOG, 'public', d.name, SEQUENCE_TYPE_NAME[d.type], numericPrecision(d.type, -1), 2, 0,
+      CATALOG, ...sn(env, d.name), SEQUENCE_TYPE_NAME[d.type], numericPrecision(d.type, -1), 2, 0,
       String(d.start), String(d.min), String(d.max), String(d.increment), d.cycle ? 'YES' : 'NO',
     ]);
   }
@@ -182,7 +191,7 @@ function columnRow(env: SqlEnv, table: string, c: ColumnDef, attnum: number): Va
   const dataType = isArrayType(type) ? 'ARRAY' : EXTENSION_TYPES.has(type) ? 'USER-DEFINED' : formatType(oid, null);
   const schemaOfType = EXTENSION_TYPES.has(isArrayType(type) ? elemTypeOf(type) : type) ? 'public' : 'pg_catalog';
   return [
-    CATALOG, 'public', table, c.name, attnum,
+    CATALOG, ...sn(env, table), c.name, attnum,
     c.identity !== undefined || c.generated !== undefined ? null : columnDefaultText(c),
     c.notNull ? 'NO' : 'YES',
     dataType,

@@ -4,6 +4,7 @@
  * the row as a write of the transaction (exec/txn.ts), and maintains every index of the table.
  */
 /** Keys and failing rows print timestamptz values in UTC: keys must not depend on a session; details show the same instant. */
+import { shownName } from '../../storage/schema_def.js';
 import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
 import { int8Of, sessionNextval } from './sequences.js';
 import { changedAny, indexedColumns, indexKeysOfRow, insertIntoIndexes } from './index_keys.js';
@@ -111,7 +112,7 @@ export function checkRow(table: Table, values: readonly Value[], pkey: unknown, 
     if (values[c] === null && cols[c]!.notNull) {
       throw new PgError(
         SQLSTATE.not_null_violation,
-        `null value in column "${cols[c]!.name}" of relation "${table.name}" violates not-null constraint`,
+        `null value in column "${cols[c]!.name}" of relation "${shownName(table.name, table.name)}" violates not-null constraint`,
         { detail: failingRow(table, values, zone) },
       );
     }
@@ -330,7 +331,7 @@ function duplicateKey(table: Table, values: readonly Value[], pkName: string, zo
   const cols = table.def.columns;
   const names = pk.map((c) => cols[c]!.name).join(', ');
   const vals = pk.map((c) => valueToText(values[c] ?? null, cols[c]!.type, zone)).join(', ');
-  return new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${pkName}"`, {
+  return new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${shownName(pkName, table.name)}"`, {
     detail: `Key (${names})=(${vals}) already exists.`,
   });
 }

@@ -5,6 +5,7 @@
  * row is written (PostgreSQL's _bt_check_unique, with its messages).
  */
 /** Duplicate-key details print timestamptz values in the session's zone; UTC where a caller has none. */
+import { shownName } from '../../storage/schema_def.js';
 import { UTC_ZONE as DETAIL_ZONE, type TimeZone } from '../../types/timezone.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { isOrderedAm, isOrderedIndex, type OrderedBuildInput, type OrderedIndex, type OrderedIndexAm, type OrderedKeySpec } from '../../access/am.js';
@@ -152,7 +153,7 @@ export function checkUniqueIndexes(env: SqlEnv, table: Table, values: readonly V
       // Another in-flight transaction's row: wait for it to decide (PostgreSQL's _bt_check_unique).
       const holder = env.catalog.rowLocks.keyHolder(table, r, xid);
       if (holder !== 0) throw new LockWait(holder, table.name, r);
-      throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${def.name}"`, {
+      throw new PgError(SQLSTATE.unique_violation, `duplicate key value violates unique constraint "${shownName(def.name, def.table)}"`, {
         detail: `${keyText(env, table, def, keys, env.settings.timeZone())} already exists.`,
       });
     }

@@ -4,6 +4,7 @@
  * (NULL: 23502; a duplicate: 23505 naming the index, as PostgreSQL's index build reports it),
  * then the definition and the key's index are installed in the statement's transaction.
  */
+import { relationKey } from '../../storage/schema_def.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { columnKey, type IndexDef } from '../../storage/catalog.js';
 import { primaryKeyIndex } from './ordered_index.js';
@@ -36,7 +37,7 @@ export function addPrimaryKey(env: SqlEnv, t: Table, node: PgNode): void {
   });
   const unkeyed = cols.map((i) => t.def.columns[i]!.type).find((ty) => ty === 'numeric' || ty === 'bytea' || ty === 'bpchar' || ty === 'jsonb' || ty.endsWith('[]'));
   if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
-  const indexName: string = node.conname ?? chooseConstraintName(env, t.name, [], 'pkey', new Set(constraintNamesOf(env, t.def)));
+  const indexName: string = node.conname !== undefined ? relationKey(env.catalog.splitKey(t.name).schema, node.conname as string) : chooseConstraintName(env, t.name, [], 'pkey', new Set(constraintNamesOf(env, t.def)));
   if (env.catalog.relationExists(indexName)) throw new PgError(SQLSTATE.duplicate_table, `relation "${indexName}" already exists`);
   const def: TableDef = {
     ...t.def,

@@ -6,6 +6,7 @@
  * constraint (`IndexDef.constraint`); CHECK and FOREIGN KEY constraints live in the table
  * definition.
  */
+import { relationKey } from '../../storage/schema_def.js';
 import { checkUtilitySchema } from './ddl.js';
 import { alterTableTx, createIndexTx } from './ddl_txn.js';
 import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
@@ -166,7 +167,8 @@ export function prepareConstraints(env: SqlEnv, table: Table, pending: readonly 
         if (c.nulls_not_distinct === true) throw pgErr.featureNotSupported('NULLS NOT DISTINCT');
         if (c.including !== undefined && (c.including as PgNode[]).length > 0) throw pgErr.featureNotSupported('INCLUDE columns');
         const cols = p.column !== null ? [p.column] : names(c.keys).map((k) => columnOf(k, c.location));
-        const name = c.conname ?? chooseConstraintName(env, def.name, cols.map((i) => def.columns[i]!.name), 'key', taken);
+        // The constraint's index is a relation of the table's schema (its key carries the schema's prefix).
+        const name = c.conname !== undefined ? relationKey(env.catalog.splitKey(def.name).schema, c.conname as string) : chooseConstraintName(env, def.name, cols.map((i) => def.columns[i]!.name), 'key', taken);
         if (env.catalog.relationExists(name)) throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
         taken.add(name);
         const keys = cols.map((i) => {

@@ -6,6 +6,7 @@
  * and loops, time unless TIMING OFF, Rows Removed by Filter, Sort Method, the vector index
  * scan's searches and distance computations).
  */
+import { shownName } from '../../storage/schema_def.js';
 import type { PlanNode, PlannedStmt, ScanTarget, SubPlan } from './plan.js';
 import { FILTER_STRATEGY_NAMES, planChildren } from './plan.js';
 import { deparse, type DeparseContext } from './deparse.js';
@@ -408,9 +409,9 @@ function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist 
       removed();
       break;
     case 'PkLookup':
-      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan using ${p.indexName} on ${scanName(p.scan, verbose)}`;
+      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan using ${shownName(p.indexName, p.table.name)} on ${scanName(p.scan, verbose)}`;
       json['Node Type'] = p.indexOnly ? 'Index Only Scan' : 'Index Scan';
-      json['Index Name'] = p.indexName;
+      json['Index Name'] = shownName(p.indexName, p.table.name);
       json['Relation Name'] = p.scan.name;
       json['Alias'] = p.scan.alias ?? p.scan.name;
       props.push({ label: 'Index Cond', value: p.keyText });
@@ -418,9 +419,9 @@ function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist 
       removed();
       break;
     case 'IndexScan':
-      name = `Index Scan using ${p.def.name} on ${scanName(p.scan, verbose)}`;
+      name = `Index Scan using ${shownName(p.def.name, p.def.table)} on ${scanName(p.scan, verbose)}`;
       json['Node Type'] = 'Index Scan';
-      json['Index Name'] = p.def.name;
+      json['Index Name'] = shownName(p.def.name, p.def.table);
       json['Relation Name'] = p.scan.name;
       json['Alias'] = p.scan.alias ?? p.scan.name;
       props.push({ label: 'Order By', value: p.knn.text });
@@ -436,14 +437,14 @@ function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist 
       // vecgres's own line: the B-tree index whose bitmap the filtered search starts from (under
       // ANALYZE the node reports it when it built the bitmap, with the rows the index returned).
       if (p.filtered !== null && p.filtered.bitmapIndex !== null && lookup === null) {
-        props.push({ label: 'Filter Bitmap', value: `Bitmap Index Scan on ${p.filtered.bitmapIndex.indexName} (Index Cond: ${p.filtered.bitmapIndex.condText})` });
+        props.push({ label: 'Filter Bitmap', value: `Bitmap Index Scan on ${shownName(p.filtered.bitmapIndex.indexName, p.table.name)} (Index Cond: ${p.filtered.bitmapIndex.condText})` });
       }
       break;
     case 'BtreeIndexScan':
-      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan${p.backward ? ' Backward' : ''} using ${p.indexName} on ${scanName(p.scan, verbose)}`;
+      name = `Index ${p.indexOnly ? 'Only ' : ''}Scan${p.backward ? ' Backward' : ''} using ${shownName(p.indexName, p.table.name)} on ${scanName(p.scan, verbose)}`;
       json['Node Type'] = p.indexOnly ? 'Index Only Scan' : 'Index Scan';
       json['Scan Direction'] = p.backward ? 'Backward' : 'Forward';
-      json['Index Name'] = p.indexName;
+      json['Index Name'] = shownName(p.indexName, p.table.name);
       json['Relation Name'] = p.scan.name;
       json['Alias'] = p.scan.alias ?? p.scan.name;
       if (p.condText !== null) props.push({ label: 'Index Cond', value: p.condText });
@@ -451,9 +452,9 @@ function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist 
       removed();
       break;
     case 'BitmapIndexScan':
-      name = `Bitmap Index Scan on ${p.indexName}`;
+      name = `Bitmap Index Scan on ${shownName(p.indexName, p.table.name)}`;
       json['Node Type'] = 'Bitmap Index Scan';
-      json['Index Name'] = p.indexName;
+      json['Index Name'] = shownName(p.indexName, p.table.name);
       props.push({ label: 'Index Cond', value: p.condText });
       break;
     case 'BitmapAnd':
@@ -768,7 +769,9 @@ function render(root: ExplainNode, opts: ExplainOptions, hints: readonly { expla
  */
 export interface ModifyTableExplain {
   operation: 'Insert' | 'Update' | 'Delete';
+  /** The table's name and schema (EXPLAIN VERBOSE prints `schema.name`). */
   relation: string;
+  schema: string;
   alias: string | null;
   /**
    * What feeds it: the planned row-finding scan (UPDATE / DELETE) or SELECT (INSERT ...
@@ -808,7 +811,7 @@ export interface ModifyTableExplain {
  */
 export function explainModifyOutput(m: ModifyTableExplain, opts: ExplainOptions, lookup: InstrLookup | null, summary: ExplainSummary | null): string[] {
   const props: Prop[] = [];
-  const rel = scanName({ name: m.relation, alias: m.alias, schema: 'public' }, opts.verbose);
+  const rel = scanName({ name: m.relation, alias: m.alias, schema: m.schema }, opts.verbose);
   if (opts.verbose && m.returning !== null && m.returning.length > 0) props.push({ label: 'Output', value: m.returning });
   const oc = m.onConflict;
   if (oc !== null) {

@@ -56,7 +56,8 @@ export function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, c
   let name: string;
   switch (rte.kind) {
     case 'relation':
-      name = rte.table.name;
+      // A table of a user schema is keyed `schema.name` (storage/schema_def.ts): EXPLAIN prints the name.
+      name = info.global.env.catalog.splitKey(rte.table.name).name;
       break;
     case 'virtual':
       name = rte.name;
@@ -76,8 +77,8 @@ export function scanTarget(info: PlannerInfo, rte: RangeTblEntry, rti: number, c
       break;
   }
   const alias = rte.kind === 'subquery' || rte.kind === 'values' ? null : explainName !== name ? explainName : null;
-  // vecgres has one schema for tables; the functions a FROM item calls are built in.
-  const schema = rte.kind === 'relation' ? 'public' : rte.kind === 'function' ? 'pg_catalog' : null;
+  // The functions a FROM item calls are built in (pg_catalog).
+  const schema = rte.kind === 'relation' ? info.global.env.catalog.splitKey(rte.table.name).schema : rte.kind === 'function' ? 'pg_catalog' : null;
   const ref = rte.kind === 'values' ? name : /^[a-z_][a-z0-9_]*$/.test(explainName) ? explainName : `"${explainName.replace(/"/g, '""')}"`;
   // A VALUES list's columns are column1, column2, ... whatever the FROM item's alias calls them.
   const colNames = rte.kind === 'values' ? rte.colNames.map((_, i) => `column${i + 1}`) : rte.colNames;
