@@ -398,20 +398,20 @@ function optionText(arg: PgNode): string {
 }
 
 /**
- * CREATE [UNIQUE] INDEX of an ordered method (ordered_index.ts), registered like any index;
+ * CREATE [UNIQUE] INDEX of an ordered method (ordered_index.ts), registered like any index
+ * (`name`: the key of the name written, if any);
  * `predicate` (stored SQL text, analyzed) makes it partial: it holds, and a UNIQUE one
  * constrains, only the rows for which the predicate is true.
  */
 function createBtreeIndex(
-  env: SqlEnv, s: PgNode, table: Table, am: OrderedIndexAm, options: [string, string][], notices: Notices, exprKeys: readonly (AnalyzedIndexKey | null)[], predicate: string | null,
+  env: SqlEnv, s: PgNode, name: string | undefined, table: Table, am: OrderedIndexAm, options: [string, string][], notices: Notices, exprKeys: readonly (AnalyzedIndexKey | null)[], predicate: string | null,
 ): void {
-  const name: string | undefined = s.idxname;
   if (name !== undefined && env.catalog.relationExists(name)) {
     if (s.if_not_exists) {
-      notices.push(notice(SQLSTATE.duplicate_table, `relation "${name}" already exists, skipping`));
+      notices.push(notice(SQLSTATE.duplicate_table, `relation "${s.idxname}" already exists, skipping`));
       return;
     }
-    throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+    throw new PgError(SQLSTATE.duplicate_table, `relation "${s.idxname}" already exists`);
   }
   const def: IndexDef = { ...orderedIndexDef(env, s, table, am, options, name ?? '', exprKeys), predicate };
   // CONCURRENTLY: read and sorted in slices, the statement runs again once it ended
@@ -444,7 +444,8 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
   // An index lives in its table's schema: a name given for it becomes a key of that schema
   // (one chosen for it derives from the table's key and is one already).
   const tableSchema = env.catalog.splitKey(table.name).schema;
-  if (s.idxname !== undefined && tableSchema !== 'public') s = { ...s, idxname: relationKey(tableSchema, s.idxname as string) };
+  // (The statement node itself stays as parsed: a CONCURRENTLY build is matched to it by identity.)
+  const idxName: string | undefined = s.idxname === undefined ? undefined : relationKey(tableSchema, s.idxname as string);
   // transformIndexStmt: expressions and the predicate are analyzed first (their errors come
   // before the access method's), then DefineIndex's checks in its order.
   const params: PgNode[] = s.indexParams;
@@ -471,7 +472,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     // A partial B-tree is maintained and planned as a partial vector index is; GIN's
     // maintenance does not test a predicate yet.
     if (predicate !== null && am.keyOpclasses !== undefined) throw pgErr.featureNotSupported(`partial ${am.name.toUpperCase()} indexes`);
-    createBtreeIndex(env, s, table, am, options, notices, exprKeys, predicate);
+    createBtreeIndex(env, s, idxName, table, am, options, notices, exprKeys, predicate);
     return;
   }
   if (s.unique) throw new PgError(SQLSTATE.feature_not_supported, `access method "${methodName}" does not support unique indexes`);
@@ -508,13 +509,13 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
       });
     }
   }
-  let name: string | undefined = s.idxname;
+  let name: string | undefined = idxName;
   if (name !== undefined && env.catalog.relationExists(name)) {
     if (s.if_not_exists) {
-      notices.push(notice(SQLSTATE.duplicate_table, `relation "${name}" already exists, skipping`));
+      notices.push(notice(SQLSTATE.duplicate_table, `relation "${s.idxname}" already exists, skipping`));
       return;
     }
-    throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists`);
+    throw new PgError(SQLSTATE.duplicate_table, `relation "${s.idxname}" already exists`);
   }
   if (name === undefined) {
     const base = `${table.name}_${key.nameHint}_idx`;
