@@ -903,8 +903,16 @@ export class Catalog {
 
   /** False when type `name` was created by another transaction's uncommitted DDL. */
   private typeVisible(name: string): boolean {
+    return this.objectVisible(typeLockName(name));
+  }
+
+  /**
+   * False when the object whose DDL lock is `lockKey` (a type's, a schema's) was created by
+   * another transaction's uncommitted DDL.
+   */
+  private objectVisible(lockKey: string): boolean {
     if (this.locks.size === 0) return true;
-    const l = this.locks.get(typeLockName(name));
+    const l = this.locks.get(lockKey);
     return l === undefined || this.viewer === null || l.xid === this.viewer.xid || l.mode !== 'create';
   }
 
@@ -918,10 +926,18 @@ export class Catalog {
    * @throws PgError 55P03 while another transaction's uncommitted DDL holds it.
    */
   private lockType(name: string, xid: number, mode: 'create' | 'exclusive' = 'exclusive'): void {
-    const key = typeLockName(name);
-    const l = this.locks.get(key);
-    if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on type "${name}"`);
-    this.lockRelation(key, xid, mode);
+    this.lockObject(typeLockName(name), `type "${name}"`, xid, mode);
+  }
+
+  /**
+   * Holds the object whose DDL lock is `lockKey` (`what`: `type "x"`, `schema "x"`, as the
+   * error names it) for `xid`'s DDL until it ends.
+   * @throws PgError 55P03 while another transaction's uncommitted DDL holds it.
+   */
+  private lockObject(lockKey: string, what: string, xid: number, mode: 'create' | 'exclusive'): void {
+    const l = this.locks.get(lockKey);
+    if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on ${what}`);
+    this.lockRelation(lockKey, xid, mode);
   }
 
   /**
@@ -1009,9 +1025,7 @@ export class Catalog {
 
   /** False when schema `name` was created by another transaction's uncommitted DDL. */
   private schemaVisible(name: string): boolean {
-    if (this.locks.size === 0) return true;
-    const l = this.locks.get(schemaLockName(name));
-    return l === undefined || this.viewer === null || l.xid === this.viewer.xid || l.mode !== 'create';
+    return this.objectVisible(schemaLockName(name));
   }
 
   /** Installs a schema of a checkpoint's metadata (not logged). */
@@ -1024,10 +1038,7 @@ export class Catalog {
    * @throws PgError 55P03 while another transaction's uncommitted DDL holds it.
    */
   private lockSchema(name: string, xid: number, mode: 'create' | 'exclusive'): void {
-    const key = schemaLockName(name);
-    const l = this.locks.get(key);
-    if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on schema "${name}"`);
-    this.lockRelation(key, xid, mode);
+    this.lockObject(schemaLockName(name), `schema "${name}"`, xid, mode);
   }
 
   /**
