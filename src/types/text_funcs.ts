@@ -17,6 +17,7 @@
  * apart (SpanGuard); error texts of invalid patterns are mapped for the common cases only; and
  * case-insensitive matching uses Unicode simple case folding.
  */
+import { own } from '../common/own.js';
 import { createHash } from 'node:crypto';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { overlayTailStart } from './bytea_funcs.js';
@@ -506,7 +507,7 @@ function translateBracket(p: string[], i: number): [string, number] {
       const end = p.indexOf(':', j + 2);
       if (end < 0 || p[end + 1] !== ']') throw invalidRegex('brackets [] not balanced');
       const name = p.slice(j + 2, end).join('');
-      const cls = CLASS_NAMES[name];
+      const cls = own(CLASS_NAMES, name);
       if (cls === undefined) throw invalidRegex('invalid character class');
       out += cls;
       j = end + 2;

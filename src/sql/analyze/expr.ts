@@ -4,6 +4,7 @@
  * a result type and an implementation, literals are coerced to the type their context needs,
  * and parameter types are inferred from the other operand (as PostgreSQL does for `$n`).
  */
+import { own } from '../../common/own.js';
 import { readsClock } from '../../types/datetime.js';
 import {
   Numeric, compareNumeric, parseNumeric, numericTypmodIn, numericAdd, numericSub, numericMul, numericDiv, numericMod,
@@ -2157,7 +2158,9 @@ function sequenceCall(scope: ExprScope, name: string, argNodes: PgNode[], locati
 
 function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   const names: string[] = (n.funcname as PgNode[]).map((x) => x.String.sval as string);
-  const name = names[names.length - 1]!.toLowerCase();
+  // The parser folded an unquoted name to lower case; a quoted one keeps its case and names
+  // no built-in function when it has capitals (`"LOWER"('A')` is 42883, as in PostgreSQL).
+  const name = names[names.length - 1]!;
   const positional = positionalArgs(name, (n.args ?? []) as PgNode[]);
   if (positional !== null) return namedArgsCall(scope, n, name, positional);
   if (n.func_variadic === true) return variadicCall(scope, name, n);
@@ -2202,7 +2205,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     const seq = sequenceCall(scope, name, (n.args ?? []) as PgNode[], n.location);
     if (seq !== null) return seq;
   }
-  if (SIZE_FUNCTIONS[name] !== undefined && n.args?.length === 1) {
+  if (own(SIZE_FUNCTIONS, name) !== undefined && n.args?.length === 1) {
     // Their argument is a regclass: vecgres has no regclass type, so `x::regclass` and a
     // relation name as text both name the relation.
     const a: PgNode = n.args[0];
@@ -2235,7 +2238,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     return { k: 'op1', type: 'int8', arg: coerceTo(scope, arg, 'text', -1), fn: (s) => scope.relationSize(s as string, what) };
   }
   const args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
-  const jsrf = JSON_SRFS[name];
+  const jsrf = own(JSON_SRFS, name);
   if (jsrf !== undefined) {
     const arg = jsonSrfArg(scope, name, args, n.location);
     if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
@@ -2304,8 +2307,8 @@ function srfFieldSelection(scope: ExprScope, n: PgNode): Expr | null {
   const fc = n.arg?.FuncCall;
   if (fc === undefined || fc.over !== undefined || ind.length !== 1 || ind[0]!.String === undefined) return null;
   const fnames = (fc.funcname as PgNode[]).map((x) => x.String.sval as string);
-  const name = fnames[fnames.length - 1]!.toLowerCase();
-  const srf = JSON_SRFS[name];
+  const name = fnames[fnames.length - 1]!;
+  const srf = own(JSON_SRFS, name);
   if (srf === undefined || srf.cols.length < 2) return null;
   const field = ind[0]!.String.sval as string;
   const args = ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
@@ -2699,7 +2702,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     analyzedArgs = [arg];
     return withMods({ k: 'agg', type: 'bool', name, agg: name === 'bool_or' ? boolOr : boolAnd, arg });
   }
-  const vecAgg = (AGGREGATES[name] ?? {})[arg.type];
+  const vecAgg = (own(AGGREGATES, name) ?? {})[arg.type];
   if (vecAgg !== undefined) return withMods({ k: 'agg', type: arg.type, name, agg: vecAgg, arg });
   // An untyped literal resolves as PostgreSQL's preferred candidate would: text for min/max,
   // double precision... is ambiguous for sum/avg (PostgreSQL says "is not unique").

@@ -6,6 +6,7 @@
  * FuncnameGetCandidates with expand_variadic / expand_defaults, and its reordering of named
  * arguments).
  */
+import { own } from '../../common/own.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { PgNode } from '../parser/parse.js';
 import { leftmostLocation } from '../parser/walk.js';
@@ -96,13 +97,13 @@ export type PositionalArgs = { args: PgNode[] } | { unmatched: true } | null;
  */
 export function positionalArgs(name: string, args: readonly PgNode[]): PositionalArgs {
   const firstNamed = args.findIndex((a) => a.NamedArgExpr !== undefined);
-  if (firstNamed < 0 && FUNCTION_PARAMS[name] === undefined) return null;
+  if (firstNamed < 0 && own(FUNCTION_PARAMS, name) === undefined) return null;
   for (const a of args.slice(firstNamed < 0 ? args.length : firstNamed)) {
     if (a.NamedArgExpr !== undefined) continue;
     const at = leftmostLocation(a);
     throw new PgError(SQLSTATE.syntax_error, 'positional argument cannot follow named argument', at === undefined ? {} : { position: at + 1 });
   }
-  const params = FUNCTION_PARAMS[name];
+  const params = own(FUNCTION_PARAMS, name);
   if (params === undefined) {
     if (firstNamed < 0) return null;
     // No parameter names in PostgreSQL either: no candidate takes a named argument.

@@ -5,6 +5,7 @@
  * name their range-table entry. The result is cached with the catalog version it was built
  * against, so a statement text run thousands of times is analyzed once.
  */
+import { own } from '../../common/own.js';
 import { UTC_ZONE } from '../../types/timezone.js';
 import { INFORMATION_SCHEMA_OTHER, INFORMATION_SCHEMA_VIEWS, PG_CATALOG_RELATIONS, SYSTEM_VIEWS } from './system_views.js';
 import { PgError, SQLSTATE, pgErr, pos } from '../../common/errors.js';
@@ -1150,7 +1151,7 @@ function rangeVarRte(ps: ParseState, rv: PgNode): number {
   }
   if (schema === 'information_schema') {
     const key = `information_schema.${name}`;
-    const v = VIRTUAL_VIEWS[key];
+    const v = own(VIRTUAL_VIEWS, key);
     if (v === undefined) {
       if (INFORMATION_SCHEMA_OTHER.has(name)) throw pgErr.featureNotSupported(`information_schema.${name}`);
       throw undefinedTableAt(key, rv.location);
@@ -1160,8 +1161,8 @@ function rangeVarRte(ps: ParseState, rv: PgNode): number {
       colNames: renameColumns(v.map((c) => c.name), cols, alias ?? name), colTypes: v.map((c) => c.type), colTypmods: v.map(() => -1),
     });
   }
-  if (VIRTUAL_VIEWS[name] !== undefined && (schema === undefined || schema === 'pg_catalog') && !name.startsWith('information_schema.')) {
-    const v = VIRTUAL_VIEWS[name]!;
+  if (own(VIRTUAL_VIEWS, name) !== undefined && (schema === undefined || schema === 'pg_catalog') && !name.startsWith('information_schema.')) {
+    const v = own(VIRTUAL_VIEWS, name)!;
     return ps.addRte({
       kind: 'virtual', name, alias: alias ?? name, aliased: alias !== undefined, lateral: false,
       colNames: renameColumns(v.map((c) => c.name), cols, alias ?? name), colTypes: v.map((c) => c.type), colTypmods: v.map(() => -1),
@@ -1273,8 +1274,8 @@ function functionRte(ps: ParseState, rf: PgNode): number {
   if (rf.coldeflist !== undefined) throw pgErr.featureNotSupported('column definition lists');
   const call: PgNode = rf.functions[0].List.items[0];
   const fc = call.FuncCall;
-  const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval?.toLowerCase();
-  if (fname !== undefined && JSON_SRFS[fname] !== undefined) return jsonFunctionRte(ps, rf, fc, fname);
+  const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval;
+  if (fname !== undefined && own(JSON_SRFS, fname) !== undefined) return jsonFunctionRte(ps, rf, fc, fname);
   if (fname !== undefined && TEXT_SRFS.has(fname)) return textFunctionRte(ps, rf, fc, fname);
   if (fname === 'unnest' && (fc.args ?? []).length > 1) return multiUnnestRte(ps, rf, fc);
   if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series' && fname !== 'pg_partition_ancestors')) {

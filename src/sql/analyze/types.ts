@@ -7,6 +7,7 @@
  * {@link Numeric} (exact, with its display scale), bool a boolean, text a string, vector a
  * Float32Array.
  */
+import { own } from '../../common/own.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { ColumnType, Value } from '../../storage/table.js';
 import { parseVector, formatVector, checkVectorDims } from '../../types/vector.js';
@@ -369,7 +370,7 @@ export function isStringType(t: SqlType): boolean {
 
 /** Resolves a type name (last component of a TypeName); null when unknown. */
 export function typeByName(name: string): SqlType | null {
-  return TYPE_BY_NAME[name] ?? null;
+  return own(TYPE_BY_NAME, name) ?? null;
 }
 
 export function isNumeric(t: SqlType): boolean {
@@ -1040,7 +1041,7 @@ export function regtypeIn(text: string, strict: boolean, reg?: Pick<RegCatalog, 
   const name = unquote(m[2]!);
   const isArray = m[4] !== undefined && m[4].length > 0;
   // `timestamp(3) with time zone`: the precision sits inside the words.
-  let type: SqlType | null = REGTYPE_WORDS[name] ?? (name.includes(' ') ? null : TYPE_BY_NAME[name] ?? null);
+  let type: SqlType | null = own(REGTYPE_WORDS, name) ?? (name.includes(' ') ? null : own(TYPE_BY_NAME, name) ?? null);
   if (/^(big|small)?serial[248]?$/.test(name)) type = null;
   if (name === 'name' && schema !== 'public') type = null;
   const pgvector = type === 'vector' || type === 'halfvec' || type === 'sparsevec';

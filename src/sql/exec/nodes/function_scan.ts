@@ -7,6 +7,7 @@
  * produced one value at a time without materializing it, a json function's rows all at once
  * (PostgreSQL materializes them in a tuplestore too).
  */
+import { own } from '../../../common/own.js';
 import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
 import type { PgArray } from '../../../types/pgarray.js';
@@ -41,7 +42,7 @@ export class FunctionScanState extends PlanState {
     this.started_ = true;
     this.ord = 0;
     const args = this.p.args.map((a) => evalExpr(a, null, this.es));
-    const srf = JSON_SRFS[this.p.fname];
+    const srf = own(JSON_SRFS, this.p.fname);
     if (srf !== undefined) {
       // Strict: a NULL argument yields no rows.
       this.rows = args[0] === null ? [] : (srf.rows(args[0] as string) as Value[][]);
