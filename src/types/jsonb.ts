@@ -400,6 +400,16 @@ export function jsonbAsText(j: Jsonb | null): string | null {
   return typeof j.root === 'string' ? j.root : formatJsonbValue(j.root);
 }
 
+/**
+ * A path element read as an array index, as jsonfuncs.c reads one with strtoint: leading C
+ * white space and a sign, then digits and nothing else, within int4; null otherwise.
+ */
+export function jsonbPathIndex(p: string): number | null {
+  if (!/^[ \t\n\v\f\r]*[+-]?\d+$/.test(p)) return null;
+  const n = Number(p);
+  return n >= -2147483648 && n <= 2147483647 ? n : null;
+}
+
 /** `#>`: follow a path of keys / array indexes (text); SQL NULL where it leads nowhere. */
 export function jsonbPath(j: Jsonb, path: readonly (string | null)[]): Jsonb | null {
   let v: JsonbValue = j.root;
@@ -410,8 +420,8 @@ export function jsonbPath(j: Jsonb, path: readonly (string | null)[]): Jsonb | n
       if (r === undefined) return null;
       v = r;
     } else if (Array.isArray(v)) {
-      if (!/^\s*[+-]?\d+\s*$/.test(p)) return null;
-      let i = Number(p);
+      let i = jsonbPathIndex(p);
+      if (i === null) return null;
       if (i < 0) i += v.length;
       if (i < 0 || i >= v.length) return null;
       v = v[i]!;

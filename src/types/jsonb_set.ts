@@ -6,19 +6,12 @@
  * missing key or a scalar leaves the target unchanged.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { Jsonb, JsonbObject, makeObject, type JsonbValue } from './jsonb.js';
+import { Jsonb, JsonbObject, jsonbPathIndex, makeObject, type JsonbValue } from './jsonb.js';
 
 /** What happens at the path's last element (PostgreSQL's JB_PATH_* flags). */
 type Op = 'create' | 'replace' | 'insert_before' | 'insert_after';
 
 const INT_MIN = -2147483648;
-
-/** strtoint: a whole-string base-10 int4, or null. */
-function parseIndex(s: string): number | null {
-  if (!/^\s*[+-]?\d+$/.test(s)) return null;
-  const n = Number(s);
-  return n >= INT_MIN && n <= 2147483647 ? n : null;
-}
 
 function setPath(v: JsonbValue, path: readonly (string | null)[], level: number, newval: JsonbValue, op: Op): JsonbValue {
   if (path[level] === null) throw new PgError(SQLSTATE.null_value_not_allowed, `path element at position ${level + 1} is null`);
@@ -48,7 +41,7 @@ function setPathObject(o: JsonbObject, path: readonly (string | null)[], level: 
 function setPathArray(a: readonly JsonbValue[], path: readonly (string | null)[], level: number, newval: JsonbValue, op: Op): JsonbValue {
   const n = a.length;
   const c = path[level]!;
-  let idx = parseIndex(c);
+  let idx = jsonbPathIndex(c);
   if (idx === null) throw new PgError(SQLSTATE.invalid_text_representation, `path element at position ${level + 1} is not an integer: "${c}"`);
   if (idx < 0) idx = -idx > n ? INT_MIN : n + idx;
   if (idx > n) idx = n;
@@ -91,4 +84,80 @@ export function jsonbInsert(j: Jsonb, path: readonly (string | null)[], newval: 
   checkTarget(j);
   if (path.length === 0) return j;
   return new Jsonb(setPath(j.root, path, 0, newval.root, after ? 'insert_after' : 'insert_before'));
+}
+
+/** 22023 for a path that continues into a scalar (setPath under JB_PATH_FILL_GAPS). */
+function scalarInPath(): PgError {
+  return new PgError(SQLSTATE.invalid_parameter_value, 'cannot replace existing key', {
+    detail: 'The path assumes key is a composite object, but it is a scalar value.',
+  });
+}
+
+/** `n` JSON nulls (push_null_elements: none for n <= 0). */
+function nulls(n: number): JsonbValue[] {
+  return n > 0 ? new Array<JsonbValue>(n).fill(null) : [];
+}
+
+/**
+ * push_path: the chain of containers the path's elements after `level` call for, built
+ * around `newval`: an object `{key: ...}` for an element that is not an integer, an array
+ * holding `index` nulls and then the rest for one that is.
+ */
+function pushPath(path: readonly string[], level: number, newval: JsonbValue): JsonbValue {
+  let v = newval;
+  for (let i = path.length - 1; i > level; i--) {
+    const idx = jsonbPathIndex(path[i]!);
+    v = idx === null ? makeObject([[path[i]!, v]]) : [...nulls(idx), v];
+  }
+  return v;
+}
+
+/** setPath with JB_PATH_CREATE | JB_PATH_FILL_GAPS | JB_PATH_CONSISTENT_POSITION. */
+function fillPath(v: JsonbValue, path: readonly string[], level: number, newval: JsonbValue): JsonbValue {
+  const last = level === path.length - 1;
+  if (v instanceof JsonbObject) {
+    const key = path[level]!;
+    const i = v.keys.indexOf(key);
+    if (i < 0) {
+      const pairs: [string, JsonbValue][] = v.keys.map((k, j) => [k, v.values[j]!]);
+      pairs.push([key, last ? newval : pushPath(path, level, newval)]);
+      return makeObject(pairs);
+    }
+    const values = v.values.slice();
+    values[i] = last ? newval : fillPath(values[i]!, path, level + 1, newval);
+    return new JsonbObject(v.keys, values);
+  }
+  if (!Array.isArray(v)) throw scalarInPath();
+  const n = v.length;
+  const c = path[level]!;
+  let idx = jsonbPathIndex(c);
+  if (idx === null) throw new PgError(SQLSTATE.invalid_text_representation, `path element at position ${level + 1} is not an integer: "${c}"`);
+  if (idx < 0) {
+    // Prepending would move the elements already there: refused (JB_PATH_CONSISTENT_POSITION).
+    if (-idx > n) throw new PgError(SQLSTATE.invalid_parameter_value, `path element at position ${level + 1} is out of range: ${idx}`);
+    idx += n;
+  }
+  if (idx < n) {
+    const out = v.slice();
+    out[idx] = last ? newval : fillPath(v[idx]!, path, level + 1, newval);
+    return out;
+  }
+  if (last) return n === 0 ? [...nulls(idx), newval] : [...v, ...nulls(idx - n), newval];
+  return [...v, ...(idx > 0 ? nulls(idx - n) : []), pushPath(path, level, newval)];
+}
+
+/**
+ * The jsonb subscript assignment `j[p1]...[pn] = newval` (jsonbsubs.c jsonb_subscript_assign
+ * over jsonfuncs.c jsonb_set_element): the path's elements as text; missing keys are added,
+ * an array index past the end pads the array with JSON nulls, and a missing part of the path
+ * is created as the objects and arrays its elements call for. A NULL `j` starts as `[]` when
+ * `expectArray` (the first subscript is an integer), else `{}`.
+ * @throws PgError 22023 `cannot replace existing key` (a path through a scalar, or a scalar
+ *   document), 22023 `path element at position N is out of range: -M` (a negative index
+ *   before the array's start), 22P02 `path element at position N is not an integer: "x"`.
+ */
+export function jsonbSetElement(j: Jsonb | null, path: readonly string[], newval: JsonbValue, expectArray: boolean): Jsonb {
+  const root: JsonbValue = j === null ? (expectArray ? [] : makeObject([])) : j.root;
+  if (!(root instanceof JsonbObject) && !Array.isArray(root)) throw scalarInPath();
+  return new Jsonb(fillPath(root, path, 0, newval));
 }

@@ -985,13 +985,25 @@ export function format(fmt: string, args: readonly (string | null)[], widthArg: 
  *   escape-double-quote separator.
  */
 export function similarToEscape(pattern: string, escape?: string): string {
+  const [a, b, c] = similarParts(pattern, escape);
+  if (b === undefined) return `^(?:${a})$`;
+  return c === undefined ? `^(?:${a}){1,1}?(${b})$` : `^(?:${a}){1,1}?(${b}){1,1}(?:${c})$`;
+}
+
+/**
+ * The ARE bodies of a SIMILAR pattern's parts, split at its escape-double-quote separators:
+ * one part, or two or three (SUBSTRING's form). See similarToEscape, which joins them.
+ * @throws PgError as similarToEscape.
+ */
+function similarParts(pattern: string, escape?: string): string[] {
   let esc: string | null = '\\';
   if (escape !== undefined) {
     const e = chars(escape);
     if (e.length > 1) throw new PgError(SQLSTATE.invalid_escape_sequence, 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
     esc = e.length === 0 ? null : e[0]!;
   }
-  let out = '^(?:';
+  const parts: string[] = [];
+  let out = '';
   let afterEscape = false;
   let quotes = 0;
   let bracketDepth = 0;
@@ -1001,10 +1013,10 @@ export function similarToEscape(pattern: string, escape?: string): string {
   for (const c of pattern) {
     if (afterEscape) {
       if (c === '"' && bracketDepth < 1) {
-        if (quotes === 0) out += '){1,1}?(';
-        else if (quotes === 1) out += '){1,1}(?:';
-        else throw new PgError(SQLSTATE.invalid_use_of_escape_character, 'SQL regular expression may not contain more than two escape-double-quote separators');
+        if (quotes > 1) throw new PgError(SQLSTATE.invalid_use_of_escape_character, 'SQL regular expression may not contain more than two escape-double-quote separators');
         quotes++;
+        parts.push(out);
+        out = '';
       } else {
         out += `\\${c}`;
         classPos = 3;
@@ -1031,5 +1043,37 @@ export function similarToEscape(pattern: string, escape?: string): string {
     else if (c === '\\' || c === '.' || c === '^' || c === '$') out += `\\${c}`;
     else out += c;
   }
-  return `${out})$`;
+  parts.push(out);
+  return parts;
+}
+
+/**
+ * substring(s SIMILAR pattern ESCAPE escape), PostgreSQL's substring(text, text, text): with
+ * the pattern's two escape-double-quote separators, the part of `s` the middle part matches
+ * when the whole pattern matches all of `s`; without them, `s` itself; NULL when the pattern
+ * does not match. Which part of `s` the middle gets is the ARE's choice (regexp.c,
+ * textregexsubstr over similar_to_escape): the first part is non-greedy and takes priority,
+ * so the shortest prefix that still lets the rest match, then the middle (greedy) the longest.
+ * JavaScript's backtracking does not give those lengths for every pattern, so the split is
+ * searched here: each part is tested as a whole-string match (a question of the language,
+ * on which the two engines agree), over the split points in that order. O(n^2) full-match
+ * tests at worst for an `s` of n characters.
+ * @throws PgError as similarToEscape.
+ */
+export function substringSimilar(s: string, pattern: string, escape: string): string | null {
+  const parts = similarParts(pattern, escape);
+  if (!regexMatches(s, similarToEscape(pattern, escape), false)) return null;
+  if (parts.length === 1) return s;
+  const [first, middle, last] = parts.map((p) => `^(?:${p})$`) as [string, string, string | undefined];
+  // Offsets of code point boundaries, so no split falls inside a surrogate pair.
+  const cuts: number[] = [0];
+  for (const ch of s) cuts.push(cuts[cuts.length - 1]! + ch.length);
+  const lastOk = cuts.map((j) => last === undefined ? j === s.length : regexMatches(s.slice(j), last, false));
+  for (let i = 0; i < cuts.length; i++) {
+    if (!regexMatches(s.slice(0, cuts[i]), first, false)) continue;
+    for (let j = cuts.length - 1; j >= i; j--) {
+      if (lastOk[j] && regexMatches(s.slice(cuts[i], cuts[j]), middle, false)) return s.slice(cuts[i], cuts[j]);
+    }
+  }
+  return null;
 }

@@ -344,3 +344,18 @@ test('a pg_dump script with array columns and comments loads as into PostgreSQL'
     await pg.close();
   }
 });
+
+test('elements of one type category without an implicit cast: 42846 at the element, as coerce_to_common_type', async () => {
+  for (const q of [
+    `SELECT ARRAY[[1, NULL], [NULL, NULL]]`,
+    `SELECT ARRAY[[NULL, NULL], [1, 2]]`,
+    `SELECT ARRAY[current_date, '12:00'::time]`,
+    `SELECT ARRAY['{}'::jsonb, '00000000-0000-0000-0000-000000000000'::uuid]`,
+    `SELECT ARRAY[1, 'a'::text]`,
+    `SELECT ARRAY[true, 1 + 2]`,
+    `VALUES (current_date), ('12:00'::time)`,
+    `VALUES (1), ('a'::text)`,
+    `SELECT coalesce(1, 'a'::text, 2)`,
+    `SELECT ARRAY[[1, 2], [NULL, NULL]], ARRAY[['a'], [NULL]], ARRAY['[1]'::vector, '[2]'::halfvec]`,
+  ]) await same(q);
+});

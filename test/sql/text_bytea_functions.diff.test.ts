@@ -322,3 +322,38 @@ test('random patterns: every one vecgres accepts where the match is used matches
   // The grammar is built so that a good share of its patterns is accepted.
   if (accepted < 60) throw new Error(`only ${accepted} of 300 random patterns accepted (seed ${SEED})`);
 });
+
+test('quote_literal and quote_nullable of any type: the value as text, quoted', async () => {
+  await run('quote_literal(anyelement)', [
+    `SELECT quote_literal(42) AS a, quote_literal(1.50::numeric) AS b, quote_literal(0.1::float8) AS c, quote_literal(true) AS d`,
+    `SELECT quote_literal(DATE '2024-02-29') AS a, quote_literal(ARRAY['x''y', NULL]) AS b, quote_literal('{"a": 1}'::jsonb) AS c, quote_literal('[1,2]'::vector) AS d`,
+    `SELECT quote_literal('ab  '::char(4)) AS a, quote_literal('x'::varchar) AS b, quote_literal(NULL::int) AS c, quote_nullable(NULL::int) AS d, quote_nullable(7::bigint) AS e`,
+    `SELECT quote_literal('\\x5c'::bytea) AS a, quote_nullable(E'a\\\\b'::varchar) AS b, pg_typeof(quote_literal(1)) AS c`,
+    `SELECT id, quote_literal(id * 2), quote_nullable(b) FROM tb ORDER BY id`,
+    `SELECT quote_literal(1, 2)`,
+  ]);
+});
+
+test('substring(s SIMILAR p ESCAPE e): fixed and random patterns split as in PostgreSQL', async () => {
+  await run('substring similar', [
+    `SELECT substring('foobar' similar '%#"o_b#"%' escape '#') AS a, substring('foobar' similar '#"o_b#"%' escape '#') AS b, substring('foobar' similar 'f%' escape '#') AS c`,
+    `SELECT substring('aaXbbXcc' similar '%#"X%#"%' escape '#') AS a, substring('aaXbbXcc' similar '%#"X%' escape '#') AS b, substring('aaXbbXcc' similar '%#"X_%#"X%' escape '#') AS c`,
+    `SELECT substring('foobar', '2', '3') AS a, substring('foobar' from '2' for '3') AS b, substring('foobar', 2, 3) AS c, substring('a😀b' similar '%#"😀#"%' escape '#') AS d`,
+    `SELECT substring('abc' similar 'a#"%#"#"' escape '#')`,
+    `SELECT substring('abc' similar 'a%' escape 'xx')`,
+    `SELECT substring(NULL similar 'a%' escape '#') AS a, substring('a' similar NULL escape '#') AS b, substring('a' similar 'a' escape NULL) AS c`,
+    `SELECT id, substring(t similar '%#"[[:alpha:]]+#"%' escape '#'), substring(t similar '%#"o%#"_%' escape '#') FROM tb ORDER BY id`,
+  ]);
+  // Random three-part patterns over a small alphabet, where which split the ARE picks matters.
+  const rng = new Prng(SEED + 7);
+  const pick = <T>(a: readonly T[]): T => a[rng.int(a.length)]!;
+  const part = (): string => Array.from({ length: rng.int(4) }, () => pick(['a', 'b', '%', '_', '(a|ab)', '(b|a)*', 'a*', 'b+', '[ab]', 'a?'])).join('');
+  const mismatches: string[] = [];
+  const n = 150;
+  for (let k = 0; k < n; k++) {
+    const str = Array.from({ length: rng.int(8) }, () => pick(['a', 'b', 'ab', 'c'])).join('');
+    const p = rng.int(5) === 0 ? `${part()}#"${part()}` : `${part()}#"${part()}#"${part()}`;
+    await check(`SELECT substring('${str}' similar '${p}' escape '#')`, mismatches);
+  }
+  reportMismatches('random SIMILAR substrings', mismatches, n, SEED);
+});

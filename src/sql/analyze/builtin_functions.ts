@@ -9,7 +9,7 @@ import type { SqlType } from './types.js';
 import type { Overload } from './overloads.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import {
-  pgLower, pgUpper, similarToEscape, charLength, substr, left, right, strpos, replace, splitPart, trim, pad, repeat, reverse, md5, initcap,
+  pgLower, pgUpper, similarToEscape, substringSimilar, charLength, substr, left, right, strpos, replace, splitPart, trim, pad, repeat, reverse, md5, initcap,
   like, likeEscape, regexMatches, quoteIdent, quoteLiteral, chr, ascii, casefold, toHex32, toHex64, overlay, quoteNullable, unistr,
 } from '../../types/text_funcs.js';
 import {
@@ -101,6 +101,9 @@ export function registerTextFunctions(add: Add): void {
     const m = regexpMatch(a as S, b as S, '');
     return m === null ? null : m[0] ?? null;
   }));
+  // substring(text, text, text): the SIMILAR form (`substring(s similar p escape e)`), which
+  // untyped arguments also resolve to, as in PostgreSQL (`substring('abc', '2', '3')` is NULL).
+  add('substring', fn(['text', 'text', 'text'], 'text', (v) => substringSimilar(v[0] as S, v[1] as S, v[2] as S)));
   add('left', f2(['text', 'int4'], 'text', (a, b) => left(a as S, b as number)));
   add('right', f2(['text', 'int4'], 'text', (a, b) => right(a as S, b as number)));
   add('strpos', f2(['text', 'text'], 'int4', (a, b) => strpos(a as S, b as S)));

@@ -17,7 +17,7 @@ import type { Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
 import {
   type SqlType, type ArraySqlType, type ArrayElemSqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, castPrintsFloats, canCast, toInt8, isArrayType,
-  isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, isUnsupportedBuiltinType, formatType,
+  isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, typeCategory, isUnsupportedBuiltinType, formatType,
   type OidSqlType, type RegCatalog, type RegNames, isOidFamily, isDatetime, regIn, regOut, valueFromText, TYPE_OID,
 } from './types.js';
 import { textOrder } from '../../types/text_order.js';
@@ -44,7 +44,7 @@ import { randomUuid } from '../../types/uuid.js';
 import {
   type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, BITWISE_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
 } from './overloads.js';
-import { Jsonb, type JsonbValue, jsonbBuildObject, quoteJsonString } from '../../types/jsonb.js';
+import { Jsonb, type JsonbValue, jsonbBuildObject, jsonbPath, quoteJsonString } from '../../types/jsonb.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
 import { TEXT_MATCH_OPERATORS, TEXT_SRFS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
@@ -53,13 +53,13 @@ import {
 } from './array_ops.js';
 import { prettyStoredExpr } from '../parser/deparse_raw.js';
 import { CATALOG_OIDS } from './system_views.js';
-import { format as formatText } from '../../types/text_funcs.js';
+import { format as formatText, quoteLiteral, quoteNullable } from '../../types/text_funcs.js';
 import { Interval, intervalNeg } from '../../types/interval.js';
 import {
   timestampTypmodIn, adjustTimestampTypmod, timestampToDate, dateToTimestamp, age as ageFn, adjustTimeTypmod, timestampToTime,
 } from '../../types/datetime_funcs.js';
 import { positionalArgs, type PositionalArgs } from './named_args.js';
-import { walkRaw } from '../parser/walk.js';
+import { leftmostLocation, walkRaw } from '../parser/walk.js';
 
 /**
  * A binary implementation; called only with non-null arguments unless `nullSafe`. `zone` is
@@ -1126,6 +1126,9 @@ export function commonType(types: SqlType[], location: number, context = 'ARRAY'
       t = x;
       continue;
     }
+    // Of one category with no implicit cast either way, select_common_type keeps the first
+    // type, and coercing this one to it fails (coerce_to_common_type's 42846).
+    if (typeCategory(t) === typeCategory(x)) throw new PgError(SQLSTATE.cannot_coerce, `${context} could not convert type ${TYPE_NAME[x]} to ${TYPE_NAME[t]}`, pos(at >= 0 ? at : location));
     throw new PgError(SQLSTATE.datatype_mismatch, `${context} types ${TYPE_NAME[t]} and ${TYPE_NAME[x]} cannot be matched`, pos(at >= 0 ? at : location));
   }
   return t === 'unknown' ? 'text' : t;
@@ -1141,12 +1144,14 @@ function analyzeArrayExpr(scope: ExprScope, n: PgNode): Expr {
   }
   const elems = items.map((it) => analyzeExpr(scope, it));
   const nested = items.every((it) => it.A_ArrayExpr !== undefined);
+  // Errors point at the element, as PostgreSQL's exprLocation.
+  const locs = items.map(leftmostLoc);
   let type: ArraySqlType;
   if (nested) {
-    const t = commonType(elems.map((e) => e.type), n.location);
+    const t = commonType(elems.map((e) => e.type), n.location, 'ARRAY', locs);
     type = t as ArraySqlType;
   } else {
-    const t = commonType(elems.map((e) => e.type), n.location);
+    const t = commonType(elems.map((e) => e.type), n.location, 'ARRAY', locs);
     const arr = arrayTypeOf(t);
     if (arr === null) throw pgErr.featureNotSupported(`arrays of ${TYPE_NAME[t]}`);
     type = arr;
@@ -1250,16 +1255,13 @@ export function knownColumnSize(v: Value, type: SqlType, stored: boolean): numbe
  */
 function arraySubscript(scope: ExprScope, n: PgNode): Expr {
   const ind = (n.indirection ?? []) as PgNode[];
-  if (ind.length !== 1 || ind[0]!.A_Indices === undefined) throw pgErr.featureNotSupported('array subscript other than one [index] or one [lower:upper] slice');
   const arr = analyzeExpr(scope, n.arg);
+  if (arr.type === 'jsonb' && ind.every((x) => x.A_Indices !== undefined)) return jsonbSubscript(scope, arr, ind.map((x) => x.A_Indices as PgNode));
+  if (ind.length !== 1 || ind[0]!.A_Indices === undefined) throw pgErr.featureNotSupported('array subscript other than one [index] or one [lower:upper] slice');
   if (!isArrayType(arr.type)) {
     throw new PgError(SQLSTATE.datatype_mismatch, `cannot subscript type ${TYPE_NAME[arr.type]} because it does not support subscripting`, pos(leftmostLoc(n.arg)));
   }
-  const subscript = (node: PgNode): Expr => {
-    const idx = analyzeExpr(scope, node);
-    if (idx.type !== 'int4' && idx.type !== 'int2' && idx.type !== 'unknown' && idx.type !== 'int8') throw new PgError(SQLSTATE.datatype_mismatch, 'array subscript must have type integer', pos(leftmostLoc(node)));
-    return idx.type === 'int8' ? idx : applyArg(scope, idx, 'int4', -1);
-  };
+  const subscript = (node: PgNode): Expr => arraySubscriptArg(scope, node);
   if (ind[0]!.A_Indices.is_slice === true) return arraySlice(scope, arr, ind[0]!.A_Indices.lidx === undefined ? null : subscript(ind[0]!.A_Indices.lidx), ind[0]!.A_Indices.uidx === undefined ? null : subscript(ind[0]!.A_Indices.uidx));
   const i = subscript(ind[0]!.A_Indices.uidx);
   return {
@@ -1274,6 +1276,75 @@ function arraySubscript(scope: ExprScope, n: PgNode): Expr {
 }
 
 /**
+ * A subscript (`m[1]`, `m[1:2]`, `j['a']`): an `op2` named `[]` or a `fn` named `[...]`.
+ * EXPLAIN prints it in brackets; like PostgreSQL's SubscriptingRef it costs nothing beyond
+ * its operands.
+ */
+export function isSubscript(e: Expr): boolean {
+  return (e.k === 'op2' && e.op === '[]') || (e.k === 'fn' && e.name.startsWith('['));
+}
+
+/**
+ * `j[s1][s2]...` on jsonb (PostgreSQL 14's jsonb_subscript_transform / jsonb_subscript_fetch):
+ * the subscripts, each an integer or text, followed as a `#>` path of their text forms, so
+ * `j['1']` indexes an array and `j[1]` reads an object's key "1"; NULL where the path leads
+ * nowhere or a subscript is NULL. Reading only: an assignment `SET j['a'] = ...` is refused
+ * where assignments are analyzed.
+ * @throws PgError 42804 `jsonb subscript does not support slices`; 42804 `subscript type ...
+ *   is not supported` for a subscript coercible to neither integer nor text.
+ */
+function jsonbSubscript(scope: ExprScope, j: Expr, indices: readonly PgNode[]): Expr {
+  const subs = jsonbSubscriptArgs(scope, indices);
+  return foldConstants(scope, {
+    k: 'fn', type: 'jsonb', name: '[jsonb]', args: [j, ...subs],
+    fn: (vals) => {
+      const path: string[] = [];
+      for (let i = 1; i < vals.length; i++) path.push(String(vals[i]));
+      return jsonbPath(vals[0] as Jsonb, path);
+    },
+  });
+}
+
+/**
+ * An array subscript (a raw expression) as an integer: int2 / int4 / an untyped literal as
+ * int4, int8 as it is.
+ * @throws PgError 42804 `array subscript must have type integer`.
+ */
+export function arraySubscriptArg(scope: ExprScope, node: PgNode): Expr {
+  const idx = analyzeExpr(scope, node);
+  if (idx.type !== 'int4' && idx.type !== 'int2' && idx.type !== 'unknown' && idx.type !== 'int8') throw new PgError(SQLSTATE.datatype_mismatch, 'array subscript must have type integer', pos(leftmostLoc(node)));
+  return idx.type === 'int8' ? idx : applyArg(scope, idx, 'int4', -1);
+}
+
+/**
+ * The subscripts of a jsonb subscript (A_Indices nodes), each coerced to int4 or text as
+ * jsonb_subscript_transform does: integer when the type coerces to it implicitly, else text
+ * (an untyped literal is text).
+ * @throws PgError as {@link jsonbSubscript}.
+ */
+export function jsonbSubscriptArgs(scope: ExprScope, indices: readonly PgNode[]): Expr[] {
+  const subs: Expr[] = [];
+  for (const ai of indices) {
+    if (ai.is_slice === true) {
+      const at = ai.uidx ?? ai.lidx;
+      throw new PgError(SQLSTATE.datatype_mismatch, 'jsonb subscript does not support slices', at === undefined ? {} : pos(leftmostLoc(at)));
+    }
+    const e = analyzeExpr(scope, ai.uidx);
+    const target: SqlType | null = e.type === 'unknown' ? 'text'
+      : castContext(e.type, 'int4') === 'implicit' || e.type === 'int4' ? 'int4'
+      : castContext(e.type, 'text') === 'implicit' || e.type === 'text' ? 'text'
+      : null;
+    if (target === null) {
+      throw new PgError(SQLSTATE.datatype_mismatch, `subscript type ${TYPE_NAME[e.type]} is not supported`, {
+        hint: 'jsonb subscript must be coercible to either integer or text.', ...pos(leftmostLoc(ai.uidx)),
+      });
+    }
+    subs.push(applyArg(scope, e, target, -1));
+  }
+  return subs;
+}
+
+/**
  * `array[lo:hi]`, `array[:hi]`, `array[lo:]`, `array[:]`: a slice of the first dimension
  * (PostgreSQL's array_get_slice). An omitted bound is the dimension's own; bounds outside the
  * array are clamped to it; an empty range (or an empty array) gives `{}`; a NULL array or bound
@@ -1285,8 +1356,10 @@ function arraySlice(scope: ExprScope, arr: Expr, lo: Expr | null, hi: Expr | nul
   if (lo !== null) args.push(lo);
   if (hi !== null) args.push(hi);
   const type = arr.type as ArraySqlType;
+  // The name is how EXPLAIN prints the slice: `m[1:2]`, `m[:2]`, `m[1:]`, `m[:]`.
+  const name = `[${lo === null ? '' : 'lo'}:${hi === null ? '' : 'hi'}]`;
   return foldConstants(scope, {
-    k: 'fn', type, name: 'array slice', args,
+    k: 'fn', type, name, args,
     fn: (vals) => {
       const v = vals[0] as PgArray;
       if (v.dims.length === 0) return v;
@@ -2509,17 +2582,9 @@ function aggregateMods(scope: ExprScope, n: PgNode, args: () => Expr[], analyzeA
   return { distinct: n.agg_distinct === true, order, filter };
 }
 
+/** The leftmost location in a raw node (PostgreSQL's exprLocation), -1 when it has none. */
 function leftmostLoc(node: PgNode): number {
-  let best = -1;
-  const walk = (x: PgNode): void => {
-    if (x === null || typeof x !== 'object') return;
-    for (const [k, v] of Object.entries(x)) {
-      if (k === 'location' && typeof v === 'number' && v >= 0 && (best < 0 || v < best)) best = v;
-      else if (typeof v === 'object') walk(v);
-    }
-  };
-  walk(node);
-  return best;
+  return leftmostLocation(node) ?? -1;
 }
 
 /** GROUPING(...)'s aggregate slot: never folded (the Agg node computes the value per grouping set). */
@@ -3027,6 +3092,16 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
   // (PostgreSQL's 42P18 "could not determine data type of parameter").
   const texts = (from: number): Expr[] => args.slice(from).map((a) => anyArgument(scope, a));
   switch (name) {
+    case 'quote_literal':
+    case 'quote_nullable': {
+      // quote_literal(anyelement) and quote_nullable(anyelement) are SQL functions over
+      // `$1::text`; a string-typed or untyped argument takes the text overload instead.
+      if (args.length !== 1 || isStringType(args[0]!.type) || args[0]!.type === 'unknown') return null;
+      const arg = castExpr(scope, args[0]!, 'text', -1, location);
+      return name === 'quote_literal'
+        ? foldConstants(scope, { k: 'fn', type: 'text', name, args: [arg], fn: ([a]) => quoteLiteral(a as string) })
+        : foldConstants(scope, { k: 'fn', type: 'text', name, args: [arg], strict: false, fn: ([a]) => quoteNullable(a as string | null) });
+    }
     case 'num_nulls':
     case 'num_nonnulls': {
       // (VARIADIC "any"), not strict: how many arguments are (not) NULL.
@@ -3534,7 +3609,9 @@ function arrayConcat(scope: ExprScope, name: 'array_cat' | 'array_append' | 'arr
     : kind === 'array_append'
       ? ([x, e]) => arrayPush(x as PgArray | null, (e ?? null) as ArrayElement, elemType, false)
       : ([e, x]) => arrayPush(x as PgArray | null, (e ?? null) as ArrayElement, elemType, true);
-  return foldConstants(scope, { k: 'fn', type: arrType, name: name === '||' ? kind : name, args: [a, b], strict: false, fn });
+  // Named `||` when written so, which EXPLAIN prints as the operator (PostgreSQL's
+  // array_cat / array_append / array_prepend operators all print as `||`).
+  return foldConstants(scope, { k: 'fn', type: arrType, name, args: [a, b], strict: false, fn });
 }
 
 /** pg_type oid of `unknown`, the type of an untyped literal (vecgres reads it as text). */

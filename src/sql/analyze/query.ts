@@ -21,9 +21,12 @@ import { leftmostLocation, rejectSubqueriesAndParams, walkRaw } from '../parser/
 import { inStoredExpression } from './clock_literals.js';
 import type { SqlEnv } from '../env.js';
 import {
-  type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg, textSrfCall,
+  type Expr, type ExprScope, type AggMods, analyzeExpr, someNode, analyzeMultiExprSubLink, arraySubscriptArg, jsonbSubscriptArgs, forEachOperand, requireBool, coerceTo, castExpr, comparatorFor, binaryOp, commonType, jsonSrfArg, textSrfCall,
 } from './expr.js';
 import { existingRelationKey } from './namespace.js';
+import { PgArray, arraySetElement, type ArrayElement } from '../../types/pgarray.js';
+import { Jsonb } from '../../types/jsonb.js';
+import { jsonbSetElement } from '../../types/jsonb_set.js';
 import { type SqlType, type ArraySqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf } from './types.js';
 import type { WindowClause } from './window.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
@@ -1646,7 +1649,7 @@ function valuesRte(ps: ParseState, s: PgNode): number {
   }
   const colTypes: SqlType[] = [];
   for (let c = 0; c < width; c++) {
-    const t = commonType(rows.map((r) => r[c]!.type), -1, 'VALUES');
+    const t = commonType(rows.map((r) => r[c]!.type), -1, 'VALUES', lists.map((l) => leftmostLocation(l.List.items[c]) ?? -1));
     colTypes.push(t);
     for (const r of rows) {
       const e = r[c]!;
@@ -2032,10 +2035,32 @@ export function analyzeSetList(
   const assigned = new Set<number>();
   /** The source of the multiple-column assignment being read: its row items, or its sub-SELECT and the columns read so far. */
   let group: { items: PgNode[] } | { sub: ReturnType<typeof analyzeMultiExprSubLink>; cols: number[]; coerce: Expr[] } | null = null;
+  /** Columns assigned through subscripts, at their place in `sets` (PostgreSQL merges those). */
+  const subscripted = new Map<number, number>();
   for (const rt of targetList) {
     const r = rt.ResTarget;
     const name: string = r.name;
-    if (r.indirection !== undefined) throw pgErr.featureNotSupported('assignment to a subfield or array element');
+    if (r.indirection !== undefined) {
+      const col = table.columnIndex(name);
+      if (col >= 0 && r.val.MultiAssignRef === undefined) {
+        const at = subscripted.get(col);
+        if (assigned.has(col) && at === undefined) throw new PgError(SQLSTATE.syntax_error, `multiple assignments to same column "${name}"`);
+        const c = table.def.columns[col]!;
+        if (c.identity === 'a') throw identityAlways(name);
+        if (c.generated !== undefined) throw generatedColumnAssigned(name, false);
+        // A second subscripted assignment applies to the first's result (the rewriter's
+        // process_matched_tle): `SET j['a'] = 1, j['b'] = 2`.
+        const base: Expr = at === undefined ? { k: 'var', type: c.type, rti: 0, col, levelsUp: 0, typmod: c.typmod, name: c.name } : (sets[at] as { expr: Expr }).expr;
+        const expr = subscriptAssignment(scope, base, c.name, c.typmod, r.indirection as PgNode[], r.val, typeof r.location === 'number' && r.location >= 0 ? { position: r.location + 1 } : {});
+        if (at === undefined) {
+          assigned.add(col);
+          subscripted.set(col, sets.length);
+          sets.push({ col, expr });
+        } else sets[at] = { col, expr };
+        continue;
+      }
+      if (col >= 0) throw pgErr.featureNotSupported('assignment to a subfield or array element in a multiple-column assignment');
+    }
     const ma: PgNode | undefined = r.val.MultiAssignRef;
     // PostgreSQL transforms a multiple-column source once, at its first column.
     if (ma !== undefined && ma.colno === 1) group = multiAssignSource(scope, ma);
@@ -2064,6 +2089,58 @@ export function analyzeSetList(
     if (ma.colno === ma.ncolumns) sets.push({ cols: group.cols, expr: group.sub.expr, coerce: group.coerce });
   }
   return sets;
+}
+
+/**
+ * `col[s1]...[sn] = val` in a SET list (transformAssignmentIndirection): on a jsonb column the
+ * subscripts of {@link jsonbSubscriptArgs} and jsonb_subscript_assign's value
+ * (jsonbSetElement; the value as jsonb, SQL NULL as JSON null); on an array column one
+ * integer subscript and array_set_element's (arraySetElement). `base` is the column's old
+ * value, or an earlier subscripted assignment to it.
+ * @throws PgError 42804 `cannot subscript type ...`, `subscripted assignment to "c" requires
+ *   type t but expression is of type u` (at the target, `at`); 22004 for a NULL subscript
+ *   (when it runs); 0A000 `cannot set an array element to DEFAULT`, and for array slices,
+ *   several subscripts on an array and field selection.
+ */
+function subscriptAssignment(scope: ExprScope, base: Expr, name: string, typmod: number, ind: readonly PgNode[], val: PgNode, at: { position?: number }): Expr {
+  if (!ind.every((x) => x.A_Indices !== undefined)) throw pgErr.featureNotSupported('assignment to a subfield');
+  const indices = ind.map((x) => x.A_Indices as PgNode);
+  const valueType: SqlType | null = base.type === 'jsonb' ? 'jsonb' : isArrayType(base.type) ? elemTypeOf(base.type) : null;
+  if (valueType === null) {
+    throw new PgError(SQLSTATE.datatype_mismatch, `cannot subscript type ${TYPE_NAME[base.type]} because it does not support subscripting`, at);
+  }
+  if (val.SetToDefault !== undefined) throw new PgError(SQLSTATE.feature_not_supported, 'cannot set an array element to DEFAULT', at);
+  if (base.type !== 'jsonb' && (indices.length !== 1 || indices[0]!.is_slice === true)) {
+    throw pgErr.featureNotSupported(indices.length !== 1 ? 'assignment to an element of a multidimensional array' : 'assignment to an array slice');
+  }
+  const subs = base.type === 'jsonb' ? jsonbSubscriptArgs(scope, indices) : [arraySubscriptArg(scope, indices[0]!.uidx)];
+  const loc = exprLoc(val);
+  const value = assignmentCoercion(scope, analyzeExpr(scope, val), valueType, base.type === 'jsonb' ? -1 : typmod, loc === undefined ? undefined : loc - 1, (from) =>
+    new PgError(SQLSTATE.datatype_mismatch, `subscripted assignment to "${name}" requires type ${TYPE_NAME[valueType]} but expression is of type ${TYPE_NAME[from]}`, {
+      hint: 'You will need to rewrite or cast the expression.', ...at,
+    }));
+  if (base.type === 'jsonb') {
+    const expectArray = subs[0]!.type === 'int4';
+    return {
+      k: 'fn', type: 'jsonb', name: 'jsonb subscript assignment', args: [base, value, ...subs], strict: false,
+      fn: (vals) => {
+        const path: string[] = [];
+        for (let i = 2; i < vals.length; i++) {
+          if (vals[i] === null) throw new PgError(SQLSTATE.null_value_not_allowed, 'jsonb subscript in assignment must not be null');
+          path.push(String(vals[i]));
+        }
+        return jsonbSetElement(vals[0] as Jsonb | null, path, vals[1] === null ? null : (vals[1] as Jsonb).root, expectArray);
+      },
+    };
+  }
+  const elemType = valueType;
+  return {
+    k: 'fn', type: base.type, name: 'array subscript assignment', args: [base, value, subs[0]!], strict: false,
+    fn: ([a, v, i]) => {
+      if (i === null) throw new PgError(SQLSTATE.null_value_not_allowed, 'array subscript in assignment must not be null');
+      return arraySetElement(a as PgArray | null, Number(i), (v ?? null) as ArrayElement, elemType);
+    },
+  };
 }
 
 /**

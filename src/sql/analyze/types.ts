@@ -363,6 +363,26 @@ export function isDatetime(t: SqlType): boolean {
   return t === 'timestamp' || t === 'timestamptz' || t === 'date';
 }
 
+/**
+ * pg_type.typcategory of a type: `A` arrays, `B` boolean, `D` date/time, `N` numeric (oid and
+ * the reg* types too), `S` string, `T` interval, `U` user-defined and the rest (uuid, bytea,
+ * json, jsonb, pgvector's types), `V` bit strings, `X` unknown. select_common_type refuses
+ * types of different categories and leaves two of one category without an implicit cast for
+ * the coercion to refuse.
+ */
+export function typeCategory(t: SqlType): string {
+  if (isArrayType(t)) return 'A';
+  switch (t) {
+    case 'bool': return 'B';
+    case 'date': case 'time': case 'timestamp': case 'timestamptz': return 'D';
+    case 'interval': return 'T';
+    case 'text': case 'varchar': case 'bpchar': return 'S';
+    case 'bit': case 'varbit': return 'V';
+    case 'unknown': return 'X';
+    default: return isNumeric(t) || isOidFamily(t) ? 'N' : 'U';
+  }
+}
+
 /** text, character varying and character: PostgreSQL's string category, mutually implicit. */
 export function isStringType(t: SqlType): boolean {
   return t === 'text' || t === 'varchar' || t === 'bpchar';

@@ -5,7 +5,7 @@
  * gave each tuple position or parameter when it bound them.
  */
 import type { TimeZone } from '../../types/timezone.js';
-import { someNode, type AggMods, type Expr } from '../analyze/expr.js';
+import { isSubscript, someNode, type AggMods, type Expr } from '../analyze/expr.js';
 import { type SqlType, type ArrayElemSqlType, ARRAY_ELEM_TYPES, castValue, formatSqlType, isNumeric, numericRank, valueToText } from '../analyze/types.js';
 import type { Value } from '../../storage/table.js';
 import { type ArrayElement, PgArray } from '../../types/pgarray.js';
@@ -169,6 +169,7 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
     case 'execParam':
       return e.qname ?? e.name;
     case 'op2': {
+      if (isSubscript(e)) return `${subscripted(e.l, d)}[${d(e.r)}]`;
       if (/^[a-z_]+$/.test(e.op)) return `${e.op}(${d(e.l)}, ${d(e.r)})`;
       // date, timestamp and timestamptz compare across types (the datetime_ops family's
       // cross-type operators), so PostgreSQL prints no cast where vecgres coerced one side.
@@ -241,8 +242,17 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
     case 'srf':
       if (e.spread === true) return d(e.arg);
       return e.field === undefined ? `${e.name}(${d(e.arg)})` : `(${e.name}(${d(e.arg)})).${e.field}`;
-    case 'fn':
+    case 'fn': {
+      // Subscripts: `m[1:2]`, `m[:2]`, `j['a'::text][1]` (array slices and jsonb subscripts).
+      if (isSubscript(e)) {
+        const base = subscripted(e.args[0]!, d);
+        if (e.name === '[jsonb]') return base + e.args.slice(1).map((x) => `[${d(x)}]`).join('');
+        const [lo, hi] = [e.name.startsWith('[lo'), e.name.endsWith('hi]')];
+        return `${base}[${lo ? d(e.args[1]!) : ''}:${hi ? d(e.args[lo ? 2 : 1]!) : ''}]`;
+      }
+      if (e.name === '||' && e.args.length === 2) return `(${d(e.args[0]!)} || ${d(e.args[1]!)})`;
       return `${e.name}(${e.args.map(d).join(', ')})`;
+    }
     case 'window':
       return `${e.name}(${e.agg !== null && e.args.length === 0 ? '*' : e.args.map(d).join(', ')}) OVER w${e.winref + 1}`;
     case 'array': {
@@ -250,6 +260,14 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
       return folded ?? `ARRAY[${e.elems.map(d).join(', ')}]`;
     }
   }
+}
+
+/**
+ * The expression a subscript applies to, as ruleutils prints a SubscriptingRef: a column
+ * (Var) bare, anything else in parentheses of its own (`((j || j))['x'::text]`).
+ */
+function subscripted(x: Expr, d: (e: Expr) => string): string {
+  return x.k === 'var' || x.k === 'slot' ? d(x) : `(${d(x)})`;
 }
 
 /**

@@ -18,7 +18,7 @@
  * uncorrelated subquery and its plan's cost for a correlated one.
  */
 import type { Expr } from '../analyze/expr.js';
-import { forEachOperand } from '../analyze/expr.js';
+import { forEachOperand, isSubscript } from '../analyze/expr.js';
 import type { SqlType } from '../analyze/types.js';
 import { CPU_OPERATOR_COST } from './cost.js';
 import { isVolatileCall } from '../analyze/expr.js';
@@ -95,7 +95,7 @@ export function qualCost(e: Expr): number {
     case 'const': case 'param': case 'var': case 'slot': case 'execParam':
       return 0;
     case 'op1': case 'op2': case 'fn': case 'session': case 'minmax': case 'nullif':
-      own = 1;
+      own = isSubscript(e) ? 0 : 1;
       break;
     case 'cast':
       own = castCost(e.from, e.type, e.typmod);

@@ -1,0 +1,135 @@
+/**
+ * Subscripts against PostgreSQL 18 + pgvector (PGlite): jsonb subscripting (`j['a'][0]`,
+ * PostgreSQL 14's), its subscript types and errors, and how EXPLAIN prints array elements,
+ * slices and jsonb subscripts (ruleutils' SubscriptingRef: a column bare, anything else in
+ * parentheses).
+ */
+import { test } from 'node:test';
+import { openSqlPair } from '../support/sql_pair.js';
+import { SEED } from '../support/seed.js';
+import { Prng } from '../../src/common/prng.js';
+
+const { both, checkAll } = await openSqlPair();
+
+await both(`CREATE TABLE sj (id int PRIMARY KEY, m int[], j jsonb)`);
+await both(`INSERT INTO sj VALUES
+  (1, '{1,2}', '{"a": {"b": [1, 2, {"c": "x"}]}, "1": 5, "k": null}'),
+  (2, '{3}', '[10, [20, 30], {"a": 1}]'),
+  (3, NULL, '"scalar"'),
+  (4, '{}', NULL),
+  (5, '{4,5,6}', '{"": 1, "a b": [true, false]}')`);
+
+test('jsonb subscripts read as the #> path of their text forms', async () => {
+  await checkAll('jsonb subscripts', [
+    `SELECT id, j['a'], j['a']['b'], j['a']['b'][2]['c'], j['a']['b'][-1], j[1], j['1'], j[0], j['0'], j[-3], j[1][0] FROM sj ORDER BY id`,
+    `SELECT id, j['k'], j['zz'], j[''], j['a b'][1], j[NULL::int], j[NULL::text], j[id], j[id - 3]['a'] FROM sj ORDER BY id`,
+    `SELECT ('[1,2]'::jsonb)[' 1'] AS a, ('[1,2]'::jsonb)['1 '] AS b, ('[1,2]'::jsonb)['+1'] AS c, ('[1,2]'::jsonb)['-1'] AS d, ('[1,2]'::jsonb)['4294967297'] AS e, ('[1,2]'::jsonb)['x'] AS f`,
+    `SELECT ('[1,2]'::jsonb)[1::smallint] AS a, ('[1,2]'::jsonb)['1'::varchar] AS b, ('"x"'::jsonb)[0] AS c, ('{"a":1}'::jsonb)['a']['b'] AS d, pg_typeof(('{}'::jsonb)['a']) AS e`,
+    `SELECT '[1,2]'::jsonb #> '{"1 "}' AS a, '[1,2]'::jsonb #> '{" 1"}' AS b, '[1,2]'::jsonb #>> '{-2}' AS c, '[1,2]'::jsonb #> '{99999999999}' AS d`,
+    `SELECT id FROM sj WHERE j['a']['b'][0] = '1' OR j[1][1] = '30' ORDER BY id`,
+    `SELECT ('[1,2]'::jsonb)[0:1]`,
+    `SELECT ('[1,2]'::jsonb)[0:]`,
+    `SELECT ('[1,2]'::jsonb)[:]`,
+    `SELECT ('[1,2]'::jsonb)[1.5]`,
+    `SELECT ('[1,2]'::jsonb)[1::bigint]`,
+    `SELECT ('[1,2]'::jsonb)[true]`,
+    `SELECT ('{"a": 1}'::jsonb)['a'::text]['x'::varchar][0]`,
+    `SELECT ('{"a": 1}'::json)['a']`,
+    `SELECT (1)[1]`,
+  ], [], SEED);
+});
+
+test('EXPLAIN prints subscripts as PostgreSQL: m[1], m[1:2], m[:2], j[\'a\'::text][0], ((j || j))[\'x\'::text]', async () => {
+  await checkAll('EXPLAIN of subscripts', [
+    `EXPLAIN (COSTS OFF) SELECT * FROM sj WHERE m[1] = 1 AND (m)[2] > 0`,
+    `EXPLAIN (COSTS OFF) SELECT * FROM sj WHERE m[1:2] = '{1}' AND m[:1] = '{1}' AND m[2:] = '{2}' AND m[:] = m`,
+    `EXPLAIN (COSTS OFF) SELECT * FROM sj WHERE j['a']['b'][0] = '1' AND j[id] = '5' AND (j || j)['x'] IS NULL`,
+    `EXPLAIN (COSTS OFF) SELECT * FROM sj WHERE (m[1:2])[1] = 7 AND (m || m)[id] = 2`,
+    `EXPLAIN (VERBOSE, COSTS OFF) SELECT m[id], m[id:], j['a'], (m[2:3])[1] FROM sj`,
+  ], [], SEED);
+});
+
+test(`random jsonb subscript chains agree with PostgreSQL (seed ${SEED})`, async () => {
+  const rng = new Prng(SEED);
+  const pick = <T>(a: readonly T[]): T => a[rng.int(a.length)]!;
+  const subs = ["'a'", "'b'", "'1'", "'c'", '0', '1', '2', '-1', '-2', "'-1'", 'id', 'NULL::int'];
+  const qs: string[] = [];
+  for (let k = 0; k < 80; k++) {
+    const chain = Array.from({ length: 1 + rng.int(4) }, () => `[${pick(subs)}]`).join('');
+    qs.push(`SELECT id, j${chain} FROM sj ORDER BY id`);
+  }
+  await checkAll('random jsonb subscripts', qs, [], SEED);
+});
+
+await both(`CREATE TABLE sa (id int PRIMARY KEY, j jsonb, m int[], v varchar(2)[], n int)`);
+await both(`INSERT INTO sa VALUES
+  (1, '{"a": {"b": [1, 2]}, "1": 5}', '{1,2}', '{ab}', 1),
+  (2, '[10, [20], {"a": 1}]', '{3}', NULL, 2),
+  (3, '"scalar"', NULL, '{}', 3),
+  (4, NULL, '{}', '{x,y}', NULL),
+  (5, '{}', '{{1,2},{3,4}}', NULL, 5),
+  (6, '[]', '{7,8,9}', '{a}', 6)`);
+
+/** Each assignment runs in a transaction rolled back after it, so every one starts from the rows above. */
+function assignments(sets: readonly string[]): string[] {
+  return sets.flatMap((set) => ['BEGIN', `UPDATE sa SET ${set} RETURNING id, j, m, v`, 'ROLLBACK']);
+}
+
+test('UPDATE ... SET j[...] = v and m[i] = v assign through subscripts as PostgreSQL', async () => {
+  await checkAll('subscripted assignment', assignments([
+    `j['a'] = '"x"'`,
+    `j['a']['b'][1] = '9'`,
+    `j['a']['b'][5] = '9'`,
+    `j['new']['deep'][2]['k'] = 'true'`,
+    `j[0] = '1'`,
+    `j[1][0] = '"y"'`,
+    `j[-1] = '0'`,
+    `j[-9] = '0'`,
+    `j['x'] = NULL`,
+    `j['a'] = to_jsonb(id)`,
+    `j[id] = '1'`,
+    `j['a'] = '1', j['b'] = '2'`,
+    `j['a']['b'] = '1', j['a']['c'] = '2'`,
+    `j[NULL::text] = '1'`,
+    `j['a'][0] = '1' WHERE id = 1`,
+    `j['1']['x'] = '1' WHERE id = 1`,
+    `j['a'] = 1`,
+    `j['a'] = 'not json'`,
+    `j['a':'b'] = '1'`,
+    `j[1.5] = '1'`,
+    `j = '{}', j['a'] = '1'`,
+    `m[1] = 9 WHERE id IN (1, 2, 6)`,
+    `m[4] = 9 WHERE id = 1`,
+    `m[1] = 9 WHERE id = 4`,
+    `m[2] = NULL WHERE id = 6`,
+    `m[1] = '7', m[3] = 1 + 1 WHERE id = 6`,
+    `m[n] = n * 10 WHERE id IN (1, 2, 6)`,
+    `m[1] = 'x'`,
+    `m[NULL::int] = 1 WHERE id = 1`,
+    `m[1] = 1 WHERE id = 5`,
+    `v[1] = 'toolong' WHERE id = 1`,
+    `v[2] = 'zz' WHERE id = 1`,
+    `n[1] = 1`,
+    `m['a'] = 1`,
+    `m = '{1}', m[2] = 2`,
+    `m[1] = DEFAULT WHERE id = 1`,
+  ]), [], SEED);
+  await checkAll('subscripted assignment in ON CONFLICT DO UPDATE', [
+    'BEGIN',
+    `INSERT INTO sa (id) VALUES (1), (2) ON CONFLICT (id) DO UPDATE SET j['c'] = to_jsonb(EXCLUDED.id), m[2] = sa.n + 40 RETURNING id, j, m`,
+    'ROLLBACK',
+  ], [], SEED);
+});
+
+test(`random jsonb subscript assignments agree with PostgreSQL (seed ${SEED})`, async () => {
+  const rng = new Prng(SEED + 1);
+  const pick = <T>(a: readonly T[]): T => a[rng.int(a.length)]!;
+  const subs = ["'a'", "'b'", "'1'", "'k'", '0', '1', '3', '-1', '-3', "'-1'", "'x y'"];
+  const values = [`'1'`, `'"s"'`, `'[1, 2]'`, `'{"q": null}'`, 'NULL', `to_jsonb(id)`];
+  const sets: string[] = [];
+  for (let k = 0; k < 60; k++) {
+    const chain = Array.from({ length: 1 + rng.int(4) }, () => `[${pick(subs)}]`).join('');
+    sets.push(`j${chain} = ${pick(values)}`);
+  }
+  await checkAll('random jsonb assignments', assignments(sets), [], SEED);
+});
