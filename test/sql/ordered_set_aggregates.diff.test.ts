@@ -3,14 +3,14 @@
  * array-of-fractions forms, mode() WITHIN GROUP) against PostgreSQL 18 (PGlite): float8
  * interpolation to the last digit, interval interpolation, ties, NULLs, empty groups, one
  * row, fractions 0 and 1, DESC, every sortable input type, GROUP BY, ROLLUP, FILTER, HAVING,
- * subqueries, and errors by SQLSTATE, message and position.
+ * subqueries, EXPLAIN VERBOSE, and errors by SQLSTATE, message and position.
  */
 import { test } from 'node:test';
 import { Prng } from '../../src/common/prng.js';
 import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
-const { check, both } = await openSqlPair();
+const { db, check, both, oracle } = await openSqlPair();
 
 await both(`CREATE TABLE os (id integer PRIMARY KEY, g text, n integer, b bigint, r real, d double precision, m numeric, i interval, t text, dt date, ok boolean)`);
 {
@@ -135,4 +135,34 @@ test('errors as PostgreSQL reports them', async () => {
   qs.push(`SELECT count(*) WITHIN GROUP (ORDER BY d) FROM os`, `SELECT sum(d) WITHIN GROUP (ORDER BY d) FROM os`, `SELECT string_agg(t) WITHIN GROUP (ORDER BY ',') FROM os`);
   qs.push(`SELECT upper('a') WITHIN GROUP (ORDER BY t) FROM os`, `SELECT lower() WITHIN GROUP (ORDER BY t) FROM os`, `SELECT max(d) WITHIN GROUP (ORDER BY d) FROM os`);
   await run('errors', qs);
+});
+
+/** Each query's plan text on one side. */
+async function planText(side: { query: (sql: string) => Promise<{ rows: unknown[] }> }, sql: string): Promise<string> {
+  try {
+    return (await side.query(sql)).rows.map((r) => (r as Record<string, string>)['QUERY PLAN']!).join('\n');
+  } catch (e) {
+    return `ERROR: ${(e as Error).message}`;
+  }
+}
+
+test('EXPLAIN VERBOSE prints the WITHIN GROUP call', async () => {
+  const qs = [
+    'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d DESC) FILTER (WHERE id > 1), mode() WITHIN GROUP (ORDER BY t) FROM os',
+    'SELECT percentile_disc(ARRAY[0.25, 0.5]) WITHIN GROUP (ORDER BY t NULLS FIRST), percentile_cont(0.1) WITHIN GROUP (ORDER BY i DESC NULLS LAST) FROM os',
+    'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n) FROM os',
+    'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d), percentile_cont(0.25) WITHIN GROUP (ORDER BY d) FROM os',
+    // No GROUP BY: PostgreSQL sorts for grouping with an ordered aggregate where vecgres hashes.
+    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) FROM os HAVING mode() WITHIN GROUP (ORDER BY t) > 'w1'",
+    'SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY n::numeric DESC), percentile_cont(0.5) WITHIN GROUP (ORDER BY r), mode() WITHIN GROUP (ORDER BY lower(t)) FROM os',
+    'SELECT percentile_cont(ARRAY[0.5, NULL]) WITHIN GROUP (ORDER BY d * 2) FROM os WHERE id > 3',
+  ];
+  const mismatches: string[] = [];
+  for (const q of qs) {
+    const sql = `EXPLAIN (VERBOSE, COSTS OFF) ${q}`;
+    const want = await planText(oracle, sql);
+    const got = await planText(db, sql);
+    if (want !== got) mismatches.push(`${sql}\n  pgvector:\n${want}\n  vecgres:\n${got}`);
+  }
+  reportMismatches('EXPLAIN', mismatches, qs.length, 0);
 });
