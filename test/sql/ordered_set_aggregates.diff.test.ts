@@ -112,6 +112,24 @@ test('grouping, FILTER, HAVING, subqueries and direct arguments', async () => {
   await run('grouping and FILTER', qs);
 });
 
+test('views, CTEs, window functions over the results, parameters', async () => {
+  await both(`CREATE VIEW os_p AS SELECT g, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS p, mode() WITHIN GROUP (ORDER BY t) AS m FROM os GROUP BY g`);
+  const mismatches: string[] = [];
+  const qs = [
+    `SELECT * FROM os_p ORDER BY g`,
+    `WITH c AS (SELECT g, percentile_disc(0.5) WITHIN GROUP (ORDER BY i) p FROM os GROUP BY g) SELECT * FROM c ORDER BY g`,
+    `SELECT g, rank() OVER (ORDER BY percentile_cont(0.5) WITHIN GROUP (ORDER BY d) NULLS FIRST) FROM os GROUP BY g ORDER BY g`,
+    `SELECT g, sum(percentile_cont(0.5) WITHIN GROUP (ORDER BY n)) OVER () FROM os GROUP BY g ORDER BY g`,
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) FROM os UNION ALL SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY d) FROM os`,
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (SELECT 1)), mode() WITHIN GROUP (ORDER BY ARRAY[n]) FROM os`,
+  ];
+  for (const q of qs) await check(q, mismatches);
+  await check(`SELECT percentile_cont($1) WITHIN GROUP (ORDER BY d), percentile_disc($1) WITHIN GROUP (ORDER BY t) FROM os`, mismatches, [0.3]);
+  await check(`SELECT percentile_cont($1) WITHIN GROUP (ORDER BY d) FROM os`, mismatches, [1.5]);
+  await check(`SELECT g, percentile_cont($1) WITHIN GROUP (ORDER BY d) FROM os WHERE n > $2 GROUP BY g ORDER BY g`, mismatches, [0.75, 0]);
+  reportMismatches('views, windows, parameters', mismatches, qs.length + 3, SEED);
+});
+
 test('errors as PostgreSQL reports them', async () => {
   const qs: string[] = [];
   for (const f of ['1.5', '-0.5', '-1.234567891', '1e20', '1.0000001', "'NaN'", "'Infinity'"]) {
