@@ -174,7 +174,10 @@ test('EXPLAIN VERBOSE prints the WITHIN GROUP call', async () => {
     "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) FROM os HAVING mode() WITHIN GROUP (ORDER BY t) > 'w1'",
     'SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY n::numeric DESC), percentile_cont(0.5) WITHIN GROUP (ORDER BY r), mode() WITHIN GROUP (ORDER BY lower(t)) FROM os',
     'SELECT percentile_cont(ARRAY[0.5, NULL]) WITHIN GROUP (ORDER BY d * 2) FROM os WHERE id > 3',
+    // varchar to text is a relabeling, not a call: no parentheses.
+    'SELECT mode() WITHIN GROUP (ORDER BY v::text), percentile_disc(0.5) WITHIN GROUP (ORDER BY v::varchar(2)) FROM osv',
   ];
+  await both('CREATE TABLE osv (v varchar(5))');
   const mismatches: string[] = [];
   for (const q of qs) {
     const sql = `EXPLAIN (VERBOSE, COSTS OFF) ${q}`;

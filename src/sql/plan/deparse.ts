@@ -278,13 +278,15 @@ function foldedArrayText(e: Extract<Expr, { k: 'array' }>, dc: DeparseContext): 
 /**
  * An ordered-set aggregate's WITHIN GROUP sort keys as ruleutils' get_rule_sortgroupclause
  * prints them: `x DESC`, NULLS FIRST / LAST where not the direction's default; a
- * function-like expression (a function call or a cast) in parentheses, which would misparse
- * otherwise; an operator expression prints its own.
+ * function-like expression (a function call or a cast that calls one) in parentheses, which
+ * would misparse otherwise; an operator expression prints its own.
  */
 function withinGroupOrderText(mods: AggMods | undefined, d: (x: Expr) => string): string {
   return (mods?.order ?? []).map((o) => {
     const k = o.expr.k;
-    const functionLike = k === 'fn' || k === 'cast' || k === 'session' || k === 'srf' || (k === 'op1' && /^[a-z_]/i.test(o.expr.op ?? ''));
+    // text to varchar (without a length) is binary coercible: a RelabelType, not a call.
+    const relabel = o.expr.k === 'cast' && o.expr.typmod < 0 && (o.expr.from === 'text' || o.expr.from === 'varchar') && (o.expr.type === 'text' || o.expr.type === 'varchar');
+    const functionLike = (k === 'cast' && !relabel) || k === 'fn' || k === 'session' || k === 'srf' || (k === 'op1' && /^[a-z_]/i.test(o.expr.op ?? ''));
     const nulls = o.nullsFirst === o.desc ? '' : o.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
     return `${functionLike ? `(${d(o.expr)})` : d(o.expr)}${o.desc ? ' DESC' : ''}${nulls}`;
   }).join(', ');
