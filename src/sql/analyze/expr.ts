@@ -2598,7 +2598,12 @@ function onlyOuterColumns(es: readonly Expr[]): boolean {
   return outer && !local;
 }
 
-/** count / sum / avg / min / max / array_agg / string_agg / bool_and / bool_or / every: PostgreSQL's checks (parse_agg.c) and the aggregate's resolution. */
+/**
+ * count / sum / avg / min / max / array_agg / string_agg / bool_and / bool_or / every, the
+ * JSON and statistical aggregates, and the ordered-set aggregates (percentile_cont,
+ * percentile_disc, mode: {@link orderedSetAggregate}): PostgreSQL's checks (parse_agg.c) and
+ * the aggregate's resolution.
+ */
 export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
   if (!scope.allowAggregates) {
     const msg = scope.insideAggregate ? 'aggregate function calls cannot be nested' : `aggregate functions are not allowed in ${scope.aggregateClause ?? 'WHERE'}`;
