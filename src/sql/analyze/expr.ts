@@ -30,6 +30,7 @@ import { parseBit, bitTypmodIn, bitNot, type BitString } from '../../types/bit.j
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '../../types/aggregates.js';
 import { scalarAggregate } from './scalar_aggregates.js';
+import { HYPOTHETICAL_SET_AGGREGATE_NAMES, ORDERED_SET_AGGREGATE_NAMES, modeAggregate, percentileFinal, sortedValues } from './ordered_set_aggregates.js';
 import { REGRESSION_AGGREGATES, STAT_AGGREGATE_NAMES, regressionAggregate, statAggregate, statAggregateUnknownType } from './stat_aggregates.js';
 import { analyzeWindowCall } from './window.js';
 import { arrayAgg, arrayAggArray, stringAgg, boolAnd, boolOr } from './collect_aggregates.js';
@@ -137,7 +138,11 @@ export type Expr =
    * A function of three or more arguments (subvector), or any with an argument array: strict
    * (NULL for any NULL argument) unless `strict` is false (concat, format).
    */
-  | { k: 'fn'; type: SqlType; name: string; fn: FnN; args: Expr[]; strict?: false }
+  /**
+   * A function call. `withinGroup`: the final function of an ordered-set aggregate, its last
+   * argument that aggregate's call (printed as the call, which shows the direct arguments).
+   */
+  | { k: 'fn'; type: SqlType; name: string; fn: FnN; args: Expr[]; strict?: false; withinGroup?: true }
   /**
    * CASE (PostgreSQL's CaseExpr). Searched form (`arg` null): the first `cond` that is true
    * picks its `then`. Simple form: `arg` is evaluated once and each WHEN compares it by `=`:
@@ -163,7 +168,14 @@ export type Expr =
    * An aggregate call; `gargs` marks GROUPING(...) (name `GROUPING`, `arg` its first argument):
    * the Agg node computes it from the grouping set of each output row, not from input rows.
    */
-  | { k: 'agg'; type: SqlType; name: string; agg: Aggregate<any, any, any>; arg: Expr; arg2?: Expr; mods?: AggMods; gargs?: Expr[] }
+  | {
+    k: 'agg'; type: SqlType; name: string; agg: Aggregate<any, any, any>; arg: Expr; arg2?: Expr; mods?: AggMods; gargs?: Expr[];
+    /**
+     * An ordered-set aggregate (`arg` its WITHIN GROUP expression, sorted by `mods.order`):
+     * its direct arguments, for display only (they are evaluated by the final function above it).
+     */
+    direct?: Expr[];
+  }
   /** ARRAY[...]: elements of one type; nested ARRAY[...] elements make a multidimensional array. */
   | { k: 'array'; type: ArraySqlType; elems: Expr[] }
   /** unnest(array) in a select list: one output row per element (set-returning). */
@@ -2237,6 +2249,9 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   const positional = positionalArgs(name, (n.args ?? []) as PgNode[]);
   if (positional !== null) return namedArgsCall(scope, n, name, positional);
   if (n.func_variadic === true) return variadicCall(scope, name, n);
+  // Before OVER: PostgreSQL refuses an ordered-set aggregate over a window once it resolves.
+  if (ORDERED_SET_AGGREGATE_NAMES.has(name)) return analyzeAggregate(scope, name, n);
+  if (n.agg_within_group === true) return withinGroupOfOther(scope, n, name);
   if (n.over !== undefined) return analyzeWindowCall(scope, n, name);
   if (AGGREGATE_NAMES.has(name)) return analyzeAggregate(scope, name, n);
   if (n.agg_distinct === true || n.agg_order !== undefined || n.agg_filter !== undefined) {
@@ -2648,7 +2663,12 @@ function onlyOuterColumns(es: readonly Expr[]): boolean {
   return outer && !local;
 }
 
-/** count / sum / avg / min / max / array_agg / string_agg / bool_and / bool_or / every: PostgreSQL's checks (parse_agg.c) and the aggregate's resolution. */
+/**
+ * count / sum / avg / min / max / array_agg / string_agg / bool_and / bool_or / every, the
+ * JSON and statistical aggregates, and the ordered-set aggregates (percentile_cont,
+ * percentile_disc, mode: {@link orderedSetAggregate}): PostgreSQL's checks (parse_agg.c) and
+ * the aggregate's resolution.
+ */
 export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Expr {
   if (!scope.allowAggregates) {
     const msg = scope.insideAggregate ? 'aggregate function calls cannot be nested' : `aggregate functions are not allowed in ${scope.aggregateClause ?? 'WHERE'}`;
@@ -2683,6 +2703,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     }
     throw new PgError(SQLSTATE.wrong_object_type, `${name}(*) specified, but ${name} is not an aggregate function`, pos(n.location));
   }
+  if (ORDERED_SET_AGGREGATE_NAMES.has(name)) return orderedSetAggregate(scope, name, n, inArgs);
   const args: Expr[] = inArgs(() => rawArgs.map((a) => analyzeExpr(scope, a)));
   analyzedArgs = args;
   // An aggregate whose arguments read only an enclosing query's columns belongs to that query
@@ -2792,6 +2813,104 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
   analyzedArgs = [arg];
   return withMods({ k: 'agg', type: sa.type, name, agg: sa.agg, arg });
+}
+
+/**
+ * WITHIN GROUP on a function that is no ordered-set aggregate (ParseFuncOrColumn): PostgreSQL
+ * looks the function up with the ORDER BY expressions as further arguments, so one that does
+ * not exist so is 42883 (`sum(double precision, double precision)`); one that does is 42809.
+ * The hypothetical-set aggregates (rank(x) WITHIN GROUP ...) are not implemented: 0A000.
+ */
+function withinGroupOfOther(scope: ExprScope, n: PgNode, name: string): never {
+  if (HYPOTHETICAL_SET_AGGREGATE_NAMES.has(name)) throw pgErr.featureNotSupported(`hypothetical-set aggregate ${name}() WITHIN GROUP`);
+  const sortArgs = ((n.agg_order ?? []) as PgNode[]).map((sb) => sb.SortBy.node as PgNode);
+  // count(*) WITHIN GROUP (ORDER BY x) is looked up as count(x).
+  analyzeFuncCall(scope, { ...n, args: [...((n.args ?? []) as PgNode[]), ...sortArgs], agg_star: undefined, agg_order: undefined, agg_within_group: undefined, agg_filter: undefined, over: undefined });
+  const msg = AGGREGATE_NAMES.has(name) ? `${name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP` : `WITHIN GROUP specified, but ${name} is not an aggregate function`;
+  throw new PgError(SQLSTATE.wrong_object_type, msg, pos(n.location));
+}
+
+/**
+ * percentile_cont / percentile_disc / mode (ordered_set_aggregates.ts), called from
+ * analyzeAggregate once aggregates are allowed here, PostgreSQL's order of checks: the
+ * function is resolved over the direct arguments followed by the WITHIN GROUP expression
+ * (42883 `function percentile_cont(numeric, text) does not exist`; 42804 for an untyped
+ * WITHIN GROUP value of percentile_disc / mode), then WITHIN GROUP must be there (42809
+ * `WITHIN GROUP is required for ordered-set aggregate mode`) and OVER must not (0A000 `OVER
+ * is not supported for ordered-set aggregate mode`).
+ *
+ * The fraction converts to double precision (an array of numbers to double precision[]);
+ * percentile_cont's value to double precision (numbers, untyped literals) or interval.
+ * The result: the aggregate call collecting the sorted values, under the final function over
+ * the fraction ({@link percentileFinal}); mode computes its result in the aggregate itself.
+ */
+function orderedSetAggregate(scope: ExprScope, name: string, n: PgNode, inArgs: <T>(f: () => T) => T): Expr {
+  const within = n.agg_within_group === true;
+  const rawArgs = (n.args ?? []) as PgNode[];
+  // Without WITHIN GROUP the last argument stands where the aggregated one would (mode(x)).
+  const sortBys: PgNode[] = within ? ((n.agg_order ?? []) as PgNode[]).map((sb) => sb.SortBy) : rawArgs.slice(-1).map((node) => ({ node }));
+  const direct = inArgs(() => (within ? rawArgs : rawArgs.slice(0, -1)).map((a) => analyzeExpr(scope, a)));
+  const ordered = inArgs(() => sortBys.map((b) => analyzeExpr(scope, b.node)));
+  const notFound = (): PgError => undefinedFunction(name, [...direct, ...ordered].map((a) => a.type), n.location);
+  if (ordered.length !== 1 || direct.length !== (name === 'mode' ? 0 : 1)) throw notFound();
+  let x = ordered[0]!;
+  let fraction: Expr | null = null;
+  if (name !== 'mode') {
+    const f = direct[0]!;
+    if (isArrayType(f.type)) {
+      if (!isNumeric(elemTypeOf(f.type))) throw notFound();
+      fraction = float8Array(scope, f, n.location);
+    } else if (f.type === 'unknown' && name === 'percentile_disc') {
+      // percentile_disc(float8 | float8[], anyelement): nothing prefers one for an untyped literal.
+      throw new PgError('42725', `function ${name}(unknown, ${TYPE_NAME[x.type]}) is not unique`, {
+        hint: 'Could not choose a best candidate function. You might need to add explicit type casts.', ...pos(n.location),
+      });
+    } else {
+      if (f.type !== 'unknown' && !isNumeric(f.type)) throw notFound();
+      fraction = applyArg(scope, f, 'float8', n.location);
+    }
+  }
+  if (name === 'percentile_cont') {
+    if (x.type !== 'interval') {
+      if (x.type !== 'unknown' && !isNumeric(x.type)) throw notFound();
+      x = applyArg(scope, x, 'float8', n.location);
+    }
+  } else requireKnownPolymorphic(x);
+  if (!within) throw new PgError(SQLSTATE.wrong_object_type, `WITHIN GROUP is required for ordered-set aggregate ${name}`, pos(n.location));
+  if (n.over !== undefined) throw new PgError(SQLSTATE.feature_not_supported, `OVER is not supported for ordered-set aggregate ${name}`, pos(n.location));
+  if (onlyOuterColumns([x])) throw pgErr.featureNotSupported(`${name}() of an outer query's columns`);
+  const b = sortBys[0]!;
+  if (b.useOp !== undefined) throw pgErr.featureNotSupported('ORDER BY ... USING');
+  const desc = b.sortby_dir === 'SORTBY_DESC';
+  const nullsFirst = b.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : b.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+  const cmp = comparatorFor(x.type);
+  // FILTER as for any aggregate; the WITHIN GROUP order is this aggregate's input order.
+  const filter = aggregateMods(scope, { ...n, agg_order: undefined, agg_distinct: undefined }, () => [x], (node) => inArgs(() => analyzeExpr(scope, node)))?.filter ?? null;
+  const mods: AggMods = { distinct: false, order: [{ expr: x, desc, nullsFirst, cmp }], filter };
+  scope.sawAggregate = true;
+  if (name === 'mode') return { k: 'agg', type: x.type, name, agg: modeAggregate(cmp), arg: x, mods, direct: [] };
+  const call: Expr = { k: 'agg', type: x.type, name, agg: sortedValues(), arg: x, mods, direct: [fraction!] };
+  const multi = isArrayType(fraction!.type);
+  let type: SqlType = x.type;
+  if (multi) {
+    const at = arrayTypeOf(x.type);
+    if (at === null) throw pgErr.featureNotSupported(`${name} of an array of fractions over ${TYPE_NAME[x.type]}`);
+    type = at;
+  }
+  const kind = name === 'percentile_cont' ? (x.type as 'float8' | 'interval') : null;
+  const final = percentileFinal(kind, multi ? elemTypeOf(type as ArraySqlType) : null);
+  return { k: 'fn', type, name, args: [fraction!, call], fn: ([f, s]) => final(f!, s!), withinGroup: true };
+}
+
+/**
+ * An array of numbers as double precision[] (the implicit array coercion): a constant
+ * converts now and an ARRAY[...] element by element, so EXPLAIN prints one array constant.
+ */
+function float8Array(scope: ExprScope, e: Expr, location: number): Expr {
+  if (e.type === 'float8[]') return e;
+  if (e.k === 'const') return { k: 'const', type: 'float8[]', value: castValue(e.value, e.type, 'float8[]', -1, scope.zone, false) };
+  if (e.k === 'array') return { ...e, type: 'float8[]', elems: e.elems.map((x) => (isArrayType(x.type) ? float8Array(scope, x, location) : applyArg(scope, x, 'float8', location))) };
+  return { k: 'cast', type: 'float8[]', from: e.type, typmod: -1, arg: e, explicit: false };
 }
 
 /**

@@ -893,8 +893,9 @@ export function exprEqual(a: Expr, b: Expr): boolean {
     case 'agg': {
       const o = b as typeof a;
       if (a.gargs !== undefined || o.gargs !== undefined) return a.gargs !== undefined && o.gargs !== undefined && listEqual(a.gargs, o.gargs);
+      // Ordered-set aggregates with other direct arguments are other calls (EXPLAIN shows them).
       return a.name === o.name && exprEqual(a.arg, o.arg) && (a.arg2 === undefined ? o.arg2 === undefined : o.arg2 !== undefined && exprEqual(a.arg2, o.arg2)) &&
-        modsEqual(a.mods, o.mods);
+        modsEqual(a.mods, o.mods) && listEqual(a.direct ?? [], o.direct ?? []);
     }
     case 'window': {
       const o = b as typeof a;
@@ -947,6 +948,8 @@ function listEqual(a: Expr[], b: Expr[]): boolean {
  *   aggregate function`, positioned at the column reference.
  */
 function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[], pkBasis: Expr[] = groupBy): void {
+  // Inside an ordered-set aggregate's direct arguments PostgreSQL adds a detail saying so.
+  let direct = false;
   const visit = (x: Expr): void => {
     if (groupBy.some((g) => exprEqual(g, x))) return;
     switch (x.k) {
@@ -960,9 +963,25 @@ function checkGrouped(e: Expr, groupBy: Expr[], rtable: RangeTblEntry[], pkBasis
         throw new PgError(
           SQLSTATE.grouping_error,
           `column "${rtable[x.rti]!.alias}.${x.name}" must appear in the GROUP BY clause or be used in an aggregate function`,
-          x.loc !== undefined && x.loc >= 0 ? { position: x.loc + 1 } : {},
+          {
+            ...(x.loc !== undefined && x.loc >= 0 ? { position: x.loc + 1 } : {}),
+            ...(direct ? { detail: 'Direct arguments of an ordered-set aggregate must use only grouped columns.' } : {}),
+          },
         );
       case 'count':
+        return;
+      case 'fn':
+        if (x.withinGroup === true) {
+          const outer = direct;
+          direct = true;
+          try {
+            for (const a of x.args) visit(a);
+          } finally {
+            direct = outer;
+          }
+          return;
+        }
+        forEachOperand(x, visit);
         return;
       case 'agg':
         if (x.gargs !== undefined) checkGroupingArgs(x.gargs, groupBy);

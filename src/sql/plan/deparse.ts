@@ -238,11 +238,14 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
     case 'count':
       return (e.arg === null ? 'count(*)' : `count(${e.mods?.distinct === true ? 'DISTINCT ' : ''}${d(e.arg)})`) + aggFilterText(e.mods, d);
     case 'agg':
+      if (e.direct !== undefined) return `${e.name}(${e.direct.map(d).join(', ')}) WITHIN GROUP (ORDER BY ${withinGroupOrderText(e.mods, d)})${aggFilterText(e.mods, d)}`;
       return e.gargs !== undefined ? `GROUPING(${e.gargs.map(d).join(', ')})` : `${e.name}(${e.mods?.distinct === true ? 'DISTINCT ' : ''}${d(e.arg)})${aggFilterText(e.mods, d)}`;
     case 'srf':
       if (e.spread === true) return d(e.arg);
       return e.field === undefined ? `${e.name}(${d(e.arg)})` : `(${e.name}(${d(e.arg)})).${e.field}`;
     case 'fn': {
+      // An ordered-set aggregate's final function shows as the aggregate call (its last argument).
+      if (e.withinGroup === true) return d(e.args[e.args.length - 1]!);
       // Subscripts: `m[1:2]`, `m[:2]`, `j['a'::text][1]` (array slices and jsonb subscripts).
       if (isSubscript(e)) {
         const base = subscripted(e.args[0]!, d);
@@ -288,6 +291,23 @@ function foldedArrayText(e: Extract<Expr, { k: 'array' }>, dc: DeparseContext): 
   }
   const text = valueToText(new PgArray(elemType, [elems.length], elems as ArrayElement[]), e.type, dc.zone)!;
   return `'${text.replace(/'/g, "''")}'::${typeName(elemType)}[]`;
+}
+
+/**
+ * An ordered-set aggregate's WITHIN GROUP sort keys as ruleutils' get_rule_sortgroupclause
+ * prints them: `x DESC`, NULLS FIRST / LAST where not the direction's default; a
+ * function-like expression (a function call or a cast that calls one) in parentheses, which
+ * would misparse otherwise; an operator expression prints its own.
+ */
+function withinGroupOrderText(mods: AggMods | undefined, d: (x: Expr) => string): string {
+  return (mods?.order ?? []).map((o) => {
+    const k = o.expr.k;
+    // text to varchar (without a length) is binary coercible: a RelabelType, not a call.
+    const relabel = o.expr.k === 'cast' && o.expr.typmod < 0 && (o.expr.from === 'text' || o.expr.from === 'varchar') && (o.expr.type === 'text' || o.expr.type === 'varchar');
+    const functionLike = (k === 'cast' && !relabel) || k === 'fn' || k === 'session' || k === 'srf' || (k === 'op1' && /^[a-z_]/i.test(o.expr.op ?? ''));
+    const nulls = o.nullsFirst === o.desc ? '' : o.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST';
+    return `${functionLike ? `(${d(o.expr)})` : d(o.expr)}${o.desc ? ' DESC' : ''}${nulls}`;
+  }).join(', ');
 }
 
 /** An aggregate call's FILTER clause as ruleutils prints it (` FILTER (WHERE (a > 3))`), or nothing. */
