@@ -319,6 +319,26 @@ export function parseJson(text: string): string {
   return text;
 }
 
+/**
+ * Reads every string of a json value (already validated by json_in) as text, as PostgreSQL's
+ * json functions that pick values out of a document do: they de-escape each string they
+ * pass, so a `\u0000` or a lone surrogate anywhere fails them even where it is not returned.
+ * @throws PgError 22P05 `unsupported Unicode escape sequence`; 22P02 for a lone surrogate.
+ */
+export function checkJsonStrings(text: string): void {
+  const lx = new Lexer(text, true);
+  while (lx.next().t !== 'end');
+}
+
+/**
+ * The text of one json string literal (its source, quotes included), de-escaped.
+ * @throws as {@link checkJsonStrings}.
+ */
+export function jsonStringValue(literal: string): string {
+  const t = new Lexer(literal, true).next();
+  return (t as { value: string }).value;
+}
+
 // ---------------------------------------------------------------------------------------
 // Output (jsonb_out, escape_json)
 
@@ -400,6 +420,17 @@ export function jsonbAsText(j: Jsonb | null): string | null {
   return typeof j.root === 'string' ? j.root : formatJsonbValue(j.root);
 }
 
+/**
+ * A path element read as an array index, as PostgreSQL's strtoint reads it: leading white
+ * space and a sign allowed, nothing after the digits, within int4; null when it is not one
+ * (`#>` then finds nothing rather than failing).
+ */
+export function pathIndex(p: string): number | null {
+  if (!/^[ \t\n\r\f\v]*[+-]?\d+$/.test(p)) return null;
+  const i = Number(p.trim());
+  return i >= -2147483648 && i <= 2147483647 ? i : null;
+}
+
 /** `#>`: follow a path of keys / array indexes (text); SQL NULL where it leads nowhere. */
 export function jsonbPath(j: Jsonb, path: readonly (string | null)[]): Jsonb | null {
   let v: JsonbValue = j.root;
@@ -410,8 +441,8 @@ export function jsonbPath(j: Jsonb, path: readonly (string | null)[]): Jsonb | n
       if (r === undefined) return null;
       v = r;
     } else if (Array.isArray(v)) {
-      if (!/^\s*[+-]?\d+\s*$/.test(p)) return null;
-      let i = Number(p);
+      let i = pathIndex(p);
+      if (i === null) return null;
       if (i < 0) i += v.length;
       if (i < 0 || i >= v.length) return null;
       v = v[i]!;

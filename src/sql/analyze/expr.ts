@@ -1861,8 +1861,6 @@ function negateClause(scope: ExprScope, e: Expr): Expr {
 /** Resolves `l op r` (PostgreSQL's oper() with implicit coercions, for vecgres' types). */
 export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: number): Expr {
   if (op === '||' && (isArrayType(l.type) || isArrayType(r.type))) return arrayConcat(scope, '||', l, r, location);
-  // PostgreSQL has these for json too; vecgres only for jsonb (cast json to jsonb).
-  if (l.type === 'json' && (op === '->' || op === '->>' || op === '#>' || op === '#>>')) throw pgErr.featureNotSupported(`operator json ${op}`);
   if (usesOverloads(op === '!=' ? '<>' : op, l.type, r.type)) {
     const o = overloadedOp(scope, op === '!=' ? '<>' : op, l, r, location);
     if (o !== null) return o;

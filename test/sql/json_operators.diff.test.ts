@@ -1,0 +1,100 @@
+/**
+ * json's own operators (`->`, `->>`, `#>`, `#>>`) and the functions json_typeof and
+ * json_array_length against PGlite + pgvector. json results are compared as text, so
+ * the exact source span counts: spacing inside a value, duplicate keys (the last one wins),
+ * escapes kept as written; and every error by SQLSTATE and message.
+ */
+import { test } from 'node:test';
+import { openSqlPair } from '../support/sql_pair.js';
+
+const { both, checkAll } = await openSqlPair();
+
+await both(`CREATE TABLE jt (id int PRIMARY KEY, j json, b jsonb)`);
+await both(`INSERT INTO jt VALUES
+  (1, '{"a" : [ 1, {"b" :  null} ], "a": {"c": "x\\ty"}, "n": null, "e": "\\u00e9\\ud83d\\ude00", "q": "a\\"b"}', '{"a": [1, {"b": null}], "n": null}'),
+  (2, ' [ 1 , "two" ,null, [ ], {}, 2.50e1, -0 ] ', '[1, "two", null, [], {}, 25.0]'),
+  (3, '"scalar"', '"scalar"'),
+  (4, 'null', 'null'),
+  (5, NULL, NULL),
+  (6, '{"\\u0061": 5, "k\\"ey": {"x" : [true ,false]}}', '{"a": 5}')`);
+
+const J = `'{"a" : [ 1, {"b" :  null} ], "a": {"c": "x\\ty", "d" : [1,2 ]}, "n": null, "s": "\\u00e9\\ud83d\\ude00", "q": "a\\"b\\/", "z":{}}'`;
+const A = `'  [ 1 , "two" ,null, [ [1] , 2 ], {"k" : "v"}, 2.50e1, -0, true ] '`;
+
+test('json -> and ->> with a key and an index: source spans, last duplicate, negative indexes, NULLs', async () => {
+  const qs: string[] = [];
+  for (const k of [`'a'`, `'n'`, `'s'`, `'q'`, `'z'`, `'missing'`, `''`, `NULL::text`, `'a'::varchar`, `'n'::char(3)`]) {
+    qs.push(`SELECT (${J}::json -> ${k})::text AS c0, ${J}::json ->> ${k} AS c1`);
+  }
+  for (const i of ['0', '1', '2', '3', '4', '5', '6', '7', '8', '-1', '-2', '-8', '-9', '2147483647', '-2147483648', 'NULL::int', '1::int2']) {
+    qs.push(`SELECT (${A}::json -> ${i})::text AS c0, ${A}::json ->> ${i} AS c1`);
+  }
+  qs.push(`SELECT (${J}::json -> 0)::text AS c0, (${A}::json -> 'a')::text AS c1, ('"s"'::json -> 0)::text AS c2, ('1'::json -> 0)::text AS c3, ('"s"'::json ->> 'a') AS c4`);
+  qs.push(`SELECT (NULL::json -> 'a')::text AS c0, (NULL::json ->> 0)::text AS c1, ('{"a":1}'::json -> '{}')::text AS c2`);
+  qs.push(`SELECT ('{"a":1, "a" : [ 1,2 ], "b": 0}'::json -> 'a')::text AS c0, ('{"a":1, "a" : [ 1,2 ], "a":3}'::json ->> 'a') AS c1`);
+  qs.push(`SELECT ('{"\\u0061" : 5}'::json -> 'a')::text AS c0, ('{"é" : 5}'::json -> E'\\u00e9')::text AS c1, ('{"\\ud83d\\ude00" : "\\ud83d\\ude00"}'::json ->> E'\\U0001F600') AS c2`);
+  qs.push(`SELECT ('[ "a\\"b" , {"x": [true ,false]} ]'::json ->> 0) AS c0, ('[ "a\\"b" , {"x": [true ,false]} ]'::json ->> -1) AS c1, ('[ "a\\"b" ]'::json -> 0)::text AS c2`);
+  qs.push(`SELECT pg_typeof('{"a":1}'::json -> 'a') AS c0, pg_typeof('{"a":1}'::json ->> 'a') AS c1, pg_typeof('[1]'::json -> 0) AS c2, pg_typeof('[1]'::json ->> 0) AS c3`);
+  qs.push(`SELECT id AS c0, (j -> 'a')::text AS c1, j ->> 'a' AS c2, (j -> 1)::text AS c3, j ->> -1 AS c4, (j -> 'k"ey' -> 'x' -> 0)::text AS c5 FROM jt ORDER BY id`);
+  qs.push(`SELECT id FROM jt WHERE j ->> 'a' IS NOT NULL ORDER BY id`);
+  qs.push(`SELECT (j -> 'a' -> 1 -> 'b')::text AS c0, j -> 'a' -> 1 ->> 'b' AS c1 FROM jt WHERE id = 1`);
+  // Wrong operand types and untyped left sides.
+  qs.push(`SELECT '[1]'::json -> 0::int8`);
+  qs.push(`SELECT '{"a":1}'::json -> 1.5`);
+  qs.push(`SELECT '{"a":1}'::json ->> true`);
+  qs.push(`SELECT '{"a":1}' -> 'a'`);
+  qs.push(`SELECT '{"a":1}' ->> 0`);
+  qs.push(`SELECT 1 -> 'a'`);
+  // Every string is read as text, even ones not returned.
+  qs.push(`SELECT '{"b":"\\u0000","a":1}'::json -> 'a'`);
+  qs.push(`SELECT '[1, "\\u0000"]'::json ->> 0`);
+  qs.push(`SELECT '{"\\u0000":1}'::json -> 'a'`);
+  qs.push(`SELECT '["\\ud83d"]'::json -> 0`);
+  qs.push(`SELECT ('{"b":"\\u0000"}'::json -> NULL::text) IS NULL`);
+  await checkAll('json -> / ->>', qs);
+});
+
+test('json #> and #>>: nested paths, indexes as text, empty paths, NULL elements', async () => {
+  const qs: string[] = [];
+  for (const p of [`'{a}'`, `'{a,c}'`, `'{a,d,1}'`, `'{a,d,-1}'`, `'{a,0}'`, `'{a,1,b}'`, `'{a,x}'`, `'{n}'`, `'{n,x}'`, `'{s}'`, `'{q}'`, `'{z}'`, `'{}'`, `'{a,NULL}'`, `'{NULL}'`, `NULL::text[]`, `ARRAY['a', 'd', '0']`, `'{a,d,01}'`, `'{a,d," 1"}'`, `'{a,d,"1 "}'`, `'{a,d,+1}'`, `'{a,d,1x}'`, `'{a,d,""}'`, `'{a,d,99999999999}'`, `'{a,d,-99999999999}'`]) {
+    qs.push(`SELECT (${J}::json #> ${p})::text AS c0, ${J}::json #>> ${p} AS c1`);
+  }
+  for (const p of [`'{}'`, `'{0}'`, `'{3,0,0}'`, `'{-5,k}'`, `'{-4,-1}'`, `'{4,k,0}'`, `'{k}'`, `'{7}'`, `'{-9}'`]) {
+    qs.push(`SELECT (${A}::json #> ${p})::text AS c0, ${A}::json #>> ${p} AS c1`);
+  }
+  qs.push(`SELECT ('"x\\n"'::json #> '{}')::text AS c0, '"x\\n"'::json #>> '{}' AS c1, ('  [1, 2 ] '::json #>> '{}') AS c2, ('null'::json #>> '{}') IS NULL AS c3, (' 1 '::json #> '{}')::text AS c4`);
+  qs.push(`SELECT (' null '::json #>> '{}') IS NULL AS c0, (' null '::json #> '{}')::text AS c1, (' true '::json #>> '{}') AS c2, (' "x" '::json #>> '{}') AS c3, (' "x" '::json #> '{}')::text AS c4, (E'\n -1.5e3 \n'::json #> '{}')::text AS c5`);
+  qs.push(`SELECT ('{"a":{"b":1},"a":{"c":2}}'::json #> '{a,b}')::text AS c0, ('{"a":{"b":1},"a":{"b":2}}'::json #> '{a,b}')::text AS c1, ('{"a":[1],"a":[]}'::json #>> '{a,0}') AS c2`);
+  qs.push(`SELECT ('"abc"'::json #> '{0}') IS NULL AS c0, ('{"a":"b"}'::json #> '{a,0}') IS NULL AS c1`);
+  qs.push(`SELECT id AS c0, (j #> '{a,1}')::text AS c1, j #>> '{a,c}' AS c2, (j #> '{}')::text AS c3, j #>> '{0}' AS c4 FROM jt ORDER BY id`);
+  qs.push(`SELECT pg_typeof('{"a":1}'::json #> '{a}') AS c0, pg_typeof('{"a":1}'::json #>> '{a}') AS c1`);
+  qs.push(`SELECT '{"a":1}'::json #> 'a'`);
+  qs.push(`SELECT '{"a":1}'::json #> ARRAY[1]`);
+  qs.push(`SELECT '["\\u0000"]'::json #> '{}'`);
+  qs.push(`SELECT ('["\\u0000"]'::json #> '{NULL}') IS NULL`);
+  // jsonb's path elements read as integers the same way.
+  qs.push(`SELECT '[1, 2]'::jsonb #>> '{" 1"}' AS c0, '[1, 2]'::jsonb #>> '{"1 "}' AS c1, '[1, 2]'::jsonb #>> '{+1}' AS c2, '[1, 2]'::jsonb #>> '{99999999999}' AS c3, '[1, 2]'::jsonb #>> '{-2}' AS c4`);
+  await checkAll('json #> / #>>', qs);
+});
+
+test('json_typeof and json_array_length', async () => {
+  const qs: string[] = [];
+  qs.push(`SELECT json_typeof(' 1 ') AS c0, json_typeof('{}') AS c1, json_typeof('[]') AS c2, json_typeof('"s"') AS c3, json_typeof('null') AS c4, json_typeof(' true') AS c5, json_typeof('false') AS c6, json_typeof('-1.5e3') AS c7, json_typeof(NULL) AS c8`);
+  qs.push(`SELECT id AS c0, json_typeof(j) AS c1, json_typeof(j -> 'a') AS c2, json_typeof(j -> 0) AS c3 FROM jt ORDER BY id`);
+  qs.push(`SELECT json_typeof('"\\u0000"') AS c0, json_typeof('{"\\u0000":1}') AS c1, json_array_length('["\\u0000"]') AS c2, json_array_length('[{"\\u0000":1}]') AS c3`);
+  qs.push(`SELECT json_array_length('[1,[2,3], {}]') AS c0, json_array_length(' [ ] ') AS c1, json_array_length(${A}) AS c2, json_array_length(NULL) AS c3, pg_typeof(json_array_length('[]')) AS c4`);
+  qs.push(`SELECT json_array_length('{"a":[1,2, 3]}'::json -> 'a')`);
+  qs.push(`SELECT json_array_length('1')`);
+  qs.push(`SELECT json_array_length('"s"')`);
+  qs.push(`SELECT json_array_length('null')`);
+  qs.push(`SELECT json_array_length('{}')`);
+  qs.push(`SELECT json_array_length(j) FROM jt WHERE id = 1`);
+  qs.push(`SELECT json_array_length('[1]'::jsonb)`);
+  qs.push(`SELECT json_typeof('{"a":1}'::jsonb)`);
+  qs.push(`SELECT json_typeof(1)`);
+  qs.push(`SELECT json_typeof('{"a": 1')`);
+  qs.push(`SELECT json_array_length('[1]', 2)`);
+  qs.push(`SELECT jsonb_typeof('{"a":1}'::json)`);
+  await checkAll('json_typeof / json_array_length', qs);
+});
+
