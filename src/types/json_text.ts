@@ -10,7 +10,7 @@
  * functions (json_srf.ts) and the operators and scalar functions alike.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { checkJsonStrings, jsonStringValue, pathIndex } from './jsonb.js';
+import { checkJsonStrings, jsonStringValue, pathIndex, quoteJsonString } from './jsonb.js';
 
 /** One member of an array or object. */
 export interface JsonItem {
@@ -203,4 +203,30 @@ export function jsonArrayLength(s: string): number {
   const kind = kindOf(s);
   if (kind === 'array') return jsonTopLevel(s).items.length;
   throw new PgError(SQLSTATE.invalid_parameter_value, kind === 'object' ? 'cannot get array length of a non-array' : 'cannot get array length of a scalar');
+}
+
+/**
+ * json_strip_nulls: object members whose value is null removed at any depth (with `inArrays`,
+ * null array elements too). The result is rebuilt without white space, as PostgreSQL prints
+ * it: `{"a":1,"b":[2]}`, strings re-escaped from their text (`"\u00e9"` becomes `"é"`),
+ * numbers and literals as written, duplicate keys kept.
+ * @throws as {@link jsonField}.
+ */
+export function jsonStripNulls(s: string, inArrays: boolean): string {
+  checkJsonStrings(s);
+  return strip(s, inArrays);
+}
+
+function strip(s: string, inArrays: boolean): string {
+  const t = jsonTopLevel(s);
+  if (t.kind === 'scalar') {
+    const v = trimmed(s);
+    return v.startsWith('"') ? quoteJsonString(jsonStringValue(v)) : v;
+  }
+  if (t.kind === 'array') {
+    const kept = inArrays ? t.items.filter((x) => x.text !== 'null') : t.items;
+    return `[${kept.map((x) => strip(x.text, inArrays)).join(',')}]`;
+  }
+  const kept = t.items.filter((x) => x.text !== 'null');
+  return `{${kept.map((x) => `${quoteJsonString(x.key!)}:${strip(x.text, inArrays)}`).join(',')}}`;
 }

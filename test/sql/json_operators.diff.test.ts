@@ -1,6 +1,7 @@
 /**
- * json's own operators (`->`, `->>`, `#>`, `#>>`) and the functions json_typeof and
- * json_array_length against PGlite + pgvector. json results are compared as text, so
+ * json's own operators (`->`, `->>`, `#>`, `#>>`) and the json / jsonb functions
+ * json_typeof, json_array_length, jsonb_strip_nulls / json_strip_nulls and jsonb_pretty
+ * against PGlite + pgvector. json results are compared as text, so
  * the exact source span counts: spacing inside a value, duplicate keys (the last one wins),
  * escapes kept as written; and every error by SQLSTATE and message.
  */
@@ -96,5 +97,46 @@ test('json_typeof and json_array_length', async () => {
   qs.push(`SELECT json_array_length('[1]', 2)`);
   qs.push(`SELECT jsonb_typeof('{"a":1}'::json)`);
   await checkAll('json_typeof / json_array_length', qs);
+});
+
+test('jsonb_strip_nulls and json_strip_nulls, with and without strip_in_arrays', async () => {
+  const qs: string[] = [];
+  const docs = [
+    `'{"a":null,"b":[null,{"c":null, "d" : 1 }], "e": {"f": null}}'`, `'[ null , 1,{"x" :null}, "s\\u00e9" ,1e2, [null] ] '`, `' null '`, `'{}'`, `'[]'`,
+    `'{"a":null}'`, `'[null]'`, `'"x\\/y\\n"'`, `'{"a": 1, "a": null, "b": {"c":{}}, "t":true, "f" : false, "k\\"": "\\ud83d\\ude00"}'`, `'  12.50  '`,
+  ];
+  for (const d of docs) {
+    qs.push(`SELECT jsonb_strip_nulls(${d})::text AS c0, jsonb_strip_nulls(${d}, true)::text AS c1, jsonb_strip_nulls(${d}, false)::text AS c2`);
+    qs.push(`SELECT json_strip_nulls(${d})::text AS c0, json_strip_nulls(${d}, true)::text AS c1, json_strip_nulls(${d}, false)::text AS c2`);
+  }
+  qs.push(`SELECT jsonb_strip_nulls(NULL)::text AS c0, jsonb_strip_nulls('{"a":null}', NULL)::text AS c1, json_strip_nulls(NULL)::text AS c2, json_strip_nulls('{"a":null}', NULL)::text AS c3`);
+  qs.push(`SELECT pg_typeof(jsonb_strip_nulls('{}')) AS c0, pg_typeof(json_strip_nulls('{}')) AS c1, pg_typeof(json_strip_nulls('{}', true)) AS c2`);
+  qs.push(`SELECT jsonb_strip_nulls(target => '{"a":null,"b":[null]}', strip_in_arrays => true)::text AS c0, json_strip_nulls('[null]', strip_in_arrays => true)::text AS c1, json_strip_nulls(target => '[null, {"a": null}]')::text AS c2`);
+  qs.push(`SELECT id AS c0, jsonb_strip_nulls(b)::text AS c1, json_strip_nulls(j)::text AS c2, json_strip_nulls(j, true)::text AS c3 FROM jt ORDER BY id`);
+  qs.push(`SELECT jsonb_strip_nulls(target => '{}', nope => true)`);
+  qs.push(`SELECT json_strip_nulls(strip_in_arrays => true)`);
+  qs.push(`SELECT jsonb_strip_nulls('{}', true, true)`);
+  qs.push(`SELECT json_strip_nulls('"\\u0000"')`);
+  qs.push(`SELECT json_strip_nulls('{"a": null, "b": "\\ud83d"}')`);
+  qs.push(`SELECT jsonb_strip_nulls('{"a":null}', 1)`);
+  qs.push(`SELECT jsonb_strip_nulls('{"a":1}'::json)`);
+  qs.push(`SELECT json_strip_nulls('{"a":1}'::jsonb)`);
+  await checkAll('strip_nulls', qs);
+});
+
+test('jsonb_pretty', async () => {
+  const qs: string[] = [];
+  for (const d of [
+    `'{"a":[1,{"b":[]},{}],"c":{"d":null}}'`, `'[]'`, `'{}'`, `'1'`, `'[[]]'`, `'[{}]'`, `'"a\\u00e9"'`, `'null'`, `'{"a":"x","b":[1,2.50]}'`,
+    `'[1, [2, {"x": {"y": []}}]]'`, `'{"k\\"ey": "v\\nal", "": true, "aa": false, "b": 1e2}'`, `'[[[[]]], {"": {"": {}}}]'`,
+  ]) {
+    qs.push(`SELECT jsonb_pretty(${d})`);
+  }
+  qs.push(`SELECT jsonb_pretty(NULL) AS c0, pg_typeof(jsonb_pretty('{}')) AS c1`);
+  qs.push(`SELECT id AS c0, jsonb_pretty(b) AS c1 FROM jt ORDER BY id`);
+  qs.push(`SELECT jsonb_pretty(jsonb_build_object('a', '{}'::jsonb, 'b', jsonb_build_array()))`);
+  qs.push(`SELECT jsonb_pretty('{"a":1}'::json)`);
+  qs.push(`SELECT jsonb_pretty('{"a":1}', 1)`);
+  await checkAll('jsonb_pretty', qs);
 });
 
