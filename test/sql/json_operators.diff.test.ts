@@ -1,7 +1,7 @@
 /**
  * json's own operators (`->`, `->>`, `#>`, `#>>`) and the json / jsonb functions
- * json_typeof, json_array_length, jsonb_strip_nulls / json_strip_nulls and jsonb_pretty
- * against PGlite + pgvector. json results are compared as text, so
+ * json_typeof, json_array_length, jsonb_strip_nulls / json_strip_nulls, the extract_path
+ * family and jsonb_pretty against PGlite + pgvector. json results are compared as text, so
  * the exact source span counts: spacing inside a value, duplicate keys (the last one wins),
  * escapes kept as written; and every error by SQLSTATE and message.
  */
@@ -65,6 +65,7 @@ test('json #> and #>>: nested paths, indexes as text, empty paths, NULL elements
   }
   qs.push(`SELECT ('"x\\n"'::json #> '{}')::text AS c0, '"x\\n"'::json #>> '{}' AS c1, ('  [1, 2 ] '::json #>> '{}') AS c2, ('null'::json #>> '{}') IS NULL AS c3, (' 1 '::json #> '{}')::text AS c4`);
   qs.push(`SELECT (' null '::json #>> '{}') IS NULL AS c0, (' null '::json #> '{}')::text AS c1, (' true '::json #>> '{}') AS c2, (' "x" '::json #>> '{}') AS c3, (' "x" '::json #> '{}')::text AS c4, (E'\n -1.5e3 \n'::json #> '{}')::text AS c5`);
+  qs.push(`SELECT json_extract_path_text(' 1 ', VARIADIC '{}') AS c0, json_extract_path(' null ', VARIADIC '{}')::text AS c1, jsonb_extract_path_text(' "x" ', VARIADIC '{}') AS c2, json_strip_nulls('  1  ')::text AS c3`);
   qs.push(`SELECT ('{"a":{"b":1},"a":{"c":2}}'::json #> '{a,b}')::text AS c0, ('{"a":{"b":1},"a":{"b":2}}'::json #> '{a,b}')::text AS c1, ('{"a":[1],"a":[]}'::json #>> '{a,0}') AS c2`);
   qs.push(`SELECT ('"abc"'::json #> '{0}') IS NULL AS c0, ('{"a":"b"}'::json #> '{a,0}') IS NULL AS c1`);
   qs.push(`SELECT id AS c0, (j #> '{a,1}')::text AS c1, j #>> '{a,c}' AS c2, (j #> '{}')::text AS c3, j #>> '{0}' AS c4 FROM jt ORDER BY id`);
@@ -124,6 +125,30 @@ test('jsonb_strip_nulls and json_strip_nulls, with and without strip_in_arrays',
   await checkAll('strip_nulls', qs);
 });
 
+test('extract_path functions with ordinary and VARIADIC path arguments', async () => {
+  const qs: string[] = [];
+  for (const f of ['jsonb_extract_path', 'jsonb_extract_path_text', 'json_extract_path', 'json_extract_path_text']) {
+    const cast = '::text';
+    qs.push(`SELECT (${f}(${J}, 'a'))${cast} AS c0, (${f}(${J}, 'a', 'd', '-1'))${cast} AS c1, (${f}(${J}, 'a', '0'))${cast} AS c2, (${f}(${J}, 's'))${cast} AS c3, (${f}(${J}, 'n'))${cast} AS c4`);
+    qs.push(`SELECT (${f}(${A}, '3', '0'))${cast} AS c0, (${f}(${A}, '4', 'k'))${cast} AS c1, (${f}(${A}, 'x'))${cast} AS c2`);
+    qs.push(`SELECT (${f}('{"a":1}', NULL))${cast} AS c0, (${f}(NULL, 'a'))${cast} AS c1, (${f}('{"a":1}', 'a', NULL))${cast} AS c2, (${f}('{"a":1}', 'a'::varchar))${cast} AS c3`);
+    qs.push(`SELECT (${f}('{"a":1}', VARIADIC ARRAY['a']))${cast} AS c0, (${f}('{"a":1}', VARIADIC NULL::text[]))${cast} AS c1, (${f}(' {"a":1} ', VARIADIC '{}'::text[]))${cast} AS c2, (${f}('"x"', VARIADIC '{}'))${cast} AS c3, (${f}('{"a":1}', VARIADIC ARRAY[NULL]::text[]))${cast} AS c4`);
+    qs.push(`SELECT pg_typeof(${f}('{"a":1}', 'a'))`);
+    qs.push(`SELECT ${f}('{"a":1}')`);
+    qs.push(`SELECT ${f}('{"a":1}', 1)`);
+    qs.push(`SELECT ${f}('{"a":1}', VARIADIC ARRAY[1])`);
+    qs.push(`SELECT ${f}('{"a":1}', VARIADIC 'a')`);
+    qs.push(`SELECT ${f}('{"a":1}', VARIADIC 1)`);
+    qs.push(`SELECT ${f}('{"a":1}', 'a', VARIADIC '{b}')`);
+    qs.push(`SELECT ${f}(1, 'a')`);
+  }
+  qs.push(`SELECT json_extract_path_text('{"a":[1]}'::jsonb, 'a')`);
+  qs.push(`SELECT jsonb_extract_path('{"a":[1]}'::json, 'a')`);
+  qs.push(`SELECT json_extract_path('["\\u0000"]', '1')`);
+  qs.push(`SELECT id AS c0, (json_extract_path(j, 'a', '1'))::text AS c1, json_extract_path_text(j, 'a', 'c') AS c2, jsonb_extract_path(b, 'a', '0') AS c3, jsonb_extract_path_text(b, '1') AS c4 FROM jt ORDER BY id`);
+  await checkAll('extract_path', qs);
+});
+
 test('jsonb_pretty', async () => {
   const qs: string[] = [];
   for (const d of [
@@ -139,4 +164,3 @@ test('jsonb_pretty', async () => {
   qs.push(`SELECT jsonb_pretty('{"a":1}', 1)`);
   await checkAll('jsonb_pretty', qs);
 });
-
