@@ -6,9 +6,10 @@
  * escapes kept as written; and every error by SQLSTATE and message.
  */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { openSqlPair } from '../support/sql_pair.js';
 
-const { both, checkAll } = await openSqlPair();
+const { both, checkAll, ours, theirs } = await openSqlPair();
 
 await both(`CREATE TABLE jt (id int PRIMARY KEY, j json, b jsonb)`);
 await both(`INSERT INTO jt VALUES
@@ -163,4 +164,36 @@ test('jsonb_pretty', async () => {
   qs.push(`SELECT jsonb_pretty('{"a":1}'::json)`);
   qs.push(`SELECT jsonb_pretty('{"a":1}', 1)`);
   await checkAll('jsonb_pretty', qs);
+});
+
+test('EXPLAIN VERBOSE prints the calls as PostgreSQL deparses them (extract_path as VARIADIC text[])', async () => {
+  // Only the Output lines: the cost estimates depend on json widths vecgres does not model.
+  const output = (o: Awaited<ReturnType<typeof ours>>): unknown =>
+    (o.ok ? (o.rows as Record<string, string>[]).map((r) => r['QUERY PLAN']!).filter((l) => l.trim().startsWith('Output:')) : o);
+  for (const q of [
+    `SELECT j -> 'a', j ->> 0, j #> '{a}', j #>> '{n,1}' FROM jt`,
+    `SELECT json_extract_path(j, 'a'), jsonb_extract_path_text(b, 'a', '0'), json_strip_nulls(j), jsonb_strip_nulls(b, true), jsonb_pretty(b), json_typeof(j), json_array_length(j) FROM jt`,
+    `SELECT json_extract_path(j, 'a', id::text), jsonb_extract_path(b, VARIADIC ARRAY['a', id::text]), jsonb_extract_path(b, VARIADIC '{x}') FROM jt`,
+    `SELECT json_extract_path_text(j, 'a', NULL) FROM jt`,
+  ]) {
+    const sql = `EXPLAIN VERBOSE ${q}`;
+    assert.deepEqual(output(await ours(sql)), output(await theirs(sql)), sql);
+  }
+});
+
+test('over a table: GROUP BY, an expression index, bound parameters', async () => {
+  await checkAll('json over a table', [
+    `SELECT j ->> 'a' AS k, count(*) AS c FROM jt GROUP BY j ->> 'a' ORDER BY 1`,
+    `SELECT json_typeof(j) AS t, count(*) AS c FROM jt GROUP BY 1 ORDER BY 1`,
+    `CREATE INDEX jt_a ON jt ((j ->> 'a'))`,
+    `SELECT id FROM jt WHERE j ->> 'a' IS NULL ORDER BY id`,
+    [`SELECT (j -> $1)::text AS c FROM jt ORDER BY id`, ['a']],
+    [`SELECT j ->> $1 AS c FROM jt ORDER BY id`, ['0']],
+    [`SELECT (j #> $1)::text AS c FROM jt ORDER BY id`, ['{a,1}']],
+    [`SELECT json_extract_path_text(j, $1, $2) AS c FROM jt ORDER BY id`, ['a', '0']],
+    [`SELECT jsonb_strip_nulls($1)::text AS c`, ['{"a":null}']],
+    `SELECT jsonb_strip_nulls(b, id > 1)::text AS c FROM jt ORDER BY id`,
+    `SELECT json_extract_path_text(j, 'a', id::text) AS c FROM jt ORDER BY id`,
+    `SELECT ('{"a":{"b":[1]}}'::json -> 'a' #> '{b,0}')::text AS x, '{"a":1}'::json::jsonb -> 'a' AS y`,
+  ]);
 });

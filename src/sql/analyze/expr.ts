@@ -138,7 +138,11 @@ export type Expr =
    * A function of three or more arguments (subvector), or any with an argument array: strict
    * (NULL for any NULL argument) unless `strict` is false (concat, format).
    */
-  | { k: 'fn'; type: SqlType; name: string; fn: FnN; args: Expr[]; strict?: false }
+  | {
+    k: 'fn'; type: SqlType; name: string; fn: FnN; args: Expr[]; strict?: false;
+    /** The last argument is a VARIADIC array (PostgreSQL's funcvariadic): EXPLAIN prints `VARIADIC` before it. */
+    variadic?: true;
+  }
   /**
    * CASE (PostgreSQL's CaseExpr). Searched form (`arg` null): the first `cond` that is true
    * picks its `then`. Simple form: `arg` is evaluated once and each WHEN compares it by `=`:
@@ -2487,24 +2491,23 @@ function extractPathFn(name: string): (doc: Value, path: readonly (string | null
 
 /**
  * An extract_path function called with its path elements as separate arguments
- * (`jsonb_extract_path(j, 'a', '0')`, PostgreSQL's expanded VARIADIC): strict in the
- * document only, as the path array they form is never NULL; a NULL element gives NULL.
+ * (`jsonb_extract_path(j, 'a', '0')`): PostgreSQL gathers them into the VARIADIC text[] (an
+ * ARRAY[...] that constant elements fold into a literal), so the call is the array form's.
  * @throws PgError 42883 `function jsonb_extract_path(jsonb) does not exist` without a path
  *   element, or for an argument that does not implicitly become jsonb / json / text.
  */
 function extractPathCall(scope: ExprScope, name: string, args: Expr[], location: number): Expr {
   const f = EXTRACT_PATH[name]!;
   if (args.length < 2 || !reaches(args[0]!, f.arg) || !args.slice(1).every((a) => reaches(a, 'text'))) throw undefinedFunction(name, args.map((a) => a.type), location);
-  const typed = [applyArg(scope, args[0]!, f.arg, location), ...args.slice(1).map((a) => applyArg(scope, a, 'text', location))];
-  const get = extractPathFn(name);
-  return foldConstants(scope, {
-    k: 'fn', type: f.result, name, args: typed, strict: false,
-    fn: (vals) => (vals[0] === null ? null : get(vals[0]!, vals.slice(1) as (string | null)[])),
-  });
+  const elems = args.slice(1).map((a) => applyArg(scope, a, 'text', location));
+  const path: Expr = elems.every((e) => e.k === 'const')
+    ? { k: 'const', type: 'text[]', value: buildArray('text[]', elems.map((e) => (e as { value: Value }).value)) }
+    : { k: 'array', type: 'text[]', elems };
+  return extractPathOver(scope, name, applyArg(scope, args[0]!, f.arg, location), path);
 }
 
 /**
- * An extract_path function with its path as one array (`VARIADIC path`): `#>` / `#>>`.
+ * An extract_path function with its path as one array (`VARIADIC path`).
  * @throws PgError 42883 unless called as (document, VARIADIC text[]); 22P02 for an untyped
  *   path that is no array literal.
  */
@@ -2512,10 +2515,16 @@ function extractPathVariadic(scope: ExprScope, name: string, raw: readonly PgNod
   const f = EXTRACT_PATH[name]!;
   const args = raw.map((r) => analyzeExpr(scope, r));
   if (args.length !== 2 || !reaches(args[0]!, f.arg) || !reaches(args[1]!, 'text[]')) throw undefinedFunction(name, args.map((a) => a.type), location);
-  const doc = applyArg(scope, args[0]!, f.arg, location);
-  const path = applyArg(scope, args[1]!, 'text[]', location);
+  return extractPathOver(scope, name, applyArg(scope, args[0]!, f.arg, location), applyArg(scope, args[1]!, 'text[]', location));
+}
+
+/** `#>` / `#>>` of `doc` along the text[] `path`, as the strict function call PostgreSQL makes. */
+function extractPathOver(scope: ExprScope, name: string, doc: Expr, path: Expr): Expr {
   const get = extractPathFn(name);
-  return foldConstants(scope, { k: 'fn', type: f.result, name, args: [doc, path], fn: ([d, p]) => get(d!, (p as PgArray).elems as (string | null)[]) });
+  return foldConstants(scope, {
+    k: 'fn', type: EXTRACT_PATH[name]!.result, name, args: [doc, path], variadic: true,
+    fn: ([d, p]) => get(d!, (p as PgArray).elems as (string | null)[]),
+  });
 }
 
 /** The stand-in for a NULL argument of the json builders. */

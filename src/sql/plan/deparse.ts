@@ -242,7 +242,7 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
       if (e.spread === true) return d(e.arg);
       return e.field === undefined ? `${e.name}(${d(e.arg)})` : `(${e.name}(${d(e.arg)})).${e.field}`;
     case 'fn':
-      return `${e.name}(${e.args.map(d).join(', ')})`;
+      return `${e.name}(${e.args.map((a, i) => (e.variadic === true && i === e.args.length - 1 ? 'VARIADIC ' : '') + d(a)).join(', ')})`;
     case 'window':
       return `${e.name}(${e.agg !== null && e.args.length === 0 ? '*' : e.args.map(d).join(', ')}) OVER w${e.winref + 1}`;
     case 'array': {
