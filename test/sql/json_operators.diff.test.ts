@@ -197,3 +197,11 @@ test('over a table: GROUP BY, an expression index, bound parameters', async () =
     `SELECT ('{"a":{"b":[1]}}'::json -> 'a' #> '{b,0}')::text AS x, '{"a":1}'::json::jsonb -> 'a' AS y`,
   ]);
 });
+
+test('regproc / regprocedure know the new functions', async () => {
+  await checkAll('regproc', [
+    `SELECT 'json_typeof'::regproc::oid AS a, 'jsonb_extract_path'::regproc::text AS b, 'jsonb_strip_nulls(jsonb,boolean)'::regprocedure::oid AS c, 3217::regprocedure::text AS d, 'jsonb_pretty'::regproc::regprocedure::text AS e`,
+    `SELECT 'json_strip_nulls'::regproc::oid AS a, 'json_array_length(json)'::regprocedure::oid AS b, 'json_extract_path_text'::regproc::regprocedure::text AS c`,
+    `SELECT 'json_typeof(jsonb)'::regprocedure`,
+  ]);
+});
