@@ -8,6 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSqlPair } from '../support/sql_pair.js';
+import { Prng } from '../../src/common/prng.js';
+import { SEED } from '../support/seed.js';
 
 const { both, checkAll, ours, theirs } = await openSqlPair();
 
@@ -204,4 +206,32 @@ test('regproc / regprocedure know the new functions', async () => {
     `SELECT 'json_strip_nulls'::regproc::oid AS a, 'json_array_length(json)'::regprocedure::oid AS b, 'json_extract_path_text'::regproc::regprocedure::text AS c`,
     `SELECT 'json_typeof(jsonb)'::regprocedure`,
   ]);
+});
+
+/** A random json document: spacing, duplicate and escaped keys, escapes, nulls, nesting. */
+function randomJson(r: Prng, depth: number): string {
+  const ws = (): string => ['', ' ', '  ', '\n', '\t '][r.int(5)]!;
+  switch (r.int(depth > 2 ? 5 : 7)) {
+    case 0: return ['1', '-0', '2.50', '1e2', '-3.5E-1'][r.int(5)]!;
+    case 1: return ['true', 'false', 'null'][r.int(3)]!;
+    case 2: return ['"a"', '"\\u0061"', '"\\u00e9"', '"x\\ny"', '"\\ud83d\\ude00"', '""', '"q\\"u"', '"\\/"'][r.int(8)]!;
+    case 3: case 4: return 'null';
+    case 5: return `[${ws()}${Array.from({ length: r.int(4) }, () => randomJson(r, depth + 1)).join(`${ws()},${ws()}`)}${ws()}]`;
+    default: {
+      const members = Array.from({ length: r.int(4) }, () => `${['"a"', '"b"', '"\\u0061"', '"c"'][r.int(4)]!}${ws()}:${ws()}${randomJson(r, depth + 1)}`);
+      return `{${ws()}${members.join(`${ws()},${ws()}`)}${ws()}}`;
+    }
+  }
+}
+
+test(`random documents and paths (seed ${SEED})`, async () => {
+  const r = new Prng(SEED);
+  const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+  const qs: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const j = lit(`${[' ', ''][r.int(2)]}${randomJson(r, 0)}${[' ', ''][r.int(2)]}`);
+    const p = lit(`{${Array.from({ length: r.int(3) }, () => ['a', 'b', 'c', '0', '1', '-1', '2'][r.int(7)]!).join(',')}}`);
+    qs.push(`SELECT (${j}::json #> ${p})::text AS a, ${j}::json #>> ${p} AS b, json_strip_nulls(${j}, ${r.int(2) === 0})::text AS c, jsonb_pretty(${j}) AS d, jsonb_strip_nulls(${j}, true)::text AS e, json_typeof(${j}) AS f, (${j}::json -> 'a')::text AS g, (${j}::json -> -1)::text AS h, ${j}::jsonb #>> ${p} AS i`);
+  }
+  await checkAll('random json', qs, undefined, SEED);
 });
