@@ -7,8 +7,8 @@
  * jsonb works on the parsed tree, so objects come out in jsonb's key order with duplicate keys
  * merged. json works on the text itself (json_text.ts), as PostgreSQL's json functions do:
  * elements and values are the exact source text of each item (spacing kept), keys come in
- * written order and duplicates are kept; the `_text` variants de-escape strings and give JSON null as SQL
- * NULL.
+ * written order and duplicates are kept; the `_text` variants de-escape strings and give
+ * JSON null as SQL NULL.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { Jsonb, JsonbObject, formatJsonbValue, type JsonbValue } from './jsonb.js';
