@@ -5,13 +5,14 @@
  * argument to all of its rows. A strict function: the caller yields no rows for NULL.
  *
  * jsonb works on the parsed tree, so objects come out in jsonb's key order with duplicate keys
- * merged. json works on the text itself, as PostgreSQL's json functions do: elements and
- * values are the exact source text of each item (spacing kept), keys come in written order
- * and duplicates are kept; the `_text` variants de-escape strings and give JSON null as SQL
- * NULL.
+ * merged. json works on the text itself (json_text.ts), as PostgreSQL's json functions do:
+ * elements and values are the exact source text of each item (spacing kept), keys come in
+ * written order and duplicates are kept; the `_text` variants de-escape strings and give
+ * JSON null as SQL NULL.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { Jsonb, JsonbObject, formatJsonbValue, parseJsonb, type JsonbValue } from './jsonb.js';
+import { Jsonb, JsonbObject, formatJsonbValue, type JsonbValue } from './jsonb.js';
+import { type JsonItem, jsonTopLevel as topLevel, jsonItemText as itemText } from './json_text.js';
 
 /** A row value: jsonb as {@link Jsonb}, json and text as strings, SQL NULL as null. */
 export type JsonSrfValue = Jsonb | string | null;
@@ -45,94 +46,13 @@ function jsonbObject(name: string, j: Jsonb): JsonbObject {
   throw invalid(`cannot call ${name} on a non-object`);
 }
 
-// ---------------------------------------------------------------------------------------
-// json: the top-level items of a document as source spans. The text was validated when it
-// became a json value, so a bracket count finds each item's end.
-
-interface Item {
-  /** The key (de-escaped) for an object member. */
-  key?: string;
-  /** The item's source text. */
-  text: string;
-}
-
-interface TopLevel {
-  kind: 'array' | 'object' | 'scalar';
-  items: Item[];
-}
-
-function skipSpace(s: string, i: number): number {
-  while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
-  return i;
-}
-
-/** The end of the string literal starting at `i` (the index after its closing quote). */
-function stringEnd(s: string, i: number): number {
-  for (i++; s[i] !== '"'; i++) if (s[i] === '\\') i++;
-  return i + 1;
-}
-
-/** The end of the value starting at `i`. */
-function valueEnd(s: string, i: number): number {
-  const c = s[i];
-  if (c === '"') return stringEnd(s, i);
-  if (c === '[' || c === '{') {
-    let depth = 0;
-    for (;;) {
-      const ch = s[i];
-      if (ch === '"') {
-        i = stringEnd(s, i);
-        continue;
-      }
-      if (ch === '[' || ch === '{') depth++;
-      else if (ch === ']' || ch === '}') {
-        depth--;
-        if (depth === 0) return i + 1;
-      }
-      i++;
-    }
-  }
-  // A number, true, false or null: up to a delimiter.
-  while (i < s.length && !' \t\n\r,]}'.includes(s[i]!)) i++;
-  return i;
-}
-
-function topLevel(s: string): TopLevel {
-  let i = skipSpace(s, 0);
-  const open = s[i];
-  if (open !== '[' && open !== '{') return { kind: 'scalar', items: [] };
-  const items: Item[] = [];
-  i = skipSpace(s, i + 1);
-  const close = open === '[' ? ']' : '}';
-  while (s[i] !== close) {
-    let key: string | undefined;
-    if (open === '{') {
-      const end = stringEnd(s, i);
-      key = parseJsonb(s.slice(i, end)).root as string;
-      i = skipSpace(s, end);
-      i = skipSpace(s, i + 1); // the ':'
-    }
-    const end = valueEnd(s, i);
-    items.push(key === undefined ? { text: s.slice(i, end) } : { key, text: s.slice(i, end) });
-    i = skipSpace(s, end);
-    if (s[i] === ',') i = skipSpace(s, i + 1);
-  }
-  return { kind: open === '[' ? 'array' : 'object', items };
-}
-
-/** json's `->>`-style text of one item: strings de-escaped, null as SQL NULL, others as written. */
-function itemText(text: string): string | null {
-  if (text === 'null') return null;
-  return text.startsWith('"') ? (parseJsonb(text).root as string) : text;
-}
-
-function jsonArrayItems(name: string, s: string): Item[] {
+function jsonArrayItems(name: string, s: string): JsonItem[] {
   const t = topLevel(s);
   if (t.kind === 'array') return t.items;
   throw invalid(t.kind === 'object' ? `cannot call ${name} on a non-array` : `cannot call ${name} on a scalar`);
 }
 
-function jsonObjectItems(s: string): Item[] {
+function jsonObjectItems(s: string): JsonItem[] {
   const t = topLevel(s);
   if (t.kind === 'object') return t.items;
   throw invalid(t.kind === 'array' ? 'cannot deconstruct an array as an object' : 'cannot deconstruct a scalar');

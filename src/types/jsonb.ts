@@ -319,6 +319,26 @@ export function parseJson(text: string): string {
   return text;
 }
 
+/**
+ * Reads every string of a json value (already validated by json_in) as text, as PostgreSQL's
+ * json functions that pick values out of a document do: they de-escape each string they
+ * pass, so a `\u0000` or a lone surrogate anywhere fails them even where it is not returned.
+ * @throws PgError 22P05 `unsupported Unicode escape sequence`; 22P02 for a lone surrogate.
+ */
+export function checkJsonStrings(text: string): void {
+  const lx = new Lexer(text, true);
+  while (lx.next().t !== 'end');
+}
+
+/**
+ * The text of one json string literal (its source, quotes included), de-escaped.
+ * @throws as {@link checkJsonStrings}.
+ */
+export function jsonStringValue(literal: string): string {
+  const t = new Lexer(literal, true).next();
+  return (t as { value: string }).value;
+}
+
 // ---------------------------------------------------------------------------------------
 // Output (jsonb_out, escape_json)
 
@@ -428,6 +448,46 @@ export function jsonbPath(j: Jsonb, path: readonly (string | null)[]): Jsonb | n
     } else return null;
   }
   return new Jsonb(v);
+}
+
+/**
+ * jsonb_strip_nulls: every object member whose value is JSON null removed, at any depth, and
+ * with `inArrays` null array elements too. A top-level null stays (it is no member).
+ */
+export function jsonbStripNulls(j: Jsonb, inArrays: boolean): Jsonb {
+  const strip = (v: JsonbValue): JsonbValue => {
+    if (Array.isArray(v)) return (inArrays ? v.filter((x) => x !== null) : v).map(strip);
+    if (!(v instanceof JsonbObject)) return v;
+    const keys: string[] = [];
+    const values: JsonbValue[] = [];
+    v.keys.forEach((k, i) => {
+      const x = v.values[i]!;
+      if (x === null) return;
+      keys.push(k);
+      values.push(strip(x));
+    });
+    return new JsonbObject(keys, values);
+  };
+  return new Jsonb(strip(j.root));
+}
+
+/**
+ * jsonb_pretty: one element or member a line, indented four spaces a level, `"k": v`. An
+ * empty array or object still takes two lines (`[` then `]` at its own indentation), as
+ * PostgreSQL's JsonbToCStringIndent prints it; a scalar prints as jsonb_out.
+ */
+export function jsonbPretty(j: Jsonb): string {
+  const pretty = (v: JsonbValue, level: number): string => {
+    const isArray = Array.isArray(v);
+    if (!isArray && !(v instanceof JsonbObject)) return formatJsonbValue(v);
+    const inner = '    '.repeat(level + 1);
+    const lines = isArray
+      ? v.map((x) => inner + pretty(x, level + 1))
+      : v.keys.map((k, i) => `${inner}${quoteJsonString(k)}: ${pretty(v.values[i]!, level + 1)}`);
+    const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
+    return `${open}\n${lines.join(',\n')}${lines.length > 0 ? '\n' : ''}${'    '.repeat(level)}${close}`;
+  };
+  return pretty(j.root, 0);
 }
 
 /** Equality of two JSON values (numbers by value: 1.0 = 1.00). */

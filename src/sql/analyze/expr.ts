@@ -45,7 +45,8 @@ import { randomUuid } from '../../types/uuid.js';
 import {
   type Overload, type FnN, TYPE_CMP, VECTOR_ONLY_OPERATORS, JSONB_OPERATORS, BITWISE_OPERATORS, operatorOverloads, functionOverloads, resolveOverload,
 } from './overloads.js';
-import { Jsonb, type JsonbValue, jsonbBuildObject, jsonbPath, quoteJsonString } from '../../types/jsonb.js';
+import { Jsonb, type JsonbValue, jsonbBuildObject, quoteJsonString, jsonbPath, jsonbAsText } from '../../types/jsonb.js';
+import { jsonPath, jsonAsText } from '../../types/json_text.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
 import { TEXT_MATCH_OPERATORS, TEXT_SRFS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
@@ -142,7 +143,11 @@ export type Expr =
    * A function call. `withinGroup`: the final function of an ordered-set aggregate, its last
    * argument that aggregate's call (printed as the call, which shows the direct arguments).
    */
-  | { k: 'fn'; type: SqlType; name: string; fn: FnN; args: Expr[]; strict?: false; withinGroup?: true }
+  | {
+    k: 'fn'; type: SqlType; name: string; fn: FnN; args: Expr[]; strict?: false; withinGroup?: true;
+    /** The last argument is a VARIADIC array (PostgreSQL's funcvariadic): EXPLAIN prints `VARIADIC` before it. */
+    variadic?: true;
+  }
   /**
    * CASE (PostgreSQL's CaseExpr). Searched form (`arg` null): the first `cond` that is true
    * picks its `then`. Simple form: `arg` is evaluated once and each WHEN compares it by `=`:
@@ -1946,8 +1951,6 @@ function negateClause(scope: ExprScope, e: Expr): Expr {
 /** Resolves `l op r` (PostgreSQL's oper() with implicit coercions, for vecgres' types). */
 export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: number): Expr {
   if (op === '||' && (isArrayType(l.type) || isArrayType(r.type))) return arrayConcat(scope, '||', l, r, location);
-  // PostgreSQL has these for json too; vecgres only for jsonb (cast json to jsonb).
-  if (l.type === 'json' && (op === '->' || op === '->>' || op === '#>' || op === '#>>')) throw pgErr.featureNotSupported(`operator json ${op}`);
   if (usesOverloads(op === '!=' ? '<>' : op, l.type, r.type)) {
     const o = overloadedOp(scope, op === '!=' ? '<>' : op, l, r, location);
     if (o !== null) return o;
@@ -2342,6 +2345,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   }
   if (name === 'jsonb_build_object' || name === 'jsonb_build_array' || name === 'to_jsonb') return jsonbBuildCall(scope, name, args, n.location);
   if (name === 'json_build_object' || name === 'json_build_array' || name === 'to_json') return jsonBuildCall(scope, name, args, n.location);
+  if (own(EXTRACT_PATH, name) !== undefined) return extractPathCall(scope, name, args, n.location);
   if ((name === 'gen_random_uuid' || name === 'uuidv4') && args.length === 0 && scope.random !== undefined) {
     // Volatile: a new value per row, never folded into a constant. From the executing session's
     // stream (an analysis is shared by the sessions that run the same statement text).
@@ -2545,6 +2549,70 @@ function jsonBuildCall(scope: ExprScope, name: string, args: Expr[], location: n
     return `{${parts.join(', ')}}`;
   };
   return { k: 'fn', type: 'json', name, args: wrapped, fn };
+}
+
+/**
+ * jsonb_extract_path(from_json jsonb, VARIADIC path_elems text[]) and its `_text` and json
+ * twins: `#>` / `#>>` as functions. Their argument types and result type.
+ */
+const EXTRACT_PATH: Readonly<Record<string, { arg: 'jsonb' | 'json'; result: SqlType }>> = {
+  jsonb_extract_path: { arg: 'jsonb', result: 'jsonb' },
+  jsonb_extract_path_text: { arg: 'jsonb', result: 'text' },
+  json_extract_path: { arg: 'json', result: 'json' },
+  json_extract_path_text: { arg: 'json', result: 'text' },
+};
+
+/** Whether an argument becomes `t` for a call: the same type, untyped, or an implicit cast. */
+function reaches(e: Expr, t: SqlType): boolean {
+  return e.type === t || e.type === 'unknown' || castContext(e.type, t) === 'implicit';
+}
+
+/** The path lookup of an extract_path function over its document and path elements. */
+function extractPathFn(name: string): (doc: Value, path: readonly (string | null)[]) => Value {
+  switch (name) {
+    case 'jsonb_extract_path': return (d, p) => jsonbPath(d as Jsonb, p);
+    case 'jsonb_extract_path_text': return (d, p) => jsonbAsText(jsonbPath(d as Jsonb, p));
+    case 'json_extract_path': return (d, p) => jsonPath(d as string, p);
+    default: return (d, p) => jsonAsText(jsonPath(d as string, p));
+  }
+}
+
+/**
+ * An extract_path function called with its path elements as separate arguments
+ * (`jsonb_extract_path(j, 'a', '0')`): PostgreSQL gathers them into the VARIADIC text[] (an
+ * ARRAY[...] that constant elements fold into a literal), so the call is the array form's.
+ * @throws PgError 42883 `function jsonb_extract_path(jsonb) does not exist` without a path
+ *   element, or for an argument that does not implicitly become jsonb / json / text.
+ */
+function extractPathCall(scope: ExprScope, name: string, args: Expr[], location: number): Expr {
+  const f = EXTRACT_PATH[name]!;
+  if (args.length < 2 || !reaches(args[0]!, f.arg) || !args.slice(1).every((a) => reaches(a, 'text'))) throw undefinedFunction(name, args.map((a) => a.type), location);
+  const elems = args.slice(1).map((a) => applyArg(scope, a, 'text', location));
+  const path: Expr = elems.every((e) => e.k === 'const')
+    ? { k: 'const', type: 'text[]', value: buildArray('text[]', elems.map((e) => (e as { value: Value }).value)) }
+    : { k: 'array', type: 'text[]', elems };
+  return extractPathOver(scope, name, applyArg(scope, args[0]!, f.arg, location), path);
+}
+
+/**
+ * An extract_path function with its path as one array (`VARIADIC path`).
+ * @throws PgError 42883 unless called as (document, VARIADIC text[]); 22P02 for an untyped
+ *   path that is no array literal.
+ */
+function extractPathVariadic(scope: ExprScope, name: string, raw: readonly PgNode[], location: number): Expr {
+  const f = EXTRACT_PATH[name]!;
+  const args = raw.map((r) => analyzeExpr(scope, r));
+  if (args.length !== 2 || !reaches(args[0]!, f.arg) || !reaches(args[1]!, 'text[]')) throw undefinedFunction(name, args.map((a) => a.type), location);
+  return extractPathOver(scope, name, applyArg(scope, args[0]!, f.arg, location), applyArg(scope, args[1]!, 'text[]', location));
+}
+
+/** `#>` / `#>>` of `doc` along the text[] `path`, as the strict function call PostgreSQL makes. */
+function extractPathOver(scope: ExprScope, name: string, doc: Expr, path: Expr): Expr {
+  const get = extractPathFn(name);
+  return foldConstants(scope, {
+    k: 'fn', type: EXTRACT_PATH[name]!.result, name, args: [doc, path], variadic: true,
+    fn: ([d, p]) => get(d!, (p as PgArray).elems as (string | null)[]),
+  });
 }
 
 /** The stand-in for a NULL argument of the json builders. */
@@ -3190,6 +3258,7 @@ function countNulls(vals: readonly (Value | undefined)[], nulls: boolean): numbe
  */
 function variadicCall(scope: ExprScope, name: string, n: PgNode): Expr {
   const raw = (n.args ?? []) as PgNode[];
+  if (own(EXTRACT_PATH, name) !== undefined) return extractPathVariadic(scope, name, raw, n.location);
   if (name !== 'num_nulls' && name !== 'num_nonnulls') throw pgErr.featureNotSupported(`${name}() with VARIADIC`);
   // VARIADIC "any" takes the array alone: f(x, VARIADIC a) matches no function.
   if (raw.length !== 1) throw undefinedFunction(name, raw.map((r) => analyzeExpr(scope, r).type), n.location);

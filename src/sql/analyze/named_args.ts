@@ -28,6 +28,8 @@ const FUNCTION_PARAMS: Record<string, { names: readonly string[]; defaults: read
   make_timestamptz: { names: ['year', 'month', 'mday', 'hour', 'min', 'sec', 'timezone'], defaults: [], shortest: 6 },
   jsonb_set: { names: ['jsonb_in', 'path', 'replacement', 'create_if_missing'], defaults: [bool(true)] },
   jsonb_insert: { names: ['jsonb_in', 'path', 'replacement', 'insert_after'], defaults: [bool(false)] },
+  jsonb_strip_nulls: { names: ['target', 'strip_in_arrays'], defaults: [bool(false)] },
+  json_strip_nulls: { names: ['target', 'strip_in_arrays'], defaults: [bool(false)] },
 };
 
 /**

@@ -42,8 +42,9 @@ import type { PgArray } from '../../types/pgarray.js';
 import { elementComparator, elementEquality, arrayComparator, arrayContainCompare } from './array_ops.js';
 import {
   type Jsonb, jsonbField, jsonbElement, jsonbAsText, jsonbPath, jsonbContains, jsonbCmp, jsonbExists, jsonbConcat, jsonbDeleteKey,
-  jsonbDeleteIndex, jsonbValueEquals, jsonbTypeof, jsonbArrayLength,
+  jsonbDeleteIndex, jsonbValueEquals, jsonbTypeof, jsonbArrayLength, jsonbStripNulls, jsonbPretty,
 } from '../../types/jsonb.js';
+import { jsonField, jsonElement, jsonAsText, jsonPath, jsonTypeof, jsonArrayLength, jsonStripNulls } from '../../types/json_text.js';
 import {
   type Numeric, numericRound, numericTrunc, numericCeil, numericFloor, numericDivTrunc, numericMod, numericSign,
 } from '../../types/numeric.js';
@@ -217,6 +218,22 @@ add(ops, '>', { args: ['jsonb', 'jsonb'], result: 'bool', impl: (a: Value, b: Va
 add(ops, '>=', { args: ['jsonb', 'jsonb'], result: 'bool', impl: (a: Value, b: Value) => jsonbCmp(a as J, b as J) >= 0 });
 add(funcs, 'jsonb_typeof', { args: ['jsonb'], result: 'text', impl: (a: Value) => jsonbTypeof(a as J) });
 add(funcs, 'jsonb_array_length', { args: ['jsonb'], result: 'int4', impl: (a: Value) => jsonbArrayLength(a as J) });
+// jsonb_strip_nulls / json_strip_nulls with and without strip_in_arrays (a default in PostgreSQL 18).
+add(funcs, 'jsonb_strip_nulls', { args: ['jsonb'], result: 'jsonb', impl: (a: Value) => jsonbStripNulls(a as J, false) });
+add(funcs, 'jsonb_strip_nulls', { args: ['jsonb', 'bool'], result: 'jsonb', impl: (a: Value, b: Value) => jsonbStripNulls(a as J, b as boolean) });
+add(funcs, 'jsonb_pretty', { args: ['jsonb'], result: 'text', impl: (a: Value) => jsonbPretty(a as J) });
+// json's own operators and functions (a json value is its source text): what they return is
+// the source span of the sub-value, never a re-printed one.
+add(ops, '->', { args: ['json', 'text'], result: 'json', impl: (a: Value, b: Value) => jsonField(a as string, b as string) });
+add(ops, '->', { args: ['json', 'int4'], result: 'json', impl: (a: Value, b: Value) => jsonElement(a as string, b as number) });
+add(ops, '->>', { args: ['json', 'text'], result: 'text', impl: (a: Value, b: Value) => jsonAsText(jsonField(a as string, b as string)) });
+add(ops, '->>', { args: ['json', 'int4'], result: 'text', impl: (a: Value, b: Value) => jsonAsText(jsonElement(a as string, b as number)) });
+add(ops, '#>', { args: ['json', 'text[]'], result: 'json', impl: (a: Value, b: Value) => jsonPath(a as string, textArray(b)) });
+add(ops, '#>>', { args: ['json', 'text[]'], result: 'text', impl: (a: Value, b: Value) => jsonAsText(jsonPath(a as string, textArray(b))) });
+add(funcs, 'json_typeof', { args: ['json'], result: 'text', impl: (a: Value) => jsonTypeof(a as string) });
+add(funcs, 'json_array_length', { args: ['json'], result: 'int4', impl: (a: Value) => jsonArrayLength(a as string) });
+add(funcs, 'json_strip_nulls', { args: ['json'], result: 'json', impl: (a: Value) => jsonStripNulls(a as string, false) });
+add(funcs, 'json_strip_nulls', { args: ['json', 'bool'], result: 'json', impl: (a: Value, b: Value) => jsonStripNulls(a as string, b as boolean) });
 // jsonb_set / jsonb_insert, with and without their trailing boolean (a default in PostgreSQL).
 for (const [name, f] of [['jsonb_set', jsonbSet], ['jsonb_insert', jsonbInsert]] as const) {
   add(funcs, name, { args: ['jsonb', 'text[]', 'jsonb'], result: 'jsonb', nary: true, impl: (a: Value[]) => f(a[0] as J, textArray(a[1]!), a[2] as J) });
@@ -229,7 +246,7 @@ registerDatetimeOperators((name, o) => add(ops, name, o));
 registerDatetimeFunctions((name, o) => add(funcs, name, o));
 registerMathFunctions((name, o) => add(funcs, name, o));
 
-/** Operators that exist only for jsonb (besides the shared ||, -, =, <>). */
+/** Operators that exist only for jsonb and json (besides jsonb's ||, -, =, <>). */
 export const JSONB_OPERATORS = new Set(['->', '->>', '#>', '#>>', '@>', '<@', '?', '?|', '?&']);
 
 // Arrays: comparisons (array_eq / array_cmp ... as anyarray operators), containment and

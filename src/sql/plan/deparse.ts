@@ -254,7 +254,7 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
         return `${base}[${lo ? d(e.args[1]!) : ''}:${hi ? d(e.args[lo ? 2 : 1]!) : ''}]`;
       }
       if (e.name === '||' && e.args.length === 2) return `(${d(e.args[0]!)} || ${d(e.args[1]!)})`;
-      return `${e.name}(${e.args.map(d).join(', ')})`;
+      return `${e.name}(${e.args.map((a, i) => (e.variadic === true && i === e.args.length - 1 ? 'VARIADIC ' : '') + d(a)).join(', ')})`;
     }
     case 'window':
       return `${e.name}(${e.agg !== null && e.args.length === 0 ? '*' : e.args.map(d).join(', ')}) OVER w${e.winref + 1}`;
