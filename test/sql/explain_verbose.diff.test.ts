@@ -205,3 +205,11 @@ test('EXPLAIN (VERBOSE, FORMAT JSON): each node\'s Schema and Output as PostgreS
   }
   reportMismatches('VERBOSE JSON', mismatches, queries.length, 0);
 });
+
+test('EXPLAIN (VERBOSE, COSTS OFF) of casts among text, varchar and char: names and qual order', async () => {
+  await both(`CREATE TABLE tv (id int, t text, v varchar(5), c char(3))`);
+  await compare('string casts', 'VERBOSE, COSTS OFF', [
+    `SELECT t::varchar, t::varchar(3), v::text, t::char(2), t::bpchar, c::varchar, 'a'::varchar, ARRAY['a'::varchar], t::varchar || 'x' FROM tv`,
+    `SELECT 1 FROM tv WHERE t::varchar = 'a' AND v = 'x' AND t::varchar(2) = 'b' AND t::bpchar = 'c' AND v::bpchar = 'd' AND c::varchar = 'e'`,
+  ]);
+});

@@ -632,6 +632,9 @@ export function coerceTo(scope: ExprScope, e: Expr, type: SqlType, typmod: numbe
   // varchar and char are text to text's functions and operators (char without its padding).
   if (type === 'text' && isStringType(e.type)) {
     if (e.k === 'const') return { k: 'const', type, value: castValue(e.value, e.type, type, -1, scope.zone, false) };
+    // text::varchar (no length) back to text is the text itself: applyRelabelType strips the
+    // inner relabeling, so EXPLAIN shows `t = 'a'::text` for `t::varchar = 'a'`.
+    if (e.k === 'cast' && e.type === 'varchar' && e.from === 'text' && e.typmod < 0) return e.arg;
     return { k: 'cast', type, from: e.type, typmod: -1, arg: e, explicit: false };
   }
   return e;

@@ -46,6 +46,7 @@ const CAST_NAME: Partial<Record<SqlType, string>> = {
   timestamp: 'timestamp without time zone',
   timestamptz: 'timestamp with time zone',
   time: 'time without time zone',
+  varchar: 'character varying',
 };
 
 /**

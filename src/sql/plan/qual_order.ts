@@ -140,7 +140,9 @@ export function qualCost(e: Expr): number {
  * plus input function), one for a cast function (including a length coercion).
  */
 function castCost(from: SqlType, to: SqlType, typmod: number): number {
-  if (TEXTUAL.has(from) && TEXTUAL.has(to)) return (to === 'text' || (to === 'varchar' && typmod < 0)) && from !== 'bpchar' ? 0 : 1;
+  // Relabelings (binary-coercible casts) cost nothing; bpchar to text is rtrim, and a length
+  // limit is the type's length-coercion function.
+  if (TEXTUAL.has(from) && TEXTUAL.has(to)) return (to === 'text' || ((to === 'varchar' || to === 'bpchar') && typmod < 0)) && from !== 'bpchar' ? 0 : 1;
   if (from === to) return typmod >= 0 ? 1 : 0;
   if (TEXTUAL.has(from) !== TEXTUAL.has(to)) return 2;
   return 1;
