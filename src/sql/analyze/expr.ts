@@ -1022,7 +1022,7 @@ function isDatetimeFamily(t: SqlType): boolean {
 
 /** True when `l op r` is resolved against pgvector's operator overloads. */
 function usesOverloads(op: string, lt: SqlType, rt: SqlType): boolean {
-  if (VECTOR_ONLY_OPERATORS.has(op) || JSONB_OPERATORS.has(op) || BITWISE_OPERATORS.has(op)) return true;
+  if (VECTOR_ONLY_OPERATORS.has(op) || JSONB_OPERATORS.has(op) || BITWISE_OPERATORS.has(op) || op === '^') return true;
   if (lt === 'jsonb' || rt === 'jsonb') return true;
   // Date/time operators (timestamp + interval, date - date, comparisons across date and
   // timestamp); `||` with a date/time value is text concatenation.

@@ -245,6 +245,8 @@ for (const t of ['timestamp', 'timestamptz', 'date', 'time', 'interval'] as cons
 registerDatetimeOperators((name, o) => add(ops, name, o));
 registerDatetimeFunctions((name, o) => add(funcs, name, o));
 registerMathFunctions((name, o) => add(funcs, name, o));
+// `^` is power() as an operator (dpow, numeric_power): the same two overloads.
+for (const o of funcs.get('power') ?? []) add(ops, '^', o);
 
 /** Operators that exist only for jsonb and json (besides jsonb's ||, -, =, <>). */
 export const JSONB_OPERATORS = new Set(['->', '->>', '#>', '#>>', '@>', '<@', '?', '?|', '?&']);
