@@ -4,6 +4,8 @@
  * precision), `round(5.5)` round(numeric), `length('x')` length(text), and `abs(-2)` keeps
  * integer. Implementations live in types/text_funcs.ts and types/math_funcs.ts.
  */
+import { seriesValues, type SeriesType, type SeriesValue } from '../../types/series.js';
+import { timeZoneOrError, type TimeZone } from '../../types/timezone.js';
 import type { Value } from '../../storage/table.js';
 import type { SqlType } from './types.js';
 import type { Overload } from './overloads.js';
@@ -205,6 +207,42 @@ export const TEXT_SRFS: ReadonlyMap<string, readonly Overload[]> = (() => {
     ['regexp_split_to_table', [fn(['text', 'text'], 'text', split), fn(['text', 'text', 'text'], 'text', split)]],
     ['string_to_table', [{ ...fn(['text', 'text'], 'text', table), strict: false }, { ...fn(['text', 'text', 'text'], 'text', table), strict: false }]],
   ]);
+})();
+
+/**
+ * Elements of a generate_series in the select list beyond which it is refused (0A000): the
+ * select list collects a series before ProjectSet returns it row by row, where FROM streams it.
+ */
+export const SELECT_LIST_SERIES_MAX = 10_000_000;
+
+/**
+ * generate_series' overloads (int4, int8 and numeric with an optional step; timestamp and
+ * timestamptz with an interval step; timestamptz with a time zone), each `result` the type of
+ * its values. `impl` collects the series for the select list as a PgArray of its values (see
+ * TEXT_SRFS); a FunctionScan in FROM streams it with types/series.ts instead.
+ */
+export const GENERATE_SERIES: readonly Overload[] = (() => {
+  const collect = (type: SeriesType) => (v: Value[], ctx: { readonly zone: TimeZone }): Value => {
+    const zone = v.length > 3 ? (v[3] === null ? null : timeZoneOrError(v[3] as string, ctx.zone)) : ctx.zone;
+    const out: Value[] = [];
+    if (zone !== null) {
+      const a = v as SeriesValue[];
+      for (const x of seriesValues(type, a[0]!, a[1]!, a[2], zone)) {
+        if (out.length >= SELECT_LIST_SERIES_MAX) throw new PgError(SQLSTATE.feature_not_supported, `generate_series() of more than ${SELECT_LIST_SERIES_MAX} rows in the select list is not supported (in FROM it is)`);
+        out.push(x);
+      }
+    }
+    return new PgArray(type, out.length === 0 ? [] : [out.length], out as PgArray['elems']);
+  };
+  const o = (args: SqlType[], type: SeriesType): Overload => ({ args, result: type, impl: collect(type), nary: true, strict: false });
+  return [
+    o(['int4', 'int4'], 'int4'), o(['int4', 'int4', 'int4'], 'int4'),
+    o(['int8', 'int8'], 'int8'), o(['int8', 'int8', 'int8'], 'int8'),
+    o(['numeric', 'numeric'], 'numeric'), o(['numeric', 'numeric', 'numeric'], 'numeric'),
+    o(['timestamp', 'timestamp', 'interval'], 'timestamp'),
+    o(['timestamptz', 'timestamptz', 'interval'], 'timestamptz'),
+    o(['timestamptz', 'timestamptz', 'interval', 'text'], 'timestamptz'),
+  ];
 })();
 
 /** Registers the functions over bytea (encode.c, varlena.c, cryptohashfuncs.c, mbutils.c). */

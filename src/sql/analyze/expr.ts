@@ -48,7 +48,7 @@ import {
 import { Jsonb, type JsonbValue, jsonbBuildObject, quoteJsonString, jsonbPath, jsonbAsText } from '../../types/jsonb.js';
 import { jsonPath, jsonAsText } from '../../types/json_text.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
-import { TEXT_MATCH_OPERATORS, TEXT_SRFS } from './builtin_functions.js';
+import { GENERATE_SERIES, TEXT_MATCH_OPERATORS, TEXT_SRFS } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 import {
   elementEquality, elementComparator, arrayCat, arrayPush, arrayPosition, arrayPositions, arrayRemove, arrayReplace, arrayDims, stringToArray,
@@ -2340,8 +2340,8 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     scope.sawSetReturning = true;
     return { k: 'srf', type: jsrf.cols[0]!.type, name, arg, expand: (v) => jsrf.rows(v as string).map((r) => r[0]!), loc: n.location };
   }
-  if (TEXT_SRFS.has(name)) {
-    const { call, rowType } = textSrfCall(scope, name, args, n.location);
+  if (TEXT_SRFS.has(name) || name === 'generate_series') {
+    const { call, rowType } = textSrfCall(scope, name, args, n.location, name === 'generate_series' ? GENERATE_SERIES : TEXT_SRFS.get(name)!);
     if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
     scope.sawSetReturning = true;
     return { k: 'srf', type: rowType, name, arg: call, loc: n.location, spread: true };
@@ -2421,8 +2421,8 @@ function srfFieldSelection(scope: ExprScope, n: PgNode): Expr | null {
  * constant, so it runs, and fails, when the rows are read), `rowType` is one row's type.
  * @throws PgError 42883 when no overload takes the arguments, 42725 when several do.
  */
-export function textSrfCall(scope: ExprScope, name: string, args: Expr[], location: number): { call: Expr; rowType: SqlType } {
-  const res = resolveOverload(TEXT_SRFS.get(name)!, args.map((a) => a.type), false);
+export function textSrfCall(scope: ExprScope, name: string, args: Expr[], location: number, overloads: readonly Overload[] = TEXT_SRFS.get(name)!): { call: Expr; rowType: SqlType } {
+  const res = resolveOverload(overloads, args.map((a) => a.type), false);
   if (!res.ok) {
     if (!res.ambiguous) throw undefinedFunction(name, args.map((a) => a.type), location);
     throw new PgError('42725', `function ${name}(${args.map((a) => TYPE_NAME[a.type]).join(', ')}) is not unique`, {

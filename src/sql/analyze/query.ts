@@ -30,7 +30,7 @@ import { jsonbSetElement } from '../../types/jsonb_set.js';
 import { type SqlType, type ArraySqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf } from './types.js';
 import type { WindowClause } from './window.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
-import { TEXT_SRFS } from './builtin_functions.js';
+import { GENERATE_SERIES, TEXT_SRFS } from './builtin_functions.js';
 import { expandGroupingSets, hasGroupingSets } from './grouping_sets.js';
 import { checkSelectLocking, firstLockingName, lockingWithSetOp, rowMarksOf, type RowMark } from './locking.js';
 import { ParseState, typmodOf, setOpLeaves, type SetOpTree, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
@@ -1439,20 +1439,15 @@ function textFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string):
   });
 }
 
-/** generate_series over integers: int4 unless an argument is bigint. */
+/**
+ * generate_series' arguments in FROM, resolved among its overloads (builtin_functions.ts
+ * GENERATE_SERIES) and coerced to the chosen one; `type` is its values' type.
+ * @throws PgError 42883 for no match, 42725 for several (all arguments untyped).
+ */
 function generateSeriesArgs(ps: ParseState, fc: PgNode): { type: SqlType; args: Expr[] } {
-  const raw: PgNode[] = fc.args ?? [];
-  const args = raw.map((a) => analyzeExpr(ps, a));
-  const types = args.map((a) => a.type);
-  if ((args.length !== 2 && args.length !== 3) || !types.every((t) => t === 'unknown' || t === 'int4' || t === 'int8')) {
-    if (args.length >= 2 && args.length <= 3 && types.every((t) => isNumeric(t) || t === 'unknown')) throw pgErr.featureNotSupported(`generate_series(${types.map((t) => TYPE_NAME[t]).join(', ')})`);
-    throw new PgError(SQLSTATE.undefined_function, `function generate_series(${types.map((t) => TYPE_NAME[t]).join(', ')}) does not exist`, {
-      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
-      ...(typeof fc.location === 'number' ? { position: fc.location + 1 } : {}),
-    });
-  }
-  const type: SqlType = types.includes('int8') ? 'int8' : 'int4';
-  return { type, args: args.map((a) => coerceTo(ps, a, type, -1)) };
+  const args = ((fc.args ?? []) as PgNode[]).map((a) => analyzeExpr(ps, a));
+  const { call, rowType } = textSrfCall(ps, 'generate_series', args, fc.location, GENERATE_SERIES);
+  return { type: rowType, args: (call as { args: Expr[] }).args };
 }
 
 /** The type of a merged USING column (PostgreSQL's select_common_type for JOIN/USING). */

@@ -9,6 +9,7 @@
  * needs, in `cols` order; a join emits its outer tuple followed by its inner tuple; an Agg
  * emits its group keys followed by its aggregate results.
  */
+import type { SeriesType } from '../../types/series.js';
 import type { Table } from '../../storage/table.js';
 import type { IndexAm, OrderedIndex, ScanKeyOp, VectorIndex } from '../../access/am.js';
 import type { IndexDef } from '../../storage/catalog.js';
@@ -337,7 +338,7 @@ export type PlanNode =
    */
   | (PlanBase & { node: 'Gather'; input: PlanNode & { node: 'Agg' }; workers: number })
   | (PlanBase & { node: 'ValuesScan'; scan: ScanTarget; values: Expr[][] })
-  | (PlanBase & { node: 'FunctionScan'; scan: ScanTarget; fname: string; args: Expr[]; ordinality?: boolean })
+  | (PlanBase & { node: 'FunctionScan'; scan: ScanTarget; fname: string; args: Expr[]; ordinality?: boolean; /** generate_series: the type of its values. */ seriesType?: SeriesType })
   | (PlanBase & { node: 'SubqueryScan'; scan: ScanTarget; input: PlanNode })
   | (PlanBase & { node: 'CteScan'; scan: ScanTarget; cteId: number; cteName: string })
   | (PlanBase & { node: 'WorkTableScan'; scan: ScanTarget; cteId: number })

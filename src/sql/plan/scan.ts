@@ -7,6 +7,11 @@
  * disabled path is used only when nothing else can run). Subqueries, VALUES lists,
  * functions and CTEs get their scan nodes here too.
  */
+import type { SeriesType } from '../../types/series.js';
+import { PgArray } from '../../types/pgarray.js';
+import { Numeric } from '../../types/numeric.js';
+import { Interval } from '../../types/interval.js';
+import type { Value } from '../../storage/table.js';
 import type { IndexAm, VectorIndex } from '../../access/am.js';
 import type { Expr } from '../analyze/expr.js';
 import { exprEqual, someNode, type RangeTblEntry, type SelectQuery, type SortKey } from '../analyze/query.js';
@@ -167,10 +172,11 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
       const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
       // PostgreSQL's estimate for a set-returning function (prorows): 1000 rows, 100 for the
       // json ones, 10 for regexp_matches.
-      const n = rte.fname === 'regexp_matches' ? 10 : rte.fname === 'unnest' || rte.fname === 'generate_series' || rte.fname.endsWith('_to_table') ? 1000 : 100;
+      const n = functionRowsSupport(rte) ?? (rte.fname === 'regexp_matches' ? 10 : rte.fname === 'unnest' || rte.fname === 'generate_series' || rte.fname.endsWith('_to_table') ? 1000 : 100);
       const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, cols), fname: rte.fname, args: [] };
       node.args = rte.args.map((e) => info.bindFor(node, e, [], lateralRef));
       if (rte.ordinality === true) node.ordinality = true;
+      if (rte.fname === 'generate_series') node.seriesType = rte.colTypes[0] as SeriesType;
       if (qualExpr !== null) node.qual = info.bindFor(node, qualExpr, layout, lateralRef);
       return { plan: node, rels, lateral, base: null };
     }
@@ -610,4 +616,40 @@ export function filteredStrategy(
     if (weighed < best.weighed) best = { strategy: 'iterative', cost: e.total + seen * evalCost, weighed };
   }
   return { strategy: best.strategy, cost: best.cost };
+}
+
+/**
+ * The rows a set-returning function in FROM returns when its arguments are constants, as
+ * PostgreSQL's planner support functions estimate them: generate_series over integers and
+ * numeric floor((stop - start + step) / step) (int.c generate_series_int4_support, numeric.c),
+ * over timestamps the same with the step's span (a month as 30 days; timestamp.c
+ * generate_series_timestamp_support), unnest of a constant array its element count
+ * (array_unnest_support); at least 1. Null when the arguments are not all constants.
+ */
+function functionRowsSupport(rte: Extract<RangeTblEntry, { kind: 'function' }>): number | null {
+  const vals: Value[] = [];
+  for (const a of rte.args) {
+    if (a.k !== 'const' || a.value === null) return null;
+    vals.push(a.value);
+  }
+  if (rte.fname === 'unnest' && vals.length === 1 && vals[0] instanceof PgArray) return Math.max(1, vals[0].elems.length);
+  if (rte.fname !== 'generate_series' || vals.length < 2) return null;
+  const [start, stop, step] = vals;
+  let rows: number;
+  if (start instanceof Numeric && stop instanceof Numeric) {
+    const by = step === undefined ? 1 : step instanceof Numeric ? Number(step.toString()) : NaN;
+    const [a, b] = [Number(start.toString()), Number(stop.toString())];
+    if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(by) || by === 0) return null;
+    rows = Math.floor((b - a + by) / by);
+  } else if (step instanceof Interval) {
+    const by = (step.months * 30 + step.days) * 86_400e6 + Number(step.us);
+    const [a, b] = [Number(start as bigint), Number(stop as bigint)];
+    if (by === 0 || Math.abs(a) > 9e18 || Math.abs(b) > 9e18) return null;
+    rows = Math.floor((b - a + by) / by);
+  } else {
+    const by = step === undefined ? 1 : Number(step as number | bigint);
+    if (by === 0) return null;
+    rows = Math.floor((Number(stop as number | bigint) - Number(start as number | bigint) + by) / by);
+  }
+  return Number.isFinite(rows) ? Math.max(1, rows) : null;
 }

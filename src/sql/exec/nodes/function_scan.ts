@@ -8,7 +8,6 @@
  * (PostgreSQL materializes them in a tuplestore too).
  */
 import { own } from '../../../common/own.js';
-import { PgError, SQLSTATE } from '../../../common/errors.js';
 import type { Value } from '../../../storage/table.js';
 import type { PgArray } from '../../../types/pgarray.js';
 import type { PlanNode } from '../../plan/plan.js';
@@ -16,6 +15,8 @@ import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 import { JSON_SRFS } from '../../../types/json_srf.js';
 import { TEXT_SRFS } from '../../analyze/builtin_functions.js';
+import { seriesValues, type SeriesValue } from '../../../types/series.js';
+import { timeZoneOrError } from '../../../types/timezone.js';
 
 type FunctionPlan = Extract<PlanNode, { node: 'FunctionScan' }>;
 
@@ -23,12 +24,8 @@ export class FunctionScanState extends PlanState {
   private started_ = false;
   private elems: readonly Value[] = [];
   private i = 0;
-  /** generate_series: next value, stop, step (bigint for int8 series). */
-  private cur: number | bigint = 0;
-  private stop: number | bigint = 0;
-  private step: number | bigint = 1;
-  private series = false;
-  private empty = false;
+  /** generate_series: its values, one at a time (null for the other functions). */
+  private series: Iterator<Value> | null = null;
   /** WITH ORDINALITY: rows produced so far by unnest / generate_series. */
   private ord = 0;
   /** A json function's rows (null for unnest and generate_series). */
@@ -67,28 +64,18 @@ export class FunctionScanState extends PlanState {
       this.i = 0;
       return;
     }
-    this.series = true;
-    if (args.some((v) => v === null)) {
-      this.empty = true;
-      return;
-    }
-    const big = args.some((v) => typeof v === 'bigint');
-    const conv = (v: Value): number | bigint => (big ? BigInt(v as number | bigint) : (v as number));
-    this.cur = conv(args[0]!);
-    this.stop = conv(args[1]!);
-    this.step = args.length > 2 ? conv(args[2]!) : big ? 1n : 1;
-    if (this.step === 0 || this.step === 0n) throw new PgError(SQLSTATE.invalid_parameter_value, 'step size cannot equal zero');
-    this.empty = false;
+    // generate_series: the plan's series type; a timestamptz series steps in the session's
+    // zone, or in the zone given as its fourth argument.
+    const zone = args.length > 3 ? (args[3] === null ? null : timeZoneOrError(args[3] as string, this.es.zone)) : this.es.zone;
+    const a = args as SeriesValue[];
+    this.series = zone === null ? [][Symbol.iterator]() : seriesValues(this.p.seriesType ?? 'int4', a[0]!, a[1]!, a[2], zone);
   }
 
   private produce(): Value | undefined {
-    if (!this.series) return this.i < this.elems.length ? (this.elems[this.i++] ?? null) : undefined;
-    if (this.empty) return undefined;
-    const up = this.step > 0;
-    if (up ? this.cur > this.stop : this.cur < this.stop) return undefined;
-    const v = this.cur;
-    this.cur = typeof v === 'bigint' ? v + (this.step as bigint) : v + (this.step as number);
-    return typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+    if (this.series === null) return this.i < this.elems.length ? (this.elems[this.i++] ?? null) : undefined;
+    this.es.interrupts.tick();
+    const r = this.series.next();
+    return r.done === true ? undefined : r.value;
   }
 
   next(): Value[] | null {
@@ -114,5 +101,6 @@ export class FunctionScanState extends PlanState {
   rescan(): void {
     this.started_ = false;
     this.rows = null;
+    this.series = null;
   }
 }
