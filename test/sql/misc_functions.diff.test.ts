@@ -1,0 +1,86 @@
+/**
+ * Differential tests of date_bin, to_oct / to_bin, array_fill, parse_ident, pg_size_bytes,
+ * current_schemas and jsonb_set_lax against PostgreSQL 18 + pgvector (PGlite): values,
+ * result types, column names, NULL handling and errors (SQLSTATE, message, detail, hint).
+ */
+import { test } from 'node:test';
+import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
+import { SEED } from '../support/seed.js';
+import { Prng } from '../../src/common/prng.js';
+
+const { check, both } = await openSqlPair();
+
+async function run(label: string, qs: readonly string[]): Promise<void> {
+  const mismatches: string[] = [];
+  for (const q of qs) await check(q, mismatches);
+  reportMismatches(label, mismatches, qs.length, SEED);
+}
+
+test('date_bin', async () => {
+  await both(`CREATE TABLE db (id int PRIMARY KEY, ts timestamp, tz timestamptz, s interval)`);
+  await both(`INSERT INTO db VALUES
+    (1, '2020-02-11 15:44:17', '2020-02-11 15:44:17+00', '15 minutes'),
+    (2, '1999-12-31 23:59:59.999999', '1999-12-31 23:59:59.999999+00', '1 day'),
+    (3, NULL, NULL, NULL),
+    (4, 'infinity', '-infinity', '1 microsecond'),
+    (5, '1900-06-01 00:00:00.5', '1900-06-01 00:00:00.5+00', '7 days 3 hours')`);
+  await run('date_bin', [
+    `SELECT date_bin('15 minutes', timestamp '2020-02-11 15:44:17', timestamp '2001-01-01')`,
+    `SELECT date_bin('15 minutes', timestamp '2020-02-11 15:44:17', timestamp '2001-01-01 00:02:30')`,
+    `SELECT date_bin('15 minutes', timestamptz '2020-02-11 15:44:17+00', timestamptz '2001-01-01 00:00:00+00')`,
+    `SELECT date_bin('1 day 2 hours', timestamp '1990-01-01', timestamp '2020-01-01'), date_bin('1 hour', timestamp '2000-01-01', timestamp '2000-01-01 00:30')`,
+    `SELECT date_bin('5 seconds', timestamp '1999-12-31 23:59:58', timestamp '2000-01-01'), date_bin('-1 day 25 hours', timestamp '2020-01-01 10:00', timestamp '2020-01-01')`,
+    `SELECT id, date_bin(s, ts, timestamp '2000-01-01'), date_bin(s, tz, timestamptz '2000-01-01 00:00:00+00') FROM db ORDER BY id`,
+    `SELECT date_bin(NULL, timestamp '2020-01-01', timestamp '2000-01-01'), date_bin('1 hour', NULL::timestamp, timestamp '2000-01-01'), date_bin('1 hour', timestamp '2000-01-01', NULL)`,
+    `SELECT pg_typeof(date_bin('1 hour', timestamp '2000-01-01', timestamp '2000-01-01')), pg_typeof(date_bin('1 hour', timestamptz '2000-01-01', timestamptz '2000-01-01'))`,
+    `SELECT date_bin('1 hour', '2000-01-01 10:30', '2000-01-01')`,
+    `SELECT date_bin('1 hour', timestamp '2000-01-01 10:30', timestamptz '2000-01-01')`,
+    `SELECT date_bin('1 hour', date '2000-01-02', timestamp '2000-01-01')`,
+    `SELECT date_bin('1 month', timestamp '2000-01-01', timestamp '2000-01-01')`,
+    `SELECT date_bin('1 year 1 day', timestamptz '2000-01-01', timestamptz '2000-01-01')`,
+    `SELECT date_bin('0 days', timestamp '2000-01-01', timestamp '2000-01-01')`,
+    `SELECT date_bin('-1 hour', timestamp '2000-01-01', timestamp '2000-01-01')`,
+    `SELECT date_bin('1 day -24 hours', timestamp '2000-01-01', timestamp '2000-01-01')`,
+    `SELECT date_bin('1 hour', timestamp 'infinity', timestamp '2000-01-01'), date_bin('1 hour', timestamptz '-infinity', timestamptz '2000-01-01')`,
+    `SELECT date_bin('1 hour', timestamp '2000-01-01', timestamp 'infinity')`,
+    `SELECT date_bin('1 hour', timestamptz '2000-01-01', timestamptz '-infinity')`,
+    `SELECT date_bin('1 month', timestamp 'infinity', timestamp '2000-01-01')`,
+    `SELECT date_bin('1 hour', timestamp '4714-11-24 00:30:00 BC', timestamp '2000-01-01 00:45')`,
+    `SELECT date_bin('1 hour', timestamp '4714-11-24 00:30:00 BC', timestamp '2000-01-01 00:15')`,
+    `SELECT date_bin('100000000 days', timestamp '2000-01-01', timestamp '2000-01-01')`,
+    `SELECT date_bin('1 microsecond', timestamp '294276-12-31 23:59:59.999999', timestamp '4714-11-24 00:00:00 BC')`,
+    `SELECT date_bin('200000 days', timestamp '294276-12-31', timestamp '4714-11-24 00:00:00 BC')`,
+    `SELECT date_bin('200000 days', timestamp '4714-11-24 00:00:00 BC', timestamp '294276-12-31')`,
+    `SELECT date_bin(stride => '1 hour', source => timestamp '2000-01-01 10:30', origin => timestamp '2000-01-01')`,
+  ]);
+});
+
+test('date_bin: a seeded sweep of strides, sources and origins', async () => {
+  const rng = new Prng(SEED ^ 0x0da7eb1);
+  const units = ['microseconds', 'seconds', 'minutes', 'hours', 'days'];
+  const ts = (): string => {
+    const y = 1 + rng.int(4000);
+    const p = (n: number) => String(n).padStart(2, '0');
+    return `${String(y).padStart(4, '0')}-${p(1 + rng.int(12))}-${p(1 + rng.int(28))} ${p(rng.int(24))}:${p(rng.int(60))}:${p(rng.int(60))}.${String(rng.int(1e6)).padStart(6, '0')}${rng.int(8) === 0 ? ' BC' : ''}`;
+  };
+  const qs: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    const stride = `${rng.int(5) === 0 ? '-' : ''}${1 + rng.int(rng.int(2) === 0 ? 100 : 100000)} ${units[rng.int(units.length)]!}${rng.int(3) === 0 ? ` ${rng.int(1000)} seconds` : ''}`;
+    const type = rng.int(2) === 0 ? 'timestamp' : 'timestamptz';
+    qs.push(`SELECT date_bin('${stride}', ${type} '${ts()}', ${type} '${ts()}')`);
+  }
+  await run('date_bin sweep', qs);
+});
+
+test('to_oct and to_bin', async () => {
+  await run('to_oct / to_bin', [
+    `SELECT to_oct(0), to_oct(8), to_oct(-1), to_oct(2147483647), to_oct(-2147483648), to_oct(-1::bigint), to_oct(9223372036854775807), to_oct(-9223372036854775808), to_oct(4294967296)`,
+    `SELECT to_bin(0), to_bin(5), to_bin(-1), to_bin(2147483647), to_bin(-2147483648), to_bin(-1::bigint), to_bin(9223372036854775807), to_bin(-9223372036854775808), to_bin(4294967296)`,
+    `SELECT to_oct(NULL::int), to_bin(NULL::bigint), pg_typeof(to_oct(1)), pg_typeof(to_bin(1::bigint))`,
+    `SELECT to_oct(12::smallint), to_bin(12::smallint)`,
+    `SELECT to_oct('12')`,
+    `SELECT to_bin(1.5)`,
+    `SELECT x, to_oct(x), to_bin(x), to_oct(x::bigint * 1000003), to_bin(-x) FROM generate_series(-3, 9) AS x`,
+    `SELECT 'to_oct(integer)'::regprocedure, 'to_bin(bigint)'::regprocedure::oid, 'date_bin(interval,timestamp,timestamp)'::regprocedure::oid`,
+  ]);
+});
