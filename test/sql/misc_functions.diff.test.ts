@@ -8,7 +8,7 @@ import { openSqlPair, reportMismatches } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 import { Prng } from '../../src/common/prng.js';
 
-const { check, both } = await openSqlPair();
+const { check, both, ours } = await openSqlPair();
 
 async function run(label: string, qs: readonly string[]): Promise<void> {
   const mismatches: string[] = [];
@@ -83,4 +83,50 @@ test('to_oct and to_bin', async () => {
     `SELECT x, to_oct(x), to_bin(x), to_oct(x::bigint * 1000003), to_bin(-x) FROM generate_series(-3, 9) AS x`,
     `SELECT 'to_oct(integer)'::regprocedure, 'to_bin(bigint)'::regprocedure::oid, 'date_bin(interval,timestamp,timestamp)'::regprocedure::oid`,
   ]);
+});
+
+test('array_fill', async () => {
+  await run('array_fill', [
+    `SELECT array_fill(1, ARRAY[3]) AS a, array_fill(1, ARRAY[2,2]), array_fill(NULL::int, ARRAY[2]), array_fill('x'::text, ARRAY[0]), array_fill(1, '{}')`,
+    `SELECT array_fill(1::int2, ARRAY[2]), array_fill(true, ARRAY[1]), array_fill('{"a":1}'::jsonb, ARRAY[1,2]), array_fill(2.50, ARRAY[2,1,2]), array_fill(interval '1 day', ARRAY[1])`,
+    `SELECT array_fill(1, ARRAY[2], ARRAY[1]), array_fill(1, ARRAY[2,3], ARRAY[1,1]), array_fill(1, ARRAY[0], ARRAY[5]), array_fill(1, ARRAY[0,3], ARRAY[7,-2]), array_fill(1, '{}', '{}')`,
+    `SELECT array_fill(1, ARRAY[0], ARRAY[2147483647]), array_fill(1, '{{}}'), array_fill(1, ARRAY[1,1,1,1,1,1])`,
+    `SELECT pg_typeof(array_fill(1, ARRAY[1])), pg_typeof(array_fill('a'::varchar, ARRAY[1])), pg_typeof(array_fill(now()::date, ARRAY[1]))`,
+    `SELECT array_fill(x, ARRAY[x]) FROM generate_series(0, 4) AS x`,
+    `SELECT array_fill('x', ARRAY[2])`,
+    `SELECT array_fill(NULL, ARRAY[2])`,
+    `SELECT array_fill(ARRAY[1], ARRAY[2])`,
+    `SELECT array_fill(1, NULL)`,
+    `SELECT array_fill(1, ARRAY[2], NULL)`,
+    `SELECT array_fill(1, NULL::int[], NULL::int[])`,
+    `SELECT array_fill(1, ARRAY[[2]])`,
+    `SELECT array_fill(1, ARRAY[[NULL::int]])`,
+    `SELECT array_fill(1, ARRAY[2,NULL])`,
+    `SELECT array_fill(1, ARRAY[2], ARRAY[1,1])`,
+    `SELECT array_fill(1, ARRAY[2], ARRAY[NULL::int])`,
+    `SELECT array_fill(1, ARRAY[2], '{}')`,
+    `SELECT array_fill(1, ARRAY[1], ARRAY[[1]])`,
+    `SELECT array_fill(1, ARRAY[-1], ARRAY[1,2])`,
+    `SELECT array_fill(1, ARRAY[1,2,3,4,5,6,7])`,
+    `SELECT array_fill(1, ARRAY[1,2,3,4,5,6,7], ARRAY[1])`,
+    `SELECT array_fill(1, ARRAY[3], ARRAY[2147483647])`,
+    `SELECT array_fill(1, ARRAY[1], ARRAY[2147483647])`,
+    `SELECT array_fill(1, ARRAY[2]::int8[])`,
+    `SELECT array_fill(1, ARRAY[2.5])`,
+    `SELECT array_fill(1, ARRAY[2], ARRAY[1]::int2[])`,
+    `SELECT array_fill(1)`,
+    `SELECT 1286::regprocedure, 1193::regproc`,
+  ]);
+});
+
+test('array_fill: what vecgres answers differently from PGlite', async () => {
+  // PGlite is a 32-bit build, where MaxArraySize is 268435455; PostgreSQL 18 on 64-bit
+  // platforms says 134217727. Lower bounds other than 1 are refused (vecgres arrays start at 1).
+  const expect = async (q: string, code: string, message: string): Promise<void> => {
+    const r = await ours(q);
+    if (r.ok || r.code !== code || r.message !== message) throw new Error(`${q}: ${JSON.stringify(r)}`);
+  };
+  await expect(`SELECT array_fill(1, ARRAY[-1])`, '54000', 'array size exceeds the maximum allowed (134217727)');
+  await expect(`SELECT array_fill(1, ARRAY[100000, 100000])`, '54000', 'array size exceeds the maximum allowed (134217727)');
+  await expect(`SELECT array_fill(1, ARRAY[2], ARRAY[2])`, '0A000', 'array lower bounds other than 1 are not supported');
 });

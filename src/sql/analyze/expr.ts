@@ -28,6 +28,7 @@ import { halfvecTypmodIn } from '../../types/halfvec.js';
 import { sparsevecTypmodIn } from '../../types/sparsevec.js';
 import { parseBit, bitTypmodIn, bitNot, type BitString } from '../../types/bit.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import { arrayFill } from '../../types/array_fill.js';
 import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '../../types/aggregates.js';
 import { scalarAggregate } from './scalar_aggregates.js';
 import { HYPOTHETICAL_SET_AGGREGATE_NAMES, ORDERED_SET_AGGREGATE_NAMES, modeAggregate, percentileFinal, sortedValues } from './ordered_set_aggregates.js';
@@ -3481,6 +3482,21 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
         : ([x, f, t]) => (x === null ? null : arrayReplace(x as PgArray, f as ArrayElement, t as ArrayElement, eq));
       const type: SqlType = name === 'array_position' ? 'int4' : name === 'array_positions' ? 'int4[]' : arr.type;
       return foldConstants(scope, { k: 'fn', type, name, args: a, strict: false, fn: impl });
+    }
+    case 'array_fill': {
+      // (anyelement, int[] [, int[]]): not strict (a NULL value fills the array with NULLs).
+      if (args.length !== 2 && args.length !== 3) throw undefinedFunction(name, types(), location);
+      const v = args[0]!;
+      if (v.type === 'unknown') throw unknownPolymorphic();
+      if (isArrayType(v.type)) throw new PgError(SQLSTATE.undefined_object, `could not find array type for data type ${TYPE_NAME[v.type]}`);
+      const arrType = arrayTypeOf(v.type);
+      if (arrType === null || args.slice(1).some((x) => x.type !== 'int4[]' && x.type !== 'int2[]' && x.type !== 'unknown')) throw undefinedFunction(name, types(), location);
+      const bounds = args.slice(1).map((x) => applyArg(scope, x, 'int4[]', location));
+      const elemType = v.type;
+      return foldConstants(scope, {
+        k: 'fn', type: arrType, name, args: [v, ...bounds], strict: false,
+        fn: ([x, dims, lbs]) => arrayFill(x as ArrayElement, dims as PgArray | null, lbs as PgArray | null | undefined, elemType),
+      });
     }
     case 'string_to_array': {
       // (text, delimiter [, null_string]): not strict in the delimiter or the null string.
