@@ -130,3 +130,41 @@ test('array_fill: what vecgres answers differently from PGlite', async () => {
   await expect(`SELECT array_fill(1, ARRAY[100000, 100000])`, '54000', 'array size exceeds the maximum allowed (134217727)');
   await expect(`SELECT array_fill(1, ARRAY[2], ARRAY[2])`, '0A000', 'array lower bounds other than 1 are not supported');
 });
+
+test('parse_ident', async () => {
+  await run('parse_ident', [
+    `SELECT parse_ident('Schemax.Tabley'), parse_ident('"SchemaX"."TableY"'), parse_ident('  a . "b""c" .  D$1_  '), parse_ident('ÀbC.é'), parse_ident('"a.b"')`,
+    `SELECT parse_ident('foo.boo[]', false), parse_ident('foo.boo(x)', strict => false), parse_ident('a b', false), parse_ident(str => 'A.B')`,
+    `SELECT parse_ident(repeat('x', 100)), parse_ident('"' || repeat('y', 70) || '"'), parse_ident(E'\\tq\\n.\\rr\\f')`,
+    `SELECT parse_ident(NULL), parse_ident('a', NULL), pg_typeof(parse_ident('a')), 1268::regprocedure`,
+    `SELECT parse_ident('foo.boo[]')`,
+    `SELECT parse_ident('a b')`,
+    `SELECT parse_ident('')`,
+    `SELECT parse_ident('   ')`,
+    `SELECT parse_ident('1a')`,
+    `SELECT parse_ident('.a')`,
+    `SELECT parse_ident('a.')`,
+    `SELECT parse_ident('a..b')`,
+    `SELECT parse_ident('a.1')`,
+    `SELECT parse_ident('"abc')`,
+    `SELECT parse_ident('"a""')`,
+    `SELECT parse_ident('""')`,
+    `SELECT parse_ident('a.""', false)`,
+    `SELECT parse_ident('a."b', false)`,
+    `SELECT parse_ident(12)`,
+  ]);
+});
+
+test('parse_ident: a seeded sweep of identifier strings', async () => {
+  const rng = new Prng(SEED ^ 0x1de7);
+  const alphabet = ['a', 'B', 'z', '_', '1', '$', '"', '"', '.', '.', ' ', '\t', 'é', 'Ω', '-', '(', 'X'];
+  const qs: string[] = [];
+  for (let i = 0; i < 120; i++) {
+    let s = '';
+    const n = rng.int(12);
+    for (let k = 0; k < n; k++) s += alphabet[rng.int(alphabet.length)]!;
+    const lit = `E'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\t/g, '\\t')}'`;
+    qs.push(`SELECT parse_ident(${lit}, ${rng.int(2) === 0})`);
+  }
+  await run('parse_ident sweep', qs);
+});

@@ -16,6 +16,7 @@ import {
   regexpMatch, regexpMatches, regexpReplace, regexpReplaceFlags, regexpSplit, regexpCount, regexpInstr, regexpSubstr, regexpLike,
 } from '../../types/regexp_funcs.js';
 import { stringToArray } from './array_ops.js';
+import { parseIdent } from '../../types/parse_ident.js';
 import {
   encodeBytea, decodeText, getByte, setByte, byteaOverlay, shaDigest, md5Bytea, crc32, crc32c, convertBytes, convertFrom, convertTo,
 } from '../../types/bytea_funcs.js';
@@ -181,6 +182,13 @@ export function registerTextFunctions(add: Add): void {
   // Not strict: NULL is quoted as the word NULL.
   add('quote_nullable', { ...fn(['text'], 'text', (v) => quoteNullable(v[0] as S | null)), strict: false });
   add('unistr', f1(['text'], 'text', (a) => unistr(a as S)));
+  // parse_ident(str, strict DEFAULT true): named_args.ts has its parameter names.
+  const identParts = (v: Value[]): Value => {
+    const parts = parseIdent(v[0] as S, (v[1] as boolean | undefined) ?? true);
+    return new PgArray('text', [parts.length], parts);
+  };
+  add('parse_ident', fn(['text'], 'text[]', identParts));
+  add('parse_ident', fn(['text', 'bool'], 'text[]', identParts));
   registerByteaFunctions(add);
 }
 
