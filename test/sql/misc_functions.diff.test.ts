@@ -168,3 +168,47 @@ test('parse_ident: a seeded sweep of identifier strings', async () => {
   }
   await run('parse_ident sweep', qs);
 });
+
+test('pg_size_bytes', async () => {
+  await run('pg_size_bytes', [
+    `SELECT pg_size_bytes('1'), pg_size_bytes('123 bytes'), pg_size_bytes('1kB'), pg_size_bytes('1 MB'), pg_size_bytes(' 1 GB '), pg_size_bytes('1.5 TB'), pg_size_bytes('1 PB')`,
+    `SELECT pg_size_bytes('1e5 kB'), pg_size_bytes(' -1.5 MB '), pg_size_bytes('1.5e-3 kb'), pg_size_bytes('.5 B'), pg_size_bytes('5.'), pg_size_bytes('1 Bytes'), pg_size_bytes('+2 gB'), pg_size_bytes('1E+2 b')`,
+    `SELECT pg_size_bytes('0.4'), pg_size_bytes('0.5'), pg_size_bytes('-0.5'), pg_size_bytes('-0.4 B'), pg_size_bytes('1.0000001 kB'), pg_size_bytes(E'\\t7\\n')`,
+    `SELECT pg_size_bytes('9223372036854775807'), pg_size_bytes('-9223372036854775808'), pg_size_bytes('8191.99999 PB')`,
+    `SELECT pg_size_bytes(NULL), pg_typeof(pg_size_bytes('1')), pg_size_bytes(pg_size_pretty(123456789::bigint)), 3334::regprocedure`,
+    `SELECT pg_size_bytes('9223372036854775807.5')`,
+    `SELECT pg_size_bytes('8388608 TB')`,
+    `SELECT pg_size_bytes('1 XB')`,
+    `SELECT pg_size_bytes('.')`,
+    `SELECT pg_size_bytes('')`,
+    `SELECT pg_size_bytes('kB')`,
+    `SELECT pg_size_bytes('-')`,
+    `SELECT pg_size_bytes('1e')`,
+    `SELECT pg_size_bytes('1 e')`,
+    `SELECT pg_size_bytes('1e 5')`,
+    `SELECT pg_size_bytes('1e+')`,
+    `SELECT pg_size_bytes('NaN')`,
+    `SELECT pg_size_bytes('Infinity')`,
+    `SELECT pg_size_bytes('1eb')`,
+    `SELECT pg_size_bytes('1 kb x')`,
+    `SELECT pg_size_bytes('1_000')`,
+    `SELECT pg_size_bytes('0x10')`,
+    `SELECT pg_size_bytes('1' || chr(160) || 'kB')`,
+    `SELECT pg_size_bytes('1e1000000')`,
+    `SELECT pg_size_bytes('1e-99999')`,
+    `SELECT pg_size_bytes(1)`,
+  ]);
+});
+
+test('pg_size_bytes: a seeded sweep of size strings', async () => {
+  const rng = new Prng(SEED ^ 0x5123);
+  const pieces = ['1', '0', '9', '42', '.', '.5', '-', '+', 'e', 'E3', 'e-2', ' ', ' ', 'kB', 'MB', 'gb', 'Tb', 'PB', 'B', 'bytes', 'x', '\t'];
+  const qs: string[] = [];
+  for (let i = 0; i < 120; i++) {
+    let s = '';
+    const n = 1 + rng.int(6);
+    for (let k = 0; k < n; k++) s += pieces[rng.int(pieces.length)]!;
+    qs.push(`SELECT pg_size_bytes(E'${s.replace(/\t/g, '\\t')}')`);
+  }
+  await run('pg_size_bytes sweep', qs);
+});

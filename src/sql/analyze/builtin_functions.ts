@@ -17,6 +17,7 @@ import {
 } from '../../types/regexp_funcs.js';
 import { stringToArray } from './array_ops.js';
 import { parseIdent } from '../../types/parse_ident.js';
+import { pgSizeBytes } from '../../types/size_bytes.js';
 import {
   encodeBytea, decodeText, getByte, setByte, byteaOverlay, shaDigest, md5Bytea, crc32, crc32c, convertBytes, convertFrom, convertTo,
 } from '../../types/bytea_funcs.js';
@@ -189,6 +190,8 @@ export function registerTextFunctions(add: Add): void {
   };
   add('parse_ident', fn(['text'], 'text[]', identParts));
   add('parse_ident', fn(['text', 'bool'], 'text[]', identParts));
+  // pg_size_bytes: pg_size_pretty's text read back (pg_size_pretty itself is in expr.ts).
+  add('pg_size_bytes', f1(['text'], 'int8', (a) => pgSizeBytes(a as S)));
   registerByteaFunctions(add);
 }
 
