@@ -212,3 +212,27 @@ test('pg_size_bytes: a seeded sweep of size strings', async () => {
   }
   await run('pg_size_bytes sweep', qs);
 });
+
+test('current_schemas', async () => {
+  // PostgreSQL's result is name[]; vecgres has no name type and answers text[] (as its
+  // current_schema() answers text), so the values are compared as text[].
+  const cs = (b: string): string => `current_schemas(${b})::text[]`;
+  await run('current_schemas', [
+    `SELECT ${cs('true')} AS t, ${cs('false')} AS f, ${cs('NULL')} AS n, 1403::regprocedure`,
+    `SELECT b, ${cs('b')} FROM (VALUES (true), (false), (NULL)) AS v(b) ORDER BY b`,
+    `SELECT current_schemas(1)`,
+    `SELECT current_schemas()`,
+    `SELECT ${cs("'t'")}`,
+  ]);
+  await both(`CREATE SCHEMA s1`);
+  await both(`CREATE SCHEMA postgres`);
+  const paths = [
+    `foo, public, pg_catalog`, `''`, `s1`, `"$user", public`, `public, s1, public, "S1", s1`, `pg_catalog, s1`,
+    `information_schema, nope, s1`, `"$user"`,
+  ];
+  for (const p of paths) {
+    await both(`SET search_path = ${p}`);
+    await run(`current_schemas under ${p}`, [`SELECT ${cs('true')} AS t, ${cs('false')} AS f`]);
+  }
+  await both(`RESET search_path`);
+});

@@ -505,6 +505,11 @@ export interface ExprScope {
    * @throws PgError 42P01 `relation "name" does not exist`.
    */
   regclassOid(name: string): number;
+  /**
+   * current_schemas(include_implicit): the existing schemas of search_path (an analysis is
+   * reused only under the same search_path). Absent where no session is in scope.
+   */
+  currentSchemas?(includeImplicit: boolean): string[];
   /** pg_table_is_visible: true for a relation vecgres has (all are on the search path), null for an unknown oid. */
   relationVisible(oid: number): boolean | null;
   /** Catalog lookups by oid (psql's describe functions, reg* output); absent where no database is at hand. */
@@ -3438,6 +3443,19 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     case 'current_schema':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);
       return { k: 'const', type: 'text', value: 'public' };
+    case 'current_schemas': {
+      // (boolean) returns name[] (text[] here, as current_schema is text): strict, read from
+      // search_path when analyzed, which keys the reuse of an analysis.
+      if (args.length !== 1 || (args[0]!.type !== 'bool' && args[0]!.type !== 'unknown')) throw undefinedFunction(name, types(), location);
+      const arg = applyArg(scope, args[0]!, 'bool', location);
+      const list = (implicit: boolean): PgArray => {
+        const names = scope.currentSchemas?.(implicit) ?? (implicit ? ['pg_catalog', 'public'] : ['public']);
+        return new PgArray('text', names.length === 0 ? [] : [names.length], names);
+      };
+      const withImplicit = list(true);
+      const without = list(false);
+      return foldConstants(scope, { k: 'fn', type: 'text[]', name, args: [arg], fn: ([b]) => (b as boolean ? withImplicit : without) });
+    }
     case 'pg_get_userbyid': {
       // The two roles PostgreSQL's catalogs name: the bootstrap superuser and pg_database_owner.
       if (args.length !== 1) throw undefinedFunction(name, types(), location);
