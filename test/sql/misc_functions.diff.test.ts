@@ -236,3 +236,41 @@ test('current_schemas', async () => {
   }
   await both(`RESET search_path`);
 });
+
+test('jsonb_set_lax', async () => {
+  await both(`CREATE TABLE jl (id int PRIMARY KEY, j jsonb, p text[], v jsonb, t text)`);
+  await both(`INSERT INTO jl VALUES
+    (1, '{"a":1,"b":{"c":2}}', '{b,c}', NULL, 'delete_key'),
+    (2, '[1,2,3]', '{-1}', NULL, 'use_json_null'),
+    (3, '{"a":1}', '{a}', '"x"', 'nonsense'),
+    (4, NULL, '{a}', NULL, 'return_target'),
+    (5, '{"a":[1,{"b":2}]}', '{a,1,b}', NULL, 'delete_key'),
+    (6, '{"a":1}', '{z}', NULL, 'use_json_null')`);
+  const j = `'{"a":1,"b":[1,2,3]}'::jsonb`;
+  await run('jsonb_set_lax', [
+    `SELECT jsonb_set_lax(${j}, '{a}', '5'), jsonb_set_lax(${j}, '{a}', NULL), jsonb_set_lax(${j}, '{z}', NULL), jsonb_set_lax(${j}, '{z}', NULL, false)`,
+    `SELECT jsonb_set_lax(${j}, '{a}', NULL, true, 'delete_key'), jsonb_set_lax(${j}, '{b,1}', NULL, true, 'delete_key'), jsonb_set_lax(${j}, '{b,-1}', NULL, true, 'delete_key'), jsonb_set_lax(${j}, '{b,9}', NULL, true, 'delete_key'), jsonb_set_lax(${j}, '{q,r}', NULL, true, 'delete_key')`,
+    `SELECT jsonb_set_lax(${j}, '{a}', NULL, true, 'return_target'), jsonb_set_lax(${j}, '{a}', '7', true, 'raise_exception'), jsonb_set_lax(${j}, '{a}', '7', true, 'nonsense'), jsonb_set_lax(${j}, '{b,0}', NULL, true, 'use_json_null')`,
+    `SELECT jsonb_set_lax(${j}, '{}', NULL, true, 'delete_key'), jsonb_set_lax('{}', '{a}', NULL, true, 'delete_key'), jsonb_set_lax('[]', '{0}', NULL, true, 'delete_key'), jsonb_set_lax('[]', '{0}', NULL)`,
+    `SELECT jsonb_set_lax(NULL, '{a}', '1'), jsonb_set_lax(${j}, NULL, '1'), jsonb_set_lax(${j}, '{a}', '1', NULL), jsonb_set_lax(${j}, '{a}', NULL, NULL, 'raise_exception')`,
+    `SELECT pg_typeof(jsonb_set_lax(${j}, '{a}', '1')), 5054::regprocedure`,
+    `SELECT jsonb_set_lax(jsonb_in => ${j}, path => '{a}', replacement => NULL, null_value_treatment => 'delete_key'), jsonb_set_lax(${j}, '{c}', NULL, create_if_missing => false)`,
+    `SELECT id, jsonb_set_lax(j, p, v, true, 'delete_key'), jsonb_set_lax(j, p, v), jsonb_set_lax(j, p, v, true, 'return_target') FROM jl ORDER BY id`,
+    `SELECT id, jsonb_set_lax(j, p, v, true, t) FROM jl WHERE id <> 3 ORDER BY id`,
+    `SELECT jsonb_set_lax(j, p, v, true, t) FROM jl WHERE id = 3`,
+    `SELECT jsonb_set_lax(${j}, '{a}', NULL, true, 'raise_exception')`,
+    `SELECT jsonb_set_lax(${j}, '{a}', NULL, true, 'nonsense')`,
+    `SELECT jsonb_set_lax(${j}, '{a}', NULL, true, 'DELETE_KEY')`,
+    `SELECT jsonb_set_lax(${j}, '{a}', '1', true, NULL)`,
+    `SELECT jsonb_set_lax(${j}, '{a}', NULL, true, NULL)`,
+    `SELECT jsonb_set_lax('5', '{a}', NULL, true, 'delete_key')`,
+    `SELECT jsonb_set_lax('5', '{a}', NULL)`,
+    `SELECT jsonb_set_lax('5', '{a}', NULL, true, 'return_target')`,
+    `SELECT jsonb_set_lax(${j}, '{b,x}', NULL, true, 'delete_key')`,
+    `SELECT jsonb_set_lax(${j}, ARRAY['b', NULL], NULL, true, 'delete_key')`,
+    `SELECT jsonb_set_lax(${j}, ARRAY[NULL], NULL, true, 'delete_key')`,
+    `SELECT jsonb_set_lax(${j}, ARRAY[NULL]::text[], NULL)`,
+    `SELECT jsonb_set_lax(${j}, '{a}')`,
+    `SELECT jsonb_set_lax('{"a":1}'::json, '{a}', NULL)`,
+  ]);
+});
