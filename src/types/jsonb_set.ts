@@ -9,7 +9,7 @@ import { PgError, SQLSTATE } from '../common/errors.js';
 import { Jsonb, JsonbObject, jsonbPathIndex, makeObject, type JsonbValue } from './jsonb.js';
 
 /** What happens at the path's last element (PostgreSQL's JB_PATH_* flags). */
-type Op = 'create' | 'replace' | 'insert_before' | 'insert_after';
+type Op = 'create' | 'replace' | 'insert_before' | 'insert_after' | 'delete';
 
 const INT_MIN = -2147483648;
 
@@ -25,10 +25,13 @@ function setPathObject(o: JsonbObject, path: readonly (string | null)[], level: 
   const last = level === path.length - 1;
   const i = o.keys.indexOf(key);
   if (i < 0) {
-    if (!last || op === 'replace') return o;
+    if (!last || op === 'replace' || op === 'delete') return o;
     const pairs: [string, JsonbValue][] = o.keys.map((k, j) => [k, o.values[j]!]);
     pairs.push([key, newval]);
     return makeObject(pairs);
+  }
+  if (last && op === 'delete') {
+    return new JsonbObject(o.keys.filter((_k, j) => j !== i), o.values.filter((_v, j) => j !== i));
   }
   if (last && op !== 'create' && op !== 'replace') {
     throw new PgError(SQLSTATE.invalid_parameter_value, 'cannot replace existing key', { hint: 'Try using the function jsonb_set to replace key value.' });
@@ -46,12 +49,13 @@ function setPathArray(a: readonly JsonbValue[], path: readonly (string | null)[]
   if (idx < 0) idx = -idx > n ? INT_MIN : n + idx;
   if (idx > n) idx = n;
   const last = level === path.length - 1;
-  const creates = op !== 'replace';
+  const creates = op !== 'replace' && op !== 'delete';
   if ((idx === INT_MIN || n === 0) && last && creates) return [newval, ...a];
   if (idx >= 0 && idx < n) {
     const out = a.slice();
     if (!last) out[idx] = setPath(a[idx]!, path, level + 1, newval, op);
     else if (op === 'create' || op === 'replace') out[idx] = newval;
+    else if (op === 'delete') out.splice(idx, 1);
     else out.splice(op === 'insert_before' ? idx : idx + 1, 0, newval);
     return out;
   }
@@ -84,6 +88,56 @@ export function jsonbInsert(j: Jsonb, path: readonly (string | null)[], newval: 
   checkTarget(j);
   if (path.length === 0) return j;
   return new Jsonb(setPath(j.root, path, 0, newval.root, after ? 'insert_after' : 'insert_before'));
+}
+
+/**
+ * `target #- path` (jsonb_delete_path): the target without the element the path leads to;
+ * unchanged when it leads nowhere, the path is empty or the target has no elements.
+ * @throws PgError 22023 `cannot delete path in scalar`; the path errors of {@link jsonbSet}.
+ */
+export function jsonbDeletePath(j: Jsonb, path: readonly (string | null)[]): Jsonb {
+  const r = j.root;
+  if (!(r instanceof JsonbObject) && !Array.isArray(r)) throw new PgError(SQLSTATE.invalid_parameter_value, 'cannot delete path in scalar');
+  const empty = r instanceof JsonbObject ? r.keys.length === 0 : r.length === 0;
+  if (empty || path.length === 0) return j;
+  return new Jsonb(setPath(r, path, 0, null, 'delete'));
+}
+
+function badTreatment(): PgError {
+  return new PgError(SQLSTATE.invalid_parameter_value, 'null_value_treatment must be "delete_key", "return_target", "use_json_null", or "raise_exception"');
+}
+
+/**
+ * jsonb_set_lax(target, path, new_value [, create_if_missing [, null_value_treatment]])
+ * (jsonfuncs.c jsonb_set_lax), not strict: NULL when target, path or create_if_missing is
+ * NULL; jsonb_set when new_value is not NULL; else by the treatment: `use_json_null` (the
+ * default) sets JSON null, `delete_key` deletes the path (#-), `return_target` returns the
+ * target, `raise_exception` raises.
+ * @throws PgError 22023 `null_value_treatment must be ...` for a NULL treatment, or an unknown
+ *   one with a NULL new_value; 22004 `JSON value must not be null` (with PostgreSQL's DETAIL
+ *   and HINT) for `raise_exception`; the errors of {@link jsonbSet} / {@link jsonbDeletePath}.
+ */
+export function jsonbSetLax(
+  j: Jsonb | null, path: readonly (string | null)[] | null, newval: Jsonb | null, create: boolean | null = true, treatment: string | null = 'use_json_null',
+): Jsonb | null {
+  if (j === null || path === null || create === null) return null;
+  if (treatment === null) throw badTreatment();
+  if (newval !== null) return jsonbSet(j, path, newval, create);
+  switch (treatment) {
+    case 'raise_exception':
+      throw new PgError(SQLSTATE.null_value_not_allowed, 'JSON value must not be null', {
+        detail: 'Exception was raised because null_value_treatment is "raise_exception".',
+        hint: 'To avoid, either change the null_value_treatment argument or ensure that an SQL NULL is not passed.',
+      });
+    case 'use_json_null':
+      return jsonbSet(j, path, new Jsonb(null), create);
+    case 'delete_key':
+      return jsonbDeletePath(j, path);
+    case 'return_target':
+      return j;
+    default:
+      throw badTreatment();
+  }
 }
 
 /** 22023 for a path that continues into a scalar (setPath under JB_PATH_FILL_GAPS). */

@@ -197,14 +197,17 @@ export function casefold(s: string): string {
   return pgLower(s);
 }
 
-/** to_hex(int4) (varlena.c to_hex32): lower-case hex of the 32-bit two's complement. */
-export function toHex32(n: number): string {
-  return (n >>> 0).toString(16);
+/**
+ * to_hex / to_oct / to_bin of an int4 (varlena.c convert_to_base): the 32-bit two's
+ * complement in base 16, 8 or 2, lower case, no prefix.
+ */
+export function toBase32(n: number, base: 16 | 8 | 2): string {
+  return (n >>> 0).toString(base);
 }
 
-/** to_hex(int8) (to_hex64): lower-case hex of the 64-bit two's complement. */
-export function toHex64(n: bigint | number): string {
-  return BigInt.asUintN(64, BigInt(n)).toString(16);
+/** to_hex / to_oct / to_bin of an int8: the 64-bit two's complement in base 16, 8 or 2. */
+export function toBase64(n: bigint | number, base: 16 | 8 | 2): string {
+  return BigInt.asUintN(64, BigInt(n)).toString(base);
 }
 
 /**

@@ -12,12 +12,14 @@ import type { Overload } from './overloads.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import {
   pgLower, pgUpper, similarToEscape, substringSimilar, charLength, substr, left, right, strpos, replace, splitPart, trim, pad, repeat, reverse, md5, initcap,
-  like, likeEscape, regexMatches, quoteIdent, quoteLiteral, chr, ascii, casefold, toHex32, toHex64, overlay, quoteNullable, unistr,
+  like, likeEscape, regexMatches, quoteIdent, quoteLiteral, chr, ascii, casefold, toBase32, toBase64, overlay, quoteNullable, unistr,
 } from '../../types/text_funcs.js';
 import {
   regexpMatch, regexpMatches, regexpReplace, regexpReplaceFlags, regexpSplit, regexpCount, regexpInstr, regexpSubstr, regexpLike,
 } from '../../types/regexp_funcs.js';
 import { stringToArray } from './array_ops.js';
+import { parseIdent } from '../../types/parse_ident.js';
+import { pgSizeBytes } from '../../types/size_bytes.js';
 import {
   encodeBytea, decodeText, getByte, setByte, byteaOverlay, shaDigest, md5Bytea, crc32, crc32c, convertBytes, convertFrom, convertTo,
 } from '../../types/bytea_funcs.js';
@@ -172,14 +174,26 @@ export function registerTextFunctions(add: Add): void {
     regexpSubstr(v[0] as S, v[1] as S, v[2] as I | undefined, v[3] as I | undefined, v[4] as S | undefined, v[5] as I | undefined));
   regexpForms('regexp_like', ['text', 'text', 'text'], 'bool', (v) => regexpLike(v[0] as S, v[1] as S, v[2] as S | undefined));
   add('casefold', f1(['text'], 'text', (a) => casefold(a as S)));
-  add('to_hex', f1(['int4'], 'text', (a) => toHex32(a as I)));
-  add('to_hex', f1(['int8'], 'text', (a) => toHex64(a as bigint | number)));
+  // to_hex, and PostgreSQL 16's to_oct and to_bin: the two's complement of a negative number.
+  for (const [name, base] of [['to_hex', 16], ['to_oct', 8], ['to_bin', 2]] as const) {
+    add(name, f1(['int4'], 'text', (a) => toBase32(a as I, base)));
+    add(name, f1(['int8'], 'text', (a) => toBase64(a as bigint | number, base)));
+  }
   // overlay(s PLACING r FROM start [FOR count]) arrives as overlay(s, r, start [, count]).
   add('overlay', fn(['text', 'text', 'int4'], 'text', (v) => overlay(v[0] as S, v[1] as S, v[2] as I)));
   add('overlay', fn(['text', 'text', 'int4', 'int4'], 'text', (v) => overlay(v[0] as S, v[1] as S, v[2] as I, v[3] as I)));
   // Not strict: NULL is quoted as the word NULL.
   add('quote_nullable', { ...fn(['text'], 'text', (v) => quoteNullable(v[0] as S | null)), strict: false });
   add('unistr', f1(['text'], 'text', (a) => unistr(a as S)));
+  // parse_ident(str, strict DEFAULT true): named_args.ts has its parameter names.
+  const identParts = (v: Value[]): Value => {
+    const parts = parseIdent(v[0] as S, (v[1] as boolean | undefined) ?? true);
+    return new PgArray('text', [parts.length], parts);
+  };
+  add('parse_ident', fn(['text'], 'text[]', identParts));
+  add('parse_ident', fn(['text', 'bool'], 'text[]', identParts));
+  // pg_size_bytes: pg_size_pretty's text read back (pg_size_pretty itself is in expr.ts).
+  add('pg_size_bytes', f1(['text'], 'int8', (a) => pgSizeBytes(a as S)));
   registerByteaFunctions(add);
 }
 

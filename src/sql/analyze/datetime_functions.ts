@@ -1,7 +1,7 @@
 /**
  * PostgreSQL's date/time operators and functions as overload sets (their pg_operator and
  * pg_proc signatures), resolved by overloads.ts: comparisons, timestamp ± interval, timestamp
- * − timestamp, date ± integer, date − date, time ± interval, time − time, date + time, interval arithmetic, date_trunc, extract (numeric,
+ * − timestamp, date ± integer, date − date, time ± interval, time − time, date + time, interval arithmetic, date_trunc, date_bin, extract (numeric,
  * PostgreSQL 14+), date_part (double precision), age, make_date, make_time, to_timestamp, isfinite,
  * justify_hours / justify_days, to_char of numbers and to_number (types/to_char_number.ts), and AT TIME ZONE (the `timezone` function) for named zones
  * (types/timezone.ts) and interval offsets. Implementations live in types/datetime_funcs.ts and types/interval.ts.
@@ -28,6 +28,7 @@ import {
   datePartTime, makeTime,
 } from '../../types/datetime_funcs.js';
 import { localToUtc, timeZoneOrError, utcToLocal, type TimeZone } from '../../types/timezone.js';
+import { dateBin } from '../../types/date_bin.js';
 import { ageTimestamptz, datePartTimestamptz, extractTimestamptz, timestamptzPlusInterval, timestamptzTrunc } from '../../types/timestamptz_funcs.js';
 
 type Add = (name: string, o: Overload) => void;
@@ -158,6 +159,9 @@ export function registerDatetimeFunctions(add: Add): void {
   }));
   add('date_trunc', fn(['text', 'timestamptz', 'text'], 'timestamptz', (v, ctx) => timestamptzTrunc(v[0] as string, v[1] as bigint, timeZoneOrError(v[2] as string, ctx.zone))));
   add('to_timestamp', f1(['float8'], 'timestamptz', (a) => toTimestampFromEpoch(a as number)));
+  for (const t of ['timestamp', 'timestamptz'] as const) {
+    add('date_bin', fn(['interval', t, t], t, (v) => dateBin(v[0] as I, v[1] as bigint, v[2] as bigint)));
+  }
   add('justify_hours', f1(['interval'], 'interval', (a) => justifyHours(a as I)));
   add('justify_days', f1(['interval'], 'interval', (a) => justifyDays(a as I)));
   add('justify_interval', f1(['interval'], 'interval', (a) => justifyInterval(a as I)));

@@ -28,6 +28,7 @@ import { halfvecTypmodIn } from '../../types/halfvec.js';
 import { sparsevecTypmodIn } from '../../types/sparsevec.js';
 import { parseBit, bitTypmodIn, bitNot, type BitString } from '../../types/bit.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import { arrayFill } from '../../types/array_fill.js';
 import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '../../types/aggregates.js';
 import { scalarAggregate } from './scalar_aggregates.js';
 import { HYPOTHETICAL_SET_AGGREGATE_NAMES, ORDERED_SET_AGGREGATE_NAMES, modeAggregate, percentileFinal, sortedValues } from './ordered_set_aggregates.js';
@@ -504,6 +505,11 @@ export interface ExprScope {
    * @throws PgError 42P01 `relation "name" does not exist`.
    */
   regclassOid(name: string): number;
+  /**
+   * current_schemas(include_implicit): the existing schemas of search_path (an analysis is
+   * reused only under the same search_path). Absent where no session is in scope.
+   */
+  currentSchemas?(includeImplicit: boolean): string[];
   /** pg_table_is_visible: true for a relation vecgres has (all are on the search path), null for an unknown oid. */
   relationVisible(oid: number): boolean | null;
   /** Catalog lookups by oid (psql's describe functions, reg* output); absent where no database is at hand. */
@@ -3440,6 +3446,19 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
     case 'current_schema':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);
       return { k: 'const', type: 'text', value: 'public' };
+    case 'current_schemas': {
+      // (boolean) returns name[] (text[] here, as current_schema is text): strict, read from
+      // search_path when analyzed, which keys the reuse of an analysis.
+      if (args.length !== 1 || (args[0]!.type !== 'bool' && args[0]!.type !== 'unknown')) throw undefinedFunction(name, types(), location);
+      const arg = applyArg(scope, args[0]!, 'bool', location);
+      const list = (implicit: boolean): PgArray => {
+        const names = scope.currentSchemas?.(implicit) ?? (implicit ? ['pg_catalog', 'public'] : ['public']);
+        return new PgArray('text', names.length === 0 ? [] : [names.length], names);
+      };
+      const withImplicit = list(true);
+      const without = list(false);
+      return foldConstants(scope, { k: 'fn', type: 'text[]', name, args: [arg], fn: ([b]) => (b as boolean ? withImplicit : without) });
+    }
     case 'pg_get_userbyid': {
       // The two roles PostgreSQL's catalogs name: the bootstrap superuser and pg_database_owner.
       if (args.length !== 1) throw undefinedFunction(name, types(), location);
@@ -3484,6 +3503,21 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
         : ([x, f, t]) => (x === null ? null : arrayReplace(x as PgArray, f as ArrayElement, t as ArrayElement, eq));
       const type: SqlType = name === 'array_position' ? 'int4' : name === 'array_positions' ? 'int4[]' : arr.type;
       return foldConstants(scope, { k: 'fn', type, name, args: a, strict: false, fn: impl });
+    }
+    case 'array_fill': {
+      // (anyelement, int[] [, int[]]): not strict (a NULL value fills the array with NULLs).
+      if (args.length !== 2 && args.length !== 3) throw undefinedFunction(name, types(), location);
+      const v = args[0]!;
+      if (v.type === 'unknown') throw unknownPolymorphic();
+      if (isArrayType(v.type)) throw new PgError(SQLSTATE.undefined_object, `could not find array type for data type ${TYPE_NAME[v.type]}`);
+      const arrType = arrayTypeOf(v.type);
+      if (arrType === null || args.slice(1).some((x) => x.type !== 'int4[]' && x.type !== 'int2[]' && x.type !== 'unknown')) throw undefinedFunction(name, types(), location);
+      const bounds = args.slice(1).map((x) => applyArg(scope, x, 'int4[]', location));
+      const elemType = v.type;
+      return foldConstants(scope, {
+        k: 'fn', type: arrType, name, args: [v, ...bounds], strict: false,
+        fn: ([x, dims, lbs]) => arrayFill(x as ArrayElement, dims as PgArray | null, lbs as PgArray | null | undefined, elemType),
+      });
     }
     case 'string_to_array': {
       // (text, delimiter [, null_string]): not strict in the delimiter or the null string.

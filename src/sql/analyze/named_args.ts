@@ -30,6 +30,11 @@ const FUNCTION_PARAMS: Record<string, { names: readonly string[]; defaults: read
   jsonb_insert: { names: ['jsonb_in', 'path', 'replacement', 'insert_after'], defaults: [bool(false)] },
   jsonb_strip_nulls: { names: ['target', 'strip_in_arrays'], defaults: [bool(false)] },
   json_strip_nulls: { names: ['target', 'strip_in_arrays'], defaults: [bool(false)] },
+  parse_ident: { names: ['str', 'strict'], defaults: [bool(true)] },
+  jsonb_set_lax: {
+    names: ['jsonb_in', 'path', 'replacement', 'create_if_missing', 'null_value_treatment'],
+    defaults: [bool(true), { A_Const: { sval: { sval: 'use_json_null' }, location: -1 } }],
+  },
 };
 
 /**

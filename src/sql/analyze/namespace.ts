@@ -50,6 +50,28 @@ export function searchPathSchemas(env: SqlEnv): string[] {
   return out;
 }
 
+/** The system schemas PostgreSQL 18 has (vecgres models no others, such as a temporary one). */
+const EXISTING_SYSTEM_SCHEMAS: ReadonlySet<string> = new Set(['pg_catalog', 'information_schema', 'pg_toast']);
+
+/**
+ * current_schemas(include_implicit) (namespace.c fetch_search_path): the schemas of
+ * `search_path` that exist, in order, without repeats, `"$user"` read as the session user's
+ * schema; with `includeImplicit`, pg_catalog first when the path does not name it.
+ */
+export function currentSchemas(env: SqlEnv, includeImplicit: boolean): string[] {
+  const raw = String(env.settings.get('search_path'));
+  const parts = raw.trim() === '' ? [] : splitIdentifierString(raw, ',') ?? [];
+  const out: string[] = [];
+  for (const p of parts) {
+    const s = p === '$user' ? SESSION_USER : p;
+    const kind = schemaKind(env, s);
+    const exists = kind === 'public' || kind === 'user' || (kind === 'system' && EXISTING_SYSTEM_SCHEMAS.has(s));
+    if (exists && !out.includes(s)) out.push(s);
+  }
+  if (includeImplicit && !out.includes('pg_catalog')) out.unshift('pg_catalog');
+  return out;
+}
+
 /**
  * The catalog key an unqualified relation name means: the first schema of the search path
  * holding a relation of that name (RelnameGetRelid). When none does, the key it would have in

@@ -17,7 +17,7 @@
  * <-> halfvec` compares as halfvec, and `'[1,2]' <-> '[3,4]'` is "operator is not unique".
  * Sources: pgvector 0.8.7 sql/vector.sql (CREATE FUNCTION / OPERATOR / CAST lines).
  */
-import { jsonbSet, jsonbInsert } from '../../types/jsonb_set.js';
+import { jsonbSet, jsonbInsert, jsonbSetLax } from '../../types/jsonb_set.js';
 import type { Value } from '../../storage/table.js';
 import type { TimeZone } from '../../types/timezone.js';
 import type { Prng } from '../../common/prng.js';
@@ -240,6 +240,15 @@ for (const [name, f] of [['jsonb_set', jsonbSet], ['jsonb_insert', jsonbInsert]]
   add(funcs, name, { args: ['jsonb', 'text[]', 'jsonb', 'bool'], result: 'jsonb', nary: true, impl: (a: Value[]) => f(a[0] as J, textArray(a[1]!), a[2] as J, a[3] as boolean) });
 }
 
+// jsonb_set_lax: not strict (a NULL new_value is handled by the treatment); its defaults are
+// create_if_missing true and null_value_treatment 'use_json_null'.
+{
+  const lax = (a: Value[]): Value =>
+    jsonbSetLax(a[0] as J | null, a[1] === null ? null : textArray(a[1]!), a[2] as J | null, a[3] as boolean | null | undefined, a[4] as string | null | undefined);
+  for (const args of [['jsonb', 'text[]', 'jsonb'], ['jsonb', 'text[]', 'jsonb', 'bool'], ['jsonb', 'text[]', 'jsonb', 'bool', 'text']] as SqlType[][]) {
+    add(funcs, 'jsonb_set_lax', { args, result: 'jsonb', nary: true, strict: false, impl: lax });
+  }
+}
 registerTextFunctions((name, o) => add(funcs, name, o));
 for (const t of ['timestamp', 'timestamptz', 'date', 'time', 'interval'] as const) cmpOps(t, TYPE_CMP[t]!);
 registerDatetimeOperators((name, o) => add(ops, name, o));

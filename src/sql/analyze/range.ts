@@ -20,7 +20,7 @@ import type { Prng } from '../../common/prng.js';
 import type { CatalogLookups, Expr, ExprScope } from './expr.js';
 import { mapOperands, typmodOf } from './expr.js';
 import { type SqlType, NAMESPACE_NAMES } from './types.js';
-import { existingRelationKey, schemaKind } from './namespace.js';
+import { currentSchemas, existingRelationKey, schemaKind } from './namespace.js';
 import { qualifiedNameList } from './regproc.js';
 import type { SelectQuery } from './query.js';
 import type { WindowClause } from './window.js';
@@ -341,6 +341,10 @@ export class ParseState implements ExprScope {
 
   regclassOid(name: string): number {
     return regclassOidOf(this.env, name);
+  }
+
+  currentSchemas(includeImplicit: boolean): string[] {
+    return currentSchemas(this.env, includeImplicit);
   }
 
   isUserType(name: string): boolean {
