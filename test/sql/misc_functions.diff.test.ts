@@ -213,7 +213,7 @@ test('pg_size_bytes: a seeded sweep of size strings', async () => {
   await run('pg_size_bytes sweep', qs);
 });
 
-test('current_schemas', async () => {
+test('current_schemas and current_schema follow search_path', async () => {
   // PostgreSQL's result is name[]; vecgres has no name type and answers text[] (as its
   // current_schema() answers text), so the values are compared as text[].
   const cs = (b: string): string => `current_schemas(${b})::text[]`;
@@ -232,7 +232,7 @@ test('current_schemas', async () => {
   ];
   for (const p of paths) {
     await both(`SET search_path = ${p}`);
-    await run(`current_schemas under ${p}`, [`SELECT ${cs('true')} AS t, ${cs('false')} AS f`]);
+    await run(`current_schemas under ${p}`, [`SELECT ${cs('true')} AS t, ${cs('false')} AS f, current_schema()::text AS c, current_schema::text AS d`]);
   }
   await both(`RESET search_path`);
 });

@@ -779,7 +779,7 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
       return { k: 'minmax', type, greatest, args: coerced, cmp: comparatorFor(type) };
     }
     case 'SQLValueFunction':
-      return sqlValueFunction(n);
+      return sqlValueFunction(scope, n);
     case 'CollateClause':
       return collateClause(scope, n);
     case 'A_Indirection': {
@@ -3144,10 +3144,20 @@ const SESSION_USER = 'postgres';
 const DATABASE_NAME = 'postgres';
 
 /**
+ * current_schema() and CURRENT_SCHEMA: the first existing schema of search_path, NULL when
+ * none (namespace.c fetch_search_path); read when analyzed, which search_path keys the reuse
+ * of, as current_schemas.
+ */
+function currentSchemaExpr(scope: ExprScope): Expr {
+  const first = (scope.currentSchemas?.(false) ?? ['public'])[0];
+  return { k: 'const', type: 'text', value: first ?? null };
+}
+
+/**
  * CURRENT_USER, SESSION_USER, USER, CURRENT_ROLE, CURRENT_CATALOG, CURRENT_SCHEMA (as text:
  * vecgres has no `name` type). The date/time ones are 0A000 until the date/time types land.
  */
-function sqlValueFunction(n: PgNode): Expr {
+function sqlValueFunction(scope: ExprScope, n: PgNode): Expr {
   // The parse tree leaves out a zero typmod: `localtime(0)` is an _N operation without one.
   const typmod = typeof n.typmod === 'number' ? n.typmod : String(n.op).endsWith('_N') ? 0 : -1;
   switch (n.op as string) {
@@ -3174,7 +3184,7 @@ function sqlValueFunction(n: PgNode): Expr {
     case 'SVFOP_CURRENT_CATALOG':
       return { k: 'const', type: 'text', value: DATABASE_NAME };
     case 'SVFOP_CURRENT_SCHEMA':
-      return { k: 'const', type: 'text', value: 'public' };
+      return currentSchemaExpr(scope);
     default:
       throw pgErr.featureNotSupported(String(n.op).replace(/^SVFOP_/, '').replace(/_N$/, '').toLowerCase());
   }
@@ -3445,7 +3455,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       return { k: 'session', type: 'int8', name, args: [], fn: (_v, session) => session.txid(name === 'txid_current') };
     case 'current_schema':
       if (args.length !== 0) throw undefinedFunction(name, types(), location);
-      return { k: 'const', type: 'text', value: 'public' };
+      return currentSchemaExpr(scope);
     case 'current_schemas': {
       // (boolean) returns name[] (text[] here, as current_schema is text): strict, read from
       // search_path when analyzed, which keys the reuse of an analysis.
