@@ -112,7 +112,7 @@ function inListText(arg: Expr, list: readonly Expr[], negate: boolean, d: (e: Ex
 }
 
 /** Niladic SQL value functions (CURRENT_DATE ...), which PostgreSQL prints without parentheses. */
-const SQL_VALUE_FUNCTIONS: ReadonlySet<string> = new Set(['current_date', 'current_timestamp', 'localtimestamp', 'localtime']);
+const SQL_VALUE_FUNCTIONS: ReadonlySet<string> = new Set(['current_date', 'current_time', 'current_timestamp', 'localtimestamp', 'localtime']);
 
 const INTS: ReadonlySet<SqlType> = new Set(['int2', 'int4', 'int8']);
 const DATETIMES: ReadonlySet<SqlType> = new Set(['date', 'timestamp', 'timestamptz']);
