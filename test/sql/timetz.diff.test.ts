@@ -128,6 +128,10 @@ test('IN lists, BETWEEN, CASE, COALESCE, UNION and views of timetz values', asyn
     "SELECT to_json(timetz '12:00+01'), jsonb_build_array(timetz '12:00:00.5-03:30'), timetz '12:00+01' IS DISTINCT FROM '11:00+00'",
   ]);
   await both("CREATE VIEW clock_view AS SELECT current_time AS now_tz, time '12:34' AT TIME ZONE 'UTC' AS noon_utc");
+  await all('explain', [
+    "EXPLAIN (VERBOSE, COSTS OFF) SELECT current_time, time '12:00' AT TIME ZONE 'UTC', timetz '12:00+01' + interval '1 hour', now()::timetz",
+    "EXPLAIN (VERBOSE, COSTS OFF) SELECT x, x AT TIME ZONE 'Asia/Tokyo', x::time FROM (VALUES (timetz '12:00+01'), ('13:00-02')) v(x) WHERE x > '11:00+00'",
+  ]);
   await all('view', [
     "SELECT noon_utc, pg_typeof(now_tz) FROM clock_view",
     "SELECT column_name, data_type, datetime_precision FROM information_schema.columns WHERE table_name = 'clock_view' ORDER BY ordinal_position",
@@ -165,6 +169,16 @@ test('a timetz column, and an array of timetz, are refused', async () => {
   await assert.rejects(db.query('ALTER TABLE opening_times ADD COLUMN tz timetz'), (e: unknown) => e instanceof PgError && e.code === '0A000');
   await assert.rejects(db.query('ALTER TABLE opening_times ALTER COLUMN at TYPE timetz'), (e: unknown) => e instanceof PgError && e.code === '0A000');
   await assert.rejects(db.query('CREATE TABLE opening_copy AS SELECT current_time AS at'), (e: unknown) => e instanceof PgError && e.code === '0A000');
+  await assert.rejects(db.query("CREATE INDEX ON opening_times ((timetz '12:00+01' + (at - time '00:00')))"), (e: unknown) => e instanceof PgError && e.code === '0A000');
+  await both('CREATE TABLE opening_stamps (at time, ts timestamptz, label text)');
+  await all('index expressions', [
+    'CREATE INDEX ON opening_stamps ((at::timetz))',
+    'CREATE INDEX ON opening_stamps ((ts::timetz))',
+    'CREATE INDEX ON opening_stamps ((label::timetz::time))',
+    "CREATE INDEX ON opening_stamps ((at AT TIME ZONE 'UTC'))",
+    'CREATE INDEX ON opening_stamps (at) WHERE at::timetz > timetz \'12:00+00\'',
+    'CREATE INDEX ON opening_stamps (((at::timetz(2))::time))',
+  ]);
 });
 
 /** A small seeded generator (mulberry32), so a failing sweep names its seed. */

@@ -46,6 +46,7 @@ const CAST_NAME: Partial<Record<SqlType, string>> = {
   timestamp: 'timestamp without time zone',
   timestamptz: 'timestamp with time zone',
   time: 'time without time zone',
+  timetz: 'time with time zone',
 };
 
 /**
@@ -230,6 +231,8 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
     case 'session':
       // SQL value functions print as keywords (ruleutils' SQLValueFunction).
       if (SQL_VALUE_FUNCTIONS.has(e.name) && e.args.length === 0) return e.name.toUpperCase();
+      // timezone(zone, time / timetz) is AT TIME ZONE, which ruleutils prints as the syntax.
+      if (e.name === 'timezone' && e.args.length === 2 && e.type === 'timetz') return `(${d(e.args[1]!)} AT TIME ZONE ${d(e.args[0]!)})`;
       return `${e.name}(${e.args.map(d).join(', ')})`;
     case 'sublink':
       return '(SubPlan)';
