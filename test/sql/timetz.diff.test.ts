@@ -149,6 +149,14 @@ test('ORDER BY, DISTINCT, GROUP BY and min / max order by the UTC instant, then 
     `SELECT a.id, b.id FROM ${values} a(id, t) JOIN ${values} b(id, t) ON a.t = b.t WHERE a.id < b.id ORDER BY 1, 2`,
     `SELECT count(DISTINCT t) FROM ${values} v(id, t)`,
   ]);
+  await all('now and prepared statements', [
+    "SELECT 'now'::timetz = current_time AS a, 'now'::text::timetz = current_time AS b",
+    "PREPARE shift_tz(timetz) AS SELECT $1 + interval '1 hour' AS later, $1 AT TIME ZONE 'UTC' AS utc",
+    "EXECUTE shift_tz('12:00+01')",
+    "EXECUTE shift_tz('12:00')",
+    "EXECUTE shift_tz('25:00+01')",
+    "DEALLOCATE shift_tz",
+  ]);
   await all('parameters', [
     ['SELECT $1::timetz AS t', ['12:34:56+02']],
     ['SELECT $1::timetz = timetz \'11:34:56+01\' AS same', ['12:34:56+02']],
