@@ -158,6 +158,13 @@ test('ORDER BY, DISTINCT, GROUP BY and min / max order by the UTC instant, then 
     "SELECT timetz '12:00+01' + 1",
     "SELECT sum(x) FROM (VALUES (timetz '12:00+01')) v(x)",
   ]);
+  await all('text functions and set operations over timetz', [
+    "SELECT format('%s|%L', timetz '12:00+01', timetz '12:00+01'), concat(timetz '12:00:00.5-03:30', 'x'), timetz '12:00+01' || 'x'",
+    "SELECT quote_literal(timetz '12:00+01'), quote_nullable(timetz '12:00+01'), to_jsonb(x) FROM (VALUES (timetz '12:00+01')) v(x)",
+    "SELECT x FROM (VALUES (timetz '12:00+01'), ('11:00+00')) v(x) INTERSECT SELECT timetz '11:00+00'",
+    "SELECT x FROM (VALUES (timetz '12:00+01'), ('11:00+00')) v(x) EXCEPT SELECT timetz '11:00+00'",
+    "SELECT DISTINCT ON (x::time) x FROM (VALUES (timetz '12:00+01'), ('12:00+00'), ('11:00+00')) v(x) ORDER BY x::time, x",
+  ]);
   await all('now and prepared statements', [
     "SELECT 'now'::timetz = current_time AS a, 'now'::text::timetz = current_time AS b",
     "PREPARE shift_tz(timetz) AS SELECT $1 + interval '1 hour' AS later, $1 AT TIME ZONE 'UTC' AS utc",
