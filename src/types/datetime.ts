@@ -405,9 +405,9 @@ export interface TimeOnlyFields {
 }
 
 /**
- * DecodeTimeOnly for `time` and `time with time zone` (`typeName` is the type the error
- * messages name): {@link parseTime}'s forms and errors. `now` is only read for `time` (the
- * caller of the other type handles it).
+ * DecodeTimeOnly for `time` and `time with time zone` (`type`; its name is the one the syntax
+ * errors give): {@link parseTime}'s forms and errors. `now` is read here only for `time`;
+ * timetz_in reads it itself, with the offset.
  */
 export function decodeTimeOnly(text: string, type: 'time' | 'timetz', session?: TimeZone, clock?: DateTimeClock): TimeOnlyFields {
   const typeName = type === 'time' ? 'time' : 'time with time zone';

@@ -30,7 +30,7 @@ function localUsOn(date: readonly [number, number, number], us: number): bigint 
   return BigInt(daysFromCivil(date[0], date[1], date[2]) - PG_EPOCH_DAYS) * BigInt(DAY_US) + BigInt(us);
 }
 
-/** The local date of the instant `at` (the transaction's start) in `zone`, as year / month / day at midnight offset. */
+/** The local midnight (microseconds since 2000-01-01) of the day instant `at` (the transaction's start) falls on in `zone`. */
 function localDayStart(at: bigint, zone: TimeZone): bigint {
   const local = utcToLocal(zone, at);
   const day = BigInt(DAY_US);
