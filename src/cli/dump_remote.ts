@@ -119,7 +119,8 @@ function intList(v: unknown): number[] {
 }
 
 const SEQUENCE_TYPE_BY_NAME = new Map(Object.entries(SEQUENCE_TYPE_NAME).map(([t, n]) => [n, t as SequenceType]));
-const COLUMN_TYPE_BY_OID = new Map(Object.entries(TYPE_OID).map(([t, o]) => [o, t as ColumnType]));
+// timetz is no column type yet: such a column is read as text, as the types vecgres lacks.
+const COLUMN_TYPE_BY_OID = new Map(Object.entries(TYPE_OID).filter(([t]) => t !== 'timetz').map(([t, o]) => [o, t as ColumnType]));
 
 /** The dump schema of the server's `public` tables and sequences, from its system catalogs. */
 async function readSchema(client: pg.Client): Promise<DumpSchema> {

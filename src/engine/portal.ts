@@ -129,9 +129,9 @@ export function decodeParams(stmt: PreparedStatement, name: string, values: read
     if (io === undefined) throw pgErr.featureNotSupported(`binary format for parameter $${i + 1} of type ${types[i]}`);
     try {
       out[i] = io.recv(v, -1);
-      // A date, time or timestamp arrives as days / microseconds; a JS number parameter means epoch
+      // A date, time, timetz or timestamp arrives as days / microseconds; a JS number parameter means epoch
       // milliseconds (PGlite's Date serializer), so hand these on as their exact text.
-      if (io.name === 'date' || io.name === 'time' || io.name === 'timestamp' || io.name === 'timestamptz') out[i] = valueToText(out[i] as Value, io.name, UTC_ZONE);
+      if (io.name === 'date' || io.name === 'time' || io.name === 'timetz' || io.name === 'timestamp' || io.name === 'timestamptz') out[i] = valueToText(out[i] as Value, io.name, UTC_ZONE);
     } catch (e) {
       if (e instanceof PgError && e.code === SQLSTATE.invalid_binary_representation && e.message === 'incorrect binary data format') {
         throw new PgError(SQLSTATE.invalid_binary_representation, `incorrect binary data format in bind parameter ${i + 1}`);

@@ -38,6 +38,7 @@ import type { PgArray } from '../types/pgarray.js';
 import type { Numeric } from '../types/numeric.js';
 import type { Jsonb } from '../types/jsonb.js';
 import type { Interval } from '../types/interval.js';
+import type { TimeTz } from '../types/timetz.js';
 
 /**
  * Format version of a table's checkpoint payload ({@link Table.writeTo}). 1: no segment files;
@@ -77,10 +78,11 @@ export type ColumnType = ScalarColumnType | `${ScalarColumnType}[]`;
  * jsonb a Jsonb, uuid / varchar / char / json strings, oid and the reg* types a number in
  * [0, 2^32), timestamp / timestamptz a bigint of
  * microseconds since 2000-01-01, date a number of days since then, time a number of
- * microseconds since midnight (0 to 86,400,000,000: 24:00:00), interval an Interval;
+ * microseconds since midnight (0 to 86,400,000,000: 24:00:00), timetz (values only, no
+ * column has it yet) a TimeTz, interval an Interval;
  * an array (`text[]` columns and array expressions) a PgArray.
  */
-export type Value = number | bigint | string | boolean | Numeric | Jsonb | Interval | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
+export type Value = number | bigint | string | boolean | Numeric | Jsonb | Interval | TimeTz | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
 
 function packedKind(t: ColumnType): PackedKind | null {
   return t === 'halfvec' || t === 'sparsevec' || t === 'bit' || t === 'varbit' ? t : null;

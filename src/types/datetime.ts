@@ -389,17 +389,39 @@ const TIME_INPUT = /^(?:(\d{4,})-(\d{1,2})-(\d{1,2})\s+|t)?([0-9:.]+)\s*(?:(am|p
  *   and for `now` without a clock. `today` and the other day words are 22007, as there.
  */
 export function parseTime(text: string, session?: TimeZone, clock?: DateTimeClock): number {
+  return decodeTimeOnly(text, 'time', session, clock).us;
+}
+
+/**
+ * The fields time_in and timetz_in read (DecodeTimeOnly): the time of day in microseconds;
+ * the zone written, if any (`zone` a resolved name or abbreviation, `eastSec` a numeric offset
+ * or Z); the leading date, if any, as year / month / day.
+ */
+export interface TimeOnlyFields {
+  us: number;
+  zone?: TimeZone;
+  eastSec?: number;
+  date?: readonly [number, number, number];
+}
+
+/**
+ * DecodeTimeOnly for `time` and `time with time zone` (`type`; its name is the one the syntax
+ * errors give): {@link parseTime}'s forms and errors. `now` is read here only for `time`;
+ * timetz_in reads it itself, with the offset.
+ */
+export function decodeTimeOnly(text: string, type: 'time' | 'timetz', session?: TimeZone, clock?: DateTimeClock): TimeOnlyFields {
+  const typeName = type === 'time' ? 'time' : 'time with time zone';
   const t = text.trim().toLowerCase();
-  if (t === 'allballs') return 0;
-  if (t === 'now') {
+  if (t === 'allballs') return { us: 0 };
+  if (t === 'now' && type === 'time') {
     // The transaction's start as a local time of the session's zone (DecodeTimeOnly's DTK_NOW).
     if (clock === undefined || session === undefined) throw new PgError(SQLSTATE.feature_not_supported, `time without time zone input "${text}" is not supported here`);
     const at = clock();
     const local = at + BigInt(offsetAtUtc(session, at)) * 1_000_000n;
     const r = local % USECS_PER_DAY;
-    return Number(r < 0n ? r + USECS_PER_DAY : r);
+    return { us: Number(r < 0n ? r + USECS_PER_DAY : r) };
   }
-  const notSupported = () => new PgError(SQLSTATE.feature_not_supported, `time without time zone input "${text}" is not supported`);
+  const notSupported = () => new PgError(SQLSTATE.feature_not_supported, `${type === 'time' ? 'time without time zone' : typeName} input "${text}" is not supported`);
   const m = TIME_INPUT.exec(t);
   const f = m === null ? null : TIME_TEXT.exec(m[4]!);
   if (m === null || f === null) {
@@ -407,7 +429,7 @@ export function parseTime(text: string, session?: TimeZone, clock?: DateTimeCloc
     // (A bare hour with AM / PM, `1 PM`, is a syntax error there too.)
     const bareHour = /^\d+\s*(am|pm)$/.test(t);
     if (!bareHour && /\d/.test(t) && /(am|pm|\bbc|\bad|\bnow)\b/.test(t)) throw notSupported();
-    throw new PgError('22007', `invalid input syntax for type time: "${text}"`);
+    throw new PgError('22007', `invalid input syntax for type ${typeName}: "${text}"`);
   }
   let hour: number;
   let min: number;
@@ -440,28 +462,33 @@ export function parseTime(text: string, session?: TimeZone, clock?: DateTimeCloc
     else if (mer === 'pm' && hour !== 12) hour += 12;
   }
   const zone = m[6] ?? m[7];
+  const out: { zone?: TimeZone; eastSec?: number } = {};
+  if (zone === 'z' || zone === 'zulu') out.eastSec = 0;
   if (zone === 'bc' || zone === 'ad') throw notSupported();
   if (zone !== undefined && zone !== 'z' && zone !== 'zulu') {
     if (zone[0] === '+' || zone[0] === '-') {
       // DecodeTimezone: +h, +hh, +hh:mm[:ss], or digits run together read as hhmm.
       const parts = zone.slice(1).split(':');
-      if (parts.some((p) => !/^\d+$/.test(p)) || parts.length > 3) throw new PgError('22007', `invalid input syntax for type time: "${text}"`);
+      if (parts.some((p) => !/^\d+$/.test(p)) || parts.length > 3) throw new PgError('22007', `invalid input syntax for type ${typeName}: "${text}"`);
       let hh = Number(parts[0]);
       let mm = Number(parts[1] ?? 0);
       if (parts.length === 1 && parts[0]!.length > 2) {
         mm = hh % 100;
         hh = Math.floor(hh / 100);
       }
-      if (hh > 15 || mm > 59 || Number(parts[2] ?? 0) > 59) throw new PgError('22009', `time zone displacement out of range: "${text}"`);
+      const ss = Number(parts[2] ?? 0);
+      if (hh > 15 || mm > 59 || ss > 59) throw new PgError('22009', `time zone displacement out of range: "${text}"`);
+      out.eastSec = (zone[0] === '-' ? -1 : 1) * ((hh * 60 + mm) * 60 + ss);
     } else {
       const z = findTimeZone(zone);
       if (z === null) {
         if (/^[a-z]+[-/.+\d]/.test(zone)) throw new PgError(SQLSTATE.invalid_parameter_value, `time zone "${zone}" not recognized`);
-        throw new PgError('22007', `invalid input syntax for type time: "${text}"`);
+        throw new PgError('22007', `invalid input syntax for type ${typeName}: "${text}"`);
       }
       // A zone name with daylight-saving rules needs a date to know its offset: without one
       // DecodeTimeOnly rejects it. Any other zone is read and ignored.
-      if (z.kind === 'iana' && m[1] === undefined) throw new PgError('22007', `invalid input syntax for type time: "${text}"`);
+      if (z.kind === 'iana' && m[1] === undefined) throw new PgError('22007', `invalid input syntax for type ${typeName}: "${text}"`);
+      out.zone = z;
     }
   }
   if (m[1] !== undefined) {
@@ -474,5 +501,6 @@ export function parseTime(text: string, session?: TimeZone, clock?: DateTimeCloc
   }
   // DecodeTimeOnly's range check: 24:00:00 is the end of the day, nothing after it.
   if (hour > 24 || (hour === 24 && (min > 0 || sec > 0 || fsec > 0))) throw outOfRange(text);
-  return ((hour * 60 + min) * 60 + sec) * 1_000_000 + fsec;
+  const us = ((hour * 60 + min) * 60 + sec) * 1_000_000 + fsec;
+  return m[1] === undefined ? { us, ...out } : { us, ...out, date: [Number(m[1]), Number(m[2]), Number(m[3])] };
 }

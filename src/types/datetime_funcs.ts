@@ -40,8 +40,9 @@ export function isUtcZoneName(name: string): boolean {
 export function wallClockUs(clock: Clock): bigint {
   return BigInt(Math.round(clock.wallMs() * 1000)) - UNIX_EPOCH_OFFSET_US;
 }
-const TYPE_TEXT: Record<TsType | 'date' | 'interval' | 'time', string> = {
+const TYPE_TEXT: Record<TsType | 'date' | 'interval' | 'time' | 'timetz', string> = {
   time: 'time without time zone',
+  timetz: 'time with time zone',
   timestamp: 'timestamp without time zone',
   timestamptz: 'timestamp with time zone',
   date: 'date',
@@ -690,11 +691,20 @@ export function dateTimeToTimestamp(d: number, us: number): bigint {
 }
 
 /** The units extract and date_part take for a time (time_part_common). @throws PgError 22023 unknown, 0A000 not a time field. */
-function timeUnit(unitText: string): DtUnit {
-  const unit = unitOf(unitText, 'time');
+function timeUnit(unitText: string, type: 'time' | 'timetz' = 'time'): DtUnit {
+  const unit = unitOf(unitText, type);
   const ok: DtUnit[] = ['microseconds', 'milliseconds', 'second', 'minute', 'hour', 'epoch'];
-  if (!ok.includes(unit)) throw notSupported(unitText, 'time');
+  if (type === 'timetz') ok.push('timezone', 'timezone_hour', 'timezone_minute');
+  if (!ok.includes(unit)) throw notSupported(unitText, type);
   return unit;
+}
+
+/**
+ * extract's unit for a time with time zone (timetz_part_common): time's units and the zone's.
+ * @throws PgError 22023 unknown unit, 0A000 a unit a timetz has not (day, dow...).
+ */
+export function timetzUnit(unitText: string): 'microseconds' | 'milliseconds' | 'second' | 'minute' | 'hour' | 'epoch' | 'timezone' | 'timezone_hour' | 'timezone_minute' {
+  return timeUnit(unitText, 'timetz') as ReturnType<typeof timetzUnit>;
 }
 
 /** extract(unit FROM time) (numeric; seconds with 6 decimals). @throws as {@link timeUnit}. */

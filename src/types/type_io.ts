@@ -35,6 +35,7 @@ import { formatTimestamp, formatDate, formatTime, TIMESTAMP_START_DAYS, DATE_END
 import { UTC_ZONE } from './timezone.js';
 import { Interval, formatInterval, intervalSend, intervalRecv } from './interval.js';
 import { oidSend, oidRecv } from './oid.js';
+import { TimeTz, formatTimetz, timetzSend, timetzRecv } from './timetz.js';
 import { adjustTimestampTypmod, checkTimestamp, isFiniteDate, isFiniteTimestamp, timeRecv } from './datetime_funcs.js';
 
 /** A runtime value of some SQL type (the SQL layer's `Value`). */
@@ -141,6 +142,7 @@ const TO_JS: Readonly<Record<string, ToJs>> = {
   date: (v) => new Date(formatDate(v as number)),
   // PGlite leaves a time as the text PostgreSQL prints.
   time: (v) => formatTime(v as number),
+  timetz: (v) => formatTimetz(v as TimeTz),
   interval: (v) => formatInterval(v as Interval),
 };
 const identity: ToJs = (v) => v;
@@ -219,6 +221,8 @@ const SCALARS: readonly [name: string, oid: number, arrayOid: number, typlen: nu
   ['timestamp', 1114, 1115, 8, (v) => int64Send(v as bigint), (b, t) => timestampRecv(fixed(b, 8).getBigInt64(0), t)],
   ['timestamptz', 1184, 1185, 8, (v) => int64Send(v as bigint), (b, t) => timestampRecv(fixed(b, 8).getBigInt64(0), t)],
   ['interval', 1186, 1187, 16, (v) => intervalSend(v as Interval), (b) => (fixed(b, 16), intervalRecv(b))],
+  // timetz: int64 microseconds since midnight, then int32 seconds west of UTC.
+  ['timetz', 1266, 1270, 12, (v) => timetzSend(v as TimeTz), (b, t) => { const dv = fixed(b, 12); return timetzRecv(dv.getBigInt64(0), dv.getInt32(8), t); }],
   ['bit', 1560, 1561, -1, (v) => bitSend(v as BitString), (b, t) => bitRecv(b, t, false)],
   ['varbit', 1562, 1563, -1, (v) => bitSend(v as BitString), (b, t) => bitRecv(b, t, true)],
   ['numeric', 1700, 1231, -1, (v) => numericSend(v as Numeric), (b, t) => numericRecv(b, t)],

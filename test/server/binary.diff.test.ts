@@ -168,6 +168,12 @@ const CASES: Buffer[] = [
   extended("SELECT time '12:34:56.789' AS a, time '24:00' AS b, ARRAY[time '01:02', NULL] AS c, ('23:59:59.99'::time(1))::text AS d", [], [], [], [1]),
   extended('SELECT $1::time AS a, $2::time(0) AS b', [1083, 1083], [Buffer.from('0000000a8be62608', 'hex'), Buffer.from('000000000007a121', 'hex')], [1, 1], [0]),
   extended('SELECT $1::time AS a', [1083], [Buffer.from('000000141dd76001', 'hex')], [1], [0]),
+  // timetz: int64 microseconds, then int32 seconds west of UTC (timetz_send / timetz_recv); zone and time out of range, a short value.
+  extended("SELECT timetz '12:34:56.789+01' AS a, timetz '24:00-05:30' AS b, current_time IS NOT NULL AS c, ('23:59:59.99+02'::timetz(1))::text AS d", [], [], [], [1]),
+  extended('SELECT $1::timetz AS a, $2::timetz(0) AS b', [1266, 1266], [Buffer.from('0000000a8be62608fffff1f0', 'hex'), Buffer.from('000000000007a12100004ec4', 'hex')], [1, 1], [0]),
+  extended('SELECT $1::timetz AS a', [1266], [Buffer.from('0000000a8be626080000e100', 'hex')], [1], [0]),
+  extended('SELECT $1::timetz AS a', [1266], [Buffer.from('000000141dd7600100000000', 'hex')], [1], [0]),
+  extended('SELECT $1::timetz AS a', [1266], [Buffer.from('0000000a8be62608', 'hex')], [1], [0]),
   // A row limit: two rows, PortalSuspended, then the rest.
   extended('SELECT id FROM v ORDER BY id', [], [], [], [1], 2),
   extended('SELECT nope', [], [], [], []),

@@ -8,7 +8,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSqlPair } from '../support/sql_pair.js';
-import { PgError } from '../../src/common/errors.js';
 
 const { both, db, checkAll } = await openSqlPair();
 await both("SET TimeZone = 'UTC'");
@@ -111,12 +110,6 @@ test('localtime is the session zone\'s time of the transaction start', async () 
     "SELECT '2024-01-01 22:00:00+00'::timestamptz::time, '2024-07-01 22:00:00+00'::timestamptz::time(0)",
   ]);
   await both("SET TimeZone = 'UTC'");
-});
-
-test('current_time and time AT TIME ZONE are time with time zone, which is refused by name', async () => {
-  await assert.rejects(db.query('SELECT current_time'), (e: unknown) => e instanceof PgError && e.code === '0A000' && /time with time zone/.test(e.message));
-  await assert.rejects(db.query('SELECT current_time(2)'), (e: unknown) => e instanceof PgError && e.code === '0A000');
-  await assert.rejects(db.query("SELECT time '12:34' AT TIME ZONE 'UTC'"), (e: unknown) => e instanceof PgError && e.code === '0A000' && /time with time zone/.test(e.message));
 });
 
 test('a table of times: ORDER BY, DISTINCT, GROUP BY, min / max, B-tree indexes, joins, parameters and COPY', async () => {

@@ -12,6 +12,7 @@
 import type { Value } from '../../storage/table.js';
 import type { SqlType } from './types.js';
 import type { Overload } from './overloads.js';
+import { TimeTz, dateTimetzToTimestamptz, datePartTimetz, extractTimetz, timetzCmp, timetzPlusInterval } from '../../types/timetz.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { toCharInterval, toCharTimestamp } from '../../types/to_char.js';
 import { toCharFloat4, toCharFloat8, toCharInt4, toCharInt8, toCharNumeric, toNumber } from '../../types/to_char_number.js';
@@ -53,6 +54,7 @@ export const DATETIME_CMP: Partial<Record<SqlType, (a: Value, b: Value) => numbe
   timestamptz: bigCmp,
   date: intCmp,
   time: intCmp,
+  timetz: (a, b) => timetzCmp(a as TimeTz, b as TimeTz),
   interval: (a, b) => intervalCmp(a as I, b as I),
 };
 
@@ -103,6 +105,12 @@ export function registerDatetimeOperators(add: Add): void {
   add('-', f2(['time', 'time'], 'interval', (a, b) => timeDiff(a as number, b as number)));
   add('+', f2(['date', 'time'], 'timestamp', (a, b) => dateTimeToTimestamp(a as number, b as number)));
   add('+', f2(['time', 'date'], 'timestamp', (a, b) => dateTimeToTimestamp(b as number, a as number)));
+  // timetz ± interval wraps around midnight keeping the offset; date + timetz is a timestamptz.
+  add('+', f2(['timetz', 'interval'], 'timetz', (a, b) => timetzPlusInterval(a as TimeTz, b as I, 1)));
+  add('+', f2(['interval', 'timetz'], 'timetz', (a, b) => timetzPlusInterval(b as TimeTz, a as I, 1)));
+  add('-', f2(['timetz', 'interval'], 'timetz', (a, b) => timetzPlusInterval(a as TimeTz, b as I, -1)));
+  add('+', f2(['date', 'timetz'], 'timestamptz', (a, b) => dateTimetzToTimestamptz(a as number, b as TimeTz)));
+  add('+', f2(['timetz', 'date'], 'timestamptz', (a, b) => dateTimetzToTimestamptz(b as number, a as TimeTz)));
   add('+', f2(['interval', 'interval'], 'interval', (a, b) => intervalAdd(a as I, b as I)));
   add('-', f2(['interval', 'interval'], 'interval', (a, b) => intervalSub(a as I, b as I)));
   add('*', f2(['interval', 'float8'], 'interval', (a, b) => intervalMul(a as I, b as number)));
@@ -143,6 +151,8 @@ export function registerDatetimeFunctions(add: Add): void {
   add('date_part', f2(['text', 'interval'], 'float8', (u, v) => datePartInterval(u as string, v as I)));
   add('extract', f2(['text', 'time'], 'numeric', (u, v) => extractTime(u as string, v as number)));
   add('date_part', f2(['text', 'time'], 'float8', (u, v) => datePartTime(u as string, v as number)));
+  add('extract', f2(['text', 'timetz'], 'numeric', (u, v) => extractTimetz(u as string, v as TimeTz)));
+  add('date_part', f2(['text', 'timetz'], 'float8', (u, v) => datePartTimetz(u as string, v as TimeTz)));
   add('make_time', fn(['int4', 'int4', 'float8'], 'time', (v) => makeTime(v[0] as number, v[1] as number, v[2] as number)));
   // Defaults and parameter names (make_interval(days => 7)): named_args.ts.
   add('make_interval', fn(['int4', 'int4', 'int4', 'int4', 'int4', 'int4', 'float8'], 'interval', (v) =>

@@ -11,7 +11,8 @@ import {
   numericNeg, numericSizePretty, numericDatumSize, toNumeric,
 } from '../../types/numeric.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
-import type { TimeZone } from '../../types/timezone.js';
+import { timeZoneOrError, type TimeZone } from '../../types/timezone.js';
+import { TimeTz, adjustTimetzTypmod, timestamptzToTimetz, timeToTimetz, timetzAtInterval, timetzAtZone } from '../../types/timetz.js';
 import { ageTimestamptz, instantOf, localTimeOf } from '../../types/timestamptz_funcs.js';
 import type { Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
@@ -590,6 +591,7 @@ export function resolveTypeName(tn: PgNode, isUserType?: (name: string) => boole
           case 'timestamp':
           case 'timestamptz': typmod = timestampTypmodIn(ns, base === 'timestamptz'); break;
           case 'time': typmod = timestampTypmodIn(ns, false, 'TIME'); break;
+          case 'timetz': typmod = timestampTypmodIn(ns, true, 'TIME'); break;
           default: typmod = bitTypmodIn(ns, true); break;
         }
       } catch (err) {
@@ -966,7 +968,7 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
   }
   // A cast of a text value to a date/time type is stable in PostgreSQL, not folded: of 'now'
   // it reads the clock when it runs (a column default `'now'::text::timestamptz`).
-  const atRun = arg.k === 'const' && typeof arg.value === 'string' && (isDatetime(type) || type === 'time') && readsClock(arg.value);
+  const atRun = arg.k === 'const' && typeof arg.value === 'string' && (isDatetime(type) || type === 'time' || type === 'timetz') && readsClock(arg.value);
   if (arg.k === 'const' && !castPrintsFloats(arg.type, type) && !atRun) {
     try {
       return castConst(type, typmod, castValue(arg.value, arg.type, type, typmod, scope.zone, true, 1, scope.clock));
@@ -1015,7 +1017,7 @@ function applyArg(scope: ExprScope, e: Expr, type: SqlType, location: number): E
   if (e.type === type) return e;
   if (e.type === 'unknown') return coerceTo(scope, e, type, -1, exprLocation(e, location));
   if (e.k === 'const' && !castPrintsFloats(e.type, type)) {
-    const folded: Expr = { k: 'const', type, value: castValue(e.value, e.type, type, -1, scope.zone, false), ...(e.loc === undefined ? {} : { loc: e.loc }) };
+    const folded: Expr = { k: 'const', type, value: castValue(e.value, e.type, type, -1, scope.zone, false, 1, scope.clock), ...(e.loc === undefined ? {} : { loc: e.loc }) };
     if (e.value !== null && isDatetime(e.type) && isDatetime(type)) folded.shown = e.shown ?? { type: e.type, value: e.value };
     return folded;
   }
@@ -1023,7 +1025,7 @@ function applyArg(scope: ExprScope, e: Expr, type: SqlType, location: number): E
 }
 
 function isDatetimeFamily(t: SqlType): boolean {
-  return t === 'timestamp' || t === 'timestamptz' || t === 'date' || t === 'time' || t === 'interval';
+  return t === 'timestamp' || t === 'timestamptz' || t === 'date' || t === 'time' || t === 'timetz' || t === 'interval';
 }
 
 /** True when `l op r` is resolved against pgvector's operator overloads. */
@@ -1664,6 +1666,7 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       let r = analyzeExpr(scope, n.rexpr);
       if (r.type === 'unknown') {
         const arr = arrayTypeOf(l.type === 'unknown' ? 'text' : l.type);
+        if (arr === null && l.type === 'timetz') throw pgErr.featureNotSupported(`arrays of ${TYPE_NAME[l.type]}`);
         if (arr !== null) r = coerceTo(scope, r, arr, -1, exprLocation(r, n.location));
       }
       if (!isArrayType(r.type)) {
@@ -2366,8 +2369,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   }
   const special = specialFunction(scope, name, args, n.location);
   if (special !== null) return special;
-  // time AT TIME ZONE (timezone(zone, time)) is a time with time zone, a type vecgres does not have.
-  if (name === 'timezone' && args.length === 2 && args[1]!.type === 'time') throw pgErr.featureNotSupported('AT TIME ZONE of a time (type time with time zone)');
+  if (name === 'timezone' && args.length === 2 && (args[1]!.type === 'time' || args[1]!.type === 'timetz')) return timetzAtTimeZone(scope, args, n.location);
   const overloads = functionOverloads(name);
   if (overloads !== undefined) return overloadedCall(scope, name, overloads, args, n.location);
   if (name === 'pg_column_size' && args.length === 1) {
@@ -3174,8 +3176,7 @@ function sqlValueFunction(scope: ExprScope, n: PgNode): Expr {
       return clockCall('localtime', 'time', 'transaction', typmod);
     case 'SVFOP_CURRENT_TIME':
     case 'SVFOP_CURRENT_TIME_N':
-      // current_time is a time with time zone, a type vecgres does not have.
-      throw pgErr.featureNotSupported('current_time (type time with time zone)');
+      return clockCall('current_time', 'timetz', 'transaction', typmod);
     case 'SVFOP_CURRENT_USER':
     case 'SVFOP_SESSION_USER':
     case 'SVFOP_USER':
@@ -3191,15 +3192,39 @@ function sqlValueFunction(scope: ExprScope, n: PgNode): Expr {
 }
 
 /**
+ * `time AT TIME ZONE zone` and `timetz AT TIME ZONE zone` (timezone(zone, value)): a time
+ * with time zone. A time is first placed in the session zone (time_timetz); a zone name's
+ * offset is the one in effect at the transaction's start (timetz_zone), an interval's is its
+ * time (timetz_izone). Reads the transaction clock, so it runs as a session call.
+ * @throws PgError 22023 unknown zone or an interval with months or days.
+ */
+function timetzAtTimeZone(scope: ExprScope, args: Expr[], location: number): Expr {
+  const zone = args[0]!.type === 'interval' ? args[0]! : applyArg(scope, args[0]!, 'text', location);
+  const byInterval = zone.type === 'interval';
+  const from = args[1]!.type;
+  return {
+    k: 'session', type: 'timetz', name: 'timezone', args: [zone, args[1]!],
+    fn: ([z, v], s) => {
+      if (z === null || v === null || z === undefined || v === undefined) return null;
+      const at = s.now('transaction');
+      const t = from === 'time' ? timeToTimetz(v as number, s.zone, () => at) : (v as TimeTz);
+      return byInterval ? timetzAtInterval(t, z as Interval) : timetzAtZone(t, timeZoneOrError(z as string, s.zone), at);
+    },
+  };
+}
+
+/**
  * A read of the session's clock: the transaction's start (now(), current_timestamp), the
  * statement's start, or the time of the call (clock_timestamp(), volatile). Evaluated when the
  * statement runs, never folded: a prepared statement reads a new time each execution.
  */
-function clockCall(name: string, type: 'timestamptz' | 'timestamp' | 'date' | 'time', kind: ClockKind, typmod: number): Expr {
-  if (typmod >= 0) timestampTypmodIn([typmod], type === 'timestamptz', type === 'time' ? 'TIME' : 'TIMESTAMP');
+function clockCall(name: string, type: 'timestamptz' | 'timestamp' | 'date' | 'time' | 'timetz', kind: ClockKind, typmod: number): Expr {
+  if (typmod >= 0) timestampTypmodIn([typmod], type === 'timestamptz' || type === 'timetz', type === 'time' || type === 'timetz' ? 'TIME' : 'TIMESTAMP');
   return {
     k: 'session', type, name, args: [],
     fn: (_args, s) => {
+      // current_time: the transaction's start as a local time with the session zone's offset then.
+      if (type === 'timetz') return adjustTimetzTypmod(timestamptzToTimetz(s.now(kind), s.zone)!, typmod);
       // current_date and localtimestamp are the session zone's local date and time.
       const us = type === 'timestamptz' ? s.now(kind) : localTimeOf(s.now(kind), s.zone);
       if (type === 'date') return timestampToDate(us);
@@ -3799,7 +3824,7 @@ function polymorphicArrayArgs(scope: ExprScope, name: string, arr: Expr, elems: 
     throw e;
   }
   const arrType = arrayTypeOf(elemType);
-  if (arrType === null) throw fail();
+  if (arrType === null) throw elemType === 'timetz' ? pgErr.featureNotSupported(`arrays of ${TYPE_NAME[elemType]}`) : fail();
   return { arr: applyArg(scope, arr, arrType, location), elems: elems.map((e) => applyArg(scope, e, elemType, location)), elemType: elemType as ArrayElemSqlType };
 }
 

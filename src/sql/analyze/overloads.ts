@@ -250,7 +250,7 @@ for (const [name, f] of [['jsonb_set', jsonbSet], ['jsonb_insert', jsonbInsert]]
   }
 }
 registerTextFunctions((name, o) => add(funcs, name, o));
-for (const t of ['timestamp', 'timestamptz', 'date', 'time', 'interval'] as const) cmpOps(t, TYPE_CMP[t]!);
+for (const t of ['timestamp', 'timestamptz', 'date', 'time', 'timetz', 'interval'] as const) cmpOps(t, TYPE_CMP[t]!);
 registerDatetimeOperators((name, o) => add(ops, name, o));
 registerDatetimeFunctions((name, o) => add(funcs, name, o));
 registerMathFunctions((name, o) => add(funcs, name, o));
@@ -308,7 +308,7 @@ type Category = 'N' | 'V' | 'S' | 'B' | 'U' | 'A' | 'D' | 'T';
 
 function category(t: SqlType): Category {
   if (isNumeric(t)) return 'N';
-  if (t === 'date' || t === 'timestamp' || t === 'timestamptz' || t === 'time') return 'D';
+  if (t === 'date' || t === 'timestamp' || t === 'timestamptz' || t === 'time' || t === 'timetz') return 'D';
   if (t === 'interval') return 'T';
   if (t === 'bit' || t === 'varbit') return 'V';
   if (t === 'text' || t === 'unknown') return 'S';

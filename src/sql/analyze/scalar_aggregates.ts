@@ -168,6 +168,7 @@ export function scalarAggregate(name: string, arg: SqlType, cmp: ((a: Value, b: 
         case 'timestamptz':
         case 'date':
         case 'time':
+        case 'timetz':
         case 'interval':
         case 'oid':
           return cmp === null ? null : { type: arg, agg: extreme(cmp, name === 'max' ? 1 : -1) as AnyAgg };

@@ -37,6 +37,7 @@ import {
   timeToInterval,
 } from '../../types/datetime_funcs.js';
 import { localToUtc, utcToLocal, type TimeZone } from '../../types/timezone.js';
+import { TimeTz, adjustTimetzTypmod, formatTimetz, parseTimetz, timeToTimetz, timestamptzToTimetz } from '../../types/timetz.js';
 import { typeIoByOid } from '../../types/type_io.js';
 import { parseOid, oidFromInt4, oidFromInt8, oidToInt4 } from '../../types/oid.js';
 import { identNeedsQuotes } from '../parser/parse.js';
@@ -59,7 +60,11 @@ export function isOidFamily(t: SqlType): t is OidSqlType {
 /** An array type: the element type followed by `[]`. */
 export type ArraySqlType = `${ArrayElemSqlType}[]`;
 
-export type SqlType = ColumnType | 'unknown' | ArraySqlType;
+/**
+ * `timetz` (time with time zone) is a value type only: expressions, casts and results have it,
+ * a table column or an array of it does not yet (0A000 where one is declared).
+ */
+export type SqlType = ColumnType | 'unknown' | 'timetz' | ArraySqlType;
 
 /**
  * Type OIDs. PostgreSQL's fixed OIDs for built-in types; pgvector's types are extension types
@@ -82,6 +87,7 @@ export const TYPE_OID: Record<SqlType, number> = {
   timestamptz: 1184,
   date: 1082,
   time: 1083,
+  timetz: 1266,
   interval: 1186,
   text: 25,
   float4: 700,
@@ -171,6 +177,7 @@ export const ARRAY_ELEM_TYPES = Object.keys(ELEM_NAME) as ArrayElemSqlType[];
 export const TYPE_NAME: Record<SqlType, string> = {
   ...ELEM_NAME,
   unknown: 'unknown',
+  timetz: 'time with time zone',
   ...(Object.fromEntries(Object.entries(ELEM_NAME).map(([k, v]) => [`${k}[]`, `${v}[]`])) as Record<ArraySqlType, string>),
 };
 
@@ -199,6 +206,7 @@ export function formatSqlType(type: SqlType, typmod: number, schema = ''): strin
     case 'timestamp': return typmod >= 0 ? `timestamp(${typmod}) without time zone` : 'timestamp without time zone';
     case 'timestamptz': return typmod >= 0 ? `timestamp(${typmod}) with time zone` : 'timestamp with time zone';
     case 'time': return typmod >= 0 ? `time(${typmod}) without time zone` : 'time without time zone';
+    case 'timetz': return typmod >= 0 ? `time(${typmod}) with time zone` : 'time with time zone';
     case 'bit': return dims('bit');
     case 'varbit': return dims('bit varying');
     case 'vector': case 'halfvec': case 'sparsevec': return dims(schema + type);
@@ -253,7 +261,7 @@ export function formatType(oid: number, typmod: number | null, users?: UserTypeN
     }
     case 'bool': case 'int2': case 'int4': case 'int8': case 'float4': case 'float8': case 'json':
       return formatSqlType(t, -1);
-    case 'numeric': case 'varbit': case 'timestamp': case 'timestamptz': case 'time': case 'interval':
+    case 'numeric': case 'varbit': case 'timestamp': case 'timestamptz': case 'time': case 'timetz': case 'interval':
     case 'vector': case 'halfvec': case 'sparsevec':
       return formatSqlType(t, mod);
     default:
@@ -269,11 +277,11 @@ export function formatType(oid: number, typmod: number | null, users?: UserTypeN
  */
 const PG_ONLY_TYPE_NAMES: Record<number, string> = {
   18: '"char"', 19: 'name', 22: 'int2vector', 27: 'tid', 28: 'xid', 29: 'cid', 30: 'oidvector',
-  194: 'pg_node_tree', 705: 'unknown', 1266: 'timetz', 2249: 'record',
+  194: 'pg_node_tree', 705: 'unknown', 2249: 'record',
   2275: 'cstring', 2276: '"any"', 2277: 'anyarray', 2278: 'void', 2283: 'anyelement',
 };
 const PG_ONLY_ARRAY_ELEMS: Record<number, number> = {
-  1002: 18, 1003: 19, 1010: 27, 1011: 28, 1012: 29, 1270: 1266,
+  1002: 18, 1003: 19, 1010: 27, 1011: 28, 1012: 29,
 };
 
 /** format_type of a type only PostgreSQL has ({@link PG_ONLY_TYPE_NAMES}); `???` for an oid neither has. */
@@ -283,7 +291,6 @@ function pgOnlyFormatType(oid: number, typmod: number | null): string {
   const name = PG_ONLY_TYPE_NAMES[oid];
   if (name === undefined) return '???';
   const mod = typmod ?? -1;
-  if (oid === 1266) return `time${mod >= 0 ? `(${mod})` : ''} with time zone`;
   return mod >= 0 ? `${name}(${mod})` : name;
 }
 
@@ -293,7 +300,7 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
   int8: 'int8', bigint: 'int8', bigserial: 'int8', serial8: 'int8',
   int2: 'int2', smallint: 'int2',
   uuid: 'uuid',
-  timestamp: 'timestamp', timestamptz: 'timestamptz', date: 'date', time: 'time', interval: 'interval',
+  timestamp: 'timestamp', timestamptz: 'timestamptz', date: 'date', time: 'time', timetz: 'timetz', interval: 'interval',
   float4: 'float4', real: 'float4',
   float8: 'float8', 'double precision': 'float8',
   numeric: 'numeric', decimal: 'numeric',
@@ -316,7 +323,7 @@ const TYPE_BY_NAME: Record<string, SqlType> = {
  * exist", which would be false.
  */
 const UNSUPPORTED_TYPES = new Set([
-  'timetz', 'money', 'inet', 'cidr', 'macaddr', 'macaddr8',
+  'money', 'inet', 'cidr', 'macaddr', 'macaddr8',
   'point', 'line', 'lseg', 'box', 'path', 'polygon', 'circle', 'tsvector', 'tsquery', 'xml',
   'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'pg_lsn', 'txid_snapshot', 'jsonpath',
   'smallserial', 'serial2', 'char',
@@ -339,7 +346,8 @@ export function elemTypeOf(t: ArraySqlType): ArrayElemSqlType {
 
 /** The array type of an element type, or null when vecgres has none. */
 export function arrayTypeOf(t: SqlType): ArraySqlType | null {
-  if (t === 'unknown' || isArrayType(t)) return null;
+  // timetz has no array type yet: its arrays are 0A000 where one would be made.
+  if (t === 'unknown' || t === 'timetz' || isArrayType(t)) return null;
   return `${t}[]` as ArraySqlType;
 }
 
@@ -355,7 +363,7 @@ export function isVectorFamily(t: SqlType): boolean {
 export function hasTypmodCoercion(t: SqlType): boolean {
   // An array's typmod is its elements' (`varchar(3)[]`), applied element by element.
   if (isArrayType(t)) return hasTypmodCoercion(elemTypeOf(t));
-  return isVectorFamily(t) || t === 'numeric' || t === 'varchar' || t === 'bpchar' || t === 'timestamp' || t === 'timestamptz' || t === 'time';
+  return isVectorFamily(t) || t === 'numeric' || t === 'varchar' || t === 'bpchar' || t === 'timestamp' || t === 'timestamptz' || t === 'time' || t === 'timetz';
 }
 
 /** PostgreSQL's date/time category (typcategory D): date, timestamp, timestamptz. */
@@ -374,7 +382,7 @@ export function typeCategory(t: SqlType): string {
   if (isArrayType(t)) return 'A';
   switch (t) {
     case 'bool': return 'B';
-    case 'date': case 'time': case 'timestamp': case 'timestamptz': return 'D';
+    case 'date': case 'time': case 'timetz': case 'timestamp': case 'timestamptz': return 'D';
     case 'interval': return 'T';
     case 'text': case 'varchar': case 'bpchar': return 'S';
     case 'bit': case 'varbit': return 'V';
@@ -498,6 +506,8 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
       return parseDate(text, zone, clock);
     case 'time':
       return adjustTimeTypmod(parseTime(text, zone, clock), typmod);
+    case 'timetz':
+      return parseTimetz(text, typmod, zone, clock);
     case 'interval':
       return parseInterval(text);
     case 'varchar':
@@ -596,6 +606,8 @@ export function valueToText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<
       return formatDate(v as number);
     case 'time':
       return formatTime(v as number);
+    case 'timetz':
+      return formatTimetz(v as TimeTz);
     case 'interval':
       return formatInterval(v as Interval);
     case 'oid':
@@ -653,6 +665,7 @@ export function castContext(from: SqlType, to: SqlType): CastContext | null {
   if ((from === 'json' && to === 'jsonb') || (from === 'jsonb' && to === 'json')) return 'assignment';
   if (from === 'jsonb' && (isNumeric(to) || to === 'bool')) return 'explicit';
   if (isNumeric(from) && isNumeric(to)) return numericRank(to) >= numericRank(from) ? 'implicit' : 'assignment';
+  if (from === 'timetz' || to === 'timetz') return timetzCastContext(from, to);
   if (from === 'time' || to === 'time') return timeCastContext(from, to);
   if (isDatetime(from) && isDatetime(to)) {
     // pg_cast: date -> timestamp -> timestamptz widen implicitly; the reverse is assignment.
@@ -718,6 +731,15 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
     return adjustTimestampTypmod(v as bigint, typmod);
   }
   if (from === 'time' && to === 'time') return adjustTimeTypmod(v as number, typmod);
+  if (to === 'timetz' && !isStringType(from)) {
+    // timetz_scale, time_timetz (the session zone's offset on the transaction's date), timestamptz_timetz.
+    const t = from === 'timetz' ? (v as TimeTz) : from === 'time' ? timeToTimetz(v as number, zone, clock)
+      : from === 'timestamptz' ? timestamptzToTimetz(v as bigint, zone) : undefined;
+    if (t === undefined) throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
+    return t === null ? null : adjustTimetzTypmod(t, typmod);
+  }
+  // timetz_time: the time of day, the offset dropped.
+  if (from === 'timetz' && to === 'time') return adjustTimeTypmod((v as TimeTz).us, typmod);
   if (to === 'text') return valueToText(v, from, zone, undefined, floatDigits);
   if (isOidFamily(to)) {
     if (isOidFamily(from)) return v;
@@ -855,6 +877,15 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
     return new PgArray(te, a.dims, a.elems.map((x) => castValue(x as Value, fe, te, typmod, zone, explicit) as ArrayElement));
   }
   throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
+}
+
+/**
+ * pg_cast's rows of time with time zone: from time implicitly; to time and from timestamptz in
+ * assignment (a string type was handled before).
+ */
+function timetzCastContext(from: SqlType, to: SqlType): CastContext | null {
+  if (to === 'timetz') return from === 'time' ? 'implicit' : from === 'timestamptz' ? 'assignment' : null;
+  return to === 'time' ? 'assignment' : null;
 }
 
 /**
@@ -1035,6 +1066,7 @@ export function regIn(text: string, type: Exclude<OidSqlType, 'oid'>, strict: bo
 const REGTYPE_WORDS: Readonly<Record<string, SqlType>> = {
   'double precision': 'float8', 'character varying': 'varchar', character: 'bpchar', char: 'bpchar', 'bit varying': 'varbit',
   'timestamp with time zone': 'timestamptz', 'timestamp without time zone': 'timestamp', float: 'float8', dec: 'numeric',
+  'time with time zone': 'timetz',
 };
 
 /**
@@ -1072,6 +1104,7 @@ export function regtypeIn(text: string, strict: boolean, reg?: Pick<RegCatalog, 
     const user = schema === null || schema === 'public' ? reg?.userTypeOid?.(name, isArray) ?? null : null;
     return user ?? fail(shown);
   }
-  const oid = isArray ? TYPE_OID[arrayTypeOf(type)!] : TYPE_OID[type];
-  return oid;
+  const arr = isArray ? arrayTypeOf(type) : null;
+  if (isArray && arr === null) throw new PgError(SQLSTATE.feature_not_supported, `arrays of ${TYPE_NAME[type]} are not supported`);
+  return arr !== null ? TYPE_OID[arr] : TYPE_OID[type];
 }

@@ -261,7 +261,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
     throw pgErr.featureNotSupported('ALTER TABLE ... ADD COLUMN of a serial column');
   }
   const { type, typmod } = resolveTypeName(cd.typeName, (n) => env.catalog.getEnumType(n) !== undefined);
-  if (type === 'unknown') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+  if (type === 'unknown' || type === 'timetz') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
   const col: ColumnDef = { name: colname, type, typmod, notNull: false, sequence: null, defaultSql: null };
   const pending: PendingConstraint[] = [];
   let rawDefault: PgNode | null = null;
@@ -466,7 +466,7 @@ function alterColumnType(env: SqlEnv, t: Table, cmd: PgNode): void {
   const cd = cmd.def.ColumnDef;
   if (cd.collClause !== undefined) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE ... COLLATE');
   const { type, typmod } = resolveTypeName(cd.typeName, (n) => env.catalog.getEnumType(n) !== undefined);
-  if (type === 'unknown') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+  if (type === 'unknown' || type === 'timetz') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
   // Its rows are copied as committed: the transaction's own uncommitted rows are refused.
   if (t.pendingRows > 0) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE of a table the same transaction has written');
   const old = t.def.columns[col]!;

@@ -148,7 +148,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     const last = names[names.length - 1]!;
     const serial = last === 'serial' || last === 'serial4' || last === 'bigserial' || last === 'serial8';
     const { type, typmod } = resolveTypeName(cd.typeName, (n) => env.catalog.getEnumType(n) !== undefined);
-    if (type === 'unknown') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+    if (type === 'unknown' || type === 'timetz') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
     const col: ColumnDef = { name: colname, type, typmod, notNull: serial, sequence: null, defaultSql: null };
     if (serial) {
       col.sequence = `${name}_${colname}_seq`;

@@ -97,6 +97,8 @@ function stableCast(from: SqlType, to: SqlType): boolean {
   if (from === 'timestamptz' && (to === 'date' || to === 'timestamp' || to === 'time')) return true;
   // time_in is STABLE (it reads `now`), time_out IMMUTABLE.
   if (to === 'time' && TEXT_TYPES.has(from)) return true;
+  // time_timetz and timestamptz_timetz read the session zone (and the date), timetz_in too.
+  if (to === 'timetz' && (from === 'time' || from === 'timestamptz' || TEXT_TYPES.has(from))) return true;
   if (to === 'timestamptz' && (from === 'date' || from === 'timestamp')) return true;
   return (DATETIME_TYPES.has(from) && TEXT_TYPES.has(to)) || (TEXT_TYPES.has(from) && DATETIME_TYPES.has(to));
 }
@@ -125,6 +127,8 @@ export function callsStableByType(env: SqlEnv, table: Table, node: PgNode, claus
       const name = n.funcname[n.funcname.length - 1].String.sval as string;
       const args = (n.args ?? []) as PgNode[];
       if (STABLE_OVER_TIMESTAMPTZ.has(name) && args.length === 2 && typeOf(args[1]) === 'timestamptz') found = true;
+      // AT TIME ZONE of a time or timetz reads the transaction's date (timetz_zone is VOLATILE).
+      else if (name === 'timezone' && args.length === 2 && (typeOf(args[1]) === 'time' || typeOf(args[1]) === 'timetz')) found = true;
     } else if (tag === 'TypeCast') {
       const from = typeOf(n.arg);
       if (from !== 'unknown' && stableCast(from, typeOf({ TypeCast: n }))) found = true;

@@ -255,7 +255,7 @@ function numericScale(t: SqlType | null, typmod: number): number | null {
 /** information_schema._pg_datetime_precision: fractional-second digits (6 when unconstrained). */
 function datetimePrecision(t: SqlType | null, typmod: number): number | null {
   if (t === 'date') return 0;
-  if (t === 'time' || t === 'timestamp' || t === 'timestamptz') return typmod < 0 ? 6 : typmod;
+  if (t === 'time' || t === 'timetz' || t === 'timestamp' || t === 'timestamptz') return typmod < 0 ? 6 : typmod;
   if (t === 'interval') return typmod < 0 || (typmod & 65535) === 65535 ? 6 : typmod & 65535;
   return null;
 }

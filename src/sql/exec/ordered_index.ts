@@ -219,6 +219,8 @@ export function orderedIndexDef(
     const col = ek !== null ? ek.column : table.columnIndex(el.name);
     if (col < 0 && ek === null) throw new PgError(SQLSTATE.undefined_column, `column "${el.name}" does not exist`);
     const type = ek !== null ? ek.type : table.def.columns[col]!.type;
+    // An expression may be a timetz (a constant plus an interval), which no index stores yet.
+    if (type === 'timetz') throw pgErr.featureNotSupported(`index keys of type ${TYPE_NAME[type]}`);
     if (!am.capabilities.canOrder) {
       // ComputeIndexAttrs: only an ordering method takes ASC / DESC and NULLS FIRST / LAST.
       if (el.ordering !== undefined && el.ordering !== 'SORTBY_DEFAULT') throw new PgError(SQLSTATE.feature_not_supported, `access method "${am.name}" does not support ASC/DESC options`);

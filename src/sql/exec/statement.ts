@@ -1085,6 +1085,7 @@ export function coerceParam(v: unknown, type: SqlType, zone: TimeZone, reg?: Reg
       if (v instanceof Interval) return v;
       return valueFromText(String(v), type, -1, zone);
     case 'time':
+    case 'timetz':
       // PGlite sends a time parameter as its text.
       return valueFromText(String(v), type, -1, zone, undefined, clock);
     case 'oid':

@@ -47,6 +47,7 @@ const CAST_NAME: Partial<Record<SqlType, string>> = {
   timestamptz: 'timestamp with time zone',
   time: 'time without time zone',
   varchar: 'character varying',
+  timetz: 'time with time zone',
 };
 
 /**
@@ -113,7 +114,7 @@ function inListText(arg: Expr, list: readonly Expr[], negate: boolean, d: (e: Ex
 }
 
 /** Niladic SQL value functions (CURRENT_DATE ...), which PostgreSQL prints without parentheses. */
-const SQL_VALUE_FUNCTIONS: ReadonlySet<string> = new Set(['current_date', 'current_timestamp', 'localtimestamp', 'localtime']);
+const SQL_VALUE_FUNCTIONS: ReadonlySet<string> = new Set(['current_date', 'current_time', 'current_timestamp', 'localtimestamp', 'localtime']);
 
 const INTS: ReadonlySet<SqlType> = new Set(['int2', 'int4', 'int8']);
 const DATETIMES: ReadonlySet<SqlType> = new Set(['date', 'timestamp', 'timestamptz']);
@@ -231,6 +232,8 @@ export function deparse(e: Expr, dc: DeparseContext, prefix = false, varName: (v
     case 'session':
       // SQL value functions print as keywords (ruleutils' SQLValueFunction).
       if (SQL_VALUE_FUNCTIONS.has(e.name) && e.args.length === 0) return e.name.toUpperCase();
+      // timezone(zone, time / timetz) is AT TIME ZONE, which ruleutils prints as the syntax.
+      if (e.name === 'timezone' && e.args.length === 2 && e.type === 'timetz') return `(${d(e.args[1]!)} AT TIME ZONE ${d(e.args[0]!)})`;
       return `${e.name}(${e.args.map(d).join(', ')})`;
     case 'sublink':
       return '(SubPlan)';

@@ -463,7 +463,7 @@ export class PlannerInfo implements LevelBinder {
 }
 
 /** Transaction and statement clocks: stable within a statement, so an estimate may read them. */
-const STABLE_CLOCKS = new Set(['now', 'transaction_timestamp', 'statement_timestamp', 'current_timestamp', 'current_date', 'localtimestamp']);
+const STABLE_CLOCKS = new Set(['now', 'transaction_timestamp', 'statement_timestamp', 'current_timestamp', 'current_date', 'current_time', 'localtimestamp']);
 
 /**
  * PostgreSQL's estimate_expression_value for selectivity estimates: the value now of an
