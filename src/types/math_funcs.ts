@@ -6,7 +6,7 @@
  * numeric is {@link Numeric}.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { Numeric, NumericKind, NUMERIC_MIN_SIG_DIGITS, NUMERIC_MAX_DISPLAY_SCALE, numericCmp, pow10 } from './numeric.js';
+import { Numeric, NumericKind, NUMERIC_MAX_RESULT_SCALE, NUMERIC_MIN_SIG_DIGITS, NUMERIC_MAX_DISPLAY_SCALE, numericCmp, pow10 } from './numeric.js';
 
 function overflow(): PgError {
   return new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: overflow');
@@ -343,6 +343,12 @@ export function expNumeric(x: Numeric): Numeric {
   const xd = Number(x.toString());
   const est = Math.min(Math.max(xd * 0.434294481903252, -2000), 2000);
   const rscale = clampScale(Math.max(NUMERIC_MIN_SIG_DIGITS - Math.trunc(est), x.scale));
+  return expAt(x, rscale);
+}
+
+/** exp_var: e^x for a finite x, correctly rounded at rscale. */
+function expAt(x: Numeric, rscale: number): Numeric {
+  const xd = Number(x.toString());
   if (Math.abs(xd) >= 6000) {
     if (xd > 0) throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value overflows numeric format');
     return Numeric.of(0n, rscale);
@@ -552,4 +558,148 @@ export function numericMinScale(x: Numeric): number | null {
 export function numericTrimScale(x: Numeric): Numeric {
   const s = numericMinScale(x);
   return s === null ? x : Numeric.of(x.u / pow10(x.scale - s), s);
+}
+
+// ---------------------------------------------------------------------------------------
+// power over numeric (numeric.c's numeric_power, power_var, power_var_int).
+
+const ONE = Numeric.fromInt(1);
+
+function complexPower(): PgError {
+  return new PgError(SQLSTATE.invalid_argument_for_power_function, 'a negative number raised to a non-integer power yields a complex result');
+}
+
+function zeroToNegative(): PgError {
+  return new PgError(SQLSTATE.invalid_argument_for_power_function, 'zero raised to a negative power is undefined');
+}
+
+function isIntegral(x: Numeric): boolean {
+  return x.u % pow10(x.scale) === 0n;
+}
+
+/** The largest decimal-digit count of base^n that power computes exactly (beyond it, with guard digits). */
+const POWER_EXACT_DIGITS = 20000;
+
+/**
+ * power(numeric, numeric) and numeric `^` (numeric_power): PostgreSQL 18's rules for NaN and
+ * Infinity (POSIX pow's); integer exponents as power_var_int (result scale from a double
+ * estimate of the result's decimal weight, the exact power rounded there); other exponents
+ * as power_var, e^(y ln x) with ln and the product rounded at power_var's local scales.
+ * @throws PgError 2201F for 0 ^ negative and negative ^ non-integer; 22003 `value overflows
+ *   numeric format`.
+ */
+export function powerNumeric(b: Numeric, e: Numeric): Numeric {
+  if (b.isNaN()) return e.isFinite() && e.u === 0n ? ONE : Numeric.NaN;
+  if (e.isNaN()) return b.isFinite() && numericCmp(b, ONE) === 0 ? ONE : Numeric.NaN;
+  const s1 = b.sign();
+  const s2 = e.sign();
+  if (s1 === 0 && s2 < 0) throw zeroToNegative();
+  if (s1 < 0 && e.isFinite() && !isIntegral(e)) throw complexPower();
+  if (!b.isFinite() || !e.isFinite()) {
+    if (!e.isFinite()) {
+      if (b.isFinite()) {
+        const cmp = numericCmp(b.u < 0n ? Numeric.unchecked(-b.u, b.scale) : b, ONE);
+        if (cmp === 0) return ONE;
+        if (b.u === 0n) return Numeric.ZERO;
+        return (cmp > 0) === (s2 > 0) ? Numeric.PosInf : Numeric.ZERO;
+      }
+      return s2 > 0 ? Numeric.PosInf : Numeric.ZERO;
+    }
+    if (s2 === 0) return ONE;
+    if (s2 < 0) return Numeric.ZERO;
+    if (s1 > 0) return Numeric.PosInf;
+    const odd = (e.u / pow10(e.scale)) % 2n !== 0n;
+    return odd ? Numeric.NegInf : Numeric.PosInf;
+  }
+  if (isIntegral(e)) {
+    const n = e.u / pow10(e.scale);
+    if (n >= -2147483648n && n <= 2147483647n) return powerInt(b, Number(n), e.scale);
+  }
+  if (b.u === 0n) return Numeric.of(0n, NUMERIC_MIN_SIG_DIGITS);
+  const neg = b.u < 0n && (e.u / pow10(e.scale)) % 2n !== 0n;
+  const absU = b.u < 0n ? -b.u : b.u;
+  const ab = Numeric.unchecked(absU, b.scale);
+  const lnDw = estimateLnDweight(ab);
+  // ln(base) * exp at low precision, for the result's decimal weight.
+  const lowScale = Math.max(8 - lnDw, 0);
+  const lnNum = (local: number): bigint => {
+    const lb = shiftRound(lnFixed(absU, b.scale, local + GUARD_DIGITS), GUARD_DIGITS);
+    return shiftRound(lb * e.u, e.scale);
+  };
+  const low = lnNum(lowScale);
+  let val = Number(Numeric.unchecked(low, lowScale).toString());
+  if (Math.abs(val) > NUMERIC_MAX_RESULT_SCALE * 3.01) {
+    if (val > 0) throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value overflows numeric format');
+    return Numeric.of(0n, NUMERIC_MAX_DISPLAY_SCALE);
+  }
+  val *= 0.434294481903252;
+  const rscale = clampScale(Math.max(NUMERIC_MIN_SIG_DIGITS - Math.trunc(val), b.scale, e.scale));
+  const sig = Math.max(rscale + Math.trunc(val), 0);
+  const local = Math.max(sig - lnDw + 8, 0);
+  const r = expAt(Numeric.unchecked(lnNum(local), local), rscale);
+  return neg && r.u !== 0n ? Numeric.of(-r.u, r.scale) : r;
+}
+
+/** power_var_int: base ^ n for an int32 n, exact and then rounded at power_var_int's scale. */
+function powerInt(b: Numeric, n: number, eScale: number): Numeric {
+  let f = 0;
+  if (b.u !== 0n) {
+    const absU = b.u < 0n ? -b.u : b.u;
+    // base ~= F * 10^p over its leading (at most four) base-10000 digits, as the double loop.
+    const w = Math.floor(decWeight(b) / 4);
+    let tz = 0;
+    while ((absU / pow10(tz)) % 10n === 0n) tz++;
+    const ndigits = w - Math.floor((tz - b.scale) / 4) + 1;
+    const count = Math.min(ndigits, 4);
+    const low = w - count + 1;
+    const F = Number(shiftTrunc(absU, b.scale + 4 * low));
+    f = n * (Math.log10(F) + 4 * low);
+  }
+  if (f > (0x7fff + 1) * 4) throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value overflows numeric format');
+  if (f + 1 < -NUMERIC_MAX_DISPLAY_SCALE) return Numeric.of(0n, NUMERIC_MAX_DISPLAY_SCALE);
+  const rscale = clampScale(Math.max(NUMERIC_MIN_SIG_DIGITS - Math.trunc(f), b.scale, eScale));
+  if (n === 0) return Numeric.of(pow10(rscale), rscale);
+  if (b.u === 0n) return Numeric.of(0n, rscale);
+  const k = Math.abs(n);
+  if (decDigits(b.u) * k > POWER_EXACT_DIGITS) return powerIntApprox(b, n, rscale, f);
+  // base^k = u^k / 10^(s k), exact.
+  const num = b.u ** BigInt(k);
+  const sk = b.scale * k;
+  if (n > 0) return Numeric.of(shiftRound(num, sk - rscale), rscale);
+  // 10^(s k) / u^k at rscale, rounded half away from zero.
+  const top = pow10(sk + rscale) * 2n;
+  const absNum = num < 0n ? -num : num;
+  const q = (top / absNum + 1n) / 2n;
+  return Numeric.of(num < 0n ? -q : q, rscale);
+}
+
+/**
+ * base ^ n when the exact power is too long to form: square-and-multiply on a mantissa kept
+ * to the result's significant digits plus guard digits (as power_var_int's varying local
+ * scales), then rounded at rscale; f is the estimated decimal weight of the result.
+ */
+function powerIntApprox(b: Numeric, n: number, rscale: number, f: number): Numeric {
+  const k = Math.abs(n);
+  const P = Math.max(rscale + Math.trunc(f), 0) + 2 * GUARD_DIGITS + String(k).length + 2;
+  // value = m * 10^x; each product truncated to P + 2 digits.
+  const trim = (m: bigint, x: number): [bigint, number] => {
+    const cut = decDigits(m) - (P + 2);
+    return cut > 0 ? [m / pow10(cut), x + cut] : [m, x];
+  };
+  let [bm, bx] = trim(b.u < 0n ? -b.u : b.u, -b.scale);
+  let rm = 1n;
+  let rx = 0;
+  for (let bits = k; bits > 0; bits = Math.floor(bits / 2)) {
+    if (bits % 2 === 1) [rm, rx] = trim(rm * bm, rx + bx);
+    if (bits > 1) [bm, bx] = trim(bm * bm, bx + bx);
+  }
+  const neg = b.u < 0n && k % 2 === 1;
+  let q: bigint;
+  if (n > 0) q = shiftRound(rm, -rx - rscale);
+  else {
+    // 1 / (rm * 10^rx) at rscale: 10^(rscale - rx) / rm, rounded half up.
+    const e = rscale - rx;
+    q = e >= 0 ? ((pow10(e) * 2n) / rm + 1n) / 2n : 0n;
+  }
+  return Numeric.of(neg ? -q : q, rscale);
 }

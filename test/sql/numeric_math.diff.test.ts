@@ -108,3 +108,27 @@ test('log(numeric), log10(numeric) and log(numeric, numeric)', async () => {
   const two = Array.from({ length: 300 }, () => `log(${randomNumeric(rng)}, ${randomNumeric(rng)})`);
   await run('log random sweep', batches([...one, ...two], 20));
 });
+
+test('power(numeric, numeric) and numeric ^', async () => {
+  const specials = ["'Infinity'::numeric", "'-Infinity'::numeric", "'NaN'::numeric", '2::numeric', '(-2)::numeric', '0.5::numeric', '(-0.5)::numeric', '1::numeric', '(-1)::numeric', '0::numeric', '0.5::numeric', '3::numeric', '(-3)::numeric'];
+  const pairs: string[] = [];
+  for (const x of specials) for (const y of specials) pairs.push(`SELECT power(${x}, ${y}) AS p, ${x} ^ ${y} AS q`);
+  await run('power special values and errors', pairs);
+  await run('power hand cases', [
+    hand(`power(2::numeric, 10::numeric); power(2.0::numeric, 0.5::numeric); power(10::numeric, -5::numeric); power(1.5::numeric, 40::numeric); power(0.1::numeric, 30::numeric); power(7::numeric, 100::numeric)`),
+    hand(`power(1.000001::numeric, 1000000::numeric); power(3::numeric, -7::numeric); power(2::numeric, 3.5::numeric); power(123.456::numeric, 7.89::numeric); power(0.001::numeric, 0.333::numeric)`),
+    hand(`power(2::numeric, 0.000::numeric); power(1.00::numeric, 5.5::numeric); power(0::numeric, 0::numeric); power(0.0::numeric, 2.50::numeric); power(-2.5::numeric, 3::numeric); power(-2.5::numeric, 4.000::numeric)`),
+    hand(`power(10::numeric, 1000::numeric); power(10::numeric, -1000::numeric); power(10::numeric, -1001::numeric); power(2::numeric, -3500::numeric); power(0.5::numeric, 1e10::numeric)`),
+    hand(`power(10::numeric, 131072::numeric)`),
+    hand(`power(2::numeric, 6000.5::numeric)`),
+    hand(`power(2::numeric, -9000.5::numeric); power(5::numeric, 1e-20::numeric)`),
+    hand(`power(10::numeric, 1e10::numeric)`),
+    hand(`power(-8::numeric, 1.5::numeric)`),
+    hand(`power(0::numeric, -1.5::numeric)`),
+  ]);
+  const rng = new Prng(SEED ^ 0x4d);
+  const exprs: string[] = [];
+  for (let i = 0; i < 150; i++) exprs.push(`power(${randomNumeric(rng, -5, 5)}, ${rng.int(2) ? '-' : ''}${randomNumeric(rng, -10, 1)})`);
+  for (let i = 0; i < 150; i++) exprs.push(`power(${rng.int(3) ? '' : '-'}${randomNumeric(rng, -10, 10)}, ${rng.int(41) - 20}::numeric)`);
+  await run('power random sweep', batches(exprs, 20));
+});

@@ -20,7 +20,7 @@ import {
   encodeBytea, decodeText, getByte, setByte, byteaOverlay, shaDigest, md5Bytea, crc32, crc32c, convertBytes, convertFrom, convertTo,
 } from '../../types/bytea_funcs.js';
 import {
-  absInt, absInt8, modInt, modInt8, powerFloat8, sqrtFloat8, cbrtFloat8, expFloat8, lnFloat8, log10Float8, degrees, radians, sqrtNumeric, lnNumeric, expNumeric, logNumeric,
+  absInt, absInt8, modInt, modInt8, powerFloat8, sqrtFloat8, cbrtFloat8, expFloat8, lnFloat8, log10Float8, degrees, radians, sqrtNumeric, powerNumeric, lnNumeric, expNumeric, logNumeric,
   gcdInt, lcmInt, gcdNumeric, lcmNumeric, factorialNumeric, widthBucketFloat8, widthBucketNumeric, numericScale, numericMinScale, numericTrimScale,
 } from '../../types/math_funcs.js';
 import { Numeric, numericAbs } from '../../types/numeric.js';
@@ -43,13 +43,6 @@ function popcount8(x: number): number {
   let n = 0;
   for (let v = x; v !== 0; v &= v - 1) n++;
   return n;
-}
-
-/** A function PostgreSQL has that vecgres does not compute yet (0A000 when called). */
-function notYet(what: string): () => never {
-  return () => {
-    throw new PgError(SQLSTATE.feature_not_supported, `${what} is not supported`);
-  };
 }
 
 /** Registers the string functions (varlena.c, oracle_compat.c, regexp.c). */
@@ -270,7 +263,7 @@ export function registerMathFunctions(add: Add): void {
   add('mod', f2(['int8', 'int8'], 'int8', (a, b) => modInt8(a as bigint, b as bigint)));
   for (const name of ['power', 'pow']) {
     add(name, f2(['float8', 'float8'], 'float8', (a, b) => powerFloat8(a as number, b as number)));
-    add(name, f2(['numeric', 'numeric'], 'numeric', notYet(`${name}(numeric, numeric)`)));
+    add(name, f2(['numeric', 'numeric'], 'numeric', (a, b) => powerNumeric(a as N, b as N)));
   }
   add('sqrt', f1(['float8'], 'float8', (a) => sqrtFloat8(a as number)));
   add('sqrt', f1(['numeric'], 'numeric', (a) => sqrtNumeric(a as N)));
