@@ -6,7 +6,7 @@
  * numeric is {@link Numeric}.
  */
 import { PgError, SQLSTATE } from '../common/errors.js';
-import { Numeric, NUMERIC_MIN_SIG_DIGITS, NUMERIC_MAX_DISPLAY_SCALE, numericCmp, pow10 } from './numeric.js';
+import { Numeric, NumericKind, NUMERIC_MAX_RESULT_SCALE, NUMERIC_MIN_SIG_DIGITS, NUMERIC_MAX_DISPLAY_SCALE, numericCmp, pow10 } from './numeric.js';
 
 function overflow(): PgError {
   return new PgError(SQLSTATE.numeric_value_out_of_range, 'value out of range: overflow');
@@ -164,6 +164,213 @@ export function sqrtNumericAt(x: Numeric, rscale: number): Numeric {
   const e = 2 * (rscale + 1) - x.scale;
   const r = e >= 0 ? isqrt(x.u * pow10(e)) : isqrt(x.u / pow10(-e));
   return Numeric.of((r + 5n) / 10n, rscale);
+}
+
+// ---------------------------------------------------------------------------------------
+// ln, exp and log over numeric (numeric.c's numeric_ln, numeric_exp, numeric_log). Each
+// result scale follows PostgreSQL's choice; the value is computed in BigInt fixed point with
+// guard digits and rounded half away from zero at that scale, so it is the correctly
+// rounded value, which is what PostgreSQL's ln_var / exp_var / log_var print.
+
+/** Extra decimal digits carried through the fixed-point series. */
+const GUARD_DIGITS = 12;
+
+function decDigits(x: bigint): number {
+  return x === 0n ? 0 : (x < 0n ? -x : x).toString().length;
+}
+
+/** x / 10^n rounded half away from zero (n may be negative: a multiplication). */
+function shiftRound(x: bigint, n: number): bigint {
+  if (n <= 0) return x * pow10(-n);
+  const d = pow10(n);
+  const h = d / 2n;
+  return x < 0n ? -((-x + h) / d) : (x + h) / d;
+}
+
+/** x / 10^n truncated (n may be negative: a multiplication). */
+function shiftTrunc(x: bigint, n: number): bigint {
+  return n <= 0 ? x * pow10(-n) : x / pow10(n);
+}
+
+/**
+ * ln(M / 10^W) * 10^W for 1 <= M / 10^W <= 10 (a few units off in the last place): square
+ * roots bring the argument under 1.01 (each halves the logarithm), then the series
+ * ln(m) = 2 atanh((m - 1) / (m + 1)) = 2 (z + z^3/3 + z^5/5 + ...), as ln_var does.
+ */
+function lnNearOne(M: bigint, W: number): bigint {
+  const one = pow10(W);
+  const limit = one + one / 100n;
+  let m = M;
+  let n = 0;
+  while (m > limit) {
+    m = isqrt(m * one);
+    n++;
+  }
+  const z = ((m - one) * one) / (m + one);
+  const z2 = (z * z) / one;
+  let term = z;
+  let sum = z;
+  for (let k = 3n; term !== 0n; k += 2n) {
+    term = (term * z2) / one;
+    sum += term / k;
+  }
+  return (sum * 2n) << BigInt(n);
+}
+
+let ln10Cache: { W: number; v: bigint } = { W: 0, v: 0n };
+
+/** ln(10) * 10^W (cached at the largest precision asked for so far). */
+function ln10Fixed(W: number): bigint {
+  if (ln10Cache.W < W) {
+    const w = W + GUARD_DIGITS;
+    ln10Cache = { W, v: shiftTrunc(lnNearOne(10n * pow10(w), w), GUARD_DIGITS) };
+  }
+  return shiftTrunc(ln10Cache.v, ln10Cache.W - W);
+}
+
+/**
+ * ln(u / 10^s) * 10^P for u > 0, within one unit: ln(m * 10^e) = ln(m) + e ln(10) with m in
+ * [1, 10), each part carried with guard digits.
+ */
+function lnFixed(u: bigint, s: number, P: number): bigint {
+  const e = decDigits(u) - s - 1;
+  const W = Math.max(P, 0) + GUARD_DIGITS + decDigits(BigInt(e));
+  const M = shiftTrunc(u, s + e - W);
+  return shiftTrunc(lnNearOne(M, W) + BigInt(e) * ln10Fixed(W), W - P);
+}
+
+function logOfZero(): PgError {
+  return new PgError(SQLSTATE.invalid_argument_for_logarithm, 'cannot take logarithm of zero');
+}
+
+function logOfNegative(): PgError {
+  return new PgError(SQLSTATE.invalid_argument_for_logarithm, 'cannot take logarithm of a negative number');
+}
+
+/** Decimal weight of the leading digit of a nonzero finite value (floor(log10 |x|)). */
+function decWeight(x: Numeric): number {
+  return decDigits(x.u) - x.scale - 1;
+}
+
+/**
+ * numeric.c's estimate_ln_dweight: the approximate decimal weight of ln(x), from x - 1 near 1
+ * and otherwise from a double estimate over the leading two base-10000 digits.
+ */
+function estimateLnDweight(x: Numeric): number {
+  if (x.u <= 0n) return 0;
+  const one = pow10(x.scale);
+  if (x.u * 10n >= 9n * one && x.u * 10n <= 11n * one) {
+    const d = x.u - one;
+    return d === 0n ? 0 : decDigits(d) - x.scale - 1;
+  }
+  // The base-10000 digits: weight w of the leading one; `lead` is digits[0], `two` digits[0..1].
+  const w = Math.floor(decWeight(x) / 4);
+  const lead = shiftTrunc(x.u, x.scale + 4 * w);
+  const two = shiftTrunc(x.u, x.scale + 4 * (w - 1));
+  const more = two % 10000n !== 0n || shiftTrunc(two, -(x.scale + 4 * (w - 1))) !== x.u;
+  const digits = more ? Number(two) : Number(lead);
+  const dweight = more ? (w - 1) * 4 : w * 4;
+  const lnVar = Math.log(digits) + dweight * 2.302585092994046;
+  return Math.trunc(Math.log10(Math.abs(lnVar)));
+}
+
+function clampScale(r: number): number {
+  return Math.min(Math.max(r, 0), NUMERIC_MAX_DISPLAY_SCALE);
+}
+
+/**
+ * ln(numeric) (numeric_ln): the natural logarithm, correctly rounded at rscale =
+ * max(16 - estimate_ln_dweight(x), dscale(x)), within 0..1000. ln(NaN) = NaN, ln(Infinity) =
+ * Infinity.
+ * @throws PgError 2201E `cannot take logarithm of zero` / `cannot take logarithm of a negative
+ *   number` (also for -Infinity).
+ */
+export function lnNumeric(x: Numeric): Numeric {
+  if (x.kind === NumericKind.NegInf) throw logOfNegative();
+  if (!x.isFinite()) return x;
+  if (x.u === 0n) throw logOfZero();
+  if (x.u < 0n) throw logOfNegative();
+  const rscale = clampScale(Math.max(NUMERIC_MIN_SIG_DIGITS - estimateLnDweight(x), x.scale));
+  return Numeric.of(shiftRound(lnFixed(x.u, x.scale, rscale + GUARD_DIGITS), GUARD_DIGITS), rscale);
+}
+
+/**
+ * log(b numeric, x numeric) (numeric_log, log_var): ln(x) / ln(b), correctly rounded at rscale
+ * = max(16 - (dw(x) - dw(b)), dscale(b), dscale(x)) within 0..1000, dw = estimate_ln_dweight.
+ * log(numeric) and log10(numeric) are log(10, x). NaN in either gives NaN; log(Infinity,
+ * Infinity) = NaN, log(Infinity, x) = 0, log(b, Infinity) = Infinity.
+ * @throws PgError 2201E `cannot take logarithm of zero` / `... of a negative number`; 22012
+ *   `division by zero` for base 1.
+ */
+export function logNumeric(b: Numeric, x: Numeric): Numeric {
+  if (!b.isFinite() || !x.isFinite()) {
+    if (b.isNaN() || x.isNaN()) return Numeric.NaN;
+    if (b.sign() < 0 || x.sign() < 0) throw logOfNegative();
+    if (b.sign() === 0 || x.sign() === 0) throw logOfZero();
+    if (b.kind === NumericKind.PosInf) return x.kind === NumericKind.PosInf ? Numeric.NaN : Numeric.ZERO;
+    return Numeric.PosInf;
+  }
+  if (b.u === 0n || x.u === 0n) throw logOfZero();
+  if (b.u < 0n || x.u < 0n) throw logOfNegative();
+  const dwB = estimateLnDweight(b);
+  const dwX = estimateLnDweight(x);
+  const rscale = clampScale(Math.max(NUMERIC_MIN_SIG_DIGITS - (dwX - dwB), b.scale, x.scale));
+  // ln(1) = 0: log_var's division fails.
+  if (b.u === pow10(b.scale)) throw new PgError(SQLSTATE.division_by_zero, 'division by zero');
+  // The quotient needs R significant digits; each logarithm (of decimal weight about dw) is
+  // taken to R - dw places plus slack for the estimates.
+  const R = rscale + GUARD_DIGITS + Math.max(dwX - dwB, 0) + 2;
+  const pB = Math.max(R - dwB + 3, GUARD_DIGITS);
+  const pX = Math.max(R - dwX + 3, GUARD_DIGITS);
+  const lb = lnFixed(b.u, b.scale, pB);
+  const lx = lnFixed(x.u, x.scale, pX);
+  // (lx / 10^pX) / (lb / 10^pB) at rscale + GUARD_DIGITS places.
+  const q = shiftTrunc(lx, pX - pB - rscale - GUARD_DIGITS) / lb;
+  return Numeric.of(shiftRound(q, GUARD_DIGITS), rscale);
+}
+
+/**
+ * exp(numeric) (numeric_exp): e^x correctly rounded at rscale = max(16 - trunc(x * 0.4343),
+ * dscale(x)) within 0..1000 (the estimate clamped to +-2000 first). exp(NaN) = NaN,
+ * exp(Infinity) = Infinity, exp(-Infinity) = 0. Like exp_var, |x| >= 6000 is zero (at rscale)
+ * when negative.
+ * @throws PgError 22003 `value overflows numeric format` for x >= 6000 or a result beyond the
+ *   numeric range.
+ */
+export function expNumeric(x: Numeric): Numeric {
+  if (x.kind === NumericKind.NaN || x.kind === NumericKind.PosInf) return x;
+  if (x.kind === NumericKind.NegInf) return Numeric.ZERO;
+  const xd = Number(x.toString());
+  const est = Math.min(Math.max(xd * 0.434294481903252, -2000), 2000);
+  const rscale = clampScale(Math.max(NUMERIC_MIN_SIG_DIGITS - Math.trunc(est), x.scale));
+  return expAt(x, rscale);
+}
+
+/** exp_var: e^x for a finite x, correctly rounded at rscale. */
+function expAt(x: Numeric, rscale: number): Numeric {
+  const xd = Number(x.toString());
+  if (Math.abs(xd) >= 6000) {
+    if (xd > 0) throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value overflows numeric format');
+    return Numeric.of(0n, rscale);
+  }
+  if (x.u === 0n) return Numeric.of(pow10(rscale), rscale);
+  // e^x = 10^k e^r, r = x - k ln(10) in about [0, ln 10); e^r carries the significant digits.
+  const k = Math.floor(xd / Math.LN10);
+  const SQUARINGS = 16;
+  const W = Math.max(rscale + k + 1, 0) + 2 * GUARD_DIGITS + 6;
+  const kd = decDigits(BigInt(k));
+  const one = pow10(W);
+  const r = shiftTrunc(x.u, x.scale - W) - shiftTrunc(BigInt(k) * ln10Fixed(W + kd), kd);
+  // e^(r / 2^16) by its Taylor series, then squared 16 times.
+  const t = r / (1n << BigInt(SQUARINGS));
+  let term = one;
+  let sum = one;
+  for (let i = 1n; term !== 0n; i++) {
+    term = (term * t) / one / i;
+    sum += term;
+  }
+  for (let i = 0; i < SQUARINGS; i++) sum = (sum * sum) / one;
+  return Numeric.of(shiftRound(sum, W - rscale - k), rscale);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -351,4 +558,148 @@ export function numericMinScale(x: Numeric): number | null {
 export function numericTrimScale(x: Numeric): Numeric {
   const s = numericMinScale(x);
   return s === null ? x : Numeric.of(x.u / pow10(x.scale - s), s);
+}
+
+// ---------------------------------------------------------------------------------------
+// power over numeric (numeric.c's numeric_power, power_var, power_var_int).
+
+const ONE = Numeric.fromInt(1);
+
+function complexPower(): PgError {
+  return new PgError(SQLSTATE.invalid_argument_for_power_function, 'a negative number raised to a non-integer power yields a complex result');
+}
+
+function zeroToNegative(): PgError {
+  return new PgError(SQLSTATE.invalid_argument_for_power_function, 'zero raised to a negative power is undefined');
+}
+
+function isIntegral(x: Numeric): boolean {
+  return x.u % pow10(x.scale) === 0n;
+}
+
+/** The largest decimal-digit count of base^n that power computes exactly (beyond it, with guard digits). */
+const POWER_EXACT_DIGITS = 20000;
+
+/**
+ * power(numeric, numeric) and numeric `^` (numeric_power): PostgreSQL 18's rules for NaN and
+ * Infinity (POSIX pow's); integer exponents as power_var_int (result scale from a double
+ * estimate of the result's decimal weight, the exact power rounded there); other exponents
+ * as power_var, e^(y ln x) with ln and the product rounded at power_var's local scales.
+ * @throws PgError 2201F for 0 ^ negative and negative ^ non-integer; 22003 `value overflows
+ *   numeric format`.
+ */
+export function powerNumeric(b: Numeric, e: Numeric): Numeric {
+  if (b.isNaN()) return e.isFinite() && e.u === 0n ? ONE : Numeric.NaN;
+  if (e.isNaN()) return b.isFinite() && numericCmp(b, ONE) === 0 ? ONE : Numeric.NaN;
+  const s1 = b.sign();
+  const s2 = e.sign();
+  if (s1 === 0 && s2 < 0) throw zeroToNegative();
+  if (s1 < 0 && e.isFinite() && !isIntegral(e)) throw complexPower();
+  if (!b.isFinite() || !e.isFinite()) {
+    if (!e.isFinite()) {
+      if (b.isFinite()) {
+        const cmp = numericCmp(b.u < 0n ? Numeric.unchecked(-b.u, b.scale) : b, ONE);
+        if (cmp === 0) return ONE;
+        if (b.u === 0n) return Numeric.ZERO;
+        return (cmp > 0) === (s2 > 0) ? Numeric.PosInf : Numeric.ZERO;
+      }
+      return s2 > 0 ? Numeric.PosInf : Numeric.ZERO;
+    }
+    if (s2 === 0) return ONE;
+    if (s2 < 0) return Numeric.ZERO;
+    if (s1 > 0) return Numeric.PosInf;
+    const odd = (e.u / pow10(e.scale)) % 2n !== 0n;
+    return odd ? Numeric.NegInf : Numeric.PosInf;
+  }
+  if (isIntegral(e)) {
+    const n = e.u / pow10(e.scale);
+    if (n >= -2147483648n && n <= 2147483647n) return powerInt(b, Number(n), e.scale);
+  }
+  if (b.u === 0n) return Numeric.of(0n, NUMERIC_MIN_SIG_DIGITS);
+  const neg = b.u < 0n && (e.u / pow10(e.scale)) % 2n !== 0n;
+  const absU = b.u < 0n ? -b.u : b.u;
+  const ab = Numeric.unchecked(absU, b.scale);
+  const lnDw = estimateLnDweight(ab);
+  // ln(base) * exp at low precision, for the result's decimal weight.
+  const lowScale = Math.max(8 - lnDw, 0);
+  const lnNum = (local: number): bigint => {
+    const lb = shiftRound(lnFixed(absU, b.scale, local + GUARD_DIGITS), GUARD_DIGITS);
+    return shiftRound(lb * e.u, e.scale);
+  };
+  const low = lnNum(lowScale);
+  let val = Number(Numeric.unchecked(low, lowScale).toString());
+  if (Math.abs(val) > NUMERIC_MAX_RESULT_SCALE * 3.01) {
+    if (val > 0) throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value overflows numeric format');
+    return Numeric.of(0n, NUMERIC_MAX_DISPLAY_SCALE);
+  }
+  val *= 0.434294481903252;
+  const rscale = clampScale(Math.max(NUMERIC_MIN_SIG_DIGITS - Math.trunc(val), b.scale, e.scale));
+  const sig = Math.max(rscale + Math.trunc(val), 0);
+  const local = Math.max(sig - lnDw + 8, 0);
+  const r = expAt(Numeric.unchecked(lnNum(local), local), rscale);
+  return neg && r.u !== 0n ? Numeric.of(-r.u, r.scale) : r;
+}
+
+/** power_var_int: base ^ n for an int32 n, exact and then rounded at power_var_int's scale. */
+function powerInt(b: Numeric, n: number, eScale: number): Numeric {
+  let f = 0;
+  if (b.u !== 0n) {
+    const absU = b.u < 0n ? -b.u : b.u;
+    // base ~= F * 10^p over its leading (at most four) base-10000 digits, as the double loop.
+    const w = Math.floor(decWeight(b) / 4);
+    let tz = 0;
+    while ((absU / pow10(tz)) % 10n === 0n) tz++;
+    const ndigits = w - Math.floor((tz - b.scale) / 4) + 1;
+    const count = Math.min(ndigits, 4);
+    const low = w - count + 1;
+    const F = Number(shiftTrunc(absU, b.scale + 4 * low));
+    f = n * (Math.log10(F) + 4 * low);
+  }
+  if (f > (0x7fff + 1) * 4) throw new PgError(SQLSTATE.numeric_value_out_of_range, 'value overflows numeric format');
+  if (f + 1 < -NUMERIC_MAX_DISPLAY_SCALE) return Numeric.of(0n, NUMERIC_MAX_DISPLAY_SCALE);
+  const rscale = clampScale(Math.max(NUMERIC_MIN_SIG_DIGITS - Math.trunc(f), b.scale, eScale));
+  if (n === 0) return Numeric.of(pow10(rscale), rscale);
+  if (b.u === 0n) return Numeric.of(0n, rscale);
+  const k = Math.abs(n);
+  if (decDigits(b.u) * k > POWER_EXACT_DIGITS) return powerIntApprox(b, n, rscale, f);
+  // base^k = u^k / 10^(s k), exact.
+  const num = b.u ** BigInt(k);
+  const sk = b.scale * k;
+  if (n > 0) return Numeric.of(shiftRound(num, sk - rscale), rscale);
+  // 10^(s k) / u^k at rscale, rounded half away from zero.
+  const top = pow10(sk + rscale) * 2n;
+  const absNum = num < 0n ? -num : num;
+  const q = (top / absNum + 1n) / 2n;
+  return Numeric.of(num < 0n ? -q : q, rscale);
+}
+
+/**
+ * base ^ n when the exact power is too long to form: square-and-multiply on a mantissa kept
+ * to the result's significant digits plus guard digits (as power_var_int's varying local
+ * scales), then rounded at rscale; f is the estimated decimal weight of the result.
+ */
+function powerIntApprox(b: Numeric, n: number, rscale: number, f: number): Numeric {
+  const k = Math.abs(n);
+  const P = Math.max(rscale + Math.trunc(f), 0) + 2 * GUARD_DIGITS + String(k).length + 2;
+  // value = m * 10^x; each product truncated to P + 2 digits.
+  const trim = (m: bigint, x: number): [bigint, number] => {
+    const cut = decDigits(m) - (P + 2);
+    return cut > 0 ? [m / pow10(cut), x + cut] : [m, x];
+  };
+  let [bm, bx] = trim(b.u < 0n ? -b.u : b.u, -b.scale);
+  let rm = 1n;
+  let rx = 0;
+  for (let bits = k; bits > 0; bits = Math.floor(bits / 2)) {
+    if (bits % 2 === 1) [rm, rx] = trim(rm * bm, rx + bx);
+    if (bits > 1) [bm, bx] = trim(bm * bm, bx + bx);
+  }
+  const neg = b.u < 0n && k % 2 === 1;
+  let q: bigint;
+  if (n > 0) q = shiftRound(rm, -rx - rscale);
+  else {
+    // 1 / (rm * 10^rx) at rscale: 10^(rscale - rx) / rm, rounded half up.
+    const e = rscale - rx;
+    q = e >= 0 ? ((pow10(e) * 2n) / rm + 1n) / 2n : 0n;
+  }
+  return Numeric.of(neg ? -q : q, rscale);
 }

@@ -24,10 +24,10 @@ import {
   encodeBytea, decodeText, getByte, setByte, byteaOverlay, shaDigest, md5Bytea, crc32, crc32c, convertBytes, convertFrom, convertTo,
 } from '../../types/bytea_funcs.js';
 import {
-  absInt, absInt8, modInt, modInt8, powerFloat8, sqrtFloat8, cbrtFloat8, expFloat8, lnFloat8, log10Float8, degrees, radians, sqrtNumeric,
+  absInt, absInt8, modInt, modInt8, powerFloat8, sqrtFloat8, cbrtFloat8, expFloat8, lnFloat8, log10Float8, degrees, radians, sqrtNumeric, powerNumeric, lnNumeric, expNumeric, logNumeric,
   gcdInt, lcmInt, gcdNumeric, lcmNumeric, factorialNumeric, widthBucketFloat8, widthBucketNumeric, numericScale, numericMinScale, numericTrimScale,
 } from '../../types/math_funcs.js';
-import { type Numeric, numericAbs } from '../../types/numeric.js';
+import { Numeric, numericAbs } from '../../types/numeric.js';
 import { PgArray } from '../../types/pgarray.js';
 import * as trig from '../../types/trig_funcs.js';
 import { checkInt2 } from '../../types/int.js';
@@ -36,6 +36,8 @@ import { type BitString, bitCount, bitGetBit, bitPosition, bitSetBit, bitSubstri
 type Add = (name: string, o: Overload) => void;
 type S = string;
 
+/** log(numeric) and log10(numeric) are log(10, x) in pg_proc. */
+const TEN = Numeric.fromInt(10);
 const f1 = (args: SqlType[], result: SqlType, impl: (a: Value) => Value): Overload => ({ args, result, impl });
 const f2 = (args: SqlType[], result: SqlType, impl: (a: Value, b: Value) => Value): Overload => ({ args, result, impl });
 const fn = (args: SqlType[], result: SqlType, impl: (a: Value[]) => Value): Overload => ({ args, result, impl, nary: true });
@@ -45,13 +47,6 @@ function popcount8(x: number): number {
   let n = 0;
   for (let v = x; v !== 0; v &= v - 1) n++;
   return n;
-}
-
-/** A function PostgreSQL has that vecgres does not compute yet (0A000 when called). */
-function notYet(what: string): () => never {
-  return () => {
-    throw new PgError(SQLSTATE.feature_not_supported, `${what} is not supported`);
-  };
 }
 
 /** Registers the string functions (varlena.c, oracle_compat.c, regexp.c). */
@@ -320,20 +315,20 @@ export function registerMathFunctions(add: Add): void {
   add('mod', f2(['int8', 'int8'], 'int8', (a, b) => modInt8(a as bigint, b as bigint)));
   for (const name of ['power', 'pow']) {
     add(name, f2(['float8', 'float8'], 'float8', (a, b) => powerFloat8(a as number, b as number)));
-    add(name, f2(['numeric', 'numeric'], 'numeric', notYet(`${name}(numeric, numeric)`)));
+    add(name, f2(['numeric', 'numeric'], 'numeric', (a, b) => powerNumeric(a as N, b as N)));
   }
   add('sqrt', f1(['float8'], 'float8', (a) => sqrtFloat8(a as number)));
   add('sqrt', f1(['numeric'], 'numeric', (a) => sqrtNumeric(a as N)));
   add('cbrt', f1(['float8'], 'float8', (a) => cbrtFloat8(a as number)));
   add('exp', f1(['float8'], 'float8', (a) => expFloat8(a as number)));
-  add('exp', f1(['numeric'], 'numeric', notYet('exp(numeric)')));
+  add('exp', f1(['numeric'], 'numeric', (a) => expNumeric(a as N)));
   add('ln', f1(['float8'], 'float8', (a) => lnFloat8(a as number)));
-  add('ln', f1(['numeric'], 'numeric', notYet('ln(numeric)')));
+  add('ln', f1(['numeric'], 'numeric', (a) => lnNumeric(a as N)));
   for (const name of ['log', 'log10']) {
     add(name, f1(['float8'], 'float8', (a) => log10Float8(a as number)));
-    add(name, f1(['numeric'], 'numeric', notYet(`${name}(numeric)`)));
+    add(name, f1(['numeric'], 'numeric', (a) => logNumeric(TEN, a as N)));
   }
-  add('log', f2(['numeric', 'numeric'], 'numeric', notYet('log(numeric, numeric)')));
+  add('log', f2(['numeric', 'numeric'], 'numeric', (a, b) => logNumeric(a as N, b as N)));
   // gcd / lcm over integer, bigint and numeric; smallint arguments fit both integer forms, so
   // PostgreSQL (and the resolver) call them ambiguous.
   for (const t of ['int4', 'int8'] as const) {
