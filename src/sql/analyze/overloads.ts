@@ -194,12 +194,21 @@ for (const [name, f] of f8) add(funcs, name, { args: ['float8'], result: 'float8
 // integer index, #> / #>> with a text[] path, containment, key existence, || and -.
 type J = Jsonb;
 const textArray = (a: Value) => (a as PgArray).elems as (string | null)[];
-add(ops, '->', { args: ['jsonb', 'text'], result: 'jsonb', impl: (a: Value, b: Value) => jsonbField(a as J, b as string) });
-add(ops, '->', { args: ['jsonb', 'int4'], result: 'jsonb', impl: (a: Value, b: Value) => jsonbElement(a as J, b as number) });
-add(ops, '->>', { args: ['jsonb', 'text'], result: 'text', impl: (a: Value, b: Value) => jsonbAsText(jsonbField(a as J, b as string)) });
-add(ops, '->>', { args: ['jsonb', 'int4'], result: 'text', impl: (a: Value, b: Value) => jsonbAsText(jsonbElement(a as J, b as number)) });
-add(ops, '#>', { args: ['jsonb', 'text[]'], result: 'jsonb', impl: (a: Value, b: Value) => jsonbPath(a as J, textArray(b)) });
-add(ops, '#>>', { args: ['jsonb', 'text[]'], result: 'text', impl: (a: Value, b: Value) => jsonbAsText(jsonbPath(a as J, textArray(b))) });
+/**
+ * The path operators of jsonb and of json: `->` by key or index, `->>` the same as text,
+ * `#>` / `#>>` by a path. `field`, `element` and `path` return the sub-value (null where it
+ * leads nowhere), `asText` turns one into `->>`'s text.
+ */
+function pathOperators<T extends Value>(type: 'jsonb' | 'json', field: (j: T, k: string) => T | null, element: (j: T, i: number) => T | null,
+  path: (j: T, p: (string | null)[]) => T | null, asText: (j: T | null) => string | null): void {
+  add(ops, '->', { args: [type, 'text'], result: type, impl: (a: Value, b: Value) => field(a as T, b as string) });
+  add(ops, '->', { args: [type, 'int4'], result: type, impl: (a: Value, b: Value) => element(a as T, b as number) });
+  add(ops, '->>', { args: [type, 'text'], result: 'text', impl: (a: Value, b: Value) => asText(field(a as T, b as string)) });
+  add(ops, '->>', { args: [type, 'int4'], result: 'text', impl: (a: Value, b: Value) => asText(element(a as T, b as number)) });
+  add(ops, '#>', { args: [type, 'text[]'], result: type, impl: (a: Value, b: Value) => path(a as T, textArray(b)) });
+  add(ops, '#>>', { args: [type, 'text[]'], result: 'text', impl: (a: Value, b: Value) => asText(path(a as T, textArray(b))) });
+}
+pathOperators<J>('jsonb', jsonbField, jsonbElement, jsonbPath, jsonbAsText);
 add(ops, '@>', { args: ['jsonb', 'jsonb'], result: 'bool', impl: (a: Value, b: Value) => jsonbContains(a as J, b as J) });
 add(ops, '<@', { args: ['jsonb', 'jsonb'], result: 'bool', impl: (a: Value, b: Value) => jsonbContains(b as J, a as J) });
 add(ops, '?', { args: ['jsonb', 'text'], result: 'bool', impl: (a: Value, b: Value) => jsonbExists(a as J, b as string) });
@@ -224,12 +233,7 @@ add(funcs, 'jsonb_strip_nulls', { args: ['jsonb', 'bool'], result: 'jsonb', impl
 add(funcs, 'jsonb_pretty', { args: ['jsonb'], result: 'text', impl: (a: Value) => jsonbPretty(a as J) });
 // json's own operators and functions (a json value is its source text): what they return is
 // the source span of the sub-value, never a re-printed one.
-add(ops, '->', { args: ['json', 'text'], result: 'json', impl: (a: Value, b: Value) => jsonField(a as string, b as string) });
-add(ops, '->', { args: ['json', 'int4'], result: 'json', impl: (a: Value, b: Value) => jsonElement(a as string, b as number) });
-add(ops, '->>', { args: ['json', 'text'], result: 'text', impl: (a: Value, b: Value) => jsonAsText(jsonField(a as string, b as string)) });
-add(ops, '->>', { args: ['json', 'int4'], result: 'text', impl: (a: Value, b: Value) => jsonAsText(jsonElement(a as string, b as number)) });
-add(ops, '#>', { args: ['json', 'text[]'], result: 'json', impl: (a: Value, b: Value) => jsonPath(a as string, textArray(b)) });
-add(ops, '#>>', { args: ['json', 'text[]'], result: 'text', impl: (a: Value, b: Value) => jsonAsText(jsonPath(a as string, textArray(b))) });
+pathOperators<string>('json', jsonField, jsonElement, jsonPath, jsonAsText);
 add(funcs, 'json_typeof', { args: ['json'], result: 'text', impl: (a: Value) => jsonTypeof(a as string) });
 add(funcs, 'json_array_length', { args: ['json'], result: 'int4', impl: (a: Value) => jsonArrayLength(a as string) });
 add(funcs, 'json_strip_nulls', { args: ['json'], result: 'json', impl: (a: Value) => jsonStripNulls(a as string, false) });
