@@ -988,7 +988,11 @@ export function format(fmt: string, args: readonly (string | null)[], widthArg: 
  *   escape-double-quote separator.
  */
 export function similarToEscape(pattern: string, escape?: string): string {
-  const [a, b, c] = similarParts(pattern, escape);
+  return joinSimilarParts(similarParts(pattern, escape));
+}
+
+/** The anchored ARE of a SIMILAR pattern's translated parts (see similarToEscape). */
+function joinSimilarParts([a, b, c]: readonly string[]): string {
   if (b === undefined) return `^(?:${a})$`;
   return c === undefined ? `^(?:${a}){1,1}?(${b})$` : `^(?:${a}){1,1}?(${b}){1,1}(?:${c})$`;
 }
@@ -1065,7 +1069,7 @@ function similarParts(pattern: string, escape?: string): string[] {
  */
 export function substringSimilar(s: string, pattern: string, escape: string): string | null {
   const parts = similarParts(pattern, escape);
-  if (!regexMatches(s, similarToEscape(pattern, escape), false)) return null;
+  if (!regexMatches(s, joinSimilarParts(parts), false)) return null;
   if (parts.length === 1) return s;
   const [first, middle, last] = parts.map((p) => `^(?:${p})$`) as [string, string, string | undefined];
   // Offsets of code point boundaries, so no split falls inside a surrogate pair.
