@@ -36,8 +36,9 @@ import type { IndexBuildProgress } from './sql/env.js';
 import type { Value } from './storage/table.js';
 import { formatFloat4, formatFloat8 } from './types/float.js';
 import { PgArray } from './types/pgarray.js';
+import { EnumValue } from './types/enum_value.js';
 import { typeIoByName } from './types/type_io.js';
-import { TYPE_OID, valueToText, type SqlType, type RegCatalog } from './sql/analyze/types.js';
+import { valueToText, type SqlType, type RegCatalog, typeOid } from './sql/analyze/types.js';
 import { formatArray } from './sql/analyze/arrays.js';
 import type { Notification } from './sql/env.js';
 import { dumpCatalog, type DumpOptions, type DumpSummary } from './sql/dump/dump.js';
@@ -861,7 +862,7 @@ function elementParser(type: SqlType, dbParsers: ParserOptions): ((text: string,
   if (!type.endsWith('[]')) return undefined;
   const elem = type.slice(0, -2) as SqlType;
   if (elem === 'vector' || elem === 'halfvec' || elem === 'sparsevec') return undefined;
-  const p = dbParsers[TYPE_OID[elem]];
+  const p = dbParsers[typeOid(elem)];
   if (p === undefined) return undefined;
   return (text, _oid) => mapArrayText(text, (x) => (p as (t: string, oid?: number) => unknown)(x));
 }
@@ -907,6 +908,8 @@ function mapArrayText(text: string, f: (elem: string) => unknown): unknown[] {
 function outputValue(v: Value, type: string, vecArrays: boolean, reg?: Pick<RegCatalog, 'relationName' | 'userType'>, floatDigits = 1): unknown {
   if (v === null) return null;
   if (v instanceof PgArray) return outputArray(v, type as SqlType, reg, floatDigits);
+  // An enum value: its label, as PGlite returns the text of a type it has no parser for.
+  if (v instanceof EnumValue) return v.label;
   // PGlite parses the number from float4out / float8out's text: with extra_float_digits <= 0
   // that is the value rounded to fewer digits.
   if (floatDigits <= 0 && type === 'float8') return Number(formatFloat8(v as number, floatDigits));

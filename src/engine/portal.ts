@@ -14,10 +14,11 @@ import { UTC_ZONE } from '../types/timezone.js';
 import { PgError, SQLSTATE, pgErr } from '../common/errors.js';
 import { parseSql, type RawStatement } from '../sql/parser/parse.js';
 import type { SqlEnv } from '../sql/env.js';
-import { TYPE_OID, valueToText, type SqlType } from '../sql/analyze/types.js';
+import { TYPE_OID, valueToText, type SqlType, typeOid } from '../sql/analyze/types.js';
 import type { Value } from '../storage/table.js';
 import { describeStatement, type PreparedCache, type ResultField, type StatementResult } from '../sql/exec/statement.js';
-import { typeIoByOid } from '../types/type_io.js';
+import { typeIoByOid, typeIoByName } from '../types/type_io.js';
+import { isEnumSqlType } from '../types/enum_value.js';
 import { wallClockUs } from '../types/datetime_funcs.js';
 import type { PreparedStatement } from '../sql/exec/prepared.js';
 
@@ -92,7 +93,7 @@ function typeOfOid(oid: number): SqlType {
 }
 
 function oidOfType(t: SqlType): number {
-  return t === 'unknown' ? 705 : TYPE_OID[t];
+  return t === 'unknown' ? 705 : typeOid(t);
 }
 
 /**
@@ -125,7 +126,8 @@ export function decodeParams(stmt: PreparedStatement, name: string, values: read
       continue;
     }
     if (format !== 1) throw new PgError(SQLSTATE.protocol_violation, `unsupported format code: ${format}`);
-    const io = typeIoByOid(stmt.paramOids[i]!);
+    // An enum type's parameter arrives as its label (enum_recv), read by enum_in at execution.
+    const io = typeIoByOid(stmt.paramOids[i]!) ?? (isEnumSqlType(types[i]!) ? typeIoByName(types[i]!) : undefined);
     if (io === undefined) throw pgErr.featureNotSupported(`binary format for parameter $${i + 1} of type ${types[i]}`);
     try {
       out[i] = io.recv(v, -1);

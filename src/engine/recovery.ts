@@ -267,13 +267,14 @@ export function recover(fs: StorageBackend, dir: string, env: SqlEnv, opts: Dura
     for (const t of loaded) t.dispose();
     throw e;
   }
+  // Enum types before tables: a table's enum values are swapped for their labels' interned ones.
+  for (const d of meta.types) catalog.adoptEnumType(d);
   for (const t of loaded) catalog.adoptTable(t);
   for (const v of meta.sequences) adoptSequence(catalog, v);
   if (meta.extensions === null) catalog.extensionsKnown = false;
   else for (const e of meta.extensions) catalog.adoptExtension(e);
   for (const v of meta.views) catalog.adoptView(v);
   for (const d of meta.schemas) catalog.adoptSchema(d);
-  for (const d of meta.types) catalog.adoptEnumType(d);
   // A checkpoint written before oids were stored has none: its objects are numbered on first
   // use, in a deterministic order, as they always were.
   if (meta.oids !== null) {

@@ -16,6 +16,7 @@ import { AdvisoryLocks } from './advisory_locks.js';
 import { ObjectIds, type OidAssignment } from './object_ids.js';
 import type { ViewDef } from './view.js';
 import type { EnumTypeDef } from './enum_type.js';
+import { EnumValue, enumSqlType, isEnumSqlType, enumTypeOid } from '../types/enum_value.js';
 import { splitRelationKey, type SchemaDef } from './schema_def.js';
 import { checkSetval, defaultSequenceDef, freshState, nextvalStep, type Sequence, type SequenceDef, type SequenceType } from './sequence.js';
 
@@ -250,6 +251,19 @@ export class Catalog {
   private readonly extensions = new Map<string, ExtensionRecord>();
   /** User-defined enum types by name (all in schema public); listed in oid order. */
   private readonly enumTypes = new Map<string, EnumTypeDef>();
+  /**
+   * The one value object of each enum label, by pg_enum oid (types/enum_value.ts): rows,
+   * constants and index keys refer to these, and a label's rename or new sort position
+   * changes the object in place ({@link syncEnumValues}). Labels of a dropped or rolled-back
+   * type stay (their oids are never reused).
+   */
+  private readonly enumValues = new Map<number, EnumValue>();
+  /**
+   * Labels ALTER TYPE ... ADD VALUE added in a transaction still in flight, by pg_enum oid:
+   * the adding transaction, which may not use them yet (55P04), as PostgreSQL's
+   * EnsureEnumValueIsUsable; to others they do not exist yet.
+   */
+  private readonly pendingEnumLabels = new Map<number, number>();
   /** Schemas CREATE SCHEMA made (schema_def.ts), by name; `public` and the system ones are not here. */
   private readonly schemas = new Map<string, SchemaDef>();
   /**
@@ -622,6 +636,17 @@ export class Catalog {
   /** Installs a table read from a checkpoint (recovery only; not logged). */
   adoptTable(t: Table): void {
     this.tables.set(t.name, t);
+    // Rows of enum columns were read as copies of their labels' values: intern them.
+    const cols = t.def.columns.flatMap((c, i) => (isEnumSqlType(c.type) ? [i] : []));
+    for (const c of cols) {
+      for (let r = 0; r < t.slots; r++) {
+        const v = t.get(c, r);
+        if (v instanceof EnumValue) {
+          const mine = this.enumValues.get(v.oid);
+          if (mine !== undefined && mine !== v) t.setValue(c, r, mine);
+        }
+      }
+    }
     this.version++;
   }
 
@@ -919,6 +944,58 @@ export class Catalog {
   /** Installs an enum type of a checkpoint's metadata (not logged). */
   adoptEnumType(def: EnumTypeDef): void {
     this.enumTypes.set(def.name, def);
+    this.syncEnumValues(def);
+  }
+
+  /** Makes the interned value of each of `def`'s labels carry the label and sort position `def` gives it. */
+  private syncEnumValues(def: EnumTypeDef): void {
+    for (const l of def.labels) {
+      const v = this.enumValues.get(l.oid);
+      if (v === undefined) {
+        this.enumValues.set(l.oid, new EnumValue(l.oid, l.label, l.sortOrder));
+      } else {
+        v.label = l.label;
+        v.sortOrder = l.sortOrder;
+      }
+    }
+  }
+
+  /**
+   * The value of `label` of enum type `def` as transaction `xid` (0: none) may use it: the
+   * interned value; `pending` when `xid` itself added the label by an ALTER TYPE ... ADD VALUE
+   * still in flight to a type it did not create (unusable until it commits: 55P04); null when
+   * the type has no such label (or another transaction is adding it).
+   */
+  enumLabelValue(def: EnumTypeDef, label: string, xid: number): EnumValue | 'pending' | null {
+    const l = def.labels.find((x) => x.label === label);
+    if (l === undefined) return null;
+    const adder = this.pendingEnumLabels.get(l.oid);
+    if (adder !== undefined) return adder === xid ? 'pending' : null;
+    return this.enumValues.get(l.oid)!;
+  }
+
+  /** The interned value of a label read back from a log record or a checkpoint (a copy of it). */
+  private internEnumRow(def: TableDef, row: readonly Value[]): readonly Value[] {
+    let out: Value[] | null = null;
+    for (let c = 0; c < def.columns.length; c++) {
+      if (!isEnumSqlType(def.columns[c]!.type)) continue;
+      const v = row[c];
+      if (!(v instanceof EnumValue)) continue;
+      const mine = this.enumValues.get(v.oid);
+      if (mine === undefined || mine === v) continue;
+      out ??= [...row];
+      out[c] = mine;
+    }
+    return out ?? row;
+  }
+
+  /** The columns (table and column names, in table order) whose type is the enum type with pg_type oid `oid`. */
+  enumTypeUsers(oid: number): { table: string; column: string }[] {
+    const out: { table: string; column: string }[] = [];
+    for (const t of this.tables.values()) {
+      for (const c of t.def.columns) if (isEnumSqlType(c.type) && enumTypeOid(c.type) === oid) out.push({ table: t.name, column: c.name });
+    }
+    return out;
   }
 
   /**
@@ -953,6 +1030,7 @@ export class Catalog {
     if (this.enumTypes.has(def.name) || this.tables.has(def.name) || this.views.has(def.name)) throw new PgError(SQLSTATE.duplicate_object, `type "${def.name}" already exists`);
     this.lockType(def.name, xid, 'create');
     this.onChange?.({ kind: 'createType', xid, def });
+    this.syncEnumValues(def);
     return this.replaceNamed(this.enumTypes, null, def.name, def);
   }
 
@@ -966,10 +1044,49 @@ export class Catalog {
     if (old === undefined) throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
     const renamed = def.name !== name;
     if (renamed && (this.enumTypes.has(def.name) || this.tables.has(def.name) || this.views.has(def.name))) throw new PgError(SQLSTATE.duplicate_object, `type "${def.name}" already exists in schema "public"`);
+    // Whether the type was created by this transaction (its new labels are usable at once).
+    const createdHere = this.locks.get(typeLockName(name))?.mode === 'create';
     this.lockType(name, xid);
     if (renamed) this.lockType(def.name, xid);
     this.onChange?.({ kind: 'alterType', xid, name, def });
-    return this.replaceNamed(this.enumTypes, name, def.name, def);
+    const added = xid === 0 || createdHere ? [] : def.labels.filter((l) => !old.labels.some((o) => o.oid === l.oid)).map((l) => l.oid);
+    for (const o of added) this.pendingEnumLabels.set(o, xid);
+    this.syncEnumValues(def);
+    const columns = renamed ? this.renameEnumColumns(old, def) : null;
+    const named = this.replaceNamed(this.enumTypes, name, def.name, def);
+    const settle = () => {
+      for (const o of added) this.pendingEnumLabels.delete(o);
+    };
+    return {
+      commit: () => {
+        settle();
+        named.commit();
+      },
+      undo: () => {
+        settle();
+        columns?.();
+        named.undo();
+        this.syncEnumValues(old);
+      },
+    };
+  }
+
+  /**
+   * Gives the columns of enum type `old` the type's new name (`def`'s), as their type names
+   * it (types/enum_value.ts EnumSqlType); returns the undo.
+   */
+  private renameEnumColumns(old: EnumTypeDef, def: EnumTypeDef): () => void {
+    const from = enumSqlType(old.oid, old.name);
+    const to = enumSqlType(def.oid, def.name);
+    const changed: { t: Table; def: TableDef }[] = [];
+    for (const t of this.tables.values()) {
+      if (!t.def.columns.some((c) => c.type === from)) continue;
+      changed.push({ t, def: t.def });
+      t.replaceDef({ ...t.def, columns: t.def.columns.map((c) => (c.type === from ? { ...c, type: to } : c)) });
+    }
+    return () => {
+      for (const c of changed) c.t.replaceDef(c.def);
+    };
   }
 
   /**
@@ -1177,6 +1294,7 @@ export class Catalog {
    */
   insertRow(table: Table, values: readonly Value[], pkeyValue: unknown, xid: number): number {
     this.checkWrite(table.name, xid);
+    if (table.hasEnumColumns) values = this.internEnumRow(table.def, values);
     // Memory first (53200 changes nothing), then the log record, then the write (cannot fail),
     // so the log never records a row the table could not hold.
     const prep = table.prepareRow(values);
@@ -1200,6 +1318,7 @@ export class Catalog {
   insertRows(table: Table, rows: readonly (readonly Value[])[], pkeys: readonly unknown[], xid: number): number {
     if (rows.length === 1) return this.insertRow(table, rows[0]!, pkeys[0], xid);
     this.checkWrite(table.name, xid);
+    if (table.hasEnumColumns) rows = rows.map((r) => this.internEnumRow(table.def, r));
     const preps = table.prepareRows(rows);
     const first = preps[0]!.rowId;
     try {
@@ -1458,6 +1577,7 @@ export class Catalog {
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
     this.lockRelation(name, xid, 'exclusive');
     this.onChange?.({ kind: 'addColumn', xid, name, column, fill });
+    if (fill instanceof EnumValue) fill = this.enumValues.get(fill.oid) ?? fill;
     const old = t.def;
     t.addColumn(withColumnAdded(t.def, column), fill);
     this.version++;
@@ -1542,6 +1662,8 @@ export class Catalog {
         const row: Value[] = new Array(n);
         for (let c = 0; c < n; c++) row[c] = c === column ? (values[k] ?? null) : t.get(c, r);
         k++;
+        const v = row[column];
+        if (v instanceof EnumValue) row[column] = this.enumValues.get(v.oid) ?? v;
         fresh.commitRow(fresh.prepareRow(row), row, 0);
       }
       assert(k === values.length, 'one value per live row');

@@ -27,6 +27,7 @@ import { Numeric, parseNumeric } from '../types/numeric.js';
 import { Jsonb, parseJsonb } from '../types/jsonb.js';
 import { Interval } from '../types/interval.js';
 import { PgArray, type ArrayElement } from '../types/pgarray.js';
+import { EnumValue } from '../types/enum_value.js';
 import { utf8Length } from '../types/text_order.js';
 
 /** A value the self-describing encoding round-trips exactly. */
@@ -46,6 +47,7 @@ export type CodecValue =
   | Jsonb
   | Interval
   | PgArray
+  | EnumValue
   | CodecValue[]
   | { [key: string]: CodecValue };
 
@@ -80,6 +82,11 @@ export const enum Tag {
    * dimensions, each length as a varuint, then the elements (row-major) as tagged values.
    */
   PgArray = 18,
+  /**
+   * An enum value: varuint pg_enum oid, its label (string) and sort position (float64) as
+   * written; the catalog swaps a value read back for the label's interned one.
+   */
+  Enum = 19,
 }
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -287,6 +294,7 @@ export class ByteWriter {
     if (v instanceof Numeric) return this.u8(Tag.Numeric).string(v.toString());
     if (v instanceof Jsonb) return this.u8(Tag.Jsonb).string(v.toString());
     if (v instanceof Interval) return this.u8(Tag.Interval).varint(v.months).varint(v.days).value(v.us);
+    if (v instanceof EnumValue) return this.u8(Tag.Enum).varuint(v.oid).string(v.label).f64(v.sortOrder);
     if (v instanceof PgArray) {
       this.u8(Tag.PgArray).string(v.elemType).varuint(v.dims.length);
       for (const d of v.dims) this.varuint(d);
@@ -519,6 +527,11 @@ export class ByteReader {
         const us = this.readValue();
         if (typeof us !== 'bigint') throw corrupt('interval', at);
         return new Interval(months, days, us);
+      }
+      case Tag.Enum: {
+        const oid = this.varuint();
+        const label = this.string();
+        return new EnumValue(oid, label, this.f64());
       }
       case Tag.PgArray: {
         const elemType = this.string();

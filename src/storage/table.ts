@@ -39,6 +39,7 @@ import type { Numeric } from '../types/numeric.js';
 import type { Jsonb } from '../types/jsonb.js';
 import type { Interval } from '../types/interval.js';
 import type { TimeTz } from '../types/timetz.js';
+import { isEnumSqlType, enumTypeOid, type EnumValue, type EnumSqlType } from '../types/enum_value.js';
 
 /**
  * Format version of a table's checkpoint payload ({@link Table.writeTo}). 1: no segment files;
@@ -67,9 +68,11 @@ export type ScalarColumnType =
 /**
  * Column storage types: a scalar type, or an array of one (`text[]`, `int4[]`: PostgreSQL's
  * `_text`, `_int4`), whose values are {@link PgArray}s kept like any other scalar value; an
- * array column's typmod is its elements' (`varchar(3)[]` has typmod 3).
+ * array column's typmod is its elements' (`varchar(3)[]` has typmod 3); or an enum type
+ * ({@link EnumSqlType}, `enum:<oid>:<name>`), whose values are the catalog's interned
+ * {@link EnumValue}s.
  */
-export type ColumnType = ScalarColumnType | `${ScalarColumnType}[]`;
+export type ColumnType = ScalarColumnType | `${ScalarColumnType}[]` | EnumSqlType;
 
 /**
  * A value: what a column holds for one row, or an expression yields. int8 is a number when
@@ -80,9 +83,9 @@ export type ColumnType = ScalarColumnType | `${ScalarColumnType}[]`;
  * microseconds since 2000-01-01, date a number of days since then, time a number of
  * microseconds since midnight (0 to 86,400,000,000: 24:00:00), timetz (values only, no
  * column has it yet) a TimeTz, interval an Interval;
- * an array (`text[]` columns and array expressions) a PgArray.
+ * an array (`text[]` columns and array expressions) a PgArray; an enum type's value an EnumValue.
  */
-export type Value = number | bigint | string | boolean | Numeric | Jsonb | Interval | TimeTz | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
+export type Value = number | bigint | string | boolean | EnumValue | Numeric | Jsonb | Interval | TimeTz | Uint8Array | Float32Array | Uint16Array | SparseVector | BitString | PgArray | null;
 
 function packedKind(t: ColumnType): PackedKind | null {
   return t === 'halfvec' || t === 'sparsevec' || t === 'bit' || t === 'varbit' ? t : null;
@@ -342,12 +345,29 @@ export class Table {
    * types: names, defaults, NOT NULL and constraints may differ).
    */
   replaceDef(def: TableDef): void {
+    // An enum type's rename renames the columns' type (EnumSqlType holds the name), not their values.
+    const sameType = (a: ColumnType, b: ColumnType) => a === b || (isEnumSqlType(a) && isEnumSqlType(b) && enumTypeOid(a) === enumTypeOid(b));
     assert(
-      def.columns.length === this.def.columns.length && def.columns.every((c, i) => c.type === this.def.columns[i]!.type && c.typmod === this.def.columns[i]!.typmod),
+      def.columns.length === this.def.columns.length && def.columns.every((c, i) => sameType(c.type, this.def.columns[i]!.type) && c.typmod === this.def.columns[i]!.typmod),
       'replaceDef keeps the stored columns',
     );
     this.def = def;
     this.changes++;
+  }
+
+  /** True when a column has an enum type (its values are interned by the catalog). */
+  get hasEnumColumns(): boolean {
+    return this.def.columns.some((c) => isEnumSqlType(c.type));
+  }
+
+  /**
+   * Catalog only: replaces the value of scalar column `col` in `rowId` by an equal one (an enum
+   * label's interned value for the copy a checkpoint was read into); nothing is logged.
+   */
+  setValue(col: number, rowId: number, v: Value): void {
+    const s = this.scalars[col];
+    assert(s !== null && s !== undefined, 'setValue sets a scalar column');
+    s[rowId] = v;
   }
 
   /**

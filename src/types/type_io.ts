@@ -18,6 +18,7 @@
  * ndim x (int32 length, int32 lower bound), then per element int32 byte length (-1: NULL) and
  * the element's own send bytes.
  */
+import { isEnumSqlType, enumTypeName, enumTypeOid, type EnumSqlType, type EnumValue } from './enum_value.js';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { vectorSend, vectorRecv, formatVector } from './vector.js';
@@ -278,9 +279,30 @@ for (const [name, oid, arrayOid] of SCALARS) {
   });
 }
 
-/** The registry row of a type by its SQL-layer name (`int4`, `vector[]`), or undefined. */
+/** The registry row of a type by its SQL-layer name (`int4`, `vector[]`, an enum type's), or undefined. */
 export function typeIoByName(name: string): TypeIo | undefined {
-  return byName.get(name);
+  return byName.get(name) ?? (isEnumSqlType(name) ? enumTypeIo(name) : undefined);
+}
+
+/**
+ * The wire forms of an enum type's values (enum.c enum_send / enum_recv): the label's UTF-8
+ * bytes. `recv` returns the label as a string, which the caller reads with enum_in (it needs
+ * the database's catalog); `toJs` the label, as PGlite returns a type it has no parser for.
+ * pg_type.typlen of an enum type is 4 (its values are oids).
+ */
+export function enumTypeIo(type: EnumSqlType): TypeIo {
+  return {
+    name: type, typname: enumTypeName(type), oid: enumTypeOid(type), typlen: 4, elemOid: 0, arrayOid: 0,
+    send: (v) => utf8.encode((v as unknown as EnumValue).label),
+    recv: (b) => {
+      try {
+        return utf8Strict.decode(b);
+      } catch {
+        throw new PgError(SQLSTATE.character_not_in_repertoire, 'invalid byte sequence for encoding "UTF8"');
+      }
+    },
+    toJs: (v) => (v as unknown as EnumValue).label,
+  };
 }
 
 /** The registry row of a type OID, or undefined for a type vecgres does not have. */

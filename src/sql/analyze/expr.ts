@@ -16,11 +16,8 @@ import { TimeTz, adjustTimetzTypmod, timestamptzToTimetz, timeToTimetz, timetzAt
 import { ageTimestamptz, instantOf, localTimeOf } from '../../types/timestamptz_funcs.js';
 import type { Value } from '../../storage/table.js';
 import type { PgNode } from '../parser/parse.js';
-import {
-  type SqlType, type ArraySqlType, type ArrayElemSqlType, TYPE_NAME, typeByName, isNumeric, numericRank, castValue, castPrintsFloats, canCast, toInt8, isArrayType,
-  isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, typeCategory, isUnsupportedBuiltinType, formatType,
-  type OidSqlType, type RegCatalog, type RegNames, isOidFamily, isDatetime, regIn, regOut, valueFromText, TYPE_OID,
-} from './types.js';
+import { EnumValue, enumCmp, isEnumSqlType, type EnumSqlType } from '../../types/enum_value.js';
+import { type SqlType, type ArraySqlType, type ArrayElemSqlType, typeByName, isNumeric, numericRank, castValue, castPrintsFloats, canCast, toInt8, isArrayType, isVectorFamily, arrayTypeOf, elemTypeOf, castContext, hasTypmodCoercion, isStringType, typeCategory, isUnsupportedBuiltinType, formatType, type OidSqlType, type RegCatalog, type RegNames, isOidFamily, isDatetime, regIn, regOut, valueFromText, typeName, typeOid } from './types.js';
 import { textOrder } from '../../types/text_order.js';
 import { charTypmodIn, bpcharCmp } from '../../types/character.js';
 import { byteaCmp, byteaConcat } from '../../types/bytea.js';
@@ -417,7 +414,7 @@ export function mapOperands(e: Expr, f: (x: Expr) => Expr): Expr {
  * Catalog lookups by object id that functions evaluate at run time (exec/catalog_describe.ts
  * implements them over the live catalog): each returns null for an oid naming nothing.
  */
-export interface CatalogLookups extends Required<Pick<RegCatalog, 'userType' | 'userTypeOid'>> {
+export interface CatalogLookups extends Required<Pick<RegCatalog, 'userType' | 'userTypeOid' | 'enumIn'>> {
   /** A relation's catalog key (storage/schema_def.ts; a system catalog's name), unquoted. */
   relationName(oid: number): string | null;
   /** What reg* output prints for relations and schemas. */
@@ -515,8 +512,8 @@ export interface ExprScope {
   relationVisible(oid: number): boolean | null;
   /** Catalog lookups by oid (psql's describe functions, reg* output); absent where no database is at hand. */
   catalogLookups?(): CatalogLookups;
-  /** True when `name` is a user-defined (enum) type of the database; absent where none is at hand. */
-  isUserType?(name: string): boolean;
+  /** The user-defined (enum) type named `name` (unquoted, in schema public), or null; absent where no database is at hand. */
+  enumType?(name: string): EnumSqlType | null;
   /** The session's seeded random stream (gen_random_uuid); absent where none is needed. */
   random?: () => Prng;
 }
@@ -551,14 +548,17 @@ function constValue(c: PgNode): { type: SqlType; value: Value } {
 }
 
 /** Name components of a TypeName -> (type, typmod). */
-export function resolveTypeName(tn: PgNode, isUserType?: (name: string) => boolean): { type: SqlType; typmod: number } {
+export function resolveTypeName(tn: PgNode, enumType?: (name: string) => EnumSqlType | null): { type: SqlType; typmod: number } {
   const names: string[] = (tn.names ?? []).map((n: PgNode) => n.String?.sval as string);
   const last = names[names.length - 1] ?? '';
   const base = typeByName(last);
   if (base === null || isArrayType(base)) {
-    // Enum types exist in the catalog (CREATE TYPE ... AS ENUM), their values not yet.
-    if (isUserType?.(last) === true && (names.length === 1 || names[0] === 'public')) {
-      throw new PgError(SQLSTATE.feature_not_supported, `columns and values of enum type ${last} are not supported`, pos(tn.location));
+    // An enum type of schema public (CREATE TYPE ... AS ENUM); it takes no modifiers.
+    const e = names.length === 1 || names[0] === 'public' ? enumType?.(last) ?? null : null;
+    if (e !== null && base === null) {
+      if ((tn.typmods ?? []).length > 0) throw new PgError(SQLSTATE.syntax_error, `type modifier is not allowed for type "${last}"`, pos(tn.location));
+      if (tn.arrayBounds !== undefined) throw pgErr.featureNotSupported(`the array type of enum type ${typeName(e)}`);
+      return { type: e, typmod: -1 };
     }
     // `"char"` (the one-byte type) reaches here quoted; plain CHAR is bpchar.
     if (isUnsupportedBuiltinType(last)) {
@@ -602,7 +602,7 @@ export function resolveTypeName(tn: PgNode, isUserType?: (name: string) => boole
   }
   if (tn.arrayBounds !== undefined) {
     const arr = arrayTypeOf(base);
-    if (arr === null) throw pgErr.featureNotSupported(`array of ${TYPE_NAME[base]}`);
+    if (arr === null) throw pgErr.featureNotSupported(`array of ${typeName(base)}`);
     // The element's typmod stays with the array type (`varchar(3)[]`), as PostgreSQL's.
     return { type: arr, typmod };
   }
@@ -700,7 +700,7 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
     case 'ColumnRef':
       return analyzeColumnRef(scope, n);
     case 'TypeCast': {
-      const { type, typmod } = resolveTypeName(n.typeName, scope.isUserType?.bind(scope));
+      const { type, typmod } = resolveTypeName(n.typeName, scope.enumType?.bind(scope));
       // ARRAY[]::text[]: an empty constructor takes its type from the cast (transformArrayExpr).
       if (n.arg?.A_ArrayExpr !== undefined && (n.arg.A_ArrayExpr.elements ?? []).length === 0 && isArrayType(type)) {
         return { k: 'const', type, value: new PgArray(elemTypeOf(type), [], []) };
@@ -823,7 +823,7 @@ function analyzeSubLink(scope: ExprScope, n: PgNode): Expr {
     if (sq.types.length !== 1) throw new PgError(SQLSTATE.syntax_error, 'subquery must return only one column', pos(loc));
     const elem = sq.types[0]! === 'unknown' ? 'text' : sq.types[0]!;
     const type = arrayTypeOf(elem);
-    if (type === null || isArrayType(elem)) throw pgErr.featureNotSupported(`ARRAY subquery of type ${TYPE_NAME[elem]}`);
+    if (type === null || isArrayType(elem)) throw pgErr.featureNotSupported(`ARRAY subquery of type ${typeName(elem)}`);
     return { k: 'sublink', type, typmod: -1, sub: 'array', query: sq.query, args: [], cmps: [], op: '', loc, src };
   }
   if (kind !== 'EXPR_SUBLINK' && kind !== 'ANY_SUBLINK' && kind !== 'ALL_SUBLINK') {
@@ -928,7 +928,7 @@ export function requireBool(scope: ExprScope, e: Expr, what: string, node?: PgNo
   const inner = node === undefined ? undefined : node[Object.keys(node)[0]!];
   // A literal that is not a boolean is 22P02 at the literal, as coerce_to_boolean reports it.
   if (e.type === 'unknown') return coerceTo(scope, e, 'bool', -1, typeof inner?.location === 'number' ? inner.location : undefined);
-  throw new PgError(SQLSTATE.datatype_mismatch, `${what} must be type boolean, not type ${TYPE_NAME[e.type]}`, pos(inner?.location));
+  throw new PgError(SQLSTATE.datatype_mismatch, `${what} must be type boolean, not type ${typeName(e.type)}`, pos(inner?.location));
 }
 
 function analyzeColumnRef(scope: ExprScope, n: PgNode): Expr {
@@ -964,7 +964,15 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
     return castConst(type, typmod, typmod >= 0 && hasTypmodCoercion(type) ? castValue(v, type, type, typmod, scope.zone, true) : v);
   }
   if (!canCast(arg.type, type)) {
-    throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[arg.type]} to ${TYPE_NAME[type]}`, pos(location));
+    throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${typeName(arg.type)} to ${typeName(type)}`, pos(location));
+  }
+  // text -> enum is enum_in over the value's text (an I/O conversion), which reads the catalog:
+  // a constant is read here, anything else when the cast runs (exec/eval.ts).
+  if (isEnumSqlType(type) && arg.type !== type && arg.k === 'const') {
+    if (arg.value === null) return castConst(type, typmod, null);
+    // Folded as the planner folds it (no position on its error), unlike a literal's input.
+    const text = castValue(arg.value, arg.type, 'text', -1, scope.zone, true, 1, scope.clock) as string;
+    return castConst(type, typmod, valueFromText(text, type, -1, scope.zone, scopeRegCatalog(scope)));
   }
   // A cast of a text value to a date/time type is stable in PostgreSQL, not folded: of 'now'
   // it reads the clock when it runs (a column default `'now'::text::timestamptz`).
@@ -980,7 +988,7 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
     }
   }
   if (!canCast(arg.type, type)) {
-    throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[arg.type]} to ${TYPE_NAME[type]}`, pos(location));
+    throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${typeName(arg.type)} to ${typeName(type)}`, pos(location));
   }
   // A cast to the type and typmod the value already has is no coercion at all: PostgreSQL's
   // coerce_type_typmod adds no length-coercion function, so `b::bit(3)` of a bit(3) column is
@@ -996,8 +1004,9 @@ export function castExpr(scope: ExprScope, arg: Expr, type: SqlType, typmod: num
  */
 function literalInput(scope: ExprScope, value: Value, type: SqlType, location: number | undefined): Value {
   try {
-    // A reg* literal (or an array of them) names objects: its input reads the catalog.
-    if (type.startsWith('reg') && typeof value === 'string') return valueFromText(value, type, -1, scope.zone, scopeRegCatalog(scope));
+    // A reg* literal (or an array of them) names objects, an enum literal a label of its type:
+    // their input reads the catalog.
+    if ((type.startsWith('reg') || isEnumSqlType(type)) && typeof value === 'string') return valueFromText(value, type, -1, scope.zone, scopeRegCatalog(scope));
     return castValue(value, 'unknown', type, -1, scope.zone, true, 1, scope.clock);
   } catch (err) {
     if (err instanceof PgError && err.position === undefined && location !== undefined && location >= 0) {
@@ -1049,7 +1058,7 @@ function overloadedOp(scope: ExprScope, op: string, l: Expr, r: Expr, location: 
     const textish = (t: SqlType) => t === 'unknown' || t === 'text';
     if (op === '||' && (textish(l.type) || textish(r.type)) && !isArrayType(l.type) && !isArrayType(r.type)) return null;
     if (!res.ambiguous) throw noOperator(op, l.type, r.type, location);
-    throw new PgError('42725', `operator is not unique: ${TYPE_NAME[l.type]} ${op} ${TYPE_NAME[r.type]}`, {
+    throw new PgError('42725', `operator is not unique: ${typeName(l.type)} ${op} ${typeName(r.type)}`, {
       hint: 'Could not choose a best candidate operator. You might need to add explicit type casts.',
       ...pos(location),
     });
@@ -1120,7 +1129,7 @@ function overloadedCall(scope: ExprScope, name: string, overloads: readonly Over
   const res = resolveOverload(overloads, types, false);
   if (!res.ok) {
     if (!res.ambiguous) throw undefinedFunction(name, types, location);
-    throw new PgError('42725', `function ${name}(${types.map((t) => TYPE_NAME[t]).join(', ')}) is not unique`, {
+    throw new PgError('42725', `function ${name}(${types.map((t) => typeName(t)).join(', ')}) is not unique`, {
       hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
       ...pos(location),
     });
@@ -1156,8 +1165,8 @@ export function commonType(types: SqlType[], location: number, context = 'ARRAY'
     }
     // Of one category with no implicit cast either way, select_common_type keeps the first
     // type, and coercing this one to it fails (coerce_to_common_type's 42846).
-    if (typeCategory(t) === typeCategory(x)) throw new PgError(SQLSTATE.cannot_coerce, `${context} could not convert type ${TYPE_NAME[x]} to ${TYPE_NAME[t]}`, pos(at >= 0 ? at : location));
-    throw new PgError(SQLSTATE.datatype_mismatch, `${context} types ${TYPE_NAME[t]} and ${TYPE_NAME[x]} cannot be matched`, pos(at >= 0 ? at : location));
+    if (typeCategory(t) === typeCategory(x)) throw new PgError(SQLSTATE.cannot_coerce, `${context} could not convert type ${typeName(x)} to ${typeName(t)}`, pos(at >= 0 ? at : location));
+    throw new PgError(SQLSTATE.datatype_mismatch, `${context} types ${typeName(t)} and ${typeName(x)} cannot be matched`, pos(at >= 0 ? at : location));
   }
   return t === 'unknown' ? 'text' : t;
 }
@@ -1181,7 +1190,7 @@ function analyzeArrayExpr(scope: ExprScope, n: PgNode): Expr {
   } else {
     const t = commonType(elems.map((e) => e.type), n.location, 'ARRAY', locs);
     const arr = arrayTypeOf(t);
-    if (arr === null) throw pgErr.featureNotSupported(`arrays of ${TYPE_NAME[t]}`);
+    if (arr === null) throw pgErr.featureNotSupported(`arrays of ${typeName(t)}`);
     type = arr;
   }
   const elemType = nested ? type : elemTypeOf(type);
@@ -1221,7 +1230,7 @@ const TOAST_TUPLE_THRESHOLD = 2032;
  */
 export function columnSizeOf(v: Value, type: SqlType, stored: boolean): number {
   const size = knownColumnSize(v, type, stored);
-  if (size === null) throw pgErr.featureNotSupported(`pg_column_size of type ${TYPE_NAME[type]}`);
+  if (size === null) throw pgErr.featureNotSupported(`pg_column_size of type ${typeName(type)}`);
   return size;
 }
 
@@ -1287,7 +1296,7 @@ function arraySubscript(scope: ExprScope, n: PgNode): Expr {
   if (arr.type === 'jsonb' && ind.every((x) => x.A_Indices !== undefined)) return jsonbSubscript(scope, arr, ind.map((x) => x.A_Indices as PgNode));
   if (ind.length !== 1 || ind[0]!.A_Indices === undefined) throw pgErr.featureNotSupported('array subscript other than one [index] or one [lower:upper] slice');
   if (!isArrayType(arr.type)) {
-    throw new PgError(SQLSTATE.datatype_mismatch, `cannot subscript type ${TYPE_NAME[arr.type]} because it does not support subscripting`, pos(leftmostLoc(n.arg)));
+    throw new PgError(SQLSTATE.datatype_mismatch, `cannot subscript type ${typeName(arr.type)} because it does not support subscripting`, pos(leftmostLoc(n.arg)));
   }
   const subscript = (node: PgNode): Expr => arraySubscriptArg(scope, node);
   if (ind[0]!.A_Indices.is_slice === true) return arraySlice(scope, arr, ind[0]!.A_Indices.lidx === undefined ? null : subscript(ind[0]!.A_Indices.lidx), ind[0]!.A_Indices.uidx === undefined ? null : subscript(ind[0]!.A_Indices.uidx));
@@ -1363,7 +1372,7 @@ export function jsonbSubscriptArgs(scope: ExprScope, indices: readonly PgNode[])
       : castContext(e.type, 'text') === 'implicit' || e.type === 'text' ? 'text'
       : null;
     if (target === null) {
-      throw new PgError(SQLSTATE.datatype_mismatch, `subscript type ${TYPE_NAME[e.type]} is not supported`, {
+      throw new PgError(SQLSTATE.datatype_mismatch, `subscript type ${typeName(e.type)} is not supported`, {
         hint: 'jsonb subscript must be coercible to either integer or text.', ...pos(leftmostLoc(ai.uidx)),
       });
     }
@@ -1416,6 +1425,11 @@ function scopeRegCatalog(scope: ExprScope): RegCatalog {
     userSchemaOid: (name) => scope.catalogLookups?.().regNames.userSchemaOid(name) ?? null,
     userType: (oid) => scope.catalogLookups?.().userType(oid) ?? null,
     userTypeOid: (name, array) => scope.catalogLookups?.().userTypeOid(name, array) ?? null,
+    enumIn: (typeOid, label) => {
+      const lookups = scope.catalogLookups?.();
+      if (lookups === undefined) throw pgErr.featureNotSupported('enum input without a database');
+      return lookups.enumIn(typeOid, label);
+    },
   };
 }
 
@@ -1491,7 +1505,7 @@ function collateClause(scope: ExprScope, n: PgNode): Expr {
   }
   if (arg.type === 'unknown') arg = coerceTo(scope, arg, 'text', -1);
   if (arg.type !== 'text' && arg.type !== 'varchar' && arg.type !== 'bpchar') {
-    throw new PgError(SQLSTATE.datatype_mismatch, `collations are not supported by type ${TYPE_NAME[arg.type]}`, pos(n.location));
+    throw new PgError(SQLSTATE.datatype_mismatch, `collations are not supported by type ${typeName(arg.type)}`, pos(n.location));
   }
   return arg;
 }
@@ -1546,7 +1560,7 @@ function rowComparison(scope: ExprScope, op: string, lRaw: readonly PgNode[], rR
   const pair = (o: string, i: number): Expr => binaryOp(scope, o, analyzeExpr(scope, lRaw[i]!), analyzeExpr(scope, rRaw[i]!), location);
   const pairs = lRaw.map((_, i) => {
     const e = pair(op, i);
-    if (e.type !== 'bool') throw new PgError(SQLSTATE.datatype_mismatch, `row comparison operator must yield type boolean, not type ${TYPE_NAME[e.type]}`, pos(location));
+    if (e.type !== 'bool') throw new PgError(SQLSTATE.datatype_mismatch, `row comparison operator must yield type boolean, not type ${typeName(e.type)}`, pos(location));
     return e;
   });
   if (pairs.length === 1) return pairs[0]!;
@@ -1666,7 +1680,7 @@ function analyzeAExpr(scope: ExprScope, n: PgNode): Expr {
       let r = analyzeExpr(scope, n.rexpr);
       if (r.type === 'unknown') {
         const arr = arrayTypeOf(l.type === 'unknown' ? 'text' : l.type);
-        if (arr === null && l.type === 'timetz') throw pgErr.featureNotSupported(`arrays of ${TYPE_NAME[l.type]}`);
+        if (arr === null && (l.type === 'timetz' || isEnumSqlType(l.type))) throw pgErr.featureNotSupported(`arrays of ${typeName(l.type)}`);
         if (arr !== null) r = coerceTo(scope, r, arr, -1, exprLocation(r, n.location));
       }
       if (!isArrayType(r.type)) {
@@ -1753,7 +1767,7 @@ function analyzeIn(scope: ExprScope, n: PgNode): Expr {
       const rRow = rowItems(it);
       if (rRow === null) {
         const e = analyzeExpr(scope, it);
-        throw new PgError(SQLSTATE.undefined_function, `operator does not exist: record ${negate ? '<>' : '='} ${TYPE_NAME[e.type]}`, {
+        throw new PgError(SQLSTATE.undefined_function, `operator does not exist: record ${negate ? '<>' : '='} ${typeName(e.type)}`, {
           hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.',
           ...pos(n.location),
         });
@@ -1830,7 +1844,7 @@ function inArray(scope: ExprScope, arg: Expr, items: readonly Expr[], negate: bo
 }
 
 function noOperator(op: string, l: SqlType | null, r: SqlType, location: number): PgError {
-  const sig = l === null ? `${op} ${TYPE_NAME[r]}` : `${TYPE_NAME[l]} ${op} ${TYPE_NAME[r]}`;
+  const sig = l === null ? `${op} ${typeName(r)}` : `${typeName(l)} ${op} ${typeName(r)}`;
   // op_error: a prefix operator's hint speaks of one argument type.
   const hint = l === null ? 'No operator matches the given name and argument type. You might need to add an explicit type cast.' : NO_OP_HINT;
   return new PgError(SQLSTATE.undefined_function, `operator does not exist: ${sig}`, { hint, ...pos(location) });
@@ -2058,6 +2072,10 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
   if (lt === rt && (lt === 'text' || lt === 'bool' || lt === 'uuid') && COMPARE_OPS.has(op)) {
     return foldConstants(scope, { k: 'op2', type: 'bool', fn: compareFn(op, lt === 'bool' ? boolCmp : textCmp), l, r, op });
   }
+  // enum_eq, enum_lt, ...: two values of one enum type, by their labels' sort positions.
+  if (lt === rt && isEnumSqlType(lt) && COMPARE_OPS.has(op)) {
+    return foldConstants(scope, { k: 'op2', type: 'bool', fn: compareFn(op, (a, b) => enumCmp(a as EnumValue, b as EnumValue)), l, r, op });
+  }
   if (op === '||' && (lt === 'text' || rt === 'text')) {
     // A real / double precision operand prints with the executing session's
     // extra_float_digits: a cast node evaluates it with the session's value.
@@ -2123,9 +2141,10 @@ export function comparatorFor(type: SqlType): Cmp {
   if (type === 'bpchar') return (a, b) => bpcharCmp(a as string, b as string);
   if (type === 'bytea') return (a, b) => byteaCmp(a as Uint8Array, b as Uint8Array);
   if (type === 'bool') return boolCmp;
+  if (isEnumSqlType(type)) return (a, b) => enumCmp(a as EnumValue, b as EnumValue);
   const c = TYPE_CMP[type];
   if (c !== undefined) return c;
-  throw pgErr.featureNotSupported(`ORDER BY a value of type ${TYPE_NAME[type]}`);
+  throw pgErr.featureNotSupported(`ORDER BY a value of type ${typeName(type)}`);
 }
 
 function compareFn(op: string, cmp: Cmp): Fn2 {
@@ -2387,7 +2406,7 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     if (t === 'int8') return { k: 'op1', type: 'text', arg: args[0]!, fn: (v) => sizePretty(Number(v)) };
     if (t === 'numeric') return { k: 'op1', type: 'text', arg: args[0]!, fn: (v) => numericSizePretty(v as Numeric) };
     if (t === 'int4' || t === 'unknown') {
-      throw new PgError('42725', `function pg_size_pretty(${TYPE_NAME[t]}) is not unique`, {
+      throw new PgError('42725', `function pg_size_pretty(${typeName(t)}) is not unique`, {
         hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
         ...pos(n.location),
       });
@@ -2433,7 +2452,7 @@ export function textSrfCall(scope: ExprScope, name: string, args: Expr[], locati
   const res = resolveOverload(overloads, args.map((a) => a.type), false);
   if (!res.ok) {
     if (!res.ambiguous) throw undefinedFunction(name, args.map((a) => a.type), location);
-    throw new PgError('42725', `function ${name}(${args.map((a) => TYPE_NAME[a.type]).join(', ')}) is not unique`, {
+    throw new PgError('42725', `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) is not unique`, {
       hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
       ...pos(location),
     });
@@ -2858,7 +2877,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     // array_agg(anyarray): the input arrays stacked as one more dimension.
     if (isArrayType(arg.type)) return withMods({ k: 'agg', type: arg.type, name, agg: arrayAggArray(elemTypeOf(arg.type)), arg });
     const at = arrayTypeOf(arg.type);
-    if (at === null) throw pgErr.featureNotSupported(`array_agg over ${TYPE_NAME[arg.type]}`);
+    if (at === null) throw pgErr.featureNotSupported(`array_agg over ${typeName(arg.type)}`);
     return withMods({ k: 'agg', type: at, name, agg: arrayAgg(at), arg });
   }
   if (name === 'bool_and' || name === 'bool_or' || name === 'every') {
@@ -2887,7 +2906,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
   if ((name === 'min' || name === 'max') && arg.type === 'varchar') arg = coerceTo(scope, arg, 'text', -1);
   // min(oid) / max(oid) serve the reg* types too (binary coercible to oid).
   if ((name === 'min' || name === 'max') && isOidFamily(arg.type)) arg = applyArg(scope, arg, 'oid', n.location);
-  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'oid' || arg.type === 'text' || arg.type === 'bpchar' || isDatetimeFamily(arg.type) || (isArrayType(arg.type) && TYPE_CMP[arg.type] !== undefined) ? comparatorFor(arg.type) : null) : null;
+  const cmp = name === 'min' || name === 'max' ? (isNumeric(arg.type) || arg.type === 'oid' || arg.type === 'text' || arg.type === 'bpchar' || isDatetimeFamily(arg.type) || isEnumSqlType(arg.type) || (isArrayType(arg.type) && TYPE_CMP[arg.type] !== undefined) ? comparatorFor(arg.type) : null) : null;
   const sa = scalarAggregate(name, arg.type, cmp) ?? statAggregate(name, arg.type);
   if (sa === null) throw undefinedFunction(name, [arg.type], n.location);
   analyzedArgs = [arg];
@@ -2941,7 +2960,7 @@ function orderedSetAggregate(scope: ExprScope, name: string, n: PgNode, inArgs: 
       fraction = float8Array(scope, f, n.location);
     } else if (f.type === 'unknown' && name === 'percentile_disc') {
       // percentile_disc(float8 | float8[], anyelement): nothing prefers one for an untyped literal.
-      throw new PgError('42725', `function ${name}(unknown, ${TYPE_NAME[x.type]}) is not unique`, {
+      throw new PgError('42725', `function ${name}(unknown, ${typeName(x.type)}) is not unique`, {
         hint: 'Could not choose a best candidate function. You might need to add explicit type casts.', ...pos(n.location),
       });
     } else {
@@ -2973,7 +2992,7 @@ function orderedSetAggregate(scope: ExprScope, name: string, n: PgNode, inArgs: 
   let type: SqlType = x.type;
   if (multi) {
     const at = arrayTypeOf(x.type);
-    if (at === null) throw pgErr.featureNotSupported(`${name} of an array of fractions over ${TYPE_NAME[x.type]}`);
+    if (at === null) throw pgErr.featureNotSupported(`${name} of an array of fractions over ${typeName(x.type)}`);
     type = at;
   }
   const kind = name === 'percentile_cont' ? (x.type as 'float8' | 'interval') : null;
@@ -3001,7 +3020,7 @@ function namedArgsCall(scope: ExprScope, n: PgNode, name: string, positional: Ex
   const asWritten = (): PgError => {
     const sig = ((n.args ?? []) as PgNode[]).map((a) => {
       const na = a.NamedArgExpr;
-      const type = TYPE_NAME[analyzeExpr(scope, na === undefined ? a : na.arg).type];
+      const type = typeName(analyzeExpr(scope, na === undefined ? a : na.arg).type);
       return na === undefined ? type : `${na.name} => ${type}`;
     });
     return new PgError(SQLSTATE.undefined_function, `function ${name}(${sig.join(', ')}) does not exist`, { hint: NO_FN_HINT, ...pos(n.location) });
@@ -3016,7 +3035,7 @@ function namedArgsCall(scope: ExprScope, n: PgNode, name: string, positional: Ex
 }
 
 function undefinedFunction(name: string, types: SqlType[], location: number): PgError {
-  return new PgError(SQLSTATE.undefined_function, `function ${name}(${types.map((t) => TYPE_NAME[t]).join(', ')}) does not exist`, {
+  return new PgError(SQLSTATE.undefined_function, `function ${name}(${types.map((t) => typeName(t)).join(', ')}) does not exist`, {
     hint: NO_FN_HINT,
     ...pos(location),
   });
@@ -3082,7 +3101,7 @@ function analyzeCase(scope: ExprScope, n: PgNode): Expr {
       const cmp = binaryOp(scope, '=', standIn(arg.type, -1), value, leftmostLoc(w.expr));
       if (cmp.k !== 'op2') throw pgErr.featureNotSupported('CASE with this WHEN comparison');
       if (cmp.type !== 'bool') {
-        throw new PgError(SQLSTATE.datatype_mismatch, `argument of CASE/WHEN must be type boolean, not type ${TYPE_NAME[cmp.type]}`, pos(leftmostLoc(w.expr)));
+        throw new PgError(SQLSTATE.datatype_mismatch, `argument of CASE/WHEN must be type boolean, not type ${typeName(cmp.type)}`, pos(leftmostLoc(w.expr)));
       }
       whens.push({ cond: cmp.r, test: cmp.l, fn: cmp.fn, then: { k: 'const', type: 'unknown', value: null } });
       if (arg.k === 'const' && value.k === 'const' && scope.unreachable !== true) {
@@ -3347,7 +3366,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (args.length !== 2) return null;
       const { arr, elems, elemType } = polymorphicArrayArgs(scope, name, args[1]!, [args[0]!], args, location);
       const cmp = elementComparator(elemType);
-      if (cmp === null) throw pgErr.featureNotSupported(`width_bucket over ${TYPE_NAME[elemType]}`);
+      if (cmp === null) throw pgErr.featureNotSupported(`width_bucket over ${typeName(elemType)}`);
       return foldConstants(scope, { k: 'fn', type: 'int4', name, args: [elems[0]!, arr], fn: ([x, a]) => widthBucketArray(x!, a as PgArray, cmp) });
     }
     case 'concat': {
@@ -3544,7 +3563,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       if (args.length !== 2 && args.length !== 3) throw undefinedFunction(name, types(), location);
       const v = args[0]!;
       if (v.type === 'unknown') throw unknownPolymorphic();
-      if (isArrayType(v.type)) throw new PgError(SQLSTATE.undefined_object, `could not find array type for data type ${TYPE_NAME[v.type]}`);
+      if (isArrayType(v.type)) throw new PgError(SQLSTATE.undefined_object, `could not find array type for data type ${typeName(v.type)}`);
       const arrType = arrayTypeOf(v.type);
       if (arrType === null || args.slice(1).some((x) => x.type !== 'int4[]' && x.type !== 'int2[]' && x.type !== 'unknown')) throw undefinedFunction(name, types(), location);
       const bounds = args.slice(1).map((x) => applyArg(scope, x, 'int4[]', location));
@@ -3605,7 +3624,7 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
       // value unused.
       if (args.length !== 1) throw undefinedFunction(name, types(), location);
       const t = args[0]!.type;
-      const oid = isVoidCall(args[0]!) ? VOID_OID : t === 'unknown' ? UNKNOWN_TYPE_OID : TYPE_OID[t];
+      const oid = isVoidCall(args[0]!) ? VOID_OID : t === 'unknown' ? UNKNOWN_TYPE_OID : typeOid(t);
       return foldConstants(scope, { k: 'fn', type: 'regtype', name, args, strict: false, fn: () => oid });
     }
     case 'to_regclass':
@@ -3824,7 +3843,7 @@ function polymorphicArrayArgs(scope: ExprScope, name: string, arr: Expr, elems: 
     throw e;
   }
   const arrType = arrayTypeOf(elemType);
-  if (arrType === null) throw elemType === 'timetz' ? pgErr.featureNotSupported(`arrays of ${TYPE_NAME[elemType]}`) : fail();
+  if (arrType === null) throw elemType === 'timetz' ? pgErr.featureNotSupported(`arrays of ${typeName(elemType)}`) : fail();
   return { arr: applyArg(scope, arr, arrType, location), elems: elems.map((e) => applyArg(scope, e, elemType, location)), elemType: elemType as ArrayElemSqlType };
 }
 

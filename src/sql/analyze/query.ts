@@ -27,7 +27,7 @@ import { existingRelationKey } from './namespace.js';
 import { PgArray, arraySetElement, type ArrayElement } from '../../types/pgarray.js';
 import { Jsonb } from '../../types/jsonb.js';
 import { jsonbSetElement } from '../../types/jsonb_set.js';
-import { type SqlType, type ArraySqlType, TYPE_NAME, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf } from './types.js';
+import { type SqlType, type ArraySqlType, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf, typeName } from './types.js';
 import type { WindowClause } from './window.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
 import { GENERATE_SERIES, TEXT_SRFS } from './builtin_functions.js';
@@ -690,7 +690,7 @@ function limitExpr(ps: ParseState, node: PgNode, what: 'LIMIT' | 'OFFSET'): Expr
   }
   const e = coerceTo(ps, raw, 'int8', -1);
   if (!isNumeric(e.type)) {
-    throw new PgError(SQLSTATE.datatype_mismatch, `argument of ${what} must be type bigint, not type ${TYPE_NAME[e.type]}`);
+    throw new PgError(SQLSTATE.datatype_mismatch, `argument of ${what} must be type bigint, not type ${typeName(e.type)}`);
   }
   return e;
 }
@@ -1314,7 +1314,7 @@ function functionRte(ps: ParseState, rf: PgNode): number {
       ps.allowSetReturning = false;
       if (e.k !== 'srf' || containsSrf(e.arg)) throw pgErr.featureNotSupported('unnest() inside an expression');
       type = e.type;
-      if (type === 'numeric' || isArrayType(type) || type === 'unknown') throw pgErr.featureNotSupported(`unnest of ${TYPE_NAME[type]}[] in FROM`);
+      if (type === 'numeric' || isArrayType(type) || type === 'unknown') throw pgErr.featureNotSupported(`unnest of ${typeName(type)}[] in FROM`);
       args = [e.arg];
     } else {
       ({ type, args } = generateSeriesArgs(ps, fc));
@@ -1363,7 +1363,7 @@ function multiUnnestRte(ps: ParseState, rf: PgNode, fc: PgNode): number {
       });
     }
     if (!isArrayType(a.type)) {
-      throw new PgError(SQLSTATE.undefined_function, `function pg_catalog.unnest(${TYPE_NAME[a.type]}) does not exist`, {
+      throw new PgError(SQLSTATE.undefined_function, `function pg_catalog.unnest(${typeName(a.type)}) does not exist`, {
         hint: 'No function matches the given name and argument types. You might need to add explicit type casts.', ...at,
       });
     }
@@ -1594,7 +1594,7 @@ function analyzeWith(ps: ParseState, w: PgNode): void {
           else {
             throw new PgError(
               SQLSTATE.datatype_mismatch,
-              `recursive query "${name}" column ${i + 1} has type ${TYPE_NAME[want]} in non-recursive term but type ${TYPE_NAME[t.expr.type]} overall`,
+              `recursive query "${name}" column ${i + 1} has type ${typeName(want)} in non-recursive term but type ${typeName(t.expr.type)} overall`,
               { hint: 'Cast the output of the non-recursive term to the correct type.' },
             );
           }
@@ -2121,7 +2121,7 @@ function subscriptAssignment(scope: ExprScope, base: Expr, name: string, typmod:
   const indices = ind.map((x) => x.A_Indices as PgNode);
   const valueType: SqlType | null = base.type === 'jsonb' ? 'jsonb' : isArrayType(base.type) ? elemTypeOf(base.type) : null;
   if (valueType === null) {
-    throw new PgError(SQLSTATE.datatype_mismatch, `cannot subscript type ${TYPE_NAME[base.type]} because it does not support subscripting`, at);
+    throw new PgError(SQLSTATE.datatype_mismatch, `cannot subscript type ${typeName(base.type)} because it does not support subscripting`, at);
   }
   if (val.SetToDefault !== undefined) throw new PgError(SQLSTATE.feature_not_supported, 'cannot set an array element to DEFAULT', at);
   if (base.type !== 'jsonb' && (indices.length !== 1 || indices[0]!.is_slice === true)) {
@@ -2130,7 +2130,7 @@ function subscriptAssignment(scope: ExprScope, base: Expr, name: string, typmod:
   const subs = base.type === 'jsonb' ? jsonbSubscriptArgs(scope, indices) : [arraySubscriptArg(scope, indices[0]!.uidx)];
   const loc = exprLoc(val);
   const value = assignmentCoercion(scope, analyzeExpr(scope, val), valueType, base.type === 'jsonb' ? -1 : typmod, loc === undefined ? undefined : loc - 1, (from) =>
-    new PgError(SQLSTATE.datatype_mismatch, `subscripted assignment to "${name}" requires type ${TYPE_NAME[valueType]} but expression is of type ${TYPE_NAME[from]}`, {
+    new PgError(SQLSTATE.datatype_mismatch, `subscripted assignment to "${name}" requires type ${typeName(valueType)} but expression is of type ${typeName(from)}`, {
       hint: 'You will need to rewrite or cast the expression.', ...at,
     }));
   if (base.type === 'jsonb') {
@@ -2210,7 +2210,7 @@ function identityAlways(name: string): PgError {
 export function assignCoerce(scope: ExprScope, e: Expr, ci: number, table: Table, position?: number): Expr {
   const c = table.def.columns[ci]!;
   return assignmentCoercion(scope, e, c.type, c.typmod, position === undefined ? undefined : position - 1, (from) =>
-    new PgError(SQLSTATE.datatype_mismatch, `column "${c.name}" is of type ${TYPE_NAME[c.type]} but expression is of type ${TYPE_NAME[from]}`, {
+    new PgError(SQLSTATE.datatype_mismatch, `column "${c.name}" is of type ${typeName(c.type)} but expression is of type ${typeName(from)}`, {
       hint: 'You will need to rewrite or cast the expression.',
       ...(position === undefined ? {} : { position }),
     }));
@@ -2272,7 +2272,7 @@ export function analyzeDefault(env: SqlEnv, table: Table, col: number, raw: PgNo
 export function storedCoerce(scope: ExprScope, e: Expr, col: number, table: Table, location?: number): Expr {
   const c = table.def.columns[col]!;
   return assignmentCoercion(scope, e, c.type, c.typmod, location, (from) =>
-    new PgError(SQLSTATE.datatype_mismatch, `column "${c.name}" is of type ${TYPE_NAME[c.type]} but default expression is of type ${TYPE_NAME[from]}`, {
+    new PgError(SQLSTATE.datatype_mismatch, `column "${c.name}" is of type ${typeName(c.type)} but default expression is of type ${typeName(from)}`, {
       hint: 'You will need to rewrite or cast the expression.',
     }));
 }

@@ -12,7 +12,8 @@
  */
 import type { TimeZone } from '../../types/timezone.js';
 import { CATALOG_OIDS, PG_CATALOG_RELATIONS, SYSTEM_VIEWS } from './system_views.js';
-import { catalogLookups } from '../exec/catalog_describe.js';
+import { catalogLookups, enumTypeOf } from '../exec/catalog_describe.js';
+import type { EnumSqlType } from '../../types/enum_value.js';
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { Table } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
@@ -347,8 +348,8 @@ export class ParseState implements ExprScope {
     return currentSchemas(this.env, includeImplicit);
   }
 
-  isUserType(name: string): boolean {
-    return this.env.catalog.getEnumType(name) !== undefined;
+  enumType(name: string): EnumSqlType | null {
+    return enumTypeOf(this.env, name);
   }
 
   catalogLookups(): CatalogLookups {

@@ -14,6 +14,7 @@
  * so `avg(1,2)` prints `1.5000000000000000` as PostgreSQL does. numeric results are
  * {@link Numeric} values.
  */
+import { isEnumSqlType } from '../../types/enum_value.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
 import type { Aggregate } from '../../types/aggregates.js';
@@ -173,8 +174,9 @@ export function scalarAggregate(name: string, arg: SqlType, cmp: ((a: Value, b: 
         case 'oid':
           return cmp === null ? null : { type: arg, agg: extreme(cmp, name === 'max' ? 1 : -1) as AnyAgg };
         default:
-          // max(anyarray) / min(anyarray): array_larger / array_smaller by array_cmp.
-          return isArrayType(arg) && cmp !== null ? { type: arg, agg: extreme(cmp, name === 'max' ? 1 : -1) as AnyAgg } : null;
+          // max(anyarray) / min(anyarray): array_larger / array_smaller by array_cmp;
+          // max(anyenum) / min(anyenum): enum_larger / enum_smaller by enum_cmp.
+          return (isArrayType(arg) || isEnumSqlType(arg)) && cmp !== null ? { type: arg, agg: extreme(cmp, name === 'max' ? 1 : -1) as AnyAgg } : null;
       }
     default:
       return null;

@@ -8,7 +8,7 @@
  * Float32Array.
  */
 import { own } from '../../common/own.js';
-import { PgError, SQLSTATE } from '../../common/errors.js';
+import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { ColumnType, Value } from '../../storage/table.js';
 import { parseVector, formatVector, checkVectorDims } from '../../types/vector.js';
 import { formatFloat4, formatFloat8, parseFloat4, parseFloat8 } from '../../types/float.js';
@@ -39,6 +39,7 @@ import {
 import { localToUtc, utcToLocal, type TimeZone } from '../../types/timezone.js';
 import { TimeTz, adjustTimetzTypmod, formatTimetz, parseTimetz, timeToTimetz, timestamptzToTimetz } from '../../types/timetz.js';
 import { typeIoByOid } from '../../types/type_io.js';
+import { EnumValue, isEnumSqlType, enumTypeOid, enumTypeName } from '../../types/enum_value.js';
 import { parseOid, oidFromInt4, oidFromInt8, oidToInt4 } from '../../types/oid.js';
 import { identNeedsQuotes } from '../parser/parse.js';
 import { regprocIn, regprocOut, regprocedureIn, regprocedureOut } from './regproc.js';
@@ -65,6 +66,26 @@ export type ArraySqlType = `${ArrayElemSqlType}[]`;
  * a table column or an array of it does not yet (0A000 where one is declared).
  */
 export type SqlType = ColumnType | 'unknown' | 'timetz' | ArraySqlType;
+
+/**
+ * The type oid clients receive for a type (RowDescription, PGlite's `dataTypeID`): TYPE_OID's
+ * for a built-in type, the pg_type oid for an enum type; undefined for a name that is no type.
+ */
+export function typeOid(t: SqlType): number {
+  return isEnumSqlType(t) ? enumTypeOid(t) : TYPE_OID[t];
+}
+
+/**
+ * A type's name in messages, as format_type prints it without a typmod: TYPE_NAME's for a
+ * built-in type, an enum type's name (quoted where needed, as on the search path).
+ */
+export function typeName(t: SqlType): string {
+  if (isEnumSqlType(t)) {
+    const n = enumTypeName(t);
+    return identNeedsQuotes(n) ? `"${n.replace(/"/g, '""')}"` : n;
+  }
+  return TYPE_NAME[t];
+}
 
 /**
  * Type OIDs. PostgreSQL's fixed OIDs for built-in types; pgvector's types are extension types
@@ -210,7 +231,8 @@ export function formatSqlType(type: SqlType, typmod: number, schema = ''): strin
     case 'bit': return dims('bit');
     case 'varbit': return dims('bit varying');
     case 'vector': case 'halfvec': case 'sparsevec': return dims(schema + type);
-    default: return TYPE_NAME[type];
+    // An enum type is in public, qualified as pgvector's types are.
+    default: return isEnumSqlType(type) ? schema + typeName(type) : typeName(type);
   }
 }
 
@@ -336,7 +358,8 @@ export function isUnsupportedBuiltinType(name: string): boolean {
 
 /** True for array types. */
 export function isArrayType(t: SqlType): t is ArraySqlType {
-  return t.endsWith('[]');
+  // An enum type's name may end in `[]` (a quoted identifier); its arrays are not supported.
+  return t.endsWith('[]') && !isEnumSqlType(t);
 }
 
 /** The element type of an array type. */
@@ -347,7 +370,8 @@ export function elemTypeOf(t: ArraySqlType): ArrayElemSqlType {
 /** The array type of an element type, or null when vecgres has none. */
 export function arrayTypeOf(t: SqlType): ArraySqlType | null {
   // timetz has no array type yet: its arrays are 0A000 where one would be made.
-  if (t === 'unknown' || t === 'timetz' || isArrayType(t)) return null;
+  // Enum types have none yet either.
+  if (t === 'unknown' || t === 'timetz' || isArrayType(t) || isEnumSqlType(t)) return null;
   return `${t}[]` as ArraySqlType;
 }
 
@@ -372,7 +396,7 @@ export function isDatetime(t: SqlType): boolean {
 }
 
 /**
- * pg_type.typcategory of a type: `A` arrays, `B` boolean, `D` date/time, `N` numeric (oid and
+ * pg_type.typcategory of a type: `A` arrays, `B` boolean, `D` date/time, `E` enum types, `N` numeric (oid and
  * the reg* types too), `S` string, `T` interval, `U` user-defined and the rest (uuid, bytea,
  * json, jsonb, pgvector's types), `V` bit strings, `X` unknown. select_common_type refuses
  * types of different categories and leaves two of one category without an implicit cast for
@@ -380,6 +404,7 @@ export function isDatetime(t: SqlType): boolean {
  */
 export function typeCategory(t: SqlType): string {
   if (isArrayType(t)) return 'A';
+  if (isEnumSqlType(t)) return 'E';
   switch (t) {
     case 'bool': return 'B';
     case 'date': case 'time': case 'timetz': case 'timestamp': case 'timestamptz': return 'D';
@@ -472,6 +497,12 @@ export interface RegCatalog {
   userType?(oid: number): { name: string; array: boolean } | null;
   /** The oid of user-defined type `name` (unquoted), or of its array type; null when none has the name. */
   userTypeOid?(name: string, array: boolean): number | null;
+  /**
+   * enum_in: the value of label `label` of the enum type with pg_type oid `typeOid`.
+   * @throws PgError 22P02 `invalid input value for enum mood: "x"`; 55P04 for a label added
+   *   by the session's own uncommitted ALTER TYPE ... ADD VALUE.
+   */
+  enumIn?(typeOid: number, label: string): EnumValue;
   /** A schema CREATE SCHEMA made, by oid (its name) or by name (its oid); null when none. */
   userSchemaName?(oid: number): string | null;
   userSchemaOid?(name: string): number | null;
@@ -554,8 +585,12 @@ export function valueFromText(text: string, type: SqlType, typmod: number, zone:
     case 'regnamespace':
       return regIn(text, type, true, reg)!;
     default: {
+      if (isEnumSqlType(type)) {
+        if (reg?.enumIn === undefined) throw pgErr.featureNotSupported(`input of enum type ${typeName(type)} here`);
+        return reg.enumIn(enumTypeOid(type), text);
+      }
       const elem = elemTypeOf(type);
-      return parseArrayLiteral(text, TYPE_NAME[type], (t) => valueFromText(t, elem, -1, zone, reg, clock) as ArrayElement, elem);
+      return parseArrayLiteral(text, typeName(type), (t) => valueFromText(t, elem, -1, zone, reg, clock) as ArrayElement, elem);
     }
   }
 }
@@ -619,6 +654,7 @@ export function valueToText(v: Value, type: SqlType, zone: TimeZone, reg?: Pick<
     case 'regnamespace':
       return regOut(v as number, type, reg);
     default: {
+      if (isEnumSqlType(type)) return (v as EnumValue).label;
       const elem = elemTypeOf(type);
       // array_out prints elements with their output function: boolout's t / f, where a cast
       // of a bool to text says true / false.
@@ -735,7 +771,7 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
     // timetz_scale, time_timetz (the session zone's offset on the transaction's date), timestamptz_timetz.
     const t = from === 'timetz' ? (v as TimeTz) : from === 'time' ? timeToTimetz(v as number, zone, clock)
       : from === 'timestamptz' ? timestamptzToTimetz(v as bigint, zone) : undefined;
-    if (t === undefined) throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
+    if (t === undefined) throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${typeName(from)} to ${typeName(to)}`);
     return t === null ? null : adjustTimetzTypmod(t, typmod);
   }
   // timetz_time: the time of day, the offset dropped.
@@ -876,7 +912,7 @@ export function castValue(v: Value, from: SqlType, to: SqlType, typmod: number, 
     // The typmod applies to each element (array_map over the element's length coercion).
     return new PgArray(te, a.dims, a.elems.map((x) => castValue(x as Value, fe, te, typmod, zone, explicit) as ArrayElement));
   }
-  throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
+  throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${typeName(from)} to ${typeName(to)}`);
 }
 
 /**
@@ -909,7 +945,7 @@ function toInstant(us: bigint, zone: TimeZone): bigint {
 
 function arrayTo(a: PgArray, from: SqlType, to: 'vector' | 'halfvec' | 'sparsevec', typmod: number): Value {
   const et = elemTypeOf(from as ArraySqlType);
-  if (!NUMERIC_ARRAY_ELEMS.has(et)) throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${TYPE_NAME[from]} to ${TYPE_NAME[to]}`);
+  if (!NUMERIC_ARRAY_ELEMS.has(et)) throw new PgError(SQLSTATE.cannot_coerce, `cannot cast type ${typeName(from)} to ${typeName(to)}`);
   // pgvector reads numeric elements through numeric_out.
   const elems = et === 'numeric' ? a.elems.map((x) => (x instanceof Numeric ? x.toString() : x)) as ArrayElem[] : a.elems as ArrayElem[];
   const ndim = Math.max(a.ndim, 1);
@@ -927,7 +963,7 @@ function jsonbScalarFor(j: Jsonb, to: SqlType): Value {
   const v = j.root;
   if (to === 'bool' ? typeof v === 'boolean' : v instanceof Numeric) return v as Value;
   const kind = v === null ? 'null' : typeof v === 'boolean' ? 'boolean' : typeof v === 'string' ? 'string' : v instanceof Numeric ? 'numeric' : Array.isArray(v) ? 'array' : 'object';
-  throw new PgError(SQLSTATE.invalid_parameter_value, `cannot cast jsonb ${kind} to type ${TYPE_NAME[to]}`);
+  throw new PgError(SQLSTATE.invalid_parameter_value, `cannot cast jsonb ${kind} to type ${typeName(to)}`);
 }
 
 /** True when an explicit cast from -> to exists. */
@@ -1105,6 +1141,6 @@ export function regtypeIn(text: string, strict: boolean, reg?: Pick<RegCatalog, 
     return user ?? fail(shown);
   }
   const arr = isArray ? arrayTypeOf(type) : null;
-  if (isArray && arr === null) throw new PgError(SQLSTATE.feature_not_supported, `arrays of ${TYPE_NAME[type]} are not supported`);
-  return arr !== null ? TYPE_OID[arr] : TYPE_OID[type];
+  if (isArray && arr === null) throw new PgError(SQLSTATE.feature_not_supported, `arrays of ${typeName(type)} are not supported`);
+  return arr !== null ? typeOid(arr) : typeOid(type);
 }

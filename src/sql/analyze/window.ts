@@ -12,7 +12,7 @@ import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { PgNode } from '../parser/parse.js';
 import { leftmostLocation } from '../parser/walk.js';
 import { type Expr, type ExprScope, analyzeExpr, forEachOperand, coerceTo, comparatorFor, commonType, analyzeAggregate, unknownPolymorphic } from './expr.js';
-import { type SqlType, TYPE_NAME, isNumeric, castValue } from './types.js';
+import { type SqlType, isNumeric, castValue, typeName } from './types.js';
 import type { SortKey } from './query.js';
 import { exprEqual } from './query.js';
 import { STAT_AGGREGATE_NAMES } from './stat_aggregates.js';
@@ -133,7 +133,7 @@ export function analyzeWindowCall(scope: ExprScope, n: PgNode, name: string): Ex
     }
     if (n.agg_star === true) throw new PgError(SQLSTATE.wrong_object_type, `${name}(*) specified, but ${name} is not an aggregate function`, pos(n.location));
     let args = ((n.args ?? []) as PgNode[]).map((a) => analyzeExpr(scope, a));
-    const types = (): string => args.map((a) => TYPE_NAME[a.type]).join(', ');
+    const types = (): string => args.map((a) => typeName(a.type)).join(', ');
     const noFn = (): PgError =>
       new PgError(SQLSTATE.undefined_function, `function ${name}(${types()}) does not exist`, {
         hint: 'No function matches the given name and argument types. You might need to add explicit type casts.', ...pos(n.location),
@@ -319,7 +319,7 @@ function checkFrame(ws: ExprScope, w: WindowClause, def: PgNode): void {
       // literal's own location).
       const loc = e.k === 'const' && e.loc !== undefined && e.loc >= 0 ? e.loc : leftmostLocation(node);
       // The operator class's input type names the column (varchar sorts with text_ops).
-      const colName = TYPE_NAME[t === 'varchar' ? 'text' : t];
+      const colName = typeName(t === 'varchar' ? 'text' : t);
       if (!isIntervalOffsetType(t) && !isNumeric(t)) throw new PgError(SQLSTATE.feature_not_supported, `RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${colName}`, pos(loc));
       // No in_range function of the column's type takes the offset's type (or one it casts to
       // implicitly): the date/time types' take an interval (a time casts to it); int2 / int4
@@ -328,7 +328,7 @@ function checkFrame(ws: ExprScope, w: WindowClause, def: PgNode): void {
         : isIntervalOffsetType(t) ? e.type === 'interval' || e.type === 'time'
         : NUMERIC_RANK[e.type] !== undefined && NUMERIC_RANK[e.type]! <= NUMERIC_RANK[t === 'int2' || t === 'int4' ? 'int8' : t === 'float4' ? 'float8' : t]!;
       if (!accepts) {
-        throw new PgError(SQLSTATE.feature_not_supported, `RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${colName} and offset type ${TYPE_NAME[e.type]}`,
+        throw new PgError(SQLSTATE.feature_not_supported, `RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${colName} and offset type ${typeName(e.type)}`,
           { ...pos(loc), hint: 'Cast the offset value to an appropriate type.' });
       }
       if (isIntervalOffsetType(t)) return e.type === 'time' ? coerceOrCast(ws, e, 'interval') : coerceTo(ws, e, 'interval', -1, loc);
@@ -338,7 +338,7 @@ function checkFrame(ws: ExprScope, w: WindowClause, def: PgNode): void {
     // A constant offset folds to a bigint constant (EXPLAIN prints '2'::bigint, as PostgreSQL).
     if (c.k === 'cast' && c.arg.k === 'const' && c.type === 'int8') c = { k: 'const', type: 'int8', value: castValue(c.arg.value, c.arg.type, 'int8', -1, ws.zone) };
     if (!isNumeric(c.type) || c.type === 'float4' || c.type === 'float8' || c.type === 'numeric') {
-      throw new PgError(SQLSTATE.datatype_mismatch, `argument of ${what} must be type bigint, not type ${TYPE_NAME[c.type]}`, pos(node[Object.keys(node)[0]!]?.location));
+      throw new PgError(SQLSTATE.datatype_mismatch, `argument of ${what} must be type bigint, not type ${typeName(c.type)}`, pos(node[Object.keys(node)[0]!]?.location));
     }
     return c;
   };

@@ -119,7 +119,7 @@ export function writeDump(
   out("SET default_tablespace = '';\n\nSET default_table_access_method = heap;\n\n");
 
   // Types come before the tables (pg_dump's DO_TYPE priority); a dump of some tables has none,
-  // as pg_dump --table (no column can be of an enum type yet).
+  // as pg_dump --table (the types their columns have must exist where it loads).
   if (opts.tables === undefined || opts.tables.length === 0) {
     for (const ty of sortedByName([...schema.types], (x) => x.name)) {
       out(toc(ty.name, 'TYPE'));

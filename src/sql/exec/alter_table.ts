@@ -21,7 +21,7 @@ import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import { analyzeExpr, resolveTypeName, type Expr } from '../analyze/expr.js';
 import { analyzeDefault, assignCoerce, tableParseState } from '../analyze/query.js';
-import { TYPE_NAME } from '../analyze/types.js';
+import { typeName } from '../analyze/types.js';
 import { deparseRawChecked } from '../parser/deparse_raw.js';
 import { bindToRow, constraintNamesOf, failedCheck, nameNewNotNulls } from './constraints.js';
 import { analyzeGeneration, generatedDependents, generatedValues, renameInGeneration, requireStored } from './generated_columns.js';
@@ -30,9 +30,10 @@ import { requireNoPendingRows } from './dml.js';
 import { addColumnTx, alterTableTx, dropColumnTx, dropIndexTx, rewriteColumnTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
 import { evalExpr, NO_CONTEXT } from './eval.js';
+import { isEnumSqlType } from '../../types/enum_value.js';
 import { referencedKeyExists } from './foreign_keys.js';
 import { parseStoredExpr } from './index_keys.js';
-import { assignAddedColumnOids, assignAddedConstraintOids, assignAlteredColumnOids } from './catalog_describe.js';
+import { assignAddedColumnOids, assignAddedConstraintOids, assignAlteredColumnOids, enumTypeOf } from './catalog_describe.js';
 import { constraintKeyword, enforceable, createUniqueConstraintIndexes, prepareConstraints, referencingForeignKeys, type PendingConstraint } from './table_constraints.js';
 import { valueToText } from '../analyze/types.js';
 import { columnRefNames, renameColumnRefs, walkRaw } from '../parser/walk.js';
@@ -260,8 +261,8 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
   if (last === 'serial' || last === 'serial4' || last === 'bigserial' || last === 'serial8' || last === 'smallserial' || last === 'serial2') {
     throw pgErr.featureNotSupported('ALTER TABLE ... ADD COLUMN of a serial column');
   }
-  const { type, typmod } = resolveTypeName(cd.typeName, (n) => env.catalog.getEnumType(n) !== undefined);
-  if (type === 'unknown' || type === 'timetz') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+  const { type, typmod } = resolveTypeName(cd.typeName, (n) => enumTypeOf(env, n));
+  if (type === 'unknown' || type === 'timetz') throw pgErr.featureNotSupported(`type ${typeName(type)} in tables`);
   const col: ColumnDef = { name: colname, type, typmod, notNull: false, sequence: null, defaultSql: null };
   const pending: PendingConstraint[] = [];
   let rawDefault: PgNode | null = null;
@@ -336,7 +337,7 @@ function addColumn(env: SqlEnv, t: Table, cmd: PgNode, notices: Notices): void {
     }
   }
   if (fill !== null && (type === 'vector' || type === 'halfvec' || type === 'sparsevec' || type === 'bit' || type === 'varbit')) {
-    throw pgErr.featureNotSupported(`ALTER TABLE ... ADD COLUMN of type ${TYPE_NAME[type]} with a DEFAULT on a table with rows`);
+    throw pgErr.featureNotSupported(`ALTER TABLE ... ADD COLUMN of type ${typeName(type)} with a DEFAULT on a table with rows`);
   }
   if (col.notNull && fill === null && t.liveCount > 0) {
     throw containsNulls(t, colname);
@@ -465,8 +466,8 @@ function alterColumnType(env: SqlEnv, t: Table, cmd: PgNode): void {
   const col = columnIndex(t, cmd.name);
   const cd = cmd.def.ColumnDef;
   if (cd.collClause !== undefined) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE ... COLLATE');
-  const { type, typmod } = resolveTypeName(cd.typeName, (n) => env.catalog.getEnumType(n) !== undefined);
-  if (type === 'unknown' || type === 'timetz') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+  const { type, typmod } = resolveTypeName(cd.typeName, (n) => enumTypeOf(env, n));
+  if (type === 'unknown' || type === 'timetz') throw pgErr.featureNotSupported(`type ${typeName(type)} in tables`);
   // Its rows are copied as committed: the transaction's own uncommitted rows are refused.
   if (t.pendingRows > 0) throw pgErr.featureNotSupported('ALTER COLUMN ... TYPE of a table the same transaction has written');
   const old = t.def.columns[col]!;
@@ -519,16 +520,18 @@ function convertedValues(env: SqlEnv, t: Table, col: number, def: ColumnDef, usi
       e = assignCoerce(scope, analyzeExpr(scope, raw), col, shell);
     } catch (err) {
       if (using === undefined && err instanceof PgError && err.code === SQLSTATE.datatype_mismatch) {
-        throw new PgError(SQLSTATE.datatype_mismatch, `column "${name}" cannot be cast automatically to type ${TYPE_NAME[type]}`, {
-          hint: `You might need to specify "USING ${name}::${TYPE_NAME[type]}".`,
+        throw new PgError(SQLSTATE.datatype_mismatch, `column "${name}" cannot be cast automatically to type ${typeName(type)}`, {
+          hint: `You might need to specify "USING ${name}::${typeName(type)}".`,
         });
       }
       throw err;
     }
     const bound = bindToRow(e);
     const values: Value[] = [];
+    // A cast to an enum type reads the labels through the session's catalog.
+    const ctx = isEnumSqlType(type) ? { ...NO_CONTEXT, env } : NO_CONTEXT;
     for (const r of liveRows(t)) {
-      const v = evalExpr(bound, rowOf(t, r), NO_CONTEXT);
+      const v = evalExpr(bound, rowOf(t, r), ctx);
       values.push(v instanceof Float32Array || v instanceof Uint16Array ? v.slice() : v);
     }
     return values;

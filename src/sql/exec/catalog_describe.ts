@@ -17,11 +17,12 @@ import type { IndexDef } from '../../storage/catalog.js';
 import { attnumOf, columnOfAttnum, notNullConstraintName, type ColumnDef, type FkAction, type Table, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
-import { TYPE_OID, type SqlType, type RegCatalog, type RegNames, isArrayType, elemTypeOf, formatType } from '../analyze/types.js';
+import { TYPE_OID, type SqlType, type RegCatalog, type RegNames, isArrayType, elemTypeOf, formatType, typeOid, typeName } from '../analyze/types.js';
 import { regclassOidOf } from '../analyze/range.js';
 import { displayRelationName, lookupRelationKey } from '../analyze/namespace.js';
 import { columnDefaultSql } from '../dump/schema_sql.js';
-import { typeIoByOid } from '../../types/type_io.js';
+import { typeIoByName } from '../../types/type_io.js';
+import { enumSqlType, isEnumSqlType, type EnumSqlType, type EnumValue } from '../../types/enum_value.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import { deparseRaw, displayCheckTree, displayConstTree, prettyRawExpr, prettyStoredExpr, referencedColumns } from '../parser/deparse_raw.js';
 import { compileIndexDef, parseStoredExpr } from './index_keys.js';
@@ -123,7 +124,7 @@ function tableConstraints(env: SqlEnv, t: Table): ConstraintInfo[] {
     const tree = (): unknown => {
       const typeOf = (name: string): string | undefined => {
         const c = t.def.columns.find((x) => x.name === name);
-        return c === undefined ? undefined : formatType(TYPE_OID[c.type as SqlType], -1);
+        return c === undefined ? undefined : columnTypeText(c.type as SqlType);
       };
       return displayCheckTree(parseStoredExpr(k.expr), typeOf);
     };
@@ -265,7 +266,7 @@ export function columnDefaultText(c: ColumnDef): string | null {
   // An untyped literal is coerced to the column's type when the default is stored: ruleutils
   // prints the constant with that type, as `'x'::text`.
   const lit = raw.A_Const ?? (raw.TypeCast?.typeName?.names?.[0]?.String?.sval === 'pg_catalog' ? raw.TypeCast.arg.A_Const : undefined);
-  if (lit?.sval !== undefined) return `${prettyRawExpr({ A_Const: lit })}::${formatType(TYPE_OID[c.type as SqlType], -1)}`;
+  if (lit?.sval !== undefined) return `${prettyRawExpr({ A_Const: lit })}::${columnTypeText(c.type as SqlType)}`;
   return text;
 }
 
@@ -292,8 +293,8 @@ const ATT_NUM = 4;
 const ATT_ISDROPPED = 16;
 
 function attributeRow(relOid: number, name: string, type: SqlType, typmod: number, num: number, notNull: boolean, hasDef: boolean, identity: string, generated = ''): Value[] {
-  const oid = TYPE_OID[type];
-  const len = typeIoByOid(oid)?.typlen ?? -1;
+  const oid = typeOid(type);
+  const len = typeIoByName(type)?.typlen ?? -1;
   // An array column: extended storage, its element's double alignment, one declared
   // dimension (attndims) and its element's collation.
   const elem = isArrayType(type) ? elemTypeOf(type) : null;
@@ -464,9 +465,37 @@ export function regCatalog(env: SqlEnv): RegCatalog {
   };
 }
 
-/** The database's enum types by oid and by name, for format_type and regtype input and output. */
-export function userTypes(env: SqlEnv): Required<Pick<RegCatalog, 'userType' | 'userTypeOid'>> {
+/**
+ * enum_in: the value of `label` of the enum type with pg_type oid `typeOid`, as the session's
+ * transaction may use it.
+ * @throws PgError 22P02 `invalid input value for enum mood: "x"`; 55P04 `unsafe use of new
+ *   value "x" of enum type mood` for a label the transaction itself added (ALTER TYPE ... ADD
+ *   VALUE) to a type it did not create, as PostgreSQL's check_safe_enum_use; 42704 for a type
+ *   that no longer exists.
+ */
+function enumIn(env: SqlEnv, typeOid: number, label: string): EnumValue {
+  const def = env.catalog.enumTypeByOid(typeOid);
+  if (def === undefined || def.oid !== typeOid) throw new PgError(SQLSTATE.undefined_object, `type with OID ${typeOid} does not exist`);
+  const v = env.catalog.enumLabelValue(def, label, env.txn.xid);
+  const shown = typeName(enumSqlType(def.oid, def.name));
+  if (v === null) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input value for enum ${shown}: "${label}"`);
+  if (v === 'pending') throw new PgError('55P04', `unsafe use of new value "${label}" of enum type ${shown}`, { hint: 'New enum values must be committed before they can be used.' });
+  return v;
+}
+
+/** The SQL type of the enum type named `name` (unquoted, schema public) as the session sees it, or null. */
+export function enumTypeOf(env: SqlEnv, name: string): EnumSqlType | null {
+  const d = env.catalog.getEnumType(name);
+  return d === undefined ? null : enumSqlType(d.oid, d.name);
+}
+
+/**
+ * The database's enum types by oid and by name, for format_type and regtype input and output,
+ * and enum_in: a label of an enum type to its value, as the session's transaction may use it.
+ */
+export function userTypes(env: SqlEnv): Required<Pick<RegCatalog, 'userType' | 'userTypeOid' | 'enumIn'>> {
   return {
+    enumIn: (typeOid, label) => enumIn(env, typeOid, label),
     userType: (oid) => {
       const d = env.catalog.enumTypeByOid(oid);
       return d === undefined ? null : { name: d.name, array: d.arrayOid === oid };
@@ -586,9 +615,14 @@ export function assignTableOids(env: SqlEnv, t: Table): void {
   for (const fk of def.foreignKeys ?? []) foreignKeyOid(env, t.name, fk.name);
 }
 
+/** A column's type without its typmod as format_type prints it (an enum type by its name). */
+function columnTypeText(type: SqlType): string {
+  return isEnumSqlType(type) ? typeName(type) : formatType(typeOid(type), -1);
+}
+
 /** True when column type `type` is variable-length (a table with one has a TOAST table). */
 function isVarlena(type: ColumnDef['type']): boolean {
-  return (typeIoByOid(TYPE_OID[type as SqlType])?.typlen ?? -1) < 0;
+  return (typeIoByName(type)?.typlen ?? -1) < 0;
 }
 
 /**

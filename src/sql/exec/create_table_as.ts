@@ -18,7 +18,7 @@ import { createTableTx } from './ddl_txn.js';
 import { assignTableOids } from './catalog_describe.js';
 import { ensureXid } from './txn.js';
 import { countPlan, executeParams, lookupPrepared, type PreparedStatement } from './prepared.js';
-import { TYPE_NAME, type SqlType } from '../analyze/types.js';
+import { type SqlType, typeName } from '../analyze/types.js';
 
 /**
  * Runs CREATE TABLE AS; returns the number of rows written (the command tag's `SELECT n`).
@@ -59,7 +59,7 @@ export function createTableAs(env: SqlEnv, s: PgNode, notices: Notices): number 
   const names: string[] = ((into.colNames ?? []) as PgNode[]).map((n) => n.String.sval as string);
   if (names.length > query.targets.length) throw new PgError(SQLSTATE.syntax_error, 'too many column names were specified');
   const columns: ColumnDef[] = query.targets.map((t, i) => {
-    if (t.expr.type === 'timetz') throw pgErr.featureNotSupported(`type ${TYPE_NAME[t.expr.type]} in tables`);
+    if (t.expr.type === 'timetz') throw pgErr.featureNotSupported(`type ${typeName(t.expr.type)} in tables`);
     let type = t.expr.type as ColumnType | 'unknown';
     if (type === 'unknown') type = 'text';
     return { name: names[i] ?? t.name, type: type as ColumnType, typmod: typmodOf(t.expr), notNull: false, sequence: null, defaultSql: null };

@@ -23,11 +23,11 @@ import { analyzeIndexExpression, analyzeIndexPredicate, type AnalyzedIndexKey } 
 import { resolveTypeName } from '../analyze/expr.js';
 import { creationKey, existingRelationKey, isSystemSchema, lookupRelationKey, schemaKind, type SchemaKind } from '../analyze/namespace.js';
 import { analyzeDefault } from '../analyze/query.js';
-import { TYPE_NAME } from '../analyze/types.js';
+import { typeName } from '../analyze/types.js';
 import { isOrderedAm, type OrderedIndexAm, type VectorKind } from '../../access/am.js';
 import { buildUniqueChecked, orderedIndexDef, primaryKeyIndex } from './ordered_index.js';
 import { ensureXid } from './txn.js';
-import { assignTableOids } from './catalog_describe.js';
+import { assignTableOids, enumTypeOf } from './catalog_describe.js';
 import { alterSequenceTx, createIndexTx, createTableTx, dropIndexTx, dropTableTx } from './ddl_txn.js';
 
 /**
@@ -147,8 +147,8 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
     const names: string[] = cd.typeName.names.map((n: PgNode) => n.String.sval as string);
     const last = names[names.length - 1]!;
     const serial = last === 'serial' || last === 'serial4' || last === 'bigserial' || last === 'serial8';
-    const { type, typmod } = resolveTypeName(cd.typeName, (n) => env.catalog.getEnumType(n) !== undefined);
-    if (type === 'unknown' || type === 'timetz') throw pgErr.featureNotSupported(`type ${TYPE_NAME[type]} in tables`);
+    const { type, typmod } = resolveTypeName(cd.typeName, (n) => enumTypeOf(env, n));
+    if (type === 'unknown' || type === 'timetz') throw pgErr.featureNotSupported(`type ${typeName(type)} in tables`);
     const col: ColumnDef = { name: colname, type, typmod, notNull: serial, sequence: null, defaultSql: null };
     if (serial) {
       col.sequence = `${name}_${colname}_seq`;
@@ -242,7 +242,7 @@ export function createTable(env: SqlEnv, s: PgNode, notices: Notices): void {
   // (1.5 = 1.50), bytea values are arrays, character values compare without their padding;
   // the map can do none of these yet (nor compare arrays, which are objects).
   const unkeyed = primaryKey.map((i) => columns[i]!.type).find((t) => t === 'numeric' || t === 'bytea' || t === 'bpchar' || t === 'jsonb' || t.endsWith('[]'));
-  if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${TYPE_NAME[unkeyed]} column`);
+  if (unkeyed !== undefined) throw pgErr.featureNotSupported(`a primary key on a ${typeName(unkeyed)} column`);
   const def: TableDef = { name, columns, primaryKey };
   // The key's index is named as it is written, else as ChooseIndexName names it (`t_pkey`, or
   // `t_pkey1` when a relation or a constraint of the schema holds that name).
@@ -486,7 +486,7 @@ export function createIndex(env: SqlEnv, s: PgNode, notices: Notices): void {
     const c = table.def.columns[col]!;
     key = { column: col, expr: null, type: c.type, typmod: c.typmod, nameHint: colName, analyzed: null };
   }
-  const keyType = TYPE_NAME[key.type];
+  const keyType = typeName(key.type);
   const kind: VectorKind | null = vectorKindOf(key.type);
   let opclass = null;
   if (el.opclass !== undefined) {

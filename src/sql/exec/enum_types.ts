@@ -5,15 +5,17 @@
  *
  * Types live in schema public, as vecgres' relations do. A name that is one of vecgres'
  * built-in types is refused with 0A000 where PostgreSQL would create a second type of that
- * name in public (its resolution order is not modelled). Columns and values of an enum type
- * are not supported yet: naming the type where a column or value type goes is 0A000
- * (analyze/expr.ts resolveTypeName), so nothing depends on a type and DROP TYPE never cascades.
+ * name in public (its resolution order is not modelled). Table columns may have an enum type
+ * (types/enum_value.ts); DROP TYPE refuses a type a column has (CASCADE, which would drop the
+ * columns, is 0A000). Arrays of enum types are not supported yet.
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import { checkEnumLabel, enumCreateOids, withEnumLabel, type EnumTypeDef } from '../../storage/enum_type.js';
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
-import { TYPE_NAME, TYPE_OID, isUnsupportedBuiltinType, typeByName, type SqlType } from '../analyze/types.js';
+import { isUnsupportedBuiltinType, typeByName, type SqlType, typeName, typeOid } from '../analyze/types.js';
+import { displayRelationName } from '../analyze/namespace.js';
+import { enumSqlType } from '../../types/enum_value.js';
 import { notice, type Notices } from './ddl.js';
 import { alterEnumTypeTx, createEnumTypeTx, dropEnumTypeTx } from './ddl_txn.js';
 import { changeOwner } from './alter_table.js';
@@ -49,7 +51,7 @@ function typeNameOf(parts: readonly string[]): { name: string; schema: string | 
  */
 function builtinType(name: string): SqlType | null {
   const t = typeByName(name);
-  return t !== null && TYPE_OID[t] !== undefined && (t === name || TYPE_NAME[t] === name) ? t : null;
+  return t !== null && typeOid(t) !== undefined && (t === name || typeName(t) === name) ? t : null;
 }
 
 /**
@@ -106,7 +108,7 @@ export function createEnumType(env: SqlEnv, s: PgNode): void {
 function enumTypeToAlter(env: SqlEnv, parts: readonly string[]): EnumTypeDef {
   const { name, schema } = typeNameOf(parts);
   const builtin = builtinType(name);
-  if (builtin !== null && schema !== 'public') throw new PgError(SQLSTATE.wrong_object_type, `${TYPE_NAME[builtin]} is not an enum`);
+  if (builtin !== null && schema !== 'public') throw new PgError(SQLSTATE.wrong_object_type, `${typeName(builtin)} is not an enum`);
   const def = schema === 'pg_catalog' || schema === 'information_schema' ? undefined : env.catalog.getEnumType(name);
   if (def !== undefined) return def;
   if (schema !== 'pg_catalog' && env.catalog.rowTypeRelation(name) !== undefined) throw new PgError(SQLSTATE.wrong_object_type, `${name} is not an enum`);
@@ -208,7 +210,7 @@ export function dropTypes(env: SqlEnv, s: PgNode, notices: Notices): void {
     const { name, schema } = typeNameOf(parts);
     const builtin = builtinType(name);
     if (builtin !== null && schema !== 'public' && !EXTENSION_TYPE_NAMES.has(name)) {
-      throw new PgError('2BP01', `cannot drop type ${TYPE_NAME[builtin]} because it is required by the database system`);
+      throw new PgError('2BP01', `cannot drop type ${typeName(builtin)} because it is required by the database system`);
     }
     if (EXTENSION_TYPE_NAMES.has(name) && schema !== 'pg_catalog') throw pgErr.featureNotSupported(`DROP TYPE ${name} (pgvector's types are built into vecgres)`);
     if (schema !== 'pg_catalog' && schema !== 'information_schema') {
@@ -225,6 +227,17 @@ export function dropTypes(env: SqlEnv, s: PgNode, notices: Notices): void {
     else throw new PgError(SQLSTATE.undefined_object, `type "${name}" does not exist`);
   }
   if (found.length === 0) return;
+  // Columns of the type depend on it (pg_depend's normal dependency of a column on its type).
+  for (const name of new Set(found)) {
+    const users = env.catalog.enumTypeUsers(env.catalog.getEnumType(name)!.oid);
+    if (users.length === 0) continue;
+    const shown = typeName(enumSqlType(0, name));
+    if (s.behavior === 'DROP_CASCADE') throw pgErr.featureNotSupported(`DROP TYPE ... CASCADE of a type that table columns have (${shown})`);
+    throw new PgError('2BP01', `cannot drop type ${shown} because other objects depend on it`, {
+      detail: users.map((u) => `column ${u.column} of table ${displayRelationName(env, u.table)} depends on type ${shown}`).join('\n'),
+      hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+    });
+  }
   ensureXid(env);
   for (const name of new Set(found)) dropEnumTypeTx(env, env.txn, name);
 }

@@ -16,13 +16,27 @@ import { AssertionError } from '../../common/assert.js';
 import type { Value } from '../../storage/table.js';
 import { wallClockUs } from '../../types/datetime_funcs.js';
 import { type Expr, buildArray } from '../analyze/expr.js';
-import { castValue } from '../analyze/types.js';
+import { castValue, valueFromText, typeName, type SqlType } from '../analyze/types.js';
+import { isEnumSqlType, type EnumSqlType } from '../../types/enum_value.js';
+import { regCatalog } from './catalog_describe.js';
 import type { PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from '../plan/plan.js';
 import type { SqlEnv } from '../env.js';
 import { UTC_ZONE, type TimeZone } from '../../types/timezone.js';
 
 /** What evaluation needs from the running statement (the executor's EState implements it). */
+/**
+ * A cast of a text value to enum type `to` (an I/O conversion: the value's text read by
+ * enum_in, through the executing session's catalog).
+ * @throws PgError 22P02 for a label the type does not have; 0A000 where no session runs it.
+ */
+function castToEnum(v: Value, from: SqlType, to: EnumSqlType, ctx: EvalCtx): Value {
+  if (v === null) return null;
+  if (ctx.env === undefined) throw pgErr.featureNotSupported(`a cast to enum type ${typeName(to)} outside a session`);
+  const text = castValue(v, from, 'text', -1, ctx.zone, true, ctx.floatDigits) as string;
+  return valueFromText(text, to, -1, ctx.zone, regCatalog(ctx.env));
+}
+
 export interface EvalCtx {
   /** The executing session (session functions read and change its settings); absent when none. */
   readonly env?: SqlEnv;
@@ -87,6 +101,7 @@ export function evalExpr(e: Expr, row: readonly Value[] | null, ctx: EvalCtx): V
       return e.fn(a, b, ctx.zone);
     }
     case 'cast':
+      if (e.from !== e.type && isEnumSqlType(e.type)) return castToEnum(evalExpr(e.arg, row, ctx), e.from, e.type, ctx);
       return castValue(evalExpr(e.arg, row, ctx), e.from, e.type, e.typmod, ctx.zone, e.explicit ?? true, ctx.floatDigits, ctx.env?.transactionClock);
     case 'fn': {
       const args: Value[] = new Array(e.args.length);

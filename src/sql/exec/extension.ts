@@ -21,7 +21,7 @@ import { notice, type Notices } from './ddl.js';
 import { createExtensionTx, dropExtensionTx, dropIndexTx } from './ddl_txn.js';
 import { ensureXid } from './txn.js';
 import { OPCLASS_OID } from './system_views.js';
-import { TYPE_OID } from '../analyze/types.js';
+import { typeOid } from '../analyze/types.js';
 import { VECTOR_EXTENSION_OIDS } from '../stats/store.js';
 
 /** The version of pgvector whose SQL vecgres implements (pg_extension.extversion). */
@@ -130,7 +130,7 @@ function vectorDependents(env: SqlEnv, notices: Notices): Dependent[] {
         out.push({
           what: `column ${c.name} of table ${t.name}`,
           on: `type ${c.type}`,
-          onOid: TYPE_OID[c.type],
+          onOid: typeOid(c.type),
           drop: () => dropColumn(env, env.catalog.getTable(t.name)!, { name: c.name, behavior: 'DROP_CASCADE' }, notices),
         });
       }

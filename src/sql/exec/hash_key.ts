@@ -9,6 +9,7 @@ import { UTC_ZONE } from '../../types/timezone.js';
 import type { Value } from '../../storage/table.js';
 import { type SqlType, isNumeric, isVectorFamily, valueToText, isArrayType, elemTypeOf } from '../analyze/types.js';
 import { PgArray } from '../../types/pgarray.js';
+import { EnumValue } from '../../types/enum_value.js';
 import { Numeric, numericKey } from '../../types/numeric.js';
 import { Interval, intervalSpan } from '../../types/interval.js';
 import { Jsonb, type JsonbValue } from '../../types/jsonb.js';
@@ -28,6 +29,8 @@ export function hashablePair(a: SqlType, b: SqlType): boolean {
 /** The key of `v` of `type`; NULL has a key of its own (callers decide whether NULL matches). */
 export function keyText(v: Value, type: SqlType): string {
   if (v === null) return '\u0000';
+  // An enum value by its label's oid, which a RENAME VALUE keeps (primary-key maps hold keys).
+  if (v instanceof EnumValue) return `e${v.oid}`;
   if (isNumeric(type)) {
     if (typeof v === 'bigint') return `n${v}`;
     // By exact value, whatever the scale (1.5 and 1.50 are one group): Number() would merge

@@ -12,8 +12,9 @@
 import { viewDefinitionText } from './views.js';
 import { attnumOf, columnOfAttnum, type ColumnDef, type FkAction, type Table, type Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
-import { TYPE_OID, elemTypeOf, formatType, isArrayType, type SqlType } from '../analyze/types.js';
-import { typeIoByOid } from '../../types/type_io.js';
+import { elemTypeOf, formatType, isArrayType, type SqlType, typeOid } from '../analyze/types.js';
+import { typeIoByName } from '../../types/type_io.js';
+import { isEnumSqlType } from '../../types/enum_value.js';
 import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
 import { allConstraints, columnDefaultText, type ConstraintInfo } from './catalog_describe.js';
 
@@ -184,12 +185,13 @@ function sequenceRows(env: SqlEnv): Value[][] {
 /** One information_schema.columns row (PostgreSQL's view over pg_attribute, pg_type and pg_attrdef). */
 function columnRow(env: SqlEnv, table: string, c: ColumnDef, attnum: number): Value[] {
   const type = c.type as SqlType;
-  const oid = TYPE_OID[type];
+  const oid = typeOid(type);
   const base = isArrayType(type) ? null : type;
   const typmod = c.typmod;
   const identity = c.identity === undefined || c.sequence === null ? null : env.catalog.getSequence(c.sequence)?.def ?? null;
-  const dataType = isArrayType(type) ? 'ARRAY' : EXTENSION_TYPES.has(type) ? 'USER-DEFINED' : formatType(oid, null);
-  const schemaOfType = EXTENSION_TYPES.has(isArrayType(type) ? elemTypeOf(type) : type) ? 'public' : 'pg_catalog';
+  const user = EXTENSION_TYPES.has(isArrayType(type) ? elemTypeOf(type) : type) || isEnumSqlType(type);
+  const dataType = isArrayType(type) ? 'ARRAY' : user ? 'USER-DEFINED' : formatType(oid, null);
+  const schemaOfType = user ? 'public' : 'pg_catalog';
   return [
     CATALOG, ...sn(env, table), c.name, attnum,
     c.identity !== undefined || c.generated !== undefined ? null : columnDefaultText(c),
@@ -199,7 +201,7 @@ function columnRow(env: SqlEnv, table: string, c: ColumnDef, attnum: number): Va
     numericPrecision(base, typmod), numericRadix(base), numericScale(base, typmod),
     datetimePrecision(base, typmod), null, null,
     null, null, null, null, null, null, null, null, null,
-    CATALOG, schemaOfType, typeIoByOid(oid)?.typname ?? type,
+    CATALOG, schemaOfType, typeIoByName(type)?.typname ?? type,
     null, null, null, null, String(attnum), 'NO',
     c.identity !== undefined ? 'YES' : 'NO',
     c.identity === 'a' ? 'ALWAYS' : c.identity === 'd' ? 'BY DEFAULT' : null,

@@ -15,7 +15,7 @@ import { LockWait } from '../../storage/row_locks.js';
 import type { PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { comparatorFor } from '../analyze/expr.js';
-import { TYPE_NAME, type SqlType } from '../analyze/types.js';
+import { type SqlType, typeName } from '../analyze/types.js';
 import { valueToText } from '../analyze/types.js';
 import { compileIndexDef, indexKeyValues, indexKeysOfRow } from './index_keys.js';
 import { indexKeyColumnSql } from './pg_get_indexdef.js';
@@ -220,7 +220,7 @@ export function orderedIndexDef(
     if (col < 0 && ek === null) throw new PgError(SQLSTATE.undefined_column, `column "${el.name}" does not exist`);
     const type = ek !== null ? ek.type : table.def.columns[col]!.type;
     // An expression may be a timetz (a constant plus an interval), which no index stores yet.
-    if (type === 'timetz') throw pgErr.featureNotSupported(`index keys of type ${TYPE_NAME[type]}`);
+    if (type === 'timetz') throw pgErr.featureNotSupported(`index keys of type ${typeName(type)}`);
     if (!am.capabilities.canOrder) {
       // ComputeIndexAttrs: only an ordering method takes ASC / DESC and NULLS FIRST / LAST.
       if (el.ordering !== undefined && el.ordering !== 'SORTBY_DEFAULT') throw new PgError(SQLSTATE.feature_not_supported, `access method "${am.name}" does not support ASC/DESC options`);
@@ -239,7 +239,7 @@ export function orderedIndexDef(
         throw new PgError(SQLSTATE.undefined_object, `operator class "${oc}" does not exist for access method "${am.name}"`);
       }
     } else if (dflt === null) {
-      throw new PgError(SQLSTATE.undefined_object, `data type ${TYPE_NAME[type]} has no default operator class for access method "${am.name}"`, {
+      throw new PgError(SQLSTATE.undefined_object, `data type ${typeName(type)} has no default operator class for access method "${am.name}"`, {
         hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
       });
     }
@@ -268,8 +268,8 @@ function methodOpclass(am: OrderedIndexAm, el: PgNode, type: SqlType): string {
     const dflt = ocs.find((o) => o.isDefault && o.accepts(type));
     if (dflt === undefined) {
       // PostgreSQL's array_ops takes every array; here only arrays whose elements compare as their text.
-      if (type.endsWith('[]')) throw pgErr.featureNotSupported(`access method "${am.name}" on type ${TYPE_NAME[type]}`);
-      throw new PgError(SQLSTATE.undefined_object, `data type ${TYPE_NAME[type]} has no default operator class for access method "${am.name}"`, {
+      if (type.endsWith('[]')) throw pgErr.featureNotSupported(`access method "${am.name}" on type ${typeName(type)}`);
+      throw new PgError(SQLSTATE.undefined_object, `data type ${typeName(type)} has no default operator class for access method "${am.name}"`, {
         hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
       });
     }
@@ -279,7 +279,7 @@ function methodOpclass(am: OrderedIndexAm, el: PgNode, type: SqlType): string {
   const name = names[names.length - 1]!;
   const oc = ocs.find((o) => o.name === name);
   if (oc === undefined) throw new PgError(SQLSTATE.undefined_object, `operator class "${name}" does not exist for access method "${am.name}"`);
-  if (!oc.accepts(type)) throw new PgError(SQLSTATE.datatype_mismatch, `operator class "${name}" does not accept data type ${TYPE_NAME[type]}`);
+  if (!oc.accepts(type)) throw new PgError(SQLSTATE.datatype_mismatch, `operator class "${name}" does not accept data type ${typeName(type)}`);
   return oc.name;
 }
 

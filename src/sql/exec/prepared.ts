@@ -14,7 +14,7 @@
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { RawStatement, PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
-import { TYPE_NAME, type SqlType } from '../analyze/types.js';
+import { type SqlType, typeName } from '../analyze/types.js';
 import { analyzeExpr, type Expr } from '../analyze/expr.js';
 import { assignmentCoercion, newParseState } from '../analyze/query.js';
 import { leftmostLocation, rejectSubqueriesAndParams } from '../parser/walk.js';
@@ -156,7 +156,7 @@ export function executeParams(env: SqlEnv, name: string, stmt: PreparedStatement
     const e = analyzeExpr(scope, a);
     const loc = leftmostLocation(a);
     return assignmentCoercion(scope, e, types[i]!, -1, loc, (from) =>
-      new PgError(SQLSTATE.datatype_mismatch, `parameter $${i + 1} of type ${TYPE_NAME[from]} cannot be coerced to the expected type ${TYPE_NAME[types[i]!]}`, {
+      new PgError(SQLSTATE.datatype_mismatch, `parameter $${i + 1} of type ${typeName(from)} cannot be coerced to the expected type ${typeName(types[i]!)}`, {
         hint: 'You will need to rewrite or cast the expression.',
         ...(loc === undefined ? {} : { position: loc + 1 }),
       }));

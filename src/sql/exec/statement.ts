@@ -18,16 +18,17 @@ import { attnumOf, type Table, type Value } from '../../storage/table.js';
 import type { RawStatement, PgNode } from '../parser/parse.js';
 import type { SqlEnv } from '../env.js';
 import { analyzeSelect, analyzeInsert, type Analyzed, type SelectQuery, type InsertQuery } from '../analyze/query.js';
-import { type SqlType, type RegCatalog, TYPE_OID, valueFromText, toInt8, elemTypeOf } from '../analyze/types.js';
+import { type SqlType, type RegCatalog, TYPE_OID, valueFromText, toInt8, elemTypeOf, typeOid } from '../analyze/types.js';
 import { isVoidCall, resolveTypeName, VOID_OID, type Expr } from '../analyze/expr.js';
 import { advisoryCall } from './advisory.js';
-import { regCatalog, resultRegNames } from './catalog_describe.js';
+import { regCatalog, resultRegNames, enumTypeOf } from './catalog_describe.js';
 import { parseVector, formatVector, vectorFromNumbers } from '../../types/vector.js';
 import { parseHalfvec, formatHalfvec } from '../../types/halfvec.js';
 import { SparseVector, parseSparsevec, formatSparsevec } from '../../types/sparsevec.js';
 import { BitString, parseBit } from '../../types/bit.js';
 import { vectorToSparsevec } from '../../types/casts.js';
 import { PgArray, type ArrayElement } from '../../types/pgarray.js';
+import { isEnumSqlType } from '../../types/enum_value.js';
 import { Numeric } from '../../types/numeric.js';
 import { Jsonb } from '../../types/jsonb.js';
 import { runSelect, runStatement } from './select.js';
@@ -155,7 +156,7 @@ function fieldsOf(env: SqlEnv, targets: { name: string; expr: Expr; nameType?: b
     const typmod = (t.expr as { typmod?: number }).typmod;
     const o = origin(t.expr);
     return {
-      name: t.name, dataTypeID: t.nameType === true ? NAME_OID : isVoidCall(t.expr) ? VOID_OID : TYPE_OID[t.expr.type], type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
+      name: t.name, dataTypeID: t.nameType === true ? NAME_OID : isVoidCall(t.expr) ? VOID_OID : typeOid(t.expr.type), type: t.expr.type, ...(typmod === undefined ? {} : { typmod }),
       ...(o === null ? {} : { tableOid: env.stats.relOid(o.table), columnAttr: o.attnum }),
     };
   });
@@ -651,7 +652,7 @@ function describeModifyingWith(env: SqlEnv, raw: RawStatement, cache: PreparedCa
 function prepareNamed(env: SqlEnv, s: PgNode, cache: PreparedCache): void {
   const tag = Object.keys(s.query)[0]!;
   if (!PREPARABLE.has(tag)) throw pgErr.featureNotSupported(`PREPARE of ${commandTag(tag, s.query[tag])}`);
-  const declared = ((s.argtypes ?? []) as PgNode[]).map((t) => resolveTypeName(t.TypeName, (n) => env.catalog.getEnumType(n) !== undefined).type);
+  const declared = ((s.argtypes ?? []) as PgNode[]).map((t) => resolveTypeName(t.TypeName, (n) => enumTypeOf(env, n)).type);
   // A key of its own: parse trees are shared by SQL text, and its declared types are its own.
   const raw: RawStatement = { stmt: { [tag]: s.query[tag] }, tag };
   const d = describeStatement(env, raw, declared, cache);
@@ -664,7 +665,7 @@ function prepareNamed(env: SqlEnv, s: PgNode, cache: PreparedCache): void {
     plans: { generic: 0, custom: 0 },
     raw,
     paramTypes: d.paramTypes,
-    paramOids: d.paramTypes.map((t) => TYPE_OID[t]),
+    paramOids: d.paramTypes.map((t) => typeOid(t)),
     fields: d.fields,
   });
 }
@@ -996,7 +997,7 @@ function paramValues(env: SqlEnv, types: readonly SqlType[], params: readonly un
   }
   const values: Value[] = new Array(types.length);
   // A reg* parameter may name an object (`'items'` for a regclass): its input reads the catalog.
-  const reg = types.some((t) => t.startsWith('reg')) ? regCatalog(env) : undefined;
+  const reg = types.some((t) => t.startsWith('reg') || isEnumSqlType(t)) ? regCatalog(env) : undefined;
   for (let i = 0; i < types.length; i++) values[i] = coerceParam(params[i], types[i]!, zone, reg, clock);
   return values;
 }
@@ -1098,6 +1099,8 @@ export function coerceParam(v: unknown, type: SqlType, zone: TimeZone, reg?: Reg
       // the catalog, as a literal is).
       return valueFromText(String(v), type, -1, zone, reg);
     default: {
+      // An enum label, read by enum_in through the catalog.
+      if (isEnumSqlType(type)) return valueFromText(String(v), type, -1, zone, reg);
       // Arrays: a JS array (nested for several dimensions), a typed array, or array text.
       if (typeof v === 'string') return valueFromText(v, type, -1, zone, reg, clock);
       const elem = elemTypeOf(type);

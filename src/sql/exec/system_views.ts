@@ -19,7 +19,7 @@ import type { SqlEnv } from '../env.js';
 import { isOrderedAm } from '../../access/am.js';
 import { PgArray } from '../../types/pgarray.js';
 import { allTypeIo, typeIoByOid } from '../../types/type_io.js';
-import { TYPE_OID, toInt8, valueToText, type SqlType } from '../analyze/types.js';
+import { toInt8, valueToText, type SqlType, typeOid } from '../analyze/types.js';
 import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
 import { CATALOG_OIDS } from '../analyze/system_views.js';
 import { informationSchemaRows } from './information_schema.js';
@@ -183,7 +183,7 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
         if (isOrderedAm(am)) continue;
         for (const oc of am.opclasses) {
           const oid = OPCLASS_OID[`${am.name}/${oc.name}`] ?? opclassFallbackOid(env, am.name, oc.name);
-          const intype = TYPE_OID[oc.kind as SqlType] ?? 0;
+          const intype = typeOid(oc.kind as SqlType) ?? 0;
           rows.push([oid, amOid(env, am.name), oc.name, NS_PUBLIC, BOOTSTRAP_SUPERUSER, oid - 1, intype, false, 0]);
         }
       }
@@ -272,7 +272,7 @@ export function systemViewRows(env: SqlEnv, name: string): Value[][] | null {
     case 'pg_sequence':
       return env.catalog.allSequences().filter((q) => env.catalog.getSequence(q.def.name) === q).map((q) => {
         const d = q.def;
-        return [env.stats.relOid(d.name), TYPE_OID[d.type], toInt8(d.start), toInt8(d.increment), toInt8(d.max), toInt8(d.min), toInt8(d.cache), d.cycle];
+        return [env.stats.relOid(d.name), typeOid(d.type), toInt8(d.start), toInt8(d.increment), toInt8(d.max), toInt8(d.min), toInt8(d.cache), d.cycle];
       });
     case 'pg_depend':
       return dependRows(env);

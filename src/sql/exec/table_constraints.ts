@@ -14,7 +14,7 @@ import { isOrderedAm } from '../../access/am.js';
 import { columnKey, lockNotAvailable, type IndexDef } from '../../storage/catalog.js';
 import type { CheckDef, ColumnType, FkAction, ForeignKeyDef, Table, TableDef } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
-import { TYPE_NAME } from '../analyze/types.js';
+import { typeName } from '../analyze/types.js';
 import type { PgNode } from '../parser/parse.js';
 import { analyzeCheck, chooseConstraintName } from './constraints.js';
 import { buildOrderedIndex, checkBuiltUnique, defaultBtreeOpclass } from './ordered_index.js';
@@ -85,7 +85,7 @@ function foreignKeyColumns(env: SqlEnv, self: TableDef, fk: PgNode, fkCols: numb
     const b = refDef.columns[refColumns[i]!]!;
     if (keyTypeFamily(a.type) !== keyTypeFamily(b.type)) {
       throw new PgError(SQLSTATE.datatype_mismatch, `foreign key constraint "${name}" cannot be implemented`, {
-        detail: `Key columns "${a.name}" of the referencing table and "${b.name}" of the referenced table are of incompatible types: ${TYPE_NAME[a.type]} and ${TYPE_NAME[b.type]}.`,
+        detail: `Key columns "${a.name}" of the referencing table and "${b.name}" of the referenced table are of incompatible types: ${typeName(a.type)} and ${typeName(b.type)}.`,
       });
     }
   }
@@ -175,7 +175,7 @@ export function prepareConstraints(env: SqlEnv, table: Table, pending: readonly 
           const col = def.columns[i]!;
           const opclass = defaultBtreeOpclass(col.type);
           if (opclass === null) {
-            throw new PgError(SQLSTATE.undefined_object, `data type ${TYPE_NAME[col.type]} has no default operator class for access method "btree"`, {
+            throw new PgError(SQLSTATE.undefined_object, `data type ${typeName(col.type)} has no default operator class for access method "btree"`, {
               hint: 'You must specify an operator class for the index or define a default operator class for the data type.',
             });
           }

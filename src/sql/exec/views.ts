@@ -22,7 +22,7 @@ import { parseSql, scanTokens, type PgNode, type RawStatement } from '../parser/
 import { walkRaw } from '../parser/walk.js';
 import { analyzeViewQuery, type SelectQuery } from '../analyze/query.js';
 import { typmodOf } from '../analyze/range.js';
-import { TYPE_NAME, type SqlType } from '../analyze/types.js';
+import { type SqlType, typeName } from '../analyze/types.js';
 import type { SqlEnv } from '../env.js';
 import { Table, type ColumnType } from '../../storage/table.js';
 import type { ViewColumn, ViewDef } from '../../storage/view.js';
@@ -369,8 +369,8 @@ function starCount(query: PgNode): number {
 }
 
 /** The type's name as PostgreSQL's view errors print it (format_type). */
-function typeName(c: ViewColumn): string {
-  return TYPE_NAME[c.type as SqlType] ?? c.type;
+function columnTypeName(c: ViewColumn): string {
+  return typeName(c.type as SqlType) ?? c.type;
 }
 
 /**
@@ -427,7 +427,7 @@ export function createView(env: SqlEnv, raw: RawStatement, s: PgNode, notices: N
     if (n.name !== c.name) {
       throw new PgError('42P16', `cannot change name of view column "${c.name}" to "${n.name}"`, { hint: 'Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.' });
     }
-    if (n.type !== c.type || n.typmod !== c.typmod) throw new PgError('42P16', `cannot change data type of view column "${c.name}" from ${typeName(c)} to ${typeName(n)}`);
+    if (n.type !== c.type || n.typmod !== c.typmod) throw new PgError('42P16', `cannot change data type of view column "${c.name}" from ${columnTypeName(c)} to ${columnTypeName(n)}`);
   });
   guardDependentViews(env, name, { kind: 'other' }, notices, () => alterViewTx(env, env.txn, name, def));
 }
