@@ -75,7 +75,16 @@ test('enum columns: input, output, comparison and ordering by sort order', async
     "SELECT id FROM people WHERE m = (SELECT min(m) FROM people) ORDER BY id",
     "SELECT id FROM people WHERE m IN (SELECT m FROM people WHERE id > 3) ORDER BY id",
     "SELECT count(*) FILTER (WHERE m >= 'ok') FROM people",
+    "EXPLAIN (COSTS OFF) SELECT id FROM people WHERE m IN ('sad', 'happy') AND name::mood > 'sad'",
+    "EXPLAIN (VERBOSE, COSTS OFF) SELECT m::text, coalesce(m, 'ok'), s FROM people WHERE s NOT IN ('DONE', 'a b')",
+    "EXPLAIN (COSTS OFF) SELECT id FROM people WHERE m NOT IN ('ok', NULL)",
   ]);
+});
+
+test('enum columns: arrays of enum values are 0A000, not another answer', async () => {
+  for (const sql of ["SELECT id FROM people WHERE s <> ALL ('{DONE}')", 'SELECT array_agg(m) FROM people', "SELECT ARRAY['ok'::mood]", "SELECT '{ok}'::mood[]"]) {
+    await assert.rejects(db.query(sql), { code: '0A000' }, sql);
+  }
 });
 
 test('enum columns: writes, defaults, constraints, upserts and parameters', async () => {
@@ -122,7 +131,11 @@ test('enum columns: ALTER TYPE on a type in use', async () => {
   await same('ALTER TYPE level RENAME TO grade');
   await same("SELECT * FROM items WHERE l > 'v20'::grade ORDER BY id");
   await same("SELECT format_type(atttypid, atttypmod), pg_typeof(l) FROM pg_attribute, items WHERE attrelid = 'items'::regclass AND attname = 'l' LIMIT 1");
+  await both('CREATE VIEW grades AS SELECT l, \'high\'::grade AS h FROM items');
   await same('DROP TYPE grade');
+  await both('DROP VIEW grades; CREATE VIEW consts AS SELECT \'high\'::grade AS h');
+  await same('DROP TYPE grade');
+  await both('DROP VIEW consts');
   // CASCADE would drop the columns: not supported yet, and nothing changes.
   await assert.rejects(db.query('DROP TYPE grade CASCADE'), { code: '0A000' });
   await same('SELECT count(*) FROM items');

@@ -15,7 +15,7 @@ import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import { isUnsupportedBuiltinType, typeByName, type SqlType, typeName, typeOid } from '../analyze/types.js';
 import { displayRelationName } from '../analyze/namespace.js';
-import { enumSqlType } from '../../types/enum_value.js';
+import { enumSqlType, enumTypeOid, isEnumSqlType } from '../../types/enum_value.js';
 import { notice, type Notices } from './ddl.js';
 import { alterEnumTypeTx, createEnumTypeTx, dropEnumTypeTx } from './ddl_txn.js';
 import { changeOwner } from './alter_table.js';
@@ -229,12 +229,17 @@ export function dropTypes(env: SqlEnv, s: PgNode, notices: Notices): void {
   if (found.length === 0) return;
   // Columns of the type depend on it (pg_depend's normal dependency of a column on its type).
   for (const name of new Set(found)) {
-    const users = env.catalog.enumTypeUsers(env.catalog.getEnumType(name)!.oid);
-    if (users.length === 0) continue;
+    const oid = env.catalog.getEnumType(name)!.oid;
     const shown = typeName(enumSqlType(0, name));
-    if (s.behavior === 'DROP_CASCADE') throw pgErr.featureNotSupported(`DROP TYPE ... CASCADE of a type that table columns have (${shown})`);
+    const lines = env.catalog.enumTypeUsers(oid).map((u) => `column ${u.column} of table ${displayRelationName(env, u.table)} depends on type ${shown}`);
+    // A view with a column of the type depends on it too.
+    for (const v of env.catalog.viewsVisible()) {
+      if (v.columns.some((c) => isEnumSqlType(c.type) && enumTypeOid(c.type) === oid)) lines.push(`view ${displayRelationName(env, v.name)} depends on type ${shown}`);
+    }
+    if (lines.length === 0) continue;
+    if (s.behavior === 'DROP_CASCADE') throw pgErr.featureNotSupported(`DROP TYPE ... CASCADE of a type that columns have (${shown})`);
     throw new PgError('2BP01', `cannot drop type ${shown} because other objects depend on it`, {
-      detail: users.map((u) => `column ${u.column} of table ${displayRelationName(env, u.table)} depends on type ${shown}`).join('\n'),
+      detail: lines.join('\n'),
       hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
     });
   }

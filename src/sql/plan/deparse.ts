@@ -6,7 +6,9 @@
  */
 import type { TimeZone } from '../../types/timezone.js';
 import { isSubscript, someNode, type AggMods, type Expr } from '../analyze/expr.js';
-import { type SqlType, type ArrayElemSqlType, ARRAY_ELEM_TYPES, castValue, formatSqlType, isNumeric, numericRank, valueToText } from '../analyze/types.js';
+import { type SqlType, type ArrayElemSqlType, ARRAY_ELEM_TYPES, castValue, formatSqlType, isNumeric, numericRank, valueToText, typeName as sqlTypeName } from '../analyze/types.js';
+import { isEnumSqlType, type EnumValue } from '../../types/enum_value.js';
+import { formatArray } from '../analyze/arrays.js';
 import type { Value } from '../../storage/table.js';
 import { type ArrayElement, PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from './plan.js';
@@ -56,6 +58,7 @@ const CAST_NAME: Partial<Record<SqlType, string>> = {
  */
 function typeName(t: SqlType, hasTypmod = false): string {
   if (t === 'bit' && !hasTypmod) return '"bit"';
+  if (isEnumSqlType(t)) return sqlTypeName(t);
   if (t.endsWith('[]')) return `${typeName(t.slice(0, -2) as SqlType, hasTypmod)}[]`;
   return CAST_NAME[t] ?? t;
 }
@@ -97,9 +100,12 @@ function inListText(arg: Expr, list: readonly Expr[], negate: boolean, d: (e: Ex
     const lhs = cast ? `(${d(arg)})::${typeName(t)}` : d(arg);
     const head = `${lhs} ${negate ? '<> ALL' : '= ANY'}`;
     const elemType: SqlType = INTS.has(arg.type) && INTS.has(t) ? (numericRank(t) >= numericRank(arg.type) ? t : arg.type) : t;
-    if (nonVars.every((x) => x.k === 'const') && ARRAY_ELEM_TYPES.includes(elemType as ArrayElemSqlType)) {
+    if (nonVars.every((x) => x.k === 'const') && (ARRAY_ELEM_TYPES.includes(elemType as ArrayElemSqlType) || isEnumSqlType(elemType))) {
       const elems = nonVars.map((x) => (x.k === 'const' && x.value !== null ? (x.type === elemType ? x.value : castValue(x.value, x.type, elemType, -1, dc.zone, false)) : null)) as ArrayElement[];
-      const text = valueToText(new PgArray(elemType, [elems.length], elems), `${elemType}[]` as SqlType, dc.zone)!;
+      // An enum type's array type is not among vecgres' types: its constant is printed the same way.
+      const text = isEnumSqlType(elemType)
+        ? formatArray(new PgArray('text', [elems.length], elems.map((x) => (x === null ? null : (x as unknown as EnumValue).label))), (x) => x as string)
+        : valueToText(new PgArray(elemType, [elems.length], elems), `${elemType}[]` as SqlType, dc.zone)!;
       parts.push(`(${head} ('${text.replace(/'/g, "''")}'::${typeName(elemType)}[]))`);
     } else {
       parts.push(`(${head} (ARRAY[${nonVars.map((x) => (x.type === elemType || x.k !== 'const' ? d(x) : constText(valueToText(x.value, x.type, dc.zone)!, elemType))).join(', ')}]))`);
