@@ -50,7 +50,7 @@ import {
 import { Jsonb, type JsonbValue, jsonbBuildObject, quoteJsonString, jsonbPath, jsonbAsText } from '../../types/jsonb.js';
 import { jsonPath, jsonAsText } from '../../types/json_text.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
-import { GENERATE_SERIES, TEXT_MATCH_OPERATORS, TEXT_SRFS } from './builtin_functions.js';
+import { GENERATE_SERIES, TEXT_MATCH_OPERATORS, isWholeSetSrf, wholeSetSrfOverloads } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 import {
   elementEquality, elementComparator, arrayCat, arrayPush, arrayPosition, arrayPositions, arrayRemove, arrayReplace, arrayDims, stringToArray,
@@ -2349,8 +2349,8 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     scope.sawSetReturning = true;
     return { k: 'srf', type: jsrf.cols[0]!.type, name, arg, expand: (v) => jsrf.rows(v as string).map((r) => r[0]!), loc: n.location };
   }
-  if (TEXT_SRFS.has(name) || name === 'generate_series') {
-    const { call, rowType } = textSrfCall(scope, name, args, n.location, name === 'generate_series' ? GENERATE_SERIES : TEXT_SRFS.get(name)!);
+  if (isWholeSetSrf(name) || name === 'generate_series') {
+    const { call, rowType } = textSrfCall(scope, name, args, n.location, name === 'generate_series' ? GENERATE_SERIES : undefined);
     if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
     scope.sawSetReturning = true;
     return { k: 'srf', type: rowType, name, arg: call, loc: n.location, spread: true };
@@ -2424,13 +2424,16 @@ function srfFieldSelection(scope: ExprScope, n: PgNode): Expr | null {
 }
 
 /**
- * A call of one of the set-returning functions over text (builtin_functions.ts TEXT_SRFS),
+ * A call of one of the set-returning functions that compute their whole set (builtin_functions.ts
+ * TEXT_SRFS, generate_subscripts; `overloads` given for generate_series in the select list),
  * resolved among its overloads: `call` computes all the rows as one array (never folded into a
  * constant, so it runs, and fails, when the rows are read), `rowType` is one row's type.
- * @throws PgError 42883 when no overload takes the arguments, 42725 when several do.
+ * @throws PgError 42883 when no overload takes the arguments, 42725 when several do; 42804
+ *   `could not determine polymorphic type because input has type unknown` for an untyped
+ *   array argument of generate_subscripts (anyarray).
  */
-export function textSrfCall(scope: ExprScope, name: string, args: Expr[], location: number, overloads: readonly Overload[] = TEXT_SRFS.get(name)!): { call: Expr; rowType: SqlType } {
-  const res = resolveOverload(overloads, args.map((a) => a.type), false);
+export function textSrfCall(scope: ExprScope, name: string, args: Expr[], location: number, overloads?: readonly Overload[]): { call: Expr; rowType: SqlType } {
+  const res = resolveOverload(overloads ?? wholeSetSrfOverloads(name, args.map((a) => a.type))!, args.map((a) => a.type), false);
   if (!res.ok) {
     if (!res.ambiguous) throw undefinedFunction(name, args.map((a) => a.type), location);
     throw new PgError('42725', `function ${name}(${args.map((a) => TYPE_NAME[a.type]).join(', ')}) is not unique`, {
@@ -2439,6 +2442,7 @@ export function textSrfCall(scope: ExprScope, name: string, args: Expr[], locati
     });
   }
   const o = res.overload;
+  if (name === 'generate_subscripts') requireKnownPolymorphic(args[0]!);
   const a = args.map((x, i) => applyArg(scope, x, o.args[i]!, location));
   const call: Expr = { k: 'fn', type: 'text[]', name, fn: o.impl as FnN, args: a, ...(o.strict === false ? { strict: false as const } : {}) };
   return { call, rowType: o.result };
