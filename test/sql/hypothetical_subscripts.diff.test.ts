@@ -71,3 +71,28 @@ test('generate_subscripts row estimates and EXPLAIN VERBOSE match PostgreSQL', a
     `EXPLAIN (VERBOSE, COSTS OFF) SELECT generate_subscripts(a, 1, false) FROM sub`,
   ], [], SEED);
 });
+
+test('ROW(...) IS [NOT] NULL', async () => {
+  await both(`CREATE TABLE rn (id int PRIMARY KEY, a int, b text, c float8)`);
+  await both(`INSERT INTO rn VALUES (1, 1, 'x', 1.5), (2, NULL, 'y', NULL), (3, 3, NULL, 2), (4, NULL, NULL, NULL), (5, 5, 'z', NULL)`);
+  await checkAll('row null tests', [
+    `SELECT ROW(1, NULL) IS NULL AS a, ROW(NULL, NULL) IS NULL AS b, ROW(1, NULL) IS NOT NULL AS c, ROW(1, 2) IS NOT NULL AS d, (1, 2) IS NULL AS e`,
+    `SELECT ROW() IS NULL AS f, ROW() IS NOT NULL AS g, ROW(NULL) IS NULL AS h, ROW(NULL) IS NOT NULL AS i, ROW(ARRAY[NULL]::int[], NULL) IS NULL AS j`,
+    `SELECT (NULL::int, NULL::text) IS NULL, (NULL::int, 'a') IS NOT NULL, NOT ROW(1, 2) IS NULL`,
+    `SELECT id, (a, b) IS NULL AS n, (a, b) IS NOT NULL AS nn, NOT (a, b) IS NULL AS not_n, NOT (a, b, c) IS NOT NULL AS not_nn FROM rn ORDER BY id`,
+    `SELECT id, ROW(a, b, c) IS NULL, ROW(a + 1, upper(b), c * 2) IS NOT NULL, ROW(a, 1) IS NULL, ROW(a, NULL) IS NOT NULL FROM rn ORDER BY id`,
+    `SELECT id FROM rn WHERE (a, c) IS NULL ORDER BY id`,
+    `SELECT id FROM rn WHERE (a, b, c) IS NOT NULL ORDER BY id`,
+    `SELECT id FROM rn WHERE NOT (a, b) IS NOT NULL ORDER BY id`,
+    `SELECT count(*) FILTER (WHERE (a, b) IS NULL), count(*) FILTER (WHERE (a, b) IS NOT NULL) FROM rn`,
+    `SELECT CASE WHEN (a, b) IS NULL THEN 'all null' WHEN (a, b) IS NOT NULL THEN 'none null' ELSE 'mixed' END FROM rn ORDER BY id`,
+    `SELECT x.id, y.id FROM rn x LEFT JOIN rn y ON x.a = y.a WHERE (y.a, y.b) IS NOT NULL ORDER BY 1`,
+    `SELECT x.id FROM rn x LEFT JOIN rn y ON x.a = y.a AND y.c > 1 WHERE (y.a, y.c) IS NULL ORDER BY 1`,
+    `SELECT id FROM rn WHERE ((SELECT max(a) FROM rn r2 WHERE r2.id < rn.id), b) IS NULL ORDER BY id`,
+    `SELECT ROW(a, 1 / 0) IS NULL FROM rn`,
+    `EXPLAIN (COSTS OFF) SELECT id FROM rn WHERE (a, b) IS NULL`,
+    `EXPLAIN (COSTS OFF) SELECT id FROM rn WHERE ROW(a, 1, NULL::int) IS NOT NULL`,
+    `EXPLAIN (COSTS OFF) SELECT id FROM rn WHERE ROW(a, NULL::int) IS NULL`,
+    `EXPLAIN (VERBOSE, COSTS OFF) SELECT ROW(a, b) IS NULL, (c, a) IS NOT NULL FROM rn`,
+  ], [], SEED);
+});

@@ -728,8 +728,10 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
       return simplifyBoolArgs(n.boolop === 'AND_EXPR' ? 'and' : 'or', args);
     }
     case 'NullTest': {
-      const arg = analyzeExpr(scope, n.arg);
       const negate = n.nulltesttype === 'IS_NOT_NULL';
+      const items = rowItems(n.arg);
+      if (items !== null) return rowNullTest(scope, items, negate);
+      const arg = analyzeExpr(scope, n.arg);
       // eval_const_expressions folds a test of a constant: `'...'::timestamptz IS NULL` is
       // false before the planner reduces outer joins or drops the query's scans.
       if (arg.k === 'const') return { k: 'const', type: 'bool', value: (arg.value === null) !== negate };
@@ -1627,6 +1629,21 @@ export function someNode(e: Expr, pred: (x: Expr) => boolean): boolean {
     if (!found && someNode(x, pred)) found = true;
   });
   return found;
+}
+
+/**
+ * `ROW(a, b, ...) IS [NOT] NULL`: true when every field is NULL (IS NULL) or every field is
+ * not NULL (IS NOT NULL), so a row with both kinds of field is neither; `ROW()` is both.
+ * Written out as the AND of the fields' tests, as PostgreSQL's eval_const_expressions expands
+ * a NullTest over a RowExpr (clauses.c), so constant fields fold away and EXPLAIN prints the
+ * same conjuncts.
+ */
+function rowNullTest(scope: ExprScope, items: readonly PgNode[], negate: boolean): Expr {
+  const tests: Expr[] = items.map((item) => {
+    const arg = analyzeExpr(scope, item);
+    return arg.k === 'const' ? { k: 'const', type: 'bool', value: (arg.value === null) !== negate } : { k: 'isnull', type: 'bool', arg, negate };
+  });
+  return simplifyBoolArgs('and', tests);
 }
 
 /** The items of a row constructor operand (`(a, b)`, `ROW(a)`), or null for any other node. */
