@@ -4,6 +4,7 @@
  * as text, errors by SQLSTATE, message and position.
  */
 import { test } from 'node:test';
+import { Prng } from '../../src/common/prng.js';
 import { openSqlPair } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 
@@ -94,5 +95,117 @@ test('ROW(...) IS [NOT] NULL', async () => {
     `EXPLAIN (COSTS OFF) SELECT id FROM rn WHERE ROW(a, 1, NULL::int) IS NOT NULL`,
     `EXPLAIN (COSTS OFF) SELECT id FROM rn WHERE ROW(a, NULL::int) IS NULL`,
     `EXPLAIN (VERBOSE, COSTS OFF) SELECT ROW(a, b) IS NULL, (c, a) IS NOT NULL FROM rn`,
+  ], [], SEED);
+});
+
+await both(`CREATE TABLE hs (id int PRIMARY KEY, g text, n int, b bigint, d float8, m numeric, t text, dt date)`);
+{
+  const rng = new Prng(SEED);
+  const rows: string[] = [];
+  const maybe = (v: string): string => (rng.int(6) === 0 ? 'NULL' : v);
+  for (let id = 1; id <= 40; id++) {
+    const g = ['a', 'b', 'c', null][rng.int(4)];
+    // Small ranges, so groups hold ties.
+    rows.push(`(${id}, ${g === null ? 'NULL' : `'${g}'`}, ${maybe(String(rng.int(8) - 2))}, ${maybe(String((rng.int(5) - 2) * 3_000_000_000))}, ` +
+      `${maybe(String((rng.int(21) - 10) / 4))}, ${maybe(String((rng.int(9) - 4) / 2))}, ${maybe(`'w${rng.int(4)}'`)}, ${maybe(`'2024-01-01'::date + ${rng.int(6)}`)})`);
+  }
+  await both(`INSERT INTO hs VALUES ${rows.join(', ')}`);
+}
+
+const HYPOTHETICAL = ['rank', 'dense_rank', 'percent_rank', 'cume_dist'];
+
+test('hypothetical-set aggregates over one key: ties, NULLs, directions', async () => {
+  const qs: string[] = [];
+  const cases: [string, string[]][] = [
+    ['n', ['-3', '0', '1', '2', '5', '9', 'NULL', '1.5', "'2'"]],
+    ['b', ['0', '3000000000', '-6000000000', 'NULL', '1']],
+    ['d', ['0', '-2.5', '0.25', '3', 'NULL', "'NaN'", "'-Infinity'", '1::int']],
+    ['m', ['0', '0.5', '-2', '2.00', 'NULL']],
+    ['t', ["'w0'", "'w2'", "'w9'", "'a'", 'NULL']],
+    ['dt', ["'2024-01-03'", "'2023-12-31'", 'NULL', "'2024-01-03'::timestamp"]],
+  ];
+  for (const [col, values] of cases) {
+    for (const v of values) {
+      for (const dir of ['', ' DESC', ' NULLS FIRST', ' DESC NULLS LAST']) {
+        qs.push(`SELECT ${HYPOTHETICAL.map((f) => `${f}(${v}) WITHIN GROUP (ORDER BY ${col}${dir})`).join(', ')} FROM hs`);
+      }
+    }
+  }
+  await checkAll('hypothetical one key', qs, [], SEED);
+});
+
+test('hypothetical-set aggregates over several keys, grouped, filtered', async () => {
+  const rng = new Prng(SEED + 1);
+  const pick = <T>(a: readonly T[]): T => a[rng.int(a.length)]!;
+  const qs: string[] = [];
+  const keys: [string, string[]][] = [['n', ['0', '2', 'NULL', '4']], ['t', ["'w1'", "'w3'", 'NULL']], ['d', ['0', '1.5', 'NULL']], ['dt', ["'2024-01-02'", 'NULL']]];
+  for (let k = 0; k < 40; k++) {
+    const count = 2 + rng.int(2);
+    const chosen = [...keys].sort(() => rng.int(3) - 1).slice(0, count);
+    const args = chosen.map(([, vs]) => pick(vs)).join(', ');
+    const order = chosen.map(([c]) => `${c}${pick(['', ' DESC', ' NULLS FIRST', ' DESC NULLS LAST', ' ASC NULLS LAST'])}`).join(', ');
+    const f = pick(HYPOTHETICAL);
+    const filter = pick(['', ' FILTER (WHERE id % 3 <> 0)', ' FILTER (WHERE n IS NOT NULL)']);
+    if (rng.int(2) === 0) qs.push(`SELECT ${f}(${args}) WITHIN GROUP (ORDER BY ${order})${filter} FROM hs`);
+    else qs.push(`SELECT g, ${f}(${args}) WITHIN GROUP (ORDER BY ${order})${filter}, count(*) FROM hs GROUP BY g ORDER BY g`);
+  }
+  qs.push(
+    `SELECT g, rank(g, 1) WITHIN GROUP (ORDER BY t, n), dense_rank(2) WITHIN GROUP (ORDER BY n DESC) FROM hs GROUP BY g ORDER BY g`,
+    `SELECT g, percent_rank(1) WITHIN GROUP (ORDER BY n) FILTER (WHERE false), cume_dist(1) WITHIN GROUP (ORDER BY n) FILTER (WHERE false) FROM hs GROUP BY g ORDER BY g`,
+    `SELECT ${HYPOTHETICAL.map((f) => `${f}(1) WITHIN GROUP (ORDER BY n)`).join(', ')} FROM hs WHERE false`,
+    `SELECT ${HYPOTHETICAL.map((f) => `${f}(NULL, NULL) WITHIN GROUP (ORDER BY n, t)`).join(', ')} FROM hs`,
+    `SELECT ${HYPOTHETICAL.map((f) => `${f}(NULL) WITHIN GROUP (ORDER BY NULL)`).join(', ')} FROM hs`,
+    `SELECT ${HYPOTHETICAL.map((f) => `${f}('w1') WITHIN GROUP (ORDER BY '3')`).join(', ')} FROM hs`,
+    `SELECT ${HYPOTHETICAL.map((f) => `pg_typeof(${f}(1) WITHIN GROUP (ORDER BY n))`).join(', ')} FROM hs`,
+    `SELECT g, rank(1) WITHIN GROUP (ORDER BY n) FROM hs GROUP BY ROLLUP (g) ORDER BY g`,
+    `SELECT g FROM hs GROUP BY g HAVING rank(2) WITHIN GROUP (ORDER BY n) > 3 ORDER BY g`,
+    `SELECT g, rank(n) WITHIN GROUP (ORDER BY d) FROM hs GROUP BY g, n ORDER BY g, n`,
+    `SELECT rank((SELECT max(n) FROM hs)) WITHIN GROUP (ORDER BY n), cume_dist((SELECT 2)) WITHIN GROUP (ORDER BY n * 2) FROM hs`,
+    `SELECT id, (SELECT rank(o.n) WITHIN GROUP (ORDER BY n) FROM hs) FROM hs o WHERE id <= 6 ORDER BY id`,
+    `SELECT dense_rank(x) WITHIN GROUP (ORDER BY x) FROM (VALUES ('NaN'::float8), (1), ('NaN'), ('-0'), ('0')) v(x) GROUP BY ()`,
+    `SELECT g, rank(1) WITHIN GROUP (ORDER BY n), sum(n), percentile_cont(0.5) WITHIN GROUP (ORDER BY d) FROM hs GROUP BY g ORDER BY 2, g`,
+    `SELECT dense_rank(3, 'w1') WITHIN GROUP (ORDER BY n, t) FROM hs`,
+  );
+  await checkAll('hypothetical several keys', qs, [], SEED);
+  await checkAll('hypothetical parameters', [
+    [`SELECT rank($1) WITHIN GROUP (ORDER BY n), cume_dist($2) WITHIN GROUP (ORDER BY t DESC) FROM hs`, [2, 'w2']],
+    [`SELECT g, percent_rank($1, $2) WITHIN GROUP (ORDER BY d, n) FROM hs GROUP BY g ORDER BY g`, [0.5, 1]],
+  ], [], SEED);
+});
+
+test('hypothetical-set aggregate errors as PostgreSQL reports them', async () => {
+  await checkAll('hypothetical errors', [
+    `SELECT rank(1, 2) WITHIN GROUP (ORDER BY n) FROM hs`,
+    `SELECT dense_rank(1) WITHIN GROUP (ORDER BY n, t) FROM hs`,
+    `SELECT percent_rank() WITHIN GROUP (ORDER BY n) FROM hs`,
+    `SELECT cume_dist(1, 'a', NULL) WITHIN GROUP (ORDER BY n, t) FROM hs`,
+    `SELECT rank(1) WITHIN GROUP (ORDER BY t) FROM hs`,
+    `SELECT rank(ARRAY[1]) WITHIN GROUP (ORDER BY n) FROM hs`,
+    `SELECT cume_dist('a'::text) WITHIN GROUP (ORDER BY n) FROM hs`,
+    `SELECT dense_rank(1, 2) WITHIN GROUP (ORDER BY n, dt) FROM hs`,
+    `SELECT rank('x') WITHIN GROUP (ORDER BY n) FROM hs`,
+    `SELECT rank(1) WITHIN GROUP (ORDER BY 'x') FROM hs`,
+    `SELECT rank('[1,2]'::vector) WITHIN GROUP (ORDER BY n) FROM hs`,
+    `SELECT rank(n) WITHIN GROUP (ORDER BY n) FROM hs`,
+    `SELECT g, percent_rank(d) WITHIN GROUP (ORDER BY d) FROM hs GROUP BY g`,
+    `SELECT rank(sum(n)) WITHIN GROUP (ORDER BY n) FROM hs`,
+    `SELECT rank(1) WITHIN GROUP (ORDER BY sum(n)) FROM hs`,
+    `SELECT sum(rank(1) WITHIN GROUP (ORDER BY n)) FROM hs`,
+    `SELECT id FROM hs WHERE rank(1) WITHIN GROUP (ORDER BY n) > 0`,
+    `SELECT rank(1) FROM hs`,
+    `SELECT cume_dist(1, 2) FROM hs`,
+    `SELECT rank(1) WITHIN GROUP (ORDER BY n) OVER () FROM hs`,
+    `SELECT dense_rank(DISTINCT 1) WITHIN GROUP (ORDER BY n) FROM hs`,
+    `SELECT rank(1 / 0) WITHIN GROUP (ORDER BY n) FROM hs`,
+    `SELECT rank(1) WITHIN GROUP (ORDER BY n / 0) FROM hs`,
+  ], [], SEED);
+});
+
+test('EXPLAIN VERBOSE prints the hypothetical-set call', async () => {
+  await checkAll('hypothetical EXPLAIN', [
+    `EXPLAIN (VERBOSE, COSTS OFF) SELECT rank(3, 'y') WITHIN GROUP (ORDER BY n, t DESC) FILTER (WHERE id > 1), cume_dist(1.5) WITHIN GROUP (ORDER BY n NULLS FIRST) FROM hs`,
+    `EXPLAIN (VERBOSE, COSTS OFF) SELECT dense_rank(1) WITHIN GROUP (ORDER BY d DESC NULLS LAST), percent_rank(NULL, 2) WITHIN GROUP (ORDER BY t, b) FROM hs`,
+    `EXPLAIN (VERBOSE, COSTS OFF) SELECT rank('2024-01-02') WITHIN GROUP (ORDER BY dt), rank(1::int2) WITHIN GROUP (ORDER BY m) FROM hs WHERE n > 3`,
+    `EXPLAIN (VERBOSE, COSTS OFF) SELECT cume_dist(2) WITHIN GROUP (ORDER BY lower(t)) FROM hs`,
   ], [], SEED);
 });

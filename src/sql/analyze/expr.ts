@@ -32,7 +32,9 @@ import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { arrayFill } from '../../types/array_fill.js';
 import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '../../types/aggregates.js';
 import { scalarAggregate } from './scalar_aggregates.js';
-import { HYPOTHETICAL_SET_AGGREGATE_NAMES, ORDERED_SET_AGGREGATE_NAMES, modeAggregate, percentileFinal, sortedValues } from './ordered_set_aggregates.js';
+import {
+  HYPOTHETICAL_SET_AGGREGATE_NAMES, HYPOTHETICAL_SET_RESULT, ORDERED_SET_AGGREGATE_NAMES, hypotheticalFinal, hypotheticalRows, modeAggregate, percentileFinal, sortedValues,
+} from './ordered_set_aggregates.js';
 import { REGRESSION_AGGREGATES, STAT_AGGREGATE_NAMES, regressionAggregate, statAggregate, statAggregateUnknownType } from './stat_aggregates.js';
 import { analyzeWindowCall } from './window.js';
 import { arrayAgg, arrayAggArray, stringAgg, boolAnd, boolOr } from './collect_aggregates.js';
@@ -2283,6 +2285,9 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   if (n.func_variadic === true) return variadicCall(scope, name, n);
   // Before OVER: PostgreSQL refuses an ordered-set aggregate over a window once it resolves.
   if (ORDERED_SET_AGGREGATE_NAMES.has(name)) return analyzeAggregate(scope, name, n);
+  // rank(x) WITHIN GROUP, or rank(x) without it or OVER: the hypothetical-set aggregate
+  // (rank() and rank(x) OVER (...) are the window functions).
+  if (HYPOTHETICAL_SET_AGGREGATE_NAMES.has(name) && (n.agg_within_group === true || (n.over === undefined && (n.args ?? []).length > 0))) return analyzeAggregate(scope, name, n);
   if (n.agg_within_group === true) return withinGroupOfOther(scope, n, name);
   if (n.over !== undefined) return analyzeWindowCall(scope, n, name);
   if (AGGREGATE_NAMES.has(name)) return analyzeAggregate(scope, name, n);
@@ -2804,6 +2809,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     throw new PgError(SQLSTATE.wrong_object_type, `${name}(*) specified, but ${name} is not an aggregate function`, pos(n.location));
   }
   if (ORDERED_SET_AGGREGATE_NAMES.has(name)) return orderedSetAggregate(scope, name, n, inArgs);
+  if (HYPOTHETICAL_SET_AGGREGATE_NAMES.has(name)) return hypotheticalSetAggregate(scope, name, n, inArgs);
   const args: Expr[] = inArgs(() => rawArgs.map((a) => analyzeExpr(scope, a)));
   analyzedArgs = args;
   // An aggregate whose arguments read only an enclosing query's columns belongs to that query
@@ -2919,10 +2925,8 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
  * WITHIN GROUP on a function that is no ordered-set aggregate (ParseFuncOrColumn): PostgreSQL
  * looks the function up with the ORDER BY expressions as further arguments, so one that does
  * not exist so is 42883 (`sum(double precision, double precision)`); one that does is 42809.
- * The hypothetical-set aggregates (rank(x) WITHIN GROUP ...) are not implemented: 0A000.
  */
 function withinGroupOfOther(scope: ExprScope, n: PgNode, name: string): never {
-  if (HYPOTHETICAL_SET_AGGREGATE_NAMES.has(name)) throw pgErr.featureNotSupported(`hypothetical-set aggregate ${name}() WITHIN GROUP`);
   const sortArgs = ((n.agg_order ?? []) as PgNode[]).map((sb) => sb.SortBy.node as PgNode);
   // count(*) WITHIN GROUP (ORDER BY x) is looked up as count(x).
   analyzeFuncCall(scope, { ...n, args: [...((n.args ?? []) as PgNode[]), ...sortArgs], agg_star: undefined, agg_order: undefined, agg_within_group: undefined, agg_filter: undefined, over: undefined });
@@ -3000,6 +3004,55 @@ function orderedSetAggregate(scope: ExprScope, name: string, n: PgNode, inArgs: 
   const kind = name === 'percentile_cont' ? (x.type as 'float8' | 'interval') : null;
   const final = percentileFinal(kind, multi ? elemTypeOf(type as ArraySqlType) : null);
   return { k: 'fn', type, name, args: [fraction!, call], fn: ([f, s]) => final(f!, s!), withinGroup: true };
+}
+
+/**
+ * rank / dense_rank / percent_rank / cume_dist `(args) WITHIN GROUP (ORDER BY keys)`
+ * (ordered_set_aggregates.ts), PostgreSQL's order of checks: as many direct arguments as
+ * ORDER BY keys (42883 `function rank(integer, integer, integer) does not exist`, with the
+ * hint naming both counts), each argument and its key brought to their common type
+ * (parse_func.c unify_hypothetical_args: select_common_type in the context WITHIN GROUP, 42804
+ * `WITHIN GROUP types text and integer cannot be matched` at the argument), then WITHIN GROUP
+ * must be there (42809) and OVER must not (0A000).
+ *
+ * The result: the aggregate call collecting each group's key tuples in the WITHIN GROUP order
+ * (FILTER as for any aggregate), under the final function over the direct arguments
+ * ({@link hypotheticalFinal}), which are evaluated once per group (only grouped columns) and
+ * may be NULL (the aggregates are not strict).
+ */
+function hypotheticalSetAggregate(scope: ExprScope, name: string, n: PgNode, inArgs: <T>(f: () => T) => T): Expr {
+  const within = n.agg_within_group === true;
+  const rawArgs = (n.args ?? []) as PgNode[];
+  const sortBys: PgNode[] = within ? ((n.agg_order ?? []) as PgNode[]).map((sb) => sb.SortBy) : [];
+  const direct = inArgs(() => rawArgs.map((a) => analyzeExpr(scope, a)));
+  if (!within) throw new PgError(SQLSTATE.wrong_object_type, `WITHIN GROUP is required for ordered-set aggregate ${name}`, pos(n.location));
+  const ordered = inArgs(() => sortBys.map((b) => analyzeExpr(scope, b.node)));
+  if (direct.length !== ordered.length) {
+    throw new PgError(SQLSTATE.undefined_function, `function ${name}(${[...direct, ...ordered].map((a) => TYPE_NAME[a.type]).join(', ')}) does not exist`, {
+      hint: `To use the hypothetical-set aggregate ${name}, the number of hypothetical direct arguments (here ${direct.length}) must match the number of ordering columns (here ${ordered.length}).`,
+      ...pos(n.location),
+    });
+  }
+  for (let i = 0; i < direct.length; i++) {
+    const t = commonType([ordered[i]!.type, direct[i]!.type], n.location, 'WITHIN GROUP', [leftmostLoc(sortBys[i]!.node), leftmostLoc(rawArgs[i]!)]);
+    direct[i] = applyArg(scope, direct[i]!, t, n.location);
+    ordered[i] = applyArg(scope, ordered[i]!, t, n.location);
+  }
+  if (n.over !== undefined) throw new PgError(SQLSTATE.feature_not_supported, `OVER is not supported for ordered-set aggregate ${name}`, pos(n.location));
+  if (onlyOuterColumns(ordered)) throw pgErr.featureNotSupported(`${name}() of an outer query's columns`);
+  const order = sortBys.map((b, i) => {
+    if (b.useOp !== undefined) throw pgErr.featureNotSupported('ORDER BY ... USING');
+    const desc = b.sortby_dir === 'SORTBY_DESC';
+    const nullsFirst = b.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : b.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+    return { expr: ordered[i]!, desc, nullsFirst, cmp: comparatorFor(ordered[i]!.type) };
+  });
+  const filter = aggregateMods(scope, { ...n, agg_order: undefined, agg_distinct: undefined }, () => ordered, (node) => inArgs(() => analyzeExpr(scope, node)))?.filter ?? null;
+  const mods: AggMods = { distinct: false, order, filter };
+  scope.sawAggregate = true;
+  const type = HYPOTHETICAL_SET_RESULT[name]!;
+  const call: Expr = { k: 'agg', type, name, agg: hypotheticalRows(), arg: ordered[0]!, mods, direct };
+  const final = hypotheticalFinal(name, order);
+  return { k: 'fn', type, name, args: [...direct, call], fn: (v) => final(v.slice(0, -1), v[v.length - 1]!), strict: false, withinGroup: true };
 }
 
 /**
