@@ -3008,12 +3008,13 @@ function orderedSetAggregate(scope: ExprScope, name: string, n: PgNode, inArgs: 
 
 /**
  * rank / dense_rank / percent_rank / cume_dist `(args) WITHIN GROUP (ORDER BY keys)`
- * (ordered_set_aggregates.ts), PostgreSQL's order of checks: as many direct arguments as
- * ORDER BY keys (42883 `function rank(integer, integer, integer) does not exist`, with the
- * hint naming both counts), each argument and its key brought to their common type
- * (parse_func.c unify_hypothetical_args: select_common_type in the context WITHIN GROUP, 42804
- * `WITHIN GROUP types text and integer cannot be matched` at the argument), then WITHIN GROUP
- * must be there (42809) and OVER must not (0A000).
+ * (ordered_set_aggregates.ts), PostgreSQL's order of checks: once the direct arguments are
+ * analyzed, WITHIN GROUP must be there (42809 `WITHIN GROUP is required for ordered-set
+ * aggregate rank`); as many direct arguments as ORDER BY keys (42883 `function rank(integer,
+ * integer, integer) does not exist`, with the hint naming both counts); each argument and its
+ * key brought to their common type (parse_func.c unify_hypothetical_args: select_common_type
+ * in the context WITHIN GROUP, 42804 `WITHIN GROUP types text and integer cannot be matched`
+ * at the argument); then OVER must not be there (0A000).
  *
  * The result: the aggregate call collecting each group's key tuples in the WITHIN GROUP order
  * (FILTER as for any aggregate), under the final function over the direct arguments
