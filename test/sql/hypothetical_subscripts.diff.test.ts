@@ -35,6 +35,10 @@ test('generate_subscripts in FROM and in the select list', async () => {
     `SELECT generate_subscripts(ARRAY[1], '1'), generate_subscripts(ARRAY[1, 2], 1, 'yes')`,
     `SELECT pg_typeof(generate_subscripts(ARRAY[1.5], 1))`,
     `SELECT * FROM generate_subscripts(ARRAY[ARRAY[1, 2]], 2::smallint)`,
+    `SELECT generate_subscripts((SELECT ARRAY[1, 2, 3]), 1)`,
+    `SELECT generate_subscripts(ARRAY['[1,2]'::vector, '[3,4]'], 1, true)`,
+    `WITH c AS (SELECT ARRAY[[1, 2], [3, 4]] a) SELECT s, generate_subscripts(a, 2) FROM c, generate_subscripts(c.a, 1) s ORDER BY 1, 2`,
+    `SELECT * FROM generate_subscripts('[1,2]'::vector, 1)`,
     // No such dimension, an empty array, NULL arguments: no rows.
     `SELECT generate_subscripts(ARRAY[1], 0), generate_subscripts(ARRAY[1], 2)`,
     `SELECT * FROM generate_subscripts(ARRAY[1], -1)`,
@@ -165,6 +169,7 @@ test('hypothetical-set aggregates over several keys, grouped, filtered', async (
     `SELECT dense_rank(x) WITHIN GROUP (ORDER BY x) FROM (VALUES ('NaN'::float8), (1), ('NaN'), ('-0'), ('0')) v(x) GROUP BY ()`,
     `SELECT g, rank(1) WITHIN GROUP (ORDER BY n), sum(n), percentile_cont(0.5) WITHIN GROUP (ORDER BY d) FROM hs GROUP BY g ORDER BY 2, g`,
     `SELECT dense_rank(3, 'w1') WITHIN GROUP (ORDER BY n, t) FROM hs`,
+    `SELECT rank('[1,2]'::vector) WITHIN GROUP (ORDER BY x), cume_dist(ARRAY[1, 2]) WITHIN GROUP (ORDER BY y DESC) FROM (VALUES ('[1,3]'::vector, ARRAY[1, 3]), ('[0,9]', ARRAY[0, 9]), (NULL, NULL)) v(x, y)`,
   );
   await checkAll('hypothetical several keys', qs, [], SEED);
   await checkAll('hypothetical parameters', [
@@ -197,6 +202,7 @@ test('hypothetical-set aggregate errors as PostgreSQL reports them', async () =>
     `SELECT rank(1) WITHIN GROUP (ORDER BY n) OVER () FROM hs`,
     `SELECT dense_rank(DISTINCT 1) WITHIN GROUP (ORDER BY n) FROM hs`,
     `SELECT rank(1 / 0) WITHIN GROUP (ORDER BY n) FROM hs`,
+    `SELECT rank(1) WITHIN GROUP (ORDER BY x) FROM (VALUES ('{"a":1}'::json)) v(x)`,
     `SELECT rank(1) WITHIN GROUP (ORDER BY n / 0) FROM hs`,
   ], [], SEED);
 });
@@ -208,4 +214,10 @@ test('EXPLAIN VERBOSE prints the hypothetical-set call', async () => {
     `EXPLAIN (VERBOSE, COSTS OFF) SELECT rank('2024-01-02') WITHIN GROUP (ORDER BY dt), rank(1::int2) WITHIN GROUP (ORDER BY m) FROM hs WHERE n > 3`,
     `EXPLAIN (VERBOSE, COSTS OFF) SELECT cume_dist(2) WITHIN GROUP (ORDER BY lower(t)) FROM hs`,
   ], [], SEED);
+});
+
+test('views over the three features', async () => {
+  await both(`CREATE VIEW hv AS SELECT g, rank(2) WITHIN GROUP (ORDER BY n DESC) AS r, cume_dist(1, 'w1') WITHIN GROUP (ORDER BY d, t) AS c FROM hs GROUP BY g`);
+  await both(`CREATE VIEW sv AS SELECT id, s, (a[s], id) IS NOT NULL AS full_row FROM sub, generate_subscripts(a, 1, true) s`);
+  await checkAll('views', [`SELECT * FROM hv ORDER BY g`, `SELECT * FROM sv ORDER BY id, s`, `SELECT * FROM sv WHERE full_row ORDER BY id, s`], [], SEED);
 });
