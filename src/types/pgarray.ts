@@ -52,3 +52,16 @@ export function arraySetElement(a: PgArray | null, index: number, v: ArrayElemen
   out[index - 1] = v;
   return new PgArray(elemType, [out.length], out);
 }
+
+/**
+ * generate_subscripts(array, dim, reverse)'s values (arrayfuncs.c generate_subscripts): the
+ * subscripts of dimension `dim`, from its lower bound to its upper bound, or back when
+ * `reverse`; none when the array has no such dimension (an empty array has none). Every array
+ * here has lower bound 1, so the subscripts are 1..length.
+ */
+export function arraySubscripts(a: PgArray, dim: number, reverse: boolean): number[] {
+  const n = dim >= 1 && dim <= a.dims.length ? a.dims[dim - 1]! : 0;
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = reverse ? n - i : i + 1;
+  return out;
+}

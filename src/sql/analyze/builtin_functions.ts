@@ -7,7 +7,7 @@
 import { seriesValues, type SeriesType, type SeriesValue } from '../../types/series.js';
 import { timeZoneOrError, type TimeZone } from '../../types/timezone.js';
 import type { Value } from '../../storage/table.js';
-import type { SqlType } from './types.js';
+import { type SqlType, isArrayType } from './types.js';
 import type { Overload } from './overloads.js';
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import {
@@ -28,7 +28,7 @@ import {
   gcdInt, lcmInt, gcdNumeric, lcmNumeric, factorialNumeric, widthBucketFloat8, widthBucketNumeric, numericScale, numericMinScale, numericTrimScale,
 } from '../../types/math_funcs.js';
 import { Numeric, numericAbs } from '../../types/numeric.js';
-import { PgArray } from '../../types/pgarray.js';
+import { PgArray, arraySubscripts } from '../../types/pgarray.js';
 import * as trig from '../../types/trig_funcs.js';
 import { checkInt2 } from '../../types/int.js';
 import { type BitString, bitCount, bitGetBit, bitPosition, bitSetBit, bitSubstring } from '../../types/bit.js';
@@ -253,6 +253,43 @@ export const GENERATE_SERIES: readonly Overload[] = (() => {
     o(['timestamptz', 'timestamptz', 'interval', 'text'], 'timestamptz'),
   ];
 })();
+
+/**
+ * generate_subscripts(anyarray, int4 [, bool])'s overloads, its polymorphic parameter taking
+ * `arrayType` (the argument's own array type; exactly it, never an array cast to it). Each
+ * `result` is int4, and `impl` computes the subscripts as one int4[] PgArray, as TEXT_SRFS'
+ * do; strict, so a NULL argument yields no rows.
+ */
+export function generateSubscriptsOverloads(arrayType: SqlType): readonly Overload[] {
+  const subscripts = (v: Value[]): Value => {
+    const s = arraySubscripts(v[0] as PgArray, v[1] as number, (v[2] as boolean | undefined) ?? false);
+    return new PgArray('int4', s.length === 0 ? [] : [s.length], s);
+  };
+  return [
+    { ...fn([arrayType, 'int4'], 'int4', subscripts), exactArrays: true },
+    { ...fn([arrayType, 'int4', 'bool'], 'int4', subscripts), exactArrays: true },
+  ];
+}
+
+/**
+ * The overloads of a set-returning function whose call computes all its rows as one array
+ * (TEXT_SRFS, generate_subscripts) for arguments of types `args`; undefined for any other
+ * name. generate_subscripts' array parameter takes the first argument's type when it is an
+ * array (any array type otherwise, so that resolution fails or, for an untyped literal, matches
+ * as PostgreSQL's anyarray does).
+ */
+export function wholeSetSrfOverloads(name: string, args: readonly SqlType[]): readonly Overload[] | undefined {
+  if (name === 'generate_subscripts') return generateSubscriptsOverloads(args[0] !== undefined && isArrayType(args[0]) ? args[0] : 'int4[]');
+  return TEXT_SRFS.get(name);
+}
+
+/**
+ * Whether `name` is a set-returning function whose call computes all its rows as one array
+ * (wholeSetSrfOverloads): a FunctionScan reads that array as unnest reads its argument.
+ */
+export function isWholeSetSrf(name: string): boolean {
+  return name === 'generate_subscripts' || TEXT_SRFS.has(name);
+}
 
 /** Registers the functions over bytea (encode.c, varlena.c, cryptohashfuncs.c, mbutils.c). */
 export function registerByteaFunctions(add: Add): void {

@@ -29,7 +29,9 @@ import { PgArray, type ArrayElement } from '../../types/pgarray.js';
 import { arrayFill } from '../../types/array_fill.js';
 import { type Aggregate, vectorAvg, vectorSum, halfvecAvg, halfvecSum } from '../../types/aggregates.js';
 import { scalarAggregate } from './scalar_aggregates.js';
-import { HYPOTHETICAL_SET_AGGREGATE_NAMES, ORDERED_SET_AGGREGATE_NAMES, modeAggregate, percentileFinal, sortedValues } from './ordered_set_aggregates.js';
+import {
+  HYPOTHETICAL_SET_AGGREGATE_NAMES, HYPOTHETICAL_SET_RESULT, ORDERED_SET_AGGREGATE_NAMES, hypotheticalFinal, hypotheticalRows, modeAggregate, percentileFinal, sortedValues,
+} from './ordered_set_aggregates.js';
 import { REGRESSION_AGGREGATES, STAT_AGGREGATE_NAMES, regressionAggregate, statAggregate, statAggregateUnknownType } from './stat_aggregates.js';
 import { analyzeWindowCall } from './window.js';
 import { arrayAgg, arrayAggArray, stringAgg, boolAnd, boolOr } from './collect_aggregates.js';
@@ -47,7 +49,7 @@ import {
 import { Jsonb, type JsonbValue, jsonbBuildObject, quoteJsonString, jsonbPath, jsonbAsText } from '../../types/jsonb.js';
 import { jsonPath, jsonAsText } from '../../types/json_text.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
-import { GENERATE_SERIES, TEXT_MATCH_OPERATORS, TEXT_SRFS } from './builtin_functions.js';
+import { GENERATE_SERIES, TEXT_MATCH_OPERATORS, isWholeSetSrf, wholeSetSrfOverloads } from './builtin_functions.js';
 import { PG_FUNCTION_NAMES } from './pg_function_names.js';
 import {
   elementEquality, elementComparator, arrayCat, arrayPush, arrayPosition, arrayPositions, arrayRemove, arrayReplace, arrayDims, stringToArray,
@@ -728,8 +730,10 @@ export function analyzeExpr(scope: ExprScope, node: PgNode): Expr {
       return simplifyBoolArgs(n.boolop === 'AND_EXPR' ? 'and' : 'or', args);
     }
     case 'NullTest': {
-      const arg = analyzeExpr(scope, n.arg);
       const negate = n.nulltesttype === 'IS_NOT_NULL';
+      const items = rowItems(n.arg);
+      if (items !== null) return rowNullTest(scope, items, negate);
+      const arg = analyzeExpr(scope, n.arg);
       // eval_const_expressions folds a test of a constant: `'...'::timestamptz IS NULL` is
       // false before the planner reduces outer joins or drops the query's scans.
       if (arg.k === 'const') return { k: 'const', type: 'bool', value: (arg.value === null) !== negate };
@@ -1643,6 +1647,21 @@ export function someNode(e: Expr, pred: (x: Expr) => boolean): boolean {
   return found;
 }
 
+/**
+ * `ROW(a, b, ...) IS [NOT] NULL`: true when every field is NULL (IS NULL) or every field is
+ * not NULL (IS NOT NULL), so a row with both kinds of field is neither; `ROW()` is both.
+ * Written out as the AND of the fields' tests, as PostgreSQL's eval_const_expressions expands
+ * a NullTest over a RowExpr (clauses.c), so constant fields fold away and EXPLAIN prints the
+ * same conjuncts.
+ */
+function rowNullTest(scope: ExprScope, items: readonly PgNode[], negate: boolean): Expr {
+  const tests: Expr[] = items.map((item) => {
+    const arg = analyzeExpr(scope, item);
+    return arg.k === 'const' ? { k: 'const', type: 'bool', value: (arg.value === null) !== negate } : { k: 'isnull', type: 'bool', arg, negate };
+  });
+  return simplifyBoolArgs('and', tests);
+}
+
 /** The items of a row constructor operand (`(a, b)`, `ROW(a)`), or null for any other node. */
 function rowItems(node: PgNode | undefined): PgNode[] | null {
   const row = node?.RowExpr;
@@ -2285,6 +2304,9 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
   if (n.func_variadic === true) return variadicCall(scope, name, n);
   // Before OVER: PostgreSQL refuses an ordered-set aggregate over a window once it resolves.
   if (ORDERED_SET_AGGREGATE_NAMES.has(name)) return analyzeAggregate(scope, name, n);
+  // rank(x) WITHIN GROUP, or rank(x) without it or OVER: the hypothetical-set aggregate
+  // (rank() and rank(x) OVER (...) are the window functions).
+  if (HYPOTHETICAL_SET_AGGREGATE_NAMES.has(name) && (n.agg_within_group === true || (n.over === undefined && (n.args ?? []).length > 0))) return analyzeAggregate(scope, name, n);
   if (n.agg_within_group === true) return withinGroupOfOther(scope, n, name);
   if (n.over !== undefined) return analyzeWindowCall(scope, n, name);
   if (AGGREGATE_NAMES.has(name)) return analyzeAggregate(scope, name, n);
@@ -2368,8 +2390,8 @@ function analyzeFuncCall(scope: ExprScope, n: PgNode): Expr {
     scope.sawSetReturning = true;
     return { k: 'srf', type: jsrf.cols[0]!.type, name, arg, expand: (v) => jsrf.rows(v as string).map((r) => r[0]!), loc: n.location };
   }
-  if (TEXT_SRFS.has(name) || name === 'generate_series') {
-    const { call, rowType } = textSrfCall(scope, name, args, n.location, name === 'generate_series' ? GENERATE_SERIES : TEXT_SRFS.get(name)!);
+  if (isWholeSetSrf(name) || name === 'generate_series') {
+    const { call, rowType } = textSrfCall(scope, name, args, n.location, name === 'generate_series' ? GENERATE_SERIES : undefined);
     if (!scope.allowSetReturning) throw pgErr.featureNotSupported(`${name}() outside the select list or FROM`);
     scope.sawSetReturning = true;
     return { k: 'srf', type: rowType, name, arg: call, loc: n.location, spread: true };
@@ -2443,13 +2465,16 @@ function srfFieldSelection(scope: ExprScope, n: PgNode): Expr | null {
 }
 
 /**
- * A call of one of the set-returning functions over text (builtin_functions.ts TEXT_SRFS),
+ * A call of one of the set-returning functions that compute their whole set (builtin_functions.ts
+ * TEXT_SRFS, generate_subscripts; `overloads` given for generate_series in the select list),
  * resolved among its overloads: `call` computes all the rows as one array (never folded into a
  * constant, so it runs, and fails, when the rows are read), `rowType` is one row's type.
- * @throws PgError 42883 when no overload takes the arguments, 42725 when several do.
+ * @throws PgError 42883 when no overload takes the arguments, 42725 when several do; 42804
+ *   `could not determine polymorphic type because input has type unknown` for an untyped
+ *   array argument of generate_subscripts (anyarray).
  */
-export function textSrfCall(scope: ExprScope, name: string, args: Expr[], location: number, overloads: readonly Overload[] = TEXT_SRFS.get(name)!): { call: Expr; rowType: SqlType } {
-  const res = resolveOverload(overloads, args.map((a) => a.type), false);
+export function textSrfCall(scope: ExprScope, name: string, args: Expr[], location: number, overloads?: readonly Overload[]): { call: Expr; rowType: SqlType } {
+  const res = resolveOverload(overloads ?? wholeSetSrfOverloads(name, args.map((a) => a.type))!, args.map((a) => a.type), false);
   if (!res.ok) {
     if (!res.ambiguous) throw undefinedFunction(name, args.map((a) => a.type), location);
     throw new PgError('42725', `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) is not unique`, {
@@ -2458,6 +2483,7 @@ export function textSrfCall(scope: ExprScope, name: string, args: Expr[], locati
     });
   }
   const o = res.overload;
+  if (name === 'generate_subscripts') requireKnownPolymorphic(args[0]!);
   const a = args.map((x, i) => applyArg(scope, x, o.args[i]!, location));
   const call: Expr = { k: 'fn', type: 'text[]', name, fn: o.impl as FnN, args: a, ...(o.strict === false ? { strict: false as const } : {}) };
   return { call, rowType: o.result };
@@ -2802,6 +2828,7 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
     throw new PgError(SQLSTATE.wrong_object_type, `${name}(*) specified, but ${name} is not an aggregate function`, pos(n.location));
   }
   if (ORDERED_SET_AGGREGATE_NAMES.has(name)) return orderedSetAggregate(scope, name, n, inArgs);
+  if (HYPOTHETICAL_SET_AGGREGATE_NAMES.has(name)) return hypotheticalSetAggregate(scope, name, n, inArgs);
   const args: Expr[] = inArgs(() => rawArgs.map((a) => analyzeExpr(scope, a)));
   analyzedArgs = args;
   // An aggregate whose arguments read only an enclosing query's columns belongs to that query
@@ -2917,10 +2944,8 @@ export function analyzeAggregate(scope: ExprScope, name: string, n: PgNode): Exp
  * WITHIN GROUP on a function that is no ordered-set aggregate (ParseFuncOrColumn): PostgreSQL
  * looks the function up with the ORDER BY expressions as further arguments, so one that does
  * not exist so is 42883 (`sum(double precision, double precision)`); one that does is 42809.
- * The hypothetical-set aggregates (rank(x) WITHIN GROUP ...) are not implemented: 0A000.
  */
 function withinGroupOfOther(scope: ExprScope, n: PgNode, name: string): never {
-  if (HYPOTHETICAL_SET_AGGREGATE_NAMES.has(name)) throw pgErr.featureNotSupported(`hypothetical-set aggregate ${name}() WITHIN GROUP`);
   const sortArgs = ((n.agg_order ?? []) as PgNode[]).map((sb) => sb.SortBy.node as PgNode);
   // count(*) WITHIN GROUP (ORDER BY x) is looked up as count(x).
   analyzeFuncCall(scope, { ...n, args: [...((n.args ?? []) as PgNode[]), ...sortArgs], agg_star: undefined, agg_order: undefined, agg_within_group: undefined, agg_filter: undefined, over: undefined });
@@ -2998,6 +3023,56 @@ function orderedSetAggregate(scope: ExprScope, name: string, n: PgNode, inArgs: 
   const kind = name === 'percentile_cont' ? (x.type as 'float8' | 'interval') : null;
   const final = percentileFinal(kind, multi ? elemTypeOf(type as ArraySqlType) : null);
   return { k: 'fn', type, name, args: [fraction!, call], fn: ([f, s]) => final(f!, s!), withinGroup: true };
+}
+
+/**
+ * rank / dense_rank / percent_rank / cume_dist `(args) WITHIN GROUP (ORDER BY keys)`
+ * (ordered_set_aggregates.ts), PostgreSQL's order of checks: once the direct arguments are
+ * analyzed, WITHIN GROUP must be there (42809 `WITHIN GROUP is required for ordered-set
+ * aggregate rank`); as many direct arguments as ORDER BY keys (42883 `function rank(integer,
+ * integer, integer) does not exist`, with the hint naming both counts); each argument and its
+ * key brought to their common type (parse_func.c unify_hypothetical_args: select_common_type
+ * in the context WITHIN GROUP, 42804 `WITHIN GROUP types text and integer cannot be matched`
+ * at the argument); then OVER must not be there (0A000).
+ *
+ * The result: the aggregate call collecting each group's key tuples in the WITHIN GROUP order
+ * (FILTER as for any aggregate), under the final function over the direct arguments
+ * ({@link hypotheticalFinal}), which are evaluated once per group (only grouped columns) and
+ * may be NULL (the aggregates are not strict).
+ */
+function hypotheticalSetAggregate(scope: ExprScope, name: string, n: PgNode, inArgs: <T>(f: () => T) => T): Expr {
+  const within = n.agg_within_group === true;
+  const rawArgs = (n.args ?? []) as PgNode[];
+  const sortBys: PgNode[] = within ? ((n.agg_order ?? []) as PgNode[]).map((sb) => sb.SortBy) : [];
+  const direct = inArgs(() => rawArgs.map((a) => analyzeExpr(scope, a)));
+  if (!within) throw new PgError(SQLSTATE.wrong_object_type, `WITHIN GROUP is required for ordered-set aggregate ${name}`, pos(n.location));
+  const ordered = inArgs(() => sortBys.map((b) => analyzeExpr(scope, b.node)));
+  if (direct.length !== ordered.length) {
+    throw new PgError(SQLSTATE.undefined_function, `function ${name}(${[...direct, ...ordered].map((a) => TYPE_NAME[a.type]).join(', ')}) does not exist`, {
+      hint: `To use the hypothetical-set aggregate ${name}, the number of hypothetical direct arguments (here ${direct.length}) must match the number of ordering columns (here ${ordered.length}).`,
+      ...pos(n.location),
+    });
+  }
+  for (let i = 0; i < direct.length; i++) {
+    const t = commonType([ordered[i]!.type, direct[i]!.type], n.location, 'WITHIN GROUP', [leftmostLoc(sortBys[i]!.node), leftmostLoc(rawArgs[i]!)]);
+    direct[i] = applyArg(scope, direct[i]!, t, n.location);
+    ordered[i] = applyArg(scope, ordered[i]!, t, n.location);
+  }
+  if (n.over !== undefined) throw new PgError(SQLSTATE.feature_not_supported, `OVER is not supported for ordered-set aggregate ${name}`, pos(n.location));
+  if (onlyOuterColumns(ordered)) throw pgErr.featureNotSupported(`${name}() of an outer query's columns`);
+  const order = sortBys.map((b, i) => {
+    if (b.useOp !== undefined) throw pgErr.featureNotSupported('ORDER BY ... USING');
+    const desc = b.sortby_dir === 'SORTBY_DESC';
+    const nullsFirst = b.sortby_nulls === 'SORTBY_NULLS_FIRST' ? true : b.sortby_nulls === 'SORTBY_NULLS_LAST' ? false : desc;
+    return { expr: ordered[i]!, desc, nullsFirst, cmp: comparatorFor(ordered[i]!.type) };
+  });
+  const filter = aggregateMods(scope, { ...n, agg_order: undefined, agg_distinct: undefined }, () => ordered, (node) => inArgs(() => analyzeExpr(scope, node)))?.filter ?? null;
+  const mods: AggMods = { distinct: false, order, filter };
+  scope.sawAggregate = true;
+  const type = HYPOTHETICAL_SET_RESULT[name]!;
+  const call: Expr = { k: 'agg', type, name, agg: hypotheticalRows(), arg: ordered[0]!, mods, direct };
+  const final = hypotheticalFinal(name, order);
+  return { k: 'fn', type, name, args: [...direct, call], fn: (v) => final(v.slice(0, -1), v[v.length - 1]!), strict: false, withinGroup: true };
 }
 
 /**

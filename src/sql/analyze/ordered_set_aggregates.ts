@@ -15,8 +15,19 @@
  * function is an ordinary function over the fraction and the sorted values, evaluated on the
  * group's output row ({@link percentileFinal}).
  *
- * The hypothetical-set aggregates (rank, dense_rank, percent_rank, cume_dist WITHIN GROUP)
- * are not implemented.
+ * The hypothetical-set aggregates (orderedsetaggs.c hypothetical_rank_final and the others)
+ * place a hypothetical row, their direct arguments, among the group's rows in the WITHIN GROUP
+ * order (any number of keys, NULLs included and placed by NULLS FIRST / LAST):
+ *
+ *   rank(args) WITHIN GROUP (ORDER BY keys) -> bigint          1 + rows before it
+ *   dense_rank(args) WITHIN GROUP (ORDER BY keys) -> bigint    1 + distinct rows before it
+ *   percent_rank(args) WITHIN GROUP (ORDER BY keys) -> float8  (rank - 1) / rows, 0 over none
+ *   cume_dist(args) WITHIN GROUP (ORDER BY keys) -> float8     (rows not after it + 1) / (rows + 1)
+ *
+ * where a row equal to the hypothetical one on every key is not before it. The state is the
+ * group's key tuples in the WITHIN GROUP order ({@link hypotheticalRows}); the direct
+ * arguments, like the fraction, are evaluated once per group by the final function
+ * ({@link hypotheticalFinal}).
  */
 import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Value } from '../../storage/table.js';
@@ -141,5 +152,85 @@ export function percentileFinal(kind: 'float8' | 'interval' | null, elemType: st
     for (const p of ps.elems) if (p !== null) checkFraction(p as number);
     const out = ps.elems.map((p) => (p === null ? null : at(s, p as number))) as ArrayElement[];
     return new PgArray(elemType, ps.dims, out);
+  };
+}
+
+/** The result type of each hypothetical-set aggregate. */
+export const HYPOTHETICAL_SET_RESULT: Readonly<Record<string, 'int8' | 'float8'>> = { rank: 'int8', dense_rank: 'int8', percent_rank: 'float8', cume_dist: 'float8' };
+
+/** One WITHIN GROUP key of a hypothetical-set aggregate: its direction, NULLs placement and comparison. */
+export interface HypotheticalKey {
+  readonly desc: boolean;
+  readonly nullsFirst: boolean;
+  readonly cmp: (a: Value, b: Value) => number;
+}
+
+/**
+ * A hypothetical-set aggregate's state: each row's WITHIN GROUP key values (NULLs included,
+ * the aggregate is not strict), in the WITHIN GROUP order. `sortKeys` asks the executor to
+ * fold a row's sort key values rather than its argument; over no rows an empty list, so the
+ * final function answers for a group of none (rank 1), as PostgreSQL does.
+ */
+export function hypotheticalRows(): Aggregate<Value[], Value, Value[][]> & { readonly sortKeys: true } {
+  return {
+    sortKeys: true,
+    init: () => [],
+    step(s, keys) {
+      s.push(keys);
+      return s;
+    },
+    final: (s) => s as unknown as Value,
+  };
+}
+
+/** `a` against `b` on one key in its sort order: NULLs equal to each other, first or last. */
+function keyCmp(a: Value, b: Value, k: HypotheticalKey): number {
+  if (a === null || b === null) {
+    if (a === b) return 0;
+    return (a === null) === k.nullsFirst ? -1 : 1;
+  }
+  const c = k.cmp(a, b);
+  return k.desc ? -c : c;
+}
+
+/**
+ * The final function of hypothetical-set aggregate `name` over WITHIN GROUP `keys`: called
+ * with the hypothetical row (the direct arguments, each possibly NULL) and the group's sorted
+ * key tuples ({@link hypotheticalRows}). As hypothetical_rank_common counts the rows a sort
+ * puts before the hypothetical row (tagged to go before its equals for rank, after them for
+ * cume_dist), and hypothetical_dense_rank_final counts only rows unequal to their predecessor.
+ */
+export function hypotheticalFinal(name: string, keys: readonly HypotheticalKey[]): (hypothetical: readonly Value[], rows: Value) => Value {
+  const rowCmp = (a: readonly Value[], b: readonly Value[]): number => {
+    for (let i = 0; i < keys.length; i++) {
+      const c = keyCmp(a[i]!, b[i]!, keys[i]!);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+  return (hypothetical, state) => {
+    const rows = state as unknown as Value[][];
+    const n = rows.length;
+    let before = 0;
+    let distinctBefore = 0;
+    let notAfter = 0;
+    for (let i = 0; i < n; i++) {
+      const c = rowCmp(rows[i]!, hypothetical);
+      if (c <= 0) notAfter++;
+      if (c >= 0) continue;
+      before++;
+      // The rows before the hypothetical one lead the sorted list: a new value starts a group.
+      if (i === 0 || rowCmp(rows[i]!, rows[i - 1]!) !== 0) distinctBefore++;
+    }
+    switch (name) {
+      case 'rank':
+        return before + 1;
+      case 'dense_rank':
+        return distinctBefore + 1;
+      case 'percent_rank':
+        return n === 0 ? 0 : before / n;
+      default:
+        return (notAfter + 1) / (n + 1);
+    }
   };
 }

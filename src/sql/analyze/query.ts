@@ -30,7 +30,7 @@ import { jsonbSetElement } from '../../types/jsonb_set.js';
 import { type SqlType, type ArraySqlType, isNumeric, castContext, castValue, valueToText, isArrayType, hasTypmodCoercion, elemTypeOf, typeName } from './types.js';
 import type { WindowClause } from './window.js';
 import { JSON_SRFS } from '../../types/json_srf.js';
-import { GENERATE_SERIES, TEXT_SRFS } from './builtin_functions.js';
+import { GENERATE_SERIES, isWholeSetSrf } from './builtin_functions.js';
 import { expandGroupingSets, hasGroupingSets } from './grouping_sets.js';
 import { checkSelectLocking, firstLockingName, lockingWithSetOp, rowMarksOf, type RowMark } from './locking.js';
 import { ParseState, typmodOf, setOpLeaves, type SetOpTree, type CteDef, type FromNode, type JoinType, type NsItem, type RangeTblEntry } from './range.js';
@@ -1298,10 +1298,10 @@ function functionRte(ps: ParseState, rf: PgNode): number {
   const fc = call.FuncCall;
   const fname: string | undefined = fc?.funcname?.[fc.funcname.length - 1]?.String?.sval;
   if (fname !== undefined && own(JSON_SRFS, fname) !== undefined) return jsonFunctionRte(ps, rf, fc, fname);
-  if (fname !== undefined && TEXT_SRFS.has(fname)) return textFunctionRte(ps, rf, fc, fname);
+  if (fname !== undefined && isWholeSetSrf(fname)) return textFunctionRte(ps, rf, fc, fname);
   if (fname === 'unnest' && (fc.args ?? []).length > 1) return multiUnnestRte(ps, rf, fc);
   if (fc === undefined || (fname !== 'unnest' && fname !== 'generate_series' && fname !== 'pg_partition_ancestors')) {
-    throw pgErr.featureNotSupported('functions in FROM other than unnest, generate_series, pg_partition_ancestors and the json set-returning functions');
+    throw pgErr.featureNotSupported('functions in FROM other than unnest, generate_series, generate_subscripts, pg_partition_ancestors and the json and text set-returning functions');
   }
   const savedLateral = ps.lateralActive;
   ps.lateralActive = true;
@@ -1412,8 +1412,8 @@ function jsonFunctionRte(ps: ParseState, rf: PgNode, fc: PgNode, fname: string):
 }
 
 /**
- * `FROM regexp_matches(...) [WITH ORDINALITY] [AS alias[(column)]]` and the other
- * set-returning functions over text (builtin_functions.ts TEXT_SRFS): one column, named as a
+ * `FROM regexp_matches(...) [WITH ORDINALITY] [AS alias[(column)]]`, the other set-returning
+ * functions over text (builtin_functions.ts TEXT_SRFS) and generate_subscripts: one column, named as a
  * scalar function's (column alias, else relation alias, else the function). The scan reads the
  * computed set as unnest reads an array. Implicitly LATERAL.
  * @throws PgError 42883 / 42725 as textSrfCall; 42P10 for too many column aliases.

@@ -491,7 +491,7 @@ function describe(p: PlanNode, c: DescribeCtx, rel: string | null, tlist: Tlist 
     case 'FunctionScan':
       name = `${SCAN_LABEL[p.node]} on ${scanName(p.scan, verbose)}`;
       if (verbose) {
-        // A text set-returning function's one argument is its own call (TEXT_SRFS).
+        // A whole-set function's one argument is its own call (TEXT_SRFS, generate_subscripts).
         const own = p.args.length === 1 && p.args[0]!.k === 'fn' && p.args[0]!.name === p.fname;
         props.push({ label: 'Function Call', value: own ? deparse(p.args[0]!, dc, qualify) : `${p.fname}(${p.args.map((a) => deparse(a, dc, qualify)).join(', ')})` });
       }

@@ -172,7 +172,8 @@ export function planBaseRel(info: PlannerInfo, rti: number, quals: QualInfo[], n
       const layout: LayoutItem[] = cols.map((col) => ({ rti, col }));
       // PostgreSQL's estimate for a set-returning function (prorows): 1000 rows, 100 for the
       // json ones, 10 for regexp_matches.
-      const n = functionRowsSupport(rte) ?? (rte.fname === 'regexp_matches' ? 10 : rte.fname === 'unnest' || rte.fname === 'generate_series' || rte.fname.endsWith('_to_table') ? 1000 : 100);
+      const thousand = rte.fname === 'unnest' || rte.fname === 'generate_series' || rte.fname === 'generate_subscripts' || rte.fname.endsWith('_to_table');
+      const n = functionRowsSupport(rte) ?? (rte.fname === 'regexp_matches' ? 10 : thousand ? 1000 : 100);
       const node: PlanNode = { ...planBase(n * sel, 0, n * CPU_TUPLE_COST, layout), node: 'FunctionScan', scan: scanTarget(info, rte, rti, cols), fname: rte.fname, args: [] };
       node.args = rte.args.map((e) => info.bindFor(node, e, [], lateralRef));
       if (rte.ordinality === true) node.ordinality = true;

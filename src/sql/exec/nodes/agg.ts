@@ -9,7 +9,8 @@
  * FILTER (WHERE ...) skips rows where it is not TRUE. A call with DISTINCT or ORDER BY
  * collects its group's inputs as flat entries `[value, delimiter, ...sort keys]`, sorts them
  * (stable) when the group is done, drops adjacent duplicates for DISTINCT, and folds them in
- * that order (PostgreSQL's process_ordered_aggregate_single / _multi).
+ * that order (PostgreSQL's process_ordered_aggregate_single / _multi). A hypothetical-set
+ * aggregate (`sortKeys`) folds each entry's sort key values instead, NULLs included.
  */
 import type { Value } from '../../../storage/table.js';
 import type { PlanNode } from '../../plan/plan.js';
@@ -20,7 +21,7 @@ import { keyText } from '../hash_key.js';
 import type { AggCall } from '../../plan/plan.js';
 import { sortOrder } from './sort.js';
 
-type Impl = { init(): unknown; step(s: unknown, v: unknown): unknown; final(s: unknown): unknown; nonStrict?: boolean };
+type Impl = { init(): unknown; step(s: unknown, v: unknown): unknown; final(s: unknown): unknown; nonStrict?: boolean; sortKeys?: true };
 
 /** Folds one input into a call's state (count: rows or non-NULL values; others: strict unless nonStrict). */
 function fold(call: AggCall, s: unknown, v: Value, d: Value): unknown {
@@ -219,6 +220,10 @@ export class AggState extends PlanState {
     let prev: string | null = null;
     for (let i = 0; i < n; i++) {
       const e = entries[order[i]!]!;
+      if (impl?.sortKeys === true) {
+        s = impl.step(s, e.slice(2));
+        continue;
+      }
       const v = e[0]!;
       if (call.distinct) {
         // Strict aggregates never see NULL, so it takes no part in DISTINCT for them.

@@ -1,8 +1,8 @@
 /**
  * FunctionScan (PostgreSQL's nodeFunctionscan.c) for `unnest(array)`,
  * `generate_series(start, stop [, step])`, the json set-returning functions
- * (types/json_srf.ts, one or two columns) and the text ones (regexp_matches, ...,
- * analyze/builtin_functions.ts TEXT_SRFS) in FROM: the arguments are evaluated per (re)scan
+ * (types/json_srf.ts, one or two columns), the text ones (regexp_matches, ...,
+ * analyze/builtin_functions.ts TEXT_SRFS) and generate_subscripts in FROM: the arguments are evaluated per (re)scan
  * (a LATERAL call sees the current outer row through executor parameters); a series is
  * produced one value at a time without materializing it, a json function's rows all at once
  * (PostgreSQL materializes them in a tuplestore too).
@@ -14,7 +14,7 @@ import type { PlanNode } from '../../plan/plan.js';
 import { evalExpr } from '../eval.js';
 import { PlanState, type EState } from '../executor.js';
 import { JSON_SRFS } from '../../../types/json_srf.js';
-import { TEXT_SRFS } from '../../analyze/builtin_functions.js';
+import { isWholeSetSrf } from '../../analyze/builtin_functions.js';
 import { seriesValues, type SeriesValue } from '../../../types/series.js';
 import { timeZoneOrError } from '../../../types/timezone.js';
 
@@ -57,8 +57,9 @@ export class FunctionScanState extends PlanState {
       this.i = 0;
       return;
     }
-    if (this.p.fname === 'unnest' || TEXT_SRFS.has(this.p.fname)) {
-      // A text set-returning function's argument is the call computing its rows as an array.
+    if (this.p.fname === 'unnest' || isWholeSetSrf(this.p.fname)) {
+      // A text set-returning function's or generate_subscripts' argument is the call computing
+      // its rows as an array.
       const a = args[0] as PgArray | null;
       this.elems = a === null ? [] : (a.elems as readonly Value[]);
       this.i = 0;
