@@ -3048,7 +3048,7 @@ function hypotheticalSetAggregate(scope: ExprScope, name: string, n: PgNode, inA
   if (!within) throw new PgError(SQLSTATE.wrong_object_type, `WITHIN GROUP is required for ordered-set aggregate ${name}`, pos(n.location));
   const ordered = inArgs(() => sortBys.map((b) => analyzeExpr(scope, b.node)));
   if (direct.length !== ordered.length) {
-    throw new PgError(SQLSTATE.undefined_function, `function ${name}(${[...direct, ...ordered].map((a) => TYPE_NAME[a.type]).join(', ')}) does not exist`, {
+    throw new PgError(SQLSTATE.undefined_function, `function ${name}(${[...direct, ...ordered].map((a) => typeName(a.type)).join(', ')}) does not exist`, {
       hint: `To use the hypothetical-set aggregate ${name}, the number of hypothetical direct arguments (here ${direct.length}) must match the number of ordering columns (here ${ordered.length}).`,
       ...pos(n.location),
     });
