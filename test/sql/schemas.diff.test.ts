@@ -249,3 +249,24 @@ test('schemas: vecgres dump refuses a database with schemas other than public', 
   await v.close();
 });
 
+
+test('schemas: a foreign key added in a transaction checks the rows the transaction wrote', async () => {
+  await sameAll([
+    'CREATE SCHEMA f1',
+    'BEGIN',
+    'CREATE TABLE f1.parent (id int PRIMARY KEY)',
+    'CREATE TABLE child (p int)',
+    'INSERT INTO f1.parent VALUES (1), (2)',
+    'INSERT INTO child VALUES (1), (2), (NULL)',
+    'ALTER TABLE ONLY child ADD CONSTRAINT child_p_fkey FOREIGN KEY (p) REFERENCES f1.parent(id)',
+    'INSERT INTO child VALUES (3)',
+    'ROLLBACK',
+    'BEGIN',
+    'CREATE TABLE f1.parent (id int PRIMARY KEY)',
+    'CREATE TABLE child (p int)',
+    'INSERT INTO child VALUES (5)',
+    'ALTER TABLE child ADD FOREIGN KEY (p) REFERENCES f1.parent(id)',
+    'ROLLBACK',
+    'DROP SCHEMA f1',
+  ]);
+});
