@@ -270,3 +270,24 @@ test('schemas: a foreign key added in a transaction checks the rows the transact
     'DROP SCHEMA f1',
   ]);
 });
+
+test('schemas: regclass and serial defaults name their schema when the search path does not find them', async () => {
+  await sameAll([
+    'CREATE SCHEMA v1',
+    'CREATE TABLE v1.t (id serial PRIMARY KEY, r regclass)',
+    'CREATE TABLE t (id int)',
+    "INSERT INTO v1.t (r) VALUES ('v1.t'), ('t')",
+    "SELECT r::text, 'v1.t_id_seq'::regclass::text FROM v1.t ORDER BY id",
+    "SELECT column_name, column_default FROM information_schema.columns WHERE table_schema = 'v1' ORDER BY ordinal_position",
+    "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d WHERE d.adrelid = 'v1.t'::regclass",
+    'SET search_path = v1, public',
+    "SELECT r::text FROM t ORDER BY id",
+    "SELECT column_default FROM information_schema.columns WHERE table_schema = 'v1' AND column_name = 'id'",
+    "SET search_path = ''",
+    "SELECT r::text, 'public.t'::regclass::text FROM v1.t ORDER BY id",
+    "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d WHERE d.adrelid = 'v1.t'::regclass",
+    'RESET search_path',
+    'DROP SCHEMA v1 CASCADE',
+    'DROP TABLE t',
+  ]);
+});

@@ -16,6 +16,7 @@ import { TYPE_OID, elemTypeOf, formatType, isArrayType, type SqlType } from '../
 import { typeIoByOid } from '../../types/type_io.js';
 import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
 import { allConstraints, columnDefaultText, type ConstraintInfo } from './catalog_describe.js';
+import { displayRelationName } from '../analyze/namespace.js';
 
 /** current_database(): the one database vecgres serves, named as PGlite's. */
 const CATALOG = 'postgres';
@@ -192,7 +193,7 @@ function columnRow(env: SqlEnv, table: string, c: ColumnDef, attnum: number): Va
   const schemaOfType = EXTENSION_TYPES.has(isArrayType(type) ? elemTypeOf(type) : type) ? 'public' : 'pg_catalog';
   return [
     CATALOG, ...sn(env, table), c.name, attnum,
-    c.identity !== undefined || c.generated !== undefined ? null : columnDefaultText(c),
+    c.identity !== undefined || c.generated !== undefined ? null : columnDefaultText(c, (k) => displayRelationName(env, k)),
     c.notNull ? 'NO' : 'YES',
     dataType,
     charMaxLength(base, typmod), charOctetLength(base, typmod),
