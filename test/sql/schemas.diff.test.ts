@@ -240,16 +240,6 @@ test('schemas survive a clean reopen and a crash, with and without a checkpoint'
   }
 });
 
-test('schemas: vecgres dump refuses a database with schemas other than public', async () => {
-  const v = await Vecgres.create();
-  await v.exec('CREATE SCHEMA d; CREATE TABLE d.t (a int)');
-  const chunks: string[] = [];
-  assert.throws(() => v.dump((c) => chunks.push(c)), (e: { code?: string }) => e.code === '0A000');
-  assert.equal(chunks.length, 0);
-  await v.close();
-});
-
-
 test('schemas: a foreign key added in a transaction checks the rows the transaction wrote', async () => {
   await sameAll([
     'CREATE SCHEMA f1',
