@@ -694,6 +694,12 @@ export class Catalog {
     // Changed in place: the object is the sequence's identity (PostgreSQL's oid), which the
     // sessions' currval state refers to.
     const old = { def: q.def, state: q.state };
+    // A rename or move to another schema (only the name differs, the state is the same) is a
+    // pg_class change in PostgreSQL: undoing it keeps the nextval calls made since, which
+    // are never rolled back. Another change rewrites the sequence, and its undo loses them.
+    const d0 = q.def;
+    const nameOnly = last === q.state.last && called === q.state.called && logCnt === q.state.logCnt && d0.type === def.type && d0.start === def.start &&
+      d0.increment === def.increment && d0.min === def.min && d0.max === def.max && d0.cache === def.cache && d0.cycle === def.cycle;
     q.def = def;
     q.state = { last, logCnt, called, needsLog: q.state.needsLog };
     this.sequences.delete(name);
@@ -703,8 +709,8 @@ export class Catalog {
       commit: () => undefined,
       undo: () => {
         this.sequences.delete(def.name);
-        q.def = old.def;
-        q.state = old.state;
+        q.def = nameOnly ? { ...q.def, name: old.def.name, ownedBy: old.def.ownedBy } : old.def;
+        if (!nameOnly) q.state = old.state;
         this.sequences.set(name, q);
         this.version++;
       },
