@@ -131,6 +131,10 @@ export type Change =
   | { kind: 'dropType'; xid: number; name: string }
   | { kind: 'createSchema'; xid: number; def: SchemaDef }
   | { kind: 'dropSchema'; xid: number; name: string }
+  /** ALTER SCHEMA ... RENAME TO (the schema keeps its oid; its relations are renamed by their own changes). */
+  | { kind: 'renameSchema'; xid: number; name: string; to: string }
+  /** An index's new catalog key (its table moved to another schema, ALTER TABLE ... SET SCHEMA). */
+  | { kind: 'renameIndex'; xid: number; name: string; to: string }
   /** Object ids handed out (none: skipped) and the counter after them; never undone. */
   | { kind: 'oids'; assigned: readonly OidAssignment[]; next: number };
 
@@ -1076,6 +1080,58 @@ export class Catalog {
     this.lockSchema(name, xid, 'exclusive');
     this.onChange?.({ kind: 'dropSchema', xid, name });
     return this.replaceNamed(this.schemas, name, null, null);
+  }
+
+  /**
+   * ALTER SCHEMA ... RENAME TO for transaction `xid`: schema `name` is `to`, with its oid. The
+   * caller renames the schema's relations (their keys start with the schema's name) to keys
+   * of `to` first, having checked that no relation of `public` is named as one (`to.t`): past
+   * that point the keys `to.x` are the moved relations'.
+   * @throws PgError 3F000 when it does not exist; 42P06 when `to` does; 2BP01 while a relation
+   *   is still in it; 55P03 while another transaction's uncommitted DDL holds either name.
+   */
+  renameSchema(name: string, to: string, xid = 0): DdlUndo {
+    const def = this.schemas.get(name);
+    if (def === undefined) throw new PgError('3F000', `schema "${name}" does not exist`);
+    const l = this.locks.get(schemaLockName(to));
+    if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on schema "${to}"`);
+    if (this.schemas.has(to)) throw new PgError('42P06', `schema "${to}" already exists`);
+    if (this.relationsInSchema(name).length > 0) throw new PgError('2BP01', `schema "${name}" still holds relations`);
+    this.lockSchema(name, xid, 'exclusive');
+    this.lockSchema(to, xid, 'create');
+    this.onChange?.({ kind: 'renameSchema', xid, name, to });
+    return this.replaceNamed(this.schemas, name, to, { ...def, name: to });
+  }
+
+  /**
+   * Gives index `name` the catalog key `to` for transaction `xid` (its table moved to another
+   * schema); the undo puts it back under its old key.
+   * @throws PgError 42P01 when the index is missing; 42P07 when `to` is taken; 55P03 while
+   *   another transaction holds either name.
+   */
+  renameIndex(name: string, to: string, xid = 0): DdlUndo {
+    const d = this.indexes.get(name);
+    if (d === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    if (this.relationExists(to)) throw new PgError(SQLSTATE.duplicate_table, `relation "${to}" already exists`);
+    this.lockRelation(name, xid, 'exclusive');
+    this.lockRelation(to, xid, 'create');
+    this.onChange?.({ kind: 'renameIndex', xid, name, to });
+    const next: IndexDef = { ...d, name: to };
+    // In place: the order of a table's indexes (indexesOf) is the order the planner weighs them in.
+    const rekey = (from: string, key: string, def: IndexDef) => {
+      const entries = [...this.indexes];
+      this.indexes.clear();
+      for (const [k, v] of entries) this.indexes.set(k === from ? key : k, k === from ? def : v);
+    };
+    rekey(name, to, next);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        if (this.indexes.get(to) === next) rekey(to, name, d);
+        this.version++;
+      },
+    };
   }
 
   /**
