@@ -207,16 +207,22 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
 
   const idx = await q(`SELECT i.indexrelid::text AS oid, n.nspname::text AS ns, c.relname::text AS name, i.indrelid::text AS rel, pg_get_indexdef(i.indexrelid) AS def
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace`);
+  // The dumped indexes by oid, for their comments.
+  const indexes = new Map<string, DumpTable['indexes'][number]>();
   for (const i of idx) {
     const t = tables.get(String(i['rel']));
     if (t === undefined || constraintIndexes.has(String(i['oid']))) continue;
-    t.indexes.push({ name: dumpName(String(i['ns']), String(i['name'])), sql: `${String(i['def'])};\n` });
+    const entry = { name: dumpName(String(i['ns']), String(i['name'])), sql: `${String(i['def'])};\n` };
+    t.indexes.push(entry);
+    indexes.set(String(i['oid']), entry);
   }
 
-  // COMMENT ON TABLE / COLUMN (objsubid 0 is the table's own).
+  // COMMENT ON TABLE / COLUMN (objsubid 0 is the table's own) / INDEX.
   const comments = await q(`SELECT objoid::text AS rel, objsubid AS col, description FROM pg_description
     WHERE classoid = 'pg_class'::regclass`);
   for (const d of comments) {
+    const index = indexes.get(String(d['rel']));
+    if (index !== undefined) index.comment = String(d['description']);
     const t = tables.get(String(d['rel']));
     if (t === undefined) continue;
     const col = Number(d['col']);

@@ -281,3 +281,25 @@ test('schemas: regclass and serial defaults name their schema when the search pa
     'DROP TABLE t',
   ]);
 });
+
+test('schemas: COMMENT ON a table, column and index of a schema, named through search_path too', async () => {
+  await sameAll([
+    'CREATE SCHEMA c2',
+    'CREATE TABLE c2.ct (a int)',
+    'CREATE INDEX ct_a ON c2.ct (a)',
+    'CREATE TABLE ct (b int)',
+    "COMMENT ON TABLE c2.ct IS 'in c2'",
+    "COMMENT ON TABLE ct IS 'in public'",
+    "COMMENT ON INDEX c2.ct_a IS 'index'",
+    "COMMENT ON TABLE nosuch.ct IS 'x'",
+    "COMMENT ON COLUMN c2.ct.nosuch IS 'x'",
+    "COMMENT ON TABLE c2.nosuch IS 'x'",
+    'SET search_path = c2, public',
+    "COMMENT ON COLUMN ct.a IS 'column a'",
+    "COMMENT ON INDEX ct_a IS 'index again'",
+    'RESET search_path',
+    "SELECT obj_description('c2.ct'::regclass, 'pg_class'), obj_description('ct'::regclass, 'pg_class'), col_description('c2.ct'::regclass, 1), obj_description('c2.ct_a'::regclass, 'pg_class')",
+    'DROP SCHEMA c2 CASCADE',
+    'DROP TABLE ct',
+  ]);
+});

@@ -38,6 +38,10 @@ const STATEMENTS = [
   'INSERT INTO public_refs VALUES (1, 1), (2, 2)',
   "SELECT nextval('app.counter'), nextval('app.counter')",
   'DELETE FROM app.items WHERE id = 3',
+  "COMMENT ON TABLE app.items IS 'the items'",
+  "COMMENT ON COLUMN app.items.name IS 'its name'",
+  "COMMENT ON INDEX app.items_n_idx IS 'by n'",
+  "COMMENT ON TABLE \"Odd Schema\".\"Mixed Table\" IS 'mixed'",
 ];
 
 /** The catalog as both sides show it (no oids). */
@@ -49,6 +53,7 @@ const CATALOG = [
   "SELECT schemaname, sequencename, data_type::text, start_value, increment_by, last_value FROM pg_sequences WHERE schemaname IN ('public', 'app', 'Odd Schema') ORDER BY 1, 2",
   "SELECT table_schema, table_name, column_name, column_default, is_nullable, data_type FROM information_schema.columns WHERE table_schema IN ('public', 'app', 'Odd Schema') ORDER BY 1, 2, ordinal_position",
   "SELECT constraint_schema, constraint_name, table_schema, table_name, constraint_type FROM information_schema.table_constraints WHERE table_schema IN ('public', 'app', 'Odd Schema') AND constraint_type <> 'CHECK' ORDER BY 1, 2, 4",
+  "SELECT n.nspname, c.relname, d.objsubid, d.description FROM pg_description d JOIN pg_class c ON c.oid = d.objoid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE d.classoid = 'pg_class'::regclass AND n.nspname IN ('public', 'app', 'Odd Schema') ORDER BY 1, 2, 3",
   "SELECT pg_get_serial_sequence('app.items', 'id'), pg_get_serial_sequence('app.orders', 'id'), pg_get_serial_sequence('\"Odd Schema\".\"Mixed Table\"', 'Key')",
 ];
 
