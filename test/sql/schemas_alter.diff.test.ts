@@ -69,6 +69,16 @@ test('ALTER TABLE SET SCHEMA moves the table with its indexes, sequences and con
     "INSERT INTO other.items (v, n) VALUES ('d', 4) RETURNING id, i",
     'ALTER TABLE IF EXISTS nosuch SET SCHEMA app',
     'ALTER TABLE IF EXISTS nosuch.t SET SCHEMA app',
+    // The moved identity, serial sequence and constraints keep working under their new keys.
+    'ALTER TABLE other.items ALTER COLUMN i RESTART WITH 100',
+    "INSERT INTO other.items (v, n) VALUES ('e', 5) RETURNING id, i",
+    "INSERT INTO other.items (v, n) VALUES ('f', 6) RETURNING id, i",
+    'ALTER TABLE other.items RENAME CONSTRAINT items_n_check TO n_positive',
+    'ALTER TABLE other.items DROP CONSTRAINT items_v_key',
+    'ALTER TABLE other.items ADD CONSTRAINT items_v_key UNIQUE (v)',
+    'ALTER TABLE other.items ALTER COLUMN i DROP IDENTITY',
+    'ALTER TABLE other.items RENAME TO things',
+    'CREATE TABLE other.items (id int PRIMARY KEY)',
   ]);
   await sameAll(CATALOG);
   await both('DROP SCHEMA app CASCADE; DROP SCHEMA other CASCADE; DROP TABLE refs; DROP TABLE selfref');
