@@ -736,13 +736,13 @@ export class Vecgres implements VecgresApi, Notifications {
 
   /**
    * Writes the database as a SQL script that PostgreSQL + pgvector loads as it is (pg_dump's
-   * plain format: CREATE EXTENSION, tables, sequences, COPY data or INSERTs with
-   * `opts.inserts`, constraints, indexes), handing it to `write` in chunks of whole lines.
+   * plain format: CREATE SCHEMA, CREATE EXTENSION, tables, sequences, COPY data or INSERTs
+   * with `opts.inserts`, constraints, indexes), handing it to `write` in chunks of whole lines.
    * Synchronous: no other statement runs meanwhile, so the data is one snapshot of the
-   * committed rows. See sql/dump/dump.ts for what is and is not dumped.
+   * committed rows. See sql/dump/dump.ts for what is and is not dumped. `opts.tables` names
+   * tables as `schema.name`, or by bare name in `public`.
    * @throws PgError 42P01 for an `opts.tables` name that does not exist; 0A000 for a column
-   *   default the deparser cannot print and for a database with schemas other than public
-   *   (before anything is written).
+   *   default the deparser cannot print (before anything is written).
    */
   dump(write: (chunk: string) => void, opts: DumpOptions = {}): DumpSummary {
     if (this.#closed) throw new Error('Vecgres is closed');

@@ -3,13 +3,13 @@
  * the wire protocol, with node-postgres. The schema is read from the server's system catalogs
  * with the queries pg_dump makes (pg_class, pg_attribute, pg_attrdef with pg_get_expr,
  * pg_constraint, pg_index with pg_get_indexdef, pg_sequence, pg_depend for sequence ownership,
- * and each sequence's `last_value, is_called`), each table's rows with `COPY public.t (...)
+ * pg_namespace, and each sequence's `last_value, is_called`), each table's rows with `COPY s.t (...)
  * TO STDOUT` in text format; the script is written by the same writer as a dump of a data
  * directory (sql/dump/dump.ts), so both dumps of one database are the same text.
  *
  * Only a vecgres server is dumped: `version()` must name vecgres. A CHECK constraint is read
  * from pg_constraint.conbin, which holds the expression's SQL text in vecgres (PostgreSQL keeps
- * a node tree there), and only the `public` schema exists. For PostgreSQL use pg_dump.
+ * a node tree there). For PostgreSQL use pg_dump.
  *
  * Consistency: vecgres runs each statement in read committed, so the tables are read one by one
  * (each COPY one snapshot of its table); stop writers for a dump whose tables must agree with
@@ -21,9 +21,9 @@ import copyStreams from 'pg-copy-streams';
 import { PgError, SQLSTATE } from '../common/errors.js';
 import { writeDump, type DumpOptions, type DumpSummary } from '../sql/dump/dump.js';
 import type { DumpColumn, DumpEnumType, DumpSchema, DumpSequence, DumpTable, DumpView } from '../sql/dump/dump_schema.js';
-import { foreignKeyConstraintSql, keyConstraintSql, type ConstraintSql } from '../sql/dump/schema_sql.js';
+import { dumpName, foreignKeyConstraintSql, keyConstraintSql, qualifiedName, splitDumpName, type ConstraintSql } from '../sql/dump/schema_sql.js';
+import { splitIdentifierString } from '../sql/analyze/regproc.js';
 import { copyColumnListSql, copyHeaderSql, insertLiteral, insertPrefixSql, insertRowSql } from '../sql/dump/table_data.js';
-import { quoteIdent } from '../sql/exec/pg_get_indexdef.js';
 import { loadParser } from '../sql/parser/parse.js';
 import { COPY_TEXT_END, copyTextFieldParse } from '../types/copy_text.js';
 import { TYPE_OID } from '../sql/analyze/types.js';
@@ -50,6 +50,9 @@ export class NotVecgresServerError extends Error {
 
 /** pg_namespace.oid of `public`. */
 const NS_PUBLIC = 2200;
+
+/** The schemas whose relations are dumped: `public` and those CREATE SCHEMA made (not PostgreSQL's own). */
+const USER_SCHEMA_SQL = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
 
 /** node-postgres' client options for `t`: a connection string as pg_dump's `--dbname` takes one. */
 export function clientConfig(t: RemoteTarget): pg.ClientConfig {
@@ -93,6 +96,9 @@ export async function dumpRemote(target: RemoteTarget, opts: DumpOptions, out: (
     const version = (await client.query<{ version: string }>('SELECT version()')).rows[0]!.version;
     if (!/\(vecgres /.test(version)) throw new NotVecgresServerError(version);
     const schema = await readSchema(client);
+    // regclass values in the rows are printed as pg_dump prints them, under an empty
+    // search_path (`public.items`, `app.items`), as the directory dump writes them.
+    await client.query("SELECT pg_catalog.set_config('search_path', '', false)");
     const parts: (string | DumpTable)[] = [];
     const summary = writeDump(schema, opts, (chunk) => parts.push(chunk), (t) => {
       parts.push(t);
@@ -122,12 +128,15 @@ const SEQUENCE_TYPE_BY_NAME = new Map(Object.entries(SEQUENCE_TYPE_NAME).map(([t
 // timetz is no column type yet: such a column is read as text, as the types vecgres lacks.
 const COLUMN_TYPE_BY_OID = new Map(Object.entries(TYPE_OID).filter(([t]) => t !== 'timetz').map(([t, o]) => [o, t as ColumnType]));
 
-/** The dump schema of the server's `public` tables and sequences, from its system catalogs. */
+/** The dump schema of the server's tables, sequences and views of `public` and the user schemas, from its system catalogs. */
 async function readSchema(client: pg.Client): Promise<DumpSchema> {
   const q = async (sql: string): Promise<Row[]> => (await client.query(sql)).rows as Row[];
-  const rels = await q(`SELECT c.oid::text AS oid, c.relname::text AS name, c.relkind::text AS kind FROM pg_class c
-    WHERE c.relnamespace = ${NS_PUBLIC} AND c.relkind IN ('r', 'S')`);
-  const relName = new Map(rels.map((r) => [String(r['oid']), String(r['name'])]));
+  const nsRows = await q(`SELECT n.nspname::text AS name, obj_description(n.oid, 'pg_namespace') AS comment FROM pg_namespace n
+    WHERE ${USER_SCHEMA_SQL} AND n.nspname <> 'public' ORDER BY n.nspname`);
+  const schemas = nsRows.map((r) => ({ name: String(r['name']), ...(r['comment'] !== null ? { comment: String(r['comment']) } : {}) }));
+  const rels = await q(`SELECT c.oid::text AS oid, n.nspname::text AS ns, c.relname::text AS name, c.relkind::text AS kind FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_SCHEMA_SQL} AND c.relkind IN ('r', 'S')`);
+  const relName = new Map(rels.map((r) => [String(r['oid']), dumpName(String(r['ns']), String(r['name']))]));
   const cols = await q(`SELECT a.attrelid::text AS rel, a.attnum AS num, a.attname::text AS name, a.atttypid::text AS typid,
       format_type(a.atttypid, a.atttypmod) AS type, t.typnamespace::text AS typns, a.attnotnull AS notnull, a.attidentity::text AS identity, a.attgenerated::text AS generated,
       pg_get_expr(d.adbin, d.adrelid) AS dflt
@@ -143,7 +152,7 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
   // Each table's columns by attnum: a dropped column keeps its number, so attnums (conkey,
   // confkey, pg_description.objsubid) are not positions.
   const byAttnum = new Map<DumpTable, Map<number, DumpColumn>>();
-  for (const r of rels) if (r['kind'] === 'r') tables.set(String(r['oid']), { name: String(r['name']), columns: [], checks: [], constraints: [], indexes: [] });
+  for (const r of rels) if (r['kind'] === 'r') tables.set(String(r['oid']), { name: relName.get(String(r['oid']))!, columns: [], checks: [], constraints: [], indexes: [] });
   for (const c of cols) {
     const t = tables.get(String(c['rel']));
     if (t === undefined) continue;
@@ -181,7 +190,7 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
     if (type === 'n') {
       // A NOT NULL constraint: its name is written only when it is not the one a load would give.
       const column = columnAt(t, intList(c['conkey'])[0]!);
-      if (column !== undefined && String(c['name']) !== `${t.name}_${column.name}_not_null`) column.notNullName = String(c['name']);
+      if (column !== undefined && String(c['name']) !== `${splitDumpName(t.name).name}_${column.name}_not_null`) column.notNullName = String(c['name']);
     } else if (type === 'c') t.checks.push({ name: String(c['name']), expr: String(c['expr']) });
     else if (type === 'p' || type === 'u') {
       constraintIndexes.add(String(c['idx']));
@@ -196,18 +205,24 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
     }
   }
 
-  const idx = await q(`SELECT i.indexrelid::text AS oid, c.relname::text AS name, i.indrelid::text AS rel, pg_get_indexdef(i.indexrelid) AS def
-    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid`);
+  const idx = await q(`SELECT i.indexrelid::text AS oid, n.nspname::text AS ns, c.relname::text AS name, i.indrelid::text AS rel, pg_get_indexdef(i.indexrelid) AS def
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace`);
+  // The dumped indexes by oid, for their comments.
+  const indexes = new Map<string, DumpTable['indexes'][number]>();
   for (const i of idx) {
     const t = tables.get(String(i['rel']));
     if (t === undefined || constraintIndexes.has(String(i['oid']))) continue;
-    t.indexes.push({ name: String(i['name']), sql: `${String(i['def'])};\n` });
+    const entry = { name: dumpName(String(i['ns']), String(i['name'])), sql: `${String(i['def'])};\n` };
+    t.indexes.push(entry);
+    indexes.set(String(i['oid']), entry);
   }
 
-  // COMMENT ON TABLE / COLUMN (objsubid 0 is the table's own).
+  // COMMENT ON TABLE / COLUMN (objsubid 0 is the table's own) / INDEX.
   const comments = await q(`SELECT objoid::text AS rel, objsubid AS col, description FROM pg_description
     WHERE classoid = 'pg_class'::regclass`);
   for (const d of comments) {
+    const index = indexes.get(String(d['rel']));
+    if (index !== undefined) index.comment = String(d['description']);
     const t = tables.get(String(d['rel']));
     if (t === undefined) continue;
     const col = Number(d['col']);
@@ -218,13 +233,13 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
     }
   }
 
-  const seqs = await q(`SELECT c.relname::text AS name, format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start,
+  const seqs = await q(`SELECT n.nspname::text AS ns, c.relname::text AS name, format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start,
       s.seqincrement::text AS inc, s.seqmax::text AS max, s.seqmin::text AS min, s.seqcache::text AS cache, s.seqcycle AS cycle
-    FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid`);
+    FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace`);
   const sequences: DumpSequence[] = [];
   for (const s of seqs) {
-    const name = String(s['name']);
-    const state = (await q(`SELECT last_value::text AS last, is_called AS called FROM public.${quoteIdent(name)}`))[0]!;
+    const name = dumpName(String(s['ns']), String(s['name']));
+    const state = (await q(`SELECT last_value::text AS last, is_called AS called FROM ${qualifiedName(name)}`))[0]!;
     const type = SEQUENCE_TYPE_BY_NAME.get(String(s['type']));
     if (type === undefined) throw new PgError(SQLSTATE.feature_not_supported, `sequence type ${String(s['type'])} is not supported`);
     const o = owner.get(name);
@@ -239,11 +254,11 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
   }
   // Views in oid order (creation order), each with its column names and definition.
   const views: DumpView[] = [];
-  const viewRels = await q(`SELECT c.oid::text AS oid, c.relname::text AS name, pg_get_viewdef(c.oid) AS def FROM pg_class c
-    WHERE c.relnamespace = ${NS_PUBLIC} AND c.relkind = 'v' ORDER BY c.oid`);
+  const viewRels = await q(`SELECT c.oid::text AS oid, n.nspname::text AS ns, c.relname::text AS name, pg_get_viewdef(c.oid) AS def FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${USER_SCHEMA_SQL} AND c.relkind = 'v' ORDER BY c.oid`);
   for (const v of viewRels) {
     const columns = cols.filter((c) => String(c['rel']) === String(v['oid'])).map((c) => String(c['name']));
-    views.push({ name: String(v['name']), columns, query: String(v['def']).trim().replace(/;$/, '') });
+    views.push({ name: dumpName(String(v['ns']), String(v['name'])), columns, query: String(v['def']).trim().replace(/;$/, '') });
   }
   const typeRows = await q(`SELECT t.typname::text AS name, e.enumlabel::text AS label, obj_description(t.oid, 'pg_type') AS comment
     FROM pg_type t LEFT JOIN pg_enum e ON e.enumtypid = t.oid
@@ -258,19 +273,24 @@ async function readSchema(client: pg.Client): Promise<DumpSchema> {
     }
     if (r['label'] !== null) ty.labels.push(String(r['label']));
   }
-  return { tables: [...tables.values()], sequences, views, types: [...types.values()] };
-}
-
-/** The sequence of a `nextval('seq'::regclass)` default (a serial column's), or null for another default. */
-function serialSequence(dflt: string): string | null {
-  const m = /^nextval\('((?:[^']|'')+)'::regclass\)$/.exec(dflt);
-  if (m === null) return null;
-  const name = m[1]!.replace(/''/g, "'");
-  return name.startsWith('"') && name.endsWith('"') && name.length >= 2 ? name.slice(1, -1).replace(/""/g, '"') : name;
+  return { schemas, tables: [...tables.values()], sequences, views, types: [...types.values()] };
 }
 
 /**
- * Writes table `t`'s rows, read with `COPY public.t (...) TO STDOUT`: the COPY text lines as
+ * The sequence (its dump name) of a `nextval('seq'::regclass)` default (a serial column's), or
+ * null for another default. regclassout names a sequence of a schema the search path does not
+ * show with its schema (`'app.s'::regclass`).
+ */
+function serialSequence(dflt: string): string | null {
+  const m = /^nextval\('((?:[^']|'')+)'::regclass\)$/.exec(dflt);
+  if (m === null) return null;
+  const parts = splitIdentifierString(m[1]!.replace(/''/g, "'"), '.');
+  if (parts === null) return null;
+  return parts.length === 2 ? dumpName(parts[0]!, parts[1]!) : parts.length === 1 ? parts[0]! : null;
+}
+
+/**
+ * Writes table `t`'s rows, read with `COPY s.t (...) TO STDOUT`: the COPY text lines as
  * they come (the directory dump writes the same encoding), or each line as an INSERT. Returns
  * the row count.
  */
@@ -281,7 +301,7 @@ async function copyTable(client: pg.Client, t: DumpTable, inserts: boolean, out:
   const list = copyColumnListSql(names);
   if (!inserts) out(copyHeaderSql(t.name, names));
   const prefix = insertPrefixSql(t.name, t.columns.some((c) => c.identity === 'a'));
-  const stream = client.query(copyStreams.to(`COPY public.${quoteIdent(t.name)} ${list} TO STDOUT`));
+  const stream = client.query(copyStreams.to(`COPY ${qualifiedName(t.name)} ${list} TO STDOUT`));
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let rows = 0;

@@ -35,7 +35,7 @@ import type { SqlEnv, TxnState } from '../sql/env.js';
 import { finishWrites, replayRollbackTo } from '../sql/exec/txn.js';
 import { pkeyOf } from '../sql/exec/insert.js';
 import {
-  addColumnTx, alterSequenceTx, alterViewTx, createViewTx, dropViewTx, alterTableTx, alterEnumTypeTx, commentIndexTx, createEnumTypeTx, createExtensionTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropEnumTypeTx, createSchemaTx, dropSchemaTx, dropExtensionTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
+  addColumnTx, alterSequenceTx, alterViewTx, createViewTx, dropViewTx, alterTableTx, alterEnumTypeTx, commentIndexTx, createEnumTypeTx, createExtensionTx, createIndexTx, createSequenceTx, createTableTx, dropColumnTx, dropEnumTypeTx, createSchemaTx, dropSchemaTx, renameSchemaTx, renameIndexTx, dropExtensionTx, dropIndexTx, dropSequenceTx, dropTableTx, rewriteColumnTx, truncateTx,
 } from '../sql/exec/ddl_txn.js';
 import { buildIndexOverTable } from '../sql/exec/index_build.js';
 import { compileIndexDef, insertIntoIndexes } from '../sql/exec/index_keys.js';
@@ -566,6 +566,12 @@ function apply(env: SqlEnv, r: Redo, txnOf: (xid: number) => TxnState, pending: 
       return;
     case 'dropSchema':
       dropSchemaTx(env, ddlTxn(r.xid), r.name);
+      return;
+    case 'renameSchema':
+      renameSchemaTx(env, ddlTxn(r.xid), r.name, r.to);
+      return;
+    case 'renameIndex':
+      renameIndexTx(env, ddlTxn(r.xid), r.name, r.to);
       return;
     case 'oids':
       catalog.oids.restore(r.assigned, r.next);

@@ -132,6 +132,10 @@ export type Change =
   | { kind: 'dropType'; xid: number; name: string }
   | { kind: 'createSchema'; xid: number; def: SchemaDef }
   | { kind: 'dropSchema'; xid: number; name: string }
+  /** ALTER SCHEMA ... RENAME TO (the schema keeps its oid; its relations are renamed by their own changes). */
+  | { kind: 'renameSchema'; xid: number; name: string; to: string }
+  /** An index's new catalog key (its table moved to another schema, ALTER TABLE ... SET SCHEMA). */
+  | { kind: 'renameIndex'; xid: number; name: string; to: string }
   /** Object ids handed out (none: skipped) and the counter after them; never undone. */
   | { kind: 'oids'; assigned: readonly OidAssignment[]; next: number };
 
@@ -719,6 +723,12 @@ export class Catalog {
     // Changed in place: the object is the sequence's identity (PostgreSQL's oid), which the
     // sessions' currval state refers to.
     const old = { def: q.def, state: q.state };
+    // A rename or move to another schema (only the name differs, the state is the same) is a
+    // pg_class change in PostgreSQL: undoing it keeps the nextval calls made since, which
+    // are never rolled back. Another change rewrites the sequence, and its undo loses them.
+    const d0 = q.def;
+    const nameOnly = last === q.state.last && called === q.state.called && logCnt === q.state.logCnt && d0.type === def.type && d0.start === def.start &&
+      d0.increment === def.increment && d0.min === def.min && d0.max === def.max && d0.cache === def.cache && d0.cycle === def.cycle;
     q.def = def;
     q.state = { last, logCnt, called, needsLog: q.state.needsLog };
     this.sequences.delete(name);
@@ -728,8 +738,8 @@ export class Catalog {
       commit: () => undefined,
       undo: () => {
         this.sequences.delete(def.name);
-        q.def = old.def;
-        q.state = old.state;
+        q.def = nameOnly ? { ...q.def, name: old.def.name, ownedBy: old.def.ownedBy } : old.def;
+        if (!nameOnly) q.state = old.state;
         this.sequences.set(name, q);
         this.version++;
       },
@@ -1187,6 +1197,58 @@ export class Catalog {
     this.lockSchema(name, xid, 'exclusive');
     this.onChange?.({ kind: 'dropSchema', xid, name });
     return this.replaceNamed(this.schemas, name, null, null);
+  }
+
+  /**
+   * ALTER SCHEMA ... RENAME TO for transaction `xid`: schema `name` is `to`, with its oid. The
+   * caller renames the schema's relations (their keys start with the schema's name) to keys
+   * of `to` first, having checked that no relation of `public` is named as one (`to.t`): past
+   * that point the keys `to.x` are the moved relations'.
+   * @throws PgError 3F000 when it does not exist; 42P06 when `to` does; 2BP01 while a relation
+   *   is still in it; 55P03 while another transaction's uncommitted DDL holds either name.
+   */
+  renameSchema(name: string, to: string, xid = 0): DdlUndo {
+    const def = this.schemas.get(name);
+    if (def === undefined) throw new PgError('3F000', `schema "${name}" does not exist`);
+    const l = this.locks.get(schemaLockName(to));
+    if (l !== undefined && l.xid !== xid && xid !== 0) throw new PgError('55P03', `could not obtain lock on schema "${to}"`);
+    if (this.schemas.has(to)) throw new PgError('42P06', `schema "${to}" already exists`);
+    if (this.relationsInSchema(name).length > 0) throw new PgError('2BP01', `schema "${name}" still holds relations`);
+    this.lockSchema(name, xid, 'exclusive');
+    this.lockSchema(to, xid, 'create');
+    this.onChange?.({ kind: 'renameSchema', xid, name, to });
+    return this.replaceNamed(this.schemas, name, to, { ...def, name: to });
+  }
+
+  /**
+   * Gives index `name` the catalog key `to` for transaction `xid` (its table moved to another
+   * schema); the undo puts it back under its old key.
+   * @throws PgError 42P01 when the index is missing; 42P07 when `to` is taken; 55P03 while
+   *   another transaction holds either name.
+   */
+  renameIndex(name: string, to: string, xid = 0): DdlUndo {
+    const d = this.indexes.get(name);
+    if (d === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
+    if (this.relationExists(to)) throw new PgError(SQLSTATE.duplicate_table, `relation "${to}" already exists`);
+    this.lockRelation(name, xid, 'exclusive');
+    this.lockRelation(to, xid, 'create');
+    this.onChange?.({ kind: 'renameIndex', xid, name, to });
+    const next: IndexDef = { ...d, name: to };
+    // In place: the order of a table's indexes (indexesOf) is the order the planner weighs them in.
+    const rekey = (from: string, key: string, def: IndexDef) => {
+      const entries = [...this.indexes];
+      this.indexes.clear();
+      for (const [k, v] of entries) this.indexes.set(k === from ? key : k, k === from ? def : v);
+    };
+    rekey(name, to, next);
+    this.version++;
+    return {
+      commit: () => undefined,
+      undo: () => {
+        if (this.indexes.get(to) === next) rekey(to, name, d);
+        this.version++;
+      },
+    };
   }
 
   /**

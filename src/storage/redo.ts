@@ -49,6 +49,8 @@
  *     53  DROP_TYPE      type name
  *     54  CREATE_SCHEMA  the schema (schema_def.ts schemaToValue: oid, name)
  *     55  DROP_SCHEMA    schema name
+ *     56  RENAME_SCHEMA  schema name, new name
+ *     57  RENAME_INDEX   index key, new key (its table moved to another schema)
  *
  * Row, DDL, ROLLBACK_TO and COMMIT/ABORT records carry their transaction id in the header:
  * DDL is transactional (recovery undoes the DDL of a transaction without a commit record).
@@ -97,6 +99,8 @@ export const REDO_ALTER_TYPE = 52;
 export const REDO_DROP_TYPE = 53;
 export const REDO_CREATE_SCHEMA = 54;
 export const REDO_DROP_SCHEMA = 55;
+export const REDO_RENAME_SCHEMA = 56;
+export const REDO_RENAME_INDEX = 57;
 
 /** A decoded redo record (tables named, not referenced). */
 export type Redo =
@@ -130,6 +134,8 @@ export type Redo =
   | { kind: 'dropType'; xid: number; name: string }
   | { kind: 'createSchema'; xid: number; def: SchemaDef }
   | { kind: 'dropSchema'; xid: number; name: string }
+  | { kind: 'renameSchema'; xid: number; name: string; to: string }
+  | { kind: 'renameIndex'; xid: number; name: string; to: string }
   | { kind: 'oids'; assigned: OidAssignment[]; next: number };
 
 /**
@@ -311,6 +317,12 @@ export function encodeRedo(c: Change, w: ByteWriter): { type: number; xid: numbe
     case 'dropSchema':
       w.string(c.name);
       return { type: REDO_DROP_SCHEMA, xid: c.xid };
+    case 'renameSchema':
+      w.string(c.name).string(c.to);
+      return { type: REDO_RENAME_SCHEMA, xid: c.xid };
+    case 'renameIndex':
+      w.string(c.name).string(c.to);
+      return { type: REDO_RENAME_INDEX, xid: c.xid };
     case 'oids':
       w.varuint(c.next).varuint(c.assigned.length);
       for (const [k, oid] of c.assigned) w.string(k).varuint(oid);
@@ -437,6 +449,14 @@ export function decodeRedo(type: number, xid: number, r: ByteReader, columnCount
       return { kind: 'createSchema', xid, def: schemaFromValue(r.readValue()) };
     case REDO_DROP_SCHEMA:
       return { kind: 'dropSchema', xid, name: r.string() };
+    case REDO_RENAME_SCHEMA: {
+      const name = r.string();
+      return { kind: 'renameSchema', xid, name, to: r.string() };
+    }
+    case REDO_RENAME_INDEX: {
+      const name = r.string();
+      return { kind: 'renameIndex', xid, name, to: r.string() };
+    }
     case REDO_OIDS: {
       const next = r.varuint();
       const n = r.varuint();

@@ -240,12 +240,66 @@ test('schemas survive a clean reopen and a crash, with and without a checkpoint'
   }
 });
 
-test('schemas: vecgres dump refuses a database with schemas other than public', async () => {
-  const v = await Vecgres.create();
-  await v.exec('CREATE SCHEMA d; CREATE TABLE d.t (a int)');
-  const chunks: string[] = [];
-  assert.throws(() => v.dump((c) => chunks.push(c)), (e: { code?: string }) => e.code === '0A000');
-  assert.equal(chunks.length, 0);
-  await v.close();
+test('schemas: a foreign key added in a transaction checks the rows the transaction wrote', async () => {
+  await sameAll([
+    'CREATE SCHEMA f1',
+    'BEGIN',
+    'CREATE TABLE f1.parent (id int PRIMARY KEY)',
+    'CREATE TABLE child (p int)',
+    'INSERT INTO f1.parent VALUES (1), (2)',
+    'INSERT INTO child VALUES (1), (2), (NULL)',
+    'ALTER TABLE ONLY child ADD CONSTRAINT child_p_fkey FOREIGN KEY (p) REFERENCES f1.parent(id)',
+    'INSERT INTO child VALUES (3)',
+    'ROLLBACK',
+    'BEGIN',
+    'CREATE TABLE f1.parent (id int PRIMARY KEY)',
+    'CREATE TABLE child (p int)',
+    'INSERT INTO child VALUES (5)',
+    'ALTER TABLE child ADD FOREIGN KEY (p) REFERENCES f1.parent(id)',
+    'ROLLBACK',
+    'DROP SCHEMA f1',
+  ]);
 });
 
+test('schemas: regclass and serial defaults name their schema when the search path does not find them', async () => {
+  await sameAll([
+    'CREATE SCHEMA v1',
+    'CREATE TABLE v1.t (id serial PRIMARY KEY, r regclass)',
+    'CREATE TABLE t (id int)',
+    "INSERT INTO v1.t (r) VALUES ('v1.t'), ('t')",
+    "SELECT r::text, 'v1.t_id_seq'::regclass::text FROM v1.t ORDER BY id",
+    "SELECT column_name, column_default FROM information_schema.columns WHERE table_schema = 'v1' ORDER BY ordinal_position",
+    "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d WHERE d.adrelid = 'v1.t'::regclass",
+    'SET search_path = v1, public',
+    "SELECT r::text FROM t ORDER BY id",
+    "SELECT column_default FROM information_schema.columns WHERE table_schema = 'v1' AND column_name = 'id'",
+    "SET search_path = ''",
+    "SELECT r::text, 'public.t'::regclass::text FROM v1.t ORDER BY id",
+    "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d WHERE d.adrelid = 'v1.t'::regclass",
+    'RESET search_path',
+    'DROP SCHEMA v1 CASCADE',
+    'DROP TABLE t',
+  ]);
+});
+
+test('schemas: COMMENT ON a table, column and index of a schema, named through search_path too', async () => {
+  await sameAll([
+    'CREATE SCHEMA c2',
+    'CREATE TABLE c2.ct (a int)',
+    'CREATE INDEX ct_a ON c2.ct (a)',
+    'CREATE TABLE ct (b int)',
+    "COMMENT ON TABLE c2.ct IS 'in c2'",
+    "COMMENT ON TABLE ct IS 'in public'",
+    "COMMENT ON INDEX c2.ct_a IS 'index'",
+    "COMMENT ON TABLE nosuch.ct IS 'x'",
+    "COMMENT ON COLUMN c2.ct.nosuch IS 'x'",
+    "COMMENT ON TABLE c2.nosuch IS 'x'",
+    'SET search_path = c2, public',
+    "COMMENT ON COLUMN ct.a IS 'column a'",
+    "COMMENT ON INDEX ct_a IS 'index again'",
+    'RESET search_path',
+    "SELECT obj_description('c2.ct'::regclass, 'pg_class'), obj_description('ct'::regclass, 'pg_class'), col_description('c2.ct'::regclass, 1), obj_description('c2.ct_a'::regclass, 'pg_class')",
+    'DROP SCHEMA c2 CASCADE',
+    'DROP TABLE ct',
+  ]);
+});

@@ -248,6 +248,25 @@ const SCRIPTS: [string, string[]][] = [
     'DROP TABLE t',
     "SELECT nextval('w_id_seq')",
   ]],
+  // A rename is a catalog change: rolling it back does not take back nextval calls made since
+  // (an ALTER of the sequence's options does).
+  ['rename rolled back', [
+    'CREATE SEQUENCE s',
+    "SELECT nextval('s')",
+    'BEGIN',
+    'ALTER SEQUENCE s RENAME TO r',
+    "SELECT nextval('r'), nextval('r')",
+    'ROLLBACK',
+    "SELECT nextval('s')",
+    'BEGIN',
+    'ALTER SEQUENCE s RENAME TO r',
+    'SAVEPOINT p',
+    "SELECT nextval('r')",
+    'ROLLBACK TO SAVEPOINT p',
+    "SELECT nextval('r')",
+    'COMMIT',
+    'SELECT last_value, is_called FROM r',
+  ]],
 ];
 
 test('sequences: statements as PostgreSQL', async () => {

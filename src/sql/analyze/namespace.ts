@@ -153,11 +153,25 @@ export function relationKeyOfText(env: SqlEnv, text: string): { key: string | nu
 }
 
 /**
- * Relation key `key` as PostgreSQL's object descriptions name it (getRelationDescription):
- * bare when the search path finds it by its name, else with its schema; parts quoted as
- * quote_identifier does.
+ * True when relation key `key` is what its bare name finds on the search path
+ * (RelationIsVisible): a schema before its own on the path holds no relation of that name. A
+ * relation of a schema not on the path is not visible, even `public`'s under an empty path.
+ */
+export function relationIsVisible(env: SqlEnv, key: string): boolean {
+  const { schema, name } = env.catalog.splitKey(key);
+  for (const s of searchPathSchemas(env)) {
+    if (s === schema) return true;
+    if (env.catalog.relationExists(relationKey(s, name))) return false;
+  }
+  return false;
+}
+
+/**
+ * Relation key `key` as PostgreSQL's object descriptions and regclassout name it
+ * (getRelationDescription): bare when the search path finds it by its name, else with its
+ * schema; parts quoted as quote_identifier does.
  */
 export function displayRelationName(env: SqlEnv, key: string): string {
   const { name } = env.catalog.splitKey(key);
-  return lookupRelationKey(env, name) === key ? quoteIdent(name) : qualifiedRelationName(env, key);
+  return relationIsVisible(env, key) ? quoteIdent(name) : qualifiedRelationName(env, key);
 }

@@ -2,9 +2,12 @@
  * `vecgres dump`: a database as a SQL script that PostgreSQL + pgvector loads as it is, in
  * pg_dump's plain format and order (pg_dump_sort.c's object priorities):
  *
- *   header SETs; CREATE EXTENSION vector; enum types; tables and their sequences (by name);
- *   views; serial defaults (ALTER TABLE ... SET DEFAULT nextval); table data (COPY or INSERT, by
- *   table name); sequence values (setval); constraints (PRIMARY KEY ...); indexes; foreign keys.
+ *   header SETs; schemas (CREATE SCHEMA); CREATE EXTENSION vector; enum types; tables and their
+ *   sequences; views; serial defaults (ALTER TABLE ... SET DEFAULT nextval); table data (COPY or
+ *   INSERT); sequence values (setval); constraints (PRIMARY KEY ...); indexes; foreign keys.
+ *
+ * Objects of one kind are sorted by schema name, then by name, and every name is written with
+ * its schema (`public.t`, `app.t`), as pg_dump writes them.
  *
  * Differences from pg_dump, each needed for the script to load: after CREATE EXTENSION the
  * search_path is set to `public`, because index expressions, partial-index predicates and
@@ -16,12 +19,15 @@
  * The dump reads the catalog synchronously from start to end, so no statement of another
  * session can run in between: the data is one consistent snapshot of the committed rows.
  */
-import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
 import { PG_VERSION, VECGRES_VERSION } from '../../common/version.js';
 import type { Catalog } from '../../storage/catalog.js';
 import { quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
 import { sqlStringLiteral } from '../../types/copy_text.js';
-import { createSequenceSql, createViewSql, identitySql, createTableSql, qualifiedName, serialDefaultSql, setvalSql, type ConstraintSql } from './schema_sql.js';
+import {
+  createSequenceSql, createViewSql, dumpSortKey, identitySql, createTableSql, qualifiedName, serialDefaultSql, setvalSql, splitDumpName, tableMatches, type ConstraintSql,
+} from './schema_sql.js';
+import { relationKey } from '../../storage/schema_def.js';
 import { catalogDumpSchema, type DumpSchema, type DumpSequence, type DumpTable } from './dump_schema.js';
 import { writeCopyData, writeInsertData, type DumpRegNames } from './table_data.js';
 import { relationNameByOid, systemRelationName } from '../exec/catalog_describe.js';
@@ -30,7 +36,7 @@ import type { StatsStore } from '../stats/store.js';
 export interface DumpOptions {
   /** Data as INSERT statements instead of COPY blocks (pg_dump --inserts). */
   inserts?: boolean;
-  /** Dump only these tables (with their sequences, constraints and indexes); default all. */
+  /** Dump only these tables (`schema.name`, or a bare name of `public`; with their sequences, constraints and indexes); default all. */
   tables?: readonly string[];
 }
 
@@ -65,34 +71,54 @@ function commentSafe(name: string): string {
 
 /** pg_dump's TOC comment before each object (`--no-owner` form: `Owner: -`). */
 function toc(name: string, type: string, schema = 'public', prefix = 'Name'): string {
-  return `--\n-- ${prefix}: ${commentSafe(name)}; Type: ${type}; Schema: ${schema}; Owner: -\n--\n\n`;
+  return `--\n-- ${prefix}: ${commentSafe(name)}; Type: ${type}; Schema: ${commentSafe(schema)}; Owner: -\n--\n\n`;
+}
+
+/**
+ * The TOC comment of relation `n` (a dump name, schema_sql.ts dumpName): its bare name between
+ * `before` and `after` (`TABLE t`, `t id`), and its schema.
+ */
+function relationToc(n: string, type: string, before = '', after = '', prefix = 'Name'): string {
+  const { schema, name } = splitDumpName(n);
+  return toc(`${before}${name}${after}`, type, schema, prefix);
 }
 
 function sortedByName<T>(items: T[], name: (x: T) => string): T[] {
   return items.sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
 }
 
+/** `items` sorted as pg_dump sorts objects of one kind: by schema, then by name ({@link dumpSortKey}). */
+function sortedBySchemaAndName<T>(items: T[], name: (x: T) => string): T[] {
+  return sortedByName(items, (x) => dumpSortKey(name(x)));
+}
+
 /**
  * Writes the dump of `catalog` to `out`, in chunks (each a whole number of lines); `methods`
  * (the database's index methods) name the operator classes CREATE INDEX may leave out; `stats`
  * (the object ids) lets regclass values print as relation names (without it, as oids).
- * @throws PgError 42P01 when `opts.tables` names a table that does not exist; 0A000 for a
- *   database with schemas other than public, and when a column default has a form the deparser cannot print (nothing is half-written then: the
+ * @throws PgError 42P01 when `opts.tables` names a table that does not exist; 0A000 when a
+ *   column default has a form the deparser cannot print (nothing is half-written then: the
  *   schema is checked before the first chunk).
  */
 export function dumpCatalog(catalog: Catalog, methods: IndexMethods, opts: DumpOptions, out: (chunk: string) => void, stats?: StatsStore): DumpSummary {
-  // The dump writes every object as `public.name`; one of another schema would land in
-  // public under a dotted name, so it is refused before anything is written.
-  const other = catalog.allSchemas()[0];
-  if (other !== undefined) throw pgErr.featureNotSupported(`vecgres dump of a database with schemas other than public (schema ${other.name})`);
   const schema = catalogDumpSchema(catalog, methods, opts.tables);
+  // A relation by its schema and bare name, as regclassout prints it under pg_dump's empty
+  // search_path (`public.items`, `app.items`; a system catalog bare).
+  const keyOf = (oid: number) => relationNameByOid({ catalog, stats: stats! }, oid);
   const reg: DumpRegNames | undefined = stats === undefined ? undefined : {
-    relationName: (oid) => relationNameByOid({ catalog, stats }, oid),
-    relationSchema: (oid) => (systemRelationName(oid) !== null ? null : 'public'),
+    relationName: (oid) => {
+      const key = keyOf(oid);
+      return key === null ? null : catalog.splitKey(key).name;
+    },
+    relationSchema: (oid) => {
+      const key = keyOf(oid);
+      return key === null || systemRelationName(oid) !== null ? null : catalog.splitKey(key).schema;
+    },
   };
   return writeDump(schema, opts, out, (t, write) => {
-    const table = catalog.getTable(t.name)!;
-    return opts.inserts === true ? writeInsertData(table, write, reg) : writeCopyData(table, write, reg);
+    const { schema: ns, name } = splitDumpName(t.name);
+    const table = catalog.getTable(relationKey(ns, name))!;
+    return opts.inserts === true ? writeInsertData(table, t.name, write, reg) : writeCopyData(table, t.name, write, reg);
   });
 }
 
@@ -112,6 +138,15 @@ export function writeDump(
   out(`-- Dumped from database version ${PG_VERSION} (vecgres ${VECGRES_VERSION})\n-- Dumped by vecgres dump ${VECGRES_VERSION}\n\n`);
   out(DUMP_PRELUDE.join('\n') + '\n\n');
 
+  // Schemas first (pg_dump's PRIO_NAMESPACE), by name; a dump of some tables writes none, as
+  // pg_dump --table does (the tables' schemas must exist where it loads).
+  if (opts.tables === undefined || opts.tables.length === 0) {
+    for (const ns of sortedByName([...schema.schemas], (x) => x.name)) {
+      out(toc(ns.name, 'SCHEMA', '-') + `CREATE SCHEMA ${quoteIdent(ns.name)};\n\n\n`);
+      if (ns.comment !== undefined) out(toc(`SCHEMA ${ns.name}`, 'COMMENT', '-') + `COMMENT ON SCHEMA ${quoteIdent(ns.name)} IS ${sqlStringLiteral(ns.comment)};\n\n\n`);
+    }
+  }
+
   out(toc('vector', 'EXTENSION', '-'));
   out('CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public;\n\n\n');
   out('-- Index expressions, predicates and defaults name pgvector\'s objects unqualified.\n');
@@ -128,57 +163,58 @@ export function writeDump(
     }
   }
 
-  // Tables and sequences share pg_dump's priority: one list by name.
-  const relations: { name: string; text: string }[] = [];
+  // Tables and sequences share pg_dump's priority: one list by schema and name.
+  const relations: { key: string; text: string }[] = [];
   const identity = new Set<string>();
   for (const t of tables) {
-    let text = toc(t.name, 'TABLE') + createTableSql(t.name, t.columns, t.checks) + '\n\n';
+    let text = relationToc(t.name, 'TABLE') + createTableSql(t.name, t.columns, t.checks) + '\n\n';
     // pg_dump's dumpTableComment: the table's comment, then its columns', right after it.
-    if (t.comment !== undefined) text += toc(`TABLE ${t.name}`, 'COMMENT') + `COMMENT ON TABLE ${qualifiedName(t.name)} IS ${sqlStringLiteral(t.comment)};\n\n\n`;
+    if (t.comment !== undefined) text += relationToc(t.name, 'COMMENT', 'TABLE ') + `COMMENT ON TABLE ${qualifiedName(t.name)} IS ${sqlStringLiteral(t.comment)};\n\n\n`;
     for (const c of t.columns) {
       if (c.comment === undefined) continue;
-      text += toc(`COLUMN ${t.name}.${c.name}`, 'COMMENT') + `COMMENT ON COLUMN ${qualifiedName(t.name)}.${quoteIdent(c.name)} IS ${sqlStringLiteral(c.comment)};\n\n\n`;
+      text += relationToc(t.name, 'COMMENT', 'COLUMN ', `.${c.name}`) + `COMMENT ON COLUMN ${qualifiedName(t.name)}.${quoteIdent(c.name)} IS ${sqlStringLiteral(c.comment)};\n\n\n`;
     }
     for (const c of t.columns) {
       // An identity column's sequence is made by an ALTER TABLE of its table: right after it.
       const q = c.identity !== null && c.sequence !== null ? sequences.get(c.sequence) : undefined;
       if (q === undefined) continue;
-      text += toc(q.def.name, 'SEQUENCE') + identitySql(t.name, c.name, c.identity!, q.def) + '\n\n';
+      text += relationToc(q.def.name, 'SEQUENCE') + identitySql(t.name, c.name, c.identity!, q.def) + '\n\n';
       identity.add(q.def.name);
     }
-    relations.push({ name: t.name, text });
+    relations.push({ key: dumpSortKey(t.name), text });
   }
   for (const q of sequences.values()) {
     if (identity.has(q.def.name)) continue;
     // An owned sequence names its table (OWNED BY): never before it, even when a renamed
     // table's name sorts after its sequence's.
     const owner = q.def.ownedBy?.table;
-    const key = owner !== undefined && tableNames.has(owner) && q.def.name < owner ? `${owner}\u0000${q.def.name}` : q.def.name;
-    relations.push({ name: key, text: toc(q.def.name, 'SEQUENCE') + createSequenceSql(q.def) + '\n\n' });
+    const own = dumpSortKey(q.def.name);
+    const key = owner !== undefined && tableNames.has(owner) && own < dumpSortKey(owner) ? `${dumpSortKey(owner)}\u0000${own}` : own;
+    relations.push({ key, text: relationToc(q.def.name, 'SEQUENCE') + createSequenceSql(q.def) + '\n\n' });
   }
-  for (const r of sortedByName(relations, (r) => r.name)) out(r.text);
+  for (const r of sortedByName(relations, (r) => r.key)) out(r.text);
 
   // Views read tables by name: after all of them (pg_dump sorts them among the tables by
   // their dependencies). Only in a dump of the whole database: --table names tables.
   if (opts.tables === undefined || opts.tables.length === 0) {
-    for (const v of schema.views) out(toc(v.name, 'VIEW') + createViewSql(v) + '\n\n');
+    for (const v of schema.views) out(relationToc(v.name, 'VIEW') + createViewSql(v) + '\n\n');
   }
 
   for (const t of tables) {
     for (const c of t.columns) {
-      if (c.sequence !== null && c.identity === null) out(toc(`${t.name} ${c.name}`, 'DEFAULT') + serialDefaultSql(t.name, c.name, c.sequence) + '\n\n');
+      if (c.sequence !== null && c.identity === null) out(relationToc(t.name, 'DEFAULT', '', ` ${c.name}`) + serialDefaultSql(t.name, c.name, c.sequence) + '\n\n');
     }
   }
 
   let rows = 0;
   for (const t of tables) {
-    out(toc(t.name, 'TABLE DATA', 'public', 'Data for Name'));
+    out(relationToc(t.name, 'TABLE DATA', '', '', 'Data for Name'));
     rows += writeData(t, out);
     out('\n\n');
   }
 
-  for (const q of sortedByName([...sequences.values()], (q) => q.def.name)) {
-    out(toc(q.def.name, 'SEQUENCE SET') + setvalSql(q.def.name, q.last, q.called) + '\n\n');
+  for (const q of sortedBySchemaAndName([...sequences.values()], (q) => q.def.name)) {
+    out(relationToc(q.def.name, 'SEQUENCE SET') + setvalSql(q.def.name, q.last, q.called) + '\n\n');
   }
 
   const constraints: ConstraintSql[] = [];
@@ -187,13 +223,14 @@ export function writeDump(
     constraints.push(...t.constraints);
     indexes.push(...t.indexes);
   }
-  const writeConstraint = (c: ConstraintSql) => out(toc(`${c.table} ${c.name}`, c.kind) + c.sql + '\n\n');
-  sortedByName(constraints, (c) => c.name);
+  const writeConstraint = (c: ConstraintSql) => out(relationToc(c.table, c.kind, '', ` ${c.name}`) + c.sql + '\n\n');
+  // A constraint is in its table's schema.
+  sortedByName(constraints, (c) => `${splitDumpName(c.table).schema}\u0000${c.name}`);
   for (const c of constraints) if (c.kind === 'CONSTRAINT') writeConstraint(c);
-  for (const x of sortedByName(indexes, (x) => x.name)) {
-    out(toc(x.name, 'INDEX') + x.sql + '\n\n');
+  for (const x of sortedBySchemaAndName(indexes, (x) => x.name)) {
+    out(relationToc(x.name, 'INDEX') + x.sql + '\n\n');
     // pg_dump's dumpComment right after the index.
-    if (x.comment !== undefined) out(toc(`INDEX ${x.name}`, 'COMMENT') + `COMMENT ON INDEX ${qualifiedName(x.name)} IS ${sqlStringLiteral(x.comment)};\n\n\n`);
+    if (x.comment !== undefined) out(relationToc(x.name, 'COMMENT', 'INDEX ') + `COMMENT ON INDEX ${qualifiedName(x.name)} IS ${sqlStringLiteral(x.comment)};\n\n\n`);
   }
   for (const c of constraints) if (c.kind === 'FK CONSTRAINT') writeConstraint(c);
 
@@ -217,14 +254,14 @@ function selectSequences(schema: DumpSchema, tables: readonly DumpTable[], all: 
   return out;
 }
 
-/** The tables to dump, by name: all, or those `names` lists (each must exist). */
+/** The tables to dump, by schema and name: all, or those `names` lists (each must exist; schema_sql.ts tableMatches). */
 function selectTables(schema: DumpSchema, names: readonly string[] | undefined): DumpTable[] {
-  if (names === undefined || names.length === 0) return sortedByName([...schema.tables], (t) => t.name);
+  if (names === undefined || names.length === 0) return sortedBySchemaAndName([...schema.tables], (t) => t.name);
   const out: DumpTable[] = [];
   for (const n of names) {
-    const t = schema.tables.find((x) => x.name === n);
+    const t = schema.tables.find((x) => tableMatches(x.name, n));
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `no matching tables were found for pattern "${n}"`);
     if (!out.includes(t)) out.push(t);
   }
-  return sortedByName(out, (t) => t.name);
+  return sortedBySchemaAndName(out, (t) => t.name);
 }

@@ -2,8 +2,8 @@
  * The DDL of a dump, as pg_dump writes it (pg_dump.c dumpTableSchema, dumpSequence,
  * dumpAttrDef, dumpConstraint, dumpIndex): one function per kind of object, each returning the
  * statement text (without the TOC comment, which dump.ts writes). Names are schema-qualified
- * with `public.` as pg_dump does with an empty search_path; pgvector's types are `public.vector(3)`
- * since the extension lives in `public`.
+ * (`public.t`, `app.t`) as pg_dump writes them under an empty search_path; pgvector's types are
+ * `public.vector(3)` since the extension lives in `public`.
  */
 import type { IndexDef } from '../../storage/catalog.js';
 import type { ColumnDef, FkAction, Table, Value } from '../../storage/table.js';
@@ -15,10 +15,48 @@ import { UTC_ZONE } from '../../types/timezone.js';
 import type { PgNode } from '../parser/parse.js';
 import { deparseRaw, deparseRawChecked, displayConstTree } from '../parser/deparse_raw.js';
 import { pgGetIndexdef, quoteIdent, type IndexMethods } from '../exec/pg_get_indexdef.js';
+import { shownName } from '../../storage/schema_def.js';
 
-/** `public.name`, quoted where quote_identifier would. */
+/**
+ * The name of a dumped relation (table, index, sequence, view): its bare name in `public`, or
+ * `schema` and name joined by a NUL in another schema. No identifier holds a NUL, so this
+ * reads one way whatever the names hold (a catalog key `s.t` would not: `public` may hold a
+ * table named `s.t` when no schema `s` exists), and the names of `public` are what they were
+ * before schemas.
+ */
+export function dumpName(schema: string, name: string): string {
+  return schema === 'public' ? name : `${schema}\u0000${name}`;
+}
+
+/** The schema and bare name of a {@link dumpName}. */
+export function splitDumpName(n: string): { schema: string; name: string } {
+  const nul = n.indexOf('\u0000');
+  return nul < 0 ? { schema: 'public', name: n } : { schema: n.slice(0, nul), name: n.slice(nul + 1) };
+}
+
+/**
+ * The order pg_dump sorts objects of one kind in (pg_dump_sort.c DOTypeNameCompare): by
+ * schema name, then by name.
+ */
+export function dumpSortKey(n: string): string {
+  const { schema, name } = splitDumpName(n);
+  return `${schema}\u0000${name}`;
+}
+
+/**
+ * True when `pattern` (a `--table` argument) names the table of dump name `n`: `schema.name`,
+ * or the bare name of a table of `public` (pg_dump matches an unqualified pattern against the
+ * tables the default search path shows).
+ */
+export function tableMatches(n: string, pattern: string): boolean {
+  const { schema, name } = splitDumpName(n);
+  return pattern === `${schema}.${name}` || (schema === 'public' && pattern === name);
+}
+
+/** `schema.name` of a {@link dumpName} (`public.name`), each part quoted where quote_identifier would. */
 export function qualifiedName(name: string): string {
-  return `public.${quoteIdent(name)}`;
+  const s = splitDumpName(name);
+  return `${quoteIdent(s.schema)}.${quoteIdent(s.name)}`;
 }
 
 /** A column's type as format_type prints it under an empty search_path (`public.vector(3)`, `numeric(10,2)`). */
@@ -228,19 +266,24 @@ export function foreignKeyConstraintSql(
 /**
  * The constraints of table `t` that pg_dump adds after the data: the PRIMARY KEY and UNIQUE
  * constraints (from their index definitions) and FOREIGN KEYs. `tables` resolves a foreign
- * key's referenced table. CHECK constraints are in {@link createTableSql}.
+ * key's referenced table by catalog key; `nameOf` gives a catalog key's {@link dumpName}.
+ * Constraint names are written as PostgreSQL shows them (without the schema prefix the names
+ * derived from a user schema's table key carry). CHECK constraints are in {@link createTableSql}.
  * @throws PgError 42P01 when a foreign key's referenced table is gone.
  */
-export function tableConstraintsSql(t: Table, indexes: readonly IndexDef[], tables: (name: string) => Table | undefined): ConstraintSql[] {
+export function tableConstraintsSql(
+  t: Table, indexes: readonly IndexDef[], tables: (key: string) => Table | undefined, nameOf: (key: string) => string,
+): ConstraintSql[] {
   const out: ConstraintSql[] = [];
   const colName = (tab: Table, c: number) => tab.def.columns[c]!.name;
+  const table = nameOf(t.name);
   for (const d of indexes) {
-    if (isConstraintIndex(d)) out.push(keyConstraintSql(t.name, d.name, d.primaryKey, d.keys.map((k) => colName(t, k.column))));
+    if (isConstraintIndex(d)) out.push(keyConstraintSql(table, shownName(d.name, t.name), d.primaryKey, d.keys.map((k) => colName(t, k.column))));
   }
   for (const fk of t.def.foreignKeys ?? []) {
     const ref = fk.refTable === t.name ? t : tables(fk.refTable);
     if (ref === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${fk.refTable}" does not exist`);
-    out.push(foreignKeyConstraintSql(t.name, fk.name, fk.columns.map((c) => colName(t, c)), ref.name, fk.refColumns.map((c) => colName(ref, c)), fk.onUpdate, fk.onDelete));
+    out.push(foreignKeyConstraintSql(table, shownName(fk.name, t.name), fk.columns.map((c) => colName(t, c)), nameOf(ref.name), fk.refColumns.map((c) => colName(ref, c)), fk.onUpdate, fk.onDelete));
   }
   return out;
 }
@@ -255,10 +298,10 @@ export function isConstraintIndex(d: IndexDef): boolean {
 
 /**
  * `CREATE INDEX ...;` of an index that is not a constraint's (pg_get_indexdef's text; `methods`
- * say which operator classes are defaults and left out).
+ * say which operator classes are defaults and left out; `splitKey` reads the catalog's keys).
  */
-export function createIndexSql(d: IndexDef, t: Table, methods: IndexMethods): string {
-  return `${pgGetIndexdef(d, t, methods)};\n`;
+export function createIndexSql(d: IndexDef, t: Table, methods: IndexMethods, splitKey: (key: string) => { schema: string; name: string }): string {
+  return `${pgGetIndexdef(d, t, methods, splitKey)};\n`;
 }
 
 /**

@@ -49,13 +49,14 @@ export function copyHeaderSql(table: string, columns: readonly string[]): string
 }
 
 /**
- * Writes `t`'s committed rows as a COPY text-format block: the header, one line per row
- * (fields tab-separated, {@link copyTextField}), and the `\.` line. Returns the row count.
+ * Writes `t`'s committed rows as a COPY text-format block: the header (naming the table
+ * `name`, its dump name), one line per row (fields tab-separated, {@link copyTextField}), and
+ * the `\.` line. Returns the row count.
  * Generated columns are left out, as pg_dump leaves them (the load computes them).
  */
-export function writeCopyData(t: Table, out: (chunk: string) => void, reg?: DumpRegNames): number {
+export function writeCopyData(t: Table, name: string, out: (chunk: string) => void, reg?: DumpRegNames): number {
   const cols = t.def.columns.flatMap((c, i) => (c.generated === undefined ? [i] : []));
-  out(copyHeaderSql(t.name, cols.map((i) => t.def.columns[i]!.name)));
+  out(copyHeaderSql(name, cols.map((i) => t.def.columns[i]!.name)));
   const types = cols.map((i) => t.def.columns[i]!.type);
   let lines: string[] = [];
   let n = 0;
@@ -112,18 +113,19 @@ export function insertRowSql(table: string, prefix: string, literals: readonly s
 }
 
 /**
- * Writes `t`'s committed rows as `INSERT INTO public.t VALUES (...);` statements, DEFAULT for a
- * generated column as pg_dump writes it. Returns the row count.
+ * Writes `t`'s committed rows as `INSERT INTO public.t VALUES (...);` statements (the table
+ * named by its dump name `name`), DEFAULT for a generated column as pg_dump writes it. Returns
+ * the row count.
  */
-export function writeInsertData(t: Table, out: (chunk: string) => void, reg?: DumpRegNames): number {
+export function writeInsertData(t: Table, name: string, out: (chunk: string) => void, reg?: DumpRegNames): number {
   const types = t.def.columns.map((c) => c.type);
-  const prefix = insertPrefixSql(t.name, t.def.columns.some((c) => c.identity === 'a'));
+  const prefix = insertPrefixSql(name, t.def.columns.some((c) => c.identity === 'a'));
   let lines: string[] = [];
   let n = 0;
   forEachCommittedRow(t, (r) => {
     const vals = new Array<string>(types.length);
     for (let c = 0; c < types.length; c++) vals[c] = t.def.columns[c]!.generated !== undefined ? 'DEFAULT' : insertLiteral(cellText(t, c, types[c]!, r, reg), types[c]!);
-    lines.push(insertRowSql(t.name, prefix, vals));
+    lines.push(insertRowSql(name, prefix, vals));
     n++;
     if (lines.length === ROWS_PER_CHUNK) {
       out(lines.join('\n') + '\n');

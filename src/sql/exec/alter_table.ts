@@ -126,7 +126,9 @@ function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[]): vo
       for (const r of liveRows(t)) {
         const key = fk.columns.map((c) => t.get(c, r));
         if (key.some((v) => v === null)) continue;
-        if (!referencedKeyExists(env, ref, fk.refColumns, key, 0)) {
+        // This transaction's own rows count (a dump loaded in one transaction adds its
+        // foreign keys after its rows); other transactions' pending rows were refused above.
+        if (!referencedKeyExists(env, ref, fk.refColumns, key, env.txn.xid)) {
           const cols = t.def.columns;
           throw new PgError('23503', `insert or update on table "${shownName(t.name, t.name)}" violates foreign key constraint "${shownName(fk.name, t.name)}"`, {
             detail: `Key (${fk.columns.map((c) => cols[c]!.name).join(', ')})=(${key.map((v, i) => valueToText(v, cols[fk.columns[i]!]!.type, env.settings.timeZone()) ?? 'null').join(', ')}) is not present in table "${shownName(fk.refTable, fk.refTable)}".`,
@@ -150,7 +152,7 @@ function addConstraints(env: SqlEnv, t: Table, pending: PendingConstraint[]): vo
     for (const r of liveRows(t)) {
       const key = fk.columns.map((c) => t.get(c, r));
       if (key.some((v) => v === null)) continue;
-      if (!referencedKeyExists(env, t, fk.refColumns, key, 0)) {
+      if (!referencedKeyExists(env, t, fk.refColumns, key, env.txn.xid)) {
         const cols = t.def.columns;
         throw new PgError('23503', `insert or update on table "${shownName(t.name, t.name)}" violates foreign key constraint "${shownName(fk.name, t.name)}"`, {
           detail: `Key (${fk.columns.map((c) => cols[c]!.name).join(', ')})=(${key.map((v, i) => valueToText(v, cols[fk.columns[i]!]!.type, env.settings.timeZone()) ?? 'null').join(', ')}) is not present in table "${shownName(t.name, t.name)}".`,

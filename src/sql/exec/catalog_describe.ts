@@ -19,7 +19,7 @@ import type { SqlEnv } from '../env.js';
 import { PgArray } from '../../types/pgarray.js';
 import { TYPE_OID, type SqlType, type RegCatalog, type RegNames, isArrayType, elemTypeOf, formatType, typeOid, typeName } from '../analyze/types.js';
 import { regclassOidOf } from '../analyze/range.js';
-import { displayRelationName, lookupRelationKey } from '../analyze/namespace.js';
+import { displayRelationName, relationIsVisible } from '../analyze/namespace.js';
 import { columnDefaultSql } from '../dump/schema_sql.js';
 import { typeIoByName } from '../../types/type_io.js';
 import { enumSqlType, isEnumSqlType, type EnumSqlType, type EnumValue } from '../../types/enum_value.js';
@@ -251,10 +251,13 @@ export function pgGetConstraintdef(env: SqlEnv, oid: number, pretty: boolean): s
  * pg_attrdef.adbin of column `c`: its default in ruleutils' non-pretty form, what pg_dump writes
  * (dump/schema_sql.ts columnDefaultSql), or `nextval('seq'::regclass)` for a serial column's;
  * null for none. pg_get_expr(adbin, rel, true) prints it pretty. A form the dump's deparser
- * refuses is kept in the pretty form it was shown in before.
+ * refuses is kept in the pretty form it was shown in before. `sequenceName` prints the serial
+ * sequence's key as regclassout does (with its schema when the search path does not find it
+ * by its name: `'app.t_id_seq'::regclass`); the bare quoted key when not given, where only
+ * whether there is a default matters.
  */
-export function columnDefaultText(c: ColumnDef): string | null {
-  if (c.sequence !== null) return c.identity !== undefined ? null : `nextval(${quoteLiteral(quoteIdent(c.sequence))}::regclass)`;
+export function columnDefaultText(c: ColumnDef, sequenceName: (key: string) => string = quoteIdent): string | null {
+  if (c.sequence !== null) return c.identity !== undefined ? null : `nextval(${quoteLiteral(sequenceName(c.sequence))}::regclass)`;
   if (c.defaultSql === null) return null;
   try {
     return columnDefaultSql(c);
@@ -280,7 +283,7 @@ export function attrdefRows(env: SqlEnv): Value[][] {
   for (const name of env.catalog.tableNames()) {
     const t = env.catalog.peekTable(name)!;
     t.def.columns.forEach((c, i) => {
-      const text = columnDefaultText(c);
+      const text = columnDefaultText(c, (k) => displayRelationName(env, k));
       if (text !== null) rows.push([env.stats.relOid(objectKey('d', name, c.name)), env.stats.relOid(name), attnumOf(t.def, i), text]);
     });
   }
@@ -444,8 +447,7 @@ export function regOutNames(env: SqlEnv, keyOf: (oid: number) => string | null):
     relationSchema: (oid) => {
       const key = keyOf(oid);
       if (key === null || systemRelationName(oid) !== null) return null;
-      const { schema, name } = env.catalog.splitKey(key);
-      return lookupRelationKey(env, name) === key ? null : schema;
+      return relationIsVisible(env, key) ? null : env.catalog.splitKey(key).schema;
     },
     userSchemaName: (oid) => env.catalog.allSchemas().find((d) => d.oid === oid)?.name ?? null,
     userSchemaOid: (name) => env.catalog.getSchema(name)?.oid ?? null,

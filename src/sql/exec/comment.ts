@@ -13,13 +13,28 @@ import type { SqlEnv } from '../env.js';
 import { alterEnumTypeTx, alterTableTx, commentIndexTx } from './ddl_txn.js';
 import { typeByName } from '../analyze/types.js';
 import { ensureXid } from './txn.js';
+import { missingSchema, referencedRelation } from './ddl.js';
 
 /** The comment as stored: absent for NULL or ''. */
 function stored(c: unknown): string | undefined {
   return typeof c === 'string' && c !== '' ? c : undefined;
 }
 
-/** The relation name of a possibly schema-qualified name list (`public.t` is `t`). */
+/**
+ * The catalog key of a relation named by a possibly schema-qualified name list (`app.t`; an
+ * unqualified name through search_path), and the name as written for messages.
+ * @throws PgError 3F000 for a schema that does not exist; 0A000 for a cross-database name.
+ */
+function relationKeyOf(env: SqlEnv, names: string[]): { key: string; name: string } {
+  if (names.length > 2) throw pgErr.featureNotSupported('cross-database references');
+  const { kind, key } = referencedRelation(env, names);
+  if (kind === 'missing') throw missingSchema(names);
+  const name = names[names.length - 1]!;
+  // Messages name it as written (RangeVarGetRelid's `relation "s.t" does not exist`).
+  return { key: key ?? name, name: names.join('.') };
+}
+
+/** The type name of a possibly schema-qualified name list (`public.t` is `t`; enum types live in public). */
 function relationName(names: string[]): string {
   if (names.length === 2 && names[0] !== 'public') throw new PgError('3F000', `schema "${names[0]}" does not exist`);
   if (names.length > 2) throw pgErr.featureNotSupported('cross-database references');
@@ -39,20 +54,20 @@ export function commentOn(env: SqlEnv, s: PgNode): void {
   ensureXid(env);
   switch (s.objtype) {
     case 'OBJECT_TABLE': {
-      const name = relationName(items);
-      const t = env.catalog.getTable(name);
+      const { key, name } = relationKeyOf(env, items);
+      const t = env.catalog.getTable(key);
       if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
       const def = { ...t.def };
       if (comment === undefined) delete def.comment;
       else def.comment = comment;
-      alterTableTx(env, env.txn, name, def);
+      alterTableTx(env, env.txn, key, def);
       return;
     }
     case 'OBJECT_COLUMN': {
       if (items.length < 2) throw new PgError(SQLSTATE.syntax_error, 'column name must be qualified');
-      const name = relationName(items.slice(0, -1));
+      const { key, name } = relationKeyOf(env, items.slice(0, -1));
       const colName = items[items.length - 1]!;
-      const t = env.catalog.getTable(name);
+      const t = env.catalog.getTable(key);
       if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
       const col = t.def.columns.findIndex((c) => c.name === colName);
       if (col < 0) throw new PgError(SQLSTATE.undefined_column, `column "${colName}" of relation "${name}" does not exist`);
@@ -63,15 +78,15 @@ export function commentOn(env: SqlEnv, s: PgNode): void {
         else copy.comment = comment;
         return copy;
       });
-      alterTableTx(env, env.txn, name, { ...t.def, columns });
+      alterTableTx(env, env.txn, key, { ...t.def, columns });
       return;
     }
     case 'OBJECT_INDEX': {
-      const name = relationName(items);
-      if (env.catalog.getIndex(name) === undefined) {
+      const { key, name } = relationKeyOf(env, items);
+      if (env.catalog.getIndex(key) === undefined) {
         throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
       }
-      commentIndexTx(env, env.txn, name, comment ?? null);
+      commentIndexTx(env, env.txn, key, comment ?? null);
       return;
     }
     case 'OBJECT_TYPE': {

@@ -514,3 +514,40 @@ export function createSchemaTx(env: SqlEnv, txn: TxnState | null, def: SchemaDef
 export function dropSchemaTx(env: SqlEnv, txn: TxnState | null, name: string): void {
   registerDdl(txn, env.catalog.dropSchema(name, xidOf(txn)));
 }
+
+/**
+ * ALTER SCHEMA ... RENAME TO in `txn`, after the schema's relations were renamed; the schema
+ * keeps its oid.
+ */
+export function renameSchemaTx(env: SqlEnv, txn: TxnState | null, name: string, to: string): void {
+  registerDdl(txn, env.catalog.renameSchema(name, to, xidOf(txn)));
+}
+
+/**
+ * An index's new catalog key in `txn` (its table moved to another schema): its structure and
+ * its oid (and its constraint's, for a primary key or UNIQUE constraint of table `table`, the
+ * table's key at the time) move with it.
+ */
+export function renameIndexTx(env: SqlEnv, txn: TxnState | null, name: string, to: string): void {
+  const d = env.catalog.getIndex(name);
+  const ddl = env.catalog.renameIndex(name, to, xidOf(txn));
+  const moves: [string, string][] = [[name, to]];
+  if (d !== undefined) moves.push([objectKey('c', d.table, name), objectKey('c', d.table, to)]);
+  env.stats.moveOids(moves);
+  const idx = env.indexes.get(name);
+  if (idx !== undefined) {
+    env.indexes.delete(name);
+    env.indexes.set(to, idx);
+  }
+  registerDdl(txn, {
+    commit: () => ddl.commit(),
+    undo: () => {
+      ddl.undo();
+      env.stats.moveOids(moves.map(([a, b]) => [b, a]));
+      if (idx !== undefined && env.indexes.get(to) === idx) {
+        env.indexes.delete(to);
+        env.indexes.set(name, idx);
+      }
+    },
+  });
+}

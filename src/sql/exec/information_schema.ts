@@ -17,6 +17,7 @@ import { typeIoByName } from '../../types/type_io.js';
 import { isEnumSqlType } from '../../types/enum_value.js';
 import { SEQUENCE_TYPE_NAME } from '../../storage/sequence.js';
 import { allConstraints, columnDefaultText, type ConstraintInfo } from './catalog_describe.js';
+import { displayRelationName } from '../analyze/namespace.js';
 
 /** current_database(): the one database vecgres serves, named as PGlite's. */
 const CATALOG = 'postgres';
@@ -194,7 +195,7 @@ function columnRow(env: SqlEnv, table: string, c: ColumnDef, attnum: number): Va
   const schemaOfType = user ? 'public' : 'pg_catalog';
   return [
     CATALOG, ...sn(env, table), c.name, attnum,
-    c.identity !== undefined || c.generated !== undefined ? null : columnDefaultText(c),
+    c.identity !== undefined || c.generated !== undefined ? null : columnDefaultText(c, (k) => displayRelationName(env, k)),
     c.notNull ? 'NO' : 'YES',
     dataType,
     charMaxLength(base, typmod), charOctetLength(base, typmod),

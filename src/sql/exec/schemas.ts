@@ -1,18 +1,26 @@
 /**
- * CREATE SCHEMA and DROP SCHEMA (PostgreSQL's commands/schemacmds.c and dependency.c) over
+ * CREATE SCHEMA, DROP SCHEMA, ALTER SCHEMA and ALTER TABLE / SEQUENCE ... SET SCHEMA
+ * (PostgreSQL's commands/schemacmds.c, dependency.c and tablecmds.c AlterTableNamespace) over
  * the catalog's user schemas (storage/schema_def.ts: logged, checkpointed, rolled back with
  * the transaction). Tables, their indexes and sequences live in them under keys
- * `schema.name`; views and enum types stay in `public` (0A000 elsewhere).
+ * `schema.name`, so moving or renaming one renames the keys of what it holds; views and enum
+ * types stay in `public` (0A000 elsewhere).
  */
 import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
 import type { SqlEnv } from '../env.js';
 import type { PgNode } from '../parser/parse.js';
 import { notice, dropTables, type Notices } from './ddl.js';
-import { createSchemaTx, dropSchemaTx } from './ddl_txn.js';
+import { alterSequenceTx, alterTableTx, createSchemaTx, dropSchemaTx, renameIndexTx, renameSchemaTx } from './ddl_txn.js';
+import { changeOwner } from './alter_table.js';
 import { dropSequences } from './sequences.js';
 import { ensureXid } from './txn.js';
 import { firstFreeOid } from './enum_types.js';
 import { displayRelationName, isSystemSchema } from '../analyze/namespace.js';
+import { missingSchema, referencedRelation } from './ddl.js';
+import { requireNoPendingRows } from './dml.js';
+import { guardDependentViews } from './views.js';
+import { PUBLIC_SCHEMA, relationKey } from '../../storage/schema_def.js';
+import type { Sequence } from '../../storage/sequence.js';
 
 /** The one role vecgres has (AUTHORIZATION may name it). */
 const ONLY_ROLE = 'postgres';
@@ -121,4 +129,200 @@ export function dropSchemas(env: SqlEnv, s: PgNode, notices: Notices): void {
     if (sequences.length > 0) dropSequences(env, { objects: list(sequences), behavior: 'DROP_CASCADE' }, inner);
     dropSchemaTx(env, env.txn, name);
   }
+}
+
+/** PostgreSQL's own schemas that exist (vecgres keeps no relation of a user there). */
+const SYSTEM_SCHEMAS: ReadonlySet<string> = new Set(['pg_catalog', 'information_schema', 'pg_toast']);
+
+/**
+ * The schema SET SCHEMA moves a relation into (LookupCreationNamespace, CheckSetNamespace).
+ * @throws PgError 3F000 `schema "x" does not exist`; 0A000 for PostgreSQL's own schemas.
+ */
+function targetSchema(env: SqlEnv, name: string): string {
+  if (name === PUBLIC_SCHEMA || env.catalog.getSchema(name) !== undefined) return name;
+  if (name === 'pg_toast') throw new PgError(SQLSTATE.feature_not_supported, 'cannot move objects into or out of TOAST schema');
+  if (SYSTEM_SCHEMAS.has(name)) throw pgErr.featureNotSupported(`moving a relation into schema ${name}`);
+  throw new PgError('3F000', `schema "${name}" does not exist`);
+}
+
+/**
+ * 42P07 when schema `schema` holds a relation named `name` (AlterRelationNamespaceInternal's
+ * check); 0A000 for a name of `public` that reads as a key of a user schema (`s.t`, schema_def.ts).
+ */
+function checkFreeIn(env: SqlEnv, schema: string, name: string): void {
+  if (env.catalog.relationExists(relationKey(schema, name))) throw new PgError(SQLSTATE.duplicate_table, `relation "${name}" already exists in schema "${schema}"`);
+  if (schema === PUBLIC_SCHEMA) env.catalog.checkPublicName(name);
+}
+
+/**
+ * Renames a name stored with schema `from`'s key prefix (`app.items_pkey`, a derived
+ * constraint name) to carry `to`'s instead; a name without the prefix stays as it is.
+ */
+function reprefix(name: string, from: string, to: string): string {
+  if (from === PUBLIC_SCHEMA || !name.startsWith(`${from}.`)) return name;
+  const rest = name.slice(from.length + 1);
+  return to === PUBLIC_SCHEMA ? rest : `${to}.${rest}`;
+}
+
+/**
+ * Moves table `key` with its indexes and the sequences it owns (serial, identity, OWNED BY)
+ * to schema `schema`, as AlterTableNamespaceInternal does; their constraints go with them. A
+ * no-op when it is there already.
+ * @throws PgError 42P07 when the schema holds a relation of the table's, one of its indexes'
+ *   or one of its sequences' name; 42710 for a type of the table's name (its row type moves
+ *   too); 0A000 when a view reads the table (views are bound by name) and for a name that
+ *   would read as a user schema's key in `public`; 55P03.
+ */
+function moveTable(env: SqlEnv, key: string, schema: string, notices: Notices): void {
+  const { schema: from, name } = env.catalog.splitKey(key);
+  if (from === schema) return;
+  checkFreeIn(env, schema, name);
+  if (schema === PUBLIC_SCHEMA && env.catalog.getEnumType(name) !== undefined) throw new PgError(SQLSTATE.duplicate_object, `type "${name}" already exists in schema "${schema}"`);
+  const indexes = env.catalog.indexesOf(key);
+  for (const d of indexes) checkFreeIn(env, schema, env.catalog.splitKey(d.name).name);
+  const owned = env.catalog.allSequences().filter((q) => q.def.ownedBy?.table === key);
+  for (const q of owned) checkFreeIn(env, schema, env.catalog.splitKey(q.def.name).name);
+  const t = env.catalog.getTable(key)!;
+  requireNoPendingRows(t, ensureXid(env));
+  const to = relationKey(schema, name);
+  guardDependentViews(env, key, { kind: 'setSchema' }, notices, () => {
+    // The sequences and indexes first, each under its new key; the table's own change then
+    // points its defaults at the sequences' new keys and carries its index definitions, the
+    // sequences' OWNED BY and other tables' foreign keys over to its new key (Catalog.alterTable).
+    const moved = new Map<string, string>();
+    for (const q of owned) {
+      const next = relationKey(schema, env.catalog.splitKey(q.def.name).name);
+      moved.set(q.def.name, next);
+      alterSequenceTx(env, env.txn, q.def.name, { ...q.def, name: next }, q.state.last, q.state.called, q.state.logCnt);
+    }
+    for (const d of indexes) renameIndexTx(env, env.txn, d.name, relationKey(schema, env.catalog.splitKey(d.name).name));
+    const def = t.def;
+    const rename = (n: string) => reprefix(n, from, schema);
+    alterTableTx(env, env.txn, key, {
+      ...def,
+      name: to,
+      columns: def.columns.map((c) => {
+        const sequence = c.sequence === null ? null : moved.get(c.sequence) ?? c.sequence;
+        return { ...c, sequence, ...(c.notNullName !== undefined ? { notNullName: rename(c.notNullName) } : {}) };
+      }),
+      ...(def.checks !== undefined ? { checks: def.checks.map((k) => ({ ...k, name: rename(k.name) })) } : {}),
+      ...(def.foreignKeys !== undefined ? { foreignKeys: def.foreignKeys.map((f) => ({ ...f, name: rename(f.name), refTable: f.refTable === key ? to : f.refTable })) } : {}),
+    });
+  });
+}
+
+/**
+ * Moves sequence `q` to schema `schema` (a no-op when it is there), the column defaults that
+ * draw from it following it (PostgreSQL's hold its oid).
+ * @throws PgError 42P07 when the schema holds a relation of its name; 55P03.
+ */
+function moveSequence(env: SqlEnv, q: Sequence, schema: string): void {
+  const { schema: from, name } = env.catalog.splitKey(q.def.name);
+  if (from === schema) return;
+  checkFreeIn(env, schema, name);
+  ensureXid(env);
+  const was = q.def.name;
+  const to = relationKey(schema, name);
+  alterSequenceTx(env, env.txn, was, { ...q.def, name: to }, q.state.last, q.state.called, q.state.logCnt);
+  for (const tn of env.catalog.tableNames()) {
+    const t = env.catalog.getTable(tn)!;
+    if (!t.def.columns.some((c) => c.sequence === was)) continue;
+    alterTableTx(env, env.txn, tn, { ...t.def, columns: t.def.columns.map((c) => (c.sequence === was ? { ...c, sequence: to } : c)) });
+  }
+}
+
+/**
+ * ALTER TABLE [IF EXISTS] name SET SCHEMA s (a table, or a sequence named by ALTER TABLE) and
+ * ALTER SEQUENCE [IF EXISTS] name SET SCHEMA s.
+ * @throws PgError 42P01 for a missing relation (a NOTICE with IF EXISTS); 3F000 for a missing
+ *   schema; 42P07 when the schema holds a relation of a moved one's name; 42809 for an index
+ *   (`cannot change schema of index`) and for ALTER SEQUENCE of a table; 0A000 for a sequence
+ *   a table owns, for a view, for PostgreSQL's own schemas and when a view reads the table.
+ */
+export function setRelationSchema(env: SqlEnv, s: PgNode, notices: Notices): void {
+  const rv = s.relation;
+  const parts: string[] = rv.schemaname === undefined ? [rv.relname] : [rv.schemaname, rv.relname];
+  const { kind, key } = referencedRelation(env, parts);
+  if (kind === 'missing') {
+    if (s.missing_ok !== true) throw missingSchema(parts);
+    notices.push(notice(SQLSTATE.successful_completion, `schema "${rv.schemaname}" does not exist, skipping`));
+    return;
+  }
+  const table = key === null ? undefined : env.catalog.getTable(key);
+  const sequence = key === null ? undefined : env.catalog.getSequence(key);
+  const sequenceStmt = s.objectType === 'OBJECT_SEQUENCE';
+  if (key !== null && table === undefined && sequence === undefined) {
+    if (env.catalog.getIndex(key) !== undefined) {
+      if (sequenceStmt) throw new PgError(SQLSTATE.wrong_object_type, `"${rv.relname}" is not a sequence`);
+      throw new PgError(SQLSTATE.wrong_object_type, `cannot change schema of index "${rv.relname}"`, { hint: 'Change the schema of the table instead.' });
+    }
+    if (env.catalog.getView(key) !== undefined) {
+      if (sequenceStmt) throw new PgError(SQLSTATE.wrong_object_type, `"${rv.relname}" is not a sequence`);
+      throw pgErr.featureNotSupported('ALTER ... SET SCHEMA of a view');
+    }
+  }
+  if (table === undefined && sequence === undefined) {
+    if (s.missing_ok === true) {
+      notices.push(notice(SQLSTATE.successful_completion, `relation "${rv.relname}" does not exist, skipping`));
+      return;
+    }
+    throw new PgError(SQLSTATE.undefined_table, `relation "${rv.relname}" does not exist`);
+  }
+  if (sequenceStmt && table !== undefined) throw new PgError(SQLSTATE.wrong_object_type, `"${rv.relname}" is not a sequence`);
+  if (sequence !== undefined) {
+    const owner = sequence.def.ownedBy;
+    if (owner !== null) {
+      throw new PgError(SQLSTATE.feature_not_supported, 'cannot move an owned sequence into another schema', {
+        detail: `Sequence "${env.catalog.splitKey(sequence.def.name).name}" is linked to table "${env.catalog.splitKey(owner.table).name}".`,
+      });
+    }
+    moveSequence(env, sequence, targetSchema(env, String(s.newschema)));
+    return;
+  }
+  moveTable(env, key!, targetSchema(env, String(s.newschema)), notices);
+}
+
+/**
+ * ALTER SCHEMA name RENAME TO new (RenameSchema): the schema keeps its oid; its tables (with
+ * their indexes and owned sequences) and its other sequences are renamed into it first, as
+ * their keys carry the schema's name.
+ * @throws PgError 3F000 for a missing schema; 42P06 when `new` exists (`public` and
+ *   PostgreSQL's own schemas too); 42939 for a `pg_` name; 0A000 for renaming `public` or a
+ *   system schema, for a name holding a dot, when a relation of `public` is named as a key of
+ *   the new schema would be (`new.t`) and when a view reads one of the schema's tables; 55P03.
+ */
+export function renameSchema(env: SqlEnv, s: PgNode, notices: Notices): void {
+  const from = String(s.subname);
+  const to = String(s.newname);
+  if (env.catalog.getSchema(from) === undefined) {
+    if (from === PUBLIC_SCHEMA || SYSTEM_SCHEMAS.has(from)) throw pgErr.featureNotSupported(`ALTER SCHEMA ${from} RENAME`);
+    throw new PgError('3F000', `schema "${from}" does not exist`);
+  }
+  if (to === PUBLIC_SCHEMA || SYSTEM_SCHEMAS.has(to) || env.catalog.getSchema(to) !== undefined) throw new PgError('42P06', `schema "${to}" already exists`);
+  if (to.startsWith('pg_')) throw new PgError('42939', `unacceptable schema name "${to}"`, { detail: 'The prefix "pg_" is reserved for system schemas.' });
+  // Relation keys read `schema.name` up to the first dot (storage/schema_def.ts).
+  if (to.includes('.')) throw pgErr.featureNotSupported('a schema name containing "."');
+  // Checked before the relations move in: once they have, keys `to.x` are theirs.
+  const clash = env.catalog.relationsInSchema(to)[0];
+  if (clash !== undefined) throw pgErr.featureNotSupported(`a schema named as the start of relation "${clash}" of schema public`);
+  const keys = env.catalog.relationsInSchema(from);
+  if (keys.some((k) => env.catalog.getView(k) !== undefined)) throw pgErr.featureNotSupported('ALTER SCHEMA RENAME of a schema holding views');
+  ensureXid(env);
+  for (const k of keys) if (env.catalog.getTable(k) !== undefined) moveTable(env, k, to, notices);
+  // What is left of the schema's: sequences no table owns (a moved table took its own along).
+  for (const k of env.catalog.relationsInSchema(from)) {
+    const q = env.catalog.getSequence(k);
+    if (q !== undefined) moveSequence(env, q, to);
+  }
+  renameSchemaTx(env, env.txn, from, to);
+}
+
+/**
+ * ALTER SCHEMA name OWNER TO role: vecgres has one role, so naming it changes nothing.
+ * @throws PgError 3F000 for a missing schema; 42704 for another role.
+ */
+export function alterSchemaOwner(env: SqlEnv, s: PgNode): void {
+  const name = String(s.object?.String?.sval);
+  if (name !== PUBLIC_SCHEMA && !SYSTEM_SCHEMAS.has(name) && env.catalog.getSchema(name) === undefined) throw new PgError('3F000', `schema "${name}" does not exist`);
+  changeOwner(s);
 }

@@ -43,7 +43,7 @@ import { LockWait } from '../../storage/row_locks.js';
 import { BuildWait, finishConcurrentBuild } from './index_build_concurrent.js';
 import { autoAnalyze } from '../stats/analyze.js';
 import { analyzeUpdate, analyzeDelete, type UpdateQuery, type DeleteQuery } from '../analyze/dml.js';
-import { createSchema, dropSchemas } from './schemas.js';
+import { alterSchemaOwner, createSchema, dropSchemas, renameSchema, setRelationSchema } from './schemas.js';
 import { createTable, dropTables, createIndex, dropIndexes, notice, referencedRelation, type Notices } from './ddl.js';
 import { reindex } from './reindex.js';
 import { closeCursor, cursorsAtRelease, cursorsAtRollbackTo, declareCursor, fetchCursor } from './cursors.js';
@@ -365,6 +365,10 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
       guardDependentViews(env, relationKeyOf(env, s.relation), alterTableChange(s), notices, () => alterTable(env, s, notices));
       return done('ALTER TABLE', notices);
     case 'RenameStmt':
+      if (s.renameType === 'OBJECT_SCHEMA') {
+        renameSchema(env, s, notices);
+        return done('ALTER SCHEMA', notices);
+      }
       if (s.renameType === 'OBJECT_TYPE') {
         renameType(env, s);
         return done('ALTER TYPE', notices);
@@ -455,7 +459,15 @@ function dispatch(env: SqlEnv, raw: RawStatement, params: readonly unknown[], ca
     case 'CreateEnumStmt':
       createEnumType(env, s);
       return done('CREATE TYPE', notices);
+    case 'AlterObjectSchemaStmt':
+      if (s.objectType !== 'OBJECT_TABLE' && s.objectType !== 'OBJECT_SEQUENCE') throw pgErr.featureNotSupported(commandTag(raw.tag, s));
+      setRelationSchema(env, s, notices);
+      return done(s.objectType === 'OBJECT_TABLE' ? 'ALTER TABLE' : 'ALTER SEQUENCE', notices);
     case 'AlterOwnerStmt':
+      if (s.objectType === 'OBJECT_SCHEMA') {
+        alterSchemaOwner(env, s);
+        return done('ALTER SCHEMA', notices);
+      }
       if (s.objectType !== 'OBJECT_TYPE') throw pgErr.featureNotSupported(commandTag(raw.tag, s));
       alterTypeOwner(env, s);
       return done('ALTER TYPE', notices);

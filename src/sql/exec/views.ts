@@ -187,6 +187,7 @@ export type TableChange =
   | { kind: 'dropColumn'; column: string; cascade: boolean }
   | { kind: 'alterType'; column: string }
   | { kind: 'renameTable' }
+  | { kind: 'setSchema' }
   | { kind: 'renameColumn'; column: string }
   | { kind: 'other' };
 
@@ -197,7 +198,8 @@ export type TableChange =
  * CASCADE, the views that read the column are dropped with a NOTICE.
  * @throws PgError 2BP01 for DROP COLUMN of a column a view reads; 0A000 for ALTER COLUMN TYPE of
  *   one (`cannot alter type of a column used by a view or rule`), for renaming a table or column
- *   a view reads (PostgreSQL's views follow renames, vecgres' are bound by name), and for any
+ *   a view reads or moving the table to another schema (PostgreSQL's views follow renames,
+ *   vecgres' are bound by name), and for any
  *   other change that would change what a view reads.
  */
 export function guardDependentViews(env: SqlEnv, name: string, what: TableChange, notices: Notices, change: () => void): void {
@@ -241,6 +243,10 @@ export function guardDependentViews(env: SqlEnv, name: string, what: TableChange
     case 'renameTable':
       throw new PgError(SQLSTATE.feature_not_supported, `renaming relation "${name}", which view "${first.name}" reads, is not supported`, {
         detail: 'A view reads its tables by name in vecgres. Drop the view, rename, and create it again.',
+      });
+    case 'setSchema':
+      throw new PgError(SQLSTATE.feature_not_supported, `moving relation "${name}", which view "${first.name}" reads, to another schema is not supported`, {
+        detail: 'A view reads its tables by name in vecgres. Drop the view, move the table, and create it again.',
       });
     case 'renameColumn':
       throw new PgError(SQLSTATE.feature_not_supported, `renaming column "${what.column}" of relation "${name}", which view "${first.name}" reads, is not supported`, {
