@@ -12,7 +12,7 @@ import type { PgNode } from '../parser/parse.js';
 import { notice, dropTables, type Notices } from './ddl.js';
 import { alterSequenceTx, alterTableTx, createSchemaTx, dropSchemaTx, renameIndexTx, renameSchemaTx } from './ddl_txn.js';
 import { changeOwner } from './alter_table.js';
-import { dropSequences } from './sequences.js';
+import { dropSequences, renameSequenceKey } from './sequences.js';
 import { ensureXid } from './txn.js';
 import { firstFreeOid } from './enum_types.js';
 import { displayRelationName, isSystemSchema } from '../analyze/namespace.js';
@@ -221,14 +221,7 @@ function moveSequence(env: SqlEnv, q: Sequence, schema: string): void {
   if (from === schema) return;
   checkFreeIn(env, schema, name);
   ensureXid(env);
-  const was = q.def.name;
-  const to = relationKey(schema, name);
-  alterSequenceTx(env, env.txn, was, { ...q.def, name: to }, q.state.last, q.state.called, q.state.logCnt);
-  for (const tn of env.catalog.tableNames()) {
-    const t = env.catalog.getTable(tn)!;
-    if (!t.def.columns.some((c) => c.sequence === was)) continue;
-    alterTableTx(env, env.txn, tn, { ...t.def, columns: t.def.columns.map((c) => (c.sequence === was ? { ...c, sequence: to } : c)) });
-  }
+  renameSequenceKey(env, q, relationKey(schema, name));
 }
 
 /**

@@ -477,8 +477,17 @@ export function renameSequence(env: SqlEnv, s: PgNode, notices: Notices): void {
   const to = relationKey(env.catalog.splitKey(from).schema, s.newname as string);
   if (env.catalog.relationExists(to)) throw new PgError(SQLSTATE.duplicate_table, `relation "${to}" already exists`);
   ensureXid(env);
+  renameSequenceKey(env, q, to);
+}
+
+/**
+ * Gives sequence `q` the catalog key `to` (a RENAME, or a move to another schema) in the
+ * session's transaction, and the column defaults that draw from it name it so (PostgreSQL's
+ * defaults hold its oid). The caller checked that the key is free and took an xid.
+ */
+export function renameSequenceKey(env: SqlEnv, q: Sequence, to: string): void {
+  const from = q.def.name;
   alterSequenceTx(env, env.txn, from, { ...q.def, name: to }, q.state.last, q.state.called, q.state.logCnt);
-  // Column defaults name it by its new name (PostgreSQL's defaults hold its oid).
   for (const tn of env.catalog.tableNames()) {
     const t = env.catalog.getTable(tn)!;
     if (!t.def.columns.some((c) => c.sequence === from)) continue;
