@@ -1082,8 +1082,8 @@ export class Catalog {
   }
 
   /**
-   * Gives the columns of enum type `old` the type's new name (`def`'s), as their type names
-   * it (types/enum_value.ts EnumSqlType); returns the undo.
+   * Gives the columns of enum type `old`, of tables and views, the type's new name (`def`'s),
+   * as their type names it (types/enum_value.ts EnumSqlType); returns the undo.
    */
   private renameEnumColumns(old: EnumTypeDef, def: EnumTypeDef): () => void {
     const from = enumSqlType(old.oid, old.name);
@@ -1094,8 +1094,16 @@ export class Catalog {
       changed.push({ t, def: t.def });
       t.replaceDef({ ...t.def, columns: t.def.columns.map((c) => (c.type === from ? { ...c, type: to } : c)) });
     }
+    // Views keep their columns' types (a CREATE OR REPLACE VIEW compares them).
+    const views: ViewDef[] = [];
+    for (const [name, v] of this.views) {
+      if (!v.columns.some((c) => c.type === from)) continue;
+      views.push(v);
+      this.views.set(name, { ...v, columns: v.columns.map((c) => (c.type === from ? { ...c, type: to } : c)) });
+    }
     return () => {
       for (const c of changed) c.t.replaceDef(c.def);
+      for (const v of views) this.views.set(v.name, v);
     };
   }
 

@@ -128,7 +128,11 @@ test('enum columns: ALTER TYPE on a type in use', async () => {
   for (let i = 0; i < 26; i++) await same(`ALTER TYPE level ADD VALUE 'v${i}' BEFORE 'high'`);
   await both("INSERT INTO items SELECT 10 + g, ('v' || g)::level FROM generate_series(0, 25) g");
   await same('SELECT id, l FROM items ORDER BY l, id');
+  await both("CREATE VIEW levels AS SELECT l FROM items WHERE l > 'mid'");
   await same('ALTER TYPE level RENAME TO grade');
+  await same("CREATE OR REPLACE VIEW levels AS SELECT l FROM items WHERE l > 'v3'");
+  await same('SELECT * FROM levels ORDER BY l');
+  await both('DROP VIEW levels');
   await same("SELECT * FROM items WHERE l > 'v20'::grade ORDER BY id");
   await same("SELECT format_type(atttypid, atttypmod), pg_typeof(l) FROM pg_attribute, items WHERE attrelid = 'items'::regclass AND attname = 'l' LIMIT 1");
   await both('CREATE VIEW grades AS SELECT l, \'high\'::grade AS h FROM items');
