@@ -939,7 +939,7 @@ function analyzeColumnRef(scope: ExprScope, n: PgNode): Expr {
   const parts = colName(n.fields);
   const name = parts[parts.length - 1]!;
   if (name === '*') throw pgErr.featureNotSupported('* in this position');
-  if (parts.length > 2) throw pgErr.featureNotSupported('qualified column names with schema');
+  if (parts.length > 3) throw new PgError(SQLSTATE.feature_not_supported, `cross-database references are not implemented: ${parts.join('.')}`, pos(n.location));
   return scope.resolveColumn(parts, typeof n.location === 'number' ? n.location : -1);
 }
 

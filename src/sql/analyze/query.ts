@@ -619,7 +619,26 @@ export function expandStar(ps: ParseState, cr: PgNode, targets: Target[]): void 
     ps.starSinkOf()?.(loc, items.length === 1 && items[0]!.refname !== null && ps.namespace.filter((it) => it.colsVisible).length === 1 ? items[0]!.colNames.map(quoteIdent) : items.flatMap((it) => starColumnRefs(ps, it)));
     return;
   }
-  if (fields.length !== 2) throw pgErr.featureNotSupported('qualified column names with schema');
+  if (fields.length === 3) {
+    // schema.table.*: the FROM item that is that table, unaliased.
+    const schema: string = fields[0].String.sval;
+    const it = ps.itemsOfTable(schema, fields[1].String.sval).find((x) => !x.lateralOnly);
+    if (it === undefined) {
+      const rel: string = fields[1].String.sval;
+      // An entry of that name that is another table (or aliased) cannot be meant (errorMissingRTE).
+      if (ps.namespace.some((x) => x.refname === rel)) {
+        throw new PgError(SQLSTATE.undefined_table, `invalid reference to FROM-clause entry for table "${rel}"`, {
+          detail: `There is an entry for table "${rel}", but it cannot be referenced from this part of the query.`, position: loc + 1,
+        });
+      }
+      ps.resolveColumn([rel, '\u0000'], loc);
+      throw new PgError(SQLSTATE.undefined_table, `missing FROM-clause entry for table "${rel}"`, { position: loc + 1 });
+    }
+    pushItemColumns(ps, it, targets);
+    ps.starSinkOf()?.(loc, starColumnRefs(ps, it));
+    return;
+  }
+  if (fields.length !== 2) throw new PgError(SQLSTATE.feature_not_supported, `cross-database references are not implemented: ${fields.map((f) => f.String?.sval ?? '*').join('.')}`, { position: loc + 1 });
   const rel: string = fields[0].String.sval;
   // Resolve through a column of the item, so visibility and errors are the column lookup's.
   const it = ps.namespace.find((x) => x.relVisible && x.refname === rel && !x.lateralOnly);

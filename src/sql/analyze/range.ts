@@ -233,6 +233,7 @@ export class ParseState implements ExprScope {
   /** PostgreSQL's colNameToVar / qualified lookup, level by level outwards. */
   resolveColumn(parts: string[], location: number): Expr {
     const name = parts[parts.length - 1]!;
+    if (parts.length === 3) return this.resolveSchemaColumn(parts[0]!, parts[1]!, name, location);
     if (parts.length === 2) {
       const rel = parts[0]!;
       let hidden: NsItem | null = null;
@@ -346,6 +347,51 @@ export class ParseState implements ExprScope {
 
   currentSchemas(includeImplicit: boolean): string[] {
     return currentSchemas(this.env, includeImplicit);
+  }
+
+  /**
+   * `schema.table.column` (PostgreSQL's refnameNamespaceItem with a schema): the column of the
+   * FROM item that is table `schema.table` itself, without an alias (scanNameSpaceForRelid),
+   * at this level or an outer one.
+   * @throws PgError 42P01 `missing FROM-clause entry for table "t"` or `invalid reference to
+   *   FROM-clause entry` when no such item is in scope (also for a table that does not exist,
+   *   or one only aliased); 42703 for a column it lacks; 42P09 when two items are the table.
+   */
+  resolveSchemaColumn(schema: string, rel: string, name: string, location: number): Expr {
+    for (let p: ParseState | null = this, up = 0; p !== null; p = p.parent, up++) {
+      const found = p.itemsOfTable(schema, rel);
+      for (const it of found) p.checkLateralRef(it, location);
+      const usable = found.filter((it) => p!.visible(it));
+      if (usable.length > 1) throw new PgError('42P09', `table reference ${rel} is ambiguous`, pos(location));
+      if (usable.length === 1) {
+        const it = usable[0]!;
+        const i = it.colNames.indexOf(name);
+        if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column ${rel}.${name} does not exist`, pos(location));
+        return withLoc(shiftLevels(it.colExprs[i]!, up), location);
+      }
+    }
+    // No such item: PostgreSQL's errorMissingRTE, which the lookup of `rel.name` raises (an
+    // alias hint, an entry out of scope); an entry `rel` of another table cannot be meant.
+    let named = false;
+    for (let p: ParseState | null = this; p !== null && !named; p = p.parent) named = p.namespace.some((it) => it.refname === rel);
+    if (!named) this.resolveColumn([rel, name], location);
+    throw new PgError(SQLSTATE.undefined_table, `invalid reference to FROM-clause entry for table "${rel}"`, {
+      detail: `There is an entry for table "${rel}", but it cannot be referenced from this part of the query.`,
+      ...pos(location),
+    });
+  }
+
+  /**
+   * The FROM items of this level that are table `schema.rel` itself, without an alias (what a
+   * `schema.rel.column` or `schema.rel.*` reference may name: scanNameSpaceForRelid).
+   */
+  itemsOfTable(schema: string, rel: string): NsItem[] {
+    const key = existingRelationKey(this.env, schema, rel);
+    if (key === null) return [];
+    return this.namespace.filter((it) => {
+      const r = it.rti >= 0 ? this.rtable[it.rti] : undefined;
+      return it.relVisible && r !== undefined && r.kind === 'relation' && !r.aliased && r.table.name === key;
+    });
   }
 
   enumType(name: string): EnumSqlType | null {
