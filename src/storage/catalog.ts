@@ -645,10 +645,8 @@ export class Catalog {
     for (const c of cols) {
       for (let r = 0; r < t.slots; r++) {
         const v = t.get(c, r);
-        if (v instanceof EnumValue) {
-          const mine = this.enumValues.get(v.oid);
-          if (mine !== undefined && mine !== v) t.setValue(c, r, mine);
-        }
+        const mine = this.internEnum(v);
+        if (mine !== v) t.setValue(c, r, mine);
       }
     }
     this.version++;
@@ -984,17 +982,23 @@ export class Catalog {
     return this.enumValues.get(l.oid)!;
   }
 
-  /** The interned value of a label read back from a log record or a checkpoint (a copy of it). */
+  /**
+   * `v` itself, or for an enum value read back from a log record or a checkpoint (a copy of its
+   * label's value) the label's interned value.
+   */
+  private internEnum<V extends Value | undefined>(v: V): V {
+    return v instanceof EnumValue ? ((this.enumValues.get(v.oid) ?? v) as V) : v;
+  }
+
+  /** `row` with its enum values interned ({@link internEnum}); `row` itself when it has none to swap. */
   private internEnumRow(def: TableDef, row: readonly Value[]): readonly Value[] {
     let out: Value[] | null = null;
     for (let c = 0; c < def.columns.length; c++) {
-      if (!isEnumSqlType(def.columns[c]!.type)) continue;
       const v = row[c];
-      if (!(v instanceof EnumValue)) continue;
-      const mine = this.enumValues.get(v.oid);
-      if (mine === undefined || mine === v) continue;
+      const mine = this.internEnum(v);
+      if (mine === v) continue;
       out ??= [...row];
-      out[c] = mine;
+      out[c] = mine!;
     }
     return out ?? row;
   }
@@ -1647,7 +1651,7 @@ export class Catalog {
     if (t === undefined) throw new PgError(SQLSTATE.undefined_table, `relation "${name}" does not exist`);
     this.lockRelation(name, xid, 'exclusive');
     this.onChange?.({ kind: 'addColumn', xid, name, column, fill });
-    if (fill instanceof EnumValue) fill = this.enumValues.get(fill.oid) ?? fill;
+    fill = this.internEnum(fill);
     const old = t.def;
     t.addColumn(withColumnAdded(t.def, column), fill);
     this.version++;
@@ -1732,8 +1736,7 @@ export class Catalog {
         const row: Value[] = new Array(n);
         for (let c = 0; c < n; c++) row[c] = c === column ? (values[k] ?? null) : t.get(c, r);
         k++;
-        const v = row[column];
-        if (v instanceof EnumValue) row[column] = this.enumValues.get(v.oid) ?? v;
+        row[column] = this.internEnum(row[column]);
         fresh.commitRow(fresh.prepareRow(row), row, 0);
       }
       assert(k === values.length, 'one value per live row');

@@ -357,8 +357,17 @@ export class Table {
 
   /** True when a column has an enum type (its values are interned by the catalog). */
   get hasEnumColumns(): boolean {
-    return this.def.columns.some((c) => isEnumSqlType(c.type));
+    // Asked on every insert: computed once per definition (the def is replaced, never mutated).
+    if (this.enumsOf !== this.def) {
+      this.enumsOf = this.def;
+      this.enums = this.def.columns.some((c) => isEnumSqlType(c.type));
+    }
+    return this.enums;
   }
+
+  /** The definition {@link enums} was computed for. */
+  private enumsOf: TableDef | null = null;
+  private enums = false;
 
   /**
    * Catalog only: replaces the value of scalar column `col` in `rowId` by an equal one (an enum
