@@ -2093,7 +2093,7 @@ export function binaryOp(scope: ExprScope, op: string, l: Expr, r: Expr, locatio
   }
   // enum_eq, enum_lt, ...: two values of one enum type, by their labels' sort positions.
   if (lt === rt && isEnumSqlType(lt) && COMPARE_OPS.has(op)) {
-    return foldConstants(scope, { k: 'op2', type: 'bool', fn: compareFn(op, (a, b) => enumCmp(a as EnumValue, b as EnumValue)), l, r, op });
+    return foldConstants(scope, { k: 'op2', type: 'bool', fn: compareFn(op, enumValueCmp), l, r, op });
   }
   if (op === '||' && (lt === 'text' || rt === 'text')) {
     // A real / double precision operand prints with the executing session's
@@ -2160,11 +2160,14 @@ export function comparatorFor(type: SqlType): Cmp {
   if (type === 'bpchar') return (a, b) => bpcharCmp(a as string, b as string);
   if (type === 'bytea') return (a, b) => byteaCmp(a as Uint8Array, b as Uint8Array);
   if (type === 'bool') return boolCmp;
-  if (isEnumSqlType(type)) return (a, b) => enumCmp(a as EnumValue, b as EnumValue);
+  if (isEnumSqlType(type)) return enumValueCmp;
   const c = TYPE_CMP[type];
   if (c !== undefined) return c;
   throw pgErr.featureNotSupported(`ORDER BY a value of type ${typeName(type)}`);
 }
+
+/** enum_cmp over values: what enum comparisons, ORDER BY and B-tree keys of an enum type use. */
+const enumValueCmp: Cmp = (a, b) => enumCmp(a as EnumValue, b as EnumValue);
 
 function compareFn(op: string, cmp: Cmp): Fn2 {
   switch (op) {

@@ -475,7 +475,7 @@ export function regCatalog(env: SqlEnv): RegCatalog {
  *   VALUE) to a type it did not create, as PostgreSQL's check_safe_enum_use; 42704 for a type
  *   that no longer exists.
  */
-function enumIn(env: SqlEnv, typeOid: number, label: string): EnumValue {
+export function enumIn(env: SqlEnv, typeOid: number, label: string): EnumValue {
   const def = env.catalog.enumTypeByOid(typeOid);
   if (def === undefined || def.oid !== typeOid) throw new PgError(SQLSTATE.undefined_object, `type with OID ${typeOid} does not exist`);
   const v = env.catalog.enumLabelValue(def, label, env.txn.xid);

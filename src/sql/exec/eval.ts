@@ -16,9 +16,9 @@ import { AssertionError } from '../../common/assert.js';
 import type { Value } from '../../storage/table.js';
 import { wallClockUs } from '../../types/datetime_funcs.js';
 import { type Expr, buildArray } from '../analyze/expr.js';
-import { castValue, valueFromText, typeName, type SqlType } from '../analyze/types.js';
-import { isEnumSqlType, type EnumSqlType } from '../../types/enum_value.js';
-import { regCatalog } from './catalog_describe.js';
+import { castValue, typeName, type SqlType } from '../analyze/types.js';
+import { isEnumSqlType, enumTypeOid, type EnumSqlType } from '../../types/enum_value.js';
+import { enumIn } from './catalog_describe.js';
 import type { PgArray } from '../../types/pgarray.js';
 import type { SubPlan } from '../plan/plan.js';
 import type { SqlEnv } from '../env.js';
@@ -34,7 +34,7 @@ function castToEnum(v: Value, from: SqlType, to: EnumSqlType, ctx: EvalCtx): Val
   if (v === null) return null;
   if (ctx.env === undefined) throw pgErr.featureNotSupported(`a cast to enum type ${typeName(to)} outside a session`);
   const text = castValue(v, from, 'text', -1, ctx.zone, true, ctx.floatDigits) as string;
-  return valueFromText(text, to, -1, ctx.zone, regCatalog(ctx.env));
+  return enumIn(ctx.env, enumTypeOid(to), text);
 }
 
 export interface EvalCtx {
