@@ -10,7 +10,7 @@
  * columns of the first joined row that found it. Everything after that (constraints, foreign
  * keys, index maintenance, WAL, row locks) is the single-table path.
  */
-import { PgError, SQLSTATE, pgErr } from '../../common/errors.js';
+import { PgError, SQLSTATE } from '../../common/errors.js';
 import type { Table, Value } from '../../storage/table.js';
 import type { SqlEnv } from '../env.js';
 import type { DeleteQuery, UpdateQuery } from '../analyze/dml.js';
@@ -31,7 +31,8 @@ import { buildIndexOverTable } from './index_build.js';
 import { changedAny, indexedColumns } from './index_keys.js';
 import { buildOrderedIndex } from './ordered_index.js';
 import { isOrderedAm, isOrderedIndex, type OrderedIndex, type VectorIndex } from '../../access/am.js';
-import { truncateTx } from './ddl_txn.js';
+import { alterSequenceTx, truncateTx } from './ddl_txn.js';
+import { applySequenceOptions } from './sequences.js';
 import { skipRelfilenodeOids } from './catalog_describe.js';
 import { reindexOne } from './reindex.js';
 import { checkUtilitySchema, type Notices } from './ddl.js';
@@ -270,13 +271,14 @@ export function rebuildIndexes(env: SqlEnv, table: Table): Map<string, VectorInd
 }
 
 /**
- * TRUNCATE [TABLE] t [, ...], undone by ROLLBACK (the old rows are kept until commit).
- * Sequences are not restarted.
+ * TRUNCATE [TABLE] t [, ...] [RESTART IDENTITY | CONTINUE IDENTITY] [CASCADE], undone by
+ * ROLLBACK (the old rows are kept until commit). RESTART IDENTITY restarts the sequences the
+ * tables own (serial and identity columns, OWNED BY), those of the tables CASCADE reaches too,
+ * as PostgreSQL's ExecuteTruncate: transactionally, so ROLLBACK gives them back their values.
  * Referencing tables need CASCADE (table_constraints.ts truncateForeignKeys).
  * @throws PgError 42P01; 0A000 for a referenced table without CASCADE; 55P03 when another transaction writes a table or holds it.
  */
 export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): void {
-  if (s.restart_seqs) throw pgErr.featureNotSupported('TRUNCATE ... RESTART IDENTITY');
   const tables: Table[] = [];
   for (const r of (s.relations ?? []) as PgNode[]) {
     const rv = r.RangeVar;
@@ -292,6 +294,14 @@ export function truncateTables(env: SqlEnv, s: PgNode, notices: Notices = []): v
   truncateForeignKeys(env, tables, s.behavior === 'DROP_CASCADE', notices);
   const xid = ensureXid(env);
   for (const t of tables) requireNoPendingRows(t, xid);
+  if (s.restart_seqs === true) {
+    for (const q of env.catalog.allSequences()) {
+      const owner = q.def.ownedBy?.table;
+      if (owner === undefined || !tables.some((t) => t.name === owner)) continue;
+      const { def, last, called, logCnt } = applySequenceOptions(q.def.name, { restart: null }, q);
+      alterSequenceTx(env, env.txn, q.def.name, def, last, called, logCnt);
+    }
+  }
   for (const t of tables) {
     truncateTx(env, env.txn, t.name);
     skipRelfilenodeOids(env, t, 'truncate');
