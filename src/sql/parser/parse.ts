@@ -10,6 +10,7 @@
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 import { PgError, SQLSTATE, isStackOverflow, pgErr } from '../../common/errors.js';
 import { assert } from '../../common/assert.js';
+import { cutLongLiterals, restoreLongLiterals } from './long_literals.js';
 
 /** A node of libpg-query's JSON parse tree: `{ NodeType: { ...fields } }` or a bare field object. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -60,7 +61,7 @@ export function parseSql(sql: string): RawStatement[] {
   assert(loaded, 'loadParser() must run before parseSql()');
   let tree: PgNode;
   try {
-    tree = parseSync(sql);
+    tree = parseLong(sql) ?? parseSync(sql);
   } catch (e) {
     if (isStackOverflow(e)) throw pgErr.stackDepthExceeded();
     const err = e as { message?: string; sqlDetails?: { message?: string; cursorPosition?: number } };
@@ -82,6 +83,23 @@ export function parseSql(sql: string): RawStatement[] {
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(sql, out);
   return out;
+}
+
+/**
+ * The tree of a long `sql` parsed with its long literals cut out (long_literals.ts), or null
+ * when there is nothing to cut, or when the cut text does not parse or does not give every
+ * literal back: the caller parses `sql` itself, so errors and odd cases come from the original.
+ */
+function parseLong(sql: string): PgNode | null {
+  const cut = cutLongLiterals(sql);
+  if (cut === null) return null;
+  let tree: PgNode;
+  try {
+    tree = parseSync(cut.text);
+  } catch {
+    return null;
+  }
+  return restoreLongLiterals(tree, cut) ? tree : null;
 }
 
 /**

@@ -1,0 +1,246 @@
+/**
+ * Long string literals taken out of a statement's text before it goes to the parser, and put
+ * back into the parse tree after.
+ *
+ * Why: libpg-query hands the text to WebAssembly and the tree back as JSON through
+ * character-by-character JavaScript loops (emscripten's lengthBytesUTF8 / stringToUTF8 /
+ * UTF8ToString), and the tree repeats every literal. A bulk INSERT that spells its vectors as
+ * literals (`VALUES (1, '[0.12,...]'), ...`, what code that builds SQL strings and migration
+ * scripts send) is megabytes of text, and those loops were most of its parse time. The parser
+ * only needs to know that a literal is there: each long one is replaced by `''` and its value
+ * restored into the `A_Const` at the same place.
+ *
+ * Only plain `'...'` literals (standard_conforming_strings on, the only mode vecgres parses) in
+ * all-ASCII text are cut, so node locations (byte offsets) and character offsets agree. A literal
+ * continued on another line (`'a'\n'b'`, one constant) and prefixed forms (`E'...'`, `B'...'`,
+ * `X'...'`, `N'...'`, `U&'...'`) are left in place. The scan follows PostgreSQL's lexer (scan.l)
+ * for comments, quoted identifiers, dollar quotes and identifiers; {@link restoreLongLiterals}
+ * checks that every cut came back as an `A_Const` where it was cut, and the caller parses the
+ * original text when one did not (a literal the grammar keeps elsewhere than in an `A_Const`).
+ */
+
+/** One literal taken out: where its `''` stands in the cut text, its original length and value. */
+interface Cut {
+  /** Offset of the `''` in the cut text. */
+  at: number;
+  /** Characters removed there: the original literal's length minus 2. */
+  removed: number;
+  /** The literal's value (quotes removed, `''` undoubled). */
+  value: string;
+}
+
+/** A statement text with its long literals cut out. */
+export interface CutText {
+  text: string;
+  cuts: Cut[];
+}
+
+/** Texts shorter than this are parsed as they are (the loops cost little on them). */
+export const CUT_TEXT_MIN = 8192;
+/** Literals shorter than this stay in the text. */
+export const CUT_LITERAL_MIN = 128;
+
+const isIdentStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isIdentCont = (c: number): boolean => isIdentStart(c) || (c >= 48 && c <= 57) || c === 36;
+const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+
+/**
+ * `sql` with its long plain literals replaced by `''`, or null when there is nothing to cut
+ * (short or non-ASCII text, no long literal, or text the scan cannot follow, such as an
+ * unterminated comment: the parser reports those from the original).
+ */
+export function cutLongLiterals(sql: string): CutText | null {
+  const n = sql.length;
+  // All ASCII: one byte per character (Buffer.byteLength counts without encoding).
+  if (n < CUT_TEXT_MIN || Buffer.byteLength(sql, 'utf8') !== n) return null;
+  const parts: string[] = [];
+  const cuts: Cut[] = [];
+  let copied = 0; // sql[0, copied) is in parts
+  let outLen = 0;
+  let i = 0;
+  while (i < n) {
+    const c = sql.charCodeAt(i);
+    if (c === 45 && sql.charCodeAt(i + 1) === 45) {
+      // -- comment to the end of the line
+      const e = sql.indexOf('\n', i);
+      i = e < 0 ? n : e + 1;
+    } else if (c === 47 && sql.charCodeAt(i + 1) === 42) {
+      // /* comment */, nested
+      let depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        if (sql.charCodeAt(i) === 47 && sql.charCodeAt(i + 1) === 42) { depth++; i += 2; }
+        else if (sql.charCodeAt(i) === 42 && sql.charCodeAt(i + 1) === 47) { depth--; i += 2; }
+        else i++;
+      }
+      if (depth > 0) return null;
+    } else if (c === 34) {
+      // "quoted identifier", "" doubled
+      i = skipQuoted(sql, i + 1, 34);
+      if (i < 0) return null;
+    } else if (c === 36) {
+      // $n parameter or $tag$ ... $tag$ dollar quote
+      let j = i + 1;
+      if (isIdentStart(sql.charCodeAt(j))) while (j < n && isIdentCont(sql.charCodeAt(j)) && sql.charCodeAt(j) !== 36) j++;
+      if (sql.charCodeAt(j) === 36) {
+        const tag = sql.slice(i, j + 1);
+        const e = sql.indexOf(tag, j + 1);
+        if (e < 0) return null;
+        i = e + tag.length;
+      } else {
+        i++;
+        while (i < n && sql.charCodeAt(i) >= 48 && sql.charCodeAt(i) <= 57) i++;
+      }
+    } else if (isIdentStart(c)) {
+      const start = i;
+      while (i < n && isIdentCont(sql.charCodeAt(i))) i++;
+      const q = sql.charCodeAt(i);
+      const word = i - start;
+      if (q === 39 && word === 1) {
+        // E'...' (backslash escapes), B'...', X'...', N'...': scanned, never cut.
+        const lc = c | 32;
+        i = lc === 101 ? skipEscapeString(sql, i + 1) : skipQuoted(sql, i + 1, 39);
+        if (i < 0) return null;
+      } else if ((c | 32) === 117 && word === 1 && q === 38 && (sql.charCodeAt(i + 1) === 39 || sql.charCodeAt(i + 1) === 34)) {
+        // U&'...' / U&"..."
+        i = skipQuoted(sql, i + 2, sql.charCodeAt(i + 1));
+        if (i < 0) return null;
+      }
+    } else if (c >= 48 && c <= 57) {
+      // a number, with its exponent, 0x / 0o / 0b forms and underscores (letters after it are
+      // PostgreSQL's junk-after-number error, reported by the parser all the same)
+      while (i < n && (isIdentCont(sql.charCodeAt(i)) || sql.charCodeAt(i) === 46)) i++;
+    } else if (c === 39) {
+      const start = i;
+      let end = skipQuoted(sql, i + 1, 39);
+      if (end < 0) return null;
+      // A literal followed by white space holding a newline and another literal is one constant.
+      let continued = false;
+      for (;;) {
+        const k = afterContinuation(sql, end);
+        if (k < 0) break;
+        continued = true;
+        end = skipQuoted(sql, k + 1, 39);
+        if (end < 0) return null;
+      }
+      if (!continued && end - start >= CUT_LITERAL_MIN) {
+        parts.push(sql.slice(copied, start), "''");
+        outLen += start - copied;
+        cuts.push({ at: outLen, removed: end - start - 2, value: sql.slice(start + 1, end - 1).replaceAll("''", "'") });
+        outLen += 2;
+        copied = end;
+      }
+      i = end;
+    } else {
+      i++;
+    }
+  }
+  if (cuts.length === 0) return null;
+  parts.push(sql.slice(copied));
+  return { text: parts.join(''), cuts };
+}
+
+/** The end (one past the closing quote) of a `quote`-delimited run from `i` with doubled quotes; -1 if unterminated. */
+function skipQuoted(sql: string, i: number, quote: number): number {
+  const q = String.fromCharCode(quote);
+  for (;;) {
+    const e = sql.indexOf(q, i);
+    if (e < 0) return -1;
+    if (sql.charCodeAt(e + 1) !== quote) return e + 1;
+    i = e + 2;
+  }
+}
+
+/** The end of an `E'...'` body from `i`: backslash escapes and doubled quotes; -1 if unterminated. */
+function skipEscapeString(sql: string, i: number): number {
+  const n = sql.length;
+  while (i < n) {
+    const c = sql.charCodeAt(i);
+    if (c === 92) i += 2;
+    else if (c === 39) {
+      if (sql.charCodeAt(i + 1) !== 39) return i + 1;
+      i += 2;
+    } else i++;
+  }
+  return -1;
+}
+
+/**
+ * Where a continuation literal's opening quote stands after a literal ending at `i` (scan.l's
+ * quotecontinue: white space and `--` comments holding a newline, then a quote), or -1.
+ */
+function afterContinuation(sql: string, i: number): number {
+  let newline = false;
+  const n = sql.length;
+  while (i < n) {
+    const c = sql.charCodeAt(i);
+    if (isSpace(c)) {
+      if (c === 10 || c === 13) newline = true;
+      i++;
+    } else if (c === 45 && sql.charCodeAt(i + 1) === 45) {
+      const e = sql.indexOf('\n', i);
+      if (e < 0) return -1;
+      newline = true;
+      i = e + 1;
+    } else break;
+  }
+  return newline && sql.charCodeAt(i) === 39 ? i : -1;
+}
+
+/** Keys of parse-tree nodes that hold an offset into the statement text. */
+const LOCATION_KEYS = new Set(['location', 'stmt_location', 'list_start', 'list_end', 'name_location', 'rexpr_list_start', 'rexpr_list_end']);
+
+/**
+ * Puts the cut literals back into `tree` (libpg-query's parse of `cut.text`) and moves every
+ * location to where it stands in the original text. Returns false, leaving the tree half
+ * changed, when some cut is not an `A_Const` string at its place: the caller then parses the
+ * original text.
+ */
+export function restoreLongLiterals(tree: unknown, cut: CutText): boolean {
+  const byAt = new Map<number, Cut>();
+  for (const c of cut.cuts) byAt.set(c.at, c);
+  const starts = cut.cuts.map((c) => c.at);
+  // Original offset of cut-text offset q: q plus what was removed at cuts strictly before q.
+  const prefix: number[] = [0];
+  for (const c of cut.cuts) prefix.push(prefix[prefix.length - 1]! + c.removed);
+  const orig = (q: number): number => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! < q) lo = mid + 1;
+      else hi = mid;
+    }
+    return q + prefix[lo]!;
+  };
+  let restored = 0;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const obj = node as Record<string, unknown>;
+    const k = obj['A_Const'] as { sval?: { sval?: string }; location?: number } | undefined;
+    if (k !== undefined && typeof k.location === 'number') {
+      const c = byAt.get(k.location);
+      if (c !== undefined && k.sval !== undefined && (k.sval.sval ?? '') === '') {
+        k.sval.sval = c.value;
+        byAt.delete(k.location);
+        restored++;
+      }
+    }
+    if (typeof obj['stmt_location'] === 'number' && typeof obj['stmt_len'] === 'number' && obj['stmt_len'] !== 0) {
+      const s = obj['stmt_location'] as number;
+      obj['stmt_len'] = orig(s + (obj['stmt_len'] as number)) - orig(s);
+    }
+    for (const key of Object.keys(obj)) {
+      const v = obj[key];
+      if (typeof v === 'number') {
+        if (LOCATION_KEYS.has(key) && v >= 0) obj[key] = orig(v);
+      } else if (v !== null && typeof v === 'object') walk(v);
+    }
+  };
+  walk(tree);
+  return restored === cut.cuts.length;
+}
