@@ -7,7 +7,7 @@
  * the tests compare them on random and mutated inputs.
  */
 import { VECTOR_MAX_DIM } from '../common/limits.js';
-import { shortDecimalToFloat4 } from './float.js';
+import { shortDecimalToFloat4, truncatedDecimalToFloat4 } from './float.js';
 
 /** Parsed elements of a vector whose dimension is not fixed by a typmod (copied out after). */
 const anyDimScratch = new Float32Array(VECTOR_MAX_DIM);
@@ -58,12 +58,12 @@ export class Float32Slab {
 
 /**
  * vector_in's fast path over ASCII bytes `b[start, end)`: `[x,y,...]` with no whitespace,
- * each element `[+-]digits[.digits][(e|E)[+-]digits]` (at most 15 significant digits, at most
- * 4 exponent digits) that {@link shortDecimalToFloat4} rounds exactly: the float32 strtof
- * gives (see there for the proof). `dim` > 0 requires exactly that many elements (a
+ * each element `[+-]digits[.digits][(e|E)[+-]digits]` (at most 4 exponent digits) that
+ * {@link shortDecimalToFloat4} (up to 15 significant digits) or {@link truncatedDecimalToFloat4}
+ * (more) rounds exactly: the float32 strtof gives (see there for the proofs). `dim` > 0 requires exactly that many elements (a
  * `vector(dim)` column); -1 accepts 1..16,000.
  * @returns a vector from `slab`, or null when the text needs vector_in itself (whitespace,
- *   hexadecimal, inf/nan, long mantissas, zero that is not `0`-digits, any syntax, range or
+ *   hexadecimal, inf/nan, digits the fast paths cannot decide, zero that is not `0`-digits, any syntax, range or
  *   dimension error).
  */
 export function vectorFromAscii(b: Uint8Array, start: number, end: number, dim: number, slab: Float32Slab): Float32Array | null {
@@ -80,12 +80,16 @@ export function vectorFromAscii(b: Uint8Array, start: number, end: number, dim: 
       neg = c === 45;
       c = b[++i]!;
     }
-    // Leading zeros are skipped, so `sig` counts significant digits (kept while at most 15:
-    // then mant < 10^15 is exact).
+    // Leading zeros are skipped, so `sig` counts significant digits (mant < 10^15 is exact
+    // while sig is at most 15). Past 15, `head` keeps the first 15, with `headFrac` fraction
+    // digits and `intDropped` integer digits dropped after them (truncatedDecimalToFloat4).
     let mant = 0;
     let sig = 0;
     let digits = 0;
     let fracDigits = 0;
+    let head = 0;
+    let headFrac = 0;
+    let intDropped = 0;
     while (c === 48) {
       digits++;
       c = b[++i]!;
@@ -93,6 +97,8 @@ export function vectorFromAscii(b: Uint8Array, start: number, end: number, dim: 
     while (c >= 48 && c <= 57) {
       mant = mant * 10 + (c - 48);
       sig++;
+      if (sig <= 15) head = mant;
+      else intDropped++;
       c = b[++i]!;
     }
     if (c === 46 /* . */) {
@@ -108,11 +114,15 @@ export function vectorFromAscii(b: Uint8Array, start: number, end: number, dim: 
         mant = mant * 10 + (c - 48);
         sig++;
         fracDigits++;
+        if (sig <= 15) {
+          head = mant;
+          headFrac = fracDigits;
+        }
         c = b[++i]!;
       }
     }
     digits += sig;
-    if (digits === 0 || sig > 15) return null;
+    if (digits === 0) return null;
     let exp = 0;
     if ((c | 0x20) === 0x65 /* e */) {
       c = b[++i]!;
@@ -135,7 +145,7 @@ export function vectorFromAscii(b: Uint8Array, start: number, end: number, dim: 
     if (mant === 0) {
       f = 0;
     } else {
-      f = shortDecimalToFloat4(mant, exp - fracDigits);
+      f = sig <= 15 ? shortDecimalToFloat4(mant, exp - fracDigits) : truncatedDecimalToFloat4(head, exp - headFrac + intDropped);
       if (f !== f) return null;
     }
     if (n === cap) return null;

@@ -11,10 +11,12 @@ import assert from 'node:assert/strict';
 import { oracleForFile } from '../support/pglite.js';
 import { SEED } from '../support/seed.js';
 import { Prng } from '../../src/common/prng.js';
-import { parseVector, formatVector, vectorRecv } from '../../src/types/vector.js';
+import { formatVector, vectorRecv } from '../../src/types/vector.js';
 import { Float32Slab, vectorFromAscii, vectorFromSend } from '../../src/types/vector_bytes.js';
 import { integerFromAscii, parseInteger } from '../../src/types/int.js';
-import { shortDecimalToFloat4 } from '../../src/types/float.js';
+import { scanBracketList } from '../../src/types/text_input.js';
+import { VECTOR_MAX_DIM } from '../../src/common/limits.js';
+import { shortDecimalToFloat4, truncatedDecimalToFloat4 } from '../../src/types/float.js';
 import { CopyLineReader, COPY_TEXT_DEFAULT, type CopyField } from '../../src/types/copy_text.js';
 import { CopyTextByteReader } from '../../src/types/copy_text_bytes.js';
 
@@ -31,10 +33,12 @@ function fast(text: string, dim: number): Float32Array | null {
   return vectorFromAscii(b, 0, b.length, dim, slab);
 }
 
-/** parseVector's result or its error as comparable data. */
+/** vector_in's general loop (parseVector itself tries vectorFromAscii first). */
 function general(text: string, typmod: number): Float32Array | string {
   try {
-    return parseVector(text, typmod);
+    const x = scanBracketList(text, 'vector', VECTOR_MAX_DIM).slice();
+    if (typmod !== -1 && x.length !== typmod) return `22000 expected ${typmod} dimensions, not ${x.length}`;
+    return x;
   } catch (e) {
     return `${(e as { code: string }).code} ${(e as Error).message}`;
   }
@@ -116,6 +120,46 @@ test('shortDecimalToFloat4: the exact nearest float32 for mantissas up to 15 dig
   assert.ok(decided > 15000, `the fast path decided only ${decided} of 20000`);
 });
 
+test('truncatedDecimalToFloat4: the exact nearest float32 for 16 to 25 significant digits, or a refusal', () => {
+  const rnd = rng(SEED + 3);
+  let decided = 0;
+  try {
+    for (let i = 0; i < 20000; i++) {
+      // Printed doubles (17 digits) and longer client output, and decimals built to sit right
+      // next to a float32 midpoint, where the dropped digits decide.
+      let m: bigint;
+      let scale: number;
+      if (i % 4 === 3) {
+        const a = new Float32Array([(rnd(2000000) - 1000000) / (1 + rnd(1000))]);
+        const u = new Uint32Array(a.buffer);
+        const g = new Float32Array(new Uint32Array([u[0]! + 1]).buffer);
+        const mid = Math.abs((a[0]! + g[0]!) / 2);
+        if (mid === 0) continue;
+        const [d, e] = mid.toExponential().split('e');
+        const text = d!.replace('.', '').padEnd(18, '0');
+        const bump = BigInt(rnd(3)) - 1n; // just below, at or just above the midpoint
+        m = BigInt(text) * 1000n + bump;
+        scale = Number(e) - (text.length + 3 - 1);
+      } else {
+        const digits = 16 + rnd(10);
+        m = BigInt(1 + rnd(9));
+        for (let k = 1; k < digits; k++) m = m * 10n + BigInt(rnd(10));
+        scale = rnd(40) - 22 - (digits - 15);
+      }
+      const text = m.toString();
+      const head = Number(text.slice(0, 15));
+      const f = truncatedDecimalToFloat4(head, scale + text.length - 15);
+      if (f !== f) continue;
+      decided++;
+      assert.equal(f, nearestFloat32(m, scale), `${m}e${scale}`);
+    }
+  } catch (e) {
+    console.error(`truncatedDecimalToFloat4 test failed with seed ${SEED}`);
+    throw e;
+  }
+  assert.ok(decided > 14000, `the truncated path decided only ${decided} of 20000`);
+});
+
 test('vectorFromAscii: elements round to the float32 PostgreSQL picks (PGlite), and agree with vector_in', async () => {
   const oracle = await oracleForFile();
   const rnd = rng(SEED + 1);
@@ -127,7 +171,7 @@ test('vectorFromAscii: elements round to the float32 PostgreSQL picks (PGlite), 
     if (shape === 0) values.push(`${sign}${digits(1 + rnd(8))}.${digits(rnd(10))}`);
     else if (shape === 1) values.push(`${sign}${digits(1 + rnd(12))}e${['', '-', '+'][rnd(3)]}${rnd(26)}`);
     else if (shape === 2) values.push(`${sign}0.${'0'.repeat(rnd(6))}${digits(1 + rnd(16))}`);
-    else if (shape === 3) values.push(`${sign}.${digits(1 + rnd(7))}E${rnd(2) ? '-' : ''}${rnd(5)}`);
+    else if (shape === 3) values.push(rnd(2) ? `${sign}.${digits(1 + rnd(7))}E${rnd(2) ? '-' : ''}${rnd(5)}` : `${sign}${digits(1 + rnd(3))}.${digits(14 + rnd(10))}`);
     else {
       const f = new Float32Array([(rnd(2000000) - 1000000) / (1 + rnd(1000))]);
       const u = new Uint32Array(f.buffer);

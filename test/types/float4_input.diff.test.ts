@@ -10,6 +10,8 @@ import { oracleForFile } from '../support/pglite.js';
 import { SEED } from '../support/seed.js';
 import { Prng } from '../../src/common/prng.js';
 import { parseVector, formatVector } from '../../src/types/vector.js';
+import { scanBracketList } from '../../src/types/text_input.js';
+import { VECTOR_MAX_DIM } from '../../src/common/limits.js';
 
 test('vector input parses random decimals to the float32 PostgreSQL picks', async () => {
   const oracle = await oracleForFile();
@@ -39,6 +41,8 @@ test('vector input parses random decimals to the float32 PostgreSQL picks', asyn
       const lit = `[${values.slice(i, i + 100).join(',')}]`;
       const want = await oracle.text(`'${lit}'::vector`);
       assert.equal(formatVector(parseVector(lit)), want, lit);
+      // vector_in's general loop too (parseVector takes the byte fast path where it can).
+      assert.equal(formatVector(scanBracketList(` ${lit}`, 'vector', VECTOR_MAX_DIM)), want, lit);
     }
   } catch (e) {
     console.error(`float4 input test failed with seed ${SEED}`);
