@@ -11,7 +11,7 @@
 import { zoneSetting, zoneSettingErrorDetail } from '../types/timezone_setting.js';
 import { UTC_ZONE, type TimeZone } from '../types/timezone.js';
 import type { GucDef, GucReader, GucValue } from '../common/guc.js';
-import { PgError, SQLSTATE } from '../common/errors.js';
+import { PgError, SQLSTATE, pgErr } from '../common/errors.js';
 import { assert } from '../common/assert.js';
 import { defaultArenaLimitBytes } from '../kernels/arena.js';
 import { formatG as formatCG } from '../types/float.js';
@@ -503,6 +503,9 @@ export function parseGucValue(def: GucDef, text: string): GucValue {
     case 'bool': {
       const b = parseBool(text);
       if (b === null) throw new PgError(SQLSTATE.invalid_parameter_value, `parameter "${def.name}" requires a Boolean value`);
+      // The parser reads '...' with backslashes as written (standard strings) whatever the
+      // setting says, so `off` would read '\n' differently from PostgreSQL: refused, not ignored.
+      if (def.name === 'standard_conforming_strings' && !b) throw pgErr.featureNotSupported('standard_conforming_strings = off');
       return b;
     }
     case 'enum': {
@@ -526,8 +529,25 @@ export function parseGucValue(def: GucDef, text: string): GucValue {
       if (def.name === 'DateStyle' && !/^\s*iso\s*(,\s*(mdy|dmy|ymd|us|european|noneuropean|german)\s*)?$/i.test(text)) {
         throw new PgError(SQLSTATE.feature_not_supported, `DateStyle "${text}" is not supported: vecgres prints dates in the ISO style`);
       }
+      if (def.name === 'application_name') return cleanApplicationName(text);
       return text;
   }
+}
+
+/**
+ * application_name as PostgreSQL keeps it: cut to NAMEDATALEN - 1 (63) bytes without splitting
+ * a character, then every byte outside printable ASCII written `\xNN` (pg_clean_ascii).
+ */
+function cleanApplicationName(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  let end = Math.min(bytes.length, 63);
+  while (end < bytes.length && end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  let out = '';
+  for (let i = 0; i < end; i++) {
+    const b = bytes[i]!;
+    out += b >= 32 && b <= 126 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return out;
 }
 
 /** SHOW text of a value. */

@@ -86,6 +86,19 @@ test('invalid settings are rejected with PostgreSQL messages', async () => {
   }
 });
 
+test('standard_conforming_strings = off is refused (0A000), not ignored: the parser reads backslashes as written', async () => {
+  // PostgreSQL would read 'a\\b' as a\b after it; vecgres' parser cannot, so the answer would differ.
+  await assert.rejects(db.query('SET standard_conforming_strings = off'), (e: { code: string; message: string }) => {
+    assert.equal(e.code, '0A000');
+    assert.match(e.message, /standard_conforming_strings = off/);
+    return true;
+  });
+  await db.query('SET standard_conforming_strings = on');
+  assert.equal(await show('standard_conforming_strings'), 'on');
+  assert.equal((await db.query<{ t: string }>("SELECT 'a\\b' AS t")).rows[0]!.t, 'a\\b');
+  await db.query('RESET standard_conforming_strings');
+});
+
 test('pg_settings lists the HNSW settings as pgvector declares them', async () => {
   const sql = "SELECT name, setting, vartype, min_val, max_val, boot_val, short_desc FROM pg_settings WHERE name = 'hnsw.ef_search' OR name = 'hnsw.iterative_scan' ORDER BY name";
   const want = await oracle.query(sql);

@@ -68,6 +68,14 @@ test('pg_stat_activity: the session sees itself active, running this query, in a
     `SELECT txid_current() > 0 AS t`,
     `SELECT state, xact_start = now() AS same_start, backend_xid IS NOT NULL AS has_xid FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
     `COMMIT`,
+    // PostgreSQL keeps at most 63 bytes, cut between characters, and writes bytes outside
+    // printable ASCII as \xNN (pg_clean_ascii).
+    `SELECT length(set_config('application_name', repeat('x', 100), false)) AS a, length(set_config('application_name', repeat('x', 63) || chr(9), false)) AS b`,
+    `SELECT set_config('application_name', repeat('é', 40), false) AS a`,
+    `SELECT set_config('application_name', 'a' || chr(9) || 'b' || chr(127) || '☃', false) AS a`,
+    `SET application_name = 'ü'`,
+    `SHOW application_name`,
+    `SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()`,
     `RESET application_name`,
     `SELECT state, wait_event FROM pg_catalog.pg_stat_activity WHERE pid = pg_backend_pid()`,
   ]);
