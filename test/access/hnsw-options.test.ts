@@ -3,15 +3,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { hnswAm } from '../../src/access/hnsw/index.js';
 import { parsePgInt } from '../../src/access/shared/reloptions.js';
 import { PgError } from '../../src/common/errors.js';
+import { startPglite } from '../support/pglite_start.js';
 
 let pg: PGlite;
 
 before(async () => {
-  pg = await PGlite.create({ extensions: { vector } });
+  pg = await startPglite();
   await pg.exec('CREATE EXTENSION vector; CREATE TABLE t (id int, v vector(3))');
 });
 

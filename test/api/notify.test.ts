@@ -9,15 +9,15 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Vecgres } from '../../src/index.js';
 import { VecgresWorker } from '../../src/worker/vecgres_worker.js';
+import { startPglite } from '../support/pglite_start.js';
 
-const lite = await PGlite.create();
+const lite = await startPglite({ extensions: {} });
 const db = await Vecgres.create();
 const worker = await VecgresWorker.create();
 after(async () => {

@@ -5,10 +5,9 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres, type ParserOptions, type SerializerOptions } from '../../src/index.js';
 import { normalize } from '../support/sql_pair.js';
+import { startPglite } from '../support/pglite_start.js';
 
 /** A point, the custom object the serializers below turn into a vector's text. */
 class Point {
@@ -27,7 +26,7 @@ const dbSerializers: SerializerOptions = {
   [VECTOR_OID]: (p: Point | number[]) => (p instanceof Point ? `[${p.x},${p.y}]` : JSON.stringify(p)),
 };
 
-const lite = await PGlite.create({ extensions: { vector }, parsers: dbParsers, serializers: dbSerializers });
+const lite = await startPglite({ parsers: dbParsers, serializers: dbSerializers });
 const db = await Vecgres.create({ parsers: dbParsers, serializers: dbSerializers });
 after(async () => {
   await db.close();
@@ -86,7 +85,7 @@ test('parsers get the text PostgreSQL prints and the type OID, per query over pe
 test("the database's parsers reach array elements (not the query's), as PGlite's", async () => {
   const seen = (tag: string) => (v: string, oid?: number): string => `${tag}(${v},${String(oid)})`;
   const parsers: ParserOptions = { 16: seen('bool'), 21: seen('int2'), 23: seen('int4'), 25: seen('text'), 700: seen('float4'), 701: seen('float8'), 1700: seen('numeric'), 1043: seen('varchar'), 20: seen('int8'), 1184: seen('tstz'), 2950: seen('uuid') };
-  const pl = await PGlite.create({ extensions: { vector }, parsers });
+  const pl = await startPglite({ parsers });
   const vg = await Vecgres.create({ parsers });
   try {
     await pl.exec('CREATE EXTENSION vector');

@@ -8,13 +8,13 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
 import type { VecgresApi, VecgresSession } from '../../src/index.js';
 import type { PgError } from '../../src/common/errors.js';
 import { Prng } from '../../src/common/prng.js';
 import { API_IMPLS } from '../support/api_impls.js';
+import { startPglite } from '../support/pglite_start.js';
 
-const pg = await PGlite.create();
+const pg = await startPglite({ extensions: {} });
 after(() => pg.close());
 
 type Note = { severity: string; code: string; message: string };

@@ -6,13 +6,13 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
 import * as pgTemplate from '@electric-sql/pglite/template';
 import { sql, query, identifier, raw } from '../../src/index.js';
 import { API_IMPLS } from '../support/api_impls.js';
 import { normalize } from '../support/sql_pair.js';
+import { startPglite } from '../support/pglite_start.js';
 
-const pg = await PGlite.create();
+const pg = await startPglite({ extensions: {} });
 after(() => pg.close());
 // Every database opens before the first test is declared: a top-level await between tests
 // would let the runner finish (and run the after hooks) before the later tests exist.

@@ -6,14 +6,14 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
 import { Parser } from 'pg-protocol/dist/parser.js';
 import { BackendWriter } from '../../src/protocol/backend.js';
 import { PgError, type Severity } from '../../src/common/errors.js';
 import { bytes } from './helpers.js';
+import { startPglite } from '../support/pglite_start.js';
 
-const pg = await PGlite.create();
+const pg = await startPglite({ extensions: {} });
 after(() => pg.close());
 
 /** Splits a backend byte stream into whole messages. */

@@ -6,12 +6,12 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
 import { Parser } from 'pg-protocol/dist/parser.js';
 import { bytes, decodeAll, int16, int32, msg } from './helpers.js';
+import { startPglite } from '../support/pglite_start.js';
 
-const pg = await PGlite.create();
+const pg = await startPglite({ extensions: {} });
 after(() => pg.close());
 
 /** The first ErrorResponse PostgreSQL answers to `input` followed by Sync, or null. */

@@ -7,14 +7,14 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { PGlite } from '@electric-sql/pglite';
 import { buildScramSecret, parseScramSecret, ScramExchange, scramVerifyPlainPassword } from '../../src/protocol/scram.js';
 import { md5Secret } from '../../src/protocol/auth.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const require = createRequire(import.meta.url);
 const sasl = require('pg/lib/crypto/sasl.js');
 
-const pg = await PGlite.create();
+const pg = await startPglite({ extensions: {} });
 after(() => pg.close());
 
 // ASCII (with a control character, kept as is), characters SASLprep maps (NFKC, non-ASCII

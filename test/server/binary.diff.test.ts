@@ -11,11 +11,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { startServer } from './helpers.js';
 import { vectorSend } from '../../src/types/vector.js';
+import { startPglite } from '../support/pglite_start.js';
 
 function be32(v: number): Buffer {
   const b = Buffer.alloc(4);
@@ -264,7 +263,7 @@ function pipeline(...sqls: string[]): Buffer {
 }
 
 test('binary wire format: byte for byte against PGlite + pgvector behind pglite-socket', async () => {
-  const pglite = await PGlite.create({ extensions: { vector } });
+  const pglite = await startPglite();
   await pglite.exec('CREATE EXTENSION vector');
   const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
   await socketServer.start();

@@ -10,9 +10,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serialize } from 'pg-protocol';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { overPgliteSocket, overVecgresServer, withRawConn, type RawConn } from './raw_conn.js';
+import { startPglite } from '../support/pglite_start.js';
 
 /** Parse, Bind with text parameters, Describe, Execute, Sync. */
 function extended(sql: string, params: (string | null)[]): Buffer[] {
@@ -57,7 +56,7 @@ async function conversation(c: RawConn): Promise<string[][]> {
 // pglite-socket answers the startup packet itself and drops its settings: only the native
 // server is asked with extra_float_digits in it.
 test('Bind errors, message by message, as PostgreSQL 18 (PGlite)', async () => {
-  const pglite = await PGlite.create({ extensions: { vector } });
+  const pglite = await startPglite();
   await pglite.exec('CREATE EXTENSION vector');
   const expected = await overPgliteSocket(pglite, conversation);
   const actual = await overVecgresServer({}, conversation);

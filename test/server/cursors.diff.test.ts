@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serialize } from 'pg-protocol';
-import { PGlite } from '@electric-sql/pglite';
 import { overPgliteSocket, overVecgresServer, type RawConn } from './raw_conn.js';
+import { startPglite } from '../support/pglite_start.js';
 
 /** Parse, Bind, Describe (statement and portal), Execute (at most `rows`, 0 all), Sync. */
 function extended(sql: string, rows = 0): Buffer[] {
@@ -71,7 +71,7 @@ async function conversation(c: RawConn): Promise<string[][]> {
 }
 
 test('cursors over the simple and the extended protocol, as PostgreSQL 18 (PGlite)', async () => {
-  const pglite = await PGlite.create();
+  const pglite = await startPglite({ extensions: {} });
   const expected = await overPgliteSocket(pglite, conversation);
   const actual = await overVecgresServer({}, conversation);
   assert.deepEqual(actual, expected);

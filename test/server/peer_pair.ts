@@ -4,10 +4,9 @@
  * notices as `severity code message`.
  */
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { startServer } from './helpers.js';
+import { startPglite } from '../support/pglite_start.js';
 
 export interface PeerPair {
   theirs: pg.Client;
@@ -20,7 +19,7 @@ export interface PeerPair {
 
 /** Starts both servers and connects a client to each; `setupSql` runs on PGlite before it listens. */
 export async function connectPeerPair(setupSql?: string): Promise<PeerPair> {
-  const pglite = await PGlite.create({ extensions: { vector } });
+  const pglite = await startPglite();
   if (setupSql !== undefined) await pglite.exec(setupSql);
   const socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
   await socketServer.start();

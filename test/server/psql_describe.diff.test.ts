@@ -15,9 +15,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { startServer, PASSWORD, type TestServer } from './helpers.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const PSQL = existsSync('/usr/bin/psql') ? '/usr/bin/psql' : undefined;
 const SCHEMA = [
@@ -70,7 +70,7 @@ let ours: TestServer;
 
 before(async () => {
   if (PSQL === undefined) return;
-  pglite = await PGlite.create({ extensions: { vector } });
+  pglite = await startPglite();
   await pglite.exec(SCHEMA);
   socketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
   await socketServer.start();

@@ -11,11 +11,11 @@ import assert from 'node:assert/strict';
 import { openSqlPair, reportMismatches, normalize } from '../support/sql_pair.js';
 import { Prng } from '../../src/common/prng.js';
 import { SEED } from '../support/seed.js';
-import { PGlite } from '@electric-sql/pglite';
 import { loadCopyScript } from '../support/dump_load.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Vecgres } from '../../src/index.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const { db, oracle, same, both, check } = await openSqlPair();
 
@@ -156,7 +156,7 @@ test('UPDATE and DELETE through array expressions; B-tree index on an array colu
 
 test('COPY of array columns in text, CSV and binary, byte for byte', async () => {
   // The shared oracle's results carry no blob: COPY runs on a PGlite of its own.
-  const pg = await PGlite.create();
+  const pg = await startPglite({ extensions: {} });
   try {
     await pg.exec(TABLE);
     await pg.exec(`INSERT INTO docs VALUES ${ROWS.join(', ')}`);
@@ -197,7 +197,7 @@ test('ALTER TABLE and CREATE TABLE AS with array columns', async () => {
 });
 
 test('vecgres dump writes array columns; the dump loads into PostgreSQL with the same rows', async () => {
-  const pg = await PGlite.create();
+  const pg = await startPglite({ extensions: {} });
   try {
     for (const inserts of [false, true]) {
       const chunks: string[] = [];
@@ -317,7 +317,7 @@ test('the planner estimates @>, <@ and && over an array column as PostgreSQL doe
  */
 test('a pg_dump script with array columns and comments loads as into PostgreSQL', async () => {
   const script = readFileSync(join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'pg_dump15_arrays_comments.sql'), 'utf8');
-  const pg = await PGlite.create();
+  const pg = await startPglite({ extensions: {} });
   const v = await Vecgres.create();
   try {
     await loadCopyScript(pg, script.split('\n').filter((l) => !/^\\(restrict|unrestrict)\b/.test(l)).join('\n'));

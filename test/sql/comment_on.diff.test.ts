@@ -7,12 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSqlPair, normalize } from '../support/sql_pair.js';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { loadCopyScript } from '../support/dump_load.js';
 import { Vecgres } from '../../src/index.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const { db, same, both } = await openSqlPair();
 
@@ -75,7 +74,7 @@ test('vecgres dump writes the comments; they load into PostgreSQL', async () => 
   assert.match(script, /-- Name: TABLE docs; Type: COMMENT; Schema: public; Owner: -\n--\n\nCOMMENT ON TABLE public\.docs IS 'Documents, one per source ''file''\.';/);
   assert.match(script, /COMMENT ON COLUMN public\.docs\.doc_id IS 'key';/);
   assert.match(script, /CREATE INDEX docs_e ON public\.docs USING hnsw \(embedding vector_l2_ops\);\n+--\n-- Name: INDEX docs_e; Type: COMMENT; Schema: public; Owner: -\n--\n\nCOMMENT ON INDEX public\.docs_e IS 'HNSW, l2';/);
-  const pg = await PGlite.create({ extensions: { vector } });
+  const pg = await startPglite();
   try {
     await loadCopyScript(pg, script);
     const q = `SELECT obj_description('docs'::regclass, 'pg_class') AS t, col_description('docs'::regclass, 1) AS c1, col_description('docs'::regclass, 3) AS c3,

@@ -7,14 +7,13 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
 import { normalize } from '../support/sql_pair.js';
 import { SEED } from '../support/seed.js';
 import { Prng } from '../../src/common/prng.js';
+import { startPglite } from '../support/pglite_start.js';
 
-const pg = await PGlite.create({ extensions: { vector } });
+const pg = await startPglite();
 await pg.exec('CREATE EXTENSION vector');
 const db = await Vecgres.create();
 after(async () => {

@@ -6,9 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
+import { startPglite } from '../support/pglite_start.js';
 
 /** A binary COPY stream of one tuple of one field. */
 function copyBlob(field: Buffer): Blob {
@@ -51,7 +50,7 @@ async function run(db: { query: (sql: string, params: unknown[], opts: { blob: B
 }
 
 test('binary COPY refuses a pgvector field with bytes past its value, as PostgreSQL does', async () => {
-  const peer = await PGlite.create({ extensions: { vector } });
+  const peer = await startPglite();
   const db = await Vecgres.create();
   try {
     await peer.exec('CREATE EXTENSION vector');

@@ -7,10 +7,10 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
 import { Vecgres } from '../../src/index.js';
+import { startPglite } from '../support/pglite_start.js';
 
-const pg = await PGlite.create();
+const pg = await startPglite({ extensions: {} });
 const db = await Vecgres.create();
 after(async () => {
   await db.close();

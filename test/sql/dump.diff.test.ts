@@ -23,7 +23,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Vecgres } from '../../src/index.js';
 import { VecgresServer } from '../../src/server/server.js';
@@ -32,6 +31,7 @@ import { DUMP_PRELUDE } from '../../src/sql/dump/dump.js';
 import { copyTextField, copyTextFieldParse } from '../../src/types/copy_text.js';
 import { SEED } from '../support/seed.js';
 import { loadCopyScript } from '../support/dump_load.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.js');
 const DIM = 8;
@@ -334,11 +334,11 @@ await db.exec('SET enable_indexscan = off');
 test('the COPY dump loads into PGlite + pgvector: same rows, exact k-NN results, pg_indexes and sequences', async () => {
   assert.match(copyDump, /^COPY public\.docs \(id, embedding, h, s, free, title, /m);
   assert.ok(!copyDump.includes('uncommitted'), 'an uncommitted row was dumped');
-  const peer = await PGlite.create({ extensions: { vector } });
+  const peer = await startPglite();
   try {
     await loadCopyScript(peer, copyDump);
     // Every index is the one PostgreSQL builds from the original CREATE INDEX.
-    const direct = await PGlite.create({ extensions: { vector } });
+    const direct = await startPglite();
     try {
       await direct.exec('CREATE EXTENSION vector');
       for (const st of SCHEMA) await direct.exec(st);
@@ -360,7 +360,7 @@ test('the --inserts dump loads with psql -f (through pglite-socket) and gives th
   // Generated columns: DEFAULT in the rows (the load computes them), the expression in the schema.
   assert.match(insertDump, /^INSERT INTO public\.defaults_t VALUES \(1, -1, 9, [\s\S]*?, DEFAULT, DEFAULT\);$/m);
   assert.match(insertDump, /^ {4}g integer GENERATED ALWAYS AS \(\(\(h \* j\) \+ id\)\) STORED,$/m);
-  const peer = await PGlite.create({ extensions: { vector } });
+  const peer = await startPglite();
   const server = new PGLiteSocketServer({ db: peer, port: 0, host: '127.0.0.1' });
   await server.start();
   const dir = mkdtempSync(join(tmpdir(), 'vecgres-dump-'));
@@ -427,7 +427,7 @@ test('vecgres dump --host of a running server writes the same script as the dump
 });
 
 test('vecgres dump --host refuses a server that is not vecgres, and a dump given both --data and --host', async () => {
-  const peer = await PGlite.create({ extensions: { vector } });
+  const peer = await startPglite();
   const server = new PGLiteSocketServer({ db: peer, port: 0, host: '127.0.0.1' });
   await server.start();
   try {
@@ -459,7 +459,7 @@ test('the pg_dump prelude runs on vecgres', async () => {
 });
 
 test('a text parameter with a NUL character is refused as PostgreSQL refuses it, so no dump can hold one', async () => {
-  const peer = await PGlite.create();
+  const peer = await startPglite({ extensions: {} });
   try {
     for (const [sql, params] of [['SELECT $1::text AS t', ['x\u0000y']], ['SELECT $1::text[] AS t', [['a', 'b\u0000']]]] as const) {
       const theirs = await peer.query(sql, [...params]).then(() => 'ok', (e: { code: string; message: string }) => `${e.code} ${e.message}`);
@@ -544,8 +544,8 @@ test('vecgres dump (the command): -f FILE, --inserts to stdout, --table, and an 
 
 test('regclass values are dumped as relation names, so they name the same relations where the dump loads', async () => {
   const src = await Vecgres.create();
-  const peer = await PGlite.create({ extensions: { vector } });
-  const peerInserts = await PGlite.create({ extensions: { vector } });
+  const peer = await startPglite();
+  const peerInserts = await startPglite();
   try {
     await src.exec("CREATE TABLE target_items (id int); CREATE TABLE refs (id int, c regclass, p regproc, s regclass); INSERT INTO refs VALUES (1, 'target_items', 'now', 'pg_class'), (2, NULL, NULL, NULL)");
     let copy = '';
@@ -568,8 +568,8 @@ test('regclass values are dumped as relation names, so they name the same relati
 
 test('NOT NULL constraints keep their names through a dump: named, renamed, and after RENAME of the table or column', async () => {
   const src = await Vecgres.create();
-  const direct = await PGlite.create({ extensions: { vector } });
-  const peer = await PGlite.create({ extensions: { vector } });
+  const direct = await startPglite();
+  const peer = await startPglite();
   const back = await Vecgres.create();
   try {
     const schema = [

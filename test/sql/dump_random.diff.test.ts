@@ -10,12 +10,11 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
 import { Prng } from '../../src/common/prng.js';
 import { SEED } from '../support/seed.js';
 import { loadCopyScript } from '../support/dump_load.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const ROUNDS = Number(process.env['VECGRES_DUMP_ROUNDS'] ?? 8);
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -101,7 +100,7 @@ function stamp(x: Prng): string {
 }
 
 const db = await Vecgres.create();
-const peer = await PGlite.create({ extensions: { vector } });
+const peer = await startPglite();
 // vecgres computes in UTC (other zones are 0A000): the loaded copy prints timestamptz in UTC too.
 await peer.exec("SET TimeZone = 'UTC'");
 after(async () => {

@@ -7,11 +7,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { readControl, writeControl } from '../../src/storage/checkpoint.js';
+import { startPglite } from '../support/pglite_start.js';
 
 interface Outcome {
   rows?: unknown;
@@ -31,7 +30,7 @@ const PG_EXTENSION = 'SELECT extname::text AS name, extversion FROM pg_extension
 
 /** Runs `script` statement by statement on a fresh PGlite and a fresh vecgres database; returns the differences. */
 async function compare(script: readonly string[]): Promise<string[]> {
-  const pg = await PGlite.create({ extensions: { vector } });
+  const pg = await startPglite();
   const db = await Vecgres.create();
   const diffs: string[] = [];
   try {

@@ -8,9 +8,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
 import { openSqlPair, reportMismatches, normalize } from '../support/sql_pair.js';
 import { Prng } from '../../src/common/prng.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const pair = await openSqlPair();
 const { db, check, same, both } = pair;
@@ -93,7 +93,7 @@ test('a prepared statement with a cast of a constant prints with the setting of 
 
 test('COPY TO prints real and double precision with the session setting, byte for byte', async () => {
   // The shared oracle's results carry no blob: COPY runs on a PGlite of its own.
-  const pg = await PGlite.create();
+  const pg = await startPglite({ extensions: {} });
   try {
     const setup = "CREATE TABLE fl (i int, d float8, r real, a float8[]); INSERT INTO fl VALUES (1, 1.0/3, 1.0/3, '{0.1,2.5,NaN}'), (2, '-0', 'Infinity', NULL), (3, 1e-7, 123456.789, '{1e300}')";
     await pg.exec(setup);

@@ -6,10 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
 import { IMPLICIT_TXN_SCRIPTS, IMPLICIT_TXN_SETUP, IMPLICIT_TXN_STATE } from '../support/implicit_txn_cases.js';
+import { startPglite } from '../support/pglite_start.js';
 
 interface Runner {
   exec(sql: string, opts: { onNotice: (n: { severity?: string; code?: string; message: string }) => void }): Promise<{ rows: unknown[] }[]>;
@@ -32,7 +31,7 @@ async function outcome(db: Runner, sql: string): Promise<unknown> {
 }
 
 test('multi-statement exec: one implicit transaction, as PGlite', async () => {
-  const pglite = await PGlite.create({ extensions: { vector } });
+  const pglite = await startPglite();
   const db = await Vecgres.create();
   try {
     await pglite.exec('CREATE EXTENSION vector');

@@ -4,12 +4,11 @@
 // and VACUUM after the build, filtered queries returning LIMIT rows, EXPLAIN and progress.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { Prng } from '../../src/common/prng.js';
 import { Vecgres } from '../../src/index.js';
 import type { PgError } from '../../src/common/errors.js';
 import { openSqlPair } from '../support/sql_pair.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const SEED = Number(process.env['VECGRES_SEED'] ?? 1212);
 const { db, both, same, oracle } = await openSqlPair();
@@ -157,7 +156,7 @@ test('option and opclass errors as pgvector', async () => {
 });
 
 test("CREATE INDEX on an empty or tiny table: pgvector's NOTICE, and the index works", async () => {
-  const pg = await PGlite.create({ extensions: { vector } });
+  const pg = await startPglite();
   after(() => pg.close());
   await pg.exec('CREATE EXTENSION vector');
   const notices: PgError[] = [];

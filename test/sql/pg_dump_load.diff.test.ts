@@ -36,11 +36,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
 import { loadCopyScript } from '../support/dump_load.js';
 import { normalize, failureOutcome } from '../support/sql_pair.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const FIXTURE = readFileSync(join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'pg_dump15_pgvector.sql'), 'utf8');
 
@@ -75,7 +74,7 @@ const PROBES = [
 test('a PostgreSQL 15 pg_dump script of a pgvector database loads with db.exec and answers as PostgreSQL', async () => {
   const db = await Vecgres.create();
   after(() => db.close());
-  const peer = await PGlite.create({ extensions: { vector } });
+  const peer = await startPglite();
   after(() => peer.close());
   // PGlite's exec takes neither psql meta-commands nor inline COPY data: as psql, leave the
   // former out and send each COPY block's lines as its data.
@@ -112,7 +111,7 @@ test('vecgres dump writes sequences as pg_dump does: a loaded dump of the loaded
   const script = chunks.join('');
   assert.match(script, /CREATE SEQUENCE public\.down_seq\n {4}AS smallint\n {4}START WITH 60\n {4}INCREMENT BY -3\n {4}MINVALUE -300\n {4}MAXVALUE 90\n {4}CACHE 4\n {4}CYCLE;\n/);
   assert.match(script, /SELECT pg_catalog\.setval\('public\.fresh_seq', 7, false\);/);
-  const peer = await PGlite.create({ extensions: { vector } });
+  const peer = await startPglite();
   after(() => peer.close());
   await loadCopyScript(peer, script);
   await peer.exec('RESET search_path');

@@ -22,9 +22,8 @@ import { SEED } from '../support/seed.js';
 import { Rng } from '../support/random_query/rng.js';
 import { generateSchema } from '../support/random_query/schema.js';
 import { SINGLE_TABLE_CLASSES } from '../support/random_query/generate.js';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { formatReport, oracleUnderTest, probeCapabilities, runRandomQueries, schemaSql, subSeed, vecgresUnderTest } from '../support/random_query/run.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const env = process.env;
 const seed = env['VECGRES_RANDOM_SEED'] !== undefined ? Number(env['VECGRES_RANDOM_SEED']) >>> 0 : SEED;
@@ -51,7 +50,7 @@ const selfCheck = env['VECGRES_RANDOM_SELFCHECK'] === '1';
 
 test(`random queries agree with PostgreSQL + pgvector (seed ${seed}, ${queries} queries${selfCheck ? ', generator self-check' : ''})`, async () => {
   const vecgres = selfCheck ? null : await Vecgres.create();
-  const second = selfCheck ? await PGlite.create({ extensions: { vector } }) : null;
+  const second = selfCheck ? await startPglite() : null;
   if (second !== null) {
     await second.exec('CREATE EXTENSION vector');
     await second.exec('SET enable_hashjoin = off; SET enable_mergejoin = off; SET enable_hashagg = off; SET enable_indexscan = off; SET enable_bitmapscan = off; SET enable_material = off; SET enable_memoize = off');

@@ -9,9 +9,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
 import { openSqlPair, normalize } from '../support/sql_pair.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const { check, both } = await openSqlPair();
 await both('CREATE TABLE items (id int PRIMARY KEY, e vector(2))');
@@ -101,7 +101,7 @@ test('reg* names as parameters: untyped, cast, typed by the column, arrays, erro
   ]);
 });
 
-const pg = await PGlite.create({ extensions: { vector } });
+const pg = await startPglite();
 await pg.exec('CREATE EXTENSION vector');
 const db = await Vecgres.create();
 await db.exec('CREATE EXTENSION vector');

@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import { Vecgres } from '../../src/index.js';
 import { MemoryFs } from '../../src/storage/fs_memory.js';
 import { FaultyFs } from '../../src/storage/fs_faulty.js';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { openSqlPair } from '../support/sql_pair.js';
 import { loadCopyScript } from '../support/dump_load.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const { db, oracle, same, both } = await openSqlPair();
 
@@ -170,7 +169,7 @@ test('a dump after SET SCHEMA and ALTER SCHEMA RENAME loads into PostgreSQL with
     INSERT INTO d3.dt (v, n) VALUES ('c', 3)`);
   let script = '';
   db.dump((c) => (script += c));
-  const peer = await PGlite.create({ extensions: { vector } });
+  const peer = await startPglite();
   try {
     await loadCopyScript(peer, script);
     for (const q of [...CATALOG, 'SELECT id, v, n, i FROM d3.dt ORDER BY id', 'SELECT x FROM d2.dref']) {

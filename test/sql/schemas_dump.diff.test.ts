@@ -9,11 +9,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { Vecgres } from '../../src/index.js';
 import { VecgresServer } from '../../src/server/server.js';
 import { dumpRemote } from '../../src/cli/dump_remote.js';
 import { loadCopyScript } from '../support/dump_load.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const STATEMENTS = [
   'CREATE SCHEMA app',
@@ -109,7 +109,7 @@ async function compare(label: string, theirs: Run, ours: Run): Promise<void> {
 
 /** A fresh PGlite that ran {@link STATEMENTS}: the expected side (the probes advance its sequences). */
 async function openDirect(): Promise<PGlite> {
-  const db = await PGlite.create({ extensions: { vector } });
+  const db = await startPglite();
   await db.exec('CREATE EXTENSION vector');
   for (const s of STATEMENTS) await db.query(s);
   return db;
@@ -154,7 +154,7 @@ test('schemas dump: CREATE SCHEMA first, every object schema-qualified, sorted b
 
 test('schemas dump: the COPY dump loads into PostgreSQL and gives its catalog and rows', async () => {
   const direct = await openDirect();
-  const peer = await PGlite.create({ extensions: { vector } });
+  const peer = await startPglite();
   try {
     await loadCopyScript(peer, copyDump);
     await compare('loaded into PostgreSQL', pgliteRun(direct), pgliteRun(peer));

@@ -13,8 +13,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
 import { openSqlPair, failureOutcome } from '../support/sql_pair.js';
+import { startPglite } from '../support/pglite_start.js';
 
 const { db, oracle, same, both, ours } = await openSqlPair();
 
@@ -302,7 +302,7 @@ test('writes to PostgreSQL\'s system views are its 55000 (they are not automatic
     "UPDATE pg_roles SET rolname = 'x' WHERE false",
   ]) {
     // A fresh PostgreSQL each time: PGlite's instance does not always stay usable after these.
-    const pg = await PGlite.create();
+    const pg = await startPglite({ extensions: {} });
     try {
       const want = await pg.query(sql).then(() => ({ ok: true }), failureOutcome);
       assert.equal((want as { code?: string }).code, '55000', sql);

@@ -5,8 +5,8 @@
  * always come from here, never from hand-written numbers.
  */
 import { after } from 'node:test';
-import { PGlite, type QueryOptions } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import { type QueryOptions } from '@electric-sql/pglite';
+import { startPglite } from './pglite_start.js';
 
 export interface OracleField {
   name: string;
@@ -82,8 +82,7 @@ export async function oracleForFile(): Promise<Oracle> {
 }
 
 async function create(): Promise<Oracle> {
-  const pg = await PGlite.create({ extensions: { vector } });
-  await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
+  const pg = await startPglite({ createExtension: true });
 
   const query = async (sql: string, params?: unknown[], opts?: OracleQueryOptions): Promise<OracleResult> => {
     const r = await pg.query(sql, params as any[] | undefined, opts);
