@@ -23,6 +23,7 @@ import { mapOperands, typmodOf } from './expr.js';
 import { type SqlType, NAMESPACE_NAMES } from './types.js';
 import { currentSchemas, existingRelationKey, schemaKind } from './namespace.js';
 import { qualifiedNameList } from './regproc.js';
+import { missingColumnHint } from './fuzzy_match.js';
 import type { SelectQuery } from './query.js';
 import type { WindowClause } from './window.js';
 
@@ -245,7 +246,7 @@ export class ParseState implements ExprScope {
         if (usable.length === 1) {
           const it = usable[0]!;
           const i = it.colNames.indexOf(name);
-          if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column ${rel}.${name} does not exist`, pos(location));
+          if (i < 0) throw new PgError(SQLSTATE.undefined_column, `column ${rel}.${name} does not exist`, { ...this.columnHint(rel, name), ...pos(location) });
           return withLoc(shiftLevels(it.colExprs[i]!, up), location);
         }
         if (hidden === null && found.length > 0) hidden = found[0]!;
@@ -306,7 +307,15 @@ export class ParseState implements ExprScope {
         throw new PgError(SQLSTATE.feature_not_supported, 'whole-row references are not supported', pos(location));
       }
     }
-    throw new PgError(SQLSTATE.undefined_column, `column "${name}" does not exist`, pos(location));
+    throw new PgError(SQLSTATE.undefined_column, `column "${name}" does not exist`, { ...this.columnHint(null, name), ...pos(location) });
+  }
+
+  /** errorMissingColumn's fuzzy hint over the range tables of this level and the enclosing ones. */
+  private columnHint(qualifier: string | null, name: string): { hint?: string } {
+    const levels: RangeTblEntry[][] = [];
+    for (let p: ParseState | null = this; p !== null; p = p.parent) levels.push(p.rtable);
+    const hint = missingColumnHint(levels, qualifier, name);
+    return hint === undefined ? {} : { hint };
   }
 
   /** True when an unqualified `name` names an input column here (GROUP BY name resolution). */
