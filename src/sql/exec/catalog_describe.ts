@@ -479,10 +479,11 @@ export function enumIn(env: SqlEnv, typeOid: number, label: string): EnumValue {
   const def = env.catalog.enumTypeByOid(typeOid);
   if (def === undefined || def.oid !== typeOid) throw new PgError(SQLSTATE.undefined_object, `type with OID ${typeOid} does not exist`);
   const v = env.catalog.enumLabelValue(def, label, env.txn.xid);
+  if (v !== null && v !== 'pending') return v;
+  // Only for the message: quoting the name asks the parser's scanner whether it is a keyword.
   const shown = typeName(enumSqlType(def.oid, def.name));
   if (v === null) throw new PgError(SQLSTATE.invalid_text_representation, `invalid input value for enum ${shown}: "${label}"`);
-  if (v === 'pending') throw new PgError('55P04', `unsafe use of new value "${label}" of enum type ${shown}`, { hint: 'New enum values must be committed before they can be used.' });
-  return v;
+  throw new PgError('55P04', `unsafe use of new value "${label}" of enum type ${shown}`, { hint: 'New enum values must be committed before they can be used.' });
 }
 
 /** The SQL type of the enum type named `name` (unquoted, schema public) as the session sees it, or null. */
