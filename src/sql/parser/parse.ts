@@ -109,10 +109,20 @@ function parseLong(sql: string): PgNode | null {
  */
 export function identNeedsQuotes(name: string): boolean {
   if (!/^[a-z_][a-z0-9_$]*$/.test(name)) return true;
+  // The scanner runs in WebAssembly behind string copies: per-row output (regclass, enum
+  // errors, format_type) would pay it for every row, and the keyword list never changes.
+  const known = keywordCache.get(name);
+  if (known !== undefined) return known;
   assert(loaded, 'loadParser() must run before identNeedsQuotes()');
   const toks = scanSync(name).tokens;
-  return toks.length !== 1 || (toks[0]!.keywordName !== 'NO_KEYWORD' && toks[0]!.keywordName !== 'UNRESERVED_KEYWORD');
+  const quote = toks.length !== 1 || (toks[0]!.keywordName !== 'NO_KEYWORD' && toks[0]!.keywordName !== 'UNRESERVED_KEYWORD');
+  if (keywordCache.size >= 4096) keywordCache.clear();
+  keywordCache.set(name, quote);
+  return quote;
 }
+
+/** {@link identNeedsQuotes}' answers for plain lower-case names. */
+const keywordCache = new Map<string, boolean>();
 
 /**
  * One token of {@link scanTokens}: its span in the text, its text, whether it is a keyword and
