@@ -54,6 +54,16 @@ export async function startPglite(options: { createExtension?: boolean } & Omit<
   const pg = await PGlite.create({ extensions: { vector }, ...rest, loadDataDir: new Blob([fs.readFileSync(file)]) });
   // CREATE EXTENSION loaded pgvector's library into the session, which defines its settings
   // (hnsw.ef_search, ...); a restarted one loads it on first use, so load it now.
-  if (createExtension) await pg.exec(`SELECT '[1]'::vector`);
+  if (createExtension) {
+    await pg.exec(`SELECT '[1]'::vector`);
+    // PGlite reads the array types it parses into JS arrays when it starts. A fresh instance
+    // started before CREATE EXTENSION, so it returns vector[], halfvec[] and sparsevec[] as
+    // text (as vecgres' embedded API does); this one started with them in its catalog.
+    const ext = await pg.query<{ typarray: number }>('SELECT typarray FROM pg_type WHERE oid >= 16384 AND typarray <> 0');
+    for (const { typarray } of ext.rows) {
+      delete pg.parsers[typarray];
+      delete pg.serializers[typarray];
+    }
+  }
   return pg;
 }
