@@ -433,6 +433,13 @@ export interface CatalogLookups extends Required<Pick<RegCatalog, 'userType' | '
   colDescription(oid: number, attnum: number): string | null;
   /** pg_relation_is_publishable(oid): true for a table, false for an index. */
   isPublishable(oid: number): boolean | null;
+  /**
+   * enum_range(anyenum, anyenum): the values of the enum type with pg_type oid `typeOid` in
+   * sort order from `lower` up to `upper` (null: no bound).
+   */
+  enumRange(typeOid: number, lower: EnumValue | null, upper: EnumValue | null): EnumValue[];
+  /** enum_first / enum_last: the type's first or last value in sort order. */
+  enumEndpoint(typeOid: number, last: boolean): EnumValue;
 }
 
 /** What an expression may refer to while it is analyzed. */
@@ -3695,6 +3702,29 @@ function specialFunction(scope: ExprScope, name: string, args: Expr[], location:
           return parts.join(delim as string);
         },
       });
+    }
+    case 'enum_first':
+    case 'enum_last':
+    case 'enum_range': {
+      // (anyenum [, anyenum]): only the argument's type is read (enum_range's bounds' values
+      // too); not strict. The labels are read when the call runs: they change with ALTER TYPE.
+      const n = args.length;
+      if (n < 1 || n > (name === 'enum_range' ? 2 : 1)) throw undefinedFunction(name, types(), location);
+      const known = args.find((x) => x.type !== 'unknown')?.type;
+      if (known === undefined || !isEnumSqlType(known)) throw undefinedFunction(name, types(), location);
+      const a = args.map((x) => (x.type === 'unknown' ? coerceTo(scope, x, known, -1, exprLocation(x, location)) : x));
+      if (a.some((x) => x.type !== known)) throw undefinedFunction(name, types(), location);
+      const lookups = scope.catalogLookups?.();
+      if (lookups === undefined) throw pgErr.featureNotSupported(`${name}() here`);
+      const oid = typeOid(known);
+      if (name !== 'enum_range') return { k: 'fn', type: known, name, args: a, strict: false, fn: () => lookups.enumEndpoint(oid, name === 'enum_last') };
+      return {
+        k: 'fn', type: `${known}[]`, name, args: a, strict: false,
+        fn: ([lo, hi]) => {
+          const values = lookups.enumRange(oid, n === 2 ? (lo as EnumValue | null) : null, n === 2 ? (hi as EnumValue | null) : null);
+          return new PgArray(known, values.length === 0 ? [] : [values.length], values);
+        },
+      };
     }
     case 'pg_typeof': {
       // pg_typeof("any"): the argument's type as regtype (its typmod dropped); an untyped
